@@ -1,0 +1,96 @@
+/* error.c - names, messages and diagnostics for the codes in error.h. */
+#include "base/common.h"
+
+static const char *const names[] = {
+#define OB_ERR_NAME(name, es, en) "OB_E" #name,
+	OB_ERRNO_MAP(OB_ERR_NAME)
+#undef OB_ERR_NAME
+};
+
+static const char *const msgs_es[] = {
+#define OB_ERR_ES(name, es, en) es,
+	OB_ERRNO_MAP(OB_ERR_ES)
+#undef OB_ERR_ES
+};
+
+static const char *const msgs_en[] = {
+#define OB_ERR_EN(name, es, en) en,
+	OB_ERRNO_MAP(OB_ERR_EN)
+#undef OB_ERR_EN
+};
+
+const char *ob_err_name(ob_err e)
+{
+	return (unsigned)e < OB_E_COUNT ? names[e] : "OB_E?";
+}
+
+const char *ob_err_msg(ob_err e)
+{
+	return (unsigned)e < OB_E_COUNT ? msgs_es[e] : "error desconocido";
+}
+
+const char *ob_err_msg_en(ob_err e)
+{
+	return (unsigned)e < OB_E_COUNT ? msgs_en[e] : "unknown error";
+}
+
+void ob_diag_clear(struct ob_diag *d)
+{
+	memset(d, 0, sizeof(*d));
+}
+
+/* Copy a value for display: control bytes become '?', cut at the limit. */
+static void copy_value(char *dst, size_t size, const char *v, size_t n)
+{
+	size_t j = 0;
+	for (size_t i = 0; i < n && j + 4 < size; i++) {
+		unsigned char c = (unsigned char)v[i];
+		dst[j++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
+	}
+	if (n > 0 && j + 4 >= size && j + 3 < size) {
+		/* mark the cut */
+		dst[j++] = '.';
+		dst[j++] = '.';
+		dst[j++] = '.';
+	}
+	dst[j] = '\0';
+}
+
+ob_err ob_diag_set(struct ob_diag *d, ob_err code, const char *file, long line,
+                   long column, const char *value, size_t value_len,
+                   const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!d)
+		return code;
+	d->code = code;
+	ob_strlcpy(d->file, file ? file : "", sizeof(d->file));
+	d->line = line;
+	d->column = column;
+	if (value)
+		copy_value(d->value, sizeof(d->value), value, value_len);
+	else
+		d->value[0] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(d->message, sizeof(d->message), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+void ob_diag_format(const struct ob_diag *d, char *out, size_t size)
+{
+	char where[320] = "";
+	size_t n = 0;
+
+	if (d->file[0] && d->line > 0 && d->column > 0)
+		snprintf(where, sizeof(where), "%s:%ld:%ld: ", d->file, d->line, d->column);
+	else if (d->file[0] && d->line > 0)
+		snprintf(where, sizeof(where), "%s:%ld: ", d->file, d->line);
+	else if (d->file[0])
+		snprintf(where, sizeof(where), "%s: ", d->file);
+	n = (size_t)snprintf(out, size, "%s%s", where,
+	                     d->message[0] ? d->message : ob_err_msg(d->code));
+	if (d->value[0] && n < size)
+		snprintf(out + n, size - n, " (valor «%s»)", d->value);
+}

@@ -1,0 +1,74 @@
+/*
+ * error.h - observa's error codes, their names and their messages.
+ *
+ * One X-macro table yields the enum, the symbolic names and the messages in
+ * Spanish and English. Functions that can fail return an ob_err (0 = OB_OK)
+ * and, where a person must act on it, fill an ob_diag with where and why.
+ */
+#ifndef OB_ERROR_H
+#define OB_ERROR_H
+
+#include <stddef.h>
+
+#define OB_ERRNO_MAP(X)                                                        \
+	X(OK, "correcto", "ok")                                                 \
+	X(NOMEM, "memoria agotada", "out of memory")                            \
+	X(IO, "error de entrada/salida", "input/output error")                  \
+	X(NOENT, "no existe", "no such file or object")                         \
+	X(INVAL, "valor no válido", "invalid value")                            \
+	X(TOOBIG, "excede el límite", "exceeds a limit")                        \
+	X(PARSE, "error de formato", "malformed input")                         \
+	X(ENCODING, "codificación no válida", "invalid encoding")               \
+	X(EMPTY, "archivo vacío", "empty file")                                 \
+	X(NOHEADER, "no se encontró el encabezado", "header row not found")     \
+	X(DUPCOL, "columna duplicada", "duplicated column")                     \
+	X(NOCOL, "falta una columna obligatoria", "required column missing")    \
+	X(STORE, "error del almacén", "store error")                            \
+	X(SCHEMA, "versión de esquema incompatible", "incompatible schema")     \
+	X(EXISTS, "ya existe", "already exists")                                \
+	X(NOSOURCE, "fuente desconocida", "unknown source")                     \
+	X(PERIOD, "periodo fuera de lo declarado", "file for the wrong period") \
+	X(USAGE, "uso incorrecto", "usage error")                               \
+	X(INTERRUPTED, "interrumpido", "interrupted")
+
+typedef enum {
+#define OB_ERR_ENUM(name, es, en) OB_E##name,
+	OB_ERRNO_MAP(OB_ERR_ENUM)
+#undef OB_ERR_ENUM
+	OB_E_COUNT
+} ob_err;
+
+#define OB_OK OB_EOK
+
+/* "OB_EPARSE" style symbolic name of an error code. */
+const char *ob_err_name(ob_err e);
+
+/* Message in Spanish (the default language) or English. */
+const char *ob_err_msg(ob_err e);
+const char *ob_err_msg_en(ob_err e);
+
+/*
+ * Where and why an input was refused: filled by parsers and validators,
+ * printed as "file:line:column: message (value «...», expected ...)".
+ * Strings are copied in; an ob_diag owns no heap memory.
+ */
+struct ob_diag {
+	ob_err code;
+	char file[256];
+	long line;    /* 1-based; 0 when not about a line */
+	long column;  /* 1-based; 0 when not about a column */
+	char value[128];
+	char message[512];
+};
+
+void ob_diag_clear(struct ob_diag *d);
+
+/* Set all fields of d; value may be NULL. Returns code. */
+ob_err ob_diag_set(struct ob_diag *d, ob_err code, const char *file, long line,
+                   long column, const char *value, size_t value_len,
+                   const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+
+/* Format d as one line into out (always NUL-terminated). */
+void ob_diag_format(const struct ob_diag *d, char *out, size_t size);
+
+#endif

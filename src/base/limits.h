@@ -1,0 +1,61 @@
+/*
+ * limits.h - every hard limit of observa, in one place.
+ *
+ * Input never makes observa allocate without bound: each buffer that grows
+ * with input has a maximum here, and reaching it is a reported error
+ * (OB_ETOOBIG) with the file, line and column where it happened, never a
+ * crash or a silent truncation. Change a limit here and nowhere else.
+ */
+#ifndef OB_LIMITS_H
+#define OB_LIMITS_H
+
+/* Largest CSV field, in bytes after decoding to UTF-8. */
+#define OB_MAX_FIELD (64 * 1024)
+
+/* Largest CSV record (all fields of one logical line, quotes included). */
+#define OB_MAX_LINE (1024 * 1024)
+
+/* Most columns a CSV record may have. */
+#define OB_MAX_COLUMNS 512
+
+/* Rows scanned above the data looking for the header row. */
+#define OB_MAX_BANNER_ROWS 50
+
+/* Bytes sniffed at the start of a file to decide encoding and delimiter. */
+#define OB_SNIFF_BYTES (64 * 1024)
+
+/* Longest file system path observa builds. */
+#define OB_MAX_PATH 4096
+
+/* Longest message (error, warning, log line) observa formats. */
+#define OB_MAX_MESSAGE 2048
+
+/* Longest name of a territory, category, label or alias. */
+#define OB_MAX_NAME 256
+
+/* Largest catalogue or profile text file read whole into memory. */
+#define OB_MAX_TEXT_FILE (64 * 1024 * 1024)
+
+/* Largest line of a profile or catalogue file. */
+#define OB_MAX_CONFIG_LINE 4096
+
+/* Most columns mapped by one source profile. */
+#define OB_MAX_PROFILE_FIELDS 64
+
+/* Most alternatives ("a | b | c") for one column name in a profile. */
+#define OB_MAX_ALTERNATIVES 16
+
+/* Default growth ceiling of an ob_buf when the caller gives none. */
+#define OB_MAX_BUF_DEFAULT (16 * 1024 * 1024)
+
+/* Rows of one submission committed per progress tick. */
+#define OB_PROGRESS_EVERY 4096
+
+/* Oldest and newest plausible years of an event. */
+#define OB_MIN_YEAR 1900
+#define OB_MAX_YEAR 2100
+
+/* Oldest plausible age of a victim, in years. */
+#define OB_MAX_AGE 120
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * builtin.h - observa's subcommands.
+ *
+ * Each subcommand lives in its own file cmd_<name>.c and is listed in the
+ * table in main.c. It receives argv with argv[0] set to its own name and
+ * returns the process exit status:
+ *   0 success, 1 the work failed (bad input, refused file), 2 usage error,
+ *   3 store or system error.
+ */
+#ifndef OB_BUILTIN_H
+#define OB_BUILTIN_H
+
+enum {
+	OB_EXIT_OK = 0,
+	OB_EXIT_FAIL = 1,
+	OB_EXIT_USAGE = 2,
+	OB_EXIT_SYSTEM = 3,
+};
+
+struct ob_command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary_es;
+	const char *summary_en;
+};
+
+int cmd_init(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+
+/* The command table, for help listings. */
+extern const struct ob_command ob_commands[];
+extern const unsigned ob_commands_count;
+
+/*
+ * True when argv holds -h or --help; then the caller prints its usage to
+ * stdout and returns OB_EXIT_OK.
+ */
+int ob_wants_help(int argc, char **argv);
+
+#endif

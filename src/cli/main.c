@@ -1,0 +1,61 @@
+/*
+ * main.c - observa's entry point: finds the subcommand in the table and runs
+ * it. "observa --help" lists the commands; "observa CMD --help" is handled
+ * by each command.
+ */
+#include "base/common.h"
+#include "cli/builtin.h"
+
+#include <locale.h>
+
+const struct ob_command ob_commands[] = {
+	{ "init", cmd_init, "crea un observatorio", "create an observatory" },
+	{ "version", cmd_version, "muestra la versión", "print the version" },
+};
+const unsigned ob_commands_count = OB_ARRAY_SIZE(ob_commands);
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "uso / usage: observa [--help] [--version] COMANDO [ARGS]\n\n"
+	        "observa: sistema de información de seguridad ciudadana.\n"
+	        "observa: citizen-security information system.\n\n"
+	        "Comandos / commands:\n");
+	for (unsigned i = 0; i < ob_commands_count; i++)
+		fprintf(out, "  %-12s %s / %s\n", ob_commands[i].name,
+		        ob_commands[i].summary_es, ob_commands[i].summary_en);
+	fprintf(out, "\n\"observa COMANDO --help\" describe cada comando.\n");
+}
+
+int ob_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_CTYPE, "C.UTF-8");
+	if (argc < 2) {
+		usage(stderr);
+		return OB_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return OB_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(1, argv + 1);
+	for (unsigned i = 0; i < ob_commands_count; i++)
+		if (!strcmp(argv[1], ob_commands[i].name))
+			return ob_commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "observa: comando desconocido «%s» / unknown command\n", argv[1]);
+	usage(stderr);
+	return OB_EXIT_USAGE;
+}

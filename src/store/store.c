@@ -1,0 +1,220 @@
+/* store.c - opening, migrating and transactions of the SQLite store. */
+#include "store/store.h"
+
+#include <sys/stat.h>
+
+#include "store/schema.sql.h"
+
+struct ob_store {
+	sqlite3 *db;
+	char dir[OB_MAX_PATH];
+	bool in_tx;
+};
+
+int ob_store_schema_version(void)
+{
+	return (int)OB_ARRAY_SIZE(ob_migrations);
+}
+
+static ob_err sql_error(struct ob_store *s, struct ob_diag *d, const char *what)
+{
+	return ob_diag_set(d, OB_ESTORE, s->dir, 0, 0, NULL, 0, "%s: %s", what,
+	                   sqlite3_errmsg(s->db));
+}
+
+ob_err ob_store_exec(struct ob_store *s, const char *sql, struct ob_diag *d)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		ob_diag_set(d, OB_ESTORE, s->dir, 0, 0, NULL, 0, "%s",
+		            msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return OB_ESTORE;
+	}
+	return OB_OK;
+}
+
+ob_err ob_store_prepare(struct ob_store *s, const char *sql, sqlite3_stmt **st,
+                        struct ob_diag *d)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return sql_error(s, d, "SQL");
+	}
+	return OB_OK;
+}
+
+static int user_version(struct ob_store *s)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static ob_err migrate(struct ob_store *s, struct ob_diag *d)
+{
+	int have = user_version(s), want = ob_store_schema_version();
+	char pragma[64];
+
+	if (have < 0)
+		return sql_error(s, d, "PRAGMA user_version");
+	if (have > want)
+		return ob_diag_set(d, OB_ESCHEMA, s->dir, 0, 0, NULL, 0,
+		                   "el almacén tiene el esquema %d y este observa conoce hasta el %d "
+		                   "(store schema %d is newer than this program's %d)",
+		                   have, want, have, want);
+	if (have == want)
+		return OB_OK;
+	if (ob_store_begin(s, d))
+		return OB_ESTORE;
+	for (int v = have; v < want; v++)
+		if (ob_store_exec(s, ob_migrations[v], d))
+			goto rollback;
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", want);
+	if (ob_store_exec(s, pragma, d))
+		goto rollback;
+	return ob_store_commit(s, d);
+rollback:
+	ob_store_rollback(s);
+	return OB_ESTORE;
+}
+
+ob_err ob_store_open(const char *dir, enum ob_store_mode mode,
+                     struct ob_store **out, struct ob_diag *d)
+{
+	struct ob_store *s;
+	char path[OB_MAX_PATH];
+	struct stat stbuf;
+	int flags;
+	ob_err e;
+
+	*out = NULL;
+	if (snprintf(path, sizeof(path), "%s/%s", dir, OB_STORE_FILE) >= (int)sizeof(path))
+		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga");
+	if (mode == OB_STORE_CREATE && stat(path, &stbuf) == 0)
+		return ob_diag_set(d, OB_EEXISTS, dir, 0, 0, NULL, 0,
+		                   "ya hay un observatorio en este directorio "
+		                   "(an observatory already exists here)");
+	if (mode != OB_STORE_CREATE && stat(path, &stbuf) != 0)
+		return ob_diag_set(d, OB_ENOENT, dir, 0, 0, NULL, 0,
+		                   "no es un observatorio: falta %s; créelo con «observa init» "
+		                   "(not an observatory)", OB_STORE_FILE);
+	s = ob_calloc(1, sizeof(*s));
+	ob_strlcpy(s->dir, dir, sizeof(s->dir));
+	flags = mode == OB_STORE_READONLY ? SQLITE_OPEN_READONLY
+	                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+		e = sql_error(s, d, "no se pudo abrir el almacén");
+		goto close_db;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	if (mode != OB_STORE_READONLY) {
+		if ((e = ob_store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+		                          "PRAGMA foreign_keys=ON;", d)))
+			goto close_db;
+		if ((e = migrate(s, d)))
+			goto close_db;
+	} else if (user_version(s) != ob_store_schema_version()) {
+		e = ob_diag_set(d, OB_ESCHEMA, dir, 0, 0, NULL, 0,
+		                "el almacén necesita migrarse; ábralo una vez en modo escritura");
+		goto close_db;
+	}
+	*out = s;
+	return OB_OK;
+close_db:
+	sqlite3_close(s->db);
+	free(s);
+	return e;
+}
+
+void ob_store_close(struct ob_store *s)
+{
+	if (!s)
+		return;
+	if (s->in_tx)
+		ob_store_rollback(s);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+const char *ob_store_dir(const struct ob_store *s)
+{
+	return s->dir;
+}
+
+sqlite3 *ob_store_db(struct ob_store *s)
+{
+	return s->db;
+}
+
+ob_err ob_store_begin(struct ob_store *s, struct ob_diag *d)
+{
+	if (ob_store_exec(s, "BEGIN IMMEDIATE", d))
+		return OB_ESTORE;
+	s->in_tx = true;
+	return OB_OK;
+}
+
+ob_err ob_store_commit(struct ob_store *s, struct ob_diag *d)
+{
+	if (ob_store_exec(s, "COMMIT", d)) {
+		ob_store_rollback(s);
+		return OB_ESTORE;
+	}
+	s->in_tx = false;
+	return OB_OK;
+}
+
+void ob_store_rollback(struct ob_store *s)
+{
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_tx = false;
+}
+
+ob_err ob_store_meta_set(struct ob_store *s, const char *key, const char *value,
+                         struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	ob_err e = OB_OK;
+
+	if (ob_store_prepare(s, "INSERT INTO meta(key, value) VALUES(?1, ?2) "
+	                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value", &st, d))
+		return OB_ESTORE;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		e = sql_error(s, d, "meta");
+	sqlite3_finalize(st);
+	return e;
+}
+
+ob_err ob_store_meta_get(struct ob_store *s, const char *key, char *out, size_t size)
+{
+	sqlite3_stmt *st;
+	ob_err e = OB_ENOENT;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL))
+		return OB_ESTORE;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		ob_strlcpy(out, v ? v : "", size);
+		e = OB_OK;
+	}
+	sqlite3_finalize(st);
+	return e;
+}
+
+int ob_bind_text(sqlite3_stmt *st, int i, const char *p, size_t n)
+{
+	if (!p)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, p, (int)n, SQLITE_TRANSIENT);
+}

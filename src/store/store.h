@@ -1,0 +1,69 @@
+/*
+ * store.h - the observatory's store: one SQLite database per observatory.
+ *
+ * An observatory is a directory holding observa.db (the store), catalog/
+ * (editable catalogue files) and releases/. The store is opened in WAL
+ * mode; ob_store_open() applies pending schema migrations in one
+ * transaction, so a store is always at a known version.
+ *
+ * Ownership: ob_store_open() returns a handle the caller must release with
+ * ob_store_close(). Statements prepared through ob_store_prepare() belong to
+ * the caller and must be finalized before closing.
+ *
+ * Writes: every change happens inside ob_store_begin()/ob_store_commit();
+ * ob_store_rollback() undoes all of it. A process killed between begin and
+ * commit leaves the store as it was before begin.
+ */
+#ifndef OB_STORE_H
+#define OB_STORE_H
+
+#include "base/common.h"
+
+#include <sqlite3.h>
+
+#define OB_VERSION "0.1.0"
+#define OB_STORE_FILE "observa.db"
+
+struct ob_store;
+
+enum ob_store_mode {
+	OB_STORE_CREATE,   /* the directory must not hold a store yet */
+	OB_STORE_EXISTING, /* the store must exist */
+	OB_STORE_READONLY, /* existing store, opened read-only */
+};
+
+/* Schema version this program writes. */
+int ob_store_schema_version(void);
+
+ob_err ob_store_open(const char *dir, enum ob_store_mode mode,
+                     struct ob_store **out, struct ob_diag *d);
+void ob_store_close(struct ob_store *s);
+
+/* Path of the observatory directory (owned by the store). */
+const char *ob_store_dir(const struct ob_store *s);
+
+/* The underlying database, for the modules that keep their SQL beside them. */
+sqlite3 *ob_store_db(struct ob_store *s);
+
+ob_err ob_store_begin(struct ob_store *s, struct ob_diag *d);
+ob_err ob_store_commit(struct ob_store *s, struct ob_diag *d);
+void ob_store_rollback(struct ob_store *s);
+
+/* Run SQL without results. On error fills d with SQLite's message. */
+ob_err ob_store_exec(struct ob_store *s, const char *sql, struct ob_diag *d);
+
+/* Prepare a statement; on error fills d. */
+ob_err ob_store_prepare(struct ob_store *s, const char *sql, sqlite3_stmt **st,
+                        struct ob_diag *d);
+
+/* Read and write rows of the meta table (key/value settings). */
+ob_err ob_store_meta_set(struct ob_store *s, const char *key, const char *value,
+                         struct ob_diag *d);
+/* Copies the value into out; OB_ENOENT when the key is absent. */
+ob_err ob_store_meta_get(struct ob_store *s, const char *key, char *out,
+                         size_t size);
+
+/* Bind a (pointer, length) string, or NULL when p is NULL. Transient copy. */
+int ob_bind_text(sqlite3_stmt *st, int i, const char *p, size_t n);
+
+#endif
