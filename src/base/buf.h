@@ -42,7 +42,7 @@ ob_err ob_buf_add(struct ob_buf *b, const void *p, size_t n);
 ob_err ob_buf_addc(struct ob_buf *b, char c);
 ob_err ob_buf_adds(struct ob_buf *b, const char *s);
 ob_err ob_buf_addf(struct ob_buf *b, const char *fmt, ...) OB_PRINTF(2, 3);
-ob_err ob_buf_vaddf(struct ob_buf *b, const char *fmt, va_list ap);
+ob_err ob_buf_vaddf(struct ob_buf *b, const char *fmt, va_list ap) OB_PRINTF(2, 0);
 
 /* Hand the content to the caller (who must free() it); b becomes empty. */
 char *ob_buf_detach(struct ob_buf *b, size_t *len);

@@ -11,6 +11,7 @@ void ob_log_set_quiet(bool q)
 	quiet = q;
 }
 
+OB_PRINTF(2, 0)
 static void vlog(const char *prefix, const char *fmt, va_list ap)
 {
 	char msg[OB_MAX_MESSAGE];

@@ -1,0 +1,114 @@
+/*
+ * csv.h - a streaming RFC 4180 reader that knows where every field came from.
+ *
+ * Reads exports as institutions produce them: UTF-8 (with or without BOM) or
+ * Windows-1252, detected from the first OB_SNIFF_BYTES and checked for the
+ * rest of the file; delimiter ',' ';' '\t' or '|' sniffed from the same
+ * bytes unless given; quoted fields with doubled quotes and embedded
+ * newlines; LF, CRLF or CR line ends. Every field is handed out as UTF-8.
+ *
+ * The reader streams: memory is bounded by OB_MAX_LINE and OB_MAX_FIELD,
+ * whatever the size of the file. Limits and malformed input end reading
+ * with an error and a diagnostic (file, line, column, value, what was
+ * expected); they never crash.
+ *
+ * Positions: line is the 1-based physical line where a record starts;
+ * column is the 1-based field number. Both are in each ob_csv_record.
+ *
+ * Ownership: ob_csv_open() makes a reader the caller ends with
+ * ob_csv_close(). A record returned by ob_csv_next() and its field pointers
+ * stay valid only until the next call to ob_csv_next() or ob_csv_close().
+ */
+#ifndef OB_CSV_H
+#define OB_CSV_H
+
+#include "base/buf.h"
+
+#include <stdio.h>
+
+enum ob_encoding {
+	OB_ENC_AUTO = 0, /* detect */
+	OB_ENC_UTF8,
+	OB_ENC_CP1252,
+};
+
+struct ob_csv_options {
+	enum ob_encoding encoding; /* OB_ENC_AUTO to detect */
+	char delimiter;            /* 0 to sniff */
+	size_t max_field;          /* 0 = OB_MAX_FIELD */
+	size_t max_line;           /* 0 = OB_MAX_LINE */
+};
+
+struct ob_csv_field {
+	const char *ptr; /* UTF-8, NUL-terminated, may contain embedded newlines */
+	size_t len;
+	bool quoted;     /* the field was quoted in the file */
+};
+
+struct ob_csv_record {
+	long line;        /* physical line where the record starts, 1-based */
+	long end_line;    /* physical line where it ends */
+	size_t nfields;
+	struct ob_csv_field *fields;
+	const char *raw;  /* the record's text as read (decoded to UTF-8), for quarantine */
+	size_t raw_len;
+	bool blank;       /* every field empty */
+};
+
+struct ob_csv_reader;
+
+/*
+ * Open path for reading. name is what diagnostics call the file (NULL: path).
+ * Reads the first OB_SNIFF_BYTES to detect encoding and delimiter.
+ * Errors: OB_EIO (cannot open/read), OB_EEMPTY (no bytes, or only a BOM and
+ * blanks), OB_EENCODING (neither valid UTF-8 nor plausible Windows-1252, e.g.
+ * NUL bytes: binary garbage), OB_EINVAL (no delimiter could be found and none
+ * was given, on a file of more than one column's worth of text: in that
+ * case the reader falls back to ',' when the first line has no candidate
+ * at all, so one-column files still read).
+ */
+ob_err ob_csv_open(const char *path, const char *name,
+                   const struct ob_csv_options *opts,
+                   struct ob_csv_reader **out, struct ob_diag *d);
+
+/* Same, reading from memory (for tests and fuzzing); data is not copied and
+ * must outlive the reader. */
+ob_err ob_csv_open_mem(const char *data, size_t len, const char *name,
+                       const struct ob_csv_options *opts,
+                       struct ob_csv_reader **out, struct ob_diag *d);
+
+/*
+ * Read the next record. Returns OB_OK with *rec set, or OB_ENOENT at the end
+ * of the file, or an error with d filled:
+ *   OB_EPARSE    a quote left open at the end of file (line where it opened),
+ *                or a stray quote inside an unquoted field... (no: a quote in
+ *                the middle of an unquoted field is kept verbatim, as most
+ *                spreadsheet exports do; only an unterminated quoted field
+ *                is an error), or a character after a closing quote;
+ *   OB_ETOOBIG   a field over max_field or a record over max_line, or more
+ *                than OB_MAX_COLUMNS fields;
+ *   OB_EENCODING a file detected as UTF-8 that holds invalid UTF-8 later on
+ *                (mixed encodings), or a NUL byte.
+ * After an error, further calls return the same error.
+ */
+ob_err ob_csv_next(struct ob_csv_reader *r, const struct ob_csv_record **rec,
+                   struct ob_diag *d);
+
+/* What was detected or given. */
+enum ob_encoding ob_csv_encoding(const struct ob_csv_reader *r);
+char ob_csv_delimiter(const struct ob_csv_reader *r);
+bool ob_csv_had_bom(const struct ob_csv_reader *r);
+
+/* Bytes consumed so far and the file's size (0 if unknown): for progress. */
+uint64_t ob_csv_offset(const struct ob_csv_reader *r);
+uint64_t ob_csv_size(const struct ob_csv_reader *r);
+
+/* SHA-256 of every byte read so far, as 64 hex digits + NUL; complete once
+ * ob_csv_next() has returned OB_ENOENT. */
+void ob_csv_sha256(const struct ob_csv_reader *r, char hex[65]);
+
+void ob_csv_close(struct ob_csv_reader *r);
+
+const char *ob_encoding_name(enum ob_encoding e);
+
+#endif
