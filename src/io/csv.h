@@ -6,6 +6,8 @@
  * rest of the file; delimiter ',' ';' '\t' or '|' sniffed from the same
  * bytes unless given; quoted fields with doubled quotes and embedded
  * newlines; LF, CRLF or CR line ends. Every field is handed out as UTF-8.
+ * A UTF-8 BOM is skipped and means UTF-8 even when another encoding was
+ * given; UTF-16 is refused with a message saying how to save the file.
  *
  * The reader streams: memory is bounded by OB_MAX_LINE and OB_MAX_FIELD,
  * whatever the size of the file. Limits and malformed input end reading
@@ -80,11 +82,11 @@ ob_err ob_csv_open_mem(const char *data, size_t len, const char *name,
 /*
  * Read the next record. Returns OB_OK with *rec set, or OB_ENOENT at the end
  * of the file, or an error with d filled:
- *   OB_EPARSE    a quote left open at the end of file (line where it opened),
- *                or a stray quote inside an unquoted field... (no: a quote in
- *                the middle of an unquoted field is kept verbatim, as most
- *                spreadsheet exports do; only an unterminated quoted field
- *                is an error), or a character after a closing quote;
+ *   OB_EPARSE    only two things: a quoted field left open at the end of
+ *                file (line where it opened), or a character other than the
+ *                delimiter or a line end right after a closing quote. A
+ *                quote inside an unquoted field (5" pipe) is not an error:
+ *                it is kept verbatim, as most spreadsheet exports do;
  *   OB_ETOOBIG   a field over max_field or a record over max_line, or more
  *                than OB_MAX_COLUMNS fields;
  *   OB_EENCODING a file detected as UTF-8 that holds invalid UTF-8 later on

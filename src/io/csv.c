@@ -1,0 +1,809 @@
+/* csv.c - the streaming CSV reader of csv.h: sniffing, parsing, positions. */
+#include "io/csv.h"
+
+#include "base/sha256.h"
+#include "text/text.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Bytes asked of read() at a time (more when one record is longer). */
+#define READ_CHUNK (64 * 1024)
+
+/* Records of the sniffed prefix looked at to choose the delimiter. */
+#define SNIFF_RECORDS 200
+
+/* Longest value quoted back in a diagnostic, in bytes. */
+#define DIAG_VALUE 100
+
+struct ob_csv_reader {
+	char name[256];     /* what diagnostics call the input */
+	int fd;             /* -1 when reading memory */
+	const char *mem;    /* memory input, not owned */
+	size_t mem_len;
+	char *buf;          /* file input: read buffer, owned */
+	size_t cap;
+	const char *data;   /* buf or mem */
+	size_t pos, len;    /* data[pos..len) is read but not yet parsed */
+	uint64_t base;      /* input offset of data[0] */
+	uint64_t size;      /* 0 when unknown */
+	bool eof;           /* data[len] is the end of the input */
+	struct ob_sha256 sha;
+
+	enum ob_encoding enc;
+	char delim;
+	bool bom;
+	size_t max_field, max_line;
+	unsigned char stop[256]; /* bytes that end an unquoted field */
+	long line;               /* physical line of the next record */
+	long open_quote_line;    /* where an unfinished quoted field opened */
+
+	struct ob_buf fbuf;      /* decoded fields, each NUL-terminated */
+	struct ob_buf rbuf;      /* the decoded record text */
+	size_t foff[OB_MAX_COLUMNS + 1]; /* field starts in fbuf */
+	size_t roff[OB_MAX_COLUMNS + 1]; /* field starts in the raw record */
+	bool quoted[OB_MAX_COLUMNS];
+	struct ob_csv_field fields[OB_MAX_COLUMNS];
+	struct ob_csv_record rec;
+
+	ob_err err;              /* sticky: OB_OK, OB_ENOENT or an error */
+	struct ob_diag diag;
+};
+
+const char *ob_encoding_name(enum ob_encoding e)
+{
+	switch (e) {
+	case OB_ENC_UTF8:
+		return "UTF-8";
+	case OB_ENC_CP1252:
+		return "Windows-1252";
+	default:
+		return "auto";
+	}
+}
+
+/* Printable name of a delimiter for messages. */
+static const char *delim_name(char c, char tmp[4])
+{
+	if (c == '\t')
+		return "tab";
+	tmp[0] = c;
+	tmp[1] = '\0';
+	return tmp;
+}
+
+/*
+ * Bytes s[0..n) of the input as valid UTF-8 for a diagnostic's value:
+ * decoded when the input is Windows-1252, cut at DIAG_VALUE bytes on a
+ * character boundary. out must hold 3 * DIAG_VALUE + 1 bytes.
+ */
+static size_t diag_text(const struct ob_csv_reader *r, const char *s, size_t n,
+                        char *out, size_t size)
+{
+	struct ob_buf b = OB_BUF_INIT(size - 1);
+	size_t len;
+
+	if (n > DIAG_VALUE)
+		n = DIAG_VALUE;
+	if (r->enc == OB_ENC_CP1252) {
+		if (ob_cp1252_to_utf8(s, n, &b) || !b.ptr) {
+			ob_buf_release(&b);
+			out[0] = '\0';
+			return 0;
+		}
+		len = b.len;
+		memcpy(out, b.ptr, len);
+		ob_buf_release(&b);
+	} else {
+		len = ob_utf8_valid_len(s, n);
+		memcpy(out, s, len);
+	}
+	out[len] = '\0';
+	return len;
+}
+
+/* Record an error (sticky) and copy it to d. */
+static ob_err fail(struct ob_csv_reader *r, struct ob_diag *d, ob_err code,
+                   long line, long column, const char *value, size_t vlen,
+                   const char *fmt, ...) OB_PRINTF(8, 9);
+
+static ob_err fail(struct ob_csv_reader *r, struct ob_diag *d, ob_err code,
+                   long line, long column, const char *value, size_t vlen,
+                   const char *fmt, ...)
+{
+	char msg[sizeof(r->diag.message)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ob_diag_set(&r->diag, code, r->name, line, column, value, vlen, "%s", msg);
+	r->err = code;
+	if (d)
+		*d = r->diag;
+	return code;
+}
+
+/* ---- input ------------------------------------------------------------ */
+
+/*
+ * Make more of the input available after data[len), at least as much again
+ * as the unparsed part holds (so a long record is rescanned only a few
+ * times). Sets eof when the input has no more bytes.
+ */
+static ob_err refill(struct ob_csv_reader *r, struct ob_diag *d)
+{
+	size_t want = r->len - r->pos;
+	ssize_t got;
+
+	if (r->eof)
+		return OB_OK;
+	if (want < READ_CHUNK)
+		want = READ_CHUNK;
+	if (r->fd < 0) {
+		size_t k = r->mem_len - r->len < want ? r->mem_len - r->len : want;
+		ob_sha256_update(&r->sha, r->mem + r->len, k);
+		r->len += k;
+		r->eof = r->len == r->mem_len;
+		return OB_OK;
+	}
+	if (r->pos) {
+		memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+		r->base += r->pos;
+		r->len -= r->pos;
+		r->pos = 0;
+	}
+	if (r->cap - r->len < want) {
+		r->cap = r->len + want;
+		r->buf = ob_realloc(r->buf, r->cap);
+		r->data = r->buf;
+	}
+	do
+		got = read(r->fd, r->buf + r->len, r->cap - r->len);
+	while (got < 0 && errno == EINTR);
+	if (got < 0)
+		return fail(r, d, OB_EIO, 0, 0, NULL, 0,
+		            "no se pudo leer el archivo: %s", strerror(errno));
+	if (got == 0) {
+		r->eof = true;
+		return OB_OK;
+	}
+	ob_sha256_update(&r->sha, r->buf + r->len, (size_t)got);
+	r->len += (size_t)got;
+	return OB_OK;
+}
+
+/* Read until OB_SNIFF_BYTES are buffered or the input ends. */
+static ob_err fill_sniff(struct ob_csv_reader *r, struct ob_diag *d)
+{
+	if (r->fd < 0) {
+		size_t k = r->mem_len < OB_SNIFF_BYTES ? r->mem_len : OB_SNIFF_BYTES;
+		ob_sha256_update(&r->sha, r->mem, k);
+		r->len = k;
+		r->eof = k == r->mem_len;
+		return OB_OK;
+	}
+	r->cap = OB_SNIFF_BYTES > READ_CHUNK ? OB_SNIFF_BYTES : READ_CHUNK;
+	r->buf = ob_malloc(r->cap);
+	r->data = r->buf;
+	while (!r->eof && r->len < OB_SNIFF_BYTES) {
+		ssize_t got = read(r->fd, r->buf + r->len, OB_SNIFF_BYTES - r->len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return fail(r, d, OB_EIO, 0, 0, NULL, 0,
+			            "no se pudo leer el archivo: %s", strerror(errno));
+		if (got == 0)
+			r->eof = true;
+		ob_sha256_update(&r->sha, r->buf + r->len, (size_t)got);
+		r->len += (size_t)got;
+	}
+	return OB_OK;
+}
+
+/* ---- sniffing --------------------------------------------------------- */
+
+/*
+ * Count the fields of the first records of s[0..n) split by delim, quotes
+ * respected. A record cut by the end of s is left out unless eof. Returns
+ * the number of records counted into counts[].
+ */
+static int sniff_counts(const char *s, size_t n, bool eof, char delim,
+                        int counts[SNIFF_RECORDS])
+{
+	size_t i = 0;
+	int nrec = 0;
+
+	while (i < n && nrec < SNIFF_RECORDS) {
+		int nf = 1;
+		bool at_start = true, in_quotes = false, ended = false;
+
+		for (; i < n; i++) {
+			char c = s[i];
+			if (in_quotes) {
+				if (c == '"') {
+					if (i + 1 < n && s[i + 1] == '"')
+						i++;
+					else
+						in_quotes = false;
+				}
+				continue;
+			}
+			if (c == '"' && at_start) {
+				in_quotes = true;
+				at_start = false;
+			} else if (c == delim) {
+				nf++;
+				at_start = true;
+			} else if (c == '\n' || c == '\r') {
+				if (c == '\r' && i + 1 < n && s[i + 1] == '\n')
+					i++;
+				i++;
+				ended = true;
+				break;
+			} else {
+				at_start = false;
+			}
+		}
+		if (!ended && (!eof || in_quotes))
+			break;
+		counts[nrec++] = nf;
+	}
+	return nrec;
+}
+
+struct delim_score {
+	int mode;  /* most frequent field count among records with more than one */
+	int freq;  /* how many records have it */
+	int multi; /* records with more than one field */
+};
+
+static struct delim_score score_delim(const char *s, size_t n, bool eof, char delim)
+{
+	int counts[SNIFF_RECORDS];
+	int nrec = sniff_counts(s, n, eof, delim, counts);
+	struct delim_score sc = { 0, 0, 0 };
+
+	for (int i = 0; i < nrec; i++) {
+		int f = 0;
+		if (counts[i] < 2)
+			continue;
+		sc.multi++;
+		for (int j = 0; j < nrec; j++)
+			f += counts[j] == counts[i];
+		if (f > sc.freq || (f == sc.freq && counts[i] > sc.mode)) {
+			sc.freq = f;
+			sc.mode = counts[i];
+		}
+	}
+	return sc;
+}
+
+/*
+ * Choose among ; , tab | the delimiter whose multi-field records agree most
+ * on their field count (banner rows of one field do not count). With no
+ * multi-field record at all the file has one column and ',' is as good as
+ * any. Returns 0 when the best candidate agrees on fewer than half of its
+ * records.
+ */
+static char sniff_delim(const char *s, size_t n, bool eof)
+{
+	static const char cand[] = { ';', ',', '\t', '|' };
+	struct delim_score best = { 0, 0, 0 };
+	char pick = ',';
+
+	for (size_t i = 0; i < sizeof(cand); i++) {
+		struct delim_score sc = score_delim(s, n, eof, cand[i]);
+		if (sc.freq > best.freq || (sc.freq == best.freq && sc.mode > best.mode)) {
+			best = sc;
+			pick = cand[i];
+		}
+	}
+	if (best.multi == 0)
+		return ',';
+	if (2 * best.freq < best.multi)
+		return 0;
+	return pick;
+}
+
+/* 1-based line of offset k of s. */
+static long line_of(const char *s, size_t k)
+{
+	long line = 1;
+
+	for (size_t i = 0; i < k; i++) {
+		if (s[i] == '\n')
+			line++;
+		else if (s[i] == '\r' && (i + 1 >= k || s[i + 1] != '\n'))
+			line++;
+	}
+	return line;
+}
+
+static ob_err sniff(struct ob_csv_reader *r, const struct ob_csv_options *o,
+                    struct ob_diag *d)
+{
+	const unsigned char *u = (const unsigned char *)r->data;
+	const char *s, *nul;
+	size_t n = r->len, i;
+
+	if (n == 0)
+		return fail(r, d, OB_EEMPTY, 0, 0, NULL, 0,
+		            "el archivo está vacío / the file is empty");
+	if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
+		return fail(r, d, OB_EENCODING, 0, 0, NULL, 0,
+		            "el archivo está en UTF-16, que no se admite: guárdelo como "
+		            "«CSV UTF-8» o «CSV (delimitado por comas)» (Windows-1252) / "
+		            "UTF-16 is not supported: save it as UTF-8 or Windows-1252 CSV");
+	if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
+		r->bom = true;
+		r->pos = 3;
+	}
+	s = r->data + r->pos;
+	n -= r->pos;
+	nul = memchr(s, '\0', n);
+	if (nul) {
+		size_t odd = 0, even = 0;
+		for (i = 0; i < n && i < 512; i++)
+			*(i & 1 ? &odd : &even) += s[i] == '\0';
+		if (n >= 8 && (odd * 4 > (i / 2) * 3 || even * 4 > (i / 2) * 3))
+			return fail(r, d, OB_EENCODING, line_of(s, (size_t)(nul - s)), 0,
+			            NULL, 0,
+			            "no parece un archivo de texto (bytes nulos); parece "
+			            "UTF-16 sin BOM: guárdelo como CSV UTF-8 / not a text "
+			            "file (NUL bytes), looks like UTF-16");
+		return fail(r, d, OB_EENCODING, line_of(s, (size_t)(nul - s)), 0, NULL, 0,
+		            "no parece un archivo de texto (bytes nulos) / not a text "
+		            "file (NUL bytes)");
+	}
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
+			break;
+	if (i == n && r->eof)
+		return fail(r, d, OB_EEMPTY, 0, 0, NULL, 0,
+		            "el archivo no tiene datos (solo espacios%s) / the file "
+		            "holds no data", r->bom ? " y la marca BOM" : "");
+
+	r->enc = o ? o->encoding : OB_ENC_AUTO;
+	if (r->bom) {
+		r->enc = OB_ENC_UTF8; /* the BOM says so, whatever was assumed */
+	} else if (r->enc == OB_ENC_AUTO) {
+		size_t cut, ok = ob_utf8_valid_prefix(s, n, &cut);
+		bool utf8 = ok == n || (ok + cut == n && !r->eof);
+		r->enc = utf8 ? OB_ENC_UTF8 : OB_ENC_CP1252;
+	}
+
+	r->delim = o ? o->delimiter : 0;
+	if (!r->delim) {
+		r->delim = sniff_delim(s, n, r->eof);
+		if (!r->delim)
+			return fail(r, d, OB_EINVAL, 0, 0, NULL, 0,
+			            "no se pudo determinar el separador: ninguno de ; , "
+			            "tabulador | da un número de columnas constante; "
+			            "indíquelo en el perfil (delimiter) / cannot tell the "
+			            "delimiter");
+	}
+	return OB_OK;
+}
+
+/* ---- opening ---------------------------------------------------------- */
+
+static ob_err setup(struct ob_csv_reader *r, const struct ob_csv_options *o,
+                    struct ob_diag *d)
+{
+	unsigned char dl;
+	ob_err e;
+
+	if (o && (o->encoding < OB_ENC_AUTO || o->encoding > OB_ENC_CP1252))
+		return fail(r, d, OB_EINVAL, 0, 0, NULL, 0, "codificación desconocida");
+	dl = o ? (unsigned char)o->delimiter : 0;
+	if (dl == '"' || dl == '\r' || dl == '\n' || dl >= 0x80)
+		return fail(r, d, OB_EINVAL, 0, 0, NULL, 0,
+		            "separador no válido (0x%02X): se espera ; , tab | u otro "
+		            "carácter ASCII que no sea comilla ni fin de línea", dl);
+	r->max_field = o && o->max_field ? o->max_field : OB_MAX_FIELD;
+	r->max_line = o && o->max_line ? o->max_line : OB_MAX_LINE;
+	r->line = 1;
+	ob_sha256_init(&r->sha);
+	/* a record of max_line Windows-1252 bytes is at most three times that
+	 * in UTF-8; fields add one NUL each */
+	ob_buf_init(&r->fbuf, 3 * r->max_line + OB_MAX_COLUMNS + 16);
+	ob_buf_init(&r->rbuf, 3 * r->max_line + 16);
+	if ((e = fill_sniff(r, d)) || (e = sniff(r, o, d)))
+		return e;
+	r->stop[(unsigned char)r->delim] = 1;
+	r->stop['\n'] = 1;
+	r->stop['\r'] = 1;
+	return OB_OK;
+}
+
+static struct ob_csv_reader *reader_new(const char *name)
+{
+	struct ob_csv_reader *r = ob_calloc(1, sizeof(*r));
+
+	r->fd = -1;
+	ob_strlcpy(r->name, name, sizeof(r->name));
+	return r;
+}
+
+ob_err ob_csv_open(const char *path, const char *name,
+                   const struct ob_csv_options *opts,
+                   struct ob_csv_reader **out, struct ob_diag *d)
+{
+	struct ob_csv_reader *r = reader_new(name ? name : path);
+	struct stat st;
+	ob_err e;
+
+	*out = NULL;
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0) {
+		e = fail(r, d, OB_EIO, 0, 0, NULL, 0, "no se pudo abrir el archivo: %s",
+		         strerror(errno));
+		goto close;
+	}
+	if (fstat(r->fd, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			e = fail(r, d, OB_EIO, 0, 0, NULL, 0,
+			         "es un directorio, no un archivo / is a directory");
+			goto close;
+		}
+		if (S_ISREG(st.st_mode))
+			r->size = (uint64_t)st.st_size;
+	}
+	if ((e = setup(r, opts, d)))
+		goto close;
+	*out = r;
+	return OB_OK;
+close:
+	ob_csv_close(r);
+	return e;
+}
+
+ob_err ob_csv_open_mem(const char *data, size_t len, const char *name,
+                       const struct ob_csv_options *opts,
+                       struct ob_csv_reader **out, struct ob_diag *d)
+{
+	struct ob_csv_reader *r = reader_new(name ? name : "(memoria)");
+	ob_err e;
+
+	*out = NULL;
+	r->mem = data ? data : "";
+	r->mem_len = data ? len : 0;
+	r->data = r->mem;
+	r->size = r->mem_len;
+	if ((e = setup(r, opts, d))) {
+		ob_csv_close(r);
+		return e;
+	}
+	*out = r;
+	return OB_OK;
+}
+
+void ob_csv_close(struct ob_csv_reader *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r->buf);
+	ob_buf_release(&r->fbuf);
+	ob_buf_release(&r->rbuf);
+	free(r);
+}
+
+/* ---- parsing ---------------------------------------------------------- */
+
+enum parse_result { PARSED, NEED_MORE, FAILED };
+
+/* Physical line breaks in s[0..n): LF, CRLF and lone CR count once each. */
+static long count_breaks(const char *s, size_t n)
+{
+	long k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			k++;
+		else if (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n'))
+			k++;
+	}
+	return k;
+}
+
+/* Append s[0..n) of the input to b, decoded to UTF-8. */
+static inline ob_err put(const struct ob_csv_reader *r, struct ob_buf *b,
+                         const char *s, size_t n)
+{
+	if (r->enc == OB_ENC_CP1252)
+		return ob_cp1252_to_utf8(s, n, b);
+	return ob_buf_add(b, s, n);
+}
+
+static ob_err record_too_big(struct ob_csv_reader *r, struct ob_diag *d)
+{
+	if (r->open_quote_line)
+		return fail(r, d, OB_ETOOBIG, r->line, 0, NULL, 0,
+		            "registro de más de %zu bytes; ¿una comilla sin cerrar en "
+		            "la línea %ld? / record longer than %zu bytes",
+		            r->max_line, r->open_quote_line, r->max_line);
+	return fail(r, d, OB_ETOOBIG, r->line, 0, NULL, 0,
+	            "registro de más de %zu bytes / record longer than %zu bytes",
+	            r->max_line, r->max_line);
+}
+
+/*
+ * Parse the record at data[pos..len). Fields go decoded into fbuf as they
+ * are found; the record is only handed out once its end is in the buffer
+ * (NEED_MORE asks the caller to refill and start the record again).
+ */
+static enum parse_result parse_record(struct ob_csv_reader *r, size_t *next,
+                                      size_t *nfields, long *breaks,
+                                      struct ob_diag *d)
+{
+	const char *s = r->data + r->pos, *end = r->data + r->len, *p = s;
+	const unsigned char *stop = r->stop;
+	const char delim = r->delim;
+	char val[3 * DIAG_VALUE + 1], dn[4];
+	size_t nf = 0, vlen;
+	long nl = 0;
+
+	ob_buf_reset(&r->fbuf);
+	r->open_quote_line = 0;
+	for (;;) {
+		const char *f = p;
+		size_t flen;
+
+		if (nf == OB_MAX_COLUMNS) {
+			fail(r, d, OB_ETOOBIG, r->line + nl, OB_MAX_COLUMNS + 1, NULL, 0,
+			     "más de %d columnas / more than %d columns",
+			     OB_MAX_COLUMNS, OB_MAX_COLUMNS);
+			return FAILED;
+		}
+		r->roff[nf] = (size_t)(p - s);
+		r->foff[nf] = r->fbuf.len;
+		if (p < end && *p == '"') {
+			const char *seg = ++p;
+			r->quoted[nf] = true;
+			for (;;) {
+				const char *q = memchr(p, '"', (size_t)(end - p));
+				if (!q || (q + 1 == end && !r->eof)) {
+					if (!r->eof) {
+						r->open_quote_line = r->line + nl;
+						return NEED_MORE;
+					}
+					vlen = diag_text(r, f, (size_t)(end - f), val, sizeof(val));
+					fail(r, d, OB_EPARSE, r->line + nl, (long)nf + 1, val, vlen,
+					     "comilla sin cerrar: el campo entre comillas que "
+					     "empieza aquí no termina antes del fin del archivo / "
+					     "unterminated quoted field");
+					return FAILED;
+				}
+				if (q + 1 < end && q[1] == '"') {
+					if (put(r, &r->fbuf, seg, (size_t)(q + 1 - seg)))
+						goto too_big;
+					p = seg = q + 2;
+					continue;
+				}
+				if (put(r, &r->fbuf, seg, (size_t)(q - seg)))
+					goto too_big;
+				nl += count_breaks(f + 1, (size_t)(q - f - 1));
+				p = q + 1;
+				break;
+			}
+			if (p < end && !stop[(unsigned char)*p]) {
+				vlen = diag_text(r, f, (size_t)(p + 1 - f), val, sizeof(val));
+				fail(r, d, OB_EPARSE, r->line + nl, (long)nf + 1, val, vlen,
+				     "carácter después de la comilla de cierre; se esperaba "
+				     "el separador «%s» o el fin de línea (una comilla dentro "
+				     "de un campo entre comillas se escribe doble: \"\") / "
+				     "character after a closing quote",
+				     delim_name(delim, dn));
+				return FAILED;
+			}
+		} else {
+			r->quoted[nf] = false;
+			while (p < end && !stop[(unsigned char)*p])
+				p++;
+			if (p == end && !r->eof)
+				return NEED_MORE;
+			if (put(r, &r->fbuf, f, (size_t)(p - f)))
+				goto too_big;
+		}
+		flen = r->fbuf.len - r->foff[nf];
+		if (flen > r->max_field) {
+			vlen = diag_text(r, r->quoted[nf] ? f + 1 : f, (size_t)(p - f),
+			                 val, sizeof(val));
+			fail(r, d, OB_ETOOBIG, r->line + nl, (long)nf + 1, val, vlen,
+			     "campo de más de %zu bytes / field longer than %zu bytes",
+			     r->max_field, r->max_field);
+			return FAILED;
+		}
+		if (ob_buf_addc(&r->fbuf, '\0'))
+			goto too_big;
+		nf++;
+		if (p == end) { /* end of input */
+			*next = r->len;
+			break;
+		}
+		if (*p == delim) {
+			p++;
+			continue;
+		}
+		if (*p == '\r') {
+			if (p + 1 == end && !r->eof)
+				return NEED_MORE;
+			*next = (size_t)(p - r->data) + (p + 1 < end && p[1] == '\n' ? 2 : 1);
+		} else {
+			*next = (size_t)(p - r->data) + 1;
+		}
+		break;
+	}
+	if ((size_t)(p - s) > r->max_line)
+		goto too_big;
+	r->roff[nf] = (size_t)(p - s);
+	r->foff[nf] = r->fbuf.len;
+	*nfields = nf;
+	*breaks = nl;
+	return PARSED;
+too_big:
+	record_too_big(r, d);
+	return FAILED;
+}
+
+/* The field holding offset k of the raw record (1-based). */
+static long field_at(const struct ob_csv_reader *r, size_t nf, size_t k)
+{
+	size_t i = 0;
+
+	while (i + 1 < nf && r->roff[i + 1] <= k)
+		i++;
+	return (long)i + 1;
+}
+
+/* Check the raw record s[0..n) for NUL bytes and, in UTF-8, invalid bytes. */
+static ob_err check_bytes(struct ob_csv_reader *r, const char *s, size_t n,
+                          size_t nf, struct ob_diag *d)
+{
+	char val[3 * DIAG_VALUE + 1];
+	const char *nul = memchr(s, '\0', n);
+	size_t k, vlen, fs;
+	long col;
+
+	if (r->enc == OB_ENC_UTF8) {
+		k = ob_utf8_valid_len(s, n);
+		if (nul && (size_t)(nul - s) < k)
+			k = (size_t)(nul - s);
+	} else {
+		k = nul ? (size_t)(nul - s) : n;
+	}
+	if (k == n)
+		return OB_OK;
+	col = field_at(r, nf, k);
+	fs = r->roff[col - 1];
+	if (s[k] == '\0')
+		return fail(r, d, OB_EENCODING, r->line + count_breaks(s, k), col,
+		            NULL, 0,
+		            "byte nulo: no parece un archivo de texto (bytes nulos) / "
+		            "NUL byte: not a text file");
+	/* show the field as it would read in Windows-1252 */
+	{
+		struct ob_buf b = OB_BUF_INIT(sizeof(val) - 1);
+		/* the field ends before the next one's delimiter */
+		size_t m = r->roff[col] - ((size_t)col < nf) - fs;
+		if (m > DIAG_VALUE)
+			m = DIAG_VALUE;
+		vlen = 0;
+		if (!ob_cp1252_to_utf8(s + fs, m, &b) && b.ptr) {
+			vlen = b.len;
+			memcpy(val, b.ptr, vlen);
+		}
+		val[vlen] = '\0';
+		ob_buf_release(&b);
+	}
+	return fail(r, d, OB_EENCODING, r->line + count_breaks(s, k), col, val, vlen,
+	            "codificación mixta: el byte 0x%02X no es UTF-8 válido, pero "
+	            "el comienzo del archivo sí lo era; guarde todo el archivo en "
+	            "UTF-8 o indique encoding = windows-1252 en el perfil / mixed "
+	            "encodings: byte 0x%02X is not valid UTF-8",
+	            (unsigned char)s[k], (unsigned char)s[k]);
+}
+
+ob_err ob_csv_next(struct ob_csv_reader *r, const struct ob_csv_record **rec,
+                   struct ob_diag *d)
+{
+	size_t next = 0, nf = 0, rawlen;
+	long breaks = 0;
+	const char *s;
+	bool blank = true;
+	ob_err e;
+
+	*rec = NULL;
+	if (r->err) {
+		if (d && r->err != OB_ENOENT)
+			*d = r->diag;
+		return r->err;
+	}
+	for (;;) {
+		enum parse_result pr;
+
+		if (r->pos == r->len) {
+			if (r->eof) {
+				r->err = OB_ENOENT;
+				return OB_ENOENT;
+			}
+			if ((e = refill(r, d)))
+				return e;
+			continue;
+		}
+		pr = parse_record(r, &next, &nf, &breaks, d);
+		if (pr == PARSED)
+			break;
+		if (pr == FAILED)
+			return r->err;
+		if (r->len - r->pos > r->max_line)
+			return record_too_big(r, d);
+		if ((e = refill(r, d)))
+			return e;
+	}
+
+	s = r->data + r->pos;
+	rawlen = r->roff[nf];
+	if ((e = check_bytes(r, s, rawlen, nf, d)))
+		return e;
+	ob_buf_reset(&r->rbuf);
+	if (put(r, &r->rbuf, s, rawlen))
+		return record_too_big(r, d);
+	if (!r->rbuf.ptr && ob_buf_add(&r->rbuf, "", 0))
+		return record_too_big(r, d);
+
+	for (size_t i = 0; i < nf; i++) {
+		struct ob_csv_field *f = &r->fields[i];
+		f->ptr = r->fbuf.ptr + r->foff[i];
+		f->len = r->foff[i + 1] - r->foff[i] - 1;
+		f->quoted = r->quoted[i];
+		blank = blank && f->len == 0;
+	}
+	r->rec.line = r->line;
+	r->rec.end_line = r->line + breaks;
+	r->rec.nfields = nf;
+	r->rec.fields = r->fields;
+	r->rec.raw = r->rbuf.ptr;
+	r->rec.raw_len = r->rbuf.len;
+	r->rec.blank = blank;
+	r->line = r->rec.end_line + 1;
+	r->pos = next;
+	*rec = &r->rec;
+	return OB_OK;
+}
+
+/* ---- queries ---------------------------------------------------------- */
+
+enum ob_encoding ob_csv_encoding(const struct ob_csv_reader *r)
+{
+	return r->enc;
+}
+
+char ob_csv_delimiter(const struct ob_csv_reader *r)
+{
+	return r->delim;
+}
+
+bool ob_csv_had_bom(const struct ob_csv_reader *r)
+{
+	return r->bom;
+}
+
+uint64_t ob_csv_offset(const struct ob_csv_reader *r)
+{
+	return r->base + r->pos;
+}
+
+uint64_t ob_csv_size(const struct ob_csv_reader *r)
+{
+	return r->size;
+}
+
+void ob_csv_sha256(const struct ob_csv_reader *r, char hex[65])
+{
+	ob_sha256_peek_hex(&r->sha, hex);
+}
