@@ -51,6 +51,9 @@
 /* Rows of one submission committed per progress tick. */
 #define OB_PROGRESS_EVERY 4096
 
+/* Most entries in one in-memory map (crosswalk, territory names, ids). */
+#define OB_MAX_MAP_ENTRIES (16 * 1024 * 1024)
+
 /* Oldest and newest plausible years of an event. */
 #define OB_MIN_YEAR 1900
 #define OB_MAX_YEAR 2100
