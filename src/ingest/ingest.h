@@ -19,6 +19,8 @@ struct ob_ingest_options {
 	const char *display_name; /* how messages name the file (NULL: path) */
 	bool progress;            /* draw a progress bar on a terminal */
 	bool dry_run;             /* validate only; roll back at the end */
+	const char *period;       /* declared period ("2020", "2020-03", "2020-Q1",
+	                             "2020-01-01..2020-06-30") or NULL: derived */
 };
 
 struct ob_ingest_result {
@@ -29,6 +31,10 @@ struct ob_ingest_result {
 	long long footer_rows;    /* totals and footnotes after the data, skipped */
 	char period_from[11], period_to[11];
 	char sha256[65];
+	long long version;        /* 1 for a first delivery of the period */
+	char encoding[16];
+	char delimiter;
+	long header_line;
 };
 
 ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,

@@ -50,7 +50,7 @@ static const char *const ob_migrations[] = {
 	"  manner TEXT, victim_sex TEXT NOT NULL, victim_age INTEGER,"
 	"  mechanism TEXT, place TEXT, relationship TEXT, context TEXT,"
 	"  perpetrator_sex TEXT, extra TEXT);"
-	"CREATE INDEX record_submission ON record(submission);"
+	"CREATE UNIQUE INDEX record_source_id ON record(submission, source_id);"
 	"CREATE TABLE protected("
 	"  record INTEGER PRIMARY KEY REFERENCES record(id), names TEXT,"
 	"  document TEXT, address TEXT);"

@@ -1,0 +1,1175 @@
+/*
+ * ingest.c - one institution's file into the store, whole or not at all.
+ *
+ * The steps: load the profile and the catalogue maps, open the CSV, find the
+ * header among the banner rows, then for every data row map each field to
+ * the canonical record and validate it; accepted rows go to record (and
+ * protected), rejected rows to quarantine verbatim, with their warnings.
+ * Everything happens in one transaction that also writes the logbook entry,
+ * so a failure or a kill at any moment leaves the store as it was.
+ */
+#include "ingest/ingest.h"
+
+#include <limits.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/strmap.h"
+#include "ingest/lookup.h"
+#include "ingest/profile.h"
+#include "io/csv.h"
+#include "io/date.h"
+#include "io/json.h"
+#include "io/value.h"
+#include "text/text.h"
+
+/* Prepared statements of one ingest. */
+enum {
+	ST_RECORD,
+	ST_PROTECTED,
+	ST_QUARANTINE,
+	ST_WARNING,
+	ST_COUNT
+};
+
+static const char *const statements[ST_COUNT] = {
+	"INSERT INTO record(submission, source, source_id, line, occurred_on, precision,"
+	" occurred_at, territory, lat, lon, category, legal_category, manner, victim_sex,"
+	" victim_age, mechanism, place, relationship, context, perpetrator_sex, extra)"
+	" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)",
+	"INSERT INTO protected(record, names, document, address) VALUES(?1, ?2, ?3, ?4)",
+	"INSERT INTO quarantine(submission, line, column, field, value, reason, raw)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	"INSERT INTO warning(submission, line, column, field, value, reason)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+};
+
+/* Tag fields: which tag kind they hold and the code for "unknown". */
+static const struct {
+	enum ob_field field;
+	const char *kind;
+	const char *unknown;
+} tag_fields[] = {
+	{ OB_F_VICTIM_SEX, "sex", "U" },
+	{ OB_F_PERPETRATOR_SEX, "sex", "U" },
+	{ OB_F_MANNER, "manner", "unknown" },
+	{ OB_F_MECHANISM, "mechanism", "unknown" },
+	{ OB_F_PLACE, "place", "unknown" },
+	{ OB_F_RELATIONSHIP, "relationship", "unknown" },
+	{ OB_F_CONTEXT, "context", "unknown" },
+};
+
+#define MAX_ROW_WARNINGS 8
+
+struct warn {
+	enum ob_field field;
+	long column;
+	char value[128];
+	char reason[256];
+};
+
+/* A row being mapped. */
+struct row {
+	const char *val[OB_F_COUNT];
+	size_t len[OB_F_COUNT];
+	long col[OB_F_COUNT]; /* 1-based column, 0 for a profile constant */
+	/* results */
+	struct ob_date date;
+	char occurred_on[11];
+	char occurred_at[16];
+	const char *territory;
+	const char *category;
+	const char *tag[OB_F_COUNT];
+	int age;      /* -1 unknown */
+	double lat, lon;
+	bool has_coords;
+	size_t nwarn;
+	struct warn warn[MAX_ROW_WARNINGS];
+	/* rejection */
+	enum ob_field bad_field;
+	long bad_column;
+	char reason[512];
+};
+
+struct ingest {
+	struct ob_store *s;
+	const struct ob_ingest_options *o;
+	struct ob_ingest_result *res;
+	struct ob_diag *d;
+	const char *name;
+	struct ob_profile prof;
+	struct ob_lookup look;
+	struct ob_csv_reader *csv;
+	sqlite3_stmt *st[ST_COUNT];
+	long long sub;
+	/* header */
+	size_t ncols;
+	long field_col[OB_F_COUNT]; /* 0-based column of each field, -1 absent */
+	char **col_name;            /* header cells as written */
+	bool *col_mapped;
+	/* state */
+	struct ob_buf key, key2, extra;
+	long today;
+	long period_from, period_to; /* declared period, days; LONG_MIN when none */
+	long min_day, max_day;
+	long long out_of_period;
+	bool footer;
+};
+
+/* --- small helpers ------------------------------------------------------ */
+
+static void row_reject(struct row *r, enum ob_field f, long col, const char *fmt, ...)
+	OB_PRINTF(4, 5);
+
+static void row_reject(struct row *r, enum ob_field f, long col, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->reason[0])
+		return; /* the first reason is the one reported */
+	r->bad_field = f;
+	r->bad_column = col;
+	va_start(ap, fmt);
+	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
+	va_end(ap);
+}
+
+static void row_warn(struct row *r, enum ob_field f, const char *fmt, ...) OB_PRINTF(3, 4);
+
+static void row_warn(struct row *r, enum ob_field f, const char *fmt, ...)
+{
+	va_list ap;
+	struct warn *w;
+	size_t n;
+
+	if (r->nwarn >= MAX_ROW_WARNINGS)
+		return;
+	w = &r->warn[r->nwarn++];
+	w->field = f;
+	w->column = r->col[f];
+	n = r->len[f] < sizeof(w->value) - 1 ? r->len[f] : sizeof(w->value) - 1;
+	memcpy(w->value, r->val[f] ? r->val[f] : "", n);
+	w->value[n] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(w->reason, sizeof(w->reason), fmt, ap);
+	va_end(ap);
+}
+
+static bool fold(struct ob_buf *b, const char *s, size_t n)
+{
+	ob_buf_reset(b);
+	return ob_fold_key(s, n, b) == OB_OK;
+}
+
+static ob_err store_error(struct ingest *g, const char *what)
+{
+	return ob_diag_set(g->d, OB_ESTORE, g->name, 0, 0, NULL, 0, "%s: %s", what,
+	                   sqlite3_errmsg(ob_store_db(g->s)));
+}
+
+static long today_days(void)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	struct ob_date dt;
+
+	gmtime_r(&now, &tm);
+	dt.year = tm.tm_year + 1900;
+	dt.month = tm.tm_mon + 1;
+	dt.day = tm.tm_mday;
+	dt.precision = OB_PREC_DAY;
+	return ob_date_days(&dt);
+}
+
+static void day_string(long day, char out[11])
+{
+	struct ob_date dt;
+
+	ob_date_from_days(day, &dt);
+	dt.precision = OB_PREC_DAY;
+	ob_date_format(&dt, out, 11);
+}
+
+/* Last day covered by a date of any precision. */
+static long last_day(const struct ob_date *dt)
+{
+	struct ob_date e = *dt;
+
+	if (dt->precision == OB_PREC_DAY)
+		return ob_date_days(dt);
+	if (dt->precision == OB_PREC_MONTH) {
+		e.month = dt->month == 12 ? 1 : dt->month + 1;
+		e.year = dt->month == 12 ? dt->year + 1 : dt->year;
+	} else {
+		e.year = dt->year + 1;
+		e.month = 1;
+	}
+	e.day = 1;
+	e.precision = OB_PREC_DAY;
+	return ob_date_days(&e) - 1;
+}
+
+/* "2020", "2020-03", "2020-Q2", "2020-01-01..2020-06-30" */
+static bool parse_period(const char *p, long *from, long *to)
+{
+	struct ob_date a, b;
+	char why[128];
+	const char *dots = strstr(p, "..");
+	long long y, q;
+
+	if (dots) {
+		if (ob_date_parse(p, (size_t)(dots - p), OB_DATE_ISO | OB_DATE_PARTIAL, &a, why, sizeof(why)) ||
+		    ob_date_parse(dots + 2, strlen(dots + 2), OB_DATE_ISO | OB_DATE_PARTIAL, &b, why, sizeof(why)))
+			return false;
+		*from = ob_date_days(&a);
+		*to = last_day(&b);
+		return *from <= *to;
+	}
+	if (strlen(p) == 7 && (p[5] == 'Q' || p[5] == 'T' || p[5] == 'q' || p[5] == 't') &&
+	    p[4] == '-' && ob_parse_int(p, 4, OB_MIN_YEAR, OB_MAX_YEAR, &y) &&
+	    ob_parse_int(p + 6, 1, 1, 4, &q)) {
+		a.year = b.year = (int)y;
+		a.month = (int)(q - 1) * 3 + 1;
+		b.month = (int)q * 3;
+		a.day = b.day = 0;
+		a.precision = b.precision = OB_PREC_MONTH;
+		*from = ob_date_days(&a);
+		*to = last_day(&b);
+		return true;
+	}
+	if (ob_date_parse(p, strlen(p), OB_DATE_ISO | OB_DATE_PARTIAL, &a, why, sizeof(why)))
+		return false;
+	*from = ob_date_days(&a);
+	*to = last_day(&a);
+	return true;
+}
+
+/* --- header ------------------------------------------------------------- */
+
+static void free_header(struct ingest *g)
+{
+	for (size_t i = 0; i < g->ncols; i++)
+		free(g->col_name[i]);
+	free(g->col_name);
+	free(g->col_mapped);
+	g->col_name = NULL;
+	g->col_mapped = NULL;
+	g->ncols = 0;
+}
+
+/* Which field does a folded header cell name? OB_F_COUNT if none. */
+static enum ob_field header_field(const struct ob_profile *p, const char *key, size_t n)
+{
+	for (unsigned f = 0; f < OB_F_COUNT; f++)
+		for (size_t i = 0; i < p->columns[f].nalt; i++)
+			if (strlen(p->columns[f].alt_key[i]) == n &&
+			    !memcmp(p->columns[f].alt_key[i], key, n))
+				return (enum ob_field)f;
+	return OB_F_COUNT;
+}
+
+static size_t mapped_fields(const struct ob_profile *p)
+{
+	size_t n = 0;
+	for (unsigned f = 0; f < OB_F_COUNT; f++)
+		n += p->columns[f].nalt > 0;
+	return n;
+}
+
+static bool field_present(const struct ingest *g, enum ob_field f)
+{
+	return g->field_col[f] >= 0 || g->prof.value[f];
+}
+
+static ob_err take_header(struct ingest *g, const struct ob_csv_record *rec)
+{
+	struct ob_buf miss = OB_BUF_INIT(OB_MAX_MESSAGE);
+	ob_err e = OB_OK;
+
+	g->ncols = rec->nfields;
+	g->col_name = ob_calloc(rec->nfields, sizeof(*g->col_name));
+	g->col_mapped = ob_calloc(rec->nfields, sizeof(*g->col_mapped));
+	for (size_t c = 0; c < rec->nfields; c++) {
+		const char *s = rec->fields[c].ptr;
+		size_t n = rec->fields[c].len;
+		enum ob_field f;
+
+		ob_trim(&s, &n);
+		g->col_name[c] = ob_strndup(s, n);
+		if (!fold(&g->key, s, n))
+			continue;
+		f = header_field(&g->prof, g->key.ptr, g->key.len);
+		if (f == OB_F_COUNT)
+			continue;
+		if (g->field_col[f] >= 0) {
+			e = ob_diag_set(g->d, OB_EDUPCOL, g->name, rec->line, (long)c + 1, s, n,
+			                "columna duplicada: «%s» (%s) aparece en las columnas %ld y %zu; "
+			                "se esperaba una sola",
+			                g->col_name[g->field_col[f]], ob_field_name_es(f),
+			                g->field_col[f] + 1, c + 1);
+			goto release_miss;
+		}
+		g->field_col[f] = (long)c;
+		g->col_mapped[c] = true;
+	}
+	for (unsigned f = 0; f < OB_F_COUNT; f++) {
+		bool need = g->prof.required[f];
+		if (f == OB_F_TERRITORY && need && field_present(g, OB_F_TERRITORY_CODE))
+			continue;
+		if (need && !field_present(g, (enum ob_field)f)) {
+			if (g->prof.columns[f].nalt)
+				ob_buf_addf(&miss, "%s«%s» (%s)", miss.len ? ", " : "",
+				            g->prof.columns[f].alt[0], ob_field_name_es((enum ob_field)f));
+			else
+				ob_buf_addf(&miss, "%s%s", miss.len ? ", " : "",
+				            ob_field_name_es((enum ob_field)f));
+		}
+	}
+	if (!field_present(g, OB_F_TERRITORY) && !field_present(g, OB_F_TERRITORY_CODE) &&
+	    (g->prof.required[OB_F_TERRITORY] || g->prof.required[OB_F_TERRITORY_CODE]))
+		ob_buf_addf(&miss, "%smunicipio (nombre o código)", miss.len ? ", " : "");
+	if (miss.len)
+		e = ob_diag_set(g->d, OB_ENOCOL, g->name, rec->line, 0, NULL, 0,
+		                "faltan columnas obligatorias en el encabezado: %s", miss.ptr);
+release_miss:
+	ob_buf_release(&miss);
+	return e;
+}
+
+/* Read rows until the header; banner rows above it are skipped. */
+static ob_err find_header(struct ingest *g)
+{
+	const struct ob_csv_record *rec;
+	size_t want = mapped_fields(&g->prof), widest = 0;
+	ob_err e;
+
+	/* two cells that name profile columns make a header: banner rows are
+	 * titles and dates, never two column names side by side */
+	want = want < 2 ? want : 2;
+	for (int i = 0; i < OB_MAX_BANNER_ROWS; i++) {
+		size_t hits = 0;
+
+		e = ob_csv_next(g->csv, &rec, g->d);
+		if (e == OB_ENOENT)
+			break;
+		if (e)
+			return e;
+		if (rec->nfields > widest)
+			widest = rec->nfields;
+		for (size_t c = 0; c < rec->nfields; c++) {
+			const char *s = rec->fields[c].ptr;
+			size_t n = rec->fields[c].len;
+			ob_trim(&s, &n);
+			if (n && fold(&g->key, s, n) &&
+			    header_field(&g->prof, g->key.ptr, g->key.len) != OB_F_COUNT)
+				hits++;
+		}
+		if (hits && hits >= want) {
+			g->res->header_line = rec->line;
+			return take_header(g, rec);
+		}
+	}
+	if (widest <= 1)
+		return ob_diag_set(g->d, OB_ENOHEADER, g->name, 0, 0, NULL, 0,
+		                   "no se encontró el encabezado: ninguna fila tiene más de una columna "
+		                   "con el delimitador «%c»; ¿delimitador equivocado o archivo vacío? "
+		                   "(se esperaban columnas como «%s»)",
+		                   ob_csv_delimiter(g->csv) == '\t' ? 'T' : ob_csv_delimiter(g->csv),
+		                   g->prof.columns[OB_F_SOURCE_ID].alt[0]);
+	return ob_diag_set(g->d, OB_ENOHEADER, g->name, 0, 0, NULL, 0,
+	                   "no se encontró el encabezado en las primeras %d filas: se esperaban "
+	                   "columnas como «%s» y «%s» según el perfil %s",
+	                   OB_MAX_BANNER_ROWS, g->prof.columns[OB_F_SOURCE_ID].alt[0],
+	                   g->prof.columns[OB_F_OCCURRED_ON].nalt
+	                           ? g->prof.columns[OB_F_OCCURRED_ON].alt[0]
+	                           : "?",
+	                   g->prof.code);
+}
+
+/* --- mapping one row ---------------------------------------------------- */
+
+static bool is_footer(struct ingest *g, const struct ob_csv_record *rec)
+{
+	static const char *const defaults[] = { "total", "totales", "fuente", "nota",
+	                                        "notas", "elaborado", "source", "note" };
+	const char *s = NULL;
+	size_t n = 0;
+
+	for (size_t c = 0; c < rec->nfields; c++) {
+		s = rec->fields[c].ptr;
+		n = rec->fields[c].len;
+		ob_trim(&s, &n);
+		if (n)
+			break;
+	}
+	if (!n || !fold(&g->key, s, n))
+		return false;
+	for (size_t i = 0; i < (g->prof.nfooter ? g->prof.nfooter : OB_ARRAY_SIZE(defaults)); i++) {
+		const char *p = g->prof.nfooter ? g->prof.footer[i] : defaults[i];
+		size_t pn = strlen(p);
+		if (g->key.len >= pn && !memcmp(g->key.ptr, p, pn) &&
+		    (g->key.len == pn || g->key.ptr[pn] == ' '))
+			return true;
+	}
+	return false;
+}
+
+static void gather(struct ingest *g, const struct ob_csv_record *rec, struct row *r)
+{
+	for (unsigned f = 0; f < OB_F_COUNT; f++) {
+		long c = g->field_col[f];
+		if (c >= 0 && (size_t)c < rec->nfields) {
+			r->val[f] = rec->fields[c].ptr;
+			r->len[f] = rec->fields[c].len;
+			r->col[f] = c + 1;
+			ob_trim(&r->val[f], &r->len[f]);
+		} else if (g->prof.value[f]) {
+			r->val[f] = g->prof.value[f];
+			r->len[f] = strlen(g->prof.value[f]);
+			r->col[f] = 0;
+		} else {
+			r->val[f] = NULL;
+			r->len[f] = 0;
+			r->col[f] = c >= 0 ? c + 1 : 0;
+		}
+	}
+}
+
+static void map_date(struct ingest *g, struct row *r)
+{
+	char why[160];
+
+	if (!r->len[OB_F_OCCURRED_ON]) {
+		row_reject(r, OB_F_OCCURRED_ON, r->col[OB_F_OCCURRED_ON],
+		           "falta la fecha del hecho");
+		return;
+	}
+	if (ob_date_parse(r->val[OB_F_OCCURRED_ON], r->len[OB_F_OCCURRED_ON],
+	                  g->prof.date_forms, &r->date, why, sizeof(why))) {
+		row_reject(r, OB_F_OCCURRED_ON, r->col[OB_F_OCCURRED_ON], "fecha no válida: %s", why);
+		return;
+	}
+	if (ob_date_days(&r->date) > g->today) {
+		row_reject(r, OB_F_OCCURRED_ON, r->col[OB_F_OCCURRED_ON],
+		           "fecha futura; se esperaba una fecha pasada");
+		return;
+	}
+	if (g->period_from != LONG_MIN &&
+	    (ob_date_days(&r->date) < g->period_from || last_day(&r->date) > g->period_to)) {
+		char a[11], b[11];
+		day_string(g->period_from, a);
+		day_string(g->period_to, b);
+		g->out_of_period++;
+		row_reject(r, OB_F_OCCURRED_ON, r->col[OB_F_OCCURRED_ON],
+		           "fecha fuera del periodo declarado (%s a %s)", a, b);
+		return;
+	}
+	ob_date_format(&r->date, r->occurred_on, sizeof(r->occurred_on));
+}
+
+static void map_time(struct row *r)
+{
+	const char *s = r->val[OB_F_OCCURRED_AT];
+	size_t n = r->len[OB_F_OCCURRED_AT];
+	long long h, m, sec = 0;
+	const char *colon;
+
+	r->occurred_at[0] = '\0';
+	if (!n)
+		return;
+	colon = memchr(s, ':', n);
+	if (colon) {
+		const char *c2 = memchr(colon + 1, ':', n - (size_t)(colon + 1 - s));
+		size_t mlen = (size_t)((c2 ? c2 : s + n) - (colon + 1));
+		if (mlen > 2 && !c2) {
+			/* "22:30 hrs" */
+			size_t k = 0;
+			while (k < mlen && colon[1 + k] >= '0' && colon[1 + k] <= '9')
+				k++;
+			mlen = k;
+		}
+		if (ob_parse_int(s, (size_t)(colon - s), 0, 23, &h) &&
+		    ob_parse_int(colon + 1, mlen, 0, 59, &m) &&
+		    (!c2 || ob_parse_int(c2 + 1, 2 <= (size_t)(s + n - c2 - 1) ? 2 : (size_t)(s + n - c2 - 1), 0, 59, &sec))) {
+			snprintf(r->occurred_at, sizeof(r->occurred_at), "%02d:%02d:%02d", (int)h,
+			         (int)m, (int)sec);
+			return;
+		}
+	} else if ((n == 4 || n == 3) && ob_parse_int(s, n, 0, 2359, &h) && h % 100 < 60) {
+		snprintf(r->occurred_at, sizeof(r->occurred_at), "%02d:%02d:00", (int)(h / 100),
+		         (int)(h % 100));
+		return;
+	}
+	row_warn(r, OB_F_OCCURRED_AT, "hora no reconocida; se esperaba hh:mm; se deja vacía");
+}
+
+static void map_territory(struct ingest *g, struct row *r)
+{
+	long day = ob_date_days(&r->date);
+	const struct ob_territory *t = NULL;
+	const struct ob_territory_list *cands = NULL;
+	enum ob_resolve how;
+
+	if (r->len[OB_F_TERRITORY_CODE]) {
+		how = ob_lookup_territory_code(&g->look, r->val[OB_F_TERRITORY_CODE],
+		                               r->len[OB_F_TERRITORY_CODE], day, &t);
+		if (how == OB_RESOLVED) {
+			r->territory = t->code;
+			return;
+		}
+		if (!r->len[OB_F_TERRITORY]) {
+			row_reject(r, OB_F_TERRITORY_CODE, r->col[OB_F_TERRITORY_CODE],
+			           how == OB_NOT_VALID
+			                   ? "código de municipio no vigente en la fecha del hecho"
+			                   : "código de municipio desconocido en el catálogo de %s",
+			           g->look.country);
+			return;
+		}
+		row_warn(r, OB_F_TERRITORY_CODE,
+		         "código de municipio desconocido; se usa el nombre");
+	}
+	if (!r->len[OB_F_TERRITORY]) {
+		if (g->prof.required[OB_F_TERRITORY] || g->prof.required[OB_F_TERRITORY_CODE])
+			row_reject(r, OB_F_TERRITORY, r->col[OB_F_TERRITORY], "falta el municipio");
+		return;
+	}
+	if (!fold(&g->key, r->val[OB_F_TERRITORY], r->len[OB_F_TERRITORY])) {
+		row_reject(r, OB_F_TERRITORY, r->col[OB_F_TERRITORY], "nombre de municipio no válido");
+		return;
+	}
+	ob_buf_reset(&g->key2);
+	if (r->len[OB_F_TERRITORY_PARENT])
+		fold(&g->key2, r->val[OB_F_TERRITORY_PARENT], r->len[OB_F_TERRITORY_PARENT]);
+	how = ob_lookup_territory_name(&g->look, g->key.ptr, g->key.len, g->key2.ptr,
+	                               g->key2.len, day, &t, &cands);
+	switch (how) {
+	case OB_RESOLVED:
+		r->territory = t->code;
+		return;
+	case OB_AMBIGUOUS: {
+		char list[256] = "";
+		size_t used = 0;
+		for (size_t i = 0; cands && i < cands->n && used + 40 < sizeof(list); i++) {
+			int w = snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
+			                 cands->v[i]->code);
+			if (w > 0)
+				used += (size_t)w;
+		}
+		row_reject(r, OB_F_TERRITORY, r->col[OB_F_TERRITORY],
+		           "municipio ambiguo: el nombre corresponde a %s; se esperaba también "
+		           "el departamento o provincia que lo distinga", list);
+		return;
+	}
+	case OB_NOT_VALID:
+		row_reject(r, OB_F_TERRITORY, r->col[OB_F_TERRITORY],
+		           "municipio no vigente en la fecha del hecho %s", r->occurred_on);
+		return;
+	default:
+		row_reject(r, OB_F_TERRITORY, r->col[OB_F_TERRITORY],
+		           r->len[OB_F_TERRITORY_PARENT]
+		                   ? "municipio desconocido en ese departamento o provincia del catálogo de %s"
+		                   : "municipio desconocido en el catálogo de %s",
+		           g->look.country);
+	}
+}
+
+static void map_category(struct ingest *g, struct row *r)
+{
+	long day = ob_date_days(&r->date);
+	const char *xw = g->prof.crosswalk[OB_F_CATEGORY];
+
+	r->category = NULL;
+	if (!r->len[OB_F_CATEGORY]) {
+		if (g->prof.required[OB_F_CATEGORY])
+			row_reject(r, OB_F_CATEGORY, r->col[OB_F_CATEGORY], "falta la categoría del delito");
+		return;
+	}
+	if (xw[0] && fold(&g->key, r->val[OB_F_CATEGORY], r->len[OB_F_CATEGORY]))
+		r->category = ob_lookup_crosswalk(&g->look, xw, g->key.ptr, g->key.len, day);
+	if (!r->category && ob_lookup_is_iccs(&g->look, r->val[OB_F_CATEGORY], r->len[OB_F_CATEGORY])) {
+		/* the value is itself an ICCS code: keep a pointer that outlives the row */
+		struct ob_strmap_entry *e =
+			ob_strmap_find(&g->look.iccs, r->val[OB_F_CATEGORY], r->len[OB_F_CATEGORY]);
+		r->category = e->key;
+	}
+	if (!r->category)
+		row_reject(r, OB_F_CATEGORY, r->col[OB_F_CATEGORY],
+		           "categoría desconocida: no está en el cruce «%s» vigente en la fecha "
+		           "ni es un código ICCS", xw[0] ? xw : "(ninguno)");
+}
+
+static void map_tags(struct ingest *g, struct row *r)
+{
+	long day = ob_date_days(&r->date);
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(tag_fields); i++) {
+		enum ob_field f = tag_fields[i].field;
+		const char *xw = g->prof.crosswalk[f], *t = NULL;
+
+		r->tag[f] = NULL;
+		if (!r->len[f]) {
+			/* unknown is a value: sex and manner of a death are always set */
+			if (f == OB_F_VICTIM_SEX || f == OB_F_MECHANISM)
+				r->tag[f] = tag_fields[i].unknown;
+			continue;
+		}
+		if (xw[0] && fold(&g->key, r->val[f], r->len[f]))
+			t = ob_lookup_crosswalk(&g->look, xw, g->key.ptr, g->key.len, day);
+		if (!t && ob_lookup_is_tag(&g->look, tag_fields[i].kind, r->val[f], r->len[f])) {
+			/* already a canonical code */
+			for (size_t j = 0; j < OB_ARRAY_SIZE(tag_fields); j++)
+				if (r->len[f] == strlen(tag_fields[j].unknown) &&
+				    !memcmp(r->val[f], tag_fields[j].unknown, r->len[f]))
+					t = tag_fields[j].unknown;
+			if (!t) {
+				char buf[64];
+				int w = snprintf(buf, sizeof(buf), "%s\x1f%.*s", tag_fields[i].kind,
+				                 (int)r->len[f], r->val[f]);
+				struct ob_strmap_entry *e = ob_strmap_find(&g->look.tags, buf, (size_t)w);
+				t = e ? e->key + strlen(tag_fields[i].kind) + 1 : NULL;
+			}
+		}
+		if (!t) {
+			row_warn(r, f, "valor no reconocido en el cruce «%s»; se registra como desconocido",
+			         xw[0] ? xw : tag_fields[i].kind);
+			t = tag_fields[i].unknown;
+		}
+		r->tag[f] = t;
+	}
+}
+
+static void map_age(struct row *r)
+{
+	struct ob_age age;
+	char why[160];
+
+	r->age = -1;
+	if (!r->len[OB_F_VICTIM_AGE])
+		return;
+	if (ob_age_parse(r->val[OB_F_VICTIM_AGE], r->len[OB_F_VICTIM_AGE], &age, why, sizeof(why))) {
+		row_reject(r, OB_F_VICTIM_AGE, r->col[OB_F_VICTIM_AGE], "edad no válida: %s", why);
+		return;
+	}
+	if (age.unknown)
+		return;
+	if (age.years >= 0) {
+		r->age = age.years;
+	} else {
+		row_warn(r, OB_F_VICTIM_AGE, "edad dada como rango; se guarda el extremo inferior");
+		r->age = age.lo;
+	}
+}
+
+static void map_coords(struct row *r)
+{
+	char why[128];
+
+	r->has_coords = false;
+	if (!r->len[OB_F_LAT] && !r->len[OB_F_LON])
+		return;
+	if (ob_parse_coord(r->val[OB_F_LAT], r->len[OB_F_LAT], true, &r->lat, why, sizeof(why)) ||
+	    ob_parse_coord(r->val[OB_F_LON], r->len[OB_F_LON], false, &r->lon, why, sizeof(why))) {
+		row_warn(r, OB_F_LAT, "coordenadas no válidas (%s); se dejan vacías", why);
+		return;
+	}
+	r->has_coords = true;
+}
+
+static void map_row(struct ingest *g, const struct ob_csv_record *rec, struct row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->bad_field = OB_F_COUNT;
+	gather(g, rec, r);
+	if (rec->nfields != g->ncols) {
+		row_reject(r, OB_F_COUNT, (long)(rec->nfields < g->ncols ? rec->nfields : g->ncols + 1),
+		           "la fila tiene %zu campos y el encabezado %zu", rec->nfields, g->ncols);
+		return;
+	}
+	if (!r->len[OB_F_SOURCE_ID]) {
+		row_reject(r, OB_F_SOURCE_ID, r->col[OB_F_SOURCE_ID], "falta el identificador del caso");
+		return;
+	}
+	if (r->len[OB_F_SOURCE_ID] > OB_MAX_NAME) {
+		row_reject(r, OB_F_SOURCE_ID, r->col[OB_F_SOURCE_ID],
+		           "identificador de más de %d bytes", OB_MAX_NAME);
+		return;
+	}
+	map_date(g, r);
+	if (r->reason[0])
+		return;
+	map_territory(g, r);
+	map_category(g, r);
+	map_age(r);
+	if (r->reason[0])
+		return;
+	map_tags(g, r);
+	map_time(r);
+	map_coords(r);
+}
+
+/* --- writing ------------------------------------------------------------ */
+
+static int bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+static ob_err build_extra(struct ingest *g, const struct ob_csv_record *rec)
+{
+	bool any = false;
+
+	ob_buf_reset(&g->extra);
+	for (size_t c = 0; c < g->ncols && c < rec->nfields; c++) {
+		const char *s = rec->fields[c].ptr;
+		size_t n = rec->fields[c].len;
+		if (g->col_mapped[c])
+			continue;
+		ob_trim(&s, &n);
+		if (!n)
+			continue;
+		if (ob_buf_adds(&g->extra, any ? "," : "{") ||
+		    ob_json_str(&g->extra, g->col_name[c], strlen(g->col_name[c])) ||
+		    ob_buf_addc(&g->extra, ':') || ob_json_str(&g->extra, s, n))
+			return OB_ETOOBIG;
+		any = true;
+	}
+	if (any && ob_buf_addc(&g->extra, '}'))
+		return OB_ETOOBIG;
+	return OB_OK;
+}
+
+static ob_err write_quarantine(struct ingest *g, const struct ob_csv_record *rec,
+                               struct row *r)
+{
+	sqlite3_stmt *st = g->st[ST_QUARANTINE];
+	enum ob_field f = r->bad_field;
+
+	sqlite3_bind_int64(st, 1, g->sub);
+	sqlite3_bind_int64(st, 2, rec->line);
+	sqlite3_bind_int64(st, 3, r->bad_column);
+	bind_opt(st, 4, f < OB_F_COUNT ? ob_field_key(f) : NULL);
+	if (f < OB_F_COUNT && r->val[f])
+		ob_bind_text(st, 5, r->val[f], r->len[f]);
+	else
+		sqlite3_bind_null(st, 5);
+	sqlite3_bind_text(st, 6, r->reason, -1, SQLITE_STATIC);
+	ob_bind_text(st, 7, rec->raw, rec->raw_len);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return store_error(g, "cuarentena");
+	}
+	sqlite3_reset(st);
+	g->res->rejected++;
+	return OB_OK;
+}
+
+static ob_err write_warnings(struct ingest *g, const struct ob_csv_record *rec,
+                             struct row *r)
+{
+	sqlite3_stmt *st = g->st[ST_WARNING];
+
+	for (size_t i = 0; i < r->nwarn; i++) {
+		sqlite3_bind_int64(st, 1, g->sub);
+		sqlite3_bind_int64(st, 2, rec->line);
+		sqlite3_bind_int64(st, 3, r->warn[i].column);
+		sqlite3_bind_text(st, 4, ob_field_key(r->warn[i].field), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, r->warn[i].value, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, r->warn[i].reason, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_reset(st);
+			return store_error(g, "avisos");
+		}
+		sqlite3_reset(st);
+	}
+	if (r->nwarn)
+		g->res->warned++;
+	return OB_OK;
+}
+
+static const char *precision_name(enum ob_precision p)
+{
+	return p == OB_PREC_DAY ? "day" : p == OB_PREC_MONTH ? "month" : "year";
+}
+
+static ob_err write_record(struct ingest *g, const struct ob_csv_record *rec, struct row *r)
+{
+	sqlite3_stmt *st = g->st[ST_RECORD];
+	int rc;
+
+	if (build_extra(g, rec)) {
+		row_reject(r, OB_F_COUNT, 0, "columnas adicionales demasiado largas");
+		return write_quarantine(g, rec, r);
+	}
+	sqlite3_bind_int64(st, 1, g->sub);
+	sqlite3_bind_text(st, 2, g->prof.code, -1, SQLITE_STATIC);
+	ob_bind_text(st, 3, r->val[OB_F_SOURCE_ID], r->len[OB_F_SOURCE_ID]);
+	sqlite3_bind_int64(st, 4, rec->line);
+	sqlite3_bind_text(st, 5, r->occurred_on, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, precision_name(r->date.precision), -1, SQLITE_STATIC);
+	bind_opt(st, 7, r->occurred_at[0] ? r->occurred_at : NULL);
+	bind_opt(st, 8, r->territory);
+	if (r->has_coords) {
+		sqlite3_bind_double(st, 9, r->lat);
+		sqlite3_bind_double(st, 10, r->lon);
+	} else {
+		sqlite3_bind_null(st, 9);
+		sqlite3_bind_null(st, 10);
+	}
+	bind_opt(st, 11, r->category);
+	if (r->len[OB_F_CATEGORY])
+		ob_bind_text(st, 12, r->val[OB_F_CATEGORY], r->len[OB_F_CATEGORY]);
+	else
+		sqlite3_bind_null(st, 12);
+	bind_opt(st, 13, r->tag[OB_F_MANNER]);
+	bind_opt(st, 14, r->tag[OB_F_VICTIM_SEX] ? r->tag[OB_F_VICTIM_SEX] : "U");
+	if (r->age >= 0)
+		sqlite3_bind_int(st, 15, r->age);
+	else
+		sqlite3_bind_null(st, 15);
+	bind_opt(st, 16, r->tag[OB_F_MECHANISM]);
+	bind_opt(st, 17, r->tag[OB_F_PLACE]);
+	bind_opt(st, 18, r->tag[OB_F_RELATIONSHIP]);
+	bind_opt(st, 19, r->tag[OB_F_CONTEXT]);
+	bind_opt(st, 20, r->tag[OB_F_PERPETRATOR_SEX]);
+	if (g->extra.len)
+		sqlite3_bind_text(st, 21, g->extra.ptr, (int)g->extra.len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 21);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT) {
+		row_reject(r, OB_F_SOURCE_ID, r->col[OB_F_SOURCE_ID],
+		           "identificador duplicado en el archivo; se conserva la primera fila");
+		return write_quarantine(g, rec, r);
+	}
+	if (rc != SQLITE_DONE)
+		return store_error(g, "registro");
+	if (r->len[OB_F_NAMES] || r->len[OB_F_DOCUMENT] || r->len[OB_F_ADDRESS]) {
+		sqlite3_stmt *p = g->st[ST_PROTECTED];
+		sqlite3_bind_int64(p, 1, sqlite3_last_insert_rowid(ob_store_db(g->s)));
+		ob_bind_text(p, 2, r->len[OB_F_NAMES] ? r->val[OB_F_NAMES] : NULL, r->len[OB_F_NAMES]);
+		ob_bind_text(p, 3, r->len[OB_F_DOCUMENT] ? r->val[OB_F_DOCUMENT] : NULL,
+		             r->len[OB_F_DOCUMENT]);
+		ob_bind_text(p, 4, r->len[OB_F_ADDRESS] ? r->val[OB_F_ADDRESS] : NULL,
+		             r->len[OB_F_ADDRESS]);
+		rc = sqlite3_step(p);
+		sqlite3_reset(p);
+		if (rc != SQLITE_DONE)
+			return store_error(g, "datos protegidos");
+	}
+	g->res->accepted++;
+	{
+		long a = ob_date_days(&r->date), b = last_day(&r->date);
+		if (a < g->min_day)
+			g->min_day = a;
+		if (b > g->max_day)
+			g->max_day = b;
+	}
+	return write_warnings(g, rec, r);
+}
+
+/* --- the logbook -------------------------------------------------------- */
+
+static ob_err open_submission(struct ingest *g, const char *path)
+{
+	sqlite3_stmt *st;
+	const char *base = strrchr(path, '/');
+	int rc;
+
+	if (ob_store_prepare(g->s,
+	                     "INSERT INTO submission(source, file_name, sha256, rows_read, accepted,"
+	                     " rejected, warned, ingested_at, version, observa_version)"
+	                     " VALUES(?1, ?2, 'pending', 0, 0, 0, 0,"
+	                     " strftime('%Y-%m-%dT%H:%M:%SZ','now'), 0, ?3)", &st, g->d))
+		return OB_ESTORE;
+	sqlite3_bind_text(st, 1, g->prof.code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, base ? base + 1 : path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, OB_VERSION, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return store_error(g, "bitácora");
+	g->sub = sqlite3_last_insert_rowid(ob_store_db(g->s));
+	return OB_OK;
+}
+
+/* 1 when this file's bytes were already ingested for the source. */
+static int already_ingested(struct ingest *g)
+{
+	sqlite3_stmt *st;
+	int found;
+
+	if (ob_store_prepare(g->s, "SELECT id FROM submission WHERE source = ?1 AND sha256 = ?2",
+	                     &st, g->d))
+		return -1;
+	sqlite3_bind_text(st, 1, g->prof.code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, g->res->sha256, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		g->res->submission = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* Round the covered days out to whole periods of the profile. */
+static void period_bounds(struct ingest *g, long *from, long *to)
+{
+	struct ob_date a, b;
+
+	if (g->period_from != LONG_MIN) {
+		*from = g->period_from;
+		*to = g->period_to;
+		return;
+	}
+	ob_date_from_days(g->min_day, &a);
+	ob_date_from_days(g->max_day, &b);
+	a.day = 1;
+	a.precision = b.precision = OB_PREC_MONTH;
+	b.day = 0;
+	if (!strcmp(g->prof.period, "year")) {
+		a.month = 1;
+		b.month = 12;
+	} else if (!strcmp(g->prof.period, "quarter")) {
+		a.month = (a.month - 1) / 3 * 3 + 1;
+		b.month = (b.month - 1) / 3 * 3 + 3;
+	}
+	a.day = 1;
+	*from = ob_date_days(&a);
+	*to = last_day(&b);
+}
+
+static ob_err close_submission(struct ingest *g)
+{
+	sqlite3_stmt *st;
+	long from, to;
+	long long prev = 0, version = 1;
+	int rc;
+
+	period_bounds(g, &from, &to);
+	day_string(from, g->res->period_from);
+	day_string(to, g->res->period_to);
+	/* an earlier delivery of the same period, still current, is superseded */
+	if (ob_store_prepare(g->s,
+	                     "SELECT id, version FROM submission WHERE source = ?1 AND period_from = ?2"
+	                     " AND period_to = ?3 AND superseded_by IS NULL AND id <> ?4"
+	                     " ORDER BY id DESC LIMIT 1", &st, g->d))
+		return OB_ESTORE;
+	sqlite3_bind_text(st, 1, g->prof.code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, g->res->period_from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, g->res->period_to, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, g->sub);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		prev = sqlite3_column_int64(st, 0);
+		version = sqlite3_column_int64(st, 1) + 1;
+	}
+	sqlite3_finalize(st);
+	if (prev) {
+		if (ob_store_prepare(g->s, "UPDATE submission SET superseded_by = ?1 WHERE id = ?2",
+		                     &st, g->d))
+			return OB_ESTORE;
+		sqlite3_bind_int64(st, 1, g->sub);
+		sqlite3_bind_int64(st, 2, prev);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return store_error(g, "bitácora");
+	}
+	g->res->superseded = prev;
+	g->res->version = version;
+	if (ob_store_prepare(g->s,
+	                     "UPDATE submission SET sha256 = ?1, period_from = ?2, period_to = ?3,"
+	                     " rows_read = ?4, accepted = ?5, rejected = ?6, warned = ?7,"
+	                     " encoding = ?8, delimiter = ?9, version = ?10, supersedes = ?11"
+	                     " WHERE id = ?12", &st, g->d))
+		return OB_ESTORE;
+	sqlite3_bind_text(st, 1, g->res->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, g->res->period_from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, g->res->period_to, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, g->res->rows_read);
+	sqlite3_bind_int64(st, 5, g->res->accepted);
+	sqlite3_bind_int64(st, 6, g->res->rejected);
+	sqlite3_bind_int64(st, 7, g->res->warned);
+	sqlite3_bind_text(st, 8, g->res->encoding, -1, SQLITE_STATIC);
+	{
+		char delim[4] = { g->res->delimiter, 0 };
+		if (g->res->delimiter == '\t')
+			ob_strlcpy(delim, "tab", sizeof(delim));
+		sqlite3_bind_text(st, 9, delim, -1, SQLITE_TRANSIENT);
+	}
+	sqlite3_bind_int64(st, 10, version);
+	if (prev)
+		sqlite3_bind_int64(st, 11, prev);
+	else
+		sqlite3_bind_null(st, 11);
+	sqlite3_bind_int64(st, 12, g->sub);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? OB_OK : store_error(g, "bitácora");
+}
+
+/* --- the whole file ----------------------------------------------------- */
+
+static ob_err read_rows(struct ingest *g)
+{
+	const struct ob_csv_record *rec;
+	struct ob_progress prog;
+	struct row *r = ob_malloc(sizeof(*r));
+	ob_err e;
+
+	ob_progress_begin(&prog, g->prof.code, g->o->progress ? ob_csv_size(g->csv) : 0);
+	if (!g->o->progress)
+		prog.active = false;
+	while ((e = ob_csv_next(g->csv, &rec, g->d)) == OB_OK) {
+		if (rec->blank)
+			continue;
+		if (g->footer || is_footer(g, rec)) {
+			g->footer = true;
+			g->res->footer_rows++;
+			continue;
+		}
+		g->res->rows_read++;
+		map_row(g, rec, r);
+		e = r->reason[0] ? write_quarantine(g, rec, r) : write_record(g, rec, r);
+		if (e)
+			break;
+		if ((g->res->rows_read & (OB_PROGRESS_EVERY - 1)) == 0)
+			ob_progress_update(&prog, ob_csv_offset(g->csv));
+	}
+	ob_progress_end(&prog);
+	free(r);
+	return e == OB_ENOENT ? OB_OK : e;
+}
+
+static ob_err prepare_all(struct ingest *g)
+{
+	for (int i = 0; i < ST_COUNT; i++)
+		if (ob_store_prepare(g->s, statements[i], &g->st[i], g->d))
+			return OB_ESTORE;
+	return OB_OK;
+}
+
+ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
+                      const struct ob_ingest_options *o,
+                      struct ob_ingest_result *res, struct ob_diag *d)
+{
+	static const struct ob_ingest_options defaults;
+	struct ingest g;
+	struct ob_csv_options copt = { 0 };
+	ob_err e;
+	int dup;
+
+	memset(&g, 0, sizeof(g));
+	memset(res, 0, sizeof(*res));
+	g.s = s;
+	g.o = o ? o : &defaults;
+	g.res = res;
+	g.d = d;
+	g.name = g.o->display_name ? g.o->display_name : path;
+	g.today = today_days();
+	g.period_from = g.period_to = LONG_MIN;
+	g.min_day = LONG_MAX;
+	g.max_day = LONG_MIN;
+	for (unsigned f = 0; f < OB_F_COUNT; f++)
+		g.field_col[f] = -1;
+	ob_buf_init(&g.key, 4 * OB_MAX_NAME);
+	ob_buf_init(&g.key2, 4 * OB_MAX_NAME);
+	ob_buf_init(&g.extra, OB_MAX_LINE * 2);
+
+	if (g.o->period && !parse_period(g.o->period, &g.period_from, &g.period_to)) {
+		e = ob_diag_set(d, OB_EUSAGE, g.name, 0, 0, g.o->period, strlen(g.o->period),
+		                "periodo no válido; se esperaba 2020, 2020-03, 2020-Q1 o "
+		                "2020-01-01..2020-06-30");
+		goto release_bufs;
+	}
+	if ((e = ob_profile_load(ob_store_dir(s), source, &g.prof, d)))
+		goto release_bufs;
+	if ((e = ob_lookup_load(s, g.prof.country, &g.look, d)))
+		goto release_profile;
+	copt.encoding = g.prof.encoding;
+	copt.delimiter = g.prof.delimiter;
+	if ((e = ob_csv_open(path, g.name, &copt, &g.csv, d)))
+		goto release_lookup;
+	ob_strlcpy(res->encoding, ob_encoding_name(ob_csv_encoding(g.csv)), sizeof(res->encoding));
+	res->delimiter = ob_csv_delimiter(g.csv);
+	if ((e = find_header(&g)))
+		goto close_csv;
+	if ((e = ob_store_begin(s, d)))
+		goto close_csv;
+	if ((e = prepare_all(&g)) || (e = open_submission(&g, path)))
+		goto rollback;
+	if ((e = read_rows(&g)))
+		goto rollback;
+	ob_csv_sha256(g.csv, res->sha256);
+	if ((dup = already_ingested(&g)) != 0) {
+		if (dup < 0) {
+			e = OB_ESTORE;
+			goto rollback;
+		}
+		res->already = true;
+		res->rows_read = res->accepted = res->rejected = res->warned = 0;
+		res->footer_rows = 0;
+		e = OB_OK;
+		goto rollback;
+	}
+	if (g.period_from != LONG_MIN && res->rows_read &&
+	    g.out_of_period * 2 > res->rows_read) {
+		char a[11] = "", b[11] = "";
+		e = ob_diag_set(d, OB_EPERIOD, g.name, 0, 0, g.o->period, strlen(g.o->period),
+		                "el archivo parece ser de otro periodo: %lld de %lld filas caen fuera "
+		                "del periodo declarado; no se ingesta nada", g.out_of_period,
+		                res->rows_read);
+		(void)a;
+		(void)b;
+		goto rollback;
+	}
+	if (!res->accepted && g.period_from == LONG_MIN) {
+		e = ob_diag_set(d, res->rows_read ? OB_EINVAL : OB_EEMPTY, g.name, 0, 0, NULL, 0,
+		                res->rows_read
+		                        ? "ninguna fila es válida (%lld rechazadas); no se ingesta nada: "
+		                          "revise el perfil %s"
+		                        : "el archivo no tiene filas de datos%.0lld; si la fuente no "
+		                          "registró hechos en el periodo, decláralo con --period (perfil %s)",
+		                res->rows_read, g.prof.code);
+		goto rollback;
+	}
+	if (!res->accepted) {
+		g.min_day = g.period_from;
+		g.max_day = g.period_to;
+	}
+	if ((e = close_submission(&g)))
+		goto rollback;
+	for (int i = 0; i < ST_COUNT; i++) {
+		sqlite3_finalize(g.st[i]);
+		g.st[i] = NULL;
+	}
+	if (g.o->dry_run) {
+		ob_store_rollback(s);
+		res->submission = 0;
+	} else {
+		if ((e = ob_store_commit(s, d)))
+			goto close_csv;
+		res->submission = g.sub;
+	}
+	goto close_csv;
+rollback:
+	for (int i = 0; i < ST_COUNT; i++) {
+		sqlite3_finalize(g.st[i]);
+		g.st[i] = NULL;
+	}
+	ob_store_rollback(s);
+	if (!res->already)
+		res->submission = 0;
+close_csv:
+	ob_csv_close(g.csv);
+	free_header(&g);
+release_lookup:
+	ob_lookup_release(&g.look);
+release_profile:
+	ob_profile_release(&g.prof);
+release_bufs:
+	ob_buf_release(&g.key);
+	ob_buf_release(&g.key2);
+	ob_buf_release(&g.extra);
+	return e;
+}

@@ -1,0 +1,371 @@
+/* lookup.c - the catalogue in hash maps for the ingest (see lookup.h). */
+#include "ingest/lookup.h"
+
+#include <limits.h>
+#include <strings.h>
+
+#include "base/buf.h"
+#include "io/date.h"
+#include "text/text.h"
+
+static const char *const countries[][2] = {
+	{ "BZ", "BLZ" }, { "CR", "CRI" }, { "SV", "SLV" }, { "GT", "GTM" },
+	{ "HN", "HND" }, { "PA", "PAN" }, { "DO", "DOM" }, { "MX", "MEX" },
+	{ "CO", "COL" }, { "NI", "NIC" },
+};
+
+const char *ob_country_iso3(const char *code)
+{
+	for (size_t i = 0; i < OB_ARRAY_SIZE(countries); i++)
+		if (!strcasecmp(code, countries[i][0]) || !strcasecmp(code, countries[i][1]))
+			return countries[i][1];
+	return NULL;
+}
+
+static long parse_day(const unsigned char *s, long open)
+{
+	struct ob_date dt;
+	char why[64];
+
+	if (!s || !*s)
+		return open;
+	if (ob_date_parse((const char *)s, strlen((const char *)s), OB_DATE_ISO, &dt, why,
+	                  sizeof(why)))
+		return open;
+	return ob_date_days(&dt);
+}
+
+static ob_err key_of(struct ob_buf *b, const char *prefix, const unsigned char *s)
+{
+	ob_buf_reset(b);
+	if (prefix && (ob_buf_adds(b, prefix) || ob_buf_addc(b, '\x1f')))
+		return OB_ETOOBIG;
+	return ob_fold_key((const char *)s, strlen((const char *)s), b);
+}
+
+static void list_add(struct ob_strmap *m, const char *key, size_t n,
+                     struct ob_territory *t)
+{
+	struct ob_territory_list *lst = ob_strmap_get(m, key, n);
+
+	if (!lst) {
+		lst = ob_calloc(1, sizeof(*lst));
+		ob_strmap_put(m, key, n, lst, NULL);
+	}
+	for (size_t i = 0; i < lst->n; i++)
+		if (lst->v[i] == t)
+			return;
+	if (lst->n == lst->cap) {
+		lst->cap = lst->cap ? lst->cap * 2 : 2;
+		lst->v = ob_realloc(lst->v, lst->cap * sizeof(*lst->v));
+	}
+	lst->v[lst->n++] = t;
+}
+
+static ob_err step_error(struct ob_store *s, struct ob_diag *d)
+{
+	return ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0, "catálogo: %s",
+	                   sqlite3_errmsg(ob_store_db(s)));
+}
+
+static ob_err load_territories(struct ob_store *s, struct ob_lookup *l, struct ob_buf *k,
+                               struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	if (ob_store_prepare(s, "SELECT code, level, parent, name, valid_from, valid_to "
+	                        "FROM territory WHERE country = ?1 ORDER BY code", &st, d))
+		return OB_ESTORE;
+	sqlite3_bind_text(st, 1, l->country, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ob_territory *t;
+		const unsigned char *parent = sqlite3_column_text(st, 2);
+
+		if (l->nterrs == cap) {
+			cap = cap ? cap * 2 : 256;
+			l->terrs = ob_realloc(l->terrs, cap * sizeof(*l->terrs));
+		}
+		t = &l->terrs[l->nterrs++];
+		t->code = ob_strdup((const char *)sqlite3_column_text(st, 0));
+		t->level = sqlite3_column_int(st, 1);
+		t->parent = parent ? ob_strdup((const char *)parent) : NULL;
+		t->name = ob_strdup((const char *)sqlite3_column_text(st, 3));
+		t->from = parse_day(sqlite3_column_text(st, 4), LONG_MIN);
+		t->to = parse_day(sqlite3_column_text(st, 5), LONG_MAX);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return step_error(s, d);
+	/* maps are built once the array no longer moves */
+	for (size_t i = 0; i < l->nterrs; i++) {
+		struct ob_territory *t = &l->terrs[i];
+		ob_strmap_put(&l->by_code, t->code, strlen(t->code), t, NULL);
+		if (key_of(k, NULL, (const unsigned char *)t->name))
+			continue;
+		if (t->level >= 2)
+			list_add(&l->by_name, k->ptr, k->len, t);
+		else if (t->level == 1 && !key_of(k, t->code, (const unsigned char *)t->name))
+			ob_strmap_put(&l->parent_keys, k->ptr, k->len, t, NULL);
+	}
+	return OB_OK;
+}
+
+static ob_err load_aliases(struct ob_store *s, struct ob_lookup *l, struct ob_buf *k,
+                           struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (ob_store_prepare(s, "SELECT a.code, a.alias FROM territory_alias a "
+	                        "JOIN territory t ON t.code = a.code WHERE t.country = ?1",
+	                     &st, d))
+		return OB_ESTORE;
+	sqlite3_bind_text(st, 1, l->country, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 0);
+		const unsigned char *alias = sqlite3_column_text(st, 1);
+		struct ob_territory *t = ob_strmap_get(&l->by_code, code, strlen(code));
+		bool digits = true;
+
+		if (!t || !alias)
+			continue;
+		for (const unsigned char *p = alias; *p; p++)
+			if (*p < '0' || *p > '9')
+				digits = false;
+		if (digits && *alias) {
+			/* a national code: found by code, not by name */
+			if (!ob_strmap_get(&l->by_code, (const char *)alias, strlen((const char *)alias)))
+				ob_strmap_put(&l->by_code, (const char *)alias,
+				              strlen((const char *)alias), t, NULL);
+			continue;
+		}
+		if (t->level >= 2 && !key_of(k, NULL, alias))
+			list_add(&l->by_name, k->ptr, k->len, t);
+		else if (t->level == 1 && !key_of(k, t->code, alias))
+			ob_strmap_put(&l->parent_keys, k->ptr, k->len, t, NULL);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? OB_OK : step_error(s, d);
+}
+
+static ob_err load_crosswalks(struct ob_store *s, struct ob_lookup *l, struct ob_buf *k,
+                              struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (ob_store_prepare(s, "SELECT name, label, target, valid_from, valid_to "
+	                        "FROM crosswalk ORDER BY rowid", &st, d))
+		return OB_ESTORE;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ob_xw_entry *x, *head = NULL;
+
+		if (key_of(k, (const char *)sqlite3_column_text(st, 0), sqlite3_column_text(st, 1)))
+			continue;
+		x = ob_calloc(1, sizeof(*x));
+		x->target = ob_strdup((const char *)sqlite3_column_text(st, 2));
+		x->from = parse_day(sqlite3_column_text(st, 3), LONG_MIN);
+		x->to = parse_day(sqlite3_column_text(st, 4), LONG_MAX);
+		ob_strmap_put(&l->crosswalk, k->ptr, k->len, x, (void **)&head);
+		x->next = head;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? OB_OK : step_error(s, d);
+}
+
+static ob_err load_codes(struct ob_store *s, struct ob_lookup *l, struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (ob_store_prepare(s, "SELECT code FROM iccs", &st, d))
+		return OB_ESTORE;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(st, 0);
+		ob_strmap_put(&l->iccs, c, strlen(c), (void *)1, NULL);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return step_error(s, d);
+	if (ob_store_prepare(s, "SELECT kind || char(31) || code FROM tag", &st, d))
+		return OB_ESTORE;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *c = (const char *)sqlite3_column_text(st, 0);
+		ob_strmap_put(&l->tags, c, strlen(c), (void *)1, NULL);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? OB_OK : step_error(s, d);
+}
+
+ob_err ob_lookup_load(struct ob_store *s, const char *country, struct ob_lookup *l,
+                      struct ob_diag *d)
+{
+	struct ob_buf k = OB_BUF_INIT(4 * OB_MAX_NAME);
+	const char *iso3 = ob_country_iso3(country);
+	ob_err e;
+
+	memset(l, 0, sizeof(*l));
+	ob_strmap_init(&l->by_code);
+	ob_strmap_init(&l->by_name);
+	ob_strmap_init(&l->parent_keys);
+	ob_strmap_init(&l->crosswalk);
+	ob_strmap_init(&l->iccs);
+	ob_strmap_init(&l->tags);
+	ob_strlcpy(l->country, iso3 ? iso3 : country, sizeof(l->country));
+	if ((e = load_territories(s, l, &k, d)) || (e = load_aliases(s, l, &k, d)) ||
+	    (e = load_crosswalks(s, l, &k, d)) || (e = load_codes(s, l, d))) {
+		ob_buf_release(&k);
+		ob_lookup_release(l);
+		return e;
+	}
+	ob_buf_release(&k);
+	if (!l->nterrs) {
+		ob_lookup_release(l);
+		return ob_diag_set(d, OB_ENOENT, country, 0, 0, NULL, 0,
+		                   "el catálogo no tiene territorios del país «%s»", country);
+	}
+	return OB_OK;
+}
+
+void ob_lookup_release(struct ob_lookup *l)
+{
+	ob_strmap_for_each(&l->by_name, e) {
+		struct ob_territory_list *lst = e->value;
+		free(lst->v);
+		free(lst);
+	}
+	ob_strmap_for_each(&l->crosswalk, e) {
+		struct ob_xw_entry *x = e->value;
+		while (x) {
+			struct ob_xw_entry *next = x->next;
+			free(x->target);
+			free(x);
+			x = next;
+		}
+	}
+	for (size_t i = 0; i < l->nterrs; i++) {
+		free(l->terrs[i].code);
+		free(l->terrs[i].parent);
+		free(l->terrs[i].name);
+	}
+	free(l->terrs);
+	ob_strmap_release(&l->by_code);
+	ob_strmap_release(&l->by_name);
+	ob_strmap_release(&l->parent_keys);
+	ob_strmap_release(&l->crosswalk);
+	ob_strmap_release(&l->iccs);
+	ob_strmap_release(&l->tags);
+	l->terrs = NULL;
+	l->nterrs = 0;
+}
+
+static bool valid_on(const struct ob_territory *t, long day)
+{
+	return day >= t->from && day <= t->to;
+}
+
+enum ob_resolve ob_lookup_territory_code(const struct ob_lookup *l, const char *code,
+                                         size_t n, long day,
+                                         const struct ob_territory **out)
+{
+	char buf[64];
+	const struct ob_territory *t = ob_strmap_get(&l->by_code, code, n);
+
+	if (!t && n + strlen(l->country) < sizeof(buf)) {
+		/* "0614" for "SLV0614" */
+		int w = snprintf(buf, sizeof(buf), "%s%.*s", l->country, (int)n, code);
+		t = ob_strmap_get(&l->by_code, buf, (size_t)w);
+	}
+	if (!t || t->level < 2)
+		return OB_UNKNOWN;
+	if (!valid_on(t, day))
+		return OB_NOT_VALID;
+	*out = t;
+	return OB_RESOLVED;
+}
+
+static bool parent_matches(const struct ob_lookup *l, const struct ob_territory *t,
+                           const char *pkey, size_t pn)
+{
+	char buf[2 * OB_MAX_NAME];
+	int w;
+
+	for (int depth = 0; t && t->parent && depth < 4; depth++) {
+		w = snprintf(buf, sizeof(buf), "%s\x1f%.*s", t->parent, (int)pn, pkey);
+		if (w > 0 && (size_t)w < sizeof(buf) && ob_strmap_get(&l->parent_keys, buf, (size_t)w))
+			return true;
+		t = ob_strmap_get(&l->by_code, t->parent, strlen(t->parent));
+	}
+	return false;
+}
+
+enum ob_resolve ob_lookup_territory_name(const struct ob_lookup *l, const char *key,
+                                         size_t n, const char *parent_key,
+                                         size_t pn, long day,
+                                         const struct ob_territory **out,
+                                         const struct ob_territory_list **cands)
+{
+	const struct ob_territory_list *lst = ob_strmap_get(&l->by_name, key, n);
+	const struct ob_territory *hit = NULL;
+	size_t valid = 0, matched = 0;
+
+	if (cands)
+		*cands = lst;
+	if (!lst)
+		return OB_UNKNOWN;
+	for (size_t i = 0; i < lst->n; i++) {
+		if (!valid_on(lst->v[i], day))
+			continue;
+		valid++;
+		if (parent_key && pn && !parent_matches(l, lst->v[i], parent_key, pn))
+			continue;
+		/* the same name at two levels (municipality and its district): the
+		 * larger unit wins, it is what a name alone designates */
+		if (matched && hit && lst->v[i]->level != hit->level) {
+			if (lst->v[i]->level < hit->level)
+				hit = lst->v[i];
+			continue;
+		}
+		matched++;
+		hit = lst->v[i];
+	}
+	if (!valid)
+		return OB_NOT_VALID;
+	if (matched == 1) {
+		*out = hit;
+		return OB_RESOLVED;
+	}
+	if (matched == 0 && parent_key && pn)
+		return OB_UNKNOWN;
+	return OB_AMBIGUOUS;
+}
+
+const char *ob_lookup_crosswalk(const struct ob_lookup *l, const char *name,
+                                const char *key, size_t n, long day)
+{
+	char buf[2 * OB_MAX_NAME];
+	int w = snprintf(buf, sizeof(buf), "%s\x1f%.*s", name, (int)n, key);
+	const struct ob_xw_entry *x;
+
+	if (w < 0 || (size_t)w >= sizeof(buf))
+		return NULL;
+	for (x = ob_strmap_get(&l->crosswalk, buf, (size_t)w); x; x = x->next)
+		if (day >= x->from && day <= x->to)
+			return x->target;
+	return NULL;
+}
+
+bool ob_lookup_is_iccs(const struct ob_lookup *l, const char *code, size_t n)
+{
+	return ob_strmap_get(&l->iccs, code, n) != NULL;
+}
+
+bool ob_lookup_is_tag(const struct ob_lookup *l, const char *kind, const char *code,
+                      size_t n)
+{
+	char buf[128];
+	int w = snprintf(buf, sizeof(buf), "%s\x1f%.*s", kind, (int)n, code);
+	return w > 0 && (size_t)w < sizeof(buf) && ob_strmap_get(&l->tags, buf, (size_t)w);
+}

@@ -1,0 +1,83 @@
+/*
+ * lookup.h - the catalogue in memory, for mapping an ingest's rows.
+ *
+ * ob_lookup_load() reads from the store the territories of one country,
+ * their names and aliases, and the crosswalks and ICCS codes, into hash maps.
+ * Results point into the lookup and live until ob_lookup_release().
+ */
+#ifndef OB_LOOKUP_H
+#define OB_LOOKUP_H
+
+#include "base/strmap.h"
+#include "store/store.h"
+
+struct ob_territory {
+	char *code;
+	char *parent;
+	char *name;
+	int level;
+	long from, to; /* validity in days since 1970 (inclusive); open ends are
+	                  LONG_MIN / LONG_MAX */
+};
+
+struct ob_territory_list {
+	size_t n, cap;
+	struct ob_territory **v;
+};
+
+struct ob_lookup {
+	char country[8];
+	struct ob_territory *terrs;
+	size_t nterrs;
+	struct ob_strmap by_code;     /* code, and national code aliases -> territory */
+	struct ob_strmap by_name;     /* folded name or alias -> ob_territory_list */
+	struct ob_strmap parent_keys; /* "code\x1f<folded name>" of admin-1 units */
+	struct ob_strmap crosswalk;   /* "<name>\x1f<folded label>" -> ob_xw_entry list */
+	struct ob_strmap iccs;        /* ICCS code -> non-NULL */
+	struct ob_strmap tags;        /* "<kind>\x1f<code>" -> non-NULL */
+};
+
+struct ob_xw_entry {
+	char *target;
+	long from, to;
+	struct ob_xw_entry *next;
+};
+
+enum ob_resolve {
+	OB_RESOLVED,
+	OB_UNKNOWN,   /* no unit with this code or name */
+	OB_AMBIGUOUS, /* several units, the parent did not decide */
+	OB_NOT_VALID, /* units exist but none was valid on that date */
+};
+
+/* ISO3 for an ISO alpha-2 or alpha-3 country code (e.g. "SV" -> "SLV"); NULL
+ * when unknown. */
+const char *ob_country_iso3(const char *code);
+
+ob_err ob_lookup_load(struct ob_store *s, const char *country, struct ob_lookup *l,
+                      struct ob_diag *d);
+void ob_lookup_release(struct ob_lookup *l);
+
+/*
+ * Resolve an admin unit for an event on day `day`: by code (code != NULL) or
+ * by folded name key with an optional folded parent key. *out is set when
+ * OB_RESOLVED; *cands (if not NULL) receives the candidate list for messages.
+ */
+enum ob_resolve ob_lookup_territory_code(const struct ob_lookup *l, const char *code,
+                                         size_t n, long day,
+                                         const struct ob_territory **out);
+enum ob_resolve ob_lookup_territory_name(const struct ob_lookup *l, const char *key,
+                                         size_t n, const char *parent_key,
+                                         size_t pn, long day,
+                                         const struct ob_territory **out,
+                                         const struct ob_territory_list **cands);
+
+/* Target of a folded label in crosswalk `name` valid on `day`, or NULL. */
+const char *ob_lookup_crosswalk(const struct ob_lookup *l, const char *name,
+                                const char *key, size_t n, long day);
+
+bool ob_lookup_is_iccs(const struct ob_lookup *l, const char *code, size_t n);
+bool ob_lookup_is_tag(const struct ob_lookup *l, const char *kind, const char *code,
+                      size_t n);
+
+#endif

@@ -1,0 +1,443 @@
+/* profile.c - parse source profiles (docs/profiles.md). */
+#include "ingest/profile.h"
+
+#include <dirent.h>
+
+#include "base/buf.h"
+#include "io/date.h"
+#include "text/text.h"
+
+static const struct {
+	const char *key;
+	const char *es;
+} fields[] = {
+#define OB_FIELD_ROW(id, key, es) { key, es },
+	OB_FIELD_MAP(OB_FIELD_ROW)
+#undef OB_FIELD_ROW
+};
+
+const char *ob_field_key(enum ob_field f)
+{
+	return (unsigned)f < OB_F_COUNT ? fields[f].key : "?";
+}
+
+const char *ob_field_name_es(enum ob_field f)
+{
+	return (unsigned)f < OB_F_COUNT ? fields[f].es : "?";
+}
+
+enum ob_field ob_field_from_key(const char *key, size_t len)
+{
+	for (unsigned i = 0; i < OB_F_COUNT; i++)
+		if (strlen(fields[i].key) == len && !memcmp(fields[i].key, key, len))
+			return (enum ob_field)i;
+	return OB_F_COUNT;
+}
+
+ob_err ob_read_file(const char *path, size_t max, char **out, size_t *len,
+                    struct ob_diag *d)
+{
+	struct ob_buf b = OB_BUF_INIT(max);
+	char chunk[65536];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return ob_diag_set(d, OB_ENOENT, path, 0, 0, NULL, 0,
+		                   "no se pudo abrir: %s", strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (ob_buf_add(&b, chunk, n)) {
+			fclose(f);
+			ob_buf_release(&b);
+			return ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
+			                   "archivo de más de %zu bytes", max);
+		}
+	}
+	if (ferror(f)) {
+		fclose(f);
+		ob_buf_release(&b);
+		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "error de lectura");
+	}
+	fclose(f);
+	*out = ob_buf_detach(&b, len);
+	return OB_OK;
+}
+
+void ob_profile_release(struct ob_profile *p)
+{
+	for (unsigned f = 0; f < OB_F_COUNT; f++) {
+		for (size_t i = 0; i < p->columns[f].nalt; i++) {
+			free(p->columns[f].alt[i]);
+			free(p->columns[f].alt_key[i]);
+		}
+		p->columns[f].nalt = 0;
+		free(p->value[f]);
+		p->value[f] = NULL;
+	}
+}
+
+static bool eq(const char *s, size_t n, const char *lit)
+{
+	return strlen(lit) == n && !memcmp(s, lit, n);
+}
+
+/* Split "a | b | c" (or "a, b" when sep is ',') into trimmed items. */
+typedef ob_err (*item_fn)(void *ctx, const char *s, size_t n);
+
+static ob_err each_item(const char *s, size_t n, char sep, item_fn fn, void *ctx)
+{
+	size_t i = 0;
+
+	while (i <= n) {
+		size_t j = i;
+		const char *p;
+		size_t m;
+		ob_err e;
+
+		while (j < n && s[j] != sep)
+			j++;
+		p = s + i;
+		m = j - i;
+		ob_trim(&p, &m);
+		if (m && (e = fn(ctx, p, m)))
+			return e;
+		i = j + 1;
+	}
+	return OB_OK;
+}
+
+struct parse_ctx {
+	struct ob_profile *p;
+	struct ob_diag *d;
+	const char *name;
+	long line;
+	enum ob_field field;
+};
+
+static ob_err add_alt(void *vctx, const char *s, size_t n)
+{
+	struct parse_ctx *c = vctx;
+	struct ob_profile_column *col = &c->p->columns[c->field];
+	struct ob_buf k = OB_BUF_INIT(OB_MAX_NAME);
+
+	if (col->nalt >= OB_MAX_ALTERNATIVES)
+		return ob_diag_set(c->d, OB_ETOOBIG, c->name, c->line, 0, s, n,
+		                   "más de %d nombres alternativos para una columna",
+		                   OB_MAX_ALTERNATIVES);
+	if (ob_fold_key(s, n, &k)) {
+		ob_buf_release(&k);
+		return ob_diag_set(c->d, OB_EENCODING, c->name, c->line, 0, s, n,
+		                   "nombre de columna no válido (UTF-8 o demasiado largo)");
+	}
+	col->alt[col->nalt] = ob_strndup(s, n);
+	col->alt_key[col->nalt] = ob_buf_detach(&k, NULL);
+	col->nalt++;
+	return OB_OK;
+}
+
+static ob_err add_date_form(void *vctx, const char *s, size_t n)
+{
+	struct parse_ctx *c = vctx;
+	static const struct {
+		const char *name;
+		unsigned flag;
+	} forms[] = {
+		{ "dmy", OB_DATE_DMY }, { "mdy", OB_DATE_MDY }, { "iso", OB_DATE_ISO },
+		{ "excel", OB_DATE_EXCEL }, { "partial", OB_DATE_PARTIAL },
+	};
+	for (size_t i = 0; i < OB_ARRAY_SIZE(forms); i++)
+		if (eq(s, n, forms[i].name)) {
+			c->p->date_forms |= forms[i].flag;
+			return OB_OK;
+		}
+	return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, s, n,
+	                   "forma de fecha desconocida; se esperaba dmy, mdy, iso, excel o partial");
+}
+
+static ob_err add_footer(void *vctx, const char *s, size_t n)
+{
+	struct parse_ctx *c = vctx;
+	struct ob_buf k = OB_BUF_INIT(31);
+
+	if (c->p->nfooter >= OB_ARRAY_SIZE(c->p->footer) || ob_fold_key(s, n, &k)) {
+		ob_buf_release(&k);
+		return ob_diag_set(c->d, OB_ETOOBIG, c->name, c->line, 0, s, n,
+		                   "demasiadas marcas de pie o marca demasiado larga");
+	}
+	memcpy(c->p->footer[c->p->nfooter++], k.ptr, k.len + 1);
+	ob_buf_release(&k);
+	return OB_OK;
+}
+
+static ob_err add_required(void *vctx, const char *s, size_t n)
+{
+	struct parse_ctx *c = vctx;
+	enum ob_field f = ob_field_from_key(s, n);
+
+	if (f == OB_F_COUNT)
+		return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, s, n,
+		                   "campo desconocido en require");
+	c->p->required[f] = true;
+	return OB_OK;
+}
+
+static ob_err copy_into(struct parse_ctx *c, char *dst, size_t size, const char *v,
+                        size_t n)
+{
+	if (n >= size)
+		return ob_diag_set(c->d, OB_ETOOBIG, c->name, c->line, 0, v, n,
+		                   "valor demasiado largo (máximo %zu bytes)", size - 1);
+	memcpy(dst, v, n);
+	dst[n] = '\0';
+	return OB_OK;
+}
+
+static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_t kn,
+                      const char *v, size_t vn)
+{
+	struct ob_profile *p = c->p;
+	enum ob_field f;
+
+	if (!strcmp(sec, "source")) {
+		if (eq(k, kn, "code"))
+			return copy_into(c, p->code, sizeof(p->code), v, vn);
+		if (eq(k, kn, "name"))
+			return copy_into(c, p->name, sizeof(p->name), v, vn);
+		if (eq(k, kn, "country"))
+			return copy_into(c, p->country, sizeof(p->country), v, vn);
+		if (eq(k, kn, "institution"))
+			return copy_into(c, p->institution, sizeof(p->institution), v, vn);
+		if (eq(k, kn, "period")) {
+			if (!eq(v, vn, "month") && !eq(v, vn, "quarter") && !eq(v, vn, "year"))
+				return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
+				                   "periodo desconocido; se esperaba month, quarter o year");
+			return copy_into(c, p->period, sizeof(p->period), v, vn);
+		}
+		if (eq(k, kn, "description"))
+			return OB_OK;
+	} else if (!strcmp(sec, "file")) {
+		if (eq(k, kn, "encoding")) {
+			if (eq(v, vn, "auto"))
+				p->encoding = OB_ENC_AUTO;
+			else if (eq(v, vn, "utf-8") || eq(v, vn, "utf8"))
+				p->encoding = OB_ENC_UTF8;
+			else if (eq(v, vn, "windows-1252") || eq(v, vn, "cp1252"))
+				p->encoding = OB_ENC_CP1252;
+			else
+				return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
+				                   "codificación desconocida; se esperaba auto, utf-8 o windows-1252");
+			return OB_OK;
+		}
+		if (eq(k, kn, "delimiter")) {
+			if (eq(v, vn, "auto"))
+				p->delimiter = 0;
+			else if (eq(v, vn, "tab"))
+				p->delimiter = '\t';
+			else if (eq(v, vn, "pipe") || eq(v, vn, "|"))
+				p->delimiter = '|';
+			else if (eq(v, vn, ";") || eq(v, vn, ","))
+				p->delimiter = v[0];
+			else
+				return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
+				                   "delimitador desconocido; se esperaba auto, ;, ,, tab o pipe");
+			return OB_OK;
+		}
+		if (eq(k, kn, "dates")) {
+			p->date_forms = 0;
+			return each_item(v, vn, ',', add_date_form, c);
+		}
+		if (eq(k, kn, "footer")) {
+			p->nfooter = 0;
+			return each_item(v, vn, ',', add_footer, c);
+		}
+	} else if (!strcmp(sec, "columns")) {
+		if ((f = ob_field_from_key(k, kn)) != OB_F_COUNT) {
+			c->field = f;
+			return each_item(v, vn, '|', add_alt, c);
+		}
+	} else if (!strcmp(sec, "values")) {
+		if ((f = ob_field_from_key(k, kn)) != OB_F_COUNT) {
+			free(p->value[f]);
+			p->value[f] = ob_strndup(v, vn);
+			return OB_OK;
+		}
+	} else if (!strcmp(sec, "crosswalks")) {
+		if ((f = ob_field_from_key(k, kn)) != OB_F_COUNT)
+			return copy_into(c, p->crosswalk[f], sizeof(p->crosswalk[f]), v, vn);
+	} else if (!strcmp(sec, "rules")) {
+		if (eq(k, kn, "require")) {
+			memset(p->required, 0, sizeof(p->required));
+			return each_item(v, vn, ',', add_required, c);
+		}
+	} else {
+		return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 1, sec, strlen(sec),
+		                   "sección desconocida; se esperaba source, file, columns, values, crosswalks o rules");
+	}
+	return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 1, k, kn,
+	                   "clave desconocida en la sección [%s]", sec);
+}
+
+/* Cut a trailing comment: '#' or ';' preceded by a blank (or at the start). */
+static size_t strip_comment(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((s[i] == '#' || s[i] == ';') && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t')) {
+			/* a lone ';' as a value ("delimiter = ;") is not a comment */
+			size_t j = i + 1;
+			while (j < n && (s[j] == ' ' || s[j] == '\t'))
+				j++;
+			if (s[i] == ';' && j == n && i > 0) {
+				size_t k = i;
+				while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
+					k--;
+				if (k > 0 && s[k - 1] == '=')
+					continue;
+			}
+			return i;
+		}
+	return n;
+}
+
+ob_err ob_profile_parse(const char *text, size_t len, const char *name,
+                        struct ob_profile *p, struct ob_diag *d)
+{
+	struct parse_ctx c = { p, d, name, 0, OB_F_COUNT };
+	char section[32] = "";
+	size_t i = 0;
+	ob_err e;
+
+	memset(p, 0, sizeof(*p));
+	ob_strlcpy(p->period, "year", sizeof(p->period));
+	ob_strlcpy(p->path, name, sizeof(p->path));
+	p->date_forms = OB_DATE_ANY;
+	if (ob_utf8_valid_len(text, len) != len)
+		return ob_diag_set(d, OB_EENCODING, name, 0, 0, NULL, 0,
+		                   "el perfil debe estar en UTF-8");
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+		i = 3;
+	while (i < len) {
+		const char *s = text + i, *eqp;
+		size_t n = 0, kn, vn;
+		const char *k, *v;
+
+		while (i + n < len && text[i + n] != '\n')
+			n++;
+		i += n + 1;
+		c.line++;
+		if (n > OB_MAX_CONFIG_LINE) {
+			e = ob_diag_set(d, OB_ETOOBIG, name, c.line, 0, NULL, 0,
+			                "línea de más de %d bytes", OB_MAX_CONFIG_LINE);
+			goto release;
+		}
+		n = strip_comment(s, n);
+		ob_trim(&s, &n);
+		if (!n)
+			continue;
+		if (s[0] == '[') {
+			if (s[n - 1] != ']' || n - 2 >= sizeof(section)) {
+				e = ob_diag_set(d, OB_EPARSE, name, c.line, 1, s, n,
+				                "sección mal formada; se esperaba [nombre]");
+				goto release;
+			}
+			memcpy(section, s + 1, n - 2);
+			section[n - 2] = '\0';
+			if (strcmp(section, "source") && strcmp(section, "file") &&
+			    strcmp(section, "columns") && strcmp(section, "values") &&
+			    strcmp(section, "crosswalks") && strcmp(section, "rules")) {
+				e = ob_diag_set(d, OB_EINVAL, name, c.line, 1, s, n,
+				                "sección desconocida; se esperaba source, file, columns, "
+				                "values, crosswalks o rules");
+				goto release;
+			}
+			continue;
+		}
+		eqp = memchr(s, '=', n);
+		if (!eqp || !section[0]) {
+			e = ob_diag_set(d, OB_EPARSE, name, c.line, 1, s, n,
+			                !section[0] ? "clave fuera de una sección"
+			                            : "se esperaba «clave = valor»");
+			goto release;
+		}
+		k = s;
+		kn = (size_t)(eqp - s);
+		v = eqp + 1;
+		vn = n - kn - 1;
+		ob_trim(&k, &kn);
+		ob_trim(&v, &vn);
+		if ((e = set_key(&c, section, k, kn, v, vn)))
+			goto release;
+	}
+	if (!p->code[0] || !p->country[0]) {
+		e = ob_diag_set(d, OB_EINVAL, name, 0, 0, NULL, 0,
+		                "el perfil debe dar [source] code y country");
+		goto release;
+	}
+	if (!p->columns[OB_F_SOURCE_ID].nalt) {
+		e = ob_diag_set(d, OB_EINVAL, name, 0, 0, NULL, 0,
+		                "el perfil debe dar la columna source_id en [columns]");
+		goto release;
+	}
+	p->required[OB_F_SOURCE_ID] = true;
+	return OB_OK;
+release:
+	ob_profile_release(p);
+	return e;
+}
+
+static void list_sources(const char *dir, char *out, size_t size)
+{
+	char path[OB_MAX_PATH];
+	DIR *dh;
+	struct dirent *de;
+	size_t used = 0;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "%s/catalog/sources", dir);
+	if (!(dh = opendir(path)))
+		return;
+	while ((de = readdir(dh))) {
+		size_t n = strlen(de->d_name);
+		if (n > 4 && !strcmp(de->d_name + n - 4, ".ini") && used + n < size) {
+			int w = snprintf(out + used, size - used, "%s%.*s", used ? ", " : "",
+			                 (int)(n - 4), de->d_name);
+			if (w < 0 || (size_t)w >= size - used)
+				break;
+			used += (size_t)w;
+		}
+	}
+	closedir(dh);
+}
+
+ob_err ob_profile_load(const char *dir, const char *code, struct ob_profile *p,
+                       struct ob_diag *d)
+{
+	char path[OB_MAX_PATH], known[1024];
+	char *text;
+	size_t len;
+	ob_err e;
+
+	for (const char *c = code; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' ||
+		      *c == '_'))
+			return ob_diag_set(d, OB_ENOSOURCE, code, 0, 0, NULL, 0,
+			                   "código de fuente no válido «%s»: use minúsculas, cifras y '-'",
+			                   code);
+	if (snprintf(path, sizeof(path), "%s/catalog/sources/%s.ini", dir, code) >=
+	    (int)sizeof(path))
+		return ob_diag_set(d, OB_ETOOBIG, code, 0, 0, NULL, 0, "ruta demasiado larga");
+	if (ob_read_file(path, 1024 * 1024, &text, &len, d)) {
+		list_sources(dir, known, sizeof(known));
+		return ob_diag_set(d, OB_ENOSOURCE, code, 0, 0, NULL, 0,
+		                   "fuente desconocida «%s»: no hay perfil %s (fuentes conocidas: %s)",
+		                   code, path, known[0] ? known : "ninguna");
+	}
+	e = ob_profile_parse(text, len, path, p, d);
+	free(text);
+	if (!e && strcmp(p->code, code)) {
+		ob_profile_release(p);
+		return ob_diag_set(d, OB_EINVAL, path, 0, 0, NULL, 0,
+		                   "el perfil dice code = %s pero el archivo se llama %s.ini",
+		                   p->code, code);
+	}
+	return e;
+}

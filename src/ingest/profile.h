@@ -1,0 +1,92 @@
+/*
+ * profile.h - source profiles: how to read one institution's exports.
+ *
+ * The format is described in docs/profiles.md. ob_profile_load() parses
+ * DIR/catalog/sources/<code>.ini (or any path, with ob_profile_parse) into a
+ * struct ob_profile that the caller owns and frees with ob_profile_release().
+ * Column names are stored as folded keys, so matching a header cell is a
+ * byte comparison after ob_fold_key().
+ */
+#ifndef OB_PROFILE_H
+#define OB_PROFILE_H
+
+#include "base/common.h"
+#include "io/csv.h"
+
+/* The canonical record's fields that a profile can map (DESIGN.md). */
+#define OB_FIELD_MAP(X)                                                        \
+	X(SOURCE_ID, "source_id", "identificador")                              \
+	X(OCCURRED_ON, "occurred_on", "fecha del hecho")                        \
+	X(OCCURRED_AT, "occurred_at", "hora")                                   \
+	X(TERRITORY_CODE, "territory_code", "código de municipio")              \
+	X(TERRITORY, "territory", "municipio")                                  \
+	X(TERRITORY_PARENT, "territory_parent", "departamento")                 \
+	X(CATEGORY, "category", "categoría")                                    \
+	X(MANNER, "manner", "manera de muerte")                                 \
+	X(VICTIM_SEX, "victim_sex", "sexo de la víctima")                       \
+	X(VICTIM_AGE, "victim_age", "edad de la víctima")                       \
+	X(MECHANISM, "mechanism", "arma o mecanismo")                           \
+	X(PLACE, "place", "lugar")                                              \
+	X(RELATIONSHIP, "relationship", "relación víctima-victimario")          \
+	X(CONTEXT, "context", "contexto")                                       \
+	X(PERPETRATOR_SEX, "perpetrator_sex", "sexo del victimario")            \
+	X(LAT, "lat", "latitud")                                                \
+	X(LON, "lon", "longitud")                                               \
+	X(NAMES, "names", "nombres")                                            \
+	X(DOCUMENT, "document", "documento")                                    \
+	X(ADDRESS, "address", "dirección")
+
+enum ob_field {
+#define OB_FIELD_ENUM(id, key, es) OB_F_##id,
+	OB_FIELD_MAP(OB_FIELD_ENUM)
+#undef OB_FIELD_ENUM
+	OB_F_COUNT
+};
+
+/* "occurred_on" style key, and the Spanish name used in messages. */
+const char *ob_field_key(enum ob_field f);
+const char *ob_field_name_es(enum ob_field f);
+/* OB_F_COUNT when key names no field. */
+enum ob_field ob_field_from_key(const char *key, size_t len);
+
+struct ob_profile_column {
+	size_t nalt;
+	char *alt[OB_MAX_ALTERNATIVES];     /* names as written in the profile */
+	char *alt_key[OB_MAX_ALTERNATIVES]; /* the same, folded */
+};
+
+struct ob_profile {
+	char code[64];
+	char name[OB_MAX_NAME];
+	char country[8];      /* ISO3 of the catalogue, e.g. SLV */
+	char institution[32]; /* police, forensic, prosecutor, other */
+	char period[16];      /* month, quarter, year */
+	enum ob_encoding encoding;
+	char delimiter;       /* 0 = sniff */
+	unsigned date_forms;  /* OB_DATE_* flags */
+	size_t nfooter;
+	char footer[8][32];   /* folded prefixes that mark totals/footnotes */
+	struct ob_profile_column columns[OB_F_COUNT];
+	char *value[OB_F_COUNT];     /* constant value, or NULL */
+	char crosswalk[OB_F_COUNT][64];
+	bool required[OB_F_COUNT];
+	char path[OB_MAX_PATH];      /* where it was read from */
+};
+
+/* Parse a profile text. name is the file name for messages. */
+ob_err ob_profile_parse(const char *text, size_t len, const char *name,
+                        struct ob_profile *p, struct ob_diag *d);
+
+/* Read DIR/catalog/sources/<code>.ini. An unknown code is OB_ENOSOURCE with
+ * the list of known sources in the message. */
+ob_err ob_profile_load(const char *dir, const char *code, struct ob_profile *p,
+                       struct ob_diag *d);
+
+void ob_profile_release(struct ob_profile *p);
+
+/* Read a whole file (at most max bytes) into a NUL-terminated buffer the
+ * caller frees. */
+ob_err ob_read_file(const char *path, size_t max, char **out, size_t *len,
+                    struct ob_diag *d);
+
+#endif
