@@ -24,7 +24,10 @@ struct ob_command {
 	const char *summary_en;
 };
 
+int cmd_ingest(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_quarantine(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 /* The command table, for help listings. */

@@ -10,6 +10,9 @@
 
 const struct ob_command ob_commands[] = {
 	{ "init", cmd_init, "crea un observatorio", "create an observatory" },
+	{ "ingest", cmd_ingest, "ingesta archivos de una fuente", "ingest a source's files" },
+	{ "log", cmd_log, "muestra la bitácora de envíos", "show the logbook" },
+	{ "quarantine", cmd_quarantine, "filas rechazadas y su motivo", "rejected rows" },
 	{ "version", cmd_version, "muestra la versión", "print the version" },
 };
 const unsigned ob_commands_count = OB_ARRAY_SIZE(ob_commands);

@@ -1,0 +1,102 @@
+/* cmd_log.c - "observa log": the logbook of every submission. */
+#include "base/common.h"
+#include "cli/builtin.h"
+#include "cli/cliutil.h"
+#include "io/csvw.h"
+
+#include <getopt.h>
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "uso / usage: observa log [-d DIR] [--source FUENTE] [--format table|csv]\n\n"
+	        "Muestra la bitácora: cada archivo recibido, su fuente, periodo, SHA-256,\n"
+	        "filas leídas, aceptadas, rechazadas y con avisos, versión y si fue\n"
+	        "sustituido por una entrega posterior.\n\n"
+	        "Shows the logbook of every submission.\n");
+}
+
+int cmd_log(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "source", required_argument, NULL, 's' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = ".", *source = NULL, *format = "table";
+	struct ob_store *s;
+	sqlite3_stmt *st;
+	struct ob_diag d;
+	struct ob_csvw w;
+	bool csv;
+	int c, rows = 0;
+
+	while ((c = getopt_long(argc, argv, "d:s:f:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 's': source = optarg; break;
+		case 'f': format = optarg; break;
+		case 'h': usage(stdout); return OB_EXIT_OK;
+		default: usage(stderr); return OB_EXIT_USAGE;
+		}
+	}
+	if (strcmp(format, "table") && strcmp(format, "csv")) {
+		fprintf(stderr, "observa: error: --format «%s»: se esperaba table o csv\n", format);
+		return OB_EXIT_USAGE;
+	}
+	csv = !strcmp(format, "csv");
+	if (!(s = ob_cli_open(dir, OB_STORE_READONLY)))
+		return OB_EXIT_SYSTEM;
+	ob_diag_clear(&d);
+	if (ob_store_prepare(s,
+	                     "SELECT id, source, file_name, period_from, period_to, rows_read,"
+	                     " accepted, rejected, warned, version, superseded_by, ingested_at,"
+	                     " sha256, encoding, delimiter, observa_version FROM submission"
+	                     " WHERE ?1 IS NULL OR source = ?1 ORDER BY source, period_from, id",
+	                     &st, &d)) {
+		ob_cli_diag(&d);
+		ob_store_close(s);
+		return OB_EXIT_SYSTEM;
+	}
+	if (source)
+		sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	ob_csvw_init(&w, stdout, ',');
+	if (csv) {
+		static const char *const cols[] = {
+			"submission", "source", "file", "period_from", "period_to", "rows_read",
+			"accepted", "rejected", "warned", "version", "superseded_by",
+			"ingested_at", "sha256", "encoding", "delimiter", "observa_version",
+		};
+		for (size_t i = 0; i < OB_ARRAY_SIZE(cols); i++)
+			ob_csvw_str(&w, cols[i]);
+		ob_csvw_end(&w);
+	} else {
+		printf("%-5s %-16s %-10s %-10s %9s %9s %9s %7s %4s %-9s %s\n", "envío", "fuente",
+		       "desde", "hasta", "leídas", "aceptadas", "rechaz.", "avisos", "ver",
+		       "estado", "archivo");
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		rows++;
+		if (csv) {
+			for (int i = 0; i < 16; i++)
+				ob_csvw_str(&w, (const char *)sqlite3_column_text(st, i));
+			ob_csvw_end(&w);
+			continue;
+		}
+		printf("%-5lld %-16.16s %-10s %-10s %9lld %9lld %9lld %7lld %4lld %-9s %s\n",
+		       (long long)sqlite3_column_int64(st, 0), sqlite3_column_text(st, 1),
+		       sqlite3_column_text(st, 3), sqlite3_column_text(st, 4),
+		       (long long)sqlite3_column_int64(st, 5), (long long)sqlite3_column_int64(st, 6),
+		       (long long)sqlite3_column_int64(st, 7), (long long)sqlite3_column_int64(st, 8),
+		       (long long)sqlite3_column_int64(st, 9),
+		       sqlite3_column_type(st, 10) == SQLITE_NULL ? "vigente" : "sustituido",
+		       sqlite3_column_text(st, 2));
+	}
+	sqlite3_finalize(st);
+	ob_store_close(s);
+	if (!csv && !rows)
+		printf("(la bitácora está vacía / the logbook is empty)\n");
+	return OB_EXIT_OK;
+}
