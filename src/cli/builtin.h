@@ -25,6 +25,9 @@ struct ob_command {
 };
 
 int cmd_init(int argc, char **argv);
+int cmd_catalog(int argc, char **argv);
+int cmd_territories(int argc, char **argv);
+int cmd_population(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 /* The command table, for help listings. */
