@@ -84,7 +84,7 @@ bool ob_parse_int(const char *s, size_t len, long long min, long long max,
 		if (s[i] < '0' || s[i] > '9')
 			return false;
 		d = (unsigned)(s[i] - '0');
-		if (v > (lim - d) / 10)
+		if (d > lim || v > (lim - d) / 10)
 			return false;
 		v = v * 10 + d;
 		any = true;

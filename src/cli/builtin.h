@@ -28,6 +28,9 @@ int cmd_ingest(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_quarantine(int argc, char **argv);
+int cmd_catalog(int argc, char **argv);
+int cmd_territories(int argc, char **argv);
+int cmd_population(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 /* The command table, for help listings. */

@@ -1,6 +1,7 @@
 /* cmd_init.c - "observa init DIR": make an observatory with its store. */
 #include "base/common.h"
 #include "base/log.h"
+#include "catalog/catalog.h"
 #include "cli/builtin.h"
 #include "store/store.h"
 
@@ -52,6 +53,20 @@ int cmd_init(int argc, char **argv)
 		ob_store_close(s);
 		return OB_EXIT_SYSTEM;
 	}
+	if (ob_catalog_write_default(dir, &d) || ob_catalog_load(s, dir, &d)) {
+		ob_diag_format(&d, msg, sizeof(msg));
+		ob_error("%s", msg);
+		ob_store_close(s);
+		return d.code == OB_EIO || d.code == OB_ESTORE ? OB_EXIT_SYSTEM : OB_EXIT_FAIL;
+	}
+	printf("Catálogo cargado desde %s/%s / catalogue loaded:\n", dir, OB_CATALOG_DIR);
+	ob_catalog_print_summary(s, stdout, &d);
+	printf("\nAVISO: la población municipal es una ESTIMACIÓN (reparto del total nacional),\n"
+	       "salvo Costa Rica 2015-2019 (INEC, oficial); las tasas municipales calculadas con\n"
+	       "ella no son fiables. Importe las cifras oficiales con «observa population import».\n"
+	       "NOTICE: municipal populations are ESTIMATES except Costa Rica 2015-2019 (official\n"
+	       "INEC); import official figures with \"observa population import\".\n"
+	       "Fuentes y métodos / sources and methods: %s/%s/SOURCES.md\n", dir, OB_CATALOG_DIR);
 	ob_store_close(s);
 	ob_info("observatorio creado en %s (esquema %d)", dir, ob_store_schema_version());
 	return OB_EXIT_OK;

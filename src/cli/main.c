@@ -13,6 +13,9 @@ const struct ob_command ob_commands[] = {
 	{ "ingest", cmd_ingest, "ingesta archivos de una fuente", "ingest a source's files" },
 	{ "log", cmd_log, "muestra la bitácora de envíos", "show the logbook" },
 	{ "quarantine", cmd_quarantine, "filas rechazadas y su motivo", "rejected rows" },
+	{ "catalog", cmd_catalog, "recarga el catálogo editado", "reload the edited catalogue" },
+	{ "territories", cmd_territories, "lista o importa territorios", "list or import territories" },
+	{ "population", cmd_population, "importa población oficial", "import official population" },
 	{ "version", cmd_version, "muestra la versión", "print the version" },
 };
 const unsigned ob_commands_count = OB_ARRAY_SIZE(ob_commands);

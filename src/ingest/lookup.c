@@ -102,11 +102,22 @@ static ob_err load_territories(struct ob_store *s, struct ob_lookup *l, struct o
 	for (size_t i = 0; i < l->nterrs; i++) {
 		struct ob_territory *t = &l->terrs[i];
 		ob_strmap_put(&l->by_code, t->code, strlen(t->code), t, NULL);
+	}
+	for (size_t i = 0; i < l->nterrs; i++) {
+		struct ob_territory *t = &l->terrs[i];
+		struct ob_territory *p = t->parent ? ob_strmap_get(&l->by_code, t->parent,
+		                                                    strlen(t->parent)) : NULL;
+		if (p)
+			p->has_children = true;
+	}
+	for (size_t i = 0; i < l->nterrs; i++) {
+		struct ob_territory *t = &l->terrs[i];
 		if (key_of(k, NULL, (const unsigned char *)t->name))
 			continue;
-		if (t->level >= 2)
+		if (ob_territory_is_unit(t))
 			list_add(&l->by_name, k->ptr, k->len, t);
-		else if (t->level == 1 && !key_of(k, t->code, (const unsigned char *)t->name))
+		if (t->level == 1 && t->has_children &&
+		    !key_of(k, t->code, (const unsigned char *)t->name))
 			ob_strmap_put(&l->parent_keys, k->ptr, k->len, t, NULL);
 	}
 	return OB_OK;
@@ -141,9 +152,9 @@ static ob_err load_aliases(struct ob_store *s, struct ob_lookup *l, struct ob_bu
 				              strlen((const char *)alias), t, NULL);
 			continue;
 		}
-		if (t->level >= 2 && !key_of(k, NULL, alias))
+		if (ob_territory_is_unit(t) && !key_of(k, NULL, alias))
 			list_add(&l->by_name, k->ptr, k->len, t);
-		else if (t->level == 1 && !key_of(k, t->code, alias))
+		if (t->level == 1 && t->has_children && !key_of(k, t->code, alias))
 			ob_strmap_put(&l->parent_keys, k->ptr, k->len, t, NULL);
 	}
 	sqlite3_finalize(st);
@@ -278,7 +289,7 @@ enum ob_resolve ob_lookup_territory_code(const struct ob_lookup *l, const char *
 		int w = snprintf(buf, sizeof(buf), "%s%.*s", l->country, (int)n, code);
 		t = ob_strmap_get(&l->by_code, buf, (size_t)w);
 	}
-	if (!t || t->level < 2)
+	if (!t || !ob_territory_is_unit(t))
 		return OB_UNKNOWN;
 	if (!valid_on(t, day))
 		return OB_NOT_VALID;

@@ -18,7 +18,18 @@ struct ob_territory {
 	int level;
 	long from, to; /* validity in days since 1970 (inclusive); open ends are
 	                  LONG_MIN / LONG_MAX */
+	bool has_children;
 };
+
+/*
+ * Records are placed in admin-2 units and below; where a country has no
+ * admin-2 units in the catalogue (Belize: districts only), its childless
+ * admin-1 units take that role.
+ */
+static inline bool ob_territory_is_unit(const struct ob_territory *t)
+{
+	return t->level >= 2 || (t->level == 1 && !t->has_children);
+}
 
 struct ob_territory_list {
 	size_t n, cap;

@@ -62,4 +62,11 @@ static const char *const ob_migrations[] = {
 	"  id INTEGER PRIMARY KEY, submission INTEGER NOT NULL REFERENCES submission(id),"
 	"  line INTEGER NOT NULL, column INTEGER NOT NULL, field TEXT,"
 	"  value TEXT, reason TEXT NOT NULL);",
+	/* 2: catalogue: territory notes and changes between territorial vintages */
+	"ALTER TABLE territory ADD COLUMN note TEXT;"
+	"CREATE TABLE territory_change("
+	"  old_code TEXT NOT NULL REFERENCES territory(code),"
+	"  new_code TEXT NOT NULL REFERENCES territory(code),"
+	"  date TEXT NOT NULL, kind TEXT NOT NULL,"
+	"  PRIMARY KEY(old_code, new_code, date)) WITHOUT ROWID;",
 };

@@ -20,6 +20,8 @@ static const struct {
 	{ "9223372036854775808", 0, INT64_MAX, false, 0 },
 	{ "-9223372036854775808", INT64_MIN, 0, true, INT64_MIN },
 	{ "-1", 0, 10, false, 0 },
+	{ "9", 0, 3, false, 0 },
+	{ "-9", -3, 3, false, 0 },
 };
 
 static void parse_int_table(void **state)

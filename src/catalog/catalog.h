@@ -1,0 +1,95 @@
+/*
+ * catalog.h - the observatory's catalogue: territories, population, ICCS,
+ * tags and crosswalks, kept as editable text files in DIR/catalog/ and
+ * loaded into the store.
+ *
+ * Files (UTF-8 CSV, comma, RFC 4180 quoting, one header row; columns are
+ * found by name, unknown columns are ignored):
+ *   territories.csv        code,level,country,parent,name,valid_from,valid_to,status,source[,note]
+ *   territory_aliases.csv  code,alias                       (optional)
+ *   territory_changes.csv  old_code,new_code,date,kind      (optional)
+ *   population.csv         territory,year,sex,population,status,source (optional)
+ *   iccs.csv               code,level,parent,name_es,name_en
+ *   tags.csv               kind,code,name_es,name_en
+ *   crosswalks.csv         name,label,target,valid_from,valid_to
+ *   geometry/NAME.geojson   FeatureCollections whose features carry a "code"
+ *                          property (optional; files load in name order and
+ *                          a later feature replaces an earlier one)
+ * Level 0 in iccs.csv marks a code of this catalogue outside the ICCS (such
+ * as X01, missing person). Dates are yyyy-mm-dd or empty (open).
+ *
+ * Aliases: every territory is indexed under its folded name and under each
+ * folded alias (accents removed, case folded, runs of anything but letters
+ * and digits turned into one space, trimmed): "San José" and "SAN JOSE"
+ * give the key "san jose". Crosswalk labels are keyed the same way.
+ *
+ * Errors name the file, line and column (1-based field number) of the
+ * offending value, in Spanish then English. Nothing here keeps memory
+ * between calls; the caller owns the store.
+ */
+#ifndef OB_CATALOG_H
+#define OB_CATALOG_H
+
+#include "base/common.h"
+#include "store/store.h"
+
+/* Name of the catalogue directory inside an observatory. */
+#define OB_CATALOG_DIR "catalog"
+
+/*
+ * Write the default catalogue carried by the binary into DIR/catalog/,
+ * creating directories as needed. A file that already exists is never
+ * overwritten (an analyst's edits are kept). Errors: OB_EIO.
+ */
+ob_err ob_catalog_write_default(const char *dir, struct ob_diag *d);
+
+/*
+ * Load DIR/catalog/ into the store in one transaction, replacing the
+ * previous catalogue content (territories, aliases, changes, geometry,
+ * population, ICCS, tags, crosswalks). On any error nothing changes and d
+ * says where: OB_ENOENT (a required file is missing), OB_EPARSE (malformed
+ * CSV or JSON), OB_ENOCOL (a required column is missing), OB_EINVAL (a bad
+ * value or a reference to an unknown code), OB_ETOOBIG, OB_EENCODING,
+ * OB_ESTORE.
+ */
+ob_err ob_catalog_load(struct ob_store *s, const char *dir, struct ob_diag *d);
+
+/* What an import did. */
+struct ob_catalog_import {
+	long read;     /* data rows or features read from the file */
+	long added;    /* new rows in the catalogue */
+	long replaced; /* rows that replaced existing ones */
+	long kept;     /* rows not applied because an official row was kept */
+};
+
+/*
+ * Import FILE into the catalogue of the observatory DIR, then reload it.
+ * A CSV file has the columns of territories.csv: its rows are merged into
+ * DIR/catalog/territories.csv by code (same code replaces). A GeoJSON file
+ * (name ending in .geojson or .json) holds features with a "code" property
+ * naming known territories: it is saved, reduced to {code, name}, as
+ * DIR/catalog/geometry/import-<name>.geojson, whose features replace
+ * earlier geometry of the same units. The file is checked whole before
+ * anything is written; if the reload fails, the catalogue files are put
+ * back as they were.
+ */
+ob_err ob_catalog_import_territories(struct ob_store *s, const char *dir, const char *file,
+                                     struct ob_catalog_import *res, struct ob_diag *d);
+
+/*
+ * Import FILE (CSV with the columns of population.csv) into
+ * DIR/catalog/population.csv, then reload. A row replaces the existing row
+ * of the same territory, year and sex unless that row is official and the
+ * imported one is not (then it is counted in kept). Territories must exist.
+ */
+ob_err ob_catalog_import_population(struct ob_store *s, const char *dir, const char *file,
+                                    struct ob_catalog_import *res, struct ob_diag *d);
+
+/*
+ * Print what the store's catalogue holds, per country (admin-1 and admin-2
+ * units, units with geometry, population rows official/estimate) and in
+ * total (ICCS codes, tags, crosswalk labels, aliases).
+ */
+ob_err ob_catalog_print_summary(struct ob_store *s, FILE *out, struct ob_diag *d);
+
+#endif

@@ -1,0 +1,365 @@
+/* test_catalog.c - the default catalogue loads whole and consistent; bad files are refused. */
+#include "test.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "catalog/catalog.h"
+#include "catalog/embedded.h"
+#include "store/store.h"
+
+struct fixture {
+	char dir[128];
+	struct ob_store *s;
+};
+
+static void rm_rf(const char *dir)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct ob_diag d;
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/observa-catalog-XXXXXX");
+	if (!f || !mkdtemp(f->dir))
+		return -1;
+	if (ob_store_open(f->dir, OB_STORE_CREATE, &f->s, &d))
+		return -1;
+	if (ob_catalog_write_default(f->dir, &d) || ob_catalog_load(f->s, f->dir, &d)) {
+		char msg[OB_MAX_MESSAGE];
+		ob_diag_format(&d, msg, sizeof(msg));
+		fprintf(stderr, "%s\n", msg);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	ob_store_close(f->s);
+	rm_rf(f->dir);
+	free(f);
+	return 0;
+}
+
+static long long q(struct ob_store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(ob_store_db(s), sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+static const struct {
+	const char *country;
+	int level1, level2;
+} counts[] = {
+	{ "BLZ", 6, 0 },    { "CRI", 7, 84 },   { "DOM", 32, 158 }, { "GTM", 22, 340 },
+	{ "HND", 18, 298 }, { "PAN", 13, 82 },  { "SLV", 14, 306 },
+};
+
+static void counts_per_country_and_level(void **state)
+{
+	struct fixture *f = *state;
+	char sql[256];
+
+	assert_int_equal(q(f->s, "SELECT count(*) FROM territory WHERE level = 0"), 7);
+	for (size_t i = 0; i < OB_ARRAY_SIZE(counts); i++) {
+		for (int level = 1; level <= 2; level++) {
+			snprintf(sql, sizeof(sql),
+			         "SELECT count(*) FROM territory WHERE country = '%s' AND level = %d",
+			         counts[i].country, level);
+			assert_int_equal(q(f->s, sql),
+			                 level == 1 ? counts[i].level1 : counts[i].level2);
+		}
+	}
+	/* El Salvador: 262 municipalities until 2024-04-30, 44 from 2024-05-01 */
+	assert_int_equal(q(f->s, "SELECT count(*) FROM territory WHERE country = 'SLV' AND "
+	                         "level = 2 AND valid_to = '2024-04-30'"), 262);
+	assert_int_equal(q(f->s, "SELECT count(*) FROM territory WHERE country = 'SLV' AND "
+	                         "level = 2 AND valid_from = '2024-05-01'"), 44);
+	assert_int_equal(q(f->s, "SELECT count(*) FROM territory_change WHERE "
+	                         "kind = 'district_of'"), 262);
+	assert_int_equal(q(f->s, "SELECT count(DISTINCT new_code) FROM territory_change"), 44);
+}
+
+static void parents_are_consistent(void **state)
+{
+	struct fixture *f = *state;
+
+	/* every admin-2 has an admin-1 parent of the same country */
+	assert_int_equal(q(f->s, "SELECT count(*) FROM territory t LEFT JOIN territory p "
+	                         "ON p.code = t.parent WHERE t.level = 2 AND (p.code IS NULL "
+	                         "OR p.level <> 1 OR p.country <> t.country)"), 0);
+	assert_int_equal(q(f->s, "SELECT count(*) FROM territory t LEFT JOIN territory p "
+	                         "ON p.code = t.parent WHERE t.level = 1 AND (p.code IS NULL "
+	                         "OR p.level <> 0 OR p.country <> t.country)"), 0);
+	/* a change links an old unit to a new one of the same department */
+	assert_int_equal(q(f->s, "SELECT count(*) FROM territory_change c JOIN territory o "
+	                         "ON o.code = c.old_code JOIN territory n ON n.code = c.new_code "
+	                         "WHERE o.parent <> n.parent"), 0);
+}
+
+static void population_adds_up(void **state)
+{
+	struct fixture *f = *state;
+
+	/* years 2015-2024, T = F + M everywhere */
+	assert_int_equal(q(f->s, "SELECT min(year) FROM population"), 2015);
+	assert_int_equal(q(f->s, "SELECT max(year) FROM population"), 2024);
+	assert_int_equal(q(f->s, "SELECT count(*) FROM population t JOIN population fe "
+	                         "ON fe.territory = t.territory AND fe.year = t.year AND fe.sex = 'F' "
+	                         "JOIN population m ON m.territory = t.territory AND m.year = t.year "
+	                         "AND m.sex = 'M' WHERE t.sex = 'T' AND "
+	                         "abs(t.population - fe.population - m.population) > 0.5"), 0);
+	/* per country, year, sex, level and vintage the units add up to the country */
+	assert_int_equal(q(f->s,
+	                   "WITH s AS (SELECT u.country, p.year, p.sex, u.level,"
+	                   " coalesce(u.valid_from, '') AS vintage, sum(p.population) AS total"
+	                   " FROM population p JOIN territory u ON u.code = p.territory"
+	                   " WHERE u.level > 0 GROUP BY 1, 2, 3, 4, 5)"
+	                   " SELECT count(*) FROM s JOIN population n ON n.territory = s.country"
+	                   " AND n.year = s.year AND n.sex = s.sex"
+	                   " WHERE abs(n.population - s.total) > 0.5"), 0);
+	/* and every (country, year, sex) was checked: 7 countries x 10 years x 3 */
+	assert_int_equal(q(f->s, "SELECT count(*) FROM population p JOIN territory u ON "
+	                         "u.code = p.territory WHERE u.level = 0"), 210);
+	/* every admin-2 and admin-1 has population, except Costa Rica's three new cantons */
+	assert_int_equal(q(f->s, "SELECT count(*) FROM territory t WHERE t.level > 0 AND "
+	                         "NOT EXISTS (SELECT 1 FROM population p WHERE p.territory = t.code "
+	                         "AND p.year = 2020 AND p.sex = 'T')"), 3);
+	/* official municipal figures only for Costa Rica 2015-2019 */
+	assert_int_equal(q(f->s, "SELECT count(*) FROM population p JOIN territory u ON "
+	                         "u.code = p.territory WHERE u.level = 2 AND p.status = 'official' "
+	                         "AND (u.country <> 'CRI' OR p.year > 2019 OR p.sex <> 'T')"), 0);
+	assert_int_equal(q(f->s, "SELECT count(*) FROM population p WHERE p.territory = 'CRI101' "
+	                         "AND p.status = 'official'"), 5);
+}
+
+static void iccs_sections_and_divisions(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const divisions[] = {
+		"0101", "0102", "0103", "0104", "0105", "0106", "0107", "0109", "0201", "0202",
+		"0203", "0204", "0205", "0206", "0207", "0208", "0209", "0210", "0211", "0219",
+		"0301", "0302", "0309", "0401", "0409", "0501", "0502", "0503", "0504", "0509",
+		"0601", "0602", "0609", "0701", "0702", "0703", "0704", "0709", "0801", "0809",
+		"0901", "0906", "0909", "1001", "1009", "1101", "1102", "1109",
+	};
+	char sql[128];
+
+	for (int sec = 1; sec <= 11; sec++) {
+		snprintf(sql, sizeof(sql), "SELECT level FROM iccs WHERE code = '%02d'", sec);
+		assert_int_equal(q(f->s, sql), 1);
+	}
+	assert_int_equal(q(f->s, "SELECT count(*) FROM iccs WHERE level = 1"), 11);
+	for (size_t i = 0; i < OB_ARRAY_SIZE(divisions); i++) {
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM iccs WHERE code = '%s' AND "
+		                           "level = 2 AND parent = substr(code, 1, 2)", divisions[i]);
+		assert_int_equal(q(f->s, sql), 1);
+	}
+	/* levels 3 and 4 only in sections 01-05, each under its own prefix */
+	assert_int_equal(q(f->s, "SELECT count(*) FROM iccs WHERE level >= 3 AND "
+	                         "substr(code, 1, 2) > '05'"), 0);
+	assert_int_equal(q(f->s, "SELECT count(*) FROM iccs WHERE level > 1 AND "
+	                         "(parent IS NULL OR substr(code, 1, length(parent)) <> parent)"), 0);
+	assert_true(q(f->s, "SELECT count(*) FROM iccs WHERE level = 4") > 30);
+	/* the reserved non-ICCS code */
+	assert_int_equal(q(f->s, "SELECT level FROM iccs WHERE code = 'X01'"), 0);
+}
+
+static void crosswalk_targets_exist(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *crosswalk, *kind;
+	} tagged[] = {
+		{ "sexo", "sex" }, { "edad", "age_group" }, { "arma", "mechanism" },
+		{ "manera", "manner" }, { "lugar", "place" }, { "relacion", "relationship" },
+		{ "contexto", "context" },
+	};
+	char sql[256];
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(tagged); i++) {
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM crosswalk c WHERE c.name = '%s' AND "
+		         "NOT EXISTS (SELECT 1 FROM tag t WHERE t.kind = '%s' AND t.code = c.target)",
+		         tagged[i].crosswalk, tagged[i].kind);
+		assert_int_equal(q(f->s, sql), 0);
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM crosswalk WHERE name = '%s'",
+		         tagged[i].crosswalk);
+		assert_true(q(f->s, sql) > 0);
+	}
+	assert_int_equal(q(f->s, "SELECT count(*) FROM crosswalk c WHERE (c.name LIKE '%-delito' "
+	                         "OR c.name = 'bz-offence') AND NOT EXISTS (SELECT 1 FROM iccs i "
+	                         "WHERE i.code = c.target)"), 0);
+	assert_int_equal(q(f->s, "SELECT count(DISTINCT name) FROM crosswalk WHERE "
+	                         "name LIKE '%-delito' OR name = 'bz-offence'"), 7);
+	/* femicide in El Salvador is dated from the LEIV */
+	assert_int_equal(q(f->s, "SELECT count(*) FROM crosswalk WHERE name = 'sv-delito' AND "
+	                         "key = 'feminicidio' AND target = '0101' AND "
+	                         "valid_from = '2012-01-01'"), 1);
+	assert_int_equal(q(f->s, "SELECT count(*) FROM crosswalk WHERE key = 'arma de fuego' "
+	                         "AND name = 'arma' AND target = 'firearm'"), 1);
+}
+
+static const struct {
+	const char *key, *code;
+} alias_cases[] = {
+	{ "tegucigalpa", "HND0801" }, { "distrito central", "HND0801" },
+	{ "ciudad de guatemala", "GTM0101" }, { "distrito nacional", "DOM0101" },
+	{ "santo domingo de guzman", "DOM01" }, { "san salvador centro", "SLV0623" },
+	{ "0614", "SLV0614" }, { "aguirre", "CRI606" }, { "gt1713", "GTM1713" },
+	{ "hn 01 08", "HND0108" }, { "ciudad delgado", "SLV0619" }, { "san jose", "CRI101" },
+	{ "meanguera del golfo", "SLV1410" },
+};
+
+static void aliases_resolve(void **state)
+{
+	struct fixture *f = *state;
+	char sql[256];
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(alias_cases); i++) {
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM territory_alias WHERE key = '%s' "
+		         "AND code = '%s'", alias_cases[i].key, alias_cases[i].code);
+		if (q(f->s, sql) != 1)
+			fail_msg("alias «%s» does not resolve to %s", alias_cases[i].key,
+			         alias_cases[i].code);
+	}
+	/* every territory is reachable by its folded name */
+	assert_int_equal(q(f->s, "SELECT count(*) FROM territory t WHERE NOT EXISTS (SELECT 1 "
+	                         "FROM territory_alias a WHERE a.code = t.code AND a.alias = t.name)"),
+	                 0);
+}
+
+static void geometry_and_embedding(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(q(f->s, "SELECT count(*) FROM territory_geometry"), 6 + 84 + 152 + 340 +
+	                 298 + 82 + 262);
+	assert_int_equal(q(f->s, "SELECT count(*) FROM territory_geometry WHERE "
+	                         "geojson NOT LIKE '{\"type\":%'"), 0);
+	assert_true(ob_catalog_files_count >= 8);
+	for (size_t i = 0; i < ob_catalog_files_count; i++) {
+		char path[512];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/catalog/%s", f->dir, ob_catalog_files[i].path);
+		assert_int_equal(stat(path, &st), 0);
+		assert_int_equal((size_t)st.st_size, ob_catalog_files[i].len);
+	}
+}
+
+/* Loading again replaces, it does not add; an edited file is kept by write_default. */
+static void reload_replaces_and_keeps_edits(void **state)
+{
+	struct fixture *f = *state;
+	struct ob_diag d;
+	char path[512];
+	FILE *fp;
+	long long before = q(f->s, "SELECT count(*) FROM territory");
+
+	snprintf(path, sizeof(path), "%s/catalog/tags.csv", f->dir);
+	fp = fopen(path, "a");
+	assert_non_null(fp);
+	fputs("sex,X,Intersexual,Intersex\n", fp);
+	fclose(fp);
+	assert_int_equal(ob_catalog_write_default(f->dir, &d), OB_OK);
+	assert_int_equal(ob_catalog_load(f->s, f->dir, &d), OB_OK);
+	assert_int_equal(q(f->s, "SELECT count(*) FROM territory"), before);
+	assert_int_equal(q(f->s, "SELECT count(*) FROM tag WHERE kind = 'sex' AND code = 'X'"), 1);
+}
+
+static const struct {
+	const char *file, *content;
+	ob_err code;
+	long line, column;
+} bad_cases[] = {
+	{ "iccs.csv", "code,level,parent,name_es,name_en\n01,1,,A,A\n0101,2,01,B,B\n9999,2,99,C,C\n",
+	  OB_EINVAL, 4, 3 },
+	{ "tags.csv", "kind,code,name_es\nsex,F,Mujer\n", OB_ENOCOL, 1, 0 },
+	{ "crosswalks.csv", "name,label,target,valid_from,valid_to\nsexo,Mujer,F,,\n"
+	  "sexo,Hombre,Q,,\n", OB_EINVAL, 3, 3 },
+	{ "crosswalks.csv", "name,label,target,valid_from,valid_to\nsexo,Mujer,F,2012-02-30,\n",
+	  OB_EINVAL, 2, 4 },
+	{ "crosswalks.csv", "name,label,target\nsexo,\"Mujer,F\n", OB_EPARSE, 2, 2 },
+	{ "crosswalks.csv", "name,label,target\nsexo,\"Mu\"jer,F\n", OB_EPARSE, 2, 2 },
+	{ "tags.csv", "kind,code,name_es,name_en\nsex,F,Mujer \xff,Female\n", OB_EENCODING, 2, 0 },
+	{ "territory_aliases.csv", "code,alias\nXXX9,Nada\n", OB_EINVAL, 2, 1 },
+	{ "population.csv", "territory,year,sex,population,status\nSLV,2020,X,5,official\n",
+	  OB_EINVAL, 2, 3 },
+	{ "population.csv", "territory,year,sex,population,status\r\nSLV,2020,T,-5,official\r\n",
+	  OB_EINVAL, 2, 4 },
+	{ "territories.csv", "code,level,country,parent,name\nBLZ,0,BLZ,,Belize\n"
+	  "BLZ01,1,BLZ,BLZ,Belize\nBLZ0101,2,SLV,BLZ01,X\n", OB_EINVAL, 4, 3 },
+	{ "territories.csv", "code,level,country,parent,name\nBLZ,0,BLZ,,Belize\n"
+	  "BLZ,0,BLZ,,Belize\n", OB_EINVAL, 3, 0 },
+	{ "geometry/bad.geojson", "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":"
+	  "\"Feature\",\"properties\":{\"code\":\"NOPE\"},\"geometry\":{\"type\":\"Point\","
+	  "\"coordinates\":[0,0]}}]}", OB_EINVAL, 0, 0 },
+};
+
+/* A broken file is refused with its position, and the store keeps its catalogue. */
+static void bad_files_are_refused(void **state)
+{
+	struct fixture *f = *state;
+	long long territories = q(f->s, "SELECT count(*) FROM territory");
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(bad_cases); i++) {
+		char path[512], save[520], msg[OB_MAX_MESSAGE];
+		struct ob_diag d;
+		FILE *fp;
+		bool existed;
+
+		snprintf(path, sizeof(path), "%s/catalog/%s", f->dir, bad_cases[i].file);
+		snprintf(save, sizeof(save), "%s.save", path);
+		existed = access(path, F_OK) == 0;
+		if (existed)
+			assert_int_equal(rename(path, save), 0);
+		fp = fopen(path, "w");
+		assert_non_null(fp);
+		fputs(bad_cases[i].content, fp);
+		fclose(fp);
+		ob_diag_clear(&d);
+		assert_int_equal(ob_catalog_load(f->s, f->dir, &d), bad_cases[i].code);
+		ob_diag_format(&d, msg, sizeof(msg));
+		if (d.line != bad_cases[i].line || d.column != bad_cases[i].column)
+			fail_msg("case %zu: %s (expected line %ld column %ld)", i, msg,
+			         bad_cases[i].line, bad_cases[i].column);
+		assert_non_null(strstr(d.file, bad_cases[i].file));
+		if (existed)
+			assert_int_equal(rename(save, path), 0);
+		else
+			assert_int_equal(unlink(path), 0);
+		assert_int_equal(q(f->s, "SELECT count(*) FROM territory"), territories);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(counts_per_country_and_level),
+		cmocka_unit_test(parents_are_consistent),
+		cmocka_unit_test(population_adds_up),
+		cmocka_unit_test(iccs_sections_and_divisions),
+		cmocka_unit_test(crosswalk_targets_exist),
+		cmocka_unit_test(aliases_resolve),
+		cmocka_unit_test(geometry_and_embedding),
+		cmocka_unit_test(bad_files_are_refused),
+		cmocka_unit_test(reload_replaces_and_keeps_edits),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
