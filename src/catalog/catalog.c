@@ -527,7 +527,13 @@ static ob_err write_all(int fd, const void *p, size_t n)
 ob_err ob_catalog_write_default(const char *dir, struct ob_diag *d)
 {
 	char path[OB_MAX_PATH];
+	ob_err err;
 
+	/* source profiles live here even before the first one is added */
+	if (snprintf(path, sizeof(path), "%s/%s/sources", dir, OB_CATALOG_DIR) >= (int)sizeof(path))
+		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga");
+	if ((err = mkdirs(path, d)))
+		return err;
 	for (size_t i = 0; i < ob_catalog_files_count; i++) {
 		const struct ob_embedded_file *f = &ob_catalog_files[i];
 		char *slash;

@@ -1129,7 +1129,7 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 		                        ? "ninguna fila es válida (%lld rechazadas); no se ingesta nada: "
 		                          "revise el perfil %s"
 		                        : "el archivo no tiene filas de datos%.0lld; si la fuente no "
-		                          "registró hechos en el periodo, decláralo con --period (perfil %s)",
+		                          "registró hechos en el periodo, declárelo con --period (perfil %s)",
 		                res->rows_read, g.prof.code);
 		goto rollback;
 	}

@@ -36,7 +36,7 @@ while IFS='|' read -r file source args want msg; do
 	[ -f "$path" ] || path="$T/$file"
 	before=$(state)
 	# shellcheck disable=SC2086
-	expect_status "$want" "$OBSERVA" ingest -q -d "$T/obs" --source "$source" $args "$path"
+	expect_status "$want" "$OBSERVA" ingest -d "$T/obs" --source "$source" $args "$path"
 	cat "$T/out" >>"$T/err"
 	expect_grep "$T/err" "$msg"
 	if [ "$want" -ne 0 ]; then
