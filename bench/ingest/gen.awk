@@ -36,7 +36,7 @@ END {
 		if (r < 0.0005) date = sprintf("%02d/%02d/%d", d, m, 2099)
 		else if (r < 0.001) age = "150"
 		mname = r > 0.001 && r < 0.0015 ? "Municipio Inexistente" : mun[k]
-		printf "PNC-%07d;%s;%02d:%02d;%s;%s;%s;%s;%s;%s;%s %s %s;%08d-%d;%s\n", i, date, int(rand() * 24), int(rand() * 60), spell(dep[k]), spell(mname), pick(del, 4), s, age, pick(arma, 7), pick(nom, 10), pick(ape, 10), pick(ape, 10), int(rand() * 99999999), int(rand() * 9), (rand() < 0.1 ? "ver expediente; \"urgente\"" : "")
+		printf "PNC-%07d;%s;%02d:%02d;%s;%s;%s;%s;%s;%s;%s %s %s;%08d-%d;%s\n", i, date, int(rand() * 24), int(rand() * 60), spell(dep[k]), spell(mname), pick(del, 4), s, age, pick(arma, 7), pick(nom, 10), pick(ape, 10), pick(ape, 10), int(rand() * 99999999), int(rand() * 9), (rand() < 0.1 ? "\"ver expediente; \"\"urgente\"\"\"" : "")
 	}
 	printf "Total;;;;;;;;;;;%d\n", n
 	print "Fuente: Sistema de registro policial (datos sintéticos)"

@@ -54,6 +54,9 @@
 /* Most entries in one in-memory map (crosswalk, territory names, ids). */
 #define OB_MAX_MAP_ENTRIES (16 * 1024 * 1024)
 
+/* Distinct spellings of a label remembered per field during an ingest. */
+#define OB_MAX_LABEL_CACHE 4096
+
 /* Oldest and newest plausible years of an event. */
 #define OB_MIN_YEAR 1900
 #define OB_MAX_YEAR 2100

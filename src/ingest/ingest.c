@@ -110,6 +110,8 @@ struct ingest {
 	bool *col_mapped;
 	/* state */
 	struct ob_buf key, key2, extra;
+	struct ob_strmap xw_cache[OB_F_COUNT]; /* raw label -> crosswalk entries */
+	struct ob_strmap tag_cache[OB_F_COUNT]; /* raw label -> canonical tag code */
 	long today;
 	long period_from, period_to; /* declared period, days; LONG_MIN when none */
 	long min_day, max_day;
@@ -468,6 +470,20 @@ static void map_date(struct ingest *g, struct row *r)
 	ob_date_format(&r->date, r->occurred_on, sizeof(r->occurred_on));
 }
 
+/* "hh:mm:ss" without printf: this runs for every row */
+static void put_time(char *out, int h, int m, int sec)
+{
+	out[0] = (char)('0' + h / 10);
+	out[1] = (char)('0' + h % 10);
+	out[2] = ':';
+	out[3] = (char)('0' + m / 10);
+	out[4] = (char)('0' + m % 10);
+	out[5] = ':';
+	out[6] = (char)('0' + sec / 10);
+	out[7] = (char)('0' + sec % 10);
+	out[8] = '\0';
+}
+
 static void map_time(struct row *r)
 {
 	const char *s = r->val[OB_F_OCCURRED_AT];
@@ -492,13 +508,11 @@ static void map_time(struct row *r)
 		if (ob_parse_int(s, (size_t)(colon - s), 0, 23, &h) &&
 		    ob_parse_int(colon + 1, mlen, 0, 59, &m) &&
 		    (!c2 || ob_parse_int(c2 + 1, 2 <= (size_t)(s + n - c2 - 1) ? 2 : (size_t)(s + n - c2 - 1), 0, 59, &sec))) {
-			snprintf(r->occurred_at, sizeof(r->occurred_at), "%02d:%02d:%02d", (int)h,
-			         (int)m, (int)sec);
+			put_time(r->occurred_at, (int)h, (int)m, (int)sec);
 			return;
 		}
 	} else if ((n == 4 || n == 3) && ob_parse_int(s, n, 0, 2359, &h) && h % 100 < 60) {
-		snprintf(r->occurred_at, sizeof(r->occurred_at), "%02d:%02d:00", (int)(h / 100),
-		         (int)(h % 100));
+		put_time(r->occurred_at, (int)(h / 100), (int)(h % 100), 0);
 		return;
 	}
 	row_warn(r, OB_F_OCCURRED_AT, "hora no reconocida; se esperaba hh:mm; se deja vacía");
@@ -574,6 +588,26 @@ static void map_territory(struct ingest *g, struct row *r)
 	}
 }
 
+/*
+ * The crosswalk entries of a row's raw label, folded and looked up once per
+ * distinct spelling: sources repeat the same few labels a million times.
+ */
+static const char *crosswalk(struct ingest *g, struct row *r, enum ob_field f, long day)
+{
+	struct ob_strmap *c = &g->xw_cache[f];
+	const struct ob_strmap_entry *e = ob_strmap_find(c, r->val[f], r->len[f]);
+	const struct ob_xw_entry *x = NULL;
+
+	if (e)
+		return ob_xw_target(e->value, day);
+	if (fold(&g->key, r->val[f], r->len[f]))
+		x = ob_lookup_crosswalk_entries(&g->look, g->prof.crosswalk[f], g->key.ptr,
+		                                g->key.len);
+	if (c->count < OB_MAX_LABEL_CACHE)
+		ob_strmap_put(c, r->val[f], r->len[f], (void *)x, NULL);
+	return ob_xw_target(x, day);
+}
+
 static void map_category(struct ingest *g, struct row *r)
 {
 	long day = ob_date_days(&r->date);
@@ -585,8 +619,8 @@ static void map_category(struct ingest *g, struct row *r)
 			row_reject(r, OB_F_CATEGORY, r->col[OB_F_CATEGORY], "falta la categoría del delito");
 		return;
 	}
-	if (xw[0] && fold(&g->key, r->val[OB_F_CATEGORY], r->len[OB_F_CATEGORY]))
-		r->category = ob_lookup_crosswalk(&g->look, xw, g->key.ptr, g->key.len, day);
+	if (xw[0])
+		r->category = crosswalk(g, r, OB_F_CATEGORY, day);
 	if (!r->category && ob_lookup_is_iccs(&g->look, r->val[OB_F_CATEGORY], r->len[OB_F_CATEGORY])) {
 		/* the value is itself an ICCS code: keep a pointer that outlives the row */
 		struct ob_strmap_entry *e =
@@ -614,20 +648,20 @@ static void map_tags(struct ingest *g, struct row *r)
 				r->tag[f] = tag_fields[i].unknown;
 			continue;
 		}
-		if (xw[0] && fold(&g->key, r->val[f], r->len[f]))
-			t = ob_lookup_crosswalk(&g->look, xw, g->key.ptr, g->key.len, day);
-		if (!t && ob_lookup_is_tag(&g->look, tag_fields[i].kind, r->val[f], r->len[f])) {
-			/* already a canonical code */
-			for (size_t j = 0; j < OB_ARRAY_SIZE(tag_fields); j++)
-				if (r->len[f] == strlen(tag_fields[j].unknown) &&
-				    !memcmp(r->val[f], tag_fields[j].unknown, r->len[f]))
-					t = tag_fields[j].unknown;
-			if (!t) {
-				char buf[64];
-				int w = snprintf(buf, sizeof(buf), "%s\x1f%.*s", tag_fields[i].kind,
-				                 (int)r->len[f], r->val[f]);
-				struct ob_strmap_entry *e = ob_strmap_find(&g->look.tags, buf, (size_t)w);
-				t = e ? e->key + strlen(tag_fields[i].kind) + 1 : NULL;
+		if (xw[0])
+			t = crosswalk(g, r, f, day);
+		if (!t) {
+			/* already a canonical code ("firearm"), remembered per spelling */
+			const struct ob_strmap_entry *e =
+				ob_strmap_find(&g->tag_cache[f], r->val[f], r->len[f]);
+			if (e) {
+				t = e->value;
+			} else {
+				t = ob_lookup_tag_code(&g->look, tag_fields[i].kind, r->val[f],
+				                       r->len[f]);
+				if (g->tag_cache[f].count < OB_MAX_LABEL_CACHE)
+					ob_strmap_put(&g->tag_cache[f], r->val[f], r->len[f],
+					              (void *)t, NULL);
 			}
 		}
 		if (!t) {
@@ -1070,8 +1104,11 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 	g.period_from = g.period_to = LONG_MIN;
 	g.min_day = LONG_MAX;
 	g.max_day = LONG_MIN;
-	for (unsigned f = 0; f < OB_F_COUNT; f++)
+	for (unsigned f = 0; f < OB_F_COUNT; f++) {
 		g.field_col[f] = -1;
+		ob_strmap_init(&g.xw_cache[f]);
+		ob_strmap_init(&g.tag_cache[f]);
+	}
 	ob_buf_init(&g.key, 4 * OB_MAX_NAME);
 	ob_buf_init(&g.key2, 4 * OB_MAX_NAME);
 	ob_buf_init(&g.extra, OB_MAX_LINE * 2);
@@ -1171,5 +1208,9 @@ release_bufs:
 	ob_buf_release(&g.key);
 	ob_buf_release(&g.key2);
 	ob_buf_release(&g.extra);
+	for (unsigned f = 0; f < OB_F_COUNT; f++) {
+		ob_strmap_release(&g.xw_cache[f]);
+		ob_strmap_release(&g.tag_cache[f]);
+	}
 	return e;
 }

@@ -272,6 +272,19 @@ void ob_lookup_release(struct ob_lookup *l)
 	l->nterrs = 0;
 }
 
+/* buf = a "\x1f" b; returns the length, or 0 when it does not fit. */
+static size_t join_key(char *buf, size_t size, const char *a, size_t an, const char *b,
+                       size_t bn)
+{
+	if (an + bn + 2 > size)
+		return 0;
+	memcpy(buf, a, an);
+	buf[an] = '\x1f';
+	memcpy(buf + an + 1, b, bn);
+	buf[an + 1 + bn] = '\0';
+	return an + 1 + bn;
+}
+
 static bool valid_on(const struct ob_territory *t, long day)
 {
 	return day >= t->from && day <= t->to;
@@ -286,8 +299,10 @@ enum ob_resolve ob_lookup_territory_code(const struct ob_lookup *l, const char *
 
 	if (!t && n + strlen(l->country) < sizeof(buf)) {
 		/* "0614" for "SLV0614" */
-		int w = snprintf(buf, sizeof(buf), "%s%.*s", l->country, (int)n, code);
-		t = ob_strmap_get(&l->by_code, buf, (size_t)w);
+		size_t cn = strlen(l->country);
+		memcpy(buf, l->country, cn);
+		memcpy(buf + cn, code, n);
+		t = ob_strmap_get(&l->by_code, buf, cn + n);
 	}
 	if (!t || !ob_territory_is_unit(t))
 		return OB_UNKNOWN;
@@ -301,11 +316,11 @@ static bool parent_matches(const struct ob_lookup *l, const struct ob_territory 
                            const char *pkey, size_t pn)
 {
 	char buf[2 * OB_MAX_NAME];
-	int w;
+	size_t w;
 
 	for (int depth = 0; t && t->parent && depth < 4; depth++) {
-		w = snprintf(buf, sizeof(buf), "%s\x1f%.*s", t->parent, (int)pn, pkey);
-		if (w > 0 && (size_t)w < sizeof(buf) && ob_strmap_get(&l->parent_keys, buf, (size_t)w))
+		w = join_key(buf, sizeof(buf), t->parent, strlen(t->parent), pkey, pn);
+		if (w && ob_strmap_get(&l->parent_keys, buf, w))
 			return true;
 		t = ob_strmap_get(&l->by_code, t->parent, strlen(t->parent));
 	}
@@ -353,19 +368,28 @@ enum ob_resolve ob_lookup_territory_name(const struct ob_lookup *l, const char *
 	return OB_AMBIGUOUS;
 }
 
-const char *ob_lookup_crosswalk(const struct ob_lookup *l, const char *name,
-                                const char *key, size_t n, long day)
+const struct ob_xw_entry *ob_lookup_crosswalk_entries(const struct ob_lookup *l,
+                                                      const char *name, const char *key,
+                                                      size_t n)
 {
 	char buf[2 * OB_MAX_NAME];
-	int w = snprintf(buf, sizeof(buf), "%s\x1f%.*s", name, (int)n, key);
-	const struct ob_xw_entry *x;
+	size_t w = join_key(buf, sizeof(buf), name, strlen(name), key, n);
 
-	if (w < 0 || (size_t)w >= sizeof(buf))
-		return NULL;
-	for (x = ob_strmap_get(&l->crosswalk, buf, (size_t)w); x; x = x->next)
+	return w ? ob_strmap_get(&l->crosswalk, buf, w) : NULL;
+}
+
+const char *ob_xw_target(const struct ob_xw_entry *x, long day)
+{
+	for (; x; x = x->next)
 		if (day >= x->from && day <= x->to)
 			return x->target;
 	return NULL;
+}
+
+const char *ob_lookup_crosswalk(const struct ob_lookup *l, const char *name,
+                                const char *key, size_t n, long day)
+{
+	return ob_xw_target(ob_lookup_crosswalk_entries(l, name, key, n), day);
 }
 
 bool ob_lookup_is_iccs(const struct ob_lookup *l, const char *code, size_t n)
@@ -373,10 +397,20 @@ bool ob_lookup_is_iccs(const struct ob_lookup *l, const char *code, size_t n)
 	return ob_strmap_get(&l->iccs, code, n) != NULL;
 }
 
+const char *ob_lookup_tag_code(const struct ob_lookup *l, const char *kind,
+                               const char *code, size_t n)
+{
+	char buf[128];
+	size_t w = join_key(buf, sizeof(buf), kind, strlen(kind), code, n);
+	const struct ob_strmap_entry *e = w ? ob_strmap_find(&l->tags, buf, w) : NULL;
+
+	return e ? e->key + strlen(kind) + 1 : NULL;
+}
+
 bool ob_lookup_is_tag(const struct ob_lookup *l, const char *kind, const char *code,
                       size_t n)
 {
 	char buf[128];
-	int w = snprintf(buf, sizeof(buf), "%s\x1f%.*s", kind, (int)n, code);
-	return w > 0 && (size_t)w < sizeof(buf) && ob_strmap_get(&l->tags, buf, (size_t)w);
+	size_t w = join_key(buf, sizeof(buf), kind, strlen(kind), code, n);
+	return w && ob_strmap_get(&l->tags, buf, w);
 }

@@ -83,11 +83,21 @@ enum ob_resolve ob_lookup_territory_name(const struct ob_lookup *l, const char *
                                          const struct ob_territory **out,
                                          const struct ob_territory_list **cands);
 
+/* The dated entries of a folded label in crosswalk `name`, or NULL. */
+const struct ob_xw_entry *ob_lookup_crosswalk_entries(const struct ob_lookup *l,
+                                                      const char *name, const char *key,
+                                                      size_t n);
+/* The target of the entry valid on `day`, or NULL. */
+const char *ob_xw_target(const struct ob_xw_entry *x, long day);
+
 /* Target of a folded label in crosswalk `name` valid on `day`, or NULL. */
 const char *ob_lookup_crosswalk(const struct ob_lookup *l, const char *name,
                                 const char *key, size_t n, long day);
 
 bool ob_lookup_is_iccs(const struct ob_lookup *l, const char *code, size_t n);
+/* The catalogue's own copy of tag `code` of `kind`, or NULL if no such tag. */
+const char *ob_lookup_tag_code(const struct ob_lookup *l, const char *kind,
+                               const char *code, size_t n);
 bool ob_lookup_is_tag(const struct ob_lookup *l, const char *kind, const char *code,
                       size_t n);
 

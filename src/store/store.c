@@ -108,8 +108,10 @@ ob_err ob_store_open(const char *dir, enum ob_store_mode mode,
 		                   "(not an observatory)", OB_STORE_FILE);
 	s = ob_calloc(1, sizeof(*s));
 	ob_strlcpy(s->dir, dir, sizeof(s->dir));
-	flags = mode == OB_STORE_READONLY ? SQLITE_OPEN_READONLY
-	                                  : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	/* one connection per thread: no per-call mutex */
+	flags = SQLITE_OPEN_NOMUTEX |
+	        (mode == OB_STORE_READONLY ? SQLITE_OPEN_READONLY
+	                                   : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
 		e = sql_error(s, d, "no se pudo abrir el almacén");
 		goto close_db;
@@ -216,5 +218,5 @@ int ob_bind_text(sqlite3_stmt *st, int i, const char *p, size_t n)
 {
 	if (!p)
 		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, p, (int)n, SQLITE_TRANSIENT);
+	return sqlite3_bind_text(st, i, p, (int)n, SQLITE_STATIC);
 }

@@ -6,6 +6,9 @@
  * mode; ob_store_open() applies pending schema migrations in one
  * transaction, so a store is always at a known version.
  *
+ * Threads: a handle is used by one thread at a time (SQLite's multi-thread
+ * mode, without per-call locking).
+ *
  * Ownership: ob_store_open() returns a handle the caller must release with
  * ob_store_close(). Statements prepared through ob_store_prepare() belong to
  * the caller and must be finalized before closing.
@@ -63,7 +66,8 @@ ob_err ob_store_meta_set(struct ob_store *s, const char *key, const char *value,
 ob_err ob_store_meta_get(struct ob_store *s, const char *key, char *out,
                          size_t size);
 
-/* Bind a (pointer, length) string, or NULL when p is NULL. Transient copy. */
+/* Bind a (pointer, length) string, or NULL when p is NULL. Not copied: p must
+ * stay valid until the statement is stepped and reset. */
 int ob_bind_text(sqlite3_stmt *st, int i, const char *p, size_t n);
 
 #endif
