@@ -528,7 +528,11 @@ static void map_territory(struct ingest *g, struct row *r)
 	if (r->len[OB_F_TERRITORY_CODE]) {
 		how = ob_lookup_territory_code(&g->look, r->val[OB_F_TERRITORY_CODE],
 		                               r->len[OB_F_TERRITORY_CODE], day, &t);
-		if (how == OB_RESOLVED) {
+		if (how == OB_RESOLVED || how == OB_SUCCEEDED) {
+			if (how == OB_SUCCEEDED)
+				row_warn(r, OB_F_TERRITORY_CODE,
+				         "unidad que ya no existía en la fecha del hecho; se asigna a su "
+				         "sucesora %s %s", t->code, t->name);
 			r->territory = t->code;
 			return;
 		}
@@ -559,6 +563,12 @@ static void map_territory(struct ingest *g, struct row *r)
 	                               g->key2.len, day, &t, &cands);
 	switch (how) {
 	case OB_RESOLVED:
+		r->territory = t->code;
+		return;
+	case OB_SUCCEEDED:
+		row_warn(r, OB_F_TERRITORY,
+		         "unidad que ya no existía en la fecha del hecho; se asigna a su sucesora "
+		         "%s %s", t->code, t->name);
 		r->territory = t->code;
 		return;
 	case OB_AMBIGUOUS: {

@@ -88,6 +88,7 @@ static ob_err load_territories(struct ob_store *s, struct ob_lookup *l, struct o
 			l->terrs = ob_realloc(l->terrs, cap * sizeof(*l->terrs));
 		}
 		t = &l->terrs[l->nterrs++];
+		memset(t, 0, sizeof(*t));
 		t->code = ob_strdup((const char *)sqlite3_column_text(st, 0));
 		t->level = sqlite3_column_int(st, 1);
 		t->parent = parent ? ob_strdup((const char *)parent) : NULL;
@@ -161,6 +162,31 @@ static ob_err load_aliases(struct ob_store *s, struct ob_lookup *l, struct ob_bu
 	return rc == SQLITE_DONE ? OB_OK : step_error(s, d);
 }
 
+static ob_err load_changes(struct ob_store *s, struct ob_lookup *l, struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (ob_store_prepare(s, "SELECT c.old_code, c.new_code, c.date FROM territory_change c"
+	                        " JOIN territory t ON t.code = c.old_code WHERE t.country = ?1",
+	                     &st, d))
+		return OB_ESTORE;
+	sqlite3_bind_text(st, 1, l->country, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *a = (const char *)sqlite3_column_text(st, 0);
+		const char *b = (const char *)sqlite3_column_text(st, 1);
+		struct ob_territory *from = ob_strmap_get(&l->by_code, a, strlen(a));
+		struct ob_territory *to = ob_strmap_get(&l->by_code, b, strlen(b));
+
+		if (from && to) {
+			from->successor = to;
+			from->successor_from = parse_day(sqlite3_column_text(st, 2), LONG_MAX);
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? OB_OK : step_error(s, d);
+}
+
 static ob_err load_crosswalks(struct ob_store *s, struct ob_lookup *l, struct ob_buf *k,
                               struct ob_diag *d)
 {
@@ -226,6 +252,7 @@ ob_err ob_lookup_load(struct ob_store *s, const char *country, struct ob_lookup 
 	ob_strmap_init(&l->tags);
 	ob_strlcpy(l->country, iso3 ? iso3 : country, sizeof(l->country));
 	if ((e = load_territories(s, l, &k, d)) || (e = load_aliases(s, l, &k, d)) ||
+	    (e = load_changes(s, l, d)) ||
 	    (e = load_crosswalks(s, l, &k, d)) || (e = load_codes(s, l, d))) {
 		ob_buf_release(&k);
 		ob_lookup_release(l);
@@ -306,8 +333,13 @@ enum ob_resolve ob_lookup_territory_code(const struct ob_lookup *l, const char *
 	}
 	if (!t || !ob_territory_is_unit(t))
 		return OB_UNKNOWN;
-	if (!valid_on(t, day))
+	if (!valid_on(t, day)) {
+		if (t->successor && day >= t->successor_from && valid_on(t->successor, day)) {
+			*out = t->successor;
+			return OB_SUCCEEDED;
+		}
 		return OB_NOT_VALID;
+	}
 	*out = t;
 	return OB_RESOLVED;
 }
@@ -357,8 +389,26 @@ enum ob_resolve ob_lookup_territory_name(const struct ob_lookup *l, const char *
 		matched++;
 		hit = lst->v[i];
 	}
-	if (!valid)
-		return OB_NOT_VALID;
+	if (!valid) {
+		/* a unit that no longer existed: its successor, if all agree */
+		const struct ob_territory *succ = NULL;
+		size_t n_succ = 0;
+		for (size_t i = 0; i < lst->n; i++) {
+			const struct ob_territory *t = lst->v[i];
+			if (!t->successor || day < t->successor_from || !valid_on(t->successor, day))
+				continue;
+			if (parent_key && pn && !parent_matches(l, t, parent_key, pn))
+				continue;
+			if (!succ || succ != t->successor)
+				n_succ++;
+			succ = t->successor;
+		}
+		if (n_succ == 1) {
+			*out = succ;
+			return OB_SUCCEEDED;
+		}
+		return n_succ > 1 ? OB_AMBIGUOUS : OB_NOT_VALID;
+	}
 	if (matched == 1) {
 		*out = hit;
 		return OB_RESOLVED;

@@ -19,6 +19,10 @@ struct ob_territory {
 	long from, to; /* validity in days since 1970 (inclusive); open ends are
 	                  LONG_MIN / LONG_MAX */
 	bool has_children;
+	/* the unit that took it over (El Salvador 2024: a former municipality
+	 * became a district of a new one), from that day on; or NULL */
+	struct ob_territory *successor;
+	long successor_from;
 };
 
 /*
@@ -59,6 +63,8 @@ enum ob_resolve {
 	OB_UNKNOWN,   /* no unit with this code or name */
 	OB_AMBIGUOUS, /* several units, the parent did not decide */
 	OB_NOT_VALID, /* units exist but none was valid on that date */
+	OB_SUCCEEDED, /* the unit named had ceased to exist on that date; *out is
+	                 the unit that took it over (the caller warns) */
 };
 
 /* ISO3 for an ISO alpha-2 or alpha-3 country code (e.g. "SV" -> "SLV"); NULL

@@ -55,6 +55,10 @@ static const struct ingest_case {
 	  HDR "G1;01/06/2024;;San Salvador Centro;;Homicidio;Hombre;30;;\n"
 	      "G2;01/06/2023;;San Salvador Centro;;Homicidio;Hombre;30;;\n",
 	  OB_OK, 1, 1, 0, 0, "no vigente", 3 },
+	{ "a former municipality named after the reform goes to its successor",
+	  HDR "S1;01/06/2024;;Aguilares;;Homicidio;Hombre;30;;\n"
+	      "S2;01/06/2024;;San Miguel;;Homicidio;Hombre;30;;\n",
+	  OB_OK, 1, 1, 1, 0, "no vigente", 3 },
 	{ "missing required column",
 	  "No. Caso;Fecha;Municipio\n1;01/01/2020;San Salvador\n",
 	  OB_ENOCOL, 0, 0, 0, 0, NULL, 0 },
