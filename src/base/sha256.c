@@ -1,5 +1,17 @@
-/* sha256.c - SHA-256 as specified in FIPS 180-4, section 6.2. */
+/*
+ * sha256.c - SHA-256 as specified in FIPS 180-4, section 6.2.
+ *
+ * Two block functions give the same result: a portable one, and one using
+ * the x86 SHA extensions, chosen at run time when the processor has them
+ * (hashing is on the path of every ingest).
+ */
 #include "base/sha256.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define OB_SHA_NI 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
@@ -55,6 +67,95 @@ static void compress(uint32_t h[8], const unsigned char *p, size_t nblocks)
 	}
 }
 
+#ifdef OB_SHA_NI
+/* The state lives in two registers, ABEF and CDGH; each call of sha256rnds2
+ * does two rounds; the message schedule uses sha256msg1/msg2. */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void compress_ni(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	__m128i tmp = _mm_loadu_si128((const __m128i *)(const void *)&h[0]);
+	__m128i st1 = _mm_loadu_si128((const __m128i *)(const void *)&h[4]);
+	__m128i st0;
+
+	tmp = _mm_shuffle_epi32(tmp, 0xB1);
+	st1 = _mm_shuffle_epi32(st1, 0x1B);
+	st0 = _mm_alignr_epi8(tmp, st1, 8);
+	st1 = _mm_blend_epi16(st1, tmp, 0xF0);
+	while (nblocks--) {
+		__m128i abef = st0, cdgh = st1, m[4], w, msg;
+
+		for (int i = 0; i < 4; i++)
+			m[i] = _mm_shuffle_epi8(
+				_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)), bswap);
+		for (int g = 0; g < 16; g++) {
+			if (g < 4) {
+				w = m[g];
+			} else {
+				w = _mm_sha256msg1_epu32(m[g & 3], m[(g + 1) & 3]);
+				w = _mm_add_epi32(w, _mm_alignr_epi8(m[(g + 3) & 3], m[(g + 2) & 3], 4));
+				w = _mm_sha256msg2_epu32(w, m[(g + 3) & 3]);
+				m[g & 3] = w;
+			}
+			msg = _mm_add_epi32(w, _mm_loadu_si128((const __m128i *)(const void *)&K[4 * g]));
+			st1 = _mm_sha256rnds2_epu32(st1, st0, msg);
+			msg = _mm_shuffle_epi32(msg, 0x0E);
+			st0 = _mm_sha256rnds2_epu32(st0, st1, msg);
+		}
+		st0 = _mm_add_epi32(st0, abef);
+		st1 = _mm_add_epi32(st1, cdgh);
+		p += 64;
+	}
+	tmp = _mm_shuffle_epi32(st0, 0x1B);
+	st1 = _mm_shuffle_epi32(st1, 0xB1);
+	st0 = _mm_blend_epi16(tmp, st1, 0xF0);
+	st1 = _mm_alignr_epi8(st1, tmp, 8);
+	_mm_storeu_si128((__m128i *)(void *)&h[0], st0);
+	_mm_storeu_si128((__m128i *)(void *)&h[4], st1);
+}
+
+static bool cpu_has_sha(void)
+{
+	unsigned a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19)) || !(c & (1u << 9)))
+		return false; /* SSE4.1, SSSE3 */
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+		return false;
+	return b & (1u << 29);
+}
+#endif
+
+static int use_ni = -1; /* -1 not yet decided */
+
+void ob_sha256_force_portable(bool portable)
+{
+#ifdef OB_SHA_NI
+	use_ni = portable ? 0 : cpu_has_sha();
+#else
+	(void)portable;
+	use_ni = 0;
+#endif
+}
+
+bool ob_sha256_accelerated(void)
+{
+	if (use_ni < 0)
+		ob_sha256_force_portable(false);
+	return use_ni == 1;
+}
+
+static void blocks(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+#ifdef OB_SHA_NI
+	if (ob_sha256_accelerated()) {
+		compress_ni(h, p, nblocks);
+		return;
+	}
+#endif
+	compress(h, p, nblocks);
+}
+
 void ob_sha256_init(struct ob_sha256 *c)
 {
 	static const uint32_t h0[8] = {
@@ -79,11 +180,11 @@ void ob_sha256_update(struct ob_sha256 *c, const void *data, size_t n)
 		n -= k;
 		if (c->nblk < 64)
 			return;
-		compress(c->h, c->blk, 1);
+		blocks(c->h, c->blk, 1);
 		c->nblk = 0;
 	}
 	if (n >= 64) {
-		compress(c->h, p, n / 64);
+		blocks(c->h, p, n / 64);
 		p += n & ~(size_t)63;
 		n &= 63;
 	}

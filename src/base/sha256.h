@@ -27,6 +27,11 @@ void ob_sha256_init(struct ob_sha256 *c);
 void ob_sha256_update(struct ob_sha256 *c, const void *p, size_t n);
 void ob_sha256_final(struct ob_sha256 *c, unsigned char digest[OB_SHA256_LEN]);
 
+/* Whether the processor's SHA instructions are used; tests force the
+ * portable code with ob_sha256_force_portable(true) to check both. */
+bool ob_sha256_accelerated(void);
+void ob_sha256_force_portable(bool portable);
+
 /* Lower-case hex of a digest, NUL-terminated. */
 void ob_sha256_hex(const unsigned char digest[OB_SHA256_LEN], char hex[65]);
 

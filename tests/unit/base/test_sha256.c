@@ -70,6 +70,45 @@ static void peek_leaves_context(void **state)
 	assert_string_equal(hex, vectors[0].want);
 }
 
+/* Both block functions agree on uneven chunks of pseudo-random bytes. */
+static void paths_agree(void **state)
+{
+	size_t n = 300000;
+	unsigned char *buf = malloc(n);
+	uint64_t x = 88172645463325252ULL;
+	char a[65], b[65];
+	(void)state;
+
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		buf[i] = (unsigned char)x;
+	}
+	for (size_t len = 0; len < 300; len += 37) {
+		ob_sha256_force_portable(true);
+		digest_of((const char *)buf, n - len, 1 + len, a);
+		ob_sha256_force_portable(false);
+		digest_of((const char *)buf, n - len, 4096 - len, b);
+		assert_string_equal(a, b);
+	}
+	free(buf);
+}
+
+static int portable(void **state)
+{
+	(void)state;
+	ob_sha256_force_portable(true);
+	return 0;
+}
+
+static int accelerated(void **state)
+{
+	(void)state;
+	ob_sha256_force_portable(false);
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -77,5 +116,13 @@ int main(void)
 		cmocka_unit_test(million_a),
 		cmocka_unit_test(peek_leaves_context),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest both[] = {
+		cmocka_unit_test(paths_agree),
+	};
+	int fails = cmocka_run_group_tests_name("portable", tests, portable, NULL);
+
+	fails += cmocka_run_group_tests_name("accelerated", tests, accelerated, NULL);
+	if (!ob_sha256_accelerated())
+		print_message("this processor has no SHA instructions: only the portable code ran\n");
+	return fails + cmocka_run_group_tests_name("both", both, NULL, NULL);
 }
