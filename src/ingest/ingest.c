@@ -923,13 +923,16 @@ static ob_err open_submission(struct ingest *g, const char *path)
 
 	if (ob_store_prepare(g->s,
 	                     "INSERT INTO submission(source, file_name, sha256, rows_read, accepted,"
-	                     " rejected, warned, ingested_at, version, observa_version)"
-	                     " VALUES(?1, ?2, 'pending', 0, 0, 0, 0,"
-	                     " strftime('%Y-%m-%dT%H:%M:%SZ','now'), 0, ?3)", &st, g->d))
+	                     " rejected, warned, ingested_at, version, observa_version, institution,"
+	                     " country) VALUES(?1, ?2, 'pending', 0, 0, 0, 0,"
+	                     " strftime('%Y-%m-%dT%H:%M:%SZ','now'), 0, ?3, ?4, ?5)", &st, g->d))
 		return OB_ESTORE;
 	sqlite3_bind_text(st, 1, g->prof.code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, base ? base + 1 : path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, OB_VERSION, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, g->prof.institution[0] ? g->prof.institution : "other", -1,
+	                  SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, g->look.country, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

@@ -69,4 +69,9 @@ static const char *const ob_migrations[] = {
 	"  new_code TEXT NOT NULL REFERENCES territory(code),"
 	"  date TEXT NOT NULL, kind TEXT NOT NULL,"
 	"  PRIMARY KEY(old_code, new_code, date)) WITHOUT ROWID;",
+	/* 3: which kind of institution and which country a submission is from,
+	 * so that outputs can choose a source by role (police, forensic...) */
+	"ALTER TABLE submission ADD COLUMN institution TEXT;"
+	"ALTER TABLE submission ADD COLUMN country TEXT;"
+	"CREATE INDEX submission_source ON submission(source, period_from);",
 };

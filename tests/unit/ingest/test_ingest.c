@@ -159,7 +159,8 @@ static void mapping_details(void **state)
 	                                  " p.names = 'Juan Pérez'"), 1);
 	assert_int_equal(fixture_count(s, "SELECT count(*) FROM record WHERE extra LIKE '%Juan%'"), 0);
 	assert_int_equal(fixture_count(s, "SELECT count(*) FROM submission WHERE period_from ="
-	                                  " '2020-01-01' AND period_to = '2020-12-31' AND version = 1"), 1);
+	                                  " '2020-01-01' AND period_to = '2020-12-31' AND version = 1"
+	                                  " AND institution = 'police' AND country = 'SLV'"), 1);
 	ob_store_close(s);
 	fixture_remove(dir);
 }
