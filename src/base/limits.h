@@ -58,4 +58,10 @@
 /* Oldest plausible age of a victim, in years. */
 #define OB_MAX_AGE 120
 
+/* Most areas (territorial units) one spatial statistic takes. */
+#define OB_MAX_AREAS (1024 * 1024)
+
+/* Most neighbour links (directed) of one neighbour list. */
+#define OB_MAX_NEIGHBOUR_LINKS (16 * 1024 * 1024)
+
 #endif
