@@ -29,7 +29,8 @@
 	X(NOSOURCE, "fuente desconocida", "unknown source")                     \
 	X(PERIOD, "periodo fuera de lo declarado", "file for the wrong period") \
 	X(USAGE, "uso incorrecto", "usage error")                               \
-	X(INTERRUPTED, "interrumpido", "interrupted")
+	X(INTERRUPTED, "interrumpido", "interrupted")                           \
+	X(NOFIT, "el modelo no tiene un ajuste finito", "the model has no finite fit")
 
 typedef enum {
 #define OB_ERR_ENUM(name, es, en) OB_E##name,

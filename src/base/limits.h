@@ -64,4 +64,17 @@
 /* Oldest plausible age of a victim, in years. */
 #define OB_MAX_AGE 120
 
+/* Most areas (territorial units) one spatial statistic takes. */
+#define OB_MAX_AREAS (1024 * 1024)
+
+/* Most neighbour links (directed) of one neighbour list. */
+#define OB_MAX_NEIGHBOUR_LINKS (16 * 1024 * 1024)
+
+/* Most classes of a choropleth or priority classification. */
+#define OB_MAX_CLASSES 32
+
+/* Most distinct values the exact optimal (Fisher, Jenks) classification
+ * takes: its time grows with classes x values^2. */
+#define OB_MAX_OPTIMAL_CLASSIFY 10000
+
 #endif
