@@ -35,9 +35,9 @@
  * per class), and it classifies a 10% sample when n > 3000 (observa is
  * exact up to OB_MAX_OPTIMAL_CLASSIFY distinct values and refuses more).
  *
- * Among partitions with exactly equal within-class sums of squares the one
- * whose upper classes hold the most values is taken (classInt's jenks
- * rule). Equal values always share a class.
+ * Among partitions with exactly equal within-class sums of squares observa
+ * takes the one whose upper classes hold the most values (exact ties are
+ * rare in real data). Equal values always share a class.
  *
  * Pure computation: inputs and outputs are caller-owned arrays; scratch
  * memory is allocated and freed inside.
