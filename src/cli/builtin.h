@@ -25,6 +25,7 @@ struct ob_command {
 };
 
 int cmd_init(int argc, char **argv);
+int cmd_demo(int argc, char **argv); /* cmd_demo.c: built once ingest lands */
 int cmd_version(int argc, char **argv);
 
 /* The command table, for help listings. */

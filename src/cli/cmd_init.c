@@ -2,10 +2,8 @@
 #include "base/common.h"
 #include "base/log.h"
 #include "cli/builtin.h"
+#include "cli/observatory.h"
 #include "store/store.h"
-
-#include <sys/stat.h>
-#include <time.h>
 
 static void usage(FILE *out)
 {
@@ -19,10 +17,8 @@ static void usage(FILE *out)
 
 int cmd_init(int argc, char **argv)
 {
-	struct ob_store *s = NULL;
 	struct ob_diag d;
-	char msg[OB_MAX_MESSAGE], stamp[32];
-	time_t now = time(NULL);
+	char msg[OB_MAX_MESSAGE];
 	const char *dir;
 
 	if (ob_wants_help(argc, argv)) {
@@ -35,24 +31,11 @@ int cmd_init(int argc, char **argv)
 	}
 	dir = argv[1];
 	ob_diag_clear(&d);
-	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-		ob_error("%s: no se pudo crear el directorio: %s", dir, strerror(errno));
-		return OB_EXIT_SYSTEM;
-	}
-	if (ob_store_open(dir, OB_STORE_CREATE, &s, &d)) {
+	if (ob_observatory_create(dir, &d)) {
 		ob_diag_format(&d, msg, sizeof(msg));
 		ob_error("%s", msg);
 		return d.code == OB_EEXISTS ? OB_EXIT_FAIL : OB_EXIT_SYSTEM;
 	}
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	if (ob_store_meta_set(s, "created_at", stamp, &d) ||
-	    ob_store_meta_set(s, "created_by", "observa " OB_VERSION, &d)) {
-		ob_diag_format(&d, msg, sizeof(msg));
-		ob_error("%s", msg);
-		ob_store_close(s);
-		return OB_EXIT_SYSTEM;
-	}
-	ob_store_close(s);
 	ob_info("observatorio creado en %s (esquema %d)", dir, ob_store_schema_version());
 	return OB_EXIT_OK;
 }

@@ -1,0 +1,17 @@
+/*
+ * observatory.h - making a new observatory, shared by "observa init" and
+ * "observa demo".
+ *
+ * ob_observatory_create() makes DIR (if needed) and a new store in it at the
+ * current schema, stamped with its creation time and program version. It
+ * refuses (OB_EEXISTS) a directory that already holds a store. Nothing is
+ * left open: callers reopen the store with ob_store_open().
+ */
+#ifndef OB_OBSERVATORY_H
+#define OB_OBSERVATORY_H
+
+#include "base/common.h"
+
+ob_err ob_observatory_create(const char *dir, struct ob_diag *d);
+
+#endif
