@@ -10,6 +10,8 @@
 
 const struct ob_command ob_commands[] = {
 	{ "init", cmd_init, "crea un observatorio", "create an observatory" },
+	{ "demo", cmd_demo, "observatorio de demostración con datos sintéticos",
+	  "demo observatory with synthetic data" },
 	{ "ingest", cmd_ingest, "ingesta archivos de una fuente", "ingest a source's files" },
 	{ "log", cmd_log, "muestra la bitácora de envíos", "show the logbook" },
 	{ "quarantine", cmd_quarantine, "filas rechazadas y su motivo", "rejected rows" },

@@ -117,7 +117,7 @@ static ob_err load_territories(struct ob_store *s, struct ob_lookup *l, struct o
 			continue;
 		if (ob_territory_is_unit(t))
 			list_add(&l->by_name, k->ptr, k->len, t);
-		if (t->level == 1 && t->has_children &&
+		if (((t->level == 1 && t->has_children) || t->level == 0) &&
 		    !key_of(k, t->code, (const unsigned char *)t->name))
 			ob_strmap_put(&l->parent_keys, k->ptr, k->len, t, NULL);
 	}
@@ -155,7 +155,8 @@ static ob_err load_aliases(struct ob_store *s, struct ob_lookup *l, struct ob_bu
 		}
 		if (ob_territory_is_unit(t) && !key_of(k, NULL, alias))
 			list_add(&l->by_name, k->ptr, k->len, t);
-		if (t->level == 1 && t->has_children && !key_of(k, t->code, alias))
+		if (((t->level == 1 && t->has_children) || t->level == 0) &&
+		    !key_of(k, t->code, alias))
 			ob_strmap_put(&l->parent_keys, k->ptr, k->len, t, NULL);
 	}
 	sqlite3_finalize(st);
@@ -344,19 +345,24 @@ enum ob_resolve ob_lookup_territory_code(const struct ob_lookup *l, const char *
 	return OB_RESOLVED;
 }
 
-static bool parent_matches(const struct ob_lookup *l, const struct ob_territory *t,
-                           const char *pkey, size_t pn)
+/*
+ * How far up from t the named parent is: 1 for its own parent, 2 for the
+ * grandparent...; 0 when no ancestor has that name. The nearest wins, so a
+ * department called like its country ("Guatemala") is the department.
+ */
+static int parent_depth(const struct ob_lookup *l, const struct ob_territory *t,
+                        const char *pkey, size_t pn)
 {
 	char buf[2 * OB_MAX_NAME];
 	size_t w;
 
-	for (int depth = 0; t && t->parent && depth < 4; depth++) {
+	for (int depth = 1; t && t->parent && depth <= 4; depth++) {
 		w = join_key(buf, sizeof(buf), t->parent, strlen(t->parent), pkey, pn);
 		if (w && ob_strmap_get(&l->parent_keys, buf, w))
-			return true;
+			return depth;
 		t = ob_strmap_get(&l->by_code, t->parent, strlen(t->parent));
 	}
-	return false;
+	return 0;
 }
 
 enum ob_resolve ob_lookup_territory_name(const struct ob_lookup *l, const char *key,
@@ -373,11 +379,24 @@ enum ob_resolve ob_lookup_territory_name(const struct ob_lookup *l, const char *
 		*cands = lst;
 	if (!lst)
 		return OB_UNKNOWN;
+	int best = 0;
+
+	if (parent_key && pn) {
+		/* only the candidates whose named ancestor is nearest */
+		for (size_t i = 0; i < lst->n; i++) {
+			int dep;
+			if (!valid_on(lst->v[i], day))
+				continue;
+			dep = parent_depth(l, lst->v[i], parent_key, pn);
+			if (dep && (!best || dep < best))
+				best = dep;
+		}
+	}
 	for (size_t i = 0; i < lst->n; i++) {
 		if (!valid_on(lst->v[i], day))
 			continue;
 		valid++;
-		if (parent_key && pn && !parent_matches(l, lst->v[i], parent_key, pn))
+		if (parent_key && pn && (!best || parent_depth(l, lst->v[i], parent_key, pn) != best))
 			continue;
 		/* the same name at two levels (municipality and its district): the
 		 * larger unit wins, it is what a name alone designates */
@@ -397,7 +416,7 @@ enum ob_resolve ob_lookup_territory_name(const struct ob_lookup *l, const char *
 			const struct ob_territory *t = lst->v[i];
 			if (!t->successor || day < t->successor_from || !valid_on(t->successor, day))
 				continue;
-			if (parent_key && pn && !parent_matches(l, t, parent_key, pn))
+			if (parent_key && pn && !parent_depth(l, t, parent_key, pn))
 				continue;
 			if (!succ || succ != t->successor)
 				n_succ++;

@@ -46,7 +46,8 @@ struct ob_lookup {
 	size_t nterrs;
 	struct ob_strmap by_code;     /* code, and national code aliases -> territory */
 	struct ob_strmap by_name;     /* folded name or alias -> ob_territory_list */
-	struct ob_strmap parent_keys; /* "code\x1f<folded name>" of admin-1 units */
+	struct ob_strmap parent_keys; /* "code\x1f<folded name>" of the units that
+	                                 contain others (admin-1 with children, countries) */
 	struct ob_strmap crosswalk;   /* "<name>\x1f<folded label>" -> ob_xw_entry list */
 	struct ob_strmap iccs;        /* ICCS code -> non-NULL */
 	struct ob_strmap tags;        /* "<kind>\x1f<code>" -> non-NULL */

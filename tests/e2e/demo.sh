@@ -1,0 +1,29 @@
+# demo.sh - "observa demo" builds an observatory whose logbook shows every
+# source and period with rows read = accepted + rejected, rejects exactly the
+# rows it planned to, and ingesting its files again changes nothing.
+expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.03
+expect_grep "$T/out" "fuente / source"
+expect_grep "$T/out" "Homicidios por país y año"
+[ -s "$T/obs/demo/ground_truth.csv" ] || fail "no ground truth"
+# every country has sources in the logbook, every submission balances
+for c in bz cr do gt hn pa sv; do
+	n=$(sql "$T/obs" "SELECT count(*) FROM submission WHERE source LIKE '$c-%'")
+	[ "$n" -ge 30 ] || fail "country $c has $n submissions"
+done
+[ "$(sql "$T/obs" "SELECT count(*) FROM submission WHERE rows_read <> accepted + rejected")" = 0 ] ||
+	fail "a submission where rows read != accepted + rejected"
+total=$(awk '$1 == "total" { print $3, $4, $5, $6 }' "$T/out")
+set -- $total
+[ "$1" -eq $(($2 + $3)) ] || fail "summary: read $1 != accepted $2 + rejected $3"
+[ "$3" -eq "$4" ] || fail "rejected $3 rows, the demo planned $4"
+[ "$(sql "$T/obs" "SELECT count(*) FROM submission WHERE superseded_by IS NOT NULL")" -ge 1 ] ||
+	fail "no corrected re-delivery superseded an earlier one"
+expect_status 0 "$OBSERVA" log -d "$T/obs"
+expect_grep "$T/out" "sustituido"
+# the same files again: a no-op
+before=$(sql "$T/obs" "SELECT count(*) || '/' || sum(accepted) FROM submission")
+f=$(ls "$T"/obs/demo/sv-pnc/*.csv | head -n 1)
+expect_status 0 "$OBSERVA" ingest -d "$T/obs" --source sv-pnc "$f"
+expect_grep "$T/err" "ya ingestado"
+[ "$(sql "$T/obs" "SELECT count(*) || '/' || sum(accepted) FROM submission")" = "$before" ] ||
+	fail "re-ingesting a demo file changed the store"
