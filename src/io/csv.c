@@ -611,8 +611,10 @@ static enum parse_result parse_record(struct ob_csv_reader *r, size_t *next,
 		}
 		flen = r->fbuf.len - r->foff[nf];
 		if (flen > r->max_field) {
-			vlen = diag_text(r, r->quoted[nf] ? f + 1 : f, (size_t)(p - f),
-			                 val, sizeof(val));
+			/* the field's text, without its quotes */
+			const char *v = r->quoted[nf] ? f + 1 : f;
+			size_t vn = (size_t)(p - v) - (r->quoted[nf] ? 1 : 0);
+			vlen = diag_text(r, v, vn, val, sizeof(val));
 			fail(r, d, OB_ETOOBIG, r->line + nl, (long)nf + 1, val, vlen,
 			     "campo de más de %zu bytes / field longer than %zu bytes",
 			     r->max_field, r->max_field);
@@ -740,7 +742,9 @@ ob_err ob_csv_next(struct ob_csv_reader *r, const struct ob_csv_record **rec,
 			break;
 		if (pr == FAILED)
 			return r->err;
-		if (r->len - r->pos > r->max_line)
+		/* one byte more: a CR at the end of the buffer may be the
+		 * record's line end */
+		if (r->len - r->pos > r->max_line + 1)
 			return record_too_big(r, d);
 		if ((e = refill(r, d)))
 			return e;

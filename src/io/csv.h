@@ -16,6 +16,13 @@
  *
  * Positions: line is the 1-based physical line where a record starts;
  * column is the 1-based field number. Both are in each ob_csv_record.
+ * Every physical line is accounted for: a blank line is a record of one
+ * empty field (blank = true), so banner rows and gaps keep their numbers.
+ *
+ * Delimiter sniffing: among ; , tab | the reader takes the one whose
+ * records of more than one field agree most often on their field count
+ * (quotes respected), so banner rows of one field above the header do not
+ * count.
  *
  * Ownership: ob_csv_open() makes a reader the caller ends with
  * ob_csv_close(). A record returned by ob_csv_next() and its field pointers

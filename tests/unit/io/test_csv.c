@@ -397,6 +397,38 @@ static void limits_by_default(void **state)
 	ob_buf_release(&b);
 }
 
+/* A record of exactly max_line bytes is fine, even when its CR is the last
+ * byte of what has been read so far. */
+static void limit_is_inclusive(void **state)
+{
+	struct ob_buf b = OB_BUF_INIT(1 << 20);
+	struct ob_csv_options o = { .max_line = OB_SNIFF_BYTES - 1 };
+	struct ob_csv_reader *r;
+	const struct ob_csv_record *rec;
+	struct ob_diag d;
+	(void)state;
+
+	while (b.len < OB_SNIFF_BYTES - 1)
+		ob_buf_addc(&b, 'x');
+	ob_buf_adds(&b, "\r\nyz\r\n");
+	assert_int_equal(ob_csv_open_mem(b.ptr, b.len, NULL, &o, &r, &d), OB_OK);
+	assert_int_equal(ob_csv_next(r, &rec, &d), OB_OK);
+	assert_int_equal(rec->fields[0].len, OB_SNIFF_BYTES - 1);
+	assert_int_equal(ob_csv_next(r, &rec, &d), OB_OK);
+	assert_int_equal(rec->line, 2);
+	assert_string_equal(rec->raw, "yz");
+	assert_int_equal(ob_csv_next(r, &rec, &d), OB_ENOENT);
+	ob_csv_close(r);
+
+	/* one byte more is too much */
+	o.max_line--;
+	assert_int_equal(ob_csv_open_mem(b.ptr, b.len, NULL, &o, &r, &d), OB_OK);
+	assert_int_equal(ob_csv_next(r, &rec, &d), OB_ETOOBIG);
+	assert_int_equal(d.line, 1);
+	ob_csv_close(r);
+	ob_buf_release(&b);
+}
+
 /* A little deterministic generator for the round-trip test. */
 static uint32_t rnd(uint32_t *s)
 {
@@ -570,6 +602,7 @@ int main(void)
 		cmocka_unit_test(mixed_encoding),
 		cmocka_unit_test(sniff_cuts_a_sequence),
 		cmocka_unit_test(limits_by_default),
+		cmocka_unit_test(limit_is_inclusive),
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(file_errors_and_digest),
 	};
