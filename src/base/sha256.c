@@ -95,6 +95,8 @@ static void compress_x86(uint32_t h[8], const unsigned char *p, size_t nblocks)
 	while (nblocks--) {
 		__m128i w[4], save_abef = abef, save_cdgh = cdgh;
 
+		/* unrolled, so that w[] stays in registers */
+#pragma GCC unroll 16
 		for (int g = 0; g < 16; g++) {
 			__m128i m, k;
 			if (g < 4) {

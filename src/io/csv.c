@@ -510,13 +510,31 @@ static long count_breaks(const char *s, size_t n)
 	return k;
 }
 
-/* Append s[0..n) of the input to b, decoded to UTF-8. */
+/* Append s[0..n) of the input to b, decoded to UTF-8. Most appends fit
+ * in the memory b already has, and skip the call. */
 static inline ob_err put(const struct ob_csv_reader *r, struct ob_buf *b,
                          const char *s, size_t n)
 {
 	if (r->enc == OB_ENC_CP1252)
 		return ob_cp1252_to_utf8(s, n, b);
+	if (b->len + n < b->alloc && b->len + n <= b->max) {
+		memcpy(b->ptr + b->len, s, n);
+		b->len += n;
+		b->ptr[b->len] = '\0';
+		return OB_OK;
+	}
 	return ob_buf_add(b, s, n);
+}
+
+/* End a field in b with its NUL. */
+static inline ob_err put_nul(struct ob_buf *b)
+{
+	if (b->len + 1 < b->alloc && b->len + 1 <= b->max) {
+		b->len++;
+		b->ptr[b->len] = '\0';
+		return OB_OK;
+	}
+	return ob_buf_addc(b, '\0');
 }
 
 static ob_err record_too_big(struct ob_csv_reader *r, struct ob_diag *d)
@@ -620,7 +638,7 @@ static enum parse_result parse_record(struct ob_csv_reader *r, size_t *next,
 			     r->max_field, r->max_field);
 			return FAILED;
 		}
-		if (ob_buf_addc(&r->fbuf, '\0'))
+		if (put_nul(&r->fbuf))
 			goto too_big;
 		nf++;
 		if (p == end) { /* end of input */
