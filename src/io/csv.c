@@ -402,8 +402,11 @@ static ob_err setup(struct ob_csv_reader *r, const struct ob_csv_options *o,
 		return fail(r, d, OB_EINVAL, 0, 0, NULL, 0,
 		            "separador no válido (0x%02X): se espera ; , tab | u otro "
 		            "carácter ASCII que no sea comilla ni fin de línea", dl);
-	r->max_field = o && o->max_field ? o->max_field : OB_MAX_FIELD;
-	r->max_line = o && o->max_line ? o->max_line : OB_MAX_LINE;
+	/* options can tighten the limits of limits.h, not loosen them */
+	r->max_field = o && o->max_field && o->max_field < OB_MAX_FIELD ?
+	               o->max_field : OB_MAX_FIELD;
+	r->max_line = o && o->max_line && o->max_line < OB_MAX_LINE ?
+	              o->max_line : OB_MAX_LINE;
 	r->line = 1;
 	ob_sha256_init(&r->sha);
 	/* a record of max_line Windows-1252 bytes is at most three times that
