@@ -24,5 +24,21 @@ demo: all
 	@rm -rf $(DEMO)
 	./$(BUILD)/observa demo $(DEMO)
 
+# Fuzz each harness of fuzz/ for FUZZ_SECONDS with clang's libFuzzer, ASan and
+# UBSan; new inputs go to build-fuzz/corpus-<name>, crashes to build-fuzz/.
+FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 60
+fuzz: bootstrap
+	@[ -f $(FUZZ)/build.ninja ] || CC=clang $(MESON) setup $(FUZZ) -Dfuzzing=true -Dtests=false \
+		-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+	@ninja -C $(FUZZ) >/dev/null
+	@for h in csv date; do \
+		mkdir -p $(FUZZ)/corpus-$$h && \
+		echo "fuzz: $$h, $(FUZZ_SECONDS) s" && \
+		( cd $(FUZZ) && ./fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) \
+			-dict=../fuzz/$$h.dict -print_final_stats=1 \
+			corpus-$$h ../fuzz/corpus/$$h ) || exit 1; \
+	done
+
 clean:
-	rm -rf $(BUILD) $(SAN) build-fuzz
+	rm -rf $(BUILD) $(SAN) $(FUZZ)

@@ -1,17 +1,5 @@
-/*
- * sha256.c - SHA-256 as specified in FIPS 180-4, section 6.2.
- *
- * Two block functions give the same result: a portable one, and one using
- * the x86 SHA extensions, chosen at run time when the processor has them
- * (hashing is on the path of every ingest).
- */
+/* sha256.c - SHA-256 as specified in FIPS 180-4, section 6.2. */
 #include "base/sha256.h"
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define OB_SHA_NI 1
-#include <cpuid.h>
-#include <immintrin.h>
-#endif
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
@@ -67,96 +55,96 @@ static void compress(uint32_t h[8], const unsigned char *p, size_t nblocks)
 	}
 }
 
-#ifdef OB_SHA_NI
-/* The state lives in two registers, ABEF and CDGH; each call of sha256rnds2
- * does two rounds; the message schedule uses sha256msg1/msg2. */
-__attribute__((target("sha,sse4.1,ssse3")))
-static void compress_ni(uint32_t h[8], const unsigned char *p, size_t nblocks)
-{
-	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
-	__m128i tmp = _mm_loadu_si128((const __m128i *)(const void *)&h[0]);
-	__m128i st1 = _mm_loadu_si128((const __m128i *)(const void *)&h[4]);
-	__m128i st0;
-
-	tmp = _mm_shuffle_epi32(tmp, 0xB1);
-	st1 = _mm_shuffle_epi32(st1, 0x1B);
-	st0 = _mm_alignr_epi8(tmp, st1, 8);
-	st1 = _mm_blend_epi16(st1, tmp, 0xF0);
-	while (nblocks--) {
-		__m128i abef = st0, cdgh = st1, m[4], w, msg;
-
-		for (int i = 0; i < 4; i++)
-			m[i] = _mm_shuffle_epi8(
-				_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)), bswap);
-		for (int g = 0; g < 16; g++) {
-			if (g < 4) {
-				w = m[g];
-			} else {
-				w = _mm_sha256msg1_epu32(m[g & 3], m[(g + 1) & 3]);
-				w = _mm_add_epi32(w, _mm_alignr_epi8(m[(g + 3) & 3], m[(g + 2) & 3], 4));
-				w = _mm_sha256msg2_epu32(w, m[(g + 3) & 3]);
-				m[g & 3] = w;
-			}
-			msg = _mm_add_epi32(w, _mm_loadu_si128((const __m128i *)(const void *)&K[4 * g]));
-			st1 = _mm_sha256rnds2_epu32(st1, st0, msg);
-			msg = _mm_shuffle_epi32(msg, 0x0E);
-			st0 = _mm_sha256rnds2_epu32(st0, st1, msg);
-		}
-		st0 = _mm_add_epi32(st0, abef);
-		st1 = _mm_add_epi32(st1, cdgh);
-		p += 64;
-	}
-	tmp = _mm_shuffle_epi32(st0, 0x1B);
-	st1 = _mm_shuffle_epi32(st1, 0xB1);
-	st0 = _mm_blend_epi16(tmp, st1, 0xF0);
-	st1 = _mm_alignr_epi8(st1, tmp, 8);
-	_mm_storeu_si128((__m128i *)(void *)&h[0], st0);
-	_mm_storeu_si128((__m128i *)(void *)&h[4], st1);
-}
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define OB_SHA256_X86 1
+#include <cpuid.h>
+#include <immintrin.h>
 
 static bool cpu_has_sha(void)
 {
 	unsigned a, b, c, d;
 
-	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19)) || !(c & (1u << 9)))
-		return false; /* SSE4.1, SSSE3 */
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3))
+		return false;
 	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
 		return false;
-	return b & (1u << 29);
+	return (b & bit_SHA) != 0;
+}
+
+/*
+ * The same compression with the SHA extensions. sha256rnds2 does two rounds
+ * on the state held as ABEF and CDGH (words a b e f and c d g h); after two
+ * rounds the new CDGH is the old ABEF, so each call writes over the half
+ * that the next call no longer needs. sha256msg1/msg2 extend the message
+ * schedule four words at a time: w[t] = s1(w[t-2]) + w[t-7] + s0(w[t-15])
+ * + w[t-16].
+ */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void compress_x86(uint32_t h[8], const unsigned char *p, size_t nblocks)
+{
+	const __m128i bswap = _mm_set_epi8(12, 13, 14, 15, 8, 9, 10, 11,
+	                                   4, 5, 6, 7, 0, 1, 2, 3);
+	__m128i abef, cdgh, t;
+
+	/* h = a b c d | e f g h  ->  abef, cdgh (highest lane first) */
+	t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[0]), 0xB1);
+	cdgh = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[4]), 0x1B);
+	abef = _mm_alignr_epi8(t, cdgh, 8);
+	cdgh = _mm_blend_epi16(cdgh, t, 0xF0);
+
+	while (nblocks--) {
+		__m128i w[4], save_abef = abef, save_cdgh = cdgh;
+
+		/* unrolled, so that w[] stays in registers */
+#pragma GCC unroll 16
+		for (int g = 0; g < 16; g++) {
+			__m128i m, k;
+			if (g < 4) {
+				w[g] = _mm_shuffle_epi8(
+					_mm_loadu_si128((const __m128i *)(p + 16 * g)), bswap);
+			} else {
+				/* w[g % 4] holds words 4(g-4)..4(g-4)+3 */
+				__m128i x = _mm_sha256msg1_epu32(w[g % 4], w[(g + 1) % 4]);
+				x = _mm_add_epi32(x, _mm_alignr_epi8(w[(g + 3) % 4],
+				                                     w[(g + 2) % 4], 4));
+				w[g % 4] = _mm_sha256msg2_epu32(x, w[(g + 3) % 4]);
+			}
+			k = _mm_loadu_si128((const __m128i *)&K[4 * g]);
+			m = _mm_add_epi32(w[g % 4], k);
+			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, m);
+			m = _mm_shuffle_epi32(m, 0x0E);
+			abef = _mm_sha256rnds2_epu32(abef, cdgh, m);
+		}
+		abef = _mm_add_epi32(abef, save_abef);
+		cdgh = _mm_add_epi32(cdgh, save_cdgh);
+		p += 64;
+	}
+
+	/* abef, cdgh -> a b c d | e f g h */
+	t = _mm_shuffle_epi32(abef, 0x1B);
+	cdgh = _mm_shuffle_epi32(cdgh, 0xB1);
+	abef = _mm_blend_epi16(t, cdgh, 0xF0);
+	cdgh = _mm_alignr_epi8(cdgh, t, 8);
+	_mm_storeu_si128((__m128i *)&h[0], abef);
+	_mm_storeu_si128((__m128i *)&h[4], cdgh);
 }
 #endif
 
-static int use_ni = -1; /* -1 not yet decided */
-
-void ob_sha256_force_portable(bool portable)
+static void compress_any(const struct ob_sha256 *c, uint32_t h[8],
+                         const unsigned char *p, size_t nblocks)
 {
-#ifdef OB_SHA_NI
-	use_ni = portable ? 0 : cpu_has_sha();
-#else
-	(void)portable;
-	use_ni = 0;
-#endif
-}
-
-bool ob_sha256_accelerated(void)
-{
-	if (use_ni < 0)
-		ob_sha256_force_portable(false);
-	return use_ni == 1;
-}
-
-static void blocks(uint32_t h[8], const unsigned char *p, size_t nblocks)
-{
-#ifdef OB_SHA_NI
-	if (ob_sha256_accelerated()) {
-		compress_ni(h, p, nblocks);
+#ifdef OB_SHA256_X86
+	if (c->hw) {
+		compress_x86(h, p, nblocks);
 		return;
 	}
+#else
+	(void)c;
 #endif
 	compress(h, p, nblocks);
 }
 
-void ob_sha256_init(struct ob_sha256 *c)
+void ob_sha256_init_portable(struct ob_sha256 *c)
 {
 	static const uint32_t h0[8] = {
 		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
@@ -165,6 +153,15 @@ void ob_sha256_init(struct ob_sha256 *c)
 	memcpy(c->h, h0, sizeof(h0));
 	c->bytes = 0;
 	c->nblk = 0;
+	c->hw = false;
+}
+
+void ob_sha256_init(struct ob_sha256 *c)
+{
+	ob_sha256_init_portable(c);
+#ifdef OB_SHA256_X86
+	c->hw = cpu_has_sha();
+#endif
 }
 
 void ob_sha256_update(struct ob_sha256 *c, const void *data, size_t n)
@@ -180,11 +177,11 @@ void ob_sha256_update(struct ob_sha256 *c, const void *data, size_t n)
 		n -= k;
 		if (c->nblk < 64)
 			return;
-		blocks(c->h, c->blk, 1);
+		compress_any(c, c->h, c->blk, 1);
 		c->nblk = 0;
 	}
 	if (n >= 64) {
-		blocks(c->h, p, n / 64);
+		compress_any(c, c->h, p, n / 64);
 		p += n & ~(size_t)63;
 		n &= 63;
 	}

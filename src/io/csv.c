@@ -402,8 +402,11 @@ static ob_err setup(struct ob_csv_reader *r, const struct ob_csv_options *o,
 		return fail(r, d, OB_EINVAL, 0, 0, NULL, 0,
 		            "separador no válido (0x%02X): se espera ; , tab | u otro "
 		            "carácter ASCII que no sea comilla ni fin de línea", dl);
-	r->max_field = o && o->max_field ? o->max_field : OB_MAX_FIELD;
-	r->max_line = o && o->max_line ? o->max_line : OB_MAX_LINE;
+	/* options can tighten the limits of limits.h, not loosen them */
+	r->max_field = o && o->max_field && o->max_field < OB_MAX_FIELD ?
+	               o->max_field : OB_MAX_FIELD;
+	r->max_line = o && o->max_line && o->max_line < OB_MAX_LINE ?
+	              o->max_line : OB_MAX_LINE;
 	r->line = 1;
 	ob_sha256_init(&r->sha);
 	/* a record of max_line Windows-1252 bytes is at most three times that
@@ -510,13 +513,31 @@ static long count_breaks(const char *s, size_t n)
 	return k;
 }
 
-/* Append s[0..n) of the input to b, decoded to UTF-8. */
+/* Append s[0..n) of the input to b, decoded to UTF-8. Most appends fit
+ * in the memory b already has, and skip the call. */
 static inline ob_err put(const struct ob_csv_reader *r, struct ob_buf *b,
                          const char *s, size_t n)
 {
 	if (r->enc == OB_ENC_CP1252)
 		return ob_cp1252_to_utf8(s, n, b);
+	if (b->len + n < b->alloc && b->len + n <= b->max) {
+		memcpy(b->ptr + b->len, s, n);
+		b->len += n;
+		b->ptr[b->len] = '\0';
+		return OB_OK;
+	}
 	return ob_buf_add(b, s, n);
+}
+
+/* End a field in b with its NUL. */
+static inline ob_err put_nul(struct ob_buf *b)
+{
+	if (b->len + 1 < b->alloc && b->len + 1 <= b->max) {
+		b->len++;
+		b->ptr[b->len] = '\0';
+		return OB_OK;
+	}
+	return ob_buf_addc(b, '\0');
 }
 
 static ob_err record_too_big(struct ob_csv_reader *r, struct ob_diag *d)
@@ -611,14 +632,16 @@ static enum parse_result parse_record(struct ob_csv_reader *r, size_t *next,
 		}
 		flen = r->fbuf.len - r->foff[nf];
 		if (flen > r->max_field) {
-			vlen = diag_text(r, r->quoted[nf] ? f + 1 : f, (size_t)(p - f),
-			                 val, sizeof(val));
+			/* the field's text, without its quotes */
+			const char *v = r->quoted[nf] ? f + 1 : f;
+			size_t vn = (size_t)(p - v) - (r->quoted[nf] ? 1 : 0);
+			vlen = diag_text(r, v, vn, val, sizeof(val));
 			fail(r, d, OB_ETOOBIG, r->line + nl, (long)nf + 1, val, vlen,
 			     "campo de más de %zu bytes / field longer than %zu bytes",
 			     r->max_field, r->max_field);
 			return FAILED;
 		}
-		if (ob_buf_addc(&r->fbuf, '\0'))
+		if (put_nul(&r->fbuf))
 			goto too_big;
 		nf++;
 		if (p == end) { /* end of input */
@@ -740,7 +763,9 @@ ob_err ob_csv_next(struct ob_csv_reader *r, const struct ob_csv_record **rec,
 			break;
 		if (pr == FAILED)
 			return r->err;
-		if (r->len - r->pos > r->max_line)
+		/* one byte more: a CR at the end of the buffer may be the
+		 * record's line end */
+		if (r->len - r->pos > r->max_line + 1)
 			return record_too_big(r, d);
 		if ((e = refill(r, d)))
 			return e;

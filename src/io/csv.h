@@ -16,6 +16,13 @@
  *
  * Positions: line is the 1-based physical line where a record starts;
  * column is the 1-based field number. Both are in each ob_csv_record.
+ * Every physical line is accounted for: a blank line is a record of one
+ * empty field (blank = true), so banner rows and gaps keep their numbers.
+ *
+ * Delimiter sniffing: among ; , tab | the reader takes the one whose
+ * records of more than one field agree most often on their field count
+ * (quotes respected), so banner rows of one field above the header do not
+ * count.
  *
  * Ownership: ob_csv_open() makes a reader the caller ends with
  * ob_csv_close(). A record returned by ob_csv_next() and its field pointers
@@ -37,8 +44,8 @@ enum ob_encoding {
 struct ob_csv_options {
 	enum ob_encoding encoding; /* OB_ENC_AUTO to detect */
 	char delimiter;            /* 0 to sniff */
-	size_t max_field;          /* 0 = OB_MAX_FIELD */
-	size_t max_line;           /* 0 = OB_MAX_LINE */
+	size_t max_field;          /* 0 = OB_MAX_FIELD (larger values: the same) */
+	size_t max_line;           /* 0 = OB_MAX_LINE (larger values: the same) */
 };
 
 struct ob_csv_field {
@@ -64,10 +71,10 @@ struct ob_csv_reader;
  * Reads the first OB_SNIFF_BYTES to detect encoding and delimiter.
  * Errors: OB_EIO (cannot open/read), OB_EEMPTY (no bytes, or only a BOM and
  * blanks), OB_EENCODING (neither valid UTF-8 nor plausible Windows-1252, e.g.
- * NUL bytes: binary garbage), OB_EINVAL (no delimiter could be found and none
- * was given, on a file of more than one column's worth of text: in that
- * case the reader falls back to ',' when the first line has no candidate
- * at all, so one-column files still read).
+ * NUL bytes: binary garbage; or UTF-16), OB_EINVAL (an invalid option, or no
+ * delimiter was given and the best candidate agrees on the field count of
+ * fewer than half of its multi-field records). A file where no record has
+ * more than one field under any candidate is one column: it reads with ','.
  */
 ob_err ob_csv_open(const char *path, const char *name,
                    const struct ob_csv_options *opts,

@@ -1,6 +1,8 @@
 /* date.c - parsing, formatting and day arithmetic of dates (see date.h). */
 #include "io/date.h"
 
+#include "text/text.h"
+
 #include <ctype.h>
 
 static const char *const month_names[13] = {
@@ -463,11 +465,7 @@ ob_err ob_date_parse(const char *s, size_t n, unsigned forms, struct ob_date *ou
 			snprintf(why, why_size, "formas dd/mm y mm/dd pedidas a la vez");
 		return OB_EINVAL;
 	}
-	while (n && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
-		s++, n--;
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' ||
-	             s[n - 1] == '\n'))
-		n--;
+	ob_trim(&s, &n);
 	if (n == 0)
 		return why_set(why, why_size, "fecha vacía");
 

@@ -2,13 +2,17 @@
  * date.h - dates as institutions write them.
  *
  * Parses dd/mm/yyyy (also with '-' or '.', one-digit day/month, two-digit
- * years refused as ambiguous), yyyy-mm-dd (ISO, optionally followed by a
- * time "T..." or " hh:mm[:ss]" which is ignored here), Excel serial day
- * numbers (1900 system, with Excel's fictitious 1900-02-29; accepted in the
- * range 1..73050 only when allowed), and partial dates: "mm/yyyy",
- * "yyyy-mm" (month precision) and "yyyy" (year precision). Month names in
- * Spanish ("marzo 2020", "15 de marzo de 2020", abbreviated "mar-2020")
- * are accepted.
+ * years refused as ambiguous), yyyy-mm-dd (ISO, also yyyy/mm/dd and
+ * yyyymmdd), either optionally followed by a time "T..." or " hh:mm[:ss]"
+ * (spreadsheets write "15/03/2020 12:00:00 a. m.") which is ignored here,
+ * Excel serial day numbers (1900 system, with Excel's fictitious
+ * 1900-02-29; accepted in the range 1..73050 only when allowed, a fraction
+ * for the time of day ignored), and partial dates: "mm/yyyy", "yyyy-mm"
+ * (month precision) and "yyyy" (year precision). Month names in Spanish
+ * ("marzo 2020", "15 de marzo de 2020", abbreviated "mar-2020", "setiembre")
+ * are accepted, and English abbreviations ("15-Apr-2020"); a day with a
+ * month name needs one of DMY, MDY or ISO, a month name without a day needs
+ * PARTIAL.
  *
  * A date is a value type; nothing here allocates.
  */
@@ -44,7 +48,9 @@ enum {
 /*
  * Parse s[0..n) (blanks trimmed) under the allowed forms. Returns OB_OK,
  * or OB_EPARSE with why[] set to a short Spanish reason ("día 31 no existe
- * en abril", "formato no reconocido; se esperaba dd/mm/aaaa"...).
+ * en abril", "formato no reconocido; se esperaba dd/mm/aaaa"...), or
+ * OB_EINVAL when forms holds both DMY and MDY. why may be NULL; on
+ * success it is set to "".
  */
 ob_err ob_date_parse(const char *s, size_t n, unsigned forms, struct ob_date *out,
                      char *why, size_t why_size);

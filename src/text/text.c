@@ -168,6 +168,23 @@ static const char ascii_key[128] = {
 	['Z'] = 'z',
 };
 
+/*
+ * Keys of U+00C0..U+00FF (C3 80..C3 BF in UTF-8), the accented letters of
+ * Spanish and its neighbours, so that the common case skips utf8proc. Each
+ * is what utf8proc gives with the options of ob_fold_key ("" for the two
+ * symbols, which become a gap); tests check the table against utf8proc.
+ */
+static const char c3_key[64][3] = {
+	"a", "a", "a", "a", "a", "a", "\xC3\xA6", "c",      /* À..Ç */
+	"e", "e", "e", "e", "i", "i", "i", "i",              /* È..Ï */
+	"\xC3\xB0", "n", "o", "o", "o", "o", "o", "",        /* Ð..× */
+	"\xC3\xB8", "u", "u", "u", "u", "y", "\xC3\xBE", "ss", /* Ø..ß */
+	"a", "a", "a", "a", "a", "a", "\xC3\xA6", "c",      /* à..ç */
+	"e", "e", "e", "e", "i", "i", "i", "i",              /* è..ï */
+	"\xC3\xB0", "n", "o", "o", "o", "o", "o", "",        /* ð..÷ */
+	"\xC3\xB8", "u", "u", "u", "u", "y", "\xC3\xBE", "y",  /* ø..ÿ */
+};
+
 /* The decomposition of one code point never needs more than this. */
 #define FOLD_MAX_CP 32
 
@@ -189,88 +206,86 @@ static bool keeps(utf8proc_int32_t cp)
 }
 
 /*
- * The fold works in 256-byte steps through a stack buffer: letters and
- * digits are copied, a gap (anything else) becomes one space, but only
- * once something has been written and only when more follows.
+ * The key is built in a stack buffer flushed to out when nearly full.
+ * Letters and digits are copied; anything else only notes a gap, which
+ * becomes one space before the next letter or digit, if something was
+ * written before it. So spaces never lead, trail or double.
  */
-struct fold {
-	struct ob_buf *out;
-	char tmp[256];
-	size_t n;
-	bool gap;     /* a space is owed before the next letter or digit */
-	bool started; /* something has been written */
-};
-
-static ob_err fold_flush(struct fold *f)
-{
-	ob_err e = f->n ? ob_buf_add(f->out, f->tmp, f->n) : OB_OK;
-	f->n = 0;
-	return e;
-}
-
-static inline ob_err fold_room(struct fold *f, size_t need)
-{
-	return f->n + need > sizeof(f->tmp) ? fold_flush(f) : OB_OK;
-}
-
-static inline void fold_gap_out(struct fold *f)
-{
-	if (f->gap && f->started)
-		f->tmp[f->n++] = ' ';
-	f->gap = false;
-	f->started = true;
-}
-
 ob_err ob_fold_key(const char *str, size_t n, struct ob_buf *out)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	const utf8proc_option_t opts = UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
 	                               UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
 	                               UTF8PROC_IGNORE;
-	size_t start = out->len, i = 0;
-	struct fold f = { .out = out };
+	size_t start = out->len, i = 0, k = 0;
+	bool gap = false, started = false;
+	char tmp[256];
 	ob_err e = OB_OK;
+
+/* make room for need bytes and the space before them */
+#define ROOM(need)                                                        \
+	do {                                                              \
+		if (k + (need) + 1 > sizeof(tmp)) {                       \
+			if ((e = ob_buf_add(out, tmp, k)))                \
+				goto fail;                                \
+			k = 0;                                            \
+		}                                                         \
+		if (gap && started)                                       \
+			tmp[k++] = ' ';                                   \
+		gap = false;                                              \
+		started = true;                                           \
+	} while (0)
 
 	while (i < n) {
 		utf8proc_int32_t cp, dec[FOLD_MAX_CP];
-		utf8proc_ssize_t k, m;
+		utf8proc_ssize_t len, m;
 
 		if (s[i] < 0x80) {
 			char c = ascii_key[s[i++]];
 			if (!c) {
-				f.gap = true;
+				gap = true;
 				continue;
 			}
-			if ((e = fold_room(&f, 2)))
-				goto fail;
-			fold_gap_out(&f);
-			f.tmp[f.n++] = c;
+			ROOM(1);
+			tmp[k++] = c;
 			continue;
 		}
-		k = utf8_seq(s + i, n - i);
-		if (k <= 0) {
+		if (s[i] == 0xC3 && i + 1 < n && s[i + 1] >= 0x80 && s[i + 1] <= 0xBF) {
+			const char *c = c3_key[s[i + 1] - 0x80];
+			i += 2;
+			if (!c[0]) {
+				gap = true;
+				continue;
+			}
+			ROOM(2);
+			tmp[k++] = c[0];
+			if (c[1])
+				tmp[k++] = c[1];
+			continue;
+		}
+		len = utf8_seq(s + i, n - i);
+		if (len <= 0) {
 			e = OB_EENCODING;
 			goto fail;
 		}
-		k = utf8proc_iterate(s + i, k, &cp);
-		i += (size_t)k;
+		utf8proc_iterate(s + i, len, &cp);
+		i += (size_t)len;
 		m = utf8proc_decompose_char(cp, dec, FOLD_MAX_CP, opts, NULL);
 		if (m < 0 || m > FOLD_MAX_CP) {
-			f.gap = true; /* cannot happen with these options */
+			gap = true; /* cannot happen with these options */
 			continue;
 		}
 		for (utf8proc_ssize_t j = 0; j < m; j++) {
 			if (!keeps(dec[j])) {
-				f.gap = true;
+				gap = true;
 				continue;
 			}
-			if ((e = fold_room(&f, 5)))
-				goto fail;
-			fold_gap_out(&f);
-			f.n += put_utf8(f.tmp + f.n, (uint32_t)dec[j]);
+			ROOM(4);
+			k += put_utf8(tmp + k, (uint32_t)dec[j]);
 		}
 	}
-	if ((e = fold_flush(&f)))
+#undef ROOM
+	if (k && (e = ob_buf_add(out, tmp, k)))
 		goto fail;
 	return OB_OK;
 fail:

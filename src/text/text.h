@@ -37,8 +37,10 @@ ob_err ob_cp1252_to_utf8(const char *s, size_t n, struct ob_buf *out);
  * (NFD, combining marks dropped), case folded, punctuation other than
  * letters and digits turned into single spaces, leading/trailing spaces
  * trimmed, runs of spaces collapsed. "San José", "SAN JOSE" and
- * " san  josé." all give "san jose". "Ñ" folds to "n". Invalid UTF-8 gives
- * OB_EENCODING.
+ * " san  josé." all give "san jose". "Ñ" folds to "n". Compatibility forms
+ * fold too ("Nº" gives "no", fullwidth letters their ASCII ones) and
+ * invisible characters such as the soft hyphen are dropped. Invalid UTF-8
+ * gives OB_EENCODING. On any error out is left as it was.
  */
 ob_err ob_fold_key(const char *s, size_t n, struct ob_buf *out);
 

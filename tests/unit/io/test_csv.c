@@ -171,7 +171,10 @@ static const struct csv_case cases[] = {
 	{ .name = "record over max_line", .in = "a,b\n0123456789,0123456789\n",
 	  .opt = { .max_line = 16 }, .want = "1:a|b\n", .end = OB_ETOOBIG, .line = 2,
 	  .msg = "registro de más de 16 bytes" },
-	{ .name = "NUL after the sniffed part is refused too",
+	{ .name = "options cannot loosen the limits", .in = "a,b\n1,2\n",
+	  .opt = { .max_field = (size_t)-1, .max_line = (size_t)-1 },
+	  .want = "1:a|b\n2:1|2\n", .end = OB_ENOENT },
+	{ .name = "NUL byte in the sniffed part",
 	  .in = "a,b\n1,2\0\n", .len = 9, .open_err = OB_EENCODING, .msg = "bytes nulos" },
 };
 
@@ -321,6 +324,32 @@ static void mixed_encoding(void **state)
 	ob_buf_release(&b);
 }
 
+/* A NUL byte past the sniffed bytes stops reading where it is. */
+static void nul_after_sniff(void **state)
+{
+	struct ob_buf b = OB_BUF_INIT(1 << 22);
+	struct ob_csv_reader *r;
+	struct ob_buf out = OB_BUF_INIT(1 << 24);
+	struct ob_diag d;
+	long lines = 1;
+	(void)state;
+
+	ob_buf_adds(&b, "a;b;c\n");
+	while (b.len < 2 * OB_SNIFF_BYTES) {
+		ob_buf_adds(&b, "1;2;3\n");
+		lines++;
+	}
+	ob_buf_add(&b, "4;5\0;6\n", 7);
+	assert_int_equal(ob_csv_open_mem(b.ptr, b.len, "n.csv", NULL, &r, &d), OB_OK);
+	assert_int_equal(dump(r, &out, &d), OB_EENCODING);
+	assert_int_equal(d.line, lines + 1);
+	assert_int_equal(d.column, 2);
+	assert_non_null(strstr(d.message, "bytes nulos"));
+	ob_csv_close(r);
+	ob_buf_release(&out);
+	ob_buf_release(&b);
+}
+
 /* A UTF-8 sequence cut by the end of the sniffed bytes is still UTF-8. */
 static void sniff_cuts_a_sequence(void **state)
 {
@@ -394,6 +423,38 @@ static void limits_by_default(void **state)
 	ob_csv_close(r);
 
 	ob_buf_release(&out);
+	ob_buf_release(&b);
+}
+
+/* A record of exactly max_line bytes is fine, even when its CR is the last
+ * byte of what has been read so far. */
+static void limit_is_inclusive(void **state)
+{
+	struct ob_buf b = OB_BUF_INIT(1 << 20);
+	struct ob_csv_options o = { .max_line = OB_SNIFF_BYTES - 1 };
+	struct ob_csv_reader *r;
+	const struct ob_csv_record *rec;
+	struct ob_diag d;
+	(void)state;
+
+	while (b.len < OB_SNIFF_BYTES - 1)
+		ob_buf_addc(&b, 'x');
+	ob_buf_adds(&b, "\r\nyz\r\n");
+	assert_int_equal(ob_csv_open_mem(b.ptr, b.len, NULL, &o, &r, &d), OB_OK);
+	assert_int_equal(ob_csv_next(r, &rec, &d), OB_OK);
+	assert_int_equal(rec->fields[0].len, OB_SNIFF_BYTES - 1);
+	assert_int_equal(ob_csv_next(r, &rec, &d), OB_OK);
+	assert_int_equal(rec->line, 2);
+	assert_string_equal(rec->raw, "yz");
+	assert_int_equal(ob_csv_next(r, &rec, &d), OB_ENOENT);
+	ob_csv_close(r);
+
+	/* one byte more is too much */
+	o.max_line--;
+	assert_int_equal(ob_csv_open_mem(b.ptr, b.len, NULL, &o, &r, &d), OB_OK);
+	assert_int_equal(ob_csv_next(r, &rec, &d), OB_ETOOBIG);
+	assert_int_equal(d.line, 1);
+	ob_csv_close(r);
 	ob_buf_release(&b);
 }
 
@@ -569,7 +630,9 @@ int main(void)
 		cmocka_unit_test(raw_is_decoded),
 		cmocka_unit_test(mixed_encoding),
 		cmocka_unit_test(sniff_cuts_a_sequence),
+		cmocka_unit_test(nul_after_sniff),
 		cmocka_unit_test(limits_by_default),
+		cmocka_unit_test(limit_is_inclusive),
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(file_errors_and_digest),
 	};

@@ -3,6 +3,8 @@
 
 #include "text/text.h"
 
+#include <utf8proc.h>
+
 static const struct {
 	const char *in;
 	size_t len;       /* bytes of in */
@@ -188,6 +190,94 @@ static void fold_long_input(void **state)
 	ob_buf_release(&b);
 }
 
+/*
+ * The key as utf8proc_map() gives it, letters and digits kept and the rest
+ * made single spaces: an oracle written apart from ob_fold_key's fast
+ * paths. Returns false on invalid UTF-8.
+ */
+static bool oracle_fold(const char *s, size_t n, struct ob_buf *out)
+{
+	utf8proc_uint8_t *m = NULL;
+	utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)s,
+	                                    (utf8proc_ssize_t)n, &m,
+	                                    UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+	                                    UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
+	                                    UTF8PROC_IGNORE);
+	bool gap = false;
+
+	if (len < 0)
+		return false;
+	for (utf8proc_ssize_t i = 0; i < len;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(m + i, len - i, &cp);
+		utf8proc_category_t cat = utf8proc_category(cp);
+		if ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+		    (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO)) {
+			if (gap && out->len)
+				ob_buf_addc(out, ' ');
+			gap = false;
+			ob_buf_add(out, m + i, (size_t)k);
+		} else {
+			gap = true;
+		}
+		i += k;
+	}
+	free(m);
+	return true;
+}
+
+static void check_against_oracle(const char *s, size_t n)
+{
+	struct ob_buf got = OB_BUF_INIT(4096), want = OB_BUF_INIT(4096);
+	bool ok = oracle_fold(s, n, &want);
+
+	assert_int_equal(ob_fold_key(s, n, &got), ok ? OB_OK : OB_EENCODING);
+	if (ok && strcmp(got.ptr ? got.ptr : "", want.ptr ? want.ptr : ""))
+		fail_msg("fold of «%.*s»: «%s», utf8proc gives «%s»", (int)n, s,
+		         got.ptr ? got.ptr : "", want.ptr ? want.ptr : "");
+	ob_buf_release(&got);
+	ob_buf_release(&want);
+}
+
+static void fold_matches_utf8proc(void **state)
+{
+	uint32_t seed = 2024;
+	(void)state;
+
+	/* every character of the Latin-1 table, between letters and alone */
+	for (int b = 0x80; b <= 0xBF; b++) {
+		char one[6] = { 'x', (char)0xC3, (char)b, 'y' };
+		check_against_oracle(one, 4);
+		check_against_oracle(one + 1, 2);
+		one[0] = ' ';
+		one[3] = '.';
+		check_against_oracle(one, 4);
+	}
+	/* random text from Latin, Greek, Cyrillic, symbols, CJK, ligatures */
+	for (int r = 0; r < 20000; r++) {
+		char buf[64];
+		size_t n = 0;
+		int len = 1 + (int)(seed % 6);
+		for (int j = 0; j < len; j++) {
+			uint32_t cp;
+			seed ^= seed << 13;
+			seed ^= seed >> 17;
+			seed ^= seed << 5;
+			switch (seed % 4) {
+			case 0: cp = 0x20 + seed / 4 % 0x60; break;
+			case 1: cp = 0xA0 + seed / 4 % 0x1E0; break;
+			case 2: cp = 0x300 + seed / 4 % 0x2000; break;
+			default: cp = 0x2000 + seed / 4 % 0xE000; break;
+			}
+			if (cp >= 0xD800 && cp <= 0xDFFF)
+				cp = 'a';
+			n += (size_t)utf8proc_encode_char((utf8proc_int32_t)cp,
+			                                  (utf8proc_uint8_t *)buf + n);
+		}
+		check_against_oracle(buf, n);
+	}
+}
+
 static const struct {
 	const char *in;
 	const char *want;
@@ -224,6 +314,7 @@ int main(void)
 		cmocka_unit_test(fold_table),
 		cmocka_unit_test(fold_appends_and_refuses),
 		cmocka_unit_test(fold_long_input),
+		cmocka_unit_test(fold_matches_utf8proc),
 		cmocka_unit_test(trim_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
