@@ -54,6 +54,11 @@
 /* Most entries in one in-memory map (crosswalk, territory names, ids). */
 #define OB_MAX_MAP_ENTRIES (16 * 1024 * 1024)
 
+/* Rows per batch handed from the ingest's reading thread to its writing
+ * thread, and the bytes of copied text after which a batch is sent early. */
+#define OB_INGEST_BATCH 256
+#define OB_INGEST_BATCH_BYTES (1024 * 1024)
+
 /* Distinct spellings of a label remembered per field during an ingest. */
 #define OB_MAX_LABEL_CACHE 4096
 

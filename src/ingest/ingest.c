@@ -11,6 +11,7 @@
 #include "ingest/ingest.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <time.h>
 
 #include "base/buf.h"
@@ -90,6 +91,36 @@ struct row {
 	enum ob_field bad_field;
 	long bad_column;
 	char reason[512];
+	/* where it came from, and the unmapped columns as a JSON object */
+	long line;
+	const char *raw, *extra;
+	size_t raw_len, extra_len;
+};
+
+/*
+ * Rows travel from the reading thread to the writing thread in batches whose
+ * strings are copied into the batch's own arena, so that the reader can go
+ * on to the next record while the writer inserts. A fixed number of batches
+ * circulate: memory does not grow with the file.
+ */
+struct batch {
+	size_t n;
+	struct row rows[OB_INGEST_BATCH];
+	size_t off[OB_INGEST_BATCH][OB_F_COUNT + 2]; /* arena offsets; SIZE_MAX: none */
+	struct ob_buf arena;
+};
+
+#define N_BATCHES 3
+
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch batches[N_BATCHES];
+	struct batch *free[N_BATCHES], *full[N_BATCHES];
+	size_t nfree, nfull, full_head;
+	bool done;     /* the reader has handed over its last batch */
+	ob_err werr;   /* the writer's first error */
+	struct ob_diag wd;
 };
 
 struct ingest {
@@ -783,14 +814,13 @@ static ob_err build_extra(struct ingest *g, const struct ob_csv_record *rec)
 	return OB_OK;
 }
 
-static ob_err write_quarantine(struct ingest *g, const struct ob_csv_record *rec,
-                               struct row *r)
+static ob_err write_quarantine(struct ingest *g, struct row *r)
 {
 	sqlite3_stmt *st = g->st[ST_QUARANTINE];
 	enum ob_field f = r->bad_field;
 
 	sqlite3_bind_int64(st, 1, g->sub);
-	sqlite3_bind_int64(st, 2, rec->line);
+	sqlite3_bind_int64(st, 2, r->line);
 	sqlite3_bind_int64(st, 3, r->bad_column);
 	bind_opt(st, 4, f < OB_F_COUNT ? ob_field_key(f) : NULL);
 	if (f < OB_F_COUNT && r->val[f])
@@ -798,7 +828,7 @@ static ob_err write_quarantine(struct ingest *g, const struct ob_csv_record *rec
 	else
 		sqlite3_bind_null(st, 5);
 	sqlite3_bind_text(st, 6, r->reason, -1, SQLITE_STATIC);
-	ob_bind_text(st, 7, rec->raw, rec->raw_len);
+	ob_bind_text(st, 7, r->raw ? r->raw : "", r->raw_len);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_reset(st);
 		return store_error(g, "cuarentena");
@@ -808,14 +838,13 @@ static ob_err write_quarantine(struct ingest *g, const struct ob_csv_record *rec
 	return OB_OK;
 }
 
-static ob_err write_warnings(struct ingest *g, const struct ob_csv_record *rec,
-                             struct row *r)
+static ob_err write_warnings(struct ingest *g, struct row *r)
 {
 	sqlite3_stmt *st = g->st[ST_WARNING];
 
 	for (size_t i = 0; i < r->nwarn; i++) {
 		sqlite3_bind_int64(st, 1, g->sub);
-		sqlite3_bind_int64(st, 2, rec->line);
+		sqlite3_bind_int64(st, 2, r->line);
 		sqlite3_bind_int64(st, 3, r->warn[i].column);
 		sqlite3_bind_text(st, 4, ob_field_key(r->warn[i].field), -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 5, r->warn[i].value, -1, SQLITE_STATIC);
@@ -836,19 +865,15 @@ static const char *precision_name(enum ob_precision p)
 	return p == OB_PREC_DAY ? "day" : p == OB_PREC_MONTH ? "month" : "year";
 }
 
-static ob_err write_record(struct ingest *g, const struct ob_csv_record *rec, struct row *r)
+static ob_err write_record(struct ingest *g, struct row *r)
 {
 	sqlite3_stmt *st = g->st[ST_RECORD];
 	int rc;
 
-	if (build_extra(g, rec)) {
-		row_reject(r, OB_F_COUNT, 0, "columnas adicionales demasiado largas");
-		return write_quarantine(g, rec, r);
-	}
 	sqlite3_bind_int64(st, 1, g->sub);
 	sqlite3_bind_text(st, 2, g->prof.code, -1, SQLITE_STATIC);
 	ob_bind_text(st, 3, r->val[OB_F_SOURCE_ID], r->len[OB_F_SOURCE_ID]);
-	sqlite3_bind_int64(st, 4, rec->line);
+	sqlite3_bind_int64(st, 4, r->line);
 	sqlite3_bind_text(st, 5, r->occurred_on, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, precision_name(r->date.precision), -1, SQLITE_STATIC);
 	bind_opt(st, 7, r->occurred_at[0] ? r->occurred_at : NULL);
@@ -876,8 +901,8 @@ static ob_err write_record(struct ingest *g, const struct ob_csv_record *rec, st
 	bind_opt(st, 18, r->tag[OB_F_RELATIONSHIP]);
 	bind_opt(st, 19, r->tag[OB_F_CONTEXT]);
 	bind_opt(st, 20, r->tag[OB_F_PERPETRATOR_SEX]);
-	if (g->extra.len)
-		sqlite3_bind_text(st, 21, g->extra.ptr, (int)g->extra.len, SQLITE_STATIC);
+	if (r->extra_len)
+		sqlite3_bind_text(st, 21, r->extra, (int)r->extra_len, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 21);
 	rc = sqlite3_step(st);
@@ -885,7 +910,7 @@ static ob_err write_record(struct ingest *g, const struct ob_csv_record *rec, st
 	if (rc == SQLITE_CONSTRAINT) {
 		row_reject(r, OB_F_SOURCE_ID, r->col[OB_F_SOURCE_ID],
 		           "identificador duplicado en el archivo; se conserva la primera fila");
-		return write_quarantine(g, rec, r);
+		return write_quarantine(g, r);
 	}
 	if (rc != SQLITE_DONE)
 		return store_error(g, "registro");
@@ -910,7 +935,7 @@ static ob_err write_record(struct ingest *g, const struct ob_csv_record *rec, st
 		if (b > g->max_day)
 			g->max_day = b;
 	}
-	return write_warnings(g, rec, r);
+	return write_warnings(g, r);
 }
 
 /* --- the logbook -------------------------------------------------------- */
@@ -1057,17 +1082,157 @@ static ob_err close_submission(struct ingest *g)
 
 /* --- the whole file ----------------------------------------------------- */
 
+/* Copy s[0..n) into the batch arena; the offset, or SIZE_MAX for NULL. */
+static size_t stash(struct batch *b, const char *s, size_t n)
+{
+	size_t off = b->arena.len;
+
+	if (!s)
+		return SIZE_MAX;
+	if (ob_buf_add(&b->arena, s, n) || ob_buf_addc(&b->arena, '\0'))
+		return SIZE_MAX; /* cannot happen: a batch is sent before it is full */
+	return off;
+}
+
+/* Make the last row of b independent of the CSV reader's buffers. */
+static void freeze_row(struct ingest *g, struct batch *b, const struct ob_csv_record *rec)
+{
+	size_t i = b->n;
+	struct row *r = &b->rows[i];
+
+	for (unsigned f = 0; f < OB_F_COUNT; f++)
+		b->off[i][f] = stash(b, r->val[f], r->len[f]);
+	b->off[i][OB_F_COUNT] = stash(b, rec->raw, rec->raw_len);
+	r->raw_len = rec->raw_len;
+	r->extra_len = 0;
+	b->off[i][OB_F_COUNT + 1] = SIZE_MAX;
+	if (!r->reason[0]) {
+		if (build_extra(g, rec)) {
+			row_reject(r, OB_F_COUNT, 0, "columnas adicionales demasiado largas");
+		} else if (g->extra.len) {
+			b->off[i][OB_F_COUNT + 1] = stash(b, g->extra.ptr, g->extra.len);
+			r->extra_len = g->extra.len;
+		}
+	}
+}
+
+/* Turn a full batch's offsets into pointers (the arena no longer moves). */
+static void seal_batch(struct batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct row *r = &b->rows[i];
+		for (unsigned f = 0; f < OB_F_COUNT; f++)
+			r->val[f] = b->off[i][f] == SIZE_MAX ? NULL : b->arena.ptr + b->off[i][f];
+		r->raw = b->off[i][OB_F_COUNT] == SIZE_MAX ? NULL : b->arena.ptr + b->off[i][OB_F_COUNT];
+		r->extra = b->off[i][OB_F_COUNT + 1] == SIZE_MAX
+		                   ? NULL
+		                   : b->arena.ptr + b->off[i][OB_F_COUNT + 1];
+	}
+}
+
+struct writer_args {
+	struct ingest *g;
+	struct pipe *p;
+};
+
+/* The writing thread: insert every row of every full batch. */
+static void *writer_main(void *arg)
+{
+	struct writer_args *wa = arg;
+	struct ingest *g = wa->g;
+	struct pipe *p = wa->p;
+
+	for (;;) {
+		struct batch *b;
+		ob_err e = OB_OK, werr;
+
+		pthread_mutex_lock(&p->mu);
+		while (!p->nfull && !p->done)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (!p->nfull) {
+			pthread_mutex_unlock(&p->mu);
+			break;
+		}
+		b = p->full[p->full_head];
+		p->full_head = (p->full_head + 1) % N_BATCHES;
+		p->nfull--;
+		werr = p->werr;
+		pthread_mutex_unlock(&p->mu);
+
+		for (size_t i = 0; i < b->n && !werr && !e; i++) {
+			struct row *r = &b->rows[i];
+			e = r->reason[0] ? write_quarantine(g, r) : write_record(g, r);
+		}
+		pthread_mutex_lock(&p->mu);
+		if (e && !p->werr) {
+			p->werr = e;
+			p->wd = *g->d; /* the store's message, written by the writer only */
+		}
+		b->n = 0;
+		ob_buf_reset(&b->arena);
+		p->free[p->nfree++] = b;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return NULL;
+}
+
+static struct batch *take_free(struct pipe *p, ob_err *werr)
+{
+	struct batch *b;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->nfree)
+		pthread_cond_wait(&p->cv, &p->mu);
+	b = p->free[--p->nfree];
+	*werr = p->werr;
+	pthread_mutex_unlock(&p->mu);
+	return b;
+}
+
+static void hand_over(struct pipe *p, struct batch *b)
+{
+	seal_batch(b);
+	pthread_mutex_lock(&p->mu);
+	p->full[(p->full_head + p->nfull) % N_BATCHES] = b;
+	p->nfull++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/*
+ * Read, map and validate on this thread; insert on a second one. The reader
+ * owns the CSV reader, the lookups and the label caches; the writer owns the
+ * store connection and the accepted/rejected/warned counters until joined.
+ */
 static ob_err read_rows(struct ingest *g)
 {
 	const struct ob_csv_record *rec;
 	struct ob_progress prog;
-	struct row *r = ob_malloc(sizeof(*r));
-	ob_err e;
+	struct pipe *p = ob_calloc(1, sizeof(*p));
+	struct writer_args wa = { g, p };
+	struct ob_diag rd; /* the reader's diagnostics; g->d belongs to the writer */
+	struct batch *b;
+	pthread_t writer;
+	ob_err e = OB_OK, werr = OB_OK;
 
+	ob_diag_clear(&rd);
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	for (int i = 0; i < N_BATCHES; i++) {
+		ob_buf_init(&p->batches[i].arena, OB_INGEST_BATCH_BYTES * 4);
+		p->free[p->nfree++] = &p->batches[i];
+	}
+	if (pthread_create(&writer, NULL, writer_main, &wa) != 0) {
+		e = ob_diag_set(g->d, OB_ENOMEM, g->name, 0, 0, NULL, 0,
+		                "no se pudo crear el hilo de escritura");
+		goto free_pipe;
+	}
 	ob_progress_begin(&prog, g->prof.code, g->o->progress ? ob_csv_size(g->csv) : 0);
 	if (!g->o->progress)
 		prog.active = false;
-	while ((e = ob_csv_next(g->csv, &rec, g->d)) == OB_OK) {
+	b = take_free(p, &werr);
+	while (!werr && (e = ob_csv_next(g->csv, &rec, &rd)) == OB_OK) {
 		if (rec->blank)
 			continue;
 		if (g->footer || is_footer(g, rec)) {
@@ -1076,16 +1241,40 @@ static ob_err read_rows(struct ingest *g)
 			continue;
 		}
 		g->res->rows_read++;
-		map_row(g, rec, r);
-		e = r->reason[0] ? write_quarantine(g, rec, r) : write_record(g, rec, r);
-		if (e)
-			break;
+		map_row(g, rec, &b->rows[b->n]);
+		b->rows[b->n].line = rec->line;
+		freeze_row(g, b, rec);
+		b->n++;
+		if (b->n == OB_INGEST_BATCH || b->arena.len > OB_INGEST_BATCH_BYTES) {
+			hand_over(p, b);
+			b = take_free(p, &werr);
+		}
 		if ((g->res->rows_read & (OB_PROGRESS_EVERY - 1)) == 0)
 			ob_progress_update(&prog, ob_csv_offset(g->csv));
 	}
+	if (b->n)
+		hand_over(p, b);
+	pthread_mutex_lock(&p->mu);
+	p->done = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(writer, NULL);
 	ob_progress_end(&prog);
-	free(r);
-	return e == OB_ENOENT ? OB_OK : e;
+	if (p->werr) {
+		*g->d = p->wd;
+		e = p->werr;
+	} else if (e == OB_ENOENT) {
+		e = OB_OK;
+	} else if (e) {
+		*g->d = rd;
+	}
+free_pipe:
+	for (int i = 0; i < N_BATCHES; i++)
+		ob_buf_release(&p->batches[i].arena);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+	return e;
 }
 
 static ob_err prepare_all(struct ingest *g)
