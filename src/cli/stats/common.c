@@ -8,10 +8,10 @@
 #include <math.h>
 
 const char st_common_help[] =
-	"  --lang es|en      idioma de veredictos y marcas (es por defecto)\n"
-	"  --prefix P        antepone P a los nombres de las columnas añadidas\n"
-	"  --delimiter C     separador del archivo de entrada (se detecta si falta)\n"
-	"  -h, --help        esta ayuda\n";
+	"  --lang es|en           idioma de veredictos y marcas (es por defecto)\n"
+	"  --prefix P             antepone P a los nombres de las columnas añadidas\n"
+	"  --delimiter C          separador de la entrada (se detecta si falta)\n"
+	"  -h, --help             esta ayuda\n";
 
 void st_common_init(struct st_common *co)
 {
@@ -599,10 +599,14 @@ void st_out_str(struct st_out *o, const char *s)
 
 void st_out_num(struct st_out *o, double v)
 {
-	if (isinf(v))
+	if (isinf(v)) {
+		/* a number, not a formula: no guard quote before "-Inf" */
+		o->w.guard_formulas = false;
 		ob_csvw_str(&o->w, v > 0 ? "Inf" : "-Inf");
-	else
+		o->w.guard_formulas = true;
+	} else {
 		ob_csvw_num(&o->w, v == 0 ? 0 : v);
+	}
 }
 
 void st_out_int(struct st_out *o, long long v)

@@ -22,14 +22,15 @@ enum { O_VALUE = ST_OPT_LOCAL, O_METHOD, O_DIRECTION, O_RANGE, O_MEAN, O_SD, O_W
        O_AGGREGATE };
 
 static const char norm_help[] =
-	"  --method minmax|zscore    min-max a [LO, HI] (por defecto) o puntuación z\n"
-	"  --direction D[,D...]      1 si más es peor (una tasa de delitos), -1 si más\n"
-	"                            es mejor: multiplica antes de normalizar, así un\n"
-	"                            valor normalizado alto es siempre más prioridad;\n"
-	"                            uno por columna o uno para todas (1)\n"
-	"  --range LO,HI             intervalo del min-max (0,100, como COINr)\n"
-	"  --mean M, --sd S          media y desviación de la puntuación z (0 y 1; la\n"
-	"                            desviación de los datos con divisor n - 1)\n";
+	"  --method minmax|zscore\n"
+	"                         min-max a [LO, HI] (por defecto) o puntuación z\n"
+	"  --direction D[,D...]   1 si más es peor (una tasa de delitos), -1 si más\n"
+	"                         es mejor: multiplica antes de normalizar, así un\n"
+	"                         valor normalizado alto es siempre más prioridad;\n"
+	"                         uno por columna o uno para todas (1)\n"
+	"  --range LO,HI          intervalo del min-max (0,100, como COINr)\n"
+	"  --mean M, --sd S       media y desviación de la puntuación z (0 y 1; la\n"
+	"                         desviación de los datos con divisor n - 1)\n";
 
 static void norm_opts_init(struct norm_opts *no)
 {
@@ -256,7 +257,7 @@ static void normalise_usage(FILE *out)
 	        "añade norm_V: min-max (x - min)/(max - min) (HI - LO) + LO, o puntuación z\n"
 	        "(x - media)/desviación S + M. Una columna que no varía no se puede\n"
 	        "normalizar.\n"
-	        "  --value V[,V...]          columnas a normalizar\n"
+	        "  --value V[,V...]       columnas a normalizar\n"
 	        "%s"
 	        "%s\n"
 	        "Normalises each column V (min-max to [LO, HI], default 0,100, or z-score)\n"
@@ -289,12 +290,13 @@ static void composite_usage(FILE *out)
 	        "(los pesos no necesitan sumar 1; iguales si faltan; la geométrica necesita\n"
 	        "valores ≥ 0: use --range 1,100) y ordena (1 = el más alto, empates con el\n"
 	        "menor rango). Añade norm_I por indicador, score y rank.\n"
-	        "  --indicators I[,I...]     columnas de los indicadores\n"
-	        "  --weights W[,W...]        un peso ≥ 0 por indicador\n"
-	        "  --aggregate arith|geom    media aritmética (por defecto) o geométrica\n"
+	        "  --indicators I[,I...]  columnas de los indicadores\n"
+	        "  --weights W[,W...]     un peso ≥ 0 por indicador\n"
+	        "  --aggregate arith|geom\n"
+	        "                         media aritmética (por defecto) o geométrica\n"
 	        "%s"
-	        "  --method none             sin normalizar (p. ej. para agregar dimensiones\n"
-	        "                            ya normalizadas)\n"
+	        "  --method none          sin normalizar (p. ej. para agregar dimensiones\n"
+	        "                         ya normalizadas)\n"
 	        "%s\n"
 	        "Composite index: normalises each indicator, aggregates with the weighted\n"
 	        "arithmetic or geometric mean and ranks (1 = highest, ties share the\n"
