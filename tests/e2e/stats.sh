@@ -450,6 +450,26 @@ expect_status 1 "$OBSERVA" stats rate --count count --population population --st
 [ "$(wc -l <"$T/out")" -eq 3 ] || { cat "$T/out"; fail "--stream should have written 3 lines"; }
 expect_grep "$T/err" 'la salida está incompleta: ya se escribieron el encabezado y 2 filas'
 
+# beyond OB_MAX_STATS_BUFFER (64 MiB) rate streams, and says so; a whole-table
+# subcommand refuses the file
+awk 'BEGIN { pad = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	while (length(pad) < 60000) pad = pad pad
+	pad = substr(pad, 1, 60000)
+	print "id,count,population,pad"
+	for (i = 1; i <= 1150; i++) printf "r%d,%d,%d,%s\n", i, i % 50, 1000 + i, pad
+	print "bad,-1,10,x" }' >"$T/big.csv"
+expect_status 1 "$OBSERVA" stats rate --count count --population population "$T/big.csv"
+[ "$(wc -l <"$T/out")" -eq 1151 ] || fail "the rows before the limit and after it were not streamed"
+expect_grep "$T/err" 'la salida supera 64 MiB'
+expect_grep "$T/err" 'big.csv:1152:2: columna «count»'
+expect_grep "$T/err" 'la salida está incompleta: ya se escribieron el encabezado y 1150 filas'
+sed '$d' "$T/big.csv" >"$T/big_ok.csv"
+expect_status 0 "$OBSERVA" stats rate --count count --population population "$T/big_ok.csv"
+[ "$(wc -l <"$T/out")" -eq 1151 ] || fail "a big file without errors is not complete"
+refuse 1 'el archivo no cabe en memoria (más de 64 MiB)' breaks --value count --k 3 --method equal \
+	"$T/big_ok.csv"
+rm -f "$T/big.csv" "$T/big_ok.csv" "$T/out"
+
 # ---- input as institutions write it ------------------------------------------------
 # Windows-1252, semicolons, decimal commas, CRLF; standard input
 printf 'Municipio;Homicidios;Poblaci\363n\r\nAcajutla;12;54000\r\nSan Jos\351;3,5;1200\r\n' >"$T/w1252.csv"

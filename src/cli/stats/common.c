@@ -135,9 +135,9 @@ size_t st_opt_list(const char *cmd, const char *opt, const char *arg, char **cop
 
 int st_fail(struct st_out *o, const struct ob_diag *d)
 {
+	ob_cli_diag(d);
 	if (o)
 		st_out_discard(o);
-	ob_cli_diag(d);
 	return ob_cli_status(d->code);
 }
 
@@ -224,8 +224,11 @@ ob_err st_column(const struct st_reader *r, const char *opt, const char *name,
 		int n = snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
 		                 r->cols[i]);
 		if (n < 0 || (size_t)n >= sizeof(list) - len) {
-			/* no room left: mark the cut */
-			snprintf(list + (sizeof(list) > 8 ? sizeof(list) - 8 : 0), 8, ", ...");
+			/* no room left: mark the cut, on a character boundary */
+			size_t at = sizeof(list) - 8;
+			while (at > 0 && ((unsigned char)list[at] & 0xC0) == 0x80)
+				at--;
+			snprintf(list + at, sizeof(list) - at, ", ...");
 			break;
 		}
 		len += (size_t)n;
