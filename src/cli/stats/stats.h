@@ -169,6 +169,7 @@ struct st_table {
 	const char **row;    /* scratch: st_table_row() fills it */
 };
 
+/* Read all of path ("-": standard input). On error *t is left released. */
 ob_err st_table_load(struct st_table *t, const char *path, char delimiter,
                      struct ob_diag *d);
 void st_table_release(struct st_table *t);
