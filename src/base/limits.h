@@ -82,4 +82,9 @@
  * takes: its time grows with classes x values^2. */
 #define OB_MAX_OPTIMAL_CLASSIFY 10000
 
+/* Bytes "observa stats" holds in memory: the input of the subcommands that
+ * need the whole table (more is refused), and the output kept back until
+ * it is complete (more is streamed). */
+#define OB_MAX_STATS_BUFFER (64 * 1024 * 1024)
+
 #endif

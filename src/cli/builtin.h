@@ -32,6 +32,7 @@ int cmd_catalog(int argc, char **argv);
 int cmd_territories(int argc, char **argv);
 int cmd_population(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 /* The command table, for help listings. */

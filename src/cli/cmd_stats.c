@@ -1,0 +1,69 @@
+/* cmd_stats.c - "observa stats": observa's statistics on any CSV file, one subcommand each. */
+#include "base/common.h"
+#include "cli/builtin.h"
+#include "cli/stats/stats.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary_es, *summary_en;
+} subcommands[] = {
+	{ "rate", st_cmd_rate, "tasas con intervalo exacto de Poisson",
+	  "rates with exact Poisson intervals" },
+	{ "compare", st_cmd_compare, "compara dos periodos: razón de tasas",
+	  "compare two periods: rate ratio" },
+	{ "trend", st_cmd_trend, "tendencia log-lineal: cambio porcentual anual",
+	  "log-linear trend: annual percent change" },
+	{ "eb", st_cmd_eb, "tasas suavizadas por Bayes empírico", "empirical-Bayes rates" },
+	{ "breaks", st_cmd_breaks, "cortes y clases (Fisher, Jenks, cuantiles...)",
+	  "class breaks and classes" },
+	{ "gi", st_cmd_gi, "puntos calientes: Gi y Gi* de Getis-Ord", "hot spots: Getis-Ord Gi" },
+	{ "moran", st_cmd_moran, "I de Moran local y global", "local and global Moran's I" },
+	{ "normalise", st_cmd_normalise, "normaliza indicadores (min-max, z)",
+	  "normalise indicators" },
+	{ "composite", st_cmd_composite, "índice compuesto y su orden", "composite index" },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "uso / usage: observa stats SUBCOMANDO [OPCIONES] ARCHIVO\n\n"
+	        "Las estadísticas de observa sobre cualquier CSV, fuera del almacén: cada\n"
+	        "subcomando lee el ARCHIVO (\"-\" para la entrada estándar; UTF-8 o\n"
+	        "Windows-1252, separador detectado), toma las columnas que nombran sus\n"
+	        "opciones y escribe CSV en la salida estándar: cada columna de la entrada y\n"
+	        "después los resultados. Un valor no válido es un error con archivo, línea\n"
+	        "y columna, estado de salida 1, y nada escrito en la salida.\n\n"
+	        "observa's statistics on any CSV file, outside the store: every input\n"
+	        "column, then the results; a bad value is an error with file, line and\n"
+	        "column, exit status 1, and nothing written on stdout.\n\n"
+	        "Subcomandos / subcommands:\n");
+	for (size_t i = 0; i < OB_ARRAY_SIZE(subcommands); i++)
+		fprintf(out, "  %-10s %s / %s\n", subcommands[i].name, subcommands[i].summary_es,
+		        subcommands[i].summary_en);
+	fprintf(out, "\n\"observa stats SUBCOMANDO --help\" describe cada uno.\n");
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	const char *name;
+
+	if (argc < 2) {
+		usage(stderr);
+		return OB_EXIT_USAGE;
+	}
+	name = argv[1];
+	if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {
+		usage(stdout);
+		return OB_EXIT_OK;
+	}
+	if (!strcmp(name, "normalize"))
+		name = "normalise";
+	for (size_t i = 0; i < OB_ARRAY_SIZE(subcommands); i++)
+		if (!strcmp(name, subcommands[i].name))
+			return subcommands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "observa stats: subcomando desconocido «%s» / unknown subcommand\n",
+	        argv[1]);
+	usage(stderr);
+	return OB_EXIT_USAGE;
+}

@@ -1,0 +1,696 @@
+/* common.c - options, CSV input, tables and output shared by "observa stats" (stats.h). */
+#include "cli/stats/stats.h"
+
+#include "base/log.h"
+#include "cli/builtin.h"
+#include "cli/cliutil.h"
+
+#include <math.h>
+
+const char st_common_help[] =
+	"  --lang es|en           idioma de veredictos y marcas (es por defecto)\n"
+	"  --prefix P             antepone P a los nombres de las columnas añadidas\n"
+	"  --delimiter C          separador de la entrada (se detecta si falta)\n"
+	"  -h, --help             esta ayuda\n";
+
+void st_common_init(struct st_common *co)
+{
+	co->lang = ST_LANG_ES;
+	co->prefix = "";
+	co->delimiter = 0;
+	co->stream = false;
+}
+
+void st_usage_error(const char *cmd, const char *fmt, ...)
+{
+	char msg[OB_MAX_MESSAGE];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "observa stats %s: %s\n", cmd, msg);
+}
+
+int st_common_option(struct st_common *co, const char *cmd, int c, const char *arg)
+{
+	switch (c) {
+	case 'h':
+		return 1;
+	case ST_OPT_LANG:
+		if (!strcmp(arg, "es")) {
+			co->lang = ST_LANG_ES;
+		} else if (!strcmp(arg, "en")) {
+			co->lang = ST_LANG_EN;
+		} else {
+			st_usage_error(cmd, "--lang «%s»: se esperaba es o en / expected es or en",
+			               arg);
+			return 2;
+		}
+		return 0;
+	case ST_OPT_PREFIX:
+		co->prefix = arg;
+		return 0;
+	case ST_OPT_DELIMITER:
+		if (!strcmp(arg, "tab") || !strcmp(arg, "\\t")) {
+			co->delimiter = '\t';
+		} else if (strlen(arg) == 1 && arg[0] != '"' && (unsigned char)arg[0] >= 0x20 &&
+		           (unsigned char)arg[0] < 0x7f) {
+			co->delimiter = arg[0];
+		} else {
+			st_usage_error(cmd, "--delimiter «%s»: se esperaba un carácter ASCII como "
+			               "; , | o tab / expected one ASCII character", arg);
+			return 2;
+		}
+		return 0;
+	case ST_OPT_STREAM:
+		co->stream = true;
+		return 0;
+	default:
+		/* getopt_long has already said what was wrong */
+		return 2;
+	}
+}
+
+bool st_file_operand(int argc, char **argv, const char *cmd, const char **file)
+{
+	if (optind >= argc) {
+		st_usage_error(cmd, "falta el ARCHIVO / missing FILE");
+		return false;
+	}
+	if (optind + 1 < argc) {
+		st_usage_error(cmd, "argumento inesperado «%s» / unexpected argument",
+		               argv[optind + 1]);
+		return false;
+	}
+	*file = argv[optind];
+	return true;
+}
+
+bool st_opt_number(const char *cmd, const char *opt, const char *arg, double min,
+                   bool min_open, double max, bool max_open, double *out)
+{
+	double v;
+
+	if (!ob_parse_double(arg, strlen(arg), &v) || (min_open ? v <= min : v < min) ||
+	    (max_open ? v >= max : v > max)) {
+		st_usage_error(cmd, "%s «%s»: se esperaba un número %s %g y %s %g / expected a "
+		               "number in %s%g, %g%s", opt, arg, min_open ? "mayor que" : "desde",
+		               min, max_open ? "menor que" : "hasta", max, min_open ? "(" : "[",
+		               min, max, max_open ? ")" : "]");
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+size_t st_opt_list(const char *cmd, const char *opt, const char *arg, char **copy,
+                   const char **items, size_t max)
+{
+	size_t n = 0;
+	char *p;
+
+	*copy = p = ob_strdup(arg);
+	for (;;) {
+		char *comma = strchr(p, ',');
+		if (comma)
+			*comma = '\0';
+		if (!*p) {
+			st_usage_error(cmd, "%s «%s»: elemento vacío en la lista / empty item", opt,
+			               arg);
+			return 0;
+		}
+		if (n == max) {
+			st_usage_error(cmd, "%s: más de %zu elementos / more than %zu items", opt,
+			               max, max);
+			return 0;
+		}
+		items[n++] = p;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	return n;
+}
+
+int st_fail(struct st_out *o, const struct ob_diag *d)
+{
+	ob_cli_diag(d);
+	if (o)
+		st_out_discard(o);
+	return ob_cli_status(d->code);
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+static void free_cols(struct st_reader *r)
+{
+	for (size_t i = 0; i < r->ncols; i++)
+		free(r->cols[i]);
+	free(r->cols);
+	r->cols = NULL;
+	r->ncols = 0;
+}
+
+ob_err st_reader_open(struct st_reader *r, const char *path, char delimiter,
+                      struct ob_diag *d)
+{
+	struct ob_csv_options opts = { OB_ENC_AUTO, delimiter, 0, 0 };
+	const struct ob_csv_record *rec;
+	bool stdin_ = !strcmp(path, "-");
+	ob_err e;
+
+	memset(r, 0, sizeof(*r));
+	ob_strlcpy(r->name, stdin_ ? "(entrada estándar)" : path, sizeof(r->name));
+	if ((e = ob_csv_open(stdin_ ? "/dev/stdin" : path, r->name, &opts, &r->csv, d)))
+		return e;
+	do {
+		e = ob_csv_next(r->csv, &rec, d);
+		if (e == OB_ENOENT)
+			e = ob_diag_set(d, OB_EEMPTY, r->name, 0, 0, NULL, 0,
+			                "el archivo no tiene encabezado / no header row");
+		if (e)
+			goto close;
+	} while (rec->blank);
+	r->header_line = rec->line;
+	r->ncols = rec->nfields;
+	r->cols = ob_calloc(rec->nfields, sizeof(*r->cols));
+	for (size_t i = 0; i < rec->nfields; i++)
+		r->cols[i] = ob_strndup(rec->fields[i].ptr, rec->fields[i].len);
+	return OB_OK;
+close:
+	st_reader_close(r);
+	return e;
+}
+
+ob_err st_reader_next(struct st_reader *r, struct ob_diag *d)
+{
+	ob_err e;
+
+	do {
+		if ((e = ob_csv_next(r->csv, &r->rec, d)))
+			return e;
+	} while (r->rec->blank);
+	if (r->rec->nfields != r->ncols)
+		return ob_diag_set(d, OB_EPARSE, r->name, r->rec->line, 0, NULL, 0,
+		                   "la fila tiene %zu campos y el encabezado %zu / the row has "
+		                   "%zu fields, the header %zu", r->rec->nfields, r->ncols,
+		                   r->rec->nfields, r->ncols);
+	return OB_OK;
+}
+
+void st_reader_close(struct st_reader *r)
+{
+	if (r->csv)
+		ob_csv_close(r->csv);
+	r->csv = NULL;
+	r->rec = NULL;
+	free_cols(r);
+}
+
+ob_err st_column(const struct st_reader *r, const char *opt, const char *name,
+                 size_t *idx, struct ob_diag *d)
+{
+	char list[400];
+	size_t found = 0, len = 0;
+
+	for (size_t i = 0; i < r->ncols; i++)
+		if (!strcmp(r->cols[i], name) && found++ == 0)
+			*idx = i;
+	if (found == 1)
+		return OB_OK;
+	list[0] = '\0';
+	for (size_t i = 0; i < r->ncols && len < sizeof(list); i++) {
+		int n = snprintf(list + len, sizeof(list) - len, "%s%s", i ? ", " : "",
+		                 r->cols[i]);
+		if (n < 0 || (size_t)n >= sizeof(list) - len) {
+			/* no room left: mark the cut, on a character boundary */
+			size_t at = sizeof(list) - 8;
+			while (at > 0 && ((unsigned char)list[at] & 0xC0) == 0x80)
+				at--;
+			snprintf(list + at, sizeof(list) - at, ", ...");
+			break;
+		}
+		len += (size_t)n;
+	}
+	if (found > 1)
+		return ob_diag_set(d, OB_EDUPCOL, r->name, r->header_line, 0, NULL, 0,
+		                   "%s %s: la columna «%s» está %zu veces en el encabezado "
+		                   "/ the column is in the header %zu times (columnas: %s)",
+		                   opt, name, name, found, found, list);
+	return ob_diag_set(d, OB_ENOCOL, r->name, r->header_line, 0, NULL, 0,
+	                   "%s: no hay una columna «%s» / no such column; columnas del archivo "
+	                   "/ the file's columns: %s", opt, name, list);
+}
+
+static const char *const kind_es[] = {
+	[ST_REAL] = "un número",
+	[ST_NONNEG] = "un número ≥ 0",
+	[ST_WHOLE] = "un número entero ≥ 0",
+	[ST_POSITIVE] = "un número > 0",
+};
+
+static const char *const kind_en[] = {
+	[ST_REAL] = "a number",
+	[ST_NONNEG] = "a number >= 0",
+	[ST_WHOLE] = "a whole number >= 0",
+	[ST_POSITIVE] = "a number > 0",
+};
+
+ob_err st_parse_cell(const char *file, long line, size_t col, const char *colname,
+                     const char *s, size_t n, enum st_kind kind, double *out,
+                     struct ob_diag *d)
+{
+	double v;
+	bool ok;
+
+	ok = ob_parse_double(s, n, &v);
+	if (ok) {
+		switch (kind) {
+		case ST_REAL:
+			break;
+		case ST_NONNEG:
+			ok = v >= 0;
+			break;
+		case ST_WHOLE:
+			ok = v >= 0 && v == floor(v);
+			break;
+		case ST_POSITIVE:
+			ok = v > 0;
+			break;
+		}
+	}
+	if (ok) {
+		*out = v == 0 ? 0 : v; /* no negative zero */
+		return OB_OK;
+	}
+	while (n && (*s == ' ' || *s == '\t')) {
+		s++;
+		n--;
+	}
+	if (!n)
+		return ob_diag_set(d, OB_EINVAL, file, line, (long)col + 1, NULL, 0,
+		                   "columna «%s» vacía: se esperaba %s / empty, expected %s",
+		                   colname, kind_es[kind], kind_en[kind]);
+	return ob_diag_set(d, OB_EINVAL, file, line, (long)col + 1, s, n,
+	                   "columna «%s»: se esperaba %s / expected %s", colname, kind_es[kind],
+	                   kind_en[kind]);
+}
+
+ob_err st_reader_number(const struct st_reader *r, size_t col, enum st_kind kind,
+                        double *out, struct ob_diag *d)
+{
+	const struct ob_csv_field *f = &r->rec->fields[col];
+
+	return st_parse_cell(r->name, r->rec->line, col, r->cols[col], f->ptr, f->len, kind, out,
+	                     d);
+}
+
+/* ---- whole tables ----------------------------------------------------- */
+
+ob_err st_table_load(struct st_table *t, const char *path, char delimiter,
+                     struct ob_diag *d)
+{
+	ob_err e;
+
+	memset(t, 0, sizeof(*t));
+	ob_buf_init(&t->cells, OB_MAX_STATS_BUFFER);
+	if ((e = st_reader_open(&t->rd, path, delimiter, d)))
+		return e;
+	while (!(e = st_reader_next(&t->rd, d))) {
+		const struct ob_csv_record *rec = t->rd.rec;
+		size_t at = t->cells.len;
+
+		if (t->nrows == t->cap) {
+			t->cap = t->cap ? 2 * t->cap : 256;
+			t->off = ob_realloc(t->off, t->cap * sizeof(*t->off));
+			t->line = ob_realloc(t->line, t->cap * sizeof(*t->line));
+		}
+		for (size_t i = 0; i < rec->nfields && !e; i++)
+			if ((e = ob_buf_add(&t->cells, rec->fields[i].ptr, rec->fields[i].len)) ||
+			    (e = ob_buf_addc(&t->cells, '\0')))
+				break;
+		if (e) {
+			e = ob_diag_set(d, OB_ETOOBIG, t->rd.name, rec->line, 0, NULL, 0,
+			                "el archivo no cabe en memoria (más de %d MiB) / the file "
+			                "exceeds the %d MiB in-memory limit",
+			                OB_MAX_STATS_BUFFER >> 20, OB_MAX_STATS_BUFFER >> 20);
+			goto release;
+		}
+		t->off[t->nrows] = at;
+		t->line[t->nrows] = rec->line;
+		t->nrows++;
+	}
+	if (e != OB_ENOENT)
+		goto release;
+	if (t->rd.csv)
+		ob_csv_close(t->rd.csv);
+	t->rd.csv = NULL;
+	t->rd.rec = NULL;
+	t->row = ob_calloc(t->rd.ncols ? t->rd.ncols : 1, sizeof(*t->row));
+	return OB_OK;
+release:
+	st_table_release(t);
+	return e;
+}
+
+void st_table_release(struct st_table *t)
+{
+	st_reader_close(&t->rd);
+	ob_buf_release(&t->cells);
+	free(t->off);
+	free(t->line);
+	free(t->row);
+	t->off = NULL;
+	t->line = NULL;
+	t->row = NULL;
+	t->nrows = t->cap = 0;
+}
+
+const char **st_table_row(struct st_table *t, size_t r)
+{
+	const char *p = t->cells.ptr + t->off[r];
+
+	for (size_t i = 0; i < t->rd.ncols; i++) {
+		t->row[i] = p;
+		p += strlen(p) + 1;
+	}
+	return t->row;
+}
+
+const char *st_table_cell(const struct st_table *t, size_t r, size_t col)
+{
+	const char *p = t->cells.ptr + t->off[r];
+
+	while (col--)
+		p += strlen(p) + 1;
+	return p;
+}
+
+ob_err st_table_numbers(const struct st_table *t, size_t col, enum st_kind kind,
+                        double *out, struct ob_diag *d)
+{
+	ob_err e;
+
+	for (size_t r = 0; r < t->nrows; r++) {
+		const char *s = st_table_cell(t, r, col);
+		if ((e = st_parse_cell(t->rd.name, t->line[r], col, t->rd.cols[col], s, strlen(s),
+		                       kind, &out[r], d)))
+			return e;
+	}
+	return OB_OK;
+}
+
+/* ---- areas and neighbours --------------------------------------------- */
+
+ob_err st_ids_build(struct st_ids *ids, const struct st_table *t, size_t col,
+                    struct ob_diag *d)
+{
+	ob_err e;
+
+	ob_strmap_init(&ids->map);
+	for (size_t r = 0; r < t->nrows; r++) {
+		const char *s = st_table_cell(t, r, col);
+		size_t n = strlen(s);
+		void *old = NULL;
+
+		if (!n) {
+			e = ob_diag_set(d, OB_EINVAL, t->rd.name, t->line[r], (long)col + 1, NULL, 0,
+			                "columna «%s» vacía: cada área necesita un identificador / "
+			                "empty area id", t->rd.cols[col]);
+			goto release;
+		}
+		if ((e = ob_strmap_put(&ids->map, s, n, (void *)(uintptr_t)(r + 1), &old))) {
+			ob_diag_set(d, e, t->rd.name, t->line[r], (long)col + 1, NULL, 0,
+			            "demasiadas áreas / too many areas");
+			goto release;
+		}
+		if (old) {
+			e = ob_diag_set(d, OB_EINVAL, t->rd.name, t->line[r], (long)col + 1, s, n,
+			                "área repetida: ya estaba en la línea %ld / duplicated area, "
+			                "first on line %ld", t->line[(uintptr_t)old - 1],
+			                t->line[(uintptr_t)old - 1]);
+			goto release;
+		}
+	}
+	return OB_OK;
+release:
+	ob_strmap_release(&ids->map);
+	return e;
+}
+
+bool st_ids_find(const struct st_ids *ids, const char *s, size_t n, size_t *row)
+{
+	void *v = ob_strmap_get(&ids->map, s, n);
+
+	if (!v)
+		return false;
+	*row = (size_t)(uintptr_t)v - 1;
+	return true;
+}
+
+void st_ids_release(struct st_ids *ids)
+{
+	ob_strmap_release(&ids->map);
+}
+
+ob_err st_nb_load(const char *path, char delimiter, const struct st_ids *ids, size_t n,
+                  struct ob_nb *nb, struct ob_diag *d)
+{
+	struct st_reader r;
+	size_t *from = NULL, *to = NULL, m = 0, cap = 0, bad = 0, row;
+	long *lines = NULL;
+	ob_err e;
+
+	if ((e = st_reader_open(&r, path, delimiter, d)))
+		return e;
+	if (r.ncols < 2) {
+		e = ob_diag_set(d, OB_EPARSE, r.name, r.header_line, 0, NULL, 0,
+		                "se esperaban dos columnas, área y vecino / expected two "
+		                "columns, area and neighbour");
+		goto close;
+	}
+	if (st_ids_find(ids, r.cols[0], strlen(r.cols[0]), &row) &&
+	    st_ids_find(ids, r.cols[1], strlen(r.cols[1]), &row)) {
+		e = ob_diag_set(d, OB_EPARSE, r.name, r.header_line, 0, NULL, 0,
+		                "la primera fila es un par de áreas, no un encabezado: añada uno "
+		                "(p. ej. id,neighbour) / the first row is a pair of areas, add a "
+		                "header");
+		goto close;
+	}
+	while (!(e = st_reader_next(&r, d))) {
+		const struct ob_csv_field *f = r.rec->fields;
+		size_t a, b;
+
+		for (size_t k = 0; k < 2; k++) {
+			if (st_ids_find(ids, f[k].ptr, f[k].len, k ? &b : &a))
+				continue;
+			e = ob_diag_set(d, OB_EINVAL, r.name, r.rec->line, (long)k + 1, f[k].ptr,
+			                f[k].len, "el área no está en el archivo de datos / the "
+			                "area is not in the data file");
+			goto close;
+		}
+		if (m == OB_MAX_NEIGHBOUR_LINKS) {
+			e = ob_diag_set(d, OB_ETOOBIG, r.name, r.rec->line, 0, NULL, 0,
+			                "más de %d vínculos de vecindad / more than %d links",
+			                OB_MAX_NEIGHBOUR_LINKS, OB_MAX_NEIGHBOUR_LINKS);
+			goto close;
+		}
+		if (m == cap) {
+			cap = cap ? 2 * cap : 256;
+			from = ob_realloc(from, cap * sizeof(*from));
+			to = ob_realloc(to, cap * sizeof(*to));
+			lines = ob_realloc(lines, cap * sizeof(*lines));
+		}
+		from[m] = a;
+		to[m] = b;
+		lines[m++] = r.rec->line;
+	}
+	if (e != OB_ENOENT)
+		goto close;
+	e = ob_nb_from_edges(n, from, to, m, nb, &bad);
+	if (e == OB_EINVAL) {
+		if (from[bad] == to[bad])
+			ob_diag_set(d, e, r.name, lines[bad], 0, NULL, 0,
+			            "un área no puede ser vecina de sí misma / an area cannot be its "
+			            "own neighbour");
+		else
+			ob_diag_set(d, e, r.name, lines[bad], 0, NULL, 0,
+			            "vínculo repetido / the same link twice");
+	} else if (e) {
+		ob_diag_set(d, e, r.name, 0, 0, NULL, 0, "%s", ob_err_msg(e));
+	} else if (!ob_nb_symmetric(nb)) {
+		ob_warn("%s: la lista de vecinos no es simétrica (falta algún vínculo inverso) / "
+		        "the neighbour list is not symmetric", r.name);
+	}
+close:
+	free(from);
+	free(to);
+	free(lines);
+	st_reader_close(&r);
+	return e;
+}
+
+/* ---- output ----------------------------------------------------------- */
+
+void st_out_init(struct st_out *o, const struct st_common *co)
+{
+	memset(o, 0, sizeof(*o));
+	o->prefix = co->prefix;
+	if (!co->stream)
+		o->mem = open_memstream(&o->ptr, &o->len);
+	o->streaming = !o->mem;
+	ob_csvw_init(&o->w, o->streaming ? stdout : o->mem, ',');
+}
+
+static bool has_column(const struct st_reader *in, const char *prefix, const char *name)
+{
+	size_t pl = strlen(prefix);
+
+	for (size_t i = 0; in && i < in->ncols; i++)
+		if (!strncmp(in->cols[i], prefix, pl) && !strcmp(in->cols[i] + pl, name))
+			return true;
+	return false;
+}
+
+ob_err st_out_check(const struct st_out *o, const struct st_reader *in,
+                    const char *const *added, struct ob_diag *d)
+{
+	for (size_t i = 0; added[i]; i++) {
+		if (has_column(in, o->prefix, added[i]))
+			return ob_diag_set(d, OB_EDUPCOL, in->name, in->header_line, 0, NULL, 0,
+			                   "la entrada ya tiene una columna «%s%s»: use --prefix "
+			                   "para nombrar las nuevas / the input already has it, use "
+			                   "--prefix", o->prefix, added[i]);
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(added[i], added[j]))
+				return ob_diag_set(d, OB_EDUPCOL, in ? in->name : NULL, 0, 0, NULL, 0,
+				                   "dos columnas añadidas se llaman «%s» / two added "
+				                   "columns are both called so", added[i]);
+	}
+	return OB_OK;
+}
+
+void st_out_header(struct st_out *o, const struct st_reader *in, const char *const *added)
+{
+	char name[OB_MAX_NAME * 2];
+
+	for (size_t i = 0; in && i < in->ncols; i++)
+		ob_csvw_str(&o->w, in->cols[i]);
+	for (size_t i = 0; added[i]; i++) {
+		snprintf(name, sizeof(name), "%s%s", o->prefix, added[i]);
+		ob_csvw_str(&o->w, name);
+	}
+	ob_csvw_end(&o->w);
+}
+
+void st_out_fields(struct st_out *o, const char *const *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		ob_csvw_str(&o->w, f[i]);
+}
+
+void st_out_field(struct st_out *o, const char *s, size_t n)
+{
+	ob_csvw_field(&o->w, s, n);
+}
+
+void st_out_str(struct st_out *o, const char *s)
+{
+	ob_csvw_str(&o->w, s);
+}
+
+void st_out_num(struct st_out *o, double v)
+{
+	if (isinf(v)) {
+		/* a number, not a formula: no guard quote before "-Inf" */
+		o->w.guard_formulas = false;
+		ob_csvw_str(&o->w, v > 0 ? "Inf" : "-Inf");
+		o->w.guard_formulas = true;
+	} else {
+		ob_csvw_num(&o->w, v == 0 ? 0 : v);
+	}
+}
+
+void st_out_int(struct st_out *o, long long v)
+{
+	ob_csvw_int(&o->w, v);
+}
+
+void st_out_none(struct st_out *o)
+{
+	ob_csvw_field(&o->w, "", 0);
+}
+
+void st_out_bool(struct st_out *o, bool v)
+{
+	ob_csvw_str(&o->w, v ? "true" : "false");
+}
+
+/* Send what is buffered to stdout and stream from now on. */
+static void spill(struct st_out *o)
+{
+	fflush(o->mem);
+	fwrite(o->ptr, 1, o->len, stdout);
+	fclose(o->mem);
+	free(o->ptr);
+	o->mem = NULL;
+	o->ptr = NULL;
+	o->len = 0;
+	o->streaming = true;
+	o->w.out = stdout;
+}
+
+void st_out_end(struct st_out *o)
+{
+	ob_csvw_end(&o->w);
+	o->rows++;
+	if (!o->streaming && ftell(o->mem) > (long)OB_MAX_STATS_BUFFER) {
+		ob_info("la salida supera %d MiB: se escribe a medida que se calcula; un error "
+		        "posterior la dejará incompleta / output over %d MiB is streamed",
+		        OB_MAX_STATS_BUFFER >> 20, OB_MAX_STATS_BUFFER >> 20);
+		spill(o);
+	}
+}
+
+ob_err st_out_finish(struct st_out *o)
+{
+	if (!o->streaming)
+		spill(o);
+	if (fflush(stdout) || ferror(stdout)) {
+		ob_error("no se pudo escribir la salida: %s / cannot write the output",
+		         strerror(errno));
+		return OB_EIO;
+	}
+	return OB_OK;
+}
+
+void st_out_discard(struct st_out *o)
+{
+	if (o->mem) {
+		fclose(o->mem);
+		free(o->ptr);
+		o->mem = NULL;
+		o->ptr = NULL;
+		return;
+	}
+	fflush(stdout);
+	if (o->streaming)
+		ob_error("la salida está incompleta: ya se escribieron el encabezado y %zu filas "
+		         "/ the output is incomplete: the header and %zu rows were written",
+		         o->rows, o->rows);
+}
+
+/* ---- words ------------------------------------------------------------ */
+
+const char *st_word(const struct st_common *co, const struct st_word *w)
+{
+	return co->lang == ST_LANG_EN ? w->en : w->es;
+}
+
+void st_flag(char *b, size_t size, const struct st_common *co, const struct st_word *w)
+{
+	size_t n = strlen(b);
+
+	snprintf(b + n, size - n, "%s%s", n ? ";" : "", st_word(co, w));
+}

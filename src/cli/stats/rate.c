@@ -1,0 +1,310 @@
+/* rate.c - "observa stats rate" and "observa stats compare": exact Poisson rates row by row. */
+#include "cli/stats/stats.h"
+
+#include "cli/builtin.h"
+#include "stats/rate.h"
+
+static const struct st_word w_no_population = { "sin_poblacion", "no_population" };
+
+static void rate_usage(FILE *out)
+{
+	fprintf(out,
+	        "uso / usage: observa stats rate --count C --population P [--per N]\n"
+	        "             [--level L] [--unreliable-below K] [opciones] ARCHIVO\n\n"
+	        "Añade a cada fila la tasa por N habitantes con su intervalo exacto de\n"
+	        "Poisson (Garwood; el de poisson.test de R) y si es poco fiable (recuento\n"
+	        "menor que K): columnas rate, lower, upper, unreliable, flags. Con población\n"
+	        "0 la tasa no está definida: rate, lower y upper quedan vacías y flags dice\n"
+	        "sin_poblacion. Los recuentos pueden ser fraccionarios (prorrateados).\n"
+	        "  --count C              columna del recuento (≥ 0)\n"
+	        "  --population P         columna de la población (≥ 0)\n"
+	        "  --per N                tasa por N habitantes (100000)\n"
+	        "  --level L              nivel de confianza (0.95)\n"
+	        "  --unreliable-below K   poco fiable si el recuento es menor que K (20)\n"
+	        "  --stream               escribe cada fila al calcularla (un error deja la\n"
+	        "                         salida incompleta)\n"
+	        "%s\n"
+	        "Adds the rate per N people with its exact Poisson interval and whether it\n"
+	        "is unreliable (count below K). Population 0 leaves rate, lower and upper\n"
+	        "empty, flagged no_population.\n",
+	        st_common_help);
+}
+
+int st_cmd_rate(int argc, char **argv)
+{
+	enum { O_COUNT = ST_OPT_LOCAL, O_POP, O_PER, O_LEVEL, O_BELOW };
+	static const struct option longopts[] = {
+		{ "count", required_argument, NULL, O_COUNT },
+		{ "population", required_argument, NULL, O_POP },
+		{ "per", required_argument, NULL, O_PER },
+		{ "level", required_argument, NULL, O_LEVEL },
+		{ "unreliable-below", required_argument, NULL, O_BELOW },
+		ST_STREAM_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const added[] = { "rate", "lower", "upper", "unreliable", "flags",
+		                             NULL };
+	const char *count_col = NULL, *pop_col = NULL, *file;
+	double per = OB_RATE_PER_100K, level = 0.95, below = OB_RATE_UNRELIABLE_BELOW;
+	struct st_common co;
+	struct st_reader r;
+	struct st_out o;
+	struct ob_diag d;
+	size_t ci, pi;
+	ob_err e;
+	int c, rc;
+
+	st_common_init(&co);
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_COUNT: count_col = optarg; break;
+		case O_POP: pop_col = optarg; break;
+		case O_PER:
+			if (!st_opt_number(argv[0], "--per", optarg, 0, true, 1e15, false, &per))
+				goto usage;
+			break;
+		case O_LEVEL:
+			if (!st_opt_number(argv[0], "--level", optarg, 0, true, 1, true, &level))
+				goto usage;
+			break;
+		case O_BELOW:
+			if (!st_opt_number(argv[0], "--unreliable-below", optarg, 0, false, 1e15,
+			                   false, &below))
+				goto usage;
+			break;
+		default:
+			if ((rc = st_common_option(&co, argv[0], c, optarg)) == 1) {
+				rate_usage(stdout);
+				return OB_EXIT_OK;
+			} else if (rc) {
+				goto usage;
+			}
+		}
+	}
+	if (!count_col || !pop_col) {
+		st_usage_error(argv[0], "faltan --count y --population / both are required");
+		goto usage;
+	}
+	if (!st_file_operand(argc, argv, argv[0], &file))
+		goto usage;
+
+	ob_diag_clear(&d);
+	if ((e = st_reader_open(&r, file, co.delimiter, &d)))
+		return st_fail(NULL, &d);
+	st_out_init(&o, &co);
+	if ((e = st_column(&r, "--count", count_col, &ci, &d)) ||
+	    (e = st_column(&r, "--population", pop_col, &pi, &d)) ||
+	    (e = st_out_check(&o, &r, added, &d)))
+		goto fail;
+	st_out_header(&o, &r, added);
+	while (!(e = st_reader_next(&r, &d))) {
+		struct ob_rate rt;
+		double count, pop;
+
+		if ((e = st_reader_number(&r, ci, ST_NONNEG, &count, &d)) ||
+		    (e = st_reader_number(&r, pi, ST_NONNEG, &pop, &d)))
+			goto fail;
+		if ((e = ob_rate_exact_ex(count, pop, per, level, below, &rt))) {
+			ob_diag_set(&d, e, r.name, r.rec->line, 0, NULL, 0,
+			            "no se pudo calcular la tasa / cannot compute the rate");
+			goto fail;
+		}
+		for (size_t i = 0; i < r.rec->nfields; i++)
+			st_out_field(&o, r.rec->fields[i].ptr, r.rec->fields[i].len);
+		if (rt.flags & OB_RATE_NO_POPULATION) {
+			st_out_none(&o);
+			st_out_none(&o);
+			st_out_none(&o);
+		} else {
+			st_out_num(&o, rt.rate);
+			st_out_num(&o, rt.lower);
+			st_out_num(&o, rt.upper);
+		}
+		st_out_bool(&o, rt.flags & OB_RATE_UNRELIABLE);
+		st_out_str(&o, rt.flags & OB_RATE_NO_POPULATION ? st_word(&co, &w_no_population) : "");
+		st_out_end(&o);
+	}
+	if (e != OB_ENOENT)
+		goto fail;
+	st_reader_close(&r);
+	return st_out_finish(&o) ? OB_EXIT_SYSTEM : OB_EXIT_OK;
+fail:
+	st_reader_close(&r);
+	return st_fail(&o, &d);
+usage:
+	rate_usage(stderr);
+	return OB_EXIT_USAGE;
+}
+
+static void compare_usage(FILE *out)
+{
+	fprintf(out,
+	        "uso / usage: observa stats compare --count0 C0 --population0 P0\n"
+	        "             --count1 C1 --population1 P1 [--per N] [--level L]\n"
+	        "             [opciones] ARCHIVO\n\n"
+	        "Compara la tasa del periodo 1 con la del periodo 0 (la base) en cada fila:\n"
+	        "razón de tasas con su intervalo exacto condicional y el valor p exacto\n"
+	        "bilateral (poisson.test(c(C1, C0), c(P1, P0)) de R). Columnas añadidas:\n"
+	        "rate0, rate1 (por N), rate_ratio, lower, upper, percent_change, p_value,\n"
+	        "verdict, flags. El veredicto es aumento o disminución solo si el intervalo\n"
+	        "excluye 1; sin cambio significativo si lo contiene; no definido sin eventos\n"
+	        "o sin población. Los valores no definidos quedan vacíos; con recuento base\n"
+	        "0 el límite superior es Inf. Marcas: sin_linea_base, superior_no_acotado,\n"
+	        "sin_eventos, sin_poblacion.\n"
+	        "  --count0, --count1     recuentos (números enteros ≥ 0)\n"
+	        "  --population0, --population1\n"
+	        "                         poblaciones (≥ 0)\n"
+	        "  --per N                tasas por N habitantes (100000)\n"
+	        "  --level L              nivel de confianza (0.95)\n"
+	        "  --stream               escribe cada fila al calcularla\n"
+	        "%s\n"
+	        "Compares period 1 with period 0 (the baseline) on each row: rate ratio\n"
+	        "with its exact conditional interval and exact two-sided p-value. The\n"
+	        "verdict (--lang en: increase, decrease, no significant change, undefined)\n"
+	        "says increase or decrease only when the interval excludes 1. Undefined\n"
+	        "values are empty; a baseline count of 0 gives an upper limit of Inf.\n"
+	        "Flags: no_baseline, upper_unbounded, no_events, no_population.\n",
+	        st_common_help);
+}
+
+static const struct st_word w_verdict[] = {
+	[OB_CHANGE_UNDEFINED] = { "no definido", "undefined" },
+	[OB_CHANGE_NONE] = { "sin cambio significativo", "no significant change" },
+	[OB_CHANGE_INCREASE] = { "aumento", "increase" },
+	[OB_CHANGE_DECREASE] = { "disminución", "decrease" },
+};
+
+static const struct st_word w_no_baseline = { "sin_linea_base", "no_baseline" };
+static const struct st_word w_unbounded = { "superior_no_acotado", "upper_unbounded" };
+static const struct st_word w_no_events = { "sin_eventos", "no_events" };
+
+int st_cmd_compare(int argc, char **argv)
+{
+	enum { O_C0 = ST_OPT_LOCAL, O_P0, O_C1, O_P1, O_PER, O_LEVEL };
+	static const struct option longopts[] = {
+		{ "count0", required_argument, NULL, O_C0 },
+		{ "population0", required_argument, NULL, O_P0 },
+		{ "count1", required_argument, NULL, O_C1 },
+		{ "population1", required_argument, NULL, O_P1 },
+		{ "per", required_argument, NULL, O_PER },
+		{ "level", required_argument, NULL, O_LEVEL },
+		ST_STREAM_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const added[] = { "rate0", "rate1", "rate_ratio", "lower", "upper",
+		                             "percent_change", "p_value", "verdict", "flags",
+		                             NULL };
+	static const char *const opt[4] = { "--count0", "--population0", "--count1",
+		                             "--population1" };
+	const char *col[4] = { NULL, NULL, NULL, NULL }, *file;
+	double per = OB_RATE_PER_100K, level = 0.95;
+	struct st_common co;
+	struct st_reader r;
+	struct st_out o;
+	struct ob_diag d;
+	size_t idx[4];
+	ob_err e;
+	int c, rc;
+
+	st_common_init(&co);
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_C0: case O_P0: case O_C1: case O_P1:
+			col[c - O_C0] = optarg;
+			break;
+		case O_PER:
+			if (!st_opt_number(argv[0], "--per", optarg, 0, true, 1e15, false, &per))
+				goto usage;
+			break;
+		case O_LEVEL:
+			if (!st_opt_number(argv[0], "--level", optarg, 0, true, 1, true, &level))
+				goto usage;
+			break;
+		default:
+			if ((rc = st_common_option(&co, argv[0], c, optarg)) == 1) {
+				compare_usage(stdout);
+				return OB_EXIT_OK;
+			} else if (rc) {
+				goto usage;
+			}
+		}
+	}
+	for (size_t k = 0; k < 4; k++)
+		if (!col[k]) {
+			st_usage_error(argv[0], "falta %s / missing %s", opt[k], opt[k]);
+			goto usage;
+		}
+	if (!st_file_operand(argc, argv, argv[0], &file))
+		goto usage;
+
+	ob_diag_clear(&d);
+	if ((e = st_reader_open(&r, file, co.delimiter, &d)))
+		return st_fail(NULL, &d);
+	st_out_init(&o, &co);
+	for (size_t k = 0; k < 4; k++)
+		if ((e = st_column(&r, opt[k], col[k], &idx[k], &d)))
+			goto fail;
+	if ((e = st_out_check(&o, &r, added, &d)))
+		goto fail;
+	st_out_header(&o, &r, added);
+	while (!(e = st_reader_next(&r, &d))) {
+		struct ob_rate_cmp cmp;
+		double v[4];
+		char flags[128] = "";
+
+		for (size_t k = 0; k < 4; k++)
+			if ((e = st_reader_number(&r, idx[k], k % 2 ? ST_NONNEG : ST_WHOLE, &v[k],
+			                          &d)))
+				goto fail;
+		if ((e = ob_rate_compare(v[0], v[1], v[2], v[3], per, level, &cmp))) {
+			ob_diag_set(&d, e, r.name, r.rec->line, 0, NULL, 0,
+			            "no se pudo comparar / cannot compare");
+			goto fail;
+		}
+		for (size_t i = 0; i < r.rec->nfields; i++)
+			st_out_field(&o, r.rec->fields[i].ptr, r.rec->fields[i].len);
+		if (cmp.flags & OB_CMP_NO_POPULATION) {
+			for (size_t i = 0; i < 7; i++)
+				st_out_none(&o);
+			st_flag(flags, sizeof(flags), &co, &w_no_population);
+		} else {
+			st_out_num(&o, cmp.rate0);
+			st_out_num(&o, cmp.rate1);
+			if (cmp.flags & (OB_CMP_NO_BASELINE | OB_CMP_NO_EVENTS))
+				st_out_none(&o);
+			else
+				st_out_num(&o, cmp.ratio);
+			if (cmp.flags & OB_CMP_NO_EVENTS) {
+				st_out_none(&o);
+				st_out_none(&o);
+			} else {
+				st_out_num(&o, cmp.lower);
+				st_out_num(&o, cmp.upper);
+			}
+			if (cmp.flags & (OB_CMP_NO_BASELINE | OB_CMP_NO_EVENTS))
+				st_out_none(&o);
+			else
+				st_out_num(&o, cmp.pct_change);
+			st_out_num(&o, cmp.p_value);
+			if (cmp.flags & OB_CMP_NO_EVENTS)
+				st_flag(flags, sizeof(flags), &co, &w_no_events);
+			else if (cmp.flags & OB_CMP_NO_BASELINE)
+				st_flag(flags, sizeof(flags), &co, &w_no_baseline);
+			if (cmp.flags & OB_CMP_UPPER_UNBOUNDED)
+				st_flag(flags, sizeof(flags), &co, &w_unbounded);
+		}
+		st_out_str(&o, st_word(&co, &w_verdict[cmp.verdict]));
+		st_out_str(&o, flags);
+		st_out_end(&o);
+	}
+	if (e != OB_ENOENT)
+		goto fail;
+	st_reader_close(&r);
+	return st_out_finish(&o) ? OB_EXIT_SYSTEM : OB_EXIT_OK;
+fail:
+	st_reader_close(&r);
+	return st_fail(&o, &d);
+usage:
+	compare_usage(stderr);
+	return OB_EXIT_USAGE;
+}

@@ -1,0 +1,326 @@
+/* trend.c - "observa stats trend": Poisson log-linear trend (annual percent change) per series. */
+#include "cli/stats/stats.h"
+
+#include "cli/builtin.h"
+#include "stats/rate.h"
+#include "stats/trend.h"
+
+#include <math.h>
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "uso / usage: observa stats trend --time T --count C --population P\n"
+	        "             [--by G] [--level L] [--fitted [--per N]] [opciones] ARCHIVO\n\n"
+	        "Ajusta a cada serie (las filas con el mismo valor de G; todas sin --by) el\n"
+	        "modelo de Poisson glm(C ~ t + offset(log(P)), family = poisson) de R, con\n"
+	        "t = T - primer T de la serie, y escribe una fila por serie:\n"
+	        "  series, apc, lower, upper          cambio porcentual por unidad de T\n"
+	        "                                     (anual con años) e intervalo por\n"
+	        "                                     defecto: cuasi-Poisson con la\n"
+	        "                                     dispersión nunca menor que 1\n"
+	        "  dispersion                         dispersión de Pearson estimada\n"
+	        "  wald_lower, wald_upper             intervalo de Wald del modelo Poisson\n"
+	        "  quasi_lower, quasi_upper           intervalo cuasi-Poisson (dispersión\n"
+	        "                                     estimada, como R)\n"
+	        "  n, first_time, b0, se_b0, b1, se_b1, z_wald, p_wald, deviance,\n"
+	        "  pearson_chi2, df                   el ajuste (b0: log de la tasa por\n"
+	        "                                     habitante en first_time)\n"
+	        "  flags                              subdispersion (dispersión < 1 elevada\n"
+	        "                                     a 1 en lower/upper), pocos_datos\n"
+	        "                                     (menos de 3 puntos), sin_ajuste (sin\n"
+	        "                                     eventos, o todos al principio o al\n"
+	        "                                     final): entonces los números quedan\n"
+	        "                                     vacíos\n"
+	        "Con --fitted escribe en cambio cada fila de entrada con fitted_count y\n"
+	        "fitted_rate (por N habitantes, 100000 por defecto).\n"
+	        "T es numérico (p. ej. el año) y no se repite dentro de una serie; C ≥ 0;\n"
+	        "P > 0.\n"
+	        "%s\n"
+	        "Fits R's Poisson GLM to each series (rows sharing G) with t = T minus the\n"
+	        "series' first T and writes one row per series: annual percent change with\n"
+	        "the default interval (quasi-Poisson, dispersion never below 1), the\n"
+	        "Pearson dispersion, the Wald and quasi-Poisson intervals and the fit.\n"
+	        "Flags (--lang en): underdispersed, too_few_points, no_fit. --fitted writes\n"
+	        "every input row with its fitted count and rate instead.\n",
+	        st_common_help);
+}
+
+static const struct st_word w_under = { "subdispersion", "underdispersed" };
+static const struct st_word w_few = { "pocos_datos", "too_few_points" };
+static const struct st_word w_nofit = { "sin_ajuste", "no_fit" };
+
+struct series {
+	const char *name; /* key owned by the map */
+	size_t len;
+	size_t n, first;  /* rows of the series: order[first .. first + n) */
+};
+
+struct trend_run {
+	struct st_table t;
+	double *time, *count, *pop, *fitted, *tt, *cc, *pp, *ff;
+	size_t *series_of, *order;
+	struct series *series;
+	size_t nseries;
+	struct ob_strmap map;
+};
+
+static void run_release(struct trend_run *x)
+{
+	st_table_release(&x->t);
+	free(x->time);
+	free(x->count);
+	free(x->pop);
+	free(x->fitted);
+	free(x->tt);
+	free(x->cc);
+	free(x->pp);
+	free(x->ff);
+	free(x->series_of);
+	free(x->order);
+	free(x->series);
+	ob_strmap_release(&x->map);
+}
+
+/* Group the rows by the value of column by (all in one series when by is
+ * SIZE_MAX), keeping the order of first appearance. */
+static ob_err group(struct trend_run *x, size_t by, struct ob_diag *d)
+{
+	size_t n = x->t.nrows, *fill;
+	ob_err e;
+
+	x->series_of = ob_calloc(n, sizeof(size_t));
+	x->order = ob_calloc(n, sizeof(size_t));
+	x->series = ob_calloc(n ? n : 1, sizeof(struct series));
+	ob_strmap_init(&x->map);
+	for (size_t r = 0; r < n; r++) {
+		const char *key = by == SIZE_MAX ? "" : st_table_cell(&x->t, r, by);
+		size_t len = strlen(key);
+		void *v = ob_strmap_get(&x->map, key, len);
+
+		if (!v) {
+			if ((e = ob_strmap_put(&x->map, key, len, (void *)(uintptr_t)(x->nseries + 1),
+			                       NULL)))
+				return ob_diag_set(d, e, x->t.rd.name, x->t.line[r], 0, NULL, 0,
+				                   "demasiadas series / too many series");
+			x->series[x->nseries].name = ob_strmap_find(&x->map, key, len)->key;
+			x->series[x->nseries].len = len;
+			v = (void *)(uintptr_t)++x->nseries;
+		}
+		x->series_of[r] = (size_t)(uintptr_t)v - 1;
+		x->series[x->series_of[r]].n++;
+	}
+	/* (each key is its own allocation: the pointer survives rehashing) */
+	for (size_t s = 0, at = 0; s < x->nseries; s++) {
+		x->series[s].first = at;
+		at += x->series[s].n;
+	}
+	fill = ob_calloc(x->nseries ? x->nseries : 1, sizeof(size_t));
+	for (size_t r = 0; r < n; r++) {
+		size_t s = x->series_of[r];
+		x->order[x->series[s].first + fill[s]++] = r;
+	}
+	free(fill);
+	return OB_OK;
+}
+
+static int by_time(const void *a, const void *b, void *time)
+{
+	const double *t = time;
+	double x = t[*(const size_t *)a], y = t[*(const size_t *)b];
+
+	if (x != y)
+		return x < y ? -1 : 1;
+	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+/* A time given twice in one series is an error (at its second line). */
+static ob_err check_times(struct trend_run *x, size_t tc, struct ob_diag *d)
+{
+	for (size_t s = 0; s < x->nseries; s++) {
+		size_t *rows = x->order + x->series[s].first, n = x->series[s].n;
+
+		qsort_r(rows, n, sizeof(*rows), by_time, x->time);
+		for (size_t i = 1; i < n; i++)
+			if (x->time[rows[i]] == x->time[rows[i - 1]]) {
+				size_t r = rows[i] > rows[i - 1] ? rows[i] : rows[i - 1];
+				size_t q = rows[i] > rows[i - 1] ? rows[i - 1] : rows[i];
+				const char *v = st_table_cell(&x->t, r, tc);
+				return ob_diag_set(d, OB_EINVAL, x->t.rd.name, x->t.line[r],
+				                   (long)tc + 1, v, strlen(v),
+				                   "tiempo repetido en la serie «%s» (ya en la línea "
+				                   "%ld) / time repeated in the series", x->series[s].name,
+				                   x->t.line[q]);
+			}
+	}
+	return OB_OK;
+}
+
+int st_cmd_trend(int argc, char **argv)
+{
+	enum { O_TIME = ST_OPT_LOCAL, O_COUNT, O_POP, O_BY, O_LEVEL, O_FITTED, O_PER };
+	static const struct option longopts[] = {
+		{ "time", required_argument, NULL, O_TIME },
+		{ "count", required_argument, NULL, O_COUNT },
+		{ "population", required_argument, NULL, O_POP },
+		{ "by", required_argument, NULL, O_BY },
+		{ "level", required_argument, NULL, O_LEVEL },
+		{ "fitted", no_argument, NULL, O_FITTED },
+		{ "per", required_argument, NULL, O_PER },
+		ST_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const added[] = {
+		"series", "apc", "lower", "upper", "dispersion", "wald_lower", "wald_upper",
+		"quasi_lower", "quasi_upper", "n", "first_time", "b0", "se_b0", "b1", "se_b1",
+		"z_wald", "p_wald", "deviance", "pearson_chi2", "df", "flags", NULL,
+	};
+	static const char *const added_fitted[] = { "fitted_count", "fitted_rate", NULL };
+	const char *time_col = NULL, *count_col = NULL, *pop_col = NULL, *by_col = NULL, *file;
+	double level = 0.95, per = OB_RATE_PER_100K;
+	bool fitted = false;
+	struct trend_run x;
+	struct st_common co;
+	struct st_out o;
+	struct ob_diag d;
+	size_t tc, cc, pc, bc = SIZE_MAX;
+	ob_err e;
+	int c, rc;
+
+	st_common_init(&co);
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_TIME: time_col = optarg; break;
+		case O_COUNT: count_col = optarg; break;
+		case O_POP: pop_col = optarg; break;
+		case O_BY: by_col = optarg; break;
+		case O_FITTED: fitted = true; break;
+		case O_LEVEL:
+			if (!st_opt_number(argv[0], "--level", optarg, 0, true, 1, true, &level))
+				goto usage;
+			break;
+		case O_PER:
+			if (!st_opt_number(argv[0], "--per", optarg, 0, true, 1e15, false, &per))
+				goto usage;
+			break;
+		default:
+			if ((rc = st_common_option(&co, argv[0], c, optarg)) == 1) {
+				usage(stdout);
+				return OB_EXIT_OK;
+			} else if (rc) {
+				goto usage;
+			}
+		}
+	}
+	if (!time_col || !count_col || !pop_col) {
+		st_usage_error(argv[0], "faltan --time, --count o --population / all three are "
+		               "required");
+		goto usage;
+	}
+	if (!st_file_operand(argc, argv, argv[0], &file))
+		goto usage;
+
+	memset(&x, 0, sizeof(x));
+	ob_strmap_init(&x.map);
+	ob_diag_clear(&d);
+	st_out_init(&o, &co);
+	if ((e = st_table_load(&x.t, file, co.delimiter, &d)) ||
+	    (e = st_column(&x.t.rd, "--time", time_col, &tc, &d)) ||
+	    (e = st_column(&x.t.rd, "--count", count_col, &cc, &d)) ||
+	    (e = st_column(&x.t.rd, "--population", pop_col, &pc, &d)) ||
+	    (by_col && (e = st_column(&x.t.rd, "--by", by_col, &bc, &d))) ||
+	    (e = st_out_check(&o, fitted ? &x.t.rd : NULL, fitted ? added_fitted : added, &d)))
+		goto fail;
+	{
+		size_t n = x.t.nrows ? x.t.nrows : 1;
+		x.time = ob_calloc(n, sizeof(double));
+		x.count = ob_calloc(n, sizeof(double));
+		x.pop = ob_calloc(n, sizeof(double));
+		x.fitted = ob_calloc(n, sizeof(double));
+		x.tt = ob_calloc(n, sizeof(double));
+		x.cc = ob_calloc(n, sizeof(double));
+		x.pp = ob_calloc(n, sizeof(double));
+		x.ff = ob_calloc(n, sizeof(double));
+	}
+	if ((e = st_table_numbers(&x.t, tc, ST_REAL, x.time, &d)) ||
+	    (e = st_table_numbers(&x.t, cc, ST_NONNEG, x.count, &d)) ||
+	    (e = st_table_numbers(&x.t, pc, ST_POSITIVE, x.pop, &d)) ||
+	    (e = group(&x, bc, &d)) || (e = check_times(&x, tc, &d)))
+		goto fail;
+
+	st_out_header(&o, fitted ? &x.t.rd : NULL, fitted ? added_fitted : added);
+	for (size_t r = 0; r < x.t.nrows; r++)
+		x.fitted[r] = NAN;
+	for (size_t s = 0; s < x.nseries; s++) {
+		const size_t *rows = x.order + x.series[s].first;
+		size_t n = x.series[s].n;
+		double t0 = INFINITY;
+		struct ob_trend tr;
+		char flags[128] = "";
+
+		for (size_t i = 0; i < n; i++)
+			if (x.time[rows[i]] < t0)
+				t0 = x.time[rows[i]];
+		for (size_t i = 0; i < n; i++) {
+			x.tt[i] = x.time[rows[i]] - t0;
+			x.cc[i] = x.count[rows[i]];
+			x.pp[i] = x.pop[rows[i]];
+		}
+		e = n < 3 ? OB_EINVAL : ob_trend_poisson(x.tt, x.cc, x.pp, n, level, &tr, x.ff);
+		if (n < 3)
+			st_flag(flags, sizeof(flags), &co, &w_few);
+		else if (e)
+			st_flag(flags, sizeof(flags), &co, &w_nofit);
+		else if (tr.flags & OB_TREND_UNDERDISPERSED)
+			st_flag(flags, sizeof(flags), &co, &w_under);
+		if (!e)
+			for (size_t i = 0; i < n; i++)
+				x.fitted[rows[i]] = x.ff[i];
+		if (fitted)
+			continue;
+		st_out_field(&o, x.series[s].name, x.series[s].len);
+		if (e) {
+			/* apc .. quasi_upper, then b0 .. df: undefined */
+			for (size_t i = 0; i < 8; i++)
+				st_out_none(&o);
+			st_out_int(&o, (long long)n);
+			st_out_num(&o, t0);
+			for (size_t i = 0; i < 9; i++)
+				st_out_none(&o);
+		} else {
+			const double v[] = { tr.apc, tr.lower, tr.upper, tr.phi, tr.apc_lower,
+				             tr.apc_upper, tr.quasi_lower, tr.quasi_upper };
+			const double w[] = { tr.b0, tr.se_b0, tr.b1, tr.se_b1, tr.z_b1, tr.p_b1,
+				             tr.deviance, tr.pearson_chi2, tr.df };
+			for (size_t i = 0; i < OB_ARRAY_SIZE(v); i++)
+				st_out_num(&o, v[i]);
+			st_out_int(&o, (long long)n);
+			st_out_num(&o, t0);
+			for (size_t i = 0; i < OB_ARRAY_SIZE(w); i++)
+				st_out_num(&o, w[i]);
+		}
+		st_out_str(&o, flags);
+		st_out_end(&o);
+	}
+	if (fitted) {
+		for (size_t r = 0; r < x.t.nrows; r++) {
+			st_out_fields(&o, st_table_row(&x.t, r), x.t.rd.ncols);
+			if (isnan(x.fitted[r])) {
+				st_out_none(&o);
+				st_out_none(&o);
+			} else {
+				st_out_num(&o, x.fitted[r]);
+				st_out_num(&o, per * x.fitted[r] / x.pop[r]);
+			}
+			st_out_end(&o);
+		}
+	}
+	run_release(&x);
+	return st_out_finish(&o) ? OB_EXIT_SYSTEM : OB_EXIT_OK;
+fail:
+	run_release(&x);
+	return st_fail(&o, &d);
+usage:
+	usage(stderr);
+	return OB_EXIT_USAGE;
+}
