@@ -51,8 +51,16 @@ void *ob_realloc(void *p, size_t n);
 bool ob_parse_int(const char *s, size_t len, long long min, long long max,
                   long long *out);
 
-/* Parse a whole decimal number (with '.' or ',' as decimal mark). */
+/*
+ * Parse a whole number with '.' or ',' as decimal mark; several separators
+ * in groups of three are thousands ("1.234.567"), and with both kinds the
+ * last is the decimal mark ("1.234,5"). ob_parse_quantity is for counts and
+ * populations: it refuses "52.000" or "1,500", which mean a thousand times
+ * more in half of the region's spreadsheets, where ob_parse_double reads a
+ * decimal.
+ */
 bool ob_parse_double(const char *s, size_t len, double *out);
+bool ob_parse_quantity(const char *s, size_t len, double *out);
 
 #include "base/banned.h"
 

@@ -104,10 +104,19 @@ bool ob_parse_int(const char *s, size_t len, long long min, long long max,
 	return true;
 }
 
-bool ob_parse_double(const char *s, size_t len, double *out)
+/*
+ * A lone separator followed by exactly three digits after a non-zero integer
+ * part ("52.000", "1,500") reads as a decimal in one locale and as thousands
+ * in another: ob_parse_quantity refuses it rather than guess, ob_parse_double
+ * reads it as a decimal. Several
+ * separators of one kind in groups of three ("1.234.567") are thousands;
+ * with both kinds ("1.234,5", "1,234.5") the last one is the decimal mark.
+ */
+static bool parse_number(const char *s, size_t len, bool refuse_ambiguous, double *out)
 {
 	char tmp[64];
-	size_t i = 0, end = len, j = 0;
+	size_t i = 0, end = len, j = 0, ndot = 0, ncomma = 0, last_sep = SIZE_MAX;
+	char dec = 0;
 	char *e;
 	double v;
 
@@ -117,10 +126,47 @@ bool ob_parse_double(const char *s, size_t len, double *out)
 		end--;
 	if (i == end || end - i >= sizeof(tmp))
 		return false;
+	for (size_t k = i; k < end; k++) {
+		if (s[k] == '.' || s[k] == ',') {
+			ndot += s[k] == '.';
+			ncomma += s[k] == ',';
+			last_sep = k;
+		} else if (s[k] == 'e' || s[k] == 'E') {
+			break;
+		}
+	}
+	if (ndot && ncomma) {
+		dec = s[last_sep];
+	} else if (ndot + ncomma == 1) {
+		size_t digits = 0, k = last_sep + 1;
+		bool zero_int = true;
+		while (k < end && s[k] >= '0' && s[k] <= '9') {
+			digits++;
+			k++;
+		}
+		for (size_t m = i; m < last_sep; m++)
+			if (s[m] >= '1' && s[m] <= '9')
+				zero_int = false;
+		if (refuse_ambiguous && digits == 3 && k == end && !zero_int)
+			return false; /* ambiguous: decimal or thousands */
+		dec = s[last_sep];
+	} else if (ndot + ncomma > 1) {
+		dec = 0; /* all separators are thousands */
+	}
 	for (; i < end; i++) {
 		char c = s[i];
-		if (c == ',')
+		if (c == '.' || c == ',') {
+			if (c != dec) {
+				/* a thousands separator is followed by exactly three digits */
+				bool three = i + 3 < end + 1 && i + 3 <= end - 0;
+				for (size_t m = 1; three && m <= 3; m++)
+					three = i + m < end && s[i + m] >= '0' && s[i + m] <= '9';
+				if (!three || (i + 4 < end + 0 && s[i + 4] >= '0' && s[i + 4] <= '9'))
+					return false;
+				continue;
+			}
 			c = '.';
+		}
 		if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == '+' ||
 		      c == 'e' || c == 'E'))
 			return false;
@@ -133,4 +179,14 @@ bool ob_parse_double(const char *s, size_t len, double *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+bool ob_parse_double(const char *s, size_t len, double *out)
+{
+	return parse_number(s, len, false, out);
+}
+
+bool ob_parse_quantity(const char *s, size_t len, double *out)
+{
+	return parse_number(s, len, true, out);
 }

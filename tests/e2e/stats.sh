@@ -487,3 +487,11 @@ for c in rate compare trend eb breaks gi moran normalise composite; do
 	expect_grep "$T/out" "observa stats $c"
 done
 echo "stats: $ncompared comparisons with R agree"
+
+# a population written with a thousands separator is refused, not read as 52
+printf 'c,p\n3,52.000\n' >"$T/ambiguous.csv"
+expect_status 1 "$OBSERVA" stats rate --count c --population p "$T/ambiguous.csv"
+expect_grep "$T/err" "número ambiguo"
+printf 'c,p\n3,52000\n4,"1.234.567"\n' >"$T/plain.csv"
+expect_status 0 "$OBSERVA" stats rate --count c --population p "$T/plain.csv"
+expect_grep "$T/out" "1.234.567"

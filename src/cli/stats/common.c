@@ -263,8 +263,14 @@ ob_err st_parse_cell(const char *file, long line, size_t col, const char *colnam
 {
 	double v;
 	bool ok;
+	bool quantity = (kind & ST_QUANTITY) != 0;
 
-	ok = ob_parse_double(s, n, &v);
+	bool ambiguous = false;
+
+	kind = (enum st_kind)(kind & ~ST_QUANTITY);
+	ok = quantity ? ob_parse_quantity(s, n, &v) : ob_parse_double(s, n, &v);
+	if (!ok && quantity && ob_parse_double(s, n, &v))
+		ambiguous = true;
 	if (ok) {
 		switch (kind) {
 		case ST_REAL:
@@ -277,6 +283,8 @@ ob_err st_parse_cell(const char *file, long line, size_t col, const char *colnam
 			break;
 		case ST_POSITIVE:
 			ok = v > 0;
+			break;
+		default:
 			break;
 		}
 	}
@@ -292,6 +300,12 @@ ob_err st_parse_cell(const char *file, long line, size_t col, const char *colnam
 		return ob_diag_set(d, OB_EINVAL, file, line, (long)col + 1, NULL, 0,
 		                   "columna «%s» vacía: se esperaba %s / empty, expected %s",
 		                   colname, kind_es[kind], kind_en[kind]);
+	if (ambiguous)
+		return ob_diag_set(d, OB_EINVAL, file, line, (long)col + 1, s, n,
+		                   "columna «%s»: número ambiguo (¿decimales o miles?); escriba "
+		                   "la cantidad sin separador de miles, p. ej. 52000 o 52,5 / "
+		                   "ambiguous number: write it without a thousands separator",
+		                   colname);
 	return ob_diag_set(d, OB_EINVAL, file, line, (long)col + 1, s, n,
 	                   "columna «%s»: se esperaba %s / expected %s", colname, kind_es[kind],
 	                   kind_en[kind]);

@@ -178,8 +178,8 @@ int st_cmd_eb(int argc, char **argv)
 	a = ob_calloc(n ? n : 1, sizeof(double));
 	m = ob_calloc(n ? n : 1, sizeof(double));
 	flags = ob_calloc(n ? n : 1, sizeof(unsigned));
-	if ((e = st_table_numbers(&t, cc, ST_NONNEG, count, &d)) ||
-	    (e = st_table_numbers(&t, pc, ST_NONNEG, pop, &d)))
+	if ((e = st_table_numbers(&t, cc, ST_NONNEG | ST_QUANTITY, count, &d)) ||
+	    (e = st_table_numbers(&t, pc, ST_NONNEG | ST_QUANTITY, pop, &d)))
 		goto fail;
 	for (size_t r = 0; r < n; r++) {
 		const char *v = st_table_cell(&t, r, cc);

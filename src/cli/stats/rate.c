@@ -101,8 +101,8 @@ int st_cmd_rate(int argc, char **argv)
 		struct ob_rate rt;
 		double count, pop;
 
-		if ((e = st_reader_number(&r, ci, ST_NONNEG, &count, &d)) ||
-		    (e = st_reader_number(&r, pi, ST_NONNEG, &pop, &d)))
+		if ((e = st_reader_number(&r, ci, ST_NONNEG | ST_QUANTITY, &count, &d)) ||
+		    (e = st_reader_number(&r, pi, ST_NONNEG | ST_QUANTITY, &pop, &d)))
 			goto fail;
 		if ((e = ob_rate_exact_ex(count, pop, per, level, below, &rt))) {
 			ob_diag_set(&d, e, r.name, r.rec->line, 0, NULL, 0,
@@ -253,7 +253,7 @@ int st_cmd_compare(int argc, char **argv)
 		char flags[128] = "";
 
 		for (size_t k = 0; k < 4; k++)
-			if ((e = st_reader_number(&r, idx[k], k % 2 ? ST_NONNEG : ST_WHOLE, &v[k],
+			if ((e = st_reader_number(&r, idx[k], (k % 2 ? ST_NONNEG : ST_WHOLE) | ST_QUANTITY, &v[k],
 			                          &d)))
 				goto fail;
 		if ((e = ob_rate_compare(v[0], v[1], v[2], v[3], per, level, &cmp))) {

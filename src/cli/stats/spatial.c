@@ -124,7 +124,7 @@ static ob_err areas_load(struct areas *A, const char *file, const struct st_comm
 	if (A->rate) {
 		double *pop = ob_calloc(n, sizeof(double));
 		if (!(e = st_table_numbers(&A->t, vc, ST_NONNEG, A->x, d)) &&
-		    !(e = st_table_numbers(&A->t, pc, ST_POSITIVE, pop, d)))
+		    !(e = st_table_numbers(&A->t, pc, ST_POSITIVE | ST_QUANTITY, pop, d)))
 			for (size_t r = 0; r < n; r++)
 				A->x[r] = A->per * A->x[r] / pop[r];
 		free(pop);

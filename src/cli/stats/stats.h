@@ -136,6 +136,10 @@ enum st_kind {
 	ST_NONNEG,   /* a finite number >= 0 (counts, populations) */
 	ST_WHOLE,    /* a whole number >= 0 (counts of the exact tests) */
 	ST_POSITIVE, /* a finite number > 0 */
+	ST_KINDS,
+	/* or'ed in for counts and populations: "52.000" is refused as
+	 * ambiguous (ob_parse_quantity) instead of read as 52 */
+	ST_QUANTITY = 0x100,
 };
 
 /*

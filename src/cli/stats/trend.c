@@ -243,8 +243,8 @@ int st_cmd_trend(int argc, char **argv)
 		x.ff = ob_calloc(n, sizeof(double));
 	}
 	if ((e = st_table_numbers(&x.t, tc, ST_REAL, x.time, &d)) ||
-	    (e = st_table_numbers(&x.t, cc, ST_NONNEG, x.count, &d)) ||
-	    (e = st_table_numbers(&x.t, pc, ST_POSITIVE, x.pop, &d)) ||
+	    (e = st_table_numbers(&x.t, cc, ST_NONNEG | ST_QUANTITY, x.count, &d)) ||
+	    (e = st_table_numbers(&x.t, pc, ST_POSITIVE | ST_QUANTITY, x.pop, &d)) ||
 	    (e = group(&x, bc, &d)) || (e = check_times(&x, tc, &d)))
 		goto fail;
 

@@ -46,6 +46,37 @@ static void parse_double_comma(void **state)
 	assert_true(ob_parse_double(" 1e3 ", 5, &v));
 	assert_true(v == 1000);
 	assert_false(ob_parse_double("abc", 3, &v));
+	/* separators: never a guess */
+	static const struct {
+		const char *in;
+		bool ok;
+		double want;
+	} cases[] = {
+		{ "52.000", false, 0 },    /* 52 or 52000? refused */
+		{ "1,500", false, 0 },
+		{ "0.125", true, 0.125 },
+		{ "0,125", true, 0.125 },
+		{ "52.0", true, 52 },
+		{ "52.0001", true, 52.0001 },
+		{ "1.234.567", true, 1234567 },
+		{ "1,234,567", true, 1234567 },
+		{ "1.234,5", true, 1234.5 },
+		{ "1,234.5", true, 1234.5 },
+		{ "1.23.4", false, 0 },
+		{ "12,5", true, 12.5 },
+		{ "-3.5e2", true, -350 },
+		{ "1e-3", true, 0.001 },
+	};
+	assert_true(ob_parse_double("52.000", 6, &v) && v == 52);
+	assert_true(ob_parse_double("27.583", 6, &v) && v == 27.583);
+	for (size_t i = 0; i < OB_ARRAY_SIZE(cases); i++) {
+		bool ok = ob_parse_quantity(cases[i].in, strlen(cases[i].in), &v);
+		if (ok != cases[i].ok)
+			print_error("«%s»: %d\n", cases[i].in, ok);
+		assert_int_equal(ok, cases[i].ok);
+		if (ok)
+			assert_true(v == cases[i].want);
+	}
 	assert_false(ob_parse_double("", 0, &v));
 }
 
