@@ -519,9 +519,12 @@ static ob_err set_uncertainty_key(struct parser *p, const char *k, char *v)
 
 static ob_err open_section(struct parser *p, char *s)
 {
-	char *w[3];
-	size_t n = split_words(s, w, 2, false);
+	char *w[3], orig[OB_MAX_CONFIG_LINE + 1];
+	size_t n;
 	struct ob_index_def *def = p->def;
+
+	ob_strlcpy(orig, s, sizeof(orig));
+	n = split_words(s, w, 2, false);
 
 	p->nseen = 0;
 	if (n == 1 && !strcmp(w[0], "index")) {
@@ -573,7 +576,7 @@ static ob_err open_section(struct parser *p, char *s)
 		}
 		return OB_OK;
 	}
-	return perr(p, s, "sección desconocida: se esperaba [index], [dimension ID], "
+	return perr(p, orig, "sección desconocida: se esperaba [index], [dimension ID], "
 	                  "[indicator ID] o [uncertainty] / unknown section");
 }
 
@@ -673,6 +676,7 @@ static ob_err check(struct parser *p)
 	struct ob_index_def *def = p->def;
 	size_t *count, pos = 0;
 
+	def->node[0].line = p->index_line;
 	if (!def->nind)
 		return lerr(p, p->line, NULL, "la definición no tiene indicadores ([indicator ID]) "
 		                              "/ no indicators");
