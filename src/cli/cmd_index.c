@@ -150,8 +150,9 @@ static void print_table(const struct run *x)
 				printf(" %s %.2f", ob_index_factor_name((enum ob_ix_factor)f), x->mc.share[f]);
 		printf("\n");
 	}
-	printf("Impulsores: aporte de cada indicador al puntaje respecto de la unidad de "
-	       "referencia (%.4g)\n\n", x->r.reference[0]);
+	printf("Impulsores / drivers: aporte de cada indicador al puntaje respecto de la unidad "
+	       "de referencia, la que tiene en cada indicador el valor normalizado medio "
+	       "(puntaje %.4g)\n\n", x->r.reference[0]);
 	snprintf(topcol, sizeof(topcol), "P(top %zu)", def->top);
 	printf("%5s  %-12s %-24s %9s  %-10s %-11s %-10s %s\n", "rango", "unidad", "nombre",
 	       "puntaje", "nivel", "rango 90%", def->top ? topcol : "", "impulsores (+ / -)");
@@ -201,7 +202,6 @@ static void print_csv(const struct run *x)
 	size_t ni = def->nind, nn = def->nnode;
 
 	ob_csvw_init(&w, stdout, ',');
-	w.guard_formulas = false; /* numbers may be negative */
 	ob_csvw_str(&w, "unit");
 	ob_csvw_str(&w, "name");
 	ob_csvw_str(&w, "score");
