@@ -126,6 +126,22 @@ static size_t top_drivers(const struct run *x, size_t u, int sign, size_t *idx, 
 
 /* ---------------------------------------------------------------- table */
 
+/* Bytes of s that fit in max characters without cutting a UTF-8 sequence,
+ * and the characters they make (for padding). */
+static int utf8_fit(const char *s, size_t max, int *chars)
+{
+	size_t i = 0, n = 0;
+
+	while (s[i] && n < max) {
+		i++;
+		while ((s[i] & 0xC0) == 0x80)
+			i++;
+		n++;
+	}
+	*chars = (int)n;
+	return (int)i;
+}
+
 static void print_table(const struct run *x)
 {
 	const struct ob_index_def *def = &x->def;
@@ -166,8 +182,10 @@ static void print_table(const struct run *x)
 			if (def->top)
 				snprintf(ptop, sizeof(ptop), "%.2f", x->mc.p_top[u]);
 		}
-		printf("%5zu%s %-12s %-24.24s %9.3f  %-10s %-11s %-10s", x->r.rank[u],
-		       x->r.top[u] ? "*" : " ", x->in.unit[u], name, x->r.score[u],
+		int nb, nc;
+		nb = utf8_fit(name, 24, &nc);
+		printf("%5zu%s %-12s %.*s%*s %9.3f  %-10s %-11s %-10s", x->r.rank[u],
+		       x->r.top[u] ? "*" : " ", x->in.unit[u], nb, name, 24 - nc, "", x->r.score[u],
 		       ob_index_level_name(def, x->r.level[u]), interval, ptop);
 		nu = top_drivers(x, u, 1, up, TABLE_DRIVERS);
 		nd = top_drivers(x, u, -1, down, TABLE_DRIVERS);

@@ -630,6 +630,63 @@ static void treatments(void **state)
 	}
 }
 
+/* Definitions made of random pieces: refused or accepted, never a crash or
+ * a leak (run under ASan). */
+static void random_definitions(void **state)
+{
+	static const char *const pieces[] = {
+		"[index]\n", "[dimension d]\n", "[dimension e]\n", "[indicator a]\n",
+		"[indicator b]\n", "[uncertainty]\n", "[", "]\n", "parent = d\n", "parent = e\n",
+		"dimension = d\n", "dimension = e\n", "weight = 2\n", "weight = 0\n",
+		"aggregate = geometric\n", "aggregate = inform\n", "normalise = zscore\n",
+		"normalise = rank\n", "normalise = distance median\n", "classify = fixed 1 2\n",
+		"levels = 3\n", "level_names = a | b | c\n", "treat = log, winsorise 0 1\n",
+		"missing = reweight\n", "runs = 10\n", "weights = dirichlet 3\n",
+		"normalise = nominal | zscore | rank\n", "aggregate = nominal | geometric\n",
+		"top = 2\n", "= =\n", "# c\n", "\n", "x\xff\n", "column = a\n",
+	};
+	uint64_t seed = 12345;
+	size_t accepted = 0;
+	(void)state;
+
+	for (int it = 0; it < 3000; it++) {
+		char text[4096];
+		size_t len = 0, n;
+		struct ob_index_def def;
+		struct ob_diag d;
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		n = (size_t)(seed >> 60);
+		/* mostly well-begun files, so that both outcomes happen */
+		if (it % 4) {
+			memcpy(text, "[index]\n", 8);
+			len = 8;
+		}
+		for (size_t k = 0; k < n; k++) {
+			const char *p;
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			p = pieces[(seed >> 33) % OB_ARRAY_SIZE(pieces)];
+			if (len + strlen(p) + 1 >= sizeof(text))
+				break;
+			memcpy(text + len, p, strlen(p));
+			len += strlen(p);
+		}
+		if (it % 2) {
+			memcpy(text + len, "\n[indicator z]\n", 15);
+			len += 15;
+		}
+		ob_diag_clear(&d);
+		if (ob_index_load_mem(text, len, "r.ini", &def, &d) == OB_OK) {
+			assert_true(def.nind >= 1 && def.nnode >= 1);
+			ob_index_def_release(&def);
+			accepted++;
+		} else {
+			assert_true(d.code != OB_OK);
+		}
+	}
+	/* both paths were taken */
+	assert_true(accepted > 10 && accepted < 2990);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -644,6 +701,7 @@ int main(void)
 		cmocka_unit_test(bad_definitions),
 		cmocka_unit_test(bad_values),
 		cmocka_unit_test(treatments),
+		cmocka_unit_test(random_definitions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
