@@ -87,4 +87,19 @@
  * it is complete (more is streamed). */
 #define OB_MAX_STATS_BUFFER (64 * 1024 * 1024)
 
+/* Most indicators and most dimensions (with the index itself) of one
+ * composite index definition, and the deepest nesting of dimensions. */
+#define OB_MAX_INDEX_INDICATORS 256
+#define OB_MAX_INDEX_NODES 64
+#define OB_MAX_INDEX_DEPTH 8
+
+/* Most alternatives (normalisations, aggregations) the uncertainty
+ * analysis of an index draws from. */
+#define OB_MAX_INDEX_ALTERNATIVES 8
+
+/* Most Monte Carlo runs of an index uncertainty analysis, and most stored
+ * results (runs x units x model variants) it keeps in memory. */
+#define OB_MAX_INDEX_RUNS 100000
+#define OB_MAX_INDEX_MC_CELLS (32 * 1024 * 1024)
+
 #endif

@@ -19,6 +19,7 @@ const struct ob_command ob_commands[] = {
 	{ "territories", cmd_territories, "lista o importa territorios", "list or import territories" },
 	{ "population", cmd_population, "importa población oficial", "import official population" },
 	{ "stats", cmd_stats, "estadísticas sobre cualquier CSV", "statistics on any CSV" },
+	{ "index", cmd_index, "índice de priorización territorial", "prioritization index" },
 	{ "version", cmd_version, "muestra la versión", "print the version" },
 };
 const unsigned ob_commands_count = OB_ARRAY_SIZE(ob_commands);

@@ -1,0 +1,703 @@
+/* cmd_index.c - "observa index": a territorial prioritization index, its uncertainty, drivers and map. */
+#include "base/common.h"
+
+#include <math.h>
+
+#include "base/buf.h"
+#include "base/log.h"
+#include "cli/builtin.h"
+#include "cli/cliutil.h"
+#include "index/index.h"
+#include "index/uncertainty.h"
+#include "io/csvw.h"
+#include "io/json.h"
+#include "report/svg.h"
+#include "store/store.h"
+
+/* Workers of the Monte Carlo analysis. */
+#define INDEX_THREADS 2
+/* Drivers shown per direction in the table. */
+#define TABLE_DRIVERS 2
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "uso / usage: observa index --config ARCHIVO --input UNIDADES.csv [--seed N]\n"
+	        "                     [--runs N] [--stages] [--format table|csv|json]\n"
+	        "                     [--map SALIDA.svg -d DIR]\n"
+	        "             observa index -d DIR --preset NOMBRE --year AÑO\n\n"
+	        "Calcula un índice de priorización territorial definido en ARCHIVO (ver\n"
+	        "docs/index.md; ejemplos en data/index/) para las unidades de UNIDADES.csv\n"
+	        "(una fila por unidad, una columna por indicador): puntaje, posición,\n"
+	        "nivel, intervalo de posición al 90%% y probabilidad de cada nivel y de\n"
+	        "estar entre los primeros N por Monte Carlo sobre pesos, normalización y\n"
+	        "agregación, y los indicadores que empujan cada unidad hacia arriba o abajo.\n"
+	        "  --config ARCHIVO  la definición del índice\n"
+	        "  --input CSV       los valores de los indicadores por unidad\n"
+	        "  --seed N          semilla del Monte Carlo (por omisión, la de la definición)\n"
+	        "  --runs N          corridas (por omisión, las de la definición; 0: ninguna)\n"
+	        "  --stages          en csv y json, cada valor normalizado y cada dimensión\n"
+	        "  --format F        table (por omisión), csv o json\n"
+	        "  --map SALIDA.svg  mapa de niveles (unidades con geometría en el almacén de -d)\n"
+	        "  -d DIR            el observatorio (por omisión, el directorio actual)\n"
+	        "  --preset, --year  el índice con los indicadores del catálogo: aún no disponible\n\n"
+	        "Computes a territorial prioritization index defined in FILE for the units\n"
+	        "of UNITS.csv: scores, ranks, levels, 90%% rank intervals, level and top-N\n"
+	        "probabilities from a Monte Carlo analysis over weights, normalisation and\n"
+	        "aggregation, and per-unit drivers. --map draws an SVG map of the levels.\n"
+	        "The --preset form needs the catalogue's indicator values and is not\n"
+	        "available yet.\n");
+}
+
+enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
+
+struct opts {
+	const char *config, *input, *map, *dir, *preset, *year;
+	long long seed, runs; /* -1: the definition's */
+	bool stages;
+	enum format format;
+};
+
+struct run {
+	const struct opts *o;
+	struct ob_index_def def;
+	struct ob_index_input in;
+	struct ob_index_result r;
+	struct ob_index_mc mc;
+	bool has_mc;
+	size_t *order; /* units by rank, then input order */
+	uint64_t seed;
+	size_t runs;
+};
+
+static int fail_diag(const struct ob_diag *d)
+{
+	ob_cli_diag(d);
+	return ob_cli_status(d->code);
+}
+
+static const char *missing_name(enum ob_ix_missing m)
+{
+	return m == OB_IX_MISSING_REFUSE ? "refuse" : m == OB_IX_MISSING_REWEIGHT ? "reweight"
+	                                                                           : "impute-mean";
+}
+
+static const char *classify_name(enum ob_ix_classify c)
+{
+	return c == OB_IX_CLASS_QUANTILE ? "quantile"
+	       : c == OB_IX_CLASS_FISHER ? "fisher"
+	       : c == OB_IX_CLASS_EQUAL  ? "equal"
+	                                 : "fixed";
+}
+
+static const struct run *sort_run;
+
+static int by_rank(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	size_t rx = sort_run->r.rank[x], ry = sort_run->r.rank[y];
+	if (rx != ry)
+		return rx < ry ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+/* The largest |contribution| indicators of unit u pushing up (sign > 0) or
+ * down (sign < 0), into idx; returns how many. */
+static size_t top_drivers(const struct run *x, size_t u, int sign, size_t *idx, size_t max)
+{
+	size_t n = 0;
+	const double *c = x->r.contrib + u * x->r.nind;
+
+	for (size_t j = 0; j < x->r.nind; j++) {
+		size_t k;
+		if (!(sign > 0 ? c[j] > 0 : c[j] < 0))
+			continue;
+		for (k = n; k > 0 && fabs(c[idx[k - 1]]) < fabs(c[j]); k--)
+			if (k < max)
+				idx[k] = idx[k - 1];
+		if (k < max) {
+			idx[k] = j;
+			if (n < max)
+				n++;
+		}
+	}
+	return n;
+}
+
+/* ---------------------------------------------------------------- table */
+
+/* Bytes of s that fit in max characters without cutting a UTF-8 sequence,
+ * and the characters they make (for padding). */
+static int utf8_fit(const char *s, size_t max, int *chars)
+{
+	size_t i = 0, n = 0;
+
+	while (s[i] && n < max) {
+		i++;
+		while ((s[i] & 0xC0) == 0x80)
+			i++;
+		n++;
+	}
+	*chars = (int)n;
+	return (int)i;
+}
+
+static void print_table(const struct run *x)
+{
+	const struct ob_index_def *def = &x->def;
+	char topcol[32];
+
+	printf("Índice / index: %s\n", def->name);
+	printf("%zu unidades, %zu indicadores, %zu dimensiones; clasificación %s en %zu niveles\n",
+	       x->in.nunits, def->nind, def->nnode - 1, classify_name(def->classify),
+	       def->levels);
+	printf("Datos faltantes / missing data: missing = %s; %zu imputados, %zu omitidos\n",
+	       missing_name(def->missing), x->r.imputations, x->r.dropped);
+	printf("Cortes / breaks:");
+	for (size_t i = 0; i <= def->levels; i++)
+		printf(" %.4g", x->r.breaks[i]);
+	printf("\n");
+	if (x->has_mc) {
+		printf("Incertidumbre / uncertainty: %zu corridas, semilla %llu; sensibilidad de "
+		       "primer orden (parte de la varianza de las posiciones):",
+		       x->runs, (unsigned long long)x->seed);
+		for (int f = 0; f < OB_IX_N_FACTORS; f++)
+			if (x->mc.varied[f])
+				printf(" %s %.2f", ob_index_factor_name((enum ob_ix_factor)f), x->mc.share[f]);
+		printf("\n");
+	}
+	printf("Impulsores / drivers: aporte de cada indicador al puntaje respecto de la unidad "
+	       "de referencia, la que tiene en cada indicador el valor normalizado medio "
+	       "(puntaje %.4g)\n\n", x->r.reference[0]);
+	snprintf(topcol, sizeof(topcol), "P(top %zu)", def->top);
+	printf("%5s  %-12s %-24s %9s  %-10s %-11s %-10s %s\n", "rango", "unidad", "nombre",
+	       "puntaje", "nivel", "rango 90%", def->top ? topcol : "", "impulsores (+ / -)");
+	for (size_t k = 0; k < x->in.nunits; k++) {
+		size_t u = x->order[k], up[TABLE_DRIVERS], down[TABLE_DRIVERS], nu, nd;
+		char interval[32] = "", ptop[16] = "";
+		const char *name = x->in.unit_name[u] ? x->in.unit_name[u] : "";
+		if (x->has_mc) {
+			snprintf(interval, sizeof(interval), "%zu-%zu", x->mc.rank_low[u],
+			         x->mc.rank_high[u]);
+			if (def->top)
+				snprintf(ptop, sizeof(ptop), "%.2f", x->mc.p_top[u]);
+		}
+		int nb, nc;
+		nb = utf8_fit(name, 24, &nc);
+		printf("%5zu%s %-12s %.*s%*s %9.3f  %-10s %-11s %-10s", x->r.rank[u],
+		       x->r.top[u] ? "*" : " ", x->in.unit[u], nb, name, 24 - nc, "", x->r.score[u],
+		       ob_index_level_name(def, x->r.level[u]), interval, ptop);
+		nu = top_drivers(x, u, 1, up, TABLE_DRIVERS);
+		nd = top_drivers(x, u, -1, down, TABLE_DRIVERS);
+		for (size_t i = 0; i < nu; i++)
+			printf("%s%s %+.3g", i ? ", " : " ", def->ind[up[i]].id,
+			       x->r.contrib[u * x->r.nind + up[i]]);
+		printf(" /");
+		for (size_t i = 0; i < nd; i++)
+			printf("%s%s %+.3g", i ? ", " : " ", def->ind[down[i]].id,
+			       x->r.contrib[u * x->r.nind + down[i]]);
+		printf("\n");
+	}
+	if (def->top)
+		printf("\n* entre los primeros %zu / in the top %zu\n", def->top, def->top);
+}
+
+/* ------------------------------------------------------------------ csv */
+
+static void csv_header(struct ob_csvw *w, const struct run *x, const char *prefix,
+                       const char *id)
+{
+	char name[OB_MAX_NAME + 16];
+	(void)x;
+	snprintf(name, sizeof(name), "%s%s", prefix, id);
+	ob_csvw_str(w, name);
+}
+
+static void print_csv(const struct run *x)
+{
+	const struct ob_index_def *def = &x->def;
+	struct ob_csvw w;
+	size_t ni = def->nind, nn = def->nnode;
+
+	ob_csvw_init(&w, stdout, ',');
+	ob_csvw_str(&w, "unit");
+	ob_csvw_str(&w, "name");
+	ob_csvw_str(&w, "score");
+	ob_csvw_str(&w, "level");
+	ob_csvw_str(&w, "level_name");
+	ob_csvw_str(&w, "rank");
+	ob_csvw_str(&w, "rank_median");
+	ob_csvw_str(&w, "rank_low");
+	ob_csvw_str(&w, "rank_high");
+	ob_csvw_str(&w, "top");
+	ob_csvw_str(&w, "p_top");
+	for (size_t l = 1; l <= def->levels; l++) {
+		char name[32];
+		snprintf(name, sizeof(name), "p_level_%zu", l);
+		ob_csvw_str(&w, name);
+	}
+	ob_csvw_str(&w, "reference");
+	for (size_t j = 0; j < ni; j++)
+		csv_header(&w, x, "contrib_", def->ind[j].id);
+	if (x->o->stages) {
+		for (size_t j = 0; j < ni; j++)
+			csv_header(&w, x, "raw_", def->ind[j].id);
+		for (size_t j = 0; j < ni; j++)
+			csv_header(&w, x, "imputed_", def->ind[j].id);
+		for (size_t j = 0; j < ni; j++)
+			csv_header(&w, x, "norm_", def->ind[j].id);
+		for (size_t c = 1; c < nn; c++)
+			csv_header(&w, x, "dim_", def->node[c].id);
+	}
+	ob_csvw_end(&w);
+	for (size_t k = 0; k < x->in.nunits; k++) {
+		size_t u = x->order[k];
+		ob_csvw_str(&w, x->in.unit[u]);
+		ob_csvw_str(&w, x->in.unit_name[u]);
+		ob_csvw_num(&w, x->r.score[u]);
+		ob_csvw_int(&w, (long long)x->r.level[u]);
+		ob_csvw_str(&w, ob_index_level_name(def, x->r.level[u]));
+		ob_csvw_int(&w, (long long)x->r.rank[u]);
+		if (x->has_mc) {
+			ob_csvw_num(&w, x->mc.rank_median[u]);
+			ob_csvw_int(&w, (long long)x->mc.rank_low[u]);
+			ob_csvw_int(&w, (long long)x->mc.rank_high[u]);
+		} else {
+			ob_csvw_str(&w, NULL);
+			ob_csvw_str(&w, NULL);
+			ob_csvw_str(&w, NULL);
+		}
+		ob_csvw_int(&w, x->r.top[u]);
+		if (x->has_mc && def->top)
+			ob_csvw_num(&w, x->mc.p_top[u]);
+		else
+			ob_csvw_str(&w, NULL);
+		for (size_t l = 0; l < def->levels; l++)
+			if (x->has_mc)
+				ob_csvw_num(&w, x->mc.p_level[u * def->levels + l]);
+			else
+				ob_csvw_str(&w, NULL);
+		ob_csvw_num(&w, x->r.reference[u]);
+		for (size_t j = 0; j < ni; j++)
+			ob_csvw_num(&w, x->r.contrib[u * ni + j]);
+		if (x->o->stages) {
+			for (size_t j = 0; j < ni; j++)
+				ob_csvw_num(&w, x->in.x[u * ni + j]); /* NaN: empty */
+			for (size_t j = 0; j < ni; j++)
+				ob_csvw_int(&w, x->r.imputed[u * ni + j]);
+			for (size_t j = 0; j < ni; j++)
+				ob_csvw_num(&w, x->r.norm[u * ni + j]);
+			for (size_t c = 1; c < nn; c++)
+				ob_csvw_num(&w, x->r.node[u * nn + c]);
+		}
+		ob_csvw_end(&w);
+	}
+}
+
+/* ----------------------------------------------------------------- json */
+
+static void jkey(struct ob_buf *b, const char *k)
+{
+	ob_json_str(b, k, strlen(k));
+	ob_buf_addc(b, ':');
+}
+
+static void jstr(struct ob_buf *b, const char *s)
+{
+	if (s)
+		ob_json_str(b, s, strlen(s));
+	else
+		ob_buf_adds(b, "null");
+}
+
+static void flush(struct ob_buf *b)
+{
+	fwrite(b->ptr ? b->ptr : "", 1, b->len, stdout);
+	ob_buf_reset(b);
+}
+
+static void print_json(const struct run *x)
+{
+	const struct ob_index_def *def = &x->def;
+	struct ob_buf b = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
+	size_t ni = def->nind, nn = def->nnode;
+
+	ob_buf_addc(&b, '{');
+	jkey(&b, "index");
+	jstr(&b, def->name);
+	ob_buf_adds(&b, ",");
+	jkey(&b, "definition");
+	jstr(&b, def->file);
+	ob_buf_adds(&b, ",");
+	jkey(&b, "classification");
+	jstr(&b, classify_name(def->classify));
+	ob_buf_adds(&b, ",");
+	jkey(&b, "levels");
+	ob_buf_addc(&b, '[');
+	for (size_t l = 1; l <= def->levels; l++) {
+		if (l > 1)
+			ob_buf_addc(&b, ',');
+		jstr(&b, ob_index_level_name(def, l));
+	}
+	ob_buf_adds(&b, "],");
+	jkey(&b, "breaks");
+	ob_buf_addc(&b, '[');
+	for (size_t i = 0; i <= def->levels; i++) {
+		if (i)
+			ob_buf_addc(&b, ',');
+		ob_json_num(&b, x->r.breaks[i]);
+	}
+	ob_buf_adds(&b, "],");
+	jkey(&b, "top");
+	ob_buf_addf(&b, "%zu,", def->top);
+	jkey(&b, "mean_score");
+	ob_json_num(&b, x->r.mean_score);
+	ob_buf_adds(&b, ",");
+	jkey(&b, "missing");
+	ob_buf_addc(&b, '{');
+	jkey(&b, "policy");
+	jstr(&b, missing_name(def->missing));
+	ob_buf_addf(&b, ",\"imputations\":%zu,\"dropped\":%zu,\"imputed_by_indicator\":{",
+	            x->r.imputations, x->r.dropped);
+	for (size_t j = 0; j < ni; j++) {
+		if (j)
+			ob_buf_addc(&b, ',');
+		jkey(&b, def->ind[j].id);
+		ob_buf_addf(&b, "%zu", x->r.imputed_by[j]);
+	}
+	ob_buf_adds(&b, "}},");
+	jkey(&b, "uncertainty");
+	if (x->has_mc) {
+		ob_buf_addf(&b, "{\"runs\":%zu,\"seed\":%llu,\"evaluations\":%zu,"
+		                "\"first_order_share\":{",
+		            x->runs, (unsigned long long)x->seed, x->mc.evaluations);
+		for (int f = 0, k = 0; f < OB_IX_N_FACTORS; f++) {
+			if (!x->mc.varied[f])
+				continue;
+			if (k++)
+				ob_buf_addc(&b, ',');
+			jkey(&b, ob_index_factor_name((enum ob_ix_factor)f));
+			ob_json_num(&b, x->mc.share[f]);
+		}
+		ob_buf_adds(&b, "}}");
+	} else {
+		ob_buf_adds(&b, "null");
+	}
+	ob_buf_adds(&b, ",\"units\":[\n");
+	flush(&b);
+	for (size_t k = 0; k < x->in.nunits; k++) {
+		size_t u = x->order[k];
+		ob_buf_adds(&b, k ? ",\n{" : "{");
+		jkey(&b, "unit");
+		jstr(&b, x->in.unit[u]);
+		ob_buf_adds(&b, ",");
+		jkey(&b, "name");
+		jstr(&b, x->in.unit_name[u]);
+		ob_buf_adds(&b, ",");
+		jkey(&b, "score");
+		ob_json_num(&b, x->r.score[u]);
+		ob_buf_addf(&b, ",\"rank\":%zu,\"level\":%zu,", x->r.rank[u], x->r.level[u]);
+		jkey(&b, "level_name");
+		jstr(&b, ob_index_level_name(def, x->r.level[u]));
+		ob_buf_addf(&b, ",\"top\":%s,", x->r.top[u] ? "true" : "false");
+		if (x->has_mc) {
+			jkey(&b, "rank_median");
+			ob_json_num(&b, x->mc.rank_median[u]);
+			ob_buf_addf(&b, ",\"rank_low\":%zu,\"rank_high\":%zu,", x->mc.rank_low[u],
+			            x->mc.rank_high[u]);
+			jkey(&b, "p_top");
+			if (def->top)
+				ob_json_num(&b, x->mc.p_top[u]);
+			else
+				ob_buf_adds(&b, "null");
+			ob_buf_adds(&b, ",\"p_level\":[");
+			for (size_t l = 0; l < def->levels; l++) {
+				if (l)
+					ob_buf_addc(&b, ',');
+				ob_json_num(&b, x->mc.p_level[u * def->levels + l]);
+			}
+			ob_buf_adds(&b, "],");
+		}
+		jkey(&b, "reference");
+		ob_json_num(&b, x->r.reference[u]);
+		ob_buf_adds(&b, ",\"drivers\":{");
+		for (size_t j = 0; j < ni; j++) {
+			if (j)
+				ob_buf_addc(&b, ',');
+			jkey(&b, def->ind[j].id);
+			ob_json_num(&b, x->r.contrib[u * ni + j]);
+		}
+		ob_buf_addc(&b, '}');
+		if (x->o->stages) {
+			ob_buf_adds(&b, ",\"normalised\":{");
+			for (size_t j = 0; j < ni; j++) {
+				if (j)
+					ob_buf_addc(&b, ',');
+				jkey(&b, def->ind[j].id);
+				ob_json_num(&b, x->r.norm[u * ni + j]);
+			}
+			ob_buf_adds(&b, "},\"imputed\":[");
+			for (size_t j = 0, k2 = 0; j < ni; j++)
+				if (x->r.imputed[u * ni + j]) {
+					if (k2++)
+						ob_buf_addc(&b, ',');
+					jstr(&b, def->ind[j].id);
+				}
+			ob_buf_adds(&b, "],\"dimensions\":{");
+			for (size_t c = 1; c < nn; c++) {
+				if (c > 1)
+					ob_buf_addc(&b, ',');
+				jkey(&b, def->node[c].id);
+				ob_json_num(&b, x->r.node[u * nn + c]);
+			}
+			ob_buf_addc(&b, '}');
+		}
+		ob_buf_addc(&b, '}');
+		flush(&b);
+	}
+	ob_buf_adds(&b, "\n]}\n");
+	flush(&b);
+	ob_buf_release(&b);
+}
+
+/* ------------------------------------------------------------------ map */
+
+static int draw_map(const struct run *x)
+{
+	const struct ob_index_def *def = &x->def;
+	struct ob_store *s;
+	sqlite3_stmt *st = NULL;
+	struct ob_map_unit *mu;
+	char **geo, **names, title[OB_MAX_NAME + 64];
+	size_t missing = 0;
+	struct ob_diag d;
+	FILE *out;
+	int status = OB_EXIT_OK;
+
+	if (!def->admin2) {
+		ob_error("%s: la definición dice units = list: sus unidades no son territorios del "
+		         "catálogo y no tienen geometría; use units = admin2 para el mapa / the "
+		         "units are not catalogue territories", def->file);
+		return OB_EXIT_FAIL;
+	}
+	if (!(s = ob_cli_open(x->o->dir, OB_STORE_READONLY)))
+		return OB_EXIT_SYSTEM;
+	ob_diag_clear(&d);
+	if (ob_store_prepare(s, "SELECT g.geojson, t.name FROM territory t LEFT JOIN "
+	                        "territory_geometry g ON g.code = t.code WHERE t.code = ?1",
+	                     &st, &d)) {
+		ob_store_close(s);
+		return fail_diag(&d);
+	}
+	mu = ob_calloc(x->in.nunits, sizeof(*mu));
+	geo = ob_calloc(x->in.nunits, sizeof(*geo));
+	names = ob_calloc(x->in.nunits, sizeof(*names));
+	for (size_t u = 0; u < x->in.nunits; u++) {
+		sqlite3_bind_text(st, 1, x->in.unit[u], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			const char *g = (const char *)sqlite3_column_text(st, 0);
+			const char *n = (const char *)sqlite3_column_text(st, 1);
+			geo[u] = g ? ob_strdup(g) : NULL;
+			names[u] = n ? ob_strdup(n) : NULL;
+		}
+		sqlite3_reset(st);
+		if (!geo[u])
+			missing++;
+		mu[u].code = x->in.unit[u];
+		mu[u].name = x->in.unit_name[u] ? x->in.unit_name[u] : names[u];
+		mu[u].geojson = geo[u];
+		mu[u].cls = x->r.level[u];
+	}
+	sqlite3_finalize(st);
+	ob_store_close(s);
+	if (missing)
+		ob_warn("%zu de %zu unidades no tienen geometría en el catálogo de %s y no se "
+		        "dibujan / units without geometry are not drawn",
+		        missing, x->in.nunits, x->o->dir);
+	snprintf(title, sizeof(title), "%s", def->name);
+	out = fopen(x->o->map, "w");
+	if (!out) {
+		ob_error("%s: no se pudo crear: %s / cannot create", x->o->map, strerror(errno));
+		status = OB_EXIT_FAIL;
+		goto out;
+	}
+	if (ob_svg_choropleth(out, title, mu, x->in.nunits, (const char *const *)def->level_names,
+	                      def->levels, &d)) {
+		fclose(out);
+		remove(x->o->map);
+		status = fail_diag(&d);
+		goto out;
+	}
+	if (fclose(out)) {
+		ob_error("%s: error de escritura / write error", x->o->map);
+		status = OB_EXIT_SYSTEM;
+	}
+out:
+	for (size_t u = 0; u < x->in.nunits; u++) {
+		free(geo[u]);
+		free(names[u]);
+	}
+	free(geo);
+	free(names);
+	free(mu);
+	return status;
+}
+
+/* --------------------------------------------------------------- driver */
+
+/*
+ * Everything after the definition and the units x indicators matrix are
+ * known: the hook that "observa index --preset" will call once the
+ * catalogue's indicator values can be computed per unit.
+ */
+static int run_index(struct run *x)
+{
+	struct ob_diag d;
+	int status = OB_EXIT_OK;
+
+	ob_diag_clear(&d);
+	if (ob_index_compute(&x->def, &x->in, &x->r, &d))
+		return fail_diag(&d);
+	x->seed = x->o->seed >= 0 ? (uint64_t)x->o->seed : x->def.mc.seed;
+	x->runs = x->o->runs >= 0 ? (size_t)x->o->runs : x->def.mc.runs;
+	if (x->runs > 0) {
+		struct ob_index_mc_options mo = { x->runs, x->seed, INDEX_THREADS };
+		if (ob_index_uncertainty(&x->def, &x->in, &x->r, &mo, &x->mc, &d))
+			return fail_diag(&d);
+		x->has_mc = true;
+	}
+	if (x->r.imputations)
+		ob_warn("%zu valores faltantes imputados con la media (missing = impute-mean) / "
+		        "missing values imputed", x->r.imputations);
+	if (x->r.dropped)
+		ob_warn("%zu valores faltantes: indicador omitido y pesos reponderados para esa "
+		        "unidad (missing = reweight) / missing values dropped and reweighted",
+		        x->r.dropped);
+	x->order = ob_malloc(x->in.nunits * sizeof(*x->order));
+	for (size_t u = 0; u < x->in.nunits; u++)
+		x->order[u] = u;
+	sort_run = x;
+	qsort(x->order, x->in.nunits, sizeof(*x->order), by_rank);
+	if (x->o->format == FMT_CSV)
+		print_csv(x);
+	else if (x->o->format == FMT_JSON)
+		print_json(x);
+	else
+		print_table(x);
+	if (fflush(stdout)) {
+		ob_error("error de escritura en la salida / write error");
+		return OB_EXIT_SYSTEM;
+	}
+	if (x->o->map)
+		status = draw_map(x);
+	return status;
+}
+
+static bool parse_count(const char *flag, const char *v, long long max, long long *out)
+{
+	if (!ob_parse_int(v, strlen(v), 0, max, out)) {
+		fprintf(stderr, "observa index: %s «%s» no válido: se esperaba un entero de 0 a %lld "
+		                "/ invalid value\n", flag, v, max);
+		return false;
+	}
+	return true;
+}
+
+int cmd_index(int argc, char **argv)
+{
+	struct opts o = { .dir = ".", .seed = -1, .runs = -1, .format = FMT_TABLE };
+	struct run x;
+	struct ob_diag d;
+	int status;
+
+	if (ob_wants_help(argc, argv)) {
+		usage(stdout);
+		return OB_EXIT_OK;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--stages")) {
+			o.stages = true;
+			continue;
+		}
+		if (!v || (strcmp(a, "--config") && strcmp(a, "--input") && strcmp(a, "--seed") &&
+		           strcmp(a, "--runs") && strcmp(a, "--format") && strcmp(a, "--map") &&
+		           strcmp(a, "-d") && strcmp(a, "--preset") && strcmp(a, "--year"))) {
+			fprintf(stderr, "observa index: argumento inesperado «%s» / unexpected "
+			                "argument\n", a);
+			usage(stderr);
+			return OB_EXIT_USAGE;
+		}
+		i++;
+		if (!strcmp(a, "--config"))
+			o.config = v;
+		else if (!strcmp(a, "--input"))
+			o.input = v;
+		else if (!strcmp(a, "--map"))
+			o.map = v;
+		else if (!strcmp(a, "-d"))
+			o.dir = v;
+		else if (!strcmp(a, "--preset"))
+			o.preset = v;
+		else if (!strcmp(a, "--year"))
+			o.year = v;
+		else if (!strcmp(a, "--seed")) {
+			if (!parse_count("--seed", v, INT64_MAX, &o.seed))
+				return OB_EXIT_USAGE;
+		} else if (!strcmp(a, "--runs")) {
+			if (!parse_count("--runs", v, OB_MAX_INDEX_RUNS, &o.runs))
+				return OB_EXIT_USAGE;
+		} else if (!strcmp(v, "table")) {
+			o.format = FMT_TABLE;
+		} else if (!strcmp(v, "csv")) {
+			o.format = FMT_CSV;
+		} else if (!strcmp(v, "json")) {
+			o.format = FMT_JSON;
+		} else {
+			fprintf(stderr, "observa index: formato «%s» no válido: se esperaba table, csv "
+			                "o json / invalid format\n", v);
+			return OB_EXIT_USAGE;
+		}
+	}
+	if (o.preset || o.year) {
+		if (o.config || o.input) {
+			fprintf(stderr, "observa index: use --preset/--year o --config/--input, no "
+			                "ambos / use one form or the other\n");
+			return OB_EXIT_USAGE;
+		}
+		if (!o.preset || !o.year) {
+			fprintf(stderr, "observa index: --preset necesita --year y viceversa / "
+			                "--preset needs --year\n");
+			return OB_EXIT_USAGE;
+		}
+		ob_error("index --preset %s --year %s: todavía no disponible: los valores de los "
+		         "indicadores del catálogo por unidad aún no se calculan en esta versión. "
+		         "Use «observa index --config data/index/%s.ini --input UNIDADES.csv» con "
+		         "un CSV que tenga una columna por indicador / not available yet: the "
+		         "catalogue's per-unit indicator values are not computed in this version; "
+		         "use --config with --input", o.preset, o.year, o.preset);
+		return OB_EXIT_FAIL;
+	}
+	if (!o.config || !o.input) {
+		fprintf(stderr, "observa index: faltan --config y --input / --config and --input "
+		                "are required\n");
+		usage(stderr);
+		return OB_EXIT_USAGE;
+	}
+	memset(&x, 0, sizeof(x));
+	x.o = &o;
+	ob_diag_clear(&d);
+	if (ob_index_load(o.config, &x.def, &d))
+		return fail_diag(&d);
+	if (ob_index_input_read(&x.def, o.input, &x.in, &d)) {
+		ob_index_def_release(&x.def);
+		return fail_diag(&d);
+	}
+	status = run_index(&x);
+	free(x.order);
+	ob_index_mc_release(&x.mc);
+	ob_index_result_release(&x.r);
+	ob_index_input_release(&x.in);
+	ob_index_def_release(&x.def);
+	return status;
+}
