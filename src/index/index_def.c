@@ -308,7 +308,7 @@ static ob_err set_index_key(struct parser *p, const char *k, char *v)
 		p->norm_line = p->line;
 		return parse_norm(p, v, &def->norm);
 	} else if (!strcmp(k, "aggregate")) {
-		enum ob_ix_agg_mode m;
+		enum ob_ix_agg_mode m = OB_IX_AGG_ARITH;
 		ob_err e = parse_agg(p, v, true, false, &m);
 		if (e)
 			return e;
@@ -355,7 +355,7 @@ static ob_err set_index_key(struct parser *p, const char *k, char *v)
 			return perr(p, v, "clasificación no válida: se esperaba quantile, fisher, "
 			                  "equal o fixed T1 T2 ... / invalid classification");
 	} else if (!strcmp(k, "levels")) {
-		size_t lv;
+		size_t lv = 0;
 		ob_err e = parse_size(p, v, 2, OB_MAX_CLASSES, &lv);
 		if (e)
 			return e;
@@ -403,7 +403,7 @@ static ob_err set_dimension_key(struct parser *p, const char *k, char *v)
 	} else if (!strcmp(k, "weight")) {
 		return parse_weight(p, v, &n->weight);
 	} else if (!strcmp(k, "aggregate")) {
-		enum ob_ix_agg_mode m;
+		enum ob_ix_agg_mode m = OB_IX_AGG_ARITH;
 		ob_err e = parse_agg(p, v, false, false, &m);
 		if (e)
 			return e;
