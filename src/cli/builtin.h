@@ -33,6 +33,7 @@ int cmd_territories(int argc, char **argv);
 int cmd_population(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
+int cmd_indicators(int argc, char **argv);
 
 /* The command table, for help listings. */
 extern const struct ob_command ob_commands[];

@@ -16,6 +16,7 @@ const struct ob_command ob_commands[] = {
 	{ "catalog", cmd_catalog, "recarga el catálogo editado", "reload the edited catalogue" },
 	{ "territories", cmd_territories, "lista o importa territorios", "list or import territories" },
 	{ "population", cmd_population, "importa población oficial", "import official population" },
+	{ "indicators", cmd_indicators, "calcula indicadores con intervalos", "compute indicators" },
 	{ "snapshot", cmd_snapshot, "reconstruye la instantánea del motor", "rebuild the engine snapshot" },
 	{ "version", cmd_version, "muestra la versión", "print the version" },
 };
