@@ -472,8 +472,9 @@ static ob_err read_all(struct ob_csv_reader *rd, const char *name, struct ob_ind
 		}
 		if (r.v[C_ID][0] == '#')
 			continue; /* a commented-out definition */
+		/* an empty numerator counts every record of the source */
 		for (int c = 0; c < C_COUNT; c++)
-			if (col_required[c] && !r.len[c]) {
+			if (col_required[c] && c != C_NUMERATOR && !r.len[c]) {
 				e = bad(d, &r, c, NULL, 0, "falta el valor de «%s» (missing value)",
 				        col_names[c]);
 				goto fail;

@@ -10,7 +10,8 @@
  *   denominator, multiplier, unit, sdg, iccs, disaggregations, institution
  * (id, name_es, name_en, numerator, denominator and multiplier required).
  *
- * numerator  a filter over the canonical records: clauses joined by "&",
+ * numerator  a filter over the canonical records (empty: every record of
+ *            the source): clauses joined by "&",
  *            each "field=value|value|...", a record passing when every
  *            clause holds. Fields: category (ICCS codes at any level: a code
  *            matches its descendants, "02" every code under section 02),
