@@ -1265,6 +1265,9 @@ ob_err ob_indicators_compute(const struct ob_snapshot *snap, const struct ob_pop
 					}
 					if (!den_ok)
 						flags |= OB_IND_MISSING_DENOMINATOR;
+					/* an unknown count is not a small one */
+					if (flags & OB_IND_NO_DATA)
+						flags &= ~(unsigned)OB_IND_UNRELIABLE;
 					v->count = x_;
 					v->denominator = den;
 					v->flags = flags;
