@@ -152,7 +152,7 @@ struct ob_period {
 	int year;
 	int from_month, to_month; /* year * 12 + month - 1, inclusive */
 	int end_day;              /* YTD: last day counted in to_month; else 0 */
-	char label[32];           /* "2020", "2020-Q1", "2020-03",
+	char label[64];           /* "2020", "2020-Q1", "2020-03",
 	                             "2024-01-01..2024-06-30" */
 };
 

@@ -19,7 +19,7 @@ static struct ob_indicator_set *set;
 static int setup(void **state)
 {
 	struct ob_diag d;
-	bool def;
+	bool def = true;
 	(void)state;
 	efix_open(&fx);
 	ob_diag_clear(&d);
