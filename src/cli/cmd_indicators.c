@@ -18,7 +18,7 @@ static void usage(FILE *out)
 	        "          [--territory CODE,...] [--children] [--level N] [--country ISO3]\n"
 	        "          [--period P] [--by DIM,...] [--level-conf 0.95] [--unreliable-below 20]\n"
 	        "          [--institution INST] [--source CODE] [--format table|csv|json]\n"
-	        "          [--lang es|en] [--threads N]\n"
+	        "          [--lang es|en] [--threads N] [--verbose]\n"
 	        "       observa indicators list [-d DIR] [--lang es|en]\n\n"
 	        "Calcula indicadores (DIR/catalog/indicators.csv) sobre los registros vigentes:\n"
 	        "cada valor lleva su conteo, denominador, tasa o proporción, intervalo exacto\n"
@@ -45,7 +45,8 @@ static void usage(FILE *out)
 	        "                         other) en vez de la de cada indicador\n"
 	        "      --source CODE      contar solo esta fuente\n"
 	        "  -f, --format F         table (por defecto), csv o json\n"
-	        "      --lang L           es (por defecto) o en\n\n"
+	        "      --lang L           es (por defecto) o en\n"
+	        "  -v, --verbose          tiempos de cada fase en la salida de errores\n\n"
 	        "Marcas / flags: unreliable (menos de N casos), estimated_denominator (población\n"
 	        "estimada), missing_denominator (sin población: se da el conteo),\n"
 	        "incomplete_coverage (algún mes sin entrega de la fuente), partial_period (tasa de\n"
@@ -211,7 +212,7 @@ static size_t width(const char *s)
 struct opts {
 	const char *dir, *indicators, *territory, *country, *period, *source, *lang;
 	const char *format;
-	bool all, children;
+	bool all, children, verbose;
 	int level, institution, threads;
 	double conf, unreliable;
 	enum ob_ind_by by[OB_BY_COUNT];
@@ -691,15 +692,21 @@ static int run(struct opts *op)
 	struct out *out = NULL;
 	int status = OB_EXIT_OK;
 	bool def = false;
+	double t0 = ob_now(), t_defs, t_snap, t_pop, t_out;
 	ob_err e;
 
 	ob_diag_clear(&d);
 	if (!(st = ob_cli_open(op->dir, OB_STORE_READONLY)))
 		return OB_EXIT_SYSTEM;
-	if ((e = ob_indicators_load_dir(op->dir, &set, &def, &d)) ||
-	    (e = ob_snapshot_load(st, op->dir, &snap, NULL, &d)) ||
-	    (e = ob_population_load(st, snap, &pop, &d)))
+	if ((e = ob_indicators_load_dir(op->dir, &set, &def, &d)))
 		goto fail;
+	t_defs = ob_now();
+	if ((e = ob_snapshot_load(st, op->dir, &snap, NULL, &d)))
+		goto fail;
+	t_snap = ob_now();
+	if ((e = ob_population_load(st, snap, &pop, &d)))
+		goto fail;
+	t_pop = ob_now();
 	ob_store_close(st);
 	st = NULL;
 	if (def) {
@@ -824,6 +831,14 @@ static int run(struct opts *op)
 		ob_error("no se pudo escribir la salida / write error");
 		status = OB_EXIT_SYSTEM;
 	}
+	t_out = ob_now();
+	if (op->verbose)
+		fprintf(stderr,
+		        "observa: tiempos / timings (s): definiciones %.3f, instantánea %.3f, población "
+		        "%.3f, pasada %.3f (%llu registros), estadísticas %.3f, salida %.3f; total %.3f\n",
+		        t_defs - t0, t_snap - t_defs, t_pop - t_snap, res->seconds_count,
+		        (unsigned long long)res->records, res->seconds_total - res->seconds_count,
+		        t_out - t_pop - res->seconds_total, t_out - t0);
 	goto done;
 fail:
 	ob_cli_diag(&d);
@@ -862,6 +877,7 @@ int cmd_indicators(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "lang", required_argument, NULL, 'g' },
 		{ "threads", required_argument, NULL, 'T' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -882,7 +898,7 @@ int cmd_indicators(int argc, char **argv)
 		argc--;
 	}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:i:at:l:c:p:b:f:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:i:at:l:c:p:b:f:vh", longopts, NULL)) != -1) {
 		long long v;
 		switch (c) {
 		case 'd': o.dir = optarg; break;
@@ -945,6 +961,7 @@ int cmd_indicators(int argc, char **argv)
 			}
 			o.threads = (int)v;
 			break;
+		case 'v': o.verbose = true; break;
 		case 'h': usage(stdout); return OB_EXIT_OK;
 		default: usage(stderr); return OB_EXIT_USAGE;
 		}

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -31,6 +32,37 @@ static int age_group_of(int age)
 	if (age > OB_MAX_AGE)
 		return 6;
 	return age < 15 ? 0 : age < 18 ? 1 : age < 30 ? 2 : age < 45 ? 3 : age < 60 ? 4 : 5;
+}
+
+/*
+ * Large zeroed arrays (counters, values) come straight from the kernel,
+ * asking for huge pages: touching tens of megabytes page by page costs more
+ * than filling them.
+ */
+#define BIG_ALIGN ((size_t)2 << 20)
+
+static void *big_calloc(size_t n, size_t *len)
+{
+	void *p;
+
+	*len = (n + BIG_ALIGN - 1) & ~(BIG_ALIGN - 1);
+	if (!*len)
+		*len = BIG_ALIGN;
+	p = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "observa: memoria agotada (%zu bytes) / out of memory\n", *len);
+		abort();
+	}
+#ifdef MADV_HUGEPAGE
+	madvise(p, *len, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+static void big_free(void *p, size_t len)
+{
+	if (p)
+		munmap(p, len);
 }
 
 /* ------------------------------------------------------------------------
@@ -584,18 +616,24 @@ struct plan {
 	uint8_t *day_limit;     /* per period: last day counted of a split month */
 	uint8_t *unknown_day;   /* per period: a record without a day counts */
 	size_t NP, NC, NT;
-	size_t stride;          /* cells per computed indicator */
+	size_t K;               /* counters per cell: one per computed indicator */
 	size_t n_by;
 	int by_kind[OB_BY_COUNT];      /* 0 sex, 1 age, 2 tag u8 column, 3 source */
 	const uint8_t *by_col8[OB_BY_COUNT];
 	uint32_t *by_tab[OB_BY_COUNT]; /* value -> value index * stride of the dimension */
 };
 
+/*
+ * The counters: [unit][period][cell][computed indicator], so that the
+ * indicators a record counts for sit side by side in memory. No counter can
+ * overflow: a snapshot holds fewer than 2^32 records, and each counts at
+ * most once in a counter, even summed up the hierarchy.
+ */
 struct worker {
 	const struct plan *pl;
 	uint64_t from, to;
 	uint32_t *counts;
-	bool overflow;
+	size_t counts_len;
 };
 
 static inline size_t cell_of(const struct plan *pl, uint64_t i)
@@ -633,13 +671,12 @@ static void count_one_word(struct worker *w)
 		       *wsrc = c->src, *w0 = c->tag[0], *w1 = c->tag[1], *w2 = c->tag[2],
 		       *w3 = c->tag[3], *w4 = c->tag[4];
 	const int16_t *slot = pl->slot;
-	uint32_t *counts = w->counts;
-	const size_t stride = pl->stride, NP = pl->NP, NC = pl->NC;
+	uint32_t *counts = w->counts, *cnt;
+	const size_t K = pl->K, NP = pl->NP, NC = pl->NC;
 
 	for (uint64_t i = w->from; i < w->to; i++) {
 		int sl = slot[year[i] * 13u + month[i]];
 		uint64_t m;
-		size_t base;
 
 		if (sl == SLOT_NONE)
 			continue;
@@ -669,13 +706,9 @@ static void count_one_word(struct worker *w)
 			if (!day_ok(pl, sl, s->day[i]))
 				continue;
 		}
-		base = ((size_t)terr[i] * NP + (size_t)sl) * NC + cell_of(pl, i);
+		cnt = counts + (((size_t)terr[i] * NP + (size_t)sl) * NC + cell_of(pl, i)) * K;
 		do {
-			uint32_t *cnt = &counts[(size_t)__builtin_ctzll(m) * stride + base];
-			if (__builtin_expect(*cnt == UINT32_MAX, 0))
-				w->overflow = true;
-			else
-				(*cnt)++;
+			cnt[__builtin_ctzll(m)]++;
 			m &= m - 1;
 		} while (m);
 	}
@@ -710,17 +743,12 @@ static void count_words(struct worker *w)
 					if (!day_ok(pl, sl, s->day[i]))
 						break;
 				}
-				base = ((size_t)s->territory[i] * pl->NP + (size_t)sl) * pl->NC +
-				       cell_of(pl, i);
+				base = (((size_t)s->territory[i] * pl->NP + (size_t)sl) * pl->NC +
+				        cell_of(pl, i)) * pl->K;
 				placed = true;
 			}
 			do {
-				uint32_t *cnt =
-					&w->counts[(k * 64 + (size_t)__builtin_ctzll(m)) * pl->stride + base];
-				if (*cnt == UINT32_MAX)
-					w->overflow = true;
-				else
-					(*cnt)++;
+				w->counts[base + k * 64 + (size_t)__builtin_ctzll(m)]++;
 				m &= m - 1;
 			} while (m);
 		}
@@ -752,74 +780,57 @@ static int thread_count(const struct ob_ind_query *q, uint64_t n)
 	return (int)t;
 }
 
-/* Count every record into counts (K x stride cells); false on overflow. */
-static bool count_all(const struct plan *pl, const struct ob_ind_query *q, uint32_t *counts)
+/* Count every record into counts (cells x K counters). */
+static void count_all(const struct plan *pl, const struct ob_ind_query *q, uint32_t *counts)
 {
 	uint64_t n = pl->snap->n;
 	int T = thread_count(q, n);
-	size_t cells = pl->c->K * pl->stride;
+	size_t cells = pl->NT * pl->NP * pl->NC * pl->K;
 	struct worker *w = ob_calloc((size_t)T, sizeof(*w));
 	pthread_t *th = ob_calloc((size_t)T, sizeof(*th));
-	bool ok = true;
-	int started = 1;
+	bool *started = ob_calloc((size_t)T, sizeof(bool));
 
 	for (int t = 0; t < T; t++) {
 		w[t].pl = pl;
 		w[t].from = n * (uint64_t)t / (uint64_t)T;
 		w[t].to = n * (uint64_t)(t + 1) / (uint64_t)T;
-		w[t].counts = t == 0 ? counts : ob_calloc(cells, sizeof(uint32_t));
+		w[t].counts = t == 0 ? counts : big_calloc(cells * sizeof(uint32_t), &w[t].counts_len);
 	}
-	for (int t = 1; t < T; t++) {
-		if (pthread_create(&th[t], NULL, worker_run, &w[t]) != 0) {
-			/* no thread: do its share here */
-			worker_run(&w[t]);
-			th[t] = 0;
-			continue;
-		}
-		started++;
-	}
+	for (int t = 1; t < T; t++)
+		started[t] = pthread_create(&th[t], NULL, worker_run, &w[t]) == 0;
 	worker_run(&w[0]);
 	for (int t = 1; t < T; t++) {
-		if (th[t])
+		if (started[t])
 			pthread_join(th[t], NULL);
-		for (size_t i = 0; i < cells; i++) {
-			uint64_t v = (uint64_t)counts[i] + w[t].counts[i];
-			if (v > UINT32_MAX)
-				ok = false;
-			counts[i] = (uint32_t)(v > UINT32_MAX ? UINT32_MAX : v);
-		}
-		free(w[t].counts);
-		ok = ok && !w[t].overflow;
+		else
+			worker_run(&w[t]); /* no thread: its share is done here */
+		for (size_t i = 0; i < cells; i++)
+			counts[i] += w[t].counts[i];
+		big_free(w[t].counts, w[t].counts_len);
 	}
-	ok = ok && !w[0].overflow;
-	(void)started;
+	free(started);
 	free(w);
 	free(th);
-	return ok;
 }
 
-/* Add every unit's counts into its parent's, leaves first. */
-static bool aggregate(const struct plan *pl, uint32_t *counts)
+/* Add every unit's counters into its parent's, leaves first (a parent has
+ * a lower index than its children). */
+static void aggregate(const struct plan *pl, uint32_t *counts)
 {
 	const struct ob_snapshot *s = pl->snap;
-	size_t block = pl->NP * pl->NC;
-	bool ok = true;
+	size_t block = pl->NP * pl->NC * pl->K;
 
 	for (uint32_t u = s->n_units; u-- > 0;) {
 		int32_t p = s->units[u].parent;
+		const uint32_t *from = counts + (size_t)u * block;
+		uint32_t *to;
+
 		if (p < 0)
 			continue;
-		for (size_t k = 0; k < pl->c->K; k++) {
-			uint32_t *from = counts + k * pl->stride + (size_t)u * block;
-			uint32_t *to = counts + k * pl->stride + (size_t)p * block;
-			for (size_t i = 0; i < block; i++) {
-				uint64_t v = (uint64_t)to[i] + from[i];
-				ok = ok && v <= UINT32_MAX;
-				to[i] = (uint32_t)(v > UINT32_MAX ? UINT32_MAX : v);
-			}
-		}
+		to = counts + (size_t)p * block;
+		for (size_t i = 0; i < block; i++)
+			to[i] += from[i];
 	}
-	return ok;
 }
 
 /* ------------------------------------------------------------------------
@@ -943,7 +954,7 @@ void ob_ind_result_free(struct ob_ind_result *r)
 {
 	if (!r)
 		return;
-	free(r->values);
+	big_free(r->values, r->values_len);
 	free(r->cells);
 	free(r);
 }
@@ -1059,7 +1070,7 @@ static ob_err build_plan(const struct ob_snapshot *snap, const struct ob_ind_que
 		                   "la consulta tiene más de %ld celdas; pida menos indicadores, "
 		                   "periodos o desagregaciones (too many cells)",
 		                   (long)OB_MAX_INDICATOR_CELLS);
-	pl->stride = pl->NT * pl->NP * pl->NC;
+	pl->K = c->K;
 	return OB_OK;
 }
 
@@ -1097,6 +1108,76 @@ static uint8_t *coverage_map(const struct ob_snapshot *snap, const struct compil
 	return cov;
 }
 
+/* What one cell's value needs besides its counters. */
+struct cellinfo {
+	int sex; /* -1: no sex split; else 0 F, 1 M, 2 U */
+	bool age; /* split by age group */
+};
+
+static void fill_value(const struct ob_indicator *x, const struct ob_ind_query *q,
+                       const struct ob_population *pop, uint32_t u, const struct ob_period *per,
+                       const struct cellinfo *ci, double count, double den, unsigned covered,
+                       unsigned total, struct ob_ind_value *v)
+{
+	bool share = x->denom == OB_DEN_INDICATOR, est = false, den_ok = false;
+	unsigned flags = 0;
+
+	v->months_covered = (uint16_t)covered;
+	v->months_total = (uint16_t)total;
+	if (covered < total)
+		flags |= OB_IND_INCOMPLETE_COVERAGE;
+	if (!covered) {
+		flags |= OB_IND_NO_DATA;
+		count = 0;
+		if (share)
+			den = 0;
+	}
+	if (share) {
+		den_ok = den > 0;
+		if (den < q->unreliable_below)
+			flags |= OB_IND_UNRELIABLE;
+	} else {
+		/* the population of the cell's sex, if the indicator's
+		 * denominator and the cell agree on one */
+		int sex = x->denom_sex == 'F' ? 1 : x->denom_sex == 'M' ? 2 : 0;
+
+		if (ci->sex == 2)
+			sex = -1;
+		else if (ci->sex >= 0 && sex == 0)
+			sex = ci->sex + 1;
+		else if (ci->sex >= 0 && sex != ci->sex + 1)
+			sex = -1;
+		/* no population by age in the catalogue */
+		if (sex >= 0 && x->denom_age_lo < 0 && !ci->age) {
+			den = pop_get(pop, u, per->year, sex, &est);
+			den_ok = den > 0;
+		}
+		if (!den_ok)
+			den = 0;
+		if (count < q->unreliable_below)
+			flags |= OB_IND_UNRELIABLE;
+		if (est && den_ok)
+			flags |= OB_IND_ESTIMATED_DENOMINATOR;
+		if (per->kind != OB_PERIOD_YEAR)
+			flags |= OB_IND_PARTIAL_PERIOD;
+	}
+	if (!den_ok)
+		flags |= OB_IND_MISSING_DENOMINATOR;
+	/* an unknown count is not a small one */
+	if (flags & OB_IND_NO_DATA)
+		flags &= ~(unsigned)OB_IND_UNRELIABLE;
+	v->count = count;
+	v->denominator = den;
+	v->flags = flags;
+	if (den_ok && !(flags & OB_IND_NO_DATA))
+		v->value = x->multiplier * count / den;
+}
+
+static inline uint64_t interval_key(bool share, double x, double n)
+{
+	return share ? KEY_SHARE | ((uint64_t)x << 31) | (uint64_t)n : (uint64_t)x + 1;
+}
+
 ob_err ob_indicators_compute(const struct ob_snapshot *snap, const struct ob_population *pop,
                              const struct ob_indicator_set *set, const struct ob_ind_query *q,
                              struct ob_ind_result **out, struct ob_diag *d)
@@ -1104,16 +1185,18 @@ ob_err ob_indicators_compute(const struct ob_snapshot *snap, const struct ob_pop
 	struct compiled c;
 	struct plan pl;
 	struct ob_ind_result *r = NULL;
+	struct cellinfo *ci = NULL;
 	struct itable it;
 	uint32_t *counts = NULL;
 	uint8_t *cov = NULL;
+	size_t counts_len = 0, nvalues, span, nco;
 	double t0 = ob_now(), t1;
 	int m0 = INT32_MAX, m1 = INT32_MIN, by_sex = -1, by_age = -1;
-	size_t nvalues, span;
 	ob_err e;
 
 	*out = NULL;
 	memset(&pl, 0, sizeof(pl));
+	memset(&c, 0, sizeof(c));
 	if (!q->n_indicators || !q->n_units || !q->n_periods)
 		return ob_diag_set(d, OB_EUSAGE, "indicators", 0, 0, NULL, 0,
 		                   "consulta vacía: faltan indicadores, territorios o periodos "
@@ -1150,14 +1233,12 @@ ob_err ob_indicators_compute(const struct ob_snapshot *snap, const struct ob_pop
 		goto fail;
 	if ((e = build_plan(snap, q, &c, &pl, d)))
 		goto fail;
-	counts = ob_calloc(c.K * pl.stride, sizeof(uint32_t));
-	if (!count_all(&pl, q, counts) || !aggregate(&pl, counts)) {
-		e = ob_diag_set(d, OB_ETOOBIG, "indicators", 0, 0, NULL, 0,
-		                "un conteo supera 2^32 (a count exceeds 2^32)");
-		goto fail;
-	}
+	counts = big_calloc(pl.NT * pl.NP * pl.NC * pl.K * sizeof(uint32_t), &counts_len);
+	count_all(&pl, q, counts);
+	aggregate(&pl, counts);
 	t1 = ob_now();
 	span = (size_t)(m1 - m0 + 1);
+	nco = snap->n_countries ? snap->n_countries : 1;
 	cov = coverage_map(snap, &c, m0, m1);
 
 	r = ob_calloc(1, sizeof(*r));
@@ -1176,108 +1257,61 @@ ob_err ob_indicators_compute(const struct ob_snapshot *snap, const struct ob_pop
 	r->records = snap->n;
 	r->cells = ob_malloc(q->n_indicators * sizeof(size_t));
 	nvalues = q->n_indicators * q->n_units * q->n_periods * pl.NC;
-	r->values = ob_calloc(nvalues ? nvalues : 1, sizeof(struct ob_ind_value));
+	r->values = big_calloc(nvalues * sizeof(struct ob_ind_value), &r->values_len);
+	/* the sex and age of each cell, for its denominator */
+	ci = ob_calloc(pl.NC, sizeof(*ci));
+	for (size_t cell = 0; cell < pl.NC; cell++) {
+		size_t stride_s = 1;
+		ci[cell].sex = -1;
+		ci[cell].age = by_age >= 0;
+		if (by_sex < 0)
+			continue;
+		for (size_t j = q->n_by; j-- > (size_t)by_sex + 1;)
+			stride_s *= r->by_values[j];
+		ci[cell].sex = (int)(cell / stride_s % 3);
+	}
 	itable_init(&it, 4096);
 
+	/* values, and the intervals they need */
 	for (size_t k = 0; k < q->n_indicators; k++) {
 		const struct ob_indicator *x = &set->v[q->indicators[k]];
 		bool split = true, share = x->denom == OB_DEN_INDICATOR;
-		size_t nc_k;
+		size_t dk = share ? (size_t)c.denom[k] : 0;
+		const struct cellinfo total_cell = { -1, false };
 
 		for (size_t j = 0; j < q->n_by; j++)
 			split = split && (x->by_allowed >> q->by[j] & 1);
-		nc_k = split ? pl.NC : 1;
-		r->cells[k] = nc_k;
+		r->cells[k] = split ? pl.NC : 1;
 		for (size_t ui = 0; ui < q->n_units; ui++) {
 			uint32_t u = q->units[ui];
-			uint16_t country = snap->units[u].country;
-			const uint8_t *crow = cov + (k * (snap->n_countries ? snap->n_countries : 1) + country) * span;
+			const uint8_t *crow = cov + (k * nco + snap->units[u].country) * span;
 
 			for (size_t p = 0; p < q->n_periods; p++) {
 				const struct ob_period *per = &q->periods[p];
-				const uint32_t *cnt = counts + k * pl.stride + ((size_t)u * pl.NP + p) * pl.NC;
-				const uint32_t *dcnt = share ? counts + (size_t)c.denom[k] * pl.stride +
-				                                       ((size_t)u * pl.NP + p) * pl.NC
-				                             : NULL;
+				const uint32_t *cnt = counts + ((size_t)u * pl.NP + p) * pl.NC * pl.K;
+				struct ob_ind_value *v = &r->values[((k * q->n_units + ui) * q->n_periods + p) * pl.NC];
 				unsigned covered = 0, total = (unsigned)(per->to_month - per->from_month + 1);
 
 				for (int m = per->from_month; m <= per->to_month; m++)
 					covered += crow[m - m0];
-				for (size_t cell = 0; cell < nc_k; cell++) {
-					struct ob_ind_value *v = &r->values[((k * q->n_units + ui) * q->n_periods + p) * pl.NC + cell];
-					double x_ = 0, den = 0;
-					unsigned flags = 0;
-					bool est = false, den_ok = false;
-
-					if (split) {
-						x_ = cnt[cell];
+				if (split) {
+					for (size_t cell = 0; cell < pl.NC; cell++) {
+						fill_value(x, q, pop, u, per, &ci[cell], cnt[cell * pl.K + k],
+						           share ? cnt[cell * pl.K + dk] : 0, covered, total, &v[cell]);
+						if (v[cell].denominator > 0 && !(v[cell].flags & OB_IND_NO_DATA))
+							itable_get(&it, interval_key(share, v[cell].count,
+							                             v[cell].denominator), true);
+					}
+				} else {
+					double xs = 0, ds = 0;
+					for (size_t cell = 0; cell < pl.NC; cell++) {
+						xs += cnt[cell * pl.K + k];
 						if (share)
-							den = dcnt[cell];
-					} else {
-						for (size_t cc = 0; cc < pl.NC; cc++) {
-							x_ += cnt[cc];
-							if (share)
-								den += dcnt[cc];
-						}
+							ds += cnt[cell * pl.K + dk];
 					}
-					v->months_covered = (uint16_t)covered;
-					v->months_total = (uint16_t)total;
-					if (covered < total)
-						flags |= OB_IND_INCOMPLETE_COVERAGE;
-					if (!covered) {
-						flags |= OB_IND_NO_DATA;
-						x_ = 0;
-						den = share ? 0 : den;
-					}
-					if (share) {
-						den_ok = den > 0;
-						if (den < q->unreliable_below)
-							flags |= OB_IND_UNRELIABLE;
-					} else {
-						int sex = x->denom_sex == 'F' ? 1 : x->denom_sex == 'M' ? 2 : 0;
-						bool by_age_cell = split && by_age >= 0;
-
-						if (split && by_sex >= 0) {
-							size_t stride_s = 1;
-							int cs;
-							for (size_t j = q->n_by; j-- > (size_t)by_sex + 1;)
-								stride_s *= r->by_values[j];
-							cs = (int)(cell / stride_s % 3); /* 0 F, 1 M, 2 U */
-							if (cs == 2)
-								sex = -1;
-							else if (sex == 0)
-								sex = cs + 1;
-							else if (sex != cs + 1)
-								sex = -1;
-						}
-						if (sex >= 0 && x->denom_age_lo < 0 && !by_age_cell) {
-							den = pop_get(pop, u, per->year, sex, &est);
-							den_ok = den > 0;
-						}
-						if (!den_ok)
-							den = 0;
-						if (x_ < q->unreliable_below)
-							flags |= OB_IND_UNRELIABLE;
-						if (est && den_ok)
-							flags |= OB_IND_ESTIMATED_DENOMINATOR;
-						if (per->kind != OB_PERIOD_YEAR)
-							flags |= OB_IND_PARTIAL_PERIOD;
-					}
-					if (!den_ok)
-						flags |= OB_IND_MISSING_DENOMINATOR;
-					/* an unknown count is not a small one */
-					if (flags & OB_IND_NO_DATA)
-						flags &= ~(unsigned)OB_IND_UNRELIABLE;
-					v->count = x_;
-					v->denominator = den;
-					v->flags = flags;
-					if (den_ok && !(flags & OB_IND_NO_DATA)) {
-						v->value = x->multiplier * x_ / den;
-						if (share)
-							itable_get(&it, KEY_SHARE | ((uint64_t)x_ << 31) | (uint64_t)den, true);
-						else
-							itable_get(&it, (uint64_t)x_ + 1, true);
-					}
+					fill_value(x, q, pop, u, per, &total_cell, xs, ds, covered, total, v);
+					if (v->denominator > 0 && !(v->flags & OB_IND_NO_DATA))
+						itable_get(&it, interval_key(share, v->count, v->denominator), true);
 				}
 			}
 		}
@@ -1287,36 +1321,36 @@ ob_err ob_indicators_compute(const struct ob_snapshot *snap, const struct ob_pop
 		const struct ob_indicator *x = &set->v[q->indicators[k]];
 		bool share = x->denom == OB_DEN_INDICATOR;
 		for (size_t ui = 0; ui < q->n_units; ui++)
-			for (size_t p = 0; p < q->n_periods; p++)
-				for (size_t cell = 0; cell < r->cells[k]; cell++) {
-					struct ob_ind_value *v = &r->values[((k * q->n_units + ui) * q->n_periods + p) * pl.NC + cell];
+			for (size_t p = 0; p < q->n_periods; p++) {
+				struct ob_ind_value *v = &r->values[((k * q->n_units + ui) * q->n_periods + p) * pl.NC];
+				for (size_t cell = 0; cell < r->cells[k]; cell++, v++) {
 					const struct ientry *en;
 					if (!(v->denominator > 0) || (v->flags & OB_IND_NO_DATA))
 						continue;
+					en = itable_get(&it, interval_key(share, v->count, v->denominator), false);
 					if (share) {
-						en = itable_get(&it, KEY_SHARE | ((uint64_t)v->count << 31) |
-						                             (uint64_t)v->denominator, false);
 						v->lower = x->multiplier * en->lo;
 						v->upper = x->multiplier * en->hi;
 					} else {
-						en = itable_get(&it, (uint64_t)v->count + 1, false);
 						v->lower = x->multiplier * en->lo / v->denominator;
 						v->upper = x->multiplier * en->hi / v->denominator;
 					}
 				}
+			}
 	}
 	free(it.e);
 	r->seconds_count = t1 - t0;
 	r->seconds_total = ob_now() - t0;
+	free(ci);
 	free(cov);
-	free(counts);
+	big_free(counts, counts_len);
 	plan_free(&pl);
 	compiled_free(&c);
 	*out = r;
 	return OB_OK;
 fail:
 	free(cov);
-	free(counts);
+	big_free(counts, counts_len);
 	plan_free(&pl);
 	compiled_free(&c);
 	ob_ind_result_free(r);

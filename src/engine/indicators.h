@@ -253,6 +253,7 @@ struct ob_ind_result {
 	double seconds_total;
 	/* private */
 	const struct ob_snapshot *snap;
+	size_t values_len;
 };
 
 /* The value of (indicator k of the query, unit u, period p, cell c). */

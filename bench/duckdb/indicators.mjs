@@ -1,6 +1,6 @@
-// duck.mjs - the DuckDB peer of bench/indicators.
-//   node duck.mjs load DB CSV      create table rec from the exported records
-//   node duck.mjs query DB SQL N   run the query N times; print each time (s)
+// indicators.mjs - the DuckDB peer of bench/indicators.
+//   node indicators.mjs load DB CSV      create table rec from the exported records
+//   node indicators.mjs query DB SQL N   run the query N times; print each time (s)
 // The query's rows are read into JavaScript, as a caller would.
 import { readFileSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
