@@ -30,7 +30,8 @@
 	X(PERIOD, "periodo fuera de lo declarado", "file for the wrong period") \
 	X(USAGE, "uso incorrecto", "usage error")                               \
 	X(INTERRUPTED, "interrumpido", "interrupted")                           \
-	X(NOFIT, "el modelo no tiene un ajuste finito", "the model has no finite fit")
+	X(NOFIT, "el modelo no tiene un ajuste finito", "the model has no finite fit") \
+	X(CORRUPT, "archivo dañado", "corrupt file")
 
 typedef enum {
 #define OB_ERR_ENUM(name, es, en) OB_E##name,

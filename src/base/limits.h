@@ -102,4 +102,32 @@
 #define OB_MAX_INDEX_RUNS 100000
 #define OB_MAX_INDEX_MC_CELLS (32 * 1024 * 1024)
 
+/* Most records one engine snapshot holds (its counts are 32-bit). */
+#define OB_MAX_SNAPSHOT_RECORDS (1024L * 1024 * 1024)
+
+/* Most territorial units, categories and sources one snapshot holds (their
+ * columns are 16-bit indices). */
+#define OB_MAX_SNAPSHOT_UNITS 65535
+
+/* Most distinct codes of one tag dimension (manner, mechanism, place,
+ * relationship, context) in a snapshot: the columns are 8-bit. */
+#define OB_MAX_SNAPSHOT_TAGS 255
+
+/* Most delivered periods (current submissions) a snapshot records for
+ * coverage. */
+#define OB_MAX_SNAPSHOT_COVERAGE (1024 * 1024)
+
+/* Most indicator definitions in one file. */
+#define OB_MAX_INDICATORS 1024
+
+/* Most clauses in one indicator's numerator filter. */
+#define OB_MAX_FILTER_CLAUSES 16
+
+/* Most periods one indicator query computes (e.g. 100 years of months). */
+#define OB_MAX_PERIODS 1200
+
+/* Most cells (indicators x territories x periods x disaggregations) one
+ * indicator query counts: each thread holds a 32-bit counter per cell. */
+#define OB_MAX_INDICATOR_CELLS (64L * 1024 * 1024)
+
 #endif

@@ -35,6 +35,8 @@ int cmd_demo(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_index(int argc, char **argv);
+int cmd_snapshot(int argc, char **argv);
+int cmd_indicators(int argc, char **argv);
 
 /* The command table, for help listings. */
 extern const struct ob_command ob_commands[];

@@ -3,6 +3,7 @@
 #include "base/log.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
+#include "engine/snapshot.h"
 #include "ingest/ingest.h"
 
 #include <getopt.h>
@@ -66,7 +67,7 @@ int cmd_ingest(int argc, char **argv)
 	const char *dir = ".", *source = NULL;
 	struct ob_store *s;
 	int c, status = OB_EXIT_OK;
-	bool quiet = false;
+	bool quiet = false, changed = false;
 
 	while ((c = getopt_long(argc, argv, "d:s:p:nqh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -108,6 +109,20 @@ int cmd_ingest(int argc, char **argv)
 		}
 		if (!quiet)
 			summary(argv[i], &r, o.dry_run);
+		changed |= !o.dry_run && !r.already && r.submission > 0;
+	}
+	if (changed) {
+		/* the engine reads a snapshot of the current records: rebuild it once */
+		struct ob_diag d;
+
+		ob_diag_clear(&d);
+		if (ob_snapshot_build(s, dir, &d)) {
+			ob_cli_diag(&d);
+			ob_error("no se pudo reconstruir la instantánea; hágalo con «observa snapshot» "
+			         "(snapshot not rebuilt)");
+			if (status < OB_EXIT_SYSTEM)
+				status = OB_EXIT_SYSTEM;
+		}
 	}
 	ob_store_close(s);
 	return status;

@@ -1,14 +1,17 @@
-/* cmd_population.c - "observa population import": load official population tables. */
+/* cmd_population.c - "observa population import|check": load official population
+ * tables; compare summed municipal population with the national series. */
 #include "base/common.h"
 #include "base/log.h"
 #include "catalog/catalog.h"
 #include "cli/builtin.h"
+#include "cli/cliutil.h"
 #include "store/store.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-	        "uso / usage: observa population import [-d DIR] ARCHIVO\n\n"
+	        "uso / usage: observa population import [-d DIR] ARCHIVO\n"
+	        "             observa population check [-d DIR]\n\n"
 	        "Importa cifras de población desde un CSV con las columnas de population.csv\n"
 	        "(territory,year,sex,population,status,source; sex T, F o M; status official,\n"
 	        "estimate o provisional). Cada fila reemplaza la del mismo territorio, año y\n"
@@ -21,7 +24,91 @@ static void usage(FILE *out)
 	        "unless that one is official and the new one is not: official figures\n"
 	        "replace estimates, never the reverse. Changes are saved in\n"
 	        "DIR/catalog/population.csv and the catalogue is reloaded.\n"
-	        "  -d DIR   the observatory (default: the current directory)\n");
+	        "  -d DIR   the observatory (default: the current directory)\n\n"
+	        "check: suma por país, año y sexo la población de las unidades del nivel más\n"
+	        "bajo vigentes a mitad de año (municipios) y la compara con la fila del país;\n"
+	        "avisa cuando difieren en más de un 5 %% o faltan unidades.\n"
+	        "check: sums the population of the lowest-level units in force at mid-year per\n"
+	        "country, year and sex, compares it with the country's row, and warns on gaps\n"
+	        "over 5%% or missing units.\n");
+}
+
+/* Gaps over this share of the national figure are warned about. */
+#define POP_GAP_WARN 0.05
+
+static int population_check(int argc, char **argv)
+{
+	static const char sql[] =
+		"WITH deepest AS (SELECT country, max(level) AS lvl FROM territory GROUP BY country),"
+		" units AS (SELECT c.code AS country, p.year AS year, p.sex AS sex,"
+		"   p.population AS national, p.status AS status, t.code AS unit, q.population AS pop"
+		"   FROM territory c JOIN deepest d ON d.country = c.code AND d.lvl > 0"
+		"   JOIN population p ON p.territory = c.code"
+		"   JOIN territory t ON t.country = c.code AND t.level = d.lvl"
+		"    AND (t.valid_from IS NULL OR t.valid_from <= p.year || '-07-01')"
+		"    AND (t.valid_to IS NULL OR t.valid_to >= p.year || '-07-01')"
+		"   LEFT JOIN population q ON q.territory = t.code AND q.year = p.year AND q.sex = p.sex"
+		"   WHERE c.level = 0)"
+		" SELECT country, year, sex, national, status, coalesce(sum(pop), 0), count(*),"
+		"  count(pop) FROM units GROUP BY country, year, sex ORDER BY country, year, sex";
+	const char *dir = ".";
+	struct ob_store *s;
+	sqlite3_stmt *q;
+	struct ob_diag d;
+	long rows = 0, warned = 0;
+	int rc;
+
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "-d") && i + 1 < argc) {
+			dir = argv[++i];
+		} else {
+			fprintf(stderr, "observa population: argumento inesperado «%s» / unexpected "
+			                "argument\n", argv[i]);
+			usage(stderr);
+			return OB_EXIT_USAGE;
+		}
+	}
+	if (!(s = ob_cli_open(dir, OB_STORE_READONLY)))
+		return OB_EXIT_SYSTEM;
+	ob_diag_clear(&d);
+	if (ob_store_prepare(s, sql, &q, &d)) {
+		ob_cli_diag(&d);
+		ob_store_close(s);
+		return OB_EXIT_SYSTEM;
+	}
+	printf("%-4s %4s %-4s %14s %14s %9s %11s\n", "país", "año", "sexo", "nacional",
+	       "suma unidades", "dif. %", "unidades");
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *country = (const char *)sqlite3_column_text(q, 0);
+		const char *sex = (const char *)sqlite3_column_text(q, 2);
+		double national = sqlite3_column_double(q, 3), sum = sqlite3_column_double(q, 5);
+		long units = sqlite3_column_int(q, 6), with = sqlite3_column_int(q, 7);
+		double gap = national > 0 ? (sum - national) / national : 0;
+		bool warn = national <= 0 || gap > POP_GAP_WARN || gap < -POP_GAP_WARN;
+
+		printf("%-4s %4d %-4s %14.0f %14.0f %+8.2f%% %5ld/%-5ld%s\n", country,
+		       sqlite3_column_int(q, 1), sex, national, sum, 100 * gap, with, units,
+		       warn ? "  AVISO / WARNING" : with < units ? "  (unidades sin dato)" : "");
+		if (warn) {
+			ob_warn("%s %d %s: la suma de las unidades (%.0f) difiere de la cifra nacional "
+			        "(%.0f) en %+.1f %%; %ld de %ld unidades tienen dato (summed units differ "
+			        "from the national figure by more than 5%%)", country,
+			        sqlite3_column_int(q, 1), sex, sum, national, 100 * gap, with, units);
+			warned++;
+		}
+		rows++;
+	}
+	if (rc != SQLITE_DONE) {
+		ob_diag_set(&d, OB_ESTORE, dir, 0, 0, NULL, 0, "%s", sqlite3_errmsg(ob_store_db(s)));
+		ob_cli_diag(&d);
+	}
+	sqlite3_finalize(q);
+	ob_store_close(s);
+	if (rc != SQLITE_DONE)
+		return OB_EXIT_SYSTEM;
+	printf("%ld comparaciones, %ld avisos (diferencia de más del 5 %%) / %ld comparisons, "
+	       "%ld warnings (gap over 5%%)\n", rows, warned, rows, warned);
+	return OB_EXIT_OK;
 }
 
 int cmd_population(int argc, char **argv)
@@ -36,6 +123,8 @@ int cmd_population(int argc, char **argv)
 		usage(stdout);
 		return OB_EXIT_OK;
 	}
+	if (argc >= 2 && !strcmp(argv[1], "check"))
+		return population_check(argc, argv);
 	if (argc < 2 || strcmp(argv[1], "import")) {
 		usage(stderr);
 		return OB_EXIT_USAGE;

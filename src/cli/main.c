@@ -20,6 +20,8 @@ const struct ob_command ob_commands[] = {
 	{ "population", cmd_population, "importa población oficial", "import official population" },
 	{ "stats", cmd_stats, "estadísticas sobre cualquier CSV", "statistics on any CSV" },
 	{ "index", cmd_index, "índice de priorización territorial", "prioritization index" },
+	{ "indicators", cmd_indicators, "calcula indicadores con intervalos", "compute indicators" },
+	{ "snapshot", cmd_snapshot, "reconstruye la instantánea del motor", "rebuild the engine snapshot" },
 	{ "version", cmd_version, "muestra la versión", "print the version" },
 };
 const unsigned ob_commands_count = OB_ARRAY_SIZE(ob_commands);

@@ -1,0 +1,717 @@
+/* inddef.c - indicator definitions from CSV, and period specifications. */
+#include "engine/indicators.h"
+
+#include <ctype.h>
+#include <sys/stat.h>
+
+#include "catalog/catalog.h"
+#include "catalog/embedded.h"
+#include "io/csv.h"
+#include "io/date.h"
+
+static const char *const field_names[OB_FLD_COUNT] = {
+	"category", "manner", "mechanism", "place", "relationship", "context",
+	"victim_sex", "victim_age", "hour", "institution", "source",
+};
+
+static const char *const by_names[OB_BY_COUNT] = {
+	"sex", "age_group", "manner", "mechanism", "place", "relationship", "context", "source",
+};
+
+const char *ob_ind_field_name(enum ob_ind_field f)
+{
+	return (unsigned)f < OB_FLD_COUNT ? field_names[f] : "?";
+}
+
+const char *ob_ind_by_name(enum ob_ind_by b)
+{
+	return (unsigned)b < OB_BY_COUNT ? by_names[b] : "?";
+}
+
+int ob_ind_by_parse(const char *s, size_t n)
+{
+	for (int i = 0; i < OB_BY_COUNT; i++)
+		if (strlen(by_names[i]) == n && !memcmp(by_names[i], s, n))
+			return i;
+	return -1;
+}
+
+static int field_parse(const char *s, size_t n)
+{
+	for (int i = 0; i < OB_FLD_COUNT; i++)
+		if (strlen(field_names[i]) == n && !memcmp(field_names[i], s, n))
+			return i;
+	return -1;
+}
+
+void ob_indicators_free(struct ob_indicator_set *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->n; i++) {
+		struct ob_indicator *x = &set->v[i];
+		free(x->name_es);
+		free(x->name_en);
+		free(x->description_es);
+		free(x->description_en);
+		free(x->numerator);
+		free(x->unit);
+		free(x->sdg);
+		free(x->iccs);
+		for (int c = 0; c < x->n_clauses; c++)
+			free(x->clauses[c].values);
+	}
+	free(set->v);
+	free(set);
+}
+
+long ob_indicators_find(const struct ob_indicator_set *set, const char *id)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (!strcmp(set->v[i].id, id))
+			return (long)i;
+	return -1;
+}
+
+/* ------------------------------------------------------------------------
+ * Parsing one row.
+ */
+enum col {
+	C_ID, C_NAME_ES, C_NAME_EN, C_DESC_ES, C_DESC_EN, C_NUMERATOR, C_DENOMINATOR,
+	C_MULTIPLIER, C_UNIT, C_SDG, C_ICCS, C_DISAGG, C_INSTITUTION, C_COUNT
+};
+
+static const char *const col_names[C_COUNT] = {
+	"id", "name_es", "name_en", "description_es", "description_en", "numerator",
+	"denominator", "multiplier", "unit", "sdg", "iccs", "disaggregations", "institution",
+};
+
+static const bool col_required[C_COUNT] = {
+	true, true, true, false, false, true, true, true, false, false, false, false, false,
+};
+
+struct row {
+	const char *file;
+	long line;
+	const char *v[C_COUNT];
+	size_t len[C_COUNT];
+	long col[C_COUNT]; /* 1-based field numbers, 0 when absent */
+};
+
+static ob_err bad(struct ob_diag *d, const struct row *r, int c, const char *v, size_t n,
+                  const char *fmt, ...) OB_PRINTF(6, 7);
+
+static ob_err bad(struct ob_diag *d, const struct row *r, int c, const char *v, size_t n,
+                  const char *fmt, ...)
+{
+	char msg[sizeof(d->message)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return ob_diag_set(d, OB_EINVAL, r->file, r->line, r->col[c], v, n, "%s", msg);
+}
+
+static void trim(const char **s, size_t *n)
+{
+	while (*n && isspace((unsigned char)**s))
+		(*s)++, (*n)--;
+	while (*n && isspace((unsigned char)(*s)[*n - 1]))
+		(*n)--;
+}
+
+static char *dup_field(const struct row *r, int c)
+{
+	return r->v[c] ? ob_strndup(r->v[c], r->len[c]) : ob_strdup("");
+}
+
+static bool is_id_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static bool is_code_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-' || c == '.';
+}
+
+/* "lo-hi", "lo+" or "v" within 0..max; hi < lo only when wrap. */
+static bool parse_range(const char *s, size_t n, int max, bool wrap, int *lo, int *hi)
+{
+	const char *dash = memchr(s, '-', n);
+	long long a, b;
+
+	if (n && s[n - 1] == '+') {
+		if (!ob_parse_int(s, n - 1, 0, max, &a))
+			return false;
+		*lo = (int)a;
+		*hi = max;
+		return true;
+	}
+	if (!dash) {
+		if (!ob_parse_int(s, n, 0, max, &a))
+			return false;
+		*lo = *hi = (int)a;
+		return true;
+	}
+	if (!ob_parse_int(s, (size_t)(dash - s), 0, max, &a) ||
+	    !ob_parse_int(dash + 1, n - (size_t)(dash + 1 - s), 0, max, &b))
+		return false;
+	if (b < a && !wrap)
+		return false;
+	*lo = (int)a;
+	*hi = (int)b;
+	return true;
+}
+
+/* Check the values of one clause (codes are resolved against a snapshot
+ * later; here their form and the closed lists). */
+static ob_err check_values(struct ob_diag *d, const struct row *r, int field, const char *s,
+                           size_t n)
+{
+	const char *p = s, *end = s + n;
+
+	if (!n)
+		return bad(d, r, C_NUMERATOR, s, n,
+		           "falta el valor de «%s=»; se esperaba p. ej. %s=valor "
+		           "(missing value)", field_names[field], field_names[field]);
+	while (p <= end) {
+		const char *bar = memchr(p, '|', (size_t)(end - p));
+		const char *v = p;
+		size_t vn = (size_t)((bar ? bar : end) - p);
+		int lo, hi;
+		bool ok = vn > 0;
+
+		trim(&v, &vn);
+		ok = vn > 0;
+		switch (field) {
+		case OB_FLD_SEX:
+			ok = vn == 1 && (v[0] == 'F' || v[0] == 'M' || v[0] == 'U');
+			break;
+		case OB_FLD_AGE:
+			ok = ok && parse_range(v, vn, OB_MAX_AGE, false, &lo, &hi);
+			break;
+		case OB_FLD_HOUR:
+			ok = ok && parse_range(v, vn, 23, true, &lo, &hi);
+			break;
+		case OB_FLD_INSTITUTION:
+			ok = ob_institution_parse(v, vn) >= 0;
+			break;
+		default:
+			for (size_t i = 0; ok && i < vn; i++)
+				ok = is_code_char(v[i]);
+		}
+		if (!ok) {
+			const char *what =
+				field == OB_FLD_SEX ? "F, M o U" :
+				field == OB_FLD_AGE ? "edades 0-120 como 0-29, 60+ o 17" :
+				field == OB_FLD_HOUR ? "horas 0-23 como 18-5 o 22" :
+				field == OB_FLD_INSTITUTION ? "police, forensic, prosecutor u other" :
+				"un código";
+			return bad(d, r, C_NUMERATOR, v, vn,
+			           "valor no válido para «%s»; se esperaba %s (invalid value)",
+			           field_names[field], what);
+		}
+		if (!bar)
+			break;
+		p = bar + 1;
+	}
+	return OB_OK;
+}
+
+static ob_err parse_numerator(struct ob_diag *d, const struct row *r, struct ob_indicator *x)
+{
+	const char *p = r->v[C_NUMERATOR], *end = p + r->len[C_NUMERATOR];
+
+	x->n_clauses = 0;
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *c = p, *eq, *val;
+		size_t cn = (size_t)((amp ? amp : end) - p), fn, vn;
+		int f;
+		ob_err e;
+
+		trim(&c, &cn);
+		if (!cn)
+			return bad(d, r, C_NUMERATOR, p, (size_t)((amp ? amp : end) - p),
+			           "cláusula vacía; se esperaba campo=valor & campo=valor (empty clause)");
+		eq = memchr(c, '=', cn);
+		if (!eq)
+			return bad(d, r, C_NUMERATOR, c, cn,
+			           "falta «=»; se esperaba campo=valor, p. ej. category=0101 "
+			           "(expected field=value)");
+		fn = (size_t)(eq - c);
+		val = eq + 1;
+		vn = cn - fn - 1;
+		{
+			const char *fs = c;
+			trim(&fs, &fn);
+			f = field_parse(fs, fn);
+			if (f < 0)
+				return bad(d, r, C_NUMERATOR, fs, fn,
+				           "campo desconocido; se esperaba category, manner, mechanism, "
+				           "place, relationship, context, victim_sex, victim_age, hour, "
+				           "institution o source (unknown field)");
+		}
+		trim(&val, &vn);
+		if ((e = check_values(d, r, f, val, vn)))
+			return e;
+		for (int k = 0; k < x->n_clauses; k++)
+			if ((int)x->clauses[k].field == f)
+				return bad(d, r, C_NUMERATOR, c, cn,
+				           "el campo «%s» aparece dos veces; junte los valores con | "
+				           "(field repeated)", field_names[f]);
+		if (x->n_clauses >= OB_MAX_FILTER_CLAUSES)
+			return bad(d, r, C_NUMERATOR, NULL, 0, "más de %d cláusulas (too many clauses)",
+			           OB_MAX_FILTER_CLAUSES);
+		x->clauses[x->n_clauses].field = (enum ob_ind_field)f;
+		x->clauses[x->n_clauses].values = ob_strndup(val, vn);
+		x->clauses[x->n_clauses].column = r->col[C_NUMERATOR];
+		x->n_clauses++;
+		if (!amp)
+			break;
+		p = amp + 1;
+		if (p >= end)
+			return bad(d, r, C_NUMERATOR, NULL, 0,
+			           "«&» al final: falta una cláusula (dangling &)");
+	}
+	return OB_OK;
+}
+
+static ob_err parse_denominator(struct ob_diag *d, const struct row *r, struct ob_indicator *x)
+{
+	const char *s = r->v[C_DENOMINATOR];
+	size_t n = r->len[C_DENOMINATOR];
+	static const char expected[] =
+		"se esperaba population, population:F, population:M, population:15-29, "
+		"population:F:15-49 o indicator:ID (expected a population or indicator:ID)";
+
+	x->denom_sex = 'T';
+	x->denom_age_lo = x->denom_age_hi = -1;
+	x->denom_index = -1;
+	if (n > 10 && !memcmp(s, "indicator:", 10)) {
+		const char *id = s + 10;
+		size_t idn = n - 10;
+		trim(&id, &idn);
+		if (!idn || idn >= OB_IND_ID_MAX)
+			return bad(d, r, C_DENOMINATOR, s, n, "%s", expected);
+		for (size_t i = 0; i < idn; i++)
+			if (!is_id_char(id[i]))
+				return bad(d, r, C_DENOMINATOR, s, n, "%s", expected);
+		x->denom = OB_DEN_INDICATOR;
+		memcpy(x->denom_id, id, idn);
+		x->denom_id[idn] = '\0';
+		return OB_OK;
+	}
+	x->denom = OB_DEN_POPULATION;
+	if (n < 10 || memcmp(s, "population", 10))
+		return bad(d, r, C_DENOMINATOR, s, n, "%s", expected);
+	s += 10;
+	n -= 10;
+	if (!n)
+		return OB_OK;
+	if (*s != ':' || n < 2)
+		return bad(d, r, C_DENOMINATOR, r->v[C_DENOMINATOR], r->len[C_DENOMINATOR], "%s",
+		           expected);
+	s++, n--;
+	if (*s == 'F' || *s == 'M' || *s == 'T') {
+		x->denom_sex = *s;
+		s++, n--;
+		if (!n)
+			return OB_OK;
+		if (*s != ':' || n < 2)
+			return bad(d, r, C_DENOMINATOR, r->v[C_DENOMINATOR], r->len[C_DENOMINATOR],
+			           "%s", expected);
+		s++, n--;
+	}
+	if (!parse_range(s, n, OB_MAX_AGE, false, &x->denom_age_lo, &x->denom_age_hi))
+		return bad(d, r, C_DENOMINATOR, r->v[C_DENOMINATOR], r->len[C_DENOMINATOR], "%s",
+		           expected);
+	return OB_OK;
+}
+
+static ob_err parse_by(struct ob_diag *d, const struct row *r, struct ob_indicator *x)
+{
+	const char *p = r->v[C_DISAGG], *end = p ? p + r->len[C_DISAGG] : NULL;
+
+	x->by_allowed = 0;
+	while (p && p < end) {
+		const char *w;
+		size_t wn;
+		int b;
+
+		while (p < end && (*p == '|' || *p == ',' || *p == ';' || isspace((unsigned char)*p)))
+			p++;
+		w = p;
+		while (p < end && !(*p == '|' || *p == ',' || *p == ';' || isspace((unsigned char)*p)))
+			p++;
+		wn = (size_t)(p - w);
+		if (!wn)
+			break;
+		if ((b = ob_ind_by_parse(w, wn)) < 0)
+			return bad(d, r, C_DISAGG, w, wn,
+			           "desagregación desconocida; se esperaba sex, age_group, manner, "
+			           "mechanism, place, relationship, context o source (unknown "
+			           "disaggregation)");
+		x->by_allowed |= 1u << b;
+	}
+	return OB_OK;
+}
+
+static ob_err parse_row(struct ob_diag *d, const struct row *r, struct ob_indicator *x)
+{
+	const char *s;
+	size_t n;
+	ob_err e;
+
+	memset(x, 0, sizeof(*x));
+	x->line = r->line;
+	x->denom_index = -1;
+	s = r->v[C_ID];
+	n = r->len[C_ID];
+	if (!n || n >= OB_IND_ID_MAX)
+		return bad(d, r, C_ID, s, n, "identificador vacío o de más de %d caracteres "
+		                             "(empty or too long id)", OB_IND_ID_MAX - 1);
+	for (size_t i = 0; i < n; i++)
+		if (!is_id_char(s[i]))
+			return bad(d, r, C_ID, s, n,
+			           "identificador no válido; se esperaban minúsculas, dígitos y _ "
+			           "(invalid id)");
+	memcpy(x->id, s, n);
+	x->id[n] = '\0';
+	for (int c = C_NAME_ES; c <= C_NAME_EN; c++)
+		if (!r->len[c])
+			return bad(d, r, c, NULL, 0, "falta el nombre (missing name)");
+	x->name_es = dup_field(r, C_NAME_ES);
+	x->name_en = dup_field(r, C_NAME_EN);
+	x->description_es = dup_field(r, C_DESC_ES);
+	x->description_en = dup_field(r, C_DESC_EN);
+	x->numerator = dup_field(r, C_NUMERATOR);
+	x->unit = dup_field(r, C_UNIT);
+	x->sdg = dup_field(r, C_SDG);
+	x->iccs = dup_field(r, C_ICCS);
+	if ((e = parse_numerator(d, r, x)) || (e = parse_denominator(d, r, x)) ||
+	    (e = parse_by(d, r, x)))
+		return e;
+	if (!ob_parse_double(r->v[C_MULTIPLIER], r->len[C_MULTIPLIER], &x->multiplier) ||
+	    !(x->multiplier > 0) || x->multiplier > 1e12)
+		return bad(d, r, C_MULTIPLIER, r->v[C_MULTIPLIER], r->len[C_MULTIPLIER],
+		           "multiplicador no válido; se esperaba un número positivo como 100000 "
+		           "o 100 (invalid multiplier)");
+	x->institution = -1;
+	if (r->len[C_INSTITUTION] &&
+	    (x->institution = ob_institution_parse(r->v[C_INSTITUTION], r->len[C_INSTITUTION])) < 0)
+		return bad(d, r, C_INSTITUTION, r->v[C_INSTITUTION], r->len[C_INSTITUTION],
+		           "institución desconocida; se esperaba police, forensic, prosecutor, "
+		           "other o vacío (unknown institution)");
+	return OB_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * Reading the file.
+ */
+static ob_err read_all(struct ob_csv_reader *rd, const char *name, struct ob_indicator_set **out,
+                       struct ob_diag *d)
+{
+	struct ob_indicator_set *set = ob_calloc(1, sizeof(*set));
+	const struct ob_csv_record *rec;
+	long idx[C_COUNT];
+	size_t cap = 0;
+	ob_err e;
+
+	ob_strlcpy(set->file, name, sizeof(set->file));
+	e = ob_csv_next(rd, &rec, d);
+	if (e == OB_ENOENT) {
+		e = ob_diag_set(d, OB_EEMPTY, name, 0, 0, NULL, 0,
+		                "archivo vacío: falta la fila de encabezado (empty file)");
+		goto fail;
+	}
+	if (e)
+		goto fail;
+	for (int c = 0; c < C_COUNT; c++) {
+		idx[c] = -1;
+		for (size_t i = 0; i < rec->nfields; i++) {
+			const char *s = rec->fields[i].ptr;
+			size_t n = rec->fields[i].len;
+			trim(&s, &n);
+			if (n == strlen(col_names[c]) && !memcmp(s, col_names[c], n)) {
+				if (idx[c] >= 0) {
+					e = ob_diag_set(d, OB_EDUPCOL, name, rec->line, (long)i + 1, s, n,
+					                "columna duplicada (duplicated column)");
+					goto fail;
+				}
+				idx[c] = (long)i;
+			}
+		}
+		if (idx[c] < 0 && col_required[c]) {
+			e = ob_diag_set(d, OB_ENOCOL, name, rec->line, 0, col_names[c],
+			                strlen(col_names[c]),
+			                "falta la columna obligatoria (required column missing)");
+			goto fail;
+		}
+	}
+	while (!(e = ob_csv_next(rd, &rec, d))) {
+		struct row r;
+
+		if (rec->blank)
+			continue;
+		memset(&r, 0, sizeof(r));
+		r.file = name;
+		r.line = rec->line;
+		for (int c = 0; c < C_COUNT; c++) {
+			if (idx[c] >= 0 && (size_t)idx[c] < rec->nfields) {
+				r.v[c] = rec->fields[idx[c]].ptr;
+				r.len[c] = rec->fields[idx[c]].len;
+				trim(&r.v[c], &r.len[c]);
+			} else {
+				r.v[c] = "";
+			}
+			r.col[c] = idx[c] + 1;
+		}
+		if (r.v[C_ID][0] == '#')
+			continue; /* a commented-out definition */
+		/* an empty numerator counts every record of the source */
+		for (int c = 0; c < C_COUNT; c++)
+			if (col_required[c] && c != C_NUMERATOR && !r.len[c]) {
+				e = bad(d, &r, c, NULL, 0, "falta el valor de «%s» (missing value)",
+				        col_names[c]);
+				goto fail;
+			}
+		if (set->n >= OB_MAX_INDICATORS) {
+			e = ob_diag_set(d, OB_ETOOBIG, name, r.line, 0, NULL, 0,
+			                "más de %d indicadores (too many indicators)", OB_MAX_INDICATORS);
+			goto fail;
+		}
+		if (set->n == cap) {
+			cap = cap ? cap * 2 : 32;
+			set->v = ob_realloc(set->v, cap * sizeof(*set->v));
+		}
+		e = parse_row(d, &r, &set->v[set->n]);
+		set->n++;
+		if (e)
+			goto fail;
+		for (size_t i = 0; i + 1 < set->n; i++)
+			if (!strcmp(set->v[i].id, set->v[set->n - 1].id)) {
+				e = bad(d, &r, C_ID, r.v[C_ID], r.len[C_ID],
+				        "identificador repetido (ya en la línea %ld) (duplicated id)",
+				        set->v[i].line);
+				goto fail;
+			}
+	}
+	if (e != OB_ENOENT)
+		goto fail;
+	/* shares: the denominator must exist and be a count of its own */
+	for (size_t i = 0; i < set->n; i++) {
+		struct ob_indicator *x = &set->v[i];
+		long j;
+
+		if (x->denom != OB_DEN_INDICATOR)
+			continue;
+		j = ob_indicators_find(set, x->denom_id);
+		if (j < 0 || set->v[j].denom == OB_DEN_INDICATOR || (size_t)j == i) {
+			e = ob_diag_set(d, OB_EINVAL, name, x->line, idx[C_DENOMINATOR] + 1, x->denom_id,
+			                strlen(x->denom_id),
+			                j < 0 ? "indicador desconocido en el denominador (unknown "
+			                        "indicator)"
+			                      : "el denominador de una proporción debe ser un indicador "
+			                        "con denominador de población (a share's denominator "
+			                        "must not be a share)");
+			goto fail;
+		}
+		x->denom_index = j;
+	}
+	*out = set;
+	return OB_OK;
+fail:
+	ob_indicators_free(set);
+	*out = NULL;
+	return e ? e : OB_EPARSE;
+}
+
+static const struct ob_csv_options csv_opts = { OB_ENC_UTF8, ',', 0, 0 };
+
+ob_err ob_indicators_load(const char *path, struct ob_indicator_set **out, struct ob_diag *d)
+{
+	struct ob_csv_reader *rd;
+	ob_err e;
+
+	*out = NULL;
+	if ((e = ob_csv_open(path, NULL, &csv_opts, &rd, d)))
+		return e;
+	e = read_all(rd, path, out, d);
+	ob_csv_close(rd);
+	return e;
+}
+
+ob_err ob_indicators_load_mem(const char *data, size_t len, const char *name,
+                              struct ob_indicator_set **out, struct ob_diag *d)
+{
+	struct ob_csv_reader *rd;
+	ob_err e;
+
+	*out = NULL;
+	if ((e = ob_csv_open_mem(data, len, name, &csv_opts, &rd, d)))
+		return e;
+	e = read_all(rd, name, out, d);
+	ob_csv_close(rd);
+	return e;
+}
+
+ob_err ob_indicators_load_dir(const char *dir, struct ob_indicator_set **out,
+                              bool *from_default, struct ob_diag *d)
+{
+	char path[OB_MAX_PATH];
+	struct stat sb;
+
+	if (from_default)
+		*from_default = false;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", dir, OB_CATALOG_DIR,
+	                     OB_INDICATORS_FILE) >= sizeof(path))
+		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga");
+	if (stat(path, &sb) == 0)
+		return ob_indicators_load(path, out, d);
+	for (size_t i = 0; i < ob_catalog_files_count; i++)
+		if (!strcmp(ob_catalog_files[i].path, OB_INDICATORS_FILE)) {
+			if (from_default)
+				*from_default = true;
+			return ob_indicators_load_mem((const char *)ob_catalog_files[i].data,
+			                              ob_catalog_files[i].len, OB_INDICATORS_FILE, out, d);
+		}
+	return ob_diag_set(d, OB_ENOENT, path, 0, 0, NULL, 0,
+	                   "no hay definiciones de indicadores (no indicator definitions)");
+}
+
+/* ------------------------------------------------------------------------
+ * Periods.
+ */
+static bool days_in_month_ok(int y, int m, int day)
+{
+	return ob_date_valid(y, m, day);
+}
+
+/* One period "2020", "2020-Q1" or "2020-03" (kind set; year, months). */
+static bool parse_one(const char *s, size_t n, struct ob_period *p)
+{
+	long long y, v;
+
+	memset(p, 0, sizeof(*p));
+	if (n < 4 || !ob_parse_int(s, 4, OB_MIN_YEAR, OB_MAX_YEAR, &y))
+		return false;
+	p->year = (int)y;
+	if (n == 4) {
+		p->kind = OB_PERIOD_YEAR;
+		p->from_month = (int)y * 12;
+		p->to_month = p->from_month + 11;
+		snprintf(p->label, sizeof(p->label), "%04d", p->year);
+		return true;
+	}
+	if (s[4] != '-')
+		return false;
+	if (n == 7 && (s[5] == 'Q' || s[5] == 'q' || s[5] == 'T' || s[5] == 't') &&
+	    ob_parse_int(s + 6, 1, 1, 4, &v)) {
+		p->kind = OB_PERIOD_QUARTER;
+		p->from_month = (int)y * 12 + ((int)v - 1) * 3;
+		p->to_month = p->from_month + 2;
+		snprintf(p->label, sizeof(p->label), "%04d-Q%d", p->year, (int)v);
+		return true;
+	}
+	if (n == 7 && ob_parse_int(s + 5, 2, 1, 12, &v)) {
+		p->kind = OB_PERIOD_MONTH;
+		p->from_month = p->to_month = (int)y * 12 + (int)v - 1;
+		snprintf(p->label, sizeof(p->label), "%04d-%02d", p->year, (int)v);
+		return true;
+	}
+	return false;
+}
+
+static ob_err period_err(struct ob_diag *d, const char *spec)
+{
+	return ob_diag_set(d, OB_EUSAGE, "--period", 0, 0, spec, strlen(spec),
+	                   "periodo no válido; se esperaba 2020, 2020-Q1, 2020-03, 2015..2024, "
+	                   "2020-01..2020-12 o ytd:2024-06-30 (invalid period)");
+}
+
+static void ytd_period(struct ob_period *p, int year, int month, int day)
+{
+	memset(p, 0, sizeof(*p));
+	p->kind = OB_PERIOD_YTD;
+	p->year = year;
+	p->from_month = year * 12;
+	p->to_month = year * 12 + month - 1;
+	p->end_day = day;
+	/* the same days of a year without that day (29 February): to the
+	 * month's end */
+	while (p->end_day > 28 && !days_in_month_ok(year, month, p->end_day))
+		p->end_day--;
+	snprintf(p->label, sizeof(p->label), "%04d-01-01..%04d-%02d-%02d", year, year, month,
+	         p->end_day);
+}
+
+ob_err ob_period_parse(const char *spec, struct ob_period **out, size_t *n, struct ob_diag *d)
+{
+	const char *dots;
+	struct ob_period a, b, *v;
+	size_t count;
+
+	*out = NULL;
+	*n = 0;
+	size_t len = strlen(spec);
+
+	if (len > 4 && !memcmp(spec, "ytd:", 4)) {
+		struct ob_date dt;
+		char why[128];
+		const char *day = spec + 4;
+
+		if (ob_date_parse(day, len - 4, OB_DATE_ISO, &dt, why, sizeof(why)) ||
+		    dt.precision != OB_PREC_DAY || dt.year <= OB_MIN_YEAR)
+			return period_err(d, spec);
+		v = ob_calloc(2, sizeof(*v));
+		ytd_period(&v[0], dt.year, dt.month, dt.day);
+		ytd_period(&v[1], dt.year - 1, dt.month, dt.day);
+		v[1].end_day = v[0].end_day;
+		snprintf(v[1].label, sizeof(v[1].label), "%04d-01-01..%04d-%02d-%02d", dt.year - 1,
+		         dt.year - 1, dt.month,
+		         days_in_month_ok(dt.year - 1, dt.month, v[0].end_day) ? v[0].end_day : 28);
+		*out = v;
+		*n = 2;
+		return OB_OK;
+	}
+	dots = strstr(spec, "..");
+	if (!dots) {
+		if (!parse_one(spec, strlen(spec), &a))
+			return period_err(d, spec);
+		*out = ob_malloc(sizeof(a));
+		**out = a;
+		*n = 1;
+		return OB_OK;
+	}
+	if (!parse_one(spec, (size_t)(dots - spec), &a) || !parse_one(dots + 2, strlen(dots + 2), &b) ||
+	    a.kind != b.kind || b.from_month < a.from_month)
+		return period_err(d, spec);
+	count = a.kind == OB_PERIOD_YEAR ? (size_t)(b.year - a.year + 1)
+	      : a.kind == OB_PERIOD_QUARTER ? (size_t)((b.from_month - a.from_month) / 3 + 1)
+	                                    : (size_t)(b.from_month - a.from_month + 1);
+	if (count > OB_MAX_PERIODS)
+		return ob_diag_set(d, OB_EUSAGE, "--period", 0, 0, spec, strlen(spec),
+		                   "más de %d periodos (too many periods)", OB_MAX_PERIODS);
+	v = ob_calloc(count, sizeof(*v));
+	for (size_t i = 0; i < count; i++) {
+		int m = a.kind == OB_PERIOD_YEAR ? a.from_month + 12 * (int)i
+		      : a.kind == OB_PERIOD_QUARTER ? a.from_month + 3 * (int)i
+		                                    : a.from_month + (int)i;
+		char buf[16];
+
+		if (a.kind == OB_PERIOD_YEAR)
+			snprintf(buf, sizeof(buf), "%04d", m / 12);
+		else if (a.kind == OB_PERIOD_QUARTER)
+			snprintf(buf, sizeof(buf), "%04d-Q%d", m / 12, m % 12 / 3 + 1);
+		else
+			snprintf(buf, sizeof(buf), "%04d-%02d", m / 12, m % 12 + 1);
+		parse_one(buf, strlen(buf), &v[i]);
+	}
+	*out = v;
+	*n = count;
+	return OB_OK;
+}

@@ -1,0 +1,282 @@
+/*
+ * indicators.h - indicator definitions (data in the catalogue) and their
+ * computation on a snapshot: counts, denominators, rates or shares, exact
+ * intervals and flags, for indicators x territories x periods x
+ * disaggregations in one pass over the snapshot's columns.
+ *
+ * Definitions: DIR/catalog/indicators.csv (the default one is carried by
+ * the binary), UTF-8 CSV with one header row and the columns
+ *   id, name_es, name_en, description_es, description_en, numerator,
+ *   denominator, multiplier, unit, sdg, iccs, disaggregations, institution
+ * (id, name_es, name_en, numerator, denominator and multiplier required).
+ *
+ * numerator  a filter over the canonical records (empty: every record of
+ *            the source): clauses joined by "&",
+ *            each "field=value|value|...", a record passing when every
+ *            clause holds. Fields: category (ICCS codes at any level: a code
+ *            matches its descendants, "02" every code under section 02),
+ *            manner, mechanism, place, relationship, context (codes of
+ *            docs/profiles.md; "unknown" also matches an empty field),
+ *            victim_sex (F, M, U), victim_age (ranges "0-29", "60+" or
+ *            ages "17"; an unknown age matches no range), hour (hours of
+ *            day, ranges may wrap: "18-5" is 18:00 to 05:59; an unknown hour
+ *            matches none), institution (police, forensic, prosecutor,
+ *            other) and source (source codes such as sv-iml).
+ * denominator  "population" (total), "population:F", "population:M",
+ *            an age group "population:15-29" or "population:F:15-49"
+ *            (the catalogue has no population by age: such rates are always
+ *            flagged missing_denominator, with their counts), or
+ *            "indicator:ID" for a share of another indicator's count (its
+ *            numerator must be a subset of that indicator's).
+ * multiplier 100000 for rates per 100,000, 100 for percentages.
+ * disaggregations  the --by dimensions that make sense for the indicator,
+ *            separated by "|", ",", ";" or blanks: sex, age_group, manner,
+ *            mechanism, place, relationship, context, source.
+ * institution  the kind of source counted when the numerator names none
+ *            (forensic for deaths, police for crimes); empty for all.
+ *
+ * Errors name the file, line and column (1-based field number) in Spanish
+ * then English.
+ *
+ * Ownership: a set of definitions (ob_indicators_load*) is freed with
+ * ob_indicators_free(); a result (ob_indicators_compute) with
+ * ob_ind_result_free(); population tables with ob_population_free(). The
+ * result keeps pointers into the snapshot and the definitions: free it
+ * before them.
+ */
+#ifndef OB_ENGINE_INDICATORS_H
+#define OB_ENGINE_INDICATORS_H
+
+#include "base/common.h"
+#include "engine/snapshot.h"
+#include "store/store.h"
+
+#define OB_INDICATORS_FILE "indicators.csv"
+#define OB_IND_ID_MAX 64
+
+/* Filter fields of a numerator. */
+enum ob_ind_field {
+	OB_FLD_CATEGORY = 0,
+	OB_FLD_MANNER,       /* = OB_FLD_MANNER + enum ob_snap_dim for the tags */
+	OB_FLD_MECHANISM,
+	OB_FLD_PLACE,
+	OB_FLD_RELATIONSHIP,
+	OB_FLD_CONTEXT,
+	OB_FLD_SEX,
+	OB_FLD_AGE,
+	OB_FLD_HOUR,
+	OB_FLD_INSTITUTION,
+	OB_FLD_SOURCE,
+	OB_FLD_COUNT
+};
+
+/* Disaggregations ("--by"). */
+enum ob_ind_by {
+	OB_BY_SEX = 0,
+	OB_BY_AGE_GROUP,
+	OB_BY_MANNER,        /* = OB_BY_MANNER + enum ob_snap_dim for the tags */
+	OB_BY_MECHANISM,
+	OB_BY_PLACE,
+	OB_BY_RELATIONSHIP,
+	OB_BY_CONTEXT,
+	OB_BY_SOURCE,
+	OB_BY_COUNT
+};
+
+/* One clause of a numerator: field = values. */
+struct ob_ind_clause {
+	enum ob_ind_field field;
+	char *values;   /* the text after '=' (owned) */
+	long column;    /* field number of the numerator in the file */
+};
+
+enum ob_ind_denom {
+	OB_DEN_POPULATION = 0,
+	OB_DEN_INDICATOR,
+};
+
+struct ob_indicator {
+	char id[OB_IND_ID_MAX];
+	char *name_es, *name_en, *description_es, *description_en; /* owned */
+	char *numerator, *unit, *sdg, *iccs;                        /* owned */
+	struct ob_ind_clause clauses[OB_MAX_FILTER_CLAUSES];
+	int n_clauses;
+	enum ob_ind_denom denom;
+	char denom_sex;          /* 'T', 'F' or 'M' (population) */
+	int denom_age_lo;        /* -1: all ages */
+	int denom_age_hi;
+	char denom_id[OB_IND_ID_MAX];
+	long denom_index;        /* index of the denominator indicator, or -1 */
+	double multiplier;
+	unsigned by_allowed;     /* bit (1 << enum ob_ind_by) */
+	int institution;         /* enum ob_institution, -1 for all sources */
+	long line;               /* where it was defined */
+};
+
+struct ob_indicator_set {
+	struct ob_indicator *v;
+	size_t n;
+	char file[256]; /* how messages name the file */
+};
+
+/* Parse definitions from a file or from memory (name names it in messages). */
+ob_err ob_indicators_load(const char *path, struct ob_indicator_set **out, struct ob_diag *d);
+ob_err ob_indicators_load_mem(const char *data, size_t len, const char *name,
+                              struct ob_indicator_set **out, struct ob_diag *d);
+/* DIR/catalog/indicators.csv, or the default definitions carried by the
+ * binary when the observatory has none (*from_default set). */
+ob_err ob_indicators_load_dir(const char *dir, struct ob_indicator_set **out,
+                              bool *from_default, struct ob_diag *d);
+void ob_indicators_free(struct ob_indicator_set *set);
+
+/* Index of an indicator by id, or -1. */
+long ob_indicators_find(const struct ob_indicator_set *set, const char *id);
+
+const char *ob_ind_field_name(enum ob_ind_field f);
+const char *ob_ind_by_name(enum ob_ind_by b);
+/* enum ob_ind_by of a name, or -1. */
+int ob_ind_by_parse(const char *s, size_t n);
+
+/* ------------------------------------------------------------------------
+ * Periods.
+ */
+enum ob_period_kind {
+	OB_PERIOD_YEAR = 0,
+	OB_PERIOD_QUARTER,
+	OB_PERIOD_MONTH,
+	OB_PERIOD_YTD, /* 1 January to a day, of one year */
+};
+
+struct ob_period {
+	enum ob_period_kind kind;
+	int year;
+	int from_month, to_month; /* year * 12 + month - 1, inclusive */
+	int end_day;              /* YTD: last day counted in to_month; else 0 */
+	char label[64];           /* "2020", "2020-Q1", "2020-03",
+	                             "2024-01-01..2024-06-30" */
+};
+
+/*
+ * Parse a period specification into a list (caller frees *out):
+ *   2020 | 2020-Q1 | 2020-03       one period
+ *   2015..2024 | 2020-Q1..2021-Q4 | 2020-01..2020-12
+ *                                  every year, quarter or month of a range
+ *   ytd:2024-06-30                 1 January to 30 June 2024, then the
+ *                                  same days of 2023 (the comparison)
+ * Errors: OB_EUSAGE with a message saying what was expected.
+ */
+ob_err ob_period_parse(const char *spec, struct ob_period **out, size_t *n, struct ob_diag *d);
+
+/* ------------------------------------------------------------------------
+ * Population.
+ */
+struct ob_population {
+	int year0, n_years;
+	uint32_t n_units;
+	double *value;     /* [unit][year][sex T, F, M]; < 0 when absent */
+	uint8_t *estimate; /* same layout: 1 when the row's status is not official */
+};
+
+/* Read the store's population table for the units of a snapshot. */
+ob_err ob_population_load(struct ob_store *st, const struct ob_snapshot *snap,
+                          struct ob_population **out, struct ob_diag *d);
+void ob_population_free(struct ob_population *p);
+
+/* ------------------------------------------------------------------------
+ * Territories.
+ */
+
+/*
+ * Select snapshot units: codes (comma-separated, or NULL), their children
+ * (children = true), every unit of a level (level >= 0) within the given
+ * units or country (ISO3, or NULL), or the country alone. With nothing
+ * given, every country. The list is allocated (caller frees).
+ * Errors: OB_EUSAGE (an unknown code, with the code named).
+ */
+ob_err ob_ind_select_units(const struct ob_snapshot *snap, const char *codes, bool children,
+                           int level, const char *country, uint32_t **out, size_t *n,
+                           struct ob_diag *d);
+
+/* ------------------------------------------------------------------------
+ * Computing.
+ */
+enum ob_ind_flag {
+	OB_IND_UNRELIABLE = 1u << 0,            /* count (shares: total) < threshold */
+	OB_IND_ESTIMATED_DENOMINATOR = 1u << 1, /* population status is not official */
+	OB_IND_MISSING_DENOMINATOR = 1u << 2,   /* no population (or by age), or a share of 0 */
+	OB_IND_INCOMPLETE_COVERAGE = 1u << 3,   /* a month of the period had no delivery */
+	OB_IND_PARTIAL_PERIOD = 1u << 4,        /* a rate over less than a year, not annualised */
+	OB_IND_NO_DATA = 1u << 5,               /* no month of the period was delivered */
+};
+#define OB_IND_FLAG_COUNT 6
+
+/* "unreliable", "estimated_denominator", ... of flag bit i. */
+const char *ob_ind_flag_name(unsigned bit);
+
+struct ob_ind_query {
+	const size_t *indicators; /* indices into the set */
+	size_t n_indicators;
+	const uint32_t *units;    /* snapshot unit indices */
+	size_t n_units;
+	const struct ob_period *periods;
+	size_t n_periods;
+	const enum ob_ind_by *by; /* disaggregations, crossed */
+	size_t n_by;
+	double level;             /* confidence level, e.g. 0.95 */
+	double unreliable_below;  /* e.g. OB_RATE_UNRELIABLE_BELOW */
+	int institution;          /* -1, or replaces the default institution */
+	const char *source;       /* NULL, or a source code replacing it */
+	int threads;              /* 0: one per processor (fewer for few records);
+	                             N: exactly N */
+};
+
+struct ob_ind_value {
+	double count;       /* 0 with OB_IND_NO_DATA */
+	double denominator; /* population, or the other indicator's count; 0 if missing */
+	double value;       /* rate or share; 0 when not defined (see flags) */
+	double lower, upper;
+	uint16_t months_covered, months_total;
+	uint32_t flags;     /* enum ob_ind_flag */
+};
+
+struct ob_ind_result {
+	size_t n_indicators, n_units, n_periods, n_cells;
+	/* [indicator][unit][period][cell]; an indicator that does not allow
+	 * the disaggregation has only cell 0 (the total): see cells[] */
+	struct ob_ind_value *values;
+	size_t *cells;          /* cells of each indicator (n_cells or 1) */
+	size_t n_by;
+	enum ob_ind_by by[OB_BY_COUNT];
+	size_t by_values[OB_BY_COUNT]; /* values of each disaggregation */
+	uint64_t records;       /* records read */
+	double seconds_count;   /* time of the pass over the columns */
+	double seconds_total;
+	/* private */
+	const struct ob_snapshot *snap;
+	size_t values_len;
+};
+
+/* The value of (indicator k of the query, unit u, period p, cell c). */
+static inline const struct ob_ind_value *ob_ind_result_at(const struct ob_ind_result *r,
+                                                          size_t k, size_t u, size_t p,
+                                                          size_t c)
+{
+	return &r->values[((k * r->n_units + u) * r->n_periods + p) * r->n_cells + c];
+}
+
+/* The code of disaggregation j's value in cell c ("F", "18-29", "firearm"). */
+const char *ob_ind_cell_label(const struct ob_ind_result *r, size_t c, size_t j);
+
+/*
+ * Compute the query. pop may be NULL (every population denominator is then
+ * missing). Errors: OB_EINVAL (a code in a numerator that the snapshot does
+ * not know, a share whose numerator is not a subset of its denominator's,
+ * with the file, line and column), OB_ETOOBIG (more cells than
+ * OB_MAX_INDICATOR_CELLS), OB_EUSAGE (an unknown --source).
+ */
+ob_err ob_indicators_compute(const struct ob_snapshot *snap, const struct ob_population *pop,
+                             const struct ob_indicator_set *set, const struct ob_ind_query *q,
+                             struct ob_ind_result **out, struct ob_diag *d);
+void ob_ind_result_free(struct ob_ind_result *r);
+
+#endif

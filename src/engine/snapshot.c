@@ -1,0 +1,1280 @@
+/* snapshot.c - building, writing, mapping and checking the columnar snapshot. */
+#include "engine/snapshot.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/strmap.h"
+
+/* ------------------------------------------------------------------------
+ * The file format.
+ */
+static const char snap_magic[8] = { 'O', 'B', 'S', 'N', 'A', 'P', '\r', '\n' };
+#define SNAP_ENDIAN 0x01020304u
+#define SNAP_HEADER_SIZE 1024
+#define SNAP_ALIGN 64
+
+enum section {
+	SEC_STRINGS,
+	SEC_UNITS,
+	SEC_CATEGORIES,
+	SEC_SOURCES,
+	SEC_COUNTRIES,
+	SEC_COVERAGE,
+	SEC_TAGS,                                 /* + dimension */
+	SEC_COL_TERRITORY = SEC_TAGS + OB_SNAP_DIMS,
+	SEC_COL_YEAR,
+	SEC_COL_MONTH,
+	SEC_COL_DAY,
+	SEC_COL_HOUR,
+	SEC_COL_SEX,
+	SEC_COL_AGE,
+	SEC_COL_CATEGORY,
+	SEC_COL_SOURCE,
+	SEC_COL_TAG,                              /* + dimension */
+	SEC_COUNT = SEC_COL_TAG + OB_SNAP_DIMS
+};
+
+struct snap_section {
+	uint32_t id, elem_size;
+	uint64_t offset, count;
+};
+
+struct snap_header {
+	char magic[8];
+	uint32_t version;
+	uint32_t endian;
+	uint64_t file_size;
+	uint64_t checksum;        /* of bytes [SNAP_HEADER_SIZE, file_size) */
+	uint64_t header_checksum; /* of the header with this field zero */
+	uint64_t n_records;
+	int64_t built_at;
+	char stamp[OB_SNAPSHOT_STAMP];
+	uint32_t n_sections;
+	uint32_t reserved;
+	struct snap_section sections[SEC_COUNT];
+};
+
+_Static_assert(sizeof(struct snap_header) <= SNAP_HEADER_SIZE, "snapshot header too big");
+_Static_assert(sizeof(struct ob_snap_unit) == 16, "unit layout");
+_Static_assert(sizeof(struct ob_snap_category) == 12, "category layout");
+_Static_assert(sizeof(struct ob_snap_source) == 8, "source layout");
+_Static_assert(sizeof(struct ob_snap_coverage) == 12, "coverage layout");
+
+static const char *const dim_names[OB_SNAP_DIMS] = {
+	"manner", "mechanism", "place", "relationship", "context",
+};
+
+static const char *const inst_names[OB_INST_COUNT] = {
+	"other", "police", "forensic", "prosecutor",
+};
+
+const char *ob_snap_dim_name(enum ob_snap_dim dim)
+{
+	return (unsigned)dim < OB_SNAP_DIMS ? dim_names[dim] : "?";
+}
+
+const char *ob_institution_name(enum ob_institution i)
+{
+	return (unsigned)i < OB_INST_COUNT ? inst_names[i] : "other";
+}
+
+int ob_institution_parse(const char *s, size_t n)
+{
+	for (int i = 0; i < OB_INST_COUNT; i++)
+		if (strlen(inst_names[i]) == n && !memcmp(inst_names[i], s, n))
+			return i;
+	return -1;
+}
+
+/*
+ * A 64-bit checksum of a byte range: four lanes of multiply-rotate over
+ * 8-byte words, then the tail and the length. Catches truncation, flipped
+ * bits and overwritten blocks; it is not a cryptographic hash.
+ */
+#define CK_P1 0x9E3779B185EBCA87ULL
+#define CK_P2 0xC2B2AE3D27D4EB4FULL
+#define CK_P3 0x165667B19E3779F9ULL
+
+static inline uint64_t rotl64(uint64_t v, int r)
+{
+	return (v << r) | (v >> (64 - r));
+}
+
+static inline uint64_t ck_round(uint64_t h, uint64_t w)
+{
+	h += w * CK_P2;
+	h = rotl64(h, 31);
+	return h * CK_P1;
+}
+
+static uint64_t checksum(const unsigned char *p, size_t n)
+{
+	uint64_t h[4] = { CK_P1 + CK_P2, CK_P2, 0, CK_P1 * 3 }, r;
+	size_t i = 0;
+
+	for (; i + 32 <= n; i += 32) {
+		uint64_t w[4];
+		memcpy(w, p + i, 32);
+		h[0] = ck_round(h[0], w[0]);
+		h[1] = ck_round(h[1], w[1]);
+		h[2] = ck_round(h[2], w[2]);
+		h[3] = ck_round(h[3], w[3]);
+	}
+	r = rotl64(h[0], 1) + rotl64(h[1], 7) + rotl64(h[2], 12) + rotl64(h[3], 18);
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		r = ck_round(r, w);
+	}
+	for (; i < n; i++)
+		r = (r ^ (p[i] * CK_P3)) * CK_P1;
+	r ^= (uint64_t)n * CK_P3;
+	r ^= r >> 33;
+	r *= CK_P2;
+	r ^= r >> 29;
+	return r;
+}
+
+ob_err ob_snapshot_path(const char *dir, char *out, size_t size)
+{
+	if ((size_t)snprintf(out, size, "%s/%s/%s", dir, OB_SNAPSHOT_DIR, OB_SNAPSHOT_FILE) >= size)
+		return OB_ETOOBIG;
+	return OB_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * The store's stamp.
+ */
+static uint64_t hash_mix(uint64_t h, const void *p, size_t n)
+{
+	return (h ^ ob_hash_bytes(p, n)) * CK_P1 + 0x632BE59BD9B4E019ULL;
+}
+
+static ob_err hash_query(struct ob_store *st, const char *sql, uint64_t *h, struct ob_diag *d)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	if (ob_store_prepare(st, sql, &q, d))
+		return OB_ESTORE;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int nc = sqlite3_column_count(q);
+		for (int i = 0; i < nc; i++) {
+			const unsigned char *t = sqlite3_column_text(q, i);
+			size_t n = (size_t)sqlite3_column_bytes(q, i);
+			*h = t ? hash_mix(*h, t, n) : hash_mix(*h, "\x01", 1);
+		}
+	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return ob_diag_set(d, OB_ESTORE, ob_store_dir(st), 0, 0, NULL, 0, "%s",
+		                   sqlite3_errmsg(ob_store_db(st)));
+	return OB_OK;
+}
+
+ob_err ob_snapshot_stamp(struct ob_store *st, char *out, struct ob_diag *d)
+{
+	uint64_t h = CK_P3;
+	sqlite3_stmt *q;
+	long long maxid = 0, current = 0;
+	ob_err e;
+
+	if (ob_store_prepare(st, "SELECT coalesce(max(id), 0), "
+	                         "coalesce(sum(superseded_by IS NULL), 0) FROM submission",
+	                     &q, d))
+		return OB_ESTORE;
+	if (sqlite3_step(q) == SQLITE_ROW) {
+		maxid = sqlite3_column_int64(q, 0);
+		current = sqlite3_column_int64(q, 1);
+	}
+	sqlite3_finalize(q);
+	if ((e = hash_query(st, "SELECT code, level, country, parent, name FROM territory "
+	                        "ORDER BY code", &h, d)) ||
+	    (e = hash_query(st, "SELECT code, level, parent FROM iccs ORDER BY code", &h, d)) ||
+	    (e = hash_query(st, "SELECT kind, code FROM tag ORDER BY kind, code", &h, d)) ||
+	    (e = hash_query(st, "SELECT id, superseded_by FROM submission "
+	                        "WHERE superseded_by IS NOT NULL ORDER BY id", &h, d)))
+		return e;
+	snprintf(out, OB_SNAPSHOT_STAMP, "v%d s%lld c%lld k%016llx", OB_SNAPSHOT_VERSION, maxid,
+	         current, (unsigned long long)h);
+	return OB_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * Building.
+ */
+
+/* A growable array of fixed-size elements with a ceiling. */
+struct vec {
+	unsigned char *p;
+	size_t n, cap, elem, max;
+};
+
+static void vec_init(struct vec *v, size_t elem, size_t max)
+{
+	v->p = NULL;
+	v->n = v->cap = 0;
+	v->elem = elem;
+	v->max = max;
+}
+
+static void vec_free(struct vec *v)
+{
+	free(v->p);
+	v->p = NULL;
+	v->n = v->cap = 0;
+}
+
+/* Room for one more element; NULL when the ceiling is reached. */
+static void *vec_push(struct vec *v)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 1024;
+		if (v->n >= v->max)
+			return NULL;
+		if (cap > v->max)
+			cap = v->max;
+		v->p = ob_realloc(v->p, cap * v->elem);
+		v->cap = cap;
+	}
+	return v->p + v->elem * v->n++;
+}
+
+struct sub_info {
+	int32_t source;  /* -1: not current */
+	int32_t country;
+};
+
+struct builder {
+	struct ob_store *st;
+	struct ob_diag *d;
+	const char *dir;
+	struct ob_buf strings;
+	struct vec units, cats, sources, countries, coverage, tags[OB_SNAP_DIMS];
+	struct ob_strmap unit_map, cat_map, source_map, country_map, tag_map[OB_SNAP_DIMS];
+	int32_t *country_unit; /* unit of each country, -1 none; grown with countries */
+	size_t country_unit_cap;
+	struct sub_info *subs;
+	long long n_subs;
+	/* columns */
+	struct vec col_territory, col_year, col_category, col_source;
+	struct vec col_month, col_day, col_hour, col_sex, col_age, col_tag[OB_SNAP_DIMS];
+	/* last lookups, to skip the hash for runs of equal values */
+	struct {
+		char key[64];
+		size_t len;
+		uint32_t idx;
+		bool valid;
+	} last_terr, last_cat, last_tag[OB_SNAP_DIMS];
+};
+
+static ob_err store_err(struct builder *b, const char *what)
+{
+	return ob_diag_set(b->d, OB_ESTORE, ob_store_dir(b->st), 0, 0, NULL, 0, "%s: %s", what,
+	                   sqlite3_errmsg(ob_store_db(b->st)));
+}
+
+static ob_err too_many(struct builder *b, const char *what, long long max)
+{
+	return ob_diag_set(b->d, OB_ETOOBIG, ob_store_dir(b->st), 0, 0, NULL, 0,
+	                   "la instantánea admite como máximo %lld %s "
+	                   "(the snapshot holds at most %lld %s)", max, what, max, what);
+}
+
+/* Offset of a copy of s[0..n) in the string pool; UINT32_MAX when full. */
+static uint32_t add_string(struct builder *b, const char *s, size_t n)
+{
+	size_t off = b->strings.len;
+
+	if (off > UINT32_MAX - n - 1 || ob_buf_add(&b->strings, s, n) ||
+	    ob_buf_addc(&b->strings, '\0'))
+		return UINT32_MAX;
+	return (uint32_t)off;
+}
+
+static inline uintptr_t map_get(const struct ob_strmap *m, const char *k, size_t n)
+{
+	return (uintptr_t)ob_strmap_get(m, k, n);
+}
+
+static ob_err map_put(struct builder *b, struct ob_strmap *m, const char *k, size_t n,
+                      uint32_t idx)
+{
+	if (ob_strmap_put(m, k, n, (void *)(uintptr_t)(idx + 1), NULL))
+		return too_many(b, "entradas", OB_MAX_MAP_ENTRIES);
+	return OB_OK;
+}
+
+/* Index of a country code, added when new; -1 when the table is full. */
+static int32_t country_index(struct builder *b, const char *code, size_t n)
+{
+	uintptr_t v = map_get(&b->country_map, code, n);
+	uint32_t *off;
+
+	if (v)
+		return (int32_t)(v - 1);
+	if (b->countries.n >= OB_MAX_SNAPSHOT_UNITS || !(off = vec_push(&b->countries)))
+		return -1;
+	*off = add_string(b, code, n);
+	if (*off == UINT32_MAX || map_put(b, &b->country_map, code, n, (uint32_t)b->countries.n - 1))
+		return -1;
+	if (b->countries.n > b->country_unit_cap) {
+		size_t cap = b->country_unit_cap ? b->country_unit_cap * 2 : 16;
+		b->country_unit = ob_realloc(b->country_unit, cap * sizeof(int32_t));
+		for (size_t i = b->country_unit_cap; i < cap; i++)
+			b->country_unit[i] = -1;
+		b->country_unit_cap = cap;
+	}
+	return (int32_t)b->countries.n - 1;
+}
+
+static const char *col_text(sqlite3_stmt *q, int i, size_t *n)
+{
+	const char *t = (const char *)sqlite3_column_text(q, i);
+	*n = t ? (size_t)sqlite3_column_bytes(q, i) : 0;
+	return t;
+}
+
+/* Territories, parents before children (ordered by level). */
+static ob_err load_units(struct builder *b)
+{
+	sqlite3_stmt *q;
+	char **parents = NULL;
+	size_t nparents = 0;
+	ob_err e = OB_OK;
+	int rc;
+
+	if (ob_store_prepare(b->st, "SELECT code, level, country, parent, name FROM territory "
+	                            "ORDER BY level, code", &q, b->d))
+		return OB_ESTORE;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		size_t ncode, ncountry, nparent, nname;
+		const char *code = col_text(q, 0, &ncode), *country = col_text(q, 2, &ncountry);
+		const char *parent = col_text(q, 3, &nparent), *name = col_text(q, 4, &nname);
+		int level = sqlite3_column_int(q, 1);
+		struct ob_snap_unit *u;
+		int32_t c;
+
+		if (!code || !country || b->units.n >= OB_MAX_SNAPSHOT_UNITS ||
+		    !(u = vec_push(&b->units))) {
+			e = code && country ? too_many(b, "territorios", OB_MAX_SNAPSHOT_UNITS)
+			                    : store_err(b, "territorio sin código o país");
+			goto finalize;
+		}
+		if ((c = country_index(b, country, ncountry)) < 0) {
+			e = too_many(b, "países", OB_MAX_SNAPSHOT_UNITS);
+			goto finalize;
+		}
+		u->code = add_string(b, code, ncode);
+		u->name = add_string(b, name ? name : code, name ? nname : ncode);
+		u->parent = -1;
+		u->country = (uint16_t)c;
+		u->level = (uint8_t)(level < 0 ? 0 : level > 255 ? 255 : level);
+		u->reserved = 0;
+		if (u->code == UINT32_MAX || u->name == UINT32_MAX) {
+			e = too_many(b, "bytes de texto", UINT32_MAX);
+			goto finalize;
+		}
+		if ((e = map_put(b, &b->unit_map, code, ncode, (uint32_t)b->units.n - 1)))
+			goto finalize;
+		parents = ob_realloc(parents, (nparents + 1) * sizeof(*parents));
+		parents[nparents++] = parent ? ob_strndup(parent, nparent) : NULL;
+		if (level == 0 && ncountry == ncode && !memcmp(code, country, ncode))
+			b->country_unit[c] = (int32_t)b->units.n - 1;
+	}
+	if (rc != SQLITE_DONE)
+		e = store_err(b, "territorios");
+	for (size_t i = 0; !e && i < nparents; i++) {
+		struct ob_snap_unit *u = (struct ob_snap_unit *)b->units.p + i;
+		uintptr_t v;
+
+		if (!parents[i])
+			continue;
+		v = map_get(&b->unit_map, parents[i], strlen(parents[i]));
+		/* a parent is of a lower level, hence listed before */
+		if (v && v - 1 < i)
+			u->parent = (int32_t)(v - 1);
+	}
+finalize:
+	for (size_t i = 0; i < nparents; i++)
+		free(parents[i]);
+	free(parents);
+	sqlite3_finalize(q);
+	return e;
+}
+
+static int iccs_level(size_t n)
+{
+	return n == 2 ? 1 : n == 4 ? 2 : n == 5 ? 3 : n == 6 ? 4 : 0;
+}
+
+/* A category, added when new; its parent is its longest known prefix. */
+static int32_t add_category(struct builder *b, const char *code, size_t n, int level,
+                            const char *parent, size_t nparent)
+{
+	struct ob_snap_category *c;
+	uintptr_t v = 0;
+
+	if (b->cats.n >= OB_MAX_SNAPSHOT_UNITS || !(c = vec_push(&b->cats)))
+		return -1;
+	c->code = add_string(b, code, n);
+	c->level = level;
+	c->parent = -1;
+	if (parent)
+		v = map_get(&b->cat_map, parent, nparent);
+	for (size_t k = n; !v && !parent && k > 2;)
+		v = map_get(&b->cat_map, code, --k);
+	if (v)
+		c->parent = (int32_t)(v - 1);
+	if (c->code == UINT32_MAX || map_put(b, &b->cat_map, code, n, (uint32_t)b->cats.n - 1))
+		return -1;
+	return (int32_t)b->cats.n - 1;
+}
+
+/* ICCS codes by level, so that parents come first. Index 0: unknown. */
+static ob_err load_categories(struct builder *b)
+{
+	sqlite3_stmt *q;
+	ob_err e = OB_OK;
+	int rc;
+
+	if (add_category(b, "", 0, -1, NULL, 0) != 0)
+		return too_many(b, "categorías", OB_MAX_SNAPSHOT_UNITS);
+	if (ob_store_prepare(b->st, "SELECT code, level, parent FROM iccs "
+	                            "ORDER BY level, code", &q, b->d))
+		return OB_ESTORE;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		size_t n, np;
+		const char *code = col_text(q, 0, &n), *parent = col_text(q, 2, &np);
+
+		if (!code || !n || map_get(&b->cat_map, code, n))
+			continue;
+		if (add_category(b, code, n, sqlite3_column_int(q, 1), parent ? parent : "",
+		                 parent ? np : 0) < 0) {
+			e = too_many(b, "categorías", OB_MAX_SNAPSHOT_UNITS);
+			break;
+		}
+	}
+	if (!e && rc != SQLITE_DONE)
+		e = store_err(b, "iccs");
+	sqlite3_finalize(q);
+	return e;
+}
+
+static int32_t add_tag(struct builder *b, int dim, const char *code, size_t n)
+{
+	uint32_t *off;
+
+	if (b->tags[dim].n >= OB_MAX_SNAPSHOT_TAGS || !(off = vec_push(&b->tags[dim])))
+		return -1;
+	*off = add_string(b, code, n);
+	if (*off == UINT32_MAX || map_put(b, &b->tag_map[dim], code, n, (uint32_t)b->tags[dim].n - 1))
+		return -1;
+	return (int32_t)b->tags[dim].n - 1;
+}
+
+static ob_err load_tags(struct builder *b)
+{
+	sqlite3_stmt *q;
+	ob_err e = OB_OK;
+	int rc;
+
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
+		if (add_tag(b, dim, "unknown", 7) != 0)
+			return too_many(b, "códigos", OB_MAX_SNAPSHOT_TAGS);
+	if (ob_store_prepare(b->st, "SELECT kind, code FROM tag ORDER BY kind, code", &q, b->d))
+		return OB_ESTORE;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		size_t nk, nc;
+		const char *kind = col_text(q, 0, &nk), *code = col_text(q, 1, &nc);
+
+		if (!kind || !code || !nc)
+			continue;
+		for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
+			if (strcmp(kind, dim_names[dim]) || map_get(&b->tag_map[dim], code, nc))
+				continue;
+			if (add_tag(b, dim, code, nc) < 0) {
+				e = too_many(b, "códigos por campo", OB_MAX_SNAPSHOT_TAGS);
+				goto done;
+			}
+		}
+	}
+	if (rc != SQLITE_DONE)
+		e = store_err(b, "tag");
+done:
+	sqlite3_finalize(q);
+	return e;
+}
+
+static int month_index(const char *s, size_t n)
+{
+	long long y, m;
+
+	if (!s || n < 7 || !ob_parse_int(s, 4, OB_MIN_YEAR, OB_MAX_YEAR, &y) || s[4] != '-' ||
+	    !ob_parse_int(s + 5, 2, 1, 12, &m))
+		return -1;
+	return (int)(y * 12 + m - 1);
+}
+
+/* Sources and coverage from the logbook. */
+static ob_err load_submissions(struct builder *b)
+{
+	sqlite3_stmt *q;
+	ob_err e = OB_OK;
+	long long maxid = 0;
+	int rc;
+
+	if (ob_store_prepare(b->st, "SELECT coalesce(max(id), 0) FROM submission", &q, b->d))
+		return OB_ESTORE;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		maxid = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	if (maxid < 0 || maxid >= OB_MAX_MAP_ENTRIES)
+		return too_many(b, "envíos", OB_MAX_MAP_ENTRIES);
+	b->n_subs = maxid + 1;
+	b->subs = ob_malloc((size_t)b->n_subs * sizeof(*b->subs));
+	for (long long i = 0; i < b->n_subs; i++)
+		b->subs[i].source = -1;
+	if (ob_store_prepare(b->st, "SELECT id, source, institution, country, period_from, "
+	                            "period_to FROM submission WHERE superseded_by IS NULL "
+	                            "ORDER BY id", &q, b->d))
+		return OB_ESTORE;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(q, 0);
+		size_t ns, ni, nc, nf, nt;
+		const char *src = col_text(q, 1, &ns), *inst = col_text(q, 2, &ni);
+		const char *country = col_text(q, 3, &nc);
+		const char *from = col_text(q, 4, &nf), *to = col_text(q, 5, &nt);
+		uintptr_t v;
+		int32_t s, c;
+		int mf, mt;
+
+		if (id < 0 || id >= b->n_subs || !src)
+			continue;
+		if (!country || !nc)
+			country = "", nc = 0;
+		if ((c = country_index(b, country, nc)) < 0) {
+			e = too_many(b, "países", OB_MAX_SNAPSHOT_UNITS);
+			break;
+		}
+		v = map_get(&b->source_map, src, ns);
+		if (v) {
+			s = (int32_t)(v - 1);
+		} else {
+			struct ob_snap_source *so;
+			int in = inst ? ob_institution_parse(inst, ni) : -1;
+
+			if (b->sources.n >= OB_MAX_SNAPSHOT_UNITS || !(so = vec_push(&b->sources))) {
+				e = too_many(b, "fuentes", OB_MAX_SNAPSHOT_UNITS);
+				break;
+			}
+			so->code = add_string(b, src, ns);
+			so->country = (uint16_t)c;
+			so->institution = (uint8_t)(in < 0 ? OB_INST_OTHER : in);
+			so->reserved = 0;
+			s = (int32_t)b->sources.n - 1;
+			if (so->code == UINT32_MAX || (e = map_put(b, &b->source_map, src, ns, (uint32_t)s)))
+				break;
+		}
+		b->subs[id].source = s;
+		b->subs[id].country = c;
+		mf = month_index(from, nf);
+		mt = month_index(to, nt);
+		if (mf >= 0 && mt >= mf) {
+			struct ob_snap_coverage *cv = vec_push(&b->coverage);
+			if (!cv) {
+				e = too_many(b, "periodos entregados", OB_MAX_SNAPSHOT_COVERAGE);
+				break;
+			}
+			cv->source = (uint16_t)s;
+			cv->country = (uint16_t)c;
+			cv->from_month = mf;
+			cv->to_month = mt;
+		}
+	}
+	if (!e && rc != SQLITE_DONE)
+		e = store_err(b, "submission");
+	sqlite3_finalize(q);
+	return e;
+}
+
+/* The unit of a country, made (level 0, named by its code) when the
+ * catalogue lacks it, so that records without a territory still count. */
+static int32_t country_unit(struct builder *b, int32_t c)
+{
+	struct ob_snap_unit *u;
+	const uint32_t *codes = (const uint32_t *)b->countries.p;
+
+	if (b->country_unit[c] >= 0)
+		return b->country_unit[c];
+	if (b->units.n >= OB_MAX_SNAPSHOT_UNITS || !(u = vec_push(&b->units)))
+		return -1;
+	u->code = codes[c];
+	u->name = codes[c];
+	u->parent = -1;
+	u->country = (uint16_t)c;
+	u->level = 0;
+	u->reserved = 0;
+	b->country_unit[c] = (int32_t)b->units.n - 1;
+	return b->country_unit[c];
+}
+
+static inline bool cache_hit(const char *key, size_t keylen, const char *s, size_t n, bool valid)
+{
+	return valid && keylen == n && !memcmp(key, s, n);
+}
+
+#define CACHE_SET(slot, s, n, i)                                                \
+	do {                                                                    \
+		if ((n) < sizeof((slot).key)) {                                 \
+			memcpy((slot).key, (s), (n));                           \
+			(slot).len = (n);                                       \
+			(slot).idx = (i);                                       \
+			(slot).valid = true;                                    \
+		}                                                               \
+	} while (0)
+
+static uint8_t two_digits(const char *p, int max)
+{
+	int v;
+
+	if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
+		return 0;
+	v = (p[0] - '0') * 10 + (p[1] - '0');
+	return (uint8_t)(v <= max ? v : 0);
+}
+
+static ob_err add_record(struct builder *b, sqlite3_stmt *q)
+{
+	long long sub = sqlite3_column_int64(q, 12);
+	const struct sub_info *si;
+	size_t n;
+	const char *t;
+	uint16_t *p16;
+	uint8_t *p8;
+	int32_t terr = -1, cat;
+	uint16_t year = 0;
+	uint8_t month = 0, day = 0, hour = OB_SNAP_HOUR_UNKNOWN, sex = OB_SNAP_SEX_U;
+	uint8_t age = OB_SNAP_AGE_UNKNOWN;
+
+	if (sub < 0 || sub >= b->n_subs || b->subs[sub].source < 0)
+		return OB_OK; /* not a current submission */
+	si = &b->subs[sub];
+	if (b->col_territory.n >= OB_MAX_SNAPSHOT_RECORDS)
+		return too_many(b, "registros", OB_MAX_SNAPSHOT_RECORDS);
+
+	/* territory */
+	t = col_text(q, 0, &n);
+	if (t && cache_hit(b->last_terr.key, b->last_terr.len, t, n, b->last_terr.valid)) {
+		terr = (int32_t)b->last_terr.idx;
+	} else if (t) {
+		uintptr_t v = map_get(&b->unit_map, t, n);
+		if (v) {
+			terr = (int32_t)(v - 1);
+			CACHE_SET(b->last_terr, t, n, (uint32_t)terr);
+		}
+	}
+	if (terr < 0 && (terr = country_unit(b, si->country)) < 0)
+		return too_many(b, "territorios", OB_MAX_SNAPSHOT_UNITS);
+
+	/* date: yyyy[-mm[-dd]] with its precision */
+	t = col_text(q, 1, &n);
+	if (t && n >= 4) {
+		long long y;
+		size_t np;
+		const char *prec = col_text(q, 2, &np);
+
+		if (ob_parse_int(t, 4, OB_MIN_YEAR, OB_MAX_YEAR, &y)) {
+			year = (uint16_t)y;
+			if (n >= 7 && t[4] == '-' && !(prec && !strcmp(prec, "year")))
+				month = two_digits(t + 5, 12);
+			if (month && n >= 10 && t[7] == '-' && prec && !strcmp(prec, "day"))
+				day = two_digits(t + 8, 31);
+		}
+	}
+	/* time of day hh:mm[:ss] */
+	t = col_text(q, 3, &n);
+	if (t && n >= 2 && (n == 2 || t[2] == ':')) {
+		uint8_t h = two_digits(t, 23);
+		if (h || (t[0] == '0' && t[1] == '0'))
+			hour = h;
+	} else if (t && n >= 2 && t[1] == ':' && t[0] >= '0' && t[0] <= '9') {
+		hour = (uint8_t)(t[0] - '0');
+	}
+	t = col_text(q, 4, &n);
+	if (t && n == 1)
+		sex = t[0] == 'F' ? OB_SNAP_SEX_F : t[0] == 'M' ? OB_SNAP_SEX_M : OB_SNAP_SEX_U;
+	if (sqlite3_column_type(q, 5) == SQLITE_INTEGER) {
+		long long a = sqlite3_column_int64(q, 5);
+		if (a >= 0 && a <= OB_MAX_AGE)
+			age = (uint8_t)a;
+	}
+
+	/* category */
+	t = col_text(q, 6, &n);
+	cat = 0;
+	if (t && n) {
+		if (cache_hit(b->last_cat.key, b->last_cat.len, t, n, b->last_cat.valid)) {
+			cat = (int32_t)b->last_cat.idx;
+		} else {
+			uintptr_t v = map_get(&b->cat_map, t, n);
+			cat = v ? (int32_t)(v - 1) : add_category(b, t, n, iccs_level(n), NULL, 0);
+			if (cat < 0)
+				return too_many(b, "categorías", OB_MAX_SNAPSHOT_UNITS);
+			CACHE_SET(b->last_cat, t, n, (uint32_t)cat);
+		}
+	}
+
+	if (!(p16 = vec_push(&b->col_territory)))
+		return too_many(b, "registros", OB_MAX_SNAPSHOT_RECORDS);
+	*p16 = (uint16_t)terr;
+	*(uint16_t *)vec_push(&b->col_year) = year;
+	*(uint16_t *)vec_push(&b->col_category) = (uint16_t)cat;
+	*(uint16_t *)vec_push(&b->col_source) = (uint16_t)si->source;
+	*(uint8_t *)vec_push(&b->col_month) = month;
+	*(uint8_t *)vec_push(&b->col_day) = day;
+	*(uint8_t *)vec_push(&b->col_hour) = hour;
+	*(uint8_t *)vec_push(&b->col_sex) = sex;
+	*(uint8_t *)vec_push(&b->col_age) = age;
+
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
+		int32_t idx = 0;
+
+		t = col_text(q, 7 + dim, &n);
+		if (t && n) {
+			if (cache_hit(b->last_tag[dim].key, b->last_tag[dim].len, t, n,
+			              b->last_tag[dim].valid)) {
+				idx = (int32_t)b->last_tag[dim].idx;
+			} else {
+				uintptr_t v = map_get(&b->tag_map[dim], t, n);
+				idx = v ? (int32_t)(v - 1) : add_tag(b, dim, t, n);
+				if (idx < 0)
+					return too_many(b, "códigos por campo", OB_MAX_SNAPSHOT_TAGS);
+				CACHE_SET(b->last_tag[dim], t, n, (uint32_t)idx);
+			}
+		}
+		p8 = vec_push(&b->col_tag[dim]);
+		*p8 = (uint8_t)idx;
+	}
+	return OB_OK;
+}
+
+static ob_err load_records(struct builder *b)
+{
+	sqlite3_stmt *q;
+	ob_err e = OB_OK;
+	int rc;
+
+	if (ob_store_prepare(b->st,
+	                     "SELECT territory, occurred_on, precision, occurred_at, victim_sex,"
+	                     " victim_age, category, manner, mechanism, place, relationship,"
+	                     " context, submission FROM record ORDER BY id", &q, b->d))
+		return OB_ESTORE;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if ((e = add_record(b, q)))
+			break;
+	if (!e && rc != SQLITE_DONE)
+		e = store_err(b, "registros");
+	sqlite3_finalize(q);
+	return e;
+}
+
+/* ------------------------------------------------------------------------
+ * Writing.
+ */
+struct out_section {
+	const void *data;
+	uint32_t elem;
+	uint64_t count;
+};
+
+static ob_err write_all(int fd, const void *p, size_t n, const char *path, struct ob_diag *d)
+{
+	const char *c = p;
+
+	while (n) {
+		ssize_t w = write(fd, c, n > (1u << 30) ? (1u << 30) : n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0,
+			                   "no se pudo escribir: %s (write failed)", strerror(errno));
+		c += w;
+		n -= (size_t)w;
+	}
+	return OB_OK;
+}
+
+static size_t align_up(size_t v)
+{
+	return (v + SNAP_ALIGN - 1) & ~(size_t)(SNAP_ALIGN - 1);
+}
+
+static ob_err write_file(struct builder *b, const char *stamp)
+{
+	struct out_section sec[SEC_COUNT];
+	struct snap_header *h;
+	char path[OB_MAX_PATH], tmp[OB_MAX_PATH + 32], sdir[OB_MAX_PATH];
+	unsigned char *image;
+	size_t off = SNAP_HEADER_SIZE;
+	uint64_t n = b->col_territory.n;
+	ob_err e;
+	int fd;
+
+	sec[SEC_STRINGS] = (struct out_section){ b->strings.ptr, 1, b->strings.len };
+	sec[SEC_UNITS] = (struct out_section){ b->units.p, sizeof(struct ob_snap_unit), b->units.n };
+	sec[SEC_CATEGORIES] =
+		(struct out_section){ b->cats.p, sizeof(struct ob_snap_category), b->cats.n };
+	sec[SEC_SOURCES] =
+		(struct out_section){ b->sources.p, sizeof(struct ob_snap_source), b->sources.n };
+	sec[SEC_COUNTRIES] = (struct out_section){ b->countries.p, 4, b->countries.n };
+	sec[SEC_COVERAGE] =
+		(struct out_section){ b->coverage.p, sizeof(struct ob_snap_coverage), b->coverage.n };
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
+		sec[SEC_TAGS + dim] = (struct out_section){ b->tags[dim].p, 4, b->tags[dim].n };
+		sec[SEC_COL_TAG + dim] = (struct out_section){ b->col_tag[dim].p, 1, n };
+	}
+	sec[SEC_COL_TERRITORY] = (struct out_section){ b->col_territory.p, 2, n };
+	sec[SEC_COL_YEAR] = (struct out_section){ b->col_year.p, 2, n };
+	sec[SEC_COL_CATEGORY] = (struct out_section){ b->col_category.p, 2, n };
+	sec[SEC_COL_SOURCE] = (struct out_section){ b->col_source.p, 2, n };
+	sec[SEC_COL_MONTH] = (struct out_section){ b->col_month.p, 1, n };
+	sec[SEC_COL_DAY] = (struct out_section){ b->col_day.p, 1, n };
+	sec[SEC_COL_HOUR] = (struct out_section){ b->col_hour.p, 1, n };
+	sec[SEC_COL_SEX] = (struct out_section){ b->col_sex.p, 1, n };
+	sec[SEC_COL_AGE] = (struct out_section){ b->col_age.p, 1, n };
+
+	for (int i = 0; i < SEC_COUNT; i++)
+		off = align_up(off + (size_t)sec[i].elem * sec[i].count);
+	image = ob_calloc(1, off);
+	h = (struct snap_header *)image;
+	memcpy(h->magic, snap_magic, sizeof(snap_magic));
+	h->version = OB_SNAPSHOT_VERSION;
+	h->endian = SNAP_ENDIAN;
+	h->file_size = off;
+	h->n_records = n;
+	h->built_at = (int64_t)time(NULL);
+	ob_strlcpy(h->stamp, stamp, sizeof(h->stamp));
+	h->n_sections = SEC_COUNT;
+	off = SNAP_HEADER_SIZE;
+	for (int i = 0; i < SEC_COUNT; i++) {
+		size_t len = (size_t)sec[i].elem * sec[i].count;
+
+		h->sections[i].id = (uint32_t)i;
+		h->sections[i].elem_size = sec[i].elem;
+		h->sections[i].offset = off;
+		h->sections[i].count = sec[i].count;
+		if (len)
+			memcpy(image + off, sec[i].data, len);
+		off = align_up(off + len);
+	}
+	h->checksum = checksum(image + SNAP_HEADER_SIZE, off - SNAP_HEADER_SIZE);
+	h->header_checksum = 0;
+	h->header_checksum = checksum(image, SNAP_HEADER_SIZE);
+
+	if (snprintf(sdir, sizeof(sdir), "%s/%s", b->dir, OB_SNAPSHOT_DIR) >= (int)sizeof(sdir) ||
+	    ob_snapshot_path(b->dir, path, sizeof(path))) {
+		free(image);
+		return ob_diag_set(b->d, OB_ETOOBIG, b->dir, 0, 0, NULL, 0, "ruta demasiado larga");
+	}
+	if (mkdir(sdir, 0777) != 0 && errno != EEXIST) {
+		e = ob_diag_set(b->d, OB_EIO, sdir, 0, 0, NULL, 0,
+		                "no se pudo crear el directorio: %s", strerror(errno));
+		free(image);
+		return e;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		e = ob_diag_set(b->d, OB_EIO, tmp, 0, 0, NULL, 0, "no se pudo crear: %s (cannot create)",
+		                strerror(errno));
+		free(image);
+		return e;
+	}
+	e = write_all(fd, image, off, tmp, b->d);
+	free(image);
+	if (!e && fsync(fd) != 0)
+		e = ob_diag_set(b->d, OB_EIO, tmp, 0, 0, NULL, 0, "fsync: %s", strerror(errno));
+	if (close(fd) != 0 && !e)
+		e = ob_diag_set(b->d, OB_EIO, tmp, 0, 0, NULL, 0, "close: %s", strerror(errno));
+	if (!e && rename(tmp, path) != 0)
+		e = ob_diag_set(b->d, OB_EIO, path, 0, 0, NULL, 0,
+		                "no se pudo reemplazar la instantánea: %s", strerror(errno));
+	if (e) {
+		unlink(tmp);
+		return e;
+	}
+	fd = open(sdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	return OB_OK;
+}
+
+ob_err ob_snapshot_build(struct ob_store *st, const char *dir, struct ob_diag *d)
+{
+	struct builder b;
+	char stamp[OB_SNAPSHOT_STAMP];
+	ob_err e;
+
+	memset(&b, 0, sizeof(b));
+	b.st = st;
+	b.d = d;
+	b.dir = dir;
+	ob_buf_init(&b.strings, OB_MAX_TEXT_FILE);
+	vec_init(&b.units, sizeof(struct ob_snap_unit), OB_MAX_SNAPSHOT_UNITS);
+	vec_init(&b.cats, sizeof(struct ob_snap_category), OB_MAX_SNAPSHOT_UNITS);
+	vec_init(&b.sources, sizeof(struct ob_snap_source), OB_MAX_SNAPSHOT_UNITS);
+	vec_init(&b.countries, 4, OB_MAX_SNAPSHOT_UNITS);
+	vec_init(&b.coverage, sizeof(struct ob_snap_coverage), OB_MAX_SNAPSHOT_COVERAGE);
+	vec_init(&b.col_territory, 2, OB_MAX_SNAPSHOT_RECORDS);
+	vec_init(&b.col_year, 2, OB_MAX_SNAPSHOT_RECORDS);
+	vec_init(&b.col_category, 2, OB_MAX_SNAPSHOT_RECORDS);
+	vec_init(&b.col_source, 2, OB_MAX_SNAPSHOT_RECORDS);
+	vec_init(&b.col_month, 1, OB_MAX_SNAPSHOT_RECORDS);
+	vec_init(&b.col_day, 1, OB_MAX_SNAPSHOT_RECORDS);
+	vec_init(&b.col_hour, 1, OB_MAX_SNAPSHOT_RECORDS);
+	vec_init(&b.col_sex, 1, OB_MAX_SNAPSHOT_RECORDS);
+	vec_init(&b.col_age, 1, OB_MAX_SNAPSHOT_RECORDS);
+	ob_strmap_init(&b.unit_map);
+	ob_strmap_init(&b.cat_map);
+	ob_strmap_init(&b.source_map);
+	ob_strmap_init(&b.country_map);
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
+		vec_init(&b.tags[dim], 4, OB_MAX_SNAPSHOT_TAGS);
+		vec_init(&b.col_tag[dim], 1, OB_MAX_SNAPSHOT_RECORDS);
+		ob_strmap_init(&b.tag_map[dim]);
+	}
+	/* offset 0 of the pool is the empty string */
+	ob_buf_addc(&b.strings, '\0');
+
+	/* one read transaction: the snapshot is of one state of the store */
+	if ((e = ob_store_exec(st, "BEGIN", d)))
+		goto release;
+	if (!(e = ob_snapshot_stamp(st, stamp, d)) && !(e = load_units(&b)) &&
+	    !(e = load_categories(&b)) && !(e = load_tags(&b)) && !(e = load_submissions(&b)))
+		e = load_records(&b);
+	{
+		struct ob_diag ignored;
+		ob_store_exec(st, "COMMIT", &ignored);
+	}
+	if (!e)
+		e = write_file(&b, stamp);
+release:
+	ob_buf_release(&b.strings);
+	vec_free(&b.units);
+	vec_free(&b.cats);
+	vec_free(&b.sources);
+	vec_free(&b.countries);
+	vec_free(&b.coverage);
+	vec_free(&b.col_territory);
+	vec_free(&b.col_year);
+	vec_free(&b.col_category);
+	vec_free(&b.col_source);
+	vec_free(&b.col_month);
+	vec_free(&b.col_day);
+	vec_free(&b.col_hour);
+	vec_free(&b.col_sex);
+	vec_free(&b.col_age);
+	ob_strmap_release(&b.unit_map);
+	ob_strmap_release(&b.cat_map);
+	ob_strmap_release(&b.source_map);
+	ob_strmap_release(&b.country_map);
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
+		vec_free(&b.tags[dim]);
+		vec_free(&b.col_tag[dim]);
+		ob_strmap_release(&b.tag_map[dim]);
+	}
+	free(b.country_unit);
+	free(b.subs);
+	return e;
+}
+
+/* ------------------------------------------------------------------------
+ * Opening and checking.
+ */
+static ob_err corrupt(struct ob_diag *d, const char *path, const char *why)
+{
+	return ob_diag_set(d, OB_ECORRUPT, path, 0, 0, NULL, 0,
+	                   "instantánea dañada: %s; se reconstruye con «observa snapshot» "
+	                   "(corrupt snapshot: rebuild it)", why);
+}
+
+static bool u16_below(const uint16_t *v, uint64_t n, uint32_t limit)
+{
+	uint16_t max = 0;
+
+	if (!n)
+		return true;
+	for (uint64_t i = 0; i < n; i++)
+		max = v[i] > max ? v[i] : max;
+	return max < limit;
+}
+
+static bool u8_below(const uint8_t *v, uint64_t n, uint32_t limit, bool unknown255)
+{
+	uint8_t bad = 0;
+
+	for (uint64_t i = 0; i < n; i++)
+		bad |= (uint8_t)((v[i] >= limit) & !(unknown255 && v[i] == 255));
+	return !bad;
+}
+
+static bool years_ok(const uint16_t *v, uint64_t n)
+{
+	uint16_t bad = 0;
+
+	for (uint64_t i = 0; i < n; i++)
+		bad |= (uint16_t)((v[i] != 0) & ((v[i] < OB_MIN_YEAR) | (v[i] > OB_MAX_YEAR)));
+	return !bad;
+}
+
+static bool offsets_ok(const uint32_t *v, uint64_t n, uint64_t len)
+{
+	for (uint64_t i = 0; i < n; i++)
+		if (v[i] >= len)
+			return false;
+	return true;
+}
+
+static ob_err check_snapshot(const struct ob_snapshot *s, const char *path, struct ob_diag *d)
+{
+	uint64_t n = s->n;
+
+	if (!s->strings_len || s->strings[s->strings_len - 1] != '\0')
+		return corrupt(d, path, "textos sin terminar");
+	for (uint32_t i = 0; i < s->n_units; i++) {
+		const struct ob_snap_unit *u = &s->units[i];
+		if (u->code >= s->strings_len || u->name >= s->strings_len ||
+		    u->country >= s->n_countries || u->parent >= (int32_t)i || u->parent < -1)
+			return corrupt(d, path, "tabla de territorios");
+	}
+	for (uint32_t i = 0; i < s->n_categories; i++) {
+		const struct ob_snap_category *c = &s->categories[i];
+		if (c->code >= s->strings_len || c->parent >= (int32_t)i || c->parent < -1)
+			return corrupt(d, path, "tabla de categorías");
+	}
+	for (uint32_t i = 0; i < s->n_sources; i++)
+		if (s->sources[i].code >= s->strings_len || s->sources[i].country >= s->n_countries ||
+		    s->sources[i].institution >= OB_INST_COUNT)
+			return corrupt(d, path, "tabla de fuentes");
+	for (uint32_t i = 0; i < s->n_coverage; i++)
+		if (s->coverage[i].source >= s->n_sources || s->coverage[i].country >= s->n_countries ||
+		    s->coverage[i].from_month > s->coverage[i].to_month)
+			return corrupt(d, path, "tabla de periodos entregados");
+	if (!offsets_ok(s->countries, s->n_countries, s->strings_len))
+		return corrupt(d, path, "tabla de países");
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
+		if (!s->n_tags[dim] || !offsets_ok(s->tags[dim], s->n_tags[dim], s->strings_len) ||
+		    !u8_below(s->tag[dim], n, s->n_tags[dim], false))
+			return corrupt(d, path, "códigos fuera de su diccionario");
+	if (!n)
+		return OB_OK;
+	if (!s->n_units || !s->n_categories || !s->n_sources)
+		return corrupt(d, path, "diccionarios vacíos");
+	if (!u16_below(s->territory, n, s->n_units) || !u16_below(s->category, n, s->n_categories) ||
+	    !u16_below(s->source, n, s->n_sources) || !years_ok(s->year, n) ||
+	    !u8_below(s->month, n, 13, false) || !u8_below(s->day, n, 32, false) ||
+	    !u8_below(s->hour, n, 24, true) || !u8_below(s->sex, n, OB_SNAP_SEX_COUNT, false) ||
+	    !u8_below(s->age, n, OB_MAX_AGE + 1, true))
+		return corrupt(d, path, "valores fuera de su diccionario");
+	return OB_OK;
+}
+
+static const void *section(const unsigned char *base, const struct snap_header *h, int id,
+                           uint32_t elem, uint64_t *count)
+{
+	const struct snap_section *s = &h->sections[id];
+
+	if (s->id != (uint32_t)id || s->elem_size != elem || s->offset < SNAP_HEADER_SIZE ||
+	    s->offset % SNAP_ALIGN || s->offset > h->file_size ||
+	    (elem && s->count > (h->file_size - s->offset) / elem))
+		return NULL;
+	*count = s->count;
+	return base + s->offset;
+}
+
+ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_diag *d)
+{
+	char path[OB_MAX_PATH];
+	struct ob_snapshot *s;
+	struct snap_header h;
+	struct stat sb;
+	unsigned char *base;
+	uint64_t cnt, ck;
+	ob_err e;
+	int fd;
+
+	*out = NULL;
+	if (ob_snapshot_path(dir, path, sizeof(path)))
+		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ob_diag_set(d, errno == ENOENT ? OB_ENOENT : OB_EIO, path, 0, 0, NULL, 0,
+		                   "no hay instantánea: %s; créela con «observa snapshot» "
+		                   "(no snapshot)", strerror(errno));
+	if (fstat(fd, &sb) != 0) {
+		e = ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "fstat: %s", strerror(errno));
+		close(fd);
+		return e;
+	}
+	if ((uint64_t)sb.st_size < sizeof(h.magic) + 8) {
+		close(fd);
+		return corrupt(d, path, "archivo truncado");
+	}
+	memset(&h, 0, sizeof(h));
+	if (pread(fd, &h, sizeof(h) < (size_t)sb.st_size ? sizeof(h) : (size_t)sb.st_size, 0) <
+	    (ssize_t)(sizeof(h.magic) + 8)) {
+		close(fd);
+		return corrupt(d, path, "no se pudo leer el encabezado");
+	}
+	if (memcmp(h.magic, snap_magic, sizeof(snap_magic))) {
+		close(fd);
+		return corrupt(d, path, "no es una instantánea de observa");
+	}
+	if (h.endian != SNAP_ENDIAN) {
+		close(fd);
+		return corrupt(d, path, "orden de bytes de otra máquina");
+	}
+	if (h.version != OB_SNAPSHOT_VERSION) {
+		close(fd);
+		return ob_diag_set(d, OB_ESCHEMA, path, 0, 0, NULL, 0,
+		                   "instantánea en formato %u; este observa usa el %d: se reconstruye "
+		                   "(snapshot format %u, this program uses %d: rebuild it)",
+		                   h.version, OB_SNAPSHOT_VERSION, h.version, OB_SNAPSHOT_VERSION);
+	}
+	if ((uint64_t)sb.st_size < SNAP_HEADER_SIZE || h.file_size != (uint64_t)sb.st_size) {
+		close(fd);
+		return corrupt(d, path, "archivo truncado o de tamaño inesperado");
+	}
+	ck = h.header_checksum;
+	base = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (base == MAP_FAILED)
+		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "mmap: %s", strerror(errno));
+	{
+		struct snap_header hz = h;
+		unsigned char hdr[SNAP_HEADER_SIZE];
+
+		memcpy(hdr, base, SNAP_HEADER_SIZE);
+		hz.header_checksum = 0;
+		memcpy(hdr, &hz, sizeof(hz));
+		if (checksum(hdr, SNAP_HEADER_SIZE) != ck || h.n_sections != SEC_COUNT) {
+			munmap(base, (size_t)sb.st_size);
+			return corrupt(d, path, "encabezado con suma de control errónea");
+		}
+	}
+	if (checksum(base + SNAP_HEADER_SIZE, h.file_size - SNAP_HEADER_SIZE) != h.checksum) {
+		munmap(base, (size_t)sb.st_size);
+		return corrupt(d, path, "suma de control errónea");
+	}
+	s = ob_calloc(1, sizeof(*s));
+	s->map = base;
+	s->map_len = (size_t)sb.st_size;
+	s->n = h.n_records;
+	s->built_at = h.built_at;
+	memcpy(s->stamp, h.stamp, sizeof(s->stamp));
+	s->stamp[sizeof(s->stamp) - 1] = '\0';
+
+#define SECT(ptr, id, elem, cntvar)                                                     \
+	do {                                                                            \
+		if (!((ptr) = section(base, &h, (id), (elem), &cnt))) {                 \
+			e = corrupt(d, path, "sección fuera del archivo");              \
+			goto fail;                                                      \
+		}                                                                       \
+		cntvar;                                                                 \
+	} while (0)
+#define COLUMN(ptr, id, elem)                                                           \
+	SECT(ptr, id, elem, if (cnt != s->n) {                                          \
+		e = corrupt(d, path, "columna de longitud distinta");                   \
+		goto fail;                                                              \
+	})
+	if (s->n > OB_MAX_SNAPSHOT_RECORDS) {
+		e = corrupt(d, path, "demasiados registros");
+		goto fail;
+	}
+	SECT(s->strings, SEC_STRINGS, 1, s->strings_len = cnt);
+	SECT(s->units, SEC_UNITS, sizeof(struct ob_snap_unit), s->n_units = (uint32_t)cnt);
+	SECT(s->categories, SEC_CATEGORIES, sizeof(struct ob_snap_category),
+	     s->n_categories = (uint32_t)cnt);
+	SECT(s->sources, SEC_SOURCES, sizeof(struct ob_snap_source), s->n_sources = (uint32_t)cnt);
+	SECT(s->countries, SEC_COUNTRIES, 4, s->n_countries = (uint32_t)cnt);
+	SECT(s->coverage, SEC_COVERAGE, sizeof(struct ob_snap_coverage),
+	     s->n_coverage = (uint32_t)cnt);
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
+		SECT(s->tags[dim], SEC_TAGS + dim, 4, s->n_tags[dim] = (uint32_t)cnt);
+		COLUMN(s->tag[dim], SEC_COL_TAG + dim, 1);
+	}
+	COLUMN(s->territory, SEC_COL_TERRITORY, 2);
+	COLUMN(s->year, SEC_COL_YEAR, 2);
+	COLUMN(s->category, SEC_COL_CATEGORY, 2);
+	COLUMN(s->source, SEC_COL_SOURCE, 2);
+	COLUMN(s->month, SEC_COL_MONTH, 1);
+	COLUMN(s->day, SEC_COL_DAY, 1);
+	COLUMN(s->hour, SEC_COL_HOUR, 1);
+	COLUMN(s->sex, SEC_COL_SEX, 1);
+	COLUMN(s->age, SEC_COL_AGE, 1);
+#undef COLUMN
+#undef SECT
+	if (s->n_units > OB_MAX_SNAPSHOT_UNITS || s->n_categories > OB_MAX_SNAPSHOT_UNITS ||
+	    s->n_sources > OB_MAX_SNAPSHOT_UNITS || s->n_countries > OB_MAX_SNAPSHOT_UNITS) {
+		e = corrupt(d, path, "diccionario demasiado grande");
+		goto fail;
+	}
+	if ((e = check_snapshot(s, path, d)))
+		goto fail;
+	*out = s;
+	return OB_OK;
+fail:
+	ob_snapshot_close(s);
+	return e;
+}
+
+void ob_snapshot_close(struct ob_snapshot *s)
+{
+	if (!s)
+		return;
+	if (s->map)
+		munmap(s->map, s->map_len);
+	free(s);
+}
+
+ob_err ob_snapshot_load(struct ob_store *st, const char *dir, struct ob_snapshot **out,
+                        bool *rebuilt, struct ob_diag *d)
+{
+	char stamp[OB_SNAPSHOT_STAMP], msg[OB_MAX_MESSAGE];
+	ob_err e;
+
+	*out = NULL;
+	if (rebuilt)
+		*rebuilt = false;
+	if ((e = ob_snapshot_stamp(st, stamp, d)))
+		return e;
+	e = ob_snapshot_open(dir, out, d);
+	if (!e && !strcmp((*out)->stamp, stamp))
+		return OB_OK;
+	if (!e) {
+		ob_info("la instantánea es anterior a los últimos cambios del almacén: se reconstruye "
+		        "(the snapshot is older than the store: rebuilding)");
+		ob_snapshot_close(*out);
+		*out = NULL;
+	} else if (e == OB_ECORRUPT || e == OB_ESCHEMA) {
+		ob_diag_format(d, msg, sizeof(msg));
+		ob_warn("%s", msg);
+	} else if (e != OB_ENOENT) {
+		return e;
+	}
+	ob_diag_clear(d);
+	if ((e = ob_snapshot_build(st, dir, d)))
+		return e;
+	if (rebuilt)
+		*rebuilt = true;
+	return ob_snapshot_open(dir, out, d);
+}

@@ -1,0 +1,205 @@
+/*
+ * snapshot.h - an immutable columnar snapshot of the current records.
+ *
+ * The engine never reads the store's records row by row: it reads a
+ * snapshot, DIR/snapshot/records.obs, built from the store by
+ * ob_snapshot_build() and mapped read-only by ob_snapshot_open(). The
+ * snapshot holds the records of the current submissions (superseded_by IS
+ * NULL) as one array per field of small integers, with the dictionaries
+ * that turn them back into codes:
+ *
+ *   territory  index into units[] (code, name, level, parent, country); a
+ *              record without a territory, or with a code the catalogue
+ *              does not hold, counts in its submission's country unit
+ *   year       1900..2100, 0 unknown (no date)
+ *   month      1..12, 0 unknown (year precision)
+ *   day        1..31, 0 unknown (month or year precision)
+ *   hour       0..23, OB_SNAP_HOUR_UNKNOWN
+ *   sex        OB_SNAP_SEX_U, _F, _M
+ *   age        0..OB_MAX_AGE, OB_SNAP_AGE_UNKNOWN
+ *   category   index into categories[] (ICCS code with its parent, so that
+ *              a code's ancestors can be followed); index 0 is the unknown
+ *              category (no code)
+ *   tag[dim]   manner, mechanism, place, relationship, context: index into
+ *              tags[dim][]; index 0 is "unknown", which also stands for an
+ *              empty field
+ *   source     index into sources[] (code, institution, country)
+ *
+ * Unknown is a value: every record is in every column, and no column holds
+ * anything outside its dictionary (ob_snapshot_open checks it).
+ * coverage[] lists the months each source delivered for each country (one
+ * entry per current submission), so that a month without a delivery can be
+ * told apart from a month without events.
+ *
+ * The file: a versioned header (magic, version, byte order, sizes, a
+ * checksum of the header and one of everything after it, the store's stamp
+ * at build time) and 64-byte-aligned sections. It is written to a temporary
+ * file, synced and renamed over the old one, so a reader sees the old
+ * snapshot or the new one, never a mix. A file that is truncated, fails a
+ * checksum, holds an index outside its dictionary or is of another version
+ * is refused (OB_ECORRUPT, OB_ESCHEMA) with a message saying so;
+ * ob_snapshot_load() then rebuilds it.
+ *
+ * Ownership: ob_snapshot_open() and ob_snapshot_load() return a snapshot the
+ * caller ends with ob_snapshot_close(); every pointer in it points into the
+ * read-only mapping and is valid until then. A snapshot is immutable and may
+ * be read from any number of threads at once.
+ */
+#ifndef OB_ENGINE_SNAPSHOT_H
+#define OB_ENGINE_SNAPSHOT_H
+
+#include "base/common.h"
+#include "store/store.h"
+
+#define OB_SNAPSHOT_DIR "snapshot"
+#define OB_SNAPSHOT_FILE "records.obs"
+
+/* Version of the file format this program writes and reads. */
+#define OB_SNAPSHOT_VERSION 1
+
+/* Length of the store stamp kept in the header, NUL included. */
+#define OB_SNAPSHOT_STAMP 96
+
+#define OB_SNAP_HOUR_UNKNOWN 255
+#define OB_SNAP_AGE_UNKNOWN 255
+
+enum ob_snap_sex {
+	OB_SNAP_SEX_U = 0,
+	OB_SNAP_SEX_F = 1,
+	OB_SNAP_SEX_M = 2,
+	OB_SNAP_SEX_COUNT
+};
+
+/* The tag dimensions of the canonical record, in column order. */
+enum ob_snap_dim {
+	OB_SNAP_MANNER = 0,
+	OB_SNAP_MECHANISM,
+	OB_SNAP_PLACE,
+	OB_SNAP_RELATIONSHIP,
+	OB_SNAP_CONTEXT,
+	OB_SNAP_DIMS
+};
+
+/* What kind of institution a source is (submission.institution). */
+enum ob_institution {
+	OB_INST_OTHER = 0,
+	OB_INST_POLICE,
+	OB_INST_FORENSIC,
+	OB_INST_PROSECUTOR,
+	OB_INST_COUNT
+};
+
+/* Entries of the dictionaries, as laid out in the file. Strings are offsets
+ * into the snapshot's string pool: use ob_snap_str(). */
+struct ob_snap_unit {
+	uint32_t code, name;
+	int32_t parent;   /* index into units[], -1 for none */
+	uint16_t country; /* index into countries[] */
+	uint8_t level;    /* 0 country, 1 admin-1, 2 admin-2 */
+	uint8_t reserved;
+};
+
+struct ob_snap_category {
+	uint32_t code;
+	int32_t parent; /* index into categories[], -1 for none */
+	int32_t level;  /* ICCS level 1..4, 0 outside the ICCS, -1 unknown */
+};
+
+struct ob_snap_source {
+	uint32_t code;
+	uint16_t country;    /* index into countries[] of its first submission */
+	uint8_t institution; /* enum ob_institution */
+	uint8_t reserved;
+};
+
+/* Source `source` delivered months from_month..to_month (year * 12 +
+ * month - 1) for the country `country`. */
+struct ob_snap_coverage {
+	uint16_t source, country;
+	int32_t from_month, to_month;
+};
+
+struct ob_snapshot {
+	uint64_t n; /* records */
+
+	/* columns, n values each */
+	const uint16_t *territory, *year, *category, *source;
+	const uint8_t *month, *day, *hour, *sex, *age;
+	const uint8_t *tag[OB_SNAP_DIMS];
+
+	/* dictionaries */
+	const struct ob_snap_unit *units;
+	uint32_t n_units;
+	const struct ob_snap_category *categories;
+	uint32_t n_categories;
+	const struct ob_snap_source *sources;
+	uint32_t n_sources;
+	const uint32_t *countries; /* ISO 3166-1 alpha-3 codes */
+	uint32_t n_countries;
+	const uint32_t *tags[OB_SNAP_DIMS]; /* codes; [0] is "unknown" */
+	uint32_t n_tags[OB_SNAP_DIMS];
+	const struct ob_snap_coverage *coverage;
+	uint32_t n_coverage;
+
+	char stamp[OB_SNAPSHOT_STAMP]; /* the store's stamp when built */
+	int64_t built_at;              /* seconds since the epoch */
+
+	/* private */
+	const char *strings;
+	uint64_t strings_len;
+	void *map;
+	size_t map_len;
+};
+
+/* A string of the snapshot's pool ("" for an offset outside it). */
+static inline const char *ob_snap_str(const struct ob_snapshot *s, uint32_t off)
+{
+	return off < s->strings_len ? s->strings + off : "";
+}
+
+/* "manner", "mechanism", ...: the field names of the tag dimensions. */
+const char *ob_snap_dim_name(enum ob_snap_dim dim);
+
+/* "police", "forensic", "prosecutor", "other"; and back (-1 if unknown). */
+const char *ob_institution_name(enum ob_institution i);
+int ob_institution_parse(const char *s, size_t n);
+
+/* DIR/snapshot/records.obs into out (OB_ETOOBIG when it does not fit). */
+ob_err ob_snapshot_path(const char *dir, char *out, size_t size);
+
+/*
+ * The store's stamp: a short text that changes whenever the current
+ * records, the territories or the ICCS codes change (submissions, their
+ * supersession, a catalogue reload). Written into out (OB_SNAPSHOT_STAMP
+ * bytes).
+ */
+ob_err ob_snapshot_stamp(struct ob_store *st, char *out, struct ob_diag *d);
+
+/*
+ * Build DIR/snapshot/records.obs from the store (the observatory in DIR):
+ * written to a temporary file in the same directory, synced, then renamed
+ * over the old one. Errors: OB_ESTORE, OB_EIO, OB_ETOOBIG (a limit of
+ * limits.h), with d saying which.
+ */
+ob_err ob_snapshot_build(struct ob_store *st, const char *dir, struct ob_diag *d);
+
+/*
+ * Map DIR/snapshot/records.obs read-only and check it whole. Errors:
+ * OB_ENOENT (no snapshot), OB_ESCHEMA (another version of the format),
+ * OB_ECORRUPT (truncated, bad checksum, an index outside its dictionary),
+ * OB_EIO.
+ */
+ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_diag *d);
+
+void ob_snapshot_close(struct ob_snapshot *s);
+
+/*
+ * Open the snapshot of the observatory in DIR, building it first when it is
+ * missing, refused (corrupt or of another version: the reason is printed as
+ * a warning) or older than the store (its stamp differs). *rebuilt (may be
+ * NULL) says whether it was built.
+ */
+ob_err ob_snapshot_load(struct ob_store *st, const char *dir, struct ob_snapshot **out,
+                        bool *rebuilt, struct ob_diag *d);
+
+#endif
