@@ -3,77 +3,37 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
-#include <utf8proc.h>
 
 #include "base/buf.h"
 #include "catalog/embedded.h"
+#include "io/csv.h"
+#include "io/csvw.h"
+#include "io/date.h"
+#include "text/text.h"
 
-/* ------------------------------------------------------------------------
- * Folding. A private copy until text/text.h's ob_fold_key() is available:
- * NFD, marks stripped, case folded; anything but letters and digits becomes
- * one space; trimmed.
- */
-static ob_err fold_key(const char *s, size_t n, struct ob_buf *out)
+/* Format a path into out (OB_MAX_PATH bytes); OB_ETOOBIG when it does not fit. */
+static ob_err make_path(struct ob_diag *d, char *out, const char *fmt, ...) OB_PRINTF(3, 4);
+
+static ob_err make_path(struct ob_diag *d, char *out, const char *fmt, ...)
 {
-	utf8proc_uint8_t *mapped = NULL;
-	utf8proc_ssize_t m, i = 0;
-	bool pending_space = false;
-	ob_err e = OB_OK;
+	va_list ap;
+	int n;
 
-	ob_buf_reset(out);
-	if (n > (size_t)OB_MAX_FIELD)
-		return OB_ETOOBIG;
-	m = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &mapped,
-	                 UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD |
-	                 UTF8PROC_COMPAT);
-	if (m < 0)
-		return OB_EENCODING;
-	while (i < m) {
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t k = utf8proc_iterate(mapped + i, m - i, &cp);
-		utf8proc_category_t c;
-
-		if (k <= 0) {
-			e = OB_EENCODING;
-			break;
-		}
-		c = utf8proc_category(cp);
-		if ((c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
-		    (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO)) {
-			if (pending_space && out->len > 0 && (e = ob_buf_addc(out, ' ')))
-				break;
-			pending_space = false;
-			if ((e = ob_buf_add(out, mapped + i, (size_t)k)))
-				break;
-		} else {
-			pending_space = true;
-		}
-		i += k;
-	}
-	free(mapped);
-	return e;
+	va_start(ap, fmt);
+	n = vsnprintf(out, OB_MAX_PATH, fmt, ap);
+	va_end(ap);
+	if (n < 0 || n >= OB_MAX_PATH)
+		return ob_diag_set(d, OB_ETOOBIG, out, 0, 0, NULL, 0,
+		                   "ruta demasiado larga (path too long)");
+	return OB_OK;
 }
 
-/* ------------------------------------------------------------------------
- * A minimal reader for the catalogue's own CSV files (UTF-8, comma, RFC 4180
- * quotes), read whole into memory. Private until io/csv.h is available.
- */
-struct cat_csv {
-	char name[OB_MAX_PATH]; /* for diagnostics */
-	char *data;
-	size_t len, pos;
-	long line;              /* physical line at pos */
-	long rec_line;          /* line where the current record starts */
-	struct ob_buf rec;      /* fields, each NUL-terminated */
-	size_t off[OB_MAX_COLUMNS];
-	size_t flen[OB_MAX_COLUMNS];
-	size_t nf;
-};
-
+/* Read a whole (GeoJSON) file into *data, NUL-terminated; the caller frees it. */
 static ob_err read_whole(const char *path, const char *name, char **data, size_t *len,
                          struct ob_diag *d)
 {
@@ -109,235 +69,126 @@ static ob_err read_whole(const char *path, const char *name, char **data, size_t
 	return OB_OK;
 }
 
-/* Check that data is valid UTF-8 without NUL bytes; report the line. */
-static ob_err check_utf8(const char *name, const char *data, size_t len, struct ob_diag *d)
-{
-	size_t i = 0;
-	long line = 1;
-
-	while (i < len) {
-		utf8proc_int32_t cp;
-		utf8proc_ssize_t k;
-
-		if ((unsigned char)data[i] < 0x80) {
-			if (data[i] == '\0')
-				return ob_diag_set(d, OB_EENCODING, name, line, 0, NULL, 0,
-				                   "byte NUL en un archivo de texto (NUL byte in a text file)");
-			if (data[i] == '\n')
-				line++;
-			i++;
-			continue;
-		}
-		k = utf8proc_iterate((const utf8proc_uint8_t *)data + i,
-		                     (utf8proc_ssize_t)(len - i), &cp);
-		if (k <= 0)
-			return ob_diag_set(d, OB_EENCODING, name, line, 0, NULL, 0,
-			                   "UTF-8 no válido: guarde el archivo como UTF-8 "
-			                   "(invalid UTF-8: save the file as UTF-8)");
-		i += (size_t)k;
-	}
-	return OB_OK;
-}
-
-static void csv_close(struct cat_csv *c)
-{
-	if (!c)
-		return;
-	free(c->data);
-	ob_buf_release(&c->rec);
-	free(c);
-}
-
-static ob_err csv_open(const char *path, const char *name, struct cat_csv **out,
-                       struct ob_diag *d)
-{
-	struct cat_csv *c = ob_calloc(1, sizeof(*c));
-	ob_err e;
-
-	*out = NULL;
-	ob_strlcpy(c->name, name ? name : path, sizeof(c->name));
-	ob_buf_init(&c->rec, OB_MAX_LINE);
-	if ((e = read_whole(path, c->name, &c->data, &c->len, d)) ||
-	    (e = check_utf8(c->name, c->data, c->len, d))) {
-		csv_close(c);
-		return e;
-	}
-	if (c->len >= 3 && !memcmp(c->data, "\xEF\xBB\xBF", 3))
-		c->pos = 3;
-	c->line = 1;
-	*out = c;
-	return OB_OK;
-}
-
-static ob_err csv_end_field(struct cat_csv *c, size_t start, struct ob_diag *d)
-{
-	if (c->nf >= OB_MAX_COLUMNS)
-		return ob_diag_set(d, OB_ETOOBIG, c->name, c->rec_line, (long)c->nf + 1, NULL, 0,
-		                   "más de %d columnas (too many columns)", OB_MAX_COLUMNS);
-	if (c->rec.len - start > OB_MAX_FIELD)
-		return ob_diag_set(d, OB_ETOOBIG, c->name, c->rec_line, (long)c->nf + 1, NULL, 0,
-		                   "campo de más de %d bytes (field too long)", OB_MAX_FIELD);
-	c->off[c->nf] = start;
-	c->flen[c->nf] = c->rec.len - start;
-	c->nf++;
-	if (ob_buf_addc(&c->rec, '\0'))
-		return ob_diag_set(d, OB_ETOOBIG, c->name, c->rec_line, (long)c->nf, NULL, 0,
-		                   "registro demasiado largo (record too long)");
-	return OB_OK;
-}
-
-/*
- * Next record: OB_OK, OB_ENOENT at the end, or an error. Lines holding
- * nothing are skipped.
+/* ------------------------------------------------------------------------
+ * Reading the catalogue's CSV files: UTF-8 and comma, said explicitly so
+ * that nothing is sniffed; one header row, columns found by name (blanks
+ * around it and case ignored); empty lines skipped.
  */
-static ob_err csv_next(struct cat_csv *c, struct ob_diag *d)
-{
-	for (;;) {
-		size_t start;
-		ob_err e;
-
-		ob_buf_reset(&c->rec);
-		c->nf = 0;
-		if (c->pos >= c->len)
-			return OB_ENOENT;
-		c->rec_line = c->line;
-		for (;;) {
-			start = c->rec.len;
-			if (c->pos < c->len && c->data[c->pos] == '"') {
-				long open_line = c->line;
-
-				c->pos++;
-				for (;;) {
-					char ch;
-
-					if (c->pos >= c->len)
-						return ob_diag_set(d, OB_EPARSE, c->name, open_line,
-						                   (long)c->nf + 1, NULL, 0,
-						                   "comilla sin cerrar (unterminated quote)");
-					ch = c->data[c->pos++];
-					if (ch == '"') {
-						if (c->pos < c->len && c->data[c->pos] == '"') {
-							c->pos++;
-						} else {
-							break;
-						}
-					} else if (ch == '\n') {
-						c->line++;
-					}
-					if (ob_buf_addc(&c->rec, ch))
-						return ob_diag_set(d, OB_ETOOBIG, c->name, c->rec_line,
-						                   (long)c->nf + 1, NULL, 0,
-						                   "registro demasiado largo (record too long)");
-				}
-				if (c->pos < c->len && c->data[c->pos] != ',' &&
-				    c->data[c->pos] != '\n' && c->data[c->pos] != '\r')
-					return ob_diag_set(d, OB_EPARSE, c->name, c->line, (long)c->nf + 1,
-					                   c->data + c->pos, 1,
-					                   "carácter tras la comilla de cierre; se esperaba "
-					                   "una coma o fin de línea (character after closing quote)");
-			} else {
-				while (c->pos < c->len && c->data[c->pos] != ',' &&
-				       c->data[c->pos] != '\n' && c->data[c->pos] != '\r') {
-					if (ob_buf_addc(&c->rec, c->data[c->pos++]))
-						return ob_diag_set(d, OB_ETOOBIG, c->name, c->rec_line,
-						                   (long)c->nf + 1, NULL, 0,
-						                   "registro demasiado largo (record too long)");
-				}
-			}
-			if ((e = csv_end_field(c, start, d)))
-				return e;
-			if (c->pos < c->len && c->data[c->pos] == ',') {
-				c->pos++;
-				continue;
-			}
-			break;
-		}
-		/* end of record */
-		if (c->pos < c->len && c->data[c->pos] == '\r')
-			c->pos++;
-		if (c->pos < c->len && c->data[c->pos] == '\n')
-			c->pos++;
-		c->line++;
-		if (c->nf == 1 && c->flen[0] == 0)
-			continue; /* blank line */
-		return OB_OK;
-	}
-}
-
-static const char *fld(const struct cat_csv *c, int i)
-{
-	if (i < 0 || (size_t)i >= c->nf)
-		return "";
-	return c->rec.ptr + c->off[i];
-}
-
-static size_t fld_len(const struct cat_csv *c, int i)
-{
-	if (i < 0 || (size_t)i >= c->nf)
-		return 0;
-	return c->flen[i];
-}
-
-/* Column spec: names wanted, whether required; idx filled from the header. */
-struct colspec {
+struct column {
 	const char *name;
 	bool required;
-	int idx;
 };
 
-static void trim_span(const char **s, size_t *n)
+/* The most columns a catalogue file is read for (territories.csv). */
+#define ROW_MAX 10
+
+/*
+ * One data row: v[i] is the value of column i of the file's column list
+ * ("" when the file lacks that column or the row is short), col[i] its
+ * 0-based field number in the file (-1 when absent). The strings are the
+ * reader's: valid during the call the row is passed to.
+ */
+struct row {
+	const char *file;
+	long line;
+	const char *v[ROW_MAX];
+	int col[ROW_MAX];
+};
+
+typedef ob_err (*row_fn)(void *arg, const struct row *w);
+
+static const struct ob_csv_options catalog_csv = { .encoding = OB_ENC_UTF8, .delimiter = ',' };
+
+/* The next record that is not an empty line; OB_ENOENT at the end. */
+static ob_err next_record(struct ob_csv_reader *c, const struct ob_csv_record **rec,
+                          struct ob_diag *d)
 {
-	while (*n && (**s == ' ' || **s == '\t'))
-		(*s)++, (*n)--;
-	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-		(*n)--;
+	ob_err e;
+
+	do
+		e = ob_csv_next(c, rec, d);
+	while (!e && (*rec)->nfields == 1 && (*rec)->blank);
+	return e;
 }
 
-static ob_err csv_header(struct cat_csv *c, struct colspec *cols, size_t ncols,
-                         struct ob_diag *d)
+static ob_err read_header(struct ob_csv_reader *c, const char *file, const struct column *cols,
+                          size_t ncols, int *col, struct ob_diag *d)
 {
-	ob_err e = csv_next(c, d);
+	const struct ob_csv_record *rec;
+	ob_err e = next_record(c, &rec, d);
 
 	if (e == OB_ENOENT)
-		return ob_diag_set(d, OB_EEMPTY, c->name, 0, 0, NULL, 0,
+		return ob_diag_set(d, OB_EEMPTY, file, 0, 0, NULL, 0,
 		                   "archivo vacío: falta la fila de encabezado (empty file)");
 	if (e)
 		return e;
 	for (size_t k = 0; k < ncols; k++) {
-		cols[k].idx = -1;
-		for (size_t i = 0; i < c->nf; i++) {
-			const char *s = fld(c, (int)i);
-			size_t n = fld_len(c, (int)i);
+		col[k] = -1;
+		for (size_t i = 0; i < rec->nfields; i++) {
+			const char *s = rec->fields[i].ptr;
+			size_t n = rec->fields[i].len;
 
-			trim_span(&s, &n);
-			if (n == strlen(cols[k].name) && !strncasecmp(s, cols[k].name, n)) {
-				if (cols[k].idx >= 0)
-					return ob_diag_set(d, OB_EDUPCOL, c->name, c->rec_line, (long)i + 1,
-					                   s, n, "columna duplicada (duplicated column)");
-				cols[k].idx = (int)i;
-			}
+			ob_trim(&s, &n);
+			if (n != strlen(cols[k].name) || strncasecmp(s, cols[k].name, n))
+				continue;
+			if (col[k] >= 0)
+				return ob_diag_set(d, OB_EDUPCOL, file, rec->line, (long)i + 1, s, n,
+				                   "columna duplicada (duplicated column)");
+			col[k] = (int)i;
 		}
-		if (cols[k].idx < 0 && cols[k].required)
-			return ob_diag_set(d, OB_ENOCOL, c->name, c->rec_line, 0, cols[k].name,
+		if (col[k] < 0 && cols[k].required)
+			return ob_diag_set(d, OB_ENOCOL, file, rec->line, 0, cols[k].name,
 			                   strlen(cols[k].name),
 			                   "falta la columna obligatoria (required column missing)");
 	}
 	return OB_OK;
 }
 
+/* Call fn for each data row of the CSV file path, in order; stop at its first error. */
+static ob_err each_row(const char *path, const struct column *cols, size_t ncols, row_fn fn,
+                       void *arg, struct ob_diag *d)
+{
+	struct ob_csv_reader *c;
+	const struct ob_csv_record *rec;
+	struct row w = { .file = path };
+	ob_err e;
+
+	if (access(path, F_OK) != 0)
+		return ob_diag_set(d, errno == ENOENT ? OB_ENOENT : OB_EIO, path, 0, 0, NULL, 0,
+		                   "no se puede abrir: %s (cannot open)", strerror(errno));
+	if ((e = ob_csv_open(path, path, &catalog_csv, &c, d)))
+		return e;
+	e = read_header(c, path, cols, ncols, w.col, d);
+	while (!e) {
+		if ((e = next_record(c, &rec, d))) {
+			if (e == OB_ENOENT)
+				e = OB_OK; /* the end */
+			break;
+		}
+		w.line = rec->line;
+		for (size_t i = 0; i < ncols; i++)
+			w.v[i] = w.col[i] >= 0 && (size_t)w.col[i] < rec->nfields ?
+			         rec->fields[w.col[i]].ptr : "";
+		e = fn(arg, &w);
+	}
+	ob_csv_close(c);
+	return e;
+}
+
 /* ------------------------------------------------------------------------
  * Value checks shared by the loader and the imports.
  */
-struct rowctx {
-	const char *file;
-	long line;
-};
-
-static ob_err bad(struct ob_diag *d, const struct rowctx *r, int col, const char *v,
-                  const char *what)
+static ob_err bad_value(struct ob_diag *d, const char *file, long line, int col, const char *v,
+                        const char *what)
 {
-	return ob_diag_set(d, OB_EINVAL, r->file, r->line, col >= 0 ? col + 1 : 0, v,
+	return ob_diag_set(d, OB_EINVAL, file, line, col >= 0 ? col + 1 : 0, v,
 	                   v ? strlen(v) : 0, "%s", what);
+}
+
+/* Column i of row w holds a bad value. */
+static ob_err bad(struct ob_diag *d, const struct row *w, int i, const char *what)
+{
+	return bad_value(d, w->file, w->line, w->col[i], w->v[i], what);
 }
 
 static bool is_code(const char *s)
@@ -353,21 +204,15 @@ static bool is_code(const char *s)
 	return true;
 }
 
+/* Exactly yyyy-mm-dd, a day of the calendar. */
 static bool is_date(const char *s)
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	long long y, m, dd;
 
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	if (!ob_parse_int(s, 4, OB_MIN_YEAR, OB_MAX_YEAR, &y) ||
-	    !ob_parse_int(s + 5, 2, 1, 12, &m) || !ob_parse_int(s + 8, 2, 1, 31, &dd))
-		return false;
-	if (dd > mdays[m - 1])
-		return false;
-	if (m == 2 && dd == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return false;
-	return true;
+	return strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
+	       ob_parse_int(s, 4, OB_MIN_YEAR, OB_MAX_YEAR, &y) &&
+	       ob_parse_int(s + 5, 2, 1, 12, &m) && ob_parse_int(s + 8, 2, 1, 31, &dd) &&
+	       ob_date_valid((int)y, (int)m, (int)dd);
 }
 
 static bool one_of(const char *s, const char *const *set)
@@ -378,106 +223,97 @@ static bool one_of(const char *s, const char *const *set)
 	return false;
 }
 
-/* An integer already checked by the caller (0 when it is not one). */
-static int atoi_safe(const char *s)
+static bool has_text(const char *s)
 {
-	long long v = 0;
+	size_t n = strlen(s);
 
-	if (!ob_parse_int(s, strlen(s), INT32_MIN, INT32_MAX, &v))
-		return 0;
-	return (int)v;
+	ob_trim(&s, &n);
+	return n > 0;
 }
 
 static const char *const statuses[] = { "official", "estimate", "provisional", NULL };
 
-static bool has_text(const char *s)
+/* Columns from and to of w hold an optional period. */
+static ob_err check_dates(struct ob_diag *d, const struct row *w, int from, int to)
 {
-	for (; *s; s++)
-		if (*s != ' ' && *s != '\t')
-			return true;
-	return false;
-}
+	static const char invalid[] = "fecha no válida: se esperaba aaaa-mm-dd o vacío "
+	                              "(invalid date: expected yyyy-mm-dd or empty)";
 
-static ob_err check_dates(struct ob_diag *d, const struct rowctx *r, int cf, const char *from,
-                          int ct, const char *to)
-{
-	if (*from && !is_date(from))
-		return bad(d, r, cf, from, "fecha no válida: se esperaba aaaa-mm-dd o vacío "
-		                           "(invalid date: expected yyyy-mm-dd or empty)");
-	if (*to && !is_date(to))
-		return bad(d, r, ct, to, "fecha no válida: se esperaba aaaa-mm-dd o vacío "
-		                         "(invalid date: expected yyyy-mm-dd or empty)");
-	if (*from && *to && strcmp(from, to) > 0)
-		return bad(d, r, ct, to, "valid_to es anterior a valid_from "
-		                         "(valid_to is before valid_from)");
+	if (*w->v[from] && !is_date(w->v[from]))
+		return bad(d, w, from, invalid);
+	if (*w->v[to] && !is_date(w->v[to]))
+		return bad(d, w, to, invalid);
+	if (*w->v[from] && *w->v[to] && strcmp(w->v[from], w->v[to]) > 0)
+		return bad(d, w, to, "valid_to es anterior a valid_from "
+		                     "(valid_to is before valid_from)");
 	return OB_OK;
 }
 
-/* territories.csv columns, in canonical order */
+/* territories.csv columns */
 enum { T_CODE, T_LEVEL, T_COUNTRY, T_PARENT, T_NAME, T_FROM, T_TO, T_STATUS, T_SOURCE,
        T_NOTE, T_NCOLS };
-static const char *const terr_cols[] = { "code", "level", "country", "parent", "name",
-	"valid_from", "valid_to", "status", "source", "note" };
-static const bool terr_required[] = { true, true, true, true, true, false, false, false,
-	false, false };
+static const struct column terr_cols[T_NCOLS] = {
+	{ "code", true }, { "level", true }, { "country", true }, { "parent", true },
+	{ "name", true }, { "valid_from", false }, { "valid_to", false }, { "status", false },
+	{ "source", false }, { "note", false },
+};
+_Static_assert(T_NCOLS <= ROW_MAX, "a row holds every column of territories.csv");
 
-/* v[i] is the value of canonical column i; col[i] its column in the file. */
-static ob_err check_territory(const char *const *v, const int *col, const struct rowctx *r,
-                              struct ob_diag *d)
+/* What can be said of a territory row alone. */
+static ob_err check_territory(const struct row *w, struct ob_diag *d)
 {
+	const char *const *v = w->v;
 	long long level;
 
 	if (!is_code(v[T_CODE]))
-		return bad(d, r, col[T_CODE], v[T_CODE], "código no válido: letras, dígitos, _ - . "
-		                                        "(invalid code)");
+		return bad(d, w, T_CODE, "código no válido: letras, dígitos, _ - . (invalid code)");
 	if (!ob_parse_int(v[T_LEVEL], strlen(v[T_LEVEL]), 0, 3, &level))
-		return bad(d, r, col[T_LEVEL], v[T_LEVEL], "nivel no válido: se esperaba 0, 1, 2 o 3 "
-		                                          "(invalid level: expected 0-3)");
+		return bad(d, w, T_LEVEL, "nivel no válido: se esperaba 0, 1, 2 o 3 "
+		                          "(invalid level: expected 0-3)");
 	if (!is_code(v[T_COUNTRY]))
-		return bad(d, r, col[T_COUNTRY], v[T_COUNTRY], "país no válido: se esperaba el "
-		                                              "código ISO3 (invalid country)");
+		return bad(d, w, T_COUNTRY, "país no válido: se esperaba el código ISO3 "
+		                            "(invalid country)");
 	if (level == 0 && *v[T_PARENT])
-		return bad(d, r, col[T_PARENT], v[T_PARENT], "un país (nivel 0) no tiene padre "
-		                                            "(a country has no parent)");
+		return bad(d, w, T_PARENT, "un país (nivel 0) no tiene padre (a country has no parent)");
 	if (level > 0 && !is_code(v[T_PARENT]))
-		return bad(d, r, col[T_PARENT], v[T_PARENT], "falta el código del padre "
-		                                            "(parent code missing)");
+		return bad(d, w, T_PARENT, "falta el código del padre (parent code missing)");
 	if (!has_text(v[T_NAME]))
-		return bad(d, r, col[T_NAME], v[T_NAME], "falta el nombre (name missing)");
+		return bad(d, w, T_NAME, "falta el nombre (name missing)");
 	if (strlen(v[T_NAME]) > OB_MAX_NAME)
-		return bad(d, r, col[T_NAME], v[T_NAME], "nombre demasiado largo (name too long)");
+		return bad(d, w, T_NAME, "nombre demasiado largo (name too long)");
 	if (*v[T_STATUS] && !one_of(v[T_STATUS], statuses))
-		return bad(d, r, col[T_STATUS], v[T_STATUS], "estado no válido: official, estimate "
-		                                            "o provisional (invalid status)");
-	return check_dates(d, r, col[T_FROM], v[T_FROM], col[T_TO], v[T_TO]);
+		return bad(d, w, T_STATUS, "estado no válido: official, estimate o provisional "
+		                           "(invalid status)");
+	return check_dates(d, w, T_FROM, T_TO);
 }
 
+/* population.csv columns */
 enum { P_TERR, P_YEAR, P_SEX, P_POP, P_STATUS, P_SOURCE, P_NCOLS };
-static const char *const pop_cols[] = { "territory", "year", "sex", "population", "status",
-	"source" };
-static const bool pop_required[] = { true, true, true, true, true, false };
+static const struct column pop_cols[P_NCOLS] = {
+	{ "territory", true }, { "year", true }, { "sex", true }, { "population", true },
+	{ "status", true }, { "source", false },
+};
 
-static ob_err check_population(const char *const *v, const int *col, const struct rowctx *r,
-                               struct ob_diag *d)
+/* What can be said of a population row alone. */
+static ob_err check_population(const struct row *w, struct ob_diag *d)
 {
 	static const char *const sexes[] = { "T", "F", "M", NULL };
+	const char *const *v = w->v;
 	long long y;
 	double p;
 
 	if (!is_code(v[P_TERR]))
-		return bad(d, r, col[P_TERR], v[P_TERR], "código de territorio no válido "
-		                                        "(invalid territory code)");
+		return bad(d, w, P_TERR, "código de territorio no válido (invalid territory code)");
 	if (!ob_parse_int(v[P_YEAR], strlen(v[P_YEAR]), OB_MIN_YEAR, OB_MAX_YEAR, &y))
-		return bad(d, r, col[P_YEAR], v[P_YEAR], "año no válido (invalid year)");
+		return bad(d, w, P_YEAR, "año no válido (invalid year)");
 	if (!one_of(v[P_SEX], sexes))
-		return bad(d, r, col[P_SEX], v[P_SEX], "sexo no válido: T, F o M "
-		                                      "(invalid sex: expected T, F or M)");
+		return bad(d, w, P_SEX, "sexo no válido: T, F o M (invalid sex: expected T, F or M)");
 	if (!ob_parse_double(v[P_POP], strlen(v[P_POP]), &p) || !(p >= 0) || p > 1e10)
-		return bad(d, r, col[P_POP], v[P_POP], "población no válida: se esperaba un número "
-		                                      ">= 0 (invalid population)");
+		return bad(d, w, P_POP, "población no válida: se esperaba un número >= 0 "
+		                        "(invalid population)");
 	if (!one_of(v[P_STATUS], statuses))
-		return bad(d, r, col[P_STATUS], v[P_STATUS], "estado no válido: official, estimate "
-		                                            "o provisional (invalid status)");
+		return bad(d, w, P_STATUS, "estado no válido: official, estimate o provisional "
+		                           "(invalid status)");
 	return OB_OK;
 }
 
@@ -487,23 +323,24 @@ static ob_err check_population(const char *const *v, const int *col, const struc
 static ob_err mkdirs(const char *path, struct ob_diag *d)
 {
 	char buf[OB_MAX_PATH];
-	size_t n = ob_strlcpy(buf, path, sizeof(buf));
 
-	if (n >= sizeof(buf))
-		return ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0, "ruta demasiado larga");
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
+	if (ob_strlcpy(buf, path, sizeof(buf)) >= sizeof(buf))
+		return ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
+		                   "ruta demasiado larga (path too long)");
+	/* each ancestor, then the directory itself */
+	for (char *p = buf + (*buf == '/');; p++) {
+		char c = *p;
+
+		if (c && c != '/')
 			continue;
 		*p = '\0';
 		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
 			return ob_diag_set(d, OB_EIO, buf, 0, 0, NULL, 0,
 			                   "no se pudo crear el directorio: %s", strerror(errno));
-		*p = '/';
+		if (!c)
+			return OB_OK;
+		*p = c;
 	}
-	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-		return ob_diag_set(d, OB_EIO, buf, 0, 0, NULL, 0,
-		                   "no se pudo crear el directorio: %s", strerror(errno));
-	return OB_OK;
 }
 
 static ob_err write_all(int fd, const void *p, size_t n)
@@ -530,9 +367,8 @@ ob_err ob_catalog_write_default(const char *dir, struct ob_diag *d)
 	ob_err err;
 
 	/* source profiles live here even before the first one is added */
-	if (snprintf(path, sizeof(path), "%s/%s/sources", dir, OB_CATALOG_DIR) >= (int)sizeof(path))
-		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga");
-	if ((err = mkdirs(path, d)))
+	if ((err = make_path(d, path, "%s/%s/sources", dir, OB_CATALOG_DIR)) ||
+	    (err = mkdirs(path, d)))
 		return err;
 	for (size_t i = 0; i < ob_catalog_files_count; i++) {
 		const struct ob_embedded_file *f = &ob_catalog_files[i];
@@ -540,9 +376,8 @@ ob_err ob_catalog_write_default(const char *dir, struct ob_diag *d)
 		ob_err e;
 		int fd;
 
-		if (snprintf(path, sizeof(path), "%s/%s/%s", dir, OB_CATALOG_DIR, f->path) >=
-		    (int)sizeof(path))
-			return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga");
+		if ((e = make_path(d, path, "%s/%s/%s", dir, OB_CATALOG_DIR, f->path)))
+			return e;
 		slash = strrchr(path, '/');
 		*slash = '\0';
 		e = mkdirs(path, d);
@@ -569,18 +404,70 @@ ob_err ob_catalog_write_default(const char *dir, struct ob_diag *d)
 }
 
 /* ------------------------------------------------------------------------
- * Loading into the store.
+ * Loading into the store. Each CSV file is a table_def: its columns, the
+ * checks of a row alone (shared with the imports), the insert, and a row
+ * function for what the row must agree with in the store.
  */
-struct loader {
-	struct ob_store *s;
-	char dir[OB_MAX_PATH]; /* DIR/catalog */
-	struct ob_diag *d;
-	struct ob_buf key;
-	sqlite3_stmt *has_territory;
-	sqlite3_stmt *ins_alias;
+struct loader;
+
+struct table_def {
+	const char *file;       /* in DIR/catalog */
+	bool required;          /* must exist */
+	const struct column *cols;
+	size_t ncols;
+	ob_err (*check)(const struct row *w, struct ob_diag *d); /* NULL: none */
+	const char *insert;     /* prepared as L->ins; NULL: none */
+	const char *types;      /* of its parameters, for insert_row() */
+	const char *what;       /* a row, in messages */
+	ob_err (*row)(struct loader *L, const struct row *w);
+	ob_err (*finish)(struct loader *L); /* after the last row; NULL: none */
 };
 
-static ob_err step_done(struct loader *L, sqlite3_stmt *st, const struct rowctx *r,
+#define COLS(c) .cols = c, .ncols = OB_ARRAY_SIZE(c)
+
+/* A territory whose parent is checked once the whole file is in. */
+struct parent_ref {
+	char *code, *parent, *country;
+	long level, line;
+};
+
+struct loader {
+	struct ob_store *s;
+	char dir[OB_MAX_PATH];  /* DIR/catalog */
+	struct ob_diag *d;
+	struct ob_buf key;      /* a folded key */
+	sqlite3_stmt *has_territory, *ins_alias, *iccs_level, *known_target;
+	const struct table_def *table; /* the file being loaded */
+	char path[OB_MAX_PATH]; /* its path */
+	sqlite3_stmt *ins;      /* its insert */
+	int terr_col[T_NCOLS];  /* territories.csv: the file's columns */
+	struct parent_ref *refs;
+	size_t nrefs, cap;
+};
+
+static ob_err prepare(struct loader *L, const char *sql, sqlite3_stmt **st)
+{
+	return ob_store_prepare(L->s, sql, st, L->d);
+}
+
+/* Column 0 of the first row st gives with ?1 = v; none when it gives no row. */
+static int query_int(sqlite3_stmt *st, const char *v, int none)
+{
+	int r = none;
+
+	sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		r = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return r;
+}
+
+static bool territory_exists(struct loader *L, const char *code)
+{
+	return query_int(L->has_territory, code, 0) != 0;
+}
+
+static ob_err step_done(struct loader *L, sqlite3_stmt *st, const struct row *w,
                         const char *what)
 {
 	int rc = sqlite3_step(st);
@@ -589,431 +476,297 @@ static ob_err step_done(struct loader *L, sqlite3_stmt *st, const struct rowctx 
 	if (rc == SQLITE_DONE)
 		return OB_OK;
 	if (rc == SQLITE_CONSTRAINT)
-		return ob_diag_set(L->d, OB_EINVAL, r->file, r->line, 0, NULL, 0,
+		return ob_diag_set(L->d, OB_EINVAL, w->file, w->line, 0, NULL, 0,
 		                   "%s repetido o inconsistente: %s (duplicated or inconsistent)",
 		                   what, sqlite3_errmsg(ob_store_db(L->s)));
-	return ob_diag_set(L->d, OB_ESTORE, r->file, r->line, 0, NULL, 0, "%s: %s", what,
+	return ob_diag_set(L->d, OB_ESTORE, w->file, w->line, 0, NULL, 0, "%s: %s", what,
 	                   sqlite3_errmsg(ob_store_db(L->s)));
 }
 
-static bool territory_exists(struct loader *L, const char *code)
+/*
+ * Bind column i of w to parameter i + 1 of L->ins as the table's types[i]
+ * says (t: text, NULL when empty; i: integer; d: number), then run the
+ * insert. The checks have already seen the numbers.
+ */
+static ob_err insert_row(struct loader *L, const struct row *w)
 {
-	bool yes;
+	const char *types = L->table->types;
 
-	sqlite3_bind_text(L->has_territory, 1, code, -1, SQLITE_TRANSIENT);
-	yes = sqlite3_step(L->has_territory) == SQLITE_ROW;
-	sqlite3_reset(L->has_territory);
-	return yes;
+	for (int i = 0; types[i]; i++) {
+		const char *v = w->v[i];
+		long long n;
+		double x;
+
+		if (types[i] == 'i') {
+			if (!ob_parse_int(v, strlen(v), INT32_MIN, INT32_MAX, &n))
+				return bad(L->d, w, i, "se esperaba un número entero (integer expected)");
+			sqlite3_bind_int64(L->ins, i + 1, n);
+		} else if (types[i] == 'd') {
+			if (!ob_parse_double(v, strlen(v), &x))
+				return bad(L->d, w, i, "se esperaba un número (number expected)");
+			sqlite3_bind_double(L->ins, i + 1, x);
+		} else {
+			ob_bind_text(L->ins, i + 1, *v ? v : NULL, strlen(v));
+		}
+	}
+	return step_done(L, L->ins, w, L->table->what);
 }
 
-static ob_err add_alias(struct loader *L, const struct rowctx *r, int col, const char *code,
-                        const char *alias)
+/* Index territory w->v[code] under the folded text of column alias. */
+static ob_err add_alias(struct loader *L, const struct row *w, int code, int alias)
 {
-	ob_err e = fold_key(alias, strlen(alias), &L->key);
+	const char *a = w->v[alias];
+	ob_err e;
 
-	if (e)
-		return ob_diag_set(L->d, e, r->file, r->line, col + 1, alias, strlen(alias),
+	ob_buf_reset(&L->key);
+	if ((e = ob_fold_key(a, strlen(a), &L->key)))
+		return ob_diag_set(L->d, e, w->file, w->line, w->col[alias] + 1, a, strlen(a),
 		                   "texto no válido (invalid text)");
 	if (L->key.len == 0)
-		return bad(L->d, r, col, alias, "alias vacío tras normalizar (empty alias)");
-	sqlite3_bind_text(L->ins_alias, 1, L->key.ptr, (int)L->key.len, SQLITE_TRANSIENT);
-	sqlite3_bind_text(L->ins_alias, 2, code, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(L->ins_alias, 3, alias, -1, SQLITE_TRANSIENT);
-	return step_done(L, L->ins_alias, r, "alias");
+		return bad(L->d, w, alias, "alias vacío tras normalizar (empty alias)");
+	ob_bind_text(L->ins_alias, 1, L->key.ptr, L->key.len);
+	sqlite3_bind_text(L->ins_alias, 2, w->v[code], -1, SQLITE_STATIC);
+	sqlite3_bind_text(L->ins_alias, 3, a, -1, SQLITE_STATIC);
+	return step_done(L, L->ins_alias, w, "alias");
 }
 
-static ob_err open_catalog_csv(struct loader *L, const char *file, bool required,
-                               struct colspec *cols, size_t ncols, struct cat_csv **c)
+static ob_err territory_row(struct loader *L, const struct row *w)
 {
-	char path[OB_MAX_PATH];
+	long long level = 0;
 	ob_err e;
 
-	*c = NULL;
-	if (snprintf(path, sizeof(path), "%s/%s", L->dir, file) >= (int)sizeof(path))
-		return ob_diag_set(L->d, OB_ETOOBIG, L->dir, 0, 0, NULL, 0, "ruta demasiado larga");
-	if (!required && access(path, F_OK) != 0)
-		return OB_OK;
-	if ((e = csv_open(path, path, c, L->d)))
+	if ((e = insert_row(L, w)) ||
+	    (e = add_alias(L, w, T_CODE, T_NAME)))
 		return e;
-	if ((e = csv_header(*c, cols, ncols, L->d))) {
-		csv_close(*c);
-		*c = NULL;
+	ob_parse_int(w->v[T_LEVEL], strlen(w->v[T_LEVEL]), 0, 3, &level);
+	memcpy(L->terr_col, w->col, sizeof(L->terr_col));
+	if (L->nrefs == L->cap) {
+		L->cap = L->cap ? 2 * L->cap : 256;
+		L->refs = ob_realloc(L->refs, L->cap * sizeof(*L->refs));
 	}
-	return e;
+	L->refs[L->nrefs++] = (struct parent_ref){ ob_strdup(w->v[T_CODE]),
+		ob_strdup(w->v[T_PARENT]), ob_strdup(w->v[T_COUNTRY]), level, w->line };
+	return OB_OK;
 }
 
-static ob_err prepare(struct loader *L, const char *sql, sqlite3_stmt **st)
+/* Every parent exists, one level up, in the same country. */
+static ob_err check_parents(struct loader *L)
 {
-	return ob_store_prepare(L->s, sql, st, L->d);
-}
-
-struct parent_ref {
-	char *code, *parent, *country;
-	long level, line;
-};
-
-static ob_err load_territories(struct loader *L)
-{
-	struct colspec cols[T_NCOLS];
-	struct cat_csv *c;
-	sqlite3_stmt *ins = NULL, *get = NULL;
-	struct parent_ref *refs = NULL;
-	size_t nrefs = 0, cap = 0;
+	const int cp = L->terr_col[T_PARENT], cc = L->terr_col[T_COUNTRY];
+	sqlite3_stmt *get;
 	ob_err e;
 
-	for (int i = 0; i < T_NCOLS; i++)
-		cols[i] = (struct colspec){ terr_cols[i], terr_required[i], -1 };
-	if ((e = open_catalog_csv(L, "territories.csv", true, cols, T_NCOLS, &c)))
-		return e;
-	if ((e = prepare(L, "INSERT INTO territory(code, level, country, parent, name, valid_from,"
-	                    " valid_to, status, source, note) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
-	                 &ins)))
-		goto close_csv;
-	while (!(e = csv_next(c, L->d))) {
-		const char *v[T_NCOLS];
-		int col[T_NCOLS];
-		struct rowctx r = { c->name, c->rec_line };
-
-		for (int i = 0; i < T_NCOLS; i++) {
-			v[i] = fld(c, cols[i].idx);
-			col[i] = cols[i].idx;
-		}
-		if ((e = check_territory(v, col, &r, L->d)))
-			goto free_refs;
-		for (int i = 0; i < T_NCOLS; i++) {
-			if (i == T_LEVEL)
-				sqlite3_bind_int(ins, i + 1, atoi_safe(v[i]));
-			else if (i == T_STATUS && !*v[i])
-				sqlite3_bind_text(ins, i + 1, "official", -1, SQLITE_STATIC);
-			else
-				ob_bind_text(ins, i + 1, *v[i] ? v[i] : NULL, strlen(v[i]));
-		}
-		if ((e = step_done(L, ins, &r, "territorio")))
-			goto free_refs;
-		if ((e = add_alias(L, &r, col[T_NAME], v[T_CODE], v[T_NAME])))
-			goto free_refs;
-		if (nrefs == cap) {
-			cap = cap ? 2 * cap : 256;
-			refs = ob_realloc(refs, cap * sizeof(*refs));
-		}
-		refs[nrefs++] = (struct parent_ref){ ob_strdup(v[T_CODE]), ob_strdup(v[T_PARENT]),
-			ob_strdup(v[T_COUNTRY]), atoi_safe(v[T_LEVEL]), c->rec_line };
-	}
-	if (e != OB_ENOENT)
-		goto free_refs;
-	e = OB_OK;
 	if ((e = prepare(L, "SELECT level, country FROM territory WHERE code = ?1", &get)))
-		goto free_refs;
-	for (size_t i = 0; i < nrefs && !e; i++) {
-		struct rowctx r = { c->name, refs[i].line };
+		return e;
+	for (size_t i = 0; i < L->nrefs && !e; i++) {
+		const struct parent_ref *r = &L->refs[i];
 
-		if (refs[i].level == 0) {
-			if (strcmp(refs[i].code, refs[i].country))
-				e = bad(L->d, &r, cols[T_COUNTRY].idx, refs[i].country,
-				        "un país debe tener country = su código "
-				        "(a country's country must be its own code)");
+		if (r->level == 0) {
+			if (strcmp(r->code, r->country))
+				e = bad_value(L->d, L->path, r->line, cc, r->country,
+				              "un país debe tener country = su código "
+				              "(a country's country must be its own code)");
 			continue;
 		}
-		sqlite3_bind_text(get, 1, refs[i].parent, -1, SQLITE_STATIC);
+		sqlite3_bind_text(get, 1, r->parent, -1, SQLITE_STATIC);
 		if (sqlite3_step(get) != SQLITE_ROW)
-			e = bad(L->d, &r, cols[T_PARENT].idx, refs[i].parent,
-			        "el territorio padre no existe en territories.csv (unknown parent)");
-		else if (sqlite3_column_int(get, 0) != refs[i].level - 1)
-			e = bad(L->d, &r, cols[T_PARENT].idx, refs[i].parent,
-			        "el padre debe ser del nivel inmediatamente superior "
-			        "(parent must be one level up)");
-		else if (strcmp((const char *)sqlite3_column_text(get, 1), refs[i].country))
-			e = bad(L->d, &r, cols[T_COUNTRY].idx, refs[i].country,
-			        "el país no coincide con el del padre (country differs from parent's)");
+			e = bad_value(L->d, L->path, r->line, cp, r->parent,
+			              "el territorio padre no existe en territories.csv (unknown parent)");
+		else if (sqlite3_column_int(get, 0) != r->level - 1)
+			e = bad_value(L->d, L->path, r->line, cp, r->parent,
+			              "el padre debe ser del nivel inmediatamente superior "
+			              "(parent must be one level up)");
+		else if (strcmp((const char *)sqlite3_column_text(get, 1), r->country))
+			e = bad_value(L->d, L->path, r->line, cc, r->country,
+			              "el país no coincide con el del padre (country differs from parent's)");
 		sqlite3_reset(get);
 	}
 	sqlite3_finalize(get);
-free_refs:
-	for (size_t i = 0; i < nrefs; i++) {
-		free(refs[i].code);
-		free(refs[i].parent);
-		free(refs[i].country);
-	}
-	free(refs);
-	sqlite3_finalize(ins);
-close_csv:
-	csv_close(c);
 	return e;
 }
 
-static ob_err load_aliases(struct loader *L)
+static const struct table_def territories_def = {
+	.file = "territories.csv", .required = true, COLS(terr_cols), .check = check_territory,
+	.row = territory_row, .finish = check_parents,
+	.insert = "INSERT INTO territory(code, level, country, parent, name, valid_from,"
+	          " valid_to, status, source, note) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+	          " coalesce(?8, 'official'), ?9, ?10)",
+	.types = "titttttttt", .what = "territorio",
+};
+
+static const struct column alias_cols[] = { { "code", true }, { "alias", true } };
+
+static ob_err alias_row(struct loader *L, const struct row *w)
 {
-	struct colspec cols[] = { { "code", true, -1 }, { "alias", true, -1 } };
-	struct cat_csv *c;
-	ob_err e;
-
-	if ((e = open_catalog_csv(L, "territory_aliases.csv", false, cols, 2, &c)) || !c)
-		return e;
-	while (!(e = csv_next(c, L->d))) {
-		struct rowctx r = { c->name, c->rec_line };
-		const char *code = fld(c, cols[0].idx), *alias = fld(c, cols[1].idx);
-
-		if (!territory_exists(L, code)) {
-			e = bad(L->d, &r, cols[0].idx, code,
-			        "territorio desconocido: no está en territories.csv (unknown territory)");
-			break;
-		}
-		if (!has_text(alias)) {
-			e = bad(L->d, &r, cols[1].idx, alias, "alias vacío (empty alias)");
-			break;
-		}
-		if ((e = add_alias(L, &r, cols[1].idx, code, alias)))
-			break;
-	}
-	csv_close(c);
-	return e == OB_ENOENT ? OB_OK : e;
+	if (!territory_exists(L, w->v[0]))
+		return bad(L->d, w, 0, "territorio desconocido: no está en territories.csv "
+		                       "(unknown territory)");
+	if (!has_text(w->v[1]))
+		return bad(L->d, w, 1, "alias vacío (empty alias)");
+	return add_alias(L, w, 0, 1);
 }
 
-static ob_err load_changes(struct loader *L)
+static const struct table_def aliases_def = {
+	.file = "territory_aliases.csv", COLS(alias_cols), .row = alias_row,
+};
+
+static const struct column change_cols[] = {
+	{ "old_code", true }, { "new_code", true }, { "date", true }, { "kind", true },
+};
+
+static ob_err change_row(struct loader *L, const struct row *w)
 {
-	struct colspec cols[] = { { "old_code", true, -1 }, { "new_code", true, -1 },
-	                          { "date", true, -1 }, { "kind", true, -1 } };
-	struct cat_csv *c;
-	sqlite3_stmt *ins = NULL;
-	ob_err e;
-
-	if ((e = open_catalog_csv(L, "territory_changes.csv", false, cols, 4, &c)) || !c)
-		return e;
-	if ((e = prepare(L, "INSERT INTO territory_change(old_code, new_code, date, kind)"
-	                    " VALUES(?1, ?2, ?3, ?4)", &ins)))
-		goto close_csv;
-	while (!(e = csv_next(c, L->d))) {
-		struct rowctx r = { c->name, c->rec_line };
-		const char *v[4];
-
-		for (int i = 0; i < 4; i++)
-			v[i] = fld(c, cols[i].idx);
-		for (int i = 0; i < 2 && !e; i++)
-			if (!territory_exists(L, v[i]))
-				e = bad(L->d, &r, cols[i].idx, v[i], "territorio desconocido "
-				                                    "(unknown territory)");
-		if (!e && !is_date(v[2]))
-			e = bad(L->d, &r, cols[2].idx, v[2], "fecha no válida: se esperaba aaaa-mm-dd "
-			                                    "(invalid date)");
-		if (!e && !is_code(v[3]))
-			e = bad(L->d, &r, cols[3].idx, v[3], "tipo de cambio no válido (invalid kind)");
-		if (e)
-			break;
-		for (int i = 0; i < 4; i++)
-			sqlite3_bind_text(ins, i + 1, v[i], -1, SQLITE_TRANSIENT);
-		if ((e = step_done(L, ins, &r, "cambio territorial")))
-			break;
-	}
-	sqlite3_finalize(ins);
-close_csv:
-	csv_close(c);
-	return e == OB_ENOENT ? OB_OK : e;
+	for (int i = 0; i < 2; i++)
+		if (!territory_exists(L, w->v[i]))
+			return bad(L->d, w, i, "territorio desconocido (unknown territory)");
+	if (!is_date(w->v[2]))
+		return bad(L->d, w, 2, "fecha no válida: se esperaba aaaa-mm-dd (invalid date)");
+	if (!is_code(w->v[3]))
+		return bad(L->d, w, 3, "tipo de cambio no válido (invalid kind)");
+	return insert_row(L, w);
 }
 
-static ob_err load_iccs(struct loader *L)
+static const struct table_def changes_def = {
+	.file = "territory_changes.csv", COLS(change_cols), .row = change_row,
+	.insert = "INSERT INTO territory_change(old_code, new_code, date, kind)"
+	          " VALUES(?1, ?2, ?3, ?4)",
+	.types = "tttt", .what = "cambio territorial",
+};
+
+static const struct column iccs_cols[] = {
+	{ "code", true }, { "level", true }, { "parent", true }, { "name_es", true },
+	{ "name_en", true },
+};
+
+static ob_err iccs_row(struct loader *L, const struct row *w)
 {
-	struct colspec cols[] = { { "code", true, -1 }, { "level", true, -1 },
-	                          { "parent", true, -1 }, { "name_es", true, -1 },
-	                          { "name_en", true, -1 } };
-	struct cat_csv *c;
-	sqlite3_stmt *ins = NULL, *get = NULL;
-	ob_err e;
+	long long level;
 
-	if ((e = open_catalog_csv(L, "iccs.csv", true, cols, 5, &c)))
-		return e;
-	if ((e = prepare(L, "INSERT INTO iccs(code, level, parent, name_es, name_en)"
-	                    " VALUES(?1, ?2, ?3, ?4, ?5)", &ins)) ||
-	    (e = prepare(L, "SELECT level FROM iccs WHERE code = ?1", &get)))
-		goto finalize;
-	while (!(e = csv_next(c, L->d))) {
-		struct rowctx r = { c->name, c->rec_line };
-		const char *v[5];
-		long long level;
-
-		for (int i = 0; i < 5; i++)
-			v[i] = fld(c, cols[i].idx);
-		if (!is_code(v[0])) {
-			e = bad(L->d, &r, cols[0].idx, v[0], "código no válido (invalid code)");
-			break;
-		}
-		if (!ob_parse_int(v[1], strlen(v[1]), 0, 4, &level)) {
-			e = bad(L->d, &r, cols[1].idx, v[1], "nivel no válido: se esperaba 0 a 4 "
-			                                    "(invalid level: expected 0-4)");
-			break;
-		}
-		if ((level <= 1) != (*v[2] == '\0')) {
-			e = bad(L->d, &r, cols[2].idx, v[2], "los niveles 0 y 1 no tienen padre; los "
-			        "demás sí (levels 0 and 1 have no parent, the others do)");
-			break;
-		}
-		if (*v[2]) {
-			sqlite3_bind_text(get, 1, v[2], -1, SQLITE_TRANSIENT);
-			if (sqlite3_step(get) != SQLITE_ROW ||
-			    sqlite3_column_int(get, 0) != level - 1)
-				e = bad(L->d, &r, cols[2].idx, v[2], "el padre debe aparecer antes y ser "
-				        "del nivel superior (parent must come first, one level up)");
-			sqlite3_reset(get);
-			if (e)
-				break;
-		}
-		if (!has_text(v[3]) || !has_text(v[4])) {
-			e = bad(L->d, &r, cols[has_text(v[3]) ? 4 : 3].idx, "",
-			        "falta el nombre (name missing)");
-			break;
-		}
-		sqlite3_bind_text(ins, 1, v[0], -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(ins, 2, (int)level);
-		ob_bind_text(ins, 3, *v[2] ? v[2] : NULL, strlen(v[2]));
-		sqlite3_bind_text(ins, 4, v[3], -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 5, v[4], -1, SQLITE_TRANSIENT);
-		if ((e = step_done(L, ins, &r, "código ICCS")))
-			break;
-	}
-finalize:
-	sqlite3_finalize(get);
-	sqlite3_finalize(ins);
-	csv_close(c);
-	return e == OB_ENOENT ? OB_OK : e;
+	if (!is_code(w->v[0]))
+		return bad(L->d, w, 0, "código no válido (invalid code)");
+	if (!ob_parse_int(w->v[1], strlen(w->v[1]), 0, 4, &level))
+		return bad(L->d, w, 1, "nivel no válido: se esperaba 0 a 4 "
+		                       "(invalid level: expected 0-4)");
+	if ((level <= 1) != (*w->v[2] == '\0'))
+		return bad(L->d, w, 2, "los niveles 0 y 1 no tienen padre; los demás sí "
+		                       "(levels 0 and 1 have no parent, the others do)");
+	if (*w->v[2] && query_int(L->iccs_level, w->v[2], -1) != level - 1)
+		return bad(L->d, w, 2, "el padre debe aparecer antes y ser del nivel superior "
+		                       "(parent must come first, one level up)");
+	for (int i = 3; i < 5; i++)
+		if (!has_text(w->v[i]))
+			return bad(L->d, w, i, "falta el nombre (name missing)");
+	return insert_row(L, w);
 }
 
-static ob_err load_tags(struct loader *L)
+static const struct table_def iccs_def = {
+	.file = "iccs.csv", .required = true, COLS(iccs_cols), .row = iccs_row,
+	.insert = "INSERT INTO iccs(code, level, parent, name_es, name_en)"
+	          " VALUES(?1, ?2, ?3, ?4, ?5)",
+	.types = "tittt", .what = "código ICCS",
+};
+
+static const struct column tag_cols[] = {
+	{ "kind", true }, { "code", true }, { "name_es", true }, { "name_en", true },
+};
+
+static ob_err tag_row(struct loader *L, const struct row *w)
 {
-	struct colspec cols[] = { { "kind", true, -1 }, { "code", true, -1 },
-	                          { "name_es", true, -1 }, { "name_en", true, -1 } };
-	struct cat_csv *c;
-	sqlite3_stmt *ins = NULL;
-	ob_err e;
-
-	if ((e = open_catalog_csv(L, "tags.csv", true, cols, 4, &c)))
-		return e;
-	if ((e = prepare(L, "INSERT INTO tag(kind, code, name_es, name_en) VALUES(?1,?2,?3,?4)",
-	                 &ins)))
-		goto close_csv;
-	while (!(e = csv_next(c, L->d))) {
-		struct rowctx r = { c->name, c->rec_line };
-		const char *v[4];
-
-		for (int i = 0; i < 4; i++)
-			v[i] = fld(c, cols[i].idx);
-		for (int i = 0; i < 2 && !e; i++)
-			if (!is_code(v[i]))
-				e = bad(L->d, &r, cols[i].idx, v[i], "código no válido (invalid code)");
-		for (int i = 2; i < 4 && !e; i++)
-			if (!has_text(v[i]))
-				e = bad(L->d, &r, cols[i].idx, v[i], "falta el nombre (name missing)");
-		if (e)
-			break;
-		for (int i = 0; i < 4; i++)
-			sqlite3_bind_text(ins, i + 1, v[i], -1, SQLITE_TRANSIENT);
-		if ((e = step_done(L, ins, &r, "etiqueta")))
-			break;
-	}
-	sqlite3_finalize(ins);
-close_csv:
-	csv_close(c);
-	return e == OB_ENOENT ? OB_OK : e;
+	for (int i = 0; i < 2; i++)
+		if (!is_code(w->v[i]))
+			return bad(L->d, w, i, "código no válido (invalid code)");
+	for (int i = 2; i < 4; i++)
+		if (!has_text(w->v[i]))
+			return bad(L->d, w, i, "falta el nombre (name missing)");
+	return insert_row(L, w);
 }
 
-static ob_err load_crosswalks(struct loader *L)
+static const struct table_def tags_def = {
+	.file = "tags.csv", .required = true, COLS(tag_cols), .row = tag_row,
+	.insert = "INSERT INTO tag(kind, code, name_es, name_en) VALUES(?1, ?2, ?3, ?4)",
+	.types = "tttt", .what = "etiqueta",
+};
+
+static const struct column crosswalk_cols[] = {
+	{ "name", true }, { "label", true }, { "target", true }, { "valid_from", false },
+	{ "valid_to", false },
+};
+
+/* The key is the label folded as the ingest folds the values it looks up. */
+static ob_err crosswalk_row(struct loader *L, const struct row *w)
 {
-	struct colspec cols[] = { { "name", true, -1 }, { "label", true, -1 },
-	                          { "target", true, -1 }, { "valid_from", false, -1 },
-	                          { "valid_to", false, -1 } };
-	struct cat_csv *c;
-	sqlite3_stmt *ins = NULL, *known = NULL;
 	ob_err e;
 
-	if ((e = open_catalog_csv(L, "crosswalks.csv", true, cols, 5, &c)))
+	if (!is_code(w->v[0]))
+		return bad(L->d, w, 0, "nombre de cruce no válido (invalid crosswalk name)");
+	ob_buf_reset(&L->key);
+	if (ob_fold_key(w->v[1], strlen(w->v[1]), &L->key) || L->key.len == 0)
+		return bad(L->d, w, 1, "etiqueta vacía o no válida (empty or invalid label)");
+	if (!query_int(L->known_target, w->v[2], 0))
+		return bad(L->d, w, 2, "destino desconocido: no es un código de iccs.csv ni de "
+		                       "tags.csv (unknown target)");
+	if ((e = check_dates(L->d, w, 3, 4)))
 		return e;
-	if ((e = prepare(L, "INSERT INTO crosswalk(name, key, label, target, valid_from, valid_to)"
-	                    " VALUES(?1, ?2, ?3, ?4, ?5, ?6)", &ins)) ||
-	    (e = prepare(L, "SELECT 1 FROM iccs WHERE code = ?1 UNION ALL "
-	                    "SELECT 1 FROM tag WHERE code = ?1", &known)))
-		goto finalize;
-	while (!(e = csv_next(c, L->d))) {
-		struct rowctx r = { c->name, c->rec_line };
-		const char *v[5];
-
-		for (int i = 0; i < 5; i++)
-			v[i] = fld(c, cols[i].idx);
-		if (!is_code(v[0])) {
-			e = bad(L->d, &r, cols[0].idx, v[0], "nombre de cruce no válido "
-			                                    "(invalid crosswalk name)");
-			break;
-		}
-		if ((e = fold_key(v[1], strlen(v[1]), &L->key)) || L->key.len == 0) {
-			e = bad(L->d, &r, cols[1].idx, v[1], "etiqueta vacía o no válida "
-			                                    "(empty or invalid label)");
-			break;
-		}
-		sqlite3_bind_text(known, 1, v[2], -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(known) != SQLITE_ROW)
-			e = bad(L->d, &r, cols[2].idx, v[2], "destino desconocido: no es un código de "
-			        "iccs.csv ni de tags.csv (unknown target)");
-		sqlite3_reset(known);
-		if (e || (e = check_dates(L->d, &r, cols[3].idx, v[3], cols[4].idx, v[4])))
-			break;
-		sqlite3_bind_text(ins, 1, v[0], -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 2, L->key.ptr, (int)L->key.len, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 3, v[1], -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(ins, 4, v[2], -1, SQLITE_TRANSIENT);
-		ob_bind_text(ins, 5, *v[3] ? v[3] : NULL, strlen(v[3]));
-		ob_bind_text(ins, 6, *v[4] ? v[4] : NULL, strlen(v[4]));
-		if ((e = step_done(L, ins, &r, "cruce")))
-			break;
-	}
-finalize:
-	sqlite3_finalize(known);
-	sqlite3_finalize(ins);
-	csv_close(c);
-	return e == OB_ENOENT ? OB_OK : e;
+	ob_bind_text(L->ins, 6, L->key.ptr, L->key.len);
+	return insert_row(L, w);
 }
 
-static ob_err load_population(struct loader *L)
+static const struct table_def crosswalks_def = {
+	.file = "crosswalks.csv", .required = true, COLS(crosswalk_cols), .row = crosswalk_row,
+	.insert = "INSERT INTO crosswalk(name, label, target, valid_from, valid_to, key)"
+	          " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	.types = "ttttt", .what = "cruce", /* ?6, the key, is bound by crosswalk_row */
+};
+
+static ob_err population_row(struct loader *L, const struct row *w)
 {
-	struct colspec cols[P_NCOLS];
-	struct cat_csv *c;
-	sqlite3_stmt *ins = NULL;
+	if (!territory_exists(L, w->v[P_TERR]))
+		return bad(L->d, w, P_TERR, "territorio desconocido: no está en territories.csv "
+		                            "(unknown territory)");
+	return insert_row(L, w);
+}
+
+static const struct table_def population_def = {
+	.file = "population.csv", COLS(pop_cols), .check = check_population,
+	.row = population_row,
+	.insert = "INSERT INTO population(territory, year, sex, population, status, source)"
+	          " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	.types = "titdtt", .what = "población (territorio, año, sexo)",
+};
+
+/* In the order they load: what a file refers to is loaded before it. */
+static const struct table_def *const tables[] = {
+	&territories_def, &aliases_def, &changes_def, &iccs_def, &tags_def, &crosswalks_def,
+	&population_def,
+};
+
+static ob_err load_row(void *arg, const struct row *w)
+{
+	struct loader *L = arg;
 	ob_err e;
 
-	for (int i = 0; i < P_NCOLS; i++)
-		cols[i] = (struct colspec){ pop_cols[i], pop_required[i], -1 };
-	if ((e = open_catalog_csv(L, "population.csv", false, cols, P_NCOLS, &c)) || !c)
+	if (L->table->check && (e = L->table->check(w, L->d)))
 		return e;
-	if ((e = prepare(L, "INSERT INTO population(territory, year, sex, population, status,"
-	                    " source) VALUES(?1, ?2, ?3, ?4, ?5, ?6)", &ins)))
-		goto close_csv;
-	while (!(e = csv_next(c, L->d))) {
-		struct rowctx r = { c->name, c->rec_line };
-		const char *v[P_NCOLS];
-		int col[P_NCOLS];
-		double p = 0;
+	return L->table->row(L, w);
+}
 
-		for (int i = 0; i < P_NCOLS; i++) {
-			v[i] = fld(c, cols[i].idx);
-			col[i] = cols[i].idx;
-		}
-		if ((e = check_population(v, col, &r, L->d)))
-			break;
-		if (!territory_exists(L, v[P_TERR])) {
-			e = bad(L->d, &r, col[P_TERR], v[P_TERR], "territorio desconocido: no está en "
-			                                         "territories.csv (unknown territory)");
-			break;
-		}
-		ob_parse_double(v[P_POP], strlen(v[P_POP]), &p);
-		sqlite3_bind_text(ins, 1, v[P_TERR], -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(ins, 2, atoi_safe(v[P_YEAR]));
-		sqlite3_bind_text(ins, 3, v[P_SEX], -1, SQLITE_TRANSIENT);
-		sqlite3_bind_double(ins, 4, p);
-		sqlite3_bind_text(ins, 5, v[P_STATUS], -1, SQLITE_TRANSIENT);
-		ob_bind_text(ins, 6, *v[P_SOURCE] ? v[P_SOURCE] : NULL, strlen(v[P_SOURCE]));
-		if ((e = step_done(L, ins, &r, "población (territorio, año, sexo)")))
-			break;
-	}
-	sqlite3_finalize(ins);
-close_csv:
-	csv_close(c);
-	return e == OB_ENOENT ? OB_OK : e;
+static ob_err load_table(struct loader *L, const struct table_def *t)
+{
+	ob_err e;
+
+	if ((e = make_path(L->d, L->path, "%s/%s", L->dir, t->file)))
+		return e;
+	if (!t->required && access(L->path, F_OK) != 0)
+		return OB_OK;
+	L->table = t;
+	if (t->insert && (e = prepare(L, t->insert, &L->ins)))
+		return e;
+	e = each_row(L->path, t->cols, t->ncols, load_row, L, L->d);
+	sqlite3_finalize(L->ins);
+	L->ins = NULL;
+	if (!e && t->finish)
+		e = t->finish(L);
+	return e;
 }
 
 /* ------------------------------------------------------------------------
@@ -1138,10 +891,10 @@ static ob_err load_geometry(struct loader *L)
 	size_t n = 0, cap = 0;
 	struct dirent *ent;
 	DIR *dh;
-	ob_err e = OB_OK;
+	ob_err e;
 
-	if (snprintf(gdir, sizeof(gdir), "%s/geometry", L->dir) >= (int)sizeof(gdir))
-		return ob_diag_set(L->d, OB_ETOOBIG, L->dir, 0, 0, NULL, 0, "ruta demasiado larga");
+	if ((e = make_path(L->d, gdir, "%s/geometry", L->dir)))
+		return e;
 	dh = opendir(gdir);
 	if (!dh)
 		return OB_OK; /* geometry is optional */
@@ -1159,12 +912,9 @@ static ob_err load_geometry(struct loader *L)
 	if ((e = prepare(L, "INSERT OR REPLACE INTO territory_geometry(code, geojson)"
 	                    " VALUES(?1, ?2)", &g.ins)))
 		goto free_names;
-	for (size_t i = 0; i < n && !e; i++) {
-		if (snprintf(path, sizeof(path), "%s/%s", gdir, names[i]) >= (int)sizeof(path))
-			e = ob_diag_set(L->d, OB_ETOOBIG, gdir, 0, 0, NULL, 0, "ruta demasiado larga");
-		else
+	for (size_t i = 0; i < n && !e; i++)
+		if (!(e = make_path(L->d, path, "%s/%s", gdir, names[i])))
 			e = each_feature(path, path, geo_insert, &g, L->d);
-	}
 	sqlite3_finalize(g.ins);
 free_names:
 	for (size_t i = 0; i < n; i++)
@@ -1173,57 +923,66 @@ free_names:
 	return e;
 }
 
-ob_err ob_catalog_load(struct ob_store *s, const char *dir, struct ob_diag *d)
+static ob_err load_all(struct loader *L)
 {
 	static const char clear[] =
 		"DELETE FROM crosswalk; DELETE FROM tag; DELETE FROM iccs;"
 		"DELETE FROM population; DELETE FROM territory_geometry;"
 		"DELETE FROM territory_alias; DELETE FROM territory_change;"
 		"DELETE FROM territory;";
+	ob_err e;
+
+	if ((e = ob_store_exec(L->s, clear, L->d)) ||
+	    (e = prepare(L, "SELECT 1 FROM territory WHERE code = ?1", &L->has_territory)) ||
+	    (e = prepare(L, "INSERT OR IGNORE INTO territory_alias(key, code, alias)"
+	                    " VALUES(?1, ?2, ?3)", &L->ins_alias)) ||
+	    (e = prepare(L, "SELECT level FROM iccs WHERE code = ?1", &L->iccs_level)) ||
+	    (e = prepare(L, "SELECT 1 FROM iccs WHERE code = ?1 UNION ALL "
+	                    "SELECT 1 FROM tag WHERE code = ?1", &L->known_target)))
+		return e;
+	for (size_t i = 0; i < OB_ARRAY_SIZE(tables); i++)
+		if ((e = load_table(L, tables[i])))
+			return e;
+	return load_geometry(L);
+}
+
+ob_err ob_catalog_load(struct ob_store *s, const char *dir, struct ob_diag *d)
+{
 	struct loader L = { .s = s, .d = d };
 	ob_err e;
 
-	if (snprintf(L.dir, sizeof(L.dir), "%s/%s", dir, OB_CATALOG_DIR) >= (int)sizeof(L.dir))
-		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga");
+	if ((e = make_path(d, L.dir, "%s/%s", dir, OB_CATALOG_DIR)) ||
+	    (e = ob_store_begin(s, d)))
+		return e;
 	ob_buf_init(&L.key, OB_MAX_NAME * 4);
-	if ((e = ob_store_begin(s, d)))
-		goto release;
-	if ((e = ob_store_exec(s, clear, d)) ||
-	    (e = prepare(&L, "SELECT 1 FROM territory WHERE code = ?1", &L.has_territory)) ||
-	    (e = prepare(&L, "INSERT OR IGNORE INTO territory_alias(key, code, alias)"
-	                     " VALUES(?1, ?2, ?3)", &L.ins_alias)) ||
-	    (e = load_territories(&L)) || (e = load_aliases(&L)) || (e = load_changes(&L)) ||
-	    (e = load_iccs(&L)) || (e = load_tags(&L)) || (e = load_crosswalks(&L)) ||
-	    (e = load_population(&L)) || (e = load_geometry(&L)))
-		goto rollback;
+	e = load_all(&L);
 	sqlite3_finalize(L.has_territory);
 	sqlite3_finalize(L.ins_alias);
-	L.has_territory = L.ins_alias = NULL;
-	e = ob_store_commit(s, d);
-	goto release;
-rollback:
-	sqlite3_finalize(L.has_territory);
-	sqlite3_finalize(L.ins_alias);
-	ob_store_rollback(s);
-release:
+	sqlite3_finalize(L.iccs_level);
+	sqlite3_finalize(L.known_target);
+	for (size_t i = 0; i < L.nrefs; i++) {
+		free(L.refs[i].code);
+		free(L.refs[i].parent);
+		free(L.refs[i].country);
+	}
+	free(L.refs);
 	ob_buf_release(&L.key);
-	return e;
+	if (e) {
+		ob_store_rollback(s);
+		return e;
+	}
+	return ob_store_commit(s, d);
 }
 
 /* ------------------------------------------------------------------------
  * Imports: the catalogue files stay the truth. An import merges its rows
  * into the file, writes it back and reloads the whole catalogue.
  */
-#define MAX_NCOLS ((int)T_NCOLS > (int)P_NCOLS ? (int)T_NCOLS : (int)P_NCOLS)
-
 struct table {
 	size_t ncol;
 	char **cell; /* nrow * ncol owned strings */
 	size_t nrow, cap;
 };
-
-typedef ob_err (*row_check)(const char *const *v, const int *col, const struct rowctx *r,
-                            struct ob_diag *d);
 
 static void table_free(struct table *t)
 {
@@ -1245,38 +1004,30 @@ static void table_append(struct table *t, const char *const *v)
 	t->nrow++;
 }
 
-static ob_err table_read(const char *path, const char *const *names, const bool *required,
-                         size_t ncol, row_check check, struct table *t, struct ob_diag *d)
+struct table_read {
+	const struct table_def *def;
+	struct table *t;
+	struct ob_diag *d;
+};
+
+static ob_err read_row(void *arg, const struct row *w)
 {
-	struct colspec cols[MAX_NCOLS];
-	struct cat_csv *c;
-	ob_err e;
+	struct table_read *r = arg;
+	ob_err e = r->def->check(w, r->d);
 
-	t->ncol = ncol;
-	if ((e = csv_open(path, path, &c, d)))
-		return e;
-	for (size_t i = 0; i < ncol; i++)
-		cols[i] = (struct colspec){ names[i], required[i], -1 };
-	if ((e = csv_header(c, cols, ncol, d)))
-		goto close_csv;
-	while (!(e = csv_next(c, d))) {
-		const char *v[MAX_NCOLS];
-		int col[MAX_NCOLS];
-		struct rowctx r = { c->name, c->rec_line };
-
-		for (size_t i = 0; i < ncol; i++) {
-			v[i] = fld(c, cols[i].idx);
-			col[i] = cols[i].idx;
-		}
-		if ((e = check(v, col, &r, d)))
-			break;
-		table_append(t, v);
-	}
-	if (e == OB_ENOENT)
-		e = OB_OK;
-close_csv:
-	csv_close(c);
+	if (!e)
+		table_append(r->t, w->v);
 	return e;
+}
+
+/* Append the rows of the CSV file path, in the columns of def, to t. */
+static ob_err table_read(const char *path, const struct table_def *def, struct table *t,
+                         struct ob_diag *d)
+{
+	struct table_read r = { def, t, d };
+
+	t->ncol = def->ncols;
+	return each_row(path, def->cols, def->ncols, read_row, &r, d);
 }
 
 /* A key index over some columns of a table: open addressing, row + 1. */
@@ -1372,44 +1123,28 @@ static void table_merge(struct table *base, const struct table *imp, const size_
 	free(m.slot);
 }
 
-static void csv_put(FILE *f, const char *s)
-{
-	bool quote = strpbrk(s, ",\"\r\n") != NULL || (*s && (s[0] == ' ' || s[strlen(s) - 1] == ' '));
-
-	if (!quote) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-static ob_err table_write(const char *path, const char *const *names, const struct table *t,
+/*
+ * Write t as CSV. Formulas are not guarded: the file is read back as data,
+ * and a value must come back as it was.
+ */
+static ob_err table_write(const char *path, const struct table_def *def, const struct table *t,
                           struct ob_diag *d)
 {
 	FILE *f = fopen(path, "w");
+	struct ob_csvw w;
 
 	if (!f)
 		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo crear: %s",
 		                   strerror(errno));
-	for (size_t i = 0; i < t->ncol; i++) {
-		if (i)
-			fputc(',', f);
-		fputs(names[i], f);
-	}
-	fputc('\n', f);
+	ob_csvw_init(&w, f, ',');
+	w.guard_formulas = false;
+	for (size_t i = 0; i < t->ncol; i++)
+		ob_csvw_str(&w, def->cols[i].name);
+	ob_csvw_end(&w);
 	for (size_t r = 0; r < t->nrow; r++) {
-		for (size_t i = 0; i < t->ncol; i++) {
-			if (i)
-				fputc(',', f);
-			csv_put(f, t->cell[r * t->ncol + i]);
-		}
-		fputc('\n', f);
+		for (size_t i = 0; i < t->ncol; i++)
+			ob_csvw_str(&w, t->cell[r * t->ncol + i]);
+		ob_csvw_end(&w);
 	}
 	if (ferror(f) | (fclose(f) != 0))
 		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "error de escritura (write error)");
@@ -1418,7 +1153,7 @@ static ob_err table_write(const char *path, const char *const *names, const stru
 
 /*
  * Put new_path in place of path, reload, and put the old file back when the
- * reload fails. had_old says whether path existed before.
+ * reload fails.
  */
 static ob_err swap_and_reload(struct ob_store *s, const char *dir, const char *path,
                               const char *new_path, struct ob_diag *d)
@@ -1427,8 +1162,8 @@ static ob_err swap_and_reload(struct ob_store *s, const char *dir, const char *p
 	bool had_old = access(path, F_OK) == 0;
 	ob_err e;
 
-	if (snprintf(bak, sizeof(bak), "%s.bak", path) >= (int)sizeof(bak))
-		return ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0, "ruta demasiado larga");
+	if ((e = make_path(d, bak, "%s.bak", path)))
+		return e;
 	if (had_old && rename(path, bak) != 0)
 		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo respaldar: %s",
 		                   strerror(errno));
@@ -1452,29 +1187,29 @@ static ob_err swap_and_reload(struct ob_store *s, const char *dir, const char *p
 	return OB_OK;
 }
 
+/*
+ * Merge the rows of file into the catalogue file of def by the key columns;
+ * with status_col >= 0 an official row is not replaced by one that is not.
+ */
 static ob_err import_csv(struct ob_store *s, const char *dir, const char *file,
-                         const char *catalog_file, const char *const *names,
-                         const bool *required, size_t ncol, row_check check,
-                         const size_t *keycols, size_t nkey, int status_col,
-                         struct ob_catalog_import *res, struct ob_diag *d)
+                         const struct table_def *def, const size_t *keycols, size_t nkey,
+                         int status_col, struct ob_catalog_import *res, struct ob_diag *d)
 {
 	char path[OB_MAX_PATH], tmp[OB_MAX_PATH];
 	struct table base = { 0 }, imp = { 0 };
 	ob_err e;
 
 	memset(res, 0, sizeof(*res));
-	if (snprintf(path, sizeof(path), "%s/%s/%s", dir, OB_CATALOG_DIR, catalog_file) >=
-	        (int)sizeof(path) ||
-	    snprintf(tmp, sizeof(tmp), "%s.new", path) >= (int)sizeof(tmp))
-		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga");
-	if ((e = table_read(file, names, required, ncol, check, &imp, d)))
+	if ((e = make_path(d, path, "%s/%s/%s", dir, OB_CATALOG_DIR, def->file)) ||
+	    (e = make_path(d, tmp, "%s.new", path)))
+		return e;
+	if ((e = table_read(file, def, &imp, d)))
 		goto free_tables;
-	base.ncol = ncol;
-	if (access(path, F_OK) == 0 &&
-	    (e = table_read(path, names, required, ncol, check, &base, d)))
+	base.ncol = def->ncols;
+	if (access(path, F_OK) == 0 && (e = table_read(path, def, &base, d)))
 		goto free_tables;
 	table_merge(&base, &imp, keycols, nkey, status_col, res);
-	if ((e = table_write(tmp, names, &base, d))) {
+	if ((e = table_write(tmp, def, &base, d))) {
 		unlink(tmp);
 		goto free_tables;
 	}
@@ -1483,18 +1218,6 @@ free_tables:
 	table_free(&imp);
 	table_free(&base);
 	return e;
-}
-
-static ob_err check_territory_cb(const char *const *v, const int *col, const struct rowctx *r,
-                                 struct ob_diag *d)
-{
-	return check_territory(v, col, r, d);
-}
-
-static ob_err check_population_cb(const char *const *v, const int *col, const struct rowctx *r,
-                                  struct ob_diag *d)
-{
-	return check_population(v, col, r, d);
 }
 
 struct geo_import {
@@ -1508,21 +1231,15 @@ static ob_err geo_collect(void *arg, const char *file, size_t n, const char *cod
 {
 	struct geo_import *g = arg;
 	json_t *f;
-	bool known;
 
-	sqlite3_bind_text(g->known, 1, code, -1, SQLITE_TRANSIENT);
-	known = sqlite3_step(g->known) == SQLITE_ROW;
-	sqlite3_reset(g->known);
-	if (!known)
+	if (!query_int(g->known, code, 0))
 		return ob_diag_set(d, OB_EINVAL, file, 0, 0, code, strlen(code),
 		                   "elemento %zu: territorio desconocido; impórtelo primero "
 		                   "(feature %zu: unknown territory)", n, n);
-	sqlite3_bind_text(g->has_geo, 1, code, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(g->has_geo) == SQLITE_ROW)
+	if (query_int(g->has_geo, code, 0))
 		g->res->replaced++;
 	else
 		g->res->added++;
-	sqlite3_reset(g->has_geo);
 	g->res->read++;
 	f = json_pack("{s:s, s:{s:s, s:s}, s:O}", "type", "Feature", "properties", "code", code,
 	              "name", name ? name : "", "geometry", geometry);
@@ -1538,13 +1255,11 @@ static ob_err import_geojson(struct ob_store *s, const char *dir, const char *fi
 	struct geo_import g = { NULL, NULL, NULL, res };
 	const char *base = strrchr(file, '/');
 	json_t *root = NULL;
-	size_t n;
 	ob_err e;
 
 	memset(res, 0, sizeof(*res));
 	base = base ? base + 1 : file;
-	n = ob_strlcpy(stem, base, sizeof(stem));
-	if (n >= sizeof(stem))
+	if (ob_strlcpy(stem, base, sizeof(stem)) >= sizeof(stem))
 		return ob_diag_set(d, OB_ETOOBIG, file, 0, 0, NULL, 0, "nombre demasiado largo");
 	for (char *p = strrchr(stem, '.'); p; p = NULL)
 		*p = '\0';
@@ -1552,11 +1267,10 @@ static ob_err import_geojson(struct ob_store *s, const char *dir, const char *fi
 		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
 		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
 			*p = '_';
-	if (snprintf(gdir, sizeof(gdir), "%s/%s/geometry", dir, OB_CATALOG_DIR) >=
-	        (int)sizeof(gdir) ||
-	    snprintf(path, sizeof(path), "%s/import-%s.geojson", gdir, stem) >= (int)sizeof(path) ||
-	    snprintf(tmp, sizeof(tmp), "%s.new", path) >= (int)sizeof(tmp))
-		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga");
+	if ((e = make_path(d, gdir, "%s/%s/geometry", dir, OB_CATALOG_DIR)) ||
+	    (e = make_path(d, path, "%s/import-%s.geojson", gdir, stem)) ||
+	    (e = make_path(d, tmp, "%s.new", path)))
+		return e;
 	if ((e = ob_store_prepare(s, "SELECT 1 FROM territory WHERE code = ?1", &g.known, d)) ||
 	    (e = ob_store_prepare(s, "SELECT 1 FROM territory_geometry WHERE code = ?1",
 	                          &g.has_geo, d)))
@@ -1588,8 +1302,7 @@ ob_err ob_catalog_import_territories(struct ob_store *s, const char *dir, const 
 
 	if (has_suffix(file, ".geojson") || has_suffix(file, ".json"))
 		return import_geojson(s, dir, file, res, d);
-	return import_csv(s, dir, file, "territories.csv", terr_cols, terr_required, T_NCOLS,
-	                  check_territory_cb, key, 1, -1, res, d);
+	return import_csv(s, dir, file, &territories_def, key, 1, -1, res, d);
 }
 
 ob_err ob_catalog_import_population(struct ob_store *s, const char *dir, const char *file,
@@ -1597,9 +1310,10 @@ ob_err ob_catalog_import_population(struct ob_store *s, const char *dir, const c
 {
 	static const size_t key[] = { P_TERR, P_YEAR, P_SEX };
 
-	return import_csv(s, dir, file, "population.csv", pop_cols, pop_required, P_NCOLS,
-	                  check_population_cb, key, 3, P_STATUS, res, d);
+	return import_csv(s, dir, file, &population_def, key, 3, P_STATUS, res, d);
 }
+
+
 
 /* ------------------------------------------------------------------------
  * Summary.

@@ -32,6 +32,7 @@ struct ob_csv_reader {
 	struct ob_sha256 sha;
 
 	enum ob_encoding enc;
+	bool enc_given;     /* the caller named the encoding: nothing was detected */
 	char delim;
 	bool bom;
 	size_t max_field, max_line;
@@ -366,6 +367,7 @@ static ob_err sniff(struct ob_csv_reader *r, const struct ob_csv_options *o,
 		            "holds no data", r->bom ? " y la marca BOM" : "");
 
 	r->enc = o ? o->encoding : OB_ENC_AUTO;
+	r->enc_given = r->enc != OB_ENC_AUTO;
 	if (r->bom) {
 		r->enc = OB_ENC_UTF8; /* the BOM says so, whatever was assumed */
 	} else if (r->enc == OB_ENC_AUTO) {
@@ -723,6 +725,12 @@ static ob_err check_bytes(struct ob_csv_reader *r, const char *s, size_t n,
 		val[vlen] = '\0';
 		ob_buf_release(&b);
 	}
+	if (r->enc_given)
+		return fail(r, d, OB_EENCODING, r->line + count_breaks(s, k), col, val,
+		            vlen, "UTF-8 no válido: el byte 0x%02X no es UTF-8; guarde "
+		            "el archivo como UTF-8 / invalid UTF-8: byte 0x%02X is not "
+		            "UTF-8; save the file as UTF-8",
+		            (unsigned char)s[k], (unsigned char)s[k]);
 	return fail(r, d, OB_EENCODING, r->line + count_breaks(s, k), col, val, vlen,
 	            "codificación mixta: el byte 0x%02X no es UTF-8 válido, pero "
 	            "el comienzo del archivo sí lo era; guarde todo el archivo en "

@@ -97,7 +97,8 @@ ob_err ob_csv_open_mem(const char *data, size_t len, const char *name,
  *   OB_ETOOBIG   a field over max_field or a record over max_line, or more
  *                than OB_MAX_COLUMNS fields;
  *   OB_EENCODING a file detected as UTF-8 that holds invalid UTF-8 later on
- *                (mixed encodings), or a NUL byte.
+ *                (mixed encodings), a file given as UTF-8 that holds invalid
+ *                UTF-8 (the message asks to save it as UTF-8), or a NUL byte.
  * After an error, further calls return the same error.
  */
 ob_err ob_csv_next(struct ob_csv_reader *r, const struct ob_csv_record **rec,

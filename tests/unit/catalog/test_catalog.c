@@ -7,6 +7,7 @@
 #include "catalog/catalog.h"
 #include "catalog/embedded.h"
 #include "store/store.h"
+#include "text/text.h"
 
 struct fixture {
 	char dir[128];
@@ -244,6 +245,42 @@ static void aliases_resolve(void **state)
 	                 0);
 }
 
+/*
+ * The stored keys are what the ingest computes with ob_fold_key(): it folds
+ * the values of a file and looks them up among the folded labels and aliases.
+ */
+static void keys_are_folded_as_the_ingest_folds(void **state)
+{
+	static const char *const queries[] = {
+		"SELECT key, label FROM crosswalk",
+		"SELECT key, alias FROM territory_alias",
+	};
+	struct fixture *f = *state;
+	struct ob_buf k = OB_BUF_INIT(1 << 16);
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(queries); i++) {
+		sqlite3_stmt *st;
+		long rows = 0;
+
+		assert_int_equal(sqlite3_prepare_v2(ob_store_db(f->s), queries[i], -1, &st, NULL),
+		                 SQLITE_OK);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			const char *key = (const char *)sqlite3_column_text(st, 0);
+			const char *label = (const char *)sqlite3_column_text(st, 1);
+
+			ob_buf_reset(&k);
+			assert_int_equal(ob_fold_key(label, strlen(label), &k), OB_OK);
+			if (k.len != strlen(key) || memcmp(k.ptr, key, k.len))
+				fail_msg("%s: «%s» is stored as «%s», folds to «%.*s»", queries[i],
+				         label, key, (int)k.len, k.ptr);
+			rows++;
+		}
+		sqlite3_finalize(st);
+		assert_true(rows > 900);
+	}
+	ob_buf_release(&k);
+}
+
 static void geometry_and_embedding(void **state)
 {
 	struct fixture *f = *state;
@@ -287,6 +324,7 @@ static const struct {
 	const char *file, *content;
 	ob_err code;
 	long line, column;
+	const char *msg; /* part of the message, or NULL */
 } bad_cases[] = {
 	{ "iccs.csv", "code,level,parent,name_es,name_en\n01,1,,A,A\n0101,2,01,B,B\n9999,2,99,C,C\n",
 	  OB_EINVAL, 4, 3 },
@@ -297,7 +335,22 @@ static const struct {
 	  OB_EINVAL, 2, 4 },
 	{ "crosswalks.csv", "name,label,target\nsexo,\"Mujer,F\n", OB_EPARSE, 2, 2 },
 	{ "crosswalks.csv", "name,label,target\nsexo,\"Mu\"jer,F\n", OB_EPARSE, 2, 2 },
-	{ "tags.csv", "kind,code,name_es,name_en\nsex,F,Mujer \xff,Female\n", OB_EENCODING, 2, 0 },
+	{ "tags.csv", "kind,code,name_es,name_en\nsex,F,Mujer \xff,Female\n", OB_EENCODING, 2, 3,
+	  "UTF-8 no válido: el byte 0xFF no es UTF-8; guarde el archivo como UTF-8" },
+	/* Windows-1252 that a sniffing reader would accept: the catalogue is UTF-8 */
+	{ "tags.csv", "kind,code,name_es,name_en\nsex,F,Mujer,Female\nsex,M,Var\xf3n,Male\n",
+	  OB_EENCODING, 3, 3, "guarde el archivo como UTF-8" },
+	/* nor is the separator sniffed: with semicolons there is one column */
+	{ "tags.csv", "kind;code;name_es;name_en\nsex;F;Mujer;Female\n", OB_ENOCOL, 1, 0,
+	  "falta la columna obligatoria" },
+	/* BOM, CRLF, empty lines and a quoted field over two lines keep the count */
+	{ "tags.csv", "\xEF\xBB\xBFkind,code,name_es,name_en\r\n\r\nsex,F,\"Mujer,\r\nmujeres\","
+	  "Female\r\n\r\nsex,,Nada,None\r\n", OB_EINVAL, 6, 2, "código no válido" },
+	{ "crosswalks.csv", "name,label,target\nsexo,\"Mu\nj\"er,F\n", OB_EPARSE, 3, 2,
+	  "comilla" },
+	{ "tags.csv", "", OB_EEMPTY, 0, 0, NULL },
+	{ "tags.csv", "\n\n", OB_EEMPTY, 0, 0, NULL },
+	{ "tags.csv", "kind,code,name_es,name_en,Code\n", OB_EDUPCOL, 1, 5, "duplicada" },
 	{ "territory_aliases.csv", "code,alias\nXXX9,Nada\n", OB_EINVAL, 2, 1 },
 	{ "population.csv", "territory,year,sex,population,status\nSLV,2020,X,5,official\n",
 	  OB_EINVAL, 2, 3 },
@@ -340,11 +393,61 @@ static void bad_files_are_refused(void **state)
 			fail_msg("case %zu: %s (expected line %ld column %ld)", i, msg,
 			         bad_cases[i].line, bad_cases[i].column);
 		assert_non_null(strstr(d.file, bad_cases[i].file));
+		if (bad_cases[i].msg && !strstr(d.message, bad_cases[i].msg))
+			fail_msg("case %zu: %s (expected «%s»)", i, msg, bad_cases[i].msg);
 		if (existed)
 			assert_int_equal(rename(save, path), 0);
 		else
 			assert_int_equal(unlink(path), 0);
 		assert_int_equal(q(f->s, "SELECT count(*) FROM territory"), territories);
+	}
+}
+
+static const struct {
+	const char *code, *name, *note;
+} imported[] = {
+	{ "CRI614", "=SUMA(1;2)", "nota, con \"comillas\"" },
+	{ "CRI615", "-Norte", " espacios " },
+	{ "CRI616", "+Sur\ndos líneas", "@x" },
+};
+
+/*
+ * An import writes the catalogue file back and reloads it: every value comes
+ * back as it was, quotes, separators, line breaks, blanks at the ends and
+ * values a spreadsheet would take for formulas included.
+ */
+static void import_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct ob_catalog_import res;
+	struct ob_diag d;
+	char path[512], sql[256];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/import.csv", f->dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("code,level,country,parent,name,valid_from,valid_to,status,source,note\n"
+	      "CRI614,2,CRI,CRI6,\"=SUMA(1;2)\",2030-01-01,,official,test,"
+	      "\"nota, con \"\"comillas\"\"\"\n"
+	      "CRI615,2,CRI,CRI6,-Norte,2030-01-01,,official,test,\" espacios \"\n"
+	      "CRI616,2,CRI,CRI6,\"+Sur\ndos líneas\",2030-01-01,,official,test,@x\n", fp);
+	fclose(fp);
+	assert_int_equal(ob_catalog_import_territories(f->s, f->dir, path, &res, &d), OB_OK);
+	assert_int_equal(res.added, 3);
+	/* and once more from the file as written */
+	assert_int_equal(ob_catalog_load(f->s, f->dir, &d), OB_OK);
+	for (size_t i = 0; i < OB_ARRAY_SIZE(imported); i++) {
+		sqlite3_stmt *st;
+
+		snprintf(sql, sizeof(sql), "SELECT name, note FROM territory WHERE code = '%s'",
+		         imported[i].code);
+		assert_int_equal(sqlite3_prepare_v2(ob_store_db(f->s), sql, -1, &st, NULL),
+		                 SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		assert_string_equal((const char *)sqlite3_column_text(st, 0), imported[i].name);
+		assert_string_equal((const char *)sqlite3_column_text(st, 1), imported[i].note);
+		sqlite3_finalize(st);
 	}
 }
 
@@ -357,9 +460,11 @@ int main(void)
 		cmocka_unit_test(iccs_sections_and_divisions),
 		cmocka_unit_test(crosswalk_targets_exist),
 		cmocka_unit_test(aliases_resolve),
+		cmocka_unit_test(keys_are_folded_as_the_ingest_folds),
 		cmocka_unit_test(geometry_and_embedding),
 		cmocka_unit_test(bad_files_are_refused),
 		cmocka_unit_test(reload_replaces_and_keeps_edits),
+		cmocka_unit_test(import_round_trip),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
