@@ -4,6 +4,7 @@
 #include "cli/builtin.h"
 #include "cli/observatory.h"
 #include "demo/demo.h"
+#include "engine/snapshot.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
 
@@ -228,6 +229,18 @@ int cmd_demo(int argc, char **argv)
 		       bad);
 	}
 	print_national(&plan, o.year_from, o.year_to);
+	ob_diag_clear(&d);
+	if (ob_snapshot_build(s, dir, &d)) {
+		ob_diag_format(&d, msg, sizeof(msg));
+		ob_error("%s", msg);
+		status = OB_EXIT_SYSTEM;
+	} else {
+		printf("\nSiguientes pasos / next steps:\n"
+		       "  observa log -d %s\n"
+		       "  observa quarantine -d %s\n"
+		       "  observa indicators -d %s --indicator homicide_rate --level 0 --period 2015..2024\n",
+		       dir, dir, dir);
+	}
 	if (mismatched)
 		ob_warn("%d archivos con más o menos rechazos que los previstos "
 		        "(%d files rejected other than the planned rows)", mismatched, mismatched);

@@ -779,6 +779,14 @@ static void map_row(struct ingest *g, const struct ob_csv_record *rec, struct ro
 	if (r->reason[0])
 		return;
 	map_tags(g, r);
+	if (!r->category && !r->len[OB_F_CATEGORY] && r->tag[OB_F_MANNER] &&
+	    !strcmp(r->tag[OB_F_MANNER], "homicide")) {
+		/* a death register (forensic medicine) gives the manner of death,
+		 * not a crime: a homicide is ICCS 0101, intentional homicide */
+		const struct ob_strmap_entry *e = ob_strmap_find(&g->look.iccs, "0101", 4);
+		if (e)
+			r->category = e->key;
+	}
 	map_time(r);
 	map_coords(r);
 }

@@ -27,3 +27,13 @@ expect_status 0 "$OBSERVA" ingest -d "$T/obs" --source sv-pnc "$f"
 expect_grep "$T/err" "ya ingestado"
 [ "$(sql "$T/obs" "SELECT count(*) || '/' || sum(accepted) FROM submission")" = "$before" ] ||
 	fail "re-ingesting a demo file changed the store"
+
+# the engine's snapshot is built: forensic deaths (manner homicide) count as
+# intentional homicide, and the national rate is near the demo's target
+expect_status 0 "$OBSERVA" indicators -d "$T/obs" --indicator homicide_rate --territory HND \
+	--period 2020 --format csv
+n=$(awk -F, 'NR == 2 { print $6 }' "$T/out")
+[ "${n:-0}" -gt 0 ] || fail "no forensic homicides counted for Honduras 2020"
+sql "$T/obs" "SELECT count(*) FROM record WHERE source = 'hn-mf' AND manner = 'homicide'
+	AND (category IS NULL OR category <> '0101')" | grep -qx 0 ||
+	fail "a forensic homicide without ICCS 0101"
