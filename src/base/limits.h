@@ -118,6 +118,6 @@
 #define OB_LOGIN_TRACKED 4096
 
 /* Longest detail text of one audit log entry. */
-#define OB_MAX_AUDIT_DETAIL 4096
+#define OB_MAX_AUDIT_DETAIL (16 * 1024)
 
 #endif

@@ -18,6 +18,10 @@ const struct ob_command ob_commands[] = {
 	{ "catalog", cmd_catalog, "recarga el catálogo editado", "reload the edited catalogue" },
 	{ "territories", cmd_territories, "lista o importa territorios", "list or import territories" },
 	{ "population", cmd_population, "importa población oficial", "import official population" },
+	{ "serve", cmd_serve, "sirve la API HTTP", "serve the HTTP API" },
+	{ "user", cmd_user, "usuarios, roles y credenciales", "users, roles and tokens" },
+	{ "audit", cmd_audit, "lista o verifica la bitácora de auditoría",
+	  "list or verify the audit log" },
 	{ "version", cmd_version, "muestra la versión", "print the version" },
 };
 const unsigned ob_commands_count = OB_ARRAY_SIZE(ob_commands);
