@@ -68,6 +68,11 @@ bool ob_http_header_add(struct ob_http_response *r, const char *name, const char
 /* Value of a header added to r (case-insensitive name), or NULL. */
 const char *ob_http_header_get(const struct ob_http_response *r, const char *name);
 
+/* Add the security headers every response carries (nosniff, no framing, a
+ * Content-Security-Policy that allows nothing, no referrer). ob_http_handle()
+ * adds them itself. */
+void ob_http_security_headers(struct ob_http_response *r);
+
 /* Make r a JSON error; es and en are complete sentences (param may be NULL). */
 void ob_http_fail(struct ob_http_response *r, int status, const char *code,
                   const char *param, const char *es, const char *en);

@@ -343,6 +343,12 @@ static bool authenticate(struct ob_http_call *c)
 	return true;
 }
 
+void ob_http_security_headers(struct ob_http_response *r)
+{
+	for (size_t i = 0; i < OB_ARRAY_SIZE(security_headers); i++)
+		set_header(r, security_headers[i][0], security_headers[i][1]);
+}
+
 static void finish_headers(struct ob_http_call *c)
 {
 	struct ob_http_response *res = c->res;
@@ -350,8 +356,7 @@ static void finish_headers(struct ob_http_call *c)
 	                 !c->route->authenticated && !c->who.account &&
 	                 !strcmp(c->route->method, "GET");
 
-	for (size_t i = 0; i < OB_ARRAY_SIZE(security_headers); i++)
-		set_header(res, security_headers[i][0], security_headers[i][1]);
+	ob_http_security_headers(res);
 	if (!ob_http_header_get(res, "Cache-Control"))
 		ob_http_header_add(res, "Cache-Control", "%s",
 		                   public_ok ? "public, max-age=60" : "no-store");

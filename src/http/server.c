@@ -114,6 +114,8 @@ static enum MHD_Result refuse(struct MHD_Connection *con, int status, const char
 	ob_http_response_init(&res);
 	ob_http_fail(&res, status, status == 413 ? "too_large" : "bad_request", NULL, es, en);
 	ob_http_header_add(&res, "Connection", "close");
+	ob_http_header_add(&res, "Cache-Control", "no-store");
+	ob_http_security_headers(&res);
 	ok = send_response(con, &res);
 	ob_http_response_release(&res);
 	return ok;
