@@ -487,6 +487,19 @@ ob_err ob_auth_login(struct ob_store *s, const char *name, const char *password,
 		return OB_ENOENT;
 	if ((e = ob_store_begin(s, d)))
 		return e;
+	/* ended sessions are of no use: the table does not grow with logins */
+	{
+		sqlite3_stmt *del;
+		char stamp[32];
+
+		ob_audit_time(now, stamp);
+		if ((e = ob_store_prepare(s, "DELETE FROM account_token WHERE kind = 'session'"
+		                             " AND (revoked OR expires_at <= ?1)", &del, d)))
+			goto rollback;
+		sqlite3_bind_text(del, 1, stamp, -1, SQLITE_TRANSIENT);
+		if ((e = step_done(s, del, d, "sesiones vencidas")))
+			goto rollback;
+	}
 	*expires_at = now + OB_SESSION_SECONDS;
 	if ((e = insert_token(s, account, "session", NULL, now, *expires_at, token, &id, d)))
 		goto rollback;

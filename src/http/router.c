@@ -35,7 +35,7 @@ void ob_http_response_release(struct ob_http_response *r)
 
 bool ob_http_header_add(struct ob_http_response *r, const char *name, const char *fmt, ...)
 {
-	struct ob_buf v = OB_BUF_INIT(OB_HTTP_MAX_URI * 2);
+	struct ob_buf v = OB_BUF_INIT(OB_HTTP_MAX_URI * 5);
 	va_list ap;
 	ob_err e;
 
@@ -497,47 +497,58 @@ bool ob_http_audit_read(struct ob_http_call *c, const char *object, const char *
 
 /* ---- listings ---- */
 
-static void next_link(struct ob_http_call *c, long long next_offset, struct ob_buf *b)
+static void next_link(struct ob_http_call *c, long long next_offset, struct ob_buf *b,
+                      bool *failed)
 {
 	const char *t = c->req->target, *q = strchr(t, '?');
 	bool first = true;
+	ob_err e = ob_buf_add(b, t, q ? (size_t)(q - t) : strlen(t));
 
-	ob_buf_add(b, t, q ? (size_t)(q - t) : strlen(t));
 	for (size_t i = 0; i < c->target.nparams; i++) {
 		const struct ob_http_param *p = &c->target.params[i];
 		if (!strcmp(p->name, "offset"))
 			continue;
-		ob_buf_addc(b, first ? '?' : '&');
+		e |= ob_buf_addc(b, first ? '?' : '&');
 		first = false;
-		ob_http_encode(b, p->name, strlen(p->name));
-		ob_buf_addc(b, '=');
-		ob_http_encode(b, p->value, strlen(p->value));
+		e |= ob_http_encode(b, p->name, strlen(p->name));
+		e |= ob_buf_addc(b, '=');
+		e |= ob_http_encode(b, p->value, strlen(p->value));
 	}
-	ob_buf_addf(b, "%coffset=%lld", first ? '?' : '&', next_offset);
+	e |= ob_buf_addf(b, "%coffset=%lld", first ? '?' : '&', next_offset);
+	if (e || !b->ptr)
+		*failed = true;
 }
 
-static void csv_field(struct ob_buf *b, const char *s, size_t n)
+static ob_err csv_field(struct ob_buf *b, const char *s, size_t n)
 {
 	bool quote = false;
+	ob_err e = OB_OK;
 
 	if (n && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) {
 		/* a spreadsheet would run it as a formula */
-		ob_buf_addc(b, '"');
-		ob_buf_addc(b, '\'');
+		e |= ob_buf_adds(b, "\"'");
 		quote = true;
 	} else {
 		for (size_t i = 0; i < n && !quote; i++)
 			quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
 		if (quote)
-			ob_buf_addc(b, '"');
+			e |= ob_buf_addc(b, '"');
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '"')
-			ob_buf_addc(b, '"');
-		ob_buf_addc(b, s[i]);
+			e |= ob_buf_addc(b, '"');
+		e |= ob_buf_addc(b, s[i]);
 	}
 	if (quote)
-		ob_buf_addc(b, '"');
+		e |= ob_buf_addc(b, '"');
+	return e ? OB_ETOOBIG : OB_OK;
+}
+
+/* Note a failed write: the page is then refused whole at the end. */
+static void tw(struct ob_http_table *t, ob_err e)
+{
+	if (e)
+		t->failed = true;
 }
 
 void ob_http_table_begin(struct ob_http_table *t, struct ob_http_call *c,
@@ -545,7 +556,7 @@ void ob_http_table_begin(struct ob_http_table *t, struct ob_http_call *c,
                          long long limit, long long offset)
 {
 	const char *fmt = ob_http_str(c, "format");
-	struct ob_buf link = OB_BUF_INIT(OB_HTTP_MAX_URI * 2);
+	struct ob_buf link = OB_BUF_INIT(OB_HTTP_MAX_URI * 5);
 	bool more = offset + limit < total;
 
 	memset(t, 0, sizeof(*t));
@@ -556,28 +567,31 @@ void ob_http_table_begin(struct ob_http_table *t, struct ob_http_call *c,
 	t->ncols = ncols;
 	c->res->status = 200;
 	ob_buf_reset(t->b);
-	if (more)
-		next_link(c, offset + limit, &link);
+	if (more) {
+		/* the link is rebuilt from decoded values: at most 3 bytes each
+		 * once encoded, so it fits; if not, refuse rather than cut it */
+		next_link(c, offset + limit, &link, &t->failed);
+		if (!t->failed && !ob_http_header_add(c->res, "Link", "<%s>; rel=\"next\"", link.ptr))
+			t->failed = true;
+	}
 	ob_http_header_add(c->res, "X-Total-Count", "%lld", total);
-	if (more && link.ptr)
-		ob_http_header_add(c->res, "Link", "<%s>; rel=\"next\"", link.ptr);
 	if (t->csv) {
 		c->res->content_type = "text/csv; charset=utf-8";
 		for (size_t i = 0; i < ncols; i++) {
 			if (i)
-				ob_buf_addc(t->b, ',');
-			csv_field(t->b, cols[i], strlen(cols[i]));
+				tw(t, ob_buf_addc(t->b, ','));
+			tw(t, csv_field(t->b, cols[i], strlen(cols[i])));
 		}
-		ob_buf_addc(t->b, '\n');
+		tw(t, ob_buf_addc(t->b, '\n'));
 	} else {
 		c->res->content_type = "application/json; charset=utf-8";
-		ob_buf_addf(t->b, "{\"total\":%lld,\"limit\":%lld,\"offset\":%lld,\"next\":", total,
-		            limit, offset);
+		tw(t, ob_buf_addf(t->b, "{\"total\":%lld,\"limit\":%lld,\"offset\":%lld,\"next\":",
+		                  total, limit, offset));
 		if (more && link.ptr)
-			ob_json_str(t->b, link.ptr, link.len);
+			tw(t, ob_json_str(t->b, link.ptr, link.len));
 		else
-			ob_buf_adds(t->b, "null");
-		ob_buf_adds(t->b, ",\"data\":[");
+			tw(t, ob_buf_adds(t->b, "null"));
+		tw(t, ob_buf_adds(t->b, ",\"data\":["));
 	}
 	ob_buf_release(&link);
 }
@@ -586,12 +600,12 @@ static void cell_start(struct ob_http_table *t)
 {
 	if (t->csv) {
 		if (t->col)
-			ob_buf_addc(t->b, ',');
+			tw(t, ob_buf_addc(t->b, ','));
 	} else {
 		const char *name = t->col < t->ncols ? t->cols[t->col] : "?";
-		ob_buf_adds(t->b, t->col ? "," : (t->rows ? ",{" : "{"));
-		ob_json_str(t->b, name, strlen(name));
-		ob_buf_addc(t->b, ':');
+		tw(t, ob_buf_adds(t->b, t->col ? "," : (t->rows ? ",{" : "{")));
+		tw(t, ob_json_str(t->b, name, strlen(name)));
+		tw(t, ob_buf_addc(t->b, ':'));
 	}
 	t->col++;
 }
@@ -601,18 +615,18 @@ void ob_http_table_str(struct ob_http_table *t, const char *s)
 	cell_start(t);
 	if (t->csv) {
 		if (s)
-			csv_field(t->b, s, strlen(s));
+			tw(t, csv_field(t->b, s, strlen(s)));
 	} else if (s) {
-		ob_json_str(t->b, s, strlen(s));
+		tw(t, ob_json_str(t->b, s, strlen(s)));
 	} else {
-		ob_buf_adds(t->b, "null");
+		tw(t, ob_buf_adds(t->b, "null"));
 	}
 }
 
 void ob_http_table_int(struct ob_http_table *t, long long v)
 {
 	cell_start(t);
-	ob_buf_addf(t->b, "%lld", v);
+	tw(t, ob_buf_addf(t->b, "%lld", v));
 }
 
 void ob_http_table_num(struct ob_http_table *t, double v)
@@ -620,7 +634,7 @@ void ob_http_table_num(struct ob_http_table *t, double v)
 	cell_start(t);
 	if (t->csv && !isfinite(v))
 		return;
-	ob_json_num(t->b, v);
+	tw(t, ob_json_num(t->b, v));
 }
 
 void ob_http_table_column(struct ob_http_table *t, sqlite3_stmt *st, int i)
@@ -642,10 +656,7 @@ void ob_http_table_column(struct ob_http_table *t, sqlite3_stmt *st, int i)
 
 void ob_http_table_end_row(struct ob_http_table *t)
 {
-	if (t->csv)
-		ob_buf_addc(t->b, '\n');
-	else
-		ob_buf_addc(t->b, '}');
+	tw(t, ob_buf_addc(t->b, t->csv ? '\n' : '}'));
 	t->rows++;
 	t->col = 0;
 }
@@ -653,10 +664,9 @@ void ob_http_table_end_row(struct ob_http_table *t)
 void ob_http_table_end(struct ob_http_table *t)
 {
 	if (!t->csv)
-		ob_buf_adds(t->b, "]}\n");
-	/* a page is at most OB_HTTP_PAGE_MAX rows of bounded fields: a full
-	 * buffer means a limit is wrong, not that the page may be cut */
-	if (t->b->len + 8 >= t->b->max)
+		tw(t, ob_buf_adds(t->b, "]}\n"));
+	/* a page too large for the response buffer is refused whole, never cut */
+	if (t->failed)
 		ob_http_fail(t->c->res, 500, "too_large", NULL, "La respuesta es demasiado grande; "
 		             "pida menos filas (limit).", "The response is too large; ask for "
 		             "fewer rows (limit).");

@@ -171,6 +171,14 @@ static void accounts_and_tokens(void **state)
 		                 OB_ENOENT);
 		assert_int_equal(audit_count(s, "login"), 1);
 		assert_int_equal(audit_count(s, "logout"), 1);
+		/* a new login clears ended sessions */
+		assert_int_equal(http_fixture_count(s, "SELECT count(*) FROM account_token"
+		                                       " WHERE kind = 'session'"), 1);
+		assert_int_equal(ob_auth_login(s, "ana", "una clave muy larga", 19, now + 10,
+		                               "10.0.0.1", sess, &exp, &p, &d), OB_OK);
+		assert_int_equal(http_fixture_count(s, "SELECT count(*) FROM account_token"
+		                                       " WHERE kind = 'session'"), 1);
+		assert_int_equal(ob_auth_token(s, sess, now + 60, &p, &d), OB_OK);
 	}
 
 	/* disabling revokes everything */
@@ -186,11 +194,12 @@ static void accounts_and_tokens(void **state)
 	assert_int_equal(ob_user_disable(s, "nadie", "cli:test", &d), OB_ENOENT);
 	assert_int_equal(audit_count(s, "user.disable"), 1);
 	assert_int_equal(audit_count(s, "user.token"), 2);
+	assert_int_equal(audit_count(s, "login"), 2);
 	{
 		struct ob_audit_report rep;
 		assert_int_equal(ob_audit_verify(s, 0, NULL, NULL, NULL, &rep, &d), OB_OK);
 		assert_int_equal(rep.problems, 0);
-		assert_int_equal(rep.entries, 7);
+		assert_int_equal(rep.entries, 8);
 	}
 	http_fixture_remove(s, dir);
 }
