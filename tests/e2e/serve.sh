@@ -156,8 +156,42 @@ get 200 /api/v1/logout -X POST -H "Authorization: Bearer $S"
 get 401 /api/v1/me -H "Authorization: Bearer $S"
 get 401 /api/v1/login -H "Content-Type: application/json" --data '{"user":"ana","password":"x"}'
 
-# SIGTERM: the server ends cleanly, the audit chain holds
+# SIGTERM while a login is in flight (headers sent, body not yet): the
+# server stops accepting, finishes that request and its write, then exits 0
+logins=$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'login'")
+python3 - "$PORT" >"$T/slow.out" 2>&1 <<'PY' &
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+body = b'{"user":"ana","password":"una clave bastante larga"}'
+s.sendall(b"POST /api/v1/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+          b"Content-Length: %d\r\n\r\n" % len(body))
+print("headers sent", flush=True)
+time.sleep(2)
+s.sendall(body)
+data = b""
+while not (b"\r\n\r\n" in data and data.rstrip().endswith(b"}")):
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+print(data.split(b"\r\n")[0].decode())
+PY
+SLOW=$!
+i=0
+until grep -q "headers sent" "$T/slow.out"; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || fail "the slow client did not connect"
+	sleep 0.1
+done
+sleep 0.2
 kill -TERM "$PID"
+sleep 0.3
+code=$(curl -s -o /dev/null -w '%{http_code}' "$B/api/v1/health" || true)
+[ "$code" = 000 ] || fail "a new connection was served after SIGTERM ($code)"
+wait "$SLOW" || fail "the in-flight request failed"
+expect_grep "$T/slow.out" "200 OK"
+[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'login'")" = $((logins + 1)) ] ||
+	fail "the in-flight login was not written"
 set +e
 wait "$PID"
 st=$?
