@@ -130,4 +130,47 @@
  * indicator query counts: each thread holds a 32-bit counter per cell. */
 #define OB_MAX_INDICATOR_CELLS (64L * 1024 * 1024)
 
+/* Disclosure control (src/publish/sdc.h): most cells of one table, largest
+ * count of one cell, and most entries (equations x suppressed cells) of the
+ * dense matrix of one block in the algebraic check. */
+#define OB_MAX_SDC_CELLS (4 * 1024 * 1024)
+#define OB_MAX_SDC_COUNT (1LL << 50)
+#define OB_MAX_SDC_MATRIX (16 * 1024 * 1024)
+
+/* HTTP server (src/http): seconds a connection may stay idle, connections
+ * at once, connections from one address, bytes of a request's target (path
+ * and query), bytes of a request body, bytes of a connection's header
+ * buffer, parameters of a query string, bytes of one response built in
+ * memory, and seconds one request may spend in the store. */
+#define OB_HTTP_TIMEOUT 30
+#define OB_HTTP_MAX_CONNECTIONS 256
+#define OB_HTTP_MAX_PER_IP 32
+#define OB_HTTP_MAX_URI (8 * 1024)
+#define OB_HTTP_MAX_BODY (64 * 1024)
+#define OB_HTTP_MEMORY_LIMIT (128 * 1024)
+#define OB_HTTP_MAX_PARAMS 32
+#define OB_HTTP_MAX_RESPONSE (64 * 1024 * 1024)
+#define OB_HTTP_MAX_SECONDS 20
+
+/* Rows of one page of an API listing: the default and the most a client
+ * may ask for (more is refused, never cut silently). */
+#define OB_HTTP_PAGE_DEFAULT 100
+#define OB_HTTP_PAGE_MAX 1000
+
+/* Accounts (src/http/auth.h): shortest and longest password, longest user
+ * name, lifetime of a login session in seconds, and the login rate limits:
+ * failures allowed per user and per address within the window (seconds),
+ * and addresses and users remembered at once. */
+#define OB_MIN_PASSWORD 12
+#define OB_MAX_PASSWORD 1024
+#define OB_MAX_USER_NAME 64
+#define OB_SESSION_SECONDS (8 * 3600)
+#define OB_LOGIN_FAILS_USER 5
+#define OB_LOGIN_FAILS_ADDR 20
+#define OB_LOGIN_WINDOW 900
+#define OB_LOGIN_TRACKED 4096
+
+/* Longest detail text of one audit log entry. */
+#define OB_MAX_AUDIT_DETAIL (16 * 1024)
+
 #endif

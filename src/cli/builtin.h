@@ -37,6 +37,9 @@ int cmd_version(int argc, char **argv);
 int cmd_index(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
 int cmd_indicators(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 /* The command table, for help listings. */
 extern const struct ob_command ob_commands[];

@@ -22,6 +22,10 @@ const struct ob_command ob_commands[] = {
 	{ "index", cmd_index, "índice de priorización territorial", "prioritization index" },
 	{ "indicators", cmd_indicators, "calcula indicadores con intervalos", "compute indicators" },
 	{ "snapshot", cmd_snapshot, "reconstruye la instantánea del motor", "rebuild the engine snapshot" },
+	{ "serve", cmd_serve, "sirve la API HTTP", "serve the HTTP API" },
+	{ "user", cmd_user, "usuarios, roles y credenciales", "users, roles and tokens" },
+	{ "audit", cmd_audit, "lista o verifica la bitácora de auditoría",
+	  "list or verify the audit log" },
 	{ "version", cmd_version, "muestra la versión", "print the version" },
 };
 const unsigned ob_commands_count = OB_ARRAY_SIZE(ob_commands);

@@ -74,4 +74,32 @@ static const char *const ob_migrations[] = {
 	"ALTER TABLE submission ADD COLUMN institution TEXT;"
 	"ALTER TABLE submission ADD COLUMN country TEXT;"
 	"CREATE INDEX submission_source ON submission(source, period_from);",
+	/* 4: accounts, API tokens and sessions (src/http/auth.h), and the
+	 * append-only, hash-chained audit log (src/store/audit.h): triggers
+	 * refuse to change or remove an entry, or to add one out of order */
+	"CREATE TABLE account("
+	"  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL CHECK (role IN ('public', 'analyst', 'steward', 'submitter', 'admin')),"
+	"  source TEXT, password TEXT, disabled INTEGER NOT NULL DEFAULT 0,"
+	"  created_at TEXT NOT NULL,"
+	"  CHECK ((role = 'submitter') = (source IS NOT NULL)));"
+	"CREATE TABLE account_token("
+	"  id INTEGER PRIMARY KEY, account INTEGER NOT NULL REFERENCES account(id),"
+	"  hash TEXT NOT NULL UNIQUE, kind TEXT NOT NULL CHECK (kind IN ('api', 'session')),"
+	"  label TEXT, created_at TEXT NOT NULL, expires_at TEXT,"
+	"  revoked INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE audit("
+	"  seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
+	"  action TEXT NOT NULL, object TEXT NOT NULL, detail TEXT NOT NULL,"
+	"  prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
+	"  SELECT RAISE(ABORT, 'la bitácora de auditoría no admite cambios"
+	" (the audit log is append-only)'); END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
+	"  SELECT RAISE(ABORT, 'la bitácora de auditoría no admite borrados"
+	" (the audit log is append-only)'); END;"
+	"CREATE TRIGGER audit_in_order BEFORE INSERT ON audit"
+	"  WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM audit) BEGIN"
+	"  SELECT RAISE(ABORT, 'la bitácora de auditoría solo admite la entrada siguiente"
+	" (audit entries are appended in order)'); END;",
 };

@@ -1,0 +1,157 @@
+/* cmd_audit.c - "observa audit": list and verify the hash-chained audit log. */
+#include "base/common.h"
+#include "cli/builtin.h"
+#include "cli/cliutil.h"
+#include "io/csvw.h"
+#include "store/audit.h"
+
+#include <getopt.h>
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "uso / usage:\n"
+	        "  observa audit verify [-d DIR] [--anchor SEQ:HASH]\n"
+	        "  observa audit list [-d DIR] [--from N] [--limit N] [--actor A] [--action X]\n"
+	        "                     [--format table|csv]\n\n"
+	        "«verify» recalcula la cadena de hashes de la bitácora de auditoría y dice qué\n"
+	        "entrada fue alterada, insertada o borrada (sale con 1 si hay alguna); al final\n"
+	        "imprime la cabeza (número y hash) para guardarla fuera del observatorio y\n"
+	        "comprobarla después con --anchor. «list» muestra las entradas.\n\n"
+	        "verify recomputes the hash chain and names the entry that was edited, inserted\n"
+	        "or removed (exit status 1); list shows the entries.\n");
+}
+
+struct list_ctx {
+	bool csv;
+	struct ob_csvw w;
+	long long n;
+};
+
+static int print_entry(void *arg, const struct ob_audit_entry *e)
+{
+	struct list_ctx *l = arg;
+
+	l->n++;
+	if (l->csv) {
+		ob_csvw_int(&l->w, e->seq);
+		ob_csvw_str(&l->w, e->at);
+		ob_csvw_str(&l->w, e->actor);
+		ob_csvw_str(&l->w, e->action);
+		ob_csvw_str(&l->w, e->object);
+		ob_csvw_str(&l->w, e->detail);
+		ob_csvw_str(&l->w, e->hash);
+		ob_csvw_end(&l->w);
+		return 0;
+	}
+	printf("%6lld  %s  %-20s %-14s %-20s %s\n", e->seq, e->at, e->actor, e->action,
+	       e->object, e->detail);
+	return 0;
+}
+
+static void print_problem(void *ctx, long long seq, const char *message)
+{
+	(void)ctx;
+	printf("entrada %lld: %s\n", seq, message);
+}
+
+int cmd_audit(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "anchor", required_argument, NULL, 'a' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "actor", required_argument, NULL, 'u' },
+		{ "action", required_argument, NULL, 'x' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = ".", *anchor = NULL, *actor = NULL, *action = NULL, *format = "table";
+	long long from = 1, limit = 0, anchor_seq = 0;
+	char anchor_hash[65] = "";
+	struct ob_store *s;
+	struct ob_diag d;
+	const char *sub;
+	int c, status = OB_EXIT_OK;
+	ob_err e;
+
+	while ((c = getopt_long(argc, argv, "d:a:f:l:u:x:F:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'a': anchor = optarg; break;
+		case 'f':
+		case 'l':
+			if (!ob_parse_int(optarg, strlen(optarg), c == 'f' ? 1 : 0, INT64_MAX,
+			                  c == 'f' ? &from : &limit)) {
+				fprintf(stderr, "observa: error: --%s «%s»: se esperaba un número\n",
+				        c == 'f' ? "from" : "limit", optarg);
+				return OB_EXIT_USAGE;
+			}
+			break;
+		case 'u': actor = optarg; break;
+		case 'x': action = optarg; break;
+		case 'F': format = optarg; break;
+		case 'h': usage(stdout); return OB_EXIT_OK;
+		default: usage(stderr); return OB_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc || (strcmp(argv[optind], "verify") && strcmp(argv[optind], "list"))) {
+		usage(stderr);
+		return OB_EXIT_USAGE;
+	}
+	sub = argv[optind];
+	if (strcmp(format, "table") && strcmp(format, "csv")) {
+		fprintf(stderr, "observa: error: --format «%s»: se esperaba table o csv\n", format);
+		return OB_EXIT_USAGE;
+	}
+	if (anchor) {
+		const char *colon = strchr(anchor, ':');
+		if (!colon || !ob_parse_int(anchor, (size_t)(colon - anchor), 1, INT64_MAX, &anchor_seq) ||
+		    strlen(colon + 1) != 64) {
+			fprintf(stderr, "observa: error: --anchor «%s»: se esperaba SEQ:HASH, como lo "
+			        "imprime «observa audit verify»\n", anchor);
+			return OB_EXIT_USAGE;
+		}
+		ob_strlcpy(anchor_hash, colon + 1, sizeof(anchor_hash));
+	}
+	if (!(s = ob_cli_open(dir, OB_STORE_READONLY)))
+		return OB_EXIT_SYSTEM;
+	ob_diag_clear(&d);
+	if (!strcmp(sub, "list")) {
+		struct list_ctx l = { !strcmp(format, "csv"), { 0 }, 0 };
+		ob_csvw_init(&l.w, stdout, ',');
+		if (l.csv) {
+			static const char *const cols[] = { "seq", "at", "actor", "action", "object",
+				                            "detail", "hash" };
+			for (size_t i = 0; i < OB_ARRAY_SIZE(cols); i++)
+				ob_csvw_str(&l.w, cols[i]);
+			ob_csvw_end(&l.w);
+		}
+		if ((e = ob_audit_list(s, from, limit, actor, action, print_entry, &l, &d))) {
+			ob_cli_diag(&d);
+			status = ob_cli_status(e);
+		} else if (!l.csv && !l.n) {
+			printf("(no hay entradas / no entries)\n");
+		}
+	} else {
+		struct ob_audit_report rep;
+		if ((e = ob_audit_verify(s, anchor_seq, anchor_hash, print_problem, NULL, &rep, &d))) {
+			ob_cli_diag(&d);
+			status = ob_cli_status(e);
+		} else if (rep.problems) {
+			printf("la bitácora de auditoría NO está íntegra: %lld problema(s); primera "
+			       "entrada afectada: %lld / the audit log is NOT intact\n", rep.problems,
+			       rep.first_bad);
+			status = OB_EXIT_FAIL;
+		} else {
+			printf("la bitácora de auditoría está íntegra: %lld entradas / the audit log is "
+			       "intact\n", rep.entries);
+			if (rep.head_seq)
+				printf("cabeza / head: %lld:%s\n", rep.head_seq, rep.head_hash);
+		}
+	}
+	ob_store_close(s);
+	return status;
+}

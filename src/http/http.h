@@ -1,0 +1,164 @@
+/*
+ * http.h - observa's HTTP API without sockets: a request struct in, a
+ * response struct out.
+ *
+ * ob_http_handle() parses the request target (path and query string, as
+ * received, still percent-encoded), finds the route in the route table,
+ * checks the query parameters against the route's declared parameters,
+ * resolves the bearer token to a principal, checks the route's role, runs
+ * the handler with a time limit on the store, and adds the security
+ * headers. server.c only moves bytes between libmicrohttpd and these
+ * structs, so every handler is tested without a socket.
+ *
+ * The same route table generates the OpenAPI 3 document served at
+ * /api/v1/openapi.json, so the two cannot drift apart.
+ *
+ * Errors are JSON: {"error": {"status": 400, "code": "bad_parameter",
+ * "parameter": "limit", "message": "<Spanish>", "message_en": "<English>"}}
+ * with a message that says what to change.
+ *
+ * Ownership: a response owns its body, its extra header values and its
+ * file descriptor; ob_http_response_release() frees them. A request only
+ * borrows its strings.
+ */
+#ifndef OB_HTTP_H
+#define OB_HTTP_H
+
+#include "base/buf.h"
+#include "http/auth.h"
+#include "store/store.h"
+
+/* Most segments of a request path. */
+#define OB_HTTP_MAX_SEGMENTS 16
+/* Most extra headers of one response (security headers included). */
+#define OB_HTTP_MAX_HEADERS 20
+
+struct ob_http_request {
+	const char *method;        /* "GET", "HEAD", "POST"... */
+	const char *target;        /* path and query as received, e.g. "/api/v1/x?a=%C3%B1" */
+	const char *authorization; /* Authorization header, or NULL */
+	const char *content_type;  /* Content-Type header, or NULL */
+	const char *remote;        /* client address, for the rate limit and the audit log */
+	const char *body;          /* request body (POST), not NUL-terminated */
+	size_t body_len;
+	long long now;             /* seconds since the epoch */
+};
+
+struct ob_http_header {
+	const char *name;          /* static */
+	char *value;               /* owned */
+};
+
+struct ob_http_response {
+	int status;
+	const char *content_type;  /* static string */
+	struct ob_buf body;
+	int fd;                    /* >= 0: send this open file instead of body (owned) */
+	uint64_t fd_size;
+	size_t nheaders;
+	struct ob_http_header headers[OB_HTTP_MAX_HEADERS];
+};
+
+void ob_http_response_init(struct ob_http_response *r);
+void ob_http_response_release(struct ob_http_response *r);
+
+/* Add a header (the value is formatted and copied); false when full. */
+bool ob_http_header_add(struct ob_http_response *r, const char *name, const char *fmt, ...)
+	OB_PRINTF(3, 4);
+/* Value of a header added to r (case-insensitive name), or NULL. */
+const char *ob_http_header_get(const struct ob_http_response *r, const char *name);
+
+/* Add the security headers every response carries (nosniff, no framing, a
+ * Content-Security-Policy that allows nothing, no referrer). ob_http_handle()
+ * adds them itself. */
+void ob_http_security_headers(struct ob_http_response *r);
+
+/* Make r a JSON error; es and en are complete sentences (param may be NULL). */
+void ob_http_fail(struct ob_http_response *r, int status, const char *code,
+                  const char *param, const char *es, const char *en);
+
+/* Everything the handlers share. One context serves one thread at a time
+ * (the server runs all handlers on its single polling thread). */
+struct ob_http_ctx {
+	struct ob_store *store;    /* NULL: routes that need it answer 503 */
+	const char *dir;           /* the observatory directory (releases under it) */
+	struct ob_ratelimit *rl;   /* login rate limit (NULL: logins refused) */
+};
+
+/* ---- request targets ---- */
+
+struct ob_http_param {
+	const char *name;
+	const char *value;         /* decoded; NUL-terminated, no NUL inside */
+};
+
+struct ob_http_target {
+	char *mem;                 /* owned storage of the decoded strings */
+	size_t nseg;
+	const char *seg[OB_HTTP_MAX_SEGMENTS];
+	size_t nparams;
+	struct ob_http_param params[OB_HTTP_MAX_PARAMS];
+};
+
+/*
+ * Parse a request target: "/" segments ["?" query]. Each path segment and
+ * each query name and value is percent-decoded ('+' is a space in the query)
+ * and must then be valid UTF-8 without control characters; a segment must
+ * not be empty (one trailing "/" is allowed), ".", "..", nor hold "/" or
+ * "\" once decoded. Query names must not be empty or repeat. Limits:
+ * OB_HTTP_MAX_URI bytes, OB_HTTP_MAX_SEGMENTS segments, OB_HTTP_MAX_PARAMS
+ * parameters. On error returns OB_EPARSE or OB_ETOOBIG with a message for
+ * the client in why (Spanish, then English), and t holds nothing.
+ */
+ob_err ob_http_parse_target(const char *s, size_t n, struct ob_http_target *t, char *why,
+                            size_t why_size);
+void ob_http_target_release(struct ob_http_target *t);
+
+/* The value of a query parameter, or NULL. */
+const char *ob_http_param(const struct ob_http_target *t, const char *name);
+
+/* Append s percent-encoded for a query value (unreserved characters kept). */
+ob_err ob_http_encode(struct ob_buf *b, const char *s, size_t n);
+
+/* ---- routes ---- */
+
+enum ob_http_ptype { OB_HTTP_STRING, OB_HTTP_INTEGER };
+
+struct ob_http_pspec {
+	const char *name;
+	const char *in;            /* "query" or "path" */
+	enum ob_http_ptype type;
+	bool required;
+	long long min, max;        /* integers */
+	const char *const *choices;/* strings: NULL-terminated list, or NULL for any */
+	const char *desc_es, *desc_en;
+};
+
+struct ob_http_call;
+typedef void (*ob_http_handler)(struct ob_http_call *c);
+
+struct ob_http_route {
+	const char *method;        /* "GET" (also serves HEAD) or "POST" */
+	const char *pattern;       /* "/api/v1/territories/{code}"; "{name*}" takes the rest */
+	enum ob_role role;         /* least role required */
+	bool authenticated;        /* needs a logged-in account whatever its role */
+	bool audited;              /* reads record-level data: each call is audited */
+	ob_http_handler fn;
+	const char *summary_es, *summary_en;
+	const struct ob_http_pspec *params;
+	size_t nparams;
+	const char *produces;      /* "json", "json+csv" or "file" */
+	const char *body;          /* JSON request body fields, for POST; NULL */
+};
+
+extern const struct ob_http_route ob_http_routes[];
+extern const size_t ob_http_nroutes;
+
+/* Answer a request. res must be initialised; it is filled whatever happens. */
+void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
+                    struct ob_http_response *res);
+
+/* The OpenAPI 3.0 document of the route table. */
+ob_err ob_http_openapi(struct ob_buf *b);
+
+#endif

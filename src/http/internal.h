@@ -1,0 +1,81 @@
+/*
+ * internal.h - what the router and the handlers of src/http share; not for
+ * other modules.
+ *
+ * A handler receives an ob_http_call whose target, path values and query
+ * parameters have been checked against its route's declaration, and whose
+ * principal has the role the route requires. It fills c->res (through
+ * ob_http_fail() for errors, or the table writer for listings).
+ */
+#ifndef OB_HTTP_INTERNAL_H
+#define OB_HTTP_INTERNAL_H
+
+#include "http/http.h"
+
+struct ob_http_call {
+	struct ob_http_ctx *ctx;
+	const struct ob_http_request *req;
+	struct ob_http_response *res;
+	const struct ob_http_route *route;
+	struct ob_http_target target;
+	const char *path_value;    /* value of a one-segment {param} */
+	size_t rest_first, rest_n; /* segments taken by a {name*} */
+	struct ob_principal who;
+	bool audited;              /* the handler wrote its audit entry */
+};
+
+/* 500 or (when the time limit stopped the query) 503, from the store's error. */
+void ob_http_store_fail(struct ob_http_call *c);
+
+/* Query parameters after validation: the string, or NULL when absent; the
+ * integer, or def when absent. */
+const char *ob_http_str(const struct ob_http_call *c, const char *name);
+long long ob_http_int(const struct ob_http_call *c, const char *name, long long def);
+
+/* Write an audit entry for a read by c's principal. On failure the
+ * response becomes a 500 and false is returned: no audit, no data. */
+bool ob_http_audit_read(struct ob_http_call *c, const char *object, const char *detail);
+
+/* ---- the table writer: one listing as JSON (with paging) or CSV ---- */
+
+struct ob_http_table {
+	struct ob_http_call *c;
+	struct ob_buf *b;
+	bool csv;
+	const char *const *cols;
+	size_t ncols, col;
+	long long rows;
+	bool failed;
+};
+
+/* Start a page of `total` rows from `offset` (at most `limit`); writes the
+ * Link and X-Total-Count headers and the JSON envelope or the CSV header. */
+void ob_http_table_begin(struct ob_http_table *t, struct ob_http_call *c,
+                         const char *const *cols, size_t ncols, long long total,
+                         long long limit, long long offset);
+void ob_http_table_str(struct ob_http_table *t, const char *s); /* NULL: null / empty */
+void ob_http_table_int(struct ob_http_table *t, long long v);
+void ob_http_table_num(struct ob_http_table *t, double v);
+void ob_http_table_column(struct ob_http_table *t, sqlite3_stmt *st, int i); /* by type */
+void ob_http_table_end_row(struct ob_http_table *t);
+void ob_http_table_end(struct ob_http_table *t);
+
+/* Page parameters of a listing: limit (default OB_HTTP_PAGE_DEFAULT) and
+ * offset (default 0), already range-checked by the router. */
+void ob_http_page(const struct ob_http_call *c, long long *limit, long long *offset);
+
+/* ---- handlers (routes.c, releases.c) ---- */
+void ob_http_h_openapi(struct ob_http_call *c);
+void ob_http_h_health(struct ob_http_call *c);
+void ob_http_h_territories(struct ob_http_call *c);
+void ob_http_h_territory(struct ob_http_call *c);
+void ob_http_h_iccs(struct ob_http_call *c);
+void ob_http_h_logbook(struct ob_http_call *c);
+void ob_http_h_quarantine(struct ob_http_call *c);
+void ob_http_h_login(struct ob_http_call *c);
+void ob_http_h_logout(struct ob_http_call *c);
+void ob_http_h_me(struct ob_http_call *c);
+void ob_http_h_releases(struct ob_http_call *c);
+void ob_http_h_release_file(struct ob_http_call *c);
+
+#endif

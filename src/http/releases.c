@@ -1,0 +1,215 @@
+/* releases.c - the observatory's published files (DIR/releases) served
+ * read-only, without following links and without leaving the directory. */
+#include "http/internal.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/audit.h"
+
+#define RELEASES_DIR "releases"
+/* Deepest folder and most files listed under DIR/releases. */
+#define RELEASES_MAX_DEPTH 8
+#define RELEASES_MAX_FILES 100000
+
+static int open_root(const struct ob_http_call *c)
+{
+	char path[OB_MAX_PATH];
+
+	if (!c->ctx->dir ||
+	    snprintf(path, sizeof(path), "%s/%s", c->ctx->dir, RELEASES_DIR) >= (int)sizeof(path))
+		return -1;
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static void not_found(struct ob_http_call *c)
+{
+	ob_http_fail(c->res, 404, "not_found", "path",
+	             "No existe esa publicación. La lista de archivos publicados está en "
+	             "/api/v1/releases.",
+	             "No such release file. The published files are listed at /api/v1/releases.");
+}
+
+static const char *content_type(const char *name, bool *inline_ok)
+{
+	static const char *const types[][2] = {
+		{ ".csv", "text/csv; charset=utf-8" },
+		{ ".json", "application/json; charset=utf-8" },
+		{ ".geojson", "application/geo+json" },
+		{ ".txt", "text/plain; charset=utf-8" },
+		{ ".md", "text/plain; charset=utf-8" },
+		{ ".pdf", "application/pdf" },
+		{ ".svg", "image/svg+xml" },
+		{ ".png", "image/png" },
+		{ ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" },
+		{ ".zip", "application/zip" },
+		{ ".xml", "application/xml" },
+	};
+	const char *dot = strrchr(name, '.');
+
+	*inline_ok = true;
+	for (size_t i = 0; dot && i < OB_ARRAY_SIZE(types); i++)
+		if (!strcasecmp(dot, types[i][0]))
+			return types[i][1];
+	*inline_ok = false;
+	return "application/octet-stream";
+}
+
+void ob_http_h_release_file(struct ob_http_call *c)
+{
+	int dfd = open_root(c), fd = -1;
+	struct stat st;
+	const char *name = NULL;
+	bool inline_ok;
+
+	if (dfd < 0) {
+		not_found(c);
+		return;
+	}
+	for (size_t i = 0; i < c->rest_n; i++) {
+		int next;
+
+		name = c->target.seg[c->rest_first + i];
+		/* hidden files and folders are never published */
+		if (name[0] == '.')
+			goto missing;
+		if (i + 1 < c->rest_n) {
+			next = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			close(dfd);
+			dfd = next;
+			if (dfd < 0)
+				goto missing;
+		} else {
+			fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		}
+	}
+	close(dfd);
+	dfd = -1;
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		goto missing;
+	c->res->status = 200;
+	c->res->fd = fd;
+	c->res->fd_size = (uint64_t)st.st_size;
+	c->res->content_type = content_type(name, &inline_ok);
+	if (!inline_ok)
+		ob_http_header_add(c->res, "Content-Disposition", "attachment");
+	return;
+missing:
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	not_found(c);
+}
+
+struct rel_file {
+	char *path;
+	long long size;
+	long long mtime;
+};
+
+struct rel_list {
+	struct rel_file *v;
+	size_t n, cap;
+	bool truncated;
+};
+
+static void walk(int dfd, const char *prefix, int depth, struct rel_list *l)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *e;
+
+	if (!d) {
+		close(dfd);
+		return;
+	}
+	while ((e = readdir(d))) {
+		struct stat st;
+		char path[OB_MAX_PATH];
+
+		if (e->d_name[0] == '.')
+			continue;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "/" : "", e->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		if (S_ISDIR(st.st_mode) && depth < RELEASES_MAX_DEPTH) {
+			int sub = openat(dirfd(d), e->d_name,
+			                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0)
+				walk(sub, path, depth + 1, l);
+		} else if (S_ISREG(st.st_mode)) {
+			if (l->n == RELEASES_MAX_FILES) {
+				l->truncated = true;
+				continue;
+			}
+			if (l->n == l->cap) {
+				l->cap = l->cap ? 2 * l->cap : 64;
+				l->v = ob_realloc(l->v, l->cap * sizeof(*l->v));
+			}
+			l->v[l->n].path = ob_strdup(path);
+			l->v[l->n].size = (long long)st.st_size;
+			l->v[l->n].mtime = (long long)st.st_mtime;
+			l->n++;
+		}
+	}
+	closedir(d);
+}
+
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct rel_file *)a)->path, ((const struct rel_file *)b)->path);
+}
+
+void ob_http_h_releases(struct ob_http_call *c)
+{
+	static const char *const cols[] = { "path", "size", "modified", "url" };
+	struct rel_list l = { 0 };
+	struct ob_http_table t;
+	long long limit, offset;
+	int dfd = open_root(c);
+
+	if (dfd >= 0)
+		walk(dfd, "", 0, &l);
+	if (l.truncated) {
+		/* never a silent cap: say so */
+		ob_http_fail(c->res, 500, "too_many_files", NULL,
+		             "Hay demasiados archivos publicados para listarlos; ordénelos en "
+		             "carpetas.", "Too many published files to list.");
+		goto release;
+	}
+	if (l.n)
+		qsort(l.v, l.n, sizeof(*l.v), by_path);
+	ob_http_page(c, &limit, &offset);
+	ob_http_table_begin(&t, c, cols, OB_ARRAY_SIZE(cols), (long long)l.n, limit, offset);
+	for (size_t i = (size_t)offset; i < l.n && i < (size_t)(offset + limit); i++) {
+		struct ob_buf url = OB_BUF_INIT(OB_MAX_PATH * 3);
+		const char *p = l.v[i].path;
+		char when[32];
+
+		ob_buf_adds(&url, "/api/v1/releases");
+		while (*p) {
+			const char *slash = strchr(p, '/');
+			size_t n = slash ? (size_t)(slash - p) : strlen(p);
+			ob_buf_addc(&url, '/');
+			ob_http_encode(&url, p, n);
+			p += n + (slash != NULL);
+		}
+		ob_audit_time(l.v[i].mtime, when);
+		ob_http_table_str(&t, l.v[i].path);
+		ob_http_table_int(&t, l.v[i].size);
+		ob_http_table_str(&t, when);
+		ob_http_table_str(&t, url.ptr);
+		ob_http_table_end_row(&t);
+		ob_buf_release(&url);
+	}
+	ob_http_table_end(&t);
+release:
+	for (size_t i = 0; i < l.n; i++)
+		free(l.v[i].path);
+	free(l.v);
+}

@@ -1,0 +1,847 @@
+/* router.c - dispatch of requests through the route table, errors, listings
+ * and the OpenAPI document (see http.h). */
+#include "http/internal.h"
+
+#include <limits.h>
+#include <math.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "io/json.h"
+#include "store/audit.h"
+
+/* ---- responses ---- */
+
+void ob_http_response_init(struct ob_http_response *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->status = 500;
+	r->content_type = "application/json; charset=utf-8";
+	ob_buf_init(&r->body, OB_HTTP_MAX_RESPONSE);
+	r->fd = -1;
+}
+
+void ob_http_response_release(struct ob_http_response *r)
+{
+	ob_buf_release(&r->body);
+	for (size_t i = 0; i < r->nheaders; i++)
+		free(r->headers[i].value);
+	r->nheaders = 0;
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+}
+
+bool ob_http_header_add(struct ob_http_response *r, const char *name, const char *fmt, ...)
+{
+	struct ob_buf v = OB_BUF_INIT(OB_HTTP_MAX_URI * 5);
+	va_list ap;
+	ob_err e;
+
+	if (r->nheaders == OB_HTTP_MAX_HEADERS)
+		return false;
+	va_start(ap, fmt);
+	e = ob_buf_vaddf(&v, fmt, ap);
+	va_end(ap);
+	if (e || !v.ptr) {
+		ob_buf_release(&v);
+		return false;
+	}
+	/* a header value never carries a line break */
+	for (size_t i = 0; i < v.len; i++)
+		if (v.ptr[i] == '\r' || v.ptr[i] == '\n')
+			v.ptr[i] = ' ';
+	r->headers[r->nheaders].name = name;
+	r->headers[r->nheaders].value = ob_buf_detach(&v, NULL);
+	r->nheaders++;
+	return true;
+}
+
+const char *ob_http_header_get(const struct ob_http_response *r, const char *name)
+{
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (!strcasecmp(r->headers[i].name, name))
+			return r->headers[i].value;
+	return NULL;
+}
+
+static void set_header(struct ob_http_response *r, const char *name, const char *value)
+{
+	for (size_t i = 0; i < r->nheaders; i++)
+		if (!strcasecmp(r->headers[i].name, name)) {
+			free(r->headers[i].value);
+			r->headers[i].value = ob_strdup(value);
+			return;
+		}
+	ob_http_header_add(r, name, "%s", value);
+}
+
+void ob_http_fail(struct ob_http_response *res, int status, const char *code,
+                  const char *param, const char *es, const char *en)
+{
+	struct ob_buf *b = &res->body;
+
+	if (res->fd >= 0) {
+		close(res->fd);
+		res->fd = -1;
+	}
+	ob_buf_reset(b);
+	res->status = status;
+	res->content_type = "application/json; charset=utf-8";
+	ob_buf_addf(b, "{\"error\":{\"status\":%d,\"code\":", status);
+	ob_json_str(b, code, strlen(code));
+	if (param) {
+		ob_buf_adds(b, ",\"parameter\":");
+		ob_json_str(b, param, strlen(param));
+	}
+	ob_buf_adds(b, ",\"message\":");
+	ob_json_str(b, es, strlen(es));
+	ob_buf_adds(b, ",\"message_en\":");
+	ob_json_str(b, en, strlen(en));
+	ob_buf_adds(b, "}}\n");
+}
+
+void ob_http_store_fail(struct ob_http_call *c)
+{
+	sqlite3 *db = ob_store_db(c->ctx->store);
+
+	if (sqlite3_errcode(db) == SQLITE_INTERRUPT) {
+		ob_http_fail(c->res, 503, "timeout", NULL,
+		             "La consulta tardó demasiado y se detuvo; pida menos filas (limit) o "
+		             "filtre más.",
+		             "The query took too long and was stopped; ask for fewer rows or "
+		             "filter more.");
+		ob_http_header_add(c->res, "Retry-After", "%d", 10);
+		return;
+	}
+	ob_error("API: error del almacén: %s", sqlite3_errmsg(db));
+	ob_http_fail(c->res, 500, "store_error", NULL,
+	             "Error interno del almacén; el administrador encontrará el detalle en el "
+	             "registro del servidor.",
+	             "Internal store error; the administrator will find the details in the "
+	             "server log.");
+}
+
+/* ---- parameters ---- */
+
+static const struct ob_http_pspec *spec_of(const struct ob_http_route *r, const char *name,
+                                           const char *in)
+{
+	for (size_t i = 0; i < r->nparams; i++)
+		if (!strcmp(r->params[i].name, name) && !strcmp(r->params[i].in, in))
+			return &r->params[i];
+	return NULL;
+}
+
+const char *ob_http_str(const struct ob_http_call *c, const char *name)
+{
+	return ob_http_param(&c->target, name);
+}
+
+long long ob_http_int(const struct ob_http_call *c, const char *name, long long def)
+{
+	const char *v = ob_http_param(&c->target, name);
+	long long x;
+
+	if (!v || !ob_parse_int(v, strlen(v), LLONG_MIN, LLONG_MAX, &x))
+		return def;
+	return x;
+}
+
+void ob_http_page(const struct ob_http_call *c, long long *limit, long long *offset)
+{
+	*limit = ob_http_int(c, "limit", OB_HTTP_PAGE_DEFAULT);
+	*offset = ob_http_int(c, "offset", 0);
+}
+
+/* Check one value against its declaration; false after answering 400. */
+static bool check_value(struct ob_http_call *c, const struct ob_http_pspec *p, const char *v)
+{
+	char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+	long long x;
+
+	if (p->type == OB_HTTP_INTEGER) {
+		if (ob_parse_int(v, strlen(v), p->min, p->max, &x) && !strpbrk(v, " \t"))
+			return true;
+		snprintf(es, sizeof(es), "«%s» debe ser un número entero entre %lld y %lld%s.",
+		         p->name, p->min, p->max,
+		         !strcmp(p->name, "limit") ? "; para ver más filas pida la página siguiente "
+		                                     "con offset (el enlace next)" : "");
+		snprintf(en, sizeof(en), "'%s' must be a whole number from %lld to %lld%s.",
+		         p->name, p->min, p->max,
+		         !strcmp(p->name, "limit") ? "; to see more rows ask for the next page with "
+		                                     "offset (the next link)" : "");
+		ob_http_fail(c->res, 400, "bad_parameter", p->name, es, en);
+		return false;
+	}
+	if (strlen(v) >= OB_MAX_NAME) {
+		snprintf(es, sizeof(es), "«%s» es demasiado largo (más de %d bytes).", p->name,
+		         OB_MAX_NAME - 1);
+		snprintf(en, sizeof(en), "'%s' is too long (over %d bytes).", p->name,
+		         OB_MAX_NAME - 1);
+		ob_http_fail(c->res, 400, "bad_parameter", p->name, es, en);
+		return false;
+	}
+	if (p->choices) {
+		struct ob_buf list = OB_BUF_INIT(1024);
+		for (size_t i = 0; p->choices[i]; i++) {
+			if (!strcmp(v, p->choices[i])) {
+				ob_buf_release(&list);
+				return true;
+			}
+			ob_buf_addf(&list, "%s%s", i ? ", " : "", p->choices[i]);
+		}
+		snprintf(es, sizeof(es), "«%s» no admite ese valor; valores posibles: %s.", p->name,
+		         list.ptr ? list.ptr : "");
+		snprintf(en, sizeof(en), "'%s' does not take that value; possible values: %s.",
+		         p->name, list.ptr ? list.ptr : "");
+		ob_buf_release(&list);
+		ob_http_fail(c->res, 400, "bad_parameter", p->name, es, en);
+		return false;
+	}
+	return true;
+}
+
+static bool check_params(struct ob_http_call *c)
+{
+	const struct ob_http_route *r = c->route;
+	char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+
+	for (size_t i = 0; i < c->target.nparams; i++) {
+		const char *name = c->target.params[i].name;
+		const struct ob_http_pspec *p = spec_of(r, name, "query");
+		if (!p) {
+			struct ob_buf list = OB_BUF_INIT(1024);
+			for (size_t k = 0; k < r->nparams; k++)
+				if (!strcmp(r->params[k].in, "query"))
+					ob_buf_addf(&list, "%s%s", list.len ? ", " : "", r->params[k].name);
+			snprintf(es, sizeof(es), "Parámetro desconocido «%.100s»; esta ruta acepta: %s.",
+			         name, list.len ? list.ptr : "ninguno");
+			snprintf(en, sizeof(en), "Unknown parameter '%.100s'; this route takes: %s.",
+			         name, list.len ? list.ptr : "none");
+			ob_buf_release(&list);
+			ob_http_fail(c->res, 400, "unknown_parameter", NULL, es, en);
+			return false;
+		}
+		if (!check_value(c, p, c->target.params[i].value))
+			return false;
+	}
+	for (size_t k = 0; k < r->nparams; k++) {
+		const struct ob_http_pspec *p = &r->params[k];
+		if (!strcmp(p->in, "path")) {
+			if (c->path_value && !check_value(c, p, c->path_value))
+				return false;
+			continue;
+		}
+		if (p->required && !ob_http_param(&c->target, p->name)) {
+			snprintf(es, sizeof(es), "Falta el parámetro obligatorio «%s».", p->name);
+			snprintf(en, sizeof(en), "Required parameter '%s' is missing.", p->name);
+			ob_http_fail(c->res, 400, "missing_parameter", p->name, es, en);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* ---- routing ---- */
+
+/* Does the route's pattern match the target's segments? Fills the path
+ * values of c when it does. */
+static bool pattern_match(const char *pattern, struct ob_http_call *c)
+{
+	const char *p = pattern + 1;
+	size_t i = 0;
+
+	c->path_value = NULL;
+	c->rest_n = 0;
+	while (*p) {
+		const char *end = strchr(p, '/');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len >= 2 && p[0] == '{' && p[len - 1] == '}') {
+			if (i >= c->target.nseg)
+				return false;
+			if (p[len - 2] == '*') {
+				c->rest_first = i;
+				c->rest_n = c->target.nseg - i;
+				return true;
+			}
+			c->path_value = c->target.seg[i];
+		} else if (i >= c->target.nseg || strlen(c->target.seg[i]) != len ||
+		           memcmp(c->target.seg[i], p, len)) {
+			return false;
+		}
+		i++;
+		p = end ? end + 1 : p + len;
+	}
+	return i == c->target.nseg;
+}
+
+static bool route_needs_store(const struct ob_http_route *r)
+{
+	return r->fn != ob_http_h_openapi && r->fn != ob_http_h_release_file &&
+	       r->fn != ob_http_h_releases;
+}
+
+static const char *const security_headers[][2] = {
+	{ "X-Content-Type-Options", "nosniff" },
+	{ "X-Frame-Options", "DENY" },
+	{ "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; sandbox" },
+	{ "Referrer-Policy", "no-referrer" },
+	{ "Cross-Origin-Opener-Policy", "same-origin" },
+};
+
+static int past_deadline(void *arg)
+{
+	return ob_now() > *(const double *)arg;
+}
+
+/* Resolve the Authorization header; false after answering 401/503. */
+static bool authenticate(struct ob_http_call *c)
+{
+	const char *h = c->req->authorization, *tok;
+	struct ob_diag d;
+	ob_err e;
+
+	if (!h)
+		return true;
+	if (strncasecmp(h, "Bearer ", 7)) {
+		ob_http_fail(c->res, 401, "bad_authorization", NULL,
+		             "Cabecera Authorization no válida: use «Authorization: Bearer TOKEN» con "
+		             "una credencial de «observa user token» o de POST /api/v1/login.",
+		             "Bad Authorization header: use 'Authorization: Bearer TOKEN' with a "
+		             "token from 'observa user token' or POST /api/v1/login.");
+		ob_http_header_add(c->res, "WWW-Authenticate", "Bearer realm=\"observa\"");
+		return false;
+	}
+	if (!c->ctx->store) {
+		ob_http_fail(c->res, 503, "unavailable", NULL, "El almacén no está disponible.",
+		             "The store is not available.");
+		return false;
+	}
+	for (tok = h + 7; *tok == ' '; tok++)
+		;
+	ob_diag_clear(&d);
+	e = ob_auth_token(c->ctx->store, tok, c->req->now, &c->who, &d);
+	if (e == OB_ENOENT) {
+		ob_http_fail(c->res, 401, "invalid_token", NULL,
+		             "La credencial no es válida, caducó o fue revocada; inicie sesión de "
+		             "nuevo (POST /api/v1/login) o pida otra credencial.",
+		             "The token is invalid, expired or revoked; log in again "
+		             "(POST /api/v1/login) or ask for a new token.");
+		ob_http_header_add(c->res, "WWW-Authenticate",
+		                   "Bearer realm=\"observa\", error=\"invalid_token\"");
+		return false;
+	}
+	if (e) {
+		ob_error("API: %s", d.message);
+		ob_http_fail(c->res, 500, "store_error", NULL, "Error interno al comprobar la "
+		             "credencial.", "Internal error while checking the token.");
+		return false;
+	}
+	return true;
+}
+
+void ob_http_security_headers(struct ob_http_response *r)
+{
+	for (size_t i = 0; i < OB_ARRAY_SIZE(security_headers); i++)
+		set_header(r, security_headers[i][0], security_headers[i][1]);
+}
+
+static void finish_headers(struct ob_http_call *c)
+{
+	struct ob_http_response *res = c->res;
+	bool public_ok = res->status < 400 && c->route && c->route->role == OB_ROLE_PUBLIC &&
+	                 !c->route->authenticated && !c->who.account &&
+	                 !strcmp(c->route->method, "GET");
+
+	ob_http_security_headers(res);
+	if (!ob_http_header_get(res, "Cache-Control"))
+		ob_http_header_add(res, "Cache-Control", "%s",
+		                   public_ok ? "public, max-age=60" : "no-store");
+	if (!public_ok)
+		set_header(res, "Vary", "Authorization");
+}
+
+void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
+                    struct ob_http_response *res)
+{
+	struct ob_http_call c;
+	const char *method = req->method ? req->method : "";
+	char why[OB_MAX_MESSAGE / 2], es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+	struct ob_buf allow = OB_BUF_INIT(256);
+	bool path_known = false;
+	double deadline;
+	ob_err e;
+
+	memset(&c, 0, sizeof(c));
+	c.ctx = ctx;
+	c.req = req;
+	c.res = res;
+	ob_principal_public(&c.who);
+	if (!strcmp(method, "HEAD"))
+		method = "GET";
+	e = ob_http_parse_target(req->target ? req->target : "",
+	                         req->target ? strlen(req->target) : 0, &c.target, why,
+	                         sizeof(why));
+	if (e) {
+		snprintf(es, sizeof(es), "Dirección no válida: %s.", why);
+		snprintf(en, sizeof(en), "Invalid request target: %s.", why);
+		ob_http_fail(res, e == OB_ETOOBIG ? 414 : 400, "bad_request", NULL, es, en);
+		goto done;
+	}
+	for (size_t i = 0; i < ob_http_nroutes; i++) {
+		const struct ob_http_route *r = &ob_http_routes[i];
+		if (!pattern_match(r->pattern, &c))
+			continue;
+		path_known = true;
+		if (!allow.len || !strstr(allow.ptr, r->method)) {
+			if (allow.len)
+				ob_buf_adds(&allow, ", ");
+			ob_buf_adds(&allow, r->method);
+			if (!strcmp(r->method, "GET"))
+				ob_buf_adds(&allow, ", HEAD");
+		}
+		if (!c.route && !strcmp(r->method, method))
+			c.route = r;
+	}
+	if (c.route) {
+		/* match again to set the path values of the chosen route */
+		pattern_match(c.route->pattern, &c);
+	} else if (path_known) {
+		snprintf(es, sizeof(es), "El método %.20s no se admite en esta ruta; use %s.",
+		         method, allow.ptr);
+		snprintf(en, sizeof(en), "Method %.20s is not allowed on this route; use %s.",
+		         method, allow.ptr);
+		ob_http_fail(res, 405, "method_not_allowed", NULL, es, en);
+		ob_http_header_add(res, "Allow", "%s", allow.ptr);
+		goto done;
+	} else {
+		ob_http_fail(res, 404, "not_found", NULL,
+		             "No existe esa ruta. Las rutas de la API están en /api/v1/openapi.json.",
+		             "No such route. The API's routes are listed in /api/v1/openapi.json.");
+		goto done;
+	}
+	if (!check_params(&c) || !authenticate(&c))
+		goto done;
+	if ((c.route->authenticated && !c.who.account) ||
+	    !ob_role_allows(c.who.role, c.route->role)) {
+		if (!c.who.account) {
+			ob_http_fail(res, 401, "unauthorized", NULL,
+			             "Esta ruta necesita una credencial: envíe «Authorization: Bearer "
+			             "TOKEN» (inicie sesión con POST /api/v1/login).",
+			             "This route needs a token: send 'Authorization: Bearer TOKEN' "
+			             "(log in with POST /api/v1/login).");
+			ob_http_header_add(res, "WWW-Authenticate", "Bearer realm=\"observa\"");
+		} else {
+			snprintf(es, sizeof(es), "El rol «%s» no da acceso a esta ruta; necesita «%s».",
+			         ob_role_name(c.who.role), ob_role_name(c.route->role));
+			snprintf(en, sizeof(en), "Role '%s' has no access to this route; it needs '%s'.",
+			         ob_role_name(c.who.role), ob_role_name(c.route->role));
+			ob_http_fail(res, 403, "forbidden", NULL, es, en);
+		}
+		goto done;
+	}
+	if (route_needs_store(c.route) && !ctx->store) {
+		ob_http_fail(res, 503, "unavailable", NULL, "El almacén no está disponible.",
+		             "The store is not available.");
+		goto done;
+	}
+	res->status = 200;
+	if (ctx->store) {
+		deadline = ob_now() + OB_HTTP_MAX_SECONDS;
+		sqlite3_progress_handler(ob_store_db(ctx->store), 1000, past_deadline, &deadline);
+	}
+	c.route->fn(&c);
+	if (ctx->store)
+		sqlite3_progress_handler(ob_store_db(ctx->store), 0, NULL, NULL);
+	if (c.route->audited && res->status < 400 && !c.audited) {
+		/* a route that reads record-level data answered without an audit
+		 * entry: nothing leaves */
+		ob_error("API: %s %s respondió sin entrada de auditoría", c.route->method,
+		         c.route->pattern);
+		ob_http_fail(res, 500, "audit_missing", NULL, "Error interno (auditoría).",
+		             "Internal error (audit).");
+	}
+done:
+	finish_headers(&c);
+	ob_buf_release(&allow);
+	ob_http_target_release(&c.target);
+}
+
+bool ob_http_audit_read(struct ob_http_call *c, const char *object, const char *detail)
+{
+	struct ob_buf b = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
+	struct ob_diag d;
+	bool ok;
+
+	ob_diag_clear(&d);
+	ob_buf_addf(&b, "%s address=%s", detail ? detail : "",
+	            c->req->remote ? c->req->remote : "");
+	ok = b.ptr && ob_audit_append(c->ctx->store, NULL, c->who.name, "read", object, b.ptr,
+	                              NULL, &d) == OB_OK;
+	ob_buf_release(&b);
+	if (!ok) {
+		ob_error("API: no se pudo escribir la auditoría: %s", d.message);
+		ob_http_fail(c->res, 500, "audit_failed", NULL,
+		             "No se pudo registrar la consulta en la bitácora de auditoría; no se "
+		             "entregan datos sin registro.",
+		             "The read could not be written to the audit log; no data is given "
+		             "without it.");
+		return false;
+	}
+	c->audited = true;
+	return true;
+}
+
+/* ---- listings ---- */
+
+static void next_link(struct ob_http_call *c, long long next_offset, struct ob_buf *b,
+                      bool *failed)
+{
+	const char *t = c->req->target, *q = strchr(t, '?');
+	bool first = true;
+	ob_err e = ob_buf_add(b, t, q ? (size_t)(q - t) : strlen(t));
+
+	for (size_t i = 0; i < c->target.nparams; i++) {
+		const struct ob_http_param *p = &c->target.params[i];
+		if (!strcmp(p->name, "offset"))
+			continue;
+		e |= ob_buf_addc(b, first ? '?' : '&');
+		first = false;
+		e |= ob_http_encode(b, p->name, strlen(p->name));
+		e |= ob_buf_addc(b, '=');
+		e |= ob_http_encode(b, p->value, strlen(p->value));
+	}
+	e |= ob_buf_addf(b, "%coffset=%lld", first ? '?' : '&', next_offset);
+	if (e || !b->ptr)
+		*failed = true;
+}
+
+static ob_err csv_field(struct ob_buf *b, const char *s, size_t n)
+{
+	bool quote = false;
+	ob_err e = OB_OK;
+
+	if (n && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) {
+		/* a spreadsheet would run it as a formula */
+		e |= ob_buf_adds(b, "\"'");
+		quote = true;
+	} else {
+		for (size_t i = 0; i < n && !quote; i++)
+			quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+		if (quote)
+			e |= ob_buf_addc(b, '"');
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			e |= ob_buf_addc(b, '"');
+		e |= ob_buf_addc(b, s[i]);
+	}
+	if (quote)
+		e |= ob_buf_addc(b, '"');
+	return e ? OB_ETOOBIG : OB_OK;
+}
+
+/* Note a failed write: the page is then refused whole at the end. */
+static void tw(struct ob_http_table *t, ob_err e)
+{
+	if (e)
+		t->failed = true;
+}
+
+void ob_http_table_begin(struct ob_http_table *t, struct ob_http_call *c,
+                         const char *const *cols, size_t ncols, long long total,
+                         long long limit, long long offset)
+{
+	const char *fmt = ob_http_str(c, "format");
+	struct ob_buf link = OB_BUF_INIT(OB_HTTP_MAX_URI * 5);
+	bool more = offset + limit < total;
+
+	memset(t, 0, sizeof(*t));
+	t->c = c;
+	t->b = &c->res->body;
+	t->csv = fmt && !strcmp(fmt, "csv");
+	t->cols = cols;
+	t->ncols = ncols;
+	c->res->status = 200;
+	ob_buf_reset(t->b);
+	if (more) {
+		/* the link is rebuilt from decoded values: at most 3 bytes each
+		 * once encoded, so it fits; if not, refuse rather than cut it */
+		next_link(c, offset + limit, &link, &t->failed);
+		if (!t->failed && !ob_http_header_add(c->res, "Link", "<%s>; rel=\"next\"", link.ptr))
+			t->failed = true;
+	}
+	ob_http_header_add(c->res, "X-Total-Count", "%lld", total);
+	if (t->csv) {
+		c->res->content_type = "text/csv; charset=utf-8";
+		for (size_t i = 0; i < ncols; i++) {
+			if (i)
+				tw(t, ob_buf_addc(t->b, ','));
+			tw(t, csv_field(t->b, cols[i], strlen(cols[i])));
+		}
+		tw(t, ob_buf_addc(t->b, '\n'));
+	} else {
+		c->res->content_type = "application/json; charset=utf-8";
+		tw(t, ob_buf_addf(t->b, "{\"total\":%lld,\"limit\":%lld,\"offset\":%lld,\"next\":",
+		                  total, limit, offset));
+		if (more && link.ptr)
+			tw(t, ob_json_str(t->b, link.ptr, link.len));
+		else
+			tw(t, ob_buf_adds(t->b, "null"));
+		tw(t, ob_buf_adds(t->b, ",\"data\":["));
+	}
+	ob_buf_release(&link);
+}
+
+static void cell_start(struct ob_http_table *t)
+{
+	if (t->csv) {
+		if (t->col)
+			tw(t, ob_buf_addc(t->b, ','));
+	} else {
+		const char *name = t->col < t->ncols ? t->cols[t->col] : "?";
+		tw(t, ob_buf_adds(t->b, t->col ? "," : (t->rows ? ",{" : "{")));
+		tw(t, ob_json_str(t->b, name, strlen(name)));
+		tw(t, ob_buf_addc(t->b, ':'));
+	}
+	t->col++;
+}
+
+void ob_http_table_str(struct ob_http_table *t, const char *s)
+{
+	cell_start(t);
+	if (t->csv) {
+		if (s)
+			tw(t, csv_field(t->b, s, strlen(s)));
+	} else if (s) {
+		tw(t, ob_json_str(t->b, s, strlen(s)));
+	} else {
+		tw(t, ob_buf_adds(t->b, "null"));
+	}
+}
+
+void ob_http_table_int(struct ob_http_table *t, long long v)
+{
+	cell_start(t);
+	tw(t, ob_buf_addf(t->b, "%lld", v));
+}
+
+void ob_http_table_num(struct ob_http_table *t, double v)
+{
+	cell_start(t);
+	if (t->csv && !isfinite(v))
+		return;
+	tw(t, ob_json_num(t->b, v));
+}
+
+void ob_http_table_column(struct ob_http_table *t, sqlite3_stmt *st, int i)
+{
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_INTEGER:
+		ob_http_table_int(t, sqlite3_column_int64(st, i));
+		break;
+	case SQLITE_FLOAT:
+		ob_http_table_num(t, sqlite3_column_double(st, i));
+		break;
+	case SQLITE_NULL:
+		ob_http_table_str(t, NULL);
+		break;
+	default:
+		ob_http_table_str(t, (const char *)sqlite3_column_text(st, i));
+	}
+}
+
+void ob_http_table_end_row(struct ob_http_table *t)
+{
+	tw(t, ob_buf_addc(t->b, t->csv ? '\n' : '}'));
+	t->rows++;
+	t->col = 0;
+}
+
+void ob_http_table_end(struct ob_http_table *t)
+{
+	if (!t->csv)
+		tw(t, ob_buf_adds(t->b, "]}\n"));
+	/* a page too large for the response buffer is refused whole, never cut */
+	if (t->failed)
+		ob_http_fail(t->c->res, 500, "too_large", NULL, "La respuesta es demasiado grande; "
+		             "pida menos filas (limit).", "The response is too large; ask for "
+		             "fewer rows (limit).");
+}
+
+/* ---- OpenAPI ---- */
+
+static void jkey(struct ob_buf *b, const char *k)
+{
+	ob_json_str(b, k, strlen(k));
+	ob_buf_addc(b, ':');
+}
+
+static void jstr(struct ob_buf *b, const char *s)
+{
+	ob_json_str(b, s, strlen(s));
+}
+
+/* "/a/{rest*}" is written "/a/{rest}" in the document. */
+static void doc_path(const char *pattern, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (const char *p = pattern; *p && o + 1 < size; p++)
+		if (!(*p == '*' && p[1] == '}'))
+			out[o++] = *p;
+	out[o] = '\0';
+}
+
+static void operation(struct ob_buf *b, const struct ob_http_route *r)
+{
+	char opid[256];
+	size_t o = 0;
+
+	for (const char *p = r->method; *p && o + 1 < sizeof(opid); p++)
+		opid[o++] = (char)(*p | 0x20);
+	for (const char *p = r->pattern; *p && o + 1 < sizeof(opid); p++) {
+		char ch = *p;
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+			opid[o++] = ch;
+		else if (o && opid[o - 1] != '_')
+			opid[o++] = '_';
+	}
+	while (o && opid[o - 1] == '_')
+		o--;
+	opid[o] = '\0';
+	ob_buf_addc(b, '{');
+	jkey(b, "operationId");
+	jstr(b, opid);
+	ob_buf_addc(b, ',');
+	jkey(b, "summary");
+	jstr(b, r->summary_en);
+	ob_buf_addc(b, ',');
+	jkey(b, "description");
+	jstr(b, r->summary_es);
+	ob_buf_addc(b, ',');
+	jkey(b, "x-role");
+	jstr(b, ob_role_name(r->role));
+	if (r->audited)
+		ob_buf_adds(b, ",\"x-audited\":true");
+	ob_buf_adds(b, ",\"parameters\":[");
+	for (size_t i = 0; i < r->nparams; i++) {
+		const struct ob_http_pspec *p = &r->params[i];
+		char name[128];
+		if (i)
+			ob_buf_addc(b, ',');
+		ob_strlcpy(name, p->name, sizeof(name));
+		ob_buf_addc(b, '{');
+		jkey(b, "name");
+		jstr(b, name);
+		ob_buf_addc(b, ',');
+		jkey(b, "in");
+		jstr(b, p->in);
+		ob_buf_addf(b, ",\"required\":%s,", p->required || !strcmp(p->in, "path") ? "true"
+		                                                                            : "false");
+		jkey(b, "description");
+		{
+			char desc[OB_MAX_MESSAGE];
+			snprintf(desc, sizeof(desc), "%s / %s", p->desc_es, p->desc_en);
+			jstr(b, desc);
+		}
+		ob_buf_addc(b, ',');
+		jkey(b, "schema");
+		if (p->type == OB_HTTP_INTEGER) {
+			ob_buf_addf(b, "{\"type\":\"integer\",\"minimum\":%lld,\"maximum\":%lld}", p->min,
+			            p->max);
+		} else {
+			ob_buf_adds(b, "{\"type\":\"string\"");
+			if (p->choices) {
+				ob_buf_adds(b, ",\"enum\":[");
+				for (size_t k = 0; p->choices[k]; k++) {
+					if (k)
+						ob_buf_addc(b, ',');
+					jstr(b, p->choices[k]);
+				}
+				ob_buf_addc(b, ']');
+			}
+			ob_buf_addc(b, '}');
+		}
+		ob_buf_addc(b, '}');
+	}
+	ob_buf_addc(b, ']');
+	if (r->body) {
+		ob_buf_adds(b, ",\"requestBody\":{\"required\":true,\"content\":{\"application/json\":"
+		               "{\"schema\":");
+		ob_buf_adds(b, r->body);
+		ob_buf_adds(b, "}}}");
+	}
+	if (r->role != OB_ROLE_PUBLIC || r->authenticated)
+		ob_buf_adds(b, ",\"security\":[{\"bearer\":[]}]");
+	ob_buf_adds(b, ",\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{");
+	if (!strcmp(r->produces, "file"))
+		ob_buf_adds(b, "\"application/octet-stream\":{}");
+	else if (!strcmp(r->produces, "json+csv"))
+		ob_buf_adds(b, "\"application/json\":{},\"text/csv\":{}");
+	else
+		ob_buf_adds(b, "\"application/json\":{}");
+	ob_buf_adds(b, "}},\"400\":{\"$ref\":\"#/components/responses/Error\"}");
+	if (r->role != OB_ROLE_PUBLIC || r->authenticated)
+		ob_buf_adds(b, ",\"401\":{\"$ref\":\"#/components/responses/Error\"},"
+		               "\"403\":{\"$ref\":\"#/components/responses/Error\"}");
+	ob_buf_adds(b, ",\"404\":{\"$ref\":\"#/components/responses/Error\"}}}");
+}
+
+ob_err ob_http_openapi(struct ob_buf *b)
+{
+	bool first_path = true;
+
+	ob_buf_adds(b, "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"observa API\",\"version\":");
+	jstr(b, OB_VERSION);
+	ob_buf_adds(b, ",\"description\":\"API del observatorio: catálogo, territorios, bitácora y "
+	               "publicaciones. Las cifras públicas pasan por el control de divulgación; los "
+	               "datos por registro solo llegan a roles autorizados y cada lectura queda en "
+	               "la bitácora de auditoría. / The observatory's API.\"},"
+	               "\"components\":{\"securitySchemes\":{\"bearer\":{\"type\":\"http\","
+	               "\"scheme\":\"bearer\",\"description\":\"observa user token, or POST "
+	               "/api/v1/login\"}},\"schemas\":{\"Error\":{\"type\":\"object\","
+	               "\"properties\":{\"error\":{\"type\":\"object\",\"properties\":{"
+	               "\"status\":{\"type\":\"integer\"},\"code\":{\"type\":\"string\"},"
+	               "\"parameter\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},"
+	               "\"message_en\":{\"type\":\"string\"}}}}}},\"responses\":{\"Error\":{"
+	               "\"description\":\"Error\",\"content\":{\"application/json\":{\"schema\":"
+	               "{\"$ref\":\"#/components/schemas/Error\"}}}}}},\"paths\":{");
+	for (size_t i = 0; i < ob_http_nroutes; i++) {
+		char path[256], other[256];
+		bool seen = false, first_op = true;
+
+		doc_path(ob_http_routes[i].pattern, path, sizeof(path));
+		for (size_t k = 0; k < i && !seen; k++) {
+			doc_path(ob_http_routes[k].pattern, other, sizeof(other));
+			seen = !strcmp(path, other);
+		}
+		if (seen)
+			continue;
+		if (!first_path)
+			ob_buf_addc(b, ',');
+		first_path = false;
+		jkey(b, path);
+		ob_buf_addc(b, '{');
+		for (size_t k = i; k < ob_http_nroutes; k++) {
+			char m[8];
+			size_t o = 0;
+			doc_path(ob_http_routes[k].pattern, other, sizeof(other));
+			if (strcmp(path, other))
+				continue;
+			for (const char *p = ob_http_routes[k].method; *p && o + 1 < sizeof(m); p++)
+				m[o++] = (char)(*p | 0x20);
+			m[o] = '\0';
+			if (!first_op)
+				ob_buf_addc(b, ',');
+			first_op = false;
+			jkey(b, m);
+			operation(b, &ob_http_routes[k]);
+		}
+		ob_buf_addc(b, '}');
+	}
+	return ob_buf_adds(b, "}}\n");
+}

@@ -1,0 +1,547 @@
+/* routes.c - the API's route table and the handlers that read the store. */
+#include "http/internal.h"
+
+#include <jansson.h>
+#include <strings.h>
+#include <sodium.h>
+
+#include "io/json.h"
+#include "store/audit.h"
+
+/* ---- parameters shared by listings ---- */
+
+static const char *const formats[] = { "json", "csv", NULL };
+
+#define P_LIMIT                                                                          \
+	{ "limit", "query", OB_HTTP_INTEGER, false, 1, OB_HTTP_PAGE_MAX, NULL,           \
+	  "filas por página (por omisión 100, máximo 1000)",                             \
+	  "rows per page (default 100, at most 1000)" }
+#define P_OFFSET                                                                         \
+	{ "offset", "query", OB_HTTP_INTEGER, false, 0, 1000000000000LL, NULL,           \
+	  "filas que se saltan; siga el enlace next", "rows to skip; follow the next link" }
+#define P_FORMAT                                                                         \
+	{ "format", "query", OB_HTTP_STRING, false, 0, 0, formats, "json (por omisión) o csv", \
+	  "json (default) or csv" }
+
+static const struct ob_http_pspec p_territories[] = {
+	{ "country", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "país, código ISO 3166 alfa-3 (SLV, GTM...)", "country, ISO 3166 alpha-3 code" },
+	{ "level", "query", OB_HTTP_INTEGER, false, 0, 3, NULL,
+	  "nivel: 0 país, 1 departamento o provincia, 2 municipio",
+	  "level: 0 country, 1 first-level unit, 2 second-level unit" },
+	{ "parent", "query", OB_HTTP_STRING, false, 0, 0, NULL, "código de la unidad madre",
+	  "code of the parent unit" },
+	P_LIMIT, P_OFFSET, P_FORMAT,
+};
+
+static const struct ob_http_pspec p_territory[] = {
+	{ "code", "path", OB_HTTP_STRING, true, 0, 0, NULL, "código del territorio (P-code)",
+	  "territory code (P-code)" },
+};
+
+static const struct ob_http_pspec p_iccs[] = {
+	{ "level", "query", OB_HTTP_INTEGER, false, 0, 4, NULL,
+	  "nivel de la ICCS (1 sección, 2 división...; 0 códigos propios del catálogo)",
+	  "ICCS level (1 section, 2 division...; 0 catalogue's own codes)" },
+	{ "parent", "query", OB_HTTP_STRING, false, 0, 0, NULL, "código del nivel superior",
+	  "code of the level above" },
+	P_LIMIT, P_OFFSET, P_FORMAT,
+};
+
+static const struct ob_http_pspec p_logbook[] = {
+	{ "source", "query", OB_HTTP_STRING, false, 0, 0, NULL, "código de la fuente (sv-pnc...)",
+	  "source code" },
+	P_LIMIT, P_OFFSET, P_FORMAT,
+};
+
+static const struct ob_http_pspec p_quarantine[] = {
+	{ "source", "query", OB_HTTP_STRING, false, 0, 0, NULL, "código de la fuente (sv-pnc...)",
+	  "source code" },
+	{ "submission", "query", OB_HTTP_INTEGER, false, 1, INT64_MAX, NULL,
+	  "número de envío de la bitácora", "logbook submission number" },
+	P_LIMIT, P_OFFSET, P_FORMAT,
+};
+
+static const struct ob_http_pspec p_releases[] = { P_LIMIT, P_OFFSET, P_FORMAT };
+
+static const struct ob_http_pspec p_release_file[] = {
+	{ "path", "path", OB_HTTP_STRING, true, 0, 0, NULL,
+	  "ruta del archivo dentro de las publicaciones (puede tener /)",
+	  "file path inside the releases (may contain /)" },
+};
+
+#define PARAMS(a) (a), OB_ARRAY_SIZE(a)
+#define NO_PARAMS NULL, 0
+
+/* Literal routes come before routes with path values. */
+const struct ob_http_route ob_http_routes[] = {
+	{ "GET", "/api/v1/health", OB_ROLE_PUBLIC, false, false, ob_http_h_health,
+	  "Estado del servicio y versión del esquema", "Service status and schema version",
+	  NO_PARAMS, "json", NULL },
+	{ "GET", "/api/v1/openapi.json", OB_ROLE_PUBLIC, false, false, ob_http_h_openapi,
+	  "Este documento OpenAPI 3", "This OpenAPI 3 document", NO_PARAMS, "json", NULL },
+	{ "GET", "/api/v1/territories", OB_ROLE_PUBLIC, false, false, ob_http_h_territories,
+	  "Territorios del catálogo, filtrados por país, nivel o unidad madre",
+	  "Catalogue territories, filtered by country, level or parent", PARAMS(p_territories),
+	  "json+csv", NULL },
+	{ "GET", "/api/v1/territories/{code}", OB_ROLE_PUBLIC, false, false, ob_http_h_territory,
+	  "Un territorio: nombres, unidades hijas, cambios y población",
+	  "One territory: names, children, changes and population", PARAMS(p_territory), "json",
+	  NULL },
+	{ "GET", "/api/v1/catalog/iccs", OB_ROLE_PUBLIC, false, false, ob_http_h_iccs,
+	  "Clasificación Internacional de Delitos con Fines Estadísticos (ICCS)",
+	  "International Classification of Crime for Statistical Purposes (ICCS)",
+	  PARAMS(p_iccs), "json+csv", NULL },
+	{ "GET", "/api/v1/releases", OB_ROLE_PUBLIC, false, false, ob_http_h_releases,
+	  "Archivos publicados del observatorio", "The observatory's published files",
+	  PARAMS(p_releases), "json+csv", NULL },
+	{ "GET", "/api/v1/releases/{path*}", OB_ROLE_PUBLIC, false, false, ob_http_h_release_file,
+	  "Un archivo publicado", "One published file", PARAMS(p_release_file), "file", NULL },
+	{ "POST", "/api/v1/login", OB_ROLE_PUBLIC, false, false, ob_http_h_login,
+	  "Inicia una sesión con usuario y contraseña; devuelve una credencial",
+	  "Log in with user name and password; returns a bearer token", NO_PARAMS, "json",
+	  "{\"type\":\"object\",\"required\":[\"user\",\"password\"],\"properties\":{"
+	  "\"user\":{\"type\":\"string\"},\"password\":{\"type\":\"string\"}}}" },
+	{ "POST", "/api/v1/logout", OB_ROLE_PUBLIC, true, false, ob_http_h_logout,
+	  "Revoca la credencial con la que se llama", "Revoke the token of this request",
+	  NO_PARAMS, "json", NULL },
+	{ "GET", "/api/v1/me", OB_ROLE_PUBLIC, true, false, ob_http_h_me,
+	  "Usuario y rol de la credencial", "User and role of the token", NO_PARAMS, "json",
+	  NULL },
+	{ "GET", "/api/v1/logbook", OB_ROLE_STEWARD, false, false, ob_http_h_logbook,
+	  "Bitácora de envíos de las instituciones", "Logbook of the institutions' submissions",
+	  PARAMS(p_logbook), "json+csv", NULL },
+	{ "GET", "/api/v1/quarantine", OB_ROLE_STEWARD, false, true, ob_http_h_quarantine,
+	  "Filas rechazadas con su fila original (datos por registro; cada lectura se audita)",
+	  "Rejected rows with the original row (record-level; every read is audited)",
+	  PARAMS(p_quarantine), "json+csv", NULL },
+};
+const size_t ob_http_nroutes = OB_ARRAY_SIZE(ob_http_routes);
+
+/* ---- small helpers ---- */
+
+static bool prepare(struct ob_http_call *c, const char *sql, sqlite3_stmt **st)
+{
+	struct ob_diag d;
+
+	if (ob_store_prepare(c->ctx->store, sql, st, &d) == OB_OK)
+		return true;
+	ob_http_store_fail(c);
+	return false;
+}
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_opt_int(struct ob_http_call *c, sqlite3_stmt *st, int i, const char *name)
+{
+	if (ob_http_str(c, name))
+		sqlite3_bind_int64(st, i, ob_http_int(c, name, 0));
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* count(*) of a query whose parameters bind() sets; -1 after answering an error. */
+static long long count_rows(struct ob_http_call *c, const char *sql,
+                            void (*bind)(struct ob_http_call *c, sqlite3_stmt *st))
+{
+	sqlite3_stmt *st;
+	long long n = -1;
+
+	if (!prepare(c, sql, &st))
+		return -1;
+	bind(c, st);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	else
+		ob_http_store_fail(c);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Write every row of st as a table row of ncols columns; false on error. */
+static bool rows_out(struct ob_http_call *c, struct ob_http_table *t, sqlite3_stmt *st,
+                     int ncols)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < ncols; i++)
+			ob_http_table_column(t, st, i);
+		ob_http_table_end_row(t);
+	}
+	if (rc != SQLITE_DONE) {
+		ob_http_store_fail(c);
+		return false;
+	}
+	return true;
+}
+
+/* A listing: count with count_sql, then one page of page_sql (whose last two
+ * parameters are limit and offset, numbered limit_at and limit_at + 1). */
+static void listing(struct ob_http_call *c, const char *count_sql, const char *page_sql,
+                    void (*bind)(struct ob_http_call *c, sqlite3_stmt *st), int limit_at,
+                    const char *const *cols, size_t ncols, long long *rows_out_n)
+{
+	struct ob_http_table t;
+	long long limit, offset, total;
+	sqlite3_stmt *st;
+
+	ob_http_page(c, &limit, &offset);
+	if ((total = count_rows(c, count_sql, bind)) < 0)
+		return;
+	if (!prepare(c, page_sql, &st))
+		return;
+	bind(c, st);
+	sqlite3_bind_int64(st, limit_at, limit);
+	sqlite3_bind_int64(st, limit_at + 1, offset);
+	ob_http_table_begin(&t, c, cols, ncols, total, limit, offset);
+	if (rows_out(c, &t, st, (int)ncols))
+		ob_http_table_end(&t);
+	if (rows_out_n)
+		*rows_out_n = t.rows;
+	sqlite3_finalize(st);
+}
+
+/* ---- handlers ---- */
+
+void ob_http_h_openapi(struct ob_http_call *c)
+{
+	ob_http_openapi(&c->res->body);
+}
+
+void ob_http_h_health(struct ob_http_call *c)
+{
+	struct ob_buf *b = &c->res->body;
+	sqlite3_stmt *st;
+	char now[32];
+	int schema = -1;
+
+	if (!prepare(c, "PRAGMA user_version", &st))
+		return;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		schema = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (schema < 0) {
+		ob_http_store_fail(c);
+		return;
+	}
+	ob_audit_time(c->req->now, now);
+	ob_buf_addf(b, "{\"status\":\"ok\",\"version\":\"%s\",\"schema\":%d,\"time\":\"%s\"}\n",
+	            OB_VERSION, schema, now);
+}
+
+static void bind_territories(struct ob_http_call *c, sqlite3_stmt *st)
+{
+	bind_opt(st, 1, ob_http_str(c, "country"));
+	bind_opt_int(c, st, 2, "level");
+	bind_opt(st, 3, ob_http_str(c, "parent"));
+}
+
+#define TERRITORY_WHERE                                                                  \
+	" WHERE (?1 IS NULL OR country = upper(?1)) AND (?2 IS NULL OR level = ?2)"     \
+	" AND (?3 IS NULL OR parent = upper(?3))"
+
+void ob_http_h_territories(struct ob_http_call *c)
+{
+	static const char *const cols[] = { "code", "level", "country", "parent", "name",
+		                            "valid_from", "valid_to", "status", "note" };
+
+	listing(c, "SELECT count(*) FROM territory" TERRITORY_WHERE,
+	        "SELECT code, level, country, parent, name, valid_from, valid_to, status, note"
+	        " FROM territory" TERRITORY_WHERE " ORDER BY country, level, code"
+	        " LIMIT ?4 OFFSET ?5",
+	        bind_territories, 4, cols, OB_ARRAY_SIZE(cols), NULL);
+}
+
+/* "name": [ {col: value...}... ] from a query with one text parameter. */
+static bool sub_list(struct ob_http_call *c, const char *name, const char *sql,
+                     const char *code, const char *const *cols, int ncols)
+{
+	struct ob_buf *b = &c->res->body;
+	sqlite3_stmt *st;
+	int rc, n = 0;
+
+	if (!prepare(c, sql, &st))
+		return false;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	ob_buf_addf(b, ",\"%s\":[", name);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ob_buf_adds(b, n++ ? ",{" : "{");
+		for (int i = 0; i < ncols; i++) {
+			if (i)
+				ob_buf_addc(b, ',');
+			ob_json_str(b, cols[i], strlen(cols[i]));
+			ob_buf_addc(b, ':');
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_NULL:
+				ob_buf_adds(b, "null");
+				break;
+			case SQLITE_INTEGER:
+				ob_buf_addf(b, "%lld", (long long)sqlite3_column_int64(st, i));
+				break;
+			case SQLITE_FLOAT:
+				ob_json_num(b, sqlite3_column_double(st, i));
+				break;
+			default: {
+				const char *v = (const char *)sqlite3_column_text(st, i);
+				ob_json_str(b, v, strlen(v));
+			}
+			}
+		}
+		ob_buf_addc(b, '}');
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		ob_http_store_fail(c);
+		return false;
+	}
+	ob_buf_addc(b, ']');
+	return true;
+}
+
+void ob_http_h_territory(struct ob_http_call *c)
+{
+	static const char *const main_cols[] = { "code", "level", "country", "parent", "name",
+		                                 "valid_from", "valid_to", "status", "source",
+		                                 "note", "has_geometry" };
+	static const char *const alias_cols[] = { "alias" };
+	static const char *const child_cols[] = { "code", "name", "level" };
+	static const char *const change_cols[] = { "old_code", "new_code", "date", "kind" };
+	static const char *const pop_cols[] = { "year", "sex", "population", "status", "source" };
+	struct ob_buf *b = &c->res->body;
+	sqlite3_stmt *st;
+	char code[OB_MAX_NAME];
+	int rc;
+
+	if (!prepare(c, "SELECT code, level, country, parent, name, valid_from, valid_to, status,"
+	                " source, note, EXISTS(SELECT 1 FROM territory_geometry g"
+	                " WHERE g.code = t.code) FROM territory t WHERE code = upper(?1)", &st))
+		return;
+	sqlite3_bind_text(st, 1, c->path_value, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		if (rc == SQLITE_DONE) {
+			char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+			snprintf(es, sizeof(es), "No existe el territorio «%.80s». Busque el código en "
+			         "/api/v1/territories?country=PAÍS (códigos P-code, p. ej. SLV0614).",
+			         c->path_value);
+			snprintf(en, sizeof(en), "No territory '%.80s'. Look the code up in "
+			         "/api/v1/territories?country=ISO3 (P-codes, e.g. SLV0614).",
+			         c->path_value);
+			ob_http_fail(c->res, 404, "not_found", "code", es, en);
+		} else {
+			ob_http_store_fail(c);
+		}
+		return;
+	}
+	ob_strlcpy(code, (const char *)sqlite3_column_text(st, 0), sizeof(code));
+	ob_buf_addc(b, '{');
+	for (int i = 0; i < 11; i++) {
+		if (i)
+			ob_buf_addc(b, ',');
+		ob_json_str(b, main_cols[i], strlen(main_cols[i]));
+		ob_buf_addc(b, ':');
+		if (i == 10) {
+			ob_buf_adds(b, sqlite3_column_int(st, i) ? "true" : "false");
+		} else if (sqlite3_column_type(st, i) == SQLITE_NULL) {
+			ob_buf_adds(b, "null");
+		} else if (i == 1) {
+			ob_buf_addf(b, "%d", sqlite3_column_int(st, i));
+		} else {
+			const char *v = (const char *)sqlite3_column_text(st, i);
+			ob_json_str(b, v, strlen(v));
+		}
+	}
+	sqlite3_finalize(st);
+	if (!sub_list(c, "aliases", "SELECT alias FROM territory_alias WHERE code = ?1"
+	                            " ORDER BY alias", code, alias_cols, 1) ||
+	    !sub_list(c, "children", "SELECT code, name, level FROM territory WHERE parent = ?1"
+	                             " ORDER BY code", code, child_cols, 3) ||
+	    !sub_list(c, "changes", "SELECT old_code, new_code, date, kind FROM territory_change"
+	                            " WHERE old_code = ?1 OR new_code = ?1 ORDER BY date, old_code",
+	              code, change_cols, 4) ||
+	    !sub_list(c, "population", "SELECT year, sex, population, status, source"
+	                               " FROM population WHERE territory = ?1 ORDER BY year, sex",
+	              code, pop_cols, 5))
+		return;
+	ob_buf_adds(b, "}\n");
+}
+
+static void bind_iccs(struct ob_http_call *c, sqlite3_stmt *st)
+{
+	bind_opt_int(c, st, 1, "level");
+	bind_opt(st, 2, ob_http_str(c, "parent"));
+}
+
+void ob_http_h_iccs(struct ob_http_call *c)
+{
+	static const char *const cols[] = { "code", "level", "parent", "name_es", "name_en" };
+
+	listing(c, "SELECT count(*) FROM iccs WHERE (?1 IS NULL OR level = ?1)"
+	           " AND (?2 IS NULL OR parent = ?2)",
+	        "SELECT code, level, parent, name_es, name_en FROM iccs"
+	        " WHERE (?1 IS NULL OR level = ?1) AND (?2 IS NULL OR parent = ?2)"
+	        " ORDER BY code LIMIT ?3 OFFSET ?4",
+	        bind_iccs, 3, cols, OB_ARRAY_SIZE(cols), NULL);
+}
+
+static void bind_logbook(struct ob_http_call *c, sqlite3_stmt *st)
+{
+	bind_opt(st, 1, ob_http_str(c, "source"));
+}
+
+void ob_http_h_logbook(struct ob_http_call *c)
+{
+	static const char *const cols[] = {
+		"submission", "source", "institution", "country", "file", "sha256",
+		"period_from", "period_to", "rows_read", "accepted", "rejected", "warned",
+		"version", "supersedes", "superseded_by", "encoding", "delimiter", "ingested_at",
+		"observa_version",
+	};
+
+	listing(c, "SELECT count(*) FROM submission WHERE ?1 IS NULL OR source = ?1",
+	        "SELECT id, source, institution, country, file_name, sha256, period_from,"
+	        " period_to, rows_read, accepted, rejected, warned, version, supersedes,"
+	        " superseded_by, encoding, delimiter, ingested_at, observa_version"
+	        " FROM submission WHERE ?1 IS NULL OR source = ?1 ORDER BY id"
+	        " LIMIT ?2 OFFSET ?3",
+	        bind_logbook, 2, cols, OB_ARRAY_SIZE(cols), NULL);
+}
+
+static void bind_quarantine(struct ob_http_call *c, sqlite3_stmt *st)
+{
+	bind_opt(st, 1, ob_http_str(c, "source"));
+	bind_opt_int(c, st, 2, "submission");
+}
+
+#define QUARANTINE_FROM                                                                  \
+	" FROM quarantine q JOIN submission b ON b.id = q.submission"                   \
+	" WHERE (?1 IS NULL OR b.source = ?1) AND (?2 IS NULL OR q.submission = ?2)"
+
+void ob_http_h_quarantine(struct ob_http_call *c)
+{
+	static const char *const cols[] = { "id", "submission", "source", "file", "current",
+		                            "line", "column", "field", "value", "reason", "raw" };
+	struct ob_buf detail = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
+	long long limit, offset, rows = 0;
+	const char *src = ob_http_str(c, "source");
+
+	listing(c, "SELECT count(*)" QUARANTINE_FROM,
+	        "SELECT q.id, q.submission, b.source, b.file_name, b.superseded_by IS NULL,"
+	        " q.line, q.column, q.field, q.value, q.reason, q.raw" QUARANTINE_FROM
+	        " ORDER BY q.id LIMIT ?3 OFFSET ?4",
+	        bind_quarantine, 3, cols, OB_ARRAY_SIZE(cols), &rows);
+	if (c->res->status != 200)
+		return;
+	ob_http_page(c, &limit, &offset);
+	ob_buf_addf(&detail, "source=%.64s submission=%lld limit=%lld offset=%lld rows=%lld",
+	            src ? src : "*", ob_http_int(c, "submission", 0), limit, offset, rows);
+	ob_http_audit_read(c, "quarantine", detail.ptr);
+	ob_buf_release(&detail);
+}
+
+void ob_http_h_me(struct ob_http_call *c)
+{
+	struct ob_buf *b = &c->res->body;
+
+	ob_buf_adds(b, "{\"user\":");
+	ob_json_str(b, c->who.name, strlen(c->who.name));
+	ob_buf_addf(b, ",\"role\":\"%s\",\"source\":", ob_role_name(c->who.role));
+	if (c->who.source[0])
+		ob_json_str(b, c->who.source, strlen(c->who.source));
+	else
+		ob_buf_adds(b, "null");
+	ob_buf_addf(b, ",\"session\":%s}\n", c->who.session ? "true" : "false");
+}
+
+void ob_http_h_logout(struct ob_http_call *c)
+{
+	struct ob_diag d;
+
+	ob_diag_clear(&d);
+	if (ob_auth_logout(c->ctx->store, &c->who, &d)) {
+		ob_http_store_fail(c);
+		return;
+	}
+	ob_buf_adds(&c->res->body, "{\"status\":\"revoked\"}\n");
+}
+
+void ob_http_h_login(struct ob_http_call *c)
+{
+	const struct ob_http_request *req = c->req;
+	const char *ct = req->content_type, *user, *pw;
+	char token[OB_TOKEN_SIZE], expires[32], es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+	struct ob_principal p;
+	struct ob_buf *b = &c->res->body;
+	struct ob_diag d;
+	json_error_t jerr;
+	json_t *root, *ju, *jp;
+	long long retry, expires_at;
+	ob_err e;
+
+	if (!ct || strncasecmp(ct, "application/json", 16)) {
+		ob_http_fail(c->res, 415, "unsupported_media_type", NULL,
+		             "Envíe el cuerpo como JSON con «Content-Type: application/json»: "
+		             "{\"user\": \"...\", \"password\": \"...\"}.",
+		             "Send the body as JSON with 'Content-Type: application/json': "
+		             "{\"user\": \"...\", \"password\": \"...\"}.");
+		return;
+	}
+	if (!c->ctx->rl) {
+		ob_http_fail(c->res, 503, "unavailable", NULL, "El inicio de sesión no está "
+		             "disponible en este servidor.", "Login is not available here.");
+		return;
+	}
+	root = json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	ju = root ? json_object_get(root, "user") : NULL;
+	jp = root ? json_object_get(root, "password") : NULL;
+	if (!json_is_object(root) || !json_is_string(ju) || !json_is_string(jp)) {
+		snprintf(es, sizeof(es), "El cuerpo debe ser un objeto JSON con «user» y «password» "
+		         "de tipo texto%s%.200s.", root ? "" : ": ", root ? "" : jerr.text);
+		snprintf(en, sizeof(en), "The body must be a JSON object with string fields 'user' "
+		         "and 'password'%s%.200s.", root ? "" : ": ", root ? "" : jerr.text);
+		ob_http_fail(c->res, 400, "bad_body", NULL, es, en);
+		json_decref(root);
+		return;
+	}
+	user = json_string_value(ju);
+	pw = json_string_value(jp);
+	if (!ob_ratelimit_allow(c->ctx->rl, user, req->remote, req->now, &retry)) {
+		snprintf(es, sizeof(es), "Demasiados intentos fallidos; espere %lld segundos antes de "
+		         "volver a intentarlo.", retry);
+		snprintf(en, sizeof(en), "Too many failed attempts; wait %lld seconds before trying "
+		         "again.", retry);
+		ob_http_fail(c->res, 429, "too_many_attempts", NULL, es, en);
+		ob_http_header_add(c->res, "Retry-After", "%lld", retry);
+		json_decref(root);
+		return;
+	}
+	ob_diag_clear(&d);
+	e = ob_auth_login(c->ctx->store, user, pw, json_string_length(jp), req->now, req->remote,
+	                  token, &expires_at, &p, &d);
+	if (e == OB_ENOENT) {
+		ob_ratelimit_failure(c->ctx->rl, user, req->remote, req->now);
+		ob_http_fail(c->res, 401, "bad_credentials", NULL,
+		             "Usuario o contraseña incorrectos, o la cuenta está desactivada.",
+		             "Wrong user name or password, or the account is disabled.");
+	} else if (e) {
+		ob_http_store_fail(c);
+	} else {
+		ob_ratelimit_success(c->ctx->rl, user, req->now);
+		ob_audit_time(expires_at, expires);
+		ob_buf_adds(b, "{\"token\":");
+		ob_json_str(b, token, strlen(token));
+		ob_buf_addf(b, ",\"token_type\":\"Bearer\",\"expires_at\":\"%s\",\"user\":", expires);
+		ob_json_str(b, p.name, strlen(p.name));
+		ob_buf_addf(b, ",\"role\":\"%s\"}\n", ob_role_name(p.role));
+		sodium_memzero(token, sizeof(token));
+	}
+	json_decref(root);
+}

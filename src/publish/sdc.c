@@ -1,0 +1,768 @@
+/* sdc.c - primary and secondary cell suppression of public tables (see sdc.h). */
+#include "publish/sdc.h"
+
+#include <math.h>
+#include <strings.h>
+
+#define LA_EPS 1e-9
+
+static const char *const rule_names[OB_SDC_NRULES] = {
+	"general", "sexual_violence", "minors",
+};
+
+void ob_sdc_config_default(struct ob_sdc_config *c)
+{
+	c->rule[OB_SDC_RULE_GENERAL] = (struct ob_sdc_rule){ 5, false };
+	c->rule[OB_SDC_RULE_SEXUAL_VIOLENCE] = (struct ob_sdc_rule){ 10, false };
+	c->rule[OB_SDC_RULE_MINORS] = (struct ob_sdc_rule){ 10, false };
+}
+
+static const char *trim(const char *p, const char *end, const char **tend)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+		p++;
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		end--;
+	*tend = end;
+	return p;
+}
+
+static bool parse_bool(const char *v, size_t n, bool *out)
+{
+	static const char *const yes[] = { "yes", "si", "sí", "true", "1" };
+	static const char *const no[] = { "no", "false", "0" };
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(yes); i++)
+		if (strlen(yes[i]) == n && !strncasecmp(v, yes[i], n))
+			return *out = true, true;
+	for (size_t i = 0; i < OB_ARRAY_SIZE(no); i++)
+		if (strlen(no[i]) == n && !strncasecmp(v, no[i], n))
+			return *out = false, true;
+	return false;
+}
+
+ob_err ob_sdc_config_parse(struct ob_sdc_config *c, const char *text, size_t n,
+                           const char *file, struct ob_diag *d)
+{
+	struct ob_sdc_config tmp = *c;
+	const char *p = text, *end = text + n;
+	int section = -1;
+	long line = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end, *s, *se, *eq;
+
+		line++;
+		s = trim(p, le, &se);
+		p = nl ? nl + 1 : end;
+		if (s == se || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[') {
+			if (se[-1] != ']' || se - s < 3)
+				return ob_diag_set(d, OB_EPARSE, file, line, 1, s, (size_t)(se - s),
+				                   "sección mal escrita; se esperaba [general], "
+				                   "[sexual_violence] o [minors]");
+			section = -1;
+			for (int i = 0; i < OB_SDC_NRULES; i++)
+				if (strlen(rule_names[i]) == (size_t)(se - s - 2) &&
+				    !strncmp(s + 1, rule_names[i], (size_t)(se - s - 2)))
+					section = i;
+			if (section < 0)
+				return ob_diag_set(d, OB_EINVAL, file, line, 1, s, (size_t)(se - s),
+				                   "clase de tabla desconocida; se esperaba general, "
+				                   "sexual_violence o minors (unknown table class)");
+			continue;
+		}
+		if (!(eq = memchr(s, '=', (size_t)(se - s))))
+			return ob_diag_set(d, OB_EPARSE, file, line, 1, s, (size_t)(se - s),
+			                   "se esperaba «clave = valor» (expected key = value)");
+		if (section < 0)
+			return ob_diag_set(d, OB_EPARSE, file, line, 1, s, (size_t)(se - s),
+			                   "clave fuera de una sección [general], [sexual_violence] "
+			                   "o [minors]");
+		{
+			const char *k, *ke, *v, *ve;
+			long long num;
+			bool b;
+
+			k = trim(s, eq, &ke);
+			v = trim(eq + 1, se, &ve);
+			if ((size_t)(ke - k) == 9 && !strncmp(k, "min_count", 9)) {
+				if (!ob_parse_int(v, (size_t)(ve - v), 2, OB_MAX_SDC_COUNT, &num))
+					return ob_diag_set(d, OB_EINVAL, file, line,
+					                   (long)(v - s) + 1, v, (size_t)(ve - v),
+					                   "min_count debe ser un entero de 2 en adelante "
+					                   "(min_count must be an integer >= 2)");
+				tmp.rule[section].min_count = num;
+			} else if ((size_t)(ke - k) == 14 && !strncmp(k, "zero_sensitive", 14)) {
+				if (!parse_bool(v, (size_t)(ve - v), &b))
+					return ob_diag_set(d, OB_EINVAL, file, line,
+					                   (long)(v - s) + 1, v, (size_t)(ve - v),
+					                   "se esperaba yes o no (expected yes or no)");
+				tmp.rule[section].zero_sensitive = b;
+			} else {
+				return ob_diag_set(d, OB_EINVAL, file, line, 1, k, (size_t)(ke - k),
+				                   "clave desconocida; se esperaba min_count o "
+				                   "zero_sensitive (unknown key)");
+			}
+		}
+	}
+	*c = tmp;
+	return OB_OK;
+}
+
+ob_err ob_sdc_config_load(struct ob_sdc_config *c, const char *dir, struct ob_diag *d)
+{
+	char path[OB_MAX_PATH];
+	struct ob_buf b = OB_BUF_INIT(OB_MAX_CONFIG_LINE * 64);
+	char chunk[4096];
+	FILE *f;
+	size_t n;
+	ob_err e = OB_OK;
+
+	ob_sdc_config_default(c);
+	if (snprintf(path, sizeof(path), "%s/catalog/%s", dir, OB_SDC_CONFIG_FILE) >=
+	    (int)sizeof(path))
+		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga");
+	if (!(f = fopen(path, "rb"))) {
+		if (errno == ENOENT)
+			return OB_OK;
+		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "%s", strerror(errno));
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (ob_buf_add(&b, chunk, n)) {
+			e = ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
+			                "archivo demasiado grande (file too large)");
+			goto close_file;
+		}
+	if (ferror(f)) {
+		e = ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "%s", strerror(errno));
+		goto close_file;
+	}
+	e = ob_sdc_config_parse(c, b.ptr ? b.ptr : "", b.len, path, d);
+close_file:
+	fclose(f);
+	ob_buf_release(&b);
+	return e;
+}
+
+unsigned ob_sdc_class_of_iccs(const char *code)
+{
+	return code && code[0] == '0' && code[1] == '3' ? OB_SDC_SEXUAL_VIOLENCE : 0;
+}
+
+void ob_sdc_dim_with_total(long *parent, size_t n_leaves)
+{
+	parent[0] = -1;
+	for (size_t i = 1; i <= n_leaves; i++)
+		parent[i] = 0;
+}
+
+/* Copy a dimension and build its children lists (CSR). */
+static ob_err dim_copy(const struct ob_sdc_dim *dim, const char *what, long **parent,
+                       size_t **first, size_t **kids, struct ob_diag *d)
+{
+	size_t n = dim->n, *fill;
+
+	if (n == 0 || !dim->parent)
+		return ob_diag_set(d, OB_EINVAL, what, 0, 0, NULL, 0,
+		                   "una dimensión necesita al menos un nodo");
+	for (size_t i = 0; i < n; i++) {
+		long p = dim->parent[i];
+		size_t steps = 0;
+
+		if (p < -1 || p >= (long)n || p == (long)i)
+			return ob_diag_set(d, OB_EINVAL, what, 0, 0, NULL, 0,
+			                   "el nodo %zu tiene un padre fuera de rango (%ld)", i, p);
+		while (p >= 0) {
+			if (++steps > n)
+				return ob_diag_set(d, OB_EINVAL, what, 0, 0, NULL, 0,
+				                   "el nodo %zu está en un ciclo de padres", i);
+			p = dim->parent[p];
+		}
+	}
+	*parent = ob_malloc(n * sizeof(**parent));
+	memcpy(*parent, dim->parent, n * sizeof(**parent));
+	*first = ob_calloc(n + 1, sizeof(**first));
+	*kids = ob_calloc(n, sizeof(**kids));
+	for (size_t i = 0; i < n; i++)
+		if (dim->parent[i] >= 0)
+			(*first)[dim->parent[i] + 1]++;
+	for (size_t i = 0; i < n; i++)
+		(*first)[i + 1] += (*first)[i];
+	fill = ob_malloc((n + 1) * sizeof(*fill));
+	memcpy(fill, *first, (n + 1) * sizeof(*fill));
+	for (size_t i = 0; i < n; i++)
+		if (dim->parent[i] >= 0)
+			(*kids)[fill[dim->parent[i]]++] = i;
+	free(fill);
+	return OB_OK;
+}
+
+ob_err ob_sdc_table_init(struct ob_sdc_table *t, const struct ob_sdc_dim *rows,
+                         const struct ob_sdc_dim *cols, unsigned classes,
+                         struct ob_diag *d)
+{
+	ob_err e;
+
+	memset(t, 0, sizeof(*t));
+	if (rows->n && cols->n > OB_MAX_SDC_CELLS / rows->n)
+		return ob_diag_set(d, OB_ETOOBIG, "tabla", 0, 0, NULL, 0,
+		                   "%zu x %zu celdas: más de las %d que admite el control de "
+		                   "divulgación (too many cells)", rows->n, cols->n,
+		                   OB_MAX_SDC_CELLS);
+	if ((e = dim_copy(rows, "filas", &t->row_parent, &t->row_first, &t->row_kids, d)))
+		goto release;
+	if ((e = dim_copy(cols, "columnas", &t->col_parent, &t->col_first, &t->col_kids, d)))
+		goto release;
+	t->nrows = rows->n;
+	t->ncols = cols->n;
+	t->value = ob_calloc(t->nrows * t->ncols, sizeof(*t->value));
+	t->status = ob_calloc(t->nrows * t->ncols, 1);
+	t->classes = classes;
+	return OB_OK;
+release:
+	ob_sdc_table_release(t);
+	return e;
+}
+
+void ob_sdc_table_release(struct ob_sdc_table *t)
+{
+	free(t->row_parent);
+	free(t->col_parent);
+	free(t->row_first);
+	free(t->row_kids);
+	free(t->col_first);
+	free(t->col_kids);
+	free(t->value);
+	free(t->status);
+	memset(t, 0, sizeof(*t));
+}
+
+bool ob_sdc_row_is_leaf(const struct ob_sdc_table *t, size_t r)
+{
+	return t->row_first[r + 1] == t->row_first[r];
+}
+
+bool ob_sdc_col_is_leaf(const struct ob_sdc_table *t, size_t c)
+{
+	return t->col_first[c + 1] == t->col_first[c];
+}
+
+static ob_err put(struct ob_sdc_table *t, size_t r, size_t c, long long v, bool add)
+{
+	long long *cell, sum;
+
+	if (t->protected_done || r >= t->nrows || c >= t->ncols || v < 0 ||
+	    !ob_sdc_row_is_leaf(t, r) || !ob_sdc_col_is_leaf(t, c))
+		return OB_EINVAL;
+	cell = &t->value[r * t->ncols + c];
+	sum = add ? *cell + v : v; /* both operands are below 2^50: no overflow */
+	if (v > OB_MAX_SDC_COUNT || sum > OB_MAX_SDC_COUNT)
+		return OB_EINVAL;
+	*cell = sum;
+	return OB_OK;
+}
+
+ob_err ob_sdc_set(struct ob_sdc_table *t, size_t r, size_t c, long long v)
+{
+	return put(t, r, c, v, false);
+}
+
+ob_err ob_sdc_add(struct ob_sdc_table *t, size_t r, size_t c, long long v)
+{
+	return put(t, r, c, v, true);
+}
+
+/* Every leaf x leaf count is added to all its ancestors' cells. */
+static ob_err compute_totals(struct ob_sdc_table *t, struct ob_diag *d)
+{
+	size_t nr = t->nrows, nc = t->ncols;
+
+	for (size_t r = 0; r < nr; r++)
+		for (size_t c = 0; c < nc; c++)
+			if (!ob_sdc_row_is_leaf(t, r) || !ob_sdc_col_is_leaf(t, c))
+				t->value[r * nc + c] = 0;
+	for (size_t r = 0; r < nr; r++) {
+		if (!ob_sdc_row_is_leaf(t, r))
+			continue;
+		for (size_t c = 0; c < nc; c++) {
+			long long v;
+
+			if (!ob_sdc_col_is_leaf(t, c) || !(v = t->value[r * nc + c]))
+				continue;
+			for (long ar = (long)r; ar >= 0; ar = t->row_parent[ar])
+				for (long ac = (long)c; ac >= 0; ac = t->col_parent[ac]) {
+					long long *cell = &t->value[(size_t)ar * nc + (size_t)ac];
+					if (ar == (long)r && ac == (long)c)
+						continue;
+					if (*cell > OB_MAX_SDC_COUNT - v)
+						return ob_diag_set(d, OB_ETOOBIG, "tabla", 0, 0, NULL, 0,
+						                   "un total pasa de %lld", OB_MAX_SDC_COUNT);
+					*cell += v;
+				}
+		}
+	}
+	return OB_OK;
+}
+
+/*
+ * Equations ("groups"): a total cell and its children along one dimension.
+ * Group g < nr*nc is the row group whose total is cell g (its row node is
+ * inner); g >= nr*nc is the column group whose total is cell g - nr*nc.
+ */
+struct group_iter {
+	const struct ob_sdc_table *t;
+	size_t total, k, end;
+	bool by_row;
+	bool started;
+};
+
+static bool group_exists(const struct ob_sdc_table *t, size_t g)
+{
+	size_t cells = t->nrows * t->ncols;
+
+	if (g < cells)
+		return !ob_sdc_row_is_leaf(t, g / t->ncols);
+	return !ob_sdc_col_is_leaf(t, (g - cells) % t->ncols);
+}
+
+static void group_begin(struct group_iter *it, const struct ob_sdc_table *t, size_t g)
+{
+	size_t cells = t->nrows * t->ncols;
+
+	it->t = t;
+	it->by_row = g < cells;
+	it->total = it->by_row ? g : g - cells;
+	if (it->by_row) {
+		size_t r = it->total / t->ncols;
+		it->k = t->row_first[r];
+		it->end = t->row_first[r + 1];
+	} else {
+		size_t c = it->total % t->ncols;
+		it->k = t->col_first[c];
+		it->end = t->col_first[c + 1];
+	}
+	it->started = false;
+}
+
+/* Next cell of the group: the total first, then the children. */
+static bool group_next(struct group_iter *it, size_t *cell, int *coef)
+{
+	const struct ob_sdc_table *t = it->t;
+
+	if (!it->started) {
+		it->started = true;
+		*cell = it->total;
+		*coef = 1;
+		return true;
+	}
+	if (it->k >= it->end)
+		return false;
+	if (it->by_row)
+		*cell = t->row_kids[it->k] * t->ncols + it->total % t->ncols;
+	else
+		*cell = (it->total / t->ncols) * t->ncols + t->col_kids[it->k];
+	it->k++;
+	*coef = -1;
+	return true;
+}
+
+/* The (up to four) groups a cell belongs to. */
+static size_t groups_of(const struct ob_sdc_table *t, size_t cell, size_t g[4])
+{
+	size_t cells = t->nrows * t->ncols, r = cell / t->ncols, c = cell % t->ncols, n = 0;
+
+	if (!ob_sdc_row_is_leaf(t, r))
+		g[n++] = cell;
+	if (!ob_sdc_col_is_leaf(t, c))
+		g[n++] = cells + cell;
+	if (t->row_parent[r] >= 0)
+		g[n++] = (size_t)t->row_parent[r] * t->ncols + c;
+	if (t->col_parent[c] >= 0)
+		g[n++] = cells + r * t->ncols + (size_t)t->col_parent[c];
+	return n;
+}
+
+/* Is candidate a better partner than best? Non-zero first, then smaller,
+ * then lower position. */
+static bool better(const struct ob_sdc_table *t, size_t cand, size_t best, bool have)
+{
+	long long a = t->value[cand], b = t->value[best];
+
+	if (!have)
+		return true;
+	if ((a == 0) != (b == 0))
+		return a != 0;
+	if (a != b)
+		return a < b;
+	return cand < best;
+}
+
+/* Best unsuppressed cell of group g; false when every cell is suppressed. */
+static bool best_in_group(const struct ob_sdc_table *t, size_t g, size_t *best, bool *have)
+{
+	struct group_iter it;
+	size_t cell;
+	int coef;
+
+	group_begin(&it, t, g);
+	while (group_next(&it, &cell, &coef))
+		if (t->status[cell] == OB_SDC_SHOWN && better(t, cell, *best, *have)) {
+			*best = cell;
+			*have = true;
+		}
+	return *have;
+}
+
+/* Step 2: until no group holds exactly one suppressed cell. */
+static void pair_fixed_point(struct ob_sdc_table *t, struct ob_sdc_stats *st)
+{
+	size_t ngroups = 2 * t->nrows * t->ncols;
+	bool changed = true;
+
+	while (changed) {
+		changed = false;
+		st->pairing_rounds++;
+		for (size_t g = 0; g < ngroups; g++) {
+			struct group_iter it;
+			size_t cell, n = 0, best = 0;
+			bool have = false;
+			int coef;
+
+			if (!group_exists(t, g))
+				continue;
+			group_begin(&it, t, g);
+			while (group_next(&it, &cell, &coef) && n < 2)
+				n += t->status[cell] != OB_SDC_SHOWN;
+			if (n != 1)
+				continue;
+			if (best_in_group(t, g, &best, &have)) {
+				t->status[best] = OB_SDC_SECONDARY;
+				st->secondary++;
+				changed = true;
+			}
+		}
+	}
+}
+
+static size_t uf_find(size_t *uf, size_t x)
+{
+	while (uf[x] != x) {
+		uf[x] = uf[uf[x]];
+		x = uf[x];
+	}
+	return x;
+}
+
+/* Reduced row echelon form of m (rows x cols) in place; pivot_of_row[i] is
+ * the pivot column of row i (for i < rank). Returns the rank. */
+static size_t rref(double *m, size_t rows, size_t cols, size_t *pivot_of_row)
+{
+	size_t rank = 0;
+
+	for (size_t c = 0; c < cols && rank < rows; c++) {
+		size_t best = rank;
+		double bv = fabs(m[rank * cols + c]);
+
+		for (size_t r = rank + 1; r < rows; r++)
+			if (fabs(m[r * cols + c]) > bv) {
+				bv = fabs(m[r * cols + c]);
+				best = r;
+			}
+		if (bv < LA_EPS)
+			continue;
+		if (best != rank)
+			for (size_t k = 0; k < cols; k++) {
+				double tmp = m[rank * cols + k];
+				m[rank * cols + k] = m[best * cols + k];
+				m[best * cols + k] = tmp;
+			}
+		{
+			double p = m[rank * cols + c];
+			for (size_t k = 0; k < cols; k++)
+				m[rank * cols + k] /= p;
+		}
+		for (size_t r = 0; r < rows; r++) {
+			double f;
+			if (r == rank || fabs(f = m[r * cols + c]) < LA_EPS)
+				continue;
+			for (size_t k = 0; k < cols; k++)
+				m[r * cols + k] -= f * m[rank * cols + k];
+			m[r * cols + c] = 0;
+		}
+		pivot_of_row[rank++] = c;
+	}
+	return rank;
+}
+
+/*
+ * Step 3 on one block: cells[0..n) are its suppressed cells, groups[0..ng)
+ * the equations touching them. Returns the first determined cell through
+ * *det (and true), or false when none is.
+ */
+static ob_err block_determined(const struct ob_sdc_table *t, const size_t *cells, size_t n,
+                               const size_t *groups, size_t ng, size_t *col_of,
+                               bool *found, size_t *det, struct ob_diag *d)
+{
+	double *m;
+	size_t *piv, rank;
+
+	*found = false;
+	if (ng && n > OB_MAX_SDC_MATRIX / ng)
+		return ob_diag_set(d, OB_ETOOBIG, "tabla", 0, 0, NULL, 0,
+		                   "un bloque de %zu celdas suprimidas y %zu ecuaciones es "
+		                   "demasiado grande para la verificación algebraica", n, ng);
+	for (size_t i = 0; i < n; i++)
+		col_of[cells[i]] = i;
+	m = ob_calloc(ng * n, sizeof(*m));
+	piv = ob_calloc(ng + 1, sizeof(*piv));
+	for (size_t i = 0; i < ng; i++) {
+		struct group_iter it;
+		size_t cell;
+		int coef;
+
+		group_begin(&it, t, groups[i]);
+		while (group_next(&it, &cell, &coef))
+			if (t->status[cell] != OB_SDC_SHOWN)
+				m[i * n + col_of[cell]] = coef;
+	}
+	rank = rref(m, ng, n, piv);
+	for (size_t i = 0; i < rank && !*found; i++) {
+		bool alone = true;
+		for (size_t k = 0; k < n && alone; k++)
+			if (k != piv[i] && fabs(m[i * n + k]) >= LA_EPS)
+				alone = false;
+		if (alone) {
+			*found = true;
+			*det = cells[piv[i]];
+		}
+	}
+	free(piv);
+	free(m);
+	return OB_OK;
+}
+
+/* Step 3 over all blocks; *added tells whether a cell was suppressed. */
+static ob_err algebra_round(struct ob_sdc_table *t, struct ob_sdc_stats *st, bool *added,
+                            struct ob_diag *d)
+{
+	size_t cells = t->nrows * t->ncols, ngroups = 2 * cells;
+	size_t *uf = ob_malloc(cells * sizeof(*uf));
+	size_t *order = ob_malloc(cells * sizeof(*order)), *start = ob_calloc(cells + 1, sizeof(*start));
+	size_t *gorder = ob_malloc(ngroups * sizeof(*gorder)), *gstart = ob_calloc(cells + 1, sizeof(*gstart));
+	size_t *col_of = ob_malloc(cells * sizeof(*col_of)), *fill;
+	size_t *todo = ob_malloc(cells * sizeof(*todo)), ntodo = 0;
+	ob_err e = OB_OK;
+
+	*added = false;
+	st->algebra_rounds++;
+	for (size_t i = 0; i < cells; i++)
+		uf[i] = i;
+	/* blocks: suppressed cells sharing an equation */
+	for (size_t g = 0; g < ngroups; g++) {
+		struct group_iter it;
+		size_t cell, first = SIZE_MAX;
+		int coef;
+
+		if (!group_exists(t, g))
+			continue;
+		group_begin(&it, t, g);
+		while (group_next(&it, &cell, &coef)) {
+			if (t->status[cell] == OB_SDC_SHOWN)
+				continue;
+			if (first == SIZE_MAX)
+				first = cell;
+			else
+				uf[uf_find(uf, cell)] = uf_find(uf, first);
+		}
+	}
+	/* bucket the suppressed cells and their equations by block root */
+	for (size_t i = 0; i < cells; i++)
+		if (t->status[i] != OB_SDC_SHOWN)
+			start[uf_find(uf, i) + 1]++;
+	for (size_t g = 0; g < ngroups; g++) {
+		struct group_iter it;
+		size_t cell;
+		int coef;
+
+		if (!group_exists(t, g))
+			continue;
+		group_begin(&it, t, g);
+		while (group_next(&it, &cell, &coef))
+			if (t->status[cell] != OB_SDC_SHOWN) {
+				gstart[uf_find(uf, cell) + 1]++;
+				break;
+			}
+	}
+	for (size_t i = 0; i < cells; i++) {
+		start[i + 1] += start[i];
+		gstart[i + 1] += gstart[i];
+	}
+	fill = ob_malloc((cells + 1) * sizeof(*fill));
+	memcpy(fill, start, (cells + 1) * sizeof(*fill));
+	for (size_t i = 0; i < cells; i++)
+		if (t->status[i] != OB_SDC_SHOWN)
+			order[fill[uf_find(uf, i)]++] = i;
+	memcpy(fill, gstart, (cells + 1) * sizeof(*fill));
+	for (size_t g = 0; g < ngroups; g++) {
+		struct group_iter it;
+		size_t cell;
+		int coef;
+
+		if (!group_exists(t, g))
+			continue;
+		group_begin(&it, t, g);
+		while (group_next(&it, &cell, &coef))
+			if (t->status[cell] != OB_SDC_SHOWN) {
+				gorder[fill[uf_find(uf, cell)]++] = g;
+				break;
+			}
+	}
+	free(fill);
+	for (size_t root = 0; root < cells; root++) {
+		size_t n = start[root + 1] - start[root], det = 0;
+		bool found;
+
+		if (!n)
+			continue;
+		if ((e = block_determined(t, order + start[root], n, gorder + gstart[root],
+		                          gstart[root + 1] - gstart[root], col_of, &found, &det, d)))
+			goto release;
+		if (found)
+			todo[ntodo++] = det;
+	}
+	/* one more suppression per block with a determined cell */
+	for (size_t i = 0; i < ntodo; i++) {
+		size_t g[4], ng = groups_of(t, todo[i], g), best = 0, root;
+		bool have = false;
+
+		for (size_t k = 0; k < ng; k++)
+			best_in_group(t, g[k], &best, &have);
+		root = uf_find(uf, todo[i]);
+		for (size_t k = gstart[root]; !have && k < gstart[root + 1]; k++)
+			best_in_group(t, gorder[k], &best, &have);
+		if (!have) {
+			/* cannot happen (see sdc.h); refuse rather than publish */
+			e = ob_diag_set(d, OB_EINVAL, "tabla", 0, 0, NULL, 0,
+			                "la celda %zu sigue siendo deducible y no queda celda que "
+			                "suprimir", todo[i]);
+			goto release;
+		}
+		if (t->status[best] == OB_SDC_SHOWN) {
+			t->status[best] = OB_SDC_SECONDARY;
+			st->secondary++;
+			*added = true;
+		}
+	}
+	if (ntodo && !*added)
+		e = ob_diag_set(d, OB_EINVAL, "tabla", 0, 0, NULL, 0,
+		                "la supresión secundaria no avanza");
+release:
+	free(uf);
+	free(order);
+	free(start);
+	free(gorder);
+	free(gstart);
+	free(col_of);
+	free(todo);
+	return e;
+}
+
+ob_err ob_sdc_protect(struct ob_sdc_table *t, const struct ob_sdc_config *cfg,
+                      struct ob_sdc_stats *stats, struct ob_diag *d)
+{
+	struct ob_sdc_stats local;
+	struct ob_sdc_rule rule = cfg->rule[OB_SDC_RULE_GENERAL];
+	size_t cells = t->nrows * t->ncols;
+	bool added = true;
+	ob_err e;
+
+	if (!stats)
+		stats = &local;
+	memset(stats, 0, sizeof(*stats));
+	if (t->protected_done)
+		return ob_diag_set(d, OB_EINVAL, "tabla", 0, 0, NULL, 0,
+		                   "la tabla ya fue protegida");
+	for (int i = 1; i < OB_SDC_NRULES; i++)
+		if (t->classes & (1u << (i - 1))) {
+			if (cfg->rule[i].min_count > rule.min_count)
+				rule.min_count = cfg->rule[i].min_count;
+			rule.zero_sensitive |= cfg->rule[i].zero_sensitive;
+		}
+	if ((e = compute_totals(t, d)))
+		return e;
+	stats->cells = cells;
+	for (size_t i = 0; i < cells; i++) {
+		long long v = t->value[i];
+		bool small = v == 0 ? rule.zero_sensitive : v < rule.min_count;
+		t->status[i] = small ? OB_SDC_PRIMARY : OB_SDC_SHOWN;
+		stats->primary += small;
+	}
+	while (added) {
+		pair_fixed_point(t, stats);
+		if ((e = algebra_round(t, stats, &added, d))) {
+			/* nothing of a table that failed protection may be shown */
+			memset(t->status, OB_SDC_SECONDARY, cells);
+			return e;
+		}
+	}
+	t->protected_done = true;
+	return OB_OK;
+}
+
+enum ob_sdc_status ob_sdc_status(const struct ob_sdc_table *t, size_t r, size_t c)
+{
+	return (enum ob_sdc_status)t->status[r * t->ncols + c];
+}
+
+bool ob_sdc_value(const struct ob_sdc_table *t, size_t r, size_t c, long long *v)
+{
+	if (!t->protected_done || r >= t->nrows || c >= t->ncols ||
+	    t->status[r * t->ncols + c] != OB_SDC_SHOWN)
+		return false;
+	*v = t->value[r * t->ncols + c];
+	return true;
+}
+
+const char *ob_sdc_flag(const struct ob_sdc_table *t, size_t r, size_t c)
+{
+	long long v;
+
+	return ob_sdc_value(t, r, c, &v) ? NULL : OB_SDC_FLAG;
+}
+
+bool ob_sdc_rate(const struct ob_sdc_table *t, size_t r, size_t c, double population,
+                 double per, double *rate)
+{
+	long long v;
+
+	if (!ob_sdc_value(t, r, c, &v) || !isfinite(population) || population <= 0 ||
+	    !isfinite(per) || per <= 0)
+		return false;
+	*rate = (double)v / population * per;
+	return true;
+}
+
+ob_err ob_sdc_json_value(struct ob_buf *b, const struct ob_sdc_table *t, size_t r, size_t c)
+{
+	long long v;
+
+	if (!ob_sdc_value(t, r, c, &v))
+		return ob_buf_adds(b, "null");
+	return ob_buf_addf(b, "%lld", v);
+}
+
+void ob_sdc_csv_cell(struct ob_csvw *w, const struct ob_sdc_table *t, size_t r, size_t c)
+{
+	long long v;
+
+	if (ob_sdc_value(t, r, c, &v)) {
+		ob_csvw_int(w, v);
+		ob_csvw_str(w, NULL);
+	} else {
+		ob_csvw_str(w, NULL);
+		ob_csvw_str(w, OB_SDC_FLAG);
+	}
+}

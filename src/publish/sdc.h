@@ -1,0 +1,198 @@
+/*
+ * sdc.h - statistical disclosure control: the one module every public table
+ * passes through before it leaves observa.
+ *
+ * A table is a grid of counts whose two dimensions are each a tree of
+ * nodes: a leaf is a category (a municipality, a month, a sex), an inner
+ * node is the total of its children (a department, the year, "both sexes").
+ * A flat table with margins has one root per dimension (the total) whose
+ * children are the categories; a territorial hierarchy has country >
+ * admin-1 > admin-2. A dimension may also have no total (several roots, or
+ * a single node for a one-column table). The caller sets the counts of
+ * leaf x leaf cells; every other cell is the sum of its descendants and is
+ * computed here, so published totals always add up.
+ *
+ * The published equations are, for every inner node R of the rows and every
+ * column node c, cell(R, c) = sum of cell(child, c) over the children of R,
+ * and likewise for inner column nodes. ob_sdc_protect() then:
+ *
+ *  1. Primary suppression: a cell (totals included) whose count is below
+ *     the threshold of the table's class is suppressed; zero is suppressed
+ *     only when the class says zero is sensitive. The threshold of a table
+ *     with several classes (sexual violence against minors) is the
+ *     strictest of them and of the general class.
+ *  2. Secondary suppression, first pass (a fixed point): every equation
+ *     (a total and its children) that holds exactly one suppressed cell
+ *     would give it away by subtraction, so another cell of that equation
+ *     is suppressed: the smallest non-zero count, then (if all are zero)
+ *     a zero, ties by position. Repeated until no equation holds exactly
+ *     one suppressed cell. Zeros are avoided because a suppressed zero
+ *     beside a primary 1 would give both away to anyone who knows counts
+ *     are not negative.
+ *  3. Secondary suppression, second pass: equations can also be combined.
+ *     A suppressed cell is recoverable exactly when its unit vector lies in
+ *     the row space of the published equations restricted to the
+ *     suppressed cells (the published cells move to the right-hand side).
+ *     The suppressed cells are split into independent blocks (cells that
+ *     share an equation), each block's matrix is brought to reduced row
+ *     echelon form (Gaussian elimination in double precision with partial
+ *     pivoting and a tolerance of 1e-9; the entries start as 0 and +-1), and
+ *     a cell is determined when its pivot row has no other non-zero entry.
+ *     For each block with a determined cell, one more cell is suppressed
+ *     (the best candidate in the equations of that cell, else of its block)
+ *     and steps 2 and 3 run again, until no suppressed cell is determined.
+ *     This always ends: with every cell suppressed, no cell is determined
+ *     (raising one leaf cell and all its totals by the same amount keeps
+ *     every equation true).
+ *
+ * What it does not do: it guarantees that no suppressed cell can be
+ * recovered EXACTLY from the equations; it does not guarantee a minimum
+ * width of the interval an attacker can derive with linear programming
+ * (the protection interval of tau-argus), beyond avoiding zero partners.
+ *
+ * Output: a suppressed cell has no value (ob_sdc_value() returns false) and
+ * carries the public flag "C"; primary and secondary suppressions are not
+ * told apart in public, because knowing that a cell is primary tells that it
+ * is small. Rates are never computed from a suppressed count.
+ *
+ * Ownership: an ob_sdc_table owns all its memory; ob_sdc_table_release()
+ * frees it. The dimensions are copied by ob_sdc_table_init().
+ */
+#ifndef OB_SDC_H
+#define OB_SDC_H
+
+#include "base/buf.h"
+#include "io/csvw.h"
+
+/* Table classes, as bits: a table may be both. The general rule always
+ * applies too. */
+enum {
+	OB_SDC_SEXUAL_VIOLENCE = 1u << 0, /* ICCS section 03 */
+	OB_SDC_MINORS = 1u << 1,          /* victims under 18 */
+};
+
+/* Rule indexes in ob_sdc_config.rule. */
+enum ob_sdc_rule_index {
+	OB_SDC_RULE_GENERAL,
+	OB_SDC_RULE_SEXUAL_VIOLENCE,
+	OB_SDC_RULE_MINORS,
+	OB_SDC_NRULES,
+};
+
+struct ob_sdc_rule {
+	long long min_count; /* counts 1 .. min_count-1 are suppressed (>= 2) */
+	bool zero_sensitive; /* suppress zero counts too */
+};
+
+struct ob_sdc_config {
+	struct ob_sdc_rule rule[OB_SDC_NRULES];
+};
+
+/* Public flag of a suppressed cell. */
+#define OB_SDC_FLAG "C"
+
+/* Name of the optional configuration file inside DIR/catalog. */
+#define OB_SDC_CONFIG_FILE "disclosure.ini"
+
+/* Defaults: general 1-4 suppressed (min_count 5), sexual violence and minors
+ * 1-9 (min_count 10); zero is not sensitive. */
+void ob_sdc_config_default(struct ob_sdc_config *c);
+
+/*
+ * Read rules from text in the form of DIR/catalog/disclosure.ini:
+ *   [general]            (or [sexual_violence], [minors])
+ *   min_count = 5
+ *   zero_sensitive = no  (yes/no, si/no, true/false, 1/0)
+ * '#' and ';' start comments. Rules not mentioned keep their value in c.
+ * Errors (OB_EPARSE, OB_EINVAL) name file and line; c is then unchanged.
+ */
+ob_err ob_sdc_config_parse(struct ob_sdc_config *c, const char *text, size_t n,
+                           const char *file, struct ob_diag *d);
+
+/* Defaults, then DIR/catalog/disclosure.ini when it exists. */
+ob_err ob_sdc_config_load(struct ob_sdc_config *c, const char *dir, struct ob_diag *d);
+
+/* The class bits of an ICCS code (sexual violence for section 03). */
+unsigned ob_sdc_class_of_iccs(const char *code);
+
+/* A dimension: n nodes, parent[i] the index of node i's parent or -1. */
+struct ob_sdc_dim {
+	size_t n;
+	const long *parent;
+};
+
+/* Fill parent[0..n_leaves] for a flat dimension with a total: node 0 is the
+ * total, nodes 1..n_leaves its children. parent has n_leaves + 1 slots. */
+void ob_sdc_dim_with_total(long *parent, size_t n_leaves);
+
+enum ob_sdc_status {
+	OB_SDC_SHOWN,
+	OB_SDC_PRIMARY,
+	OB_SDC_SECONDARY,
+};
+
+struct ob_sdc_stats {
+	size_t cells;
+	size_t primary;
+	size_t secondary;
+	size_t pairing_rounds; /* passes of the subtraction fixed point */
+	size_t algebra_rounds; /* linear-algebra checks run */
+};
+
+struct ob_sdc_table {
+	size_t nrows, ncols;
+	long *row_parent, *col_parent;
+	size_t *row_first, *row_kids; /* children of row node r: row_kids[row_first[r] .. row_first[r+1]) */
+	size_t *col_first, *col_kids;
+	long long *value;       /* nrows * ncols, row-major */
+	unsigned char *status;  /* enum ob_sdc_status per cell */
+	unsigned classes;
+	bool protected_done;
+};
+
+/*
+ * Make an empty table (all counts 0) over two dimensions. Refuses
+ * (OB_EINVAL) a parent out of range or a cycle, and (OB_ETOOBIG) more than
+ * OB_MAX_SDC_CELLS cells.
+ */
+ob_err ob_sdc_table_init(struct ob_sdc_table *t, const struct ob_sdc_dim *rows,
+                         const struct ob_sdc_dim *cols, unsigned classes,
+                         struct ob_diag *d);
+void ob_sdc_table_release(struct ob_sdc_table *t);
+
+bool ob_sdc_row_is_leaf(const struct ob_sdc_table *t, size_t r);
+bool ob_sdc_col_is_leaf(const struct ob_sdc_table *t, size_t c);
+
+/* Set or add to the count of a leaf x leaf cell. OB_EINVAL for an inner
+ * cell, a negative count, a table already protected or an overflow past
+ * OB_MAX_SDC_COUNT. */
+ob_err ob_sdc_set(struct ob_sdc_table *t, size_t r, size_t c, long long v);
+ob_err ob_sdc_add(struct ob_sdc_table *t, size_t r, size_t c, long long v);
+
+/* Compute totals and suppress (see above). Runs once per table. Errors:
+ * OB_ETOOBIG (a block too large for the algebraic check), OB_EINVAL. */
+ob_err ob_sdc_protect(struct ob_sdc_table *t, const struct ob_sdc_config *cfg,
+                      struct ob_sdc_stats *stats, struct ob_diag *d);
+
+enum ob_sdc_status ob_sdc_status(const struct ob_sdc_table *t, size_t r, size_t c);
+
+/* The count of a cell, when it may be published: false for a suppressed
+ * cell or a table not yet protected. */
+bool ob_sdc_value(const struct ob_sdc_table *t, size_t r, size_t c, long long *v);
+
+/* "C" for a suppressed cell, NULL otherwise (and for an unprotected table,
+ * "C" too: nothing is shown before protection). */
+const char *ob_sdc_flag(const struct ob_sdc_table *t, size_t r, size_t c);
+
+/* Rate per `per` inhabitants; false (and *rate untouched) when the count may
+ * not be published or the population is not a positive finite number. */
+bool ob_sdc_rate(const struct ob_sdc_table *t, size_t r, size_t c, double population,
+                 double per, double *rate);
+
+/* Write the count as a JSON number, or null when suppressed. */
+ob_err ob_sdc_json_value(struct ob_buf *b, const struct ob_sdc_table *t, size_t r, size_t c);
+
+/* Write two CSV fields: the count (empty when suppressed) and the flag. */
+void ob_sdc_csv_cell(struct ob_csvw *w, const struct ob_sdc_table *t, size_t r, size_t c);
+
+#endif

@@ -1,0 +1,203 @@
+# serve.sh - "observa serve" on a random free port over a demo observatory:
+# every public route listed in openapi.json answers, listings page to the end,
+# traversal is refused, no victim's name reaches a public response,
+# record-level reads are audited, and SIGTERM ends the server with status 0.
+export LC_ALL=C.UTF-8
+expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.03
+O="$T/obs"
+mkdir -p "$O/releases/2024"
+printf 'pais,anio,homicidios\nSLV,2024,114\n' >"$O/releases/2024/homicidios.csv"
+printf 'secreto\n' >"$O/releases/.borrador.csv"
+ln -s "$O/observa.db" "$O/releases/almacen.db"
+printf 'una clave bastante larga\n' >"$T/pw"
+expect_status 0 "$OBSERVA" user add ana --role steward -d "$O" --password-fd 3 3<"$T/pw"
+expect_status 0 "$OBSERVA" user add bob --role analyst -d "$O" --no-password
+expect_status 0 "$OBSERVA" user token ana -d "$O"
+TOK=$(cat "$T/out")
+expect_status 0 "$OBSERVA" user token bob -d "$O"
+TOKB=$(cat "$T/out")
+
+"$OBSERVA" serve -d "$O" --port 0 --bind 127.0.0.1 2>"$T/serve.err" &
+PID=$!
+stop_server() { kill -TERM "$PID" 2>/dev/null || true; }
+trap 'stop_server; rm -rf "$T"' EXIT
+i=0
+while ! grep -q 'http://127.0.0.1:[0-9]*/api/v1/' "$T/serve.err"; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || { cat "$T/serve.err" >&2; fail "the server did not start"; }
+	kill -0 "$PID" 2>/dev/null || { cat "$T/serve.err" >&2; fail "the server exited"; }
+	sleep 0.1
+done
+PORT=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/api/v1/.*|\1|p' "$T/serve.err" | head -n 1)
+[ "$PORT" -gt 0 ] || fail "no port announced"
+B="http://127.0.0.1:$PORT"
+mkdir "$T/public"
+n=0
+
+# get STATUS URL [curl options] : fetch, check the status, keep the body
+# (public bodies go to $T/public for the name search)
+get() {
+	want=$1 url=$2
+	shift 2
+	n=$((n + 1))
+	code=$(curl -s --path-as-is -o "$T/body" -D "$T/headers" -w '%{http_code}' "$@" "$B$url") ||
+		fail "curl $url"
+	[ "$code" = "$want" ] || { cat "$T/body" >&2; fail "$url: status $code, expected $want"; }
+	grep -qi '^x-content-type-options: nosniff' "$T/headers" || fail "$url: no nosniff header"
+	grep -qi '^content-security-policy:' "$T/headers" || fail "$url: no CSP header"
+	case "$*" in
+	*Authorization*) ;;
+	*) cp "$T/body" "$T/public/$n" ;;
+	esac
+}
+
+get 200 /api/v1/health
+jq -e '.status == "ok"' "$T/body" >/dev/null || fail "health"
+get 200 /api/v1/openapi.json
+cp "$T/body" "$T/openapi.json"
+jq -e '.openapi == "3.0.3"' "$T/openapi.json" >/dev/null || fail "openapi version"
+for p in /api/v1/health /api/v1/openapi.json /api/v1/territories /api/v1/territories/{code} \
+	/api/v1/catalog/iccs /api/v1/releases /api/v1/releases/{path} /api/v1/login \
+	/api/v1/logout /api/v1/me /api/v1/logbook /api/v1/quarantine; do
+	jq -e --arg p "$p" '.paths | has($p)' "$T/openapi.json" >/dev/null ||
+		fail "openapi.json lacks $p"
+done
+
+# every public GET route of the document answers, with sample path values
+jq -r '.paths | to_entries[] | select(.value.get != null and .value.get.security == null)
+	| .key' "$T/openapi.json" >"$T/public_routes"
+[ "$(wc -l <"$T/public_routes")" -ge 6 ] || fail "too few public routes"
+while read -r route; do
+	case "$route" in
+	*'{code}'*) for c in SLV SLV06 SLV0614 GTM01 BLZ01; do
+		get 200 "$(echo "$route" | sed "s/{code}/$c/")"; done ;;
+	*'{path}'*) get 200 "$(echo "$route" | sed 's|{path}|2024/homicidios.csv|')" ;;
+	*) get 200 "$route" ;;
+	esac
+done <"$T/public_routes"
+expect_grep "$T/body" "SLV,2024,114"
+
+# paging: follow next to the end; every territory once
+total=$(sql "$O" "SELECT count(*) FROM territory")
+url="/api/v1/territories?limit=250"
+seen=0
+pages=0
+while [ -n "$url" ]; do
+	get 200 "$url"
+	[ "$(jq .total "$T/body")" = "$total" ] || fail "total $(jq .total "$T/body") != $total"
+	seen=$((seen + $(jq '.data | length' "$T/body")))
+	jq -r '.data[].code' "$T/body" >>"$T/codes"
+	url=$(jq -r '.next // empty' "$T/body")
+	pages=$((pages + 1))
+	[ $pages -lt 100 ] || fail "paging does not end"
+done
+[ "$seen" = "$total" ] || fail "paging saw $seen of $total territories"
+[ "$(sort "$T/codes" | uniq -d | wc -l)" = 0 ] || fail "a territory on two pages"
+get 200 "/api/v1/territories?country=SLV&level=1&format=csv"
+[ "$(wc -l <"$T/body")" = "$(($(sql "$O" "SELECT count(*) FROM territory WHERE country = 'SLV' AND level = 1") + 1))" ] ||
+	fail "CSV rows"
+get 200 "/api/v1/catalog/iccs?limit=1000"
+[ "$(jq '.data | length' "$T/body")" = "$(sql "$O" "SELECT count(*) FROM iccs")" ] || fail "iccs"
+get 400 "/api/v1/territories?limit=100000"
+jq -e '.error.parameter == "limit"' "$T/body" >/dev/null || fail "limit error"
+get 400 "/api/v1/territories?nope=1"
+get 404 /api/v1/territories/NOPE
+get 404 /api/v1/nothing
+get 405 /api/v1/health -X DELETE
+
+# traversal and files that are not published
+for u in /api/v1/releases/../observa.db /api/v1/releases/%2e%2e/observa.db \
+	/api/v1/releases/2024%2F..%2F..%2Fobserva.db /api/v1/releases/..%5Cobserva.db \
+	/api/v1/releases/%2E%2E%2F%2E%2E%2Fobserva.db /api/v1/releases/almacen.db \
+	/api/v1/releases/.borrador.csv /api/v1/releases/2024 /../observa.db \
+	/api/v1/releases/%00 /api/v1/releases/2024/../../observa.db; do
+	n=$((n + 1))
+	code=$(curl -s --path-as-is -o "$T/body" -w '%{http_code}' "$B$u")
+	case "$code" in
+	400 | 404) ;;
+	*) fail "$u: status $code" ;;
+	esac
+	! grep -q "SQLite format" "$T/body" || fail "$u served the store"
+	! grep -q "secreto" "$T/body" || fail "$u served a hidden file"
+done
+
+# limits: an oversized body is refused
+head -c 100000 /dev/zero | tr '\0' 'x' >"$T/big"
+get 413 /api/v1/login -H "Content-Type: application/json" --data-binary "@$T/big"
+
+# no victim's name in any public response (names from table protected,
+# placeholders without a space left out); the search itself must work
+sql "$O" "SELECT DISTINCT names FROM protected WHERE names LIKE '% %'" >"$T/names"
+[ "$(wc -l <"$T/names")" -gt 100 ] || fail "too few names to search for"
+head -n 1 "$T/names" | tr '[:upper:]' '[:lower:]' >"$T/control"
+grep -F -i -q -f "$T/names" "$T/control" || fail "the name search finds nothing"
+if grep -F -i -l -f "$T/names" "$T/public"/*; then
+	fail "a victim's name in a public response"
+fi
+[ "$(ls "$T/public" | wc -l)" -ge 20 ] || fail "too few public responses searched"
+
+# roles; record-level reads are audited
+get 401 /api/v1/logbook
+get 403 /api/v1/quarantine -H "Authorization: Bearer $TOKB"
+before=$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'read'")
+get 200 "/api/v1/quarantine?limit=5" -H "Authorization: Bearer $TOK"
+[ "$(jq '.data | length' "$T/body")" -ge 1 ] || fail "empty quarantine"
+get 200 /api/v1/logbook -H "Authorization: Bearer $TOK"
+[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'read'")" = $((before + 1)) ] ||
+	fail "the quarantine read was not audited"
+
+# login, session, logout
+get 200 /api/v1/login -H "Content-Type: application/json" \
+	--data '{"user":"ana","password":"una clave bastante larga"}'
+S=$(jq -r .token "$T/body")
+get 200 /api/v1/me -H "Authorization: Bearer $S"
+jq -e '.role == "steward" and .session' "$T/body" >/dev/null || fail "me"
+get 200 /api/v1/logout -X POST -H "Authorization: Bearer $S"
+get 401 /api/v1/me -H "Authorization: Bearer $S"
+get 401 /api/v1/login -H "Content-Type: application/json" --data '{"user":"ana","password":"x"}'
+
+# SIGTERM while a login is in flight (headers sent, body not yet): the
+# server stops accepting, finishes that request and its write, then exits 0
+logins=$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'login'")
+python3 - "$PORT" >"$T/slow.out" 2>&1 <<'PY' &
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+body = b'{"user":"ana","password":"una clave bastante larga"}'
+s.sendall(b"POST /api/v1/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+          b"Content-Length: %d\r\n\r\n" % len(body))
+print("headers sent", flush=True)
+time.sleep(2)
+s.sendall(body)
+data = b""
+while not (b"\r\n\r\n" in data and data.rstrip().endswith(b"}")):
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+print(data.split(b"\r\n")[0].decode())
+PY
+SLOW=$!
+i=0
+until grep -q "headers sent" "$T/slow.out"; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || fail "the slow client did not connect"
+	sleep 0.1
+done
+sleep 0.2
+kill -TERM "$PID"
+sleep 0.3
+code=$(curl -s -o /dev/null -w '%{http_code}' "$B/api/v1/health" || true)
+[ "$code" = 000 ] || fail "a new connection was served after SIGTERM ($code)"
+wait "$SLOW" || fail "the in-flight request failed"
+expect_grep "$T/slow.out" "200 OK"
+[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'login'")" = $((logins + 1)) ] ||
+	fail "the in-flight login was not written"
+set +e
+wait "$PID"
+st=$?
+set -e
+trap 'rm -rf "$T"' EXIT
+[ "$st" = 0 ] || { cat "$T/serve.err" >&2; fail "serve exited $st after SIGTERM"; }
+expect_grep "$T/serve.err" "se cierra el servidor"
+expect_status 0 "$OBSERVA" audit verify -d "$O"
+expect_grep "$T/out" "íntegra"

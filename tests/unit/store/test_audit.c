@@ -1,0 +1,352 @@
+/* test_audit.c - the audit log's chain is verified, and every kind of
+ * tampering (after dropping the triggers) is found at the right entry. */
+#include "test.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store/audit.h"
+
+static char dir[64];
+
+static struct ob_store *fresh(void)
+{
+	struct ob_store *s;
+	struct ob_diag d;
+
+	snprintf(dir, sizeof(dir), "/tmp/observa-audit.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(ob_store_open(dir, OB_STORE_CREATE, &s, &d), OB_OK);
+	return s;
+}
+
+static void gone(struct ob_store *s)
+{
+	char path[128];
+
+	ob_store_close(s);
+	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
+	                                                    "observa.db-shm", NULL };
+	     *f; f++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *f);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+static void exec_ok(struct ob_store *s, const char *sql)
+{
+	struct ob_diag d;
+	if (ob_store_exec(s, sql, &d))
+		fail_msg("%s: %s", sql, d.message);
+}
+
+/* Five entries at fixed times. */
+static void five(struct ob_store *s)
+{
+	static const char *const actions[] = { "user.add", "read", "read", "login", "read" };
+	struct ob_diag d;
+
+	for (int i = 0; i < 5; i++) {
+		char at[32], detail[64];
+		long long seq = 0;
+		snprintf(at, sizeof(at), "2024-01-0%dT10:00:00Z", i + 1);
+		snprintf(detail, sizeof(detail), "rows=%d address=10.0.0.%d", i * 7, i);
+		assert_int_equal(ob_audit_append(s, at, i == 0 ? "cli:root" : "ana", actions[i],
+		                                 i == 0 ? "ana" : "quarantine", detail, &seq, &d),
+		                 OB_OK);
+		assert_int_equal(seq, i + 1);
+	}
+}
+
+struct seen {
+	long long seqs[32];
+	int n;
+};
+
+static void collect(void *ctx, long long seq, const char *message)
+{
+	struct seen *s = ctx;
+	assert_true(message[0] != '\0');
+	if (s->n < 32)
+		s->seqs[s->n++] = seq;
+}
+
+static struct ob_audit_report verify(struct ob_store *s, long long anchor, const char *hash,
+                                     struct seen *seen)
+{
+	struct ob_audit_report rep;
+	struct ob_diag d;
+
+	memset(seen, 0, sizeof(*seen));
+	assert_int_equal(ob_audit_verify(s, anchor, hash, collect, seen, &rep, &d), OB_OK);
+	assert_int_equal(rep.problems, seen->n);
+	return rep;
+}
+
+static void intact_chain(void **state)
+{
+	struct ob_store *s = fresh();
+	struct ob_audit_report rep;
+	struct seen seen;
+	char h1[65], h2[65];
+	(void)state;
+
+	rep = verify(s, 0, NULL, &seen);
+	assert_int_equal(rep.entries, 0);
+	assert_int_equal(rep.problems, 0);
+	five(s);
+	rep = verify(s, 0, NULL, &seen);
+	assert_int_equal(rep.entries, 5);
+	assert_int_equal(rep.problems, 0);
+	assert_int_equal(rep.head_seq, 5);
+	assert_int_equal(strlen(rep.head_hash), 64);
+	/* the hash is over the canonical fields: any field changes it, and the
+	 * length prefixes keep "ab"+"c" apart from "a"+"bc" */
+	ob_audit_hash(OB_AUDIT_ZERO_HASH, 1, "t", "ab", "c", "o", "", h1);
+	ob_audit_hash(OB_AUDIT_ZERO_HASH, 1, "t", "a", "bc", "o", "", h2);
+	assert_string_not_equal(h1, h2);
+	ob_audit_hash(OB_AUDIT_ZERO_HASH, 2, "t", "ab", "c", "o", "", h2);
+	assert_string_not_equal(h1, h2);
+	gone(s);
+}
+
+static void triggers_refuse(void **state)
+{
+	struct ob_store *s = fresh();
+	struct ob_diag d;
+	(void)state;
+
+	five(s);
+	assert_int_equal(ob_store_exec(s, "UPDATE audit SET detail = 'x' WHERE seq = 2", &d),
+	                 OB_ESTORE);
+	assert_non_null(strstr(d.message, "append-only"));
+	assert_int_equal(ob_store_exec(s, "DELETE FROM audit WHERE seq = 5", &d), OB_ESTORE);
+	assert_int_equal(ob_store_exec(s, "INSERT INTO audit VALUES(9, 't', 'a', 'b', 'c', 'd',"
+	                                  " 'e', 'f')", &d), OB_ESTORE);
+	assert_int_equal(ob_store_exec(s, "INSERT INTO audit VALUES(3, 't', 'a', 'b', 'c', 'd',"
+	                                  " 'e', 'f')", &d), OB_ESTORE);
+	{
+		struct seen seen;
+		struct ob_audit_report rep = verify(s, 0, NULL, &seen);
+		assert_int_equal(rep.problems, 0);
+	}
+	gone(s);
+}
+
+/* An entry written inside a transaction that is rolled back disappears
+ * with it, head included. */
+static void same_transaction(void **state)
+{
+	struct ob_store *s = fresh();
+	struct ob_diag d;
+	struct seen seen;
+	struct ob_audit_report rep;
+	(void)state;
+
+	five(s);
+	assert_int_equal(ob_store_begin(s, &d), OB_OK);
+	exec_ok(s, "INSERT INTO meta(key, value) VALUES('probe', '1')");
+	assert_int_equal(ob_audit_append(s, NULL, "ana", "update", "meta", "probe", NULL, &d), OB_OK);
+	ob_store_rollback(s);
+	rep = verify(s, 0, NULL, &seen);
+	assert_int_equal(rep.entries, 5);
+	assert_int_equal(rep.problems, 0);
+	/* refused entries */
+	assert_int_equal(ob_audit_append(s, NULL, "", "read", "x", NULL, NULL, &d), OB_EINVAL);
+	assert_int_equal(ob_audit_append(s, NULL, "a", "read", NULL, NULL, NULL, &d), OB_EINVAL);
+	{
+		char *big = ob_malloc(OB_MAX_AUDIT_DETAIL + 2);
+		memset(big, 'x', OB_MAX_AUDIT_DETAIL + 1);
+		big[OB_MAX_AUDIT_DETAIL + 1] = '\0';
+		assert_int_equal(ob_audit_append(s, NULL, "a", "read", "x", big, NULL, &d),
+		                 OB_ETOOBIG);
+		free(big);
+	}
+	gone(s);
+}
+
+/* Tampering with the triggers dropped, as someone with the database file
+ * could do: each case names the first entry verify must report. */
+static const char drop[] = "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;"
+                           " DROP TRIGGER audit_in_order;";
+
+/* Recompute the stored hashes of entries from..5 and the head, as an
+ * attacker who knows the algorithm would. */
+static void rechain(struct ob_store *s, long long from)
+{
+	char prev[65] = OB_AUDIT_ZERO_HASH, head[96];
+	sqlite3_stmt *st;
+	struct ob_diag d;
+
+	for (long long seq = 1; seq <= 5; seq++) {
+		char hash[65], sql[256];
+		assert_int_equal(ob_store_prepare(s, "SELECT at, actor, action, object, detail, hash"
+		                                     " FROM audit WHERE seq = ?1", &st, &d), OB_OK);
+		sqlite3_bind_int64(st, 1, seq);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			sqlite3_finalize(st);
+			continue;
+		}
+		ob_audit_hash(prev, seq, (const char *)sqlite3_column_text(st, 0),
+		              (const char *)sqlite3_column_text(st, 1),
+		              (const char *)sqlite3_column_text(st, 2),
+		              (const char *)sqlite3_column_text(st, 3),
+		              (const char *)sqlite3_column_text(st, 4), hash);
+		if (seq < from)
+			ob_strlcpy(hash, (const char *)sqlite3_column_text(st, 5), sizeof(hash));
+		sqlite3_finalize(st);
+		if (seq >= from) {
+			snprintf(sql, sizeof(sql), "UPDATE audit SET prev_hash = '%s', hash = '%s'"
+			         " WHERE seq = %lld", prev, hash, seq);
+			exec_ok(s, sql);
+		}
+		ob_strlcpy(prev, hash, sizeof(prev));
+		snprintf(head, sizeof(head), "%lld %s", seq, hash);
+	}
+	assert_int_equal(ob_store_meta_set(s, "audit_head", head, &d), OB_OK);
+}
+
+static void tampering(void **state)
+{
+	static const struct {
+		const char *what;
+		const char *sql;
+		int rechain_from;  /* 0: no */
+		long long first_bad;
+	} cases[] = {
+		{ "detail edited", "UPDATE audit SET detail = 'rows=0' WHERE seq = 3", 0, 3 },
+		{ "time edited", "UPDATE audit SET at = '2023-12-31T10:00:00Z' WHERE seq = 1", 0, 1 },
+		{ "actor edited", "UPDATE audit SET actor = 'otro' WHERE seq = 5", 0, 5 },
+		{ "hash edited", "UPDATE audit SET hash = CASE WHEN substr(hash, 1, 1) = '0'"
+		                 " THEN '1' ELSE '0' END || substr(hash, 2) WHERE seq = 2", 0, 2 },
+		{ "middle removed", "DELETE FROM audit WHERE seq = 3", 0, 3 },
+		{ "first removed", "DELETE FROM audit WHERE seq = 1", 0, 1 },
+		{ "last removed", "DELETE FROM audit WHERE seq = 5", 0, 5 },
+		{ "two last removed", "DELETE FROM audit WHERE seq >= 4", 0, 4 },
+		{ "all removed", "DELETE FROM audit", 0, 1 },
+		{ "inserted at the end",
+		  "INSERT INTO audit SELECT 6, at, actor, action, object, detail, hash, hash"
+		  " FROM audit WHERE seq = 5", 0, 6 },
+		/* the attacker recomputes the edited entry's hash: the next one
+		 * no longer links */
+		{ "edited and rehashed", "UPDATE audit SET detail = 'rows=0' WHERE seq = 3", -3, 4 },
+		/* renumbered to make room for an inserted entry */
+		{ "inserted in the middle",
+		  "UPDATE audit SET seq = seq + 10 WHERE seq >= 3;"
+		  " UPDATE audit SET seq = seq - 9 WHERE seq >= 13;"
+		  " INSERT INTO audit SELECT 3, at, actor, action, object, 'falso', hash, hash"
+		  " FROM audit WHERE seq = 2", 0, 3 },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(cases); i++) {
+		struct ob_store *s = fresh();
+		struct ob_audit_report rep;
+		struct seen seen;
+
+		five(s);
+		exec_ok(s, drop);
+		exec_ok(s, cases[i].sql);
+		if (cases[i].rechain_from < 0) {
+			/* rehash only that entry, leaving the later ones alone */
+			char prev[65], hash[65], sql[256];
+			sqlite3_stmt *st;
+			struct ob_diag d;
+			long long seq = -cases[i].rechain_from;
+			assert_int_equal(ob_store_prepare(s, "SELECT prev_hash, at, actor, action, object,"
+			                                     " detail FROM audit WHERE seq = ?1", &st, &d),
+			                 OB_OK);
+			sqlite3_bind_int64(st, 1, seq);
+			assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+			ob_strlcpy(prev, (const char *)sqlite3_column_text(st, 0), sizeof(prev));
+			ob_audit_hash(prev, seq, (const char *)sqlite3_column_text(st, 1),
+			              (const char *)sqlite3_column_text(st, 2),
+			              (const char *)sqlite3_column_text(st, 3),
+			              (const char *)sqlite3_column_text(st, 4),
+			              (const char *)sqlite3_column_text(st, 5), hash);
+			sqlite3_finalize(st);
+			snprintf(sql, sizeof(sql), "UPDATE audit SET hash = '%s' WHERE seq = %lld", hash,
+			         seq);
+			exec_ok(s, sql);
+		}
+		rep = verify(s, 0, NULL, &seen);
+		if (rep.problems == 0 || rep.first_bad != cases[i].first_bad)
+			fail_msg("%s: %lld problems, first at %lld (expected %lld)", cases[i].what,
+			         rep.problems, rep.first_bad, cases[i].first_bad);
+		gone(s);
+	}
+}
+
+/* Rewriting the whole chain and its head passes the internal checks; only
+ * an anchor kept elsewhere shows it. */
+static void anchor_catches_rewrite(void **state)
+{
+	struct ob_store *s = fresh();
+	struct ob_audit_report rep;
+	struct seen seen;
+	char anchor[65];
+	(void)state;
+
+	five(s);
+	rep = verify(s, 0, NULL, &seen);
+	ob_strlcpy(anchor, rep.head_hash, sizeof(anchor));
+	rep = verify(s, 5, anchor, &seen);
+	assert_int_equal(rep.problems, 0);
+	exec_ok(s, drop);
+	exec_ok(s, "UPDATE audit SET detail = 'rows=0' WHERE seq = 2");
+	rechain(s, 2);
+	rep = verify(s, 0, NULL, &seen);
+	assert_int_equal(rep.problems, 0);
+	rep = verify(s, 5, anchor, &seen);
+	assert_int_equal(rep.problems, 1);
+	assert_int_equal(rep.first_bad, 5);
+	rep = verify(s, 9, anchor, &seen);
+	assert_int_equal(rep.first_bad, 9);
+	gone(s);
+}
+
+struct listed {
+	long long seqs[8];
+	int n;
+};
+
+static int list_cb(void *ctx, const struct ob_audit_entry *e)
+{
+	struct listed *l = ctx;
+	l->seqs[l->n++] = e->seq;
+	assert_int_equal(strlen(e->hash), 64);
+	return l->n == 8;
+}
+
+static void listing(void **state)
+{
+	struct ob_store *s = fresh();
+	struct listed l = { { 0 }, 0 };
+	struct ob_diag d;
+	(void)state;
+
+	five(s);
+	assert_int_equal(ob_audit_list(s, 2, 0, "ana", "read", list_cb, &l, &d), OB_OK);
+	assert_int_equal(l.n, 3);
+	assert_int_equal(l.seqs[0], 2);
+	assert_int_equal(l.seqs[1], 3);
+	assert_int_equal(l.seqs[2], 5);
+	l.n = 0;
+	assert_int_equal(ob_audit_list(s, 1, 2, NULL, NULL, list_cb, &l, &d), OB_OK);
+	assert_int_equal(l.n, 2);
+	gone(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(intact_chain),
+		cmocka_unit_test(triggers_refuse),
+		cmocka_unit_test(same_transaction),
+		cmocka_unit_test(tampering),
+		cmocka_unit_test(anchor_catches_rewrite),
+		cmocka_unit_test(listing),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
