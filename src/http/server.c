@@ -243,7 +243,7 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 	sigset_t set, old;
 	unsigned flags;
 	const union MHD_DaemonInfo *info;
-	bool v6;
+	bool v6 = false;
 	int sig = 0;
 	ob_err e;
 
