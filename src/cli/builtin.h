@@ -31,6 +31,7 @@ int cmd_quarantine(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
 int cmd_territories(int argc, char **argv);
 int cmd_population(int argc, char **argv);
+int cmd_link(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 /* The command table, for help listings. */

@@ -16,6 +16,7 @@ const struct ob_command ob_commands[] = {
 	{ "catalog", cmd_catalog, "recarga el catálogo editado", "reload the edited catalogue" },
 	{ "territories", cmd_territories, "lista o importa territorios", "list or import territories" },
 	{ "population", cmd_population, "importa población oficial", "import official population" },
+	{ "link", cmd_link, "enlaza o deduplica registros de personas", "link or deduplicate person records" },
 	{ "version", cmd_version, "muestra la versión", "print the version" },
 };
 const unsigned ob_commands_count = OB_ARRAY_SIZE(ob_commands);

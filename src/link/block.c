@@ -11,8 +11,9 @@
 
 static const char *how_name(enum ob_block_how h)
 {
-	static const char *const n[] = { "exact", "key", "initial", "year", "admin1", "within" };
-	return h <= OB_BLOCK_WITHIN ? n[h] : "?";
+	static const char *const n[] = { "exact", "key", "initial", "year", "admin1", "within",
+	                                 "keys" };
+	return h <= OB_BLOCK_KEYS ? n[h] : "?";
 }
 
 ob_err ob_block_rule_check(const struct ob_block_rule *rule, const struct ob_link_records *r,
@@ -20,10 +21,10 @@ ob_err ob_block_rule_check(const struct ob_block_rule *rule, const struct ob_lin
 {
 	int windows = 0;
 
-	if (rule->nterms == 0 || rule->nterms > OB_MAX_BLOCK_TERMS)
+	if (rule->nterms > OB_MAX_BLOCK_TERMS)
 		return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, rule->text, strlen(rule->text),
-		                   "una regla de bloqueo necesita de 1 a %d términos / a blocking "
-		                   "rule needs 1 to %d terms", OB_MAX_BLOCK_TERMS, OB_MAX_BLOCK_TERMS);
+		                   "una regla de bloqueo admite hasta %d términos / a blocking "
+		                   "rule takes up to %d terms", OB_MAX_BLOCK_TERMS, OB_MAX_BLOCK_TERMS);
 	for (size_t t = 0; t < rule->nterms; t++) {
 		const struct ob_block_term *tm = &rule->term[t];
 		enum ob_link_kind k;
@@ -44,6 +45,9 @@ ob_err ob_block_rule_check(const struct ob_block_rule *rule, const struct ob_lin
 			break;
 		case OB_BLOCK_YEAR:
 			ok = k == OB_LINK_DATE;
+			break;
+		case OB_BLOCK_KEYS:
+			ok = k == OB_LINK_SURNAME1;
 			break;
 		case OB_BLOCK_ADMIN1:
 			ok = k == OB_LINK_TERRITORY;
@@ -93,30 +97,30 @@ static uint64_t double_bits(double v)
 static bool term_value(const struct ob_link_records *r, const struct ob_block_term *t, size_t i,
                        uint64_t *out)
 {
-	const struct ob_link_column *c = &r->col[t->field];
 	const struct ob_link_field *f = &r->field[t->field];
 
 	switch (f->kind) {
 	case OB_LINK_DATE: {
 		struct ob_date d;
-		if (c->day[i] == INT32_MIN)
+		int32_t day = ob_link_day(r, i, t->field);
+		if (day == INT32_MIN)
 			return false;
 		if (t->how == OB_BLOCK_YEAR) {
-			ob_date_from_days(c->day[i], &d);
+			ob_date_from_days(day, &d);
 			*out = (uint64_t)d.year;
 		} else {
-			*out = (uint64_t)(uint32_t)c->day[i];
+			*out = (uint64_t)(uint32_t)day;
 		}
 		return true;
 	}
 	case OB_LINK_NUMBER:
 	case OB_LINK_AGE:
-		if (isnan(c->num[i]))
+		if (isnan(ob_link_num(r, i, t->field)))
 			return false;
-		*out = double_bits(c->num[i]);
+		*out = double_bits(ob_link_num(r, i, t->field));
 		return true;
 	case OB_LINK_TERRITORY: {
-		uint32_t u = c->id[i];
+		uint32_t u = ob_link_id(r, i, t->field);
 		if (!u)
 			return false;
 		if (t->how == OB_BLOCK_ADMIN1) {
@@ -128,12 +132,21 @@ static bool term_value(const struct ob_link_records *r, const struct ob_block_te
 		return true;
 	}
 	default: {
-		uint32_t id = c->id[i];
+		uint32_t id = ob_link_id(r, i, t->field);
 		const struct ob_link_term *tm;
 		if (!id)
 			return false;
 		tm = &r->vocab[t->field]->term[id];
-		if (t->how == OB_BLOCK_KEY) {
+		if (t->how == OB_BLOCK_KEYS) {
+			/* both surnames' keys, smaller first; a missing second is 0 */
+			uint64_t k1 = tm->phon, k2 = 0;
+			uint32_t id2 = r->surname2 >= 0 ? ob_link_id(r, i, (size_t)r->surname2) : 0;
+			if (id2)
+				k2 = r->vocab[r->surname2]->term[id2].phon;
+			if (!k1 || !k2)
+				return false;
+			*out = mix64(k1 < k2 ? k1 : k2) ^ (k1 < k2 ? k2 : k1);
+		} else if (t->how == OB_BLOCK_KEY) {
 			if (!tm->phon)
 				return false;
 			*out = tm->phon;
@@ -154,17 +167,15 @@ static bool term_value(const struct ob_link_records *r, const struct ob_block_te
 
 static bool window_value(const struct ob_link_records *r, size_t field, size_t i, double *w)
 {
-	const struct ob_link_column *c = &r->col[field];
 	if (r->field[field].kind == OB_LINK_DATE) {
-		if (c->day[i] == INT32_MIN)
+		int32_t day = ob_link_day(r, i, field);
+		if (day == INT32_MIN)
 			return false;
-		*w = c->day[i];
+		*w = day;
 		return true;
 	}
-	if (isnan(c->num[i]))
-		return false;
-	*w = c->num[i];
-	return true;
+	*w = ob_link_num(r, i, field);
+	return !isnan(*w);
 }
 
 struct sortrec {
@@ -204,7 +215,7 @@ static void build_index(struct ob_blocking *b, size_t ri)
 		uint64_t h = 0x6A09E667F3BCC909ull ^ (uint64_t)ri;
 		bool ok = true;
 		for (size_t t = 0; t < rule->nterms && ok; t++) {
-			uint64_t v;
+			uint64_t v = 0;
 			if (rule->term[t].how == OB_BLOCK_WITHIN)
 				continue;
 			ok = term_value(r, &rule->term[t], i, &v);

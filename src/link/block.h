@@ -6,7 +6,9 @@
  * date, equal admin-1 of a territory, and at most one window (a date or a
  * number within +-N). "same admin-1 and date within 3 days" is
  *   { municipio ADMIN1 } { fecha WITHIN 3 }.
- * A record missing a value a rule needs is not blocked by that rule.
+ * A record missing a value a rule needs is not blocked by that rule. A rule
+ * without terms brings every pair (for small files and for measuring what
+ * blocking saves).
  *
  * Several rules are combined as a union: a pair is a candidate when any rule
  * brings it, and it is counted and scored once, under the first rule that
@@ -41,6 +43,8 @@ enum ob_block_how {
 	OB_BLOCK_YEAR,      /* same year (dates) */
 	OB_BLOCK_ADMIN1,    /* same parent unit (territories) */
 	OB_BLOCK_WITHIN,    /* |difference| <= window (dates in days, numbers) */
+	OB_BLOCK_KEYS,      /* the phonetic keys of both surnames, in either order
+	                     * (a first-surname field; swapped surnames meet) */
 };
 
 #define OB_MAX_BLOCK_TERMS 4
@@ -58,7 +62,7 @@ struct ob_block_rule {
 };
 
 /* Check a rule against the fields: OB_EINVAL with d filled when a term does
- * not suit its field's kind or a rule has two windows or no term. */
+ * not suit its field's kind or a rule has two windows. */
 ob_err ob_block_rule_check(const struct ob_block_rule *rule, const struct ob_link_records *r,
                            struct ob_diag *d);
 

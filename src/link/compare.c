@@ -52,6 +52,56 @@ invalid:
 }
 
 /*
+ * The same for strings of at most 64 characters whose longer one (b) is
+ * ASCII, with bit masks: pos[c] holds the positions of c in b, so each
+ * character of a finds its partner (the first unmatched one in the window)
+ * in a few instructions. Returns -1 when it does not apply.
+ */
+static double jaro_distance_short(const uint32_t *a, size_t x, const uint32_t *b, size_t y)
+{
+	uint64_t pos[128], used = 0, hit = 0, ha, hb;
+	size_t win = y / 2 >= 1 ? y / 2 - 1 : 0, half = 0;
+	double m = 0, t;
+
+	for (size_t j = 0; j < y; j++) {
+		if (b[j] >= 128)
+			return -1;
+		pos[b[j]] = 0;
+	}
+	for (size_t i = 0; i < x; i++)
+		if (a[i] < 128)
+			pos[a[i]] = 0;
+	for (size_t j = 0; j < y; j++)
+		pos[b[j]] |= 1ull << j;
+	for (size_t i = 0; i < x; i++) {
+		size_t lo = i > win ? i - win : 0, hi = i + win < y ? i + win : y - 1;
+		uint64_t wmask, cand;
+		if (a[i] >= 128)
+			continue;
+		wmask = (hi == 63 ? ~0ull : (1ull << (hi + 1)) - 1) & ~((1ull << lo) - 1);
+		cand = pos[a[i]] & wmask & ~used;
+		if (!cand)
+			continue;
+		used |= cand & -cand;
+		hit |= 1ull << i;
+		m += 1;
+	}
+	if (m < 1)
+		return 1.0;
+	ha = hit;
+	hb = used;
+	while (ha) {
+		int i = __builtin_ctzll(ha), k = __builtin_ctzll(hb);
+		ha &= ha - 1;
+		hb &= hb - 1;
+		if (a[i] != b[k])
+			half++;
+	}
+	t = (double)(half / 2) + (half % 2 ? 0.5 : 0.0);
+	return 1.0 - (1.0 / 3.0) * (m / (double)x + m / (double)y + (m - t) / m);
+}
+
+/*
  * The Jaro distance d = 1 - J as stringdist computes it; *l gets the common
  * prefix (at most 4). Scans the shorter string; each of its characters
  * takes the first unmatched equal character of the other within the
@@ -83,6 +133,11 @@ static double jaro_distance(const uint32_t *a, size_t x, const uint32_t *b, size
 	*l = pre;
 	if (y == 0)
 		return 0;
+	if (y <= 64) {
+		double fast = jaro_distance_short(a, x, b, y);
+		if (fast >= 0)
+			return fast;
+	}
 	memset(used, 0, y);
 	memset(hit, 0, x ? x : 1);
 	win = y / 2 >= 1 ? y / 2 - 1 : 0;

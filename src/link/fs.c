@@ -281,7 +281,10 @@ static ob_err em_plain(const struct ob_fs_patterns *p, const int8_t *g,
 				den_u += nu;
 			}
 			for (int l = 0; l < p->layout.nlevels[k]; l++) {
-				if (den_m > 0)
+				if (o->m_prior > 0)
+					md->m[k][l] = (double)(num_m[l] + o->m_prior) /
+					              (double)(den_m + o->m_prior * p->layout.nlevels[k]);
+				else if (den_m > 0)
 					md->m[k][l] = (double)num_m[l] / (double)den_m;
 				if (o->estimate_u && den_u > 0)
 					md->u[k][l] = (double)num_u[l] / (double)den_u;

@@ -126,6 +126,11 @@ struct ob_fs_em_options {
 	double total_pairs; /* pairs lambda refers to; 0 = the patterns' total */
 	double tol;         /* 0 = 1e-10 (plain) or 1e-4 (fastLink) */
 	int max_iter;       /* 0 = 5000 */
+	/* plain flavour: a pseudo-count added to every level of m in the M-step
+	 * (a symmetric Dirichlet prior), so that a level no match showed in
+	 * the data keeps a small m and no comparison vetoes a pair by itself;
+	 * 0 (the default) is the maximum-likelihood EM of the oracle */
+	double m_prior;
 };
 
 struct ob_fs_em_result {

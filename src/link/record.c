@@ -260,6 +260,20 @@ ob_err ob_link_records_init(struct ob_link_records *r, const struct ob_link_fiel
 			*slot = (int)k;
 		}
 	}
+	{
+		size_t slots = 0;
+		for (size_t k = 0; k < nfields; k++) {
+			bool wide = r->field[k].kind == OB_LINK_NUMBER || r->field[k].kind == OB_LINK_AGE;
+			if (wide && slots % 2)
+				slots++; /* doubles on 8-byte boundaries */
+			r->slot[k] = slots;
+			slots += wide ? 2 : 1;
+		}
+		/* a power of two, so rows never straddle more cache lines than needed */
+		r->stride = 1;
+		while (r->stride < slots)
+			r->stride *= 2;
+	}
 	for (size_t k = 0; k < nfields; k++) {
 		enum ob_link_kind kind = r->field[k].kind;
 		if (!uses_id(kind))
@@ -282,9 +296,6 @@ void ob_link_records_release(struct ob_link_records *r)
 		bool shared = (int)k == r->surname2 && r->surname1 >= 0;
 		if (!shared)
 			vocab_free(r->vocab[k]);
-		free(r->col[k].id);
-		free(r->col[k].day);
-		free(r->col[k].num);
 		free(r->parent[k]);
 		if (r->field[k].kind == OB_LINK_TERRITORY)
 			ob_strmap_release(&r->neighbours[k]);
@@ -293,6 +304,7 @@ void ob_link_records_release(struct ob_link_records *r)
 		free(r->source_name[s]);
 	free(r->source);
 	free(r->id_off);
+	free(r->row);
 	ob_buf_release(&r->ids);
 	memset(r, 0, sizeof(*r));
 }
@@ -312,22 +324,23 @@ static void grow_records(struct ob_link_records *r)
 
 	r->source = ob_realloc(r->source, cap * sizeof(*r->source));
 	r->id_off = ob_realloc(r->id_off, cap * sizeof(*r->id_off));
-	for (size_t k = 0; k < r->nfields; k++) {
-		struct ob_link_column *c = &r->col[k];
-		switch (r->field[k].kind) {
-		case OB_LINK_DATE:
-			c->day = ob_realloc(c->day, cap * sizeof(*c->day));
-			break;
-		case OB_LINK_NUMBER:
-		case OB_LINK_AGE:
-			c->num = ob_realloc(c->num, cap * sizeof(*c->num));
-			break;
-		default:
-			c->id = ob_realloc(c->id, cap * sizeof(*c->id));
-			break;
-		}
-	}
+	r->row = ob_realloc(r->row, cap * r->stride * sizeof(*r->row));
 	r->cap = cap;
+}
+
+static uint32_t *slot_of(struct ob_link_records *r, size_t i, size_t k)
+{
+	return &r->row[i * r->stride + r->slot[k]];
+}
+
+static void set_day(struct ob_link_records *r, size_t i, size_t k, int32_t v)
+{
+	*slot_of(r, i, k) = (uint32_t)v;
+}
+
+static void set_num(struct ob_link_records *r, size_t i, size_t k, double v)
+{
+	memcpy(slot_of(r, i, k), &v, sizeof(v));
 }
 
 static void unreadable(struct ob_link_records *r, size_t k, const char *s, size_t n,
@@ -399,12 +412,12 @@ static ob_err add_surnames(struct ob_link_records *r, size_t i, const struct ob_
 			p2 = true;
 		}
 	}
-	r->col[k1].id[i] = 0;
-	if (p1 && (e = intern_text(r, (size_t)k1, s1, n1, &r->col[k1].id[i])))
+	*slot_of(r, i, (size_t)k1) = 0;
+	if (p1 && (e = intern_text(r, (size_t)k1, s1, n1, slot_of(r, i, (size_t)k1))))
 		return e;
 	if (k2 >= 0) {
-		r->col[k2].id[i] = 0;
-		if (p2 && (e = intern_text(r, (size_t)k2, s2, n2, &r->col[k2].id[i])))
+		*slot_of(r, i, (size_t)k2) = 0;
+		if (p2 && (e = intern_text(r, (size_t)k2, s2, n2, slot_of(r, i, (size_t)k2))))
 			return e;
 		r->stats[k2].present += p2;
 		r->stats[k2].missing += !p2;
@@ -468,10 +481,10 @@ ob_err ob_link_records_add(struct ob_link_records *r, uint16_t source, const cha
 		case OB_LINK_STRING:
 		case OB_LINK_CODE:
 		case OB_LINK_TERRITORY:
-			r->col[k].id[i] = 0;
+			*slot_of(r, i, k) = 0;
 			if ((e = fold_value(v->s, v->n, f->fold, &b1, &present)))
 				goto out;
-			if (present && (e = intern_text(r, k, b1.ptr, b1.len, &r->col[k].id[i])))
+			if (present && (e = intern_text(r, k, b1.ptr, b1.len, slot_of(r, i, k))))
 				goto out;
 			if (present && f->kind == OB_LINK_TERRITORY && v->s2) {
 				uint32_t pid;
@@ -481,7 +494,7 @@ ob_err ob_link_records_add(struct ob_link_records *r, uint16_t source, const cha
 				if (pp) {
 					if ((e = vocab_intern(r->vocab[k], b2.ptr, b2.len, false, false, &pid)))
 						goto out;
-					set_parent_ids(r, k, r->col[k].id[i], pid);
+					set_parent_ids(r, k, *slot_of(r, i, k), pid);
 				}
 			}
 			break;
@@ -490,7 +503,7 @@ ob_err ob_link_records_add(struct ob_link_records *r, uint16_t source, const cha
 			const char *s = v->s;
 			size_t n = v->n;
 			bool said;
-			r->col[k].day[i] = INT32_MIN;
+			set_day(r, i, k, INT32_MIN);
 			if (!s)
 				break;
 			ob_trim(&s, &n);
@@ -505,7 +518,7 @@ ob_err ob_link_records_add(struct ob_link_records *r, uint16_t source, const cha
 			}
 			if (dt.precision != OB_PREC_DAY)
 				break; /* a month or a year says too little for days */
-			r->col[k].day[i] = (int32_t)ob_date_days(&dt);
+			set_day(r, i, k, (int32_t)ob_date_days(&dt));
 			present = true;
 			break;
 		}
@@ -514,7 +527,7 @@ ob_err ob_link_records_add(struct ob_link_records *r, uint16_t source, const cha
 			const char *s = v->s;
 			size_t n = v->n;
 			double x = NAN;
-			r->col[k].num[i] = NAN;
+			set_num(r, i, k, NAN);
 			if (!s)
 				break;
 			ob_trim(&s, &n);
@@ -538,7 +551,7 @@ ob_err ob_link_records_add(struct ob_link_records *r, uint16_t source, const cha
 					break;
 				x = a.years >= 0 ? a.years : (a.lo + a.hi) / 2.0;
 			}
-			r->col[k].num[i] = x;
+			set_num(r, i, k, x);
 			present = true;
 			break;
 		}
@@ -620,7 +633,7 @@ const char *ob_link_record_text(const struct ob_link_records *r, size_t i, size_
 {
 	if (k >= r->nfields || !uses_id(r->field[k].kind))
 		return "";
-	return r->vocab[k]->term[r->col[k].id[i]].str;
+	return r->vocab[k]->term[ob_link_id(r, i, k)].str;
 }
 
 /* ---- comparison ------------------------------------------------------------------- */
@@ -639,31 +652,93 @@ static double freq_of(const struct ob_link_vocab *v, uint32_t id)
 	return v->values ? (double)v->term[id].count / (double)v->values : 0;
 }
 
-static void compare_surnames(const struct ob_link_records *r, size_t i, size_t j,
-                             struct ob_link_cmp *out)
+/* ---- similarity cache ---------------------------------------------------------------- */
+
+#define CACHE_BITS 16
+
+struct ob_link_cache {
+	uint64_t key[1u << CACHE_BITS];
+	double sim[1u << CACHE_BITS];
+};
+
+struct ob_link_cache *ob_link_cache_new(void)
+{
+	return ob_calloc(1, sizeof(struct ob_link_cache));
+}
+
+void ob_link_cache_free(struct ob_link_cache *c)
+{
+	free(c);
+}
+
+/* Similarity of terms a and b (both non-zero) of field k's vocabulary. */
+static double text_sim(const struct ob_link_records *r, struct ob_link_cache *c, size_t k,
+                       uint32_t a, uint32_t b, bool surname)
+{
+	const struct ob_link_vocab *v = r->vocab[k];
+	uint32_t lo = a < b ? a : b, hi = a < b ? b : a;
+	uint64_t key = (((uint64_t)k + 1) << 48) | ((uint64_t)lo << 24) | hi;
+	size_t slot = 0;
+	double s;
+
+	if (a == b)
+		return 1.0;
+	if (c) {
+		slot = (size_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - CACHE_BITS));
+		if (c->key[slot] == key)
+			return c->sim[slot];
+	}
+	if (surname) {
+		struct ob_name_form fa, fb;
+		form_of(v, a, &fa);
+		form_of(v, b, &fb);
+		s = ob_surname_sim_forms(&fa, &fb, r->field[k].jw);
+	} else {
+		const struct ob_link_term *ta = &v->term[a], *tb = &v->term[b];
+		s = ob_jaro_winkler_cp(v->pool + ta->key, ta->nkey, v->pool + tb->key, tb->nkey,
+		                       r->field[k].jw);
+	}
+	if (c) {
+		c->key[slot] = key;
+		c->sim[slot] = s;
+	}
+	return s;
+}
+
+/* Surname similarity by ids (0: missing, -1). */
+static double sur_sim(const struct ob_link_records *r, struct ob_link_cache *c, uint32_t a,
+                      uint32_t b)
+{
+	if (!a || !b)
+		return -1;
+	return text_sim(r, c, (size_t)r->surname1, a, b, true);
+}
+
+static void compare_surnames(const struct ob_link_records *r, struct ob_link_cache *cache,
+                             size_t i, size_t j, struct ob_link_cmp *out)
 {
 	int k1 = r->surname1, k2 = r->surname2;
-	const struct ob_link_vocab *v = r->vocab[k1];
-	uint32_t a1 = r->col[k1].id[i], b1 = r->col[k1].id[j];
-	uint32_t a2 = k2 >= 0 ? r->col[k2].id[i] : 0, b2 = k2 >= 0 ? r->col[k2].id[j] : 0;
-	struct ob_name_form fa1, fa2, fb1, fb2;
-	struct ob_surnames_result res;
-	uint32_t pa[2] = { a1, a2 }, pb[2];
+	uint32_t a1 = ob_link_id(r, i, (size_t)k1), b1 = ob_link_id(r, j, (size_t)k1);
+	uint32_t a2 = k2 >= 0 ? ob_link_id(r, i, (size_t)k2) : 0;
+	uint32_t b2 = k2 >= 0 ? ob_link_id(r, j, (size_t)k2) : 0;
+	double s11 = sur_sim(r, cache, a1, b1), s22 = sur_sim(r, cache, a2, b2);
+	double top = r->field[k1].cut[0], sim[2];
+	bool swapped = false;
 
-	form_of(v, a1, &fa1);
-	form_of(v, a2, &fa2);
-	form_of(v, b1, &fb1);
-	form_of(v, b2, &fb2);
-	if (a1 == b1 && a2 == b2 && a1 && a2) {
-		res.sim[0] = res.sim[1] = 1;
-		res.swapped = false;
-	} else {
-		ob_surnames_compare_forms(a1 ? &fa1 : NULL, a2 ? &fa2 : NULL, b1 ? &fb1 : NULL,
-		                          b2 ? &fb2 : NULL, r->field[k1].jw, &res);
+	/* both already at full agreement: swapping cannot do better */
+	if (!(s11 >= top && (k2 < 0 || s22 >= top))) {
+		double s12 = sur_sim(r, cache, a1, b2), s21 = sur_sim(r, cache, a2, b1);
+		double straight = (s11 > 0 ? s11 : 0) + (s22 > 0 ? s22 : 0);
+		double sw = (s12 > 0 ? s12 : 0) + (s21 > 0 ? s21 : 0);
+		if (sw > straight) {
+			s11 = s12;
+			s22 = s21;
+			swapped = true;
+		}
 	}
-	pb[0] = res.swapped ? b2 : b1;
-	pb[1] = res.swapped ? b1 : b2;
-	out->swapped = res.swapped;
+	sim[0] = s11;
+	sim[1] = s22;
+	out->swapped = swapped;
 	for (int c = 0; c < 2; c++) {
 		int k = c ? k2 : k1;
 		const struct ob_link_field *f;
@@ -671,30 +746,57 @@ static void compare_surnames(const struct ob_link_records *r, size_t i, size_t j
 			continue;
 		f = &r->field[k];
 		out->freq[k] = 0;
-		if (res.sim[c] < 0) {
+		if (sim[c] < 0) {
 			out->level[k] = OB_LEVEL_MISSING;
 			out->sim[k] = NAN;
 			continue;
 		}
-		out->sim[k] = (float)res.sim[c];
-		out->level[k] = (int8_t)ob_level_sim(res.sim[c], f->cut, f->ncut);
-		if (f->tf && pa[c] == pb[c])
-			out->freq[k] = freq_of(v, pa[c]);
+		out->sim[k] = (float)sim[c];
+		out->level[k] = (int8_t)ob_level_sim(sim[c], f->cut, f->ncut);
+		if (out->level[k] == f->ncut)
+			out->freq[k] = ob_link_tf_freq(r, i, j, (size_t)k);
 	}
+}
+
+double ob_link_tf_freq(const struct ob_link_records *r, size_t i, size_t j, size_t k)
+{
+	const struct ob_link_field *f = &r->field[k];
+	uint32_t a, b;
+
+	if (k >= r->nfields || !f->tf || !uses_id(f->kind))
+		return 0;
+	a = ob_link_id(r, i, k);
+	b = ob_link_id(r, j, k);
+	if (!a)
+		return 0;
+	if (a == b)
+		return freq_of(r->vocab[k], a);
+	if ((f->kind == OB_LINK_SURNAME1 || f->kind == OB_LINK_SURNAME2) && r->surname1 >= 0 &&
+	    r->surname2 >= 0) {
+		int other = f->kind == OB_LINK_SURNAME1 ? r->surname2 : r->surname1;
+		if (ob_link_id(r, j, (size_t)other) == a)
+			return freq_of(r->vocab[k], a);
+	}
+	return 0;
 }
 
 void ob_link_compare(const struct ob_link_records *r, size_t i, size_t j,
                      struct ob_link_cmp *out)
 {
+	ob_link_compare_cached(r, NULL, i, j, out);
+}
+
+void ob_link_compare_cached(const struct ob_link_records *r, struct ob_link_cache *cache,
+                            size_t i, size_t j, struct ob_link_cmp *out)
+{
 	out->swapped = false;
+	for (size_t k = 0; k < r->nfields; k++)
+		out->freq[k] = 0; /* before the loop: surnames set both of theirs */
 	for (size_t k = 0; k < r->nfields; k++) {
 		const struct ob_link_field *f = &r->field[k];
-		const struct ob_link_column *c = &r->col[k];
-
-		out->freq[k] = 0;
 		switch (f->kind) {
 		case OB_LINK_SURNAME1:
-			compare_surnames(r, i, j, out);
+			compare_surnames(r, cache, i, j, out);
 			continue;
 		case OB_LINK_SURNAME2:
 			if (r->surname1 >= 0)
@@ -702,8 +804,7 @@ void ob_link_compare(const struct ob_link_records *r, size_t i, size_t j,
 			__attribute__((fallthrough));
 		case OB_LINK_GIVEN:
 		case OB_LINK_STRING: {
-			uint32_t a = c->id[i], b = c->id[j];
-			const struct ob_link_vocab *v = r->vocab[k];
+			uint32_t a = ob_link_id(r, i, k), b = ob_link_id(r, j, k);
 			double s;
 			if (!a || !b) {
 				out->level[k] = OB_LEVEL_MISSING;
@@ -712,19 +813,17 @@ void ob_link_compare(const struct ob_link_records *r, size_t i, size_t j,
 			}
 			if (a == b) {
 				s = 1;
-				if (f->tf)
-					out->freq[k] = freq_of(v, a);
+				out->freq[k] = ob_link_tf_freq(r, i, j, k);
 			} else {
-				const struct ob_link_term *ta = &v->term[a], *tb = &v->term[b];
-				s = ob_jaro_winkler_cp(v->pool + ta->key, ta->nkey, v->pool + tb->key,
-				                       tb->nkey, f->jw);
+				s = text_sim(r, cache, k, a, b, f->kind != OB_LINK_GIVEN &&
+				                                    f->kind != OB_LINK_STRING);
 			}
 			out->sim[k] = (float)s;
 			out->level[k] = (int8_t)ob_level_sim(s, f->cut, f->ncut);
 			continue;
 		}
 		case OB_LINK_CODE: {
-			uint32_t a = c->id[i], b = c->id[j];
+			uint32_t a = ob_link_id(r, i, k), b = ob_link_id(r, j, k);
 			if (!a || !b) {
 				out->level[k] = OB_LEVEL_MISSING;
 				out->sim[k] = NAN;
@@ -732,12 +831,12 @@ void ob_link_compare(const struct ob_link_records *r, size_t i, size_t j,
 			}
 			out->level[k] = a == b;
 			out->sim[k] = a == b;
-			if (a == b && f->tf)
-				out->freq[k] = freq_of(r->vocab[k], a);
+			if (a == b)
+				out->freq[k] = ob_link_tf_freq(r, i, j, k);
 			continue;
 		}
 		case OB_LINK_TERRITORY: {
-			uint32_t a = c->id[i], b = c->id[j], pa = 0, pb = 0;
+			uint32_t a = ob_link_id(r, i, k), b = ob_link_id(r, j, k), pa = 0, pb = 0;
 			bool nb = false;
 			if (a && a < r->nparent[k])
 				pa = r->parent[k][a];
@@ -753,7 +852,7 @@ void ob_link_compare(const struct ob_link_records *r, size_t i, size_t j,
 			continue;
 		}
 		case OB_LINK_DATE: {
-			int32_t a = c->day[i], b = c->day[j];
+			int32_t a = ob_link_day(r, i, k), b = ob_link_day(r, j, k);
 			double dd;
 			if (a == INT32_MIN || b == INT32_MIN) {
 				out->level[k] = OB_LEVEL_MISSING;
@@ -767,7 +866,7 @@ void ob_link_compare(const struct ob_link_records *r, size_t i, size_t j,
 		}
 		case OB_LINK_NUMBER:
 		case OB_LINK_AGE: {
-			double a = c->num[i], b = c->num[j], dd;
+			double a = ob_link_num(r, i, k), b = ob_link_num(r, j, k), dd;
 			if (isnan(a) || isnan(b)) {
 				out->level[k] = OB_LEVEL_MISSING;
 				out->sim[k] = NAN;

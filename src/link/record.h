@@ -97,16 +97,20 @@ struct ob_link_field_stats {
 	char example[160]; /* first unreadable value, with where it came from */
 };
 
-struct ob_link_column {
-	uint32_t *id;    /* text, code, territory: term id, 0 missing */
-	int32_t *day;    /* date: days since 1970-01-01, INT32_MIN missing */
-	double *num;     /* number, age: NaN missing */
-};
 
 struct ob_link_records {
 	size_t nfields;
 	struct ob_link_field field[OB_MAX_LINK_FIELDS];
-	struct ob_link_column col[OB_MAX_LINK_FIELDS];
+	/*
+	 * Values, one row of `stride` 4-byte slots per record (so comparing two
+	 * records touches two short rows): text, code and territory fields
+	 * hold a term id (0 missing) in one slot; dates the day since
+	 * 1970-01-01 (INT32_MIN missing) in one; numbers and ages a double
+	 * (NaN missing) in two. Read them with ob_link_id/day/num.
+	 */
+	uint32_t *row;
+	size_t stride;
+	size_t slot[OB_MAX_LINK_FIELDS];
 	struct ob_link_vocab *vocab[OB_MAX_LINK_FIELDS]; /* text kinds; surnames share */
 	struct ob_link_field_stats stats[OB_MAX_LINK_FIELDS];
 	int surname1, surname2; /* field indexes, -1 when absent */
@@ -167,6 +171,23 @@ ob_err ob_link_records_set_parent(struct ob_link_records *r, size_t field, const
 ob_err ob_link_records_add_neighbours(struct ob_link_records *r, size_t field,
                                       const char *a, size_t alen, const char *b, size_t blen);
 
+static inline uint32_t ob_link_id(const struct ob_link_records *r, size_t i, size_t k)
+{
+	return r->row[i * r->stride + r->slot[k]];
+}
+
+static inline int32_t ob_link_day(const struct ob_link_records *r, size_t i, size_t k)
+{
+	return (int32_t)r->row[i * r->stride + r->slot[k]];
+}
+
+static inline double ob_link_num(const struct ob_link_records *r, size_t i, size_t k)
+{
+	double v;
+	memcpy(&v, &r->row[i * r->stride + r->slot[k]], sizeof(v));
+	return v;
+}
+
 static inline const char *ob_link_record_id(const struct ob_link_records *r, size_t i)
 {
 	return r->ids.ptr + r->id_off[i];
@@ -187,6 +208,26 @@ struct ob_link_cmp {
 
 void ob_link_compare(const struct ob_link_records *r, size_t i, size_t j,
                      struct ob_link_cmp *out);
+
+/*
+ * The same with a cache of text similarities (by field and pair of values),
+ * for one thread; results are identical with or without it. Make one per
+ * thread with ob_link_cache_new (1 MiB), free it with ob_link_cache_free.
+ */
+struct ob_link_cache;
+struct ob_link_cache *ob_link_cache_new(void);
+void ob_link_cache_free(struct ob_link_cache *c);
+void ob_link_compare_cached(const struct ob_link_records *r, struct ob_link_cache *cache,
+                            size_t i, size_t j, struct ob_link_cmp *out);
+
+/*
+ * The input of the term-frequency adjustment: when field k has tf set and
+ * records i and j hold the same value there (for a surname, when i's
+ * surname is either of j's), the share of the field's values that are that
+ * value; otherwise 0. ob_link_compare fills freq[] with it for fields at
+ * full agreement.
+ */
+double ob_link_tf_freq(const struct ob_link_records *r, size_t i, size_t j, size_t k);
 
 /*
  * A full name in one string, split into given names and two surnames:

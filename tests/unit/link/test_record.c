@@ -184,8 +184,13 @@ static void surnames_both_orders(void **state)
 	/* term frequencies: JOSE is held by every record */
 	ob_link_compare(&r, 0, 1, &c);
 	assert_true(fabs(c.freq[0] - 1.0) < 1e-12);
-	/* RODRIGUEZ: 3 of the 11 surnames present */
-	assert_true(fabs(c.freq[2] - 3.0 / 11.0) < 1e-12 || fabs(c.freq[1] - 3.0 / 11.0) < 1e-12);
+	/* swapped, both surnames agree exactly: RODRIGUEZ is 3 of the 11
+	 * surnames present, PEREZ 4 of 11 */
+	assert_true(fabs(c.freq[1] - 3.0 / 11.0) < 1e-12);
+	assert_true(fabs(c.freq[2] - 4.0 / 11.0) < 1e-12);
+	assert_true(fabs(ob_link_tf_freq(&r, 0, 1, 2) - 4.0 / 11.0) < 1e-12);
+	ob_link_compare(&r, 0, 4, &c); /* different surnames: no frequency */
+	assert_true(c.freq[1] == 0 && c.freq[2] == 0);
 	ob_link_records_release(&r);
 }
 
