@@ -269,7 +269,7 @@ static void load_report(const struct ob_link_records *r)
 			ob_warn("campo %s: %llu valores ilegibles tratados como faltantes, p. ej. %s / "
 			        "unreadable values treated as missing", r->field[k].name,
 			        (unsigned long long)st->unreadable, st->example);
-		if (st->present == 0)
+		if (st->present == 0 && r->field[k].kind != OB_LINK_SURNAME_ORDER)
 			ob_warn("campo %s: ningún registro tiene valor; no aporta nada / no record has "
 			        "a value", r->field[k].name);
 	}

@@ -36,7 +36,7 @@ ob_err ob_block_rule_check(const struct ob_block_rule *rule, const struct ob_lin
 		k = r->field[tm->field].kind;
 		switch (tm->how) {
 		case OB_BLOCK_EXACT:
-			ok = true;
+			ok = k != OB_LINK_SURNAME_ORDER;
 			break;
 		case OB_BLOCK_KEY:
 		case OB_BLOCK_INITIAL:

@@ -279,7 +279,8 @@ static ob_err field_key(struct parse *p, const char *k, size_t kn, const char *v
 		if (g->n)
 			return bad(p, v, vn, "el tipo ya se dio / the type was already given");
 		if (strcmp(type, "surnames") && strcmp(type, "fullname") &&
-		    (ob_link_kind_from_name(type) == OB_LINK_KIND_COUNT || vn >= sizeof(type)))
+		    (ob_link_kind_from_name(type) == OB_LINK_KIND_COUNT || vn >= sizeof(type) ||
+		     ob_link_kind_from_name(type) == OB_LINK_SURNAME_ORDER))
 			return bad(p, v, vn, "tipo desconocido; se esperaba given, surnames, surname1, "
 			                     "surname2, fullname, string, date, number, age, code o "
 			                     "territory / unknown type");

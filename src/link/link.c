@@ -16,7 +16,7 @@ void ob_link_options_defaults(struct ob_link_options *o)
 	o->threshold = 0.85;
 	o->report_min = 0.05;
 	o->across = true;
-	o->within = true;
+	o->within = false;
 	o->assign = OB_ASSIGN_GREEDY;
 	o->em = OB_LINK_EM_FIXED_U;
 	o->u_pairs = 1000000;

@@ -12,7 +12,7 @@ static const char *const kind_names[OB_LINK_KIND_COUNT] = {
 	[OB_LINK_SURNAME2] = "surname2", [OB_LINK_STRING] = "string",
 	[OB_LINK_DATE] = "date",         [OB_LINK_NUMBER] = "number",
 	[OB_LINK_AGE] = "age",           [OB_LINK_CODE] = "code",
-	[OB_LINK_TERRITORY] = "territory",
+	[OB_LINK_TERRITORY] = "territory", [OB_LINK_SURNAME_ORDER] = "surname_order",
 };
 
 const char *ob_link_kind_name(enum ob_link_kind k)
@@ -82,6 +82,7 @@ int ob_link_field_levels(const struct ob_link_field *f)
 {
 	switch (f->kind) {
 	case OB_LINK_CODE:
+	case OB_LINK_SURNAME_ORDER:
 		return 2;
 	case OB_LINK_TERRITORY:
 		return 4;
@@ -101,6 +102,9 @@ void ob_link_level_label(const struct ob_link_field *f, int level, char *out, si
 	switch (f->kind) {
 	case OB_LINK_CODE:
 		snprintf(out, size, level ? "igual" : "distinto");
+		return;
+	case OB_LINK_SURNAME_ORDER:
+		snprintf(out, size, level ? "mismo orden" : "invertidos");
 		return;
 	case OB_LINK_TERRITORY: {
 		static const char *const t[] = { "otro", "mismo nivel 1", "vecino", "misma unidad" };
@@ -223,7 +227,7 @@ ob_err ob_link_records_init(struct ob_link_records *r, const struct ob_link_fiel
                             size_t nfields, struct ob_diag *d)
 {
 	memset(r, 0, sizeof(*r));
-	r->surname1 = r->surname2 = -1;
+	r->surname1 = r->surname2 = r->surname_order = -1;
 	ob_buf_init(&r->ids, (size_t)UINT32_MAX - 1);
 	if (nfields == 0 || nfields > OB_MAX_LINK_FIELDS)
 		return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, NULL, 0,
@@ -238,7 +242,8 @@ ob_err ob_link_records_init(struct ob_link_records *r, const struct ob_link_fiel
 			return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, f->name, strlen(f->name),
 			                   "tipo de campo desconocido / unknown field kind");
 		if (f->ncut < 0 || f->ncut > OB_MAX_LEVELS - 1 ||
-		    (f->kind != OB_LINK_CODE && f->kind != OB_LINK_TERRITORY && f->ncut < 1))
+		    (f->kind != OB_LINK_CODE && f->kind != OB_LINK_TERRITORY &&
+		     f->kind != OB_LINK_SURNAME_ORDER && f->ncut < 1))
 			return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, f->name, strlen(f->name),
 			                   "el campo necesita de 1 a %d cortes / the field needs 1 "
 			                   "to %d cuts", OB_MAX_LEVELS - 1, OB_MAX_LEVELS - 1);
@@ -259,6 +264,17 @@ ob_err ob_link_records_init(struct ob_link_records *r, const struct ob_link_fiel
 				                   kind_names[f->kind], kind_names[f->kind]);
 			*slot = (int)k;
 		}
+		if (f->kind == OB_LINK_SURNAME_ORDER)
+			r->surname_order = (int)k;
+	}
+	if (r->surname1 >= 0 && r->surname2 >= 0 && r->surname_order < 0 &&
+	    r->nfields < OB_MAX_LINK_FIELDS) {
+		struct ob_link_field *f = &r->field[r->nfields];
+		memset(f, 0, sizeof(*f));
+		ob_strlcpy(f->name, "orden_apellidos", sizeof(f->name));
+		f->kind = OB_LINK_SURNAME_ORDER;
+		ob_link_field_defaults(f);
+		r->surname_order = (int)r->nfields++;
 	}
 	{
 		size_t slots = 0;
@@ -267,7 +283,8 @@ ob_err ob_link_records_init(struct ob_link_records *r, const struct ob_link_fiel
 			if (wide && slots % 2)
 				slots++; /* doubles on 8-byte boundaries */
 			r->slot[k] = slots;
-			slots += wide ? 2 : 1;
+			if (r->field[k].kind != OB_LINK_SURNAME_ORDER) /* holds nothing */
+				slots += wide ? 2 : 1;
 		}
 		/* a power of two, so rows never straddle more cache lines than needed */
 		r->stride = 1;
@@ -472,6 +489,8 @@ ob_err ob_link_records_add(struct ob_link_records *r, uint16_t source, const cha
 			if ((e = add_surnames(r, i, vals, &b1, &b2)))
 				goto out;
 			continue;
+		case OB_LINK_SURNAME_ORDER:
+			continue; /* nothing to store */
 		case OB_LINK_SURNAME2:
 			if (r->surname1 >= 0)
 				continue; /* done with the first */
@@ -739,6 +758,12 @@ static void compare_surnames(const struct ob_link_records *r, struct ob_link_cac
 	sim[0] = s11;
 	sim[1] = s22;
 	out->swapped = swapped;
+	if (r->surname_order >= 0) {
+		int ko = r->surname_order;
+		bool all = a1 && a2 && b1 && b2;
+		out->level[ko] = all ? (int8_t)!swapped : OB_LEVEL_MISSING;
+		out->sim[ko] = all ? (float)!swapped : NAN;
+	}
 	for (int c = 0; c < 2; c++) {
 		int k = c ? k2 : k1;
 		const struct ob_link_field *f;
@@ -798,6 +823,12 @@ void ob_link_compare_cached(const struct ob_link_records *r, struct ob_link_cach
 		case OB_LINK_SURNAME1:
 			compare_surnames(r, cache, i, j, out);
 			continue;
+		case OB_LINK_SURNAME_ORDER:
+			if (r->surname1 < 0) {
+				out->level[k] = OB_LEVEL_MISSING;
+				out->sim[k] = NAN;
+			}
+			continue; /* set with the surnames */
 		case OB_LINK_SURNAME2:
 			if (r->surname1 >= 0)
 				continue;

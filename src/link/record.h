@@ -19,7 +19,13 @@
  * compared together in both orders (ob_surnames_compare); a first surname
  * holding two surnames while the second is empty ("RODRIGUEZ PEREZ", "") is
  * split (ob_surnames_split). Both fields share one vocabulary, so term
- * frequencies count a surname wherever it appears.
+ * frequencies count a surname wherever it appears. A swap is itself
+ * evidence: two records of one person rarely swap surnames, two people do
+ * so about as often as they share them in order. So when both surname
+ * fields are present, ob_link_records_init appends one more comparison,
+ * "orden_apellidos" (OB_LINK_SURNAME_ORDER: level 1 same order, 0 swapped,
+ * missing unless both records have both surnames), whose weights the EM
+ * learns like any other.
  *
  * Ownership: ob_link_records_init() makes an empty table that owns all its
  * memory; ob_link_records_release() frees it. The spec is copied in.
@@ -42,6 +48,8 @@ enum ob_link_kind {
 	OB_LINK_AGE,        /* an age as institutions write it (io/value.h) */
 	OB_LINK_CODE,       /* a code compared for equality: sex, manner, mechanism */
 	OB_LINK_TERRITORY,  /* a territorial unit: same unit, neighbour, same admin-1 */
+	OB_LINK_SURNAME_ORDER, /* whether the surnames met in the same order (no column:
+	                        * added by ob_link_records_init, see below) */
 	OB_LINK_KIND_COUNT,
 };
 
@@ -114,6 +122,7 @@ struct ob_link_records {
 	struct ob_link_vocab *vocab[OB_MAX_LINK_FIELDS]; /* text kinds; surnames share */
 	struct ob_link_field_stats stats[OB_MAX_LINK_FIELDS];
 	int surname1, surname2; /* field indexes, -1 when absent */
+	int surname_order;      /* the order comparison, -1 when absent */
 
 	size_t nsources;
 	char *source_name[OB_MAX_LINK_FILES];
