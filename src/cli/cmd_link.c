@@ -348,7 +348,7 @@ int cmd_link(int argc, char **argv)
 	if ((e = ob_link_config_load(config, cfg, &d)) ||
 	    (e = ob_link_config_default_rules(cfg, &d))) {
 		ob_cli_diag(&d);
-		status = e == OB_ENOENT ? OB_EXIT_USAGE : OB_EXIT_FAIL;
+		status = OB_EXIT_FAIL;
 		goto done;
 	}
 	if (nfiles == 1) {
@@ -380,11 +380,15 @@ int cmd_link(int argc, char **argv)
 	}
 	if (!ctx.quiet)
 		load_report(&r);
-	if (mkdir(out, 0777) && errno != EEXIST) {
-		ob_error("%s: no se pudo crear el directorio: %s / cannot create", out,
-		         strerror(errno));
-		status = OB_EXIT_SYSTEM;
-		goto done;
+	{
+		struct stat st;
+		if ((mkdir(out, 0777) && errno != EEXIST) || stat(out, &st) || !S_ISDIR(st.st_mode)) {
+			ob_error("%s: no se pudo crear el directorio de salida: %s / cannot create "
+			         "the output directory", out,
+			         errno == EEXIST ? "existe y no es un directorio" : strerror(errno));
+			status = OB_EXIT_SYSTEM;
+			goto done;
+		}
 	}
 	if ((e = ob_link_run(&r, cfg->rule, cfg->nrules, &cfg->opts, &res, &d))) {
 		ob_cli_diag(&d);
