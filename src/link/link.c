@@ -64,8 +64,10 @@ struct draw_ctx {
 	const struct ob_link_options *o;
 	uint64_t draws;       /* total wanted */
 	bool exhaustive;
-	uint64_t (*count)[OB_MAX_LINK_FIELDS][OB_MAX_LEVELS]; /* per item */
-	uint64_t *made;       /* per item: pairs compared */
+	uint32_t *order;      /* exhaustive: records by source */
+	size_t *start;        /* exhaustive: first position of each source, and n */
+	uint64_t (*count)[OB_MAX_LINK_FIELDS][OB_MAX_LEVELS]; /* per worker */
+	uint64_t *made;       /* per worker: pairs compared */
 	struct ob_link_cache **cache; /* per worker */
 };
 
@@ -79,30 +81,39 @@ static void tally(const struct ob_link_records *r, struct ob_link_cache *cache, 
 			c[k][cmp.level[k]]++;
 }
 
+/*
+ * One work item. Exhaustive: item is a position in the records sorted by
+ * source, and its partners are the later records of its own source (within)
+ * and every record of the later sources (across): each allowed pair once,
+ * nothing else visited. Random: DRAW_CHUNK draws from a generator seeded by
+ * the seed and the item, so the pairs do not depend on the threads. Counts
+ * are integers summed per worker, so neither does their total.
+ */
 static int draw_item(void *vctx, size_t item, int worker)
 {
 	struct draw_ctx *c = vctx;
 	const struct ob_link_records *r = c->r;
-	uint64_t (*cnt)[OB_MAX_LEVELS] = c->count[item];
+	uint64_t (*cnt)[OB_MAX_LEVELS] = c->count[worker];
 	struct ob_link_cache *cache = c->cache[worker];
 	uint64_t made = 0;
 
 	if (c->exhaustive) {
-		/* item = first record i; every allowed j > i */
-		for (size_t j = item + 1; j < r->n; j++) {
-			if (!allowed(r, c->o, item, j))
-				continue;
-			tally(r, cache, item, j, cnt);
-			made++;
-		}
+		uint32_t a = c->order[item];
+		size_t s = r->source[a], end = c->start[s + 1];
+		if (c->o->within)
+			for (size_t q = item + 1; q < end; q++, made++)
+				tally(r, cache, a, c->order[q], cnt);
+		if (c->o->across)
+			for (size_t q = end; q < r->n; q++, made++)
+				tally(r, cache, a, c->order[q], cnt);
 	} else {
-		uint64_t s = c->o->seed ^ (0xD1B54A32D192ED03ull * (item + 1));
+		uint64_t st = c->o->seed ^ (0xD1B54A32D192ED03ull * (item + 1));
 		uint64_t want = c->draws - (uint64_t)item * DRAW_CHUNK;
 		uint64_t tries = 0;
 		if (want > DRAW_CHUNK)
 			want = DRAW_CHUNK;
 		while (made < want && tries < 1000 * want) {
-			size_t i = below(&s, r->n), j = below(&s, r->n);
+			size_t i = below(&st, r->n), j = below(&st, r->n);
 			tries++;
 			if (!allowed(r, c->o, i, j))
 				continue;
@@ -110,7 +121,7 @@ static int draw_item(void *vctx, size_t item, int worker)
 			made++;
 		}
 	}
-	c->made[item] = made;
+	c->made[worker] += made;
 	return 0;
 }
 
@@ -118,22 +129,40 @@ static void estimate_u(const struct ob_link_records *r, const struct ob_link_opt
                        int threads, struct ob_link_cache **cache, struct ob_fs_model *m,
                        struct ob_link_result *res)
 {
-	struct draw_ctx c = { r, o, 0, false, NULL, NULL, cache };
+	struct draw_ctx c = { r, o, 0, false, NULL, NULL, NULL, NULL, cache };
 	uint64_t total[OB_MAX_LINK_FIELDS][OB_MAX_LEVELS] = { { 0 } };
 	size_t items;
 
 	c.exhaustive = res->total_pairs <= o->u_pairs;
 	c.draws = c.exhaustive ? res->total_pairs : o->u_pairs;
-	items = c.exhaustive ? r->n : (size_t)((c.draws + DRAW_CHUNK - 1) / DRAW_CHUNK);
-	c.count = ob_calloc(items ? items : 1, sizeof(*c.count));
-	c.made = ob_calloc(items ? items : 1, sizeof(*c.made));
+	if (c.exhaustive) {
+		/* records sorted by source (counting sort, stable) */
+		c.order = ob_malloc(r->n * sizeof(*c.order));
+		c.start = ob_calloc(r->nsources + 1, sizeof(*c.start));
+		for (size_t i = 0; i < r->n; i++)
+			c.start[r->source[i] + 1]++;
+		for (size_t s = 0; s < r->nsources; s++)
+			c.start[s + 1] += c.start[s];
+		{
+			size_t *at = ob_malloc((r->nsources + 1) * sizeof(size_t));
+			memcpy(at, c.start, (r->nsources + 1) * sizeof(size_t));
+			for (size_t i = 0; i < r->n; i++)
+				c.order[at[r->source[i]]++] = (uint32_t)i;
+			free(at);
+		}
+		items = r->n;
+	} else {
+		items = (size_t)((c.draws + DRAW_CHUNK - 1) / DRAW_CHUNK);
+	}
+	c.count = ob_calloc((size_t)threads, sizeof(*c.count));
+	c.made = ob_calloc((size_t)threads, sizeof(*c.made));
 	ob_parallel_for(items, threads, draw_item, &c);
 	res->u_drawn = 0;
-	for (size_t it = 0; it < items; it++) {
-		res->u_drawn += c.made[it];
+	for (int w = 0; w < threads; w++) {
+		res->u_drawn += c.made[w];
 		for (size_t k = 0; k < r->nfields; k++)
 			for (int l = 0; l < OB_MAX_LEVELS; l++)
-				total[k][l] += c.count[it][k][l];
+				total[k][l] += c.count[w][k][l];
 	}
 	res->u_exhaustive = c.exhaustive;
 	for (size_t k = 0; k < r->nfields; k++) {
@@ -152,6 +181,8 @@ static void estimate_u(const struct ob_link_records *r, const struct ob_link_opt
 	}
 	free(c.count);
 	free(c.made);
+	free(c.order);
+	free(c.start);
 }
 
 /* ---- the passes over the candidates --------------------------------------------------- */

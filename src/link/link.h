@@ -17,8 +17,10 @@
  *      drawn and m and lambda are estimated; lambda then speaks of all
  *      allowed pairs (the candidates are assumed to hold the matches), so
  *      the posterior of a pair is that of a pair drawn from all of them.
- *      OB_LINK_EM_PLAIN and OB_LINK_EM_FASTLINK estimate u as well, among
- *      the candidates.
+ *      Every level of m gets a pseudo-count of 1 (fs.h m_prior), so that no
+ *      single comparison can veto a pair. OB_LINK_EM_PLAIN (same
+ *      pseudo-count) and OB_LINK_EM_FASTLINK (none, as fastLink) estimate u
+ *      as well, among the candidates; lambda then speaks of the candidates.
  *   5. Each candidate's match weight (bits, with term frequencies) and
  *      probability; those of at least report_min are kept.
  *   6. Pairs of at least threshold are clustered (cluster.h).
@@ -43,8 +45,9 @@ enum ob_link_em {
 struct ob_link_options {
 	double threshold;    /* probability from which a pair is a match (0.85) */
 	double report_min;   /* pairs kept from this probability (0.05) */
-	bool across;         /* pairs of records of different sources */
-	bool within;         /* pairs of records of the same source */
+	bool across;         /* pairs of records of different sources (default) */
+	bool within;         /* pairs of records of the same source (default off;
+	                      * on for deduplication) */
 	enum ob_assign_method assign;
 	enum ob_link_em em;
 	uint64_t u_pairs;    /* random pairs drawn for u (1,000,000) */

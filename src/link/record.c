@@ -462,7 +462,8 @@ static ob_err set_parent_ids(struct ob_link_records *r, size_t k, uint32_t unit,
 ob_err ob_link_records_add(struct ob_link_records *r, uint16_t source, const char *id,
                            size_t idlen, const struct ob_link_text *vals, const char *where)
 {
-	struct ob_buf b1 = OB_BUF_INIT(OB_MAX_FIELD), b2 = OB_BUF_INIT(OB_MAX_FIELD);
+	/* a fold can be longer than its input (ß, Æ, ligatures): room for that */
+	struct ob_buf b1 = OB_BUF_INIT(4 * OB_MAX_FIELD), b2 = OB_BUF_INIT(4 * OB_MAX_FIELD);
 	size_t i = r->n;
 	ob_err e = OB_OK;
 
@@ -480,17 +481,18 @@ ob_err ob_link_records_add(struct ob_link_records *r, uint16_t source, const cha
 	r->source[i] = source;
 	for (size_t k = 0; k < r->nfields; k++) {
 		const struct ob_link_field *f = &r->field[k];
-		const struct ob_link_text *v = &vals[k];
+		const struct ob_link_text *v;
 		bool present = false;
 		char why[128];
 
+		if (f->kind == OB_LINK_SURNAME_ORDER)
+			continue; /* no text: it is not one of the caller's fields */
+		v = &vals[k];
 		switch (f->kind) {
 		case OB_LINK_SURNAME1:
 			if ((e = add_surnames(r, i, vals, &b1, &b2)))
 				goto out;
 			continue;
-		case OB_LINK_SURNAME_ORDER:
-			continue; /* nothing to store */
 		case OB_LINK_SURNAME2:
 			if (r->surname1 >= 0)
 				continue; /* done with the first */

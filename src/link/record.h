@@ -163,8 +163,9 @@ ob_err ob_link_records_add_source(struct ob_link_records *r, const char *name,
                                   uint16_t *index);
 
 /*
- * Add one record of source with its id and one text per field (vals[k] for
- * field k; NULL s for a field the source lacks). where ("file:line") is used
+ * Add one record of source with its id and one text per field of the spec
+ * given to ob_link_records_init (vals[k] for field k; NULL s for a field the
+ * source lacks; the surnames' order takes none). where ("file:line") is used
  * in the example of an unreadable value. OB_ETOOBIG past
  * OB_MAX_LINK_RECORDS or a vocabulary's limit; OB_EENCODING on invalid
  * UTF-8.

@@ -198,6 +198,8 @@ static void dedupe(void **state)
 	o.within = true;
 	assert_int_equal(ob_link_run(&r, rule, nr, &o, &res, &d), OB_OK);
 	assert_int_equal(res.total_pairs, 56 * 55 / 2);
+	assert_true(res.u_exhaustive);
+	assert_int_equal(res.u_drawn, 56 * 55 / 2); /* every pair once */
 	for (size_t i = 0; i < r.n; i++) {
 		for (size_t j = i + 1; j < r.n; j++) {
 			if (res.clusters.cluster[i] != res.clusters.cluster[j])
@@ -239,6 +241,47 @@ static void other_em_flavours(void **state)
 	o.assign = OB_ASSIGN_OPTIMAL;
 	assert_int_equal(ob_link_run(&r, rule, nr, &o, &res, &d), OB_OK);
 	assert_true(res.clusters.optimal_components > 0);
+	ob_link_result_release(&res);
+	ob_link_records_release(&r);
+}
+
+/* Many records in one source and two in the other: the u estimate visits
+ * the allowed pairs only (2 x 3000), within and across. */
+static void lopsided_sources(void **state)
+{
+	struct ob_link_field f[1];
+	struct ob_link_records r;
+	struct ob_block_rule rule;
+	struct ob_link_options o;
+	struct ob_link_result res;
+	struct ob_diag d;
+	uint16_t a, b;
+	(void)state;
+	memset(f, 0, sizeof(f));
+	ob_strlcpy(f[0].name, "nombre", sizeof(f[0].name));
+	f[0].kind = OB_LINK_GIVEN;
+	ob_link_field_defaults(&f[0]);
+	assert_int_equal(ob_link_records_init(&r, f, 1, &d), OB_OK);
+	assert_int_equal(ob_link_records_add_source(&r, "a", &a), OB_OK);
+	assert_int_equal(ob_link_records_add_source(&r, "b", &b), OB_OK);
+	for (int i = 0; i < 3002; i++) {
+		static const char *const names[] = { "ANA", "LUIS", "JUAN", "ROSA", "PEDRO" };
+		struct ob_link_text v = { names[i % 5], strlen(names[i % 5]), NULL, 0 };
+		assert_int_equal(ob_link_records_add(&r, i < 3000 ? a : b, "x", 1, &v, "t"), OB_OK);
+	}
+	memset(&rule, 0, sizeof(rule));
+	ob_strlcpy(rule.text, "nombre", sizeof(rule.text));
+	rule.nterms = 1;
+	rule.term[0] = (struct ob_block_term){ 0, OB_BLOCK_EXACT, 0 };
+	ob_link_options_defaults(&o);
+	o.u_pairs = 10000;
+	assert_int_equal(ob_link_run(&r, &rule, 1, &o, &res, &d), OB_OK);
+	assert_true(res.u_exhaustive);
+	assert_int_equal(res.u_drawn, 6000);
+	/* a fifth of the pairs agree on the name; no pair agrees partly, so that
+	 * level gets the floor 1/(2K) and the three are renormalised */
+	assert_true(fabs(res.model.u[0][2] - 0.2 / (1 + 0.5 / 6000)) < 1e-12);
+	assert_true(fabs(res.model.u[0][1] - (0.5 / 6000) / (1 + 0.5 / 6000)) < 1e-12);
 	ob_link_result_release(&res);
 	ob_link_records_release(&r);
 }
@@ -290,6 +333,7 @@ int main(void)
 		cmocka_unit_test(threads_do_not_matter),
 		cmocka_unit_test(dedupe),
 		cmocka_unit_test(other_em_flavours),
+		cmocka_unit_test(lopsided_sources),
 		cmocka_unit_test(refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
