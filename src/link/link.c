@@ -10,6 +10,14 @@
 /* Random draws per work item of the u estimate. */
 #define DRAW_CHUNK 65536
 
+/* Up to this many candidates, the first pass keeps each pair (8 bytes) so the
+ * second reads them instead of enumerating the blocks again. */
+#define OB_LINK_KEEP_PAIRS (128LL * 1024 * 1024)
+
+/* Up to this many possible codes, patterns are counted in a plain array per
+ * thread (4 bytes a code) instead of a hash table. */
+#define OB_LINK_DENSE_CODES (1u << 20)
+
 void ob_link_options_defaults(struct ob_link_options *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -193,6 +201,8 @@ struct pass_ctx {
 	const struct ob_link_options *o;
 	struct ob_fs_layout layout;
 	uint32_t *codes;
+	uint64_t *ij;               /* the pairs themselves, when memory allows */
+	uint32_t **dense;           /* per worker: a count per code, when codes are few */
 	struct ob_fs_patterns *pat; /* per worker */
 	ob_err *err;                /* per worker */
 	struct ob_link_cache **cache; /* per worker */
@@ -226,6 +236,12 @@ static int compare_pair(void *varg, uint32_t i, uint32_t j, uint64_t index)
 	ob_link_compare_cached(c->r, c->cache[a->worker], i, j, &cmp);
 	code = ob_fs_encode(&c->layout, cmp.level);
 	c->codes[index] = code;
+	if (c->ij)
+		c->ij[index] = ((uint64_t)i << 32) | j;
+	if (c->dense) {
+		c->dense[a->worker][code]++;
+		return 0;
+	}
 	if ((e = ob_fs_patterns_add(&c->pat[a->worker], code, 1))) {
 		c->err[a->worker] = e;
 		return 1;
@@ -297,7 +313,16 @@ static int score_chunk(void *vctx, size_t item, int worker)
 {
 	struct pass_ctx *c = vctx;
 	struct pair_arg a = { c, worker, item };
-	int rc = ob_blocking_chunk_each(c->b, item, score_pair, &a);
+	int rc = 0;
+
+	if (c->ij) {
+		/* the pairs were kept by the first pass: no second enumeration */
+		const struct ob_block_chunk *ch = &c->b->chunk[item];
+		for (uint64_t x = ch->offset; x < ch->offset + ch->pairs && !rc; x++)
+			rc = score_pair(&a, (uint32_t)(c->ij[x] >> 32), (uint32_t)c->ij[x], x);
+	} else {
+		rc = ob_blocking_chunk_each(c->b, item, score_pair, &a);
+	}
 	uint64_t done = atomic_fetch_add(&c->done, c->b->chunk[item].pairs) +
 	                c->b->chunk[item].pairs;
 	if (worker == 0 && c->prog)
@@ -389,6 +414,13 @@ ob_err ob_link_run(const struct ob_link_records *r, const struct ob_block_rule *
 	c->o = o;
 	c->layout = layout;
 	c->codes = ob_malloc(res->blocking.total * sizeof(uint32_t));
+	if (res->blocking.total <= OB_LINK_KEEP_PAIRS)
+		c->ij = ob_malloc(res->blocking.total * sizeof(uint64_t));
+	if (layout.ncodes <= OB_LINK_DENSE_CODES && res->blocking.total < UINT32_MAX) {
+		c->dense = ob_calloc((size_t)threads, sizeof(*c->dense));
+		for (int w = 0; w < threads; w++)
+			c->dense[w] = ob_calloc((size_t)layout.ncodes, sizeof(uint32_t));
+	}
 	c->pat = ob_calloc((size_t)threads, sizeof(*c->pat));
 	c->err = ob_calloc((size_t)threads, sizeof(*c->err));
 	for (int w = 0; w < threads; w++)
@@ -413,6 +445,18 @@ ob_err ob_link_run(const struct ob_link_records *r, const struct ob_block_rule *
 		}
 		if ((e = ob_fs_patterns_merge(&all, &c->pat[w])))
 			goto out;
+	}
+	for (uint32_t code = 0; c->dense && code < layout.ncodes; code++) {
+		uint64_t n = 0;
+		for (int w = 0; w < threads; w++)
+			n += c->dense[w][code];
+		if (n && (e = ob_fs_patterns_add(&all, code, (double)n))) {
+			ob_diag_set(d, e, NULL, 0, 0, NULL, 0,
+			            "más de %d combinaciones de niveles distintas / more than %d "
+			            "distinct combinations of levels", OB_MAX_LINK_PATTERNS,
+			            OB_MAX_LINK_PATTERNS);
+			goto out;
+		}
 	}
 	ob_fs_patterns_sort(&all);
 	t = ob_now();
@@ -543,6 +587,10 @@ out:
 		free(c->pat);
 		free(c->err);
 		free(c->codes);
+		free(c->ij);
+		for (int w = 0; c->dense && w < threads; w++)
+			free(c->dense[w]);
+		free(c->dense);
 		free(c);
 	}
 	ob_fs_patterns_release(&all);

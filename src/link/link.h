@@ -24,8 +24,9 @@
  *   5. Each candidate's match weight (bits, with term frequencies) and
  *      probability; those of at least report_min are kept.
  *   6. Pairs of at least threshold are clustered (cluster.h).
- * Memory: the records, the blocking indexes, 4 bytes per candidate pair and
- * the kept pairs. Threads: the counting, the draws and the two passes over
+ * Memory: the records, the blocking indexes, 4 bytes per candidate pair
+ * (12 up to 128M candidates, when the pairs themselves are kept so the
+ * second pass does not enumerate the blocks again) and the kept pairs. Threads: the counting, the draws and the two passes over
  * the candidates run on `threads` threads; results do not depend on it.
  */
 #ifndef OB_LINK_LINK_H
