@@ -21,12 +21,9 @@
  * records are entered twice. Names follow a Zipf-like frequency, with a
  * long tail of rare surnames, so that namesakes occur as in real data.
  */
+#include "base/common.h"
+
 #include <math.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 static const char *const given_names[] = {
 	"JOSÉ", "MARÍA", "JUAN", "LUIS", "CARLOS", "JORGE", "ANA", "MIGUEL", "ROSA", "PEDRO",
