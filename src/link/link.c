@@ -216,7 +216,6 @@ struct pass_ctx {
 	/* progress */
 	atomic_uint_fast64_t done;
 	struct ob_progress *prog;
-	int worker;                 /* set per call */
 };
 
 struct pair_arg {
