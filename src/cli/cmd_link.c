@@ -132,7 +132,7 @@ static int cmp_pair(const void *a, const void *b)
 }
 
 static int write_outputs(const char *dir, const struct ob_link_records *r,
-                         struct ob_link_result *res)
+                         struct ob_link_result *res, double report_min)
 {
 	char path[OB_MAX_PATH];
 	struct ob_csvw w;
@@ -154,6 +154,8 @@ static int write_outputs(const char *dir, const struct ob_link_records *r,
 	ob_csvw_end(&w);
 	for (size_t k = 0; k < res->npairs; k++) {
 		const struct ob_link_pair *q = &res->pair[k];
+		if (q->probability < report_min)
+			continue; /* kept for the clusters only */
 		ob_csvw_str(&w, r->source_name[r->source[q->i]]);
 		ob_csvw_str(&w, ob_link_record_id(r, q->i));
 		ob_csvw_str(&w, r->source_name[r->source[q->j]]);
@@ -205,6 +207,8 @@ static int write_outputs(const char *dir, const struct ob_link_records *r,
 		const struct ob_link_pair *q = &res->pair[k];
 		struct ob_link_cmp cmp;
 		struct ob_fs_score sc;
+		if (q->probability < report_min)
+			continue;
 		ob_link_explain(r, res, q->i, q->j, &cmp, &sc);
 		ob_csvw_str(&w, r->source_name[r->source[q->i]]);
 		ob_csvw_str(&w, ob_link_record_id(r, q->i));
@@ -395,7 +399,7 @@ int cmd_link(int argc, char **argv)
 		status = ob_cli_status(e);
 		goto done;
 	}
-	status = write_outputs(out, &r, &res);
+	status = write_outputs(out, &r, &res, cfg->opts.report_min);
 	if (!status && !ctx.quiet) {
 		printf("EM: %d iteraciones%s; lambda %.4g (%.0f pares coincidentes esperados)\n",
 		       res.em_iterations, res.em_converged ? "" : " (sin converger / not converged)",
@@ -411,8 +415,11 @@ int cmd_link(int argc, char **argv)
 		       "puntuación y grupos %.2fs\n",
 		       res.seconds[0], res.seconds[1], res.seconds[2], res.seconds[3],
 		       res.seconds[4]);
+		size_t written = 0;
+		for (size_t k = 0; k < res.npairs; k++)
+			written += res.pair[k].probability >= cfg->opts.report_min;
 		printf("salida / output: %s/pairs.csv (%zu pares), %s/clusters.csv\n", out,
-		       res.npairs, out);
+		       written, out);
 	}
 	ob_link_result_release(&res);
 done:

@@ -20,8 +20,9 @@
  * sources) and/or within sources (deduplication; records of the same
  * source). A pair is reported as (i, j) with i < j in record order.
  *
- * Memory: per rule, 36 bytes per blocked record (keys, windows and the
- * sorted order); nothing grows with the number of pairs. Before pairs are
+ * Memory: per rule, 16 bytes per record (its key and window value) and 20
+ * more per blocked record (the sorted order); nothing grows with the number
+ * of pairs. Before pairs are
  * counted exactly, an upper bound is computed per rule from the block sizes;
  * over OB_MAX_LINK_PAIRS the blocking is refused (OB_ETOOBIG) with the
  * figures, so the rules can be made tighter.

@@ -210,7 +210,8 @@ struct pass_ctx {
 	const struct ob_fs_weights *w;
 	double wt[OB_MAX_LINK_FIELDS][OB_MAX_LEVELS + 1]; /* digit -> bits */
 	double tf_max[OB_MAX_LINK_FIELDS]; /* largest term-frequency bonus, 0 without */
-	double w_min;               /* weight of report_min, a little under */
+	double keep_min;            /* probability from which a pair is kept */
+	double w_min;               /* its weight, a little under */
 	struct ob_link_pair **kept; /* per chunk */
 	size_t *nkept, *capkept, nchunks;
 	/* progress */
@@ -291,7 +292,7 @@ static int score_pair(void *varg, uint32_t i, uint32_t j, uint64_t index)
 	if (w < c->w_min)
 		return 0;
 	p = ob_fs_probability(c->w, w);
-	if (p >= c->o->report_min) {
+	if (p >= c->keep_min) {
 		struct ob_link_pair *q;
 		if (c->nkept[ch] == c->capkept[ch]) {
 			c->capkept[ch] = c->capkept[ch] ? 2 * c->capkept[ch] : 64;
@@ -511,8 +512,8 @@ ob_err ob_link_run(const struct ob_link_records *r, const struct ob_block_rule *
 			c->tf_max[k] = 0;
 	}
 	/* the exact test is on the probability; this only spares hopeless pairs */
-	c->w_min = logit2(o->report_min < 1 ? o->report_min : 1 - 1e-12) -
-	           res->weights.prior - 1e-6;
+	c->keep_min = o->report_min < o->threshold ? o->report_min : o->threshold;
+	c->w_min = logit2(c->keep_min < 1 ? c->keep_min : 1 - 1e-12) - res->weights.prior - 1e-6;
 	c->nchunks = res->blocking.nchunks;
 	c->kept = ob_calloc(res->blocking.nchunks ? res->blocking.nchunks : 1, sizeof(*c->kept));
 	c->nkept = ob_calloc(res->blocking.nchunks ? res->blocking.nchunks : 1, sizeof(size_t));

@@ -22,7 +22,8 @@
  *      pseudo-count) and OB_LINK_EM_FASTLINK (none, as fastLink) estimate u
  *      as well, among the candidates; lambda then speaks of the candidates.
  *   5. Each candidate's match weight (bits, with term frequencies) and
- *      probability; those of at least report_min are kept.
+ *      probability; those of at least report_min (or threshold, if lower)
+ *      are kept.
  *   6. Pairs of at least threshold are clustered (cluster.h).
  * Memory: the records, the blocking indexes, 4 bytes per candidate pair
  * (12 up to 128M candidates, when the pairs themselves are kept so the
@@ -45,7 +46,8 @@ enum ob_link_em {
 
 struct ob_link_options {
 	double threshold;    /* probability from which a pair is a match (0.85) */
-	double report_min;   /* pairs kept from this probability (0.05) */
+	double report_min;   /* pairs kept from this probability (0.05), or from
+	                      * the threshold when that is lower */
 	bool across;         /* pairs of records of different sources (default) */
 	bool within;         /* pairs of records of the same source (default off;
 	                      * on for deduplication) */

@@ -50,6 +50,13 @@ expect_status 0 "$OBSERVA" link -q --config "$T/opt.ini" --out "$T/opt" "$A" "$B
 awk -F, 'NR > 1 && $7 == 1 { print $2 "," $4 }' "$T/opt/pairs.csv" | sort >"$T/ours_opt"
 cmp -s "$T/truth" "$T/ours_opt" || fail "optimal assignment differs from the truth"
 
+# reporting fewer pairs than are matched does not change the clusters
+sed 's/^id = rec_id$/id = rec_id\nreport = 0.9999/' "$CFG" >"$T/report.ini"
+expect_status 0 "$OBSERVA" link -q --config "$T/report.ini" --out "$T/rep" "$A" "$B"
+awk -F, 'NR > 1 && $6 < 0.9999 { exit 1 }' "$T/rep/pairs.csv" || fail "a pair under report"
+[ "$(wc -l <"$T/rep/pairs.csv")" -lt "$(wc -l <"$T/res/pairs.csv")" ] || fail "report ignored"
+cmp -s "$T/res/clusters.csv" "$T/rep/clusters.csv" || fail "report changed the clusters"
+
 # deduplication: both files as one
 { cat "$A"; tail -n +2 "$B"; } >"$T/both.csv"
 expect_status 0 "$OBSERVA" link -q --config "$CFG" --out "$T/dedupe" "$T/both.csv"
