@@ -16,8 +16,8 @@ static const char *how_name(enum ob_block_how h)
 	return h <= OB_BLOCK_KEYS ? n[h] : "?";
 }
 
-ob_err ob_block_rule_check(const struct ob_block_rule *rule, const struct ob_link_records *r,
-                           struct ob_diag *d)
+ob_err ob_block_rule_check(const struct ob_block_rule *rule, const struct ob_link_field *field,
+                           size_t nfields, struct ob_diag *d)
 {
 	int windows = 0;
 
@@ -30,10 +30,10 @@ ob_err ob_block_rule_check(const struct ob_block_rule *rule, const struct ob_lin
 		enum ob_link_kind k;
 		bool ok;
 
-		if (tm->field >= r->nfields)
+		if (tm->field >= nfields)
 			return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, rule->text, strlen(rule->text),
 			                   "campo inexistente / no such field");
-		k = r->field[tm->field].kind;
+		k = field[tm->field].kind;
 		switch (tm->how) {
 		case OB_BLOCK_EXACT:
 			ok = k != OB_LINK_SURNAME_ORDER;
@@ -64,8 +64,8 @@ ob_err ob_block_rule_check(const struct ob_block_rule *rule, const struct ob_lin
 			return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, rule->text, strlen(rule->text),
 			                   "«%s» no sirve para el campo %s de tipo %s / «%s» does not "
 			                   "suit field %s of kind %s", how_name(tm->how),
-			                   r->field[tm->field].name, ob_link_kind_name(k),
-			                   how_name(tm->how), r->field[tm->field].name,
+			                   field[tm->field].name, ob_link_kind_name(k),
+			                   how_name(tm->how), field[tm->field].name,
 			                   ob_link_kind_name(k));
 	}
 	if (windows > 1)
@@ -309,7 +309,7 @@ ob_err ob_blocking_build(struct ob_blocking *b, const struct ob_link_records *r,
 		                   "se necesitan de 1 a %d reglas de bloqueo / 1 to %d blocking "
 		                   "rules are needed", OB_MAX_LINK_RULES, OB_MAX_LINK_RULES);
 	for (size_t k = 0; k < nrules; k++)
-		if ((e = ob_block_rule_check(&rules[k], r, d)))
+		if ((e = ob_block_rule_check(&rules[k], r->field, r->nfields, d)))
 			return e;
 	b->nrules = nrules;
 	memcpy(b->rule, rules, nrules * sizeof(*rules));

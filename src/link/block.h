@@ -64,8 +64,8 @@ struct ob_block_rule {
 
 /* Check a rule against the fields: OB_EINVAL with d filled when a term does
  * not suit its field's kind or a rule has two windows. */
-ob_err ob_block_rule_check(const struct ob_block_rule *rule, const struct ob_link_records *r,
-                           struct ob_diag *d);
+ob_err ob_block_rule_check(const struct ob_block_rule *rule, const struct ob_link_field *field,
+                           size_t nfields, struct ob_diag *d);
 
 /* One rule's index. */
 struct ob_block_index {

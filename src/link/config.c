@@ -52,6 +52,17 @@ static ob_err parse_num(struct parse *p, const char *v, size_t n, double lo, dou
 	return OB_OK;
 }
 
+/* A probability in (0, 1), or (0, 1] when one is allowed. */
+static ob_err parse_prob(struct parse *p, const char *v, size_t n, bool one, double *out)
+{
+	if (!ob_parse_double(v, n, out) || !(*out > 0) || !(one ? *out <= 1 : *out < 1))
+		return bad(p, v, n, one ? "se esperaba una probabilidad mayor que 0 y hasta 1 / "
+		                          "expected a probability in (0, 1]"
+		                        : "se esperaba una probabilidad mayor que 0 y menor que 1 / "
+		                          "expected a probability in (0, 1)");
+	return OB_OK;
+}
+
 /* "a | b | c" into folded alternatives. */
 static ob_err parse_colref(struct parse *p, const char *v, size_t n, struct ob_link_colref *ref)
 {
@@ -145,9 +156,9 @@ static ob_err link_key(struct parse *p, const char *k, size_t kn, const char *v,
 		return parse_colref(p, v, vn, &c->id);
 	}
 	if (eq(k, kn, "threshold"))
-		return parse_num(p, v, vn, 1e-9, 1 - 1e-9, &o->threshold);
+		return parse_prob(p, v, vn, false, &o->threshold);
 	if (eq(k, kn, "report"))
-		return parse_num(p, v, vn, 1e-9, 1, &o->report_min);
+		return parse_prob(p, v, vn, true, &o->report_min);
 	if (eq(k, kn, "assign")) {
 		if (eq(v, vn, "greedy"))
 			o->assign = OB_ASSIGN_GREEDY;
@@ -540,6 +551,15 @@ static ob_err check_fields(struct parse *p)
 		return ob_diag_set(p->d, OB_EINVAL, p->name, 0, 0, NULL, 0,
 		                   "no hay campos que comparar: declare al menos un [field NOMBRE] "
 		                   "/ no fields to compare");
+	for (size_t r = 0; r < c->nrules; r++) {
+		ob_err e = ob_block_rule_check(&c->rule[r], c->spec, c->nspec, p->d);
+		if (e) {
+			/* the same message, with where the rule is */
+			ob_strlcpy(p->d->file, p->name, sizeof(p->d->file));
+			p->d->line = c->rule_line[r];
+			return e;
+		}
+	}
 	return OB_OK;
 }
 
@@ -650,6 +670,7 @@ ob_err ob_link_config_parse(const char *text, size_t len, const char *name,
 		} else {
 			e = parse_rule(&p, v, vn, &c->rule[c->nrules]);
 			if (!e) {
+				c->rule_line[c->nrules] = p.line;
 				c->nrules++;
 				c->rules_given = true;
 			}

@@ -68,6 +68,7 @@ struct ob_link_config {
 	struct ob_link_group group[OB_MAX_LINK_FIELDS];
 	size_t ngroups;
 	struct ob_block_rule rule[OB_MAX_LINK_RULES];
+	long rule_line[OB_MAX_LINK_RULES]; /* where each was written */
 	size_t nrules;
 	bool rules_given;          /* [block] had rules */
 	struct ob_link_options opts;
