@@ -173,4 +173,28 @@
 /* Longest detail text of one audit log entry. */
 #define OB_MAX_AUDIT_DETAIL (16 * 1024)
 
+/* Record linkage (src/link). Characters of a string a similarity looks at;
+ * the rest of a longer string is ignored. */
+#define OB_MAX_COMPARE_CHARS 256
+
+/* Most files linked together, and most records in one linkage. */
+#define OB_MAX_LINK_FILES 64
+#define OB_MAX_LINK_RECORDS (32 * 1024 * 1024)
+
+/* Most compared fields and most blocking rules of one linkage. */
+#define OB_MAX_LINK_FIELDS 16
+#define OB_MAX_LINK_RULES 8
+
+/* Most candidate pairs one linkage scores (4 bytes each are kept); more is
+ * refused before scoring, with the count per rule, so the rules can be
+ * made tighter. */
+#define OB_MAX_LINK_PAIRS (512LL * 1024 * 1024)
+
+/* Most distinct comparison patterns (combinations of levels) in one EM. */
+#define OB_MAX_LINK_PATTERNS (1024 * 1024)
+
+/* Most records of one connected component that the optimal (Hungarian)
+ * one-to-one assignment takes; larger components are assigned greedily. */
+#define OB_MAX_ASSIGN_COMPONENT 2000
+
 #endif

@@ -33,6 +33,7 @@ int cmd_territories(int argc, char **argv);
 int cmd_population(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_link(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_index(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);

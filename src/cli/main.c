@@ -26,6 +26,7 @@ const struct ob_command ob_commands[] = {
 	{ "user", cmd_user, "usuarios, roles y credenciales", "users, roles and tokens" },
 	{ "audit", cmd_audit, "lista o verifica la bitácora de auditoría",
 	  "list or verify the audit log" },
+	{ "link", cmd_link, "enlaza o deduplica registros de personas", "link or deduplicate person records" },
 	{ "version", cmd_version, "muestra la versión", "print the version" },
 };
 const unsigned ob_commands_count = OB_ARRAY_SIZE(ob_commands);

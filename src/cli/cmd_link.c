@@ -1,0 +1,430 @@
+/* cmd_link.c - "observa link": record linkage and deduplication of CSV files. */
+#include "base/common.h"
+#include "base/log.h"
+#include "cli/builtin.h"
+#include "cli/cliutil.h"
+#include "io/csvw.h"
+#include "link/config.h"
+
+#include <getopt.h>
+#include <libgen.h>
+#include <math.h>
+#include <sys/stat.h>
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "uso / usage: observa link --config AJUSTES --out DIR [--threads N] [--quiet]\n"
+	        "                          A.csv [B.csv ...]\n\n"
+	        "Enlaza registros de personas entre archivos CSV (dos o más) o busca duplicados\n"
+	        "dentro de uno: bloqueo, comparación de nombres (sin tildes ni mayúsculas,\n"
+	        "apellidos en ambos órdenes), fechas, edades, códigos y territorios, modelo de\n"
+	        "Fellegi-Sunter (u de pares al azar, m por EM) y agrupamiento con a lo sumo un\n"
+	        "registro por archivo en cada grupo. El archivo de ajustes dice qué columna es\n"
+	        "qué (docs/commands/link.md). Escribe en DIR:\n"
+	        "  pairs.csv          file_a,id_a,file_b,id_b,weight,probability,match\n"
+	        "  clusters.csv       file,id,cluster\n"
+	        "  contributions.csv  el nivel y el peso de cada comparación de cada par\n"
+	        "  model.csv          m, u y peso de cada nivel de cada campo\n\n"
+	        "Links person records across two or more CSV files, or finds duplicates in one.\n\n"
+	        "  -c, --config FILE  ajustes / settings\n"
+	        "  -o, --out DIR      directorio de salida (se crea) / output directory\n"
+	        "  -t, --threads N    hilos (por defecto, todos los procesadores) / threads\n"
+	        "  -q, --quiet        sin resumen ni barra de progreso / no summary, no progress\n\n"
+	        "Salida / exit status: 0 hecho, 1 entrada rechazada, 2 uso incorrecto,\n"
+	        "3 error del sistema.\n");
+}
+
+struct cli_ctx {
+	bool quiet;
+};
+
+static int on_candidates(void *vctx, const struct ob_blocking *b)
+{
+	struct cli_ctx *c = vctx;
+
+	if (c->quiet)
+		return 0;
+	printf("pares candidatos / candidate pairs: %llu\n", (unsigned long long)b->total);
+	for (size_t k = 0; k < b->nrules; k++)
+		printf("  regla %zu «%s»: %llu nuevos (bloque mayor %llu registros)\n", k + 1,
+		       b->rule[k].text, (unsigned long long)b->idx[k].pairs,
+		       (unsigned long long)b->idx[k].largest);
+	fflush(stdout);
+	return 0;
+}
+
+static FILE *open_out(const char *dir, const char *name, char *path, size_t size)
+{
+	FILE *f;
+	snprintf(path, size, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		ob_error("%s: no se pudo escribir: %s / cannot write", path, strerror(errno));
+	return f;
+}
+
+static int close_out(FILE *f, const char *path)
+{
+	if (ferror(f) | fclose(f)) {
+		ob_error("%s: error de escritura / write error", path);
+		return OB_EXIT_SYSTEM;
+	}
+	return OB_EXIT_OK;
+}
+
+static void num(struct ob_csvw *w, int digits, double v)
+{
+	char b[64];
+	if (!isfinite(v)) {
+		ob_csvw_field(w, "", 0);
+		return;
+	}
+	snprintf(b, sizeof(b), "%.*g", digits, v);
+	ob_csvw_str(w, b);
+}
+
+/* v with three decimals, without printf (the explanations have millions of
+ * numbers); trailing zeros dropped. Empty when not finite. */
+static void fixed3(struct ob_csvw *w, double v)
+{
+	char b[48], *p = b + sizeof(b);
+	long long x;
+	int dec;
+	bool neg;
+
+	if (!isfinite(v) || fabs(v) > 1e15) {
+		num(w, 6, v);
+		return;
+	}
+	neg = v < 0;
+	x = llround(fabs(v) * 1000);
+	neg = neg && x != 0;
+	dec = (int)(x % 1000);
+	x /= 1000;
+	if (dec) {
+		int n = 3;
+		while (dec % 10 == 0) {
+			dec /= 10;
+			n--;
+		}
+		while (n-- > 0) {
+			*--p = (char)('0' + dec % 10);
+			dec /= 10;
+		}
+		*--p = '.';
+	}
+	do {
+		*--p = (char)('0' + x % 10);
+		x /= 10;
+	} while (x);
+	if (neg)
+		*--p = '-';
+	ob_csvw_field(w, p, (size_t)(b + sizeof(b) - p));
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const struct ob_link_pair *x = a, *y = b;
+	if (x->i != y->i)
+		return x->i < y->i ? -1 : 1;
+	return x->j < y->j ? -1 : x->j > y->j;
+}
+
+static int write_outputs(const char *dir, const struct ob_link_records *r,
+                         struct ob_link_result *res, double report_min)
+{
+	char path[OB_MAX_PATH];
+	struct ob_csvw w;
+	FILE *f;
+	int st;
+
+	qsort(res->pair, res->npairs, sizeof(*res->pair), cmp_pair);
+
+	if (!(f = open_out(dir, "pairs.csv", path, sizeof(path))))
+		return OB_EXIT_SYSTEM;
+	ob_csvw_init(&w, f, ',');
+	ob_csvw_str(&w, "file_a");
+	ob_csvw_str(&w, "id_a");
+	ob_csvw_str(&w, "file_b");
+	ob_csvw_str(&w, "id_b");
+	ob_csvw_str(&w, "weight");
+	ob_csvw_str(&w, "probability");
+	ob_csvw_str(&w, "match");
+	ob_csvw_end(&w);
+	for (size_t k = 0; k < res->npairs; k++) {
+		const struct ob_link_pair *q = &res->pair[k];
+		if (q->probability < report_min)
+			continue; /* kept for the clusters only */
+		ob_csvw_str(&w, r->source_name[r->source[q->i]]);
+		ob_csvw_str(&w, ob_link_record_id(r, q->i));
+		ob_csvw_str(&w, r->source_name[r->source[q->j]]);
+		ob_csvw_str(&w, ob_link_record_id(r, q->j));
+		fixed3(&w, q->weight);
+		num(&w, 9, q->probability);
+		ob_csvw_int(&w, q->cluster_same);
+		ob_csvw_end(&w);
+	}
+	if ((st = close_out(f, path)))
+		return st;
+
+	if (!(f = open_out(dir, "clusters.csv", path, sizeof(path))))
+		return OB_EXIT_SYSTEM;
+	ob_csvw_init(&w, f, ',');
+	ob_csvw_str(&w, "file");
+	ob_csvw_str(&w, "id");
+	ob_csvw_str(&w, "cluster");
+	ob_csvw_end(&w);
+	for (size_t i = 0; i < r->n; i++) {
+		ob_csvw_str(&w, r->source_name[r->source[i]]);
+		ob_csvw_str(&w, ob_link_record_id(r, i));
+		ob_csvw_int(&w, res->clusters.cluster[i]);
+		ob_csvw_end(&w);
+	}
+	if ((st = close_out(f, path)))
+		return st;
+
+	if (!(f = open_out(dir, "contributions.csv", path, sizeof(path))))
+		return OB_EXIT_SYSTEM;
+	ob_csvw_init(&w, f, ',');
+	ob_csvw_str(&w, "file_a");
+	ob_csvw_str(&w, "id_a");
+	ob_csvw_str(&w, "file_b");
+	ob_csvw_str(&w, "id_b");
+	ob_csvw_str(&w, "probability");
+	for (size_t k = 0; k < r->nfields; k++) {
+		char h[96];
+		ob_csvw_str(&w, r->field[k].name);
+		snprintf(h, sizeof(h), "%s_sim", r->field[k].name);
+		ob_csvw_str(&w, h);
+		snprintf(h, sizeof(h), "%s_w", r->field[k].name);
+		ob_csvw_str(&w, h);
+	}
+	ob_csvw_str(&w, "prior_w");
+	ob_csvw_str(&w, "swapped_surnames");
+	ob_csvw_end(&w);
+	for (size_t k = 0; k < res->npairs; k++) {
+		const struct ob_link_pair *q = &res->pair[k];
+		struct ob_link_cmp cmp;
+		struct ob_fs_score sc;
+		if (q->probability < report_min)
+			continue;
+		ob_link_explain(r, res, q->i, q->j, &cmp, &sc);
+		ob_csvw_str(&w, r->source_name[r->source[q->i]]);
+		ob_csvw_str(&w, ob_link_record_id(r, q->i));
+		ob_csvw_str(&w, r->source_name[r->source[q->j]]);
+		ob_csvw_str(&w, ob_link_record_id(r, q->j));
+		num(&w, 9, sc.probability);
+		for (size_t f2 = 0; f2 < r->nfields; f2++) {
+			char lab[64];
+			ob_link_level_label(&r->field[f2], cmp.level[f2], lab, sizeof(lab));
+			ob_csvw_str(&w, lab);
+			fixed3(&w, cmp.sim[f2]);
+			fixed3(&w, sc.contrib[f2]);
+		}
+		fixed3(&w, res->weights.prior);
+		ob_csvw_int(&w, cmp.swapped);
+		ob_csvw_end(&w);
+	}
+	if ((st = close_out(f, path)))
+		return st;
+
+	if (!(f = open_out(dir, "model.csv", path, sizeof(path))))
+		return OB_EXIT_SYSTEM;
+	ob_csvw_init(&w, f, ',');
+	ob_csvw_str(&w, "field");
+	ob_csvw_str(&w, "level");
+	ob_csvw_str(&w, "label");
+	ob_csvw_str(&w, "m");
+	ob_csvw_str(&w, "u");
+	ob_csvw_str(&w, "weight");
+	ob_csvw_end(&w);
+	for (size_t k = 0; k < r->nfields; k++) {
+		for (int l = res->model.layout.nlevels[k] - 1; l >= 0; l--) {
+			char lab[64];
+			ob_link_level_label(&r->field[k], l, lab, sizeof(lab));
+			ob_csvw_str(&w, r->field[k].name);
+			ob_csvw_int(&w, l);
+			ob_csvw_str(&w, lab);
+			num(&w, 6, res->model.m[k][l]);
+			num(&w, 6, res->model.u[k][l]);
+			num(&w, 4, res->weights.w[k][l]);
+			ob_csvw_end(&w);
+		}
+	}
+	ob_csvw_str(&w, "(prior)");
+	ob_csvw_str(&w, "");
+	ob_csvw_str(&w, "lambda");
+	num(&w, 6, res->model.lambda);
+	ob_csvw_str(&w, "");
+	num(&w, 4, res->weights.prior);
+	ob_csvw_end(&w);
+	return close_out(f, path);
+}
+
+static void load_report(const struct ob_link_records *r)
+{
+	for (size_t s = 0; s < r->nsources; s++)
+		printf("%s: %llu registros / records\n", r->source_name[s],
+		       (unsigned long long)r->source_count[s]);
+	for (size_t k = 0; k < r->nfields; k++) {
+		const struct ob_link_field_stats *st = &r->stats[k];
+		if (st->unreadable)
+			ob_warn("campo %s: %llu valores ilegibles tratados como faltantes, p. ej. %s / "
+			        "unreadable values treated as missing", r->field[k].name,
+			        (unsigned long long)st->unreadable, st->example);
+		if (st->present == 0 && r->field[k].kind != OB_LINK_SURNAME_ORDER)
+			ob_warn("campo %s: ningún registro tiene valor; no aporta nada / no record has "
+			        "a value", r->field[k].name);
+	}
+}
+
+/* Name each source after its file; the same base name twice keeps the path. */
+static void source_name(char **files, int nfiles, int i, char *out, size_t size)
+{
+	char a[OB_MAX_PATH], b[OB_MAX_PATH];
+	bool clash = false;
+
+	ob_strlcpy(a, files[i], sizeof(a));
+	for (int j = 0; j < nfiles; j++) {
+		if (j == i)
+			continue;
+		ob_strlcpy(b, files[j], sizeof(b));
+		if (!strcmp(basename(b), basename(a)))
+			clash = true;
+		ob_strlcpy(a, files[i], sizeof(a));
+	}
+	ob_strlcpy(out, clash ? files[i] : basename(a), size);
+}
+
+int cmd_link(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config = NULL, *out = NULL;
+	struct ob_link_config *cfg = NULL;
+	struct ob_link_records r;
+	struct ob_link_result res;
+	struct cli_ctx ctx = { false };
+	struct ob_diag d;
+	long long threads = -1;
+	int c, nfiles, status = OB_EXIT_OK;
+	bool have_records = false;
+	ob_err e;
+
+	while ((c = getopt_long(argc, argv, "c:o:t:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': config = optarg; break;
+		case 'o': out = optarg; break;
+		case 't':
+			if (!ob_parse_int(optarg, strlen(optarg), 0, 64, &threads)) {
+				ob_error("--threads: se esperaba 0 a 64 / expected 0 to 64: «%s»", optarg);
+				return OB_EXIT_USAGE;
+			}
+			break;
+		case 'q': ctx.quiet = true; break;
+		case 'h': usage(stdout); return OB_EXIT_OK;
+		default: usage(stderr); return OB_EXIT_USAGE;
+		}
+	}
+	nfiles = argc - optind;
+	if (!config || !out || nfiles < 1) {
+		ob_error("falta %s / missing %s", !config ? "--config" : !out ? "--out" : "ARCHIVO",
+		         !config ? "--config" : !out ? "--out" : "FILE");
+		usage(stderr);
+		return OB_EXIT_USAGE;
+	}
+	if (nfiles > OB_MAX_LINK_FILES) {
+		ob_error("más de %d archivos / more than %d files", OB_MAX_LINK_FILES,
+		         OB_MAX_LINK_FILES);
+		return OB_EXIT_USAGE;
+	}
+	if (ctx.quiet)
+		ob_log_set_quiet(true);
+	ob_diag_clear(&d);
+	cfg = ob_calloc(1, sizeof(*cfg));
+	if ((e = ob_link_config_load(config, cfg, &d)) ||
+	    (e = ob_link_config_default_rules(cfg, &d))) {
+		ob_cli_diag(&d);
+		status = OB_EXIT_FAIL;
+		goto done;
+	}
+	if (nfiles == 1) {
+		cfg->opts.across = false;
+		cfg->opts.within = true;
+	} else {
+		cfg->opts.across = true;
+	}
+	if (threads >= 0)
+		cfg->opts.threads = (int)threads;
+	cfg->opts.progress = !ctx.quiet;
+	cfg->opts.on_candidates = on_candidates;
+	cfg->opts.ctx = &ctx;
+	if ((e = ob_link_config_records(cfg, &r, &d))) {
+		ob_cli_diag(&d);
+		status = OB_EXIT_FAIL;
+		ob_link_records_release(&r);
+		goto done;
+	}
+	have_records = true;
+	for (int i = 0; i < nfiles; i++) {
+		char name[OB_MAX_PATH];
+		source_name(argv + optind, nfiles, i, name, sizeof(name));
+		if ((e = ob_link_config_read_csv(cfg, &r, argv[optind + i], name, !ctx.quiet, &d))) {
+			ob_cli_diag(&d);
+			status = ob_cli_status(e);
+			goto done;
+		}
+	}
+	if (!ctx.quiet)
+		load_report(&r);
+	{
+		struct stat st;
+		if ((mkdir(out, 0777) && errno != EEXIST) || stat(out, &st) || !S_ISDIR(st.st_mode)) {
+			ob_error("%s: no se pudo crear el directorio de salida: %s / cannot create "
+			         "the output directory", out,
+			         errno == EEXIST ? "existe y no es un directorio" : strerror(errno));
+			status = OB_EXIT_SYSTEM;
+			goto done;
+		}
+	}
+	if ((e = ob_link_run(&r, cfg->rule, cfg->nrules, &cfg->opts, &res, &d))) {
+		ob_cli_diag(&d);
+		status = ob_cli_status(e);
+		goto done;
+	}
+	status = write_outputs(out, &r, &res, cfg->opts.report_min);
+	if (!status && !ctx.quiet) {
+		printf("EM: %d iteraciones%s; lambda %.4g (%.0f pares coincidentes esperados)\n",
+		       res.em_iterations, res.em_converged ? "" : " (sin converger / not converged)",
+		       res.model.lambda, res.expected_matches);
+		printf("u: %llu pares al azar%s\n", (unsigned long long)res.u_drawn,
+		       res.u_exhaustive ? " (todos los pares / every pair)" : "");
+		printf("pares >= %.2f: %llu; grupos / clusters: %zu (%llu enlaces usados, %llu "
+		       "descartados por conflicto)\n",
+		       cfg->opts.threshold, (unsigned long long)res.matches, res.clusters.nclusters,
+		       (unsigned long long)res.clusters.joined,
+		       (unsigned long long)res.clusters.dropped);
+		printf("tiempo / time: bloqueo %.2fs, u %.2fs, comparación %.2fs, EM %.2fs, "
+		       "puntuación y grupos %.2fs\n",
+		       res.seconds[0], res.seconds[1], res.seconds[2], res.seconds[3],
+		       res.seconds[4]);
+		size_t written = 0;
+		for (size_t k = 0; k < res.npairs; k++)
+			written += res.pair[k].probability >= cfg->opts.report_min;
+		printf("salida / output: %s/pairs.csv (%zu pares), %s/clusters.csv\n", out,
+		       written, out);
+	}
+	ob_link_result_release(&res);
+done:
+	if (have_records)
+		ob_link_records_release(&r);
+	free(cfg);
+	return status;
+}

@@ -1,0 +1,1048 @@
+/* config.c - linkage settings files and reading CSV files by them (see config.h). */
+#include "link/config.h"
+
+#include <libgen.h>
+#include <math.h>
+
+#include "base/log.h"
+#include "ingest/profile.h"
+#include "io/date.h"
+#include "text/text.h"
+
+struct parse {
+	struct ob_link_config *c;
+	struct ob_diag *d;
+	const char *name;
+	long line;
+	struct ob_link_group *g; /* the [field] being read */
+	char dir[OB_MAX_PATH];  /* of the settings file */
+};
+
+static bool eq(const char *s, size_t n, const char *lit)
+{
+	return strlen(lit) == n && !memcmp(s, lit, n);
+}
+
+static ob_err bad(struct parse *p, const char *v, size_t vn, const char *msg)
+{
+	return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 0, v, vn, "%s", msg);
+}
+
+static ob_err parse_bool(struct parse *p, const char *v, size_t n, bool *out)
+{
+	if (eq(v, n, "yes") || eq(v, n, "sí") || eq(v, n, "si") || eq(v, n, "true") ||
+	    eq(v, n, "1")) {
+		*out = true;
+		return OB_OK;
+	}
+	if (eq(v, n, "no") || eq(v, n, "false") || eq(v, n, "0")) {
+		*out = false;
+		return OB_OK;
+	}
+	return bad(p, v, n, "se esperaba yes o no / expected yes or no");
+}
+
+static ob_err parse_num(struct parse *p, const char *v, size_t n, double lo, double hi,
+                        double *out)
+{
+	if (!ob_parse_double(v, n, out) || !(*out >= lo && *out <= hi))
+		return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 0, v, n,
+		                   "se esperaba un número entre %g y %g / expected a number "
+		                   "between %g and %g", lo, hi, lo, hi);
+	return OB_OK;
+}
+
+/* A probability in (0, 1), or (0, 1] when one is allowed. */
+static ob_err parse_prob(struct parse *p, const char *v, size_t n, bool one, double *out)
+{
+	if (!ob_parse_double(v, n, out) || !(*out > 0) || !(one ? *out <= 1 : *out < 1))
+		return bad(p, v, n, one ? "se esperaba una probabilidad mayor que 0 y hasta 1 / "
+		                          "expected a probability in (0, 1]"
+		                        : "se esperaba una probabilidad mayor que 0 y menor que 1 / "
+		                          "expected a probability in (0, 1)");
+	return OB_OK;
+}
+
+/* "a | b | c" into folded alternatives. */
+static ob_err parse_colref(struct parse *p, const char *v, size_t n, struct ob_link_colref *ref)
+{
+	size_t i = 0;
+
+	memset(ref, 0, sizeof(*ref));
+	snprintf(ref->shown, sizeof(ref->shown), "%.*s", (int)n, v);
+	while (i <= n) {
+		size_t j = i;
+		const char *s;
+		size_t sn;
+		struct ob_buf k = OB_BUF_INIT(sizeof(ref->alt[0]) - 1);
+
+		while (j < n && v[j] != '|')
+			j++;
+		s = v + i;
+		sn = j - i;
+		ob_trim(&s, &sn);
+		i = j + 1;
+		if (!sn)
+			continue;
+		if (ref->nalt >= OB_LINK_MAX_ALT)
+			return ob_diag_set(p->d, OB_ETOOBIG, p->name, p->line, 0, v, n,
+			                   "más de %d nombres para una columna / more than %d names "
+			                   "for a column", OB_LINK_MAX_ALT, OB_LINK_MAX_ALT);
+		if (ob_fold_key(s, sn, &k)) {
+			ob_buf_release(&k);
+			return bad(p, s, sn, "nombre de columna no válido / invalid column name");
+		}
+		ob_strlcpy(ref->alt[ref->nalt++], k.ptr ? k.ptr : "", sizeof(ref->alt[0]));
+		ob_buf_release(&k);
+	}
+	if (!ref->nalt)
+		return bad(p, v, n, "falta el nombre de la columna / missing column name");
+	return OB_OK;
+}
+
+static ob_err parse_dates(struct parse *p, const char *v, size_t n, unsigned *forms)
+{
+	static const struct {
+		const char *name;
+		unsigned flag;
+	} f[] = {
+		{ "dmy", OB_DATE_DMY }, { "mdy", OB_DATE_MDY }, { "iso", OB_DATE_ISO },
+		{ "excel", OB_DATE_EXCEL }, { "partial", OB_DATE_PARTIAL },
+	};
+	size_t i = 0;
+
+	*forms = 0;
+	while (i < n) {
+		size_t j = i, k;
+		const char *s;
+		size_t sn;
+		while (j < n && v[j] != ',')
+			j++;
+		s = v + i;
+		sn = j - i;
+		ob_trim(&s, &sn);
+		i = j + 1;
+		for (k = 0; k < OB_ARRAY_SIZE(f); k++)
+			if (eq(s, sn, f[k].name))
+				break;
+		if (k == OB_ARRAY_SIZE(f))
+			return bad(p, s, sn, "forma de fecha desconocida; se esperaba dmy, mdy, iso, "
+			                     "excel o partial / unknown date form");
+		*forms |= f[k].flag;
+	}
+	if ((*forms & OB_DATE_DMY) && (*forms & OB_DATE_MDY))
+		return bad(p, v, n, "dmy y mdy no pueden ir juntas / dmy and mdy exclude each "
+		                    "other");
+	return OB_OK;
+}
+
+static void resolve(struct parse *p, const char *v, size_t n, char *out, size_t size)
+{
+	if (n && v[0] == '/')
+		snprintf(out, size, "%.*s", (int)n, v);
+	else
+		snprintf(out, size, "%s/%.*s", p->dir, (int)n, v);
+}
+
+static ob_err link_key(struct parse *p, const char *k, size_t kn, const char *v, size_t vn)
+{
+	struct ob_link_config *c = p->c;
+	struct ob_link_options *o = &c->opts;
+	double x;
+	ob_err e;
+
+	if (eq(k, kn, "id")) {
+		c->has_id = true;
+		return parse_colref(p, v, vn, &c->id);
+	}
+	if (eq(k, kn, "threshold"))
+		return parse_prob(p, v, vn, false, &o->threshold);
+	if (eq(k, kn, "report"))
+		return parse_prob(p, v, vn, true, &o->report_min);
+	if (eq(k, kn, "assign")) {
+		if (eq(v, vn, "greedy"))
+			o->assign = OB_ASSIGN_GREEDY;
+		else if (eq(v, vn, "optimal"))
+			o->assign = OB_ASSIGN_OPTIMAL;
+		else
+			return bad(p, v, vn, "se esperaba greedy u optimal / expected greedy or "
+			                     "optimal");
+		return OB_OK;
+	}
+	if (eq(k, kn, "within")) {
+		c->within_given = true;
+		return parse_bool(p, v, vn, &o->within);
+	}
+	if (eq(k, kn, "em")) {
+		if (eq(v, vn, "fixed-u"))
+			o->em = OB_LINK_EM_FIXED_U;
+		else if (eq(v, vn, "plain"))
+			o->em = OB_LINK_EM_PLAIN;
+		else if (eq(v, vn, "fastlink"))
+			o->em = OB_LINK_EM_FASTLINK;
+		else
+			return bad(p, v, vn, "se esperaba fixed-u, plain o fastlink / expected "
+			                     "fixed-u, plain or fastlink");
+		return OB_OK;
+	}
+	if (eq(k, kn, "u_pairs")) {
+		if ((e = parse_num(p, v, vn, 1, 1e9, &x)))
+			return e;
+		o->u_pairs = (uint64_t)x;
+		return OB_OK;
+	}
+	if (eq(k, kn, "seed")) {
+		long long s;
+		if (!ob_parse_int(v, vn, 0, INT64_MAX, &s))
+			return bad(p, v, vn, "se esperaba un entero no negativo / expected a "
+			                     "non-negative integer");
+		o->seed = (uint64_t)s;
+		return OB_OK;
+	}
+	if (eq(k, kn, "threads")) {
+		if ((e = parse_num(p, v, vn, 0, 64, &x)))
+			return e;
+		o->threads = (int)x;
+		return OB_OK;
+	}
+	if (eq(k, kn, "keep_enye"))
+		return parse_bool(p, v, vn, &c->keep_enye);
+	if (eq(k, kn, "dates"))
+		return parse_dates(p, v, vn, &c->date_forms);
+	if (eq(k, kn, "delimiter")) {
+		if (eq(v, vn, "auto"))
+			c->csv.delimiter = 0;
+		else if (eq(v, vn, "tab"))
+			c->csv.delimiter = '\t';
+		else if (eq(v, vn, "pipe") || eq(v, vn, "|"))
+			c->csv.delimiter = '|';
+		else if (vn == 1 && (v[0] == ',' || v[0] == ';'))
+			c->csv.delimiter = v[0];
+		else
+			return bad(p, v, vn, "se esperaba auto, «,», «;», tab o pipe / expected auto, "
+			                     "',', ';', tab or pipe");
+		return OB_OK;
+	}
+	if (eq(k, kn, "encoding")) {
+		if (eq(v, vn, "auto"))
+			c->csv.encoding = OB_ENC_AUTO;
+		else if (eq(v, vn, "utf-8"))
+			c->csv.encoding = OB_ENC_UTF8;
+		else if (eq(v, vn, "windows-1252"))
+			c->csv.encoding = OB_ENC_CP1252;
+		else
+			return bad(p, v, vn, "se esperaba auto, utf-8 o windows-1252 / expected auto, "
+			                     "utf-8 or windows-1252");
+		return OB_OK;
+	}
+	return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 0, k, kn,
+	                   "clave desconocida en [link] / unknown key in [link]");
+}
+
+/* The spec entries of a group, so options apply to all of them. */
+static void group_set_kinds(struct ob_link_config *c, struct ob_link_group *g, const char *type)
+{
+	static const char *const full[3] = { ".nombres", ".apellido1", ".apellido2" };
+	static const enum ob_link_kind fk[3] = { OB_LINK_GIVEN, OB_LINK_SURNAME1,
+	                                         OB_LINK_SURNAME2 };
+
+	g->first = c->nspec;
+	if (!strcmp(type, "surnames")) {
+		g->type = OB_GROUP_SURNAMES;
+		g->n = 2;
+		for (int t = 0; t < 2; t++) {
+			struct ob_link_field *f = &c->spec[c->nspec++];
+			memset(f, 0, sizeof(*f));
+			snprintf(f->name, sizeof(f->name), "%.60s%d", g->name, t + 1);
+			f->kind = t ? OB_LINK_SURNAME2 : OB_LINK_SURNAME1;
+			ob_link_field_defaults(f);
+		}
+	} else if (!strcmp(type, "fullname")) {
+		g->type = OB_GROUP_FULLNAME;
+		g->n = 3;
+		for (int t = 0; t < 3; t++) {
+			struct ob_link_field *f = &c->spec[c->nspec++];
+			memset(f, 0, sizeof(*f));
+			snprintf(f->name, sizeof(f->name), "%.50s%s", g->name, full[t]);
+			f->kind = fk[t];
+			ob_link_field_defaults(f);
+		}
+	} else {
+		struct ob_link_field *f = &c->spec[c->nspec++];
+		g->type = OB_GROUP_ONE;
+		g->n = 1;
+		memset(f, 0, sizeof(*f));
+		ob_strlcpy(f->name, g->name, sizeof(f->name));
+		f->kind = ob_link_kind_from_name(type);
+		ob_link_field_defaults(f);
+	}
+}
+
+static ob_err field_key(struct parse *p, const char *k, size_t kn, const char *v, size_t vn)
+{
+	struct ob_link_config *c = p->c;
+	struct ob_link_group *g = p->g;
+	ob_err e;
+
+	if (eq(k, kn, "type")) {
+		char type[16];
+		snprintf(type, sizeof(type), "%.*s", (int)vn, v);
+		if (g->n)
+			return bad(p, v, vn, "el tipo ya se dio / the type was already given");
+		if (strcmp(type, "surnames") && strcmp(type, "fullname") &&
+		    (ob_link_kind_from_name(type) == OB_LINK_KIND_COUNT || vn >= sizeof(type) ||
+		     ob_link_kind_from_name(type) == OB_LINK_SURNAME_ORDER))
+			return bad(p, v, vn, "tipo desconocido; se esperaba given, surnames, surname1, "
+			                     "surname2, fullname, string, date, number, age, code o "
+			                     "territory / unknown type");
+		if (c->nspec + (strcmp(type, "fullname") ? !strcmp(type, "surnames") ? 2 : 1 : 3) >
+		    OB_MAX_LINK_FIELDS)
+			return ob_diag_set(p->d, OB_ETOOBIG, p->name, p->line, 0, v, vn,
+			                   "más de %d comparaciones / more than %d comparisons",
+			                   OB_MAX_LINK_FIELDS, OB_MAX_LINK_FIELDS);
+		group_set_kinds(c, g, type);
+		return OB_OK;
+	}
+	if (!g->n)
+		return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 0, k, kn,
+		                   "«type» debe ir primero en [field %s] / «type» must come first",
+		                   g->name);
+	if (eq(k, kn, "column")) {
+		g->ncol = 1;
+		return parse_colref(p, v, vn, &g->col[0]);
+	}
+	if (eq(k, kn, "columns")) {
+		const char *comma = memchr(v, ',', vn);
+		size_t n1;
+		if (g->type != OB_GROUP_SURNAMES || !comma)
+			return bad(p, v, vn, "«columns» es para dos columnas de apellidos: «columns = "
+			                     "primero, segundo» / «columns» takes two surname "
+			                     "columns");
+		n1 = (size_t)(comma - v);
+		if ((e = parse_colref(p, v, n1, &g->col[0])) ||
+		    (e = parse_colref(p, comma + 1, vn - n1 - 1, &g->col[1])))
+			return e;
+		g->ncol = 2;
+		return OB_OK;
+	}
+	if (eq(k, kn, "levels")) {
+		double cut[OB_MAX_LEVELS - 1];
+		int nc = 0;
+		size_t i = 0;
+		enum ob_link_kind kind = c->spec[g->first].kind;
+		bool text = kind == OB_LINK_GIVEN || kind == OB_LINK_SURNAME1 ||
+		            kind == OB_LINK_SURNAME2 || kind == OB_LINK_STRING;
+		if (kind == OB_LINK_CODE || kind == OB_LINK_TERRITORY)
+			return bad(p, v, vn, "este tipo no tiene niveles configurables / this type "
+			                     "takes no levels");
+		while (i < vn) {
+			size_t j = i;
+			const char *s;
+			size_t sn;
+			while (j < vn && v[j] != ',')
+				j++;
+			s = v + i;
+			sn = j - i;
+			ob_trim(&s, &sn);
+			i = j + 1;
+			if (nc >= OB_MAX_LEVELS - 1)
+				return ob_diag_set(p->d, OB_ETOOBIG, p->name, p->line, 0, v, vn,
+				                   "más de %d cortes / more than %d cuts", OB_MAX_LEVELS - 1,
+				                   OB_MAX_LEVELS - 1);
+			if ((e = parse_num(p, s, sn, text ? 0 : 0, text ? 1 : 1e9, &cut[nc])))
+				return e;
+			if (nc && (text ? cut[nc] >= cut[nc - 1] : cut[nc] <= cut[nc - 1]))
+				return bad(p, v, vn, text ? "los cortes de similitud van de mayor a "
+				                                  "menor / similarity cuts must decrease"
+				                                : "las diferencias van de menor a mayor / "
+				                                  "differences must increase");
+			nc++;
+		}
+		if (!nc)
+			return bad(p, v, vn, "faltan los niveles / missing levels");
+		for (size_t t = 0; t < g->n; t++) {
+			memcpy(c->spec[g->first + t].cut, cut, sizeof(cut));
+			c->spec[g->first + t].ncut = nc;
+		}
+		return OB_OK;
+	}
+	if (eq(k, kn, "tf") || eq(k, kn, "keep_enye")) {
+		bool b;
+		if ((e = parse_bool(p, v, vn, &b)))
+			return e;
+		for (size_t t = 0; t < g->n; t++) {
+			if (eq(k, kn, "tf"))
+				c->spec[g->first + t].tf = b;
+			else
+				c->spec[g->first + t].fold = b ? OB_NAME_KEEP_ENYE : 0;
+		}
+		return OB_OK;
+	}
+	if (eq(k, kn, "jw")) {
+		enum ob_jw_convention jw;
+		if (eq(v, vn, "fastlink"))
+			jw = OB_JW_FASTLINK;
+		else if (eq(v, vn, "winkler"))
+			jw = OB_JW_WINKLER;
+		else if (eq(v, vn, "winkler-bytes"))
+			jw = OB_JW_WINKLER_BYTES;
+		else
+			return bad(p, v, vn, "se esperaba fastlink, winkler o winkler-bytes / expected "
+			                     "fastlink, winkler or winkler-bytes");
+		for (size_t t = 0; t < g->n; t++)
+			c->spec[g->first + t].jw = jw;
+		return OB_OK;
+	}
+	if (eq(k, kn, "dates")) {
+		unsigned forms;
+		if ((e = parse_dates(p, v, vn, &forms)))
+			return e;
+		c->spec[g->first].date_forms = forms;
+		return OB_OK;
+	}
+	if (eq(k, kn, "parent") || eq(k, kn, "parents") || eq(k, kn, "neighbours")) {
+		if (c->spec[g->first].kind != OB_LINK_TERRITORY)
+			return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 0, k, kn,
+			                   "solo los campos territory la admiten / only territory "
+			                   "fields take it");
+		if (eq(k, kn, "parent")) {
+			g->has_parent = true;
+			return parse_colref(p, v, vn, &g->parent);
+		}
+		resolve(p, v, vn, eq(k, kn, "parents") ? g->parents : g->neighbours,
+		        sizeof(g->parents));
+		return OB_OK;
+	}
+	return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 0, k, kn,
+	                   "clave desconocida en [field %s] / unknown key in a field", g->name);
+}
+
+static long field_by_name(const struct ob_link_config *c, const char *s, size_t n)
+{
+	for (size_t k = 0; k < c->nspec; k++)
+		if (eq(s, n, c->spec[k].name))
+			return (long)k;
+	/* a surnames group's name means its first surname */
+	for (size_t g = 0; g < c->ngroups; g++)
+		if (c->group[g].type == OB_GROUP_SURNAMES && eq(s, n, c->group[g].name))
+			return (long)c->group[g].first;
+	return -1;
+}
+
+static ob_err parse_rule(struct parse *p, const char *v, size_t vn, struct ob_block_rule *rule)
+{
+	size_t i = 0;
+
+	memset(rule, 0, sizeof(*rule));
+	snprintf(rule->text, sizeof(rule->text), "%.*s", (int)vn, v);
+	if (eq(v, vn, "all"))
+		return OB_OK; /* every pair */
+	while (i < vn) {
+		size_t j = i, fn, hn = 0;
+		const char *s, *colon, *how = NULL;
+		size_t sn;
+		struct ob_block_term *t;
+		long f;
+
+		while (j < vn && v[j] != ',')
+			j++;
+		s = v + i;
+		sn = j - i;
+		ob_trim(&s, &sn);
+		i = j + 1;
+		if (!sn)
+			continue;
+		if (rule->nterms >= OB_MAX_BLOCK_TERMS)
+			return ob_diag_set(p->d, OB_ETOOBIG, p->name, p->line, 0, v, vn,
+			                   "más de %d términos en una regla / more than %d terms in a "
+			                   "rule", OB_MAX_BLOCK_TERMS, OB_MAX_BLOCK_TERMS);
+		colon = memchr(s, ':', sn);
+		fn = colon ? (size_t)(colon - s) : sn;
+		if (colon) {
+			how = colon + 1;
+			hn = sn - fn - 1;
+			ob_trim(&how, &hn);
+		}
+		{
+			const char *fs = s;
+			ob_trim(&fs, &fn);
+			f = field_by_name(p->c, fs, fn);
+			if (f < 0)
+				return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 0, fs, fn,
+				                   "campo desconocido en la regla; los campos se declaran "
+				                   "antes con [field NOMBRE] / unknown field in the rule");
+		}
+		t = &rule->term[rule->nterms++];
+		t->field = (size_t)f;
+		t->how = OB_BLOCK_EXACT;
+		if (!how || eq(how, hn, "exact"))
+			continue;
+		if (eq(how, hn, "key"))
+			t->how = OB_BLOCK_KEY;
+		else if (eq(how, hn, "initial"))
+			t->how = OB_BLOCK_INITIAL;
+		else if (eq(how, hn, "year"))
+			t->how = OB_BLOCK_YEAR;
+		else if (eq(how, hn, "admin1"))
+			t->how = OB_BLOCK_ADMIN1;
+		else if (eq(how, hn, "keys"))
+			t->how = OB_BLOCK_KEYS;
+		else if (hn > 7 && !memcmp(how, "within ", 7)) {
+			t->how = OB_BLOCK_WITHIN;
+			if (!ob_parse_double(how + 7, hn - 7, &t->window) || !(t->window >= 0) ||
+			    !isfinite(t->window))
+				return bad(p, how, hn, "se esperaba «within N» con N >= 0 / expected "
+				                       "«within N»");
+		} else {
+			return bad(p, how, hn, "se esperaba exact, key, keys, initial, year, admin1 o "
+			                       "within N / unknown blocking term");
+		}
+	}
+	if (!rule->nterms)
+		return bad(p, v, vn, "regla vacía / empty rule");
+	return OB_OK;
+}
+
+/* Cut a comment: '#' or ';' at the start or after a blank, unless the ';'
+ * is the whole value ("delimiter = ;"). */
+static size_t cut_comment(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if ((s[i] != '#' && s[i] != ';') || (i && s[i - 1] != ' ' && s[i - 1] != '\t'))
+			continue;
+		if (s[i] == ';') {
+			size_t a = i, b = i + 1;
+			while (a > 0 && (s[a - 1] == ' ' || s[a - 1] == '\t'))
+				a--;
+			while (b < n && (s[b] == ' ' || s[b] == '\t'))
+				b++;
+			if (a > 0 && s[a - 1] == '=' && (b == n || s[b] == '#'))
+				continue;
+		}
+		return i;
+	}
+	return n;
+}
+
+static ob_err check_fields(struct parse *p)
+{
+	struct ob_link_config *c = p->c;
+
+	for (size_t g = 0; g < c->ngroups; g++) {
+		struct ob_link_group *gr = &c->group[g];
+		p->line = gr->line;
+		if (!gr->n)
+			return ob_diag_set(p->d, OB_EINVAL, p->name, gr->line, 0, gr->name,
+			                   strlen(gr->name), "falta «type» en [field %s] / missing «type»",
+			                   gr->name);
+		if (!gr->ncol)
+			return ob_diag_set(p->d, OB_EINVAL, p->name, gr->line, 0, gr->name,
+			                   strlen(gr->name),
+			                   "falta «column» en [field %s] / missing «column»", gr->name);
+		for (size_t t = 0; t < gr->n; t++) {
+			struct ob_link_field *f = &c->spec[gr->first + t];
+			if (c->keep_enye && !f->fold)
+				f->fold = OB_NAME_KEEP_ENYE;
+			if (f->kind == OB_LINK_DATE && !f->date_forms)
+				f->date_forms = c->date_forms;
+		}
+	}
+	if (!c->nspec)
+		return ob_diag_set(p->d, OB_EINVAL, p->name, 0, 0, NULL, 0,
+		                   "no hay campos que comparar: declare al menos un [field NOMBRE] "
+		                   "/ no fields to compare");
+	for (size_t r = 0; r < c->nrules; r++) {
+		ob_err e = ob_block_rule_check(&c->rule[r], c->spec, c->nspec, p->d);
+		if (e) {
+			/* the same message, with where the rule is */
+			ob_strlcpy(p->d->file, p->name, sizeof(p->d->file));
+			p->d->line = c->rule_line[r];
+			return e;
+		}
+	}
+	return OB_OK;
+}
+
+ob_err ob_link_config_parse(const char *text, size_t len, const char *name,
+                            struct ob_link_config *c, struct ob_diag *d)
+{
+	struct parse p = { c, d, name, 0, NULL, "" };
+	enum { S_NONE, S_LINK, S_FIELD, S_BLOCK } sec = S_NONE;
+	size_t i = 0;
+	ob_err e;
+
+	memset(c, 0, sizeof(*c));
+	ob_link_options_defaults(&c->opts);
+	c->date_forms = OB_DATE_ANY;
+	ob_strlcpy(c->path, name, sizeof(c->path));
+	{
+		char tmp[OB_MAX_PATH];
+		ob_strlcpy(tmp, name, sizeof(tmp));
+		ob_strlcpy(p.dir, dirname(tmp), sizeof(p.dir));
+	}
+	if (ob_utf8_valid_len(text, len) != len)
+		return ob_diag_set(d, OB_EENCODING, name, 0, 0, NULL, 0,
+		                   "los ajustes deben estar en UTF-8 / settings must be UTF-8");
+	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
+		i = 3;
+	while (i < len) {
+		const char *s = text + i, *eqp, *k, *v;
+		size_t n = 0, kn, vn;
+
+		while (i + n < len && text[i + n] != '\n')
+			n++;
+		i += n + 1;
+		p.line++;
+		if (n > OB_MAX_CONFIG_LINE)
+			return ob_diag_set(d, OB_ETOOBIG, name, p.line, 0, NULL, 0,
+			                   "línea de más de %d bytes / line too long", OB_MAX_CONFIG_LINE);
+		n = cut_comment(s, n);
+		ob_trim(&s, &n);
+		if (!n)
+			continue;
+		if (s[0] == '[') {
+			const char *in = s + 1;
+			size_t inn = n - 2;
+			if (s[n - 1] != ']')
+				return ob_diag_set(d, OB_EPARSE, name, p.line, 1, s, n,
+				                   "sección mal formada; se esperaba [nombre] / malformed "
+				                   "section");
+			ob_trim(&in, &inn);
+			if (eq(in, inn, "link")) {
+				sec = S_LINK;
+			} else if (eq(in, inn, "block")) {
+				sec = S_BLOCK;
+			} else if (inn > 6 && !memcmp(in, "field ", 6)) {
+				const char *fname = in + 6;
+				size_t fnn = inn - 6;
+				struct ob_link_group *g;
+				ob_trim(&fname, &fnn);
+				if (!fnn || fnn >= sizeof(g->name) - 12 || memchr(fname, ',', fnn) ||
+				    memchr(fname, ':', fnn) || memchr(fname, ' ', fnn))
+					return ob_diag_set(d, OB_EINVAL, name, p.line, 1, s, n,
+					                   "nombre de campo no válido (sin espacios, comas ni "
+					                   "«:») / invalid field name");
+				for (size_t g2 = 0; g2 < c->ngroups; g2++)
+					if (eq(fname, fnn, c->group[g2].name))
+						return ob_diag_set(d, OB_EINVAL, name, p.line, 1, s, n,
+						                   "campo repetido / repeated field");
+				if (c->ngroups >= OB_MAX_LINK_FIELDS)
+					return ob_diag_set(d, OB_ETOOBIG, name, p.line, 1, s, n,
+					                   "más de %d campos / more than %d fields",
+					                   OB_MAX_LINK_FIELDS, OB_MAX_LINK_FIELDS);
+				g = &c->group[c->ngroups++];
+				memset(g, 0, sizeof(*g));
+				snprintf(g->name, sizeof(g->name), "%.*s", (int)fnn, fname);
+				g->line = p.line;
+				p.g = g;
+				sec = S_FIELD;
+			} else {
+				return ob_diag_set(d, OB_EINVAL, name, p.line, 1, s, n,
+				                   "sección desconocida; se esperaba [link], [field NOMBRE] "
+				                   "o [block] / unknown section");
+			}
+			continue;
+		}
+		eqp = memchr(s, '=', n);
+		if (!eqp || sec == S_NONE)
+			return ob_diag_set(d, OB_EPARSE, name, p.line, 1, s, n,
+			                   sec == S_NONE ? "clave fuera de una sección / key outside a "
+			                                   "section"
+			                                 : "se esperaba «clave = valor» / expected "
+			                                   "«key = value»");
+		k = s;
+		kn = (size_t)(eqp - s);
+		v = eqp + 1;
+		vn = n - kn - 1;
+		ob_trim(&k, &kn);
+		ob_trim(&v, &vn);
+		if (sec == S_LINK) {
+			e = link_key(&p, k, kn, v, vn);
+		} else if (sec == S_FIELD) {
+			e = field_key(&p, k, kn, v, vn);
+		} else if (!eq(k, kn, "rule")) {
+			e = ob_diag_set(d, OB_EINVAL, name, p.line, 0, k, kn,
+			                "clave desconocida en [block]; se esperaba rule / unknown key");
+		} else if (c->nrules >= OB_MAX_LINK_RULES) {
+			e = ob_diag_set(d, OB_ETOOBIG, name, p.line, 0, v, vn,
+			                "más de %d reglas / more than %d rules", OB_MAX_LINK_RULES,
+			                OB_MAX_LINK_RULES);
+		} else {
+			e = parse_rule(&p, v, vn, &c->rule[c->nrules]);
+			if (!e) {
+				c->rule_line[c->nrules] = p.line;
+				c->nrules++;
+				c->rules_given = true;
+			}
+		}
+		if (e)
+			return e;
+	}
+	return check_fields(&p);
+}
+
+ob_err ob_link_config_load(const char *path, struct ob_link_config *c, struct ob_diag *d)
+{
+	char *text;
+	size_t len;
+	ob_err e;
+
+	if ((e = ob_read_file(path, OB_MAX_TEXT_FILE, &text, &len, d)))
+		return e;
+	e = ob_link_config_parse(text, len, path, c, d);
+	free(text);
+	return e;
+}
+
+/* ---- default rules ------------------------------------------------------------ */
+
+static long first_of(const struct ob_link_config *c, enum ob_link_kind k)
+{
+	for (size_t i = 0; i < c->nspec; i++)
+		if (c->spec[i].kind == k)
+			return (long)i;
+	return -1;
+}
+
+static const struct ob_link_group *group_of(const struct ob_link_config *c, size_t field)
+{
+	for (size_t g = 0; g < c->ngroups; g++)
+		if (field >= c->group[g].first && field < c->group[g].first + c->group[g].n)
+			return &c->group[g];
+	return NULL;
+}
+
+static void add_term(struct ob_link_config *c, struct ob_block_rule *r, long field,
+                     enum ob_block_how how, double window)
+{
+	static const char *const hn[] = { "", "key", "initial", "year", "admin1", "within",
+	                                  "keys" };
+	size_t len = strlen(r->text);
+	char name[sizeof(c->spec[0].name)];
+
+	if (field < 0 || r->nterms >= OB_MAX_BLOCK_TERMS)
+		return;
+	r->term[r->nterms].field = (size_t)field;
+	r->term[r->nterms].how = how;
+	r->term[r->nterms].window = window;
+	r->nterms++;
+	ob_strlcpy(name, c->spec[field].name, sizeof(name));
+	if (how == OB_BLOCK_WITHIN)
+		snprintf(r->text + len, sizeof(r->text) - len, "%s%s:within %g", len ? ", " : "",
+		         name, window);
+	else
+		snprintf(r->text + len, sizeof(r->text) - len, "%s%s%s%s", len ? ", " : "", name,
+		         how ? ":" : "", hn[how]);
+}
+
+ob_err ob_link_config_default_rules(struct ob_link_config *c, struct ob_diag *d)
+{
+	long given = first_of(c, OB_LINK_GIVEN), s1 = first_of(c, OB_LINK_SURNAME1);
+	long s2 = first_of(c, OB_LINK_SURNAME2), date = first_of(c, OB_LINK_DATE);
+	long terr = first_of(c, OB_LINK_TERRITORY);
+	struct ob_block_rule *r;
+
+	if (c->rules_given)
+		return OB_OK;
+	c->nrules = 0;
+	if (terr >= 0 && date >= 0) {
+		const struct ob_link_group *g = group_of(c, (size_t)terr);
+		bool parents = g && (g->has_parent || g->parents[0]);
+		r = &c->rule[c->nrules++];
+		memset(r, 0, sizeof(*r));
+		add_term(c, r, terr, parents ? OB_BLOCK_ADMIN1 : OB_BLOCK_EXACT, 0);
+		add_term(c, r, date, OB_BLOCK_WITHIN, 3);
+	}
+	if (s1 >= 0) {
+		r = &c->rule[c->nrules++];
+		memset(r, 0, sizeof(*r));
+		add_term(c, r, s1, OB_BLOCK_KEY, 0);
+		add_term(c, r, given, OB_BLOCK_KEY, 0);
+		add_term(c, r, date, OB_BLOCK_YEAR, 0);
+	}
+	if (given >= 0 && s2 >= 0) {
+		r = &c->rule[c->nrules++];
+		memset(r, 0, sizeof(*r));
+		add_term(c, r, given, OB_BLOCK_KEY, 0);
+		add_term(c, r, s2, OB_BLOCK_KEY, 0);
+		add_term(c, r, date, OB_BLOCK_YEAR, 0);
+	}
+	if (s1 >= 0 && s2 >= 0) {
+		/* no date needed; swapped surnames meet */
+		r = &c->rule[c->nrules++];
+		memset(r, 0, sizeof(*r));
+		add_term(c, r, s1, OB_BLOCK_KEYS, 0);
+		add_term(c, r, given, OB_BLOCK_INITIAL, 0);
+	}
+	if (!c->nrules && date >= 0) {
+		r = &c->rule[c->nrules++];
+		memset(r, 0, sizeof(*r));
+		add_term(c, r, terr, OB_BLOCK_EXACT, 0);
+		add_term(c, r, date, OB_BLOCK_WITHIN, 1);
+	}
+	if (!c->nrules)
+		return ob_diag_set(d, OB_EINVAL, c->path, 0, 0, NULL, 0,
+		                   "no se pueden deducir reglas de bloqueo de estos campos (hace "
+		                   "falta un apellido o una fecha); escríbalas en [block] / no "
+		                   "default blocking rules for these fields: write them in [block]");
+	return OB_OK;
+}
+
+/* ---- reading files -------------------------------------------------------------- */
+
+/* Apply fn to the first two columns of every row after the header of a CSV. */
+static ob_err read_pairs_file(const char *path, struct ob_link_records *r, size_t field,
+                              bool neighbours, struct ob_diag *d)
+{
+	struct ob_csv_reader *rd;
+	const struct ob_csv_record *rec;
+	bool header = true;
+	ob_err e;
+
+	if ((e = ob_csv_open(path, NULL, NULL, &rd, d)))
+		return e;
+	while ((e = ob_csv_next(rd, &rec, d)) == OB_OK) {
+		if (rec->blank)
+			continue;
+		if (header) {
+			header = false;
+			continue;
+		}
+		if (rec->nfields < 2) {
+			e = ob_diag_set(d, OB_EPARSE, path, rec->line, 2, NULL, 0,
+			                "se esperaban dos columnas: unidad y %s / expected two columns",
+			                neighbours ? "vecina" : "unidad superior");
+			break;
+		}
+		e = neighbours ? ob_link_records_add_neighbours(r, field, rec->fields[0].ptr,
+		                                                rec->fields[0].len, rec->fields[1].ptr,
+		                                                rec->fields[1].len)
+		               : ob_link_records_set_parent(r, field, rec->fields[0].ptr,
+		                                            rec->fields[0].len, rec->fields[1].ptr,
+		                                            rec->fields[1].len);
+		if (e) {
+			ob_diag_set(d, e, path, rec->line, 1, rec->fields[0].ptr, rec->fields[0].len,
+			            "no se pudo guardar / could not be stored");
+			break;
+		}
+	}
+	ob_csv_close(rd);
+	return e == OB_ENOENT ? OB_OK : e;
+}
+
+ob_err ob_link_config_records(const struct ob_link_config *c, struct ob_link_records *r,
+                              struct ob_diag *d)
+{
+	ob_err e;
+
+	if ((e = ob_link_records_init(r, c->spec, c->nspec, d)))
+		return e;
+	for (size_t g = 0; g < c->ngroups; g++) {
+		const struct ob_link_group *gr = &c->group[g];
+		if (gr->parents[0] && (e = read_pairs_file(gr->parents, r, gr->first, false, d)))
+			return e;
+		if (gr->neighbours[0] && (e = read_pairs_file(gr->neighbours, r, gr->first, true, d)))
+			return e;
+	}
+	return OB_OK;
+}
+
+/* Column of ref in the header, or -1. */
+static long find_column(const struct ob_link_colref *ref, char **keys, size_t n)
+{
+	for (size_t a = 0; a < ref->nalt; a++)
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(keys[i], ref->alt[a]))
+				return (long)i;
+	return -1;
+}
+
+static ob_err missing_column(const char *path, const struct ob_csv_record *h,
+                             const struct ob_link_colref *ref, const char *field,
+                             struct ob_diag *d)
+{
+	char cols[300];
+	size_t len = 0;
+
+	cols[0] = '\0';
+	for (size_t i = 0; i < h->nfields && len < sizeof(cols) - 1; i++)
+		len += (size_t)snprintf(cols + len, sizeof(cols) - len, "%s%.*s", i ? ", " : "",
+		                        (int)(h->fields[i].len > 40 ? 40 : h->fields[i].len),
+		                        h->fields[i].ptr);
+	return ob_diag_set(d, OB_ENOCOL, path, h->line, 0, ref->shown, strlen(ref->shown),
+	                   "falta la columna del campo %s; el archivo tiene: %s / the file lacks "
+	                   "the column of field %s", field, cols, field);
+}
+
+struct colmap {
+	long col[OB_MAX_LINK_FIELDS][2];
+	long parent[OB_MAX_LINK_FIELDS];
+	long id;
+};
+
+static ob_err map_header(const struct ob_link_config *c, const char *path,
+                         const struct ob_csv_record *h, struct colmap *m, struct ob_diag *d)
+{
+	char **keys = ob_calloc(h->nfields ? h->nfields : 1, sizeof(char *));
+	ob_err e = OB_OK;
+
+	for (size_t i = 0; i < h->nfields; i++) {
+		struct ob_buf k = OB_BUF_INIT(OB_MAX_FIELD);
+		ob_fold_key(h->fields[i].ptr, h->fields[i].len, &k);
+		keys[i] = k.ptr ? ob_buf_detach(&k, NULL) : ob_strdup("");
+	}
+	m->id = -1;
+	if (c->has_id && (m->id = find_column(&c->id, keys, h->nfields)) < 0) {
+		e = missing_column(path, h, &c->id, "id", d);
+		goto out;
+	}
+	for (size_t g = 0; g < c->ngroups; g++) {
+		const struct ob_link_group *gr = &c->group[g];
+		m->parent[g] = -1;
+		for (size_t t = 0; t < 2; t++) {
+			m->col[g][t] = -1;
+			if (t >= gr->ncol)
+				continue;
+			if ((m->col[g][t] = find_column(&gr->col[t], keys, h->nfields)) < 0) {
+				e = missing_column(path, h, &gr->col[t], gr->name, d);
+				goto out;
+			}
+		}
+		if (gr->has_parent &&
+		    (m->parent[g] = find_column(&gr->parent, keys, h->nfields)) < 0) {
+			e = missing_column(path, h, &gr->parent, gr->name, d);
+			goto out;
+		}
+	}
+out:
+	for (size_t i = 0; i < h->nfields; i++)
+		free(keys[i]);
+	free(keys);
+	return e;
+}
+
+static void cell(const struct ob_csv_record *rec, long col, const char **s, size_t *n)
+{
+	if (col < 0 || (size_t)col >= rec->nfields) {
+		*s = NULL;
+		*n = 0;
+		return;
+	}
+	*s = rec->fields[col].ptr;
+	*n = rec->fields[col].len;
+}
+
+ob_err ob_link_config_read_csv(const struct ob_link_config *c, struct ob_link_records *r,
+                               const char *path, const char *source_name, bool progress,
+                               struct ob_diag *d)
+{
+	struct ob_csv_reader *rd = NULL;
+	const struct ob_csv_record *rec;
+	struct ob_buf fg = OB_BUF_INIT(OB_MAX_FIELD), f1 = OB_BUF_INIT(OB_MAX_FIELD),
+	              f2 = OB_BUF_INIT(OB_MAX_FIELD);
+	struct colmap m;
+	struct ob_progress prog;
+	bool have_header = false;
+	uint16_t src;
+	uint64_t row = 0;
+	ob_err e;
+
+	if ((e = ob_link_records_add_source(r, source_name, &src)))
+		return ob_diag_set(d, e, path, 0, 0, NULL, 0,
+		                   "más de %d archivos / more than %d files", OB_MAX_LINK_FILES,
+		                   OB_MAX_LINK_FILES);
+	if ((e = ob_csv_open(path, NULL, &c->csv, &rd, d)))
+		return e;
+	if (progress)
+		ob_progress_begin(&prog, "leyendo", ob_csv_size(rd));
+	while ((e = ob_csv_next(rd, &rec, d)) == OB_OK) {
+		struct ob_link_text v[OB_MAX_LINK_FIELDS];
+		char idbuf[32], where[OB_MAX_PATH + 32];
+		const char *id;
+		size_t idn;
+
+		if (rec->blank)
+			continue;
+		if (!have_header) {
+			if ((e = map_header(c, path, rec, &m, d)))
+				break;
+			have_header = true;
+			continue;
+		}
+		row++;
+		memset(v, 0, sizeof(v));
+		for (size_t g = 0; g < c->ngroups; g++) {
+			const struct ob_link_group *gr = &c->group[g];
+			struct ob_link_text *t = &v[gr->first];
+			switch (gr->type) {
+			case OB_GROUP_ONE:
+				cell(rec, m.col[g][0], &t->s, &t->n);
+				cell(rec, m.parent[g], &t->s2, &t->n2);
+				break;
+			case OB_GROUP_SURNAMES:
+				cell(rec, m.col[g][0], &t[0].s, &t[0].n);
+				cell(rec, m.col[g][1], &t[1].s, &t[1].n);
+				break;
+			case OB_GROUP_FULLNAME: {
+				const char *s;
+				size_t n;
+				cell(rec, m.col[g][0], &s, &n);
+				ob_buf_reset(&fg);
+				ob_buf_reset(&f1);
+				ob_buf_reset(&f2);
+				if (s && (e = ob_fullname_split(s, n, c->spec[gr->first].fold, &fg, &f1,
+				                                &f2))) {
+					ob_diag_set(d, e, path, rec->line, m.col[g][0] + 1, s, n,
+					            "nombre no válido / invalid name");
+					goto out;
+				}
+				t[0].s = fg.ptr ? fg.ptr : "";
+				t[0].n = fg.len;
+				t[1].s = f1.ptr ? f1.ptr : "";
+				t[1].n = f1.len;
+				t[2].s = f2.ptr ? f2.ptr : "";
+				t[2].n = f2.len;
+				break;
+			}
+			}
+		}
+		if (m.id >= 0) {
+			cell(rec, m.id, &id, &idn);
+			if (id)
+				ob_trim(&id, &idn);
+			if (!id || !idn) {
+				e = ob_diag_set(d, OB_EINVAL, path, rec->line, m.id + 1, NULL, 0,
+				                "registro sin identificador / record without an id");
+				goto out;
+			}
+		} else {
+			snprintf(idbuf, sizeof(idbuf), "%llu", (unsigned long long)row);
+			id = idbuf;
+			idn = strlen(idbuf);
+		}
+		snprintf(where, sizeof(where), "%s:%ld", path, rec->line);
+		if ((e = ob_link_records_add(r, src, id, idn, v, where))) {
+			ob_diag_set(d, e, path, rec->line, 0, NULL, 0,
+			            e == OB_ETOOBIG ? "demasiados registros o valores distintos / too "
+			                              "many records or distinct values"
+			                            : "registro no válido / invalid record");
+			goto out;
+		}
+		if (progress && (row & 4095) == 0)
+			ob_progress_update(&prog, ob_csv_offset(rd));
+	}
+	if (e == OB_ENOENT) {
+		e = OB_OK;
+		if (!have_header)
+			e = ob_diag_set(d, OB_EEMPTY, path, 0, 0, NULL, 0,
+			                "archivo sin encabezado ni registros / file without a header");
+	}
+out:
+	if (progress)
+		ob_progress_end(&prog);
+	ob_csv_close(rd);
+	ob_buf_release(&fg);
+	ob_buf_release(&f1);
+	ob_buf_release(&f2);
+	return e;
+}
