@@ -345,10 +345,76 @@ struct ctx {
 	struct out *out;
 };
 
+/* Room for n more bytes in the buffer, flushing first if needed. */
+static char *out_room(struct out *o, size_t n)
+{
+	if (o->n + n > sizeof(o->b))
+		out_flush(o);
+	return o->b + o->n;
+}
+
+/* Digits of v (< 2^64) at p; returns the end. */
+static char *put_u64(char *p, uint64_t v)
+{
+	char tmp[24];
+	size_t t = 0;
+
+	do {
+		tmp[t++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (t)
+		*p++ = tmp[--t];
+	return p;
+}
+
+/* v >= 0 with 6 decimals (other values through fmt_fixed). */
+static char *put_fixed6(char *p, double v)
+{
+	uint64_t iv, ip, fp;
+
+	if (!(v >= 0) || v >= 1e12)
+		return p + fmt_fixed(p, v, 6);
+	iv = (uint64_t)(v * 1e6 + 0.5);
+	ip = iv / 1000000;
+	fp = iv % 1000000;
+	p = put_u64(p, ip);
+	*p++ = '.';
+	for (int i = 5; i >= 0; i--) {
+		p[i] = (char)('0' + fp % 10);
+		fp /= 10;
+	}
+	return p + 6;
+}
+
+static char *put_number(char *p, double v)
+{
+	if (v >= 0 && v < 1e18 && v == floor(v))
+		return put_u64(p, (uint64_t)v);
+	return p + fmt_fixed(p, v, 2);
+}
+
+/* A CSV field into a new string (quoted when it must be). */
+static char *csv_field(const char *s)
+{
+	struct out tmp;
+	char *r;
+
+	tmp.f = NULL;
+	tmp.n = 0;
+	out_csv(&tmp, s);
+	r = ob_strndup(tmp.b, tmp.n);
+	return r;
+}
+
 static void write_csv(const struct ctx *x)
 {
 	const struct ob_ind_result *r = x->r;
 	struct out *o = x->out;
+	size_t nu = r->n_units, nc = r->n_cells;
+	char **unit_pfx = ob_calloc(nu, sizeof(char *)), **cell_lbl = ob_calloc(nc + 1, sizeof(char *));
+	char *flag_txt[1u << OB_IND_FLAG_COUNT];
+	size_t *unit_len = ob_calloc(nu, sizeof(size_t)), *cell_len = ob_calloc(nc + 1, sizeof(size_t));
 
 	out_s(o, "indicator,territory,territory_name,level,period");
 	for (size_t j = 0; j < r->n_by; j++) {
@@ -356,60 +422,105 @@ static void write_csv(const struct ctx *x)
 		out_s(o, ob_ind_by_name(r->by[j]));
 	}
 	out_s(o, ",count,denominator,value,lower,upper,multiplier,months_covered,months_total,flags\n");
+	/* what repeats, formatted once */
+	for (size_t u = 0; u < nu; u++) {
+		const struct ob_snap_unit *un = &x->snap->units[x->q->units[u]];
+		char *code = csv_field(ob_snap_str(x->snap, un->code));
+		char *name = csv_field(ob_snap_str(x->snap, un->name));
+		size_t n = strlen(code) + strlen(name) + 16;
+		unit_pfx[u] = ob_malloc(n);
+		unit_len[u] = (size_t)snprintf(unit_pfx[u], n, ",%s,%s,%d,", code, name, un->level);
+		free(code);
+		free(name);
+	}
+	for (size_t c = 0; c <= nc; c++) {
+		char buf[1024];
+		size_t n = 0;
+		for (size_t j = 0; j < r->n_by && n < sizeof(buf) - 1; j++)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, ",%s",
+			                      c < nc ? ob_ind_cell_label(r, c, j) : "total");
+		if (n >= sizeof(buf))
+			n = sizeof(buf) - 1;
+		buf[n] = '\0';
+		cell_lbl[c] = ob_strndup(buf, n);
+		cell_len[c] = n;
+	}
+	for (unsigned f = 0; f < (1u << OB_IND_FLAG_COUNT); f++) {
+		char fl[160];
+		flags_text(fl, sizeof(fl), f, '|');
+		flag_txt[f] = ob_strdup(fl);
+	}
 	for (size_t k = 0; k < r->n_indicators; k++) {
 		const struct ob_indicator *ind = &x->set->v[x->q->indicators[k]];
+		size_t idlen = strlen(ind->id);
 		char mult[48];
+		size_t mlen = fmt_fixed(mult, ind->multiplier, 0);
 
-		fmt_fixed(mult, ind->multiplier, 0);
-		for (size_t u = 0; u < r->n_units; u++) {
-			const struct ob_snap_unit *un = &x->snap->units[x->q->units[u]];
-			for (size_t p = 0; p < r->n_periods; p++)
+		for (size_t u = 0; u < nu; u++)
+			for (size_t p = 0; p < r->n_periods; p++) {
+				const char *label = x->q->periods[p].label;
+				size_t llen = strlen(label);
+
 				for (size_t c = 0; c < r->cells[k]; c++) {
 					const struct ob_ind_value *v = ob_ind_result_at(r, k, u, p, c);
-					char fl[160];
+					size_t cl = r->cells[k] > 1 ? c : nc;
+					char *q = out_room(o, idlen + unit_len[u] + llen + cell_len[cl] + mlen + 300);
+					char *start = q;
 
-					out_s(o, ind->id);
-					out_c(o, ',');
-					out_csv(o, ob_snap_str(x->snap, un->code));
-					out_c(o, ',');
-					out_csv(o, ob_snap_str(x->snap, un->name));
-					out_c(o, ',');
-					out_c(o, (char)('0' + un->level % 10));
-					out_c(o, ',');
-					out_s(o, x->q->periods[p].label);
-					for (size_t j = 0; j < r->n_by; j++) {
-						out_c(o, ',');
-						out_s(o, r->cells[k] > 1 ? ob_ind_cell_label(r, c, j) : "total");
-					}
-					out_c(o, ',');
+					memcpy(q, ind->id, idlen);
+					q += idlen;
+					memcpy(q, unit_pfx[u], unit_len[u]);
+					q += unit_len[u];
+					memcpy(q, label, llen);
+					q += llen;
+					memcpy(q, cell_lbl[cl], cell_len[cl]);
+					q += cell_len[cl];
+					*q++ = ',';
 					if (!(v->flags & OB_IND_NO_DATA))
-						out_num(o, v->count, 0);
-					out_c(o, ',');
+						q = put_u64(q, (uint64_t)v->count);
+					*q++ = ',';
 					if (!(v->flags & OB_IND_MISSING_DENOMINATOR))
-						out_num(o, v->denominator, v->denominator == floor(v->denominator) ? 0 : 2);
-					out_c(o, ',');
+						q = put_number(q, v->denominator);
+					*q++ = ',';
 					if (v->denominator > 0 && !(v->flags & OB_IND_NO_DATA)) {
-						out_num(o, v->value, 6);
-						out_c(o, ',');
-						out_num(o, v->lower, 6);
-						out_c(o, ',');
-						out_num(o, v->upper, 6);
+						q = put_fixed6(q, v->value);
+						*q++ = ',';
+						q = put_fixed6(q, v->lower);
+						*q++ = ',';
+						q = put_fixed6(q, v->upper);
 					} else {
-						out_s(o, ",,");
+						*q++ = ',';
+						*q++ = ',';
 					}
-					out_c(o, ',');
-					out_s(o, mult);
-					out_c(o, ',');
-					out_num(o, v->months_covered, 0);
-					out_c(o, ',');
-					out_num(o, v->months_total, 0);
-					out_c(o, ',');
-					flags_text(fl, sizeof(fl), v->flags, '|');
-					out_s(o, fl);
-					out_c(o, '\n');
+					*q++ = ',';
+					memcpy(q, mult, mlen);
+					q += mlen;
+					*q++ = ',';
+					q = put_u64(q, v->months_covered);
+					*q++ = ',';
+					q = put_u64(q, v->months_total);
+					*q++ = ',';
+					{
+						const char *ft = flag_txt[v->flags & ((1u << OB_IND_FLAG_COUNT) - 1)];
+						size_t fl = strlen(ft);
+						memcpy(q, ft, fl);
+						q += fl;
+					}
+					*q++ = '\n';
+					o->n += (size_t)(q - start);
 				}
-		}
+			}
 	}
+	for (size_t u = 0; u < nu; u++)
+		free(unit_pfx[u]);
+	for (size_t c = 0; c <= nc; c++)
+		free(cell_lbl[c]);
+	for (unsigned f = 0; f < (1u << OB_IND_FLAG_COUNT); f++)
+		free(flag_txt[f]);
+	free(unit_pfx);
+	free(unit_len);
+	free(cell_lbl);
+	free(cell_len);
 }
 
 static void write_json(const struct ctx *x, const char *const *notes, size_t n_notes)
