@@ -349,6 +349,7 @@ struct ctx {
 	char note_def[256], note_age[512], note_split[1024];
 	/* CSV: what repeats, formatted once */
 	char **unit_pfx, **cell_lbl, *flag_txt[1u << OB_IND_FLAG_COUNT];
+	size_t flag_len[1u << OB_IND_FLAG_COUNT];
 	size_t *unit_len, *cell_len;
 	/* table: column widths */
 	size_t tw, pw;
@@ -498,6 +499,7 @@ static void csv_begin(struct ctx *x)
 		char fl[160];
 		flags_text(fl, sizeof(fl), f, '|');
 		x->flag_txt[f] = ob_strdup(fl);
+		x->flag_len[f] = strlen(fl);
 	}
 }
 
@@ -520,8 +522,9 @@ static void csv_block(struct ctx *x, size_t k, const struct ob_ind_value *block)
 				size_t cl = r->cells[k] > 1 ? c : nc;
 				char *q = out_room(o, idlen + x->unit_len[u] + llen + x->cell_len[cl] + mlen + 300);
 				char *start = q;
-				const char *ft = x->flag_txt[v->flags & ((1u << OB_IND_FLAG_COUNT) - 1)];
-				size_t fl = strlen(ft);
+				unsigned fi = v->flags & ((1u << OB_IND_FLAG_COUNT) - 1);
+				const char *ft = x->flag_txt[fi];
+				size_t fl = x->flag_len[fi];
 
 				memcpy(q, ind->id, idlen);
 				q += idlen;

@@ -894,22 +894,71 @@ static struct ientry *itable_get(struct itable *t, uint64_t key, bool add)
 
 #define KEY_SHARE (1ULL << 63)
 
+/* Solve every key of the table, the lot spread over threads. */
+struct ijob {
+	struct itable *t;
+	size_t from, to;
+	double level;
+};
+
+static void solve_entry(struct ientry *e, double level)
+{
+	if (e->key & KEY_SHARE) {
+		uint64_t k = e->key & ~KEY_SHARE;
+		ob_prop_limits((double)(k >> 31), (double)(k & 0x7fffffffULL), level, &e->lo, &e->hi);
+	} else {
+		struct ob_rate r;
+		ob_rate_exact_ex((double)(e->key - 1), 1, 1, level, 0, &r);
+		e->lo = r.count_lower;
+		e->hi = r.count_upper;
+	}
+}
+
+static void *ijob_run(void *arg)
+{
+	struct ijob *j = arg;
+
+	for (size_t i = j->from; i < j->to; i++)
+		if (j->t->e[i].key)
+			solve_entry(&j->t->e[i], j->level);
+	return NULL;
+}
+
+static void itable_solve(struct itable *t, double level, int T)
+{
+	struct ijob *j = ob_calloc((size_t)T, sizeof(*j));
+	pthread_t *th = ob_calloc((size_t)T, sizeof(*th));
+	bool *started = ob_calloc((size_t)T, sizeof(bool));
+
+	/* slices of the hash table: large and small counts are scattered
+	 * evenly over it */
+	for (int k = 0; k < T; k++) {
+		j[k].t = t;
+		j[k].from = t->cap * (size_t)k / (size_t)T;
+		j[k].to = t->cap * (size_t)(k + 1) / (size_t)T;
+		j[k].level = level;
+	}
+	for (int k = 1; k < T; k++)
+		started[k] = pthread_create(&th[k], NULL, ijob_run, &j[k]) == 0;
+	ijob_run(&j[0]);
+	for (int k = 1; k < T; k++) {
+		if (started[k])
+			pthread_join(th[k], NULL);
+		else
+			ijob_run(&j[k]);
+	}
+	free(started);
+	free(j);
+	free(th);
+}
+
 /* The limits for a key, solved the first time it is asked for. */
 static const struct ientry *interval_of(struct itable *t, uint64_t key, double level)
 {
 	struct ientry *e = itable_get(t, key, true);
 
-	if (e->lo == 0 && e->hi == 0) {
-		if (key & KEY_SHARE) {
-			uint64_t k = key & ~KEY_SHARE;
-			ob_prop_limits((double)(k >> 31), (double)(k & 0x7fffffffULL), level, &e->lo, &e->hi);
-		} else {
-			struct ob_rate r;
-			ob_rate_exact_ex((double)(key - 1), 1, 1, level, 0, &r);
-			e->lo = r.count_lower;
-			e->hi = r.count_upper;
-		}
-	}
+	if (e->lo == 0 && e->hi == 0)
+		solve_entry(e, level);
 	return e;
 }
 
@@ -1245,6 +1294,34 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 		ci[cell].sex = (int)(cell / stride_s % 3);
 	}
 	itable_init(&it, 4096);
+	/* the intervals the values will need (every count that may get a
+	 * denominator), solved beforehand over threads */
+	for (size_t k = 0; k < q->n_indicators; k++) {
+		const struct ob_indicator *x = &set->v[q->indicators[k]];
+		bool split = r->cells[k] > 1, share = x->denom == OB_DEN_INDICATOR;
+		size_t dk = share ? (size_t)c.denom[k] : 0;
+
+		if (!share && x->denom_age_lo >= 0)
+			continue; /* no population by age: no rate */
+		for (size_t ui = 0; ui < q->n_units; ui++)
+			for (size_t p = 0; p < q->n_periods; p++) {
+				const uint32_t *cnt = counts + ((size_t)q->units[ui] * pl.NP + p) * pl.NC * pl.K;
+				double xs = 0, ds = 0;
+				for (size_t cell = 0; cell < pl.NC; cell++) {
+					if (split) {
+						if (!share || cnt[cell * pl.K + dk])
+							itable_get(&it, interval_key(share, cnt[cell * pl.K + k],
+							                             cnt[cell * pl.K + dk]), true);
+						continue;
+					}
+					xs += cnt[cell * pl.K + k];
+					ds += share ? cnt[cell * pl.K + dk] : 0;
+				}
+				if (!split && (!share || ds > 0))
+					itable_get(&it, interval_key(share, xs, ds), true);
+			}
+	}
+	itable_solve(&it, q->level, thread_count(q, (uint64_t)it.n * 262144 / 64));
 	/* one indicator's values at a time, in a block that stays in cache */
 	nblock = q->n_units * q->n_periods * pl.NC;
 	block = ob_malloc(nblock * sizeof(*block));
