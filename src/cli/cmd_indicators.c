@@ -343,90 +343,260 @@ struct ctx {
 	const struct ob_ind_query *q;
 	const struct ob_ind_result *r;
 	struct out *out;
+	/* notes for the reader, made when the first values arrive */
+	const char *notes[8];
+	size_t n_notes;
+	char note_def[256], note_age[512], note_split[1024];
+	/* CSV: what repeats, formatted once */
+	char **unit_pfx, **cell_lbl, *flag_txt[1u << OB_IND_FLAG_COUNT];
+	size_t flag_len[1u << OB_IND_FLAG_COUNT];
+	size_t *unit_len, *cell_len;
+	/* table: column widths */
+	size_t tw, pw;
 };
 
-static void write_csv(const struct ctx *x)
+/* The notes that go with the values (the result is known by then). */
+static void make_notes(struct ctx *x)
+{
+	const struct opts *op = x->o;
+	bool age = false;
+	size_t ns = 0;
+
+	for (size_t j = 0; j < op->n_by; j++)
+		age = age || op->by[j] == OB_BY_AGE_GROUP;
+	for (size_t k = 0; k < x->q->n_indicators; k++)
+		age = age || x->set->v[x->q->indicators[k]].denom_age_lo >= 0;
+	if (age) {
+		snprintf(x->note_age, sizeof(x->note_age), "%s",
+		         en(op) ? "the catalogue has no population by age: values by age group give "
+		                  "counts, and their denominator is flagged missing_denominator (no "
+		                  "rate is invented)"
+		                : "el catálogo no tiene población por edad: por grupo de edad se dan "
+		                  "los conteos, con el denominador marcado como no disponible "
+		                  "(missing_denominator; no se inventa una tasa)");
+		x->notes[x->n_notes++] = x->note_age;
+	}
+	x->note_split[0] = '\0';
+	for (size_t k = 0; op->n_by && k < x->q->n_indicators; k++)
+		if (x->r->cells[k] == 1) {
+			size_t l = strlen(x->note_split);
+			snprintf(x->note_split + l, sizeof(x->note_split) - l, "%s%s", ns++ ? ", " : "",
+			         x->set->v[x->q->indicators[k]].id);
+		}
+	if (ns) {
+		char tmp[2048];
+		snprintf(tmp, sizeof(tmp), "%s: %s",
+		         en(op) ? "not disaggregated as asked (see their disaggregations), given as "
+		                  "totals"
+		                : "no admiten la desagregación pedida y se dan en total",
+		         x->note_split);
+		ob_strlcpy(x->note_split, tmp, sizeof(x->note_split));
+		x->notes[x->n_notes++] = x->note_split;
+	}
+}
+
+/* Room for n more bytes in the buffer, flushing first if needed. */
+static char *out_room(struct out *o, size_t n)
+{
+	if (o->n + n > sizeof(o->b))
+		out_flush(o);
+	return o->b + o->n;
+}
+
+/* Digits of v (< 2^64) at p; returns the end. */
+static char *put_u64(char *p, uint64_t v)
+{
+	char tmp[24];
+	size_t t = 0;
+
+	do {
+		tmp[t++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (t)
+		*p++ = tmp[--t];
+	return p;
+}
+
+/* v >= 0 with 6 decimals (other values through fmt_fixed). */
+static char *put_fixed6(char *p, double v)
+{
+	uint64_t iv, ip, fp;
+
+	if (!(v >= 0) || v >= 1e12)
+		return p + fmt_fixed(p, v, 6);
+	iv = (uint64_t)(v * 1e6 + 0.5);
+	ip = iv / 1000000;
+	fp = iv % 1000000;
+	p = put_u64(p, ip);
+	*p++ = '.';
+	for (int i = 5; i >= 0; i--) {
+		p[i] = (char)('0' + fp % 10);
+		fp /= 10;
+	}
+	return p + 6;
+}
+
+static char *put_number(char *p, double v)
+{
+	if (v >= 0 && v < 1e18 && v == floor(v))
+		return put_u64(p, (uint64_t)v);
+	return p + fmt_fixed(p, v, 2);
+}
+
+/* A CSV field into a new string (quoted when it must be). */
+static char *csv_field(const char *s)
+{
+	struct out tmp;
+	char *r;
+
+	tmp.f = NULL;
+	tmp.n = 0;
+	out_csv(&tmp, s);
+	r = ob_strndup(tmp.b, tmp.n);
+	return r;
+}
+
+static void csv_begin(struct ctx *x)
 {
 	const struct ob_ind_result *r = x->r;
 	struct out *o = x->out;
+	size_t nu = r->n_units, nc = r->n_cells;
 
+	x->unit_pfx = ob_calloc(nu, sizeof(char *));
+	x->unit_len = ob_calloc(nu, sizeof(size_t));
+	x->cell_lbl = ob_calloc(nc + 1, sizeof(char *));
+	x->cell_len = ob_calloc(nc + 1, sizeof(size_t));
 	out_s(o, "indicator,territory,territory_name,level,period");
 	for (size_t j = 0; j < r->n_by; j++) {
 		out_c(o, ',');
 		out_s(o, ob_ind_by_name(r->by[j]));
 	}
 	out_s(o, ",count,denominator,value,lower,upper,multiplier,months_covered,months_total,flags\n");
-	for (size_t k = 0; k < r->n_indicators; k++) {
-		const struct ob_indicator *ind = &x->set->v[x->q->indicators[k]];
-		char mult[48];
-
-		fmt_fixed(mult, ind->multiplier, 0);
-		for (size_t u = 0; u < r->n_units; u++) {
-			const struct ob_snap_unit *un = &x->snap->units[x->q->units[u]];
-			for (size_t p = 0; p < r->n_periods; p++)
-				for (size_t c = 0; c < r->cells[k]; c++) {
-					const struct ob_ind_value *v = ob_ind_result_at(r, k, u, p, c);
-					char fl[160];
-
-					out_s(o, ind->id);
-					out_c(o, ',');
-					out_csv(o, ob_snap_str(x->snap, un->code));
-					out_c(o, ',');
-					out_csv(o, ob_snap_str(x->snap, un->name));
-					out_c(o, ',');
-					out_c(o, (char)('0' + un->level % 10));
-					out_c(o, ',');
-					out_s(o, x->q->periods[p].label);
-					for (size_t j = 0; j < r->n_by; j++) {
-						out_c(o, ',');
-						out_s(o, r->cells[k] > 1 ? ob_ind_cell_label(r, c, j) : "total");
-					}
-					out_c(o, ',');
-					if (!(v->flags & OB_IND_NO_DATA))
-						out_num(o, v->count, 0);
-					out_c(o, ',');
-					if (!(v->flags & OB_IND_MISSING_DENOMINATOR))
-						out_num(o, v->denominator, v->denominator == floor(v->denominator) ? 0 : 2);
-					out_c(o, ',');
-					if (v->denominator > 0 && !(v->flags & OB_IND_NO_DATA)) {
-						out_num(o, v->value, 6);
-						out_c(o, ',');
-						out_num(o, v->lower, 6);
-						out_c(o, ',');
-						out_num(o, v->upper, 6);
-					} else {
-						out_s(o, ",,");
-					}
-					out_c(o, ',');
-					out_s(o, mult);
-					out_c(o, ',');
-					out_num(o, v->months_covered, 0);
-					out_c(o, ',');
-					out_num(o, v->months_total, 0);
-					out_c(o, ',');
-					flags_text(fl, sizeof(fl), v->flags, '|');
-					out_s(o, fl);
-					out_c(o, '\n');
-				}
-		}
+	for (size_t u = 0; u < nu; u++) {
+		const struct ob_snap_unit *un = &x->snap->units[x->q->units[u]];
+		char *code = csv_field(ob_snap_str(x->snap, un->code));
+		char *name = csv_field(ob_snap_str(x->snap, un->name));
+		size_t n = strlen(code) + strlen(name) + 16;
+		x->unit_pfx[u] = ob_malloc(n);
+		x->unit_len[u] = (size_t)snprintf(x->unit_pfx[u], n, ",%s,%s,%d,", code, name, un->level);
+		free(code);
+		free(name);
+	}
+	for (size_t c = 0; c <= nc; c++) {
+		char buf[1024];
+		size_t n = 0;
+		for (size_t j = 0; j < r->n_by && n < sizeof(buf) - 1; j++)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, ",%s",
+			                      c < nc ? ob_ind_cell_label(r, c, j) : "total");
+		if (n >= sizeof(buf))
+			n = sizeof(buf) - 1;
+		buf[n] = '\0';
+		x->cell_lbl[c] = ob_strndup(buf, n);
+		x->cell_len[c] = n;
+	}
+	for (unsigned f = 0; f < (1u << OB_IND_FLAG_COUNT); f++) {
+		char fl[160];
+		flags_text(fl, sizeof(fl), f, '|');
+		x->flag_txt[f] = ob_strdup(fl);
+		x->flag_len[f] = strlen(fl);
 	}
 }
 
-static void write_json(const struct ctx *x, const char *const *notes, size_t n_notes)
+static void csv_block(struct ctx *x, size_t k, const struct ob_ind_value *block)
+{
+	const struct ob_ind_result *r = x->r;
+	const struct ob_indicator *ind = &x->set->v[x->q->indicators[k]];
+	struct out *o = x->out;
+	size_t idlen = strlen(ind->id), nc = r->n_cells;
+	char mult[48];
+	size_t mlen = fmt_fixed(mult, ind->multiplier, 0);
+
+	for (size_t u = 0; u < r->n_units; u++)
+		for (size_t p = 0; p < r->n_periods; p++) {
+			const char *label = x->q->periods[p].label;
+			size_t llen = strlen(label);
+
+			for (size_t c = 0; c < r->cells[k]; c++) {
+				const struct ob_ind_value *v = ob_ind_block_at(r, block, u, p, c);
+				size_t cl = r->cells[k] > 1 ? c : nc;
+				char *q = out_room(o, idlen + x->unit_len[u] + llen + x->cell_len[cl] + mlen + 300);
+				char *start = q;
+				unsigned fi = v->flags & ((1u << OB_IND_FLAG_COUNT) - 1);
+				const char *ft = x->flag_txt[fi];
+				size_t fl = x->flag_len[fi];
+
+				memcpy(q, ind->id, idlen);
+				q += idlen;
+				memcpy(q, x->unit_pfx[u], x->unit_len[u]);
+				q += x->unit_len[u];
+				memcpy(q, label, llen);
+				q += llen;
+				memcpy(q, x->cell_lbl[cl], x->cell_len[cl]);
+				q += x->cell_len[cl];
+				*q++ = ',';
+				if (!(v->flags & OB_IND_NO_DATA))
+					q = put_u64(q, (uint64_t)v->count);
+				*q++ = ',';
+				if (!(v->flags & OB_IND_MISSING_DENOMINATOR))
+					q = put_number(q, v->denominator);
+				*q++ = ',';
+				if (v->denominator > 0 && !(v->flags & OB_IND_NO_DATA)) {
+					q = put_fixed6(q, v->value);
+					*q++ = ',';
+					q = put_fixed6(q, v->lower);
+					*q++ = ',';
+					q = put_fixed6(q, v->upper);
+				} else {
+					*q++ = ',';
+					*q++ = ',';
+				}
+				*q++ = ',';
+				memcpy(q, mult, mlen);
+				q += mlen;
+				*q++ = ',';
+				q = put_u64(q, v->months_covered);
+				*q++ = ',';
+				q = put_u64(q, v->months_total);
+				*q++ = ',';
+				memcpy(q, ft, fl);
+				q += fl;
+				*q++ = '\n';
+				o->n += (size_t)(q - start);
+			}
+		}
+}
+
+static void csv_end(struct ctx *x)
+{
+	if (x->unit_pfx)
+		for (size_t u = 0; u < x->r->n_units; u++)
+			free(x->unit_pfx[u]);
+	if (x->cell_lbl)
+		for (size_t c = 0; c <= x->r->n_cells; c++)
+			free(x->cell_lbl[c]);
+	for (unsigned f = 0; f < (1u << OB_IND_FLAG_COUNT); f++)
+		free(x->flag_txt[f]);
+	free(x->unit_pfx);
+	free(x->unit_len);
+	free(x->cell_lbl);
+	free(x->cell_len);
+}
+
+static void json_begin(struct ctx *x)
 {
 	const struct ob_ind_result *r = x->r;
 	struct out *o = x->out;
-	char b[48];
 
 	out_s(o, "{\"level\":");
 	out_num(o, x->q->level, 4);
 	out_s(o, ",\"records\":");
 	out_num(o, (double)r->records, 0);
 	out_s(o, ",\"notes\":[");
-	for (size_t i = 0; i < n_notes; i++) {
+	for (size_t i = 0; i < x->n_notes; i++) {
 		if (i)
 			out_c(o, ',');
-		out_json_str(o, notes[i]);
+		out_json_str(o, x->notes[i]);
 	}
 	out_s(o, "],\"indicators\":[");
 	for (size_t k = 0; k < r->n_indicators; k++) {
@@ -452,75 +622,75 @@ static void write_json(const struct ctx *x, const char *const *notes, size_t n_n
 		out_c(o, '}');
 	}
 	out_s(o, "],\"values\":[");
-	for (size_t k = 0; k < r->n_indicators; k++) {
-		const struct ob_indicator *ind = &x->set->v[x->q->indicators[k]];
-		for (size_t u = 0; u < r->n_units; u++) {
-			const struct ob_snap_unit *un = &x->snap->units[x->q->units[u]];
-			for (size_t p = 0; p < r->n_periods; p++)
-				for (size_t c = 0; c < r->cells[k]; c++) {
-					const struct ob_ind_value *v = ob_ind_result_at(r, k, u, p, c);
-					bool has = v->denominator > 0 && !(v->flags & OB_IND_NO_DATA);
-
-					out_s(o, k || u || p || c ? ",\n{\"indicator\":" : "\n{\"indicator\":");
-					out_json_str(o, ind->id);
-					out_s(o, ",\"territory\":");
-					out_json_str(o, ob_snap_str(x->snap, un->code));
-					out_s(o, ",\"period\":\"");
-					out_s(o, x->q->periods[p].label);
-					out_c(o, '"');
-					for (size_t j = 0; j < r->n_by; j++) {
-						out_s(o, ",\"");
-						out_s(o, ob_ind_by_name(r->by[j]));
-						out_s(o, "\":\"");
-						out_s(o, r->cells[k] > 1 ? ob_ind_cell_label(r, c, j) : "total");
-						out_c(o, '"');
-					}
-					out_s(o, ",\"count\":");
-					if (v->flags & OB_IND_NO_DATA)
-						out_s(o, "null");
-					else
-						out_num(o, v->count, 0);
-					out_s(o, ",\"denominator\":");
-					if (v->flags & OB_IND_MISSING_DENOMINATOR)
-						out_s(o, "null");
-					else
-						out_put(o, b, fmt_fixed(b, v->denominator,
-						                        v->denominator == floor(v->denominator) ? 0 : 2));
-					out_s(o, ",\"value\":");
-					out_put(o, has ? b : "null", has ? fmt_fixed(b, v->value, 6) : 4);
-					out_s(o, ",\"lower\":");
-					out_put(o, has ? b : "null", has ? fmt_fixed(b, v->lower, 6) : 4);
-					out_s(o, ",\"upper\":");
-					out_put(o, has ? b : "null", has ? fmt_fixed(b, v->upper, 6) : 4);
-					out_s(o, ",\"months_covered\":");
-					out_num(o, v->months_covered, 0);
-					out_s(o, ",\"months_total\":");
-					out_num(o, v->months_total, 0);
-					out_s(o, ",\"flags\":[");
-					for (unsigned bit = 0, first = 1; bit < OB_IND_FLAG_COUNT; bit++)
-						if (v->flags >> bit & 1) {
-							if (!first)
-								out_c(o, ',');
-							first = 0;
-							out_c(o, '"');
-							out_s(o, ob_ind_flag_name(bit));
-							out_c(o, '"');
-						}
-					out_s(o, "]}");
-				}
-		}
-	}
-	out_s(o, "\n]}\n");
 }
 
-static void write_table(const struct ctx *x, const char *const *notes, size_t n_notes)
+static void json_block(struct ctx *x, size_t k, const struct ob_ind_value *block)
 {
 	const struct ob_ind_result *r = x->r;
-	const struct opts *op = x->o;
+	const struct ob_indicator *ind = &x->set->v[x->q->indicators[k]];
 	struct out *o = x->out;
-	bool e = en(op);
+	char b[48];
+
+	for (size_t u = 0; u < r->n_units; u++) {
+		const struct ob_snap_unit *un = &x->snap->units[x->q->units[u]];
+		for (size_t p = 0; p < r->n_periods; p++)
+			for (size_t c = 0; c < r->cells[k]; c++) {
+				const struct ob_ind_value *v = ob_ind_block_at(r, block, u, p, c);
+				bool has = v->denominator > 0 && !(v->flags & OB_IND_NO_DATA);
+
+				out_s(o, k || u || p || c ? ",\n{\"indicator\":" : "\n{\"indicator\":");
+				out_json_str(o, ind->id);
+				out_s(o, ",\"territory\":");
+				out_json_str(o, ob_snap_str(x->snap, un->code));
+				out_s(o, ",\"period\":\"");
+				out_s(o, x->q->periods[p].label);
+				out_c(o, '"');
+				for (size_t j = 0; j < r->n_by; j++) {
+					out_s(o, ",\"");
+					out_s(o, ob_ind_by_name(r->by[j]));
+					out_s(o, "\":");
+					out_json_str(o, r->cells[k] > 1 ? ob_ind_cell_label(r, c, j) : "total");
+				}
+				out_s(o, ",\"count\":");
+				if (v->flags & OB_IND_NO_DATA)
+					out_s(o, "null");
+				else
+					out_num(o, v->count, 0);
+				out_s(o, ",\"denominator\":");
+				if (v->flags & OB_IND_MISSING_DENOMINATOR)
+					out_s(o, "null");
+				else
+					out_put(o, b, fmt_fixed(b, v->denominator,
+					                        v->denominator == floor(v->denominator) ? 0 : 2));
+				out_s(o, ",\"value\":");
+				out_put(o, has ? b : "null", has ? fmt_fixed(b, v->value, 6) : 4);
+				out_s(o, ",\"lower\":");
+				out_put(o, has ? b : "null", has ? fmt_fixed(b, v->lower, 6) : 4);
+				out_s(o, ",\"upper\":");
+				out_put(o, has ? b : "null", has ? fmt_fixed(b, v->upper, 6) : 4);
+				out_s(o, ",\"months_covered\":");
+				out_num(o, v->months_covered, 0);
+				out_s(o, ",\"months_total\":");
+				out_num(o, v->months_total, 0);
+				out_s(o, ",\"flags\":[");
+				for (unsigned bit = 0, first = 1; bit < OB_IND_FLAG_COUNT; bit++)
+					if (v->flags >> bit & 1) {
+						if (!first)
+							out_c(o, ',');
+						first = 0;
+						out_c(o, '"');
+						out_s(o, ob_ind_flag_name(bit));
+						out_c(o, '"');
+					}
+				out_s(o, "]}");
+			}
+	}
+}
+
+static void table_begin(struct ctx *x)
+{
+	const struct ob_ind_result *r = x->r;
 	size_t tw = 12, pw = 7;
-	char lv[16];
 
 	for (size_t u = 0; u < r->n_units; u++) {
 		const struct ob_snap_unit *un = &x->snap->units[x->q->units[u]];
@@ -531,8 +701,21 @@ static void write_table(const struct ctx *x, const char *const *notes, size_t n_
 	for (size_t p = 0; p < r->n_periods; p++)
 		if (strlen(x->q->periods[p].label) > pw)
 			pw = strlen(x->q->periods[p].label);
+	x->tw = tw;
+	x->pw = pw;
+}
+
+static void table_block(struct ctx *x, size_t k, const struct ob_ind_value *block)
+{
+	const struct ob_ind_result *r = x->r;
+	const struct opts *op = x->o;
+	struct out *o = x->out;
+	bool e = en(op);
+	size_t tw = x->tw, pw = x->pw;
+	char lv[16];
+
 	fmt_fixed(lv, 100 * x->q->level, 0);
-	for (size_t k = 0; k < r->n_indicators; k++) {
+	{
 		const struct ob_indicator *ind = &x->set->v[x->q->indicators[k]];
 		bool share = ind->denom == OB_DEN_INDICATOR;
 
@@ -587,7 +770,7 @@ static void write_table(const struct ctx *x, const char *const *notes, size_t n_
 			tl = width(tname);
 			for (size_t p = 0; p < r->n_periods; p++)
 				for (size_t c = 0; c < r->cells[k]; c++) {
-					const struct ob_ind_value *v = ob_ind_result_at(r, k, u, p, c);
+					const struct ob_ind_value *v = ob_ind_block_at(r, block, u, p, c);
 					char b[64], m[16];
 					size_t n;
 					bool has = v->denominator > 0 && !(v->flags & OB_IND_NO_DATA);
@@ -638,6 +821,13 @@ static void write_table(const struct ctx *x, const char *const *notes, size_t n_
 				}
 		}
 	}
+}
+
+static void table_end(struct ctx *x)
+{
+	struct out *o = x->out;
+	bool e = en(x->o);
+
 	out_s(o, e ? "\nFlags: * unreliable (fewer than " : "\nMarcas: * poco fiable (menos de ");
 	out_num(o, x->q->unreliable_below, 0);
 	out_s(o, e ? " events), e estimated denominator, d no denominator (count only),\n"
@@ -646,11 +836,35 @@ static void write_table(const struct ctx *x, const char *const *notes, size_t n_
 	           : " casos), e denominador estimado, d sin denominador (solo conteo),\n"
 	             "c algún mes del periodo sin entrega, p tasa de menos de un año (no "
 	             "anualizada),\n- ningún mes entregado (falta el dato, no es cero).\n");
-	for (size_t i = 0; i < n_notes; i++) {
+	for (size_t i = 0; i < x->n_notes; i++) {
 		out_s(o, e ? "Note: " : "Nota: ");
-		out_s(o, notes[i]);
+		out_s(o, x->notes[i]);
 		out_c(o, '\n');
 	}
+}
+
+/* Each indicator's values as they are computed, in the chosen format. */
+static int sink(void *arg, const struct ob_ind_result *r, size_t k, const struct ob_ind_value *block)
+{
+	struct ctx *x = arg;
+
+	if (k == 0) {
+		x->r = r;
+		make_notes(x);
+		if (!strcmp(x->o->format, "csv"))
+			csv_begin(x);
+		else if (!strcmp(x->o->format, "json"))
+			json_begin(x);
+		else
+			table_begin(x);
+	}
+	if (!strcmp(x->o->format, "csv"))
+		csv_block(x, k, block);
+	else if (!strcmp(x->o->format, "json"))
+		json_block(x, k, block);
+	else
+		table_block(x, k, block);
+	return ferror(x->out->f) ? -1 : 0;
 }
 
 /* Every year from the first to the last month any source delivered. */
@@ -683,9 +897,7 @@ static int run(struct opts *op)
 	struct ob_ind_result *res = NULL;
 	struct ob_period *periods = NULL;
 	uint32_t *units = NULL;
-	size_t *ind = NULL, n_ind = 0, n_periods = 0, n_units = 0, n_notes = 0;
-	const char *notes[8];
-	char note_age[512], note_split[1024], note_def[256];
+	size_t *ind = NULL, n_ind = 0, n_periods = 0, n_units = 0;
 	struct ob_ind_query q;
 	struct ob_diag d;
 	struct ctx cx;
@@ -696,6 +908,7 @@ static int run(struct opts *op)
 	ob_err e;
 
 	ob_diag_clear(&d);
+	memset(&cx, 0, sizeof(cx));
 	if (!(st = ob_cli_open(op->dir, OB_STORE_READONLY)))
 		return OB_EXIT_SYSTEM;
 	if ((e = ob_indicators_load_dir(op->dir, &set, &def, &d)))
@@ -710,11 +923,11 @@ static int run(struct opts *op)
 	ob_store_close(st);
 	st = NULL;
 	if (def) {
-		snprintf(note_def, sizeof(note_def),
+		snprintf(cx.note_def, sizeof(cx.note_def),
 		         en(op) ? "no %s/catalog/%s: default definitions used"
 		                : "el observatorio no tiene %s/catalog/%s: se usan las definiciones "
 		                  "por defecto", op->dir, OB_INDICATORS_FILE);
-		notes[n_notes++] = note_def;
+		cx.notes[cx.n_notes++] = cx.note_def;
 	}
 	/* indicators */
 	ind = ob_malloc((set->n + 1) * sizeof(size_t));
@@ -775,57 +988,26 @@ static int run(struct opts *op)
 	q.institution = op->institution;
 	q.source = op->source;
 	q.threads = op->threads;
-	if ((e = ob_indicators_compute(snap, pop, set, &q, &res, &d)))
-		goto fail;
-	/* notes */
-	{
-		bool age = false;
-		size_t ns = 0;
-		for (size_t j = 0; j < op->n_by; j++)
-			age = age || op->by[j] == OB_BY_AGE_GROUP;
-		for (size_t k = 0; k < n_ind; k++)
-			age = age || set->v[ind[k]].denom_age_lo >= 0;
-		if (age) {
-			snprintf(note_age, sizeof(note_age), "%s",
-			         en(op) ? "the catalogue has no population by age: values by age "
-			                  "group give counts, and their denominator is flagged "
-			                  "missing_denominator (no rate is invented)"
-			                : "el catálogo no tiene población por edad: por grupo de edad se "
-			                  "dan los conteos, con el denominador marcado como no disponible "
-			                  "(missing_denominator; no se inventa una tasa)");
-			notes[n_notes++] = note_age;
-		}
-		note_split[0] = '\0';
-		for (size_t k = 0; op->n_by && k < n_ind; k++)
-			if (res->cells[k] == 1) {
-				size_t l = strlen(note_split);
-				snprintf(note_split + l, sizeof(note_split) - l, "%s%s", ns++ ? ", " : "",
-				         set->v[ind[k]].id);
-			}
-		if (ns) {
-			char tmp[1024];
-			snprintf(tmp, sizeof(tmp), "%s: %s",
-			         en(op) ? "not disaggregated as asked (see their disaggregations), given "
-			                  "as totals"
-			                : "no admiten la desagregación pedida y se dan en total",
-			         note_split);
-			memcpy(note_split, tmp, sizeof(note_split));
-			notes[n_notes++] = note_split;
-		}
-	}
 	out = ob_malloc(sizeof(*out));
 	out->f = stdout;
 	out->n = 0;
-	cx = (struct ctx){ op, snap, set, &q, res, out };
-	if (!strcmp(op->format, "csv")) {
-		write_csv(&cx);
-		for (size_t i = 0; i < n_notes; i++)
-			ob_info("%s", notes[i]);
-	} else if (!strcmp(op->format, "json")) {
-		write_json(&cx, notes, n_notes);
-	} else {
-		write_table(&cx, notes, n_notes);
-	}
+	cx.o = op;
+	cx.snap = snap;
+	cx.set = set;
+	cx.q = &q;
+	cx.out = out;
+	e = ob_indicators_stream(snap, pop, set, &q, sink, &cx, &res, &d);
+	if (!strcmp(op->format, "csv"))
+		csv_end(&cx);
+	if (e)
+		goto fail;
+	if (!strcmp(op->format, "json"))
+		out_s(out, "\n]}\n");
+	else if (!strcmp(op->format, "table"))
+		table_end(&cx);
+	else
+		for (size_t i = 0; i < cx.n_notes; i++)
+			ob_info("%s", cx.notes[i]);
 	out_flush(out);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		ob_error("no se pudo escribir la salida / write error");

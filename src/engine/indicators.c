@@ -894,31 +894,33 @@ static struct ientry *itable_get(struct itable *t, uint64_t key, bool add)
 
 #define KEY_SHARE (1ULL << 63)
 
+/* Solve every key of the table, the lot spread over threads. */
 struct ijob {
 	struct itable *t;
 	size_t from, to;
 	double level;
 };
 
+static void solve_entry(struct ientry *e, double level)
+{
+	if (e->key & KEY_SHARE) {
+		uint64_t k = e->key & ~KEY_SHARE;
+		ob_prop_limits((double)(k >> 31), (double)(k & 0x7fffffffULL), level, &e->lo, &e->hi);
+	} else {
+		struct ob_rate r;
+		ob_rate_exact_ex((double)(e->key - 1), 1, 1, level, 0, &r);
+		e->lo = r.count_lower;
+		e->hi = r.count_upper;
+	}
+}
+
 static void *ijob_run(void *arg)
 {
 	struct ijob *j = arg;
 
-	for (size_t i = j->from; i < j->to; i++) {
-		struct ientry *e = &j->t->e[i];
-		if (!e->key)
-			continue;
-		if (e->key & KEY_SHARE) {
-			uint64_t k = e->key & ~KEY_SHARE;
-			double x = (double)(k >> 31), n = (double)(k & 0x7fffffffULL);
-			ob_prop_limits(x, n, j->level, &e->lo, &e->hi);
-		} else {
-			struct ob_rate r;
-			ob_rate_exact_ex((double)(e->key - 1), 1, 1, j->level, 0, &r);
-			e->lo = r.count_lower;
-			e->hi = r.count_upper;
-		}
-	}
+	for (size_t i = j->from; i < j->to; i++)
+		if (j->t->e[i].key)
+			solve_entry(&j->t->e[i], j->level);
 	return NULL;
 }
 
@@ -926,8 +928,10 @@ static void itable_solve(struct itable *t, double level, int T)
 {
 	struct ijob *j = ob_calloc((size_t)T, sizeof(*j));
 	pthread_t *th = ob_calloc((size_t)T, sizeof(*th));
+	bool *started = ob_calloc((size_t)T, sizeof(bool));
 
-	/* interleaved blocks, so that the costly large counts are shared */
+	/* slices of the hash table: large and small counts are scattered
+	 * evenly over it */
 	for (int k = 0; k < T; k++) {
 		j[k].t = t;
 		j[k].from = t->cap * (size_t)k / (size_t)T;
@@ -935,16 +939,27 @@ static void itable_solve(struct itable *t, double level, int T)
 		j[k].level = level;
 	}
 	for (int k = 1; k < T; k++)
-		if (pthread_create(&th[k], NULL, ijob_run, &j[k]) != 0) {
-			ijob_run(&j[k]);
-			th[k] = 0;
-		}
+		started[k] = pthread_create(&th[k], NULL, ijob_run, &j[k]) == 0;
 	ijob_run(&j[0]);
-	for (int k = 1; k < T; k++)
-		if (th[k])
+	for (int k = 1; k < T; k++) {
+		if (started[k])
 			pthread_join(th[k], NULL);
+		else
+			ijob_run(&j[k]);
+	}
+	free(started);
 	free(j);
 	free(th);
+}
+
+/* The limits for a key, solved the first time it is asked for. */
+static const struct ientry *interval_of(struct itable *t, uint64_t key, double level)
+{
+	struct ientry *e = itable_get(t, key, true);
+
+	if (e->lo == 0 && e->hi == 0)
+		solve_entry(e, level);
+	return e;
 }
 
 /* ------------------------------------------------------------------------
@@ -1178,18 +1193,20 @@ static inline uint64_t interval_key(bool share, double x, double n)
 	return share ? KEY_SHARE | ((uint64_t)x << 31) | (uint64_t)n : (uint64_t)x + 1;
 }
 
-ob_err ob_indicators_compute(const struct ob_snapshot *snap, const struct ob_population *pop,
-                             const struct ob_indicator_set *set, const struct ob_ind_query *q,
-                             struct ob_ind_result **out, struct ob_diag *d)
+ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_population *pop,
+                            const struct ob_indicator_set *set, const struct ob_ind_query *q,
+                            ob_ind_sink sink, void *ctx, struct ob_ind_result **out,
+                            struct ob_diag *d)
 {
 	struct compiled c;
 	struct plan pl;
 	struct ob_ind_result *r = NULL;
 	struct cellinfo *ci = NULL;
+	struct ob_ind_value *block = NULL;
 	struct itable it;
 	uint32_t *counts = NULL;
 	uint8_t *cov = NULL;
-	size_t counts_len = 0, nvalues, span, nco;
+	size_t counts_len = 0, span, nco, nblock;
 	double t0 = ob_now(), t1;
 	int m0 = INT32_MAX, m1 = INT32_MIN, by_sex = -1, by_age = -1;
 	ob_err e;
@@ -1197,6 +1214,7 @@ ob_err ob_indicators_compute(const struct ob_snapshot *snap, const struct ob_pop
 	*out = NULL;
 	memset(&pl, 0, sizeof(pl));
 	memset(&c, 0, sizeof(c));
+	memset(&it, 0, sizeof(it));
 	if (!q->n_indicators || !q->n_units || !q->n_periods)
 		return ob_diag_set(d, OB_EUSAGE, "indicators", 0, 0, NULL, 0,
 		                   "consulta vacía: faltan indicadores, territorios o periodos "
@@ -1256,8 +1274,13 @@ ob_err ob_indicators_compute(const struct ob_snapshot *snap, const struct ob_pop
 	}
 	r->records = snap->n;
 	r->cells = ob_malloc(q->n_indicators * sizeof(size_t));
-	nvalues = q->n_indicators * q->n_units * q->n_periods * pl.NC;
-	r->values = big_calloc(nvalues * sizeof(struct ob_ind_value), &r->values_len);
+	for (size_t k = 0; k < q->n_indicators; k++) {
+		const struct ob_indicator *x = &set->v[q->indicators[k]];
+		bool split = true;
+		for (size_t j = 0; j < q->n_by; j++)
+			split = split && (x->by_allowed >> q->by[j] & 1);
+		r->cells[k] = split ? pl.NC : 1;
+	}
 	/* the sex and age of each cell, for its denominator */
 	ci = ob_calloc(pl.NC, sizeof(*ci));
 	for (size_t cell = 0; cell < pl.NC; cell++) {
@@ -1271,17 +1294,44 @@ ob_err ob_indicators_compute(const struct ob_snapshot *snap, const struct ob_pop
 		ci[cell].sex = (int)(cell / stride_s % 3);
 	}
 	itable_init(&it, 4096);
-
-	/* values, and the intervals they need */
+	/* the intervals the values will need (every count that may get a
+	 * denominator), solved beforehand over threads */
 	for (size_t k = 0; k < q->n_indicators; k++) {
 		const struct ob_indicator *x = &set->v[q->indicators[k]];
-		bool split = true, share = x->denom == OB_DEN_INDICATOR;
+		bool split = r->cells[k] > 1, share = x->denom == OB_DEN_INDICATOR;
+		size_t dk = share ? (size_t)c.denom[k] : 0;
+
+		if (!share && x->denom_age_lo >= 0)
+			continue; /* no population by age: no rate */
+		for (size_t ui = 0; ui < q->n_units; ui++)
+			for (size_t p = 0; p < q->n_periods; p++) {
+				const uint32_t *cnt = counts + ((size_t)q->units[ui] * pl.NP + p) * pl.NC * pl.K;
+				double xs = 0, ds = 0;
+				for (size_t cell = 0; cell < pl.NC; cell++) {
+					if (split) {
+						if (!share || cnt[cell * pl.K + dk])
+							itable_get(&it, interval_key(share, cnt[cell * pl.K + k],
+							                             cnt[cell * pl.K + dk]), true);
+						continue;
+					}
+					xs += cnt[cell * pl.K + k];
+					ds += share ? cnt[cell * pl.K + dk] : 0;
+				}
+				if (!split && (!share || ds > 0))
+					itable_get(&it, interval_key(share, xs, ds), true);
+			}
+	}
+	itable_solve(&it, q->level, thread_count(q, (uint64_t)it.n * 262144 / 64));
+	/* one indicator's values at a time, in a block that stays in cache */
+	nblock = q->n_units * q->n_periods * pl.NC;
+	block = ob_malloc(nblock * sizeof(*block));
+	for (size_t k = 0; k < q->n_indicators; k++) {
+		const struct ob_indicator *x = &set->v[q->indicators[k]];
+		bool split = r->cells[k] > 1, share = x->denom == OB_DEN_INDICATOR;
 		size_t dk = share ? (size_t)c.denom[k] : 0;
 		const struct cellinfo total_cell = { -1, false };
 
-		for (size_t j = 0; j < q->n_by; j++)
-			split = split && (x->by_allowed >> q->by[j] & 1);
-		r->cells[k] = split ? pl.NC : 1;
+		memset(block, 0, nblock * sizeof(*block));
 		for (size_t ui = 0; ui < q->n_units; ui++) {
 			uint32_t u = q->units[ui];
 			const uint8_t *crow = cov + (k * nco + snap->units[u].country) * span;
@@ -1289,19 +1339,16 @@ ob_err ob_indicators_compute(const struct ob_snapshot *snap, const struct ob_pop
 			for (size_t p = 0; p < q->n_periods; p++) {
 				const struct ob_period *per = &q->periods[p];
 				const uint32_t *cnt = counts + ((size_t)u * pl.NP + p) * pl.NC * pl.K;
-				struct ob_ind_value *v = &r->values[((k * q->n_units + ui) * q->n_periods + p) * pl.NC];
+				struct ob_ind_value *v = &block[(ui * q->n_periods + p) * pl.NC];
 				unsigned covered = 0, total = (unsigned)(per->to_month - per->from_month + 1);
+				size_t ncell = split ? pl.NC : 1;
 
 				for (int m = per->from_month; m <= per->to_month; m++)
 					covered += crow[m - m0];
 				if (split) {
-					for (size_t cell = 0; cell < pl.NC; cell++) {
+					for (size_t cell = 0; cell < pl.NC; cell++)
 						fill_value(x, q, pop, u, per, &ci[cell], cnt[cell * pl.K + k],
 						           share ? cnt[cell * pl.K + dk] : 0, covered, total, &v[cell]);
-						if (v[cell].denominator > 0 && !(v[cell].flags & OB_IND_NO_DATA))
-							itable_get(&it, interval_key(share, v[cell].count,
-							                             v[cell].denominator), true);
-					}
 				} else {
 					double xs = 0, ds = 0;
 					for (size_t cell = 0; cell < pl.NC; cell++) {
@@ -1310,24 +1357,13 @@ ob_err ob_indicators_compute(const struct ob_snapshot *snap, const struct ob_pop
 							ds += cnt[cell * pl.K + dk];
 					}
 					fill_value(x, q, pop, u, per, &total_cell, xs, ds, covered, total, v);
-					if (v->denominator > 0 && !(v->flags & OB_IND_NO_DATA))
-						itable_get(&it, interval_key(share, v->count, v->denominator), true);
 				}
-			}
-		}
-	}
-	itable_solve(&it, q->level, thread_count(q, (uint64_t)it.n * 262144 / 64));
-	for (size_t k = 0; k < q->n_indicators; k++) {
-		const struct ob_indicator *x = &set->v[q->indicators[k]];
-		bool share = x->denom == OB_DEN_INDICATOR;
-		for (size_t ui = 0; ui < q->n_units; ui++)
-			for (size_t p = 0; p < q->n_periods; p++) {
-				struct ob_ind_value *v = &r->values[((k * q->n_units + ui) * q->n_periods + p) * pl.NC];
-				for (size_t cell = 0; cell < r->cells[k]; cell++, v++) {
+				for (size_t cell = 0; cell < ncell; cell++, v++) {
 					const struct ientry *en;
 					if (!(v->denominator > 0) || (v->flags & OB_IND_NO_DATA))
 						continue;
-					en = itable_get(&it, interval_key(share, v->count, v->denominator), false);
+					en = interval_of(&it, interval_key(share, v->count, v->denominator),
+					                 q->level);
 					if (share) {
 						v->lower = x->multiplier * en->lo;
 						v->upper = x->multiplier * en->hi;
@@ -1337,10 +1373,17 @@ ob_err ob_indicators_compute(const struct ob_snapshot *snap, const struct ob_pop
 					}
 				}
 			}
+		}
+		if (sink(ctx, r, k, block)) {
+			e = ob_diag_set(d, OB_EIO, "indicators", 0, 0, NULL, 0,
+			                "no se pudo escribir la salida (write error)");
+			goto fail;
+		}
 	}
-	free(it.e);
 	r->seconds_count = t1 - t0;
 	r->seconds_total = ob_now() - t0;
+	free(it.e);
+	free(block);
 	free(ci);
 	free(cov);
 	big_free(counts, counts_len);
@@ -1349,10 +1392,48 @@ ob_err ob_indicators_compute(const struct ob_snapshot *snap, const struct ob_pop
 	*out = r;
 	return OB_OK;
 fail:
+	free(it.e);
+	free(block);
+	free(ci);
 	free(cov);
 	big_free(counts, counts_len);
 	plan_free(&pl);
 	compiled_free(&c);
 	ob_ind_result_free(r);
 	return e;
+}
+
+/* The materializing sink: every block copied into the result. */
+struct keep {
+	struct ob_ind_value *values;
+	size_t len, per_indicator;
+};
+
+static int keep_block(void *ctx, const struct ob_ind_result *r, size_t k,
+                      const struct ob_ind_value *block)
+{
+	struct keep *kp = ctx;
+
+	if (!kp->values) {
+		kp->per_indicator = r->n_units * r->n_periods * r->n_cells;
+		kp->values = big_calloc(r->n_indicators * kp->per_indicator * sizeof(*block), &kp->len);
+	}
+	memcpy(kp->values + k * kp->per_indicator, block, kp->per_indicator * sizeof(*block));
+	return 0;
+}
+
+ob_err ob_indicators_compute(const struct ob_snapshot *snap, const struct ob_population *pop,
+                             const struct ob_indicator_set *set, const struct ob_ind_query *q,
+                             struct ob_ind_result **out, struct ob_diag *d)
+{
+	struct keep kp = { NULL, 0, 0 };
+	ob_err e = ob_indicators_stream(snap, pop, set, q, keep_block, &kp, out, d);
+
+	if (e) {
+		big_free(kp.values, kp.len);
+		return e;
+	}
+	(*out)->values = kp.values;
+	(*out)->values_len = kp.len;
+	return OB_OK;
 }

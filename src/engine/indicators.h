@@ -243,7 +243,7 @@ struct ob_ind_result {
 	size_t n_indicators, n_units, n_periods, n_cells;
 	/* [indicator][unit][period][cell]; an indicator that does not allow
 	 * the disaggregation has only cell 0 (the total): see cells[] */
-	struct ob_ind_value *values;
+	struct ob_ind_value *values; /* NULL from ob_indicators_stream */
 	size_t *cells;          /* cells of each indicator (n_cells or 1) */
 	size_t n_by;
 	enum ob_ind_by by[OB_BY_COUNT];
@@ -268,8 +268,36 @@ static inline const struct ob_ind_value *ob_ind_result_at(const struct ob_ind_re
 const char *ob_ind_cell_label(const struct ob_ind_result *r, size_t c, size_t j);
 
 /*
- * Compute the query. pop may be NULL (every population denominator is then
- * missing). Errors: OB_EINVAL (a code in a numerator that the snapshot does
+ * Receives the values of indicator k of a query (k in query order), laid out
+ * [unit][period][cell] with r->n_cells cells per period, of which the first
+ * r->cells[k] are used: read them with ob_ind_block_at(). The block is valid
+ * during the call only. r describes the query (its values field is NULL). A
+ * non-zero return stops the computation (OB_EIO).
+ */
+typedef int (*ob_ind_sink)(void *ctx, const struct ob_ind_result *r, size_t k,
+                           const struct ob_ind_value *block);
+
+static inline const struct ob_ind_value *ob_ind_block_at(const struct ob_ind_result *r,
+                                                         const struct ob_ind_value *block,
+                                                         size_t u, size_t p, size_t c)
+{
+	return &block[(u * r->n_periods + p) * r->n_cells + c];
+}
+
+/*
+ * Compute the query and hand each indicator's values to sink as they are
+ * ready, so that memory stays bounded by one indicator's values whatever
+ * the query. *out receives the description of the result (free it with
+ * ob_ind_result_free). Errors as ob_indicators_compute.
+ */
+ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_population *pop,
+                            const struct ob_indicator_set *set, const struct ob_ind_query *q,
+                            ob_ind_sink sink, void *ctx, struct ob_ind_result **out,
+                            struct ob_diag *d);
+
+/*
+ * Compute the query, keeping every value in the result. pop may be NULL
+ * (every population denominator is then missing). Errors: OB_EINVAL (a code in a numerator that the snapshot does
  * not know, a share whose numerator is not a subset of its denominator's,
  * with the file, line and column), OB_ETOOBIG (more cells than
  * OB_MAX_INDICATOR_CELLS), OB_EUSAGE (an unknown --source).

@@ -2,6 +2,8 @@
 #include "engine/snapshot.h"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -43,6 +45,7 @@ enum section {
 struct snap_section {
 	uint32_t id, elem_size;
 	uint64_t offset, count;
+	uint64_t checksum; /* section_checksum() of its bytes */
 };
 
 struct snap_header {
@@ -50,7 +53,6 @@ struct snap_header {
 	uint32_t version;
 	uint32_t endian;
 	uint64_t file_size;
-	uint64_t checksum;        /* of bytes [SNAP_HEADER_SIZE, file_size) */
 	uint64_t header_checksum; /* of the header with this field zero */
 	uint64_t n_records;
 	int64_t built_at;
@@ -139,6 +141,40 @@ static uint64_t checksum(const unsigned char *p, size_t n)
 	r *= CK_P2;
 	r ^= r >> 29;
 	return r;
+}
+
+/*
+ * The checksum of a section: each block of SNAP_BLOCK bytes checksummed on
+ * its own, the block sums folded in order. Blocks can so be verified by
+ * several threads at once, each while the block is in cache for its range
+ * checks.
+ */
+#define SNAP_BLOCK ((size_t)1 << 20)
+
+static uint64_t fold_start(void)
+{
+	return CK_P2 ^ CK_P3;
+}
+
+static uint64_t fold_block(uint64_t acc, uint64_t block_sum)
+{
+	return ck_round(acc, block_sum);
+}
+
+static uint64_t fold_end(uint64_t acc, uint64_t len)
+{
+	acc ^= len * CK_P1;
+	acc ^= acc >> 31;
+	return acc * CK_P3;
+}
+
+static uint64_t section_checksum(const unsigned char *p, size_t n)
+{
+	uint64_t acc = fold_start();
+
+	for (size_t off = 0; off < n; off += SNAP_BLOCK)
+		acc = fold_block(acc, checksum(p + off, n - off < SNAP_BLOCK ? n - off : SNAP_BLOCK));
+	return fold_end(acc, n);
 }
 
 ob_err ob_snapshot_path(const char *dir, char *out, size_t size)
@@ -785,6 +821,63 @@ static ob_err load_records(struct builder *b)
 	return e;
 }
 
+/*
+ * Order the records by territory (a stable counting sort: within a unit
+ * they keep the store's order), so that a pass that counts by territory
+ * finds its counters in cache.
+ */
+static void permute(struct vec *v, const uint32_t *perm)
+{
+	unsigned char *to = ob_malloc((v->n ? v->n : 1) * v->elem);
+
+	if (v->elem == 2) {
+		const uint16_t *a = (const uint16_t *)v->p;
+		uint16_t *b = (uint16_t *)to;
+		for (size_t i = 0; i < v->n; i++)
+			b[i] = a[perm[i]];
+	} else {
+		for (size_t i = 0; i < v->n; i++)
+			to[i] = v->p[perm[i]];
+	}
+	free(v->p);
+	v->p = to;
+	v->cap = v->n;
+}
+
+static void order_by_territory(struct builder *b)
+{
+	size_t n = b->col_territory.n;
+	const uint16_t *terr = (const uint16_t *)b->col_territory.p;
+	size_t *start = ob_calloc(65536 + 1, sizeof(size_t));
+	uint32_t *perm = ob_malloc((n ? n : 1) * sizeof(uint32_t));
+	bool sorted = true;
+
+	for (size_t i = 1; i < n && sorted; i++)
+		sorted = terr[i - 1] <= terr[i];
+	if (sorted)
+		goto done;
+	for (size_t i = 0; i < n; i++)
+		start[terr[i] + 1]++;
+	for (size_t t = 1; t <= 65536; t++)
+		start[t] += start[t - 1];
+	for (size_t i = 0; i < n; i++)
+		perm[start[terr[i]]++] = (uint32_t)i;
+	permute(&b->col_territory, perm);
+	permute(&b->col_year, perm);
+	permute(&b->col_category, perm);
+	permute(&b->col_source, perm);
+	permute(&b->col_month, perm);
+	permute(&b->col_day, perm);
+	permute(&b->col_hour, perm);
+	permute(&b->col_sex, perm);
+	permute(&b->col_age, perm);
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
+		permute(&b->col_tag[dim], perm);
+done:
+	free(start);
+	free(perm);
+}
+
 /* ------------------------------------------------------------------------
  * Writing.
  */
@@ -872,9 +965,9 @@ static ob_err write_file(struct builder *b, const char *stamp)
 		h->sections[i].count = sec[i].count;
 		if (len)
 			memcpy(image + off, sec[i].data, len);
+		h->sections[i].checksum = section_checksum(image + off, len);
 		off = align_up(off + len);
 	}
-	h->checksum = checksum(image + SNAP_HEADER_SIZE, off - SNAP_HEADER_SIZE);
 	h->header_checksum = 0;
 	h->header_checksum = checksum(image, SNAP_HEADER_SIZE);
 
@@ -965,8 +1058,10 @@ ob_err ob_snapshot_build(struct ob_store *st, const char *dir, struct ob_diag *d
 		struct ob_diag ignored;
 		ob_store_exec(st, "COMMIT", &ignored);
 	}
-	if (!e)
+	if (!e) {
+		order_by_territory(&b);
 		e = write_file(&b, stamp);
+	}
 release:
 	ob_buf_release(&b.strings);
 	vec_free(&b.units);
@@ -1072,20 +1167,144 @@ static ob_err check_snapshot(const struct ob_snapshot *s, const char *path, stru
 	if (!offsets_ok(s->countries, s->n_countries, s->strings_len))
 		return corrupt(d, path, "tabla de países");
 	for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
-		if (!s->n_tags[dim] || !offsets_ok(s->tags[dim], s->n_tags[dim], s->strings_len) ||
-		    !u8_below(s->tag[dim], n, s->n_tags[dim], false))
+		if (!s->n_tags[dim] || !offsets_ok(s->tags[dim], s->n_tags[dim], s->strings_len))
 			return corrupt(d, path, "códigos fuera de su diccionario");
-	if (!n)
-		return OB_OK;
-	if (!s->n_units || !s->n_categories || !s->n_sources)
+	if (n && (!s->n_units || !s->n_categories || !s->n_sources))
 		return corrupt(d, path, "diccionarios vacíos");
-	if (!u16_below(s->territory, n, s->n_units) || !u16_below(s->category, n, s->n_categories) ||
-	    !u16_below(s->source, n, s->n_sources) || !years_ok(s->year, n) ||
-	    !u8_below(s->month, n, 13, false) || !u8_below(s->day, n, 32, false) ||
-	    !u8_below(s->hour, n, 24, true) || !u8_below(s->sex, n, OB_SNAP_SEX_COUNT, false) ||
-	    !u8_below(s->age, n, OB_MAX_AGE + 1, true))
-		return corrupt(d, path, "valores fuera de su diccionario");
 	return OB_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * Verifying every section: checksums and, for the columns, that every value
+ * lies inside its dictionary. Blocks are spread over threads.
+ */
+enum range_kind { RANGE_NONE, RANGE_U16, RANGE_U8, RANGE_U8_OR_255, RANGE_YEAR };
+
+struct vjob {
+	const unsigned char *p;
+	size_t len;
+	int section;
+	enum range_kind kind;
+	uint32_t limit;
+	uint64_t sum;
+	bool in_range;
+};
+
+struct verifier {
+	struct vjob *jobs;
+	size_t n;
+	atomic_size_t next;
+};
+
+static bool block_in_range(const struct vjob *j)
+{
+	switch (j->kind) {
+	case RANGE_U16:
+		return u16_below((const uint16_t *)j->p, j->len / 2, j->limit);
+	case RANGE_YEAR:
+		return years_ok((const uint16_t *)j->p, j->len / 2);
+	case RANGE_U8:
+		return u8_below(j->p, j->len, j->limit, false);
+	case RANGE_U8_OR_255:
+		return u8_below(j->p, j->len, j->limit, true);
+	default:
+		return true;
+	}
+}
+
+static void *verify_run(void *arg)
+{
+	struct verifier *v = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&v->next, 1)) < v->n) {
+		struct vjob *j = &v->jobs[i];
+		j->sum = checksum(j->p, j->len);
+		j->in_range = block_in_range(j);
+	}
+	return NULL;
+}
+
+/* The range rule of a section given the dictionaries' sizes. */
+static enum range_kind range_of(const struct ob_snapshot *s, int id, uint32_t *limit)
+{
+	if (id >= SEC_COL_TAG && id < SEC_COL_TAG + OB_SNAP_DIMS) {
+		*limit = s->n_tags[id - SEC_COL_TAG];
+		return RANGE_U8;
+	}
+	switch (id) {
+	case SEC_COL_TERRITORY: *limit = s->n_units; return RANGE_U16;
+	case SEC_COL_CATEGORY: *limit = s->n_categories; return RANGE_U16;
+	case SEC_COL_SOURCE: *limit = s->n_sources; return RANGE_U16;
+	case SEC_COL_YEAR: *limit = 0; return RANGE_YEAR;
+	case SEC_COL_MONTH: *limit = 13; return RANGE_U8;
+	case SEC_COL_DAY: *limit = 32; return RANGE_U8;
+	case SEC_COL_SEX: *limit = OB_SNAP_SEX_COUNT; return RANGE_U8;
+	case SEC_COL_HOUR: *limit = 24; return RANGE_U8_OR_255;
+	case SEC_COL_AGE: *limit = OB_MAX_AGE + 1; return RANGE_U8_OR_255;
+	default: *limit = 0; return RANGE_NONE;
+	}
+}
+
+static ob_err verify_sections(const struct ob_snapshot *s, const unsigned char *base,
+                              const struct snap_header *h, const char *path, struct ob_diag *d)
+{
+	struct verifier v;
+	size_t cap = 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int T = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (int)ncpu;
+	pthread_t th[8];
+	bool started[8] = { false };
+	ob_err e = OB_OK;
+
+	for (int i = 0; i < SEC_COUNT; i++)
+		cap += (size_t)(h->sections[i].count * h->sections[i].elem_size / SNAP_BLOCK) + 1;
+	v.jobs = ob_calloc(cap, sizeof(*v.jobs));
+	v.n = 0;
+	atomic_init(&v.next, 0);
+	for (int i = 0; i < SEC_COUNT; i++) {
+		size_t len = (size_t)(h->sections[i].count * h->sections[i].elem_size);
+		uint32_t limit;
+		enum range_kind kind = range_of(s, i, &limit);
+
+		for (size_t off = 0; off < len || (off == 0 && len == 0); off += SNAP_BLOCK) {
+			struct vjob *j = &v.jobs[v.n++];
+			j->p = base + h->sections[i].offset + off;
+			j->len = len - off < SNAP_BLOCK ? len - off : SNAP_BLOCK;
+			j->section = i;
+			j->kind = kind;
+			j->limit = limit;
+			if (!len)
+				break;
+		}
+	}
+	if ((uint64_t)T > v.n / 8 + 1)
+		T = (int)(v.n / 8 + 1);
+	for (int t = 1; t < T; t++)
+		started[t] = pthread_create(&th[t], NULL, verify_run, &v) == 0;
+	verify_run(&v);
+	for (int t = 1; t < T; t++)
+		if (started[t])
+			pthread_join(th[t], NULL);
+	for (size_t k = 0; k < v.n && !e;) {
+		int sec = v.jobs[k].section;
+		uint64_t acc = fold_start();
+		bool in_range = true;
+		size_t len = 0;
+
+		for (; k < v.n && v.jobs[k].section == sec; k++) {
+			if (v.jobs[k].len)
+				acc = fold_block(acc, v.jobs[k].sum);
+			len += v.jobs[k].len;
+			in_range = in_range && v.jobs[k].in_range;
+		}
+		if (fold_end(acc, len) != h->sections[sec].checksum)
+			e = corrupt(d, path, "suma de control errónea");
+		else if (!in_range)
+			e = corrupt(d, path, "valores fuera de su diccionario");
+	}
+	free(v.jobs);
+	return e;
 }
 
 static const void *section(const unsigned char *base, const struct snap_header *h, int id,
@@ -1171,10 +1390,6 @@ ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_dia
 			return corrupt(d, path, "encabezado con suma de control errónea");
 		}
 	}
-	if (checksum(base + SNAP_HEADER_SIZE, h.file_size - SNAP_HEADER_SIZE) != h.checksum) {
-		munmap(base, (size_t)sb.st_size);
-		return corrupt(d, path, "suma de control errónea");
-	}
 	s = ob_calloc(1, sizeof(*s));
 	s->map = base;
 	s->map_len = (size_t)sb.st_size;
@@ -1228,7 +1443,7 @@ ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_dia
 		e = corrupt(d, path, "diccionario demasiado grande");
 		goto fail;
 	}
-	if ((e = check_snapshot(s, path, d)))
+	if ((e = verify_sections(s, base, &h, path, d)) || (e = check_snapshot(s, path, d)))
 		goto fail;
 	*out = s;
 	return OB_OK;

@@ -25,6 +25,9 @@
  *              empty field
  *   source     index into sources[] (code, institution, country)
  *
+ * Records are ordered by territory (within a unit, as the store holds
+ * them), so that a pass counting by territory finds its counters in cache.
+ *
  * Unknown is a value: every record is in every column, and no column holds
  * anything outside its dictionary (ob_snapshot_open checks it).
  * coverage[] lists the months each source delivered for each country (one

@@ -817,6 +817,79 @@ static void compile_errors(void **state)
 	ob_indicators_free(s);
 }
 
+static int stop_at_second(void *ctx, const struct ob_ind_result *r, size_t k,
+                          const struct ob_ind_value *block)
+{
+	size_t *calls = ctx;
+	(void)r;
+	(void)block;
+	assert_int_equal(k, *calls);
+	return ++*calls == 2;
+}
+
+struct agree {
+	const struct ob_ind_result *whole;
+	size_t calls;
+};
+
+static int same_as_whole(void *ctx, const struct ob_ind_result *r, size_t k,
+                         const struct ob_ind_value *block)
+{
+	struct agree *a = ctx;
+
+	assert_null(r->values);
+	for (size_t u = 0; u < r->n_units; u++)
+		for (size_t p = 0; p < r->n_periods; p++)
+			for (size_t c = 0; c < r->cells[k]; c++) {
+				const struct ob_ind_value *v = ob_ind_block_at(r, block, u, p, c);
+				const struct ob_ind_value *w = ob_ind_result_at(a->whole, k, u, p, c);
+				assert_memory_equal(v, w, sizeof(*v));
+			}
+	a->calls++;
+	return 0;
+}
+
+/* Streaming hands over each indicator's values in order, the same as the
+ * whole result; a sink that fails stops the computation. */
+static void streaming(void **state)
+{
+	size_t ind[3] = { (size_t)ob_indicators_find(set, "homicide_rate"),
+	                  (size_t)ob_indicators_find(set, "homicide_firearm_share"),
+	                  (size_t)ob_indicators_find(set, "robbery_rate") };
+	uint32_t units[] = { unit("SLV"), unit("SLV06"), unit("GTM") };
+	enum ob_ind_by by = OB_BY_SEX;
+	struct ob_ind_result *whole = compute(ind, 3, units, 3, "2019..2021", &by, 1, 0), *r;
+	struct ob_ind_query q;
+	struct ob_period *p;
+	struct agree a = { whole, 0 };
+	size_t np, calls = 0;
+	struct ob_diag d;
+	(void)state;
+
+	assert_int_equal(ob_period_parse("2019..2021", &p, &np, &d), OB_OK);
+	memset(&q, 0, sizeof(q));
+	q.indicators = ind;
+	q.n_indicators = 3;
+	q.units = units;
+	q.n_units = 3;
+	q.periods = p;
+	q.n_periods = np;
+	q.by = &by;
+	q.n_by = 1;
+	q.level = 0.95;
+	q.unreliable_below = 20;
+	q.institution = -1;
+	assert_int_equal(ob_indicators_stream(snap, pop, set, &q, same_as_whole, &a, &r, &d), OB_OK);
+	assert_int_equal(a.calls, 3);
+	ob_ind_result_free(r);
+	assert_int_equal(ob_indicators_stream(snap, pop, set, &q, stop_at_second, &calls, &r, &d),
+	                 OB_EIO);
+	assert_int_equal(calls, 2);
+	assert_null(r);
+	ob_ind_result_free(whole);
+	free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -832,6 +905,7 @@ int main(void)
 		cmocka_unit_test(source_override),
 		cmocka_unit_test(definition_errors),
 		cmocka_unit_test(compile_errors),
+		cmocka_unit_test(streaming),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -39,25 +39,38 @@ static struct ob_snapshot *build_open(void)
 	return s;
 }
 
-static const char *text_or(sqlite3_stmt *q, int i, const char *dflt)
+/* A record as the store has it, with where the snapshot should put it. */
+struct row {
+	char f[14][24];
+	bool null[14];
+	uint32_t unit;
+	size_t pos;
+};
+
+static int by_unit(const void *a, const void *b)
 {
-	const char *t = (const char *)sqlite3_column_text(q, i);
-	return t ? t : dflt;
+	const struct row *x = a, *y = b;
+	if (x->unit != y->unit)
+		return x->unit < y->unit ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-/* Every current record, field by field, as the store has it. */
+/* Every current record, field by field, as the store has it, in the
+ * snapshot's order: by territory, then as stored. */
 static void round_trip(void **state)
 {
 	struct ob_snapshot *s = build_open();
 	sqlite3_stmt *q;
 	struct ob_diag d;
-	uint64_t i = 0;
+	struct row *rows;
+	size_t n = 0;
 	(void)state;
 
 	assert_int_equal(s->n, (uint64_t)efix_count(fx.st,
 	                 "SELECT count(*) FROM record r JOIN submission s ON s.id = r.submission"
 	                 " WHERE s.superseded_by IS NULL"));
 	assert_true(s->n > 10000);
+	rows = ob_calloc(s->n, sizeof(*rows));
 	assert_int_equal(ob_store_prepare(fx.st,
 	                 "SELECT r.territory, r.occurred_on, r.precision, r.occurred_at, r.victim_sex,"
 	                 " r.victim_age, r.category, r.manner, r.mechanism, r.place, r.relationship,"
@@ -65,14 +78,31 @@ static void round_trip(void **state)
 	                 " ON s.id = r.submission WHERE s.superseded_by IS NULL ORDER BY r.id", &q, &d),
 	                 OB_OK);
 	while (sqlite3_step(q) == SQLITE_ROW) {
-		const char *terr = text_or(q, 0, text_or(q, 13, "")), *on = text_or(q, 1, "");
-		const char *prec = text_or(q, 2, ""), *at = (const char *)sqlite3_column_text(q, 3);
-		const char *sex = text_or(q, 4, "U");
+		struct row *w = &rows[n];
+		assert_true(n < s->n);
+		for (int c = 0; c < 14; c++) {
+			w->null[c] = sqlite3_column_type(q, c) == SQLITE_NULL;
+			if (!w->null[c])
+				ob_strlcpy(w->f[c], (const char *)sqlite3_column_text(q, c), sizeof(w->f[c]));
+		}
+		w->pos = n;
+		w->unit = UINT32_MAX;
+		for (uint32_t u = 0; u < s->n_units; u++)
+			if (!strcmp(ob_snap_str(s, s->units[u].code), w->null[0] ? w->f[13] : w->f[0]))
+				w->unit = u;
+		assert_true(w->unit != UINT32_MAX);
+		n++;
+	}
+	sqlite3_finalize(q);
+	assert_int_equal(n, s->n);
+	qsort(rows, n, sizeof(*rows), by_unit);
+	for (uint64_t i = 0; i < n; i++) {
+		const struct row *w = &rows[i];
+		const char *on = w->f[1], *prec = w->f[2];
 		int y = (on[0] - '0') * 1000 + (on[1] - '0') * 100 + (on[2] - '0') * 10 + (on[3] - '0');
 		int m = 0, day = 0;
 
-		assert_true(i < s->n);
-		assert_string_equal(ob_snap_str(s, s->units[s->territory[i]].code), terr);
+		assert_int_equal(s->territory[i], w->unit);
 		if (strcmp(prec, "year"))
 			m = (on[5] - '0') * 10 + (on[6] - '0');
 		if (!strcmp(prec, "day"))
@@ -80,25 +110,26 @@ static void round_trip(void **state)
 		assert_int_equal(s->year[i], y);
 		assert_int_equal(s->month[i], m);
 		assert_int_equal(s->day[i], day);
-		if (at)
-			assert_int_equal(s->hour[i], (at[0] - '0') * 10 + (at[1] - '0'));
+		if (!w->null[3])
+			assert_int_equal(s->hour[i], (w->f[3][0] - '0') * 10 + (w->f[3][1] - '0'));
 		else
 			assert_int_equal(s->hour[i], OB_SNAP_HOUR_UNKNOWN);
-		assert_int_equal(s->sex[i], sex[0] == 'F' ? OB_SNAP_SEX_F : sex[0] == 'M' ? OB_SNAP_SEX_M
-		                                                                         : OB_SNAP_SEX_U);
-		if (sqlite3_column_type(q, 5) == SQLITE_NULL)
+		assert_int_equal(s->sex[i], w->f[4][0] == 'F' ? OB_SNAP_SEX_F
+		                            : w->f[4][0] == 'M' ? OB_SNAP_SEX_M : OB_SNAP_SEX_U);
+		if (w->null[5])
 			assert_int_equal(s->age[i], OB_SNAP_AGE_UNKNOWN);
 		else
-			assert_int_equal(s->age[i], sqlite3_column_int(q, 5));
-		assert_string_equal(ob_snap_str(s, s->categories[s->category[i]].code), text_or(q, 6, ""));
+			assert_int_equal(s->age[i], strtol(w->f[5], NULL, 10));
+		assert_string_equal(ob_snap_str(s, s->categories[s->category[i]].code),
+		                    w->null[6] ? "" : w->f[6]);
 		for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
 			assert_string_equal(ob_snap_str(s, s->tags[dim][s->tag[dim][i]]),
-			                    text_or(q, 7 + dim, "unknown"));
-		assert_string_equal(ob_snap_str(s, s->sources[s->source[i]].code), text_or(q, 12, ""));
-		i++;
+			                    w->null[7 + dim] ? "unknown" : w->f[7 + dim]);
+		assert_string_equal(ob_snap_str(s, s->sources[s->source[i]].code), w->f[12]);
+		if (i)
+			assert_true(s->territory[i - 1] <= s->territory[i]);
 	}
-	sqlite3_finalize(q);
-	assert_int_equal(i, s->n);
+	free(rows);
 	ob_snapshot_close(s);
 }
 
