@@ -27,7 +27,9 @@ static void usage(FILE *out)
 	        "  -p, --period P     periodo declarado: 2020, 2020-03, 2020-Q1 o\n"
 	        "                     2020-01-01..2020-06-30; filas fuera de él se rechazan\n"
 	        "  -n, --dry-run      valida sin guardar\n"
-	        "  -q, --quiet        sin resumen ni barra de progreso\n\n"
+	        "  -q, --quiet        sin resumen ni barra de progreso\n"
+	        "      --no-snapshot  no reconstruir la instantánea del motor al terminar\n"
+	        "                     (para cargas por lotes: luego «observa snapshot»)\n\n"
 	        "Salida / exit status: 0 todo ingestado, 1 algún archivo rechazado entero,\n"
 	        "2 uso incorrecto, 3 error del almacén.\n");
 }
@@ -60,6 +62,7 @@ int cmd_ingest(int argc, char **argv)
 		{ "period", required_argument, NULL, 'p' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-snapshot", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -67,7 +70,7 @@ int cmd_ingest(int argc, char **argv)
 	const char *dir = ".", *source = NULL;
 	struct ob_store *s;
 	int c, status = OB_EXIT_OK;
-	bool quiet = false, changed = false;
+	bool quiet = false, changed = false, snapshot = true;
 
 	while ((c = getopt_long(argc, argv, "d:s:p:nqh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -76,6 +79,7 @@ int cmd_ingest(int argc, char **argv)
 		case 'p': o.period = optarg; break;
 		case 'n': o.dry_run = true; break;
 		case 'q': quiet = true; break;
+		case 'S': snapshot = false; break;
 		case 'h': usage(stdout); return OB_EXIT_OK;
 		default: usage(stderr); return OB_EXIT_USAGE;
 		}
@@ -111,7 +115,7 @@ int cmd_ingest(int argc, char **argv)
 			summary(argv[i], &r, o.dry_run);
 		changed |= !o.dry_run && !r.already && r.submission > 0;
 	}
-	if (changed) {
+	if (changed && snapshot) {
 		/* the engine reads a snapshot of the current records: rebuild it once */
 		struct ob_diag d;
 
