@@ -58,7 +58,7 @@ static const struct oracle {
 	{ "homicide_rate_60p", "forensic", "r.category LIKE '0101%' AND r.victim_age >= 60" },
 	{ "violent_deaths_women_rate", "forensic",
 	  "r.manner IN ('homicide', 'undetermined') AND r.victim_sex = 'F'" },
-	{ "femicide_rate", "forensic",
+	{ "femicide_rate", "police",
 	  "r.category LIKE '0101%' AND r.victim_sex = 'F' AND r.relationship IN ('intimate_partner', 'family')" },
 	{ "homicide_firearm_share", "forensic", "r.category LIKE '0101%' AND r.mechanism = 'firearm'" },
 	{ "homicide_under30_share", "forensic", "r.category LIKE '0101%' AND r.victim_age BETWEEN 0 AND 29" },
