@@ -1562,6 +1562,32 @@ static void put_unit_code(struct file *f, const struct rec *rc)
 		out_field(&f->o, f->cy->g->t[rc->unit].natcode, f->delim);
 }
 
+/* The columns police exports of deaths and of reported crimes share, in
+ * their order: id, date, time, department, municipality, crime, sex, age,
+ * weapon (each followed by the separator). */
+static void put_police_head(struct file *f, const struct rec *rc,
+                            const struct demo_style *st)
+{
+	out_field(&f->o, rc->id, f->delim);
+	put_sep(f);
+	put_date(f, rc->day, rc->datefmt);
+	put_sep(f);
+	put_time(f, rc->minute);
+	put_sep(f);
+	put_parent_name(f, rc);
+	put_sep(f);
+	put_unit_name(f, rc);
+	put_sep(f);
+	out_field(&f->o, rc->category, f->delim);
+	put_sep(f);
+	put_label(f, st->sex, rc->sex);
+	put_sep(f);
+	put_int(f, rc->age);
+	put_sep(f);
+	put_label(f, st->mech, rc->mech);
+	put_sep(f);
+}
+
 static void write_row(struct file *f, const struct rec *rc)
 {
 	const struct demo_style *st = f->style;
@@ -1569,24 +1595,7 @@ static void write_row(struct file *f, const struct rec *rc)
 
 	switch (f->kind) {
 	case OB_DEMO_POLICE:
-		out_field(&f->o, rc->id, f->delim);
-		put_sep(f);
-		put_date(f, rc->day, rc->datefmt);
-		put_sep(f);
-		put_time(f, rc->minute);
-		put_sep(f);
-		put_parent_name(f, rc);
-		put_sep(f);
-		put_unit_name(f, rc);
-		put_sep(f);
-		out_field(&f->o, rc->category, f->delim);
-		put_sep(f);
-		put_label(f, st->sex, rc->sex);
-		put_sep(f);
-		put_int(f, rc->age);
-		put_sep(f);
-		put_label(f, st->mech, rc->mech);
-		put_sep(f);
+		put_police_head(f, rc, st);
 		put_label(f, st->place, rc->place);
 		put_sep(f);
 		put_label(f, st->rel, rc->rel);
@@ -1648,24 +1657,7 @@ static void write_row(struct file *f, const struct rec *rc)
 		put_label(f, st->ctx, rc->ctx);
 		break;
 	default: /* reported crimes */
-		out_field(&f->o, rc->id, f->delim);
-		put_sep(f);
-		put_date(f, rc->day, rc->datefmt);
-		put_sep(f);
-		put_time(f, rc->minute);
-		put_sep(f);
-		put_parent_name(f, rc);
-		put_sep(f);
-		put_unit_name(f, rc);
-		put_sep(f);
-		out_field(&f->o, rc->category, f->delim);
-		put_sep(f);
-		put_label(f, st->sex, rc->sex);
-		put_sep(f);
-		put_int(f, rc->age);
-		put_sep(f);
-		put_label(f, st->mech, rc->mech);
-		put_sep(f);
+		put_police_head(f, rc, st);
 		put_label(f, st->place, rc->place);
 		break;
 	}
