@@ -7,7 +7,10 @@
 #include "base/log.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
+#include "engine/indicators.h"
+#include "engine/snapshot.h"
 #include "index/index.h"
+#include "index/preset.h"
 #include "index/uncertainty.h"
 #include "io/csvw.h"
 #include "io/json.h"
@@ -23,37 +26,54 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa index --config ARCHIVO --input UNIDADES.csv [--seed N]\n"
-	        "                     [--runs N] [--stages] [--format table|csv|json]\n"
+	        "                     [--runs N] [--top N] [--stages] [--format table|csv|json]\n"
 	        "                     [--map SALIDA.svg -d DIR]\n"
-	        "             observa index -d DIR --preset NOMBRE --year AÑO\n\n"
+	        "             observa index -d DIR --preset NOMBRE --year AÑO [--country ISO3]\n"
+	        "                     [--input EXTRA.csv] [--seed N] [--runs N] [--top N]\n"
+	        "                     [--stages] [--format table|csv|json] [--map SALIDA.svg]\n\n"
 	        "Calcula un índice de priorización territorial definido en ARCHIVO (ver\n"
-	        "docs/index.md; ejemplos en data/index/) para las unidades de UNIDADES.csv\n"
-	        "(una fila por unidad, una columna por indicador): puntaje, posición,\n"
-	        "nivel, intervalo de posición al 90%% y probabilidad de cada nivel y de\n"
-	        "estar entre los primeros N por Monte Carlo sobre pesos, normalización y\n"
+	        "docs/index.md; los predefinidos en data/catalog/index/) para las unidades de\n"
+	        "UNIDADES.csv (una fila por unidad, una columna por indicador): puntaje,\n"
+	        "posición, nivel, intervalo de posición al 90%% y probabilidad de cada nivel y\n"
+	        "de estar entre los primeros N por Monte Carlo sobre pesos, normalización y\n"
 	        "agregación, y los indicadores que empujan cada unidad hacia arriba o abajo.\n"
+	        "Con --preset, los indicadores del catálogo se calculan sobre los datos del\n"
+	        "observatorio para cada unidad de nivel 2 y el año dado (tasas por 100 000).\n"
 	        "  --config ARCHIVO  la definición del índice\n"
-	        "  --input CSV       los valores de los indicadores por unidad\n"
+	        "  --input CSV       los valores de los indicadores por unidad; con --preset,\n"
+	        "                    las columnas externas (pobreza, deserción...) unidas por el\n"
+	        "                    código de la unidad, o las unidades de units = list\n"
+	        "  --preset NOMBRE   sv-municipal, hn-municipal, gt-municipal, regional, school:\n"
+	        "                    DIR/catalog/index/NOMBRE.ini o el incorporado; o una ruta\n"
+	        "  --year AÑO        el año de los indicadores del catálogo\n"
+	        "  --country ISO3    el país de las unidades (por omisión, el de la definición)\n"
 	        "  --seed N          semilla del Monte Carlo (por omisión, la de la definición)\n"
 	        "  --runs N          corridas (por omisión, las de la definición; 0: ninguna)\n"
+	        "  --top N           cuántas unidades priorizar (por omisión, top de la definición)\n"
 	        "  --stages          en csv y json, cada valor normalizado y cada dimensión\n"
 	        "  --format F        table (por omisión), csv o json\n"
 	        "  --map SALIDA.svg  mapa de niveles (unidades con geometría en el almacén de -d)\n"
-	        "  -d DIR            el observatorio (por omisión, el directorio actual)\n"
-	        "  --preset, --year  el índice con los indicadores del catálogo: aún no disponible\n\n"
+	        "  -d DIR            el observatorio (por omisión, el directorio actual)\n\n"
+	        "Datos faltantes con --preset: un indicador externo sin columna en --input (o\n"
+	        "sin --input) y un indicador que vale lo mismo en todas las unidades se omiten\n"
+	        "con un aviso y los pesos de los demás se renormalizan; una unidad sin valor\n"
+	        "sigue la política «missing» de la definición (refuse, reweight, impute-mean).\n\n"
 	        "Computes a territorial prioritization index defined in FILE for the units\n"
-	        "of UNITS.csv: scores, ranks, levels, 90%% rank intervals, level and top-N\n"
-	        "probabilities from a Monte Carlo analysis over weights, normalisation and\n"
-	        "aggregation, and per-unit drivers. --map draws an SVG map of the levels.\n"
-	        "The --preset form needs the catalogue's indicator values and is not\n"
-	        "available yet.\n");
+	        "of UNITS.csv, or with --preset from the catalogue's indicators computed on\n"
+	        "the observatory for each admin-2 unit and the year: scores, ranks, levels,\n"
+	        "90%% rank intervals, level and top-N probabilities from a Monte Carlo\n"
+	        "analysis over weights, normalisation and aggregation, and per-unit drivers.\n"
+	        "Missing data with --preset: an external indicator without an --input column\n"
+	        "and an indicator equal in every unit are dropped with a warning and the\n"
+	        "weights renormalised; a unit's missing value follows the definition's\n"
+	        "missing policy. --map draws an SVG map of the levels.\n");
 }
 
 enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
 
 struct opts {
-	const char *config, *input, *map, *dir, *preset, *year;
-	long long seed, runs; /* -1: the definition's */
+	const char *config, *input, *map, *dir, *preset, *year, *country;
+	long long seed, runs, top; /* -1: the definition's */
 	bool stages;
 	enum format format;
 };
@@ -556,6 +576,8 @@ static int run_index(struct run *x)
 	int status = OB_EXIT_OK;
 
 	ob_diag_clear(&d);
+	if (x->o->top >= 0)
+		x->def.top = (size_t)x->o->top;
 	if (ob_index_compute(&x->def, &x->in, &x->r, &d))
 		return fail_diag(&d);
 	x->seed = x->o->seed >= 0 ? (uint64_t)x->o->seed : x->def.mc.seed;
@@ -593,6 +615,78 @@ static int run_index(struct run *x)
 	return status;
 }
 
+/* The --preset form: the definition from the catalogue, the values from the
+ * observatory's snapshot (index/preset.h). */
+static int run_preset(const struct opts *o)
+{
+	struct ob_buf text = OB_BUF_INIT(OB_MAX_TEXT_FILE);
+	char name[OB_MAX_PATH + 64];
+	struct ob_store *st = NULL;
+	struct ob_snapshot *snap = NULL;
+	struct ob_population *pop = NULL;
+	struct ob_indicator_set *set = NULL;
+	struct ob_index_preset_options po;
+	struct ob_index_preset_data pd;
+	struct run x;
+	struct ob_diag d;
+	long long year;
+	bool def_catalog = false;
+	int status = OB_EXIT_OK;
+
+	if (!ob_parse_int(o->year, strlen(o->year), 1900, 2200, &year)) {
+		fprintf(stderr, "observa index: --year «%s» no válido: se esperaba un año (2023) / "
+		                "invalid year\n", o->year);
+		return OB_EXIT_USAGE;
+	}
+	memset(&x, 0, sizeof(x));
+	x.o = o;
+	ob_diag_clear(&d);
+	if (ob_index_preset_text(o->dir, o->preset, &text, name, sizeof(name), &d)) {
+		status = fail_diag(&d);
+		goto out;
+	}
+	if (!(st = ob_cli_open(o->dir, OB_STORE_READONLY))) {
+		status = OB_EXIT_SYSTEM;
+		goto out;
+	}
+	if (ob_indicators_load_dir(o->dir, &set, &def_catalog, &d) ||
+	    ob_snapshot_load(st, o->dir, &snap, NULL, &d) ||
+	    ob_population_load(st, snap, &pop, &d)) {
+		status = fail_diag(&d);
+		goto out;
+	}
+	ob_store_close(st);
+	st = NULL;
+	po.year = (int)year;
+	po.country = o->country;
+	po.extra = o->input;
+	pd.snap = snap;
+	pd.pop = pop;
+	pd.set = set;
+	if (ob_index_preset_build(text.ptr ? text.ptr : "", text.len, name, &pd, &po, &x.def,
+	                          &x.in, NULL, &d)) {
+		status = fail_diag(&d);
+		goto out;
+	}
+	ob_info("%s: %zu unidades, %zu indicadores, año %lld / units, indicators, year",
+	        x.def.file, x.in.nunits, x.def.nind, year);
+	status = run_index(&x);
+out:
+	free(x.order);
+	ob_index_mc_release(&x.mc);
+	ob_index_result_release(&x.r);
+	ob_index_input_release(&x.in);
+	ob_index_def_release(&x.def);
+	ob_population_free(pop);
+	if (snap)
+		ob_snapshot_close(snap);
+	ob_indicators_free(set);
+	if (st)
+		ob_store_close(st);
+	ob_buf_release(&text);
+	return status;
+}
+
 static bool parse_count(const char *flag, const char *v, long long max, long long *out)
 {
 	if (!ob_parse_int(v, strlen(v), 0, max, out)) {
@@ -605,7 +699,7 @@ static bool parse_count(const char *flag, const char *v, long long max, long lon
 
 int cmd_index(int argc, char **argv)
 {
-	struct opts o = { .dir = ".", .seed = -1, .runs = -1, .format = FMT_TABLE };
+	struct opts o = { .dir = ".", .seed = -1, .runs = -1, .top = -1, .format = FMT_TABLE };
 	struct run x;
 	struct ob_diag d;
 	int status;
@@ -622,7 +716,8 @@ int cmd_index(int argc, char **argv)
 		}
 		if (!v || (strcmp(a, "--config") && strcmp(a, "--input") && strcmp(a, "--seed") &&
 		           strcmp(a, "--runs") && strcmp(a, "--format") && strcmp(a, "--map") &&
-		           strcmp(a, "-d") && strcmp(a, "--preset") && strcmp(a, "--year"))) {
+		           strcmp(a, "-d") && strcmp(a, "--preset") && strcmp(a, "--year") &&
+		           strcmp(a, "--country") && strcmp(a, "--top"))) {
 			fprintf(stderr, "observa index: argumento inesperado «%s» / unexpected "
 			                "argument\n", a);
 			usage(stderr);
@@ -641,6 +736,12 @@ int cmd_index(int argc, char **argv)
 			o.preset = v;
 		else if (!strcmp(a, "--year"))
 			o.year = v;
+		else if (!strcmp(a, "--country"))
+			o.country = v;
+		else if (!strcmp(a, "--top")) {
+			if (!parse_count("--top", v, OB_MAX_AREAS, &o.top))
+				return OB_EXIT_USAGE;
+		}
 		else if (!strcmp(a, "--seed")) {
 			if (!parse_count("--seed", v, INT64_MAX, &o.seed))
 				return OB_EXIT_USAGE;
@@ -659,24 +760,18 @@ int cmd_index(int argc, char **argv)
 			return OB_EXIT_USAGE;
 		}
 	}
-	if (o.preset || o.year) {
-		if (o.config || o.input) {
+	if (o.preset || o.year || o.country) {
+		if (o.config) {
 			fprintf(stderr, "observa index: use --preset/--year o --config/--input, no "
 			                "ambos / use one form or the other\n");
 			return OB_EXIT_USAGE;
 		}
 		if (!o.preset || !o.year) {
-			fprintf(stderr, "observa index: --preset necesita --year y viceversa / "
-			                "--preset needs --year\n");
+			fprintf(stderr, "observa index: --preset necesita --year y viceversa (y "
+			                "--country va con --preset) / --preset needs --year\n");
 			return OB_EXIT_USAGE;
 		}
-		ob_error("index --preset %s --year %s: todavía no disponible: los valores de los "
-		         "indicadores del catálogo por unidad aún no se calculan en esta versión. "
-		         "Use «observa index --config data/index/%s.ini --input UNIDADES.csv» con "
-		         "un CSV que tenga una columna por indicador / not available yet: the "
-		         "catalogue's per-unit indicator values are not computed in this version; "
-		         "use --config with --input", o.preset, o.year, o.preset);
-		return OB_EXIT_FAIL;
+		return run_preset(&o);
 	}
 	if (!o.config || !o.input) {
 		fprintf(stderr, "observa index: faltan --config y --input / --config and --input "

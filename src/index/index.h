@@ -6,10 +6,10 @@
  *
  *   [index]        name, units (admin2 | list), unit_column, name_column,
  *                  normalise, aggregate, missing, classify, levels,
- *                  level_names, top
+ *                  level_names, top, country, territory_column
  *   [dimension ID] name, parent, weight, aggregate       (any depth)
  *   [indicator ID] name, column, dimension, weight, direction, treat,
- *                  normalise
+ *                  normalise, catalog
  *   [uncertainty]  runs, seed, weights, normalise, aggregate  (uncertainty.h)
  *
  * The computation, for n units and k indicators:
@@ -124,6 +124,11 @@ struct ob_ix_indicator {
 	bool has_norm;    /* its own normalisation instead of the index's */
 	struct ob_ix_norm norm;
 	long line;        /* where its section starts */
+	/* "ID" or "ID DIMENSION=VALUE": a catalogue indicator (one cell of one
+	 * disaggregation) that observa index --preset computes; NULL: the value
+	 * comes from an input file (see preset.h) */
+	char *catalog;
+	long catalog_line;
 };
 
 /* A node of the hierarchy: node 0 is the index, the others dimensions. */
@@ -173,6 +178,9 @@ struct ob_index_def {
 	char *name;
 	bool admin2;         /* units are catalogue territory codes */
 	char *unit_column, *name_column; /* name_column may be NULL */
+	char *country;       /* ISO3 of the admin2 units for --preset, or NULL: all */
+	char *territory_column; /* units = list: the column with each unit's admin-2
+	                           code, for catalogue indicators; may be NULL */
 	struct ob_ix_norm norm;
 	enum ob_ix_missing missing;
 	enum ob_ix_classify classify;
@@ -202,6 +210,14 @@ ob_err ob_index_load(const char *path, struct ob_index_def *def, struct ob_diag 
 /* The same from memory; name is what messages call it. */
 ob_err ob_index_load_mem(const char *text, size_t len, const char *name,
                          struct ob_index_def *def, struct ob_diag *d);
+
+/* The same, leaving out the [indicator ID] and [dimension ID] sections whose
+ * id is in skip[nskip] (as if they were not written): how --preset drops
+ * the indicators it has no values for, renormalising their siblings'
+ * weights. A kept section must not refer to a skipped dimension. */
+ob_err ob_index_load_mem_skip(const char *text, size_t len, const char *name,
+                              const char *const *skip, size_t nskip,
+                              struct ob_index_def *def, struct ob_diag *d);
 
 void ob_index_def_release(struct ob_index_def *def);
 

@@ -1,11 +1,12 @@
 /* index_def.c - read and check index definition files (docs/index.md). */
 #include "index/index_impl.h"
 
+#include <ctype.h>
 #include <math.h>
 
 #include "base/buf.h"
 
-enum section { SEC_NONE, SEC_INDEX, SEC_DIMENSION, SEC_INDICATOR, SEC_UNCERTAINTY };
+enum section { SEC_NONE, SEC_INDEX, SEC_DIMENSION, SEC_INDICATOR, SEC_UNCERTAINTY, SEC_SKIP };
 
 /* A key set once per section: remembered to refuse a repetition. */
 #define MAX_KEYS_SEEN 16
@@ -29,6 +30,8 @@ struct parser {
 	long index_line, unc_line, classify_line, levels_line, names_line, mc_norm_line,
 		mc_agg_line, norm_line, agg_line;
 	bool levels_given;
+	const char *const *skip; /* section ids left out (ob_index_load_mem_skip) */
+	size_t nskip;
 };
 
 static ob_err perr(struct parser *p, const char *value, const char *fmt, ...)
@@ -381,6 +384,18 @@ static ob_err set_index_key(struct parser *p, const char *k, char *v)
 			def->level_names[i] = ob_strdup(items[i]);
 		}
 		p->names_line = p->line;
+	} else if (!strcmp(k, "country")) {
+		if (strlen(v) != 3 || !isupper((unsigned char)v[0]) ||
+		    !isupper((unsigned char)v[1]) || !isupper((unsigned char)v[2]))
+			return perr(p, v, "país no válido: se esperaba un código ISO 3166-1 alfa-3 "
+			                  "(SLV) / invalid country");
+		free(def->country);
+		def->country = ob_strdup(v);
+	} else if (!strcmp(k, "territory_column")) {
+		if (!*v)
+			return perr(p, NULL, "columna vacía / empty column");
+		free(def->territory_column);
+		def->territory_column = ob_strdup(v);
 	} else if (!strcmp(k, "top")) {
 		return parse_size(p, v, 0, OB_MAX_AREAS, &def->top);
 	} else {
@@ -446,6 +461,12 @@ static ob_err set_indicator_key(struct parser *p, const char *k, char *v)
 	} else if (!strcmp(k, "normalise") || !strcmp(k, "normalize")) {
 		ind->has_norm = true;
 		return parse_norm(p, v, &ind->norm);
+	} else if (!strcmp(k, "catalog")) {
+		if (!*v)
+			return perr(p, NULL, "indicador del catálogo vacío / empty catalog indicator");
+		free(ind->catalog);
+		ind->catalog = ob_strdup(v);
+		ind->catalog_line = p->line;
 	} else {
 		return perr(p, k, "clave desconocida en [indicator] / unknown key in [indicator]");
 	}
@@ -546,6 +567,11 @@ static ob_err open_section(struct parser *p, char *s)
 		if (!id_ok(w[1]) || !strcmp(w[1], "index"))
 			return perr(p, w[1], "identificador no válido: letras ASCII, cifras, _ - . "
 			                     "(y no «index») / invalid id");
+		for (size_t i = 0; i < p->nskip; i++)
+			if (!strcmp(p->skip[i], w[1])) {
+				p->sec = SEC_SKIP;
+				return OB_OK;
+			}
 		if (ob_index_find_node(def, w[1]) != (size_t)-1 ||
 		    ob_index_find_indicator(def, w[1]) != (size_t)-1)
 			return perr(p, w[1], "identificador repetido / duplicated id");
@@ -610,6 +636,8 @@ static ob_err parse_line(struct parser *p, char *s)
 	v = trim(eq + 1);
 	if (p->sec == SEC_NONE)
 		return perr(p, k, "clave fuera de una sección / key outside a section");
+	if (p->sec == SEC_SKIP)
+		return OB_OK;
 	if ((e = key_once(p, k)))
 		return e;
 	switch (p->sec) {
@@ -622,6 +650,7 @@ static ob_err parse_line(struct parser *p, char *s)
 	case SEC_UNCERTAINTY:
 		return set_uncertainty_key(p, k, v);
 	case SEC_NONE:
+	case SEC_SKIP:
 		break;
 	}
 	return OB_OK;
@@ -826,6 +855,13 @@ static ob_err check(struct parser *p)
 ob_err ob_index_load_mem(const char *text, size_t len, const char *name,
                          struct ob_index_def *def, struct ob_diag *d)
 {
+	return ob_index_load_mem_skip(text, len, name, NULL, 0, def, d);
+}
+
+ob_err ob_index_load_mem_skip(const char *text, size_t len, const char *name,
+                              const char *const *skip, size_t nskip,
+                              struct ob_index_def *def, struct ob_diag *d)
+{
 	struct parser *p;
 	size_t i = 0;
 	ob_err e = OB_OK;
@@ -851,6 +887,8 @@ ob_err ob_index_load_mem(const char *text, size_t len, const char *name,
 	p->def = def;
 	p->d = d;
 	p->name = name;
+	p->skip = skip;
+	p->nskip = nskip;
 	while (i < len) {
 		char line[OB_MAX_CONFIG_LINE + 1];
 		size_t j = i;
@@ -932,6 +970,7 @@ void ob_index_def_release(struct ob_index_def *def)
 			free(def->ind[j].id);
 			free(def->ind[j].name);
 			free(def->ind[j].column);
+			free(def->ind[j].catalog);
 		}
 	if (def->node)
 		for (size_t c = 0; c < OB_MAX_INDEX_NODES; c++) {
@@ -949,6 +988,8 @@ void ob_index_def_release(struct ob_index_def *def)
 	free(def->name);
 	free(def->unit_column);
 	free(def->name_column);
+	free(def->country);
+	free(def->territory_column);
 	memset(def, 0, sizeof(*def));
 }
 

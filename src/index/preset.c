@@ -1,0 +1,767 @@
+/* preset.c - index presets: the definition from the catalogue, its indicator values from the snapshot. */
+#include "index/preset.h"
+
+#include <math.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "base/strmap.h"
+#include "catalog/catalog.h"
+#include "catalog/embedded.h"
+#include "io/csv.h"
+#include "stats/rate.h"
+#include "text/text.h"
+
+#define PRESET_DIR "index"
+
+/* ------------------------------------------------------------ the text */
+
+static ob_err read_text(const char *path, struct ob_buf *text, struct ob_diag *d)
+{
+	char chunk[8192];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return ob_diag_set(d, OB_ENOENT, path, 0, 0, NULL, 0,
+		                   "no se pudo abrir: %s / cannot open", strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (ob_buf_add(text, chunk, n)) {
+			fclose(f);
+			return ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
+			                   "archivo demasiado grande / file too large");
+		}
+	if (ferror(f)) {
+		fclose(f);
+		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "error de lectura / read error");
+	}
+	fclose(f);
+	return OB_OK;
+}
+
+static bool is_path(const char *s)
+{
+	size_t n = strlen(s);
+	return strchr(s, '/') || (n > 4 && !strcmp(s + n - 4, ".ini"));
+}
+
+static bool name_ok(const char *s)
+{
+	if (!*s || *s == '.')
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
+			return false;
+	return true;
+}
+
+ob_err ob_index_preset_text(const char *dir, const char *preset, struct ob_buf *text,
+                            char *name, size_t name_size, struct ob_diag *d)
+{
+	char path[OB_MAX_PATH], emb[OB_MAX_PATH];
+	struct ob_buf avail = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
+	ob_err e;
+
+	if (is_path(preset)) {
+		snprintf(name, name_size, "%s", preset);
+		return read_text(preset, text, d);
+	}
+	if (!name_ok(preset))
+		return ob_diag_set(d, OB_EUSAGE, "--preset", 0, 0, preset, strlen(preset),
+		                   "nombre de índice no válido: letras, cifras, - _ . / invalid "
+		                   "preset name");
+	if (snprintf(path, sizeof(path), "%s/%s/%s/%s.ini", dir, OB_CATALOG_DIR, PRESET_DIR,
+	             preset) >= (int)sizeof(path))
+		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga / path "
+		                                                      "too long");
+	if (access(path, F_OK) == 0) {
+		snprintf(name, name_size, "%s", path);
+		return read_text(path, text, d);
+	}
+	snprintf(emb, sizeof(emb), "%s/%s.ini", PRESET_DIR, preset);
+	for (size_t i = 0; i < ob_catalog_files_count; i++) {
+		const struct ob_embedded_file *f = &ob_catalog_files[i];
+		size_t n = strlen(f->path);
+		if (!strcmp(f->path, emb)) {
+			snprintf(name, name_size, "%s/%s (incorporado / built in)", OB_CATALOG_DIR,
+			         emb);
+			return ob_buf_add(text, f->data, f->len)
+			               ? ob_diag_set(d, OB_ETOOBIG, emb, 0, 0, NULL, 0,
+			                             "archivo demasiado grande / file too large")
+			               : OB_OK;
+		}
+		if (!strncmp(f->path, PRESET_DIR "/", sizeof(PRESET_DIR)) && n > 4 &&
+		    !strcmp(f->path + n - 4, ".ini")) {
+			if (avail.len)
+				ob_buf_adds(&avail, ", ");
+			ob_buf_add(&avail, f->path + sizeof(PRESET_DIR), n - 4 - sizeof(PRESET_DIR));
+		}
+	}
+	e = ob_diag_set(d, OB_ENOENT, "--preset", 0, 0, preset, strlen(preset),
+	                "índice desconocido: no está en %s ni entre los incorporados (%s); o dé la "
+	                "ruta de un archivo .ini / unknown preset", path,
+	                avail.ptr ? avail.ptr : "");
+	ob_buf_release(&avail);
+	return e;
+}
+
+/* ---------------------------------------------------- the --input file */
+
+struct extra {
+	const char *path;
+	size_t nrows;
+	char **unit, **name, **terr;
+	long *line;
+	double *x;      /* nrows x nind (NaN: missing or not an external column) */
+	bool *has_col;  /* nind: an external indicator the file has */
+	long terr_col;  /* 1-based field number of territory_column, 0 if none */
+};
+
+static void extra_release(struct extra *x)
+{
+	for (size_t r = 0; r < x->nrows; r++) {
+		free(x->unit[r]);
+		free(x->name[r]);
+		free(x->terr[r]);
+	}
+	free(x->unit);
+	free(x->name);
+	free(x->terr);
+	free(x->line);
+	free(x->x);
+	free(x->has_col);
+	memset(x, 0, sizeof(*x));
+}
+
+static size_t find_col(char **keys, size_t ncols, const char *name)
+{
+	struct ob_buf k = OB_BUF_INIT(OB_MAX_FIELD);
+	size_t found = (size_t)-1;
+
+	if (name && ob_fold_key(name, strlen(name), &k) == OB_OK)
+		for (size_t c = 0; c < ncols; c++)
+			if (keys[c] && k.ptr && !strcmp(keys[c], k.ptr)) {
+				found = c;
+				break;
+			}
+	ob_buf_release(&k);
+	return found;
+}
+
+static char *field_dup(const struct ob_csv_record *rec, size_t c)
+{
+	const char *s;
+	size_t n;
+
+	if (c == (size_t)-1 || c >= rec->nfields)
+		return NULL;
+	s = rec->fields[c].ptr;
+	n = rec->fields[c].len;
+	ob_trim(&s, &n);
+	return n ? ob_strndup(s, n) : NULL;
+}
+
+static bool is_missing_cell(const char *s, size_t n)
+{
+	ob_trim(&s, &n);
+	return n == 0 || (n == 2 && (!strncasecmp(s, "NA", 2) || !strncasecmp(s, "ND", 2)));
+}
+
+static ob_err extra_read(const struct ob_index_def *def, const char *path, struct extra *x,
+                         struct ob_diag *d)
+{
+	struct ob_csv_reader *r = NULL;
+	const struct ob_csv_record *rec;
+	char **keys = NULL;
+	size_t ncols = 0, cap = 0, ucol, ncol, tcol, *icol;
+	struct ob_strmap seen;
+	ob_err e;
+
+	memset(x, 0, sizeof(*x));
+	x->path = path;
+	x->has_col = ob_calloc(def->nind, sizeof(*x->has_col));
+	icol = ob_calloc(def->nind, sizeof(*icol));
+	ob_strmap_init(&seen);
+	if ((e = ob_csv_open(path, NULL, NULL, &r, d)))
+		goto out;
+	do {
+		if ((e = ob_csv_next(r, &rec, d))) {
+			if (e == OB_ENOENT)
+				e = ob_diag_set(d, OB_ENOHEADER, path, 0, 0, NULL, 0,
+				                "el archivo no tiene encabezado / no header row");
+			goto out;
+		}
+	} while (rec->blank);
+	ncols = rec->nfields;
+	keys = ob_calloc(ncols, sizeof(*keys));
+	for (size_t c = 0; c < ncols; c++) {
+		struct ob_buf k = OB_BUF_INIT(OB_MAX_FIELD);
+		if (ob_fold_key(rec->fields[c].ptr, rec->fields[c].len, &k) == OB_OK)
+			keys[c] = ob_buf_detach(&k, NULL);
+		ob_buf_release(&k);
+	}
+	ucol = find_col(keys, ncols, def->unit_column);
+	if (ucol == (size_t)-1) {
+		e = ob_diag_set(d, OB_ENOCOL, path, rec->line, 0, def->unit_column,
+		                strlen(def->unit_column),
+		                "falta la columna de la unidad (unit_column de %s) / unit column "
+		                "missing", def->file);
+		goto out;
+	}
+	ncol = find_col(keys, ncols, def->name_column);
+	tcol = find_col(keys, ncols, def->territory_column);
+	x->terr_col = tcol == (size_t)-1 ? 0 : (long)tcol + 1;
+	for (size_t j = 0; j < def->nind; j++) {
+		icol[j] = def->ind[j].catalog ? (size_t)-1 : find_col(keys, ncols, def->ind[j].column);
+		x->has_col[j] = icol[j] != (size_t)-1;
+	}
+	while ((e = ob_csv_next(r, &rec, d)) == OB_OK) {
+		const char *id;
+		size_t idn, u;
+		if (rec->blank)
+			continue;
+		id = ucol < rec->nfields ? rec->fields[ucol].ptr : "";
+		idn = ucol < rec->nfields ? rec->fields[ucol].len : 0;
+		ob_trim(&id, &idn);
+		if (!idn) {
+			e = ob_diag_set(d, OB_EINVAL, path, rec->line, (long)ucol + 1, NULL, 0,
+			                "unidad vacía en la columna %s / empty unit", def->unit_column);
+			goto out;
+		}
+		if (ob_strmap_get(&seen, id, idn)) {
+			e = ob_diag_set(d, OB_EINVAL, path, rec->line, (long)ucol + 1, id, idn,
+			                "unidad repetida (línea %ld) / duplicated unit",
+			                (long)(intptr_t)ob_strmap_get(&seen, id, idn));
+			goto out;
+		}
+		if (x->nrows == OB_MAX_AREAS) {
+			e = ob_diag_set(d, OB_ETOOBIG, path, rec->line, 0, NULL, 0,
+			                "más de %d unidades / too many units", OB_MAX_AREAS);
+			goto out;
+		}
+		if ((e = ob_strmap_put(&seen, id, idn, (void *)(intptr_t)rec->line, NULL))) {
+			ob_diag_set(d, e, path, rec->line, 0, NULL, 0, "demasiadas unidades / too many "
+			                                               "units");
+			goto out;
+		}
+		if (x->nrows == cap) {
+			cap = cap ? cap * 2 : 64;
+			x->unit = ob_realloc(x->unit, cap * sizeof(*x->unit));
+			x->name = ob_realloc(x->name, cap * sizeof(*x->name));
+			x->terr = ob_realloc(x->terr, cap * sizeof(*x->terr));
+			x->line = ob_realloc(x->line, cap * sizeof(*x->line));
+			x->x = ob_realloc(x->x, cap * def->nind * sizeof(*x->x));
+		}
+		u = x->nrows++;
+		x->unit[u] = ob_strndup(id, idn);
+		x->name[u] = field_dup(rec, ncol);
+		x->terr[u] = field_dup(rec, tcol);
+		x->line[u] = rec->line;
+		for (size_t j = 0; j < def->nind; j++) {
+			const char *s;
+			size_t n;
+			double v;
+			x->x[u * def->nind + j] = NAN;
+			if (icol[j] == (size_t)-1 || icol[j] >= rec->nfields)
+				continue;
+			s = rec->fields[icol[j]].ptr;
+			n = rec->fields[icol[j]].len;
+			if (is_missing_cell(s, n))
+				continue;
+			if (!ob_parse_double(s, n, &v) || !isfinite(v)) {
+				e = ob_diag_set(d, OB_EPARSE, path, rec->line, (long)icol[j] + 1, s, n,
+				                "valor no numérico en %s: se esperaba un número, vacío, "
+				                "NA o ND / not a number", def->ind[j].column);
+				goto out;
+			}
+			x->x[u * def->nind + j] = v;
+		}
+	}
+	if (e != OB_ENOENT)
+		goto out;
+	e = OB_OK;
+	if (!x->nrows)
+		e = ob_diag_set(d, OB_EEMPTY, path, 0, 0, NULL, 0,
+		                "el archivo no tiene unidades / no units");
+out:
+	if (r)
+		ob_csv_close(r);
+	for (size_t c = 0; c < ncols; c++)
+		free(keys[c]);
+	free(keys);
+	free(icol);
+	ob_strmap_release(&seen);
+	if (e)
+		extra_release(x);
+	return e;
+}
+
+/* ------------------------------------------------------ the catalogue */
+
+struct cat_ref {
+	long ind;     /* index into the set */
+	int by;       /* enum ob_ind_by, or -1 */
+	char value[OB_IND_ID_MAX];
+};
+
+static ob_err parse_catalog(const struct ob_index_def *def, size_t j,
+                            const struct ob_indicator_set *set, struct cat_ref *c,
+                            struct ob_diag *d)
+{
+	const struct ob_ix_indicator *ind = &def->ind[j];
+	const char *s = ind->catalog, *sp = strpbrk(s, " \t"), *eq;
+	char id[OB_IND_ID_MAX];
+	size_t n = sp ? (size_t)(sp - s) : strlen(s);
+
+	c->by = -1;
+	c->value[0] = '\0';
+	if (n >= sizeof(id) || (memcpy(id, s, n), id[n] = '\0', (c->ind = ob_indicators_find(set, id)) < 0))
+		return ob_diag_set(d, OB_EINVAL, def->file, ind->catalog_line, 0, s, n,
+		                   "indicador %s: «catalog» nombra un indicador que el catálogo no "
+		                   "tiene (vea «observa indicators list») / unknown catalogue "
+		                   "indicator", ind->id);
+	if (!sp)
+		return OB_OK;
+	while (*sp == ' ' || *sp == '\t')
+		sp++;
+	eq = strchr(sp, '=');
+	if (!eq || (c->by = ob_ind_by_parse(sp, (size_t)(eq - sp))) < 0)
+		return ob_diag_set(d, OB_EINVAL, def->file, ind->catalog_line, 0, sp, strlen(sp),
+		                   "indicador %s: se esperaba «catalog = ID» o «catalog = ID "
+		                   "DIMENSIÓN=VALOR» (sex, age_group, manner, mechanism, place, "
+		                   "relationship, context, source) / expected ID [DIMENSION=VALUE]",
+		                   ind->id);
+	if (!(set->v[c->ind].by_allowed & (1u << c->by)))
+		return ob_diag_set(d, OB_EINVAL, def->file, ind->catalog_line, 0, sp,
+		                   (size_t)(eq - sp),
+		                   "indicador %s: %s no admite esa desagregación / the catalogue "
+		                   "indicator does not allow that disaggregation", ind->id,
+		                   set->v[c->ind].id);
+	if (!eq[1] || strlen(eq + 1) >= sizeof(c->value))
+		return ob_diag_set(d, OB_EINVAL, def->file, ind->catalog_line, 0, sp, strlen(sp),
+		                   "indicador %s: valor de la desagregación vacío o demasiado largo "
+		                   "/ empty or too long value", ind->id);
+	ob_strlcpy(c->value, eq + 1, sizeof(c->value));
+	return OB_OK;
+}
+
+/*
+ * The catalogue indicators of def whose disaggregation is by, for the
+ * snapshot units qunits[nq], into vals (nq x nind).
+ */
+static ob_err compute_group(const struct ob_index_def *def, const struct cat_ref *refs,
+                            int by, const struct ob_index_preset_data *data,
+                            const struct ob_period *period, const uint32_t *qunits,
+                            size_t nq, double *vals, struct ob_diag *d)
+{
+	size_t *ind = ob_malloc(def->nind * sizeof(*ind)), *which = ob_malloc(def->nind *
+	                                                                         sizeof(*which));
+	size_t k = 0;
+	enum ob_ind_by b = by >= 0 ? (enum ob_ind_by)by : OB_BY_SEX;
+	struct ob_ind_query q;
+	struct ob_ind_result *r = NULL;
+	ob_err e = OB_OK;
+
+	for (size_t j = 0; j < def->nind; j++)
+		if (def->ind[j].catalog && refs[j].by == by) {
+			ind[k] = (size_t)refs[j].ind;
+			which[k++] = j;
+		}
+	if (!k)
+		goto out;
+	memset(&q, 0, sizeof(q));
+	q.indicators = ind;
+	q.n_indicators = k;
+	q.units = qunits;
+	q.n_units = nq;
+	q.periods = period;
+	q.n_periods = 1;
+	q.by = by >= 0 ? &b : NULL;
+	q.n_by = by >= 0 ? 1 : 0;
+	q.level = 0.95;
+	q.unreliable_below = OB_RATE_UNRELIABLE_BELOW;
+	q.institution = -1;
+	if ((e = ob_indicators_compute(data->snap, data->pop, data->set, &q, &r, d)))
+		goto out;
+	for (size_t i = 0; i < k; i++) {
+		size_t j = which[i], cell = 0;
+		if (by >= 0) {
+			for (cell = 0; cell < r->cells[i]; cell++)
+				if (!strcmp(ob_ind_cell_label(r, cell, 0), refs[j].value))
+					break;
+			if (cell == r->cells[i]) {
+				e = ob_diag_set(d, OB_EINVAL, def->file, def->ind[j].catalog_line, 0,
+				                refs[j].value, strlen(refs[j].value),
+				                "indicador %s: la desagregación %s no tiene ese valor en "
+				                "los datos del observatorio / no such value",
+				                def->ind[j].id, ob_ind_by_name(b));
+				goto out;
+			}
+		}
+		for (size_t u = 0; u < nq; u++) {
+			const struct ob_ind_value *v = ob_ind_result_at(r, i, u, 0, cell);
+			vals[u * def->nind + j] =
+				v->flags & (OB_IND_NO_DATA | OB_IND_MISSING_DENOMINATOR) ? NAN : v->value;
+		}
+	}
+out:
+	ob_ind_result_free(r);
+	free(ind);
+	free(which);
+	return e;
+}
+
+/* -------------------------------------------------------------- build */
+
+static const char *snap_code(const struct ob_snapshot *s, uint32_t u)
+{
+	return ob_snap_str(s, s->units[u].code);
+}
+
+/* Units of the index: snapshot units (admin2) or the rows of the file. */
+struct units {
+	size_t n;
+	const char **code, **name;
+	uint32_t *snap;   /* the snapshot unit whose catalogue values it takes */
+	long *row;        /* its row in the --input file, or -1 */
+};
+
+static ob_err admin2_units(const struct ob_index_def *def,
+                           const struct ob_index_preset_data *data,
+                           const struct ob_index_preset_options *o, const struct extra *x,
+                           struct units *us, struct ob_diag *d)
+{
+	const struct ob_snapshot *s = data->snap;
+	const char *country = o->country ? o->country : def->country;
+	uint32_t *sel = NULL;
+	size_t n = 0, unmatched = 0;
+	struct ob_strmap at;
+	ob_err e;
+
+	if ((e = ob_ind_select_units(s, NULL, false, 2, country, &sel, &n, d)))
+		return e;
+	if (!n) {
+		free(sel);
+		return ob_diag_set(d, OB_EEMPTY, def->file, 0, 0, country, country ? 3 : 0,
+		                   "el observatorio no tiene unidades de nivel 2 de ese país / no "
+		                   "admin-2 units");
+	}
+	us->n = n;
+	us->snap = sel;
+	us->code = ob_calloc(n, sizeof(*us->code));
+	us->name = ob_calloc(n, sizeof(*us->name));
+	us->row = ob_malloc(n * sizeof(*us->row));
+	ob_strmap_init(&at);
+	for (size_t u = 0; u < n; u++) {
+		us->code[u] = snap_code(s, sel[u]);
+		us->name[u] = ob_snap_str(s, s->units[sel[u]].name);
+		us->row[u] = -1;
+		ob_strmap_put(&at, us->code[u], strlen(us->code[u]), (void *)(uintptr_t)(u + 1), NULL);
+	}
+	for (size_t r = 0; x && r < x->nrows; r++) {
+		uintptr_t u = (uintptr_t)ob_strmap_get(&at, x->unit[r], strlen(x->unit[r]));
+		if (u)
+			us->row[u - 1] = (long)r;
+		else
+			unmatched++;
+	}
+	ob_strmap_release(&at);
+	if (unmatched)
+		ob_warn("%s: %zu filas con una unidad que no es de nivel 2 del país elegido: se "
+		        "ignoran / rows whose unit is not an admin-2 unit of the country are ignored",
+		        x->path, unmatched);
+	return OB_OK;
+}
+
+static ob_err list_units(const struct ob_index_def *def, const struct ob_index_preset_data *data,
+                         const struct extra *x, bool need_terr, struct units *us,
+                         struct ob_diag *d)
+{
+	const struct ob_snapshot *s = data->snap;
+	struct ob_strmap at;
+	ob_err e = OB_OK;
+
+	if (need_terr && !x->terr_col)
+		return ob_diag_set(d, OB_ENOCOL, x->path, 1, 0, def->territory_column,
+		                   def->territory_column ? strlen(def->territory_column) : 0,
+		                   "falta la columna del territorio de cada unidad (territory_column "
+		                   "de %s), necesaria para los indicadores del catálogo / territory "
+		                   "column missing", def->file);
+	us->n = x->nrows;
+	us->code = ob_calloc(x->nrows, sizeof(*us->code));
+	us->name = ob_calloc(x->nrows, sizeof(*us->name));
+	us->snap = ob_calloc(x->nrows, sizeof(*us->snap));
+	us->row = ob_malloc(x->nrows * sizeof(*us->row));
+	ob_strmap_init(&at);
+	for (uint32_t u = 0; u < s->n_units; u++) {
+		const char *c = snap_code(s, u);
+		ob_strmap_put(&at, c, strlen(c), (void *)(uintptr_t)(u + 1), NULL);
+	}
+	for (size_t r = 0; r < x->nrows; r++) {
+		us->code[r] = x->unit[r];
+		us->name[r] = x->name[r];
+		us->row[r] = (long)r;
+		if (!need_terr)
+			continue;
+		uintptr_t u = x->terr[r] ? (uintptr_t)ob_strmap_get(&at, x->terr[r],
+		                                                     strlen(x->terr[r]))
+		                         : 0;
+		if (!u) {
+			e = ob_diag_set(d, OB_EINVAL, x->path, x->line[r], x->terr_col, x->terr[r],
+			                x->terr[r] ? strlen(x->terr[r]) : 0,
+			                "territorio vacío o que el observatorio no tiene (se esperaba un "
+			                "código del catálogo, p. ej. SLV0614) / unknown territory");
+			break;
+		}
+		us->snap[r] = (uint32_t)(u - 1);
+	}
+	ob_strmap_release(&at);
+	return e;
+}
+
+static void units_release(struct units *us)
+{
+	free(us->code);
+	free(us->name);
+	free(us->snap);
+	free(us->row);
+	memset(us, 0, sizeof(*us));
+}
+
+/* Is any present value different from another? */
+static bool varies(const double *x, size_t n, size_t stride, size_t j, size_t *present)
+{
+	double first = NAN;
+	bool diff = false;
+
+	*present = 0;
+	for (size_t u = 0; u < n; u++) {
+		double v = x[u * stride + j];
+		if (isnan(v))
+			continue;
+		if (!(*present)++)
+			first = v;
+		else if (v != first)
+			diff = true;
+	}
+	return diff;
+}
+
+ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
+                             const struct ob_index_preset_data *data,
+                             const struct ob_index_preset_options *o,
+                             struct ob_index_def *def, struct ob_index_input *in,
+                             size_t *dropped, struct ob_diag *d)
+{
+	struct ob_index_def full;
+	struct extra x;
+	struct units us;
+	struct cat_ref *refs = NULL;
+	struct ob_period *period = NULL;
+	size_t nperiod = 0, ni, nq = 0, ndrop = 0, nskip = 0, kept = 0, nempty = 0;
+	struct ob_buf empty = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
+	uint32_t *qunits = NULL;
+	size_t *qof = NULL;
+	double *vals = NULL, *xm = NULL, *qv = NULL;
+	bool *drop = NULL, *alive = NULL, has_cat = false, has_ext = false;
+	const char **skip = NULL;
+	char year[16];
+	ob_err e;
+
+	memset(def, 0, sizeof(*def));
+	memset(in, 0, sizeof(*in));
+	memset(&x, 0, sizeof(x));
+	memset(&us, 0, sizeof(us));
+	if (dropped)
+		*dropped = 0;
+	if ((e = ob_index_load_mem(text, len, name, &full, d)))
+		return e;
+	ni = full.nind;
+	refs = ob_calloc(ni, sizeof(*refs));
+	for (size_t j = 0; j < ni; j++) {
+		if (!full.ind[j].catalog) {
+			has_ext = true;
+			continue;
+		}
+		has_cat = true;
+		if ((e = parse_catalog(&full, j, data->set, &refs[j], d)))
+			goto out;
+	}
+	snprintf(year, sizeof(year), "%d", o->year);
+	if ((e = ob_period_parse(year, &period, &nperiod, d)))
+		goto out;
+	if (o->extra && (e = extra_read(&full, o->extra, &x, d)))
+		goto out;
+	if (full.admin2) {
+		if ((e = admin2_units(&full, data, o, o->extra ? &x : NULL, &us, d)))
+			goto out;
+	} else {
+		if (!o->extra) {
+			e = ob_diag_set(d, OB_EUSAGE, full.file, 0, 0, NULL, 0,
+			                "la definición dice units = list: sus unidades (p. ej. centros "
+			                "escolares) vienen de un archivo; dé --input UNIDADES.csv con "
+			                "las columnas %s%s%s / units = list needs --input",
+			                full.unit_column, full.territory_column ? " y " : "",
+			                full.territory_column ? full.territory_column : "");
+			goto out;
+		}
+		if ((e = list_units(&full, data, &x, has_cat, &us, d)))
+			goto out;
+	}
+	/* the catalogue values, once per distinct snapshot unit */
+	xm = ob_malloc(us.n * ni * sizeof(*xm));
+	for (size_t k = 0; k < us.n * ni; k++)
+		xm[k] = NAN;
+	if (has_cat) {
+		struct ob_strmap seen;
+		qunits = ob_malloc(us.n * sizeof(*qunits));
+		qof = ob_malloc(us.n * sizeof(*qof));
+		ob_strmap_init(&seen);
+		for (size_t u = 0; u < us.n; u++) {
+			const char *c = snap_code(data->snap, us.snap[u]);
+			uintptr_t at = (uintptr_t)ob_strmap_get(&seen, c, strlen(c));
+			if (!at) {
+				qunits[nq++] = us.snap[u];
+				at = nq;
+				ob_strmap_put(&seen, c, strlen(c), (void *)at, NULL);
+			}
+			qof[u] = at - 1;
+		}
+		ob_strmap_release(&seen);
+		qv = ob_malloc(nq * ni * sizeof(*qv));
+		for (int by = -1; by < OB_BY_COUNT; by++)
+			if ((e = compute_group(&full, refs, by, data, period, qunits, nq, qv, d)))
+				goto out;
+		for (size_t u = 0; u < us.n; u++)
+			for (size_t j = 0; j < ni; j++)
+				if (full.ind[j].catalog)
+					xm[u * ni + j] = qv[qof[u] * ni + j];
+	}
+	if (o->extra)
+		for (size_t u = 0; u < us.n; u++)
+			for (size_t j = 0; j < ni; j++)
+				if (!full.ind[j].catalog && us.row[u] >= 0)
+					xm[u * ni + j] = x.x[(size_t)us.row[u] * ni + j];
+	/* drops */
+	drop = ob_calloc(ni, sizeof(*drop));
+	for (size_t j = 0; j < ni; j++) {
+		size_t present;
+		const struct ob_ix_indicator *ind = &full.ind[j];
+		if (!ind->catalog && (!o->extra || !x.has_col[j])) {
+			drop[j] = true;
+			ob_warn("%s: indicador %s (columna %s) omitido: no es del catálogo del "
+			        "observatorio y %s; los pesos de los demás se renormalizan / external "
+			        "indicator dropped (no --input column), weights renormalised",
+			        full.file, ind->id, ind->column,
+			        o->extra ? "el archivo de --input no tiene esa columna"
+			                 : "no se dio --input con esa columna");
+		} else if (!varies(xm, us.n, ni, j, &present)) {
+			drop[j] = true;
+			ob_warn("%s: indicador %s (%s) omitido: %s en %d; los pesos de los demás se "
+			        "renormalizan / indicator dropped (no values, or the same value in "
+			        "every unit), weights renormalised", full.file, ind->id,
+			        ind->catalog ? ind->catalog : ind->column,
+			        present ? "vale lo mismo en todas las unidades"
+			                : "ninguna unidad tiene valor",
+			        o->year);
+		}
+		if (drop[j])
+			ndrop++;
+	}
+	(void)has_ext;
+	if (ndrop == ni) {
+		e = ob_diag_set(d, OB_EEMPTY, full.file, 0, 0, NULL, 0,
+		                "ningún indicador tiene valores que varíen entre las unidades en %d: "
+		                "no hay índice que calcular / no indicator with values", o->year);
+		goto out;
+	}
+	if (ndrop) {
+		/* a dimension none of whose children is kept is dropped too */
+		alive = ob_calloc(full.nnode, sizeof(*alive));
+		skip = ob_calloc(ni + full.nnode, sizeof(*skip));
+		for (size_t j = 0; j < ni; j++)
+			if (drop[j])
+				skip[nskip++] = full.ind[j].id;
+		for (size_t k = 0; k < full.nnode; k++) {
+			size_t c = full.order[k];
+			for (size_t i = full.kid_off[c]; i < full.kid_off[c + 1]; i++) {
+				size_t kid = full.kids[i];
+				if (kid < ni ? !drop[kid] : alive[kid - ni])
+					alive[c] = true;
+			}
+			if (c && !alive[c]) {
+				skip[nskip++] = full.node[c].id;
+				ob_warn("%s: dimensión %s omitida: ninguno de sus indicadores tiene valores "
+				        "/ dimension dropped", full.file, full.node[c].id);
+			}
+		}
+		if ((e = ob_index_load_mem_skip(text, len, name, skip, nskip, def, d)))
+			goto out;
+	} else {
+		*def = full;
+		memset(&full, 0, sizeof(full));
+	}
+	/* the matrix of the kept indicators */
+	vals = ob_malloc(us.n * def->nind * sizeof(*vals));
+	for (size_t j = 0; j < def->nind; j++) {
+		size_t fj = ob_index_find_indicator(full.nind ? &full : def, def->ind[j].id);
+		for (size_t u = 0; u < us.n; u++)
+			vals[u * def->nind + j] = xm[u * ni + fj];
+	}
+	/* a unit without any value cannot be scored under any policy */
+	for (size_t u = 0; u < us.n; u++) {
+		bool any = false;
+		for (size_t j = 0; j < def->nind && !any; j++)
+			any = !isnan(vals[u * def->nind + j]);
+		if (any) {
+			if (kept != u) {
+				us.code[kept] = us.code[u];
+				us.name[kept] = us.name[u];
+				memmove(vals + kept * def->nind, vals + u * def->nind,
+				        def->nind * sizeof(*vals));
+			}
+			kept++;
+		} else {
+			if (!nempty)
+				ob_buf_adds(&empty, us.code[u]);
+			else if (nempty < 10)
+				ob_buf_addf(&empty, ", %s", us.code[u]);
+			nempty++;
+		}
+	}
+	if (nempty)
+		ob_warn("%s: %zu unidades sin ningún valor en %d (sin datos ni población) quedan "
+		        "fuera del índice: %s%s / units without any value are left out",
+		        def->file, nempty, o->year, empty.ptr, nempty > 10 ? "..." : "");
+	ob_buf_release(&empty);
+	if (!kept) {
+		e = ob_diag_set(d, OB_EEMPTY, def->file, 0, 0, NULL, 0,
+		                "ninguna unidad tiene valores en %d / no unit has values", o->year);
+		goto out;
+	}
+	e = ob_index_input_from_matrix(def, kept, us.code, us.name, vals, in, d);
+	if (!e) {
+		free(in->source);
+		in->source = ob_strdup(name);
+		if (dropped)
+			*dropped = ndrop;
+	}
+out:
+	if (e)
+		ob_index_def_release(def);
+	ob_index_def_release(&full);
+	units_release(&us);
+	extra_release(&x);
+	free(refs);
+	free(period);
+	free(qunits);
+	free(qof);
+	free(qv);
+	free(xm);
+	free(vals);
+	free(drop);
+	free(alive);
+	free(skip);
+	return e;
+}
