@@ -587,6 +587,14 @@ static int run_index(struct run *x)
 		if (ob_index_uncertainty(&x->def, &x->in, &x->r, &mo, &x->mc, &d))
 			return fail_diag(&d);
 		x->has_mc = true;
+		/* the interval shown always holds the index's own rank: with many
+		 * ties (units at 0) the alternatives can move every run away from it */
+		for (size_t u = 0; u < x->in.nunits; u++) {
+			if (x->mc.rank_low[u] > x->r.rank[u])
+				x->mc.rank_low[u] = x->r.rank[u];
+			if (x->mc.rank_high[u] < x->r.rank[u])
+				x->mc.rank_high[u] = x->r.rank[u];
+		}
 	}
 	if (x->r.imputations)
 		ob_warn("%zu valores faltantes imputados con la media (missing = impute-mean) / "

@@ -71,8 +71,11 @@ expect_grep "$T/err" "refuse"
 sed 's/^missing = refuse/missing = impute-mean/' "$DEF" >"$T/impute.ini"
 expect_status 0 "$OBSERVA" index --config "$T/impute.ini" --input "$T/gap.csv" --runs 0
 expect_grep "$T/err" "1 valores faltantes imputados"
-expect_status 1 "$OBSERVA" index -d "$T" --preset sv-municipal --year 2023
-expect_grep "$T/err" "todavía no disponible"
+expect_status 1 "$OBSERVA" index -d "$T" --preset no-such-index --year 2023
+expect_grep "$T/err" "índice desconocido"
+expect_grep "$T/err" "sv-municipal"
+expect_status 2 "$OBSERVA" index -d "$T" --preset sv-municipal --year 20x3
+expect_status 2 "$OBSERVA" index --config "$DEF" --preset sv-municipal --year 2023
 expect_status 1 "$OBSERVA" index --config "$DEF" --input "$REF/indicators.csv" --map "$T/m.svg"
 expect_grep "$T/err" "units = list"
 expect_status 2 "$OBSERVA" index --config "$DEF"

@@ -2,7 +2,7 @@
 # and the admin-2 presets draw a well-formed SVG map of the levels with the
 # five level names.
 expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.03
-PRESETS="$OBSERVA_DATA/index"
+PRESETS="$OBSERVA_DATA/catalog/index"
 
 # a units CSV for a preset: the admin-2 units of a country with geometry and
 # a deterministic made-up value in every indicator column of the preset

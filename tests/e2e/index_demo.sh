@@ -1,0 +1,171 @@
+# index_demo.sh - "observa index -d DIR --preset NAME --year Y": every preset
+# runs on a small demo observatory with its catalogue indicators computed on
+# the snapshot: one row per admin-2 unit, rank intervals holding the rank,
+# levels 1..5, the stages agreeing with "observa indicators", external
+# columns from --input, the stated drops, reproducible seeds and the map.
+expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.05
+Y=2023
+
+# check_csv FILE UNITS : the columns, one row per unit, rank_low <= rank <=
+# rank_high, levels 1..5 (at least two of them), unique units
+check_csv() {
+	head -n 1 "$1" | grep -q '^unit,name,score,level,level_name,rank,rank_median,rank_low,rank_high,' ||
+		fail "$1: header $(head -n 1 "$1")"
+	rows=$(tail -n +2 "$1" | wc -l)
+	[ "$rows" -eq "$2" ] || fail "$1: $rows rows, expected $2"
+	[ "$(tail -n +2 "$1" | cut -d, -f1 | sort -u | wc -l)" -eq "$2" ] || fail "$1: repeated units"
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		{ r = $c["rank"] + 0; lo = $c["rank_low"]; hi = $c["rank_high"]; l = $c["level"]
+		  if (lo == "" || hi == "" || lo + 0 > r || r > hi + 0) { print "interval", $1, lo, r, hi; bad = 1 }
+		  if (l !~ /^[1-5]$/) { print "level", $1, l; bad = 1 }
+		  seen[l] = 1 }
+		END { n = 0; for (k in seen) n++; if (n < 2) { print "one level only"; bad = 1 }
+		      exit bad }' "$1" || fail "$1: ranks or levels"
+}
+
+country_units() {
+	sql "$T/obs" "SELECT count(*) FROM territory WHERE level = 2 AND country = '$1'"
+}
+
+for p in sv-municipal:SLV hn-municipal:HND gt-municipal:GTM; do
+	preset=${p%%:*}
+	c=${p##*:}
+	expect_status 0 "$OBSERVA" index -d "$T/obs" --preset "$preset" --year $Y \
+		--format csv --stages --runs 100 --seed 3
+	cp "$T/out" "$T/$preset.csv"
+	cp "$T/err" "$T/$preset.err"
+	check_csv "$T/$preset.csv" "$(country_units "$c")"
+	for s in raw_ norm_ dim_ imputed_ contrib_; do
+		head -n 1 "$T/$preset.csv" | grep -q ",$s" || fail "$preset: no $s columns"
+	done
+	# the country comes from the preset: every unit is of that country
+	tail -n +2 "$T/$preset.csv" | cut -d, -f1 | grep -v "^$c" && fail "$preset: other units"
+done
+
+# the regional preset over one country: units without any value are left
+# out and counted in a warning; the others are all there
+expect_status 0 "$OBSERVA" index -d "$T/obs" --preset regional --year $Y --country CRI \
+	--format csv --stages --runs 100
+cp "$T/out" "$T/regional.csv"
+left=$(sed -n 's/.* \([0-9][0-9]*\) unidades sin ningún valor.*/\1/p' "$T/err")
+check_csv "$T/regional.csv" $(($(country_units CRI) - ${left:-0}))
+
+# the stated policy: external columns without --input are dropped, with the
+# dimension left empty, and the weights renormalised
+expect_grep "$T/sv-municipal.err" "indicador pobreza (columna poverty_pct) omitido"
+expect_grep "$T/sv-municipal.err" "dimensión riesgo omitida"
+expect_grep "$T/sv-municipal.err" "renormalizan"
+head -n 1 "$T/sv-municipal.csv" | grep -q 'norm_pobreza\|dim_riesgo' && fail "riesgo not dropped"
+
+# one unit against "observa indicators": its raw homicide rate is the
+# catalogue's, its normalised value is min-max 0-100 of the raw values, and
+# its score is the mean of its normalised values (one arithmetic dimension
+# left, equal weights)
+top=$(sed -n '2s/,.*//p' "$T/sv-municipal.csv")
+expect_status 0 "$OBSERVA" indicators -d "$T/obs" -i homicide_rate -t "$top" --period $Y \
+	--format csv
+want=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } { print $c["value"] }' "$T/out")
+[ -n "$want" ] || fail "observa indicators gave no value for $top"
+awk -F, -v u="$top" -v want="$want" '
+	NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	{ x = $c["raw_homicidios"]; if (n++ == 0 || x < mn) mn = x; if (n == 1 || x > mx) mx = x
+	  if ($1 == u) { raw = x; nrm = $c["norm_homicidios"]; score = $c["score"]
+	    s = 0; k = 0; for (h in c) if (h ~ /^norm_/ && $c[h] != "") { s += $c[h]; k++ }
+	    mean = s / k } }
+	function abs(v) { return v < 0 ? -v : v }
+	END {
+	  if (abs(raw - want) > 1e-6 * (1 + abs(want))) { print "raw", raw, "indicators", want; exit 1 }
+	  if (mx == mn) { print "homicides do not vary"; exit 1 }
+	  e = (raw - mn) / (mx - mn) * 100
+	  if (abs(e - nrm) > 1e-9 * 100) { print "norm", nrm, "expected", e; exit 1 }
+	  if (abs(mean - score) > 1e-9 * 100) { print "score", score, "mean", mean; exit 1 }
+	}' "$T/sv-municipal.csv" || fail "sv-municipal: $top does not match observa indicators"
+
+# external columns from --input, joined on the unit code
+{
+	echo "unit,poverty_pct,school_dropout_pct,neet_youth_pct"
+	sql "$T/obs" "SELECT code FROM territory WHERE level = 2 AND country = 'SLV' ORDER BY code" |
+		awk '{ printf "%s,%.1f,%.1f,%.1f\n", $1, (NR * 37 % 61) + 5, (NR * 11 % 17) / 2, (NR * 29 % 41) + 3 }'
+} >"$T/extra.csv"
+expect_status 0 "$OBSERVA" index -d "$T/obs" --preset sv-municipal --year $Y \
+	--input "$T/extra.csv" --format csv --stages --runs 50
+check_csv "$T/out" "$(country_units SLV)"
+head -n 1 "$T/out" | grep -q 'norm_pobreza.*dim_riesgo' || fail "the --input columns are not used"
+expect_grep "$T/err" "vehicle_theft_rate"
+grep -q "pobreza" "$T/err" && fail "pobreza was dropped although --input has it"
+# the preset's missing = refuse: a unit without its row is refused, named
+last=$(tail -n 1 "$T/extra.csv" | cut -d, -f1)
+sed '$d' "$T/extra.csv" >"$T/extra2.csv"
+expect_status 1 "$OBSERVA" index -d "$T/obs" --preset sv-municipal --year $Y \
+	--input "$T/extra2.csv" --runs 0
+expect_grep "$T/err" "$last"
+# a bad cell names the file, line and column
+sed '3s/,[0-9.]*$/,mucho/' "$T/extra.csv" >"$T/extra3.csv"
+expect_status 1 "$OBSERVA" index -d "$T/obs" --preset sv-municipal --year $Y \
+	--input "$T/extra3.csv" --runs 0
+expect_grep "$T/err" "extra3.csv:3:4"
+
+# the same seed gives the same bytes; another seed differs
+for s in 11 11 12; do
+	"$OBSERVA" index -d "$T/obs" --preset hn-municipal --year $Y --format csv --runs 200 \
+		--seed $s >"$T/seed$s.$$" 2>/dev/null || fail "seed $s"
+	if [ -f "$T/seed$s.csv" ]; then
+		cmp -s "$T/seed$s.csv" "$T/seed$s.$$" || fail "seed $s: two runs differ"
+	else
+		mv "$T/seed$s.$$" "$T/seed$s.csv"
+	fi
+done
+cmp -s "$T/seed11.csv" "$T/seed12.csv" && fail "seeds 11 and 12 give the same output"
+
+# json and table, and --top
+expect_status 0 "$OBSERVA" index -d "$T/obs" --preset gt-municipal --year $Y --format json \
+	--runs 20 --top 7
+expect_grep "$T/out" '"top":7,'
+[ "$(grep -c '"top":true' "$T/out")" -ge 7 ] || fail "--top 7: fewer than 7 units"
+expect_status 0 "$OBSERVA" index -d "$T/obs" --preset gt-municipal --year $Y --runs 20
+expect_grep "$T/out" "Muy alto"
+
+# the map from the store's geometry
+expect_status 0 "$OBSERVA" index -d "$T/obs" --preset sv-municipal --year $Y --runs 20 \
+	--map "$T/sv.svg"
+xmllint --noout "$T/sv.svg" || fail "the SVG is not well-formed"
+geo=$(sql "$T/obs" "SELECT count(*) FROM territory t JOIN territory_geometry g ON g.code = t.code
+	WHERE t.level = 2 AND t.country = 'SLV'")
+[ "$(grep -c '<path ' "$T/sv.svg")" -eq "$geo" ] || fail "map: not one path per unit with geometry"
+
+# schools: units from a file, each with its municipality's catalogue values
+SCHOOLS="$OBSERVA_DATA/index/schools-demo-slv.csv"
+expect_status 2 "$OBSERVA" index -d "$T/obs" --preset school --year $Y
+expect_grep "$T/err" "--input"
+expect_status 0 "$OBSERVA" index -d "$T/obs" --preset school --year $Y --input "$SCHOOLS" \
+	--format csv --stages --runs 100
+check_csv "$T/out" $(($(wc -l <"$SCHOOLS") - 1))
+# a school's municipal homicide rate is its municipality's
+row=$(sed -n 2p "$SCHOOLS")
+school=${row%%,*}
+muni=$(echo "$row" | awk -F, '{ print $3 }')
+hom=$(awk -F, -v s="$school" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$1 == s { print $c["raw_homicidios_municipio"] }' "$T/out")
+if [ -n "$hom" ]; then
+	expect_status 0 "$OBSERVA" indicators -d "$T/obs" -i homicide_rate -t "$muni" \
+		--period $Y --format csv
+	awk -F, -v h="$hom" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		{ d = $c["value"] - h; if (d < 0) d = -d; exit d > 1e-6 * (1 + h) }' "$T/out" ||
+		fail "school $school: municipal homicide rate $hom"
+fi
+printf 'school,name,municipality,incidents_per_1000\nX1,Uno,SLV9999,3\n' >"$T/bad_schools.csv"
+expect_status 1 "$OBSERVA" index -d "$T/obs" --preset school --year $Y --input "$T/bad_schools.csv"
+expect_grep "$T/err" "bad_schools.csv:2:3"
+
+# the observatory's own copy of a preset wins over the built-in one
+mkdir -p "$T/obs/catalog/index"
+sed 's/^name = .*/name = Copia local del observatorio/' "$OBSERVA_DATA/catalog/index/hn-municipal.ini" \
+	>"$T/obs/catalog/index/hn-municipal.ini"
+expect_status 0 "$OBSERVA" index -d "$T/obs" --preset hn-municipal --year $Y --runs 0
+expect_grep "$T/out" "Copia local del observatorio"
+# a catalogue indicator the catalogue does not have is refused with its line
+sed 's/^catalog = robbery_rate/catalog = no_such_rate/' "$OBSERVA_DATA/catalog/index/hn-municipal.ini" \
+	>"$T/bad.ini"
+expect_status 1 "$OBSERVA" index -d "$T/obs" --preset "$T/bad.ini" --year $Y --runs 0
+expect_grep "$T/err" "no_such_rate"
+expect_grep "$T/err" "bad.ini:"
