@@ -2,7 +2,7 @@
  * index.h - territorial prioritization indices defined as data.
  *
  * An index definition is a small text file (docs/index.md has the full
- * syntax and data/index/ the presets):
+ * syntax and data/catalog/index/ the presets):
  *
  *   [index]        name, units (admin2 | list), unit_column, name_column,
  *                  normalise, aggregate, missing, classify, levels,
