@@ -529,6 +529,11 @@ static void bad_definitions(void **state)
 		{ "[index]\nunit_column = a\n[indicator a]\n", 3, "a" },
 		{ "[index]\n[index]\n", 2, "index" },
 		{ "[index]\n[indicator index]\n", 2, "index" },
+		{ "[index]\ncountry = El Salvador\n[indicator a]\n", 2, "El Salvador" },
+		{ "[index]\ncountry = slv\n[indicator a]\n", 2, "ISO" },
+		{ "[index]\nterritory_column =\n[indicator a]\n", 2, "vacía" },
+		{ "[index]\n[indicator a]\ncatalog =\n", 3, "vacío" },
+		{ "[index]\n[indicator a]\ncatalog = x\ncatalog = y\n", 4, "catalog" },
 	};
 	(void)state;
 
@@ -550,6 +555,67 @@ static void bad_definitions(void **state)
 			fail_msg("case %zu: «%s» lacks «%s»", i, msg, bad[i].what);
 		assert_null(def.ind);
 	}
+}
+
+/* The preset keys, and sections left out as if they were not written: the
+ * siblings' weights are renormalised, an emptied dimension is left out. */
+static void skip_sections(void **state)
+{
+	static const char text[] =
+		"[index]\ncountry = SLV\nunits = list\nterritory_column = muni\n"
+		"[dimension d1]\nweight = 3\n[dimension d2]\nweight = 1\n"
+		"[indicator a]\ndimension = d1\ncatalog = homicide_rate\n"
+		"[indicator b]\ndimension = d1\nweight = 2\ncatalog = injuries_rate mechanism=firearm\n"
+		"[indicator c]\ndimension = d2\ncolumn = poverty\n";
+	static const char *const skip[] = { "c", "d2" };
+	static const char *const skip_a[] = { "a" };
+	static const double x[] = { 0, 10, 5, 20, 10, 0 }; /* units x (a, b) */
+	struct ob_index_def def;
+	struct ob_index_input in;
+	struct ob_index_result r;
+	struct ob_diag d;
+	(void)state;
+
+	ob_diag_clear(&d);
+	assert_int_equal(ob_index_load_mem(text, strlen(text), "s.ini", &def, &d), OB_OK);
+	assert_string_equal(def.country, "SLV");
+	assert_string_equal(def.territory_column, "muni");
+	assert_false(def.admin2);
+	assert_int_equal(def.nind, 3);
+	assert_string_equal(def.ind[0].catalog, "homicide_rate");
+	assert_int_equal(def.ind[0].catalog_line, 11);
+	assert_string_equal(def.ind[1].catalog, "injuries_rate mechanism=firearm");
+	assert_null(def.ind[2].catalog);
+	ob_index_def_release(&def);
+
+	/* c and its dimension d2 left out: d1 alone, a and b weighing 1 and 2 */
+	assert_int_equal(ob_index_load_mem_skip(text, strlen(text), "s.ini", skip, 2, &def, &d),
+	                 OB_OK);
+	assert_int_equal(def.nind, 2);
+	assert_int_equal(def.nnode, 2);
+	assert_int_equal(ob_index_find_indicator(&def, "c"), (size_t)-1);
+	assert_int_equal(ob_index_find_node(&def, "d2"), (size_t)-1);
+	assert_int_equal(ob_index_input_from_matrix(&def, 3, (const char *const[]){ "u", "v", "w" },
+	                                            NULL, x, &in, &d), OB_OK);
+	assert_int_equal(ob_index_compute(&def, &in, &r, &d), OB_OK);
+	/* minmax 0-100: a = 0, 50, 100; b = 50, 100, 0; score (a + 2b) / 3 */
+	assert_true(fabs(r.score[0] - (0 + 2 * 50) / 3.0) < 1e-12);
+	assert_true(fabs(r.score[1] - (50 + 2 * 100) / 3.0) < 1e-12);
+	assert_true(fabs(r.score[2] - (100 + 2 * 0) / 3.0) < 1e-12);
+	ob_index_result_release(&r);
+	ob_index_input_release(&in);
+	ob_index_def_release(&def);
+
+	/* leaving out an indicator but keeping its emptied dimension is refused */
+	ob_diag_clear(&d);
+	assert_int_not_equal(ob_index_load_mem_skip(text, strlen(text), "s.ini", skip, 1, &def,
+	                                            &d), OB_OK);
+	/* a skip list naming a kept indicator only: the others remain */
+	assert_int_equal(ob_index_load_mem_skip(text, strlen(text), "s.ini", skip_a, 1, &def, &d),
+	                 OB_OK);
+	assert_int_equal(def.nind, 2);
+	assert_string_equal(def.ind[0].id, "b");
+	ob_index_def_release(&def);
 }
 
 /* A computation that must be refused: a constant indicator, a log of 0. */
@@ -699,6 +765,7 @@ int main(void)
 		cmocka_unit_test(missing_policies),
 		cmocka_unit_test(input_csv),
 		cmocka_unit_test(bad_definitions),
+		cmocka_unit_test(skip_sections),
 		cmocka_unit_test(bad_values),
 		cmocka_unit_test(treatments),
 		cmocka_unit_test(random_definitions),
