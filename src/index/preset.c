@@ -564,7 +564,7 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 	uint32_t *qunits = NULL;
 	size_t *qof = NULL;
 	double *vals = NULL, *xm = NULL, *qv = NULL;
-	bool *drop = NULL, *alive = NULL, has_cat = false, has_ext = false;
+	bool *drop = NULL, *alive = NULL, has_cat = false;
 	const char **skip = NULL;
 	char year[16];
 	ob_err e;
@@ -580,10 +580,8 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 	ni = full.nind;
 	refs = ob_calloc(ni, sizeof(*refs));
 	for (size_t j = 0; j < ni; j++) {
-		if (!full.ind[j].catalog) {
-			has_ext = true;
+		if (!full.ind[j].catalog)
 			continue;
-		}
 		has_cat = true;
 		if ((e = parse_catalog(&full, j, data->set, &refs[j], d)))
 			goto out;
@@ -669,7 +667,6 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 		if (drop[j])
 			ndrop++;
 	}
-	(void)has_ext;
 	if (ndrop == ni) {
 		e = ob_diag_set(d, OB_EEMPTY, full.file, 0, 0, NULL, 0,
 		                "ningún indicador tiene valores que varíen entre las unidades en %d: "
