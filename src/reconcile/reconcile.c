@@ -49,8 +49,8 @@ static void set_order(enum ob_rec_inst *o, enum ob_rec_inst a, enum ob_rec_inst 
 void ob_rec_settings_defaults(struct ob_rec_settings *s)
 {
 	memset(s, 0, sizeof(*s));
-	s->threshold = 0.5;
-	s->review_low = 0.2;
+	s->threshold = 0.2;
+	s->review_low = 0.05;
 	s->review_high = 0.9;
 	s->date_days = 3;
 	s->age_years = 2;
@@ -100,7 +100,7 @@ static ob_err set_key(struct ob_rec_settings *s, const char *k, size_t kn, const
 			continue;
 		if (!ob_parse_double(v, vn, &x) || !(x >= num[i].lo && x <= num[i].hi) ||
 		    (num[i].what >= 3 && x != floor(x)) ||
-		    (num[i].what < 3 && !(x > 0 && x < 1)))
+		    (num[i].what < 3 && !(x > 0 && (num[i].what == 2 ? x <= 1 : x < 1))))
 			return ob_diag_set(d, OB_EINVAL, name, line, 0, v, vn,
 			                   "%s: se esperaba %s entre %g y %g / expected %s between "
 			                   "%g and %g", num[i].key,
@@ -581,27 +581,34 @@ size_t ob_rec_rules(const struct ob_rec_settings *s, struct ob_block_rule *rules
 {
 	size_t n = 0;
 	struct ob_block_rule *r;
+	int month = s->block_days > 20 ? s->block_days : 20;
 
-	/* same admin-1, dates close: finds people whose names were not written alike */
+	/* same admin-1, dates close: people whose names were not written alike */
 	r = &rules[n++];
 	memset(r, 0, sizeof(*r));
 	term(r, F_TERR, OB_BLOCK_ADMIN1, 0);
 	term(r, F_DATE, OB_BLOCK_WITHIN, s->block_days);
 	snprintf(r->text, sizeof(r->text), "territorio:admin1, fecha:within %d", s->block_days);
-	/* names alike, dates within name_days */
+	/* same admin-2 within a month (dates known to the month are compared as the 15th) */
+	r = &rules[n++];
+	memset(r, 0, sizeof(*r));
+	term(r, F_TERR, OB_BLOCK_EXACT, 0);
+	term(r, F_DATE, OB_BLOCK_WITHIN, month);
+	snprintf(r->text, sizeof(r->text), "territorio:exact, fecha:within %d", month);
+	/* a surname alike and the same initial, dates within name_days */
 	r = &rules[n++];
 	memset(r, 0, sizeof(*r));
 	term(r, F_SUR1, OB_BLOCK_KEY, 0);
-	term(r, F_GIVEN, OB_BLOCK_KEY, 0);
+	term(r, F_GIVEN, OB_BLOCK_INITIAL, 0);
 	term(r, F_DATE, OB_BLOCK_WITHIN, s->name_days);
-	snprintf(r->text, sizeof(r->text), "apellido1:key, nombres:key, fecha:within %d",
+	snprintf(r->text, sizeof(r->text), "apellido1:key, nombres:initial, fecha:within %d",
 	         s->name_days);
 	r = &rules[n++];
 	memset(r, 0, sizeof(*r));
-	term(r, F_GIVEN, OB_BLOCK_KEY, 0);
 	term(r, F_SUR2, OB_BLOCK_KEY, 0);
+	term(r, F_GIVEN, OB_BLOCK_INITIAL, 0);
 	term(r, F_DATE, OB_BLOCK_WITHIN, s->name_days);
-	snprintf(r->text, sizeof(r->text), "nombres:key, apellido2:key, fecha:within %d",
+	snprintf(r->text, sizeof(r->text), "apellido2:key, nombres:initial, fecha:within %d",
 	         s->name_days);
 	/* both surnames in either order */
 	r = &rules[n++];
@@ -611,13 +618,13 @@ size_t ob_rec_rules(const struct ob_rec_settings *s, struct ob_block_rule *rules
 	term(r, F_DATE, OB_BLOCK_WITHIN, s->name_days);
 	snprintf(r->text, sizeof(r->text), "apellido1:keys, nombres:initial, fecha:within %d",
 	         s->name_days);
-	/* records with a month but no day: names alone, same admin-1 */
+	/* records without a date: names alone, same admin-1 */
 	r = &rules[n++];
 	memset(r, 0, sizeof(*r));
-	term(r, F_SUR1, OB_BLOCK_KEYS, 0);
-	term(r, F_GIVEN, OB_BLOCK_KEY, 0);
+	term(r, F_SUR1, OB_BLOCK_KEY, 0);
+	term(r, F_GIVEN, OB_BLOCK_INITIAL, 0);
 	term(r, F_TERR, OB_BLOCK_ADMIN1, 0);
-	snprintf(r->text, sizeof(r->text), "apellido1:keys, nombres:key, territorio:admin1");
+	snprintf(r->text, sizeof(r->text), "apellido1:key, nombres:initial, territorio:admin1");
 	return n;
 }
 
@@ -654,6 +661,7 @@ static ob_err country_records(struct ob_rec_run *run, struct ob_rec_country *k, 
 		void *sv;
 		uint16_t si;
 		const char *date = r->day != INT32_MIN ? r->date : NULL;
+		char mid[16];
 
 		if (r->country_ix != ci)
 			continue;
@@ -683,6 +691,12 @@ static ob_err country_records(struct ob_rec_run *run, struct ob_rec_country *k, 
 			v[F_GIVEN] = (struct ob_link_text){ given.ptr, given.len, NULL, 0 };
 			v[F_SUR1] = (struct ob_link_text){ s1.ptr, s1.len, NULL, 0 };
 			v[F_SUR2] = (struct ob_link_text){ s2.ptr, s2.len, NULL, 0 };
+		}
+		if (!date && r->date && strlen(r->date) == 7) {
+			/* known to the month: compared as its 15th, so it agrees at most at
+			 * the level of a month */
+			snprintf(mid, sizeof(mid), "%.7s-15", r->date);
+			date = mid;
 		}
 		if (date)
 			v[F_DATE] = (struct ob_link_text){ date, strlen(date), NULL, 0 };
@@ -868,7 +882,7 @@ ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d)
 				continue;
 			}
 			if (!dec && q->probability >= run->set.review_low &&
-			    q->probability < run->set.review_high) {
+			    (q->probability < run->set.review_high || run->set.review_high >= 1)) {
 				struct ob_rec_review *rv;
 				struct ob_buf ex = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
 				run->review = ob_realloc(run->review,

@@ -73,8 +73,8 @@ const char *ob_rec_attr_name(enum ob_rec_attr a);       /* "date"... */
 const char *ob_rec_reason_name(enum ob_rec_reason r);   /* "single_source"... */
 
 struct ob_rec_settings {
-	double threshold;     /* linked from this probability (0.5) */
-	double review_low;    /* grey zone for clerical review [0.2, 0.9) */
+	double threshold;     /* linked from this probability (0.2) */
+	double review_low;    /* grey zone for clerical review [0.05, 0.9) */
 	double review_high;
 	int date_days;        /* date disagreement over this many days (3) */
 	int age_years;        /* age disagreement over this many years (2) */
