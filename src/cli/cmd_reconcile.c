@@ -177,6 +177,10 @@ int cmd_reconcile(int argc, char **argv)
 		status = ob_cli_status(e);
 		goto done;
 	}
+	if (run.forced_apart)
+		ob_warn("%llu pares aceptados en revisión no se pudieron unir: juntarían dos registros "
+		        "de una fuente / accepted pairs that would put two records of one source "
+		        "together were not joined", (unsigned long long)run.forced_apart);
 	if (!run.n)
 		ob_warn("no hay muertes violentas en %s..%s%s%s / no violent deaths in the period",
 		        from, to, country ? " " : "", country ? country : "");

@@ -903,7 +903,6 @@ ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d)
 				}
 				edges[nedges++] = (struct edge){ a, b, dec > 0 ? 1e6 : lo,
 				                                 dec > 0 ? 1.0 : q->probability };
-				run->forced_links += dec > 0;
 			}
 		}
 	}
@@ -929,6 +928,7 @@ ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d)
 				edges = ob_realloc(edges, capedges * sizeof(*edges));
 			}
 			edges[nedges++] = (struct edge){ a < b ? a : b, a < b ? b : a, 1e6, 1.0 };
+			run->forced_links++;
 		} else {
 			rej = ob_realloc(rej, (nrej + 1) * 2 * sizeof(*rej));
 			rej[2 * nrej] = a;
