@@ -10,7 +10,7 @@ static const char *const inst_names[OB_REC_NINST] = { "police", "forensic", "pro
 static const char *const attr_names[OB_REC_NATTR] = { "date",   "territory", "sex",  "age",
                                                       "manner", "mechanism", "place" };
 static const char *const reason_names[OB_REC_NREASONS] = {
-	"single_source", "manner", "territory", "date", "sex", "age",
+	"single_source", "manner", "territory", "date", "sex", "age", "duplicate",
 };
 
 const char *ob_rec_inst_name(enum ob_rec_inst i)
@@ -56,6 +56,7 @@ void ob_rec_settings_defaults(struct ob_rec_settings *s)
 	s->age_years = 2;
 	s->block_days = 7;
 	s->name_days = 60;
+	s->dup_threshold = 0.95;
 	s->seed = 20240101;
 	/* the police attend the scene: date and place of the events */
 	set_order(s->order[OB_REC_DATE], OB_REC_POLICE, OB_REC_PROSECUTOR, OB_REC_FORENSIC);
@@ -92,6 +93,7 @@ static ob_err set_key(struct ob_rec_settings *s, const char *k, size_t kn, const
 		{ "threshold", 0, 1, 0 },    { "review_low", 0, 1, 1 },  { "review_high", 0, 1, 2 },
 		{ "date_days", 0, 3650, 3 }, { "age_years", 0, 120, 4 }, { "block_days", 0, 366, 5 },
 		{ "name_days", 0, 3650, 6 }, { "seed", 0, 1e15, 7 },     { "threads", 0, 64, 8 },
+		{ "duplicate_threshold", 0, 1, 9 },
 	};
 	double x;
 
@@ -100,12 +102,16 @@ static ob_err set_key(struct ob_rec_settings *s, const char *k, size_t kn, const
 			continue;
 		if (!ob_parse_double(v, vn, &x) || !(x >= num[i].lo && x <= num[i].hi) ||
 		    (num[i].what >= 3 && x != floor(x)) ||
-		    (num[i].what < 3 && !(x > 0 && (num[i].what == 2 ? x <= 1 : x < 1))))
+		    ((num[i].what < 3 || num[i].what == 9) &&
+		     !(x > 0 && (num[i].what == 2 || num[i].what == 9 ? x <= 1 : x < 1))))
 			return ob_diag_set(d, OB_EINVAL, name, line, 0, v, vn,
 			                   "%s: se esperaba %s entre %g y %g / expected %s between "
 			                   "%g and %g", num[i].key,
-			                   num[i].what < 3 ? "una probabilidad" : "un entero", num[i].lo,
-			                   num[i].hi, num[i].what < 3 ? "a probability" : "an integer",
+			                   num[i].what < 3 || num[i].what == 9 ? "una probabilidad"
+			                                                       : "un entero",
+			                   num[i].lo, num[i].hi,
+			                   num[i].what < 3 || num[i].what == 9 ? "a probability"
+			                                                       : "an integer",
 			                   num[i].lo, num[i].hi);
 		switch (num[i].what) {
 		case 0: s->threshold = x; break;
@@ -116,6 +122,7 @@ static ob_err set_key(struct ob_rec_settings *s, const char *k, size_t kn, const
 		case 5: s->block_days = (int)x; break;
 		case 6: s->name_days = (int)x; break;
 		case 7: s->seed = (uint64_t)x; break;
+		case 9: s->dup_threshold = x; break;
 		default: s->threads = (int)x; break;
 		}
 		return OB_OK;
@@ -160,7 +167,8 @@ static ob_err set_key(struct ob_rec_settings *s, const char *k, size_t kn, const
 	}
 	return ob_diag_set(d, OB_EINVAL, name, line, 0, k, kn,
 	                   "clave desconocida; se esperaba threshold, review_low, review_high, "
-	                   "date_days, age_years, block_days, name_days, seed, threads o un "
+	                   "date_days, age_years, block_days, name_days, duplicate_threshold, "
+	                   "seed, threads o un "
 	                   "atributo (date, territory, sex, age, manner, mechanism, place) / "
 	                   "unknown key");
 }
@@ -250,6 +258,7 @@ void ob_rec_settings_format(const struct ob_rec_settings *s, struct ob_buf *out)
 	            s->review_low, s->review_high);
 	ob_buf_addf(out, "date_days = %d\nage_years = %d\nblock_days = %d\nname_days = %d\n",
 	            s->date_days, s->age_years, s->block_days, s->name_days);
+	ob_buf_addf(out, "duplicate_threshold = %g\n", s->dup_threshold);
 	ob_buf_addf(out, "seed = %llu\n", (unsigned long long)s->seed);
 	for (int a = 0; a < OB_REC_NATTR; a++)
 		ob_buf_addf(out, "%s = %s, %s, %s\n", attr_names[a], inst_names[s->order[a][0]],
@@ -682,7 +691,8 @@ static ob_err country_records(struct ob_rec_run *run, struct ob_rec_country *k, 
 		ob_buf_reset(&given);
 		ob_buf_reset(&s1);
 		ob_buf_reset(&s2);
-		if (!is_missing_name(r->names)) {
+		r->named = !is_missing_name(r->names);
+		if (r->named) {
 			if ((e = ob_fullname_split(r->names, strlen(r->names), 0, &given, &s1, &s2))) {
 				ob_diag_set(d, e, NULL, 0, 0, r->source_id, strlen(r->source_id),
 				            "nombre ilegible en %s / unreadable name", r->source);
@@ -746,11 +756,14 @@ out:
 struct edge {
 	uint32_t a, b;
 	double score, probability;
+	bool dup; /* two records of one source: one death recorded twice */
 };
 
 static int edge_cmp(const void *x, const void *y)
 {
 	const struct edge *p = x, *q = y;
+	if (p->dup != q->dup)
+		return p->dup ? -1 : 1;
 	if (p->score != q->score)
 		return p->score > q->score ? -1 : 1;
 	if (p->a != q->a)
@@ -802,6 +815,21 @@ static void explain(const struct ob_rec_country *k, uint32_t i, uint32_t j, stru
 		ob_buf_addf(out, "%s\t%s\t%.3f\n", k->lr.field[f].name, lab, sc.contrib[f]);
 	}
 	ob_buf_addf(out, "(prior)\t\t%.3f\n", k->res.weights.prior);
+}
+
+/* Records of a country by source, then day (for duplicates within a source). */
+static const struct ob_rec_run *sort_run;
+
+static int by_source_day(const void *x, const void *y)
+{
+	const struct ob_rec_record *a = &sort_run->rec[*(const uint32_t *)x];
+	const struct ob_rec_record *b = &sort_run->rec[*(const uint32_t *)y];
+	int c = strcmp(a->source, b->source);
+	if (c)
+		return c;
+	if (a->day != b->day)
+		return a->day < b->day ? -1 : 1;
+	return *(const uint32_t *)x < *(const uint32_t *)y ? -1 : 1;
 }
 
 static int on_candidates(void *ctx, const struct ob_blocking *b)
@@ -906,6 +934,45 @@ ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d)
 			}
 		}
 	}
+	/* one death recorded twice by one source */
+	for (size_t c = 0; c < run->ncountries; c++) {
+		struct ob_rec_country *k = &run->countries[c];
+		uint32_t *ord;
+		if (!k->have_res)
+			continue;
+		ord = ob_malloc(k->n * sizeof(*ord));
+		memcpy(ord, k->rec, k->n * sizeof(*ord));
+		sort_run = run;
+		qsort(ord, k->n, sizeof(*ord), by_source_day);
+		for (size_t x = 0; x < k->n; x++) {
+			const struct ob_rec_record *a = &run->rec[ord[x]];
+			if (a->day == INT32_MIN || !a->named || !a->admin1)
+				continue;
+			for (size_t y = x + 1; y < k->n; y++) {
+				const struct ob_rec_record *b = &run->rec[ord[y]];
+				struct ob_link_cmp cmp;
+				struct ob_fs_score sc;
+				if (strcmp(a->source, b->source) || b->day == INT32_MIN ||
+				    b->day - a->day > run->set.date_days)
+					break;
+				if (!b->named || !b->admin1 || strcmp(a->admin1, b->admin1))
+					continue;
+				ob_link_explain(&k->lr, &k->res, a->local, b->local, &cmp, &sc);
+				if (sc.probability < run->set.dup_threshold ||
+				    decision_of(run, &dm, ord[x], ord[y]) < 0)
+					continue;
+				if (nedges == capedges) {
+					capedges = capedges ? capedges * 2 : 1024;
+					edges = ob_realloc(edges, capedges * sizeof(*edges));
+				}
+				edges[nedges++] = (struct edge){ ord[x] < ord[y] ? ord[x] : ord[y],
+				                                 ord[x] < ord[y] ? ord[y] : ord[x],
+				                                 sc.weight, sc.probability, true };
+				run->duplicates++;
+			}
+		}
+		free(ord);
+	}
 	/* decisions on pairs the blocking did not bring */
 	for (size_t i = 0; i < run->ndec; i++) {
 		const struct ob_rec_decision *x = &run->dec[i];
@@ -951,7 +1018,7 @@ ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d)
 	for (size_t x = 0; x < nedges; x++) {
 		uint32_t ra = uf_find(&u, edges[x].a), rb = uf_find(&u, edges[x].b);
 		bool apart = false;
-		if (ra == rb || (u.mask[ra] & u.mask[rb])) {
+		if (ra == rb || (!edges[x].dup && (u.mask[ra] & u.mask[rb]))) {
 			if (ra != rb && edges[x].score >= 1e6)
 				run->forced_apart++; /* an accepted pair that breaks the rule */
 			continue;
@@ -1194,6 +1261,17 @@ ob_err ob_rec_build(struct ob_rec_run *run, struct ob_diag *d)
 			x->reasons |= 1u << OB_REC_R_SEX;
 			snprintf(x->detail[OB_REC_R_SEX], sizeof(x->detail[0]), "M/F");
 		}
+		for (uint32_t m = 0; m < x->n && !((x->reasons >> OB_REC_R_DUPLICATE) & 1); m++)
+			for (uint32_t m2 = m + 1; m2 < x->n; m2++) {
+				const struct ob_rec_record *r1 = &run->rec[run->member[x->first + m]];
+				const struct ob_rec_record *r2 = &run->rec[run->member[x->first + m2]];
+				if (!strcmp(r1->source, r2->source)) {
+					x->reasons |= 1u << OB_REC_R_DUPLICATE;
+					snprintf(x->detail[OB_REC_R_DUPLICATE], sizeof(x->detail[0]),
+					         "%s: %s, %s", r1->source, r1->source_id, r2->source_id);
+					break;
+				}
+			}
 		if (amax >= 0 && amax - amin > run->set.age_years) {
 			x->reasons |= 1u << OB_REC_R_AGE;
 			snprintf(x->detail[OB_REC_R_AGE], sizeof(x->detail[0]), "%d..%d", amin, amax);

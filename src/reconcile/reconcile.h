@@ -19,7 +19,10 @@
  *      per source in a cluster. Clerical decisions (ob_rec_decisions_load)
  *      come first: an accepted pair is linked whatever its probability, a
  *      rejected pair is never put in one cluster, directly or through a
- *      third record. Pairs in the grey zone [review_low, review_high)
+ *      third record. Two named records of one source that the
+ *      country's model scores at least dup_threshold are one death
+ *      recorded twice (the only way two records of a source share a
+ *      cluster). Pairs in the grey zone [review_low, review_high)
  *      without a decision are queued for review.
  *   3. ob_rec_build: one death per cluster with each attribute taken from
  *      the first source, in the settings' order for that attribute, that
@@ -65,6 +68,7 @@ enum ob_rec_reason {
 	OB_REC_R_DATE,              /* day-precision dates more than date_days apart */
 	OB_REC_R_SEX,               /* M and F */
 	OB_REC_R_AGE,               /* ages more than age_years apart */
+	OB_REC_R_DUPLICATE,         /* a source recorded the death twice */
 	OB_REC_NREASONS,
 };
 
@@ -80,6 +84,9 @@ struct ob_rec_settings {
 	int age_years;        /* age disagreement over this many years (2) */
 	int block_days;       /* window of the date blocking rules (7) */
 	int name_days;        /* window of the name blocking rules (60) */
+	double dup_threshold; /* two named records of one source, dates within
+	                       * date_days, same admin-1, scored by the country's
+	                       * model at least this: one death recorded twice (0.95) */
 	/* order of institutions per attribute; order[a][k] for k < OB_REC_NINST */
 	enum ob_rec_inst order[OB_REC_NATTR][OB_REC_NINST];
 	uint64_t seed;
@@ -129,6 +136,7 @@ struct ob_rec_record {
 	uint32_t local;         /* index within its country's linkage */
 	uint32_t cluster;       /* from 1, after ob_rec_link */
 	double probability;     /* of its strongest link in the cluster (NaN alone) */
+	bool named;             /* has a name (set by ob_rec_link) */
 };
 
 /* A clerical decision on a pair, keyed by both records' (source, source_id). */
@@ -191,6 +199,7 @@ struct ob_rec_run {
 	struct ob_rec_decision *dec;
 	size_t ndec;
 	uint64_t candidates, linked_pairs, forced_links, forced_apart;
+	uint64_t duplicates;     /* pairs of one source taken as one death recorded twice */
 	struct ob_rec_review *review;
 	size_t nreview;
 	uint32_t *member;        /* run records by death */

@@ -76,6 +76,7 @@ static void settings(void **state)
 		{ "manner = coroner\n", 1, "coroner" },
 		{ "[link]\n", 1, "[link]" },
 		{ "threshold\n", 1, "threshold" },
+		{ "duplicate_threshold = 0\n", 1, "0" },
 		{ "review_low = 0.8\nreview_high = 0.5\n", 2, NULL },
 	};
 	for (size_t i = 0; i < OB_ARRAY_SIZE(bad); i++) {
@@ -151,6 +152,8 @@ static void population(struct ob_rec_run *run)
 		snprintf(terr, sizeof(terr), "XXX%d%02d", 1 + p % 2, p % 5);
 		snprintf(name, sizeof(name), "%s %s %s", given[p], sur1[p], sur2[p]);
 		add(run, OB_REC_POLICE, p, name, date, age, "homicide", terr);
+		if (p == 4) /* the police recorded person 4 twice, the second time with a typo */
+			add(run, OB_REC_POLICE, 104, "ERIK ESCOBAR ORTIZ", date, age, "homicide", terr);
 		if (p >= SINGLE)
 			continue;
 		snprintf(name, sizeof(name), "%s %s, %s", sur1[p], sur2[p], given[p]);
@@ -182,6 +185,8 @@ static void check_people(const struct ob_rec_run *run)
 		snprintf(a, sizeof(a), "P-%03d", p);
 		snprintf(b, sizeof(b), "F-%03d", p);
 		snprintf(c, sizeof(c), "M-%03d", p);
+		if (p == 4 && cluster_of(run, a) != cluster_of(run, "P-104"))
+			fail_msg("the police's duplicate of person 4 is apart");
 		if (p >= SINGLE)
 			continue;
 		if (cluster_of(run, a) != cluster_of(run, b) || cluster_of(run, a) != cluster_of(run, c))
@@ -215,6 +220,8 @@ static void link_and_ledger(void **state)
 	assert_int_equal(run.reasons[OB_REC_R_DATE], 1);
 	assert_int_equal(run.reasons[OB_REC_R_SEX], 0);
 	assert_int_equal(run.reasons[OB_REC_R_TERRITORY], 0);
+	assert_int_equal(run.reasons[OB_REC_R_DUPLICATE], 1);
+	assert_int_equal(run.duplicates, 1);
 	for (size_t k = 0; k < run.ndeaths; k++) {
 		const struct ob_rec_death *x = &run.death[k];
 		const struct ob_rec_record *f = &run.rec[run.member[x->first]];
@@ -247,7 +254,7 @@ static void link_and_ledger(void **state)
 	}
 	assert_int_equal(sum2, NPEOPLE);
 	assert_int_equal(sum1, NPEOPLE);
-	assert_int_equal(pol, NPEOPLE);
+	assert_int_equal(pol, NPEOPLE + 1);
 	ob_rec_run_release(&run);
 }
 
@@ -299,6 +306,7 @@ static void evaluate(void **state)
 		if (p < SINGLE)
 			fprintf(f, "x-ml,F-%03d,D%d\nx-mp,M-%03d,D%d\n", p, p, p, p);
 	}
+	fprintf(f, "x-pol,P-104,D4\n");
 	fprintf(f, "x-pol,P-999,D1\n"); /* not in the run: ignored */
 	fclose(f);
 	ob_rec_run_init(&run, NULL);
@@ -309,16 +317,17 @@ static void evaluate(void **state)
 	assert_int_equal(ob_rec_link(&run, &d), OB_OK);
 	assert_int_equal(ob_rec_build(&run, &d), OB_OK);
 	assert_int_equal(ob_rec_evaluate(&run, path, &c, &d), OB_OK);
-	/* 21 people of three records: 63 true pairs; person 0 loses two (P-F
-	 * rejected, so one of them is alone), person 1 its two pairs with M-001,
-	 * which gains one false pair with P-021 */
+	/* 21 people of three records: 63 true pairs, and 2 of the police's
+	 * duplicate of person 4 (pairs within a source are not counted); person
+	 * 0 loses two (P-F rejected, so one of them is alone), person 1 its two
+	 * pairs with M-001, which gains one false pair with P-021 */
 	assert_int_equal(c.truth_records, run.n);
 	assert_int_equal(c.missing, 0);
-	assert_int_equal(c.tp, 63 - 2 - 2);
+	assert_int_equal(c.tp, 65 - 2 - 2);
 	assert_int_equal(c.fn, 4);
 	assert_int_equal(c.fp, 1);
-	assert_true(fabs(c.precision - 59.0 / 60) < 1e-12);
-	assert_true(fabs(c.recall - 59.0 / 63) < 1e-12);
+	assert_true(fabs(c.precision - 61.0 / 62) < 1e-12);
+	assert_true(fabs(c.recall - 61.0 / 65) < 1e-12);
 	/* a file that is not a truth file */
 	f = fopen(path, "w");
 	fprintf(f, "a,b\n1,2\n");
