@@ -78,6 +78,7 @@ int cmd_reconcile(int argc, char **argv)
 	           *truth = NULL, *user = NULL;
 	struct ob_rec_settings set;
 	struct ob_rec_run run;
+	struct ob_rec_confusion cf;
 	struct ob_period *periods = NULL;
 	size_t nperiods = 0;
 	struct ob_store *st = NULL;
@@ -177,6 +178,11 @@ int cmd_reconcile(int argc, char **argv)
 		status = ob_cli_status(e);
 		goto done;
 	}
+	if (truth && (e = ob_rec_evaluate(&run, truth, &cf, &d))) {
+		ob_cli_diag(&d);
+		status = ob_cli_status(e);
+		goto done;
+	}
 	if (run.forced_apart)
 		ob_warn("%llu pares aceptados en revisión no se pudieron unir: juntarían dos registros "
 		        "de una fuente / accepted pairs that would put two records of one source "
@@ -223,12 +229,6 @@ int cmd_reconcile(int argc, char **argv)
 			       "territory_month.csv, review.csv\n", out);
 	}
 	if (truth) {
-		struct ob_rec_confusion cf;
-		if ((e = ob_rec_evaluate(&run, truth, &cf, &d))) {
-			ob_cli_diag(&d);
-			status = ob_cli_status(e);
-			goto done;
-		}
 		printf("verdad / truth: %llu registros hallados, %llu ausentes / records found, "
 		       "absent\n",
 		       (unsigned long long)cf.truth_records, (unsigned long long)cf.missing);

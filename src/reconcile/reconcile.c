@@ -1005,7 +1005,8 @@ ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d)
 	}
 
 	/* greedy clustering: strongest first, one record per source, rejected pairs apart */
-	qsort(edges, nedges, sizeof(*edges), edge_cmp);
+	if (nedges)
+		qsort(edges, nedges, sizeof(*edges), edge_cmp);
 	u.parent = ob_malloc((run->n ? run->n : 1) * sizeof(*u.parent));
 	u.mask = ob_calloc(run->n ? run->n : 1, sizeof(*u.mask));
 	for (size_t i = 0; i < run->n; i++) {
@@ -1153,7 +1154,8 @@ ob_err ob_rec_build(struct ob_rec_run *run, struct ob_diag *d)
 
 	for (size_t i = 0; i < run->n; i++)
 		mk[i] = (struct mkey){ run->rec[i].cluster, run->rec[i].inst, (uint32_t)i };
-	qsort(mk, run->n, sizeof(*mk), mkey_cmp);
+	if (run->n)
+		qsort(mk, run->n, sizeof(*mk), mkey_cmp);
 	free(run->member);
 	free(run->death);
 	run->member = ob_malloc((run->n ? run->n : 1) * sizeof(*run->member));
@@ -1321,7 +1323,8 @@ ob_err ob_rec_build(struct ob_rec_run *run, struct ob_diag *d)
 			run->count[k].territory = s;
 		}
 		free(off);
-		qsort(run->count, run->ncount, sizeof(*run->count), count_cmp);
+		if (run->ncount)
+			qsort(run->count, run->ncount, sizeof(*run->count), count_cmp);
 	}
 	ob_strmap_release(&cm);
 	return e;

@@ -155,6 +155,15 @@ expect_grep "$T/err" "bad.ini:1"
 printf 'manner = forensic, nobody\n' >"$T/bad.ini"
 expect_status 1 "$OBSERVA" reconcile -d "$O" --period 2020 --config "$T/bad.ini"
 expect_grep "$T/err" "nobody"
+runs=$(sql "$O" "SELECT count(*) FROM reconcile_run")
+printf 'a,b\n1,2\n' >"$T/notruth.csv"
+expect_status 1 "$OBSERVA" reconcile -d "$O" --period 2020 --truth "$T/notruth.csv"
+expect_grep "$T/err" "notruth.csv:1"
+[ "$(sql "$O" "SELECT count(*) FROM reconcile_run")" = "$runs" ] || fail "a run was saved with a bad truth file"
+# an empty period is a warning, not an error
+expect_status 0 "$OBSERVA" reconcile -d "$O" --period 1990 --out "$T/empty"
+expect_grep "$T/err" "no hay muertes violentas"
+[ "$(wc -l <"$T/empty/deaths.csv")" -eq 1 ] || fail "deaths in 1990"
 expect_status 0 "$OBSERVA" reconcile --help
 expect_grep "$T/out" "Concilia las muertes violentas"
 expect_status 0 "$OBSERVA" review --help
