@@ -817,19 +817,22 @@ static void explain(const struct ob_rec_country *k, uint32_t i, uint32_t j, stru
 	ob_buf_addf(out, "(prior)\t\t%.3f\n", k->res.weights.prior);
 }
 
-/* Records of a country by source, then day (for duplicates within a source). */
-static const struct ob_rec_run *sort_run;
+/* A record of a country keyed by source, then day (for duplicates within a source). */
+struct sd_key {
+	const char *source;
+	int32_t day;
+	uint32_t rec;
+};
 
 static int by_source_day(const void *x, const void *y)
 {
-	const struct ob_rec_record *a = &sort_run->rec[*(const uint32_t *)x];
-	const struct ob_rec_record *b = &sort_run->rec[*(const uint32_t *)y];
+	const struct sd_key *a = x, *b = y;
 	int c = strcmp(a->source, b->source);
 	if (c)
 		return c;
 	if (a->day != b->day)
 		return a->day < b->day ? -1 : 1;
-	return *(const uint32_t *)x < *(const uint32_t *)y ? -1 : 1;
+	return a->rec < b->rec ? -1 : a->rec > b->rec;
 }
 
 static int on_candidates(void *ctx, const struct ob_blocking *b)
@@ -937,13 +940,19 @@ ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d)
 	/* one death recorded twice by one source */
 	for (size_t c = 0; c < run->ncountries; c++) {
 		struct ob_rec_country *k = &run->countries[c];
+		struct sd_key *key;
 		uint32_t *ord;
 		if (!k->have_res)
 			continue;
+		key = ob_malloc(k->n * sizeof(*key));
 		ord = ob_malloc(k->n * sizeof(*ord));
-		memcpy(ord, k->rec, k->n * sizeof(*ord));
-		sort_run = run;
-		qsort(ord, k->n, sizeof(*ord), by_source_day);
+		for (size_t x = 0; x < k->n; x++)
+			key[x] = (struct sd_key){ run->rec[k->rec[x]].source, run->rec[k->rec[x]].day,
+			                          k->rec[x] };
+		qsort(key, k->n, sizeof(*key), by_source_day);
+		for (size_t x = 0; x < k->n; x++)
+			ord[x] = key[x].rec;
+		free(key);
 		for (size_t x = 0; x < k->n; x++) {
 			const struct ob_rec_record *a = &run->rec[ord[x]];
 			if (a->day == INT32_MIN || !a->named || !a->admin1)
