@@ -41,6 +41,8 @@ int cmd_indicators(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_reconcile(int argc, char **argv);
+int cmd_review(int argc, char **argv);
 
 /* The command table, for help listings. */
 extern const struct ob_command ob_commands[];

@@ -27,6 +27,9 @@ const struct ob_command ob_commands[] = {
 	{ "audit", cmd_audit, "lista o verifica la bitácora de auditoría",
 	  "list or verify the audit log" },
 	{ "link", cmd_link, "enlaza o deduplica registros de personas", "link or deduplicate person records" },
+	{ "reconcile", cmd_reconcile, "concilia las muertes violentas entre fuentes",
+	  "reconcile violent deaths across sources" },
+	{ "review", cmd_review, "revisión manual de pares dudosos", "clerical review of doubtful pairs" },
 	{ "version", cmd_version, "muestra la versión", "print the version" },
 };
 const unsigned ob_commands_count = OB_ARRAY_SIZE(ob_commands);

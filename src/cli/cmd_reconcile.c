@@ -1,0 +1,244 @@
+/* cmd_reconcile.c - "observa reconcile": violent deaths reconciled across forensic, police and prosecutor records. */
+#include "base/common.h"
+#include "base/log.h"
+#include "cli/builtin.h"
+#include "cli/cliutil.h"
+#include "engine/indicators.h"
+#include "reconcile/reconcile.h"
+
+#include <getopt.h>
+#include <unistd.h>
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "uso / usage: observa reconcile -d DIR --period P [--country ISO3] [--config AJUSTES]\n"
+	        "                               [--out DIR] [--truth ARCHIVO] [--user NOMBRE]\n"
+	        "                               [--threads N] [--quiet]\n\n"
+	        "Concilia las muertes violentas del periodo entre las fuentes forenses, policiales\n"
+	        "y de fiscalía: enlaza sus registros (nombres, fecha, edad, sexo, territorio,\n"
+	        "mecanismo, manera) dentro de cada país, forma una muerte por grupo (a lo sumo un\n"
+	        "registro por fuente), toma cada atributo de la fuente preferida, anota las\n"
+	        "discrepancias y cuenta por territorio y mes. Guarda el resultado en el almacén;\n"
+	        "los pares dudosos quedan para «observa review». Las decisiones de revisión se\n"
+	        "respetan: un par aceptado se enlaza, uno rechazado nunca queda junto.\n\n"
+	        "Reconciles the period's violent deaths across forensic, police and prosecutor\n"
+	        "sources: links their records within each country, one death per cluster (at most\n"
+	        "one record per source), each attribute from the preferred source, a discrepancy\n"
+	        "ledger and counts per territory and month. Results go to the store; doubtful\n"
+	        "pairs wait for \"observa review\", whose decisions every run respects.\n\n"
+	        "  -d, --dir DIR        observatorio / observatory\n"
+	        "  -p, --period P       2020, 2020-03, 2020-Q1, 2020-01..2020-06, 2019..2020\n"
+	        "  -C, --country ISO3   solo un país / one country only\n"
+	        "  -c, --config FILE    ajustes (docs/commands/reconcile.md) / settings\n"
+	        "  -o, --out DIR        además, archivos CSV: deaths, members, discrepancies,\n"
+	        "                       territory_month, review / also CSV files\n"
+	        "  -t, --truth FILE     compara con la verdad conocida (source,source_id,death_id)\n"
+	        "                       y muestra VP, FP, FN, precisión y exhaustividad / compare\n"
+	        "                       with a ground truth: TP, FP, FN, precision, recall\n"
+	        "  -u, --user NOMBRE    quién ejecuta, para la bitácora (por defecto $USER) /\n"
+	        "                       who runs it, for the audit log\n"
+	        "  -j, --threads N      hilos / threads (0: todos / all)\n"
+	        "  -n, --dry-run        no guarda en el almacén / do not write to the store\n"
+	        "  -q, --quiet          sin resumen ni progreso / no summary, no progress\n\n"
+	        "Salida / exit status: 0 hecho, 1 entrada rechazada, 2 uso incorrecto,\n"
+	        "3 error del almacén o del sistema.\n");
+}
+
+static void month_of(int m, char out[8])
+{
+	unsigned y = (unsigned)(m / 12) % 10000u, mm = (unsigned)(m % 12) + 1u;
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + mm / 10);
+	out[6] = (char)('0' + mm % 10);
+	out[7] = '\0';
+}
+
+int cmd_reconcile(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "period", required_argument, NULL, 'p' },
+		{ "country", required_argument, NULL, 'C' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "truth", required_argument, NULL, 't' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "threads", required_argument, NULL, 'j' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *period = NULL, *country = NULL, *config = NULL, *out = NULL,
+	           *truth = NULL, *user = NULL;
+	struct ob_rec_settings set;
+	struct ob_rec_run run;
+	struct ob_rec_confusion cf;
+	struct ob_period *periods = NULL;
+	size_t nperiods = 0;
+	struct ob_store *st = NULL;
+	struct ob_diag d;
+	long long threads = -1;
+	bool quiet = false, dry = false;
+	char from[8], to[8];
+	int c, status = OB_EXIT_OK, lo = INT32_MAX, hi = -1;
+	ob_err e;
+
+	while ((c = getopt_long(argc, argv, "d:p:C:c:o:t:u:j:nqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'p': period = optarg; break;
+		case 'C': country = optarg; break;
+		case 'c': config = optarg; break;
+		case 'o': out = optarg; break;
+		case 't': truth = optarg; break;
+		case 'u': user = optarg; break;
+		case 'j':
+			if (!ob_parse_int(optarg, strlen(optarg), 0, 64, &threads)) {
+				ob_error("--threads: se esperaba 0 a 64 / expected 0 to 64: «%s»", optarg);
+				return OB_EXIT_USAGE;
+			}
+			break;
+		case 'n': dry = true; break;
+		case 'q': quiet = true; break;
+		case 'h': usage(stdout); return OB_EXIT_OK;
+		default: usage(stderr); return OB_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		ob_error("argumento de más / unexpected argument: «%s»", argv[optind]);
+		usage(stderr);
+		return OB_EXIT_USAGE;
+	}
+	if (!dir || !period) {
+		ob_error("falta %s / missing %s", !dir ? "-d DIR" : "--period",
+		         !dir ? "-d DIR" : "--period");
+		usage(stderr);
+		return OB_EXIT_USAGE;
+	}
+	if (country && (strlen(country) != 3 || !(country[0] >= 'A' && country[0] <= 'Z'))) {
+		ob_error("--country: se esperaba un código ISO 3166 alfa-3 en mayúsculas (p. ej. "
+		         "GTM) / expected an upper-case ISO3 code: «%s»", country);
+		return OB_EXIT_USAGE;
+	}
+	if (!user)
+		user = getenv("USER");
+	if (!user || !*user)
+		user = "observa";
+	if (strlen(user) > OB_MAX_USER_NAME) {
+		ob_error("--user: más de %d caracteres / longer than %d characters",
+		         OB_MAX_USER_NAME, OB_MAX_USER_NAME);
+		return OB_EXIT_USAGE;
+	}
+	ob_diag_clear(&d);
+	if ((e = ob_period_parse(period, &periods, &nperiods, &d))) {
+		ob_cli_diag(&d);
+		return OB_EXIT_USAGE;
+	}
+	for (size_t i = 0; i < nperiods; i++) {
+		if (periods[i].kind == OB_PERIOD_YTD) {
+			ob_error("--period: ytd no se admite aquí; use meses, p. ej. 2024-01..2024-06 / "
+			         "ytd is not accepted here: use months");
+			free(periods);
+			return OB_EXIT_USAGE;
+		}
+		lo = periods[i].from_month < lo ? periods[i].from_month : lo;
+		hi = periods[i].to_month > hi ? periods[i].to_month : hi;
+	}
+	free(periods);
+	if (hi < 0) {
+		ob_error("--period: periodo vacío / empty period: «%s»", period);
+		return OB_EXIT_USAGE;
+	}
+	month_of(lo, from);
+	month_of(hi, to);
+
+	ob_rec_settings_defaults(&set);
+	if (config && (e = ob_rec_settings_load(config, &set, &d))) {
+		ob_cli_diag(&d);
+		return OB_EXIT_FAIL;
+	}
+	if (threads >= 0)
+		set.threads = (int)threads;
+	set.progress = !quiet && isatty(STDERR_FILENO);
+	if (quiet)
+		ob_log_set_quiet(true);
+	if (!(st = ob_cli_open(dir, dry ? OB_STORE_READONLY : OB_STORE_EXISTING)))
+		return OB_EXIT_SYSTEM;
+	ob_rec_run_init(&run, &set);
+	if ((e = ob_rec_load(&run, st, period, from, to, country, &d)) ||
+	    (e = ob_rec_decisions_load(&run, st, &d)) || (e = ob_rec_link(&run, &d)) ||
+	    (e = ob_rec_build(&run, &d))) {
+		ob_cli_diag(&d);
+		status = ob_cli_status(e);
+		goto done;
+	}
+	if (truth && (e = ob_rec_evaluate(&run, truth, &cf, &d))) {
+		ob_cli_diag(&d);
+		status = ob_cli_status(e);
+		goto done;
+	}
+	if (run.forced_apart)
+		ob_warn("%llu pares aceptados en revisión no se pudieron unir: juntarían dos registros "
+		        "de una fuente / accepted pairs that would put two records of one source "
+		        "together were not joined", (unsigned long long)run.forced_apart);
+	if (!run.n)
+		ob_warn("no hay muertes violentas en %s..%s%s%s / no violent deaths in the period",
+		        from, to, country ? " " : "", country ? country : "");
+	if (!dry && (e = ob_rec_save(&run, st, user, &d))) {
+		ob_cli_diag(&d);
+		status = ob_cli_status(e);
+		goto done;
+	}
+	if (out && (e = ob_rec_write_csv(&run, out, &d))) {
+		ob_cli_diag(&d);
+		status = OB_EXIT_SYSTEM;
+		goto done;
+	}
+	if (!quiet) {
+		uint64_t per[OB_REC_NINST] = { 0 };
+		for (size_t i = 0; i < run.n; i++)
+			per[run.rec[i].inst]++;
+		printf("periodo / period: %s (%s..%s)%s%s\n", period, from, to,
+		       country ? "; país / country " : "", country ? country : "");
+		printf("registros / records: %zu (policía / police %llu, forense / forensic %llu, "
+		       "fiscalía / prosecutor %llu)\n",
+		       run.n, (unsigned long long)per[OB_REC_POLICE],
+		       (unsigned long long)per[OB_REC_FORENSIC],
+		       (unsigned long long)per[OB_REC_PROSECUTOR]);
+		printf("pares candidatos / candidate pairs: %llu; enlaces / links: %llu "
+		       "(%llu por decisión / by decision)\n",
+		       (unsigned long long)run.candidates, (unsigned long long)run.linked_pairs,
+		       (unsigned long long)run.forced_links);
+		printf("muertes conciliadas / reconciled deaths: %zu\n", run.ndeaths);
+		printf("pares a revisión / pairs for review: %zu\n", run.nreview);
+		printf("discrepancias / discrepancies:");
+		for (int r = 0; r < OB_REC_NREASONS; r++)
+			printf(" %s %llu", ob_rec_reason_name((enum ob_rec_reason)r),
+			       (unsigned long long)run.reasons[r]);
+		printf("\n");
+		if (!dry)
+			printf("ejecución / run: %lld\n", run.run_id);
+		if (out)
+			printf("salida / output: %s/deaths.csv, members.csv, discrepancies.csv, "
+			       "territory_month.csv, review.csv\n", out);
+	}
+	if (truth) {
+		printf("verdad / truth: %llu registros hallados, %llu ausentes / records found, "
+		       "absent\n",
+		       (unsigned long long)cf.truth_records, (unsigned long long)cf.missing);
+		printf("pares entre fuentes / cross-source pairs: TP %llu FP %llu FN %llu\n",
+		       (unsigned long long)cf.tp, (unsigned long long)cf.fp,
+		       (unsigned long long)cf.fn);
+		printf("precision %.4f recall %.4f\n", cf.precision, cf.recall);
+	}
+done:
+	ob_rec_run_release(&run);
+	ob_store_close(st);
+	return status;
+}

@@ -1,0 +1,247 @@
+/* cmd_review.c - "observa review": clerical review of the doubtful pairs of the last reconciliation. */
+#include "base/common.h"
+#include "base/log.h"
+#include "cli/builtin.h"
+#include "cli/cliutil.h"
+#include "reconcile/reconcile.h"
+#include "store/audit.h"
+
+#include <getopt.h>
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "uso / usage: observa review -d DIR --user NOMBRE [--list | --all]\n"
+	        "             observa review -d DIR --user NOMBRE --accept ID [--note TEXTO]\n"
+	        "             observa review -d DIR --user NOMBRE --reject ID [--note TEXTO]\n\n"
+	        "Revisión manual de los pares dudosos de la última conciliación (probabilidad en\n"
+	        "la zona gris): muestra los dos registros lado a lado y el peso que aporta cada\n"
+	        "comparación, y registra la decisión (aceptar: son la misma muerte; rechazar: no\n"
+	        "lo son) con quién, cuándo y una nota. Las decisiones se guardan por fuente e\n"
+	        "identificador de ambos registros, las respeta toda conciliación posterior y\n"
+	        "quedan en la bitácora de auditoría. Leer los nombres también queda en ella.\n\n"
+	        "Clerical review of the doubtful pairs of the last reconciliation: both records\n"
+	        "side by side with each comparison's weight; decisions (accept: the same death;\n"
+	        "reject: not) are kept by both records' source and id, respected by every later\n"
+	        "run and written to the audit log, as is reading the names.\n\n"
+	        "  -d, --dir DIR        observatorio / observatory\n"
+	        "  -u, --user NOMBRE    quién revisa (obligatorio) / reviewer (required)\n"
+	        "  -l, --list           lista los pares pendientes (por defecto) / pending pairs\n"
+	        "  -A, --all            también los ya decididos / decided ones too\n"
+	        "  -a, --accept ID      acepta el par ID / accept pair ID\n"
+	        "  -r, --reject ID      rechaza el par ID / reject pair ID\n"
+	        "  -n, --note TEXTO     nota de la decisión / note\n\n"
+	        "Salida / exit status: 0 hecho, 1 par desconocido, 2 uso incorrecto,\n"
+	        "3 error del almacén.\n");
+}
+
+static const char *const rec_cols[] = {
+	"source", "source_id", "names", "occurred_on", "territory", "victim_sex",
+	"victim_age", "manner", "mechanism", "place", "category",
+};
+
+/* The fields of one record by (source, source_id), newest submission first. */
+static ob_err fetch(struct ob_store *st, const char *source, const char *id,
+                    char out[][96], struct ob_diag *d)
+{
+	sqlite3_stmt *q = NULL;
+	ob_err e;
+	int rc;
+
+	for (size_t k = 0; k < OB_ARRAY_SIZE(rec_cols); k++)
+		out[k][0] = '\0';
+	if ((e = ob_store_prepare(st,
+	                          "SELECT r.source, r.source_id, p.names, r.occurred_on,"
+	                          " r.territory, r.victim_sex, r.victim_age, r.manner,"
+	                          " r.mechanism, r.place, r.category"
+	                          " FROM record r JOIN submission s ON s.id = r.submission"
+	                          " LEFT JOIN protected p ON p.record = r.id"
+	                          " WHERE r.source = ?1 AND r.source_id = ?2"
+	                          " ORDER BY s.superseded_by IS NOT NULL, s.id DESC LIMIT 1",
+	                          &q, d)))
+		return e;
+	sqlite3_bind_text(q, 1, source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 2, id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		for (int k = 0; k < (int)OB_ARRAY_SIZE(rec_cols); k++) {
+			const char *v = (const char *)sqlite3_column_text(q, k);
+			snprintf(out[k], 96, "%s", v ? v : "");
+		}
+	} else {
+		snprintf(out[0], 96, "%s", source);
+		snprintf(out[1], 96, "%s (no encontrado / not found)", id);
+	}
+	sqlite3_finalize(q);
+	return OB_OK;
+}
+
+static int list(struct ob_store *st, const char *user, bool all)
+{
+	sqlite3_stmt *q = NULL;
+	struct ob_diag d;
+	long long shown = 0;
+	ob_err e;
+	int rc, status = OB_EXIT_OK;
+
+	ob_diag_clear(&d);
+	if ((e = ob_store_begin(st, &d)))
+		goto fail;
+	if ((e = ob_store_prepare(
+		     st,
+		     "SELECT i.id, i.source_a, i.id_a, i.source_b, i.id_b, i.probability, i.weight,"
+		     " i.linked, i.explanation,"
+		     " (SELECT decision || ' (' || actor || ', ' || at || ')' FROM review_decision r"
+		     "  WHERE (r.source_a = i.source_a AND r.id_a = i.id_a AND r.source_b = i.source_b"
+		     "   AND r.id_b = i.id_b) OR (r.source_a = i.source_b AND r.id_a = i.id_b"
+		     "   AND r.source_b = i.source_a AND r.id_b = i.id_a) ORDER BY r.id DESC LIMIT 1)"
+		     " FROM review_item i WHERE i.run = (SELECT max(id) FROM reconcile_run)"
+		     " ORDER BY i.probability DESC, i.id",
+		     &q, &d)))
+		goto fail;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		char a[OB_ARRAY_SIZE(rec_cols)][96], b[OB_ARRAY_SIZE(rec_cols)][96];
+		const char *dec = (const char *)sqlite3_column_text(q, 9);
+		const char *ex = (const char *)sqlite3_column_text(q, 8);
+
+		if (dec && !all)
+			continue;
+		if ((e = fetch(st, (const char *)sqlite3_column_text(q, 1),
+		               (const char *)sqlite3_column_text(q, 2), a, &d)) ||
+		    (e = fetch(st, (const char *)sqlite3_column_text(q, 3),
+		               (const char *)sqlite3_column_text(q, 4), b, &d)))
+			goto fail;
+		printf("== par / pair %lld: probabilidad / probability %.4f, peso / weight %.2f bits, "
+		       "%s%s%s\n",
+		       (long long)sqlite3_column_int64(q, 0), sqlite3_column_double(q, 5),
+		       sqlite3_column_double(q, 6),
+		       sqlite3_column_int(q, 7) ? "enlazado / linked" : "separado / apart",
+		       dec ? "; decidido / decided: " : "", dec ? dec : "");
+		for (size_t k = 0; k < OB_ARRAY_SIZE(rec_cols); k++)
+			printf("  %-12s %-40s %s\n", rec_cols[k], a[k], b[k]);
+		printf("  comparación / comparison (nivel / level, peso / weight):\n");
+		while (ex && *ex) {
+			const char *nl = strchr(ex, '\n');
+			size_t n = nl ? (size_t)(nl - ex) : strlen(ex);
+			const char *t1 = memchr(ex, '\t', n), *t2 = t1 ? memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - ex)) : NULL;
+			if (t1 && t2)
+				printf("    %-18.*s %-22.*s %8.*s\n", (int)(t1 - ex), ex,
+				       (int)(t2 - t1 - 1), t1 + 1, (int)(n - (size_t)(t2 + 1 - ex)), t2 + 1);
+			ex = nl ? nl + 1 : ex + n;
+		}
+		shown++;
+	}
+	if (rc != SQLITE_DONE) {
+		e = ob_diag_set(&d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s",
+		                sqlite3_errmsg(ob_store_db(st)));
+		goto fail;
+	}
+	sqlite3_finalize(q);
+	q = NULL;
+	if (shown) {
+		char detail[128];
+		snprintf(detail, sizeof(detail), "%lld pares mostrados con nombres", shown);
+		if ((e = ob_audit_append(st, NULL, user, "review.list", "review_item", detail, NULL,
+		                         &d)))
+			goto fail;
+	}
+	if ((e = ob_store_commit(st, &d)))
+		goto fail;
+	printf("%lld pares %s / pairs %s\n", shown, all ? "en revisión" : "pendientes",
+	       all ? "in review" : "pending");
+	return status;
+fail:
+	sqlite3_finalize(q);
+	ob_store_rollback(st);
+	ob_cli_diag(&d);
+	return ob_cli_status(e);
+}
+
+int cmd_review(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "all", no_argument, NULL, 'A' },
+		{ "accept", required_argument, NULL, 'a' },
+		{ "reject", required_argument, NULL, 'r' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = NULL, *user = NULL, *note = NULL, *idarg = NULL;
+	struct ob_store *st;
+	struct ob_diag d;
+	bool all = false, accept = false, do_list = false;
+	long long item = 0;
+	int c, status;
+	ob_err e;
+
+	while ((c = getopt_long(argc, argv, "d:u:lAa:r:n:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': dir = optarg; break;
+		case 'u': user = optarg; break;
+		case 'l': do_list = true; break;
+		case 'A': all = do_list = true; break;
+		case 'a':
+		case 'r':
+			if (idarg) {
+				ob_error("--accept y --reject van de a uno / one decision at a time");
+				return OB_EXIT_USAGE;
+			}
+			idarg = optarg;
+			accept = c == 'a';
+			break;
+		case 'n': note = optarg; break;
+		case 'h': usage(stdout); return OB_EXIT_OK;
+		default: usage(stderr); return OB_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		ob_error("argumento de más / unexpected argument: «%s»", argv[optind]);
+		return OB_EXIT_USAGE;
+	}
+	if (!dir || !user || !*user) {
+		ob_error("falta %s / missing %s", !dir ? "-d DIR" : "--user", !dir ? "-d DIR" : "--user");
+		usage(stderr);
+		return OB_EXIT_USAGE;
+	}
+	if (strlen(user) > OB_MAX_USER_NAME) {
+		ob_error("--user: más de %d caracteres / longer than %d characters", OB_MAX_USER_NAME,
+		         OB_MAX_USER_NAME);
+		return OB_EXIT_USAGE;
+	}
+	if (idarg && (do_list || !ob_parse_int(idarg, strlen(idarg), 1, INT64_MAX, &item))) {
+		ob_error(do_list ? "--list no va con --accept o --reject / --list excludes a decision"
+		                 : "se esperaba el número del par (ver --list) / expected a pair "
+		                   "number: «%s»", idarg);
+		return OB_EXIT_USAGE;
+	}
+	if (note && !idarg) {
+		ob_error("--note va con --accept o --reject / --note needs a decision");
+		return OB_EXIT_USAGE;
+	}
+	if (note && strlen(note) > OB_MAX_AUDIT_DETAIL / 4) {
+		ob_error("--note: más de %d bytes / longer than %d bytes", OB_MAX_AUDIT_DETAIL / 4,
+		         OB_MAX_AUDIT_DETAIL / 4);
+		return OB_EXIT_USAGE;
+	}
+	if (!(st = ob_cli_open(dir, OB_STORE_EXISTING)))
+		return OB_EXIT_SYSTEM;
+	if (!idarg) {
+		status = list(st, user, all);
+	} else {
+		ob_diag_clear(&d);
+		if ((e = ob_rec_decide(st, item, accept, user, note, &d))) {
+			ob_cli_diag(&d);
+			status = e == OB_ENOENT ? OB_EXIT_FAIL : ob_cli_status(e);
+		} else {
+			printf("par / pair %lld: %s por / by %s\n", item,
+			       accept ? "aceptado / accepted" : "rechazado / rejected", user);
+			status = OB_EXIT_OK;
+		}
+	}
+	ob_store_close(st);
+	return status;
+}

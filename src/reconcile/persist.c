@@ -1,0 +1,585 @@
+/* persist.c - a reconciliation run into the store and CSV files, its evaluation, review decisions. */
+#include "reconcile/reconcile.h"
+
+#include <math.h>
+#include <time.h>
+#include <sys/stat.h>
+
+#include "io/csv.h"
+#include "io/csvw.h"
+#include "store/audit.h"
+
+static ob_err step_done(struct ob_store *st, sqlite3_stmt *q, struct ob_diag *d)
+{
+	int rc = sqlite3_step(q);
+	sqlite3_reset(q);
+	if (rc != SQLITE_DONE)
+		return ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s",
+		                   sqlite3_errmsg(ob_store_db(st)));
+	return OB_OK;
+}
+
+static void bind_str(sqlite3_stmt *q, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(q, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(q, i);
+}
+
+static void bind_prob(sqlite3_stmt *q, int i, double p)
+{
+	if (isnan(p))
+		sqlite3_bind_null(q, i);
+	else
+		sqlite3_bind_double(q, i, p);
+}
+
+/* "forensic:cr-ml:ML-1; police:..." of a death's members. */
+static void sources_of(const struct ob_rec_run *run, const struct ob_rec_death *x,
+                       struct ob_buf *b)
+{
+	ob_buf_reset(b);
+	for (uint32_t m = 0; m < x->n; m++) {
+		const struct ob_rec_record *r = &run->rec[run->member[x->first + m]];
+		ob_buf_addf(b, "%s%s:%s", m ? ";" : "", r->source, r->source_id);
+	}
+}
+
+static const char *death_attr(const struct ob_rec_run *run, const struct ob_rec_death *x,
+                              enum ob_rec_attr a, const char **source, int *age)
+{
+	const struct ob_rec_record *r;
+
+	*source = NULL;
+	if (x->value_rec[a] < 0)
+		return NULL;
+	r = &run->rec[x->value_rec[a]];
+	*source = r->source;
+	switch (a) {
+	case OB_REC_DATE: return r->date;
+	case OB_REC_TERRITORY: return r->territory;
+	case OB_REC_SEX: return r->sex;
+	case OB_REC_AGE: *age = r->age; return "";
+	case OB_REC_MANNER: return r->manner;
+	case OB_REC_MECHANISM: return r->mechanism;
+	case OB_REC_PLACE: return r->place;
+	default: return NULL;
+	}
+}
+
+ob_err ob_rec_save(struct ob_rec_run *run, struct ob_store *st, const char *actor,
+                   struct ob_diag *d)
+{
+	sqlite3_stmt *q[6] = { NULL };
+	static const char *const sql[6] = {
+		"INSERT INTO reconcile_run(started_at, period, country, settings, records, deaths,"
+		" candidates, linked_pairs, review_pairs, observa_version)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+		"INSERT INTO reconciled_death VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+		" ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+		"INSERT INTO reconcile_member VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		"INSERT INTO discrepancy VALUES(?1, ?2, ?3, ?4)",
+		"INSERT INTO reconcile_count VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		"INSERT INTO review_item(run, source_a, id_a, source_b, id_b, probability, weight,"
+		" linked, explanation) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	};
+	struct ob_buf b = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
+	char now[32], detail[512];
+	long long id;
+	ob_err e;
+
+	if ((e = ob_store_begin(st, d)))
+		return e;
+	for (int i = 0; i < 6; i++)
+		if ((e = ob_store_prepare(st, sql[i], &q[i], d)))
+			goto fail;
+	ob_audit_time((long long)time(NULL), now);
+	ob_rec_settings_format(&run->set, &b);
+	sqlite3_bind_text(q[0], 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q[0], 2, run->period, -1, SQLITE_TRANSIENT);
+	bind_str(q[0], 3, run->country[0] ? run->country : NULL);
+	sqlite3_bind_text(q[0], 4, b.ptr ? b.ptr : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(q[0], 5, (long long)run->n);
+	sqlite3_bind_int64(q[0], 6, (long long)run->ndeaths);
+	sqlite3_bind_int64(q[0], 7, (long long)run->candidates);
+	sqlite3_bind_int64(q[0], 8, (long long)run->linked_pairs);
+	sqlite3_bind_int64(q[0], 9, (long long)run->nreview);
+	sqlite3_bind_text(q[0], 10, OB_VERSION, -1, SQLITE_STATIC);
+	if ((e = step_done(st, q[0], d)))
+		goto fail;
+	id = sqlite3_last_insert_rowid(ob_store_db(st));
+
+	for (size_t k = 0; k < run->ndeaths; k++) {
+		const struct ob_rec_death *x = &run->death[k];
+		const struct ob_rec_record *f = &run->rec[run->member[x->first]];
+		sources_of(run, x, &b);
+		sqlite3_bind_int64(q[1], 1, id);
+		sqlite3_bind_int64(q[1], 2, (long long)k + 1);
+		bind_str(q[1], 3, f->country);
+		sqlite3_bind_text(q[1], 4, b.ptr, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(q[1], 5, x->n);
+		bind_prob(q[1], 6, x->probability);
+		for (int a = 0; a < OB_REC_NATTR; a++) {
+			const char *src;
+			int age = -1;
+			const char *v = death_attr(run, x, (enum ob_rec_attr)a, &src, &age);
+			if (a == OB_REC_AGE && v)
+				sqlite3_bind_int(q[1], 7 + 2 * a, age);
+			else
+				bind_str(q[1], 7 + 2 * a, v);
+			bind_str(q[1], 8 + 2 * a, src);
+		}
+		if ((e = step_done(st, q[1], d)))
+			goto fail;
+		for (uint32_t m = 0; m < x->n; m++) {
+			const struct ob_rec_record *r = &run->rec[run->member[x->first + m]];
+			sqlite3_bind_int64(q[2], 1, id);
+			sqlite3_bind_int64(q[2], 2, (long long)k + 1);
+			sqlite3_bind_int64(q[2], 3, r->id);
+			bind_str(q[2], 4, r->source);
+			bind_str(q[2], 5, r->source_id);
+			bind_str(q[2], 6, ob_rec_inst_name(r->inst));
+			bind_prob(q[2], 7, r->probability);
+			if ((e = step_done(st, q[2], d)))
+				goto fail;
+		}
+		for (int rr = 0; rr < OB_REC_NREASONS; rr++) {
+			if (!((x->reasons >> rr) & 1))
+				continue;
+			sqlite3_bind_int64(q[3], 1, id);
+			sqlite3_bind_int64(q[3], 2, (long long)k + 1);
+			bind_str(q[3], 3, ob_rec_reason_name((enum ob_rec_reason)rr));
+			bind_str(q[3], 4, x->detail[rr]);
+			if ((e = step_done(st, q[3], d)))
+				goto fail;
+		}
+	}
+	for (size_t k = 0; k < run->ncount; k++) {
+		const struct ob_rec_count *c = &run->count[k];
+		sqlite3_bind_int64(q[4], 1, id);
+		sqlite3_bind_int(q[4], 2, c->level);
+		bind_str(q[4], 3, c->territory);
+		bind_str(q[4], 4, c->month);
+		for (int t = 0; t < OB_REC_NINST; t++)
+			sqlite3_bind_int64(q[4], 5 + t, (long long)c->n[t]);
+		sqlite3_bind_int64(q[4], 8, (long long)c->reconciled);
+		if ((e = step_done(st, q[4], d)))
+			goto fail;
+	}
+	for (size_t k = 0; k < run->nreview; k++) {
+		const struct ob_rec_review *v = &run->review[k];
+		const struct ob_rec_record *a = &run->rec[v->a], *bb = &run->rec[v->b];
+		sqlite3_bind_int64(q[5], 1, id);
+		bind_str(q[5], 2, a->source);
+		bind_str(q[5], 3, a->source_id);
+		bind_str(q[5], 4, bb->source);
+		bind_str(q[5], 5, bb->source_id);
+		sqlite3_bind_double(q[5], 6, v->probability);
+		sqlite3_bind_double(q[5], 7, v->weight);
+		sqlite3_bind_int(q[5], 8, v->linked);
+		bind_str(q[5], 9, v->explanation);
+		if ((e = step_done(st, q[5], d)))
+			goto fail;
+	}
+	/* the names were read: say so in the audit log, with the run */
+	snprintf(detail, sizeof(detail),
+	         "periodo %s%s%s; %zu registros leídos con nombres; %zu muertes; %zu pares "
+	         "a revisión", run->period, run->country[0] ? "; país " : "", run->country,
+	         run->n, run->ndeaths, run->nreview);
+	{
+		char object[64];
+		snprintf(object, sizeof(object), "reconcile_run:%lld", id);
+		if ((e = ob_audit_append(st, NULL, actor, "reconcile", object, detail, NULL, d)))
+			goto fail;
+	}
+	for (int i = 0; i < 6; i++)
+		sqlite3_finalize(q[i]);
+	ob_buf_release(&b);
+	if ((e = ob_store_commit(st, d)))
+		return e;
+	run->run_id = id;
+	return OB_OK;
+fail:
+	for (int i = 0; i < 6; i++)
+		sqlite3_finalize(q[i]);
+	ob_buf_release(&b);
+	ob_store_rollback(st);
+	return e;
+}
+
+/* ---- CSV files ------------------------------------------------------------------ */
+
+static FILE *open_out(const char *dir, const char *name, char *path, size_t size,
+                      struct ob_diag *d)
+{
+	FILE *f;
+	snprintf(path, size, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo escribir: %s / cannot write",
+		            strerror(errno));
+	return f;
+}
+
+static ob_err close_out(FILE *f, const char *path, struct ob_diag *d)
+{
+	if (ferror(f) | fclose(f))
+		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "error de escritura / write error");
+	return OB_OK;
+}
+
+static void header(struct ob_csvw *w, const char *const *cols)
+{
+	for (; *cols; cols++)
+		ob_csvw_str(w, *cols);
+	ob_csvw_end(w);
+}
+
+ob_err ob_rec_write_csv(const struct ob_rec_run *run, const char *dir, struct ob_diag *d)
+{
+	static const char *const h_death[] = {
+		"death", "country", "n_sources", "sources", "probability", "date", "date_source",
+		"territory", "territory_source", "sex", "sex_source", "age", "age_source", "manner",
+		"manner_source", "mechanism", "mechanism_source", "place", "place_source", NULL,
+	};
+	static const char *const h_member[] = { "death", "source", "source_id", "institution",
+		                                "probability", NULL };
+	static const char *const h_disc[] = { "death", "reason", "detail", "sources", NULL };
+	static const char *const h_count[] = { "level", "territory", "month", "police",
+		                               "forensic", "prosecutor", "reconciled", NULL };
+	static const char *const h_rev[] = { "source_a", "id_a", "source_b", "id_b",
+		                             "probability", "weight", "linked", NULL };
+	char path[OB_MAX_PATH];
+	struct ob_buf b = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
+	struct ob_csvw w;
+	struct stat sb;
+	FILE *f;
+	ob_err e;
+
+	if ((mkdir(dir, 0777) && errno != EEXIST) || stat(dir, &sb) || !S_ISDIR(sb.st_mode))
+		return ob_diag_set(d, OB_EIO, dir, 0, 0, NULL, 0,
+		                   "no se pudo crear el directorio de salida / cannot create the "
+		                   "output directory");
+	if (!(f = open_out(dir, "deaths.csv", path, sizeof(path), d)))
+		return OB_EIO;
+	ob_csvw_init(&w, f, ',');
+	header(&w, h_death);
+	for (size_t k = 0; k < run->ndeaths; k++) {
+		const struct ob_rec_death *x = &run->death[k];
+		sources_of(run, x, &b);
+		ob_csvw_int(&w, (long long)k + 1);
+		ob_csvw_str(&w, run->rec[run->member[x->first]].country);
+		ob_csvw_int(&w, x->n);
+		ob_csvw_str(&w, b.ptr);
+		ob_csvw_num(&w, x->probability);
+		for (int a = 0; a < OB_REC_NATTR; a++) {
+			const char *src;
+			int age = -1;
+			const char *v = death_attr(run, x, (enum ob_rec_attr)a, &src, &age);
+			if (a == OB_REC_AGE && v)
+				ob_csvw_int(&w, age);
+			else
+				ob_csvw_str(&w, v);
+			ob_csvw_str(&w, src);
+		}
+		ob_csvw_end(&w);
+	}
+	if ((e = close_out(f, path, d)))
+		goto out;
+
+	if (!(f = open_out(dir, "members.csv", path, sizeof(path), d))) {
+		e = OB_EIO;
+		goto out;
+	}
+	ob_csvw_init(&w, f, ',');
+	header(&w, h_member);
+	for (size_t k = 0; k < run->ndeaths; k++) {
+		const struct ob_rec_death *x = &run->death[k];
+		for (uint32_t m = 0; m < x->n; m++) {
+			const struct ob_rec_record *r = &run->rec[run->member[x->first + m]];
+			ob_csvw_int(&w, (long long)k + 1);
+			ob_csvw_str(&w, r->source);
+			ob_csvw_str(&w, r->source_id);
+			ob_csvw_str(&w, ob_rec_inst_name(r->inst));
+			ob_csvw_num(&w, r->probability);
+			ob_csvw_end(&w);
+		}
+	}
+	if ((e = close_out(f, path, d)))
+		goto out;
+
+	if (!(f = open_out(dir, "discrepancies.csv", path, sizeof(path), d))) {
+		e = OB_EIO;
+		goto out;
+	}
+	ob_csvw_init(&w, f, ',');
+	header(&w, h_disc);
+	for (size_t k = 0; k < run->ndeaths; k++) {
+		const struct ob_rec_death *x = &run->death[k];
+		for (int rr = 0; rr < OB_REC_NREASONS; rr++) {
+			if (!((x->reasons >> rr) & 1))
+				continue;
+			sources_of(run, x, &b);
+			ob_csvw_int(&w, (long long)k + 1);
+			ob_csvw_str(&w, ob_rec_reason_name((enum ob_rec_reason)rr));
+			ob_csvw_str(&w, x->detail[rr]);
+			ob_csvw_str(&w, b.ptr);
+			ob_csvw_end(&w);
+		}
+	}
+	if ((e = close_out(f, path, d)))
+		goto out;
+
+	if (!(f = open_out(dir, "territory_month.csv", path, sizeof(path), d))) {
+		e = OB_EIO;
+		goto out;
+	}
+	ob_csvw_init(&w, f, ',');
+	header(&w, h_count);
+	for (size_t k = 0; k < run->ncount; k++) {
+		const struct ob_rec_count *c = &run->count[k];
+		ob_csvw_int(&w, c->level);
+		ob_csvw_str(&w, c->territory);
+		ob_csvw_str(&w, c->month);
+		for (int t = 0; t < OB_REC_NINST; t++)
+			ob_csvw_int(&w, (long long)c->n[t]);
+		ob_csvw_int(&w, (long long)c->reconciled);
+		ob_csvw_end(&w);
+	}
+	if ((e = close_out(f, path, d)))
+		goto out;
+
+	if (!(f = open_out(dir, "review.csv", path, sizeof(path), d))) {
+		e = OB_EIO;
+		goto out;
+	}
+	ob_csvw_init(&w, f, ',');
+	header(&w, h_rev);
+	for (size_t k = 0; k < run->nreview; k++) {
+		const struct ob_rec_review *v = &run->review[k];
+		ob_csvw_str(&w, run->rec[v->a].source);
+		ob_csvw_str(&w, run->rec[v->a].source_id);
+		ob_csvw_str(&w, run->rec[v->b].source);
+		ob_csvw_str(&w, run->rec[v->b].source_id);
+		ob_csvw_num(&w, v->probability);
+		ob_csvw_num(&w, v->weight);
+		ob_csvw_int(&w, v->linked);
+		ob_csvw_end(&w);
+	}
+	e = close_out(f, path, d);
+out:
+	ob_buf_release(&b);
+	return e;
+}
+
+/* ---- evaluation ----------------------------------------------------------------- */
+
+ob_err ob_rec_evaluate(const struct ob_rec_run *run, const char *truth_csv,
+                       struct ob_rec_confusion *c, struct ob_diag *d)
+{
+	struct ob_strmap keys, deaths;
+	struct ob_csv_reader *rd = NULL;
+	const struct ob_csv_record *row;
+	uint32_t *truth = ob_calloc(run->n ? run->n : 1, sizeof(*truth)); /* 0: absent */
+	uint32_t ndeath_ids = 0;
+	struct ob_buf k = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
+	bool head = true;
+	ob_err e;
+
+	memset(c, 0, sizeof(*c));
+	ob_strmap_init(&keys);
+	ob_strmap_init(&deaths);
+	for (size_t i = 0; i < run->n; i++) {
+		ob_buf_reset(&k);
+		ob_buf_addf(&k, "%s\x1f%s", run->rec[i].source, run->rec[i].source_id);
+		if ((e = ob_strmap_put(&keys, k.ptr, k.len, (void *)(uintptr_t)(i + 1), NULL)))
+			goto out;
+	}
+	if ((e = ob_csv_open(truth_csv, NULL, NULL, &rd, d)))
+		goto out;
+	while ((e = ob_csv_next(rd, &row, d)) == OB_OK) {
+		void *v, *dv;
+		if (row->blank)
+			continue;
+		if (head) {
+			head = false;
+			if (row->nfields < 3 || strcmp(row->fields[0].ptr, "source") ||
+			    strcmp(row->fields[1].ptr, "source_id")) {
+				e = ob_diag_set(d, OB_EPARSE, truth_csv, row->line, 1, NULL, 0,
+				                "se esperaba el encabezado source,source_id,death_id / "
+				                "expected the header source,source_id,death_id");
+				goto out;
+			}
+			continue;
+		}
+		if (row->nfields < 3) {
+			e = ob_diag_set(d, OB_EPARSE, truth_csv, row->line, (long)row->nfields + 1, NULL,
+			                0, "faltan columnas: se esperaban 3 / expected 3 columns");
+			goto out;
+		}
+		ob_buf_reset(&k);
+		ob_buf_addf(&k, "%s\x1f%s", row->fields[0].ptr, row->fields[1].ptr);
+		v = ob_strmap_get(&keys, k.ptr, k.len);
+		if (!v)
+			continue;
+		dv = ob_strmap_get(&deaths, row->fields[2].ptr, row->fields[2].len);
+		if (!dv) {
+			dv = (void *)(uintptr_t)++ndeath_ids;
+			if ((e = ob_strmap_put(&deaths, row->fields[2].ptr, row->fields[2].len, dv,
+			                       NULL)))
+				goto out;
+		}
+		truth[(uintptr_t)v - 1] = (uint32_t)(uintptr_t)dv;
+	}
+	if (e != OB_ENOENT)
+		goto out;
+	e = OB_OK;
+	for (size_t i = 0; i < run->n; i++) {
+		if (truth[i])
+			c->truth_records++;
+		else
+			c->missing++;
+	}
+	/* predicted pairs: within each death */
+	for (size_t x = 0; x < run->ndeaths; x++) {
+		const struct ob_rec_death *dd = &run->death[x];
+		for (uint32_t a = 0; a < dd->n; a++)
+			for (uint32_t b = a + 1; b < dd->n; b++) {
+				uint32_t i = run->member[dd->first + a], j = run->member[dd->first + b];
+				if (!strcmp(run->rec[i].source, run->rec[j].source) || !truth[i] ||
+				    !truth[j])
+					continue;
+				if (truth[i] == truth[j])
+					c->tp++;
+				else
+					c->fp++;
+			}
+	}
+	/* true pairs: group the run's records by true death */
+	{
+		uint32_t *order = ob_malloc((run->n ? run->n : 1) * sizeof(*order));
+		size_t m = 0;
+		for (size_t i = 0; i < run->n; i++)
+			if (truth[i])
+				order[m++] = (uint32_t)i;
+		/* counting sort by death id */
+		uint32_t *start = ob_calloc(ndeath_ids + 2, sizeof(*start));
+		uint32_t *sorted = ob_malloc((m ? m : 1) * sizeof(*sorted));
+		for (size_t t = 0; t < m; t++)
+			start[truth[order[t]] + 1]++;
+		for (uint32_t t = 1; t <= ndeath_ids + 1; t++)
+			start[t] += start[t - 1];
+		for (size_t t = 0; t < m; t++)
+			sorted[start[truth[order[t]]]++] = order[t];
+		for (size_t lo = 0; lo < m;) {
+			size_t hi = lo;
+			while (hi < m && truth[sorted[hi]] == truth[sorted[lo]])
+				hi++;
+			for (size_t a = lo; a < hi; a++)
+				for (size_t b = a + 1; b < hi; b++) {
+					uint32_t i = sorted[a], j = sorted[b];
+					if (strcmp(run->rec[i].source, run->rec[j].source) &&
+					    run->rec[i].cluster != run->rec[j].cluster)
+						c->fn++;
+				}
+			lo = hi;
+		}
+		free(order);
+		free(start);
+		free(sorted);
+	}
+	c->precision = c->tp + c->fp ? (double)c->tp / (double)(c->tp + c->fp) : 1;
+	c->recall = c->tp + c->fn ? (double)c->tp / (double)(c->tp + c->fn) : 1;
+out:
+	if (rd)
+		ob_csv_close(rd);
+	ob_buf_release(&k);
+	ob_strmap_release(&keys);
+	ob_strmap_release(&deaths);
+	free(truth);
+	return e;
+}
+
+/* ---- review decisions ----------------------------------------------------------- */
+
+ob_err ob_rec_decide(struct ob_store *st, long long item, bool accept, const char *actor,
+                     const char *note, struct ob_diag *d)
+{
+	sqlite3_stmt *q = NULL, *ins = NULL;
+	char now[32], object[512], detail[OB_MAX_AUDIT_DETAIL / 2];
+	const char *sa, *ia, *sb, *ib;
+	ob_err e;
+	int rc;
+
+	if (!actor || !*actor)
+		return ob_diag_set(d, OB_EUSAGE, NULL, 0, 0, NULL, 0,
+		                   "falta el usuario / missing the user");
+	if ((e = ob_store_begin(st, d)))
+		return e;
+	if ((e = ob_store_prepare(st,
+	                          "SELECT source_a, id_a, source_b, id_b FROM review_item "
+	                          "WHERE id = ?1",
+	                          &q, d)))
+		goto fail;
+	sqlite3_bind_int64(q, 1, item);
+	rc = sqlite3_step(q);
+	if (rc != SQLITE_ROW) {
+		char v[32];
+		snprintf(v, sizeof(v), "%lld", item);
+		e = rc == SQLITE_DONE ? ob_diag_set(d, OB_ENOENT, NULL, 0, 0, v, strlen(v),
+		                                    "no hay un par en revisión con ese número / no "
+		                                    "review item with that id")
+		                      : ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s",
+		                                    sqlite3_errmsg(ob_store_db(st)));
+		goto fail;
+	}
+	sa = (const char *)sqlite3_column_text(q, 0);
+	ia = (const char *)sqlite3_column_text(q, 1);
+	sb = (const char *)sqlite3_column_text(q, 2);
+	ib = (const char *)sqlite3_column_text(q, 3);
+	{
+		int cmp = strcmp(sa, sb);
+		if (cmp > 0 || (cmp == 0 && strcmp(ia, ib) > 0)) {
+			const char *t = sa;
+			sa = sb;
+			sb = t;
+			t = ia;
+			ia = ib;
+			ib = t;
+		}
+	}
+	ob_audit_time((long long)time(NULL), now);
+	if ((e = ob_store_prepare(st,
+	                          "INSERT INTO review_decision(source_a, id_a, source_b, id_b,"
+	                          " decision, actor, at, note, item) VALUES(?1, ?2, ?3, ?4, ?5,"
+	                          " ?6, ?7, ?8, ?9)",
+	                          &ins, d)))
+		goto fail;
+	sqlite3_bind_text(ins, 1, sa, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 2, ia, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 3, sb, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 4, ib, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 5, accept ? "accept" : "reject", -1, SQLITE_STATIC);
+	sqlite3_bind_text(ins, 6, actor, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 7, now, -1, SQLITE_TRANSIENT);
+	bind_str(ins, 8, note && *note ? note : NULL);
+	sqlite3_bind_int64(ins, 9, item);
+	if ((e = step_done(st, ins, d)))
+		goto fail;
+	snprintf(object, sizeof(object), "pair:%s:%s|%s:%s", sa, ia, sb, ib);
+	snprintf(detail, sizeof(detail), "%s; item %lld%s%.4000s",
+	         accept ? "accept" : "reject", item, note && *note ? "; " : "",
+	         note ? note : "");
+	if ((e = ob_audit_append(st, now, actor, accept ? "review.accept" : "review.reject",
+	                         object, detail, NULL, d)))
+		goto fail;
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
+	return ob_store_commit(st, d);
+fail:
+	sqlite3_finalize(q);
+	sqlite3_finalize(ins);
+	ob_store_rollback(st);
+	return e;
+}

@@ -1,0 +1,256 @@
+/*
+ * reconcile.h - violent deaths reconciled across the institutions that
+ * record them (forensic medicine, police, prosecutors): one death = one
+ * cluster of records, at most one per source.
+ *
+ * A run (struct ob_rec_run):
+ *   1. ob_rec_load: the deaths of a period (and optionally one country)
+ *      from the store. A record is a death when its submission is of a
+ *      police, forensic or prosecutor institution, the submission is not
+ *      superseded, it has a date in the period, and ob_rec_is_death() says
+ *      so from its category and manner. Names come from the protected
+ *      table (reading them is written to the audit log by ob_rec_save).
+ *   2. ob_rec_link: per country, record linkage (src/link) of the records
+ *      of different sources on given names and both surnames (split from
+ *      the full name), date, age, sex, territory (same admin-2, same
+ *      admin-1), mechanism and manner, with blocking rules within the
+ *      country (ob_rec_rules); then greedy clustering of the pairs of at
+ *      least the threshold, strongest first, keeping at most one record
+ *      per source in a cluster. Clerical decisions (ob_rec_decisions_load)
+ *      come first: an accepted pair is linked whatever its probability, a
+ *      rejected pair is never put in one cluster, directly or through a
+ *      third record. Two named records of one source that the
+ *      country's model scores at least dup_threshold are one death
+ *      recorded twice (the only way two records of a source share a
+ *      cluster). Pairs in the grey zone [review_low, review_high)
+ *      without a decision are queued for review.
+ *   3. ob_rec_build: one death per cluster with each attribute taken from
+ *      the first source, in the settings' order for that attribute, that
+ *      has a value; the discrepancy ledger (one reason per row); counts per
+ *      territory (admin-2 and admin-1) and month by institution and
+ *      reconciled.
+ *   4. ob_rec_save (store, one transaction) and ob_rec_write_csv (files).
+ *
+ * Ownership: a run owns everything it holds; ob_rec_run_release frees it.
+ * Strings handed out point into the run.
+ */
+#ifndef OB_RECONCILE_H
+#define OB_RECONCILE_H
+
+#include "base/buf.h"
+#include "link/link.h"
+#include "store/store.h"
+
+enum ob_rec_inst {
+	OB_REC_POLICE = 0,
+	OB_REC_FORENSIC,
+	OB_REC_PROSECUTOR,
+	OB_REC_NINST,
+};
+
+/* Attributes of a reconciled death, each with its source order. */
+enum ob_rec_attr {
+	OB_REC_DATE = 0,
+	OB_REC_TERRITORY,
+	OB_REC_SEX,
+	OB_REC_AGE,
+	OB_REC_MANNER,
+	OB_REC_MECHANISM,
+	OB_REC_PLACE,
+	OB_REC_NATTR,
+};
+
+/* Reasons of the discrepancy ledger. */
+enum ob_rec_reason {
+	OB_REC_R_SINGLE_SOURCE = 0, /* seen by one source only */
+	OB_REC_R_MANNER,            /* known manners differ */
+	OB_REC_R_TERRITORY,         /* admin-2 units differ */
+	OB_REC_R_DATE,              /* day-precision dates more than date_days apart */
+	OB_REC_R_SEX,               /* M and F */
+	OB_REC_R_AGE,               /* ages more than age_years apart */
+	OB_REC_R_DUPLICATE,         /* a source recorded the death twice */
+	OB_REC_NREASONS,
+};
+
+const char *ob_rec_inst_name(enum ob_rec_inst i);       /* "police"... */
+const char *ob_rec_attr_name(enum ob_rec_attr a);       /* "date"... */
+const char *ob_rec_reason_name(enum ob_rec_reason r);   /* "single_source"... */
+
+struct ob_rec_settings {
+	double threshold;     /* linked from this probability (0.2) */
+	double review_low;    /* grey zone for clerical review [0.05, 0.9) */
+	double review_high;
+	int date_days;        /* date disagreement over this many days (3) */
+	int age_years;        /* age disagreement over this many years (2) */
+	int block_days;       /* window of the date blocking rules (7) */
+	int name_days;        /* window of the name blocking rules (60) */
+	double dup_threshold; /* two named records of one source, dates within
+	                       * date_days, same admin-1, scored by the country's
+	                       * model at least this: one death recorded twice (0.95) */
+	/* order of institutions per attribute; order[a][k] for k < OB_REC_NINST */
+	enum ob_rec_inst order[OB_REC_NATTR][OB_REC_NINST];
+	uint64_t seed;
+	int threads;          /* 0: every processor */
+	bool progress;
+};
+
+void ob_rec_settings_defaults(struct ob_rec_settings *s);
+
+/*
+ * Settings file: "key = value" lines ('#' comments, an optional [reconcile]
+ * section): threshold, review_low, review_high, date_days, age_years,
+ * block_days, name_days, seed, threads, and for each attribute
+ * "ATTR = inst, inst, inst" (date, territory, sex, age, manner, mechanism,
+ * place; police, forensic, prosecutor; institutions left out go last in
+ * the default order). Errors name the file and line.
+ */
+ob_err ob_rec_settings_parse(const char *text, size_t len, const char *name,
+                             struct ob_rec_settings *s, struct ob_diag *d);
+ob_err ob_rec_settings_load(const char *path, struct ob_rec_settings *s, struct ob_diag *d);
+/* The settings as "key = value" lines (kept with each run). */
+void ob_rec_settings_format(const struct ob_rec_settings *s, struct ob_buf *out);
+
+/*
+ * Whether a record is a violent death: manner homicide, undetermined or
+ * legal_intervention; or, when the manner is empty or unknown, a category
+ * under ICCS 0101 (intentional homicide), 0103 (non-intentional
+ * homicide), 0107 (killings in armed conflict) or 0109 (other acts
+ * leading to death). Accident and suicide are not; nor attempted homicide
+ * (0102) or any crime outside ICCS 01.
+ */
+bool ob_rec_is_death(const char *category, const char *manner);
+
+/* One record of a run. Strings are owned by the run (NULL when absent). */
+struct ob_rec_record {
+	long long id;           /* record.id */
+	const char *source, *source_id, *country;
+	enum ob_rec_inst inst;
+	const char *date;       /* yyyy-mm-dd or yyyy-mm */
+	int32_t day;            /* days since 1970-01-01; INT32_MIN unless a full date */
+	const char *territory, *admin1;
+	const char *sex;        /* M, F (U is NULL) */
+	int age;                /* -1 when unknown */
+	const char *manner, *mechanism, *place;
+	const char *names;
+	uint32_t country_ix;    /* into run countries */
+	uint32_t local;         /* index within its country's linkage */
+	uint32_t cluster;       /* from 1, after ob_rec_link */
+	double probability;     /* of its strongest link in the cluster (NaN alone) */
+	bool named;             /* has a name (set by ob_rec_link) */
+};
+
+/* A clerical decision on a pair, keyed by both records' (source, source_id). */
+struct ob_rec_decision {
+	const char *source_a, *id_a, *source_b, *id_b; /* owned by the run */
+	bool accept;
+};
+
+/* A pair queued for review. */
+struct ob_rec_review {
+	uint32_t a, b;          /* records of the run */
+	double probability, weight;
+	bool linked;            /* in one cluster after the run */
+	char *explanation;      /* one line per comparison (owned) */
+};
+
+/* A reconciled death. */
+struct ob_rec_death {
+	uint32_t first, n;      /* its records: member[first .. first+n) */
+	double probability;     /* weakest link that joined it (NaN alone) */
+	int32_t value_rec[OB_REC_NATTR]; /* the record that supplied each attribute, -1 none */
+	unsigned reasons;       /* 1 << enum ob_rec_reason */
+	char detail[OB_REC_NREASONS][160];
+};
+
+struct ob_rec_count {
+	int level;              /* 2 admin-2, 1 admin-1 */
+	const char *territory;  /* "" when unknown */
+	char month[8];          /* yyyy-mm, "" when unknown */
+	uint64_t n[OB_REC_NINST];
+	uint64_t reconciled;
+};
+
+struct ob_rec_country {
+	char *code;
+	struct ob_link_records lr;
+	struct ob_link_result res;
+	bool have_lr, have_res;
+	uint32_t *rec;          /* run record of each local record */
+	size_t n, cap;
+};
+
+struct ob_rec_confusion {
+	uint64_t tp, fp, fn;
+	uint64_t truth_records;  /* run records found in the truth */
+	uint64_t missing;        /* run records absent from it */
+	double precision, recall;
+};
+
+struct ob_rec_run {
+	struct ob_rec_settings set;
+	char period[64];
+	char from[8], to[8];     /* yyyy-mm inclusive */
+	char country[8];         /* "" all */
+	struct ob_buf pool;      /* strings (offsets in build; fixed after load) */
+	struct ob_rec_record *rec;
+	size_t n, cap;
+	struct ob_rec_country *countries;
+	size_t ncountries;
+	struct ob_rec_decision *dec;
+	size_t ndec;
+	uint64_t candidates, linked_pairs, forced_links, forced_apart;
+	uint64_t duplicates;     /* pairs of one source taken as one death recorded twice */
+	struct ob_rec_review *review;
+	size_t nreview;
+	uint32_t *member;        /* run records by death */
+	struct ob_rec_death *death;
+	size_t ndeaths;
+	struct ob_rec_count *count;
+	size_t ncount;
+	uint64_t reasons[OB_REC_NREASONS];
+	long long run_id;        /* after ob_rec_save */
+};
+
+void ob_rec_run_init(struct ob_rec_run *run, const struct ob_rec_settings *s);
+void ob_rec_run_release(struct ob_rec_run *run);
+
+/* Load the deaths of months [from, to] (yyyy-mm) and country (NULL: all).
+ * period is the label kept with the run. */
+ob_err ob_rec_load(struct ob_rec_run *run, struct ob_store *st, const char *period,
+                   const char *from, const char *to, const char *country, struct ob_diag *d);
+
+/* Add a record by hand (tests, and ob_rec_load). Strings are copied. */
+ob_err ob_rec_add(struct ob_rec_run *run, const struct ob_rec_record *r, struct ob_diag *d);
+
+/* Decisions from the store (latest per pair wins), or one by hand. */
+ob_err ob_rec_decisions_load(struct ob_rec_run *run, struct ob_store *st, struct ob_diag *d);
+void ob_rec_decision_add(struct ob_rec_run *run, const char *source_a, const char *id_a,
+                         const char *source_b, const char *id_b, bool accept);
+
+/* The blocking rules over the fields of ob_rec_link (exposed for tests). */
+size_t ob_rec_rules(const struct ob_rec_settings *s, struct ob_block_rule *rules);
+
+ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d);
+ob_err ob_rec_build(struct ob_rec_run *run, struct ob_diag *d);
+
+/* Persist the run in one transaction (with an audit entry by actor). */
+ob_err ob_rec_save(struct ob_rec_run *run, struct ob_store *st, const char *actor,
+                   struct ob_diag *d);
+/* deaths.csv, members.csv, discrepancies.csv, territory_month.csv, review.csv */
+ob_err ob_rec_write_csv(const struct ob_rec_run *run, const char *dir, struct ob_diag *d);
+
+/* Confusion counts of cross-source pairs against a ground truth CSV
+ * (source,source_id,death_id); pairs with a record absent from it are not
+ * counted. */
+ob_err ob_rec_evaluate(const struct ob_rec_run *run, const char *truth_csv,
+                       struct ob_rec_confusion *c, struct ob_diag *d);
+
+/*
+ * Record a decision on review item `item` (review_item.id) in the store,
+ * with an audit entry, in one transaction. OB_ENOENT when there is no
+ * such item.
+ */
+ob_err ob_rec_decide(struct ob_store *st, long long item, bool accept, const char *actor,
+                     const char *note, struct ob_diag *d);
+
+#endif
