@@ -358,9 +358,12 @@ tree_fail:
 						bool den_shown = (c == 0 || dby) &&
 						                 shown[IX((size_t)dk, u, p, c)];
 						if (!den_shown) {
-							value_ok = false;
-							w->has &= (uint8_t)~HAS_DEN;
+							/* the whole cell is withheld: C means no
+							 * count and no value */
+							w->has = 0;
 							w->suppressed = true;
+							r->res->cells_suppressed++;
+							continue;
 						}
 					}
 					if (value_ok && fabs(v->count - (double)cnt[x]) < 0.5) {
@@ -590,7 +593,7 @@ static const char *cell(const struct rtable *t, const struct rrow *w, size_t i, 
 	}
 	case 5:
 		/* a suppressed cell tells nothing, not even that it is small */
-		if (w->suppressed && !(w->has & HAS_COUNT))
+		if (w->suppressed)
 			return NULL;
 		flags_text(w->flags, buf, size);
 		return buf[0] ? buf : NULL;
@@ -812,7 +815,7 @@ static ob_err write_sdmx_json(struct rel *r, const struct rtable *t)
 {
 	struct ob_strmap idx[MAX_DIMS];
 	const char **vals[MAX_DIMS] = { NULL };
-	size_t nvals[MAX_DIMS] = { 0 };
+	size_t nvals[MAX_DIMS] = { 0 }, *first[MAX_DIMS] = { NULL };
 	char name[128], buf[256], up[64], when[32];
 	FILE *f;
 	ob_err e;
@@ -821,11 +824,13 @@ static ob_err write_sdmx_json(struct rel *r, const struct rtable *t)
 	for (size_t i = 0; i < t->ndims; i++) {
 		ob_strmap_init(&idx[i]);
 		vals[i] = ob_malloc((t->n + 1) * sizeof(char *));
+		first[i] = ob_malloc((t->n + 1) * sizeof(size_t));
 	}
 	for (size_t k = 0; k < t->n; k++)
 		for (size_t i = 0; i < t->ndims; i++) {
 			const char *v = t->rows[k].dim[i];
 			if (!ob_strmap_get(&idx[i], v, strlen(v))) {
+				first[i][nvals[i]] = k;
 				vals[i][nvals[i]++] = v;
 				ob_strmap_put(&idx[i], v, strlen(v), (void *)(uintptr_t)nvals[i], NULL);
 			}
@@ -857,12 +862,8 @@ static ob_err write_sdmx_json(struct rel *r, const struct rtable *t)
 			fjson_str(f, vals[i][v]);
 			if (!strcmp(t->dims[i], "territory")) {
 				/* the unit's name, from the label column */
-				for (size_t k = 0; k < t->n; k++)
-					if (t->rows[k].dim[i] == vals[i][v]) {
-						fputs(",\"name\":", f);
-						fjson_str(f, t->rows[k].dim[i + 1]);
-						break;
-					}
+				fputs(",\"name\":", f);
+				fjson_str(f, t->rows[first[i][v]].dim[i + 1]);
 			}
 			fputc('}', f);
 		}
@@ -879,16 +880,16 @@ static ob_err write_sdmx_json(struct rel *r, const struct rtable *t)
 	for (size_t k = 0; k < t->n; k++) {
 		const struct rrow *w = &t->rows[k];
 		const char *v = obs_value(t, w, buf, sizeof(buf));
-		bool first = true;
+		bool lead = true;
 
 		fputs(k ? ",\n\"" : "\n\"", f);
 		for (size_t i = 0; i < t->ndims; i++) {
 			if (!sdmx_dim(t, i))
 				continue;
-			fprintf(f, "%s%zu", first ? "" : ":",
+			fprintf(f, "%s%zu", lead ? "" : ":",
 			        (size_t)(uintptr_t)ob_strmap_get(&idx[i], w->dim[i],
 			                                         strlen(w->dim[i])) - 1);
-			first = false;
+			lead = false;
 		}
 		fprintf(f, "\":[%s,%d,%d]", v ? v : "null", v ? 0 : 1, w->suppressed ? 1 : 0);
 	}
@@ -898,6 +899,7 @@ release:
 	for (size_t i = 0; i < t->ndims; i++) {
 		ob_strmap_release(&idx[i]);
 		free(vals[i]);
+		free(first[i]);
 	}
 	return e;
 }
