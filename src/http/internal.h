@@ -77,5 +77,9 @@ void ob_http_h_logout(struct ob_http_call *c);
 void ob_http_h_me(struct ob_http_call *c);
 void ob_http_h_releases(struct ob_http_call *c);
 void ob_http_h_release_file(struct ob_http_call *c);
+/* indicators.c */
+void ob_http_h_indicators(struct ob_http_call *c);
+void ob_http_h_indicator(struct ob_http_call *c);
+void ob_http_h_submission(struct ob_http_call *c);
 
 #endif
