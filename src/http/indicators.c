@@ -4,6 +4,7 @@
 #include "http/internal.h"
 
 #include <jansson.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -335,7 +336,7 @@ void ob_http_h_submission(struct ob_http_call *c)
 	struct ob_ingest_result res;
 	struct ob_buf *b = &c->res->body;
 	struct ob_buf detail = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
-	char path[OB_MAX_PATH], es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+	char path[OB_MAX_PATH], tmpdir[OB_MAX_PATH] = "", es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
 	struct ob_diag d, ad;
 	int fd;
 	ob_err e;
@@ -368,12 +369,33 @@ void ob_http_h_submission(struct ob_http_call *c)
 		             "The body is empty: send the file.");
 		return;
 	}
-	if (snprintf(path, sizeof(path), "%s/.upload-XXXXXX", c->ctx->dir ? c->ctx->dir : ".") >=
-	        (int)sizeof(path) ||
-	    (fd = mkstemp(path)) < 0) {
-		ob_http_fail(c->res, 500, "io_error", NULL, "No se pudo guardar el archivo recibido.",
-		             "The uploaded file could not be stored.");
-		return;
+	/* the file keeps its name (for the logbook) inside a private folder */
+	{
+		char base[128];
+		const char *nm = name ? name : "upload.csv", *slash = strrchr(nm, '/');
+		size_t o = 0;
+
+		for (nm = slash ? slash + 1 : nm; *nm && o + 1 < sizeof(base); nm++)
+			base[o++] = (*nm >= 'a' && *nm <= 'z') || (*nm >= 'A' && *nm <= 'Z') ||
+			            (*nm >= '0' && *nm <= '9') || *nm == '.' || *nm == '-' || *nm == '_'
+			            ? *nm : '_';
+		base[o] = '\0';
+		if (!o || base[0] == '.')
+			ob_strlcpy(base, "upload.csv", sizeof(base));
+		fd = -1;
+		if (snprintf(tmpdir, sizeof(tmpdir), "%s/.upload-XXXXXX",
+		             c->ctx->dir ? c->ctx->dir : ".") < (int)sizeof(tmpdir) &&
+		    mkdtemp(tmpdir) &&
+		    snprintf(path, sizeof(path), "%s/%s", tmpdir, base) < (int)sizeof(path))
+			fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			if (tmpdir[0])
+				rmdir(tmpdir);
+			ob_http_fail(c->res, 500, "io_error", NULL,
+			             "No se pudo guardar el archivo recibido.",
+			             "The uploaded file could not be stored.");
+			return;
+		}
 	}
 	{
 		size_t off = 0;
@@ -386,6 +408,7 @@ void ob_http_h_submission(struct ob_http_call *c)
 		if (off < req->body_len || fsync(fd) != 0) {
 			close(fd);
 			unlink(path);
+			rmdir(tmpdir);
 			ob_http_fail(c->res, 500, "io_error", NULL,
 			             "No se pudo guardar el archivo recibido.",
 			             "The uploaded file could not be stored.");
@@ -401,6 +424,7 @@ void ob_http_h_submission(struct ob_http_call *c)
 	ob_diag_clear(&d);
 	e = ob_ingest_file(c->ctx->store, source, path, &io, &res, &d);
 	unlink(path);
+	rmdir(tmpdir);
 	ob_buf_addf(&detail, "source=%.64s file=%.100s bytes=%zu", source, io.display_name,
 	            req->body_len);
 	if (e) {

@@ -151,10 +151,13 @@ get 201 "/api/v1/submissions?file=homicidios_2023b.csv" --data-binary "@$T/new.c
 	-H "Content-Type: text/csv" -H "Authorization: Bearer $TOKS"
 jq -e '.submission > 0 and .rows_read == (.accepted + .rejected) and (.sha256 | length) == 64' \
 	"$T/body" >/dev/null || { cat "$T/body" >&2; fail "ingest report"; }
-want=$(jq .rows_read "$T/body")
-[ "$want" -gt 0 ] || fail "no rows read"
+rows_want=$(jq .rows_read "$T/body")
+[ "$rows_want" -gt 0 ] || fail "no rows read"
 [ "$(sqlite3 -batch "$O/observa.db" "SELECT count(*) FROM submission")" = $((subs + 1)) ] ||
 	fail "the upload was not ingested"
+[ "$(sqlite3 -batch "$O/observa.db" "SELECT file_name FROM submission ORDER BY id DESC LIMIT 1")" = \
+	homicidios_2023b.csv ] || fail "the logbook lacks the uploaded file's name"
+[ -z "$(ls -A "$O" | grep '^\.upload')" ] || fail "an upload folder was left"
 [ "$(sqlite3 -batch "$O/observa.db" "SELECT count(*) FROM audit WHERE action = 'submit'")" = \
 	$((before + 2)) ] || fail "uploads not audited"
 head -c 70000000 /dev/zero | tr '\0' 'x' >"$T/big.csv"
@@ -202,6 +205,7 @@ trap 'rm -rf "$T"' EXIT
 [ "$st" = 0 ] || { cat "$T/serve.err" >&2; fail "serve exited $st after SIGTERM"; }
 [ "$(sqlite3 -batch "$O/observa.db" "SELECT count(*) FROM submission")" = $((subs + 1)) ] ||
 	fail "the in-flight upload was not committed"
-got=$(sqlite3 -batch "$O/observa.db" "SELECT rows_read FROM submission ORDER BY id DESC LIMIT 1")
-[ "$got" = "$want" ] || fail "the in-flight upload is partial ($got rows of $want)"
+sha=$(sha256sum "$T/new2.csv" | cut -d' ' -f1)
+got=$(sqlite3 -batch "$O/observa.db" "SELECT rows_read FROM submission WHERE sha256 = '$sha' AND file_name = 'late.csv'")
+[ "$got" = "$rows_want" ] || fail "the in-flight upload is partial ($got rows of $rows_want)"
 expect_status 0 "$OBSERVA" audit verify -d "$O"
