@@ -102,6 +102,8 @@ struct published {
 	char **cols;
 	struct pcell *cells;          /* nrows * ncols */
 	struct ob_strmap by_indicator; /* id -> struct prange */
+	struct ob_strmap by_territory; /* "id\x1fTERRITORY" -> struct prange (rows of a
+	                                  unit are contiguous within an indicator) */
 	int col_territory, col_year, col_sex;
 	int refs;                     /* holders; the cache holds one */
 };
@@ -120,6 +122,8 @@ static void published_free(struct published *p)
 		free(p->cols[i]);
 	ob_strmap_for_each(&p->by_indicator, e) free(e->value);
 	ob_strmap_release(&p->by_indicator);
+	ob_strmap_for_each(&p->by_territory, e) free(e->value);
+	ob_strmap_release(&p->by_territory);
 	free(p->cells);
 	free(p->cols);
 	free(p);
@@ -164,6 +168,7 @@ static struct published *published_load(const char *dir, const char *version, co
 	ob_strlcpy(p->key, key, sizeof(p->key));
 	ob_strlcpy(p->version, version, sizeof(p->version));
 	ob_strmap_init(&p->by_indicator);
+	ob_strmap_init(&p->by_territory);
 	p->ncols = json_array_size(cols);
 	p->nrows = json_array_size(data);
 	p->cols = ob_calloc(p->ncols + 1, sizeof(char *));
@@ -207,6 +212,24 @@ static struct published *published_load(const char *dir, const char *version, co
 				ob_strmap_put(&p->by_indicator, id, strlen(id), r, NULL);
 			}
 			r->end = i + 1;
+			if (p->col_territory >= 0 && cell[p->col_territory].kind == 's') {
+				char tkey[OB_IND_ID_MAX + OB_MAX_NAME + 2];
+				int kn = snprintf(tkey, sizeof(tkey), "%s\x1f%s", id,
+				                  cell[p->col_territory].u.s);
+				struct prange *tr;
+				if (kn > 0 && kn < (int)sizeof(tkey)) {
+					for (int q = (int)strlen(id) + 1; q < kn; q++)
+						if (tkey[q] >= 'a' && tkey[q] <= 'z')
+							tkey[q] = (char)(tkey[q] - 32);
+					tr = ob_strmap_get(&p->by_territory, tkey, (size_t)kn);
+					if (!tr) {
+						tr = ob_malloc(sizeof(*tr));
+						tr->first = i;
+						ob_strmap_put(&p->by_territory, tkey, (size_t)kn, tr, NULL);
+					}
+					tr->end = i + 1;
+				}
+			}
 		}
 	}
 	json_decref(root);
@@ -295,6 +318,21 @@ void ob_http_h_indicator(struct ob_http_call *c)
 		ob_http_fail(c->res, 404, "not_found", "id", es, en);
 		published_put(p);
 		return;
+	}
+	if (territory) {
+		/* the rows of one unit, when the index has them (a unit's rows
+		 * are contiguous); else the whole indicator is scanned */
+		char key[OB_IND_ID_MAX + OB_MAX_NAME + 2];
+		int kn = snprintf(key, sizeof(key), "%s\x1f%s", c->path_value, territory);
+		const struct prange *tr = NULL;
+		if (kn > 0 && kn < (int)sizeof(key)) {
+			for (int q = (int)strlen(c->path_value) + 1; q < kn; q++)
+				if (key[q] >= 'a' && key[q] <= 'z')
+					key[q] = (char)(key[q] - 32);
+			tr = ob_strmap_get(&p->by_territory, key, (size_t)kn);
+		}
+		if (tr && tr->first >= r->first && tr->end <= r->end)
+			r = tr;
 	}
 	ob_http_page(c, &limit, &offset);
 	for (size_t i = r->first; i < r->end; i++)
