@@ -4,6 +4,7 @@
 #include "http/internal.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <strings.h>
@@ -83,11 +84,10 @@ void ob_http_h_indicators(struct ob_http_call *c)
 /* ---- the published indicator table, kept in memory per release ---- */
 
 struct pcell {
-	char kind; /* 'n' null, 's' string, 'i' integer, 'r' real */
+	char kind; /* 'n' null, 's' string, 'i' integer, 'r' real (as text in s) */
 	union {
 		char *s;
 		long long i;
-		double r;
 	} u;
 };
 
@@ -116,7 +116,7 @@ static void published_free(struct published *p)
 	if (!p)
 		return;
 	for (size_t i = 0; i < p->nrows * p->ncols; i++)
-		if (p->cells[i].kind == 's')
+		if (p->cells[i].kind == 's' || p->cells[i].kind == 'r')
 			free(p->cells[i].u.s);
 	for (size_t i = 0; i < p->ncols; i++)
 		free(p->cols[i]);
@@ -196,9 +196,13 @@ static struct published *published_load(const char *dir, const char *version, co
 			} else if (json_is_integer(v)) {
 				cell[k].kind = 'i';
 				cell[k].u.i = json_integer_value(v);
-			} else if (json_is_real(v)) {
+			} else if (json_is_real(v) && isfinite(json_real_value(v))) {
+				/* kept as the short text that reads back as the same
+				 * number ("0.136693", not 0.13669300000000001) */
+				char num[64];
+				snprintf(num, sizeof(num), "%.15g", json_real_value(v));
 				cell[k].kind = 'r';
-				cell[k].u.r = json_real_value(v);
+				cell[k].u.s = ob_strdup(num);
 			} else {
 				cell[k].kind = 'n';
 			}
@@ -347,7 +351,7 @@ void ob_http_h_indicator(struct ob_http_call *c)
 			switch (cell[k].kind) {
 			case 's': ob_http_table_str(&t, cell[k].u.s); break;
 			case 'i': ob_http_table_int(&t, cell[k].u.i); break;
-			case 'r': ob_http_table_num(&t, cell[k].u.r); break;
+			case 'r': ob_http_table_numtext(&t, cell[k].u.s); break;
 			default: ob_http_table_str(&t, NULL);
 			}
 		}

@@ -56,6 +56,8 @@ get 200 "/api/v1/indicators/homicide_rate?territory=SLV&year=2024&by=sex"
 grep -qi '^x-release: v1' "$T/headers" || fail "no X-Release"
 [ "$(jq '.data | length' "$T/body")" = 4 ] || fail "SLV 2024 by sex: 4 rows expected"
 jq -r '.data[] | select(.sex == "T") | .count' "$T/body" >"$T/api_count"
+# numbers as the release wrote them, not widened to 17 digits
+! grep -Eq '[0-9]\.[0-9]{12,}' "$T/body" || fail "a number widened to 17 digits"
 python3 - "$O/releases/v1/indicators.csv" "$(cat "$T/api_count")" <<'PY' || fail "API and release differ"
 import csv, sys
 want = sys.argv[2]
