@@ -151,6 +151,8 @@
 #define OB_HTTP_MAX_PARAMS 32
 #define OB_HTTP_MAX_RESPONSE (64 * 1024 * 1024)
 #define OB_HTTP_MAX_SECONDS 20
+/* Bytes of a file uploaded to POST /api/v1/submissions. */
+#define OB_HTTP_MAX_UPLOAD (64 * 1024 * 1024)
 
 /* Rows of one page of an API listing: the default and the most a client
  * may ask for (more is refused, never cut silently). */

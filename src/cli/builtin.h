@@ -26,6 +26,7 @@ struct ob_command {
 
 int cmd_ingest(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_quarantine(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);

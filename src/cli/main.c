@@ -22,6 +22,7 @@ const struct ob_command ob_commands[] = {
 	{ "index", cmd_index, "índice de priorización territorial", "prioritization index" },
 	{ "indicators", cmd_indicators, "calcula indicadores con intervalos", "compute indicators" },
 	{ "snapshot", cmd_snapshot, "reconstruye la instantánea del motor", "rebuild the engine snapshot" },
+	{ "publish", cmd_publish, "publica una versión de las tablas públicas", "publish a release" },
 	{ "serve", cmd_serve, "sirve la API HTTP", "serve the HTTP API" },
 	{ "user", cmd_user, "usuarios, roles y credenciales", "users, roles and tokens" },
 	{ "audit", cmd_audit, "lista o verifica la bitácora de auditoría",

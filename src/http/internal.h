@@ -56,6 +56,8 @@ void ob_http_table_begin(struct ob_http_table *t, struct ob_http_call *c,
 void ob_http_table_str(struct ob_http_table *t, const char *s); /* NULL: null / empty */
 void ob_http_table_int(struct ob_http_table *t, long long v);
 void ob_http_table_num(struct ob_http_table *t, double v);
+/* A number already written as text (digits, sign, '.', 'e'), as it is. */
+void ob_http_table_numtext(struct ob_http_table *t, const char *s);
 void ob_http_table_column(struct ob_http_table *t, sqlite3_stmt *st, int i); /* by type */
 void ob_http_table_end_row(struct ob_http_table *t);
 void ob_http_table_end(struct ob_http_table *t);
@@ -77,5 +79,9 @@ void ob_http_h_logout(struct ob_http_call *c);
 void ob_http_h_me(struct ob_http_call *c);
 void ob_http_h_releases(struct ob_http_call *c);
 void ob_http_h_release_file(struct ob_http_call *c);
+/* indicators.c */
+void ob_http_h_indicators(struct ob_http_call *c);
+void ob_http_h_indicator(struct ob_http_call *c);
+void ob_http_h_submission(struct ob_http_call *c);
 
 #endif

@@ -637,6 +637,12 @@ void ob_http_table_num(struct ob_http_table *t, double v)
 	tw(t, ob_json_num(t->b, v));
 }
 
+void ob_http_table_numtext(struct ob_http_table *t, const char *s)
+{
+	cell_start(t);
+	tw(t, ob_buf_adds(t->b, s));
+}
+
 void ob_http_table_column(struct ob_http_table *t, sqlite3_stmt *st, int i)
 {
 	switch (sqlite3_column_type(st, i)) {

@@ -70,6 +70,30 @@ static const struct ob_http_pspec p_release_file[] = {
 	  "file path inside the releases (may contain /)" },
 };
 
+/* indicators and submissions (indicators.c) */
+static const struct ob_http_pspec p_indicators[] = { P_LIMIT, P_OFFSET, P_FORMAT };
+
+static const char *const by_choices[] = { "sex", NULL };
+
+static const struct ob_http_pspec p_indicator[] = {
+	{ "id", "path", OB_HTTP_STRING, true, 0, 0, NULL, "identificador del indicador",
+	  "indicator id" },
+	{ "territory", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "código del territorio (país, departamento o municipio)", "territory code" },
+	{ "year", "query", OB_HTTP_INTEGER, false, 1900, 2100, NULL, "año", "year" },
+	{ "by", "query", OB_HTTP_STRING, false, 0, 0, by_choices,
+	  "desagregación: sex (por omisión solo el total)", "disaggregation: sex (default: total)" },
+	P_LIMIT, P_OFFSET, P_FORMAT,
+};
+
+static const struct ob_http_pspec p_submission[] = {
+	{ "source", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "código de la fuente (por omisión, la de la cuenta remitente)",
+	  "source code (default: the submitter's own)" },
+	{ "file", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "nombre del archivo, para la bitácora", "file name, for the logbook" },
+};
+
 #define PARAMS(a) (a), OB_ARRAY_SIZE(a)
 #define NO_PARAMS NULL, 0
 
@@ -92,6 +116,17 @@ const struct ob_http_route ob_http_routes[] = {
 	  "Clasificación Internacional de Delitos con Fines Estadísticos (ICCS)",
 	  "International Classification of Crime for Statistical Purposes (ICCS)",
 	  PARAMS(p_iccs), "json+csv", NULL },
+	{ "GET", "/api/v1/indicators", OB_ROLE_PUBLIC, false, false, ob_http_h_indicators,
+	  "Definiciones de los indicadores", "Indicator definitions", PARAMS(p_indicators),
+	  "json+csv", NULL },
+	{ "GET", "/api/v1/indicators/{id}", OB_ROLE_PUBLIC, false, false, ob_http_h_indicator,
+	  "Valores publicados de un indicador (de la última publicación, tras el control de "
+	  "divulgación)", "Published values of an indicator (latest release, disclosure-controlled)",
+	  PARAMS(p_indicator), "json+csv", NULL },
+	{ "POST", "/api/v1/submissions", OB_ROLE_SUBMITTER, false, true, ob_http_h_submission,
+	  "Envía un archivo de la fuente propia (cuerpo: el CSV); devuelve el informe de ingesta",
+	  "Submit a file of one's own source (body: the CSV); returns the ingest report",
+	  PARAMS(p_submission), "json", NULL },
 	{ "GET", "/api/v1/releases", OB_ROLE_PUBLIC, false, false, ob_http_h_releases,
 	  "Archivos publicados del observatorio", "The observatory's published files",
 	  PARAMS(p_releases), "json+csv", NULL },

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -14,11 +15,51 @@
 #include "http/http.h"
 #include "store/store.h"
 
+/* The daemon answers on a pool of threads, one per processor. Each thread
+ * has its own store connection (a context of its own); requests that may
+ * write (anything but a GET or HEAD without credentials) run one at a time,
+ * under write_mu, because the login rate limit and the audit chain are
+ * shared. */
+struct tctx {
+	struct ob_http_ctx ctx;
+	struct tctx *next;
+};
+
 struct server {
 	struct ob_http_ctx ctx;
 	bool quiet;
 	int active; /* requests begun and not completed (atomic) */
+	pthread_mutex_t mu;       /* guards contexts */
+	pthread_mutex_t write_mu; /* one writing request at a time */
+	struct tctx *contexts;
 };
+
+static __thread struct server *t_srv;
+static __thread struct ob_http_ctx *t_ctx;
+
+/* The calling thread's context, with a store connection of its own. */
+static struct ob_http_ctx *thread_ctx(struct server *srv)
+{
+	struct tctx *t;
+	struct ob_diag d;
+
+	if (t_srv == srv && t_ctx)
+		return t_ctx;
+	t = ob_calloc(1, sizeof(*t));
+	t->ctx = srv->ctx;
+	ob_diag_clear(&d);
+	if (ob_store_open(srv->ctx.dir, OB_STORE_EXISTING, &t->ctx.store, &d)) {
+		ob_warn("http: %s", d.message);
+		t->ctx.store = NULL; /* its routes answer 503 */
+	}
+	pthread_mutex_lock(&srv->mu);
+	t->next = srv->contexts;
+	srv->contexts = t;
+	pthread_mutex_unlock(&srv->mu);
+	t_srv = srv;
+	t_ctx = &t->ctx;
+	return t_ctx;
+}
 
 /* One request in progress. */
 struct conn {
@@ -27,6 +68,7 @@ struct conn {
 	bool started;
 	bool refused;        /* a response was queued before the body */
 	bool body_too_big;
+	size_t body_max;
 	struct ob_buf body;
 };
 
@@ -42,7 +84,11 @@ static void *uri_cb(void *cls, const char *uri, struct MHD_Connection *con)
 		c->target_too_long = true;
 	else
 		c->target = ob_strndup(uri, n);
-	ob_buf_init(&c->body, OB_HTTP_MAX_BODY);
+	/* uploads of files have a limit of their own */
+	c->body_max = !strncmp(uri, "/api/v1/submissions", 19) &&
+	                      (uri[19] == '\0' || uri[19] == '?')
+	                      ? OB_HTTP_MAX_UPLOAD : OB_HTTP_MAX_BODY;
+	ob_buf_init(&c->body, c->body_max);
 	return c;
 }
 
@@ -165,7 +211,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *con, const ch
 			return refuse(con, 414, "La dirección es demasiado larga.",
 			              "The request target is too long.");
 		}
-		if (cl && (!ob_parse_int(cl, strlen(cl), 0, LLONG_MAX, &n) || n > OB_HTTP_MAX_BODY)) {
+		if (cl && (!ob_parse_int(cl, strlen(cl), 0, LLONG_MAX, &n) || n > (long long)c->body_max)) {
 			c->refused = true;
 			return refuse(con, 413, "El cuerpo de la petición es demasiado grande.",
 			              "The request body is too large.");
@@ -199,7 +245,13 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *con, const ch
 	req.body_len = c->body.len;
 	req.now = (long long)time(NULL);
 	ob_http_response_init(&res);
-	ob_http_handle(&srv->ctx, &req, &res);
+	if ((strcmp(method, "GET") && strcmp(method, "HEAD")) || req.authorization) {
+		pthread_mutex_lock(&srv->write_mu);
+		ob_http_handle(thread_ctx(srv), &req, &res);
+		pthread_mutex_unlock(&srv->write_mu);
+	} else {
+		ob_http_handle(thread_ctx(srv), &req, &res);
+	}
 	if (!srv->quiet) {
 		const char *q = strchr(c->target, '?');
 		ob_info("%s %s %.*s %d", addr, method,
@@ -243,11 +295,14 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 	sigset_t set, old;
 	unsigned flags;
 	const union MHD_DaemonInfo *info;
+	unsigned threads;
 	bool v6 = false;
 	int sig = 0;
 	ob_err e;
 
 	memset(&srv, 0, sizeof(srv));
+	pthread_mutex_init(&srv.mu, NULL);
+	pthread_mutex_init(&srv.write_mu, NULL);
 	if ((e = parse_bind(o->bind, o->port, &ss, &v6, d)))
 		return e;
 	if (ob_auth_init())
@@ -264,6 +319,12 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 	srv.ctx.dir = o->dir;
 	srv.ctx.rl = ob_ratelimit_new();
 	srv.quiet = o->quiet;
+	{
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = (unsigned)(n < 1 ? 1 : n > 64 ? 64 : n);
+		if (o->threads)
+			threads = o->threads;
+	}
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
 	        (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL
 	                                                                : MHD_USE_POLL) |
@@ -273,7 +334,9 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, &srv,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)OB_HTTP_TIMEOUT,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)OB_HTTP_MAX_CONNECTIONS,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)OB_HTTP_MAX_PER_IP,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned int)(o->per_ip ? o->per_ip : OB_HTTP_MAX_PER_IP),
+		MHD_OPTION_THREAD_POOL_SIZE, threads,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)OB_HTTP_MEMORY_LIMIT,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_URI_LOG_CALLBACK, uri_cb, &srv,
@@ -311,10 +374,18 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 	}
 	MHD_stop_daemon(daemon);
 	e = OB_OK;
+	while (srv.contexts) {
+		struct tctx *t = srv.contexts;
+		srv.contexts = t->next;
+		ob_store_close(t->ctx.store);
+		free(t);
+	}
 close_store:
 	ob_ratelimit_free(srv.ctx.rl);
 	ob_store_close(srv.ctx.store);
 restore_mask:
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_mutex_destroy(&srv.mu);
+	pthread_mutex_destroy(&srv.write_mu);
 	return e;
 }

@@ -72,6 +72,9 @@ while read -r route; do
 	*'{code}'*) for c in SLV SLV06 SLV0614 GTM01 BLZ01; do
 		get 200 "$(echo "$route" | sed "s/{code}/$c/")"; done ;;
 	*'{path}'*) get 200 "$(echo "$route" | sed 's|{path}|2024/homicidios.csv|')" ;;
+	# nothing published with observa publish here (tests/e2e/serve_publish.sh has it)
+	*'{id}'*) get 404 "$(echo "$route" | sed 's|{id}|homicide_rate|')"
+		jq -e '.error.code == "no_release"' "$T/body" >/dev/null || fail "$route" ;;
 	*) get 200 "$route" ;;
 	esac
 done <"$T/public_routes"

@@ -1,0 +1,516 @@
+/* indicators.c - indicator metadata and published values (from the latest
+ * release, so the API never shows a figure the disclosure control did not
+ * pass), and submissions uploaded by the institutions. */
+#include "http/internal.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "base/strmap.h"
+#include "engine/indicators.h"
+#include "ingest/ingest.h"
+#include "io/json.h"
+#include "publish/release.h"
+#include "store/audit.h"
+
+/* ---- GET /api/v1/indicators ---- */
+
+void ob_http_h_indicators(struct ob_http_call *c)
+{
+	static const char *const cols[] = { "id", "name_es", "name_en", "description_es",
+		                            "description_en", "unit", "multiplier", "denominator",
+		                            "sdg", "iccs", "disaggregations", "url" };
+	struct ob_indicator_set *set = NULL;
+	struct ob_http_table t;
+	struct ob_diag d;
+	long long limit, offset;
+	bool def;
+
+	ob_diag_clear(&d);
+	if (ob_indicators_load_dir(c->ctx->dir ? c->ctx->dir : ".", &set, &def, &d)) {
+		ob_error("API: indicadores: %s", d.message);
+		ob_http_fail(c->res, 500, "definitions", NULL,
+		             "No se pudieron leer las definiciones de los indicadores; el "
+		             "administrador encontrará el detalle en el registro del servidor.",
+		             "The indicator definitions could not be read.");
+		return;
+	}
+	ob_http_page(c, &limit, &offset);
+	ob_http_table_begin(&t, c, cols, OB_ARRAY_SIZE(cols), (long long)set->n, limit, offset);
+	for (size_t i = (size_t)offset; i < set->n && i < (size_t)(offset + limit); i++) {
+		const struct ob_indicator *x = &set->v[i];
+		char den[OB_IND_ID_MAX + 32], by[256], url[OB_IND_ID_MAX + 32];
+		size_t o = 0;
+
+		if (x->denom == OB_DEN_INDICATOR)
+			snprintf(den, sizeof(den), "indicator:%s", x->denom_id);
+		else if (x->denom_age_lo >= 0)
+			snprintf(den, sizeof(den), "population%s%s:%d-%d", x->denom_sex == 'T' ? "" : ":",
+			         x->denom_sex == 'F' ? "F" : x->denom_sex == 'M' ? "M" : "",
+			         x->denom_age_lo, x->denom_age_hi);
+		else
+			snprintf(den, sizeof(den), "population%s", x->denom_sex == 'F' ? ":F"
+			                                           : x->denom_sex == 'M' ? ":M" : "");
+		by[0] = '\0';
+		for (int b = 0; b < OB_BY_COUNT; b++)
+			if (x->by_allowed & (1u << b))
+				o += (size_t)snprintf(by + o, o < sizeof(by) ? sizeof(by) - o : 0, "%s%s",
+				                      o ? "|" : "", ob_ind_by_name((enum ob_ind_by)b));
+		snprintf(url, sizeof(url), "/api/v1/indicators/%s", x->id);
+		ob_http_table_str(&t, x->id);
+		ob_http_table_str(&t, x->name_es);
+		ob_http_table_str(&t, x->name_en);
+		ob_http_table_str(&t, x->description_es);
+		ob_http_table_str(&t, x->description_en);
+		ob_http_table_str(&t, x->unit);
+		ob_http_table_num(&t, x->multiplier);
+		ob_http_table_str(&t, den);
+		ob_http_table_str(&t, x->sdg && x->sdg[0] ? x->sdg : NULL);
+		ob_http_table_str(&t, x->iccs && x->iccs[0] ? x->iccs : NULL);
+		ob_http_table_str(&t, by);
+		ob_http_table_str(&t, url);
+		ob_http_table_end_row(&t);
+	}
+	ob_http_table_end(&t);
+	ob_indicators_free(set);
+}
+
+/* ---- the published indicator table, kept in memory per release ---- */
+
+struct pcell {
+	char kind; /* 'n' null, 's' string, 'i' integer, 'r' real (as text in s) */
+	union {
+		char *s;
+		long long i;
+	} u;
+};
+
+struct prange {
+	size_t first, end;
+};
+
+struct published {
+	char key[OB_MAX_PATH + 40];   /* dir and version */
+	char version[32];
+	size_t ncols, nrows;
+	char **cols;
+	struct pcell *cells;          /* nrows * ncols */
+	struct ob_strmap by_indicator; /* id -> struct prange */
+	struct ob_strmap by_territory; /* "id\x1fTERRITORY" -> struct prange (rows of a
+	                                  unit are contiguous within an indicator) */
+	int col_territory, col_year, col_sex;
+	int refs;                     /* holders; the cache holds one */
+};
+
+static pthread_mutex_t pub_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct published *pub_cache;
+
+static void published_free(struct published *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->nrows * p->ncols; i++)
+		if (p->cells[i].kind == 's' || p->cells[i].kind == 'r')
+			free(p->cells[i].u.s);
+	for (size_t i = 0; i < p->ncols; i++)
+		free(p->cols[i]);
+	ob_strmap_for_each(&p->by_indicator, e) free(e->value);
+	ob_strmap_release(&p->by_indicator);
+	ob_strmap_for_each(&p->by_territory, e) free(e->value);
+	ob_strmap_release(&p->by_territory);
+	free(p->cells);
+	free(p->cols);
+	free(p);
+}
+
+static void published_put(struct published *p)
+{
+	bool last;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&pub_mu);
+	last = --p->refs == 0;
+	pthread_mutex_unlock(&pub_mu);
+	if (last)
+		published_free(p);
+}
+
+static struct published *published_load(const char *dir, const char *version, const char *key)
+{
+	struct published *p;
+	char path[OB_MAX_PATH];
+	json_error_t jerr;
+	json_t *root, *cols, *data, *row;
+	size_t i;
+	int ci = -1;
+
+	if (snprintf(path, sizeof(path), "%s/%s/%s/indicators.json", dir, OB_RELEASES_DIR,
+	             version) >= (int)sizeof(path))
+		return NULL;
+	if (!(root = json_load_file(path, 0, &jerr))) {
+		ob_error("API: %s:%d: %s", path, jerr.line, jerr.text);
+		return NULL;
+	}
+	cols = json_object_get(root, "columns");
+	data = json_object_get(root, "data");
+	if (!json_is_array(cols) || !json_is_array(data)) {
+		json_decref(root);
+		return NULL;
+	}
+	p = ob_calloc(1, sizeof(*p));
+	ob_strlcpy(p->key, key, sizeof(p->key));
+	ob_strlcpy(p->version, version, sizeof(p->version));
+	ob_strmap_init(&p->by_indicator);
+	ob_strmap_init(&p->by_territory);
+	p->ncols = json_array_size(cols);
+	p->nrows = json_array_size(data);
+	p->cols = ob_calloc(p->ncols + 1, sizeof(char *));
+	p->cells = ob_calloc(p->nrows * p->ncols + 1, sizeof(struct pcell));
+	p->col_territory = p->col_year = p->col_sex = -1;
+	for (size_t k = 0; k < p->ncols; k++) {
+		const char *n = json_string_value(json_array_get(cols, k));
+		p->cols[k] = ob_strdup(n ? n : "");
+		if (!strcmp(p->cols[k], "indicator"))
+			ci = (int)k;
+		else if (!strcmp(p->cols[k], "territory"))
+			p->col_territory = (int)k;
+		else if (!strcmp(p->cols[k], "year"))
+			p->col_year = (int)k;
+		else if (!strcmp(p->cols[k], "sex"))
+			p->col_sex = (int)k;
+	}
+	json_array_foreach(data, i, row) {
+		struct pcell *cell = &p->cells[i * p->ncols];
+		for (size_t k = 0; k < p->ncols; k++) {
+			json_t *v = json_object_get(row, p->cols[k]);
+			if (json_is_string(v)) {
+				cell[k].kind = 's';
+				cell[k].u.s = ob_strdup(json_string_value(v));
+			} else if (json_is_integer(v)) {
+				cell[k].kind = 'i';
+				cell[k].u.i = json_integer_value(v);
+			} else if (json_is_real(v) && isfinite(json_real_value(v))) {
+				/* kept as the short text that reads back as the same
+				 * number ("0.136693", not 0.13669300000000001) */
+				char num[64];
+				snprintf(num, sizeof(num), "%.15g", json_real_value(v));
+				cell[k].kind = 'r';
+				cell[k].u.s = ob_strdup(num);
+			} else {
+				cell[k].kind = 'n';
+			}
+		}
+		if (ci >= 0 && cell[ci].kind == 's') {
+			const char *id = cell[ci].u.s;
+			struct prange *r = ob_strmap_get(&p->by_indicator, id, strlen(id));
+			if (!r) {
+				r = ob_malloc(sizeof(*r));
+				r->first = i;
+				ob_strmap_put(&p->by_indicator, id, strlen(id), r, NULL);
+			}
+			r->end = i + 1;
+			if (p->col_territory >= 0 && cell[p->col_territory].kind == 's') {
+				char tkey[OB_IND_ID_MAX + OB_MAX_NAME + 2];
+				int kn = snprintf(tkey, sizeof(tkey), "%s\x1f%s", id,
+				                  cell[p->col_territory].u.s);
+				struct prange *tr;
+				if (kn > 0 && kn < (int)sizeof(tkey)) {
+					for (int q = (int)strlen(id) + 1; q < kn; q++)
+						if (tkey[q] >= 'a' && tkey[q] <= 'z')
+							tkey[q] = (char)(tkey[q] - 32);
+					tr = ob_strmap_get(&p->by_territory, tkey, (size_t)kn);
+					if (!tr) {
+						tr = ob_malloc(sizeof(*tr));
+						tr->first = i;
+						ob_strmap_put(&p->by_territory, tkey, (size_t)kn, tr, NULL);
+					}
+					tr->end = i + 1;
+				}
+			}
+		}
+	}
+	json_decref(root);
+	if (ci < 0 || p->col_territory < 0 || p->col_year < 0 || p->col_sex < 0) {
+		published_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* The latest release's indicator table (a reference the caller puts back
+ * with published_put), or NULL when there is none. */
+static struct published *published_get(const char *dir)
+{
+	char version[32], key[OB_MAX_PATH + 40];
+	struct published *p = NULL;
+
+	if (!dir || ob_release_latest(dir, version, sizeof(version)))
+		return NULL;
+	snprintf(key, sizeof(key), "%s\n%s", dir, version);
+	pthread_mutex_lock(&pub_mu);
+	if (pub_cache && !strcmp(pub_cache->key, key)) {
+		p = pub_cache;
+		p->refs++;
+	}
+	pthread_mutex_unlock(&pub_mu);
+	if (p)
+		return p;
+	/* loaded outside the lock; two threads may load the same release, the
+	 * second one's copy is then dropped */
+	if (!(p = published_load(dir, version, key)))
+		return NULL;
+	p->refs = 2;
+	pthread_mutex_lock(&pub_mu);
+	if (pub_cache && !strcmp(pub_cache->key, key)) {
+		pthread_mutex_unlock(&pub_mu);
+		published_free(p);
+		return published_get(dir);
+	}
+	if (pub_cache && --pub_cache->refs == 0)
+		published_free(pub_cache);
+	pub_cache = p;
+	pthread_mutex_unlock(&pub_mu);
+	return p;
+}
+
+static bool row_matches(const struct published *p, size_t r, const char *territory,
+                        long long year, bool by_sex)
+{
+	const struct pcell *cell = &p->cells[r * p->ncols];
+	const struct pcell *ts = &cell[p->col_territory], *ys = &cell[p->col_year],
+	                   *ss = &cell[p->col_sex];
+
+	if (territory && (ts->kind != 's' || strcasecmp(ts->u.s, territory)))
+		return false;
+	if (year >= 0 && !(ys->kind == 'i' && ys->u.i == year))
+		return false;
+	if (!by_sex && !(ss->kind == 's' && !strcmp(ss->u.s, "T")))
+		return false;
+	return true;
+}
+
+void ob_http_h_indicator(struct ob_http_call *c)
+{
+	struct published *p = published_get(c->ctx->dir);
+	const char *territory = ob_http_str(c, "territory"), *by = ob_http_str(c, "by");
+	long long year = ob_http_int(c, "year", -1), limit, offset, total = 0, seen = 0;
+	const struct prange *r;
+	struct ob_http_table t;
+	char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+	bool by_sex = by && !strcmp(by, "sex");
+
+	if (!p) {
+		ob_http_fail(c->res, 404, "no_release", NULL,
+		             "El observatorio aún no ha publicado cifras; se publican con «observa "
+		             "publish». Las definiciones están en /api/v1/indicators.",
+		             "The observatory has published no figures yet ('observa publish'). "
+		             "The definitions are at /api/v1/indicators.");
+		return;
+	}
+	if (!(r = ob_strmap_get(&p->by_indicator, c->path_value, strlen(c->path_value)))) {
+		snprintf(es, sizeof(es), "El indicador «%.80s» no está en la publicación %s; la "
+		         "lista está en /api/v1/indicators.", c->path_value, p->version);
+		snprintf(en, sizeof(en), "Indicator '%.80s' is not in release %s; see "
+		         "/api/v1/indicators.", c->path_value, p->version);
+		ob_http_fail(c->res, 404, "not_found", "id", es, en);
+		published_put(p);
+		return;
+	}
+	if (territory) {
+		/* the rows of one unit, when the index has them (a unit's rows
+		 * are contiguous); else the whole indicator is scanned */
+		char key[OB_IND_ID_MAX + OB_MAX_NAME + 2];
+		int kn = snprintf(key, sizeof(key), "%s\x1f%s", c->path_value, territory);
+		const struct prange *tr = NULL;
+		if (kn > 0 && kn < (int)sizeof(key)) {
+			for (int q = (int)strlen(c->path_value) + 1; q < kn; q++)
+				if (key[q] >= 'a' && key[q] <= 'z')
+					key[q] = (char)(key[q] - 32);
+			tr = ob_strmap_get(&p->by_territory, key, (size_t)kn);
+		}
+		if (tr && tr->first >= r->first && tr->end <= r->end)
+			r = tr;
+	}
+	ob_http_page(c, &limit, &offset);
+	for (size_t i = r->first; i < r->end; i++)
+		total += row_matches(p, i, territory, year, by_sex);
+	ob_http_table_begin(&t, c, (const char *const *)p->cols, p->ncols, total, limit, offset);
+	ob_http_header_add(c->res, "X-Release", "%s", p->version);
+	for (size_t i = r->first; i < r->end && seen < offset + limit; i++) {
+		const struct pcell *cell = &p->cells[i * p->ncols];
+		if (!row_matches(p, i, territory, year, by_sex) || seen++ < offset)
+			continue;
+		for (size_t k = 0; k < p->ncols; k++) {
+			switch (cell[k].kind) {
+			case 's': ob_http_table_str(&t, cell[k].u.s); break;
+			case 'i': ob_http_table_int(&t, cell[k].u.i); break;
+			case 'r': ob_http_table_numtext(&t, cell[k].u.s); break;
+			default: ob_http_table_str(&t, NULL);
+			}
+		}
+		ob_http_table_end_row(&t);
+	}
+	ob_http_table_end(&t);
+	published_put(p);
+}
+
+/* ---- POST /api/v1/submissions ---- */
+
+static void add_str(struct ob_buf *b, const char *k, const char *v)
+{
+	ob_buf_addf(b, ",\"%s\":", k);
+	ob_json_str(b, v, strlen(v));
+}
+
+void ob_http_h_submission(struct ob_http_call *c)
+{
+	const struct ob_http_request *req = c->req;
+	const char *source = ob_http_str(c, "source"), *name = ob_http_str(c, "file");
+	const char *ct = req->content_type;
+	struct ob_ingest_options io;
+	struct ob_ingest_result res;
+	struct ob_buf *b = &c->res->body;
+	struct ob_buf detail = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
+	char path[OB_MAX_PATH], tmpdir[OB_MAX_PATH] = "", es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+	struct ob_diag d, ad;
+	int fd;
+	ob_err e;
+
+	if (!source && c->who.role == OB_ROLE_SUBMITTER && c->who.source[0])
+		source = c->who.source;
+	if (!source) {
+		ob_http_fail(c->res, 400, "missing_parameter", "source",
+		             "Indique la fuente del archivo con ?source=CÓDIGO.",
+		             "Say the file's source with ?source=CODE.");
+		return;
+	}
+	if (c->who.role == OB_ROLE_SUBMITTER && strcmp(source, c->who.source)) {
+		snprintf(es, sizeof(es), "Esta cuenta solo puede enviar archivos de la fuente «%s».",
+		         c->who.source);
+		snprintf(en, sizeof(en), "This account may only submit files of source '%s'.",
+		         c->who.source);
+		ob_http_fail(c->res, 403, "forbidden", "source", es, en);
+		return;
+	}
+	if (ct && !strncasecmp(ct, "multipart/", 10)) {
+		ob_http_fail(c->res, 415, "unsupported_media_type", NULL,
+		             "Envíe el archivo tal cual como cuerpo de la petición (text/csv), no "
+		             "como formulario multipart.",
+		             "Send the file as the request body (text/csv), not as a multipart form.");
+		return;
+	}
+	if (!req->body_len) {
+		ob_http_fail(c->res, 400, "empty_body", NULL, "El cuerpo está vacío: envíe el archivo.",
+		             "The body is empty: send the file.");
+		return;
+	}
+	/* the file keeps its name (for the logbook) inside a private folder */
+	{
+		char base[128];
+		const char *nm = name ? name : "upload.csv", *slash = strrchr(nm, '/');
+		size_t o = 0;
+
+		for (nm = slash ? slash + 1 : nm; *nm && o + 1 < sizeof(base); nm++)
+			base[o++] = (*nm >= 'a' && *nm <= 'z') || (*nm >= 'A' && *nm <= 'Z') ||
+			            (*nm >= '0' && *nm <= '9') || *nm == '.' || *nm == '-' || *nm == '_'
+			            ? *nm : '_';
+		base[o] = '\0';
+		if (!o || base[0] == '.')
+			ob_strlcpy(base, "upload.csv", sizeof(base));
+		fd = -1;
+		if (snprintf(tmpdir, sizeof(tmpdir), "%s/.upload-XXXXXX",
+		             c->ctx->dir ? c->ctx->dir : ".") < (int)sizeof(tmpdir) &&
+		    mkdtemp(tmpdir) &&
+		    snprintf(path, sizeof(path), "%s/%s", tmpdir, base) < (int)sizeof(path))
+			fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			if (tmpdir[0])
+				rmdir(tmpdir);
+			ob_http_fail(c->res, 500, "io_error", NULL,
+			             "No se pudo guardar el archivo recibido.",
+			             "The uploaded file could not be stored.");
+			return;
+		}
+	}
+	{
+		size_t off = 0;
+		while (off < req->body_len) {
+			ssize_t w = write(fd, req->body + off, req->body_len - off);
+			if (w <= 0)
+				break;
+			off += (size_t)w;
+		}
+		if (off < req->body_len || fsync(fd) != 0) {
+			close(fd);
+			unlink(path);
+			rmdir(tmpdir);
+			ob_http_fail(c->res, 500, "io_error", NULL,
+			             "No se pudo guardar el archivo recibido.",
+			             "The uploaded file could not be stored.");
+			return;
+		}
+		close(fd);
+	}
+	/* an ingest may take longer than a query: no time limit here */
+	sqlite3_progress_handler(ob_store_db(c->ctx->store), 0, NULL, NULL);
+	memset(&io, 0, sizeof(io));
+	memset(&res, 0, sizeof(res));
+	io.display_name = name ? name : "upload.csv";
+	ob_diag_clear(&d);
+	e = ob_ingest_file(c->ctx->store, source, path, &io, &res, &d);
+	unlink(path);
+	rmdir(tmpdir);
+	ob_buf_addf(&detail, "source=%.64s file=%.100s bytes=%zu", source, io.display_name,
+	            req->body_len);
+	if (e) {
+		char msg[OB_MAX_MESSAGE];
+		ob_buf_addf(&detail, " refused=%s", ob_err_name(e));
+		ob_diag_clear(&ad);
+		if (ob_audit_append(c->ctx->store, NULL, c->who.name, "submit", "submission",
+		                    detail.ptr, NULL, &ad))
+			ob_error("API: auditoría: %s", ad.message);
+		ob_diag_format(&d, msg, sizeof(msg));
+		ob_http_fail(c->res, e == OB_ENOSOURCE ? 404 : e == OB_ESTORE || e == OB_EIO ? 500 : 422,
+		             e == OB_ENOSOURCE ? "unknown_source" : "refused", NULL, msg, msg);
+		ob_buf_release(&detail);
+		return;
+	}
+	ob_buf_addf(&detail, " submission=%lld sha256=%s rows=%lld accepted=%lld rejected=%lld%s",
+	            res.submission, res.sha256, res.rows_read, res.accepted, res.rejected,
+	            res.already ? " already" : "");
+	ob_diag_clear(&ad);
+	if (ob_audit_append(c->ctx->store, NULL, c->who.name, "submit", "submission", detail.ptr,
+	                    NULL, &ad)) {
+		ob_error("API: auditoría: %s", ad.message);
+		ob_http_fail(c->res, 500, "audit_failed", NULL,
+		             "El archivo se ingirió pero no se pudo registrar en la auditoría; avise "
+		             "al administrador.", "The file was ingested but the audit entry failed.");
+		ob_buf_release(&detail);
+		return;
+	}
+	c->audited = true;
+	ob_buf_release(&detail);
+	c->res->status = res.already ? 200 : 201;
+	ob_buf_addf(b, "{\"submission\":%lld,\"superseded\":%lld,\"already\":%s", res.submission,
+	            res.superseded, res.already ? "true" : "false");
+	add_str(b, "source", source);
+	add_str(b, "file", io.display_name);
+	ob_buf_addf(b, ",\"rows_read\":%lld,\"accepted\":%lld,\"rejected\":%lld,\"warned\":%lld,"
+	               "\"footer_rows\":%lld,\"version\":%lld,\"header_line\":%ld",
+	            res.rows_read, res.accepted, res.rejected, res.warned, res.footer_rows,
+	            res.version, res.header_line);
+	add_str(b, "period_from", res.period_from);
+	add_str(b, "period_to", res.period_to);
+	add_str(b, "sha256", res.sha256);
+	add_str(b, "encoding", res.encoding);
+	ob_buf_addf(b, ",\"delimiter\":\"%s\"}\n", res.delimiter == '\t' ? "\\t"
+	                                           : res.delimiter == ';' ? ";"
+	                                           : res.delimiter == '|' ? "|" : ",");
+}

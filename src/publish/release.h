@@ -1,0 +1,82 @@
+/*
+ * release.h - an immutable, versioned publication of the observatory's
+ * public tables in DIR/releases/v<N>/.
+ *
+ * ob_release_publish() computes the public tables from the engine snapshot:
+ *
+ *   indicators   every indicator of the catalogue whose denominator is the
+ *                population or another indicator, by country, admin-1 and
+ *                admin-2 unit x year x sex (T, F, M, U where the indicator
+ *                allows sex), with count, denominator, value and interval
+ *   counts_iccs  records by ICCS section and division x territory x year
+ *
+ * Every count goes through src/publish/sdc (one table per country, year and
+ * indicator or ICCS section; the class of the table, hence its threshold,
+ * follows the indicator's ICCS codes and victims' ages: sexual violence and
+ * minors are stricter). A suppressed cell has no count, no value and no
+ * interval and carries the status "C"; a share is suppressed too when its
+ * denominator's count is. Records counted in a unit above admin-2 (no finer
+ * territory) form a hidden "unallocated" child of that unit, so totals still
+ * add up in the protection's equations.
+ *
+ * Files written (into a hidden temporary folder renamed to v<N> at the end,
+ * so a release is never seen half written and never overwrites another):
+ *   <table>.csv          UTF-8 CSV; a cell starting with = + - @ TAB or CR
+ *                        is prefixed with ' (spreadsheet formula injection)
+ *   <table>.json         {"table", "dimensions", "measures", "columns", "data"}
+ *   <table>.sdmx.csv     SDMX-CSV 2.0 (STRUCTURE,STRUCTURE_ID,ACTION,dims,
+ *                        OBS_VALUE,OBS_STATUS,CONF_STATUS)
+ *   <table>.sdmx.json    SDMX-JSON 2.0 data message
+ *   tables.xlsx          one sheet per table (stored OOXML zip)
+ *   maps/<ind>.geojson   admin-2 values of each indicator with geometry
+ *   diff.csv, diff.json  cells added, removed and changed since the previous
+ *                        release
+ *   catalog.jsonld       DCAT catalogue (datasets, distributions, checksums)
+ *   manifest.json        size and SHA-256 of every other file
+ *
+ * No field of a record (names, documents, dates of a person) is written:
+ * only counts and what is computed from them.
+ *
+ * Ownership: the caller owns the store; nothing is kept after the call.
+ */
+#ifndef OB_PUBLISH_RELEASE_H
+#define OB_PUBLISH_RELEASE_H
+
+#include "base/common.h"
+#include "store/store.h"
+
+#define OB_RELEASES_DIR "releases"
+
+struct ob_release_options {
+	const char *years;  /* "2024" or "2020..2024"; NULL: the last year delivered */
+	const char *note;   /* free text kept in the manifest and catalogue, or NULL */
+	bool progress;      /* progress lines on stderr */
+	long long now;      /* seconds since the epoch (the release's date) */
+};
+
+struct ob_release_result {
+	char version[32];            /* "v3" */
+	char path[OB_MAX_PATH];      /* DIR/releases/v3 */
+	char previous[32];           /* "" for the first release */
+	long long rows, cells_suppressed, files;
+	long long added, removed, changed; /* against the previous release */
+};
+
+ob_err ob_release_publish(struct ob_store *st, const char *dir,
+                          const struct ob_release_options *o, struct ob_release_result *res,
+                          struct ob_diag *d);
+
+/* The latest release of DIR ("v3") into out; OB_ENOENT when there is none. */
+ob_err ob_release_latest(const char *dir, char *out, size_t size);
+
+/* Write a stored (uncompressed) zip of n entries to path. */
+struct ob_zip_entry {
+	const char *name;
+	const char *data;
+	size_t len;
+};
+ob_err ob_zip_write(const char *path, const struct ob_zip_entry *e, size_t n,
+                    struct ob_diag *d);
+uint32_t ob_crc32(const void *p, size_t n);
+
+#endif

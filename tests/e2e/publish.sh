@@ -1,0 +1,151 @@
+# publish.sh - "observa publish" over a demo observatory: a release validates
+# (SDMX-CSV header, every manifest hash, the XLSX opens and each part is
+# well-formed XML, the DCAT catalogue parses, no CSV cell starts with a
+# formula character, suppressed cells have no value), no victim's name is in
+# it, releases are never overwritten and the diff counts what changed.
+export LC_ALL=C.UTF-8
+expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.03
+O="$T/obs"
+# a territory name a spreadsheet would run as a formula
+sql "$O" "UPDATE territory SET name = '=HYPERLINK(\"http://x\",\"y\")' WHERE code = 'SLV0614'"
+rm -f "$O/snapshot/records.obs"
+
+expect_status 0 "$OBSERVA" publish -d "$O" --year 2024 --note "primera publicación"
+expect_grep "$T/out" "publicación v1"
+R="$O/releases/v1"
+[ -d "$R" ] || fail "no release folder"
+[ -z "$(ls -A "$O/releases" | grep '^\.')" ] || fail "a temporary folder was left"
+for f in indicators.csv indicators.json indicators.sdmx.csv indicators.sdmx.json \
+	counts_iccs.csv counts_iccs.json counts_iccs.sdmx.csv counts_iccs.sdmx.json \
+	tables.xlsx catalog.jsonld manifest.json diff.json diff.csv; do
+	[ -s "$R/$f" ] || fail "release lacks $f"
+done
+ls "$R"/maps/*.geojson >/dev/null || fail "no maps"
+
+# SDMX-CSV 2.0 header and suppression marked by OBS_STATUS/CONF_STATUS
+[ "$(head -n 1 "$R/indicators.sdmx.csv")" = \
+	"STRUCTURE,STRUCTURE_ID,ACTION,INDICATOR,COUNTRY,TERRITORY,LEVEL,YEAR,SEX,OBS_VALUE,OBS_STATUS,CONF_STATUS" ] ||
+	fail "SDMX-CSV header: $(head -n 1 "$R/indicators.sdmx.csv")"
+[ "$(head -n 1 "$R/counts_iccs.sdmx.csv" | cut -d, -f1-3)" = "STRUCTURE,STRUCTURE_ID,ACTION" ] ||
+	fail "SDMX-CSV header of counts"
+
+# every file of the manifest has its hash and size; every file is in it
+jq -r '.files[] | "\(.sha256)  \(.path)"' "$R/manifest.json" >"$T/sums"
+[ "$(wc -l <"$T/sums")" -ge 14 ] || fail "manifest too short"
+(cd "$R" && sha256sum --quiet -c "$T/sums") || fail "a manifest hash does not match"
+(cd "$R" && find . -type f ! -name manifest.json | sed 's|^\./||' | sort) >"$T/files"
+jq -r '.files[].path' "$R/manifest.json" | sort >"$T/listed"
+cmp -s "$T/files" "$T/listed" || { diff "$T/files" "$T/listed" >&2; fail "manifest and files differ"; }
+# a tampered file is caught
+cp "$R/diff.json" "$T/diff.bak"
+chmod u+w "$R/diff.json"
+echo " " >>"$R/diff.json"
+! (cd "$R" && sha256sum --quiet -c "$T/sums" >/dev/null 2>&1) || fail "tampering not detected"
+cp "$T/diff.bak" "$R/diff.json"
+
+# XLSX: a zip that opens, each XML part well-formed, one sheet per table
+python3 - "$R/tables.xlsx" "$T/parts" <<'PY' || fail "the XLSX does not open"
+import os, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+assert z.testzip() is None
+names = z.namelist()
+for need in ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml",
+             "xl/_rels/workbook.xml.rels", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"]:
+    assert need in names, need
+os.makedirs(sys.argv[2])
+for i, n in enumerate(names):
+    with open(os.path.join(sys.argv[2], "%d.xml" % i), "wb") as f:
+        f.write(z.read(n))
+PY
+for p in "$T/parts"/*.xml; do
+	xmllint --noout "$p" || fail "XLSX part $p is not well-formed"
+done
+grep -q '<sheet name="indicators"' "$T/parts"/*.xml || fail "no indicators sheet"
+
+# JSON, JSON-LD, GeoJSON parse; the catalogue's checksums are the files'
+for f in "$R"/*.json "$R"/*.jsonld "$R"/maps/*.geojson; do
+	jq -e . "$f" >/dev/null || fail "$f does not parse"
+done
+jq -e '."@type" == "dcat:Catalog" and (."dcat:dataset" | length) == 2' "$R/catalog.jsonld" \
+	>/dev/null || fail "DCAT catalogue"
+jq -r '."dcat:dataset"[]."dcat:distribution"[] |
+	"\(."spdx:checksum"."spdx:checksumValue")  \(."dcat:downloadURL")"' "$R/catalog.jsonld" \
+	| sort -u >"$T/dcat_sums"
+[ "$(wc -l <"$T/dcat_sums")" -ge 9 ] || fail "too few distributions"
+(cd "$R" && sha256sum --quiet -c "$T/dcat_sums") || fail "a DCAT checksum does not match"
+jq -e '[."dcat:dataset"[]."dcat:distribution"[]."dcat:mediaType"] | all(length > 0)' \
+	"$R/catalog.jsonld" >/dev/null || fail "a distribution without mediaType"
+jq -e '[.features[] | select(.geometry.type == "Polygon" or .geometry.type == "MultiPolygon")]
+	| length > 10' "$R/maps/homicide_rate.geojson" >/dev/null || fail "map without geometry"
+
+# CSV: no cell starts with a formula character; the guarded name is there
+python3 - "$R"/*.csv <<'PY' || fail "a CSV cell could run as a formula"
+import csv, sys
+bad = 0
+for path in sys.argv[1:]:
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.reader(f):
+            for c in row:
+                if c and c[0] in "=+-@\t\r":
+                    print(path, repr(c)); bad += 1
+sys.exit(1 if bad else 0)
+PY
+expect_grep "$R/indicators.csv" "'=HYPERLINK"
+
+# suppression: cells flagged C carry no count and no value, never a zero
+python3 - "$R/indicators.csv" "$R/counts_iccs.csv" <<'PY' || fail "suppression"
+import csv, sys
+for path in sys.argv[1:]:
+    rows = list(csv.DictReader(open(path, encoding="utf-8")))
+    sup = [r for r in rows if r["status"] == "C"]
+    assert len(sup) > 0, "nothing suppressed in " + path
+    assert len(sup) < len(rows), "everything suppressed in " + path
+    for r in sup:
+        assert r["count"] == "", r
+        assert r.get("value", "") == "", r
+    strict = 0
+    for r in rows:
+        if r["status"] != "C" and r["count"] != "":
+            n = int(r["count"])
+            # thresholds: 5 in general, 10 for sexual violence and minors
+            assert n == 0 or n >= 5, r
+            if r.get("iccs", "").startswith("03") or r.get("indicator") in (
+                    "sexual_violence_rate", "rape_rate", "homicide_rate_0_17"):
+                assert n == 0 or n >= 10, r
+                strict += 1
+    assert strict > 0, "no cell of a stricter class published in " + path
+PY
+n_sup=$(awk -F, 'NR > 1 && $NF == "C"' "$R/counts_iccs.sdmx.csv" | wc -l)
+[ "$n_sup" -gt 0 ] || fail "no CONF_STATUS C in SDMX-CSV"
+awk -F, 'NR > 1 && $NF == "C" && ($(NF-2) != "" || $(NF-1) != "M")' "$R/counts_iccs.sdmx.csv" |
+	grep -q . && fail "a confidential SDMX cell with a value"
+
+# no victim's name anywhere in the release
+sql "$O" "SELECT DISTINCT names FROM protected WHERE names LIKE '% %'" >"$T/names"
+[ "$(wc -l <"$T/names")" -gt 100 ] || fail "too few names to search for"
+head -n 1 "$T/names" >"$T/control"
+grep -F -q -f "$T/names" "$T/control" || fail "the name search finds nothing"
+if LC_ALL=C grep -r -F -i -l -f "$T/names" "$R"; then
+	fail "a victim's name in a release"
+fi
+# the workbook's entries are stored uncompressed: its parts are searched too
+if LC_ALL=C grep -F -i -l -f "$T/names" "$T/parts"/*.xml; then
+	fail "a victim's name in the XLSX"
+fi
+
+# a second release of another year: v1 untouched, the diff counts the cells
+# of 2023 as added and those of 2024 as removed
+(cd "$R" && sha256sum $(find . -type f | sort)) >"$T/v1.sums"
+expect_status 0 "$OBSERVA" publish -d "$O" --year 2023
+expect_grep "$T/out" "publicación v2"
+(cd "$R" && sha256sum --quiet -c "$T/v1.sums") || fail "v1 changed"
+jq -e '.previous == "v1" and .added > 0 and .removed > 0 and .changed == 0' \
+	"$O/releases/v2/diff.json" >/dev/null || { cat "$O/releases/v2/diff.json" >&2; fail "diff v1 -> v2"; }
+[ "$(grep -c ',added,' "$O/releases/v2/diff.csv")" = "$(jq .added "$O/releases/v2/diff.json")" ] ||
+	fail "diff.csv and diff.json disagree"
+jq -e '.previous == "v1"' "$O/releases/v2/manifest.json" >/dev/null || fail "manifest previous"
+
+# a bad year is refused with a message, and nothing is written
+expect_status 2 "$OBSERVA" publish -d "$O" --year 2024-03
+expect_grep "$T/err" "--year"
+[ ! -d "$O/releases/v3" ] || fail "a refused release was written"

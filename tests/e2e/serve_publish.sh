@@ -1,0 +1,213 @@
+# serve_publish.sh - the API over a published demo observatory: every public
+# route of the OpenAPI document answers (with sample parameters) and none
+# carries a name of table protected; indicator values come from the latest
+# release, paged with total and next; release files are served without
+# escaping DIR/releases (../, %2e%2e, encoded slashes, absolute paths,
+# symlinks); a submitter uploads a file of its own source only (audited, size
+# limit); SIGTERM during an upload commits it whole and exits 0.
+export LC_ALL=C.UTF-8
+expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.03
+O="$T/obs"
+expect_status 0 "$OBSERVA" publish -d "$O" --year 2024
+# things that must never be served
+mkdir -p "$T/outside"
+printf 'secreto-fuera\n' >"$T/outside/secret.csv"
+ln -s "$T/outside" "$O/releases/v1/fuera"
+ln -s "$T/outside/secret.csv" "$O/releases/v1/enlace.csv"
+expect_status 0 "$OBSERVA" user add carla --role submitter --source sv-pnc -d "$O" --no-password
+expect_status 0 "$OBSERVA" user token carla -d "$O"
+TOKS=$(cat "$T/out")
+
+"$OBSERVA" serve -d "$O" --port 0 --bind 127.0.0.1 --threads 2 2>"$T/serve.err" &
+PID=$!
+trap 'kill -TERM "$PID" 2>/dev/null || true; rm -rf "$T"' EXIT
+i=0
+while ! grep -q 'http://127.0.0.1:[0-9]*/api/v1/' "$T/serve.err"; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || { cat "$T/serve.err" >&2; fail "the server did not start"; }
+	kill -0 "$PID" 2>/dev/null || { cat "$T/serve.err" >&2; fail "the server exited"; }
+	sleep 0.1
+done
+PORT=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/api/v1/.*|\1|p' "$T/serve.err" | head -n 1)
+B="http://127.0.0.1:$PORT"
+mkdir "$T/public"
+n=0
+get() {
+	want=$1 url=$2
+	shift 2
+	n=$((n + 1))
+	code=$(curl -s --path-as-is -o "$T/body" -D "$T/headers" -w '%{http_code}' "$@" "$B$url") ||
+		fail "curl $url"
+	[ "$code" = "$want" ] || { cat "$T/body" >&2; fail "$url: status $code, expected $want"; }
+	for h in x-content-type-options x-frame-options content-security-policy referrer-policy; do
+		grep -qi "^$h:" "$T/headers" || fail "$url: no $h header"
+	done
+	case "$*" in
+	*Authorization*) ;;
+	*) cp "$T/body" "$T/public/$n" ;;
+	esac
+}
+
+# indicators: metadata, values with paging to the end (total and next)
+get 200 /api/v1/indicators
+[ "$(jq .total "$T/body")" -ge 20 ] || fail "too few indicators"
+jq -e '.data[0].url | startswith("/api/v1/indicators/")' "$T/body" >/dev/null || fail "url"
+get 200 "/api/v1/indicators/homicide_rate?territory=SLV&year=2024&by=sex"
+grep -qi '^x-release: v1' "$T/headers" || fail "no X-Release"
+[ "$(jq '.data | length' "$T/body")" = 4 ] || fail "SLV 2024 by sex: 4 rows expected"
+jq -r '.data[] | select(.sex == "T") | .count' "$T/body" >"$T/api_count"
+# numbers as the release wrote them, not widened to 17 digits
+! grep -Eq '[0-9]\.[0-9]{12,}' "$T/body" || fail "a number widened to 17 digits"
+python3 - "$O/releases/v1/indicators.csv" "$(cat "$T/api_count")" <<'PY' || fail "API and release differ"
+import csv, sys
+want = sys.argv[2]
+for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
+    if (r["indicator"], r["territory"], r["year"], r["sex"]) == ("homicide_rate", "SLV", "2024", "T"):
+        got = r["count"] if r["count"] else "null"
+        sys.exit(0 if got == want else 1)
+sys.exit(1)
+PY
+total=$(sqlite3 -batch "$O/observa.db" "SELECT count(*) FROM territory")
+url="/api/v1/indicators/homicide_rate?year=2024&limit=1000"
+seen=0 pages=0
+while [ -n "$url" ]; do
+	get 200 "$url"
+	[ "$(jq .total "$T/body")" -gt 1000 ] || fail "the listing should need two pages"
+	seen=$((seen + $(jq '.data | length' "$T/body")))
+	url=$(jq -r '.next // empty' "$T/body")
+	pages=$((pages + 1))
+	[ $pages -lt 10 ] || fail "paging does not end"
+done
+[ "$seen" = "$(jq .total "$T/body")" ] || fail "paging saw $seen rows of $(jq .total "$T/body")"
+[ "$pages" -ge 2 ] || fail "one page only"
+get 404 /api/v1/indicators/no_such_indicator
+get 400 "/api/v1/indicators/homicide_rate?by=age"
+get 200 "/api/v1/indicators/homicide_rate?format=csv&territory=SLV"
+head -n 1 "$T/body" | grep -q '^indicator,country,territory' || fail "CSV header"
+
+# every public GET route of the document, with sample values
+get 200 /api/v1/openapi.json
+cp "$T/body" "$T/openapi.json"
+for p in /api/v1/indicators /api/v1/indicators/{id} /api/v1/submissions; do
+	jq -e --arg p "$p" '.paths | has($p)' "$T/openapi.json" >/dev/null || fail "openapi lacks $p"
+done
+jq -r '.paths | to_entries[] | select(.value.get != null and .value.get.security == null)
+	| .key' "$T/openapi.json" >"$T/routes"
+while read -r route; do
+	case "$route" in
+	*'{code}'*) for c in SLV SLV06 SLV0614 GTM01; do
+		get 200 "$(echo "$route" | sed "s/{code}/$c/")"; done ;;
+	*'{id}'*) for id in homicide_rate femicide_rate sexual_violence_rate homicide_firearm_share; do
+		get 200 "$(echo "$route" | sed "s/{id}/$id/")?by=sex&limit=1000"; done ;;
+	*'{path}'*) for f in v1/indicators.csv v1/counts_iccs.json v1/manifest.json v1/catalog.jsonld; do
+		get 200 "$(echo "$route" | sed "s|{path}|$f|")"; done ;;
+	/api/v1/analyze) code=$(curl -s -o "$T/body" -w '%{http_code}' \
+		"$B$route?rows=admin1&cols=year&where=iccs%3D0101")
+		cp "$T/body" "$T/public/analyze" ;;
+	*) get 200 "$route" ;;
+	esac
+done <"$T/routes"
+[ "$(wc -l <"$T/routes")" -ge 8 ] || fail "too few public routes"
+sqlite3 -batch "$O/observa.db" "SELECT DISTINCT names FROM protected WHERE names LIKE '% %'" >"$T/names"
+[ "$(wc -l <"$T/names")" -gt 100 ] || fail "too few names to search for"
+head -n 1 "$T/names" >"$T/control"
+grep -F -q -f "$T/names" "$T/control" || fail "the name search finds nothing"
+if LC_ALL=C grep -F -i -l -f "$T/names" "$T/public"/*; then
+	fail "a name of table protected in a public response"
+fi
+
+# release files: no way out of DIR/releases
+for u in /api/v1/releases/../observa.db /api/v1/releases/%2e%2e/observa.db \
+	/api/v1/releases/v1%2F..%2F..%2Fobserva.db /api/v1/releases/v1/%2e%2e/%2e%2e/observa.db \
+	/api/v1/releases/%2F$T/obs/observa.db "/api/v1/releases/$T/obs/observa.db" \
+	/api/v1/releases//etc/passwd /api/v1/releases/%2Fetc%2Fpasswd \
+	/api/v1/releases/v1/fuera/secret.csv /api/v1/releases/v1/enlace.csv \
+	/api/v1/releases/v1/..%2F..%2Fobserva.db /api/v1/releases/v1%5C..%5C..%5Cobserva.db \
+	/api/v1/releases/%252e%252e/observa.db /api/v1/releases/.tmp; do
+	code=$(curl -s --path-as-is -o "$T/body" -w '%{http_code}' "$B$u")
+	case "$code" in
+	400 | 404) ;;
+	*) fail "$u: status $code" ;;
+	esac
+	! grep -q "SQLite format" "$T/body" || fail "$u served the store"
+	! grep -q "secreto-fuera" "$T/body" || fail "$u followed a link out of the releases"
+	! grep -q "root:" "$T/body" || fail "$u served /etc/passwd"
+done
+get 200 /api/v1/releases?limit=1000
+! grep -q "secret.csv" "$T/body" || fail "a link out of the tree is listed"
+
+# submissions: a submitter for its own source only, audited, size limit
+F="$O/demo/sv-pnc/homicidios_2023.csv"
+[ -f "$F" ] || fail "no demo file to upload"
+get 401 "/api/v1/submissions?source=sv-pnc" --data-binary "@$F" -H "Content-Type: text/csv"
+get 403 "/api/v1/submissions?source=gt-pnc" --data-binary "@$F" -H "Content-Type: text/csv" \
+	-H "Authorization: Bearer $TOKS"
+get 415 "/api/v1/submissions" -F "f=@$F" -H "Authorization: Bearer $TOKS"
+before=$(sqlite3 -batch "$O/observa.db" "SELECT count(*) FROM audit WHERE action = 'submit'")
+get 200 "/api/v1/submissions?file=homicidios_2023.csv" --data-binary "@$F" \
+	-H "Content-Type: text/csv" -H "Authorization: Bearer $TOKS"
+jq -e '.already == true and .source == "sv-pnc"' "$T/body" >/dev/null || fail "same file twice"
+{ cat "$F"; printf '\n'; } >"$T/new.csv"
+subs=$(sqlite3 -batch "$O/observa.db" "SELECT count(*) FROM submission")
+get 201 "/api/v1/submissions?file=homicidios_2023b.csv" --data-binary "@$T/new.csv" \
+	-H "Content-Type: text/csv" -H "Authorization: Bearer $TOKS"
+jq -e '.submission > 0 and .rows_read == (.accepted + .rejected) and (.sha256 | length) == 64' \
+	"$T/body" >/dev/null || { cat "$T/body" >&2; fail "ingest report"; }
+rows_want=$(jq .rows_read "$T/body")
+[ "$rows_want" -gt 0 ] || fail "no rows read"
+[ "$(sqlite3 -batch "$O/observa.db" "SELECT count(*) FROM submission")" = $((subs + 1)) ] ||
+	fail "the upload was not ingested"
+[ "$(sqlite3 -batch "$O/observa.db" "SELECT file_name FROM submission ORDER BY id DESC LIMIT 1")" = \
+	homicidios_2023b.csv ] || fail "the logbook lacks the uploaded file's name"
+[ -z "$(ls -A "$O" | grep '^\.upload')" ] || fail "an upload folder was left"
+[ "$(sqlite3 -batch "$O/observa.db" "SELECT count(*) FROM audit WHERE action = 'submit'")" = \
+	$((before + 2)) ] || fail "uploads not audited"
+head -c 70000000 /dev/zero | tr '\0' 'x' >"$T/big.csv"
+get 413 "/api/v1/submissions" --data-binary "@$T/big.csv" -H "Content-Type: text/csv" \
+	-H "Authorization: Bearer $TOKS"
+
+# SIGTERM during an upload: the submission is committed whole, the server exits 0
+subs=$(sqlite3 -batch "$O/observa.db" "SELECT count(*) FROM submission")
+{ cat "$F"; printf '\n\n'; } >"$T/new2.csv"
+python3 - "$PORT" "$TOKS" "$T/new2.csv" >"$T/slow.out" 2>&1 <<'PY' &
+import socket, sys, time
+body = open(sys.argv[3], "rb").read()
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"POST /api/v1/submissions?file=late.csv HTTP/1.1\r\nHost: t\r\n"
+          b"Content-Type: text/csv\r\nAuthorization: Bearer " + sys.argv[2].encode() +
+          b"\r\nContent-Length: %d\r\n\r\n" % len(body))
+s.sendall(body[: len(body) // 2])
+print("half sent", flush=True)
+time.sleep(2)
+s.sendall(body[len(body) // 2 :])
+data = b""
+while not (b"\r\n\r\n" in data and data.rstrip().endswith(b"}")):
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+print(data.split(b"\r\n")[0].decode())
+PY
+SLOW=$!
+i=0
+until grep -q "half sent" "$T/slow.out"; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || fail "the slow client did not connect"
+	sleep 0.1
+done
+sleep 0.2
+kill -TERM "$PID"
+wait "$SLOW" || fail "the in-flight upload failed"
+expect_grep "$T/slow.out" "201 Created"
+set +e
+wait "$PID"
+st=$?
+set -e
+trap 'rm -rf "$T"' EXIT
+[ "$st" = 0 ] || { cat "$T/serve.err" >&2; fail "serve exited $st after SIGTERM"; }
+[ "$(sqlite3 -batch "$O/observa.db" "SELECT count(*) FROM submission")" = $((subs + 1)) ] ||
+	fail "the in-flight upload was not committed"
+sha=$(sha256sum "$T/new2.csv" | cut -d' ' -f1)
+got=$(sqlite3 -batch "$O/observa.db" "SELECT rows_read FROM submission WHERE sha256 = '$sha' AND file_name = 'late.csv'")
+[ "$got" = "$rows_want" ] || fail "the in-flight upload is partial ($got rows of $rows_want)"
+expect_status 0 "$OBSERVA" audit verify -d "$O"
