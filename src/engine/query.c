@@ -326,6 +326,11 @@ void ob_analyzer_free(struct ob_analyzer *an)
 	free(an);
 }
 
+size_t ob_analyzer_values(const struct ob_analyzer *an, enum ob_query_dim d)
+{
+	return (unsigned)d < OB_QD_COUNT ? an->dim[d].n : 0;
+}
+
 /* ------------------------------------------------------------------------
  * Messages: the valid values, or the nearest ones when there are many.
  */
@@ -710,16 +715,19 @@ static ob_err clause(const struct ob_analyzer *an, struct compiled *c, const cha
 		and_into(c, s, col, acc);
 	} else if (IS("date")) {
 		const char *dots = NULL;
+		long from, to;
 		for (size_t i = 0; i + 1 < nv; i++)
 			if (vals[i] == '.' && vals[i + 1] == '.')
 				dots = vals + i;
-		if (!dots || !parse_date(vals, (size_t)(dots - vals), &c->date_from) ||
-		    !parse_date(dots + 2, nv - (size_t)(dots + 2 - vals), &c->date_to) ||
-		    c->date_from > c->date_to) {
+		if (!dots || !parse_date(vals, (size_t)(dots - vals), &from) ||
+		    !parse_date(dots + 2, nv - (size_t)(dots + 2 - vals), &to) || from > to) {
 			e = bad_value(d, field, vals, nv, "un intervalo AAAA-MM-DD..AAAA-MM-DD",
 			              "a range YYYY-MM-DD..YYYY-MM-DD");
 			goto done;
 		}
+		/* several date clauses: all must hold */
+		c->date_from = c->date && c->date_from > from ? c->date_from : from;
+		c->date_to = c->date && c->date_to < to ? c->date_to : to;
 		c->date = true;
 		c->cuts_population = true;
 	} else if (IS("age_group")) {

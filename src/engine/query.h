@@ -116,6 +116,9 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *snap,
                                     const struct ob_population *pop);
 void ob_analyzer_free(struct ob_analyzer *an);
 
+/* The number of values of a dimension (its "unknown" included). */
+size_t ob_analyzer_values(const struct ob_analyzer *an, enum ob_query_dim d);
+
 /* The name of a dimension, and back (-1 when unknown; "weapon" is
  * mechanism). */
 const char *ob_query_dim_name(enum ob_query_dim d);
