@@ -77,5 +77,6 @@ void ob_http_h_logout(struct ob_http_call *c);
 void ob_http_h_me(struct ob_http_call *c);
 void ob_http_h_releases(struct ob_http_call *c);
 void ob_http_h_release_file(struct ob_http_call *c);
+void ob_http_h_analyze(struct ob_http_call *c); /* analyze.c */
 
 #endif

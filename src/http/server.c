@@ -12,6 +12,7 @@
 
 #include "base/log.h"
 #include "http/http.h"
+#include "engine/snaphold.h"
 #include "store/store.h"
 
 struct server {
@@ -263,6 +264,15 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 		goto restore_mask;
 	srv.ctx.dir = o->dir;
 	srv.ctx.rl = ob_ratelimit_new();
+	/* the records snapshot for /analyze: loaded now, reloaded by the handler
+	 * when the store's stamp changes */
+	srv.ctx.snaps = ob_snaphold_new();
+	{
+		struct ob_diag sd;
+		ob_diag_clear(&sd);
+		if (ob_snaphold_refresh(srv.ctx.snaps, srv.ctx.store, o->dir, NULL, &sd))
+			ob_warn("instantánea / snapshot: %s", sd.message);
+	}
 	srv.quiet = o->quiet;
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
 	        (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES ? MHD_USE_EPOLL
@@ -313,6 +323,7 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 	e = OB_OK;
 close_store:
 	ob_ratelimit_free(srv.ctx.rl);
+	ob_snaphold_free(srv.ctx.snaps);
 	ob_store_close(srv.ctx.store);
 restore_mask:
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
