@@ -181,7 +181,7 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 			an->country_unit[s->units[u].country] = (int32_t)u;
 
 	/* number labels: years, months, ages, hours */
-	an->pool = p = ob_malloc(8 * (2101 + 13 + 256 + 25));
+	an->pool = p = ob_malloc(12 * (2101 + 13 + 256 + 25));
 
 	/* territory */
 	dom = col_domain(s, C_TERR);
@@ -219,9 +219,9 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 			                    ? (uint32_t)(v - (size_t)an->year_min + 1) : 0;
 		m->label[0] = an->unknown;
 		for (uint32_t k = 1; k < n; k++) {
-			snprintf(p, 8, "%d", an->year_min + (int)k - 1);
+			snprintf(p, 12, "%d", an->year_min + (int)k - 1);
 			m->label[k] = p;
-			p += 8;
+			p += 12;
 		}
 	}
 	/* month */
@@ -230,9 +230,9 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 		an->dim[OB_QD_MONTH].map[v] = 0;
 	an->dim[OB_QD_MONTH].label[0] = an->unknown;
 	for (int k = 1; k <= 12; k++) {
-		snprintf(p, 8, "%d", k);
+		snprintf(p, 12, "%d", k);
 		an->dim[OB_QD_MONTH].label[k] = p;
-		p += 8;
+		p += 12;
 	}
 	/* categories */
 	dom = col_domain(s, C_CAT);
@@ -271,9 +271,9 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 	for (int v = 0; v < 256; v++) {
 		an->dim[OB_QD_AGE].map[v] = v <= OB_MAX_AGE ? (uint32_t)v : OB_MAX_AGE + 1;
 		if (v <= OB_MAX_AGE) {
-			snprintf(p, 8, "%d", v);
+			snprintf(p, 12, "%d", v);
 			an->dim[OB_QD_AGE].label[v] = p;
-			p += 8;
+			p += 12;
 		}
 	}
 	an->dim[OB_QD_AGE].label[OB_MAX_AGE + 1] = an->unknown;
@@ -281,9 +281,9 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 	for (int v = 0; v < 256; v++) {
 		an->dim[OB_QD_HOUR].map[v] = v < 24 ? (uint32_t)v : 24;
 		if (v < 24) {
-			snprintf(p, 8, "%d", v);
+			snprintf(p, 12, "%d", v);
 			an->dim[OB_QD_HOUR].label[v] = p;
-			p += 8;
+			p += 12;
 		}
 	}
 	an->dim[OB_QD_HOUR].label[24] = an->unknown;
@@ -671,7 +671,7 @@ static ob_err clause(const struct ob_analyzer *an, struct compiled *c, const cha
 		nacc = col_domain(s, C_TERR);
 		acc = ob_calloc(nacc, 1);
 		FOR_EACH_VALUE(vals, nv, v, n) {
-			uint32_t u;
+			uint32_t u = 0;
 			if ((e = find_unit(an, field, level, v, n, &u, d)))
 				goto done;
 			for (uint32_t x = 0; x < s->n_units; x++)
