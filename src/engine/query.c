@@ -877,6 +877,7 @@ struct plan {
 	bool date;
 	long date_from, date_to;
 	size_t n_cells;
+	unsigned lanes;             /* interleaved copies of each counter: 1, 2 or 4 */
 	const uint64_t *unit_first; /* the analyser's */
 	/* one pass without the order by territory */
 	bool unsorted;
@@ -917,63 +918,125 @@ static inline bool date_ok(const struct plan *pl, uint16_t y, uint8_t m, uint8_t
 	return lo >= pl->date_from && hi <= pl->date_to;
 }
 
-/* Count records [a, b) whose cell offset starts at base (base per record
- * from terr_map when the plan is unsorted). */
+/*
+ * Count records [a, b) whose cell offset starts at base (base per record
+ * from terr_map when the plan is unsorted), a chunk at a time: the filters
+ * narrow a selection vector (so that a selective filter spares the later
+ * columns), the dimensions add their premultiplied codes, and the counts go
+ * to pl->lanes interleaved copies of each counter (a run of records in the
+ * same cell would otherwise wait on its own increments).
+ */
 static void count_range(const struct plan *pl, uint64_t a, uint64_t b, uint32_t base,
                         uint32_t *counts)
 {
 	const struct ob_snapshot *s = pl->s;
 	uint32_t idx[CHUNK];
-	uint8_t ok[CHUNK];
+	uint16_t sel[CHUNK];
+	const unsigned lanes = pl->lanes, lmask = lanes - 1;
 
 	if (!pl->nf && !pl->ng && !pl->date && !pl->unsorted) {
-		counts[base] += (uint32_t)(b - a);
+		counts[(size_t)base * lanes] += (uint32_t)(b - a);
 		return;
 	}
 	for (uint64_t i = a; i < b; i += CHUNK) {
-		size_t m = b - i < CHUNK ? (size_t)(b - i) : CHUNK;
+		size_t m = b - i < CHUNK ? (size_t)(b - i) : CHUNK, k = m;
+		bool all = true; /* sel is the identity */
 
 		if (pl->unsorted) {
 			const uint16_t *t = s->territory + i;
+			k = 0;
 			for (size_t j = 0; j < m; j++) {
 				uint32_t x = pl->terr_map[t[j]];
-				ok[j] = x != 0;
+				sel[k] = (uint16_t)j;
 				idx[j] = x ? x - 1 : 0;
+				k += x != 0;
 			}
+			all = false;
 		} else {
-			memset(ok, 1, m);
 			for (size_t j = 0; j < m; j++)
 				idx[j] = base;
 		}
-		for (int k = 0; k < pl->nf; k++) {
-			const uint8_t *acc = pl->f[k].acc;
-			if (pl->f[k].w == 1) {
-				const uint8_t *c = (const uint8_t *)pl->f[k].col + i;
-				for (size_t j = 0; j < m; j++)
-					ok[j] &= acc[c[j]];
+		for (int f = 0; f < pl->nf && k; f++) {
+			const uint8_t *acc = pl->f[f].acc;
+			size_t k2 = 0;
+			if (pl->f[f].w == 1) {
+				const uint8_t *c = (const uint8_t *)pl->f[f].col + i;
+				if (all) {
+					for (size_t j = 0; j < m; j++) {
+						sel[k2] = (uint16_t)j;
+						k2 += acc[c[j]];
+					}
+				} else {
+					for (size_t t = 0; t < k; t++) {
+						uint16_t j = sel[t];
+						sel[k2] = j;
+						k2 += acc[c[j]];
+					}
+				}
 			} else {
-				const uint16_t *c = (const uint16_t *)pl->f[k].col + i;
-				for (size_t j = 0; j < m; j++)
-					ok[j] &= acc[c[j]];
+				const uint16_t *c = (const uint16_t *)pl->f[f].col + i;
+				if (all) {
+					for (size_t j = 0; j < m; j++) {
+						sel[k2] = (uint16_t)j;
+						k2 += acc[c[j]];
+					}
+				} else {
+					for (size_t t = 0; t < k; t++) {
+						uint16_t j = sel[t];
+						sel[k2] = j;
+						k2 += acc[c[j]];
+					}
+				}
 			}
+			k = k2;
+			all = false;
 		}
-		if (pl->date)
+		if (pl->date && k) {
+			size_t k2 = 0;
+			if (all)
+				for (size_t j = 0; j < m; j++)
+					sel[j] = (uint16_t)j;
+			for (size_t t = 0; t < k; t++) {
+				uint16_t j = sel[t];
+				sel[k2] = j;
+				k2 += date_ok(pl, s->year[i + j], s->month[i + j], s->day[i + j]);
+			}
+			k = k2;
+			all = false;
+		}
+		if (!k)
+			continue;
+		if (all) {
+			for (int g = 0; g < pl->ng; g++) {
+				const uint32_t *map = pl->g[g].map;
+				if (pl->g[g].w == 1) {
+					const uint8_t *c = (const uint8_t *)pl->g[g].col + i;
+					for (size_t j = 0; j < m; j++)
+						idx[j] += map[c[j]];
+				} else {
+					const uint16_t *c = (const uint16_t *)pl->g[g].col + i;
+					for (size_t j = 0; j < m; j++)
+						idx[j] += map[c[j]];
+				}
+			}
 			for (size_t j = 0; j < m; j++)
-				ok[j] &= date_ok(pl, s->year[i + j], s->month[i + j], s->day[i + j]);
-		for (int k = 0; k < pl->ng; k++) {
-			const uint32_t *map = pl->g[k].map;
-			if (pl->g[k].w == 1) {
-				const uint8_t *c = (const uint8_t *)pl->g[k].col + i;
-				for (size_t j = 0; j < m; j++)
-					idx[j] += map[c[j]];
-			} else {
-				const uint16_t *c = (const uint16_t *)pl->g[k].col + i;
-				for (size_t j = 0; j < m; j++)
-					idx[j] += map[c[j]];
+				counts[(size_t)idx[j] * lanes + (j & lmask)]++;
+		} else {
+			for (int g = 0; g < pl->ng; g++) {
+				const uint32_t *map = pl->g[g].map;
+				if (pl->g[g].w == 1) {
+					const uint8_t *c = (const uint8_t *)pl->g[g].col + i;
+					for (size_t t = 0; t < k; t++)
+						idx[sel[t]] += map[c[sel[t]]];
+				} else {
+					const uint16_t *c = (const uint16_t *)pl->g[g].col + i;
+					for (size_t t = 0; t < k; t++)
+						idx[sel[t]] += map[c[sel[t]]];
+				}
 			}
+			for (size_t t = 0; t < k; t++)
+				counts[(size_t)idx[sel[t]] * lanes + (t & lmask)]++;
 		}
-		for (size_t j = 0; j < m; j++)
-			counts[idx[j]] += ok[j];
 	}
 }
 
@@ -1145,6 +1208,7 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 	/* the plan: filters on columns other than the territory, dimensions */
 	pl.s = s;
 	pl.n_cells = r->n_cells;
+	pl.lanes = r->n_cells <= 4096 ? 4 : r->n_cells <= 65536 ? 2 : 1;
 	pl.unit_first = an->unit_first;
 	pl.unsorted = !an->sorted;
 	pl.date = c.date;
@@ -1202,7 +1266,7 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 		uint64_t done = 0;
 		for (int t = 0; t < T; t++) {
 			wk[t].pl = &pl;
-			wk[t].counts = ob_calloc(r->n_cells, sizeof(uint32_t));
+			wk[t].counts = ob_calloc(r->n_cells * pl.lanes, sizeof(uint32_t));
 			if (pl.unsorted) {
 				wk[t].ra = s->n * (uint64_t)t / (uint64_t)T;
 				wk[t].rb = s->n * (uint64_t)(t + 1) / (uint64_t)T;
@@ -1228,7 +1292,8 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 			if (t && wk[t].tid)
 				pthread_join(wk[t].tid, NULL);
 			for (size_t i = 0; i < r->n_cells; i++)
-				r->counts[i] += wk[t].counts[i];
+				for (unsigned l = 0; l < pl.lanes; l++)
+					r->counts[i] += wk[t].counts[i * pl.lanes + l];
 			free(wk[t].counts);
 		}
 	}

@@ -405,7 +405,7 @@ static int teardown(void **state)
 static void test_random_against_sql(void **state)
 {
 	const char *env = getenv("OBSERVA_QUERY_TESTS");
-	long long n_queries = 2000;
+	long long n_queries = 1000;
 
 	if (env && !ob_parse_int(env, strlen(env), 1, 10000000, &n_queries))
 		fail_msg("OBSERVA_QUERY_TESTS: %s", env);
