@@ -201,7 +201,7 @@ static void print_table(const struct ob_query_table *t, enum ob_query_measure m)
 		printf("  %*s", (int)w[j], buf);
 	}
 	putchar('\n');
-	for (size_t i = 0; i <= t->nrows; i++) {
+	for (size_t i = r->n_row_dims ? 0 : t->nrows; i <= t->nrows; i++) {
 		size_t ii = i < t->nrows ? i : SIZE_MAX;
 		if (ii == SIZE_MAX)
 			snprintf(buf, sizeof(buf), "Total");
@@ -253,7 +253,7 @@ static void print_cells(const struct ob_query_table *t, enum ob_query_measure m,
 		printf("count%s\n", m == OB_QM_COUNT ? "" : m == OB_QM_RATE ? ",population,rate"
 		                                                           : ",share");
 	}
-	for (size_t i = 0; i <= t->nrows; i++) {
+	for (size_t i = nr ? 0 : t->nrows; i <= t->nrows; i++) {
 		for (size_t j = 0; j <= ncols; j++) {
 			size_t ii = i < t->nrows ? i : SIZE_MAX, jj = j < ncols ? j : SIZE_MAX;
 			uint32_t v[OB_QUERY_MAX_DIMS];

@@ -200,7 +200,7 @@ void ob_http_h_analyze(struct ob_http_call *c)
 	memset(&q, 0, sizeof(q));
 	if (ms)
 		m = (enum ob_query_measure)ob_query_measure_parse(ms);
-	if (ob_query_dims_parse(rows, "rows", q.dims, &q.n_dims, &d)) {
+	if (rows && ob_query_dims_parse(rows, "rows", q.dims, &q.n_dims, &d)) {
 		fail_diag(c, "rows", &d);
 		return;
 	}
@@ -280,12 +280,14 @@ void ob_http_h_analyze(struct ob_http_call *c)
 	order = ob_malloc((t->nrows + 1) * sizeof(size_t));
 	for (size_t i = 0; i < t->nrows; i++)
 		order[i] = i;
-	nout = t->nrows;
+	nout = r->n_row_dims ? t->nrows : 0; /* no row dimensions: the total alone */
 	if (top > 0) {
 		sort_sdc = &sdc;
 		qsort(order, t->nrows, sizeof(size_t), row_cmp);
 		if (nout > (size_t)top)
 			nout = (size_t)top;
+		if (!r->n_row_dims)
+			nout = 0;
 	}
 	if (csv) {
 		c->res->content_type = "text/csv; charset=utf-8";

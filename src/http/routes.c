@@ -77,10 +77,10 @@ static const struct ob_http_pspec p_release_file[] = {
 static const char *const measures[] = { "count", "rate", "share", NULL };
 
 static const struct ob_http_pspec p_analyze[] = {
-	{ "rows", "query", OB_HTTP_STRING, true, 0, 0, NULL,
+	{ "rows", "query", OB_HTTP_STRING, false, 0, 0, NULL,
 	  "dimensiones de las filas, separadas por comas (country, admin1, admin2, year, "
-	  "month, iccs_section, iccs_division, iccs_group, sex, age_group, mechanism...)",
-	  "row dimensions, comma-separated" },
+	  "month, iccs_section, iccs_division, iccs_group, sex, age_group, mechanism...); "
+	  "sin filas, el total", "row dimensions, comma-separated; none: the total" },
 	{ "cols", "query", OB_HTTP_STRING, false, 0, 0, NULL,
 	  "dimensiones de las columnas (a lo sumo cuatro en total)",
 	  "column dimensions (at most four in all)" },
