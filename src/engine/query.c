@@ -118,8 +118,15 @@ struct ob_analyzer {
 	int32_t *country_unit;  /* unit of each country, -1 */
 	struct ob_strmap units; /* unit code -> index + 1 */
 	char *pool;             /* labels of numbers */
+	uint16_t *zone;         /* per block of ZONE records: min, max year, min, max source */
+	uint64_t n_zones;
 	const char *unknown;
 };
+
+/* Records per block of the counting pass and of the zone map (the years
+ * and sources of a block, so that a block no filter value can be in is
+ * skipped: records arrive by submission, so years and sources cluster). */
+#define CHUNK 2048
 
 static uint32_t *map_new(size_t n)
 {
@@ -166,6 +173,23 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 	}
 	for (uint32_t u = 0; u < s->n_units; u++)
 		an->unit_first[u + 1] += an->unit_first[u];
+	an->n_zones = (s->n + CHUNK - 1) / CHUNK;
+	an->zone = ob_malloc((an->n_zones + 1) * 4 * sizeof(uint16_t));
+	for (uint64_t z = 0; z < an->n_zones; z++) {
+		uint16_t y0 = UINT16_MAX, y1 = 0, s0 = UINT16_MAX, s1 = 0;
+		uint64_t end = (z + 1) * CHUNK < s->n ? (z + 1) * CHUNK : s->n;
+		for (uint64_t i = z * CHUNK; i < end; i++) {
+			uint16_t y = s->year[i], x = s->source[i];
+			y0 = y < y0 ? y : y0;
+			y1 = y > y1 ? y : y1;
+			s0 = x < s0 ? x : s0;
+			s1 = x > s1 ? x : s1;
+		}
+		an->zone[z * 4] = y0;
+		an->zone[z * 4 + 1] = y1;
+		an->zone[z * 4 + 2] = s0;
+		an->zone[z * 4 + 3] = s1;
+	}
 
 	ob_strmap_init(&an->units);
 	for (uint32_t u = 0; u < s->n_units; u++) {
@@ -320,6 +344,7 @@ void ob_analyzer_free(struct ob_analyzer *an)
 		free(an->dim[i].label);
 	}
 	free(an->unit_first);
+	free(an->zone);
 	free(an->country_unit);
 	ob_strmap_release(&an->units);
 	free(an->pool);
@@ -851,7 +876,6 @@ static ob_err compile(const struct ob_analyzer *an, const char *where, struct co
 /* ------------------------------------------------------------------------
  * Counting.
  */
-#define CHUNK 2048
 
 struct filt {
 	const void *col;
@@ -878,6 +902,8 @@ struct plan {
 	long date_from, date_to;
 	size_t n_cells;
 	unsigned lanes;             /* interleaved copies of each counter: 1, 2 or 4 */
+	const uint16_t *zone;       /* the analyser's zone map */
+	uint32_t *year_pre, *src_pre; /* accepted values below v: [v]; NULL: no filter */
 	const uint64_t *unit_first; /* the analyser's */
 	/* one pass without the order by territory */
 	bool unsorted;
@@ -938,9 +964,20 @@ static void count_range(const struct plan *pl, uint64_t a, uint64_t b, uint32_t 
 		counts[(size_t)base * lanes] += (uint32_t)(b - a);
 		return;
 	}
-	for (uint64_t i = a; i < b; i += CHUNK) {
-		size_t m = b - i < CHUNK ? (size_t)(b - i) : CHUNK, k = m;
+	for (uint64_t i = a, next; i < b; i = next) {
+		uint64_t z = i / CHUNK;
+		size_t m, k;
 		bool all = true; /* sel is the identity */
+
+		next = (z + 1) * CHUNK < b ? (z + 1) * CHUNK : b;
+		m = k = (size_t)(next - i);
+		/* a block whose years or sources the filter rejects */
+		if (pl->year_pre &&
+		    pl->year_pre[pl->zone[z * 4 + 1] + 1] == pl->year_pre[pl->zone[z * 4]])
+			continue;
+		if (pl->src_pre &&
+		    pl->src_pre[pl->zone[z * 4 + 3] + 1] == pl->src_pre[pl->zone[z * 4 + 2]])
+			continue;
 
 		if (pl->unsorted) {
 			const uint16_t *t = s->territory + i;
@@ -1214,6 +1251,20 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 	pl.date = c.date;
 	pl.date_from = c.date_from;
 	pl.date_to = c.date_to;
+	pl.zone = an->zone;
+	if (c.acc[C_YEAR]) {
+		pl.year_pre = ob_malloc(65537 * sizeof(uint32_t));
+		pl.year_pre[0] = 0;
+		for (size_t v = 0; v < 65536; v++)
+			pl.year_pre[v + 1] = pl.year_pre[v] + c.acc[C_YEAR][v];
+	}
+	if (c.acc[C_SRC]) {
+		size_t dom = col_domain(s, C_SRC);
+		pl.src_pre = ob_malloc(65537 * sizeof(uint32_t));
+		pl.src_pre[0] = 0;
+		for (size_t v = 0; v < 65536; v++)
+			pl.src_pre[v + 1] = pl.src_pre[v] + (v < dom ? c.acc[C_SRC][v] : 0);
+	}
 	for (int k = 0; k < C_COUNT; k++) {
 		if (k == C_TERR || !c.acc[k])
 			continue;
@@ -1307,6 +1358,8 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 	free(pl.units);
 	free(pl.base);
 	free(pl.terr_map);
+	free(pl.year_pre);
+	free(pl.src_pre);
 	compiled_release(&c);
 	*out = r;
 	return OB_OK;
