@@ -199,4 +199,11 @@
  * one-to-one assignment takes; larger components are assigned greedily. */
 #define OB_MAX_ASSIGN_COMPONENT 2000
 
+/* Most cells (product of the dimensions' values) of one analyser query
+ * (engine/query.h); each thread keeps 4 bytes per cell. */
+#define OB_MAX_QUERY_CELLS (16L * 1024 * 1024)
+
+/* Longest filter expression of one analyser query. */
+#define OB_MAX_QUERY_WHERE 4096
+
 #endif

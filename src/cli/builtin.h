@@ -39,6 +39,7 @@ int cmd_version(int argc, char **argv);
 int cmd_index(int argc, char **argv);
 int cmd_snapshot(int argc, char **argv);
 int cmd_indicators(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);

@@ -480,6 +480,33 @@ static ob_err clause_accept(const struct ob_snapshot *snap, const struct ob_indi
 	return OB_OK;
 }
 
+ob_err ob_ind_filter_accept(const struct ob_snapshot *snap, enum ob_ind_field field,
+                            const char *values, const char *where, bool *acc, size_t nacc,
+                            struct ob_diag *d)
+{
+	struct ob_indicator_set set;
+	struct ob_indicator *x = ob_calloc(1, sizeof(*x));
+	struct ob_ind_clause c = { field, (char *)(uintptr_t)values, 0 };
+	ob_err e;
+
+	memset(&set, 0, sizeof(set));
+	ob_strlcpy(set.file, where ? where : "--where", sizeof(set.file));
+	ob_strlcpy(x->id, where ? where : "--where", sizeof(x->id));
+	e = clause_accept(snap, &set, x, &c, acc, nacc, d);
+	free(x);
+	return e;
+}
+
+int ob_ind_age_group(int age)
+{
+	return age_group_of(age);
+}
+
+const char *ob_ind_age_group_label(int group)
+{
+	return group >= 0 && group < OB_IND_AGE_GROUPS ? age_groups[group] : "?";
+}
+
 static ob_err compile(const struct ob_snapshot *snap, const struct ob_indicator_set *set,
                       const struct ob_ind_query *q, struct compiled *c, struct ob_diag *d)
 {

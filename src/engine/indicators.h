@@ -137,6 +137,25 @@ const char *ob_ind_by_name(enum ob_ind_by b);
 /* enum ob_ind_by of a name, or -1. */
 int ob_ind_by_parse(const char *s, size_t n);
 
+/*
+ * The accept table of one filter clause "field=values" (values as in a
+ * numerator: codes separated by "|", ranges "15-29" or "60+" for ages and
+ * hours): acc[v] is set for every value v of the field's snapshot column
+ * that passes (category, tag, sex, age, hour columns; source indices for
+ * institution and source). nacc must be at least 256 and at least the size
+ * of the column's dictionary. Errors: OB_EINVAL (an unknown code), with
+ * `where` naming the clause in the message.
+ */
+ob_err ob_ind_filter_accept(const struct ob_snapshot *snap, enum ob_ind_field field,
+                            const char *values, const char *where, bool *acc, size_t nacc,
+                            struct ob_diag *d);
+
+/* Age groups of the "age_group" disaggregation: 0-14, 15-17, 18-29, 30-44,
+ * 45-59, 60+ and U (unknown age). */
+#define OB_IND_AGE_GROUPS 7
+int ob_ind_age_group(int age);
+const char *ob_ind_age_group_label(int group);
+
 /* ------------------------------------------------------------------------
  * Periods.
  */

@@ -25,6 +25,18 @@
  *              empty field
  *   source     index into sources[] (code, institution, country)
  *
+ * Memory: 18 bytes per record (four 2-byte columns: territory, year,
+ * category, source; nine 1-byte columns: month, day, hour, sex, age and
+ * the five tags), plus the dictionaries (a few hundred kilobytes): about
+ * 172 MiB for 10 million records, mapped read-only and shared by every
+ * reader.
+ *
+ * Hierarchies: units[] and categories[] keep their parents, so a record's
+ * territory can be read at any level (country, admin-1, admin-2) and its
+ * category at any ICCS level (section, division, group, class):
+ * ob_snap_unit_at_level() and ob_snap_category_at_level() follow the
+ * parents. engine/query.h precomputes these maps once per snapshot.
+ *
  * Records are ordered by territory (within a unit, as the store holds
  * them), so that a pass counting by territory finds its counters in cache.
  *
@@ -158,6 +170,31 @@ struct ob_snapshot {
 static inline const char *ob_snap_str(const struct ob_snapshot *s, uint32_t off)
 {
 	return off < s->strings_len ? s->strings + off : "";
+}
+
+/* The ancestor of unit u at level (0 country, 1 admin-1, 2 admin-2), u itself
+ * when it is at that level, or -1 when u is above that level (a record
+ * counted in its country has no admin-1). */
+static inline int32_t ob_snap_unit_at_level(const struct ob_snapshot *s, uint32_t u, int level)
+{
+	int32_t x = (int32_t)u;
+
+	while (x >= 0 && x < (int32_t)s->n_units && s->units[x].level > level)
+		x = s->units[x].parent;
+	return x >= 0 && x < (int32_t)s->n_units && s->units[x].level == level ? x : -1;
+}
+
+/* The ancestor of category c at ICCS level (1 section, 2 division, 3 group,
+ * 4 class), c itself when it is at that level, or -1 (the unknown category,
+ * a code outside the ICCS, or a code above that level). */
+static inline int32_t ob_snap_category_at_level(const struct ob_snapshot *s, uint32_t c,
+                                                int level)
+{
+	int32_t x = (int32_t)c;
+
+	while (x >= 0 && x < (int32_t)s->n_categories && s->categories[x].level > level)
+		x = s->categories[x].parent;
+	return x >= 0 && x < (int32_t)s->n_categories && s->categories[x].level == level ? x : -1;
 }
 
 /* "manner", "mechanism", ...: the field names of the tag dimensions. */

@@ -83,6 +83,7 @@ struct ob_http_ctx {
 	struct ob_store *store;    /* NULL: routes that need it answer 503 */
 	const char *dir;           /* the observatory directory (releases under it) */
 	struct ob_ratelimit *rl;   /* login rate limit (NULL: logins refused) */
+	struct ob_snaphold *snaps; /* the records snapshot (NULL: no /analyze) */
 };
 
 /* ---- request targets ---- */

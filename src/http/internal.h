@@ -83,5 +83,6 @@ void ob_http_h_release_file(struct ob_http_call *c);
 void ob_http_h_indicators(struct ob_http_call *c);
 void ob_http_h_indicator(struct ob_http_call *c);
 void ob_http_h_submission(struct ob_http_call *c);
+void ob_http_h_analyze(struct ob_http_call *c); /* analyze.c */
 
 #endif

@@ -98,6 +98,28 @@ static const struct ob_http_pspec p_submission[] = {
 #define NO_PARAMS NULL, 0
 
 /* Literal routes come before routes with path values. */
+static const char *const measures[] = { "count", "rate", "share", NULL };
+
+static const struct ob_http_pspec p_analyze[] = {
+	{ "rows", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "dimensiones de las filas, separadas por comas (country, admin1, admin2, year, "
+	  "month, iccs_section, iccs_division, iccs_group, sex, age_group, mechanism...); "
+	  "sin filas, el total", "row dimensions, comma-separated; none: the total" },
+	{ "cols", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "dimensiones de las columnas (a lo sumo cuatro en total)",
+	  "column dimensions (at most four in all)" },
+	{ "where", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "filtro: cláusulas CAMPO=VALORES separadas por espacios, p. ej. "
+	  "\"iccs=0101 sex=F year=2015..2024 country=HND\"",
+	  "filter: FIELD=VALUES clauses separated by blanks" },
+	{ "measure", "query", OB_HTTP_STRING, false, 0, 0, measures,
+	  "count (por omisión), rate (por 100.000 habitantes) o share (%)",
+	  "count (default), rate (per 100,000) or share (%)" },
+	{ "top", "query", OB_HTTP_INTEGER, false, 1, 100000, NULL,
+	  "solo las N filas de mayor total publicado", "only the N rows of largest published total" },
+	P_FORMAT,
+};
+
 const struct ob_http_route ob_http_routes[] = {
 	{ "GET", "/api/v1/health", OB_ROLE_PUBLIC, false, false, ob_http_h_health,
 	  "Estado del servicio y versión del esquema", "Service status and schema version",
@@ -127,6 +149,10 @@ const struct ob_http_route ob_http_routes[] = {
 	  "Envía un archivo de la fuente propia (cuerpo: el CSV); devuelve el informe de ingesta",
 	  "Submit a file of one's own source (body: the CSV); returns the ingest report",
 	  PARAMS(p_submission), "json", NULL },
+	{ "GET", "/api/v1/analyze", OB_ROLE_PUBLIC, false, false, ob_http_h_analyze,
+	  "conteos, tasas y porcentajes por cualquier dimensión, con control de revelación",
+	  "counts, rates and shares by any dimension, with disclosure control",
+	  PARAMS(p_analyze), "json+csv", NULL },
 	{ "GET", "/api/v1/releases", OB_ROLE_PUBLIC, false, false, ob_http_h_releases,
 	  "Archivos publicados del observatorio", "The observatory's published files",
 	  PARAMS(p_releases), "json+csv", NULL },

@@ -13,6 +13,7 @@
 
 #include "base/log.h"
 #include "http/http.h"
+#include "engine/snaphold.h"
 #include "store/store.h"
 
 /* The daemon answers on a pool of threads, one per processor. Each thread
@@ -318,6 +319,15 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 		goto restore_mask;
 	srv.ctx.dir = o->dir;
 	srv.ctx.rl = ob_ratelimit_new();
+	/* the records snapshot for /analyze: loaded now, reloaded by the handler
+	 * when the store's stamp changes */
+	srv.ctx.snaps = ob_snaphold_new();
+	{
+		struct ob_diag sd;
+		ob_diag_clear(&sd);
+		if (ob_snaphold_refresh(srv.ctx.snaps, srv.ctx.store, o->dir, NULL, &sd))
+			ob_warn("instantánea / snapshot: %s", sd.message);
+	}
 	srv.quiet = o->quiet;
 	{
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -382,6 +392,7 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 	}
 close_store:
 	ob_ratelimit_free(srv.ctx.rl);
+	ob_snaphold_free(srv.ctx.snaps);
 	ob_store_close(srv.ctx.store);
 restore_mask:
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
+#include "engine/snaphold.h"
 #include "http/http.h"
 #include "store/audit.h"
 
@@ -28,6 +29,7 @@ static int setup(void **state)
 	ctx.store = store;
 	ctx.dir = dir;
 	ctx.rl = ob_ratelimit_new();
+	ctx.snaps = ob_snaphold_new();
 	if (ob_user_add(store, "ana", OB_ROLE_STEWARD, NULL, "una clave muy larga", 19, "t", &d) ||
 	    ob_user_add(store, "bob", OB_ROLE_ANALYST, NULL, NULL, 0, "t", &d) ||
 	    ob_user_add(store, "root", OB_ROLE_ADMIN, NULL, NULL, 0, "t", &d) ||
@@ -45,6 +47,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	ob_ratelimit_free(ctx.rl);
+	ob_snaphold_free(ctx.snaps);
 	http_fixture_remove(store, dir);
 	return 0;
 }

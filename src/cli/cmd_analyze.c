@@ -1,0 +1,555 @@
+/* cmd_analyze.c - "observa analyze": counts, rates and shares by any dimensions. */
+#include "base/common.h"
+
+#include <getopt.h>
+#include <math.h>
+
+#include "base/log.h"
+#include "cli/builtin.h"
+#include "cli/cliutil.h"
+#include "engine/indicators.h"
+#include "engine/query.h"
+#include "engine/snapshot.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "uso / usage: observa analyze [-d DIR] --rows DIM[,DIM] [--cols DIM[,DIM]]\n"
+	        "       [--where \"CAMPO=VALORES ...\"] [--measure count|rate|share]\n"
+	        "       [--sort label|count|count_asc] [--top N] [--format table|csv|json]\n\n"
+	        "Cuenta los registros vigentes filtrados y agrupados por hasta cuatro\n"
+	        "dimensiones (filas y columnas), con totales de fila, de columna y general.\n"
+	        "Counts the current records, filtered and grouped by up to four dimensions\n"
+	        "(rows and columns), with row, column and grand totals.\n\n"
+	        "Dimensiones / dimensions: country, admin1, admin2, year, month, iccs_section,\n"
+	        "  iccs_division, iccs_group, iccs_class, iccs, sex, age_group, age, hour,\n"
+	        "  manner, mechanism (weapon), place, relationship, context, source, institution\n\n"
+	        "Filtro / filter (--where): cláusulas CAMPO=VALORES separadas por espacios;\n"
+	        "  valores separados por «,»; intervalos A..B. Clauses FIELD=VALUES separated\n"
+	        "  by blanks; values by \",\"; ranges A..B. Campos / fields: country (HND o HN),\n"
+	        "  admin1, admin2, territory, year, month, date (AAAA-MM-DD..AAAA-MM-DD), iccs\n"
+	        "  (un código incluye a sus descendientes / a code matches its descendants),\n"
+	        "  sex, age (15..29, 60+), age_group, hour, manner, mechanism, place,\n"
+	        "  relationship, context, source, institution.\n"
+	        "  Ej. / e.g.: --where \"iccs=0101 sex=F year=2015..2024 country=HND\"\n\n"
+	        "  -d, --dir DIR      observatorio (por defecto, el directorio actual)\n"
+	        "  -r, --rows DIMS    dimensiones de las filas / row dimensions\n"
+	        "  -c, --cols DIMS    dimensiones de las columnas / column dimensions\n"
+	        "  -w, --where EXPR   filtro / filter\n"
+	        "  -m, --measure M    count (por omisión), rate (por 100.000 habitantes, con la\n"
+	        "                     población del catálogo: solo con territorio, año y sexo),\n"
+	        "                     share (%% del total) / count, rate per 100,000, share\n"
+	        "  -s, --sort S       label (por omisión), count (mayor primero), count_asc\n"
+	        "  -t, --top N        solo las N primeras filas (ordenadas por total si no se\n"
+	        "                     pide otro orden) / only the first N rows\n"
+	        "  -f, --format F     table (por omisión), csv o json\n"
+	        "      --threads N    hilos del conteo / counting threads\n");
+}
+
+struct opts {
+	const char *dir, *rows, *cols, *where;
+	enum ob_query_measure measure;
+	enum ob_query_sort sort;
+	bool sort_given;
+	long long top;
+	int format; /* 0 table, 1 csv, 2 json */
+	int threads;
+	long long bench_repeat;
+};
+
+/* ---- output ---- */
+
+static void csv_field(const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+/* The measure of table cell (i, j) (SIZE_MAX for margins) into out. */
+static bool cell_value(const struct ob_query_table *t, enum ob_query_measure m, size_t i,
+                       size_t j, uint64_t count, double *out, double *pop, bool *have_pop)
+{
+	uint32_t v[OB_QUERY_MAX_DIMS];
+
+	ob_query_table_coords(t, i, j, v);
+	*have_pop = ob_query_population(t->r, v, pop);
+	return ob_query_measure_value(t->r, m, count, *have_pop, *pop, out);
+}
+
+static uint64_t count_at(const struct ob_query_table *t, size_t i, size_t j)
+{
+	if (i == SIZE_MAX && j == SIZE_MAX)
+		return t->total;
+	if (i == SIZE_MAX)
+		return t->col_total[j];
+	if (j == SIZE_MAX)
+		return t->row_total[i];
+	return t->cell[i * t->ncols + j];
+}
+
+static void fmt_value(char *buf, size_t size, const struct ob_query_table *t,
+                      enum ob_query_measure m, size_t i, size_t j)
+{
+	uint64_t n = count_at(t, i, j);
+	double v, pop;
+	bool hp;
+
+	if (m == OB_QM_COUNT) {
+		snprintf(buf, size, "%llu", (unsigned long long)n);
+		return;
+	}
+	if (!cell_value(t, m, i, j, n, &v, &pop, &hp))
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, m == OB_QM_RATE ? "%.2f" : "%.1f", v);
+}
+
+static void key_label(char *buf, size_t size, const struct ob_query_table *t, bool row,
+                      size_t i)
+{
+	const struct ob_query_result *r = t->r;
+	size_t nr = r->n_row_dims, nc = r->n_dims - nr, n = row ? nr : nc, off = 0;
+
+	buf[0] = '\0';
+	if (!n) {
+		snprintf(buf, size, "Total");
+		return;
+	}
+	for (size_t k = 0; k < n && off < size; k++) {
+		uint32_t v = row ? t->row_key[i * nr + k] : t->col_key[i * nc + k];
+		size_t dim = row ? k : nr + k;
+		int w = snprintf(buf + off, size - off, "%s%s", k ? " / " : "",
+		                 ob_query_label(r, dim, v));
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+}
+
+static void dims_header(char *buf, size_t size, const struct ob_query_result *r, size_t from,
+                        size_t to)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t k = from; k < to && off < size; k++) {
+		int w = snprintf(buf + off, size - off, "%s%s", k > from ? " / " : "",
+		                 ob_query_dim_name(r->dims[k]));
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+}
+
+static void print_table(const struct ob_query_table *t, enum ob_query_measure m)
+{
+	const struct ob_query_result *r = t->r;
+	bool has_cols = r->n_dims > r->n_row_dims;
+	size_t nc = has_cols ? t->ncols + 1 : 1, w0 = 5;
+	size_t *w = ob_calloc(nc, sizeof(size_t));
+	char buf[512];
+
+	dims_header(buf, sizeof(buf), r, 0, r->n_row_dims);
+	w0 = strlen(buf) > w0 ? strlen(buf) : w0;
+	for (size_t i = 0; i < t->nrows; i++) {
+		key_label(buf, sizeof(buf), t, true, i);
+		w0 = strlen(buf) > w0 ? strlen(buf) : w0;
+	}
+	for (size_t j = 0; j < nc; j++) {
+		size_t jj = has_cols && j < t->ncols ? j : SIZE_MAX;
+		if (jj != SIZE_MAX)
+			key_label(buf, sizeof(buf), t, false, j);
+		else
+			snprintf(buf, sizeof(buf), "Total");
+		w[j] = strlen(buf);
+		for (size_t i = 0; i <= t->nrows; i++) {
+			fmt_value(buf, sizeof(buf), t, m, i < t->nrows ? i : SIZE_MAX, jj);
+			w[j] = strlen(buf) > w[j] ? strlen(buf) : w[j];
+		}
+	}
+	dims_header(buf, sizeof(buf), r, 0, r->n_row_dims);
+	printf("%-*s", (int)w0, buf);
+	for (size_t j = 0; j < nc; j++) {
+		if (has_cols && j < t->ncols)
+			key_label(buf, sizeof(buf), t, false, j);
+		else
+			snprintf(buf, sizeof(buf), "Total");
+		printf("  %*s", (int)w[j], buf);
+	}
+	putchar('\n');
+	for (size_t i = r->n_row_dims ? 0 : t->nrows; i <= t->nrows; i++) {
+		size_t ii = i < t->nrows ? i : SIZE_MAX;
+		if (ii == SIZE_MAX)
+			snprintf(buf, sizeof(buf), "Total");
+		else
+			key_label(buf, sizeof(buf), t, true, i);
+		printf("%-*s", (int)w0, buf);
+		for (size_t j = 0; j < nc; j++) {
+			fmt_value(buf, sizeof(buf), t, m, ii, has_cols && j < t->ncols ? j : SIZE_MAX);
+			printf("  %*s", (int)w[j], buf);
+		}
+		putchar('\n');
+	}
+	if (t->rows_before_top > t->nrows)
+		printf("(%zu de %zu filas / of %zu rows)\n", t->nrows, t->rows_before_top,
+		       t->rows_before_top);
+	if (m == OB_QM_RATE && !r->rate_ok)
+		printf("tasa no disponible / rate not available: %s\n", r->rate_why);
+	free(w);
+}
+
+/* Every cell and margin as one line (CSV) or object (JSON): the labels of
+ * its dimensions ("Total" for one summed over), count, then the measure. */
+static void print_cells(const struct ob_query_table *t, enum ob_query_measure m, bool json)
+{
+	const struct ob_query_result *r = t->r;
+	size_t nr = r->n_row_dims, nc = r->n_dims - nr;
+	size_t ncols = nc ? t->ncols : 0;
+	bool first = true;
+
+	if (json) {
+		printf("{\"dimensions\":[");
+		for (size_t k = 0; k < r->n_dims; k++) {
+			printf("%s", k ? "," : "");
+			json_str(ob_query_dim_name(r->dims[k]));
+		}
+		printf("],\"rows\":%zu,\"measure\":\"%s\",\"total\":%llu,", nr,
+		       ob_query_measure_name(m), (unsigned long long)r->total);
+		if (m == OB_QM_RATE && !r->rate_ok) {
+			printf("\"rate_unavailable\":");
+			json_str(r->rate_why);
+			putchar(',');
+		}
+		printf("\"cells\":[");
+	} else {
+		for (size_t k = 0; k < r->n_dims; k++) {
+			csv_field(ob_query_dim_name(r->dims[k]));
+			putchar(',');
+		}
+		printf("count%s\n", m == OB_QM_COUNT ? "" : m == OB_QM_RATE ? ",population,rate"
+		                                                           : ",share");
+	}
+	for (size_t i = nr ? 0 : t->nrows; i <= t->nrows; i++) {
+		for (size_t j = 0; j <= ncols; j++) {
+			size_t ii = i < t->nrows ? i : SIZE_MAX, jj = j < ncols ? j : SIZE_MAX;
+			uint32_t v[OB_QUERY_MAX_DIMS];
+			uint64_t n = count_at(t, ii, jj);
+			double val = 0, pop = 0;
+			bool hp = false, ok = false;
+
+			if (m != OB_QM_COUNT)
+				ok = cell_value(t, m, ii, jj, n, &val, &pop, &hp);
+			ob_query_table_coords(t, ii, jj, v);
+			if (json) {
+				printf("%s{", first ? "" : ",");
+				for (size_t k = 0; k < r->n_dims; k++) {
+					json_str(ob_query_dim_name(r->dims[k]));
+					putchar(':');
+					json_str(v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
+					putchar(',');
+				}
+				printf("\"count\":%llu", (unsigned long long)n);
+				if (m == OB_QM_RATE) {
+					printf(",\"population\":");
+					if (hp)
+						printf("%.0f", pop);
+					else
+						printf("null");
+				}
+				if (m != OB_QM_COUNT) {
+					printf(",\"%s\":", ob_query_measure_name(m));
+					if (ok)
+						printf("%.6g", val);
+					else
+						printf("null");
+				}
+				putchar('}');
+			} else {
+				for (size_t k = 0; k < r->n_dims; k++) {
+					csv_field(v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
+					putchar(',');
+				}
+				printf("%llu", (unsigned long long)n);
+				if (m == OB_QM_RATE) {
+					if (hp)
+						printf(",%.0f", pop);
+					else
+						printf(",");
+				}
+				if (m != OB_QM_COUNT) {
+					if (ok)
+						printf(",%.6g", val);
+					else
+						printf(",");
+				}
+				putchar('\n');
+			}
+			first = false;
+		}
+	}
+	if (json)
+		printf("]}\n");
+}
+
+/* ---- the hidden benchmark mode ---- */
+
+static long rss_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long kib = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmRSS:", 6)) {
+			long long v;
+			char *p = line + 6, *e;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			e = p;
+			while (*e >= '0' && *e <= '9')
+				e++;
+			if (ob_parse_int(p, (size_t)(e - p), 0, INT64_MAX, &v))
+				kib = (long)v;
+		}
+	fclose(f);
+	return kib;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int bench(const struct ob_analyzer *an, const struct ob_query *q,
+                 const struct ob_snapshot *snap, double open_s, long rss0, long long n)
+{
+	double *ms = ob_malloc((size_t)n * sizeof(double));
+	struct ob_diag d;
+	long rss1;
+
+	ob_diag_clear(&d);
+	for (long long i = 0; i < n; i++) {
+		struct ob_query_result *r;
+		struct ob_query_table *t;
+		double t0 = ob_now();
+		if (ob_query_run(an, q, &r, &d) || ob_query_table_make(r, OB_QS_LABEL, 0, &t, &d)) {
+			ob_cli_diag(&d);
+			free(ms);
+			return OB_EXIT_FAIL;
+		}
+		ms[i] = (ob_now() - t0) * 1000;
+		ob_query_table_free(t);
+		ob_query_result_free(r);
+	}
+	rss1 = rss_kib();
+	qsort(ms, (size_t)n, sizeof(double), cmp_double);
+	printf("bench: median_ms=%.3f min_ms=%.3f open_s=%.3f records=%llu rss_kib=%ld "
+	       "rss_before_kib=%ld bytes_per_record=%.2f\n",
+	       ms[n / 2], ms[0], open_s, (unsigned long long)snap->n, rss1, rss0,
+	       snap->n ? (double)(rss1 - rss0) * 1024.0 / (double)snap->n : 0.0);
+	free(ms);
+	return OB_EXIT_OK;
+}
+
+/* ---- the command ---- */
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "rows", required_argument, NULL, 'r' },
+		{ "cols", required_argument, NULL, 'c' },
+		{ "where", required_argument, NULL, 'w' },
+		{ "measure", required_argument, NULL, 'm' },
+		{ "sort", required_argument, NULL, 's' },
+		{ "top", required_argument, NULL, 't' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "threads", required_argument, NULL, 'T' },
+		{ "bench-repeat", required_argument, NULL, 'B' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long long v;
+	int c, m;
+
+	memset(o, 0, sizeof(*o));
+	o->dir = ".";
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "d:r:c:w:m:s:t:f:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->dir = optarg; break;
+		case 'r': o->rows = optarg; break;
+		case 'c': o->cols = optarg; break;
+		case 'w': o->where = optarg; break;
+		case 'm':
+			if ((m = ob_query_measure_parse(optarg)) < 0) {
+				ob_error("--measure: «%s» desconocida; válidas: count, rate, share "
+				         "(unknown measure)", optarg);
+				return OB_EXIT_USAGE;
+			}
+			o->measure = (enum ob_query_measure)m;
+			break;
+		case 's':
+			o->sort_given = true;
+			if (!strcmp(optarg, "label")) {
+				o->sort = OB_QS_LABEL;
+			} else if (!strcmp(optarg, "count") || !strcmp(optarg, "-count")) {
+				o->sort = OB_QS_COUNT_DESC;
+			} else if (!strcmp(optarg, "count_asc") || !strcmp(optarg, "+count")) {
+				o->sort = OB_QS_COUNT_ASC;
+			} else {
+				ob_error("--sort: «%s» desconocido; válidos: label, count, count_asc "
+				         "(unknown order)", optarg);
+				return OB_EXIT_USAGE;
+			}
+			break;
+		case 't':
+			if (!ob_parse_int(optarg, strlen(optarg), 1, 1000000, &v)) {
+				ob_error("--top: «%s» no es un entero de 1 a 1000000 (expected an "
+				         "integer 1..1000000)", optarg);
+				return OB_EXIT_USAGE;
+			}
+			o->top = v;
+			break;
+		case 'f':
+			o->format = !strcmp(optarg, "table") ? 0 : !strcmp(optarg, "csv") ? 1
+			          : !strcmp(optarg, "json") ? 2 : -1;
+			if (o->format < 0) {
+				ob_error("--format: «%s» desconocido; válidos: table, csv, json "
+				         "(unknown format)", optarg);
+				return OB_EXIT_USAGE;
+			}
+			break;
+		case 'T':
+			if (!ob_parse_int(optarg, strlen(optarg), 1, 16, &v)) {
+				ob_error("--threads: «%s» no es un entero de 1 a 16 (expected 1..16)",
+				         optarg);
+				return OB_EXIT_USAGE;
+			}
+			o->threads = (int)v;
+			break;
+		case 'B':
+			if (!ob_parse_int(optarg, strlen(optarg), 1, 100000, &v)) {
+				ob_error("--bench-repeat: «%s» no es un entero de 1 a 100000", optarg);
+				return OB_EXIT_USAGE;
+			}
+			o->bench_repeat = v;
+			break;
+		case 'h': usage(stdout); return -1;
+		default:
+			ob_error("opción desconocida o sin valor «%s» / unknown option or missing value",
+			         argv[optind - 1]);
+			usage(stderr);
+			return OB_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		ob_error("argumento inesperado «%s» / unexpected argument", argv[optind]);
+		usage(stderr);
+		return OB_EXIT_USAGE;
+	}
+	if (!o->rows && !o->cols && !o->where && !o->bench_repeat) {
+		ob_error("falta --rows, --cols o --where (nothing to analyse: give --rows)");
+		usage(stderr);
+		return OB_EXIT_USAGE;
+	}
+	return OB_EXIT_OK;
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+	struct opts o;
+	struct ob_query q;
+	struct ob_store *st = NULL;
+	struct ob_snapshot *snap = NULL;
+	struct ob_population *pop = NULL;
+	struct ob_analyzer *an = NULL;
+	struct ob_query_result *r = NULL;
+	struct ob_query_table *t = NULL;
+	struct ob_diag d;
+	double t0;
+	long rss0;
+	int rc;
+	ob_err e;
+
+	if (ob_wants_help(argc, argv)) {
+		usage(stdout);
+		return OB_EXIT_OK;
+	}
+	if ((rc = parse_opts(argc, argv, &o)))
+		return rc < 0 ? OB_EXIT_OK : rc;
+	ob_diag_clear(&d);
+	memset(&q, 0, sizeof(q));
+	q.where = o.where;
+	q.threads = o.threads;
+	if ((o.rows && (e = ob_query_dims_parse(o.rows, "--rows", q.dims, &q.n_dims, &d))))
+		goto diag;
+	q.n_row_dims = q.n_dims;
+	if ((o.cols && (e = ob_query_dims_parse(o.cols, "--cols", q.dims, &q.n_dims, &d))))
+		goto diag;
+	if (o.top && !o.sort_given)
+		o.sort = OB_QS_COUNT_DESC;
+
+	if (!(st = ob_cli_open(o.dir, OB_STORE_READONLY)))
+		return OB_EXIT_SYSTEM;
+	rss0 = rss_kib();
+	t0 = ob_now();
+	if ((e = ob_snapshot_load(st, o.dir, &snap, NULL, &d)) ||
+	    (e = ob_population_load(st, snap, &pop, &d)))
+		goto diag;
+	an = ob_analyzer_new(snap, pop);
+	if (o.bench_repeat) {
+		rc = bench(an, &q, snap, ob_now() - t0, rss0, o.bench_repeat);
+		goto out;
+	}
+	if ((e = ob_query_run(an, &q, &r, &d)) ||
+	    (e = ob_query_table_make(r, o.sort, (size_t)o.top, &t, &d)))
+		goto diag;
+	if (o.measure == OB_QM_RATE && !r->rate_ok)
+		ob_warn("tasa no disponible / rate not available: %s", r->rate_why);
+	if (o.format == 0)
+		print_table(t, o.measure);
+	else
+		print_cells(t, o.measure, o.format == 2);
+	rc = fflush(stdout) ? OB_EXIT_SYSTEM : OB_EXIT_OK;
+	goto out;
+diag:
+	ob_cli_diag(&d);
+	rc = ob_cli_status(e);
+out:
+	ob_query_table_free(t);
+	ob_query_result_free(r);
+	ob_analyzer_free(an);
+	ob_population_free(pop);
+	ob_snapshot_close(snap);
+	ob_store_close(st);
+	return rc;
+}

@@ -1,0 +1,1644 @@
+/* query.c - the analyser: filtered, grouped counts of the snapshot in one pass. */
+#include "engine/query.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/strmap.h"
+
+/* ------------------------------------------------------------------------
+ * Dimensions and columns.
+ */
+static const char *const dim_names[OB_QD_COUNT] = {
+	"country", "admin1", "admin2", "year", "month", "iccs_section", "iccs_division",
+	"iccs_group", "iccs_class", "iccs", "sex", "age_group", "age", "hour", "manner",
+	"mechanism", "place", "relationship", "context", "source", "institution",
+};
+
+const char *ob_query_dim_name(enum ob_query_dim d)
+{
+	return (unsigned)d < OB_QD_COUNT ? dim_names[d] : "?";
+}
+
+int ob_query_dim_parse(const char *s, size_t n)
+{
+	for (int i = 0; i < OB_QD_COUNT; i++)
+		if (strlen(dim_names[i]) == n && !memcmp(dim_names[i], s, n))
+			return i;
+	if (n == 6 && !memcmp(s, "weapon", 6))
+		return OB_QD_MECHANISM;
+	return -1;
+}
+
+static const char *const measure_names[] = { "count", "rate", "share" };
+
+const char *ob_query_measure_name(enum ob_query_measure m)
+{
+	return (unsigned)m < OB_ARRAY_SIZE(measure_names) ? measure_names[m] : "?";
+}
+
+int ob_query_measure_parse(const char *s)
+{
+	for (size_t i = 0; i < OB_ARRAY_SIZE(measure_names); i++)
+		if (!strcmp(s, measure_names[i]))
+			return (int)i;
+	return -1;
+}
+
+/* The snapshot columns. */
+enum col {
+	C_TERR = 0,
+	C_YEAR,
+	C_MONTH,
+	C_DAY,
+	C_HOUR,
+	C_SEX,
+	C_AGE,
+	C_CAT,
+	C_SRC,
+	C_TAG0,
+	C_COUNT = C_TAG0 + OB_SNAP_DIMS
+};
+
+static const enum col dim_col[OB_QD_COUNT] = {
+	C_TERR, C_TERR, C_TERR, C_YEAR, C_MONTH, C_CAT, C_CAT, C_CAT, C_CAT, C_CAT, C_SEX,
+	C_AGE, C_AGE, C_HOUR, C_TAG0, C_TAG0 + 1, C_TAG0 + 2, C_TAG0 + 3, C_TAG0 + 4, C_SRC,
+	C_SRC,
+};
+
+static const void *col_ptr(const struct ob_snapshot *s, enum col c, int *w)
+{
+	*w = 1;
+	switch (c) {
+	case C_TERR: *w = 2; return s->territory;
+	case C_YEAR: *w = 2; return s->year;
+	case C_CAT: *w = 2; return s->category;
+	case C_SRC: *w = 2; return s->source;
+	case C_MONTH: return s->month;
+	case C_DAY: return s->day;
+	case C_HOUR: return s->hour;
+	case C_SEX: return s->sex;
+	case C_AGE: return s->age;
+	default: return s->tag[c - C_TAG0];
+	}
+}
+
+/* Size of a column's accept table and map: every value its type can hold
+ * for the 1-byte columns and the year, the dictionary for the others. */
+static size_t col_domain(const struct ob_snapshot *s, enum col c)
+{
+	switch (c) {
+	case C_TERR: return s->n_units ? s->n_units : 1;
+	case C_CAT: return s->n_categories ? s->n_categories : 1;
+	case C_SRC: return s->n_sources ? s->n_sources : 1;
+	case C_YEAR: return 65536;
+	default: return 256;
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * The analyser.
+ */
+struct dimmap {
+	uint32_t n;          /* values */
+	uint32_t *map;       /* column value -> value index */
+	const char **label;  /* n labels */
+};
+
+struct ob_analyzer {
+	const struct ob_snapshot *snap;
+	const struct ob_population *pop;
+	struct dimmap dim[OB_QD_COUNT];
+	uint64_t *unit_first;   /* records of unit u: [unit_first[u], unit_first[u + 1]) */
+	bool sorted;            /* the territory column is ordered */
+	int year_min, year_max; /* of the records with a year; 0 when none */
+	int32_t *country_unit;  /* unit of each country, -1 */
+	struct ob_strmap units; /* unit code -> index + 1 */
+	char *pool;             /* labels of numbers */
+	uint16_t *zone;         /* per block of ZONE records: min, max year, min, max source */
+	uint64_t n_zones;
+	const char *unknown;
+};
+
+/* Records per block of the counting pass and of the zone map (the years
+ * and sources of a block, so that a block no filter value can be in is
+ * skipped: records arrive by submission, so years and sources cluster). */
+#define CHUNK 2048
+
+static uint32_t *map_new(size_t n)
+{
+	return ob_calloc(n, sizeof(uint32_t));
+}
+
+static void dim_identity(struct dimmap *m, size_t dom, uint32_t n)
+{
+	m->n = n;
+	m->map = map_new(dom);
+	for (size_t v = 0; v < dom; v++)
+		m->map[v] = v < n ? (uint32_t)v : 0;
+	m->label = ob_calloc(n ? n : 1, sizeof(char *));
+}
+
+
+struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob_population *pop)
+{
+	struct ob_analyzer *an = ob_calloc(1, sizeof(*an));
+	char *p;
+	size_t dom;
+
+	an->snap = s;
+	an->pop = pop;
+	an->unknown = "unknown";
+
+	/* records of each territory, and the years present */
+	an->unit_first = ob_calloc((size_t)s->n_units + 2, sizeof(uint64_t));
+	an->sorted = true;
+	{
+		uint16_t ymin = UINT16_MAX, ymax = 0;
+		for (uint64_t i = 0; i < s->n; i++) {
+			uint16_t y = s->year[i];
+			an->unit_first[s->territory[i] + 1]++;
+			if (i && s->territory[i] < s->territory[i - 1])
+				an->sorted = false;
+			if (y) {
+				ymin = y < ymin ? y : ymin;
+				ymax = y > ymax ? y : ymax;
+			}
+		}
+		an->year_min = ymin <= ymax ? ymin : 0;
+		an->year_max = ymin <= ymax ? ymax : -1;
+	}
+	for (uint32_t u = 0; u < s->n_units; u++)
+		an->unit_first[u + 1] += an->unit_first[u];
+	an->n_zones = (s->n + CHUNK - 1) / CHUNK;
+	an->zone = ob_malloc((an->n_zones + 1) * 4 * sizeof(uint16_t));
+	for (uint64_t z = 0; z < an->n_zones; z++) {
+		uint16_t y0 = UINT16_MAX, y1 = 0, s0 = UINT16_MAX, s1 = 0;
+		uint64_t end = (z + 1) * CHUNK < s->n ? (z + 1) * CHUNK : s->n;
+		for (uint64_t i = z * CHUNK; i < end; i++) {
+			uint16_t y = s->year[i], x = s->source[i];
+			y0 = y < y0 ? y : y0;
+			y1 = y > y1 ? y : y1;
+			s0 = x < s0 ? x : s0;
+			s1 = x > s1 ? x : s1;
+		}
+		an->zone[z * 4] = y0;
+		an->zone[z * 4 + 1] = y1;
+		an->zone[z * 4 + 2] = s0;
+		an->zone[z * 4 + 3] = s1;
+	}
+
+	ob_strmap_init(&an->units);
+	for (uint32_t u = 0; u < s->n_units; u++) {
+		const char *c = ob_snap_str(s, s->units[u].code);
+		if (!ob_strmap_get(&an->units, c, strlen(c)))
+			ob_strmap_put(&an->units, c, strlen(c), (void *)(uintptr_t)(u + 1), NULL);
+	}
+	an->country_unit = ob_malloc(((size_t)s->n_countries + 1) * sizeof(int32_t));
+	for (uint32_t c = 0; c < s->n_countries; c++)
+		an->country_unit[c] = -1;
+	for (uint32_t u = 0; u < s->n_units; u++)
+		if (s->units[u].level == 0 && an->country_unit[s->units[u].country] < 0)
+			an->country_unit[s->units[u].country] = (int32_t)u;
+
+	/* number labels: years, months, ages, hours */
+	an->pool = p = ob_malloc(12 * (2101 + 13 + 256 + 25));
+
+	/* territory */
+	dom = col_domain(s, C_TERR);
+	dim_identity(&an->dim[OB_QD_COUNTRY], dom, s->n_countries);
+	for (uint32_t u = 0; u < s->n_units; u++)
+		an->dim[OB_QD_COUNTRY].map[u] = s->units[u].country;
+	for (uint32_t c = 0; c < s->n_countries; c++)
+		an->dim[OB_QD_COUNTRY].label[c] = ob_snap_str(s, s->countries[c]);
+	for (int level = 1; level <= 2; level++) {
+		struct dimmap *m = &an->dim[level == 1 ? OB_QD_ADMIN1 : OB_QD_ADMIN2];
+		uint32_t *pos = ob_calloc(dom, sizeof(uint32_t));
+		uint32_t n = 1;
+		for (uint32_t u = 0; u < s->n_units; u++)
+			if (s->units[u].level == level)
+				pos[u] = n++;
+		dim_identity(m, dom, n);
+		m->label[0] = an->unknown;
+		for (uint32_t u = 0; u < s->n_units; u++) {
+			int32_t a = ob_snap_unit_at_level(s, u, level);
+			m->map[u] = a >= 0 ? pos[a] : 0;
+			if (pos[u])
+				m->label[pos[u]] = ob_snap_str(s, s->units[u].code);
+		}
+		free(pos);
+	}
+
+	/* year: unknown, then year_min..year_max */
+	{
+		struct dimmap *m = &an->dim[OB_QD_YEAR];
+		uint32_t n = an->year_max >= an->year_min ? (uint32_t)(an->year_max - an->year_min + 2)
+		                                          : 1;
+		dim_identity(m, 65536, n);
+		for (size_t v = 0; v < 65536; v++)
+			m->map[v] = (int)v >= an->year_min && (int)v <= an->year_max
+			                    ? (uint32_t)(v - (size_t)an->year_min + 1) : 0;
+		m->label[0] = an->unknown;
+		for (uint32_t k = 1; k < n; k++) {
+			snprintf(p, 12, "%d", an->year_min + (int)k - 1);
+			m->label[k] = p;
+			p += 12;
+		}
+	}
+	/* month */
+	dim_identity(&an->dim[OB_QD_MONTH], 256, 13);
+	for (size_t v = 13; v < 256; v++)
+		an->dim[OB_QD_MONTH].map[v] = 0;
+	an->dim[OB_QD_MONTH].label[0] = an->unknown;
+	for (int k = 1; k <= 12; k++) {
+		snprintf(p, 12, "%d", k);
+		an->dim[OB_QD_MONTH].label[k] = p;
+		p += 12;
+	}
+	/* categories */
+	dom = col_domain(s, C_CAT);
+	for (int level = 1; level <= 4; level++) {
+		struct dimmap *m = &an->dim[OB_QD_ICCS_SECTION + level - 1];
+		uint32_t *pos = ob_calloc(dom, sizeof(uint32_t));
+		uint32_t n = 1;
+		for (uint32_t c = 0; c < s->n_categories; c++)
+			if (s->categories[c].level == level)
+				pos[c] = n++;
+		dim_identity(m, dom, n);
+		m->label[0] = an->unknown;
+		for (uint32_t c = 0; c < s->n_categories; c++) {
+			int32_t a = ob_snap_category_at_level(s, c, level);
+			m->map[c] = a >= 0 ? pos[a] : 0;
+			if (pos[c])
+				m->label[pos[c]] = ob_snap_str(s, s->categories[c].code);
+		}
+		free(pos);
+	}
+	dim_identity(&an->dim[OB_QD_ICCS], dom, s->n_categories ? s->n_categories : 1);
+	an->dim[OB_QD_ICCS].label[0] = an->unknown;
+	for (uint32_t c = 1; c < s->n_categories; c++)
+		an->dim[OB_QD_ICCS].label[c] = ob_snap_str(s, s->categories[c].code);
+	/* sex, age, hour */
+	dim_identity(&an->dim[OB_QD_SEX], 256, OB_SNAP_SEX_COUNT);
+	an->dim[OB_QD_SEX].label[OB_SNAP_SEX_U] = "U";
+	an->dim[OB_QD_SEX].label[OB_SNAP_SEX_F] = "F";
+	an->dim[OB_QD_SEX].label[OB_SNAP_SEX_M] = "M";
+	dim_identity(&an->dim[OB_QD_AGE_GROUP], 256, OB_IND_AGE_GROUPS);
+	for (int v = 0; v < 256; v++)
+		an->dim[OB_QD_AGE_GROUP].map[v] = (uint32_t)ob_ind_age_group(v);
+	for (int k = 0; k < OB_IND_AGE_GROUPS; k++)
+		an->dim[OB_QD_AGE_GROUP].label[k] = ob_ind_age_group_label(k);
+	dim_identity(&an->dim[OB_QD_AGE], 256, OB_MAX_AGE + 2);
+	for (int v = 0; v < 256; v++) {
+		an->dim[OB_QD_AGE].map[v] = v <= OB_MAX_AGE ? (uint32_t)v : OB_MAX_AGE + 1;
+		if (v <= OB_MAX_AGE) {
+			snprintf(p, 12, "%d", v);
+			an->dim[OB_QD_AGE].label[v] = p;
+			p += 12;
+		}
+	}
+	an->dim[OB_QD_AGE].label[OB_MAX_AGE + 1] = an->unknown;
+	dim_identity(&an->dim[OB_QD_HOUR], 256, 25);
+	for (int v = 0; v < 256; v++) {
+		an->dim[OB_QD_HOUR].map[v] = v < 24 ? (uint32_t)v : 24;
+		if (v < 24) {
+			snprintf(p, 12, "%d", v);
+			an->dim[OB_QD_HOUR].label[v] = p;
+			p += 12;
+		}
+	}
+	an->dim[OB_QD_HOUR].label[24] = an->unknown;
+	/* tags */
+	for (int t = 0; t < OB_SNAP_DIMS; t++) {
+		struct dimmap *m = &an->dim[OB_QD_MANNER + t];
+		dim_identity(m, 256, s->n_tags[t] ? s->n_tags[t] : 1);
+		m->label[0] = an->unknown;
+		for (uint32_t k = 1; k < s->n_tags[t]; k++)
+			m->label[k] = ob_snap_str(s, s->tags[t][k]);
+	}
+	/* sources */
+	dom = col_domain(s, C_SRC);
+	dim_identity(&an->dim[OB_QD_SOURCE], dom, s->n_sources ? s->n_sources : 1);
+	for (uint32_t k = 0; k < s->n_sources; k++)
+		an->dim[OB_QD_SOURCE].label[k] = ob_snap_str(s, s->sources[k].code);
+	if (!s->n_sources)
+		an->dim[OB_QD_SOURCE].label[0] = an->unknown;
+	dim_identity(&an->dim[OB_QD_INSTITUTION], dom, OB_INST_COUNT);
+	for (uint32_t k = 0; k < s->n_sources; k++)
+		an->dim[OB_QD_INSTITUTION].map[k] = s->sources[k].institution < OB_INST_COUNT
+		                                            ? s->sources[k].institution : 0;
+	for (int k = 0; k < OB_INST_COUNT; k++)
+		an->dim[OB_QD_INSTITUTION].label[k] = ob_institution_name((enum ob_institution)k);
+	return an;
+}
+
+void ob_analyzer_free(struct ob_analyzer *an)
+{
+	if (!an)
+		return;
+	for (int i = 0; i < OB_QD_COUNT; i++) {
+		free(an->dim[i].map);
+		free(an->dim[i].label);
+	}
+	free(an->unit_first);
+	free(an->zone);
+	free(an->country_unit);
+	ob_strmap_release(&an->units);
+	free(an->pool);
+	free(an);
+}
+
+size_t ob_analyzer_values(const struct ob_analyzer *an, enum ob_query_dim d)
+{
+	return (unsigned)d < OB_QD_COUNT ? an->dim[d].n : 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Messages: the valid values, or the nearest ones when there are many.
+ */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b), prev[65], cur[65];
+
+	if (na > 64)
+		na = 64;
+	if (nb > 64)
+		nb = 64;
+	for (size_t j = 0; j <= nb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= na; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= nb; j++) {
+			size_t c = prev[j - 1] + (tolower((unsigned char)a[i - 1]) !=
+			                          tolower((unsigned char)b[j - 1]));
+			size_t x = prev[j] + 1, y = cur[j - 1] + 1;
+			cur[j] = c < x ? (c < y ? c : y) : (x < y ? x : y);
+		}
+		memcpy(prev, cur, (nb + 1) * sizeof(size_t));
+	}
+	return prev[nb];
+}
+
+#define LIST_ALL_BELOW 40
+#define LIST_NEAREST 10
+
+/* Append to b the candidates (all when few, else the nearest to value). */
+static void list_valid(struct ob_buf *b, const char *value, const char *const *cand, size_t n)
+{
+	if (n <= LIST_ALL_BELOW) {
+		for (size_t i = 0; i < n; i++)
+			ob_buf_addf(b, "%s%s", i ? ", " : "", cand[i]);
+		return;
+	}
+	size_t *best = ob_malloc(LIST_NEAREST * sizeof(size_t)), nb = 0;
+	size_t *dist = ob_malloc(n * sizeof(size_t));
+	for (size_t i = 0; i < n; i++)
+		dist[i] = edit_distance(value, cand[i]);
+	for (size_t k = 0; k < LIST_NEAREST && k < n; k++) {
+		size_t at = SIZE_MAX;
+		for (size_t i = 0; i < n; i++) {
+			bool taken = false;
+			for (size_t j = 0; j < nb; j++)
+				taken |= best[j] == i;
+			if (!taken && (at == SIZE_MAX || dist[i] < dist[at]))
+				at = i;
+		}
+		best[nb++] = at;
+	}
+	ob_buf_adds(b, "(los más cercanos / the nearest) ");
+	for (size_t j = 0; j < nb; j++)
+		ob_buf_addf(b, "%s%s", j ? ", " : "", cand[best[j]]);
+	ob_buf_addf(b, " ... (%zu en total / in all)", n);
+	free(best);
+	free(dist);
+}
+
+static ob_err unknown_value(struct ob_diag *d, const char *what, const char *field,
+                            const char *v, size_t n, const char *const *cand, size_t ncand)
+{
+	struct ob_buf b;
+	char value[128];
+	ob_err e;
+
+	snprintf(value, sizeof(value), "%.*s", (int)(n < 100 ? n : 100), v);
+	ob_buf_init(&b, 4096);
+	list_valid(&b, value, cand, ncand);
+	e = ob_diag_set(d, OB_EUSAGE, what, 0, 0, v, n,
+	                "valor desconocido para «%s»; válidos: %s (unknown value for %s)", field,
+	                b.len ? b.ptr : "-", field);
+	ob_buf_release(&b);
+	return e;
+}
+
+ob_err ob_query_dims_parse(const char *list, const char *what, enum ob_query_dim *dims,
+                           size_t *n, struct ob_diag *d)
+{
+	const char *p = list;
+
+	while (*p) {
+		const char *c = strchr(p, ',');
+		size_t len = c ? (size_t)(c - p) : strlen(p);
+		int k;
+
+		while (len && *p == ' ')
+			p++, len--;
+		while (len && p[len - 1] == ' ')
+			len--;
+		if (len) {
+			if ((k = ob_query_dim_parse(p, len)) < 0)
+				return unknown_value(d, what, "dimensión / dimension", p, len, dim_names,
+				                     OB_QD_COUNT);
+			for (size_t i = 0; i < *n; i++)
+				if (dims[i] == (enum ob_query_dim)k)
+					return ob_diag_set(d, OB_EUSAGE, what, 0, 0, p, len,
+					                   "dimensión repetida (dimension given twice)");
+			if (*n >= OB_QUERY_MAX_DIMS)
+				return ob_diag_set(d, OB_EUSAGE, what, 0, 0, p, len,
+				                   "a lo sumo %d dimensiones entre filas y columnas "
+				                   "(at most %d dimensions in rows and columns)",
+				                   OB_QUERY_MAX_DIMS, OB_QUERY_MAX_DIMS);
+			dims[(*n)++] = (enum ob_query_dim)k;
+		}
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	return OB_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * Filters.
+ */
+struct ob_query_popsel {
+	uint32_t *cover;   /* territory units the filter keeps (none under another) */
+	size_t n_cover;
+	int *years;        /* the years a rate sums over */
+	size_t n_years;
+	int sex;           /* population column: 0 T, 1 F, 2 M; -1 none */
+};
+
+struct compiled {
+	uint8_t *acc[C_COUNT]; /* NULL: every value passes */
+	bool date;
+	long date_from, date_to; /* yyyymmdd */
+	bool terr_filtered, year_filtered, cuts_population;
+	bool sex_seen[OB_SNAP_SEX_COUNT];
+	uint32_t *terr_given;    /* units named by the filter */
+	size_t n_terr_given;
+};
+
+static void compiled_release(struct compiled *c)
+{
+	for (int i = 0; i < C_COUNT; i++)
+		free(c->acc[i]);
+	free(c->terr_given);
+}
+
+/* AND a clause's table into the column's. */
+static void and_into(struct compiled *c, const struct ob_snapshot *s, enum col col,
+                     const bool *acc)
+{
+	size_t n = col_domain(s, col);
+
+	if (!c->acc[col]) {
+		c->acc[col] = ob_malloc(n);
+		memset(c->acc[col], 1, n);
+	}
+	for (size_t v = 0; v < n; v++)
+		c->acc[col][v] &= acc[v];
+}
+
+static bool parse_long(const char *s, size_t n, long lo, long hi, long *out)
+{
+	long long v;
+
+	if (!ob_parse_int(s, n, lo, hi, &v))
+		return false;
+	*out = (long)v;
+	return true;
+}
+
+/* "a..b", "a-b" (when dash_range), "a+" or "a" as [lo, hi] within [min, max]. */
+static bool parse_span(const char *s, size_t n, long min, long max, bool dash_range, long *lo,
+                       long *hi)
+{
+	const char *dots = NULL;
+	size_t sep = 2;
+
+	for (size_t i = 0; i + 1 < n; i++)
+		if (s[i] == '.' && s[i + 1] == '.') {
+			dots = s + i;
+			break;
+		}
+	if (!dots && dash_range && n > 1 && memchr(s + 1, '-', n - 1)) {
+		dots = memchr(s + 1, '-', n - 1);
+		sep = 1;
+	}
+	if (dots)
+		return parse_long(s, (size_t)(dots - s), min, max, lo) &&
+		       parse_long(dots + sep, n - (size_t)(dots - s) - sep, min, max, hi);
+	if (n && s[n - 1] == '+') {
+		*hi = max;
+		return parse_long(s, n - 1, min, max, lo);
+	}
+	if (!parse_long(s, n, min, max, lo))
+		return false;
+	*hi = *lo;
+	return true;
+}
+
+static bool parse_date(const char *s, size_t n, long *ymd)
+{
+	long y, m, dd;
+
+	if (n != 10 || s[4] != '-' || s[7] != '-' || !parse_long(s, 4, OB_MIN_YEAR, OB_MAX_YEAR, &y) ||
+	    !parse_long(s + 5, 2, 1, 12, &m) || !parse_long(s + 8, 2, 1, 31, &dd))
+		return false;
+	*ymd = y * 10000 + m * 100 + dd;
+	return true;
+}
+
+static ob_err bad_value(struct ob_diag *d, const char *field, const char *v, size_t n,
+                        const char *expected_es, const char *expected_en)
+{
+	return ob_diag_set(d, OB_EUSAGE, "--where", 0, 0, v, n,
+	                   "valor no válido para «%s»: se esperaba %s (invalid value for %s: "
+	                   "expected %s)", field, expected_es, field, expected_en);
+}
+
+static const char *const where_fields[] = {
+	"country", "admin1", "admin2", "territory", "year", "month", "date", "iccs",
+	"iccs_section", "iccs_division", "iccs_group", "iccs_class", "category", "sex", "age",
+	"age_group", "hour", "manner", "mechanism", "weapon", "place", "relationship", "context",
+	"source", "institution",
+};
+
+static const struct { const char *iso2, *iso3; } iso2_codes[] = {
+	{ "AR", "ARG" }, { "BO", "BOL" }, { "BR", "BRA" }, { "BZ", "BLZ" }, { "CL", "CHL" },
+	{ "CO", "COL" }, { "CR", "CRI" }, { "CU", "CUB" }, { "DO", "DOM" }, { "EC", "ECU" },
+	{ "GT", "GTM" }, { "HN", "HND" }, { "HT", "HTI" }, { "JM", "JAM" }, { "MX", "MEX" },
+	{ "NI", "NIC" }, { "PA", "PAN" }, { "PE", "PER" }, { "PY", "PRY" }, { "SV", "SLV" },
+	{ "TT", "TTO" }, { "UY", "URY" }, { "VE", "VEN" },
+};
+
+/* Candidates for a message: the labels of dimension k from index `from`. */
+static const char *const *labels_of(const struct ob_analyzer *an, enum ob_query_dim k,
+                                    uint32_t from, size_t *n)
+{
+	*n = an->dim[k].n > from ? an->dim[k].n - from : 0;
+	return an->dim[k].label + from;
+}
+
+static bool unit_under(const struct ob_snapshot *s, uint32_t u, uint32_t anc)
+{
+	for (int32_t x = (int32_t)u; x >= 0; x = s->units[x].parent)
+		if ((uint32_t)x == anc)
+			return true;
+	return false;
+}
+
+/* One territory value: a unit index, or an error listing valid codes. */
+static ob_err find_unit(const struct ob_analyzer *an, const char *field, int level,
+                        const char *v, size_t n, uint32_t *out, struct ob_diag *d)
+{
+	const struct ob_snapshot *s = an->snap;
+	char code[64];
+	uintptr_t u;
+
+	if (n >= sizeof(code))
+		n = sizeof(code) - 1;
+	memcpy(code, v, n);
+	code[n] = '\0';
+	if (level == 0) {
+		for (size_t i = 0; i < n; i++)
+			code[i] = (char)toupper((unsigned char)code[i]);
+		for (size_t i = 0; n == 2 && i < OB_ARRAY_SIZE(iso2_codes); i++)
+			if (!strcmp(code, iso2_codes[i].iso2)) {
+				ob_strlcpy(code, iso2_codes[i].iso3, sizeof(code));
+				n = 3;
+			}
+	}
+	u = (uintptr_t)ob_strmap_get(&an->units, code, n);
+	if (u && (level < 0 || s->units[u - 1].level == level)) {
+		*out = (uint32_t)(u - 1);
+		return OB_OK;
+	}
+	{
+		size_t nc;
+		const char *const *cand;
+		const char **all = NULL;
+		ob_err e;
+
+		if (level == 0) {
+			cand = labels_of(an, OB_QD_COUNTRY, 0, &nc);
+		} else if (level > 0) {
+			cand = labels_of(an, level == 1 ? OB_QD_ADMIN1 : OB_QD_ADMIN2, 1, &nc);
+		} else {
+			all = ob_malloc(((size_t)s->n_units + 1) * sizeof(char *));
+			for (uint32_t k = 0; k < s->n_units; k++)
+				all[k] = ob_snap_str(s, s->units[k].code);
+			cand = all;
+			nc = s->n_units;
+		}
+		e = unknown_value(d, "--where", field, v, n, cand, nc);
+		free(all);
+		return e;
+	}
+}
+
+/* The next value of a list separated by "," or "|" (empty ones skipped). */
+static bool next_value(const char **it, const char *end, const char **v, size_t *n)
+{
+	while (*it < end && (**it == ',' || **it == '|'))
+		(*it)++;
+	if (*it >= end)
+		return false;
+	*v = *it;
+	while (*it < end && **it != ',' && **it != '|')
+		(*it)++;
+	*n = (size_t)(*it - *v);
+	return true;
+}
+
+#define FOR_EACH_VALUE(vals, nv, v, n)                                              \
+	for (const char *v##_it = (vals), *v = NULL; v##_it == (vals) || v; v = NULL)  \
+		for (size_t n = 0; next_value(&v##_it, (vals) + (nv), &v, &n);)
+
+static ob_err clause(const struct ob_analyzer *an, struct compiled *c, const char *key,
+                     size_t nk, const char *vals, size_t nv, struct ob_diag *d)
+{
+	const struct ob_snapshot *s = an->snap;
+	size_t fi = OB_ARRAY_SIZE(where_fields);
+	char field[32];
+	bool *acc = NULL;
+	size_t nacc = 0;
+	ob_err e = OB_OK;
+	struct ob_buf codes;
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(where_fields); i++)
+		if (strlen(where_fields[i]) == nk && !memcmp(where_fields[i], key, nk))
+			fi = i;
+	if (fi == OB_ARRAY_SIZE(where_fields))
+		return unknown_value(d, "--where", "campo / field", key, nk, where_fields,
+		                     OB_ARRAY_SIZE(where_fields));
+	ob_strlcpy(field, where_fields[fi], sizeof(field));
+	if (!nv)
+		return bad_value(d, field, key, nk, "al menos un valor tras «=»",
+		                 "at least one value after '='");
+	ob_buf_init(&codes, OB_MAX_QUERY_WHERE * 2);
+
+#define IS(name) (!strcmp(field, name))
+	if (IS("country") || IS("admin1") || IS("admin2") || IS("territory")) {
+		int level = IS("country") ? 0 : IS("admin1") ? 1 : IS("admin2") ? 2 : -1;
+		nacc = col_domain(s, C_TERR);
+		acc = ob_calloc(nacc, 1);
+		FOR_EACH_VALUE(vals, nv, v, n) {
+			uint32_t u = 0;
+			if ((e = find_unit(an, field, level, v, n, &u, d)))
+				goto done;
+			for (uint32_t x = 0; x < s->n_units; x++)
+				if (unit_under(s, x, u))
+					acc[x] = true;
+			c->terr_given = ob_realloc(c->terr_given,
+			                           (c->n_terr_given + 1) * sizeof(uint32_t));
+			c->terr_given[c->n_terr_given++] = u;
+		}
+		c->terr_filtered = true;
+		and_into(c, s, C_TERR, acc);
+	} else if (IS("year") || IS("month") || IS("hour") || IS("age")) {
+		bool wrap = IS("hour");
+		long min = IS("year") ? OB_MIN_YEAR : IS("month") ? 1 : 0;
+		long max = IS("year") ? OB_MAX_YEAR : IS("month") ? 12 : IS("hour") ? 23 : OB_MAX_AGE;
+		enum col col = IS("year") ? C_YEAR : IS("month") ? C_MONTH : IS("hour") ? C_HOUR : C_AGE;
+		nacc = col_domain(s, col);
+		acc = ob_calloc(nacc, 1);
+		FOR_EACH_VALUE(vals, nv, v, n) {
+			long lo, hi;
+			if (!parse_span(v, n, min, max, col == C_AGE, &lo, &hi) || (lo > hi && !wrap)) {
+				e = bad_value(d, field, v, n, "un número o un intervalo A..B dentro de los "
+				              "límites del campo", "a number or a range A..B within the "
+				              "field's bounds");
+				goto done;
+			}
+			if (lo <= hi) {
+				for (long x = lo; x <= hi; x++)
+					acc[x] = true;
+			} else {
+				for (long x = lo; x <= max; x++)
+					acc[x] = true;
+				for (long x = min; x <= hi; x++)
+					acc[x] = true;
+			}
+		}
+		if (col == C_YEAR)
+			c->year_filtered = true;
+		else
+			c->cuts_population = true;
+		and_into(c, s, col, acc);
+	} else if (IS("date")) {
+		const char *dots = NULL;
+		long from, to;
+		for (size_t i = 0; i + 1 < nv; i++)
+			if (vals[i] == '.' && vals[i + 1] == '.')
+				dots = vals + i;
+		if (!dots || !parse_date(vals, (size_t)(dots - vals), &from) ||
+		    !parse_date(dots + 2, nv - (size_t)(dots + 2 - vals), &to) || from > to) {
+			e = bad_value(d, field, vals, nv, "un intervalo AAAA-MM-DD..AAAA-MM-DD",
+			              "a range YYYY-MM-DD..YYYY-MM-DD");
+			goto done;
+		}
+		/* several date clauses: all must hold */
+		c->date_from = c->date && c->date_from > from ? c->date_from : from;
+		c->date_to = c->date && c->date_to < to ? c->date_to : to;
+		c->date = true;
+		c->cuts_population = true;
+	} else if (IS("age_group")) {
+		nacc = 256;
+		acc = ob_calloc(nacc, 1);
+		FOR_EACH_VALUE(vals, nv, v, n) {
+			int g = -1;
+			for (int k = 0; k < OB_IND_AGE_GROUPS; k++) {
+				const char *l = ob_ind_age_group_label(k);
+				if (strlen(l) == n && !memcmp(l, v, n))
+					g = k;
+			}
+			if (g < 0) {
+				size_t nc;
+				const char *const *cand = labels_of(an, OB_QD_AGE_GROUP, 0, &nc);
+				e = unknown_value(d, "--where", field, v, n, cand, nc);
+				goto done;
+			}
+			for (int a = 0; a < 256; a++)
+				if (ob_ind_age_group(a) == g)
+					acc[a] = true;
+		}
+		c->cuts_population = true;
+		and_into(c, s, C_AGE, acc);
+	} else {
+		/* codes the indicators' filter tables read */
+		enum ob_ind_field f;
+		enum col col;
+		enum ob_query_dim qd;
+		uint32_t from = 0;
+
+		if (IS("sex")) {
+			f = OB_FLD_SEX, col = C_SEX, qd = OB_QD_SEX;
+		} else if (IS("source")) {
+			f = OB_FLD_SOURCE, col = C_SRC, qd = OB_QD_SOURCE;
+		} else if (IS("institution")) {
+			f = OB_FLD_INSTITUTION, col = C_SRC, qd = OB_QD_INSTITUTION;
+		} else if (IS("manner") || IS("mechanism") || IS("weapon") || IS("place") ||
+		           IS("relationship") || IS("context")) {
+			int t = IS("manner") ? 0 : IS("place") ? 2 : IS("relationship") ? 3
+			      : IS("context") ? 4 : 1;
+			f = (enum ob_ind_field)(OB_FLD_MANNER + t);
+			col = (enum col)(C_TAG0 + t);
+			qd = (enum ob_query_dim)(OB_QD_MANNER + t);
+		} else {
+			f = OB_FLD_CATEGORY, col = C_CAT, qd = OB_QD_ICCS, from = 1;
+		}
+		FOR_EACH_VALUE(vals, nv, v, n) {
+			size_t nc;
+			const char *const *cand = labels_of(an, qd, from, &nc);
+			bool found = false;
+			char up[8];
+
+			if (f == OB_FLD_SEX && n == 1) {
+				up[0] = (char)toupper((unsigned char)v[0]);
+				up[1] = '\0';
+				v = up;
+			}
+			for (size_t k = 0; k < nc && !found; k++)
+				found = strlen(cand[k]) == n && !memcmp(cand[k], v, n);
+			if (!found && f == OB_FLD_SOURCE) {
+				/* a source of the catalogue without deliveries: not in the
+				 * snapshot, so it matches nothing; say which are there */
+			}
+			if (!found) {
+				e = unknown_value(d, "--where", field, v, n, cand, nc);
+				goto done;
+			}
+			if (f == OB_FLD_SEX)
+				c->sex_seen[v[0] == 'F' ? OB_SNAP_SEX_F : v[0] == 'M' ? OB_SNAP_SEX_M
+				                                                    : OB_SNAP_SEX_U] = true;
+			if (codes.len)
+				ob_buf_addc(&codes, '|');
+			ob_buf_add(&codes, v, n);
+		}
+		nacc = col_domain(s, col);
+		if (nacc < 256)
+			nacc = 256;
+		acc = ob_calloc(nacc, 1);
+		if ((e = ob_ind_filter_accept(s, f, codes.ptr ? codes.ptr : "", "--where", acc, nacc,
+		                              d)))
+			goto done;
+		and_into(c, s, col, acc);
+	}
+#undef IS
+done:
+	free(acc);
+	ob_buf_release(&codes);
+	return e;
+}
+
+static ob_err compile(const struct ob_analyzer *an, const char *where, struct compiled *c,
+                      struct ob_diag *d)
+{
+	const char *p = where ? where : "";
+	ob_err e;
+
+	memset(c, 0, sizeof(*c));
+	if (strlen(p) > OB_MAX_QUERY_WHERE)
+		return ob_diag_set(d, OB_ETOOBIG, "--where", 0, 0, NULL, 0,
+		                   "filtro de más de %d bytes (filter longer than %d bytes)",
+		                   OB_MAX_QUERY_WHERE, OB_MAX_QUERY_WHERE);
+	while (*p) {
+		size_t n = strcspn(p, " \t&");
+		if (n) {
+			const char *eq = memchr(p, '=', n);
+			if (!eq)
+				return ob_diag_set(d, OB_EUSAGE, "--where", 0, 0, p, n,
+				                   "se esperaba CAMPO=VALORES (expected FIELD=VALUES)");
+			if ((e = clause(an, c, p, (size_t)(eq - p), eq + 1, n - (size_t)(eq + 1 - p),
+			                d)))
+				return e;
+		}
+		p += n;
+		while (*p == ' ' || *p == '\t' || *p == '&')
+			p++;
+	}
+	return OB_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * Counting.
+ */
+
+struct filt {
+	const void *col;
+	int w;
+	const uint8_t *acc;
+};
+
+struct gdim {
+	const void *col;
+	int w;
+	uint32_t *map; /* premultiplied by the dimension's stride (owned) */
+};
+
+struct plan {
+	const struct ob_snapshot *s;
+	uint32_t *units;   /* accepted units, in order */
+	uint32_t *base;    /* their cell offset from the territory dimensions */
+	size_t n_units;
+	struct filt f[C_COUNT];
+	int nf;
+	struct gdim g[OB_QUERY_MAX_DIMS];
+	int ng;
+	bool date;
+	long date_from, date_to;
+	size_t n_cells;
+	unsigned lanes;             /* interleaved copies of each counter: 1, 2 or 4 */
+	const uint16_t *zone;       /* the analyser's zone map */
+	uint32_t *year_pre, *src_pre; /* accepted values below v: [v]; NULL: no filter */
+	const uint64_t *unit_first; /* the analyser's */
+	/* one pass without the order by territory */
+	bool unsorted;
+	uint32_t *terr_map; /* territory -> base + 1, 0 rejected (unsorted) */
+};
+
+struct worker {
+	const struct plan *pl;
+	size_t ua, ub;        /* units [ua, ub) of the plan */
+	uint64_t ra, rb;      /* or records [ra, rb) (unsorted) */
+	uint32_t *counts;
+	pthread_t tid;
+};
+
+static int days_in(long y, long m)
+{
+	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return dm[m - 1];
+}
+
+static inline bool date_ok(const struct plan *pl, uint16_t y, uint8_t m, uint8_t dd)
+{
+	long lo, hi;
+
+	if (!y)
+		return false;
+	if (!m || m > 12) {
+		lo = y * 10000L + 101;
+		hi = y * 10000L + 1231;
+	} else if (!dd) {
+		lo = y * 10000L + m * 100L + 1;
+		hi = y * 10000L + m * 100L + days_in(y, m);
+	} else {
+		lo = hi = y * 10000L + m * 100L + dd;
+	}
+	return lo >= pl->date_from && hi <= pl->date_to;
+}
+
+/*
+ * Count records [a, b) whose cell offset starts at base (base per record
+ * from terr_map when the plan is unsorted), a chunk at a time: the filters
+ * narrow a selection vector (so that a selective filter spares the later
+ * columns), the dimensions add their premultiplied codes, and the counts go
+ * to pl->lanes interleaved copies of each counter (a run of records in the
+ * same cell would otherwise wait on its own increments).
+ */
+static void count_range(const struct plan *pl, uint64_t a, uint64_t b, uint32_t base,
+                        uint32_t *counts)
+{
+	const struct ob_snapshot *s = pl->s;
+	uint32_t idx[CHUNK];
+	uint16_t sel[CHUNK];
+	const unsigned lanes = pl->lanes, lmask = lanes - 1;
+
+	if (!pl->nf && !pl->ng && !pl->date && !pl->unsorted) {
+		counts[(size_t)base * lanes] += (uint32_t)(b - a);
+		return;
+	}
+	for (uint64_t i = a, next; i < b; i = next) {
+		uint64_t z = i / CHUNK;
+		size_t m, k;
+		bool all = true; /* sel is the identity */
+
+		next = (z + 1) * CHUNK < b ? (z + 1) * CHUNK : b;
+		m = k = (size_t)(next - i);
+		/* a block whose years or sources the filter rejects */
+		if (pl->year_pre &&
+		    pl->year_pre[pl->zone[z * 4 + 1] + 1] == pl->year_pre[pl->zone[z * 4]])
+			continue;
+		if (pl->src_pre &&
+		    pl->src_pre[pl->zone[z * 4 + 3] + 1] == pl->src_pre[pl->zone[z * 4 + 2]])
+			continue;
+
+		if (pl->unsorted) {
+			const uint16_t *t = s->territory + i;
+			k = 0;
+			for (size_t j = 0; j < m; j++) {
+				uint32_t x = pl->terr_map[t[j]];
+				sel[k] = (uint16_t)j;
+				idx[j] = x ? x - 1 : 0;
+				k += x != 0;
+			}
+			all = false;
+		} else {
+			for (size_t j = 0; j < m; j++)
+				idx[j] = base;
+		}
+		for (int f = 0; f < pl->nf && k; f++) {
+			const uint8_t *acc = pl->f[f].acc;
+			size_t k2 = 0;
+			if (pl->f[f].w == 1) {
+				const uint8_t *c = (const uint8_t *)pl->f[f].col + i;
+				if (all) {
+					for (size_t j = 0; j < m; j++) {
+						sel[k2] = (uint16_t)j;
+						k2 += acc[c[j]];
+					}
+				} else {
+					for (size_t t = 0; t < k; t++) {
+						uint16_t j = sel[t];
+						sel[k2] = j;
+						k2 += acc[c[j]];
+					}
+				}
+			} else {
+				const uint16_t *c = (const uint16_t *)pl->f[f].col + i;
+				if (all) {
+					for (size_t j = 0; j < m; j++) {
+						sel[k2] = (uint16_t)j;
+						k2 += acc[c[j]];
+					}
+				} else {
+					for (size_t t = 0; t < k; t++) {
+						uint16_t j = sel[t];
+						sel[k2] = j;
+						k2 += acc[c[j]];
+					}
+				}
+			}
+			k = k2;
+			all = false;
+		}
+		if (pl->date && k) {
+			size_t k2 = 0;
+			if (all)
+				for (size_t j = 0; j < m; j++)
+					sel[j] = (uint16_t)j;
+			for (size_t t = 0; t < k; t++) {
+				uint16_t j = sel[t];
+				sel[k2] = j;
+				k2 += date_ok(pl, s->year[i + j], s->month[i + j], s->day[i + j]);
+			}
+			k = k2;
+			all = false;
+		}
+		if (!k)
+			continue;
+		if (all) {
+			for (int g = 0; g < pl->ng; g++) {
+				const uint32_t *map = pl->g[g].map;
+				if (pl->g[g].w == 1) {
+					const uint8_t *c = (const uint8_t *)pl->g[g].col + i;
+					for (size_t j = 0; j < m; j++)
+						idx[j] += map[c[j]];
+				} else {
+					const uint16_t *c = (const uint16_t *)pl->g[g].col + i;
+					for (size_t j = 0; j < m; j++)
+						idx[j] += map[c[j]];
+				}
+			}
+			for (size_t j = 0; j < m; j++)
+				counts[(size_t)idx[j] * lanes + (j & lmask)]++;
+		} else {
+			for (int g = 0; g < pl->ng; g++) {
+				const uint32_t *map = pl->g[g].map;
+				if (pl->g[g].w == 1) {
+					const uint8_t *c = (const uint8_t *)pl->g[g].col + i;
+					for (size_t t = 0; t < k; t++)
+						idx[sel[t]] += map[c[sel[t]]];
+				} else {
+					const uint16_t *c = (const uint16_t *)pl->g[g].col + i;
+					for (size_t t = 0; t < k; t++)
+						idx[sel[t]] += map[c[sel[t]]];
+				}
+			}
+			for (size_t t = 0; t < k; t++)
+				counts[(size_t)idx[sel[t]] * lanes + (t & lmask)]++;
+		}
+	}
+}
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	const struct plan *pl = w->pl;
+
+	if (pl->unsorted) {
+		count_range(pl, w->ra, w->rb, 0, w->counts);
+		return NULL;
+	}
+	for (size_t k = w->ua; k < w->ub; k++) {
+		uint32_t u = pl->units[k];
+		count_range(pl, pl->unit_first[u], pl->unit_first[u + 1], pl->base[k], w->counts);
+	}
+	return NULL;
+}
+
+void ob_query_result_free(struct ob_query_result *r)
+{
+	if (!r)
+		return;
+	if (r->popsel) {
+		free(r->popsel->cover);
+		free(r->popsel->years);
+		free(r->popsel);
+	}
+	free(r->counts);
+	free(r);
+}
+
+static bool is_terr_dim(enum ob_query_dim k)
+{
+	return k == OB_QD_COUNTRY || k == OB_QD_ADMIN1 || k == OB_QD_ADMIN2;
+}
+
+static int default_threads(uint64_t records)
+{
+	long np = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (records < 500000 || np < 2)
+		return 1;
+	return 2;
+}
+
+/* What a rate needs: the cover of the territory filter, the years, the sex. */
+static void make_popsel(const struct ob_analyzer *an, const struct ob_query *q,
+                        const struct compiled *c, struct ob_query_result *r)
+{
+	const struct ob_snapshot *s = an->snap;
+	struct ob_query_popsel *ps = ob_calloc(1, sizeof(*ps));
+	bool has_year = false;
+
+	r->popsel = ps;
+	for (size_t j = 0; j < q->n_dims; j++) {
+		enum ob_query_dim k = q->dims[j];
+		if (k == OB_QD_YEAR)
+			has_year = true;
+		if (!is_terr_dim(k) && k != OB_QD_YEAR && k != OB_QD_SEX) {
+			snprintf(r->rate_why, sizeof(r->rate_why),
+			         "la dimensión «%s» no tiene población; la tasa admite country, "
+			         "admin1, admin2, year y sex (dimension %s has no population)",
+			         dim_names[k], dim_names[k]);
+			return;
+		}
+	}
+	if (!an->pop) {
+		snprintf(r->rate_why, sizeof(r->rate_why),
+		         "el catálogo no tiene población (the catalogue has no population)");
+		return;
+	}
+	if (c->cuts_population) {
+		snprintf(r->rate_why, sizeof(r->rate_why),
+		         "el filtro por edad, mes, fecha u hora no tiene población "
+		         "(age, month, date or hour filters have no population)");
+		return;
+	}
+	if (!has_year && !c->year_filtered) {
+		snprintf(r->rate_why, sizeof(r->rate_why),
+		         "la tasa necesita el año como dimensión o un filtro year=... "
+		         "(a rate needs year as a dimension or a year filter)");
+		return;
+	}
+	/* sex of the population */
+	if (!c->acc[C_SEX] || (c->sex_seen[OB_SNAP_SEX_F] && c->sex_seen[OB_SNAP_SEX_M]))
+		ps->sex = 0;
+	else if (c->sex_seen[OB_SNAP_SEX_F])
+		ps->sex = 1;
+	else if (c->sex_seen[OB_SNAP_SEX_M])
+		ps->sex = 2;
+	else
+		ps->sex = -1;
+	/* years */
+	ps->years = ob_malloc(((size_t)(OB_MAX_YEAR - OB_MIN_YEAR) + 2) * sizeof(int));
+	for (int y = OB_MIN_YEAR; y <= OB_MAX_YEAR; y++)
+		if (c->year_filtered ? c->acc[C_YEAR][y] != 0 : y >= an->year_min && y <= an->year_max)
+			ps->years[ps->n_years++] = y;
+	/* territories: those named (none under another), or the countries */
+	ps->cover = ob_malloc(((size_t)s->n_units + c->n_terr_given + 1) * sizeof(uint32_t));
+	if (c->terr_filtered) {
+		for (size_t i = 0; i < c->n_terr_given; i++) {
+			uint32_t u = c->terr_given[i];
+			bool dup = false;
+			if (!c->acc[C_TERR][u])
+				continue; /* cut by another territory clause */
+			for (size_t k = 0; k < c->n_terr_given && !dup; k++) {
+				uint32_t o = c->terr_given[k];
+				if (o != u && unit_under(s, u, o) && c->acc[C_TERR][o])
+					dup = true;
+				if (o == u && k < i)
+					dup = true;
+			}
+			if (!dup)
+				ps->cover[ps->n_cover++] = u;
+		}
+	} else {
+		for (uint32_t u = 0; u < s->n_units; u++)
+			if (s->units[u].level == 0 && s->units[u].parent < 0)
+				ps->cover[ps->n_cover++] = u;
+	}
+	r->rate_ok = true;
+}
+
+ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
+                    struct ob_query_result **out, struct ob_diag *d)
+{
+	const struct ob_snapshot *s = an->snap;
+	struct compiled c;
+	struct plan pl;
+	struct ob_query_result *r = NULL;
+	struct worker wk[16];
+	size_t stride[OB_QUERY_MAX_DIMS];
+	double t0 = ob_now();
+	uint64_t records = 0;
+	int T;
+	ob_err e;
+
+	*out = NULL;
+	memset(&pl, 0, sizeof(pl));
+	if (q->n_dims > OB_QUERY_MAX_DIMS || q->n_row_dims > q->n_dims)
+		return ob_diag_set(d, OB_EUSAGE, "--rows", 0, 0, NULL, 0,
+		                   "a lo sumo %d dimensiones (at most %d dimensions)",
+		                   OB_QUERY_MAX_DIMS, OB_QUERY_MAX_DIMS);
+	if ((e = compile(an, q->where, &c, d)))
+		goto fail_compile;
+
+	r = ob_calloc(1, sizeof(*r));
+	r->an = an;
+	r->n_dims = q->n_dims;
+	r->n_row_dims = q->n_row_dims;
+	r->n_cells = 1;
+	for (size_t j = 0; j < q->n_dims; j++) {
+		r->dims[j] = q->dims[j];
+		r->extent[j] = an->dim[q->dims[j]].n;
+		if (r->n_cells * r->extent[j] > (size_t)OB_MAX_QUERY_CELLS) {
+			e = ob_diag_set(d, OB_ETOOBIG, "--rows", 0, 0, NULL, 0,
+			                "la consulta tiene más de %ld celdas; quite una dimensión o "
+			                "use una más gruesa (more than %ld cells)",
+			                (long)OB_MAX_QUERY_CELLS, (long)OB_MAX_QUERY_CELLS);
+			goto fail;
+		}
+		r->n_cells *= r->extent[j];
+	}
+	for (size_t j = q->n_dims; j-- > 0;)
+		stride[j] = j + 1 < q->n_dims ? stride[j + 1] * r->extent[j + 1] : 1;
+	make_popsel(an, q, &c, r);
+
+	/* the plan: filters on columns other than the territory, dimensions */
+	pl.s = s;
+	pl.n_cells = r->n_cells;
+	pl.lanes = r->n_cells <= 4096 ? 4 : r->n_cells <= 65536 ? 2 : 1;
+	pl.unit_first = an->unit_first;
+	pl.unsorted = !an->sorted;
+	pl.date = c.date;
+	pl.date_from = c.date_from;
+	pl.date_to = c.date_to;
+	pl.zone = an->zone;
+	if (c.acc[C_YEAR]) {
+		pl.year_pre = ob_malloc(65537 * sizeof(uint32_t));
+		pl.year_pre[0] = 0;
+		for (size_t v = 0; v < 65536; v++)
+			pl.year_pre[v + 1] = pl.year_pre[v] + c.acc[C_YEAR][v];
+	}
+	if (c.acc[C_SRC]) {
+		size_t dom = col_domain(s, C_SRC);
+		pl.src_pre = ob_malloc(65537 * sizeof(uint32_t));
+		pl.src_pre[0] = 0;
+		for (size_t v = 0; v < 65536; v++)
+			pl.src_pre[v + 1] = pl.src_pre[v] + (v < dom ? c.acc[C_SRC][v] : 0);
+	}
+	for (int k = 0; k < C_COUNT; k++) {
+		if (k == C_TERR || !c.acc[k])
+			continue;
+		pl.f[pl.nf].col = col_ptr(s, (enum col)k, &pl.f[pl.nf].w);
+		pl.f[pl.nf].acc = c.acc[k];
+		pl.nf++;
+	}
+	for (size_t j = 0; j < q->n_dims; j++) {
+		enum ob_query_dim k = q->dims[j];
+		enum col col = dim_col[k];
+		size_t dom = col_domain(s, col);
+		if (is_terr_dim(k))
+			continue;
+		pl.g[pl.ng].col = col_ptr(s, col, &pl.g[pl.ng].w);
+		pl.g[pl.ng].map = ob_malloc(dom * sizeof(uint32_t));
+		for (size_t v = 0; v < dom; v++)
+			pl.g[pl.ng].map[v] = an->dim[k].map[v] * (uint32_t)stride[j];
+		pl.ng++;
+	}
+	pl.units = ob_malloc(((size_t)s->n_units + 1) * sizeof(uint32_t));
+	pl.base = ob_malloc(((size_t)s->n_units + 1) * sizeof(uint32_t));
+	if (pl.unsorted)
+		pl.terr_map = ob_calloc((size_t)s->n_units + 1, sizeof(uint32_t));
+	for (uint32_t u = 0; u < s->n_units; u++) {
+		uint32_t base = 0;
+		if (c.acc[C_TERR] && !c.acc[C_TERR][u])
+			continue;
+		for (size_t j = 0; j < q->n_dims; j++)
+			if (is_terr_dim(q->dims[j]))
+				base += an->dim[q->dims[j]].map[u] * (uint32_t)stride[j];
+		if (pl.unsorted)
+			pl.terr_map[u] = base + 1;
+		if (an->unit_first[u + 1] == an->unit_first[u])
+			continue;
+		pl.units[pl.n_units] = u;
+		pl.base[pl.n_units++] = base;
+		records += an->unit_first[u + 1] - an->unit_first[u];
+	}
+	if (pl.unsorted)
+		records = s->n;
+
+	/* count: the units split among the threads by records */
+	T = q->threads > 0 ? q->threads : default_threads(records);
+	if (T > (int)OB_ARRAY_SIZE(wk))
+		T = (int)OB_ARRAY_SIZE(wk);
+	if (T < 1)
+		T = 1;
+	{
+		size_t k = 0;
+		uint64_t done = 0;
+		for (int t = 0; t < T; t++) {
+			wk[t].pl = &pl;
+			wk[t].counts = ob_calloc(r->n_cells * pl.lanes, sizeof(uint32_t));
+			if (pl.unsorted) {
+				wk[t].ra = s->n * (uint64_t)t / (uint64_t)T;
+				wk[t].rb = s->n * (uint64_t)(t + 1) / (uint64_t)T;
+				continue;
+			}
+			wk[t].ua = k;
+			while (k < pl.n_units &&
+			       (t == T - 1 || done < records * (uint64_t)(t + 1) / (uint64_t)T)) {
+				uint32_t u = pl.units[k++];
+				done += an->unit_first[u + 1] - an->unit_first[u];
+			}
+			wk[t].ub = k;
+		}
+		for (int t = 1; t < T; t++)
+			if (pthread_create(&wk[t].tid, NULL, worker_run, &wk[t])) {
+				/* run it here instead */
+				worker_run(&wk[t]);
+				wk[t].tid = 0;
+			}
+		worker_run(&wk[0]);
+		r->counts = ob_calloc(r->n_cells, sizeof(uint64_t));
+		for (int t = 0; t < T; t++) {
+			if (t && wk[t].tid)
+				pthread_join(wk[t].tid, NULL);
+			for (size_t i = 0; i < r->n_cells; i++)
+				for (unsigned l = 0; l < pl.lanes; l++)
+					r->counts[i] += wk[t].counts[i * pl.lanes + l];
+			free(wk[t].counts);
+		}
+	}
+	for (size_t i = 0; i < r->n_cells; i++)
+		r->total += r->counts[i];
+	r->scanned = records;
+	r->threads = T;
+	r->seconds = ob_now() - t0;
+	for (int k = 0; k < pl.ng; k++)
+		free(pl.g[k].map);
+	free(pl.units);
+	free(pl.base);
+	free(pl.terr_map);
+	free(pl.year_pre);
+	free(pl.src_pre);
+	compiled_release(&c);
+	*out = r;
+	return OB_OK;
+fail:
+	ob_query_result_free(r);
+fail_compile:
+	compiled_release(&c);
+	return e;
+}
+
+static size_t cell_index(const struct ob_query_result *r, const uint32_t *v)
+{
+	size_t at = 0;
+
+	for (size_t j = 0; j < r->n_dims; j++)
+		at = at * r->extent[j] + v[j];
+	return at;
+}
+
+uint64_t ob_query_count(const struct ob_query_result *r, const uint32_t *v)
+{
+	for (size_t j = 0; j < r->n_dims; j++)
+		if (v[j] >= r->extent[j])
+			return 0;
+	return r->counts[cell_index(r, v)];
+}
+
+const char *ob_query_label(const struct ob_query_result *r, size_t j, uint32_t v)
+{
+	const struct dimmap *m;
+
+	if (j >= r->n_dims)
+		return "?";
+	m = &r->an->dim[r->dims[j]];
+	return v < m->n && m->label[v] ? m->label[v] : "?";
+}
+
+/* ------------------------------------------------------------------------
+ * Populations.
+ */
+static bool pop_add(const struct ob_population *p, uint32_t u, int year, int sex, double *sum)
+{
+	size_t at;
+
+	if (u >= p->n_units || year < p->year0 || year >= p->year0 + p->n_years)
+		return false;
+	at = ((size_t)u * (size_t)p->n_years + (size_t)(year - p->year0)) * 3 + (size_t)sex;
+	if (!(p->value[at] >= 0))
+		return false;
+	*sum += p->value[at];
+	return true;
+}
+
+bool ob_query_population(const struct ob_query_result *r, const uint32_t *v, double *pop)
+{
+	const struct ob_analyzer *an = r->an;
+	const struct ob_snapshot *s = an->snap;
+	const struct ob_query_popsel *ps = r->popsel;
+	int32_t g = -1;
+	int g_level = -1, sex, one_year = 0;
+	double sum = 0;
+
+	if (!r->rate_ok || !ps || !an->pop)
+		return false;
+	sex = ps->sex;
+	for (size_t j = 0; j < r->n_dims; j++) {
+		enum ob_query_dim k = r->dims[j];
+		if (v[j] == UINT32_MAX)
+			continue;
+		if (is_terr_dim(k)) {
+			int level = k == OB_QD_COUNTRY ? 0 : k == OB_QD_ADMIN1 ? 1 : 2;
+			int32_t u = -1;
+			if (k == OB_QD_COUNTRY) {
+				u = v[j] < s->n_countries ? an->country_unit[v[j]] : -1;
+			} else if (v[j] > 0) {
+				const char *code = ob_query_label(r, j, v[j]);
+				uintptr_t x = (uintptr_t)ob_strmap_get(&an->units, code, strlen(code));
+				u = x ? (int32_t)(x - 1) : -1;
+			}
+			if (u < 0)
+				return false; /* unknown territory */
+			if (level > g_level) {
+				g = u;
+				g_level = level;
+			}
+		} else if (k == OB_QD_YEAR) {
+			if (!v[j])
+				return false;
+			one_year = an->year_min + (int)v[j] - 1;
+		} else if (k == OB_QD_SEX) {
+			if (v[j] == OB_SNAP_SEX_U)
+				return false;
+			sex = v[j] == OB_SNAP_SEX_F ? 1 : 2;
+		}
+	}
+	if (sex < 0)
+		return false;
+	for (size_t yi = 0; yi < (one_year ? 1 : ps->n_years); yi++) {
+		int y = one_year ? one_year : ps->years[yi];
+		for (size_t i = 0; i < ps->n_cover; i++) {
+			uint32_t cu = ps->cover[i];
+			uint32_t unit;
+			if (g < 0)
+				unit = cu;
+			else if (s->units[cu].level <= g_level && unit_under(s, (uint32_t)g, cu))
+				unit = (uint32_t)g;
+			else if (s->units[cu].level > g_level && unit_under(s, cu, (uint32_t)g))
+				unit = cu;
+			else
+				continue;
+			if (!pop_add(an->pop, unit, y, sex, &sum))
+				return false;
+			if (g >= 0 && unit == (uint32_t)g)
+				break; /* the group unit counted once */
+		}
+	}
+	if (!(sum > 0))
+		return false;
+	*pop = sum;
+	return true;
+}
+
+bool ob_query_measure_value(const struct ob_query_result *r, enum ob_query_measure m,
+                            uint64_t count, bool have_pop, double pop, double *out)
+{
+	switch (m) {
+	case OB_QM_COUNT:
+		*out = (double)count;
+		return true;
+	case OB_QM_RATE:
+		if (!r->rate_ok || !have_pop || !(pop > 0))
+			return false;
+		*out = (double)count / pop * 100000.0;
+		return true;
+	case OB_QM_SHARE:
+		if (!r->total)
+			return false;
+		*out = (double)count / (double)r->total * 100.0;
+		return true;
+	}
+	return false;
+}
+
+/* ------------------------------------------------------------------------
+ * Tables.
+ */
+struct sort_ctx {
+	const struct ob_query_table *t;
+	enum ob_query_sort sort;
+};
+
+static struct sort_ctx sort_by; /* qsort has no context: guarded below */
+static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int row_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	const uint64_t *tot = sort_by.t->row_total;
+
+	if (sort_by.sort == OB_QS_COUNT_DESC && tot[x] != tot[y])
+		return tot[x] > tot[y] ? -1 : 1;
+	if (sort_by.sort == OB_QS_COUNT_ASC && tot[x] != tot[y])
+		return tot[x] < tot[y] ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+ob_err ob_query_table_make(const struct ob_query_result *r, enum ob_query_sort sort,
+                           size_t top, struct ob_query_table **out, struct ob_diag *d)
+{
+	struct ob_query_table *t = ob_calloc(1, sizeof(*t));
+	size_t R = 1, C = 1, nr = r->n_row_dims, nc = r->n_dims - r->n_row_dims;
+	size_t *rows, *cols, *order;
+	uint64_t *rt, *ct;
+
+	(void)d;
+	for (size_t j = 0; j < nr; j++)
+		R *= r->extent[j];
+	for (size_t j = nr; j < r->n_dims; j++)
+		C *= r->extent[j];
+	rt = ob_calloc(R, sizeof(uint64_t));
+	ct = ob_calloc(C, sizeof(uint64_t));
+	for (size_t i = 0; i < R; i++)
+		for (size_t j = 0; j < C; j++) {
+			uint64_t x = r->counts[i * C + j];
+			rt[i] += x;
+			ct[j] += x;
+		}
+	rows = ob_malloc(R * sizeof(size_t));
+	cols = ob_malloc(C * sizeof(size_t));
+	for (size_t i = 0; i < R; i++)
+		if (rt[i])
+			rows[t->nrows++] = i;
+	for (size_t j = 0; j < C; j++)
+		if (ct[j])
+			cols[t->ncols++] = j;
+	if (!nc && !t->ncols) /* an empty query still has its total column */
+		cols[t->ncols++] = 0;
+	t->r = r;
+	t->total = r->total;
+	t->rows_before_top = t->nrows;
+	t->row_total = ob_malloc((t->nrows + 1) * sizeof(uint64_t));
+	for (size_t i = 0; i < t->nrows; i++)
+		t->row_total[i] = rt[rows[i]];
+	/* sort the rows, then keep the top */
+	order = ob_malloc((t->nrows + 1) * sizeof(size_t));
+	for (size_t i = 0; i < t->nrows; i++)
+		order[i] = i;
+	if (sort != OB_QS_LABEL && t->nrows > 1) {
+		pthread_mutex_lock(&sort_lock);
+		sort_by.t = t;
+		sort_by.sort = sort;
+		qsort(order, t->nrows, sizeof(size_t), row_cmp);
+		pthread_mutex_unlock(&sort_lock);
+	}
+	if (top && t->nrows > top)
+		t->nrows = top;
+	{
+		uint64_t *tot = ob_malloc((t->nrows + 1) * sizeof(uint64_t));
+		size_t *keep = ob_malloc((t->nrows + 1) * sizeof(size_t));
+		for (size_t i = 0; i < t->nrows; i++) {
+			tot[i] = t->row_total[order[i]];
+			keep[i] = rows[order[i]];
+		}
+		free(t->row_total);
+		t->row_total = tot;
+		memcpy(rows, keep, t->nrows * sizeof(size_t));
+		free(keep);
+	}
+	t->row_key = ob_malloc((t->nrows * nr + 1) * sizeof(uint32_t));
+	t->col_key = ob_malloc((t->ncols * nc + 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < t->nrows; i++) {
+		size_t x = rows[i];
+		for (size_t j = nr; j-- > 0;) {
+			t->row_key[i * nr + j] = (uint32_t)(x % r->extent[j]);
+			x /= r->extent[j];
+		}
+	}
+	for (size_t i = 0; i < t->ncols; i++) {
+		size_t x = cols[i];
+		for (size_t j = nc; j-- > 0;) {
+			t->col_key[i * nc + j] = (uint32_t)(x % r->extent[nr + j]);
+			x /= r->extent[nr + j];
+		}
+	}
+	t->cell = ob_malloc((t->nrows * t->ncols + 1) * sizeof(uint64_t));
+	t->col_total = ob_malloc((t->ncols + 1) * sizeof(uint64_t));
+	for (size_t i = 0; i < t->nrows; i++)
+		for (size_t j = 0; j < t->ncols; j++)
+			t->cell[i * t->ncols + j] = r->counts[rows[i] * C + cols[j]];
+	for (size_t j = 0; j < t->ncols; j++)
+		t->col_total[j] = ct[cols[j]];
+	free(order);
+	free(rows);
+	free(cols);
+	free(rt);
+	free(ct);
+	*out = t;
+	return OB_OK;
+}
+
+void ob_query_table_free(struct ob_query_table *t)
+{
+	if (!t)
+		return;
+	free(t->row_key);
+	free(t->col_key);
+	free(t->cell);
+	free(t->row_total);
+	free(t->col_total);
+	free(t);
+}
+
+void ob_query_table_coords(const struct ob_query_table *t, size_t i, size_t j, uint32_t *v)
+{
+	const struct ob_query_result *r = t->r;
+	size_t nr = r->n_row_dims, nc = r->n_dims - nr;
+
+	for (size_t k = 0; k < nr; k++)
+		v[k] = i == SIZE_MAX ? UINT32_MAX : t->row_key[i * nr + k];
+	for (size_t k = 0; k < nc; k++)
+		v[nr + k] = j == SIZE_MAX ? UINT32_MAX : t->col_key[j * nc + k];
+}

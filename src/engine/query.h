@@ -1,0 +1,220 @@
+/*
+ * query.h - the analyser: counts, rates and shares of the snapshot's
+ * records, filtered and grouped by up to four dimensions, with margins,
+ * sorting and top-N. One C API that the CLI (observa analyze) and the HTTP
+ * API (GET /api/v1/analyze) both call.
+ *
+ * Dimensions (ob_query_dim_parse): country, admin1, admin2 (the record's
+ * territory at that level; a record counted in its country has no admin1
+ * or admin2: "unknown"), year, month (1..12), iccs_section, iccs_division,
+ * iccs_group, iccs_class (the record's ICCS code at that level), iccs (the
+ * code as recorded), sex, age_group, age, hour, manner, mechanism (alias
+ * weapon), place, relationship, context, source, institution. Every
+ * dimension has the value "unknown" for a missing field.
+ *
+ * Filters ("where"): clauses separated by blanks or "&", each FIELD=VALUES,
+ * VALUES separated by "," or "|"; a record passes when every clause holds
+ * (clauses on the same field must all hold). Fields:
+ *   country     ISO 3166 alpha-3 or alpha-2 codes (HND or HN)
+ *   admin1, admin2, territory
+ *               territory codes (a code matches the units under it; admin1
+ *               and admin2 check the code's level)
+ *   year        years and ranges: 2020, 2015..2024
+ *   month       months 1..12 and ranges: 6..8
+ *   date        date ranges FROM..TO (YYYY-MM-DD): a record passes when its
+ *               date, at its precision, lies wholly inside (a record known
+ *               to the month passes when the whole month is inside)
+ *   iccs (also iccs_section, iccs_division, iccs_group, iccs_class,
+ *               category)  ICCS codes at any level: a code matches its
+ *               descendants ("0101" matches 01011, 010111...)
+ *   sex         F, M, U
+ *   age         ages and ranges: 15..29, 60+, 17 (unknown matches none)
+ *   age_group   labels 0-14, 15-17, 18-29, 30-44, 45-59, 60+, U
+ *   hour        hours and ranges 0..23 (18..5 wraps past midnight)
+ *   manner, mechanism (weapon), place, relationship, context
+ *               codes of docs/profiles.md ("unknown": a missing field)
+ *   source      source codes (sv-iml); institution: police, forensic,
+ *               prosecutor, other
+ * Codes are matched through the filter tables of engine/indicators.h
+ * (ob_ind_filter_accept), so numerators and queries read codes alike.
+ *
+ * Measures: count; rate per 100,000 inhabitants, with the population of the
+ * cell from the catalogue's population table (ob_population_load): only
+ * when every dimension has a population (country, admin1, admin2, year,
+ * sex) and no filter cuts the population in a way the table cannot follow
+ * (age, age_group, month, date, hour); without year as a dimension, year
+ * must be filtered and the rate is per 100,000 person-years over the years
+ * filtered; share: percentage of the query's total.
+ *
+ * Speed: an analyser (ob_analyzer_new, once per snapshot) precomputes, for
+ * every dimension, a map from the column's value to the dimension's value,
+ * and the range of records of each territory (the snapshot is ordered by
+ * territory). A query compiles its filters to accept tables, skips the
+ * territories the filter rejects, and makes one pass over the columns it
+ * needs into a flat counter array (one per thread).
+ *
+ * Errors: OB_EUSAGE with a message in Spanish then English naming the
+ * unknown dimension, field or value and listing the valid ones (the nearest
+ * ones when there are many); OB_ETOOBIG past OB_MAX_QUERY_CELLS.
+ *
+ * Ownership: an analyser borrows its snapshot and population (free it
+ * before them; engine/snaphold.h keeps them together); a result borrows the
+ * analyser (free it first); a table borrows its result.
+ */
+#ifndef OB_ENGINE_QUERY_H
+#define OB_ENGINE_QUERY_H
+
+#include "base/common.h"
+#include "engine/indicators.h"
+#include "engine/snapshot.h"
+
+#define OB_QUERY_MAX_DIMS 4
+
+enum ob_query_dim {
+	OB_QD_COUNTRY = 0,
+	OB_QD_ADMIN1,
+	OB_QD_ADMIN2,
+	OB_QD_YEAR,
+	OB_QD_MONTH,
+	OB_QD_ICCS_SECTION,
+	OB_QD_ICCS_DIVISION,
+	OB_QD_ICCS_GROUP,
+	OB_QD_ICCS_CLASS,
+	OB_QD_ICCS,
+	OB_QD_SEX,
+	OB_QD_AGE_GROUP,
+	OB_QD_AGE,
+	OB_QD_HOUR,
+	OB_QD_MANNER,       /* = OB_QD_MANNER + enum ob_snap_dim for the tags */
+	OB_QD_MECHANISM,
+	OB_QD_PLACE,
+	OB_QD_RELATIONSHIP,
+	OB_QD_CONTEXT,
+	OB_QD_SOURCE,
+	OB_QD_INSTITUTION,
+	OB_QD_COUNT
+};
+
+enum ob_query_measure {
+	OB_QM_COUNT = 0,
+	OB_QM_RATE,
+	OB_QM_SHARE,
+};
+
+/* Row order of a table. */
+enum ob_query_sort {
+	OB_QS_LABEL = 0,  /* the dimensions' order (codes, years ascending) */
+	OB_QS_COUNT_DESC, /* row total, largest first (ties: label order) */
+	OB_QS_COUNT_ASC,
+};
+
+struct ob_analyzer;
+
+/* Maps of a snapshot (and population, may be NULL) for queries; both are
+ * borrowed. Never fails (aborts on memory exhaustion). */
+struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *snap,
+                                    const struct ob_population *pop);
+void ob_analyzer_free(struct ob_analyzer *an);
+
+/* The number of values of a dimension (its "unknown" included). */
+size_t ob_analyzer_values(const struct ob_analyzer *an, enum ob_query_dim d);
+
+/* The name of a dimension, and back (-1 when unknown; "weapon" is
+ * mechanism). */
+const char *ob_query_dim_name(enum ob_query_dim d);
+int ob_query_dim_parse(const char *s, size_t n);
+/* "count", "rate", "share" and back (-1). */
+const char *ob_query_measure_name(enum ob_query_measure m);
+int ob_query_measure_parse(const char *s);
+
+/*
+ * Parse a comma-separated list of dimension names into dims (appended at
+ * *n, at most OB_QUERY_MAX_DIMS in all). what names the option in
+ * messages ("--rows"). Errors: OB_EUSAGE (an unknown name: the message
+ * lists the valid ones; too many dimensions; a dimension twice).
+ */
+ob_err ob_query_dims_parse(const char *list, const char *what, enum ob_query_dim *dims,
+                           size_t *n, struct ob_diag *d);
+
+struct ob_query {
+	enum ob_query_dim dims[OB_QUERY_MAX_DIMS];
+	size_t n_dims;      /* 0..OB_QUERY_MAX_DIMS */
+	size_t n_row_dims;  /* the first n_row_dims are rows, the rest columns */
+	const char *where;  /* NULL or "" for every record */
+	int threads;        /* 0: up to two, fewer for few records; N: N */
+};
+
+struct ob_query_result {
+	size_t n_dims, n_row_dims;
+	enum ob_query_dim dims[OB_QUERY_MAX_DIMS];
+	uint32_t extent[OB_QUERY_MAX_DIMS]; /* values of each dimension */
+	size_t n_cells;                     /* product of the extents */
+	uint64_t *counts;                   /* [d0][d1]...: last dimension fastest */
+	uint64_t total;                     /* records that pass the filter */
+	uint64_t scanned;                   /* records read */
+	double seconds;                     /* time of the count */
+	int threads;                        /* threads that counted */
+	bool rate_ok;                       /* a population exists for the cells */
+	char rate_why[256];                 /* why not (Spanish / English) */
+	/* private */
+	const struct ob_analyzer *an;
+	struct ob_query_popsel *popsel;
+	size_t counts_len;
+};
+
+/* Run a query. Errors: see above. */
+ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
+                    struct ob_query_result **out, struct ob_diag *d);
+void ob_query_result_free(struct ob_query_result *r);
+
+/* The count of the cell whose value indices are v[0..n_dims). */
+uint64_t ob_query_count(const struct ob_query_result *r, const uint32_t *v);
+
+/* Label of value v of dimension j ("HND", "2020", "F", "0101", "firearm",
+ * "unknown"). */
+const char *ob_query_label(const struct ob_query_result *r, size_t j, uint32_t v);
+
+/*
+ * The population of a cell (v[j] = UINT32_MAX for a dimension summed over,
+ * as in a margin). False when the query has no rate (r->rate_ok false) or
+ * the catalogue lacks a population the cell needs.
+ */
+bool ob_query_population(const struct ob_query_result *r, const uint32_t *v, double *pop);
+
+/*
+ * A two-way table of a result: rows are the combinations of the row
+ * dimensions that have records, columns those of the column dimensions
+ * (one column "total" when there are none), with row, column and grand
+ * totals. Rows sorted by sort; top > 0 keeps the first top rows after
+ * sorting (margins still count every row). The table owns its arrays and
+ * borrows r.
+ */
+struct ob_query_table {
+	const struct ob_query_result *r;
+	size_t nrows, ncols;
+	uint32_t *row_key;    /* nrows x n_row_dims value indices */
+	uint32_t *col_key;    /* ncols x (n_dims - n_row_dims) */
+	uint64_t *cell;       /* nrows x ncols */
+	uint64_t *row_total;  /* nrows */
+	uint64_t *col_total;  /* ncols, over every row (also those cut by top) */
+	uint64_t total;
+	size_t rows_before_top;
+};
+
+ob_err ob_query_table_make(const struct ob_query_result *r, enum ob_query_sort sort,
+                           size_t top, struct ob_query_table **out, struct ob_diag *d);
+void ob_query_table_free(struct ob_query_table *t);
+
+/* The full coordinates (r->n_dims value indices) of table cell (i, j);
+ * i = SIZE_MAX or j = SIZE_MAX for a margin (those dimensions UINT32_MAX). */
+void ob_query_table_coords(const struct ob_query_table *t, size_t i, size_t j, uint32_t *v);
+
+/*
+ * The measure of count with population pop (ob_query_population) or of
+ * the query total: false when it cannot be given (a rate without
+ * population, a share of an empty total).
+ */
+bool ob_query_measure_value(const struct ob_query_result *r, enum ob_query_measure m,
+                            uint64_t count, bool have_pop, double pop, double *out);
+
+#endif

@@ -1,0 +1,340 @@
+/*
+ * analyze.c - GET /api/v1/analyze: the analyser of engine/query.h for the
+ * public, every count passed through disclosure control (publish/sdc.h).
+ */
+#include "http/internal.h"
+
+#include <math.h>
+
+#include "engine/query.h"
+#include "engine/snaphold.h"
+#include "publish/sdc.h"
+
+static void fail_diag(struct ob_http_call *c, const char *param, const struct ob_diag *d)
+{
+	char msg[OB_MAX_MESSAGE];
+
+	ob_diag_format(d, msg, sizeof(msg));
+	/* the message is in Spanish then English already */
+	ob_http_fail(c->res, d->code == OB_ETOOBIG ? 413 : 400, "bad_parameter", param, msg, msg);
+}
+
+static void json_str(struct ob_buf *b, const char *s)
+{
+	ob_buf_addc(b, '"');
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			ob_buf_addf(b, "\\%c", ch);
+		else if (ch < 0x20)
+			ob_buf_addf(b, "\\u%04x", ch);
+		else
+			ob_buf_addc(b, (char)ch);
+	}
+	ob_buf_addc(b, '"');
+}
+
+static void csv_str(struct ob_buf *b, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		ob_buf_adds(b, s);
+		return;
+	}
+	ob_buf_addc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			ob_buf_addc(b, '"');
+		ob_buf_addc(b, *s);
+	}
+	ob_buf_addc(b, '"');
+}
+
+/* Table classes of disclosure control: sexual violence when an ICCS code of
+ * the rows, columns or filter is in section 03 (or no ICCS filter narrows
+ * the records: they may include it); minors when ages are shown or
+ * filtered. */
+static unsigned classes_of(const struct ob_query_table *t, const char *where)
+{
+	const struct ob_query_result *r = t->r;
+	unsigned cl = 0;
+	bool iccs_filtered = false;
+	const char *p = where ? where : "";
+
+	while ((p = strstr(p, "iccs"))) {
+		const char *eq = strchr(p, '=');
+		if (!eq)
+			break;
+		iccs_filtered = true;
+		for (const char *v = eq + 1; *v && *v != ' ' && *v != '&';) {
+			char code[16];
+			size_t n = strcspn(v, ",| &");
+			snprintf(code, sizeof(code), "%.*s", (int)(n < 15 ? n : 15), v);
+			cl |= ob_sdc_class_of_iccs(code);
+			v += n;
+			if (*v == ',' || *v == '|')
+				v++;
+		}
+		p = eq + 1;
+	}
+	if (!iccs_filtered)
+		cl |= OB_SDC_SEXUAL_VIOLENCE;
+	for (size_t k = 0; k < r->n_dims; k++) {
+		enum ob_query_dim dim = r->dims[k];
+		if (dim == OB_QD_AGE || dim == OB_QD_AGE_GROUP)
+			cl |= OB_SDC_MINORS;
+		if (dim >= OB_QD_ICCS_SECTION && dim <= OB_QD_ICCS)
+			for (uint32_t v = 0; v < r->extent[k]; v++)
+				cl |= ob_sdc_class_of_iccs(ob_query_label(r, k, v));
+	}
+	if (strstr(where ? where : "", "age"))
+		cl |= OB_SDC_MINORS;
+	return cl;
+}
+
+struct published {
+	struct ob_sdc_table sdc;
+	size_t *order; /* rows in output order */
+	size_t nrows;
+};
+
+/* Row order for top: published row totals, largest first; suppressed last. */
+static const struct ob_sdc_table *sort_sdc;
+static int row_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	long long vx = -1, vy = -1;
+
+	ob_sdc_value(sort_sdc, x + 1, 0, &vx);
+	ob_sdc_value(sort_sdc, y + 1, 0, &vy);
+	if (vx != vy)
+		return vx > vy ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* Write one cell (sdc row sr, column sc; coords v) of the measure. */
+static void put_cell(struct ob_http_call *c, const struct ob_query_table *t,
+                     const struct ob_sdc_table *s, size_t sr, size_t sc, const uint32_t *v,
+                     enum ob_query_measure m, bool csv, bool first)
+{
+	struct ob_buf *b = &c->res->body;
+	const struct ob_query_result *r = t->r;
+	long long n;
+	bool shown = ob_sdc_value(s, sr, sc, &n);
+	const char *flag = ob_sdc_flag(s, sr, sc);
+	double val = 0, pop = 0, tot;
+	bool have = false;
+
+	if (m == OB_QM_RATE && shown && ob_query_population(r, v, &pop))
+		have = ob_sdc_rate(s, sr, sc, pop, 100000.0, &val);
+	if (m == OB_QM_SHARE && shown && t->total) {
+		long long all;
+		/* the grand total of the query: published only when not suppressed */
+		tot = (double)t->total;
+		if (ob_sdc_value(s, 0, 0, &all)) {
+			val = (double)n / tot * 100.0;
+			have = true;
+		}
+	}
+	if (csv) {
+		for (size_t k = 0; k < r->n_dims; k++) {
+			csv_str(b, v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
+			ob_buf_addc(b, ',');
+		}
+		if (shown)
+			ob_buf_addf(b, "%lld", n);
+		ob_buf_addf(b, ",%s", flag ? flag : "");
+		if (m != OB_QM_COUNT) {
+			ob_buf_addc(b, ',');
+			if (have && isfinite(val))
+				ob_buf_addf(b, "%.6g", val);
+		}
+		ob_buf_addc(b, '\n');
+		return;
+	}
+	ob_buf_adds(b, first ? "{" : ",{");
+	for (size_t k = 0; k < r->n_dims; k++) {
+		json_str(b, ob_query_dim_name(r->dims[k]));
+		ob_buf_addc(b, ':');
+		json_str(b, v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
+		ob_buf_addc(b, ',');
+	}
+	ob_buf_adds(b, "\"count\":");
+	ob_sdc_json_value(b, s, sr, sc);
+	ob_buf_adds(b, ",\"flag\":");
+	if (flag)
+		json_str(b, flag);
+	else
+		ob_buf_adds(b, "null");
+	if (m != OB_QM_COUNT) {
+		ob_buf_addf(b, ",\"%s\":", ob_query_measure_name(m));
+		if (have && isfinite(val))
+			ob_buf_addf(b, "%.6g", val);
+		else
+			ob_buf_adds(b, "null");
+	}
+	ob_buf_addc(b, '}');
+}
+
+void ob_http_h_analyze(struct ob_http_call *c)
+{
+	const char *rows = ob_http_str(c, "rows"), *cols = ob_http_str(c, "cols");
+	const char *where = ob_http_str(c, "where"), *ms = ob_http_str(c, "measure");
+	const char *fmt = ob_http_str(c, "format");
+	long long top = ob_http_int(c, "top", 0);
+	bool csv = fmt && !strcmp(fmt, "csv");
+	enum ob_query_measure m = OB_QM_COUNT;
+	struct ob_snapref *ref = NULL;
+	struct ob_query_result *r = NULL;
+	struct ob_query_table *t = NULL;
+	struct ob_sdc_config cfg;
+	struct ob_sdc_table sdc;
+	struct ob_sdc_dim drow, dcol;
+	long *rpar = NULL, *cpar = NULL;
+	size_t *order = NULL, nout, ncols_out;
+	bool sdc_ready = false;
+	struct ob_query q;
+	struct ob_diag d;
+	struct ob_buf *b = &c->res->body;
+
+	ob_diag_clear(&d);
+	memset(&q, 0, sizeof(q));
+	if (ms)
+		m = (enum ob_query_measure)ob_query_measure_parse(ms);
+	if (rows && ob_query_dims_parse(rows, "rows", q.dims, &q.n_dims, &d)) {
+		fail_diag(c, "rows", &d);
+		return;
+	}
+	q.n_row_dims = q.n_dims;
+	if (cols && ob_query_dims_parse(cols, "cols", q.dims, &q.n_dims, &d)) {
+		fail_diag(c, "cols", &d);
+		return;
+	}
+	q.where = where;
+	if (!c->ctx->snaps || !c->ctx->store) {
+		ob_http_fail(c->res, 503, "unavailable", NULL,
+		             "El análisis no está disponible en este servidor.",
+		             "Analysis is not available on this server.");
+		return;
+	}
+	/* a new snapshot when the store changed since the last one */
+	if (ob_snaphold_refresh(c->ctx->snaps, c->ctx->store, c->ctx->dir, NULL, &d) &&
+	    !(ref = ob_snaphold_get(c->ctx->snaps))) {
+		ob_http_fail(c->res, 503, "unavailable", NULL,
+		             "No se pudo cargar la instantánea de los registros.",
+		             "The records snapshot could not be loaded.");
+		return;
+	}
+	if (!ref && !(ref = ob_snaphold_get(c->ctx->snaps))) {
+		ob_http_store_fail(c);
+		return;
+	}
+	ob_diag_clear(&d);
+	if (ob_query_run(ref->an, &q, &r, &d)) {
+		fail_diag(c, d.file[0] == '-' && !strcmp(d.file, "--where") ? "where" : "rows", &d);
+		goto out;
+	}
+	if (ob_query_table_make(r, OB_QS_LABEL, 0, &t, &d)) {
+		fail_diag(c, "rows", &d);
+		goto out;
+	}
+	if (m == OB_QM_RATE && !r->rate_ok) {
+		ob_http_fail(c->res, 400, "bad_parameter", "measure", r->rate_why, r->rate_why);
+		goto out;
+	}
+	if (ob_sdc_config_load(&cfg, c->ctx->dir, &d)) {
+		ob_http_store_fail(c);
+		goto out;
+	}
+	/* rows: a total (node 0) over the row combinations; columns likewise,
+	 * or one node when there are no column dimensions */
+	ncols_out = r->n_dims > r->n_row_dims ? t->ncols : 0;
+	rpar = ob_malloc((t->nrows + 1) * sizeof(long));
+	cpar = ob_malloc((t->ncols + 1) * sizeof(long));
+	ob_sdc_dim_with_total(rpar, t->nrows);
+	drow = (struct ob_sdc_dim){ t->nrows + 1, rpar };
+	if (ncols_out) {
+		ob_sdc_dim_with_total(cpar, t->ncols);
+		dcol = (struct ob_sdc_dim){ t->ncols + 1, cpar };
+	} else {
+		cpar[0] = -1;
+		dcol = (struct ob_sdc_dim){ 1, cpar };
+	}
+	if (ob_sdc_table_init(&sdc, &drow, &dcol, classes_of(t, where), &d)) {
+		fail_diag(c, "rows", &d);
+		goto out;
+	}
+	sdc_ready = true;
+	for (size_t i = 0; i < t->nrows; i++)
+		for (size_t j = 0; j < (ncols_out ? t->ncols : 1); j++)
+			if (ob_sdc_set(&sdc, i + 1, ncols_out ? j + 1 : 0,
+			               (long long)(ncols_out ? t->cell[i * t->ncols + j]
+			                                     : t->row_total[i]))) {
+				ob_http_store_fail(c);
+				goto out;
+			}
+	if (ob_sdc_protect(&sdc, &cfg, NULL, &d)) {
+		fail_diag(c, "rows", &d);
+		goto out;
+	}
+	/* rows shown: all, or the top ones by published total */
+	order = ob_malloc((t->nrows + 1) * sizeof(size_t));
+	for (size_t i = 0; i < t->nrows; i++)
+		order[i] = i;
+	nout = r->n_row_dims ? t->nrows : 0; /* no row dimensions: the total alone */
+	if (top > 0) {
+		sort_sdc = &sdc;
+		qsort(order, t->nrows, sizeof(size_t), row_cmp);
+		if (nout > (size_t)top)
+			nout = (size_t)top;
+		if (!r->n_row_dims)
+			nout = 0;
+	}
+	if (csv) {
+		c->res->content_type = "text/csv; charset=utf-8";
+		for (size_t k = 0; k < r->n_dims; k++) {
+			csv_str(b, ob_query_dim_name(r->dims[k]));
+			ob_buf_addc(b, ',');
+		}
+		ob_buf_addf(b, "count,flag%s\n", m == OB_QM_COUNT ? "" : m == OB_QM_RATE ? ",rate"
+		                                                                       : ",share");
+	} else {
+		ob_buf_adds(b, "{\"dimensions\":[");
+		for (size_t k = 0; k < r->n_dims; k++) {
+			if (k)
+				ob_buf_addc(b, ',');
+			json_str(b, ob_query_dim_name(r->dims[k]));
+		}
+		ob_buf_addf(b, "],\"rows\":%zu,\"measure\":\"%s\",\"rows_total\":%zu,"
+		            "\"suppressed_flag\":\"%s\",\"cells\":[", r->n_row_dims,
+		            ob_query_measure_name(m), t->nrows, OB_SDC_FLAG);
+	}
+	{
+		bool first = true;
+		for (size_t ii = 0; ii <= nout; ii++) {
+			size_t i = ii < nout ? order[ii] : SIZE_MAX;
+			for (size_t j = 0; j <= ncols_out; j++) {
+				size_t jj = j < ncols_out ? j : SIZE_MAX;
+				uint32_t v[OB_QUERY_MAX_DIMS];
+				size_t sr = i == SIZE_MAX ? 0 : i + 1;
+				size_t sc = ncols_out ? (jj == SIZE_MAX ? 0 : jj + 1) : 0;
+
+				if (!ncols_out && j)
+					break;
+				ob_query_table_coords(t, i, ncols_out ? jj : SIZE_MAX, v);
+				put_cell(c, t, &sdc, sr, sc, v, m, csv, first);
+				first = false;
+			}
+		}
+	}
+	if (!csv)
+		ob_buf_adds(b, "]}\n");
+out:
+	if (sdc_ready)
+		ob_sdc_table_release(&sdc);
+	free(order);
+	free(rpar);
+	free(cpar);
+	ob_query_table_free(t);
+	ob_query_result_free(r);
+	ob_snaphold_put(c->ctx->snaps, ref);
+}
