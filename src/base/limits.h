@@ -159,6 +159,15 @@
 #define OB_HTTP_PAGE_DEFAULT 100
 #define OB_HTTP_PAGE_MAX 1000
 
+/* Analyser answers kept in memory by the server (src/http/cache.h): answers
+ * at once, bytes of all of them, bytes of the largest one kept, and seconds
+ * between two checks of whether the store changed (an ingest is seen by
+ * /analyze within this time). */
+#define OB_HTTP_CACHE_ENTRIES 512
+#define OB_HTTP_CACHE_BYTES (64 * 1024 * 1024)
+#define OB_HTTP_CACHE_MAX_ANSWER (1024 * 1024)
+#define OB_HTTP_STAMP_SECONDS 1
+
 /* Accounts (src/http/auth.h): shortest and longest password, longest user
  * name, lifetime of a login session in seconds, and the login rate limits:
  * failures allowed per user and per address within the window (seconds),

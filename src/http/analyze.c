@@ -8,6 +8,7 @@
 
 #include "engine/query.h"
 #include "engine/snaphold.h"
+#include "http/cache.h"
 #include "publish/sdc.h"
 
 static void fail_diag(struct ob_http_call *c, const char *param, const struct ob_diag *d)
@@ -175,6 +176,21 @@ static void put_cell(struct ob_http_call *c, const struct ob_query_table *t,
 	ob_buf_addc(b, '}');
 }
 
+/* The key of an answer in the cache: every parameter that shapes it (a
+ * missing one told apart from an empty one) and the disclosure rules. */
+static void cache_key(struct ob_buf *k, const char *rows, const char *cols, const char *where,
+                      const char *ms, long long top, const char *fmt,
+                      const struct ob_sdc_config *cfg)
+{
+	const char *v[] = { rows, cols, where, ms, fmt };
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(v); i++)
+		ob_buf_addf(k, "%c%s\n", v[i] ? '=' : '-', v[i] ? v[i] : "");
+	ob_buf_addf(k, "%lld", top);
+	for (size_t i = 0; i < OB_SDC_NRULES; i++)
+		ob_buf_addf(k, ";%lld,%d", cfg->rule[i].min_count, cfg->rule[i].zero_sensitive);
+}
+
 void ob_http_h_analyze(struct ob_http_call *c)
 {
 	const char *rows = ob_http_str(c, "rows"), *cols = ob_http_str(c, "cols");
@@ -195,6 +211,7 @@ void ob_http_h_analyze(struct ob_http_call *c)
 	struct ob_query q;
 	struct ob_diag d;
 	struct ob_buf *b = &c->res->body;
+	struct ob_buf key = OB_BUF_INIT(OB_HTTP_MAX_URI * 2);
 
 	ob_diag_clear(&d);
 	memset(&q, 0, sizeof(q));
@@ -216,8 +233,10 @@ void ob_http_h_analyze(struct ob_http_call *c)
 		             "Analysis is not available on this server.");
 		return;
 	}
-	/* a new snapshot when the store changed since the last one */
-	if (ob_snaphold_refresh(c->ctx->snaps, c->ctx->store, c->ctx->dir, NULL, &d) &&
+	/* a new snapshot when the store changed since the last one (checked at
+	 * most once per OB_HTTP_STAMP_SECONDS when answers are kept) */
+	if ((!c->ctx->cache || ob_http_cache_stamp_due(c->ctx->cache, c->req->now)) &&
+	    ob_snaphold_refresh(c->ctx->snaps, c->ctx->store, c->ctx->dir, NULL, &d) &&
 	    !(ref = ob_snaphold_get(c->ctx->snaps))) {
 		ob_http_fail(c->res, 503, "unavailable", NULL,
 		             "No se pudo cargar la instantánea de los registros.",
@@ -227,6 +246,21 @@ void ob_http_h_analyze(struct ob_http_call *c)
 	if (!ref && !(ref = ob_snaphold_get(c->ctx->snaps))) {
 		ob_http_store_fail(c);
 		return;
+	}
+	if (ob_sdc_config_load(&cfg, c->ctx->dir, &d)) {
+		ob_http_store_fail(c);
+		goto out;
+	}
+	/* the same question on the same snapshot with the same disclosure
+	 * rules: the answer already given */
+	if (c->ctx->cache) {
+		const char *type;
+
+		cache_key(&key, rows, cols, where, ms, top, fmt, &cfg);
+		if ((type = ob_http_cache_get(c->ctx->cache, key.ptr, ref->snap->stamp, b))) {
+			c->res->content_type = type;
+			goto out;
+		}
 	}
 	ob_diag_clear(&d);
 	if (ob_query_run(ref->an, &q, &r, &d)) {
@@ -239,10 +273,6 @@ void ob_http_h_analyze(struct ob_http_call *c)
 	}
 	if (m == OB_QM_RATE && !r->rate_ok) {
 		ob_http_fail(c->res, 400, "bad_parameter", "measure", r->rate_why, r->rate_why);
-		goto out;
-	}
-	if (ob_sdc_config_load(&cfg, c->ctx->dir, &d)) {
-		ob_http_store_fail(c);
 		goto out;
 	}
 	/* rows: a total (node 0) over the row combinations; columns likewise,
@@ -328,6 +358,9 @@ void ob_http_h_analyze(struct ob_http_call *c)
 	}
 	if (!csv)
 		ob_buf_adds(b, "]}\n");
+	if (c->ctx->cache && key.ptr && c->res->status == 200)
+		ob_http_cache_put(c->ctx->cache, key.ptr, ref->snap->stamp, c->res->content_type,
+		                  b->ptr ? b->ptr : "", b->len);
 out:
 	if (sdc_ready)
 		ob_sdc_table_release(&sdc);
@@ -337,4 +370,5 @@ out:
 	ob_query_table_free(t);
 	ob_query_result_free(r);
 	ob_snaphold_put(c->ctx->snaps, ref);
+	ob_buf_release(&key);
 }

@@ -79,11 +79,14 @@ void ob_http_fail(struct ob_http_response *r, int status, const char *code,
 
 /* Everything the handlers share. One context serves one thread at a time
  * (the server runs all handlers on its single polling thread). */
+struct ob_http_cache;
+
 struct ob_http_ctx {
 	struct ob_store *store;    /* NULL: routes that need it answer 503 */
 	const char *dir;           /* the observatory directory (releases under it) */
 	struct ob_ratelimit *rl;   /* login rate limit (NULL: logins refused) */
 	struct ob_snaphold *snaps; /* the records snapshot (NULL: no /analyze) */
+	struct ob_http_cache *cache; /* /analyze answers (NULL: none kept; http/cache.h) */
 };
 
 /* ---- request targets ---- */

@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "http/http.h"
 #include "engine/snaphold.h"
+#include "http/cache.h"
 #include "store/store.h"
 
 /* The daemon answers on a pool of threads, one per processor. Each thread
@@ -322,6 +323,7 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 	/* the records snapshot for /analyze: loaded now, reloaded by the handler
 	 * when the store's stamp changes */
 	srv.ctx.snaps = ob_snaphold_new();
+	srv.ctx.cache = ob_http_cache_new();
 	{
 		struct ob_diag sd;
 		ob_diag_clear(&sd);
@@ -393,6 +395,7 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 close_store:
 	ob_ratelimit_free(srv.ctx.rl);
 	ob_snaphold_free(srv.ctx.snaps);
+	ob_http_cache_free(srv.ctx.cache);
 	ob_store_close(srv.ctx.store);
 restore_mask:
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

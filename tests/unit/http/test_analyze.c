@@ -8,6 +8,7 @@
 #include "../engine/efixture.h"
 #include "engine/query.h"
 #include "engine/snaphold.h"
+#include "http/cache.h"
 #include "http/http.h"
 
 static struct efix fx;
@@ -184,12 +185,87 @@ static void test_errors(void **state)
 	ctx.snaps = saved;
 }
 
+/* The body of a 200 answer, owned by the caller. */
+static char *get_body(const char *target, long long now, size_t *len)
+{
+	struct ob_http_request req = { 0 };
+	struct ob_http_response res;
+	char *body;
+
+	req.method = "GET";
+	req.target = target;
+	req.remote = "192.0.2.10";
+	req.now = now;
+	ob_http_response_init(&res);
+	ob_http_handle(&ctx, &req, &res);
+	if (res.status != 200)
+		fail_msg("%s: status %d", target, res.status);
+	*len = res.body.len;
+	body = ob_malloc(res.body.len + 1);
+	memcpy(body, res.body.ptr, res.body.len);
+	body[res.body.len] = '\0';
+	ob_http_response_release(&res);
+	return body;
+}
+
+/* A kept answer is byte for byte the one computed; other parameters, or
+ * other disclosure rules, are other answers. */
+static void test_cache(void **state)
+{
+	static const char *target = "/api/v1/analyze?rows=admin2&cols=sex&where=country%3DSLV"
+	                            "+year%3D2020&format=csv";
+	size_t n0, n1, n2, n3, entries, bytes;
+	uint64_t hits, misses;
+	char *plain, *miss, *hit, *other, path[OB_MAX_PATH];
+	FILE *f;
+
+	(void)state;
+	plain = get_body(target, 1700000000, &n0);
+	ctx.cache = ob_http_cache_new();
+	miss = get_body(target, 1700000000, &n1);
+	hit = get_body(target, 1700000000, &n2);
+	ob_http_cache_stats(ctx.cache, &entries, &bytes, &hits, &misses);
+	assert_int_equal(entries, 1);
+	assert_int_equal(hits, 1);
+	assert_int_equal(misses, 1);
+	assert_int_equal(bytes, n0);
+	assert_int_equal(n0, n1);
+	assert_int_equal(n0, n2);
+	assert_memory_equal(plain, miss, n0);
+	assert_memory_equal(plain, hit, n0);
+	free(hit);
+	hit = get_body("/api/v1/analyze?rows=admin2&cols=sex&where=country%3DSLV+year%3D2020",
+	               1700000000, &n2); /* JSON: another answer */
+	ob_http_cache_stats(ctx.cache, &entries, &bytes, &hits, &misses);
+	assert_int_equal(entries, 2);
+	assert_int_equal(hits, 1);
+	/* stricter rules: a new answer with more cells suppressed */
+	snprintf(path, sizeof(path), "%s/catalog/disclosure.ini", fx.dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[general]\nmin_count = 50\n", f);
+	fclose(f);
+	other = get_body(target, 1700000000, &n3);
+	ob_http_cache_stats(ctx.cache, &entries, &bytes, &hits, &misses);
+	assert_int_equal(hits, 1);
+	assert_int_equal(entries, 3);
+	assert_false(n3 == n0 && !memcmp(other, plain, n0));
+	remove(path);
+	free(plain);
+	free(miss);
+	free(hit);
+	free(other);
+	ob_http_cache_free(ctx.cache);
+	ctx.cache = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counts_protected),
 		cmocka_unit_test(test_rates),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_cache),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
