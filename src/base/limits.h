@@ -159,6 +159,9 @@
 #define OB_HTTP_PAGE_DEFAULT 100
 #define OB_HTTP_PAGE_MAX 1000
 
+/* Index results kept in memory by GET /api/v1/index (src/http/index.c). */
+#define OB_HTTP_INDEX_CACHE 8
+
 /* Accounts (src/http/auth.h): shortest and longest password, longest user
  * name, lifetime of a login session in seconds, and the login rate limits:
  * failures allowed per user and per address within the window (seconds),

@@ -393,6 +393,7 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 close_store:
 	ob_ratelimit_free(srv.ctx.rl);
 	ob_snaphold_free(srv.ctx.snaps);
+	ob_http_index_cache_clear();
 	ob_store_close(srv.ctx.store);
 restore_mask:
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
