@@ -79,6 +79,18 @@ static bool render(const struct ob_index_run *x, bool csv, char **out, size_t *l
 	return true;
 }
 
+/* Remove every "DIR/" from msg: the client needs no server paths. */
+static void strip_dir(char *msg, const char *dir)
+{
+	size_t n = dir ? strlen(dir) : 0;
+	char *p;
+
+	if (!n)
+		return;
+	while ((p = strstr(msg, dir)) && p[n] == '/')
+		memmove(p, p + n + 1, strlen(p + n + 1) + 1);
+}
+
 /* Compute the run for the key into e; answers the error itself. */
 static bool compute(struct ob_http_call *c, const struct ob_snapref *ref, const char *preset,
                     int year, const char *country, struct ix_entry *e)
@@ -109,8 +121,11 @@ static bool compute(struct ob_http_call *c, const struct ob_snapref *ref, const 
 	if (err) {
 		char msg[OB_MAX_MESSAGE];
 		ob_diag_format(&d, msg, sizeof(msg));
+		strip_dir(msg, c->ctx->dir);
 		if (err == OB_ENOENT)
 			ob_http_fail(c->res, 404, "not_found", "preset", msg, msg);
+		else if (err == OB_EEMPTY) /* nothing varies that year: no index to give */
+			ob_http_fail(c->res, 404, "no_data", "year", msg, msg);
 		else if (err == OB_ENOMEM || err == OB_ESTORE || err == OB_EIO)
 			ob_http_store_fail(c);
 		else

@@ -603,9 +603,11 @@ ob_err ob_rec_review_record(struct ob_store *st, const char *source, const char 
 	                          "SELECT r.source, r.source_id, p.names, r.occurred_on,"
 	                          " r.territory, r.victim_sex, r.victim_age, r.manner,"
 	                          " r.mechanism, r.place, r.category"
-	                          " FROM record r JOIN submission s ON s.id = r.submission"
+	                          /* by the source's submissions: both lookups indexed */
+	                          " FROM submission s CROSS JOIN record r"
+	                          " ON r.submission = s.id AND r.source_id = ?2"
 	                          " LEFT JOIN protected p ON p.record = r.id"
-	                          " WHERE r.source = ?1 AND r.source_id = ?2"
+	                          " WHERE s.source = ?1 AND r.source = ?1"
 	                          " ORDER BY s.superseded_by IS NOT NULL, s.id DESC LIMIT 1",
 	                          &q, d)))
 		return e;

@@ -156,6 +156,11 @@ static void test_refusals(void **state)
 	get("/api/v1/index?preset=no-such-index&year=2020", 404, &res);
 	assert_non_null(strstr(res.body.ptr, "sv-municipal"));
 	ob_http_response_release(&res);
+	/* a year without data: nothing to rank; the message names no server path */
+	get("/api/v1/index?preset=sv-municipal&year=1950", 404, &res);
+	assert_non_null(strstr(res.body.ptr, "no_data"));
+	assert_null(strstr(res.body.ptr, fx.dir));
+	ob_http_response_release(&res);
 	get("/api/v1/index?preset=sv-municipal&year=2020&country=SV", 400, &res);
 	ob_http_response_release(&res);
 	get("/api/v1/index?preset=sv-municipal&year=1800", 400, &res);
