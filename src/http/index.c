@@ -180,7 +180,7 @@ void ob_http_h_index(struct ob_http_call *c)
 			return;
 		}
 	}
-	if (!c->ctx->snaps || !c->ctx->store) {
+	if (!c->ctx->snaps || !c->ctx->store || !c->ctx->dir) {
 		ob_http_fail(c->res, 503, "unavailable", NULL,
 		             "El índice no está disponible en este servidor.",
 		             "The index is not available on this server.");
@@ -195,7 +195,7 @@ void ob_http_h_index(struct ob_http_call *c)
 		             "The records snapshot could not be loaded.");
 		return;
 	}
-	snprintf(key, sizeof(key), "%s\n%s\n%d\n%s\n%s", c->ctx->dir ? c->ctx->dir : "", preset,
+	snprintf(key, sizeof(key), "%s\n%s\n%d\n%s\n%s", c->ctx->dir, preset,
 	         year, country, ref->snap->stamp);
 	pthread_mutex_lock(&ix_lock);
 	for (size_t i = 0; i < OB_HTTP_INDEX_CACHE && !e; i++)
@@ -217,12 +217,14 @@ void ob_http_h_index(struct ob_http_call *c)
 		e->key = ob_strdup(key);
 	}
 	e->used = ++ix_clock;
-	if (csv) {
-		c->res->content_type = "text/csv; charset=utf-8";
-		ob_buf_add(&c->res->body, e->csv, e->csv_len);
-	} else {
-		ob_buf_add(&c->res->body, e->json, e->json_len);
+	if (ob_buf_add(&c->res->body, csv ? e->csv : e->json, csv ? e->csv_len : e->json_len)) {
+		ob_http_fail(c->res, 500, "too_big", NULL,
+		             "El índice excede el tamaño máximo de una respuesta.",
+		             "The index exceeds the largest response.");
+		goto out_lock;
 	}
+	if (csv)
+		c->res->content_type = "text/csv; charset=utf-8";
 	ob_http_header_add(c->res, "X-Index-Cache", "%s", hit ? "hit" : "miss");
 out_lock:
 	pthread_mutex_unlock(&ix_lock);
