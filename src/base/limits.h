@@ -167,6 +167,8 @@
 #define OB_HTTP_CACHE_BYTES (64 * 1024 * 1024)
 #define OB_HTTP_CACHE_MAX_ANSWER (1024 * 1024)
 #define OB_HTTP_STAMP_SECONDS 1
+/* Index results kept in memory by GET /api/v1/index (src/http/index.c). */
+#define OB_HTTP_INDEX_CACHE 8
 
 /* Accounts (src/http/auth.h): shortest and longest password, longest user
  * name, lifetime of a login session in seconds, and the login rate limits:

@@ -11,14 +11,13 @@
 #include "engine/snapshot.h"
 #include "index/index.h"
 #include "index/preset.h"
+#include "index/run.h"
 #include "index/uncertainty.h"
 #include "io/csvw.h"
 #include "io/json.h"
 #include "report/svg.h"
 #include "store/store.h"
 
-/* Workers of the Monte Carlo analysis. */
-#define INDEX_THREADS 2
 /* Drivers shown per direction in the table. */
 #define TABLE_DRIVERS 2
 
@@ -80,14 +79,7 @@ struct opts {
 
 struct run {
 	const struct opts *o;
-	struct ob_index_def def;
-	struct ob_index_input in;
-	struct ob_index_result r;
-	struct ob_index_mc mc;
-	bool has_mc;
-	size_t *order; /* units by rank, then input order */
-	uint64_t seed;
-	size_t runs;
+	struct ob_index_run ix;
 };
 
 static int fail_diag(const struct ob_diag *d)
@@ -96,34 +88,9 @@ static int fail_diag(const struct ob_diag *d)
 	return ob_cli_status(d->code);
 }
 
-static const char *missing_name(enum ob_ix_missing m)
-{
-	return m == OB_IX_MISSING_REFUSE ? "refuse" : m == OB_IX_MISSING_REWEIGHT ? "reweight"
-	                                                                           : "impute-mean";
-}
-
-static const char *classify_name(enum ob_ix_classify c)
-{
-	return c == OB_IX_CLASS_QUANTILE ? "quantile"
-	       : c == OB_IX_CLASS_FISHER ? "fisher"
-	       : c == OB_IX_CLASS_EQUAL  ? "equal"
-	                                 : "fixed";
-}
-
-static const struct run *sort_run;
-
-static int by_rank(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	size_t rx = sort_run->r.rank[x], ry = sort_run->r.rank[y];
-	if (rx != ry)
-		return rx < ry ? -1 : 1;
-	return (x > y) - (x < y);
-}
-
 /* The largest |contribution| indicators of unit u pushing up (sign > 0) or
  * down (sign < 0), into idx; returns how many. */
-static size_t top_drivers(const struct run *x, size_t u, int sign, size_t *idx, size_t max)
+static size_t top_drivers(const struct ob_index_run *x, size_t u, int sign, size_t *idx, size_t max)
 {
 	size_t n = 0;
 	const double *c = x->r.contrib + u * x->r.nind;
@@ -162,17 +129,17 @@ static int utf8_fit(const char *s, size_t max, int *chars)
 	return (int)i;
 }
 
-static void print_table(const struct run *x)
+static void print_table(const struct ob_index_run *x)
 {
 	const struct ob_index_def *def = &x->def;
 	char topcol[32];
 
 	printf("Índice / index: %s\n", def->name);
 	printf("%zu unidades, %zu indicadores, %zu dimensiones; clasificación %s en %zu niveles\n",
-	       x->in.nunits, def->nind, def->nnode - 1, classify_name(def->classify),
+	       x->in.nunits, def->nind, def->nnode - 1, ob_index_classify_name(def->classify),
 	       def->levels);
 	printf("Datos faltantes / missing data: missing = %s; %zu imputados, %zu omitidos\n",
-	       missing_name(def->missing), x->r.imputations, x->r.dropped);
+	       ob_index_missing_name(def->missing), x->r.imputations, x->r.dropped);
 	printf("Cortes / breaks:");
 	for (size_t i = 0; i <= def->levels; i++)
 		printf(" %.4g", x->r.breaks[i]);
@@ -222,269 +189,11 @@ static void print_table(const struct run *x)
 		printf("\n* entre los primeros %zu / in the top %zu\n", def->top, def->top);
 }
 
-/* ------------------------------------------------------------------ csv */
-
-static void csv_header(struct ob_csvw *w, const struct run *x, const char *prefix,
-                       const char *id)
-{
-	char name[OB_MAX_NAME + 16];
-	(void)x;
-	snprintf(name, sizeof(name), "%s%s", prefix, id);
-	ob_csvw_str(w, name);
-}
-
-static void print_csv(const struct run *x)
-{
-	const struct ob_index_def *def = &x->def;
-	struct ob_csvw w;
-	size_t ni = def->nind, nn = def->nnode;
-
-	ob_csvw_init(&w, stdout, ',');
-	ob_csvw_str(&w, "unit");
-	ob_csvw_str(&w, "name");
-	ob_csvw_str(&w, "score");
-	ob_csvw_str(&w, "level");
-	ob_csvw_str(&w, "level_name");
-	ob_csvw_str(&w, "rank");
-	ob_csvw_str(&w, "rank_median");
-	ob_csvw_str(&w, "rank_low");
-	ob_csvw_str(&w, "rank_high");
-	ob_csvw_str(&w, "top");
-	ob_csvw_str(&w, "p_top");
-	for (size_t l = 1; l <= def->levels; l++) {
-		char name[32];
-		snprintf(name, sizeof(name), "p_level_%zu", l);
-		ob_csvw_str(&w, name);
-	}
-	ob_csvw_str(&w, "reference");
-	for (size_t j = 0; j < ni; j++)
-		csv_header(&w, x, "contrib_", def->ind[j].id);
-	if (x->o->stages) {
-		for (size_t j = 0; j < ni; j++)
-			csv_header(&w, x, "raw_", def->ind[j].id);
-		for (size_t j = 0; j < ni; j++)
-			csv_header(&w, x, "imputed_", def->ind[j].id);
-		for (size_t j = 0; j < ni; j++)
-			csv_header(&w, x, "norm_", def->ind[j].id);
-		for (size_t c = 1; c < nn; c++)
-			csv_header(&w, x, "dim_", def->node[c].id);
-	}
-	ob_csvw_end(&w);
-	for (size_t k = 0; k < x->in.nunits; k++) {
-		size_t u = x->order[k];
-		ob_csvw_str(&w, x->in.unit[u]);
-		ob_csvw_str(&w, x->in.unit_name[u]);
-		ob_csvw_num(&w, x->r.score[u]);
-		ob_csvw_int(&w, (long long)x->r.level[u]);
-		ob_csvw_str(&w, ob_index_level_name(def, x->r.level[u]));
-		ob_csvw_int(&w, (long long)x->r.rank[u]);
-		if (x->has_mc) {
-			ob_csvw_num(&w, x->mc.rank_median[u]);
-			ob_csvw_int(&w, (long long)x->mc.rank_low[u]);
-			ob_csvw_int(&w, (long long)x->mc.rank_high[u]);
-		} else {
-			ob_csvw_str(&w, NULL);
-			ob_csvw_str(&w, NULL);
-			ob_csvw_str(&w, NULL);
-		}
-		ob_csvw_int(&w, x->r.top[u]);
-		if (x->has_mc && def->top)
-			ob_csvw_num(&w, x->mc.p_top[u]);
-		else
-			ob_csvw_str(&w, NULL);
-		for (size_t l = 0; l < def->levels; l++)
-			if (x->has_mc)
-				ob_csvw_num(&w, x->mc.p_level[u * def->levels + l]);
-			else
-				ob_csvw_str(&w, NULL);
-		ob_csvw_num(&w, x->r.reference[u]);
-		for (size_t j = 0; j < ni; j++)
-			ob_csvw_num(&w, x->r.contrib[u * ni + j]);
-		if (x->o->stages) {
-			for (size_t j = 0; j < ni; j++)
-				ob_csvw_num(&w, x->in.x[u * ni + j]); /* NaN: empty */
-			for (size_t j = 0; j < ni; j++)
-				ob_csvw_int(&w, x->r.imputed[u * ni + j]);
-			for (size_t j = 0; j < ni; j++)
-				ob_csvw_num(&w, x->r.norm[u * ni + j]);
-			for (size_t c = 1; c < nn; c++)
-				ob_csvw_num(&w, x->r.node[u * nn + c]);
-		}
-		ob_csvw_end(&w);
-	}
-}
-
-/* ----------------------------------------------------------------- json */
-
-static void jkey(struct ob_buf *b, const char *k)
-{
-	ob_json_str(b, k, strlen(k));
-	ob_buf_addc(b, ':');
-}
-
-static void jstr(struct ob_buf *b, const char *s)
-{
-	if (s)
-		ob_json_str(b, s, strlen(s));
-	else
-		ob_buf_adds(b, "null");
-}
-
-static void flush(struct ob_buf *b)
-{
-	fwrite(b->ptr ? b->ptr : "", 1, b->len, stdout);
-	ob_buf_reset(b);
-}
-
-static void print_json(const struct run *x)
-{
-	const struct ob_index_def *def = &x->def;
-	struct ob_buf b = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
-	size_t ni = def->nind, nn = def->nnode;
-
-	ob_buf_addc(&b, '{');
-	jkey(&b, "index");
-	jstr(&b, def->name);
-	ob_buf_adds(&b, ",");
-	jkey(&b, "definition");
-	jstr(&b, def->file);
-	ob_buf_adds(&b, ",");
-	jkey(&b, "classification");
-	jstr(&b, classify_name(def->classify));
-	ob_buf_adds(&b, ",");
-	jkey(&b, "levels");
-	ob_buf_addc(&b, '[');
-	for (size_t l = 1; l <= def->levels; l++) {
-		if (l > 1)
-			ob_buf_addc(&b, ',');
-		jstr(&b, ob_index_level_name(def, l));
-	}
-	ob_buf_adds(&b, "],");
-	jkey(&b, "breaks");
-	ob_buf_addc(&b, '[');
-	for (size_t i = 0; i <= def->levels; i++) {
-		if (i)
-			ob_buf_addc(&b, ',');
-		ob_json_num(&b, x->r.breaks[i]);
-	}
-	ob_buf_adds(&b, "],");
-	jkey(&b, "top");
-	ob_buf_addf(&b, "%zu,", def->top);
-	jkey(&b, "mean_score");
-	ob_json_num(&b, x->r.mean_score);
-	ob_buf_adds(&b, ",");
-	jkey(&b, "missing");
-	ob_buf_addc(&b, '{');
-	jkey(&b, "policy");
-	jstr(&b, missing_name(def->missing));
-	ob_buf_addf(&b, ",\"imputations\":%zu,\"dropped\":%zu,\"imputed_by_indicator\":{",
-	            x->r.imputations, x->r.dropped);
-	for (size_t j = 0; j < ni; j++) {
-		if (j)
-			ob_buf_addc(&b, ',');
-		jkey(&b, def->ind[j].id);
-		ob_buf_addf(&b, "%zu", x->r.imputed_by[j]);
-	}
-	ob_buf_adds(&b, "}},");
-	jkey(&b, "uncertainty");
-	if (x->has_mc) {
-		ob_buf_addf(&b, "{\"runs\":%zu,\"seed\":%llu,\"evaluations\":%zu,"
-		                "\"first_order_share\":{",
-		            x->runs, (unsigned long long)x->seed, x->mc.evaluations);
-		for (int f = 0, k = 0; f < OB_IX_N_FACTORS; f++) {
-			if (!x->mc.varied[f])
-				continue;
-			if (k++)
-				ob_buf_addc(&b, ',');
-			jkey(&b, ob_index_factor_name((enum ob_ix_factor)f));
-			ob_json_num(&b, x->mc.share[f]);
-		}
-		ob_buf_adds(&b, "}}");
-	} else {
-		ob_buf_adds(&b, "null");
-	}
-	ob_buf_adds(&b, ",\"units\":[\n");
-	flush(&b);
-	for (size_t k = 0; k < x->in.nunits; k++) {
-		size_t u = x->order[k];
-		ob_buf_adds(&b, k ? ",\n{" : "{");
-		jkey(&b, "unit");
-		jstr(&b, x->in.unit[u]);
-		ob_buf_adds(&b, ",");
-		jkey(&b, "name");
-		jstr(&b, x->in.unit_name[u]);
-		ob_buf_adds(&b, ",");
-		jkey(&b, "score");
-		ob_json_num(&b, x->r.score[u]);
-		ob_buf_addf(&b, ",\"rank\":%zu,\"level\":%zu,", x->r.rank[u], x->r.level[u]);
-		jkey(&b, "level_name");
-		jstr(&b, ob_index_level_name(def, x->r.level[u]));
-		ob_buf_addf(&b, ",\"top\":%s,", x->r.top[u] ? "true" : "false");
-		if (x->has_mc) {
-			jkey(&b, "rank_median");
-			ob_json_num(&b, x->mc.rank_median[u]);
-			ob_buf_addf(&b, ",\"rank_low\":%zu,\"rank_high\":%zu,", x->mc.rank_low[u],
-			            x->mc.rank_high[u]);
-			jkey(&b, "p_top");
-			if (def->top)
-				ob_json_num(&b, x->mc.p_top[u]);
-			else
-				ob_buf_adds(&b, "null");
-			ob_buf_adds(&b, ",\"p_level\":[");
-			for (size_t l = 0; l < def->levels; l++) {
-				if (l)
-					ob_buf_addc(&b, ',');
-				ob_json_num(&b, x->mc.p_level[u * def->levels + l]);
-			}
-			ob_buf_adds(&b, "],");
-		}
-		jkey(&b, "reference");
-		ob_json_num(&b, x->r.reference[u]);
-		ob_buf_adds(&b, ",\"drivers\":{");
-		for (size_t j = 0; j < ni; j++) {
-			if (j)
-				ob_buf_addc(&b, ',');
-			jkey(&b, def->ind[j].id);
-			ob_json_num(&b, x->r.contrib[u * ni + j]);
-		}
-		ob_buf_addc(&b, '}');
-		if (x->o->stages) {
-			ob_buf_adds(&b, ",\"normalised\":{");
-			for (size_t j = 0; j < ni; j++) {
-				if (j)
-					ob_buf_addc(&b, ',');
-				jkey(&b, def->ind[j].id);
-				ob_json_num(&b, x->r.norm[u * ni + j]);
-			}
-			ob_buf_adds(&b, "},\"imputed\":[");
-			for (size_t j = 0, k2 = 0; j < ni; j++)
-				if (x->r.imputed[u * ni + j]) {
-					if (k2++)
-						ob_buf_addc(&b, ',');
-					jstr(&b, def->ind[j].id);
-				}
-			ob_buf_adds(&b, "],\"dimensions\":{");
-			for (size_t c = 1; c < nn; c++) {
-				if (c > 1)
-					ob_buf_addc(&b, ',');
-				jkey(&b, def->node[c].id);
-				ob_json_num(&b, x->r.node[u * nn + c]);
-			}
-			ob_buf_addc(&b, '}');
-		}
-		ob_buf_addc(&b, '}');
-		flush(&b);
-	}
-	ob_buf_adds(&b, "\n]}\n");
-	flush(&b);
-	ob_buf_release(&b);
-}
-
 /* ------------------------------------------------------------------ map */
 
 static int draw_map(const struct run *x)
 {
-	const struct ob_index_def *def = &x->def;
+	const struct ob_index_def *def = &x->ix.def;
 	struct ob_store *s;
 	sqlite3_stmt *st = NULL;
 	struct ob_map_unit *mu;
@@ -509,11 +218,11 @@ static int draw_map(const struct run *x)
 		ob_store_close(s);
 		return fail_diag(&d);
 	}
-	mu = ob_calloc(x->in.nunits, sizeof(*mu));
-	geo = ob_calloc(x->in.nunits, sizeof(*geo));
-	names = ob_calloc(x->in.nunits, sizeof(*names));
-	for (size_t u = 0; u < x->in.nunits; u++) {
-		sqlite3_bind_text(st, 1, x->in.unit[u], -1, SQLITE_STATIC);
+	mu = ob_calloc(x->ix.in.nunits, sizeof(*mu));
+	geo = ob_calloc(x->ix.in.nunits, sizeof(*geo));
+	names = ob_calloc(x->ix.in.nunits, sizeof(*names));
+	for (size_t u = 0; u < x->ix.in.nunits; u++) {
+		sqlite3_bind_text(st, 1, x->ix.in.unit[u], -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			const char *g = (const char *)sqlite3_column_text(st, 0);
 			const char *n = (const char *)sqlite3_column_text(st, 1);
@@ -523,17 +232,17 @@ static int draw_map(const struct run *x)
 		sqlite3_reset(st);
 		if (!geo[u])
 			missing++;
-		mu[u].code = x->in.unit[u];
-		mu[u].name = x->in.unit_name[u] ? x->in.unit_name[u] : names[u];
+		mu[u].code = x->ix.in.unit[u];
+		mu[u].name = x->ix.in.unit_name[u] ? x->ix.in.unit_name[u] : names[u];
 		mu[u].geojson = geo[u];
-		mu[u].cls = x->r.level[u];
+		mu[u].cls = x->ix.r.level[u];
 	}
 	sqlite3_finalize(st);
 	ob_store_close(s);
 	if (missing)
 		ob_warn("%zu de %zu unidades no tienen geometría en el catálogo de %s y no se "
 		        "dibujan / units without geometry are not drawn",
-		        missing, x->in.nunits, x->o->dir);
+		        missing, x->ix.in.nunits, x->o->dir);
 	snprintf(title, sizeof(title), "%s", def->name);
 	out = fopen(x->o->map, "w");
 	if (!out) {
@@ -541,7 +250,7 @@ static int draw_map(const struct run *x)
 		status = OB_EXIT_FAIL;
 		goto out;
 	}
-	if (ob_svg_choropleth(out, title, mu, x->in.nunits, (const char *const *)def->level_names,
+	if (ob_svg_choropleth(out, title, mu, x->ix.in.nunits, (const char *const *)def->level_names,
 	                      def->levels, &d)) {
 		fclose(out);
 		remove(x->o->map);
@@ -553,7 +262,7 @@ static int draw_map(const struct run *x)
 		status = OB_EXIT_SYSTEM;
 	}
 out:
-	for (size_t u = 0; u < x->in.nunits; u++) {
+	for (size_t u = 0; u < x->ix.in.nunits; u++) {
 		free(geo[u]);
 		free(names[u]);
 	}
@@ -572,48 +281,23 @@ out:
  */
 static int run_index(struct run *x)
 {
+	struct ob_index_run_options ro;
 	struct ob_diag d;
 	int status = OB_EXIT_OK;
 
 	ob_diag_clear(&d);
-	if (x->o->top >= 0)
-		x->def.top = (size_t)x->o->top;
-	if (ob_index_compute(&x->def, &x->in, &x->r, &d))
+	ob_index_run_options_default(&ro);
+	ro.seed = x->o->seed;
+	ro.runs = x->o->runs;
+	ro.top = x->o->top;
+	if (ob_index_run_finish(&x->ix, &ro, &d))
 		return fail_diag(&d);
-	x->seed = x->o->seed >= 0 ? (uint64_t)x->o->seed : x->def.mc.seed;
-	x->runs = x->o->runs >= 0 ? (size_t)x->o->runs : x->def.mc.runs;
-	if (x->runs > 0) {
-		struct ob_index_mc_options mo = { x->runs, x->seed, INDEX_THREADS };
-		if (ob_index_uncertainty(&x->def, &x->in, &x->r, &mo, &x->mc, &d))
-			return fail_diag(&d);
-		x->has_mc = true;
-		/* the interval shown always holds the index's own rank: with many
-		 * ties (units at 0) the alternatives can move every run away from it */
-		for (size_t u = 0; u < x->in.nunits; u++) {
-			if (x->mc.rank_low[u] > x->r.rank[u])
-				x->mc.rank_low[u] = x->r.rank[u];
-			if (x->mc.rank_high[u] < x->r.rank[u])
-				x->mc.rank_high[u] = x->r.rank[u];
-		}
-	}
-	if (x->r.imputations)
-		ob_warn("%zu valores faltantes imputados con la media (missing = impute-mean) / "
-		        "missing values imputed", x->r.imputations);
-	if (x->r.dropped)
-		ob_warn("%zu valores faltantes: indicador omitido y pesos reponderados para esa "
-		        "unidad (missing = reweight) / missing values dropped and reweighted",
-		        x->r.dropped);
-	x->order = ob_malloc(x->in.nunits * sizeof(*x->order));
-	for (size_t u = 0; u < x->in.nunits; u++)
-		x->order[u] = u;
-	sort_run = x;
-	qsort(x->order, x->in.nunits, sizeof(*x->order), by_rank);
 	if (x->o->format == FMT_CSV)
-		print_csv(x);
+		ob_index_run_csv(&x->ix, x->o->stages, stdout);
 	else if (x->o->format == FMT_JSON)
-		print_json(x);
+		ob_index_run_json(&x->ix, x->o->stages, stdout);
 	else
-		print_table(x);
+		print_table(&x->ix);
 	if (fflush(stdout)) {
 		ob_error("error de escritura en la salida / write error");
 		return OB_EXIT_SYSTEM;
@@ -671,20 +355,16 @@ static int run_preset(const struct opts *o)
 	pd.snap = snap;
 	pd.pop = pop;
 	pd.set = set;
-	if (ob_index_preset_build(text.ptr ? text.ptr : "", text.len, name, &pd, &po, &x.def,
-	                          &x.in, NULL, &d)) {
+	if (ob_index_preset_build(text.ptr ? text.ptr : "", text.len, name, &pd, &po, &x.ix.def,
+	                          &x.ix.in, NULL, &d)) {
 		status = fail_diag(&d);
 		goto out;
 	}
 	ob_info("%s: %zu unidades, %zu indicadores, año %lld / units, indicators, year",
-	        x.def.file, x.in.nunits, x.def.nind, year);
+	        x.ix.def.file, x.ix.in.nunits, x.ix.def.nind, year);
 	status = run_index(&x);
 out:
-	free(x.order);
-	ob_index_mc_release(&x.mc);
-	ob_index_result_release(&x.r);
-	ob_index_input_release(&x.in);
-	ob_index_def_release(&x.def);
+	ob_index_run_release(&x.ix);
 	ob_population_free(pop);
 	if (snap)
 		ob_snapshot_close(snap);
@@ -790,17 +470,13 @@ int cmd_index(int argc, char **argv)
 	memset(&x, 0, sizeof(x));
 	x.o = &o;
 	ob_diag_clear(&d);
-	if (ob_index_load(o.config, &x.def, &d))
+	if (ob_index_load(o.config, &x.ix.def, &d))
 		return fail_diag(&d);
-	if (ob_index_input_read(&x.def, o.input, &x.in, &d)) {
-		ob_index_def_release(&x.def);
+	if (ob_index_input_read(&x.ix.def, o.input, &x.ix.in, &d)) {
+		ob_index_def_release(&x.ix.def);
 		return fail_diag(&d);
 	}
 	status = run_index(&x);
-	free(x.order);
-	ob_index_mc_release(&x.mc);
-	ob_index_result_release(&x.r);
-	ob_index_input_release(&x.in);
-	ob_index_def_release(&x.def);
+	ob_index_run_release(&x.ix);
 	return status;
 }

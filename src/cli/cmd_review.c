@@ -35,44 +35,21 @@ static void usage(FILE *out)
 	        "3 error del almacén.\n");
 }
 
-static const char *const rec_cols[] = {
-	"source", "source_id", "names", "occurred_on", "territory", "victim_sex",
-	"victim_age", "manner", "mechanism", "place", "category",
-};
+#define rec_cols ob_rec_review_fields
 
 /* The fields of one record by (source, source_id), newest submission first. */
 static ob_err fetch(struct ob_store *st, const char *source, const char *id,
-                    char out[][96], struct ob_diag *d)
+                    char out[][OB_REC_REVIEW_FIELD], struct ob_diag *d)
 {
-	sqlite3_stmt *q = NULL;
+	bool found;
 	ob_err e;
-	int rc;
 
-	for (size_t k = 0; k < OB_ARRAY_SIZE(rec_cols); k++)
-		out[k][0] = '\0';
-	if ((e = ob_store_prepare(st,
-	                          "SELECT r.source, r.source_id, p.names, r.occurred_on,"
-	                          " r.territory, r.victim_sex, r.victim_age, r.manner,"
-	                          " r.mechanism, r.place, r.category"
-	                          " FROM record r JOIN submission s ON s.id = r.submission"
-	                          " LEFT JOIN protected p ON p.record = r.id"
-	                          " WHERE r.source = ?1 AND r.source_id = ?2"
-	                          " ORDER BY s.superseded_by IS NOT NULL, s.id DESC LIMIT 1",
-	                          &q, d)))
+	if ((e = ob_rec_review_record(st, source, id, out, &found, d)))
 		return e;
-	sqlite3_bind_text(q, 1, source, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 2, id, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		for (int k = 0; k < (int)OB_ARRAY_SIZE(rec_cols); k++) {
-			const char *v = (const char *)sqlite3_column_text(q, k);
-			snprintf(out[k], 96, "%s", v ? v : "");
-		}
-	} else {
-		snprintf(out[0], 96, "%s", source);
-		snprintf(out[1], 96, "%s (no encontrado / not found)", id);
+	if (!found) {
+		snprintf(out[0], OB_REC_REVIEW_FIELD, "%s", source);
+		snprintf(out[1], OB_REC_REVIEW_FIELD, "%s (no encontrado / not found)", id);
 	}
-	sqlite3_finalize(q);
 	return OB_OK;
 }
 
@@ -100,7 +77,7 @@ static int list(struct ob_store *st, const char *user, bool all)
 		     &q, &d)))
 		goto fail;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		char a[OB_ARRAY_SIZE(rec_cols)][96], b[OB_ARRAY_SIZE(rec_cols)][96];
+		char a[OB_REC_REVIEW_NFIELDS][OB_REC_REVIEW_FIELD], b[OB_REC_REVIEW_NFIELDS][OB_REC_REVIEW_FIELD];
 		const char *dec = (const char *)sqlite3_column_text(q, 9);
 		const char *ex = (const char *)sqlite3_column_text(q, 8);
 
@@ -117,7 +94,7 @@ static int list(struct ob_store *st, const char *user, bool all)
 		       sqlite3_column_double(q, 6),
 		       sqlite3_column_int(q, 7) ? "enlazado / linked" : "separado / apart",
 		       dec ? "; decidido / decided: " : "", dec ? dec : "");
-		for (size_t k = 0; k < OB_ARRAY_SIZE(rec_cols); k++)
+		for (size_t k = 0; k < OB_REC_REVIEW_NFIELDS; k++)
 			printf("  %-12s %-40s %s\n", rec_cols[k], a[k], b[k]);
 		printf("  comparación / comparison (nivel / level, peso / weight):\n");
 		while (ex && *ex) {

@@ -162,6 +162,9 @@ extern const size_t ob_http_nroutes;
 void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
                     struct ob_http_response *res);
 
+/* Forget the results GET /api/v1/index keeps in memory (at shutdown). */
+void ob_http_index_cache_clear(void);
+
 /* The OpenAPI 3.0 document of the route table. */
 ob_err ob_http_openapi(struct ob_buf *b);
 

@@ -84,5 +84,12 @@ void ob_http_h_indicators(struct ob_http_call *c);
 void ob_http_h_indicator(struct ob_http_call *c);
 void ob_http_h_submission(struct ob_http_call *c);
 void ob_http_h_analyze(struct ob_http_call *c); /* analyze.c */
+void ob_http_h_index(struct ob_http_call *c);   /* index.c */
+/* reconcile.c */
+void ob_http_h_rec_runs(struct ob_http_call *c);
+void ob_http_h_rec_counts(struct ob_http_call *c);
+void ob_http_h_rec_discrepancies(struct ob_http_call *c);
+void ob_http_h_review(struct ob_http_call *c);
+void ob_http_h_review_decide(struct ob_http_call *c);
 
 #endif

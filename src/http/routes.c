@@ -120,6 +120,56 @@ static const struct ob_http_pspec p_analyze[] = {
 	P_FORMAT,
 };
 
+/* the prioritization index (index.c) and reconciliation (reconcile.c) */
+static const struct ob_http_pspec p_index[] = {
+	{ "preset", "query", OB_HTTP_STRING, true, 0, 0, NULL,
+	  "índice del catálogo: sv-municipal, hn-municipal, gt-municipal...",
+	  "catalogue index: sv-municipal, hn-municipal, gt-municipal..." },
+	{ "year", "query", OB_HTTP_INTEGER, true, 1900, 2200, NULL, "año de los indicadores",
+	  "year of the indicators" },
+	{ "country", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "país de las unidades, ISO 3166 alfa-3 (por omisión, el de la definición)",
+	  "country of the units, ISO 3166 alpha-3 (default: the definition's)" },
+	P_FORMAT,
+};
+
+static const struct ob_http_pspec p_rec_runs[] = { P_LIMIT, P_OFFSET, P_FORMAT };
+
+static const char *const reason_choices[] = { "single_source", "manner", "territory", "date",
+	                                      "sex", "age", "duplicate", NULL };
+
+static const struct ob_http_pspec p_rec_counts[] = {
+	{ "id", "path", OB_HTTP_INTEGER, true, 1, INT64_MAX, NULL, "número de la conciliación",
+	  "reconciliation run number" },
+	{ "level", "query", OB_HTTP_INTEGER, false, 1, 2, NULL,
+	  "nivel: 1 departamento o provincia, 2 municipio (por omisión, ambos)",
+	  "level: 1 first-level unit, 2 second-level unit (default: both)" },
+	{ "territory", "query", OB_HTTP_STRING, false, 0, 0, NULL, "código del territorio",
+	  "territory code" },
+	P_LIMIT, P_OFFSET, P_FORMAT,
+};
+
+static const struct ob_http_pspec p_rec_discrepancies[] = {
+	{ "id", "path", OB_HTTP_INTEGER, true, 1, INT64_MAX, NULL, "número de la conciliación",
+	  "reconciliation run number" },
+	{ "reason", "query", OB_HTTP_STRING, false, 0, 0, reason_choices,
+	  "motivo: single_source, manner, territory, date, sex, age o duplicate",
+	  "reason: single_source, manner, territory, date, sex, age or duplicate" },
+	P_LIMIT, P_OFFSET, P_FORMAT,
+};
+
+static const struct ob_http_pspec p_review[] = {
+	{ "all", "query", OB_HTTP_INTEGER, false, 0, 1, NULL,
+	  "1: también los pares ya decididos (por omisión, solo los pendientes)",
+	  "1: decided pairs too (default: pending only)" },
+	P_LIMIT, P_OFFSET,
+};
+
+static const struct ob_http_pspec p_review_decide[] = {
+	{ "item", "path", OB_HTTP_INTEGER, true, 1, INT64_MAX, NULL,
+	  "número del par en revisión", "review item number" },
+};
+
 const struct ob_http_route ob_http_routes[] = {
 	{ "GET", "/api/v1/health", OB_ROLE_PUBLIC, false, false, ob_http_h_health,
 	  "Estado del servicio y versión del esquema", "Service status and schema version",
@@ -176,6 +226,39 @@ const struct ob_http_route ob_http_routes[] = {
 	  "Filas rechazadas con su fila original (datos por registro; cada lectura se audita)",
 	  "Rejected rows with the original row (record-level; every read is audited)",
 	  PARAMS(p_quarantine), "json+csv", NULL },
+	{ "GET", "/api/v1/index", OB_ROLE_PUBLIC, false, false, ob_http_h_index,
+	  "Índice de priorización territorial de un índice del catálogo: puntaje, nivel, "
+	  "posición con su intervalo e impulsores (como «observa index --preset»)",
+	  "Territorial prioritization index of a catalogue preset: score, level, rank with "
+	  "its interval and drivers (as 'observa index --preset')", PARAMS(p_index),
+	  "json+csv", NULL },
+	{ "GET", "/api/v1/reconcile/runs", OB_ROLE_ANALYST, false, false, ob_http_h_rec_runs,
+	  "Conciliaciones de muertes violentas: periodo, país, conteos, cuándo y quién",
+	  "Reconciliations of violent deaths: period, country, counts, when and who",
+	  PARAMS(p_rec_runs), "json+csv", NULL },
+	{ "GET", "/api/v1/reconcile/runs/{id}/counts", OB_ROLE_ANALYST, false, false,
+	  ob_http_h_rec_counts,
+	  "Muertes por territorio y mes según cada institución y conciliadas",
+	  "Deaths per territory and month by each institution and reconciled",
+	  PARAMS(p_rec_counts), "json+csv", NULL },
+	{ "GET", "/api/v1/reconcile/runs/{id}/discrepancies", OB_ROLE_STEWARD, false, true,
+	  ob_http_h_rec_discrepancies,
+	  "Registro de discrepancias con su motivo (datos por registro; cada lectura se audita)",
+	  "Discrepancy ledger with reason codes (record-level; every read is audited)",
+	  PARAMS(p_rec_discrepancies), "json+csv", NULL },
+	{ "GET", "/api/v1/review", OB_ROLE_STEWARD, false, true, ob_http_h_review,
+	  "Pares dudosos de la última conciliación, los dos registros lado a lado con el peso "
+	  "de cada comparación (con nombres; cada lectura se audita)",
+	  "Doubtful pairs of the last reconciliation, both records side by side with each "
+	  "comparison's weight (with names; every read is audited)", PARAMS(p_review), "json",
+	  NULL },
+	{ "POST", "/api/v1/review/{item}", OB_ROLE_STEWARD, false, true, ob_http_h_review_decide,
+	  "Registra la decisión sobre un par (aceptar: la misma muerte; rechazar: no)",
+	  "Record the decision on a pair (accept: the same death; reject: not)",
+	  PARAMS(p_review_decide), "json",
+	  "{\"type\":\"object\",\"required\":[\"decision\"],\"properties\":{"
+	  "\"decision\":{\"type\":\"string\",\"enum\":[\"accept\",\"reject\"]},"
+	  "\"note\":{\"type\":\"string\"}}}" },
 };
 const size_t ob_http_nroutes = OB_ARRAY_SIZE(ob_http_routes);
 

@@ -396,6 +396,7 @@ close_store:
 	ob_ratelimit_free(srv.ctx.rl);
 	ob_snaphold_free(srv.ctx.snaps);
 	ob_http_cache_free(srv.ctx.cache);
+	ob_http_index_cache_clear();
 	ob_store_close(srv.ctx.store);
 restore_mask:
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -583,3 +583,47 @@ fail:
 	ob_store_rollback(st);
 	return e;
 }
+
+const char *const ob_rec_review_fields[OB_REC_REVIEW_NFIELDS] = {
+	"source", "source_id", "names", "occurred_on", "territory", "victim_sex",
+	"victim_age", "manner", "mechanism", "place", "category",
+};
+
+ob_err ob_rec_review_record(struct ob_store *st, const char *source, const char *id,
+                            char out[][OB_REC_REVIEW_FIELD], bool *found, struct ob_diag *d)
+{
+	sqlite3_stmt *q = NULL;
+	ob_err e;
+	int rc;
+
+	*found = false;
+	for (size_t k = 0; k < OB_REC_REVIEW_NFIELDS; k++)
+		out[k][0] = '\0';
+	if ((e = ob_store_prepare(st,
+	                          "SELECT r.source, r.source_id, p.names, r.occurred_on,"
+	                          " r.territory, r.victim_sex, r.victim_age, r.manner,"
+	                          " r.mechanism, r.place, r.category"
+	                          /* by the source's submissions: both lookups indexed */
+	                          " FROM submission s CROSS JOIN record r"
+	                          " ON r.submission = s.id AND r.source_id = ?2"
+	                          " LEFT JOIN protected p ON p.record = r.id"
+	                          " WHERE s.source = ?1 AND r.source = ?1"
+	                          " ORDER BY s.superseded_by IS NOT NULL, s.id DESC LIMIT 1",
+	                          &q, d)))
+		return e;
+	sqlite3_bind_text(q, 1, source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 2, id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW) {
+		*found = true;
+		for (int k = 0; k < OB_REC_REVIEW_NFIELDS; k++) {
+			const char *v = (const char *)sqlite3_column_text(q, k);
+			snprintf(out[k], OB_REC_REVIEW_FIELD, "%s", v ? v : "");
+		}
+	} else if (rc != SQLITE_DONE) {
+		e = ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s",
+		                sqlite3_errmsg(ob_store_db(st)));
+	}
+	sqlite3_finalize(q);
+	return e;
+}

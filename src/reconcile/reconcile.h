@@ -253,4 +253,17 @@ ob_err ob_rec_evaluate(const struct ob_rec_run *run, const char *truth_csv,
 ob_err ob_rec_decide(struct ob_store *st, long long item, bool accept, const char *actor,
                      const char *note, struct ob_diag *d);
 
+/*
+ * One record as clerical review shows it, by (source, source_id): the
+ * fields named in ob_rec_review_fields (names included: the caller writes
+ * the read to the audit log), from the newest current submission holding
+ * it. Each value is cut to OB_REC_REVIEW_FIELD - 1 bytes, "" when absent.
+ * *found says whether there is such a record (out is all "" when not).
+ */
+#define OB_REC_REVIEW_NFIELDS 11
+#define OB_REC_REVIEW_FIELD 96
+extern const char *const ob_rec_review_fields[OB_REC_REVIEW_NFIELDS];
+ob_err ob_rec_review_record(struct ob_store *st, const char *source, const char *id,
+                            char out[][OB_REC_REVIEW_FIELD], bool *found, struct ob_diag *d);
+
 #endif

@@ -71,14 +71,17 @@ while read -r route; do
 	case "$route" in
 	*'{code}'*) for c in SLV SLV06 SLV0614 GTM01 BLZ01; do
 		get 200 "$(echo "$route" | sed "s/{code}/$c/")"; done ;;
-	*'{path}'*) get 200 "$(echo "$route" | sed 's|{path}|2024/homicidios.csv|')" ;;
+	*'{path}'*) get 200 "$(echo "$route" | sed 's|{path}|2024/homicidios.csv|')"
+		expect_grep "$T/body" "SLV,2024,114" ;;
+	/api/v1/index) get 200 "$route?preset=sv-municipal&year=2024"
+		jq -e '.units | length > 0' "$T/body" >/dev/null || fail "$route: no units" ;;
 	# nothing published with observa publish here (tests/e2e/serve_publish.sh has it)
 	*'{id}'*) get 404 "$(echo "$route" | sed 's|{id}|homicide_rate|')"
 		jq -e '.error.code == "no_release"' "$T/body" >/dev/null || fail "$route" ;;
 	*) get 200 "$route" ;;
 	esac
 done <"$T/public_routes"
-expect_grep "$T/body" "SLV,2024,114"
+grep -qx /api/v1/index "$T/public_routes" || fail "the index route is not walked"
 
 # paging: follow next to the end; every territory once
 total=$(sql "$O" "SELECT count(*) FROM territory")

@@ -101,6 +101,7 @@ while read -r route; do
 		get 200 "$(echo "$route" | sed "s/{id}/$id/")?by=sex&limit=1000"; done ;;
 	*'{path}'*) for f in v1/indicators.csv v1/counts_iccs.json v1/manifest.json v1/catalog.jsonld; do
 		get 200 "$(echo "$route" | sed "s|{path}|$f|")"; done ;;
+	/api/v1/index) get 200 "$route?preset=sv-municipal&year=2024" ;;
 	/api/v1/analyze) code=$(curl -s -o "$T/body" -w '%{http_code}' \
 		"$B$route?rows=admin1&cols=year&where=iccs%3D0101")
 		cp "$T/body" "$T/public/analyze" ;;
@@ -108,6 +109,20 @@ while read -r route; do
 	esac
 done <"$T/routes"
 [ "$(wc -l <"$T/routes")" -ge 8 ] || fail "too few public routes"
+grep -qx /api/v1/index "$T/routes" || fail "the index route is not walked"
+# the index: the CLI's bytes, from the cache the second time
+get 200 "/api/v1/index?preset=sv-municipal&year=2024&format=csv"
+grep -qi '^x-index-cache: hit' "$T/headers" || fail "the index was computed twice"
+expect_status 0 "$OBSERVA" index -d "$O" --preset sv-municipal --year 2024 --format csv
+cmp "$T/out" "$T/body" || fail "API index CSV differs from observa index"
+get 200 "/api/v1/index?preset=sv-municipal&year=2024"
+expect_status 0 "$OBSERVA" index -d "$O" --preset sv-municipal --year 2024 --format json
+cmp "$T/out" "$T/body" || fail "API index JSON differs from observa index"
+get 400 "/api/v1/index?preset=..%2Fx.ini&year=2024"
+# reconciliation is not public
+for u in /api/v1/reconcile/runs /api/v1/reconcile/runs/1/counts /api/v1/review; do
+	get 401 "$u"
+done
 sqlite3 -batch "$O/observa.db" "SELECT DISTINCT names FROM protected WHERE names LIKE '% %'" >"$T/names"
 [ "$(wc -l <"$T/names")" -gt 100 ] || fail "too few names to search for"
 head -n 1 "$T/names" >"$T/control"

@@ -1,0 +1,415 @@
+/* reconcile.c - the API's reconciliation routes: runs, their counts and discrepancies, and clerical review. */
+#include "http/internal.h"
+
+#include <jansson.h>
+#include <strings.h>
+
+#include "io/json.h"
+#include "reconcile/reconcile.h"
+
+static bool prepare(struct ob_http_call *c, const char *sql, sqlite3_stmt **st)
+{
+	struct ob_diag d;
+
+	if (ob_store_prepare(c->ctx->store, sql, st, &d) == OB_OK)
+		return true;
+	ob_http_store_fail(c);
+	return false;
+}
+
+/* The run of the path, or 0 after answering 404 or an error. */
+static long long path_run(struct ob_http_call *c)
+{
+	long long id = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!ob_parse_int(c->path_value, strlen(c->path_value), 1, INT64_MAX, &id))
+		return 0; /* the router checked it already */
+	if (!prepare(c, "SELECT 1 FROM reconcile_run WHERE id = ?1", &st))
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return id;
+	if (rc != SQLITE_DONE) {
+		ob_http_store_fail(c);
+	} else {
+		char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+		snprintf(es, sizeof(es), "No existe la conciliación %lld; vea /api/v1/reconcile/runs.",
+		         id);
+		snprintf(en, sizeof(en), "No reconciliation run %lld; see /api/v1/reconcile/runs.", id);
+		ob_http_fail(c->res, 404, "not_found", "id", es, en);
+	}
+	return 0;
+}
+
+/* A listing: count_sql gives the total; page_sql, whose parameters bind()
+ * sets and whose last two are limit and offset (numbered limit_at and
+ * limit_at + 1), gives the page. *rows: rows written. */
+static void listing(struct ob_http_call *c, const char *count_sql, const char *page_sql,
+                    void (*bind)(struct ob_http_call *c, sqlite3_stmt *st, long long run),
+                    long long run, int limit_at, const char *const *cols, size_t ncols,
+                    long long *rows)
+{
+	struct ob_http_table t;
+	long long limit, offset, total = -1;
+	sqlite3_stmt *st;
+	int rc;
+
+	ob_http_page(c, &limit, &offset);
+	if (!prepare(c, count_sql, &st))
+		return;
+	bind(c, st, run);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		total = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (total < 0) {
+		ob_http_store_fail(c);
+		return;
+	}
+	if (!prepare(c, page_sql, &st))
+		return;
+	bind(c, st, run);
+	sqlite3_bind_int64(st, limit_at, limit);
+	sqlite3_bind_int64(st, limit_at + 1, offset);
+	ob_http_table_begin(&t, c, cols, ncols, total, limit, offset);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (int i = 0; i < (int)ncols; i++)
+			ob_http_table_column(&t, st, i);
+		ob_http_table_end_row(&t);
+	}
+	if (rc != SQLITE_DONE)
+		ob_http_store_fail(c);
+	else
+		ob_http_table_end(&t);
+	if (rows)
+		*rows = t.rows;
+	sqlite3_finalize(st);
+}
+
+static void bind_none(struct ob_http_call *c, sqlite3_stmt *st, long long run)
+{
+	(void)c;
+	(void)st;
+	(void)run;
+}
+
+void ob_http_h_rec_runs(struct ob_http_call *c)
+{
+	static const char *const cols[] = { "id", "period", "country", "records", "deaths",
+		                            "candidates", "linked_pairs", "review_pairs",
+		                            "started_at", "user", "observa_version" };
+
+	listing(c, "SELECT count(*) FROM reconcile_run",
+	        "SELECT r.id, r.period, r.country, r.records, r.deaths, r.candidates,"
+	        " r.linked_pairs, r.review_pairs, r.started_at,"
+	        " (SELECT a.actor FROM audit a WHERE a.action = 'reconcile'"
+	        "  AND a.object = 'reconcile_run:' || r.id ORDER BY a.seq LIMIT 1),"
+	        " r.observa_version FROM reconcile_run r ORDER BY r.id LIMIT ?1 OFFSET ?2",
+	        bind_none, 0, 1, cols, OB_ARRAY_SIZE(cols), NULL);
+}
+
+static void bind_counts(struct ob_http_call *c, sqlite3_stmt *st, long long run)
+{
+	const char *t = ob_http_str(c, "territory");
+
+	sqlite3_bind_int64(st, 1, run);
+	if (ob_http_str(c, "level"))
+		sqlite3_bind_int64(st, 2, ob_http_int(c, "level", 0));
+	else
+		sqlite3_bind_null(st, 2);
+	if (t)
+		sqlite3_bind_text(st, 3, t, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 3);
+}
+
+#define COUNTS_WHERE                                                                     \
+	" FROM reconcile_count WHERE run = ?1 AND (?2 IS NULL OR level = ?2)"            \
+	" AND (?3 IS NULL OR territory = upper(?3))"
+
+void ob_http_h_rec_counts(struct ob_http_call *c)
+{
+	static const char *const cols[] = { "level", "territory", "month", "police", "forensic",
+		                            "prosecutor", "reconciled" };
+	long long run = path_run(c);
+
+	if (!run)
+		return;
+	listing(c, "SELECT count(*)" COUNTS_WHERE,
+	        "SELECT level, territory, month, police, forensic, prosecutor, reconciled"
+	        COUNTS_WHERE " ORDER BY level, territory, month LIMIT ?4 OFFSET ?5",
+	        bind_counts, run, 4, cols, OB_ARRAY_SIZE(cols), NULL);
+}
+
+static void bind_disc(struct ob_http_call *c, sqlite3_stmt *st, long long run)
+{
+	const char *r = ob_http_str(c, "reason");
+
+	sqlite3_bind_int64(st, 1, run);
+	if (r)
+		sqlite3_bind_text(st, 2, r, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 2);
+}
+
+#define DISC_WHERE                                                                       \
+	" FROM discrepancy x JOIN reconciled_death m ON m.run = x.run AND m.death = x.death" \
+	" WHERE x.run = ?1 AND (?2 IS NULL OR x.reason = ?2)"
+
+void ob_http_h_rec_discrepancies(struct ob_http_call *c)
+{
+	static const char *const cols[] = { "death", "reason", "detail", "country", "territory",
+		                            "occurred_on", "sources", "records" };
+	struct ob_buf detail = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
+	char object[64];
+	long long run = path_run(c), limit, offset, rows = 0;
+	const char *reason = ob_http_str(c, "reason");
+
+	if (!run)
+		return;
+	listing(c, "SELECT count(*)" DISC_WHERE,
+	        "SELECT x.death, x.reason, x.detail, m.country, m.territory, m.occurred_on,"
+	        " m.sources, (SELECT group_concat(source || ':' || source_id, ' ') FROM"
+	        "  (SELECT source, source_id FROM reconcile_member b WHERE b.run = x.run"
+	        "   AND b.death = x.death ORDER BY source, source_id))" DISC_WHERE
+	        " ORDER BY x.death, x.reason LIMIT ?3 OFFSET ?4",
+	        bind_disc, run, 3, cols, OB_ARRAY_SIZE(cols), &rows);
+	if (c->res->status != 200)
+		goto out;
+	ob_http_page(c, &limit, &offset);
+	snprintf(object, sizeof(object), "reconcile_run:%lld", run);
+	ob_buf_addf(&detail, "discrepancies reason=%s limit=%lld offset=%lld rows=%lld",
+	            reason ? reason : "*", limit, offset, rows);
+	ob_http_audit_read(c, object, detail.ptr);
+out:
+	ob_buf_release(&detail);
+}
+
+/* ---- clerical review ---- */
+
+#define REVIEW_DECIDED                                                                   \
+	"EXISTS(SELECT 1 FROM review_decision r WHERE (r.source_a = i.source_a"           \
+	" AND r.id_a = i.id_a AND r.source_b = i.source_b AND r.id_b = i.id_b) OR"        \
+	" (r.source_a = i.source_b AND r.id_a = i.id_b AND r.source_b = i.source_a"       \
+	" AND r.id_b = i.id_a))"
+#define REVIEW_WHERE                                                                     \
+	" FROM review_item i WHERE i.run = (SELECT max(id) FROM reconcile_run)"          \
+	" AND (?1 OR NOT " REVIEW_DECIDED ")"
+
+static void jkey(struct ob_buf *b, const char *k)
+{
+	ob_json_str(b, k, strlen(k));
+	ob_buf_addc(b, ':');
+}
+
+static void jstr(struct ob_buf *b, const char *s)
+{
+	if (s)
+		ob_json_str(b, s, strlen(s));
+	else
+		ob_buf_adds(b, "null");
+}
+
+static bool review_record(struct ob_http_call *c, struct ob_buf *b, const char *source,
+                          const char *id)
+{
+	char f[OB_REC_REVIEW_NFIELDS][OB_REC_REVIEW_FIELD];
+	struct ob_diag d;
+	bool found;
+
+	ob_diag_clear(&d);
+	if (ob_rec_review_record(c->ctx->store, source, id, f, &found, &d)) {
+		ob_http_store_fail(c);
+		return false;
+	}
+	ob_buf_addf(b, "{\"found\":%s", found ? "true" : "false");
+	for (size_t k = 0; k < OB_REC_REVIEW_NFIELDS; k++) {
+		ob_buf_addc(b, ',');
+		jkey(b, ob_rec_review_fields[k]);
+		if (k < 2)
+			jstr(b, k == 0 ? source : id);
+		else
+			jstr(b, f[k][0] ? f[k] : NULL);
+	}
+	ob_buf_addc(b, '}');
+	return true;
+}
+
+/* "field\tlevel\tweight" lines as [{"field":..,"level":..,"weight":..}] */
+static void comparisons(struct ob_buf *b, const char *ex)
+{
+	size_t k = 0;
+
+	ob_buf_addc(b, '[');
+	while (ex && *ex) {
+		const char *nl = strchr(ex, '\n');
+		size_t n = nl ? (size_t)(nl - ex) : strlen(ex);
+		const char *t1 = memchr(ex, '\t', n);
+		const char *t2 = t1 ? memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - ex)) : NULL;
+		if (t1 && t2) {
+			double w;
+			size_t wl = n - (size_t)(t2 + 1 - ex);
+			ob_buf_adds(b, k++ ? ",{" : "{");
+			jkey(b, "field");
+			ob_json_str(b, ex, (size_t)(t1 - ex));
+			ob_buf_addc(b, ',');
+			jkey(b, "level");
+			ob_json_str(b, t1 + 1, (size_t)(t2 - t1 - 1));
+			ob_buf_addc(b, ',');
+			jkey(b, "weight");
+			if (ob_parse_double(t2 + 1, wl, &w))
+				ob_json_num(b, w);
+			else
+				ob_json_str(b, t2 + 1, wl);
+			ob_buf_addc(b, '}');
+		}
+		ex = nl ? nl + 1 : ex + n;
+	}
+	ob_buf_addc(b, ']');
+}
+
+void ob_http_h_review(struct ob_http_call *c)
+{
+	struct ob_buf *b = &c->res->body;
+	struct ob_buf detail = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
+	long long limit, offset, total = -1, rows = 0;
+	bool all = ob_http_int(c, "all", 0) != 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	ob_http_page(c, &limit, &offset);
+	if (!prepare(c, "SELECT count(*)" REVIEW_WHERE, &st))
+		return;
+	sqlite3_bind_int(st, 1, all);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		total = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (total < 0) {
+		ob_http_store_fail(c);
+		return;
+	}
+	if (!prepare(c, "SELECT i.id, i.run, i.source_a, i.id_a, i.source_b, i.id_b,"
+	                " i.probability, i.weight, i.linked, i.explanation,"
+	                " (SELECT decision FROM review_decision r WHERE (r.source_a = i.source_a"
+	                "  AND r.id_a = i.id_a AND r.source_b = i.source_b AND r.id_b = i.id_b) OR"
+	                "  (r.source_a = i.source_b AND r.id_a = i.id_b AND r.source_b = i.source_a"
+	                "  AND r.id_b = i.id_a) ORDER BY r.id DESC LIMIT 1)" REVIEW_WHERE
+	                " ORDER BY i.probability DESC, i.id LIMIT ?2 OFFSET ?3", &st))
+		return;
+	sqlite3_bind_int(st, 1, all);
+	sqlite3_bind_int64(st, 2, limit);
+	sqlite3_bind_int64(st, 3, offset);
+	ob_buf_addf(b, "{\"total\":%lld,\"limit\":%lld,\"offset\":%lld,\"data\":[", total, limit,
+	            offset);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ob_buf_addf(b, "%s{\"item\":%lld,\"run\":%lld,\"probability\":", rows++ ? ",\n" : "\n",
+		            (long long)sqlite3_column_int64(st, 0),
+		            (long long)sqlite3_column_int64(st, 1));
+		ob_json_num(b, sqlite3_column_double(st, 6));
+		ob_buf_adds(b, ",\"weight\":");
+		ob_json_num(b, sqlite3_column_double(st, 7));
+		ob_buf_addf(b, ",\"linked\":%s,\"decision\":",
+		            sqlite3_column_int(st, 8) ? "true" : "false");
+		jstr(b, (const char *)sqlite3_column_text(st, 10));
+		ob_buf_adds(b, ",\"a\":");
+		if (!review_record(c, b, (const char *)sqlite3_column_text(st, 2),
+		                   (const char *)sqlite3_column_text(st, 3)))
+			goto out;
+		ob_buf_adds(b, ",\"b\":");
+		if (!review_record(c, b, (const char *)sqlite3_column_text(st, 4),
+		                   (const char *)sqlite3_column_text(st, 5)))
+			goto out;
+		ob_buf_adds(b, ",\"comparisons\":");
+		comparisons(b, (const char *)sqlite3_column_text(st, 9));
+		ob_buf_addc(b, '}');
+	}
+	if (rc != SQLITE_DONE) {
+		ob_http_store_fail(c);
+		goto out;
+	}
+	ob_buf_adds(b, "\n]}\n");
+	ob_http_header_add(c->res, "X-Total-Count", "%lld", total);
+	ob_buf_addf(&detail, "review all=%d limit=%lld offset=%lld pairs=%lld (with names)",
+	            all, limit, offset, rows);
+	ob_http_audit_read(c, "review_item", detail.ptr);
+out:
+	sqlite3_finalize(st);
+	ob_buf_release(&detail);
+}
+
+void ob_http_h_review_decide(struct ob_http_call *c)
+{
+	const struct ob_http_request *req = c->req;
+	const char *ct = req->content_type, *dec, *note = NULL;
+	struct ob_buf *b = &c->res->body;
+	json_t *root, *jd, *jn;
+	json_error_t jerr;
+	struct ob_diag d;
+	long long item = 0;
+	bool accept;
+	ob_err e;
+
+	if (!ob_parse_int(c->path_value, strlen(c->path_value), 1, INT64_MAX, &item))
+		return;
+	if (!ct || strncasecmp(ct, "application/json", 16)) {
+		ob_http_fail(c->res, 415, "unsupported_media_type", NULL,
+		             "Envíe el cuerpo como JSON con «Content-Type: application/json»: "
+		             "{\"decision\": \"accept\" | \"reject\", \"note\": \"...\"}.",
+		             "Send the body as JSON with 'Content-Type: application/json': "
+		             "{\"decision\": \"accept\" | \"reject\", \"note\": \"...\"}.");
+		return;
+	}
+	root = json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	jd = root ? json_object_get(root, "decision") : NULL;
+	jn = root ? json_object_get(root, "note") : NULL;
+	dec = json_is_string(jd) ? json_string_value(jd) : NULL;
+	if (!json_is_object(root) || !dec || (strcmp(dec, "accept") && strcmp(dec, "reject")) ||
+	    (jn && !json_is_string(jn) && !json_is_null(jn))) {
+		ob_http_fail(c->res, 400, "bad_body", "decision",
+		             "El cuerpo debe ser un objeto JSON con «decision» igual a \"accept\" "
+		             "(la misma muerte) o \"reject\" (no lo es) y, si se quiere, «note» "
+		             "de tipo texto.",
+		             "The body must be a JSON object with 'decision' \"accept\" (the same "
+		             "death) or \"reject\" (not) and optionally a string 'note'.");
+		json_decref(root);
+		return;
+	}
+	accept = !strcmp(dec, "accept");
+	if (json_is_string(jn)) {
+		note = json_string_value(jn);
+		if (strlen(note) != json_string_length(jn) ||
+		    strlen(note) > OB_MAX_AUDIT_DETAIL / 4) {
+			char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+			snprintf(es, sizeof(es), "«note»: a lo sumo %d bytes, sin caracteres nulos.",
+			         OB_MAX_AUDIT_DETAIL / 4);
+			snprintf(en, sizeof(en), "'note': at most %d bytes, no NUL characters.",
+			         OB_MAX_AUDIT_DETAIL / 4);
+			ob_http_fail(c->res, 400, "bad_body", "note", es, en);
+			json_decref(root);
+			return;
+		}
+	}
+	ob_diag_clear(&d);
+	e = ob_rec_decide(c->ctx->store, item, accept, c->who.name, note, &d);
+	if (e == OB_ENOENT) {
+		char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+		snprintf(es, sizeof(es), "No existe el par en revisión %lld; vea /api/v1/review.",
+		         item);
+		snprintf(en, sizeof(en), "No review item %lld; see /api/v1/review.", item);
+		ob_http_fail(c->res, 404, "not_found", "item", es, en);
+	} else if (e) {
+		ob_http_store_fail(c);
+	} else {
+		c->audited = true; /* ob_rec_decide wrote the audit entry with the decision */
+		ob_buf_addf(b, "{\"item\":%lld,\"decision\":\"%s\",\"user\":", item,
+		            accept ? "accept" : "reject");
+		ob_json_str(b, c->who.name, strlen(c->who.name));
+		ob_buf_adds(b, ",\"note\":");
+		jstr(b, note && *note ? note : NULL);
+		ob_buf_adds(b, "}\n");
+	}
+	json_decref(root);
+}
