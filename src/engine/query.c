@@ -1254,6 +1254,50 @@ static bool is_terr_dim(enum ob_query_dim k)
 	return k == OB_QD_COUNTRY || k == OB_QD_ADMIN1 || k == OB_QD_ADMIN2;
 }
 
+/*
+ * The filters, the most selective first (so that the later ones read only
+ * the records the first let through), as a sample of the records to count
+ * says: up to FILTER_SAMPLE records spread evenly over the plan's ranges.
+ */
+#define FILTER_SAMPLE 512
+
+static void order_filters(struct plan *pl, uint64_t records)
+{
+	uint32_t hits[C_COUNT] = { 0 };
+	uint64_t cum = 0, samples = records < FILTER_SAMPLE ? records : FILTER_SAMPLE;
+	size_t k = 0;
+
+	if (pl->nf < 2 || !samples)
+		return;
+	for (uint64_t j = 0; j < samples; j++) {
+		uint64_t t = j * records / samples, i;
+
+		while (k < pl->n_units && cum + (pl->rb[k] - pl->ra[k]) <= t)
+			cum += pl->rb[k] - pl->ra[k], k++;
+		if (k >= pl->n_units)
+			break;
+		i = pl->ra[k] + (t - cum);
+		for (int f = 0; f < pl->nf; f++) {
+			uint32_t v = pl->f[f].w == 1 ? ((const uint8_t *)pl->f[f].col)[i]
+			                             : ((const uint16_t *)pl->f[f].col)[i];
+			hits[f] += pl->f[f].acc[v] != 0;
+		}
+	}
+	/* insertion sort by hits, stable */
+	for (int f = 1; f < pl->nf; f++) {
+		struct filt x = pl->f[f];
+		uint32_t h = hits[f];
+		int g = f;
+
+		for (; g > 0 && hits[g - 1] > h; g--) {
+			pl->f[g] = pl->f[g - 1];
+			hits[g] = hits[g - 1];
+		}
+		pl->f[g] = x;
+		hits[g] = h;
+	}
+}
+
 /* The first record of [a, b) whose year is y or more (years ordered). */
 static uint64_t year_bound(const uint16_t *year, uint64_t a, uint64_t b, uint32_t y)
 {
@@ -1414,18 +1458,25 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 	 * the range of its lowest to its highest year, and is then needed no
 	 * more when it takes every year in between */
 	if (c.acc[C_YEAR] && an->sorted && an->year_sorted) {
-		uint32_t n_acc = 0;
+		/* the years records hold: 0 (unknown) and year_min..year_max */
+		uint32_t n_acc = 0, present = 0;
 		y_lo = 1;
 		y_hi = 0;
-		for (uint32_t v = 0; v < 65536; v++) {
-			if (!c.acc[C_YEAR][v])
-				continue;
-			if (!n_acc++)
-				y_lo = v;
-			y_hi = v;
+		for (int v = an->year_max >= an->year_min ? an->year_max : 0; v >= 0;) {
+			if (c.acc[C_YEAR][v]) {
+				if (!n_acc++)
+					y_hi = (uint32_t)v;
+				y_lo = (uint32_t)v;
+			}
+			v = v > an->year_min ? v - 1 : v > 0 ? 0 : -1;
+		}
+		if (n_acc) {
+			int a = (int)y_lo > an->year_min ? (int)y_lo : an->year_min;
+			int b = (int)y_hi < an->year_max ? (int)y_hi : an->year_max;
+			present = (y_lo == 0) + (uint32_t)(b >= a && a > 0 ? b - a + 1 : 0);
 		}
 		narrow = true;
-		year_exact = n_acc == 0 || n_acc == y_hi - y_lo + 1;
+		year_exact = n_acc == present;
 	}
 	if (c.acc[C_YEAR] && !year_exact) {
 		pl.year_pre = ob_malloc(65537 * sizeof(uint32_t));
@@ -1535,6 +1586,9 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 	if (pl.unsorted)
 		records = s->n;
 
+	if (!pl.unsorted)
+		order_filters(&pl, records);
+
 	/* count: the units split among the threads by records */
 	/* without a filter or a dimension to read per record, a unit (or a run
 	 * of one source) is counted by its length: little work, one thread */
@@ -1570,13 +1624,22 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 				wk[t].tid = 0;
 			}
 		worker_run(&wk[0]);
-		r->counts = ob_calloc(r->n_cells, sizeof(uint64_t));
+		r->counts = ob_malloc((r->n_cells ? r->n_cells : 1) * sizeof(uint64_t));
 		for (int t = 0; t < T; t++) {
+			const uint32_t *wc = wk[t].counts;
 			if (t && wk[t].tid)
 				pthread_join(wk[t].tid, NULL);
-			for (size_t i = 0; i < r->n_cells; i++)
-				for (unsigned l = 0; l < pl.lanes; l++)
-					r->counts[i] += wk[t].counts[i * pl.lanes + l];
+			if (!t && pl.lanes == 1) {
+				for (size_t i = 0; i < r->n_cells; i++)
+					r->counts[i] = wc[i];
+			} else {
+				for (size_t i = 0; i < r->n_cells; i++) {
+					uint64_t x = t ? r->counts[i] : 0;
+					for (unsigned l = 0; l < pl.lanes; l++)
+						x += wc[i * pl.lanes + l];
+					r->counts[i] = x;
+				}
+			}
 			free(wk[t].counts);
 		}
 	}
