@@ -108,12 +108,22 @@ struct dimmap {
 	const char **label;  /* n labels */
 };
 
+/* A run of records of one unit, year and source: [start, next run's start). */
+struct run {
+	uint32_t start;
+	uint16_t year, source;
+};
+
 struct ob_analyzer {
 	const struct ob_snapshot *snap;
 	const struct ob_population *pop;
 	struct dimmap dim[OB_QD_COUNT];
 	uint64_t *unit_first;   /* records of unit u: [unit_first[u], unit_first[u + 1]) */
 	bool sorted;            /* the territory column is ordered */
+	bool year_sorted;       /* and within each unit, the year column */
+	bool src_sorted;        /* and within each unit and year, the source column */
+	struct run *runs;       /* n_runs + 1 (the last one starts at n), or NULL */
+	uint32_t *run_first;    /* runs of unit u: [run_first[u], run_first[u + 1]) */
 	int year_min, year_max; /* of the records with a year; 0 when none */
 	int32_t *country_unit;  /* unit of each country, -1 */
 	struct ob_strmap units; /* unit code -> index + 1 */
@@ -143,6 +153,45 @@ static void dim_identity(struct dimmap *m, size_t dom, uint32_t n)
 }
 
 
+/*
+ * The runs of records of one unit, year and source, when the records are
+ * so ordered and the runs are few (at most one per eight records): a filter
+ * on years or sources then picks whole runs without reading the records.
+ */
+static void build_runs(struct ob_analyzer *an)
+{
+	const struct ob_snapshot *s = an->snap;
+	uint64_t n_runs = 0;
+	size_t k = 0;
+
+	if (s->n >= UINT32_MAX)
+		return;
+	for (uint64_t i = 0; i < s->n; i++)
+		n_runs += !i || s->territory[i] != s->territory[i - 1] ||
+		          s->year[i] != s->year[i - 1] || s->source[i] != s->source[i - 1];
+	if (n_runs > s->n / 8 + 1)
+		return;
+	an->runs = ob_malloc((size_t)(n_runs + 1) * sizeof(struct run));
+	an->run_first = ob_calloc((size_t)s->n_units + 1, sizeof(uint32_t));
+	for (uint64_t i = 0; i < s->n; i++) {
+		if (i && s->territory[i] == s->territory[i - 1] && s->year[i] == s->year[i - 1] &&
+		    s->source[i] == s->source[i - 1])
+			continue;
+		an->runs[k].start = (uint32_t)i;
+		an->runs[k].year = s->year[i];
+		an->runs[k].source = s->source[i];
+		an->run_first[s->territory[i] + 1] = (uint32_t)(k + 1);
+		k++;
+	}
+	an->runs[k].start = (uint32_t)s->n;
+	an->runs[k].year = 0;
+	an->runs[k].source = 0;
+	/* a unit without records: its runs start where the last one's ended */
+	for (uint32_t u = 1; u <= s->n_units; u++)
+		if (an->run_first[u] < an->run_first[u - 1])
+			an->run_first[u] = an->run_first[u - 1];
+}
+
 struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob_population *pop)
 {
 	struct ob_analyzer *an = ob_calloc(1, sizeof(*an));
@@ -156,6 +205,8 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 	/* records of each territory, and the years present */
 	an->unit_first = ob_calloc((size_t)s->n_units + 2, sizeof(uint64_t));
 	an->sorted = true;
+	an->year_sorted = true;
+	an->src_sorted = true;
 	{
 		uint16_t ymin = UINT16_MAX, ymax = 0;
 		for (uint64_t i = 0; i < s->n; i++) {
@@ -163,6 +214,11 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 			an->unit_first[s->territory[i] + 1]++;
 			if (i && s->territory[i] < s->territory[i - 1])
 				an->sorted = false;
+			if (i && s->territory[i] == s->territory[i - 1] && y < s->year[i - 1])
+				an->year_sorted = false;
+			if (i && s->territory[i] == s->territory[i - 1] && y == s->year[i - 1] &&
+			    s->source[i] < s->source[i - 1])
+				an->src_sorted = false;
 			if (y) {
 				ymin = y < ymin ? y : ymin;
 				ymax = y > ymax ? y : ymax;
@@ -173,6 +229,8 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 	}
 	for (uint32_t u = 0; u < s->n_units; u++)
 		an->unit_first[u + 1] += an->unit_first[u];
+	if (an->sorted && an->year_sorted && an->src_sorted)
+		build_runs(an);
 	an->n_zones = (s->n + CHUNK - 1) / CHUNK;
 	an->zone = ob_malloc((an->n_zones + 1) * 4 * sizeof(uint16_t));
 	for (uint64_t z = 0; z < an->n_zones; z++) {
@@ -344,6 +402,8 @@ void ob_analyzer_free(struct ob_analyzer *an)
 		free(an->dim[i].label);
 	}
 	free(an->unit_first);
+	free(an->runs);
+	free(an->run_first);
 	free(an->zone);
 	free(an->country_unit);
 	ob_strmap_release(&an->units);
@@ -893,6 +953,16 @@ struct plan {
 	const struct ob_snapshot *s;
 	uint32_t *units;   /* accepted units, in order */
 	uint32_t *base;    /* their cell offset from the territory dimensions */
+	uint64_t *ra, *rb; /* their records [ra, rb) (narrowed to the years) */
+	/* runs of one source: the source filter and dimensions are taken per run
+	 * of records of one year and source instead of per record */
+	bool src_runs;
+	const uint8_t *src_acc; /* the source filter, NULL none */
+	uint32_t *src_off;      /* cell offset of each source (owned) */
+	const struct run *runs; /* the analyser's runs, or NULL */
+	const uint32_t *run_first;
+	uint16_t *src_list;     /* the accepted sources in order, when few (owned) */
+	size_t n_src_list;
 	size_t n_units;
 	struct filt f[C_COUNT];
 	int nf;
@@ -1077,6 +1147,43 @@ static void count_range(const struct plan *pl, uint64_t a, uint64_t b, uint32_t 
 	}
 }
 
+/* The first record of [a, b) whose source is v or more (sources ordered). */
+static uint64_t src_bound(const uint16_t *c, uint64_t a, uint64_t b, uint32_t v)
+{
+	while (a < b) {
+		uint64_t m = a + (b - a) / 2;
+		if (c[m] < v)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a;
+}
+
+/* The end of the run of records equal to c[a] in [a, b), c ordered there:
+ * by doubling steps, then by halving. */
+static uint64_t run_end(const uint16_t *c, uint64_t a, uint64_t b)
+{
+	uint16_t v = c[a];
+	uint64_t lo = a + 1, step = 1, hi;
+
+	while (lo < b && c[lo] == v) {
+		lo += step;
+		step *= 2;
+	}
+	/* c[lo - step / 2 ... ] : the last step's start was equal */
+	hi = lo < b ? lo : b;
+	lo = step > 1 ? lo - step / 2 : a + 1;
+	while (lo < hi) {
+		uint64_t m = lo + (hi - lo) / 2;
+		if (c[m] == v)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return lo;
+}
+
 static void *worker_run(void *arg)
 {
 	struct worker *w = arg;
@@ -1087,8 +1194,44 @@ static void *worker_run(void *arg)
 		return NULL;
 	}
 	for (size_t k = w->ua; k < w->ub; k++) {
-		uint32_t u = pl->units[k];
-		count_range(pl, pl->unit_first[u], pl->unit_first[u + 1], pl->base[k], w->counts);
+		if (!pl->src_runs) {
+			count_range(pl, pl->ra[k], pl->rb[k], pl->base[k], w->counts);
+			continue;
+		}
+		if (pl->runs) {
+			/* the unit's runs within [ra, rb), whole */
+			uint32_t r = pl->run_first[pl->units[k]], r1 = pl->run_first[pl->units[k] + 1];
+			while (r < r1 && pl->runs[r].start < pl->ra[k])
+				r++;
+			for (; r < r1 && pl->runs[r].start < pl->rb[k]; r++) {
+				uint16_t v = pl->runs[r].source;
+				if (!pl->src_acc || pl->src_acc[v])
+					count_range(pl, pl->runs[r].start, pl->runs[r + 1].start,
+					            pl->base[k] + pl->src_off[v], w->counts);
+			}
+			continue;
+		}
+		for (uint64_t a = pl->ra[k], b = pl->rb[k]; a < b;) {
+			uint64_t e = run_end(pl->s->year, a, b); /* one year */
+			/* a few sources accepted: found by binary search */
+			for (size_t i = 0; pl->src_list && i < pl->n_src_list && a < e; i++) {
+				uint16_t v = pl->src_list[i];
+				uint64_t sa = src_bound(pl->s->source, a, e, v);
+				uint64_t sb = src_bound(pl->s->source, sa, e, (uint32_t)v + 1);
+				if (sb > sa)
+					count_range(pl, sa, sb, pl->base[k] + pl->src_off[v], w->counts);
+				a = sb;
+			}
+			if (pl->src_list)
+				a = e;
+			while (a < e) {
+				uint64_t f = run_end(pl->s->source, a, e); /* one source */
+				uint16_t v = pl->s->source[a];
+				if (!pl->src_acc || pl->src_acc[v])
+					count_range(pl, a, f, pl->base[k] + pl->src_off[v], w->counts);
+				a = f;
+			}
+		}
 	}
 	return NULL;
 }
@@ -1109,6 +1252,63 @@ void ob_query_result_free(struct ob_query_result *r)
 static bool is_terr_dim(enum ob_query_dim k)
 {
 	return k == OB_QD_COUNTRY || k == OB_QD_ADMIN1 || k == OB_QD_ADMIN2;
+}
+
+/*
+ * The filters, the most selective first (so that the later ones read only
+ * the records the first let through), as a sample of the records to count
+ * says: up to FILTER_SAMPLE records spread evenly over the plan's ranges.
+ */
+#define FILTER_SAMPLE 512
+
+static void order_filters(struct plan *pl, uint64_t records)
+{
+	uint32_t hits[C_COUNT] = { 0 };
+	uint64_t cum = 0, samples = records < FILTER_SAMPLE ? records : FILTER_SAMPLE;
+	size_t k = 0;
+
+	if (pl->nf < 2 || !samples)
+		return;
+	for (uint64_t j = 0; j < samples; j++) {
+		uint64_t t = j * records / samples, i;
+
+		while (k < pl->n_units && cum + (pl->rb[k] - pl->ra[k]) <= t)
+			cum += pl->rb[k] - pl->ra[k], k++;
+		if (k >= pl->n_units)
+			break;
+		i = pl->ra[k] + (t - cum);
+		for (int f = 0; f < pl->nf; f++) {
+			uint32_t v = pl->f[f].w == 1 ? ((const uint8_t *)pl->f[f].col)[i]
+			                             : ((const uint16_t *)pl->f[f].col)[i];
+			hits[f] += pl->f[f].acc[v] != 0;
+		}
+	}
+	/* insertion sort by hits, stable */
+	for (int f = 1; f < pl->nf; f++) {
+		struct filt x = pl->f[f];
+		uint32_t h = hits[f];
+		int g = f;
+
+		for (; g > 0 && hits[g - 1] > h; g--) {
+			pl->f[g] = pl->f[g - 1];
+			hits[g] = hits[g - 1];
+		}
+		pl->f[g] = x;
+		hits[g] = h;
+	}
+}
+
+/* The first record of [a, b) whose year is y or more (years ordered). */
+static uint64_t year_bound(const uint16_t *year, uint64_t a, uint64_t b, uint32_t y)
+{
+	while (a < b) {
+		uint64_t m = a + (b - a) / 2;
+		if (year[m] < y)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a;
 }
 
 static int default_threads(uint64_t records)
@@ -1209,6 +1409,8 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 	size_t stride[OB_QUERY_MAX_DIMS];
 	double t0 = ob_now();
 	uint64_t records = 0;
+	uint32_t y_lo = 1, y_hi = 0;
+	bool narrow = false, year_exact = false;
 	int T;
 	ob_err e;
 
@@ -1252,13 +1454,67 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 	pl.date_from = c.date_from;
 	pl.date_to = c.date_to;
 	pl.zone = an->zone;
-	if (c.acc[C_YEAR]) {
+	/* years ordered within each unit: a year filter narrows each unit to
+	 * the range of its lowest to its highest year, and is then needed no
+	 * more when it takes every year in between */
+	if (c.acc[C_YEAR] && an->sorted && an->year_sorted) {
+		/* the years records hold: 0 (unknown) and year_min..year_max */
+		uint32_t n_acc = 0, present = 0;
+		y_lo = 1;
+		y_hi = 0;
+		for (int v = an->year_max >= an->year_min ? an->year_max : 0; v >= 0;) {
+			if (c.acc[C_YEAR][v]) {
+				if (!n_acc++)
+					y_hi = (uint32_t)v;
+				y_lo = (uint32_t)v;
+			}
+			v = v > an->year_min ? v - 1 : v > 0 ? 0 : -1;
+		}
+		if (n_acc) {
+			int a = (int)y_lo > an->year_min ? (int)y_lo : an->year_min;
+			int b = (int)y_hi < an->year_max ? (int)y_hi : an->year_max;
+			present = (y_lo == 0) + (uint32_t)(b >= a && a > 0 ? b - a + 1 : 0);
+		}
+		narrow = true;
+		year_exact = n_acc == present;
+	}
+	if (c.acc[C_YEAR] && !year_exact) {
 		pl.year_pre = ob_malloc(65537 * sizeof(uint32_t));
 		pl.year_pre[0] = 0;
 		for (size_t v = 0; v < 65536; v++)
 			pl.year_pre[v + 1] = pl.year_pre[v] + c.acc[C_YEAR][v];
 	}
-	if (c.acc[C_SRC]) {
+	/* runs of one source when the source is filtered or a dimension */
+	if (!pl.unsorted && an->year_sorted && an->src_sorted) {
+		bool src_dim = false;
+		for (size_t j = 0; j < q->n_dims; j++)
+			src_dim |= dim_col[q->dims[j]] == C_SRC;
+		pl.src_runs = src_dim || c.acc[C_SRC];
+	}
+	if (pl.src_runs) {
+		size_t dom = col_domain(s, C_SRC);
+		pl.runs = an->runs;
+		pl.run_first = an->run_first;
+		pl.src_acc = c.acc[C_SRC];
+		pl.src_off = ob_calloc(dom, sizeof(uint32_t));
+		for (size_t j = 0; j < q->n_dims; j++)
+			if (dim_col[q->dims[j]] == C_SRC)
+				for (size_t v = 0; v < dom; v++)
+					pl.src_off[v] += an->dim[q->dims[j]].map[v] * (uint32_t)stride[j];
+	}
+	if (pl.src_runs && c.acc[C_SRC]) {
+		size_t dom = col_domain(s, C_SRC);
+		pl.src_list = ob_malloc(dom * sizeof(uint16_t));
+		for (size_t v = 0; v < dom; v++)
+			if (c.acc[C_SRC][v])
+				pl.src_list[pl.n_src_list++] = (uint16_t)v;
+		if (pl.n_src_list * 4 > dom) {
+			free(pl.src_list); /* many: walked run by run */
+			pl.src_list = NULL;
+			pl.n_src_list = 0;
+		}
+	}
+	if (c.acc[C_SRC] && !pl.src_runs) {
 		size_t dom = col_domain(s, C_SRC);
 		pl.src_pre = ob_malloc(65537 * sizeof(uint32_t));
 		pl.src_pre[0] = 0;
@@ -1266,7 +1522,8 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 			pl.src_pre[v + 1] = pl.src_pre[v] + (v < dom ? c.acc[C_SRC][v] : 0);
 	}
 	for (int k = 0; k < C_COUNT; k++) {
-		if (k == C_TERR || !c.acc[k])
+		if (k == C_TERR || !c.acc[k] || (k == C_YEAR && year_exact) ||
+		    (k == C_SRC && pl.src_runs))
 			continue;
 		pl.f[pl.nf].col = col_ptr(s, (enum col)k, &pl.f[pl.nf].w);
 		pl.f[pl.nf].acc = c.acc[k];
@@ -1276,7 +1533,7 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 		enum ob_query_dim k = q->dims[j];
 		enum col col = dim_col[k];
 		size_t dom = col_domain(s, col);
-		if (is_terr_dim(k))
+		if (is_terr_dim(k) || (col == C_SRC && pl.src_runs))
 			continue;
 		pl.g[pl.ng].col = col_ptr(s, col, &pl.g[pl.ng].w);
 		pl.g[pl.ng].map = ob_malloc(dom * sizeof(uint32_t));
@@ -1286,9 +1543,12 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 	}
 	pl.units = ob_malloc(((size_t)s->n_units + 1) * sizeof(uint32_t));
 	pl.base = ob_malloc(((size_t)s->n_units + 1) * sizeof(uint32_t));
+	pl.ra = ob_malloc(((size_t)s->n_units + 1) * sizeof(uint64_t));
+	pl.rb = ob_malloc(((size_t)s->n_units + 1) * sizeof(uint64_t));
 	if (pl.unsorted)
 		pl.terr_map = ob_calloc((size_t)s->n_units + 1, sizeof(uint32_t));
 	for (uint32_t u = 0; u < s->n_units; u++) {
+		uint64_t ra, rb;
 		uint32_t base = 0;
 		if (c.acc[C_TERR] && !c.acc[C_TERR][u])
 			continue;
@@ -1297,17 +1557,43 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 				base += an->dim[q->dims[j]].map[u] * (uint32_t)stride[j];
 		if (pl.unsorted)
 			pl.terr_map[u] = base + 1;
-		if (an->unit_first[u + 1] == an->unit_first[u])
+		ra = an->unit_first[u];
+		rb = an->unit_first[u + 1];
+		if (narrow && ra < rb) {
+			if (y_lo > y_hi) {
+				rb = ra; /* no year accepted */
+			} else if (an->runs) {
+				uint32_t ri = an->run_first[u], r1 = an->run_first[u + 1];
+				while (ri < r1 && an->runs[ri].year < y_lo)
+					ri++;
+				ra = ri < r1 ? an->runs[ri].start : rb;
+				while (ri < r1 && an->runs[ri].year <= y_hi)
+					ri++;
+				rb = ri < r1 ? an->runs[ri].start : rb;
+			} else {
+				ra = year_bound(s->year, ra, rb, y_lo);
+				rb = year_bound(s->year, ra, rb, y_hi + 1);
+			}
+		}
+		if (ra == rb)
 			continue;
 		pl.units[pl.n_units] = u;
+		pl.ra[pl.n_units] = ra;
+		pl.rb[pl.n_units] = rb;
 		pl.base[pl.n_units++] = base;
-		records += an->unit_first[u + 1] - an->unit_first[u];
+		records += rb - ra;
 	}
 	if (pl.unsorted)
 		records = s->n;
 
+	if (!pl.unsorted)
+		order_filters(&pl, records);
+
 	/* count: the units split among the threads by records */
-	T = q->threads > 0 ? q->threads : default_threads(records);
+	/* without a filter or a dimension to read per record, a unit (or a run
+	 * of one source) is counted by its length: little work, one thread */
+	T = q->threads > 0 ? q->threads
+	                   : default_threads(pl.nf || pl.ng || pl.date ? records : 0);
 	if (T > (int)OB_ARRAY_SIZE(wk))
 		T = (int)OB_ARRAY_SIZE(wk);
 	if (T < 1)
@@ -1326,8 +1612,8 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 			wk[t].ua = k;
 			while (k < pl.n_units &&
 			       (t == T - 1 || done < records * (uint64_t)(t + 1) / (uint64_t)T)) {
-				uint32_t u = pl.units[k++];
-				done += an->unit_first[u + 1] - an->unit_first[u];
+				done += pl.rb[k] - pl.ra[k];
+				k++;
 			}
 			wk[t].ub = k;
 		}
@@ -1338,13 +1624,22 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 				wk[t].tid = 0;
 			}
 		worker_run(&wk[0]);
-		r->counts = ob_calloc(r->n_cells, sizeof(uint64_t));
+		r->counts = ob_malloc((r->n_cells ? r->n_cells : 1) * sizeof(uint64_t));
 		for (int t = 0; t < T; t++) {
+			const uint32_t *wc = wk[t].counts;
 			if (t && wk[t].tid)
 				pthread_join(wk[t].tid, NULL);
-			for (size_t i = 0; i < r->n_cells; i++)
-				for (unsigned l = 0; l < pl.lanes; l++)
-					r->counts[i] += wk[t].counts[i * pl.lanes + l];
+			if (!t && pl.lanes == 1) {
+				for (size_t i = 0; i < r->n_cells; i++)
+					r->counts[i] = wc[i];
+			} else {
+				for (size_t i = 0; i < r->n_cells; i++) {
+					uint64_t x = t ? r->counts[i] : 0;
+					for (unsigned l = 0; l < pl.lanes; l++)
+						x += wc[i * pl.lanes + l];
+					r->counts[i] = x;
+				}
+			}
 			free(wk[t].counts);
 		}
 	}
@@ -1357,6 +1652,10 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 		free(pl.g[k].map);
 	free(pl.units);
 	free(pl.base);
+	free(pl.ra);
+	free(pl.rb);
+	free(pl.src_off);
+	free(pl.src_list);
 	free(pl.terr_map);
 	free(pl.year_pre);
 	free(pl.src_pre);

@@ -51,7 +51,13 @@
  * and the range of records of each territory (the snapshot is ordered by
  * territory). A query compiles its filters to accept tables, skips the
  * territories the filter rejects, and makes one pass over the columns it
- * needs into a flat counter array (one per thread).
+ * needs into a flat counter array (one per thread). Within a territory the
+ * records are ordered by year, then source: a year filter narrows each
+ * territory to the range of its years (and is then read no more when it
+ * takes every year in between); the analyser keeps the runs of records of
+ * one territory, year and source, so that a source or institution filter or
+ * dimension takes whole runs without reading the records. Work without a
+ * per-record column, or under half a million records, runs in one thread.
  *
  * Errors: OB_EUSAGE with a message in Spanish then English naming the
  * unknown dimension, field or value and listing the valid ones (the nearest

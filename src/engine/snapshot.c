@@ -246,6 +246,29 @@ ob_err ob_snapshot_stamp(struct ob_store *st, char *out, struct ob_diag *d)
  * Building.
  */
 
+/*
+ * A large zeroed buffer of its own mapping, in huge pages where the system
+ * has them (a fault per 2 MiB instead of per 4 KiB); NULL when it cannot be
+ * had. Ended with big_free().
+ */
+static void *big_alloc(size_t n)
+{
+	void *p = mmap(NULL, n ? n : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, n ? n : 1, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+static void big_free(void *p, size_t n)
+{
+	if (p)
+		munmap(p, n ? n : 1);
+}
+
 /* A growable array of fixed-size elements with a ceiling. */
 struct vec {
 	unsigned char *p;
@@ -298,16 +321,6 @@ struct builder {
 	size_t country_unit_cap;
 	struct sub_info *subs;
 	long long n_subs;
-	/* columns */
-	struct vec col_territory, col_year, col_category, col_source;
-	struct vec col_month, col_day, col_hour, col_sex, col_age, col_tag[OB_SNAP_DIMS];
-	/* last lookups, to skip the hash for runs of equal values */
-	struct {
-		char key[64];
-		size_t len;
-		uint32_t idx;
-		bool valid;
-	} last_terr, last_cat, last_tag[OB_SNAP_DIMS];
 };
 
 static ob_err store_err(struct builder *b, const char *what)
@@ -686,38 +699,124 @@ static uint8_t two_digits(const char *p, int max)
 	return (uint8_t)(v <= max ? v : 0);
 }
 
-static ob_err add_record(struct builder *b, sqlite3_stmt *q)
+/*
+ * The records are read by several readers at once, each over its own range
+ * of record ids and through its own connection, into rows of its own. The
+ * dictionaries are read-only while they run: a value a reader cannot
+ * resolve (a code the catalogue lacks, a country without its unit) is left
+ * as a miss, and the misses are resolved afterwards in record order, so
+ * that the dictionaries come out as a single pass would make them.
+ */
+struct row {
+	uint16_t terr, year, cat, source;
+	uint8_t month, day, hour, sex, age, tag[OB_SNAP_DIMS];
+};
+
+enum { MISS_TERR, MISS_CAT, MISS_TAG /* + dimension */ };
+
+struct miss {
+	uint64_t row;
+	char *s; /* the code (owned), NULL for a territory */
+	size_t n;
+	int32_t country;
+	int col;
+};
+
+struct cache_slot {
+	char key[64];
+	size_t len;
+	uint32_t idx;
+	bool valid;
+};
+
+struct reader {
+	const struct builder *b;
+	struct ob_store *st; /* the connection it reads through */
+	bool own_st;         /* st was opened for this reader */
+	bool big;            /* rows.p is of big_alloc() */
+	long long from, to;  /* record ids from..to */
+	struct vec rows;     /* struct row */
+	struct vec misses;   /* struct miss */
+	struct ob_diag diag;
+	ob_err err;
+	struct cache_slot last_terr, last_cat, last_tag[OB_SNAP_DIMS];
+};
+
+#define SNAP_MAX_READERS 4
+#define SNAP_MMAP_SIZE "2147418112"
+/* Fewer record ids than this are read by one reader. */
+#define SNAP_MIN_SPLIT 4096
+
+static ob_err reader_err(struct reader *r, ob_err e, const char *what)
 {
+	if (e == OB_ETOOBIG)
+		return ob_diag_set(&r->diag, OB_ETOOBIG, ob_store_dir(r->st), 0, 0, NULL, 0,
+		                   "la instantánea admite como máximo %lld %s "
+		                   "(the snapshot holds at most %lld %s)",
+		                   (long long)OB_MAX_SNAPSHOT_RECORDS, what,
+		                   (long long)OB_MAX_SNAPSHOT_RECORDS, what);
+	return ob_diag_set(&r->diag, e, ob_store_dir(r->st), 0, 0, NULL, 0, "%s: %s", what,
+	                   sqlite3_errmsg(ob_store_db(r->st)));
+}
+
+static bool add_miss(struct reader *r, int col, const char *s, size_t n, int32_t country)
+{
+	struct miss *m = vec_push(&r->misses);
+
+	if (!m)
+		return false;
+	m->row = r->rows.n - 1;
+	m->s = s ? ob_strndup(s, n) : NULL;
+	m->n = n;
+	m->country = country;
+	m->col = col;
+	return true;
+}
+
+/* A dictionary index through the reader's last-value cache; -1 unknown. */
+static int32_t lookup(const struct ob_strmap *m, struct cache_slot *c, const char *t, size_t n)
+{
+	uintptr_t v;
+
+	if (cache_hit(c->key, c->len, t, n, c->valid))
+		return (int32_t)c->idx;
+	if (!(v = map_get(m, t, n)))
+		return -1;
+	CACHE_SET(*c, t, n, (uint32_t)(v - 1));
+	return (int32_t)(v - 1);
+}
+
+static ob_err read_row(struct reader *r, sqlite3_stmt *q)
+{
+	const struct builder *b = r->b;
 	long long sub = sqlite3_column_int64(q, 12);
 	const struct sub_info *si;
+	struct row *w;
 	size_t n;
 	const char *t;
-	uint16_t *p16;
-	uint8_t *p8;
 	int32_t terr = -1, cat;
-	uint16_t year = 0;
-	uint8_t month = 0, day = 0, hour = OB_SNAP_HOUR_UNKNOWN, sex = OB_SNAP_SEX_U;
-	uint8_t age = OB_SNAP_AGE_UNKNOWN;
 
 	if (sub < 0 || sub >= b->n_subs || b->subs[sub].source < 0)
 		return OB_OK; /* not a current submission */
 	si = &b->subs[sub];
-	if (b->col_territory.n >= OB_MAX_SNAPSHOT_RECORDS)
-		return too_many(b, "registros", OB_MAX_SNAPSHOT_RECORDS);
+	if (!(w = vec_push(&r->rows)))
+		return OB_ETOOBIG;
+	w->source = (uint16_t)si->source;
+	w->year = 0;
+	w->month = w->day = 0;
+	w->hour = OB_SNAP_HOUR_UNKNOWN;
+	w->sex = OB_SNAP_SEX_U;
+	w->age = OB_SNAP_AGE_UNKNOWN;
 
-	/* territory */
+	/* territory; without one (or unknown), its submission's country */
 	t = col_text(q, 0, &n);
-	if (t && cache_hit(b->last_terr.key, b->last_terr.len, t, n, b->last_terr.valid)) {
-		terr = (int32_t)b->last_terr.idx;
-	} else if (t) {
-		uintptr_t v = map_get(&b->unit_map, t, n);
-		if (v) {
-			terr = (int32_t)(v - 1);
-			CACHE_SET(b->last_terr, t, n, (uint32_t)terr);
-		}
-	}
-	if (terr < 0 && (terr = country_unit(b, si->country)) < 0)
-		return too_many(b, "territorios", OB_MAX_SNAPSHOT_UNITS);
+	if (t)
+		terr = lookup(&b->unit_map, &r->last_terr, t, n);
+	if (terr < 0)
+		terr = b->country_unit[si->country];
+	if (terr < 0 && !add_miss(r, MISS_TERR, NULL, 0, si->country))
+		return OB_ETOOBIG;
+	w->terr = (uint16_t)(terr < 0 ? 0 : terr);
 
 	/* date: yyyy[-mm[-dd]] with its precision */
 	t = col_text(q, 1, &n);
@@ -727,11 +826,11 @@ static ob_err add_record(struct builder *b, sqlite3_stmt *q)
 		const char *prec = col_text(q, 2, &np);
 
 		if (ob_parse_int(t, 4, OB_MIN_YEAR, OB_MAX_YEAR, &y)) {
-			year = (uint16_t)y;
+			w->year = (uint16_t)y;
 			if (n >= 7 && t[4] == '-' && !(prec && !strcmp(prec, "year")))
-				month = two_digits(t + 5, 12);
-			if (month && n >= 10 && t[7] == '-' && prec && !strcmp(prec, "day"))
-				day = two_digits(t + 8, 31);
+				w->month = two_digits(t + 5, 12);
+			if (w->month && n >= 10 && t[7] == '-' && prec && !strcmp(prec, "day"))
+				w->day = two_digits(t + 8, 31);
 		}
 	}
 	/* time of day hh:mm[:ss] */
@@ -739,143 +838,213 @@ static ob_err add_record(struct builder *b, sqlite3_stmt *q)
 	if (t && n >= 2 && (n == 2 || t[2] == ':')) {
 		uint8_t h = two_digits(t, 23);
 		if (h || (t[0] == '0' && t[1] == '0'))
-			hour = h;
+			w->hour = h;
 	} else if (t && n >= 2 && t[1] == ':' && t[0] >= '0' && t[0] <= '9') {
-		hour = (uint8_t)(t[0] - '0');
+		w->hour = (uint8_t)(t[0] - '0');
 	}
 	t = col_text(q, 4, &n);
 	if (t && n == 1)
-		sex = t[0] == 'F' ? OB_SNAP_SEX_F : t[0] == 'M' ? OB_SNAP_SEX_M : OB_SNAP_SEX_U;
+		w->sex = t[0] == 'F' ? OB_SNAP_SEX_F : t[0] == 'M' ? OB_SNAP_SEX_M : OB_SNAP_SEX_U;
 	if (sqlite3_column_type(q, 5) == SQLITE_INTEGER) {
 		long long a = sqlite3_column_int64(q, 5);
 		if (a >= 0 && a <= OB_MAX_AGE)
-			age = (uint8_t)a;
+			w->age = (uint8_t)a;
 	}
 
 	/* category */
 	t = col_text(q, 6, &n);
 	cat = 0;
-	if (t && n) {
-		if (cache_hit(b->last_cat.key, b->last_cat.len, t, n, b->last_cat.valid)) {
-			cat = (int32_t)b->last_cat.idx;
-		} else {
-			uintptr_t v = map_get(&b->cat_map, t, n);
-			cat = v ? (int32_t)(v - 1) : add_category(b, t, n, iccs_level(n), NULL, 0);
-			if (cat < 0)
-				return too_many(b, "categorías", OB_MAX_SNAPSHOT_UNITS);
-			CACHE_SET(b->last_cat, t, n, (uint32_t)cat);
-		}
+	if (t && n && (cat = lookup(&b->cat_map, &r->last_cat, t, n)) < 0) {
+		if (!add_miss(r, MISS_CAT, t, n, 0))
+			return OB_ETOOBIG;
+		cat = 0;
 	}
-
-	if (!(p16 = vec_push(&b->col_territory)))
-		return too_many(b, "registros", OB_MAX_SNAPSHOT_RECORDS);
-	*p16 = (uint16_t)terr;
-	*(uint16_t *)vec_push(&b->col_year) = year;
-	*(uint16_t *)vec_push(&b->col_category) = (uint16_t)cat;
-	*(uint16_t *)vec_push(&b->col_source) = (uint16_t)si->source;
-	*(uint8_t *)vec_push(&b->col_month) = month;
-	*(uint8_t *)vec_push(&b->col_day) = day;
-	*(uint8_t *)vec_push(&b->col_hour) = hour;
-	*(uint8_t *)vec_push(&b->col_sex) = sex;
-	*(uint8_t *)vec_push(&b->col_age) = age;
+	w->cat = (uint16_t)cat;
 
 	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
 		int32_t idx = 0;
 
 		t = col_text(q, 7 + dim, &n);
-		if (t && n) {
-			if (cache_hit(b->last_tag[dim].key, b->last_tag[dim].len, t, n,
-			              b->last_tag[dim].valid)) {
-				idx = (int32_t)b->last_tag[dim].idx;
-			} else {
-				uintptr_t v = map_get(&b->tag_map[dim], t, n);
-				idx = v ? (int32_t)(v - 1) : add_tag(b, dim, t, n);
-				if (idx < 0)
-					return too_many(b, "códigos por campo", OB_MAX_SNAPSHOT_TAGS);
-				CACHE_SET(b->last_tag[dim], t, n, (uint32_t)idx);
-			}
+		if (t && n && (idx = lookup(&b->tag_map[dim], &r->last_tag[dim], t, n)) < 0) {
+			if (!add_miss(r, MISS_TAG + dim, t, n, 0))
+				return OB_ETOOBIG;
+			idx = 0;
 		}
-		p8 = vec_push(&b->col_tag[dim]);
-		*p8 = (uint8_t)idx;
+		w->tag[dim] = (uint8_t)idx;
 	}
 	return OB_OK;
 }
 
-static ob_err load_records(struct builder *b)
+static void *reader_run(void *arg)
 {
+	struct reader *r = arg;
 	sqlite3_stmt *q;
 	ob_err e = OB_OK;
 	int rc;
 
-	if (ob_store_prepare(b->st,
+	if (ob_store_prepare(r->st,
 	                     "SELECT territory, occurred_on, precision, occurred_at, victim_sex,"
 	                     " victim_age, category, manner, mechanism, place, relationship,"
-	                     " context, submission FROM record ORDER BY id", &q, b->d))
-		return OB_ESTORE;
+	                     " context, submission FROM record WHERE id BETWEEN ?1 AND ?2"
+	                     " ORDER BY id", &q, &r->diag)) {
+		r->err = OB_ESTORE;
+		return NULL;
+	}
+	sqlite3_bind_int64(q, 1, r->from);
+	sqlite3_bind_int64(q, 2, r->to);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		if ((e = add_record(b, q)))
+		if ((e = read_row(r, q)))
 			break;
-	if (!e && rc != SQLITE_DONE)
-		e = store_err(b, "registros");
+	if (e)
+		r->err = reader_err(r, e, "registros");
+	else if (rc != SQLITE_DONE)
+		r->err = reader_err(r, OB_ESTORE, "registros");
 	sqlite3_finalize(q);
-	return e;
+	return NULL;
+}
+
+/* Another connection to the store, reading the same state as b's (the same
+ * stamp); NULL when that cannot be had. */
+static struct ob_store *open_peer(struct builder *b, const char *stamp)
+{
+	struct ob_store *st;
+	struct ob_diag d;
+	char other[OB_SNAPSHOT_STAMP];
+
+	if (ob_store_open(ob_store_dir(b->st), OB_STORE_READONLY, &st, &d))
+		return NULL;
+	/* pages mapped, not copied, for the long scan */
+	ob_store_exec(st, "PRAGMA mmap_size=" SNAP_MMAP_SIZE, &d);
+	if (ob_store_exec(st, "BEGIN", &d) || ob_snapshot_stamp(st, other, &d) ||
+	    strcmp(stamp, other)) {
+		ob_store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+static void close_peer(struct ob_store *st)
+{
+	struct ob_diag ignored;
+
+	ob_store_exec(st, "COMMIT", &ignored);
+	ob_store_close(st);
+}
+
+static void reader_release(struct reader *r)
+{
+	for (size_t i = 0; i < r->misses.n; i++)
+		free(((struct miss *)r->misses.p)[i].s);
+	vec_free(&r->misses);
+	if (r->big)
+		big_free(r->rows.p, r->rows.cap * sizeof(struct row));
+	else
+		vec_free(&r->rows);
+	if (r->own_st)
+		close_peer(r->st);
+}
+
+/* The misses of the readers, in record order, into the dictionaries. */
+static ob_err resolve_misses(struct builder *b, struct reader *rd, int nr)
+{
+	for (int k = 0; k < nr; k++) {
+		struct miss *ms = (struct miss *)rd[k].misses.p;
+
+		for (size_t i = 0; i < rd[k].misses.n; i++) {
+			struct miss *m = &ms[i];
+			struct row *w = (struct row *)rd[k].rows.p + m->row;
+			uintptr_t v;
+			int32_t x;
+
+			if (m->col == MISS_TERR) {
+				if ((x = country_unit(b, m->country)) < 0)
+					return too_many(b, "territorios", OB_MAX_SNAPSHOT_UNITS);
+				w->terr = (uint16_t)x;
+			} else if (m->col == MISS_CAT) {
+				v = map_get(&b->cat_map, m->s, m->n);
+				x = v ? (int32_t)(v - 1)
+				      : add_category(b, m->s, m->n, iccs_level(m->n), NULL, 0);
+				if (x < 0)
+					return too_many(b, "categorías", OB_MAX_SNAPSHOT_UNITS);
+				w->cat = (uint16_t)x;
+			} else {
+				int dim = m->col - MISS_TAG;
+
+				v = map_get(&b->tag_map[dim], m->s, m->n);
+				x = v ? (int32_t)(v - 1) : add_tag(b, dim, m->s, m->n);
+				if (x < 0)
+					return too_many(b, "códigos por campo", OB_MAX_SNAPSHOT_TAGS);
+				w->tag[dim] = (uint8_t)x;
+			}
+		}
+	}
+	return OB_OK;
 }
 
 /*
- * Order the records by territory (a stable counting sort: within a unit
- * they keep the store's order), so that a pass that counts by territory
- * finds its counters in cache.
+ * Read the records into rd[0..*nr): the id range split between up to
+ * SNAP_MAX_READERS readers (one per processor), reader 0 through b's
+ * connection, the others through connections of their own that see the
+ * same state of the store; one reader when no other connection can be had.
  */
-static void permute(struct vec *v, const uint32_t *perm)
+static ob_err load_records(struct builder *b, const char *stamp, struct reader *rd, int *nr)
 {
-	unsigned char *to = ob_malloc((v->n ? v->n : 1) * v->elem);
+	sqlite3_stmt *q;
+	long long lo = 0, hi = -1;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int want = cpus < 1 ? 1 : cpus > SNAP_MAX_READERS ? SNAP_MAX_READERS : (int)cpus;
+	pthread_t th[SNAP_MAX_READERS];
+	bool started[SNAP_MAX_READERS] = { false };
+	ob_err e = OB_OK;
+	int n = 1;
 
-	if (v->elem == 2) {
-		const uint16_t *a = (const uint16_t *)v->p;
-		uint16_t *b = (uint16_t *)to;
-		for (size_t i = 0; i < v->n; i++)
-			b[i] = a[perm[i]];
-	} else {
-		for (size_t i = 0; i < v->n; i++)
-			to[i] = v->p[perm[i]];
+	if (ob_store_prepare(b->st, "SELECT min(id), max(id) FROM record", &q, b->d))
+		return OB_ESTORE;
+	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) == SQLITE_INTEGER) {
+		lo = sqlite3_column_int64(q, 0);
+		hi = sqlite3_column_int64(q, 1);
 	}
-	free(v->p);
-	v->p = to;
-	v->cap = v->n;
-}
+	sqlite3_finalize(q);
+	if (hi - lo < SNAP_MIN_SPLIT)
+		want = 1; /* not worth another connection */
+	for (int k = 0; k < want; k++) {
+		memset(&rd[k], 0, sizeof(rd[k]));
+		rd[k].b = b;
+		vec_init(&rd[k].rows, sizeof(struct row), OB_MAX_SNAPSHOT_RECORDS);
+		vec_init(&rd[k].misses, sizeof(struct miss), OB_MAX_SNAPSHOT_RECORDS);
+	}
+	rd[0].st = b->st;
+	while (n < want && (rd[n].st = open_peer(b, stamp)))
+		rd[n++].own_st = true;
+	*nr = n;
+	for (int k = 0; k < n; k++) {
+		long long span = hi - lo + 1;
+		size_t cap;
 
-static void order_by_territory(struct builder *b)
-{
-	size_t n = b->col_territory.n;
-	const uint16_t *terr = (const uint16_t *)b->col_territory.p;
-	size_t *start = ob_calloc(65536 + 1, sizeof(size_t));
-	uint32_t *perm = ob_malloc((n ? n : 1) * sizeof(uint32_t));
-	bool sorted = true;
-
-	for (size_t i = 1; i < n && sorted; i++)
-		sorted = terr[i - 1] <= terr[i];
-	if (sorted)
-		goto done;
-	for (size_t i = 0; i < n; i++)
-		start[terr[i] + 1]++;
-	for (size_t t = 1; t <= 65536; t++)
-		start[t] += start[t - 1];
-	for (size_t i = 0; i < n; i++)
-		perm[start[terr[i]]++] = (uint32_t)i;
-	permute(&b->col_territory, perm);
-	permute(&b->col_year, perm);
-	permute(&b->col_category, perm);
-	permute(&b->col_source, perm);
-	permute(&b->col_month, perm);
-	permute(&b->col_day, perm);
-	permute(&b->col_hour, perm);
-	permute(&b->col_sex, perm);
-	permute(&b->col_age, perm);
-	for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
-		permute(&b->col_tag[dim], perm);
-done:
-	free(start);
-	free(perm);
+		rd[k].from = lo + span * k / n;
+		rd[k].to = lo + span * (k + 1) / n - 1;
+		cap = (size_t)(rd[k].to - rd[k].from + 1);
+		if (cap > OB_MAX_SNAPSHOT_RECORDS)
+			cap = OB_MAX_SNAPSHOT_RECORDS;
+		/* a row per id at most: the rows never move */
+		if (cap && (rd[k].rows.p = big_alloc(cap * sizeof(struct row)))) {
+			rd[k].rows.cap = rd[k].rows.max = cap;
+			rd[k].big = true;
+		}
+	}
+	for (int k = 1; k < n; k++)
+		started[k] = pthread_create(&th[k], NULL, reader_run, &rd[k]) == 0;
+	reader_run(&rd[0]);
+	for (int k = 1; k < n; k++) {
+		if (started[k])
+			pthread_join(th[k], NULL);
+		else
+			reader_run(&rd[k]);
+	}
+	for (int k = 0; k < n && !e; k++)
+		if ((e = rd[k].err))
+			*b->d = rd[k].diag;
+	return e;
 }
 
 /* ------------------------------------------------------------------------
@@ -909,16 +1078,101 @@ static size_t align_up(size_t v)
 	return (v + SNAP_ALIGN - 1) & ~(size_t)(SNAP_ALIGN - 1);
 }
 
-static ob_err write_file(struct builder *b, const char *stamp)
+/* Sort keys a pass by (territory, year, source) may count in. */
+#define SNAP_SORT_KEYS ((size_t)1 << 22)
+
+/*
+ * The readers' rows into the column sections of the image, ordered by
+ * territory, then year, then source (a stable counting sort: records of the
+ * same key keep the store's order), so that a pass that counts by
+ * territory finds its counters in cache and a year filter finds the
+ * records of its years together (by territory alone when there are too many
+ * keys for that).
+ */
+static void scatter(const struct builder *b, const struct reader *rd, int nr,
+                    unsigned char *image, const struct snap_section *sec)
+{
+	uint16_t *terr = (uint16_t *)(image + sec[SEC_COL_TERRITORY].offset);
+	uint16_t *year = (uint16_t *)(image + sec[SEC_COL_YEAR].offset);
+	uint16_t *cat = (uint16_t *)(image + sec[SEC_COL_CATEGORY].offset);
+	uint16_t *source = (uint16_t *)(image + sec[SEC_COL_SOURCE].offset);
+	uint8_t *month = image + sec[SEC_COL_MONTH].offset, *day = image + sec[SEC_COL_DAY].offset;
+	uint8_t *hour = image + sec[SEC_COL_HOUR].offset, *sex = image + sec[SEC_COL_SEX].offset;
+	uint8_t *age = image + sec[SEC_COL_AGE].offset, *tag[OB_SNAP_DIMS];
+	uint32_t *yi = ob_calloc(65536, sizeof(uint32_t));
+	size_t nu = b->units.n ? b->units.n : 1, ny = 0, ns = b->sources.n ? b->sources.n : 1;
+	size_t mul_t, mul_y, mul_s, nk, *at, sum = 0;
+
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
+		tag[dim] = image + sec[SEC_COL_TAG + dim].offset;
+	/* the years present, numbered in order */
+	for (int k = 0; k < nr; k++) {
+		const struct row *w = (const struct row *)rd[k].rows.p;
+		for (size_t i = 0; i < rd[k].rows.n; i++)
+			yi[w[i].year] = 1;
+	}
+	for (size_t y = 0; y < 65536; y++)
+		yi[y] = yi[y] ? (uint32_t)ny++ : 0;
+	if (!ny)
+		ny = 1;
+	if (nu * ny * ns <= SNAP_SORT_KEYS) {
+		mul_t = ny * ns, mul_y = ns, mul_s = 1;
+	} else if (nu * ny <= SNAP_SORT_KEYS) {
+		mul_t = ny, mul_y = 1, mul_s = 0;
+	} else {
+		mul_t = 1, mul_y = 0, mul_s = 0;
+	}
+	nk = nu * mul_t + 1;
+	at = ob_calloc(nk, sizeof(size_t));
+#define SORT_KEY(w) ((w).terr * mul_t + yi[(w).year] * mul_y + (w).source * mul_s)
+	for (int k = 0; k < nr; k++) {
+		const struct row *w = (const struct row *)rd[k].rows.p;
+		for (size_t i = 0; i < rd[k].rows.n; i++)
+			at[SORT_KEY(w[i])]++;
+	}
+	for (size_t t = 0; t < nk; t++) {
+		size_t c = at[t];
+		at[t] = sum;
+		sum += c;
+	}
+	for (int k = 0; k < nr; k++) {
+		const struct row *w = (const struct row *)rd[k].rows.p;
+		for (size_t i = 0; i < rd[k].rows.n; i++) {
+			size_t j = at[SORT_KEY(w[i])]++;
+
+			terr[j] = w[i].terr;
+			year[j] = w[i].year;
+			cat[j] = w[i].cat;
+			source[j] = w[i].source;
+			month[j] = w[i].month;
+			day[j] = w[i].day;
+			hour[j] = w[i].hour;
+			sex[j] = w[i].sex;
+			age[j] = w[i].age;
+			for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
+				tag[dim][j] = w[i].tag[dim];
+		}
+	}
+#undef SORT_KEY
+	free(at);
+	free(yi);
+}
+
+static ob_err write_file(struct builder *b, const char *stamp, const struct reader *rd, int nr)
 {
 	struct out_section sec[SEC_COUNT];
 	struct snap_header *h;
 	char path[OB_MAX_PATH], tmp[OB_MAX_PATH + 32], sdir[OB_MAX_PATH];
 	unsigned char *image;
-	size_t off = SNAP_HEADER_SIZE;
-	uint64_t n = b->col_territory.n;
+	size_t off = SNAP_HEADER_SIZE, image_len;
+	uint64_t n = 0;
 	ob_err e;
 	int fd;
+
+	for (int k = 0; k < nr; k++)
+		n += rd[k].rows.n;
+	if (n > OB_MAX_SNAPSHOT_RECORDS)
+		return too_many(b, "registros", OB_MAX_SNAPSHOT_RECORDS);
 
 	sec[SEC_STRINGS] = (struct out_section){ b->strings.ptr, 1, b->strings.len };
 	sec[SEC_UNITS] = (struct out_section){ b->units.p, sizeof(struct ob_snap_unit), b->units.n };
@@ -931,21 +1185,24 @@ static ob_err write_file(struct builder *b, const char *stamp)
 		(struct out_section){ b->coverage.p, sizeof(struct ob_snap_coverage), b->coverage.n };
 	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
 		sec[SEC_TAGS + dim] = (struct out_section){ b->tags[dim].p, 4, b->tags[dim].n };
-		sec[SEC_COL_TAG + dim] = (struct out_section){ b->col_tag[dim].p, 1, n };
+		sec[SEC_COL_TAG + dim] = (struct out_section){ NULL, 1, n };
 	}
-	sec[SEC_COL_TERRITORY] = (struct out_section){ b->col_territory.p, 2, n };
-	sec[SEC_COL_YEAR] = (struct out_section){ b->col_year.p, 2, n };
-	sec[SEC_COL_CATEGORY] = (struct out_section){ b->col_category.p, 2, n };
-	sec[SEC_COL_SOURCE] = (struct out_section){ b->col_source.p, 2, n };
-	sec[SEC_COL_MONTH] = (struct out_section){ b->col_month.p, 1, n };
-	sec[SEC_COL_DAY] = (struct out_section){ b->col_day.p, 1, n };
-	sec[SEC_COL_HOUR] = (struct out_section){ b->col_hour.p, 1, n };
-	sec[SEC_COL_SEX] = (struct out_section){ b->col_sex.p, 1, n };
-	sec[SEC_COL_AGE] = (struct out_section){ b->col_age.p, 1, n };
+	sec[SEC_COL_TERRITORY] = (struct out_section){ NULL, 2, n };
+	sec[SEC_COL_YEAR] = (struct out_section){ NULL, 2, n };
+	sec[SEC_COL_CATEGORY] = (struct out_section){ NULL, 2, n };
+	sec[SEC_COL_SOURCE] = (struct out_section){ NULL, 2, n };
+	sec[SEC_COL_MONTH] = (struct out_section){ NULL, 1, n };
+	sec[SEC_COL_DAY] = (struct out_section){ NULL, 1, n };
+	sec[SEC_COL_HOUR] = (struct out_section){ NULL, 1, n };
+	sec[SEC_COL_SEX] = (struct out_section){ NULL, 1, n };
+	sec[SEC_COL_AGE] = (struct out_section){ NULL, 1, n };
 
 	for (int i = 0; i < SEC_COUNT; i++)
 		off = align_up(off + (size_t)sec[i].elem * sec[i].count);
-	image = ob_calloc(1, off);
+	if (!(image = big_alloc(off)))
+		return ob_diag_set(b->d, OB_ENOMEM, b->dir, 0, 0, NULL, 0,
+		                   "sin memoria para la instantánea (out of memory)");
+	image_len = off;
 	h = (struct snap_header *)image;
 	memcpy(h->magic, snap_magic, sizeof(snap_magic));
 	h->version = OB_SNAPSHOT_VERSION;
@@ -963,23 +1220,27 @@ static ob_err write_file(struct builder *b, const char *stamp)
 		h->sections[i].elem_size = sec[i].elem;
 		h->sections[i].offset = off;
 		h->sections[i].count = sec[i].count;
-		if (len)
+		if (len && sec[i].data)
 			memcpy(image + off, sec[i].data, len);
-		h->sections[i].checksum = section_checksum(image + off, len);
 		off = align_up(off + len);
 	}
+	scatter(b, rd, nr, image, h->sections);
+	for (int i = 0; i < SEC_COUNT; i++)
+		h->sections[i].checksum =
+			section_checksum(image + h->sections[i].offset,
+			                 (size_t)h->sections[i].elem_size * h->sections[i].count);
 	h->header_checksum = 0;
 	h->header_checksum = checksum(image, SNAP_HEADER_SIZE);
 
 	if (snprintf(sdir, sizeof(sdir), "%s/%s", b->dir, OB_SNAPSHOT_DIR) >= (int)sizeof(sdir) ||
 	    ob_snapshot_path(b->dir, path, sizeof(path))) {
-		free(image);
+		big_free(image, image_len);
 		return ob_diag_set(b->d, OB_ETOOBIG, b->dir, 0, 0, NULL, 0, "ruta demasiado larga");
 	}
 	if (mkdir(sdir, 0777) != 0 && errno != EEXIST) {
 		e = ob_diag_set(b->d, OB_EIO, sdir, 0, 0, NULL, 0,
 		                "no se pudo crear el directorio: %s", strerror(errno));
-		free(image);
+		big_free(image, image_len);
 		return e;
 	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
@@ -987,11 +1248,11 @@ static ob_err write_file(struct builder *b, const char *stamp)
 	if (fd < 0) {
 		e = ob_diag_set(b->d, OB_EIO, tmp, 0, 0, NULL, 0, "no se pudo crear: %s (cannot create)",
 		                strerror(errno));
-		free(image);
+		big_free(image, image_len);
 		return e;
 	}
 	e = write_all(fd, image, off, tmp, b->d);
-	free(image);
+	big_free(image, image_len);
 	if (!e && fsync(fd) != 0)
 		e = ob_diag_set(b->d, OB_EIO, tmp, 0, 0, NULL, 0, "fsync: %s", strerror(errno));
 	if (close(fd) != 0 && !e)
@@ -1011,10 +1272,28 @@ static ob_err write_file(struct builder *b, const char *stamp)
 	return OB_OK;
 }
 
+/* The integer a pragma reads, 0 when it cannot be read. */
+static long long pragma_int(struct ob_store *st, const char *sql)
+{
+	sqlite3_stmt *q;
+	struct ob_diag ignored;
+	long long v = 0;
+
+	if (ob_store_prepare(st, sql, &q, &ignored))
+		return 0;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return v;
+}
+
 ob_err ob_snapshot_build(struct ob_store *st, const char *dir, struct ob_diag *d)
 {
 	struct builder b;
+	struct reader rd[SNAP_MAX_READERS];
 	char stamp[OB_SNAPSHOT_STAMP];
+	long long mmap_was;
+	int nr = 0;
 	ob_err e;
 
 	memset(&b, 0, sizeof(b));
@@ -1027,41 +1306,39 @@ ob_err ob_snapshot_build(struct ob_store *st, const char *dir, struct ob_diag *d
 	vec_init(&b.sources, sizeof(struct ob_snap_source), OB_MAX_SNAPSHOT_UNITS);
 	vec_init(&b.countries, 4, OB_MAX_SNAPSHOT_UNITS);
 	vec_init(&b.coverage, sizeof(struct ob_snap_coverage), OB_MAX_SNAPSHOT_COVERAGE);
-	vec_init(&b.col_territory, 2, OB_MAX_SNAPSHOT_RECORDS);
-	vec_init(&b.col_year, 2, OB_MAX_SNAPSHOT_RECORDS);
-	vec_init(&b.col_category, 2, OB_MAX_SNAPSHOT_RECORDS);
-	vec_init(&b.col_source, 2, OB_MAX_SNAPSHOT_RECORDS);
-	vec_init(&b.col_month, 1, OB_MAX_SNAPSHOT_RECORDS);
-	vec_init(&b.col_day, 1, OB_MAX_SNAPSHOT_RECORDS);
-	vec_init(&b.col_hour, 1, OB_MAX_SNAPSHOT_RECORDS);
-	vec_init(&b.col_sex, 1, OB_MAX_SNAPSHOT_RECORDS);
-	vec_init(&b.col_age, 1, OB_MAX_SNAPSHOT_RECORDS);
 	ob_strmap_init(&b.unit_map);
 	ob_strmap_init(&b.cat_map);
 	ob_strmap_init(&b.source_map);
 	ob_strmap_init(&b.country_map);
 	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
 		vec_init(&b.tags[dim], 4, OB_MAX_SNAPSHOT_TAGS);
-		vec_init(&b.col_tag[dim], 1, OB_MAX_SNAPSHOT_RECORDS);
 		ob_strmap_init(&b.tag_map[dim]);
 	}
 	/* offset 0 of the pool is the empty string */
 	ob_buf_addc(&b.strings, '\0');
 
+	/* the store's pages mapped rather than copied for the long scan (the
+	 * connection's setting is put back afterwards) */
+	mmap_was = pragma_int(st, "PRAGMA mmap_size");
+	ob_store_exec(st, "PRAGMA mmap_size=" SNAP_MMAP_SIZE, d);
 	/* one read transaction: the snapshot is of one state of the store */
 	if ((e = ob_store_exec(st, "BEGIN", d)))
 		goto release;
 	if (!(e = ob_snapshot_stamp(st, stamp, d)) && !(e = load_units(&b)) &&
 	    !(e = load_categories(&b)) && !(e = load_tags(&b)) && !(e = load_submissions(&b)))
-		e = load_records(&b);
+		e = load_records(&b, stamp, rd, &nr);
 	{
 		struct ob_diag ignored;
+		char sql[64];
+
 		ob_store_exec(st, "COMMIT", &ignored);
+		snprintf(sql, sizeof(sql), "PRAGMA mmap_size=%lld", mmap_was);
+		ob_store_exec(st, sql, &ignored);
 	}
-	if (!e) {
-		order_by_territory(&b);
-		e = write_file(&b, stamp);
-	}
+	if (!e && !(e = resolve_misses(&b, rd, nr)))
+		e = write_file(&b, stamp, rd, nr);
+	for (int k = 0; k < nr; k++)
+		reader_release(&rd[k]);
 release:
 	ob_buf_release(&b.strings);
 	vec_free(&b.units);
@@ -1069,22 +1346,12 @@ release:
 	vec_free(&b.sources);
 	vec_free(&b.countries);
 	vec_free(&b.coverage);
-	vec_free(&b.col_territory);
-	vec_free(&b.col_year);
-	vec_free(&b.col_category);
-	vec_free(&b.col_source);
-	vec_free(&b.col_month);
-	vec_free(&b.col_day);
-	vec_free(&b.col_hour);
-	vec_free(&b.col_sex);
-	vec_free(&b.col_age);
 	ob_strmap_release(&b.unit_map);
 	ob_strmap_release(&b.cat_map);
 	ob_strmap_release(&b.source_map);
 	ob_strmap_release(&b.country_map);
 	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
 		vec_free(&b.tags[dim]);
-		vec_free(&b.col_tag[dim]);
 		ob_strmap_release(&b.tag_map[dim]);
 	}
 	free(b.country_unit);

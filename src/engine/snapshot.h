@@ -37,8 +37,17 @@
  * ob_snap_unit_at_level() and ob_snap_category_at_level() follow the
  * parents. engine/query.h precomputes these maps once per snapshot.
  *
- * Records are ordered by territory (within a unit, as the store holds
- * them), so that a pass counting by territory finds its counters in cache.
+ * Records are ordered by territory, then year, then source (records of the
+ * same three keep the store's order), so that a pass counting by territory
+ * finds its counters in cache and the records of a unit in a year are one
+ * contiguous range (engine/query.c finds it by binary search). When units,
+ * years and sources together are too many keys, only territory and year,
+ * or only territory, order them.
+ *
+ * Building reads the records with one reader per processor (up to four),
+ * each over a range of record ids through a connection of its own that sees
+ * the same state of the store; the dictionaries are read-only while they
+ * run, and codes they lack are added afterwards in record order.
  *
  * Unknown is a value: every record is in every column, and no column holds
  * anything outside its dictionary (ob_snapshot_open checks it).

@@ -43,20 +43,25 @@ static struct ob_snapshot *build_open(void)
 struct row {
 	char f[14][24];
 	bool null[14];
-	uint32_t unit;
+	uint32_t unit, year, src;
 	size_t pos;
 };
 
+/* The snapshot's order: territory, year, source, then as stored. */
 static int by_unit(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
 	if (x->unit != y->unit)
 		return x->unit < y->unit ? -1 : 1;
+	if (x->year != y->year)
+		return x->year < y->year ? -1 : 1;
+	if (x->src != y->src)
+		return x->src < y->src ? -1 : 1;
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
 /* Every current record, field by field, as the store has it, in the
- * snapshot's order: by territory, then as stored. */
+ * snapshot's order: by territory, year and source, then as stored. */
 static void round_trip(void **state)
 {
 	struct ob_snapshot *s = build_open();
@@ -91,6 +96,12 @@ static void round_trip(void **state)
 			if (!strcmp(ob_snap_str(s, s->units[u].code), w->null[0] ? w->f[13] : w->f[0]))
 				w->unit = u;
 		assert_true(w->unit != UINT32_MAX);
+		w->year = w->null[1] ? 0 : (uint32_t)strtol(w->f[1], NULL, 10);
+		w->src = UINT32_MAX;
+		for (uint32_t k = 0; k < s->n_sources; k++)
+			if (!strcmp(ob_snap_str(s, s->sources[k].code), w->f[12]))
+				w->src = k;
+		assert_true(w->src != UINT32_MAX);
 		n++;
 	}
 	sqlite3_finalize(q);
@@ -127,7 +138,9 @@ static void round_trip(void **state)
 			                    w->null[7 + dim] ? "unknown" : w->f[7 + dim]);
 		assert_string_equal(ob_snap_str(s, s->sources[s->source[i]].code), w->f[12]);
 		if (i)
-			assert_true(s->territory[i - 1] <= s->territory[i]);
+			assert_true(s->territory[i - 1] < s->territory[i] ||
+			            (s->territory[i - 1] == s->territory[i] &&
+			             s->year[i - 1] <= s->year[i]));
 	}
 	free(rows);
 	ob_snapshot_close(s);
