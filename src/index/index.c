@@ -27,19 +27,18 @@ void ob_index_input_release(struct ob_index_input *in)
 	memset(in, 0, sizeof(*in));
 }
 
-static bool is_missing_cell(const char *s, size_t n)
+bool ob_ix_missing_cell(const char *s, size_t n)
 {
 	ob_trim(&s, &n);
 	return n == 0 || (n == 2 && (!strncasecmp(s, "NA", 2) || !strncasecmp(s, "ND", 2)));
 }
 
-/* Find the column whose folded name is key; (size_t)-1 if none. */
-static size_t find_col(char **keys, size_t ncols, const char *name)
+size_t ob_ix_find_col(char **keys, size_t ncols, const char *name)
 {
 	struct ob_buf k = OB_BUF_INIT(OB_MAX_FIELD);
 	size_t found = (size_t)-1;
 
-	if (ob_fold_key(name, strlen(name), &k) == OB_OK)
+	if (name && ob_fold_key(name, strlen(name), &k) == OB_OK)
 		for (size_t c = 0; c < ncols; c++)
 			if (keys[c] && k.ptr && !strcmp(keys[c], k.ptr)) {
 				found = c;
@@ -47,6 +46,40 @@ static size_t find_col(char **keys, size_t ncols, const char *name)
 			}
 	ob_buf_release(&k);
 	return found;
+}
+
+ob_err ob_ix_csv_header(const struct ob_index_def *def, const char *path,
+                        struct ob_csv_reader **r, const struct ob_csv_record **rec,
+                        char ***keys, size_t *ncols, size_t *ucol, struct ob_diag *d)
+{
+	ob_err e;
+
+	if ((e = ob_csv_open(path, NULL, NULL, r, d)))
+		return e;
+	/* the header: the first record that is not blank */
+	do {
+		if ((e = ob_csv_next(*r, rec, d))) {
+			if (e == OB_ENOENT)
+				e = ob_diag_set(d, OB_ENOHEADER, path, 0, 0, NULL, 0,
+				                "el archivo no tiene encabezado / no header row");
+			return e;
+		}
+	} while ((*rec)->blank);
+	*ncols = (*rec)->nfields;
+	*keys = ob_calloc(*ncols, sizeof(**keys));
+	for (size_t c = 0; c < *ncols; c++) {
+		struct ob_buf k = OB_BUF_INIT(OB_MAX_FIELD);
+		if (ob_fold_key((*rec)->fields[c].ptr, (*rec)->fields[c].len, &k) == OB_OK)
+			(*keys)[c] = ob_buf_detach(&k, NULL);
+		ob_buf_release(&k);
+	}
+	*ucol = ob_ix_find_col(*keys, *ncols, def->unit_column);
+	if (*ucol == (size_t)-1)
+		return ob_diag_set(d, OB_ENOCOL, path, (*rec)->line, 0, def->unit_column,
+		                   strlen(def->unit_column),
+		                   "falta la columna de la unidad (unit_column de %s) / unit column "
+		                   "missing", def->file);
+	return OB_OK;
 }
 
 static void grow(struct ob_index_input *in, size_t *cap, size_t nind)
@@ -74,35 +107,10 @@ ob_err ob_index_input_read(const struct ob_index_def *def, const char *path,
 	ob_strmap_init(&seen);
 	in->nind = def->nind;
 	in->source = ob_strdup(path);
-	if ((e = ob_csv_open(path, NULL, NULL, &r, d)))
+	if ((e = ob_ix_csv_header(def, path, &r, &rec, &keys, &ncols, &ucol, d)))
 		goto fail;
-	/* the header: the first record that is not blank */
-	do {
-		if ((e = ob_csv_next(r, &rec, d))) {
-			if (e == OB_ENOENT)
-				e = ob_diag_set(d, OB_ENOHEADER, path, 0, 0, NULL, 0,
-				                "el archivo no tiene encabezado / no header row");
-			goto fail;
-		}
-	} while (rec->blank);
-	ncols = rec->nfields;
-	keys = ob_calloc(ncols, sizeof(*keys));
-	for (size_t c = 0; c < ncols; c++) {
-		struct ob_buf k = OB_BUF_INIT(OB_MAX_FIELD);
-		if (ob_fold_key(rec->fields[c].ptr, rec->fields[c].len, &k) == OB_OK)
-			keys[c] = ob_buf_detach(&k, NULL);
-		ob_buf_release(&k);
-	}
-	ucol = find_col(keys, ncols, def->unit_column);
-	if (ucol == (size_t)-1) {
-		e = ob_diag_set(d, OB_ENOCOL, path, rec->line, 0, def->unit_column,
-		                strlen(def->unit_column),
-		                "falta la columna de la unidad (unit_column de %s) / unit column "
-		                "missing", def->file);
-		goto fail;
-	}
 	if (def->name_column) {
-		ncol = find_col(keys, ncols, def->name_column);
+		ncol = ob_ix_find_col(keys, ncols, def->name_column);
 		if (ncol == (size_t)-1) {
 			e = ob_diag_set(d, OB_ENOCOL, path, rec->line, 0, def->name_column,
 			                strlen(def->name_column),
@@ -113,7 +121,7 @@ ob_err ob_index_input_read(const struct ob_index_def *def, const char *path,
 	}
 	icol = ob_calloc(def->nind ? def->nind : 1, sizeof(*icol));
 	for (size_t j = 0; j < def->nind; j++) {
-		icol[j] = find_col(keys, ncols, def->ind[j].column);
+		icol[j] = ob_ix_find_col(keys, ncols, def->ind[j].column);
 		if (icol[j] == (size_t)-1) {
 			e = ob_diag_set(d, OB_ENOCOL, path, rec->line, 0, def->ind[j].column,
 			                strlen(def->ind[j].column),
@@ -178,7 +186,7 @@ ob_err ob_index_input_read(const struct ob_index_def *def, const char *path,
 				continue; /* a short row: missing */
 			s = rec->fields[icol[j]].ptr;
 			n = rec->fields[icol[j]].len;
-			if (is_missing_cell(s, n))
+			if (ob_ix_missing_cell(s, n))
 				continue;
 			if (!ob_parse_double(s, n, &v) || !isfinite(v)) {
 				e = ob_diag_set(d, OB_EPARSE, path, rec->line, (long)icol[j] + 1, s, n,

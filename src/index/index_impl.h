@@ -10,6 +10,26 @@
 #define OB_INDEX_IMPL_H
 
 #include "index/index.h"
+#include "io/csv.h"
+
+/* The column of keys (folded column names, NULL where a name does not
+ * fold) whose name folds to name's; (size_t)-1 if none or name is NULL. */
+size_t ob_ix_find_col(char **keys, size_t ncols, const char *name);
+
+/* An empty cell, "NA" or "ND" (any case, blanks around). */
+bool ob_ix_missing_cell(const char *s, size_t n);
+
+/*
+ * Open the units CSV at path and read its header, the first record that is
+ * not blank: *keys receives *ncols folded names (the caller frees each and
+ * the array), *ucol the column of def->unit_column. Errors: those of the
+ * CSV reader, OB_ENOHEADER, OB_ENOCOL (naming the definition's file). On
+ * any return *r, *keys and *ncols hold what was set up so far, for the
+ * caller's cleanup to release.
+ */
+ob_err ob_ix_csv_header(const struct ob_index_def *def, const char *path,
+                        struct ob_csv_reader **r, const struct ob_csv_record **rec,
+                        char ***keys, size_t *ncols, size_t *ucol, struct ob_diag *d);
 
 /* Normalise indicator j of treated into the column j of norm, with n (NULL:
  * the indicator's own or the index's). NaN cells stay NaN. */

@@ -1,5 +1,6 @@
 /* preset.c - index presets: the definition from the catalogue, its indicator values from the snapshot. */
 #include "index/preset.h"
+#include "index/index_impl.h"
 
 #include <math.h>
 #include <unistd.h>
@@ -134,21 +135,6 @@ static void extra_release(struct extra *x)
 	memset(x, 0, sizeof(*x));
 }
 
-static size_t find_col(char **keys, size_t ncols, const char *name)
-{
-	struct ob_buf k = OB_BUF_INIT(OB_MAX_FIELD);
-	size_t found = (size_t)-1;
-
-	if (name && ob_fold_key(name, strlen(name), &k) == OB_OK)
-		for (size_t c = 0; c < ncols; c++)
-			if (keys[c] && k.ptr && !strcmp(keys[c], k.ptr)) {
-				found = c;
-				break;
-			}
-	ob_buf_release(&k);
-	return found;
-}
-
 static char *field_dup(const struct ob_csv_record *rec, size_t c)
 {
 	const char *s;
@@ -160,12 +146,6 @@ static char *field_dup(const struct ob_csv_record *rec, size_t c)
 	n = rec->fields[c].len;
 	ob_trim(&s, &n);
 	return n ? ob_strndup(s, n) : NULL;
-}
-
-static bool is_missing_cell(const char *s, size_t n)
-{
-	ob_trim(&s, &n);
-	return n == 0 || (n == 2 && (!strncasecmp(s, "NA", 2) || !strncasecmp(s, "ND", 2)));
 }
 
 static ob_err extra_read(const struct ob_index_def *def, const char *path, struct extra *x,
@@ -183,37 +163,14 @@ static ob_err extra_read(const struct ob_index_def *def, const char *path, struc
 	x->has_col = ob_calloc(def->nind, sizeof(*x->has_col));
 	icol = ob_calloc(def->nind, sizeof(*icol));
 	ob_strmap_init(&seen);
-	if ((e = ob_csv_open(path, NULL, NULL, &r, d)))
+	if ((e = ob_ix_csv_header(def, path, &r, &rec, &keys, &ncols, &ucol, d)))
 		goto out;
-	do {
-		if ((e = ob_csv_next(r, &rec, d))) {
-			if (e == OB_ENOENT)
-				e = ob_diag_set(d, OB_ENOHEADER, path, 0, 0, NULL, 0,
-				                "el archivo no tiene encabezado / no header row");
-			goto out;
-		}
-	} while (rec->blank);
-	ncols = rec->nfields;
-	keys = ob_calloc(ncols, sizeof(*keys));
-	for (size_t c = 0; c < ncols; c++) {
-		struct ob_buf k = OB_BUF_INIT(OB_MAX_FIELD);
-		if (ob_fold_key(rec->fields[c].ptr, rec->fields[c].len, &k) == OB_OK)
-			keys[c] = ob_buf_detach(&k, NULL);
-		ob_buf_release(&k);
-	}
-	ucol = find_col(keys, ncols, def->unit_column);
-	if (ucol == (size_t)-1) {
-		e = ob_diag_set(d, OB_ENOCOL, path, rec->line, 0, def->unit_column,
-		                strlen(def->unit_column),
-		                "falta la columna de la unidad (unit_column de %s) / unit column "
-		                "missing", def->file);
-		goto out;
-	}
-	ncol = find_col(keys, ncols, def->name_column);
-	tcol = find_col(keys, ncols, def->territory_column);
+	ncol = ob_ix_find_col(keys, ncols, def->name_column);
+	tcol = ob_ix_find_col(keys, ncols, def->territory_column);
 	x->terr_col = tcol == (size_t)-1 ? 0 : (long)tcol + 1;
 	for (size_t j = 0; j < def->nind; j++) {
-		icol[j] = def->ind[j].catalog ? (size_t)-1 : find_col(keys, ncols, def->ind[j].column);
+		icol[j] = def->ind[j].catalog ? (size_t)-1
+		                              : ob_ix_find_col(keys, ncols, def->ind[j].column);
 		x->has_col[j] = icol[j] != (size_t)-1;
 	}
 	while ((e = ob_csv_next(r, &rec, d)) == OB_OK) {
@@ -267,7 +224,7 @@ static ob_err extra_read(const struct ob_index_def *def, const char *path, struc
 				continue;
 			s = rec->fields[icol[j]].ptr;
 			n = rec->fields[icol[j]].len;
-			if (is_missing_cell(s, n))
+			if (ob_ix_missing_cell(s, n))
 				continue;
 			if (!ob_parse_double(s, n, &v) || !isfinite(v)) {
 				e = ob_diag_set(d, OB_EPARSE, path, rec->line, (long)icol[j] + 1, s, n,
