@@ -82,6 +82,31 @@ ob_err ob_ix_csv_header(const struct ob_index_def *def, const char *path,
 	return OB_OK;
 }
 
+ob_err ob_ix_read_values(const struct ob_index_def *def, const char *path,
+                         const struct ob_csv_record *rec, const size_t *icol, double *row,
+                         struct ob_diag *d)
+{
+	for (size_t j = 0; j < def->nind; j++) {
+		const char *s;
+		size_t n;
+		double v;
+
+		row[j] = NAN;
+		if (icol[j] == (size_t)-1 || icol[j] >= rec->nfields)
+			continue; /* no such column, or a short row: missing */
+		s = rec->fields[icol[j]].ptr;
+		n = rec->fields[icol[j]].len;
+		if (ob_ix_missing_cell(s, n))
+			continue;
+		if (!ob_parse_double(s, n, &v) || !isfinite(v))
+			return ob_diag_set(d, OB_EPARSE, path, rec->line, (long)icol[j] + 1, s, n,
+			                   "valor no numérico en %s: se esperaba un número, vacío, "
+			                   "NA o ND / not a number", def->ind[j].column);
+		row[j] = v;
+	}
+	return OB_OK;
+}
+
 static void grow(struct ob_index_input *in, size_t *cap, size_t nind)
 {
 	size_t c = *cap ? *cap * 2 : 64;
@@ -170,32 +195,14 @@ ob_err ob_index_input_read(const struct ob_index_def *def, const char *path,
 		in->unit[u] = ob_strndup(id, idn);
 		in->unit_name[u] = NULL;
 		in->line[u] = rec->line;
-		for (size_t j = 0; j < def->nind; j++)
-			in->x[u * def->nind + j] = NAN;
 		if (ncol != (size_t)-1 && ncol < rec->nfields) {
 			const char *s = rec->fields[ncol].ptr;
 			size_t n = rec->fields[ncol].len;
 			ob_trim(&s, &n);
 			in->unit_name[u] = ob_strndup(s, n);
 		}
-		for (size_t j = 0; j < def->nind; j++) {
-			const char *s;
-			size_t n;
-			double v;
-			if (icol[j] >= rec->nfields)
-				continue; /* a short row: missing */
-			s = rec->fields[icol[j]].ptr;
-			n = rec->fields[icol[j]].len;
-			if (ob_ix_missing_cell(s, n))
-				continue;
-			if (!ob_parse_double(s, n, &v) || !isfinite(v)) {
-				e = ob_diag_set(d, OB_EPARSE, path, rec->line, (long)icol[j] + 1, s, n,
-				                "valor no numérico en %s: se esperaba un número, vacío, "
-				                "NA o ND / not a number", def->ind[j].column);
-				goto fail;
-			}
-			in->x[u * def->nind + j] = v;
-		}
+		if ((e = ob_ix_read_values(def, path, rec, icol, &in->x[u * def->nind], d)))
+			goto fail;
 	}
 	if (e != OB_ENOENT)
 		goto fail;

@@ -19,6 +19,14 @@ size_t ob_ix_find_col(char **keys, size_t ncols, const char *name);
 /* An empty cell, "NA" or "ND" (any case, blanks around). */
 bool ob_ix_missing_cell(const char *s, size_t n);
 
+/* Indicator values of one units-CSV row into row (def->nind): column
+ * icol[j] ((size_t)-1: none) for indicator j; a missing column, a short row
+ * or a missing cell is NaN. OB_EPARSE naming path, line, column and value
+ * for a cell that is not a finite number. */
+ob_err ob_ix_read_values(const struct ob_index_def *def, const char *path,
+                         const struct ob_csv_record *rec, const size_t *icol, double *row,
+                         struct ob_diag *d);
+
 /*
  * Open the units CSV at path and read its header, the first record that is
  * not blank: *keys receives *ncols folded names (the caller frees each and

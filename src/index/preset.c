@@ -215,25 +215,8 @@ static ob_err extra_read(const struct ob_index_def *def, const char *path, struc
 		x->name[u] = field_dup(rec, ncol);
 		x->terr[u] = field_dup(rec, tcol);
 		x->line[u] = rec->line;
-		for (size_t j = 0; j < def->nind; j++) {
-			const char *s;
-			size_t n;
-			double v;
-			x->x[u * def->nind + j] = NAN;
-			if (icol[j] == (size_t)-1 || icol[j] >= rec->nfields)
-				continue;
-			s = rec->fields[icol[j]].ptr;
-			n = rec->fields[icol[j]].len;
-			if (ob_ix_missing_cell(s, n))
-				continue;
-			if (!ob_parse_double(s, n, &v) || !isfinite(v)) {
-				e = ob_diag_set(d, OB_EPARSE, path, rec->line, (long)icol[j] + 1, s, n,
-				                "valor no numérico en %s: se esperaba un número, vacío, "
-				                "NA o ND / not a number", def->ind[j].column);
-				goto out;
-			}
-			x->x[u * def->nind + j] = v;
-		}
+		if ((e = ob_ix_read_values(def, path, rec, icol, &x->x[u * def->nind], d)))
+			goto out;
 	}
 	if (e != OB_ENOENT)
 		goto out;
