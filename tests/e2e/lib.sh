@@ -30,3 +30,32 @@ expect_grep() {
 sql() {
 	sqlite3 -batch -noheader "$1/observa.db" "$2"
 }
+
+# start_server DIR [ARGS...] : start "observa serve" on DIR on a free port of
+# the loopback, its stderr in $T/serve.err, and wait until it announces its
+# address. Sets PID, PORT and B (http://127.0.0.1:PORT); the server is
+# stopped (SIGTERM) and $T removed when the script exits.
+start_server() {
+	dir=$1
+	shift
+	"$OBSERVA" serve -d "$dir" --port 0 --bind 127.0.0.1 "$@" 2>"$T/serve.err" &
+	PID=$!
+	trap 'kill -TERM "$PID" 2>/dev/null || true; rm -rf "$T"' EXIT
+	wait_for "$T/serve.err" 'http://127.0.0.1:[0-9]*/api/v1/' "the server did not start" "$PID"
+	PORT=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/api/v1/.*|\1|p' "$T/serve.err" | head -n 1)
+	[ "${PORT:-0}" -gt 0 ] || fail "no port announced"
+	B="http://127.0.0.1:$PORT"
+}
+
+# wait_for FILE PATTERN WHAT [PID] : wait up to 30 s for FILE to match the
+# basic regular expression PATTERN; fail with WHAT otherwise, or at once when
+# process PID (if given) has exited.
+wait_for() {
+	i=0
+	while ! grep -q -- "$2" "$1" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 300 ] || { cat "$1" >&2; fail "$3"; }
+		[ -z "${4:-}" ] || kill -0 "$4" 2>/dev/null || { cat "$1" >&2; fail "$3 (exited)"; }
+		sleep 0.1
+	done
+}

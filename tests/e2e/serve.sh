@@ -17,20 +17,7 @@ TOK=$(cat "$T/out")
 expect_status 0 "$OBSERVA" user token bob -d "$O"
 TOKB=$(cat "$T/out")
 
-"$OBSERVA" serve -d "$O" --port 0 --bind 127.0.0.1 2>"$T/serve.err" &
-PID=$!
-stop_server() { kill -TERM "$PID" 2>/dev/null || true; }
-trap 'stop_server; rm -rf "$T"' EXIT
-i=0
-while ! grep -q 'http://127.0.0.1:[0-9]*/api/v1/' "$T/serve.err"; do
-	i=$((i + 1))
-	[ $i -lt 300 ] || { cat "$T/serve.err" >&2; fail "the server did not start"; }
-	kill -0 "$PID" 2>/dev/null || { cat "$T/serve.err" >&2; fail "the server exited"; }
-	sleep 0.1
-done
-PORT=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/api/v1/.*|\1|p' "$T/serve.err" | head -n 1)
-[ "$PORT" -gt 0 ] || fail "no port announced"
-B="http://127.0.0.1:$PORT"
+start_server "$O"
 mkdir "$T/public"
 n=0
 
@@ -183,12 +170,7 @@ while not (b"\r\n\r\n" in data and data.rstrip().endswith(b"}")):
 print(data.split(b"\r\n")[0].decode())
 PY
 SLOW=$!
-i=0
-until grep -q "headers sent" "$T/slow.out"; do
-	i=$((i + 1))
-	[ $i -lt 300 ] || fail "the slow client did not connect"
-	sleep 0.1
-done
+wait_for "$T/slow.out" "headers sent" "the slow client did not connect"
 sleep 0.2
 kill -TERM "$PID"
 sleep 0.3

@@ -19,18 +19,7 @@ expect_status 0 "$OBSERVA" user add bob --role analyst -d "$O" --no-password
 expect_status 0 "$OBSERVA" user token bob -d "$O"
 TOK_A=$(cat "$T/out")
 
-"$OBSERVA" serve -d "$O" --port 0 --bind 127.0.0.1 --threads 2 2>"$T/serve.err" &
-PID=$!
-trap 'kill -TERM "$PID" 2>/dev/null || true; rm -rf "$T"' EXIT
-i=0
-while ! grep -q 'http://127.0.0.1:[0-9]*/api/v1/' "$T/serve.err"; do
-	i=$((i + 1))
-	[ $i -lt 300 ] || { cat "$T/serve.err" >&2; fail "the server did not start"; }
-	kill -0 "$PID" 2>/dev/null || { cat "$T/serve.err" >&2; fail "the server exited"; }
-	sleep 0.1
-done
-PORT=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/api/v1/.*|\1|p' "$T/serve.err" | head -n 1)
-B="http://127.0.0.1:$PORT"
+start_server "$O" --threads 2
 get() {
 	want=$1 url=$2
 	shift 2
