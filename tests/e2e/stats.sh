@@ -64,11 +64,15 @@ for L in 0.9 0.95 0.99; do
 	agree "$RT/poisson_exact_ci.csv" "$T/rate$L.csv" -v keys=case_id -v where=conf_level=$L \
 		-v cols=count,population,rate=rate_per_100k,lower=rate_lower_exact_per_100k,upper=rate_upper_exact_per_100k
 done
-# unreliable says count < 20, and nothing is flagged with a population
-awk -F, -v c="$(col "$T/rate0.95.csv" count)" -v u="$(col "$T/rate0.95.csv" unreliable)" \
-	-v f="$(col "$T/rate0.95.csv" flags)" \
-	'NR > 1 { n++; if ($u != ($c < 20 ? "true" : "false") || $f != "") exit 1 } END { if (n != 14) exit 1 }' \
+# unreliable says count < 20 or a flag; the one flag is c12's population of
+# 730, under the floor of 1000
+awk -F, -v c="$(col "$T/rate0.95.csv" count)" -v p="$(col "$T/rate0.95.csv" population)" \
+	-v u="$(col "$T/rate0.95.csv" unreliable)" -v f="$(col "$T/rate0.95.csv" flags)" \
+	'NR > 1 { n++; want = $p < 1000 ? "poblacion_pequena" : ""; if ($f != want) exit 1
+	          if ($u != ($c < 20 || $f != "" ? "true" : "false")) exit 1 }
+	 END { if (n != 14) exit 1 }' \
 	"$T/rate0.95.csv" || fail "unreliable/flags of stats rate"
+grep -q '^c12,4,730,.*,true,poblacion_pequena$' "$T/rate0.95.csv" || fail "c12 under the floor"
 # --per: the same rates per 1,000
 st "$T/rate1k.csv" rate --count count --population population --per 1000 "$RT/poisson_counts.csv"
 awk -F, 'NR == FNR { r[FNR] = $4; next } FNR > 1 && $4 * 100 != r[FNR] + 0 &&
@@ -77,11 +81,31 @@ awk -F, 'NR == FNR { r[FNR] = $4; next } FNR > 1 && $4 * 100 != r[FNR] + 0 &&
 # a population of 0: no rate, flagged (Spanish, then English)
 printf 'area,deaths,pop\nA,3,0\nB,0,0\nC,25,100000\n' >"$T/pop0.csv"
 st "$T/pop0.out" rate --count deaths --population pop "$T/pop0.csv"
-grep -qx 'A,3,0,,,,true,sin_poblacion' "$T/pop0.out" || { cat "$T/pop0.out"; fail "population 0"; }
+grep -qx 'A,3,0,,,,true,sin_poblacion;inverosimil' "$T/pop0.out" || { cat "$T/pop0.out"; fail "population 0"; }
 grep -qx 'B,0,0,,,,true,sin_poblacion' "$T/pop0.out" || fail "population 0, count 0"
 grep -q '^C,25,100000,25,[0-9.]*,[0-9.]*,false,$' "$T/pop0.out" || fail "rate of C"
 st "$T/pop0en.out" rate --count deaths --population pop --lang en "$T/pop0.csv"
-grep -qx 'A,3,0,,,,true,no_population' "$T/pop0en.out" || fail "population 0 in English"
+grep -qx 'A,3,0,,,,true,no_population;implausible' "$T/pop0en.out" || fail "population 0 in English"
+# a count above its population, or a population under the floor, is never
+# reliable, however many events: 25 in half a person is not 5,000,000 per 100,000
+printf 'area,deaths,pop\nhalf,25,0.5\nsmall,25,900\nover,30,20\nedge,25,1000\nfine,25,50000\n' >"$T/implausible.csv"
+st "$T/impl.out" rate --count deaths --population pop "$T/implausible.csv"
+grep -qx 'half,25,0.5,5000000,[0-9.e+]*,[0-9.e+]*,true,inverosimil;poblacion_pequena' "$T/impl.out" ||
+	{ cat "$T/impl.out"; fail "25 in a population of 0.5"; }
+grep -q '^small,25,900,.*,true,poblacion_pequena$' "$T/impl.out" || fail "population under the floor"
+grep -q '^over,30,20,150000,.*,true,inverosimil;poblacion_pequena$' "$T/impl.out" || fail "count above population"
+grep -q '^edge,25,1000,2500,.*,false,$' "$T/impl.out" || fail "a population at the floor"
+grep -q '^fine,25,50000,50,.*,false,$' "$T/impl.out" || fail "a plausible rate"
+st "$T/impl_en.out" rate --count deaths --population pop --lang en "$T/implausible.csv"
+grep -q '^half,.*,true,implausible;small_population$' "$T/impl_en.out" || fail "flags in English"
+# --population-floor moves the floor; 0 turns it off, not the count check
+st "$T/impl0.out" rate --count deaths --population pop --population-floor 0 "$T/implausible.csv"
+grep -q '^small,25,900,.*,false,$' "$T/impl0.out" || fail "--population-floor 0"
+grep -q '^half,.*,true,inverosimil$' "$T/impl0.out" || fail "count above population without a floor"
+st "$T/impl5.out" rate --count deaths --population pop --population-floor 50001 "$T/implausible.csv"
+grep -q '^fine,25,50000,.*,true,poblacion_pequena$' "$T/impl5.out" || fail "--population-floor 50001"
+refuse 2 '--population-floor «-1»' rate --count deaths --population pop --population-floor -1 \
+	"$T/implausible.csv"
 
 # ---- compare: poisson.test(c(x1, x0), c(T1, T0)) --------------------------
 st "$T/cmp.csv" compare --count0 count_t0 --population0 pop_t0 --count1 count_t1 \

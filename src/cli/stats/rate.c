@@ -5,40 +5,49 @@
 #include "stats/rate.h"
 
 static const struct st_word w_no_population = { "sin_poblacion", "no_population" };
+static const struct st_word w_implausible = { "inverosimil", "implausible" };
+static const struct st_word w_small = { "poblacion_pequena", "small_population" };
 
 static void rate_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa stats rate --count C --population P [--per N]\n"
-	        "             [--level L] [--unreliable-below K] [opciones] ARCHIVO\n\n"
+	        "             [--level L] [--unreliable-below K] [--population-floor F]\n"
+	        "             [opciones] ARCHIVO\n\n"
 	        "Añade a cada fila la tasa por N habitantes con su intervalo exacto de\n"
-	        "Poisson (Garwood; el de poisson.test de R) y si es poco fiable (recuento\n"
-	        "menor que K): columnas rate, lower, upper, unreliable, flags. Con población\n"
-	        "0 la tasa no está definida: rate, lower y upper quedan vacías y flags dice\n"
-	        "sin_poblacion. Los recuentos pueden ser fraccionarios (prorrateados).\n"
+	        "Poisson (Garwood; el de poisson.test de R) y si es poco fiable: columnas\n"
+	        "rate, lower, upper, unreliable, flags. Marcas, y nunca fiable con ellas:\n"
+	        "sin_poblacion (población 0: rate, lower y upper quedan vacías),\n"
+	        "inverosimil (recuento mayor que la población), poblacion_pequena\n"
+	        "(población mayor que 0 y menor que F). Poco fiable también si el recuento\n"
+	        "es menor que K. Los recuentos pueden ser fraccionarios (prorrateados).\n"
 	        "  --count C              columna del recuento (≥ 0)\n"
 	        "  --population P         columna de la población (≥ 0)\n"
 	        "  --per N                tasa por N habitantes (100000)\n"
 	        "  --level L              nivel de confianza (0.95)\n"
 	        "  --unreliable-below K   poco fiable si el recuento es menor que K (20)\n"
+	        "  --population-floor F   población mínima de una tasa fiable (1000; 0 la\n"
+	        "                         desactiva)\n"
 	        "  --stream               escribe cada fila al calcularla (un error deja la\n"
 	        "                         salida incompleta)\n"
 	        "%s\n"
 	        "Adds the rate per N people with its exact Poisson interval and whether it\n"
-	        "is unreliable (count below K). Population 0 leaves rate, lower and upper\n"
-	        "empty, flagged no_population.\n",
+	        "is unreliable: a count below K, or any flag (--lang en): no_population\n"
+	        "(rate, lower and upper empty), implausible (count above the population),\n"
+	        "small_population (population above 0 and below F, 1000 by default).\n",
 	        st_common_help);
 }
 
 int st_cmd_rate(int argc, char **argv)
 {
-	enum { O_COUNT = ST_OPT_LOCAL, O_POP, O_PER, O_LEVEL, O_BELOW };
+	enum { O_COUNT = ST_OPT_LOCAL, O_POP, O_PER, O_LEVEL, O_BELOW, O_FLOOR };
 	static const struct option longopts[] = {
 		{ "count", required_argument, NULL, O_COUNT },
 		{ "population", required_argument, NULL, O_POP },
 		{ "per", required_argument, NULL, O_PER },
 		{ "level", required_argument, NULL, O_LEVEL },
 		{ "unreliable-below", required_argument, NULL, O_BELOW },
+		{ "population-floor", required_argument, NULL, O_FLOOR },
 		ST_STREAM_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -46,6 +55,7 @@ int st_cmd_rate(int argc, char **argv)
 		                             NULL };
 	const char *count_col = NULL, *pop_col = NULL, *file;
 	double per = OB_RATE_PER_100K, level = 0.95, below = OB_RATE_UNRELIABLE_BELOW;
+	double pop_floor = OB_RATE_POPULATION_FLOOR;
 	struct st_common co;
 	struct st_reader r;
 	struct st_out o;
@@ -70,6 +80,11 @@ int st_cmd_rate(int argc, char **argv)
 		case O_BELOW:
 			if (!st_opt_number(argv[0], "--unreliable-below", optarg, 0, false, 1e15,
 			                   false, &below))
+				goto usage;
+			break;
+		case O_FLOOR:
+			if (!st_opt_number(argv[0], "--population-floor", optarg, 0, false, 1e15,
+			                   false, &pop_floor))
 				goto usage;
 			break;
 		default:
@@ -100,11 +115,12 @@ int st_cmd_rate(int argc, char **argv)
 	while (!(e = st_reader_next(&r, &d))) {
 		struct ob_rate rt;
 		double count, pop;
+		char flags[128] = "";
 
 		if ((e = st_reader_number(&r, ci, ST_NONNEG | ST_QUANTITY, &count, &d)) ||
 		    (e = st_reader_number(&r, pi, ST_NONNEG | ST_QUANTITY, &pop, &d)))
 			goto fail;
-		if ((e = ob_rate_exact_ex(count, pop, per, level, below, &rt))) {
+		if ((e = ob_rate_exact_floor(count, pop, per, level, below, pop_floor, &rt))) {
 			ob_diag_set(&d, e, r.name, r.rec->line, 0, NULL, 0,
 			            "no se pudo calcular la tasa / cannot compute the rate");
 			goto fail;
@@ -121,7 +137,13 @@ int st_cmd_rate(int argc, char **argv)
 			st_out_num(&o, rt.upper);
 		}
 		st_out_bool(&o, rt.flags & OB_RATE_UNRELIABLE);
-		st_out_str(&o, rt.flags & OB_RATE_NO_POPULATION ? st_word(&co, &w_no_population) : "");
+		if (rt.flags & OB_RATE_NO_POPULATION)
+			st_flag(flags, sizeof(flags), &co, &w_no_population);
+		if (rt.flags & OB_RATE_IMPLAUSIBLE)
+			st_flag(flags, sizeof(flags), &co, &w_implausible);
+		if (rt.flags & OB_RATE_SMALL_POPULATION)
+			st_flag(flags, sizeof(flags), &co, &w_small);
+		st_out_str(&o, flags);
 		st_out_end(&o);
 	}
 	if (e != OB_ENOENT)
