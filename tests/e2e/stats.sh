@@ -193,15 +193,55 @@ for nb in rook island; do
 	agree "$SP/eb_local_$nb.csv" "$T/ebg_$nb.csv" -v keys=area_id -v nan=skip \
 		-v cols=eb_rate=eb_local_geoda,local_variance=a_local_geoda,local_mean=m_local_geoda
 done
-# the island A05 (spdep: 0/0) gets the global estimate, flagged; no other area is flagged
+# the island A05 without cases (spdep: 0/0) gets the global estimate, flagged;
+# no other area is flagged
 for f in "$T/ebl_island.csv" "$T/ebg_island.csv"; do
 	agree "$SP/eb_global.csv" "$f" -v keys=area_id -v where=area_id=A05 -v awhere=area_id=A05 \
 		-v cols=eb_rate=eb_global_poisson
-	awk -F, -v g="$(col "$f" flags)" 'NR > 1 && $g != ($1 == "A05" ? "isla" : "") { exit 1 }' "$f" ||
+	awk -F, -v g="$(col "$f" flags)" \
+		'NR > 1 && $g != ($1 == "A05" ? "isla;respaldo_global" : "") { exit 1 }' "$f" ||
 		fail "island flags of $f"
 done
 awk -F, -v g="$(col "$T/ebl_rook.csv" flags)" 'NR > 1 && $g != "" { exit 1 }' "$T/ebl_rook.csv" ||
 	fail "a flag without an island"
+# edges (make_edge_cases.R): spdep's number wherever spdep gives one -- 0 for
+# G06, whose neighbourhood has no case but a_i > 0; the raw rate of the
+# island I1 -- and the global estimate, flagged, only where it gives NaN
+for set in eb_edge eb_edge_pop0; do
+	for v in spdep geoda; do
+		sfx=
+		[ $v = spdep ] || sfx=_geoda
+		st "$T/$set$sfx.csv" eb --id area_id --count count --population population --per 1 \
+			--neighbours "$SP/${set}_neighbours.csv" --local --variant $v "$SP/${set}_areas.csv"
+		# spdep has no value for an area of population 0: compared below
+		awk -F, 'NR == 1 || $2 != "NA"' "$SP/${set}_local.csv" >"$T/ref_pop.csv"
+		awk -F, 'NR == 1 || $3 != 0' "$T/$set$sfx.csv" >"$T/out_pop.csv"
+		agree "$T/ref_pop.csv" "$T/out_pop.csv" -v keys=area_id -v nan=skip \
+			-v cols=raw_rate=raw,eb_rate=eb_local$sfx,local_variance=a_local$sfx,local_mean=m_local$sfx
+		# where spdep is NaN (its own or, population 0, its neighbourhood's): the
+		# global estimate and respaldo_global; elsewhere the estimate and no such flag
+		awk -F, -v e="eb_local$sfx" -v m="m_local$sfx" 'FNR == 1 { f++; for (i = 1; i <= NF; i++) h[f, $i] = i; next }
+			f == 1 { ref[$1] = $h[1, e]; mref[$1] = $h[1, m]; glob[$1] = $h[1, "eb_global_poisson"]; next }
+			{ id = $1; fl = $h[2, "flags"]; est = $h[2, "eb_rate"]
+			  nan = ref[id] == "NaN" || mref[id] == "NaN" || (ref[id] == "NA" && mref[id] == 0 && $h[2, "local_variance"] == 0)
+			  if (nan != (fl ~ /respaldo_global/)) { print id ": flags " fl; bad = 1 }
+			  want = nan ? glob[id] : (ref[id] == "NA" ? mref[id] : ref[id])
+			  if ((est - want) ^ 2 > 1e-18 * want ^ 2) { print id ": " est " != " want; bad = 1 }
+			  if ((fl ~ /sin_poblacion/) != ($h[2, "population"] == 0)) { print id ": " fl; bad = 1 }
+			  n++ }
+			END { exit bad || n < 17 }' "$SP/${set}_local.csv" "$T/$set$sfx.csv" ||
+			fail "fallbacks of $set ($v)"
+	done
+done
+grep -q '^G06,0,1200,0,0,0,6[.][0-9]*e-07,$' "$T/eb_edge.csv" ||
+	{ cat "$T/eb_edge.csv"; fail "G06: 0, as spdep"; }
+grep -q '^G06,0,1200,0,0[.][0-9]*,0,0,respaldo_global$' "$T/eb_edge_geoda.csv" ||
+	fail "G06 (GeoDa: 0/0) falls back"
+grep -qx 'I1,6,2000,0.003,0.003,0.003,0,isla' "$T/eb_edge.csv" || fail "the island I1: its raw rate"
+grep -qx 'Q1,5,2500,0.002,0.002,0.002,0,isla' "$T/eb_edge_pop0.csv" ||
+	fail "Q1, an island with neighbours of population 0"
+grep -q '^P3,0,0,,0[.][0-9]*,0,0,sin_poblacion;isla;respaldo_global$' "$T/eb_edge_pop0.csv" ||
+	fail "P3: no population anywhere around"
 
 # ---- gi: spdep localG, Gi and Gi*, styles B and W --------------------------
 for nb in rook island; do
@@ -344,9 +384,9 @@ for s in quantile:quantile_type7:class5_quantile_arith fisher:fisher:class5_fish
 	agree "$T/cib_ref.csv" "$T/cib_breaks.csv" -v keys=key -v cols=value
 done
 
-# rate 3, compare 1, trend 4, eb 9, gi 9, moran 13, breaks 72, normalise 25,
+# rate 3, compare 1, trend 4, eb 13, gi 9, moran 13, breaks 72, normalise 25,
 # composite 10: every loop ran to the end
-[ "$ncompared" -eq 146 ] || fail "$ncompared comparisons were made, not 146"
+[ "$ncompared" -eq 150 ] || fail "$ncompared comparisons were made, not 150"
 
 # ---- the comparison can fail ---------------------------------------------------
 # perturb FILE LINE COLUMN FACTOR : FILE with one cell multiplied
