@@ -305,6 +305,33 @@ agree "$SP/localmoran_island.csv" "$T/lm_q.csv" -v keys=area_id -v where=conditi
 [ "$(col "$T/lm_es.csv" quadrant)" = 12 ] || fail "quadrant column moved"
 grep -q '^A05,.*,,,bajo-bajo,isla;indefinido$' "$T/lm_es.csv" || fail "island in local Moran"
 
+# a variable that does not vary (make_edge_cases.R): I is 0/0 (empty, flagged),
+# E(I) = -1/(n' - 1); the variance under randomisation is 0/0 too (moran.test
+# stops), under normality it is given
+awk -F, 'NR == 1 { print "area_id,x"; next } { print $1 ",5" }' "$SP/areas.csv" >"$T/flat_x.csv"
+for nb in rook island; do
+	for s in W B; do
+		for rnd in TRUE FALSE; do
+			norm=
+			[ $rnd = TRUE ] || norm=--normality
+			st "$T/mc.csv" moran --global --id area_id --value x \
+				--neighbours "$SP/neighbours_$nb.csv" --style $s $norm "$T/flat_x.csv"
+			agree "$SP/moran_constant.csv" "$T/mc.csv" -v keys=@row \
+				-v where=neighbours=$nb,weights_style=$s,randomisation=$rnd \
+				-v cols=i=I,e_i=E_I,var_i=Var_I,z,p_value=p_greater
+			grep -q ',sin_variacion;indefinido$' "$T/mc.csv" || fail "flags of a constant ($nb $s $rnd)"
+		done
+	done
+	for cond in TRUE FALSE; do
+		total=
+		[ $cond = TRUE ] || total=--total
+		st "$T/lmc.csv" moran --id area_id --value x --neighbours "$SP/neighbours_$nb.csv" $total \
+			"$T/flat_x.csv"
+		agree "$SP/localmoran_constant.csv" "$T/lmc.csv" -v keys=area_id \
+			-v where=neighbours=$nb,conditional=$cond -v cols=ii=Ii,e_ii=E_Ii,var_ii=Var_Ii,z=Z_Ii
+	done
+done
+
 # ---- breaks: classInt classIntervals, findCols, jenks.tests -----------------
 for v in v1_homicide_rates v2_small v3_formula; do
 	awk -F, -v v=$v 'NR == 1 || $1 == v' "$CL/vectors.csv" >"$T/$v.csv"
@@ -318,12 +345,24 @@ for v in v1_homicide_rates v2_small v3_formula; do
 				$1 != v || $2 != s || $3 != k { next }
 				f == 1 { print "break_" $5 "," $6; closure = $4 }
 				f == 2 { print "closure," closure; print "classes_used," $4
-				         print "sdam," $5; print "sdcm," $6; print "gvf," $7; print "tai," $8 }' \
+				         print "sdam," $5; print "sdcm," $6; print "gvf," $7; print "tai," $8
+				         print "flags," }' \
 				"$CL/breaks.csv" "$CL/goodness_of_fit.csv" >"$T/brk_ref.csv"
 			agree "$T/brk_ref.csv" "$T/brk.csv" -v keys=key -v cols=value
 		done
 	done
 done
+
+# values that do not vary: GVF and TAI are 0/0 (R: NaN), empty and flagged, not 1
+printf 'id,v\na,7\nb,7\nc,7\nd,7\n' >"$T/flat_v.csv"
+for s in quantile equal; do
+	st "$T/flat_brk.csv" breaks --value v --k 2 --method $s --breaks "$T/flat_v.csv"
+	grep -qx 'gvf,' "$T/flat_brk.csv" && grep -qx 'tai,' "$T/flat_brk.csv" &&
+		grep -qx 'sdam,0' "$T/flat_brk.csv" && grep -qx 'flags,sin_variacion' "$T/flat_brk.csv" ||
+		{ cat "$T/flat_brk.csv"; fail "breaks of constant values ($s)"; }
+done
+st "$T/flat_brk.csv" breaks --value v --k 1 --method fisher --breaks --lang en "$T/flat_v.csv"
+grep -qx 'flags,no_variation' "$T/flat_brk.csv" || fail "constant values, one class, in English"
 
 # ---- normalise and composite: COINr conventions -------------------------------
 # meta FIELD [DIMENSION] : a column of indicator_meta.csv as a list
@@ -384,9 +423,9 @@ for s in quantile:quantile_type7:class5_quantile_arith fisher:fisher:class5_fish
 	agree "$T/cib_ref.csv" "$T/cib_breaks.csv" -v keys=key -v cols=value
 done
 
-# rate 3, compare 1, trend 4, eb 13, gi 9, moran 13, breaks 72, normalise 25,
+# rate 3, compare 1, trend 4, eb 13, gi 9, moran 25, breaks 72, normalise 25,
 # composite 10: every loop ran to the end
-[ "$ncompared" -eq 150 ] || fail "$ncompared comparisons were made, not 150"
+[ "$ncompared" -eq 162 ] || fail "$ncompared comparisons were made, not 162"
 
 # ---- the comparison can fail ---------------------------------------------------
 # perturb FILE LINE COLUMN FACTOR : FILE with one cell multiplied
