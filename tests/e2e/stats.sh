@@ -162,6 +162,15 @@ st "$T/fitted.csv" trend --time year --count count --population population --by 
 	--fitted "$RT/trend_series.csv"
 agree "$RT/loglinear_trend_fitted.csv" "$T/fitted.csv" -v rel=1e-6 -v keys=series_id,year \
 	-v cols=fitted_count,fitted_rate=fitted_rate_per_100k
+# time is measured from the earliest T of each series, whatever the order of
+# the rows: the latest years first give the same fit, first_time and b0
+{ head -1 "$RT/trend_series.csv"; sed 1d "$RT/trend_series.csv" | sort -t, -k2,2nr; } >"$T/trend_rev.csv"
+[ "$(sed -n 2p "$T/trend_rev.csv" | cut -d, -f2)" -gt "$(sed -n 3p "$T/trend_rev.csv" | cut -d, -f2)" ] ||
+	fail "the rows were not reversed"
+st "$T/trend_rev.out" trend --time year --count count --population population --by series_id \
+	"$T/trend_rev.csv"
+agree "$RT/loglinear_trend.csv" "$T/trend_rev.out" -v rel=1e-6 -v keys=series=series_id \
+	-v cols=n=n_years,first_time=first_year,b0,se_b0,b1,apc
 # series without a fit: too few points, no events; without --by, one series
 printf 'g,y,n,p\na,2020,3,1000\na,2021,4,1000\nb,2020,0,1000\nb,2021,0,1000\nb,2022,0,1000\n' >"$T/nofit.csv"
 st "$T/nofit.out" trend --time y --count n --population p --by g "$T/nofit.csv"
@@ -423,9 +432,9 @@ for s in quantile:quantile_type7:class5_quantile_arith fisher:fisher:class5_fish
 	agree "$T/cib_ref.csv" "$T/cib_breaks.csv" -v keys=key -v cols=value
 done
 
-# rate 3, compare 1, trend 4, eb 13, gi 9, moran 25, breaks 72, normalise 25,
+# rate 3, compare 1, trend 5, eb 13, gi 9, moran 25, breaks 72, normalise 25,
 # composite 10: every loop ran to the end
-[ "$ncompared" -eq 162 ] || fail "$ncompared comparisons were made, not 162"
+[ "$ncompared" -eq 163 ] || fail "$ncompared comparisons were made, not 163"
 
 # ---- the comparison can fail ---------------------------------------------------
 # perturb FILE LINE COLUMN FACTOR : FILE with one cell multiplied
