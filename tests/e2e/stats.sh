@@ -1,7 +1,10 @@
 # stats.sh - "observa stats" on the R reference inputs agrees with the R
 # outputs (tests/data/reference, every row, 1e-9 relative, 1e-6 for the
-# trend), refuses bad input with its position and exit status and writes
-# nothing then; and the comparison itself notices a perturbed value.
+# trend), edge cases included (spatial/make_edge_cases.R: areas without cases
+# or population, islands, values that do not vary); flags rates that cannot
+# be right; reads '.' and ',' by the rule of each column; refuses bad input
+# with its position and exit status and writes nothing then; and the
+# comparison itself notices a perturbed value.
 REF="$OBSERVA_TESTDATA/reference"
 RT="$REF/rates"
 SP="$REF/spatial"
@@ -342,14 +345,24 @@ for nb in rook island; do
 done
 
 # ---- breaks: classInt classIntervals, findCols, jenks.tests -----------------
+# v3_formula is written with three decimals in every value (27.583, 51.990):
+# each could be a thousands group and none shows the decimal mark, so the
+# column is refused until --decimal-mark says it
+awk -F, 'NR == 1 || $1 == "v3_formula"' "$CL/vectors.csv" >"$T/v3_formula.csv"
+refuse 1 'v3_formula.csv:2:2: columna «value»: ¿27.583 o 27583?' breaks --value value --k 3 \
+	--method fisher "$T/v3_formula.csv"
 for v in v1_homicide_rates v2_small v3_formula; do
 	awk -F, -v v=$v 'NR == 1 || $1 == v' "$CL/vectors.csv" >"$T/$v.csv"
+	dm=
+	[ $v != v3_formula ] || dm="--decimal-mark ."
 	for s in fisher jenks quantile equal; do
 		for k in 3 4 5; do
-			st "$T/cls.csv" breaks --value value --k $k --method $s "$T/$v.csv"
+			# shellcheck disable=SC2086
+			st "$T/cls.csv" breaks --value value --k $k --method $s $dm "$T/$v.csv"
 			agree "$CL/class_assignments.csv" "$T/cls.csv" -v keys=@row=obs_index \
 				-v where=vector_id=$v,style=$s,k=$k -v cols=value,class
-			st "$T/brk.csv" breaks --value value --k $k --method $s --breaks "$T/$v.csv"
+			# shellcheck disable=SC2086
+			st "$T/brk.csv" breaks --value value --k $k --method $s --breaks $dm "$T/$v.csv"
 			awk -F, -v v=$v -v s=$s -v k=$k 'FNR == 1 { f++; if (f == 1) print "key,value"; next }
 				$1 != v || $2 != s || $3 != k { next }
 				f == 1 { print "break_" $5 "," $6; closure = $4 }
@@ -600,10 +613,49 @@ for c in rate compare trend eb breaks gi moran normalise composite; do
 done
 echo "stats: $ncompared comparisons with R agree"
 
-# a population written with a thousands separator is refused, not read as 52
+# ---- numbers: the decimal mark decided per column (docs: "Números") ----------------
+# 52.000 alone is 52 or 52000: refused with file, line, column, value and the rule
 printf 'c,p\n3,52.000\n' >"$T/ambiguous.csv"
-expect_status 1 "$OBSERVA" stats rate --count c --population p "$T/ambiguous.csv"
-expect_grep "$T/err" "número ambiguo"
-printf 'c,p\n3,52000\n4,"1.234.567"\n' >"$T/plain.csv"
-expect_status 0 "$OBSERVA" stats rate --count c --population p "$T/plain.csv"
-expect_grep "$T/out" "1.234.567"
+refuse 1 'ambiguous.csv:2:2: columna «p»: ¿52 o 52000?' rate --count c --population p "$T/ambiguous.csv"
+expect_grep "$T/err" 'use --decimal-mark . o ,'
+expect_grep "$T/err" '(valor «52.000»)'
+# ...and read as the user says
+st "$T/dm.out" rate --count c --population p --decimal-mark , "$T/ambiguous.csv"
+grep -q '^3,52.000,5.76923076923077,' "$T/dm.out" || { cat "$T/dm.out"; fail "--decimal-mark ,"; }
+st "$T/dm.out" rate --count c --population p --decimal-mark . --population-floor 0 "$T/ambiguous.csv"
+grep -q '^3,52.000,5769.23076923077,' "$T/dm.out" || fail "--decimal-mark ."
+refuse 2 '--decimal-mark «;»' rate --count c --population p --decimal-mark ';' "$T/ambiguous.csv"
+# thousands points decide the column: 52.000 beside 1.234.567 is 52000
+printf 'c,p\n3,52.000\n4,"1.234.567"\n' >"$T/thousands.csv"
+st "$T/th.out" rate --count c --population p "$T/thousands.csv"
+grep -q '^3,52.000,5.76923076923077,' "$T/th.out" || { cat "$T/th.out"; fail "52.000 with thousands points"; }
+grep -q '^4,1.234.567,0.324' "$T/th.out" || fail "1.234.567"
+# R's write.csv: 12.152 is 12.152 in a column whose other values show a decimal point
+awk -F, 'NR == 1 { print "area_id,x"; next } { printf "%s,%s\n", $1, (NR == 2 ? "12.152" : (NR - 1) * 1.25) }' \
+	"$SP/areas.csv" >"$T/r_out.csv"
+grep -q '^A01,12.152$' "$T/r_out.csv" && grep -q '^A03,3.75$' "$T/r_out.csv" || fail "r_out.csv"
+st "$T/r_out.brk" breaks --value x --k 2 --method equal --breaks "$T/r_out.csv"
+grep -qx 'break_0,2.5' "$T/r_out.brk" && grep -qx 'break_2,25' "$T/r_out.brk" ||
+	{ cat "$T/r_out.brk"; fail "12.152 read as 12152"; }
+# a column with both conventions is refused at the value that contradicts another
+printf 'id,x\na,12.5\nb,7\nc,"3,5"\n' >"$T/mixed.csv"
+refuse 1 'mixed.csv:4:2: columna «x»: este valor solo se lee con coma decimal y «12.5» (línea 2) solo con punto decimal' \
+	breaks --value x --k 2 --method equal "$T/mixed.csv"
+expect_grep "$T/err" '(valor «3,5»)'
+# rate and compare read row by row: ambiguous rows wait for the value that
+# decides, in order, also when streaming; and are refused if none does
+printf 'id,c,p\na,3,"1,500"\nb,4,"2,250"\nc,5,"12,5"\nd,6,7000\n' >"$T/late_comma.csv"
+for stream in "" --stream; do
+	st "$T/lc.out" rate --count c --population p --population-floor 0 $stream "$T/late_comma.csv"
+	[ "$(cut -c1-2 "$T/lc.out" | tr -d '\n')" = 'ida,b,c,d,' ] &&
+		grep -q '^a,3,"1,500",200000,' "$T/lc.out" && grep -q '^b,4,"2,250",177777.777777778,' "$T/lc.out" &&
+		grep -q '^c,5,"12,5",40000,' "$T/lc.out" && grep -q '^d,6,7000,85.7142857142857,' "$T/lc.out" ||
+		{ cat "$T/lc.out"; fail "rows waiting for the decimal comma ($stream)"; }
+done
+printf 'id,c,p\na,3,"1,500"\nb,4,"2,250"\n' >"$T/never.csv"
+refuse 1 'never.csv:2:3: columna «p»: ¿1500 o 1.5?' rate --count c --population p "$T/never.csv"
+expect_status 1 "$OBSERVA" stats rate --count c --population p --stream "$T/never.csv"
+[ "$(wc -l <"$T/out")" -eq 1 ] || { cat "$T/out"; fail "--stream wrote a row it could not read"; }
+printf 'id,c0,p0,c1,p1\na,3,1.000,4,1.000\nb,2,12.000.000,5,1.234.567\n' >"$T/cmp_th.csv"
+st "$T/cmp_th.out" compare --count0 c0 --population0 p0 --count1 c1 --population1 p1 "$T/cmp_th.csv"
+grep -q '^a,3,1.000,4,1.000,300,400,' "$T/cmp_th.out" || { cat "$T/cmp_th.out"; fail "compare: thousands points"; }

@@ -116,7 +116,7 @@ int st_cmd_breaks(int argc, char **argv)
 
 	ob_diag_clear(&d);
 	st_out_init(&o, &co);
-	if ((e = st_table_load(&t, file, co.delimiter, &d)))
+	if ((e = st_table_load(&t, file, &co, &d)))
 		return st_fail(&o, &d);
 	if ((e = st_column(&t.rd, "--value", value_col, &vc, &d)) ||
 	    (!want_breaks && (e = st_out_check(&o, &t.rd, added, &d))))

@@ -56,11 +56,14 @@ int st_cmd_rate(int argc, char **argv)
 	const char *count_col = NULL, *pop_col = NULL, *file;
 	double per = OB_RATE_PER_100K, level = 0.95, below = OB_RATE_UNRELIABLE_BELOW;
 	double pop_floor = OB_RATE_POPULATION_FLOOR;
+	static const enum st_kind kinds[2] = { ST_NONNEG, ST_NONNEG };
 	struct st_common co;
 	struct st_reader r;
+	struct st_rows w;
+	struct st_row row;
 	struct st_out o;
 	struct ob_diag d;
-	size_t ci, pi;
+	size_t cols[2];
 	ob_err e;
 	int c, rc;
 
@@ -104,29 +107,27 @@ int st_cmd_rate(int argc, char **argv)
 		goto usage;
 
 	ob_diag_clear(&d);
-	if ((e = st_reader_open(&r, file, co.delimiter, &d)))
+	if ((e = st_reader_open(&r, file, &co, &d)))
 		return st_fail(NULL, &d);
 	st_out_init(&o, &co);
-	if ((e = st_column(&r, "--count", count_col, &ci, &d)) ||
-	    (e = st_column(&r, "--population", pop_col, &pi, &d)) ||
+	memset(&w, 0, sizeof(w));
+	if ((e = st_column(&r, "--count", count_col, &cols[0], &d)) ||
+	    (e = st_column(&r, "--population", pop_col, &cols[1], &d)) ||
 	    (e = st_out_check(&o, &r, added, &d)))
 		goto fail;
 	st_out_header(&o, &r, added);
-	while (!(e = st_reader_next(&r, &d))) {
+	st_rows_init(&w, &r, 2, cols, kinds);
+	while (!(e = st_rows_next(&w, &row, &d))) {
 		struct ob_rate rt;
-		double count, pop;
 		char flags[128] = "";
 
-		if ((e = st_reader_number(&r, ci, ST_NONNEG | ST_QUANTITY, &count, &d)) ||
-		    (e = st_reader_number(&r, pi, ST_NONNEG | ST_QUANTITY, &pop, &d)))
-			goto fail;
-		if ((e = ob_rate_exact_floor(count, pop, per, level, below, pop_floor, &rt))) {
-			ob_diag_set(&d, e, r.name, r.rec->line, 0, NULL, 0,
+		if ((e = ob_rate_exact_floor(row.v[0], row.v[1], per, level, below, pop_floor,
+		                             &rt))) {
+			ob_diag_set(&d, e, r.name, row.line, 0, NULL, 0,
 			            "no se pudo calcular la tasa / cannot compute the rate");
 			goto fail;
 		}
-		for (size_t i = 0; i < r.rec->nfields; i++)
-			st_out_field(&o, r.rec->fields[i].ptr, r.rec->fields[i].len);
+		st_out_fields(&o, row.field, row.nfields);
 		if (rt.flags & OB_RATE_NO_POPULATION) {
 			st_out_none(&o);
 			st_out_none(&o);
@@ -148,9 +149,11 @@ int st_cmd_rate(int argc, char **argv)
 	}
 	if (e != OB_ENOENT)
 		goto fail;
+	st_rows_release(&w);
 	st_reader_close(&r);
 	return st_out_finish(&o) ? OB_EXIT_SYSTEM : OB_EXIT_OK;
 fail:
+	st_rows_release(&w);
 	st_reader_close(&r);
 	return st_fail(&o, &d);
 usage:
@@ -220,8 +223,11 @@ int st_cmd_compare(int argc, char **argv)
 		                             "--population1" };
 	const char *col[4] = { NULL, NULL, NULL, NULL }, *file;
 	double per = OB_RATE_PER_100K, level = 0.95;
+	static const enum st_kind kinds[4] = { ST_WHOLE, ST_NONNEG, ST_WHOLE, ST_NONNEG };
 	struct st_common co;
 	struct st_reader r;
+	struct st_rows w;
+	struct st_row row;
 	struct st_out o;
 	struct ob_diag d;
 	size_t idx[4];
@@ -260,31 +266,28 @@ int st_cmd_compare(int argc, char **argv)
 		goto usage;
 
 	ob_diag_clear(&d);
-	if ((e = st_reader_open(&r, file, co.delimiter, &d)))
+	if ((e = st_reader_open(&r, file, &co, &d)))
 		return st_fail(NULL, &d);
 	st_out_init(&o, &co);
+	memset(&w, 0, sizeof(w));
 	for (size_t k = 0; k < 4; k++)
 		if ((e = st_column(&r, opt[k], col[k], &idx[k], &d)))
 			goto fail;
 	if ((e = st_out_check(&o, &r, added, &d)))
 		goto fail;
 	st_out_header(&o, &r, added);
-	while (!(e = st_reader_next(&r, &d))) {
+	st_rows_init(&w, &r, 4, idx, kinds);
+	while (!(e = st_rows_next(&w, &row, &d))) {
 		struct ob_rate_cmp cmp;
-		double v[4];
+		const double *v = row.v;
 		char flags[128] = "";
 
-		for (size_t k = 0; k < 4; k++)
-			if ((e = st_reader_number(&r, idx[k], (k % 2 ? ST_NONNEG : ST_WHOLE) | ST_QUANTITY, &v[k],
-			                          &d)))
-				goto fail;
 		if ((e = ob_rate_compare(v[0], v[1], v[2], v[3], per, level, &cmp))) {
-			ob_diag_set(&d, e, r.name, r.rec->line, 0, NULL, 0,
+			ob_diag_set(&d, e, r.name, row.line, 0, NULL, 0,
 			            "no se pudo comparar / cannot compare");
 			goto fail;
 		}
-		for (size_t i = 0; i < r.rec->nfields; i++)
-			st_out_field(&o, r.rec->fields[i].ptr, r.rec->fields[i].len);
+		st_out_fields(&o, row.field, row.nfields);
 		if (cmp.flags & OB_CMP_NO_POPULATION) {
 			for (size_t i = 0; i < 7; i++)
 				st_out_none(&o);
@@ -321,9 +324,11 @@ int st_cmd_compare(int argc, char **argv)
 	}
 	if (e != OB_ENOENT)
 		goto fail;
+	st_rows_release(&w);
 	st_reader_close(&r);
 	return st_out_finish(&o) ? OB_EXIT_SYSTEM : OB_EXIT_OK;
 fail:
+	st_rows_release(&w);
 	st_reader_close(&r);
 	return st_fail(&o, &d);
 usage:

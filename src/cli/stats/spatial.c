@@ -104,7 +104,7 @@ static ob_err areas_load(struct areas *A, const char *file, const struct st_comm
 	size_t ic, vc, pc = 0, n;
 	ob_err e;
 
-	if ((e = st_table_load(&A->t, file, co->delimiter, d)))
+	if ((e = st_table_load(&A->t, file, co, d)))
 		return e;
 	if ((e = st_column(&A->t.rd, "--id", A->id_col, &ic, d)) ||
 	    (A->rate ? (e = st_column(&A->t.rd, "--count", A->count_col, &vc, d)) ||
@@ -125,7 +125,7 @@ static ob_err areas_load(struct areas *A, const char *file, const struct st_comm
 	if (A->rate) {
 		double *pop = ob_calloc(n, sizeof(double));
 		if (!(e = st_table_numbers(&A->t, vc, ST_NONNEG, A->x, d)) &&
-		    !(e = st_table_numbers(&A->t, pc, ST_POSITIVE | ST_QUANTITY, pop, d)))
+		    !(e = st_table_numbers(&A->t, pc, ST_POSITIVE, pop, d)))
 			for (size_t r = 0; r < n; r++)
 				A->x[r] = A->per * A->x[r] / pop[r];
 		free(pop);
@@ -136,7 +136,7 @@ static ob_err areas_load(struct areas *A, const char *file, const struct st_comm
 	}
 	if ((e = st_ids_build(&A->ids, &A->t, ic, d)))
 		return e;
-	return st_nb_load(A->nb_file, co->delimiter, &A->ids, n, &A->nb, d);
+	return st_nb_load(A->nb_file, co, &A->ids, n, &A->nb, d);
 }
 
 static void areas_release(struct areas *A)

@@ -227,7 +227,7 @@ int st_cmd_trend(int argc, char **argv)
 	ob_strmap_init(&x.map);
 	ob_diag_clear(&d);
 	st_out_init(&o, &co);
-	if ((e = st_table_load(&x.t, file, co.delimiter, &d)) ||
+	if ((e = st_table_load(&x.t, file, &co, &d)) ||
 	    (e = st_column(&x.t.rd, "--time", time_col, &tc, &d)) ||
 	    (e = st_column(&x.t.rd, "--count", count_col, &cc, &d)) ||
 	    (e = st_column(&x.t.rd, "--population", pop_col, &pc, &d)) ||
@@ -246,8 +246,8 @@ int st_cmd_trend(int argc, char **argv)
 		x.ff = ob_calloc(n, sizeof(double));
 	}
 	if ((e = st_table_numbers(&x.t, tc, ST_REAL, x.time, &d)) ||
-	    (e = st_table_numbers(&x.t, cc, ST_NONNEG | ST_QUANTITY, x.count, &d)) ||
-	    (e = st_table_numbers(&x.t, pc, ST_POSITIVE | ST_QUANTITY, x.pop, &d)) ||
+	    (e = st_table_numbers(&x.t, cc, ST_NONNEG, x.count, &d)) ||
+	    (e = st_table_numbers(&x.t, pc, ST_POSITIVE, x.pop, &d)) ||
 	    (e = group(&x, bc, &d)) || (e = check_times(&x, tc, &d)))
 		goto fail;
 
