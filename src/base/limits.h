@@ -87,6 +87,10 @@
  * it is complete (more is streamed). */
 #define OB_MAX_STATS_BUFFER (64 * 1024 * 1024)
 
+/* Longest number "observa stats" reads in a cell, blanks around it aside
+ * (R writes at most 24 characters: 17 digits, sign, point, exponent). */
+#define OB_MAX_NUMBER_CHARS 64
+
 /* Most indicators and most dimensions (with the index itself) of one
  * composite index definition, and the deepest nesting of dimensions. */
 #define OB_MAX_INDEX_INDICATORS 256
