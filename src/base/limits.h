@@ -186,6 +186,10 @@
 /* Longest detail text of one audit log entry. */
 #define OB_MAX_AUDIT_DETAIL (16 * 1024)
 
+/* Longest purpose stated for a read of personal data (--purpose, the
+ * purpose parameter of the API). */
+#define OB_MAX_PURPOSE 512
+
 /* Record linkage (src/link). Characters of a string a similarity looks at;
  * the rest of a longer string is ignored. */
 #define OB_MAX_COMPARE_CHARS 256
