@@ -3,9 +3,8 @@
 # territory_month.csv, no names; audited, since they are not disclosure-
 # controlled) and is refused the rest (audited too), a steward reads the
 # discrepancy ledger and the review queue (audited); a decision posted
-# through the API is stored
-# with the token's user, no longer pending in "observa review --list", and
-# held by the next "observa reconcile".
+# through the API is stored with the token's user, no longer pending in
+# "observa review --list", and held by the next "observa reconcile".
 export LC_ALL=C.UTF-8
 O="$T/obs"
 expect_status 0 "$OBSERVA" demo "$O" --scale 0.03
