@@ -622,6 +622,51 @@ static void login(void **state)
 	expect_error("GET", "/api/v1/me", token, 401, "invalid_token");
 }
 
+/* The rule on the API: the purpose the policy asks for, and no data when
+ * the entry cannot be written. */
+static void purpose_and_failed_audit(void **state)
+{
+	struct ob_http_response res;
+	struct ob_diag d;
+	long long before;
+	(void)state;
+
+	ob_diag_clear(&d);
+	assert_int_equal(ob_audit_purpose_set(store, "steward", "t", &d), OB_OK);
+	before = audit_reads();
+	expect_error("GET", "/api/v1/quarantine", tok_steward, 400, "purpose_required");
+	expect_error("GET", "/api/v1/quarantine?purpose=ab", tok_steward, 400,
+	             "bad_parameter");
+	expect_error("GET", "/api/v1/quarantine?purpose=+++", tok_steward, 400, "bad_parameter");
+	assert_int_equal(audit_reads(), before);
+	call("GET", "/api/v1/quarantine?purpose=depuraci%C3%B3n+del+env%C3%ADo+1", tok_steward, NULL,
+	     NULL, &res);
+	assert_int_equal(res.status, 200);
+	ob_http_response_release(&res);
+	assert_int_equal(http_fixture_count(store, "SELECT count(*) FROM audit WHERE action = 'read'"
+	                                           " AND detail LIKE"
+	                                           " '%\"purpose\":\"depuración del envío 1\"%'"),
+	                 1);
+	/* the admin's role is not in the policy */
+	call("GET", "/api/v1/quarantine", tok_admin, NULL, NULL, &res);
+	assert_int_equal(res.status, 200);
+	ob_http_response_release(&res);
+	assert_int_equal(ob_audit_purpose_set(store, "none", "t", &d), OB_OK);
+
+	/* an entry that cannot be written: an error, and no name in it */
+	before = audit_reads();
+	assert_int_equal(ob_store_exec(store, "CREATE TRIGGER audit_ro BEFORE INSERT ON audit BEGIN"
+	                                      " SELECT RAISE(ABORT, 'solo lectura'); END", &d),
+	                 OB_OK);
+	call("GET", "/api/v1/quarantine", tok_steward, NULL, NULL, &res);
+	assert_int_equal(res.status, 500);
+	assert_non_null(strstr(res.body.ptr, "audit_failed"));
+	assert_null(strstr(res.body.ptr, FIXTURE_VICTIM));
+	ob_http_response_release(&res);
+	assert_int_equal(ob_store_exec(store, "DROP TRIGGER audit_ro", &d), OB_OK);
+	assert_int_equal(audit_reads(), before);
+}
+
 static void without_store(void **state)
 {
 	struct ob_http_ctx saved = ctx;
@@ -650,6 +695,7 @@ int main(void)
 		cmocka_unit_test(public_routes_hide_names),
 		cmocka_unit_test(releases),
 		cmocka_unit_test(login),
+		cmocka_unit_test(purpose_and_failed_audit),
 		cmocka_unit_test(without_store),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
