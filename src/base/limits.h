@@ -182,20 +182,37 @@
 #define OB_HTTP_INDEX_CACHE 8
 
 /* Accounts (src/http/auth.h): shortest and longest password, longest user
- * name, lifetime of a login session in seconds, and the login rate limits:
- * failures allowed per user and per address within the window (seconds),
- * and addresses and users remembered at once. */
+ * name, lifetime of a login session in seconds, and the login throttle:
+ * failures of one account from one address before it must wait, the first
+ * wait (seconds; it doubles with each further failure) and the longest;
+ * seconds without a failure after which an account and address pair is
+ * forgotten; failures allowed per address (whatever the account) within
+ * the window (seconds); and pairs and addresses remembered at once. */
 #define OB_MIN_PASSWORD 12
 #define OB_MAX_PASSWORD 1024
 #define OB_MAX_USER_NAME 64
 #define OB_SESSION_SECONDS (8 * 3600)
-#define OB_LOGIN_FAILS_USER 5
+#define OB_LOGIN_FREE_FAILS 5
+#define OB_LOGIN_BACKOFF 60
+#define OB_LOGIN_BACKOFF_MAX 900
+#define OB_LOGIN_FORGET 86400
 #define OB_LOGIN_FAILS_ADDR 20
 #define OB_LOGIN_WINDOW 900
 #define OB_LOGIN_TRACKED 4096
 
 /* Longest detail text of one audit log entry. */
 #define OB_MAX_AUDIT_DETAIL (16 * 1024)
+
+/* Longest purpose stated for a read of personal data (--purpose, the
+ * purpose parameter of the API). */
+#define OB_MAX_PURPOSE 512
+
+/* Refusals (failed logins, 401, 403, 429) written one by one to the audit
+ * log in one minute; beyond that they are counted and written as one
+ * summary entry. Repeats of one refusal (same event, who, what and address)
+ * in a minute become one summary entry too. So a minute adds at most twice
+ * this many entries and one more, whatever the clients send. */
+#define OB_AUDIT_REFUSALS_MINUTE 60
 
 /* Record linkage (src/link). Characters of a string a similarity looks at;
  * the rest of a longer string is ignored. */

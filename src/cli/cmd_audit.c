@@ -1,8 +1,11 @@
-/* cmd_audit.c - "observa audit": list and verify the hash-chained audit log. */
+/* cmd_audit.c - "observa audit": list and verify the hash-chained audit log,
+ * and its purpose policy. */
 #include "base/common.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
+#include "cli/disclose.h"
 #include "io/csvw.h"
+#include "publish/release.h"
 #include "store/audit.h"
 
 #include <getopt.h>
@@ -13,13 +16,20 @@ static void usage(FILE *out)
 	        "uso / usage:\n"
 	        "  observa audit verify [-d DIR] [--anchor SEQ:HASH]\n"
 	        "  observa audit list [-d DIR] [--from N] [--limit N] [--actor A] [--action X]\n"
-	        "                     [--format table|csv]\n\n"
+	        "                     [--format table|csv]\n"
+	        "  observa audit policy [-d DIR] [--purpose-roles none|all|ROL,ROL...]\n\n"
 	        "«verify» recalcula la cadena de hashes de la bitácora de auditoría y dice qué\n"
-	        "entrada fue alterada, insertada o borrada (sale con 1 si hay alguna); al final\n"
-	        "imprime la cabeza (número y hash) para guardarla fuera del observatorio y\n"
-	        "comprobarla después con --anchor. «list» muestra las entradas.\n\n"
-	        "verify recomputes the hash chain and names the entry that was edited, inserted\n"
-	        "or removed (exit status 1); list shows the entries.\n");
+	        "entrada fue alterada, insertada o borrada (sale con 1 si hay alguna); la\n"
+	        "compara además con la cabeza que guardó cada publicación (manifest.json) y con\n"
+	        "--anchor, de modo que también se ve un final recortado. Al final imprime la\n"
+	        "cabeza (número y hash) para guardarla fuera del observatorio. «list» muestra\n"
+	        "las entradas. «policy» muestra o fija qué roles deben declarar para qué leen\n"
+	        "datos personales (--purpose en la línea de órdenes, purpose en la API): cli\n"
+	        "(la línea de órdenes), submitter, analyst, steward, admin.\n\n"
+	        "verify recomputes the hash chain, checks it against every release's anchor and\n"
+	        "--anchor, and names the entry that was edited, inserted or removed (exit\n"
+	        "status 1); list shows the entries; policy shows or sets which roles must state\n"
+	        "a purpose for reads of personal data.\n");
 }
 
 struct list_ctx {
@@ -55,6 +65,73 @@ static void print_problem(void *ctx, long long seq, const char *message)
 	printf("entrada %lld: %s\n", seq, message);
 }
 
+/* "policy": show, or set and record, the roles that must state a purpose. */
+static int policy(const char *dir, const char *roles)
+{
+	char actor[OB_MAX_USER_NAME + 8], list[128];
+	struct ob_store *s;
+	struct ob_diag d;
+	ob_err e;
+	int status = OB_EXIT_OK;
+
+	if (!(s = ob_cli_open(dir, roles ? OB_STORE_EXISTING : OB_STORE_READONLY)))
+		return OB_EXIT_SYSTEM;
+	ob_diag_clear(&d);
+	ob_cli_os_actor(actor, sizeof(actor));
+	if ((roles && (e = ob_audit_purpose_set(s, roles, actor, &d))) ||
+	    (e = ob_audit_purpose_roles(s, list, sizeof(list), &d))) {
+		ob_cli_diag(&d);
+		status = ob_cli_status(e);
+	} else {
+		printf("propósito obligatorio para / purpose required of: %s\n",
+		       list[0] ? list : "(nadie / none)");
+	}
+	ob_store_close(s);
+	return status;
+}
+
+/* "verify": the chain, against every release's anchor and --anchor. */
+static int verify(struct ob_store *s, const char *dir, const struct ob_audit_anchor *extra)
+{
+	struct ob_audit_anchor *anchors = NULL;
+	struct ob_audit_report rep;
+	size_t n = 0, unanchored = 0;
+	struct ob_diag d;
+	int status = OB_EXIT_OK;
+	ob_err e;
+
+	ob_diag_clear(&d);
+	if ((e = ob_release_audit_anchors(dir, &anchors, &n, &unanchored, &d))) {
+		ob_cli_diag(&d);
+		printf("la bitácora de auditoría NO se pudo comprobar contra las publicaciones / the "
+		       "audit log could not be checked against the releases\n");
+		return e == OB_EIO ? OB_EXIT_SYSTEM : OB_EXIT_FAIL;
+	}
+	if (extra) {
+		anchors = ob_realloc(anchors, (n + 1) * sizeof(*anchors));
+		anchors[n++] = *extra;
+	}
+	if ((e = ob_audit_verify_anchors(s, anchors, n, print_problem, NULL, &rep, &d))) {
+		ob_cli_diag(&d);
+		status = ob_cli_status(e);
+	} else if (rep.problems) {
+		printf("la bitácora de auditoría NO está íntegra: %lld problema(s); primera "
+		       "entrada afectada: %lld / the audit log is NOT intact\n", rep.problems,
+		       rep.first_bad);
+		status = OB_EXIT_FAIL;
+	} else {
+		printf("la bitácora de auditoría está íntegra: %lld entradas / the audit log is "
+		       "intact\n", rep.entries);
+		printf("anclas comprobadas / anchors checked: %zu (%zu de publicaciones%s; %zu "
+		       "publicaciones sin ancla / releases without one)\n", n,
+		       n - (extra != NULL), extra ? ", --anchor" : "", unanchored);
+		if (rep.head_seq)
+			printf("cabeza / head: %lld:%s\n", rep.head_seq, rep.head_hash);
+	}
+	free(anchors);
+	return status;
+}
+
 int cmd_audit(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -65,19 +142,21 @@ int cmd_audit(int argc, char **argv)
 		{ "actor", required_argument, NULL, 'u' },
 		{ "action", required_argument, NULL, 'x' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "purpose-roles", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = ".", *anchor = NULL, *actor = NULL, *action = NULL, *format = "table";
+	const char *dir = ".", *anchor = NULL, *actor = NULL, *action = NULL, *format = "table",
+	           *roles = NULL;
 	long long from = 1, limit = 0, anchor_seq = 0;
-	char anchor_hash[65] = "";
+	struct ob_audit_anchor anchor_one;
 	struct ob_store *s;
 	struct ob_diag d;
 	const char *sub;
 	int c, status = OB_EXIT_OK;
 	ob_err e;
 
-	while ((c = getopt_long(argc, argv, "d:a:f:l:u:x:F:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:a:f:l:u:x:F:r:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 'a': anchor = optarg; break;
@@ -93,15 +172,23 @@ int cmd_audit(int argc, char **argv)
 		case 'u': actor = optarg; break;
 		case 'x': action = optarg; break;
 		case 'F': format = optarg; break;
+		case 'r': roles = optarg; break;
 		case 'h': usage(stdout); return OB_EXIT_OK;
 		default: usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
-	if (optind + 1 != argc || (strcmp(argv[optind], "verify") && strcmp(argv[optind], "list"))) {
+	if (optind + 1 != argc || (strcmp(argv[optind], "verify") && strcmp(argv[optind], "list") &&
+	                           strcmp(argv[optind], "policy"))) {
 		usage(stderr);
 		return OB_EXIT_USAGE;
 	}
 	sub = argv[optind];
+	if (roles && strcmp(sub, "policy")) {
+		fprintf(stderr, "observa: error: --purpose-roles va con «policy»\n");
+		return OB_EXIT_USAGE;
+	}
+	if (!strcmp(sub, "policy"))
+		return policy(dir, roles);
 	if (strcmp(format, "table") && strcmp(format, "csv")) {
 		fprintf(stderr, "observa: error: --format «%s»: se esperaba table o csv\n", format);
 		return OB_EXIT_USAGE;
@@ -114,7 +201,9 @@ int cmd_audit(int argc, char **argv)
 			        "imprime «observa audit verify»\n", anchor);
 			return OB_EXIT_USAGE;
 		}
-		ob_strlcpy(anchor_hash, colon + 1, sizeof(anchor_hash));
+		ob_strlcpy(anchor_one.hash, colon + 1, sizeof(anchor_one.hash));
+		anchor_one.seq = anchor_seq;
+		ob_strlcpy(anchor_one.from, "--anchor", sizeof(anchor_one.from));
 	}
 	if (!(s = ob_cli_open(dir, OB_STORE_READONLY)))
 		return OB_EXIT_SYSTEM;
@@ -136,21 +225,7 @@ int cmd_audit(int argc, char **argv)
 			printf("(no hay entradas / no entries)\n");
 		}
 	} else {
-		struct ob_audit_report rep;
-		if ((e = ob_audit_verify(s, anchor_seq, anchor_hash, print_problem, NULL, &rep, &d))) {
-			ob_cli_diag(&d);
-			status = ob_cli_status(e);
-		} else if (rep.problems) {
-			printf("la bitácora de auditoría NO está íntegra: %lld problema(s); primera "
-			       "entrada afectada: %lld / the audit log is NOT intact\n", rep.problems,
-			       rep.first_bad);
-			status = OB_EXIT_FAIL;
-		} else {
-			printf("la bitácora de auditoría está íntegra: %lld entradas / the audit log is "
-			       "intact\n", rep.entries);
-			if (rep.head_seq)
-				printf("cabeza / head: %lld:%s\n", rep.head_seq, rep.head_hash);
-		}
+		status = verify(s, dir, anchor ? &anchor_one : NULL);
 	}
 	ob_store_close(s);
 	return status;

@@ -1,8 +1,10 @@
 /* cmd_link.c - "observa link": record linkage and deduplication of CSV files. */
+#include "base/buf.h"
 #include "base/common.h"
 #include "base/log.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
+#include "cli/disclose.h"
 #include "io/csvw.h"
 #include "link/config.h"
 
@@ -14,8 +16,9 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-	        "uso / usage: observa link --config AJUSTES --out DIR [--threads N] [--quiet]\n"
-	        "                          A.csv [B.csv ...]\n\n"
+	        "uso / usage: observa link --config AJUSTES --out DIR [-d OBSERVATORIO]\n"
+	        "                          [--user NOMBRE] [--purpose TEXTO] [--threads N]\n"
+	        "                          [--quiet] A.csv [B.csv ...]\n\n"
 	        "Enlaza registros de personas entre archivos CSV (dos o más) o busca duplicados\n"
 	        "dentro de uno: bloqueo, comparación de nombres (sin tildes ni mayúsculas,\n"
 	        "apellidos en ambos órdenes), fechas, edades, códigos y territorios, modelo de\n"
@@ -26,9 +29,19 @@ static void usage(FILE *out)
 	        "  clusters.csv       file,id,cluster\n"
 	        "  contributions.csv  el nivel y el peso de cada comparación de cada par\n"
 	        "  model.csv          m, u y peso de cada nivel de cada campo\n\n"
-	        "Links person records across two or more CSV files, or finds duplicates in one.\n\n"
+	        "Enlazar dice quién es quién entre archivos de personas: antes de escribir la\n"
+	        "salida, la lectura queda en la bitácora de auditoría del observatorio -d\n"
+	        "(por defecto, el directorio actual).\n\n"
+	        "Links person records across two or more CSV files, or finds duplicates in one;\n"
+	        "the run is written to the observatory's audit log before the outputs.\n\n"
 	        "  -c, --config FILE  ajustes / settings\n"
 	        "  -o, --out DIR      directorio de salida (se crea) / output directory\n"
+	        "  -d, --dir DIR      observatorio cuya bitácora registra la lectura (por\n"
+	        "                     defecto, el directorio actual) / observatory whose audit\n"
+	        "                     log records the read (default: current directory)\n"
+	        "  -u, --user NOMBRE  quién lo pide (por defecto, el usuario del sistema) / who\n"
+	        "  -P, --purpose TEXTO para qué (obligatorio si lo exige «observa audit\n"
+	        "                     policy») / why (required when the policy says so)\n"
 	        "  -t, --threads N    hilos (por defecto, todos los procesadores) / threads\n"
 	        "  -q, --quiet        sin resumen ni barra de progreso / no summary, no progress\n\n"
 	        "Salida / exit status: 0 hecho, 1 entrada rechazada, 2 uso incorrecto,\n"
@@ -302,13 +315,17 @@ int cmd_link(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "purpose", required_argument, NULL, 'P' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config = NULL, *out = NULL;
+	const char *config = NULL, *out = NULL, *dir = ".", *user = NULL, *purpose = NULL;
 	struct ob_link_config *cfg = NULL;
+	struct ob_store *store = NULL;
 	struct ob_link_records r;
 	struct ob_link_result res;
 	struct cli_ctx ctx = { false };
@@ -318,10 +335,13 @@ int cmd_link(int argc, char **argv)
 	bool have_records = false;
 	ob_err e;
 
-	while ((c = getopt_long(argc, argv, "c:o:t:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:o:d:u:P:t:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': config = optarg; break;
 		case 'o': out = optarg; break;
+		case 'd': dir = optarg; break;
+		case 'u': user = optarg; break;
+		case 'P': purpose = optarg; break;
 		case 't':
 			if (!ob_parse_int(optarg, strlen(optarg), 0, 64, &threads)) {
 				ob_error("--threads: se esperaba 0 a 64 / expected 0 to 64: «%s»", optarg);
@@ -345,8 +365,20 @@ int cmd_link(int argc, char **argv)
 		         OB_MAX_LINK_FILES);
 		return OB_EXIT_USAGE;
 	}
+	if (user && (!*user || strlen(user) > OB_MAX_USER_NAME)) {
+		ob_error("--user: de 1 a %d caracteres / 1 to %d characters", OB_MAX_USER_NAME,
+		         OB_MAX_USER_NAME);
+		return OB_EXIT_USAGE;
+	}
 	if (ctx.quiet)
 		ob_log_set_quiet(true);
+	/* the observatory whose audit log records the read, before any work */
+	if (!(store = ob_cli_open_disclose(dir)))
+		return OB_EXIT_SYSTEM;
+	if (!ob_cli_purpose_ok(store, purpose)) {
+		ob_store_close(store);
+		return OB_EXIT_USAGE;
+	}
 	ob_diag_clear(&d);
 	cfg = ob_calloc(1, sizeof(*cfg));
 	if ((e = ob_link_config_load(config, cfg, &d)) ||
@@ -399,7 +431,26 @@ int cmd_link(int argc, char **argv)
 		status = ob_cli_status(e);
 		goto done;
 	}
-	status = write_outputs(out, &r, &res, cfg->opts.report_min);
+	{
+		struct ob_buf q = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL / 2);
+		struct ob_cli_read rd;
+
+		ob_buf_addf(&q, "config=%s files=", config);
+		for (int i = 0; i < nfiles; i++)
+			ob_buf_addf(&q, "%s%s", i ? "," : "", argv[optind + i]);
+		memset(&rd, 0, sizeof(rd));
+		rd.user = user;
+		rd.purpose = purpose;
+		rd.action = "link.export";
+		rd.object = "link";
+		rd.query = q.ptr ? q.ptr : "(files)";
+		rd.to = out;
+		rd.records = (long long)r.n;
+		status = ob_cli_disclose(store, &rd);
+		ob_buf_release(&q);
+	}
+	if (!status)
+		status = write_outputs(out, &r, &res, cfg->opts.report_min);
 	if (!status && !ctx.quiet) {
 		printf("EM: %d iteraciones%s; lambda %.4g (%.0f pares coincidentes esperados)\n",
 		       res.em_iterations, res.em_converged ? "" : " (sin converger / not converged)",
@@ -426,5 +477,6 @@ done:
 	if (have_records)
 		ob_link_records_release(&r);
 	free(cfg);
+	ob_store_close(store);
 	return status;
 }

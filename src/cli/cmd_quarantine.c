@@ -2,19 +2,30 @@
 #include "base/common.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
+#include "cli/disclose.h"
 #include "io/csvw.h"
 
 #include <getopt.h>
+
+#define QUARANTINE_FROM                                                                  \
+	" FROM quarantine q JOIN submission b ON b.id = q.submission"                   \
+	" WHERE (?1 IS NULL OR b.source = ?1) AND (?2 = 0 OR q.submission = ?2)"        \
+	" AND b.superseded_by IS NULL"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa quarantine [-d DIR] [--source FUENTE] [--submission N]\n"
-	        "                                [--export ARCHIVO.csv]\n\n"
+	        "                                [--export ARCHIVO.csv] [--purpose TEXTO]\n\n"
 	        "Lista las filas rechazadas: archivo, línea, columna, campo, valor y motivo.\n"
 	        "Con --export las escribe en CSV (UTF-8 con BOM, separado por ';', para abrir\n"
-	        "en una hoja de cálculo) con la fila original, para que la institución corrija.\n\n"
-	        "Lists rejected rows; --export writes them as CSV for the institution.\n");
+	        "en una hoja de cálculo) con la fila original, para que la institución corrija.\n"
+	        "Los valores y las filas originales pueden tener nombres: antes de mostrar nada\n"
+	        "la lectura queda en la bitácora de auditoría (quién, qué, para qué, cuántas\n"
+	        "filas); --purpose dice para qué (obligatorio si lo exige «observa audit\n"
+	        "policy»).\n\n"
+	        "Lists rejected rows; --export writes them as CSV for the institution. The read\n"
+	        "is written to the audit log before anything is shown.\n");
 }
 
 int cmd_quarantine(int argc, char **argv)
@@ -24,10 +35,13 @@ int cmd_quarantine(int argc, char **argv)
 		{ "source", required_argument, NULL, 's' },
 		{ "submission", required_argument, NULL, 'n' },
 		{ "export", required_argument, NULL, 'e' },
+		{ "purpose", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = ".", *source = NULL, *export = NULL;
+	const char *dir = ".", *source = NULL, *export = NULL, *purpose = NULL;
+	struct ob_cli_read rd;
+	char query[OB_MAX_NAME + 64];
 	long long sub = 0;
 	struct ob_store *s;
 	sqlite3_stmt *st;
@@ -37,7 +51,7 @@ int cmd_quarantine(int argc, char **argv)
 	int c, status = OB_EXIT_OK;
 	long long rows = 0;
 
-	while ((c = getopt_long(argc, argv, "d:s:n:e:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:s:n:e:P:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 's': source = optarg; break;
@@ -49,19 +63,54 @@ int cmd_quarantine(int argc, char **argv)
 			}
 			break;
 		case 'e': export = optarg; break;
+		case 'P': purpose = optarg; break;
 		case 'h': usage(stdout); return OB_EXIT_OK;
 		default: usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
-	if (!(s = ob_cli_open(dir, OB_STORE_READONLY)))
+	if (source && strlen(source) >= OB_MAX_NAME) {
+		fprintf(stderr, "observa: error: --source: más de %d bytes\n", OB_MAX_NAME - 1);
+		return OB_EXIT_USAGE;
+	}
+	if (!(s = ob_cli_open_disclose(dir)))
 		return OB_EXIT_SYSTEM;
+	if (!ob_cli_purpose_ok(s, purpose)) {
+		ob_store_close(s);
+		return OB_EXIT_USAGE;
+	}
 	ob_diag_clear(&d);
+	/* how many rows will be shown, for the audit entry written before them */
+	if (ob_store_prepare(s, "SELECT count(*)" QUARANTINE_FROM, &st, &d)) {
+		ob_cli_diag(&d);
+		ob_store_close(s);
+		return OB_EXIT_SYSTEM;
+	}
+	if (source)
+		sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, sub);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		rows = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (sub)
+		snprintf(query, sizeof(query), "source=%s submission=%lld", source ? source : "*", sub);
+	else
+		snprintf(query, sizeof(query), "source=%s submission=*", source ? source : "*");
+	memset(&rd, 0, sizeof(rd));
+	rd.purpose = purpose;
+	rd.action = export ? "quarantine.export" : "quarantine.list";
+	rd.object = "quarantine";
+	rd.query = query;
+	rd.to = export ? export : "stdout";
+	rd.records = rows;
+	if ((status = ob_cli_disclose(s, &rd))) {
+		ob_store_close(s);
+		return status;
+	}
+	rows = 0;
 	if (ob_store_prepare(s,
 	                     "SELECT q.submission, b.source, b.file_name, q.line, q.column, q.field,"
-	                     " q.value, q.reason, q.raw FROM quarantine q"
-	                     " JOIN submission b ON b.id = q.submission"
-	                     " WHERE (?1 IS NULL OR b.source = ?1) AND (?2 = 0 OR q.submission = ?2)"
-	                     " AND b.superseded_by IS NULL ORDER BY b.source, q.submission, q.line",
+	                     " q.value, q.reason, q.raw" QUARANTINE_FROM
+	                     " ORDER BY b.source, q.submission, q.line",
 	                     &st, &d)) {
 		ob_cli_diag(&d);
 		ob_store_close(s);
@@ -85,6 +134,8 @@ int cmd_quarantine(int argc, char **argv)
 		ob_csvw_end(&w);
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (rows == rd.records)
+			break; /* rows added since the count are not in the entry */
 		rows++;
 		if (out) {
 			for (int i = 0; i < 9; i++)

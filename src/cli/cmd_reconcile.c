@@ -3,6 +3,7 @@
 #include "base/log.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
+#include "cli/disclose.h"
 #include "engine/indicators.h"
 #include "reconcile/reconcile.h"
 
@@ -14,7 +15,7 @@ static void usage(FILE *out)
 	fprintf(out,
 	        "uso / usage: observa reconcile -d DIR --period P [--country ISO3] [--config AJUSTES]\n"
 	        "                               [--out DIR] [--truth ARCHIVO] [--user NOMBRE]\n"
-	        "                               [--threads N] [--quiet]\n\n"
+	        "                               [--purpose TEXTO] [--threads N] [--quiet]\n\n"
 	        "Concilia las muertes violentas del periodo entre las fuentes forenses, policiales\n"
 	        "y de fiscalía: enlaza sus registros (nombres, fecha, edad, sexo, territorio,\n"
 	        "mecanismo, manera) dentro de cada país, forma una muerte por grupo (a lo sumo un\n"
@@ -32,12 +33,18 @@ static void usage(FILE *out)
 	        "  -C, --country ISO3   solo un país / one country only\n"
 	        "  -c, --config FILE    ajustes (docs/commands/reconcile.md) / settings\n"
 	        "  -o, --out DIR        además, archivos CSV: deaths, members, discrepancies,\n"
-	        "                       territory_month, review / also CSV files\n"
+	        "                       territory_month, review / also CSV files; tienen\n"
+	        "                       identificadores de las fuentes con fechas exactas: se\n"
+	        "                       registran en la bitácora de auditoría antes de escribirse\n"
+	        "                       / they hold source ids with exact dates: recorded in the\n"
+	        "                       audit log before they are written\n"
 	        "  -t, --truth FILE     compara con la verdad conocida (source,source_id,death_id)\n"
 	        "                       y muestra VP, FP, FN, precisión y exhaustividad / compare\n"
 	        "                       with a ground truth: TP, FP, FN, precision, recall\n"
-	        "  -u, --user NOMBRE    quién ejecuta, para la bitácora (por defecto $USER) /\n"
-	        "                       who runs it, for the audit log\n"
+	        "  -u, --user NOMBRE    quién ejecuta, para la bitácora (por defecto, el usuario\n"
+	        "                       del sistema) / who runs it, for the audit log\n"
+	        "  -P, --purpose TEXTO  para qué se escriben los archivos de --out (obligatorio si\n"
+	        "                       lo exige «observa audit policy») / why --out is written\n"
 	        "  -j, --threads N      hilos / threads (0: todos / all)\n"
 	        "  -n, --dry-run        no guarda en el almacén / do not write to the store\n"
 	        "  -q, --quiet          sin resumen ni progreso / no summary, no progress\n\n"
@@ -68,6 +75,7 @@ int cmd_reconcile(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "truth", required_argument, NULL, 't' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "purpose", required_argument, NULL, 'P' },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -75,7 +83,8 @@ int cmd_reconcile(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *period = NULL, *country = NULL, *config = NULL, *out = NULL,
-	           *truth = NULL, *user = NULL;
+	           *truth = NULL, *user = NULL, *purpose = NULL;
+	char os_actor[OB_MAX_USER_NAME + 8];
 	struct ob_rec_settings set;
 	struct ob_rec_run run;
 	struct ob_rec_confusion cf;
@@ -89,7 +98,7 @@ int cmd_reconcile(int argc, char **argv)
 	int c, status = OB_EXIT_OK, lo = INT32_MAX, hi = -1;
 	ob_err e;
 
-	while ((c = getopt_long(argc, argv, "d:p:C:c:o:t:u:j:nqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:p:C:c:o:t:u:P:j:nqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 'p': period = optarg; break;
@@ -98,6 +107,7 @@ int cmd_reconcile(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 't': truth = optarg; break;
 		case 'u': user = optarg; break;
+		case 'P': purpose = optarg; break;
 		case 'j':
 			if (!ob_parse_int(optarg, strlen(optarg), 0, 64, &threads)) {
 				ob_error("--threads: se esperaba 0 a 64 / expected 0 to 64: «%s»", optarg);
@@ -126,11 +136,15 @@ int cmd_reconcile(int argc, char **argv)
 		         "GTM) / expected an upper-case ISO3 code: «%s»", country);
 		return OB_EXIT_USAGE;
 	}
-	if (!user)
-		user = getenv("USER");
-	if (!user || !*user)
-		user = "observa";
-	if (strlen(user) > OB_MAX_USER_NAME) {
+	if (user && !*user) {
+		ob_error("--user: vacío / empty");
+		return OB_EXIT_USAGE;
+	}
+	if (purpose && !out) {
+		ob_error("--purpose va con --out / --purpose goes with --out");
+		return OB_EXIT_USAGE;
+	}
+	if (user && strlen(user) > OB_MAX_USER_NAME) {
 		ob_error("--user: más de %d caracteres / longer than %d characters",
 		         OB_MAX_USER_NAME, OB_MAX_USER_NAME);
 		return OB_EXIT_USAGE;
@@ -168,9 +182,16 @@ int cmd_reconcile(int argc, char **argv)
 	set.progress = !quiet && isatty(STDERR_FILENO);
 	if (quiet)
 		ob_log_set_quiet(true);
-	if (!(st = ob_cli_open(dir, dry ? OB_STORE_READONLY : OB_STORE_EXISTING)))
+	/* --out writes source ids with exact dates: the audit log is written
+	 * first, so the store is opened to write even for a dry run */
+	if (!(st = out ? ob_cli_open_disclose(dir)
+	               : ob_cli_open(dir, dry ? OB_STORE_READONLY : OB_STORE_EXISTING)))
 		return OB_EXIT_SYSTEM;
 	ob_rec_run_init(&run, &set);
+	if (out && !ob_cli_purpose_ok(st, purpose)) {
+		status = OB_EXIT_USAGE;
+		goto done;
+	}
 	if ((e = ob_rec_load(&run, st, period, from, to, country, &d)) ||
 	    (e = ob_rec_decisions_load(&run, st, &d)) || (e = ob_rec_link(&run, &d)) ||
 	    (e = ob_rec_build(&run, &d))) {
@@ -190,10 +211,32 @@ int cmd_reconcile(int argc, char **argv)
 	if (!run.n)
 		ob_warn("no hay muertes violentas en %s..%s%s%s / no violent deaths in the period",
 		        from, to, country ? " " : "", country ? country : "");
-	if (!dry && (e = ob_rec_save(&run, st, user, &d))) {
+	ob_cli_os_actor(os_actor, sizeof(os_actor));
+	if (!dry && (e = ob_rec_save(&run, st, user ? user : os_actor, &d))) {
 		ob_cli_diag(&d);
 		status = ob_cli_status(e);
 		goto done;
+	}
+	if (out) {
+		struct ob_cli_read rd;
+		char object[64], query[160];
+
+		if (dry)
+			snprintf(object, sizeof(object), "reconcile:dry-run");
+		else
+			snprintf(object, sizeof(object), "reconcile_run:%lld", run.run_id);
+		snprintf(query, sizeof(query), "period=%.64s country=%s files=deaths,members,"
+		         "discrepancies,territory_month,review", period, country ? country : "*");
+		memset(&rd, 0, sizeof(rd));
+		rd.user = user;
+		rd.purpose = purpose;
+		rd.action = "reconcile.export";
+		rd.object = object;
+		rd.query = query;
+		rd.to = out;
+		rd.records = (long long)run.n;
+		if ((status = ob_cli_disclose(st, &rd)))
+			goto done;
 	}
 	if (out && (e = ob_rec_write_csv(&run, out, &d))) {
 		ob_cli_diag(&d);

@@ -3,15 +3,15 @@
 #include "base/log.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
+#include "cli/disclose.h"
 #include "reconcile/reconcile.h"
-#include "store/audit.h"
 
 #include <getopt.h>
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-	        "uso / usage: observa review -d DIR --user NOMBRE [--list | --all]\n"
+	        "uso / usage: observa review -d DIR --user NOMBRE [--list | --all] [--purpose TEXTO]\n"
 	        "             observa review -d DIR --user NOMBRE --accept ID [--note TEXTO]\n"
 	        "             observa review -d DIR --user NOMBRE --reject ID [--note TEXTO]\n\n"
 	        "Revisión manual de los pares dudosos de la última conciliación (probabilidad en\n"
@@ -19,7 +19,8 @@ static void usage(FILE *out)
 	        "comparación, y registra la decisión (aceptar: son la misma muerte; rechazar: no\n"
 	        "lo son) con quién, cuándo y una nota. Las decisiones se guardan por fuente e\n"
 	        "identificador de ambos registros, las respeta toda conciliación posterior y\n"
-	        "quedan en la bitácora de auditoría. Leer los nombres también queda en ella.\n\n"
+	        "quedan en la bitácora de auditoría. Leer los nombres también queda en ella,\n"
+	        "antes de que se muestre el primero (docs/audit.md).\n\n"
 	        "Clerical review of the doubtful pairs of the last reconciliation: both records\n"
 	        "side by side with each comparison's weight; decisions (accept: the same death;\n"
 	        "reject: not) are kept by both records' source and id, respected by every later\n"
@@ -30,7 +31,10 @@ static void usage(FILE *out)
 	        "  -A, --all            también los ya decididos / decided ones too\n"
 	        "  -a, --accept ID      acepta el par ID / accept pair ID\n"
 	        "  -r, --reject ID      rechaza el par ID / reject pair ID\n"
-	        "  -n, --note TEXTO     nota de la decisión / note\n\n"
+	        "  -n, --note TEXTO     nota de la decisión / note\n"
+	        "  -P, --purpose TEXTO  para qué se leen los nombres (en la bitácora; obligatorio\n"
+	        "                       si lo exige «observa audit policy») / why the names are\n"
+	        "                       read (audit log; required when the policy says so)\n\n"
 	        "Salida / exit status: 0 hecho, 1 par desconocido, 2 uso incorrecto,\n"
 	        "3 error del almacén.\n");
 }
@@ -53,17 +57,56 @@ static ob_err fetch(struct ob_store *st, const char *source, const char *id,
 	return OB_OK;
 }
 
-static int list(struct ob_store *st, const char *user, bool all)
+#define REVIEW_PENDING                                                                   \
+	" FROM review_item i WHERE i.run = (SELECT max(id) FROM reconcile_run) AND (?1 OR NOT"  \
+	" EXISTS(SELECT 1 FROM review_decision r WHERE (r.source_a = i.source_a"            \
+	"  AND r.id_a = i.id_a AND r.source_b = i.source_b AND r.id_b = i.id_b) OR"         \
+	"  (r.source_a = i.source_b AND r.id_a = i.id_b AND r.source_b = i.source_a"        \
+	"  AND r.id_b = i.id_a)))"
+
+/* How many pairs the listing shows (counted before anything is shown). */
+static ob_err count_pairs(struct ob_store *st, bool all, long long *n, struct ob_diag *d)
+{
+	sqlite3_stmt *q;
+	ob_err e = OB_OK;
+
+	if ((e = ob_store_prepare(st, "SELECT count(*)" REVIEW_PENDING, &q, d)))
+		return e;
+	sqlite3_bind_int(q, 1, all);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		*n = sqlite3_column_int64(q, 0);
+	else
+		e = ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s",
+		                sqlite3_errmsg(ob_store_db(st)));
+	sqlite3_finalize(q);
+	return e;
+}
+
+static int list(struct ob_store *st, const char *user, const char *purpose, bool all)
 {
 	sqlite3_stmt *q = NULL;
+	struct ob_cli_read rd;
 	struct ob_diag d;
-	long long shown = 0;
+	long long shown = 0, pairs = 0;
 	ob_err e;
-	int rc, status = OB_EXIT_OK;
+	int rc, status;
 
 	ob_diag_clear(&d);
-	if ((e = ob_store_begin(st, &d)))
+	if (!ob_cli_purpose_ok(st, purpose))
+		return OB_EXIT_USAGE;
+	if ((e = count_pairs(st, all, &pairs, &d)))
 		goto fail;
+	/* the entry first: two records, with names, per pair */
+	memset(&rd, 0, sizeof(rd));
+	rd.user = user;
+	rd.purpose = purpose;
+	rd.action = "review.list";
+	rd.object = "review_item";
+	rd.query = all ? "all pairs of the last run" : "pending pairs of the last run";
+	rd.to = "stdout";
+	rd.records = 2 * pairs;
+	if ((status = ob_cli_disclose(st, &rd)))
+		return status;
 	if ((e = ob_store_prepare(
 		     st,
 		     "SELECT i.id, i.source_a, i.id_a, i.source_b, i.id_b, i.probability, i.weight,"
@@ -72,17 +115,17 @@ static int list(struct ob_store *st, const char *user, bool all)
 		     "  WHERE (r.source_a = i.source_a AND r.id_a = i.id_a AND r.source_b = i.source_b"
 		     "   AND r.id_b = i.id_b) OR (r.source_a = i.source_b AND r.id_a = i.id_b"
 		     "   AND r.source_b = i.source_a AND r.id_b = i.id_a) ORDER BY r.id DESC LIMIT 1)"
-		     " FROM review_item i WHERE i.run = (SELECT max(id) FROM reconcile_run)"
-		     " ORDER BY i.probability DESC, i.id",
+		     REVIEW_PENDING " ORDER BY i.probability DESC, i.id",
 		     &q, &d)))
 		goto fail;
+	sqlite3_bind_int(q, 1, all);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		char a[OB_REC_REVIEW_NFIELDS][OB_REC_REVIEW_FIELD], b[OB_REC_REVIEW_NFIELDS][OB_REC_REVIEW_FIELD];
 		const char *dec = (const char *)sqlite3_column_text(q, 9);
 		const char *ex = (const char *)sqlite3_column_text(q, 8);
 
-		if (dec && !all)
-			continue;
+		if (shown == pairs)
+			break; /* a pair queued since the count is not in the entry */
 		if ((e = fetch(st, (const char *)sqlite3_column_text(q, 1),
 		               (const char *)sqlite3_column_text(q, 2), a, &d)) ||
 		    (e = fetch(st, (const char *)sqlite3_column_text(q, 3),
@@ -108,28 +151,17 @@ static int list(struct ob_store *st, const char *user, bool all)
 		}
 		shown++;
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		e = ob_diag_set(&d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s",
 		                sqlite3_errmsg(ob_store_db(st)));
 		goto fail;
 	}
 	sqlite3_finalize(q);
-	q = NULL;
-	if (shown) {
-		char detail[128];
-		snprintf(detail, sizeof(detail), "%lld pares mostrados con nombres", shown);
-		if ((e = ob_audit_append(st, NULL, user, "review.list", "review_item", detail, NULL,
-		                         &d)))
-			goto fail;
-	}
-	if ((e = ob_store_commit(st, &d)))
-		goto fail;
 	printf("%lld pares %s / pairs %s\n", shown, all ? "en revisión" : "pendientes",
 	       all ? "in review" : "pending");
-	return status;
+	return OB_EXIT_OK;
 fail:
 	sqlite3_finalize(q);
-	ob_store_rollback(st);
 	ob_cli_diag(&d);
 	return ob_cli_status(e);
 }
@@ -144,10 +176,11 @@ int cmd_review(int argc, char **argv)
 		{ "accept", required_argument, NULL, 'a' },
 		{ "reject", required_argument, NULL, 'r' },
 		{ "note", required_argument, NULL, 'n' },
+		{ "purpose", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *user = NULL, *note = NULL, *idarg = NULL;
+	const char *dir = NULL, *user = NULL, *note = NULL, *idarg = NULL, *purpose = NULL;
 	struct ob_store *st;
 	struct ob_diag d;
 	bool all = false, accept = false, do_list = false;
@@ -155,7 +188,7 @@ int cmd_review(int argc, char **argv)
 	int c, status;
 	ob_err e;
 
-	while ((c = getopt_long(argc, argv, "d:u:lAa:r:n:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:u:lAa:r:n:P:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 'u': user = optarg; break;
@@ -171,6 +204,7 @@ int cmd_review(int argc, char **argv)
 			accept = c == 'a';
 			break;
 		case 'n': note = optarg; break;
+		case 'P': purpose = optarg; break;
 		case 'h': usage(stdout); return OB_EXIT_OK;
 		default: usage(stderr); return OB_EXIT_USAGE;
 		}
@@ -204,10 +238,14 @@ int cmd_review(int argc, char **argv)
 		         OB_MAX_AUDIT_DETAIL / 4);
 		return OB_EXIT_USAGE;
 	}
-	if (!(st = ob_cli_open(dir, OB_STORE_EXISTING)))
+	if (purpose && idarg) {
+		ob_error("--purpose va con --list o --all / --purpose goes with a listing");
+		return OB_EXIT_USAGE;
+	}
+	if (!(st = idarg ? ob_cli_open(dir, OB_STORE_EXISTING) : ob_cli_open_disclose(dir)))
 		return OB_EXIT_SYSTEM;
 	if (!idarg) {
-		status = list(st, user, all);
+		status = list(st, user, purpose, all);
 	} else {
 		ob_diag_clear(&d);
 		if ((e = ob_rec_decide(st, item, accept, user, note, &d))) {

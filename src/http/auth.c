@@ -5,7 +5,10 @@
 #include <time.h>
 #include <sodium.h>
 
+#include "base/buf.h"
+#include "base/log.h"
 #include "base/sha256.h"
+#include "io/json.h"
 #include "store/audit.h"
 
 static const char *const role_names[] = {
@@ -546,25 +549,42 @@ rollback:
 	return e;
 }
 
-/* ---- login rate limit ---- */
+/* ---- login throttle ---- */
 
-#define RL_KEY 96
+#define RL_KEY (OB_MAX_USER_NAME + 64)
 
 struct rl_entry {
-	char key[RL_KEY]; /* "u:name" or "a:address"; empty when free */
-	long long start;  /* first failure of the window */
+	char key[RL_KEY]; /* "p:" user US address, or "a:" address; empty when free */
+	long long start;  /* first failure (of an address's window) */
+	long long last;   /* last failure */
 	long failures;
+};
+
+/* Refusals of one kind in one minute, the first of them written. */
+struct rf_entry {
+	char event[24];
+	char actor[OB_MAX_USER_NAME + 1];
+	char object[OB_MAX_USER_NAME + 32];
+	char address[64];
+	long long minute;
+	long count;
 };
 
 struct ob_ratelimit {
 	pthread_mutex_t lock;
 	struct rl_entry e[OB_LOGIN_TRACKED];
+	pthread_mutex_t rf_lock;
+	struct rf_entry rf[OB_AUDIT_REFUSALS_MINUTE];
+	size_t nrf;
+	long long rf_minute; /* the minute written and dropped count */
+	long rf_written, rf_dropped;
 };
 
 struct ob_ratelimit *ob_ratelimit_new(void)
 {
 	struct ob_ratelimit *rl = ob_calloc(1, sizeof(*rl));
 	pthread_mutex_init(&rl->lock, NULL);
+	pthread_mutex_init(&rl->rf_lock, NULL);
 	return rl;
 }
 
@@ -573,23 +593,33 @@ void ob_ratelimit_free(struct ob_ratelimit *rl)
 	if (!rl)
 		return;
 	pthread_mutex_destroy(&rl->lock);
+	pthread_mutex_destroy(&rl->rf_lock);
 	free(rl);
 }
 
-static void rl_key(char key[RL_KEY], char kind, const char *v)
+static void pair_key(char key[RL_KEY], const char *user, const char *addr)
 {
-	key[0] = kind;
-	key[1] = ':';
-	ob_strlcpy(key + 2, v ? v : "", RL_KEY - 2);
+	snprintf(key, RL_KEY, "p:%.*s\x1f%.60s", OB_MAX_USER_NAME, user ? user : "",
+	         addr ? addr : "");
 }
 
+static void addr_key(char key[RL_KEY], const char *addr)
+{
+	snprintf(key, RL_KEY, "a:%.60s", addr ? addr : "");
+}
+
+/* Has the entry nothing left to say at now? A clock that went back forgets. */
 static bool expired(const struct rl_entry *e, long long now)
 {
-	return now - e->start >= OB_LOGIN_WINDOW || now < e->start;
+	if (!e->key[0] || now < e->start || now < e->last)
+		return true;
+	if (e->key[0] == 'a')
+		return now - e->start >= OB_LOGIN_WINDOW;
+	return now - e->last >= OB_LOGIN_FORGET;
 }
 
 /* The entry of key, or NULL; with create, a free or expired slot, else the
- * one whose window started first. */
+ * one touched longest ago. */
 static struct rl_entry *rl_find(struct ob_ratelimit *rl, const char *key, long long now,
                                 bool create)
 {
@@ -603,14 +633,14 @@ static struct rl_entry *rl_find(struct ob_ratelimit *rl, const char *key, long l
 		if (e->key[0] && !strcmp(e->key, key)) {
 			if (expired(e, now)) {
 				e->failures = 0;
-				e->start = now;
+				e->start = e->last = now;
 			}
 			return e;
 		}
 		if (!create || victim_free)
 			continue;
-		is_free = !e->key[0] || expired(e, now);
-		if (is_free || !victim || e->start < victim->start) {
+		is_free = expired(e, now);
+		if (is_free || !victim || e->last < victim->last) {
 			victim = e;
 			victim_free = is_free;
 		}
@@ -618,31 +648,41 @@ static struct rl_entry *rl_find(struct ob_ratelimit *rl, const char *key, long l
 	if (!create || !victim)
 		return NULL;
 	ob_strlcpy(victim->key, key, sizeof(victim->key));
-	victim->start = now;
+	victim->start = victim->last = now;
 	victim->failures = 0;
 	return victim;
 }
 
-static long long blocked_for(struct ob_ratelimit *rl, const char *key, long limit, long long now)
+/* Seconds before the pair may try again (<= 0: now). */
+static long long pair_wait(const struct rl_entry *e, long long now)
 {
-	struct rl_entry *e = rl_find(rl, key, now, false);
+	long long wait = OB_LOGIN_BACKOFF;
+	long extra;
 
-	if (!e || e->failures < limit)
+	if (e->failures < OB_LOGIN_FREE_FAILS)
 		return 0;
-	return e->start + OB_LOGIN_WINDOW - now;
+	for (extra = e->failures - OB_LOGIN_FREE_FAILS; extra > 0 && wait < OB_LOGIN_BACKOFF_MAX;
+	     extra--)
+		wait *= 2;
+	if (wait > OB_LOGIN_BACKOFF_MAX)
+		wait = OB_LOGIN_BACKOFF_MAX;
+	return e->last + wait - now;
 }
 
 bool ob_ratelimit_allow(struct ob_ratelimit *rl, const char *user, const char *addr,
                         long long now, long long *retry_after)
 {
-	char ku[RL_KEY], ka[RL_KEY];
-	long long a, b;
+	char kp[RL_KEY], ka[RL_KEY];
+	struct rl_entry *e;
+	long long a = 0, b = 0;
 
-	rl_key(ku, 'u', user);
-	rl_key(ka, 'a', addr);
+	pair_key(kp, user, addr);
+	addr_key(ka, addr);
 	pthread_mutex_lock(&rl->lock);
-	a = blocked_for(rl, ku, OB_LOGIN_FAILS_USER, now);
-	b = blocked_for(rl, ka, OB_LOGIN_FAILS_ADDR, now);
+	if ((e = rl_find(rl, kp, now, false)))
+		a = pair_wait(e, now);
+	if ((e = rl_find(rl, ka, now, false)) && e->failures >= OB_LOGIN_FAILS_ADDR)
+		b = e->start + OB_LOGIN_WINDOW - now;
 	pthread_mutex_unlock(&rl->lock);
 	*retry_after = a > b ? a : b;
 	return *retry_after <= 0;
@@ -651,27 +691,203 @@ bool ob_ratelimit_allow(struct ob_ratelimit *rl, const char *user, const char *a
 void ob_ratelimit_failure(struct ob_ratelimit *rl, const char *user, const char *addr,
                           long long now)
 {
-	char ku[RL_KEY], ka[RL_KEY];
+	char kp[RL_KEY], ka[RL_KEY];
 	struct rl_entry *e;
 
-	rl_key(ku, 'u', user);
-	rl_key(ka, 'a', addr);
+	pair_key(kp, user, addr);
+	addr_key(ka, addr);
 	pthread_mutex_lock(&rl->lock);
-	if ((e = rl_find(rl, ku, now, true)))
+	if ((e = rl_find(rl, kp, now, true))) {
 		e->failures++;
-	if ((e = rl_find(rl, ka, now, true)))
+		e->last = now;
+	}
+	if ((e = rl_find(rl, ka, now, true))) {
 		e->failures++;
+		e->last = now;
+	}
 	pthread_mutex_unlock(&rl->lock);
 }
 
-void ob_ratelimit_success(struct ob_ratelimit *rl, const char *user, long long now)
+void ob_ratelimit_success(struct ob_ratelimit *rl, const char *user, const char *addr,
+                          long long now)
 {
-	char ku[RL_KEY];
+	char kp[RL_KEY];
 	struct rl_entry *e;
 
-	rl_key(ku, 'u', user);
+	pair_key(kp, user, addr);
 	pthread_mutex_lock(&rl->lock);
-	if ((e = rl_find(rl, ku, now, false)))
+	if ((e = rl_find(rl, kp, now, false)))
 		e->key[0] = '\0';
 	pthread_mutex_unlock(&rl->lock);
+}
+
+/* ---- refusals in the audit log ---- */
+
+/* A name from a client, fit to be printed: letters, digits and . _ - @ :
+ * kept, anything else (control characters, escapes) written as '?'. */
+static void clean(char *out, size_t size, const char *s)
+{
+	size_t o = 0;
+
+	for (; s && *s && o + 1 < size; s++) {
+		char c = *s;
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		          c == '.' || c == '_' || c == '-' || c == '@' || c == ':' || c == '/' ||
+		          c == '{' || c == '}' || c == '*';
+		out[o++] = ok ? c : '?';
+	}
+	out[o] = '\0';
+	if (!o)
+		ob_strlcpy(out, "?", size);
+}
+
+/* One entry to write once the lock is released. */
+struct rf_write {
+	struct rf_entry k;
+	long repeated;      /* 0: the first refusal; else a summary */
+	long dropped;       /* a "refusals.dropped" entry */
+	char why[128];
+};
+
+static void rf_summary(struct rf_write *w, const struct rf_entry *k)
+{
+	memset(w, 0, sizeof(*w));
+	w->k = *k;
+	w->repeated = k->count - 1;
+}
+
+static void rf_put(struct ob_store *s, const struct rf_write *w)
+{
+	struct ob_buf b = OB_BUF_INIT(1024);
+	struct ob_diag d;
+	char minute[32];
+	ob_err e;
+
+	if (!s)
+		return;
+	ob_audit_time(w->k.minute * 60, minute);
+	minute[16] = 'Z'; /* yyyy-mm-ddThh:mmZ */
+	minute[17] = '\0';
+	if (w->dropped) {
+		ob_buf_addf(&b, "{\"refusals\":%ld,\"minute\":\"%s\",\"limit\":%d}", w->dropped,
+		            minute, OB_AUDIT_REFUSALS_MINUTE);
+		e = b.ptr ? ob_audit_append(s, NULL, "observa", "refusals.dropped", "audit", b.ptr,
+		                            NULL, &d)
+		          : OB_ENOMEM;
+	} else {
+		ob_buf_adds(&b, "{\"address\":");
+		ob_json_str(&b, w->k.address, strlen(w->k.address));
+		if (w->repeated)
+			ob_buf_addf(&b, ",\"repeated\":%ld,\"minute\":\"%s\"}", w->repeated, minute);
+		else {
+			ob_buf_adds(&b, ",\"why\":");
+			ob_json_str(&b, w->why, strlen(w->why));
+			ob_buf_addc(&b, '}');
+		}
+		e = b.ptr ? ob_audit_append(s, NULL, w->k.actor, w->k.event, w->k.object, b.ptr, NULL,
+		                            &d)
+		          : OB_ENOMEM;
+	}
+	if (e)
+		ob_warn("auditoría: no se pudo registrar un rechazo (%s): %s", w->k.event,
+		        e == OB_ENOMEM ? "memoria" : d.message);
+	ob_buf_release(&b);
+}
+
+/* Close the minutes before `minute`: the summaries of their repeated
+ * refusals and their dropped count go to out (at most
+ * OB_AUDIT_REFUSALS_MINUTE + 1 entries). */
+static size_t rf_close(struct ob_ratelimit *rl, long long minute, struct rf_write *out)
+{
+	size_t n = 0, keep = 0;
+
+	for (size_t i = 0; i < rl->nrf; i++) {
+		if (rl->rf[i].minute < minute) {
+			if (rl->rf[i].count > 1)
+				rf_summary(&out[n++], &rl->rf[i]);
+		} else {
+			rl->rf[keep++] = rl->rf[i];
+		}
+	}
+	rl->nrf = keep;
+	if (rl->rf_minute < minute) {
+		if (rl->rf_dropped) {
+			memset(&out[n], 0, sizeof(out[n]));
+			out[n].k.minute = rl->rf_minute;
+			out[n++].dropped = rl->rf_dropped;
+		}
+		rl->rf_minute = minute;
+		rl->rf_written = rl->rf_dropped = 0;
+	}
+	return n;
+}
+
+void ob_auth_refused(struct ob_ratelimit *rl, struct ob_store *s, const char *event,
+                     const char *actor, const char *object, const char *address,
+                     const char *detail, long long now)
+{
+	struct rf_write *out;
+	struct rf_entry k;
+	long long minute = now / 60;
+	size_t n = 0;
+
+	memset(&k, 0, sizeof(k));
+	ob_strlcpy(k.event, event, sizeof(k.event));
+	clean(k.actor, sizeof(k.actor), actor && *actor ? actor : "public");
+	clean(k.object, sizeof(k.object), object);
+	clean(k.address, sizeof(k.address), address);
+	k.minute = minute;
+	k.count = 1;
+	out = ob_calloc(OB_AUDIT_REFUSALS_MINUTE + 2, sizeof(*out));
+	if (!rl) {
+		out[0].k = k;
+		ob_strlcpy(out[0].why, detail ? detail : "", sizeof(out[0].why));
+		rf_put(s, &out[0]);
+		free(out);
+		return;
+	}
+	pthread_mutex_lock(&rl->rf_lock);
+	if (minute > rl->rf_minute)
+		n = rf_close(rl, minute, out);
+	for (size_t i = 0; i < rl->nrf; i++) {
+		struct rf_entry *e = &rl->rf[i];
+		if (e->minute == minute && !strcmp(e->event, k.event) && !strcmp(e->actor, k.actor) &&
+		    !strcmp(e->object, k.object) && !strcmp(e->address, k.address)) {
+			e->count++;
+			goto unlock;
+		}
+	}
+	if (minute < rl->rf_minute || rl->nrf == OB_AUDIT_REFUSALS_MINUTE ||
+	    rl->rf_written >= OB_AUDIT_REFUSALS_MINUTE) {
+		/* over the minute's budget (or a clock gone back): counted only */
+		rl->rf_dropped++;
+		goto unlock;
+	}
+	rl->rf[rl->nrf++] = k;
+	rl->rf_written++;
+	memset(&out[n], 0, sizeof(out[n]));
+	out[n].k = k;
+	ob_strlcpy(out[n].why, detail ? detail : "", sizeof(out[n].why));
+	n++;
+unlock:
+	pthread_mutex_unlock(&rl->rf_lock);
+	for (size_t i = 0; i < n; i++)
+		rf_put(s, &out[i]);
+	free(out);
+}
+
+void ob_auth_refusals_flush(struct ob_ratelimit *rl, struct ob_store *s, long long now)
+{
+	struct rf_write *out;
+	size_t n;
+
+	if (!rl)
+		return;
+	out = ob_calloc(OB_AUDIT_REFUSALS_MINUTE + 2, sizeof(*out));
+	pthread_mutex_lock(&rl->rf_lock);
+	n = rf_close(rl, now / 60 + 1, out);
+	pthread_mutex_unlock(&rl->rf_lock);
+	for (size_t i = 0; i < n; i++)
+		rf_put(s, &out[i]);
+	free(out);
 }

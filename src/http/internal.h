@@ -32,9 +32,21 @@ void ob_http_store_fail(struct ob_http_call *c);
 const char *ob_http_str(const struct ob_http_call *c, const char *name);
 long long ob_http_int(const struct ob_http_call *c, const char *name, long long def);
 
-/* Write an audit entry for a read by c's principal. On failure the
- * response becomes a 500 and false is returned: no audit, no data. */
-bool ob_http_audit_read(struct ob_http_call *c, const char *object, const char *detail);
+/*
+ * The one rule (store/audit.h) for the API: a handler of an audited route
+ * builds its whole answer in memory, then calls this before returning it,
+ * so that the entry is committed before the first byte is sent. object
+ * names the records, query the selection and page, records how many are in
+ * the answer; who is c's account, why the "purpose" parameter (required
+ * when the observatory's policy names the account's role). On failure the
+ * answer becomes an error without data (400 purpose_required, 500
+ * audit_failed) and false is returned. src/http/disclose.c.
+ */
+bool ob_http_audit_read(struct ob_http_call *c, const char *object, const char *query,
+                        long long records);
+
+/* Record a 401 or 403 answer in the audit log (bounded; http/auth.h). */
+void ob_http_audit_refusal(struct ob_http_call *c);
 
 /* ---- the table writer: one listing as JSON (with paging) or CSV ---- */
 

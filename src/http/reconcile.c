@@ -96,11 +96,27 @@ static void bind_none(struct ob_http_call *c, sqlite3_stmt *st, long long run)
 	(void)run;
 }
 
+/* The audit entry of a listing that answered 200 (unsuppressed counts or
+ * record-level rows). */
+static void audit_page(struct ob_http_call *c, const char *object, const char *what,
+                       long long rows)
+{
+	char query[256];
+	long long limit, offset;
+
+	if (c->res->status != 200)
+		return;
+	ob_http_page(c, &limit, &offset);
+	snprintf(query, sizeof(query), "%s limit=%lld offset=%lld", what, limit, offset);
+	ob_http_audit_read(c, object, query, rows);
+}
+
 void ob_http_h_rec_runs(struct ob_http_call *c)
 {
 	static const char *const cols[] = { "id", "period", "country", "records", "deaths",
 		                            "candidates", "linked_pairs", "review_pairs",
 		                            "started_at", "user", "observa_version" };
+	long long rows = 0;
 
 	listing(c, "SELECT count(*) FROM reconcile_run",
 	        "SELECT r.id, r.period, r.country, r.records, r.deaths, r.candidates,"
@@ -108,7 +124,8 @@ void ob_http_h_rec_runs(struct ob_http_call *c)
 	        " (SELECT a.actor FROM audit a WHERE a.action = 'reconcile'"
 	        "  AND a.object = 'reconcile_run:' || r.id ORDER BY a.seq LIMIT 1),"
 	        " r.observa_version FROM reconcile_run r ORDER BY r.id LIMIT ?1 OFFSET ?2",
-	        bind_none, 0, 1, cols, OB_ARRAY_SIZE(cols), NULL);
+	        bind_none, 0, 1, cols, OB_ARRAY_SIZE(cols), &rows);
+	audit_page(c, "reconcile_run", "runs", rows);
 }
 
 static void bind_counts(struct ob_http_call *c, sqlite3_stmt *st, long long run)
@@ -134,14 +151,20 @@ void ob_http_h_rec_counts(struct ob_http_call *c)
 {
 	static const char *const cols[] = { "level", "territory", "month", "police", "forensic",
 		                            "prosecutor", "reconciled" };
-	long long run = path_run(c);
+	const char *level = ob_http_str(c, "level"), *territory = ob_http_str(c, "territory");
+	long long run = path_run(c), rows = 0;
+	char object[64], what[160];
 
 	if (!run)
 		return;
 	listing(c, "SELECT count(*)" COUNTS_WHERE,
 	        "SELECT level, territory, month, police, forensic, prosecutor, reconciled"
 	        COUNTS_WHERE " ORDER BY level, territory, month LIMIT ?4 OFFSET ?5",
-	        bind_counts, run, 4, cols, OB_ARRAY_SIZE(cols), NULL);
+	        bind_counts, run, 4, cols, OB_ARRAY_SIZE(cols), &rows);
+	snprintf(object, sizeof(object), "reconcile_run:%lld", run);
+	snprintf(what, sizeof(what), "counts level=%s territory=%.64s", level ? level : "*",
+	         territory ? territory : "*");
+	audit_page(c, object, what, rows);
 }
 
 static void bind_disc(struct ob_http_call *c, sqlite3_stmt *st, long long run)
@@ -163,9 +186,8 @@ void ob_http_h_rec_discrepancies(struct ob_http_call *c)
 {
 	static const char *const cols[] = { "death", "reason", "detail", "country", "territory",
 		                            "occurred_on", "sources", "records" };
-	struct ob_buf detail = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
-	char object[64];
-	long long run = path_run(c), limit, offset, rows = 0;
+	char object[64], what[64];
+	long long run = path_run(c), rows = 0;
 	const char *reason = ob_http_str(c, "reason");
 
 	if (!run)
@@ -177,15 +199,9 @@ void ob_http_h_rec_discrepancies(struct ob_http_call *c)
 	        "   AND b.death = x.death ORDER BY source, source_id))" DISC_WHERE
 	        " ORDER BY x.death, x.reason LIMIT ?3 OFFSET ?4",
 	        bind_disc, run, 3, cols, OB_ARRAY_SIZE(cols), &rows);
-	if (c->res->status != 200)
-		goto out;
-	ob_http_page(c, &limit, &offset);
 	snprintf(object, sizeof(object), "reconcile_run:%lld", run);
-	ob_buf_addf(&detail, "discrepancies reason=%s limit=%lld offset=%lld rows=%lld",
-	            reason ? reason : "*", limit, offset, rows);
-	ob_http_audit_read(c, object, detail.ptr);
-out:
-	ob_buf_release(&detail);
+	snprintf(what, sizeof(what), "discrepancies reason=%s", reason ? reason : "*");
+	audit_page(c, object, what, rows);
 }
 
 /* ---- clerical review ---- */
@@ -332,9 +348,10 @@ void ob_http_h_review(struct ob_http_call *c)
 	}
 	ob_buf_adds(b, "\n]}\n");
 	ob_http_header_add(c->res, "X-Total-Count", "%lld", total);
-	ob_buf_addf(&detail, "review all=%d limit=%lld offset=%lld pairs=%lld (with names)",
-	            all, limit, offset, rows);
-	ob_http_audit_read(c, "review_item", detail.ptr);
+	/* two records (with names) per pair */
+	ob_buf_addf(&detail, "review all=%d limit=%lld offset=%lld pairs=%lld", all, limit,
+	            offset, rows);
+	ob_http_audit_read(c, "review_item", detail.ptr, 2 * rows);
 out:
 	sqlite3_finalize(st);
 	ob_buf_release(&detail);

@@ -465,34 +465,11 @@ void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
 		             "Internal error (audit).");
 	}
 done:
+	if ((res->status == 401 || res->status == 403) && c.route && !c.audited)
+		ob_http_audit_refusal(&c);
 	finish_headers(&c);
 	ob_buf_release(&allow);
 	ob_http_target_release(&c.target);
-}
-
-bool ob_http_audit_read(struct ob_http_call *c, const char *object, const char *detail)
-{
-	struct ob_buf b = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
-	struct ob_diag d;
-	bool ok;
-
-	ob_diag_clear(&d);
-	ob_buf_addf(&b, "%s address=%s", detail ? detail : "",
-	            c->req->remote ? c->req->remote : "");
-	ok = b.ptr && ob_audit_append(c->ctx->store, NULL, c->who.name, "read", object, b.ptr,
-	                              NULL, &d) == OB_OK;
-	ob_buf_release(&b);
-	if (!ok) {
-		ob_error("API: no se pudo escribir la auditoría: %s", d.message);
-		ob_http_fail(c->res, 500, "audit_failed", NULL,
-		             "No se pudo registrar la consulta en la bitácora de auditoría; no se "
-		             "entregan datos sin registro.",
-		             "The read could not be written to the audit log; no data is given "
-		             "without it.");
-		return false;
-	}
-	c->audited = true;
-	return true;
 }
 
 /* ---- listings ---- */

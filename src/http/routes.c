@@ -22,6 +22,13 @@ static const char *const formats[] = { "json", "csv", NULL };
 #define P_FORMAT                                                                         \
 	{ "format", "query", OB_HTTP_STRING, false, 0, 0, formats, "json (por omisión) o csv", \
 	  "json (default) or csv" }
+/* routes whose every read is audited (docs/audit.md) */
+#define P_PURPOSE                                                                        \
+	{ "purpose", "query", OB_HTTP_STRING, false, 0, 0, NULL,                         \
+	  "para qué se consultan los datos (queda en la bitácora de auditoría; obligatorio " \
+	  "si la política del observatorio lo exige al rol)",                             \
+	  "why the data are read (kept in the audit log; required when the observatory's " \
+	  "policy requires it of the role)" }
 
 static const struct ob_http_pspec p_territories[] = {
 	{ "country", "query", OB_HTTP_STRING, false, 0, 0, NULL,
@@ -51,7 +58,7 @@ static const struct ob_http_pspec p_iccs[] = {
 static const struct ob_http_pspec p_logbook[] = {
 	{ "source", "query", OB_HTTP_STRING, false, 0, 0, NULL, "código de la fuente (sv-pnc...)",
 	  "source code" },
-	P_LIMIT, P_OFFSET, P_FORMAT,
+	P_LIMIT, P_OFFSET, P_FORMAT, P_PURPOSE,
 };
 
 static const struct ob_http_pspec p_quarantine[] = {
@@ -59,7 +66,7 @@ static const struct ob_http_pspec p_quarantine[] = {
 	  "source code" },
 	{ "submission", "query", OB_HTTP_INTEGER, false, 1, INT64_MAX, NULL,
 	  "número de envío de la bitácora", "logbook submission number" },
-	P_LIMIT, P_OFFSET, P_FORMAT,
+	P_LIMIT, P_OFFSET, P_FORMAT, P_PURPOSE,
 };
 
 static const struct ob_http_pspec p_releases[] = { P_LIMIT, P_OFFSET, P_FORMAT };
@@ -133,7 +140,7 @@ static const struct ob_http_pspec p_index[] = {
 	P_FORMAT,
 };
 
-static const struct ob_http_pspec p_rec_runs[] = { P_LIMIT, P_OFFSET, P_FORMAT };
+static const struct ob_http_pspec p_rec_runs[] = { P_LIMIT, P_OFFSET, P_FORMAT, P_PURPOSE };
 
 static const char *const reason_choices[] = { "single_source", "manner", "territory", "date",
 	                                      "sex", "age", "duplicate", NULL };
@@ -146,7 +153,7 @@ static const struct ob_http_pspec p_rec_counts[] = {
 	  "level: 1 first-level unit, 2 second-level unit (default: both)" },
 	{ "territory", "query", OB_HTTP_STRING, false, 0, 0, NULL, "código del territorio",
 	  "territory code" },
-	P_LIMIT, P_OFFSET, P_FORMAT,
+	P_LIMIT, P_OFFSET, P_FORMAT, P_PURPOSE,
 };
 
 static const struct ob_http_pspec p_rec_discrepancies[] = {
@@ -155,14 +162,14 @@ static const struct ob_http_pspec p_rec_discrepancies[] = {
 	{ "reason", "query", OB_HTTP_STRING, false, 0, 0, reason_choices,
 	  "motivo: single_source, manner, territory, date, sex, age o duplicate",
 	  "reason: single_source, manner, territory, date, sex, age or duplicate" },
-	P_LIMIT, P_OFFSET, P_FORMAT,
+	P_LIMIT, P_OFFSET, P_FORMAT, P_PURPOSE,
 };
 
 static const struct ob_http_pspec p_review[] = {
 	{ "all", "query", OB_HTTP_INTEGER, false, 0, 1, NULL,
 	  "1: también los pares ya decididos (por omisión, solo los pendientes)",
 	  "1: decided pairs too (default: pending only)" },
-	P_LIMIT, P_OFFSET,
+	P_LIMIT, P_OFFSET, P_PURPOSE,
 };
 
 static const struct ob_http_pspec p_review_decide[] = {
@@ -219,8 +226,10 @@ const struct ob_http_route ob_http_routes[] = {
 	{ "GET", "/api/v1/me", OB_ROLE_PUBLIC, true, false, ob_http_h_me,
 	  "Usuario y rol de la credencial", "User and role of the token", NO_PARAMS, "json",
 	  NULL },
-	{ "GET", "/api/v1/logbook", OB_ROLE_STEWARD, false, false, ob_http_h_logbook,
-	  "Bitácora de envíos de las instituciones", "Logbook of the institutions' submissions",
+	{ "GET", "/api/v1/logbook", OB_ROLE_STEWARD, false, true, ob_http_h_logbook,
+	  "Bitácora de envíos de las instituciones: archivos y filas sin control de divulgación "
+	  "(cada lectura se audita)", "Logbook of the institutions' submissions: files and "
+	  "row counts without disclosure control (every read is audited)",
 	  PARAMS(p_logbook), "json+csv", NULL },
 	{ "GET", "/api/v1/quarantine", OB_ROLE_STEWARD, false, true, ob_http_h_quarantine,
 	  "Filas rechazadas con su fila original (datos por registro; cada lectura se audita)",
@@ -232,14 +241,18 @@ const struct ob_http_route ob_http_routes[] = {
 	  "Territorial prioritization index of a catalogue preset: score, level, rank with "
 	  "its interval and drivers (as 'observa index --preset')", PARAMS(p_index),
 	  "json+csv", NULL },
-	{ "GET", "/api/v1/reconcile/runs", OB_ROLE_ANALYST, false, false, ob_http_h_rec_runs,
-	  "Conciliaciones de muertes violentas: periodo, país, conteos, cuándo y quién",
-	  "Reconciliations of violent deaths: period, country, counts, when and who",
+	{ "GET", "/api/v1/reconcile/runs", OB_ROLE_ANALYST, false, true, ob_http_h_rec_runs,
+	  "Conciliaciones de muertes violentas: periodo, país, conteos sin control de "
+	  "divulgación, cuándo y quién (cada lectura se audita)",
+	  "Reconciliations of violent deaths: period, country, counts without disclosure "
+	  "control, when and who (every read is audited)",
 	  PARAMS(p_rec_runs), "json+csv", NULL },
-	{ "GET", "/api/v1/reconcile/runs/{id}/counts", OB_ROLE_ANALYST, false, false,
+	{ "GET", "/api/v1/reconcile/runs/{id}/counts", OB_ROLE_ANALYST, false, true,
 	  ob_http_h_rec_counts,
-	  "Muertes por territorio y mes según cada institución y conciliadas",
-	  "Deaths per territory and month by each institution and reconciled",
+	  "Muertes por territorio y mes según cada institución y conciliadas, sin control de "
+	  "divulgación (cada lectura se audita)",
+	  "Deaths per territory and month by each institution and reconciled, without "
+	  "disclosure control (every read is audited)",
 	  PARAMS(p_rec_counts), "json+csv", NULL },
 	{ "GET", "/api/v1/reconcile/runs/{id}/discrepancies", OB_ROLE_STEWARD, false, true,
 	  ob_http_h_rec_discrepancies,
@@ -550,13 +563,24 @@ void ob_http_h_logbook(struct ob_http_call *c)
 		"observa_version",
 	};
 
+	struct ob_buf query = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
+	const char *src = ob_http_str(c, "source");
+	long long limit, offset, rows = 0;
+
 	listing(c, "SELECT count(*) FROM submission WHERE ?1 IS NULL OR source = ?1",
 	        "SELECT id, source, institution, country, file_name, sha256, period_from,"
 	        " period_to, rows_read, accepted, rejected, warned, version, supersedes,"
 	        " superseded_by, encoding, delimiter, ingested_at, observa_version"
 	        " FROM submission WHERE ?1 IS NULL OR source = ?1 ORDER BY id"
 	        " LIMIT ?2 OFFSET ?3",
-	        bind_logbook, 2, cols, OB_ARRAY_SIZE(cols), NULL);
+	        bind_logbook, 2, cols, OB_ARRAY_SIZE(cols), &rows);
+	if (c->res->status != 200)
+		goto out;
+	ob_http_page(c, &limit, &offset);
+	ob_buf_addf(&query, "source=%.64s limit=%lld offset=%lld", src ? src : "*", limit, offset);
+	ob_http_audit_read(c, "submission", query.ptr, rows);
+out:
+	ob_buf_release(&query);
 }
 
 static void bind_quarantine(struct ob_http_call *c, sqlite3_stmt *st)
@@ -585,9 +609,9 @@ void ob_http_h_quarantine(struct ob_http_call *c)
 	if (c->res->status != 200)
 		return;
 	ob_http_page(c, &limit, &offset);
-	ob_buf_addf(&detail, "source=%.64s submission=%lld limit=%lld offset=%lld rows=%lld",
-	            src ? src : "*", ob_http_int(c, "submission", 0), limit, offset, rows);
-	ob_http_audit_read(c, "quarantine", detail.ptr);
+	ob_buf_addf(&detail, "source=%.64s submission=%lld limit=%lld offset=%lld",
+	            src ? src : "*", ob_http_int(c, "submission", 0), limit, offset);
+	ob_http_audit_read(c, "quarantine", detail.ptr, rows);
 	ob_buf_release(&detail);
 }
 
@@ -658,6 +682,9 @@ void ob_http_h_login(struct ob_http_call *c)
 	user = json_string_value(ju);
 	pw = json_string_value(jp);
 	if (!ob_ratelimit_allow(c->ctx->rl, user, req->remote, req->now, &retry)) {
+		ob_auth_refused(c->ctx->rl, c->ctx->store, "login.throttled", "public", user,
+		                req->remote, "429", req->now);
+		c->audited = true;
 		snprintf(es, sizeof(es), "Demasiados intentos fallidos; espere %lld segundos antes de "
 		         "volver a intentarlo.", retry);
 		snprintf(en, sizeof(en), "Too many failed attempts; wait %lld seconds before trying "
@@ -672,13 +699,16 @@ void ob_http_h_login(struct ob_http_call *c)
 	                  token, &expires_at, &p, &d);
 	if (e == OB_ENOENT) {
 		ob_ratelimit_failure(c->ctx->rl, user, req->remote, req->now);
+		ob_auth_refused(c->ctx->rl, c->ctx->store, "login.fail", "public", user, req->remote,
+		                "401", req->now);
+		c->audited = true;
 		ob_http_fail(c->res, 401, "bad_credentials", NULL,
 		             "Usuario o contraseña incorrectos, o la cuenta está desactivada.",
 		             "Wrong user name or password, or the account is disabled.");
 	} else if (e) {
 		ob_http_store_fail(c);
 	} else {
-		ob_ratelimit_success(c->ctx->rl, user, req->now);
+		ob_ratelimit_success(c->ctx->rl, user, req->remote, req->now);
 		ob_audit_time(expires_at, expires);
 		ob_buf_adds(b, "{\"token\":");
 		ob_json_str(b, token, strlen(token));

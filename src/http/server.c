@@ -385,6 +385,8 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 		}
 	}
 	MHD_stop_daemon(daemon);
+	/* refusals still counted in memory go to the audit log */
+	ob_auth_refusals_flush(srv.ctx.rl, srv.ctx.store, (long long)time(NULL));
 	e = OB_OK;
 	while (srv.contexts) {
 		struct tctx *t = srv.contexts;

@@ -1390,11 +1390,16 @@ static ob_err write_catalog(struct rel *r)
 static ob_err write_manifest(struct rel *r)
 {
 	struct ob_buf b = OB_BUF_INIT(64 * 1024 * 1024);
-	char when[32], path[OB_MAX_PATH], hex[65];
+	char when[32], path[OB_MAX_PATH], hex[65], head_hash[65];
+	long long head_seq;
 	size_t n = r->nfiles;
 	ob_err e;
 
 	ob_audit_time(r->o->now, when);
+	/* the audit log's head, kept outside the store: "observa audit verify"
+	 * checks the chain against it (store/audit.h) */
+	if ((e = ob_audit_head(r->st, &head_seq, head_hash, r->d)))
+		return e;
 	ob_buf_adds(&b, "{");
 	jkv(&b, "release", r->res->version);
 	ob_buf_adds(&b, ",");
@@ -1414,7 +1419,12 @@ static ob_err write_manifest(struct rel *r)
 	ob_buf_addf(&b, ",\"years\":[");
 	for (size_t p = 0; p < r->n_periods; p++)
 		ob_buf_addf(&b, "%s%s", p ? "," : "", r->yearstr[p]);
-	ob_buf_addf(&b, "],\"rows\":%lld,\"cells_suppressed\":%lld,\"files\":[", r->res->rows,
+	ob_buf_adds(&b, "],\"audit_head\":");
+	if (head_seq)
+		ob_buf_addf(&b, "{\"seq\":%lld,\"hash\":\"%s\"}", head_seq, head_hash);
+	else
+		ob_buf_adds(&b, "null");
+	ob_buf_addf(&b, ",\"rows\":%lld,\"cells_suppressed\":%lld,\"files\":[", r->res->rows,
 	            r->res->cells_suppressed);
 	for (size_t i = 0; i < n; i++) {
 		long long size;
@@ -1471,6 +1481,104 @@ ob_err ob_release_latest(const char *dir, char *out, size_t size)
 	if (!v)
 		return OB_ENOENT;
 	snprintf(out, size, "v%ld", v);
+	return OB_OK;
+}
+
+static bool hex64(const char *h)
+{
+	if (!h || strlen(h) != 64)
+		return false;
+	for (size_t i = 0; i < 64; i++)
+		if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* The anchor of one manifest: 1 when there is one, 0 when the release has
+ * none (older, or an empty log), or an error. */
+static ob_err manifest_anchor(const char *path, const char *version,
+                              struct ob_audit_anchor *a, bool *found, struct ob_diag *d)
+{
+	json_error_t jerr;
+	json_t *root, *h, *seq, *hash;
+	struct stat st;
+	ob_err e = OB_OK;
+
+	*found = false;
+	if (stat(path, &st) != 0)
+		return OB_OK; /* a release without manifest is not anchored */
+	if (st.st_size > OB_MAX_TEXT_FILE)
+		return ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
+		                   "manifiesto demasiado grande (manifest too large)");
+	if (!(root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)))
+		return ob_diag_set(d, OB_EPARSE, path, jerr.line, jerr.column, NULL, 0,
+		                   "manifiesto ilegible: %s (unreadable manifest)", jerr.text);
+	h = json_object_get(root, "audit_head");
+	if (!h || json_is_null(h))
+		goto out;
+	seq = json_object_get(h, "seq");
+	hash = json_object_get(h, "hash");
+	if (!json_is_integer(seq) || json_integer_value(seq) < 1 || !json_is_string(hash) ||
+	    !hex64(json_string_value(hash))) {
+		e = ob_diag_set(d, OB_EPARSE, path, 0, 0, NULL, 0,
+		                "«audit_head» mal formado: se esperaba {\"seq\": N, \"hash\": 64 "
+		                "cifras hexadecimales} (malformed audit anchor)");
+		goto out;
+	}
+	a->seq = (long long)json_integer_value(seq);
+	ob_strlcpy(a->hash, json_string_value(hash), sizeof(a->hash));
+	snprintf(a->from, sizeof(a->from), "la publicación %.40s", version);
+	*found = true;
+out:
+	json_decref(root);
+	return e;
+}
+
+ob_err ob_release_audit_anchors(const char *dir, struct ob_audit_anchor **out, size_t *n,
+                                size_t *unanchored, struct ob_diag *d)
+{
+	char path[OB_MAX_PATH];
+	struct ob_audit_anchor *a = NULL;
+	size_t cap = 0;
+	struct dirent *de;
+	DIR *dd;
+	ob_err e = OB_OK;
+
+	*out = NULL;
+	*n = *unanchored = 0;
+	if (snprintf(path, sizeof(path), "%s/%s", dir, OB_RELEASES_DIR) >= (int)sizeof(path))
+		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga");
+	if (!(dd = opendir(path)))
+		return errno == ENOENT ? OB_OK
+		                       : ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0,
+		                                     "no se pudo leer: %s", strerror(errno));
+	while ((de = readdir(dd))) {
+		char mpath[OB_MAX_PATH];
+		bool found;
+
+		if (!version_number(de->d_name))
+			continue;
+		if (snprintf(mpath, sizeof(mpath), "%s/%s/manifest.json", path, de->d_name) >=
+		    (int)sizeof(mpath))
+			continue;
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			a = ob_realloc(a, cap * sizeof(*a));
+		}
+		if ((e = manifest_anchor(mpath, de->d_name, &a[*n], &found, d)))
+			break;
+		if (found)
+			(*n)++;
+		else
+			(*unanchored)++;
+	}
+	closedir(dd);
+	if (e) {
+		free(a);
+		*n = 0;
+		return e;
+	}
+	*out = a;
 	return OB_OK;
 }
 

@@ -32,7 +32,10 @@
  *   diff.csv, diff.json  cells added, removed and changed since the previous
  *                        release
  *   catalog.jsonld       DCAT catalogue (datasets, distributions, checksums)
- *   manifest.json        size and SHA-256 of every other file
+ *   manifest.json        size and SHA-256 of every other file, and the audit
+ *                        log's head at publication ("audit_head": {"seq",
+ *                        "hash"}, null for an empty log): an anchor that
+ *                        "observa audit verify" checks (store/audit.h)
  *
  * No field of a record (names, documents, dates of a person) is written:
  * only counts and what is computed from them.
@@ -68,6 +71,17 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 
 /* The latest release of DIR ("v3") into out; OB_ENOENT when there is none. */
 ob_err ob_release_latest(const char *dir, char *out, size_t size);
+
+/*
+ * The audit anchors of every release of DIR (from each manifest's
+ * "audit_head"), in no particular order; *out is the caller's to free.
+ * *unanchored counts releases without one (published before anchors were
+ * kept, or with an empty log). A malformed anchor is an error (OB_EPARSE,
+ * naming the manifest): it may have been tampered with.
+ */
+struct ob_audit_anchor;
+ob_err ob_release_audit_anchors(const char *dir, struct ob_audit_anchor **out, size_t *n,
+                                size_t *unanchored, struct ob_diag *d);
 
 /* Write a stored (uncompressed) zip of n entries to path. */
 struct ob_zip_entry {

@@ -3,7 +3,10 @@
 
 #include <time.h>
 
+#include "base/buf.h"
 #include "base/sha256.h"
+#include "io/json.h"
+#include "text/text.h"
 
 void ob_audit_time(long long t, char out[32])
 {
@@ -67,7 +70,15 @@ static ob_err append(struct ob_store *s, const char *at, const char *actor,
 	switch (sqlite3_step(st)) {
 	case SQLITE_ROW: {
 		const char *h = (const char *)sqlite3_column_text(st, 1);
-		seq = sqlite3_column_int64(st, 0) + 1;
+		long long last = sqlite3_column_int64(st, 0);
+		if (last == INT64_MAX) {
+			e = ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0,
+			                "bitácora de auditoría: la última entrada tiene el número "
+			                "%lld y no cabe otra; la bitácora fue alterada, vea «observa "
+			                "audit verify» (the last entry has the largest number)", last);
+			goto finalize;
+		}
+		seq = last + 1;
 		ob_strlcpy(prev, h ? h : "", sizeof(prev));
 		break;
 	}
@@ -202,20 +213,42 @@ static void problem(struct ob_audit_report *rep,
 		fn(ctx, seq, msg);
 }
 
-ob_err ob_audit_verify(struct ob_store *s, long long anchor_seq, const char *anchor_hash,
-                       void (*fn)(void *ctx, long long seq, const char *message), void *ctx,
-                       struct ob_audit_report *rep, struct ob_diag *d)
+/* seq + 1, or seq when that would overflow (a forged entry numbered
+ * INT64_MAX is reported, not followed) */
+static long long after(long long seq)
 {
+	return seq < INT64_MAX ? seq + 1 : seq;
+}
+
+static int anchor_cmp(const void *a, const void *b)
+{
+	const struct ob_audit_anchor *x = *(const struct ob_audit_anchor *const *)a;
+	const struct ob_audit_anchor *y = *(const struct ob_audit_anchor *const *)b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+ob_err ob_audit_verify_anchors(struct ob_store *s, const struct ob_audit_anchor *anchors,
+                               size_t n, void (*fn)(void *ctx, long long seq, const char *message),
+                               void *ctx, struct ob_audit_report *rep, struct ob_diag *d)
+{
+	const struct ob_audit_anchor **by_seq = NULL;
 	sqlite3_stmt *st;
 	char prev[65] = OB_AUDIT_ZERO_HASH, head[96];
 	long long expect = 1;
-	bool anchor_seen = false;
+	size_t next = 0;
 	int rc;
 
 	memset(rep, 0, sizeof(*rep));
 	if (ob_store_prepare(s, "SELECT seq, at, actor, action, object, detail, prev_hash, hash"
 	                        " FROM audit ORDER BY seq", &st, d))
 		return OB_ESTORE;
+	if (n) {
+		by_seq = ob_malloc(n * sizeof(*by_seq));
+		for (size_t i = 0; i < n; i++)
+			by_seq[i] = &anchors[i];
+		qsort(by_seq, n, sizeof(*by_seq), anchor_cmp);
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		long long seq = sqlite3_column_int64(st, 0);
 		const char *stored = col(st, 7), *prev_hash = col(st, 6);
@@ -232,6 +265,9 @@ ob_err ob_audit_verify(struct ob_store *s, long long anchor_seq, const char *anc
 		else if (seq < expect)
 			problem(rep, fn, ctx, seq, "la entrada %lld está fuera de orden "
 			        "(entry out of order)", seq);
+		if (seq == INT64_MAX)
+			problem(rep, fn, ctx, seq, "la entrada %lld tiene el número más grande posible: "
+			        "fue insertada por fuera de observa (forged entry number)", seq);
 		if (strcmp(prev_hash, prev))
 			problem(rep, fn, ctx, seq,
 			        "la entrada %lld no enlaza con la anterior: se insertó o borró una "
@@ -243,36 +279,45 @@ ob_err ob_audit_verify(struct ob_store *s, long long anchor_seq, const char *anc
 			problem(rep, fn, ctx, seq,
 			        "la entrada %lld fue alterada: su contenido no corresponde a su hash "
 			        "(entry edited)", seq);
-		if (anchor_seq == seq) {
-			anchor_seen = true;
-			if (strcmp(stored, anchor_hash))
+		/* anchors below this entry's number name entries that are gone */
+		for (; next < n && by_seq[next]->seq < seq; next++)
+			problem(rep, fn, ctx, by_seq[next]->seq,
+			        "la entrada %lld del ancla de %s no está en la bitácora (anchor entry "
+			        "missing)", by_seq[next]->seq, by_seq[next]->from);
+		for (; next < n && by_seq[next]->seq == seq; next++)
+			if (strcmp(stored, by_seq[next]->hash))
 				problem(rep, fn, ctx, seq,
-				        "la entrada %lld no tiene el hash del ancla %s: la cadena fue "
-				        "reescrita (chain rewritten since the anchor)", seq, anchor_hash);
-		}
+				        "la entrada %lld no tiene el hash del ancla de %s (%.12s...): la "
+				        "cadena fue reescrita (chain rewritten since the anchor)", seq,
+				        by_seq[next]->from, by_seq[next]->hash);
 		ob_strlcpy(prev, stored, sizeof(prev));
 		rep->head_seq = seq;
-		expect = seq + 1;
+		expect = after(seq);
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
+		free(by_seq);
 		return store_error(s, d, "leer");
+	}
 	ob_strlcpy(rep->head_hash, rep->head_seq ? prev : "", sizeof(rep->head_hash));
-	if (anchor_seq > 0 && !anchor_seen)
-		problem(rep, fn, ctx, anchor_seq,
-		        "la entrada %lld del ancla no está en la bitácora (anchor entry missing)",
-		        anchor_seq);
+	/* anchors past the last entry: the end of the log was cut */
+	for (; next < n; next++)
+		problem(rep, fn, ctx, by_seq[next]->seq,
+		        "la entrada %lld del ancla de %s no está en la bitácora, que termina en la "
+		        "%lld: se borraron entradas del final (entries removed at the end, "
+		        "after the anchor)", by_seq[next]->seq, by_seq[next]->from, rep->head_seq);
+	free(by_seq);
 	if (ob_store_meta_get(s, "audit_head", head, sizeof(head)) == OB_OK) {
 		long long hseq = 0;
 		const char *sp = strchr(head, ' ');
 
 		if (!sp || !ob_parse_int(head, (size_t)(sp - head), 1, INT64_MAX, &hseq))
-			problem(rep, fn, ctx, rep->head_seq + 1,
+			problem(rep, fn, ctx, after(rep->head_seq),
 			        "la cabeza registrada «%s» está mal formada (bad audit head)", head);
 		else if (hseq > rep->head_seq)
-			problem(rep, fn, ctx, rep->head_seq + 1,
+			problem(rep, fn, ctx, after(rep->head_seq),
 			        "faltan las entradas %lld a %lld al final: fueron borradas "
-			        "(entries removed at the end)", rep->head_seq + 1, hseq);
+			        "(entries removed at the end)", after(rep->head_seq), hseq);
 		else if (hseq < rep->head_seq)
 			problem(rep, fn, ctx, hseq + 1,
 			        "las entradas %lld a %lld se añadieron por fuera de observa "
@@ -287,4 +332,227 @@ ob_err ob_audit_verify(struct ob_store *s, long long anchor_seq, const char *anc
 		        "(audit head missing)", rep->entries);
 	}
 	return OB_OK;
+}
+
+ob_err ob_audit_verify(struct ob_store *s, long long anchor_seq, const char *anchor_hash,
+                       void (*fn)(void *ctx, long long seq, const char *message), void *ctx,
+                       struct ob_audit_report *rep, struct ob_diag *d)
+{
+	struct ob_audit_anchor a = { anchor_seq, "", "--anchor" };
+
+	if (anchor_seq <= 0)
+		return ob_audit_verify_anchors(s, NULL, 0, fn, ctx, rep, d);
+	ob_strlcpy(a.hash, anchor_hash ? anchor_hash : "", sizeof(a.hash));
+	return ob_audit_verify_anchors(s, &a, 1, fn, ctx, rep, d);
+}
+
+ob_err ob_audit_head(struct ob_store *s, long long *seq, char hash[65], struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*seq = 0;
+	hash[0] = '\0';
+	if (ob_store_prepare(s, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &st, d))
+		return OB_ESTORE;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		ob_strlcpy(hash, col(st, 1), 65);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_error(s, d, "leer la cabeza");
+	return OB_OK;
+}
+
+/* ---- purpose policy ---- */
+
+#define PURPOSE_KEY "audit_purpose"
+
+ob_err ob_audit_purpose_roles(struct ob_store *s, char *out, size_t size, struct ob_diag *d)
+{
+	ob_err e = ob_store_meta_get(s, PURPOSE_KEY, out, size);
+
+	if (e == OB_ENOENT) {
+		out[0] = '\0';
+		return OB_OK;
+	}
+	if (e)
+		return store_error(s, d, "leer la política de propósito");
+	return OB_OK;
+}
+
+/* Is word (len n) in the comma-separated list? */
+static bool in_list(const char *list, const char *word, size_t n)
+{
+	for (const char *p = list; *p;) {
+		const char *c = strchr(p, ',');
+		size_t len = c ? (size_t)(c - p) : strlen(p);
+		if (len == n && !memcmp(p, word, n))
+			return true;
+		p += len + (c != NULL);
+	}
+	return false;
+}
+
+bool ob_audit_purpose_required(struct ob_store *s, const char *role)
+{
+	char roles[256];
+	struct ob_diag d;
+
+	if (!role || ob_audit_purpose_roles(s, roles, sizeof(roles), &d))
+		return false;
+	return in_list(roles, role, strlen(role));
+}
+
+ob_err ob_audit_purpose_set(struct ob_store *s, const char *roles, const char *actor,
+                            struct ob_diag *d)
+{
+	static const char *const all = OB_AUDIT_PURPOSE_ROLES;
+	char list[sizeof(OB_AUDIT_PURPOSE_ROLES) + 1] = "";
+	size_t len = 0;
+	ob_err e;
+
+	if (!strcmp(roles, "all")) {
+		ob_strlcpy(list, all, sizeof(list));
+	} else if (strcmp(roles, "none")) {
+		/* keep the canonical order and drop repeats */
+		for (const char *p = roles;;) {
+			const char *c = strchr(p, ',');
+			size_t n = c ? (size_t)(c - p) : strlen(p);
+			if (!n || !in_list(all, p, n))
+				return ob_diag_set(d, OB_EUSAGE, "--purpose-roles", 0, 0, p, n,
+				                   "rol desconocido; se esperaba none, all o una lista "
+				                   "separada por comas de %s (unknown role)", all);
+			if (!c)
+				break;
+			p = c + 1;
+		}
+		for (const char *p = all; *p;) {
+			const char *c = strchr(p, ',');
+			size_t n = c ? (size_t)(c - p) : strlen(p);
+			if (in_list(roles, p, n)) {
+				if (len)
+					list[len++] = ',';
+				memcpy(list + len, p, n);
+				len += n;
+				list[len] = '\0';
+			}
+			p += n + (c != NULL);
+		}
+	}
+	if ((e = ob_store_begin(s, d)))
+		return e;
+	if ((e = ob_store_meta_set(s, PURPOSE_KEY, list, d)) ||
+	    (e = ob_audit_append(s, NULL, actor, "audit.policy", "purpose",
+	                         list[0] ? list : "none", NULL, d))) {
+		ob_store_rollback(s);
+		return e;
+	}
+	return ob_store_commit(s, d);
+}
+
+ob_err ob_audit_purpose_check(const char *purpose, struct ob_diag *d)
+{
+	size_t n = purpose ? strlen(purpose) : 0;
+	bool blank = true;
+
+	if (n < 3 || n > OB_MAX_PURPOSE)
+		return ob_diag_set(d, OB_EUSAGE, "propósito", 0, 0, purpose, n,
+		                   "el propósito debe tener de 3 a %d bytes (purpose: 3 to %d bytes)",
+		                   OB_MAX_PURPOSE, OB_MAX_PURPOSE);
+	if (ob_utf8_valid_len(purpose, n) != n)
+		return ob_diag_set(d, OB_EUSAGE, "propósito", 0, 0, NULL, 0,
+		                   "el propósito no es UTF-8 válido (purpose: invalid UTF-8)");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)purpose[i];
+		if (c < 0x20 || c == 0x7f)
+			return ob_diag_set(d, OB_EUSAGE, "propósito", 0, 0, NULL, 0,
+			                   "el propósito no puede tener caracteres de control ni "
+			                   "saltos de línea (purpose: no control characters)");
+		if (c != ' ')
+			blank = false;
+	}
+	if (blank)
+		return ob_diag_set(d, OB_EUSAGE, "propósito", 0, 0, NULL, 0,
+		                   "el propósito está en blanco (purpose is blank)");
+	return OB_OK;
+}
+
+/* ---- disclosure ---- */
+
+static ob_err json_member(struct ob_buf *b, const char *key, const char *value)
+{
+	ob_err e = ob_buf_addf(b, ",\"%s\":", key);
+	return e ? e : ob_json_str(b, value, strlen(value));
+}
+
+/* PRAGMA synchronous as a number (NORMAL when it cannot be read). */
+static int sync_level(struct ob_store *s)
+{
+	sqlite3_stmt *st;
+	int v = 1;
+
+	if (sqlite3_prepare_v2(ob_store_db(s), "PRAGMA synchronous", -1, &st, NULL) != SQLITE_OK)
+		return v;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+ob_err ob_audit_disclose(struct ob_store *s, const struct ob_disclosure *x, long long *seq,
+                         struct ob_diag *d)
+{
+	struct ob_buf b = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
+	char pragma[40];
+	int level;
+	ob_err e;
+
+	if (!sqlite3_get_autocommit(ob_store_db(s)))
+		return ob_diag_set(d, OB_EINVAL, ob_store_dir(s), 0, 0, NULL, 0,
+		                   "bitácora de auditoría: una lectura se registra en una transacción "
+		                   "propia, no dentro de otra (a read is recorded on its own)");
+	if (x->records < 0 || !x->role || !*x->role)
+		return ob_diag_set(d, OB_EINVAL, ob_store_dir(s), 0, 0, NULL, 0,
+		                   "bitácora de auditoría: faltan el rol o la cantidad de registros "
+		                   "(role and record count are required)");
+	if (x->purpose && (e = ob_audit_purpose_check(x->purpose, d)))
+		return e;
+	if (!x->purpose && ob_audit_purpose_required(s, x->role))
+		return ob_diag_set(d, OB_EUSAGE, ob_store_dir(s), 0, 0, NULL, 0,
+		                   "la configuración del observatorio exige declarar el propósito "
+		                   "de cada lectura de datos personales del rol «%s» (a stated "
+		                   "purpose is required for role %s)", x->role, x->role);
+	e = ob_buf_addf(&b, "{\"records\":%lld", x->records);
+	if (!e && x->query)
+		e = json_member(&b, "query", x->query);
+	if (!e && x->purpose)
+		e = json_member(&b, "purpose", x->purpose);
+	if (!e)
+		e = json_member(&b, "role", x->role);
+	if (!e && x->to)
+		e = json_member(&b, "to", x->to);
+	if (!e && x->os_user)
+		e = json_member(&b, "os_user", x->os_user);
+	if (!e)
+		e = ob_buf_addc(&b, '}');
+	if (e || !b.ptr) {
+		ob_buf_release(&b);
+		return ob_diag_set(d, OB_ETOOBIG, ob_store_dir(s), 0, 0, NULL, 0,
+		                   "bitácora de auditoría: la consulta o el propósito pasan de %d "
+		                   "bytes (query or purpose too long)", OB_MAX_AUDIT_DETAIL);
+	}
+	/* synced to disk before anything is shown: FULL makes the commit wait
+	 * for the log's fsync, NORMAL (the store's default in WAL mode) not */
+	level = sync_level(s);
+	if ((e = ob_store_exec(s, "PRAGMA synchronous=FULL", d)))
+		goto release;
+	e = ob_audit_append(s, NULL, x->actor, x->action, x->object, b.ptr, seq, d);
+	snprintf(pragma, sizeof(pragma), "PRAGMA synchronous=%d", level);
+	sqlite3_exec(ob_store_db(s), pragma, NULL, NULL, NULL);
+release:
+	ob_buf_release(&b);
+	return e;
 }

@@ -17,8 +17,11 @@
  * the chain from that entry on; ob_audit_verify() finds where. The head
  * (last seq and hash) is also kept in meta key "audit_head", updated in the
  * same transaction, so that removing the last entries is seen too. An
- * attacker who rewrites the whole chain and the head is caught only by a
- * copy of the head kept elsewhere: `observa audit verify --anchor SEQ:HASH`.
+ * attacker who cuts the tail and rewrites the head, or rewrites the whole
+ * chain, is caught by copies of the head kept elsewhere (anchors): every
+ * release's manifest.json holds the head at the time it was published, and
+ * `observa audit verify` checks the chain against all of them (and against
+ * --anchor SEQ:HASH).
  *
  * As a second line, SQLite triggers refuse UPDATE and DELETE on the table
  * and an INSERT whose seq is not the next one.
@@ -90,5 +93,89 @@ ob_err ob_audit_verify(struct ob_store *s, long long anchor_seq, const char *anc
 
 /* UTC "yyyy-mm-ddThh:mm:ssZ" of a time (seconds since the epoch). */
 void ob_audit_time(long long t, char out[32]);
+
+/* A copy of the head kept outside the log: entry seq must have hash.
+ * from names where it came from ("v3", "--anchor"), for the messages. */
+struct ob_audit_anchor {
+	long long seq;
+	char hash[65];
+	char from[64];
+};
+
+/*
+ * ob_audit_verify() with any number of anchors (n may be 0): each anchor's
+ * entry must be in the log with the anchor's hash; an anchor past the end
+ * of the log means entries were cut from the end.
+ */
+ob_err ob_audit_verify_anchors(struct ob_store *s, const struct ob_audit_anchor *anchors,
+                               size_t n, void (*fn)(void *ctx, long long seq, const char *message),
+                               void *ctx, struct ob_audit_report *rep, struct ob_diag *d);
+
+/* The last entry's seq and hash (0 and "" when the log is empty). */
+ob_err ob_audit_head(struct ob_store *s, long long *seq, char hash[65], struct ob_diag *d);
+
+/* ---- showing protected fields: the one rule ---- */
+
+/*
+ * Before the first byte of a protected field leaves observa (standard
+ * output, a file it writes, an HTTP response, a page), the path that shows
+ * it calls ob_audit_disclose(), and shows nothing when it fails. Protected
+ * fields: a person's names, document and address; raw quarantined rows and
+ * rejected values; source ids with exact dates (reconciliation); links
+ * between person records; review pairs; and unsuppressed counts shown to
+ * analysts. docs/audit.md lists every path.
+ *
+ * The entry (action and object as given; actor = who) is appended in a
+ * transaction of its own, with the log synced to disk (synchronous=FULL)
+ * before it returns: once it returns OB_OK the entry survives a crash of
+ * the process or the machine, and whatever the reader does next (closes
+ * the pipe, disconnects, is killed) there is exactly one entry for the
+ * read. Its detail is a JSON object:
+ *   {"records":N, "query":"...", "purpose":"...", "role":"...",
+ *    "to":"...", "os_user":"..."}
+ * with the members given (query, purpose, to and os_user only when set).
+ * records is the exact number of records shown: every path counts before
+ * it shows (a COUNT query, or the result it holds in memory).
+ *
+ * Errors: OB_EUSAGE when the observatory requires a purpose of role and
+ * none (or a malformed one) was given; OB_EINVAL when a transaction is
+ * open or a field is missing; OB_ETOOBIG; OB_ESTORE when the entry could
+ * not be written (a read-only store, a full disk): then show nothing.
+ */
+struct ob_disclosure {
+	const char *actor;   /* who: an account, --user, or "cli:<os user>" */
+	const char *role;    /* for the purpose policy: "cli", "analyst", "steward", "admin"... */
+	const char *action;  /* the event: "review.list", "quarantine.export", "read"... */
+	const char *object;  /* which records: a table or a run ("reconcile_run:3") */
+	const char *query;   /* the selection (filters, page), or NULL */
+	const char *purpose; /* the stated purpose, or NULL */
+	const char *to;      /* where the data goes: "stdout", a path, "http 10.0.0.7" */
+	const char *os_user; /* the operating-system user when actor is another name */
+	long long records;   /* how many records are shown */
+};
+
+ob_err ob_audit_disclose(struct ob_store *s, const struct ob_disclosure *x, long long *seq,
+                         struct ob_diag *d);
+
+/*
+ * The purpose policy: which roles must state why they read personal data.
+ * Kept in meta key "audit_purpose" as a comma-separated list of role names
+ * (cli = the command line; analyst, steward, admin, submitter = API
+ * accounts); empty or absent: none. Changing it writes an "audit.policy"
+ * entry in the same transaction.
+ */
+#define OB_AUDIT_PURPOSE_ROLES "cli,submitter,analyst,steward,admin"
+
+/* The current list into out ("" when none). */
+ob_err ob_audit_purpose_roles(struct ob_store *s, char *out, size_t size, struct ob_diag *d);
+/* Must role state a purpose? (false when the policy cannot be read) */
+bool ob_audit_purpose_required(struct ob_store *s, const char *role);
+/* Set the list: "none", "all", or role names separated by commas
+ * (OB_EUSAGE for an unknown one). */
+ob_err ob_audit_purpose_set(struct ob_store *s, const char *roles, const char *actor,
+                            struct ob_diag *d);
+/* A purpose must have 3 to OB_MAX_PURPOSE bytes of UTF-8 text, no control
+ * characters, and not be blank. OB_EUSAGE with the reason otherwise. */
+ob_err ob_audit_purpose_check(const char *purpose, struct ob_diag *d);
 
 #endif

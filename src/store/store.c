@@ -3,6 +3,9 @@
 
 #include <sodium.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/buf.h"
 
 #include "store/schema.sql.h"
 
@@ -155,13 +158,83 @@ ob_err ob_store_key_secret(struct ob_store *s, unsigned char out[OB_STORE_SECRET
 	return OB_OK;
 }
 
+/* Can this process write the store? A WAL store needs its file and, to
+ * make its -wal and -shm files, its directory (unless both exist and are
+ * writable). */
+static bool writable(const char *dir, const char *path)
+{
+	char aux[OB_MAX_PATH + 8];
+
+	if (access(path, W_OK) != 0)
+		return false;
+	if (access(dir, W_OK) == 0)
+		return true;
+	for (const char *const *x = (const char *const[]){ "-wal", "-shm", NULL }; *x; x++)
+		if (snprintf(aux, sizeof(aux), "%s%s", path, *x) >= (int)sizeof(aux) ||
+		    access(aux, W_OK) != 0)
+			return false;
+	return true;
+}
+
+static ob_err read_only_error(const char *dir, const char *path, struct ob_diag *d)
+{
+	return ob_diag_set(d, OB_ESTORE, dir, 0, 0, NULL, 0,
+	                   "el almacén es de solo lectura para este usuario (%s o su directorio "
+	                   "no admiten escritura) y esta orden necesita escribir en él, aunque "
+	                   "sea solo en la bitácora de auditoría; las órdenes que solo leen "
+	                   "funcionan. Dé permiso de escritura al archivo y al directorio o use "
+	                   "otro usuario (the store is read-only for this user; this command "
+	                   "writes to it; commands that only read work)", path);
+}
+
+/* A read-only connection; when the directory cannot hold the -shm file a
+ * WAL store needs and no writer has one open (no -wal file), the store is
+ * opened as immutable: nothing can change it meanwhile. */
+static ob_err open_read_only(struct ob_store *s, const char *path, struct ob_diag *d)
+{
+	struct ob_buf b = OB_BUF_INIT(3 * OB_MAX_PATH + 64);
+	char wal[OB_MAX_PATH + 8];
+	struct stat st;
+	int rc;
+
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK)
+		return sql_error(s, d, "no se pudo abrir el almacén");
+	if (user_version(s) >= 0)
+		return OB_OK;
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	if (access(s->dir, W_OK) == 0 || stat(wal, &st) == 0)
+		return sql_error(s, d, "no se pudo leer el almacén");
+	sqlite3_close(s->db);
+	s->db = NULL;
+	/* file: URI with the path percent-encoded */
+	ob_buf_adds(&b, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("/-._~", *p))
+			ob_buf_addc(&b, (char)*p);
+		else
+			ob_buf_addf(&b, "%%%02X", *p);
+	}
+	if (ob_buf_adds(&b, "?immutable=1") || !b.ptr) {
+		ob_buf_release(&b);
+		return ob_diag_set(d, OB_ETOOBIG, s->dir, 0, 0, NULL, 0, "ruta demasiado larga");
+	}
+	rc = sqlite3_open_v2(b.ptr, &s->db,
+	                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	ob_buf_release(&b);
+	if (rc != SQLITE_OK || user_version(s) < 0)
+		return sql_error(s, d, "no se pudo leer el almacén");
+	return OB_OK;
+}
+
 ob_err ob_store_open(const char *dir, enum ob_store_mode mode,
                      struct ob_store **out, struct ob_diag *d)
 {
 	struct ob_store *s;
 	char path[OB_MAX_PATH];
 	struct stat stbuf;
-	int flags;
+	int have, want = ob_store_schema_version();
 	ob_err e;
 
 	*out = NULL;
@@ -175,26 +248,42 @@ ob_err ob_store_open(const char *dir, enum ob_store_mode mode,
 		return ob_diag_set(d, OB_ENOENT, dir, 0, 0, NULL, 0,
 		                   "no es un observatorio: falta %s; créelo con «observa init» "
 		                   "(not an observatory)", OB_STORE_FILE);
+	if (mode == OB_STORE_EXISTING && !writable(dir, path))
+		return read_only_error(dir, path, d);
 	s = ob_calloc(1, sizeof(*s));
 	ob_strlcpy(s->dir, dir, sizeof(s->dir));
 	/* one connection per thread: no per-call mutex */
-	flags = SQLITE_OPEN_NOMUTEX |
-	        (mode == OB_STORE_READONLY ? SQLITE_OPEN_READONLY
-	                                   : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+	if (mode == OB_STORE_READONLY) {
+		if ((e = open_read_only(s, path, d)))
+			goto close_db;
+	} else if (sqlite3_open_v2(path, &s->db,
+	                           SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	                           NULL) != SQLITE_OK) {
 		e = sql_error(s, d, "no se pudo abrir el almacén");
 		goto close_db;
 	}
 	sqlite3_busy_timeout(s->db, 10000);
 	if (mode != OB_STORE_READONLY) {
+		if (sqlite3_db_readonly(s->db, "main") == 1) {
+			e = read_only_error(dir, path, d);
+			goto close_db;
+		}
 		if ((e = ob_store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 		                          "PRAGMA foreign_keys=ON;", d)))
 			goto close_db;
 		if ((e = migrate(s, d)) || (e = ensure_secret(s, d)))
 			goto close_db;
-	} else if (user_version(s) != ob_store_schema_version()) {
-		e = ob_diag_set(d, OB_ESCHEMA, dir, 0, 0, NULL, 0,
-		                "el almacén necesita migrarse; ábralo una vez en modo escritura");
+	} else if ((have = user_version(s)) != want) {
+		e = have > want
+		            ? ob_diag_set(d, OB_ESCHEMA, dir, 0, 0, NULL, 0,
+		                          "el almacén tiene el esquema %d y este observa conoce hasta "
+		                          "el %d (store schema %d is newer than this program's %d)",
+		                          have, want, have, want)
+		            : ob_diag_set(d, OB_ESCHEMA, dir, 0, 0, NULL, 0,
+		                          "el almacén tiene el esquema %d y este observa usa el %d: "
+		                          "necesita migrarse, y eso lo hace la primera orden que "
+		                          "escriba en él ejecutada con permiso de escritura (store "
+		                          "schema %d needs migrating to %d by a command that writes)", have, want, have, want);
 		goto close_db;
 	}
 	*out = s;

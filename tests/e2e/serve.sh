@@ -136,8 +136,8 @@ before=$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'read'")
 get 200 "/api/v1/quarantine?limit=5" -H "Authorization: Bearer $TOK"
 [ "$(jq '.data | length' "$T/body")" -ge 1 ] || fail "empty quarantine"
 get 200 /api/v1/logbook -H "Authorization: Bearer $TOK"
-[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'read'")" = $((before + 1)) ] ||
-	fail "the quarantine read was not audited"
+[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'read'")" = $((before + 2)) ] ||
+	fail "the quarantine and logbook reads were not audited"
 
 # login, session, logout
 get 200 /api/v1/login -H "Content-Type: application/json" \

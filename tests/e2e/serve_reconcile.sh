@@ -1,9 +1,10 @@
 # serve_reconcile.sh - the reconciliation routes over a served demo: the
 # public is refused, an analyst reads runs and counts (the same numbers as
-# territory_month.csv, no names), a steward reads the discrepancy ledger and
-# the review queue (audited); a decision posted through the API is stored
-# with the token's user, no longer pending in "observa review --list", and
-# held by the next "observa reconcile".
+# territory_month.csv, no names; audited, since they are not disclosure-
+# controlled) and is refused the rest (audited too), a steward reads the
+# discrepancy ledger and the review queue (audited); a decision posted
+# through the API is stored with the token's user, no longer pending in
+# "observa review --list", and held by the next "observa reconcile".
 export LC_ALL=C.UTF-8
 O="$T/obs"
 expect_status 0 "$OBSERVA" demo "$O" --scale 0.03
@@ -51,8 +52,10 @@ file_total=$(sql "$O" "SELECT sum(reconciled) FROM reconcile_count WHERE run = $
 [ "$api_total" -gt 0 ] || fail "no reconciled deaths"
 get 403 "/api/v1/reconcile/runs/$run/discrepancies" -H "Authorization: Bearer $TOK_A"
 get 403 /api/v1/review -H "Authorization: Bearer $TOK_A"
-[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'read' AND actor = 'bob'")" = 0 ] ||
-	fail "aggregated reads were audited"
+[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'read' AND actor = 'bob'")" = 2 ] ||
+	fail "the analyst's reads of unsuppressed counts were not audited"
+[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'http.403' AND actor = 'bob'")" = 2 ] ||
+	fail "the analyst's refusals were not audited"
 
 # steward: the ledger and the queue, each read audited
 before=$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'read' AND actor = 'ana'")

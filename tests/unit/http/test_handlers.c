@@ -54,6 +54,9 @@ static int teardown(void **state)
 
 /* One request; the response must be released by the caller. Checks what
  * every response must have. */
+/* The client's address of the requests made by call(). */
+static const char *remote = "192.0.2.10";
+
 static void call(const char *method, const char *target, const char *token,
                  const char *ctype, const char *body, struct ob_http_response *res)
 {
@@ -69,7 +72,7 @@ static void call(const char *method, const char *target, const char *token,
 	req.content_type = ctype;
 	req.body = body;
 	req.body_len = body ? strlen(body) : 0;
-	req.remote = "192.0.2.10";
+	req.remote = remote;
 	req.now = NOW;
 	ob_http_response_init(res);
 	ob_http_handle(&ctx, &req, res);
@@ -399,7 +402,8 @@ static void roles_and_audit(void **state)
 	json_t *j;
 	(void)state;
 
-	/* the steward and the admin see the logbook; it is not record-level */
+	/* the steward and the admin see the logbook (row counts without
+	 * disclosure control): each read is audited */
 	before = audit_reads();
 	call("GET", "/api/v1/logbook", tok_steward, NULL, NULL, &res);
 	assert_int_equal(res.status, 200);
@@ -410,7 +414,12 @@ static void roles_and_audit(void **state)
 	call("GET", "/api/v1/logbook?source=sv-pnc&format=csv", tok_admin, NULL, NULL, &res);
 	assert_int_equal(res.status, 200);
 	ob_http_response_release(&res);
-	assert_int_equal(audit_reads(), before);
+	assert_int_equal(audit_reads(), before + 2);
+	assert_int_equal(http_fixture_count(store, "SELECT count(*) FROM audit WHERE action = 'read'"
+	                                           " AND object = 'submission' AND detail LIKE"
+	                                           " '{\"records\":1,\"query\":\"source=sv-pnc%'"),
+	                 1);
+	before = audit_reads();
 
 	/* quarantine is record-level: every read is audited, by whom */
 	call("GET", "/api/v1/quarantine?source=sv-pnc", tok_steward, NULL, NULL, &res);
@@ -420,7 +429,9 @@ static void roles_and_audit(void **state)
 	assert_int_equal(audit_reads(), before + 1);
 	assert_int_equal(http_fixture_count(store, "SELECT count(*) FROM audit WHERE action = 'read'"
 	                                           " AND actor = 'ana' AND object = 'quarantine'"
-	                                           " AND detail LIKE '%rows=1%192.0.2.10%'"), 1);
+	                                           " AND detail LIKE '{\"records\":1,%'"
+	                                           " AND detail LIKE '%\"role\":\"steward\"%'"
+	                                           " AND detail LIKE '%http 192.0.2.10%'"), 1);
 	call("GET", "/api/v1/quarantine?limit=1&offset=5", tok_admin, NULL, NULL, &res);
 	assert_int_equal(res.status, 200);
 	ob_http_response_release(&res);
@@ -567,17 +578,30 @@ static void login(void **state)
 	assert_int_equal(res.status, 400);
 	ob_http_response_release(&res);
 
-	/* wrong passwords until the limit, then 429 even for the right one */
-	for (int i = 0; i < OB_LOGIN_FAILS_USER; i++) {
+	/* wrong passwords until the limit, then 429 from that address even for
+	 * the right one; every refusal is in the audit log */
+	for (int i = 0; i < OB_LOGIN_FREE_FAILS; i++) {
 		call("POST", "/api/v1/login", NULL, "application/json", bad, &res);
 		assert_int_equal(res.status, 401);
 		ob_http_response_release(&res);
 	}
+	assert_int_equal(http_fixture_count(store, "SELECT count(*) FROM audit WHERE action ="
+	                                           " 'login.fail' AND object = 'ana' AND detail"
+	                                           " LIKE '%192.0.2.10%'"), 1);
 	call("POST", "/api/v1/login", NULL, "application/json",
 	     "{\"user\":\"ana\",\"password\":\"una clave muy larga\"}", &res);
 	assert_int_equal(res.status, 429);
 	assert_non_null(ob_http_header_get(&res, "Retry-After"));
 	ob_http_response_release(&res);
+	assert_int_equal(http_fixture_count(store, "SELECT count(*) FROM audit WHERE action ="
+	                                           " 'login.throttled' AND object = 'ana'"), 1);
+	/* the owner, from another address, is not locked out */
+	remote = "198.51.100.20";
+	call("POST", "/api/v1/login", NULL, "application/json",
+	     "{\"user\":\"ana\",\"password\":\"una clave muy larga\"}", &res);
+	assert_int_equal(res.status, 200);
+	ob_http_response_release(&res);
+	remote = "192.0.2.10";
 
 	/* another user logs in, uses the session, logs out */
 	call("POST", "/api/v1/login", NULL, "application/json; charset=utf-8", good, &res);
@@ -596,6 +620,51 @@ static void login(void **state)
 	assert_int_equal(res.status, 200);
 	ob_http_response_release(&res);
 	expect_error("GET", "/api/v1/me", token, 401, "invalid_token");
+}
+
+/* The rule on the API: the purpose the policy asks for, and no data when
+ * the entry cannot be written. */
+static void purpose_and_failed_audit(void **state)
+{
+	struct ob_http_response res;
+	struct ob_diag d;
+	long long before;
+	(void)state;
+
+	ob_diag_clear(&d);
+	assert_int_equal(ob_audit_purpose_set(store, "steward", "t", &d), OB_OK);
+	before = audit_reads();
+	expect_error("GET", "/api/v1/quarantine", tok_steward, 400, "purpose_required");
+	expect_error("GET", "/api/v1/quarantine?purpose=ab", tok_steward, 400,
+	             "bad_parameter");
+	expect_error("GET", "/api/v1/quarantine?purpose=+++", tok_steward, 400, "bad_parameter");
+	assert_int_equal(audit_reads(), before);
+	call("GET", "/api/v1/quarantine?purpose=depuraci%C3%B3n+del+env%C3%ADo+1", tok_steward, NULL,
+	     NULL, &res);
+	assert_int_equal(res.status, 200);
+	ob_http_response_release(&res);
+	assert_int_equal(http_fixture_count(store, "SELECT count(*) FROM audit WHERE action = 'read'"
+	                                           " AND detail LIKE"
+	                                           " '%\"purpose\":\"depuración del envío 1\"%'"),
+	                 1);
+	/* the admin's role is not in the policy */
+	call("GET", "/api/v1/quarantine", tok_admin, NULL, NULL, &res);
+	assert_int_equal(res.status, 200);
+	ob_http_response_release(&res);
+	assert_int_equal(ob_audit_purpose_set(store, "none", "t", &d), OB_OK);
+
+	/* an entry that cannot be written: an error, and no name in it */
+	before = audit_reads();
+	assert_int_equal(ob_store_exec(store, "CREATE TRIGGER audit_ro BEFORE INSERT ON audit BEGIN"
+	                                      " SELECT RAISE(ABORT, 'solo lectura'); END", &d),
+	                 OB_OK);
+	call("GET", "/api/v1/quarantine", tok_steward, NULL, NULL, &res);
+	assert_int_equal(res.status, 500);
+	assert_non_null(strstr(res.body.ptr, "audit_failed"));
+	assert_null(strstr(res.body.ptr, FIXTURE_VICTIM));
+	ob_http_response_release(&res);
+	assert_int_equal(ob_store_exec(store, "DROP TRIGGER audit_ro", &d), OB_OK);
+	assert_int_equal(audit_reads(), before);
 }
 
 static void without_store(void **state)
@@ -626,6 +695,7 @@ int main(void)
 		cmocka_unit_test(public_routes_hide_names),
 		cmocka_unit_test(releases),
 		cmocka_unit_test(login),
+		cmocka_unit_test(purpose_and_failed_audit),
 		cmocka_unit_test(without_store),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -149,6 +149,16 @@ static void test_roles(void **state)
 	json_decref(expect("POST", "/api/v1/review/1", tok_analyst, "{\"decision\":\"accept\"}",
 	                   403, false));
 	assert_int_equal(http_fixture_count(store, "SELECT count(*) FROM review_decision"), 0);
+	/* each refusal is in the audit log, by whom and what: one entry per
+	 * route and address in the minute (the repeats are counted) */
+	assert_int_equal(http_fixture_count(store, "SELECT count(*) FROM audit WHERE action = "
+	                                           "'http.403' AND actor = 'bob' AND object = "
+	                                           "'/api/v1/review'"), 1);
+	assert_int_equal(http_fixture_count(store, "SELECT count(*) FROM audit WHERE action = "
+	                                           "'http.401' AND actor = 'public'"), 5);
+	assert_int_equal(http_fixture_count(store, "SELECT count(*) FROM audit WHERE action = "
+	                                           "'http.401' AND object = "
+	                                           "'/api/v1/reconcile/runs/{id}/counts'"), 1);
 }
 
 static void test_analyst(void **state)
@@ -186,9 +196,14 @@ static void test_analyst(void **state)
 	assert_non_null(strstr(res.body.ptr, "2,SLV0614,2020-03,1,1,0,2\n"));
 	ob_http_response_release(&res);
 	json_decref(expect("GET", "/api/v1/reconcile/runs/7/counts", tok_analyst, NULL, 404, false));
-	/* aggregated reads are not audited */
+	/* counts without disclosure control: every read is audited (not the 404) */
 	assert_int_equal(http_fixture_count(store, "SELECT count(*) FROM audit WHERE action = "
-	                                           "'read' AND actor = 'bob'"), 0);
+	                                           "'read' AND actor = 'bob'"), 4);
+	assert_int_equal(http_fixture_count(store, "SELECT count(*) FROM audit WHERE action = "
+	                                           "'read' AND actor = 'bob' AND object = "
+	                                           "'reconcile_run:1' AND detail LIKE "
+	                                           "'{\"records\":1,\"query\":\"counts level=2%'"),
+	                 1);
 }
 
 static void test_steward(void **state)

@@ -306,6 +306,188 @@ static void anchor_catches_rewrite(void **state)
 	gone(s);
 }
 
+/* Cutting the tail and rewriting the head passes the internal checks; the
+ * anchors of the releases published before show it. */
+static void tail_cut_caught_by_anchors(void **state)
+{
+	struct ob_store *s = fresh();
+	struct ob_audit_anchor a[2];
+	struct ob_audit_report rep;
+	struct seen seen;
+	struct ob_diag d;
+	long long seq;
+	char head[96];
+	(void)state;
+
+	five(s);
+	/* anchors as two releases would have kept them: after entries 3 and 5 */
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *st;
+		a[i].seq = i ? 5 : 3;
+		snprintf(a[i].from, sizeof(a[i].from), "v%d", i + 1);
+		assert_int_equal(ob_store_prepare(s, "SELECT hash FROM audit WHERE seq = ?1", &st, &d),
+		                 OB_OK);
+		sqlite3_bind_int64(st, 1, a[i].seq);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		ob_strlcpy(a[i].hash, (const char *)sqlite3_column_text(st, 0), sizeof(a[i].hash));
+		sqlite3_finalize(st);
+	}
+	assert_int_equal(ob_audit_head(s, &seq, head, &d), OB_OK);
+	assert_int_equal(seq, 5);
+	assert_string_equal(head, a[1].hash);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(ob_audit_verify_anchors(s, a, 2, collect, &seen, &rep, &d), OB_OK);
+	assert_int_equal(rep.problems, 0);
+	/* the last two entries removed and the head set to entry 3 */
+	exec_ok(s, drop);
+	exec_ok(s, "DELETE FROM audit WHERE seq > 3");
+	snprintf(head, sizeof(head), "3 %s", a[0].hash);
+	assert_int_equal(ob_store_meta_set(s, "audit_head", head, &d), OB_OK);
+	rep = verify(s, 0, NULL, &seen);
+	assert_int_equal(rep.problems, 0);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(ob_audit_verify_anchors(s, a, 2, collect, &seen, &rep, &d), OB_OK);
+	assert_int_equal(rep.problems, 1);
+	assert_int_equal(rep.first_bad, 5);
+	/* anchors in any order; one of them rewritten */
+	{
+		struct ob_audit_anchor b[2] = { a[1], a[0] };
+		b[1].hash[0] = b[1].hash[0] == '0' ? '1' : '0';
+		memset(&seen, 0, sizeof(seen));
+		assert_int_equal(ob_audit_verify_anchors(s, b, 2, collect, &seen, &rep, &d), OB_OK);
+		assert_int_equal(rep.problems, 2);
+		assert_int_equal(rep.first_bad, 3);
+	}
+	gone(s);
+}
+
+/* An entry numbered INT64_MAX (forged, with the triggers dropped) is
+ * reported, not followed into a signed overflow; nothing can be appended
+ * after it. */
+static void largest_number(void **state)
+{
+	struct ob_store *s = fresh();
+	struct ob_audit_report rep;
+	struct seen seen;
+	struct ob_diag d;
+	(void)state;
+
+	five(s);
+	exec_ok(s, drop);
+	exec_ok(s, "INSERT INTO audit SELECT 9223372036854775807, at, actor, action, object,"
+	           " detail, hash, hash FROM audit WHERE seq = 5");
+	rep = verify(s, 0, NULL, &seen);
+	assert_true(rep.problems >= 2);
+	assert_int_equal(rep.first_bad, 6);
+	assert_int_equal(rep.head_seq, INT64_MAX);
+	/* a malformed head past it */
+	exec_ok(s, "UPDATE meta SET value = 'x' WHERE key = 'audit_head'");
+	rep = verify(s, 0, NULL, &seen);
+	assert_true(rep.problems >= 3);
+	assert_int_equal(ob_audit_append(s, NULL, "ana", "read", "x", NULL, NULL, &d), OB_ESTORE);
+	assert_non_null(strstr(d.message, "9223372036854775807"));
+	/* and an anchor there */
+	rep = verify(s, INT64_MAX, OB_AUDIT_ZERO_HASH, &seen);
+	assert_true(rep.problems >= 4);
+	gone(s);
+}
+
+static long long count(struct ob_store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	struct ob_diag d;
+	long long n = -1;
+
+	assert_int_equal(ob_store_prepare(s, sql, &st, &d), OB_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* The one rule: an entry of its own, synced, with who, what, why and how
+ * many; a purpose when the policy asks for one; nothing inside another
+ * transaction. */
+static void disclosure(void **state)
+{
+	struct ob_store *s = fresh();
+	struct ob_disclosure x;
+	struct ob_diag d;
+	char roles[128];
+	long long seq = 0;
+	(void)state;
+
+	memset(&x, 0, sizeof(x));
+	x.actor = "rosa";
+	x.role = "cli";
+	x.action = "review.list";
+	x.object = "review_item";
+	x.query = "pending \"all\"";
+	x.to = "stdout";
+	x.os_user = "root";
+	x.records = 12;
+	assert_int_equal(ob_audit_disclose(s, &x, &seq, &d), OB_OK);
+	assert_int_equal(seq, 1);
+	assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE actor = 'rosa' AND action ="
+	                          " 'review.list' AND object = 'review_item' AND detail ="
+	                          " '{\"records\":12,\"query\":\"pending \\\"all\\\"\",\"role\":"
+	                          "\"cli\",\"to\":\"stdout\",\"os_user\":\"root\"}'"), 1);
+	/* the store's usual sync level is back */
+	assert_int_equal(count(s, "PRAGMA synchronous"), 1);
+
+	/* the policy: none at first; then the command line and stewards */
+	assert_int_equal(ob_audit_purpose_roles(s, roles, sizeof(roles), &d), OB_OK);
+	assert_string_equal(roles, "");
+	assert_false(ob_audit_purpose_required(s, "cli"));
+	assert_int_equal(ob_audit_purpose_set(s, "steward,cli,steward", "cli:root", &d), OB_OK);
+	assert_int_equal(ob_audit_purpose_roles(s, roles, sizeof(roles), &d), OB_OK);
+	assert_string_equal(roles, "cli,steward");
+	assert_true(ob_audit_purpose_required(s, "cli"));
+	assert_false(ob_audit_purpose_required(s, "analyst"));
+	assert_int_equal(ob_audit_purpose_set(s, "chief", "cli:root", &d), OB_EUSAGE);
+	assert_int_equal(ob_audit_purpose_set(s, "cli,", "cli:root", &d), OB_EUSAGE);
+	assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE action = 'audit.policy'"), 1);
+	assert_int_equal(ob_audit_disclose(s, &x, &seq, &d), OB_EUSAGE);
+	assert_non_null(strstr(d.message, "propósito"));
+	x.purpose = "  ";
+	assert_int_equal(ob_audit_disclose(s, &x, &seq, &d), OB_EUSAGE);
+	x.purpose = "seguimiento\ndel caso";
+	assert_int_equal(ob_audit_disclose(s, &x, &seq, &d), OB_EUSAGE);
+	x.purpose = "seguimiento del caso 12";
+	assert_int_equal(ob_audit_disclose(s, &x, &seq, &d), OB_OK);
+	assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE detail LIKE"
+	                          " '%\"purpose\":\"seguimiento del caso 12\"%'"), 1);
+	assert_int_equal(ob_audit_purpose_set(s, "none", "cli:root", &d), OB_OK);
+	assert_false(ob_audit_purpose_required(s, "cli"));
+	assert_int_equal(ob_audit_purpose_set(s, "all", "cli:root", &d), OB_OK);
+	assert_true(ob_audit_purpose_required(s, "analyst"));
+	assert_int_equal(ob_audit_purpose_set(s, "none", "cli:root", &d), OB_OK);
+
+	/* never inside another transaction: it must be committed on its own */
+	assert_int_equal(ob_store_begin(s, &d), OB_OK);
+	assert_int_equal(ob_audit_disclose(s, &x, &seq, &d), OB_EINVAL);
+	ob_store_rollback(s);
+	x.records = -1;
+	assert_int_equal(ob_audit_disclose(s, &x, &seq, &d), OB_EINVAL);
+	x.records = 1;
+	x.role = NULL;
+	assert_int_equal(ob_audit_disclose(s, &x, &seq, &d), OB_EINVAL);
+	x.role = "cli";
+	/* a write that fails (as on a read-only log) is an error: show nothing */
+	exec_ok(s, "CREATE TRIGGER audit_full BEFORE INSERT ON audit BEGIN"
+	           " SELECT RAISE(ABORT, 'disco lleno'); END");
+	assert_int_equal(ob_audit_disclose(s, &x, &seq, &d), OB_ESTORE);
+	assert_non_null(strstr(d.message, "disco lleno"));
+	exec_ok(s, "DROP TRIGGER audit_full");
+	{
+		struct seen seen;
+		struct ob_audit_report rep = verify(s, 0, NULL, &seen);
+		assert_int_equal(rep.problems, 0);
+		assert_int_equal(rep.entries, 6);
+	}
+	gone(s);
+}
+
 struct listed {
 	long long seqs[8];
 	int n;
@@ -346,6 +528,9 @@ int main(void)
 		cmocka_unit_test(same_transaction),
 		cmocka_unit_test(tampering),
 		cmocka_unit_test(anchor_catches_rewrite),
+		cmocka_unit_test(tail_cut_caught_by_anchors),
+		cmocka_unit_test(largest_number),
+		cmocka_unit_test(disclosure),
 		cmocka_unit_test(listing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

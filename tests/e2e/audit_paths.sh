@@ -1,0 +1,281 @@
+# audit_paths.sh - every path that shows protected fields writes its audit
+# entry before the first byte. The paths are read from the table in
+# docs/audit.md, and each row must have a case here (a row without one
+# fails). For each path: output interrupted after the first line (SIGPIPE on
+# a pipe or on a FIFO the command writes; an HTTP client that disconnects
+# after the first bytes) and the reader killed with kill -9 each leave
+# exactly one entry; a log that cannot be written shows nothing and says
+# why; with the observatory's purpose policy, a read without a purpose is
+# refused and one with it records it. Every API route marked x-audited is a
+# row of the table. Last, "observa audit verify" passes.
+export LC_ALL=C.UTF-8
+DOC="$OBSERVA_DATA/../docs/audit.md"
+[ -f "$DOC" ] || fail "no docs/audit.md"
+O="$T/obs"
+expect_status 0 "$OBSERVA" demo "$O" --scale 0.01
+printf 'review_low = 0.001\nreview_high = 1\n' >"$T/wide.ini"
+expect_status 0 "$OBSERVA" reconcile -q -d "$O" --period 2017..2020 --config "$T/wide.ini" --user rosa
+RUN=$(sql "$O" "SELECT max(id) FROM reconcile_run")
+[ "$(sql "$O" "SELECT count(*) FROM review_item WHERE run = $RUN")" -gt 200 ] ||
+	fail "too few pairs in the review queue"
+# a quarantine whose listing outgrows a pipe: the demo's rows, 200 times
+sql "$O" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
+	INSERT INTO quarantine(submission, line, column, field, value, reason, raw)
+	SELECT q.submission, q.line + 100000 * n.i, q.column, q.field, q.value, q.reason, q.raw
+	FROM quarantine q, n"
+[ "$(sql "$O" "SELECT count(*) FROM quarantine")" -gt 2000 ] || fail "no quarantine"
+# person files for observa link: the demo's named police and forensic records
+for inst in police forensic; do
+	sqlite3 -csv -header "$O/observa.db" "SELECT r.source || ':' || r.source_id AS rec_id,
+		p.names AS nombre, r.occurred_on AS fecha, r.victim_sex AS sexo,
+		r.territory AS municipio FROM record r JOIN protected p ON p.record = r.id
+		JOIN submission s ON s.id = r.submission
+		WHERE s.institution = '$inst' AND p.names IS NOT NULL" >"$T/$inst.csv"
+done
+printf '[link]\nid = rec_id\nreport = 0.0000001\n[field persona]\ntype = fullname\ncolumn = nombre\n[field fecha]\ntype = date\ncolumn = fecha\n[field sexo]\ntype = code\ncolumn = sexo\n[field municipio]\ntype = territory\ncolumn = municipio\n' >"$T/p.ini"
+
+expect_status 0 "$OBSERVA" user add ana --role steward -d "$O" --no-password
+expect_status 0 "$OBSERVA" user token ana -d "$O"
+TOK_steward=$(cat "$T/out")
+expect_status 0 "$OBSERVA" user add bob --role analyst -d "$O" --no-password
+expect_status 0 "$OBSERVA" user token bob -d "$O"
+TOK_analyst=$(cat "$T/out")
+
+# entries ACTION OBJECT-GLOB : how many entries of that event
+entries() {
+	sql "$O" "SELECT count(*) FROM audit WHERE action = '$1' AND object GLOB '$2'"
+}
+# one_more NAME WHAT BEFORE ACTION GLOB : exactly one entry more than BEFORE
+one_more() {
+	got=$(entries "$4" "$5")
+	[ "$got" = $(($3 + 1)) ] || fail "$1: $2: $got entries $4 $5, expected $(($3 + 1))"
+}
+deny_writes() {
+	sql "$O" "CREATE TRIGGER audit_ro BEFORE INSERT ON audit BEGIN
+		SELECT RAISE(ABORT, 'bitácora de solo lectura (prueba)'); END"
+}
+allow_writes() {
+	sql "$O" "DROP TRIGGER audit_ro"
+}
+# the policy: which roles must state a purpose
+policy() {
+	expect_status 0 "$OBSERVA" audit policy -d "$O" --purpose-roles "$1"
+}
+# watch PID [FIFO] : stop PID if it still runs in 60 s, and open FIFO for
+# writing so that a reader blocked on it goes on (only so that a broken
+# command cannot hang the test; nothing is timed)
+watch() {
+	( sleep 60; kill "$1" 2>/dev/null; [ -z "${2:-}" ] || : >"$2" ) >/dev/null 2>&1 &
+	WATCH=$!
+}
+unwatch() {
+	kill "$WATCH" 2>/dev/null || true
+	wait "$WATCH" 2>/dev/null || true
+}
+
+# cli_stdout ID ACTION GLOB CMD... : a command that writes to standard output
+cli_stdout() {
+	id=$1 act=$2 glob=$3
+	shift 3
+	# interrupted after the first line: SIGPIPE
+	n=$(entries "$act" "$glob")
+	"$@" 2>"$T/err" | head -n 1 >"$T/first"
+	[ -s "$T/first" ] || { cat "$T/err" >&2; fail "$id: no first line"; }
+	one_more "$id" "SIGPIPE" "$n" "$act" "$glob"
+	expect_grep "$T/err" "registrada en la bitácora de auditoría"
+	# the reader killed with kill -9 after the first line
+	n=$(entries "$act" "$glob")
+	{ "$@" 2>"$T/err" | sh -c 'IFS= read -r l; kill -9 $$'; } 2>/dev/null || true
+	one_more "$id" "kill -9 of the reader" "$n" "$act" "$glob"
+	# a log that cannot be written: nothing shown, and why
+	n=$(entries "$act" "$glob")
+	deny_writes
+	expect_status 3 "$@"
+	allow_writes
+	[ ! -s "$T/out" ] || fail "$id: shown without an audit entry"
+	expect_grep "$T/err" "solo lectura"
+	expect_grep "$T/err" "no se muestra nada"
+	[ "$(entries "$act" "$glob")" = "$n" ] || fail "$id: an entry from a failed write"
+	# a purpose required of the command line
+	policy cli
+	expect_status 2 "$@"
+	[ ! -s "$T/out" ] || fail "$id: shown without the required purpose"
+	expect_grep "$T/err" "--purpose"
+	[ "$(entries "$act" "$glob")" = "$n" ] || fail "$id: an entry without purpose"
+	"$@" --purpose "prueba de auditoría $id" 2>"$T/err" | head -n 1 >"$T/first"
+	[ -s "$T/first" ] || fail "$id: nothing shown with a purpose"
+	[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = '$act' AND detail LIKE
+		'%\"purpose\":\"prueba de auditoría $id\"%'")" = 1 ] || fail "$id: purpose not recorded"
+	policy none
+}
+
+# cli_file ID ACTION GLOB FILE CMD... : a command whose first output file is
+# FILE (made a FIFO here, so that its reader can stop it)
+cli_file() {
+	id=$1 act=$2 glob=$3 file=$4
+	shift 4
+	# interrupted after the first line: the reader of the FIFO stops
+	n=$(entries "$act" "$glob")
+	rm -f "$file"
+	mkfifo "$file"
+	head -n 1 "$file" >"$T/first" &
+	reader=$!
+	watch "$reader"
+	set +e
+	"$@" >"$T/out" 2>"$T/err"
+	set -e
+	wait "$reader" || true
+	unwatch
+	[ -s "$T/first" ] || { cat "$T/err" >&2; fail "$id: no first line"; }
+	one_more "$id" "SIGPIPE" "$n" "$act" "$glob"
+	expect_grep "$T/err" "registrada en la bitácora de auditoría"
+	# the reader killed with kill -9 after the first line
+	n=$(entries "$act" "$glob")
+	rm -f "$file"
+	mkfifo "$file"
+	sh -c 'IFS= read -r l; kill -9 $$' <"$file" &
+	reader=$!
+	watch "$reader"
+	"$@" >"$T/out" 2>"$T/err" || true
+	wait "$reader" || true
+	unwatch
+	one_more "$id" "kill -9 of the reader" "$n" "$act" "$glob"
+	# a log that cannot be written: no file, and why
+	n=$(entries "$act" "$glob")
+	rm -f "$file"
+	deny_writes
+	expect_status 3 "$@"
+	allow_writes
+	[ ! -e "$file" ] || fail "$id: written without an audit entry"
+	expect_grep "$T/err" "solo lectura"
+	[ "$(entries "$act" "$glob")" = "$n" ] || fail "$id: an entry from a failed write"
+	# a purpose required of the command line
+	policy cli
+	expect_status 2 "$@"
+	[ ! -e "$file" ] || fail "$id: written without the required purpose"
+	expect_grep "$T/err" "--purpose"
+	expect_status 0 "$@" --purpose "prueba de auditoría $id"
+	[ -s "$file" ] || fail "$id: nothing written with a purpose"
+	[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = '$act' AND detail LIKE
+		'%\"purpose\":\"prueba de auditoría $id\"%'")" = 1 ] || fail "$id: purpose not recorded"
+	policy none
+}
+
+# api ID ACTION GLOB ROLE URL : an audited route, read with ROLE's token
+api() {
+	id=$1 act=$2 glob=$3 role=$4 url=$5
+	eval "tok=\$TOK_$role"
+	case $url in *\?*) sep='&' ;; *) sep='?' ;; esac
+	# a client that disconnects after the first bytes
+	n=$(entries "$act" "$glob")
+	curl -sN -H "Authorization: Bearer $tok" "$B$url" | head -c 64 >"$T/first" || true
+	grep -q '"total"' "$T/first" || { cat "$T/first" >&2; fail "$id: no data"; }
+	one_more "$id" "disconnect" "$n" "$act" "$glob"
+	# the client killed with kill -9 after the first byte
+	n=$(entries "$act" "$glob")
+	rm -f "$T/hf"
+	mkfifo "$T/hf"
+	curl -sN -H "Authorization: Bearer $tok" -o "$T/hf" "$B$url" &
+	client=$!
+	watch "$client" "$T/hf"
+	head -c 1 "$T/hf" >/dev/null
+	kill -9 "$client" 2>/dev/null || true
+	wait "$client" 2>/dev/null || true
+	unwatch
+	one_more "$id" "kill -9 of the client" "$n" "$act" "$glob"
+	# a log that cannot be written: an error without data, and why
+	n=$(entries "$act" "$glob")
+	deny_writes
+	code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $tok" "$B$url")
+	allow_writes
+	[ "$code" = 500 ] || fail "$id: status $code with a log that cannot be written"
+	jq -e '.error.code == "audit_failed" and (.data == null)' "$T/body" >/dev/null ||
+		fail "$id: $(cat "$T/body")"
+	[ "$(entries "$act" "$glob")" = "$n" ] || fail "$id: an entry from a failed write"
+	# a purpose required of the role
+	policy "$role"
+	code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $tok" "$B$url")
+	[ "$code" = 400 ] || fail "$id: status $code without the required purpose"
+	jq -e '.error.code == "purpose_required" and (.data == null)' "$T/body" >/dev/null ||
+		fail "$id: $(cat "$T/body")"
+	code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $tok" \
+		"$B$url${sep}purpose=prueba+de+auditor%C3%ADa+$id")
+	[ "$code" = 200 ] || fail "$id: status $code with a purpose"
+	[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = '$act' AND detail LIKE
+		'%\"purpose\":\"prueba de auditoría $id\"%'")" = 1 ] || fail "$id: purpose not recorded"
+	policy none
+}
+
+case_review_list() {
+	cli_stdout review-list "$1" "$2" "$OBSERVA" review -d "$O" --user rosa --list
+}
+case_quarantine_list() {
+	cli_stdout quarantine-list "$1" "$2" "$OBSERVA" quarantine -d "$O"
+}
+case_quarantine_export() {
+	cli_file quarantine-export "$1" "$2" "$T/q.csv" "$OBSERVA" quarantine -d "$O" --export "$T/q.csv"
+}
+case_reconcile_out() {
+	mkdir -p "$T/r"
+	cli_file reconcile-out "$1" "$2" "$T/r/deaths.csv" "$OBSERVA" reconcile -q -d "$O" \
+		--period 2017..2020 --config "$T/wide.ini" --user rosa --out "$T/r"
+}
+case_link_out() {
+	mkdir -p "$T/lk"
+	cli_file link-out "$1" "$2" "$T/lk/pairs.csv" "$OBSERVA" link -q -d "$O" \
+		--config "$T/p.ini" --out "$T/lk" "$T/police.csv" "$T/forensic.csv"
+}
+case_api_review() {
+	api api-review "$1" "$2" steward "/api/v1/review?all=1&limit=1000"
+}
+case_api_quarantine() {
+	api api-quarantine "$1" "$2" steward "/api/v1/quarantine?limit=1000"
+}
+case_api_discrepancies() {
+	api api-discrepancies "$1" "$2" steward "/api/v1/reconcile/runs/$RUN/discrepancies?limit=1000"
+}
+case_api_logbook() {
+	api api-logbook "$1" "$2" steward "/api/v1/logbook"
+}
+case_api_runs() {
+	api api-runs "$1" "$2" analyst "/api/v1/reconcile/runs"
+}
+case_api_counts() {
+	api api-counts "$1" "$2" analyst "/api/v1/reconcile/runs/$RUN/counts?limit=1000"
+}
+
+# the table: "| id | command or route | role | fields | `action` `object` |"
+awk -F'|' '/^## Caminos/ { on = 1 } on && /^## / && !/^## Caminos/ { on = 0 }
+	on && /^\| [a-z][a-z0-9-]* \|/ && $2 != " id " {
+		id = $2; gsub(/ /, "", id)
+		n = split($6, q, "`")
+		if (n < 5) { print "BAD " id; next }
+		obj = q[4]; sub(/:N$/, ":[0-9]*", obj)
+		print id, q[2], obj, $3
+	}' "$DOC" >"$T/rows"
+grep -q '^BAD' "$T/rows" && fail "docs/audit.md: a row without its audit entry: $(grep '^BAD' "$T/rows")"
+[ "$(wc -l <"$T/rows")" -ge 11 ] || fail "docs/audit.md: the table has $(wc -l <"$T/rows") rows"
+
+# every API route marked x-audited is a row of the table
+start_server "$O" --threads 2
+curl -s "$B/api/v1/openapi.json" >"$T/openapi.json"
+jq -r '.paths | to_entries[] | .key as $p | .value | to_entries[] |
+	select(.key == "get" and .value["x-audited"] == true) | $p' "$T/openapi.json" >"$T/audited"
+[ -s "$T/audited" ] || fail "no audited route in the OpenAPI document"
+while read -r route; do
+	grep -q "^| api-[a-z-]* | \`GET $route\`" "$DOC" ||
+		fail "GET $route is audited but not in the table of docs/audit.md"
+done <"$T/audited"
+
+while read -r id act obj rest; do
+	fn=case_$(echo "$id" | tr - _)
+	command -v "$fn" >/dev/null 2>&1 || fail "docs/audit.md row «$id» has no case in audit_paths.sh"
+	echo "audit_paths: $id ($act $obj)" >&2
+	"$fn" "$act" "$obj"
+done <"$T/rows"
+
+kill -TERM "$PID"
+wait "$PID" || fail "serve did not exit cleanly"
+trap 'rm -rf "$T"' EXIT
+expect_status 0 "$OBSERVA" audit verify -d "$O"
+expect_grep "$T/out" "íntegra"
