@@ -73,7 +73,7 @@ static const char *const dim_names[OB_SNAP_DIMS] = {
 };
 
 static const char *const inst_names[OB_INST_COUNT] = {
-	"other", "police", "forensic", "prosecutor",
+	"other", "police", "forensic", "prosecutor", "validated",
 };
 
 const char *ob_snap_dim_name(enum ob_snap_dim dim)

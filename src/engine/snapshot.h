@@ -110,6 +110,7 @@ enum ob_institution {
 	OB_INST_POLICE,
 	OB_INST_FORENSIC,
 	OB_INST_PROSECUTOR,
+	OB_INST_VALIDATED, /* validated deaths written by observa reconcile */
 	OB_INST_COUNT
 };
 
@@ -209,7 +210,8 @@ static inline int32_t ob_snap_category_at_level(const struct ob_snapshot *s, uin
 /* "manner", "mechanism", ...: the field names of the tag dimensions. */
 const char *ob_snap_dim_name(enum ob_snap_dim dim);
 
-/* "police", "forensic", "prosecutor", "other"; and back (-1 if unknown). */
+/* "police", "forensic", "prosecutor", "validated", "other"; and back (-1 if
+ * unknown). */
 const char *ob_institution_name(enum ob_institution i);
 int ob_institution_parse(const char *s, size_t n);
 
