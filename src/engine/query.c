@@ -1838,15 +1838,20 @@ static ob_err count_by_rule(const struct ob_analyzer *an, const struct ob_query 
 							acc[0] = true; /* unknown years: never covered */
 						ok = ok && narrow_to(s, &b, C_YEAR, acc);
 					}
-					memset(acc, 0, col_domain(s, C_SRC));
-					for (uint32_t k = 0; k < s->n_sources; k++)
-						acc[k] = ob_count_choice_accepts(s, &ch, co, k);
-					ok = ok && narrow_to(s, &b, C_SRC, acc);
 					if (!ok) {
 						compiled_release(&b);
 						continue;
 					}
+					/* the rule applies here, even if its sources have no
+					 * records: the counts say what they count */
 					bit = rule_bit(r, ch.name);
+					memset(acc, 0, col_domain(s, C_SRC));
+					for (uint32_t k = 0; k < s->n_sources; k++)
+						acc[k] = ob_count_choice_accepts(s, &ch, co, k);
+					if (!narrow_to(s, &b, C_SRC, acc)) {
+						compiled_release(&b);
+						continue;
+					}
 					if (!by_name[bit])
 						by_name[bit] = ob_calloc(r->n_cells ? r->n_cells : 1,
 						                         sizeof(uint64_t));
