@@ -1252,6 +1252,10 @@ void ob_query_result_free(struct ob_query_result *r)
 	for (size_t i = 0; i < r->n_notes; i++)
 		free(r->notes[i].year_mask);
 	free(r->notes);
+	for (size_t i = 0; i < r->n_blocks; i++)
+		for (size_t j = 0; j < OB_QUERY_MAX_DIMS; j++)
+			free(r->blocks[i].compat[j]);
+	free(r->blocks);
 	free(r->rule_names);
 	free(r->rule_mask);
 	if (r->popsel) {
@@ -1712,6 +1716,45 @@ static uint32_t rule_bit(struct ob_query_result *r, const char *name)
 	return (uint32_t)r->n_rule_names++;
 }
 
+/* Remember which cells a block of the rule can count in (its filters seen
+ * through each dimension), so that a cell nothing was counted in still
+ * says which rule applies to it. */
+static void block_add(const struct ob_analyzer *an, const struct ob_query *q,
+                      const struct compiled *b, struct ob_query_result *r, uint32_t bit)
+{
+	struct ob_query_block *x;
+
+	r->blocks = ob_realloc(r->blocks, (r->n_blocks + 1) * sizeof(*r->blocks));
+	x = &r->blocks[r->n_blocks++];
+	memset(x, 0, sizeof(*x));
+	x->bit = bit;
+	for (size_t j = 0; j < q->n_dims; j++) {
+		enum col col = dim_col[q->dims[j]];
+		const struct dimmap *m = &an->dim[q->dims[j]];
+		size_t dom = col_domain(an->snap, col);
+
+		x->compat[j] = ob_calloc(m->n ? m->n : 1, 1);
+		for (size_t v = 0; v < dom; v++)
+			if ((!b->acc[col] || b->acc[col][v]) && m->map[v] < m->n)
+				x->compat[j][m->map[v]] = 1;
+	}
+}
+
+/* The rules whose blocks can count in the cell v (UINT32_MAX: summed). */
+static uint64_t blocks_mask(const struct ob_query_result *r, const uint32_t *v)
+{
+	uint64_t m = 0;
+
+	for (size_t k = 0; k < r->n_blocks; k++) {
+		bool ok = true;
+		for (size_t j = 0; j < r->n_dims && ok; j++)
+			ok = v[j] == UINT32_MAX || (v[j] < r->extent[j] && r->blocks[k].compat[j][v[j]]);
+		if (ok)
+			m |= 1ULL << r->blocks[k].bit;
+	}
+	return m;
+}
+
 /* Add what a block counted to the note of its country, rule and row. */
 static void note_add(struct ob_query_result *r, const char *country, const char *rule,
                      const struct ob_count_rule *row, const uint8_t *years, int y0, int y1,
@@ -1845,6 +1888,7 @@ static ob_err count_by_rule(const struct ob_analyzer *an, const struct ob_query 
 					/* the rule applies here, even if its sources have no
 					 * records: the counts say what they count */
 					bit = rule_bit(r, ch.name);
+					block_add(an, q, &b, r, bit);
 					memset(acc, 0, col_domain(s, C_SRC));
 					for (uint32_t k = 0; k < s->n_sources; k++)
 						acc[k] = ob_count_choice_accepts(s, &ch, co, k);
@@ -2314,8 +2358,14 @@ const char *ob_query_table_rule(const struct ob_query_table *t, size_t i, size_t
 		m = i < t->nrows ? t->row_mask[i] : 0;
 	else
 		m = i < t->nrows && j < t->ncols ? t->cell_mask[i * t->ncols + j] : 0;
+	if (!m) {
+		/* nothing counted: the rules that apply to the cell */
+		uint32_t v[OB_QUERY_MAX_DIMS];
+		ob_query_table_coords(t, i, j, v);
+		m = blocks_mask(r, v);
+	}
 	if (!m)
-		return r->counting; /* nothing counted: the query's rule */
+		return r->counting;
 	if (m & (m - 1) || __builtin_ctzll(m) >= (int)r->n_rule_names || __builtin_ctzll(m) == 63)
 		return RULE_MIXED;
 	return r->rule_names[__builtin_ctzll(m)];

@@ -155,6 +155,12 @@ struct ob_query {
 	bool records;       /* count every record of every source ("records") */
 };
 
+/* Private: the values of each dimension a block of one rule can count in. */
+struct ob_query_block {
+	uint32_t bit;                            /* its rule name */
+	uint8_t *compat[OB_QUERY_MAX_DIMS];
+};
+
 /* One rule that counted in a query (ob_query_result.notes): in country,
  * the records of years counted under rule, by the row `row` of the
  * counting rules (NULL: no row applied). */
@@ -198,6 +204,8 @@ struct ob_query_result {
 	struct ob_query_popsel *popsel;
 	size_t counts_len;
 	char label[160];
+	struct ob_query_block *blocks; /* where each rule can count */
+	size_t n_blocks;
 };
 
 /* Run a query. Errors: see above. */
