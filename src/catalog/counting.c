@@ -129,6 +129,15 @@ static ob_err parse_row(struct ob_diag *d, const struct row *r, const struct ob_
 		int ind = k->indicator ? k->indicator(k->ctx, x->scope) : 0;
 		bool iccs = k->iccs ? k->iccs(k->ctx, x->scope) : false;
 
+		if (!k->indicator && !k->iccs) {
+			/* nothing to ask: an ICCS code is a digit or X and digits */
+			bool code = (x->scope[0] >= '0' && x->scope[0] <= '9') || x->scope[0] == 'X';
+			for (const char *c = x->scope + 1; *c && code; c++)
+				code = *c >= '0' && *c <= '9';
+			iccs = code;
+			ind = !code;
+		}
+
 		ob_strlcpy(x->code, x->scope, sizeof(x->code));
 		if (ind == 2)
 			return bad(d, r, C_SCOPE, "una proporción sigue la regla de su denominador: "
