@@ -1416,13 +1416,40 @@ static void make_popsel(const struct ob_analyzer *an, const struct ob_query *q,
 	r->rate_ok = true;
 }
 
+/* Counter buffers kept from one count to the next (the rule's blocks). */
+struct scratch {
+	uint32_t *buf[16];
+	size_t len[16];
+};
+
+static uint32_t *scratch_get(struct scratch *sc, int t, size_t n)
+{
+	if (!sc)
+		return ob_calloc(n ? n : 1, sizeof(uint32_t));
+	if (sc->len[t] < n) {
+		free(sc->buf[t]);
+		sc->buf[t] = ob_calloc(n, sizeof(uint32_t));
+		sc->len[t] = n;
+	} else {
+		memset(sc->buf[t], 0, n * sizeof(uint32_t));
+	}
+	return sc->buf[t];
+}
+
+static void scratch_release(struct scratch *sc)
+{
+	for (int t = 0; t < 16; t++)
+		free(sc->buf[t]);
+}
+
 /*
  * Count the records that pass the compiled filters c into counts (r's
- * cells), adding to what is there; r->scanned and r->threads grow.
+ * cells), adding to what is there; r->scanned and r->threads grow. sc (may
+ * be NULL) keeps the threads' counters for the next call.
  */
 static void count_compiled(const struct ob_analyzer *an, const struct ob_query *q,
                            const struct compiled *c, const size_t *stride,
-                           struct ob_query_result *r, uint64_t *counts)
+                           struct ob_query_result *r, uint64_t *counts, struct scratch *sc)
 {
 	const struct ob_snapshot *s = an->snap;
 	struct plan pl;
@@ -1468,9 +1495,11 @@ static void count_compiled(const struct ob_analyzer *an, const struct ob_query *
 		year_exact = n_acc == present;
 	}
 	if (c->acc[C_YEAR] && !year_exact) {
-		pl.year_pre = ob_malloc(65537 * sizeof(uint32_t));
+		/* the zone map holds the years records have: 0..year_max */
+		size_t ny = an->year_max > 0 ? (size_t)an->year_max + 1 : 1;
+		pl.year_pre = ob_malloc((ny + 1) * sizeof(uint32_t));
 		pl.year_pre[0] = 0;
-		for (size_t v = 0; v < 65536; v++)
+		for (size_t v = 0; v < ny; v++)
 			pl.year_pre[v + 1] = pl.year_pre[v] + c->acc[C_YEAR][v];
 	}
 	/* runs of one source when the source is filtered or a dimension */
@@ -1505,10 +1534,10 @@ static void count_compiled(const struct ob_analyzer *an, const struct ob_query *
 	}
 	if (c->acc[C_SRC] && !pl.src_runs) {
 		size_t dom = col_domain(s, C_SRC);
-		pl.src_pre = ob_malloc(65537 * sizeof(uint32_t));
+		pl.src_pre = ob_malloc((dom + 1) * sizeof(uint32_t));
 		pl.src_pre[0] = 0;
-		for (size_t v = 0; v < 65536; v++)
-			pl.src_pre[v + 1] = pl.src_pre[v] + (v < dom ? c->acc[C_SRC][v] : 0);
+		for (size_t v = 0; v < dom; v++)
+			pl.src_pre[v + 1] = pl.src_pre[v] + c->acc[C_SRC][v];
 	}
 	for (int k = 0; k < C_COUNT; k++) {
 		if (k == C_TERR || !c->acc[k] || (k == C_YEAR && year_exact) ||
@@ -1524,6 +1553,8 @@ static void count_compiled(const struct ob_analyzer *an, const struct ob_query *
 		size_t dom = col_domain(s, col);
 		if (is_terr_dim(k) || (col == C_SRC && pl.src_runs))
 			continue;
+		if (col == C_YEAR) /* the years records hold: 0..year_max */
+			dom = an->year_max > 0 ? (size_t)an->year_max + 1 : 1;
 		pl.g[pl.ng].col = col_ptr(s, col, &pl.g[pl.ng].w);
 		pl.g[pl.ng].map = ob_malloc(dom * sizeof(uint32_t));
 		for (size_t v = 0; v < dom; v++)
@@ -1592,7 +1623,7 @@ static void count_compiled(const struct ob_analyzer *an, const struct ob_query *
 		uint64_t done = 0;
 		for (int t = 0; t < T; t++) {
 			wk[t].pl = &pl;
-			wk[t].counts = ob_calloc(r->n_cells * pl.lanes, sizeof(uint32_t));
+			wk[t].counts = scratch_get(sc, t, r->n_cells * pl.lanes);
 			if (pl.unsorted) {
 				wk[t].ra = s->n * (uint64_t)t / (uint64_t)T;
 				wk[t].rb = s->n * (uint64_t)(t + 1) / (uint64_t)T;
@@ -1628,7 +1659,8 @@ static void count_compiled(const struct ob_analyzer *an, const struct ob_query *
 					counts[i] = x;
 				}
 			}
-			free(wk[t].counts);
+			if (!sc)
+				free(wk[t].counts);
 		}
 	}
 	r->scanned += records;
@@ -1674,14 +1706,28 @@ static void compiled_copy(const struct ob_snapshot *s, const struct compiled *c,
 	}
 }
 
-/* AND acc into column col of c; false when nothing passes any more. */
+/* AND acc into column col of c; false when nothing passes any more. For
+ * the year, acc is read up to OB_MAX_YEAR only: no record holds a later
+ * year, and the rest of the table is cleared. */
 static bool narrow_to(const struct ob_snapshot *s, struct compiled *c, enum col col,
                       const bool *acc)
 {
 	size_t n = col_domain(s, col);
 	bool any = false;
 
-	and_into(c, s, col, acc);
+	if (col == C_YEAR) {
+		if (!c->acc[col]) {
+			c->acc[col] = ob_calloc(n, 1);
+			memset(c->acc[col], 1, OB_MAX_YEAR + 1);
+		} else {
+			memset(c->acc[col] + OB_MAX_YEAR + 1, 0, n - OB_MAX_YEAR - 1);
+		}
+		n = OB_MAX_YEAR + 1;
+		for (size_t v = 0; v < n; v++)
+			c->acc[col][v] &= acc[v];
+	} else {
+		and_into(c, s, col, acc);
+	}
 	for (size_t v = 0; v < n && !any; v++)
 		any = c->acc[col][v] != 0;
 	return any;
@@ -1734,6 +1780,8 @@ static void block_add(const struct ob_analyzer *an, const struct ob_query *q,
 		size_t dom = col_domain(an->snap, col);
 
 		x->compat[j] = ob_calloc(m->n ? m->n : 1, 1);
+		if (col == C_YEAR)
+			dom = OB_MAX_YEAR + 1; /* no record holds a later year */
 		for (size_t v = 0; v < dom; v++)
 			if ((!b->acc[col] || b->acc[col][v]) && m->map[v] < m->n)
 				x->compat[j][m->map[v]] = 1;
@@ -1819,6 +1867,11 @@ static ob_err count_by_rule(const struct ob_analyzer *an, const struct ob_query 
 	bool *years_cov = ob_calloc(65536, 1);
 	uint64_t *part = NULL;   /* counts of one rule name, when several */
 	uint64_t **by_name = ob_calloc(64, sizeof(uint64_t *));
+	struct ob_count_choice *kch = ob_calloc(ncat, sizeof(*kch));
+	uint8_t *done = ob_calloc(ncat, 1);
+	struct scratch sc;
+
+	memset(&sc, 0, sizeof(sc));
 
 	r->rule_names = ob_calloc(64, sizeof(char *));
 	for (uint32_t co = 0; co < s->n_countries; co++) {
@@ -1845,38 +1898,50 @@ static ob_err count_by_rule(const struct ob_analyzer *an, const struct ob_query 
 		/* the years its validated deaths cover */
 		for (int y = an->year_min; y >= OB_MIN_YEAR && y <= an->year_max; y++)
 			years_cov[y] = ob_counting_validated_covers(s, co, y * 12, y * 12 + 11);
-		for (uint32_t kc = 0; kc < nc; kc++)
-			for (uint32_t mc = 0; mc < nm; mc++)
-				for (int cov = 0; cov < 2; cov++) {
-					struct ob_count_choice ch;
+		/* per manner class and years covered or not: the category
+		 * classes that choose alike make one block */
+		for (uint32_t mc = 0; mc < nm; mc++)
+			for (int cov = 0; cov < 2; cov++) {
+				int y = 0;
+
+				/* a year of the block, for the choice */
+				for (int v = an->year_min; v >= OB_MIN_YEAR && v <= an->year_max && !y; v++)
+					if (years_cov[v] == (cov == 1))
+						y = v;
+				if (cov && !y)
+					continue;
+				for (uint32_t kc = 0; kc < nc; kc++)
+					ob_counting_for_record(q->rules, s, co, crep[kc], mrep[mc], y,
+					                       &kch[kc]);
+				memset(done, 0, nc);
+				for (uint32_t kc = 0; kc < nc; kc++) {
+					const struct ob_count_choice *ch = &kch[kc];
 					struct compiled b;
 					bool ok;
-					int y = 0;
 					uint32_t bit;
 					uint64_t *dst, total = 0;
 
-					/* a year of this block, for the choice */
-					for (int v = an->year_min; v >= OB_MIN_YEAR && v <= an->year_max && !y; v++)
-						if (years_cov[v] == (cov == 1))
-							y = v;
-					if (cov && !y)
-						continue;
-					ob_counting_for_record(q->rules, s, co, crep[kc], mrep[mc], y, &ch);
-					if (!ch.validated_first && cov)
-						continue; /* the same choice as the other years */
+					if (done[kc] || (!ch->validated_first && cov))
+						continue; /* without validated deaths: one block for all years */
+					memset(acc, 0, ncat);
+					for (uint32_t k2 = kc; k2 < nc; k2++)
+						if (!done[k2] && kch[k2].validated_first == ch->validated_first &&
+						    kch[k2].kind == ch->kind &&
+						    kch[k2].institution == ch->institution &&
+						    !strcmp(kch[k2].name, ch->name)) {
+							done[k2] = 1;
+							for (uint32_t k = 0; k < ncat; k++)
+								acc[k] |= ccls[k] == k2;
+						}
 					compiled_copy(s, c, &b);
-					ok = narrow_to(s, &b, C_TERR, tacc);
-					for (uint32_t k = 0; k < ncat; k++)
-						acc[k] = ccls[k] == kc;
-					ok = ok && narrow_to(s, &b, C_CAT, acc);
+					ok = narrow_to(s, &b, C_TERR, tacc) && narrow_to(s, &b, C_CAT, acc);
 					memset(acc, 0, 256);
 					for (uint32_t m = 0; m < nman; m++)
 						acc[m] = mcls[m] == mc;
 					ok = ok && narrow_to(s, &b, (enum col)(C_TAG0 + OB_SNAP_MANNER), acc);
-					if (ch.validated_first) {
-						for (size_t v = 0; v < 65536; v++)
-							acc[v] = v >= OB_MIN_YEAR && v <= OB_MAX_YEAR &&
-							         years_cov[v] == (cov == 1);
+					if (ch->validated_first) {
+						for (size_t v = 0; v <= OB_MAX_YEAR; v++)
+							acc[v] = v >= OB_MIN_YEAR && years_cov[v] == (cov == 1);
 						if (!cov)
 							acc[0] = true; /* unknown years: never covered */
 						ok = ok && narrow_to(s, &b, C_YEAR, acc);
@@ -1887,11 +1952,11 @@ static ob_err count_by_rule(const struct ob_analyzer *an, const struct ob_query 
 					}
 					/* the rule applies here, even if its sources have no
 					 * records: the counts say what they count */
-					bit = rule_bit(r, ch.name);
+					bit = rule_bit(r, ch->name);
 					block_add(an, q, &b, r, bit);
 					memset(acc, 0, col_domain(s, C_SRC));
 					for (uint32_t k = 0; k < s->n_sources; k++)
-						acc[k] = ob_count_choice_accepts(s, &ch, co, k);
+						acc[k] = ob_count_choice_accepts(s, ch, co, k);
 					if (!narrow_to(s, &b, C_SRC, acc)) {
 						compiled_release(&b);
 						continue;
@@ -1903,17 +1968,18 @@ static ob_err count_by_rule(const struct ob_analyzer *an, const struct ob_query 
 					/* what this block adds: counted apart only for its note */
 					if (!part)
 						part = ob_calloc(r->n_cells ? r->n_cells : 1, sizeof(uint64_t));
-					count_compiled(an, q, &b, stride, r, part);
+					count_compiled(an, q, &b, stride, r, part, &sc);
 					for (size_t i = 0; i < r->n_cells; i++) {
 						total += part[i];
 						dst[i] += part[i];
 						part[i] = 0;
 					}
 					if (total)
-						note_add(r, ob_snap_str(s, s->countries[co]), ch.name, ch.rule,
+						note_add(r, ob_snap_str(s, s->countries[co]), ch->name, ch->rule,
 						         b.acc[C_YEAR], an->year_min, an->year_max, total);
 					compiled_release(&b);
 				}
+			}
 	}
 	/* the cells, and which rule names counted in each */
 	if (r->n_rule_names > 1)
@@ -1934,6 +2000,9 @@ static ob_err count_by_rule(const struct ob_analyzer *an, const struct ob_query 
 		note_years(&r->notes[i]);
 	free(by_name);
 	free(part);
+	free(kch);
+	free(done);
+	scratch_release(&sc);
 	free(row_km);
 	free(row_mk);
 	free(ccls);
@@ -1990,11 +2059,11 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 	if (q->records || !q->rules) {
 		/* every record of every source */
 		r->counting = OB_COUNT_NAME_RECORDS;
-		count_compiled(an, q, &c, stride, r, r->counts);
+		count_compiled(an, q, &c, stride, r, r->counts, NULL);
 	} else if (src_dim || c.acc[C_SRC]) {
 		/* what was asked, source by source */
 		r->counting = src_dim || !c.src_label[0] ? RULE_BY_SOURCE : c.src_label;
-		count_compiled(an, q, &c, stride, r, r->counts);
+		count_compiled(an, q, &c, stride, r, r->counts, NULL);
 	} else {
 		count_by_rule(an, q, &c, stride, r);
 	}
