@@ -169,8 +169,8 @@ static ob_err save_country(struct ob_rec_run *run, struct ob_store *st, long lon
 		" AND NOT (substr(occurred_on, 1, 7) BETWEEN ?3 AND ?4)",
 		"UPDATE submission SET superseded_by = ?1 WHERE id = ?2",
 		"SELECT count(*) FROM record WHERE submission = ?1",
-		"UPDATE submission SET rows_read = ?1, accepted = ?1, period_from = ?2,"
-		" period_to = ?3, sha256 = ?4 WHERE id = ?5",
+		("UPDATE submission SET rows_read = ?1, accepted = ?1, period_from = ?2,"
+		 " period_to = ?3, sha256 = ?4 WHERE id = ?5"),
 	};
 	sqlite3_stmt *q[Q_N] = { NULL };
 	struct ob_buf b = OB_BUF_INIT(OB_MAX_BUF_DEFAULT), sid = OB_BUF_INIT(OB_MAX_LINE);
