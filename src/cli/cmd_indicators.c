@@ -278,6 +278,7 @@ static const char *name_of(const struct ob_indicator *x, const struct opts *o)
 static int cmd_list(const struct opts *o)
 {
 	struct ob_indicator_set *set;
+	struct ob_count_rules *rules = NULL;
 	struct ob_diag d;
 	bool def;
 
@@ -289,12 +290,27 @@ static int cmd_list(const struct opts *o)
 	if (def)
 		ob_info("el observatorio no tiene %s/catalog/%s: se usan las definiciones por "
 		        "defecto (default definitions)", o->dir, OB_INDICATORS_FILE);
-	printf("%-34s %-10s %-12s %-8s %s\n", en(o) ? "id" : "id",
-	       en(o) ? "source" : "fuente", en(o) ? "denominator" : "denominador", "ODS/SDG",
+	/* what each counts in every country (the rows * of counting.csv) */
+	if (ob_count_rules_load_dir(o->dir, NULL, &rules, NULL, &d)) {
+		ob_cli_diag(&d);
+		ob_indicators_free(set);
+		return OB_EXIT_FAIL;
+	}
+	printf("%-34s %-20s %-12s %-8s %s\n", en(o) ? "id" : "id",
+	       en(o) ? "counts" : "cuenta", en(o) ? "denominator" : "denominador", "ODS/SDG",
 	       en(o) ? "name" : "nombre");
 	for (size_t i = 0; i < set->n; i++) {
 		const struct ob_indicator *x = &set->v[i];
-		char den[96];
+		const struct ob_indicator *r = x->denom == OB_DEN_INDICATOR && x->denom_index >= 0
+		                                       ? &set->v[x->denom_index] : x;
+		char den[96], counts[OB_COUNT_CODE_MAX + 16];
+
+		snprintf(counts, sizeof(counts), "%s",
+		         r->institution >= 0 ? ob_institution_name(r->institution) : "*");
+		for (size_t k = 0; k < rules->n; k++)
+			if (!strcmp(rules->v[k].country, "*") && !strcmp(rules->v[k].scope, r->id))
+				snprintf(counts, sizeof(counts), "%s%s", rules->v[k].institution,
+				         rules->v[k].validated_first ? "+validated" : "");
 
 		if (x->denom == OB_DEN_INDICATOR)
 			snprintf(den, sizeof(den), "%% %s", x->denom_id);
@@ -303,12 +319,14 @@ static int cmd_list(const struct opts *o)
 			         x->denom_age_hi);
 		else
 			snprintf(den, sizeof(den), "pop:%c", x->denom_sex);
-		printf("%-34s %-10s %-12s %-8s %s\n", x->id,
-		       x->institution >= 0 ? ob_institution_name(x->institution) : "*", den,
-		       x->sdg[0] ? x->sdg : "-", name_of(x, o));
+		printf("%-34s %-20s %-12s %-8s %s\n", x->id, counts, den, x->sdg[0] ? x->sdg : "-",
+		       name_of(x, o));
 		printf("%-34s %s\n", "", x->numerator);
 	}
-	printf("\n%zu indicadores / indicators\n", set->n);
+	printf("\n%zu indicadores / indicators; «+validated»: las muertes validadas donde la "
+	       "conciliación cubre el periodo / validated deaths where reconciled "
+	       "(docs/counting.md)\n", set->n);
+	ob_count_rules_free(rules);
 	ob_indicators_free(set);
 	return OB_EXIT_OK;
 }
