@@ -17,11 +17,14 @@ static void usage(FILE *out)
 	fprintf(out,
 	        "uso / usage: observa analyze [-d DIR] --rows DIM[,DIM] [--cols DIM[,DIM]]\n"
 	        "       [--where \"CAMPO=VALORES ...\"] [--measure count|rate|share]\n"
-	        "       [--sort label|count|count_asc] [--top N] [--format table|csv|json]\n\n"
-	        "Cuenta los registros vigentes filtrados y agrupados por hasta cuatro\n"
-	        "dimensiones (filas y columnas), con totales de fila, de columna y general.\n"
-	        "Counts the current records, filtered and grouped by up to four dimensions\n"
-	        "(rows and columns), with row, column and grand totals.\n\n"
+	        "       [--sort label|count|count_asc] [--top N] [--format table|csv|json]\n"
+	        "       [--records]\n\n"
+	        "Cuenta las víctimas de los registros vigentes (una fila puede contar varias)\n"
+	        "filtradas y agrupadas por hasta cuatro dimensiones (filas y columnas), con\n"
+	        "totales de fila, de columna y general.\n"
+	        "Counts the victims of the current records (a row may count several),\n"
+	        "filtered and grouped by up to four dimensions (rows and columns), with row,\n"
+	        "column and grand totals.\n\n"
 	        "Dimensiones / dimensions: country, admin1, admin2, year, month, iccs_section,\n"
 	        "  iccs_division, iccs_group, iccs_class, iccs, sex, age_group, age, hour,\n"
 	        "  manner, mechanism (weapon), place, relationship, context, source, institution\n\n"
@@ -44,8 +47,9 @@ static void usage(FILE *out)
 	        "  -t, --top N        solo las N primeras filas (ordenadas por total si no se\n"
 	        "                     pide otro orden) / only the first N rows\n"
 	        "  -f, --format F     table (por omisión), csv o json\n"
-	        "      --records      contar los registros de todas las fuentes, sin la regla\n"
-	        "                     de conteo / count every record of every source\n"
+	        "      --records      contar registros (filas) de todas las fuentes, no víctimas\n"
+	        "                     y sin la regla de conteo / count records (rows) of\n"
+	        "                     every source, not victims, without the counting rule\n"
 	        "      --threads N    hilos del conteo / counting threads\n\n"
 	        "Qué se cuenta / what is counted: sin fuente ni institución en el filtro o las\n"
 	        "dimensiones, cada registro cuenta solo si es de la institución de registro de\n"
@@ -182,7 +186,10 @@ static void dims_header(char *buf, size_t size, const struct ob_query_result *r,
 /* What the counts count, and per country the rules that counted. */
 static void print_counting(const struct ob_query_result *r)
 {
-	printf("cuenta / counts: %s\n", r->counting);
+	printf("cuenta / counts: %s", r->counting);
+	for (size_t i = 0; r->n_rule_names > 1 && i < r->n_rule_names; i++)
+		printf("%s%s", i ? ", " : " (", r->rule_names[i]);
+	printf("%s\n", r->n_rule_names > 1 ? ")" : "");
 	for (size_t i = 0; i < r->n_notes; i++) {
 		const struct ob_query_note *n = &r->notes[i];
 		printf("  %-4s %-20s %-20s %llu", n->country, n->rule, n->years,
@@ -245,6 +252,8 @@ static void print_table(const struct ob_query_table *t, enum ob_query_measure m)
 	if (t->rows_before_top > t->nrows)
 		printf("(%zu de %zu filas / of %zu rows)\n", t->nrows, t->rows_before_top,
 		       t->rows_before_top);
+	if (r->records)
+		printf("(registros, no víctimas / records, not victims)\n");
 	if (m == OB_QM_RATE && !r->rate_ok)
 		printf("tasa no disponible / rate not available: %s\n", r->rate_why);
 	print_counting(r);
@@ -285,9 +294,9 @@ static void print_cells(const struct ob_query_table *t, enum ob_query_measure m,
 			csv_field(ob_query_dim_name(r->dims[k]));
 			putchar(',');
 		}
-		printf("count%s,counting_rule\n", m == OB_QM_COUNT ? "" : m == OB_QM_RATE
-		                                                            ? ",population,rate"
-		                                                            : ",share");
+		/* what the numbers count: victims ("count"), or records */
+		printf("%s%s,counting_rule\n", r->records ? "records" : "count",
+		       m == OB_QM_COUNT ? "" : m == OB_QM_RATE ? ",population,rate" : ",share");
 	}
 	for (size_t i = nr ? 0 : t->nrows; i <= t->nrows; i++) {
 		for (size_t j = 0; j <= ncols; j++) {
@@ -308,7 +317,8 @@ static void print_cells(const struct ob_query_table *t, enum ob_query_measure m,
 					json_str(v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
 					putchar(',');
 				}
-				printf("\"count\":%llu", (unsigned long long)n);
+				printf("\"%s\":%llu", r->records ? "records" : "count",
+				       (unsigned long long)n);
 				if (m == OB_QM_RATE) {
 					printf(",\"population\":");
 					if (hp)
@@ -434,6 +444,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "threads", required_argument, NULL, 'T' },
 		{ "records", no_argument, NULL, 'R' },
 		{ "bench-repeat", required_argument, NULL, 'B' },
+		{ "records", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -554,6 +565,7 @@ int cmd_analyze(int argc, char **argv)
 	memset(&q, 0, sizeof(q));
 	q.where = o.where;
 	q.threads = o.threads;
+	q.records = o.records;
 	if ((o.rows && (e = ob_query_dims_parse(o.rows, "--rows", q.dims, &q.n_dims, &d))))
 		goto diag;
 	q.n_row_dims = q.n_dims;

@@ -573,13 +573,14 @@ static ob_err compute_counts(struct rel *r)
 		/* only the records the counting rules count: sources are not summed */
 		if (!(bit = rules_take(&ra, s, i, y - year0)))
 			continue;
+		/* victims: a record stands for its count */
 		cnt[((y - year0) * nu + s->territory[i]) * nslot + (size_t)sec_first[sec_of[c]] +
-		    (size_t)col_of[c]]++;
+		    (size_t)col_of[c]] += s->count[i];
 		mask[((y - year0) * nco + s->units[s->territory[i]].country) * nslot +
 		     (size_t)sec_first[sec_of[c]] + (size_t)col_of[c]] |= 1ULL << (bit - 1);
 		mask[((y - year0) * nco + s->units[s->territory[i]].country) * nslot +
 		     (size_t)sec_first[sec_of[c]]] |= 1ULL << (bit - 1);
-		sec_total[sec_of[c]]++;
+		sec_total[sec_of[c]] += s->count[i];
 	}
 	progress(r, "control de divulgación de los recuentos");
 	for (uint32_t ci = 0; ci < s->n_countries && !e; ci++) {
@@ -726,7 +727,7 @@ static ob_err compute_violent_deaths(struct rel *r)
 		inst = s->sources[k].institution;
 		if (inst != OB_INST_VALIDATED && !death[c * nman + m])
 			continue;
-		per_src[((y - year0) * nu + s->territory[i]) * ns + k]++;
+		per_src[((y - year0) * nu + s->territory[i]) * ns + k] += s->count[i];
 	}
 	for (uint32_t co = 0; co < s->n_countries && !e; co++) {
 		long *parent;

@@ -5,7 +5,7 @@ expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.005
 O="$T/obs"
 expect_status 0 "$OBSERVA" analyze --help
 expect_grep "$T/out" "uso / usage: observa analyze"
-expect_grep "$T/out" "Counts the current records"
+expect_grep "$T/out" "Counts the victims of the current records"
 
 # the grand total of homicide records of every source in Honduras,
 # 2015..2024, against SQL (--records: every record of every source)
@@ -21,7 +21,7 @@ awk -F, 'NR > 1 && $NF != "records" { exit 1 }' "$T/out" ||
 	fail "--records: a cell does not say it counts records"
 # by default the sources are not summed: homicide victims are forensic
 # medicine's (the default counting rule), labelled so
-total=$(sql "$O" "SELECT count(*) FROM record r JOIN submission s ON s.id = r.submission
+total=$(sql "$O" "SELECT sum(r.victims) FROM record r JOIN submission s ON s.id = r.submission
 	WHERE s.superseded_by IS NULL AND s.country = 'HND' AND r.category LIKE '0101%'
 	AND s.institution = 'forensic'
 	AND CAST(substr(r.occurred_on, 1, 4) AS INT) BETWEEN 2015 AND 2024")
