@@ -131,6 +131,9 @@
 /* Most indicator definitions in one file. */
 #define OB_MAX_INDICATORS 1024
 
+/* Most rows of the counting rules (catalog/counting.csv). */
+#define OB_MAX_COUNT_RULES 4096
+
 /* Most clauses in one indicator's numerator filter. */
 #define OB_MAX_FILTER_CLAUSES 16
 

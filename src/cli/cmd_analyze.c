@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
+#include "engine/counting.h"
 #include "engine/indicators.h"
 #include "engine/query.h"
 #include "engine/snapshot.h"
@@ -46,9 +47,20 @@ static void usage(FILE *out)
 	        "  -t, --top N        solo las N primeras filas (ordenadas por total si no se\n"
 	        "                     pide otro orden) / only the first N rows\n"
 	        "  -f, --format F     table (por omisión), csv o json\n"
-	        "      --records      cuenta registros (filas), no víctimas / count records\n"
-	        "                     (rows), not victims\n"
-	        "      --threads N    hilos del conteo / counting threads\n");
+	        "      --records      contar registros (filas) de todas las fuentes, no víctimas\n"
+	        "                     y sin la regla de conteo / count records (rows) of\n"
+	        "                     every source, not victims, without the counting rule\n"
+	        "      --threads N    hilos del conteo / counting threads\n\n"
+	        "Qué se cuenta / what is counted: sin fuente ni institución en el filtro o las\n"
+	        "dimensiones, cada registro cuenta solo si es de la institución de registro de\n"
+	        "su país para su manera de muerte o código ICCS (DIR/catalog/counting.csv), o de\n"
+	        "las muertes validadas donde «observa reconcile» cubre el año: las fuentes no se\n"
+	        "suman. Con source= o institution= se cuenta lo pedido; --records suma todo,\n"
+	        "rotulado «records». La salida dice qué cuenta (counting_rule; docs/counting.md).\n"
+	        "Without a source or institution, each record counts only when it comes from\n"
+	        "its country's institution of record for its manner or ICCS code, or from the\n"
+	        "validated deaths where a reconciliation covers the year: sources are not\n"
+	        "summed. The output says what it counts.\n");
 }
 
 struct opts {
@@ -171,6 +183,23 @@ static void dims_header(char *buf, size_t size, const struct ob_query_result *r,
 	}
 }
 
+/* What the counts count, and per country the rules that counted. */
+static void print_counting(const struct ob_query_result *r)
+{
+	printf("cuenta / counts: %s", r->counting);
+	for (size_t i = 0; r->n_rule_names > 1 && i < r->n_rule_names; i++)
+		printf("%s%s", i ? ", " : " (", r->rule_names[i]);
+	printf("%s\n", r->n_rule_names > 1 ? ")" : "");
+	for (size_t i = 0; i < r->n_notes; i++) {
+		const struct ob_query_note *n = &r->notes[i];
+		printf("  %-4s %-20s %-20s %llu", n->country, n->rule, n->years,
+		       (unsigned long long)n->count);
+		if (n->row)
+			printf("  (%s,%s)", n->row->country, n->row->scope);
+		putchar('\n');
+	}
+}
+
 static void print_table(const struct ob_query_table *t, enum ob_query_measure m)
 {
 	const struct ob_query_result *r = t->r;
@@ -227,6 +256,7 @@ static void print_table(const struct ob_query_table *t, enum ob_query_measure m)
 		printf("(registros, no víctimas / records, not victims)\n");
 	if (m == OB_QM_RATE && !r->rate_ok)
 		printf("tasa no disponible / rate not available: %s\n", r->rate_why);
+	print_counting(r);
 	free(w);
 }
 
@@ -245,9 +275,14 @@ static void print_cells(const struct ob_query_table *t, enum ob_query_measure m,
 			printf("%s", k ? "," : "");
 			json_str(ob_query_dim_name(r->dims[k]));
 		}
-		printf("],\"rows\":%zu,\"measure\":\"%s\",\"counts\":\"%s\",\"total\":%llu,", nr,
-		       ob_query_measure_name(m), r->records ? "records" : "victims",
-		       (unsigned long long)r->total);
+		struct ob_buf cb = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
+		printf("],\"rows\":%zu,\"measure\":\"%s\",\"total\":%llu,", nr,
+		       ob_query_measure_name(m), (unsigned long long)r->total);
+		ob_query_counting_json(r, &cb);
+		if (cb.ptr)
+			fwrite(cb.ptr, 1, cb.len, stdout);
+		putchar(',');
+		ob_buf_release(&cb);
 		if (m == OB_QM_RATE && !r->rate_ok) {
 			printf("\"rate_unavailable\":");
 			json_str(r->rate_why);
@@ -260,7 +295,7 @@ static void print_cells(const struct ob_query_table *t, enum ob_query_measure m,
 			putchar(',');
 		}
 		/* what the numbers count: victims ("count"), or records */
-		printf("%s%s\n", r->records ? "records" : "count",
+		printf("%s%s,counting_rule\n", r->records ? "records" : "count",
 		       m == OB_QM_COUNT ? "" : m == OB_QM_RATE ? ",population,rate" : ",share");
 	}
 	for (size_t i = nr ? 0 : t->nrows; i <= t->nrows; i++) {
@@ -298,6 +333,8 @@ static void print_cells(const struct ob_query_table *t, enum ob_query_measure m,
 					else
 						printf("null");
 				}
+				printf(",\"counting_rule\":");
+				json_str(ob_query_table_rule(t, ii, jj));
 				putchar('}');
 			} else {
 				for (size_t k = 0; k < r->n_dims; k++) {
@@ -317,6 +354,8 @@ static void print_cells(const struct ob_query_table *t, enum ob_query_measure m,
 					else
 						printf(",");
 				}
+				putchar(',');
+				csv_field(ob_query_table_rule(t, ii, jj));
 				putchar('\n');
 			}
 			first = false;
@@ -403,6 +442,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "top", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "threads", required_argument, NULL, 'T' },
+		{ "records", no_argument, NULL, 'R' },
 		{ "bench-repeat", required_argument, NULL, 'B' },
 		{ "records", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
@@ -507,6 +547,8 @@ int cmd_analyze(int argc, char **argv)
 	struct ob_analyzer *an = NULL;
 	struct ob_query_result *r = NULL;
 	struct ob_query_table *t = NULL;
+	struct ob_indicator_set *set = NULL;
+	struct ob_counting *rules = NULL;
 	struct ob_diag d;
 	double t0;
 	long rss0;
@@ -539,6 +581,11 @@ int cmd_analyze(int argc, char **argv)
 	if ((e = ob_snapshot_load(st, o.dir, &snap, NULL, &d)) ||
 	    (e = ob_population_load(st, snap, &pop, &d)))
 		goto diag;
+	if (!o.records && ((e = ob_indicators_load_dir(o.dir, &set, NULL, &d)) ||
+	                   (e = ob_counting_load(o.dir, snap, set, &rules, &d))))
+		goto diag;
+	q.rules = rules;
+	q.records = o.records;
 	an = ob_analyzer_new(snap, pop);
 	if (o.bench_repeat) {
 		rc = bench(an, &q, snap, ob_now() - t0, rss0, o.bench_repeat);
@@ -562,6 +609,8 @@ out:
 	ob_query_table_free(t);
 	ob_query_result_free(r);
 	ob_analyzer_free(an);
+	ob_counting_free(rules);
+	ob_indicators_free(set);
 	ob_population_free(pop);
 	ob_snapshot_close(snap);
 	ob_store_close(st);

@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
+#include "engine/counting.h"
 #include "engine/indicators.h"
 #include "engine/snapshot.h"
 #include "index/index.h"
@@ -317,6 +318,7 @@ static int run_preset(const struct opts *o)
 	struct ob_snapshot *snap = NULL;
 	struct ob_population *pop = NULL;
 	struct ob_indicator_set *set = NULL;
+	struct ob_counting *rules = NULL;
 	struct ob_index_preset_options po;
 	struct ob_index_preset_data pd;
 	struct run x;
@@ -343,7 +345,8 @@ static int run_preset(const struct opts *o)
 	}
 	if (ob_indicators_load_dir(o->dir, &set, &def_catalog, &d) ||
 	    ob_snapshot_load(st, o->dir, &snap, NULL, &d) ||
-	    ob_population_load(st, snap, &pop, &d)) {
+	    ob_population_load(st, snap, &pop, &d) ||
+	    ob_counting_load(o->dir, snap, set, &rules, &d)) {
 		status = fail_diag(&d);
 		goto out;
 	}
@@ -355,6 +358,7 @@ static int run_preset(const struct opts *o)
 	pd.snap = snap;
 	pd.pop = pop;
 	pd.set = set;
+	pd.rules = rules;
 	if (ob_index_preset_build(text.ptr ? text.ptr : "", text.len, name, &pd, &po, &x.ix.def,
 	                          &x.ix.in, NULL, &d)) {
 		status = fail_diag(&d);
@@ -365,6 +369,7 @@ static int run_preset(const struct opts *o)
 	status = run_index(&x);
 out:
 	ob_index_run_release(&x.ix);
+	ob_counting_free(rules);
 	ob_population_free(pop);
 	if (snap)
 		ob_snapshot_close(snap);

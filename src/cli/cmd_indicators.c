@@ -3,6 +3,7 @@
 #include "base/log.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
+#include "engine/counting.h"
 #include "engine/indicators.h"
 #include "engine/snapshot.h"
 #include "io/json.h"
@@ -42,7 +43,7 @@ static void usage(FILE *out)
 	        "      --level-conf L     nivel de confianza de los intervalos (0.95)\n"
 	        "      --unreliable-below N  marcar como poco fiable bajo N casos (20)\n"
 	        "      --institution I    contar esta institución (police, forensic, prosecutor,\n"
-	        "                         other) en vez de la de cada indicador\n"
+	        "                         validated, other) en vez de la regla de conteo\n"
 	        "      --source CODE      contar solo esta fuente\n"
 	        "  -f, --format F         table (por defecto), csv o json\n"
 	        "      --lang L           es (por defecto) o en\n"
@@ -51,7 +52,13 @@ static void usage(FILE *out)
 	        "estimada), missing_denominator (sin población: se da el conteo),\n"
 	        "incomplete_coverage (algún mes sin entrega de la fuente), partial_period (tasa de\n"
 	        "menos de un año, no anualizada), no_data (ningún mes entregado: falta, no es\n"
-	        "cero).\n");
+	        "cero).\n\n"
+	        "Qué se cuenta / what is counted: cada indicador cuenta las víctimas de una\n"
+	        "institución de registro por país (DIR/catalog/counting.csv), o las muertes\n"
+	        "validadas por «observa reconcile» donde cubren el periodo; la columna\n"
+	        "counting_rule lo dice (docs/counting.md). Each indicator counts the victims of\n"
+	        "one institution of record per country, or validated deaths where a\n"
+	        "reconciliation covers the period; counting_rule says which.\n");
 }
 
 /* ------------------------------------------------------------------------
@@ -271,6 +278,7 @@ static const char *name_of(const struct ob_indicator *x, const struct opts *o)
 static int cmd_list(const struct opts *o)
 {
 	struct ob_indicator_set *set;
+	struct ob_count_rules *rules = NULL;
 	struct ob_diag d;
 	bool def;
 
@@ -282,12 +290,27 @@ static int cmd_list(const struct opts *o)
 	if (def)
 		ob_info("el observatorio no tiene %s/catalog/%s: se usan las definiciones por "
 		        "defecto (default definitions)", o->dir, OB_INDICATORS_FILE);
-	printf("%-34s %-10s %-12s %-8s %s\n", en(o) ? "id" : "id",
-	       en(o) ? "source" : "fuente", en(o) ? "denominator" : "denominador", "ODS/SDG",
+	/* what each counts in every country (the rows * of counting.csv) */
+	if (ob_count_rules_load_dir(o->dir, NULL, &rules, NULL, &d)) {
+		ob_cli_diag(&d);
+		ob_indicators_free(set);
+		return OB_EXIT_FAIL;
+	}
+	printf("%-34s %-20s %-12s %-8s %s\n", en(o) ? "id" : "id",
+	       en(o) ? "counts" : "cuenta", en(o) ? "denominator" : "denominador", "ODS/SDG",
 	       en(o) ? "name" : "nombre");
 	for (size_t i = 0; i < set->n; i++) {
 		const struct ob_indicator *x = &set->v[i];
-		char den[96];
+		const struct ob_indicator *r = x->denom == OB_DEN_INDICATOR && x->denom_index >= 0
+		                                       ? &set->v[x->denom_index] : x;
+		char den[96], counts[OB_COUNT_CODE_MAX + 16];
+
+		snprintf(counts, sizeof(counts), "%s",
+		         r->institution >= 0 ? ob_institution_name(r->institution) : "*");
+		for (size_t k = 0; k < rules->n; k++)
+			if (!strcmp(rules->v[k].country, "*") && !strcmp(rules->v[k].scope, r->id))
+				snprintf(counts, sizeof(counts), "%s%s", rules->v[k].institution,
+				         rules->v[k].validated_first ? "+validated" : "");
 
 		if (x->denom == OB_DEN_INDICATOR)
 			snprintf(den, sizeof(den), "%% %s", x->denom_id);
@@ -296,12 +319,14 @@ static int cmd_list(const struct opts *o)
 			         x->denom_age_hi);
 		else
 			snprintf(den, sizeof(den), "pop:%c", x->denom_sex);
-		printf("%-34s %-10s %-12s %-8s %s\n", x->id,
-		       x->institution >= 0 ? ob_institution_name(x->institution) : "*", den,
-		       x->sdg[0] ? x->sdg : "-", name_of(x, o));
+		printf("%-34s %-20s %-12s %-8s %s\n", x->id, counts, den, x->sdg[0] ? x->sdg : "-",
+		       name_of(x, o));
 		printf("%-34s %s\n", "", x->numerator);
 	}
-	printf("\n%zu indicadores / indicators\n", set->n);
+	printf("\n%zu indicadores / indicators; «+validated»: las muertes validadas donde la "
+	       "conciliación cubre el periodo / validated deaths where reconciled "
+	       "(docs/counting.md)\n", set->n);
+	ob_count_rules_free(rules);
 	ob_indicators_free(set);
 	return OB_EXIT_OK;
 }
@@ -345,9 +370,9 @@ struct ctx {
 	const struct ob_ind_result *r;
 	struct out *out;
 	/* notes for the reader, made when the first values arrive */
-	const char *notes[8];
+	const char *notes[10];
 	size_t n_notes;
-	char note_def[256], note_age[512], note_split[1024];
+	char note_def[256], note_age[512], note_split[1024], note_rules[256];
 	/* CSV: what repeats, formatted once */
 	char **unit_pfx, **cell_lbl, *flag_txt[1u << OB_IND_FLAG_COUNT];
 	size_t flag_len[1u << OB_IND_FLAG_COUNT];
@@ -473,7 +498,8 @@ static void csv_begin(struct ctx *x)
 		out_c(o, ',');
 		out_s(o, ob_ind_by_name(r->by[j]));
 	}
-	out_s(o, ",count,denominator,value,lower,upper,multiplier,months_covered,months_total,flags\n");
+	out_s(o, ",count,denominator,value,lower,upper,multiplier,months_covered,months_total,flags,"
+	         "counting_rule\n");
 	for (size_t u = 0; u < nu; u++) {
 		const struct ob_snap_unit *un = &x->snap->units[x->q->units[u]];
 		char *code = csv_field(ob_snap_str(x->snap, un->code));
@@ -521,11 +547,14 @@ static void csv_block(struct ctx *x, size_t k, const struct ob_ind_value *block)
 			for (size_t c = 0; c < r->cells[k]; c++) {
 				const struct ob_ind_value *v = ob_ind_block_at(r, block, u, p, c);
 				size_t cl = r->cells[k] > 1 ? c : nc;
-				char *q = out_room(o, idlen + x->unit_len[u] + llen + x->cell_len[cl] + mlen + 300);
+				char *q = out_room(o, idlen + x->unit_len[u] + llen + x->cell_len[cl] + mlen +
+				                      strlen(ob_ind_result_rule(r, k, u, p)) + 300);
 				char *start = q;
 				unsigned fi = v->flags & ((1u << OB_IND_FLAG_COUNT) - 1);
 				const char *ft = x->flag_txt[fi];
 				size_t fl = x->flag_len[fi];
+				const char *rule = ob_ind_result_rule(r, k, u, p);
+				size_t rl = strlen(rule);
 
 				memcpy(q, ind->id, idlen);
 				q += idlen;
@@ -562,6 +591,9 @@ static void csv_block(struct ctx *x, size_t k, const struct ob_ind_value *block)
 				*q++ = ',';
 				memcpy(q, ft, fl);
 				q += fl;
+				*q++ = ',';
+				memcpy(q, rule, rl);
+				q += rl;
 				*q++ = '\n';
 				o->n += (size_t)(q - start);
 			}
@@ -669,6 +701,8 @@ static void json_block(struct ctx *x, size_t k, const struct ob_ind_value *block
 				out_put(o, has ? b : "null", has ? fmt_fixed(b, v->lower, 6) : 4);
 				out_s(o, ",\"upper\":");
 				out_put(o, has ? b : "null", has ? fmt_fixed(b, v->upper, 6) : 4);
+				out_s(o, ",\"counting_rule\":");
+				out_json_str(o, ob_ind_result_rule(r, k, u, p));
 				out_s(o, ",\"months_covered\":");
 				out_num(o, v->months_covered, 0);
 				out_s(o, ",\"months_total\":");
@@ -714,6 +748,8 @@ static void table_block(struct ctx *x, size_t k, const struct ob_ind_value *bloc
 	bool e = en(op);
 	size_t tw = x->tw, pw = x->pw;
 	char lv[16];
+	const char *rule;
+	bool per_row = false;
 
 	fmt_fixed(lv, 100 * x->q->level, 0);
 	{
@@ -730,10 +766,22 @@ static void table_block(struct ctx *x, size_t k, const struct ob_ind_value *bloc
 			out_s(o, e ? "; share of " : "; proporción de ");
 			out_s(o, ind->denom_id);
 		}
-		if (ind->institution >= 0) {
-			out_s(o, e ? "; source: " : "; fuente: ");
-			out_s(o, institution_label(x->q->institution >= 0 ? x->q->institution
-			                                                  : ind->institution, e));
+		/* what the values count: one rule, or one per row */
+		rule = ob_ind_result_rule(r, k, 0, 0);
+		for (size_t u = 0; u < r->n_units && !per_row; u++)
+			for (size_t p = 0; p < r->n_periods && !per_row; p++)
+				per_row = strcmp(rule, ob_ind_result_rule(r, k, u, p)) != 0;
+		out_s(o, e ? "; counts: " : "; cuenta: ");
+		if (per_row) {
+			out_s(o, e ? "by country and period (last column)"
+			           : "según el país y el periodo (última columna)");
+		} else {
+			out_s(o, rule);
+			if (!strncmp(rule, "victims:", 8) && ob_institution_parse(rule + 8, strlen(rule + 8)) >= 0) {
+				out_s(o, " (");
+				out_s(o, institution_label(ob_institution_parse(rule + 8, strlen(rule + 8)), e));
+				out_c(o, ')');
+			}
 		}
 		out_s(o, e ? "; interval " : "; intervalo ");
 		out_s(o, lv);
@@ -814,9 +862,13 @@ static void table_block(struct ctx *x, size_t k, const struct ob_ind_value *bloc
 						out_put(o, b, n);
 					}
 					flags_marks(m, v->flags);
-					if (m[0]) {
+					if (m[0] || per_row) {
 						out_s(o, "  ");
 						out_s(o, m);
+					}
+					if (per_row) {
+						out_pad(o, 7 > strlen(m) ? 7 - strlen(m) : 1);
+						out_s(o, ob_ind_result_rule(r, k, u, p));
 					}
 					out_c(o, '\n');
 				}
@@ -896,6 +948,7 @@ static int run(struct opts *op)
 	struct ob_population *pop = NULL;
 	struct ob_indicator_set *set = NULL;
 	struct ob_ind_result *res = NULL;
+	struct ob_counting *rules = NULL;
 	struct ob_period *periods = NULL;
 	uint32_t *units = NULL;
 	size_t *ind = NULL, n_ind = 0, n_periods = 0, n_units = 0;
@@ -923,6 +976,15 @@ static int run(struct opts *op)
 	t_pop = ob_now();
 	ob_store_close(st);
 	st = NULL;
+	if ((e = ob_counting_load(op->dir, snap, set, &rules, &d)))
+		goto fail;
+	if (ob_counting_from_default(rules)) {
+		snprintf(cx.note_rules, sizeof(cx.note_rules),
+		         en(op) ? "no %s/catalog/%s: default counting rules used"
+		                : "el observatorio no tiene %s/catalog/%s: se usan las reglas de conteo "
+		                  "por defecto", op->dir, OB_COUNTING_FILE);
+		cx.notes[cx.n_notes++] = cx.note_rules;
+	}
 	if (def) {
 		snprintf(cx.note_def, sizeof(cx.note_def),
 		         en(op) ? "no %s/catalog/%s: default definitions used"
@@ -989,6 +1051,7 @@ static int run(struct opts *op)
 	q.institution = op->institution;
 	q.source = op->source;
 	q.threads = op->threads;
+	q.rules = rules;
 	out = ob_malloc(sizeof(*out));
 	out->f = stdout;
 	out->n = 0;
@@ -1034,6 +1097,7 @@ done:
 	free(ind);
 	free(units);
 	free(periods);
+	ob_counting_free(rules);
 	ob_population_free(pop);
 	ob_snapshot_close(snap);
 	ob_indicators_free(set);
@@ -1117,8 +1181,8 @@ int cmd_indicators(int argc, char **argv)
 			break;
 		case 'I':
 			if ((o.institution = ob_institution_parse(optarg, strlen(optarg))) < 0) {
-				ob_error("--institution: se esperaba police, forensic, prosecutor u other / "
-				         "unknown institution «%s»", optarg);
+				ob_error("--institution: se esperaba police, forensic, prosecutor, validated u "
+				         "other / unknown institution «%s»", optarg);
 				return OB_EXIT_USAGE;
 			}
 			break;

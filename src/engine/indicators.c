@@ -11,6 +11,7 @@
 
 #include "base/log.h"
 #include "base/strmap.h"
+#include "engine/counting.h"
 #include "stats/prop.h"
 #include "stats/rate.h"
 
@@ -507,8 +508,15 @@ const char *ob_ind_age_group_label(int group)
 	return group >= 0 && group < OB_IND_AGE_GROUPS ? age_groups[group] : "?";
 }
 
+/*
+ * Compile the query's filters. ch, when not NULL, holds the counting rule's
+ * choices of the indicators (ch[set index], NULL for one not computed: one
+ * choice per country): they decide the sources an indicator counts unless
+ * the query names a source or an institution, or the numerator does.
+ */
 static ob_err compile(const struct ob_snapshot *snap, const struct ob_indicator_set *set,
-                      const struct ob_ind_query *q, struct compiled *c, struct ob_diag *d)
+                      const struct ob_ind_query *q, const struct ob_count_choice *const *ch,
+                      struct compiled *c, struct ob_diag *d)
 {
 	size_t cap = q->n_indicators * 2 + 1, nacc = 256;
 	bool *acc;
@@ -589,13 +597,22 @@ static ob_err compile(const struct ob_snapshot *snap, const struct ob_indicator_
 		}
 		if (e || chooses_source)
 			continue;
-		/* the sources counted by default: --source, --institution, or the
+		/* the sources counted by default: --source, --institution, the
+		 * counting rule's choice for the source's country, or the
 		 * indicator's own institution */
-		if (qsource >= 0 || q->institution >= 0 || x->institution >= 0) {
-			for (uint32_t s = 0; s < snap->n_sources; s++)
-				acc[s] = qsource >= 0 ? (long)s == qsource
-				       : snap->sources[s].institution ==
-				                 (q->institution >= 0 ? q->institution : x->institution);
+		const struct ob_count_choice *xch = ch ? ch[c->ind[k]] : NULL;
+		if (qsource >= 0 || q->institution >= 0 || xch || x->institution >= 0) {
+			for (uint32_t s = 0; s < snap->n_sources; s++) {
+				uint32_t co = snap->sources[s].country;
+				if (qsource >= 0)
+					acc[s] = (long)s == qsource;
+				else if (q->institution >= 0)
+					acc[s] = snap->sources[s].institution == q->institution;
+				else if (xch)
+					acc[s] = ob_count_choice_accepts(snap, &xch[co], co, s);
+				else
+					acc[s] = snap->sources[s].institution == x->institution;
+			}
 			table_restrict(c->src, snap->n_sources, c->W, k, acc);
 			c->active |= 1u << OB_FLD_SOURCE;
 		}
@@ -1035,6 +1052,11 @@ void ob_ind_result_free(struct ob_ind_result *r)
 		return;
 	big_free(r->values, r->values_len);
 	free(r->cells);
+	free(r->rule);
+	free(r->unit_country);
+	for (size_t i = 0; i < r->n_own_names; i++)
+		free(r->own_names[i]);
+	free(r->own_names);
 	free(r);
 }
 
@@ -1252,6 +1274,177 @@ static void fill_value(const struct ob_indicator *x, const struct ob_ind_query *
 		v->value = x->multiplier * count / den;
 }
 
+/*
+ * The counting rule's choices split the query's periods into groups: the
+ * periods of a group choose the same sources for every indicator and
+ * country (a reconciliation that covers some years and not others makes
+ * two), and each group is counted with its own source tables, in one pass
+ * over the records of its periods.
+ */
+struct cgroup {
+	struct ob_count_choice *ch;        /* [slot * nco + country] */
+	const struct ob_count_choice **by_set; /* [set index]: its nco choices, or NULL */
+	struct compiled c;
+	uint8_t *cov;                      /* coverage_map of c */
+	int16_t *slot;                     /* the plan's slots of this group's periods */
+};
+
+struct rules_plan {
+	size_t M;            /* indicators whose choices are needed */
+	size_t *need;        /* their set indices */
+	size_t nco;
+	struct cgroup *g;
+	size_t ng;
+	size_t *period_group; /* [period] */
+};
+
+static bool choice_same(const struct ob_count_choice *a, const struct ob_count_choice *b)
+{
+	return a->kind == b->kind && a->institution == b->institution &&
+	       (a->source == b->source || (a->source && b->source && !strcmp(a->source, b->source)));
+}
+
+static void rules_plan_free(struct rules_plan *rp)
+{
+	for (size_t g = 0; g < rp->ng; g++) {
+		free(rp->g[g].ch);
+		free(rp->g[g].by_set);
+		compiled_free(&rp->g[g].c);
+		free(rp->g[g].cov);
+		free(rp->g[g].slot);
+	}
+	free(rp->g);
+	free(rp->need);
+	free(rp->period_group);
+	memset(rp, 0, sizeof(*rp));
+}
+
+/* Group the periods by the choices of the rules (q->rules). */
+static void rules_group(const struct ob_snapshot *snap, const struct ob_indicator_set *set,
+                        const struct ob_ind_query *q, struct rules_plan *rp)
+{
+	struct ob_count_choice *tmp;
+
+	memset(rp, 0, sizeof(*rp));
+	rp->nco = snap->n_countries ? snap->n_countries : 1;
+	rp->need = ob_malloc(2 * q->n_indicators * sizeof(size_t));
+	for (size_t i = 0; i < q->n_indicators; i++) {
+		const struct ob_indicator *x = &set->v[q->indicators[i]];
+		size_t add[2] = { q->indicators[i], SIZE_MAX };
+		if (x->denom == OB_DEN_INDICATOR && x->denom_index >= 0)
+			add[1] = (size_t)x->denom_index;
+		for (int a = 0; a < 2; a++) {
+			size_t m;
+			if (add[a] == SIZE_MAX)
+				continue;
+			for (m = 0; m < rp->M && rp->need[m] != add[a]; m++)
+				;
+			if (m == rp->M)
+				rp->need[rp->M++] = add[a];
+		}
+	}
+	rp->period_group = ob_calloc(q->n_periods, sizeof(size_t));
+	tmp = ob_calloc(rp->M * rp->nco, sizeof(*tmp));
+	for (size_t p = 0; p < q->n_periods; p++) {
+		size_t g;
+		for (size_t m = 0; m < rp->M; m++)
+			for (uint32_t co = 0; co < snap->n_countries; co++)
+				ob_counting_for_indicator(q->rules, snap, set, rp->need[m], co,
+				                          q->periods[p].from_month, q->periods[p].to_month,
+				                          &tmp[m * rp->nco + co]);
+		for (g = 0; g < rp->ng; g++) {
+			bool same = true;
+			for (size_t i = 0; i < rp->M * rp->nco && same; i++)
+				same = choice_same(&tmp[i], &rp->g[g].ch[i]);
+			if (same)
+				break;
+		}
+		if (g == rp->ng) {
+			struct cgroup *x;
+			rp->g = ob_realloc(rp->g, (rp->ng + 1) * sizeof(*rp->g));
+			x = &rp->g[rp->ng++];
+			memset(x, 0, sizeof(*x));
+			x->ch = tmp;
+			tmp = ob_calloc(rp->M * rp->nco, sizeof(*tmp));
+			x->by_set = ob_calloc(set->n ? set->n : 1, sizeof(*x->by_set));
+			for (size_t m = 0; m < rp->M; m++)
+				x->by_set[rp->need[m]] = &x->ch[m * rp->nco];
+		}
+		rp->period_group[p] = g;
+	}
+	free(tmp);
+}
+
+/* The choice of a group for set index ind and country co, or NULL. */
+static const struct ob_count_choice *group_choice(const struct rules_plan *rp, size_t g,
+                                                  size_t ind, uint32_t co)
+{
+	const struct ob_count_choice *x = rp->ng ? rp->g[g].by_set[ind] : NULL;
+	return x ? &x[co] : NULL;
+}
+
+/* The name of a result's own making (kept with it). */
+static const char *own_name(struct ob_ind_result *r, const char *prefix, const char *v)
+{
+	size_t n = strlen(prefix) + strlen(v) + 1;
+	char *x = ob_malloc(n);
+
+	snprintf(x, n, "%s%s", prefix, v);
+	for (char *p = x + strlen(prefix); *p; p++)
+		if (*p == '|' || *p == ',')
+			*p = '+';
+	r->own_names = ob_realloc(r->own_names, (r->n_own_names + 1) * sizeof(char *));
+	r->own_names[r->n_own_names++] = x;
+	return x;
+}
+
+/* What each value of the result counts (ob_ind_result_rule). */
+static void name_rules(const struct ob_snapshot *snap, const struct ob_indicator_set *set,
+                       const struct ob_ind_query *q, const struct rules_plan *rp, bool ruled,
+                       struct ob_ind_result *r)
+{
+	size_t nco = snap->n_countries ? snap->n_countries : 1;
+
+	r->n_countries = nco;
+	r->unit_country = ob_malloc((q->n_units + 1) * sizeof(uint32_t));
+	for (size_t ui = 0; ui < q->n_units; ui++)
+		r->unit_country[ui] = snap->units[q->units[ui]].country;
+	r->rule = ob_malloc((q->n_indicators * nco * q->n_periods + 1) * sizeof(char *));
+	for (size_t k = 0; k < q->n_indicators; k++) {
+		const struct ob_indicator *x = &set->v[q->indicators[k]];
+		const char *fixed = NULL;
+
+		if (q->source) {
+			fixed = own_name(r, "victims:", q->source);
+		} else if (q->institution >= 0) {
+			fixed = ob_counting_institution_name(q->institution);
+		} else {
+			for (int ci = 0; ci < x->n_clauses && !fixed; ci++)
+				if (x->clauses[ci].field == OB_FLD_INSTITUTION ||
+				    x->clauses[ci].field == OB_FLD_SOURCE)
+					fixed = own_name(r, "victims:", x->clauses[ci].values);
+			if (!fixed && !ruled)
+				fixed = ob_counting_institution_name(x->institution);
+		}
+		for (size_t co = 0; co < nco; co++)
+			for (size_t p = 0; p < q->n_periods; p++) {
+				const struct ob_count_choice *ch =
+					fixed ? NULL
+					      : group_choice(rp, rp->period_group[p], q->indicators[k],
+					                     (uint32_t)co);
+				r->rule[(k * nco + co) * q->n_periods + p] =
+					fixed ? fixed : ch ? ch->name : OB_COUNT_NAME_RECORDS;
+			}
+	}
+}
+
+const char *ob_ind_result_rule(const struct ob_ind_result *r, size_t k, size_t u, size_t p)
+{
+	if (!r->rule || k >= r->n_indicators || u >= r->n_units || p >= r->n_periods)
+		return OB_COUNT_NAME_RECORDS;
+	return r->rule[(k * r->n_countries + r->unit_country[u]) * r->n_periods + p];
+}
+
 static inline uint64_t interval_key(bool share, double x, double n)
 {
 	return share ? KEY_SHARE | ((uint64_t)x << 31) | (uint64_t)n : (uint64_t)x + 1;
@@ -1273,12 +1466,15 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 	size_t counts_len = 0, span, nco, nblock;
 	double t0 = ob_now(), t1;
 	int m0 = INT32_MAX, m1 = INT32_MIN, by_sex = -1, by_age = -1;
+	struct rules_plan rp;
+	bool ruled;
 	ob_err e;
 
 	*out = NULL;
 	memset(&pl, 0, sizeof(pl));
 	memset(&c, 0, sizeof(c));
 	memset(&it, 0, sizeof(it));
+	memset(&rp, 0, sizeof(rp));
 	if (!q->n_indicators || !q->n_units || !q->n_periods)
 		return ob_diag_set(d, OB_EUSAGE, "indicators", 0, 0, NULL, 0,
 		                   "consulta vacía: faltan indicadores, territorios o periodos "
@@ -1311,16 +1507,43 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 		if (q->periods[p].to_month > m1)
 			m1 = q->periods[p].to_month;
 	}
-	if ((e = compile(snap, set, q, &c, d)))
+	ruled = q->rules && !q->source && q->institution < 0;
+	if (ruled)
+		rules_group(snap, set, q, &rp);
+	if ((e = compile(snap, set, q, ruled ? (const struct ob_count_choice *const *)rp.g[0].by_set
+	                                     : NULL, &c, d)))
 		goto fail;
 	if ((e = build_plan(snap, q, &c, &pl, d)))
 		goto fail;
 	counts = big_calloc(pl.NT * pl.NP * pl.NC * pl.K * sizeof(uint32_t), &counts_len);
-	count_all(&pl, q, counts);
-	aggregate(&pl, counts);
-	t1 = ob_now();
 	span = (size_t)(m1 - m0 + 1);
 	nco = snap->n_countries ? snap->n_countries : 1;
+	if (rp.ng > 1) {
+		/* one pass per group of periods, each with its own source tables */
+		size_t slots = (size_t)(OB_MAX_YEAR + 1) * 13;
+		for (size_t g = 0; g < rp.ng; g++) {
+			struct cgroup *x = &rp.g[g];
+			struct plan pg = pl;
+			if ((e = compile(snap, set, q, (const struct ob_count_choice *const *)x->by_set,
+			                 &x->c, d)))
+				goto fail;
+			x->slot = ob_malloc(slots * sizeof(int16_t));
+			for (size_t i = 0; i < slots; i++) {
+				int sl = pl.slot[i];
+				int per = sl < SLOT_NONE ? -(sl + 2) : sl;
+				x->slot[i] = sl != SLOT_NONE && rp.period_group[per] == g ? (int16_t)sl
+				                                                          : SLOT_NONE;
+			}
+			pg.c = &x->c;
+			pg.slot = x->slot;
+			count_all(&pg, q, counts);
+			x->cov = coverage_map(snap, &x->c, m0, m1);
+		}
+	} else {
+		count_all(&pl, q, counts);
+	}
+	aggregate(&pl, counts);
+	t1 = ob_now();
 	cov = coverage_map(snap, &c, m0, m1);
 
 	r = ob_calloc(1, sizeof(*r));
@@ -1337,6 +1560,7 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 		                : snap->n_tags[q->by[j] - OB_BY_MANNER];
 	}
 	r->records = snap->n;
+	name_rules(snap, set, q, &rp, ruled, r);
 	r->cells = ob_malloc(q->n_indicators * sizeof(size_t));
 	for (size_t k = 0; k < q->n_indicators; k++) {
 		const struct ob_indicator *x = &set->v[q->indicators[k]];
@@ -1398,10 +1622,11 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 		memset(block, 0, nblock * sizeof(*block));
 		for (size_t ui = 0; ui < q->n_units; ui++) {
 			uint32_t u = q->units[ui];
-			const uint8_t *crow = cov + (k * nco + snap->units[u].country) * span;
 
 			for (size_t p = 0; p < q->n_periods; p++) {
 				const struct ob_period *per = &q->periods[p];
+				const uint8_t *crow = (rp.ng > 1 ? rp.g[rp.period_group[p]].cov : cov) +
+				                      (k * nco + snap->units[u].country) * span;
 				const uint32_t *cnt = counts + ((size_t)u * pl.NP + p) * pl.NC * pl.K;
 				struct ob_ind_value *v = &block[(ui * q->n_periods + p) * pl.NC];
 				unsigned covered = 0, total = (unsigned)(per->to_month - per->from_month + 1);
@@ -1453,6 +1678,7 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 	big_free(counts, counts_len);
 	plan_free(&pl);
 	compiled_free(&c);
+	rules_plan_free(&rp);
 	*out = r;
 	return OB_OK;
 fail:
@@ -1463,6 +1689,7 @@ fail:
 	big_free(counts, counts_len);
 	plan_free(&pl);
 	compiled_free(&c);
+	rules_plan_free(&rp);
 	ob_ind_result_free(r);
 	return e;
 }

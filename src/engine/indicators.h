@@ -33,7 +33,8 @@
  *            separated by "|", ",", ";" or blanks: sex, age_group, manner,
  *            mechanism, place, relationship, context, source.
  * institution  the kind of source counted when the numerator names none
- *            (forensic for deaths, police for crimes); empty for all.
+ *            and no counting rule applies (engine/counting.h: the rules of
+ *            catalog/counting.csv come first); empty for all.
  *
  * Errors name the file, line and column (1-based field number) in Spanish
  * then English.
@@ -41,8 +42,8 @@
  * Ownership: a set of definitions (ob_indicators_load*) is freed with
  * ob_indicators_free(); a result (ob_indicators_compute) with
  * ob_ind_result_free(); population tables with ob_population_free(). The
- * result keeps pointers into the snapshot and the definitions: free it
- * before them.
+ * result keeps pointers into the snapshot, the definitions and the counting
+ * rules: free it before them.
  */
 #ifndef OB_ENGINE_INDICATORS_H
 #define OB_ENGINE_INDICATORS_H
@@ -50,6 +51,8 @@
 #include "base/common.h"
 #include "engine/snapshot.h"
 #include "store/store.h"
+
+struct ob_counting;
 
 #define OB_INDICATORS_FILE "indicators.csv"
 #define OB_IND_ID_MAX 64
@@ -247,6 +250,10 @@ struct ob_ind_query {
 	double unreliable_below;  /* e.g. OB_RATE_UNRELIABLE_BELOW */
 	int institution;          /* -1, or replaces the default institution */
 	const char *source;       /* NULL, or a source code replacing it */
+	const struct ob_counting *rules; /* the counting rules (engine/counting.h)
+	                             that choose the sources of each indicator,
+	                             country and period; NULL: the indicators'
+	                             institution column alone */
 	int threads;              /* 0: one per processor (fewer for few records);
 	                             N: exactly N */
 };
@@ -275,7 +282,20 @@ struct ob_ind_result {
 	/* private */
 	const struct ob_snapshot *snap;
 	size_t values_len;
+	const char **rule;      /* [k][country][period]: see ob_ind_result_rule */
+	size_t n_countries;
+	uint32_t *unit_country; /* [unit of the query] */
+	char **own_names;       /* names made for this result */
+	size_t n_own_names;
 };
+
+/*
+ * What the values of (indicator k of the query, unit u of the query,
+ * period p) count: "validated_deaths", "victims:forensic",
+ * "victims:sv-iml" (one source) or "records" (every source). See
+ * engine/counting.h.
+ */
+const char *ob_ind_result_rule(const struct ob_ind_result *r, size_t k, size_t u, size_t p);
 
 /* The value of (indicator k of the query, unit u, period p, cell c). */
 static inline const struct ob_ind_value *ob_ind_result_at(const struct ob_ind_result *r,

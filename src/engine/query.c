@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/strmap.h"
+#include "io/json.h"
 
 /* ------------------------------------------------------------------------
  * Dimensions and columns.
@@ -579,6 +580,7 @@ struct compiled {
 	bool sex_seen[OB_SNAP_SEX_COUNT];
 	uint32_t *terr_given;    /* units named by the filter */
 	size_t n_terr_given;
+	char src_label[160];     /* "victims:" and the sources or institutions asked */
 };
 
 static void compiled_release(struct compiled *c)
@@ -927,6 +929,13 @@ static ob_err clause(const struct ob_analyzer *an, struct compiled *c, const cha
 		                              d)))
 			goto done;
 		and_into(c, s, col, acc);
+		if (col == C_SRC && codes.ptr) {
+			/* what the numbers count: these sources' records */
+			snprintf(c->src_label, sizeof(c->src_label), "victims:%s", codes.ptr);
+			for (char *x = c->src_label; *x; x++)
+				if (*x == '|')
+					*x = '+';
+		}
 	}
 #undef IS
 done:
@@ -1346,6 +1355,15 @@ void ob_query_result_free(struct ob_query_result *r)
 {
 	if (!r)
 		return;
+	for (size_t i = 0; i < r->n_notes; i++)
+		free(r->notes[i].year_mask);
+	free(r->notes);
+	for (size_t i = 0; i < r->n_blocks; i++)
+		for (size_t j = 0; j < OB_QUERY_MAX_DIMS; j++)
+			free(r->blocks[i].compat[j]);
+	free(r->blocks);
+	free(r->rule_names);
+	free(r->rule_mask);
 	if (r->popsel) {
 		free(r->popsel->cover);
 		free(r->popsel->years);
@@ -1505,61 +1523,59 @@ static void make_popsel(const struct ob_analyzer *an, const struct ob_query *q,
 	r->rate_ok = true;
 }
 
-ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
-                    struct ob_query_result **out, struct ob_diag *d)
+/* Counter buffers kept from one count to the next (the rule's blocks). */
+struct scratch {
+	uint32_t *buf[16];
+	size_t len[16];
+};
+
+static uint32_t *scratch_get(struct scratch *sc, int t, size_t n)
+{
+	if (!sc)
+		return ob_calloc(n ? n : 1, sizeof(uint32_t));
+	if (sc->len[t] < n) {
+		free(sc->buf[t]);
+		sc->buf[t] = ob_calloc(n, sizeof(uint32_t));
+		sc->len[t] = n;
+	} else {
+		memset(sc->buf[t], 0, n * sizeof(uint32_t));
+	}
+	return sc->buf[t];
+}
+
+static void scratch_release(struct scratch *sc)
+{
+	for (int t = 0; t < 16; t++)
+		free(sc->buf[t]);
+}
+
+/*
+ * Count the records that pass the compiled filters c into counts (r's
+ * cells), adding to what is there; r->scanned and r->threads grow. sc (may
+ * be NULL) keeps the threads' counters for the next call.
+ */
+static void count_compiled(const struct ob_analyzer *an, const struct ob_query *q,
+                           const struct compiled *c, const size_t *stride,
+                           struct ob_query_result *r, uint64_t *counts, struct scratch *sc)
 {
 	const struct ob_snapshot *s = an->snap;
-	struct compiled c;
 	struct plan pl;
-	struct ob_query_result *r = NULL;
 	struct worker wk[16];
-	size_t stride[OB_QUERY_MAX_DIMS];
-	double t0 = ob_now();
 	uint64_t records = 0;
 	uint32_t y_lo = 1, y_hi = 0;
 	bool narrow = false, year_exact = false;
 	int T;
-	ob_err e;
 
-	*out = NULL;
 	memset(&pl, 0, sizeof(pl));
-	if (q->n_dims > OB_QUERY_MAX_DIMS || q->n_row_dims > q->n_dims)
-		return ob_diag_set(d, OB_EUSAGE, "--rows", 0, 0, NULL, 0,
-		                   "a lo sumo %d dimensiones (at most %d dimensions)",
-		                   OB_QUERY_MAX_DIMS, OB_QUERY_MAX_DIMS);
-	if ((e = compile(an, q->where, &c, d)))
-		goto fail_compile;
-
-	r = ob_calloc(1, sizeof(*r));
-	r->an = an;
-	r->n_dims = q->n_dims;
-	r->n_row_dims = q->n_row_dims;
-	r->n_cells = 1;
-	for (size_t j = 0; j < q->n_dims; j++) {
-		r->dims[j] = q->dims[j];
-		r->extent[j] = an->dim[q->dims[j]].n;
-		if (r->n_cells * r->extent[j] > (size_t)OB_MAX_QUERY_CELLS) {
-			e = ob_diag_set(d, OB_ETOOBIG, "--rows", 0, 0, NULL, 0,
-			                "la consulta tiene más de %ld celdas; quite una dimensión o "
-			                "use una más gruesa (more than %ld cells)",
-			                (long)OB_MAX_QUERY_CELLS, (long)OB_MAX_QUERY_CELLS);
-			goto fail;
-		}
-		r->n_cells *= r->extent[j];
-	}
-	for (size_t j = q->n_dims; j-- > 0;)
-		stride[j] = j + 1 < q->n_dims ? stride[j + 1] * r->extent[j + 1] : 1;
-	make_popsel(an, q, &c, r);
-
 	/* the plan: filters on columns other than the territory, dimensions */
 	pl.s = s;
 	pl.n_cells = r->n_cells;
 	pl.lanes = r->n_cells <= 4096 ? 4 : r->n_cells <= 65536 ? 2 : 1;
 	pl.unit_first = an->unit_first;
 	pl.unsorted = !an->sorted;
-	pl.date = c.date;
-	pl.date_from = c.date_from;
-	pl.date_to = c.date_to;
+	pl.date = c->date;
+	pl.date_from = c->date_from;
+	pl.date_to = c->date_to;
 	pl.zone = an->zone;
 	pl.zone_ones = q->records ? NULL : an->zone_ones;
 	pl.zone_victims = an->zone_victims;
@@ -1569,13 +1585,13 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 	/* years ordered within each unit: a year filter narrows each unit to
 	 * the range of its lowest to its highest year, and is then needed no
 	 * more when it takes every year in between */
-	if (c.acc[C_YEAR] && an->sorted && an->year_sorted) {
+	if (c->acc[C_YEAR] && an->sorted && an->year_sorted) {
 		/* the years records hold: 0 (unknown) and year_min..year_max */
 		uint32_t n_acc = 0, present = 0;
 		y_lo = 1;
 		y_hi = 0;
 		for (int v = an->year_max >= an->year_min ? an->year_max : 0; v >= 0;) {
-			if (c.acc[C_YEAR][v]) {
+			if (c->acc[C_YEAR][v]) {
 				if (!n_acc++)
 					y_hi = (uint32_t)v;
 				y_lo = (uint32_t)v;
@@ -1590,35 +1606,37 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 		narrow = true;
 		year_exact = n_acc == present;
 	}
-	if (c.acc[C_YEAR] && !year_exact) {
-		pl.year_pre = ob_malloc(65537 * sizeof(uint32_t));
+	if (c->acc[C_YEAR] && !year_exact) {
+		/* the zone map holds the years records have: 0..year_max */
+		size_t ny = an->year_max > 0 ? (size_t)an->year_max + 1 : 1;
+		pl.year_pre = ob_malloc((ny + 1) * sizeof(uint32_t));
 		pl.year_pre[0] = 0;
-		for (size_t v = 0; v < 65536; v++)
-			pl.year_pre[v + 1] = pl.year_pre[v] + c.acc[C_YEAR][v];
+		for (size_t v = 0; v < ny; v++)
+			pl.year_pre[v + 1] = pl.year_pre[v] + c->acc[C_YEAR][v];
 	}
 	/* runs of one source when the source is filtered or a dimension */
 	if (!pl.unsorted && an->year_sorted && an->src_sorted) {
 		bool src_dim = false;
 		for (size_t j = 0; j < q->n_dims; j++)
 			src_dim |= dim_col[q->dims[j]] == C_SRC;
-		pl.src_runs = src_dim || c.acc[C_SRC];
+		pl.src_runs = src_dim || c->acc[C_SRC];
 	}
 	if (pl.src_runs) {
 		size_t dom = col_domain(s, C_SRC);
 		pl.runs = an->runs;
 		pl.run_first = an->run_first;
-		pl.src_acc = c.acc[C_SRC];
+		pl.src_acc = c->acc[C_SRC];
 		pl.src_off = ob_calloc(dom, sizeof(uint32_t));
 		for (size_t j = 0; j < q->n_dims; j++)
 			if (dim_col[q->dims[j]] == C_SRC)
 				for (size_t v = 0; v < dom; v++)
 					pl.src_off[v] += an->dim[q->dims[j]].map[v] * (uint32_t)stride[j];
 	}
-	if (pl.src_runs && c.acc[C_SRC]) {
+	if (pl.src_runs && c->acc[C_SRC]) {
 		size_t dom = col_domain(s, C_SRC);
 		pl.src_list = ob_malloc(dom * sizeof(uint16_t));
 		for (size_t v = 0; v < dom; v++)
-			if (c.acc[C_SRC][v])
+			if (c->acc[C_SRC][v])
 				pl.src_list[pl.n_src_list++] = (uint16_t)v;
 		if (pl.n_src_list * 4 > dom) {
 			free(pl.src_list); /* many: walked run by run */
@@ -1626,19 +1644,19 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 			pl.n_src_list = 0;
 		}
 	}
-	if (c.acc[C_SRC] && !pl.src_runs) {
+	if (c->acc[C_SRC] && !pl.src_runs) {
 		size_t dom = col_domain(s, C_SRC);
-		pl.src_pre = ob_malloc(65537 * sizeof(uint32_t));
+		pl.src_pre = ob_malloc((dom + 1) * sizeof(uint32_t));
 		pl.src_pre[0] = 0;
-		for (size_t v = 0; v < 65536; v++)
-			pl.src_pre[v + 1] = pl.src_pre[v] + (v < dom ? c.acc[C_SRC][v] : 0);
+		for (size_t v = 0; v < dom; v++)
+			pl.src_pre[v + 1] = pl.src_pre[v] + c->acc[C_SRC][v];
 	}
 	for (int k = 0; k < C_COUNT; k++) {
-		if (k == C_TERR || !c.acc[k] || (k == C_YEAR && year_exact) ||
+		if (k == C_TERR || !c->acc[k] || (k == C_YEAR && year_exact) ||
 		    (k == C_SRC && pl.src_runs))
 			continue;
 		pl.f[pl.nf].col = col_ptr(s, (enum col)k, &pl.f[pl.nf].w);
-		pl.f[pl.nf].acc = c.acc[k];
+		pl.f[pl.nf].acc = c->acc[k];
 		pl.nf++;
 	}
 	for (size_t j = 0; j < q->n_dims; j++) {
@@ -1647,6 +1665,8 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 		size_t dom = col_domain(s, col);
 		if (is_terr_dim(k) || (col == C_SRC && pl.src_runs))
 			continue;
+		if (col == C_YEAR) /* the years records hold: 0..year_max */
+			dom = an->year_max > 0 ? (size_t)an->year_max + 1 : 1;
 		pl.g[pl.ng].col = col_ptr(s, col, &pl.g[pl.ng].w);
 		pl.g[pl.ng].map = ob_malloc(dom * sizeof(uint32_t));
 		for (size_t v = 0; v < dom; v++)
@@ -1662,7 +1682,7 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 	for (uint32_t u = 0; u < s->n_units; u++) {
 		uint64_t ra, rb;
 		uint32_t base = 0;
-		if (c.acc[C_TERR] && !c.acc[C_TERR][u])
+		if (c->acc[C_TERR] && !c->acc[C_TERR][u])
 			continue;
 		for (size_t j = 0; j < q->n_dims; j++)
 			if (is_terr_dim(q->dims[j]))
@@ -1715,7 +1735,7 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 		uint64_t done = 0;
 		for (int t = 0; t < T; t++) {
 			wk[t].pl = &pl;
-			wk[t].counts = ob_calloc(r->n_cells * pl.lanes, sizeof(uint32_t));
+			wk[t].counts = scratch_get(sc, t, r->n_cells * pl.lanes);
 			wk[t].keys = pl.keys ? ob_calloc(r->n_cells, sizeof(uint64_t)) : NULL;
 			if (pl.unsorted) {
 				wk[t].ra = s->n * (uint64_t)t / (uint64_t)T;
@@ -1737,8 +1757,7 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 				wk[t].tid = 0;
 			}
 		worker_run(&wk[0]);
-		r->counts = ob_malloc((r->n_cells ? r->n_cells : 1) * sizeof(uint64_t));
-		if (pl.keys)
+		if (pl.keys && !r->keysums)
 			r->keysums = ob_calloc(r->n_cells ? r->n_cells : 1, sizeof(uint64_t));
 		for (int t = 0; t < T; t++) {
 			const uint32_t *wc = wk[t].counts;
@@ -1747,25 +1766,24 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 			for (size_t i = 0; pl.keys && i < r->n_cells; i++)
 				r->keysums[i] += wk[t].keys[i];
 			free(wk[t].keys);
-			if (!t && pl.lanes == 1) {
+			if (pl.lanes == 1) {
 				for (size_t i = 0; i < r->n_cells; i++)
-					r->counts[i] = wc[i];
+					counts[i] += wc[i];
 			} else {
 				for (size_t i = 0; i < r->n_cells; i++) {
-					uint64_t x = t ? r->counts[i] : 0;
+					uint64_t x = counts[i];
 					for (unsigned l = 0; l < pl.lanes; l++)
 						x += wc[i * pl.lanes + l];
-					r->counts[i] = x;
+					counts[i] = x;
 				}
 			}
-			free(wk[t].counts);
+			if (!sc)
+				free(wk[t].counts);
 		}
 	}
-	for (size_t i = 0; i < r->n_cells; i++)
-		r->total += r->counts[i];
-	r->scanned = records;
-	r->threads = T;
-	r->seconds = ob_now() - t0;
+	r->scanned += records;
+	if (T > r->threads)
+		r->threads = T;
 	for (int k = 0; k < pl.ng; k++)
 		free(pl.g[k].map);
 	free(pl.units);
@@ -1777,6 +1795,416 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 	free(pl.terr_map);
 	free(pl.year_pre);
 	free(pl.src_pre);
+}
+
+/* ------------------------------------------------------------------------
+ * The counting rule (engine/counting.h): with no source or institution
+ * asked, each record counts only under its country's rule for its manner,
+ * ICCS code and year. The rule is applied as a narrow step before counting:
+ * per country, the categories that choose alike, the manners that choose
+ * alike and the years a reconciliation covers or not split the records into
+ * blocks, and each block is counted as a query of its own with the filters
+ * of its categories, manners, years and the sources its choice accepts.
+ */
+#define RULE_MIXED "mixed"
+#define RULE_BY_SOURCE "by_source"
+
+/* A deep copy of c's filters. */
+static void compiled_copy(const struct ob_snapshot *s, const struct compiled *c,
+                          struct compiled *out)
+{
+	*out = *c;
+	out->terr_given = NULL;
+	out->n_terr_given = 0;
+	for (int k = 0; k < C_COUNT; k++) {
+		if (!c->acc[k])
+			continue;
+		out->acc[k] = ob_malloc(col_domain(s, (enum col)k));
+		memcpy(out->acc[k], c->acc[k], col_domain(s, (enum col)k));
+	}
+}
+
+/* AND acc into column col of c; false when nothing passes any more. For
+ * the year, acc is read up to OB_MAX_YEAR only: no record holds a later
+ * year, and the rest of the table is cleared. */
+static bool narrow_to(const struct ob_snapshot *s, struct compiled *c, enum col col,
+                      const bool *acc)
+{
+	size_t n = col_domain(s, col);
+	bool any = false;
+
+	if (col == C_YEAR) {
+		if (!c->acc[col]) {
+			c->acc[col] = ob_calloc(n, 1);
+			memset(c->acc[col], 1, OB_MAX_YEAR + 1);
+		} else {
+			memset(c->acc[col] + OB_MAX_YEAR + 1, 0, n - OB_MAX_YEAR - 1);
+		}
+		n = OB_MAX_YEAR + 1;
+		for (size_t v = 0; v < n; v++)
+			c->acc[col][v] &= acc[v];
+	} else {
+		and_into(c, s, col, acc);
+	}
+	for (size_t v = 0; v < n && !any; v++)
+		any = c->acc[col][v] != 0;
+	return any;
+}
+
+/* Classes of the values 0..n-1 of one axis by their row of keys (n x m,
+ * row-major): cls[v] = class, *ncls = classes. */
+static void classes_of_rows(const uintptr_t *keys, size_t n, size_t m, uint32_t *cls,
+                            uint32_t *rep, uint32_t *ncls)
+{
+	*ncls = 0;
+	for (size_t v = 0; v < n; v++) {
+		uint32_t k;
+		for (k = 0; k < *ncls; k++)
+			if (!memcmp(keys + (size_t)rep[k] * m, keys + v * m, m * sizeof(uintptr_t)))
+				break;
+		if (k == *ncls)
+			rep[(*ncls)++] = (uint32_t)v;
+		cls[v] = k;
+	}
+}
+
+/* The rule names that counted, by index: a bit each in the cells' masks. */
+static uint32_t rule_bit(struct ob_query_result *r, const char *name)
+{
+	for (size_t i = 0; i < r->n_rule_names; i++)
+		if (!strcmp(r->rule_names[i], name))
+			return (uint32_t)i;
+	if (r->n_rule_names >= 63)
+		return 63; /* more than 63 names share the last bit: "mixed" */
+	r->rule_names[r->n_rule_names] = name;
+	return (uint32_t)r->n_rule_names++;
+}
+
+/* Remember which cells a block of the rule can count in (its filters seen
+ * through each dimension), so that a cell nothing was counted in still
+ * says which rule applies to it. */
+static void block_add(const struct ob_analyzer *an, const struct ob_query *q,
+                      const struct compiled *b, struct ob_query_result *r, uint32_t bit)
+{
+	struct ob_query_block *x;
+
+	r->blocks = ob_realloc(r->blocks, (r->n_blocks + 1) * sizeof(*r->blocks));
+	x = &r->blocks[r->n_blocks++];
+	memset(x, 0, sizeof(*x));
+	x->bit = bit;
+	for (size_t j = 0; j < q->n_dims; j++) {
+		enum col col = dim_col[q->dims[j]];
+		const struct dimmap *m = &an->dim[q->dims[j]];
+		size_t dom = col_domain(an->snap, col);
+
+		x->compat[j] = ob_calloc(m->n ? m->n : 1, 1);
+		if (col == C_YEAR)
+			dom = OB_MAX_YEAR + 1; /* no record holds a later year */
+		for (size_t v = 0; v < dom; v++)
+			if ((!b->acc[col] || b->acc[col][v]) && m->map[v] < m->n)
+				x->compat[j][m->map[v]] = 1;
+	}
+}
+
+/* The rules whose blocks can count in the cell v (UINT32_MAX: summed). */
+static uint64_t blocks_mask(const struct ob_query_result *r, const uint32_t *v)
+{
+	uint64_t m = 0;
+
+	for (size_t k = 0; k < r->n_blocks; k++) {
+		bool ok = true;
+		for (size_t j = 0; j < r->n_dims && ok; j++)
+			ok = v[j] == UINT32_MAX || (v[j] < r->extent[j] && r->blocks[k].compat[j][v[j]]);
+		if (ok)
+			m |= 1ULL << r->blocks[k].bit;
+	}
+	return m;
+}
+
+/* Add what a block counted to the note of its country, rule and row. */
+static void note_add(struct ob_query_result *r, const char *country, const char *rule,
+                     const struct ob_count_rule *row, const uint8_t *years, int y0, int y1,
+                     uint64_t count)
+{
+	struct ob_query_note *n = NULL;
+
+	for (size_t i = 0; i < r->n_notes && !n; i++)
+		if (!strcmp(r->notes[i].country, country) && !strcmp(r->notes[i].rule, rule) &&
+		    r->notes[i].row == row)
+			n = &r->notes[i];
+	if (!n) {
+		r->notes = ob_realloc(r->notes, (r->n_notes + 1) * sizeof(*r->notes));
+		n = &r->notes[r->n_notes++];
+		memset(n, 0, sizeof(*n));
+		n->country = country;
+		n->rule = rule;
+		n->row = row;
+		n->year_mask = ob_calloc((size_t)(OB_MAX_YEAR - OB_MIN_YEAR + 1), 1);
+	}
+	n->count += count;
+	for (int y = y0; y <= y1; y++)
+		if (y >= OB_MIN_YEAR && y <= OB_MAX_YEAR && (!years || years[y]))
+			n->year_mask[y - OB_MIN_YEAR] = 1;
+}
+
+/* The notes' years as "2015..2021, 2023". */
+static void note_years(struct ob_query_note *n)
+{
+	size_t o = 0;
+
+	n->years[0] = '\0';
+	for (int y = OB_MIN_YEAR; y <= OB_MAX_YEAR; y++) {
+		int z = y;
+		int w;
+		if (!n->year_mask[y - OB_MIN_YEAR])
+			continue;
+		while (z + 1 <= OB_MAX_YEAR && n->year_mask[z + 1 - OB_MIN_YEAR])
+			z++;
+		w = z > y ? snprintf(n->years + o, sizeof(n->years) - o, "%s%d..%d", o ? ", " : "", y, z)
+		          : snprintf(n->years + o, sizeof(n->years) - o, "%s%d", o ? ", " : "", y);
+		if (w < 0 || (size_t)w >= sizeof(n->years) - o)
+			break;
+		o += (size_t)w;
+		y = z;
+	}
+}
+
+static ob_err count_by_rule(const struct ob_analyzer *an, const struct ob_query *q,
+                            const struct compiled *c, const size_t *stride,
+                            struct ob_query_result *r)
+{
+	const struct ob_snapshot *s = an->snap;
+	uint32_t ncat = s->n_categories ? s->n_categories : 1;
+	uint32_t nman = s->n_tags[OB_SNAP_MANNER] ? s->n_tags[OB_SNAP_MANNER] : 1;
+	uintptr_t *row_km = ob_malloc((size_t)ncat * nman * sizeof(uintptr_t));
+	uintptr_t *row_mk = ob_malloc((size_t)ncat * nman * sizeof(uintptr_t));
+	uint32_t *ccls = ob_malloc(ncat * sizeof(uint32_t)), *crep = ob_malloc(ncat * sizeof(uint32_t));
+	uint32_t *mcls = ob_malloc(nman * sizeof(uint32_t)), *mrep = ob_malloc(nman * sizeof(uint32_t));
+	bool *acc = ob_malloc(65536 > ncat ? 65536 : ncat);
+	bool *tacc = ob_malloc(col_domain(s, C_TERR));
+	bool *years_cov = ob_calloc(65536, 1);
+	uint64_t *part = NULL;   /* counts of one rule name, when several */
+	uint64_t **by_name = ob_calloc(64, sizeof(uint64_t *));
+	struct ob_count_choice *kch = ob_calloc(ncat, sizeof(*kch));
+	uint8_t *done = ob_calloc(ncat, 1);
+	uint64_t counted = 0;    /* the rule names that counted something */
+	struct scratch sc;
+
+	memset(&sc, 0, sizeof(sc));
+
+	r->rule_names = ob_calloc(64, sizeof(char *));
+	for (uint32_t co = 0; co < s->n_countries; co++) {
+		uint32_t nc, nm;
+		bool any = false;
+
+		/* the country's units the filter keeps */
+		for (uint32_t u = 0; u < s->n_units; u++) {
+			tacc[u] = s->units[u].country == co && (!c->acc[C_TERR] || c->acc[C_TERR][u]);
+			any |= tacc[u];
+		}
+		if (!any)
+			continue;
+		/* the row of the rules of each category and manner */
+		for (uint32_t k = 0; k < ncat; k++)
+			for (uint32_t m = 0; m < nman; m++) {
+				struct ob_count_choice ch;
+				ob_counting_for_record(q->rules, s, co, k, m, 0, &ch);
+				row_km[(size_t)k * nman + m] = row_mk[(size_t)m * ncat + k] =
+					(uintptr_t)ch.rule;
+			}
+		classes_of_rows(row_km, ncat, nman, ccls, crep, &nc);
+		classes_of_rows(row_mk, nman, ncat, mcls, mrep, &nm);
+		/* the years its validated deaths cover */
+		for (int y = an->year_min; y >= OB_MIN_YEAR && y <= an->year_max; y++)
+			years_cov[y] = ob_counting_validated_covers(s, co, y * 12, y * 12 + 11);
+		/* per manner class and years covered or not: the category
+		 * classes that choose alike make one block */
+		for (uint32_t mc = 0; mc < nm; mc++)
+			for (int cov = 0; cov < 2; cov++) {
+				int y = 0;
+
+				/* a year of the block, for the choice */
+				for (int v = an->year_min; v >= OB_MIN_YEAR && v <= an->year_max && !y; v++)
+					if (years_cov[v] == (cov == 1))
+						y = v;
+				if (cov && !y)
+					continue;
+				for (uint32_t kc = 0; kc < nc; kc++)
+					ob_counting_for_record(q->rules, s, co, crep[kc], mrep[mc], y,
+					                       &kch[kc]);
+				memset(done, 0, nc);
+				for (uint32_t kc = 0; kc < nc; kc++) {
+					const struct ob_count_choice *ch = &kch[kc];
+					struct compiled b;
+					bool ok;
+					uint32_t bit;
+					uint64_t *dst, total = 0;
+
+					if (done[kc] || (!ch->validated_first && cov))
+						continue; /* without validated deaths: one block for all years */
+					memset(acc, 0, ncat);
+					for (uint32_t k2 = kc; k2 < nc; k2++)
+						if (!done[k2] && kch[k2].validated_first == ch->validated_first &&
+						    kch[k2].kind == ch->kind &&
+						    kch[k2].institution == ch->institution &&
+						    !strcmp(kch[k2].name, ch->name)) {
+							done[k2] = 1;
+							for (uint32_t k = 0; k < ncat; k++)
+								acc[k] |= ccls[k] == k2;
+						}
+					compiled_copy(s, c, &b);
+					ok = narrow_to(s, &b, C_TERR, tacc) && narrow_to(s, &b, C_CAT, acc);
+					memset(acc, 0, 256);
+					for (uint32_t m = 0; m < nman; m++)
+						acc[m] = mcls[m] == mc;
+					ok = ok && narrow_to(s, &b, (enum col)(C_TAG0 + OB_SNAP_MANNER), acc);
+					if (ch->validated_first) {
+						for (size_t v = 0; v <= OB_MAX_YEAR; v++)
+							acc[v] = v >= OB_MIN_YEAR && years_cov[v] == (cov == 1);
+						if (!cov)
+							acc[0] = true; /* unknown years: never covered */
+						ok = ok && narrow_to(s, &b, C_YEAR, acc);
+					}
+					if (!ok) {
+						compiled_release(&b);
+						continue;
+					}
+					/* the rule applies here, even if its sources have no
+					 * records: the counts say what they count */
+					bit = rule_bit(r, ch->name);
+					block_add(an, q, &b, r, bit);
+					memset(acc, 0, col_domain(s, C_SRC));
+					for (uint32_t k = 0; k < s->n_sources; k++)
+						acc[k] = ob_count_choice_accepts(s, ch, co, k);
+					if (!narrow_to(s, &b, C_SRC, acc)) {
+						compiled_release(&b);
+						continue;
+					}
+					if (!by_name[bit])
+						by_name[bit] = ob_calloc(r->n_cells ? r->n_cells : 1,
+						                         sizeof(uint64_t));
+					dst = by_name[bit];
+					/* what this block adds: counted apart only for its note */
+					if (!part)
+						part = ob_calloc(r->n_cells ? r->n_cells : 1, sizeof(uint64_t));
+					count_compiled(an, q, &b, stride, r, part, &sc);
+					for (size_t i = 0; i < r->n_cells; i++) {
+						total += part[i];
+						dst[i] += part[i];
+						part[i] = 0;
+					}
+					if (total)
+						note_add(r, ob_snap_str(s, s->countries[co]), ch->name, ch->rule,
+						         b.acc[C_YEAR], an->year_min, an->year_max, total);
+					compiled_release(&b);
+				}
+			}
+	}
+	/* the cells, and which rule names counted in each */
+	if (r->n_rule_names > 1)
+		r->rule_mask = ob_calloc(r->n_cells ? r->n_cells : 1, sizeof(uint64_t));
+	for (size_t bit = 0; bit < 64; bit++) {
+		if (!by_name[bit])
+			continue;
+		for (size_t i = 0; i < r->n_cells; i++) {
+			r->counts[i] += by_name[bit][i];
+			if (by_name[bit][i]) {
+				counted |= 1ULL << bit;
+				if (r->rule_mask)
+					r->rule_mask[i] |= 1ULL << bit;
+			}
+		}
+		free(by_name[bit]);
+	}
+	/* the query's rule: the one that counted, or the one that applies
+	 * when nothing was counted; several: mixed */
+	if (counted && !(counted & (counted - 1)) && __builtin_ctzll(counted) < 63 &&
+	    (size_t)__builtin_ctzll(counted) < r->n_rule_names)
+		r->counting = r->rule_names[__builtin_ctzll(counted)];
+	else
+		r->counting = !counted && r->n_rule_names == 1 ? r->rule_names[0]
+		            : r->n_rule_names ? RULE_MIXED : OB_COUNT_NAME_RECORDS;
+	for (size_t i = 0; i < r->n_notes; i++)
+		note_years(&r->notes[i]);
+	free(by_name);
+	free(part);
+	free(kch);
+	free(done);
+	scratch_release(&sc);
+	free(row_km);
+	free(row_mk);
+	free(ccls);
+	free(crep);
+	free(mcls);
+	free(mrep);
+	free(acc);
+	free(tacc);
+	free(years_cov);
+	return OB_OK;
+}
+
+ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
+                    struct ob_query_result **out, struct ob_diag *d)
+{
+	struct compiled c;
+	struct ob_query_result *r = NULL;
+	size_t stride[OB_QUERY_MAX_DIMS];
+	double t0 = ob_now();
+	bool src_dim = false;
+	ob_err e;
+
+	*out = NULL;
+	if (q->n_dims > OB_QUERY_MAX_DIMS || q->n_row_dims > q->n_dims)
+		return ob_diag_set(d, OB_EUSAGE, "--rows", 0, 0, NULL, 0,
+		                   "a lo sumo %d dimensiones (at most %d dimensions)",
+		                   OB_QUERY_MAX_DIMS, OB_QUERY_MAX_DIMS);
+	if ((e = compile(an, q->where, &c, d)))
+		goto fail_compile;
+
+	r = ob_calloc(1, sizeof(*r));
+	r->an = an;
+	r->n_dims = q->n_dims;
+	r->n_row_dims = q->n_row_dims;
+	r->n_cells = 1;
+	for (size_t j = 0; j < q->n_dims; j++) {
+		r->dims[j] = q->dims[j];
+		r->extent[j] = an->dim[q->dims[j]].n;
+		src_dim |= dim_col[q->dims[j]] == C_SRC;
+		if (r->n_cells * r->extent[j] > (size_t)OB_MAX_QUERY_CELLS) {
+			e = ob_diag_set(d, OB_ETOOBIG, "--rows", 0, 0, NULL, 0,
+			                "la consulta tiene más de %ld celdas; quite una dimensión o "
+			                "use una más gruesa (more than %ld cells)",
+			                (long)OB_MAX_QUERY_CELLS, (long)OB_MAX_QUERY_CELLS);
+			goto fail;
+		}
+		r->n_cells *= r->extent[j];
+	}
+	for (size_t j = q->n_dims; j-- > 0;)
+		stride[j] = j + 1 < q->n_dims ? stride[j + 1] * r->extent[j + 1] : 1;
+	make_popsel(an, q, &c, r);
+	r->counts = ob_calloc(r->n_cells ? r->n_cells : 1, sizeof(uint64_t));
+
+	if (q->records || !q->rules) {
+		/* every record of every source: rows when records are asked, else
+		 * (no rules given) the victims of every source, summed */
+		r->counting = q->records ? OB_COUNT_NAME_RECORDS : "victims:all_sources";
+		count_compiled(an, q, &c, stride, r, r->counts, NULL);
+	} else if (src_dim || c.acc[C_SRC]) {
+		/* what was asked, source by source */
+		r->counting = src_dim || !c.src_label[0] ? RULE_BY_SOURCE : c.src_label;
+		count_compiled(an, q, &c, stride, r, r->counts, NULL);
+	} else {
+		count_by_rule(an, q, &c, stride, r);
+	}
+	r->counts_victims = !q->records;
+	for (size_t i = 0; i < r->n_cells; i++)
+		r->total += r->counts[i];
+	r->seconds = ob_now() - t0;
+	if (r->counting == c.src_label) {
+		/* kept with the result: c goes now */
+		ob_strlcpy(r->label, c.src_label, sizeof(r->label));
+		r->counting = r->label;
+	}
 	compiled_release(&c);
 	*out = r;
 	return OB_OK;
@@ -1959,7 +2387,7 @@ ob_err ob_query_table_make(const struct ob_query_result *r, enum ob_query_sort s
 	struct ob_query_table *t = ob_calloc(1, sizeof(*t));
 	size_t R = 1, C = 1, nr = r->n_row_dims, nc = r->n_dims - r->n_row_dims;
 	size_t *rows, *cols, *order;
-	uint64_t *rt, *ct, *rk = NULL, *ck = NULL;
+	uint64_t *rt, *ct, *rm = NULL, *cm = NULL, *rk = NULL, *ck = NULL;
 
 	(void)d;
 	for (size_t j = 0; j < nr; j++)
@@ -1974,6 +2402,16 @@ ob_err ob_query_table_make(const struct ob_query_result *r, enum ob_query_sort s
 			rt[i] += x;
 			ct[j] += x;
 		}
+	if (r->rule_mask) {
+		rm = ob_calloc(R, sizeof(uint64_t));
+		cm = ob_calloc(C, sizeof(uint64_t));
+		for (size_t i = 0; i < R; i++)
+			for (size_t j = 0; j < C; j++) {
+				rm[i] |= r->rule_mask[i * C + j];
+				cm[j] |= r->rule_mask[i * C + j];
+				t->total_mask |= r->rule_mask[i * C + j];
+			}
+	}
 	if (r->keysums) {
 		rk = ob_calloc(R, sizeof(uint64_t));
 		ck = ob_calloc(C, sizeof(uint64_t));
@@ -2049,6 +2487,20 @@ ob_err ob_query_table_make(const struct ob_query_result *r, enum ob_query_sort s
 			t->cell[i * t->ncols + j] = r->counts[rows[i] * C + cols[j]];
 	for (size_t j = 0; j < t->ncols; j++)
 		t->col_total[j] = ct[cols[j]];
+	if (r->rule_mask) {
+		t->cell_mask = ob_malloc((t->nrows * t->ncols + 1) * sizeof(uint64_t));
+		t->row_mask = ob_malloc((t->nrows + 1) * sizeof(uint64_t));
+		t->col_mask = ob_malloc((t->ncols + 1) * sizeof(uint64_t));
+		for (size_t i = 0; i < t->nrows; i++) {
+			t->row_mask[i] = rm[rows[i]];
+			for (size_t j = 0; j < t->ncols; j++)
+				t->cell_mask[i * t->ncols + j] = r->rule_mask[rows[i] * C + cols[j]];
+		}
+		for (size_t j = 0; j < t->ncols; j++)
+			t->col_mask[j] = cm[cols[j]];
+	}
+	free(rm);
+	free(cm);
 	if (r->keysums) {
 		t->cell_keys = ob_malloc((t->nrows * t->ncols + 1) * sizeof(uint64_t));
 		t->row_keys = ob_malloc((t->nrows + 1) * sizeof(uint64_t));
@@ -2081,10 +2533,87 @@ void ob_query_table_free(struct ob_query_table *t)
 	free(t->cell);
 	free(t->row_total);
 	free(t->col_total);
+	free(t->cell_mask);
+	free(t->row_mask);
+	free(t->col_mask);
 	free(t->cell_keys);
 	free(t->row_keys);
 	free(t->col_keys);
 	free(t);
+}
+
+static void json_member(struct ob_buf *b, const char *key, const char *v)
+{
+	ob_json_str(b, key, strlen(key));
+	ob_buf_addc(b, ':');
+	if (v)
+		ob_json_str(b, v, strlen(v));
+	else
+		ob_buf_adds(b, "null");
+}
+
+void ob_query_counting_json(const struct ob_query_result *r, struct ob_buf *b)
+{
+	json_member(b, "counts", r->counts_victims ? "victims" : "records");
+	ob_buf_addc(b, ',');
+	json_member(b, "counting_rule", r->counting ? r->counting : OB_COUNT_NAME_RECORDS);
+	/* the rules that apply somewhere in the query (several: "mixed") */
+	ob_buf_adds(b, ",\"rules\":[");
+	for (size_t i = 0; i < r->n_rule_names; i++) {
+		if (i)
+			ob_buf_addc(b, ',');
+		ob_json_str(b, r->rule_names[i], strlen(r->rule_names[i]));
+	}
+	if (!r->n_rule_names && r->counting)
+		ob_json_str(b, r->counting, strlen(r->counting));
+	ob_buf_adds(b, "],\"counting_rules\":[");
+	for (size_t i = 0; i < r->n_notes; i++) {
+		const struct ob_query_note *n = &r->notes[i];
+		ob_buf_adds(b, i ? ",{" : "{");
+		json_member(b, "country", n->country);
+		ob_buf_addc(b, ',');
+		json_member(b, "rule", n->rule);
+		ob_buf_addc(b, ',');
+		json_member(b, "years", n->years);
+		ob_buf_addf(b, ",\"count\":%llu,", (unsigned long long)n->count);
+		json_member(b, "row_country", n->row ? n->row->country : NULL);
+		ob_buf_addc(b, ',');
+		json_member(b, "scope", n->row ? n->row->scope : NULL);
+		ob_buf_addc(b, ',');
+		json_member(b, "reason_es", n->row ? n->row->reason_es : NULL);
+		ob_buf_addc(b, ',');
+		json_member(b, "reason_en", n->row ? n->row->reason_en : NULL);
+		ob_buf_addc(b, '}');
+	}
+	ob_buf_addc(b, ']');
+}
+
+const char *ob_query_table_rule(const struct ob_query_table *t, size_t i, size_t j)
+{
+	const struct ob_query_result *r = t->r;
+	uint64_t m;
+
+	if (!t->cell_mask)
+		return r->counting ? r->counting : OB_COUNT_NAME_RECORDS;
+	if (i == SIZE_MAX && j == SIZE_MAX)
+		m = t->total_mask;
+	else if (i == SIZE_MAX)
+		m = j < t->ncols ? t->col_mask[j] : 0;
+	else if (j == SIZE_MAX)
+		m = i < t->nrows ? t->row_mask[i] : 0;
+	else
+		m = i < t->nrows && j < t->ncols ? t->cell_mask[i * t->ncols + j] : 0;
+	if (!m) {
+		/* nothing counted: the rules that apply to the cell */
+		uint32_t v[OB_QUERY_MAX_DIMS];
+		ob_query_table_coords(t, i, j, v);
+		m = blocks_mask(r, v);
+	}
+	if (!m)
+		return r->counting;
+	if (m & (m - 1) || __builtin_ctzll(m) >= (int)r->n_rule_names || __builtin_ctzll(m) == 63)
+		return RULE_MIXED;
+	return r->rule_names[__builtin_ctzll(m)];
 }
 
 void ob_query_table_coords(const struct ob_query_table *t, size_t i, size_t j, uint32_t *v)

@@ -45,6 +45,20 @@
  * cell's record keys (rkey), which the cell-key disclosure method perturbs
  * the cell by; the table API carries them to the margins.
  *
+ * What is counted (engine/counting.h, docs/counting.md): with
+ * ob_query.rules and no source or institution in the filter or the
+ * dimensions, each record counts only under its country's counting rule for
+ * its manner, ICCS code and year (the institution of record, or the
+ * validated deaths where a reconciliation covers the year): sources are
+ * never summed. The rule is a narrow step before counting: per country, the
+ * categories and manners that choose alike and the years covered or not
+ * make blocks, each counted as a query of its own with the filters of its
+ * categories, manners, years and sources. With a source or institution
+ * asked, what was asked; with ob_query.records (or no rules), every record
+ * of every source. ob_query_result.counting says which, each table cell too
+ * (ob_query_table_rule), and the notes list per country the rules that
+ * counted.
+ *
  * Measures: count; rate per 100,000 inhabitants, with the population of the
  * cell from the catalogue's population table (ob_population_load): only
  * when every dimension has a population (country, admin1, admin2, year,
@@ -81,7 +95,9 @@
 #ifndef OB_ENGINE_QUERY_H
 #define OB_ENGINE_QUERY_H
 
+#include "base/buf.h"
 #include "base/common.h"
+#include "engine/counting.h"
 #include "engine/indicators.h"
 #include "engine/snapshot.h"
 
@@ -159,8 +175,31 @@ struct ob_query {
 	size_t n_row_dims;  /* the first n_row_dims are rows, the rest columns */
 	const char *where;  /* NULL or "" for every record */
 	int threads;        /* 0: up to two, fewer for few records; N: N */
-	bool records;       /* count records (rows), not victims */
+	const struct ob_counting *rules; /* the counting rules (see "What is
+	                       counted" above); NULL: the victims of every source,
+	                       summed ("victims:all_sources") */
+	bool records;       /* count records: the rows of every source, not victims
+	                       and without the counting rules ("records") */
 	bool keys;          /* also sum the record keys of each cell (keysums) */
+};
+
+/* Private: the values of each dimension a block of one rule can count in. */
+struct ob_query_block {
+	uint32_t bit;                            /* its rule name */
+	uint8_t *compat[OB_QUERY_MAX_DIMS];
+};
+
+/* One rule that counted in a query (ob_query_result.notes): in country,
+ * the records of years counted under rule, by the row `row` of the
+ * counting rules (NULL: no row applied). */
+struct ob_query_note {
+	const char *country;            /* ISO3 */
+	const char *rule;               /* "validated_deaths", "victims:forensic", ... */
+	const struct ob_count_rule *row;
+	char years[160];                /* "2015..2021, 2023" */
+	uint64_t count;                 /* what it counted in the query */
+	/* private */
+	uint8_t *year_mask;
 };
 
 struct ob_query_result {
@@ -179,10 +218,26 @@ struct ob_query_result {
 	int threads;                        /* threads that counted */
 	bool rate_ok;                       /* a population exists for the cells */
 	char rate_why[256];                 /* why not (Spanish / English) */
+	/* what the counts count: a rule name of engine/counting.h
+	 * ("validated_deaths", "victims:forensic", "records"), "victims:" and
+	 * the sources or institutions filtered, "by_source" (a source or
+	 * institution dimension) or "mixed" (several rules: see the cells'
+	 * ob_query_table_rule() and the notes) */
+	const char *counting;
+	bool counts_victims;                /* false: records, as asked */
+	const char **rule_names;            /* the rules that counted (mixed) */
+	size_t n_rule_names;
+	uint64_t *rule_mask;                /* [cell]: bit i for rule_names[i]; NULL
+	                                       unless mixed */
+	struct ob_query_note *notes;        /* per country, the rules that counted */
+	size_t n_notes;
 	/* private */
 	const struct ob_analyzer *an;
 	struct ob_query_popsel *popsel;
 	size_t counts_len;
+	char label[160];
+	struct ob_query_block *blocks; /* where each rule can count */
+	size_t n_blocks;
 };
 
 /* Run a query. Errors: see above. */
@@ -228,11 +283,30 @@ struct ob_query_table {
 	 * query asked for keys */
 	uint64_t *cell_keys, *row_keys, *col_keys;
 	uint64_t total_keys;
+	/* private: the rules that counted (result's rule_mask), or NULL */
+	uint64_t *cell_mask, *row_mask, *col_mask;
+	uint64_t total_mask;
 };
 
 ob_err ob_query_table_make(const struct ob_query_result *r, enum ob_query_sort sort,
                            size_t top, struct ob_query_table **out, struct ob_diag *d);
 void ob_query_table_free(struct ob_query_table *t);
+
+/*
+ * What a result counts, as JSON members (no braces) appended to b:
+ *   "counts": "victims" or "records",
+ *   "counting_rule": r->counting,
+ *   "rules": the rule names that apply somewhere in the query,
+ *   "counting_rules": [{"country", "rule", "years", "count", "row_country",
+ *                       "scope", "reason_es", "reason_en"}, ...] (the notes)
+ * The CLI and the API write the same.
+ */
+void ob_query_counting_json(const struct ob_query_result *r, struct ob_buf *b);
+
+/* What table cell (i, j) counts (SIZE_MAX for a margin): the result's
+ * counting, or, when it is "mixed", the one rule that counted in the cell,
+ * or "mixed" when several did. */
+const char *ob_query_table_rule(const struct ob_query_table *t, size_t i, size_t j);
 
 /* The full coordinates (r->n_dims value indices) of table cell (i, j);
  * i = SIZE_MAX or j = SIZE_MAX for a margin (those dimensions UINT32_MAX). */

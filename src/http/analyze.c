@@ -6,6 +6,9 @@
 
 #include <math.h>
 
+#include "base/log.h"
+#include "engine/counting.h"
+#include "engine/indicators.h"
 #include "engine/query.h"
 #include "engine/snaphold.h"
 #include "http/cache.h"
@@ -115,8 +118,9 @@ static int row_cmp(const void *a, const void *b)
 /* Write one cell (sdc row sr, column sc; coords v) of the measure. */
 static void put_cell(struct ob_http_call *c, const struct ob_query_table *t,
                      const struct ob_sdc_table *s, size_t sr, size_t sc, const uint32_t *v,
-                     enum ob_query_measure m, bool csv, bool first)
+                     size_t ti, size_t tj, enum ob_query_measure m, bool csv, bool first)
 {
+	const char *rule = ob_query_table_rule(t, ti, tj);
 	struct ob_buf *b = &c->res->body;
 	const struct ob_query_result *r = t->r;
 	long long n;
@@ -149,6 +153,8 @@ static void put_cell(struct ob_http_call *c, const struct ob_query_table *t,
 			if (have && isfinite(val))
 				ob_buf_addf(b, "%.6g", val);
 		}
+		ob_buf_addc(b, ',');
+		csv_str(b, rule);
 		ob_buf_addc(b, '\n');
 		return;
 	}
@@ -173,6 +179,8 @@ static void put_cell(struct ob_http_call *c, const struct ob_query_table *t,
 		else
 			ob_buf_adds(b, "null");
 	}
+	ob_buf_adds(b, ",\"counting_rule\":");
+	json_str(b, rule);
 	ob_buf_addc(b, '}');
 }
 
@@ -180,13 +188,13 @@ static void put_cell(struct ob_http_call *c, const struct ob_query_table *t,
  * missing one told apart from an empty one) and the disclosure rules. */
 static void cache_key(struct ob_buf *k, const char *rows, const char *cols, const char *where,
                       const char *ms, long long top, const char *fmt,
-                      const struct ob_sdc_config *cfg)
+                      const struct ob_sdc_config *cfg, const char *counts, uint64_t rules)
 {
-	const char *v[] = { rows, cols, where, ms, fmt };
+	const char *v[] = { rows, cols, where, ms, fmt, counts };
 
 	for (size_t i = 0; i < OB_ARRAY_SIZE(v); i++)
 		ob_buf_addf(k, "%c%s\n", v[i] ? '=' : '-', v[i] ? v[i] : "");
-	ob_buf_addf(k, "%lld", top);
+	ob_buf_addf(k, "%lld;%016llx", top, (unsigned long long)rules);
 	for (size_t i = 0; i < OB_SDC_NRULES; i++)
 		ob_buf_addf(k, ";%lld,%d", cfg->rule[i].min_count, cfg->rule[i].zero_sensitive);
 }
@@ -195,8 +203,10 @@ void ob_http_h_analyze(struct ob_http_call *c)
 {
 	const char *rows = ob_http_str(c, "rows"), *cols = ob_http_str(c, "cols");
 	const char *where = ob_http_str(c, "where"), *ms = ob_http_str(c, "measure");
-	const char *fmt = ob_http_str(c, "format");
+	const char *fmt = ob_http_str(c, "format"), *counts = ob_http_str(c, "counts");
 	long long top = ob_http_int(c, "top", 0);
+	struct ob_indicator_set *set = NULL;
+	struct ob_counting *rules = NULL;
 	bool csv = fmt && !strcmp(fmt, "csv");
 	enum ob_query_measure m = OB_QM_COUNT;
 	struct ob_snapref *ref = NULL;
@@ -251,12 +261,26 @@ void ob_http_h_analyze(struct ob_http_call *c)
 		ob_http_store_fail(c);
 		goto out;
 	}
+	/* what is counted: the counting rules of the catalogue (docs/counting.md) */
+	q.records = counts && !strcmp(counts, "records");
+	if (!q.records && (ob_indicators_load_dir(c->ctx->dir, &set, NULL, &d) ||
+	                   ob_counting_load(c->ctx->dir, ref->snap, set, &rules, &d))) {
+		char msg[OB_MAX_MESSAGE];
+		ob_diag_format(&d, msg, sizeof(msg));
+		ob_error("API: reglas de conteo / counting rules: %s", msg);
+		ob_http_fail(c->res, 500, "definitions", NULL,
+		             "No se pudieron leer las reglas de conteo; el administrador encontrará "
+		             "el detalle en el registro del servidor.",
+		             "The counting rules could not be read.");
+		goto out;
+	}
+	q.rules = rules;
 	/* the same question on the same snapshot with the same disclosure
 	 * rules: the answer already given */
 	if (c->ctx->cache) {
 		const char *type;
 
-		cache_key(&key, rows, cols, where, ms, top, fmt, &cfg);
+		cache_key(&key, rows, cols, where, ms, top, fmt, &cfg, counts, ob_counting_hash(rules));
 		if ((type = ob_http_cache_get(c->ctx->cache, key.ptr, ref->snap->stamp, b))) {
 			c->res->content_type = type;
 			goto out;
@@ -325,8 +349,8 @@ void ob_http_h_analyze(struct ob_http_call *c)
 			csv_str(b, ob_query_dim_name(r->dims[k]));
 			ob_buf_addc(b, ',');
 		}
-		ob_buf_addf(b, "count,flag%s\n", m == OB_QM_COUNT ? "" : m == OB_QM_RATE ? ",rate"
-		                                                                       : ",share");
+		ob_buf_addf(b, "count,flag%s,counting_rule\n", m == OB_QM_COUNT ? ""
+		                                               : m == OB_QM_RATE ? ",rate" : ",share");
 	} else {
 		ob_buf_adds(b, "{\"dimensions\":[");
 		for (size_t k = 0; k < r->n_dims; k++) {
@@ -335,8 +359,10 @@ void ob_http_h_analyze(struct ob_http_call *c)
 			json_str(b, ob_query_dim_name(r->dims[k]));
 		}
 		ob_buf_addf(b, "],\"rows\":%zu,\"measure\":\"%s\",\"rows_total\":%zu,"
-		            "\"suppressed_flag\":\"%s\",\"cells\":[", r->n_row_dims,
+		            "\"suppressed_flag\":\"%s\",", r->n_row_dims,
 		            ob_query_measure_name(m), t->nrows, OB_SDC_FLAG);
+		ob_query_counting_json(r, b);
+		ob_buf_adds(b, ",\"cells\":[");
 	}
 	{
 		bool first = true;
@@ -351,7 +377,8 @@ void ob_http_h_analyze(struct ob_http_call *c)
 				if (!ncols_out && j)
 					break;
 				ob_query_table_coords(t, i, ncols_out ? jj : SIZE_MAX, v);
-				put_cell(c, t, &sdc, sr, sc, v, m, csv, first);
+				put_cell(c, t, &sdc, sr, sc, v, i, ncols_out ? jj : SIZE_MAX, m, csv,
+				         first);
 				first = false;
 			}
 		}
@@ -369,6 +396,8 @@ out:
 	free(cpar);
 	ob_query_table_free(t);
 	ob_query_result_free(r);
+	ob_counting_free(rules);
+	ob_indicators_free(set);
 	ob_snaphold_put(c->ctx->snaps, ref);
 	ob_buf_release(&key);
 }

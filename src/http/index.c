@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include "base/log.h"
+#include "engine/counting.h"
 #include "engine/indicators.h"
 #include "engine/snaphold.h"
 #include "index/run.h"
@@ -96,6 +97,7 @@ static bool compute(struct ob_http_call *c, const struct ob_snapref *ref, const 
                     int year, const char *country, struct ix_entry *e)
 {
 	struct ob_indicator_set *set = NULL;
+	struct ob_counting *rules = NULL;
 	struct ob_index_preset_options po = { 0 };
 	struct ob_index_preset_data pd;
 	struct ob_index_run_options ro;
@@ -106,8 +108,10 @@ static bool compute(struct ob_http_call *c, const struct ob_snapref *ref, const 
 
 	memset(&x, 0, sizeof(x));
 	ob_diag_clear(&d);
-	if (ob_indicators_load_dir(c->ctx->dir, &set, &from_default, &d)) {
-		ob_error("API: indicadores: %s", d.message);
+	if (ob_indicators_load_dir(c->ctx->dir, &set, &from_default, &d) ||
+	    ob_counting_load(c->ctx->dir, ref->snap, set, &rules, &d)) {
+		ob_error("API: indicadores / reglas de conteo: %s", d.message);
+		ob_indicators_free(set);
 		ob_http_store_fail(c);
 		return false;
 	}
@@ -116,6 +120,7 @@ static bool compute(struct ob_http_call *c, const struct ob_snapref *ref, const 
 	pd.snap = ref->snap;
 	pd.pop = ref->pop;
 	pd.set = set;
+	pd.rules = rules;
 	ob_index_run_options_default(&ro);
 	err = ob_index_run_preset(&x, c->ctx->dir, preset, &pd, &po, &ro, &d);
 	if (err) {
@@ -140,6 +145,7 @@ static bool compute(struct ob_http_call *c, const struct ob_snapref *ref, const 
 	ok = true;
 out:
 	ob_index_run_release(&x);
+	ob_counting_free(rules);
 	ob_indicators_free(set);
 	return ok;
 }

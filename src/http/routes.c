@@ -106,6 +106,7 @@ static const struct ob_http_pspec p_submission[] = {
 
 /* Literal routes come before routes with path values. */
 static const char *const measures[] = { "count", "rate", "share", NULL };
+static const char *const counts_choices[] = { "rule", "records", NULL };
 
 static const struct ob_http_pspec p_analyze[] = {
 	{ "rows", "query", OB_HTTP_STRING, false, 0, 0, NULL,
@@ -124,6 +125,11 @@ static const struct ob_http_pspec p_analyze[] = {
 	  "count (default), rate (per 100,000) or share (%)" },
 	{ "top", "query", OB_HTTP_INTEGER, false, 1, 100000, NULL,
 	  "solo las N filas de mayor total publicado", "only the N rows of largest published total" },
+	{ "counts", "query", OB_HTTP_STRING, false, 0, 0, counts_choices,
+	  "rule (por omisión: la regla de conteo de cada país, sin sumar fuentes) o records "
+	  "(los registros de todas las fuentes, rotulados así)",
+	  "rule (default: each country's counting rule, sources not summed) or records (every "
+	  "source's records, labelled so)" },
 	P_FORMAT,
 };
 

@@ -322,6 +322,7 @@ static ob_err compute_group(const struct ob_index_def *def, const struct cat_ref
 	q.level = 0.95;
 	q.unreliable_below = OB_RATE_UNRELIABLE_BELOW;
 	q.institution = -1;
+	q.rules = data->rules;
 	if ((e = ob_indicators_compute(data->snap, data->pop, data->set, &q, &r, d)))
 		goto out;
 	for (size_t i = 0; i < k; i++) {

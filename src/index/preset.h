@@ -57,6 +57,7 @@ struct ob_index_preset_data {
 	const struct ob_snapshot *snap;
 	const struct ob_population *pop;
 	const struct ob_indicator_set *set;
+	const struct ob_counting *rules; /* the counting rules (engine/counting.h), or NULL */
 };
 
 /*

@@ -13,10 +13,12 @@
 #include "base/log.h"
 #include "base/sha256.h"
 #include "base/strmap.h"
+#include "engine/counting.h"
 #include "engine/indicators.h"
 #include "engine/snapshot.h"
 #include "io/json.h"
 #include "publish/sdc.h"
+#include "reconcile/reconcile.h"
 #include "stats/rate.h"
 #include "store/audit.h"
 
@@ -46,7 +48,7 @@ struct rtable {
 	size_t n, cap;
 };
 
-#define NTABLES 2
+#define NTABLES 3
 
 struct rel {
 	const char *dir;
@@ -55,6 +57,8 @@ struct rel {
 	struct ob_snapshot *snap;
 	struct ob_population *pop;
 	struct ob_indicator_set *set;
+	struct ob_counting *rules;   /* what each count counts (engine/counting.h) */
+	struct ob_strmap names;      /* rule names kept for the rows */
 	struct ob_sdc_config cfg;
 	struct ob_period *periods;
 	size_t n_periods;
@@ -96,6 +100,18 @@ static struct rrow *add_row(struct rtable *t)
 	}
 	memset(&t->rows[t->n], 0, sizeof(t->rows[0]));
 	return &t->rows[t->n++];
+}
+
+/* A rule name kept for the release's lifetime. */
+static const char *keep_name(struct rel *r, const char *name)
+{
+	struct ob_strmap_entry *e = ob_strmap_find(&r->names, name, strlen(name));
+
+	if (!e) {
+		ob_strmap_put(&r->names, name, strlen(name), NULL, NULL);
+		e = ob_strmap_find(&r->names, name, strlen(name));
+	}
+	return e ? e->key : "?";
 }
 
 /* ---- territory trees ---- */
@@ -238,6 +254,7 @@ static ob_err compute_indicators(struct rel *r)
 	q.level = 0.95;
 	q.unreliable_below = OB_RATE_UNRELIABLE_BELOW;
 	q.institution = -1;
+	q.rules = r->rules;
 	progress(r, "indicadores: %zu indicadores x %zu territorios x %zu años", nk, nu, np);
 	if ((e = ob_indicators_compute(s, r->pop, r->set, &q, &rt, r->d)))
 		goto free_arrays;
@@ -340,6 +357,7 @@ tree_fail:
 					w->dim[4] = level_str[un->level < 3 ? un->level : 3];
 					w->dim[5] = r->yearstr[p];
 					w->dim[6] = sex_str[c];
+					w->dim[7] = keep_name(r, ob_ind_result_rule(rt, k, u, p));
 					w->flags = v->flags;
 					if (!shown[x]) {
 						w->suppressed = true;
@@ -388,6 +406,108 @@ free_arrays:
 	return e;
 }
 
+/* ---- the counting rules, record by record ---- */
+
+/*
+ * Which records the counting rules count, as the analyser does by default:
+ * for each source, category and manner, the rule's choice in the years a
+ * reconciliation covers (for the source's country) and in the others. A
+ * record taken gets the number (1..63) of its rule's name.
+ */
+struct rules_acc {
+	const struct rel *r;
+	uint32_t ncat, nman;
+	uint8_t *take;        /* [(source * ncat + cat) * nman + manner][covered] */
+	uint8_t *covered;     /* [country][period] */
+	const char *names[64];
+	size_t n_names;
+};
+
+static uint8_t name_number(struct rules_acc *a, const char *name)
+{
+	for (size_t i = 0; i < a->n_names; i++)
+		if (!strcmp(a->names[i], name))
+			return (uint8_t)(i + 1);
+	if (a->n_names >= 63)
+		return 63;
+	a->names[a->n_names++] = name;
+	return (uint8_t)a->n_names;
+}
+
+static void rules_accept(struct rel *r, struct rules_acc *a)
+{
+	const struct ob_snapshot *s = r->snap;
+	size_t nco = s->n_countries ? s->n_countries : 1;
+
+	memset(a, 0, sizeof(*a));
+	a->r = r;
+	a->ncat = s->n_categories ? s->n_categories : 1;
+	a->nman = s->n_tags[OB_SNAP_MANNER] ? s->n_tags[OB_SNAP_MANNER] : 1;
+	a->take = ob_calloc((size_t)s->n_sources * a->ncat * a->nman * 2 + 1, 1);
+	a->covered = ob_calloc(nco * r->n_periods + 1, 1);
+	for (uint32_t co = 0; co < s->n_countries; co++)
+		for (size_t p = 0; p < r->n_periods; p++)
+			a->covered[co * r->n_periods + p] = ob_counting_validated_covers(
+				s, co, r->periods[p].from_month, r->periods[p].to_month);
+	for (uint32_t co = 0; co < s->n_countries; co++)
+		for (uint32_t c = 0; c < a->ncat; c++)
+			for (uint32_t m = 0; m < a->nman; m++)
+				for (int cov = 0; cov < 2; cov++) {
+					struct ob_count_choice ch;
+					uint8_t num;
+					/* a year covered or not: the choice needs only which */
+					int year = 0;
+					for (size_t p = 0; p < r->n_periods && !year; p++)
+						if (a->covered[co * r->n_periods + p] == cov)
+							year = r->periods[p].year;
+					if (cov && !year)
+						continue;
+					ob_counting_for_record(r->rules, s, co, c, m, year, &ch);
+					num = name_number(a, ch.name);
+					for (uint32_t k = 0; k < s->n_sources; k++)
+						if (s->sources[k].country == co &&
+						    ob_count_choice_accepts(s, &ch, co, k))
+							a->take[(((size_t)k * a->ncat + c) * a->nman + m) * 2 +
+							        (size_t)cov] = num;
+				}
+}
+
+static inline uint8_t rules_take(const struct rules_acc *a, const struct ob_snapshot *s,
+                                 uint64_t i, size_t p)
+{
+	uint32_t k = s->source[i], co = k < s->n_sources ? s->sources[k].country : 0;
+	uint32_t c = s->category[i], m = s->tag[OB_SNAP_MANNER][i];
+
+	if (k >= s->n_sources || c >= a->ncat || m >= a->nman)
+		return 0;
+	return a->take[(((size_t)k * a->ncat + c) * a->nman + m) * 2 +
+	               a->covered[co * a->r->n_periods + p]];
+}
+
+/* The rule of a cell from the rules of its records; without records, the
+ * rule for its category (manner unknown) in that country and year. */
+static const char *rules_name(const struct rules_acc *a, uint64_t mask, uint32_t country,
+                              long cat, size_t p)
+{
+	struct ob_count_choice ch;
+
+	if (mask && !(mask & (mask - 1)) && (size_t)__builtin_ctzll(mask) < a->n_names &&
+	    __builtin_ctzll(mask) < 62)
+		return a->names[__builtin_ctzll(mask)];
+	if (mask)
+		return "mixed";
+	ob_counting_for_record(a->r->rules, a->r->snap, country, cat >= 0 ? (uint32_t)cat : 0, 0,
+	                       a->covered[country * a->r->n_periods + p] ? a->r->periods[p].year
+	                                                                 : 0, &ch);
+	return ch.name;
+}
+
+static void rules_acc_release(struct rules_acc *a)
+{
+	free(a->take);
+	free(a->covered);
+}
+
 /* ---- counts by ICCS division ---- */
 
 static ob_err compute_counts(struct rel *r)
@@ -402,7 +522,10 @@ static ob_err compute_counts(struct rel *r)
 	long *div_cat = ob_malloc((ncat + 1) * sizeof(long)); /* global slot -> category */
 	long long *sec_total = ob_calloc(ncat + 1, sizeof(long long));
 	size_t nsec = 0, nslot = 0, year0 = (size_t)r->periods[0].year;
+	size_t nco = s->n_countries ? s->n_countries : 1;
 	long long *cnt = NULL;
+	uint64_t *mask = NULL;
+	struct rules_acc ra;
 	struct rtable *t = &r->t[1];
 	ob_err e = OB_OK;
 
@@ -440,13 +563,23 @@ static ob_err compute_counts(struct rel *r)
 	progress(r, "recuentos por división de la ICCS: %llu registros",
 	         (unsigned long long)s->n);
 	cnt = ob_calloc(np * nu * (nslot + 1) + 1, sizeof(long long));
+	rules_accept(r, &ra);
+	mask = ob_calloc(np * nco * (nslot + 1) + 1, sizeof(uint64_t));
 	for (uint64_t i = 0; i < s->n; i++) {
 		size_t y = s->year[i], c = s->category[i];
+		uint8_t bit;
 		if (y < year0 || y - year0 >= np || c >= ncat || sec_of[c] < 0)
+			continue;
+		/* only the records the counting rules count: sources are not summed */
+		if (!(bit = rules_take(&ra, s, i, y - year0)))
 			continue;
 		/* victims: a record stands for its count */
 		cnt[((y - year0) * nu + s->territory[i]) * nslot + (size_t)sec_first[sec_of[c]] +
 		    (size_t)col_of[c]] += s->count[i];
+		mask[((y - year0) * nco + s->units[s->territory[i]].country) * nslot +
+		     (size_t)sec_first[sec_of[c]] + (size_t)col_of[c]] |= 1ULL << (bit - 1);
+		mask[((y - year0) * nco + s->units[s->territory[i]].country) * nslot +
+		     (size_t)sec_first[sec_of[c]]] |= 1ULL << (bit - 1);
 		sec_total[sec_of[c]] += s->count[i];
 	}
 	progress(r, "control de divulgación de los recuentos");
@@ -502,6 +635,8 @@ static ob_err compute_counts(struct rel *r)
 						w->dim[3] = level_str[un->level < 3 ? un->level : 3];
 						w->dim[4] = r->yearstr[p];
 						w->dim[5] = ob_snap_str(s, s->categories[cat].code);
+						w->dim[6] = rules_name(&ra, mask[(p * nco + un->country) * nslot +
+						                                 base + c], un->country, cat, p);
 						if (ob_sdc_value(&tb, i, c, &v)) {
 							w->count = v;
 							w->has = HAS_COUNT;
@@ -520,6 +655,8 @@ static ob_err compute_counts(struct rel *r)
 		free(resid);
 	}
 	free(cnt);
+	free(mask);
+	rules_acc_release(&ra);
 	free(sec_of);
 	free(col_of);
 	free(sec_cat);
@@ -527,6 +664,199 @@ static ob_err compute_counts(struct rel *r)
 	free(sec_ncols);
 	free(div_cat);
 	free(sec_total);
+	return e;
+}
+
+/* ---- violent deaths: validated, by institution, and the difference ---- */
+
+enum { VD_DEATHS = 0, VD_VALIDATED, VD_POLICE, VD_FORENSIC, VD_PROSECUTOR, VD_SERIES };
+
+static const char *const vd_series[VD_SERIES + 1] = {
+	"deaths", "validated_deaths", "police", "forensic", "prosecutor", "difference",
+};
+
+/*
+ * Violent deaths (observa reconcile's definition: manner homicide,
+ * undetermined or legal intervention, or, with no manner, ICCS 0101, 0103,
+ * 0107 or 0109) per territory and year: the figure the counting rules give
+ * (deaths), the validated deaths where a reconciliation covers the year,
+ * the records of each institution, and the difference between the
+ * validated deaths and the institution of record. Each series goes through
+ * disclosure control as its own table per country and year; the difference
+ * is shown only where both its terms are. A series the country has no
+ * delivery for in the year has no rows (no data is not zero).
+ */
+static ob_err compute_violent_deaths(struct rel *r)
+{
+	const struct ob_snapshot *s = r->snap;
+	size_t nu = s->n_units, np = r->n_periods, ns = s->n_sources ? s->n_sources : 1;
+	size_t ncat = s->n_categories ? s->n_categories : 1;
+	size_t nman = s->n_tags[OB_SNAP_MANNER] ? s->n_tags[OB_SNAP_MANNER] : 1;
+	size_t year0 = (size_t)r->periods[0].year;
+	uint8_t *death = ob_calloc(ncat * nman, 1);
+	long long *per_src = ob_calloc(np * nu * ns + 1, sizeof(long long));
+	long long *series = ob_calloc(nu * VD_SERIES + 1, sizeof(long long));
+	long long *shown_v = ob_calloc(nu * (VD_SERIES + 1) + 1, sizeof(long long));
+	uint8_t *shown = ob_calloc(nu * (VD_SERIES + 1) + 1, 1);
+	struct rtable *t = &r->t[2];
+	int32_t cat0101 = -1, homicide = -1;
+	unsigned cls;
+	ob_err e = OB_OK;
+
+	for (size_t c = 0; c < ncat; c++) {
+		const char *code = c && c < s->n_categories ? ob_snap_str(s, s->categories[c].code)
+		                                            : NULL;
+		if (code && !strcmp(code, "0101"))
+			cat0101 = (int32_t)c;
+		for (size_t m = 0; m < nman; m++)
+			death[c * nman + m] = ob_rec_is_death(
+				code, m && m < s->n_tags[OB_SNAP_MANNER]
+				              ? ob_snap_str(s, s->tags[OB_SNAP_MANNER][m]) : NULL);
+	}
+	for (size_t m = 1; m < s->n_tags[OB_SNAP_MANNER]; m++)
+		if (!strcmp(ob_snap_str(s, s->tags[OB_SNAP_MANNER][m]), "homicide"))
+			homicide = (int32_t)m;
+	cls = ob_sdc_class_of_iccs("0101");
+	progress(r, "muertes violentas: validadas, por institución y diferencia");
+	for (uint64_t i = 0; i < s->n; i++) {
+		size_t y = s->year[i], k = s->source[i], c = s->category[i];
+		size_t m = s->tag[OB_SNAP_MANNER][i];
+		int inst;
+		if (y < year0 || y - year0 >= np || k >= s->n_sources || c >= ncat || m >= nman)
+			continue;
+		inst = s->sources[k].institution;
+		if (inst != OB_INST_VALIDATED && !death[c * nman + m])
+			continue;
+		per_src[((y - year0) * nu + s->territory[i]) * ns + k] += s->count[i];
+	}
+	for (uint32_t co = 0; co < s->n_countries && !e; co++) {
+		long *parent;
+		size_t *unit_of;
+		bool *resid;
+		size_t nn = country_tree(r, (uint16_t)co, &parent, &unit_of, &resid);
+		struct ob_sdc_dim rows = { nn, parent };
+		long colpar[1] = { -1 };
+		struct ob_sdc_dim cols = { 1, colpar };
+
+		for (size_t p = 0; p < np && nn && !e; p++) {
+			struct ob_count_choice ch, base;
+			bool has[VD_SERIES] = { false };
+			int from = r->periods[p].from_month, to = r->periods[p].to_month;
+			size_t base_series;
+
+			/* what the rules count for violent deaths, and the institution
+			 * of record without a reconciliation */
+			ob_counting_for_record(r->rules, s, co, cat0101 >= 0 ? (uint32_t)cat0101 : 0,
+			                       homicide >= 0 ? (uint32_t)homicide : 0, r->periods[p].year,
+			                       &ch);
+			ob_counting_for_record(r->rules, s, co, cat0101 >= 0 ? (uint32_t)cat0101 : 0,
+			                       homicide >= 0 ? (uint32_t)homicide : 0, 0, &base);
+			base_series = base.institution == OB_INST_POLICE ? VD_POLICE
+			            : base.institution == OB_INST_PROSECUTOR ? VD_PROSECUTOR
+			                                                     : VD_FORENSIC;
+			/* the series the country has data for in the year */
+			has[VD_VALIDATED] = ob_counting_validated_covers(s, co, from, to);
+			for (uint32_t i = 0; i < s->n_coverage; i++) {
+				const struct ob_snap_coverage *cv = &s->coverage[i];
+				int inst;
+				if (cv->country != co || cv->source >= s->n_sources || cv->to_month < from ||
+				    cv->from_month > to)
+					continue;
+				inst = s->sources[cv->source].institution;
+				has[VD_POLICE] |= inst == OB_INST_POLICE;
+				has[VD_FORENSIC] |= inst == OB_INST_FORENSIC;
+				has[VD_PROSECUTOR] |= inst == OB_INST_PROSECUTOR;
+				has[VD_DEATHS] |= ob_count_choice_accepts(s, &ch, co, cv->source);
+			}
+			memset(shown, 0, nu * (VD_SERIES + 1));
+			for (size_t v = 0; v < VD_SERIES && !e; v++) {
+				struct ob_sdc_table tb;
+				struct ob_sdc_stats stats;
+
+				if (!has[v])
+					continue;
+				/* the series' count in each unit (records at that unit only) */
+				memset(series, 0, nu * sizeof(long long));
+				for (size_t u = 0; u < nu; u++) {
+					if (s->units[u].country != co)
+						continue;
+					for (size_t k = 0; k < s->n_sources; k++) {
+						int inst = s->sources[k].institution;
+						bool in = v == VD_DEATHS ? ob_count_choice_accepts(s, &ch, co, (uint32_t)k)
+						        : v == VD_VALIDATED ? inst == OB_INST_VALIDATED
+						        : v == VD_POLICE ? inst == OB_INST_POLICE
+						        : v == VD_FORENSIC ? inst == OB_INST_FORENSIC
+						                           : inst == OB_INST_PROSECUTOR;
+						if (in && s->sources[k].country == co)
+							series[u] += per_src[(p * nu + u) * ns + k];
+					}
+				}
+				if ((e = ob_sdc_table_init(&tb, &rows, &cols, cls, r->d)))
+					break;
+				for (size_t i = 0; i < nn && !e; i++)
+					if (ob_sdc_row_is_leaf(&tb, i))
+						e = ob_sdc_set(&tb, i, 0, series[unit_of[i]]);
+				if (!e)
+					e = ob_sdc_protect(&tb, &r->cfg, &stats, r->d);
+				for (size_t i = 0; i < nn && !e; i++) {
+					long long x;
+					if (resid[i])
+						continue;
+					if (ob_sdc_value(&tb, i, 0, &x)) {
+						shown[unit_of[i] * (VD_SERIES + 1) + v] = 1;
+						shown_v[unit_of[i] * (VD_SERIES + 1) + v] = x;
+					} else {
+						shown[unit_of[i] * (VD_SERIES + 1) + v] = 2;
+					}
+				}
+				ob_sdc_table_release(&tb);
+			}
+			/* rows: every unit of the country, every series it has */
+			for (size_t i = 0; i < nn && !e; i++) {
+				size_t u = unit_of[i];
+				const struct ob_snap_unit *un = &s->units[u];
+				if (resid[i])
+					continue;
+				for (size_t v = 0; v <= VD_SERIES; v++) {
+					size_t at = u * (VD_SERIES + 1);
+					struct rrow *w;
+					if (v < VD_SERIES ? !has[v] : !(has[VD_VALIDATED] && has[base_series]))
+						continue;
+					w = add_row(t);
+					w->dim[0] = ob_snap_str(s, s->countries[un->country]);
+					w->dim[1] = ob_snap_str(s, un->code);
+					w->dim[2] = ob_snap_str(s, un->name);
+					w->dim[3] = level_str[un->level < 3 ? un->level : 3];
+					w->dim[4] = r->yearstr[p];
+					w->dim[5] = vd_series[v];
+					w->dim[6] = keep_name(r, ch.name);
+					if (v == VD_SERIES) {
+						if (shown[at + VD_VALIDATED] == 1 && shown[at + base_series] == 1) {
+							w->count = shown_v[at + VD_VALIDATED] - shown_v[at + base_series];
+							w->has = HAS_COUNT;
+						} else {
+							w->suppressed = true;
+							r->res->cells_suppressed++;
+						}
+					} else if (shown[at + v] == 1) {
+						w->count = shown_v[at + v];
+						w->has = HAS_COUNT;
+					} else {
+						w->suppressed = true;
+						r->res->cells_suppressed++;
+					}
+				}
+			}
+		}
+		free(parent);
+		free(unit_of);
+		free(resid);
+	}
+	free(death);
+	free(per_src);
+	free(series);
+	free(shown_v);
+	free(shown);
 	return e;
 }
 
@@ -754,11 +1084,11 @@ static ob_err write_json(struct rel *r, const struct rtable *t)
 	return close_out(r, f, name);
 }
 
-/* Dimensions of the SDMX files: the name of a territory is a label, not a
- * dimension. */
+/* Dimensions of the SDMX files: the name of a territory and the counting
+ * rule are labels, not dimensions. */
 static bool sdmx_dim(const struct rtable *t, size_t i)
 {
-	return strcmp(t->dims[i], "territory_name") != 0;
+	return strcmp(t->dims[i], "territory_name") != 0 && strcmp(t->dims[i], "counting_rule") != 0;
 }
 
 static void upper(const char *s, char *out, size_t size)
@@ -1132,7 +1462,7 @@ release:
 /* key -> value of every cell of a release's tables, from its JSON files. */
 static ob_err load_cells(const char *reldir, struct ob_strmap *m, struct ob_diag *d)
 {
-	static const char *const tables[] = { "indicators", "counts_iccs" };
+	static const char *const tables[] = { "indicators", "counts_iccs", "violent_deaths" };
 
 	for (size_t ti = 0; ti < OB_ARRAY_SIZE(tables); ti++) {
 		char path[OB_MAX_PATH];
@@ -1158,6 +1488,9 @@ static ob_err load_cells(const char *reldir, struct ob_strmap *m, struct ob_diag
 			ob_buf_adds(&k, tables[ti]);
 			json_array_foreach(dims, j, dn) {
 				json_t *x = json_object_get(row, json_string_value(dn));
+				/* a new rule for the same cell is a change of the cell */
+				if (!strcmp(json_string_value(dn), "counting_rule"))
+					continue;
 				ob_buf_addc(&k, '|');
 				if (json_is_string(x)) {
 					ob_buf_adds(&k, json_string_value(x));
@@ -1171,7 +1504,7 @@ static ob_err load_cells(const char *reldir, struct ob_strmap *m, struct ob_diag
 			json_object_foreach(row, key, val) {
 				bool is_dim = false;
 				json_array_foreach(dims, j, dn) is_dim |= !strcmp(key, json_string_value(dn));
-				if (is_dim || !strcmp(key, "territory_name"))
+				if ((is_dim && strcmp(key, "counting_rule")) || !strcmp(key, "territory_name"))
 					continue;
 				char *s = json_dumps(val, JSON_ENCODE_ANY);
 				ob_buf_addf(&v, "%s%s=%s", v.len ? " " : "", key, s ? s : "");
@@ -1626,9 +1959,12 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
                           struct ob_diag *d)
 {
 	static const char *const ind_dims[] = { "indicator", "country", "territory",
-		                                "territory_name", "level", "year", "sex" };
+		                                "territory_name", "level", "year", "sex",
+		                                "counting_rule" };
 	static const char *const cnt_dims[] = { "country", "territory", "territory_name", "level",
-		                                "year", "iccs" };
+		                                "year", "iccs", "counting_rule" };
+	static const char *const vd_dims[] = { "country", "territory", "territory_name", "level",
+		                               "year", "count_of", "counting_rule" };
 	struct rel r;
 	char path[OB_MAX_PATH], prev_dir[OB_MAX_PATH];
 	bool def;
@@ -1647,16 +1983,27 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 		                  OB_ARRAY_SIZE(ind_dims), { 0 }, NULL, 0, 0 };
 	memcpy(r.t[0].dims, ind_dims, sizeof(ind_dims));
 	r.t[1] = (struct rtable){ "counts_iccs",
-		                  "Registros por sección y división de la ICCS, territorio y año",
-		                  "Records by ICCS section and division, territory and year", false,
+		                  "Víctimas por sección y división de la ICCS, territorio y año, según "
+		                  "las reglas de conteo",
+		                  "Victims by ICCS section and division, territory and year, under the "
+		                  "counting rules", false,
 		                  OB_ARRAY_SIZE(cnt_dims), { 0 }, NULL, 0, 0 };
 	memcpy(r.t[1].dims, cnt_dims, sizeof(cnt_dims));
+	r.t[2] = (struct rtable){ "violent_deaths",
+		                  "Muertes violentas por territorio y año: validadas, por institución "
+		                  "y su diferencia",
+		                  "Violent deaths by territory and year: validated, by institution, "
+		                  "and the difference", false,
+		                  OB_ARRAY_SIZE(vd_dims), { 0 }, NULL, 0, 0 };
+	memcpy(r.t[2].dims, vd_dims, sizeof(vd_dims));
+	ob_strmap_init(&r.names);
 	if ((e = ob_sdc_config_load(&r.cfg, dir, d)) ||
 	    (e = ob_indicators_load_dir(dir, &r.set, &def, d)))
 		goto release;
 	progress(&r, "instantánea del motor");
 	if ((e = ob_snapshot_load(st, dir, &r.snap, NULL, d)) ||
-	    (e = ob_population_load(st, r.snap, &r.pop, d)))
+	    (e = ob_population_load(st, r.snap, &r.pop, d)) ||
+	    (e = ob_counting_load(dir, r.snap, r.set, &r.rules, d)))
 		goto release;
 	if ((e = o->years ? ob_period_parse(o->years, &r.periods, &r.n_periods, d)
 	                  : default_years(r.snap, &r.periods, &r.n_periods, d)))
@@ -1673,9 +2020,10 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 	for (size_t p = 0; p < r.n_periods; p++)
 		snprintf(r.yearstr[p], sizeof(r.yearstr[p]), "%d", r.periods[p].year);
 	build_trees(&r);
-	if ((e = compute_indicators(&r)) || (e = compute_counts(&r)))
+	if ((e = compute_indicators(&r)) || (e = compute_counts(&r)) ||
+	    (e = compute_violent_deaths(&r)))
 		goto release;
-	res->rows = (long long)(r.t[0].n + r.t[1].n);
+	res->rows = (long long)(r.t[0].n + r.t[1].n + r.t[2].n);
 	/* the folder */
 	snprintf(path, sizeof(path), "%s/%s", dir, OB_RELEASES_DIR);
 	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
@@ -1742,6 +2090,8 @@ release:
 	free(r.kids);
 	free(r.yearstr);
 	free(r.periods);
+	ob_counting_free(r.rules);
+	ob_strmap_release(&r.names);
 	ob_population_free(r.pop);
 	ob_snapshot_close(r.snap);
 	ob_indicators_free(r.set);

@@ -8,10 +8,24 @@
  *                population or another indicator, by country, admin-1 and
  *                admin-2 unit x year x sex (T, F, M, U where the indicator
  *                allows sex), with count, denominator, value and interval
- *   counts_iccs  records by ICCS section and division x territory x year
+ *   counts_iccs  victims by ICCS section and division x territory x year:
+ *                each record counts only under its country's counting rule
+ *                (engine/counting.h), as the analyser's default does
+ *   violent_deaths  violent deaths (observa reconcile's definition) x
+ *                territory x year: the figure the counting rules give
+ *                (count_of deaths), the validated deaths where a
+ *                reconciliation covers the year, each institution's
+ *                records, and the difference between the validated deaths
+ *                and the institution of record; a series without data for
+ *                the country and year has no rows
+ *
+ * Every row says what its count counts (column counting_rule: a rule of
+ * engine/counting.h, or "mixed" for a margin over several); it is a label,
+ * not an SDMX dimension, and a cell whose rule changed between releases is
+ * a change of that cell in the diff.
  *
  * Every count goes through src/publish/sdc (one table per country, year and
- * indicator or ICCS section; the class of the table, hence its threshold,
+ * indicator, ICCS section or violent-death series; the class of the table, hence its threshold,
  * follows the indicator's ICCS codes and victims' ages: sexual violence and
  * minors are stricter). A suppressed cell has no count, no value and no
  * interval and carries the status "C"; a share is suppressed too when its

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <sys/stat.h>
 
+#include "base/sha256.h"
 #include "io/csv.h"
 #include "io/csvw.h"
 #include "store/audit.h"
@@ -64,8 +65,277 @@ static const char *death_attr(const struct ob_rec_run *run, const struct ob_rec_
 	case OB_REC_MANNER: return r->manner;
 	case OB_REC_MECHANISM: return r->mechanism;
 	case OB_REC_PLACE: return r->place;
+	case OB_REC_CATEGORY: return r->category;
+	case OB_REC_RELATIONSHIP: return r->relationship;
+	case OB_REC_CONTEXT: return r->context;
+	case OB_REC_TIME: return r->time;
 	default: return NULL;
 	}
+}
+
+/* ---- validated deaths as records ------------------------------------------------ */
+
+void ob_rec_validated_source(const char *country, char *out, size_t size)
+{
+	size_t n = 0;
+
+	for (const char *c = country ? country : ""; *c && n + 1 < size; c++)
+		out[n++] = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+	if (!n && size > 1)
+		out[n++] = 'x';
+	out[n] = '\0';
+	ob_strlcpy(out + n, "-validated", size - n);
+}
+
+/* The death's stable id: source:source_id of its first member, forensic
+ * records first, then police, then prosecutor, each in code order. */
+static void stable_id(const struct ob_rec_run *run, const struct ob_rec_death *x,
+                      struct ob_buf *b)
+{
+	static const enum ob_rec_inst pref[OB_REC_NINST] = { OB_REC_FORENSIC, OB_REC_POLICE,
+		                                              OB_REC_PROSECUTOR };
+	const struct ob_rec_record *best = NULL;
+
+	for (int p = 0; p < OB_REC_NINST && !best; p++)
+		for (uint32_t m = 0; m < x->n; m++) {
+			const struct ob_rec_record *r = &run->rec[run->member[x->first + m]];
+			int c;
+			if (r->inst != pref[p])
+				continue;
+			c = best ? strcmp(r->source, best->source) : -1;
+			if (!best || c < 0 || (c == 0 && strcmp(r->source_id, best->source_id) < 0))
+				best = r;
+		}
+	ob_buf_reset(b);
+	if (best)
+		ob_buf_addf(b, "%s:%s", best->source, best->source_id);
+}
+
+static long long one_int(struct ob_store *st, sqlite3_stmt *q, struct ob_diag *d, bool *ok)
+{
+	long long v = 0;
+	int rc = sqlite3_step(q);
+
+	*ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
+	if (rc == SQLITE_ROW)
+		v = sqlite3_column_int64(q, 0);
+	else if (rc != SQLITE_DONE)
+		ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s", sqlite3_errmsg(ob_store_db(st)));
+	sqlite3_reset(q);
+	return v;
+}
+
+/* Last day of month "yyyy-mm" as "yyyy-mm-dd". */
+static void month_end(const char *ym, char out[11])
+{
+	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	long long y = 1970, m = 1;
+	int last;
+
+	if (strlen(ym) >= 7) {
+		ob_parse_int(ym, 4, 1, 9999, &y);
+		ob_parse_int(ym + 5, 2, 1, 12, &m);
+	}
+	last = dm[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+	snprintf(out, 11, "%04d-%02d-%02d", (int)y, (int)m, last);
+}
+
+/* The validated deaths of one country of the run, as a submission. */
+static ob_err save_country(struct ob_rec_run *run, struct ob_store *st, long long run_id,
+                           const char *country, const char *now, struct ob_diag *d)
+{
+	enum { Q_OLD, Q_SUB, Q_REC, Q_CARRY, Q_SUPERSEDE, Q_COUNT, Q_CLOSE, Q_N };
+	static const char *const sql[Q_N] = {
+		/* the current validated deliveries whose months overlap the run's */
+		"SELECT id, period_from, period_to, version FROM submission WHERE source = ?1"
+		" AND superseded_by IS NULL AND substr(period_from, 1, 7) <= ?3"
+		" AND substr(period_to, 1, 7) >= ?2 ORDER BY id",
+		"INSERT INTO submission(source, file_name, sha256, period_from, period_to, rows_read,"
+		" accepted, rejected, warned, encoding, ingested_at, version, supersedes,"
+		" observa_version, institution, country)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, 0, 0, 0, 0, 'UTF-8', ?6, ?7, ?8, ?9, 'validated', ?10)",
+		"INSERT INTO record(submission, source, source_id, line, occurred_on, precision,"
+		" occurred_at, territory, category, manner, victim_sex, victim_age, mechanism, place,"
+		" relationship, context, extra)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+		/* an earlier run's deaths outside this run's months stay */
+		"INSERT OR IGNORE INTO record(submission, source, source_id, line, occurred_on,"
+		" precision, occurred_at, territory, lat, lon, category, legal_category, manner,"
+		" victim_sex, victim_age, mechanism, place, relationship, context, perpetrator_sex,"
+		" extra)"
+		" SELECT ?1, source, source_id, line, occurred_on, precision, occurred_at, territory,"
+		" lat, lon, category, legal_category, manner, victim_sex, victim_age, mechanism, place,"
+		" relationship, context, perpetrator_sex, extra FROM record WHERE submission = ?2"
+		" AND NOT (substr(occurred_on, 1, 7) BETWEEN ?3 AND ?4)",
+		"UPDATE submission SET superseded_by = ?1 WHERE id = ?2",
+		"SELECT count(*) FROM record WHERE submission = ?1",
+		("UPDATE submission SET rows_read = ?1, accepted = ?1, period_from = ?2,"
+		 " period_to = ?3, sha256 = ?4 WHERE id = ?5"),
+	};
+	sqlite3_stmt *q[Q_N] = { NULL };
+	struct ob_buf b = OB_BUF_INIT(OB_MAX_BUF_DEFAULT), sid = OB_BUF_INIT(OB_MAX_LINE);
+	struct ob_sha256 h;
+	unsigned char dg[OB_SHA256_LEN];
+	char source[64], file[64], from[11], to[11], pfrom[11], pto[11], hex[65];
+	long long *old = NULL, sub, version = 1, prev = 0, line = 0, n;
+	size_t nold = 0;
+	bool ok = true;
+	ob_err e = OB_OK;
+	int rc;
+
+	ob_rec_validated_source(country, source, sizeof(source));
+	snprintf(file, sizeof(file), "reconcile run %lld", run_id);
+	snprintf(from, sizeof(from), "%.7s-01", run->from);
+	month_end(run->to, to);
+	ob_strlcpy(pfrom, from, sizeof(pfrom));
+	ob_strlcpy(pto, to, sizeof(pto));
+	for (int i = 0; i < Q_N; i++)
+		if ((e = ob_store_prepare(st, sql[i], &q[i], d)))
+			goto out;
+	sqlite3_bind_text(q[Q_OLD], 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q[Q_OLD], 2, run->from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q[Q_OLD], 3, run->to, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(q[Q_OLD])) == SQLITE_ROW) {
+		const char *f = (const char *)sqlite3_column_text(q[Q_OLD], 1);
+		const char *t = (const char *)sqlite3_column_text(q[Q_OLD], 2);
+		old = ob_realloc(old, (nold + 1) * sizeof(*old));
+		old[nold++] = prev = sqlite3_column_int64(q[Q_OLD], 0);
+		if (sqlite3_column_int64(q[Q_OLD], 3) >= version)
+			version = sqlite3_column_int64(q[Q_OLD], 3) + 1;
+		/* the new delivery spans the old ones it replaces */
+		if (f && strlen(f) == 10 && strcmp(f, pfrom) < 0)
+			ob_strlcpy(pfrom, f, sizeof(pfrom));
+		if (t && strlen(t) == 10 && strcmp(t, pto) > 0)
+			ob_strlcpy(pto, t, sizeof(pto));
+	}
+	if (rc != SQLITE_DONE) {
+		e = ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s",
+		                sqlite3_errmsg(ob_store_db(st)));
+		goto out;
+	}
+	sqlite3_bind_text(q[Q_SUB], 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q[Q_SUB], 2, file, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q[Q_SUB], 3, "pending", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q[Q_SUB], 4, pfrom, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q[Q_SUB], 5, pto, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q[Q_SUB], 6, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q[Q_SUB], 7, version);
+	if (prev)
+		sqlite3_bind_int64(q[Q_SUB], 8, prev);
+	else
+		sqlite3_bind_null(q[Q_SUB], 8);
+	sqlite3_bind_text(q[Q_SUB], 9, OB_VERSION, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q[Q_SUB], 10, country, -1, SQLITE_STATIC);
+	if ((e = step_done(st, q[Q_SUB], d)))
+		goto out;
+	sub = sqlite3_last_insert_rowid(ob_store_db(st));
+
+	/* the deaths of this country, fingerprinted as they are written */
+	ob_sha256_init(&h);
+	ob_sha256_update(&h, file, strlen(file));
+	for (size_t k = 0; k < run->ndeaths; k++) {
+		const struct ob_rec_death *x = &run->death[k];
+		const char *v[OB_REC_NATTR], *src;
+		int age = -1;
+
+		if (strcmp(run->rec[run->member[x->first]].country, country))
+			continue;
+		for (int a = 0; a < OB_REC_NATTR; a++)
+			v[a] = death_attr(run, x, (enum ob_rec_attr)a, &src, &age);
+		stable_id(run, x, &sid);
+		ob_buf_reset(&b);
+		ob_buf_addf(&b, "{\"reconcile_run\":%lld,\"death\":%zu,\"records\":%u}", run_id,
+		            k + 1, x->n);
+		sqlite3_bind_int64(q[Q_REC], 1, sub);
+		sqlite3_bind_text(q[Q_REC], 2, source, -1, SQLITE_STATIC);
+		bind_str(q[Q_REC], 3, sid.ptr ? sid.ptr : "");
+		sqlite3_bind_int64(q[Q_REC], 4, ++line);
+		bind_str(q[Q_REC], 5, v[OB_REC_DATE]);
+		bind_str(q[Q_REC], 6, v[OB_REC_DATE] && strlen(v[OB_REC_DATE]) == 10 ? "day"
+		                      : v[OB_REC_DATE] ? "month" : "year");
+		bind_str(q[Q_REC], 7, v[OB_REC_TIME]);
+		bind_str(q[Q_REC], 8, v[OB_REC_TERRITORY]);
+		bind_str(q[Q_REC], 9, v[OB_REC_CATEGORY]);
+		bind_str(q[Q_REC], 10, v[OB_REC_MANNER]);
+		bind_str(q[Q_REC], 11, v[OB_REC_SEX] ? v[OB_REC_SEX] : "U");
+		if (v[OB_REC_AGE] && age >= 0)
+			sqlite3_bind_int(q[Q_REC], 12, age);
+		else
+			sqlite3_bind_null(q[Q_REC], 12);
+		bind_str(q[Q_REC], 13, v[OB_REC_MECHANISM]);
+		bind_str(q[Q_REC], 14, v[OB_REC_PLACE]);
+		bind_str(q[Q_REC], 15, v[OB_REC_RELATIONSHIP]);
+		bind_str(q[Q_REC], 16, v[OB_REC_CONTEXT]);
+		bind_str(q[Q_REC], 17, b.ptr);
+		if ((e = step_done(st, q[Q_REC], d)))
+			goto out;
+		ob_sha256_update(&h, sid.ptr ? sid.ptr : "", sid.len);
+		ob_sha256_update(&h, "\n", 1);
+		for (int a = 0; a < OB_REC_NATTR; a++) {
+			if (a == OB_REC_AGE) {
+				char ab[16];
+				snprintf(ab, sizeof(ab), "%d", age);
+				ob_sha256_update(&h, ab, strlen(ab));
+			} else if (v[a]) {
+				ob_sha256_update(&h, v[a], strlen(v[a]));
+			}
+			ob_sha256_update(&h, ",", 1);
+		}
+	}
+	/* earlier runs: their months outside this one stay, and they are superseded */
+	for (size_t i = 0; i < nold; i++) {
+		char ob[32];
+		sqlite3_bind_int64(q[Q_CARRY], 1, sub);
+		sqlite3_bind_int64(q[Q_CARRY], 2, old[i]);
+		sqlite3_bind_text(q[Q_CARRY], 3, run->from, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q[Q_CARRY], 4, run->to, -1, SQLITE_STATIC);
+		if ((e = step_done(st, q[Q_CARRY], d)))
+			goto out;
+		sqlite3_bind_int64(q[Q_SUPERSEDE], 1, sub);
+		sqlite3_bind_int64(q[Q_SUPERSEDE], 2, old[i]);
+		if ((e = step_done(st, q[Q_SUPERSEDE], d)))
+			goto out;
+		snprintf(ob, sizeof(ob), "+%lld", old[i]);
+		ob_sha256_update(&h, ob, strlen(ob));
+	}
+	sqlite3_bind_int64(q[Q_COUNT], 1, sub);
+	n = one_int(st, q[Q_COUNT], d, &ok);
+	if (!ok) {
+		e = OB_ESTORE;
+		goto out;
+	}
+	ob_sha256_final(&h, dg);
+	ob_sha256_hex(dg, hex);
+	sqlite3_bind_int64(q[Q_CLOSE], 1, n);
+	sqlite3_bind_text(q[Q_CLOSE], 2, pfrom, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q[Q_CLOSE], 3, pto, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q[Q_CLOSE], 4, hex, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q[Q_CLOSE], 5, sub);
+	e = step_done(st, q[Q_CLOSE], d);
+out:
+	for (int i = 0; i < Q_N; i++)
+		sqlite3_finalize(q[i]);
+	free(old);
+	ob_buf_release(&b);
+	ob_buf_release(&sid);
+	return e;
+}
+
+/* Every country of the run that has deaths. */
+static ob_err save_validated(struct ob_rec_run *run, struct ob_store *st, long long run_id,
+                             const char *now, struct ob_diag *d)
+{
+	ob_err e = OB_OK;
+
+	for (size_t c = 0; c < run->ncountries && !e; c++) {
+		bool has = false;
+		for (size_t k = 0; k < run->ndeaths && !has; k++)
+			has = !strcmp(run->rec[run->member[run->death[k].first]].country,
+			              run->countries[c].code);
+		if (has && run->countries[c].code[0])
+			e = save_country(run, st, run_id, run->countries[c].code, now, d);
+	}
+	return e;
 }
 
 ob_err ob_rec_save(struct ob_rec_run *run, struct ob_store *st, const char *actor,
@@ -120,7 +390,7 @@ ob_err ob_rec_save(struct ob_rec_run *run, struct ob_store *st, const char *acto
 		sqlite3_bind_text(q[1], 4, b.ptr, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(q[1], 5, x->n);
 		bind_prob(q[1], 6, x->probability);
-		for (int a = 0; a < OB_REC_NATTR; a++) {
+		for (int a = 0; a < OB_REC_NATTR_LEDGER; a++) {
 			const char *src;
 			int age = -1;
 			const char *v = death_attr(run, x, (enum ob_rec_attr)a, &src, &age);
@@ -182,6 +452,9 @@ ob_err ob_rec_save(struct ob_rec_run *run, struct ob_store *st, const char *acto
 		if ((e = step_done(st, q[5], d)))
 			goto fail;
 	}
+	/* the deaths, as the records of each country's validated source */
+	if ((e = save_validated(run, st, id, now, d)))
+		goto fail;
 	/* the names were read: say so in the audit log, with the run */
 	snprintf(detail, sizeof(detail),
 	         "periodo %s%s%s; %zu registros leídos con nombres; %zu muertes; %zu pares "
@@ -273,7 +546,7 @@ ob_err ob_rec_write_csv(const struct ob_rec_run *run, const char *dir, struct ob
 		ob_csvw_int(&w, x->n);
 		ob_csvw_str(&w, b.ptr);
 		ob_csvw_num(&w, x->probability);
-		for (int a = 0; a < OB_REC_NATTR; a++) {
+		for (int a = 0; a < OB_REC_NATTR_LEDGER; a++) {
 			const char *src;
 			int age = -1;
 			const char *v = death_attr(run, x, (enum ob_rec_attr)a, &src, &age);

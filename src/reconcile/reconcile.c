@@ -7,8 +7,10 @@
 #include "link/compare.h"
 
 static const char *const inst_names[OB_REC_NINST] = { "police", "forensic", "prosecutor" };
-static const char *const attr_names[OB_REC_NATTR] = { "date",   "territory", "sex",  "age",
-                                                      "manner", "mechanism", "place" };
+static const char *const attr_names[OB_REC_NATTR] = {
+	"date", "territory", "sex", "age", "manner", "mechanism", "place", "category",
+	"relationship", "context", "time",
+};
 static const char *const reason_names[OB_REC_NREASONS] = {
 	"single_source", "manner", "territory", "date", "sex", "age", "duplicate",
 };
@@ -67,6 +69,12 @@ void ob_rec_settings_defaults(struct ob_rec_settings *s)
 	set_order(s->order[OB_REC_AGE], OB_REC_FORENSIC, OB_REC_PROSECUTOR, OB_REC_POLICE);
 	set_order(s->order[OB_REC_MANNER], OB_REC_FORENSIC, OB_REC_PROSECUTOR, OB_REC_POLICE);
 	set_order(s->order[OB_REC_MECHANISM], OB_REC_FORENSIC, OB_REC_POLICE, OB_REC_PROSECUTOR);
+	/* the offence as investigated, the relationship and context the police
+	 * record, the hour from the scene */
+	set_order(s->order[OB_REC_CATEGORY], OB_REC_POLICE, OB_REC_PROSECUTOR, OB_REC_FORENSIC);
+	set_order(s->order[OB_REC_RELATIONSHIP], OB_REC_POLICE, OB_REC_PROSECUTOR, OB_REC_FORENSIC);
+	set_order(s->order[OB_REC_CONTEXT], OB_REC_POLICE, OB_REC_PROSECUTOR, OB_REC_FORENSIC);
+	set_order(s->order[OB_REC_TIME], OB_REC_POLICE, OB_REC_FORENSIC, OB_REC_PROSECUTOR);
 }
 
 static bool eq(const char *s, size_t n, const char *lit)
@@ -169,7 +177,8 @@ static ob_err set_key(struct ob_rec_settings *s, const char *k, size_t kn, const
 	                   "clave desconocida; se esperaba threshold, review_low, review_high, "
 	                   "date_days, age_years, block_days, name_days, duplicate_threshold, "
 	                   "seed, threads o un "
-	                   "atributo (date, territory, sex, age, manner, mechanism, place) / "
+	                   "atributo (date, territory, sex, age, manner, mechanism, place, "
+	                   "category, relationship, context, time) / "
 	                   "unknown key");
 }
 
@@ -311,6 +320,10 @@ static void free_rec_strings(struct ob_rec_record *r)
 	free((char *)r->manner);
 	free((char *)r->mechanism);
 	free((char *)r->place);
+	free((char *)r->category);
+	free((char *)r->relationship);
+	free((char *)r->context);
+	free((char *)r->time);
 	free((char *)r->names);
 }
 
@@ -401,6 +414,10 @@ ob_err ob_rec_add(struct ob_rec_run *run, const struct ob_rec_record *r, struct 
 	x->manner = known(r->manner) ? ob_strdup(r->manner) : NULL;
 	x->mechanism = known(r->mechanism) ? ob_strdup(r->mechanism) : NULL;
 	x->place = known(r->place) ? ob_strdup(r->place) : NULL;
+	x->category = dup_or_null(r->category);
+	x->relationship = known(r->relationship) ? ob_strdup(r->relationship) : NULL;
+	x->context = known(r->context) ? ob_strdup(r->context) : NULL;
+	x->time = dup_or_null(r->time);
 	x->names = dup_or_null(r->names);
 	x->probability = NAN;
 	for (c = 0; c < run->ncountries; c++)
@@ -428,7 +445,7 @@ ob_err ob_rec_load(struct ob_rec_run *run, struct ob_store *st, const char *peri
 	static const char *sql =
 		"SELECT r.id, r.source, r.source_id, s.country, s.institution, r.occurred_on,"
 		" r.territory, t.parent, r.victim_sex, r.victim_age, r.manner, r.mechanism,"
-		" r.place, p.names, r.category"
+		" r.place, p.names, r.category, r.relationship, r.context, r.occurred_at"
 		" FROM record r JOIN submission s ON s.id = r.submission"
 		" LEFT JOIN territory t ON t.code = r.territory"
 		" LEFT JOIN protected p ON p.record = r.id"
@@ -477,6 +494,10 @@ ob_err ob_rec_load(struct ob_rec_run *run, struct ob_store *st, const char *peri
 		r.mechanism = col(q, 11);
 		r.place = col(q, 12);
 		r.names = col(q, 13);
+		r.category = col(q, 14);
+		r.relationship = col(q, 15);
+		r.context = col(q, 16);
+		r.time = col(q, 17);
 		if ((e = ob_rec_add(run, &r, d)))
 			break;
 		if (run->set.progress && run->n % 4096 == 0)
@@ -1090,6 +1111,10 @@ static const char *attr_value(const struct ob_rec_record *r, enum ob_rec_attr a,
 	case OB_REC_MANNER: return r->manner;
 	case OB_REC_MECHANISM: return r->mechanism;
 	case OB_REC_PLACE: return r->place;
+	case OB_REC_CATEGORY: return r->category;
+	case OB_REC_RELATIONSHIP: return r->relationship;
+	case OB_REC_CONTEXT: return r->context;
+	case OB_REC_TIME: return r->time;
 	default: return NULL;
 	}
 }

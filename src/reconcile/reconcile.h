@@ -29,7 +29,10 @@
  *      has a value; the discrepancy ledger (one reason per row); counts per
  *      territory (admin-2 and admin-1) and month by institution and
  *      reconciled.
- *   4. ob_rec_save (store, one transaction) and ob_rec_write_csv (files).
+ *   4. ob_rec_save (store, one transaction: the run, its ledger, and its
+ *      deaths as the records of a "validated" source per country, which
+ *      the counting rules count as validated deaths: engine/counting.h)
+ *      and ob_rec_write_csv (files).
  *
  * Ownership: a run owns everything it holds; ob_rec_run_release frees it.
  * Strings handed out point into the run.
@@ -57,8 +60,16 @@ enum ob_rec_attr {
 	OB_REC_MANNER,
 	OB_REC_MECHANISM,
 	OB_REC_PLACE,
+	/* taken for the validated deaths (not in the ledger's tables) */
+	OB_REC_CATEGORY,
+	OB_REC_RELATIONSHIP,
+	OB_REC_CONTEXT,
+	OB_REC_TIME,
 	OB_REC_NATTR,
 };
+
+/* The attributes of the ledger (reconciled_death, deaths.csv). */
+#define OB_REC_NATTR_LEDGER (OB_REC_PLACE + 1)
 
 /* Reasons of the discrepancy ledger. */
 enum ob_rec_reason {
@@ -131,6 +142,8 @@ struct ob_rec_record {
 	const char *sex;        /* M, F (U is NULL) */
 	int age;                /* -1 when unknown */
 	const char *manner, *mechanism, *place;
+	const char *category, *relationship, *context;
+	const char *time;       /* hh:mm[:ss] of the event */
 	const char *names;
 	uint32_t country_ix;    /* into run countries */
 	uint32_t local;         /* index within its country's linkage */
@@ -233,9 +246,26 @@ size_t ob_rec_rules(const struct ob_rec_settings *s, struct ob_block_rule *rules
 ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d);
 ob_err ob_rec_build(struct ob_rec_run *run, struct ob_diag *d);
 
-/* Persist the run in one transaction (with an audit entry by actor). */
+/*
+ * Persist the run in one transaction (with an audit entry by actor). In
+ * the same transaction its deaths become records of the store: per
+ * country, one submission of the source "<iso3 in lower case>-validated"
+ * (institution "validated") over the run's months, whose records carry the
+ * deaths' attributes (date and precision, time, territory, category,
+ * manner, sex, age, mechanism, place, relationship, context; nothing
+ * protected), with source_id the death's stable id (the source:source_id
+ * of its first member: forensic, then police, then prosecutor records) and
+ * the file name "reconcile run N". It supersedes the current validated
+ * submissions of the country whose months overlap the run's, and keeps
+ * their records dated outside the run's months, so that the latest run
+ * decides each month. ob_rec_load never takes these records.
+ */
 ob_err ob_rec_save(struct ob_rec_run *run, struct ob_store *st, const char *actor,
                    struct ob_diag *d);
+
+/* The source code of a country's validated deaths ("slv-validated") into
+ * out. */
+void ob_rec_validated_source(const char *country, char *out, size_t size);
 /* deaths.csv, members.csv, discrepancies.csv, territory_month.csv, review.csv */
 ob_err ob_rec_write_csv(const struct ob_rec_run *run, const char *dir, struct ob_diag *d);
 

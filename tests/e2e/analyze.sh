@@ -7,15 +7,31 @@ expect_status 0 "$OBSERVA" analyze --help
 expect_grep "$T/out" "uso / usage: observa analyze"
 expect_grep "$T/out" "Counts the victims of the current records"
 
-# the grand total of homicides in Honduras, 2015..2024, against SQL
-total=$(sql "$O" "SELECT count(*) FROM record r JOIN submission s ON s.id = r.submission
+# the grand total of homicide records of every source in Honduras,
+# 2015..2024, against SQL (--records: every record of every source)
+records=$(sql "$O" "SELECT count(*) FROM record r JOIN submission s ON s.id = r.submission
 	WHERE s.superseded_by IS NULL AND s.country = 'HND' AND r.category LIKE '0101%'
 	AND CAST(substr(r.occurred_on, 1, 4) AS INT) BETWEEN 2015 AND 2024")
-[ "$total" -gt 0 ] || fail "the demo has no homicides in Honduras"
+[ "$records" -gt 0 ] || fail "the demo has no homicides in Honduras"
+expect_status 0 "$OBSERVA" analyze -d "$O" --rows admin1 --cols year --records \
+	--where "iccs=0101 year=2015..2024 country=HND" --format csv
+got=$(awk -F, '$1 == "Total" && $2 == "Total" { print $3 }' "$T/out")
+[ "$got" = "$records" ] || fail "analyze --records total $got, SQL $records"
+awk -F, 'NR > 1 && $NF != "records" { exit 1 }' "$T/out" ||
+	fail "--records: a cell does not say it counts records"
+# by default the sources are not summed: homicide victims are forensic
+# medicine's (the default counting rule), labelled so
+total=$(sql "$O" "SELECT sum(r.victims) FROM record r JOIN submission s ON s.id = r.submission
+	WHERE s.superseded_by IS NULL AND s.country = 'HND' AND r.category LIKE '0101%'
+	AND s.institution = 'forensic'
+	AND CAST(substr(r.occurred_on, 1, 4) AS INT) BETWEEN 2015 AND 2024")
+[ "$total" -lt "$records" ] || fail "forensic $total not below all sources' $records"
 expect_status 0 "$OBSERVA" analyze -d "$O" --rows admin1 --cols year \
 	--where "iccs=0101 year=2015..2024 country=HND" --format csv
 got=$(awk -F, '$1 == "Total" && $2 == "Total" { print $3 }' "$T/out")
-[ "$got" = "$total" ] || fail "analyze total $got, SQL $total"
+[ "$got" = "$total" ] || fail "analyze total $got, SQL (forensic) $total"
+awk -F, 'NR > 1 && $NF != "victims:forensic" { exit 1 }' "$T/out" ||
+	fail "a cell does not say it counts victims:forensic"
 # the row totals add up to the grand total
 sum=$(awk -F, 'NR > 1 && $1 != "Total" && $2 == "Total" { s += $3 } END { print s }' "$T/out")
 [ "$sum" = "$total" ] || fail "row totals add to $sum, not $total"

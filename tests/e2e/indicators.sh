@@ -99,6 +99,9 @@ expect_grep "$T/out" "Intentional homicide rate"
 expect_grep "$T/out" "2019-01-01..2019-02-15"
 expect_status 0 "$OBSERVA" indicators list -d "$T/obs"
 expect_grep "$T/out" "missing_persons_rate"
+# what each counts: the counting rules, validated deaths first for homicides
+grep -q "^homicide_rate  *forensic+validated " "$T/out" || fail "list: homicide_rate rule"
+grep -q "^homicide_firearm_share  *forensic+validated " "$T/out" || fail "list: a share follows its denominator"
 
 # a damaged snapshot is refused, said so, and rebuilt
 printf 'XXXX' | dd of="$T/obs/snapshot/records.obs" bs=1 seek=5000 conv=notrunc 2>/dev/null

@@ -17,6 +17,7 @@ R="$O/releases/v1"
 [ -z "$(ls -A "$O/releases" | grep '^\.')" ] || fail "a temporary folder was left"
 for f in indicators.csv indicators.json indicators.sdmx.csv indicators.sdmx.json \
 	counts_iccs.csv counts_iccs.json counts_iccs.sdmx.csv counts_iccs.sdmx.json \
+	violent_deaths.csv violent_deaths.json violent_deaths.sdmx.csv violent_deaths.sdmx.json \
 	tables.xlsx catalog.jsonld manifest.json diff.json diff.csv; do
 	[ -s "$R/$f" ] || fail "release lacks $f"
 done
@@ -50,7 +51,8 @@ z = zipfile.ZipFile(sys.argv[1])
 assert z.testzip() is None
 names = z.namelist()
 for need in ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml",
-             "xl/_rels/workbook.xml.rels", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"]:
+             "xl/_rels/workbook.xml.rels", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml",
+             "xl/worksheets/sheet3.xml"]:
     assert need in names, need
 os.makedirs(sys.argv[2])
 for i, n in enumerate(names):
@@ -66,7 +68,7 @@ grep -q '<sheet name="indicators"' "$T/parts"/*.xml || fail "no indicators sheet
 for f in "$R"/*.json "$R"/*.jsonld "$R"/maps/*.geojson; do
 	jq -e . "$f" >/dev/null || fail "$f does not parse"
 done
-jq -e '."@type" == "dcat:Catalog" and (."dcat:dataset" | length) == 2' "$R/catalog.jsonld" \
+jq -e '."@type" == "dcat:Catalog" and (."dcat:dataset" | length) == 3' "$R/catalog.jsonld" \
 	>/dev/null || fail "DCAT catalogue"
 jq -r '."dcat:dataset"[]."dcat:distribution"[] |
 	"\(."spdx:checksum"."spdx:checksumValue")  \(."dcat:downloadURL")"' "$R/catalog.jsonld" \

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "../engine/efixture.h"
+#include "engine/counting.h"
 #include "engine/query.h"
 #include "engine/snaphold.h"
 #include "http/cache.h"
@@ -58,21 +59,21 @@ static json_t *get(const char *target, int want_status)
 /* Every published count is the analyser's; suppressed ones are null with
  * flag "C"; no published count is below the threshold; no row or column
  * has exactly one suppressed cell. */
-static void test_counts_protected(void **state)
+static void counts_protected(const char *target, bool records)
 {
 	struct ob_snapref *ref;
 	struct ob_query q;
 	struct ob_query_result *r;
+	struct ob_indicator_set *set = NULL;
+	struct ob_counting *rules = NULL;
 	struct ob_diag d;
-	json_t *j = get("/api/v1/analyze?rows=admin2&cols=sex&where=country%3DSLV+year%3D2020"
-	                "+iccs%3D0101", 200);
+	json_t *j = get(target, 200);
 	json_t *cells = json_object_get(j, "cells"), *cell;
 	size_t i, suppressed = 0, shown = 0;
 	size_t per_row_supp[512] = { 0 }, per_col_supp[8] = { 0 };
 	char last_row[64] = "";
 	size_t row_i = 0;
 
-	(void)state;
 	ref = ob_snaphold_get(ctx.snaps);
 	assert_non_null(ref);
 	memset(&q, 0, sizeof(q));
@@ -82,7 +83,17 @@ static void test_counts_protected(void **state)
 	q.n_row_dims = 1;
 	q.where = "country=SLV year=2020 iccs=0101";
 	ob_diag_clear(&d);
+	/* the same rules as the API: the catalogue's, or every record */
+	q.records = records;
+	if (!records) {
+		assert_int_equal(ob_indicators_load_dir(fx.dir, &set, NULL, &d), OB_OK);
+		assert_int_equal(ob_counting_load(fx.dir, ref->snap, set, &rules, &d), OB_OK);
+		q.rules = rules;
+	}
 	assert_int_equal(ob_query_run(ref->an, &q, &r, &d), OB_OK);
+	assert_string_equal(json_string_value(json_object_get(j, "counting_rule")), r->counting);
+	assert_string_equal(json_string_value(json_object_get(j, "counts")),
+	                    records ? "records" : "victims");
 	assert_true(json_array_size(cells) > 10);
 	json_array_foreach(cells, i, cell) {
 		const char *a2 = json_string_value(json_object_get(cell, "admin2"));
@@ -104,6 +115,7 @@ static void test_counts_protected(void **state)
 			if (!strcmp(ob_query_label(r, 1, x), sx))
 				v[1] = x;
 		col = v[1] == UINT32_MAX ? 3 : (int)v[1];
+		assert_non_null(json_string_value(json_object_get(cell, "counting_rule")));
 		if (v[0] == UINT32_MAX && v[1] == UINT32_MAX) {
 			want = r->total;
 		} else if (v[0] == UINT32_MAX || v[1] == UINT32_MAX) {
@@ -133,8 +145,19 @@ static void test_counts_protected(void **state)
 	for (size_t k = 0; k < 4; k++)
 		assert_int_not_equal(per_col_supp[k], 1);
 	ob_query_result_free(r);
+	ob_counting_free(rules);
+	ob_indicators_free(set);
 	ob_snaphold_put(ctx.snaps, ref);
 	json_decref(j);
+}
+
+static void test_counts_protected(void **state)
+{
+	(void)state;
+	counts_protected("/api/v1/analyze?rows=admin2&cols=sex&where=country%3DSLV+year%3D2020"
+	                 "+iccs%3D0101", false);
+	counts_protected("/api/v1/analyze?rows=admin2&cols=sex&where=country%3DSLV+year%3D2020"
+	                 "+iccs%3D0101&counts=records", true);
 }
 
 /* Rates: null wherever the count is suppressed. */
@@ -250,6 +273,21 @@ static void test_cache(void **state)
 	assert_int_equal(hits, 1);
 	assert_int_equal(entries, 3);
 	assert_false(n3 == n0 && !memcmp(other, plain, n0));
+	remove(path);
+	/* other counting rules: another answer, which says so */
+	free(other);
+	snprintf(path, sizeof(path), "%s/catalog/counting.csv", fx.dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("country,scope,institution,validated_first,reason_es,reason_en\n"
+	      "*,*,prosecutor,no,prueba,test\n", f);
+	fclose(f);
+	other = get_body(target, 1700000000, &n3);
+	ob_http_cache_stats(ctx.cache, &entries, &bytes, &hits, &misses);
+	assert_int_equal(hits, 1);
+	assert_int_equal(entries, 4);
+	assert_non_null(strstr(other, ",victims:prosecutor\n"));
+	assert_null(strstr(plain, ",victims:prosecutor\n"));
 	remove(path);
 	free(plain);
 	free(miss);

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "../engine/efixture.h"
+#include "engine/counting.h"
 #include "engine/indicators.h"
 #include "engine/snaphold.h"
 #include "http/http.h"
@@ -55,6 +56,7 @@ static char *cli_output(const char *preset, int year, const char *country, bool 
 {
 	struct ob_snapref *ref = ob_snaphold_get(ctx.snaps);
 	struct ob_indicator_set *set = NULL;
+	struct ob_counting *rules = NULL;
 	struct ob_index_preset_options po = { 0 };
 	struct ob_index_preset_data pd;
 	struct ob_index_run_options ro;
@@ -68,11 +70,14 @@ static char *cli_output(const char *preset, int year, const char *country, bool 
 	memset(&x, 0, sizeof(x));
 	ob_diag_clear(&d);
 	assert_int_equal(ob_indicators_load_dir(fx.dir, &set, &def, &d), OB_OK);
+	/* what the CLI counts: the catalogue's counting rules */
+	assert_int_equal(ob_counting_load(fx.dir, ref->snap, set, &rules, &d), OB_OK);
 	po.year = year;
 	po.country = country;
 	pd.snap = ref->snap;
 	pd.pop = ref->pop;
 	pd.set = set;
+	pd.rules = rules;
 	ob_index_run_options_default(&ro);
 	if (ob_index_run_preset(&x, fx.dir, preset, &pd, &po, &ro, &d))
 		fail_msg("preset: %s", d.message);
@@ -86,6 +91,7 @@ static char *cli_output(const char *preset, int year, const char *country, bool 
 		ob_index_run_json(&x, false, f);
 	assert_int_equal(fclose(f), 0);
 	ob_index_run_release(&x);
+	ob_counting_free(rules);
 	ob_indicators_free(set);
 	ob_snaphold_put(ctx.snaps, ref);
 	return out;

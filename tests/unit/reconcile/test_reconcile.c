@@ -469,6 +469,66 @@ static void store_round_trip(void **state)
 	assert_int_equal(rep.problems, 0);
 	assert_int_equal(rep.entries, 2);
 
+	/* the first run's deaths are the records of the country's validated
+	 * source: forensic ids first, attributes in the settings' order, no
+	 * protected fields */
+	assert_int_equal(count(s, "SELECT count(*) FROM submission WHERE source = 'xxx-validated'"
+	                          " AND institution = 'validated' AND country = 'XXX'"
+	                          " AND file_name = 'reconcile run 1' AND period_from = '2020-01-01'"
+	                          " AND period_to = '2020-12-31' AND rows_read = 2 AND accepted = 2"
+	                          " AND version = 1 AND superseded_by IS NULL"), 1);
+	assert_int_equal(count(s, "SELECT count(*) FROM record WHERE source = 'xxx-validated'"), 2);
+	assert_int_equal(count(s, "SELECT count(*) FROM record WHERE source = 'xxx-validated'"
+	                          " AND source_id = 'x-ml:F2' AND category = '0101'"
+	                          " AND manner = 'undetermined' AND victim_sex = 'F'"
+	                          " AND victim_age = 22 AND precision = 'day'"), 1);
+	assert_int_equal(count(s, "SELECT count(*) FROM record WHERE source = 'xxx-validated'"
+	                          " AND source_id = 'x-ml:F1'"), 1);
+	assert_int_equal(count(s, "SELECT count(*) FROM protected p JOIN record r ON r.id = p.record"
+	                          " WHERE r.source = 'xxx-validated'"), 0);
+	/* a run never takes validated records as input */
+	ob_rec_run_init(&run, &set);
+	assert_int_equal(ob_rec_load(&run, s, "2020", "2020-01", "2021-12", "XXX", &d), OB_OK);
+	assert_int_equal(run.n, 6);
+	for (size_t i = 0; i < run.n; i++)
+		assert_null(strstr(run.rec[i].source, "validated"));
+	/* a later run over 2020..2021 supersedes the first: three deaths in
+	 * 2020 (P1 and F1 now apart), one in 2021 */
+	assert_int_equal(ob_rec_decisions_load(&run, s, &d), OB_OK);
+	assert_int_equal(ob_rec_link(&run, &d), OB_OK);
+	assert_int_equal(ob_rec_build(&run, &d), OB_OK);
+	assert_int_equal(ob_rec_save(&run, s, "tester", &d), OB_OK);
+	ob_rec_run_release(&run);
+	assert_int_equal(count(s, "SELECT count(*) FROM submission WHERE source = 'xxx-validated'"
+	                          " AND superseded_by IS NULL AND version = 2 AND supersedes IS NOT"
+	                          " NULL AND period_from = '2020-01-01' AND period_to = '2021-12-31'"
+	                          " AND rows_read = 4"), 1);
+	assert_int_equal(count(s, "SELECT count(*) FROM submission WHERE source = 'xxx-validated'"
+	                          " AND version = 1 AND superseded_by IS NOT NULL"), 1);
+	/* a run of March 2020 alone decides March and keeps 2021 from the
+	 * previous one */
+	ob_rec_run_init(&run, &set);
+	assert_int_equal(ob_rec_load(&run, s, "2020-03", "2020-03", "2020-03", "XXX", &d), OB_OK);
+	assert_int_equal(ob_rec_decisions_load(&run, s, &d), OB_OK);
+	assert_int_equal(ob_rec_link(&run, &d), OB_OK);
+	assert_int_equal(ob_rec_build(&run, &d), OB_OK);
+	assert_int_equal(ob_rec_save(&run, s, "tester", &d), OB_OK);
+	ob_rec_run_release(&run);
+	assert_int_equal(count(s, "SELECT count(*) FROM submission WHERE source = 'xxx-validated'"
+	                          " AND superseded_by IS NULL"), 1);
+	assert_int_equal(count(s, "SELECT count(*) FROM submission WHERE source = 'xxx-validated'"
+	                          " AND superseded_by IS NULL AND version = 3 AND file_name ="
+	                          " 'reconcile run 3' AND period_from = '2020-01-01' AND period_to ="
+	                          " '2021-12-31' AND rows_read = 4"), 1);
+	assert_int_equal(count(s, "SELECT count(*) FROM record r JOIN submission s ON"
+	                          " s.id = r.submission WHERE s.source = 'xxx-validated' AND"
+	                          " s.superseded_by IS NULL AND r.source_id = 'x-pol:P3'"
+	                          " AND r.occurred_on = '2021-03-05'"), 1);
+	assert_int_equal(count(s, "SELECT count(*) FROM record r JOIN submission s ON"
+	                          " s.id = r.submission WHERE s.source = 'xxx-validated' AND"
+	                          " s.superseded_by IS NULL AND r.extra LIKE"
+	                          " '%\"reconcile_run\":3,%'"), 3);
+
 	ob_store_close(s);
 	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
 	                                                    "observa.db-shm", NULL };
