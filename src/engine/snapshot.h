@@ -34,8 +34,9 @@
  *              victim i (0..count-1 over the stored row) has the key
  *                first byte of SHA-256(secret || source || 0x00 ||
  *                                      source_id || 0x00 || i)
- *              with i in decimal ASCII ("0", "1", ...), source and
- *              source_id as stored, and the secret the store's 32 random
+ *              with i in decimal ASCII ("0", "1", ...), source the code of
+ *              the record's source (that of its submission), source_id as
+ *              stored, and the secret the store's 32 random
  *              bytes (ob_store_key_secret). Summing rkeys over a cell gives
  *              the sum of its victims' keys (mod 256) however rows were
  *              split; keys are stable across rebuilds and never published.

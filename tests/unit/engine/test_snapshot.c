@@ -300,7 +300,7 @@ static void secret(void **state)
 
 /* A store made before counts (schema 5) is migrated on its next opening
  * for writing: every row one victim, each delivery's victims its accepted
- * rows, fields unknown, and a secret made. */
+ * rows, fields unknown, not aggregate, and a secret made. */
 static void migration(void **state)
 {
 	struct ob_store *st;
@@ -322,6 +322,7 @@ static void migration(void **state)
 	              "ALTER TABLE record DROP COLUMN victims;"
 	              "ALTER TABLE submission DROP COLUMN victims;"
 	              "ALTER TABLE submission DROP COLUMN fields;"
+	              "ALTER TABLE submission DROP COLUMN aggregate;"
 	              "DELETE FROM meta WHERE key = 'record_key_secret';"
 	              "PRAGMA user_version = 5");
 	ob_store_close(st);
@@ -332,6 +333,7 @@ static void migration(void **state)
 	assert_int_equal(efix_count(st, "SELECT sum(victims) FROM record"), 2);
 	assert_int_equal(efix_count(st, "SELECT victims FROM submission"), 2);
 	assert_int_equal(efix_count(st, "SELECT count(*) FROM submission WHERE fields IS NULL"), 1);
+	assert_int_equal(efix_count(st, "SELECT count(*) FROM submission WHERE aggregate = 0"), 1);
 	assert_int_equal(ob_store_meta_get(st, OB_STORE_KEY_SECRET, hex, sizeof(hex)), OB_OK);
 	assert_int_equal(strlen(hex), 64);
 	assert_int_equal(ob_snapshot_build(st, dir, &d), OB_OK);
