@@ -1624,6 +1624,7 @@ struct vjob {
 	uint32_t limit;
 	uint64_t sum;
 	bool in_range;
+	bool ones; /* the count column's block: every value is 1 */
 };
 
 struct verifier {
@@ -1657,6 +1658,13 @@ static void *verify_run(void *arg)
 		struct vjob *j = &v->jobs[i];
 		j->sum = checksum(j->p, j->len);
 		j->in_range = block_in_range(j);
+		if (j->section == SEC_COL_COUNT) {
+			const uint16_t *c = (const uint16_t *)j->p;
+			uint16_t diff = 0;
+			for (size_t k = 0; k < j->len / 2; k++)
+				diff |= (uint16_t)(c[k] ^ 1);
+			j->ones = !diff;
+		}
 	}
 	return NULL;
 }
@@ -1683,7 +1691,8 @@ static enum range_kind range_of(const struct ob_snapshot *s, int id, uint32_t *l
 }
 
 static ob_err verify_sections(const struct ob_snapshot *s, const unsigned char *base,
-                              const struct snap_header *h, const char *path, struct ob_diag *d)
+                              const struct snap_header *h, const char *path, bool *ones,
+                              struct ob_diag *d)
 {
 	struct verifier v;
 	size_t cap = 0;
@@ -1733,6 +1742,8 @@ static ob_err verify_sections(const struct ob_snapshot *s, const unsigned char *
 				acc = fold_block(acc, v.jobs[k].sum);
 			len += v.jobs[k].len;
 			in_range = in_range && v.jobs[k].in_range;
+			if (sec == SEC_COL_COUNT && v.jobs[k].len)
+				*ones = *ones && v.jobs[k].ones;
 		}
 		if (fold_end(acc, len) != h->sections[sec].checksum)
 			e = corrupt(d, path, "suma de control errónea");
@@ -1882,7 +1893,9 @@ ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_dia
 		e = corrupt(d, path, "diccionario demasiado grande");
 		goto fail;
 	}
-	if ((e = verify_sections(s, base, &h, path, d)) || (e = check_snapshot(s, path, d)))
+	s->counts_one = true;
+	if ((e = verify_sections(s, base, &h, path, &s->counts_one, d)) ||
+	    (e = check_snapshot(s, path, d)))
 		goto fail;
 	*out = s;
 	return OB_OK;
