@@ -1,5 +1,7 @@
 -- bench/analyze/denorm.sql - the current records as one denormalised table
 -- with indexes, for the SQLite and DuckDB peers of bench/analyze (built once).
+-- victims: the victims a record stands for (observa counts them, so the
+-- peers' queries sum this column).
 ATTACH DATABASE :store AS st;
 CREATE TABLE rec AS SELECT
   coalesce(t.country, s.country) AS country,
@@ -19,7 +21,8 @@ CREATE TABLE rec AS SELECT
   coalesce(nullif(r.mechanism, ''), 'unknown') AS mechanism,
   coalesce(nullif(r.place, ''), 'unknown') AS place,
   coalesce(nullif(r.manner, ''), 'unknown') AS manner,
-  s.source AS source, coalesce(s.institution, 'other') AS institution
+  s.source AS source, coalesce(s.institution, 'other') AS institution,
+  r.victims AS victims
   FROM st.record r JOIN st.submission s ON s.id = r.submission
   LEFT JOIN st.territory t ON t.code = r.territory
   WHERE s.superseded_by IS NULL;

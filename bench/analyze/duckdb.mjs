@@ -16,7 +16,8 @@ if (mode === 'load') {
              'month': 'INTEGER', 'sex': 'VARCHAR', 'age': 'INTEGER', 'age_group': 'VARCHAR',
              'iccs': 'VARCHAR', 'iccs_section': 'VARCHAR', 'iccs_division': 'VARCHAR',
              'iccs_group': 'VARCHAR', 'mechanism': 'VARCHAR', 'place': 'VARCHAR',
-             'manner': 'VARCHAR', 'source': 'VARCHAR', 'institution': 'VARCHAR'})`);
+             'manner': 'VARCHAR', 'source': 'VARCHAR', 'institution': 'VARCHAR',
+             'victims': 'INTEGER'})`);
   const r = await con.runAndReadAll('SELECT count(*) FROM rec');
   console.error(`duckdb: ${r.getRows()[0][0]} records`);
 } else {

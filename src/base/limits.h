@@ -114,6 +114,10 @@
  * one snapshot holds in all (the counters of the analyser and the
  * indicators are 32-bit). */
 #define OB_MAX_SNAPSHOT_COUNT 65535
+
+/* Most victims one row of a file may count (a count column): more is taken
+ * for an error in the file and the row is quarantined. */
+#define OB_MAX_ROW_VICTIMS 1000000
 #define OB_MAX_SNAPSHOT_VICTIMS 4294967295LL
 
 /* Most territorial units, categories and sources one snapshot holds (their

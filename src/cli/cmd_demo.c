@@ -32,7 +32,7 @@ static void usage(FILE *out)
 
 struct source_sum {
 	const char *source;
-	long long files, rows_read, accepted, rejected, planned_bad, already;
+	long long files, rows_read, accepted, rejected, planned_bad, already, victims;
 };
 
 static struct source_sum *sum_for(struct source_sum *sums, size_t *n, const char *source)
@@ -205,28 +205,35 @@ int cmd_demo(int argc, char **argv)
 		sum->rejected += res.rejected;
 		sum->planned_bad += f->bad_rows;
 		sum->already += res.already;
+		sum->victims += res.victims;
 		if (!res.already && res.rejected != f->bad_rows && ++mismatched <= 10)
 			ob_warn("%s: %lld filas rechazadas, se esperaban %lld "
 			        "(%lld rows rejected, %lld expected)", io.display_name, res.rejected,
 			        f->bad_rows, res.rejected, f->bad_rows);
+		if (!res.already && res.victims != f->victims && ++mismatched <= 10)
+			ob_warn("%s: %lld víctimas, se esperaban %lld (%lld victims, %lld expected)",
+			        io.display_name, res.victims, f->victims, res.victims, f->victims);
 	}
 
-	printf("%-18s %8s %12s %12s %11s %10s\n", "fuente / source", "archivos", "leídas",
-	       "aceptadas", "rechazadas", "previstas");
+	/* rows, and the victims of the accepted ones: more than the rows where a
+	 * file merges identical reports with a count, or delivers counts only */
+	printf("%-18s %8s %12s %12s %11s %10s %12s\n", "fuente / source", "archivos", "leídas",
+	       "aceptadas", "rechazadas", "previstas", "víctimas");
 	{
-		long long files = 0, read = 0, acc = 0, rej = 0, bad = 0;
+		long long files = 0, read = 0, acc = 0, rej = 0, bad = 0, vic = 0;
 		for (size_t i = 0; i < nsums; i++) {
 			const struct source_sum *u = &sums[i];
-			printf("%-18s %8lld %12lld %12lld %11lld %10lld\n", u->source, u->files,
-			       u->rows_read, u->accepted, u->rejected, u->planned_bad);
+			printf("%-18s %8lld %12lld %12lld %11lld %10lld %12lld\n", u->source, u->files,
+			       u->rows_read, u->accepted, u->rejected, u->planned_bad, u->victims);
 			files += u->files;
 			read += u->rows_read;
 			acc += u->accepted;
 			rej += u->rejected;
 			bad += u->planned_bad;
+			vic += u->victims;
 		}
-		printf("%-18s %8lld %12lld %12lld %11lld %10lld\n", "total", files, read, acc, rej,
-		       bad);
+		printf("%-18s %8lld %12lld %12lld %11lld %10lld %12lld\n", "total", files, read, acc,
+		       rej, bad, vic);
 	}
 	print_national(&plan, o.year_from, o.year_to);
 	ob_diag_clear(&d);
@@ -242,8 +249,9 @@ int cmd_demo(int argc, char **argv)
 		       dir, dir, dir);
 	}
 	if (mismatched)
-		ob_warn("%d archivos con más o menos rechazos que los previstos "
-		        "(%d files rejected other than the planned rows)", mismatched, mismatched);
+		ob_warn("%d archivos con más o menos rechazos o víctimas que los previstos "
+		        "(%d files rejected other rows or counted other victims than planned)",
+		        mismatched, mismatched);
 	if (failed) {
 		ob_error("%d archivos no pudieron ingresarse (%d files could not be ingested)",
 		         failed, failed);

@@ -41,10 +41,10 @@ static void summary(const char *file, const struct ob_ingest_result *r, bool dry
 		        r->submission);
 		return;
 	}
-	printf("%s: %s%lld filas leídas = %lld aceptadas + %lld rechazadas; %lld con avisos; "
-	       "periodo %s a %s",
-	       file, dry ? "[prueba] " : "", r->rows_read, r->accepted, r->rejected, r->warned,
-	       r->period_from, r->period_to);
+	printf("%s: %s%lld filas leídas = %lld aceptadas + %lld rechazadas; %lld víctimas en "
+	       "las aceptadas; %lld con avisos; periodo %s a %s",
+	       file, dry ? "[prueba] " : "", r->rows_read, r->accepted, r->rejected, r->victims,
+	       r->warned, r->period_from, r->period_to);
 	if (r->footer_rows)
 		printf("; %lld filas de totales o notas al pie omitidas", r->footer_rows);
 	if (r->submission)

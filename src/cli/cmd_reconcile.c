@@ -254,6 +254,12 @@ int cmd_reconcile(int argc, char **argv)
 		       run.n, (unsigned long long)per[OB_REC_POLICE],
 		       (unsigned long long)per[OB_REC_FORENSIC],
 		       (unsigned long long)per[OB_REC_PROSECUTOR]);
+		if (run.ncounted)
+			printf("solo en los conteos / in counts only: %zu filas / rows, %llu víctimas / "
+			       "victims (fuentes agregadas o filas con conteo distinto de 1; no se "
+			       "enlazan / aggregate sources or rows counting other than one victim: "
+			       "never linked)\n",
+			       run.ncounted, (unsigned long long)run.counted_victims);
 		printf("pares candidatos / candidate pairs: %llu; enlaces / links: %llu "
 		       "(%llu por decisión / by decision)\n",
 		       (unsigned long long)run.candidates, (unsigned long long)run.linked_pairs,

@@ -1141,6 +1141,8 @@ struct rec {
 	int unit_var, parent_var, alias;
 	bool fake_unit;
 	int sex, age, mech, place, rel, ctx, manner; /* -1: empty */
+	long count;             /* victims of a merged or aggregate row */
+	const char *count_text; /* a bad count written instead, or NULL */
 	const char *category;
 	char name[192];
 	char doc[32];
@@ -1158,7 +1160,9 @@ struct file {
 	struct out o;
 	char delim;
 	size_t idx;             /* in plan->files */
+	int shape;              /* enum demo_crime_shape (reported crimes) */
 	long long rows, bad, suspicious, good;
+	long long victims;      /* of the good rows, when they carry a count */
 	struct ob_rng vals, badr;
 	double bad_rate;
 };
@@ -1513,6 +1517,36 @@ static void put_time(struct file *f, int minute)
 	out_uint(&f->o, (unsigned long)(minute % 60), 2);
 }
 
+/* A month and year as a statistics office writes it: "enero 2023",
+ * "January 2023"; nothing for LONG_MIN (a period left out). */
+static void put_month(struct file *f, long day)
+{
+	static const char *const es[12] = {
+		"enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+		"septiembre", "octubre", "noviembre", "diciembre",
+	};
+	static const char *const en[12] = {
+		"January", "February", "March", "April", "May", "June", "July", "August",
+		"September", "October", "November", "December",
+	};
+	int y, m, d;
+
+	if (day == LONG_MIN)
+		return;
+	civil_from(day, &y, &m, &d);
+	out_str(&f->o, f->cy->c->english ? en[m - 1] : es[m - 1]);
+	out_chr(&f->o, ' ');
+	out_uint(&f->o, (unsigned long)y, 4);
+}
+
+static void put_count(struct file *f, const struct rec *rc)
+{
+	if (rc->count_text)
+		out_field(&f->o, rc->count_text, f->delim);
+	else
+		out_uint(&f->o, (unsigned long)rc->count, 0);
+}
+
 static void put_int(struct file *f, int v)
 {
 	if (v >= 0)
@@ -1657,8 +1691,42 @@ static void write_row(struct file *f, const struct rec *rc)
 		put_label(f, st->ctx, rc->ctx);
 		break;
 	default: /* reported crimes */
-		put_police_head(f, rc, st);
-		put_label(f, st->place, rc->place);
+		if (f->shape == CRIMES_COUNTED) {
+			/* identical reports of a day merged, with their number */
+			out_field(&f->o, rc->id, f->delim);
+			put_sep(f);
+			put_date(f, rc->day, rc->datefmt);
+			put_sep(f);
+			put_parent_name(f, rc);
+			put_sep(f);
+			put_unit_name(f, rc);
+			put_sep(f);
+			out_field(&f->o, rc->category, f->delim);
+			put_sep(f);
+			put_label(f, st->sex, rc->sex);
+			put_sep(f);
+			put_label(f, st->mech, rc->mech);
+			put_sep(f);
+			put_label(f, st->place, rc->place);
+			put_sep(f);
+			put_count(f, rc);
+		} else if (f->shape == CRIMES_AGGREGATE) {
+			/* counts only: month, territory, offence, sex */
+			put_month(f, rc->day);
+			put_sep(f);
+			put_parent_name(f, rc);
+			put_sep(f);
+			put_unit_name(f, rc);
+			put_sep(f);
+			out_field(&f->o, rc->category, f->delim);
+			put_sep(f);
+			put_label(f, st->sex, rc->sex);
+			put_sep(f);
+			put_count(f, rc);
+		} else {
+			put_police_head(f, rc, st);
+			put_label(f, st->place, rc->place);
+		}
 		break;
 	}
 	out_eol(&f->o);
@@ -1720,6 +1788,27 @@ static void header_names(const struct file *f, const char **cols, size_t *n)
 		cols[k++] = en ? "Motive" : "Móvil";
 		break;
 	default:
+		if (f->shape == CRIMES_COUNTED) {
+			cols[k++] = en ? "Report No" : "No. Denuncia";
+			cols[k++] = en ? "Date" : "Fecha";
+			cols[k++] = c->parent_col;
+			cols[k++] = c->unit_col;
+			cols[k++] = en ? "Offence" : "Delito";
+			cols[k++] = en ? "Victim sex" : "Sexo víctima";
+			cols[k++] = en ? "Weapon" : "Arma";
+			cols[k++] = en ? "Scene" : "Lugar";
+			cols[k++] = en ? "Count" : "Cantidad";
+			break;
+		}
+		if (f->shape == CRIMES_AGGREGATE) {
+			cols[k++] = en ? "Month" : "Mes";
+			cols[k++] = c->parent_col;
+			cols[k++] = c->unit_col;
+			cols[k++] = en ? "Offence" : "Delito";
+			cols[k++] = en ? "Victim sex" : "Sexo víctima";
+			cols[k++] = en ? "Count" : "Víctimas";
+			break;
+		}
 		cols[k++] = en ? "Report No" : "No. Denuncia";
 		cols[k++] = en ? "Date" : "Fecha";
 		cols[k++] = en ? "Time" : "Hora";
@@ -1788,7 +1877,8 @@ static void write_foot(struct file *f)
 		return;
 	out_str(&f->o, "Total");
 	put_sep(f);
-	out_uint(&f->o, (unsigned long)f->rows, 0);
+	/* rows, or the victims where rows carry a count */
+	out_uint(&f->o, (unsigned long)(f->shape != CRIMES_ROWS ? f->victims : f->rows), 0);
 	out_eol(&f->o);
 	if (c->english)
 		snprintf(line, sizeof(line), "Source: %s. Provisional figures subject to review.",
@@ -1856,6 +1946,16 @@ static void write_bad_row(struct file *f)
 		rc.id[0] = '\0';
 		break;
 	}
+	if (f->shape != CRIMES_ROWS) {
+		/* no age column here: a count that is not a whole number instead;
+		 * an aggregate row has no id: its period left out instead */
+		static const char *const bad_counts[4] = { "1.5", "-1", "", "n/d" };
+		rc.count = 1;
+		if (what == 1)
+			rc.count_text = bad_counts[ob_rng_below(r, 4)];
+		if (what == 3 && f->shape == CRIMES_AGGREGATE)
+			rc.day = LONG_MIN;
+	}
 	write_row(f, &rc);
 	f->bad++;
 }
@@ -1879,6 +1979,7 @@ static ob_err open_file(struct file *f, struct cy *cy, enum ob_demo_kind kind,
 	f->final = final;
 	f->corrected = correction > 0;
 	f->delim = police ? ';' : ',';
+	f->shape = kind == OB_DEMO_CRIMES ? cy->c->crime_shape : CRIMES_ROWS;
 	if (snprintf(dir, sizeof(dir), "%s/%s", g->outdir, src->code) >= (int)sizeof(dir) ||
 	    snprintf(path, sizeof(path), "%s/%s_%d%s.csv", dir, src->file_stem, cy->year,
 	             suffix) >= (int)sizeof(path))
@@ -1902,6 +2003,7 @@ static ob_err close_file(struct file *f)
 	write_foot(f);
 	pf->rows = f->rows;
 	pf->bad_rows = f->bad;
+	pf->victims = f->shape != CRIMES_ROWS ? f->victims : f->good;
 	pf->suspicious = f->suspicious;
 	p->rows += f->rows;
 	p->bad_rows += f->bad;
@@ -2027,6 +2129,7 @@ static ob_err write_homicide_file(struct cy *cy, enum ob_demo_kind kind)
 struct crime {
 	long day;
 	int minute;
+	int32_t month; /* year * 12 + month - 1 (aggregates) */
 	uint32_t unit, gen;
 	uint8_t type, sex, age, mech, place;
 };
@@ -2123,6 +2226,119 @@ static double crime_year_factor(const struct demo_country *c, int type, int year
 	return f;
 }
 
+/* Merged rows: the reports of one day, unit, offence, sex, weapon and place. */
+static int merge_cmp(const void *a, const void *b)
+{
+	const struct crime *x = a, *y = b;
+
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	if (x->unit != y->unit)
+		return x->unit < y->unit ? -1 : 1;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (x->sex != y->sex)
+		return x->sex < y->sex ? -1 : 1;
+	if (x->mech != y->mech)
+		return x->mech < y->mech ? -1 : 1;
+	if (x->place != y->place)
+		return x->place < y->place ? -1 : 1;
+	return (x->gen > y->gen) - (x->gen < y->gen);
+}
+
+/* Aggregate cells: month, unit, offence, sex. */
+static int cell_cmp(const void *a, const void *b)
+{
+	const struct crime *x = a, *y = b;
+
+	if (x->month != y->month)
+		return x->month < y->month ? -1 : 1;
+	if (x->unit != y->unit)
+		return x->unit < y->unit ? -1 : 1;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (x->sex != y->sex)
+		return x->sex < y->sex ? -1 : 1;
+	return (x->gen > y->gen) - (x->gen < y->gen);
+}
+
+static bool same_row(bool agg, const struct crime *x, const struct crime *y)
+{
+	if (agg)
+		return x->month == y->month && x->unit == y->unit && x->type == y->type &&
+		       x->sex == y->sex;
+	return x->day == y->day && x->unit == y->unit && x->type == y->type && x->sex == y->sex &&
+	       x->mech == y->mech && x->place == y->place;
+}
+
+/*
+ * Reported crimes with a count per row: identical reports merged (each
+ * row's count the reports it stands for), or aggregate counts by month,
+ * unit, offence and sex (no id, no person). The victims of the file are the
+ * reports generated, as in a file of one row per report.
+ */
+static ob_err write_crime_counts(struct cy *cy, struct crime *ks, size_t n)
+{
+	struct gen *g = cy->g;
+	bool agg = cy->c->crime_shape == CRIMES_AGGREGATE;
+	struct file f;
+	long serial = 0;
+	ob_err e;
+
+	for (size_t i = 0; agg && i < n; i++) {
+		int y, m, d;
+		civil_from(ks[i].day, &y, &m, &d);
+		ks[i].month = y * 12 + m - 1;
+	}
+	if (n)
+		qsort(ks, n, sizeof(*ks), agg ? cell_cmp : merge_cmp);
+	if ((e = open_file(&f, cy, OB_DEMO_CRIMES, "", false, true, cy->year, 0)))
+		return e;
+	write_head(&f);
+	for (size_t i = 0, j; i < n; i = j) {
+		const struct crime *k = &ks[i];
+		const struct terr *t = &g->t[k->unit];
+		struct rec rc;
+
+		for (j = i + 1; j < n && same_row(agg, k, &ks[j]); j++)
+			;
+		memset(&rc, 0, sizeof(rc));
+		rc.unit = k->unit;
+		rc.category = cy->c->crime_label[k->type];
+		rc.sex = k->sex;
+		rc.count = (long)(j - i);
+		rc.minute = rc.age = -1;
+		rc.rel = rc.ctx = rc.manner = -1;
+		if (agg) {
+			/* a statistics table: official names, the first of the month */
+			rc.day = civil_days(k->month / 12, k->month % 12 + 1, 1);
+			rc.unit_var = rc.parent_var = NV_ASIS;
+			rc.mech = rc.place = -1;
+		} else {
+			format_id(rc.id, sizeof(rc.id), OB_DEMO_CRIMES, f.src->id_prefix, cy->year,
+			          ++serial, false);
+			rc.day = k->day;
+			rc.datefmt = DF_DMY;
+			rc.unit_var = name_variant(&f.vals, cy->c->police_upper, t->nalias > 0);
+			rc.alias = t->nalias ? (int)ob_rng_below(&f.vals, t->nalias) : 0;
+			rc.parent_var = parent_variant(&f.vals, cy->c->police_upper);
+			rc.mech = k->mech == 255 ? -1 : k->mech;
+			rc.place = k->place;
+		}
+		maybe_bad(&f);
+		write_row(&f, &rc);
+		f.good++;
+		f.victims += rc.count;
+	}
+	maybe_bad(&f);
+	if (f.o.failed) {
+		out_abandon(&f.o);
+		return ob_diag_set(g->d, OB_EIO, g->plan->files[f.idx].path, 0, 0, NULL, 0,
+		                   "error al escribir el archivo");
+	}
+	return close_file(&f);
+}
+
 static ob_err write_crimes(struct cy *cy)
 {
 	struct gen *g = cy->g;
@@ -2167,6 +2383,11 @@ static ob_err write_crimes(struct cy *cy)
 				}
 			}
 		}
+	}
+	if (cy->c->crime_shape != CRIMES_ROWS) {
+		e = write_crime_counts(cy, ks, n);
+		free(ks);
+		return e;
 	}
 	if (n)
 		qsort(ks, n, sizeof(*ks), crime_cmp);

@@ -62,6 +62,8 @@ struct ob_demo_file {
 	long long bad_rows;     /* rows ingest must reject (quarantine) */
 	long long suspicious;   /* valid rows with an implausible value */
 	long long footer_rows;  /* "Total" and "Fuente" rows after the data */
+	long long victims;      /* victims of the good rows: one a row, or the sum of
+	                           the count column (merged rows, aggregates) */
 	int supersedes;         /* index of the delivery this one corrects, or -1 */
 	int superseded_by;      /* index of the delivery that corrects it, or -1 */
 };

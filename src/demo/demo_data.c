@@ -111,6 +111,7 @@ const struct demo_country demo_countries[DEMO_COUNTRIES] = {
 		.doc_pattern = "999999999",
 		.crime_label = { "Robbery", "Theft", "Extortion", "Kidnapping", "Wounding",
 				 "Domestic violence", "Rape", "Missing person" },
+		.crime_shape = CRIMES_AGGREGATE,
 		.src = {
 			{ "bz-bpd", "Belize Police Department", "BPD", "murders" },
 			{ "bz-nfss", "National Forensic Science Service", "NFSS", "autopsies" },
@@ -130,6 +131,7 @@ const struct demo_country demo_countries[DEMO_COUNTRIES] = {
 		.crime_rate = { 250, 500, 5, 0.5, 100, 250, 30, 20 },
 		.doc_pattern = "9-9999-9999",
 		.crime_label = ES_CRIMES,
+		.crime_shape = CRIMES_COUNTED,
 		.src = {
 			{ "cr-oij", "Organismo de Investigación Judicial", "OIJ", "homicidios" },
 			{ "cr-ml", "Departamento de Medicina Legal", "DML", "autopsias" },

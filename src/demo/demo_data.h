@@ -60,6 +60,15 @@ struct demo_source {
 	const char *file_stem;   /* file name before _<year>.csv */
 };
 
+/* How a country's police delivers reported crimes: a row per report; the
+ * identical reports of a day merged into one row with a count (Costa Rica);
+ * or counts only, by territory, month, offence and sex (Belize). */
+enum demo_crime_shape {
+	CRIMES_ROWS = 0,
+	CRIMES_COUNTED,
+	CRIMES_AGGREGATE,
+};
+
 struct demo_country {
 	const char *iso2, *iso3, *name;
 	bool english;            /* Belize: English labels and headers */
@@ -80,6 +89,7 @@ struct demo_country {
 	double crime_rate[N_CRIME]; /* reported per 100 000 a year, unsampled */
 	const char *doc_pattern; /* document number: 9 digit, other chars kept */
 	const char *crime_label[N_CRIME];
+	int crime_shape;         /* enum demo_crime_shape of its reported crimes */
 	struct demo_source src[OB_DEMO_KINDS];
 };
 

@@ -838,7 +838,7 @@ static void count_words_weighted(struct worker *w)
 static void *worker_run(void *arg)
 {
 	struct worker *w = arg;
-	bool weighted = w->pl->snap->victims != w->pl->snap->n;
+	bool weighted = !w->pl->snap->counts_one;
 
 	if (w->pl->c->W == 1)
 		weighted ? count_one_word_weighted(w) : count_one_word(w);

@@ -257,7 +257,7 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 	 * summed by its two ends; which blocks count every record once */
 	an->zone_keys = ob_malloc((an->n_zones + 1) * sizeof(uint64_t));
 	an->zone_keys[0] = 0;
-	if (s->victims != s->n) {
+	if (!s->counts_one) {
 		an->zone_ones = ob_malloc(an->n_zones + 1);
 		an->zone_victims = ob_malloc((an->n_zones + 1) * sizeof(uint64_t));
 		an->zone_victims[0] = 0;

@@ -328,7 +328,8 @@ struct builder {
 	struct sub_info *subs;
 	long long n_subs;
 	unsigned char secret[OB_STORE_SECRET_LEN]; /* the store's record-key secret */
-	struct ob_sha256 key_ctx; /* a digest of the secret so far, copied per record */
+	struct ob_sha256 *key_ctx; /* per source: the digest of secret || source || 0
+	                              so far, copied per record */
 };
 
 static ob_err store_err(struct builder *b, const char *what)
@@ -682,6 +683,24 @@ static ob_err load_submissions(struct builder *b)
 	return e;
 }
 
+/* The digest of secret || source || 0 of each source, for record_key(). */
+static void key_contexts(struct builder *b)
+{
+	struct ob_sha256 base;
+	const struct ob_snap_source *so = (const struct ob_snap_source *)b->sources.p;
+
+	ob_sha256_init(&base);
+	ob_sha256_update(&base, b->secret, sizeof(b->secret));
+	b->key_ctx = ob_malloc((b->sources.n ? b->sources.n : 1) * sizeof(*b->key_ctx));
+	for (size_t s = 0; s < b->sources.n; s++) {
+		const char *code = b->strings.ptr + so[s].code;
+
+		b->key_ctx[s] = base;
+		ob_sha256_update(&b->key_ctx[s], code, strlen(code) + 1);
+	}
+	explicit_bzero(&base, sizeof(base));
+}
+
 /* The unit of a country, made (level 0, named by its code) when the
  * catalogue lacks it, so that records without a territory still count. */
 static int32_t country_unit(struct builder *b, int32_t c)
@@ -853,21 +872,20 @@ static struct row *push_row(struct reader *r)
 }
 
 /*
- * The record keys of victims from..to-1 of a stored record, summed mod 256
- * (see snapshot.h): the first byte of SHA-256(secret || source || 0 ||
- * source_id || 0 || i) for each victim i, in decimal.
+ * The record keys of victims from..to-1 of a stored record of source
+ * `source` (a record's source is its submission's), summed mod 256 (see
+ * snapshot.h): the first byte of SHA-256(secret || source || 0 ||
+ * source_id || 0 || i) for each victim i, in decimal. The digest of
+ * secret || source || 0 is the source's, made once.
  */
-static uint8_t record_key(const struct builder *b, const char *src, size_t ns, const char *id,
-                          size_t ni, uint64_t from, uint64_t to)
+static uint8_t record_key(const struct builder *b, int32_t source, const char *id, size_t ni,
+                          uint64_t from, uint64_t to)
 {
-	struct ob_sha256 pre = b->key_ctx, c;
+	struct ob_sha256 pre = b->key_ctx[source], c;
 	unsigned char dg[OB_SHA256_LEN];
 	unsigned sum = 0;
 
-	ob_sha256_update(&pre, src, ns);
-	ob_sha256_update(&pre, "", 1);
 	ob_sha256_update(&pre, id, ni);
-	ob_sha256_update(&pre, "", 1);
 	for (uint64_t i = from; i < to; i++) {
 		char num[24];
 		size_t k = sizeof(num);
@@ -877,6 +895,7 @@ static uint8_t record_key(const struct builder *b, const char *src, size_t ns, c
 			num[--k] = (char)('0' + v % 10);
 			v /= 10;
 		} while (v);
+		num[--k] = '\0';
 		c = pre;
 		ob_sha256_update(&c, num + k, sizeof(num) - k);
 		ob_sha256_final(&c, dg);
@@ -892,8 +911,8 @@ static ob_err read_row(struct reader *r, sqlite3_stmt *q)
 	long long victims = sqlite3_column_int64(q, 13);
 	const struct sub_info *si;
 	struct row *w;
-	size_t n, ns, ni, first, nmiss, pieces;
-	const char *t, *src, *id;
+	size_t n, ni, first, nmiss, pieces;
+	const char *t, *id;
 	int32_t terr = -1, cat;
 
 	if (sub < 0 || sub >= b->n_subs || b->subs[sub].source < 0)
@@ -985,8 +1004,7 @@ static ob_err read_row(struct reader *r, sqlite3_stmt *q)
 
 	/* the count and key, and the further records of a count too large
 	 * for one (the misses of the first stand for all) */
-	src = col_text(q, 14, &ns);
-	id = col_text(q, 15, &ni);
+	id = col_text(q, 14, &ni);
 	for (size_t k = 0; k < pieces; k++) {
 		uint64_t from = (uint64_t)k * OB_MAX_SNAPSHOT_COUNT;
 		uint64_t to = k + 1 < pieces ? from + OB_MAX_SNAPSHOT_COUNT : (uint64_t)victims;
@@ -997,7 +1015,7 @@ static ob_err read_row(struct reader *r, sqlite3_stmt *q)
 		if (k)
 			*w = *((struct row *)r->rows.p + first);
 		w->count = (uint16_t)(to - from);
-		w->rkey = record_key(b, src ? src : "", ns, id ? id : "", ni, from, to);
+		w->rkey = record_key(b, si->source, id ? id : "", ni, from, to);
 	}
 	for (size_t k = nmiss; k < r->misses.n; k++)
 		((struct miss *)r->misses.p)[k].nrows = pieces;
@@ -1014,7 +1032,7 @@ static void *reader_run(void *arg)
 	if (ob_store_prepare(r->st,
 	                     "SELECT territory, occurred_on, precision, occurred_at, victim_sex,"
 	                     " victim_age, category, manner, mechanism, place, relationship,"
-	                     " context, submission, victims, source, source_id FROM record"
+	                     " context, submission, victims, source_id FROM record"
 	                     " WHERE id BETWEEN ?1 AND ?2 ORDER BY id", &q, &r->diag)) {
 		r->err = OB_ESTORE;
 		return NULL;
@@ -1467,13 +1485,12 @@ ob_err ob_snapshot_build(struct ob_store *st, const char *dir, struct ob_diag *d
 	/* one read transaction: the snapshot is of one state of the store */
 	if ((e = ob_store_exec(st, "BEGIN", d)))
 		goto release;
-	if (!(e = ob_snapshot_stamp(st, stamp, d)) && !(e = ob_store_key_secret(st, b.secret, d))) {
-		ob_sha256_init(&b.key_ctx);
-		ob_sha256_update(&b.key_ctx, b.secret, sizeof(b.secret));
-	}
-	if (!e && !(e = load_units(&b)) &&
-	    !(e = load_categories(&b)) && !(e = load_tags(&b)) && !(e = load_submissions(&b)))
+	if (!(e = ob_snapshot_stamp(st, stamp, d)) && !(e = ob_store_key_secret(st, b.secret, d)) &&
+	    !(e = load_units(&b)) && !(e = load_categories(&b)) && !(e = load_tags(&b)) &&
+	    !(e = load_submissions(&b))) {
+		key_contexts(&b);
 		e = load_records(&b, stamp, rd, &nr);
+	}
 	{
 		struct ob_diag ignored;
 		char sql[64];
@@ -1504,7 +1521,10 @@ release:
 	free(b.country_unit);
 	free(b.subs);
 	explicit_bzero(b.secret, sizeof(b.secret));
-	explicit_bzero(&b.key_ctx, sizeof(b.key_ctx));
+	if (b.key_ctx) {
+		explicit_bzero(b.key_ctx, b.sources.n * sizeof(*b.key_ctx));
+		free(b.key_ctx);
+	}
 	return e;
 }
 
@@ -1604,6 +1624,7 @@ struct vjob {
 	uint32_t limit;
 	uint64_t sum;
 	bool in_range;
+	bool ones; /* the count column's block: every value is 1 */
 };
 
 struct verifier {
@@ -1637,6 +1658,13 @@ static void *verify_run(void *arg)
 		struct vjob *j = &v->jobs[i];
 		j->sum = checksum(j->p, j->len);
 		j->in_range = block_in_range(j);
+		if (j->section == SEC_COL_COUNT) {
+			const uint16_t *c = (const uint16_t *)j->p;
+			uint16_t diff = 0;
+			for (size_t k = 0; k < j->len / 2; k++)
+				diff |= (uint16_t)(c[k] ^ 1);
+			j->ones = !diff;
+		}
 	}
 	return NULL;
 }
@@ -1663,7 +1691,8 @@ static enum range_kind range_of(const struct ob_snapshot *s, int id, uint32_t *l
 }
 
 static ob_err verify_sections(const struct ob_snapshot *s, const unsigned char *base,
-                              const struct snap_header *h, const char *path, struct ob_diag *d)
+                              const struct snap_header *h, const char *path, bool *ones,
+                              struct ob_diag *d)
 {
 	struct verifier v;
 	size_t cap = 0;
@@ -1713,6 +1742,8 @@ static ob_err verify_sections(const struct ob_snapshot *s, const unsigned char *
 				acc = fold_block(acc, v.jobs[k].sum);
 			len += v.jobs[k].len;
 			in_range = in_range && v.jobs[k].in_range;
+			if (sec == SEC_COL_COUNT && v.jobs[k].len)
+				*ones = *ones && v.jobs[k].ones;
 		}
 		if (fold_end(acc, len) != h->sections[sec].checksum)
 			e = corrupt(d, path, "suma de control errónea");
@@ -1862,7 +1893,9 @@ ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_dia
 		e = corrupt(d, path, "diccionario demasiado grande");
 		goto fail;
 	}
-	if ((e = verify_sections(s, base, &h, path, d)) || (e = check_snapshot(s, path, d)))
+	s->counts_one = true;
+	if ((e = verify_sections(s, base, &h, path, &s->counts_one, d)) ||
+	    (e = check_snapshot(s, path, d)))
 		goto fail;
 	*out = s;
 	return OB_OK;

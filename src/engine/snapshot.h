@@ -34,16 +34,18 @@
  *              victim i (0..count-1 over the stored row) has the key
  *                first byte of SHA-256(secret || source || 0x00 ||
  *                                      source_id || 0x00 || i)
- *              with i in decimal ASCII ("0", "1", ...), source and
- *              source_id as stored, and the secret the store's 32 random
+ *              with i in decimal ASCII ("0", "1", ...), source the code of
+ *              the record's source (that of its submission), source_id as
+ *              stored, and the secret the store's 32 random
  *              bytes (ob_store_key_secret). Summing rkeys over a cell gives
  *              the sum of its victims' keys (mod 256) however rows were
  *              split; keys are stable across rebuilds and never published.
  *
  * Counts: every output counts victims (the sum of count), unless it says
- * it counts records. ob_snapshot.victims is the sum over the snapshot; when
- * it equals n, every count is 1 and a kernel may count records instead.
- * The sum is at most OB_MAX_SNAPSHOT_VICTIMS, so 32-bit counters hold it.
+ * it counts records. ob_snapshot.victims is the sum over the snapshot, and
+ * counts_one (found by ob_snapshot_open while it checks the file) says that
+ * every count is 1, so that a kernel may count records instead. The sum is
+ * at most OB_MAX_SNAPSHOT_VICTIMS, so 32-bit counters hold it.
  *
  * Memory: 21 bytes per record (five 2-byte columns: territory, year,
  * category, source, count; eleven 1-byte columns: month, day, hour, sex,
@@ -179,7 +181,8 @@ struct ob_snap_coverage {
 
 struct ob_snapshot {
 	uint64_t n;       /* records */
-	uint64_t victims; /* the sum of count; n when every count is 1 */
+	uint64_t victims; /* the sum of count */
+	bool counts_one;  /* every count is 1: victims are records */
 
 	/* columns, n values each */
 	const uint16_t *territory, *year, *category, *source, *count;

@@ -7,6 +7,13 @@
  * protected), rejected rows to quarantine verbatim, with their warnings.
  * Everything happens in one transaction that also writes the logbook entry,
  * so a failure or a kill at any moment leaves the store as it was.
+ *
+ * Counts: a row stands for the victims of its count column (one without
+ * one). The count must be a whole number, 0 or more; anything else sends
+ * the row to quarantine. A row of an aggregate source (profile.h) gets as
+ * id its dimension values (the territory's code, the period, then every
+ * other column but the count, folded), so that the same cell has the same
+ * id in every delivery, and a cell given twice in a file is refused once.
  */
 #include "ingest/ingest.h"
 
@@ -16,6 +23,7 @@
 
 #include "base/buf.h"
 #include "base/log.h"
+#include "base/sha256.h"
 #include "base/strmap.h"
 #include "ingest/lookup.h"
 #include "ingest/profile.h"
@@ -37,8 +45,10 @@ enum {
 static const char *const statements[ST_COUNT] = {
 	"INSERT INTO record(submission, source, source_id, line, occurred_on, precision,"
 	" occurred_at, territory, lat, lon, category, legal_category, manner, victim_sex,"
-	" victim_age, mechanism, place, relationship, context, perpetrator_sex, extra)"
-	" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)",
+	" victim_age, mechanism, place, relationship, context, perpetrator_sex, extra,"
+	" victims)"
+	" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,"
+	" ?22)",
 	"INSERT INTO protected(record, names, document, address) VALUES(?1, ?2, ?3, ?4)",
 	"INSERT INTO quarantine(submission, line, column, field, value, reason, raw)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -83,6 +93,8 @@ struct row {
 	const char *category;
 	const char *tag[OB_F_COUNT];
 	int age;      /* -1 unknown */
+	long long victims; /* the count column's, 1 without one */
+	char agg_id[OB_MAX_NAME + 1]; /* an aggregate row's id (made) */
 	double lat, lon;
 	bool has_coords;
 	size_t nwarn;
@@ -140,7 +152,7 @@ struct ingest {
 	char **col_name;            /* header cells as written */
 	bool *col_mapped;
 	/* state */
-	struct ob_buf key, key2, extra;
+	struct ob_buf key, key2, extra, idb;
 	struct ob_strmap xw_cache[OB_F_COUNT]; /* raw label -> crosswalk entries */
 	struct ob_strmap tag_cache[OB_F_COUNT]; /* raw label -> canonical tag code */
 	long today;
@@ -375,6 +387,7 @@ static ob_err find_header(struct ingest *g)
 {
 	const struct ob_csv_record *rec;
 	size_t want = mapped_fields(&g->prof), widest = 0;
+	const char *first;
 	ob_err e;
 
 	/* two cells that name profile columns make a header: banner rows are
@@ -403,17 +416,21 @@ static ob_err find_header(struct ingest *g)
 			return take_header(g, rec);
 		}
 	}
+	/* name the id column, or (an aggregate source has none) the count's */
+	first = g->prof.columns[OB_F_SOURCE_ID].nalt ? g->prof.columns[OB_F_SOURCE_ID].alt[0]
+	      : g->prof.columns[OB_F_VICTIMS].nalt   ? g->prof.columns[OB_F_VICTIMS].alt[0]
+	                                             : "?";
 	if (widest <= 1)
 		return ob_diag_set(g->d, OB_ENOHEADER, g->name, 0, 0, NULL, 0,
 		                   "no se encontró el encabezado: ninguna fila tiene más de una columna "
 		                   "con el delimitador «%c»; ¿delimitador equivocado o archivo vacío? "
 		                   "(se esperaban columnas como «%s»)",
 		                   ob_csv_delimiter(g->csv) == '\t' ? 'T' : ob_csv_delimiter(g->csv),
-		                   g->prof.columns[OB_F_SOURCE_ID].alt[0]);
+		                   first);
 	return ob_diag_set(g->d, OB_ENOHEADER, g->name, 0, 0, NULL, 0,
 	                   "no se encontró el encabezado en las primeras %d filas: se esperaban "
 	                   "columnas como «%s» y «%s» según el perfil %s",
-	                   OB_MAX_BANNER_ROWS, g->prof.columns[OB_F_SOURCE_ID].alt[0],
+	                   OB_MAX_BANNER_ROWS, first,
 	                   g->prof.columns[OB_F_OCCURRED_ON].nalt
 	                           ? g->prof.columns[OB_F_OCCURRED_ON].alt[0]
 	                           : "?",
@@ -751,17 +768,107 @@ static void map_coords(struct row *r)
 	r->has_coords = true;
 }
 
+/* The count column: a whole number, 0 or more (a row of no victims is an
+ * explicit zero), at most OB_MAX_ROW_VICTIMS. */
+static void map_count(struct row *r)
+{
+	const char *s = r->val[OB_F_VICTIMS];
+	size_t n = r->len[OB_F_VICTIMS];
+	long long v;
+
+	r->victims = 1;
+	if (!n) {
+		row_reject(r, OB_F_VICTIMS, r->col[OB_F_VICTIMS],
+		           "falta el número de víctimas; se esperaba un entero de 0 en adelante "
+		           "(count is empty: expected a whole number, 0 or more)");
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9') {
+			row_reject(r, OB_F_VICTIMS, r->col[OB_F_VICTIMS],
+			           "número de víctimas no válido; se esperaba un entero de 0 en "
+			           "adelante, sin signo, decimales ni separadores (invalid count: "
+			           "expected a whole number, 0 or more)");
+			return;
+		}
+	if (!ob_parse_int(s, n, 0, OB_MAX_ROW_VICTIMS, &v)) {
+		row_reject(r, OB_F_VICTIMS, r->col[OB_F_VICTIMS],
+		           "número de víctimas demasiado grande; se esperaba como máximo %d por fila "
+		           "(count too large: at most %d per row)", OB_MAX_ROW_VICTIMS,
+		           OB_MAX_ROW_VICTIMS);
+		return;
+	}
+	r->victims = v;
+}
+
+/*
+ * The id of an aggregate row: its territory's code and its period, then the
+ * folded values of every other column but the count (the mapped ones in
+ * field order, then the rest in the file's order), joined by '|'; past
+ * OB_MAX_NAME bytes, "agg:" and the SHA-256 of that text.
+ */
+static void aggregate_id(struct ingest *g, const struct ob_csv_record *rec, struct row *r)
+{
+	struct ob_buf *b = &g->idb;
+	bool ok;
+
+	ob_buf_reset(b);
+	ok = !ob_buf_adds(b, r->territory ? r->territory : "") && !ob_buf_addc(b, '|') &&
+	     !ob_buf_adds(b, r->occurred_on);
+	for (unsigned f = 0; ok && f < OB_F_COUNT; f++) {
+		if (f == OB_F_VICTIMS || f == OB_F_OCCURRED_ON || f == OB_F_TERRITORY ||
+		    f == OB_F_TERRITORY_CODE || f == OB_F_TERRITORY_PARENT || !field_present(g, f))
+			continue;
+		ok = !ob_buf_addc(b, '|') && fold(&g->key, r->val[f] ? r->val[f] : "", r->len[f]) &&
+		     !ob_buf_add(b, g->key.ptr, g->key.len);
+	}
+	for (size_t c = 0; ok && c < g->ncols && c < rec->nfields; c++) {
+		const char *s = rec->fields[c].ptr;
+		size_t n = rec->fields[c].len;
+
+		if (g->col_mapped[c])
+			continue;
+		ob_trim(&s, &n);
+		ok = !ob_buf_addc(b, '|') && fold(&g->key, s, n) &&
+		     !ob_buf_add(b, g->key.ptr, g->key.len);
+	}
+	if (ok && b->len <= OB_MAX_NAME) {
+		memcpy(r->agg_id, b->ptr, b->len);
+		r->agg_id[b->len] = '\0';
+	} else {
+		struct ob_sha256 h;
+		unsigned char dg[OB_SHA256_LEN];
+		char hex[65];
+
+		ob_sha256_init(&h);
+		ob_sha256_update(&h, b->ptr ? b->ptr : "", b->len);
+		ob_sha256_final(&h, dg);
+		ob_sha256_hex(dg, hex);
+		snprintf(r->agg_id, sizeof(r->agg_id), "agg:%s", hex);
+	}
+	r->val[OB_F_SOURCE_ID] = r->agg_id;
+	r->len[OB_F_SOURCE_ID] = strlen(r->agg_id);
+}
+
 static void map_row(struct ingest *g, const struct ob_csv_record *rec, struct row *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->bad_field = OB_F_COUNT;
+	r->victims = 1;
 	gather(g, rec, r);
 	if (rec->nfields != g->ncols) {
 		row_reject(r, OB_F_COUNT, (long)(rec->nfields < g->ncols ? rec->nfields : g->ncols + 1),
 		           "la fila tiene %zu campos y el encabezado %zu", rec->nfields, g->ncols);
 		return;
 	}
-	if (!r->len[OB_F_SOURCE_ID]) {
+	if (field_present(g, OB_F_VICTIMS)) {
+		map_count(r);
+		if (r->reason[0])
+			return;
+	}
+	if (g->prof.aggregate) {
+		/* no id in the file: made from the dimensions once they are read */
+	} else if (!r->len[OB_F_SOURCE_ID]) {
 		row_reject(r, OB_F_SOURCE_ID, r->col[OB_F_SOURCE_ID], "falta el identificador del caso");
 		return;
 	}
@@ -789,6 +896,8 @@ static void map_row(struct ingest *g, const struct ob_csv_record *rec, struct ro
 	}
 	map_time(r);
 	map_coords(r);
+	if (g->prof.aggregate && !r->reason[0])
+		aggregate_id(g, rec, r);
 }
 
 /* --- writing ------------------------------------------------------------ */
@@ -913,11 +1022,17 @@ static ob_err write_record(struct ingest *g, struct row *r)
 		sqlite3_bind_text(st, 21, r->extra, (int)r->extra_len, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st, 21);
+	sqlite3_bind_int64(st, 22, r->victims);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_CONSTRAINT) {
-		row_reject(r, OB_F_SOURCE_ID, r->col[OB_F_SOURCE_ID],
-		           "identificador duplicado en el archivo; se conserva la primera fila");
+		if (g->prof.aggregate)
+			row_reject(r, OB_F_SOURCE_ID, 0,
+			           "celda agregada repetida: otra fila del archivo tiene las mismas "
+			           "dimensiones; se conserva la primera (aggregate cell given twice)");
+		else
+			row_reject(r, OB_F_SOURCE_ID, r->col[OB_F_SOURCE_ID],
+			           "identificador duplicado en el archivo; se conserva la primera fila");
 		return write_quarantine(g, r);
 	}
 	if (rc != SQLITE_DONE)
@@ -936,7 +1051,7 @@ static ob_err write_record(struct ingest *g, struct row *r)
 			return store_error(g, "datos protegidos");
 	}
 	g->res->accepted++;
-	g->res->victims++;
+	g->res->victims += r->victims;
 	{
 		long a = ob_date_days(&r->date), b = last_day(&r->date);
 		if (a < g->min_day)
@@ -958,8 +1073,8 @@ static ob_err open_submission(struct ingest *g, const char *path)
 	if (ob_store_prepare(g->s,
 	                     "INSERT INTO submission(source, file_name, sha256, rows_read, accepted,"
 	                     " rejected, warned, ingested_at, version, observa_version, institution,"
-	                     " country) VALUES(?1, ?2, 'pending', 0, 0, 0, 0,"
-	                     " strftime('%Y-%m-%dT%H:%M:%SZ','now'), 0, ?3, ?4, ?5)", &st, g->d))
+	                     " country, aggregate) VALUES(?1, ?2, 'pending', 0, 0, 0, 0,"
+	                     " strftime('%Y-%m-%dT%H:%M:%SZ','now'), 0, ?3, ?4, ?5, ?6)", &st, g->d))
 		return OB_ESTORE;
 	sqlite3_bind_text(st, 1, g->prof.code, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, base ? base + 1 : path, -1, SQLITE_STATIC);
@@ -967,6 +1082,7 @@ static ob_err open_submission(struct ingest *g, const char *path)
 	sqlite3_bind_text(st, 4, g->prof.institution[0] ? g->prof.institution : "other", -1,
 	                  SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, g->look.country, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, g->prof.aggregate);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -1333,6 +1449,7 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 	ob_buf_init(&g.key, 4 * OB_MAX_NAME);
 	ob_buf_init(&g.key2, 4 * OB_MAX_NAME);
 	ob_buf_init(&g.extra, OB_MAX_LINE * 2);
+	ob_buf_init(&g.idb, OB_MAX_LINE * 2);
 
 	if (g.o->period && !parse_period(g.o->period, &g.period_from, &g.period_to)) {
 		e = ob_diag_set(d, OB_EUSAGE, g.name, 0, 0, g.o->period, strlen(g.o->period),
@@ -1437,6 +1554,7 @@ release_bufs:
 	ob_buf_release(&g.key);
 	ob_buf_release(&g.key2);
 	ob_buf_release(&g.extra);
+	ob_buf_release(&g.idb);
 	for (unsigned f = 0; f < OB_F_COUNT; f++) {
 		ob_strmap_release(&g.xw_cache[f]);
 		ob_strmap_release(&g.tag_cache[f]);

@@ -26,6 +26,17 @@ const char *ob_field_name_es(enum ob_field f)
 	return (unsigned)f < OB_F_COUNT ? fields[f].es : "?";
 }
 
+bool ob_field_person_level(enum ob_field f)
+{
+	switch (f) {
+	case OB_F_SOURCE_ID: case OB_F_OCCURRED_AT: case OB_F_VICTIM_AGE: case OB_F_LAT:
+	case OB_F_LON: case OB_F_NAMES: case OB_F_DOCUMENT: case OB_F_ADDRESS:
+		return true;
+	default:
+		return false;
+	}
+}
+
 enum ob_field ob_field_from_key(const char *key, size_t len)
 {
 	for (unsigned i = 0; i < OB_F_COUNT; i++)
@@ -215,6 +226,17 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 		}
 		if (eq(k, kn, "description"))
 			return OB_OK;
+		if (eq(k, kn, "aggregate")) {
+			if (eq(v, vn, "true") || eq(v, vn, "yes") || eq(v, vn, "1"))
+				p->aggregate = true;
+			else if (eq(v, vn, "false") || eq(v, vn, "no") || eq(v, vn, "0"))
+				p->aggregate = false;
+			else
+				return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
+				                   "valor no válido para aggregate; se esperaba true o "
+				                   "false (expected true or false)");
+			return OB_OK;
+		}
 	} else if (!strcmp(sec, "file")) {
 		if (eq(k, kn, "encoding")) {
 			if (eq(v, vn, "auto"))
@@ -256,7 +278,11 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 			return each_item(v, vn, '|', add_alt, c);
 		}
 	} else if (!strcmp(sec, "values")) {
-		if ((f = ob_field_from_key(k, kn)) != OB_F_COUNT) {
+		if ((f = ob_field_from_key(k, kn)) == OB_F_VICTIMS)
+			return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 1, k, kn,
+			                   "count va en [columns]: el número de víctimas de cada fila "
+			                   "(count names a column, not a constant)");
+		if (f != OB_F_COUNT) {
 			free(p->value[f]);
 			p->value[f] = ob_strndup(v, vn);
 			return OB_OK;
@@ -372,12 +398,45 @@ ob_err ob_profile_parse(const char *text, size_t len, const char *name,
 		                "el perfil debe dar [source] code y country");
 		goto release;
 	}
+	if (p->aggregate) {
+		/* counts by dimensions: a count, where and when; nothing of a person */
+		for (unsigned f = 0; f < OB_F_COUNT; f++)
+			if (ob_field_person_level((enum ob_field)f) &&
+			    (p->columns[f].nalt || p->value[f])) {
+				e = ob_diag_set(d, OB_EINVAL, name, 0, 0, ob_field_key((enum ob_field)f),
+				                strlen(ob_field_key((enum ob_field)f)),
+				                "una fuente agregada no puede dar «%s» (%s): sus filas son "
+				                "conteos, no personas (an aggregate source cannot map a "
+				                "person-level field)", ob_field_key((enum ob_field)f),
+				                ob_field_name_es((enum ob_field)f));
+				goto release;
+			}
+		if (!p->columns[OB_F_VICTIMS].nalt || !p->columns[OB_F_OCCURRED_ON].nalt ||
+		    (!p->columns[OB_F_TERRITORY].nalt && !p->columns[OB_F_TERRITORY_CODE].nalt)) {
+			e = ob_diag_set(d, OB_EINVAL, name, 0, 0, NULL, 0,
+			                "una fuente agregada debe dar en [columns] count (el conteo), "
+			                "occurred_on (el periodo) y territory o territory_code "
+			                "(an aggregate source must map count, occurred_on and the "
+			                "territory)");
+			goto release;
+		}
+		p->required[OB_F_VICTIMS] = true;
+		p->required[OB_F_OCCURRED_ON] = true;
+		p->required[p->columns[OB_F_TERRITORY].nalt ? OB_F_TERRITORY
+		                                            : OB_F_TERRITORY_CODE] = true;
+		p->required[OB_F_SOURCE_ID] = false;
+		/* a period may be a month or a year */
+		p->date_forms |= OB_DATE_PARTIAL;
+		return OB_OK;
+	}
 	if (!p->columns[OB_F_SOURCE_ID].nalt) {
 		e = ob_diag_set(d, OB_EINVAL, name, 0, 0, NULL, 0,
 		                "el perfil debe dar la columna source_id en [columns]");
 		goto release;
 	}
 	p->required[OB_F_SOURCE_ID] = true;
+	if (p->columns[OB_F_VICTIMS].nalt)
+		p->required[OB_F_VICTIMS] = true;
 	return OB_OK;
 release:
 	ob_profile_release(p);

@@ -6,6 +6,14 @@
  * struct ob_profile that the caller owns and frees with ob_profile_release().
  * Column names are stored as folded keys, so matching a header cell is a
  * byte comparison after ob_fold_key().
+ *
+ * Counts: the field "count" (OB_F_VICTIMS) names a column holding the
+ * victims each row stands for (a file that merges identical rows). A source
+ * declared aggregate ([source] aggregate = true) delivers only counts by
+ * territory x period x category and other dimensions: its profile must map
+ * count and the territory and period, and must not map a person-level
+ * field (ob_field_person_level); it needs no source_id, each row's id being
+ * made from its dimension values.
  */
 #ifndef OB_PROFILE_H
 #define OB_PROFILE_H
@@ -34,7 +42,8 @@
 	X(LON, "lon", "longitud")                                               \
 	X(NAMES, "names", "nombres")                                            \
 	X(DOCUMENT, "document", "documento")                                    \
-	X(ADDRESS, "address", "dirección")
+	X(ADDRESS, "address", "dirección")                                      \
+	X(VICTIMS, "count", "número de víctimas")
 
 enum ob_field {
 #define OB_FIELD_ENUM(id, key, es) OB_F_##id,
@@ -48,6 +57,10 @@ const char *ob_field_key(enum ob_field f);
 const char *ob_field_name_es(enum ob_field f);
 /* OB_F_COUNT when key names no field. */
 enum ob_field ob_field_from_key(const char *key, size_t len);
+/* Whether a field describes one person or event rather than a group of
+ * them (source_id, occurred_at, victim_age, lat, lon, names, document,
+ * address): an aggregate source cannot have it. */
+bool ob_field_person_level(enum ob_field f);
 
 struct ob_profile_column {
 	size_t nalt;
@@ -61,6 +74,7 @@ struct ob_profile {
 	char country[8];      /* ISO3 of the catalogue, e.g. SLV */
 	char institution[32]; /* police, forensic, prosecutor, other */
 	char period[16];      /* month, quarter, year */
+	bool aggregate;       /* rows are counts by dimensions, not persons */
 	enum ob_encoding encoding;
 	char delimiter;       /* 0 = sniff */
 	unsigned date_forms;  /* OB_DATE_* flags */

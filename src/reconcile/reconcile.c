@@ -355,6 +355,12 @@ void ob_rec_run_release(struct ob_rec_run *run)
 	free(run->member);
 	free(run->death);
 	free(run->count);
+	for (size_t i = 0; i < run->ncounted; i++) {
+		free(run->counted[i].territory);
+		free(run->counted[i].admin1);
+		free(run->counted[i].date);
+	}
+	free(run->counted);
 	ob_buf_release(&run->pool);
 	memset(run, 0, sizeof(*run));
 }
@@ -445,7 +451,8 @@ ob_err ob_rec_load(struct ob_rec_run *run, struct ob_store *st, const char *peri
 	static const char *sql =
 		"SELECT r.id, r.source, r.source_id, s.country, s.institution, r.occurred_on,"
 		" r.territory, t.parent, r.victim_sex, r.victim_age, r.manner, r.mechanism,"
-		" r.place, p.names, r.category, r.relationship, r.context, r.occurred_at"
+		" r.place, p.names, r.category, r.relationship, r.context, r.occurred_at,"
+		" r.victims, s.aggregate"
 		" FROM record r JOIN submission s ON s.id = r.submission"
 		" LEFT JOIN territory t ON t.code = r.territory"
 		" LEFT JOIN protected p ON p.record = r.id"
@@ -479,6 +486,23 @@ ob_err ob_rec_load(struct ob_rec_run *run, struct ob_store *st, const char *peri
 
 		if (in < 0 || !ob_rec_is_death(col(q, 14), col(q, 10)))
 			continue;
+		if (sqlite3_column_int(q, 19) || sqlite3_column_int64(q, 18) != 1) {
+			/* not one person: counts only */
+			struct ob_rec_counted *c;
+			if (run->ncounted == run->counted_cap) {
+				run->counted_cap = run->counted_cap ? run->counted_cap * 2 : 256;
+				run->counted = ob_realloc(run->counted,
+				                          run->counted_cap * sizeof(*run->counted));
+			}
+			c = &run->counted[run->ncounted++];
+			c->inst = (enum ob_rec_inst)in;
+			c->territory = dup_or_null(col(q, 6));
+			c->admin1 = dup_or_null(col(q, 7));
+			c->date = dup_or_null(col(q, 5));
+			c->victims = (uint64_t)sqlite3_column_int64(q, 18);
+			run->counted_victims += c->victims;
+			continue;
+		}
 		memset(&r, 0, sizeof(r));
 		r.id = sqlite3_column_int64(q, 0);
 		r.source = col(q, 1);
@@ -1136,7 +1160,7 @@ static int mkey_cmp(const void *x, const void *y)
 }
 
 static ob_err count_add(struct ob_rec_run *run, struct ob_strmap *m, int level,
-                        const char *territory, const char *date, int inst)
+                        const char *territory, const char *date, int inst, uint64_t n)
 {
 	char key[160], month[8] = "";
 	void *v;
@@ -1163,9 +1187,9 @@ static ob_err count_add(struct ob_rec_run *run, struct ob_strmap *m, int level,
 		c = &run->count[(uintptr_t)v - 1];
 	}
 	if (inst >= 0)
-		c->n[inst]++;
+		c->n[inst] += n;
 	else
-		c->reconciled++;
+		c->reconciled += n;
 	return OB_OK;
 }
 
@@ -1323,8 +1347,13 @@ ob_err ob_rec_build(struct ob_rec_run *run, struct ob_diag *d)
 	ob_strmap_init(&cm);
 	for (size_t i = 0; i < run->n && !e; i++) {
 		const struct ob_rec_record *r = &run->rec[i];
-		if (!(e = count_add(run, &cm, 2, r->territory, r->date, (int)r->inst)))
-			e = count_add(run, &cm, 1, r->admin1, r->date, (int)r->inst);
+		if (!(e = count_add(run, &cm, 2, r->territory, r->date, (int)r->inst, 1)))
+			e = count_add(run, &cm, 1, r->admin1, r->date, (int)r->inst, 1);
+	}
+	for (size_t i = 0; i < run->ncounted && !e; i++) {
+		const struct ob_rec_counted *c = &run->counted[i];
+		if (!(e = count_add(run, &cm, 2, c->territory, c->date, (int)c->inst, c->victims)))
+			e = count_add(run, &cm, 1, c->admin1, c->date, (int)c->inst, c->victims);
 	}
 	for (size_t k = 0; k < run->ndeaths && !e; k++) {
 		const struct ob_rec_death *x = &run->death[k];
@@ -1335,8 +1364,8 @@ ob_err ob_rec_build(struct ob_rec_run *run, struct ob_diag *d)
 		                                         ? &run->rec[x->value_rec[OB_REC_DATE]]
 		                                         : NULL;
 		const char *date = dt ? dt->date : NULL;
-		if (!(e = count_add(run, &cm, 2, t ? t->territory : NULL, date, -1)))
-			e = count_add(run, &cm, 1, t ? t->admin1 : NULL, date, -1);
+		if (!(e = count_add(run, &cm, 2, t ? t->territory : NULL, date, -1, 1)))
+			e = count_add(run, &cm, 1, t ? t->admin1 : NULL, date, -1, 1);
 	}
 	if (e) {
 		ob_diag_set(d, e, NULL, 0, 0, NULL, 0, "tabla por territorio / territory table");

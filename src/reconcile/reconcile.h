@@ -10,6 +10,11 @@
  *      superseded, it has a date in the period, and ob_rec_is_death() says
  *      so from its category and manner. Names come from the protected
  *      table (reading them is written to the audit log by ob_rec_save).
+ *      A row that is not one person (a row of an aggregate source, or one
+ *      whose count says it stands for other than one victim) takes part in
+ *      the counts by institution only (ob_rec_counted): it is never linked
+ *      and adds nothing to the reconciled deaths, which can be no more
+ *      than the persons the sources identify.
  *   2. ob_rec_link: per country, record linkage (src/link) of the records
  *      of different sources on given names and both surnames (split from
  *      the full name), date, age, sex, territory (same admin-2, same
@@ -175,11 +180,19 @@ struct ob_rec_death {
 	char detail[OB_REC_NREASONS][160];
 };
 
+/* A row that takes part in counts only (see above). Strings owned, NULL
+ * when absent. */
+struct ob_rec_counted {
+	enum ob_rec_inst inst;
+	char *territory, *admin1, *date;
+	uint64_t victims;
+};
+
 struct ob_rec_count {
 	int level;              /* 2 admin-2, 1 admin-1 */
 	const char *territory;  /* "" when unknown */
 	char month[8];          /* yyyy-mm, "" when unknown */
-	uint64_t n[OB_REC_NINST];
+	uint64_t n[OB_REC_NINST]; /* victims, counted-only rows included */
 	uint64_t reconciled;
 };
 
@@ -220,6 +233,9 @@ struct ob_rec_run {
 	size_t ndeaths;
 	struct ob_rec_count *count;
 	size_t ncount;
+	struct ob_rec_counted *counted; /* rows in counts only, by ob_rec_load */
+	size_t ncounted, counted_cap;
+	uint64_t counted_victims;
 	uint64_t reasons[OB_REC_NREASONS];
 	long long run_id;        /* after ob_rec_save */
 };

@@ -159,4 +159,9 @@ static const char *const ob_migrations[] = {
 	"ALTER TABLE submission ADD COLUMN victims INTEGER;"
 	"UPDATE submission SET victims = accepted;"
 	"ALTER TABLE submission ADD COLUMN fields INTEGER;",
+	/* 7: a delivery of an aggregate source (rows are counts by territory,
+	 * period and other dimensions, not persons): its records take part in
+	 * counts, never in record linkage */
+	"ALTER TABLE submission ADD COLUMN aggregate INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (aggregate IN (0, 1));",
 };

@@ -3,6 +3,7 @@
 # rows it planned to, and ingesting its files again changes nothing.
 expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.03
 expect_grep "$T/out" "fuente / source"
+cp "$T/out" "$T/out.demo"
 expect_grep "$T/out" "Homicidios por país y año"
 [ -s "$T/obs/demo/ground_truth.csv" ] || fail "no ground truth"
 # every country has sources in the logbook, every submission balances
@@ -20,6 +21,24 @@ set -- $total
 	fail "no corrected re-delivery superseded an earlier one"
 expect_status 0 "$OBSERVA" log -d "$T/obs"
 expect_grep "$T/out" "sustituido"
+# rows are not victims: Costa Rica's reported crimes merge identical reports
+# with a count, Belize's are counts only; the summary's victims are the
+# logbook's, and the analyser counts them
+vic=$(awk '$1 == "total" { print $7 }' "$T/out.demo")
+[ "$vic" = "$(sql "$T/obs" "SELECT sum(victims) FROM submission")" ] ||
+	fail "summary victims $vic, logbook $(sql "$T/obs" "SELECT sum(victims) FROM submission")"
+[ "$(sql "$T/obs" "SELECT sum(victims) > sum(accepted) FROM submission WHERE source = 'cr-oij-delitos'")" = 1 ] ||
+	fail "no merged rows in cr-oij-delitos"
+[ "$(sql "$T/obs" "SELECT min(aggregate) FROM submission WHERE source = 'bz-bpd-offences'")" = 1 ] ||
+	fail "bz-bpd-offences is not aggregate"
+[ "$(sql "$T/obs" "SELECT count(*) FROM submission WHERE aggregate = 1 AND source <> 'bz-bpd-offences'")" = 0 ] ||
+	fail "another source marked aggregate"
+for s in cr-oij-delitos bz-bpd-offences; do
+	expect_status 0 "$OBSERVA" analyze -d "$T/obs" --rows source --where "source=$s" --format csv
+	want=$(sql "$T/obs" "SELECT sum(r.victims) FROM record r JOIN submission b ON b.id = r.submission
+		WHERE b.superseded_by IS NULL AND b.source = '$s'")
+	expect_grep "$T/out" "$s,$want"
+done
 # the same files again: a no-op
 before=$(sql "$T/obs" "SELECT count(*) || '/' || sum(accepted) FROM submission")
 f=$(ls "$T"/obs/demo/sv-pnc/*.csv | head -n 1)

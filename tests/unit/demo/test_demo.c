@@ -436,6 +436,7 @@ struct profile {
 	char cw_field[12][32], cw_name[12][32];
 	size_t ncw;
 	char require[128];
+	bool aggregate;
 };
 
 static void trim(char *s)
@@ -482,6 +483,8 @@ static void load_profile(const char *source, struct profile *p)
 		trim(val);
 		if (!strcmp(section, "[source]") && !strcmp(key, "country"))
 			ob_strlcpy(p->country, val, sizeof(p->country));
+		else if (!strcmp(section, "[source]") && !strcmp(key, "aggregate"))
+			p->aggregate = !strcmp(val, "true");
 		else if (!strcmp(section, "[file]") && !strcmp(key, "encoding"))
 			ob_strlcpy(p->encoding, val, sizeof(p->encoding));
 		else if (!strcmp(section, "[file]") && !strcmp(key, "dates"))
@@ -574,6 +577,8 @@ static bool label_known(const char *cw, const char *value)
 
 struct judged {
 	long long rows, bad, footer;
+	long long victims;        /* of the good rows: their counts, or one each */
+	long long merged;         /* good rows counting more than one */
 	long long good_ids;       /* rows with an id that were not bad */
 	char **ids;               /* ids of the good rows (owned) */
 	long long men, women, firearm, mech_known, age_18_35, age_known;
@@ -599,6 +604,25 @@ static bool parse_date(const struct profile *p, const char *s, int *year, long *
 	if (strstr(p->dates, "partial") && sscanf(s, "%2d/%4d%c", &a, &b, &tail) == 2) {
 		*year = b, *month = a;
 		return a >= 1 && a <= 12;
+	}
+	if (p->aggregate) {
+		/* a month by name and a year: "January 2023", "enero 2023" */
+		static const char *const names[12][2] = {
+			{ "January", "enero" }, { "February", "febrero" }, { "March", "marzo" },
+			{ "April", "abril" }, { "May", "mayo" }, { "June", "junio" },
+			{ "July", "julio" }, { "August", "agosto" }, { "September", "septiembre" },
+			{ "October", "octubre" }, { "November", "noviembre" },
+			{ "December", "diciembre" },
+		};
+		char name[16];
+		if (sscanf(s, "%15[A-Za-z] %4d%c", name, &a, &tail) != 2)
+			return false;
+		for (int m = 0; m < 12; m++)
+			if (!strcmp(name, names[m][0]) || !strcmp(name, names[m][1])) {
+				*year = a, *month = m + 1;
+				return true;
+			}
+		return false;
 	}
 	if (strstr(p->dates, "excel") && sscanf(s, "%ld%c", serial_day, &tail) == 1) {
 		/* 25569 is 1970-01-01; the year from the day count */
@@ -677,7 +701,7 @@ static void judge_file(const struct ob_demo_file *f, struct judged *j)
 	char *raw = read_all(f->path, &len), *text;
 	struct table t;
 	size_t h = SIZE_MAX, start;
-	int c_id, c_date, c_terr, c_code, c_parent, c_age, c_sex, c_mech;
+	int c_id, c_date, c_terr, c_code, c_parent, c_age, c_sex, c_mech, c_count;
 	bool cp1252;
 
 	memset(j, 0, sizeof(*j));
@@ -708,10 +732,11 @@ static void judge_file(const struct ob_demo_file *f, struct judged *j)
 		assert_false(len >= 3 && !memcmp(raw, "\xEF\xBB\xBF", 3));
 	}
 	parse_csv(text + start, ulen - start, cp1252 ? ';' : ',', &t);
-	/* the header: the first row holding the source_id column */
+	/* the header: the first row holding the source_id column (the count
+	 * column in an aggregate source, which has no id) */
 	for (size_t r = 0; r < t.n && h == SIZE_MAX; r++) {
 		struct row hr = t.rows[r];
-		if (column_of(&p, &hr, "source_id") >= 0)
+		if (column_of(&p, &hr, p.aggregate ? "count" : "source_id") >= 0)
 			h = r;
 	}
 	assert_true(h != SIZE_MAX);
@@ -731,6 +756,9 @@ static void judge_file(const struct ob_demo_file *f, struct judged *j)
 	c_age = column_of(&p, &t.rows[h], "victim_age");
 	c_sex = column_of(&p, &t.rows[h], "victim_sex");
 	c_mech = column_of(&p, &t.rows[h], "mechanism");
+	c_count = column_of(&p, &t.rows[h], "count");
+	/* an aggregate source has no id and nothing of a person */
+	assert_true(p.aggregate ? c_id < 0 && c_age < 0 && c_count >= 0 : c_id >= 0);
 	j->ids = calloc(t.n, sizeof(*j->ids));
 	for (size_t r = h + 1; r < t.n; r++) {
 		const struct row *row = &t.rows[r];
@@ -738,6 +766,7 @@ static void judge_file(const struct ob_demo_file *f, struct judged *j)
 		bool bad = false;
 		int year = 0, month, day;
 		long serial;
+		long long count = 1;
 
 		if (row->n == 1 && !row->f[0][0])
 			continue; /* a blank line */
@@ -748,11 +777,20 @@ static void judge_file(const struct ob_demo_file *f, struct judged *j)
 		assert_int_equal(j->footer, 0); /* no data after the footer */
 		assert_int_equal(row->n, t.rows[h].n);
 		j->rows++;
-		if (!row->f[c_id][0])
+		if (c_id >= 0 && !row->f[c_id][0])
 			bad = true;
 		if (!parse_date(&p, row->f[c_date], &year, &serial, &month, &day) || year > 2030)
 			bad = true;
-		if (row->f[c_age][0]) {
+		if (c_count >= 0) {
+			/* a whole number, or the row is refused */
+			const char *v = row->f[c_count];
+			bool digits = v[0] != '\0';
+			for (const char *q = v; *q; q++)
+				digits = digits && *q >= '0' && *q <= '9';
+			if (!digits || !ob_parse_int(v, strlen(v), 0, 1000000, &count))
+				bad = true;
+		}
+		if (c_age >= 0 && row->f[c_age][0]) {
 			long long age;
 			assert_true(ob_parse_int(row->f[c_age], strlen(row->f[c_age]), 0, 1000, &age));
 			if (age > 120)
@@ -778,7 +816,10 @@ static void judge_file(const struct ob_demo_file *f, struct judged *j)
 			j->bad++;
 			continue;
 		}
-		j->ids[j->good_ids++] = strdup(row->f[c_id]);
+		j->victims += count;
+		j->merged += count > 1;
+		if (c_id >= 0)
+			j->ids[j->good_ids++] = strdup(row->f[c_id]);
 		if (c_sex >= 0 && row->f[c_sex][0]) {
 			const char *v = row->f[c_sex];
 			j->men += !strcmp(v, "Masculino") || !strcmp(v, "Hombre") || !strcmp(v, "Male");
@@ -791,7 +832,7 @@ static void judge_file(const struct ob_demo_file *f, struct judged *j)
 			              !strcmp(v, "Arma de fuego") || !strcmp(v, "Firearm") ||
 			              !strcmp(v, "Gunshot wound");
 		}
-		if (row->f[c_age][0]) {
+		if (c_age >= 0 && row->f[c_age][0]) {
 			long long age;
 			ob_parse_int(row->f[c_age], strlen(row->f[c_age]), 0, 1000, &age);
 			j->age_known++;
@@ -959,6 +1000,10 @@ static void rows_and_bad_rows_as_planned(void **state)
 		assert_int_equal(j->rows, f->rows);
 		assert_int_equal(j->bad, f->bad_rows);
 		assert_int_equal(j->footer, f->footer_rows);
+		/* the victims of the good rows: one each, or their counts */
+		if (j->victims != f->victims)
+			fprintf(stderr, "%s: victims %lld/%lld\n", f->path, j->victims, f->victims);
+		assert_int_equal(j->victims, f->victims);
 		rows += j->rows;
 		bad += j->bad;
 	}
@@ -966,6 +1011,34 @@ static void rows_and_bad_rows_as_planned(void **state)
 	assert_int_equal(bad, main_plan.bad_rows);
 	/* 0.1 % to 0.3 % of the rows */
 	assert_true(bad * 1000 >= rows * 1 && bad * 1000 <= rows * 3);
+}
+
+/* Rows are not victims: Costa Rica's reported crimes merge identical
+ * reports with a count (fewer rows than victims), Belize's are counts only
+ * (an aggregate source); the other registers have one row per report. */
+static void counted_and_aggregate_sources(void **state)
+{
+	long long merged = 0, agg_files = 0, agg_rows = 0, agg_victims = 0;
+	(void)state;
+	judge_all();
+	for (size_t i = 0; i < main_plan.nfiles; i++) {
+		const struct ob_demo_file *f = &main_plan.files[i];
+		const struct judged *j = &main_judged[i];
+		if (!strcmp(f->source, "cr-oij-delitos")) {
+			assert_true(j->victims >= j->rows - j->bad);
+			merged += j->merged;
+		} else if (!strcmp(f->source, "bz-bpd-offences")) {
+			agg_files++;
+			agg_rows += j->rows - j->bad;
+			agg_victims += j->victims;
+			assert_int_equal(j->good_ids, 0);
+		} else {
+			assert_int_equal(j->victims, j->rows - j->bad);
+		}
+	}
+	assert_true(merged > 0);
+	assert_int_equal(agg_files, main_opts.year_to - main_opts.year_from + 1);
+	assert_true(agg_victims > agg_rows);
 }
 
 struct gt_row {
@@ -1275,6 +1348,7 @@ int main(void)
 		cmocka_unit_test(deterministic),
 		cmocka_unit_test(plan_covers_every_source_and_year),
 		cmocka_unit_test(rows_and_bad_rows_as_planned),
+		cmocka_unit_test(counted_and_aggregate_sources),
 		cmocka_unit_test(ground_truth_consistent),
 		cmocka_unit_test(corrected_delivery_supersedes),
 		cmocka_unit_test(national_counts_near_targets),

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "efixture.h"
+#include "engine/query.h"
 #include "engine/snapshot.h"
 
 static struct efix fx;
@@ -146,6 +147,7 @@ static void round_trip(void **state)
 		assert_int_equal(s->count[i], 1);
 	}
 	assert_int_equal(s->victims, s->n);
+	assert_true(s->counts_one);
 	free(rows);
 	ob_snapshot_close(s);
 }
@@ -300,7 +302,7 @@ static void secret(void **state)
 
 /* A store made before counts (schema 5) is migrated on its next opening
  * for writing: every row one victim, each delivery's victims its accepted
- * rows, fields unknown, and a secret made. */
+ * rows, fields unknown, not aggregate, and a secret made. */
 static void migration(void **state)
 {
 	struct ob_store *st;
@@ -322,6 +324,7 @@ static void migration(void **state)
 	              "ALTER TABLE record DROP COLUMN victims;"
 	              "ALTER TABLE submission DROP COLUMN victims;"
 	              "ALTER TABLE submission DROP COLUMN fields;"
+	              "ALTER TABLE submission DROP COLUMN aggregate;"
 	              "DELETE FROM meta WHERE key = 'record_key_secret';"
 	              "PRAGMA user_version = 5");
 	ob_store_close(st);
@@ -332,6 +335,7 @@ static void migration(void **state)
 	assert_int_equal(efix_count(st, "SELECT sum(victims) FROM record"), 2);
 	assert_int_equal(efix_count(st, "SELECT victims FROM submission"), 2);
 	assert_int_equal(efix_count(st, "SELECT count(*) FROM submission WHERE fields IS NULL"), 1);
+	assert_int_equal(efix_count(st, "SELECT count(*) FROM submission WHERE aggregate = 0"), 1);
 	assert_int_equal(ob_store_meta_get(st, OB_STORE_KEY_SECRET, hex, sizeof(hex)), OB_OK);
 	assert_int_equal(strlen(hex), 64);
 	assert_int_equal(ob_snapshot_build(st, dir, &d), OB_OK);
@@ -610,6 +614,35 @@ static void empty_store(void **state)
 		assert_int_equal(s->year[i], 2023);
 		assert_int_equal(s->month[i], 5);
 		assert_string_equal(ob_snap_str(s, s->units[s->territory[i]].code), "HND");
+	}
+	assert_false(s->counts_one);
+	ob_snapshot_close(s);
+
+	/* counts 0 and 2: as many victims as records, yet not all ones */
+	efix_exec(st, "UPDATE record SET victims = 0;"
+	              "INSERT INTO record(submission, source, source_id, line, occurred_on,"
+	              " precision, victim_sex, victims) VALUES(1, 'x-agg', 'a2', 3, '2023-06',"
+	              " 'month', 'U', 2)");
+	assert_int_equal(ob_snapshot_build(st, dir, &d), OB_OK);
+	assert_int_equal(ob_snapshot_open(dir, &s, &d), OB_OK);
+	assert_int_equal(s->n, 2);
+	assert_int_equal(s->victims, 2);
+	assert_false(s->counts_one);
+	{
+		struct ob_analyzer *an = ob_analyzer_new(s, NULL);
+		struct ob_query q;
+		struct ob_query_result *r;
+		uint32_t v[1];
+		memset(&q, 0, sizeof(q));
+		q.dims[0] = OB_QD_MONTH;
+		q.n_dims = q.n_row_dims = 1;
+		assert_int_equal(ob_query_run(an, &q, &r, &d), OB_OK);
+		v[0] = 5;
+		assert_int_equal(ob_query_count(r, v), 0);
+		v[0] = 6;
+		assert_int_equal(ob_query_count(r, v), 2);
+		ob_query_result_free(r);
+		ob_analyzer_free(an);
 	}
 	ob_snapshot_close(s);
 	ob_store_close(st);

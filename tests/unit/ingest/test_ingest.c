@@ -2,6 +2,7 @@
  * ob_ingest_file on messy files against a small test catalogue. */
 #include "test.h"
 
+#include "base/buf.h"
 #include "fixture.h"
 #include "ingest/ingest.h"
 #include "ingest/profile.h"
@@ -273,6 +274,189 @@ static void declared_period(void **state)
 	fixture_remove(dir);
 }
 
+/* A count column: each bad value sends its row to quarantine with the
+ * column, the value and what was expected; good ones are the row's
+ * victims, and the logbook has rows and victims. */
+static const char counted_profile[] =
+	"[source]\ncode = sv-cnt\ncountry = SV\ninstitution = police\n"
+	"[file]\ndates = dmy\n"
+	"[columns]\nsource_id = Id\noccurred_on = Fecha\nterritory = Municipio\n"
+	"category = Delito\ncount = CANTIDAD\n"
+	"[crosswalks]\ncategory = sv-delito\n";
+
+static const struct {
+	const char *value;
+	long long victims; /* -1: refused */
+} count_cases[] = {
+	{ "1", 1 }, { "12", 12 }, { "0", 0 }, { " 7 ", 7 }, { "007", 7 }, { "1000000", 1000000 },
+	{ "1.5", -1 }, { "-2", -1 }, { "", -1 }, { "abc", -1 }, { "+3", -1 }, { "1,000", -1 },
+	{ "3.0", -1 }, { "1e3", -1 }, { "1000001", -1 }, { "99999999999999999999", -1 },
+};
+
+static void count_column(void **state)
+{
+	struct ob_store *s;
+	const char *dir = fixture_open(&s);
+	struct ob_buf csv = OB_BUF_INIT(1 << 16);
+	struct ob_ingest_result r;
+	struct ob_diag d;
+	long long rows = 0, victims = 0, bad = 0;
+	char sql[256];
+	(void)state;
+
+	fixture_file(dir, "catalog/sources/sv-cnt.ini", counted_profile, strlen(counted_profile));
+	ob_buf_adds(&csv, "Id;Fecha;Municipio;Delito;CANTIDAD\n");
+	for (size_t i = 0; i < OB_ARRAY_SIZE(count_cases); i++) {
+		ob_buf_addf(&csv, "K%zu;01/03/2020;Aguilares;Homicidio;%s\n", i, count_cases[i].value);
+		rows++;
+		if (count_cases[i].victims >= 0)
+			victims += count_cases[i].victims;
+		else
+			bad++;
+	}
+	assert_int_equal(ob_ingest_file(s, "sv-cnt", fixture_file(dir, "c.csv", csv.ptr, csv.len),
+	                                NULL, &r, &d), OB_OK);
+	assert_int_equal(r.rows_read, rows);
+	assert_int_equal(r.rejected, bad);
+	assert_int_equal(r.accepted, rows - bad);
+	assert_int_equal(r.victims, victims);
+	assert_int_equal(fixture_count(s, "SELECT victims FROM submission"), victims);
+	assert_int_equal(fixture_count(s, "SELECT sum(victims) FROM record"), victims);
+	for (size_t i = 0; i < OB_ARRAY_SIZE(count_cases); i++) {
+		if (count_cases[i].victims >= 0) {
+			snprintf(sql, sizeof(sql), "SELECT victims FROM record WHERE source_id = 'K%zu'", i);
+			if (fixture_count(s, sql) != count_cases[i].victims)
+				fail_msg("«%s»: %lld victims", count_cases[i].value, fixture_count(s, sql));
+			continue;
+		}
+		/* line i + 2, column 5, field count, the value, what was expected */
+		snprintf(sql, sizeof(sql),
+		         "SELECT count(*) FROM quarantine WHERE line = %zu AND column = 5 AND"
+		         " field = 'count' AND instr(reason, 'víctimas') > 0 AND"
+		         " (instr(reason, 'entero') > 0 OR instr(reason, 'como máximo') > 0)", i + 2);
+		if (fixture_count(s, sql) != 1)
+			fail_msg("«%s» not quarantined with its reason", count_cases[i].value);
+	}
+	/* the count column is a field, never an extra */
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM record WHERE extra LIKE '%CANTIDAD%'"),
+	                 0);
+	assert_int_equal(fixture_count(s, "SELECT fields >> 20 & 1 FROM submission"), 1);
+	ob_buf_release(&csv);
+	ob_store_close(s);
+	fixture_remove(dir);
+}
+
+/* An aggregate source: counts by municipality x period x category (x sex),
+ * periods as months or years; no id in the file; rows without a territory
+ * or a period, and a cell given twice, refused; a re-delivery supersedes
+ * with the same ids. */
+static const char aggregate_profile[] =
+	"[source]\ncode = sv-agg\ncountry = SV\ninstitution = police\naggregate = true\n"
+	"period = year\n[file]\ndates = dmy\n"
+	"[columns]\noccurred_on = Mes\nterritory = Municipio\ncategory = Delito\n"
+	"victim_sex = Sexo\ncount = Total\n"
+	"[crosswalks]\ncategory = sv-delito\nvictim_sex = sexo\n";
+
+static const char aggregate_file[] =
+	"Conteos de delitos por municipio y mes\n\n"
+	"Mes;Municipio;Delito;Sexo;Total;Zona\n"
+	"2020-01;Aguilares;Homicidio;Hombre;4;urbana\n"     /* line 4 */
+	"2020-01;Aguilares;Homicidio;Hombre;2;rural\n"      /* 5: another cell (zone) */
+	"02/2020;Aguilares;Homicidio;Mujer;1;urbana\n"      /* 6 */
+	"marzo 2020;San Miguel;Robo;Hombre;10;urbana\n"     /* 7 */
+	"2020;San Salvador;Robo;Ignorado;5;urbana\n"        /* 8: a year */
+	"2020-04;Aguilares;Robo;Hombre;0;urbana\n"          /* 9: an explicit zero */
+	"2020-05;;Homicidio;Hombre;3;urbana\n"              /* 10: no territory */
+	";Aguilares;Homicidio;Hombre;3;urbana\n"            /* 11: no period */
+	"2020-01;Aguilares;Homicidio;Hombre;9;urbana\n"     /* 12: line 4 again */
+	"2020-06;Aguilares;Homicidio;Hombre;dos;urbana\n"   /* 13: bad count */
+	"Total;;;;22;\n";
+
+static void aggregate_source(void **state)
+{
+	struct ob_store *s;
+	const char *dir = fixture_open(&s);
+	struct ob_ingest_result r;
+	struct ob_diag d;
+	char ids[6][300];
+	(void)state;
+
+	fixture_file(dir, "catalog/sources/sv-agg.ini", aggregate_profile,
+	             strlen(aggregate_profile));
+	assert_int_equal(ob_ingest_file(s, "sv-agg", fixture_file(dir, "a.csv", aggregate_file,
+	                                                          strlen(aggregate_file)),
+	                                NULL, &r, &d), OB_OK);
+	assert_int_equal(r.rows_read, 10);
+	assert_int_equal(r.accepted, 6);
+	assert_int_equal(r.rejected, 4);
+	/* the file's own total row */
+	assert_int_equal(r.victims, 4 + 2 + 1 + 10 + 5 + 0);
+	assert_int_equal(r.footer_rows, 1);
+	assert_int_equal(fixture_count(s, "SELECT aggregate FROM submission"), 1);
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM quarantine WHERE line = 10 AND"
+	                                  " field = 'territory'"), 1);
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM quarantine WHERE line = 11 AND"
+	                                  " field = 'occurred_on'"), 1);
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM quarantine WHERE line = 12 AND"
+	                                  " instr(reason, 'repetida') > 0"), 1);
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM quarantine WHERE line = 13 AND"
+	                                  " field = 'count' AND value = 'dos'"), 1);
+	/* periods at their precision */
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM record WHERE line = 6 AND"
+	                                  " occurred_on = '2020-02' AND precision = 'month'"), 1);
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM record WHERE line = 7 AND"
+	                                  " occurred_on = '2020-03' AND precision = 'month'"), 1);
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM record WHERE line = 8 AND"
+	                                  " occurred_on = '2020' AND precision = 'year'"), 1);
+	assert_int_equal(fixture_count(s, "SELECT victims FROM record WHERE line = 9"), 0);
+	/* ids from the dimensions: readable, distinct, the unmapped column in them */
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM record WHERE source_id ="
+	                                  " 'SLV0601|2020-01|homicidio|hombre|urbana'"), 1);
+	assert_int_equal(fixture_count(s, "SELECT count(DISTINCT source_id) FROM record"), 6);
+	{
+		sqlite3_stmt *q;
+		int n = 0;
+		assert_int_equal(ob_store_prepare(s, "SELECT source_id FROM record ORDER BY line", &q,
+		                                  &d), OB_OK);
+		while (sqlite3_step(q) == SQLITE_ROW && n < 6)
+			ob_strlcpy(ids[n++], (const char *)sqlite3_column_text(q, 0), sizeof(ids[0]));
+		sqlite3_finalize(q);
+		assert_int_equal(n, 6);
+	}
+	/* a corrected delivery (another spelling, the bad rows fixed) supersedes
+	 * the first and gives its cells the same ids */
+	{
+		static const char fixed[] =
+			"Mes;Municipio;Delito;Sexo;Total;Zona\n"
+			"2020-01;AGUILARES;HOMICIDIO;hombre;5;Urbana\n"
+			"2020-01;Aguilares;Homicidio;Hombre;2;rural\n"
+			"2020-02;Aguilares;Homicidio;Mujer;1;urbana\n"
+			"2020-03;San Miguel;Robo;Hombre;10;urbana\n"
+			"2020;San Salvador;Robo;Ignorado;5;urbana\n"
+			"abril 2020;Aguilares;Robo;Hombre;0;urbana\n";
+		sqlite3_stmt *q;
+		int n = 0;
+
+		assert_int_equal(ob_ingest_file(s, "sv-agg", fixture_file(dir, "b.csv", fixed,
+		                                                          strlen(fixed)),
+		                                NULL, &r, &d), OB_OK);
+		assert_int_equal(r.rejected, 0);
+		assert_int_equal(r.victims, 23);
+		assert_true(r.superseded > 0);
+		assert_int_equal(ob_store_prepare(s, "SELECT source_id FROM record WHERE submission = ?1"
+		                                  " ORDER BY line", &q, &d), OB_OK);
+		sqlite3_bind_int64(q, 1, r.submission);
+		while (sqlite3_step(q) == SQLITE_ROW && n < 6) {
+			assert_string_equal((const char *)sqlite3_column_text(q, 0), ids[n]);
+			n++;
+		}
+		sqlite3_finalize(q);
+		assert_int_equal(n, 6);
+	}
+	ob_store_close(s);
+	fixture_remove(dir);
+}
+
 static void unknown_source(void **state)
 {
 	struct ob_store *s;
@@ -298,6 +482,8 @@ int main(void)
 		cmocka_unit_test(reingest_and_supersede),
 		cmocka_unit_test(declared_period),
 		cmocka_unit_test(unknown_source),
+		cmocka_unit_test(count_column),
+		cmocka_unit_test(aggregate_source),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

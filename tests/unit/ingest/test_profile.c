@@ -53,7 +53,73 @@ static const struct {
 	{ "[source]\ncountry = SV\n[columns]\nsource_id = a\n", OB_EINVAL, 0 },
 	{ "[source]\ncode = x\ncountry = SV\nperiod = week\n", OB_EINVAL, 4 },
 	{ "[source]\ncode = x\xff\n", OB_EENCODING, 0 },
+	/* counts */
+	{ "[source]\ncode = x\ncountry = SV\n[columns]\nsource_id = a\n[values]\ncount = 3\n",
+	  OB_EINVAL, 7 },                                               /* a constant count */
+	{ "[source]\ncode = x\ncountry = SV\naggregate = maybe\n", OB_EINVAL, 4 },
+	/* aggregate: a count, a period and a territory, nothing of a person */
+	{ "[source]\ncode = x\ncountry = SV\naggregate = true\n[columns]\n"
+	  "occurred_on = Mes\nterritory = Municipio\n", OB_EINVAL, 0 },      /* no count */
+	{ "[source]\ncode = x\ncountry = SV\naggregate = true\n[columns]\n"
+	  "count = N\nterritory = Municipio\n", OB_EINVAL, 0 },             /* no period */
+	{ "[source]\ncode = x\ncountry = SV\naggregate = true\n[columns]\n"
+	  "count = N\noccurred_on = Mes\n", OB_EINVAL, 0 },                 /* no territory */
+	{ "[source]\ncode = x\ncountry = SV\naggregate = true\n[columns]\n"
+	  "count = N\noccurred_on = Mes\nterritory = M\nsource_id = Id\n", OB_EINVAL, 0 },
+	{ "[source]\ncode = x\ncountry = SV\naggregate = true\n[columns]\n"
+	  "count = N\noccurred_on = Mes\nterritory = M\nvictim_age = Edad\n", OB_EINVAL, 0 },
+	{ "[source]\ncode = x\ncountry = SV\naggregate = true\n[columns]\n"
+	  "count = N\noccurred_on = Mes\nterritory = M\nnames = Nombre\n", OB_EINVAL, 0 },
+	{ "[source]\ncode = x\ncountry = SV\naggregate = true\n[columns]\n"
+	  "count = N\noccurred_on = Mes\nterritory = M\n[values]\noccurred_at = 12:00\n",
+	  OB_EINVAL, 0 },
 };
+
+/* A count column; an aggregate source (no source_id, a period that may be
+ * a month or a year). */
+static void counts_and_aggregates(void **state)
+{
+	static const char counted[] =
+		"[source]\ncode = co-pn\ncountry = SV\n"
+		"[columns]\nsource_id = Id\noccurred_on = Fecha\ncount = CANTIDAD | Víctimas\n";
+	static const char agg[] =
+		"[source]\ncode = gt-ine\ncountry = GT\naggregate = yes\n[file]\ndates = iso\n"
+		"[columns]\ncount = Total\noccurred_on = Mes\nterritory_code = Código\n"
+		"category = Delito\nvictim_sex = Sexo\n"
+		"[rules]\nrequire = category\n";
+	struct ob_profile p;
+	struct ob_diag d;
+	(void)state;
+
+	assert_int_equal(ob_profile_parse(counted, sizeof(counted) - 1, "c.ini", &p, &d), OB_OK);
+	assert_false(p.aggregate);
+	assert_int_equal(p.columns[OB_F_VICTIMS].nalt, 2);
+	assert_string_equal(p.columns[OB_F_VICTIMS].alt_key[0], "cantidad");
+	assert_string_equal(p.columns[OB_F_VICTIMS].alt_key[1], "victimas");
+	assert_true(p.required[OB_F_VICTIMS]);
+	assert_true(p.required[OB_F_SOURCE_ID]);
+	assert_string_equal(ob_field_key(OB_F_VICTIMS), "count");
+	assert_int_equal(ob_field_from_key("count", 5), OB_F_VICTIMS);
+	ob_profile_release(&p);
+
+	assert_int_equal(ob_profile_parse(agg, sizeof(agg) - 1, "a.ini", &p, &d), OB_OK);
+	assert_true(p.aggregate);
+	assert_false(p.required[OB_F_SOURCE_ID]);
+	assert_true(p.required[OB_F_VICTIMS]);
+	assert_true(p.required[OB_F_OCCURRED_ON]);
+	assert_true(p.required[OB_F_TERRITORY_CODE]);
+	assert_true(p.required[OB_F_CATEGORY]);
+	assert_int_equal(p.date_forms, OB_DATE_ISO | OB_DATE_PARTIAL);
+	ob_profile_release(&p);
+
+	/* which fields are a person's */
+	for (unsigned f = 0; f < OB_F_COUNT; f++) {
+		bool person = f == OB_F_SOURCE_ID || f == OB_F_OCCURRED_AT || f == OB_F_VICTIM_AGE ||
+		              f == OB_F_LAT || f == OB_F_LON || f == OB_F_NAMES ||
+		              f == OB_F_DOCUMENT || f == OB_F_ADDRESS;
+		assert_int_equal(ob_field_person_level((enum ob_field)f), person);
+	}
+}
 
 static void bad_profiles(void **state)
 {
@@ -75,6 +141,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_all_sections),
 		cmocka_unit_test(bad_profiles),
+		cmocka_unit_test(counts_and_aggregates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

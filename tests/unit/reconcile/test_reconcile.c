@@ -540,6 +540,72 @@ static void store_round_trip(void **state)
 	rmdir(dir);
 }
 
+/* Rows that are not one person (an aggregate source's, a row counting 3
+ * or 0 victims) are never linked nor deaths, and count their victims in
+ * the institution's counts. */
+static void counted_rows(void **state)
+{
+	struct ob_store *s;
+	struct ob_rec_run run;
+	struct ob_diag d;
+	(void)state;
+
+	snprintf(dir, sizeof(dir), "/tmp/observa-rec.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(ob_store_open(dir, OB_STORE_CREATE, &s, &d), OB_OK);
+	exec_ok(s, "INSERT INTO territory(code, level, country, parent, name) VALUES"
+	           " ('XXX', 0, 'XXX', NULL, 'X'), ('XXX1', 1, 'XXX', 'XXX', 'Uno'),"
+	           " ('XXX101', 2, 'XXX', 'XXX1', 'Uno-uno');"
+	           "INSERT INTO submission(id, source, file_name, sha256, rows_read, accepted,"
+	           " rejected, warned, ingested_at, version, observa_version, institution, country,"
+	           " aggregate) VALUES"
+	           " (1, 'x-pol', 'a', 'h1', 0, 0, 0, 0, 'now', 1, 'v', 'police', 'XXX', 0),"
+	           " (2, 'x-ml', 'b', 'h2', 0, 0, 0, 0, 'now', 1, 'v', 'forensic', 'XXX', 0),"
+	           " (3, 'x-agg', 'c', 'h3', 0, 0, 0, 0, 'now', 1, 'v', 'police', 'XXX', 1);");
+	insert_record(s, 1, "x-pol", "P1", "2020-03-01", "XXX101", "0101", "homicide", "M", 30,
+	              "JUAN PEREZ LOPEZ");
+	insert_record(s, 1, "x-pol", "P2", "2020-03-09", "XXX101", "0101", "homicide", "M", 25,
+	              "PEDRO ROJAS");
+	insert_record(s, 2, "x-ml", "F1", "2020-03-02", "XXX101", NULL, "homicide", "M", 30,
+	              "PEREZ LOPEZ, JUAN");
+	insert_record(s, 3, "x-agg", "A1", "2020-03", "XXX101", "0101", NULL, "U", 0, "");
+	insert_record(s, 3, "x-agg", "A2", "2020-04", "XXX101", "0101", NULL, "U", 0, "");
+	exec_ok(s, "UPDATE record SET victims = 3 WHERE source_id = 'P2';"
+	           "UPDATE record SET victims = 5 WHERE source_id = 'A1';"
+	           "UPDATE record SET victims = 0 WHERE source_id = 'A2';");
+	ob_rec_run_init(&run, NULL);
+	assert_int_equal(ob_rec_load(&run, s, "2020", "2020-01", "2020-12", NULL, &d), OB_OK);
+	assert_int_equal(run.n, 2); /* P1 and F1 */
+	assert_int_equal(run.ncounted, 3);
+	assert_int_equal(run.counted_victims, 8);
+	assert_int_equal(ob_rec_link(&run, &d), OB_OK);
+	assert_int_equal(ob_rec_build(&run, &d), OB_OK);
+	/* the deaths are of P1 and F1 alone (one or two, as the model links them) */
+	assert_true(run.ndeaths >= 1 && run.ndeaths <= 2);
+	{
+		uint64_t police = 0, forensic = 0, reconciled = 0;
+		for (size_t k = 0; k < run.ncount; k++)
+			if (run.count[k].level == 2) {
+				police += run.count[k].n[OB_REC_POLICE];
+				forensic += run.count[k].n[OB_REC_FORENSIC];
+				reconciled += run.count[k].reconciled;
+			}
+		assert_int_equal(police, 1 + 3 + 5 + 0);
+		assert_int_equal(forensic, 1);
+		assert_int_equal(reconciled, run.ndeaths);
+	}
+	ob_rec_run_release(&run);
+	ob_store_close(s);
+	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
+	                                                    "observa.db-shm", NULL };
+	     *f; f++) {
+		char path[128];
+		snprintf(path, sizeof(path), "%s/%s", dir, *f);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -549,6 +615,7 @@ int main(void)
 		cmocka_unit_test(decisions),
 		cmocka_unit_test(evaluate),
 		cmocka_unit_test(store_round_trip),
+		cmocka_unit_test(counted_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
