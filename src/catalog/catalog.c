@@ -1481,6 +1481,100 @@ ob_err ob_catalog_import_population(struct ob_store *s, const char *dir, const c
 
 
 /* ------------------------------------------------------------------------
+ * Geometry of units, own or made of their districts.
+ */
+
+/* Append the polygons of a Polygon or MultiPolygon to polys. */
+static void add_polygons(json_t *polys, const char *geojson)
+{
+	json_t *g = json_loads(geojson, 0, NULL);
+	const char *type = json_string_value(json_object_get(g, "type"));
+	json_t *coords = json_object_get(g, "coordinates"), *p;
+	size_t i;
+
+	if (type && json_is_array(coords)) {
+		if (!strcmp(type, "Polygon"))
+			json_array_append(polys, coords);
+		else if (!strcmp(type, "MultiPolygon"))
+			json_array_foreach(coords, i, p) json_array_append(polys, p);
+	}
+	json_decref(g);
+}
+
+/* Hand the union of the polygons gathered for code to fn. */
+static ob_err emit_union(const char *code, json_t *polys, ob_geometry_fn fn, void *arg,
+                         struct ob_diag *d)
+{
+	json_t *g;
+	char *text;
+	ob_err e;
+
+	if (!json_array_size(polys))
+		return OB_OK;
+	g = json_pack("{s:s, s:O}", "type", "MultiPolygon", "coordinates", polys);
+	text = g ? json_dumps(g, JSON_COMPACT) : NULL;
+	json_decref(g);
+	if (!text)
+		return ob_diag_set(d, OB_ENOMEM, code, 0, 0, NULL, 0, "memoria agotada");
+	e = fn(arg, code, text);
+	free(text);
+	return e;
+}
+
+ob_err ob_catalog_geometry(struct ob_store *s, ob_geometry_fn fn, void *arg,
+                           struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	char last[64] = "";
+	json_t *polys = NULL;
+	ob_err e = OB_OK;
+	int rc;
+
+	if (ob_store_prepare(s, "SELECT code, geojson FROM territory_geometry", &st, d))
+		return OB_ESTORE;
+	while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 0);
+		const char *g = (const char *)sqlite3_column_text(st, 1);
+		if (code && g)
+			e = fn(arg, code, g);
+	}
+	if (!e && rc != SQLITE_DONE)
+		e = ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0, "%s",
+		                sqlite3_errmsg(ob_store_db(s)));
+	sqlite3_finalize(st);
+	if (e)
+		return e;
+	if (ob_store_prepare(s, "SELECT c.new_code, g.geojson FROM territory_change c"
+	                        " JOIN territory_geometry g ON g.code = c.old_code"
+	                        " WHERE c.kind = 'district_of' AND NOT EXISTS (SELECT 1 FROM"
+	                        " territory_geometry n WHERE n.code = c.new_code)"
+	                        " ORDER BY c.new_code, c.old_code", &st, d))
+		return OB_ESTORE;
+	while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 0);
+		const char *g = (const char *)sqlite3_column_text(st, 1);
+		if (!code || !g || strlen(code) >= sizeof(last))
+			continue;
+		if (strcmp(code, last)) {
+			if (polys)
+				e = emit_union(last, polys, fn, arg, d);
+			json_decref(polys);
+			polys = json_array();
+			ob_strlcpy(last, code, sizeof(last));
+		}
+		add_polygons(polys, g);
+	}
+	if (!e && rc != SQLITE_DONE)
+		e = ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0, "%s",
+		                sqlite3_errmsg(ob_store_db(s)));
+	if (!e && polys)
+		e = emit_union(last, polys, fn, arg, d);
+	json_decref(polys);
+	sqlite3_finalize(st);
+	return e;
+}
+
+/* ------------------------------------------------------------------------
  * Summary.
  */
 static long count_of(struct ob_store *s, const char *sql)

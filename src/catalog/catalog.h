@@ -104,6 +104,19 @@ ob_err ob_catalog_import_population(struct ob_store *s, const char *dir, const c
                                     struct ob_catalog_import *res, struct ob_diag *d);
 
 /*
+ * The geometry of every territory that has one: its own (geometry/), or, for
+ * a unit without one that other units became districts of
+ * (territory_changes.csv, kind district_of: El Salvador's municipalities of
+ * 2024), the union of its districts' geometries as one MultiPolygon. fn is
+ * called once per unit with its code and a GeoJSON geometry (valid during
+ * the call); a non-OK return stops the walk and is returned. Errors:
+ * OB_ESTORE, OB_ENOMEM.
+ */
+typedef ob_err (*ob_geometry_fn)(void *arg, const char *code, const char *geojson);
+ob_err ob_catalog_geometry(struct ob_store *s, ob_geometry_fn fn, void *arg,
+                           struct ob_diag *d);
+
+/*
  * Print what the store's catalogue holds, per country (admin-1 and admin-2
  * units, units with geometry, population rows official/estimated/equal
  * split) and in
