@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "base/sha256.h"
 #include "base/strmap.h"
+#include "catalog/catalog.h"
 #include "engine/completeness.h"
 #include "engine/indicators.h"
 #include "engine/snapshot.h"
@@ -1227,25 +1228,28 @@ release:
 
 /* ---- GeoJSON ---- */
 
+/* Keep a unit's geometry (own, or of its districts) in the map arg. */
+static ob_err keep_geometry(void *arg, const char *code, const char *geojson)
+{
+	void *old = NULL;
+	char *g = ob_strdup(geojson);
+	ob_err e = ob_strmap_put(arg, code, strlen(code), g, &old);
+
+	free(e ? g : old);
+	return e;
+}
+
 static ob_err write_maps(struct rel *r)
 {
 	const struct ob_snapshot *s = r->snap;
 	struct ob_strmap geo;
-	sqlite3_stmt *q;
 	size_t nu = s->n_units, np = r->n_periods;
 	char path[OB_MAX_PATH], buf[256];
 	ob_err e = OB_OK;
 
 	ob_strmap_init(&geo);
-	if ((e = ob_store_prepare(r->st, "SELECT code, geojson FROM territory_geometry", &q, r->d)))
-		return e;
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(q, 0);
-		const char *g = (const char *)sqlite3_column_text(q, 1);
-		if (code && g)
-			ob_strmap_put(&geo, code, strlen(code), ob_strdup(g), NULL);
-	}
-	sqlite3_finalize(q);
+	if ((e = ob_catalog_geometry(r->st, keep_geometry, &geo, r->d)))
+		goto release;
 	if (!geo.count)
 		goto release;
 	if (snprintf(path, sizeof(path), "%s/maps", r->tmp) >= (int)sizeof(path) ||
