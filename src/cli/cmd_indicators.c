@@ -12,7 +12,11 @@
 #include <limits.h>
 #include <math.h>
 
+#include "base/strmap.h"
+#include "catalog/catalog.h"
 #include "io/date.h"
+#include "report/svg.h"
+#include "stats/breaks.h"
 
 static void usage(FILE *out)
 {
@@ -20,7 +24,7 @@ static void usage(FILE *out)
 	        "uso / usage: observa indicators [-d DIR] [--indicator ID,...|--all]\n"
 	        "          [--territory CODE,...] [--children] [--level N] [--country ISO3]\n"
 	        "          [--period P] [--by DIM,...] [--level-conf 0.95] [--unreliable-below 20]\n"
-	        "          [--institution INST] [--source CODE] [--vintage FECHA]\n"
+	        "          [--institution INST] [--source CODE] [--vintage FECHA] [--map SALIDA.svg]\n"
 	        "          [--format table|csv|json] [--lang es|en] [--threads N] [--verbose]\n"
 	        "       observa indicators list [-d DIR] [--lang es|en]\n\n"
 	        "Calcula indicadores (DIR/catalog/indicators.csv) sobre los registros vigentes:\n"
@@ -47,6 +51,8 @@ static void usage(FILE *out)
 	        "      --institution I    contar esta institución (police, forensic, prosecutor,\n"
 	        "                         other) en vez de la de cada indicador\n"
 	        "      --source CODE      contar solo esta fuente\n"
+	        "      --map SALIDA.svg   mapa de un indicador en un periodo (sin --by): cinco\n"
+	        "                         clases por cortes naturales; sin datos, en gris\n"
 	        "      --vintage FECHA    todos los periodos en las unidades territoriales vigentes\n"
 	        "                         en FECHA (aaaa-mm-dd, o un año: su 1 de julio); por\n"
 	        "                         defecto, cada periodo en las suyas (las del primer día\n"
@@ -222,7 +228,7 @@ static size_t width(const char *s)
  */
 struct opts {
 	const char *dir, *indicators, *territory, *country, *period, *source, *lang;
-	const char *format, *vintage;
+	const char *format, *vintage, *map;
 	bool all, children, verbose;
 	int level, institution, threads;
 	double conf, unreliable;
@@ -360,6 +366,7 @@ struct ctx {
 	size_t n_notes;
 	char note_def[256], note_age[512], note_split[1024], note_division[1024], note_equal[512];
 	bool any_value; /* JSON: a value was written */
+	struct ob_ind_value *map_vals; /* --map: the indicator's value per unit */
 	/* CSV: what repeats, formatted once */
 	char **unit_pfx, **cell_lbl, *flag_txt[1u << OB_IND_FLAG_COUNT];
 	size_t flag_len[1u << OB_IND_FLAG_COUNT];
@@ -980,7 +987,133 @@ static int sink(void *arg, const struct ob_ind_result *r, size_t k, const struct
 		json_block(x, k, block);
 	else
 		table_block(x, k, block);
+	if (x->map_vals && k == 0)
+		for (size_t u = 0; u < r->n_units; u++)
+			x->map_vals[u] = *ob_ind_block_at(r, block, u, 0, 0);
 	return ferror(x->out->f) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------------
+ * --map: a choropleth of one indicator in one period.
+ */
+#define MAP_CLASSES 5
+
+static ob_err keep_geometry(void *arg, const char *code, const char *geojson)
+{
+	void *old = NULL;
+	char *g = ob_strdup(geojson);
+	ob_err e = ob_strmap_put(arg, code, strlen(code), g, &old);
+
+	free(e ? g : old);
+	return e;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Draw the values of x->map_vals: natural breaks (Fisher) of the values
+ * present (at most MAP_CLASSES, fewer with fewer distinct values), units with no
+ * data (or no denominator) grey, units outside the period's division left
+ * out; a note says what the rates rest on.
+ */
+static int draw_map(const struct ctx *x, const struct ob_strmap *geo)
+{
+	const struct ob_ind_query *q = x->q;
+	const struct ob_indicator *ind = &x->set->v[q->indicators[0]];
+	size_t n = 0, np = 0, k = 0, distinct = 0, missing = 0;
+	struct ob_map_unit *mu = ob_calloc(q->n_units + 1, sizeof(*mu));
+	double *vals = ob_malloc((q->n_units + 1) * sizeof(double)), brks[MAP_CLASSES + 1];
+	char names[MAP_CLASSES][112], title[OB_MAX_NAME + 96], note[768];
+	const char *class_names[MAP_CLASSES];
+	enum ob_closure closure = OB_CLOSURE_LEFT;
+	unsigned flags = 0;
+	struct ob_diag d;
+	FILE *out;
+	int status = OB_EXIT_OK;
+
+	for (size_t u = 0; u < q->n_units; u++) {
+		const struct ob_ind_value *v = &x->map_vals[u];
+		if (!(v->flags & OB_IND_NOT_IN_VINTAGE) && v->denominator > 0 &&
+		    !(v->flags & OB_IND_NO_DATA))
+			vals[np++] = v->value;
+	}
+	qsort(vals, np, sizeof(double), cmp_double);
+	for (size_t i = 0; i < np; i++)
+		distinct += !i || vals[i] != vals[i - 1];
+	k = distinct < MAP_CLASSES ? distinct : MAP_CLASSES;
+	ob_diag_clear(&d);
+	if (k && ob_breaks(vals, np, k, OB_BREAKS_FISHER, brks, &closure)) {
+		ob_error("--map: no se pudieron calcular los cortes / cannot compute the breaks");
+		status = OB_EXIT_FAIL;
+		goto out;
+	}
+	for (size_t c = 0; c < k; c++) {
+		char a[48], b[48];
+		fmt_fixed(a, brks[c], 2);
+		fmt_fixed(b, brks[c + 1], 2);
+		snprintf(names[c], sizeof(names[c]), "%s – %s", a, b);
+		class_names[c] = names[c];
+	}
+	for (size_t u = 0; u < q->n_units; u++) {
+		const struct ob_ind_value *v = &x->map_vals[u];
+		const struct ob_snap_unit *un = &x->snap->units[q->units[u]];
+		const char *code = ob_snap_str(x->snap, un->code);
+		bool has = v->denominator > 0 && !(v->flags & OB_IND_NO_DATA);
+
+		if (v->flags & OB_IND_NOT_IN_VINTAGE)
+			continue;
+		if (!(mu[n].geojson = ob_strmap_get(geo, code, strlen(code)))) {
+			missing++;
+			continue;
+		}
+		mu[n].code = code;
+		mu[n].name = ob_snap_str(x->snap, un->name);
+		mu[n].cls = has && k ? ob_breaks_class(brks, k, closure, v->value) : 0;
+		flags |= has ? v->flags : 0;
+		n++;
+	}
+	if (missing)
+		ob_warn("--map: %zu unidades sin geometría en el catálogo no se dibujan / units "
+		        "without geometry are not drawn", missing);
+	snprintf(title, sizeof(title), "%s, %s (%s)", en(x->o) ? ind->name_en : ind->name_es,
+	         q->periods[0].label, ind->unit);
+	note[0] = '\0';
+	if (flags & OB_IND_EQUAL_SPLIT_DENOMINATOR)
+		snprintf(note, sizeof(note), "Nota: tasas sobre poblaciones repartidas por igual "
+		         "entre las unidades (marcador de posición, no una estimación): no comparan "
+		         "unidades. Gris: sin datos (ningún mes entregado por una fuente que lo "
+		         "registre) o sin población. / Note: rates on populations split equally "
+		         "among the units; grey: no data or no population.");
+	else
+		snprintf(note, sizeof(note), "%sGris: sin datos (ningún mes entregado por una fuente "
+		         "que lo registre) o sin población. / %sgrey: no data or no population.",
+		         flags & OB_IND_ESTIMATED_DENOMINATOR ? "Nota: poblaciones estimadas. " : "",
+		         flags & OB_IND_ESTIMATED_DENOMINATOR ? "Note: estimated populations; " : "");
+	if (!(out = fopen(x->o->map, "w"))) {
+		ob_error("%s: no se pudo crear: %s / cannot create", x->o->map, strerror(errno));
+		status = OB_EXIT_FAIL;
+		goto out;
+	}
+	if (ob_svg_choropleth_note(out, title, mu, n, class_names, k, ind->unit, note, &d)) {
+		fclose(out);
+		remove(x->o->map);
+		ob_cli_diag(&d);
+		status = OB_EXIT_FAIL;
+		goto out;
+	}
+	if (fclose(out)) {
+		ob_error("%s: error de escritura / write error", x->o->map);
+		status = OB_EXIT_SYSTEM;
+	}
+out:
+	free(mu);
+	free(vals);
+	return status;
 }
 
 /* Every year from the first to the last month any source delivered. */
@@ -1018,6 +1151,7 @@ static int run(struct opts *op)
 	struct ob_diag d;
 	struct ctx cx;
 	struct out *out = NULL;
+	struct ob_strmap geo;
 	int status = OB_EXIT_OK;
 	bool def = false;
 	double t0 = ob_now(), t_defs, t_snap, t_pop, t_out;
@@ -1025,8 +1159,11 @@ static int run(struct opts *op)
 
 	ob_diag_clear(&d);
 	memset(&cx, 0, sizeof(cx));
+	ob_strmap_init(&geo);
 	if (!(st = ob_cli_open(op->dir, OB_STORE_READONLY)))
 		return OB_EXIT_SYSTEM;
+	if (op->map && (e = ob_catalog_geometry(st, keep_geometry, &geo, &d)))
+		goto fail;
 	if ((e = ob_indicators_load_dir(op->dir, &set, &def, &d)))
 		goto fail;
 	t_defs = ob_now();
@@ -1090,6 +1227,12 @@ static int run(struct opts *op)
 	if ((e = op->period ? ob_period_parse(op->period, &periods, &n_periods, &d)
 	                    : default_periods(snap, &periods, &n_periods, &d)))
 		goto fail;
+	if (op->map && (n_ind != 1 || n_periods != 1 || op->n_by)) {
+		e = ob_diag_set(&d, OB_EUSAGE, "--map", 0, 0, NULL, 0,
+		                "el mapa es de un indicador en un periodo, sin --by (a map shows "
+		                "one indicator in one period)");
+		goto fail;
+	}
 	memset(&q, 0, sizeof(q));
 	q.indicators = ind;
 	q.n_indicators = n_ind;
@@ -1115,6 +1258,8 @@ static int run(struct opts *op)
 	cx.o = op;
 	cx.snap = snap;
 	cx.pop = pop;
+	if (op->map)
+		cx.map_vals = ob_calloc(n_units + 1, sizeof(*cx.map_vals));
 	cx.set = set;
 	cx.q = &q;
 	cx.out = out;
@@ -1135,6 +1280,8 @@ static int run(struct opts *op)
 		ob_error("no se pudo escribir la salida / write error");
 		status = OB_EXIT_SYSTEM;
 	}
+	if (op->map && status == OB_EXIT_OK)
+		status = draw_map(&cx, &geo);
 	t_out = ob_now();
 	if (op->verbose)
 		fprintf(stderr,
@@ -1150,6 +1297,9 @@ fail:
 	if (e == OB_EIO || e == OB_ECORRUPT)
 		status = OB_EXIT_SYSTEM;
 done:
+	free(cx.map_vals);
+	ob_strmap_for_each(&geo, ent) free(ent->value);
+	ob_strmap_release(&geo);
 	free(out);
 	ob_ind_result_free(res);
 	free(ind);
@@ -1179,6 +1329,7 @@ int cmd_indicators(int argc, char **argv)
 		{ "institution", required_argument, NULL, 'I' },
 		{ "source", required_argument, NULL, 'S' },
 		{ "vintage", required_argument, NULL, 'V' },
+		{ "map", required_argument, NULL, 'M' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "lang", required_argument, NULL, 'g' },
 		{ "threads", required_argument, NULL, 'T' },
@@ -1246,6 +1397,7 @@ int cmd_indicators(int argc, char **argv)
 			break;
 		case 'S': o.source = optarg; break;
 		case 'V': o.vintage = optarg; break;
+		case 'M': o.map = optarg; break;
 		case 'f':
 			if (strcmp(optarg, "table") && strcmp(optarg, "csv") && strcmp(optarg, "json")) {
 				ob_error("--format: se esperaba table, csv o json / expected table, csv or json");

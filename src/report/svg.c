@@ -215,7 +215,7 @@ ob_err ob_svg_choropleth(FILE *out, const char *title, const struct ob_map_unit 
                          size_t n, const char *const *class_names, size_t nclasses,
                          struct ob_diag *d)
 {
-	return ob_svg_choropleth_note(out, title, units, n, class_names, nclasses, NULL, d);
+	return ob_svg_choropleth_note(out, title, units, n, class_names, nclasses, NULL, NULL, d);
 }
 
 /* Characters of a note line. */
@@ -250,7 +250,7 @@ static size_t note_lines(const char *note, size_t *starts, size_t *lens, size_t 
 
 ob_err ob_svg_choropleth_note(FILE *out, const char *title, const struct ob_map_unit *units,
                               size_t n, const char *const *class_names, size_t nclasses,
-                              const char *note, struct ob_diag *d)
+                              const char *legend, const char *note, struct ob_diag *d)
 {
 	size_t ls[16], ll[16], nl = note_lines(note, ls, ll, OB_ARRAY_SIZE(ls));
 	struct bbox b = { 0 };
@@ -330,7 +330,7 @@ ob_err ob_svg_choropleth_note(FILE *out, const char *title, const struct ob_map_
 	/* legend, highest class first */
 	{
 		double x = MARGIN + mapw + MARGIN, y = TITLE_HEIGHT;
-		ob_svg_text(out, x, y + 12, 13, "start", "Nivel de prioridad");
+		ob_svg_text(out, x, y + 12, 13, "start", legend ? legend : "Nivel de prioridad");
 		y += 24;
 		for (size_t c = nclasses; c >= 1; c--) {
 			char col[8], label[OB_MAX_NAME + 32];

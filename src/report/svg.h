@@ -61,11 +61,12 @@ ob_err ob_svg_choropleth(FILE *out, const char *title, const struct ob_map_unit 
                          size_t n, const char *const *class_names, size_t nclasses,
                          struct ob_diag *d);
 
-/* The same with a note (NULL: none) under the map, in lines of at most 110
- * characters cut at blanks (16 lines at most): what the values rest on,
- * such as populations that are an equal split. */
+/* The same with the legend's heading (NULL: "Nivel de prioridad") and a
+ * note (NULL: none) under the map, in lines of at most 110 characters cut
+ * at blanks (16 lines at most): what the values rest on, such as
+ * populations that are an equal split. */
 ob_err ob_svg_choropleth_note(FILE *out, const char *title, const struct ob_map_unit *units,
                               size_t n, const char *const *class_names, size_t nclasses,
-                              const char *note, struct ob_diag *d);
+                              const char *legend, const char *note, struct ob_diag *d);
 
 #endif
