@@ -105,6 +105,13 @@
 /* Most records one engine snapshot holds (its counts are 32-bit). */
 #define OB_MAX_SNAPSHOT_RECORDS (1024L * 1024 * 1024)
 
+/* Most victims one snapshot record stands for (its count column is 16-bit:
+ * a stored row counting more becomes several records), and most victims
+ * one snapshot holds in all (the counters of the analyser and the
+ * indicators are 32-bit). */
+#define OB_MAX_SNAPSHOT_COUNT 65535
+#define OB_MAX_SNAPSHOT_VICTIMS 4294967295LL
+
 /* Most territorial units, categories and sources one snapshot holds (their
  * columns are 16-bit indices). */
 #define OB_MAX_SNAPSHOT_UNITS 65535

@@ -545,8 +545,10 @@ static ob_err compute_counts(struct rel *r)
 		p = y - year0;
 		if ((u = place[p * nu + s->territory[i]]) < 0)
 			continue;
-		cnt[(p * nu + (size_t)u) * nslot + (size_t)sec_first[sec_of[c]] + (size_t)col_of[c]]++;
-		sec_total[sec_of[c]]++;
+		/* victims: a record stands for its count */
+		cnt[(p * nu + (size_t)u) * nslot + (size_t)sec_first[sec_of[c]] + (size_t)col_of[c]] +=
+			s->count[i];
+		sec_total[sec_of[c]] += s->count[i];
 	}
 	/* of the units no unit of the division holds, those with records */
 	{
