@@ -16,6 +16,8 @@ struct span {
 	uint32_t source;
 	int from, to;
 	bool superseded;
+	bool known;      /* the delivery says which fields it supplied */
+	uint32_t fields; /* then those (bit 1 << enum ob_ind_field) */
 };
 
 struct build {
@@ -86,7 +88,7 @@ static ob_err read_logbook(struct build *b)
 	int rc;
 
 	if (ob_store_prepare(b->st, "SELECT source, institution, country, period_from, period_to,"
-	                            " superseded_by IS NOT NULL FROM submission ORDER BY id",
+	                            " superseded_by IS NOT NULL, fields FROM submission ORDER BY id",
 	                     &q, b->d))
 		return OB_ESTORE;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -109,8 +111,10 @@ static ob_err read_logbook(struct build *b)
 			b->cap_spans = b->cap_spans ? 2 * b->cap_spans : 256;
 			b->spans = ob_realloc(b->spans, b->cap_spans * sizeof(*b->spans));
 		}
-		b->spans[b->n_spans++] = (struct span){ (uint32_t)s, from, to,
-			                                sqlite3_column_int(q, 5) != 0 };
+		b->spans[b->n_spans++] = (struct span){
+			(uint32_t)s, from, to, sqlite3_column_int(q, 5) != 0,
+			sqlite3_column_type(q, 6) == SQLITE_INTEGER,
+			ob_ind_fields_of((uint32_t)sqlite3_column_int64(q, 6)) };
 	}
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
@@ -453,6 +457,7 @@ static ob_err make_rows(struct build *b)
 	size_t nu = 0;
 	uint8_t *delivered = ob_calloc(c->n_sources * span + 1, 1);
 	uint16_t *superseded = ob_calloc(c->n_sources * span + 1, sizeof(uint16_t));
+	uint32_t *fields = ob_calloc(c->n_sources * span + 1, sizeof(uint32_t));
 	uint32_t **counts = ob_calloc(c->n_sources + 1, sizeof(uint32_t *));
 	size_t *nlocal = ob_calloc(c->n_sources + 1, sizeof(size_t));
 	int32_t *src_of = ob_malloc(((size_t)snap->n_sources + 1) * sizeof(int32_t));
@@ -471,6 +476,7 @@ static ob_err make_rows(struct build *b)
 					superseded[at]++;
 			} else {
 				delivered[at] = 1;
+				fields[at] |= sp->known ? sp->fields : c->sources[sp->source].fields;
 			}
 		}
 	}
@@ -573,6 +579,7 @@ static ob_err make_rows(struct build *b)
 				r->month = month;
 				r->delivered = delivered[s * span + m];
 				r->superseded = superseded[s * span + m];
+				r->fields = fields[s * span + m];
 				r->rows = counts[s][(size_t)local[u] * span + m];
 			}
 		}
@@ -588,6 +595,7 @@ static ob_err make_rows(struct build *b)
 	free(unit_slot);
 	free(delivered);
 	free(superseded);
+	free(fields);
 	free(src_of);
 	return e;
 }
@@ -657,7 +665,7 @@ static void csv_field(FILE *out, const char *s)
 void ob_completeness_csv(const struct ob_completeness *c, bool with_rows, FILE *out)
 {
 	fputs("source,institution,country,territory,territory_name,level,month,delivered,"
-	      "superseded", out);
+	      "superseded,fields", out);
 	fputs(with_rows ? ",rows\n" : "\n", out);
 	for (size_t i = 0; i < c->n; i++) {
 		const struct ob_completeness_row *r = &c->rows[i];
@@ -675,7 +683,10 @@ void ob_completeness_csv(const struct ob_completeness *c, bool with_rows, FILE *
 		csv_field(out, u->code);
 		fputc(',', out);
 		csv_field(out, u->name);
-		fprintf(out, ",%d,%s,%d,%d", u->level, month, r->delivered ? 1 : 0, r->superseded);
+		fprintf(out, ",%d,%s,%d,%d,", u->level, month, r->delivered ? 1 : 0, r->superseded);
+		for (int f = 0, k = 0; f < OB_FLD_INSTITUTION; f++)
+			if (r->fields >> f & 1)
+				fprintf(out, "%s%s", k++ ? "|" : "", ob_ind_field_name((enum ob_ind_field)f));
 		if (with_rows)
 			fprintf(out, ",%lld", r->rows);
 		fputc('\n', out);
@@ -752,8 +763,9 @@ void ob_completeness_json(const struct ob_completeness *c, bool with_rows, FILE 
 		json_str(out, c->sources[r->source].code);
 		fputs(",\"territory\":", out);
 		json_str(out, u->code);
-		fprintf(out, ",\"level\":%d,\"month\":\"%s\",\"delivered\":%s,\"superseded\":%d",
-		        u->level, month, r->delivered ? "true" : "false", r->superseded);
+		fprintf(out, ",\"level\":%d,\"month\":\"%s\",\"delivered\":%s,\"superseded\":%d,"
+		        "\"fields\":", u->level, month, r->delivered ? "true" : "false", r->superseded);
+		json_fields(out, r->fields);
 		if (with_rows)
 			fprintf(out, ",\"rows\":%lld", r->rows);
 		fputc('}', out);

@@ -59,6 +59,9 @@ struct ob_completeness_row {
 	bool delivered;
 	int superseded;    /* superseded submissions of the source covering the month */
 	long long rows;    /* current records dated in the month, in the territory */
+	uint32_t fields;   /* fields the current delivery of the month supplied (bit
+	                      1 << enum ob_ind_field; for a delivery taken before they
+	                      were kept, the source's) */
 };
 
 struct ob_completeness {
@@ -88,8 +91,9 @@ void ob_completeness_month(int month, char *out, size_t size);
 /*
  * Writers. with_rows: include the record counts (analysts; small counts by
  * territory and month can disclose). CSV: source, institution, country,
- * territory, territory_name, level, month, delivered (1/0), superseded[,
- * rows]. JSON: {"from", "to", "level", "sources": [...], "data": [...]}.
+ * territory, territory_name, level, month, delivered (1/0), superseded,
+ * fields ("victim_sex|victim_age|..."), [rows]. JSON: {"from", "to",
+ * "level", "sources": [...], "data": [...]}.
  * Text: a grid per source (and territory) of the months, a mark each:
  *   # delivered   + delivered, an earlier version superseded
  *   0 delivered, no record dated in the month   . no delivery

@@ -1563,11 +1563,25 @@ static void cov_free(struct coverage *cv)
 	free(cv->used);
 }
 
-/* The fields a source gives in a delivery (all of them without the
- * population's view of the sources). */
+uint32_t ob_ind_fields_of(uint32_t fields)
+{
+	uint32_t bits = 0;
+
+	for (int f = 0; f < OB_F_COUNT && f < 32; f++)
+		if (fields >> f & 1)
+			bits |= field_bit((enum ob_field)f);
+	return bits;
+}
+
+/* The fields a source gives in a delivery: what the delivery says it
+ * supplied, or, for a delivery taken before that was kept, what the
+ * source's profile and records say (everything without the population's
+ * view of the sources). */
 static uint32_t supplied(const struct ob_snapshot *snap, const struct ob_population *pop,
                          const struct ob_snap_coverage *e)
 {
+	if (e->fields != OB_SNAP_FIELDS_ALL)
+		return ob_ind_fields_of(e->fields);
 	return has_sources(snap, pop) ? pop->supplies[e->source] : ~0u;
 }
 

@@ -209,8 +209,10 @@ ob_err ob_period_parse(const char *spec, struct ob_period **out, size_t *n, stru
  * it (a profile mapping no category but a manner gives 0101 to homicides);
  * and always when the source has delivered a record under it. A field
  * (sex, age, hour, manner, mechanism, place, relationship, context) is
- * supplied by a source when its profile maps it (a column or a constant)
- * or when it has delivered a known value of it.
+ * supplied by a delivery when the delivery says so (ob_snap_coverage.fields:
+ * its profile mapped a column found in the file, or a constant); for a
+ * delivery taken before that was kept, when the source's profile maps it or
+ * the source has delivered a known value of it (ob_population.supplies).
  */
 enum ob_pop_status {
 	OB_POP_OFFICIAL = 0,
@@ -242,6 +244,10 @@ struct ob_population {
 ob_err ob_population_load(struct ob_store *st, const struct ob_snapshot *snap,
                           struct ob_population **out, struct ob_diag *d);
 void ob_population_free(struct ob_population *p);
+
+/* The filter fields (bit 1 << enum ob_ind_field) of a delivery's supplied
+ * canonical fields (bit i for enum ob_field i, ob_snap_coverage.fields). */
+uint32_t ob_ind_fields_of(uint32_t fields);
 
 /* The reference day of a period: the first day of its middle month. */
 long ob_period_refday(const struct ob_period *per);
