@@ -1612,17 +1612,20 @@ ob_err ob_catalog_print_summary(struct ob_store *s, FILE *out, struct ob_diag *d
 
 	if (ob_store_prepare(s, sql, &st, d))
 		return OB_ESTORE;
-	fprintf(out, "%-4s %-22s %7s %7s %9s %26s %9s\n", "país", "nombre / name", "nivel 1",
-	        "nivel 2", "geometría", "población of./est./rep.igual", "años");
+	fprintf(out, "%-4s %-22s %7s %7s %9s %-24s %s\n", "país", "nombre / name", "nivel 1",
+	        "nivel 2", "geometría", "  población of/est/igual", "años");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *years = (const char *)sqlite3_column_text(st, 8);
+		char pop[64];
 
-		fprintf(out, "%-4s %-22.22s %7d %7d %9d %9d/%d/%-8d %9s\n",
+		/* official / estimated / equal split rows */
+		snprintf(pop, sizeof(pop), "%d/%d/%d", sqlite3_column_int(st, 5),
+		         sqlite3_column_int(st, 6), sqlite3_column_int(st, 7));
+		fprintf(out, "%-4s %-22.22s %7d %7d %9d %24s %s\n",
 		        (const char *)sqlite3_column_text(st, 0),
 		        (const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2),
-		        sqlite3_column_int(st, 3), sqlite3_column_int(st, 4),
-		        sqlite3_column_int(st, 5), sqlite3_column_int(st, 6),
-		        sqlite3_column_int(st, 7), years ? years : "-");
+		        sqlite3_column_int(st, 3), sqlite3_column_int(st, 4), pop,
+		        years ? years : "-");
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)

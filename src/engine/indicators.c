@@ -1747,8 +1747,9 @@ static void absorb(const struct ob_snapshot *snap, const struct ob_population *p
 			const uint32_t *from;
 			uint32_t *to;
 
+			/* (a unit merged into one of its ancestors is already in it) */
 			if (ob_unit_valid(pop, w, day) || (t = ob_unit_in_vintage(pop, w, day)) < 0 ||
-			    (uint32_t)t == w)
+			    (uint32_t)t == w || under(snap, w, (uint32_t)t))
 				continue;
 			from = counts + ((size_t)w * pl->NP + p) * block;
 			to = counts + ((size_t)t * pl->NP + p) * block;
