@@ -66,7 +66,7 @@ grep -q '<sheet name="indicators"' "$T/parts"/*.xml || fail "no indicators sheet
 for f in "$R"/*.json "$R"/*.jsonld "$R"/maps/*.geojson; do
 	jq -e . "$f" >/dev/null || fail "$f does not parse"
 done
-jq -e '."@type" == "dcat:Catalog" and (."dcat:dataset" | length) == 2' "$R/catalog.jsonld" \
+jq -e '."@type" == "dcat:Catalog" and (."dcat:dataset" | length) == 3' "$R/catalog.jsonld" \
 	>/dev/null || fail "DCAT catalogue"
 jq -r '."dcat:dataset"[]."dcat:distribution"[] |
 	"\(."spdx:checksum"."spdx:checksumValue")  \(."dcat:downloadURL")"' "$R/catalog.jsonld" \
