@@ -132,6 +132,11 @@
  * coverage. */
 #define OB_MAX_SNAPSHOT_COVERAGE (1024 * 1024)
 
+/* Most rows (source x territory x month) of one completeness table
+ * (src/engine/completeness.h), and most sources it lists. */
+#define OB_MAX_COMPLETENESS_ROWS (4L * 1024 * 1024)
+#define OB_MAX_COMPLETENESS_SOURCES 4096
+
 /* Most indicator definitions in one file. */
 #define OB_MAX_INDICATORS 1024
 

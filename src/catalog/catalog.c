@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <math.h>
 
 #include "base/buf.h"
+#include "base/strmap.h"
 #include "catalog/embedded.h"
 #include "io/csv.h"
 #include "io/csvw.h"
@@ -232,6 +234,9 @@ static bool has_text(const char *s)
 }
 
 static const char *const statuses[] = { "official", "estimate", "provisional", NULL };
+/* A population figure can also be an equal share of its parent's. */
+static const char *const pop_statuses[] = { "official", "estimate", "provisional",
+	                                    "equal_split", NULL };
 
 /* Columns from and to of w hold an optional period. */
 static ob_err check_dates(struct ob_diag *d, const struct row *w, int from, int to)
@@ -311,9 +316,9 @@ static ob_err check_population(const struct row *w, struct ob_diag *d)
 	if (!ob_parse_double(v[P_POP], strlen(v[P_POP]), &p) || !(p >= 0) || p > 1e10)
 		return bad(d, w, P_POP, "población no válida: se esperaba un número >= 0 "
 		                        "(invalid population)");
-	if (!one_of(v[P_STATUS], statuses))
-		return bad(d, w, P_STATUS, "estado no válido: official, estimate o provisional "
-		                           "(invalid status)");
+	if (!one_of(v[P_STATUS], pop_statuses))
+		return bad(d, w, P_STATUS, "estado no válido: official, estimate, provisional o "
+		                           "equal_split (invalid status)");
 	return OB_OK;
 }
 
@@ -443,6 +448,7 @@ struct loader {
 	int terr_col[T_NCOLS];  /* territories.csv: the file's columns */
 	struct parent_ref *refs;
 	size_t nrefs, cap;
+	struct ob_strmap pop_line; /* "territory|year|sex" -> line of population.csv */
 };
 
 static ob_err prepare(struct loader *L, const char *sql, sqlite3_stmt **st)
@@ -720,15 +726,172 @@ static const struct table_def crosswalks_def = {
 
 static ob_err population_row(struct loader *L, const struct row *w)
 {
+	char key[128];
+	int n;
+
 	if (!territory_exists(L, w->v[P_TERR]))
 		return bad(L->d, w, P_TERR, "territorio desconocido: no está en territories.csv "
 		                            "(unknown territory)");
+	n = snprintf(key, sizeof(key), "%s|%s|%s", w->v[P_TERR], w->v[P_YEAR], w->v[P_SEX]);
+	if (n > 0 && (size_t)n < sizeof(key))
+		ob_strmap_put(&L->pop_line, key, (size_t)n, (void *)(intptr_t)w->line, NULL);
 	return insert_row(L, w);
+}
+
+/*
+ * The population checks, once the whole file is in: the figures of the
+ * children of a unit valid on 1 July of a year add up to the unit's own
+ * figure of that year and sex (within OB_POP_TOLERANCE); the districts a
+ * unit absorbed in a territorial change (territory_changes.csv, kind
+ * district_of) add up to its figure of every year both have; F + M = T.
+ * Children without a figure (a unit newer than the population series) are
+ * allowed, but then the figures present must not exceed the parent's.
+ */
+static long pop_line(struct loader *L, const char *code, int year, const char *sex)
+{
+	char key[128];
+	int n = snprintf(key, sizeof(key), "%s|%d|%s", code, year, sex);
+
+	if (n <= 0 || (size_t)n >= sizeof(key))
+		return 0;
+	return (long)(intptr_t)ob_strmap_get(&L->pop_line, key, (size_t)n);
+}
+
+/* How far a sum of n parts may be from the whole. */
+static double pop_allowed(double whole, long parts)
+{
+	double a = OB_POP_TOLERANCE * whole;
+
+	return a > (double)parts ? a : (double)parts;
+}
+
+/* Up to eight items of a space-separated list, and how many more. */
+static void some_codes(const char *list, char *out, size_t size)
+{
+	size_t n = 0, k = 0, total = 0;
+	const char *p = list ? list : "";
+
+	out[0] = '\0';
+	while (*p) {
+		const char *e = strchr(p, ' ');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len) {
+			total++;
+			if (k < 8 && n + len + 3 < size) {
+				n += (size_t)snprintf(out + n, size - n, "%s%.*s", k ? ", " : "", (int)len, p);
+				k++;
+			}
+		}
+		p += len + (e ? 1 : 0);
+	}
+	if (total > k && n + 32 < size)
+		snprintf(out + n, size - n, " y %zu más (and %zu more)", total - k, total - k);
+}
+
+static ob_err pop_violation(struct loader *L, const char *code, int year, const char *sex,
+                            double whole, double sum, const char *parts, int what)
+{
+	static const char *const es[] = { "sus unidades vigentes el 1 de julio",
+		                          "los distritos que absorbió", "mujeres y hombres" };
+	static const char *const en[] = { "its units valid on 1 July", "the districts it absorbed",
+		                          "women and men" };
+	char codes[256], path[OB_MAX_PATH];
+	long line = pop_line(L, code, year, sex);
+
+	some_codes(parts, codes, sizeof(codes));
+	if (make_path(L->d, path, "%s/population.csv", L->dir))
+		return OB_ETOOBIG;
+	return ob_diag_set(L->d, OB_EINVAL, path, line, line ? P_POP + 1 : 0, code, strlen(code),
+	                   "%s %d %s: %s suman %.0f, no %.0f (tolerancia %.1f %% o una persona "
+	                   "por unidad): %s / %s add up to %.0f, not %.0f",
+	                   code, year, sex, es[what], sum, whole, 100 * OB_POP_TOLERANCE, codes,
+	                   en[what], sum, whole);
+}
+
+static ob_err check_population_sums(struct loader *L)
+{
+	/* the parts of each sum, largest first, as "code=figure" */
+	static const char children[] =
+		"SELECT territory, year, sex, whole, sum(part), count(part), parts,"
+		" group_concat(label, ' ') FROM ("
+		" SELECT p.territory, p.year, p.sex, p.population AS whole, c.population AS part,"
+		"  t.code || '=' || CAST(c.population AS INTEGER) AS label,"
+		"  (SELECT count(*) FROM territory k WHERE k.parent = p.territory"
+		"    AND (k.valid_from IS NULL OR k.valid_from <= printf('%04d-07-01', p.year))"
+		"    AND (k.valid_to IS NULL OR k.valid_to >= printf('%04d-07-01', p.year))) AS parts"
+		" FROM population p JOIN territory t ON t.parent = p.territory"
+		"  AND (t.valid_from IS NULL OR t.valid_from <= printf('%04d-07-01', p.year))"
+		"  AND (t.valid_to IS NULL OR t.valid_to >= printf('%04d-07-01', p.year))"
+		" JOIN population c ON c.territory = t.code AND c.year = p.year AND c.sex = p.sex"
+		" ORDER BY p.territory, p.year, p.sex, c.population DESC)"
+		" GROUP BY territory, year, sex ORDER BY territory, year, sex";
+	static const char districts[] =
+		"SELECT territory, year, sex, whole, sum(part), count(part), parts,"
+		" group_concat(label, ' ') FROM ("
+		" SELECT n.territory, n.year, n.sex, n.population AS whole, o.population AS part,"
+		"  ch.old_code || '=' || CAST(o.population AS INTEGER) AS label,"
+		"  (SELECT count(*) FROM territory_change x WHERE x.new_code = n.territory"
+		"    AND x.kind = 'district_of') AS parts"
+		" FROM territory_change ch JOIN population n ON n.territory = ch.new_code"
+		" JOIN population o ON o.territory = ch.old_code AND o.year = n.year AND o.sex = n.sex"
+		" WHERE ch.kind = 'district_of'"
+		" ORDER BY n.territory, n.year, n.sex, o.population DESC)"
+		" GROUP BY territory, year, sex ORDER BY territory, year, sex";
+	static const char sexes[] =
+		"SELECT t.territory, t.year, t.population, f.population + m.population"
+		" FROM population t"
+		" JOIN population f ON f.territory = t.territory AND f.year = t.year AND f.sex = 'F'"
+		" JOIN population m ON m.territory = t.territory AND m.year = t.year AND m.sex = 'M'"
+		" WHERE t.sex = 'T' ORDER BY t.territory, t.year";
+	const char *const sums[] = { children, districts };
+	sqlite3_stmt *st;
+	ob_err e = OB_OK;
+	int rc;
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(sums) && !e; i++) {
+		if ((e = prepare(L, sums[i], &st)))
+			return e;
+		while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *code = (const char *)sqlite3_column_text(st, 0);
+			int year = sqlite3_column_int(st, 1);
+			const char *sex = (const char *)sqlite3_column_text(st, 2);
+			double whole = sqlite3_column_double(st, 3), sum = sqlite3_column_double(st, 4);
+			long present = sqlite3_column_int(st, 5), parts = sqlite3_column_int(st, 6);
+			double gap = sum - whole, allowed = pop_allowed(whole, present);
+
+			/* with every part present the sum is the whole; else it is
+			 * at most the whole */
+			if (gap > allowed || (present >= parts && -gap > allowed))
+				e = pop_violation(L, code, year, sex, whole, sum,
+				                  (const char *)sqlite3_column_text(st, 7), (int)i);
+		}
+		if (!e && rc != SQLITE_DONE)
+			e = ob_diag_set(L->d, OB_ESTORE, L->dir, 0, 0, NULL, 0, "población: %s",
+			                sqlite3_errmsg(ob_store_db(L->s)));
+		sqlite3_finalize(st);
+	}
+	if (e)
+		return e;
+	if ((e = prepare(L, sexes, &st)))
+		return e;
+	while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 0);
+		int year = sqlite3_column_int(st, 1);
+		double whole = sqlite3_column_double(st, 2), sum = sqlite3_column_double(st, 3);
+
+		if (fabs(sum - whole) > pop_allowed(whole, 2))
+			e = pop_violation(L, code, year, "T", whole, sum, "F+M", 2);
+	}
+	if (!e && rc != SQLITE_DONE)
+		e = ob_diag_set(L->d, OB_ESTORE, L->dir, 0, 0, NULL, 0, "población: %s",
+		                sqlite3_errmsg(ob_store_db(L->s)));
+	sqlite3_finalize(st);
+	return e;
 }
 
 static const struct table_def population_def = {
 	.file = "population.csv", COLS(pop_cols), .check = check_population,
-	.row = population_row,
+	.row = population_row, .finish = check_population_sums,
 	.insert = "INSERT INTO population(territory, year, sex, population, status, source)"
 	          " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 	.types = "titdtt", .what = "población (territorio, año, sexo)",
@@ -955,7 +1118,9 @@ ob_err ob_catalog_load(struct ob_store *s, const char *dir, struct ob_diag *d)
 	    (e = ob_store_begin(s, d)))
 		return e;
 	ob_buf_init(&L.key, OB_MAX_NAME * 4);
+	ob_strmap_init(&L.pop_line);
 	e = load_all(&L);
+	ob_strmap_release(&L.pop_line);
 	sqlite3_finalize(L.has_territory);
 	sqlite3_finalize(L.ins_alias);
 	sqlite3_finalize(L.iccs_level);
@@ -1316,6 +1481,100 @@ ob_err ob_catalog_import_population(struct ob_store *s, const char *dir, const c
 
 
 /* ------------------------------------------------------------------------
+ * Geometry of units, own or made of their districts.
+ */
+
+/* Append the polygons of a Polygon or MultiPolygon to polys. */
+static void add_polygons(json_t *polys, const char *geojson)
+{
+	json_t *g = json_loads(geojson, 0, NULL);
+	const char *type = json_string_value(json_object_get(g, "type"));
+	json_t *coords = json_object_get(g, "coordinates"), *p;
+	size_t i;
+
+	if (type && json_is_array(coords)) {
+		if (!strcmp(type, "Polygon"))
+			json_array_append(polys, coords);
+		else if (!strcmp(type, "MultiPolygon"))
+			json_array_foreach(coords, i, p) json_array_append(polys, p);
+	}
+	json_decref(g);
+}
+
+/* Hand the union of the polygons gathered for code to fn. */
+static ob_err emit_union(const char *code, json_t *polys, ob_geometry_fn fn, void *arg,
+                         struct ob_diag *d)
+{
+	json_t *g;
+	char *text;
+	ob_err e;
+
+	if (!json_array_size(polys))
+		return OB_OK;
+	g = json_pack("{s:s, s:O}", "type", "MultiPolygon", "coordinates", polys);
+	text = g ? json_dumps(g, JSON_COMPACT) : NULL;
+	json_decref(g);
+	if (!text)
+		return ob_diag_set(d, OB_ENOMEM, code, 0, 0, NULL, 0, "memoria agotada");
+	e = fn(arg, code, text);
+	free(text);
+	return e;
+}
+
+ob_err ob_catalog_geometry(struct ob_store *s, ob_geometry_fn fn, void *arg,
+                           struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	char last[64] = "";
+	json_t *polys = NULL;
+	ob_err e = OB_OK;
+	int rc;
+
+	if (ob_store_prepare(s, "SELECT code, geojson FROM territory_geometry", &st, d))
+		return OB_ESTORE;
+	while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 0);
+		const char *g = (const char *)sqlite3_column_text(st, 1);
+		if (code && g)
+			e = fn(arg, code, g);
+	}
+	if (!e && rc != SQLITE_DONE)
+		e = ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0, "%s",
+		                sqlite3_errmsg(ob_store_db(s)));
+	sqlite3_finalize(st);
+	if (e)
+		return e;
+	if (ob_store_prepare(s, "SELECT c.new_code, g.geojson FROM territory_change c"
+	                        " JOIN territory_geometry g ON g.code = c.old_code"
+	                        " WHERE c.kind = 'district_of' AND NOT EXISTS (SELECT 1 FROM"
+	                        " territory_geometry n WHERE n.code = c.new_code)"
+	                        " ORDER BY c.new_code, c.old_code", &st, d))
+		return OB_ESTORE;
+	while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 0);
+		const char *g = (const char *)sqlite3_column_text(st, 1);
+		if (!code || !g || strlen(code) >= sizeof(last))
+			continue;
+		if (strcmp(code, last)) {
+			if (polys)
+				e = emit_union(last, polys, fn, arg, d);
+			json_decref(polys);
+			polys = json_array();
+			ob_strlcpy(last, code, sizeof(last));
+		}
+		add_polygons(polys, g);
+	}
+	if (!e && rc != SQLITE_DONE)
+		e = ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0, "%s",
+		                sqlite3_errmsg(ob_store_db(s)));
+	if (!e && polys)
+		e = emit_union(last, polys, fn, arg, d);
+	json_decref(polys);
+	sqlite3_finalize(st);
+	return e;
+}
+
+/* ------------------------------------------------------------------------
  * Summary.
  */
 static long count_of(struct ob_store *s, const char *sql)
@@ -1342,7 +1601,9 @@ ob_err ob_catalog_print_summary(struct ob_store *s, FILE *out, struct ob_diag *d
 		" (SELECT count(*) FROM population p JOIN territory u ON u.code = p.territory"
 		"   WHERE u.country = t.code AND p.status = 'official'),"
 		" (SELECT count(*) FROM population p JOIN territory u ON u.code = p.territory"
-		"   WHERE u.country = t.code AND p.status <> 'official'),"
+		"   WHERE u.country = t.code AND p.status NOT IN ('official', 'equal_split')),"
+		" (SELECT count(*) FROM population p JOIN territory u ON u.code = p.territory"
+		"   WHERE u.country = t.code AND p.status = 'equal_split'),"
 		" (SELECT min(year) || '-' || max(year) FROM population p JOIN territory u"
 		"   ON u.code = p.territory WHERE u.country = t.code)"
 		" FROM territory t WHERE t.level = 0 ORDER BY t.code";
@@ -1351,16 +1612,19 @@ ob_err ob_catalog_print_summary(struct ob_store *s, FILE *out, struct ob_diag *d
 
 	if (ob_store_prepare(s, sql, &st, d))
 		return OB_ESTORE;
-	fprintf(out, "%-4s %-22s %7s %7s %9s %18s %9s\n", "país", "nombre / name", "nivel 1",
-	        "nivel 2", "geometría", "población of./est.", "años");
+	fprintf(out, "%-4s %-22s %7s %7s %9s %-24s %s\n", "país", "nombre / name", "nivel 1",
+	        "nivel 2", "geometría", "  población of/est/igual", "años");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *years = (const char *)sqlite3_column_text(st, 7);
+		const char *years = (const char *)sqlite3_column_text(st, 8);
+		char pop[64];
 
-		fprintf(out, "%-4s %-22.22s %7d %7d %9d %9d/%-8d %9s\n",
+		/* official / estimated / equal split rows */
+		snprintf(pop, sizeof(pop), "%d/%d/%d", sqlite3_column_int(st, 5),
+		         sqlite3_column_int(st, 6), sqlite3_column_int(st, 7));
+		fprintf(out, "%-4s %-22.22s %7d %7d %9d %24s %s\n",
 		        (const char *)sqlite3_column_text(st, 0),
 		        (const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2),
-		        sqlite3_column_int(st, 3), sqlite3_column_int(st, 4),
-		        sqlite3_column_int(st, 5), sqlite3_column_int(st, 6),
+		        sqlite3_column_int(st, 3), sqlite3_column_int(st, 4), pop,
 		        years ? years : "-");
 	}
 	sqlite3_finalize(st);

@@ -23,6 +23,21 @@
  * and digits turned into one space, trimmed): "San José" and "SAN JOSE"
  * give the key "san jose". Crosswalk labels are keyed the same way.
  *
+ * Population status: official, estimate, provisional, or equal_split (an
+ * equal share of the parent's figure, a placeholder: the engine flags rates
+ * on it equal_split_denominator).
+ *
+ * Population checks (at every load): for each unit, year and sex, the
+ * figures of its children valid on 1 July of that year add up to its own
+ * figure; the districts a unit absorbed in a territorial change
+ * (territory_changes.csv, kind district_of) add up to its figure of every
+ * year both have; F + M = T. A sum may differ from the whole by
+ * OB_POP_TOLERANCE of it or one person per part, whichever is larger. A
+ * child without a figure (a unit newer than the population series) is
+ * allowed, but then the figures present must not exceed the parent's. A
+ * violation is an error naming the file, the line of the unit's figure,
+ * the unit, the year, the sex and the units that make the sum.
+ *
  * Errors name the file, line and column (1-based field number) of the
  * offending value, in Spanish then English. Nothing here keeps memory
  * between calls; the caller owns the store.
@@ -35,6 +50,9 @@
 
 /* Name of the catalogue directory inside an observatory. */
 #define OB_CATALOG_DIR "catalog"
+
+/* Share of a population figure by which the sum of its parts may differ. */
+#define OB_POP_TOLERANCE 0.005
 
 /*
  * Write the default catalogue carried by the binary into DIR/catalog/,
@@ -86,8 +104,22 @@ ob_err ob_catalog_import_population(struct ob_store *s, const char *dir, const c
                                     struct ob_catalog_import *res, struct ob_diag *d);
 
 /*
+ * The geometry of every territory that has one: its own (geometry/), or, for
+ * a unit without one that other units became districts of
+ * (territory_changes.csv, kind district_of: El Salvador's municipalities of
+ * 2024), the union of its districts' geometries as one MultiPolygon. fn is
+ * called once per unit with its code and a GeoJSON geometry (valid during
+ * the call); a non-OK return stops the walk and is returned. Errors:
+ * OB_ESTORE, OB_ENOMEM.
+ */
+typedef ob_err (*ob_geometry_fn)(void *arg, const char *code, const char *geojson);
+ob_err ob_catalog_geometry(struct ob_store *s, ob_geometry_fn fn, void *arg,
+                           struct ob_diag *d);
+
+/*
  * Print what the store's catalogue holds, per country (admin-1 and admin-2
- * units, units with geometry, population rows official/estimate) and in
+ * units, units with geometry, population rows official/estimated/equal
+ * split) and in
  * total (ICCS codes, tags, crosswalk labels, aliases).
  */
 ob_err ob_catalog_print_summary(struct ob_store *s, FILE *out, struct ob_diag *d);

@@ -30,6 +30,7 @@ int cmd_publish(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_quarantine(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
+int cmd_completeness(int argc, char **argv);
 int cmd_territories(int argc, char **argv);
 int cmd_population(int argc, char **argv);
 int cmd_demo(int argc, char **argv);

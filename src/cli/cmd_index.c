@@ -5,6 +5,8 @@
 
 #include "base/buf.h"
 #include "base/log.h"
+#include "base/strmap.h"
+#include "catalog/catalog.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
 #include "engine/counting.h"
@@ -29,7 +31,8 @@ static void usage(FILE *out)
 	        "                     [--runs N] [--top N] [--stages] [--format table|csv|json]\n"
 	        "                     [--map SALIDA.svg -d DIR]\n"
 	        "             observa index -d DIR --preset NOMBRE --year AÑO [--country ISO3]\n"
-	        "                     [--input EXTRA.csv] [--seed N] [--runs N] [--top N]\n"
+	        "                     [--vintage FECHA] [--input EXTRA.csv] [--seed N] [--runs N]\n"
+	        "                     [--top N]\n"
 	        "                     [--stages] [--format table|csv|json] [--map SALIDA.svg]\n\n"
 	        "Calcula un índice de priorización territorial definido en ARCHIVO (ver\n"
 	        "docs/index.md; los predefinidos en data/catalog/index/) para las unidades de\n"
@@ -47,6 +50,10 @@ static void usage(FILE *out)
 	        "                    DIR/catalog/index/NOMBRE.ini o el incorporado; o una ruta\n"
 	        "  --year AÑO        el año de los indicadores del catálogo\n"
 	        "  --country ISO3    el país de las unidades (por omisión, el de la definición)\n"
+	        "  --vintage FECHA   las unidades territoriales vigentes en FECHA (aaaa-mm-dd o\n"
+	        "                    un año); por omisión, las del 1 de julio de AÑO. Las de\n"
+	        "                    otra división no se ordenan; los registros de una unidad\n"
+	        "                    anterior cuentan en la unidad de la que forma parte\n"
 	        "  --seed N          semilla del Monte Carlo (por omisión, la de la definición)\n"
 	        "  --runs N          corridas (por omisión, las de la definición; 0: ninguna)\n"
 	        "  --top N           cuántas unidades priorizar (por omisión, top de la definición)\n"
@@ -57,7 +64,9 @@ static void usage(FILE *out)
 	        "Datos faltantes con --preset: un indicador externo sin columna en --input (o\n"
 	        "sin --input) y un indicador que vale lo mismo en todas las unidades se omiten\n"
 	        "con un aviso y los pesos de los demás se renormalizan; una unidad sin valor\n"
-	        "sigue la política «missing» de la definición (refuse, reweight, impute-mean).\n\n"
+	        "sigue la política «missing» de la definición (refuse, reweight, impute-mean);\n"
+	        "una unidad sin ningún valor (sin datos) no se ordena y el mapa la pinta gris.\n"
+	        "Ningún dato faltante entra en la normalización ni en los cortes.\n\n"
 	        "Computes a territorial prioritization index defined in FILE for the units\n"
 	        "of UNITS.csv, or with --preset from the catalogue's indicators computed on\n"
 	        "the observatory for each admin-2 unit and the year: scores, ranks, levels,\n"
@@ -72,7 +81,7 @@ static void usage(FILE *out)
 enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
 
 struct opts {
-	const char *config, *input, *map, *dir, *preset, *year, *country;
+	const char *config, *input, *map, *dir, *preset, *year, *country, *vintage;
 	long long seed, runs, top; /* -1: the definition's */
 	bool stages;
 	enum format format;
@@ -141,6 +150,13 @@ static void print_table(const struct ob_index_run *x)
 	       def->levels);
 	printf("Datos faltantes / missing data: missing = %s; %zu imputados, %zu omitidos\n",
 	       ob_index_missing_name(def->missing), x->r.imputations, x->r.dropped);
+	if (x->in.n_nodata) {
+		printf("Sin datos / no data: %zu unidades sin ningún valor, no ordenadas:",
+		       x->in.n_nodata);
+		for (size_t u = 0; u < x->in.n_nodata && u < 10; u++)
+			printf(" %s", x->in.nodata[u]);
+		printf("%s\n", x->in.n_nodata > 10 ? " ..." : "");
+	}
 	printf("Cortes / breaks:");
 	for (size_t i = 0; i <= def->levels; i++)
 		printf(" %.4g", x->r.breaks[i]);
@@ -192,14 +208,27 @@ static void print_table(const struct ob_index_run *x)
 
 /* ------------------------------------------------------------------ map */
 
+/* Keep a unit's geometry in the map arg. */
+static ob_err keep_geometry(void *arg, const char *code, const char *geojson)
+{
+	void *old = NULL;
+	char *g = ob_strdup(geojson);
+	ob_err e = ob_strmap_put(arg, code, strlen(code), g, &old);
+
+	free(e ? g : old);
+	return e;
+}
+
 static int draw_map(const struct run *x)
 {
 	const struct ob_index_def *def = &x->ix.def;
+	const struct ob_index_input *in = &x->ix.in;
+	size_t n = in->nunits + in->n_nodata, missing = 0;
 	struct ob_store *s;
 	sqlite3_stmt *st = NULL;
 	struct ob_map_unit *mu;
-	char **geo, **names, title[OB_MAX_NAME + 64];
-	size_t missing = 0;
+	struct ob_strmap geo;
+	char **names, title[OB_MAX_NAME + 64], note[1024];
 	struct ob_diag d;
 	FILE *out;
 	int status = OB_EXIT_OK;
@@ -213,46 +242,61 @@ static int draw_map(const struct run *x)
 	if (!(s = ob_cli_open(x->o->dir, OB_STORE_READONLY)))
 		return OB_EXIT_SYSTEM;
 	ob_diag_clear(&d);
-	if (ob_store_prepare(s, "SELECT g.geojson, t.name FROM territory t LEFT JOIN "
-	                        "territory_geometry g ON g.code = t.code WHERE t.code = ?1",
-	                     &st, &d)) {
+	ob_strmap_init(&geo);
+	/* a unit's own geometry, or that of its districts */
+	if (ob_catalog_geometry(s, keep_geometry, &geo, &d) ||
+	    ob_store_prepare(s, "SELECT name FROM territory WHERE code = ?1", &st, &d)) {
 		ob_store_close(s);
+		ob_strmap_for_each(&geo, ent) free(ent->value);
+		ob_strmap_release(&geo);
 		return fail_diag(&d);
 	}
-	mu = ob_calloc(x->ix.in.nunits, sizeof(*mu));
-	geo = ob_calloc(x->ix.in.nunits, sizeof(*geo));
-	names = ob_calloc(x->ix.in.nunits, sizeof(*names));
-	for (size_t u = 0; u < x->ix.in.nunits; u++) {
-		sqlite3_bind_text(st, 1, x->ix.in.unit[u], -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			const char *g = (const char *)sqlite3_column_text(st, 0);
-			const char *n = (const char *)sqlite3_column_text(st, 1);
-			geo[u] = g ? ob_strdup(g) : NULL;
-			names[u] = n ? ob_strdup(n) : NULL;
-		}
+	mu = ob_calloc(n + 1, sizeof(*mu));
+	names = ob_calloc(n + 1, sizeof(*names));
+	/* the ranked units, then those of the division without data (grey) */
+	for (size_t u = 0; u < n; u++) {
+		bool ranked = u < in->nunits;
+		const char *code = ranked ? in->unit[u] : in->nodata[u - in->nunits];
+		const char *given = ranked ? in->unit_name[u] : in->nodata_name[u - in->nunits];
+
+		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+			names[u] = ob_strdup((const char *)sqlite3_column_text(st, 0));
 		sqlite3_reset(st);
-		if (!geo[u])
+		mu[u].code = code;
+		mu[u].name = given ? given : names[u];
+		mu[u].geojson = ob_strmap_get(&geo, code, strlen(code));
+		mu[u].cls = ranked ? x->ix.r.level[u] : 0;
+		if (!mu[u].geojson)
 			missing++;
-		mu[u].code = x->ix.in.unit[u];
-		mu[u].name = x->ix.in.unit_name[u] ? x->ix.in.unit_name[u] : names[u];
-		mu[u].geojson = geo[u];
-		mu[u].cls = x->ix.r.level[u];
 	}
 	sqlite3_finalize(st);
 	ob_store_close(s);
 	if (missing)
 		ob_warn("%zu de %zu unidades no tienen geometría en el catálogo de %s y no se "
 		        "dibujan / units without geometry are not drawn",
-		        missing, x->ix.in.nunits, x->o->dir);
-	snprintf(title, sizeof(title), "%s", def->name);
+		        missing, n, x->o->dir);
+	if (x->o->year)
+		snprintf(title, sizeof(title), "%s, %s", def->name, x->o->year);
+	else
+		snprintf(title, sizeof(title), "%s", def->name);
+	note[0] = '\0';
+	if (in->equal_split)
+		snprintf(note, sizeof(note), "Nota: las tasas usan poblaciones repartidas por igual "
+		         "entre las unidades (marcador de posición, no una estimación): no comparan "
+		         "unidades. / Note: the rates rest on populations split equally among the "
+		         "units (a placeholder, not an estimate): they do not compare units.");
+	else if (in->estimated)
+		snprintf(note, sizeof(note), "Nota: las tasas usan poblaciones estimadas. / Note: "
+		         "the rates rest on estimated populations.");
 	out = fopen(x->o->map, "w");
 	if (!out) {
 		ob_error("%s: no se pudo crear: %s / cannot create", x->o->map, strerror(errno));
 		status = OB_EXIT_FAIL;
 		goto out;
 	}
-	if (ob_svg_choropleth(out, title, mu, x->ix.in.nunits, (const char *const *)def->level_names,
-	                      def->levels, &d)) {
+	if (ob_svg_choropleth_note(out, title, mu, n, (const char *const *)def->level_names,
+	                           def->levels, NULL, note[0] ? note : NULL, &d)) {
 		fclose(out);
 		remove(x->o->map);
 		status = fail_diag(&d);
@@ -263,13 +307,12 @@ static int draw_map(const struct run *x)
 		status = OB_EXIT_SYSTEM;
 	}
 out:
-	for (size_t u = 0; u < x->ix.in.nunits; u++) {
-		free(geo[u]);
+	for (size_t u = 0; u < n; u++)
 		free(names[u]);
-	}
-	free(geo);
 	free(names);
 	free(mu);
+	ob_strmap_for_each(&geo, ent) free(ent->value);
+	ob_strmap_release(&geo);
 	return status;
 }
 
@@ -352,9 +395,17 @@ static int run_preset(const struct opts *o)
 	}
 	ob_store_close(st);
 	st = NULL;
+	memset(&po, 0, sizeof(po));
 	po.year = (int)year;
 	po.country = o->country;
 	po.extra = o->input;
+	if (o->vintage) {
+		if (ob_vintage_parse(o->vintage, &po.vintage, &d)) {
+			status = fail_diag(&d);
+			goto out;
+		}
+		po.has_vintage = true;
+	}
 	pd.snap = snap;
 	pd.pop = pop;
 	pd.set = set;
@@ -366,6 +417,10 @@ static int run_preset(const struct opts *o)
 	}
 	ob_info("%s: %zu unidades, %zu indicadores, año %lld / units, indicators, year",
 	        x.ix.def.file, x.ix.in.nunits, x.ix.def.nind, year);
+	if (x.ix.in.equal_split)
+		ob_warn("%s: las tasas usan poblaciones repartidas por igual entre las unidades "
+		        "(equal_split_denominator): no comparan unidades / the rates rest on "
+		        "populations split equally among the units", x.ix.def.file);
 	status = run_index(&x);
 out:
 	ob_index_run_release(&x.ix);
@@ -410,7 +465,7 @@ int cmd_index(int argc, char **argv)
 		if (!v || (strcmp(a, "--config") && strcmp(a, "--input") && strcmp(a, "--seed") &&
 		           strcmp(a, "--runs") && strcmp(a, "--format") && strcmp(a, "--map") &&
 		           strcmp(a, "-d") && strcmp(a, "--preset") && strcmp(a, "--year") &&
-		           strcmp(a, "--country") && strcmp(a, "--top"))) {
+		           strcmp(a, "--country") && strcmp(a, "--top") && strcmp(a, "--vintage"))) {
 			fprintf(stderr, "observa index: argumento inesperado «%s» / unexpected "
 			                "argument\n", a);
 			usage(stderr);
@@ -431,6 +486,8 @@ int cmd_index(int argc, char **argv)
 			o.year = v;
 		else if (!strcmp(a, "--country"))
 			o.country = v;
+		else if (!strcmp(a, "--vintage"))
+			o.vintage = v;
 		else if (!strcmp(a, "--top")) {
 			if (!parse_count("--top", v, OB_MAX_AREAS, &o.top))
 				return OB_EXIT_USAGE;
@@ -453,7 +510,7 @@ int cmd_index(int argc, char **argv)
 			return OB_EXIT_USAGE;
 		}
 	}
-	if (o.preset || o.year || o.country) {
+	if (o.preset || o.year || o.country || o.vintage) {
 		if (o.config) {
 			fprintf(stderr, "observa index: use --preset/--year o --config/--input, no "
 			                "ambos / use one form or the other\n");

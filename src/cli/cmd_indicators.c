@@ -10,7 +10,14 @@
 #include "stats/rate.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
+
+#include "base/strmap.h"
+#include "catalog/catalog.h"
+#include "io/date.h"
+#include "report/svg.h"
+#include "stats/breaks.h"
 
 static void usage(FILE *out)
 {
@@ -18,8 +25,8 @@ static void usage(FILE *out)
 	        "uso / usage: observa indicators [-d DIR] [--indicator ID,...|--all]\n"
 	        "          [--territory CODE,...] [--children] [--level N] [--country ISO3]\n"
 	        "          [--period P] [--by DIM,...] [--level-conf 0.95] [--unreliable-below 20]\n"
-	        "          [--institution INST] [--source CODE] [--format table|csv|json]\n"
-	        "          [--lang es|en] [--threads N] [--verbose]\n"
+	        "          [--institution INST] [--source CODE] [--vintage FECHA] [--map SALIDA.svg]\n"
+	        "          [--format table|csv|json] [--lang es|en] [--threads N] [--verbose]\n"
 	        "       observa indicators list [-d DIR] [--lang es|en]\n\n"
 	        "Calcula indicadores (DIR/catalog/indicators.csv) sobre los registros vigentes:\n"
 	        "cada valor lleva su conteo, denominador, tasa o proporción, intervalo exacto\n"
@@ -45,14 +52,24 @@ static void usage(FILE *out)
 	        "      --institution I    contar esta institución (police, forensic, prosecutor,\n"
 	        "                         validated, other) en vez de la regla de conteo\n"
 	        "      --source CODE      contar solo esta fuente\n"
+	        "      --map SALIDA.svg   mapa de un indicador en un periodo (sin --by): cinco\n"
+	        "                         clases por cortes naturales; sin datos, en gris\n"
+	        "      --vintage FECHA    todos los periodos en las unidades territoriales vigentes\n"
+	        "                         en FECHA (aaaa-mm-dd, o un año: su 1 de julio); por\n"
+	        "                         defecto, cada periodo en las suyas (las del primer día\n"
+	        "                         de su mes central: el 1 de julio de un año)\n"
 	        "  -f, --format F         table (por defecto), csv o json\n"
 	        "      --lang L           es (por defecto) o en\n"
 	        "  -v, --verbose          tiempos de cada fase en la salida de errores\n\n"
 	        "Marcas / flags: unreliable (menos de N casos), estimated_denominator (población\n"
-	        "estimada), missing_denominator (sin población: se da el conteo),\n"
-	        "incomplete_coverage (algún mes sin entrega de la fuente), partial_period (tasa de\n"
-	        "menos de un año, no anualizada), no_data (ningún mes entregado: falta, no es\n"
-	        "cero).\n\n"
+	        "estimada), equal_split_denominator (población repartida por igual entre las\n"
+	        "unidades: un marcador de posición), missing_denominator (sin población: se da el\n"
+	        "conteo), incomplete_coverage (algún mes sin entrega de una fuente que registre\n"
+	        "lo contado), partial_period (tasa de menos de un año, no anualizada), no_data\n"
+	        "(ningún mes entregado por una fuente que registre lo contado: falta, no es cero),\n"
+	        "vintage_break (parte del periodo está registrada en unidades de una división\n"
+	        "posterior que no se pueden repartir; con no_data). Una unidad que no existe en\n"
+	        "la división de un periodo no tiene fila en ese periodo.\n\n"
 	        "Qué se cuenta / what is counted: cada indicador cuenta las víctimas de una\n"
 	        "institución de registro por país (DIR/catalog/counting.csv), o las muertes\n"
 	        "validadas por «observa reconcile» donde cubren el periodo; la columna\n"
@@ -218,7 +235,7 @@ static size_t width(const char *s)
  */
 struct opts {
 	const char *dir, *indicators, *territory, *country, *period, *source, *lang;
-	const char *format;
+	const char *format, *vintage, *map;
 	bool all, children, verbose;
 	int level, institution, threads;
 	double conf, unreliable;
@@ -353,7 +370,7 @@ static void flags_text(char *buf, size_t size, unsigned flags, char sep)
 /* Short marks for the table: * u, e, d, c, p, - */
 static void flags_marks(char *buf, unsigned flags)
 {
-	static const char marks[OB_IND_FLAG_COUNT] = { '*', 'e', 'd', 'c', 'p', '-' };
+	static const char marks[OB_IND_FLAG_COUNT] = { '*', 'e', 'd', 'c', 'p', '-', 'r', 'v', 'b' };
 	size_t n = 0;
 
 	for (unsigned b = 0; b < OB_IND_FLAG_COUNT; b++)
@@ -365,6 +382,7 @@ static void flags_marks(char *buf, unsigned flags)
 struct ctx {
 	const struct opts *o;
 	const struct ob_snapshot *snap;
+	const struct ob_population *pop;
 	const struct ob_indicator_set *set;
 	const struct ob_ind_query *q;
 	const struct ob_ind_result *r;
@@ -373,6 +391,9 @@ struct ctx {
 	const char *notes[10];
 	size_t n_notes;
 	char note_def[256], note_age[512], note_split[1024], note_rules[256];
+	char note_division[1024], note_equal[512];
+	bool any_value; /* JSON: a value was written */
+	struct ob_ind_value *map_vals; /* --map: the indicator's value per unit */
 	/* CSV: what repeats, formatted once */
 	char **unit_pfx, **cell_lbl, *flag_txt[1u << OB_IND_FLAG_COUNT];
 	size_t flag_len[1u << OB_IND_FLAG_COUNT];
@@ -380,6 +401,94 @@ struct ctx {
 	/* table: column widths */
 	size_t tw, pw;
 };
+
+/* A note on the territorial divisions the periods use: the selected units
+ * that are not units of every period, and the changes between them. */
+static void division_note(struct ctx *x)
+{
+	const struct ob_ind_query *q = x->q;
+	const struct ob_population *pop = x->pop;
+	bool en_ = en(x->o);
+	size_t changing = 0, l;
+	long first_change = LONG_MAX;
+	char when[16] = "";
+
+	if (!pop || !pop->span)
+		return;
+	for (size_t u = 0; u < q->n_units; u++) {
+		bool some = false, all = true;
+		for (size_t p = 0; p < q->n_periods; p++) {
+			long day = q->has_vintage ? q->vintage : ob_period_refday(&q->periods[p]);
+			bool v = ob_unit_valid(pop, q->units[u], day);
+			some = some || v;
+			all = all && v;
+		}
+		if (some && !all)
+			changing++;
+		if (!some && x->o->territory)
+			ob_warn("%s: la unidad no existe en la división territorial de ningún periodo "
+			        "pedido (vea --vintage) / the unit is not in the territorial division "
+			        "of any period asked for (see --vintage)",
+			        ob_snap_str(x->snap, x->snap->units[q->units[u]].code));
+		if (pop->span[q->units[u]].successor >= 0 &&
+		    pop->span[q->units[u]].change < first_change)
+			first_change = pop->span[q->units[u]].change;
+	}
+	if (!changing)
+		return;
+	if (first_change != LONG_MAX) {
+		struct ob_date dt;
+		ob_date_from_days(first_change, &dt);
+		ob_date_format(&dt, when, sizeof(when));
+	}
+	l = (size_t)snprintf(x->note_division, sizeof(x->note_division), "%s",
+	                     en_ ? "the territorial units change between the periods"
+	                         : "las unidades territoriales cambian entre los periodos");
+	if (when[0] && l < sizeof(x->note_division))
+		l += (size_t)snprintf(x->note_division + l, sizeof(x->note_division) - l,
+		                      en_ ? " (a change on %s, territory_changes.csv)"
+		                          : " (un cambio el %s, territory_changes.csv)", when);
+	if (l < sizeof(x->note_division))
+		snprintf(x->note_division + l, sizeof(x->note_division) - l, "%s",
+		         en_ ? ": each period is given in the units valid on its reference day (1 "
+		               "July of a year), and a unit has no row in a period whose division "
+		               "lacks it; the records of former units count in the units they became "
+		               "part of. --vintage YYYY-MM-DD gives every period in one division"
+		             : ": cada periodo se da en las unidades vigentes en su día de referencia "
+		               "(el 1 de julio de un año) y una unidad no tiene fila en un periodo "
+		               "cuya división no la tiene; los registros de unidades anteriores se "
+		               "cuentan en las unidades de las que pasaron a formar parte. --vintage "
+		               "AAAA-MM-DD da todos los periodos en una sola división");
+	x->notes[x->n_notes++] = x->note_division;
+}
+
+/* A note when some denominator of the selection is an equal split. */
+static void equal_split_note(struct ctx *x)
+{
+	const struct ob_ind_query *q = x->q;
+	const struct ob_population *pop = x->pop;
+	bool found = false;
+
+	if (!pop || !pop->status)
+		return;
+	for (size_t u = 0; u < q->n_units && !found; u++)
+		for (size_t p = 0; p < q->n_periods && !found; p++) {
+			int y = q->periods[p].year - pop->year0;
+			if (q->units[u] < pop->n_units && y >= 0 && y < pop->n_years)
+				found = pop->status[((size_t)q->units[u] * (size_t)pop->n_years +
+				                     (size_t)y) * 3] == OB_POP_EQUAL_SPLIT;
+		}
+	if (!found)
+		return;
+	snprintf(x->note_equal, sizeof(x->note_equal), "%s",
+	         en(x->o) ? "some populations are an equal split of their parent's "
+	                    "(equal_split_denominator): a placeholder, not an estimate; rates on "
+	                    "them compare nothing between units"
+	                  : "algunas poblaciones son un reparto igual de la del territorio superior "
+	                    "(equal_split_denominator): un marcador de posición, no una "
+	                    "estimación; las tasas calculadas con ellas no comparan unidades");
+	x->notes[x->n_notes++] = x->note_equal;
+}
 
 /* The notes that go with the values (the result is known by then). */
 static void make_notes(struct ctx *x)
@@ -419,6 +528,8 @@ static void make_notes(struct ctx *x)
 		ob_strlcpy(x->note_split, tmp, sizeof(x->note_split));
 		x->notes[x->n_notes++] = x->note_split;
 	}
+	division_note(x);
+	equal_split_note(x);
 }
 
 /* Room for n more bytes in the buffer, flushing first if needed. */
@@ -523,7 +634,7 @@ static void csv_begin(struct ctx *x)
 		x->cell_len[c] = n;
 	}
 	for (unsigned f = 0; f < (1u << OB_IND_FLAG_COUNT); f++) {
-		char fl[160];
+		char fl[256];
 		flags_text(fl, sizeof(fl), f, '|');
 		x->flag_txt[f] = ob_strdup(fl);
 		x->flag_len[f] = strlen(fl);
@@ -548,13 +659,16 @@ static void csv_block(struct ctx *x, size_t k, const struct ob_ind_value *block)
 				const struct ob_ind_value *v = ob_ind_block_at(r, block, u, p, c);
 				size_t cl = r->cells[k] > 1 ? c : nc;
 				char *q = out_room(o, idlen + x->unit_len[u] + llen + x->cell_len[cl] + mlen +
-				                      strlen(ob_ind_result_rule(r, k, u, p)) + 300);
+				                      strlen(ob_ind_result_rule(r, k, u, p)) + 400);
 				char *start = q;
 				unsigned fi = v->flags & ((1u << OB_IND_FLAG_COUNT) - 1);
 				const char *ft = x->flag_txt[fi];
 				size_t fl = x->flag_len[fi];
 				const char *rule = ob_ind_result_rule(r, k, u, p);
 				size_t rl = strlen(rule);
+
+				if (v->flags & OB_IND_NOT_IN_VINTAGE)
+					continue;
 
 				memcpy(q, ind->id, idlen);
 				q += idlen;
@@ -671,7 +785,10 @@ static void json_block(struct ctx *x, size_t k, const struct ob_ind_value *block
 				const struct ob_ind_value *v = ob_ind_block_at(r, block, u, p, c);
 				bool has = v->denominator > 0 && !(v->flags & OB_IND_NO_DATA);
 
-				out_s(o, k || u || p || c ? ",\n{\"indicator\":" : "\n{\"indicator\":");
+				if (v->flags & OB_IND_NOT_IN_VINTAGE)
+					continue;
+				out_s(o, x->any_value ? ",\n{\"indicator\":" : "\n{\"indicator\":");
+				x->any_value = true;
 				out_json_str(o, ind->id);
 				out_s(o, ",\"territory\":");
 				out_json_str(o, ob_snap_str(x->snap, un->code));
@@ -824,6 +941,8 @@ static void table_block(struct ctx *x, size_t k, const struct ob_ind_value *bloc
 					size_t n;
 					bool has = v->denominator > 0 && !(v->flags & OB_IND_NO_DATA);
 
+					if (v->flags & OB_IND_NOT_IN_VINTAGE)
+						continue;
 					if (tl > tw) {
 						/* cut a long name on a character boundary */
 						size_t bytes = 0, chars = 0;
@@ -883,12 +1002,17 @@ static void table_end(struct ctx *x)
 
 	out_s(o, e ? "\nFlags: * unreliable (fewer than " : "\nMarcas: * poco fiable (menos de ");
 	out_num(o, x->q->unreliable_below, 0);
-	out_s(o, e ? " events), e estimated denominator, d no denominator (count only),\n"
-	             "c a month of the period had no delivery, p rate over less than a year (not "
-	             "annualised),\n- no month delivered (missing, not zero).\n"
-	           : " casos), e denominador estimado, d sin denominador (solo conteo),\n"
-	             "c algún mes del periodo sin entrega, p tasa de menos de un año (no "
-	             "anualizada),\n- ningún mes entregado (falta el dato, no es cero).\n");
+	out_s(o, e ? " events), e estimated denominator, r denominator split equally\n"
+	             "among the units (a placeholder), d no denominator (count only), c a month of "
+	             "the period\nhad no delivery, p rate over less than a year (not annualised), "
+	             "- no month\ndelivered by a source that records it (missing, not zero), b "
+	             "part of the period\nrecorded in units of a later division.\n"
+	           : " casos), e denominador estimado, r denominador repartido por igual\n"
+	             "entre las unidades (marcador de posición), d sin denominador (solo conteo), c "
+	             "algún mes\ndel periodo sin entrega, p tasa de menos de un año (no anualizada), "
+	             "- ningún mes\nentregado por una fuente que lo registre (falta el dato, no es "
+	             "cero), b parte del\nperiodo registrada en unidades de una división "
+	             "posterior.\n");
 	for (size_t i = 0; i < x->n_notes; i++) {
 		out_s(o, e ? "Note: " : "Nota: ");
 		out_s(o, x->notes[i]);
@@ -917,7 +1041,133 @@ static int sink(void *arg, const struct ob_ind_result *r, size_t k, const struct
 		json_block(x, k, block);
 	else
 		table_block(x, k, block);
+	if (x->map_vals && k == 0)
+		for (size_t u = 0; u < r->n_units; u++)
+			x->map_vals[u] = *ob_ind_block_at(r, block, u, 0, 0);
 	return ferror(x->out->f) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------------
+ * --map: a choropleth of one indicator in one period.
+ */
+#define MAP_CLASSES 5
+
+static ob_err keep_geometry(void *arg, const char *code, const char *geojson)
+{
+	void *old = NULL;
+	char *g = ob_strdup(geojson);
+	ob_err e = ob_strmap_put(arg, code, strlen(code), g, &old);
+
+	free(e ? g : old);
+	return e;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Draw the values of x->map_vals: natural breaks (Fisher) of the values
+ * present (at most MAP_CLASSES, fewer with fewer distinct values), units with no
+ * data (or no denominator) grey, units outside the period's division left
+ * out; a note says what the rates rest on.
+ */
+static int draw_map(const struct ctx *x, const struct ob_strmap *geo)
+{
+	const struct ob_ind_query *q = x->q;
+	const struct ob_indicator *ind = &x->set->v[q->indicators[0]];
+	size_t n = 0, np = 0, k = 0, distinct = 0, missing = 0;
+	struct ob_map_unit *mu = ob_calloc(q->n_units + 1, sizeof(*mu));
+	double *vals = ob_malloc((q->n_units + 1) * sizeof(double)), brks[MAP_CLASSES + 1];
+	char names[MAP_CLASSES][112], title[OB_MAX_NAME + 96], note[768];
+	const char *class_names[MAP_CLASSES];
+	enum ob_closure closure = OB_CLOSURE_LEFT;
+	unsigned flags = 0;
+	struct ob_diag d;
+	FILE *out;
+	int status = OB_EXIT_OK;
+
+	for (size_t u = 0; u < q->n_units; u++) {
+		const struct ob_ind_value *v = &x->map_vals[u];
+		if (!(v->flags & OB_IND_NOT_IN_VINTAGE) && v->denominator > 0 &&
+		    !(v->flags & OB_IND_NO_DATA))
+			vals[np++] = v->value;
+	}
+	qsort(vals, np, sizeof(double), cmp_double);
+	for (size_t i = 0; i < np; i++)
+		distinct += !i || vals[i] != vals[i - 1];
+	k = distinct < MAP_CLASSES ? distinct : MAP_CLASSES;
+	ob_diag_clear(&d);
+	if (k && ob_breaks(vals, np, k, OB_BREAKS_FISHER, brks, &closure)) {
+		ob_error("--map: no se pudieron calcular los cortes / cannot compute the breaks");
+		status = OB_EXIT_FAIL;
+		goto out;
+	}
+	for (size_t c = 0; c < k; c++) {
+		char a[48], b[48];
+		fmt_fixed(a, brks[c], 2);
+		fmt_fixed(b, brks[c + 1], 2);
+		snprintf(names[c], sizeof(names[c]), "%s – %s", a, b);
+		class_names[c] = names[c];
+	}
+	for (size_t u = 0; u < q->n_units; u++) {
+		const struct ob_ind_value *v = &x->map_vals[u];
+		const struct ob_snap_unit *un = &x->snap->units[q->units[u]];
+		const char *code = ob_snap_str(x->snap, un->code);
+		bool has = v->denominator > 0 && !(v->flags & OB_IND_NO_DATA);
+
+		if (v->flags & OB_IND_NOT_IN_VINTAGE)
+			continue;
+		if (!(mu[n].geojson = ob_strmap_get(geo, code, strlen(code)))) {
+			missing++;
+			continue;
+		}
+		mu[n].code = code;
+		mu[n].name = ob_snap_str(x->snap, un->name);
+		mu[n].cls = has && k ? ob_breaks_class(brks, k, closure, v->value) : 0;
+		flags |= has ? v->flags : 0;
+		n++;
+	}
+	if (missing)
+		ob_warn("--map: %zu unidades sin geometría en el catálogo no se dibujan / units "
+		        "without geometry are not drawn", missing);
+	snprintf(title, sizeof(title), "%s, %s (%s)", en(x->o) ? ind->name_en : ind->name_es,
+	         q->periods[0].label, ind->unit);
+	note[0] = '\0';
+	if (flags & OB_IND_EQUAL_SPLIT_DENOMINATOR)
+		snprintf(note, sizeof(note), "Nota: tasas sobre poblaciones repartidas por igual "
+		         "entre las unidades (marcador de posición, no una estimación): no comparan "
+		         "unidades. Gris: sin datos (ningún mes entregado por una fuente que lo "
+		         "registre) o sin población. / Note: rates on populations split equally "
+		         "among the units; grey: no data or no population.");
+	else
+		snprintf(note, sizeof(note), "%sGris: sin datos (ningún mes entregado por una fuente "
+		         "que lo registre) o sin población. / %sgrey: no data or no population.",
+		         flags & OB_IND_ESTIMATED_DENOMINATOR ? "Nota: poblaciones estimadas. " : "",
+		         flags & OB_IND_ESTIMATED_DENOMINATOR ? "Note: estimated populations; " : "");
+	if (!(out = fopen(x->o->map, "w"))) {
+		ob_error("%s: no se pudo crear: %s / cannot create", x->o->map, strerror(errno));
+		status = OB_EXIT_FAIL;
+		goto out;
+	}
+	if (ob_svg_choropleth_note(out, title, mu, n, class_names, k, ind->unit, note, &d)) {
+		fclose(out);
+		remove(x->o->map);
+		ob_cli_diag(&d);
+		status = OB_EXIT_FAIL;
+		goto out;
+	}
+	if (fclose(out)) {
+		ob_error("%s: error de escritura / write error", x->o->map);
+		status = OB_EXIT_SYSTEM;
+	}
+out:
+	free(mu);
+	free(vals);
+	return status;
 }
 
 /* Every year from the first to the last month any source delivered. */
@@ -956,6 +1206,7 @@ static int run(struct opts *op)
 	struct ob_diag d;
 	struct ctx cx;
 	struct out *out = NULL;
+	struct ob_strmap geo;
 	int status = OB_EXIT_OK;
 	bool def = false;
 	double t0 = ob_now(), t_defs, t_snap, t_pop, t_out;
@@ -963,8 +1214,11 @@ static int run(struct opts *op)
 
 	ob_diag_clear(&d);
 	memset(&cx, 0, sizeof(cx));
+	ob_strmap_init(&geo);
 	if (!(st = ob_cli_open(op->dir, OB_STORE_READONLY)))
 		return OB_EXIT_SYSTEM;
+	if (op->map && (e = ob_catalog_geometry(st, keep_geometry, &geo, &d)))
+		goto fail;
 	if ((e = ob_indicators_load_dir(op->dir, &set, &def, &d)))
 		goto fail;
 	t_defs = ob_now();
@@ -1037,6 +1291,12 @@ static int run(struct opts *op)
 	if ((e = op->period ? ob_period_parse(op->period, &periods, &n_periods, &d)
 	                    : default_periods(snap, &periods, &n_periods, &d)))
 		goto fail;
+	if (op->map && (n_ind != 1 || n_periods != 1 || op->n_by)) {
+		e = ob_diag_set(&d, OB_EUSAGE, "--map", 0, 0, NULL, 0,
+		                "el mapa es de un indicador en un periodo, sin --by (a map shows "
+		                "one indicator in one period)");
+		goto fail;
+	}
 	memset(&q, 0, sizeof(q));
 	q.indicators = ind;
 	q.n_indicators = n_ind;
@@ -1052,11 +1312,19 @@ static int run(struct opts *op)
 	q.source = op->source;
 	q.threads = op->threads;
 	q.rules = rules;
+	if (op->vintage) {
+		if ((e = ob_vintage_parse(op->vintage, &q.vintage, &d)))
+			goto fail;
+		q.has_vintage = true;
+	}
 	out = ob_malloc(sizeof(*out));
 	out->f = stdout;
 	out->n = 0;
 	cx.o = op;
 	cx.snap = snap;
+	cx.pop = pop;
+	if (op->map)
+		cx.map_vals = ob_calloc(n_units + 1, sizeof(*cx.map_vals));
 	cx.set = set;
 	cx.q = &q;
 	cx.out = out;
@@ -1077,6 +1345,8 @@ static int run(struct opts *op)
 		ob_error("no se pudo escribir la salida / write error");
 		status = OB_EXIT_SYSTEM;
 	}
+	if (op->map && status == OB_EXIT_OK)
+		status = draw_map(&cx, &geo);
 	t_out = ob_now();
 	if (op->verbose)
 		fprintf(stderr,
@@ -1092,6 +1362,9 @@ fail:
 	if (e == OB_EIO || e == OB_ECORRUPT)
 		status = OB_EXIT_SYSTEM;
 done:
+	free(cx.map_vals);
+	ob_strmap_for_each(&geo, ent) free(ent->value);
+	ob_strmap_release(&geo);
 	free(out);
 	ob_ind_result_free(res);
 	free(ind);
@@ -1121,6 +1394,8 @@ int cmd_indicators(int argc, char **argv)
 		{ "unreliable-below", required_argument, NULL, 'U' },
 		{ "institution", required_argument, NULL, 'I' },
 		{ "source", required_argument, NULL, 'S' },
+		{ "vintage", required_argument, NULL, 'V' },
+		{ "map", required_argument, NULL, 'M' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "lang", required_argument, NULL, 'g' },
 		{ "threads", required_argument, NULL, 'T' },
@@ -1187,6 +1462,8 @@ int cmd_indicators(int argc, char **argv)
 			}
 			break;
 		case 'S': o.source = optarg; break;
+		case 'V': o.vintage = optarg; break;
+		case 'M': o.map = optarg; break;
 		case 'f':
 			if (strcmp(optarg, "table") && strcmp(optarg, "csv") && strcmp(optarg, "json")) {
 				ob_error("--format: se esperaba table, csv o json / expected table, csv or json");

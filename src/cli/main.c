@@ -21,6 +21,8 @@ const struct ob_command ob_commands[] = {
 	{ "stats", cmd_stats, "estadísticas sobre cualquier CSV", "statistics on any CSV" },
 	{ "index", cmd_index, "índice de priorización territorial", "prioritization index" },
 	{ "indicators", cmd_indicators, "calcula indicadores con intervalos", "compute indicators" },
+	{ "completeness", cmd_completeness, "qué entregó cada fuente, mes a mes",
+	  "what each source delivered, month by month" },
 	{ "analyze", cmd_analyze, "cuenta y cruza registros por cualquier dimensión",
 	  "counts and cross-tabulations by any dimension" },
 	{ "snapshot", cmd_snapshot, "reconstruye la instantánea del motor", "rebuild the engine snapshot" },

@@ -1891,6 +1891,29 @@ static void write_foot(struct file *f)
 	f->cy->g->plan->files[f->idx].footer_rows = 2;
 }
 
+/*
+ * Which kinds of reported crime a country's police register records. One
+ * register leaves a category out, so that the demo has a source that
+ * delivers every month yet never a robbery: Panama's (its profile,
+ * pa-pn-delitos.ini, states the categories it records, without 04), whose
+ * robbery rate is then "no data", not 0 (docs/completeness.md).
+ */
+static bool records_crime(const struct demo_country *c, int type)
+{
+	return !(type == CR_ROBBERY && !strcmp(c->iso2, "PA"));
+}
+
+/* A kind of crime the country's register records, drawn with r. */
+static int draw_recorded_crime(struct ob_rng *r, const struct demo_country *c)
+{
+	int type;
+
+	do
+		type = (int)ob_rng_below(r, N_CRIME);
+	while (!records_crime(c, type));
+	return type;
+}
+
 /* A row that must be refused: a random record, then one thing broken. */
 static void write_bad_row(struct file *f)
 {
@@ -1921,7 +1944,7 @@ static void write_bad_row(struct file *f)
 	rc.ctx = CTX_UNKNOWN;
 	rc.manner = f->kind == OB_DEMO_FORENSIC ? MAN_HOMICIDE : -1;
 	if (f->kind == OB_DEMO_CRIMES)
-		rc.category = cy->c->crime_label[ob_rng_below(r, N_CRIME)];
+		rc.category = cy->c->crime_label[draw_recorded_crime(r, cy->c)];
 	else if (f->kind == OB_DEMO_POLICE)
 		rc.category = cy->c->police_homicide;
 	else if (f->kind == OB_DEMO_PROSECUTOR)
@@ -2355,6 +2378,9 @@ static ob_err write_crimes(struct cy *cy)
 		                  crime_year_factor(cy->c, type, cy->year) *
 		                  g->o->crime_sampling * g->o->scale;
 
+		if (!records_crime(cy->c, type))
+			continue;
+
 		for (size_t s = 0; s < cy->nsegs; s++) {
 			const struct seg *sg = &cy->segs[s];
 			double lam = expected * (double)(sg->b - sg->a) / year_len, wsum = 0;
@@ -2642,7 +2668,8 @@ size_t ob_demo_labels(struct ob_demo_label **out)
 			add_label(&v, &n, &alloc, cw, c->prosecutor_femicide, "0101");
 		}
 		for (int i = 0; i < N_CRIME; i++)
-			add_label(&v, &n, &alloc, cw, c->crime_label[i], demo_crime_iccs[i]);
+			if (records_crime(c, i))
+				add_label(&v, &n, &alloc, cw, c->crime_label[i], demo_crime_iccs[i]);
 	}
 	qsort(v, n, sizeof(*v), label_cmp);
 	for (size_t i = 0; i < n; i++)

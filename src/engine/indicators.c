@@ -9,15 +9,21 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <limits.h>
+
 #include "base/log.h"
 #include "base/strmap.h"
 #include "engine/counting.h"
+#include "ingest/profile.h"
+#include "io/date.h"
+#include "text/text.h"
 #include "stats/prop.h"
 #include "stats/rate.h"
 
 static const char *const flag_names[OB_IND_FLAG_COUNT] = {
 	"unreliable", "estimated_denominator", "missing_denominator",
-	"incomplete_coverage", "partial_period", "no_data",
+	"incomplete_coverage", "partial_period", "no_data", "equal_split_denominator",
+	"not_in_vintage", "vintage_break",
 };
 
 const char *ob_ind_flag_name(unsigned bit)
@@ -101,25 +107,54 @@ void ob_population_free(struct ob_population *p)
 	if (!p)
 		return;
 	free(p->value);
-	free(p->estimate);
+	free(p->status);
+	free(p->span);
+	free(p->covers);
+	free(p->supplies);
 	free(p);
 }
 
-ob_err ob_population_load(struct ob_store *st, const struct ob_snapshot *snap,
-                          struct ob_population **out, struct ob_diag *d)
+/* yyyy-mm-dd into days; false when it is not a date. */
+static bool day_of(const char *s, long *out)
 {
-	struct ob_population *p = ob_calloc(1, sizeof(*p));
-	struct ob_strmap *units = NULL;
+	struct ob_date dt;
+	long long y, m, dd;
+
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    !ob_parse_int(s, 4, OB_MIN_YEAR, OB_MAX_YEAR, &y) ||
+	    !ob_parse_int(s + 5, 2, 1, 12, &m) || !ob_parse_int(s + 8, 2, 1, 31, &dd) ||
+	    !ob_date_valid((int)y, (int)m, (int)dd))
+		return false;
+	dt.year = (int)y;
+	dt.month = (int)m;
+	dt.day = (int)dd;
+	dt.precision = OB_PREC_DAY;
+	*out = ob_date_days(&dt);
+	return true;
+}
+
+static long day_of_month(int year, int month, int day)
+{
+	struct ob_date dt = { year, month, day, OB_PREC_DAY };
+
+	return ob_date_days(&dt);
+}
+
+static ob_err store_fail(struct ob_store *st, const char *what, struct ob_diag *d)
+{
+	return ob_diag_set(d, OB_ESTORE, ob_store_dir(st), 0, 0, NULL, 0, "%s: %s", what,
+	                   sqlite3_errmsg(ob_store_db(st)));
+}
+
+static ob_err load_figures(struct ob_store *st, struct ob_population *p,
+                           const struct ob_strmap *units, struct ob_diag *d)
+{
 	sqlite3_stmt *q;
 	int y0 = 0, y1 = -1, rc;
 	size_t cells;
-	ob_err e = OB_OK;
 
-	*out = NULL;
-	if (ob_store_prepare(st, "SELECT min(year), max(year) FROM population", &q, d)) {
-		free(p);
+	if (ob_store_prepare(st, "SELECT min(year), max(year) FROM population", &q, d))
 		return OB_ESTORE;
-	}
 	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) == SQLITE_INTEGER) {
 		y0 = sqlite3_column_int(q, 0);
 		y1 = sqlite3_column_int(q, 1);
@@ -131,66 +166,343 @@ ob_err ob_population_load(struct ob_store *st, const struct ob_snapshot *snap,
 		y1 = OB_MAX_YEAR;
 	p->year0 = y0;
 	p->n_years = y1 >= y0 ? y1 - y0 + 1 : 0;
-	p->n_units = snap->n_units;
 	cells = (size_t)p->n_units * (size_t)p->n_years * 3;
 	p->value = ob_malloc((cells ? cells : 1) * sizeof(double));
-	p->estimate = ob_calloc(cells ? cells : 1, 1);
+	p->status = ob_calloc(cells ? cells : 1, 1);
 	for (size_t i = 0; i < cells; i++)
 		p->value[i] = -1;
-	if (!cells) {
-		*out = p;
+	if (!cells)
 		return OB_OK;
-	}
-	units = unit_map_new(snap);
 	if (ob_store_prepare(st, "SELECT territory, year, sex, population, status FROM population",
-	                     &q, d)) {
-		e = OB_ESTORE;
-		goto fail;
-	}
+	                     &q, d))
+		return OB_ESTORE;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		const char *code = (const char *)sqlite3_column_text(q, 0);
 		const char *sex = (const char *)sqlite3_column_text(q, 2);
 		const char *status = (const char *)sqlite3_column_text(q, 4);
-		int year = sqlite3_column_int(q, 1), s;
+		int year = sqlite3_column_int(q, 1), sx;
 		double v = sqlite3_column_double(q, 3);
 		long u;
 		size_t at;
 
 		if (!code || !sex || year < y0 || year > y1 || !(v >= 0) || !isfinite(v))
 			continue;
-		s = !strcmp(sex, "T") ? 0 : !strcmp(sex, "F") ? 1 : !strcmp(sex, "M") ? 2 : -1;
-		if (s < 0 || (u = unit_find(units, code, strlen(code))) < 0)
+		sx = !strcmp(sex, "T") ? 0 : !strcmp(sex, "F") ? 1 : !strcmp(sex, "M") ? 2 : -1;
+		if (sx < 0 || (u = unit_find(units, code, strlen(code))) < 0)
 			continue;
-		at = ((size_t)u * (size_t)p->n_years + (size_t)(year - y0)) * 3 + (size_t)s;
+		at = ((size_t)u * (size_t)p->n_years + (size_t)(year - y0)) * 3 + (size_t)sx;
 		p->value[at] = v;
-		p->estimate[at] = !status || strcmp(status, "official");
+		p->status[at] = !status || !strcmp(status, "official") ? OB_POP_OFFICIAL
+		              : !strcmp(status, "equal_split") ? OB_POP_EQUAL_SPLIT
+		                                                : OB_POP_ESTIMATE;
 	}
 	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE) {
-		e = ob_diag_set(d, OB_ESTORE, ob_store_dir(st), 0, 0, NULL, 0, "population: %s",
-		                sqlite3_errmsg(ob_store_db(st)));
-		goto fail;
+	return rc == SQLITE_DONE ? OB_OK : store_fail(st, "population", d);
+}
+
+/* Validity of the units and the changes between divisions. */
+static ob_err load_spans(struct ob_store *st, struct ob_population *p,
+                         const struct ob_strmap *units, struct ob_diag *d)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	p->span = ob_malloc(((size_t)p->n_units + 1) * sizeof(*p->span));
+	for (uint32_t u = 0; u < p->n_units; u++)
+		p->span[u] = (struct ob_unit_span){ LONG_MIN, LONG_MAX, -1, 0 };
+	if (ob_store_prepare(st, "SELECT code, valid_from, valid_to FROM territory", &q, d))
+		return OB_ESTORE;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(q, 0);
+		long u, day;
+
+		if (!code || (u = unit_find(units, code, strlen(code))) < 0)
+			continue;
+		if (day_of((const char *)sqlite3_column_text(q, 1), &day))
+			p->span[u].from = day;
+		if (day_of((const char *)sqlite3_column_text(q, 2), &day))
+			p->span[u].to = day;
 	}
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "territory", d);
+	if (ob_store_prepare(st, "SELECT old_code, new_code, date FROM territory_change"
+	                         " WHERE kind = 'district_of' ORDER BY date, old_code", &q, d))
+		return OB_ESTORE;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		const char *o = (const char *)sqlite3_column_text(q, 0);
+		const char *n = (const char *)sqlite3_column_text(q, 1);
+		long uo, un, day;
+
+		if (!o || !n || (uo = unit_find(units, o, strlen(o))) < 0 ||
+		    (un = unit_find(units, n, strlen(n))) < 0 || uo == un ||
+		    !day_of((const char *)sqlite3_column_text(q, 2), &day) ||
+		    p->span[uo].successor >= 0)
+			continue;
+		p->span[uo].successor = (int32_t)un;
+		p->span[uo].change = day;
+	}
+	sqlite3_finalize(q);
+	return rc == SQLITE_DONE ? OB_OK : store_fail(st, "territory_change", d);
+}
+
+/* Bits of enum ob_ind_field a profile field gives, or 0. */
+static uint32_t field_bit(enum ob_field f)
+{
+	switch (f) {
+	case OB_F_CATEGORY: return 1u << OB_FLD_CATEGORY;
+	case OB_F_MANNER: return 1u << OB_FLD_MANNER;
+	case OB_F_MECHANISM: return 1u << OB_FLD_MECHANISM;
+	case OB_F_PLACE: return 1u << OB_FLD_PLACE;
+	case OB_F_RELATIONSHIP: return 1u << OB_FLD_RELATIONSHIP;
+	case OB_F_CONTEXT: return 1u << OB_FLD_CONTEXT;
+	case OB_F_VICTIM_SEX: return 1u << OB_FLD_SEX;
+	case OB_F_VICTIM_AGE: return 1u << OB_FLD_AGE;
+	case OB_F_OCCURRED_AT: return 1u << OB_FLD_HOUR;
+	default: return 0;
+	}
+}
+
+/* The snapshot category of code, or -1. */
+static long category_find(const struct ob_snapshot *snap, const char *code, size_t n)
+{
+	for (uint32_t c = 1; c < snap->n_categories; c++) {
+		const char *k = ob_snap_str(snap, snap->categories[c].code);
+		if (strlen(k) == n && !memcmp(k, code, n))
+			return (long)c;
+	}
+	return -1;
+}
+
+/* Mark in row (one source's) every code that reaching category c covers: c
+ * and its ancestors (a source that can give c gives something under each of
+ * them); with whole, also every code under c (a stated category covers its
+ * subdivisions). */
+static void cover_code(const struct ob_snapshot *snap, uint8_t *row, uint32_t c, bool whole)
+{
+	for (int32_t a = (int32_t)c; a >= 0 && (uint32_t)a < snap->n_categories;
+	     a = snap->categories[a].parent)
+		row[a] = 1;
+	if (!whole)
+		return;
+	for (uint32_t j = 0; j < snap->n_categories; j++)
+		for (int32_t a = (int32_t)j; a >= 0 && (uint32_t)a < snap->n_categories;
+		     a = snap->categories[a].parent)
+			if ((uint32_t)a == c) {
+				row[j] = 1;
+				break;
+			}
+}
+
+/* What each source's profile says it gives. */
+static ob_err load_profiles(struct ob_store *st, const struct ob_snapshot *snap,
+                            struct ob_population *p, bool *declared, struct ob_diag *d)
+{
+	sqlite3_stmt *xw = NULL;
+	size_t nc = snap->n_categories;
+	ob_err e = OB_OK;
+
+	if (ob_store_prepare(st, "SELECT DISTINCT target FROM crosswalk WHERE name = ?1", &xw, d))
+		return OB_ESTORE;
+	for (uint32_t s = 0; s < snap->n_sources && !e; s++) {
+		struct ob_profile prof;
+		struct ob_diag pd;
+		uint8_t *row = p->covers + (size_t)s * nc;
+		const char *xname;
+		long c;
+		int rc;
+
+		if (ob_profile_load(ob_store_dir(st), ob_snap_str(snap, snap->sources[s].code), &prof,
+		                    &pd))
+			continue; /* no profile: what the source delivered tells */
+		for (int f = 0; f < OB_F_COUNT; f++)
+			if (prof.columns[f].nalt || prof.value[f])
+				p->supplies[s] |= field_bit((enum ob_field)f);
+		if (prof.categories) {
+			const char *q = prof.categories;
+			declared[s] = true;
+			while (*q) {
+				size_t n = strcspn(q, " ");
+				if ((c = category_find(snap, q, n)) >= 0)
+					cover_code(snap, row, (uint32_t)c, true);
+				q += n;
+				while (*q == ' ')
+					q++;
+			}
+			ob_profile_release(&prof);
+			continue;
+		}
+		if (prof.value[OB_F_CATEGORY] &&
+		    (c = category_find(snap, prof.value[OB_F_CATEGORY],
+		                       strlen(prof.value[OB_F_CATEGORY]))) >= 0)
+			cover_code(snap, row, (uint32_t)c, false);
+		xname = prof.crosswalk[OB_F_CATEGORY];
+		if (xname[0]) {
+			sqlite3_bind_text(xw, 1, xname, -1, SQLITE_TRANSIENT);
+			while ((rc = sqlite3_step(xw)) == SQLITE_ROW) {
+				const char *t = (const char *)sqlite3_column_text(xw, 0);
+				if (t && (c = category_find(snap, t, strlen(t))) >= 0)
+					cover_code(snap, row, (uint32_t)c, false);
+			}
+			sqlite3_reset(xw);
+			if (rc != SQLITE_DONE)
+				e = store_fail(st, "crosswalk", d);
+		}
+		/* ingest gives homicides 0101 when a profile maps no category */
+		if (!prof.columns[OB_F_CATEGORY].nalt && !prof.value[OB_F_CATEGORY] &&
+		    (prof.columns[OB_F_MANNER].nalt || prof.value[OB_F_MANNER]) &&
+		    (c = category_find(snap, "0101", 4)) >= 0)
+			cover_code(snap, row, (uint32_t)c, false);
+		ob_profile_release(&prof);
+	}
+	sqlite3_finalize(xw);
+	return e;
+}
+
+/* What the sources delivered: the categories of their records and the
+ * fields of which they gave a known value. */
+static void scan_delivered(const struct ob_snapshot *snap, struct ob_population *p)
+{
+	size_t nc = snap->n_categories, ns = snap->n_sources;
+	uint8_t *seen = ob_calloc(ns * nc + 1, 1);
+	uint32_t *known = ob_calloc(ns + 1, sizeof(uint32_t));
+
+	for (uint64_t i = 0; i < snap->n; i++) {
+		uint32_t s = snap->source[i], k = 0;
+
+		seen[(size_t)s * nc + snap->category[i]] = 1;
+		k |= (uint32_t)(snap->sex[i] != OB_SNAP_SEX_U) << OB_FLD_SEX;
+		k |= (uint32_t)(snap->age[i] != OB_SNAP_AGE_UNKNOWN) << OB_FLD_AGE;
+		k |= (uint32_t)(snap->hour[i] != OB_SNAP_HOUR_UNKNOWN) << OB_FLD_HOUR;
+		for (int t = 0; t < OB_SNAP_DIMS; t++)
+			k |= (uint32_t)(snap->tag[t][i] != 0) << (OB_FLD_MANNER + t);
+		known[s] |= k;
+	}
+	for (size_t s = 0; s < ns; s++) {
+		p->supplies[s] |= known[s];
+		for (size_t c = 1; c < nc; c++)
+			if (seen[s * nc + c])
+				cover_code(snap, p->covers + s * nc, (uint32_t)c, false);
+	}
+	free(seen);
+	free(known);
+}
+
+/* A country's validated deaths (observa reconcile) carry the attributes of
+ * the records they were linked from: they supply what its police, forensic
+ * and prosecutor sources supply, even where no validated death of a
+ * delivery happens to have a value of a field. */
+static void validated_supplies(const struct ob_snapshot *snap, struct ob_population *p)
+{
+	for (uint32_t v = 0; v < snap->n_sources; v++) {
+		if (snap->sources[v].institution != OB_INST_VALIDATED)
+			continue;
+		for (uint32_t s = 0; s < snap->n_sources; s++) {
+			int in = snap->sources[s].institution;
+			if (snap->sources[s].country == snap->sources[v].country &&
+			    (in == OB_INST_POLICE || in == OB_INST_FORENSIC || in == OB_INST_PROSECUTOR))
+				p->supplies[v] |= p->supplies[s];
+		}
+	}
+}
+
+ob_err ob_population_load(struct ob_store *st, const struct ob_snapshot *snap,
+                          struct ob_population **out, struct ob_diag *d)
+{
+	struct ob_population *p = ob_calloc(1, sizeof(*p));
+	struct ob_strmap *units = unit_map_new(snap);
+	bool *declared = ob_calloc((size_t)snap->n_sources + 1, sizeof(bool));
+	ob_err e;
+
+	*out = NULL;
+	p->n_units = snap->n_units;
+	p->n_sources = snap->n_sources;
+	p->n_categories = snap->n_categories;
+	p->covers = ob_calloc((size_t)p->n_sources * p->n_categories + 1, 1);
+	p->supplies = ob_calloc((size_t)p->n_sources + 1, sizeof(uint32_t));
+	if ((e = load_figures(st, p, units, d)) || (e = load_spans(st, p, units, d)) ||
+	    (e = load_profiles(st, snap, p, declared, d)))
+		goto fail;
+	scan_delivered(snap, p);
+	validated_supplies(snap, p);
 	unit_map_free(units);
+	free(declared);
 	*out = p;
 	return OB_OK;
 fail:
 	unit_map_free(units);
+	free(declared);
 	ob_population_free(p);
 	return e;
 }
 
 /* Population of unit u in year for sex (0 T, 1 F, 2 M); -1 when absent. */
-static double pop_get(const struct ob_population *p, uint32_t u, int year, int sex, bool *est)
+static double pop_get(const struct ob_population *p, uint32_t u, int year, int sex,
+                      uint8_t *status)
 {
 	size_t at;
 
-	*est = false;
+	*status = OB_POP_OFFICIAL;
 	if (!p || u >= p->n_units || year < p->year0 || year >= p->year0 + p->n_years)
 		return -1;
 	at = ((size_t)u * (size_t)p->n_years + (size_t)(year - p->year0)) * 3 + (size_t)sex;
-	*est = p->estimate[at];
+	*status = p->status[at];
 	return p->value[at];
+}
+
+/* ------------------------------------------------------------------------
+ * Territorial divisions.
+ */
+long ob_period_refday(const struct ob_period *per)
+{
+	int m = (per->from_month + per->to_month + 1) / 2;
+
+	return day_of_month(m / 12, m % 12 + 1, 1);
+}
+
+static int days_in(int year, int month);
+
+long ob_period_lastday(const struct ob_period *per)
+{
+	int y = per->to_month / 12, m = per->to_month % 12 + 1;
+
+	return day_of_month(y, m, per->end_day ? per->end_day : days_in(y, m));
+}
+
+ob_err ob_vintage_parse(const char *s, long *day, struct ob_diag *d)
+{
+	long long y;
+
+	if (s && strlen(s) == 4 && ob_parse_int(s, 4, OB_MIN_YEAR, OB_MAX_YEAR, &y)) {
+		*day = day_of_month((int)y, 7, 1);
+		return OB_OK;
+	}
+	if (day_of(s, day))
+		return OB_OK;
+	return ob_diag_set(d, OB_EUSAGE, "--vintage", 0, 0, s, s ? strlen(s) : 0,
+	                   "se esperaba la fecha de la división territorial, aaaa-mm-dd "
+	                   "(2024-05-01), o un año (su 1 de julio) / expected yyyy-mm-dd or a year");
+}
+
+bool ob_unit_valid(const struct ob_population *p, uint32_t u, long day)
+{
+	if (!p || !p->span || u >= p->n_units)
+		return true;
+	return p->span[u].from <= day && day <= p->span[u].to;
+}
+
+int32_t ob_unit_in_vintage(const struct ob_population *p, uint32_t u, long day)
+{
+	int32_t x = (int32_t)u;
+
+	for (uint32_t hops = 0; x >= 0 && hops <= p->n_units; hops++) {
+		if (ob_unit_valid(p, (uint32_t)x, day))
+			return x;
+		if (!p || !p->span || p->span[x].change > day)
+			return -1;
+		x = p->span[x].successor;
+	}
+	return -1;
 }
 
 /* ------------------------------------------------------------------------
@@ -313,6 +625,10 @@ struct compiled {
 	long *denom;          /* computed index of its denominator, or -1 */
 	uint64_t *cat, *sex, *age, *hour, *src, *tag[OB_SNAP_DIMS];
 	unsigned active;      /* fields some indicator restricts (1 << field) */
+	uint32_t *req;        /* per computed indicator: fields a source must supply
+	                         (1 << enum ob_ind_field) */
+	uint8_t *cat_ok;      /* [computed indicator][source]: the source covers every
+	                         category the indicator counts */
 };
 
 static void compiled_free(struct compiled *c)
@@ -326,6 +642,62 @@ static void compiled_free(struct compiled *c)
 	free(c->src);
 	for (int i = 0; i < OB_SNAP_DIMS; i++)
 		free(c->tag[i]);
+	free(c->req);
+	free(c->cat_ok);
+}
+
+/* Does the population's view of the sources fit this snapshot? */
+static bool has_sources(const struct ob_snapshot *snap, const struct ob_population *pop)
+{
+	return pop && pop->covers && pop->supplies && pop->n_sources == snap->n_sources &&
+	       pop->n_categories == snap->n_categories;
+}
+
+/*
+ * What clause cl of computed indicator k asks of a source: the field, unless
+ * the clause accepts the field's unknown value (acc is its accept table);
+ * for a category clause, that the source covers every code it names.
+ */
+static void clause_needs(const struct ob_snapshot *snap, const struct ob_population *pop,
+                         const struct ob_ind_clause *cl, const bool *acc, struct compiled *c,
+                         size_t k)
+{
+	size_t unknown;
+
+	switch (cl->field) {
+	case OB_FLD_SEX: unknown = OB_SNAP_SEX_U; break;
+	case OB_FLD_AGE: unknown = OB_SNAP_AGE_UNKNOWN; break;
+	case OB_FLD_HOUR: unknown = OB_SNAP_HOUR_UNKNOWN; break;
+	case OB_FLD_MANNER:
+	case OB_FLD_MECHANISM:
+	case OB_FLD_PLACE:
+	case OB_FLD_RELATIONSHIP:
+	case OB_FLD_CONTEXT: unknown = 0; break;
+	case OB_FLD_CATEGORY: {
+		const char *v = cl->values;
+		if (!has_sources(snap, pop))
+			return;
+		for (;;) {
+			size_t n = strcspn(v, "|");
+			const char *t = v;
+			size_t tn = n;
+			long code;
+			ob_trim(&t, &tn);
+			if ((code = category_find(snap, t, tn)) >= 0)
+				for (uint32_t s = 0; s < snap->n_sources; s++)
+					if (!pop->covers[(size_t)s * snap->n_categories + (size_t)code])
+						c->cat_ok[k * snap->n_sources + s] = 0;
+			if (!v[n])
+				break;
+			v += n + 1;
+		}
+		return;
+	}
+	default:
+		return;
+	}
+	if (!acc[unknown])
+		c->req[k] |= 1u << cl->field;
 }
 
 static uint64_t *table_new(size_t n, size_t W, size_t K)
@@ -514,8 +886,9 @@ const char *ob_ind_age_group_label(int group)
  * choice per country): they decide the sources an indicator counts unless
  * the query names a source or an institution, or the numerator does.
  */
-static ob_err compile(const struct ob_snapshot *snap, const struct ob_indicator_set *set,
-                      const struct ob_ind_query *q, const struct ob_count_choice *const *ch,
+static ob_err compile(const struct ob_snapshot *snap, const struct ob_population *pop,
+                      const struct ob_indicator_set *set, const struct ob_ind_query *q,
+                      const struct ob_count_choice *const *ch,
                       struct compiled *c, struct ob_diag *d)
 {
 	size_t cap = q->n_indicators * 2 + 1, nacc = 256;
@@ -546,6 +919,9 @@ static ob_err compile(const struct ob_snapshot *snap, const struct ob_indicator_
 		c->denom[i] = (long)j;
 	}
 	c->W = (c->K + 63) / 64;
+	c->req = ob_calloc(c->K + 1, sizeof(uint32_t));
+	c->cat_ok = ob_malloc(c->K * snap->n_sources + 1);
+	memset(c->cat_ok, 1, c->K * snap->n_sources + 1);
 	if (q->source) {
 		for (uint32_t s = 0; s < snap->n_sources; s++)
 			if (!strcmp(ob_snap_str(snap, snap->sources[s].code), q->source))
@@ -577,6 +953,7 @@ static ob_err compile(const struct ob_snapshot *snap, const struct ob_indicator_
 
 			if ((e = clause_accept(snap, set, x, cl, acc, nacc, d)))
 				break;
+			clause_needs(snap, pop, cl, acc, c, k);
 			switch (cl->field) {
 			case OB_FLD_CATEGORY: t = c->cat; n = snap->n_categories; break;
 			case OB_FLD_SEX: t = c->sex; n = OB_SNAP_SEX_COUNT; break;
@@ -1184,29 +1561,104 @@ static void plan_free(struct plan *pl)
 		free(pl->by_tab[j]);
 }
 
-/* Months delivered, per computed indicator and country: [k][country][month - m0]. */
-static uint8_t *coverage_map(const struct ob_snapshot *snap, const struct compiled *c,
-                             int m0, int m1)
-{
-	size_t span = (size_t)(m1 - m0 + 1), nc = snap->n_countries ? snap->n_countries : 1;
-	uint8_t *cov = ob_calloc(c->K * nc * span, 1);
+/* ------------------------------------------------------------------------
+ * Coverage: which months of which country a cell's count rests on. A month
+ * is covered when a source the indicator counts delivered it, covers the
+ * categories the indicator counts and supplies the fields it filters on,
+ * and, for a cell of a disaggregation, the field of each of the cell's
+ * known values (a cell of one source: that source).
+ */
+struct covkey {
+	uint32_t need; /* fields besides the indicator's own */
+	int32_t src;   /* the cell's source, or -1 */
+};
 
+struct coverage {
+	size_t nkeys, cap;
+	struct covkey *keys;
+	size_t *cell_key;  /* per cell */
+	size_t nco, span;
+	int m0;
+	uint8_t *map;      /* [key][country][month - m0], for one indicator */
+	bool *used;        /* keys the indicator's cells use */
+};
+
+static size_t cov_key(struct coverage *cv, uint32_t need, int32_t src)
+{
+	for (size_t i = 0; i < cv->nkeys; i++)
+		if (cv->keys[i].need == need && cv->keys[i].src == src)
+			return i;
+	if (cv->nkeys == cv->cap) {
+		cv->cap = cv->cap ? 2 * cv->cap : 8;
+		cv->keys = ob_realloc(cv->keys, cv->cap * sizeof(*cv->keys));
+	}
+	cv->keys[cv->nkeys] = (struct covkey){ need, src };
+	return cv->nkeys++;
+}
+
+static void cov_free(struct coverage *cv)
+{
+	free(cv->keys);
+	free(cv->cell_key);
+	free(cv->map);
+	free(cv->used);
+}
+
+uint32_t ob_ind_fields_of(uint32_t fields)
+{
+	uint32_t bits = 0;
+
+	for (int f = 0; f < OB_F_COUNT && f < 32; f++)
+		if (fields >> f & 1)
+			bits |= field_bit((enum ob_field)f);
+	return bits;
+}
+
+/* The fields a source gives in a delivery: what the delivery says it
+ * supplied, or, for a delivery taken before that was kept, what the
+ * source's profile and records say (everything without the population's
+ * view of the sources). */
+static uint32_t supplied(const struct ob_snapshot *snap, const struct ob_population *pop,
+                         const struct ob_snap_coverage *e)
+{
+	if (e->fields != OB_SNAP_FIELDS_ALL)
+		return ob_ind_fields_of(e->fields);
+	return has_sources(snap, pop) ? pop->supplies[e->source] : ~0u;
+}
+
+/* Fill cv->map for computed indicator k, for the keys cells of k use. */
+static void cov_fill(const struct ob_snapshot *snap, const struct ob_population *pop,
+                     const struct compiled *c, size_t k, bool split, struct coverage *cv)
+{
+	size_t plane = cv->nco * cv->span;
+	int m1 = cv->m0 + (int)cv->span - 1;
+
+	memset(cv->map, 0, cv->nkeys * plane);
+	memset(cv->used, 0, cv->nkeys * sizeof(bool));
+	cv->used[0] = true;
+	for (size_t i = 0; split && i < cv->nkeys; i++)
+		cv->used[i] = true;
 	for (uint32_t i = 0; i < snap->n_coverage; i++) {
 		const struct ob_snap_coverage *e = &snap->coverage[i];
-		int a = e->from_month > m0 ? e->from_month : m0;
+		int a = e->from_month > cv->m0 ? e->from_month : cv->m0;
 		int b = e->to_month < m1 ? e->to_month : m1;
-		if (a > b)
+		uint32_t sup;
+
+		if (a > b || !table_has(c->src, c->W, e->source, k) ||
+		    !c->cat_ok[k * snap->n_sources + e->source])
 			continue;
-		for (size_t k = 0; k < c->K; k++) {
+		sup = supplied(snap, pop, e);
+		for (size_t key = 0; key < cv->nkeys; key++) {
 			uint8_t *row;
-			if (!table_has(c->src, c->W, e->source, k))
+			if (!cv->used[key] || (cv->keys[key].src >= 0 &&
+			                       (uint32_t)cv->keys[key].src != e->source) ||
+			    ((c->req[k] | cv->keys[key].need) & ~sup))
 				continue;
-			row = cov + (k * nc + e->country) * span;
+			row = cv->map + key * plane + (size_t)e->country * cv->span;
 			for (int m = a; m <= b; m++)
-				row[m - m0] = 1;
+				row[m - cv->m0] = 1;
 		}
 	}
-	return cov;
 }
 
 /* What one cell's value needs besides its counters. */
@@ -1215,20 +1667,51 @@ struct cellinfo {
 	bool age; /* split by age group */
 };
 
+/* The population of unit u for year and sex; a unit without a figure that
+ * holds, in the division of day, units that have one gets their sum (a
+ * municipality of a later division, over its districts). */
+static double pop_for(const struct ob_population *pop, uint32_t u, int year, int sex, long day,
+                      bool vint, uint8_t *status)
+{
+	double v = pop_get(pop, u, year, sex, status), sum = 0;
+	size_t parts = 0;
+
+	if (v >= 0 || !vint)
+		return v;
+	*status = OB_POP_OFFICIAL;
+	for (uint32_t w = 0; w < pop->n_units; w++) {
+		uint8_t st;
+		double x;
+		if (w == u || ob_unit_valid(pop, w, day) || ob_unit_in_vintage(pop, w, day) != (int32_t)u)
+			continue;
+		if ((x = pop_get(pop, w, year, sex, &st)) < 0)
+			return -1;
+		sum += x;
+		parts++;
+		if (st > *status)
+			*status = st;
+	}
+	return parts ? sum : -1;
+}
+
 static void fill_value(const struct ob_indicator *x, const struct ob_ind_query *q,
                        const struct ob_population *pop, uint32_t u, const struct ob_period *per,
-                       const struct cellinfo *ci, double count, double den, unsigned covered,
-                       unsigned total, struct ob_ind_value *v)
+                       long day, bool vint, const struct cellinfo *ci, double count, double den,
+                       unsigned covered, unsigned total, bool broken, struct ob_ind_value *v)
 {
-	bool share = x->denom == OB_DEN_INDICATOR, est = false, den_ok = false;
+	bool share = x->denom == OB_DEN_INDICATOR, den_ok = false;
+	uint8_t status = OB_POP_OFFICIAL;
 	unsigned flags = 0;
 
 	v->months_covered = (uint16_t)covered;
 	v->months_total = (uint16_t)total;
 	if (covered < total)
 		flags |= OB_IND_INCOMPLETE_COVERAGE;
-	if (!covered) {
+	if (broken)
+		flags |= OB_IND_NO_DATA | OB_IND_VINTAGE_BREAK;
+	if (!covered)
 		flags |= OB_IND_NO_DATA;
+	if (flags & OB_IND_NO_DATA) {
 		count = 0;
 		if (share)
 			den = 0;
@@ -1250,15 +1733,17 @@ static void fill_value(const struct ob_indicator *x, const struct ob_ind_query *
 			sex = -1;
 		/* no population by age in the catalogue */
 		if (sex >= 0 && x->denom_age_lo < 0 && !ci->age) {
-			den = pop_get(pop, u, per->year, sex, &est);
+			den = pop_for(pop, u, per->year, sex, day, vint, &status);
 			den_ok = den > 0;
 		}
 		if (!den_ok)
 			den = 0;
 		if (count < q->unreliable_below)
 			flags |= OB_IND_UNRELIABLE;
-		if (est && den_ok)
+		if (den_ok && status == OB_POP_ESTIMATE)
 			flags |= OB_IND_ESTIMATED_DENOMINATOR;
+		if (den_ok && status == OB_POP_EQUAL_SPLIT)
+			flags |= OB_IND_EQUAL_SPLIT_DENOMINATOR;
 		if (per->kind != OB_PERIOD_YEAR)
 			flags |= OB_IND_PARTIAL_PERIOD;
 	}
@@ -1285,7 +1770,7 @@ struct cgroup {
 	struct ob_count_choice *ch;        /* [slot * nco + country] */
 	const struct ob_count_choice **by_set; /* [set index]: its nco choices, or NULL */
 	struct compiled c;
-	uint8_t *cov;                      /* coverage_map of c */
+	uint8_t *cov;                      /* the coverage map of c (struct coverage) */
 	int16_t *slot;                     /* the plan's slots of this group's periods */
 };
 
@@ -1450,6 +1935,64 @@ static inline uint64_t interval_key(bool share, double x, double n)
 	return share ? KEY_SHARE | ((uint64_t)x << 31) | (uint64_t)n : (uint64_t)x + 1;
 }
 
+/* The division day of period p of the query. */
+static long division_day(const struct ob_ind_query *q, size_t p)
+{
+	return q->has_vintage ? q->vintage : ob_period_refday(&q->periods[p]);
+}
+
+/*
+ * Count the records of units outside each period's division in the unit of
+ * the division that holds their territory (a former municipality in the
+ * municipality it is now a district of). Their parents already hold them.
+ */
+static void absorb(const struct ob_snapshot *snap, const struct ob_population *pop,
+                   const struct ob_ind_query *q, const struct plan *pl, uint32_t *counts)
+{
+	size_t block = pl->NC * pl->K;
+
+	for (size_t p = 0; p < q->n_periods; p++) {
+		long day = division_day(q, p);
+
+		for (uint32_t w = 0; w < snap->n_units; w++) {
+			int32_t t;
+			const uint32_t *from;
+			uint32_t *to;
+
+			/* (a unit merged into one of its ancestors is already in it) */
+			if (ob_unit_valid(pop, w, day) || (t = ob_unit_in_vintage(pop, w, day)) < 0 ||
+			    (uint32_t)t == w || under(snap, w, (uint32_t)t))
+				continue;
+			from = counts + ((size_t)w * pl->NP + p) * block;
+			to = counts + ((size_t)t * pl->NP + p) * block;
+			for (size_t i = 0; i < block; i++)
+				to[i] += from[i];
+		}
+	}
+}
+
+/* The units that took over unit u (valid on day) and are not in that
+ * division: records they hold in a period cannot be split into u (a later
+ * municipality holds u and its neighbours). At most max; returns how many. */
+static size_t takers(const struct ob_population *pop, uint32_t u, long day, uint32_t *out,
+                     size_t max)
+{
+	size_t n = 0;
+	int32_t x = (int32_t)u;
+
+	for (uint32_t hops = 0; hops < pop->n_units && n < max; hops++) {
+		const struct ob_unit_span *sp = &pop->span[x];
+		if (sp->successor < 0)
+			break;
+		if (!ob_unit_valid(pop, (uint32_t)sp->successor, day))
+			out[n++] = (uint32_t)sp->successor;
+		x = sp->successor;
+	}
+	return n;
+}
+
+#define MAX_TAKERS 8
+
 ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_population *pop,
                             const struct ob_indicator_set *set, const struct ob_ind_query *q,
                             ob_ind_sink sink, void *ctx, struct ob_ind_result **out,
@@ -1461,11 +2004,12 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 	struct cellinfo *ci = NULL;
 	struct ob_ind_value *block = NULL;
 	struct itable it;
+	struct coverage cv;
 	uint32_t *counts = NULL;
-	uint8_t *cov = NULL;
-	size_t counts_len = 0, span, nco, nblock;
+	size_t counts_len = 0, nblock;
 	double t0 = ob_now(), t1;
-	int m0 = INT32_MAX, m1 = INT32_MIN, by_sex = -1, by_age = -1;
+	int m0 = INT32_MAX, m1 = INT32_MIN, by_age = -1;
+	bool vint = pop && pop->span && pop->n_units == snap->n_units;
 	struct rules_plan rp;
 	bool ruled;
 	ob_err e;
@@ -1475,6 +2019,7 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 	memset(&c, 0, sizeof(c));
 	memset(&it, 0, sizeof(it));
 	memset(&rp, 0, sizeof(rp));
+	memset(&cv, 0, sizeof(cv));
 	if (!q->n_indicators || !q->n_units || !q->n_periods)
 		return ob_diag_set(d, OB_EUSAGE, "indicators", 0, 0, NULL, 0,
 		                   "consulta vacía: faltan indicadores, territorios o periodos "
@@ -1490,8 +2035,6 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 				return ob_diag_set(d, OB_EUSAGE, "--by", 0, 0, ob_ind_by_name(q->by[j]),
 				                   strlen(ob_ind_by_name(q->by[j])),
 				                   "desagregación repetida (repeated disaggregation)");
-		if (q->by[j] == OB_BY_SEX)
-			by_sex = (int)j;
 		if (q->by[j] == OB_BY_AGE_GROUP)
 			by_age = (int)j;
 	}
@@ -1510,22 +2053,21 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 	ruled = q->rules && !q->source && q->institution < 0;
 	if (ruled)
 		rules_group(snap, set, q, &rp);
-	if ((e = compile(snap, set, q, ruled ? (const struct ob_count_choice *const *)rp.g[0].by_set
-	                                     : NULL, &c, d)))
+	if ((e = compile(snap, pop, set, q,
+	                 ruled ? (const struct ob_count_choice *const *)rp.g[0].by_set : NULL, &c,
+	                 d)))
 		goto fail;
 	if ((e = build_plan(snap, q, &c, &pl, d)))
 		goto fail;
 	counts = big_calloc(pl.NT * pl.NP * pl.NC * pl.K * sizeof(uint32_t), &counts_len);
-	span = (size_t)(m1 - m0 + 1);
-	nco = snap->n_countries ? snap->n_countries : 1;
 	if (rp.ng > 1) {
 		/* one pass per group of periods, each with its own source tables */
 		size_t slots = (size_t)(OB_MAX_YEAR + 1) * 13;
 		for (size_t g = 0; g < rp.ng; g++) {
 			struct cgroup *x = &rp.g[g];
 			struct plan pg = pl;
-			if ((e = compile(snap, set, q, (const struct ob_count_choice *const *)x->by_set,
-			                 &x->c, d)))
+			if ((e = compile(snap, pop, set, q,
+			                 (const struct ob_count_choice *const *)x->by_set, &x->c, d)))
 				goto fail;
 			x->slot = ob_malloc(slots * sizeof(int16_t));
 			for (size_t i = 0; i < slots; i++) {
@@ -1537,14 +2079,14 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 			pg.c = &x->c;
 			pg.slot = x->slot;
 			count_all(&pg, q, counts);
-			x->cov = coverage_map(snap, &x->c, m0, m1);
 		}
 	} else {
 		count_all(&pl, q, counts);
 	}
 	aggregate(&pl, counts);
+	if (vint)
+		absorb(snap, pop, q, &pl, counts);
 	t1 = ob_now();
-	cov = coverage_map(snap, &c, m0, m1);
 
 	r = ob_calloc(1, sizeof(*r));
 	r->snap = snap;
@@ -1569,18 +2111,46 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 			split = split && (x->by_allowed >> q->by[j] & 1);
 		r->cells[k] = split ? pl.NC : 1;
 	}
-	/* the sex and age of each cell, for its denominator */
+	/* the sex and age of each cell, for its denominator; what its coverage
+	 * needs (the field of each known value, the source of a source cell) */
 	ci = ob_calloc(pl.NC, sizeof(*ci));
+	cv.cell_key = ob_calloc(pl.NC, sizeof(size_t));
+	cov_key(&cv, 0, -1);
 	for (size_t cell = 0; cell < pl.NC; cell++) {
-		size_t stride_s = 1;
+		size_t stride = 1;
+		uint32_t need = 0;
+		int32_t src = -1;
+
 		ci[cell].sex = -1;
 		ci[cell].age = by_age >= 0;
-		if (by_sex < 0)
-			continue;
-		for (size_t j = q->n_by; j-- > (size_t)by_sex + 1;)
-			stride_s *= r->by_values[j];
-		ci[cell].sex = (int)(cell / stride_s % 3);
+		for (size_t j = q->n_by; j-- > 0;) {
+			size_t v = cell / stride % r->by_values[j];
+			switch (q->by[j]) {
+			case OB_BY_SEX:
+				ci[cell].sex = (int)v;
+				if (v != 2)
+					need |= 1u << OB_FLD_SEX;
+				break;
+			case OB_BY_AGE_GROUP:
+				if (v != OB_IND_AGE_GROUPS - 1)
+					need |= 1u << OB_FLD_AGE;
+				break;
+			case OB_BY_SOURCE:
+				src = (int32_t)v;
+				break;
+			default:
+				if (v != 0)
+					need |= 1u << (OB_FLD_MANNER + (q->by[j] - OB_BY_MANNER));
+			}
+			stride *= r->by_values[j];
+		}
+		cv.cell_key[cell] = cov_key(&cv, need, src);
 	}
+	cv.m0 = m0;
+	cv.span = (size_t)(m1 - m0 + 1);
+	cv.nco = snap->n_countries ? snap->n_countries : 1;
+	cv.map = ob_malloc(cv.nkeys * cv.nco * cv.span + 1);
+	cv.used = ob_calloc(cv.nkeys, sizeof(bool));
 	itable_init(&it, 4096);
 	/* the intervals the values will need (every count that may get a
 	 * denominator), solved beforehand over threads */
@@ -1616,36 +2186,58 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 	for (size_t k = 0; k < q->n_indicators; k++) {
 		const struct ob_indicator *x = &set->v[q->indicators[k]];
 		bool split = r->cells[k] > 1, share = x->denom == OB_DEN_INDICATOR;
-		size_t dk = share ? (size_t)c.denom[k] : 0;
+		size_t dk = share ? (size_t)c.denom[k] : 0, plane = cv.nco * cv.span;
 		const struct cellinfo total_cell = { -1, false };
 
 		memset(block, 0, nblock * sizeof(*block));
+		cov_fill(snap, pop, &c, k, split, &cv);
+		for (size_t g = 0; rp.ng > 1 && g < rp.ng; g++) {
+			struct coverage gc = cv;
+			if (!rp.g[g].cov)
+				rp.g[g].cov = ob_malloc(cv.nkeys * plane + 1);
+			gc.map = rp.g[g].cov;
+			cov_fill(snap, pop, &rp.g[g].c, k, split, &gc);
+		}
 		for (size_t ui = 0; ui < q->n_units; ui++) {
 			uint32_t u = q->units[ui];
+			size_t crow = (size_t)snap->units[u].country * cv.span;
 
 			for (size_t p = 0; p < q->n_periods; p++) {
 				const struct ob_period *per = &q->periods[p];
-				const uint8_t *crow = (rp.ng > 1 ? rp.g[rp.period_group[p]].cov : cov) +
-				                      (k * nco + snap->units[u].country) * span;
+				const uint8_t *map = rp.ng > 1 ? rp.g[rp.period_group[p]].cov : cv.map;
 				const uint32_t *cnt = counts + ((size_t)u * pl.NP + p) * pl.NC * pl.K;
 				struct ob_ind_value *v = &block[(ui * q->n_periods + p) * pl.NC];
-				unsigned covered = 0, total = (unsigned)(per->to_month - per->from_month + 1);
-				size_t ncell = split ? pl.NC : 1;
+				unsigned total = (unsigned)(per->to_month - per->from_month + 1);
+				size_t ncell = split ? pl.NC : 1, nt = 0;
+				long day = division_day(q, p);
+				uint32_t tk[MAX_TAKERS];
 
-				for (int m = per->from_month; m <= per->to_month; m++)
-					covered += crow[m - m0];
-				if (split) {
-					for (size_t cell = 0; cell < pl.NC; cell++)
-						fill_value(x, q, pop, u, per, &ci[cell], cnt[cell * pl.K + k],
-						           share ? cnt[cell * pl.K + dk] : 0, covered, total, &v[cell]);
-				} else {
-					double xs = 0, ds = 0;
-					for (size_t cell = 0; cell < pl.NC; cell++) {
-						xs += cnt[cell * pl.K + k];
-						if (share)
-							ds += cnt[cell * pl.K + dk];
+				if (vint && !ob_unit_valid(pop, u, day)) {
+					for (size_t cell = 0; cell < ncell; cell++) {
+						v[cell].flags = OB_IND_NOT_IN_VINTAGE;
+						v[cell].months_total = (uint16_t)total;
 					}
-					fill_value(x, q, pop, u, per, &total_cell, xs, ds, covered, total, v);
+					continue;
+				}
+				if (vint)
+					nt = takers(pop, u, day, tk, MAX_TAKERS);
+				for (size_t cell = 0; cell < ncell; cell++) {
+					const uint8_t *row = map + (split ? cv.cell_key[cell] : 0) * plane + crow;
+					unsigned covered = 0;
+					double xs = 0, ds = 0, taken = 0;
+
+					for (int m = per->from_month; m <= per->to_month; m++)
+						covered += row[m - m0];
+					for (size_t cl = split ? cell : 0; cl < (split ? cell + 1 : pl.NC); cl++) {
+						xs += cnt[cl * pl.K + k];
+						if (share)
+							ds += cnt[cl * pl.K + dk];
+						for (size_t i = 0; i < nt; i++)
+							taken += counts[(((size_t)tk[i] * pl.NP + p) * pl.NC + cl) *
+							                pl.K + k];
+					}
+					fill_value(x, q, pop, u, per, day, vint, split ? &ci[cell] : &total_cell,
+					           xs, ds, covered, total, taken > 0, &v[cell]);
 				}
 				for (size_t cell = 0; cell < ncell; cell++, v++) {
 					const struct ientry *en;
@@ -1674,7 +2266,7 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 	free(it.e);
 	free(block);
 	free(ci);
-	free(cov);
+	cov_free(&cv);
 	big_free(counts, counts_len);
 	plan_free(&pl);
 	compiled_free(&c);
@@ -1685,7 +2277,7 @@ fail:
 	free(it.e);
 	free(block);
 	free(ci);
-	free(cov);
+	cov_free(&cv);
 	big_free(counts, counts_len);
 	plan_free(&pl);
 	compiled_free(&c);

@@ -190,19 +190,86 @@ struct ob_period {
 ob_err ob_period_parse(const char *spec, struct ob_period **out, size_t *n, struct ob_diag *d);
 
 /* ------------------------------------------------------------------------
- * Population.
+ * Population, territorial divisions and what each source can give: the
+ * catalogue and logbook facts that a computation needs beside the snapshot,
+ * read from the store once per snapshot (ob_population_load).
+ *
+ * Territorial divisions ("vintages"): every unit is valid from valid_from
+ * to valid_to (territories.csv), and a unit that became a district of
+ * another (territory_changes.csv, kind district_of) has that one as its
+ * successor from the change's date. The division valid on a day is the
+ * set of units valid that day. A period's own division is the one valid on
+ * its reference day, the first day of its middle month (1 July for a year;
+ * ob_period_refday); a query may instead name one day for every period
+ * (ob_ind_query.vintage). Records of a unit that is not in the division are
+ * counted in the unit of the division its territory became part of
+ * (following successors), so that counts aggregate exactly.
+ *
+ * What each source can give (completeness; docs/completeness.md): a
+ * category is covered by a source when the source's profile states it
+ * ([source] categories, a code covering everything under it), or, when the
+ * profile states none, when its crosswalk or constant can give a code under
+ * it (a profile mapping no category but a manner gives 0101 to homicides);
+ * and always when the source has delivered a record under it. A field
+ * (sex, age, hour, manner, mechanism, place, relationship, context) is
+ * supplied by a delivery when the delivery says so (ob_snap_coverage.fields:
+ * its profile mapped a column found in the file, or a constant); for a
+ * delivery taken before that was kept, when the source's profile maps it or
+ * the source has delivered a known value of it (ob_population.supplies).
  */
+enum ob_pop_status {
+	OB_POP_OFFICIAL = 0,
+	OB_POP_ESTIMATE,     /* estimate or provisional */
+	OB_POP_EQUAL_SPLIT,  /* an equal share of the parent's figure */
+};
+
+/* A unit's validity, in days since 1970-01-01 (ob_date_days). */
+struct ob_unit_span {
+	long from, to;     /* first and last day valid; LONG_MIN / LONG_MAX when open */
+	int32_t successor; /* unit it became a district of, or -1 */
+	long change;       /* the day that happened (the successor's first day) */
+};
+
 struct ob_population {
 	int year0, n_years;
 	uint32_t n_units;
 	double *value;     /* [unit][year][sex T, F, M]; < 0 when absent */
-	uint8_t *estimate; /* same layout: 1 when the row's status is not official */
+	uint8_t *status;   /* same layout: enum ob_pop_status */
+	struct ob_unit_span *span; /* [unit] */
+	uint32_t n_sources, n_categories;
+	uint8_t *covers;   /* [source][category]: 1 when the source covers the code */
+	uint32_t *supplies; /* [source]: bit (1 << enum ob_ind_field) of the fields it gives */
 };
 
-/* Read the store's population table for the units of a snapshot. */
+/* Read the store's population table, territorial divisions and what each
+ * source can give (the profiles in DIR/catalog/sources and the snapshot's records)
+ * for the units and sources of a snapshot. */
 ob_err ob_population_load(struct ob_store *st, const struct ob_snapshot *snap,
                           struct ob_population **out, struct ob_diag *d);
 void ob_population_free(struct ob_population *p);
+
+/* The filter fields (bit 1 << enum ob_ind_field) of a delivery's supplied
+ * canonical fields (bit i for enum ob_field i, ob_snap_coverage.fields). */
+uint32_t ob_ind_fields_of(uint32_t fields);
+
+/* The reference day of a period: the first day of its middle month. */
+long ob_period_refday(const struct ob_period *per);
+/* The last day of a period. */
+long ob_period_lastday(const struct ob_period *per);
+
+/* Parse a --vintage value: yyyy-mm-dd, or yyyy for 1 July of that year, into
+ * days since 1970-01-01. OB_EUSAGE with the value named otherwise. */
+ob_err ob_vintage_parse(const char *s, long *day, struct ob_diag *d);
+
+/* Is unit u valid on day? (Always, without a population, or for a unit the
+ * catalogue does not date.) */
+bool ob_unit_valid(const struct ob_population *p, uint32_t u, long day);
+
+/* The unit of the division valid on day that holds unit u's territory: u
+ * when valid, else its successor (following changes dated on or before
+ * day) when that one is valid; -1 when there is none (a unit created
+ * after day, or abolished without a successor). */
+int32_t ob_unit_in_vintage(const struct ob_population *p, uint32_t u, long day);
 
 /* ------------------------------------------------------------------------
  * Territories.
@@ -230,9 +297,17 @@ enum ob_ind_flag {
 	OB_IND_MISSING_DENOMINATOR = 1u << 2,   /* no population (or by age), or a share of 0 */
 	OB_IND_INCOMPLETE_COVERAGE = 1u << 3,   /* a month of the period had no delivery */
 	OB_IND_PARTIAL_PERIOD = 1u << 4,        /* a rate over less than a year, not annualised */
-	OB_IND_NO_DATA = 1u << 5,               /* no month of the period was delivered */
+	OB_IND_NO_DATA = 1u << 5,               /* no month of the period was delivered by a
+	                                           source that records what the cell counts */
+	OB_IND_EQUAL_SPLIT_DENOMINATOR = 1u << 6, /* population is an equal share of its
+	                                             parent's (a placeholder, not an estimate) */
+	OB_IND_NOT_IN_VINTAGE = 1u << 7,        /* the unit is not in the period's division:
+	                                           not a value (outputs leave the cell out) */
+	OB_IND_VINTAGE_BREAK = 1u << 8,         /* part of the period is recorded in units of a
+	                                           later division that cannot be split into
+	                                           this one (with no_data) */
 };
-#define OB_IND_FLAG_COUNT 6
+#define OB_IND_FLAG_COUNT 9
 
 /* "unreliable", "estimated_denominator", ... of flag bit i. */
 const char *ob_ind_flag_name(unsigned bit);
@@ -256,6 +331,8 @@ struct ob_ind_query {
 	                             institution column alone */
 	int threads;              /* 0: one per processor (fewer for few records);
 	                             N: exactly N */
+	bool has_vintage;         /* every period in the division valid on vintage */
+	long vintage;             /* days since 1970-01-01 (ob_vintage_parse) */
 };
 
 struct ob_ind_value {
@@ -338,7 +415,8 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 
 /*
  * Compute the query, keeping every value in the result. pop may be NULL
- * (every population denominator is then missing). Errors: OB_EINVAL (a code in a numerator that the snapshot does
+ * (every population denominator is then missing, every unit valid and every
+ * source taken to record everything). Errors: OB_EINVAL (a code in a numerator that the snapshot does
  * not know, a share whose numerator is not a subset of its denominator's,
  * with the file, line and column), OB_ETOOBIG (more cells than
  * OB_MAX_INDICATOR_CELLS), OB_EUSAGE (an unknown --source).

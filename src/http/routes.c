@@ -146,6 +146,23 @@ static const struct ob_http_pspec p_index[] = {
 	P_FORMAT,
 };
 
+/* completeness (completeness.c) */
+static const struct ob_http_pspec p_completeness[] = {
+	{ "source", "query", OB_HTTP_STRING, false, 0, 0, NULL, "código de la fuente (sv-pnc...)",
+	  "source code" },
+	{ "country", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "país, ISO 3166 alfa-3 (SLV, GTM...)", "country, ISO 3166 alpha-3" },
+	{ "from", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "desde el primer mes de este periodo (2020, 2020-Q1, 2020-03)",
+	  "from the first month of this period (2020, 2020-Q1, 2020-03)" },
+	{ "to", "query", OB_HTTP_STRING, false, 0, 0, NULL, "hasta el último mes de este periodo",
+	  "to the last month of this period" },
+	{ "level", "query", OB_HTTP_INTEGER, false, 0, 2, NULL,
+	  "0 (por omisión): el país de la fuente; 1 o 2: cada unidad de ese nivel",
+	  "0 (default): the source's country; 1 or 2: each unit of that level" },
+	P_FORMAT,
+};
+
 static const struct ob_http_pspec p_rec_runs[] = { P_LIMIT, P_OFFSET, P_FORMAT, P_PURPOSE };
 
 static const char *const reason_choices[] = { "single_source", "manner", "territory", "date",
@@ -247,6 +264,12 @@ const struct ob_http_route ob_http_routes[] = {
 	  "Territorial prioritization index of a catalogue preset: score, level, rank with "
 	  "its interval and drivers (as 'observa index --preset')", PARAMS(p_index),
 	  "json+csv", NULL },
+	{ "GET", "/api/v1/completeness", OB_ROLE_PUBLIC, false, false, ob_http_h_completeness,
+	  "Completitud: por fuente, territorio y mes, si hubo entrega vigente y si una entrega "
+	  "fue reemplazada; los conteos de registros, para analistas y roles superiores",
+	  "Completeness: per source, territory and month, whether a current delivery covers it "
+	  "and whether a delivery was superseded; record counts for analysts and above",
+	  PARAMS(p_completeness), "json+csv", NULL },
 	{ "GET", "/api/v1/reconcile/runs", OB_ROLE_ANALYST, false, true, ob_http_h_rec_runs,
 	  "Conciliaciones de muertes violentas: periodo, país, conteos sin control de "
 	  "divulgación, cuándo y quién (cada lectura se audita)",

@@ -19,11 +19,17 @@ void ob_index_input_release(struct ob_index_input *in)
 		if (in->unit_name)
 			free(in->unit_name[u]);
 	}
+	for (size_t u = 0; u < in->n_nodata; u++) {
+		free(in->nodata[u]);
+		free(in->nodata_name[u]);
+	}
 	free(in->unit);
 	free(in->unit_name);
 	free(in->x);
 	free(in->line);
 	free(in->source);
+	free(in->nodata);
+	free(in->nodata_name);
 	memset(in, 0, sizeof(*in));
 }
 
@@ -456,14 +462,35 @@ out:
 
 ob_err ob_ix_normalise_all(const struct ob_index_def *def, const struct ob_index_input *in,
                            const struct ob_ix_norm *override, const double *treated,
-                           double *norm, struct ob_diag *d)
+                           const unsigned char *imputed, double *norm, struct ob_diag *d)
 {
-	for (size_t j = 0; j < def->nind; j++) {
-		ob_err e = ob_ix_normalise(def, in, j, override, treated, norm, d);
-		if (e)
-			return e;
+	size_t nu = in->nunits, ni = def->nind;
+	double *observed = NULL;
+	ob_err e = OB_OK;
+
+	if (imputed) {
+		/* imputed cells take no part in the normalisation */
+		observed = ob_malloc(nu * ni * sizeof(*observed) + 1);
+		for (size_t i = 0; i < nu * ni; i++)
+			observed[i] = imputed[i] ? NAN : treated[i];
+		treated = observed;
 	}
-	return OB_OK;
+	for (size_t j = 0; j < ni && !e; j++)
+		e = ob_ix_normalise(def, in, j, override, treated, norm, d);
+	for (size_t j = 0; imputed && !e && j < ni; j++) {
+		double sum = 0;
+		size_t k = 0;
+		for (size_t u = 0; u < nu; u++)
+			if (!imputed[u * ni + j] && !isnan(norm[u * ni + j])) {
+				sum += norm[u * ni + j];
+				k++;
+			}
+		for (size_t u = 0; u < nu; u++)
+			if (imputed[u * ni + j])
+				norm[u * ni + j] = k ? sum / (double)k : NAN;
+	}
+	free(observed);
+	return e;
 }
 
 void ob_ix_node_aggs(const struct ob_index_def *def, enum ob_ix_agg_mode mode,
@@ -787,7 +814,7 @@ ob_err ob_index_compute(const struct ob_index_def *def, const struct ob_index_in
 		if ((e = treat(def, in, j, r->treated, scratch, d)))
 			goto fail;
 	if ((e = missing_policy(def, in, r, d)) ||
-	    (e = ob_ix_normalise_all(def, in, NULL, r->treated, r->norm, d)))
+	    (e = ob_ix_normalise_all(def, in, NULL, r->treated, r->imputed, r->norm, d)))
 		goto fail;
 	ob_ix_nominal_weights(def, wi, wn);
 	ob_ix_node_aggs(def, OB_IX_AGG_NOMINAL, aggs);

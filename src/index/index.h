@@ -21,7 +21,10 @@
  *     is dropped for that unit and its siblings' weights are renormalised; a
  *     dimension left with no indicator is dropped the same way one level
  *     up), impute-mean (the mean of the unit values present, after
- *     treatment; every imputation is counted and flagged);
+ *     treatment; every imputation is counted and flagged). No missing value
+ *     takes part in a normalisation or in the class breaks: an imputed cell
+ *     is given, after the normalisation, the mean of the normalised values
+ *     present;
  *  3. direction (+ more is worse, - more is better) multiplies the values,
  *     then each indicator is normalised over the units where it is present:
  *       minmax L U    (x - min) / (max - min) (U - L) + L
@@ -237,6 +240,13 @@ struct ob_index_input {
 	double *x;
 	long *line;
 	char *source;
+	/* units of the year's division left out for want of any value (no
+	 * data), with their names (may be NULL): not ranked, drawn grey */
+	size_t n_nodata;
+	char **nodata, **nodata_name;
+	/* some catalogue value rests on an estimated population, or on an equal
+	 * split of a larger unit's (observa index --preset) */
+	bool estimated, equal_split;
 };
 
 /*

@@ -45,10 +45,13 @@ ob_err ob_ix_normalise(const struct ob_index_def *def, const struct ob_index_inp
                        size_t j, const struct ob_ix_norm *n, const double *treated,
                        double *norm, struct ob_diag *d);
 
-/* Every indicator, with override (NULL: each its own). */
+/* Every indicator, with override (NULL: each its own). With imputed (may
+ * be NULL; nunits x nind), an imputed cell takes no part in the
+ * normalisation of its indicator and receives the mean of the normalised
+ * values observed. */
 ob_err ob_ix_normalise_all(const struct ob_index_def *def, const struct ob_index_input *in,
                            const struct ob_ix_norm *override, const double *treated,
-                           double *norm, struct ob_diag *d);
+                           const unsigned char *imputed, double *norm, struct ob_diag *d);
 
 /* The aggregation of every node under mode. */
 void ob_ix_node_aggs(const struct ob_index_def *def, enum ob_ix_agg_mode mode,

@@ -292,8 +292,9 @@ static ob_err parse_catalog(const struct ob_index_def *def, size_t j,
  */
 static ob_err compute_group(const struct ob_index_def *def, const struct cat_ref *refs,
                             int by, const struct ob_index_preset_data *data,
+                            const struct ob_index_preset_options *o,
                             const struct ob_period *period, const uint32_t *qunits,
-                            size_t nq, double *vals, struct ob_diag *d)
+                            size_t nq, double *vals, uint32_t *flags, struct ob_diag *d)
 {
 	size_t *ind = ob_malloc(def->nind * sizeof(*ind)), *which = ob_malloc(def->nind *
 	                                                                         sizeof(*which));
@@ -323,6 +324,8 @@ static ob_err compute_group(const struct ob_index_def *def, const struct cat_ref
 	q.unreliable_below = OB_RATE_UNRELIABLE_BELOW;
 	q.institution = -1;
 	q.rules = data->rules;
+	q.has_vintage = o->has_vintage;
+	q.vintage = o->vintage;
 	if ((e = ob_indicators_compute(data->snap, data->pop, data->set, &q, &r, d)))
 		goto out;
 	for (size_t i = 0; i < k; i++) {
@@ -342,8 +345,11 @@ static ob_err compute_group(const struct ob_index_def *def, const struct cat_ref
 		}
 		for (size_t u = 0; u < nq; u++) {
 			const struct ob_ind_value *v = ob_ind_result_at(r, i, u, 0, cell);
-			vals[u * def->nind + j] =
-				v->flags & (OB_IND_NO_DATA | OB_IND_MISSING_DENOMINATOR) ? NAN : v->value;
+			bool missing = v->flags & (OB_IND_NO_DATA | OB_IND_MISSING_DENOMINATOR |
+			                           OB_IND_NOT_IN_VINTAGE);
+			vals[u * def->nind + j] = missing ? NAN : v->value;
+			if (!missing)
+				*flags |= v->flags;
 		}
 	}
 out:
@@ -370,18 +376,25 @@ struct units {
 
 static ob_err admin2_units(const struct ob_index_def *def,
                            const struct ob_index_preset_data *data,
-                           const struct ob_index_preset_options *o, const struct extra *x,
+                           const struct ob_index_preset_options *o,
+                           const struct ob_period *period, const struct extra *x,
                            struct units *us, struct ob_diag *d)
 {
 	const struct ob_snapshot *s = data->snap;
 	const char *country = o->country ? o->country : def->country;
 	uint32_t *sel = NULL;
-	size_t n = 0, unmatched = 0;
+	size_t n = 0, unmatched = 0, kept = 0;
+	long day = o->has_vintage ? o->vintage : ob_period_refday(period);
 	struct ob_strmap at;
 	ob_err e;
 
 	if ((e = ob_ind_select_units(s, NULL, false, 2, country, &sel, &n, d)))
 		return e;
+	/* the units of the year's territorial division */
+	for (size_t u = 0; u < n; u++)
+		if (ob_unit_valid(data->pop, sel[u], day))
+			sel[kept++] = sel[u];
+	n = kept;
 	if (!n) {
 		free(sel);
 		return ob_diag_set(d, OB_EEMPTY, def->file, 0, 0, country, country ? 3 : 0,
@@ -416,7 +429,7 @@ static ob_err admin2_units(const struct ob_index_def *def,
 }
 
 static ob_err list_units(const struct ob_index_def *def, const struct ob_index_preset_data *data,
-                         const struct extra *x, bool need_terr, struct units *us,
+                         const struct extra *x, bool need_terr, long day, struct units *us,
                          struct ob_diag *d)
 {
 	const struct ob_snapshot *s = data->snap;
@@ -456,6 +469,12 @@ static ob_err list_units(const struct ob_index_def *def, const struct ob_index_p
 			break;
 		}
 		us->snap[r] = (uint32_t)(u - 1);
+		/* a unit of another division: the one that holds it that year */
+		if (!ob_unit_valid(data->pop, us->snap[r], day)) {
+			int32_t t = ob_unit_in_vintage(data->pop, us->snap[r], day);
+			if (t >= 0)
+				us->snap[r] = (uint32_t)t;
+		}
 	}
 	ob_strmap_release(&at);
 	return e;
@@ -506,6 +525,8 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 	size_t *qof = NULL;
 	double *vals = NULL, *xm = NULL, *qv = NULL;
 	bool *drop = NULL, *alive = NULL, has_cat = false;
+	uint32_t flags = 0;
+	char **nodata = NULL, **nodata_name = NULL;
 	const char **skip = NULL;
 	char year[16];
 	ob_err e;
@@ -533,7 +554,7 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 	if (o->extra && (e = extra_read(&full, o->extra, &x, d)))
 		goto out;
 	if (full.admin2) {
-		if ((e = admin2_units(&full, data, o, o->extra ? &x : NULL, &us, d)))
+		if ((e = admin2_units(&full, data, o, period, o->extra ? &x : NULL, &us, d)))
 			goto out;
 	} else {
 		if (!o->extra) {
@@ -545,7 +566,8 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 			                full.territory_column ? full.territory_column : "");
 			goto out;
 		}
-		if ((e = list_units(&full, data, &x, has_cat, &us, d)))
+		if ((e = list_units(&full, data, &x, has_cat,
+		                    o->has_vintage ? o->vintage : ob_period_refday(period), &us, d)))
 			goto out;
 	}
 	/* the catalogue values, once per distinct snapshot unit */
@@ -570,7 +592,8 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 		ob_strmap_release(&seen);
 		qv = ob_malloc(nq * ni * sizeof(*qv));
 		for (int by = -1; by < OB_BY_COUNT; by++)
-			if ((e = compute_group(&full, refs, by, data, period, qunits, nq, qv, d)))
+			if ((e = compute_group(&full, refs, by, data, o, period, qunits, nq, qv, &flags,
+			                       d)))
 				goto out;
 		for (size_t u = 0; u < us.n; u++)
 			for (size_t j = 0; j < ni; j++)
@@ -648,6 +671,8 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 			vals[u * def->nind + j] = xm[u * ni + fj];
 	}
 	/* a unit without any value cannot be scored under any policy */
+	nodata = ob_calloc(us.n + 1, sizeof(*nodata));
+	nodata_name = ob_calloc(us.n + 1, sizeof(*nodata_name));
 	for (size_t u = 0; u < us.n; u++) {
 		bool any = false;
 		for (size_t j = 0; j < def->nind && !any; j++)
@@ -665,6 +690,8 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 				ob_buf_adds(&empty, us.code[u]);
 			else if (nempty < 10)
 				ob_buf_addf(&empty, ", %s", us.code[u]);
+			nodata[nempty] = ob_strdup(us.code[u]);
+			nodata_name[nempty] = us.name[u] ? ob_strdup(us.name[u]) : NULL;
 			nempty++;
 		}
 	}
@@ -684,8 +711,21 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 		in->source = ob_strdup(name);
 		if (dropped)
 			*dropped = ndrop;
+		in->n_nodata = nempty;
+		in->nodata = nodata;
+		in->nodata_name = nodata_name;
+		nodata = nodata_name = NULL;
+		nempty = 0;
+		in->estimated = flags & OB_IND_ESTIMATED_DENOMINATOR;
+		in->equal_split = flags & OB_IND_EQUAL_SPLIT_DENOMINATOR;
 	}
 out:
+	for (size_t u = 0; nodata && u < nempty; u++) {
+		free(nodata[u]);
+		free(nodata_name[u]);
+	}
+	free(nodata);
+	free(nodata_name);
 	if (e)
 		ob_index_def_release(def);
 	ob_index_def_release(&full);

@@ -10,8 +10,11 @@
  * The values (ob_index_preset_build), for one year:
  *   - the units: with units = admin2, every admin-2 unit of the snapshot of
  *     the country (the option, else the definition's "country", else every
- *     country); with units = list, the rows of the --input file, each with
- *     its admin-2 code in the definition's territory_column;
+ *     country) valid on 1 July of the year (or on the vintage day: the
+ *     territorial division, engine/indicators.h; a unit of another division
+ *     is not ranked, and the records of a former unit count in the unit it
+ *     became part of); with units = list, the rows of the --input file,
+ *     each with its admin-2 code in the definition's territory_column;
  *   - an indicator with "catalog = ID" (or "ID DIMENSION=VALUE", one cell of
  *     a disaggregation) is the catalogue indicator computed on the snapshot
  *     for the unit (a list unit: for its territory) over that year: its rate
@@ -27,6 +30,9 @@
  *     names it and why, and the index is computed as if its section were not
  *     written, so its siblings' weights are renormalised (a dimension left
  *     empty is dropped the same way). Every indicator dropped: an error.
+ *   - a unit with no value at all (no data) is left out of the ranking and
+ *     listed in in->nodata (a map draws it grey); in->estimated and
+ *     in->equal_split say whether some value rests on such a population.
  *
  * Ownership: text (ob_index_preset_text) is the caller's buffer; def and in
  * are filled as by ob_index_load_mem() and ob_index_input_from_matrix() and
@@ -50,6 +56,9 @@ struct ob_index_preset_options {
 	int year;
 	const char *country; /* ISO3 replacing the definition's, or NULL */
 	const char *extra;   /* the --input CSV, or NULL */
+	bool has_vintage;    /* the units of the division valid on vintage (days since
+	                        1970-01-01) instead of those of 1 July of the year */
+	long vintage;
 };
 
 /* The observatory's data, opened by the caller. pop may be NULL. */

@@ -191,7 +191,18 @@ void ob_index_run_json(const struct ob_index_run *x, bool stages, FILE *out)
 		jkey(&b, def->ind[j].id);
 		ob_buf_addf(&b, "%zu", x->r.imputed_by[j]);
 	}
-	ob_buf_adds(&b, "}},");
+	ob_buf_adds(&b, "},");
+	jkey(&b, "no_data_units");
+	ob_buf_addc(&b, '[');
+	for (size_t u = 0; u < x->in.n_nodata; u++) {
+		if (u)
+			ob_buf_addc(&b, ',');
+		jstr(&b, x->in.nodata[u]);
+	}
+	ob_buf_adds(&b, "]},");
+	jkey(&b, "denominators");
+	ob_buf_addf(&b, "{\"estimated\":%s,\"equal_split\":%s},",
+	            x->in.estimated ? "true" : "false", x->in.equal_split ? "true" : "false");
 	jkey(&b, "uncertainty");
 	if (x->has_mc) {
 		ob_buf_addf(&b, "{\"runs\":%zu,\"seed\":%llu,\"evaluations\":%zu,"

@@ -329,7 +329,7 @@ ob_err ob_index_uncertainty(const struct ob_index_def *def, const struct ob_inde
 		if (def->mc.norm_nominal[i])
 			memcpy(c.normalised[i], nominal->norm, c.nu * c.ni * sizeof(double));
 		else if ((e = ob_ix_normalise_all(def, in, &def->mc.norm[i], nominal->treated,
-		                                  c.normalised[i], d)))
+		                                  nominal->imputed, c.normalised[i], d)))
 			goto out;
 	}
 	c.aggs = ob_malloc(def->mc.nagg * c.nn * sizeof(*c.aggs));

@@ -85,6 +85,8 @@ void ob_profile_release(struct ob_profile *p)
 		free(p->value[f]);
 		p->value[f] = NULL;
 	}
+	free(p->categories);
+	p->categories = NULL;
 }
 
 static bool eq(const char *s, size_t n, const char *lit)
@@ -192,6 +194,32 @@ static ob_err add_required(void *vctx, const char *s, size_t n)
 	return OB_OK;
 }
 
+/* One code of [source] categories: letters and digits, as in iccs.csv. */
+static ob_err add_category(void *vctx, const char *s, size_t n)
+{
+	struct parse_ctx *c = vctx;
+	struct ob_profile *p = c->p;
+	size_t have = p->categories ? strlen(p->categories) : 0;
+
+	if (n > 16)
+		return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, s, n,
+		                   "código ICCS demasiado largo en categories");
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z')))
+			return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, s, n,
+			                   "código ICCS no válido en categories: se esperaban cifras "
+			                   "sin puntos (0101, 04) o un código del catálogo (X01)");
+	if (have + n + 2 > OB_MAX_CONFIG_LINE)
+		return ob_diag_set(c->d, OB_ETOOBIG, c->name, c->line, 0, s, n,
+		                   "demasiadas categorías");
+	p->categories = ob_realloc(p->categories, have + n + 2);
+	if (have)
+		p->categories[have++] = ' ';
+	memcpy(p->categories + have, s, n);
+	p->categories[have + n] = '\0';
+	return OB_OK;
+}
+
 static ob_err copy_into(struct parse_ctx *c, char *dst, size_t size, const char *v,
                         size_t n)
 {
@@ -208,6 +236,7 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 {
 	struct ob_profile *p = c->p;
 	enum ob_field f;
+	ob_err e;
 
 	if (!strcmp(sec, "source")) {
 		if (eq(k, kn, "code"))
@@ -235,6 +264,17 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 				return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
 				                   "valor no válido para aggregate; se esperaba true o "
 				                   "false (expected true or false)");
+			return OB_OK;
+		}
+		if (eq(k, kn, "categories")) {
+			free(p->categories);
+			p->categories = NULL;
+			if ((e = each_item(v, vn, ',', add_category, c)))
+				return e;
+			if (!p->categories)
+				return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
+				                   "categories vacío: dé los códigos ICCS que la fuente "
+				                   "registra (0101, 02, 04)");
 			return OB_OK;
 		}
 	} else if (!strcmp(sec, "file")) {

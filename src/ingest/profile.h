@@ -75,6 +75,11 @@ struct ob_profile {
 	char institution[32]; /* police, forensic, prosecutor, other */
 	char period[16];      /* month, quarter, year */
 	bool aggregate;       /* rows are counts by dimensions, not persons */
+	/* [source] categories: the ICCS codes (and everything under them) the
+	 * source records, as "0101 0102 04" (blank-separated), or NULL when not
+	 * stated (then what its crosswalk can give and what it delivered:
+	 * docs/completeness.md) */
+	char *categories;
 	enum ob_encoding encoding;
 	char delimiter;       /* 0 = sniff */
 	unsigned date_forms;  /* OB_DATE_* flags */

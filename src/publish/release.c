@@ -14,6 +14,8 @@
 #include "base/sha256.h"
 #include "base/strmap.h"
 #include "engine/counting.h"
+#include "catalog/catalog.h"
+#include "engine/completeness.h"
 #include "engine/indicators.h"
 #include "engine/snapshot.h"
 #include "io/json.h"
@@ -30,6 +32,9 @@
 
 enum { HAS_COUNT = 1, HAS_DEN = 2, HAS_VAL = 4 };
 
+/* What a no-data cell shows in the status column and SDMX's OBS_STATUS. */
+#define NO_DATA_FLAG "M"
+
 struct rrow {
 	const char *dim[MAX_DIMS];
 	long long count;
@@ -37,24 +42,34 @@ struct rrow {
 	uint32_t flags;
 	uint8_t has;
 	bool suppressed;
+	bool nodata;            /* nothing delivered that records it: no count, "M" */
+	uint8_t delivered;      /* completeness: 1 when delivered */
+	int superseded;         /* completeness: superseded deliveries */
+};
+
+enum rkind {
+	RT_RATES,    /* count, denominator, value, interval, flags, status */
+	RT_COUNTS,   /* count, status */
+	RT_DELIVERY, /* delivered, superseded */
 };
 
 struct rtable {
 	const char *id, *title_es, *title_en;
-	bool rates;             /* indicators: count, denominator, value, interval */
+	enum rkind kind;
 	size_t ndims;
 	const char *dims[MAX_DIMS];
 	struct rrow *rows;
 	size_t n, cap;
 };
 
-#define NTABLES 3
+#define NTABLES 4
 
 struct rel {
 	const char *dir;
 	const struct ob_release_options *o;
 	struct ob_store *st;
 	struct ob_snapshot *snap;
+	struct ob_completeness comp;
 	struct ob_population *pop;
 	struct ob_indicator_set *set;
 	struct ob_counting *rules;   /* what each count counts (engine/counting.h) */
@@ -63,6 +78,8 @@ struct rel {
 	struct ob_period *periods;
 	size_t n_periods;
 	char (*yearstr)[8];
+	long *day;                 /* per period: the day of its territorial division */
+	char (*monthstr)[8];       /* completeness: per month of its range */
 	/* territory trees */
 	long *node_of, *resid_of;  /* per unit: node in its country's tree */
 	size_t *kid_first, *kids;  /* children of each unit */
@@ -138,22 +155,34 @@ static void build_trees(struct rel *r)
 	free(cnt);
 }
 
-/* The rows dimension of one country: nodes for its units, then one
- * unallocated leaf under each unit with children. Returns the node count;
- * *unit_of receives the unit of each node (residual nodes: their owner) and
- * *is_resid whether it is a residual node. */
-static size_t country_tree(struct rel *r, uint16_t country, long **parent, size_t **unit_of,
-                           bool **is_resid)
+/* The valid ancestor of unit u on day (u itself when valid), or -1. */
+static long valid_up(const struct rel *r, long u, long day)
+{
+	const struct ob_snapshot *s = r->snap;
+
+	while (u >= 0 && (size_t)u < s->n_units && !ob_unit_valid(r->pop, (uint32_t)u, day))
+		u = s->units[u].parent;
+	return u >= 0 && (size_t)u < s->n_units ? u : -1;
+}
+
+/* The rows dimension of one country on one day: nodes for its units valid
+ * that day, then one unallocated leaf under each unit with valid children.
+ * Returns the node count; *unit_of receives the unit of each node
+ * (residual nodes: their owner) and *is_resid whether it is a residual
+ * node. */
+static size_t country_tree(struct rel *r, uint16_t country, long day, long **parent,
+                           size_t **unit_of, bool **is_resid)
 {
 	const struct ob_snapshot *s = r->snap;
 	size_t n = 0, nu = s->n_units;
+	bool *has_kids = ob_calloc(nu + 1, sizeof(bool));
 
 	*parent = ob_malloc((2 * nu + 1) * sizeof(long));
 	*unit_of = ob_malloc((2 * nu + 1) * sizeof(size_t));
 	*is_resid = ob_calloc(2 * nu + 1, sizeof(bool));
 	for (size_t u = 0; u < nu; u++) {
 		r->resid_of[u] = -1;
-		if (s->units[u].country != country) {
+		if (s->units[u].country != country || !ob_unit_valid(r->pop, (uint32_t)u, day)) {
 			r->node_of[u] = -1;
 			continue;
 		}
@@ -161,12 +190,14 @@ static size_t country_tree(struct rel *r, uint16_t country, long **parent, size_
 		(*unit_of)[n++] = u;
 	}
 	for (size_t i = 0; i < n; i++) {
-		long p = s->units[(*unit_of)[i]].parent;
-		(*parent)[i] = p >= 0 && (size_t)p < nu ? r->node_of[p] : -1;
+		long p = valid_up(r, s->units[(*unit_of)[i]].parent, day);
+		(*parent)[i] = p >= 0 ? r->node_of[p] : -1;
+		if (p >= 0)
+			has_kids[p] = true;
 	}
 	for (size_t i = 0, m = n; i < m; i++) {
 		size_t u = (*unit_of)[i];
-		if (r->kid_first[u + 1] == r->kid_first[u])
+		if (!has_kids[u])
 			continue;
 		r->resid_of[u] = (long)n;
 		(*parent)[n] = (long)i;
@@ -174,6 +205,7 @@ static size_t country_tree(struct rel *r, uint16_t country, long **parent, size_
 		(*is_resid)[n] = true;
 		n++;
 	}
+	free(has_kids);
 	return n;
 }
 
@@ -271,16 +303,22 @@ static ob_err compute_indicators(struct rel *r)
 		struct ob_sdc_dim cols = { by ? 4 : 1, colpar };
 
 		for (uint32_t ci = 0; ci < s->n_countries; ci++) {
-			long *parent;
-			size_t *unit_of;
-			bool *resid;
-			size_t nn = country_tree(r, (uint16_t)ci, &parent, &unit_of, &resid);
-			struct ob_sdc_dim rows = { nn, parent };
-
-			for (size_t p = 0; p < np && nn; p++) {
+			for (size_t p = 0; p < np; p++) {
+				long *parent;
+				size_t *unit_of;
+				bool *resid;
+				size_t nn = country_tree(r, (uint16_t)ci, r->day[p], &parent, &unit_of,
+				                         &resid);
+				struct ob_sdc_dim rows = { nn, parent };
 				struct ob_sdc_table tb;
 				struct ob_sdc_stats stats;
 
+				if (!nn) {
+					free(parent);
+					free(unit_of);
+					free(resid);
+					continue;
+				}
 				if ((e = ob_sdc_table_init(&tb, &rows, &cols, cls, r->d)))
 					goto tree_fail;
 				for (size_t i = 0; i < nn; i++) {
@@ -291,6 +329,7 @@ static ob_err compute_indicators(struct rel *r)
 						const struct ob_ind_result *src = by ? rs : rt;
 						size_t cell = by ? c - 1 : 0;
 						double v = ob_ind_result_at(src, k, u, p, cell)->count;
+						/* units outside the division count 0 here */
 						if (resid[i])
 							for (size_t j = r->kid_first[u]; j < r->kid_first[u + 1]; j++)
 								v -= ob_ind_result_at(src, k, r->kids[j], p, cell)->count;
@@ -315,18 +354,13 @@ static ob_err compute_indicators(struct rel *r)
 					}
 				}
 				ob_sdc_table_release(&tb);
-				if (e)
-					goto tree_fail;
-			}
-			free(parent);
-			free(unit_of);
-			free(resid);
-			continue;
 tree_fail:
-			free(parent);
-			free(unit_of);
-			free(resid);
-			goto free_arrays;
+				free(parent);
+				free(unit_of);
+				free(resid);
+				if (e)
+					goto free_arrays;
+			}
 		}
 	}
 	/* rows */
@@ -350,6 +384,13 @@ tree_fail:
 
 					if (c == 0)
 						r->geo_row[(k * nu + u) * np + p] = t->n - 1;
+					if (v->flags & OB_IND_NOT_IN_VINTAGE) {
+						/* not a unit of that year's division: no row */
+						t->n--;
+						if (c == 0)
+							r->geo_row[(k * nu + u) * np + p] = SIZE_MAX;
+						continue;
+					}
 					w->dim[0] = id->id;
 					w->dim[1] = ob_snap_str(s, s->countries[un->country]);
 					w->dim[2] = ob_snap_str(s, un->code);
@@ -359,6 +400,17 @@ tree_fail:
 					w->dim[6] = sex_str[c];
 					w->dim[7] = keep_name(r, ob_ind_result_rule(rt, k, u, p));
 					w->flags = v->flags;
+					if (v->flags & OB_IND_NO_DATA) {
+						/* nothing delivered records it: no count, whatever
+						 * the protection did with its 0; a population is
+						 * public all the same */
+						w->nodata = true;
+						if (dk < 0 && !(v->flags & OB_IND_MISSING_DENOMINATOR)) {
+							w->den = v->denominator;
+							w->has = HAS_DEN;
+						}
+						continue;
+					}
 					if (!shown[x]) {
 						w->suppressed = true;
 						r->res->cells_suppressed++;
@@ -510,10 +562,39 @@ static void rules_acc_release(struct rules_acc *a)
 
 /* ---- counts by ICCS division ---- */
 
+/* Which categories the sources of each country deliver each year:
+ * [p][country][category], set when a source of the country delivered a
+ * month of the year and records the category (engine/indicators.h). */
+static uint8_t *delivered_categories(const struct rel *r)
+{
+	const struct ob_snapshot *s = r->snap;
+	const struct ob_population *pop = r->pop;
+	size_t ncat = s->n_categories, nco = s->n_countries ? s->n_countries : 1;
+	uint8_t *cov = ob_calloc(r->n_periods * nco * ncat + 1, 1);
+	bool known = pop && pop->covers && pop->n_sources == s->n_sources &&
+	             pop->n_categories == s->n_categories;
+
+	for (uint32_t i = 0; i < s->n_coverage; i++) {
+		const struct ob_snap_coverage *e = &s->coverage[i];
+		for (size_t p = 0; p < r->n_periods; p++) {
+			uint8_t *row;
+			if (e->to_month < r->periods[p].from_month ||
+			    e->from_month > r->periods[p].to_month)
+				continue;
+			row = cov + (p * nco + e->country) * ncat;
+			for (size_t c = 0; c < ncat; c++)
+				if (!known || pop->covers[(size_t)e->source * ncat + c])
+					row[c] = 1;
+		}
+	}
+	return cov;
+}
+
 static ob_err compute_counts(struct rel *r)
 {
 	const struct ob_snapshot *s = r->snap;
 	size_t ncat = s->n_categories, nu = s->n_units, np = r->n_periods;
+	size_t nco = s->n_countries ? s->n_countries : 1;
 	long *sec_of = ob_malloc((ncat + 1) * sizeof(long));
 	long *col_of = ob_malloc((ncat + 1) * sizeof(long)); /* 1 unspecified, 2.. divisions */
 	long *sec_cat = ob_malloc((ncat + 1) * sizeof(long)); /* section slot -> category */
@@ -522,10 +603,14 @@ static ob_err compute_counts(struct rel *r)
 	long *div_cat = ob_malloc((ncat + 1) * sizeof(long)); /* global slot -> category */
 	long long *sec_total = ob_calloc(ncat + 1, sizeof(long long));
 	size_t nsec = 0, nslot = 0, year0 = (size_t)r->periods[0].year;
-	size_t nco = s->n_countries ? s->n_countries : 1;
 	long long *cnt = NULL;
 	uint64_t *mask = NULL;
 	struct rules_acc ra;
+	/* per year and unit: set when no unit of the year's division holds the
+	 * unit (a later unit) and it has records, counted in a unit above */
+	uint8_t *unplaced = ob_calloc(np * nu + 1, 1);
+	int32_t *place = ob_malloc((np * nu + 1) * sizeof(int32_t));
+	uint8_t *cov = delivered_categories(r);
 	struct rtable *t = &r->t[1];
 	ob_err e = OB_OK;
 
@@ -560,54 +645,82 @@ static ob_err compute_counts(struct rel *r)
 			col_of[c] = col_of[a];
 		}
 	}
+	/* where each unit's records go each year: the unit of the year's
+	 * division that holds its territory, or the nearest one above */
+	for (size_t p = 0; p < np; p++)
+		for (size_t u = 0; u < nu; u++) {
+			int32_t t2 = ob_unit_in_vintage(r->pop, (uint32_t)u, r->day[p]);
+			if (t2 < 0) {
+				t2 = (int32_t)valid_up(r, (long)u, r->day[p]);
+				unplaced[p * nu + u] = 1;
+			}
+			place[p * nu + u] = t2;
+		}
 	progress(r, "recuentos por división de la ICCS: %llu registros",
 	         (unsigned long long)s->n);
 	cnt = ob_calloc(np * nu * (nslot + 1) + 1, sizeof(long long));
 	rules_accept(r, &ra);
 	mask = ob_calloc(np * nco * (nslot + 1) + 1, sizeof(uint64_t));
 	for (uint64_t i = 0; i < s->n; i++) {
-		size_t y = s->year[i], c = s->category[i];
+		size_t y = s->year[i], c = s->category[i], p;
+		int32_t u;
 		uint8_t bit;
 		if (y < year0 || y - year0 >= np || c >= ncat || sec_of[c] < 0)
 			continue;
+		p = y - year0;
+		if ((u = place[p * nu + s->territory[i]]) < 0)
+			continue;
 		/* only the records the counting rules count: sources are not summed */
-		if (!(bit = rules_take(&ra, s, i, y - year0)))
+		if (!(bit = rules_take(&ra, s, i, p)))
 			continue;
 		/* victims: a record stands for its count */
-		cnt[((y - year0) * nu + s->territory[i]) * nslot + (size_t)sec_first[sec_of[c]] +
-		    (size_t)col_of[c]] += s->count[i];
-		mask[((y - year0) * nco + s->units[s->territory[i]].country) * nslot +
+		cnt[(p * nu + (size_t)u) * nslot + (size_t)sec_first[sec_of[c]] + (size_t)col_of[c]] +=
+			s->count[i];
+		mask[(p * nco + s->units[s->territory[i]].country) * nslot +
 		     (size_t)sec_first[sec_of[c]] + (size_t)col_of[c]] |= 1ULL << (bit - 1);
-		mask[((y - year0) * nco + s->units[s->territory[i]].country) * nslot +
+		mask[(p * nco + s->units[s->territory[i]].country) * nslot +
 		     (size_t)sec_first[sec_of[c]]] |= 1ULL << (bit - 1);
 		sec_total[sec_of[c]] += s->count[i];
 	}
+	/* of the units no unit of the division holds, those with records */
+	{
+		uint8_t *had = ob_calloc(np * nu + 1, 1);
+		for (uint64_t i = 0; i < s->n; i++) {
+			size_t y = s->year[i];
+			if (y >= year0 && y - year0 < np && unplaced[(y - year0) * nu + s->territory[i]])
+				had[(y - year0) * nu + s->territory[i]] = 1;
+		}
+		memcpy(unplaced, had, np * nu);
+		free(had);
+	}
 	progress(r, "control de divulgación de los recuentos");
 	for (uint32_t ci = 0; ci < s->n_countries && !e; ci++) {
-		long *parent;
-		size_t *unit_of;
-		bool *resid;
-		size_t nn = country_tree(r, (uint16_t)ci, &parent, &unit_of, &resid);
-		struct ob_sdc_dim rows = { nn, parent };
+		for (size_t p = 0; p < np && !e; p++) {
+			long *parent;
+			size_t *unit_of;
+			bool *resid;
+			size_t nn = country_tree(r, (uint16_t)ci, r->day[p], &parent, &unit_of, &resid);
+			struct ob_sdc_dim rows = { nn, parent };
+			const uint8_t *crow = cov + (p * nco + ci) * ncat;
 
-		for (size_t sc = 0; sc < nsec && nn && !e; sc++) {
-			size_t ncol = (size_t)sec_ncols[sc], base = (size_t)sec_first[sc];
-			long *colpar = ob_malloc(ncol * sizeof(long));
-			struct ob_sdc_dim cols = { ncol, colpar };
-			unsigned cls = ob_sdc_class_of_iccs(
-				ob_snap_str(s, s->categories[sec_cat[sc]].code));
-
-			if (!sec_total[sc]) {
-				free(colpar);
-				continue;
-			}
-			ob_sdc_dim_with_total(colpar, ncol - 1);
-			for (size_t p = 0; p < np && !e; p++) {
+			for (size_t sc = 0; sc < nsec && nn && !e; sc++) {
+				size_t ncol = (size_t)sec_ncols[sc], base = (size_t)sec_first[sc];
+				long *colpar = ob_malloc(ncol * sizeof(long));
+				struct ob_sdc_dim cols = { ncol, colpar };
+				unsigned cls = ob_sdc_class_of_iccs(
+					ob_snap_str(s, s->categories[sec_cat[sc]].code));
 				struct ob_sdc_table tb;
 				struct ob_sdc_stats stats;
 
-				if ((e = ob_sdc_table_init(&tb, &rows, &cols, cls, r->d)))
+				if (!sec_total[sc]) {
+					free(colpar);
+					continue;
+				}
+				ob_sdc_dim_with_total(colpar, ncol - 1);
+				if ((e = ob_sdc_table_init(&tb, &rows, &cols, cls, r->d))) {
+					free(colpar);
 					break;
+				}
 				for (size_t i = 0; i < nn && !e; i++) {
 					size_t u = unit_of[i];
 					if (!ob_sdc_row_is_leaf(&tb, i))
@@ -618,9 +731,22 @@ static ob_err compute_counts(struct rel *r)
 				if (!e)
 					e = ob_sdc_protect(&tb, &r->cfg, &stats, r->d);
 				for (size_t i = 0; i < nn && !e; i++) {
-					const struct ob_snap_unit *un = &s->units[unit_of[i]];
+					size_t u = unit_of[i];
+					const struct ob_snap_unit *un = &s->units[u];
+					bool broken = false;
 					if (resid[i])
 						continue;
+					/* a later unit holding this one has records of the year */
+					for (int32_t x = (int32_t)u, hops = 0;
+					     r->pop && r->pop->span && hops < 8 && x >= 0; hops++) {
+						int32_t nx = r->pop->span[x].successor;
+						if (nx < 0)
+							break;
+						if (!ob_unit_valid(r->pop, (uint32_t)nx, r->day[p]) &&
+						    unplaced[p * nu + (size_t)nx])
+							broken = true;
+						x = nx;
+					}
 					for (size_t c = 0; c < ncol; c++) {
 						long cat = c == 0 ? sec_cat[sc] : div_cat[base + c];
 						struct rrow *w;
@@ -637,7 +763,12 @@ static ob_err compute_counts(struct rel *r)
 						w->dim[5] = ob_snap_str(s, s->categories[cat].code);
 						w->dim[6] = rules_name(&ra, mask[(p * nco + un->country) * nslot +
 						                                 base + c], un->country, cat, p);
-						if (ob_sdc_value(&tb, i, c, &v)) {
+						if (broken || !crow[cat]) {
+							/* nobody delivered what records it, or part
+							 * of the year is in units it cannot be told
+							 * apart from: no count */
+							w->nodata = true;
+						} else if (ob_sdc_value(&tb, i, c, &v)) {
 							w->count = v;
 							w->has = HAS_COUNT;
 						} else {
@@ -647,12 +778,12 @@ static ob_err compute_counts(struct rel *r)
 					}
 				}
 				ob_sdc_table_release(&tb);
+				free(colpar);
 			}
-			free(colpar);
+			free(parent);
+			free(unit_of);
+			free(resid);
 		}
-		free(parent);
-		free(unit_of);
-		free(resid);
 	}
 	free(cnt);
 	free(mask);
@@ -664,6 +795,9 @@ static ob_err compute_counts(struct rel *r)
 	free(sec_ncols);
 	free(div_cat);
 	free(sec_total);
+	free(unplaced);
+	free(place);
+	free(cov);
 	return e;
 }
 
@@ -721,24 +855,32 @@ static ob_err compute_violent_deaths(struct rel *r)
 	for (uint64_t i = 0; i < s->n; i++) {
 		size_t y = s->year[i], k = s->source[i], c = s->category[i];
 		size_t m = s->tag[OB_SNAP_MANNER][i];
+		int32_t at;
 		int inst;
 		if (y < year0 || y - year0 >= np || k >= s->n_sources || c >= ncat || m >= nman)
 			continue;
 		inst = s->sources[k].institution;
 		if (inst != OB_INST_VALIDATED && !death[c * nman + m])
 			continue;
-		per_src[((y - year0) * nu + s->territory[i]) * ns + k] += s->count[i];
+		/* in the unit of the year's division that holds its territory, or
+		 * the nearest one above */
+		at = ob_unit_in_vintage(r->pop, s->territory[i], r->day[y - year0]);
+		if (at < 0)
+			at = (int32_t)valid_up(r, (long)s->territory[i], r->day[y - year0]);
+		if (at < 0)
+			continue;
+		per_src[((y - year0) * nu + (size_t)at) * ns + k] += s->count[i];
 	}
 	for (uint32_t co = 0; co < s->n_countries && !e; co++) {
-		long *parent;
-		size_t *unit_of;
-		bool *resid;
-		size_t nn = country_tree(r, (uint16_t)co, &parent, &unit_of, &resid);
-		struct ob_sdc_dim rows = { nn, parent };
 		long colpar[1] = { -1 };
 		struct ob_sdc_dim cols = { 1, colpar };
 
-		for (size_t p = 0; p < np && nn && !e; p++) {
+		for (size_t p = 0; p < np && !e; p++) {
+			long *parent;
+			size_t *unit_of;
+			bool *resid;
+			size_t nn = country_tree(r, (uint16_t)co, r->day[p], &parent, &unit_of, &resid);
+			struct ob_sdc_dim rows = { nn, parent };
 			struct ob_count_choice ch, base;
 			bool has[VD_SERIES] = { false };
 			int from = r->periods[p].from_month, to = r->periods[p].to_month;
@@ -847,10 +989,10 @@ static ob_err compute_violent_deaths(struct rel *r)
 					}
 				}
 			}
+			free(parent);
+			free(unit_of);
+			free(resid);
 		}
-		free(parent);
-		free(unit_of);
-		free(resid);
 	}
 	free(death);
 	free(per_src);
@@ -860,11 +1002,50 @@ static ob_err compute_violent_deaths(struct rel *r)
 	return e;
 }
 
+/* ---- completeness ---- */
+
+/* Which months each source delivered in the released years, and whether an
+ * earlier delivery was superseded; no record counts (they are public only
+ * through the protected tables). */
+static ob_err compute_completeness(struct rel *r)
+{
+	struct ob_completeness_options o = { 0 };
+	struct rtable *t = &r->t[3];
+	char from[8], to[8];
+	ob_err e;
+
+	snprintf(from, sizeof(from), "%d", r->periods[0].year);
+	snprintf(to, sizeof(to), "%d", r->periods[r->n_periods - 1].year);
+	o.from = from;
+	o.to = to;
+	progress(r, "completitud de las entregas, %s-%s", from, to);
+	if ((e = ob_completeness_build(r->st, r->snap, r->pop, &o, &r->comp, r->d)))
+		return e;
+	r->monthstr = ob_malloc((size_t)(r->comp.to_month - r->comp.from_month + 1) *
+	                        sizeof(*r->monthstr));
+	for (int m = r->comp.from_month; m <= r->comp.to_month; m++)
+		ob_completeness_month(m, r->monthstr[m - r->comp.from_month],
+		                      sizeof(r->monthstr[0]));
+	for (size_t i = 0; i < r->comp.n; i++) {
+		const struct ob_completeness_row *cr = &r->comp.rows[i];
+		const struct ob_completeness_source *src = &r->comp.sources[cr->source];
+		struct rrow *w = add_row(t);
+
+		w->dim[0] = src->code;
+		w->dim[1] = src->institution;
+		w->dim[2] = src->country;
+		w->dim[3] = r->monthstr[cr->month - r->comp.from_month];
+		w->delivered = cr->delivered;
+		w->superseded = cr->superseded;
+	}
+	return OB_OK;
+}
+
 /* ---- cells as text ---- */
 
 static size_t ncols(const struct rtable *t)
 {
-	return t->ndims + (t->rates ? 7 : 2);
+	return t->ndims + (t->kind == RT_RATES ? 7 : 2);
 }
 
 static const char *col_name(const struct rtable *t, size_t i)
@@ -872,10 +1053,13 @@ static const char *col_name(const struct rtable *t, size_t i)
 	static const char *const rate_cols[] = { "count", "denominator", "value", "lower",
 		                                 "upper", "flags", "status" };
 	static const char *const count_cols[] = { "count", "status" };
+	static const char *const delivery_cols[] = { "delivered", "superseded" };
 
 	if (i < t->ndims)
 		return t->dims[i];
-	return t->rates ? rate_cols[i - t->ndims] : count_cols[i - t->ndims];
+	i -= t->ndims;
+	return t->kind == RT_RATES ? rate_cols[i] : t->kind == RT_COUNTS ? count_cols[i]
+	                                                                   : delivery_cols[i];
 }
 
 static void flags_text(uint32_t flags, char *buf, size_t size)
@@ -899,7 +1083,12 @@ static const char *cell(const struct rtable *t, const struct rrow *w, size_t i, 
 		return w->dim[i];
 	}
 	i -= t->ndims;
-	if (!t->rates && i == 1)
+	if (t->kind == RT_DELIVERY) {
+		*num = true;
+		snprintf(buf, size, "%d", i == 0 ? w->delivered : w->superseded);
+		return buf;
+	}
+	if (t->kind == RT_COUNTS && i == 1)
 		i = 6;
 	*num = i < 5;
 	switch (i) {
@@ -929,7 +1118,7 @@ static const char *cell(const struct rtable *t, const struct rrow *w, size_t i, 
 		flags_text(w->flags, buf, size);
 		return buf[0] ? buf : NULL;
 	default:
-		return w->suppressed ? OB_SDC_FLAG : NULL;
+		return w->suppressed ? OB_SDC_FLAG : w->nodata ? NO_DATA_FLAG : NULL;
 	}
 }
 
@@ -1050,7 +1239,8 @@ static ob_err write_json(struct rel *r, const struct rtable *t)
 	fjson_str(f, t->title_es);
 	fputs(",\"title_en\":", f);
 	fjson_str(f, t->title_en);
-	fputs(",\"suppressed_flag\":\"" OB_SDC_FLAG "\",\"dimensions\":[", f);
+	fputs(",\"suppressed_flag\":\"" OB_SDC_FLAG "\",\"no_data_flag\":\"" NO_DATA_FLAG
+	      "\",\"dimensions\":[", f);
 	for (size_t i = 0; i < t->ndims; i++) {
 		if (i)
 			fputc(',', f);
@@ -1106,7 +1296,7 @@ static const char *obs_value(const struct rtable *t, const struct rrow *w, char 
 {
 	bool num;
 
-	return cell(t, w, t->ndims + (t->rates ? 2 : 0), buf, size, &num);
+	return cell(t, w, t->ndims + (t->kind == RT_RATES ? 2 : 0), buf, size, &num);
 }
 
 static ob_err write_sdmx_csv(struct rel *r, const struct rtable *t)
@@ -1377,25 +1567,28 @@ release:
 
 /* ---- GeoJSON ---- */
 
+/* Keep a unit's geometry (own, or of its districts) in the map arg. */
+static ob_err keep_geometry(void *arg, const char *code, const char *geojson)
+{
+	void *old = NULL;
+	char *g = ob_strdup(geojson);
+	ob_err e = ob_strmap_put(arg, code, strlen(code), g, &old);
+
+	free(e ? g : old);
+	return e;
+}
+
 static ob_err write_maps(struct rel *r)
 {
 	const struct ob_snapshot *s = r->snap;
 	struct ob_strmap geo;
-	sqlite3_stmt *q;
 	size_t nu = s->n_units, np = r->n_periods;
 	char path[OB_MAX_PATH], buf[256];
 	ob_err e = OB_OK;
 
 	ob_strmap_init(&geo);
-	if ((e = ob_store_prepare(r->st, "SELECT code, geojson FROM territory_geometry", &q, r->d)))
-		return e;
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(q, 0);
-		const char *g = (const char *)sqlite3_column_text(q, 1);
-		if (code && g)
-			ob_strmap_put(&geo, code, strlen(code), ob_strdup(g), NULL);
-	}
-	sqlite3_finalize(q);
+	if ((e = ob_catalog_geometry(r->st, keep_geometry, &geo, r->d)))
+		goto release;
 	if (!geo.count)
 		goto release;
 	if (snprintf(path, sizeof(path), "%s/maps", r->tmp) >= (int)sizeof(path) ||
@@ -1419,8 +1612,14 @@ static ob_err write_maps(struct rel *r)
 		for (size_t u = 0; u < nu; u++) {
 			const char *code = ob_snap_str(s, s->units[u].code);
 			const char *g;
+			bool any = false, lead = true;
 
 			if (s->units[u].level != 2 || !(g = ob_strmap_get(&geo, code, strlen(code))))
+				continue;
+			/* only units of some released year's division */
+			for (size_t p = 0; p < np && !any; p++)
+				any = r->geo_row[(k * nu + u) * np + p] != SIZE_MAX;
+			if (!any)
 				continue;
 			fputs(first ? "\n{\"type\":\"Feature\",\"id\":" : ",\n{\"type\":\"Feature\",\"id\":",
 			      f);
@@ -1436,15 +1635,32 @@ static ob_err write_maps(struct rel *r)
 			fjson_str(f, r->set->v[k].id);
 			fputs(",\"years\":{", f);
 			for (size_t p = 0; p < np; p++) {
-				const struct rrow *w = &r->t[0].rows[r->geo_row[(k * nu + u) * np + p]];
+				size_t at = r->geo_row[(k * nu + u) * np + p];
+				const struct rrow *w;
 				const char *v;
-				fprintf(f, "%s\"%s\":{\"count\":", p ? "," : "", r->yearstr[p]);
+				if (at == SIZE_MAX)
+					continue; /* not a unit of that year */
+				w = &r->t[0].rows[at];
+				fprintf(f, "%s\"%s\":{\"count\":", lead ? "" : ",", r->yearstr[p]);
+				lead = false;
 				v = cell(&r->t[0], w, r->t[0].ndims, buf, sizeof(buf), &num);
 				fputs(v ? v : "null", f);
 				fputs(",\"value\":", f);
 				v = cell(&r->t[0], w, r->t[0].ndims + 2, buf, sizeof(buf), &num);
 				fputs(v ? v : "null", f);
-				fprintf(f, ",\"status\":%s}", w->suppressed ? "\"C\"" : "null");
+				fputs(",\"status\":", f);
+				v = cell(&r->t[0], w, r->t[0].ndims + 6, buf, sizeof(buf), &num);
+				if (v)
+					fjson_str(f, v);
+				else
+					fputs("null", f);
+				fputs(",\"flags\":", f);
+				v = cell(&r->t[0], w, r->t[0].ndims + 5, buf, sizeof(buf), &num);
+				if (v)
+					fjson_str(f, v);
+				else
+					fputs("null", f);
+				fputc('}', f);
 			}
 			fputs("}}}", f);
 		}
@@ -1462,7 +1678,8 @@ release:
 /* key -> value of every cell of a release's tables, from its JSON files. */
 static ob_err load_cells(const char *reldir, struct ob_strmap *m, struct ob_diag *d)
 {
-	static const char *const tables[] = { "indicators", "counts_iccs", "violent_deaths" };
+	static const char *const tables[] = { "indicators", "counts_iccs", "violent_deaths",
+		                              "completeness" };
 
 	for (size_t ti = 0; ti < OB_ARRAY_SIZE(tables); ti++) {
 		char path[OB_MAX_PATH];
@@ -1965,6 +2182,7 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 		                                "year", "iccs", "counting_rule" };
 	static const char *const vd_dims[] = { "country", "territory", "territory_name", "level",
 		                               "year", "count_of", "counting_rule" };
+	static const char *const comp_dims[] = { "source", "institution", "country", "month" };
 	struct rel r;
 	char path[OB_MAX_PATH], prev_dir[OB_MAX_PATH];
 	bool def;
@@ -1979,24 +2197,29 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 	r.res = res;
 	r.d = d;
 	r.t[0] = (struct rtable){ "indicators", "Indicadores por territorio, año y sexo",
-		                  "Indicators by territory, year and sex", true,
+		                  "Indicators by territory, year and sex", RT_RATES,
 		                  OB_ARRAY_SIZE(ind_dims), { 0 }, NULL, 0, 0 };
 	memcpy(r.t[0].dims, ind_dims, sizeof(ind_dims));
 	r.t[1] = (struct rtable){ "counts_iccs",
 		                  "Víctimas por sección y división de la ICCS, territorio y año, según "
 		                  "las reglas de conteo",
 		                  "Victims by ICCS section and division, territory and year, under the "
-		                  "counting rules", false,
+		                  "counting rules", RT_COUNTS,
 		                  OB_ARRAY_SIZE(cnt_dims), { 0 }, NULL, 0, 0 };
 	memcpy(r.t[1].dims, cnt_dims, sizeof(cnt_dims));
 	r.t[2] = (struct rtable){ "violent_deaths",
 		                  "Muertes violentas por territorio y año: validadas, por institución "
 		                  "y su diferencia",
 		                  "Violent deaths by territory and year: validated, by institution, "
-		                  "and the difference", false,
+		                  "and the difference", RT_COUNTS,
 		                  OB_ARRAY_SIZE(vd_dims), { 0 }, NULL, 0, 0 };
 	memcpy(r.t[2].dims, vd_dims, sizeof(vd_dims));
 	ob_strmap_init(&r.names);
+	r.t[3] = (struct rtable){ "completeness",
+		                  "Entregas de cada fuente por mes (completitud)",
+		                  "Deliveries of each source by month (completeness)", RT_DELIVERY,
+		                  OB_ARRAY_SIZE(comp_dims), { 0 }, NULL, 0, 0 };
+	memcpy(r.t[3].dims, comp_dims, sizeof(comp_dims));
 	if ((e = ob_sdc_config_load(&r.cfg, dir, d)) ||
 	    (e = ob_indicators_load_dir(dir, &r.set, &def, d)))
 		goto release;
@@ -2017,13 +2240,16 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 			goto release;
 		}
 	r.yearstr = ob_malloc(r.n_periods * sizeof(*r.yearstr));
-	for (size_t p = 0; p < r.n_periods; p++)
+	r.day = ob_malloc(r.n_periods * sizeof(*r.day));
+	for (size_t p = 0; p < r.n_periods; p++) {
 		snprintf(r.yearstr[p], sizeof(r.yearstr[p]), "%d", r.periods[p].year);
+		r.day[p] = ob_period_refday(&r.periods[p]);
+	}
 	build_trees(&r);
 	if ((e = compute_indicators(&r)) || (e = compute_counts(&r)) ||
-	    (e = compute_violent_deaths(&r)))
+	    (e = compute_violent_deaths(&r)) || (e = compute_completeness(&r)))
 		goto release;
-	res->rows = (long long)(r.t[0].n + r.t[1].n + r.t[2].n);
+	res->rows = (long long)(r.t[0].n + r.t[1].n + r.t[2].n + r.t[3].n);
 	/* the folder */
 	snprintf(path, sizeof(path), "%s/%s", dir, OB_RELEASES_DIR);
 	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
@@ -2089,6 +2315,9 @@ release:
 	free(r.kid_first);
 	free(r.kids);
 	free(r.yearstr);
+	free(r.day);
+	free(r.monthstr);
+	ob_completeness_release(&r.comp);
 	free(r.periods);
 	ob_counting_free(r.rules);
 	ob_strmap_release(&r.names);

@@ -18,17 +18,31 @@
  *                records, and the difference between the validated deaths
  *                and the institution of record; a series without data for
  *                the country and year has no rows
+ *   completeness every source x month of the released years: delivered (1/0)
+ *                and superseded deliveries (engine/completeness.h; no record
+ *                counts)
  *
  * Every row says what its count counts (column counting_rule: a rule of
  * engine/counting.h, or "mixed" for a margin over several); it is a label,
  * not an SDMX dimension, and a cell whose rule changed between releases is
  * a change of that cell in the diff.
  *
+ * Each year is published in the territorial units valid on its 1 July
+ * (engine/indicators.h): a unit of another division has no row that year,
+ * and the records of a former unit count in the unit it became part of.
+ * A cell that no delivery covers, or that its sources do not record (a
+ * category, a field), is "no data": no count and no value, the flag
+ * no_data and the status "M" (CSV, JSON, XLSX), OBS_STATUS M in SDMX,
+ * "status": "M" and null values on the maps; never 0. A unit of a year's
+ * division whose territory holds records coded in a later division's
+ * units that cannot be split into it is no data too (vintage_break).
+ *
  * Every count goes through src/publish/sdc (one table per country, year and
  * indicator, ICCS section or violent-death series; the class of the table, hence its threshold,
  * follows the indicator's ICCS codes and victims' ages: sexual violence and
  * minors are stricter). A suppressed cell has no count, no value and no
- * interval and carries the status "C"; a share is suppressed too when its
+ * interval and carries the status "C" (no data is shown as such, "M",
+ * whatever the protection did); a share is suppressed too when its
  * denominator's count is. Records counted in a unit above admin-2 (no finer
  * territory) form a hidden "unallocated" child of that unit, so totals still
  * add up in the protection's equations.
@@ -42,7 +56,9 @@
  *                        OBS_VALUE,OBS_STATUS,CONF_STATUS)
  *   <table>.sdmx.json    SDMX-JSON 2.0 data message
  *   tables.xlsx          one sheet per table (stored OOXML zip)
- *   maps/<ind>.geojson   admin-2 values of each indicator with geometry
+ *   maps/<ind>.geojson   admin-2 values of each indicator with geometry, per
+ *                        year of the unit's division: count, value, status
+ *                        (C, M or null) and flags
  *   diff.csv, diff.json  cells added, removed and changed since the previous
  *                        release
  *   catalog.jsonld       DCAT catalogue (datasets, distributions, checksums)

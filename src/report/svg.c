@@ -215,6 +215,44 @@ ob_err ob_svg_choropleth(FILE *out, const char *title, const struct ob_map_unit 
                          size_t n, const char *const *class_names, size_t nclasses,
                          struct ob_diag *d)
 {
+	return ob_svg_choropleth_note(out, title, units, n, class_names, nclasses, NULL, NULL, d);
+}
+
+/* Characters of a note line. */
+#define NOTE_CHARS 110
+#define NOTE_LINE 16.0
+
+/* Lines the note takes, cut at blanks into NOTE_CHARS characters. */
+static size_t note_lines(const char *note, size_t *starts, size_t *lens, size_t max)
+{
+	size_t n = 0, i = 0, len = note ? strlen(note) : 0;
+
+	while (i < len && n < max) {
+		size_t chars = 0, j = i, cut = 0;
+		while (j < len && chars < NOTE_CHARS) {
+			if (note[j] == ' ')
+				cut = j;
+			j++;
+			while (j < len && ((unsigned char)note[j] & 0xC0) == 0x80)
+				j++;
+			chars++;
+		}
+		if (j < len && cut > i)
+			j = cut;
+		starts[n] = i;
+		lens[n++] = j - i;
+		i = j;
+		while (i < len && note[i] == ' ')
+			i++;
+	}
+	return n;
+}
+
+ob_err ob_svg_choropleth_note(FILE *out, const char *title, const struct ob_map_unit *units,
+                              size_t n, const char *const *class_names, size_t nclasses,
+                              const char *legend, const char *note, struct ob_diag *d)
+{
+	size_t ls[16], ll[16], nl = note_lines(note, ls, ll, OB_ARRAY_SIZE(ls));
 	struct bbox b = { 0 };
 	json_t **geo = ob_calloc(n ? n : 1, sizeof(*geo));
 	size_t *count = ob_calloc(nclasses + 1, sizeof(*count));
@@ -261,7 +299,7 @@ ob_err ob_svg_choropleth(FILE *out, const char *title, const struct ob_map_unit 
 	p.y0 = TITLE_HEIGHT;
 	height = TITLE_HEIGHT + (maph > 30.0 * (double)(nclasses + 2) ? maph
 	                                                              : 30.0 * (double)(nclasses + 2)) +
-	         MARGIN;
+	         MARGIN + (nl ? MARGIN + NOTE_LINE * (double)nl : 0);
 	ob_svg_begin(out, MARGIN + mapw + MARGIN + LEGEND_WIDTH, height, title);
 	ob_svg_rect(out, 0, 0, MARGIN + mapw + MARGIN + LEGEND_WIDTH, height, "#ffffff", NULL);
 	if (title)
@@ -283,6 +321,8 @@ ob_err ob_svg_choropleth(FILE *out, const char *title, const struct ob_map_unit 
 		if (units[i].cls >= 1 && units[i].cls <= nclasses) {
 			fputs(": ", out);
 			esc(out, class_names[units[i].cls - 1]);
+		} else {
+			fputs(": sin datos / no data", out);
 		}
 		fputs("</title></path>\n", out);
 	}
@@ -290,7 +330,7 @@ ob_err ob_svg_choropleth(FILE *out, const char *title, const struct ob_map_unit 
 	/* legend, highest class first */
 	{
 		double x = MARGIN + mapw + MARGIN, y = TITLE_HEIGHT;
-		ob_svg_text(out, x, y + 12, 13, "start", "Nivel de prioridad");
+		ob_svg_text(out, x, y + 12, 13, "start", legend ? legend : "Nivel de prioridad");
 		y += 24;
 		for (size_t c = nclasses; c >= 1; c--) {
 			char col[8], label[OB_MAX_NAME + 32];
@@ -303,9 +343,17 @@ ob_err ob_svg_choropleth(FILE *out, const char *title, const struct ob_map_unit 
 		if (count[0]) {
 			char label[64];
 			ob_svg_rect(out, x, y, 18, 14, "#cccccc", "#555555");
-			snprintf(label, sizeof(label), "Sin nivel (%zu)", count[0]);
+			snprintf(label, sizeof(label), "Sin datos / no data (%zu)", count[0]);
 			ob_svg_text(out, x + 24, y + 11.5, 12, "start", label);
 		}
+	}
+	/* the note, under the map */
+	for (size_t i = 0; i < nl; i++) {
+		double y = height - MARGIN - NOTE_LINE * (double)(nl - 1 - i);
+		fprintf(out, "<text x=\"%.2f\" y=\"%.2f\" font-size=\"11\" text-anchor=\"start\">",
+		        MARGIN, y);
+		ob_svg_escape(out, note + ls[i], ll[i]);
+		fputs("</text>\n", out);
 	}
 	ob_svg_end(out);
 out:

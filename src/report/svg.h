@@ -21,7 +21,8 @@
  *
  * Colours: a sequential yellow-orange-red ramp (light = class 1, dark =
  * the highest class), interpolated for any number of classes; units
- * without a class are drawn grey.
+ * without a class (no data) are drawn grey, with their own legend entry
+ * "Sin datos / no data (N)".
  */
 #ifndef OB_REPORT_SVG_H
 #define OB_REPORT_SVG_H
@@ -59,5 +60,13 @@ struct ob_map_unit {
 ob_err ob_svg_choropleth(FILE *out, const char *title, const struct ob_map_unit *units,
                          size_t n, const char *const *class_names, size_t nclasses,
                          struct ob_diag *d);
+
+/* The same with the legend's heading (NULL: "Nivel de prioridad") and a
+ * note (NULL: none) under the map, in lines of at most 110 characters cut
+ * at blanks (16 lines at most): what the values rest on, such as
+ * populations that are an equal split. */
+ob_err ob_svg_choropleth_note(FILE *out, const char *title, const struct ob_map_unit *units,
+                              size_t n, const char *const *class_names, size_t nclasses,
+                              const char *legend, const char *note, struct ob_diag *d);
 
 #endif

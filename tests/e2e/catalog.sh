@@ -38,19 +38,46 @@ expect_grep "$T/err" "iccs.csv:$n:"
 [ "$(sql "$T/obs" "SELECT count(*) FROM iccs WHERE code='0199'")" = 0 ] || fail "half-loaded"
 cp "$T/iccs.bak" "$T/obs/catalog/iccs.csv"
 
-# official population replaces an estimate; an estimate does not replace official
-cat >"$T/pop.csv" <<'CSV'
-territory,year,sex,population,status,source
-SLV0614,2023,T,250000,official,DIGESTYC
-CRI101,2018,T,1,estimate,test
-CSV
+# figures that do not add up are refused, naming the units: San Salvador
+# alone raised breaks its department's sum (and its 2024 municipality's)
+cp "$T/obs/catalog/population.csv" "$T/pop.bak"
+printf 'territory,year,sex,population,status,source\nSLV0614,2023,T,250000,official,DIGESTYC\n' \
+	>"$T/pop1.csv"
+expect_status 1 "$OBSERVA" population import -d "$T/obs" "$T/pop1.csv"
+expect_grep "$T/err" "population.csv:"
+expect_grep "$T/err" "SLV06 2023 T"
+expect_grep "$T/err" "SLV0614"
+cmp -s "$T/pop.bak" "$T/obs/catalog/population.csv" || fail "refused import changed the file"
+[ "$(sql "$T/obs" "SELECT status FROM population WHERE territory='SLV0614' AND year=2023 AND sex='T'")" = equal_split ] ||
+	fail "refused import reached the store"
+
+# official population replaces an estimate; an estimate does not replace
+# official. Official figures that move 1000 people (500 women, 500 men)
+# from a neighbour in the same 2024 municipality into San Salvador keep
+# every sum.
+nb=$(sql "$T/obs" "SELECT old_code FROM territory_change WHERE old_code <> 'SLV0614' AND new_code =
+	(SELECT new_code FROM territory_change WHERE old_code = 'SLV0614') ORDER BY old_code LIMIT 1")
+[ -n "$nb" ] || fail "no neighbour of SLV0614"
+pop() { sql "$T/obs" "SELECT CAST(population AS INT) FROM population WHERE territory='$1' AND year=2023 AND sex='$2'"; }
+{
+	echo "territory,year,sex,population,status,source"
+	echo "SLV0614,2023,T,$(($(pop SLV0614 T) + 1000)),official,DIGESTYC"
+	echo "SLV0614,2023,F,$(($(pop SLV0614 F) + 500)),official,DIGESTYC"
+	echo "SLV0614,2023,M,$(($(pop SLV0614 M) + 500)),official,DIGESTYC"
+	echo "$nb,2023,T,$(($(pop "$nb" T) - 1000)),official,DIGESTYC"
+	echo "$nb,2023,F,$(($(pop "$nb" F) - 500)),official,DIGESTYC"
+	echo "$nb,2023,M,$(($(pop "$nb" M) - 500)),official,DIGESTYC"
+	echo "CRI101,2018,T,1,estimate,test"
+} >"$T/pop.csv"
+ss=$(($(pop SLV0614 T) + 1000))
 expect_status 0 "$OBSERVA" population import -d "$T/obs" "$T/pop.csv"
-expect_grep "$T/out" "1 reemplazadas, 1 no aplicadas"
-[ "$(sql "$T/obs" "SELECT status || ' ' || CAST(population AS INT) FROM population WHERE territory='SLV0614' AND year=2023 AND sex='T'")" = "official 250000" ] ||
-	fail "official figure not imported"
+expect_grep "$T/out" "6 reemplazadas, 1 no aplicadas"
+got=$(sql "$T/obs" "SELECT status || ' ' || CAST(population AS INT) FROM population WHERE territory='SLV0614' AND year=2023 AND sex='T'")
+[ "$got" = "official $ss" ] ||
+	fail "official figure not imported: $got, expected official $ss"
 [ "$(sql "$T/obs" "SELECT status FROM population WHERE territory='CRI101' AND year=2018 AND sex='T'")" = official ] ||
 	fail "official figure replaced by an estimate"
-grep -q '^SLV0614,2023,T,250000,official,DIGESTYC$' "$T/obs/catalog/population.csv" ||
+grep -q "^SLV0614,2023,T,$ss,official,DIGESTYC\$" "$T/obs/catalog/population.csv" ||
 	fail "import not saved in the catalogue file"
 printf 'territory,year,sex,population,status\nNOPE,2023,T,5,official\n' >"$T/badpop.csv"
 expect_status 1 "$OBSERVA" population import -d "$T/obs" "$T/badpop.csv"

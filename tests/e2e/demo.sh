@@ -56,3 +56,29 @@ n=$(awk -F, 'NR == 2 { print $6 }' "$T/out")
 sql "$T/obs" "SELECT count(*) FROM record WHERE source = 'hn-mf' AND manner = 'homicide'
 	AND (category IS NULL OR category <> '0101')" | grep -qx 0 ||
 	fail "a forensic homicide without ICCS 0101"
+
+# one source never delivers a category: Panama's register of reported crimes
+# records no robbery (its profile states so), so Panama's robbery rate is no
+# data while the other countries' are counts
+[ "$(sql "$T/obs" "SELECT count(*) FROM record WHERE source = 'pa-pn-delitos' AND category LIKE '04%'")" = 0 ] ||
+	fail "Panama's crime register holds robberies"
+[ "$(sql "$T/obs" "SELECT count(*) FROM record WHERE source = 'pa-pn-delitos' AND category LIKE '0502%'")" -gt 0 ] ||
+	fail "Panama's crime register holds no thefts"
+expect_status 0 "$OBSERVA" indicators -d "$T/obs" --indicator robbery_rate --level 0 \
+	--period 2020 --format csv
+grep '^robbery_rate,PAN,' "$T/out" | grep -q ',,.*no_data' || fail "Panama's robbery is not no data"
+[ "$(grep -c 'no_data' "$T/out")" -eq 1 ] || fail "another country's robbery is no data"
+
+# El Salvador across its 2024 reform: the forensic files of 2024 name the
+# former municipalities until April and the new ones from May
+jan_apr=$(sql "$T/obs" "SELECT count(DISTINCT r.territory) FROM record r JOIN territory t ON
+	t.code = r.territory WHERE r.source = 'sv-iml' AND r.occurred_on < '2024-05-01'
+	AND r.occurred_on >= '2024-01-01' AND t.valid_from IS NULL")
+may_dec=$(sql "$T/obs" "SELECT count(*) FROM record r JOIN territory t ON t.code = r.territory
+	WHERE r.source = 'sv-iml' AND r.occurred_on >= '2024-05-01' AND t.valid_to IS NOT NULL")
+[ "$jan_apr" -gt 0 ] && [ "$may_dec" -eq 0 ] ||
+	fail "El Salvador 2024: $jan_apr old units before May, $may_dec after"
+expect_status 0 "$OBSERVA" indicators -d "$T/obs" --indicator homicide_rate --country SLV \
+	--level 2 --period 2023..2024 --format csv
+[ "$(grep -c ',2,2023,' "$T/out")" -eq 262 ] && [ "$(grep -c ',2,2024,' "$T/out")" -eq 44 ] ||
+	fail "El Salvador: not 262 municipalities in 2023 and 44 in 2024"

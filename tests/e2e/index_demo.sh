@@ -23,8 +23,11 @@ check_csv() {
 		      exit bad }' "$1" || fail "$1: ranks or levels"
 }
 
+# the admin-2 units of a country valid on 1 July of the year (its division)
 country_units() {
-	sql "$T/obs" "SELECT count(*) FROM territory WHERE level = 2 AND country = '$1'"
+	sql "$T/obs" "SELECT count(*) FROM territory WHERE level = 2 AND country = '$1'
+		AND (valid_from IS NULL OR valid_from <= '$Y-07-01')
+		AND (valid_to IS NULL OR valid_to >= '$Y-07-01')"
 }
 
 for p in sv-municipal:SLV hn-municipal:HND gt-municipal:GTM; do
@@ -84,7 +87,8 @@ awk -F, -v u="$top" -v want="$want" '
 # external columns from --input, joined on the unit code
 {
 	echo "unit,poverty_pct,school_dropout_pct,neet_youth_pct"
-	sql "$T/obs" "SELECT code FROM territory WHERE level = 2 AND country = 'SLV' ORDER BY code" |
+	sql "$T/obs" "SELECT code FROM territory WHERE level = 2 AND country = 'SLV'
+		AND (valid_to IS NULL OR valid_to >= '$Y-07-01') ORDER BY code" |
 		awk '{ printf "%s,%.1f,%.1f,%.1f\n", $1, (NR * 37 % 61) + 5, (NR * 11 % 17) / 2, (NR * 29 % 41) + 3 }'
 } >"$T/extra.csv"
 expect_status 0 "$OBSERVA" index -d "$T/obs" --preset sv-municipal --year $Y \

@@ -150,6 +150,115 @@ static void population_adds_up(void **state)
 	                         "AND p.status = 'official'"), 5);
 }
 
+/* Run a sed script on DIR/catalog/population.csv (kept in .orig). */
+static void edit_population(const struct fixture *f, const char *script)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "cd '%s/catalog' && cp population.csv population.orig && "
+	                           "sed -i '%s' population.csv", f->dir, script);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void restore_population(const struct fixture *f)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "cd '%s/catalog' && mv population.orig population.csv", f->dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* The line of population.csv holding a figure. */
+static long population_line(const struct fixture *f, const char *prefix)
+{
+	char path[256], line[256];
+	long n = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/catalog/population.csv", f->dir);
+	assert_non_null(fp = fopen(path, "r"));
+	while (fgets(line, sizeof(line), fp)) {
+		n++;
+		if (!strncmp(line, prefix, strlen(prefix))) {
+			fclose(fp);
+			return n;
+		}
+	}
+	fclose(fp);
+	fail_msg("no line %s", prefix);
+	return 0;
+}
+
+/*
+ * Figures that do not add up are refused at load with the unit, year, sex
+ * and the units of the sum named, and the line of the unit's figure; a
+ * unit without figures (newer than the series) or a difference within the
+ * tolerance is accepted. Equal splits have their own status.
+ */
+static void population_sums_are_checked(void **state)
+{
+	static const struct {
+		const char *script;  /* sed on population.csv */
+		const char *line;    /* the row the error points at */
+		const char *want[3]; /* in the message */
+	} bad[] = {
+		/* a municipality of 2016 raised: its department no longer adds up */
+		{ "s/^SLV0614,2016,T,[0-9]*,/SLV0614,2016,T,900000,/", "SLV06,2016,T,",
+		  { "SLV06 2016 T", "SLV0614=900000", "1 de julio" } },
+		/* a 2024 municipality in 2016: its districts no longer add up */
+		{ "s/^SLV0623,2016,F,[0-9]*,/SLV0623,2016,F,5,/", "SLV0623,2016,F,",
+		  { "SLV0623 2016 F", "distritos", "SLV0614=" } },
+		/* women and men: 1000 women moved from one municipality to the next
+		 * keep their department's sums, not F + M = T */
+		{ "s/^GTM0101,2020,F,25536,/GTM0101,2020,F,24536,/;"
+		  "s/^GTM0102,2020,F,25536,/GTM0102,2020,F,26536,/", "GTM0101,2020,T,",
+		  { "GTM0101 2020 T", "mujeres y hombres", NULL } },
+		/* a country whose departments exceed it */
+		{ "s/^HND,2019,T,[0-9]*,/HND,2019,T,100,/", "HND,2019,T,",
+		  { "HND 2019 T", "HND08=", NULL } },
+	};
+	struct fixture *f = *state;
+	struct ob_diag d;
+
+	assert_true(q(f->s, "SELECT count(*) FROM population WHERE status = 'equal_split'") > 30000);
+	assert_int_equal(q(f->s, "SELECT count(*) FROM population p JOIN territory t ON"
+	                         " t.code = p.territory WHERE t.level = 2 AND t.country = 'HND'"
+	                         " AND p.status <> 'equal_split'"), 0);
+	assert_int_equal(q(f->s, "SELECT count(*) FROM population p JOIN territory t ON"
+	                         " t.code = p.territory WHERE t.level = 1 AND t.country = 'HND'"
+	                         " AND p.status = 'estimate'"), 540);
+	for (size_t i = 0; i < OB_ARRAY_SIZE(bad); i++) {
+		long line;
+		char msg[OB_MAX_MESSAGE];
+
+		edit_population(f, bad[i].script);
+		line = population_line(f, bad[i].line);
+		ob_diag_clear(&d);
+		assert_int_equal(ob_catalog_load(f->s, f->dir, &d), OB_EINVAL);
+		ob_diag_format(&d, msg, sizeof(msg));
+		assert_non_null(strstr(d.file, "population.csv"));
+		if (d.line != line)
+			fail_msg("case %zu: %s (expected line %ld)", i, msg, line);
+		for (size_t k = 0; k < 3 && bad[i].want[k]; k++)
+			if (!strstr(d.message, bad[i].want[k]))
+				fail_msg("case %zu: %s (expected «%s»)", i, msg, bad[i].want[k]);
+		restore_population(f);
+		/* the store kept its catalogue */
+		assert_int_equal(q(f->s, "SELECT count(*) FROM population WHERE territory = 'SLV0614'"
+		                         " AND year = 2016 AND population > 800000"), 0);
+	}
+	/* a municipality without figures, and one person off: accepted */
+	edit_population(f, "/^SLV0101,2016,/d; s/^SLV0102,2017,T,\\([0-9]*\\)[0-8],/SLV0102,2017,T,\\19,/");
+	if (ob_catalog_load(f->s, f->dir, &d))
+		fail_msg("%s:%ld: %s", d.file, d.line, d.message);
+	assert_int_equal(q(f->s, "SELECT count(*) FROM population WHERE territory = 'SLV0101'"
+	                         " AND year = 2016"), 0);
+	assert_int_equal(q(f->s, "SELECT CAST(population AS INT) FROM population WHERE"
+	                         " territory = 'SLV0102' AND year = 2017 AND sex = 'T'"), 24389);
+	restore_population(f);
+	assert_int_equal(ob_catalog_load(f->s, f->dir, &d), OB_OK);
+}
+
 static void iccs_sections_and_divisions(void **state)
 {
 	struct fixture *f = *state;
@@ -457,6 +566,7 @@ int main(void)
 		cmocka_unit_test(counts_per_country_and_level),
 		cmocka_unit_test(parents_are_consistent),
 		cmocka_unit_test(population_adds_up),
+		cmocka_unit_test(population_sums_are_checked),
 		cmocka_unit_test(iccs_sections_and_divisions),
 		cmocka_unit_test(crosswalk_targets_exist),
 		cmocka_unit_test(aliases_resolve),

@@ -220,11 +220,14 @@ void efix_open(struct efix *f)
 	assert_int_equal(system(sql), 0);
 	if (ob_catalog_load(f->st, f->dir, &d))
 		fail_msg("catalogue: %s", d.message);
-	/* units: San Salvador department's municipalities and a few others */
+	/* units: San Salvador department's municipalities and a few others, of
+	 * the division of the records' years (before the 2024 reform) */
 	assert_int_equal(ob_store_prepare(f->st,
 	                                  "SELECT code FROM territory WHERE country = 'SLV' AND level = 2"
 	                                  " AND (parent = 'SLV06' OR code IN ('SLV1217', 'SLV0427',"
-	                                  " 'SLV1119', 'SLV0101')) ORDER BY code LIMIT 64", &q, &d),
+	                                  " 'SLV1119', 'SLV0101')) AND (valid_to IS NULL OR"
+	                                  " valid_to >= '2021-12-31') AND (valid_from IS NULL OR"
+	                                  " valid_from <= '2019-01-01') ORDER BY code LIMIT 64", &q, &d),
 	                 OB_OK);
 	while (sqlite3_step(q) == SQLITE_ROW && nslv < 64)
 		ob_strlcpy(units_slv[nslv++], (const char *)sqlite3_column_text(q, 0), 16);

@@ -193,6 +193,9 @@ static void every_default_against_sql(void **state)
 					long long want = sql_count(o->institution, o->where, terrs[t].sql, time,
 					                           split ? sex_sql[c] : NULL);
 					if (v->flags & OB_IND_NO_DATA) {
+						if (want)
+							fail_msg("%s %s %d cell %zu: no data, SQL %lld", x->id,
+							         terrs[t].code, 2019 + (int)p, c, want);
 						assert_int_equal(v->months_covered, 0);
 						assert_true(v->count == 0);
 						assert_int_equal(want, 0);
@@ -213,7 +216,9 @@ static void every_default_against_sql(void **state)
 	free(all);
 }
 
-static double sql_pop(const char *code, int year, const char *sex, bool *estimate)
+/* The population figure; *estimate: not official; *equal: an equal split. */
+static double sql_pop_ex(const char *code, int year, const char *sex, bool *estimate,
+                         bool *equal)
 {
 	char sql[256];
 	double v;
@@ -224,7 +229,18 @@ static double sql_pop(const char *code, int year, const char *sex, bool *estimat
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM population WHERE territory = '%s' AND "
 	                           "year = %d AND sex = '%s' AND status = 'official'", code, year, sex);
 	*estimate = efix_count(fx.st, sql) == 0;
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM population WHERE territory = '%s' AND "
+	                           "year = %d AND sex = '%s' AND status = 'equal_split'", code, year,
+	         sex);
+	*equal = efix_count(fx.st, sql) == 1;
 	return v;
+}
+
+static double sql_pop(const char *code, int year, const char *sex, bool *estimate)
+{
+	bool equal;
+
+	return sql_pop_ex(code, year, sex, estimate, &equal);
 }
 
 static bool close_to(double a, double b)
@@ -252,8 +268,9 @@ static void rates_shares_and_flags(void **state)
 			for (size_t c = 0; c < 3; c++) {
 				const struct ob_ind_value *v = ob_ind_result_at(r, 0, u, p, c);
 				const struct ob_ind_value *s = ob_ind_result_at(r, 1, u, p, c);
-				bool est;
-				double pp = c < 2 ? sql_pop(codes[u], 2019 + (int)p, c ? "M" : "F", &est) : 0;
+				bool est, eq = false;
+				double pp = c < 2 ? sql_pop_ex(codes[u], 2019 + (int)p, c ? "M" : "F", &est, &eq)
+				                  : 0;
 				struct ob_rate want;
 				struct ob_prop ws;
 
@@ -266,7 +283,11 @@ static void rates_shares_and_flags(void **state)
 				} else {
 					assert_true(pp > 0);
 					assert_true(v->denominator == pp);
-					assert_int_equal(!!(v->flags & OB_IND_ESTIMATED_DENOMINATOR), est);
+					/* an equal split is flagged as such, not as an estimate */
+					assert_int_equal(!!(v->flags & OB_IND_ESTIMATED_DENOMINATOR), est && !eq);
+					assert_int_equal(!!(v->flags & OB_IND_EQUAL_SPLIT_DENOMINATOR), eq);
+					if (u == 2)
+						assert_true(eq); /* a municipality of El Salvador */
 					assert_int_equal(ob_rate_exact(v->count, pp, 1e5, 0.95, &want), OB_OK);
 					assert_true(close_to(v->value, want.rate));
 					assert_true(close_to(v->lower, want.lower));

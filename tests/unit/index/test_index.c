@@ -428,6 +428,26 @@ static void missing_policies(void **state)
 	assert_true(refcsv_close(x.r.treated[1 * 3 + 1], 2, 1e-15, 0));
 	check_drivers_sum(&x);
 	run_release(&x);
+
+	/* the imputed cell takes no part in the normalisation: z-scores of b
+	 * over A, C, D (0, 2, 4: mean 2, sd 2) are -1, 0, 1 (with B's 2 in,
+	 * the sd would be 1.63 and A's -1.22), and B gets their mean, 0 */
+	{
+		char z[1024];
+		size_t n = strlen(text);
+		snprintf(z, sizeof(z), "%s", text);
+		for (char *p = strstr(z, "minmax 0 1"); p; p = NULL)
+			memcpy(p, "zscore    ", 10);
+		assert_int_equal(strlen(z), n);
+		small_run(&x, z, m);
+		assert_true(refcsv_close(x.r.norm[0 * 3 + 1], -1, 1e-15, 0));
+		assert_true(refcsv_close(x.r.norm[2 * 3 + 1], 0, 0, 1e-15));
+		assert_true(refcsv_close(x.r.norm[3 * 3 + 1], 1, 1e-15, 0));
+		assert_true(refcsv_close(x.r.norm[1 * 3 + 1], 0, 0, 1e-15));
+		assert_int_equal(x.r.imputed[1 * 3 + 1], 1);
+		check_drivers_sum(&x);
+		run_release(&x);
+	}
 }
 
 /* Reading the units CSV: missing cells, a bad number with its position. */

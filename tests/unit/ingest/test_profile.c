@@ -8,6 +8,7 @@ static void parses_all_sections(void **state)
 {
 	static const char text[] =
 		"[source]\ncode = sv-pnc\ncountry = SV\nperiod = month\n"
+		"categories = 0101,  02 ,X01   # what it records\n"
 		"[file]\ndelimiter = ;\nencoding = windows-1252\ndates = dmy, excel\n"
 		"footer = total, fuente\n"
 		"[columns]\nsource_id = No. Caso | Correlativo  # two names\n"
@@ -35,7 +36,9 @@ static void parses_all_sections(void **state)
 	assert_true(p.required[OB_F_OCCURRED_ON]);
 	assert_true(p.required[OB_F_SOURCE_ID]);
 	assert_false(p.required[OB_F_TERRITORY]);
+	assert_string_equal(p.categories, "0101 02 X01");
 	ob_profile_release(&p);
+	assert_null(p.categories);
 }
 
 static const struct {
@@ -73,6 +76,10 @@ static const struct {
 	{ "[source]\ncode = x\ncountry = SV\naggregate = true\n[columns]\n"
 	  "count = N\noccurred_on = Mes\nterritory = M\n[values]\noccurred_at = 12:00\n",
 	  OB_EINVAL, 0 },
+	/* categories: ICCS codes without dots, at least one */
+	{ "[source]\ncode = x\ncountry = SV\ncategories = 01.01\n", OB_EINVAL, 4 },
+	{ "[source]\ncode = x\ncountry = SV\ncategories = 01 02\n", OB_EINVAL, 4 },
+	{ "[source]\ncode = x\ncountry = SV\ncategories = ,\n", OB_EINVAL, 4 },
 };
 
 /* A count column; an aggregate source (no source_id, a period that may be

@@ -87,6 +87,53 @@ static void bad_geometry(void **state)
 	}
 }
 
+/* Units without a class are grey with a legend entry of their own; the
+ * legend's heading and a note under the map are the caller's. */
+static void no_data_and_note(void **state)
+{
+	static const char *const names[] = { "0 – 1", "1 – 2" };
+	static const struct ob_map_unit u[] = {
+		{ "A1", "Uno", "{\"type\":\"Polygon\",\"coordinates\":"
+		               "[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}", 2 },
+		{ "A2", "Dos", "{\"type\":\"Polygon\",\"coordinates\":"
+		               "[[[1,0],[2,0],[2,1],[1,1],[1,0]]]}", 0 },
+		{ "A3", "Tres", "{\"type\":\"Polygon\",\"coordinates\":"
+		                "[[[2,0],[3,0],[3,1],[2,1],[2,0]]]}", 0 },
+	};
+	static const char note[] =
+		"Nota: las tasas usan poblaciones repartidas por igual entre las unidades "
+		"(marcador de posición, no una estimación) & no comparan unidades; este texto es "
+		"largo para que ocupe más de una línea bajo el mapa.";
+	char *text = NULL;
+	size_t len = 0;
+	struct ob_diag d;
+	FILE *f = open_memstream(&text, &len);
+	(void)state;
+
+	assert_non_null(f);
+	assert_int_equal(ob_svg_choropleth_note(f, "Robos", u, 3, names, 2, "por 100 000", note,
+	                                        &d), OB_OK);
+	fclose(f);
+	assert_int_equal(count(text, "<path fill=\"#cccccc\""), 2);
+	assert_non_null(strstr(text, ">Sin datos / no data (2)<"));
+	assert_non_null(strstr(text, "A2 Dos: sin datos / no data"));
+	assert_non_null(strstr(text, ">por 100 000<"));
+	assert_null(strstr(text, "Nivel de prioridad"));
+	/* the note in two lines, escaped */
+	assert_int_equal(count(text, "font-size=\"11\""), 2);
+	assert_non_null(strstr(text, "&amp; no comparan"));
+	free(text);
+	/* the class counts leave the grey ones out */
+	text = NULL;
+	assert_non_null(f = open_memstream(&text, &len));
+	assert_int_equal(ob_svg_choropleth_note(f, NULL, u, 3, names, 2, NULL, NULL, &d), OB_OK);
+	fclose(f);
+	assert_non_null(strstr(text, ">1 – 2 (1)<"));
+	assert_non_null(strstr(text, ">Nivel de prioridad<"));
+	assert_null(strstr(text, "font-size=\"11\""));
+	free(text);
+}
+
 static void colours(void **state)
 {
 	char c[8];
@@ -108,6 +155,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(choropleth),
 		cmocka_unit_test(bad_geometry),
+		cmocka_unit_test(no_data_and_note),
 		cmocka_unit_test(colours),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

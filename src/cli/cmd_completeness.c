@@ -1,0 +1,135 @@
+/* cmd_completeness.c - "observa completeness": what each source delivered, month by month. */
+#include "base/common.h"
+
+#include <getopt.h>
+
+#include "base/log.h"
+#include "cli/builtin.h"
+#include "cli/cliutil.h"
+#include "engine/completeness.h"
+#include "engine/indicators.h"
+#include "engine/snapshot.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+	        "uso / usage: observa completeness [-d DIR] [--source S] [--country C]\n"
+	        "                 [--from P --to P] [--level 0|1|2] [--format text|csv|json]\n"
+	        "                 [--lang es|en]\n\n"
+	        "La completitud de los datos: por fuente, territorio y mes, si un envío vigente\n"
+	        "cubre el mes (la bitácora), cuántos registros de la fuente tienen fecha en él y\n"
+	        "si una entrega anterior del mes fue reemplazada; por fuente, los campos que da\n"
+	        "y las secciones de la ICCS que registra. Un mes sin entrega, o una categoría o\n"
+	        "un campo que la fuente no registra, es «sin datos» en toda salida, nunca 0\n"
+	        "(docs/completeness.md). Las fuentes con perfil que nunca entregaron aparecen\n"
+	        "con todos sus meses sin entrega.\n\n"
+	        "Data completeness: per source, territory and month, whether a current\n"
+	        "delivery covers the month, how many of the source's records are dated in it,\n"
+	        "and whether an earlier delivery of the month was superseded; per source, the\n"
+	        "fields it gives and the ICCS sections it records.\n\n"
+	        "  -d, --dir DIR     observatorio (por defecto, el directorio actual)\n"
+	        "  -s, --source S    una fuente (sv-pnc...)\n"
+	        "  -c, --country C   un país (SLV...)\n"
+	        "      --from P      desde el primer mes de P (2020, 2020-Q1, 2020-03); por\n"
+	        "                    defecto, el primero que alguna fuente entregó\n"
+	        "      --to P        hasta el último mes de P; por defecto, el último entregado\n"
+	        "  -l, --level N     0 (por defecto): una fila por fuente y mes, su país; 1 o 2:\n"
+	        "                    una por unidad de ese nivel vigente en el mes\n"
+	        "  -f, --format F    text (por defecto: una cuadrícula de meses), csv o json\n"
+	        "      --lang L      es (por defecto) o en\n\n"
+	        "Marcas / marks: # entregado, + entregado con una versión anterior reemplazada,\n"
+	        "0 entregado sin registros del mes, . sin entrega.\n");
+}
+
+int cmd_completeness(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "source", required_argument, NULL, 's' },
+		{ "country", required_argument, NULL, 'c' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "to", required_argument, NULL, 'T' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "lang", required_argument, NULL, 'g' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ob_completeness_options o = { 0 };
+	const char *dir = ".", *format = "text";
+	struct ob_store *st = NULL;
+	struct ob_snapshot *snap = NULL;
+	struct ob_population *pop = NULL;
+	struct ob_completeness c;
+	struct ob_diag d;
+	bool english = false;
+	int status = OB_EXIT_OK, ch;
+	ob_err e;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "d:s:c:l:f:h", longopts, NULL)) != -1) {
+		long long v;
+		switch (ch) {
+		case 'd': dir = optarg; break;
+		case 's': o.source = optarg; break;
+		case 'c': o.country = optarg; break;
+		case 'F': o.from = optarg; break;
+		case 'T': o.to = optarg; break;
+		case 'l':
+			if (!ob_parse_int(optarg, strlen(optarg), 0, 2, &v)) {
+				ob_error("--level: se esperaba 0, 1 o 2 / expected 0, 1 or 2");
+				return OB_EXIT_USAGE;
+			}
+			o.level = (int)v;
+			break;
+		case 'f':
+			if (strcmp(optarg, "text") && strcmp(optarg, "csv") && strcmp(optarg, "json")) {
+				ob_error("--format: se esperaba text, csv o json / expected text, csv or json");
+				return OB_EXIT_USAGE;
+			}
+			format = optarg;
+			break;
+		case 'g':
+			if (strcmp(optarg, "es") && strcmp(optarg, "en")) {
+				ob_error("--lang: se esperaba es o en / expected es or en");
+				return OB_EXIT_USAGE;
+			}
+			english = !strcmp(optarg, "en");
+			break;
+		case 'h': usage(stdout); return OB_EXIT_OK;
+		default: usage(stderr); return OB_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		ob_error("argumento inesperado «%s» / unexpected argument", argv[optind]);
+		usage(stderr);
+		return OB_EXIT_USAGE;
+	}
+	ob_diag_clear(&d);
+	memset(&c, 0, sizeof(c));
+	if (!(st = ob_cli_open(dir, OB_STORE_READONLY)))
+		return OB_EXIT_SYSTEM;
+	if ((e = ob_snapshot_load(st, dir, &snap, NULL, &d)) ||
+	    (e = ob_population_load(st, snap, &pop, &d)) ||
+	    (e = ob_completeness_build(st, snap, pop, &o, &c, &d))) {
+		ob_cli_diag(&d);
+		status = ob_cli_status(e);
+		goto out;
+	}
+	if (!strcmp(format, "csv"))
+		ob_completeness_csv(&c, true, stdout);
+	else if (!strcmp(format, "json"))
+		ob_completeness_json(&c, true, stdout);
+	else
+		ob_completeness_text(&c, english, stdout);
+	if (fflush(stdout) || ferror(stdout)) {
+		ob_error("no se pudo escribir la salida / write error");
+		status = OB_EXIT_SYSTEM;
+	}
+out:
+	ob_completeness_release(&c);
+	ob_population_free(pop);
+	ob_snapshot_close(snap);
+	ob_store_close(st);
+	return status;
+}
