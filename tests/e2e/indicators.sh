@@ -85,8 +85,10 @@ expect_status 0 "$OBSERVA" indicators -d "$T/obs" --territory SLV06 --children -
 	-i homicide_rate --by sex --format csv
 expect_grep "$T/out" "indicator,territory,territory_name,level,period,sex,count"
 [ "$(grep -c '^homicide_rate,SLV06..,' "$T/out")" -eq \
-	"$((3 * $(sql "$T/obs" "SELECT count(*) FROM territory WHERE parent='SLV06'")))" ] ||
-	fail "one row per municipality and sex"
+	"$((3 * $(sql "$T/obs" "SELECT count(*) FROM territory WHERE parent='SLV06'
+		AND (valid_from IS NULL OR valid_from <= '2020-02-15')
+		AND (valid_to IS NULL OR valid_to >= '2020-02-15')")))" ] ||
+	fail "one row per municipality of the period's division and sex"
 expect_status 0 "$OBSERVA" indicators -d "$T/obs" --country SLV --period 2020 --format json --all
 [ "$(sqlite3 :memory: "SELECT json_valid(readfile('$T/out'))")" = 1 ] || fail "invalid JSON"
 [ "$(sqlite3 :memory: "SELECT json_array_length(readfile('$T/out'), '\$.indicators')")" -ge 22 ] ||

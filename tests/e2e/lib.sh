@@ -28,7 +28,8 @@ expect_grep() {
 
 # sql DIR QUERY : run a query on an observatory's store.
 sql() {
-	sqlite3 -batch -noheader "$1/observa.db" "$2"
+	# wait out a writer (a server finishing a request) rather than fail
+	sqlite3 -batch -noheader -cmd '.timeout 10000' "$1/observa.db" "$2"
 }
 
 # start_server DIR [ARGS...] : start "observa serve" on DIR on a free port of

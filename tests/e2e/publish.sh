@@ -7,7 +7,7 @@ export LC_ALL=C.UTF-8
 expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.03
 O="$T/obs"
 # a territory name a spreadsheet would run as a formula
-sql "$O" "UPDATE territory SET name = '=HYPERLINK(\"http://x\",\"y\")' WHERE code = 'SLV0614'"
+sql "$O" "UPDATE territory SET name = '=HYPERLINK(\"http://x\",\"y\")' WHERE code = 'SLV06'"
 rm -f "$O/snapshot/records.obs"
 
 expect_status 0 "$OBSERVA" publish -d "$O" --year 2024 --note "primera publicación"
@@ -68,7 +68,7 @@ grep -q '<sheet name="indicators"' "$T/parts"/*.xml || fail "no indicators sheet
 for f in "$R"/*.json "$R"/*.jsonld "$R"/maps/*.geojson; do
 	jq -e . "$f" >/dev/null || fail "$f does not parse"
 done
-jq -e '."@type" == "dcat:Catalog" and (."dcat:dataset" | length) == 3' "$R/catalog.jsonld" \
+jq -e '."@type" == "dcat:Catalog" and (."dcat:dataset" | length) == 4' "$R/catalog.jsonld" \
 	>/dev/null || fail "DCAT catalogue"
 jq -r '."dcat:dataset"[]."dcat:distribution"[] |
 	"\(."spdx:checksum"."spdx:checksumValue")  \(."dcat:downloadURL")"' "$R/catalog.jsonld" \
