@@ -81,7 +81,7 @@ int cmd_log(int argc, char **argv)
 		rows++;
 		if (csv) {
 			for (int i = 0; i < 16; i++)
-				ob_csvw_str(&w, (const char *)sqlite3_column_text(st, i));
+				ob_cli_csv_column(&w, st, i);
 			ob_csvw_end(&w);
 			continue;
 		}
