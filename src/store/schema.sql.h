@@ -149,4 +149,10 @@ static const char *const ob_migrations[] = {
 	"  decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject')),"
 	"  actor TEXT NOT NULL, at TEXT NOT NULL, note TEXT, item INTEGER);"
 	"CREATE INDEX review_decision_pair ON review_decision(source_a, id_a, source_b, id_b);",
+	/* 6: the period a submission covers as it was named ("2023", "2023-Q1")
+	 * and where it came from: declared by the sender, stated by the file
+	 * name, or the period holding most of the rows (src/ingest/period.h) */
+	"ALTER TABLE submission ADD COLUMN period TEXT;"
+	"ALTER TABLE submission ADD COLUMN period_basis TEXT"
+	"  CHECK (period_basis IN ('declared', 'file_name', 'rows'));",
 };
