@@ -1217,7 +1217,7 @@ static void set_period(struct ingest *g, const struct ob_span *p, const char *ba
 }
 
 /* Up to four years with the most dates, "2023: 10, 2022: 9", and the
- * earliest and latest of them. */
+ * earliest and latest year of all the dates. */
 static void top_years(const struct ob_date_counts *c, char *out, size_t size, int *lo, int *hi)
 {
 	enum { NY = OB_MAX_YEAR - OB_MIN_YEAR + 1 };
@@ -1231,6 +1231,10 @@ static void top_years(const struct ob_date_counts *c, char *out, size_t size, in
 		n[y] = c->year_only[y];
 		for (int m = 0; m < 12; m++)
 			n[y] += c->month[y * 12 + m];
+		if (n[y] && y + OB_MIN_YEAR < *lo)
+			*lo = y + OB_MIN_YEAR;
+		if (n[y] && y + OB_MIN_YEAR > *hi)
+			*hi = y + OB_MIN_YEAR;
 	}
 	for (int k = 0; k < 4 && used < size; k++) {
 		int by = -1;
@@ -1239,14 +1243,15 @@ static void top_years(const struct ob_date_counts *c, char *out, size_t size, in
 				by = y;
 		if (by < 0)
 			break;
-		if (by + OB_MIN_YEAR < *lo)
-			*lo = by + OB_MIN_YEAR;
-		if (by + OB_MIN_YEAR > *hi)
-			*hi = by + OB_MIN_YEAR;
 		used += (size_t)snprintf(out + used, size - used, "%s%d: %lld", used ? ", " : "",
 		                         by + OB_MIN_YEAR, n[by]);
 		n[by] = 0;
 	}
+	for (int y = 0; y < NY && used + 5 < size; y++)
+		if (n[y]) {
+			ob_strlcpy(out + used, ", ...", size - used);
+			break;
+		}
 }
 
 /*
@@ -1298,9 +1303,10 @@ static ob_err find_period(struct ingest *g, const char *path, const struct ob_cs
 		e = ob_diag_set(g->d, OB_EPERIOD, g->name, 0, 0, NULL, 0,
 		                "no se puede saber qué periodo cubre el archivo: ni un mes, trimestre "
 		                "o año reúne más de la mitad de sus %lld filas con fecha (%s); "
-		                "declárelo con --period, p. ej. --period %d..%d; no se ingesta nada / "
+		                "declárelo con --period (sus fechas van de %d a %d: --period %d..%d "
+		                "si es lo que cubre); no se ingesta nada / "
 		                "cannot tell the period the file covers: declare it", c->total, years,
-		                lo, hi);
+		                lo, hi, lo, hi);
 		goto release;
 	}
 	/* nothing dated: the checks after reading say why nothing is taken */
