@@ -1574,6 +1574,7 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 	if ((e = ob_lookup_load(s, g.prof.country, &g.look, d)))
 		goto release_profile;
 	copt.encoding = g.prof.encoding;
+	copt.follow_bytes = true; /* and say so: ob_csv_encoding_check */
 	copt.delimiter = g.prof.delimiter;
 	if ((e = ob_csv_open(path, g.name, &copt, &g.csv, d)))
 		goto release_lookup;

@@ -33,6 +33,7 @@ struct ob_csv_reader {
 
 	enum ob_encoding enc;
 	bool enc_given;     /* the caller named the encoding: nothing was detected */
+	bool follow;        /* ... but the bytes win when they contradict it */
 	bool high_seen;     /* a byte >= 0x80 was read (UTF-8 so far) */
 	struct ob_csv_encoding_check check;
 	char delim;
@@ -469,6 +470,7 @@ static ob_err sniff(struct ob_csv_reader *r, const struct ob_csv_options *o,
 
 	r->enc = o ? o->encoding : OB_ENC_AUTO;
 	r->enc_given = r->enc != OB_ENC_AUTO;
+	r->follow = r->enc_given && o->follow_bytes;
 	r->check.given = r->enc;
 	r->high_seen = has_high(s, n);
 	{
@@ -477,10 +479,12 @@ static ob_err sniff(struct ob_csv_reader *r, const struct ob_csv_options *o,
 
 		if (r->bom) {
 			/* the BOM says so, whatever was assumed */
-			r->check.contradicted = r->enc == OB_ENC_CP1252;
+			r->check.contradicted = r->follow && r->enc == OB_ENC_CP1252;
 			r->enc = OB_ENC_UTF8;
 		} else if (r->enc == OB_ENC_AUTO) {
 			r->enc = utf8 ? OB_ENC_UTF8 : OB_ENC_CP1252;
+		} else if (!r->follow) {
+			/* as given */
 		} else if (r->enc == OB_ENC_UTF8 && !utf8 && !has_high(s, ok)) {
 			/* not UTF-8 from its first byte >= 0x80 on; after valid
 			 * multibyte UTF-8 it is mixed, and reading says so */
@@ -832,7 +836,7 @@ static ob_err check_bytes(struct ob_csv_reader *r, const char *s, size_t n,
 	}
 	col = field_at(r, nf, k);
 	fs = r->roff[col - 1];
-	if (s[k] != '\0' && r->enc_given && r->check.given == OB_ENC_UTF8 && !r->bom &&
+	if (s[k] != '\0' && r->follow && r->check.given == OB_ENC_UTF8 && !r->bom &&
 	    !r->high_seen && !has_high(s, k)) {
 		size_t m = r->roff[col] - ((size_t)col < nf) - fs;
 		r->enc = OB_ENC_CP1252;

@@ -131,14 +131,26 @@ static const struct csv_case cases[] = {
 	{ .name = "Windows-1252 given", .in = "a,b\nx,y\n",
 	  .opt = { .encoding = OB_ENC_CP1252 }, .want = "1:a|b\n2:x|y\n",
 	  .end = OB_ENOENT, .enc = OB_ENC_CP1252 },
-	{ .name = "UTF-8 given, Windows-1252 found: the bytes win",
+	{ .name = "UTF-8 given, Windows-1252 found",
 	  .in = "a,b\nJos\xE9,y\n", .opt = { .encoding = OB_ENC_UTF8 },
-	  .want = "1:a|b\n2:José|y\n", .end = OB_ENOENT, .enc = OB_ENC_CP1252 },
-	{ .name = "Windows-1252 given, UTF-8 found: the bytes win",
+	  .want = "1:a|b\n", .end = OB_EENCODING, .line = 2, .column = 1,
+	  .msg = "byte 0xE9" },
+	{ .name = "UTF-8 given: invalid, not mixed",
+	  .in = "a,b\nx,Jos\xE9\n", .opt = { .encoding = OB_ENC_UTF8, .delimiter = ',' },
+	  .want = "1:a|b\n", .end = OB_EENCODING, .line = 2, .column = 2,
+	  .msg = "UTF-8 no válido: el byte 0xE9 no es UTF-8; guarde el archivo como UTF-8" },
+	{ .name = "Windows-1252 given, UTF-8 found: read as given",
 	  .in = "a,b\nJosé,y\n", .opt = { .encoding = OB_ENC_CP1252 },
+	  .want = "1:a|b\n2:JosÃ©|y\n", .end = OB_ENOENT, .enc = OB_ENC_CP1252 },
+	{ .name = "UTF-8 given, Windows-1252 found, following the bytes",
+	  .in = "a,b\nJos\xE9,y\n", .opt = { .encoding = OB_ENC_UTF8, .follow_bytes = true },
+	  .want = "1:a|b\n2:José|y\n", .end = OB_ENOENT, .enc = OB_ENC_CP1252 },
+	{ .name = "Windows-1252 given, UTF-8 found, following the bytes",
+	  .in = "a,b\nJosé,y\n", .opt = { .encoding = OB_ENC_CP1252, .follow_bytes = true },
 	  .want = "1:a|b\n2:José|y\n", .end = OB_ENOENT, .enc = OB_ENC_UTF8 },
-	{ .name = "UTF-8 given: multibyte, then invalid",
-	  .in = "a,b\nJosé,y\nx,Jos\xE9\n", .opt = { .encoding = OB_ENC_UTF8, .delimiter = ',' },
+	{ .name = "UTF-8 given, following the bytes: multibyte, then invalid",
+	  .in = "a,b\nJosé,y\nx,Jos\xE9\n",
+	  .opt = { .encoding = OB_ENC_UTF8, .delimiter = ',', .follow_bytes = true },
 	  .want = "1:a|b\n2:José|y\n", .end = OB_EENCODING, .line = 3, .column = 2,
 	  .msg = "UTF-8 no válido: el byte 0xE9 no es UTF-8; guarde el archivo como UTF-8" },
 	{ .name = "UTF-16LE BOM", .in = "\xFF\xFE" "a\0,\0b\0", .len = 8,
@@ -338,7 +350,7 @@ static void given_utf8_found_cp1252(void **state)
 	                         "1;\"Jos\xE9 P\xE9rez\";San Salvador\n2;Ana;Usulut\xE1" "n\n"
 	                         "3;Luis;Ahuachap\xE1" "n\n";
 	struct ob_csv_reader *r;
-	struct ob_csv_options o = { .encoding = OB_ENC_UTF8 };
+	struct ob_csv_options o = { .encoding = OB_ENC_UTF8, .follow_bytes = true };
 	const struct ob_csv_encoding_check *c;
 	const struct ob_csv_record *rec;
 	struct ob_diag d;
@@ -371,7 +383,7 @@ static void given_cp1252_found_utf8(void **state)
 {
 	static const char in[] = "NOMBRE DE LA VÍCTIMA,Edad\nJosé,3\n";
 	struct ob_csv_reader *r;
-	struct ob_csv_options o = { .encoding = OB_ENC_CP1252 };
+	struct ob_csv_options o = { .encoding = OB_ENC_CP1252, .follow_bytes = true };
 	const struct ob_csv_encoding_check *c;
 	struct ob_diag d;
 	(void)state;
@@ -403,7 +415,7 @@ static void given_cp1252_found_utf8(void **state)
 static void given_utf8_cp1252_after_sniff(void **state)
 {
 	struct ob_buf b = OB_BUF_INIT(1 << 22);
-	struct ob_csv_options o = { .encoding = OB_ENC_UTF8 };
+	struct ob_csv_options o = { .encoding = OB_ENC_UTF8, .follow_bytes = true };
 	struct ob_csv_reader *r;
 	const struct ob_csv_encoding_check *c;
 	struct ob_buf out = OB_BUF_INIT(1 << 24);
