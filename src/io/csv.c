@@ -34,7 +34,7 @@ struct ob_csv_reader {
 	enum ob_encoding enc;
 	bool enc_given;     /* the caller named the encoding: nothing was detected */
 	bool follow;        /* ... but the bytes win when they contradict it */
-	bool high_seen;     /* a byte >= 0x80 was read (UTF-8 so far) */
+	bool high_seen;     /* a byte >= 0x80 was read (UTF-8 so far; kept when following) */
 	struct ob_csv_encoding_check check;
 	char delim;
 	bool bom;
@@ -830,7 +830,7 @@ static ob_err check_bytes(struct ob_csv_reader *r, const char *s, size_t n,
 		k = nul ? (size_t)(nul - s) : n;
 	}
 	if (k == n) {
-		if (r->enc == OB_ENC_UTF8 && !r->high_seen)
+		if (r->follow && r->enc == OB_ENC_UTF8 && !r->high_seen)
 			r->high_seen = has_high(s, n);
 		return OB_OK;
 	}
