@@ -969,6 +969,7 @@ static ob_err write_record(struct ingest *g, struct row *r)
 			return store_error(g, "datos protegidos");
 	}
 	g->res->accepted++;
+	g->res->victims++;
 	return write_warnings(g, r);
 }
 
@@ -1138,7 +1139,7 @@ static ob_err close_submission(struct ingest *g)
 	                     "UPDATE submission SET sha256 = ?1, period_from = ?2, period_to = ?3,"
 	                     " rows_read = ?4, accepted = ?5, rejected = ?6, warned = ?7,"
 	                     " encoding = ?8, delimiter = ?9, version = ?10, supersedes = ?11,"
-	                     " period = ?13, period_basis = ?14"
+	                     " fields = ?13, victims = ?14, period = ?15, period_basis = ?16"
 	                     " WHERE id = ?12", &st, g->d))
 		return OB_ESTORE;
 	sqlite3_bind_text(st, 1, g->res->sha256, -1, SQLITE_STATIC);
@@ -1161,8 +1162,18 @@ static ob_err close_submission(struct ingest *g)
 	else
 		sqlite3_bind_null(st, 11);
 	sqlite3_bind_int64(st, 12, g->sub);
-	sqlite3_bind_text(st, 13, g->period_label, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 14, g->period_basis, -1, SQLITE_STATIC);
+	{
+		/* the canonical fields this delivery supplied: a column of the
+		 * file or a constant of the profile (bit i: enum ob_field i) */
+		long long fields = 0;
+		for (unsigned f = 0; f < OB_F_COUNT; f++)
+			if (field_present(g, (enum ob_field)f))
+				fields |= 1LL << f;
+		sqlite3_bind_int64(st, 13, fields);
+	}
+	sqlite3_bind_int64(st, 14, g->res->victims);
+	sqlite3_bind_text(st, 15, g->period_label, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 16, g->period_basis, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? OB_OK : store_error(g, "bitácora");
@@ -1607,6 +1618,7 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 		}
 		res->already = true;
 		res->rows_read = res->accepted = res->rejected = res->warned = 0;
+		res->victims = 0;
 		res->footer_rows = 0;
 		e = OB_OK;
 		goto rollback;
