@@ -53,6 +53,19 @@ static void read_all(const char *p, size_t size, const struct ob_csv_options *o)
 		CHECK(d.code == e && d.message[0]);
 		CHECK(ob_csv_next(r, &rec, &d) == e && rec == NULL);
 	}
+	{
+		/* a contradicted encoding only when asked, with well-formed examples */
+		const struct ob_csv_encoding_check *c = ob_csv_encoding_check(r);
+		CHECK(!c->contradicted || (o && o->follow_bytes));
+		CHECK(c->nexamples <= OB_MAX_ENCODING_EXAMPLES);
+		for (size_t i = 0; i < c->nexamples; i++) {
+			const struct ob_csv_encoding_example *x = &c->examples[i];
+			CHECK(c->contradicted && x->line >= 1 && x->column >= 1);
+			CHECK(ob_utf8_valid_len(x->as_given, strlen(x->as_given)) ==
+			      strlen(x->as_given));
+			CHECK(ob_utf8_valid_len(x->as_read, strlen(x->as_read)) == strlen(x->as_read));
+		}
+	}
 	ob_csv_sha256(r, hex);
 	CHECK(strlen(hex) == 64);
 	ob_csv_close(r);
@@ -72,6 +85,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.delimiter = delims[(k / 3) % sizeof(delims)];
 	o.max_field = 1 + (size_t)(k % 37);
 	o.max_line = 8 + (size_t)k;
+	read_all((const char *)data, size, &o);
+	/* as ingest reads a profile's encoding: the bytes win, and say so */
+	o.follow_bytes = true;
+	o.max_field = o.max_line = 0;
 	read_all((const char *)data, size, &o);
 	return 0;
 }

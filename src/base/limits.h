@@ -24,6 +24,11 @@
 /* Bytes sniffed at the start of a file to decide encoding and delimiter. */
 #define OB_SNIFF_BYTES (64 * 1024)
 
+/* Examples kept of a file whose bytes contradict the encoding its profile
+ * declares, and the bytes of each example's text shown. */
+#define OB_MAX_ENCODING_EXAMPLES 3
+#define OB_ENCODING_EXAMPLE_BYTES 96
+
 /* Longest file system path observa builds. */
 #define OB_MAX_PATH 4096
 

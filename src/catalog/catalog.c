@@ -1289,8 +1289,9 @@ static void table_merge(struct table *base, const struct table *imp, const size_
 }
 
 /*
- * Write t as CSV. Formulas are not guarded: the file is read back as data,
- * and a value must come back as it was.
+ * Write t as CSV. Formulas are not guarded (ob_csvw.verbatim): the file is
+ * the catalogue itself, read back as data, and a value must come back as it
+ * was.
  */
 static ob_err table_write(const char *path, const struct table_def *def, const struct table *t,
                           struct ob_diag *d)
@@ -1302,7 +1303,7 @@ static ob_err table_write(const char *path, const struct table_def *def, const s
 		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo crear: %s",
 		                   strerror(errno));
 	ob_csvw_init(&w, f, ',');
-	w.guard_formulas = false;
+	w.verbatim = true;
 	for (size_t i = 0; i < t->ncol; i++)
 		ob_csvw_str(&w, def->cols[i].name);
 	ob_csvw_end(&w);

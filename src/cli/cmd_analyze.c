@@ -11,6 +11,7 @@
 #include "engine/indicators.h"
 #include "engine/query.h"
 #include "engine/snapshot.h"
+#include "io/csvw.h"
 
 static void usage(FILE *out)
 {
@@ -77,19 +78,10 @@ struct opts {
 
 /* ---- output ---- */
 
+/* A label: quoted as needed, and never read as a formula (io/csvw.h). */
 static void csv_field(const char *s)
 {
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	putchar('"');
+	ob_csv_fput_text(stdout, s, strlen(s), ',');
 }
 
 static void json_str(const char *s)

@@ -6,6 +6,7 @@
 #include "engine/counting.h"
 #include "engine/indicators.h"
 #include "engine/snapshot.h"
+#include "io/csvw.h"
 #include "io/json.h"
 #include "stats/rate.h"
 
@@ -194,16 +195,18 @@ static size_t fmt_grouped(char *buf, double v, int dec)
 }
 
 /* A CSV field, quoted when it must be, formulas made harmless. */
+/* A text cell through the formula guard of io/csvw.h. */
 static void out_csv(struct out *o, const char *s)
 {
-	bool q = strpbrk(s, ",\"\r\n") != NULL;
+	size_t n = strlen(s);
+	unsigned how = ob_csv_cell(s, n, ',');
 
-	if (!q && !(s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) {
-		out_s(o, s);
+	if (!how) {
+		out_put(o, s, n);
 		return;
 	}
 	out_c(o, '"');
-	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')
+	if (how & OB_CSV_GUARD)
 		out_c(o, '\'');
 	for (; *s; s++) {
 		if (*s == '"')
@@ -624,9 +627,11 @@ static void csv_begin(struct ctx *x)
 	for (size_t c = 0; c <= nc; c++) {
 		char buf[1024];
 		size_t n = 0;
-		for (size_t j = 0; j < r->n_by && n < sizeof(buf) - 1; j++)
-			n += (size_t)snprintf(buf + n, sizeof(buf) - n, ",%s",
-			                      c < nc ? ob_ind_cell_label(r, c, j) : "total");
+		for (size_t j = 0; j < r->n_by && n < sizeof(buf) - 1; j++) {
+			char *l = csv_field(c < nc ? ob_ind_cell_label(r, c, j) : "total");
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, ",%s", l);
+			free(l);
+		}
 		if (n >= sizeof(buf))
 			n = sizeof(buf) - 1;
 		buf[n] = '\0';
@@ -646,7 +651,8 @@ static void csv_block(struct ctx *x, size_t k, const struct ob_ind_value *block)
 	const struct ob_ind_result *r = x->r;
 	const struct ob_indicator *ind = &x->set->v[x->q->indicators[k]];
 	struct out *o = x->out;
-	size_t idlen = strlen(ind->id), nc = r->n_cells;
+	char *id = csv_field(ind->id);
+	size_t idlen = strlen(id), nc = r->n_cells;
 	char mult[48];
 	size_t mlen = fmt_fixed(mult, ind->multiplier, 0);
 
@@ -670,7 +676,7 @@ static void csv_block(struct ctx *x, size_t k, const struct ob_ind_value *block)
 				if (v->flags & OB_IND_NOT_IN_VINTAGE)
 					continue;
 
-				memcpy(q, ind->id, idlen);
+				memcpy(q, id, idlen);
 				q += idlen;
 				memcpy(q, x->unit_pfx[u], x->unit_len[u]);
 				q += x->unit_len[u];
@@ -712,6 +718,7 @@ static void csv_block(struct ctx *x, size_t k, const struct ob_ind_value *block)
 				o->n += (size_t)(q - start);
 			}
 		}
+	free(id);
 }
 
 static void csv_end(struct ctx *x)

@@ -20,18 +20,42 @@ static void usage(FILE *out)
 	        "cruces del catálogo, valida y guarda cada archivo en una sola transacción.\n"
 	        "Las filas rechazadas quedan en cuarentena (observa quarantine) con su motivo;\n"
 	        "filas leídas = aceptadas + rechazadas. El mismo archivo otra vez no cambia nada;\n"
-	        "un archivo nuevo para el mismo periodo sustituye al anterior (queda en la bitácora).\n\n"
+	        "un archivo nuevo para el mismo periodo sustituye al anterior (queda en la bitácora).\n"
+	        "Cada archivo cubre un periodo: el declarado con --period; si no, el que dice el\n"
+	        "nombre del archivo o el mes, trimestre o año con más de la mitad de las filas;\n"
+	        "nunca de la primera a la última fecha. Las filas fuera de él van a cuarentena\n"
+	        "(o se aceptan con aviso: outside_period = warn en el perfil). Una columna que\n"
+	        "parece personal (nombre, documento, dirección, teléfono...) y que el perfil no\n"
+	        "protege detiene el archivo entero.\n\n"
 	        "Ingests files of one source into the store, one transaction per file.\n\n"
 	        "  -d, --dir DIR      observatorio (por defecto, el directorio actual)\n"
 	        "  -s, --source CODE  código de la fuente, p. ej. sv-pnc\n"
-	        "  -p, --period P     periodo declarado: 2020, 2020-03, 2020-Q1 o\n"
-	        "                     2020-01-01..2020-06-30; filas fuera de él se rechazan\n"
+	        "  -p, --period P     periodo que cubre cada archivo: 2020, 2020-Q1, 2020-03,\n"
+	        "                     2020-01..2020-06 o 2020-01-01..2020-06-30\n"
 	        "  -n, --dry-run      valida sin guardar\n"
 	        "  -q, --quiet        sin resumen ni barra de progreso\n"
 	        "      --no-snapshot  no reconstruir la instantánea del motor al terminar\n"
 	        "                     (para cargas por lotes: luego «observa snapshot»)\n\n"
 	        "Salida / exit status: 0 todo ingestado, 1 algún archivo rechazado entero,\n"
 	        "2 uso incorrecto, 3 error del almacén.\n");
+}
+
+/* The file's bytes contradict the profile's encoding: say so, with examples
+ * of both readings (also when the file is refused for another reason). */
+static void encoding_warning(const char *file, const struct ob_ingest_result *r)
+{
+	const struct ob_csv_encoding_check *c = &r->encoding_check;
+
+	if (!c->contradicted)
+		return;
+	ob_warn("%s: el perfil dice %s pero el archivo no lo está; se lee en %s / the file is "
+	        "not in the profile's encoding (%s), read as %s", file, ob_encoding_name(c->given),
+	        r->encoding[0] ? r->encoding : "?", ob_encoding_name(c->given),
+	        r->encoding[0] ? r->encoding : "?");
+	for (size_t i = 0; i < c->nexamples; i++)
+		ob_warn("%s:%ld:%ld: en %s «%s», en %s «%s»", file, c->examples[i].line,
+		        c->examples[i].column, ob_encoding_name(c->given), c->examples[i].as_given,
+		        r->encoding, c->examples[i].as_read);
 }
 
 static void summary(const char *file, const struct ob_ingest_result *r, bool dry)
@@ -42,16 +66,19 @@ static void summary(const char *file, const struct ob_ingest_result *r, bool dry
 		return;
 	}
 	printf("%s: %s%lld filas leídas = %lld aceptadas + %lld rechazadas; %lld víctimas en "
-	       "las aceptadas; %lld con avisos; periodo %s a %s",
+	       "las aceptadas; %lld con avisos; periodo %s (%s a %s)",
 	       file, dry ? "[prueba] " : "", r->rows_read, r->accepted, r->rejected, r->victims,
-	       r->warned, r->period_from, r->period_to);
+	       r->warned, r->period, r->period_from, r->period_to);
 	if (r->footer_rows)
 		printf("; %lld filas de totales o notas al pie omitidas", r->footer_rows);
+	if (r->outside_period)
+		printf("; %lld fuera del periodo", r->outside_period);
 	if (r->submission)
 		printf("; envío %lld", r->submission);
 	if (r->superseded)
-		printf(" (versión %lld, sustituye al envío %lld)", r->version, r->superseded);
-	printf("\n");
+		printf(" (versión %lld, sustituye al envío %lld%s)", r->version, r->superseded,
+		       r->nsuperseded > 1 ? " y a otros que cubre" : "");
+	printf("\n  periodo: %s\n", r->period_note);
 }
 
 int cmd_ingest(int argc, char **argv)
@@ -102,6 +129,7 @@ int cmd_ingest(int argc, char **argv)
 
 		ob_diag_clear(&d);
 		e = ob_ingest_file(s, source, argv[i], &o, &r, &d);
+		encoding_warning(argv[i], &r);
 		if (e) {
 			ob_cli_diag(&d);
 			ob_error("%s: no se ingestó nada de este archivo / nothing ingested", argv[i]);

@@ -93,8 +93,7 @@ static void num(struct ob_csvw *w, int digits, double v)
 		ob_csvw_field(w, "", 0);
 		return;
 	}
-	snprintf(b, sizeof(b), "%.*g", digits, v);
-	ob_csvw_str(w, b);
+	ob_csvw_numtext(w, b, (size_t)snprintf(b, sizeof(b), "%.*g", digits, v));
 }
 
 /* v with three decimals, without printf (the explanations have millions of
@@ -133,7 +132,7 @@ static void fixed3(struct ob_csvw *w, double v)
 	} while (x);
 	if (neg)
 		*--p = '-';
-	ob_csvw_field(w, p, (size_t)(b + sizeof(b) - p));
+	ob_csvw_numtext(w, p, (size_t)(b + sizeof(b) - p));
 }
 
 static int cmp_pair(const void *a, const void *b)

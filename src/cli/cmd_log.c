@@ -10,7 +10,8 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa log [-d DIR] [--source FUENTE] [--format table|csv]\n\n"
-	        "Muestra la bitácora: cada archivo recibido, su fuente, periodo, SHA-256,\n"
+	        "Muestra la bitácora: cada archivo recibido, su fuente, el periodo que cubre\n"
+	        "y de dónde sale (declarado, del nombre del archivo o de sus filas), SHA-256,\n"
 	        "filas leídas, aceptadas, rechazadas y con avisos, las víctimas de las\n"
 	        "aceptadas, versión y si fue sustituido por una entrega posterior.\n\n"
 	        "Shows the logbook of every submission, with rows and victims.\n");
@@ -54,7 +55,8 @@ int cmd_log(int argc, char **argv)
 	                     "SELECT id, source, file_name, period_from, period_to, rows_read,"
 	                     " accepted, rejected, warned, version, superseded_by, ingested_at,"
 	                     " sha256, encoding, delimiter, observa_version,"
-	                     " coalesce(victims, accepted), aggregate FROM submission"
+	                     " coalesce(victims, accepted), aggregate, period, period_basis"
+	                     " FROM submission"
 	                     " WHERE ?1 IS NULL OR source = ?1 ORDER BY source, period_from, id",
 	                     &st, &d)) {
 		ob_cli_diag(&d);
@@ -69,26 +71,34 @@ int cmd_log(int argc, char **argv)
 			"submission", "source", "file", "period_from", "period_to", "rows_read",
 			"accepted", "rejected", "warned", "version", "superseded_by",
 			"ingested_at", "sha256", "encoding", "delimiter", "observa_version",
-			"victims", "aggregate",
+			"victims", "aggregate", "period", "period_basis",
 		};
 		for (size_t i = 0; i < OB_ARRAY_SIZE(cols); i++)
 			ob_csvw_str(&w, cols[i]);
 		ob_csvw_end(&w);
 	} else {
-		printf("%-5s %-16s %-10s %-10s %9s %9s %9s %9s %7s %4s %-9s %s\n", "envío", "fuente",
-		       "desde", "hasta", "leídas", "aceptadas", "víctimas", "rechaz.", "avisos",
-		       "ver", "estado", "archivo");
+		printf("%-5s %-16s %-16s %-10s %-10s %9s %9s %9s %9s %7s %4s %-9s %s\n", "envío",
+		       "fuente", "periodo", "desde", "hasta", "leídas", "aceptadas", "víctimas",
+		       "rechaz.", "avisos", "ver", "estado", "archivo");
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		rows++;
 		if (csv) {
-			for (int i = 0; i < 18; i++)
-				ob_csvw_str(&w, (const char *)sqlite3_column_text(st, i));
+			for (int i = 0; i < 20; i++)
+				ob_cli_csv_column(&w, st, i);
 			ob_csvw_end(&w);
 			continue;
 		}
-		printf("%-5lld %-16.16s %-10s %-10s %9lld %9lld %9lld %9lld %7lld %4lld %-9s %s\n",
-		       (long long)sqlite3_column_int64(st, 0), sqlite3_column_text(st, 1),
+		char period[48];
+		/* "2023 (d)": declared, from the file name (n), or from the rows (f) */
+		snprintf(period, sizeof(period), "%s%s", sqlite3_column_type(st, 18) == SQLITE_NULL
+		         ? "-" : (const char *)sqlite3_column_text(st, 18),
+		         !sqlite3_column_text(st, 19) ? ""
+		         : !strcmp((const char *)sqlite3_column_text(st, 19), "declared") ? " (d)"
+		         : !strcmp((const char *)sqlite3_column_text(st, 19), "file_name") ? " (n)"
+		         : " (f)");
+		printf("%-5lld %-16.16s %-16s %-10s %-10s %9lld %9lld %9lld %9lld %7lld %4lld %-9s %s\n",
+		       (long long)sqlite3_column_int64(st, 0), sqlite3_column_text(st, 1), period,
 		       sqlite3_column_text(st, 3), sqlite3_column_text(st, 4),
 		       (long long)sqlite3_column_int64(st, 5), (long long)sqlite3_column_int64(st, 6),
 		       (long long)sqlite3_column_int64(st, 16),
@@ -101,5 +111,8 @@ int cmd_log(int argc, char **argv)
 	ob_store_close(s);
 	if (!csv && !rows)
 		printf("(la bitácora está vacía / the logbook is empty)\n");
+	else if (!csv)
+		printf("\nperiodo: (d) declarado, (n) del nombre del archivo, (f) el que reúne más "
+		       "filas / declared, from the file name, from the rows\n");
 	return OB_EXIT_OK;
 }

@@ -139,7 +139,7 @@ int cmd_quarantine(int argc, char **argv)
 		rows++;
 		if (out) {
 			for (int i = 0; i < 9; i++)
-				ob_csvw_str(&w, (const char *)sqlite3_column_text(st, i));
+				ob_cli_csv_column(&w, st, i);
 			ob_csvw_end(&w);
 			continue;
 		}

@@ -12,6 +12,7 @@
 #include "engine/query.h"
 #include "engine/snaphold.h"
 #include "http/cache.h"
+#include "io/csvw.h"
 #include "publish/sdc.h"
 
 static void fail_diag(struct ob_http_call *c, const char *param, const struct ob_diag *d)
@@ -38,19 +39,10 @@ static void json_str(struct ob_buf *b, const char *s)
 	ob_buf_addc(b, '"');
 }
 
+/* A label: quoted as needed and never read as a formula (io/csvw.h). */
 static void csv_str(struct ob_buf *b, const char *s)
 {
-	if (!strpbrk(s, ",\"\n\r")) {
-		ob_buf_adds(b, s);
-		return;
-	}
-	ob_buf_addc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			ob_buf_addc(b, '"');
-		ob_buf_addc(b, *s);
-	}
-	ob_buf_addc(b, '"');
+	ob_csv_put_text(b, s, strlen(s), ',');
 }
 
 /* Table classes of disclosure control: sexual violence when an ICCS code of

@@ -369,6 +369,47 @@ static void add_str(struct ob_buf *b, const char *k, const char *v)
 	ob_json_str(b, v, strlen(v));
 }
 
+/* The file's bytes contradict the profile's encoding: a sentence for the
+ * message of a refusal. */
+static void encoding_note(char *msg, size_t size, const struct ob_ingest_result *r)
+{
+	const struct ob_csv_encoding_check *k = &r->encoding_check;
+	size_t n = strlen(msg);
+
+	if (!k->contradicted || n + 1 >= size)
+		return;
+	n += (size_t)snprintf(msg + n, size - n, " Aviso: el archivo no está en %s como dice el "
+	                      "perfil; se lee en %s / the file is not in the profile's encoding",
+	                      ob_encoding_name(k->given), r->encoding);
+	for (size_t i = 0; i < k->nexamples && n + 1 < size; i++)
+		n += (size_t)snprintf(msg + n, size - n, "; línea %ld, columna %ld: «%s» / «%s»",
+		                      k->examples[i].line, k->examples[i].column, k->examples[i].as_given,
+		                      k->examples[i].as_read);
+}
+
+/* "encoding_warning": null, or what was declared, what was read and examples. */
+static void encoding_json(struct ob_buf *b, const struct ob_ingest_result *r)
+{
+	const struct ob_csv_encoding_check *k = &r->encoding_check;
+
+	ob_buf_adds(b, ",\"encoding_warning\":");
+	if (!k->contradicted) {
+		ob_buf_adds(b, "null");
+		return;
+	}
+	ob_buf_adds(b, "{");
+	ob_buf_addf(b, "\"declared\":\"%s\",\"read_as\":\"%s\",\"examples\":[",
+	            ob_encoding_name(k->given), r->encoding);
+	for (size_t i = 0; i < k->nexamples; i++) {
+		ob_buf_addf(b, "%s{\"line\":%ld,\"column\":%ld", i ? "," : "", k->examples[i].line,
+		            k->examples[i].column);
+		add_str(b, "as_declared", k->examples[i].as_given);
+		add_str(b, "as_read", k->examples[i].as_read);
+		ob_buf_addc(b, '}');
+	}
+	ob_buf_adds(b, "]}");
+}
+
 void ob_http_h_submission(struct ob_http_call *c)
 {
 	const struct ob_http_request *req = c->req;
@@ -463,12 +504,13 @@ void ob_http_h_submission(struct ob_http_call *c)
 	memset(&io, 0, sizeof(io));
 	memset(&res, 0, sizeof(res));
 	io.display_name = name ? name : "upload.csv";
+	io.period = ob_http_str(c, "period");
 	ob_diag_clear(&d);
 	e = ob_ingest_file(c->ctx->store, source, path, &io, &res, &d);
 	unlink(path);
 	rmdir(tmpdir);
-	ob_buf_addf(&detail, "source=%.64s file=%.100s bytes=%zu", source, io.display_name,
-	            req->body_len);
+	ob_buf_addf(&detail, "source=%.64s file=%.100s bytes=%zu period=%.32s", source,
+	            io.display_name, req->body_len, res.period[0] ? res.period : "-");
 	if (e) {
 		char msg[OB_MAX_MESSAGE];
 		ob_buf_addf(&detail, " refused=%s", ob_err_name(e));
@@ -477,8 +519,12 @@ void ob_http_h_submission(struct ob_http_call *c)
 		                    detail.ptr, NULL, &ad))
 			ob_error("API: auditoría: %s", ad.message);
 		ob_diag_format(&d, msg, sizeof(msg));
-		ob_http_fail(c->res, e == OB_ENOSOURCE ? 404 : e == OB_ESTORE || e == OB_EIO ? 500 : 422,
-		             e == OB_ENOSOURCE ? "unknown_source" : "refused", NULL, msg, msg);
+		encoding_note(msg, sizeof(msg), &res);
+		ob_http_fail(c->res, e == OB_ENOSOURCE ? 404 : e == OB_ESTORE || e == OB_EIO ? 500
+		                     : e == OB_EUSAGE ? 400 : e == OB_EOVERLAP ? 409 : 422,
+		             e == OB_ENOSOURCE ? "unknown_source" : e == OB_EUSAGE ? "bad_parameter"
+		             : e == OB_EPERSONAL ? "personal_columns" : e == OB_EOVERLAP ? "period_overlap"
+		             : "refused", e == OB_EUSAGE ? "period" : NULL, msg, msg);
 		ob_buf_release(&detail);
 		return;
 	}
@@ -508,6 +554,12 @@ void ob_http_h_submission(struct ob_http_call *c)
 	            res.version, res.header_line);
 	add_str(b, "period_from", res.period_from);
 	add_str(b, "period_to", res.period_to);
+	add_str(b, "period", res.period);
+	add_str(b, "period_basis", res.period_basis);
+	add_str(b, "period_note", res.period_note);
+	ob_buf_addf(b, ",\"outside_period\":%lld,\"superseded_count\":%lld", res.outside_period,
+	            res.nsuperseded);
+	encoding_json(b, &res);
 	add_str(b, "sha256", res.sha256);
 	add_str(b, "encoding", res.encoding);
 	ob_buf_addf(b, ",\"delimiter\":\"%s\"}\n", res.delimiter == '\t' ? "\\t"

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "io/csvw.h"
 #include "io/json.h"
 #include "store/audit.h"
 
@@ -496,29 +497,10 @@ static void next_link(struct ob_http_call *c, long long next_offset, struct ob_b
 		*failed = true;
 }
 
+/* Every CSV cell of the API passes the formula guard of io/csvw.h. */
 static ob_err csv_field(struct ob_buf *b, const char *s, size_t n)
 {
-	bool quote = false;
-	ob_err e = OB_OK;
-
-	if (n && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')) {
-		/* a spreadsheet would run it as a formula */
-		e |= ob_buf_adds(b, "\"'");
-		quote = true;
-	} else {
-		for (size_t i = 0; i < n && !quote; i++)
-			quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
-		if (quote)
-			e |= ob_buf_addc(b, '"');
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"')
-			e |= ob_buf_addc(b, '"');
-		e |= ob_buf_addc(b, s[i]);
-	}
-	if (quote)
-		e |= ob_buf_addc(b, '"');
-	return e ? OB_ETOOBIG : OB_OK;
+	return ob_csv_put_text(b, s, n, ',');
 }
 
 /* Note a failed write: the page is then refused whole at the end. */
@@ -617,7 +599,10 @@ void ob_http_table_num(struct ob_http_table *t, double v)
 void ob_http_table_numtext(struct ob_http_table *t, const char *s)
 {
 	cell_start(t);
-	tw(t, ob_buf_adds(t->b, s));
+	if (t->csv)
+		tw(t, ob_csv_put_number(t->b, s, strlen(s), ','));
+	else
+		tw(t, ob_buf_adds(t->b, s));
 }
 
 void ob_http_table_column(struct ob_http_table *t, sqlite3_stmt *st, int i)

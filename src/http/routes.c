@@ -99,6 +99,13 @@ static const struct ob_http_pspec p_submission[] = {
 	  "source code (default: the submitter's own)" },
 	{ "file", "query", OB_HTTP_STRING, false, 0, 0, NULL,
 	  "nombre del archivo, para la bitácora", "file name, for the logbook" },
+	{ "period", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "periodo que cubre el archivo: 2023, 2023-Q1, 2023-05, 2023-01..2023-06 (por omisión, "
+	  "el que dice el nombre del archivo o el que reúne más de la mitad de las filas); un "
+	  "envío del mismo periodo sustituye al anterior",
+	  "period the file covers: 2023, 2023-Q1, 2023-05, 2023-01..2023-06 (default: the one "
+	  "its name states or that holds most rows); a submission of the same period supersedes "
+	  "the earlier one" },
 };
 
 #define PARAMS(a) (a), OB_ARRAY_SIZE(a)
@@ -587,7 +594,8 @@ void ob_http_h_logbook(struct ob_http_call *c)
 {
 	static const char *const cols[] = {
 		"submission", "source", "institution", "country", "file", "sha256",
-		"period_from", "period_to", "rows_read", "accepted", "rejected", "warned",
+		"period_from", "period_to", "period", "period_basis", "rows_read", "accepted",
+		"rejected", "warned",
 		"version", "supersedes", "superseded_by", "encoding", "delimiter", "ingested_at",
 		"observa_version",
 	};
@@ -598,7 +606,8 @@ void ob_http_h_logbook(struct ob_http_call *c)
 
 	listing(c, "SELECT count(*) FROM submission WHERE ?1 IS NULL OR source = ?1",
 	        "SELECT id, source, institution, country, file_name, sha256, period_from,"
-	        " period_to, rows_read, accepted, rejected, warned, version, supersedes,"
+	        " period_to, period, period_basis, rows_read, accepted, rejected, warned,"
+	        " version, supersedes,"
 	        " superseded_by, encoding, delimiter, ingested_at, observa_version"
 	        " FROM submission WHERE ?1 IS NULL OR source = ?1 ORDER BY id"
 	        " LIMIT ?2 OFFSET ?3",

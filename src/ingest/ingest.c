@@ -26,6 +26,8 @@
 #include "base/sha256.h"
 #include "base/strmap.h"
 #include "ingest/lookup.h"
+#include "ingest/period.h"
+#include "ingest/personal.h"
 #include "ingest/profile.h"
 #include "io/csv.h"
 #include "io/date.h"
@@ -151,13 +153,15 @@ struct ingest {
 	long field_col[OB_F_COUNT]; /* 0-based column of each field, -1 absent */
 	char **col_name;            /* header cells as written */
 	bool *col_mapped;
+	bool *col_ignored;          /* [columns] ignore: neither mapped nor in extra */
 	/* state */
 	struct ob_buf key, key2, extra, idb;
 	struct ob_strmap xw_cache[OB_F_COUNT]; /* raw label -> crosswalk entries */
 	struct ob_strmap tag_cache[OB_F_COUNT]; /* raw label -> canonical tag code */
 	long today;
-	long period_from, period_to; /* declared period, days; LONG_MIN when none */
-	long min_day, max_day;
+	long period_from, period_to; /* the delivery's period, days; LONG_MIN when none */
+	char period_label[32];       /* "2023", "2023-Q1"... */
+	const char *period_basis;    /* declared | file_name | rows */
 	long long out_of_period;
 	bool footer;
 };
@@ -236,60 +240,6 @@ static void day_string(long day, char out[11])
 	ob_date_format(&dt, out, 11);
 }
 
-/* Last day covered by a date of any precision. */
-static long last_day(const struct ob_date *dt)
-{
-	struct ob_date e = *dt;
-
-	if (dt->precision == OB_PREC_DAY)
-		return ob_date_days(dt);
-	if (dt->precision == OB_PREC_MONTH) {
-		e.month = dt->month == 12 ? 1 : dt->month + 1;
-		e.year = dt->month == 12 ? dt->year + 1 : dt->year;
-	} else {
-		e.year = dt->year + 1;
-		e.month = 1;
-	}
-	e.day = 1;
-	e.precision = OB_PREC_DAY;
-	return ob_date_days(&e) - 1;
-}
-
-/* "2020", "2020-03", "2020-Q2", "2020-01-01..2020-06-30" */
-static bool parse_period(const char *p, long *from, long *to)
-{
-	struct ob_date a, b;
-	char why[128];
-	const char *dots = strstr(p, "..");
-	long long y, q;
-
-	if (dots) {
-		if (ob_date_parse(p, (size_t)(dots - p), OB_DATE_ISO | OB_DATE_PARTIAL, &a, why, sizeof(why)) ||
-		    ob_date_parse(dots + 2, strlen(dots + 2), OB_DATE_ISO | OB_DATE_PARTIAL, &b, why, sizeof(why)))
-			return false;
-		*from = ob_date_days(&a);
-		*to = last_day(&b);
-		return *from <= *to;
-	}
-	if (strlen(p) == 7 && (p[5] == 'Q' || p[5] == 'T' || p[5] == 'q' || p[5] == 't') &&
-	    p[4] == '-' && ob_parse_int(p, 4, OB_MIN_YEAR, OB_MAX_YEAR, &y) &&
-	    ob_parse_int(p + 6, 1, 1, 4, &q)) {
-		a.year = b.year = (int)y;
-		a.month = (int)(q - 1) * 3 + 1;
-		b.month = (int)q * 3;
-		a.day = b.day = 0;
-		a.precision = b.precision = OB_PREC_MONTH;
-		*from = ob_date_days(&a);
-		*to = last_day(&b);
-		return true;
-	}
-	if (ob_date_parse(p, strlen(p), OB_DATE_ISO | OB_DATE_PARTIAL, &a, why, sizeof(why)))
-		return false;
-	*from = ob_date_days(&a);
-	*to = last_day(&a);
-	return true;
-}
-
 /* --- header ------------------------------------------------------------- */
 
 static void free_header(struct ingest *g)
@@ -298,8 +248,10 @@ static void free_header(struct ingest *g)
 		free(g->col_name[i]);
 	free(g->col_name);
 	free(g->col_mapped);
+	free(g->col_ignored);
 	g->col_name = NULL;
 	g->col_mapped = NULL;
+	g->col_ignored = NULL;
 	g->ncols = 0;
 }
 
@@ -327,6 +279,70 @@ static bool field_present(const struct ingest *g, enum ob_field f)
 	return g->field_col[f] >= 0 || g->prof.value[f];
 }
 
+/* Is folded key k[0..n) one of the profile's names in list c? */
+static bool listed(const struct ob_profile_column *c, const char *k, size_t n)
+{
+	for (size_t i = 0; i < c->nalt; i++)
+		if (strlen(c->alt_key[i]) == n && !memcmp(c->alt_key[i], k, n))
+			return true;
+	return false;
+}
+
+/*
+ * Personal data never reaches a record or its extra unprotected: a header
+ * cell that looks personal (ingest/personal.h) must be mapped to a protected
+ * field, or be declared harmless (not_personal) or not to be read (ignore);
+ * otherwise the file is refused here, before anything is written. Marks the
+ * ignored columns.
+ */
+static ob_err check_personal(struct ingest *g, long line)
+{
+	struct ob_buf msg = OB_BUF_INIT(OB_MAX_MESSAGE);
+	long first = 0;
+	size_t bad = 0;
+	ob_err e = OB_OK;
+
+	for (size_t c = 0; c < g->ncols; c++) {
+		const char *s = g->col_name[c];
+		enum ob_personal kind;
+		enum ob_field f = OB_F_COUNT, want;
+
+		if (!fold(&g->key, s, strlen(s)) || !g->key.len)
+			continue;
+		if (listed(&g->prof.ignore, g->key.ptr, g->key.len)) {
+			g->col_ignored[c] = true;
+			continue;
+		}
+		if (listed(&g->prof.not_personal, g->key.ptr, g->key.len))
+			continue;
+		kind = ob_personal_column(g->key.ptr, g->key.len);
+		if (kind == OB_PERSONAL_NONE)
+			continue;
+		for (unsigned k = 0; k < OB_F_COUNT; k++)
+			if (g->field_col[k] == (long)c)
+				f = (enum ob_field)k;
+		if (f == OB_F_NAMES || f == OB_F_DOCUMENT || f == OB_F_ADDRESS)
+			continue;
+		want = ob_personal_field(kind);
+		if (!bad++)
+			first = (long)c + 1;
+		ob_buf_addf(&msg, "%s«%s» (columna %zu, %s%s%s: %s %s = %s)", msg.len ? "; " : "", s,
+		            c + 1, ob_personal_name_es(kind), f < OB_F_COUNT ? ", asignada a " : "",
+		            f < OB_F_COUNT ? ob_field_key(f) : "",
+		            want < OB_F_COUNT ? "añada en [columns]" : "no hay campo protegido para ella: añada en [columns]",
+		            want < OB_F_COUNT ? ob_field_key(want) : "ignore", s);
+	}
+	if (bad)
+		e = ob_diag_set(g->d, OB_EPERSONAL, g->name, line, first, g->col_name[first - 1],
+		                strlen(g->col_name[first - 1]),
+		                "%s con datos personales que el perfil %s no protege: %s; o, si no son "
+		                "personales, not_personal = ... en [columns]; no se ingesta nada / "
+		                "personal columns the profile does not protect",
+		                bad > 1 ? "columnas" : "columna", g->prof.code, msg.ptr ? msg.ptr : "");
+	ob_buf_release(&msg);
+	return e;
+}
+
 static ob_err take_header(struct ingest *g, const struct ob_csv_record *rec)
 {
 	struct ob_buf miss = OB_BUF_INIT(OB_MAX_MESSAGE);
@@ -335,6 +351,7 @@ static ob_err take_header(struct ingest *g, const struct ob_csv_record *rec)
 	g->ncols = rec->nfields;
 	g->col_name = ob_calloc(rec->nfields, sizeof(*g->col_name));
 	g->col_mapped = ob_calloc(rec->nfields, sizeof(*g->col_mapped));
+	g->col_ignored = ob_calloc(rec->nfields, sizeof(*g->col_ignored));
 	for (size_t c = 0; c < rec->nfields; c++) {
 		const char *s = rec->fields[c].ptr;
 		size_t n = rec->fields[c].len;
@@ -377,6 +394,8 @@ static ob_err take_header(struct ingest *g, const struct ob_csv_record *rec)
 	if (miss.len)
 		e = ob_diag_set(g->d, OB_ENOCOL, g->name, rec->line, 0, NULL, 0,
 		                "faltan columnas obligatorias en el encabezado: %s", miss.ptr);
+	else
+		e = check_personal(g, rec->line);
 release_miss:
 	ob_buf_release(&miss);
 	return e;
@@ -486,6 +505,24 @@ static void gather(struct ingest *g, const struct ob_csv_record *rec, struct row
 	}
 }
 
+/* A row dated outside the delivery's period: quarantined, or accepted with a
+ * warning when the profile says outside_period = warn. */
+static void outside_period(struct ingest *g, struct row *r)
+{
+	char a[11], b[11];
+
+	day_string(g->period_from, a);
+	day_string(g->period_to, b);
+	g->out_of_period++;
+	if (g->prof.outside_period_warn)
+		row_warn(r, OB_F_OCCURRED_ON,
+		         "fecha fuera del periodo del envío, %s (%s a %s); se acepta por la regla "
+		         "outside_period = warn", g->period_label, a, b);
+	else
+		row_reject(r, OB_F_OCCURRED_ON, r->col[OB_F_OCCURRED_ON],
+		           "fecha fuera del periodo del envío, %s (%s a %s)", g->period_label, a, b);
+}
+
 static void map_date(struct ingest *g, struct row *r)
 {
 	char why[160];
@@ -506,14 +543,10 @@ static void map_date(struct ingest *g, struct row *r)
 		return;
 	}
 	if (g->period_from != LONG_MIN &&
-	    (ob_date_days(&r->date) < g->period_from || last_day(&r->date) > g->period_to)) {
-		char a[11], b[11];
-		day_string(g->period_from, a);
-		day_string(g->period_to, b);
-		g->out_of_period++;
-		row_reject(r, OB_F_OCCURRED_ON, r->col[OB_F_OCCURRED_ON],
-		           "fecha fuera del periodo declarado (%s a %s)", a, b);
-		return;
+	    (ob_date_days(&r->date) < g->period_from || ob_date_last_day(&r->date) > g->period_to)) {
+		outside_period(g, r);
+		if (r->reason[0])
+			return;
 	}
 	ob_date_format(&r->date, r->occurred_on, sizeof(r->occurred_on));
 }
@@ -915,7 +948,7 @@ static ob_err build_extra(struct ingest *g, const struct ob_csv_record *rec)
 	for (size_t c = 0; c < g->ncols && c < rec->nfields; c++) {
 		const char *s = rec->fields[c].ptr;
 		size_t n = rec->fields[c].len;
-		if (g->col_mapped[c])
+		if (g->col_mapped[c] || g->col_ignored[c])
 			continue;
 		ob_trim(&s, &n);
 		if (!n)
@@ -1052,13 +1085,6 @@ static ob_err write_record(struct ingest *g, struct row *r)
 	}
 	g->res->accepted++;
 	g->res->victims += r->victims;
-	{
-		long a = ob_date_days(&r->date), b = last_day(&r->date);
-		if (a < g->min_day)
-			g->min_day = a;
-		if (b > g->max_day)
-			g->max_day = b;
-	}
 	return write_warnings(g, r);
 }
 
@@ -1109,76 +1135,128 @@ static int already_ingested(struct ingest *g)
 	return found;
 }
 
-/* Round the covered days out to whole periods of the profile. */
-static void period_bounds(struct ingest *g, long *from, long *to)
-{
-	struct ob_date a, b;
-
-	if (g->period_from != LONG_MIN) {
-		*from = g->period_from;
-		*to = g->period_to;
-		return;
-	}
-	ob_date_from_days(g->min_day, &a);
-	ob_date_from_days(g->max_day, &b);
-	a.day = 1;
-	a.precision = b.precision = OB_PREC_MONTH;
-	b.day = 0;
-	if (!strcmp(g->prof.period, "year")) {
-		a.month = 1;
-		b.month = 12;
-	} else if (!strcmp(g->prof.period, "quarter")) {
-		a.month = (a.month - 1) / 3 * 3 + 1;
-		b.month = (b.month - 1) / 3 * 3 + 3;
-	}
-	a.day = 1;
-	*from = ob_date_days(&a);
-	*to = last_day(&b);
-}
-
-static ob_err close_submission(struct ingest *g)
+/*
+ * Supersede the current deliveries of the source whose periods the new one
+ * covers whole; refuse one that it overlaps without covering (naming it).
+ */
+static ob_err supersede(struct ingest *g, long long *latest, long long *version)
 {
 	sqlite3_stmt *st;
-	long from, to;
-	long long prev = 0, version = 1;
+	long long max_version = 0, n = 0;
+	ob_err e = OB_OK;
 	int rc;
 
-	period_bounds(g, &from, &to);
-	day_string(from, g->res->period_from);
-	day_string(to, g->res->period_to);
-	/* an earlier delivery of the same period, still current, is superseded */
+	*latest = 0;
 	if (ob_store_prepare(g->s,
-	                     "SELECT id, version FROM submission WHERE source = ?1 AND period_from = ?2"
-	                     " AND period_to = ?3 AND superseded_by IS NULL AND id <> ?4"
-	                     " ORDER BY id DESC LIMIT 1", &st, g->d))
+	                     "SELECT id, version, period_from, period_to, file_name FROM submission"
+	                     " WHERE source = ?1 AND superseded_by IS NULL AND id <> ?2"
+	                     " AND period_from <= ?4 AND period_to >= ?3 ORDER BY id", &st, g->d))
 		return OB_ESTORE;
 	sqlite3_bind_text(st, 1, g->prof.code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, g->res->period_from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, g->res->period_to, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, g->sub);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		prev = sqlite3_column_int64(st, 0);
-		version = sqlite3_column_int64(st, 1) + 1;
+	sqlite3_bind_int64(st, 2, g->sub);
+	sqlite3_bind_text(st, 3, g->res->period_from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, g->res->period_to, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *pf = (const char *)sqlite3_column_text(st, 2);
+		const char *pt = (const char *)sqlite3_column_text(st, 3);
+		char range[32], label[32];
+		struct ob_span old;
+
+		if (strcmp(pf, g->res->period_from) >= 0 && strcmp(pt, g->res->period_to) <= 0) {
+			*latest = sqlite3_column_int64(st, 0);
+			if (sqlite3_column_int64(st, 1) > max_version)
+				max_version = sqlite3_column_int64(st, 1);
+			n++;
+			continue;
+		}
+		snprintf(range, sizeof(range), "%.10s..%.10s", pf, pt);
+		if (ob_span_parse(range, strlen(range), &old))
+			ob_span_label(&old, label, sizeof(label));
+		else
+			ob_strlcpy(label, range, sizeof(label));
+		e = ob_diag_set(g->d, OB_EOVERLAP, g->name, 0, 0, g->period_label,
+		                strlen(g->period_label),
+		                "el periodo %s se solapa con el del envío %lld (%s, periodo %s) sin "
+		                "coincidir con él ni cubrirlo entero: declare el periodo %s para "
+		                "sustituirlo, o uno que lo cubra entero; no se ingesta nada / the period "
+		                "overlaps submission %lld without covering it",
+		                g->period_label, (long long)sqlite3_column_int64(st, 0),
+		                (const char *)sqlite3_column_text(st, 4), label, label,
+		                (long long)sqlite3_column_int64(st, 0));
+		break;
 	}
 	sqlite3_finalize(st);
-	if (prev) {
-		if (ob_store_prepare(g->s, "UPDATE submission SET superseded_by = ?1 WHERE id = ?2",
-		                     &st, g->d))
+	if (e)
+		return e;
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return store_error(g, "bitácora");
+	if (n) {
+		if (ob_store_prepare(g->s,
+		                     "UPDATE submission SET superseded_by = ?1 WHERE source = ?2"
+		                     " AND superseded_by IS NULL AND id <> ?1 AND period_from >= ?3"
+		                     " AND period_to <= ?4", &st, g->d))
 			return OB_ESTORE;
 		sqlite3_bind_int64(st, 1, g->sub);
-		sqlite3_bind_int64(st, 2, prev);
+		sqlite3_bind_text(st, 2, g->prof.code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, g->res->period_from, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, g->res->period_to, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)
 			return store_error(g, "bitácora");
 	}
+	g->res->nsuperseded = n;
+	*version = max_version + 1;
+	return OB_OK;
+}
+
+/* The file's bytes contradict the profile's encoding: its examples go to the
+ * warning table, with the line and column where they are. */
+static ob_err write_encoding_warnings(struct ingest *g)
+{
+	const struct ob_csv_encoding_check *c = &g->res->encoding_check;
+	sqlite3_stmt *st = g->st[ST_WARNING];
+	char reason[OB_MAX_MESSAGE];
+
+	for (size_t i = 0; c->contradicted && i < c->nexamples; i++) {
+		snprintf(reason, sizeof(reason),
+		         "el archivo no está en %s como dice el perfil: se lee en %s; en %s se leería "
+		         "«%s» / the file is not in the profile's encoding", ob_encoding_name(c->given),
+		         g->res->encoding, ob_encoding_name(c->given), c->examples[i].as_given);
+		sqlite3_bind_int64(st, 1, g->sub);
+		sqlite3_bind_int64(st, 2, c->examples[i].line);
+		sqlite3_bind_int64(st, 3, c->examples[i].column);
+		sqlite3_bind_null(st, 4);
+		sqlite3_bind_text(st, 5, c->examples[i].as_read, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, reason, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_reset(st);
+			return store_error(g, "avisos");
+		}
+		sqlite3_reset(st);
+	}
+	return OB_OK;
+}
+
+static ob_err close_submission(struct ingest *g)
+{
+	sqlite3_stmt *st;
+	long long prev = 0, version = 1;
+	ob_err e;
+	int rc;
+
+	day_string(g->period_from, g->res->period_from);
+	day_string(g->period_to, g->res->period_to);
+	if ((e = supersede(g, &prev, &version)) || (e = write_encoding_warnings(g)))
+		return e;
 	g->res->superseded = prev;
 	g->res->version = version;
 	if (ob_store_prepare(g->s,
 	                     "UPDATE submission SET sha256 = ?1, period_from = ?2, period_to = ?3,"
 	                     " rows_read = ?4, accepted = ?5, rejected = ?6, warned = ?7,"
 	                     " encoding = ?8, delimiter = ?9, version = ?10, supersedes = ?11,"
-	                     " fields = ?13, victims = ?14 WHERE id = ?12", &st, g->d))
+	                     " fields = ?13, victims = ?14, period = ?15, period_basis = ?16"
+	                     " WHERE id = ?12", &st, g->d))
 		return OB_ESTORE;
 	sqlite3_bind_text(st, 1, g->res->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, g->res->period_from, -1, SQLITE_STATIC);
@@ -1210,9 +1288,167 @@ static ob_err close_submission(struct ingest *g)
 		sqlite3_bind_int64(st, 13, fields);
 	}
 	sqlite3_bind_int64(st, 14, g->res->victims);
+	sqlite3_bind_text(st, 15, g->period_label, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 16, g->period_basis, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? OB_OK : store_error(g, "bitácora");
+}
+
+/* --- the delivery's period ---------------------------------------------- */
+
+/* Count the dates of the data rows after the header (a first pass over the
+ * file, when no period was declared). Rows whose date does not read, or is
+ * in the future, are not counted: they will be rejected. */
+static ob_err count_dates(struct ingest *g, struct ob_date_counts *c)
+{
+	const struct ob_csv_record *rec;
+	long col = g->field_col[OB_F_OCCURRED_ON];
+	const char *k = g->prof.value[OB_F_OCCURRED_ON];
+	ob_err e;
+
+	while ((e = ob_csv_next(g->csv, &rec, g->d)) == OB_OK) {
+		const char *v = k;
+		size_t n = k ? strlen(k) : 0;
+		struct ob_date dt;
+
+		if (rec->blank)
+			continue;
+		if (g->footer || is_footer(g, rec)) {
+			g->footer = true;
+			continue;
+		}
+		if (rec->nfields != g->ncols)
+			continue;
+		if (col >= 0) {
+			v = rec->fields[col].ptr;
+			n = rec->fields[col].len;
+			ob_trim(&v, &n);
+		}
+		if (n && !ob_date_parse(v, n, g->prof.date_forms, &dt, NULL, 0) &&
+		    ob_date_days(&dt) <= g->today)
+			ob_date_counts_add(c, &dt);
+	}
+	g->footer = false;
+	return e == OB_ENOENT ? OB_OK : e;
+}
+
+static void set_period(struct ingest *g, const struct ob_span *p, const char *basis)
+{
+	g->period_from = p->from;
+	g->period_to = p->to;
+	ob_span_label(p, g->period_label, sizeof(g->period_label));
+	g->period_basis = basis;
+	ob_strlcpy(g->res->period, g->period_label, sizeof(g->res->period));
+	ob_strlcpy(g->res->period_basis, basis, sizeof(g->res->period_basis));
+}
+
+/* Up to four years with the most dates, "2023: 10, 2022: 9", and the
+ * earliest and latest year of all the dates. */
+static void top_years(const struct ob_date_counts *c, char *out, size_t size, int *lo, int *hi)
+{
+	enum { NY = OB_MAX_YEAR - OB_MIN_YEAR + 1 };
+	long long n[NY];
+	size_t used = 0;
+
+	*lo = OB_MAX_YEAR;
+	*hi = OB_MIN_YEAR;
+	out[0] = '\0';
+	for (int y = 0; y < NY; y++) {
+		n[y] = c->year_only[y];
+		for (int m = 0; m < 12; m++)
+			n[y] += c->month[y * 12 + m];
+		if (n[y] && y + OB_MIN_YEAR < *lo)
+			*lo = y + OB_MIN_YEAR;
+		if (n[y] && y + OB_MIN_YEAR > *hi)
+			*hi = y + OB_MIN_YEAR;
+	}
+	for (int k = 0; k < 4 && used < size; k++) {
+		int by = -1;
+		for (int y = 0; y < NY; y++)
+			if (n[y] && (by < 0 || n[y] >= n[by]))
+				by = y;
+		if (by < 0)
+			break;
+		used += (size_t)snprintf(out + used, size - used, "%s%d: %lld", used ? ", " : "",
+		                         by + OB_MIN_YEAR, n[by]);
+		n[by] = 0;
+	}
+	for (int y = 0; y < NY && used + 5 < size; y++)
+		if (n[y]) {
+			ob_strlcpy(out + used, ", ...", size - used);
+			break;
+		}
+}
+
+/*
+ * The period of a delivery that declares none: the one its file name states
+ * when that holds more than half of its dated rows, else the month, quarter
+ * or year (from the profile's period up) that does. Needs a first pass over
+ * the rows; the reader is opened again after it, at the header.
+ */
+static ob_err find_period(struct ingest *g, const char *path, const struct ob_csv_options *copt)
+{
+	struct ob_date_counts *c = ob_calloc(1, sizeof(*c));
+	const struct ob_csv_record *rec;
+	enum ob_span_unit unit = !strcmp(g->prof.period, "month")     ? OB_SPAN_MONTH
+	                         : !strcmp(g->prof.period, "quarter") ? OB_SPAN_QUARTER
+	                                                              : OB_SPAN_YEAR,
+	                  used;
+	struct ob_span name, p;
+	char nlabel[32] = "";
+	long long held, in_name = -1;
+	bool have_name;
+	ob_err e;
+
+	if ((e = count_dates(g, c)))
+		goto release;
+	have_name = ob_span_from_name(g->name, &name);
+	if (have_name) {
+		in_name = ob_date_counts_in(c, &name);
+		ob_span_label(&name, nlabel, sizeof(nlabel));
+	}
+	if (have_name && in_name * 2 > c->total) {
+		set_period(g, &name, "file_name");
+		snprintf(g->res->period_note, sizeof(g->res->period_note),
+		         "el que dice el nombre del archivo: %lld de %lld filas con fecha caen en él "
+		         "/ from the file name", in_name, c->total);
+	} else if (ob_date_counts_choose(c, unit, &p, &used, &held)) {
+		char also[96] = "";
+		set_period(g, &p, "rows");
+		if (have_name)
+			snprintf(also, sizeof(also), "; el nombre del archivo dice %s, pero solo %lld "
+			         "caen en él", nlabel, in_name);
+		snprintf(g->res->period_note, sizeof(g->res->period_note),
+		         "%s con más filas: %lld de %lld filas con fecha%s / the %s holding most rows",
+		         ob_span_unit_es(used), held, c->total, also,
+		         used == OB_SPAN_MONTH ? "month" : used == OB_SPAN_QUARTER ? "quarter" : "year");
+	} else if (c->total) {
+		char years[160];
+		int lo, hi;
+		top_years(c, years, sizeof(years), &lo, &hi);
+		e = ob_diag_set(g->d, OB_EPERIOD, g->name, 0, 0, NULL, 0,
+		                "no se puede saber qué periodo cubre el archivo: ni un mes, trimestre "
+		                "o año reúne más de la mitad de sus %lld filas con fecha (%s); "
+		                "declárelo con --period (sus fechas van de %d a %d: --period %d..%d "
+		                "si es lo que cubre); no se ingesta nada / "
+		                "cannot tell the period the file covers: declare it", c->total, years,
+		                lo, hi, lo, hi);
+		goto release;
+	}
+	/* nothing dated: the checks after reading say why nothing is taken */
+	ob_csv_close(g->csv);
+	g->csv = NULL;
+	if ((e = ob_csv_open(path, g->name, copt, &g->csv, g->d)))
+		goto release;
+	while ((e = ob_csv_next(g->csv, &rec, g->d)) == OB_OK && rec->line < g->res->header_line)
+		;
+	if (e == OB_ENOENT)
+		e = ob_diag_set(g->d, OB_EIO, g->name, 0, 0, NULL, 0,
+		                "el archivo cambió mientras se leía / the file changed while read");
+release:
+	free(c);
+	return e;
 }
 
 /* --- the whole file ----------------------------------------------------- */
@@ -1439,8 +1675,6 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 	g.name = g.o->display_name ? g.o->display_name : path;
 	g.today = today_days();
 	g.period_from = g.period_to = LONG_MIN;
-	g.min_day = LONG_MAX;
-	g.max_day = LONG_MIN;
 	for (unsigned f = 0; f < OB_F_COUNT; f++) {
 		g.field_col[f] = -1;
 		ob_strmap_init(&g.xw_cache[f]);
@@ -1451,23 +1685,32 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 	ob_buf_init(&g.extra, OB_MAX_LINE * 2);
 	ob_buf_init(&g.idb, OB_MAX_LINE * 2);
 
-	if (g.o->period && !parse_period(g.o->period, &g.period_from, &g.period_to)) {
-		e = ob_diag_set(d, OB_EUSAGE, g.name, 0, 0, g.o->period, strlen(g.o->period),
-		                "periodo no válido; se esperaba 2020, 2020-03, 2020-Q1 o "
-		                "2020-01-01..2020-06-30");
-		goto release_bufs;
+	if (g.o->period) {
+		struct ob_span p;
+		if (!ob_span_parse(g.o->period, strlen(g.o->period), &p)) {
+			e = ob_diag_set(d, OB_EUSAGE, g.name, 0, 0, g.o->period, strlen(g.o->period),
+			                "periodo no válido; se esperaba 2020, 2020-Q1, 2020-03, "
+			                "2020-01..2020-06 o 2020-01-01..2020-06-30 / invalid period");
+			goto release_bufs;
+		}
+		set_period(&g, &p, "declared");
+		ob_strlcpy(res->period_note, "declarado por quien envía / declared by the sender",
+		           sizeof(res->period_note));
 	}
 	if ((e = ob_profile_load(ob_store_dir(s), source, &g.prof, d)))
 		goto release_bufs;
 	if ((e = ob_lookup_load(s, g.prof.country, &g.look, d)))
 		goto release_profile;
 	copt.encoding = g.prof.encoding;
+	copt.follow_bytes = true; /* and say so: ob_csv_encoding_check */
 	copt.delimiter = g.prof.delimiter;
 	if ((e = ob_csv_open(path, g.name, &copt, &g.csv, d)))
 		goto release_lookup;
 	ob_strlcpy(res->encoding, ob_encoding_name(ob_csv_encoding(g.csv)), sizeof(res->encoding));
 	res->delimiter = ob_csv_delimiter(g.csv);
 	if ((e = find_header(&g)))
+		goto close_csv;
+	if (!g.o->period && (e = find_period(&g, path, &copt)))
 		goto close_csv;
 	/* every row refers to the submission opened below, and protected rows to
 	 * the record just inserted: the per-row foreign-key lookups prove nothing
@@ -1482,6 +1725,9 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 	if ((e = read_rows(&g)))
 		goto rollback;
 	ob_csv_sha256(g.csv, res->sha256);
+	res->encoding_check = *ob_csv_encoding_check(g.csv);
+	ob_strlcpy(res->encoding, ob_encoding_name(ob_csv_encoding(g.csv)), sizeof(res->encoding));
+	res->outside_period = g.out_of_period;
 	if ((dup = already_ingested(&g)) != 0) {
 		if (dup < 0) {
 			e = OB_ESTORE;
@@ -1496,13 +1742,10 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 	}
 	if (g.period_from != LONG_MIN && res->rows_read &&
 	    g.out_of_period * 2 > res->rows_read) {
-		char a[11] = "", b[11] = "";
-		e = ob_diag_set(d, OB_EPERIOD, g.name, 0, 0, g.o->period, strlen(g.o->period),
+		e = ob_diag_set(d, OB_EPERIOD, g.name, 0, 0, g.period_label, strlen(g.period_label),
 		                "el archivo parece ser de otro periodo: %lld de %lld filas caen fuera "
 		                "del periodo declarado; no se ingesta nada", g.out_of_period,
 		                res->rows_read);
-		(void)a;
-		(void)b;
 		goto rollback;
 	}
 	if (!res->accepted && g.period_from == LONG_MIN) {
@@ -1514,10 +1757,6 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 		                          "registró hechos en el periodo, declárelo con --period (perfil %s)",
 		                res->rows_read, g.prof.code);
 		goto rollback;
-	}
-	if (!res->accepted) {
-		g.min_day = g.period_from;
-		g.max_day = g.period_to;
 	}
 	if ((e = close_submission(&g)))
 		goto rollback;
@@ -1544,6 +1783,8 @@ rollback:
 		res->submission = 0;
 close_csv:
 	ob_store_exec(s, "PRAGMA foreign_keys=ON", NULL);
+	if (g.csv) /* also when refused: the file's encoding is worth a word */
+		res->encoding_check = *ob_csv_encoding_check(g.csv);
 	ob_csv_close(g.csv);
 	free_header(&g);
 release_lookup:

@@ -7,12 +7,29 @@
  * rejected rows (quarantine, verbatim, with line, column, value and reason),
  * the warnings and the logbook entry. Rows read = accepted + rejected, always.
  * A file whose SHA-256 was already ingested for the source is a no-op
- * (result->already = true). A file for a source and period already delivered
- * supersedes the earlier submission, which stays in the history.
+ * (result->already = true).
+ *
+ * Every delivery covers one period (ingest/period.h): the one declared in the
+ * options; else the one its file name states, when it holds more than half
+ * of the rows; else the month, quarter or year (from the profile's period
+ * upwards) that holds more than half of them. Never the span of its dates.
+ * Rows dated outside it are quarantined, or accepted with a warning under
+ * the profile's "outside_period = warn". A delivery for a source and period
+ * supersedes the current deliveries whose periods it covers whole (the same
+ * period: a correction; a year over its months); a period that overlaps a
+ * current delivery's without covering it is refused (OB_EOVERLAP), naming
+ * it. Superseded deliveries stay in the history.
+ *
+ * A header cell that looks personal (ingest/personal.h) and that the profile
+ * neither maps to a protected field nor lists in [columns] ignore or
+ * not_personal refuses the file before anything is written (OB_EPERSONAL).
+ * A file whose bytes contradict the profile's encoding is read in the
+ * encoding of its bytes, and result->encoding_check says so with examples.
  */
 #ifndef OB_INGEST_H
 #define OB_INGEST_H
 
+#include "io/csv.h"
 #include "store/store.h"
 
 struct ob_ingest_options {
@@ -20,7 +37,8 @@ struct ob_ingest_options {
 	bool progress;            /* draw a progress bar on a terminal */
 	bool dry_run;             /* validate only; roll back at the end */
 	const char *period;       /* declared period ("2020", "2020-03", "2020-Q1",
-	                             "2020-01-01..2020-06-30") or NULL: derived */
+	                             "2020-01..2020-06", "2020-01-01..2020-06-30")
+	                             or NULL: found (see above) */
 };
 
 struct ob_ingest_result {
@@ -32,6 +50,12 @@ struct ob_ingest_result {
 	                             a count column) */
 	long long footer_rows;    /* totals and footnotes after the data, skipped */
 	char period_from[11], period_to[11];
+	char period[32];          /* "2023", "2023-Q1", "2023-05", "2023-01..2023-06" */
+	char period_basis[16];    /* declared, file_name or rows */
+	char period_note[256];    /* why that period, in words */
+	long long outside_period; /* rows dated outside it (quarantined or warned) */
+	long long nsuperseded;    /* submissions it replaced; superseded is the latest */
+	struct ob_csv_encoding_check encoding_check; /* set once the file is open */
 	char sha256[65];
 	long long version;        /* 1 for a first delivery of the period */
 	char encoding[16];

@@ -74,19 +74,26 @@ ob_err ob_read_file(const char *path, size_t max, char **out, size_t *len,
 	return OB_OK;
 }
 
+static void release_column(struct ob_profile_column *c)
+{
+	for (size_t i = 0; i < c->nalt; i++) {
+		free(c->alt[i]);
+		free(c->alt_key[i]);
+	}
+	c->nalt = 0;
+}
+
 void ob_profile_release(struct ob_profile *p)
 {
 	for (unsigned f = 0; f < OB_F_COUNT; f++) {
-		for (size_t i = 0; i < p->columns[f].nalt; i++) {
-			free(p->columns[f].alt[i]);
-			free(p->columns[f].alt_key[i]);
-		}
-		p->columns[f].nalt = 0;
+		release_column(&p->columns[f]);
 		free(p->value[f]);
 		p->value[f] = NULL;
 	}
 	free(p->categories);
 	p->categories = NULL;
+	release_column(&p->ignore);
+	release_column(&p->not_personal);
 }
 
 static bool eq(const char *s, size_t n, const char *lit)
@@ -125,12 +132,13 @@ struct parse_ctx {
 	const char *name;
 	long line;
 	enum ob_field field;
+	struct ob_profile_column *list; /* ignore or not_personal, else NULL */
 };
 
 static ob_err add_alt(void *vctx, const char *s, size_t n)
 {
 	struct parse_ctx *c = vctx;
-	struct ob_profile_column *col = &c->p->columns[c->field];
+	struct ob_profile_column *col = c->list ? c->list : &c->p->columns[c->field];
 	struct ob_buf k = OB_BUF_INIT(OB_MAX_NAME);
 
 	if (col->nalt >= OB_MAX_ALTERNATIVES)
@@ -315,7 +323,14 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 	} else if (!strcmp(sec, "columns")) {
 		if ((f = ob_field_from_key(k, kn)) != OB_F_COUNT) {
 			c->field = f;
+			c->list = NULL;
 			return each_item(v, vn, '|', add_alt, c);
+		}
+		if (eq(k, kn, "ignore") || eq(k, kn, "not_personal")) {
+			c->list = eq(k, kn, "ignore") ? &p->ignore : &p->not_personal;
+			ob_err e = each_item(v, vn, '|', add_alt, c);
+			c->list = NULL;
+			return e;
 		}
 	} else if (!strcmp(sec, "values")) {
 		if ((f = ob_field_from_key(k, kn)) == OB_F_VICTIMS)
@@ -334,6 +349,13 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 		if (eq(k, kn, "require")) {
 			memset(p->required, 0, sizeof(p->required));
 			return each_item(v, vn, ',', add_required, c);
+		}
+		if (eq(k, kn, "outside_period")) {
+			if (!eq(v, vn, "warn") && !eq(v, vn, "quarantine"))
+				return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
+				                   "regla desconocida; se esperaba warn o quarantine");
+			p->outside_period_warn = eq(v, vn, "warn");
+			return OB_OK;
 		}
 	} else {
 		return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 1, sec, strlen(sec),
@@ -367,7 +389,7 @@ static size_t strip_comment(const char *s, size_t n)
 ob_err ob_profile_parse(const char *text, size_t len, const char *name,
                         struct ob_profile *p, struct ob_diag *d)
 {
-	struct parse_ctx c = { p, d, name, 0, OB_F_COUNT };
+	struct parse_ctx c = { p, d, name, 0, OB_F_COUNT, NULL };
 	char section[32] = "";
 	size_t i = 0;
 	ob_err e;

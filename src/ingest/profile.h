@@ -86,6 +86,13 @@ struct ob_profile {
 	size_t nfooter;
 	char footer[8][32];   /* folded prefixes that mark totals/footnotes */
 	struct ob_profile_column columns[OB_F_COUNT];
+	/* [columns] ignore: columns not read at all (neither mapped nor kept in
+	 * extra); not_personal: columns that look personal (ingest/personal.h)
+	 * but are not, kept in extra */
+	struct ob_profile_column ignore, not_personal;
+	/* [rules] outside_period: a row dated outside the delivery's period is
+	 * accepted with a warning (true) or quarantined (false, the default) */
+	bool outside_period_warn;
 	char *value[OB_F_COUNT];     /* constant value, or NULL */
 	char crosswalk[OB_F_COUNT][64];
 	bool required[OB_F_COUNT];

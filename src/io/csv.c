@@ -33,6 +33,9 @@ struct ob_csv_reader {
 
 	enum ob_encoding enc;
 	bool enc_given;     /* the caller named the encoding: nothing was detected */
+	bool follow;        /* ... but the bytes win when they contradict it */
+	bool high_seen;     /* a byte >= 0x80 was read (UTF-8 so far; kept when following) */
+	struct ob_csv_encoding_check check;
 	char delim;
 	bool bom;
 	size_t max_field, max_line;
@@ -322,6 +325,105 @@ static long line_of(const char *s, size_t k)
 	return line;
 }
 
+static bool has_high(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return true;
+	return false;
+}
+
+/* Copy the UTF-8 in b to out (size OB_ENCODING_EXAMPLE_BYTES + 4), cut on a
+ * character boundary with "…" when longer. */
+static void example_text(const struct ob_buf *b, char *out)
+{
+	size_t n = b->len;
+
+	if (n > OB_ENCODING_EXAMPLE_BYTES) {
+		n = OB_ENCODING_EXAMPLE_BYTES - 3;
+		while (n && ((unsigned char)b->ptr[n] & 0xC0) == 0x80)
+			n--;
+		memcpy(out, b->ptr, n);
+		memcpy(out + n, "\xE2\x80\xA6", 4);
+		return;
+	}
+	memcpy(out, b->ptr ? b->ptr : "", n);
+	out[n] = '\0';
+}
+
+/* Keep field s[0..n) at line and column as an example of the contradiction
+ * when it reads differently in the two encodings. */
+static void add_example(struct ob_csv_reader *r, long line, long column, const char *s,
+                        size_t n)
+{
+	struct ob_csv_encoding_check *c = &r->check;
+	struct ob_csv_encoding_example *x;
+	struct ob_buf utf8 = OB_BUF_INIT(4 * OB_MAX_FIELD), cp = OB_BUF_INIT(4 * OB_MAX_FIELD);
+	size_t m = n > 3 * OB_ENCODING_EXAMPLE_BYTES ? 3 * OB_ENCODING_EXAMPLE_BYTES : n;
+
+	if (c->nexamples >= OB_MAX_ENCODING_EXAMPLES)
+		return;
+	if (r->enc == OB_ENC_CP1252 ? ob_utf8_valid_len(s, n) == n : !has_high(s, n))
+		return; /* reads the same either way */
+	if (!ob_utf8_lossy(s, m, &utf8) && !ob_cp1252_to_utf8(s, m, &cp) && utf8.ptr && cp.ptr) {
+		x = &c->examples[c->nexamples++];
+		x->line = line;
+		x->column = column;
+		example_text(c->given == OB_ENC_UTF8 ? &utf8 : &cp, x->as_given);
+		example_text(c->given == OB_ENC_UTF8 ? &cp : &utf8, x->as_read);
+	}
+	ob_buf_release(&utf8);
+	ob_buf_release(&cp);
+}
+
+/* Examples of the contradiction among the fields of the sniffed bytes
+ * s[0..n): a quote-aware walk that knows lines and columns. */
+static void sniff_examples(struct ob_csv_reader *r, const char *s, size_t n)
+{
+	size_t i = 0, f = 0;
+	long line = 1, fline = 1, col = 1;
+	bool inq = false;
+
+	while (i < n && r->check.nexamples < OB_MAX_ENCODING_EXAMPLES) {
+		char c = s[i];
+
+		if (inq) {
+			if (c == '"' && i + 1 < n && s[i + 1] == '"') {
+				i += 2;
+				continue;
+			}
+			if (c == '"')
+				inq = false;
+			else if (c == '\n' || (c == '\r' && !(i + 1 < n && s[i + 1] == '\n')))
+				line++;
+			i++;
+			continue;
+		}
+		if (c == '"' && i == f) {
+			inq = true;
+			i++;
+			continue;
+		}
+		if (c == r->delim || c == '\n' || c == '\r') {
+			add_example(r, fline, col, s + f, i - f);
+			if (c == r->delim) {
+				col++;
+			} else {
+				if (c == '\r' && i + 1 < n && s[i + 1] == '\n')
+					i++;
+				line++;
+				col = 1;
+			}
+			f = ++i;
+			fline = line;
+			continue;
+		}
+		i++;
+	}
+	if (f < n)
+		add_example(r, fline, col, s + f, n - f);
+}
+
 static ob_err sniff(struct ob_csv_reader *r, const struct ob_csv_options *o,
                     struct ob_diag *d)
 {
@@ -368,12 +470,30 @@ static ob_err sniff(struct ob_csv_reader *r, const struct ob_csv_options *o,
 
 	r->enc = o ? o->encoding : OB_ENC_AUTO;
 	r->enc_given = r->enc != OB_ENC_AUTO;
-	if (r->bom) {
-		r->enc = OB_ENC_UTF8; /* the BOM says so, whatever was assumed */
-	} else if (r->enc == OB_ENC_AUTO) {
+	r->follow = r->enc_given && o->follow_bytes;
+	r->check.given = r->enc;
+	r->high_seen = has_high(s, n);
+	{
 		size_t cut, ok = ob_utf8_valid_prefix(s, n, &cut);
 		bool utf8 = ok == n || (ok + cut == n && !r->eof);
-		r->enc = utf8 ? OB_ENC_UTF8 : OB_ENC_CP1252;
+
+		if (r->bom) {
+			/* the BOM says so, whatever was assumed */
+			r->check.contradicted = r->follow && r->enc == OB_ENC_CP1252;
+			r->enc = OB_ENC_UTF8;
+		} else if (r->enc == OB_ENC_AUTO) {
+			r->enc = utf8 ? OB_ENC_UTF8 : OB_ENC_CP1252;
+		} else if (!r->follow) {
+			/* as given */
+		} else if (r->enc == OB_ENC_UTF8 && !utf8 && !has_high(s, ok)) {
+			/* not UTF-8 from its first byte >= 0x80 on; after valid
+			 * multibyte UTF-8 it is mixed, and reading says so */
+			r->enc = OB_ENC_CP1252;
+			r->check.contradicted = true;
+		} else if (r->enc == OB_ENC_CP1252 && utf8 && r->high_seen) {
+			r->enc = OB_ENC_UTF8;
+			r->check.contradicted = true;
+		}
 	}
 
 	r->delim = o ? o->delimiter : 0;
@@ -386,6 +506,8 @@ static ob_err sniff(struct ob_csv_reader *r, const struct ob_csv_options *o,
 			            "indíquelo en el perfil (delimiter) / cannot tell the "
 			            "delimiter");
 	}
+	if (r->check.contradicted)
+		sniff_examples(r, s, n);
 	return OB_OK;
 }
 
@@ -685,15 +807,21 @@ static long field_at(const struct ob_csv_reader *r, size_t nf, size_t k)
 	return (long)i + 1;
 }
 
-/* Check the raw record s[0..n) for NUL bytes and, in UTF-8, invalid bytes. */
+/*
+ * Check the raw record s[0..n) for NUL bytes and, in UTF-8, invalid bytes.
+ * A file given as UTF-8 that has been nothing but ASCII so far reads as
+ * Windows-1252 from here on: *again asks the caller to parse the record
+ * again in that encoding.
+ */
 static ob_err check_bytes(struct ob_csv_reader *r, const char *s, size_t n,
-                          size_t nf, struct ob_diag *d)
+                          size_t nf, bool *again, struct ob_diag *d)
 {
 	char val[3 * DIAG_VALUE + 1];
 	const char *nul = memchr(s, '\0', n);
 	size_t k, vlen, fs;
 	long col;
 
+	*again = false;
 	if (r->enc == OB_ENC_UTF8) {
 		k = ob_utf8_valid_len(s, n);
 		if (nul && (size_t)(nul - s) < k)
@@ -701,10 +829,22 @@ static ob_err check_bytes(struct ob_csv_reader *r, const char *s, size_t n,
 	} else {
 		k = nul ? (size_t)(nul - s) : n;
 	}
-	if (k == n)
+	if (k == n) {
+		if (r->follow && r->enc == OB_ENC_UTF8 && !r->high_seen)
+			r->high_seen = has_high(s, n);
 		return OB_OK;
+	}
 	col = field_at(r, nf, k);
 	fs = r->roff[col - 1];
+	if (s[k] != '\0' && r->follow && r->check.given == OB_ENC_UTF8 && !r->bom &&
+	    !r->high_seen && !has_high(s, k)) {
+		size_t m = r->roff[col] - ((size_t)col < nf) - fs;
+		r->enc = OB_ENC_CP1252;
+		r->check.contradicted = true;
+		add_example(r, r->line + count_breaks(s, fs), col, s + fs, m);
+		*again = true;
+		return OB_OK;
+	}
 	if (s[k] == '\0')
 		return fail(r, d, OB_EENCODING, r->line + count_breaks(s, k), col,
 		            NULL, 0,
@@ -745,7 +885,7 @@ ob_err ob_csv_next(struct ob_csv_reader *r, const struct ob_csv_record **rec,
 	size_t next = 0, nf = 0, rawlen;
 	long breaks = 0;
 	const char *s;
-	bool blank = true;
+	bool blank = true, again;
 	ob_err e;
 
 	*rec = NULL;
@@ -754,6 +894,7 @@ ob_err ob_csv_next(struct ob_csv_reader *r, const struct ob_csv_record **rec,
 			*d = r->diag;
 		return r->err;
 	}
+parse:
 	for (;;) {
 		enum parse_result pr;
 
@@ -781,8 +922,10 @@ ob_err ob_csv_next(struct ob_csv_reader *r, const struct ob_csv_record **rec,
 
 	s = r->data + r->pos;
 	rawlen = r->roff[nf];
-	if ((e = check_bytes(r, s, rawlen, nf, d)))
+	if ((e = check_bytes(r, s, rawlen, nf, &again, d)))
 		return e;
+	if (again)
+		goto parse; /* the same record, in the encoding its bytes are in */
 	ob_buf_reset(&r->rbuf);
 	if (put(r, &r->rbuf, s, rawlen))
 		return record_too_big(r, d);
@@ -814,6 +957,11 @@ ob_err ob_csv_next(struct ob_csv_reader *r, const struct ob_csv_record **rec,
 enum ob_encoding ob_csv_encoding(const struct ob_csv_reader *r)
 {
 	return r->enc;
+}
+
+const struct ob_csv_encoding_check *ob_csv_encoding_check(const struct ob_csv_reader *r)
+{
+	return &r->check;
 }
 
 char ob_csv_delimiter(const struct ob_csv_reader *r)

@@ -9,6 +9,19 @@
  * A UTF-8 BOM is skipped and means UTF-8 even when another encoding was
  * given; UTF-16 is refused with a message saying how to save the file.
  *
+ * When the caller names the encoding, asks the reader to follow the bytes
+ * (follow_bytes) and the bytes say otherwise, the bytes win and the reader
+ * says so (ob_csv_encoding_check): a file given as
+ * Windows-1252 whose first OB_SNIFF_BYTES are valid UTF-8 with multibyte
+ * sequences (or that starts with a BOM) reads as UTF-8; a file given as
+ * UTF-8 whose bytes are not UTF-8 reads as Windows-1252 when everything
+ * before its first invalid byte is ASCII (in the sniffed bytes or later: no
+ * record read so far changes); after valid multibyte UTF-8 it is mixed, an
+ * error. Up to OB_MAX_ENCODING_EXAMPLES fields that
+ * read differently are kept with their line, column and both readings.
+ * Without follow_bytes a file given as UTF-8 must be UTF-8 (OB_EENCODING
+ * otherwise) and one given as Windows-1252 is read as such.
+ *
  * The reader streams: memory is bounded by OB_MAX_LINE and OB_MAX_FIELD,
  * whatever the size of the file. Limits and malformed input end reading
  * with an error and a diagnostic (file, line, column, value, what was
@@ -46,6 +59,7 @@ struct ob_csv_options {
 	char delimiter;            /* 0 to sniff */
 	size_t max_field;          /* 0 = OB_MAX_FIELD (larger values: the same) */
 	size_t max_line;           /* 0 = OB_MAX_LINE (larger values: the same) */
+	bool follow_bytes;         /* the bytes win over a contradicted encoding */
 };
 
 struct ob_csv_field {
@@ -98,7 +112,9 @@ ob_err ob_csv_open_mem(const char *data, size_t len, const char *name,
  *                than OB_MAX_COLUMNS fields;
  *   OB_EENCODING a file detected as UTF-8 that holds invalid UTF-8 later on
  *                (mixed encodings), a file given as UTF-8 that holds invalid
- *                UTF-8 (the message asks to save it as UTF-8), or a NUL byte.
+ *                UTF-8 (the message asks to save it as UTF-8; with
+ *                follow_bytes, only after valid multibyte UTF-8), or a NUL
+ *                byte.
  * After an error, further calls return the same error.
  */
 ob_err ob_csv_next(struct ob_csv_reader *r, const struct ob_csv_record **rec,
@@ -106,6 +122,24 @@ ob_err ob_csv_next(struct ob_csv_reader *r, const struct ob_csv_record **rec,
 
 /* What was detected or given. */
 enum ob_encoding ob_csv_encoding(const struct ob_csv_reader *r);
+
+/* A field that reads differently in the encoding given and the one used. */
+struct ob_csv_encoding_example {
+	long line, column;                              /* 1-based */
+	char as_given[OB_ENCODING_EXAMPLE_BYTES + 4];   /* UTF-8, cut on a character */
+	char as_read[OB_ENCODING_EXAMPLE_BYTES + 4];
+};
+
+struct ob_csv_encoding_check {
+	bool contradicted;          /* the bytes are not in the encoding given */
+	enum ob_encoding given;     /* what the caller said (OB_ENC_AUTO: nothing) */
+	size_t nexamples;
+	struct ob_csv_encoding_example examples[OB_MAX_ENCODING_EXAMPLES];
+};
+
+/* Whether the bytes read so far contradict the encoding given, with
+ * examples; valid while the reader is open. */
+const struct ob_csv_encoding_check *ob_csv_encoding_check(const struct ob_csv_reader *r);
 char ob_csv_delimiter(const struct ob_csv_reader *r);
 bool ob_csv_had_bom(const struct ob_csv_reader *r);
 

@@ -18,6 +18,7 @@
 #include "engine/completeness.h"
 #include "engine/indicators.h"
 #include "engine/snapshot.h"
+#include "io/csvw.h"
 #include "io/json.h"
 #include "publish/sdc.h"
 #include "reconcile/reconcile.h"
@@ -1162,28 +1163,18 @@ static ob_err write_buf(struct rel *r, const char *name, const struct ob_buf *b)
 	return close_out(r, f, name);
 }
 
-/* CSV field, quoted when needed, formula characters neutralised. */
+/* A text cell, quoted when needed and never read as a formula; and a
+ * number cell, as it is (io/csvw.h). NULL writes an empty cell. */
 static void csv_put(FILE *f, const char *s)
 {
-	bool quote = false, guard;
+	if (s)
+		ob_csv_fput_text(f, s, strlen(s), ',');
+}
 
-	if (!s)
-		return;
-	guard = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
-	        s[0] == '\r';
-	for (const char *p = s; *p && !quote; p++)
-		quote = *p == ',' || *p == '"' || *p == '\n' || *p == '\r';
-	if (quote)
-		fputc('"', f);
-	if (guard)
-		fputc('\'', f);
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			fputc('"', f);
-		fputc(*p, f);
-	}
-	if (quote)
-		fputc('"', f);
+static void csv_num(FILE *f, const char *s)
+{
+	if (s)
+		ob_csv_fput_number(f, s, strlen(s), ',');
 }
 
 static ob_err write_csv(struct rel *r, const struct rtable *t)
@@ -1205,7 +1196,8 @@ static ob_err write_csv(struct rel *r, const struct rtable *t)
 		for (size_t i = 0; i < ncols(t); i++) {
 			if (i)
 				fputc(',', f);
-			csv_put(f, cell(t, &t->rows[k], i, buf, sizeof(buf), &num));
+			const char *v = cell(t, &t->rows[k], i, buf, sizeof(buf), &num);
+			(num ? csv_num : csv_put)(f, v);
 		}
 		fputc('\n', f);
 	}
@@ -1326,7 +1318,7 @@ static ob_err write_sdmx_csv(struct rel *r, const struct rtable *t)
 				csv_put(f, w->dim[i]);
 			}
 		fputc(',', f);
-		csv_put(f, v);
+		csv_num(f, v);
 		fprintf(f, ",%s,%s\n", v ? "A" : "M", w->suppressed ? "C" : "F");
 	}
 	return close_out(r, f, name);
@@ -1768,16 +1760,16 @@ static ob_err write_diff(struct rel *r, const char *prev_dir)
 			if (prev_dir) {
 				csv_put(f, c->key);
 				fputs(",added,,", f);
-				csv_put(f, c->value);
+				csv_num(f, c->value);
 				fputc('\n', f);
 			}
 		} else if (strcmp(o, c->value)) {
 			r->res->changed++;
 			csv_put(f, c->key);
 			fputs(",changed,", f);
-			csv_put(f, o);
+			csv_num(f, o);
 			fputc(',', f);
-			csv_put(f, c->value);
+			csv_num(f, c->value);
 			fputc('\n', f);
 		}
 	}
@@ -1787,7 +1779,7 @@ static ob_err write_diff(struct rel *r, const char *prev_dir)
 		r->res->removed++;
 		csv_put(f, c->key);
 		fputs(",removed,", f);
-		csv_put(f, c->value);
+		csv_num(f, c->value);
 		fputs(",\n", f);
 	}
 	if ((e = close_out(r, f, "diff.csv")))

@@ -164,4 +164,10 @@ static const char *const ob_migrations[] = {
 	 * counts, never in record linkage */
 	"ALTER TABLE submission ADD COLUMN aggregate INTEGER NOT NULL DEFAULT 0"
 	"  CHECK (aggregate IN (0, 1));",
+	/* 8: the period a submission covers as it was named ("2023", "2023-Q1")
+	 * and where it came from: declared by the sender, stated by the file
+	 * name, or the period holding most of the rows (src/ingest/period.h) */
+	"ALTER TABLE submission ADD COLUMN period TEXT;"
+	"ALTER TABLE submission ADD COLUMN period_basis TEXT"
+	"  CHECK (period_basis IN ('declared', 'file_name', 'rows'));",
 };

@@ -84,6 +84,24 @@ size_t ob_utf8_valid_len(const char *s, size_t n)
 	return ob_utf8_valid_prefix(s, n, NULL);
 }
 
+ob_err ob_utf8_lossy(const char *s, size_t n, struct ob_buf *out)
+{
+	size_t i = 0, start = out->len;
+
+	while (i < n) {
+		size_t k = ob_utf8_valid_len(s + i, n - i);
+		if (ob_buf_add(out, s + i, k) ||
+		    (i + k < n && ob_buf_add(out, "\xEF\xBF\xBD", 3))) {
+			out->len = start;
+			if (out->ptr)
+				out->ptr[start] = '\0';
+			return OB_ETOOBIG;
+		}
+		i += k + (i + k < n);
+	}
+	return OB_OK;
+}
+
 /* Windows-1252 0x80..0x9F; 0 marks the five undefined bytes. */
 static const uint16_t cp1252_high[32] = {
 	0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,

@@ -27,6 +27,11 @@ size_t ob_utf8_valid_len(const char *s, size_t n);
  */
 size_t ob_utf8_valid_prefix(const char *s, size_t n, size_t *incomplete);
 
+/* Append s[0..n) to out as UTF-8 read the way a UTF-8 reader would show it:
+ * valid sequences as they are, every byte of an invalid one as U+FFFD. For
+ * messages that show how a file would read in the wrong encoding. */
+ob_err ob_utf8_lossy(const char *s, size_t n, struct ob_buf *out);
+
 /* Append s[0..n), read as Windows-1252, to out as UTF-8. The five bytes
  * that Windows-1252 leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) become
  * U+FFFD. */

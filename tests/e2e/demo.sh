@@ -1,6 +1,7 @@
 # demo.sh - "observa demo" builds an observatory whose logbook shows every
-# source and period with rows read = accepted + rejected, rejects exactly the
-# rows it planned to, and ingesting its files again changes nothing.
+# source and declared period with rows read = accepted + rejected, rejects
+# exactly the rows it planned to, and ingesting its files again changes
+# nothing.
 expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.03
 expect_grep "$T/out" "fuente / source"
 cp "$T/out" "$T/out.demo"
@@ -19,6 +20,12 @@ set -- $total
 [ "$3" -eq "$4" ] || fail "rejected $3 rows, the demo planned $4"
 [ "$(sql "$T/obs" "SELECT count(*) FROM submission WHERE superseded_by IS NOT NULL")" -ge 1 ] ||
 	fail "no corrected re-delivery superseded an earlier one"
+# every export declares the year it covers: a correction replaces its year
+[ "$(sql "$T/obs" "SELECT count(*) FROM submission WHERE period_basis IS NOT 'declared'
+	OR period IS NOT substr(period_from, 1, 4) OR period_to IS NOT substr(period_from, 1, 4) || '-12-31'")" = 0 ] ||
+	fail "a demo submission without its declared year"
+[ "$(sql "$T/obs" "SELECT count(*) FROM submission a JOIN submission b ON b.id = a.superseded_by
+	WHERE a.period IS NOT b.period")" = 0 ] || fail "a demo correction replaced another year"
 expect_status 0 "$OBSERVA" log -d "$T/obs"
 expect_grep "$T/out" "sustituido"
 # rows are not victims: Costa Rica's reported crimes merge identical reports

@@ -141,6 +141,7 @@ sqlite3 "$T/old/observa.db" "DROP TABLE review_decision; DROP TABLE review_item;
 	DROP TABLE reconciled_death; DROP TABLE reconcile_run;
 	ALTER TABLE record DROP COLUMN victims; ALTER TABLE submission DROP COLUMN victims;
 	ALTER TABLE submission DROP COLUMN fields; ALTER TABLE submission DROP COLUMN aggregate;
+	ALTER TABLE submission DROP COLUMN period_basis; ALTER TABLE submission DROP COLUMN period;
 	PRAGMA user_version = 4;"
 expect_status 0 "$OBSERVA" reconcile -q -d "$T/old" --period 2020-01..2020-06 --country GTM
 [ "$(sql "$T/old" "PRAGMA user_version")" -ge 5 ] || fail "the old store was not migrated"

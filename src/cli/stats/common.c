@@ -663,15 +663,17 @@ void st_out_header(struct st_out *o, const struct st_reader *in, const char *con
 	ob_csvw_end(&o->w);
 }
 
+/* The input's own cells go out as they came: a number as a number, any
+ * other text through the formula guard. */
 void st_out_fields(struct st_out *o, const char *const *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		ob_csvw_str(&o->w, f[i]);
+		ob_csvw_numtext(&o->w, f[i] ? f[i] : "", f[i] ? strlen(f[i]) : 0);
 }
 
 void st_out_field(struct st_out *o, const char *s, size_t n)
 {
-	ob_csvw_field(&o->w, s, n);
+	ob_csvw_numtext(&o->w, s, n);
 }
 
 void st_out_str(struct st_out *o, const char *s)
@@ -683,9 +685,7 @@ void st_out_num(struct st_out *o, double v)
 {
 	if (isinf(v)) {
 		/* a number, not a formula: no guard quote before "-Inf" */
-		o->w.guard_formulas = false;
-		ob_csvw_str(&o->w, v > 0 ? "Inf" : "-Inf");
-		o->w.guard_formulas = true;
+		ob_csvw_numtext(&o->w, v > 0 ? "Inf" : "-Inf", v > 0 ? 3 : 4);
 	} else {
 		ob_csvw_num(&o->w, v == 0 ? 0 : v);
 	}

@@ -103,6 +103,19 @@ const char *fixture_open(struct ob_store **s)
 	return dir;
 }
 
+void fixture_profile(const char *dir, const char *more)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/catalog/sources/sv-test.ini", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(profile, f);
+	fputs(more, f);
+	fclose(f);
+}
+
 const char *fixture_file(const char *dir, const char *name, const char *text, size_t len)
 {
 	static char path[512];

@@ -16,6 +16,7 @@ static const struct ingest_case {
 	long long accepted, rejected, warned, footer;
 	const char *reason;        /* a quarantine reason that must appear, or NULL */
 	long reason_line;
+	const char *period;        /* declared, or NULL */
 } cases[] = {
 	{ "clean rows with banner, CRLF and footer",
 	  "POLICIA NACIONAL CIVIL\r\nHomicidios 2020\r\n\r\n" HDR
@@ -49,14 +50,14 @@ static const struct ingest_case {
 	{ "femicide label not yet in force",
 	  HDR "E1;01/01/2010;;San Salvador;;Feminicidio;Mujer;30;;\n"
 	      "E2;01/01/2013;;San Salvador;;Feminicidio;Mujer;30;;\n",
-	  OB_OK, 1, 1, 0, 0, "categoría desconocida", 2 },
+	  OB_OK, 1, 1, 0, 0, "categoría desconocida", 2, "2010..2013" },
 	{ "unknown labels warn and count as unknown",
 	  HDR "F1;01/01/2020;25 horas;San Salvador;;Homicidio;X;30;Lanzallamas;\n",
 	  OB_OK, 1, 0, 1, 0, NULL, 0 },
 	{ "territory valid only after the reform",
 	  HDR "G1;01/06/2024;;San Salvador Centro;;Homicidio;Hombre;30;;\n"
 	      "G2;01/06/2023;;San Salvador Centro;;Homicidio;Hombre;30;;\n",
-	  OB_OK, 1, 1, 0, 0, "no vigente", 3 },
+	  OB_OK, 1, 1, 0, 0, "no vigente", 3, "2023..2024" },
 	{ "a former municipality named after the reform goes to its successor",
 	  HDR "S1;01/06/2024;;Aguilares;;Homicidio;Hombre;30;;\n"
 	      "S2;01/06/2024;;San Miguel;;Homicidio;Hombre;30;;\n",
@@ -84,12 +85,14 @@ static void run_case(const struct ingest_case *c)
 	struct ob_store *s;
 	const char *dir = fixture_open(&s);
 	const char *path = fixture_file(dir, "in.csv", c->text, strlen(c->text));
+	struct ob_ingest_options o = { 0 };
 	struct ob_ingest_result r;
 	struct ob_diag d;
 	ob_err e;
 
 	ob_diag_clear(&d);
-	e = ob_ingest_file(s, "sv-test", path, NULL, &r, &d);
+	o.period = c->period;
+	e = ob_ingest_file(s, "sv-test", path, &o, &r, &d);
 	if (e != c->err) {
 		char msg[OB_MAX_MESSAGE];
 		ob_diag_format(&d, msg, sizeof(msg));
@@ -346,6 +349,50 @@ static void count_column(void **state)
 	fixture_remove(dir);
 }
 
+/* The corrected delivery of the issue: a 2023 file, then a corrected 2023
+ * file with one case dated 31/12/2022. The correction's period is 2023 (the
+ * year holding most rows), it supersedes the first, and the 2022 row is
+ * quarantined: 2023 counts the corrected file only. */
+static void corrected_delivery(void **state)
+{
+	static const char v1[] = HDR "A1;03/01/2023;;San Salvador;;Homicidio;Hombre;35;;\n"
+	                             "A2;04/02/2023;;San Salvador;;Homicidio;Hombre;36;;\n"
+	                             "A3;05/12/2023;;San Salvador;;Homicidio;Hombre;37;;\n";
+	static const char v2[] = HDR "A1;03/01/2023;;San Salvador;;Homicidio;Hombre;35;;\n"
+	                             "A2;04/02/2023;;San Salvador;;Homicidio;Hombre;36;;\n"
+	                             "A3;05/12/2023;;San Salvador;;Homicidio;Hombre;37;;\n"
+	                             "A4;31/12/2022;;San Salvador;;Homicidio;Hombre;38;;\n";
+	struct ob_store *s;
+	const char *dir = fixture_open(&s);
+	char p1[512], p2[512];
+	struct ob_ingest_result r;
+	struct ob_diag d;
+	(void)state;
+
+	ob_strlcpy(p1, fixture_file(dir, "v1.csv", v1, sizeof(v1) - 1), sizeof(p1));
+	ob_strlcpy(p2, fixture_file(dir, "v2.csv", v2, sizeof(v2) - 1), sizeof(p2));
+	assert_int_equal(ob_ingest_file(s, "sv-test", p1, NULL, &r, &d), OB_OK);
+	assert_string_equal(r.period, "2023");
+	assert_string_equal(r.period_basis, "rows");
+	assert_int_equal(ob_ingest_file(s, "sv-test", p2, NULL, &r, &d), OB_OK);
+	assert_string_equal(r.period, "2023");
+	assert_string_equal(r.period_from, "2023-01-01");
+	assert_string_equal(r.period_to, "2023-12-31");
+	assert_int_equal(r.superseded, 1);
+	assert_int_equal(r.accepted, 3);
+	assert_int_equal(r.rejected, 1);
+	assert_int_equal(r.outside_period, 1);
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM record r JOIN submission b ON"
+	                                  " b.id = r.submission WHERE b.superseded_by IS NULL"
+	                                  " AND r.occurred_on LIKE '2023-%'"), 3);
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM quarantine WHERE line = 5 AND"
+	                                  " instr(reason, 'fuera del periodo del envío, 2023') > 0"), 1);
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM submission WHERE period = '2023'"
+	                                  " AND period_basis = 'rows'"), 2);
+	ob_store_close(s);
+	fixture_remove(dir);
+}
+
 /* An aggregate source: counts by municipality x period x category (x sex),
  * periods as months or years; no id in the file; rows without a territory
  * or a period, and a cell given twice, refused; a re-delivery supersedes
@@ -457,6 +504,239 @@ static void aggregate_source(void **state)
 	fixture_remove(dir);
 }
 
+/* outside_period = warn: the row is kept, with its warning. */
+static void outside_period_warns(void **state)
+{
+	static const char v[] = HDR "A1;03/01/2023;;San Salvador;;Homicidio;Hombre;35;;\n"
+	                            "A2;04/02/2023;;San Salvador;;Homicidio;Hombre;36;;\n"
+	                            "A4;31/12/2022;;San Salvador;;Homicidio;Hombre;38;;\n";
+	struct ob_store *s;
+	const char *dir = fixture_open(&s);
+	const char *path = fixture_file(dir, "v.csv", v, sizeof(v) - 1);
+	struct ob_ingest_result r;
+	struct ob_diag d;
+	(void)state;
+
+	fixture_profile(dir, "[rules]\noutside_period = warn\n");
+	assert_int_equal(ob_ingest_file(s, "sv-test", path, NULL, &r, &d), OB_OK);
+	assert_string_equal(r.period, "2023");
+	assert_int_equal(r.accepted, 3);
+	assert_int_equal(r.rejected, 0);
+	assert_int_equal(r.warned, 1);
+	assert_int_equal(r.outside_period, 1);
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM warning WHERE line = 4 AND"
+	                                  " field = 'occurred_on' AND value = '31/12/2022' AND"
+	                                  " instr(reason, 'outside_period = warn') > 0"), 1);
+	ob_store_close(s);
+	fixture_remove(dir);
+}
+
+/* Where the period comes from: the file name, when it holds most rows. */
+static void period_from_file_name(void **state)
+{
+	static const char v[] = HDR "A1;03/01/2023;;San Salvador;;Homicidio;Hombre;35;;\n"
+	                            "A2;04/02/2023;;San Salvador;;Homicidio;Hombre;36;;\n";
+	struct ob_store *s;
+	const char *dir = fixture_open(&s);
+	char path[512];
+	struct ob_ingest_result r;
+	struct ob_diag d;
+	(void)state;
+
+	/* a monthly profile: two months in the file, the name says the quarter */
+	fixture_profile(dir, "[source]\nperiod = month\n");
+	ob_strlcpy(path, fixture_file(dir, "pnc_2023-Q1.csv", v, sizeof(v) - 1), sizeof(path));
+	assert_int_equal(ob_ingest_file(s, "sv-test", path, NULL, &r, &d), OB_OK);
+	assert_string_equal(r.period, "2023-Q1");
+	assert_string_equal(r.period_basis, "file_name");
+	/* a name that the rows contradict is not believed */
+	{
+		static const char v24[] = HDR "B1;03/05/2024;;San Salvador;;Homicidio;Hombre;35;;\n";
+		ob_strlcpy(path, fixture_file(dir, "pnc_2021.csv", v24, sizeof(v24) - 1), sizeof(path));
+	}
+	assert_int_equal(ob_ingest_file(s, "sv-test", path, NULL, &r, &d), OB_OK);
+	assert_string_equal(r.period, "2024-05");
+	assert_string_equal(r.period_basis, "rows");
+	assert_non_null(strstr(r.period_note, "2021"));
+	ob_store_close(s);
+	fixture_remove(dir);
+}
+
+/* A period that overlaps a current delivery's without covering it is
+ * refused, naming it; one that covers several supersedes them all. */
+static void overlapping_periods(void **state)
+{
+	static const char jan[] = HDR "A1;03/01/2024;;San Salvador;;Homicidio;Hombre;35;;\n";
+	static const char feb[] = HDR "A2;03/02/2024;;San Salvador;;Homicidio;Hombre;35;;\n";
+	static const char mar[] = HDR "A3;03/03/2024;;San Salvador;;Homicidio;Hombre;35;;\n";
+	static const char year[] = HDR "A1;03/01/2024;;San Salvador;;Homicidio;Hombre;35;;\n"
+	                               "A2;03/02/2024;;San Salvador;;Homicidio;Hombre;35;;\n";
+	static const char jan2[] = HDR "A1;04/01/2024;;San Salvador;;Homicidio;Hombre;35;;\n";
+	struct ob_store *s;
+	const char *dir = fixture_open(&s);
+	char p1[512], p2[512], p3[512], p4[512], p5[512];
+	struct ob_ingest_options o = { 0 };
+	struct ob_ingest_result r;
+	struct ob_diag d;
+	(void)state;
+
+	ob_strlcpy(p1, fixture_file(dir, "jan.csv", jan, sizeof(jan) - 1), sizeof(p1));
+	ob_strlcpy(p2, fixture_file(dir, "feb.csv", feb, sizeof(feb) - 1), sizeof(p2));
+	ob_strlcpy(p3, fixture_file(dir, "mar.csv", mar, sizeof(mar) - 1), sizeof(p3));
+	ob_strlcpy(p4, fixture_file(dir, "year.csv", year, sizeof(year) - 1), sizeof(p4));
+	ob_strlcpy(p5, fixture_file(dir, "jan2.csv", jan2, sizeof(jan2) - 1), sizeof(p5));
+	o.period = "2024-01";
+	assert_int_equal(ob_ingest_file(s, "sv-test", p1, &o, &r, &d), OB_OK);
+	assert_string_equal(r.period_basis, "declared");
+	o.period = "2024-02";
+	assert_int_equal(ob_ingest_file(s, "sv-test", p2, &o, &r, &d), OB_OK);
+	/* the same bytes again change nothing, whatever period is declared */
+	o.period = "2023-12..2024-01";
+	assert_int_equal(ob_ingest_file(s, "sv-test", p1, &o, &r, &d), OB_OK);
+	assert_true(r.already);
+	/* half of February: refused, naming the February delivery */
+	ob_diag_clear(&d);
+	o.period = "2024-02-15..2024-03-31";
+	assert_int_equal(ob_ingest_file(s, "sv-test", p3, &o, &r, &d), OB_EOVERLAP);
+	assert_non_null(strstr(d.message, "envío 2 (feb.csv, periodo 2024-02)"));
+	assert_non_null(strstr(d.message, "declare el periodo 2024-02"));
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM submission"), 2);
+	/* the year covers both months: it supersedes them */
+	o.period = "2024";
+	assert_int_equal(ob_ingest_file(s, "sv-test", p4, &o, &r, &d), OB_OK);
+	assert_int_equal(r.nsuperseded, 2);
+	assert_int_equal(r.superseded, 2);
+	assert_int_equal(r.version, 2);
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM submission WHERE superseded_by = 3"), 2);
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM record r JOIN submission b ON"
+	                                  " b.id = r.submission WHERE b.superseded_by IS NULL"), 2);
+	/* a month inside the current year cannot replace part of it */
+	o.period = "2024-01";
+	assert_int_equal(ob_ingest_file(s, "sv-test", p5, &o, &r, &d), OB_EOVERLAP);
+	assert_non_null(strstr(d.message, "envío 3 (year.csv, periodo 2024)"));
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM submission"), 3);
+	ob_store_close(s);
+	fixture_remove(dir);
+}
+
+/* A column that looks personal and is not protected stops the file before
+ * anything is written; the profile can protect, ignore or clear it. */
+static void personal_columns(void **state)
+{
+	static const char v[] =
+		"No. Caso;Fecha del hecho;Municipio;Delito;Nombre victima;Tel\xC3\xA9" "fono;"
+		"Nombre del municipio\n"
+		"A1;03/01/2023;San Salvador;Homicidio;Ana P\xC3\xA9rez;7777-0000;San Salvador\n";
+	struct ob_store *s;
+	const char *dir = fixture_open(&s);
+	const char *path = fixture_file(dir, "v.csv", v, sizeof(v) - 1);
+	struct ob_ingest_result r;
+	struct ob_diag d;
+	(void)state;
+
+	ob_diag_clear(&d);
+	assert_int_equal(ob_ingest_file(s, "sv-test", path, NULL, &r, &d), OB_EPERSONAL);
+	assert_int_equal(d.line, 1);
+	assert_int_equal(d.column, 5);
+	assert_non_null(strstr(d.message, "«Nombre victima» (columna 5, nombre: añada en [columns] "
+	                                  "names = Nombre victima)"));
+	assert_non_null(strstr(d.message, "«Teléfono» (columna 6, teléfono"));
+	assert_non_null(strstr(d.message, "ignore = Teléfono"));
+	assert_null(strstr(d.message, "Nombre del municipio"));
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM submission"), 0);
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM record"), 0);
+	/* protected and ignored: the name goes apart, the telephone nowhere */
+	fixture_profile(dir, "[columns]\nnames = Nombre victima\nignore = Teléfono\n");
+	assert_int_equal(ob_ingest_file(s, "sv-test", path, NULL, &r, &d), OB_OK);
+	assert_int_equal(r.accepted, 1);
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM protected WHERE names = 'Ana Pérez'"), 1);
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM record WHERE extra LIKE '%Ana%'"
+	                                  " OR extra LIKE '%7777%'"), 0);
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM record WHERE"
+	                                  " extra = '{\"Nombre del municipio\":\"San Salvador\"}'"), 1);
+	ob_store_close(s);
+	fixture_remove(dir);
+}
+
+/* A personal column mapped to a field that is not protected is refused
+ * too; not_personal clears a column that only looks personal. */
+static void personal_mapped_or_cleared(void **state)
+{
+	static const char v[] = "DUI;Fecha del hecho;Municipio;Delito;Direcci\xC3\xB3n\n"
+	                        "01234567-8;03/01/2023;San Salvador;Homicidio;Regional Centro\n";
+	struct ob_store *s;
+	const char *dir = fixture_open(&s);
+	const char *path = fixture_file(dir, "v.csv", v, sizeof(v) - 1);
+	struct ob_ingest_result r;
+	struct ob_diag d;
+	(void)state;
+
+	fixture_profile(dir, "[columns]\nsource_id = DUI\nnot_personal = Dirección\n");
+	assert_int_equal(ob_ingest_file(s, "sv-test", path, NULL, &r, &d), OB_EPERSONAL);
+	assert_non_null(strstr(d.message, "«DUI» (columna 1, documento de identidad, asignada a "
+	                                  "source_id"));
+	assert_null(strstr(d.message, "Dirección"));
+	fixture_profile(dir, "[columns]\nsource_id = DUI\nnot_personal = Dirección | DUI\n");
+	assert_int_equal(ob_ingest_file(s, "sv-test", path, NULL, &r, &d), OB_OK);
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM record WHERE"
+	                                  " extra = '{\"Dirección\":\"Regional Centro\"}'"), 1);
+	ob_store_close(s);
+	fixture_remove(dir);
+}
+
+/* A Windows-1252 file under a UTF-8 profile: read as Windows-1252, so
+ * "Nombre víctima" is seen (and stops the file), with examples. */
+static void encoding_contradicted(void **state)
+{
+	static const char v[] = "No. Caso;Fecha del hecho;Municipio;Delito;Nombre v\xED" "ctima\n"
+	                        "A1;03/01/2023;San Salvador;Homicidio;Jos\xE9\n";
+	struct ob_store *s;
+	const char *dir = fixture_open(&s);
+	const char *path = fixture_file(dir, "v.csv", v, sizeof(v) - 1);
+	struct ob_ingest_result r;
+	struct ob_diag d;
+	(void)state;
+
+	fixture_profile(dir, "[file]\nencoding = utf-8\n");
+	assert_int_equal(ob_ingest_file(s, "sv-test", path, NULL, &r, &d), OB_EPERSONAL);
+	assert_non_null(strstr(d.message, "«Nombre víctima»"));
+	assert_true(r.encoding_check.contradicted);
+	assert_int_equal(r.encoding_check.given, OB_ENC_UTF8);
+	assert_int_equal(r.encoding_check.nexamples, 2);
+	assert_int_equal(r.encoding_check.examples[0].line, 1);
+	assert_int_equal(r.encoding_check.examples[0].column, 5);
+	assert_string_equal(r.encoding_check.examples[0].as_read, "Nombre víctima");
+	/* protected, the file goes in, and its warnings say where */
+	fixture_profile(dir, "[file]\nencoding = utf-8\n[columns]\nnames = Nombre víctima\n");
+	assert_int_equal(ob_ingest_file(s, "sv-test", path, NULL, &r, &d), OB_OK);
+	assert_string_equal(r.encoding, "Windows-1252");
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM protected WHERE names = 'José'"), 1);
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM warning WHERE field IS NULL AND"
+	                                  " line = 2 AND column = 5 AND value = 'José' AND"
+	                                  " instr(reason, 'no está en UTF-8') > 0"), 1);
+	ob_store_close(s);
+	fixture_remove(dir);
+}
+
+/* No month, quarter or year holds most rows: the period must be declared. */
+static void period_unknown(void **state)
+{
+	static const char v[] = HDR "A1;03/01/2022;;San Salvador;;Homicidio;Hombre;35;;\n"
+	                            "A2;04/02/2023;;San Salvador;;Homicidio;Hombre;36;;\n";
+	struct ob_store *s;
+	const char *dir = fixture_open(&s);
+	const char *path = fixture_file(dir, "v.csv", v, sizeof(v) - 1);
+	struct ob_ingest_result r;
+	struct ob_diag d;
+	(void)state;
+
+	assert_int_equal(ob_ingest_file(s, "sv-test", path, NULL, &r, &d), OB_EPERIOD);
+	assert_non_null(strstr(d.message, "--period 2022..2023"));
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM submission"), 0);
+	ob_store_close(s);
+	fixture_remove(dir);
+}
+
 static void unknown_source(void **state)
 {
 	struct ob_store *s;
@@ -481,6 +761,14 @@ int main(void)
 		cmocka_unit_test(windows_1252_file),
 		cmocka_unit_test(reingest_and_supersede),
 		cmocka_unit_test(declared_period),
+		cmocka_unit_test(corrected_delivery),
+		cmocka_unit_test(outside_period_warns),
+		cmocka_unit_test(period_from_file_name),
+		cmocka_unit_test(overlapping_periods),
+		cmocka_unit_test(personal_columns),
+		cmocka_unit_test(personal_mapped_or_cleared),
+		cmocka_unit_test(encoding_contradicted),
+		cmocka_unit_test(period_unknown),
 		cmocka_unit_test(unknown_source),
 		cmocka_unit_test(count_column),
 		cmocka_unit_test(aggregate_source),

@@ -139,6 +139,20 @@ static const struct csv_case cases[] = {
 	  .in = "a,b\nx,Jos\xE9\n", .opt = { .encoding = OB_ENC_UTF8, .delimiter = ',' },
 	  .want = "1:a|b\n", .end = OB_EENCODING, .line = 2, .column = 2,
 	  .msg = "UTF-8 no válido: el byte 0xE9 no es UTF-8; guarde el archivo como UTF-8" },
+	{ .name = "Windows-1252 given, UTF-8 found: read as given",
+	  .in = "a,b\nJosé,y\n", .opt = { .encoding = OB_ENC_CP1252 },
+	  .want = "1:a|b\n2:JosÃ©|y\n", .end = OB_ENOENT, .enc = OB_ENC_CP1252 },
+	{ .name = "UTF-8 given, Windows-1252 found, following the bytes",
+	  .in = "a,b\nJos\xE9,y\n", .opt = { .encoding = OB_ENC_UTF8, .follow_bytes = true },
+	  .want = "1:a|b\n2:José|y\n", .end = OB_ENOENT, .enc = OB_ENC_CP1252 },
+	{ .name = "Windows-1252 given, UTF-8 found, following the bytes",
+	  .in = "a,b\nJosé,y\n", .opt = { .encoding = OB_ENC_CP1252, .follow_bytes = true },
+	  .want = "1:a|b\n2:José|y\n", .end = OB_ENOENT, .enc = OB_ENC_UTF8 },
+	{ .name = "UTF-8 given, following the bytes: multibyte, then invalid",
+	  .in = "a,b\nJosé,y\nx,Jos\xE9\n",
+	  .opt = { .encoding = OB_ENC_UTF8, .delimiter = ',', .follow_bytes = true },
+	  .want = "1:a|b\n2:José|y\n", .end = OB_EENCODING, .line = 3, .column = 2,
+	  .msg = "UTF-8 no válido: el byte 0xE9 no es UTF-8; guarde el archivo como UTF-8" },
 	{ .name = "UTF-16LE BOM", .in = "\xFF\xFE" "a\0,\0b\0", .len = 8,
 	  .open_err = OB_EENCODING, .msg = "UTF-16" },
 	{ .name = "UTF-16BE BOM", .in = "\xFE\xFF\0a\0,\0b", .len = 8,
@@ -323,6 +337,111 @@ static void mixed_encoding(void **state)
 	assert_non_null(strstr(d.message, "codificación mixta"));
 	assert_non_null(strstr(d.message, "0xE9"));
 	assert_string_equal(d.value, "San José");
+	ob_csv_close(r);
+	ob_buf_release(&out);
+	ob_buf_release(&b);
+}
+
+/* A profile that says UTF-8 for a Windows-1252 file: read as Windows-1252,
+ * with examples of both readings at their line and column. */
+static void given_utf8_found_cp1252(void **state)
+{
+	static const char in[] = "POLICIA\nNo. Caso;Nombre v\xED" "ctima;Municipio\n"
+	                         "1;\"Jos\xE9 P\xE9rez\";San Salvador\n2;Ana;Usulut\xE1" "n\n"
+	                         "3;Luis;Ahuachap\xE1" "n\n";
+	struct ob_csv_reader *r;
+	struct ob_csv_options o = { .encoding = OB_ENC_UTF8, .follow_bytes = true };
+	const struct ob_csv_encoding_check *c;
+	const struct ob_csv_record *rec;
+	struct ob_diag d;
+	(void)state;
+
+	assert_int_equal(ob_csv_open_mem(in, sizeof(in) - 1, NULL, &o, &r, &d), OB_OK);
+	assert_int_equal(ob_csv_encoding(r), OB_ENC_CP1252);
+	c = ob_csv_encoding_check(r);
+	assert_true(c->contradicted);
+	assert_int_equal(c->given, OB_ENC_UTF8);
+	assert_int_equal(c->nexamples, 3);
+	assert_int_equal(c->examples[0].line, 2);
+	assert_int_equal(c->examples[0].column, 2);
+	assert_string_equal(c->examples[0].as_given, "Nombre v\xEF\xBF\xBD" "ctima");
+	assert_string_equal(c->examples[0].as_read, "Nombre víctima");
+	assert_int_equal(c->examples[1].line, 3);
+	assert_int_equal(c->examples[1].column, 2);
+	assert_string_equal(c->examples[1].as_read, "\"José Pérez\"");
+	assert_int_equal(c->examples[2].line, 4);
+	assert_int_equal(c->examples[2].column, 3);
+	assert_string_equal(c->examples[2].as_read, "Usulután");
+	assert_int_equal(ob_csv_next(r, &rec, &d), OB_OK);
+	assert_int_equal(ob_csv_next(r, &rec, &d), OB_OK);
+	assert_string_equal(rec->fields[1].ptr, "Nombre víctima");
+	ob_csv_close(r);
+}
+
+/* A profile that says Windows-1252 for a UTF-8 file: read as UTF-8. */
+static void given_cp1252_found_utf8(void **state)
+{
+	static const char in[] = "NOMBRE DE LA VÍCTIMA,Edad\nJosé,3\n";
+	struct ob_csv_reader *r;
+	struct ob_csv_options o = { .encoding = OB_ENC_CP1252, .follow_bytes = true };
+	const struct ob_csv_encoding_check *c;
+	struct ob_diag d;
+	(void)state;
+
+	assert_int_equal(ob_csv_open_mem(in, sizeof(in) - 1, NULL, &o, &r, &d), OB_OK);
+	assert_int_equal(ob_csv_encoding(r), OB_ENC_UTF8);
+	c = ob_csv_encoding_check(r);
+	assert_true(c->contradicted);
+	assert_int_equal(c->nexamples, 2);
+	assert_int_equal(c->examples[0].line, 1);
+	assert_int_equal(c->examples[0].column, 1);
+	assert_string_equal(c->examples[0].as_given, "NOMBRE DE LA VÃ\xEF\xBF\xBD" "CTIMA");
+	assert_string_equal(c->examples[0].as_read, "NOMBRE DE LA VÍCTIMA");
+	assert_int_equal(c->examples[1].line, 2);
+	ob_csv_close(r);
+	/* ASCII only, or as given: nothing to say */
+	assert_int_equal(ob_csv_open_mem("a,b\n1,2\n", 8, NULL, &o, &r, &d), OB_OK);
+	assert_false(ob_csv_encoding_check(r)->contradicted);
+	ob_csv_close(r);
+	o.encoding = OB_ENC_UTF8;
+	assert_int_equal(ob_csv_open_mem(in, sizeof(in) - 1, NULL, &o, &r, &d), OB_OK);
+	assert_false(ob_csv_encoding_check(r)->contradicted);
+	assert_int_equal(ob_csv_encoding_check(r)->nexamples, 0);
+	ob_csv_close(r);
+}
+
+/* Given UTF-8, ASCII past the sniffed bytes, then Windows-1252: nothing read
+ * so far changes, so the rest reads as Windows-1252, with an example. */
+static void given_utf8_cp1252_after_sniff(void **state)
+{
+	struct ob_buf b = OB_BUF_INIT(1 << 22);
+	struct ob_csv_options o = { .encoding = OB_ENC_UTF8, .follow_bytes = true };
+	struct ob_csv_reader *r;
+	const struct ob_csv_encoding_check *c;
+	struct ob_buf out = OB_BUF_INIT(1 << 24);
+	struct ob_diag d;
+	long lines = 1;
+	(void)state;
+
+	ob_buf_adds(&b, "nombre;municipio;edad\n");
+	while (b.len < 2 * OB_SNIFF_BYTES) {
+		ob_buf_adds(&b, "Jose;Santa Ana;35\n");
+		lines++;
+	}
+	ob_buf_adds(&b, "Ana;San Jos\xE9;20\n");
+	assert_int_equal(ob_csv_open_mem(b.ptr, b.len, "m.csv", &o, &r, &d), OB_OK);
+	assert_int_equal(ob_csv_encoding(r), OB_ENC_UTF8);
+	assert_false(ob_csv_encoding_check(r)->contradicted);
+	assert_int_equal(dump(r, &out, &d), OB_ENOENT);
+	assert_non_null(strstr(out.ptr, "Ana|San José|20"));
+	assert_int_equal(ob_csv_encoding(r), OB_ENC_CP1252);
+	c = ob_csv_encoding_check(r);
+	assert_true(c->contradicted);
+	assert_int_equal(c->nexamples, 1);
+	assert_int_equal(c->examples[0].line, lines + 1);
+	assert_int_equal(c->examples[0].column, 2);
+	assert_string_equal(c->examples[0].as_read, "San José");
+	assert_string_equal(c->examples[0].as_given, "San Jos\xEF\xBF\xBD");
 	ob_csv_close(r);
 	ob_buf_release(&out);
 	ob_buf_release(&b);
@@ -633,6 +752,9 @@ int main(void)
 		cmocka_unit_test(record_details),
 		cmocka_unit_test(raw_is_decoded),
 		cmocka_unit_test(mixed_encoding),
+		cmocka_unit_test(given_utf8_found_cp1252),
+		cmocka_unit_test(given_cp1252_found_utf8),
+		cmocka_unit_test(given_utf8_cp1252_after_sniff),
 		cmocka_unit_test(sniff_cuts_a_sequence),
 		cmocka_unit_test(nul_after_sniff),
 		cmocka_unit_test(limits_by_default),
