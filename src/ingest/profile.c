@@ -328,7 +328,7 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 		}
 		if (eq(k, kn, "ignore") || eq(k, kn, "not_personal")) {
 			c->list = eq(k, kn, "ignore") ? &p->ignore : &p->not_personal;
-			ob_err e = each_item(v, vn, '|', add_alt, c);
+			e = each_item(v, vn, '|', add_alt, c);
 			c->list = NULL;
 			return e;
 		}
