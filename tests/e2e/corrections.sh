@@ -26,7 +26,7 @@ printf 'C999;31/12/2022;San Salvador;San Salvador;Homicidio;Hombre;30;\n' >>"$T/
 cmp -s "$T/homicidios.csv" "$T/corregido.csv" && fail "the correction is the same file"
 
 count_2023() { # the CLI's count of 2023 in the analyser
-	"$OBSERVA" analyze -d "$1" --rows year --where "year=2022..2023" --format csv >"$T/an" ||
+	"$OBSERVA" analyze -d "$1" --rows year --where "year=2022..2023 source=sv-test" --format csv >"$T/an" ||
 		fail "analyze"
 	awk -F, '$1 == "2023" { print $2 }' "$T/an"
 }
@@ -95,7 +95,7 @@ sed -e 's/^require = .*/&\noutside_period = warn/' "$OBSERVA_TESTDATA/ingest/sv-
 	>"$W/catalog/sources/sv-test.ini"
 expect_status 0 "$OBSERVA" ingest -d "$W" --source sv-test "$T/homicidios.csv"
 expect_status 0 "$OBSERVA" ingest -d "$W" --source sv-test "$T/corregido.csv"
-expect_grep "$T/out" "157 filas leídas = 157 aceptadas + 0 rechazadas; 1 con avisos"
+expect_grep "$T/out" "157 filas leídas = 157 aceptadas + 0 rechazadas; 157 víctimas en las aceptadas; 1 con avisos"
 [ "$(count_2023 "$W")" = 156 ] || fail "warn: 2023 doubled: $(cat "$T/an")"
 [ "$(awk -F, '$1 == "2022" { print $2 }' "$T/an")" = 1 ] || fail "warn: the 2022 row is kept"
 [ "$(sql "$W" "SELECT count(*) FROM warning WHERE submission = 2 AND line = 158
@@ -103,7 +103,7 @@ expect_grep "$T/out" "157 filas leídas = 157 aceptadas + 0 rechazadas; 1 con av
 
 # the API counts 2023 once
 start_server "$O"
-curl -s -o "$T/body" -w '%{http_code}' "$B/api/v1/analyze?rows=year&where=year%3D2023&format=csv" \
+curl -s -o "$T/body" -w '%{http_code}' "$B/api/v1/analyze?rows=year&where=year%3D2023%20source%3Dsv-test&format=csv" \
 	>"$T/code" || fail "curl analyze"
 [ "$(cat "$T/code")" = 200 ] || { cat "$T/body" >&2; fail "analyze: $(cat "$T/code")"; }
 [ "$(awk -F, '$1 == "2023" { print $2 }' "$T/body")" = 157 ] ||
