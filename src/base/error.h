@@ -31,7 +31,9 @@
 	X(USAGE, "uso incorrecto", "usage error")                               \
 	X(INTERRUPTED, "interrumpido", "interrupted")                           \
 	X(NOFIT, "el modelo no tiene un ajuste finito", "the model has no finite fit") \
-	X(CORRUPT, "archivo dañado", "corrupt file")
+	X(CORRUPT, "archivo dañado", "corrupt file")                            \
+	X(TIMEDOUT, "se agotó el tiempo", "time limit reached")                 \
+	X(CANCELED, "cancelado", "canceled")
 
 typedef enum {
 #define OB_ERR_ENUM(name, es, en) OB_E##name,

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -978,7 +979,36 @@ struct plan {
 	/* one pass without the order by territory */
 	bool unsorted;
 	uint32_t *terr_map; /* territory -> base + 1, 0 rejected (unsorted) */
+	/* the caller's deadline and cancel flag (watch: either is given), and
+	 * why the threads stopped (0, OB_ETIMEDOUT or OB_ECANCELED) */
+	bool watch;
+	double deadline;
+	const _Atomic int *cancel;
+	_Atomic int *stop;
 };
+
+/* Checks of the clock per thread: one in STOP_CLOCK calls of must_stop()
+ * reads it (a block of records costs about as much as reading it). */
+#define STOP_CLOCK 32
+static _Thread_local unsigned stop_tick;
+
+/* Whether the count must stop now, checked between blocks of records. */
+static bool must_stop(const struct plan *pl)
+{
+	if (!pl->watch)
+		return false;
+	if (atomic_load_explicit(pl->stop, memory_order_relaxed))
+		return true;
+	if (pl->cancel && atomic_load_explicit(pl->cancel, memory_order_relaxed)) {
+		atomic_store(pl->stop, OB_ECANCELED);
+		return true;
+	}
+	if (pl->deadline > 0 && ++stop_tick % STOP_CLOCK == 0 && ob_now() > pl->deadline) {
+		atomic_store(pl->stop, OB_ETIMEDOUT);
+		return true;
+	}
+	return false;
+}
 
 struct worker {
 	const struct plan *pl;
@@ -1039,6 +1069,8 @@ static void count_range(const struct plan *pl, uint64_t a, uint64_t b, uint32_t 
 		size_t m, k;
 		bool all = true; /* sel is the identity */
 
+		if (must_stop(pl))
+			return;
 		next = (z + 1) * CHUNK < b ? (z + 1) * CHUNK : b;
 		m = k = (size_t)(next - i);
 		/* a block whose years or sources the filter rejects */
@@ -1193,7 +1225,7 @@ static void *worker_run(void *arg)
 		count_range(pl, w->ra, w->rb, 0, w->counts);
 		return NULL;
 	}
-	for (size_t k = w->ua; k < w->ub; k++) {
+	for (size_t k = w->ua; k < w->ub && !must_stop(pl); k++) {
 		if (!pl->src_runs) {
 			count_range(pl, pl->ra[k], pl->rb[k], pl->base[k], w->counts);
 			continue;
@@ -1398,12 +1430,101 @@ static void make_popsel(const struct ob_analyzer *an, const struct ob_query *q,
 	r->rate_ok = true;
 }
 
+/* a * b, saturated at UINT64_MAX */
+static uint64_t mul_sat(uint64_t a, uint64_t b)
+{
+	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
+ob_err ob_query_cost(const struct ob_analyzer *an, const struct ob_query *q,
+                     struct ob_query_cost *cost, struct ob_diag *d)
+{
+	const struct ob_snapshot *s = an->snap;
+	struct compiled c;
+	uint32_t y_lo = 0, y_hi = UINT16_MAX;
+	ob_err e;
+
+	cost->cells = 1;
+	cost->records = 0;
+	if ((e = compile(an, q->where, &c, d))) {
+		compiled_release(&c);
+		return e;
+	}
+	/* cells: the values of each dimension that an accepted column value maps to */
+	for (size_t j = 0; j < q->n_dims && j < OB_QUERY_MAX_DIMS; j++) {
+		const struct dimmap *m = &an->dim[q->dims[j]];
+		const uint8_t *acc = c.acc[dim_col[q->dims[j]]];
+		uint64_t n = m->n;
+
+		if (acc && m->n) {
+			size_t dom = col_domain(s, dim_col[q->dims[j]]);
+			uint8_t *seen = ob_calloc(m->n, 1);
+			n = 0;
+			for (size_t v = 0; v < dom; v++)
+				if (acc[v] && m->map[v] < m->n && !seen[m->map[v]]) {
+					seen[m->map[v]] = 1;
+					n++;
+				}
+			free(seen);
+		}
+		cost->cells = mul_sat(cost->cells, n ? n : 1);
+	}
+	/* records: the territories kept, each narrowed to the years kept when
+	 * its records are ordered by year (as ob_query_run reads them) */
+	if (!an->sorted) {
+		cost->records = s->n;
+		goto out;
+	}
+	if (c.acc[C_YEAR] && an->year_sorted) {
+		/* the years records hold: 0 (unknown) and year_min..year_max */
+		int first = an->year_min > 0 ? an->year_min : 1;
+		bool any = c.acc[C_YEAR][0] != 0;
+
+		y_lo = y_hi = 0;
+		for (int v = first; v <= an->year_max; v++) {
+			if (!c.acc[C_YEAR][v])
+				continue;
+			if (!any)
+				y_lo = (uint32_t)v;
+			y_hi = (uint32_t)v;
+			any = true;
+		}
+		if (!any)
+			goto out; /* no year passes: nothing to read */
+	}
+	for (uint32_t u = 0; u < s->n_units; u++) {
+		uint64_t ra = an->unit_first[u], rb = an->unit_first[u + 1];
+		if (c.acc[C_TERR] && !c.acc[C_TERR][u])
+			continue;
+		if (c.acc[C_YEAR] && an->year_sorted && ra < rb) {
+			ra = year_bound(s->year, ra, rb, y_lo);
+			rb = year_bound(s->year, ra, rb, y_hi + 1);
+		}
+		cost->records += rb - ra;
+	}
+out:
+	compiled_release(&c);
+	return OB_OK;
+}
+
+/* The error of a query stopped by its deadline or its cancel flag. */
+static ob_err stopped(struct ob_diag *d, int why)
+{
+	if (why == OB_ETIMEDOUT)
+		return ob_diag_set(d, OB_ETIMEDOUT, "--rows", 0, 0, NULL, 0,
+		                   "la consulta agotó su tiempo y se detuvo; quite una dimensión o "
+		                   "filtre más (the query ran out of time and was stopped)");
+	return ob_diag_set(d, OB_ECANCELED, "--rows", 0, 0, NULL, 0,
+	                   "la consulta se canceló (the query was canceled)");
+}
+
 ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
                     struct ob_query_result **out, struct ob_diag *d)
 {
 	const struct ob_snapshot *s = an->snap;
 	struct compiled c;
 	struct plan pl;
+	_Atomic int stop;
 	struct ob_query_result *r = NULL;
 	struct worker wk[16];
 	size_t stride[OB_QUERY_MAX_DIMS];
@@ -1416,10 +1537,19 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 
 	*out = NULL;
 	memset(&pl, 0, sizeof(pl));
+	atomic_init(&stop, 0);
+	pl.stop = &stop;
+	pl.deadline = q->deadline;
+	pl.cancel = q->cancel;
+	pl.watch = q->deadline > 0 || q->cancel;
 	if (q->n_dims > OB_QUERY_MAX_DIMS || q->n_row_dims > q->n_dims)
 		return ob_diag_set(d, OB_EUSAGE, "--rows", 0, 0, NULL, 0,
 		                   "a lo sumo %d dimensiones (at most %d dimensions)",
 		                   OB_QUERY_MAX_DIMS, OB_QUERY_MAX_DIMS);
+	if (q->cancel && atomic_load(q->cancel))
+		return stopped(d, OB_ECANCELED);
+	if (q->deadline > 0 && ob_now() > q->deadline)
+		return stopped(d, OB_ETIMEDOUT);
 	if ((e = compile(an, q->where, &c, d)))
 		goto fail_compile;
 
@@ -1660,6 +1790,11 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 	free(pl.year_pre);
 	free(pl.src_pre);
 	compiled_release(&c);
+	if (atomic_load(&stop)) {
+		/* stopped part way: the counts are incomplete, so none is given */
+		ob_query_result_free(r);
+		return stopped(d, atomic_load(&stop));
+	}
 	*out = r;
 	return OB_OK;
 fail:

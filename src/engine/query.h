@@ -59,9 +59,18 @@
  * dimension takes whole runs without reading the records. Work without a
  * per-record column, or under half a million records, runs in one thread.
  *
+ * Cost and budget: ob_query_cost() says, before any work, how many cells
+ * the grouping can reach and how many records the count would read, from
+ * the filter and the ranges of records per territory and year; a server
+ * refuses a question above its limits with it. A query may carry a
+ * deadline and a cancel flag, which the counting threads check between
+ * blocks of records: past the deadline the query stops with OB_ETIMEDOUT,
+ * once the flag is set with OB_ECANCELED, and gives no result.
+ *
  * Errors: OB_EUSAGE with a message in Spanish then English naming the
  * unknown dimension, field or value and listing the valid ones (the nearest
- * ones when there are many); OB_ETOOBIG past OB_MAX_QUERY_CELLS.
+ * ones when there are many); OB_ETOOBIG past OB_MAX_QUERY_CELLS;
+ * OB_ETIMEDOUT and OB_ECANCELED as above.
  *
  * Ownership: an analyser borrows its snapshot and population (free it
  * before them; engine/snaphold.h keeps them together); a result borrows the
@@ -148,6 +157,8 @@ struct ob_query {
 	size_t n_row_dims;  /* the first n_row_dims are rows, the rest columns */
 	const char *where;  /* NULL or "" for every record */
 	int threads;        /* 0: up to two, fewer for few records; N: N */
+	double deadline;    /* ob_now() past which the count stops; 0: none */
+	const _Atomic int *cancel; /* set non-zero (by any thread) to stop; NULL: none */
 };
 
 struct ob_query_result {
@@ -167,6 +178,24 @@ struct ob_query_result {
 	struct ob_query_popsel *popsel;
 	size_t counts_len;
 };
+
+/* What a query would cost, known before it runs. */
+struct ob_query_cost {
+	uint64_t cells;   /* product over the dimensions of the values the filter leaves */
+	uint64_t records; /* records of the territories and years the filter leaves */
+};
+
+/*
+ * The cost of q: cheap (the filter is compiled, no record is read).
+ * cells counts, for each dimension, the values some record passing the
+ * filter could have (all of them when the filter does not touch the
+ * dimension's column); records is what ob_query_run would read: the records
+ * of the territories the filter keeps, narrowed to its years. Both are
+ * upper bounds (saturated at UINT64_MAX). Errors: those of the filter, as
+ * ob_query_run.
+ */
+ob_err ob_query_cost(const struct ob_analyzer *an, const struct ob_query *q,
+                     struct ob_query_cost *cost, struct ob_diag *d);
 
 /* Run a query. Errors: see above. */
 ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
