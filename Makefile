@@ -6,7 +6,7 @@ BUILD ?= build
 SAN ?= build-san
 DEMO ?= demo
 
-.PHONY: all bootstrap check demo clean fuzz bench
+.PHONY: all bootstrap check check-build demo clean fuzz bench golden-update
 
 all: bootstrap
 	@[ -f $(BUILD)/build.ninja ] || $(MESON) setup $(BUILD) --buildtype=release -Dtests=false >/dev/null
@@ -19,6 +19,15 @@ check: bootstrap
 	@[ -f $(SAN)/build.ninja ] || $(MESON) setup $(SAN) -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 	@ninja -C $(SAN) | grep -v "^\[" || true; ninja -C $(SAN) >/dev/null
 	@$(MESON) test -C $(SAN) --print-errorlogs -q
+
+# Rewrite tests/golden/*.test with what the commands print now (then review
+# "git diff tests/golden": every change there is a change users see).
+golden-update: check-build
+	@OBSERVA=$(SAN)/observa OBSERVA_TESTDATA=tests/data tests/golden/run.sh --update
+
+check-build: bootstrap
+	@[ -f $(SAN)/build.ninja ] || $(MESON) setup $(SAN) -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+	@ninja -C $(SAN) >/dev/null
 
 demo: all
 	@rm -rf $(DEMO)

@@ -87,6 +87,10 @@
  * it is complete (more is streamed). */
 #define OB_MAX_STATS_BUFFER (64 * 1024 * 1024)
 
+/* Longest number "observa stats" reads in a cell, blanks around it aside
+ * (R writes at most 24 characters: 17 digits, sign, point, exponent). */
+#define OB_MAX_NUMBER_CHARS 64
+
 /* Most indicators and most dimensions (with the index itself) of one
  * composite index definition, and the deepest nesting of dimensions. */
 #define OB_MAX_INDEX_INDICATORS 256
@@ -104,6 +108,13 @@
 
 /* Most records one engine snapshot holds (its counts are 32-bit). */
 #define OB_MAX_SNAPSHOT_RECORDS (1024L * 1024 * 1024)
+
+/* Most victims one snapshot record stands for (its count column is 16-bit:
+ * a stored row counting more becomes several records), and most victims
+ * one snapshot holds in all (the counters of the analyser and the
+ * indicators are 32-bit). */
+#define OB_MAX_SNAPSHOT_COUNT 65535
+#define OB_MAX_SNAPSHOT_VICTIMS 4294967295LL
 
 /* Most territorial units, categories and sources one snapshot holds (their
  * columns are 16-bit indices). */

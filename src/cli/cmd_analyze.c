@@ -16,11 +16,14 @@ static void usage(FILE *out)
 	fprintf(out,
 	        "uso / usage: observa analyze [-d DIR] --rows DIM[,DIM] [--cols DIM[,DIM]]\n"
 	        "       [--where \"CAMPO=VALORES ...\"] [--measure count|rate|share]\n"
-	        "       [--sort label|count|count_asc] [--top N] [--format table|csv|json]\n\n"
-	        "Cuenta los registros vigentes filtrados y agrupados por hasta cuatro\n"
-	        "dimensiones (filas y columnas), con totales de fila, de columna y general.\n"
-	        "Counts the current records, filtered and grouped by up to four dimensions\n"
-	        "(rows and columns), with row, column and grand totals.\n\n"
+	        "       [--sort label|count|count_asc] [--top N] [--format table|csv|json]\n"
+	        "       [--records]\n\n"
+	        "Cuenta las víctimas de los registros vigentes (una fila puede contar varias)\n"
+	        "filtradas y agrupadas por hasta cuatro dimensiones (filas y columnas), con\n"
+	        "totales de fila, de columna y general.\n"
+	        "Counts the victims of the current records (a row may count several),\n"
+	        "filtered and grouped by up to four dimensions (rows and columns), with row,\n"
+	        "column and grand totals.\n\n"
 	        "Dimensiones / dimensions: country, admin1, admin2, year, month, iccs_section,\n"
 	        "  iccs_division, iccs_group, iccs_class, iccs, sex, age_group, age, hour,\n"
 	        "  manner, mechanism (weapon), place, relationship, context, source, institution\n\n"
@@ -43,6 +46,8 @@ static void usage(FILE *out)
 	        "  -t, --top N        solo las N primeras filas (ordenadas por total si no se\n"
 	        "                     pide otro orden) / only the first N rows\n"
 	        "  -f, --format F     table (por omisión), csv o json\n"
+	        "      --records      cuenta registros (filas), no víctimas / count records\n"
+	        "                     (rows), not victims\n"
 	        "      --threads N    hilos del conteo / counting threads\n");
 }
 
@@ -54,6 +59,7 @@ struct opts {
 	long long top;
 	int format; /* 0 table, 1 csv, 2 json */
 	int threads;
+	bool records;
 	long long bench_repeat;
 };
 
@@ -217,6 +223,8 @@ static void print_table(const struct ob_query_table *t, enum ob_query_measure m)
 	if (t->rows_before_top > t->nrows)
 		printf("(%zu de %zu filas / of %zu rows)\n", t->nrows, t->rows_before_top,
 		       t->rows_before_top);
+	if (r->records)
+		printf("(registros, no víctimas / records, not victims)\n");
 	if (m == OB_QM_RATE && !r->rate_ok)
 		printf("tasa no disponible / rate not available: %s\n", r->rate_why);
 	free(w);
@@ -237,8 +245,9 @@ static void print_cells(const struct ob_query_table *t, enum ob_query_measure m,
 			printf("%s", k ? "," : "");
 			json_str(ob_query_dim_name(r->dims[k]));
 		}
-		printf("],\"rows\":%zu,\"measure\":\"%s\",\"total\":%llu,", nr,
-		       ob_query_measure_name(m), (unsigned long long)r->total);
+		printf("],\"rows\":%zu,\"measure\":\"%s\",\"counts\":\"%s\",\"total\":%llu,", nr,
+		       ob_query_measure_name(m), r->records ? "records" : "victims",
+		       (unsigned long long)r->total);
 		if (m == OB_QM_RATE && !r->rate_ok) {
 			printf("\"rate_unavailable\":");
 			json_str(r->rate_why);
@@ -250,8 +259,9 @@ static void print_cells(const struct ob_query_table *t, enum ob_query_measure m,
 			csv_field(ob_query_dim_name(r->dims[k]));
 			putchar(',');
 		}
-		printf("count%s\n", m == OB_QM_COUNT ? "" : m == OB_QM_RATE ? ",population,rate"
-		                                                           : ",share");
+		/* what the numbers count: victims ("count"), or records */
+		printf("%s%s\n", r->records ? "records" : "count",
+		       m == OB_QM_COUNT ? "" : m == OB_QM_RATE ? ",population,rate" : ",share");
 	}
 	for (size_t i = nr ? 0 : t->nrows; i <= t->nrows; i++) {
 		for (size_t j = 0; j <= ncols; j++) {
@@ -272,7 +282,8 @@ static void print_cells(const struct ob_query_table *t, enum ob_query_measure m,
 					json_str(v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
 					putchar(',');
 				}
-				printf("\"count\":%llu", (unsigned long long)n);
+				printf("\"%s\":%llu", r->records ? "records" : "count",
+				       (unsigned long long)n);
 				if (m == OB_QM_RATE) {
 					printf(",\"population\":");
 					if (hp)
@@ -393,6 +404,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "format", required_argument, NULL, 'f' },
 		{ "threads", required_argument, NULL, 'T' },
 		{ "bench-repeat", required_argument, NULL, 'B' },
+		{ "records", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -463,6 +475,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			}
 			o->bench_repeat = v;
 			break;
+		case 'R': o->records = true; break;
 		case 'h': usage(stdout); return -1;
 		default:
 			ob_error("opción desconocida o sin valor «%s» / unknown option or missing value",
@@ -510,6 +523,7 @@ int cmd_analyze(int argc, char **argv)
 	memset(&q, 0, sizeof(q));
 	q.where = o.where;
 	q.threads = o.threads;
+	q.records = o.records;
 	if ((o.rows && (e = ob_query_dims_parse(o.rows, "--rows", q.dims, &q.n_dims, &d))))
 		goto diag;
 	q.n_row_dims = q.n_dims;

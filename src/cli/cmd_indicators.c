@@ -238,7 +238,8 @@ static const char *by_heading(enum ob_ind_by b, bool english)
 
 static const char *institution_label(int i, bool english)
 {
-	static const char *const es[OB_INST_COUNT] = { "otra", "policía", "forense", "fiscalía" };
+	static const char *const es[OB_INST_COUNT] = { "otra", "policía", "forense", "fiscalía",
+	                                               "validada" };
 	return english ? ob_institution_name(i) : (unsigned)i < OB_INST_COUNT ? es[i] : "?";
 }
 

@@ -51,9 +51,11 @@ int cmd_snapshot(int argc, char **argv)
 		ob_cli_diag(&d);
 		return ob_cli_status(e) == OB_EXIT_FAIL ? OB_EXIT_SYSTEM : ob_cli_status(e);
 	}
-	printf("instantánea / snapshot: %llu registros vigentes / current records, %u territorios, "
-	       "%u categorías, %u fuentes, %u periodos entregados / delivered periods; %.2f s\n",
-	       (unsigned long long)snap->n, snap->n_units, snap->n_categories, snap->n_sources,
+	printf("instantánea / snapshot: %llu registros vigentes / current records, %llu víctimas / "
+	       "victims, %u territorios, %u categorías, %u fuentes, %u periodos entregados / "
+	       "delivered periods; %.2f s\n",
+	       (unsigned long long)snap->n, (unsigned long long)snap->victims, snap->n_units,
+	       snap->n_categories, snap->n_sources,
 	       snap->n_coverage, ob_now() - t0);
 	ob_snapshot_close(snap);
 	return OB_EXIT_OK;

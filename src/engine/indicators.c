@@ -652,9 +652,10 @@ struct plan {
 
 /*
  * The counters: [unit][period][cell][computed indicator], so that the
- * indicators a record counts for sit side by side in memory. No counter can
- * overflow: a snapshot holds fewer than 2^32 records, and each counts at
- * most once in a counter, even summed up the hierarchy.
+ * indicators a record counts for sit side by side in memory. A record adds
+ * the victims it stands for (its count). No counter can overflow: a
+ * snapshot holds at most OB_MAX_SNAPSHOT_VICTIMS (2^32 - 1) victims, and
+ * each counts at most once in a counter, even summed up the hierarchy.
  */
 struct worker {
 	const struct plan *pl;
@@ -683,14 +684,17 @@ static inline bool day_ok(const struct plan *pl, int slot, uint8_t day)
 	return day ? day <= pl->day_limit[slot] : pl->unknown_day[slot];
 }
 
-/* One 64-bit word of indicators: the common case, kept tight. */
-static void count_one_word(struct worker *w)
+/* One 64-bit word of indicators: the common case, kept tight. weighted
+ * (a constant where it is called): a record adds its count, not 1. */
+static inline __attribute__((always_inline)) void count_one_word_as(struct worker *w,
+                                                                    bool weighted)
 {
 	const struct plan *pl = w->pl;
 	const struct ob_snapshot *s = pl->snap;
 	const struct compiled *c = pl->c;
 	const unsigned act = c->active;
 	const uint16_t *terr = s->territory, *year = s->year, *cat = s->category, *src = s->source;
+	const uint16_t *count = s->count;
 	const uint8_t *month = s->month, *sex = s->sex, *age = s->age, *hour = s->hour;
 	const uint8_t *t0 = s->tag[0], *t1 = s->tag[1], *t2 = s->tag[2], *t3 = s->tag[3],
 		      *t4 = s->tag[4];
@@ -734,15 +738,24 @@ static void count_one_word(struct worker *w)
 				continue;
 		}
 		cnt = counts + (((size_t)terr[i] * NP + (size_t)sl) * NC + cell_of(pl, i)) * K;
-		do {
-			cnt[__builtin_ctzll(m)]++;
-			m &= m - 1;
-		} while (m);
+		if (weighted) {
+			uint32_t add = count[i];
+			do {
+				cnt[__builtin_ctzll(m)] += add;
+				m &= m - 1;
+			} while (m);
+		} else {
+			do {
+				cnt[__builtin_ctzll(m)]++;
+				m &= m - 1;
+			} while (m);
+		}
 	}
 }
 
 /* Any number of words. */
-static void count_words(struct worker *w)
+static inline __attribute__((always_inline)) void count_words_as(struct worker *w,
+                                                                 bool weighted)
 {
 	const struct plan *pl = w->pl;
 	const struct ob_snapshot *s = pl->snap;
@@ -775,21 +788,45 @@ static void count_words(struct worker *w)
 				placed = true;
 			}
 			do {
-				w->counts[base + k * 64 + (size_t)__builtin_ctzll(m)]++;
+				w->counts[base + k * 64 + (size_t)__builtin_ctzll(m)] +=
+					weighted ? s->count[i] : 1u;
 				m &= m - 1;
 			} while (m);
 		}
 	}
 }
 
+/* Each kernel in two builds: a snapshot whose records all count 1 keeps
+ * the plain increments. */
+static void count_one_word(struct worker *w)
+{
+	count_one_word_as(w, false);
+}
+
+static void count_one_word_weighted(struct worker *w)
+{
+	count_one_word_as(w, true);
+}
+
+static void count_words(struct worker *w)
+{
+	count_words_as(w, false);
+}
+
+static void count_words_weighted(struct worker *w)
+{
+	count_words_as(w, true);
+}
+
 static void *worker_run(void *arg)
 {
 	struct worker *w = arg;
+	bool weighted = w->pl->snap->victims != w->pl->snap->n;
 
 	if (w->pl->c->W == 1)
-		count_one_word(w);
+		weighted ? count_one_word_weighted(w) : count_one_word(w);
 	else
-		count_words(w);
+		weighted ? count_words_weighted(w) : count_words(w);
 	return NULL;
 }
 

@@ -21,7 +21,7 @@
  *            ages "17"; an unknown age matches no range), hour (hours of
  *            day, ranges may wrap: "18-5" is 18:00 to 05:59; an unknown hour
  *            matches none), institution (police, forensic, prosecutor,
- *            other) and source (source codes such as sv-iml).
+ *            validated, other) and source (source codes such as sv-iml).
  * denominator  "population" (total), "population:F", "population:M",
  *            an age group "population:15-29" or "population:F:15-49"
  *            (the catalogue has no population by age: such rates are always
@@ -217,7 +217,9 @@ ob_err ob_ind_select_units(const struct ob_snapshot *snap, const char *codes, bo
                            struct ob_diag *d);
 
 /* ------------------------------------------------------------------------
- * Computing.
+ * Computing. Counts are of victims: a record adds its count (engine/
+ * snapshot.h), so a row with a count column or of an aggregate source adds
+ * the victims it stands for.
  */
 enum ob_ind_flag {
 	OB_IND_UNRELIABLE = 1u << 0,            /* count (shares: total) < threshold */

@@ -131,6 +131,10 @@ struct ob_analyzer {
 	char *pool;             /* labels of numbers */
 	uint16_t *zone;         /* per block of ZONE records: min, max year, min, max source */
 	uint64_t n_zones;
+	/* counts: NULL when every record counts 1 (then no column is read) */
+	uint8_t *zone_ones;     /* per block: every count in it is 1 */
+	uint64_t *zone_victims; /* victims before each block (n_zones + 1) */
+	uint64_t *zone_keys;    /* rkeys before each block (n_zones + 1) */
 	const char *unknown;
 };
 
@@ -248,6 +252,30 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 		an->zone[z * 4 + 1] = y1;
 		an->zone[z * 4 + 2] = s0;
 		an->zone[z * 4 + 3] = s1;
+	}
+	/* victims and keys before each block, so that a range of records is
+	 * summed by its two ends; which blocks count every record once */
+	an->zone_keys = ob_malloc((an->n_zones + 1) * sizeof(uint64_t));
+	an->zone_keys[0] = 0;
+	if (s->victims != s->n) {
+		an->zone_ones = ob_malloc(an->n_zones + 1);
+		an->zone_victims = ob_malloc((an->n_zones + 1) * sizeof(uint64_t));
+		an->zone_victims[0] = 0;
+	}
+	for (uint64_t z = 0; z < an->n_zones; z++) {
+		uint64_t end = (z + 1) * CHUNK < s->n ? (z + 1) * CHUNK : s->n, v = 0, k = 0;
+		unsigned ones = 1;
+		for (uint64_t i = z * CHUNK; i < end; i++)
+			k += s->rkey[i];
+		an->zone_keys[z + 1] = an->zone_keys[z] + k;
+		if (!an->zone_ones)
+			continue;
+		for (uint64_t i = z * CHUNK; i < end; i++) {
+			v += s->count[i];
+			ones &= s->count[i] == 1;
+		}
+		an->zone_victims[z + 1] = an->zone_victims[z] + v;
+		an->zone_ones[z] = (uint8_t)ones;
 	}
 
 	ob_strmap_init(&an->units);
@@ -406,6 +434,9 @@ void ob_analyzer_free(struct ob_analyzer *an)
 	free(an->runs);
 	free(an->run_first);
 	free(an->zone);
+	free(an->zone_ones);
+	free(an->zone_victims);
+	free(an->zone_keys);
 	free(an->country_unit);
 	ob_strmap_release(&an->units);
 	free(an->pool);
@@ -979,6 +1010,12 @@ struct plan {
 	/* one pass without the order by territory */
 	bool unsorted;
 	uint32_t *terr_map; /* territory -> base + 1, 0 rejected (unsorted) */
+	/* what a record adds: its count, unless zone_ones is NULL (every
+	 * record counts 1, or records are counted) or says its block's
+	 * records all count 1; and its key into keysums, when asked */
+	const uint8_t *zone_ones;
+	const uint64_t *zone_victims, *zone_keys;
+	bool keys;
 	/* the caller's deadline and cancel flag (watch: either is given), and
 	 * why the threads stopped (0, OB_ETIMEDOUT or OB_ECANCELED) */
 	bool watch;
@@ -1015,6 +1052,7 @@ struct worker {
 	size_t ua, ub;        /* units [ua, ub) of the plan */
 	uint64_t ra, rb;      /* or records [ra, rb) (unsorted) */
 	uint32_t *counts;
+	uint64_t *keys;       /* n_cells sums of rkeys, or NULL */
 	pthread_t tid;
 };
 
@@ -1044,30 +1082,81 @@ static inline bool date_ok(const struct plan *pl, uint16_t y, uint8_t m, uint8_t
 	return lo >= pl->date_from && hi <= pl->date_to;
 }
 
+static uint64_t sum_u16(const uint16_t *c, uint64_t a, uint64_t b)
+{
+	uint64_t sum = 0;
+
+	for (uint64_t i = a; i < b; i++)
+		sum += c[i];
+	return sum;
+}
+
+static uint64_t sum_u8(const uint8_t *c, uint64_t a, uint64_t b)
+{
+	uint64_t sum = 0;
+
+	for (uint64_t i = a; i < b; i++)
+		sum += c[i];
+	return sum;
+}
+
+/* What records [a, b) add up to: the whole blocks between them from the
+ * sums before each block, the ends record by record. */
+static uint64_t range_victims(const struct plan *pl, uint64_t a, uint64_t b)
+{
+	uint64_t za = (a + CHUNK - 1) / CHUNK, zb = b / CHUNK;
+
+	if (!pl->zone_ones)
+		return b - a;
+	if (za >= zb)
+		return sum_u16(pl->s->count, a, b);
+	return sum_u16(pl->s->count, a, za * CHUNK) + pl->zone_victims[zb] -
+	       pl->zone_victims[za] + sum_u16(pl->s->count, zb * CHUNK, b);
+}
+
+static uint64_t range_keys(const struct plan *pl, uint64_t a, uint64_t b)
+{
+	uint64_t za = (a + CHUNK - 1) / CHUNK, zb = b / CHUNK;
+
+	if (za >= zb)
+		return sum_u8(pl->s->rkey, a, b);
+	return sum_u8(pl->s->rkey, a, za * CHUNK) + pl->zone_keys[zb] - pl->zone_keys[za] +
+	       sum_u8(pl->s->rkey, zb * CHUNK, b);
+}
+
 /*
  * Count records [a, b) whose cell offset starts at base (base per record
  * from terr_map when the plan is unsorted), a chunk at a time: the filters
  * narrow a selection vector (so that a selective filter spares the later
  * columns), the dimensions add their premultiplied codes, and the counts go
  * to pl->lanes interleaved copies of each counter (a run of records in the
- * same cell would otherwise wait on its own increments).
+ * same cell would otherwise wait on its own increments). A record adds its
+ * count, except in blocks whose records all count 1, where the kernel
+ * increments as it would for records.
  */
 static void count_range(const struct plan *pl, uint64_t a, uint64_t b, uint32_t base,
-                        uint32_t *counts)
+                        struct worker *w)
 {
 	const struct ob_snapshot *s = pl->s;
 	uint32_t idx[CHUNK];
 	uint16_t sel[CHUNK];
 	const unsigned lanes = pl->lanes, lmask = lanes - 1;
+	uint32_t *counts = w->counts;
+	uint64_t *keys = w->keys;
 
 	if (!pl->nf && !pl->ng && !pl->date && !pl->unsorted) {
-		counts[(size_t)base * lanes] += (uint32_t)(b - a);
+		counts[(size_t)base * lanes] += (uint32_t)range_victims(pl, a, b);
+		if (keys)
+			keys[base] += range_keys(pl, a, b);
 		return;
 	}
 	for (uint64_t i = a, next; i < b; i = next) {
 		uint64_t z = i / CHUNK;
 		size_t m, k;
 		bool all = true; /* sel is the identity */
+		bool weighted;
+		const uint16_t *cn;
+		const uint8_t *rk;
 
 		if (must_stop(pl))
 			return;
@@ -1145,6 +1234,9 @@ static void count_range(const struct plan *pl, uint64_t a, uint64_t b, uint32_t 
 		}
 		if (!k)
 			continue;
+		weighted = pl->zone_ones && !pl->zone_ones[z];
+		cn = s->count + i;
+		rk = s->rkey + i;
 		if (all) {
 			for (int g = 0; g < pl->ng; g++) {
 				const uint32_t *map = pl->g[g].map;
@@ -1158,8 +1250,15 @@ static void count_range(const struct plan *pl, uint64_t a, uint64_t b, uint32_t 
 						idx[j] += map[c[j]];
 				}
 			}
-			for (size_t j = 0; j < m; j++)
-				counts[(size_t)idx[j] * lanes + (j & lmask)]++;
+			if (weighted)
+				for (size_t j = 0; j < m; j++)
+					counts[(size_t)idx[j] * lanes + (j & lmask)] += cn[j];
+			else
+				for (size_t j = 0; j < m; j++)
+					counts[(size_t)idx[j] * lanes + (j & lmask)]++;
+			if (keys)
+				for (size_t j = 0; j < m; j++)
+					keys[idx[j]] += rk[j];
 		} else {
 			for (int g = 0; g < pl->ng; g++) {
 				const uint32_t *map = pl->g[g].map;
@@ -1173,8 +1272,15 @@ static void count_range(const struct plan *pl, uint64_t a, uint64_t b, uint32_t 
 						idx[sel[t]] += map[c[sel[t]]];
 				}
 			}
-			for (size_t t = 0; t < k; t++)
-				counts[(size_t)idx[sel[t]] * lanes + (t & lmask)]++;
+			if (weighted)
+				for (size_t t = 0; t < k; t++)
+					counts[(size_t)idx[sel[t]] * lanes + (t & lmask)] += cn[sel[t]];
+			else
+				for (size_t t = 0; t < k; t++)
+					counts[(size_t)idx[sel[t]] * lanes + (t & lmask)]++;
+			if (keys)
+				for (size_t t = 0; t < k; t++)
+					keys[idx[sel[t]]] += rk[sel[t]];
 		}
 	}
 }
@@ -1222,12 +1328,12 @@ static void *worker_run(void *arg)
 	const struct plan *pl = w->pl;
 
 	if (pl->unsorted) {
-		count_range(pl, w->ra, w->rb, 0, w->counts);
+		count_range(pl, w->ra, w->rb, 0, w);
 		return NULL;
 	}
 	for (size_t k = w->ua; k < w->ub && !must_stop(pl); k++) {
 		if (!pl->src_runs) {
-			count_range(pl, pl->ra[k], pl->rb[k], pl->base[k], w->counts);
+			count_range(pl, pl->ra[k], pl->rb[k], pl->base[k], w);
 			continue;
 		}
 		if (pl->runs) {
@@ -1239,7 +1345,7 @@ static void *worker_run(void *arg)
 				uint16_t v = pl->runs[r].source;
 				if (!pl->src_acc || pl->src_acc[v])
 					count_range(pl, pl->runs[r].start, pl->runs[r + 1].start,
-					            pl->base[k] + pl->src_off[v], w->counts);
+					            pl->base[k] + pl->src_off[v], w);
 			}
 			continue;
 		}
@@ -1251,7 +1357,7 @@ static void *worker_run(void *arg)
 				uint64_t sa = src_bound(pl->s->source, a, e, v);
 				uint64_t sb = src_bound(pl->s->source, sa, e, (uint32_t)v + 1);
 				if (sb > sa)
-					count_range(pl, sa, sb, pl->base[k] + pl->src_off[v], w->counts);
+					count_range(pl, sa, sb, pl->base[k] + pl->src_off[v], w);
 				a = sb;
 			}
 			if (pl->src_list)
@@ -1260,7 +1366,7 @@ static void *worker_run(void *arg)
 				uint64_t f = run_end(pl->s->source, a, e); /* one source */
 				uint16_t v = pl->s->source[a];
 				if (!pl->src_acc || pl->src_acc[v])
-					count_range(pl, a, f, pl->base[k] + pl->src_off[v], w->counts);
+					count_range(pl, a, f, pl->base[k] + pl->src_off[v], w);
 				a = f;
 			}
 		}
@@ -1278,6 +1384,7 @@ void ob_query_result_free(struct ob_query_result *r)
 		free(r->popsel);
 	}
 	free(r->counts);
+	free(r->keysums);
 	free(r);
 }
 
@@ -1584,6 +1691,11 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 	pl.date_from = c.date_from;
 	pl.date_to = c.date_to;
 	pl.zone = an->zone;
+	pl.zone_ones = q->records ? NULL : an->zone_ones;
+	pl.zone_victims = an->zone_victims;
+	pl.zone_keys = an->zone_keys;
+	pl.keys = q->keys;
+	r->records = q->records;
 	/* years ordered within each unit: a year filter narrows each unit to
 	 * the range of its lowest to its highest year, and is then needed no
 	 * more when it takes every year in between */
@@ -1734,6 +1846,7 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 		for (int t = 0; t < T; t++) {
 			wk[t].pl = &pl;
 			wk[t].counts = ob_calloc(r->n_cells * pl.lanes, sizeof(uint32_t));
+			wk[t].keys = pl.keys ? ob_calloc(r->n_cells, sizeof(uint64_t)) : NULL;
 			if (pl.unsorted) {
 				wk[t].ra = s->n * (uint64_t)t / (uint64_t)T;
 				wk[t].rb = s->n * (uint64_t)(t + 1) / (uint64_t)T;
@@ -1755,10 +1868,15 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 			}
 		worker_run(&wk[0]);
 		r->counts = ob_malloc((r->n_cells ? r->n_cells : 1) * sizeof(uint64_t));
+		if (pl.keys)
+			r->keysums = ob_calloc(r->n_cells ? r->n_cells : 1, sizeof(uint64_t));
 		for (int t = 0; t < T; t++) {
 			const uint32_t *wc = wk[t].counts;
 			if (t && wk[t].tid)
 				pthread_join(wk[t].tid, NULL);
+			for (size_t i = 0; pl.keys && i < r->n_cells; i++)
+				r->keysums[i] += wk[t].keys[i];
+			free(wk[t].keys);
 			if (!t && pl.lanes == 1) {
 				for (size_t i = 0; i < r->n_cells; i++)
 					r->counts[i] = wc[i];
@@ -1819,6 +1937,16 @@ uint64_t ob_query_count(const struct ob_query_result *r, const uint32_t *v)
 		if (v[j] >= r->extent[j])
 			return 0;
 	return r->counts[cell_index(r, v)];
+}
+
+uint64_t ob_query_keysum(const struct ob_query_result *r, const uint32_t *v)
+{
+	if (!r->keysums)
+		return 0;
+	for (size_t j = 0; j < r->n_dims; j++)
+		if (v[j] >= r->extent[j])
+			return 0;
+	return r->keysums[cell_index(r, v)];
 }
 
 const char *ob_query_label(const struct ob_query_result *r, size_t j, uint32_t v)
@@ -1966,7 +2094,7 @@ ob_err ob_query_table_make(const struct ob_query_result *r, enum ob_query_sort s
 	struct ob_query_table *t = ob_calloc(1, sizeof(*t));
 	size_t R = 1, C = 1, nr = r->n_row_dims, nc = r->n_dims - r->n_row_dims;
 	size_t *rows, *cols, *order;
-	uint64_t *rt, *ct;
+	uint64_t *rt, *ct, *rk = NULL, *ck = NULL;
 
 	(void)d;
 	for (size_t j = 0; j < nr; j++)
@@ -1981,6 +2109,17 @@ ob_err ob_query_table_make(const struct ob_query_result *r, enum ob_query_sort s
 			rt[i] += x;
 			ct[j] += x;
 		}
+	if (r->keysums) {
+		rk = ob_calloc(R, sizeof(uint64_t));
+		ck = ob_calloc(C, sizeof(uint64_t));
+		for (size_t i = 0; i < R; i++)
+			for (size_t j = 0; j < C; j++) {
+				uint64_t x = r->keysums[i * C + j];
+				rk[i] += x;
+				ck[j] += x;
+				t->total_keys += x;
+			}
+	}
 	rows = ob_malloc(R * sizeof(size_t));
 	cols = ob_malloc(C * sizeof(size_t));
 	for (size_t i = 0; i < R; i++)
@@ -2045,11 +2184,25 @@ ob_err ob_query_table_make(const struct ob_query_result *r, enum ob_query_sort s
 			t->cell[i * t->ncols + j] = r->counts[rows[i] * C + cols[j]];
 	for (size_t j = 0; j < t->ncols; j++)
 		t->col_total[j] = ct[cols[j]];
+	if (r->keysums) {
+		t->cell_keys = ob_malloc((t->nrows * t->ncols + 1) * sizeof(uint64_t));
+		t->row_keys = ob_malloc((t->nrows + 1) * sizeof(uint64_t));
+		t->col_keys = ob_malloc((t->ncols + 1) * sizeof(uint64_t));
+		for (size_t i = 0; i < t->nrows; i++) {
+			t->row_keys[i] = rk[rows[i]];
+			for (size_t j = 0; j < t->ncols; j++)
+				t->cell_keys[i * t->ncols + j] = r->keysums[rows[i] * C + cols[j]];
+		}
+		for (size_t j = 0; j < t->ncols; j++)
+			t->col_keys[j] = ck[cols[j]];
+	}
 	free(order);
 	free(rows);
 	free(cols);
 	free(rt);
 	free(ct);
+	free(rk);
+	free(ck);
 	*out = t;
 	return OB_OK;
 }
@@ -2063,6 +2216,9 @@ void ob_query_table_free(struct ob_query_table *t)
 	free(t->cell);
 	free(t->row_total);
 	free(t->col_total);
+	free(t->cell_keys);
+	free(t->row_keys);
+	free(t->col_keys);
 	free(t);
 }
 

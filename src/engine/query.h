@@ -34,9 +34,16 @@
  *   manner, mechanism (weapon), place, relationship, context
  *               codes of docs/profiles.md ("unknown": a missing field)
  *   source      source codes (sv-iml); institution: police, forensic,
- *               prosecutor, other
+ *               prosecutor, validated, other
  * Codes are matched through the filter tables of engine/indicators.h
  * (ob_ind_filter_accept), so numerators and queries read codes alike.
+ *
+ * Counts: a cell counts victims, the sum of its records' count column
+ * (engine/snapshot.h: a row with a count column or of an aggregate source
+ * stands for several); with ob_query.records, records instead (rows, to be
+ * labelled so in outputs). With ob_query.keys the result also sums each
+ * cell's record keys (rkey), which the cell-key disclosure method perturbs
+ * the cell by; the table API carries them to the margins.
  *
  * Measures: count; rate per 100,000 inhabitants, with the population of the
  * cell from the catalogue's population table (ob_population_load): only
@@ -58,6 +65,10 @@
  * one territory, year and source, so that a source or institution filter or
  * dimension takes whole runs without reading the records. Work without a
  * per-record column, or under half a million records, runs in one thread.
+ * Counting victims keeps the speed of counting records: blocks of records
+ * that all count 1 (every block, when the snapshot has no count above 1)
+ * increment as before, and a range counted whole is summed from the
+ * victims before each block.
  *
  * Cost and budget: ob_query_cost() says, before any work, how many cells
  * the grouping can reach and how many records the count would read, from
@@ -157,6 +168,8 @@ struct ob_query {
 	size_t n_row_dims;  /* the first n_row_dims are rows, the rest columns */
 	const char *where;  /* NULL or "" for every record */
 	int threads;        /* 0: up to two, fewer for few records; N: N */
+	bool records;       /* count records (rows), not victims */
+	bool keys;          /* also sum the record keys of each cell (keysums) */
 	double deadline;    /* ob_now() past which the count stops; 0: none */
 	const _Atomic int *cancel; /* set non-zero (by any thread) to stop; NULL: none */
 };
@@ -166,8 +179,12 @@ struct ob_query_result {
 	enum ob_query_dim dims[OB_QUERY_MAX_DIMS];
 	uint32_t extent[OB_QUERY_MAX_DIMS]; /* values of each dimension */
 	size_t n_cells;                     /* product of the extents */
-	uint64_t *counts;                   /* [d0][d1]...: last dimension fastest */
-	uint64_t total;                     /* records that pass the filter */
+	uint64_t *counts;                   /* [d0][d1]...: last dimension fastest:
+	                                       victims, or records when records */
+	uint64_t *keysums;                  /* same layout: the sum of the rkeys of
+	                                       the records counted; NULL unless keys */
+	uint64_t total;                     /* victims (records) that pass the filter */
+	bool records;                       /* counts are of records */
 	uint64_t scanned;                   /* records read */
 	double seconds;                     /* time of the count */
 	int threads;                        /* threads that counted */
@@ -204,6 +221,8 @@ void ob_query_result_free(struct ob_query_result *r);
 
 /* The count of the cell whose value indices are v[0..n_dims). */
 uint64_t ob_query_count(const struct ob_query_result *r, const uint32_t *v);
+/* Its sum of record keys (0 when the query did not ask for keys). */
+uint64_t ob_query_keysum(const struct ob_query_result *r, const uint32_t *v);
 
 /* Label of value v of dimension j ("HND", "2020", "F", "0101", "firearm",
  * "unknown"). */
@@ -234,6 +253,10 @@ struct ob_query_table {
 	uint64_t *col_total;  /* ncols, over every row (also those cut by top) */
 	uint64_t total;
 	size_t rows_before_top;
+	/* sums of record keys, laid out as the counts; NULL (0) unless the
+	 * query asked for keys */
+	uint64_t *cell_keys, *row_keys, *col_keys;
+	uint64_t total_keys;
 };
 
 ob_err ob_query_table_make(const struct ob_query_result *r, enum ob_query_sort sort,

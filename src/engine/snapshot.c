@@ -11,14 +11,16 @@
 
 #include "base/buf.h"
 #include "base/log.h"
+#include "base/sha256.h"
 #include "base/strmap.h"
+#include "ingest/profile.h"
 
 /* ------------------------------------------------------------------------
  * The file format.
  */
 static const char snap_magic[8] = { 'O', 'B', 'S', 'N', 'A', 'P', '\r', '\n' };
 #define SNAP_ENDIAN 0x01020304u
-#define SNAP_HEADER_SIZE 1024
+#define SNAP_HEADER_SIZE 2048
 #define SNAP_ALIGN 64
 
 enum section {
@@ -39,7 +41,9 @@ enum section {
 	SEC_COL_CATEGORY,
 	SEC_COL_SOURCE,
 	SEC_COL_TAG,                              /* + dimension */
-	SEC_COUNT = SEC_COL_TAG + OB_SNAP_DIMS
+	SEC_COL_COUNT = SEC_COL_TAG + OB_SNAP_DIMS,
+	SEC_COL_RKEY,
+	SEC_COUNT
 };
 
 struct snap_section {
@@ -55,6 +59,7 @@ struct snap_header {
 	uint64_t file_size;
 	uint64_t header_checksum; /* of the header with this field zero */
 	uint64_t n_records;
+	uint64_t n_victims; /* the sum of the count column */
 	int64_t built_at;
 	char stamp[OB_SNAPSHOT_STAMP];
 	uint32_t n_sections;
@@ -63,17 +68,18 @@ struct snap_header {
 };
 
 _Static_assert(sizeof(struct snap_header) <= SNAP_HEADER_SIZE, "snapshot header too big");
-_Static_assert(sizeof(struct ob_snap_unit) == 16, "unit layout");
+_Static_assert(sizeof(struct ob_snap_unit) == 24, "unit layout");
 _Static_assert(sizeof(struct ob_snap_category) == 12, "category layout");
 _Static_assert(sizeof(struct ob_snap_source) == 8, "source layout");
-_Static_assert(sizeof(struct ob_snap_coverage) == 12, "coverage layout");
+_Static_assert(sizeof(struct ob_snap_coverage) == 16, "coverage layout");
+_Static_assert(OB_F_COUNT <= 32, "a bit per canonical field in ob_snap_coverage.fields");
 
 static const char *const dim_names[OB_SNAP_DIMS] = {
 	"manner", "mechanism", "place", "relationship", "context",
 };
 
 static const char *const inst_names[OB_INST_COUNT] = {
-	"other", "police", "forensic", "prosecutor",
+	"other", "police", "forensic", "prosecutor", "validated",
 };
 
 const char *ob_snap_dim_name(enum ob_snap_dim dim)
@@ -230,8 +236,8 @@ ob_err ob_snapshot_stamp(struct ob_store *st, char *out, struct ob_diag *d)
 		current = sqlite3_column_int64(q, 1);
 	}
 	sqlite3_finalize(q);
-	if ((e = hash_query(st, "SELECT code, level, country, parent, name FROM territory "
-	                        "ORDER BY code", &h, d)) ||
+	if ((e = hash_query(st, "SELECT code, level, country, parent, name, valid_from, valid_to "
+	                        "FROM territory ORDER BY code", &h, d)) ||
 	    (e = hash_query(st, "SELECT code, level, parent FROM iccs ORDER BY code", &h, d)) ||
 	    (e = hash_query(st, "SELECT kind, code FROM tag ORDER BY kind, code", &h, d)) ||
 	    (e = hash_query(st, "SELECT id, superseded_by FROM submission "
@@ -321,6 +327,8 @@ struct builder {
 	size_t country_unit_cap;
 	struct sub_info *subs;
 	long long n_subs;
+	unsigned char secret[OB_STORE_SECRET_LEN]; /* the store's record-key secret */
+	struct ob_sha256 key_ctx; /* a digest of the secret so far, copied per record */
 };
 
 static ob_err store_err(struct builder *b, const char *what)
@@ -390,6 +398,21 @@ static const char *col_text(sqlite3_stmt *q, int i, size_t *n)
 	return t;
 }
 
+/* A date column "yyyy-mm-dd" as yyyymmdd; 0 when empty or not a date
+ * (the catalogue checks the dates it loads). */
+static int32_t ymd_of(sqlite3_stmt *q, int i)
+{
+	size_t n;
+	const char *t = col_text(q, i, &n);
+	long long y, m, dd;
+
+	if (!t || n != 10 || t[4] != '-' || t[7] != '-' ||
+	    !ob_parse_int(t, 4, OB_MIN_YEAR, OB_MAX_YEAR, &y) || !ob_parse_int(t + 5, 2, 1, 12, &m) ||
+	    !ob_parse_int(t + 8, 2, 1, 31, &dd))
+		return 0;
+	return (int32_t)(y * 10000 + m * 100 + dd);
+}
+
 /* Territories, parents before children (ordered by level). */
 static ob_err load_units(struct builder *b)
 {
@@ -399,8 +422,8 @@ static ob_err load_units(struct builder *b)
 	ob_err e = OB_OK;
 	int rc;
 
-	if (ob_store_prepare(b->st, "SELECT code, level, country, parent, name FROM territory "
-	                            "ORDER BY level, code", &q, b->d))
+	if (ob_store_prepare(b->st, "SELECT code, level, country, parent, name, valid_from, "
+	                            "valid_to FROM territory ORDER BY level, code", &q, b->d))
 		return OB_ESTORE;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		size_t ncode, ncountry, nparent, nname;
@@ -426,6 +449,8 @@ static ob_err load_units(struct builder *b)
 		u->country = (uint16_t)c;
 		u->level = (uint8_t)(level < 0 ? 0 : level > 255 ? 255 : level);
 		u->reserved = 0;
+		u->valid_from = ymd_of(q, 5);
+		u->valid_to = ymd_of(q, 6);
 		if (u->code == UINT32_MAX || u->name == UINT32_MAX) {
 			e = too_many(b, "bytes de texto", UINT32_MAX);
 			goto finalize;
@@ -591,7 +616,7 @@ static ob_err load_submissions(struct builder *b)
 	for (long long i = 0; i < b->n_subs; i++)
 		b->subs[i].source = -1;
 	if (ob_store_prepare(b->st, "SELECT id, source, institution, country, period_from, "
-	                            "period_to FROM submission WHERE superseded_by IS NULL "
+	                            "period_to, fields FROM submission WHERE superseded_by IS NULL "
 	                            "ORDER BY id", &q, b->d))
 		return OB_ESTORE;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -645,6 +670,10 @@ static ob_err load_submissions(struct builder *b)
 			cv->country = (uint16_t)c;
 			cv->from_month = mf;
 			cv->to_month = mt;
+			/* unknown (taken before fields were kept): every field */
+			cv->fields = sqlite3_column_type(q, 6) == SQLITE_INTEGER
+			                     ? (uint32_t)sqlite3_column_int64(q, 6)
+			                     : OB_SNAP_FIELDS_ALL;
 		}
 	}
 	if (!e && rc != SQLITE_DONE)
@@ -670,6 +699,7 @@ static int32_t country_unit(struct builder *b, int32_t c)
 	u->country = (uint16_t)c;
 	u->level = 0;
 	u->reserved = 0;
+	u->valid_from = u->valid_to = 0;
 	b->country_unit[c] = (int32_t)b->units.n - 1;
 	return b->country_unit[c];
 }
@@ -708,14 +738,15 @@ static uint8_t two_digits(const char *p, int max)
  * that the dictionaries come out as a single pass would make them.
  */
 struct row {
-	uint16_t terr, year, cat, source;
-	uint8_t month, day, hour, sex, age, tag[OB_SNAP_DIMS];
+	uint16_t terr, year, cat, source, count;
+	uint8_t month, day, hour, sex, age, rkey, tag[OB_SNAP_DIMS];
 };
 
 enum { MISS_TERR, MISS_CAT, MISS_TAG /* + dimension */ };
 
 struct miss {
 	uint64_t row;
+	uint64_t nrows; /* rows row.. of one stored record (split by its count) */
 	char *s; /* the code (owned), NULL for a territory */
 	size_t n;
 	int32_t country;
@@ -737,6 +768,7 @@ struct reader {
 	long long from, to;  /* record ids from..to */
 	struct vec rows;     /* struct row */
 	struct vec misses;   /* struct miss */
+	uint64_t victims;    /* the sum of the rows' counts */
 	struct ob_diag diag;
 	ob_err err;
 	struct cache_slot last_terr, last_cat, last_tag[OB_SNAP_DIMS];
@@ -747,8 +779,16 @@ struct reader {
 /* Fewer record ids than this are read by one reader. */
 #define SNAP_MIN_SPLIT 4096
 
+/* The error of a reader: e as read_row returns it (OB_EINVAL: more victims
+ * than a snapshot holds). */
 static ob_err reader_err(struct reader *r, ob_err e, const char *what)
 {
+	if (e == OB_EINVAL)
+		return ob_diag_set(&r->diag, OB_ETOOBIG, ob_store_dir(r->st), 0, 0, NULL, 0,
+		                   "la instantánea admite como máximo %lld víctimas "
+		                   "(the snapshot holds at most %lld victims)",
+		                   (long long)OB_MAX_SNAPSHOT_VICTIMS,
+		                   (long long)OB_MAX_SNAPSHOT_VICTIMS);
 	if (e == OB_ETOOBIG)
 		return ob_diag_set(&r->diag, OB_ETOOBIG, ob_store_dir(r->st), 0, 0, NULL, 0,
 		                   "la instantánea admite como máximo %lld %s "
@@ -766,6 +806,7 @@ static bool add_miss(struct reader *r, int col, const char *s, size_t n, int32_t
 	if (!m)
 		return false;
 	m->row = r->rows.n - 1;
+	m->nrows = 1;
 	m->s = s ? ob_strndup(s, n) : NULL;
 	m->n = n;
 	m->country = country;
@@ -786,20 +827,89 @@ static int32_t lookup(const struct ob_strmap *m, struct cache_slot *c, const cha
 	return (int32_t)(v - 1);
 }
 
+/*
+ * Room for one more row. The rows of a reader with a big buffer (a row per
+ * record id) never move, unless records split by their count overflow it:
+ * then a buffer twice the size takes them.
+ */
+static struct row *push_row(struct reader *r)
+{
+	if (r->big && r->rows.n == r->rows.cap) {
+		size_t cap = r->rows.cap * 2;
+		unsigned char *p;
+
+		if (r->rows.cap >= (size_t)OB_MAX_SNAPSHOT_RECORDS)
+			return NULL;
+		if (cap > (size_t)OB_MAX_SNAPSHOT_RECORDS)
+			cap = (size_t)OB_MAX_SNAPSHOT_RECORDS;
+		if (!(p = big_alloc(cap * sizeof(struct row))))
+			return NULL;
+		memcpy(p, r->rows.p, r->rows.n * sizeof(struct row));
+		big_free(r->rows.p, r->rows.cap * sizeof(struct row));
+		r->rows.p = p;
+		r->rows.cap = r->rows.max = cap;
+	}
+	return vec_push(&r->rows);
+}
+
+/*
+ * The record keys of victims from..to-1 of a stored record, summed mod 256
+ * (see snapshot.h): the first byte of SHA-256(secret || source || 0 ||
+ * source_id || 0 || i) for each victim i, in decimal.
+ */
+static uint8_t record_key(const struct builder *b, const char *src, size_t ns, const char *id,
+                          size_t ni, uint64_t from, uint64_t to)
+{
+	struct ob_sha256 pre = b->key_ctx, c;
+	unsigned char dg[OB_SHA256_LEN];
+	unsigned sum = 0;
+
+	ob_sha256_update(&pre, src, ns);
+	ob_sha256_update(&pre, "", 1);
+	ob_sha256_update(&pre, id, ni);
+	ob_sha256_update(&pre, "", 1);
+	for (uint64_t i = from; i < to; i++) {
+		char num[24];
+		size_t k = sizeof(num);
+		uint64_t v = i;
+
+		do {
+			num[--k] = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		c = pre;
+		ob_sha256_update(&c, num + k, sizeof(num) - k);
+		ob_sha256_final(&c, dg);
+		sum += dg[0];
+	}
+	return (uint8_t)sum;
+}
+
 static ob_err read_row(struct reader *r, sqlite3_stmt *q)
 {
 	const struct builder *b = r->b;
 	long long sub = sqlite3_column_int64(q, 12);
+	long long victims = sqlite3_column_int64(q, 13);
 	const struct sub_info *si;
 	struct row *w;
-	size_t n;
-	const char *t;
+	size_t n, ns, ni, first, nmiss, pieces;
+	const char *t, *src, *id;
 	int32_t terr = -1, cat;
 
 	if (sub < 0 || sub >= b->n_subs || b->subs[sub].source < 0)
 		return OB_OK; /* not a current submission */
 	si = &b->subs[sub];
-	if (!(w = vec_push(&r->rows)))
+	if (victims < 0)
+		victims = 0; /* the store's CHECK forbids it */
+	if (victims > OB_MAX_SNAPSHOT_VICTIMS ||
+	    r->victims + (uint64_t)victims > (uint64_t)OB_MAX_SNAPSHOT_VICTIMS)
+		return OB_EINVAL;
+	r->victims += (uint64_t)victims;
+	pieces = victims ? (size_t)((victims + OB_MAX_SNAPSHOT_COUNT - 1) / OB_MAX_SNAPSHOT_COUNT)
+	                 : 1;
+	first = r->rows.n;
+	nmiss = r->misses.n;
+	if (!(w = push_row(r)))
 		return OB_ETOOBIG;
 	w->source = (uint16_t)si->source;
 	w->year = 0;
@@ -872,6 +982,25 @@ static ob_err read_row(struct reader *r, sqlite3_stmt *q)
 		}
 		w->tag[dim] = (uint8_t)idx;
 	}
+
+	/* the count and key, and the further records of a count too large
+	 * for one (the misses of the first stand for all) */
+	src = col_text(q, 14, &ns);
+	id = col_text(q, 15, &ni);
+	for (size_t k = 0; k < pieces; k++) {
+		uint64_t from = (uint64_t)k * OB_MAX_SNAPSHOT_COUNT;
+		uint64_t to = k + 1 < pieces ? from + OB_MAX_SNAPSHOT_COUNT : (uint64_t)victims;
+
+		if (k && !push_row(r))
+			return OB_ETOOBIG;
+		w = (struct row *)r->rows.p + first + k;
+		if (k)
+			*w = *((struct row *)r->rows.p + first);
+		w->count = (uint16_t)(to - from);
+		w->rkey = record_key(b, src ? src : "", ns, id ? id : "", ni, from, to);
+	}
+	for (size_t k = nmiss; k < r->misses.n; k++)
+		((struct miss *)r->misses.p)[k].nrows = pieces;
 	return OB_OK;
 }
 
@@ -885,8 +1014,8 @@ static void *reader_run(void *arg)
 	if (ob_store_prepare(r->st,
 	                     "SELECT territory, occurred_on, precision, occurred_at, victim_sex,"
 	                     " victim_age, category, manner, mechanism, place, relationship,"
-	                     " context, submission FROM record WHERE id BETWEEN ?1 AND ?2"
-	                     " ORDER BY id", &q, &r->diag)) {
+	                     " context, submission, victims, source, source_id FROM record"
+	                     " WHERE id BETWEEN ?1 AND ?2 ORDER BY id", &q, &r->diag)) {
 		r->err = OB_ESTORE;
 		return NULL;
 	}
@@ -959,14 +1088,16 @@ static ob_err resolve_misses(struct builder *b, struct reader *rd, int nr)
 			if (m->col == MISS_TERR) {
 				if ((x = country_unit(b, m->country)) < 0)
 					return too_many(b, "territorios", OB_MAX_SNAPSHOT_UNITS);
-				w->terr = (uint16_t)x;
+				for (uint64_t j = 0; j < m->nrows; j++)
+					w[j].terr = (uint16_t)x;
 			} else if (m->col == MISS_CAT) {
 				v = map_get(&b->cat_map, m->s, m->n);
 				x = v ? (int32_t)(v - 1)
 				      : add_category(b, m->s, m->n, iccs_level(m->n), NULL, 0);
 				if (x < 0)
 					return too_many(b, "categorías", OB_MAX_SNAPSHOT_UNITS);
-				w->cat = (uint16_t)x;
+				for (uint64_t j = 0; j < m->nrows; j++)
+					w[j].cat = (uint16_t)x;
 			} else {
 				int dim = m->col - MISS_TAG;
 
@@ -974,7 +1105,8 @@ static ob_err resolve_misses(struct builder *b, struct reader *rd, int nr)
 				x = v ? (int32_t)(v - 1) : add_tag(b, dim, m->s, m->n);
 				if (x < 0)
 					return too_many(b, "códigos por campo", OB_MAX_SNAPSHOT_TAGS);
-				w->tag[dim] = (uint8_t)x;
+				for (uint64_t j = 0; j < m->nrows; j++)
+					w[j].tag[dim] = (uint8_t)x;
 			}
 		}
 	}
@@ -1096,6 +1228,8 @@ static void scatter(const struct builder *b, const struct reader *rd, int nr,
 	uint16_t *year = (uint16_t *)(image + sec[SEC_COL_YEAR].offset);
 	uint16_t *cat = (uint16_t *)(image + sec[SEC_COL_CATEGORY].offset);
 	uint16_t *source = (uint16_t *)(image + sec[SEC_COL_SOURCE].offset);
+	uint16_t *count = (uint16_t *)(image + sec[SEC_COL_COUNT].offset);
+	uint8_t *rkey = image + sec[SEC_COL_RKEY].offset;
 	uint8_t *month = image + sec[SEC_COL_MONTH].offset, *day = image + sec[SEC_COL_DAY].offset;
 	uint8_t *hour = image + sec[SEC_COL_HOUR].offset, *sex = image + sec[SEC_COL_SEX].offset;
 	uint8_t *age = image + sec[SEC_COL_AGE].offset, *tag[OB_SNAP_DIMS];
@@ -1144,6 +1278,8 @@ static void scatter(const struct builder *b, const struct reader *rd, int nr,
 			year[j] = w[i].year;
 			cat[j] = w[i].cat;
 			source[j] = w[i].source;
+			count[j] = w[i].count;
+			rkey[j] = w[i].rkey;
 			month[j] = w[i].month;
 			day[j] = w[i].day;
 			hour[j] = w[i].hour;
@@ -1165,14 +1301,18 @@ static ob_err write_file(struct builder *b, const char *stamp, const struct read
 	char path[OB_MAX_PATH], tmp[OB_MAX_PATH + 32], sdir[OB_MAX_PATH];
 	unsigned char *image;
 	size_t off = SNAP_HEADER_SIZE, image_len;
-	uint64_t n = 0;
+	uint64_t n = 0, victims = 0;
 	ob_err e;
 	int fd;
 
-	for (int k = 0; k < nr; k++)
+	for (int k = 0; k < nr; k++) {
 		n += rd[k].rows.n;
+		victims += rd[k].victims;
+	}
 	if (n > OB_MAX_SNAPSHOT_RECORDS)
 		return too_many(b, "registros", OB_MAX_SNAPSHOT_RECORDS);
+	if (victims > (uint64_t)OB_MAX_SNAPSHOT_VICTIMS)
+		return too_many(b, "víctimas", OB_MAX_SNAPSHOT_VICTIMS);
 
 	sec[SEC_STRINGS] = (struct out_section){ b->strings.ptr, 1, b->strings.len };
 	sec[SEC_UNITS] = (struct out_section){ b->units.p, sizeof(struct ob_snap_unit), b->units.n };
@@ -1196,6 +1336,8 @@ static ob_err write_file(struct builder *b, const char *stamp, const struct read
 	sec[SEC_COL_HOUR] = (struct out_section){ NULL, 1, n };
 	sec[SEC_COL_SEX] = (struct out_section){ NULL, 1, n };
 	sec[SEC_COL_AGE] = (struct out_section){ NULL, 1, n };
+	sec[SEC_COL_COUNT] = (struct out_section){ NULL, 2, n };
+	sec[SEC_COL_RKEY] = (struct out_section){ NULL, 1, n };
 
 	for (int i = 0; i < SEC_COUNT; i++)
 		off = align_up(off + (size_t)sec[i].elem * sec[i].count);
@@ -1209,6 +1351,7 @@ static ob_err write_file(struct builder *b, const char *stamp, const struct read
 	h->endian = SNAP_ENDIAN;
 	h->file_size = off;
 	h->n_records = n;
+	h->n_victims = victims;
 	h->built_at = (int64_t)time(NULL);
 	ob_strlcpy(h->stamp, stamp, sizeof(h->stamp));
 	h->n_sections = SEC_COUNT;
@@ -1324,7 +1467,11 @@ ob_err ob_snapshot_build(struct ob_store *st, const char *dir, struct ob_diag *d
 	/* one read transaction: the snapshot is of one state of the store */
 	if ((e = ob_store_exec(st, "BEGIN", d)))
 		goto release;
-	if (!(e = ob_snapshot_stamp(st, stamp, d)) && !(e = load_units(&b)) &&
+	if (!(e = ob_snapshot_stamp(st, stamp, d)) && !(e = ob_store_key_secret(st, b.secret, d))) {
+		ob_sha256_init(&b.key_ctx);
+		ob_sha256_update(&b.key_ctx, b.secret, sizeof(b.secret));
+	}
+	if (!e && !(e = load_units(&b)) &&
 	    !(e = load_categories(&b)) && !(e = load_tags(&b)) && !(e = load_submissions(&b)))
 		e = load_records(&b, stamp, rd, &nr);
 	{
@@ -1356,6 +1503,8 @@ release:
 	}
 	free(b.country_unit);
 	free(b.subs);
+	explicit_bzero(b.secret, sizeof(b.secret));
+	explicit_bzero(&b.key_ctx, sizeof(b.key_ctx));
 	return e;
 }
 
@@ -1661,6 +1810,7 @@ ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_dia
 	s->map = base;
 	s->map_len = (size_t)sb.st_size;
 	s->n = h.n_records;
+	s->victims = h.n_victims;
 	s->built_at = h.built_at;
 	memcpy(s->stamp, h.stamp, sizeof(s->stamp));
 	s->stamp[sizeof(s->stamp) - 1] = '\0';
@@ -1703,6 +1853,8 @@ ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_dia
 	COLUMN(s->hour, SEC_COL_HOUR, 1);
 	COLUMN(s->sex, SEC_COL_SEX, 1);
 	COLUMN(s->age, SEC_COL_AGE, 1);
+	COLUMN(s->count, SEC_COL_COUNT, 2);
+	COLUMN(s->rkey, SEC_COL_RKEY, 1);
 #undef COLUMN
 #undef SECT
 	if (s->n_units > OB_MAX_SNAPSHOT_UNITS || s->n_categories > OB_MAX_SNAPSHOT_UNITS ||

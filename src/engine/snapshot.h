@@ -24,12 +24,32 @@
  *              tags[dim][]; index 0 is "unknown", which also stands for an
  *              empty field
  *   source     index into sources[] (code, institution, country)
+ *   count      victims the record stands for: 1 for an ordinary row, the
+ *              row's count for a row with a count column or of an
+ *              aggregate source (0 allowed: an explicit zero). A stored row
+ *              counting more than OB_MAX_SNAPSHOT_COUNT victims becomes
+ *              several records of the same fields whose counts add up to it.
+ *   rkey       the record key of the cell-key disclosure method: the sum,
+ *              mod 256, of the keys of the victims it stands for, where
+ *              victim i (0..count-1 over the stored row) has the key
+ *                first byte of SHA-256(secret || source || 0x00 ||
+ *                                      source_id || 0x00 || i)
+ *              with i in decimal ASCII ("0", "1", ...), source and
+ *              source_id as stored, and the secret the store's 32 random
+ *              bytes (ob_store_key_secret). Summing rkeys over a cell gives
+ *              the sum of its victims' keys (mod 256) however rows were
+ *              split; keys are stable across rebuilds and never published.
  *
- * Memory: 18 bytes per record (four 2-byte columns: territory, year,
- * category, source; nine 1-byte columns: month, day, hour, sex, age and
- * the five tags), plus the dictionaries (a few hundred kilobytes): about
- * 172 MiB for 10 million records, mapped read-only and shared by every
- * reader.
+ * Counts: every output counts victims (the sum of count), unless it says
+ * it counts records. ob_snapshot.victims is the sum over the snapshot; when
+ * it equals n, every count is 1 and a kernel may count records instead.
+ * The sum is at most OB_MAX_SNAPSHOT_VICTIMS, so 32-bit counters hold it.
+ *
+ * Memory: 21 bytes per record (five 2-byte columns: territory, year,
+ * category, source, count; eleven 1-byte columns: month, day, hour, sex,
+ * age, the five tags and rkey), plus the dictionaries (a few hundred
+ * kilobytes): about 200 MiB for 10 million records, mapped read-only and
+ * shared by every reader.
  *
  * Hierarchies: units[] and categories[] keep their parents, so a record's
  * territory can be read at any level (country, admin-1, admin-2) and its
@@ -53,7 +73,14 @@
  * anything outside its dictionary (ob_snapshot_open checks it).
  * coverage[] lists the months each source delivered for each country (one
  * entry per current submission), so that a month without a delivery can be
- * told apart from a month without events.
+ * told apart from a month without events, and which canonical fields the
+ * delivery supplied (bit i for enum ob_field i of ingest/profile.h: the
+ * profile mapped a column found in the file, or a constant, to it; every
+ * bit, OB_SNAP_FIELDS_ALL, for deliveries taken before this was kept), so
+ * that a field not supplied reads as not known rather than as "unknown"
+ * events. units[] carry their validity (valid_from, valid_to as yyyymmdd,
+ * 0 for open), so that an output can take the units valid in a period
+ * (ob_snap_unit_valid).
  *
  * The file: a versioned header (magic, version, byte order, sizes, a
  * checksum of the header and one of everything after it, the store's stamp
@@ -79,10 +106,13 @@
 #define OB_SNAPSHOT_FILE "records.obs"
 
 /* Version of the file format this program writes and reads. */
-#define OB_SNAPSHOT_VERSION 1
+#define OB_SNAPSHOT_VERSION 2
 
 /* Length of the store stamp kept in the header, NUL included. */
 #define OB_SNAPSHOT_STAMP 96
+
+/* The fields of a delivery taken before they were kept: every bit. */
+#define OB_SNAP_FIELDS_ALL UINT32_MAX
 
 #define OB_SNAP_HOUR_UNKNOWN 255
 #define OB_SNAP_AGE_UNKNOWN 255
@@ -110,6 +140,7 @@ enum ob_institution {
 	OB_INST_POLICE,
 	OB_INST_FORENSIC,
 	OB_INST_PROSECUTOR,
+	OB_INST_VALIDATED, /* validated deaths written by reconciliation */
 	OB_INST_COUNT
 };
 
@@ -121,6 +152,7 @@ struct ob_snap_unit {
 	uint16_t country; /* index into countries[] */
 	uint8_t level;    /* 0 country, 1 admin-1, 2 admin-2 */
 	uint8_t reserved;
+	int32_t valid_from, valid_to; /* yyyymmdd, 0 when open */
 };
 
 struct ob_snap_category {
@@ -137,18 +169,21 @@ struct ob_snap_source {
 };
 
 /* Source `source` delivered months from_month..to_month (year * 12 +
- * month - 1) for the country `country`. */
+ * month - 1) for the country `country`, supplying the canonical fields of
+ * `fields` (bit i for enum ob_field i). */
 struct ob_snap_coverage {
 	uint16_t source, country;
 	int32_t from_month, to_month;
+	uint32_t fields;
 };
 
 struct ob_snapshot {
-	uint64_t n; /* records */
+	uint64_t n;       /* records */
+	uint64_t victims; /* the sum of count; n when every count is 1 */
 
 	/* columns, n values each */
-	const uint16_t *territory, *year, *category, *source;
-	const uint8_t *month, *day, *hour, *sex, *age;
+	const uint16_t *territory, *year, *category, *source, *count;
+	const uint8_t *month, *day, *hour, *sex, *age, *rkey;
 	const uint8_t *tag[OB_SNAP_DIMS];
 
 	/* dictionaries */
@@ -206,10 +241,17 @@ static inline int32_t ob_snap_category_at_level(const struct ob_snapshot *s, uin
 	return x >= 0 && x < (int32_t)s->n_categories && s->categories[x].level == level ? x : -1;
 }
 
+/* Whether unit u was valid at some day of from..to (yyyymmdd, inclusive). */
+static inline bool ob_snap_unit_valid(const struct ob_snap_unit *u, int32_t from, int32_t to)
+{
+	return (!u->valid_from || u->valid_from <= to) && (!u->valid_to || u->valid_to >= from);
+}
+
 /* "manner", "mechanism", ...: the field names of the tag dimensions. */
 const char *ob_snap_dim_name(enum ob_snap_dim dim);
 
-/* "police", "forensic", "prosecutor", "other"; and back (-1 if unknown). */
+/* "police", "forensic", "prosecutor", "validated", "other"; and back (-1
+ * if unknown). */
 const char *ob_institution_name(enum ob_institution i);
 int ob_institution_parse(const char *s, size_t n);
 
@@ -228,7 +270,9 @@ ob_err ob_snapshot_stamp(struct ob_store *st, char *out, struct ob_diag *d);
  * Build DIR/snapshot/records.obs from the store (the observatory in DIR):
  * written to a temporary file in the same directory, synced, then renamed
  * over the old one. Errors: OB_ESTORE, OB_EIO, OB_ETOOBIG (a limit of
- * limits.h), with d saying which.
+ * limits.h), OB_ENOENT (the store has no record-key secret: a store made
+ * by another version and never opened for writing since), with d saying
+ * which.
  */
 ob_err ob_snapshot_build(struct ob_store *st, const char *dir, struct ob_diag *d);
 

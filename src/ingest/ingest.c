@@ -936,6 +936,7 @@ static ob_err write_record(struct ingest *g, struct row *r)
 			return store_error(g, "datos protegidos");
 	}
 	g->res->accepted++;
+	g->res->victims++;
 	{
 		long a = ob_date_days(&r->date), b = last_day(&r->date);
 		if (a < g->min_day)
@@ -1060,8 +1061,8 @@ static ob_err close_submission(struct ingest *g)
 	if (ob_store_prepare(g->s,
 	                     "UPDATE submission SET sha256 = ?1, period_from = ?2, period_to = ?3,"
 	                     " rows_read = ?4, accepted = ?5, rejected = ?6, warned = ?7,"
-	                     " encoding = ?8, delimiter = ?9, version = ?10, supersedes = ?11"
-	                     " WHERE id = ?12", &st, g->d))
+	                     " encoding = ?8, delimiter = ?9, version = ?10, supersedes = ?11,"
+	                     " fields = ?13, victims = ?14 WHERE id = ?12", &st, g->d))
 		return OB_ESTORE;
 	sqlite3_bind_text(st, 1, g->res->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, g->res->period_from, -1, SQLITE_STATIC);
@@ -1083,6 +1084,16 @@ static ob_err close_submission(struct ingest *g)
 	else
 		sqlite3_bind_null(st, 11);
 	sqlite3_bind_int64(st, 12, g->sub);
+	{
+		/* the canonical fields this delivery supplied: a column of the
+		 * file or a constant of the profile (bit i: enum ob_field i) */
+		long long fields = 0;
+		for (unsigned f = 0; f < OB_F_COUNT; f++)
+			if (field_present(g, (enum ob_field)f))
+				fields |= 1LL << f;
+		sqlite3_bind_int64(st, 13, fields);
+	}
+	sqlite3_bind_int64(st, 14, g->res->victims);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? OB_OK : store_error(g, "bitácora");
@@ -1361,6 +1372,7 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 		}
 		res->already = true;
 		res->rows_read = res->accepted = res->rejected = res->warned = 0;
+		res->victims = 0;
 		res->footer_rows = 0;
 		e = OB_OK;
 		goto rollback;

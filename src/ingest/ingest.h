@@ -28,6 +28,8 @@ struct ob_ingest_result {
 	long long superseded;     /* id of the submission this one replaced, or 0 */
 	bool already;             /* same bytes already ingested for this source */
 	long long rows_read, accepted, rejected, warned;
+	long long victims;        /* the accepted rows' victims (one per row without
+	                             a count column) */
 	long long footer_rows;    /* totals and footnotes after the data, skipped */
 	char period_from[11], period_to[11];
 	char sha256[65];

@@ -444,9 +444,10 @@ static ob_err compute_counts(struct rel *r)
 		size_t y = s->year[i], c = s->category[i];
 		if (y < year0 || y - year0 >= np || c >= ncat || sec_of[c] < 0)
 			continue;
+		/* victims: a record stands for its count */
 		cnt[((y - year0) * nu + s->territory[i]) * nslot + (size_t)sec_first[sec_of[c]] +
-		    (size_t)col_of[c]]++;
-		sec_total[sec_of[c]]++;
+		    (size_t)col_of[c]] += s->count[i];
+		sec_total[sec_of[c]] += s->count[i];
 	}
 	progress(r, "control de divulgación de los recuentos");
 	for (uint32_t ci = 0; ci < s->n_countries && !e; ci++) {

@@ -343,8 +343,12 @@ ob_err ob_breaks_fit(const double *x, const size_t *cls, size_t n, size_t k,
 	}
 	out->sdam = sdam;
 	out->sdcm = sdcm;
-	out->gvf = sdam > 0 ? 1 - sdcm / sdam : 1;
-	out->tai = sadam > 0 ? 1 - sadcm / sadam : 1;
+	if (sdam > 0 && sadam > 0) {
+		out->gvf = 1 - sdcm / sdam;
+		out->tai = 1 - sadcm / sadam;
+	} else {
+		out->flags |= OB_FIT_NO_VARIATION;
+	}
 	free(cnt);
 	free(mean);
 	free(sum);

@@ -90,6 +90,12 @@ struct ob_class_summary {
 ob_err ob_breaks_optimal(const double *x, size_t n, size_t k,
                          struct ob_class_summary *classes, double *sdcm);
 
+enum ob_breaks_fit_flag {
+	/* every value is the same: sdam = 0 and GVF and TAI are 0/0 (classInt
+	 * gives NaN); they hold 0 and must not be shown */
+	OB_FIT_NO_VARIATION = 1u << 0,
+};
+
 /* Goodness of fit of a classification (classInt's jenks.tests). */
 struct ob_breaks_fit {
 	double sdam;  /* sum of squared deviations from the mean */
@@ -98,12 +104,15 @@ struct ob_breaks_fit {
 	double tai;   /* tabular accuracy index, 1 - sum |x - class mean| /
 	               * sum |x - mean| */
 	size_t classes_used; /* classes with at least one value */
+	unsigned flags;      /* enum ob_breaks_fit_flag */
 };
 
 /*
  * Fit of the classification cls[i] in 1..k of the n values x (finite).
- * When all values are equal, sdam is 0 and gvf = tai = 1 (nothing is left
- * to explain). OB_EINVAL for a class outside 1..k or bad values.
+ * When all values are equal, sdam and sdcm are 0 and GVF and TAI are
+ * undefined: they hold 0, flagged OB_FIT_NO_VARIATION (a perfect fit would
+ * claim a classification explains variation there is none of). OB_EINVAL
+ * for a class outside 1..k or bad values.
  */
 ob_err ob_breaks_fit(const double *x, const size_t *cls, size_t n, size_t k,
                      struct ob_breaks_fit *out);

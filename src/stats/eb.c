@@ -178,15 +178,20 @@ ob_err ob_eb_local(const double *count, const double *pop, const struct ob_nb *n
 		}
 		if (pop[i] == 0)
 			fl |= OB_EB_NO_POPULATION;
-		if (ob_nb_count(nb, i) == 0) {
-			fl |= OB_EB_ISLAND;
-			est[i] = global[i];
-		} else if (h.sx == 0 || mi == 0) {
+		if (h.k == (pop[i] > 0 ? 1u : 0u))
+			fl |= OB_EB_ISLAND; /* no neighbour with population */
+		if (h.sx == 0 || (mi == 0 && a == 0)) {
+			/* spdep's 0/0 (m_i + (p_i - m_i) a_i / (a_i + m_i / x_i)),
+			 * or nothing to borrow from at all */
 			fl |= OB_EB_GLOBAL_FALLBACK;
 			est[i] = global[i];
 		} else if (pop[i] == 0) {
+			/* the limit as x_i -> 0: w -> 0 when m_i > 0; with m_i = 0
+			 * the area's own rate, 0 */
 			est[i] = mi;
 		} else {
+			/* spdep exactly, m_i = 0 < a_i included (w = 1: the raw
+			 * rate, 0, as every count of the neighbourhood is 0) */
 			double w = a > 0 ? a / (a + mi / pop[i]) : 0;
 			est[i] = shrink(mi, count[i] / pop[i], w);
 		}

@@ -30,21 +30,29 @@
  *     a_i    = max(0, C_i / sum_{N_i} x_j - m_i / nbar_i)
  *     est_i  = m_i + (p_i - m_i) a_i / (a_i + m_i / x_i)
  *
- * Where spdep gives NaN, observa gives an estimate and a flag:
- * - A population of 0 makes p_i undefined. Such areas take no part in any
- *   sum, mean or count above (they have no count either: a count > 0 with
- *   no population is refused). Their estimate is the limit of est_i as
- *   x_i -> 0, the prior mean (b globally, m_i locally, the neighbours'
- *   mean), flagged OB_EB_NO_POPULATION.
- * - An island (an area with no neighbours) has no neighbourhood to borrow
- *   from: spdep returns its raw rate, or 0/0 when its count is 0. observa
- *   gives it the global estimate instead, flagged OB_EB_ISLAND.
- * - A neighbourhood without a single case (m_i = 0) gives a local prior
- *   that is a point mass at 0 (spdep: 0/0). observa gives the area the
- *   global estimate, flagged OB_EB_GLOBAL_FALLBACK; so does an area whose
- *   whole neighbourhood has population 0.
- * - a = 0 (or a_i = 0) means no extra variation: the estimate is the prior
- *   mean, exactly as in spdep.
+ * observa gives spdep's value wherever spdep gives a number, and a flagged
+ * substitute only where it does not:
+ * - A population of 0 makes p_i undefined (EBest and EBlocal stop with
+ *   an error). Such areas take no part in any sum, mean or count above
+ *   (they have no count either: a count > 0 with no population is
+ *   refused), so every other area gets what spdep gives on the areas with
+ *   population and the neighbour list restricted to them. Their own
+ *   estimate is the limit of est_i as x_i -> 0: the prior mean (b globally,
+ *   m_i locally: the neighbours' mean), flagged OB_EB_NO_POPULATION.
+ * - est_i is 0/0 in spdep when m_i = 0 and a_i = 0: a neighbourhood without
+ *   a single case whose variation term is 0 too (always with the GeoDa
+ *   variant; with spdep's when the neighbours' own local means are 0; an
+ *   island without cases). observa gives the area the global Poisson
+ *   estimate, flagged OB_EB_GLOBAL_FALLBACK; so does an area whose whole
+ *   neighbourhood has population 0. With m_i = 0 < a_i spdep's estimate is
+ *   0 (the area's own rate), and so is observa's: no flag.
+ * - An island (no neighbour with population: no neighbours at all, or only
+ *   neighbours of population 0) is flagged OB_EB_ISLAND. Its neighbourhood
+ *   is itself, so a_i = 0 and spdep, and observa, give its raw rate: it is
+ *   not smoothed. Without cases it is 0/0 and takes the global estimate
+ *   (OB_EB_GLOBAL_FALLBACK too).
+ * - a = 0 (or a_i = 0) with m_i > 0 means no extra variation: the estimate
+ *   is the prior mean, exactly as in spdep.
  * a_i and m_i are reported as computed (0 when the neighbourhood has no
  * population), whatever estimate was used.
  */
@@ -66,8 +74,9 @@ enum ob_eb_local_variant {
 
 enum ob_eb_flag {
 	OB_EB_NO_POPULATION = 1u << 0,   /* x_i = 0: estimate is the prior mean */
-	OB_EB_ISLAND = 1u << 1,          /* no neighbours: global estimate */
-	OB_EB_GLOBAL_FALLBACK = 1u << 2, /* local prior undefined: global estimate */
+	OB_EB_ISLAND = 1u << 1,          /* no neighbour with population: not
+	                                  * smoothed (raw rate) */
+	OB_EB_GLOBAL_FALLBACK = 1u << 2, /* spdep's 0/0: the global estimate */
 };
 
 struct ob_eb_global {

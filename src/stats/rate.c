@@ -15,14 +15,29 @@ static bool level_ok(double level)
 	return isfinite(level) && level > 0 && level < 1;
 }
 
-ob_err ob_rate_exact_ex(double count, double pop, double per, double level,
-                        double unreliable_below, struct ob_rate *out)
+unsigned ob_rate_check(double count, double pop, double pop_floor)
+{
+	unsigned f = 0;
+
+	if (pop == 0)
+		f |= OB_RATE_NO_POPULATION;
+	if (count > pop)
+		f |= OB_RATE_IMPLAUSIBLE;
+	if (pop > 0 && pop < pop_floor)
+		f |= OB_RATE_SMALL_POPULATION;
+	return f;
+}
+
+ob_err ob_rate_exact_floor(double count, double pop, double per, double level,
+                           double unreliable_below, double population_floor,
+                           struct ob_rate *out)
 {
 	double alpha;
 
 	memset(out, 0, sizeof(*out));
 	if (!finite_nonneg(count) || !finite_nonneg(pop) || !isfinite(per) || per <= 0 ||
-	    !level_ok(level) || !finite_nonneg(unreliable_below))
+	    !level_ok(level) || !finite_nonneg(unreliable_below) ||
+	    !finite_nonneg(population_floor))
 		return OB_EINVAL;
 	out->count = count;
 	out->population = pop;
@@ -33,16 +48,22 @@ ob_err ob_rate_exact_ex(double count, double pop, double per, double level,
 	 * tail so that no digits are lost to 1 - alpha/2. */
 	out->count_lower = count > 0 ? ob_qgamma(alpha / 2, count, 1) : 0;
 	out->count_upper = ob_qgamma_upper(alpha / 2, count + 1, 1);
-	if (count < unreliable_below)
+	out->flags = ob_rate_check(count, pop, population_floor);
+	if (count < unreliable_below || out->flags)
 		out->flags |= OB_RATE_UNRELIABLE;
-	if (pop == 0) {
-		out->flags |= OB_RATE_NO_POPULATION;
+	if (pop == 0)
 		return OB_OK;
-	}
 	out->rate = per * count / pop;
 	out->lower = per * out->count_lower / pop;
 	out->upper = per * out->count_upper / pop;
 	return OB_OK;
+}
+
+ob_err ob_rate_exact_ex(double count, double pop, double per, double level,
+                        double unreliable_below, struct ob_rate *out)
+{
+	return ob_rate_exact_floor(count, pop, per, level, unreliable_below,
+	                           OB_RATE_POPULATION_FLOOR, out);
 }
 
 ob_err ob_rate_exact(double count, double pop, double per, double level,

@@ -17,6 +17,13 @@
  *   Identical to R's poisson.test(x, pop, conf.level = level)$conf.int and
  *   to qchisq(a/2, 2x)/2, qchisq(1 - a/2, 2x + 2)/2.
  *
+ * - ob_rate_check: the rule that keeps a rate that cannot be right from being
+ *   reported reliable, in one place for every caller (stats rate, the
+ *   indicators): a population of 0, a count above its population, or a
+ *   population above 0 but below a floor (OB_RATE_POPULATION_FLOOR by
+ *   default). ob_rate_exact and ob_rate_exact_ex apply it, and set
+ *   OB_RATE_UNRELIABLE whenever it flags anything.
+ *
  * - ob_rate_compare: R's poisson.test(c(x1, x0), c(T1, T0)), i.e. the
  *   binomial test of x1 successes in x0 + x1 trials against T1/(T0 + T1)
  *   (binom.test): Clopper-Pearson limits p_L, p_U turned into limits for
@@ -32,16 +39,43 @@
 /* A count below this is flagged unreliable by default (the 20-event rule). */
 #define OB_RATE_UNRELIABLE_BELOW 20.0
 
+/*
+ * A population above 0 but below this is flagged OB_RATE_SMALL_POPULATION
+ * by default: each event then moves a rate per 100,000 by more than 100, and
+ * 20 events (the count that makes a rate reliable) in fewer than 1,000
+ * people are 2,000 per 100,000, which in practice is a population written in
+ * thousands or a count put in the wrong row.
+ */
+#define OB_RATE_POPULATION_FLOOR 1000.0
+
 /* Rates are usually given per 100,000 people. */
 #define OB_RATE_PER_100K 1e5
 
 enum ob_rate_flag {
-	/* count < the unreliability threshold */
+	/* count < the unreliability threshold, or any flag of ob_rate_check */
 	OB_RATE_UNRELIABLE = 1u << 0,
 	/* population 0: rate, lower and upper are 0 and must not be shown;
 	 * count_lower and count_upper are still the interval of the count */
 	OB_RATE_NO_POPULATION = 1u << 1,
+	/* count > population: more events than people, a data error */
+	OB_RATE_IMPLAUSIBLE = 1u << 2,
+	/* 0 < population < the floor */
+	OB_RATE_SMALL_POPULATION = 1u << 3,
 };
+
+/* The flags of ob_rate_check; any of them makes a rate unreliable. */
+#define OB_RATE_CHECK_FLAGS \
+	(OB_RATE_NO_POPULATION | OB_RATE_IMPLAUSIBLE | OB_RATE_SMALL_POPULATION)
+
+/*
+ * What is wrong with a rate of count events in pop people, whatever the
+ * count's size: OB_RATE_NO_POPULATION (pop = 0), OB_RATE_IMPLAUSIBLE
+ * (count > pop, with pop = 0 too), OB_RATE_SMALL_POPULATION (0 < pop <
+ * pop_floor; 0 turns it off), or'ed; 0 when nothing is. A rate with any of
+ * them must never be reported reliable. NaN or negative inputs count as
+ * nothing wrong here: the functions that compute the rate refuse them.
+ */
+unsigned ob_rate_check(double count, double pop, double pop_floor);
 
 struct ob_rate {
 	double count, population, per, level; /* the inputs */
@@ -54,7 +88,8 @@ struct ob_rate {
 /*
  * Rate of `count` events in `pop` people, per `per` people (e.g.
  * OB_RATE_PER_100K), with its exact interval at confidence `level` (e.g.
- * 0.95), flagged unreliable below OB_RATE_UNRELIABLE_BELOW events.
+ * 0.95), flagged unreliable below OB_RATE_UNRELIABLE_BELOW events and by
+ * ob_rate_check(count, pop, OB_RATE_POPULATION_FLOOR).
  *
  * count >= 0 need not be whole: counts apportioned between territorial
  * vintages are fractional, and the gamma form of the interval extends to
@@ -65,9 +100,15 @@ struct ob_rate {
 ob_err ob_rate_exact(double count, double pop, double per, double level,
                      struct ob_rate *out);
 
-/* The same with the unreliability threshold given (>= 0; 0 flags nothing). */
+/* The same with the count threshold given (>= 0; 0 turns the count rule
+ * off, not ob_rate_check). */
 ob_err ob_rate_exact_ex(double count, double pop, double per, double level,
                         double unreliable_below, struct ob_rate *out);
+
+/* The same with the population floor of ob_rate_check given too (>= 0). */
+ob_err ob_rate_exact_floor(double count, double pop, double per, double level,
+                           double unreliable_below, double population_floor,
+                           struct ob_rate *out);
 
 /* What a comparison of two periods says. */
 enum ob_change {

@@ -170,6 +170,15 @@ ob_err ob_local_moran(const double *x, const struct ob_nb *nb, enum ob_weights_s
 		}
 		if (ob_nb_count(nb, i) == 0)
 			o->flags |= OB_SPATIAL_ISLAND;
+		if (!(m2 > 0)) {
+			/* no variation: I_i = z_i lz_i / m2 is 0/0, and so are the
+			 * conditional moments and the kurtosis b2 of the total ones */
+			o->flags |= OB_SPATIAL_CONSTANT | OB_SPATIAL_NO_STATISTIC |
+			            OB_SPATIAL_NO_VARIANCE;
+			if (conditional)
+				o->flags |= OB_SPATIAL_NO_MEAN;
+			o->var_ii = 0;
+		}
 		if (o->var_ii > 0 && m2 > 0) {
 			o->z = (o->ii - o->e_ii) / sqrt(o->var_ii);
 			o->p = two_sided(o->z);
@@ -253,30 +262,39 @@ ob_err ob_moran(const double *x, const struct ob_nb *nb, enum ob_weights_style s
 	}
 	free(colsum);
 	out->n_used = used;
-	if (s0 == 0 || zz == 0 || used < 4) {
-		out->flags |= OB_SPATIAL_UNDEFINED;
-		out->p_greater = 1;
+	out->p_greater = 1;
+	if (s0 == 0 || used < 2) {
+		out->flags |= OB_SPATIAL_UNDEFINED | OB_SPATIAL_NO_STATISTIC | OB_SPATIAL_NO_MEAN |
+		              OB_SPATIAL_NO_VARIANCE;
 		return OB_OK;
 	}
 	np = (double)used;
-	k = dn * z4 / (zz * zz);
-	out->i = np / s0 * zlz / zz;
+	/* E(I) depends on the number of areas alone: defined whatever the values */
 	ei = -1 / (np - 1);
-	if (randomisation) {
-		double a = np * (s1 * (np * np - 3 * np + 3) - np * s2 + 3 * s0 * s0);
-		double b = k * (s1 * (np * np - np) - 2 * np * s2 + 6 * s0 * s0);
-		vi = (a - b) / ((np - 1) * (np - 2) * (np - 3) * s0 * s0) - ei * ei;
-	} else {
-		vi = (np * np * s1 - np * s2 + 3 * s0 * s0) / (s0 * s0 * (np * np - 1)) - ei * ei;
-	}
 	out->e_i = ei;
-	out->var_i = vi;
-	if (vi > 0) {
+	if (zz > 0)
+		out->i = np / s0 * zlz / zz;
+	else
+		out->flags |= OB_SPATIAL_CONSTANT | OB_SPATIAL_NO_STATISTIC;
+	if (!randomisation) {
+		vi = (np * np * s1 - np * s2 + 3 * s0 * s0) / (s0 * s0 * (np * np - 1)) - ei * ei;
+		out->var_i = vi;
+	} else if (zz > 0 && used >= 4) {
+		double a, b;
+		k = dn * z4 / (zz * zz);
+		a = np * (s1 * (np * np - 3 * np + 3) - np * s2 + 3 * s0 * s0);
+		b = k * (s1 * (np * np - np) - 2 * np * s2 + 6 * s0 * s0);
+		vi = (a - b) / ((np - 1) * (np - 2) * (np - 3) * s0 * s0) - ei * ei;
+		out->var_i = vi;
+	} else {
+		vi = 0;
+		out->flags |= OB_SPATIAL_NO_VARIANCE;
+	}
+	if (!(out->flags & (OB_SPATIAL_NO_STATISTIC | OB_SPATIAL_NO_VARIANCE)) && vi > 0) {
 		out->z = (out->i - ei) / sqrt(vi);
 		out->p_greater = ob_pnorm_upper(out->z);
 	} else {
 		out->flags |= OB_SPATIAL_UNDEFINED;
-		out->p_greater = 1;
 	}
 	return OB_OK;
 }

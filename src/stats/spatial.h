@@ -40,6 +40,15 @@
  * with no variation), the statistic is flagged undefined, its z is 0 and its
  * p-value 1; G, E(G), V(G), I_i and the moments keep spdep's values (0 for
  * an island). Nothing written is NaN.
+ *
+ * A variable with no variation (every value equal; mean(x) then equals each
+ * value and sum z^2 = 0) makes Moran's I 0/0, global and local: I and I_i
+ * hold 0 flagged OB_SPATIAL_CONSTANT and OB_SPATIAL_NO_STATISTIC, with z
+ * undefined. E(I) = -1/(n' - 1) does not depend on the values and stays
+ * defined, as does the variance under normality; the variance under
+ * randomisation (it divides by the kurtosis's sum z^2) and the conditional
+ * local moments are 0/0, flagged OB_SPATIAL_NO_VARIANCE and
+ * OB_SPATIAL_NO_MEAN. A field so flagged holds 0 and must not be shown.
  */
 #ifndef OB_STATS_SPATIAL_H
 #define OB_STATS_SPATIAL_H
@@ -53,8 +62,12 @@ enum ob_weights_style {
 };
 
 enum ob_spatial_flag {
-	OB_SPATIAL_ISLAND = 1u << 0,    /* no neighbours (Gi*: only itself) */
-	OB_SPATIAL_UNDEFINED = 1u << 1, /* 0/0: z = 0, p = 1 */
+	OB_SPATIAL_ISLAND = 1u << 0,       /* no neighbours (Gi*: only itself) */
+	OB_SPATIAL_UNDEFINED = 1u << 1,    /* z is 0/0: z = 0, p = 1 */
+	OB_SPATIAL_CONSTANT = 1u << 2,     /* the values do not vary */
+	OB_SPATIAL_NO_STATISTIC = 1u << 3, /* I (I_i) is undefined: holds 0 */
+	OB_SPATIAL_NO_MEAN = 1u << 4,      /* E(I) (E(I_i)) is undefined: holds 0 */
+	OB_SPATIAL_NO_VARIANCE = 1u << 5,  /* Var(I) (Var(I_i)) is undefined: holds 0 */
 };
 
 struct ob_local_g {
@@ -98,11 +111,17 @@ struct ob_moran {
 	double i, e_i, var_i;
 	double z, p_greater; /* z-value and upper-tail p */
 	size_t n_used;       /* areas with neighbours (n') */
-	unsigned flags;      /* OB_SPATIAL_UNDEFINED: no links, fewer than 4
-	                      * areas with neighbours, or no variation */
+	unsigned flags;      /* enum ob_spatial_flag */
 };
 
-/* Global Moran's I under randomisation (true) or normality (false). */
+/*
+ * Global Moran's I under randomisation (true) or normality (false).
+ * Undefined, flagged: everything when fewer than 2 areas have neighbours
+ * (no links: I = n'/S0 ... is 0/0); I and z with no variation (see above);
+ * the variance under randomisation with no variation or n' < 4 (it divides
+ * by (n' - 1)(n' - 2)(n' - 3)); z whenever I or the variance is, or the
+ * variance is not positive.
+ */
 ob_err ob_moran(const double *x, const struct ob_nb *nb, enum ob_weights_style style,
                 bool randomisation, struct ob_moran *out);
 

@@ -149,4 +149,14 @@ static const char *const ob_migrations[] = {
 	"  decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject')),"
 	"  actor TEXT NOT NULL, at TEXT NOT NULL, note TEXT, item INTEGER);"
 	"CREATE INDEX review_decision_pair ON review_decision(source_a, id_a, source_b, id_b);",
+	/* 6: victims a record stands for (a count column, or a row of an
+	 * aggregate source; 1 for an ordinary row); a delivery's victims (the
+	 * sum over its accepted rows: until now one per row) and the canonical
+	 * fields it supplied (bit i for enum ob_field i of src/ingest/profile.h;
+	 * NULL for deliveries taken before it was kept: unknown, read as all) */
+	"ALTER TABLE record ADD COLUMN victims INTEGER NOT NULL DEFAULT 1"
+	"  CHECK (victims >= 0);"
+	"ALTER TABLE submission ADD COLUMN victims INTEGER;"
+	"UPDATE submission SET victims = accepted;"
+	"ALTER TABLE submission ADD COLUMN fields INTEGER;",
 };

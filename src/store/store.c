@@ -1,6 +1,7 @@
 /* store.c - opening, migrating and transactions of the SQLite store. */
 #include "store/store.h"
 
+#include <sodium.h>
 #include <sys/stat.h>
 
 #include "store/schema.sql.h"
@@ -86,6 +87,74 @@ rollback:
 	return OB_ESTORE;
 }
 
+static int hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	     : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* The record-key secret, made when missing (a new store, or one made
+ * before it existed). Another process making it at the same time is
+ * harmless: the first insert wins and both read it back. */
+static ob_err ensure_secret(struct ob_store *s, struct ob_diag *d)
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char raw[OB_STORE_SECRET_LEN];
+	char hex[2 * OB_STORE_SECRET_LEN + 1], have[2 * OB_STORE_SECRET_LEN + 8];
+	sqlite3_stmt *st;
+	ob_err e = OB_OK;
+
+	if (ob_store_meta_get(s, OB_STORE_KEY_SECRET, have, sizeof(have)) == OB_OK)
+		return OB_OK;
+	if (sodium_init() < 0)
+		return ob_diag_set(d, OB_EIO, s->dir, 0, 0, NULL, 0,
+		                   "no se pudo iniciar libsodium (libsodium failed to start)");
+	randombytes_buf(raw, sizeof(raw));
+	for (size_t i = 0; i < sizeof(raw); i++) {
+		hex[2 * i] = digits[raw[i] >> 4];
+		hex[2 * i + 1] = digits[raw[i] & 15];
+	}
+	hex[2 * OB_STORE_SECRET_LEN] = '\0';
+	sodium_memzero(raw, sizeof(raw));
+	if (ob_store_prepare(s, "INSERT OR IGNORE INTO meta(key, value) VALUES(?1, ?2)", &st, d))
+		return OB_ESTORE;
+	sqlite3_bind_text(st, 1, OB_STORE_KEY_SECRET, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, hex, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		e = sql_error(s, d, "meta");
+	sqlite3_finalize(st);
+	sodium_memzero(hex, sizeof(hex));
+	return e;
+}
+
+ob_err ob_store_key_secret(struct ob_store *s, unsigned char out[OB_STORE_SECRET_LEN],
+                           struct ob_diag *d)
+{
+	char hex[2 * OB_STORE_SECRET_LEN + 8];
+	ob_err e = OB_OK;
+
+	if (ob_store_meta_get(s, OB_STORE_KEY_SECRET, hex, sizeof(hex)) != OB_OK)
+		return ob_diag_set(d, OB_ENOENT, s->dir, 0, 0, NULL, 0,
+		                   "el almacén no tiene su secreto de claves de registro; ábralo "
+		                   "una vez en modo escritura (e.g. «observa ingest») "
+		                   "(the store has no record-key secret yet: open it once for writing)");
+	if (strlen(hex) != 2 * OB_STORE_SECRET_LEN)
+		e = OB_ECORRUPT;
+	for (size_t i = 0; !e && i < OB_STORE_SECRET_LEN; i++) {
+		int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			e = OB_ECORRUPT;
+		else
+			out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	sodium_memzero(hex, sizeof(hex));
+	if (e)
+		return ob_diag_set(d, OB_ECORRUPT, s->dir, 0, 0, NULL, 0,
+		                   "el secreto de claves de registro del almacén está dañado "
+		                   "(the store's record-key secret is damaged)");
+	return OB_OK;
+}
+
 ob_err ob_store_open(const char *dir, enum ob_store_mode mode,
                      struct ob_store **out, struct ob_diag *d)
 {
@@ -121,7 +190,7 @@ ob_err ob_store_open(const char *dir, enum ob_store_mode mode,
 		if ((e = ob_store_exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 		                          "PRAGMA foreign_keys=ON;", d)))
 			goto close_db;
-		if ((e = migrate(s, d)))
+		if ((e = migrate(s, d)) || (e = ensure_secret(s, d)))
 			goto close_db;
 	} else if (user_version(s) != ob_store_schema_version()) {
 		e = ob_diag_set(d, OB_ESCHEMA, dir, 0, 0, NULL, 0,

@@ -66,6 +66,19 @@ ob_err ob_store_meta_set(struct ob_store *s, const char *key, const char *value,
 ob_err ob_store_meta_get(struct ob_store *s, const char *key, char *out,
                          size_t size);
 
+/*
+ * The observatory's record-key secret: 32 random bytes made once (on the
+ * first opening for writing) and kept in the meta table under
+ * OB_STORE_KEY_SECRET, from which the snapshot derives each record's key
+ * for the cell-key disclosure method (engine/snapshot.h). It is never
+ * printed, logged or published. Errors: OB_ENOENT (a store never opened
+ * for writing since it was made), OB_ECORRUPT (not 64 hex digits).
+ */
+#define OB_STORE_KEY_SECRET "record_key_secret"
+#define OB_STORE_SECRET_LEN 32
+ob_err ob_store_key_secret(struct ob_store *s, unsigned char out[OB_STORE_SECRET_LEN],
+                           struct ob_diag *d);
+
 /* Bind a (pointer, length) string, or NULL when p is NULL. Not copied: p must
  * stay valid until the statement is stepped and reset. */
 int ob_bind_text(sqlite3_stmt *st, int i, const char *p, size_t n);

@@ -5,7 +5,7 @@ expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.005
 O="$T/obs"
 expect_status 0 "$OBSERVA" analyze --help
 expect_grep "$T/out" "uso / usage: observa analyze"
-expect_grep "$T/out" "Counts the current records"
+expect_grep "$T/out" "Counts the victims of the current records"
 
 # the grand total of homicides in Honduras, 2015..2024, against SQL
 total=$(sql "$O" "SELECT count(*) FROM record r JOIN submission s ON s.id = r.submission

@@ -132,13 +132,15 @@ done
 	fail "reading names for review is not in the audit log"
 expect_status 0 "$OBSERVA" audit verify -d "$O"
 
-# a store at schema 4 gets migration 5 and reconciles
+# a store at schema 4 gets migrations 5 and later and reconciles
 mkdir "$T/old"
 cp "$O/observa.db" "$T/old/"
 cp -r "$O/catalog" "$T/old/"
 sqlite3 "$T/old/observa.db" "DROP TABLE review_decision; DROP TABLE review_item;
 	DROP TABLE reconcile_count; DROP TABLE discrepancy; DROP TABLE reconcile_member;
-	DROP TABLE reconciled_death; DROP TABLE reconcile_run; PRAGMA user_version = 4;"
+	DROP TABLE reconciled_death; DROP TABLE reconcile_run;
+	ALTER TABLE record DROP COLUMN victims; ALTER TABLE submission DROP COLUMN victims;
+	ALTER TABLE submission DROP COLUMN fields; PRAGMA user_version = 4;"
 expect_status 0 "$OBSERVA" reconcile -q -d "$T/old" --period 2020-01..2020-06 --country GTM
 [ "$(sql "$T/old" "PRAGMA user_version")" -ge 5 ] || fail "the old store was not migrated"
 [ "$(sql "$T/old" "SELECT count(*) FROM reconcile_run WHERE country = 'GTM'")" = 1 ] || fail "no run"

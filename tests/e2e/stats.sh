@@ -1,7 +1,10 @@
 # stats.sh - "observa stats" on the R reference inputs agrees with the R
 # outputs (tests/data/reference, every row, 1e-9 relative, 1e-6 for the
-# trend), refuses bad input with its position and exit status and writes
-# nothing then; and the comparison itself notices a perturbed value.
+# trend), edge cases included (spatial/make_edge_cases.R: areas without cases
+# or population, islands, values that do not vary); flags rates that cannot
+# be right; reads '.' and ',' by the rule of each column; refuses bad input
+# with its position and exit status and writes nothing then; and the
+# comparison itself notices a perturbed value.
 REF="$OBSERVA_TESTDATA/reference"
 RT="$REF/rates"
 SP="$REF/spatial"
@@ -64,11 +67,15 @@ for L in 0.9 0.95 0.99; do
 	agree "$RT/poisson_exact_ci.csv" "$T/rate$L.csv" -v keys=case_id -v where=conf_level=$L \
 		-v cols=count,population,rate=rate_per_100k,lower=rate_lower_exact_per_100k,upper=rate_upper_exact_per_100k
 done
-# unreliable says count < 20, and nothing is flagged with a population
-awk -F, -v c="$(col "$T/rate0.95.csv" count)" -v u="$(col "$T/rate0.95.csv" unreliable)" \
-	-v f="$(col "$T/rate0.95.csv" flags)" \
-	'NR > 1 { n++; if ($u != ($c < 20 ? "true" : "false") || $f != "") exit 1 } END { if (n != 14) exit 1 }' \
+# unreliable says count < 20 or a flag; the one flag is c12's population of
+# 730, under the floor of 1000
+awk -F, -v c="$(col "$T/rate0.95.csv" count)" -v p="$(col "$T/rate0.95.csv" population)" \
+	-v u="$(col "$T/rate0.95.csv" unreliable)" -v f="$(col "$T/rate0.95.csv" flags)" \
+	'NR > 1 { n++; want = $p < 1000 ? "poblacion_pequena" : ""; if ($f != want) exit 1
+	          if ($u != ($c < 20 || $f != "" ? "true" : "false")) exit 1 }
+	 END { if (n != 14) exit 1 }' \
 	"$T/rate0.95.csv" || fail "unreliable/flags of stats rate"
+grep -q '^c12,4,730,.*,true,poblacion_pequena$' "$T/rate0.95.csv" || fail "c12 under the floor"
 # --per: the same rates per 1,000
 st "$T/rate1k.csv" rate --count count --population population --per 1000 "$RT/poisson_counts.csv"
 awk -F, 'NR == FNR { r[FNR] = $4; next } FNR > 1 && $4 * 100 != r[FNR] + 0 &&
@@ -77,11 +84,31 @@ awk -F, 'NR == FNR { r[FNR] = $4; next } FNR > 1 && $4 * 100 != r[FNR] + 0 &&
 # a population of 0: no rate, flagged (Spanish, then English)
 printf 'area,deaths,pop\nA,3,0\nB,0,0\nC,25,100000\n' >"$T/pop0.csv"
 st "$T/pop0.out" rate --count deaths --population pop "$T/pop0.csv"
-grep -qx 'A,3,0,,,,true,sin_poblacion' "$T/pop0.out" || { cat "$T/pop0.out"; fail "population 0"; }
+grep -qx 'A,3,0,,,,true,sin_poblacion;inverosimil' "$T/pop0.out" || { cat "$T/pop0.out"; fail "population 0"; }
 grep -qx 'B,0,0,,,,true,sin_poblacion' "$T/pop0.out" || fail "population 0, count 0"
 grep -q '^C,25,100000,25,[0-9.]*,[0-9.]*,false,$' "$T/pop0.out" || fail "rate of C"
 st "$T/pop0en.out" rate --count deaths --population pop --lang en "$T/pop0.csv"
-grep -qx 'A,3,0,,,,true,no_population' "$T/pop0en.out" || fail "population 0 in English"
+grep -qx 'A,3,0,,,,true,no_population;implausible' "$T/pop0en.out" || fail "population 0 in English"
+# a count above its population, or a population under the floor, is never
+# reliable, however many events: 25 in half a person is not 5,000,000 per 100,000
+printf 'area,deaths,pop\nhalf,25,0.5\nsmall,25,900\nover,30,20\nedge,25,1000\nfine,25,50000\n' >"$T/implausible.csv"
+st "$T/impl.out" rate --count deaths --population pop "$T/implausible.csv"
+grep -qx 'half,25,0.5,5000000,[0-9.e+]*,[0-9.e+]*,true,inverosimil;poblacion_pequena' "$T/impl.out" ||
+	{ cat "$T/impl.out"; fail "25 in a population of 0.5"; }
+grep -q '^small,25,900,.*,true,poblacion_pequena$' "$T/impl.out" || fail "population under the floor"
+grep -q '^over,30,20,150000,.*,true,inverosimil;poblacion_pequena$' "$T/impl.out" || fail "count above population"
+grep -q '^edge,25,1000,2500,.*,false,$' "$T/impl.out" || fail "a population at the floor"
+grep -q '^fine,25,50000,50,.*,false,$' "$T/impl.out" || fail "a plausible rate"
+st "$T/impl_en.out" rate --count deaths --population pop --lang en "$T/implausible.csv"
+grep -q '^half,.*,true,implausible;small_population$' "$T/impl_en.out" || fail "flags in English"
+# --population-floor moves the floor; 0 turns it off, not the count check
+st "$T/impl0.out" rate --count deaths --population pop --population-floor 0 "$T/implausible.csv"
+grep -q '^small,25,900,.*,false,$' "$T/impl0.out" || fail "--population-floor 0"
+grep -q '^half,.*,true,inverosimil$' "$T/impl0.out" || fail "count above population without a floor"
+st "$T/impl5.out" rate --count deaths --population pop --population-floor 50001 "$T/implausible.csv"
+grep -q '^fine,25,50000,.*,true,poblacion_pequena$' "$T/impl5.out" || fail "--population-floor 50001"
+refuse 2 '--population-floor «-1»' rate --count deaths --population pop --population-floor -1 \
+	"$T/implausible.csv"
 
 # ---- compare: poisson.test(c(x1, x0), c(T1, T0)) --------------------------
 st "$T/cmp.csv" compare --count0 count_t0 --population0 pop_t0 --count1 count_t1 \
@@ -138,6 +165,15 @@ st "$T/fitted.csv" trend --time year --count count --population population --by 
 	--fitted "$RT/trend_series.csv"
 agree "$RT/loglinear_trend_fitted.csv" "$T/fitted.csv" -v rel=1e-6 -v keys=series_id,year \
 	-v cols=fitted_count,fitted_rate=fitted_rate_per_100k
+# time is measured from the earliest T of each series, whatever the order of
+# the rows: the latest years first give the same fit, first_time and b0
+{ head -1 "$RT/trend_series.csv"; sed 1d "$RT/trend_series.csv" | sort -t, -k2,2nr; } >"$T/trend_rev.csv"
+[ "$(sed -n 2p "$T/trend_rev.csv" | cut -d, -f2)" -gt "$(sed -n 3p "$T/trend_rev.csv" | cut -d, -f2)" ] ||
+	fail "the rows were not reversed"
+st "$T/trend_rev.out" trend --time year --count count --population population --by series_id \
+	"$T/trend_rev.csv"
+agree "$RT/loglinear_trend.csv" "$T/trend_rev.out" -v rel=1e-6 -v keys=series=series_id \
+	-v cols=n=n_years,first_time=first_year,b0,se_b0,b1,apc
 # series without a fit: too few points, no events; without --by, one series
 printf 'g,y,n,p\na,2020,3,1000\na,2021,4,1000\nb,2020,0,1000\nb,2021,0,1000\nb,2022,0,1000\n' >"$T/nofit.csv"
 st "$T/nofit.out" trend --time y --count n --population p --by g "$T/nofit.csv"
@@ -169,15 +205,55 @@ for nb in rook island; do
 	agree "$SP/eb_local_$nb.csv" "$T/ebg_$nb.csv" -v keys=area_id -v nan=skip \
 		-v cols=eb_rate=eb_local_geoda,local_variance=a_local_geoda,local_mean=m_local_geoda
 done
-# the island A05 (spdep: 0/0) gets the global estimate, flagged; no other area is flagged
+# the island A05 without cases (spdep: 0/0) gets the global estimate, flagged;
+# no other area is flagged
 for f in "$T/ebl_island.csv" "$T/ebg_island.csv"; do
 	agree "$SP/eb_global.csv" "$f" -v keys=area_id -v where=area_id=A05 -v awhere=area_id=A05 \
 		-v cols=eb_rate=eb_global_poisson
-	awk -F, -v g="$(col "$f" flags)" 'NR > 1 && $g != ($1 == "A05" ? "isla" : "") { exit 1 }' "$f" ||
+	awk -F, -v g="$(col "$f" flags)" \
+		'NR > 1 && $g != ($1 == "A05" ? "isla;respaldo_global" : "") { exit 1 }' "$f" ||
 		fail "island flags of $f"
 done
 awk -F, -v g="$(col "$T/ebl_rook.csv" flags)" 'NR > 1 && $g != "" { exit 1 }' "$T/ebl_rook.csv" ||
 	fail "a flag without an island"
+# edges (make_edge_cases.R): spdep's number wherever spdep gives one -- 0 for
+# G06, whose neighbourhood has no case but a_i > 0; the raw rate of the
+# island I1 -- and the global estimate, flagged, only where it gives NaN
+for set in eb_edge eb_edge_pop0; do
+	for v in spdep geoda; do
+		sfx=
+		[ $v = spdep ] || sfx=_geoda
+		st "$T/$set$sfx.csv" eb --id area_id --count count --population population --per 1 \
+			--neighbours "$SP/${set}_neighbours.csv" --local --variant $v "$SP/${set}_areas.csv"
+		# spdep has no value for an area of population 0: compared below
+		awk -F, 'NR == 1 || $2 != "NA"' "$SP/${set}_local.csv" >"$T/ref_pop.csv"
+		awk -F, 'NR == 1 || $3 != 0' "$T/$set$sfx.csv" >"$T/out_pop.csv"
+		agree "$T/ref_pop.csv" "$T/out_pop.csv" -v keys=area_id -v nan=skip \
+			-v cols=raw_rate=raw,eb_rate=eb_local$sfx,local_variance=a_local$sfx,local_mean=m_local$sfx
+		# where spdep is NaN (its own or, population 0, its neighbourhood's): the
+		# global estimate and respaldo_global; elsewhere the estimate and no such flag
+		awk -F, -v e="eb_local$sfx" -v m="m_local$sfx" 'FNR == 1 { f++; for (i = 1; i <= NF; i++) h[f, $i] = i; next }
+			f == 1 { ref[$1] = $h[1, e]; mref[$1] = $h[1, m]; glob[$1] = $h[1, "eb_global_poisson"]; next }
+			{ id = $1; fl = $h[2, "flags"]; est = $h[2, "eb_rate"]
+			  nan = ref[id] == "NaN" || mref[id] == "NaN" || (ref[id] == "NA" && mref[id] == 0 && $h[2, "local_variance"] == 0)
+			  if (nan != (fl ~ /respaldo_global/)) { print id ": flags " fl; bad = 1 }
+			  want = nan ? glob[id] : (ref[id] == "NA" ? mref[id] : ref[id])
+			  if ((est - want) ^ 2 > 1e-18 * want ^ 2) { print id ": " est " != " want; bad = 1 }
+			  if ((fl ~ /sin_poblacion/) != ($h[2, "population"] == 0)) { print id ": " fl; bad = 1 }
+			  n++ }
+			END { exit bad || n < 17 }' "$SP/${set}_local.csv" "$T/$set$sfx.csv" ||
+			fail "fallbacks of $set ($v)"
+	done
+done
+grep -q '^G06,0,1200,0,0,0,6[.][0-9]*e-07,$' "$T/eb_edge.csv" ||
+	{ cat "$T/eb_edge.csv"; fail "G06: 0, as spdep"; }
+grep -q '^G06,0,1200,0,0[.][0-9]*,0,0,respaldo_global$' "$T/eb_edge_geoda.csv" ||
+	fail "G06 (GeoDa: 0/0) falls back"
+grep -qx 'I1,6,2000,0.003,0.003,0.003,0,isla' "$T/eb_edge.csv" || fail "the island I1: its raw rate"
+grep -qx 'Q1,5,2500,0.002,0.002,0.002,0,isla' "$T/eb_edge_pop0.csv" ||
+	fail "Q1, an island with neighbours of population 0"
+grep -q '^P3,0,0,,0[.][0-9]*,0,0,sin_poblacion;isla;respaldo_global$' "$T/eb_edge_pop0.csv" ||
+	fail "P3: no population anywhere around"
 
 # ---- gi: spdep localG, Gi and Gi*, styles B and W --------------------------
 for nb in rook island; do
@@ -241,25 +317,74 @@ agree "$SP/localmoran_island.csv" "$T/lm_q.csv" -v keys=area_id -v where=conditi
 [ "$(col "$T/lm_es.csv" quadrant)" = 12 ] || fail "quadrant column moved"
 grep -q '^A05,.*,,,bajo-bajo,isla;indefinido$' "$T/lm_es.csv" || fail "island in local Moran"
 
+# a variable that does not vary (make_edge_cases.R): I is 0/0 (empty, flagged),
+# E(I) = -1/(n' - 1); the variance under randomisation is 0/0 too (moran.test
+# stops), under normality it is given
+awk -F, 'NR == 1 { print "area_id,x"; next } { print $1 ",5" }' "$SP/areas.csv" >"$T/flat_x.csv"
+for nb in rook island; do
+	for s in W B; do
+		for rnd in TRUE FALSE; do
+			norm=
+			[ $rnd = TRUE ] || norm=--normality
+			st "$T/mc.csv" moran --global --id area_id --value x \
+				--neighbours "$SP/neighbours_$nb.csv" --style $s $norm "$T/flat_x.csv"
+			agree "$SP/moran_constant.csv" "$T/mc.csv" -v keys=@row \
+				-v where=neighbours=$nb,weights_style=$s,randomisation=$rnd \
+				-v cols=i=I,e_i=E_I,var_i=Var_I,z,p_value=p_greater
+			grep -q ',sin_variacion;indefinido$' "$T/mc.csv" || fail "flags of a constant ($nb $s $rnd)"
+		done
+	done
+	for cond in TRUE FALSE; do
+		total=
+		[ $cond = TRUE ] || total=--total
+		st "$T/lmc.csv" moran --id area_id --value x --neighbours "$SP/neighbours_$nb.csv" $total \
+			"$T/flat_x.csv"
+		agree "$SP/localmoran_constant.csv" "$T/lmc.csv" -v keys=area_id \
+			-v where=neighbours=$nb,conditional=$cond -v cols=ii=Ii,e_ii=E_Ii,var_ii=Var_Ii,z=Z_Ii
+	done
+done
+
 # ---- breaks: classInt classIntervals, findCols, jenks.tests -----------------
+# v3_formula is written with three decimals in every value (27.583, 51.990):
+# each could be a thousands group and none shows the decimal mark, so the
+# column is refused until --decimal-mark says it
+awk -F, 'NR == 1 || $1 == "v3_formula"' "$CL/vectors.csv" >"$T/v3_formula.csv"
+refuse 1 'v3_formula.csv:2:2: columna «value»: ¿27.583 o 27583?' breaks --value value --k 3 \
+	--method fisher "$T/v3_formula.csv"
 for v in v1_homicide_rates v2_small v3_formula; do
 	awk -F, -v v=$v 'NR == 1 || $1 == v' "$CL/vectors.csv" >"$T/$v.csv"
+	dm=
+	[ $v != v3_formula ] || dm="--decimal-mark ."
 	for s in fisher jenks quantile equal; do
 		for k in 3 4 5; do
-			st "$T/cls.csv" breaks --value value --k $k --method $s "$T/$v.csv"
+			# shellcheck disable=SC2086
+			st "$T/cls.csv" breaks --value value --k $k --method $s $dm "$T/$v.csv"
 			agree "$CL/class_assignments.csv" "$T/cls.csv" -v keys=@row=obs_index \
 				-v where=vector_id=$v,style=$s,k=$k -v cols=value,class
-			st "$T/brk.csv" breaks --value value --k $k --method $s --breaks "$T/$v.csv"
+			# shellcheck disable=SC2086
+			st "$T/brk.csv" breaks --value value --k $k --method $s --breaks $dm "$T/$v.csv"
 			awk -F, -v v=$v -v s=$s -v k=$k 'FNR == 1 { f++; if (f == 1) print "key,value"; next }
 				$1 != v || $2 != s || $3 != k { next }
 				f == 1 { print "break_" $5 "," $6; closure = $4 }
 				f == 2 { print "closure," closure; print "classes_used," $4
-				         print "sdam," $5; print "sdcm," $6; print "gvf," $7; print "tai," $8 }' \
+				         print "sdam," $5; print "sdcm," $6; print "gvf," $7; print "tai," $8
+				         print "flags," }' \
 				"$CL/breaks.csv" "$CL/goodness_of_fit.csv" >"$T/brk_ref.csv"
 			agree "$T/brk_ref.csv" "$T/brk.csv" -v keys=key -v cols=value
 		done
 	done
 done
+
+# values that do not vary: GVF and TAI are 0/0 (R: NaN), empty and flagged, not 1
+printf 'id,v\na,7\nb,7\nc,7\nd,7\n' >"$T/flat_v.csv"
+for s in quantile equal; do
+	st "$T/flat_brk.csv" breaks --value v --k 2 --method $s --breaks "$T/flat_v.csv"
+	grep -qx 'gvf,' "$T/flat_brk.csv" && grep -qx 'tai,' "$T/flat_brk.csv" &&
+		grep -qx 'sdam,0' "$T/flat_brk.csv" && grep -qx 'flags,sin_variacion' "$T/flat_brk.csv" ||
+		{ cat "$T/flat_brk.csv"; fail "breaks of constant values ($s)"; }
+done
+st "$T/flat_brk.csv" breaks --value v --k 1 --method fisher --breaks --lang en "$T/flat_v.csv"
+grep -qx 'flags,no_variation' "$T/flat_brk.csv" || fail "constant values, one class, in English"
 
 # ---- normalise and composite: COINr conventions -------------------------------
 # meta FIELD [DIMENSION] : a column of indicator_meta.csv as a list
@@ -320,9 +445,9 @@ for s in quantile:quantile_type7:class5_quantile_arith fisher:fisher:class5_fish
 	agree "$T/cib_ref.csv" "$T/cib_breaks.csv" -v keys=key -v cols=value
 done
 
-# rate 3, compare 1, trend 4, eb 9, gi 9, moran 13, breaks 72, normalise 25,
+# rate 3, compare 1, trend 5, eb 13, gi 9, moran 25, breaks 72, normalise 25,
 # composite 10: every loop ran to the end
-[ "$ncompared" -eq 146 ] || fail "$ncompared comparisons were made, not 146"
+[ "$ncompared" -eq 163 ] || fail "$ncompared comparisons were made, not 163"
 
 # ---- the comparison can fail ---------------------------------------------------
 # perturb FILE LINE COLUMN FACTOR : FILE with one cell multiplied
@@ -488,10 +613,49 @@ for c in rate compare trend eb breaks gi moran normalise composite; do
 done
 echo "stats: $ncompared comparisons with R agree"
 
-# a population written with a thousands separator is refused, not read as 52
+# ---- numbers: the decimal mark decided per column (docs: "Números") ----------------
+# 52.000 alone is 52 or 52000: refused with file, line, column, value and the rule
 printf 'c,p\n3,52.000\n' >"$T/ambiguous.csv"
-expect_status 1 "$OBSERVA" stats rate --count c --population p "$T/ambiguous.csv"
-expect_grep "$T/err" "número ambiguo"
-printf 'c,p\n3,52000\n4,"1.234.567"\n' >"$T/plain.csv"
-expect_status 0 "$OBSERVA" stats rate --count c --population p "$T/plain.csv"
-expect_grep "$T/out" "1.234.567"
+refuse 1 'ambiguous.csv:2:2: columna «p»: ¿52 o 52000?' rate --count c --population p "$T/ambiguous.csv"
+expect_grep "$T/err" 'use --decimal-mark . o ,'
+expect_grep "$T/err" '(valor «52.000»)'
+# ...and read as the user says
+st "$T/dm.out" rate --count c --population p --decimal-mark , "$T/ambiguous.csv"
+grep -q '^3,52.000,5.76923076923077,' "$T/dm.out" || { cat "$T/dm.out"; fail "--decimal-mark ,"; }
+st "$T/dm.out" rate --count c --population p --decimal-mark . --population-floor 0 "$T/ambiguous.csv"
+grep -q '^3,52.000,5769.23076923077,' "$T/dm.out" || fail "--decimal-mark ."
+refuse 2 '--decimal-mark «;»' rate --count c --population p --decimal-mark ';' "$T/ambiguous.csv"
+# thousands points decide the column: 52.000 beside 1.234.567 is 52000
+printf 'c,p\n3,52.000\n4,"1.234.567"\n' >"$T/thousands.csv"
+st "$T/th.out" rate --count c --population p "$T/thousands.csv"
+grep -q '^3,52.000,5.76923076923077,' "$T/th.out" || { cat "$T/th.out"; fail "52.000 with thousands points"; }
+grep -q '^4,1.234.567,0.324' "$T/th.out" || fail "1.234.567"
+# R's write.csv: 12.152 is 12.152 in a column whose other values show a decimal point
+awk -F, 'NR == 1 { print "area_id,x"; next } { printf "%s,%s\n", $1, (NR == 2 ? "12.152" : (NR - 1) * 1.25) }' \
+	"$SP/areas.csv" >"$T/r_out.csv"
+grep -q '^A01,12.152$' "$T/r_out.csv" && grep -q '^A03,3.75$' "$T/r_out.csv" || fail "r_out.csv"
+st "$T/r_out.brk" breaks --value x --k 2 --method equal --breaks "$T/r_out.csv"
+grep -qx 'break_0,2.5' "$T/r_out.brk" && grep -qx 'break_2,25' "$T/r_out.brk" ||
+	{ cat "$T/r_out.brk"; fail "12.152 read as 12152"; }
+# a column with both conventions is refused at the value that contradicts another
+printf 'id,x\na,12.5\nb,7\nc,"3,5"\n' >"$T/mixed.csv"
+refuse 1 'mixed.csv:4:2: columna «x»: este valor solo se lee con coma decimal y «12.5» (línea 2) solo con punto decimal' \
+	breaks --value x --k 2 --method equal "$T/mixed.csv"
+expect_grep "$T/err" '(valor «3,5»)'
+# rate and compare read row by row: ambiguous rows wait for the value that
+# decides, in order, also when streaming; and are refused if none does
+printf 'id,c,p\na,3,"1,500"\nb,4,"2,250"\nc,5,"12,5"\nd,6,7000\n' >"$T/late_comma.csv"
+for stream in "" --stream; do
+	st "$T/lc.out" rate --count c --population p --population-floor 0 $stream "$T/late_comma.csv"
+	[ "$(cut -c1-2 "$T/lc.out" | tr -d '\n')" = 'ida,b,c,d,' ] &&
+		grep -q '^a,3,"1,500",200000,' "$T/lc.out" && grep -q '^b,4,"2,250",177777.777777778,' "$T/lc.out" &&
+		grep -q '^c,5,"12,5",40000,' "$T/lc.out" && grep -q '^d,6,7000,85.7142857142857,' "$T/lc.out" ||
+		{ cat "$T/lc.out"; fail "rows waiting for the decimal comma ($stream)"; }
+done
+printf 'id,c,p\na,3,"1,500"\nb,4,"2,250"\n' >"$T/never.csv"
+refuse 1 'never.csv:2:3: columna «p»: ¿1500 o 1.5?' rate --count c --population p "$T/never.csv"
+expect_status 1 "$OBSERVA" stats rate --count c --population p --stream "$T/never.csv"
+[ "$(wc -l <"$T/out")" -eq 1 ] || { cat "$T/out"; fail "--stream wrote a row it could not read"; }
+printf 'id,c0,p0,c1,p1\na,3,1.000,4,1.000\nb,2,12.000.000,5,1.234.567\n' >"$T/cmp_th.csv"
+st "$T/cmp_th.out" compare --count0 c0 --population0 p0 --count1 c1 --population1 p1 "$T/cmp_th.csv"
+grep -q '^a,3,1.000,4,1.000,300,400,' "$T/cmp_th.out" || { cat "$T/cmp_th.out"; fail "compare: thousands points"; }

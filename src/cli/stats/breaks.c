@@ -4,6 +4,8 @@
 #include "cli/builtin.h"
 #include "stats/breaks.h"
 
+static const struct st_word w_no_variation = { "sin_variacion", "no_variation" };
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -19,7 +21,8 @@ static void usage(FILE *out)
 	        "Con --breaks escribe en cambio una tabla key,value: break_0 .. break_K (los\n"
 	        "K + 1 cortes, uno por línea), closure (left o right), classes_used, gvf\n"
 	        "(bondad del ajuste de la varianza), tai (índice de exactitud tabular),\n"
-	        "sdam y sdcm (jenks.tests de classInt).\n"
+	        "sdam y sdcm (jenks.tests de classInt) y flags: sin_variacion (todos los\n"
+	        "valores iguales: gvf y tai no están definidos y quedan vacíos).\n"
 	        "  --value V              columna con los valores (números)\n"
 	        "  --k K                  número de clases, 1..%d\n"
 	        "  --method M             fisher, jenks, quantile o equal\n"
@@ -27,7 +30,8 @@ static void usage(FILE *out)
 	        "%s\n"
 	        "Classifies column V into K classes (classInt styles) and adds class\n"
 	        "(1..K); with --breaks writes key,value rows instead: the K + 1 breaks, one\n"
-	        "per line, the interval closure, and the goodness of fit (GVF, TAI).\n"
+	        "per line, the interval closure, the goodness of fit (GVF, TAI) and flags\n"
+	        "(no_variation: all values equal, GVF and TAI undefined and empty).\n"
 	        "Fisher and Jenks refuse more classes than distinct values.\n",
 	        OB_MAX_CLASSES, st_common_help);
 }
@@ -112,7 +116,7 @@ int st_cmd_breaks(int argc, char **argv)
 
 	ob_diag_clear(&d);
 	st_out_init(&o, &co);
-	if ((e = st_table_load(&t, file, co.delimiter, &d)))
+	if ((e = st_table_load(&t, file, &co, &d)))
 		return st_fail(&o, &d);
 	if ((e = st_column(&t.rd, "--value", value_col, &vc, &d)) ||
 	    (!want_breaks && (e = st_out_check(&o, &t.rd, added, &d))))
@@ -164,16 +168,26 @@ int st_cmd_breaks(int argc, char **argv)
 		st_out_int(&o, (long long)fit.classes_used);
 		st_out_end(&o);
 		st_out_str(&o, "gvf");
-		st_out_num(&o, fit.gvf);
+		if (fit.flags & OB_FIT_NO_VARIATION)
+			st_out_none(&o);
+		else
+			st_out_num(&o, fit.gvf);
 		st_out_end(&o);
 		st_out_str(&o, "tai");
-		st_out_num(&o, fit.tai);
+		if (fit.flags & OB_FIT_NO_VARIATION)
+			st_out_none(&o);
+		else
+			st_out_num(&o, fit.tai);
 		st_out_end(&o);
 		st_out_str(&o, "sdam");
 		st_out_num(&o, fit.sdam);
 		st_out_end(&o);
 		st_out_str(&o, "sdcm");
 		st_out_num(&o, fit.sdcm);
+		st_out_end(&o);
+		st_out_str(&o, "flags");
+		st_out_str(&o, fit.flags & OB_FIT_NO_VARIATION ? st_word(&co, &w_no_variation)
+		                                                : "");
 		st_out_end(&o);
 	} else {
 		st_out_header(&o, &t.rd, added);

@@ -11,6 +11,8 @@ const char st_common_help[] =
 	"  --lang es|en           idioma de veredictos y marcas (es por defecto)\n"
 	"  --prefix P             antepone P a los nombres de las columnas añadidas\n"
 	"  --delimiter C          separador de la entrada (se detecta si falta)\n"
+	"  --decimal-mark . | ,   la marca decimal de los números (si falta, se\n"
+	"                         decide por columna con todos sus valores)\n"
 	"  -h, --help             esta ayuda\n";
 
 void st_common_init(struct st_common *co)
@@ -18,6 +20,7 @@ void st_common_init(struct st_common *co)
 	co->lang = ST_LANG_ES;
 	co->prefix = "";
 	co->delimiter = 0;
+	co->decimal_mark = 0;
 	co->stream = false;
 }
 
@@ -65,6 +68,14 @@ int st_common_option(struct st_common *co, const char *cmd, int c, const char *a
 		return 0;
 	case ST_OPT_STREAM:
 		co->stream = true;
+		return 0;
+	case ST_OPT_DECIMAL_MARK:
+		if (strcmp(arg, ".") && strcmp(arg, ",")) {
+			st_usage_error(cmd, "--decimal-mark «%s»: se esperaba . o , / expected . "
+			               "or ,", arg);
+			return 2;
+		}
+		co->decimal_mark = arg[0];
 		return 0;
 	default:
 		/* getopt_long has already said what was wrong */
@@ -152,10 +163,10 @@ static void free_cols(struct st_reader *r)
 	r->ncols = 0;
 }
 
-ob_err st_reader_open(struct st_reader *r, const char *path, char delimiter,
+ob_err st_reader_open(struct st_reader *r, const char *path, const struct st_common *co,
                       struct ob_diag *d)
 {
-	struct ob_csv_options opts = { OB_ENC_AUTO, delimiter, 0, 0 };
+	struct ob_csv_options opts = { OB_ENC_AUTO, co->delimiter, 0, 0 };
 	const struct ob_csv_record *rec;
 	bool stdin_ = !strcmp(path, "-");
 	ob_err e;
@@ -173,6 +184,7 @@ ob_err st_reader_open(struct st_reader *r, const char *path, char delimiter,
 			goto close;
 	} while (rec->blank);
 	r->header_line = rec->line;
+	r->mark = co->decimal_mark;
 	r->ncols = rec->nfields;
 	r->cols = ob_calloc(rec->nfields, sizeof(*r->cols));
 	for (size_t i = 0; i < rec->nfields; i++)
@@ -243,93 +255,140 @@ ob_err st_column(const struct st_reader *r, const char *opt, const char *name,
 	                   "/ the file's columns: %s", opt, name, list);
 }
 
-static const char *const kind_es[] = {
-	[ST_REAL] = "un número",
-	[ST_NONNEG] = "un número ≥ 0",
-	[ST_WHOLE] = "un número entero ≥ 0",
-	[ST_POSITIVE] = "un número > 0",
-};
+/* ---- rows with numbers ------------------------------------------------ */
 
-static const char *const kind_en[] = {
-	[ST_REAL] = "a number",
-	[ST_NONNEG] = "a number >= 0",
-	[ST_WHOLE] = "a whole number >= 0",
-	[ST_POSITIVE] = "a number > 0",
-};
-
-ob_err st_parse_cell(const char *file, long line, size_t col, const char *colname,
-                     const char *s, size_t n, enum st_kind kind, double *out,
-                     struct ob_diag *d)
+void st_rows_init(struct st_rows *w, struct st_reader *r, size_t n, const size_t *col,
+                  const enum st_kind *kind)
 {
-	double v;
-	bool ok;
-	bool quantity = (kind & ST_QUANTITY) != 0;
-
-	bool ambiguous = false;
-
-	kind = (enum st_kind)(kind & ~ST_QUANTITY);
-	ok = quantity ? ob_parse_quantity(s, n, &v) : ob_parse_double(s, n, &v);
-	if (!ok && quantity && ob_parse_double(s, n, &v))
-		ambiguous = true;
-	if (ok) {
-		switch (kind) {
-		case ST_REAL:
-			break;
-		case ST_NONNEG:
-			ok = v >= 0;
-			break;
-		case ST_WHOLE:
-			ok = v >= 0 && v == floor(v);
-			break;
-		case ST_POSITIVE:
-			ok = v > 0;
-			break;
-		default:
-			break;
-		}
+	memset(w, 0, sizeof(*w));
+	w->r = r;
+	w->n = n < ST_MAX_ROW_NUMBERS ? n : ST_MAX_ROW_NUMBERS;
+	for (size_t k = 0; k < w->n; k++) {
+		w->col[k] = col[k];
+		w->kind[k] = kind[k];
+		st_numcol_init(&w->nc[k], r->name, col[k], r->cols[col[k]], r->mark);
 	}
-	if (ok) {
-		*out = v == 0 ? 0 : v; /* no negative zero */
-		return OB_OK;
-	}
-	while (n && (*s == ' ' || *s == '\t')) {
-		s++;
-		n--;
-	}
-	if (!n)
-		return ob_diag_set(d, OB_EINVAL, file, line, (long)col + 1, NULL, 0,
-		                   "columna «%s» vacía: se esperaba %s / empty, expected %s",
-		                   colname, kind_es[kind], kind_en[kind]);
-	if (ambiguous)
-		return ob_diag_set(d, OB_EINVAL, file, line, (long)col + 1, s, n,
-		                   "columna «%s»: número ambiguo (¿decimales o miles?); escriba "
-		                   "la cantidad sin separador de miles, p. ej. 52000 o 52,5 / "
-		                   "ambiguous number: write it without a thousands separator",
-		                   colname);
-	return ob_diag_set(d, OB_EINVAL, file, line, (long)col + 1, s, n,
-	                   "columna «%s»: se esperaba %s / expected %s", colname, kind_es[kind],
-	                   kind_en[kind]);
+	ob_buf_init(&w->wait, OB_MAX_STATS_BUFFER);
+	w->field = ob_calloc(r->ncols ? r->ncols : 1, sizeof(*w->field));
 }
 
-ob_err st_reader_number(const struct st_reader *r, size_t col, enum st_kind kind,
-                        double *out, struct ob_diag *d)
+void st_rows_release(struct st_rows *w)
 {
-	const struct ob_csv_field *f = &r->rec->fields[col];
+	ob_buf_release(&w->wait);
+	free(w->off);
+	free(w->line);
+	free(w->field);
+	w->off = NULL;
+	w->line = NULL;
+	w->field = NULL;
+}
 
-	return st_parse_cell(r->name, r->rec->line, col, r->cols[col], f->ptr, f->len, kind, out,
-	                     d);
+/* Whether every numeric cell of the fields f can be read now. */
+static bool row_ready(const struct st_rows *w, const char *const *f)
+{
+	for (size_t k = 0; k < w->n; k++)
+		if (!st_numcol_ready(&w->nc[k], f[w->col[k]], strlen(f[w->col[k]])))
+			return false;
+	return true;
+}
+
+static ob_err row_parse(const struct st_rows *w, struct st_row *row, struct ob_diag *d)
+{
+	ob_err e;
+
+	row->field = w->field;
+	row->nfields = w->r->ncols;
+	for (size_t k = 0; k < w->n; k++) {
+		const char *s = w->field[w->col[k]];
+		if ((e = st_numcol_parse(&w->nc[k], row->line, s, strlen(s), w->kind[k], &row->v[k],
+		                         d)))
+			return e;
+	}
+	return OB_OK;
+}
+
+/* Keep the reader's current record until the columns are decided. */
+static ob_err row_wait(struct st_rows *w, struct ob_diag *d)
+{
+	const struct ob_csv_record *rec = w->r->rec;
+	size_t at = w->wait.len;
+	ob_err e = OB_OK;
+
+	if (w->nwait == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 256;
+		w->off = ob_realloc(w->off, w->cap * sizeof(*w->off));
+		w->line = ob_realloc(w->line, w->cap * sizeof(*w->line));
+	}
+	for (size_t i = 0; i < rec->nfields && !e; i++)
+		if (!(e = ob_buf_add(&w->wait, rec->fields[i].ptr, rec->fields[i].len)))
+			e = ob_buf_addc(&w->wait, '\0');
+	if (e)
+		return ob_diag_set(d, OB_ETOOBIG, w->r->name, rec->line, 0, NULL, 0,
+		                   "más de %d MiB de filas esperan a saber la marca decimal de "
+		                   "una columna (desde la línea %ld): use --decimal-mark / too "
+		                   "many rows wait for a column's decimal mark",
+		                   OB_MAX_STATS_BUFFER >> 20,
+		                   w->head < w->nwait ? w->line[w->head] : rec->line);
+	w->off[w->nwait] = at;
+	w->line[w->nwait++] = rec->line;
+	return OB_OK;
+}
+
+ob_err st_rows_next(struct st_rows *w, struct st_row *row, struct ob_diag *d)
+{
+	ob_err e;
+
+	if (w->nwait && w->head == w->nwait) {
+		/* the rows handed out are no longer used */
+		w->nwait = w->head = 0;
+		w->wait.len = 0;
+	}
+	for (;;) {
+		if (w->head < w->nwait) {
+			const char *p = w->wait.ptr + w->off[w->head];
+			for (size_t i = 0; i < w->r->ncols; i++) {
+				w->field[i] = p;
+				p += strlen(p) + 1;
+			}
+			if (w->eof || row_ready(w, w->field)) {
+				row->line = w->line[w->head++];
+				return row_parse(w, row, d);
+			}
+		}
+		if (w->eof)
+			return OB_ENOENT;
+		if ((e = st_reader_next(w->r, d)) == OB_ENOENT) {
+			w->eof = true;
+			continue;
+		}
+		if (e)
+			return e;
+		for (size_t i = 0; i < w->r->ncols; i++)
+			w->field[i] = w->r->rec->fields[i].ptr;
+		for (size_t k = 0; k < w->n; k++) {
+			const char *s = w->field[w->col[k]];
+			if ((e = st_numcol_learn(&w->nc[k], w->r->rec->line, s, strlen(s), d)))
+				return e;
+		}
+		if (w->head == w->nwait && row_ready(w, w->field)) {
+			row->line = w->r->rec->line;
+			return row_parse(w, row, d);
+		}
+		if ((e = row_wait(w, d)))
+			return e;
+	}
 }
 
 /* ---- whole tables ----------------------------------------------------- */
 
-ob_err st_table_load(struct st_table *t, const char *path, char delimiter,
+ob_err st_table_load(struct st_table *t, const char *path, const struct st_common *co,
                      struct ob_diag *d)
 {
 	ob_err e;
 
 	memset(t, 0, sizeof(*t));
 	ob_buf_init(&t->cells, OB_MAX_STATS_BUFFER);
-	if ((e = st_reader_open(&t->rd, path, delimiter, d)))
+	if ((e = st_reader_open(&t->rd, path, co, d)))
 		return e;
 	while (!(e = st_reader_next(&t->rd, d))) {
 		const struct ob_csv_record *rec = t->rd.rec;
@@ -404,12 +463,18 @@ const char *st_table_cell(const struct st_table *t, size_t r, size_t col)
 ob_err st_table_numbers(const struct st_table *t, size_t col, enum st_kind kind,
                         double *out, struct ob_diag *d)
 {
+	struct st_numcol nc;
 	ob_err e;
 
+	st_numcol_init(&nc, t->rd.name, col, t->rd.cols[col], t->rd.mark);
 	for (size_t r = 0; r < t->nrows; r++) {
 		const char *s = st_table_cell(t, r, col);
-		if ((e = st_parse_cell(t->rd.name, t->line[r], col, t->rd.cols[col], s, strlen(s),
-		                       kind, &out[r], d)))
+		if ((e = st_numcol_learn(&nc, t->line[r], s, strlen(s), d)))
+			return e;
+	}
+	for (size_t r = 0; r < t->nrows; r++) {
+		const char *s = st_table_cell(t, r, col);
+		if ((e = st_numcol_parse(&nc, t->line[r], s, strlen(s), kind, &out[r], d)))
 			return e;
 	}
 	return OB_OK;
@@ -468,15 +533,15 @@ void st_ids_release(struct st_ids *ids)
 	ob_strmap_release(&ids->map);
 }
 
-ob_err st_nb_load(const char *path, char delimiter, const struct st_ids *ids, size_t n,
-                  struct ob_nb *nb, struct ob_diag *d)
+ob_err st_nb_load(const char *path, const struct st_common *co, const struct st_ids *ids,
+                  size_t n, struct ob_nb *nb, struct ob_diag *d)
 {
 	struct st_reader r;
 	size_t *from = NULL, *to = NULL, m = 0, cap = 0, bad = 0, row;
 	long *lines = NULL;
 	ob_err e;
 
-	if ((e = st_reader_open(&r, path, delimiter, d)))
+	if ((e = st_reader_open(&r, path, co, d)))
 		return e;
 	if (r.ncols < 2) {
 		e = ob_diag_set(d, OB_EPARSE, r.name, r.header_line, 0, NULL, 0,

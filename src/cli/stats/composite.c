@@ -385,7 +385,7 @@ static int normalise_or_composite(int argc, char **argv, bool composite)
 	ob_diag_clear(&d);
 	st_out_init(&o, &co);
 	names = names_make(&I, no.method != NORM_NONE, composite ? extra_composite : extra_none);
-	if ((e = st_table_load(&t, file, co.delimiter, &d))) {
+	if ((e = st_table_load(&t, file, &co, &d))) {
 		status = st_fail(&o, &d);
 		goto release_names;
 	}

@@ -157,7 +157,7 @@ int st_cmd_eb(int argc, char **argv)
 	ob_strmap_init(&ids.map);
 	st_out_init(&o, &co);
 	added = local ? added_local : added_global;
-	if ((e = st_table_load(&t, file, co.delimiter, &d))) {
+	if ((e = st_table_load(&t, file, &co, &d))) {
 		status = st_fail(&o, &d);
 		goto release_ids;
 	}
@@ -178,8 +178,8 @@ int st_cmd_eb(int argc, char **argv)
 	a = ob_calloc(n ? n : 1, sizeof(double));
 	m = ob_calloc(n ? n : 1, sizeof(double));
 	flags = ob_calloc(n ? n : 1, sizeof(unsigned));
-	if ((e = st_table_numbers(&t, cc, ST_NONNEG | ST_QUANTITY, count, &d)) ||
-	    (e = st_table_numbers(&t, pc, ST_NONNEG | ST_QUANTITY, pop, &d)))
+	if ((e = st_table_numbers(&t, cc, ST_NONNEG, count, &d)) ||
+	    (e = st_table_numbers(&t, pc, ST_NONNEG, pop, &d)))
 		goto fail;
 	for (size_t r = 0; r < n; r++) {
 		const char *v = st_table_cell(&t, r, cc);
@@ -207,7 +207,7 @@ int st_cmd_eb(int argc, char **argv)
 	if (ic != SIZE_MAX && (e = st_ids_build(&ids, &t, ic, &d)))
 		goto fail;
 	if (local) {
-		if ((e = st_nb_load(nb_file, co.delimiter, &ids, n, &nb, &d)))
+		if ((e = st_nb_load(nb_file, &co, &ids, n, &nb, &d)))
 			goto fail;
 		e = ob_eb_local(count, pop, &nb, variant, est, a, m, flags);
 	} else {

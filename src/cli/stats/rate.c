@@ -5,40 +5,49 @@
 #include "stats/rate.h"
 
 static const struct st_word w_no_population = { "sin_poblacion", "no_population" };
+static const struct st_word w_implausible = { "inverosimil", "implausible" };
+static const struct st_word w_small = { "poblacion_pequena", "small_population" };
 
 static void rate_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa stats rate --count C --population P [--per N]\n"
-	        "             [--level L] [--unreliable-below K] [opciones] ARCHIVO\n\n"
+	        "             [--level L] [--unreliable-below K] [--population-floor F]\n"
+	        "             [opciones] ARCHIVO\n\n"
 	        "Añade a cada fila la tasa por N habitantes con su intervalo exacto de\n"
-	        "Poisson (Garwood; el de poisson.test de R) y si es poco fiable (recuento\n"
-	        "menor que K): columnas rate, lower, upper, unreliable, flags. Con población\n"
-	        "0 la tasa no está definida: rate, lower y upper quedan vacías y flags dice\n"
-	        "sin_poblacion. Los recuentos pueden ser fraccionarios (prorrateados).\n"
+	        "Poisson (Garwood; el de poisson.test de R) y si es poco fiable: columnas\n"
+	        "rate, lower, upper, unreliable, flags. Marcas, y nunca fiable con ellas:\n"
+	        "sin_poblacion (población 0: rate, lower y upper quedan vacías),\n"
+	        "inverosimil (recuento mayor que la población), poblacion_pequena\n"
+	        "(población mayor que 0 y menor que F). Poco fiable también si el recuento\n"
+	        "es menor que K. Los recuentos pueden ser fraccionarios (prorrateados).\n"
 	        "  --count C              columna del recuento (≥ 0)\n"
 	        "  --population P         columna de la población (≥ 0)\n"
 	        "  --per N                tasa por N habitantes (100000)\n"
 	        "  --level L              nivel de confianza (0.95)\n"
 	        "  --unreliable-below K   poco fiable si el recuento es menor que K (20)\n"
+	        "  --population-floor F   población mínima de una tasa fiable (1000; 0 la\n"
+	        "                         desactiva)\n"
 	        "  --stream               escribe cada fila al calcularla (un error deja la\n"
 	        "                         salida incompleta)\n"
 	        "%s\n"
 	        "Adds the rate per N people with its exact Poisson interval and whether it\n"
-	        "is unreliable (count below K). Population 0 leaves rate, lower and upper\n"
-	        "empty, flagged no_population.\n",
+	        "is unreliable: a count below K, or any flag (--lang en): no_population\n"
+	        "(rate, lower and upper empty), implausible (count above the population),\n"
+	        "small_population (population above 0 and below F, 1000 by default).\n",
 	        st_common_help);
 }
 
 int st_cmd_rate(int argc, char **argv)
 {
-	enum { O_COUNT = ST_OPT_LOCAL, O_POP, O_PER, O_LEVEL, O_BELOW };
+	enum { O_COUNT = ST_OPT_LOCAL, O_POP, O_PER, O_LEVEL, O_BELOW, O_FLOOR };
 	static const struct option longopts[] = {
 		{ "count", required_argument, NULL, O_COUNT },
 		{ "population", required_argument, NULL, O_POP },
 		{ "per", required_argument, NULL, O_PER },
 		{ "level", required_argument, NULL, O_LEVEL },
 		{ "unreliable-below", required_argument, NULL, O_BELOW },
+		{ "population-floor", required_argument, NULL, O_FLOOR },
 		ST_STREAM_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -46,11 +55,15 @@ int st_cmd_rate(int argc, char **argv)
 		                             NULL };
 	const char *count_col = NULL, *pop_col = NULL, *file;
 	double per = OB_RATE_PER_100K, level = 0.95, below = OB_RATE_UNRELIABLE_BELOW;
+	double pop_floor = OB_RATE_POPULATION_FLOOR;
+	static const enum st_kind kinds[2] = { ST_NONNEG, ST_NONNEG };
 	struct st_common co;
 	struct st_reader r;
+	struct st_rows w;
+	struct st_row row;
 	struct st_out o;
 	struct ob_diag d;
-	size_t ci, pi;
+	size_t cols[2];
 	ob_err e;
 	int c, rc;
 
@@ -72,6 +85,11 @@ int st_cmd_rate(int argc, char **argv)
 			                   false, &below))
 				goto usage;
 			break;
+		case O_FLOOR:
+			if (!st_opt_number(argv[0], "--population-floor", optarg, 0, false, 1e15,
+			                   false, &pop_floor))
+				goto usage;
+			break;
 		default:
 			if ((rc = st_common_option(&co, argv[0], c, optarg)) == 1) {
 				rate_usage(stdout);
@@ -89,28 +107,27 @@ int st_cmd_rate(int argc, char **argv)
 		goto usage;
 
 	ob_diag_clear(&d);
-	if ((e = st_reader_open(&r, file, co.delimiter, &d)))
+	if ((e = st_reader_open(&r, file, &co, &d)))
 		return st_fail(NULL, &d);
 	st_out_init(&o, &co);
-	if ((e = st_column(&r, "--count", count_col, &ci, &d)) ||
-	    (e = st_column(&r, "--population", pop_col, &pi, &d)) ||
+	memset(&w, 0, sizeof(w));
+	if ((e = st_column(&r, "--count", count_col, &cols[0], &d)) ||
+	    (e = st_column(&r, "--population", pop_col, &cols[1], &d)) ||
 	    (e = st_out_check(&o, &r, added, &d)))
 		goto fail;
 	st_out_header(&o, &r, added);
-	while (!(e = st_reader_next(&r, &d))) {
+	st_rows_init(&w, &r, 2, cols, kinds);
+	while (!(e = st_rows_next(&w, &row, &d))) {
 		struct ob_rate rt;
-		double count, pop;
+		char flags[128] = "";
 
-		if ((e = st_reader_number(&r, ci, ST_NONNEG | ST_QUANTITY, &count, &d)) ||
-		    (e = st_reader_number(&r, pi, ST_NONNEG | ST_QUANTITY, &pop, &d)))
-			goto fail;
-		if ((e = ob_rate_exact_ex(count, pop, per, level, below, &rt))) {
-			ob_diag_set(&d, e, r.name, r.rec->line, 0, NULL, 0,
+		if ((e = ob_rate_exact_floor(row.v[0], row.v[1], per, level, below, pop_floor,
+		                             &rt))) {
+			ob_diag_set(&d, e, r.name, row.line, 0, NULL, 0,
 			            "no se pudo calcular la tasa / cannot compute the rate");
 			goto fail;
 		}
-		for (size_t i = 0; i < r.rec->nfields; i++)
-			st_out_field(&o, r.rec->fields[i].ptr, r.rec->fields[i].len);
+		st_out_fields(&o, row.field, row.nfields);
 		if (rt.flags & OB_RATE_NO_POPULATION) {
 			st_out_none(&o);
 			st_out_none(&o);
@@ -121,14 +138,22 @@ int st_cmd_rate(int argc, char **argv)
 			st_out_num(&o, rt.upper);
 		}
 		st_out_bool(&o, rt.flags & OB_RATE_UNRELIABLE);
-		st_out_str(&o, rt.flags & OB_RATE_NO_POPULATION ? st_word(&co, &w_no_population) : "");
+		if (rt.flags & OB_RATE_NO_POPULATION)
+			st_flag(flags, sizeof(flags), &co, &w_no_population);
+		if (rt.flags & OB_RATE_IMPLAUSIBLE)
+			st_flag(flags, sizeof(flags), &co, &w_implausible);
+		if (rt.flags & OB_RATE_SMALL_POPULATION)
+			st_flag(flags, sizeof(flags), &co, &w_small);
+		st_out_str(&o, flags);
 		st_out_end(&o);
 	}
 	if (e != OB_ENOENT)
 		goto fail;
+	st_rows_release(&w);
 	st_reader_close(&r);
 	return st_out_finish(&o) ? OB_EXIT_SYSTEM : OB_EXIT_OK;
 fail:
+	st_rows_release(&w);
 	st_reader_close(&r);
 	return st_fail(&o, &d);
 usage:
@@ -198,8 +223,11 @@ int st_cmd_compare(int argc, char **argv)
 		                             "--population1" };
 	const char *col[4] = { NULL, NULL, NULL, NULL }, *file;
 	double per = OB_RATE_PER_100K, level = 0.95;
+	static const enum st_kind kinds[4] = { ST_WHOLE, ST_NONNEG, ST_WHOLE, ST_NONNEG };
 	struct st_common co;
 	struct st_reader r;
+	struct st_rows w;
+	struct st_row row;
 	struct st_out o;
 	struct ob_diag d;
 	size_t idx[4];
@@ -238,31 +266,28 @@ int st_cmd_compare(int argc, char **argv)
 		goto usage;
 
 	ob_diag_clear(&d);
-	if ((e = st_reader_open(&r, file, co.delimiter, &d)))
+	if ((e = st_reader_open(&r, file, &co, &d)))
 		return st_fail(NULL, &d);
 	st_out_init(&o, &co);
+	memset(&w, 0, sizeof(w));
 	for (size_t k = 0; k < 4; k++)
 		if ((e = st_column(&r, opt[k], col[k], &idx[k], &d)))
 			goto fail;
 	if ((e = st_out_check(&o, &r, added, &d)))
 		goto fail;
 	st_out_header(&o, &r, added);
-	while (!(e = st_reader_next(&r, &d))) {
+	st_rows_init(&w, &r, 4, idx, kinds);
+	while (!(e = st_rows_next(&w, &row, &d))) {
 		struct ob_rate_cmp cmp;
-		double v[4];
+		const double *v = row.v;
 		char flags[128] = "";
 
-		for (size_t k = 0; k < 4; k++)
-			if ((e = st_reader_number(&r, idx[k], (k % 2 ? ST_NONNEG : ST_WHOLE) | ST_QUANTITY, &v[k],
-			                          &d)))
-				goto fail;
 		if ((e = ob_rate_compare(v[0], v[1], v[2], v[3], per, level, &cmp))) {
-			ob_diag_set(&d, e, r.name, r.rec->line, 0, NULL, 0,
+			ob_diag_set(&d, e, r.name, row.line, 0, NULL, 0,
 			            "no se pudo comparar / cannot compare");
 			goto fail;
 		}
-		for (size_t i = 0; i < r.rec->nfields; i++)
-			st_out_field(&o, r.rec->fields[i].ptr, r.rec->fields[i].len);
+		st_out_fields(&o, row.field, row.nfields);
 		if (cmp.flags & OB_CMP_NO_POPULATION) {
 			for (size_t i = 0; i < 7; i++)
 				st_out_none(&o);
@@ -299,9 +324,11 @@ int st_cmd_compare(int argc, char **argv)
 	}
 	if (e != OB_ENOENT)
 		goto fail;
+	st_rows_release(&w);
 	st_reader_close(&r);
 	return st_out_finish(&o) ? OB_EXIT_SYSTEM : OB_EXIT_OK;
 fail:
+	st_rows_release(&w);
 	st_reader_close(&r);
 	return st_fail(&o, &d);
 usage:

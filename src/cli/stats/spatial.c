@@ -19,6 +19,7 @@ static const char areas_help[] =
 
 static const struct st_word w_island = { "isla", "island" };
 static const struct st_word w_undefined = { "indefinido", "undefined" };
+static const struct st_word w_constant = { "sin_variacion", "no_variation" };
 
 /* What gi and moran share: the areas, their values and neighbours. */
 struct areas {
@@ -103,7 +104,7 @@ static ob_err areas_load(struct areas *A, const char *file, const struct st_comm
 	size_t ic, vc, pc = 0, n;
 	ob_err e;
 
-	if ((e = st_table_load(&A->t, file, co->delimiter, d)))
+	if ((e = st_table_load(&A->t, file, co, d)))
 		return e;
 	if ((e = st_column(&A->t.rd, "--id", A->id_col, &ic, d)) ||
 	    (A->rate ? (e = st_column(&A->t.rd, "--count", A->count_col, &vc, d)) ||
@@ -124,7 +125,7 @@ static ob_err areas_load(struct areas *A, const char *file, const struct st_comm
 	if (A->rate) {
 		double *pop = ob_calloc(n, sizeof(double));
 		if (!(e = st_table_numbers(&A->t, vc, ST_NONNEG, A->x, d)) &&
-		    !(e = st_table_numbers(&A->t, pc, ST_POSITIVE | ST_QUANTITY, pop, d)))
+		    !(e = st_table_numbers(&A->t, pc, ST_POSITIVE, pop, d)))
 			for (size_t r = 0; r < n; r++)
 				A->x[r] = A->per * A->x[r] / pop[r];
 		free(pop);
@@ -135,7 +136,7 @@ static ob_err areas_load(struct areas *A, const char *file, const struct st_comm
 	}
 	if ((e = st_ids_build(&A->ids, &A->t, ic, d)))
 		return e;
-	return st_nb_load(A->nb_file, co->delimiter, &A->ids, n, &A->nb, d);
+	return st_nb_load(A->nb_file, co, &A->ids, n, &A->nb, d);
 }
 
 static void areas_release(struct areas *A)
@@ -166,12 +167,31 @@ static void z_and_p(struct st_out *o, double z, double p, unsigned flags)
 	}
 }
 
+/* A statistic, its expected value and its variance; empty where undefined. */
+static void moments(struct st_out *o, double stat, double mean, double var, unsigned flags)
+{
+	if (flags & OB_SPATIAL_NO_STATISTIC)
+		st_out_none(o);
+	else
+		st_out_num(o, stat);
+	if (flags & OB_SPATIAL_NO_MEAN)
+		st_out_none(o);
+	else
+		st_out_num(o, mean);
+	if (flags & OB_SPATIAL_NO_VARIANCE)
+		st_out_none(o);
+	else
+		st_out_num(o, var);
+}
+
 static void spatial_flags(struct st_out *o, const struct st_common *co, unsigned flags)
 {
 	char fl[64] = "";
 
 	if (flags & OB_SPATIAL_ISLAND)
 		st_flag(fl, sizeof(fl), co, &w_island);
+	if (flags & OB_SPATIAL_CONSTANT)
+		st_flag(fl, sizeof(fl), co, &w_constant);
 	if (flags & OB_SPATIAL_UNDEFINED)
 		st_flag(fl, sizeof(fl), co, &w_undefined);
 	st_out_str(o, fl);
@@ -276,12 +296,16 @@ static void moran_usage(FILE *out)
 	        "añadidas [rate], ii, e_ii, var_ii, z, p_value (normal, bilateral),\n"
 	        "quadrant (alto-alto, bajo-bajo, alto-bajo, bajo-alto: el valor y el de sus\n"
 	        "vecinas respecto de sus medias; --lang en: los de spdep, High-High...),\n"
-	        "flags (isla, indefinido: z y p_value vacías). Momentos condicionales por\n"
-	        "defecto (spdep); --total para la aleatorización total (Anselin 1995).\n"
+	        "flags (isla; indefinido: z y p_value vacías; sin_variacion: todos los\n"
+	        "valores iguales, la I no está definida y queda vacía). Momentos\n"
+	        "condicionales por defecto (spdep); --total para la aleatorización total\n"
+	        "(Anselin 1995).\n"
 	        "Con --global escribe una sola fila con la I de Moran global (moran.test de\n"
 	        "spdep, adjust.n): i, e_i, var_i, z, p_value (cola superior), n_used (áreas\n"
 	        "con vecinas), flags; varianza bajo aleatorización o, con --normality,\n"
-	        "bajo normalidad.\n"
+	        "bajo normalidad. e_i = -1/(n_used - 1). Con valores iguales i, z y\n"
+	        "p_value quedan vacías (y var_i bajo aleatorización), marcadas\n"
+	        "sin_variacion.\n"
 	        "%s"
 	        "  --total                aleatorización total (I local)\n"
 	        "  --global               I de Moran global\n"
@@ -289,7 +313,8 @@ static void moran_usage(FILE *out)
 	        "%s\n"
 	        "Local Moran's I (spdep localmoran; conditional moments, --total for total\n"
 	        "randomisation) with quadrants, or with --global the global Moran's I\n"
-	        "(moran.test, randomisation or --normality) in one row.\n",
+	        "(moran.test, randomisation or --normality) in one row. Values that do\n"
+	        "not vary leave I undefined (empty), flagged no_variation.\n",
 	        areas_help, st_common_help);
 }
 
@@ -364,9 +389,7 @@ int st_cmd_moran(int argc, char **argv)
 			goto fail;
 		}
 		st_out_header(&o, NULL, added_global);
-		st_out_num(&o, mg.i);
-		st_out_num(&o, mg.e_i);
-		st_out_num(&o, mg.var_i);
+		moments(&o, mg.i, mg.e_i, mg.var_i, mg.flags);
 		z_and_p(&o, mg.z, mg.p_greater, mg.flags);
 		st_out_int(&o, (long long)mg.n_used);
 		spatial_flags(&o, &co, mg.flags);
@@ -382,9 +405,7 @@ int st_cmd_moran(int argc, char **argv)
 	st_out_header(&o, &A.t.rd, added + !A.rate);
 	for (size_t r = 0; r < A.t.nrows; r++) {
 		areas_row(&A, &o, r);
-		st_out_num(&o, lm[r].ii);
-		st_out_num(&o, lm[r].e_ii);
-		st_out_num(&o, lm[r].var_ii);
+		moments(&o, lm[r].ii, lm[r].e_ii, lm[r].var_ii, lm[r].flags);
 		z_and_p(&o, lm[r].z, lm[r].p, lm[r].flags);
 		st_out_str(&o, st_word(&co, &w_quadrant[lm[r].quadrant]));
 		spatial_flags(&o, &co, lm[r].flags);

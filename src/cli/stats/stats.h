@@ -5,6 +5,10 @@
  * memory, the areas and neighbour lists of the spatial statistics, and the
  * all-or-nothing output.
  *
+ * Numbers: whether '.' and ',' are decimal marks or thousands separators is
+ * decided for each column from all its values (number.h), or given with
+ * --decimal-mark.
+ *
  * Internal to src/cli/stats and src/cli/cmd_stats.c. Every function that can
  * fail returns an ob_err and fills an ob_diag the caller prints with
  * ob_cli_diag(); the subcommand then returns ob_cli_status(err).
@@ -20,6 +24,7 @@
 
 #include "base/buf.h"
 #include "base/strmap.h"
+#include "cli/stats/number.h"
 #include "io/csv.h"
 #include "io/csvw.h"
 #include "stats/nb.h"
@@ -37,6 +42,7 @@ struct st_common {
 	enum st_lang lang;
 	const char *prefix; /* put before every added column name */
 	char delimiter;     /* of the input files; 0 to sniff */
+	char decimal_mark;  /* '.' or ',' as given; 0: decided per column */
 	bool stream;        /* write rows as soon as they are computed */
 };
 
@@ -47,6 +53,7 @@ enum {
 	ST_OPT_PREFIX,
 	ST_OPT_DELIMITER,
 	ST_OPT_STREAM,
+	ST_OPT_DECIMAL_MARK,
 	ST_OPT_LOCAL = 1100,
 };
 
@@ -54,6 +61,7 @@ enum {
 	{ "lang", required_argument, NULL, ST_OPT_LANG },                     \
 	{ "prefix", required_argument, NULL, ST_OPT_PREFIX },                 \
 	{ "delimiter", required_argument, NULL, ST_OPT_DELIMITER },           \
+	{ "decimal-mark", required_argument, NULL, ST_OPT_DECIMAL_MARK },     \
 	{ "help", no_argument, NULL, 'h' }
 
 /* The same with --stream, for the subcommands that work row by row. */
@@ -103,16 +111,18 @@ struct st_reader {
 	size_t ncols;
 	char **cols;            /* header names, owned */
 	long header_line;
+	char mark;              /* the decimal mark given (--decimal-mark), or 0 */
 	const struct ob_csv_record *rec; /* after st_reader_next(): valid until
 	                                  * the next call */
 };
 
 /*
- * Open path ("-" for standard input) and read its header, the first record
- * that is not blank. Errors: those of ob_csv_open and ob_csv_next, and
- * OB_EEMPTY for a file without a header. On error r is closed.
+ * Open path ("-" for standard input) with co's delimiter and decimal mark and
+ * read its header, the first record that is not blank. Errors: those of
+ * ob_csv_open and ob_csv_next, and OB_EEMPTY for a file without a header. On
+ * error r is closed.
  */
-ob_err st_reader_open(struct st_reader *r, const char *path, char delimiter,
+ob_err st_reader_open(struct st_reader *r, const char *path, const struct st_common *co,
                       struct ob_diag *d);
 
 /* Next data record (blank records are skipped) into r->rec; OB_ENOENT at
@@ -130,30 +140,46 @@ void st_reader_close(struct st_reader *r);
 ob_err st_column(const struct st_reader *r, const char *opt, const char *name,
                  size_t *idx, struct ob_diag *d);
 
-/* What a numeric cell must hold. */
-enum st_kind {
-	ST_REAL,     /* a finite number */
-	ST_NONNEG,   /* a finite number >= 0 (counts, populations) */
-	ST_WHOLE,    /* a whole number >= 0 (counts of the exact tests) */
-	ST_POSITIVE, /* a finite number > 0 */
-	ST_KINDS,
-	/* or'ed in for counts and populations: "52.000" is refused as
-	 * ambiguous (ob_parse_quantity) instead of read as 52 */
-	ST_QUANTITY = 0x100,
+/*
+ * Rows of a reader in file order with the numbers of up to ST_MAX_ROW_NUMBERS
+ * of its columns, read while the decimal mark of each column is learnt
+ * (number.h): a row with an ambiguous cell in a column still undecided waits,
+ * and every row after it, until a later value decides the column; at the end
+ * of the file a row still waiting is refused at its ambiguous cell. At most
+ * OB_MAX_STATS_BUFFER bytes of rows wait (beyond: OB_ETOOBIG).
+ */
+#define ST_MAX_ROW_NUMBERS 4
+
+struct st_row {
+	const char **field; /* the row's fields, NUL-terminated */
+	size_t nfields;
+	long line;
+	double v[ST_MAX_ROW_NUMBERS]; /* the numbers, in the order of the columns */
 };
 
-/*
- * Parse cell s[0..n) of column col (0-based; colname its header name) on
- * line `line` of file `file` as kind. On failure d says where, the value,
- * and what was expected; OB_EINVAL.
- */
-ob_err st_parse_cell(const char *file, long line, size_t col, const char *colname,
-                     const char *s, size_t n, enum st_kind kind, double *out,
-                     struct ob_diag *d);
+struct st_rows {
+	struct st_reader *r;
+	size_t n;
+	size_t col[ST_MAX_ROW_NUMBERS];
+	enum st_kind kind[ST_MAX_ROW_NUMBERS];
+	struct st_numcol nc[ST_MAX_ROW_NUMBERS];
+	struct ob_buf wait;  /* fields of the waiting rows, each ended by NUL */
+	size_t *off;         /* offset of each waiting row in wait */
+	long *line;
+	size_t nwait, head, cap;
+	const char **field;  /* scratch for st_row.field */
+	bool eof;
+};
 
-/* The same for a field of the reader's current record. */
-ob_err st_reader_number(const struct st_reader *r, size_t col, enum st_kind kind,
-                        double *out, struct ob_diag *d);
+/* Read columns col[0..n) of r as kind[0..n); n <= ST_MAX_ROW_NUMBERS. */
+void st_rows_init(struct st_rows *w, struct st_reader *r, size_t n, const size_t *col,
+                  const enum st_kind *kind);
+
+/* The next row into *row (valid until the next call); OB_ENOENT after the
+ * last; other errors with d filled. */
+ob_err st_rows_next(struct st_rows *w, struct st_row *row, struct ob_diag *d);
+
+void st_rows_release(struct st_rows *w);
 
 /* ---- whole tables ----------------------------------------------------- */
 
@@ -173,8 +199,9 @@ struct st_table {
 	const char **row;    /* scratch: st_table_row() fills it */
 };
 
-/* Read all of path ("-": standard input). On error *t is left released. */
-ob_err st_table_load(struct st_table *t, const char *path, char delimiter,
+/* Read all of path ("-": standard input) with co's delimiter and decimal
+ * mark. On error *t is left released. */
+ob_err st_table_load(struct st_table *t, const char *path, const struct st_common *co,
                      struct ob_diag *d);
 void st_table_release(struct st_table *t);
 
@@ -184,7 +211,8 @@ const char **st_table_row(struct st_table *t, size_t r);
 /* Field col of row r (walks the row: for one-off access). */
 const char *st_table_cell(const struct st_table *t, size_t r, size_t col);
 
-/* Parse column col of every row as kind into out[0..nrows). */
+/* Parse column col of every row as kind into out[0..nrows), its decimal
+ * mark decided from all its values (number.h) unless one was given. */
 ob_err st_table_numbers(const struct st_table *t, size_t col, enum st_kind kind,
                         double *out, struct ob_diag *d);
 
@@ -214,8 +242,8 @@ void st_ids_release(struct st_ids *ids);
  * given twice is refused; an area in no row is an island. n is the number
  * of areas. Warns when the list is not symmetric.
  */
-ob_err st_nb_load(const char *path, char delimiter, const struct st_ids *ids, size_t n,
-                  struct ob_nb *nb, struct ob_diag *d);
+ob_err st_nb_load(const char *path, const struct st_common *co, const struct st_ids *ids,
+                  size_t n, struct ob_nb *nb, struct ob_diag *d);
 
 /* ---- output ----------------------------------------------------------- */
 

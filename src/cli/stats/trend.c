@@ -14,7 +14,8 @@ static void usage(FILE *out)
 	        "             [--by G] [--level L] [--fitted [--per N]] [opciones] ARCHIVO\n\n"
 	        "Ajusta a cada serie (las filas con el mismo valor de G; todas sin --by) el\n"
 	        "modelo de Poisson glm(C ~ t + offset(log(P)), family = poisson) de R, con\n"
-	        "t = T - primer T de la serie, y escribe una fila por serie:\n"
+	        "t = T - el menor T de la serie (el más antiguo, en cualquier orden de las\n"
+	        "filas), y escribe una fila por serie:\n"
 	        "  series, apc, lower, upper          cambio porcentual por unidad de T\n"
 	        "                                     (anual con años) e intervalo por\n"
 	        "                                     defecto: cuasi-Poisson con la\n"
@@ -24,8 +25,9 @@ static void usage(FILE *out)
 	        "  quasi_lower, quasi_upper           intervalo cuasi-Poisson (dispersión\n"
 	        "                                     estimada, como R)\n"
 	        "  n, first_time, b0, se_b0, b1, se_b1, z_wald, p_wald, deviance,\n"
-	        "  pearson_chi2, df                   el ajuste (b0: log de la tasa por\n"
-	        "                                     habitante en first_time)\n"
+	        "  pearson_chi2, df                   el ajuste (first_time: el menor T;\n"
+	        "                                     b0: log de la tasa por habitante\n"
+	        "                                     en first_time)\n"
 	        "  flags                              subdispersion (dispersión < 1 elevada\n"
 	        "                                     a 1 en lower/upper), pocos_datos\n"
 	        "                                     (menos de 3 puntos), sin_ajuste (sin\n"
@@ -38,7 +40,8 @@ static void usage(FILE *out)
 	        "P > 0.\n"
 	        "%s\n"
 	        "Fits R's Poisson GLM to each series (rows sharing G) with t = T minus the\n"
-	        "series' first T and writes one row per series: annual percent change with\n"
+	        "series' earliest (smallest) T, whatever the order of the rows, and writes\n"
+	        "one row per series (first_time is that T): annual percent change with\n"
 	        "the default interval (quasi-Poisson, dispersion never below 1), the\n"
 	        "Pearson dispersion, the Wald and quasi-Poisson intervals and the fit.\n"
 	        "Flags (--lang en): underdispersed, too_few_points, no_fit. --fitted writes\n"
@@ -224,7 +227,7 @@ int st_cmd_trend(int argc, char **argv)
 	ob_strmap_init(&x.map);
 	ob_diag_clear(&d);
 	st_out_init(&o, &co);
-	if ((e = st_table_load(&x.t, file, co.delimiter, &d)) ||
+	if ((e = st_table_load(&x.t, file, &co, &d)) ||
 	    (e = st_column(&x.t.rd, "--time", time_col, &tc, &d)) ||
 	    (e = st_column(&x.t.rd, "--count", count_col, &cc, &d)) ||
 	    (e = st_column(&x.t.rd, "--population", pop_col, &pc, &d)) ||
@@ -243,8 +246,8 @@ int st_cmd_trend(int argc, char **argv)
 		x.ff = ob_calloc(n, sizeof(double));
 	}
 	if ((e = st_table_numbers(&x.t, tc, ST_REAL, x.time, &d)) ||
-	    (e = st_table_numbers(&x.t, cc, ST_NONNEG | ST_QUANTITY, x.count, &d)) ||
-	    (e = st_table_numbers(&x.t, pc, ST_POSITIVE | ST_QUANTITY, x.pop, &d)) ||
+	    (e = st_table_numbers(&x.t, cc, ST_NONNEG, x.count, &d)) ||
+	    (e = st_table_numbers(&x.t, pc, ST_POSITIVE, x.pop, &d)) ||
 	    (e = group(&x, bc, &d)) || (e = check_times(&x, tc, &d)))
 		goto fail;
 

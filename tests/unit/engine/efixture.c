@@ -3,8 +3,54 @@
 
 #include <unistd.h>
 
+#include "base/sha256.h"
 #include "catalog/catalog.h"
 #include "efixture.h"
+
+void efix_set_victims(struct ob_store *st)
+{
+	efix_exec(st, "UPDATE record SET victims = 2 + id % 3 WHERE id % 11 = 0;"
+	              "UPDATE record SET victims = 70000 WHERE id = (SELECT min(r.id) FROM record r"
+	              "  JOIN submission s ON s.id = r.submission"
+	              "  WHERE s.superseded_by IS NULL AND s.source = 'sv-pnc' AND r.id % 11 <> 0);"
+	              "UPDATE record SET victims = 0 WHERE id = (SELECT max(r.id) FROM record r"
+	              "  JOIN submission s ON s.id = r.submission"
+	              "  WHERE s.superseded_by IS NULL AND s.source = 'sv-iml' AND r.id % 11 <> 0);");
+	_Static_assert(EFIX_BIG_VICTIMS == 70000, "the SQL above");
+}
+
+void efix_reset_victims(struct ob_store *st)
+{
+	efix_exec(st, "UPDATE record SET victims = 1 WHERE victims <> 1");
+}
+
+unsigned efix_key_sum(struct ob_store *st, const char *source, const char *id, uint64_t from,
+                      uint64_t to)
+{
+	unsigned char secret[OB_STORE_SECRET_LEN], msg[1024], dg[OB_SHA256_LEN];
+	size_t ns = strlen(source), ni = strlen(id), base;
+	struct ob_diag d;
+	unsigned sum = 0;
+
+	if (ob_store_key_secret(st, secret, &d))
+		fail_msg("secret: %s", d.message);
+	assert_true(sizeof(secret) + ns + ni + 2 + 24 <= sizeof(msg));
+	memcpy(msg, secret, sizeof(secret));
+	memcpy(msg + sizeof(secret), source, ns);
+	msg[sizeof(secret) + ns] = 0;
+	memcpy(msg + sizeof(secret) + ns + 1, id, ni);
+	msg[sizeof(secret) + ns + 1 + ni] = 0;
+	base = sizeof(secret) + ns + ni + 2;
+	for (uint64_t i = from; i < to; i++) {
+		struct ob_sha256 c;
+		int k = snprintf((char *)msg + base, 24, "%llu", (unsigned long long)i);
+		ob_sha256_init_portable(&c);
+		ob_sha256_update(&c, msg, base + (size_t)k);
+		ob_sha256_final(&c, dg);
+		sum += dg[0];
+	}
+	return sum & 255;
+}
 
 long long efix_count(struct ob_store *st, const char *sql)
 {

@@ -99,7 +99,8 @@ static long long sql_count(const char *institution, const char *where, const cha
 	char sql[4096];
 
 	snprintf(sql, sizeof(sql),
-	         "SELECT count(*) FROM record r JOIN submission s ON s.id = r.submission"
+	         "SELECT coalesce(sum(r.victims), 0) FROM record r JOIN submission s"
+	         " ON s.id = r.submission"
 	         " WHERE s.superseded_by IS NULL AND s.institution = '%s' AND (%s) AND (%s)"
 	         " AND (%s) AND (%s)", institution, where, terr, time, sex ? sex : "1");
 	return efix_count(fx.st, sql);
@@ -677,7 +678,7 @@ static void source_override(void **state)
 	q.source = "sv-pnc";
 	assert_int_equal(ob_indicators_compute(snap, pop, set, &q, &r, &d), OB_OK);
 	assert_true(ob_ind_result_at(r, 0, 0, 0, 0)->count ==
-	            (double)efix_count(fx.st, "SELECT count(*) FROM record r JOIN submission s ON"
+	            (double)efix_count(fx.st, "SELECT sum(r.victims) FROM record r JOIN submission s ON"
 	                                      " s.id = r.submission WHERE s.superseded_by IS NULL AND"
 	                                      " r.source = 'sv-pnc' AND r.category LIKE '0101%' AND"
 	                                      " substr(r.occurred_on, 1, 4) = '2020'"));
@@ -695,6 +696,33 @@ static void source_override(void **state)
 	q.source = "xx-none";
 	assert_int_equal(ob_indicators_compute(snap, pop, set, &q, &r, &d), OB_EUSAGE);
 	free(p);
+}
+
+/* Rows that stand for several victims: every count is the victims' (the
+ * oracle sums them), in one word of indicators and in several. */
+static void victims_counted(void **state)
+{
+	struct ob_diag d;
+
+	efix_set_victims(fx.st);
+	ob_population_free(pop);
+	ob_snapshot_close(snap);
+	ob_diag_clear(&d);
+	if (ob_snapshot_build(fx.st, fx.dir, &d) || ob_snapshot_open(fx.dir, &snap, &d) ||
+	    ob_population_load(fx.st, snap, &pop, &d))
+		fail_msg("%s", d.message);
+	assert_true(snap->victims > snap->n);
+	every_default_against_sql(state);
+	words_and_threads(state);
+	source_override(state);
+
+	efix_reset_victims(fx.st);
+	ob_population_free(pop);
+	ob_snapshot_close(snap);
+	if (ob_snapshot_build(fx.st, fx.dir, &d) || ob_snapshot_open(fx.dir, &snap, &d) ||
+	    ob_population_load(fx.st, snap, &pop, &d))
+		fail_msg("%s", d.message);
+	assert_int_equal(snap->victims, snap->n);
 }
 
 /* Bad definitions are refused with the file, line and column. */
@@ -903,6 +931,7 @@ int main(void)
 		cmocka_unit_test(unit_selection),
 		cmocka_unit_test(words_and_threads),
 		cmocka_unit_test(source_override),
+		cmocka_unit_test(victims_counted),
 		cmocka_unit_test(definition_errors),
 		cmocka_unit_test(compile_errors),
 		cmocka_unit_test(streaming),

@@ -1,6 +1,7 @@
 /* test_query.c - the analyser against SQL GROUP BY on the store (random
- * queries), its messages, populations, tables, and the snapshot holder
- * under threads. */
+ * queries counting victims or records, with record keys), its messages,
+ * populations, tables, and the snapshot holder under threads. The store's
+ * rows stand for several victims here (efix_set_victims). */
 #include "test.h"
 
 #include <pthread.h>
@@ -71,7 +72,12 @@ static const char *const reference_sql =
 	"  coalesce(nullif(r.place, ''), 'unknown') AS place,"
 	"  coalesce(nullif(r.relationship, ''), 'unknown') AS relationship,"
 	"  coalesce(nullif(r.context, ''), 'unknown') AS context,"
-	"  s.source AS source, coalesce(s.institution, 'other') AS institution"
+	"  s.source AS source, coalesce(s.institution, 'other') AS institution,"
+	/* victims; records (a row past 65535 victims is several); its key,
+	 * filled in by setup() */
+	"  r.victims AS victims,"
+	"  CASE r.victims WHEN 0 THEN 1 ELSE (r.victims + 65534) / 65535 END AS pieces,"
+	"  r.id AS rid, r.source_id AS sid, 0 AS rkey"
 	"  FROM record r JOIN submission s ON s.id = r.submission"
 	"  WHERE s.superseded_by IS NULL;"
 	"CREATE TEMP TABLE v AS SELECT nr.*,"
@@ -317,7 +323,8 @@ static void compare(const struct ob_query *q, const char *sql_where, const char 
 	ob_buf_adds(&sql, "SELECT ");
 	for (size_t j = 0; j < q->n_dims; j++)
 		ob_buf_addf(&sql, "%s, ", dim_sql(q->dims[j]));
-	ob_buf_addf(&sql, "count(*) FROM v WHERE 1%s", sql_where);
+	ob_buf_addf(&sql, "%s, sum(rkey) FROM v WHERE 1%s",
+	            q->records ? "sum(pieces)" : "sum(victims)", sql_where);
 	if (q->n_dims) {
 		ob_buf_adds(&sql, " GROUP BY ");
 		for (size_t j = 0; j < q->n_dims; j++)
@@ -329,6 +336,7 @@ static void compare(const struct ob_query *q, const char *sql_where, const char 
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		uint32_t v[OB_QUERY_MAX_DIMS];
 		uint64_t n = (uint64_t)sqlite3_column_int64(st, (int)q->n_dims);
+		uint64_t keys = (uint64_t)sqlite3_column_int64(st, (int)q->n_dims + 1);
 		if (!n)
 			continue;
 		ob_buf_reset(&key);
@@ -349,6 +357,10 @@ static void compare(const struct ob_query *q, const char *sql_where, const char 
 			fail_msg("«%s» cell %s: observa %llu, SQL %llu\n%s", where, key.ptr,
 			         (unsigned long long)ob_query_count(r, v), (unsigned long long)n,
 			         sql.ptr);
+		/* the cell's keys add up (mod 256) to its victims' keys */
+		if (q->keys && (ob_query_keysum(r, v) & 255) != (keys & 255))
+			fail_msg("«%s» cell %s: keys %llu, SQL %llu (mod 256)", where, key.ptr,
+			         (unsigned long long)ob_query_keysum(r, v), (unsigned long long)keys);
 		sql_total += n;
 		cells++;
 	}
@@ -363,6 +375,8 @@ static void compare(const struct ob_query *q, const char *sql_where, const char 
 			         nonzero, (unsigned long long)r->total, cells,
 			         (unsigned long long)sql_total);
 	}
+	assert_true(q->keys ? r->keysums != NULL : r->keysums == NULL);
+	assert_int_equal(r->records, q->records);
 	ob_strmap_release(&seen);
 	ob_buf_release(&sql);
 	ob_buf_release(&key);
@@ -375,12 +389,36 @@ static int setup(void **state)
 
 	(void)state;
 	efix_open(&fx);
+	efix_set_victims(fx.st);
 	ob_diag_clear(&d);
 	if (ob_snapshot_load(fx.st, fx.dir, &snap, NULL, &d) ||
 	    ob_population_load(fx.st, snap, &pop, &d))
 		fail_msg("load: %s", d.message);
+	assert_true(snap->victims > snap->n);
 	an = ob_analyzer_new(snap, pop);
 	exec(reference_sql);
+	/* each row's key: its victims' keys, summed mod 256 */
+	{
+		sqlite3_stmt *q, *u;
+		exec("CREATE UNIQUE INDEX v_rid ON v(rid)");
+		if (ob_store_prepare(fx.st, "SELECT rid, source, sid, victims FROM v", &q, &d) ||
+		    ob_store_prepare(fx.st, "UPDATE v SET rkey = ?1 WHERE rid = ?2", &u, &d))
+			fail_msg("sql: %s", d.message);
+		exec("BEGIN");
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			sqlite3_bind_int(u, 1, (int)efix_key_sum(fx.st,
+			                          (const char *)sqlite3_column_text(q, 1),
+			                          (const char *)sqlite3_column_text(q, 2), 0,
+			                          (uint64_t)sqlite3_column_int64(q, 3)));
+			sqlite3_bind_int64(u, 2, sqlite3_column_int64(q, 0));
+			if (sqlite3_step(u) != SQLITE_DONE)
+				fail_msg("update: %s", sqlite3_errmsg(ob_store_db(fx.st)));
+			sqlite3_reset(u);
+		}
+		exec("COMMIT");
+		sqlite3_finalize(q);
+		sqlite3_finalize(u);
+	}
 	exec("CREATE TEMP TABLE d_country AS SELECT DISTINCT country FROM v;"
 	     "CREATE TEMP TABLE d_admin1 AS SELECT DISTINCT admin1 FROM v WHERE admin1 IS NOT NULL;"
 	     "CREATE TEMP TABLE d_admin2 AS SELECT DISTINCT admin2 FROM v WHERE admin2 IS NOT NULL;"
@@ -438,6 +476,8 @@ static void test_random_against_sql(void **state)
 		}
 		q.n_row_dims = rnd((unsigned)q.n_dims + 1);
 		q.threads = 1 + (int)rnd(3);
+		q.records = rnd(4) == 0;
+		q.keys = rnd(2) == 0;
 		ob_buf_init(&g.where, 4096);
 		ob_buf_init(&g.sql, 1 << 16);
 		ob_buf_adds(&g.where, "");
@@ -618,7 +658,81 @@ static void test_table(void **state)
 		sum += t->col_total[j];
 	assert_int_equal(sum, t->total);
 	assert_int_equal(t->total, r->total);
+	assert_null(t->cell_keys);
 	ob_query_table_free(t);
+	ob_query_result_free(r);
+
+	/* keys: cells, margins and total; the margins over every row, also
+	 * those cut by top */
+	{
+		struct ob_query q;
+		uint64_t all = 0, cols = 0;
+		memset(&q, 0, sizeof(q));
+		q.where = "country=SLV";
+		assert_int_equal(ob_query_dims_parse("admin2,year", "--rows", q.dims, &q.n_dims, &d),
+		                 OB_OK);
+		q.n_row_dims = 1;
+		q.keys = true;
+		assert_int_equal(ob_query_run(an, &q, &r, &d), OB_OK);
+		assert_int_equal(ob_query_table_make(r, OB_QS_COUNT_DESC, 5, &t, &d), OB_OK);
+		assert_non_null(t->cell_keys);
+		for (size_t i = 0; i < r->n_cells; i++)
+			all += r->keysums[i];
+		assert_int_equal(t->total_keys, all);
+		for (size_t j = 0; j < t->ncols; j++)
+			cols += t->col_keys[j];
+		assert_int_equal(cols, all);
+		for (size_t i = 0; i < t->nrows; i++) {
+			uint64_t row = 0;
+			for (size_t j = 0; j < t->ncols; j++) {
+				uint32_t v[OB_QUERY_MAX_DIMS];
+				ob_query_table_coords(t, i, j, v);
+				assert_int_equal(t->cell_keys[i * t->ncols + j], ob_query_keysum(r, v));
+				row += t->cell_keys[i * t->ncols + j];
+			}
+			assert_int_equal(row, t->row_keys[i]);
+		}
+		ob_query_table_free(t);
+		ob_query_result_free(r);
+	}
+}
+
+/* Victims, not rows: the same query counting records gives the rows (a
+ * row of 70000 victims being two records), and the total of victims is
+ * the store's sum. */
+static void test_victims_and_records(void **state)
+{
+	struct ob_query q;
+	struct ob_query_result *r;
+	struct ob_diag d;
+	(void)state;
+
+	memset(&q, 0, sizeof(q));
+	assert_int_equal(ob_query_run(an, &q, &r, &d), OB_OK);
+	assert_int_equal(r->total, snap->victims);
+	assert_int_equal((long long)r->total,
+	                 efix_count(fx.st, "SELECT sum(r.victims) FROM record r JOIN submission s"
+	                                   " ON s.id = r.submission WHERE s.superseded_by IS NULL"));
+	ob_query_result_free(r);
+	q.records = true;
+	assert_int_equal(ob_query_run(an, &q, &r, &d), OB_OK);
+	assert_int_equal(r->total, snap->n);
+	assert_int_equal((long long)r->total,
+	                 efix_count(fx.st, "SELECT count(*) + 1 FROM record r JOIN submission s"
+	                                   " ON s.id = r.submission WHERE s.superseded_by IS NULL"));
+	ob_query_result_free(r);
+	/* whole units and runs (no per-record column) sum their counts */
+	q.records = false;
+	q.keys = true;
+	assert_int_equal(ob_query_dims_parse("admin2,source", "--rows", q.dims, &q.n_dims, &d),
+	                 OB_OK);
+	q.n_row_dims = 2;
+	q.where = "source=sv-pnc";
+	assert_int_equal(ob_query_run(an, &q, &r, &d), OB_OK);
+	assert_int_equal((long long)r->total,
+	                 efix_count(fx.st, "SELECT sum(r.victims) FROM record r JOIN submission s"
+	                                   " ON s.id = r.submission WHERE s.superseded_by IS NULL"
+	                                   " AND s.source = 'sv-pnc'"));
 	ob_query_result_free(r);
 }
 
@@ -704,6 +818,7 @@ int main(void)
 		cmocka_unit_test(test_spellings),
 		cmocka_unit_test(test_rates),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_victims_and_records),
 		cmocka_unit_test(test_snaphold_threads),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,5 +1,6 @@
 /* test_snapshot.c - the columnar snapshot: round trip against the store,
- * coverage, staleness, and refusal of damaged or foreign files. */
+ * counts and record keys, coverage, validity, staleness, and refusal of
+ * damaged or foreign files. */
 #include "test.h"
 
 #include <dirent.h>
@@ -141,9 +142,261 @@ static void round_trip(void **state)
 			assert_true(s->territory[i - 1] < s->territory[i] ||
 			            (s->territory[i - 1] == s->territory[i] &&
 			             s->year[i - 1] <= s->year[i]));
+		/* every stored row here stands for one victim */
+		assert_int_equal(s->count[i], 1);
 	}
+	assert_int_equal(s->victims, s->n);
 	free(rows);
 	ob_snapshot_close(s);
+}
+
+/* The sum of the rkeys of the snapshot's records, mod 256, per source and
+ * year, into sum[source * 256 + year - 1900] (0 for no year). */
+static void snapshot_key_sums(const struct ob_snapshot *s, unsigned *sum)
+{
+	for (uint64_t i = 0; i < s->n; i++) {
+		unsigned y = s->year[i] ? s->year[i] - OB_MIN_YEAR + 1 : 0;
+		sum[s->source[i] * 256u + y] = (sum[s->source[i] * 256u + y] + s->rkey[i]) & 255;
+	}
+}
+
+/* Rows standing for several victims: counts, the split of a row past
+ * 65535, victims in all, and record keys that add up, per source and year,
+ * to the keys of the victims computed from their definition; keys stable
+ * across rebuilds and changed by another secret. */
+static void counts_and_keys(void **state)
+{
+	struct ob_snapshot *s;
+	sqlite3_stmt *q;
+	struct ob_diag d;
+	unsigned *want, *got;
+	unsigned char *keys;
+	uint64_t sum = 0, big = 0, pieces, n;
+	long long victims;
+	(void)state;
+
+	efix_set_victims(fx.st);
+	s = build_open();
+	victims = efix_count(fx.st, "SELECT sum(r.victims) FROM record r JOIN submission s"
+	                            " ON s.id = r.submission WHERE s.superseded_by IS NULL");
+	pieces = (uint64_t)efix_count(fx.st, "SELECT sum(CASE r.victims WHEN 0 THEN 1 ELSE"
+	                                     " (r.victims + 65534) / 65535 END) FROM record r JOIN"
+	                                     " submission s ON s.id = r.submission"
+	                                     " WHERE s.superseded_by IS NULL");
+	n = (uint64_t)efix_count(fx.st, "SELECT count(*) FROM record r JOIN submission s"
+	                                " ON s.id = r.submission WHERE s.superseded_by IS NULL");
+	assert_true(victims > (long long)n + EFIX_BIG_VICTIMS);
+	assert_int_equal(s->victims, (uint64_t)victims);
+	/* the row of 70000 victims is two records; the others one each */
+	assert_int_equal(pieces, n + 1);
+	assert_int_equal(s->n, pieces);
+	for (uint64_t i = 0; i < s->n; i++) {
+		sum += s->count[i];
+		if (s->count[i] > 4)
+			big++;
+	}
+	assert_int_equal(sum, (uint64_t)victims);
+	assert_int_equal(big, 2);
+	/* the two pieces: 65535 + 4465, with the same fields */
+	{
+		uint64_t a = UINT64_MAX, b = UINT64_MAX;
+		for (uint64_t i = 0; i < s->n; i++) {
+			if (s->count[i] == OB_MAX_SNAPSHOT_COUNT)
+				a = i;
+			if (s->count[i] == EFIX_BIG_VICTIMS - OB_MAX_SNAPSHOT_COUNT)
+				b = i;
+		}
+		assert_true(a != UINT64_MAX && b != UINT64_MAX);
+		assert_int_equal(s->territory[a], s->territory[b]);
+		assert_int_equal(s->year[a], s->year[b]);
+		assert_int_equal(s->month[a], s->month[b]);
+		assert_int_equal(s->category[a], s->category[b]);
+		assert_int_equal(s->source[a], s->source[b]);
+		assert_int_equal(s->age[a], s->age[b]);
+		assert_string_equal(ob_snap_str(s, s->sources[s->source[a]].code), "sv-pnc");
+	}
+
+	/* keys: per source and year, as the definition gives them */
+	want = ob_calloc((size_t)s->n_sources * 256, sizeof(unsigned));
+	got = ob_calloc((size_t)s->n_sources * 256, sizeof(unsigned));
+	assert_int_equal(ob_store_prepare(fx.st,
+	                 "SELECT r.source, r.source_id, r.victims, r.occurred_on FROM record r"
+	                 " JOIN submission s ON s.id = r.submission WHERE s.superseded_by IS NULL",
+	                 &q, &d), OB_OK);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		const char *src = (const char *)sqlite3_column_text(q, 0);
+		const char *on = (const char *)sqlite3_column_text(q, 3);
+		uint32_t k = UINT32_MAX;
+		unsigned y = on ? (unsigned)strtol(on, NULL, 10) - OB_MIN_YEAR + 1 : 0;
+		for (uint32_t x = 0; x < s->n_sources; x++)
+			if (!strcmp(ob_snap_str(s, s->sources[x].code), src))
+				k = x;
+		assert_true(k != UINT32_MAX && y < 256);
+		want[k * 256 + y] = (want[k * 256 + y] +
+		                     efix_key_sum(fx.st, src, (const char *)sqlite3_column_text(q, 1), 0,
+		                                  (uint64_t)sqlite3_column_int64(q, 2))) & 255;
+	}
+	sqlite3_finalize(q);
+	snapshot_key_sums(s, got);
+	assert_memory_equal(want, got, (size_t)s->n_sources * 256 * sizeof(unsigned));
+	/* a record without victims has key 0 */
+	for (uint64_t i = 0; i < s->n; i++)
+		if (!s->count[i])
+			assert_int_equal(s->rkey[i], 0);
+
+	/* stable across rebuilds */
+	keys = ob_malloc(s->n);
+	memcpy(keys, s->rkey, s->n);
+	n = s->n;
+	ob_snapshot_close(s);
+	s = build_open();
+	assert_int_equal(s->n, n);
+	assert_memory_equal(keys, s->rkey, n);
+	ob_snapshot_close(s);
+	/* another observatory's secret gives other keys */
+	efix_exec(fx.st, "CREATE TEMP TABLE saved_secret AS SELECT * FROM meta"
+	                 " WHERE key = 'record_key_secret';"
+	                 "UPDATE meta SET value = '000102030405060708090a0b0c0d0e0f"
+	                 "101112131415161718191a1b1c1d1e1f' WHERE key = 'record_key_secret'");
+	s = build_open();
+	assert_memory_not_equal(keys, s->rkey, n);
+	ob_snapshot_close(s);
+	efix_exec(fx.st, "UPDATE meta SET value = (SELECT value FROM saved_secret)"
+	                 " WHERE key = 'record_key_secret'; DROP TABLE saved_secret");
+	s = build_open();
+	assert_memory_equal(keys, s->rkey, n);
+	ob_snapshot_close(s);
+
+	efix_reset_victims(fx.st);
+	free(keys);
+	free(want);
+	free(got);
+}
+
+/* The secret: 64 hex digits made with the store; a snapshot cannot be
+ * built without it, and a damaged one is refused. */
+static void secret(void **state)
+{
+	unsigned char a[OB_STORE_SECRET_LEN];
+	char hex[80], saved[80];
+	struct ob_diag d;
+	(void)state;
+
+	assert_int_equal(ob_store_meta_get(fx.st, OB_STORE_KEY_SECRET, saved, sizeof(saved)), OB_OK);
+	assert_int_equal(strlen(saved), 64);
+	assert_true(strspn(saved, "0123456789abcdef") == 64);
+	assert_int_equal(ob_store_key_secret(fx.st, a, &d), OB_OK);
+	snprintf(hex, sizeof(hex), "%02x%02x", a[0], a[1]);
+	assert_memory_equal(hex, saved, 4);
+	assert_int_equal(ob_store_meta_set(fx.st, OB_STORE_KEY_SECRET, "12zz", &d), OB_OK);
+	assert_int_equal(ob_store_key_secret(fx.st, a, &d), OB_ECORRUPT);
+	assert_int_equal(ob_snapshot_build(fx.st, fx.dir, &d), OB_ECORRUPT);
+	efix_exec(fx.st, "DELETE FROM meta WHERE key = 'record_key_secret'");
+	assert_int_equal(ob_snapshot_build(fx.st, fx.dir, &d), OB_ENOENT);
+	assert_non_null(strstr(d.message, "secreto"));
+	assert_int_equal(ob_store_meta_set(fx.st, OB_STORE_KEY_SECRET, saved, &d), OB_OK);
+	assert_int_equal(ob_snapshot_build(fx.st, fx.dir, &d), OB_OK);
+}
+
+/* A store made before counts (schema 5) is migrated on its next opening
+ * for writing: every row one victim, each delivery's victims its accepted
+ * rows, fields unknown, and a secret made. */
+static void migration(void **state)
+{
+	struct ob_store *st;
+	struct ob_snapshot *s;
+	struct ob_diag d;
+	char dir[] = "/tmp/observa-snap-old-XXXXXX", cmd[128], hex[80];
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(ob_store_open(dir, OB_STORE_CREATE, &st, &d), OB_OK);
+	efix_exec(st, "INSERT INTO submission(id, source, file_name, sha256, period_from,"
+	              " period_to, rows_read, accepted, rejected, warned, ingested_at, version,"
+	              " observa_version, institution, country) VALUES(1, 'x-pnc', 'a.csv', 'h',"
+	              " '2023-01-01', '2023-12-31', 3, 2, 1, 0, '2024-01-01T00:00:00Z', 1, 't',"
+	              " 'police', 'HND');"
+	              "INSERT INTO record(submission, source, source_id, line, occurred_on,"
+	              " precision, victim_sex) VALUES(1, 'x-pnc', 'a1', 2, '2023-05-01', 'day', 'F'),"
+	              " (1, 'x-pnc', 'a2', 3, '2023-06-01', 'day', 'M');"
+	              "ALTER TABLE record DROP COLUMN victims;"
+	              "ALTER TABLE submission DROP COLUMN victims;"
+	              "ALTER TABLE submission DROP COLUMN fields;"
+	              "DELETE FROM meta WHERE key = 'record_key_secret';"
+	              "PRAGMA user_version = 5");
+	ob_store_close(st);
+	/* read-only, it is refused until migrated */
+	assert_int_equal(ob_store_open(dir, OB_STORE_READONLY, &st, &d), OB_ESCHEMA);
+	assert_int_equal(ob_store_open(dir, OB_STORE_EXISTING, &st, &d), OB_OK);
+	assert_int_equal(efix_count(st, "PRAGMA user_version"), ob_store_schema_version());
+	assert_int_equal(efix_count(st, "SELECT sum(victims) FROM record"), 2);
+	assert_int_equal(efix_count(st, "SELECT victims FROM submission"), 2);
+	assert_int_equal(efix_count(st, "SELECT count(*) FROM submission WHERE fields IS NULL"), 1);
+	assert_int_equal(ob_store_meta_get(st, OB_STORE_KEY_SECRET, hex, sizeof(hex)), OB_OK);
+	assert_int_equal(strlen(hex), 64);
+	assert_int_equal(ob_snapshot_build(st, dir, &d), OB_OK);
+	assert_int_equal(ob_snapshot_open(dir, &s, &d), OB_OK);
+	assert_int_equal(s->n, 2);
+	assert_int_equal(s->victims, 2);
+	assert_int_equal(s->n_coverage, 1);
+	assert_int_equal(s->coverage[0].fields, OB_SNAP_FIELDS_ALL);
+	ob_snapshot_close(s);
+	ob_store_close(st);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Units carry their validity; deliveries the fields they supplied. */
+static void validity_and_fields(void **state)
+{
+	struct ob_snapshot *s;
+	bool seen = false;
+	(void)state;
+
+	efix_exec(fx.st, "UPDATE territory SET valid_from = '2024-05-01', valid_to = NULL"
+	                 " WHERE code = 'SLV0614';"
+	                 "UPDATE territory SET valid_from = NULL, valid_to = '2024-04-30'"
+	                 " WHERE code = 'SLV0101';"
+	                 "UPDATE submission SET fields = 5 WHERE id = 4");
+	s = build_open();
+	for (uint32_t u = 0; u < s->n_units; u++) {
+		const struct ob_snap_unit *x = &s->units[u];
+		const char *c = ob_snap_str(s, x->code);
+		if (!strcmp(c, "SLV0614")) {
+			assert_int_equal(x->valid_from, 20240501);
+			assert_int_equal(x->valid_to, 0);
+			assert_false(ob_snap_unit_valid(x, 20230101, 20231231));
+			assert_true(ob_snap_unit_valid(x, 20240101, 20241231));
+		} else if (!strcmp(c, "SLV0101")) {
+			assert_int_equal(x->valid_from, 0);
+			assert_int_equal(x->valid_to, 20240430);
+			assert_true(ob_snap_unit_valid(x, 20240101, 20241231));
+			assert_false(ob_snap_unit_valid(x, 20240501, 20241231));
+		} else if (!strcmp(c, "SLV")) {
+			assert_true(ob_snap_unit_valid(x, 19000101, 21001231));
+		}
+	}
+	/* submission 4 (sv-pnc, 2021): fields 0 and 2; the others unknown */
+	for (uint32_t i = 0; i < s->n_coverage; i++) {
+		const struct ob_snap_coverage *c = &s->coverage[i];
+		if (c->from_month == 2021 * 12 &&
+		    !strcmp(ob_snap_str(s, s->sources[c->source].code), "sv-pnc")) {
+			assert_int_equal(c->fields, 5);
+			seen = true;
+		} else {
+			assert_int_equal(c->fields, OB_SNAP_FIELDS_ALL);
+		}
+	}
+	assert_true(seen);
+	ob_snapshot_close(s);
+	efix_exec(fx.st, "UPDATE territory SET valid_from = NULL, valid_to = NULL"
+	                 " WHERE code IN ('SLV0614', 'SLV0101');"
+	                 "UPDATE submission SET fields = NULL WHERE id = 4");
+
+	/* the institution of validated deaths */
+	assert_string_equal(ob_institution_name(OB_INST_VALIDATED), "validated");
+	assert_int_equal(ob_institution_parse("validated", 9), OB_INST_VALIDATED);
+	assert_int_equal(ob_institution_parse("validate", 8), -1);
 }
 
 /* Dictionaries: parents, institutions, a code the catalogue lacks. */
@@ -208,7 +461,7 @@ static void refuse_and_rebuild(void **state)
 	struct ob_diag d;
 	struct stat sb;
 	uint64_t n = s->n;
-	uint32_t v99 = 99;
+	uint32_t v99 = 99, v1 = 1;
 	unsigned char b;
 	bool rebuilt;
 	int fd;
@@ -238,6 +491,17 @@ static void refuse_and_rebuild(void **state)
 	assert_int_equal(ob_snapshot_open(fx.dir, &s, &d), OB_ECORRUPT);
 	assert_int_equal(truncate(path, 5), 0);
 	assert_int_equal(ob_snapshot_open(fx.dir, &s, &d), OB_ECORRUPT);
+
+	/* a file of the first format (no counts, no keys) */
+	s = build_open();
+	ob_snapshot_close(s);
+	write_at(path, 8, &v1, sizeof(v1));
+	assert_int_equal(ob_snapshot_open(fx.dir, &s, &d), OB_ESCHEMA);
+	assert_non_null(strstr(d.message, "formato 1;"));
+	assert_int_equal(ob_snapshot_load(fx.st, fx.dir, &s, &rebuilt, &d), OB_OK);
+	assert_true(rebuilt);
+	assert_int_equal(s->n, n);
+	ob_snapshot_close(s);
 
 	/* another version of the format */
 	s = build_open();
@@ -318,7 +582,35 @@ static void empty_store(void **state)
 	assert_int_equal(ob_snapshot_build(st, dir, &d), OB_OK);
 	assert_int_equal(ob_snapshot_open(dir, &s, &d), OB_OK);
 	assert_int_equal(s->n, 0);
+	assert_int_equal(s->victims, 0);
 	assert_int_equal(s->n_coverage, 0);
+	ob_snapshot_close(s);
+
+	/* one row of 200000 victims: four records (the reader's rows grow
+	 * past one per record id) */
+	efix_exec(st, "INSERT INTO submission(id, source, file_name, sha256, period_from,"
+	              " period_to, rows_read, accepted, rejected, warned, ingested_at, version,"
+	              " observa_version, institution, country) VALUES(1, 'x-agg', 'a.csv', 'h',"
+	              " '2023-01-01', '2023-12-31', 1, 1, 0, 0, '2024-01-01T00:00:00Z', 1, 't',"
+	              " 'police', 'HND');"
+	              "INSERT INTO record(submission, source, source_id, line, occurred_on,"
+	              " precision, victim_sex, victims) VALUES(1, 'x-agg', 'a1', 2, '2023-05',"
+	              " 'month', 'U', 200000)");
+	assert_int_equal(ob_snapshot_build(st, dir, &d), OB_OK);
+	assert_int_equal(ob_snapshot_open(dir, &s, &d), OB_OK);
+	assert_int_equal(s->n, 4);
+	assert_int_equal(s->victims, 200000);
+	assert_int_equal(s->count[0] + s->count[1] + s->count[2] + s->count[3], 200000);
+	assert_int_equal(s->count[3], 200000 - 3 * OB_MAX_SNAPSHOT_COUNT);
+	assert_int_equal((s->rkey[0] + s->rkey[1] + s->rkey[2] + s->rkey[3]) & 255,
+	                 efix_key_sum(st, "x-agg", "a1", 0, 200000));
+	assert_int_equal(s->rkey[1], efix_key_sum(st, "x-agg", "a1", OB_MAX_SNAPSHOT_COUNT,
+	                                          2 * OB_MAX_SNAPSHOT_COUNT));
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(s->year[i], 2023);
+		assert_int_equal(s->month[i], 5);
+		assert_string_equal(ob_snap_str(s, s->units[s->territory[i]].code), "HND");
+	}
 	ob_snapshot_close(s);
 	ob_store_close(st);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
@@ -330,6 +622,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(dictionaries),
+		cmocka_unit_test(counts_and_keys),
+		cmocka_unit_test(secret),
+		cmocka_unit_test(validity_and_fields),
+		cmocka_unit_test(migration),
 		cmocka_unit_test(refuse_and_rebuild),
 		cmocka_unit_test(stamp_and_swap),
 		cmocka_unit_test(empty_store),

@@ -4,6 +4,7 @@
 
 #include "fixture.h"
 #include "ingest/ingest.h"
+#include "ingest/profile.h"
 
 #define HDR "No. Caso;Fecha del hecho;Hora;Municipio;Departamento;Delito;Sexo;Edad;Arma;Nombre\r\n"
 
@@ -161,6 +162,24 @@ static void mapping_details(void **state)
 	assert_int_equal(fixture_count(s, "SELECT count(*) FROM submission WHERE period_from ="
 	                                  " '2020-01-01' AND period_to = '2020-12-31' AND version = 1"
 	                                  " AND institution = 'police' AND country = 'SLV'"), 1);
+	/* the fields the delivery supplied: the file's mapped columns and the
+	 * profile's constant (manner); not the territory code, which the
+	 * profile maps but the file lacks */
+	{
+		static const enum ob_field supplied[] = {
+			OB_F_SOURCE_ID, OB_F_OCCURRED_ON, OB_F_OCCURRED_AT, OB_F_TERRITORY,
+			OB_F_TERRITORY_PARENT, OB_F_CATEGORY, OB_F_MANNER, OB_F_VICTIM_SEX,
+			OB_F_VICTIM_AGE, OB_F_MECHANISM, OB_F_NAMES,
+		};
+		long long want = 0;
+		for (size_t i = 0; i < OB_ARRAY_SIZE(supplied); i++)
+			want |= 1LL << supplied[i];
+		assert_int_equal(fixture_count(s, "SELECT fields FROM submission"), want);
+	}
+	/* ordinary rows stand for one victim each */
+	assert_int_equal(fixture_count(s, "SELECT count(*) FROM record WHERE victims <> 1"), 0);
+	assert_int_equal(fixture_count(s, "SELECT victims FROM submission"), 3);
+	assert_int_equal(r.victims, 3);
 	ob_store_close(s);
 	fixture_remove(dir);
 }

@@ -147,6 +147,7 @@ static void fit_against_classint(void **state)
 		REF_CHECK(&t, r, "sdcm", fit.sdcm, REL, 0);
 		REF_CHECK(&t, r, "gvf", fit.gvf, REL, 0);
 		REF_CHECK(&t, r, "tai", fit.tai, REL, 0);
+		assert_int_equal(fit.flags, 0);
 		if (refcsv_is_na(&t, r, "sdcm_optimal_dp")) {
 			assert_true(strcmp(refcsv_str(&t, r, "style"), "quantile") == 0 ||
 			            strcmp(refcsv_str(&t, r, "style"), "equal") == 0);
@@ -279,11 +280,22 @@ static void edge_cases(void **state)
 	/* one class */
 	assert_int_equal(ob_breaks(x, 5, 1, OB_BREAKS_FISHER, brks, &cl), OB_OK);
 	assert_true(brks[0] == 1 && brks[1] == 5);
-	/* constant data: quantile and equal breaks collapse; the fit is perfect */
+	/* constant data: quantile and equal breaks collapse; GVF and TAI are
+	 * 0/0 (jenks.tests gives NaN): flagged and 0, not a perfect 1 */
 	assert_int_equal(ob_breaks(same, 3, 3, OB_BREAKS_QUANTILE, brks, &cl), OB_OK);
 	assert_true(brks[0] == 4 && brks[3] == 4);
 	assert_int_equal(ob_breaks_fit(same, cls, 3, 3, &fit), OB_OK);
-	assert_true(fit.gvf == 1 && fit.tai == 1 && fit.classes_used == 1);
+	assert_int_equal(fit.flags, OB_FIT_NO_VARIATION);
+	assert_true(fit.gvf == 0 && fit.tai == 0 && fit.classes_used == 1);
+	assert_true(fit.sdam == 0 && fit.sdcm == 0);
+	/* one value apart from the rest is variation: defined again */
+	{
+		static const double near[] = { 4, 4, 5 };
+		static const size_t two[] = { 1, 1, 2 };
+		assert_int_equal(ob_breaks_fit(near, two, 3, 2, &fit), OB_OK);
+		assert_int_equal(fit.flags, 0);
+		assert_true(fit.gvf == 1 && fit.tai == 1);
+	}
 	/* refused */
 	assert_int_equal(ob_breaks(bad, 3, 2, OB_BREAKS_QUANTILE, brks, &cl), OB_EINVAL);
 	assert_int_equal(ob_breaks(x, 5, 0, OB_BREAKS_QUANTILE, brks, &cl), OB_EINVAL);

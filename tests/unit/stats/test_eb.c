@@ -16,11 +16,11 @@ struct areas {
 	double count[MAX_AREAS], pop[MAX_AREAS];
 };
 
-static void load_areas(struct areas *A)
+static void load_areas_from(struct areas *A, const char *file)
 {
 	struct refcsv t;
 
-	refcsv_load(&t, "reference/spatial/areas.csv");
+	refcsv_load(&t, file);
 	assert_true(t.nrows <= MAX_AREAS);
 	A->n = t.nrows;
 	for (size_t r = 0; r < t.nrows; r++) {
@@ -29,6 +29,11 @@ static void load_areas(struct areas *A)
 		A->pop[r] = refcsv_num(&t, r, "population");
 	}
 	refcsv_free(&t);
+}
+
+static void load_areas(struct areas *A)
+{
+	load_areas_from(A, "reference/spatial/areas.csv");
 }
 
 static size_t area_index(const struct areas *A, const char *id)
@@ -173,8 +178,8 @@ static void local_against_spdep(const char *nbfile, const char *reffile, size_t 
 			assert_true(isnan(refcsv_num(&t, r, "eb_local_geoda")));
 			REF_CHECK(&g, r, "eb_global_poisson", est[r], REL, 0);
 			REF_CHECK(&g, r, "eb_global_poisson", estg[r], REL, 0);
-			assert_int_equal(fl[r], OB_EB_ISLAND);
-			assert_int_equal(flg[r], OB_EB_ISLAND);
+			assert_int_equal(fl[r], OB_EB_ISLAND | OB_EB_GLOBAL_FALLBACK);
+			assert_int_equal(flg[r], OB_EB_ISLAND | OB_EB_GLOBAL_FALLBACK);
 		} else {
 			assert_false(island);
 			REF_CHECK(&t, r, "eb_local", est[r], REL, 0);
@@ -200,6 +205,125 @@ static void local_island(void **state)
 	(void)state;
 	local_against_spdep("reference/spatial/neighbours_island.csv",
 	                    "reference/spatial/eb_local_island.csv", 20);
+}
+
+/*
+ * One variant against make_edge_cases.R: spdep's value wherever spdep gives
+ * a number (0 for a neighbourhood without cases whose a_i > 0, the raw rate
+ * of an island), the global estimate, flagged, only where it gives NaN; and
+ * for an area of population 0, the mean of its neighbourhood.
+ */
+static void edge_variant(const struct areas *A, const struct ob_nb *nb, const struct refcsv *t,
+                         enum ob_eb_local_variant v, unsigned *seen)
+{
+	const char *sfx = v == OB_EB_LOCAL_GEODA ? "_geoda" : "";
+	double est[MAX_AREAS], a[MAX_AREAS], m[MAX_AREAS];
+	unsigned fl[MAX_AREAS];
+	char ce[32], ca[32], cm[32];
+
+	snprintf(ce, sizeof(ce), "eb_local%s", sfx);
+	snprintf(ca, sizeof(ca), "a_local%s", sfx);
+	snprintf(cm, sizeof(cm), "m_local%s", sfx);
+	assert_int_equal(ob_eb_local(A->count, A->pop, nb, v, est, a, m, fl), OB_OK);
+	for (size_t r = 0; r < A->n; r++) {
+		bool populated_neighbour = false, fallback;
+		unsigned want = 0;
+
+		assert_string_equal(refcsv_str(t, r, "area_id"), A->id[r]);
+		assert_false(isnan(est[r]) || isnan(a[r]) || isnan(m[r]));
+		for (size_t e = nb->start[r]; e < nb->start[r + 1]; e++)
+			populated_neighbour |= A->pop[nb->idx[e]] > 0;
+		if (!populated_neighbour)
+			want |= OB_EB_ISLAND;
+		if (A->pop[r] > 0) {
+			REF_CHECK(t, r, "raw", A->count[r] / A->pop[r], REL, 0);
+			REF_CHECK(t, r, ca, a[r], REL, 0);
+			REF_CHECK(t, r, cm, m[r], REL, 0);
+			fallback = isnan(refcsv_num(t, r, ce));
+			if (!fallback)
+				REF_CHECK(t, r, ce, est[r], REL, 0);
+		} else {
+			/* spdep refuses a population of 0: the neighbourhood's rate,
+			 * or the global estimate where that is 0/0 */
+			want |= OB_EB_NO_POPULATION;
+			assert_true(refcsv_is_na(t, r, ce) && refcsv_is_na(t, r, "raw"));
+			if (isnan(refcsv_num(t, r, cm))) {
+				fallback = true;
+				assert_true(m[r] == 0 && a[r] == 0);
+			} else {
+				REF_CHECK(t, r, cm, m[r], REL, 0);
+				fallback = m[r] == 0 && a[r] == 0;
+				if (!fallback)
+					assert_true(est[r] == m[r]);
+			}
+		}
+		if (fallback) {
+			want |= OB_EB_GLOBAL_FALLBACK;
+			REF_CHECK(t, r, "eb_global_poisson", est[r], REL, 0);
+		}
+		if (fl[r] != want)
+			fail_msg("%s (%s): flags %u, expected %u", A->id[r], sfx, fl[r], want);
+		seen[r] = fl[r];
+	}
+}
+
+static void edge_against_spdep(const char *areas, const char *nbfile, const char *reffile,
+                               size_t rows)
+{
+	struct areas A;
+	struct ob_nb nb;
+	struct refcsv t;
+	unsigned fs[MAX_AREAS], fg[MAX_AREAS];
+
+	load_areas_from(&A, areas);
+	load_nb(&A, nbfile, &nb);
+	refcsv_load(&t, reffile);
+	assert_int_equal(t.nrows, rows);
+	assert_int_equal(A.n, rows);
+	edge_variant(&A, &nb, &t, OB_EB_LOCAL_SPDEP, fs);
+	edge_variant(&A, &nb, &t, OB_EB_LOCAL_GEODA, fg);
+	/* what the edge cases are there for */
+	for (size_t r = 0; r < A.n; r++) {
+		const char *id = A.id[r];
+		double e = refcsv_num(&t, r, "eb_local");
+		if (!strcmp(id, "G06")) {
+			/* no case around, a_i > 0: spdep gives 0, GeoDa 0/0 */
+			assert_true(e == 0 && refcsv_num(&t, r, "a_local") > 0);
+			assert_int_equal(fs[r], 0);
+			assert_int_equal(fg[r], OB_EB_GLOBAL_FALLBACK);
+		} else if (!strcmp(id, "I1") || !strcmp(id, "Q1")) {
+			/* islands with cases: their raw rate, as in spdep */
+			assert_true(e == refcsv_num(&t, r, "raw") && e > 0);
+			assert_int_equal(fs[r], OB_EB_ISLAND);
+		} else if (!strcmp(id, "I2")) {
+			assert_int_equal(fs[r], OB_EB_ISLAND | OB_EB_GLOBAL_FALLBACK);
+		} else if (id[0] == 'Y') {
+			assert_int_equal(fs[r], OB_EB_GLOBAL_FALLBACK);
+		} else if (!strcmp(id, "P3") || !strcmp(id, "P4")) {
+			assert_int_equal(fs[r], OB_EB_NO_POPULATION | OB_EB_ISLAND |
+			                        OB_EB_GLOBAL_FALLBACK);
+		} else if (!strcmp(id, "P1") || !strcmp(id, "P2")) {
+			assert_int_equal(fs[r], OB_EB_NO_POPULATION);
+		}
+	}
+	refcsv_free(&t);
+	ob_nb_release(&nb);
+}
+
+static void edge_cases(void **state)
+{
+	(void)state;
+	edge_against_spdep("reference/spatial/eb_edge_areas.csv",
+	                   "reference/spatial/eb_edge_neighbours.csv",
+	                   "reference/spatial/eb_edge_local.csv", 17);
+}
+
+static void edge_cases_population_0(void **state)
+{
+	(void)state;
+	edge_against_spdep("reference/spatial/eb_edge_pop0_areas.csv",
+	                   "reference/spatial/eb_edge_pop0_neighbours.csv",
+	                   "reference/spatial/eb_edge_pop0_local.csv", 23);
 }
 
 /* Areas without population take no part and get the prior mean. */
@@ -301,6 +425,8 @@ int main(void)
 		cmocka_unit_test(global_against_spdep),
 		cmocka_unit_test(local_rook),
 		cmocka_unit_test(local_island),
+		cmocka_unit_test(edge_cases),
+		cmocka_unit_test(edge_cases_population_0),
 		cmocka_unit_test(zero_population),
 		cmocka_unit_test(no_cases_nearby),
 		cmocka_unit_test(refused_input),

@@ -54,6 +54,7 @@ static void zero_population(void **state)
 	(void)state;
 	assert_int_equal(ob_rate_exact(3, 0, 1e5, 0.95, &rt), OB_OK);
 	assert_true(rt.flags & OB_RATE_NO_POPULATION);
+	assert_true(rt.flags & OB_RATE_IMPLAUSIBLE);
 	assert_true(rt.flags & OB_RATE_UNRELIABLE);
 	assert_true(rt.rate == 0 && rt.lower == 0 && rt.upper == 0);
 	/* the interval of the count does not depend on the population */
@@ -62,6 +63,77 @@ static void zero_population(void **state)
 	assert_true(rt.count_upper == ref.count_upper);
 	assert_int_equal(ob_rate_exact(0, 0, 1e5, 0.95, &rt), OB_OK);
 	assert_true(isfinite(rt.rate) && isfinite(rt.lower) && isfinite(rt.upper));
+	/* no population is never reliable, whatever the count rule */
+	assert_int_equal(ob_rate_exact_ex(25, 0, 1e5, 0.95, 0, &rt), OB_OK);
+	assert_true(rt.flags & OB_RATE_UNRELIABLE);
+}
+
+/* ob_rate_check: the one rule that keeps an impossible rate from being
+ * called reliable, whatever its count. */
+static void plausibility(void **state)
+{
+	static const struct {
+		double count, pop, floor;
+		unsigned flags;
+	} cases[] = {
+		/* the case that prompted it: 5,000,000 per 100,000 */
+		{ 25, 0.5, OB_RATE_POPULATION_FLOOR, OB_RATE_IMPLAUSIBLE | OB_RATE_SMALL_POPULATION },
+		{ 25, 0.5, 0, OB_RATE_IMPLAUSIBLE },
+		{ 0.4, 0.5, 0, 0 },
+		{ 0.4, 0.5, 1, OB_RATE_SMALL_POPULATION },
+		{ 25, 999, 1000, OB_RATE_SMALL_POPULATION },
+		{ 25, 999.5, 1000, OB_RATE_SMALL_POPULATION },
+		{ 25, 1000, 1000, 0 },
+		{ 1000, 1000, 1000, 0 },
+		{ 1000.5, 1000, 1000, OB_RATE_IMPLAUSIBLE },
+		{ 1001, 1000, 1000, OB_RATE_IMPLAUSIBLE },
+		{ 3, 0, 1000, OB_RATE_NO_POPULATION | OB_RATE_IMPLAUSIBLE },
+		{ 0, 0, 1000, OB_RATE_NO_POPULATION },
+		{ 0, 0, 0, OB_RATE_NO_POPULATION },
+		{ 100, 50000, 1000, 0 },
+		{ 0, 1e9, 1e12, OB_RATE_SMALL_POPULATION },
+	};
+	(void)state;
+	for (size_t i = 0; i < OB_ARRAY_SIZE(cases); i++) {
+		struct ob_rate rt;
+		unsigned f = ob_rate_check(cases[i].count, cases[i].pop, cases[i].floor);
+		if (f != cases[i].flags)
+			fail_msg("ob_rate_check(%g, %g, %g) = %u, expected %u", cases[i].count,
+			         cases[i].pop, cases[i].floor, f, cases[i].flags);
+		/* with no count threshold at all, a flagged rate is still unreliable */
+		assert_int_equal(ob_rate_exact_floor(cases[i].count, cases[i].pop, 1e5, 0.95, 0,
+		                                     cases[i].floor, &rt),
+		                 OB_OK);
+		assert_int_equal(rt.flags & OB_RATE_CHECK_FLAGS, cases[i].flags);
+		assert_int_equal(!!(rt.flags & OB_RATE_UNRELIABLE), cases[i].flags != 0);
+	}
+}
+
+static void plausibility_in_rates(void **state)
+{
+	struct ob_rate rt;
+	(void)state;
+	/* 25 events would be reliable by count; not in half a person */
+	assert_int_equal(ob_rate_exact(25, 0.5, 1e5, 0.95, &rt), OB_OK);
+	assert_true(rt.rate == 5e6);
+	assert_int_equal(rt.flags, OB_RATE_UNRELIABLE | OB_RATE_IMPLAUSIBLE |
+	                           OB_RATE_SMALL_POPULATION);
+	assert_int_equal(ob_rate_exact_ex(25, 0.5, 1e5, 0.95, 20, &rt), OB_OK);
+	assert_true(rt.flags & OB_RATE_UNRELIABLE);
+	/* 25 in 900 people: under the default floor, not with the floor off */
+	assert_int_equal(ob_rate_exact(25, 900, 1e5, 0.95, &rt), OB_OK);
+	assert_int_equal(rt.flags, OB_RATE_UNRELIABLE | OB_RATE_SMALL_POPULATION);
+	assert_int_equal(ob_rate_exact_floor(25, 900, 1e5, 0.95, 20, 0, &rt), OB_OK);
+	assert_int_equal(rt.flags, 0);
+	assert_int_equal(ob_rate_exact_floor(25, 900, 1e5, 0.95, 20, 500, &rt), OB_OK);
+	assert_int_equal(rt.flags, 0);
+	/* the rate itself is still given */
+	assert_int_equal(ob_rate_exact_floor(30, 20, 1e5, 0.95, 20, 0, &rt), OB_OK);
+	assert_int_equal(rt.flags, OB_RATE_UNRELIABLE | OB_RATE_IMPLAUSIBLE);
+	assert_true(rt.rate == 150000 && rt.lower > 0 && rt.upper > rt.rate);
+	/* a floor must be a number >= 0 */
+	assert_int_equal(ob_rate_exact_floor(3, 1000, 1e5, 0.95, 20, -1, &rt), OB_EINVAL);
+	assert_int_equal(ob_rate_exact_floor(3, 1000, 1e5, 0.95, 20, NAN, &rt), OB_EINVAL);
 }
 
 static void fractional_counts(void **state)
@@ -196,6 +268,8 @@ int main(void)
 		cmocka_unit_test(exact_rates_against_r),
 		cmocka_unit_test(unreliable_threshold),
 		cmocka_unit_test(zero_population),
+		cmocka_unit_test(plausibility),
+		cmocka_unit_test(plausibility_in_rates),
 		cmocka_unit_test(fractional_counts),
 		cmocka_unit_test(invalid_rate_input),
 		cmocka_unit_test(comparison_against_r),

@@ -212,6 +212,72 @@ static void global_moran_island(void **state)
 	global_moran("island", 19);
 }
 
+/*
+ * A field spdep gives as NaN is flagged here (and holds 0); any other is
+ * spdep's number, unflagged.
+ */
+static void check_field(const struct refcsv *t, size_t r, const char *col, double got,
+                        unsigned flags, unsigned flag)
+{
+	if (isnan(refcsv_num(t, r, col))) {
+		assert_true(flags & flag);
+		assert_true(got == 0);
+	} else {
+		assert_false(flags & flag);
+		REF_CHECK(t, r, col, got, REL, 0);
+	}
+}
+
+/* A variable that does not vary: I is 0/0, E(I) = -1/(n' - 1) is not. */
+static void moran_constant(void **state)
+{
+	struct areas A;
+	struct refcsv t, l;
+	(void)state;
+	load_areas(&A);
+	for (size_t i = 0; i < A.n; i++)
+		A.x[i] = 5;
+	refcsv_load(&t, "reference/spatial/moran_constant.csv");
+	assert_int_equal(t.nrows, 8);
+	for (size_t r = 0; r < t.nrows; r++) {
+		struct ob_nb nb;
+		struct ob_moran m;
+		load_nb(&A, refcsv_str(&t, r, "neighbours"), &nb);
+		assert_int_equal(ob_moran(A.x, &nb, style_of(refcsv_str(&t, r, "weights_style")),
+		                          refcsv_bool(&t, r, "randomisation"), &m),
+		                 OB_OK);
+		assert_true(isnan(refcsv_num(&t, r, "I")));
+		assert_true(m.flags & OB_SPATIAL_CONSTANT);
+		check_field(&t, r, "I", m.i, m.flags, OB_SPATIAL_NO_STATISTIC);
+		check_field(&t, r, "E_I", m.e_i, m.flags, OB_SPATIAL_NO_MEAN);
+		check_field(&t, r, "Var_I", m.var_i, m.flags, OB_SPATIAL_NO_VARIANCE);
+		check_z(&t, r, "z", "p_greater", m.z, m.p_greater, m.flags);
+		/* the expectation is -1/(n' - 1), never 0 */
+		assert_true(m.e_i == -1 / ((double)m.n_used - 1));
+		ob_nb_release(&nb);
+	}
+	refcsv_free(&t);
+	refcsv_load(&l, "reference/spatial/localmoran_constant.csv");
+	assert_int_equal(l.nrows, 4 * A.n);
+	for (size_t r = 0; r < l.nrows; r++) {
+		struct ob_nb nb;
+		struct ob_local_moran lm[MAX_AREAS];
+		size_t i = area_index(&A, refcsv_str(&l, r, "area_id"));
+		load_nb(&A, refcsv_str(&l, r, "neighbours"), &nb);
+		assert_int_equal(ob_local_moran(A.x, &nb, OB_WEIGHTS_W,
+		                                refcsv_bool(&l, r, "conditional"), lm),
+		                 OB_OK);
+		assert_true(lm[i].flags & OB_SPATIAL_CONSTANT);
+		check_field(&l, r, "Ii", lm[i].ii, lm[i].flags, OB_SPATIAL_NO_STATISTIC);
+		check_field(&l, r, "E_Ii", lm[i].e_ii, lm[i].flags, OB_SPATIAL_NO_MEAN);
+		check_field(&l, r, "Var_Ii", lm[i].var_ii, lm[i].flags, OB_SPATIAL_NO_VARIANCE);
+		assert_true(isnan(refcsv_num(&l, r, "Z_Ii")));
+		assert_true((lm[i].flags & OB_SPATIAL_UNDEFINED) && lm[i].z == 0 && lm[i].p == 1);
+		ob_nb_release(&nb);
+	}
+	refcsv_free(&l);
+}
+
 static void degenerate(void **state)
 {
 	static const double flat[] = { 5, 5, 5, 5, 5 };
@@ -238,10 +304,25 @@ static void degenerate(void **state)
 	}
 	assert_true(m.flags & OB_SPATIAL_UNDEFINED);
 	assert_true(m.p_greater == 1 && !isnan(m.i));
-	/* no links at all */
+	/* no links at all: nothing is defined */
 	assert_int_equal(ob_moran(x, &none, OB_WEIGHTS_B, false, &m), OB_OK);
-	assert_true(m.flags & OB_SPATIAL_UNDEFINED);
+	assert_int_equal(m.flags, OB_SPATIAL_UNDEFINED | OB_SPATIAL_NO_STATISTIC |
+	                          OB_SPATIAL_NO_MEAN | OB_SPATIAL_NO_VARIANCE);
 	assert_int_equal(m.n_used, 0);
+	/* three areas with neighbours: I and E(I) defined, the randomisation
+	 * variance (divided by n' - 3) is not */
+	{
+		static const size_t f3[] = { 0, 1, 1, 2 }, t3[] = { 1, 0, 2, 1 };
+		struct ob_nb three;
+		assert_int_equal(ob_nb_from_edges(5, f3, t3, 4, &three, NULL), OB_OK);
+		assert_int_equal(ob_moran(x, &three, OB_WEIGHTS_W, true, &m), OB_OK);
+		assert_int_equal(m.n_used, 3);
+		assert_true(m.e_i == -0.5);
+		assert_int_equal(m.flags, OB_SPATIAL_NO_VARIANCE | OB_SPATIAL_UNDEFINED);
+		assert_int_equal(ob_moran(x, &three, OB_WEIGHTS_W, false, &m), OB_OK);
+		assert_false(m.flags & (OB_SPATIAL_NO_VARIANCE | OB_SPATIAL_NO_STATISTIC));
+		ob_nb_release(&three);
+	}
 	assert_int_equal(ob_local_g(x, &none, false, OB_WEIGHTS_B, g), OB_OK);
 	for (size_t i = 0; i < 5; i++)
 		assert_int_equal(g[i].flags, OB_SPATIAL_ISLAND | OB_SPATIAL_UNDEFINED);
@@ -271,6 +352,7 @@ int main(void)
 		cmocka_unit_test(local_moran_island),
 		cmocka_unit_test(global_moran_rook),
 		cmocka_unit_test(global_moran_island),
+		cmocka_unit_test(moran_constant),
 		cmocka_unit_test(degenerate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
