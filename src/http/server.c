@@ -428,10 +428,10 @@ static void stopped_answer(struct conn *c, int cancel)
 		             "The client closed the connection.");
 	else
 		ob_http_fail(&c->res, 503, "timeout", NULL,
-		             "La petición esperó demasiado a un trabajador libre y agotó su tiempo; "
-		             "inténtelo de nuevo más tarde.",
-		             "The request waited too long for a free worker and ran out of time; "
-		             "try again later.");
+		             "La petición agotó su tiempo esperando (un trabajador libre, u otra "
+		             "petición que escribe); inténtelo de nuevo más tarde.",
+		             "The request ran out of time waiting (for a free worker, or for "
+		             "another request that writes); try again later.");
 	if (cancel != GONE)
 		ob_http_header_add(&c->res, "Retry-After", "%d", cancel == STOPPING ? 30 : 10);
 	ob_http_header_add(&c->res, "Cache-Control", "no-store");
