@@ -33,7 +33,9 @@
 	X(NOFIT, "el modelo no tiene un ajuste finito", "the model has no finite fit") \
 	X(CORRUPT, "archivo dañado", "corrupt file")                            \
 	X(PERSONAL, "columnas personales sin proteger", "unprotected personal columns") \
-	X(OVERLAP, "periodo solapado con otro envío", "period overlaps another submission")
+	X(OVERLAP, "periodo solapado con otro envío", "period overlaps another submission") \
+	X(TIMEDOUT, "se agotó el tiempo", "time limit reached")                 \
+	X(CANCELED, "cancelado", "canceled")
 
 typedef enum {
 #define OB_ERR_ENUM(name, es, en) OB_E##name,

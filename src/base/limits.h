@@ -165,13 +165,21 @@
 #define OB_MAX_SDC_COUNT (1LL << 50)
 #define OB_MAX_SDC_MATRIX (16 * 1024 * 1024)
 
-/* HTTP server (src/http): seconds a connection may stay idle, connections
- * at once, connections from one address, bytes of a request's target (path
- * and query), bytes of a request body, bytes of a connection's header
- * buffer, parameters of a query string, bytes of one response built in
- * memory, and seconds one request may spend in the store. */
+/* HTTP server (src/http). Connections: seconds a connection may wait for
+ * the complete headers of a request (from its opening, or from the end of
+ * the previous response: an idle keep-alive connection is closed then too),
+ * seconds without progress while a body is received or a response sent,
+ * connections at once, connections from one address (the defaults of
+ * "observa serve --header-timeout, --max-connections, --max-per-ip").
+ * Requests: bytes of a request's target (path and query), bytes of a
+ * request body, bytes of a connection's header buffer, parameters of a
+ * query string, bytes of one response built in memory (more is an error,
+ * never a cut answer; --max-response), seconds one request may take from
+ * the moment its headers are read, waiting for a worker included (503
+ * beyond; --time-limit). */
+#define OB_HTTP_HEADER_TIMEOUT 5
 #define OB_HTTP_TIMEOUT 30
-#define OB_HTTP_MAX_CONNECTIONS 256
+#define OB_HTTP_MAX_CONNECTIONS 1024
 #define OB_HTTP_MAX_PER_IP 32
 #define OB_HTTP_MAX_URI (8 * 1024)
 #define OB_HTTP_MAX_BODY (64 * 1024)
@@ -181,6 +189,25 @@
 #define OB_HTTP_MAX_SECONDS 20
 /* Bytes of a file uploaded to POST /api/v1/submissions. */
 #define OB_HTTP_MAX_UPLOAD (64 * 1024 * 1024)
+/* Work that may take long (a computed answer, a login, an upload) runs on
+ * a pool of workers apart from the threads that read and write the
+ * connections: most workers and most requests waiting for one (--workers,
+ * --queue; a full queue answers 503 at once). */
+#define OB_HTTP_MAX_WORKERS 64
+#define OB_HTTP_QUEUE 16
+/* Computed answers of the public query routes per address: the rate per
+ * minute and the burst of a token bucket (429 beyond; --query-rate,
+ * --query-burst), and addresses remembered at once. */
+#define OB_HTTP_QUERY_RATE 120
+#define OB_HTTP_QUERY_BURST 30
+#define OB_HTTP_RATE_TRACKED 4096
+/* Cost of one analyser question (engine/query.h, ob_query_cost): cells of
+ * its grouping and records it reads, for the public and for analysts
+ * (and roles above); more is refused (422) before any work. */
+#define OB_HTTP_QUERY_CELLS 200000
+#define OB_HTTP_QUERY_RECORDS (256LL * 1024 * 1024)
+#define OB_HTTP_QUERY_CELLS_ANALYST 1000000
+#define OB_HTTP_QUERY_RECORDS_ANALYST (1024LL * 1024 * 1024)
 
 /* Rows of one page of an API listing: the default and the most a client
  * may ask for (more is refused, never cut silently). */
@@ -195,8 +222,11 @@
 #define OB_HTTP_CACHE_BYTES (64 * 1024 * 1024)
 #define OB_HTTP_CACHE_MAX_ANSWER (1024 * 1024)
 #define OB_HTTP_STAMP_SECONDS 1
-/* Index results kept in memory by GET /api/v1/index (src/http/index.c). */
+/* Index results kept in memory by GET /api/v1/index (src/http/index.c),
+ * and different index results computed at once (a request for one already
+ * being computed waits for it instead). */
 #define OB_HTTP_INDEX_CACHE 8
+#define OB_HTTP_INDEX_CONCURRENT 1
 
 /* Accounts (src/http/auth.h): shortest and longest password, longest user
  * name, lifetime of a login session in seconds, and the login throttle:

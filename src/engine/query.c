@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -1024,7 +1025,36 @@ struct plan {
 	const uint8_t *zone_ones;
 	const uint64_t *zone_victims, *zone_keys;
 	bool keys;
+	/* the caller's deadline and cancel flag (watch: either is given), and
+	 * why the threads stopped (0, OB_ETIMEDOUT or OB_ECANCELED) */
+	bool watch;
+	double deadline;
+	const _Atomic int *cancel;
+	_Atomic int *stop;
 };
+
+/* Checks of the clock per thread: one in STOP_CLOCK calls of must_stop()
+ * reads it (a block of records costs about as much as reading it). */
+#define STOP_CLOCK 32
+static _Thread_local unsigned stop_tick;
+
+/* Whether the count must stop now, checked between blocks of records. */
+static bool must_stop(const struct plan *pl)
+{
+	if (!pl->watch)
+		return false;
+	if (atomic_load_explicit(pl->stop, memory_order_relaxed))
+		return true;
+	if (pl->cancel && atomic_load_explicit(pl->cancel, memory_order_relaxed)) {
+		atomic_store(pl->stop, OB_ECANCELED);
+		return true;
+	}
+	if (pl->deadline > 0 && ++stop_tick % STOP_CLOCK == 0 && ob_now() > pl->deadline) {
+		atomic_store(pl->stop, OB_ETIMEDOUT);
+		return true;
+	}
+	return false;
+}
 
 struct worker {
 	const struct plan *pl;
@@ -1137,6 +1167,8 @@ static void count_range(const struct plan *pl, uint64_t a, uint64_t b, uint32_t 
 		const uint16_t *cn;
 		const uint8_t *rk;
 
+		if (must_stop(pl))
+			return;
 		next = (z + 1) * CHUNK < b ? (z + 1) * CHUNK : b;
 		m = k = (size_t)(next - i);
 		/* a block whose years or sources the filter rejects */
@@ -1308,7 +1340,7 @@ static void *worker_run(void *arg)
 		count_range(pl, w->ra, w->rb, 0, w);
 		return NULL;
 	}
-	for (size_t k = w->ua; k < w->ub; k++) {
+	for (size_t k = w->ua; k < w->ub && !must_stop(pl); k++) {
 		if (!pl->src_runs) {
 			count_range(pl, pl->ra[k], pl->rb[k], pl->base[k], w);
 			continue;
@@ -1523,6 +1555,94 @@ static void make_popsel(const struct ob_analyzer *an, const struct ob_query *q,
 	r->rate_ok = true;
 }
 
+/* a * b, saturated at UINT64_MAX */
+static uint64_t mul_sat(uint64_t a, uint64_t b)
+{
+	return b && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
+ob_err ob_query_cost(const struct ob_analyzer *an, const struct ob_query *q,
+                     struct ob_query_cost *cost, struct ob_diag *d)
+{
+	const struct ob_snapshot *s = an->snap;
+	struct compiled c;
+	uint32_t y_lo = 0, y_hi = UINT16_MAX;
+	ob_err e;
+
+	cost->cells = 1;
+	cost->records = 0;
+	if ((e = compile(an, q->where, &c, d))) {
+		compiled_release(&c);
+		return e;
+	}
+	/* cells: the values of each dimension that an accepted column value maps to */
+	for (size_t j = 0; j < q->n_dims && j < OB_QUERY_MAX_DIMS; j++) {
+		const struct dimmap *m = &an->dim[q->dims[j]];
+		const uint8_t *acc = c.acc[dim_col[q->dims[j]]];
+		uint64_t n = m->n;
+
+		if (acc && m->n) {
+			size_t dom = col_domain(s, dim_col[q->dims[j]]);
+			uint8_t *seen = ob_calloc(m->n, 1);
+			n = 0;
+			for (size_t v = 0; v < dom; v++)
+				if (acc[v] && m->map[v] < m->n && !seen[m->map[v]]) {
+					seen[m->map[v]] = 1;
+					n++;
+				}
+			free(seen);
+		}
+		cost->cells = mul_sat(cost->cells, n ? n : 1);
+	}
+	/* records: the territories kept, each narrowed to the years kept when
+	 * its records are ordered by year (as ob_query_run reads them) */
+	if (!an->sorted) {
+		cost->records = s->n;
+		goto out;
+	}
+	if (c.acc[C_YEAR] && an->year_sorted) {
+		/* the years records hold: 0 (unknown) and year_min..year_max */
+		int first = an->year_min > 0 ? an->year_min : 1;
+		bool any = c.acc[C_YEAR][0] != 0;
+
+		y_lo = y_hi = 0;
+		for (int v = first; v <= an->year_max; v++) {
+			if (!c.acc[C_YEAR][v])
+				continue;
+			if (!any)
+				y_lo = (uint32_t)v;
+			y_hi = (uint32_t)v;
+			any = true;
+		}
+		if (!any)
+			goto out; /* no year passes: nothing to read */
+	}
+	for (uint32_t u = 0; u < s->n_units; u++) {
+		uint64_t ra = an->unit_first[u], rb = an->unit_first[u + 1];
+		if (c.acc[C_TERR] && !c.acc[C_TERR][u])
+			continue;
+		if (c.acc[C_YEAR] && an->year_sorted && ra < rb) {
+			ra = year_bound(s->year, ra, rb, y_lo);
+			rb = year_bound(s->year, ra, rb, y_hi + 1);
+		}
+		cost->records += rb - ra;
+	}
+out:
+	compiled_release(&c);
+	return OB_OK;
+}
+
+/* The error of a query stopped by its deadline or its cancel flag. */
+static ob_err stopped(struct ob_diag *d, int why)
+{
+	if (why == OB_ETIMEDOUT)
+		return ob_diag_set(d, OB_ETIMEDOUT, "--rows", 0, 0, NULL, 0,
+		                   "la consulta agotó su tiempo y se detuvo; quite una dimensión o "
+		                   "filtre más (the query ran out of time and was stopped)");
+	return ob_diag_set(d, OB_ECANCELED, "--rows", 0, 0, NULL, 0,
+	                   "la consulta se canceló (the query was canceled)");
+}
+
 /* Counter buffers kept from one count to the next (the rule's blocks). */
 struct scratch {
 	uint32_t *buf[16];
@@ -1552,11 +1672,14 @@ static void scratch_release(struct scratch *sc)
 /*
  * Count the records that pass the compiled filters c into counts (r's
  * cells), adding to what is there; r->scanned and r->threads grow. sc (may
- * be NULL) keeps the threads' counters for the next call.
+ * be NULL) keeps the threads' counters for the next call. The threads stop
+ * between blocks once the query's deadline passes or its cancel flag is set,
+ * setting *stop (OB_ETIMEDOUT or OB_ECANCELED): the counts are then partial.
  */
 static void count_compiled(const struct ob_analyzer *an, const struct ob_query *q,
                            const struct compiled *c, const size_t *stride,
-                           struct ob_query_result *r, uint64_t *counts, struct scratch *sc)
+                           struct ob_query_result *r, uint64_t *counts, struct scratch *sc,
+                           _Atomic int *stop)
 {
 	const struct ob_snapshot *s = an->snap;
 	struct plan pl;
@@ -1567,6 +1690,10 @@ static void count_compiled(const struct ob_analyzer *an, const struct ob_query *
 	int T;
 
 	memset(&pl, 0, sizeof(pl));
+	pl.stop = stop;
+	pl.deadline = q->deadline;
+	pl.cancel = q->cancel;
+	pl.watch = q->deadline > 0 || q->cancel;
 	/* the plan: filters on columns other than the territory, dimensions */
 	pl.s = s;
 	pl.n_cells = r->n_cells;
@@ -1971,7 +2098,7 @@ static void note_years(struct ob_query_note *n)
 
 static ob_err count_by_rule(const struct ob_analyzer *an, const struct ob_query *q,
                             const struct compiled *c, const size_t *stride,
-                            struct ob_query_result *r)
+                            struct ob_query_result *r, _Atomic int *stop)
 {
 	const struct ob_snapshot *s = an->snap;
 	uint32_t ncat = s->n_categories ? s->n_categories : 1;
@@ -1993,7 +2120,7 @@ static ob_err count_by_rule(const struct ob_analyzer *an, const struct ob_query 
 	memset(&sc, 0, sizeof(sc));
 
 	r->rule_names = ob_calloc(64, sizeof(char *));
-	for (uint32_t co = 0; co < s->n_countries; co++) {
+	for (uint32_t co = 0; co < s->n_countries && !atomic_load(stop); co++) {
 		uint32_t nc, nm;
 		bool any = false;
 
@@ -2087,7 +2214,7 @@ static ob_err count_by_rule(const struct ob_analyzer *an, const struct ob_query 
 					/* what this block adds: counted apart only for its note */
 					if (!part)
 						part = ob_calloc(r->n_cells ? r->n_cells : 1, sizeof(uint64_t));
-					count_compiled(an, q, &b, stride, r, part, &sc);
+					count_compiled(an, q, &b, stride, r, part, &sc, stop);
 					for (size_t i = 0; i < r->n_cells; i++) {
 						total += part[i];
 						dst[i] += part[i];
@@ -2151,13 +2278,19 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 	size_t stride[OB_QUERY_MAX_DIMS];
 	double t0 = ob_now();
 	bool src_dim = false;
+	_Atomic int stop;
 	ob_err e;
 
 	*out = NULL;
+	atomic_init(&stop, 0);
 	if (q->n_dims > OB_QUERY_MAX_DIMS || q->n_row_dims > q->n_dims)
 		return ob_diag_set(d, OB_EUSAGE, "--rows", 0, 0, NULL, 0,
 		                   "a lo sumo %d dimensiones (at most %d dimensions)",
 		                   OB_QUERY_MAX_DIMS, OB_QUERY_MAX_DIMS);
+	if (q->cancel && atomic_load(q->cancel))
+		return stopped(d, OB_ECANCELED);
+	if (q->deadline > 0 && ob_now() > q->deadline)
+		return stopped(d, OB_ETIMEDOUT);
 	if ((e = compile(an, q->where, &c, d)))
 		goto fail_compile;
 
@@ -2188,13 +2321,13 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 		/* every record of every source: rows when records are asked, else
 		 * (no rules given) the victims of every source, summed */
 		r->counting = q->records ? OB_COUNT_NAME_RECORDS : "victims:all_sources";
-		count_compiled(an, q, &c, stride, r, r->counts, NULL);
+		count_compiled(an, q, &c, stride, r, r->counts, NULL, &stop);
 	} else if (src_dim || c.acc[C_SRC]) {
 		/* what was asked, source by source */
 		r->counting = src_dim || !c.src_label[0] ? RULE_BY_SOURCE : c.src_label;
-		count_compiled(an, q, &c, stride, r, r->counts, NULL);
+		count_compiled(an, q, &c, stride, r, r->counts, NULL, &stop);
 	} else {
-		count_by_rule(an, q, &c, stride, r);
+		count_by_rule(an, q, &c, stride, r, &stop);
 	}
 	r->counts_victims = !q->records;
 	for (size_t i = 0; i < r->n_cells; i++)
@@ -2206,6 +2339,11 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 		r->counting = r->label;
 	}
 	compiled_release(&c);
+	if (atomic_load(&stop)) {
+		/* stopped part way: the counts are incomplete, so none is given */
+		ob_query_result_free(r);
+		return stopped(d, atomic_load(&stop));
+	}
 	*out = r;
 	return OB_OK;
 fail:
@@ -2542,50 +2680,53 @@ void ob_query_table_free(struct ob_query_table *t)
 	free(t);
 }
 
-static void json_member(struct ob_buf *b, const char *key, const char *v)
+static ob_err json_member(struct ob_buf *b, const char *key, const char *v)
 {
-	ob_json_str(b, key, strlen(key));
-	ob_buf_addc(b, ':');
+	ob_err e = ob_json_str(b, key, strlen(key));
+
+	e |= ob_buf_addc(b, ':');
 	if (v)
-		ob_json_str(b, v, strlen(v));
-	else
-		ob_buf_adds(b, "null");
+		return e | ob_json_str(b, v, strlen(v));
+	return e | ob_buf_adds(b, "null");
 }
 
-void ob_query_counting_json(const struct ob_query_result *r, struct ob_buf *b)
+ob_err ob_query_counting_json(const struct ob_query_result *r, struct ob_buf *b)
 {
-	json_member(b, "counts", r->counts_victims ? "victims" : "records");
-	ob_buf_addc(b, ',');
-	json_member(b, "counting_rule", r->counting ? r->counting : OB_COUNT_NAME_RECORDS);
+	ob_err e = OB_OK;
+
+	e |= json_member(b, "counts", r->counts_victims ? "victims" : "records");
+	e |= ob_buf_addc(b, ',');
+	e |= json_member(b, "counting_rule", r->counting ? r->counting : OB_COUNT_NAME_RECORDS);
 	/* the rules that apply somewhere in the query (several: "mixed") */
-	ob_buf_adds(b, ",\"rules\":[");
+	e |= ob_buf_adds(b, ",\"rules\":[");
 	for (size_t i = 0; i < r->n_rule_names; i++) {
 		if (i)
-			ob_buf_addc(b, ',');
-		ob_json_str(b, r->rule_names[i], strlen(r->rule_names[i]));
+			e |= ob_buf_addc(b, ',');
+		e |= ob_json_str(b, r->rule_names[i], strlen(r->rule_names[i]));
 	}
 	if (!r->n_rule_names && r->counting)
-		ob_json_str(b, r->counting, strlen(r->counting));
-	ob_buf_adds(b, "],\"counting_rules\":[");
+		e |= ob_json_str(b, r->counting, strlen(r->counting));
+	e |= ob_buf_adds(b, "],\"counting_rules\":[");
 	for (size_t i = 0; i < r->n_notes; i++) {
 		const struct ob_query_note *n = &r->notes[i];
-		ob_buf_adds(b, i ? ",{" : "{");
-		json_member(b, "country", n->country);
-		ob_buf_addc(b, ',');
-		json_member(b, "rule", n->rule);
-		ob_buf_addc(b, ',');
-		json_member(b, "years", n->years);
-		ob_buf_addf(b, ",\"count\":%llu,", (unsigned long long)n->count);
-		json_member(b, "row_country", n->row ? n->row->country : NULL);
-		ob_buf_addc(b, ',');
-		json_member(b, "scope", n->row ? n->row->scope : NULL);
-		ob_buf_addc(b, ',');
-		json_member(b, "reason_es", n->row ? n->row->reason_es : NULL);
-		ob_buf_addc(b, ',');
-		json_member(b, "reason_en", n->row ? n->row->reason_en : NULL);
-		ob_buf_addc(b, '}');
+		e |= ob_buf_adds(b, i ? ",{" : "{");
+		e |= json_member(b, "country", n->country);
+		e |= ob_buf_addc(b, ',');
+		e |= json_member(b, "rule", n->rule);
+		e |= ob_buf_addc(b, ',');
+		e |= json_member(b, "years", n->years);
+		e |= ob_buf_addf(b, ",\"count\":%llu,", (unsigned long long)n->count);
+		e |= json_member(b, "row_country", n->row ? n->row->country : NULL);
+		e |= ob_buf_addc(b, ',');
+		e |= json_member(b, "scope", n->row ? n->row->scope : NULL);
+		e |= ob_buf_addc(b, ',');
+		e |= json_member(b, "reason_es", n->row ? n->row->reason_es : NULL);
+		e |= ob_buf_addc(b, ',');
+		e |= json_member(b, "reason_en", n->row ? n->row->reason_en : NULL);
+		e |= ob_buf_addc(b, '}');
 	}
-	ob_buf_addc(b, ']');
+	e |= ob_buf_addc(b, ']');
+	return e;
 }
 
 const char *ob_query_table_rule(const struct ob_query_table *t, size_t i, size_t j)

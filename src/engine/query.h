@@ -84,9 +84,18 @@
  * increment as before, and a range counted whole is summed from the
  * victims before each block.
  *
+ * Cost and budget: ob_query_cost() says, before any work, how many cells
+ * the grouping can reach and how many records the count would read, from
+ * the filter and the ranges of records per territory and year; a server
+ * refuses a question above its limits with it. A query may carry a
+ * deadline and a cancel flag, which the counting threads check between
+ * blocks of records: past the deadline the query stops with OB_ETIMEDOUT,
+ * once the flag is set with OB_ECANCELED, and gives no result.
+ *
  * Errors: OB_EUSAGE with a message in Spanish then English naming the
  * unknown dimension, field or value and listing the valid ones (the nearest
- * ones when there are many); OB_ETOOBIG past OB_MAX_QUERY_CELLS.
+ * ones when there are many); OB_ETOOBIG past OB_MAX_QUERY_CELLS;
+ * OB_ETIMEDOUT and OB_ECANCELED as above.
  *
  * Ownership: an analyser borrows its snapshot and population (free it
  * before them; engine/snaphold.h keeps them together); a result borrows the
@@ -181,6 +190,8 @@ struct ob_query {
 	bool records;       /* count records: the rows of every source, not victims
 	                       and without the counting rules ("records") */
 	bool keys;          /* also sum the record keys of each cell (keysums) */
+	double deadline;    /* ob_now() past which the count stops; 0: none */
+	const _Atomic int *cancel; /* set non-zero (by any thread) to stop; NULL: none */
 };
 
 /* Private: the values of each dimension a block of one rule can count in. */
@@ -239,6 +250,24 @@ struct ob_query_result {
 	struct ob_query_block *blocks; /* where each rule can count */
 	size_t n_blocks;
 };
+
+/* What a query would cost, known before it runs. */
+struct ob_query_cost {
+	uint64_t cells;   /* product over the dimensions of the values the filter leaves */
+	uint64_t records; /* records of the territories and years the filter leaves */
+};
+
+/*
+ * The cost of q: cheap (the filter is compiled, no record is read).
+ * cells counts, for each dimension, the values some record passing the
+ * filter could have (all of them when the filter does not touch the
+ * dimension's column); records is what ob_query_run would read: the records
+ * of the territories the filter keeps, narrowed to its years. Both are
+ * upper bounds (saturated at UINT64_MAX). Errors: those of the filter, as
+ * ob_query_run.
+ */
+ob_err ob_query_cost(const struct ob_analyzer *an, const struct ob_query *q,
+                     struct ob_query_cost *cost, struct ob_diag *d);
 
 /* Run a query. Errors: see above. */
 ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
@@ -299,9 +328,10 @@ void ob_query_table_free(struct ob_query_table *t);
  *   "rules": the rule names that apply somewhere in the query,
  *   "counting_rules": [{"country", "rule", "years", "count", "row_country",
  *                       "scope", "reason_es", "reason_en"}, ...] (the notes)
- * The CLI and the API write the same.
+ * The CLI and the API write the same. OB_ETOOBIG when b would pass its
+ * maximum.
  */
-void ob_query_counting_json(const struct ob_query_result *r, struct ob_buf *b);
+ob_err ob_query_counting_json(const struct ob_query_result *r, struct ob_buf *b);
 
 /* What table cell (i, j) counts (SIZE_MAX for a margin): the result's
  * counting, or, when it is "mixed", the one rule that counted in the cell,

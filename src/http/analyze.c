@@ -1,6 +1,11 @@
 /*
  * analyze.c - GET /api/v1/analyze: the analyser of engine/query.h for the
  * public, every count passed through disclosure control (publish/sdc.h).
+ *
+ * An answer kept in memory (http/cache.h) is given at once; a question
+ * whose cost (ob_query_cost) passes the limits of the caller's role is
+ * refused (422) before any work; the rest is deferred to a worker (when the
+ * caller can) and counted within the request's budget.
  */
 #include "http/internal.h"
 
@@ -24,25 +29,29 @@ static void fail_diag(struct ob_http_call *c, const char *param, const struct ob
 	ob_http_fail(c->res, d->code == OB_ETOOBIG ? 413 : 400, "bad_parameter", param, msg, msg);
 }
 
-static void json_str(struct ob_buf *b, const char *s)
+/* Writers below return the OR of their writes' results: non-zero when the
+ * body reached its limit (the answer is then refused whole). */
+static ob_err json_str(struct ob_buf *b, const char *s)
 {
-	ob_buf_addc(b, '"');
-	for (; *s; s++) {
+	ob_err e = ob_buf_addc(b, '"');
+
+	for (; *s && !e; s++) {
 		unsigned char ch = (unsigned char)*s;
 		if (ch == '"' || ch == '\\')
-			ob_buf_addf(b, "\\%c", ch);
+			e |= ob_buf_addf(b, "\\%c", ch);
 		else if (ch < 0x20)
-			ob_buf_addf(b, "\\u%04x", ch);
+			e |= ob_buf_addf(b, "\\u%04x", ch);
 		else
-			ob_buf_addc(b, (char)ch);
+			e |= ob_buf_addc(b, (char)ch);
 	}
-	ob_buf_addc(b, '"');
+	e |= ob_buf_addc(b, '"');
+	return e;
 }
 
 /* A label: quoted as needed and never read as a formula (io/csvw.h). */
-static void csv_str(struct ob_buf *b, const char *s)
+static ob_err csv_str(struct ob_buf *b, const char *s)
 {
-	ob_csv_put_text(b, s, strlen(s), ',');
+	return ob_csv_put_text(b, s, strlen(s), ',');
 }
 
 /* Table classes of disclosure control: sexual violence when an ICCS code of
@@ -93,24 +102,25 @@ struct published {
 	size_t nrows;
 };
 
-/* Row order for top: published row totals, largest first; suppressed last. */
-static const struct ob_sdc_table *sort_sdc;
-static int row_cmp(const void *a, const void *b)
+/* Row order for top: published row totals, largest first; suppressed last
+ * (qsort_r: requests run on several threads at once). */
+static int row_cmp(const void *a, const void *b, void *arg)
 {
+	const struct ob_sdc_table *sdc = arg;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 	long long vx = -1, vy = -1;
 
-	ob_sdc_value(sort_sdc, x + 1, 0, &vx);
-	ob_sdc_value(sort_sdc, y + 1, 0, &vy);
+	ob_sdc_value(sdc, x + 1, 0, &vx);
+	ob_sdc_value(sdc, y + 1, 0, &vy);
 	if (vx != vy)
 		return vx > vy ? -1 : 1;
 	return x < y ? -1 : x > y;
 }
 
 /* Write one cell (sdc row sr, column sc; coords v) of the measure. */
-static void put_cell(struct ob_http_call *c, const struct ob_query_table *t,
-                     const struct ob_sdc_table *s, size_t sr, size_t sc, const uint32_t *v,
-                     size_t ti, size_t tj, enum ob_query_measure m, bool csv, bool first)
+static ob_err put_cell(struct ob_http_call *c, const struct ob_query_table *t,
+                       const struct ob_sdc_table *s, size_t sr, size_t sc, const uint32_t *v,
+                       size_t ti, size_t tj, enum ob_query_measure m, bool csv, bool first)
 {
 	const char *rule = ob_query_table_rule(t, ti, tj);
 	struct ob_buf *b = &c->res->body;
@@ -120,6 +130,7 @@ static void put_cell(struct ob_http_call *c, const struct ob_query_table *t,
 	const char *flag = ob_sdc_flag(s, sr, sc);
 	double val = 0, pop = 0, tot;
 	bool have = false;
+	ob_err e = OB_OK;
 
 	if (m == OB_QM_RATE && shown && ob_query_population(r, v, &pop))
 		have = ob_sdc_rate(s, sr, sc, pop, 100000.0, &val);
@@ -134,61 +145,107 @@ static void put_cell(struct ob_http_call *c, const struct ob_query_table *t,
 	}
 	if (csv) {
 		for (size_t k = 0; k < r->n_dims; k++) {
-			csv_str(b, v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
-			ob_buf_addc(b, ',');
+			e |= csv_str(b, v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
+			e |= ob_buf_addc(b, ',');
 		}
 		if (shown)
-			ob_buf_addf(b, "%lld", n);
-		ob_buf_addf(b, ",%s", flag ? flag : "");
+			e |= ob_buf_addf(b, "%lld", n);
+		e |= ob_buf_addf(b, ",%s", flag ? flag : "");
 		if (m != OB_QM_COUNT) {
-			ob_buf_addc(b, ',');
+			e |= ob_buf_addc(b, ',');
 			if (have && isfinite(val))
-				ob_buf_addf(b, "%.6g", val);
+				e |= ob_buf_addf(b, "%.6g", val);
 		}
-		ob_buf_addc(b, ',');
-		csv_str(b, rule);
-		ob_buf_addc(b, '\n');
-		return;
+		e |= ob_buf_addc(b, ',');
+		e |= csv_str(b, rule);
+		e |= ob_buf_addc(b, '\n');
+		return e;
 	}
-	ob_buf_adds(b, first ? "{" : ",{");
+	e |= ob_buf_adds(b, first ? "{" : ",{");
 	for (size_t k = 0; k < r->n_dims; k++) {
-		json_str(b, ob_query_dim_name(r->dims[k]));
-		ob_buf_addc(b, ':');
-		json_str(b, v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
-		ob_buf_addc(b, ',');
+		e |= json_str(b, ob_query_dim_name(r->dims[k]));
+		e |= ob_buf_addc(b, ':');
+		e |= json_str(b, v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
+		e |= ob_buf_addc(b, ',');
 	}
-	ob_buf_adds(b, "\"count\":");
-	ob_sdc_json_value(b, s, sr, sc);
-	ob_buf_adds(b, ",\"flag\":");
+	e |= ob_buf_adds(b, "\"count\":");
+	e |= ob_sdc_json_value(b, s, sr, sc);
+	e |= ob_buf_adds(b, ",\"flag\":");
 	if (flag)
-		json_str(b, flag);
+		e |= json_str(b, flag);
 	else
-		ob_buf_adds(b, "null");
+		e |= ob_buf_adds(b, "null");
 	if (m != OB_QM_COUNT) {
-		ob_buf_addf(b, ",\"%s\":", ob_query_measure_name(m));
+		e |= ob_buf_addf(b, ",\"%s\":", ob_query_measure_name(m));
 		if (have && isfinite(val))
-			ob_buf_addf(b, "%.6g", val);
+			e |= ob_buf_addf(b, "%.6g", val);
 		else
-			ob_buf_adds(b, "null");
+			e |= ob_buf_adds(b, "null");
 	}
-	ob_buf_adds(b, ",\"counting_rule\":");
-	json_str(b, rule);
-	ob_buf_addc(b, '}');
+	e |= ob_buf_adds(b, ",\"counting_rule\":");
+	e |= json_str(b, rule);
+	e |= ob_buf_addc(b, '}');
+	return e;
 }
 
 /* The key of an answer in the cache: every parameter that shapes it (a
  * missing one told apart from an empty one) and the disclosure rules. */
-static void cache_key(struct ob_buf *k, const char *rows, const char *cols, const char *where,
-                      const char *ms, long long top, const char *fmt,
-                      const struct ob_sdc_config *cfg, const char *counts, uint64_t rules)
+static ob_err cache_key(struct ob_buf *k, const char *rows, const char *cols, const char *where,
+                        const char *ms, long long top, const char *fmt,
+                        const struct ob_sdc_config *cfg, const char *counts, uint64_t rules)
 {
 	const char *v[] = { rows, cols, where, ms, fmt, counts };
+	ob_err e = OB_OK;
 
 	for (size_t i = 0; i < OB_ARRAY_SIZE(v); i++)
-		ob_buf_addf(k, "%c%s\n", v[i] ? '=' : '-', v[i] ? v[i] : "");
-	ob_buf_addf(k, "%lld;%016llx", top, (unsigned long long)rules);
+		e |= ob_buf_addf(k, "%c%s\n", v[i] ? '=' : '-', v[i] ? v[i] : "");
+	e |= ob_buf_addf(k, "%lld;%016llx", top, (unsigned long long)rules);
 	for (size_t i = 0; i < OB_SDC_NRULES; i++)
-		ob_buf_addf(k, ";%lld,%d", cfg->rule[i].min_count, cfg->rule[i].zero_sensitive);
+		e |= ob_buf_addf(k, ";%lld,%d", cfg->rule[i].min_count, cfg->rule[i].zero_sensitive);
+	return e;
+}
+
+/* Within the cost limits of the caller's role? Otherwise answer 422 with
+ * the cost, the limits and how to ask for less. */
+static bool within_cost(struct ob_http_call *c, const struct ob_analyzer *an,
+                        const struct ob_query *q)
+{
+	bool analyst = c->who.account && ob_role_allows(c->who.role, OB_ROLE_ANALYST);
+	const struct ob_http_ctx *x = c->ctx;
+	unsigned long long max_cells = analyst ? x->max_cells_analyst : x->max_cells;
+	unsigned long long max_records = analyst ? x->max_records_analyst : x->max_records;
+	char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+	struct ob_query_cost cost;
+	struct ob_diag d;
+
+	if (!max_cells)
+		max_cells = analyst ? OB_HTTP_QUERY_CELLS_ANALYST : OB_HTTP_QUERY_CELLS;
+	if (!max_records)
+		max_records = analyst ? OB_HTTP_QUERY_RECORDS_ANALYST : OB_HTTP_QUERY_RECORDS;
+	ob_diag_clear(&d);
+	if (ob_query_cost(an, q, &cost, &d)) {
+		fail_diag(c, "where", &d);
+		return false;
+	}
+	if (cost.cells <= max_cells && cost.records <= max_records)
+		return true;
+	snprintf(es, sizeof(es), "La pregunta cuesta más de lo que este servidor calcula para %s: "
+	         "agrupa hasta %llu celdas (límite %llu) y lee %llu registros (límite %llu). "
+	         "Acótela: quite una dimensión o use una más gruesa (admin1 en vez de admin2, "
+	         "iccs_division en vez de iccs, age_group en vez de age) o filtre con where "
+	         "(country=..., year=...).", analyst ? "analistas" : "el público",
+	         (unsigned long long)cost.cells, max_cells, (unsigned long long)cost.records,
+	         max_records);
+	snprintf(en, sizeof(en), "The question costs more than this server computes for %s: it "
+	         "groups up to %llu cells (limit %llu) and reads %llu records (limit %llu). Narrow "
+	         "it: drop a dimension or use a coarser one (admin1 for admin2, iccs_division for "
+	         "iccs, age_group for age) or filter with where (country=..., year=...).",
+	         analyst ? "analysts" : "the public", (unsigned long long)cost.cells, max_cells,
+	         (unsigned long long)cost.records, max_records);
+	ob_http_fail(c->res, 422, "too_costly", cost.cells > max_cells ? "rows" : "where", es, en);
+	ob_http_header_add(c->res, "X-Query-Cells", "%llu", (unsigned long long)cost.cells);
+	ob_http_header_add(c->res, "X-Query-Records", "%llu", (unsigned long long)cost.records);
+	return false;
 }
 
 void ob_http_h_analyze(struct ob_http_call *c)
@@ -214,6 +271,7 @@ void ob_http_h_analyze(struct ob_http_call *c)
 	struct ob_diag d;
 	struct ob_buf *b = &c->res->body;
 	struct ob_buf key = OB_BUF_INIT(OB_HTTP_MAX_URI * 2);
+	ob_err e = OB_OK, err;
 
 	ob_diag_clear(&d);
 	memset(&q, 0, sizeof(q));
@@ -236,7 +294,16 @@ void ob_http_h_analyze(struct ob_http_call *c)
 		return;
 	}
 	/* a new snapshot when the store changed since the last one (checked at
-	 * most once per OB_HTTP_STAMP_SECONDS when answers are kept) */
+	 * most once per OB_HTTP_STAMP_SECONDS when answers are kept); loading
+	 * one takes long, so here it is left to a worker */
+	if (c->req->may_defer &&
+	    (!c->ctx->cache || (ob_http_cache_stamp_due(c->ctx->cache, c->req->now) &&
+	                        ob_http_snapshot_stale(c)))) {
+		if (c->ctx->cache)
+			ob_http_cache_stamp_again(c->ctx->cache);
+		ob_http_defer(c, false);
+		return;
+	}
 	if ((!c->ctx->cache || ob_http_cache_stamp_due(c->ctx->cache, c->req->now)) &&
 	    ob_snaphold_refresh(c->ctx->snaps, c->ctx->store, c->ctx->dir, NULL, &d) &&
 	    !(ref = ob_snaphold_get(c->ctx->snaps))) {
@@ -272,15 +339,26 @@ void ob_http_h_analyze(struct ob_http_call *c)
 	if (c->ctx->cache) {
 		const char *type;
 
-		cache_key(&key, rows, cols, where, ms, top, fmt, &cfg, counts, ob_counting_hash(rules));
-		if ((type = ob_http_cache_get(c->ctx->cache, key.ptr, ref->snap->stamp, b))) {
+		if (cache_key(&key, rows, cols, where, ms, top, fmt, &cfg, counts,
+		              ob_counting_hash(rules)))
+			ob_buf_release(&key); /* too long a key: not kept */
+		else if ((type = ob_http_cache_get(c->ctx->cache, key.ptr, ref->snap->stamp, b))) {
 			c->res->content_type = type;
 			goto out;
 		}
 	}
+	/* its cost, before any work; then the work, on a worker */
+	if (!within_cost(c, ref->an, &q) || ob_http_defer(c, true))
+		goto out;
 	ob_diag_clear(&d);
-	if (ob_query_run(ref->an, &q, &r, &d)) {
-		fail_diag(c, d.file[0] == '-' && !strcmp(d.file, "--where") ? "where" : "rows", &d);
+	q.deadline = c->deadline;
+	q.cancel = c->req->cancel;
+	if ((err = ob_query_run(ref->an, &q, &r, &d))) {
+		if (err == OB_ETIMEDOUT || err == OB_ECANCELED)
+			ob_http_fail_stopped(c, err);
+		else
+			fail_diag(c, d.file[0] == '-' && !strcmp(d.file, "--where") ? "where" : "rows",
+			          &d);
 		goto out;
 	}
 	if (ob_query_table_make(r, OB_QS_LABEL, 0, &t, &d)) {
@@ -322,14 +400,18 @@ void ob_http_h_analyze(struct ob_http_call *c)
 		fail_diag(c, "rows", &d);
 		goto out;
 	}
+	/* past the budget or without a client by now: no answer */
+	if ((err = ob_http_stopped(c))) {
+		ob_http_fail_stopped(c, err);
+		goto out;
+	}
 	/* rows shown: all, or the top ones by published total */
 	order = ob_malloc((t->nrows + 1) * sizeof(size_t));
 	for (size_t i = 0; i < t->nrows; i++)
 		order[i] = i;
 	nout = r->n_row_dims ? t->nrows : 0; /* no row dimensions: the total alone */
 	if (top > 0) {
-		sort_sdc = &sdc;
-		qsort(order, t->nrows, sizeof(size_t), row_cmp);
+		qsort_r(order, t->nrows, sizeof(size_t), row_cmp, &sdc);
 		if (nout > (size_t)top)
 			nout = (size_t)top;
 		if (!r->n_row_dims)
@@ -338,29 +420,30 @@ void ob_http_h_analyze(struct ob_http_call *c)
 	if (csv) {
 		c->res->content_type = "text/csv; charset=utf-8";
 		for (size_t k = 0; k < r->n_dims; k++) {
-			csv_str(b, ob_query_dim_name(r->dims[k]));
-			ob_buf_addc(b, ',');
+			e |= csv_str(b, ob_query_dim_name(r->dims[k]));
+			e |= ob_buf_addc(b, ',');
 		}
-		ob_buf_addf(b, "count,flag%s,counting_rule\n", m == OB_QM_COUNT ? ""
-		                                               : m == OB_QM_RATE ? ",rate" : ",share");
+		e |= ob_buf_addf(b, "count,flag%s,counting_rule\n", m == OB_QM_COUNT ? ""
+		                                                    : m == OB_QM_RATE ? ",rate"
+		                                                                      : ",share");
 	} else {
-		ob_buf_adds(b, "{\"dimensions\":[");
+		e |= ob_buf_adds(b, "{\"dimensions\":[");
 		for (size_t k = 0; k < r->n_dims; k++) {
 			if (k)
-				ob_buf_addc(b, ',');
-			json_str(b, ob_query_dim_name(r->dims[k]));
+				e |= ob_buf_addc(b, ',');
+			e |= json_str(b, ob_query_dim_name(r->dims[k]));
 		}
-		ob_buf_addf(b, "],\"rows\":%zu,\"measure\":\"%s\",\"rows_total\":%zu,"
-		            "\"suppressed_flag\":\"%s\",", r->n_row_dims,
-		            ob_query_measure_name(m), t->nrows, OB_SDC_FLAG);
-		ob_query_counting_json(r, b);
-		ob_buf_adds(b, ",\"cells\":[");
+		e |= ob_buf_addf(b, "],\"rows\":%zu,\"measure\":\"%s\",\"rows_total\":%zu,"
+		                 "\"suppressed_flag\":\"%s\",", r->n_row_dims,
+		                 ob_query_measure_name(m), t->nrows, OB_SDC_FLAG);
+		e |= ob_query_counting_json(r, b);
+		e |= ob_buf_adds(b, ",\"cells\":[");
 	}
 	{
 		bool first = true;
-		for (size_t ii = 0; ii <= nout; ii++) {
+		for (size_t ii = 0; ii <= nout && !e; ii++) {
 			size_t i = ii < nout ? order[ii] : SIZE_MAX;
-			for (size_t j = 0; j <= ncols_out; j++) {
+			for (size_t j = 0; j <= ncols_out && !e; j++) {
 				size_t jj = j < ncols_out ? j : SIZE_MAX;
 				uint32_t v[OB_QUERY_MAX_DIMS];
 				size_t sr = i == SIZE_MAX ? 0 : i + 1;
@@ -369,14 +452,19 @@ void ob_http_h_analyze(struct ob_http_call *c)
 				if (!ncols_out && j)
 					break;
 				ob_query_table_coords(t, i, ncols_out ? jj : SIZE_MAX, v);
-				put_cell(c, t, &sdc, sr, sc, v, i, ncols_out ? jj : SIZE_MAX, m, csv,
-				         first);
+				e |= put_cell(c, t, &sdc, sr, sc, v, i, ncols_out ? jj : SIZE_MAX, m, csv,
+				              first);
 				first = false;
 			}
 		}
 	}
 	if (!csv)
-		ob_buf_adds(b, "]}\n");
+		e |= ob_buf_adds(b, "]}\n");
+	if (e) {
+		/* larger than a response may be: an error, never a cut answer */
+		ob_http_fail_too_large(c);
+		goto out;
+	}
 	if (c->ctx->cache && key.ptr && c->res->status == 200)
 		ob_http_cache_put(c->ctx->cache, key.ptr, ref->snap->stamp, c->res->content_type,
 		                  b->ptr ? b->ptr : "", b->len);

@@ -24,6 +24,7 @@ struct ob_http_cache {
 	size_t n, bytes;
 	uint64_t clock, hits, misses;
 	_Atomic long long checked; /* when the stamp was last due */
+	_Atomic int again;         /* due at the next call */
 };
 
 static uint64_t hash2(const char *a, const char *b)
@@ -44,6 +45,7 @@ struct ob_http_cache *ob_http_cache_new(void)
 
 	pthread_mutex_init(&c->mu, NULL);
 	atomic_init(&c->checked, 0);
+	atomic_init(&c->again, 0);
 	return c;
 }
 
@@ -156,10 +158,19 @@ bool ob_http_cache_stamp_due(struct ob_http_cache *c, long long now)
 {
 	long long last = atomic_load(&c->checked);
 
+	if (atomic_exchange(&c->again, 0)) {
+		atomic_store(&c->checked, now);
+		return true;
+	}
 	if (now >= last && now - last < OB_HTTP_STAMP_SECONDS)
 		return false;
 	/* one caller wins the check; the others use the snapshot they have */
 	return atomic_compare_exchange_strong(&c->checked, &last, now);
+}
+
+void ob_http_cache_stamp_again(struct ob_http_cache *c)
+{
+	atomic_store(&c->again, 1);
 }
 
 void ob_http_cache_stats(struct ob_http_cache *c, size_t *entries, size_t *bytes,

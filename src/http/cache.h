@@ -11,7 +11,8 @@
  * it, so a hit returns exactly what a miss would have computed.
  *
  * It also says when the store's stamp is due for a check (at most once per
- * OB_HTTP_STAMP_SECONDS), since computing the stamp reads the catalogue.
+ * OB_HTTP_STAMP_SECONDS, or at once when asked again), since computing the
+ * stamp reads the catalogue.
  *
  * Thread safety: every function may be called from any thread at once.
  * Ownership: ob_http_cache_new() returns a cache freed by
@@ -38,8 +39,13 @@ const char *ob_http_cache_get(struct ob_http_cache *c, const char *key, const ch
 void ob_http_cache_put(struct ob_http_cache *c, const char *key, const char *stamp,
                        const char *content_type, const char *body, size_t len);
 
-/* True once per OB_HTTP_STAMP_SECONDS (the caller then checks the store). */
+/* True once per OB_HTTP_STAMP_SECONDS (the caller then checks the store),
+ * and at once after ob_http_cache_stamp_again(). */
 bool ob_http_cache_stamp_due(struct ob_http_cache *c, long long now);
+
+/* Make the next ob_http_cache_stamp_due() true: a caller that found the
+ * store changed leaves the loading of the new snapshot to another (a worker). */
+void ob_http_cache_stamp_again(struct ob_http_cache *c);
 
 /* Entries, bytes held, hits and misses (for tests and the log). */
 void ob_http_cache_stats(struct ob_http_cache *c, size_t *entries, size_t *bytes,

@@ -6,9 +6,26 @@
  * received, still percent-encoded), finds the route in the route table,
  * checks the query parameters against the route's declared parameters,
  * resolves the bearer token to a principal, checks the route's role, runs
- * the handler with a time limit on the store, and adds the security
- * headers. server.c only moves bytes between libmicrohttpd and these
- * structs, so every handler is tested without a socket.
+ * the handler within the request's budget, and adds the security headers.
+ * server.c only moves bytes between libmicrohttpd and these structs, so
+ * every handler is tested without a socket.
+ *
+ * Budget: a request has a deadline (req->deadline, or OB_HTTP_MAX_SECONDS
+ * from the start of ob_http_handle) and may have a cancel flag, set when
+ * its client has gone. Store statements are interrupted, waits for the
+ * store's write lock given up, analyser counts and index runs stopped when
+ * either is reached; the answer is then 503 "timeout" (or nothing, for a
+ * client that has gone). Work that may take long is not done on the
+ * threads that serve connections: with req->may_defer, ob_http_handle
+ * answers what is cheap (an answer kept in memory, an error) and marks the
+ * rest deferred (res->deferred), for the caller to run again on a worker
+ * without may_defer. Requests that may write or carry credentials are
+ * always deferred, so that only workers wait for the store or for another
+ * writer.
+ *
+ * Sizes: every write to a response body is checked; an answer that would
+ * pass the body's limit (res->body.max, OB_HTTP_MAX_RESPONSE unless the
+ * caller lowers it) is replaced by a 413 error, never cut.
  *
  * The same route table generates the OpenAPI 3 document served at
  * /api/v1/openapi.json, so the two cannot drift apart.
@@ -42,6 +59,9 @@ struct ob_http_request {
 	const char *body;          /* request body (POST), not NUL-terminated */
 	size_t body_len;
 	long long now;             /* seconds since the epoch */
+	double deadline;           /* ob_now() by which to answer; 0: OB_HTTP_MAX_SECONDS */
+	const _Atomic int *cancel; /* non-zero once the client has gone; NULL: never */
+	bool may_defer;            /* long work may be deferred (see above) */
 };
 
 struct ob_http_header {
@@ -55,6 +75,8 @@ struct ob_http_response {
 	struct ob_buf body;
 	int fd;                    /* >= 0: send this open file instead of body (owned) */
 	uint64_t fd_size;
+	bool deferred;             /* nothing answered: run it again on a worker */
+	bool query;                /* deferred by a public query route to compute its answer */
 	size_t nheaders;
 	struct ob_http_header headers[OB_HTTP_MAX_HEADERS];
 };
@@ -73,12 +95,30 @@ const char *ob_http_header_get(const struct ob_http_response *r, const char *nam
  * adds them itself. */
 void ob_http_security_headers(struct ob_http_response *r);
 
-/* Make r a JSON error; es and en are complete sentences (param may be NULL). */
+/* Make r a JSON error; es and en are complete sentences (param may be NULL).
+ * The body's limit is raised to hold it if it was lower. */
 void ob_http_fail(struct ob_http_response *r, int status, const char *code,
                   const char *param, const char *es, const char *en);
 
+/* What the server is doing and has refused, counted since it started
+ * (GET /api/v1/health shows it). Updated with atomic operations. */
+struct ob_http_load {
+	_Atomic long workers;         /* threads that run deferred work */
+	_Atomic long running, queued; /* deferred requests being worked on, waiting */
+	_Atomic long long deferred;   /* deferred requests */
+	_Atomic long long busy;       /* refused at once (503): every worker busy, queue full */
+	_Atomic long long limited;    /* refused (429): the address's rate exceeded */
+	_Atomic long long canceled;   /* stopped because the client had gone */
+	_Atomic long long timed_out;  /* stopped at the end of their budget (503) */
+	_Atomic long long cut;        /* connections closed for not sending headers in time */
+	_Atomic long long index_runs; /* index results computed (GET /api/v1/index) */
+};
+
+/* Append ,"load":{...} with the counters of l. */
+ob_err ob_http_load_json(const struct ob_http_load *l, struct ob_buf *b);
+
 /* Everything the handlers share. One context serves one thread at a time
- * (the server runs all handlers on its single polling thread). */
+ * (each thread of the server has its own, with its own store connection). */
 struct ob_http_cache;
 
 struct ob_http_ctx {
@@ -87,6 +127,10 @@ struct ob_http_ctx {
 	struct ob_ratelimit *rl;   /* login rate limit (NULL: logins refused) */
 	struct ob_snaphold *snaps; /* the records snapshot (NULL: no /analyze) */
 	struct ob_http_cache *cache; /* /analyze answers (NULL: none kept; http/cache.h) */
+	struct ob_http_load *load; /* the server's counters (NULL: none) */
+	/* cost limits of the analyser for the public and for analysts (0: the
+	 * defaults of base/limits.h) */
+	uint64_t max_cells, max_records, max_cells_analyst, max_records_analyst;
 };
 
 /* ---- request targets ---- */

@@ -2,11 +2,14 @@
 #include "http/internal.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 
 #include "base/log.h"
 #include "engine/counting.h"
 #include "engine/indicators.h"
 #include "engine/snaphold.h"
+#include "http/cache.h"
 #include "index/run.h"
 
 /*
@@ -16,21 +19,31 @@
  * So each result is rendered once, as JSON and as CSV, and kept under the
  * key (observatory, preset, year, country, stamp of the records snapshot):
  * a change to the store gives a new stamp and so a new computation. At most
- * OB_HTTP_INDEX_CACHE results are kept; the least recently used goes. One
- * mutex guards the cache and is held during a computation too, so that
- * concurrent requests for the same key compute it once and index runs do
- * not pile up on the thread pool.
+ * OB_HTTP_INDEX_CACHE results are kept; the least recently used goes.
+ *
+ * One mutex guards the table, never held during a computation. A key being
+ * computed has an entry in state COMPUTING: a request for it waits for that
+ * computation (single flight) instead of starting its own, and at most
+ * OB_HTTP_INDEX_CONCURRENT different keys are computed at once; waiting
+ * requests give up when their client goes or their budget ends. A result
+ * found ready is copied out under the mutex, so a thread that serves
+ * connections answers it at once; the rest is left to a worker.
  */
+enum ix_state { IX_FREE, IX_COMPUTING, IX_READY };
+
 struct ix_entry {
-	char *key;          /* NULL: free slot */
+	enum ix_state state;
+	char *key;          /* NULL when free */
 	char *json, *csv;
 	size_t json_len, csv_len;
 	unsigned long long used;
 };
 
 static pthread_mutex_t ix_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t ix_done = PTHREAD_COND_INITIALIZER; /* a computation ended */
 static struct ix_entry ix_cache[OB_HTTP_INDEX_CACHE];
 static unsigned long long ix_clock;
+static size_t ix_computing;
 
 static void entry_clear(struct ix_entry *e)
 {
@@ -44,8 +57,62 @@ void ob_http_index_cache_clear(void)
 {
 	pthread_mutex_lock(&ix_lock);
 	for (size_t i = 0; i < OB_HTTP_INDEX_CACHE; i++)
-		entry_clear(&ix_cache[i]);
+		if (ix_cache[i].state == IX_READY)
+			entry_clear(&ix_cache[i]);
 	pthread_mutex_unlock(&ix_lock);
+}
+
+static struct ix_entry *ix_find(const char *key)
+{
+	for (size_t i = 0; i < OB_HTTP_INDEX_CACHE; i++)
+		if (ix_cache[i].state != IX_FREE && !strcmp(ix_cache[i].key, key))
+			return &ix_cache[i];
+	return NULL;
+}
+
+/* A free slot, or the least recently used ready one (emptied); NULL when
+ * every slot is being computed. */
+static struct ix_entry *ix_slot(void)
+{
+	struct ix_entry *v = NULL;
+
+	for (size_t i = 0; i < OB_HTTP_INDEX_CACHE; i++) {
+		struct ix_entry *x = &ix_cache[i];
+		if (x->state == IX_FREE)
+			return x;
+		if (x->state == IX_READY && (!v || x->used < v->used))
+			v = x;
+	}
+	if (v)
+		entry_clear(v);
+	return v;
+}
+
+/* Copy a ready result into the response (under ix_lock). */
+static void ix_answer(struct ob_http_call *c, struct ix_entry *e, bool csv, const char *how)
+{
+	e->used = ++ix_clock;
+	if (ob_buf_add(&c->res->body, csv ? e->csv : e->json, csv ? e->csv_len : e->json_len)) {
+		ob_http_fail_too_large(c);
+		return;
+	}
+	if (csv)
+		c->res->content_type = "text/csv; charset=utf-8";
+	ob_http_header_add(c->res, "X-Index-Cache", "%s", how);
+}
+
+/* Wait (under ix_lock) until a computation ends or 100 ms pass. */
+static void ix_wait(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 100 * 1000 * 1000;
+	if (ts.tv_nsec >= 1000 * 1000 * 1000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000 * 1000 * 1000;
+	}
+	pthread_cond_timedwait(&ix_done, &ix_lock, &ts);
 }
 
 /* A name of the catalogue's presets: never a path. */
@@ -122,7 +189,13 @@ static bool compute(struct ob_http_call *c, const struct ob_snapref *ref, const 
 	pd.set = set;
 	pd.rules = rules;
 	ob_index_run_options_default(&ro);
+	ro.deadline = c->deadline;
+	ro.cancel = c->req->cancel;
 	err = ob_index_run_preset(&x, c->ctx->dir, preset, &pd, &po, &ro, &d);
+	if (err == OB_ETIMEDOUT || err == OB_ECANCELED) {
+		ob_http_fail_stopped(c, err);
+		goto out;
+	}
 	if (err) {
 		char msg[OB_MAX_MESSAGE];
 		ob_diag_format(&d, msg, sizeof(msg));
@@ -150,6 +223,12 @@ out:
 	return ok;
 }
 
+static void make_key(char *key, size_t size, const char *dir, const char *preset, int year,
+                     const char *country, const char *stamp)
+{
+	snprintf(key, size, "%s\n%s\n%d\n%s\n%s", dir, preset, year, country, stamp);
+}
+
 void ob_http_h_index(struct ob_http_call *c)
 {
 	const char *preset = ob_http_str(c, "preset"), *cin = ob_http_str(c, "country");
@@ -158,9 +237,9 @@ void ob_http_h_index(struct ob_http_call *c)
 	bool csv = fmt && !strcmp(fmt, "csv");
 	char country[4] = "", key[OB_MAX_PATH + 256];
 	struct ob_snapref *ref = NULL;
-	struct ix_entry *e = NULL, fresh;
+	struct ix_entry *e = NULL;
 	struct ob_diag d;
-	bool hit = true;
+	bool waited = false, answered = false;
 
 	if (!preset_name_ok(preset)) {
 		ob_http_fail(c->res, 400, "bad_parameter", "preset",
@@ -193,6 +272,32 @@ void ob_http_h_index(struct ob_http_call *c)
 		return;
 	}
 	ob_diag_clear(&d);
+	if (c->req->may_defer) {
+		/* on a thread that serves connections: a result ready for the
+		 * snapshot in hand, when the store has not changed since (checked
+		 * once per OB_HTTP_STAMP_SECONDS), or else a worker */
+		if ((!c->ctx->cache || (ob_http_cache_stamp_due(c->ctx->cache, c->req->now) &&
+		                        ob_http_snapshot_stale(c))) ||
+		    !(ref = ob_snaphold_get(c->ctx->snaps))) {
+			if (c->ctx->cache)
+				ob_http_cache_stamp_again(c->ctx->cache);
+			ob_http_defer(c, false);
+			return;
+		}
+		make_key(key, sizeof(key), c->ctx->dir, preset, year, country, ref->snap->stamp);
+		pthread_mutex_lock(&ix_lock);
+		if ((e = ix_find(key)) && e->state == IX_READY) {
+			ix_answer(c, e, csv, "hit");
+			answered = true;
+		}
+		/* being computed: a worker waits for it (not a computation of its own) */
+		waited = e && e->state == IX_COMPUTING;
+		pthread_mutex_unlock(&ix_lock);
+		ob_snaphold_put(c->ctx->snaps, ref);
+		if (!answered)
+			ob_http_defer(c, !waited);
+		return;
+	}
 	if (ob_snaphold_refresh(c->ctx->snaps, c->ctx->store, c->ctx->dir, NULL, &d))
 		ob_warn("API: instantánea: %s", d.message);
 	if (!(ref = ob_snaphold_get(c->ctx->snaps))) {
@@ -201,38 +306,51 @@ void ob_http_h_index(struct ob_http_call *c)
 		             "The records snapshot could not be loaded.");
 		return;
 	}
-	snprintf(key, sizeof(key), "%s\n%s\n%d\n%s\n%s", c->ctx->dir, preset,
-	         year, country, ref->snap->stamp);
+	make_key(key, sizeof(key), c->ctx->dir, preset, year, country, ref->snap->stamp);
 	pthread_mutex_lock(&ix_lock);
-	for (size_t i = 0; i < OB_HTTP_INDEX_CACHE && !e; i++)
-		if (ix_cache[i].key && !strcmp(ix_cache[i].key, key))
-			e = &ix_cache[i];
-	if (!e) {
-		hit = false;
-		memset(&fresh, 0, sizeof(fresh));
-		if (!compute(c, ref, preset, year, country[0] ? country : NULL, &fresh)) {
-			entry_clear(&fresh);
-			goto out_lock;
+	for (;;) {
+		ob_err why;
+
+		if ((e = ix_find(key)) && e->state == IX_READY) {
+			ix_answer(c, e, csv, waited ? "shared" : "hit");
+			break;
 		}
-		e = &ix_cache[0];
-		for (size_t i = 1; i < OB_HTTP_INDEX_CACHE && e->key; i++)
-			if (!ix_cache[i].key || ix_cache[i].used < e->used)
-				e = &ix_cache[i];
-		entry_clear(e);
-		*e = fresh;
-		e->key = ob_strdup(key);
+		if (!e && ix_computing < OB_HTTP_INDEX_CONCURRENT && (e = ix_slot())) {
+			struct ix_entry fresh;
+			bool ok;
+
+			/* this request computes it; others for the key wait */
+			e->state = IX_COMPUTING;
+			e->key = ob_strdup(key);
+			ix_computing++;
+			pthread_mutex_unlock(&ix_lock);
+			memset(&fresh, 0, sizeof(fresh));
+			ok = compute(c, ref, preset, year, country[0] ? country : NULL, &fresh);
+			pthread_mutex_lock(&ix_lock);
+			ix_computing--;
+			free(e->key);
+			if (ok) {
+				*e = fresh;
+				e->key = ob_strdup(key);
+				e->state = IX_READY;
+				if (c->ctx->load)
+					atomic_fetch_add(&c->ctx->load->index_runs, 1);
+				ix_answer(c, e, csv, "miss");
+			} else {
+				entry_clear(&fresh);
+				memset(e, 0, sizeof(*e));
+			}
+			pthread_cond_broadcast(&ix_done);
+			break;
+		}
+		/* being computed by another request, or too many computations */
+		if ((why = ob_http_stopped(c))) {
+			ob_http_fail_stopped(c, why);
+			break;
+		}
+		waited = true;
+		ix_wait();
 	}
-	e->used = ++ix_clock;
-	if (ob_buf_add(&c->res->body, csv ? e->csv : e->json, csv ? e->csv_len : e->json_len)) {
-		ob_http_fail(c->res, 500, "too_big", NULL,
-		             "El índice excede el tamaño máximo de una respuesta.",
-		             "The index exceeds the largest response.");
-		goto out_lock;
-	}
-	if (csv)
-		c->res->content_type = "text/csv; charset=utf-8";
-	ob_http_header_add(c->res, "X-Index-Cache", "%s", hit ? "hit" : "miss");
-out_lock:
 	pthread_mutex_unlock(&ix_lock);
 	ob_snaphold_put(c->ctx->snaps, ref);
 }

@@ -363,10 +363,11 @@ void ob_http_h_indicator(struct ob_http_call *c)
 
 /* ---- POST /api/v1/submissions ---- */
 
-static void add_str(struct ob_buf *b, const char *k, const char *v)
+static ob_err add_str(struct ob_buf *b, const char *k, const char *v)
 {
-	ob_buf_addf(b, ",\"%s\":", k);
-	ob_json_str(b, v, strlen(v));
+	ob_err e = ob_buf_addf(b, ",\"%s\":", k);
+
+	return e ? e : ob_json_str(b, v, strlen(v));
 }
 
 /* The file's bytes contradict the profile's encoding: a sentence for the
@@ -388,26 +389,23 @@ static void encoding_note(char *msg, size_t size, const struct ob_ingest_result 
 }
 
 /* "encoding_warning": null, or what was declared, what was read and examples. */
-static void encoding_json(struct ob_buf *b, const struct ob_ingest_result *r)
+static ob_err encoding_json(struct ob_buf *b, const struct ob_ingest_result *r)
 {
 	const struct ob_csv_encoding_check *k = &r->encoding_check;
+	ob_err e = ob_buf_adds(b, ",\"encoding_warning\":");
 
-	ob_buf_adds(b, ",\"encoding_warning\":");
-	if (!k->contradicted) {
-		ob_buf_adds(b, "null");
-		return;
-	}
-	ob_buf_adds(b, "{");
-	ob_buf_addf(b, "\"declared\":\"%s\",\"read_as\":\"%s\",\"examples\":[",
-	            ob_encoding_name(k->given), r->encoding);
+	if (!k->contradicted)
+		return e | ob_buf_adds(b, "null");
+	e |= ob_buf_addf(b, "{\"declared\":\"%s\",\"read_as\":\"%s\",\"examples\":[",
+	                 ob_encoding_name(k->given), r->encoding);
 	for (size_t i = 0; i < k->nexamples; i++) {
-		ob_buf_addf(b, "%s{\"line\":%ld,\"column\":%ld", i ? "," : "", k->examples[i].line,
-		            k->examples[i].column);
-		add_str(b, "as_declared", k->examples[i].as_given);
-		add_str(b, "as_read", k->examples[i].as_read);
-		ob_buf_addc(b, '}');
+		e |= ob_buf_addf(b, "%s{\"line\":%ld,\"column\":%ld", i ? "," : "",
+		                 k->examples[i].line, k->examples[i].column);
+		e |= add_str(b, "as_declared", k->examples[i].as_given);
+		e |= add_str(b, "as_read", k->examples[i].as_read);
+		e |= ob_buf_addc(b, '}');
 	}
-	ob_buf_adds(b, "]}");
+	return e | ob_buf_adds(b, "]}");
 }
 
 void ob_http_h_submission(struct ob_http_call *c)
@@ -422,7 +420,7 @@ void ob_http_h_submission(struct ob_http_call *c)
 	char path[OB_MAX_PATH], tmpdir[OB_MAX_PATH] = "", es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
 	struct ob_diag d, ad;
 	int fd;
-	ob_err e;
+	ob_err e, de;
 
 	if (!source && c->who.role == OB_ROLE_SUBMITTER && c->who.source[0])
 		source = c->who.source;
@@ -509,11 +507,14 @@ void ob_http_h_submission(struct ob_http_call *c)
 	e = ob_ingest_file(c->ctx->store, source, path, &io, &res, &d);
 	unlink(path);
 	rmdir(tmpdir);
-	ob_buf_addf(&detail, "source=%.64s file=%.100s bytes=%zu period=%.32s", source,
-	            io.display_name, req->body_len, res.period[0] ? res.period : "-");
+	/* the detail lines are short: within OB_MAX_AUDIT_DETAIL */
+	de = ob_buf_addf(&detail, "source=%.64s file=%.100s bytes=%zu period=%.32s", source,
+	                 io.display_name, req->body_len, res.period[0] ? res.period : "-");
 	if (e) {
 		char msg[OB_MAX_MESSAGE];
-		ob_buf_addf(&detail, " refused=%s", ob_err_name(e));
+		de |= ob_buf_addf(&detail, " refused=%s", ob_err_name(e));
+		if (de)
+			ob_buf_reset(&detail);
 		ob_diag_clear(&ad);
 		if (ob_audit_append(c->ctx->store, NULL, c->who.name, "submit", "submission",
 		                    detail.ptr, NULL, &ad))
@@ -528,9 +529,11 @@ void ob_http_h_submission(struct ob_http_call *c)
 		ob_buf_release(&detail);
 		return;
 	}
-	ob_buf_addf(&detail, " submission=%lld sha256=%s rows=%lld accepted=%lld rejected=%lld%s",
-	            res.submission, res.sha256, res.rows_read, res.accepted, res.rejected,
-	            res.already ? " already" : "");
+	de |= ob_buf_addf(&detail, " submission=%lld sha256=%s rows=%lld accepted=%lld "
+	                  "rejected=%lld%s", res.submission, res.sha256, res.rows_read,
+	                  res.accepted, res.rejected, res.already ? " already" : "");
+	if (de)
+		ob_buf_reset(&detail);
 	ob_diag_clear(&ad);
 	if (ob_audit_append(c->ctx->store, NULL, c->who.name, "submit", "submission", detail.ptr,
 	                    NULL, &ad)) {
@@ -544,25 +547,27 @@ void ob_http_h_submission(struct ob_http_call *c)
 	c->audited = true;
 	ob_buf_release(&detail);
 	c->res->status = res.already ? 200 : 201;
-	ob_buf_addf(b, "{\"submission\":%lld,\"superseded\":%lld,\"already\":%s", res.submission,
-	            res.superseded, res.already ? "true" : "false");
-	add_str(b, "source", source);
-	add_str(b, "file", io.display_name);
-	ob_buf_addf(b, ",\"rows_read\":%lld,\"accepted\":%lld,\"rejected\":%lld,\"warned\":%lld,"
-	               "\"footer_rows\":%lld,\"version\":%lld,\"header_line\":%ld",
-	            res.rows_read, res.accepted, res.rejected, res.warned, res.footer_rows,
-	            res.version, res.header_line);
-	add_str(b, "period_from", res.period_from);
-	add_str(b, "period_to", res.period_to);
-	add_str(b, "period", res.period);
-	add_str(b, "period_basis", res.period_basis);
-	add_str(b, "period_note", res.period_note);
-	ob_buf_addf(b, ",\"outside_period\":%lld,\"superseded_count\":%lld", res.outside_period,
-	            res.nsuperseded);
-	encoding_json(b, &res);
-	add_str(b, "sha256", res.sha256);
-	add_str(b, "encoding", res.encoding);
-	ob_buf_addf(b, ",\"delimiter\":\"%s\"}\n", res.delimiter == '\t' ? "\\t"
-	                                           : res.delimiter == ';' ? ";"
-	                                           : res.delimiter == '|' ? "|" : ",");
+	e = ob_buf_addf(b, "{\"submission\":%lld,\"superseded\":%lld,\"already\":%s",
+	                res.submission, res.superseded, res.already ? "true" : "false");
+	e |= add_str(b, "source", source);
+	e |= add_str(b, "file", io.display_name);
+	e |= ob_buf_addf(b, ",\"rows_read\":%lld,\"accepted\":%lld,\"rejected\":%lld,"
+	                 "\"warned\":%lld,\"footer_rows\":%lld,\"version\":%lld,"
+	                 "\"header_line\":%ld", res.rows_read, res.accepted, res.rejected,
+	                 res.warned, res.footer_rows, res.version, res.header_line);
+	e |= add_str(b, "period_from", res.period_from);
+	e |= add_str(b, "period_to", res.period_to);
+	e |= add_str(b, "period", res.period);
+	e |= add_str(b, "period_basis", res.period_basis);
+	e |= add_str(b, "period_note", res.period_note);
+	e |= ob_buf_addf(b, ",\"outside_period\":%lld,\"superseded_count\":%lld",
+	                 res.outside_period, res.nsuperseded);
+	e |= encoding_json(b, &res);
+	e |= add_str(b, "sha256", res.sha256);
+	e |= add_str(b, "encoding", res.encoding);
+	e |= ob_buf_addf(b, ",\"delimiter\":\"%s\"}\n", res.delimiter == '\t' ? "\\t"
+	                                               : res.delimiter == ';' ? ";"
+	                                               : res.delimiter == '|' ? "|" : ",");
+	if (e) /* the file is in; only its report does not fit this server's responses */
+		ob_http_fail_too_large(c);
 }

@@ -11,6 +11,22 @@
 #define OB_HTTP_INTERNAL_H
 
 #include "http/http.h"
+#include "io/json.h"
+
+/*
+ * Every write to a buffer in src/http is checked: an answer that would pass
+ * its limit becomes an error, never a cut response. These redeclarations
+ * make an unchecked call a compile error here (-Werror).
+ */
+#define OB_HTTP_CHECKED __attribute__((warn_unused_result))
+ob_err ob_buf_add(struct ob_buf *b, const void *p, size_t n) OB_HTTP_CHECKED;
+ob_err ob_buf_addc(struct ob_buf *b, char c) OB_HTTP_CHECKED;
+ob_err ob_buf_adds(struct ob_buf *b, const char *s) OB_HTTP_CHECKED;
+ob_err ob_buf_addf(struct ob_buf *b, const char *fmt, ...) OB_PRINTF(2, 3) OB_HTTP_CHECKED;
+ob_err ob_buf_vaddf(struct ob_buf *b, const char *fmt, va_list ap) OB_PRINTF(2, 0) OB_HTTP_CHECKED;
+ob_err ob_json_str(struct ob_buf *b, const char *s, size_t n) OB_HTTP_CHECKED;
+ob_err ob_json_num(struct ob_buf *b, double v) OB_HTTP_CHECKED;
+ob_err ob_http_encode(struct ob_buf *b, const char *s, size_t n) OB_HTTP_CHECKED;
 
 struct ob_http_call {
 	struct ob_http_ctx *ctx;
@@ -22,10 +38,33 @@ struct ob_http_call {
 	size_t rest_first, rest_n; /* segments taken by a {name*} */
 	struct ob_principal who;
 	bool audited;              /* the handler wrote its audit entry */
+	double deadline;           /* of this request (ob_now()) */
 };
 
-/* 500 or (when the time limit stopped the query) 503, from the store's error. */
+/* 500, or 503 when the request's budget stopped the store (or its lock was
+ * held too long), from the store's error. */
 void ob_http_store_fail(struct ob_http_call *c);
+
+/* Why c must stop: OB_ECANCELED (its client has gone), OB_ETIMEDOUT (past
+ * its deadline) or OB_OK. */
+ob_err ob_http_stopped(const struct ob_http_call *c);
+
+/* Answer a request stopped by e (OB_ETIMEDOUT: 503 "timeout" with
+ * Retry-After; OB_ECANCELED: no one is left to read it, a 499 for the log). */
+void ob_http_fail_stopped(struct ob_http_call *c, ob_err e);
+
+/* With req->may_defer: mark the response deferred (the handler returns at
+ * once, having answered nothing) and return true; query says it is a
+ * public query route's computation (rate-limited). Without: false. */
+bool ob_http_defer(struct ob_http_call *c, bool query);
+
+/* Has the store changed since the records snapshot in hand was made (or
+ * can that not be told)? Reads the store's stamp (the catalogue): cheap,
+ * but done at most once per OB_HTTP_STAMP_SECONDS (http/cache.h). */
+bool ob_http_snapshot_stale(struct ob_http_call *c);
+
+/* 413: the answer would pass the response's size limit. */
+void ob_http_fail_too_large(struct ob_http_call *c);
 
 /* Query parameters after validation: the string, or NULL when absent; the
  * integer, or def when absent. */

@@ -215,18 +215,17 @@ void ob_http_h_rec_discrepancies(struct ob_http_call *c)
 	" FROM review_item i WHERE i.run = (SELECT max(id) FROM reconcile_run)"          \
 	" AND (?1 OR NOT " REVIEW_DECIDED ")"
 
-static void jkey(struct ob_buf *b, const char *k)
+/* The writers return non-zero once the body is full (see internal.h). */
+static ob_err jkey(struct ob_buf *b, const char *k)
 {
-	ob_json_str(b, k, strlen(k));
-	ob_buf_addc(b, ':');
+	ob_err e = ob_json_str(b, k, strlen(k));
+
+	return e ? e : ob_buf_addc(b, ':');
 }
 
-static void jstr(struct ob_buf *b, const char *s)
+static ob_err jstr(struct ob_buf *b, const char *s)
 {
-	if (s)
-		ob_json_str(b, s, strlen(s));
-	else
-		ob_buf_adds(b, "null");
+	return s ? ob_json_str(b, s, strlen(s)) : ob_buf_adds(b, "null");
 }
 
 static bool review_record(struct ob_http_call *c, struct ob_buf *b, const char *source,
@@ -235,31 +234,36 @@ static bool review_record(struct ob_http_call *c, struct ob_buf *b, const char *
 	char f[OB_REC_REVIEW_NFIELDS][OB_REC_REVIEW_FIELD];
 	struct ob_diag d;
 	bool found;
+	ob_err e;
 
 	ob_diag_clear(&d);
 	if (ob_rec_review_record(c->ctx->store, source, id, f, &found, &d)) {
 		ob_http_store_fail(c);
 		return false;
 	}
-	ob_buf_addf(b, "{\"found\":%s", found ? "true" : "false");
+	e = ob_buf_addf(b, "{\"found\":%s", found ? "true" : "false");
 	for (size_t k = 0; k < OB_REC_REVIEW_NFIELDS; k++) {
-		ob_buf_addc(b, ',');
-		jkey(b, ob_rec_review_fields[k]);
+		e |= ob_buf_addc(b, ',');
+		e |= jkey(b, ob_rec_review_fields[k]);
 		if (k < 2)
-			jstr(b, k == 0 ? source : id);
+			e |= jstr(b, k == 0 ? source : id);
 		else
-			jstr(b, f[k][0] ? f[k] : NULL);
+			e |= jstr(b, f[k][0] ? f[k] : NULL);
 	}
-	ob_buf_addc(b, '}');
+	e |= ob_buf_addc(b, '}');
+	if (e) {
+		ob_http_fail_too_large(c);
+		return false;
+	}
 	return true;
 }
 
 /* "field\tlevel\tweight" lines as [{"field":..,"level":..,"weight":..}] */
-static void comparisons(struct ob_buf *b, const char *ex)
+static ob_err comparisons(struct ob_buf *b, const char *ex)
 {
 	size_t k = 0;
+	ob_err e = ob_buf_addc(b, '[');
 
-	ob_buf_addc(b, '[');
 	while (ex && *ex) {
 		const char *nl = strchr(ex, '\n');
 		size_t n = nl ? (size_t)(nl - ex) : strlen(ex);
@@ -268,23 +272,24 @@ static void comparisons(struct ob_buf *b, const char *ex)
 		if (t1 && t2) {
 			double w;
 			size_t wl = n - (size_t)(t2 + 1 - ex);
-			ob_buf_adds(b, k++ ? ",{" : "{");
-			jkey(b, "field");
-			ob_json_str(b, ex, (size_t)(t1 - ex));
-			ob_buf_addc(b, ',');
-			jkey(b, "level");
-			ob_json_str(b, t1 + 1, (size_t)(t2 - t1 - 1));
-			ob_buf_addc(b, ',');
-			jkey(b, "weight");
+			e |= ob_buf_adds(b, k++ ? ",{" : "{");
+			e |= jkey(b, "field");
+			e |= ob_json_str(b, ex, (size_t)(t1 - ex));
+			e |= ob_buf_addc(b, ',');
+			e |= jkey(b, "level");
+			e |= ob_json_str(b, t1 + 1, (size_t)(t2 - t1 - 1));
+			e |= ob_buf_addc(b, ',');
+			e |= jkey(b, "weight");
 			if (ob_parse_double(t2 + 1, wl, &w))
-				ob_json_num(b, w);
+				e |= ob_json_num(b, w);
 			else
-				ob_json_str(b, t2 + 1, wl);
-			ob_buf_addc(b, '}');
+				e |= ob_json_str(b, t2 + 1, wl);
+			e |= ob_buf_addc(b, '}');
 		}
 		ex = nl ? nl + 1 : ex + n;
 	}
-	ob_buf_addc(b, ']');
+	e |= ob_buf_addc(b, ']');
+	return e;
 }
 
 void ob_http_h_review(struct ob_http_call *c)
@@ -294,7 +299,8 @@ void ob_http_h_review(struct ob_http_call *c)
 	long long limit, offset, total = -1, rows = 0;
 	bool all = ob_http_int(c, "all", 0) != 0;
 	sqlite3_stmt *st;
-	int rc;
+	int rc = SQLITE_DONE;
+	ob_err e;
 
 	ob_http_page(c, &limit, &offset);
 	if (!prepare(c, "SELECT count(*)" REVIEW_WHERE, &st))
@@ -318,39 +324,45 @@ void ob_http_h_review(struct ob_http_call *c)
 	sqlite3_bind_int(st, 1, all);
 	sqlite3_bind_int64(st, 2, limit);
 	sqlite3_bind_int64(st, 3, offset);
-	ob_buf_addf(b, "{\"total\":%lld,\"limit\":%lld,\"offset\":%lld,\"data\":[", total, limit,
-	            offset);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ob_buf_addf(b, "%s{\"item\":%lld,\"run\":%lld,\"probability\":", rows++ ? ",\n" : "\n",
-		            (long long)sqlite3_column_int64(st, 0),
-		            (long long)sqlite3_column_int64(st, 1));
-		ob_json_num(b, sqlite3_column_double(st, 6));
-		ob_buf_adds(b, ",\"weight\":");
-		ob_json_num(b, sqlite3_column_double(st, 7));
-		ob_buf_addf(b, ",\"linked\":%s,\"decision\":",
-		            sqlite3_column_int(st, 8) ? "true" : "false");
-		jstr(b, (const char *)sqlite3_column_text(st, 10));
-		ob_buf_adds(b, ",\"a\":");
-		if (!review_record(c, b, (const char *)sqlite3_column_text(st, 2),
-		                   (const char *)sqlite3_column_text(st, 3)))
-			goto out;
-		ob_buf_adds(b, ",\"b\":");
-		if (!review_record(c, b, (const char *)sqlite3_column_text(st, 4),
-		                   (const char *)sqlite3_column_text(st, 5)))
-			goto out;
-		ob_buf_adds(b, ",\"comparisons\":");
-		comparisons(b, (const char *)sqlite3_column_text(st, 9));
-		ob_buf_addc(b, '}');
+	e = ob_buf_addf(b, "{\"total\":%lld,\"limit\":%lld,\"offset\":%lld,\"data\":[", total,
+	                limit, offset);
+	while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		e |= ob_buf_addf(b, "%s{\"item\":%lld,\"run\":%lld,\"probability\":",
+		                 rows++ ? ",\n" : "\n", (long long)sqlite3_column_int64(st, 0),
+		                 (long long)sqlite3_column_int64(st, 1));
+		e |= ob_json_num(b, sqlite3_column_double(st, 6));
+		e |= ob_buf_adds(b, ",\"weight\":");
+		e |= ob_json_num(b, sqlite3_column_double(st, 7));
+		e |= ob_buf_addf(b, ",\"linked\":%s,\"decision\":",
+		                 sqlite3_column_int(st, 8) ? "true" : "false");
+		e |= jstr(b, (const char *)sqlite3_column_text(st, 10));
+		e |= ob_buf_adds(b, ",\"a\":");
+		if (e || !review_record(c, b, (const char *)sqlite3_column_text(st, 2),
+		                        (const char *)sqlite3_column_text(st, 3)))
+			break;
+		e |= ob_buf_adds(b, ",\"b\":");
+		if (e || !review_record(c, b, (const char *)sqlite3_column_text(st, 4),
+		                        (const char *)sqlite3_column_text(st, 5)))
+			break;
+		e |= ob_buf_adds(b, ",\"comparisons\":");
+		e |= comparisons(b, (const char *)sqlite3_column_text(st, 9));
+		e |= ob_buf_addc(b, '}');
+	}
+	if (c->res->status != 200)
+		goto out; /* a record's lookup failed, or its answer did not fit */
+	if (e || ob_buf_adds(b, "\n]}\n")) {
+		ob_http_fail_too_large(c);
+		goto out;
 	}
 	if (rc != SQLITE_DONE) {
 		ob_http_store_fail(c);
 		goto out;
 	}
-	ob_buf_adds(b, "\n]}\n");
 	ob_http_header_add(c->res, "X-Total-Count", "%lld", total);
 	/* two records (with names) per pair */
-	ob_buf_addf(&detail, "review all=%d limit=%lld offset=%lld pairs=%lld", all, limit,
-	            offset, rows);
+	if (ob_buf_addf(&detail, "review all=%d limit=%lld offset=%lld pairs=%lld", all, limit,
+	                offset, rows))
+		ob_buf_reset(&detail); /* a short line: never */
 	ob_http_audit_read(c, "review_item", detail.ptr, 2 * rows);
 out:
 	sqlite3_finalize(st);
@@ -421,12 +433,14 @@ void ob_http_h_review_decide(struct ob_http_call *c)
 		ob_http_store_fail(c);
 	} else {
 		c->audited = true; /* ob_rec_decide wrote the audit entry with the decision */
-		ob_buf_addf(b, "{\"item\":%lld,\"decision\":\"%s\",\"user\":", item,
-		            accept ? "accept" : "reject");
-		ob_json_str(b, c->who.name, strlen(c->who.name));
-		ob_buf_adds(b, ",\"note\":");
-		jstr(b, note && *note ? note : NULL);
-		ob_buf_adds(b, "}\n");
+		e = ob_buf_addf(b, "{\"item\":%lld,\"decision\":\"%s\",\"user\":", item,
+		                accept ? "accept" : "reject");
+		e |= ob_json_str(b, c->who.name, strlen(c->who.name));
+		e |= ob_buf_adds(b, ",\"note\":");
+		e |= jstr(b, note && *note ? note : NULL);
+		e |= ob_buf_adds(b, "}\n");
+		if (e) /* the decision is recorded; its echo does not fit */
+			ob_http_fail_too_large(c);
 	}
 	json_decref(root);
 }

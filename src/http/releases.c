@@ -190,15 +190,18 @@ void ob_http_h_releases(struct ob_http_call *c)
 		struct ob_buf url = OB_BUF_INIT(OB_MAX_PATH * 3);
 		const char *p = l.v[i].path;
 		char when[32];
+		ob_err e;
 
-		ob_buf_adds(&url, "/api/v1/releases");
+		e = ob_buf_adds(&url, "/api/v1/releases");
 		while (*p) {
 			const char *slash = strchr(p, '/');
 			size_t n = slash ? (size_t)(slash - p) : strlen(p);
-			ob_buf_addc(&url, '/');
-			ob_http_encode(&url, p, n);
+			e |= ob_buf_addc(&url, '/');
+			e |= ob_http_encode(&url, p, n);
 			p += n + (slash != NULL);
 		}
+		if (e)
+			t.failed = true; /* the page is refused whole at the end */
 		ob_audit_time(l.v[i].mtime, when);
 		ob_http_table_str(&t, l.v[i].path);
 		ob_http_table_int(&t, l.v[i].size);

@@ -4,11 +4,14 @@
 
 #include <limits.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/log.h"
 #include "io/csvw.h"
+#include "engine/snaphold.h"
 #include "io/json.h"
 #include "store/audit.h"
 
@@ -78,42 +81,123 @@ static void set_header(struct ob_http_response *r, const char *name, const char 
 	ob_http_header_add(r, name, "%s", value);
 }
 
+/* Room an error's JSON may need: its code, parameter and two messages of
+ * at most a few OB_MAX_MESSAGE, escaped. */
+#define ERROR_ROOM (64 * 1024)
+
 void ob_http_fail(struct ob_http_response *res, int status, const char *code,
                   const char *param, const char *es, const char *en)
 {
 	struct ob_buf *b = &res->body;
+	ob_err e;
 
 	if (res->fd >= 0) {
 		close(res->fd);
 		res->fd = -1;
 	}
 	ob_buf_reset(b);
+	if (b->max < ERROR_ROOM)
+		b->max = ERROR_ROOM;
 	res->status = status;
 	res->content_type = "application/json; charset=utf-8";
-	ob_buf_addf(b, "{\"error\":{\"status\":%d,\"code\":", status);
-	ob_json_str(b, code, strlen(code));
+	e = ob_buf_addf(b, "{\"error\":{\"status\":%d,\"code\":", status);
+	e |= ob_json_str(b, code, strlen(code));
 	if (param) {
-		ob_buf_adds(b, ",\"parameter\":");
-		ob_json_str(b, param, strlen(param));
+		e |= ob_buf_adds(b, ",\"parameter\":");
+		e |= ob_json_str(b, param, strlen(param));
 	}
-	ob_buf_adds(b, ",\"message\":");
-	ob_json_str(b, es, strlen(es));
-	ob_buf_adds(b, ",\"message_en\":");
-	ob_json_str(b, en, strlen(en));
-	ob_buf_adds(b, "}}\n");
+	e |= ob_buf_adds(b, ",\"message\":");
+	e |= ob_json_str(b, es, strlen(es));
+	e |= ob_buf_adds(b, ",\"message_en\":");
+	e |= ob_json_str(b, en, strlen(en));
+	e |= ob_buf_adds(b, "}}\n");
+	if (e) /* messages longer than ERROR_ROOM: the status alone, never half a body */
+		ob_buf_reset(b);
+}
+
+void ob_http_fail_too_large(struct ob_http_call *c)
+{
+	char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+
+	snprintf(es, sizeof(es), "La respuesta pasaría de %zu bytes, el límite de este servidor; "
+	         "pida menos: menos filas (limit, top), menos dimensiones o una más gruesa, o un "
+	         "filtro.", c->res->body.max);
+	snprintf(en, sizeof(en), "The answer would exceed %zu bytes, this server's limit; ask for "
+	         "less: fewer rows (limit, top), fewer or coarser dimensions, or a filter.",
+	         c->res->body.max);
+	ob_http_fail(c->res, 413, "response_too_large", NULL, es, en);
+}
+
+ob_err ob_http_stopped(const struct ob_http_call *c)
+{
+	if (c->req->cancel && atomic_load_explicit(c->req->cancel, memory_order_relaxed))
+		return OB_ECANCELED;
+	if (c->deadline > 0 && ob_now() > c->deadline)
+		return OB_ETIMEDOUT;
+	return OB_OK;
+}
+
+void ob_http_fail_stopped(struct ob_http_call *c, ob_err e)
+{
+	if (e == OB_ECANCELED) {
+		ob_http_fail(c->res, 499, "canceled", NULL,
+		             "La petición se canceló: el cliente cerró la conexión.",
+		             "The request was canceled: the client closed the connection.");
+		return;
+	}
+	ob_http_fail(c->res, 503, "timeout", NULL,
+	             "La petición agotó su tiempo y se detuvo. Pida menos (menos filas, una "
+	             "dimensión más gruesa, un filtro) o inténtelo de nuevo más tarde, cuando el "
+	             "servidor tenga menos trabajo.",
+	             "The request ran out of time and was stopped. Ask for less (fewer rows, a "
+	             "coarser dimension, a filter) or try again later, when the server is less "
+	             "busy.");
+	ob_http_header_add(c->res, "Retry-After", "%d", 10);
+}
+
+bool ob_http_defer(struct ob_http_call *c, bool query)
+{
+	if (!c->req->may_defer)
+		return false;
+	c->res->deferred = true;
+	c->res->query = query;
+	return true;
+}
+
+bool ob_http_snapshot_stale(struct ob_http_call *c)
+{
+	char now[OB_SNAPSHOT_STAMP], held[OB_SNAPSHOT_STAMP];
+	struct ob_diag d;
+
+	if (!c->ctx->store || !c->ctx->snaps)
+		return true;
+	ob_diag_clear(&d);
+	if (ob_snapshot_stamp(c->ctx->store, now, &d))
+		return true;
+	ob_snaphold_stamp(c->ctx->snaps, held);
+	return strcmp(now, held) != 0;
 }
 
 void ob_http_store_fail(struct ob_http_call *c)
 {
 	sqlite3 *db = ob_store_db(c->ctx->store);
+	int code = sqlite3_errcode(db);
+	ob_err why = ob_http_stopped(c);
 
-	if (sqlite3_errcode(db) == SQLITE_INTERRUPT) {
-		ob_http_fail(c->res, 503, "timeout", NULL,
-		             "La consulta tardó demasiado y se detuvo; pida menos filas (limit) o "
-		             "filtre más.",
-		             "The query took too long and was stopped; ask for fewer rows or "
-		             "filter more.");
-		ob_http_header_add(c->res, "Retry-After", "%d", 10);
+	if (why && (code == SQLITE_INTERRUPT || code == SQLITE_BUSY || code == SQLITE_LOCKED)) {
+		ob_http_fail_stopped(c, why);
+		return;
+	}
+	if (code == SQLITE_INTERRUPT) {
+		ob_http_fail_stopped(c, OB_ETIMEDOUT);
+		return;
+	}
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+		ob_http_fail(c->res, 503, "busy", NULL,
+		             "El almacén está ocupado por otra escritura; inténtelo de nuevo en unos "
+		             "segundos.",
+		             "The store is busy with another write; try again in a few seconds.");
+		ob_http_header_add(c->res, "Retry-After", "%d", 5);
 		return;
 	}
 	ob_error("API: error del almacén: %s", sqlite3_errmsg(db));
@@ -122,6 +206,19 @@ void ob_http_store_fail(struct ob_http_call *c)
 	             "registro del servidor.",
 	             "Internal store error; the administrator will find the details in the "
 	             "server log.");
+}
+
+ob_err ob_http_load_json(const struct ob_http_load *l, struct ob_buf *b)
+{
+	return ob_buf_addf(b, ",\"load\":{\"workers\":%ld,\"running\":%ld,\"queued\":%ld,"
+	                   "\"deferred\":%lld,\"busy\":%lld,\"rate_limited\":%lld,"
+	                   "\"canceled\":%lld,\"timed_out\":%lld,\"slow_connections_cut\":%lld,"
+	                   "\"index_runs\":%lld}",
+	                   atomic_load(&l->workers), atomic_load(&l->running),
+	                   atomic_load(&l->queued), atomic_load(&l->deferred),
+	                   atomic_load(&l->busy), atomic_load(&l->limited),
+	                   atomic_load(&l->canceled), atomic_load(&l->timed_out),
+	                   atomic_load(&l->cut), atomic_load(&l->index_runs));
 }
 
 /* ---- parameters ---- */
@@ -186,12 +283,14 @@ static bool check_value(struct ob_http_call *c, const struct ob_http_pspec *p, c
 	}
 	if (p->choices) {
 		struct ob_buf list = OB_BUF_INIT(1024);
+		bool full = false;
 		for (size_t i = 0; p->choices[i]; i++) {
 			if (!strcmp(v, p->choices[i])) {
 				ob_buf_release(&list);
 				return true;
 			}
-			ob_buf_addf(&list, "%s%s", i ? ", " : "", p->choices[i]);
+			/* a list too long for the message ends where it fills */
+			full = full || ob_buf_addf(&list, "%s%s", i ? ", " : "", p->choices[i]);
 		}
 		snprintf(es, sizeof(es), "«%s» no admite ese valor; valores posibles: %s.", p->name,
 		         list.ptr ? list.ptr : "");
@@ -214,9 +313,11 @@ static bool check_params(struct ob_http_call *c)
 		const struct ob_http_pspec *p = spec_of(r, name, "query");
 		if (!p) {
 			struct ob_buf list = OB_BUF_INIT(1024);
+			bool full = false;
 			for (size_t k = 0; k < r->nparams; k++)
 				if (!strcmp(r->params[k].in, "query"))
-					ob_buf_addf(&list, "%s%s", list.len ? ", " : "", r->params[k].name);
+					full = full || ob_buf_addf(&list, "%s%s", list.len ? ", " : "",
+					                           r->params[k].name);
 			snprintf(es, sizeof(es), "Parámetro desconocido «%.100s»; esta ruta acepta: %s.",
 			         name, list.len ? list.ptr : "ninguno");
 			snprintf(en, sizeof(en), "Unknown parameter '%.100s'; this route takes: %s.",
@@ -293,10 +394,26 @@ static const char *const security_headers[][2] = {
 	{ "Cross-Origin-Opener-Policy", "same-origin" },
 };
 
-static int past_deadline(void *arg)
+/* SQLite's progress handler: non-zero interrupts the statement. */
+static int stop_progress(void *arg)
 {
-	return ob_now() > *(const double *)arg;
+	return ob_http_stopped(arg) != OB_OK;
 }
+
+/* SQLite's busy handler: wait for another writer's lock (5 to 50 ms at a
+ * time) while the request has budget and a client. */
+static int busy_wait(void *arg, int tries)
+{
+	struct timespec ts = { 0, (long)(tries < 9 ? tries + 1 : 10) * 5 * 1000 * 1000 };
+
+	if (ob_http_stopped(arg))
+		return 0;
+	nanosleep(&ts, NULL);
+	return 1;
+}
+
+/* What store.c sets when it opens a connection, put back after a request. */
+#define STORE_BUSY_MS 10000
 
 /* Resolve the Authorization header; false after answering 401/503. */
 static bool authenticate(struct ob_http_call *c)
@@ -372,14 +489,14 @@ void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
 	const char *method = req->method ? req->method : "";
 	char why[OB_MAX_MESSAGE / 2], es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
 	struct ob_buf allow = OB_BUF_INIT(256);
-	bool path_known = false;
-	double deadline;
+	bool path_known = false, guarded = false;
 	ob_err e;
 
 	memset(&c, 0, sizeof(c));
 	c.ctx = ctx;
 	c.req = req;
 	c.res = res;
+	c.deadline = req->deadline > 0 ? req->deadline : ob_now() + OB_HTTP_MAX_SECONDS;
 	ob_principal_public(&c.who);
 	if (!strcmp(method, "HEAD"))
 		method = "GET";
@@ -398,11 +515,13 @@ void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
 			continue;
 		path_known = true;
 		if (!allow.len || !strstr(allow.ptr, r->method)) {
-			if (allow.len)
-				ob_buf_adds(&allow, ", ");
-			ob_buf_adds(&allow, r->method);
+			/* a few methods: always fits */
+			e = allow.len ? ob_buf_adds(&allow, ", ") : OB_OK;
+			e |= ob_buf_adds(&allow, r->method);
 			if (!strcmp(r->method, "GET"))
-				ob_buf_adds(&allow, ", HEAD");
+				e |= ob_buf_adds(&allow, ", HEAD");
+			if (e)
+				ob_buf_reset(&allow);
 		}
 		if (!c.route && !strcmp(r->method, method))
 			c.route = r;
@@ -412,11 +531,11 @@ void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
 		pattern_match(c.route->pattern, &c);
 	} else if (path_known) {
 		snprintf(es, sizeof(es), "El método %.20s no se admite en esta ruta; use %s.",
-		         method, allow.ptr);
+		         method, allow.ptr ? allow.ptr : "GET");
 		snprintf(en, sizeof(en), "Method %.20s is not allowed on this route; use %s.",
-		         method, allow.ptr);
+		         method, allow.ptr ? allow.ptr : "GET");
 		ob_http_fail(res, 405, "method_not_allowed", NULL, es, en);
-		ob_http_header_add(res, "Allow", "%s", allow.ptr);
+		ob_http_header_add(res, "Allow", "%s", allow.ptr ? allow.ptr : "GET");
 		goto done;
 	} else {
 		ob_http_fail(res, 404, "not_found", NULL,
@@ -424,7 +543,19 @@ void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
 		             "No such route. The API's routes are listed in /api/v1/openapi.json.");
 		goto done;
 	}
-	if (!check_params(&c) || !authenticate(&c))
+	if (!check_params(&c))
+		goto done;
+	/* what may write or carries credentials runs on a worker: it may wait
+	 * for the store's lock or for another writer */
+	if ((strcmp(method, "GET") || req->authorization) && ob_http_defer(&c, false))
+		goto done;
+	if (ctx->store) {
+		sqlite3 *db = ob_store_db(ctx->store);
+		sqlite3_progress_handler(db, 1000, stop_progress, &c);
+		sqlite3_busy_handler(db, busy_wait, &c);
+		guarded = true;
+	}
+	if (!authenticate(&c))
 		goto done;
 	if ((c.route->authenticated && !c.who.account) ||
 	    !ob_role_allows(c.who.role, c.route->role)) {
@@ -450,13 +581,9 @@ void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
 		goto done;
 	}
 	res->status = 200;
-	if (ctx->store) {
-		deadline = ob_now() + OB_HTTP_MAX_SECONDS;
-		sqlite3_progress_handler(ob_store_db(ctx->store), 1000, past_deadline, &deadline);
-	}
 	c.route->fn(&c);
-	if (ctx->store)
-		sqlite3_progress_handler(ob_store_db(ctx->store), 0, NULL, NULL);
+	if (res->deferred)
+		goto done;
 	if (c.route->audited && res->status < 400 && !c.audited) {
 		/* a route that reads record-level data answered without an audit
 		 * entry: nothing leaves */
@@ -468,7 +595,13 @@ void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
 done:
 	if ((res->status == 401 || res->status == 403) && c.route && !c.audited)
 		ob_http_audit_refusal(&c);
-	finish_headers(&c);
+	if (guarded) {
+		sqlite3 *db = ob_store_db(ctx->store);
+		sqlite3_progress_handler(db, 0, NULL, NULL);
+		sqlite3_busy_timeout(db, STORE_BUSY_MS);
+	}
+	if (!res->deferred)
+		finish_headers(&c);
 	ob_buf_release(&allow);
 	ob_http_target_release(&c.target);
 }
@@ -635,22 +768,22 @@ void ob_http_table_end(struct ob_http_table *t)
 		tw(t, ob_buf_adds(t->b, "]}\n"));
 	/* a page too large for the response buffer is refused whole, never cut */
 	if (t->failed)
-		ob_http_fail(t->c->res, 500, "too_large", NULL, "La respuesta es demasiado grande; "
-		             "pida menos filas (limit).", "The response is too large; ask for "
-		             "fewer rows (limit).");
+		ob_http_fail_too_large(t->c);
 }
 
 /* ---- OpenAPI ---- */
 
-static void jkey(struct ob_buf *b, const char *k)
+/* The document is written with e |= each write: one check at the end. */
+static ob_err jkey(struct ob_buf *b, const char *k)
 {
-	ob_json_str(b, k, strlen(k));
-	ob_buf_addc(b, ':');
+	ob_err e = ob_json_str(b, k, strlen(k));
+
+	return e ? e : ob_buf_addc(b, ':');
 }
 
-static void jstr(struct ob_buf *b, const char *s)
+static ob_err jstr(struct ob_buf *b, const char *s)
 {
-	ob_json_str(b, s, strlen(s));
+	return ob_json_str(b, s, strlen(s));
 }
 
 /* "/a/{rest*}" is written "/a/{rest}" in the document. */
@@ -664,10 +797,49 @@ static void doc_path(const char *pattern, char *out, size_t size)
 	out[o] = '\0';
 }
 
-static void operation(struct ob_buf *b, const struct ob_http_route *r)
+static ob_err parameter(struct ob_buf *b, const struct ob_http_pspec *p)
+{
+	char desc[OB_MAX_MESSAGE];
+	ob_err e;
+
+	snprintf(desc, sizeof(desc), "%s / %s", p->desc_es, p->desc_en);
+	e = ob_buf_addc(b, '{');
+	e |= jkey(b, "name");
+	e |= jstr(b, p->name);
+	e |= ob_buf_addc(b, ',');
+	e |= jkey(b, "in");
+	e |= jstr(b, p->in);
+	e |= ob_buf_addf(b, ",\"required\":%s,",
+	                 p->required || !strcmp(p->in, "path") ? "true" : "false");
+	e |= jkey(b, "description");
+	e |= jstr(b, desc);
+	e |= ob_buf_addc(b, ',');
+	e |= jkey(b, "schema");
+	if (p->type == OB_HTTP_INTEGER) {
+		e |= ob_buf_addf(b, "{\"type\":\"integer\",\"minimum\":%lld,\"maximum\":%lld}",
+		                 p->min, p->max);
+	} else {
+		e |= ob_buf_adds(b, "{\"type\":\"string\"");
+		if (p->choices) {
+			e |= ob_buf_adds(b, ",\"enum\":[");
+			for (size_t k = 0; p->choices[k]; k++) {
+				if (k)
+					e |= ob_buf_addc(b, ',');
+				e |= jstr(b, p->choices[k]);
+			}
+			e |= ob_buf_addc(b, ']');
+		}
+		e |= ob_buf_addc(b, '}');
+	}
+	e |= ob_buf_addc(b, '}');
+	return e;
+}
+
+static ob_err operation(struct ob_buf *b, const struct ob_http_route *r)
 {
 	char opid[256];
 	size_t o = 0;
+	ob_err e;
 
 	for (const char *p = r->method; *p && o + 1 < sizeof(opid); p++)
 		opid[o++] = (char)(*p | 0x20);
@@ -681,103 +853,76 @@ static void operation(struct ob_buf *b, const struct ob_http_route *r)
 	while (o && opid[o - 1] == '_')
 		o--;
 	opid[o] = '\0';
-	ob_buf_addc(b, '{');
-	jkey(b, "operationId");
-	jstr(b, opid);
-	ob_buf_addc(b, ',');
-	jkey(b, "summary");
-	jstr(b, r->summary_en);
-	ob_buf_addc(b, ',');
-	jkey(b, "description");
-	jstr(b, r->summary_es);
-	ob_buf_addc(b, ',');
-	jkey(b, "x-role");
-	jstr(b, ob_role_name(r->role));
+	e = ob_buf_addc(b, '{');
+	e |= jkey(b, "operationId");
+	e |= jstr(b, opid);
+	e |= ob_buf_addc(b, ',');
+	e |= jkey(b, "summary");
+	e |= jstr(b, r->summary_en);
+	e |= ob_buf_addc(b, ',');
+	e |= jkey(b, "description");
+	e |= jstr(b, r->summary_es);
+	e |= ob_buf_addc(b, ',');
+	e |= jkey(b, "x-role");
+	e |= jstr(b, ob_role_name(r->role));
 	if (r->audited)
-		ob_buf_adds(b, ",\"x-audited\":true");
-	ob_buf_adds(b, ",\"parameters\":[");
+		e |= ob_buf_adds(b, ",\"x-audited\":true");
+	e |= ob_buf_adds(b, ",\"parameters\":[");
 	for (size_t i = 0; i < r->nparams; i++) {
-		const struct ob_http_pspec *p = &r->params[i];
-		char name[128];
 		if (i)
-			ob_buf_addc(b, ',');
-		ob_strlcpy(name, p->name, sizeof(name));
-		ob_buf_addc(b, '{');
-		jkey(b, "name");
-		jstr(b, name);
-		ob_buf_addc(b, ',');
-		jkey(b, "in");
-		jstr(b, p->in);
-		ob_buf_addf(b, ",\"required\":%s,", p->required || !strcmp(p->in, "path") ? "true"
-		                                                                            : "false");
-		jkey(b, "description");
-		{
-			char desc[OB_MAX_MESSAGE];
-			snprintf(desc, sizeof(desc), "%s / %s", p->desc_es, p->desc_en);
-			jstr(b, desc);
-		}
-		ob_buf_addc(b, ',');
-		jkey(b, "schema");
-		if (p->type == OB_HTTP_INTEGER) {
-			ob_buf_addf(b, "{\"type\":\"integer\",\"minimum\":%lld,\"maximum\":%lld}", p->min,
-			            p->max);
-		} else {
-			ob_buf_adds(b, "{\"type\":\"string\"");
-			if (p->choices) {
-				ob_buf_adds(b, ",\"enum\":[");
-				for (size_t k = 0; p->choices[k]; k++) {
-					if (k)
-						ob_buf_addc(b, ',');
-					jstr(b, p->choices[k]);
-				}
-				ob_buf_addc(b, ']');
-			}
-			ob_buf_addc(b, '}');
-		}
-		ob_buf_addc(b, '}');
+			e |= ob_buf_addc(b, ',');
+		e |= parameter(b, &r->params[i]);
 	}
-	ob_buf_addc(b, ']');
+	e |= ob_buf_addc(b, ']');
 	if (r->body) {
-		ob_buf_adds(b, ",\"requestBody\":{\"required\":true,\"content\":{\"application/json\":"
-		               "{\"schema\":");
-		ob_buf_adds(b, r->body);
-		ob_buf_adds(b, "}}}");
+		e |= ob_buf_adds(b, ",\"requestBody\":{\"required\":true,\"content\":{"
+		                    "\"application/json\":{\"schema\":");
+		e |= ob_buf_adds(b, r->body);
+		e |= ob_buf_adds(b, "}}}");
 	}
 	if (r->role != OB_ROLE_PUBLIC || r->authenticated)
-		ob_buf_adds(b, ",\"security\":[{\"bearer\":[]}]");
-	ob_buf_adds(b, ",\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{");
+		e |= ob_buf_adds(b, ",\"security\":[{\"bearer\":[]}]");
+	e |= ob_buf_adds(b, ",\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{");
 	if (!strcmp(r->produces, "file"))
-		ob_buf_adds(b, "\"application/octet-stream\":{}");
+		e |= ob_buf_adds(b, "\"application/octet-stream\":{}");
 	else if (!strcmp(r->produces, "json+csv"))
-		ob_buf_adds(b, "\"application/json\":{},\"text/csv\":{}");
+		e |= ob_buf_adds(b, "\"application/json\":{},\"text/csv\":{}");
 	else
-		ob_buf_adds(b, "\"application/json\":{}");
-	ob_buf_adds(b, "}},\"400\":{\"$ref\":\"#/components/responses/Error\"}");
+		e |= ob_buf_adds(b, "\"application/json\":{}");
+	e |= ob_buf_adds(b, "}},\"400\":{\"$ref\":\"#/components/responses/Error\"}");
 	if (r->role != OB_ROLE_PUBLIC || r->authenticated)
-		ob_buf_adds(b, ",\"401\":{\"$ref\":\"#/components/responses/Error\"},"
-		               "\"403\":{\"$ref\":\"#/components/responses/Error\"}");
-	ob_buf_adds(b, ",\"404\":{\"$ref\":\"#/components/responses/Error\"}}}");
+		e |= ob_buf_adds(b, ",\"401\":{\"$ref\":\"#/components/responses/Error\"},"
+		                    "\"403\":{\"$ref\":\"#/components/responses/Error\"}");
+	e |= ob_buf_adds(b, ",\"404\":{\"$ref\":\"#/components/responses/Error\"}");
+	if (!strcmp(r->method, "GET") && r->role == OB_ROLE_PUBLIC)
+		e |= ob_buf_adds(b, ",\"413\":{\"$ref\":\"#/components/responses/Error\"},"
+		                    "\"422\":{\"$ref\":\"#/components/responses/Error\"},"
+		                    "\"429\":{\"$ref\":\"#/components/responses/Error\"}");
+	e |= ob_buf_adds(b, ",\"503\":{\"$ref\":\"#/components/responses/Error\"}}}");
+	return e;
 }
 
 ob_err ob_http_openapi(struct ob_buf *b)
 {
 	bool first_path = true;
+	ob_err e;
 
-	ob_buf_adds(b, "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"observa API\",\"version\":");
-	jstr(b, OB_VERSION);
-	ob_buf_adds(b, ",\"description\":\"API del observatorio: catálogo, territorios, bitácora y "
-	               "publicaciones. Las cifras públicas pasan por el control de divulgación; los "
-	               "datos por registro solo llegan a roles autorizados y cada lectura queda en "
-	               "la bitácora de auditoría. / The observatory's API.\"},"
-	               "\"components\":{\"securitySchemes\":{\"bearer\":{\"type\":\"http\","
-	               "\"scheme\":\"bearer\",\"description\":\"observa user token, or POST "
-	               "/api/v1/login\"}},\"schemas\":{\"Error\":{\"type\":\"object\","
-	               "\"properties\":{\"error\":{\"type\":\"object\",\"properties\":{"
-	               "\"status\":{\"type\":\"integer\"},\"code\":{\"type\":\"string\"},"
-	               "\"parameter\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},"
-	               "\"message_en\":{\"type\":\"string\"}}}}}},\"responses\":{\"Error\":{"
-	               "\"description\":\"Error\",\"content\":{\"application/json\":{\"schema\":"
-	               "{\"$ref\":\"#/components/schemas/Error\"}}}}}},\"paths\":{");
+	e = ob_buf_adds(b, "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"observa API\",\"version\":");
+	e |= jstr(b, OB_VERSION);
+	e |= ob_buf_adds(b, ",\"description\":\"API del observatorio: catálogo, territorios, "
+	                    "bitácora y publicaciones. Las cifras públicas pasan por el control de "
+	                    "divulgación; los datos por registro solo llegan a roles autorizados y "
+	                    "cada lectura queda en la bitácora de auditoría. / The observatory's "
+	                    "API.\"},"
+	                    "\"components\":{\"securitySchemes\":{\"bearer\":{\"type\":\"http\","
+	                    "\"scheme\":\"bearer\",\"description\":\"observa user token, or POST "
+	                    "/api/v1/login\"}},\"schemas\":{\"Error\":{\"type\":\"object\","
+	                    "\"properties\":{\"error\":{\"type\":\"object\",\"properties\":{"
+	                    "\"status\":{\"type\":\"integer\"},\"code\":{\"type\":\"string\"},"
+	                    "\"parameter\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},"
+	                    "\"message_en\":{\"type\":\"string\"}}}}}},\"responses\":{\"Error\":{"
+	                    "\"description\":\"Error\",\"content\":{\"application/json\":{\"schema\":"
+	                    "{\"$ref\":\"#/components/schemas/Error\"}}}}}},\"paths\":{");
 	for (size_t i = 0; i < ob_http_nroutes; i++) {
 		char path[256], other[256];
 		bool seen = false, first_op = true;
@@ -790,10 +935,10 @@ ob_err ob_http_openapi(struct ob_buf *b)
 		if (seen)
 			continue;
 		if (!first_path)
-			ob_buf_addc(b, ',');
+			e |= ob_buf_addc(b, ',');
 		first_path = false;
-		jkey(b, path);
-		ob_buf_addc(b, '{');
+		e |= jkey(b, path);
+		e |= ob_buf_addc(b, '{');
 		for (size_t k = i; k < ob_http_nroutes; k++) {
 			char m[8];
 			size_t o = 0;
@@ -804,12 +949,13 @@ ob_err ob_http_openapi(struct ob_buf *b)
 				m[o++] = (char)(*p | 0x20);
 			m[o] = '\0';
 			if (!first_op)
-				ob_buf_addc(b, ',');
+				e |= ob_buf_addc(b, ',');
 			first_op = false;
-			jkey(b, m);
-			operation(b, &ob_http_routes[k]);
+			e |= jkey(b, m);
+			e |= operation(b, &ob_http_routes[k]);
 		}
-		ob_buf_addc(b, '}');
+		e |= ob_buf_addc(b, '}');
 	}
-	return ob_buf_adds(b, "}}\n");
+	e |= ob_buf_adds(b, "}}\n");
+	return e ? OB_ETOOBIG : OB_OK;
 }

@@ -405,7 +405,8 @@ static void listing(struct ob_http_call *c, const char *count_sql, const char *p
 
 void ob_http_h_openapi(struct ob_http_call *c)
 {
-	ob_http_openapi(&c->res->body);
+	if (ob_http_openapi(&c->res->body))
+		ob_http_fail_too_large(c);
 }
 
 void ob_http_h_health(struct ob_http_call *c)
@@ -425,8 +426,10 @@ void ob_http_h_health(struct ob_http_call *c)
 		return;
 	}
 	ob_audit_time(c->req->now, now);
-	ob_buf_addf(b, "{\"status\":\"ok\",\"version\":\"%s\",\"schema\":%d,\"time\":\"%s\"}\n",
-	            OB_VERSION, schema, now);
+	if (ob_buf_addf(b, "{\"status\":\"ok\",\"version\":\"%s\",\"schema\":%d,\"time\":\"%s\"",
+	                OB_VERSION, schema, now) ||
+	    (c->ctx->load && ob_http_load_json(c->ctx->load, b)) || ob_buf_adds(b, "}\n"))
+		ob_http_fail_too_large(c);
 }
 
 static void bind_territories(struct ob_http_call *c, sqlite3_stmt *st)
@@ -459,42 +462,46 @@ static bool sub_list(struct ob_http_call *c, const char *name, const char *sql,
 	struct ob_buf *b = &c->res->body;
 	sqlite3_stmt *st;
 	int rc, n = 0;
+	ob_err e;
 
 	if (!prepare(c, sql, &st))
 		return false;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-	ob_buf_addf(b, ",\"%s\":[", name);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ob_buf_adds(b, n++ ? ",{" : "{");
+	e = ob_buf_addf(b, ",\"%s\":[", name);
+	while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		e |= ob_buf_adds(b, n++ ? ",{" : "{");
 		for (int i = 0; i < ncols; i++) {
 			if (i)
-				ob_buf_addc(b, ',');
-			ob_json_str(b, cols[i], strlen(cols[i]));
-			ob_buf_addc(b, ':');
+				e |= ob_buf_addc(b, ',');
+			e |= ob_json_str(b, cols[i], strlen(cols[i]));
+			e |= ob_buf_addc(b, ':');
 			switch (sqlite3_column_type(st, i)) {
 			case SQLITE_NULL:
-				ob_buf_adds(b, "null");
+				e |= ob_buf_adds(b, "null");
 				break;
 			case SQLITE_INTEGER:
-				ob_buf_addf(b, "%lld", (long long)sqlite3_column_int64(st, i));
+				e |= ob_buf_addf(b, "%lld", (long long)sqlite3_column_int64(st, i));
 				break;
 			case SQLITE_FLOAT:
-				ob_json_num(b, sqlite3_column_double(st, i));
+				e |= ob_json_num(b, sqlite3_column_double(st, i));
 				break;
 			default: {
 				const char *v = (const char *)sqlite3_column_text(st, i);
-				ob_json_str(b, v, strlen(v));
+				e |= ob_json_str(b, v, strlen(v));
 			}
 			}
 		}
-		ob_buf_addc(b, '}');
+		e |= ob_buf_addc(b, '}');
 	}
 	sqlite3_finalize(st);
+	if (e || ob_buf_addc(b, ']')) {
+		ob_http_fail_too_large(c);
+		return false;
+	}
 	if (rc != SQLITE_DONE) {
 		ob_http_store_fail(c);
 		return false;
 	}
-	ob_buf_addc(b, ']');
 	return true;
 }
 
@@ -511,6 +518,7 @@ void ob_http_h_territory(struct ob_http_call *c)
 	sqlite3_stmt *st;
 	char code[OB_MAX_NAME];
 	int rc;
+	ob_err e;
 
 	if (!prepare(c, "SELECT code, level, country, parent, name, valid_from, valid_to, status,"
 	                " source, note, EXISTS(SELECT 1 FROM territory_geometry g"
@@ -535,24 +543,28 @@ void ob_http_h_territory(struct ob_http_call *c)
 		return;
 	}
 	ob_strlcpy(code, (const char *)sqlite3_column_text(st, 0), sizeof(code));
-	ob_buf_addc(b, '{');
+	e = ob_buf_addc(b, '{');
 	for (int i = 0; i < 11; i++) {
 		if (i)
-			ob_buf_addc(b, ',');
-		ob_json_str(b, main_cols[i], strlen(main_cols[i]));
-		ob_buf_addc(b, ':');
+			e |= ob_buf_addc(b, ',');
+		e |= ob_json_str(b, main_cols[i], strlen(main_cols[i]));
+		e |= ob_buf_addc(b, ':');
 		if (i == 10) {
-			ob_buf_adds(b, sqlite3_column_int(st, i) ? "true" : "false");
+			e |= ob_buf_adds(b, sqlite3_column_int(st, i) ? "true" : "false");
 		} else if (sqlite3_column_type(st, i) == SQLITE_NULL) {
-			ob_buf_adds(b, "null");
+			e |= ob_buf_adds(b, "null");
 		} else if (i == 1) {
-			ob_buf_addf(b, "%d", sqlite3_column_int(st, i));
+			e |= ob_buf_addf(b, "%d", sqlite3_column_int(st, i));
 		} else {
 			const char *v = (const char *)sqlite3_column_text(st, i);
-			ob_json_str(b, v, strlen(v));
+			e |= ob_json_str(b, v, strlen(v));
 		}
 	}
 	sqlite3_finalize(st);
+	if (e) {
+		ob_http_fail_too_large(c);
+		return;
+	}
 	if (!sub_list(c, "aliases", "SELECT alias FROM territory_alias WHERE code = ?1"
 	                            " ORDER BY alias", code, alias_cols, 1) ||
 	    !sub_list(c, "children", "SELECT code, name, level FROM territory WHERE parent = ?1"
@@ -564,7 +576,8 @@ void ob_http_h_territory(struct ob_http_call *c)
 	                               " FROM population WHERE territory = ?1 ORDER BY year, sex",
 	              code, pop_cols, 5))
 		return;
-	ob_buf_adds(b, "}\n");
+	if (ob_buf_adds(b, "}\n"))
+		ob_http_fail_too_large(c);
 }
 
 static void bind_iccs(struct ob_http_call *c, sqlite3_stmt *st)
@@ -615,7 +628,9 @@ void ob_http_h_logbook(struct ob_http_call *c)
 	if (c->res->status != 200)
 		goto out;
 	ob_http_page(c, &limit, &offset);
-	ob_buf_addf(&query, "source=%.64s limit=%lld offset=%lld", src ? src : "*", limit, offset);
+	if (ob_buf_addf(&query, "source=%.64s limit=%lld offset=%lld", src ? src : "*", limit,
+	                offset))
+		ob_buf_reset(&query); /* a short line: never */
 	ob_http_audit_read(c, "submission", query.ptr, rows);
 out:
 	ob_buf_release(&query);
@@ -647,8 +662,9 @@ void ob_http_h_quarantine(struct ob_http_call *c)
 	if (c->res->status != 200)
 		return;
 	ob_http_page(c, &limit, &offset);
-	ob_buf_addf(&detail, "source=%.64s submission=%lld limit=%lld offset=%lld",
-	            src ? src : "*", ob_http_int(c, "submission", 0), limit, offset);
+	if (ob_buf_addf(&detail, "source=%.64s submission=%lld limit=%lld offset=%lld",
+	                src ? src : "*", ob_http_int(c, "submission", 0), limit, offset))
+		ob_buf_reset(&detail); /* a short line: never */
 	ob_http_audit_read(c, "quarantine", detail.ptr, rows);
 	ob_buf_release(&detail);
 }
@@ -656,15 +672,18 @@ void ob_http_h_quarantine(struct ob_http_call *c)
 void ob_http_h_me(struct ob_http_call *c)
 {
 	struct ob_buf *b = &c->res->body;
+	ob_err e;
 
-	ob_buf_adds(b, "{\"user\":");
-	ob_json_str(b, c->who.name, strlen(c->who.name));
-	ob_buf_addf(b, ",\"role\":\"%s\",\"source\":", ob_role_name(c->who.role));
+	e = ob_buf_adds(b, "{\"user\":");
+	e |= ob_json_str(b, c->who.name, strlen(c->who.name));
+	e |= ob_buf_addf(b, ",\"role\":\"%s\",\"source\":", ob_role_name(c->who.role));
 	if (c->who.source[0])
-		ob_json_str(b, c->who.source, strlen(c->who.source));
+		e |= ob_json_str(b, c->who.source, strlen(c->who.source));
 	else
-		ob_buf_adds(b, "null");
-	ob_buf_addf(b, ",\"session\":%s}\n", c->who.session ? "true" : "false");
+		e |= ob_buf_adds(b, "null");
+	e |= ob_buf_addf(b, ",\"session\":%s}\n", c->who.session ? "true" : "false");
+	if (e)
+		ob_http_fail_too_large(c);
 }
 
 void ob_http_h_logout(struct ob_http_call *c)
@@ -676,7 +695,8 @@ void ob_http_h_logout(struct ob_http_call *c)
 		ob_http_store_fail(c);
 		return;
 	}
-	ob_buf_adds(&c->res->body, "{\"status\":\"revoked\"}\n");
+	if (ob_buf_adds(&c->res->body, "{\"status\":\"revoked\"}\n"))
+		ob_http_fail_too_large(c);
 }
 
 void ob_http_h_login(struct ob_http_call *c)
@@ -748,12 +768,18 @@ void ob_http_h_login(struct ob_http_call *c)
 	} else {
 		ob_ratelimit_success(c->ctx->rl, user, req->remote, req->now);
 		ob_audit_time(expires_at, expires);
-		ob_buf_adds(b, "{\"token\":");
-		ob_json_str(b, token, strlen(token));
-		ob_buf_addf(b, ",\"token_type\":\"Bearer\",\"expires_at\":\"%s\",\"user\":", expires);
-		ob_json_str(b, p.name, strlen(p.name));
-		ob_buf_addf(b, ",\"role\":\"%s\"}\n", ob_role_name(p.role));
+		e = ob_buf_adds(b, "{\"token\":");
+		e |= ob_json_str(b, token, strlen(token));
+		e |= ob_buf_addf(b, ",\"token_type\":\"Bearer\",\"expires_at\":\"%s\",\"user\":",
+		                 expires);
+		e |= ob_json_str(b, p.name, strlen(p.name));
+		e |= ob_buf_addf(b, ",\"role\":\"%s\"}\n", ob_role_name(p.role));
 		sodium_memzero(token, sizeof(token));
+		if (e) {
+			/* never a token half written; the session expires unused */
+			sodium_memzero(b->ptr, b->len);
+			ob_http_fail_too_large(c);
+		}
 	}
 	json_decref(root);
 }

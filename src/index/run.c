@@ -13,6 +13,8 @@ void ob_index_run_options_default(struct ob_index_run_options *o)
 {
 	o->seed = o->runs = o->top = -1;
 	o->threads = OB_INDEX_RUN_THREADS;
+	o->deadline = 0;
+	o->cancel = NULL;
 }
 
 const char *ob_index_missing_name(enum ob_ix_missing m)
@@ -325,7 +327,8 @@ ob_err ob_index_run_finish(struct ob_index_run *x, const struct ob_index_run_opt
 	x->seed = o->seed >= 0 ? (uint64_t)o->seed : x->def.mc.seed;
 	x->runs = o->runs >= 0 ? (size_t)o->runs : x->def.mc.runs;
 	if (x->runs > 0) {
-		struct ob_index_mc_options mo = { x->runs, x->seed, o->threads };
+		struct ob_index_mc_options mo = { x->runs, x->seed, o->threads, o->deadline,
+		                                  o->cancel };
 		if ((e = ob_index_uncertainty(&x->def, &x->in, &x->r, &mo, &x->mc, d)))
 			return e;
 		x->has_mc = true;

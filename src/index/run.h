@@ -37,6 +37,8 @@ struct ob_index_run {
 struct ob_index_run_options {
 	long long seed, runs, top; /* -1: the definition's */
 	unsigned threads;          /* workers of the Monte Carlo analysis */
+	double deadline;           /* of the Monte Carlo analysis (ob_now()); 0: none */
+	const _Atomic int *cancel; /* stops it when set; NULL: none */
 };
 
 /* Workers "observa index" uses. */

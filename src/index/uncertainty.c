@@ -3,7 +3,9 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 
+#include "base/log.h"
 #include "demo/rng.h"
 #include "index/index_impl.h"
 #include "stats/composite.h"
@@ -82,7 +84,23 @@ struct mc_ctx {
 	uint32_t *rank;        /* nvariants x runs x nu */
 	unsigned char *level;  /* runs x nu (sample A) */
 	unsigned threads;
+	double deadline;       /* 0: none */
+	const _Atomic int *cancel;
 };
+
+/* Whether the analysis must stop before the next run (and why). */
+static ob_err must_stop(const struct mc_ctx *c, struct ob_diag *d)
+{
+	if (c->cancel && atomic_load(c->cancel))
+		return ob_diag_set(d, OB_ECANCELED, c->def->file, 0, 0, NULL, 0,
+		                   "análisis de incertidumbre cancelado / uncertainty analysis "
+		                   "canceled");
+	if (c->deadline > 0 && ob_now() > c->deadline)
+		return ob_diag_set(d, OB_ETIMEDOUT, c->def->file, 0, 0, NULL, 0,
+		                   "el análisis de incertidumbre agotó su tiempo / the uncertainty "
+		                   "analysis ran out of time");
+	return OB_OK;
+}
 
 static void draw_weights(const struct mc_ctx *c, uint64_t sample, size_t i, double *wi,
                          double *wn)
@@ -163,6 +181,8 @@ static void *work(void *arg)
 	size_t *rank = ob_malloc(c->nu * sizeof(*rank)), *lev = ob_malloc(c->nu * sizeof(*lev));
 
 	for (size_t i = w->id; i < c->runs && !w->err; i += c->threads) {
+		if ((w->err = must_stop(c, &w->diag)))
+			break;
 		for (size_t v = 0; v < c->nvariants && !w->err; v++) {
 			size_t nalt, aalt;
 			const double *z;
@@ -300,6 +320,8 @@ ob_err ob_index_uncertainty(const struct ob_index_def *def, const struct ob_inde
 	c.runs = opt->runs;
 	c.seed = opt->seed;
 	c.threads = opt->threads >= 2 && opt->runs >= 2 ? 2 : 1;
+	c.deadline = opt->deadline;
+	c.cancel = opt->cancel;
 	c.varied[OB_IX_F_WEIGHTS] = def->mc.weights != OB_IX_W_FIXED;
 	c.varied[OB_IX_F_NORMALISATION] = def->mc.nnorm > 1;
 	c.varied[OB_IX_F_AGGREGATION] = def->mc.nagg > 1;

@@ -41,7 +41,9 @@
  * estimated. The evaluations are runs x (2 + factors that vary).
  *
  * Threads: the runs are shared among `threads` workers (draw i to worker
- * i mod threads); results do not depend on the count.
+ * i mod threads); results do not depend on the count. Each worker checks
+ * the deadline and the cancel flag before each run and stops the analysis
+ * with OB_ETIMEDOUT or OB_ECANCELED (no result) when either is reached.
  *
  * Ownership: ob_index_uncertainty() fills mc, which the caller ends with
  * ob_index_mc_release() (also after a failure).
@@ -62,6 +64,8 @@ struct ob_index_mc_options {
 	size_t runs;      /* >= 1 */
 	uint64_t seed;
 	unsigned threads; /* 0 or 1: one thread */
+	double deadline;  /* ob_now() past which the runs stop (OB_ETIMEDOUT); 0: none */
+	const _Atomic int *cancel; /* non-zero: stop (OB_ECANCELED); NULL: none */
 };
 
 struct ob_index_mc {

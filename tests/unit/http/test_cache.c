@@ -87,6 +87,11 @@ static void test_stamp_due(void **state)
 	assert_false(ob_http_cache_stamp_due(c, 1000));
 	assert_true(ob_http_cache_stamp_due(c, 1000 + OB_HTTP_STAMP_SECONDS));
 	assert_true(ob_http_cache_stamp_due(c, 500)); /* the clock went back */
+	/* asked again: due at once, once */
+	assert_false(ob_http_cache_stamp_due(c, 500));
+	ob_http_cache_stamp_again(c);
+	assert_true(ob_http_cache_stamp_due(c, 500));
+	assert_false(ob_http_cache_stamp_due(c, 500));
 	ob_http_cache_free(c);
 }
 
