@@ -128,6 +128,7 @@ struct pub {
 	size_t nr, nc;
 	long long *cell, *row, *col, total; /* -1: suppressed */
 	size_t *rows, nout, *cols, ncout;
+	size_t nall;                        /* rows shown before top */
 	bool has_cols;
 	const char *shown_status;           /* "perturbed" or "shown" */
 };
@@ -273,6 +274,7 @@ static void pub_select(struct pub *p, const struct ob_query_table *t, bool drop_
 		if (any)
 			p->cols[p->ncout++] = j;
 	}
+	p->nall = p->nout;
 	if (top > 0) {
 		sort_pub = p;
 		qsort(p->rows, p->nout, sizeof(size_t), row_cmp);
@@ -512,7 +514,7 @@ void ob_http_h_analyze(struct ob_http_call *c)
 			json_str(b, ob_query_dim_name(r->dims[k]));
 		}
 		ob_buf_addf(b, "],\"rows\":%zu,\"measure\":\"%s\",\"rows_total\":%zu,",
-		            r->n_row_dims, ob_query_measure_name(m), p.nout);
+		            r->n_row_dims, ob_query_measure_name(m), p.nall);
 		protection_json(b, pub, &cfg, cls);
 		ob_buf_addf(b, ",\"suppressed_flag\":\"%s\",\"cells\":[", OB_SDC_FLAG);
 	}

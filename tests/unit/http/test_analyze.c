@@ -11,6 +11,7 @@
 #include "test.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <math.h>
 
 #include "../engine/efixture.h"
@@ -244,6 +245,42 @@ static void test_public_counts(void **state)
 	ob_query_result_free(r);
 	ob_snaphold_put(ctx.snaps, ref);
 	json_decref(j);
+}
+
+/* top: the rows of largest published total, rows_total still counting
+ * every row shown without it. */
+static void test_public_top(void **state)
+{
+	json_t *all = get("/api/v1/analyze?rows=admin2&where=country%3DSLV+year%3D2020+"
+	                  "iccs%3D0101", 200);
+	json_t *top = get("/api/v1/analyze?rows=admin2&where=country%3DSLV+year%3D2020+"
+	                  "iccs%3D0101&top=3", 200);
+	json_t *cells = json_object_get(top, "cells"), *cell;
+	long long third = LLONG_MAX, bigger = 0;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(json_array_size(cells), 4); /* three rows and the total */
+	assert_int_equal(json_integer_value(json_object_get(top, "rows_total")),
+	                 json_integer_value(json_object_get(all, "rows_total")));
+	json_array_foreach(cells, i, cell) {
+		json_t *c = json_object_get(cell, "count");
+		if (i < 3) {
+			long long v = json_is_null(c) ? -1 : json_integer_value(c);
+			assert_true(v <= third);
+			third = v;
+		}
+	}
+	/* no row left out has a larger published total */
+	json_array_foreach(json_object_get(all, "cells"), i, cell) {
+		json_t *c = json_object_get(cell, "count");
+		if (strcmp(json_string_value(json_object_get(cell, "admin2")), "Total") &&
+		    !json_is_null(c) && json_integer_value(c) > third)
+			bigger++;
+	}
+	assert_true(bigger <= 2);
+	json_decref(all);
+	json_decref(top);
 }
 
 /* The value of the cell of j whose dimension dim is label (its other
@@ -617,6 +654,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_public_counts),
+		cmocka_unit_test(test_public_top),
 		cmocka_unit_test(test_public_consistent),
 		cmocka_unit_test(test_public_rules),
 		cmocka_unit_test(test_analyst_counts),
