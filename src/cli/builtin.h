@@ -46,6 +46,7 @@ int cmd_user(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);
 int cmd_review(int argc, char **argv);
+int cmd_disclosure(int argc, char **argv);
 
 /* The command table, for help listings. */
 extern const struct ob_command ob_commands[];

@@ -27,6 +27,8 @@ const struct ob_command ob_commands[] = {
 	  "counts and cross-tabulations by any dimension" },
 	{ "snapshot", cmd_snapshot, "reconstruye la instantánea del motor", "rebuild the engine snapshot" },
 	{ "publish", cmd_publish, "publica una versión de las tablas públicas", "publish a release" },
+	{ "disclosure", cmd_disclosure, "control de divulgación: umbrales, clave de celda",
+	  "disclosure control: thresholds, cell key" },
 	{ "serve", cmd_serve, "sirve la API HTTP", "serve the HTTP API" },
 	{ "user", cmd_user, "usuarios, roles y credenciales", "users, roles and tokens" },
 	{ "audit", cmd_audit, "lista o verifica la bitácora de auditoría",

@@ -1,11 +1,33 @@
 /*
- * analyze.c - GET /api/v1/analyze: the analyser of engine/query.h for the
- * public, every count passed through disclosure control (publish/sdc.h).
+ * analyze.c - GET /api/v1/analyze: the analyser of engine/query.h, every
+ * count passed through disclosure control.
  *
+ * Two views of the same route:
+ *   - the public (no account, or a role below analyst): the question must
+ *     keep to what a public question may combine (publish/cellkey.h:
+ *     dimensions, attributes, values per clause, age groups, whole months,
+ *     no hour with admin-2 detail), and every count, margins included, is
+ *     perturbed by the cell-key method: the same victims always give the
+ *     same number, so differencing and repeating questions gain nothing
+ *     beyond the perturbation. A perturbed count below the threshold of the
+ *     table's class is suppressed ("C"). Rows and columns are those whose
+ *     published values are not all 0 (never those that merely have
+ *     records: that would tell a perturbed 0 from a true one). The answer
+ *     says "protection": "cell_key" with the parameters, and every cell its
+ *     status ("perturbed" or "suppressed").
+ *   - analysts (and stewards, administrators): every dimension, exact
+ *     counts with cell suppression (publish/sdc.h: primary and secondary),
+ *     "protection": "suppression". public_view() is where the view is
+ *     chosen; a view with unsuppressed counts would have to be audited
+ *     (ob_http_audit_read) before it answers.
+ *
+ * Both count under the catalogue's counting rules (docs/counting.md), or
+ * every record of every source with counts=records, and say so per cell.
  * An answer kept in memory (http/cache.h) is given at once; a question
  * whose cost (ob_query_cost) passes the limits of the caller's role is
  * refused (422) before any work; the rest is deferred to a worker (when the
- * caller can) and counted within the request's budget.
+ * caller can) and counted within the request's budget. Every write of the
+ * answer is checked: one that would pass the response limit is an error.
  */
 #include "http/internal.h"
 
@@ -18,6 +40,7 @@
 #include "engine/snaphold.h"
 #include "http/cache.h"
 #include "io/csvw.h"
+#include "publish/cellkey.h"
 #include "publish/sdc.h"
 
 static void fail_diag(struct ob_http_call *c, const char *param, const struct ob_diag *d)
@@ -27,6 +50,12 @@ static void fail_diag(struct ob_http_call *c, const char *param, const struct ob
 	ob_diag_format(d, msg, sizeof(msg));
 	/* the message is in Spanish then English already */
 	ob_http_fail(c->res, d->code == OB_ETOOBIG ? 413 : 400, "bad_parameter", param, msg, msg);
+}
+
+/* Whether c is answered with the public view (see above). */
+static bool public_view(const struct ob_http_call *c)
+{
+	return !ob_role_allows(c->who.role, OB_ROLE_ANALYST);
 }
 
 /* Writers below return the OR of their writes' results: non-zero when the
@@ -58,9 +87,8 @@ static ob_err csv_str(struct ob_buf *b, const char *s)
  * the rows, columns or filter is in section 03 (or no ICCS filter narrows
  * the records: they may include it); minors when ages are shown or
  * filtered. */
-static unsigned classes_of(const struct ob_query_table *t, const char *where)
+static unsigned classes_of(const struct ob_query_result *r, const char *where)
 {
-	const struct ob_query_result *r = t->r;
 	unsigned cl = 0;
 	bool iccs_filtered = false;
 	const char *p = where ? where : "";
@@ -96,52 +124,199 @@ static unsigned classes_of(const struct ob_query_table *t, const char *where)
 	return cl;
 }
 
-struct published {
-	struct ob_sdc_table sdc;
-	size_t *order; /* rows in output order */
-	size_t nrows;
+/*
+ * What is published of a table, in one shape for both views: values of
+ * the nrows x ncols cells, the row and column margins and the grand total
+ * (ncols is 1 and the cells are the row margins when there are no column
+ * dimensions); shown false for a suppressed value. rows[nout] and
+ * cols[ncout] are the table's rows and columns shown, in order.
+ */
+struct pub {
+	size_t nr, nc;
+	long long *cell, *row, *col, total; /* -1: suppressed */
+	size_t *rows, nout, *cols, ncout;
+	size_t nall;                        /* rows shown before top */
+	bool has_cols;
+	const char *shown_status;           /* "perturbed" or "shown" */
 };
+
+static void pub_release(struct pub *p)
+{
+	free(p->cell);
+	free(p->row);
+	free(p->col);
+	free(p->rows);
+	free(p->cols);
+}
+
+static void pub_alloc(struct pub *p, const struct ob_query_table *t)
+{
+	memset(p, 0, sizeof(*p));
+	p->has_cols = t->r->n_dims > t->r->n_row_dims;
+	p->nr = t->nrows;
+	p->nc = p->has_cols ? t->ncols : 1;
+	p->cell = ob_malloc((p->nr * p->nc + 1) * sizeof(long long));
+	p->row = ob_malloc((p->nr + 1) * sizeof(long long));
+	p->col = ob_malloc((p->nc + 1) * sizeof(long long));
+	p->rows = ob_malloc((p->nr + 1) * sizeof(size_t));
+	p->cols = ob_malloc((p->nc + 1) * sizeof(size_t));
+}
+
+/* The cell-key view: every value perturbed (cellkey.h). */
+static void pub_cellkey(struct pub *p, const struct ob_query_table *t,
+                        const struct ob_ck_ptable *pt, const struct ob_sdc_config *cfg,
+                        unsigned cls)
+{
+	uint64_t v;
+
+#define PUT(dst, count, key) ((dst) = ob_ck_publish(pt, cfg, cls, (count), (key), &v) ? \
+	                                         (long long)v : -1)
+	pub_alloc(p, t);
+	p->shown_status = "perturbed";
+	for (size_t i = 0; i < p->nr; i++) {
+		PUT(p->row[i], t->row_total[i], t->row_keys[i]);
+		for (size_t j = 0; j < p->nc; j++) {
+			if (p->has_cols)
+				PUT(p->cell[i * p->nc + j], t->cell[i * t->ncols + j],
+				    t->cell_keys[i * t->ncols + j]);
+			else
+				p->cell[i * p->nc + j] = p->row[i];
+		}
+	}
+	for (size_t j = 0; j < p->nc; j++) {
+		if (p->has_cols)
+			PUT(p->col[j], t->col_total[j], t->col_keys[j]);
+		else
+			p->col[j] = -1;
+	}
+	PUT(p->total, t->total, t->total_keys);
+#undef PUT
+	if (!p->has_cols)
+		p->col[0] = p->total;
+}
+
+/* The suppression view: exact counts through primary and secondary
+ * suppression of the table with its margins (sdc.h). */
+static ob_err pub_suppress(struct pub *p, const struct ob_query_table *t,
+                           const struct ob_sdc_config *cfg, unsigned cls, struct ob_diag *d)
+{
+	struct ob_sdc_table sdc;
+	struct ob_sdc_dim drow, dcol;
+	long *rpar, *cpar;
+	long long v;
+	ob_err e;
+
+	pub_alloc(p, t);
+	p->shown_status = "shown";
+	/* rows: a total (node 0) over the row combinations; columns likewise,
+	 * or one node when there are no column dimensions */
+	rpar = ob_malloc((p->nr + 1) * sizeof(long));
+	cpar = ob_malloc((p->nc + 1) * sizeof(long));
+	ob_sdc_dim_with_total(rpar, p->nr);
+	drow = (struct ob_sdc_dim){ p->nr + 1, rpar };
+	if (p->has_cols) {
+		ob_sdc_dim_with_total(cpar, p->nc);
+		dcol = (struct ob_sdc_dim){ p->nc + 1, cpar };
+	} else {
+		cpar[0] = -1;
+		dcol = (struct ob_sdc_dim){ 1, cpar };
+	}
+	e = ob_sdc_table_init(&sdc, &drow, &dcol, cls, d);
+	free(rpar);
+	free(cpar);
+	if (e)
+		return e;
+	for (size_t i = 0; i < p->nr && !e; i++)
+		for (size_t j = 0; j < p->nc && !e; j++)
+			if (ob_sdc_set(&sdc, i + 1, p->has_cols ? j + 1 : 0,
+			               (long long)(p->has_cols ? t->cell[i * t->ncols + j]
+			                                       : t->row_total[i])))
+				e = ob_diag_set(d, OB_EINVAL, "tabla", 0, 0, NULL, 0,
+				                "conteo fuera de rango (count out of range)");
+	if (!e)
+		e = ob_sdc_protect(&sdc, cfg, NULL, d);
+	if (!e) {
+		size_t c0 = p->has_cols ? 1 : 0;
+		for (size_t i = 0; i < p->nr; i++) {
+			p->row[i] = ob_sdc_value(&sdc, i + 1, 0, &v) ? v : -1;
+			for (size_t j = 0; j < p->nc; j++)
+				p->cell[i * p->nc + j] = ob_sdc_value(&sdc, i + 1, j + c0, &v) ? v : -1;
+		}
+		for (size_t j = 0; j < p->nc; j++)
+			p->col[j] = ob_sdc_value(&sdc, 0, j + c0, &v) ? v : -1;
+		p->total = ob_sdc_value(&sdc, 0, 0, &v) ? v : -1;
+	}
+	ob_sdc_table_release(&sdc);
+	return e;
+}
 
 /* Row order for top: published row totals, largest first; suppressed last
  * (qsort_r: requests run on several threads at once). */
 static int row_cmp(const void *a, const void *b, void *arg)
 {
-	const struct ob_sdc_table *sdc = arg;
+	const struct pub *sp = arg;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	long long vx = -1, vy = -1;
+	long long vx = sp->row[x], vy = sp->row[y];
 
-	ob_sdc_value(sdc, x + 1, 0, &vx);
-	ob_sdc_value(sdc, y + 1, 0, &vy);
 	if (vx != vy)
 		return vx > vy ? -1 : 1;
 	return x < y ? -1 : x > y;
 }
 
-/* Write one cell (sdc row sr, column sc; coords v) of the measure. */
-static ob_err put_cell(struct ob_http_call *c, const struct ob_query_table *t,
-                       const struct ob_sdc_table *s, size_t sr, size_t sc, const uint32_t *v,
-                       size_t ti, size_t tj, enum ob_query_measure m, bool csv, bool first)
+/* The rows and columns shown: every one (suppression), or those with a
+ * published value other than 0 (cell key); then the top rows. */
+static void pub_select(struct pub *p, const struct ob_query_table *t, bool drop_zeros,
+                       long long top)
 {
+	for (size_t i = 0; i < p->nr; i++) {
+		bool any = !drop_zeros || p->row[i] != 0;
+		for (size_t j = 0; j < p->nc && !any; j++)
+			any = p->cell[i * p->nc + j] != 0;
+		if (any)
+			p->rows[p->nout++] = i;
+	}
+	for (size_t j = 0; j < p->nc; j++) {
+		bool any = !drop_zeros || !p->has_cols || p->col[j] != 0;
+		for (size_t i = 0; i < p->nr && !any; i++)
+			any = p->cell[i * p->nc + j] != 0;
+		if (any)
+			p->cols[p->ncout++] = j;
+	}
+	p->nall = p->nout;
+	if (top > 0) {
+		qsort_r(p->rows, p->nout, sizeof(size_t), row_cmp, p);
+		if (p->nout > (size_t)top)
+			p->nout = (size_t)top;
+	}
+	if (!t->r->n_row_dims)
+		p->nout = 0; /* no row dimensions: the total alone */
+}
+
+/* Write one cell (value x, -1 when suppressed; coords v; table row ti and
+ * column tj, SIZE_MAX for a margin) of the measure. */
+static ob_err put_cell(struct ob_http_call *c, const struct ob_query_table *t,
+                       const struct pub *p, long long x, const uint32_t *v, size_t ti,
+                       size_t tj, enum ob_query_measure m, bool csv, bool first)
+{
+	const struct ob_query_result *r = t->r;
 	const char *rule = ob_query_table_rule(t, ti, tj);
 	struct ob_buf *b = &c->res->body;
-	const struct ob_query_result *r = t->r;
-	long long n;
-	bool shown = ob_sdc_value(s, sr, sc, &n);
-	const char *flag = ob_sdc_flag(s, sr, sc);
-	double val = 0, pop = 0, tot;
+	bool shown = x >= 0;
+	const char *flag = shown ? NULL : OB_SDC_FLAG;
+	const char *status = shown ? p->shown_status : "suppressed";
+	double val = 0, pop = 0;
 	bool have = false;
 	ob_err e = OB_OK;
 
-	if (m == OB_QM_RATE && shown && ob_query_population(r, v, &pop))
-		have = ob_sdc_rate(s, sr, sc, pop, 100000.0, &val);
-	if (m == OB_QM_SHARE && shown && t->total) {
-		long long all;
-		/* the grand total of the query: published only when not suppressed */
-		tot = (double)t->total;
-		if (ob_sdc_value(s, 0, 0, &all)) {
-			val = (double)n / tot * 100.0;
-			have = true;
-		}
+	if (m == OB_QM_RATE && shown && ob_query_population(r, v, &pop) && isfinite(pop) &&
+	    pop > 0) {
+		val = (double)x / pop * 100000.0;
+		have = true;
+	}
+	if (m == OB_QM_SHARE && shown && p->total > 0) {
+		/* of the published grand total of the question */
+		val = (double)x / (double)p->total * 100.0;
+		have = true;
 	}
 	if (csv) {
 		for (size_t k = 0; k < r->n_dims; k++) {
@@ -149,8 +324,8 @@ static ob_err put_cell(struct ob_http_call *c, const struct ob_query_table *t,
 			e |= ob_buf_addc(b, ',');
 		}
 		if (shown)
-			e |= ob_buf_addf(b, "%lld", n);
-		e |= ob_buf_addf(b, ",%s", flag ? flag : "");
+			e |= ob_buf_addf(b, "%lld", x);
+		e |= ob_buf_addf(b, ",%s,%s", flag ? flag : "", status);
 		if (m != OB_QM_COUNT) {
 			e |= ob_buf_addc(b, ',');
 			if (have && isfinite(val))
@@ -168,13 +343,11 @@ static ob_err put_cell(struct ob_http_call *c, const struct ob_query_table *t,
 		e |= json_str(b, v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
 		e |= ob_buf_addc(b, ',');
 	}
-	e |= ob_buf_adds(b, "\"count\":");
-	e |= ob_sdc_json_value(b, s, sr, sc);
-	e |= ob_buf_adds(b, ",\"flag\":");
-	if (flag)
-		e |= json_str(b, flag);
+	if (shown)
+		e |= ob_buf_addf(b, "\"count\":%lld,\"flag\":null", x);
 	else
-		e |= ob_buf_adds(b, "null");
+		e |= ob_buf_addf(b, "\"count\":null,\"flag\":\"%s\"", flag);
+	e |= ob_buf_addf(b, ",\"status\":\"%s\"", status);
 	if (m != OB_QM_COUNT) {
 		e |= ob_buf_addf(b, ",\"%s\":", ob_query_measure_name(m));
 		if (have && isfinite(val))
@@ -188,10 +361,40 @@ static ob_err put_cell(struct ob_http_call *c, const struct ob_query_table *t,
 	return e;
 }
 
+/* What the answer says of its protection (JSON members, no braces). */
+static ob_err protection_json(struct ob_buf *b, bool cellkey, const struct ob_sdc_config *cfg,
+                              unsigned cls)
+{
+	struct ob_sdc_rule rule = ob_sdc_rule_of(cfg, cls);
+	ob_err e;
+
+	if (!cellkey)
+		return ob_buf_addf(b, "\"protection\":\"suppression\",\"disclosure\":{\"method\":"
+		                   "\"suppression\",\"min_count\":%lld,\"zero_sensitive\":%s}",
+		                   rule.min_count, rule.zero_sensitive ? "true" : "false");
+	e = ob_buf_addf(b, "\"protection\":\"cell_key\",\"disclosure\":{\"method\":\"cell_key\","
+	                "\"max_perturbation\":%d,\"variance\":%g,\"never_shown\":%d,"
+	                "\"min_count\":%lld,\"zero_sensitive\":%s,",
+	                cfg->ck.max_perturbation, cfg->ck.variance, cfg->ck.never_shown,
+	                rule.min_count, rule.zero_sensitive ? "true" : "false");
+	return e | ob_buf_addf(b, "\"note\":\"Cada conteo, totales incluidos, está perturbado en a "
+	                       "lo sumo %d (el mismo conjunto de víctimas da siempre el mismo "
+	                       "número), así que los totales no suman exactamente; un valor "
+	                       "perturbado menor que %lld se suprime (C). Las cifras exactas "
+	                       "están en las publicaciones (/api/v1/releases).\","
+	                       "\"note_en\":\"Every count, totals included, is perturbed by at "
+	                       "most %d (the same victims always give the same number), so totals "
+	                       "do not add up exactly; a perturbed value below %lld is suppressed "
+	                       "(C). Exact figures are in the releases (/api/v1/releases).\"}",
+	                       cfg->ck.max_perturbation, rule.min_count,
+	                       cfg->ck.max_perturbation, rule.min_count);
+}
+
 /* The key of an answer in the cache: every parameter that shapes it (a
- * missing one told apart from an empty one) and the disclosure rules. */
+ * missing one told apart from an empty one), the counting rules, the view
+ * and the disclosure settings. */
 static ob_err cache_key(struct ob_buf *k, const char *rows, const char *cols, const char *where,
-                        const char *ms, long long top, const char *fmt,
+                        const char *ms, long long top, const char *fmt, bool pub,
                         const struct ob_sdc_config *cfg, const char *counts, uint64_t rules)
 {
 	const char *v[] = { rows, cols, where, ms, fmt, counts };
@@ -199,10 +402,12 @@ static ob_err cache_key(struct ob_buf *k, const char *rows, const char *cols, co
 
 	for (size_t i = 0; i < OB_ARRAY_SIZE(v); i++)
 		e |= ob_buf_addf(k, "%c%s\n", v[i] ? '=' : '-', v[i] ? v[i] : "");
-	e |= ob_buf_addf(k, "%lld;%016llx", top, (unsigned long long)rules);
-	for (size_t i = 0; i < OB_SDC_NRULES; i++)
-		e |= ob_buf_addf(k, ";%lld,%d", cfg->rule[i].min_count, cfg->rule[i].zero_sensitive);
-	return e;
+	e |= ob_buf_addf(k, "%lld;%016llx;%s;", top, (unsigned long long)rules,
+	                 pub ? "public" : "analyst");
+	if (e)
+		return e;
+	ob_sdc_config_text(cfg, k);
+	return k->len + 1 >= k->max ? OB_ETOOBIG : OB_OK;
 }
 
 /* Within the cost limits of the caller's role? Otherwise answer 422 with
@@ -256,17 +461,16 @@ void ob_http_h_analyze(struct ob_http_call *c)
 	long long top = ob_http_int(c, "top", 0);
 	struct ob_indicator_set *set = NULL;
 	struct ob_counting *rules = NULL;
-	bool csv = fmt && !strcmp(fmt, "csv");
+	bool csv = fmt && !strcmp(fmt, "csv"), pub = public_view(c);
 	enum ob_query_measure m = OB_QM_COUNT;
 	struct ob_snapref *ref = NULL;
 	struct ob_query_result *r = NULL;
 	struct ob_query_table *t = NULL;
+	struct ob_ck_ptable *pt = NULL;
 	struct ob_sdc_config cfg;
-	struct ob_sdc_table sdc;
-	struct ob_sdc_dim drow, dcol;
-	long *rpar = NULL, *cpar = NULL;
-	size_t *order = NULL, nout, ncols_out;
-	bool sdc_ready = false;
+	struct pub p;
+	bool p_ready = false;
+	unsigned cls;
 	struct ob_query q;
 	struct ob_diag d;
 	struct ob_buf *b = &c->res->body;
@@ -287,6 +491,7 @@ void ob_http_h_analyze(struct ob_http_call *c)
 		return;
 	}
 	q.where = where;
+	q.keys = pub;
 	if (!c->ctx->snaps || !c->ctx->store) {
 		ob_http_fail(c->res, 503, "unavailable", NULL,
 		             "El análisis no está disponible en este servidor.",
@@ -334,12 +539,21 @@ void ob_http_h_analyze(struct ob_http_call *c)
 		goto out;
 	}
 	q.rules = rules;
-	/* the same question on the same snapshot with the same disclosure
-	 * rules: the answer already given */
+	/* what a public question may combine */
+	ob_diag_clear(&d);
+	if (pub && ob_ck_public_check(&cfg.pub, ref->snap, q.dims, q.n_dims, where, &d)) {
+		char msg[OB_MAX_MESSAGE];
+		ob_diag_format(&d, msg, sizeof(msg));
+		ob_http_fail(c->res, 400, "disclosure_rule",
+		             !strcmp(d.file, "where") ? "where" : rows ? "rows" : "cols", msg, msg);
+		goto out;
+	}
+	/* the same question on the same snapshot in the same view with the same
+	 * disclosure settings: the answer already given */
 	if (c->ctx->cache) {
 		const char *type;
 
-		if (cache_key(&key, rows, cols, where, ms, top, fmt, &cfg, counts,
+		if (cache_key(&key, rows, cols, where, ms, top, fmt, pub, &cfg, counts,
 		              ob_counting_hash(rules)))
 			ob_buf_release(&key); /* too long a key: not kept */
 		else if ((type = ob_http_cache_get(c->ctx->cache, key.ptr, ref->snap->stamp, b))) {
@@ -369,63 +583,34 @@ void ob_http_h_analyze(struct ob_http_call *c)
 		ob_http_fail(c->res, 400, "bad_parameter", "measure", r->rate_why, r->rate_why);
 		goto out;
 	}
-	/* rows: a total (node 0) over the row combinations; columns likewise,
-	 * or one node when there are no column dimensions */
-	ncols_out = r->n_dims > r->n_row_dims ? t->ncols : 0;
-	rpar = ob_malloc((t->nrows + 1) * sizeof(long));
-	cpar = ob_malloc((t->ncols + 1) * sizeof(long));
-	ob_sdc_dim_with_total(rpar, t->nrows);
-	drow = (struct ob_sdc_dim){ t->nrows + 1, rpar };
-	if (ncols_out) {
-		ob_sdc_dim_with_total(cpar, t->ncols);
-		dcol = (struct ob_sdc_dim){ t->ncols + 1, cpar };
-	} else {
-		cpar[0] = -1;
-		dcol = (struct ob_sdc_dim){ 1, cpar };
-	}
-	if (ob_sdc_table_init(&sdc, &drow, &dcol, classes_of(t, where), &d)) {
+	cls = classes_of(r, where);
+	if (pub) {
+		pt = ob_malloc(sizeof(*pt));
+		if (ob_ck_ptable_build(&cfg.ck, pt, &d)) {
+			ob_http_store_fail(c);
+			goto out;
+		}
+		pub_cellkey(&p, t, pt, &cfg, cls);
+	} else if (pub_suppress(&p, t, &cfg, cls, &d)) {
+		pub_release(&p);
 		fail_diag(c, "rows", &d);
 		goto out;
 	}
-	sdc_ready = true;
-	for (size_t i = 0; i < t->nrows; i++)
-		for (size_t j = 0; j < (ncols_out ? t->ncols : 1); j++)
-			if (ob_sdc_set(&sdc, i + 1, ncols_out ? j + 1 : 0,
-			               (long long)(ncols_out ? t->cell[i * t->ncols + j]
-			                                     : t->row_total[i]))) {
-				ob_http_store_fail(c);
-				goto out;
-			}
-	if (ob_sdc_protect(&sdc, &cfg, NULL, &d)) {
-		fail_diag(c, "rows", &d);
-		goto out;
-	}
+	p_ready = true;
 	/* past the budget or without a client by now: no answer */
 	if ((err = ob_http_stopped(c))) {
 		ob_http_fail_stopped(c, err);
 		goto out;
 	}
-	/* rows shown: all, or the top ones by published total */
-	order = ob_malloc((t->nrows + 1) * sizeof(size_t));
-	for (size_t i = 0; i < t->nrows; i++)
-		order[i] = i;
-	nout = r->n_row_dims ? t->nrows : 0; /* no row dimensions: the total alone */
-	if (top > 0) {
-		qsort_r(order, t->nrows, sizeof(size_t), row_cmp, &sdc);
-		if (nout > (size_t)top)
-			nout = (size_t)top;
-		if (!r->n_row_dims)
-			nout = 0;
-	}
+	pub_select(&p, t, pub, top);
 	if (csv) {
 		c->res->content_type = "text/csv; charset=utf-8";
 		for (size_t k = 0; k < r->n_dims; k++) {
 			e |= csv_str(b, ob_query_dim_name(r->dims[k]));
 			e |= ob_buf_addc(b, ',');
 		}
-		e |= ob_buf_addf(b, "count,flag%s,counting_rule\n", m == OB_QM_COUNT ? ""
-		                                                    : m == OB_QM_RATE ? ",rate"
-		                                                                      : ",share");
+		e |= ob_buf_addf(b, "count,flag,status%s,counting_rule\n",
+		                 m == OB_QM_COUNT ? "" : m == OB_QM_RATE ? ",rate" : ",share");
 	} else {
 		e |= ob_buf_adds(b, "{\"dimensions\":[");
 		for (size_t k = 0; k < r->n_dims; k++) {
@@ -433,27 +618,31 @@ void ob_http_h_analyze(struct ob_http_call *c)
 				e |= ob_buf_addc(b, ',');
 			e |= json_str(b, ob_query_dim_name(r->dims[k]));
 		}
-		e |= ob_buf_addf(b, "],\"rows\":%zu,\"measure\":\"%s\",\"rows_total\":%zu,"
-		                 "\"suppressed_flag\":\"%s\",", r->n_row_dims,
-		                 ob_query_measure_name(m), t->nrows, OB_SDC_FLAG);
+		e |= ob_buf_addf(b, "],\"rows\":%zu,\"measure\":\"%s\",\"rows_total\":%zu,",
+		                 r->n_row_dims, ob_query_measure_name(m), p.nall);
+		e |= protection_json(b, pub, &cfg, cls);
+		e |= ob_buf_addc(b, ',');
 		e |= ob_query_counting_json(r, b);
-		e |= ob_buf_adds(b, ",\"cells\":[");
+		e |= ob_buf_addf(b, ",\"suppressed_flag\":\"%s\",\"cells\":[", OB_SDC_FLAG);
 	}
 	{
 		bool first = true;
-		for (size_t ii = 0; ii <= nout && !e; ii++) {
-			size_t i = ii < nout ? order[ii] : SIZE_MAX;
-			for (size_t j = 0; j <= ncols_out && !e; j++) {
-				size_t jj = j < ncols_out ? j : SIZE_MAX;
+		size_t ncols_out = p.has_cols ? p.ncout : 0;
+		for (size_t ii = 0; ii <= p.nout && !e; ii++) {
+			size_t i = ii < p.nout ? p.rows[ii] : SIZE_MAX;
+			for (size_t jj = 0; jj <= ncols_out && !e; jj++) {
+				size_t j = jj < ncols_out ? p.cols[jj] : SIZE_MAX;
 				uint32_t v[OB_QUERY_MAX_DIMS];
-				size_t sr = i == SIZE_MAX ? 0 : i + 1;
-				size_t sc = ncols_out ? (jj == SIZE_MAX ? 0 : jj + 1) : 0;
+				long long x;
 
-				if (!ncols_out && j)
+				if (!ncols_out && jj)
 					break;
-				ob_query_table_coords(t, i, ncols_out ? jj : SIZE_MAX, v);
-				e |= put_cell(c, t, &sdc, sr, sc, v, i, ncols_out ? jj : SIZE_MAX, m, csv,
-				              first);
+				if (i == SIZE_MAX)
+					x = j == SIZE_MAX ? p.total : p.col[j];
+				else
+					x = j == SIZE_MAX ? p.row[i] : p.cell[i * p.nc + j];
+				ob_query_table_coords(t, i, ncols_out ? j : SIZE_MAX, v);
+				e |= put_cell(c, t, &p, x, v, i, ncols_out ? j : SIZE_MAX, m, csv, first);
 				first = false;
 			}
 		}
@@ -469,11 +658,9 @@ void ob_http_h_analyze(struct ob_http_call *c)
 		ob_http_cache_put(c->ctx->cache, key.ptr, ref->snap->stamp, c->res->content_type,
 		                  b->ptr ? b->ptr : "", b->len);
 out:
-	if (sdc_ready)
-		ob_sdc_table_release(&sdc);
-	free(order);
-	free(rpar);
-	free(cpar);
+	if (p_ready)
+		pub_release(&p);
+	free(pt);
 	ob_query_table_free(t);
 	ob_query_result_free(r);
 	ob_counting_free(rules);

@@ -1,16 +1,33 @@
-/* index.c - GET /api/v1/index: the prioritization index of a preset, computed once per store state and kept in memory. */
+/* index.c - GET /api/v1/index: the prioritization index of a preset, computed once per store state from protected counts and kept in memory. */
 #include "http/internal.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <time.h>
 
 #include "base/log.h"
 #include "engine/counting.h"
+#include "base/strmap.h"
 #include "engine/indicators.h"
+#include "engine/query.h"
 #include "engine/snaphold.h"
 #include "http/cache.h"
 #include "index/run.h"
+#include "publish/cellkey.h"
+
+/*
+ * What the route publishes. The index is computed from protected inputs:
+ * each catalogue count (an indicator in a unit and year) is perturbed by
+ * the cell-key method (publish/cellkey.h) with the key of the records the
+ * public analyser would count for the same question (the indicator's
+ * numerator, its institution, the disaggregation and the year, by the
+ * unit's level), so the index and the analyser agree; rates are computed
+ * from the perturbed counts. Per unit only the rank, the rank interval,
+ * the level and the inputs' status are published (index/run.h): never
+ * scores, drivers or normalised values, which are straight-line functions
+ * of the rates. "observa index" (the steward's tool) keeps the full run.
+ */
 
 /*
  * The cache. An index run is a Monte Carlo analysis (the definition's runs,
@@ -129,16 +146,17 @@ static bool preset_name_ok(const char *s)
 	return true;
 }
 
-static bool render(const struct ob_index_run *x, bool csv, char **out, size_t *len)
+static bool render(const struct ob_index_run *x, bool csv, const char *protection, char **out,
+                   size_t *len)
 {
 	FILE *f = open_memstream(out, len);
 
 	if (!f)
 		return false;
 	if (csv)
-		ob_index_run_csv(x, false, f);
+		ob_index_run_public_csv(x, f);
 	else
-		ob_index_run_json(x, false, f);
+		ob_index_run_public_json(x, protection, f);
 	if (fclose(f)) {
 		free(*out);
 		*out = NULL;
@@ -159,6 +177,173 @@ static void strip_dir(char *msg, const char *dir)
 		memmove(p, p + n + 1, strlen(p + n + 1) + 1);
 }
 
+/* ---- protected counts ---- */
+
+/* One analyser question: an indicator's records by one territorial level
+ * in one year, with the sum of their keys per unit. */
+struct pq {
+	size_t ind;
+	int by, level, year;
+	char value[OB_IND_ID_MAX];
+	struct ob_query_result *r; /* NULL: the question failed (values missing) */
+	struct ob_strmap at;       /* unit code -> value index + 1 */
+};
+
+struct protect_ctx {
+	const struct ob_snapref *ref;
+	const struct ob_indicator_set *set;
+	const struct ob_ck_ptable *pt;
+	const struct ob_counting *rules; /* as the public analyser counts */
+	struct pq *q;
+	size_t nq, cap;
+};
+
+static const char *field_where(enum ob_ind_field f)
+{
+	switch (f) {
+	case OB_FLD_CATEGORY: return "iccs";
+	case OB_FLD_SEX: return "sex";
+	case OB_FLD_AGE: return "age";
+	case OB_FLD_HOUR: return "hour";
+	case OB_FLD_INSTITUTION: return "institution";
+	case OB_FLD_SOURCE: return "source";
+	default: return ob_snap_dim_name((enum ob_snap_dim)(f - OB_FLD_MANNER));
+	}
+}
+
+/* The analyser's filter for an indicator's numerator (its clauses; its
+ * institution when they choose no source and no counting rules choose), a
+ * disaggregation and a year. */
+static ob_err numerator_where(const struct ob_indicator *x, bool ruled, int by,
+                              const char *value, int year, struct ob_buf *w)
+{
+	bool chooses_source = false;
+	ob_err e = OB_OK;
+
+	for (int i = 0; i < x->n_clauses; i++) {
+		const struct ob_ind_clause *cl = &x->clauses[i];
+		const char *v = cl->values;
+
+		chooses_source |= cl->field == OB_FLD_INSTITUTION || cl->field == OB_FLD_SOURCE;
+		e |= ob_buf_addf(w, "%s=", field_where(cl->field));
+		for (; *v; v++) {
+			if (*v == ' ' || *v == '\t')
+				continue;
+			/* hour ranges are written 18-5 in numerators, 18..5 in filters */
+			if (cl->field == OB_FLD_HOUR && *v == '-')
+				e |= ob_buf_adds(w, "..");
+			else
+				e |= ob_buf_addc(w, *v);
+		}
+		e |= ob_buf_addc(w, ' ');
+	}
+	if (!chooses_source && !ruled && x->institution >= 0)
+		e |= ob_buf_addf(w, "institution=%s ",
+		                 ob_institution_name((enum ob_institution)x->institution));
+	if (by >= 0)
+		e |= ob_buf_addf(w, "%s=%s ", ob_ind_by_name((enum ob_ind_by)by), value);
+	return e | ob_buf_addf(w, "year=%d", year);
+}
+
+static struct pq *question(struct protect_ctx *pc, size_t ind, int by, const char *value,
+                           int level, int year)
+{
+	static const enum ob_query_dim dim_of_level[] = { OB_QD_COUNTRY, OB_QD_ADMIN1,
+		                                          OB_QD_ADMIN2 };
+	struct ob_buf w = OB_BUF_INIT(OB_MAX_QUERY_WHERE);
+	struct ob_query q;
+	struct ob_diag d;
+	struct pq *e;
+
+	for (size_t i = 0; i < pc->nq; i++) {
+		e = &pc->q[i];
+		if (e->ind == ind && e->by == by && e->level == level && e->year == year &&
+		    !strcmp(e->value, value ? value : ""))
+			return e;
+	}
+	if (pc->nq == pc->cap) {
+		pc->cap = pc->cap ? pc->cap * 2 : 8;
+		pc->q = ob_realloc(pc->q, pc->cap * sizeof(*pc->q));
+	}
+	e = &pc->q[pc->nq++];
+	memset(e, 0, sizeof(*e));
+	e->ind = ind;
+	e->by = by;
+	e->level = level;
+	e->year = year;
+	ob_strlcpy(e->value, value ? value : "", sizeof(e->value));
+	ob_strmap_init(&e->at);
+	memset(&q, 0, sizeof(q));
+	if (numerator_where(&pc->set->v[ind], pc->rules != NULL, by, e->value, year, &w)) {
+		ob_warn("API: índice: la pregunta del indicador %s es demasiado larga; sus valores "
+		        "quedan como faltantes / the question is too long, values missing",
+		        pc->set->v[ind].id);
+		ob_buf_release(&w);
+		return e;
+	}
+	q.rules = pc->rules;
+	q.dims[0] = dim_of_level[level < 0 ? 0 : level > 2 ? 2 : level];
+	q.n_dims = q.n_row_dims = 1;
+	q.where = w.ptr;
+	q.threads = 1;
+	q.keys = true;
+	ob_diag_clear(&d);
+	if (ob_query_run(pc->ref->an, &q, &e->r, &d)) {
+		ob_warn("API: índice: la pregunta «%s» del indicador %s no se pudo hacer; sus "
+		        "valores quedan como faltantes / the question failed, values missing: %s",
+		        w.ptr ? w.ptr : "", pc->set->v[ind].id, d.message);
+		e->r = NULL;
+	} else {
+		for (uint32_t v = 0; v < e->r->extent[0]; v++) {
+			const char *code = ob_query_label(e->r, 0, v);
+			ob_strmap_put(&e->at, code, strlen(code), (void *)(uintptr_t)(v + 1), NULL);
+		}
+	}
+	ob_buf_release(&w);
+	return e;
+}
+
+static double protect_count(void *ctx, size_t ind, int by, const char *value, uint32_t unit,
+                            const struct ob_period *period, double count)
+{
+	struct protect_ctx *pc = ctx;
+	const struct ob_snapshot *s = pc->ref->snap;
+	const char *code = ob_snap_str(s, s->units[unit].code);
+	struct pq *e = question(pc, ind, by, value, s->units[unit].level, period->year);
+	uintptr_t at;
+	uint64_t keysum = 0;
+
+	if (!e->r || !(count >= 0) || !isfinite(count))
+		return -1;
+	if ((at = (uintptr_t)ob_strmap_get(&e->at, code, strlen(code))))
+		keysum = e->r->keysums[at - 1];
+	return (double)ob_ck_perturb(pc->pt, (uint64_t)llround(count), keysum);
+}
+
+static void protect_release(struct protect_ctx *pc)
+{
+	for (size_t i = 0; i < pc->nq; i++) {
+		ob_query_result_free(pc->q[i].r);
+		ob_strmap_release(&pc->q[i].at);
+	}
+	free(pc->q);
+}
+
+/* The "protection" member of the answer. */
+static void protection_json(const struct ob_sdc_config *cfg, char *out, size_t size)
+{
+	snprintf(out, size,
+	         "{\"method\":\"cell_key\",\"max_perturbation\":%d,\"variance\":%g,"
+	         "\"never_shown\":%d,\"published\":[\"rank\",\"rank_low\",\"rank_high\","
+	         "\"level\",\"top\"],\"note\":\"El índice se calcula con conteos perturbados "
+	         "(método de clave de celda, a lo sumo %d por conteo) y publica por unidad solo "
+	         "la posición, su intervalo y el nivel.\",\"note_en\":\"The index is computed "
+	         "from perturbed counts (cell-key method, at most %d per count) and publishes per "
+	         "unit only the rank, its interval and the level.\"}",
+	         cfg->ck.max_perturbation, cfg->ck.variance, cfg->ck.never_shown,
+	         cfg->ck.max_perturbation, cfg->ck.max_perturbation);
+}
+
 /* Compute the run for the key into e; answers the error itself. */
 static bool compute(struct ob_http_call *c, const struct ob_snapref *ref, const char *preset,
                     int year, const char *country, struct ix_entry *e)
@@ -169,11 +354,17 @@ static bool compute(struct ob_http_call *c, const struct ob_snapref *ref, const 
 	struct ob_index_preset_data pd;
 	struct ob_index_run_options ro;
 	struct ob_index_run x;
+	struct ob_index_protect prot;
+	struct protect_ctx pc;
+	struct ob_ck_ptable *pt = NULL;
+	struct ob_sdc_config cfg;
+	char protection[1024];
 	struct ob_diag d;
 	bool from_default = false, ok = false;
 	ob_err err;
 
 	memset(&x, 0, sizeof(x));
+	memset(&pc, 0, sizeof(pc));
 	ob_diag_clear(&d);
 	if (ob_indicators_load_dir(c->ctx->dir, &set, &from_default, &d) ||
 	    ob_counting_load(c->ctx->dir, ref->snap, set, &rules, &d)) {
@@ -182,6 +373,20 @@ static bool compute(struct ob_http_call *c, const struct ob_snapref *ref, const 
 		ob_http_store_fail(c);
 		return false;
 	}
+	pt = ob_malloc(sizeof(*pt));
+	if (ob_sdc_config_load(&cfg, c->ctx->dir, &d) || ob_ck_ptable_build(&cfg.ck, pt, &d)) {
+		ob_error("API: control de divulgación / disclosure control: %s", d.message);
+		ob_http_store_fail(c);
+		goto out;
+	}
+	protection_json(&cfg, protection, sizeof(protection));
+	pc.ref = ref;
+	pc.set = set;
+	pc.pt = pt;
+	pc.rules = rules;
+	prot.count = protect_count;
+	prot.ctx = &pc;
+	po.protect = &prot;
 	po.year = year;
 	po.country = country;
 	pd.snap = ref->snap;
@@ -210,7 +415,8 @@ static bool compute(struct ob_http_call *c, const struct ob_snapref *ref, const 
 			ob_http_fail(c->res, 400, "bad_parameter", NULL, msg, msg);
 		goto out;
 	}
-	if (!render(&x, false, &e->json, &e->json_len) || !render(&x, true, &e->csv, &e->csv_len)) {
+	if (!render(&x, false, protection, &e->json, &e->json_len) ||
+	    !render(&x, true, NULL, &e->csv, &e->csv_len)) {
 		ob_http_fail(c->res, 500, "internal", NULL, "No se pudo escribir el índice.",
 		             "The index could not be written.");
 		goto out;
@@ -219,14 +425,27 @@ static bool compute(struct ob_http_call *c, const struct ob_snapref *ref, const 
 out:
 	ob_index_run_release(&x);
 	ob_counting_free(rules);
+	protect_release(&pc);
+	free(pt);
 	ob_indicators_free(set);
 	return ok;
 }
 
+/* The cache key: the observatory, the question, the records' stamp and the
+ * disclosure settings, which shape the answer too. */
 static void make_key(char *key, size_t size, const char *dir, const char *preset, int year,
                      const char *country, const char *stamp)
 {
-	snprintf(key, size, "%s\n%s\n%d\n%s\n%s", dir, preset, year, country, stamp);
+	struct ob_sdc_config cfg;
+	struct ob_buf ct = OB_BUF_INIT(1024);
+	struct ob_diag d;
+
+	if (ob_sdc_config_load(&cfg, dir, &d))
+		ob_sdc_config_default(&cfg); /* compute() reports the error */
+	ob_sdc_config_text(&cfg, &ct);
+	snprintf(key, size, "%s\n%s\n%d\n%s\n%s\n%s", dir, preset, year, country, stamp,
+	         ct.ptr ? ct.ptr : "");
+	ob_buf_release(&ct);
 }
 
 void ob_http_h_index(struct ob_http_call *c)
@@ -235,7 +454,7 @@ void ob_http_h_index(struct ob_http_call *c)
 	const char *fmt = ob_http_str(c, "format");
 	int year = (int)ob_http_int(c, "year", 0);
 	bool csv = fmt && !strcmp(fmt, "csv");
-	char country[4] = "", key[OB_MAX_PATH + 256];
+	char country[4] = "", key[OB_MAX_PATH + 512];
 	struct ob_snapref *ref = NULL;
 	struct ix_entry *e = NULL;
 	struct ob_diag d;

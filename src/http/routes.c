@@ -237,8 +237,12 @@ const struct ob_http_route ob_http_routes[] = {
 	  "Submit a file of one's own source (body: the CSV); returns the ingest report",
 	  PARAMS(p_submission), "json", NULL },
 	{ "GET", "/api/v1/analyze", OB_ROLE_PUBLIC, false, false, ob_http_h_analyze,
-	  "conteos, tasas y porcentajes por cualquier dimensión, con control de revelación",
-	  "counts, rates and shares by any dimension, with disclosure control",
+	  "conteos, tasas y porcentajes por cualquier dimensión, con control de divulgación: "
+	  "para el público, conteos perturbados por clave de celda y preguntas acotadas; para "
+	  "analistas, conteos exactos con supresión",
+	  "counts, rates and shares by any dimension, with disclosure control: for the public, "
+	  "cell-key perturbed counts and bounded questions; for analysts, exact counts with "
+	  "suppression",
 	  PARAMS(p_analyze), "json+csv", NULL },
 	{ "GET", "/api/v1/releases", OB_ROLE_PUBLIC, false, false, ob_http_h_releases,
 	  "Archivos publicados del observatorio", "The observatory's published files",
@@ -266,10 +270,10 @@ const struct ob_http_route ob_http_routes[] = {
 	  "Rejected rows with the original row (record-level; every read is audited)",
 	  PARAMS(p_quarantine), "json+csv", NULL },
 	{ "GET", "/api/v1/index", OB_ROLE_PUBLIC, false, false, ob_http_h_index,
-	  "Índice de priorización territorial de un índice del catálogo: puntaje, nivel, "
-	  "posición con su intervalo e impulsores (como «observa index --preset»)",
-	  "Territorial prioritization index of a catalogue preset: score, level, rank with "
-	  "its interval and drivers (as 'observa index --preset')", PARAMS(p_index),
+	  "Índice de priorización territorial de un índice del catálogo, calculado con conteos "
+	  "perturbados: por unidad, posición con su intervalo y nivel",
+	  "Territorial prioritization index of a catalogue preset, computed from perturbed "
+	  "counts: per unit, rank with its interval and level", PARAMS(p_index),
 	  "json+csv", NULL },
 	{ "GET", "/api/v1/completeness", OB_ROLE_PUBLIC, false, false, ob_http_h_completeness,
 	  "Completitud: por fuente, territorio y mes, si hubo entrega vigente y si una entrega "

@@ -290,9 +290,33 @@ static ob_err parse_catalog(const struct ob_index_def *def, size_t j,
  * The catalogue indicators of def whose disaggregation is by, for the
  * snapshot units qunits[nq], into vals (nq x nind).
  */
+/* The value of catalogue indicator ind (index into the set) from counts
+ * protected by p (see preset.h), or NaN. */
+static double protected_value(const struct ob_index_protect *p,
+                              const struct ob_indicator_set *set, size_t ind, int by,
+                              const char *value, uint32_t unit, const struct ob_period *period,
+                              const struct ob_ind_value *v)
+{
+	const struct ob_indicator *x = &set->v[ind];
+	double c = p->count(p->ctx, ind, by, value, unit, period, v->count), den;
+
+	if (c < 0)
+		return NAN;
+	if (x->denom == OB_DEN_INDICATOR) {
+		if (x->denom_index < 0)
+			return NAN;
+		den = p->count(p->ctx, (size_t)x->denom_index, by, value, unit, period,
+		               v->denominator);
+	} else {
+		den = v->denominator;
+	}
+	return den > 0 ? x->multiplier * c / den : NAN;
+}
+
 static ob_err compute_group(const struct ob_index_def *def, const struct cat_ref *refs,
                             int by, const struct ob_index_preset_data *data,
                             const struct ob_index_preset_options *o,
+                            const struct ob_index_protect *protect,
                             const struct ob_period *period, const uint32_t *qunits,
                             size_t nq, double *vals, uint32_t *flags, struct ob_diag *d)
 {
@@ -347,9 +371,13 @@ static ob_err compute_group(const struct ob_index_def *def, const struct cat_ref
 			const struct ob_ind_value *v = ob_ind_result_at(r, i, u, 0, cell);
 			bool missing = v->flags & (OB_IND_NO_DATA | OB_IND_MISSING_DENOMINATOR |
 			                           OB_IND_NOT_IN_VINTAGE);
-			vals[u * def->nind + j] = missing ? NAN : v->value;
+			double x = missing ? NAN : v->value;
 			if (!missing)
 				*flags |= v->flags;
+			if (protect && !isnan(x))
+				x = protected_value(protect, data->set, ind[i], by, refs[j].value,
+				                    qunits[u], period, v);
+			vals[u * def->nind + j] = x;
 		}
 	}
 out:
@@ -592,8 +620,8 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 		ob_strmap_release(&seen);
 		qv = ob_malloc(nq * ni * sizeof(*qv));
 		for (int by = -1; by < OB_BY_COUNT; by++)
-			if ((e = compute_group(&full, refs, by, data, o, period, qunits, nq, qv, &flags,
-			                       d)))
+			if ((e = compute_group(&full, refs, by, data, o, o->protect, period, qunits, nq,
+			                       qv, &flags, d)))
 				goto out;
 		for (size_t u = 0; u < us.n; u++)
 			for (size_t j = 0; j < ni; j++)

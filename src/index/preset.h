@@ -52,6 +52,22 @@
 ob_err ob_index_preset_text(const char *dir, const char *preset, struct ob_buf *text,
                             char *name, size_t name_size, struct ob_diag *d);
 
+/*
+ * Protection of the catalogue values (the public index route, http/
+ * index.c): count() receives each catalogue count the definition takes,
+ * with its indicator (index into the set), disaggregation (by < 0: none;
+ * value its code), snapshot unit and period, and returns the count to use
+ * instead (a perturbed count), or a negative number for a value to treat
+ * as missing. The value is then recomputed from it: the count over the
+ * population, or for a share over the denominator indicator's count
+ * protected the same way, times the multiplier.
+ */
+struct ob_index_protect {
+	double (*count)(void *ctx, size_t ind, int by, const char *value, uint32_t unit,
+	                const struct ob_period *period, double count);
+	void *ctx;
+};
+
 struct ob_index_preset_options {
 	int year;
 	const char *country; /* ISO3 replacing the definition's, or NULL */
@@ -59,6 +75,7 @@ struct ob_index_preset_options {
 	bool has_vintage;    /* the units of the division valid on vintage (days since
 	                        1970-01-01) instead of those of 1 July of the year */
 	long vintage;
+	const struct ob_index_protect *protect; /* NULL: the values as computed */
 };
 
 /* The observatory's data, opened by the caller. pop may be NULL. */

@@ -299,6 +299,150 @@ void ob_index_run_json(const struct ob_index_run *x, bool stages, FILE *out)
 	ob_buf_release(&b);
 }
 
+/* --------------------------------------------------------------- public */
+
+/* The status of input j of unit u (see run.h). */
+static const char *input_status(const struct ob_index_run *x, size_t u, size_t j)
+{
+	size_t ni = x->def.nind;
+
+	if (!x->def.ind[j].catalog)
+		return "external";
+	if (isnan(x->in.x[u * ni + j]))
+		return x->r.imputed[u * ni + j] ? "imputed" : "dropped";
+	return "perturbed";
+}
+
+void ob_index_run_public_csv(const struct ob_index_run *x, FILE *out)
+{
+	const struct ob_index_def *def = &x->def;
+	struct ob_csvw w;
+
+	ob_csvw_init(&w, out, ',');
+	ob_csvw_str(&w, "unit");
+	ob_csvw_str(&w, "name");
+	ob_csvw_str(&w, "rank");
+	ob_csvw_str(&w, "rank_low");
+	ob_csvw_str(&w, "rank_high");
+	ob_csvw_str(&w, "level");
+	ob_csvw_str(&w, "level_name");
+	ob_csvw_str(&w, "top");
+	for (size_t j = 0; j < def->nind; j++)
+		csv_header(&w, x, "input_", def->ind[j].id);
+	ob_csvw_end(&w);
+	for (size_t k = 0; k < x->in.nunits; k++) {
+		size_t u = x->order[k];
+		ob_csvw_str(&w, x->in.unit[u]);
+		ob_csvw_str(&w, x->in.unit_name[u]);
+		ob_csvw_int(&w, (long long)x->r.rank[u]);
+		if (x->has_mc) {
+			ob_csvw_int(&w, (long long)x->mc.rank_low[u]);
+			ob_csvw_int(&w, (long long)x->mc.rank_high[u]);
+		} else {
+			ob_csvw_str(&w, NULL);
+			ob_csvw_str(&w, NULL);
+		}
+		ob_csvw_int(&w, (long long)x->r.level[u]);
+		ob_csvw_str(&w, ob_index_level_name(def, x->r.level[u]));
+		ob_csvw_int(&w, x->r.top[u]);
+		for (size_t j = 0; j < def->nind; j++)
+			ob_csvw_str(&w, input_status(x, u, j));
+		ob_csvw_end(&w);
+	}
+}
+
+void ob_index_run_public_json(const struct ob_index_run *x, const char *protection,
+                              FILE *out)
+{
+	const struct ob_index_def *def = &x->def;
+	struct ob_buf b = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
+	size_t ni = def->nind;
+
+	const char *file = def->file ? def->file : "", *cat;
+
+	/* the definition as the catalogue names it, never a server path */
+	for (const char *p = file; (p = strstr(p, "catalog/index/")); p++)
+		file = p;
+	if (!strstr(file, "catalog/index/") && (cat = strrchr(file, '/')))
+		file = cat + 1;
+	ob_buf_addc(&b, '{');
+	jkey(&b, "index");
+	jstr(&b, def->name);
+	ob_buf_adds(&b, ",");
+	jkey(&b, "definition");
+	jstr(&b, file);
+	ob_buf_adds(&b, ",");
+	jkey(&b, "classification");
+	jstr(&b, ob_index_classify_name(def->classify));
+	ob_buf_adds(&b, ",");
+	jkey(&b, "levels");
+	ob_buf_addc(&b, '[');
+	for (size_t l = 1; l <= def->levels; l++) {
+		if (l > 1)
+			ob_buf_addc(&b, ',');
+		jstr(&b, ob_index_level_name(def, l));
+	}
+	ob_buf_adds(&b, "],");
+	jkey(&b, "top");
+	ob_buf_addf(&b, "%zu,", def->top);
+	jkey(&b, "indicators");
+	ob_buf_addc(&b, '[');
+	for (size_t j = 0; j < ni; j++) {
+		if (j)
+			ob_buf_addc(&b, ',');
+		jstr(&b, def->ind[j].id);
+	}
+	ob_buf_adds(&b, "],");
+	jkey(&b, "missing");
+	ob_buf_addc(&b, '{');
+	jkey(&b, "policy");
+	jstr(&b, ob_index_missing_name(def->missing));
+	ob_buf_addf(&b, ",\"imputations\":%zu,\"dropped\":%zu},", x->r.imputations,
+	            x->r.dropped);
+	jkey(&b, "uncertainty");
+	if (x->has_mc)
+		ob_buf_addf(&b, "{\"runs\":%zu,\"seed\":%llu}", x->runs,
+		            (unsigned long long)x->seed);
+	else
+		ob_buf_adds(&b, "null");
+	if (protection) {
+		ob_buf_adds(&b, ",");
+		jkey(&b, "protection");
+		ob_buf_adds(&b, protection);
+	}
+	ob_buf_adds(&b, ",\"units\":[\n");
+	flush(&b, out);
+	for (size_t k = 0; k < x->in.nunits; k++) {
+		size_t u = x->order[k];
+		ob_buf_adds(&b, k ? ",\n{" : "{");
+		jkey(&b, "unit");
+		jstr(&b, x->in.unit[u]);
+		ob_buf_adds(&b, ",");
+		jkey(&b, "name");
+		jstr(&b, x->in.unit_name[u]);
+		ob_buf_addf(&b, ",\"rank\":%zu,", x->r.rank[u]);
+		if (x->has_mc)
+			ob_buf_addf(&b, "\"rank_low\":%zu,\"rank_high\":%zu,", x->mc.rank_low[u],
+			            x->mc.rank_high[u]);
+		else
+			ob_buf_adds(&b, "\"rank_low\":null,\"rank_high\":null,");
+		ob_buf_addf(&b, "\"level\":%zu,", x->r.level[u]);
+		jkey(&b, "level_name");
+		jstr(&b, ob_index_level_name(def, x->r.level[u]));
+		ob_buf_addf(&b, ",\"top\":%s,\"inputs\":{", x->r.top[u] ? "true" : "false");
+		for (size_t j = 0; j < ni; j++) {
+			if (j)
+				ob_buf_addc(&b, ',');
+			jkey(&b, def->ind[j].id);
+			jstr(&b, input_status(x, u, j));
+		}
+		ob_buf_adds(&b, "}}");
+		flush(&b, out);
+	}
+	ob_buf_adds(&b, "\n]}\n");
+	flush(&b, out);
+	ob_buf_release(&b);
+}
 
 /* ------------------------------------------------------------------ run */
 

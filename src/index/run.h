@@ -68,4 +68,22 @@ const char *ob_index_classify_name(enum ob_ix_classify c);
 void ob_index_run_csv(const struct ob_index_run *x, bool stages, FILE *out);
 void ob_index_run_json(const struct ob_index_run *x, bool stages, FILE *out);
 
+/*
+ * The run as the public index route publishes it (GET /api/v1/index, whose
+ * catalogue values come from protected counts: index/preset.h): per unit
+ * only its rank, rank interval, level (and level name), whether it is in the
+ * top, and the status of each input: "perturbed" (a value from protected
+ * counts), "imputed" or "dropped" (missing, under the definition's policy)
+ * or "external" (a column of the --input file). Nothing that is a function
+ * of the values themselves is written (scores, normalised values,
+ * dimensions, drivers, references, breaks, the mean score, the rank
+ * median, the probabilities of each level): a straight line of those
+ * against the raw rates gives the rates, and with the populations, the
+ * counts back. protection (JSON only): an object written as the member
+ * "protection", or NULL.
+ */
+void ob_index_run_public_csv(const struct ob_index_run *x, FILE *out);
+void ob_index_run_public_json(const struct ob_index_run *x, const char *protection,
+                              FILE *out);
+
 #endif

@@ -10,11 +10,56 @@ static const char *const rule_names[OB_SDC_NRULES] = {
 	"general", "sexual_violence", "minors",
 };
 
+/* Sections beyond the rules. */
+enum { SEC_CELL_KEY = OB_SDC_NRULES, SEC_PUBLIC, SEC_COUNT };
+
+static const char *section_name(int s)
+{
+	return s < OB_SDC_NRULES ? rule_names[s] : s == SEC_CELL_KEY ? "cell_key" : "public";
+}
+
 void ob_sdc_config_default(struct ob_sdc_config *c)
 {
+	memset(c, 0, sizeof(*c));
 	c->rule[OB_SDC_RULE_GENERAL] = (struct ob_sdc_rule){ 5, false };
 	c->rule[OB_SDC_RULE_SEXUAL_VIOLENCE] = (struct ob_sdc_rule){ 10, false };
 	c->rule[OB_SDC_RULE_MINORS] = (struct ob_sdc_rule){ 10, false };
+	c->ck.max_perturbation = 3;
+	c->ck.variance = 2;
+	c->ck.never_shown = 2;
+	c->pub.max_dimensions = 3;
+	c->pub.max_attributes = 3;
+	c->pub.small_area_attributes = 1;
+	c->pub.max_values = 1;
+	c->pub.age_years = false;
+	c->pub.dates_by_day = false;
+	c->pub.hour_small_areas = false;
+}
+
+struct ob_sdc_rule ob_sdc_rule_of(const struct ob_sdc_config *c, unsigned classes)
+{
+	struct ob_sdc_rule rule = c->rule[OB_SDC_RULE_GENERAL];
+
+	for (int i = 1; i < OB_SDC_NRULES; i++)
+		if (classes & (1u << (i - 1))) {
+			if (c->rule[i].min_count > rule.min_count)
+				rule.min_count = c->rule[i].min_count;
+			rule.zero_sensitive |= c->rule[i].zero_sensitive;
+		}
+	return rule;
+}
+
+void ob_sdc_config_text(const struct ob_sdc_config *c, struct ob_buf *b)
+{
+	const struct ob_sdc_public *p = &c->pub;
+
+	for (size_t i = 0; i < OB_SDC_NRULES; i++)
+		ob_buf_addf(b, "%lld,%d;", c->rule[i].min_count, c->rule[i].zero_sensitive);
+	ob_buf_addf(b, "ck%d,%.17g,%d;", c->ck.max_perturbation, c->ck.variance,
+	            c->ck.never_shown);
+	ob_buf_addf(b, "pub%d,%d,%d,%d,%d,%d,%d", p->max_dimensions, p->max_attributes,
+	            p->small_area_attributes, p->max_values, p->age_years, p->dates_by_day,
+	            p->hour_small_areas);
 }
 
 static const char *trim(const char *p, const char *end, const char **tend)
@@ -41,13 +86,130 @@ static bool parse_bool(const char *v, size_t n, bool *out)
 	return false;
 }
 
+static bool word_is(const char *k, const char *ke, const char *word)
+{
+	return (size_t)(ke - k) == strlen(word) && !strncmp(k, word, (size_t)(ke - k));
+}
+
+/* An integer setting of [public] or [cell_key]: the key, its bounds. */
+struct int_key {
+	int section;
+	const char *key;
+	long long min, max;
+	size_t off;
+};
+
+static const struct int_key int_keys[] = {
+	{ SEC_CELL_KEY, "max_perturbation", 1, OB_CK_MAX_D,
+	  offsetof(struct ob_sdc_config, ck.max_perturbation) },
+	{ SEC_CELL_KEY, "never_shown", 0, OB_CK_MAX_JS,
+	  offsetof(struct ob_sdc_config, ck.never_shown) },
+	{ SEC_PUBLIC, "max_dimensions", 1, 4, offsetof(struct ob_sdc_config, pub.max_dimensions) },
+	{ SEC_PUBLIC, "max_attributes", 0, 16, offsetof(struct ob_sdc_config, pub.max_attributes) },
+	{ SEC_PUBLIC, "small_area_attributes", 0, 16,
+	  offsetof(struct ob_sdc_config, pub.small_area_attributes) },
+	{ SEC_PUBLIC, "max_values", 1, 10000, offsetof(struct ob_sdc_config, pub.max_values) },
+};
+
+/* The keys each section knows, for messages. */
+static const char *section_keys(int s)
+{
+	return s < OB_SDC_NRULES ? "min_count, zero_sensitive"
+	       : s == SEC_CELL_KEY ? "max_perturbation, variance, never_shown"
+	                           : "max_dimensions, max_attributes, small_area_attributes, "
+	                             "max_values, age, dates, hour_small_areas";
+}
+
+static ob_err parse_setting(struct ob_sdc_config *tmp, int section, const char *k,
+                            const char *ke, const char *v, const char *ve, const char *s,
+                            const char *file, long line, struct ob_diag *d)
+{
+	size_t nv = (size_t)(ve - v);
+	long col = (long)(v - s) + 1;
+	long long num;
+	bool b;
+
+	if (section < OB_SDC_NRULES) {
+		if (word_is(k, ke, "min_count")) {
+			if (!ob_parse_int(v, nv, 2, OB_MAX_SDC_COUNT, &num))
+				return ob_diag_set(d, OB_EINVAL, file, line, col, v, nv,
+				                   "min_count debe ser un entero de 2 en adelante "
+				                   "(min_count must be an integer >= 2)");
+			tmp->rule[section].min_count = num;
+			return OB_OK;
+		}
+		if (word_is(k, ke, "zero_sensitive")) {
+			if (!parse_bool(v, nv, &b))
+				return ob_diag_set(d, OB_EINVAL, file, line, col, v, nv,
+				                   "se esperaba yes o no (expected yes or no)");
+			tmp->rule[section].zero_sensitive = b;
+			return OB_OK;
+		}
+	}
+	for (size_t i = 0; i < OB_ARRAY_SIZE(int_keys); i++) {
+		const struct int_key *ik = &int_keys[i];
+		if (ik->section != section || !word_is(k, ke, ik->key))
+			continue;
+		if (!ob_parse_int(v, nv, ik->min, ik->max, &num))
+			return ob_diag_set(d, OB_EINVAL, file, line, col, v, nv,
+			                   "%s debe ser un entero de %lld a %lld (%s must be an "
+			                   "integer from %lld to %lld)", ik->key, ik->min, ik->max,
+			                   ik->key, ik->min, ik->max);
+		*(int *)(void *)((char *)tmp + ik->off) = (int)num;
+		return OB_OK;
+	}
+	if (section == SEC_CELL_KEY && word_is(k, ke, "variance")) {
+		double x;
+		if (!ob_parse_double(v, nv, &x) || !isfinite(x) || x <= 0)
+			return ob_diag_set(d, OB_EINVAL, file, line, col, v, nv,
+			                   "variance debe ser un número positivo, menor que "
+			                   "max_perturbation al cuadrado (variance must be a positive "
+			                   "number below max_perturbation squared)");
+		tmp->ck.variance = x;
+		return OB_OK;
+	}
+	if (section == SEC_PUBLIC && word_is(k, ke, "age")) {
+		if (nv == 6 && !strncmp(v, "groups", 6))
+			tmp->pub.age_years = false;
+		else if (nv == 5 && !strncmp(v, "years", 5))
+			tmp->pub.age_years = true;
+		else
+			return ob_diag_set(d, OB_EINVAL, file, line, col, v, nv,
+			                   "se esperaba groups (grupos de edad) o years (años) "
+			                   "(expected groups or years)");
+		return OB_OK;
+	}
+	if (section == SEC_PUBLIC && word_is(k, ke, "dates")) {
+		if (nv == 5 && !strncmp(v, "month", 5))
+			tmp->pub.dates_by_day = false;
+		else if (nv == 3 && !strncmp(v, "day", 3))
+			tmp->pub.dates_by_day = true;
+		else
+			return ob_diag_set(d, OB_EINVAL, file, line, col, v, nv,
+			                   "se esperaba month (meses enteros) o day (días) (expected "
+			                   "month or day)");
+		return OB_OK;
+	}
+	if (section == SEC_PUBLIC && word_is(k, ke, "hour_small_areas")) {
+		if (!parse_bool(v, nv, &b))
+			return ob_diag_set(d, OB_EINVAL, file, line, col, v, nv,
+			                   "se esperaba yes o no (expected yes or no)");
+		tmp->pub.hour_small_areas = b;
+		return OB_OK;
+	}
+	return ob_diag_set(d, OB_EINVAL, file, line, 1, k, (size_t)(ke - k),
+	                   "clave desconocida en [%s]; se esperaba %s (unknown key)",
+	                   section_name(section), section_keys(section));
+}
+
 ob_err ob_sdc_config_parse(struct ob_sdc_config *c, const char *text, size_t n,
                            const char *file, struct ob_diag *d)
 {
 	struct ob_sdc_config tmp = *c;
 	const char *p = text, *end = text + n;
 	int section = -1;
-	long line = 0;
+	long line = 0, ck_line = 0; /* the last [cell_key] setting */
+	ob_err e;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -62,16 +224,17 @@ ob_err ob_sdc_config_parse(struct ob_sdc_config *c, const char *text, size_t n,
 			if (se[-1] != ']' || se - s < 3)
 				return ob_diag_set(d, OB_EPARSE, file, line, 1, s, (size_t)(se - s),
 				                   "sección mal escrita; se esperaba [general], "
-				                   "[sexual_violence] o [minors]");
+				                   "[sexual_violence], [minors], [cell_key] o [public] "
+				                   "(malformed section)");
 			section = -1;
-			for (int i = 0; i < OB_SDC_NRULES; i++)
-				if (strlen(rule_names[i]) == (size_t)(se - s - 2) &&
-				    !strncmp(s + 1, rule_names[i], (size_t)(se - s - 2)))
+			for (int i = 0; i < SEC_COUNT; i++)
+				if (word_is(s + 1, se - 1, section_name(i)))
 					section = i;
 			if (section < 0)
 				return ob_diag_set(d, OB_EINVAL, file, line, 1, s, (size_t)(se - s),
-				                   "clase de tabla desconocida; se esperaba general, "
-				                   "sexual_violence o minors (unknown table class)");
+				                   "sección desconocida; se esperaba general, "
+				                   "sexual_violence, minors, cell_key o public (unknown "
+				                   "section)");
 			continue;
 		}
 		if (!(eq = memchr(s, '=', (size_t)(se - s))))
@@ -79,35 +242,33 @@ ob_err ob_sdc_config_parse(struct ob_sdc_config *c, const char *text, size_t n,
 			                   "se esperaba «clave = valor» (expected key = value)");
 		if (section < 0)
 			return ob_diag_set(d, OB_EPARSE, file, line, 1, s, (size_t)(se - s),
-			                   "clave fuera de una sección [general], [sexual_violence] "
-			                   "o [minors]");
+			                   "clave fuera de una sección [general], [sexual_violence], "
+			                   "[minors], [cell_key] o [public] (key outside a section)");
 		{
 			const char *k, *ke, *v, *ve;
-			long long num;
-			bool b;
 
 			k = trim(s, eq, &ke);
 			v = trim(eq + 1, se, &ve);
-			if ((size_t)(ke - k) == 9 && !strncmp(k, "min_count", 9)) {
-				if (!ob_parse_int(v, (size_t)(ve - v), 2, OB_MAX_SDC_COUNT, &num))
-					return ob_diag_set(d, OB_EINVAL, file, line,
-					                   (long)(v - s) + 1, v, (size_t)(ve - v),
-					                   "min_count debe ser un entero de 2 en adelante "
-					                   "(min_count must be an integer >= 2)");
-				tmp.rule[section].min_count = num;
-			} else if ((size_t)(ke - k) == 14 && !strncmp(k, "zero_sensitive", 14)) {
-				if (!parse_bool(v, (size_t)(ve - v), &b))
-					return ob_diag_set(d, OB_EINVAL, file, line,
-					                   (long)(v - s) + 1, v, (size_t)(ve - v),
-					                   "se esperaba yes o no (expected yes or no)");
-				tmp.rule[section].zero_sensitive = b;
-			} else {
-				return ob_diag_set(d, OB_EINVAL, file, line, 1, k, (size_t)(ke - k),
-				                   "clave desconocida; se esperaba min_count o "
-				                   "zero_sensitive (unknown key)");
-			}
+			if ((e = parse_setting(&tmp, section, k, ke, v, ve, s, file, line, d)))
+				return e;
+			if (section == SEC_CELL_KEY)
+				ck_line = line;
 		}
 	}
+	/* settings that only make sense together */
+	if (tmp.ck.never_shown >= tmp.ck.max_perturbation)
+		return ob_diag_set(d, OB_EINVAL, file, ck_line, 0, NULL, 0,
+		                   "[cell_key] never_shown = %d no es menor que max_perturbation = "
+		                   "%d: algunos conteos no podrían publicarse sin sesgo, o solo tal "
+		                   "cual (never_shown must be below max_perturbation)",
+		                   tmp.ck.never_shown, tmp.ck.max_perturbation);
+	if (!(tmp.ck.variance < (double)tmp.ck.max_perturbation * tmp.ck.max_perturbation))
+		return ob_diag_set(d, OB_EINVAL, file, ck_line, 0, NULL, 0,
+		                   "[cell_key] variance = %g no es menor que max_perturbation al "
+		                   "cuadrado (%d): no hay perturbación de media 0 con esa varianza "
+		                   "(variance must be below max_perturbation squared)",
+		                   tmp.ck.variance,
+		                   tmp.ck.max_perturbation * tmp.ck.max_perturbation);
 	*c = tmp;
 	return OB_OK;
 }
@@ -674,7 +835,7 @@ ob_err ob_sdc_protect(struct ob_sdc_table *t, const struct ob_sdc_config *cfg,
                       struct ob_sdc_stats *stats, struct ob_diag *d)
 {
 	struct ob_sdc_stats local;
-	struct ob_sdc_rule rule = cfg->rule[OB_SDC_RULE_GENERAL];
+	struct ob_sdc_rule rule = ob_sdc_rule_of(cfg, t->classes);
 	size_t cells = t->nrows * t->ncols;
 	bool added = true;
 	ob_err e;
@@ -685,12 +846,6 @@ ob_err ob_sdc_protect(struct ob_sdc_table *t, const struct ob_sdc_config *cfg,
 	if (t->protected_done)
 		return ob_diag_set(d, OB_EINVAL, "tabla", 0, 0, NULL, 0,
 		                   "la tabla ya fue protegida");
-	for (int i = 1; i < OB_SDC_NRULES; i++)
-		if (t->classes & (1u << (i - 1))) {
-			if (cfg->rule[i].min_count > rule.min_count)
-				rule.min_count = cfg->rule[i].min_count;
-			rule.zero_sensitive |= cfg->rule[i].zero_sensitive;
-		}
 	if ((e = compute_totals(t, d)))
 		return e;
 	stats->cells = cells;

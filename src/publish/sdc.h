@@ -84,8 +84,44 @@ struct ob_sdc_rule {
 	bool zero_sensitive; /* suppress zero counts too */
 };
 
+/*
+ * The cell-key method (publish/cellkey.h) that perturbs the counts of
+ * flexible public tables (the analyser's public answers, the public index's
+ * inputs): published - count is at most max_perturbation (D); a large
+ * count's perturbation has mean 0 and variance `variance` (V); counts 1 ..
+ * never_shown (js) are never published as such.
+ */
+struct ob_ck_params {
+	int max_perturbation; /* D, 1 .. OB_CK_MAX_D */
+	double variance;      /* V, 0 < V < D * D */
+	int never_shown;      /* js, 0 .. min(D - 1, OB_CK_MAX_JS) */
+};
+
+/*
+ * What one public question may combine (the analyser without an analyst's
+ * account; publish/cellkey.h checks it). An attribute is a field that
+ * describes the victim or the event: sex, age, age group, month or date,
+ * hour, manner, mechanism, place, relationship and context; territory,
+ * year, ICCS category, source and institution say what is counted.
+ * "Admin-2 detail": admin2 as a dimension, or a filter naming an admin-2
+ * unit.
+ */
+struct ob_sdc_public {
+	int max_dimensions;        /* grouping dimensions (rows and columns) */
+	int max_attributes;        /* attributes in the grouping and the filter */
+	int small_area_attributes; /* the same, with admin-2 detail */
+	int max_values;            /* values one filter clause names (a range
+	                              A..B counts B - A + 1, a date range its
+	                              months) */
+	bool age_years;            /* age in years (default: age groups only) */
+	bool dates_by_day;         /* date filters to the day (default: whole months) */
+	bool hour_small_areas;     /* hour with admin-2 detail (default: no) */
+};
+
 struct ob_sdc_config {
 	struct ob_sdc_rule rule[OB_SDC_NRULES];
+	struct ob_ck_params ck;
+	struct ob_sdc_public pub;
 };
 
 /* Public flag of a suppressed cell. */
@@ -94,8 +130,15 @@ struct ob_sdc_config {
 /* Name of the optional configuration file inside DIR/catalog. */
 #define OB_SDC_CONFIG_FILE "disclosure.ini"
 
+/* Largest max_perturbation and never_shown of the cell-key method. */
+#define OB_CK_MAX_D 10
+#define OB_CK_MAX_JS 20
+
 /* Defaults: general 1-4 suppressed (min_count 5), sexual violence and minors
- * 1-9 (min_count 10); zero is not sensitive. */
+ * 1-9 (min_count 10); zero is not sensitive. Cell key: D 3, V 2, js 2.
+ * Public questions: 3 dimensions, 3 attributes (1 with admin-2 detail), one
+ * value per filter clause, age groups, whole months, no hour with admin-2
+ * detail. */
 void ob_sdc_config_default(struct ob_sdc_config *c);
 
 /*
@@ -103,14 +146,34 @@ void ob_sdc_config_default(struct ob_sdc_config *c);
  *   [general]            (or [sexual_violence], [minors])
  *   min_count = 5
  *   zero_sensitive = no  (yes/no, si/no, true/false, 1/0)
- * '#' and ';' start comments. Rules not mentioned keep their value in c.
- * Errors (OB_EPARSE, OB_EINVAL) name file and line; c is then unchanged.
+ *   [cell_key]
+ *   max_perturbation = 3
+ *   variance = 2
+ *   never_shown = 2
+ *   [public]
+ *   max_dimensions = 3
+ *   max_attributes = 3
+ *   small_area_attributes = 1
+ *   max_values = 1
+ *   age = groups         (or years)
+ *   dates = month        (or day)
+ *   hour_small_areas = no
+ * '#' and ';' start comments. Settings not mentioned keep their value in c.
+ * Errors (OB_EPARSE, OB_EINVAL) name file, line and the value; c is then
+ * unchanged.
  */
 ob_err ob_sdc_config_parse(struct ob_sdc_config *c, const char *text, size_t n,
                            const char *file, struct ob_diag *d);
 
 /* Defaults, then DIR/catalog/disclosure.ini when it exists. */
 ob_err ob_sdc_config_load(struct ob_sdc_config *c, const char *dir, struct ob_diag *d);
+
+/* The rule of a table of the given classes: the strictest min_count of the
+ * general rule and the classes', zero sensitive when any of them says so. */
+struct ob_sdc_rule ob_sdc_rule_of(const struct ob_sdc_config *c, unsigned classes);
+
+/* Every setting of c as text (for the keys of kept answers). */
+void ob_sdc_config_text(const struct ob_sdc_config *c, struct ob_buf *b);
 
 /* The class bits of an ICCS code (sexual violence for section 03). */
 unsigned ob_sdc_class_of_iccs(const char *code);

@@ -99,14 +99,23 @@ while read -r route; do
 done <"$T/routes"
 [ "$(wc -l <"$T/routes")" -ge 8 ] || fail "too few public routes"
 grep -qx /api/v1/index "$T/routes" || fail "the index route is not walked"
-# the index: the CLI's bytes, from the cache the second time
+# the index: the public form (ranks, intervals, levels, inputs' status) of
+# the units "observa index" ranks, from the cache the second time
 get 200 "/api/v1/index?preset=sv-municipal&year=2024&format=csv"
 grep -qi '^x-index-cache: hit' "$T/headers" || fail "the index was computed twice"
+head -n 1 "$T/body" | grep -q '^unit,name,rank,rank_low,rank_high,level,level_name,top,input_' ||
+	fail "API index CSV header: $(head -n 1 "$T/body")"
+! head -n 1 "$T/body" | grep -Eq 'score|contrib_|raw_|norm_|reference' ||
+	fail "the API index publishes values: $(head -n 1 "$T/body")"
 expect_status 0 "$OBSERVA" index -d "$O" --preset sv-municipal --year 2024 --format csv
-cmp "$T/out" "$T/body" || fail "API index CSV differs from observa index"
+tail -n +2 "$T/out" | cut -d, -f1 | sort >"$T/cli_units"
+tail -n +2 "$T/body" | cut -d, -f1 | sort >"$T/api_units"
+cmp "$T/cli_units" "$T/api_units" || fail "API index units differ from observa index"
 get 200 "/api/v1/index?preset=sv-municipal&year=2024"
-expect_status 0 "$OBSERVA" index -d "$O" --preset sv-municipal --year 2024 --format json
-cmp "$T/out" "$T/body" || fail "API index JSON differs from observa index"
+jq -e '.protection.method == "cell_key" and (.units | length) > 100 and
+	all(.units[]; .rank_low <= .rank and .rank <= .rank_high and (has("score") | not))' \
+	"$T/body" >/dev/null || fail "API index JSON"
+! grep -q "$O" "$T/body" || fail "the API index names a server path"
 get 400 "/api/v1/index?preset=..%2Fx.ini&year=2024"
 # reconciliation is not public
 for u in /api/v1/reconcile/runs /api/v1/reconcile/runs/1/counts /api/v1/review; do
