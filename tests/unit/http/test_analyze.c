@@ -613,7 +613,7 @@ static void test_cache(void **state)
 
 	(void)state;
 	plain = get_body(target, NULL, &n0);
-	assert_non_null(strstr(plain, "count,flag,status\n"));
+	assert_non_null(strstr(plain, "count,flag,status,counting_rule\n"));
 	ctx.cache = ob_http_cache_new();
 	miss = get_body(target, NULL, &n1);
 	hit = get_body(target, NULL, &n2);
