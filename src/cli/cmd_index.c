@@ -363,7 +363,7 @@ static int run_preset(const struct opts *o)
 	struct ob_indicator_set *set = NULL;
 	struct ob_counting *rules = NULL;
 	struct ob_index_preset_options po;
-	struct ob_index_preset_data pd;
+	struct ob_index_preset_data pd = { 0 };
 	struct run x;
 	struct ob_diag d;
 	long long year;

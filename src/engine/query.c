@@ -2330,6 +2330,8 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 		count_by_rule(an, q, &c, stride, r, &stop);
 	}
 	r->counts_victims = !q->records;
+	if (q->keys && !r->keysums) /* nothing was counted: every key sum is 0 */
+		r->keysums = ob_calloc(r->n_cells ? r->n_cells : 1, sizeof(uint64_t));
 	for (size_t i = 0; i < r->n_cells; i++)
 		r->total += r->counts[i];
 	r->seconds = ob_now() - t0;

@@ -351,7 +351,7 @@ static bool compute(struct ob_http_call *c, const struct ob_snapref *ref, const 
 	struct ob_indicator_set *set = NULL;
 	struct ob_counting *rules = NULL;
 	struct ob_index_preset_options po = { 0 };
-	struct ob_index_preset_data pd;
+	struct ob_index_preset_data pd = { 0 };
 	struct ob_index_run_options ro;
 	struct ob_index_run x;
 	struct ob_index_protect prot;

@@ -61,7 +61,7 @@ static char *cli_output(const char *preset, int year, const char *country, bool 
 	struct ob_indicator_set *set = NULL;
 	struct ob_counting *rules = NULL;
 	struct ob_index_preset_options po = { 0 };
-	struct ob_index_preset_data pd;
+	struct ob_index_preset_data pd = { 0 };
 	struct ob_index_run_options ro;
 	struct ob_index_run x;
 	struct ob_diag d;
@@ -217,7 +217,7 @@ static void test_protect_hook(void **state)
 {
 	struct ob_snapref *ref = ob_snaphold_get(ctx.snaps);
 	struct ob_indicator_set *set = NULL;
-	struct ob_index_preset_data pd;
+	struct ob_index_preset_data pd = { 0 };
 	struct ob_index_def def[3];
 	struct ob_index_input in[3];
 	struct ob_buf text = OB_BUF_INIT(OB_MAX_TEXT_FILE);
