@@ -54,17 +54,6 @@ static void usage(FILE *out)
 	fprintf(out, "\n\"observa COMANDO --help\" describe cada comando.\n");
 }
 
-int ob_wants_help(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--"))
-			break;
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			return 1;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	setlocale(LC_CTYPE, "C.UTF-8");

@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 
 #include "demo/demo_data.h"
-#include "demo/rng.h"
+#include "base/rng.h"
 
 /* No fused multiply-add: the same expression must round the same way on every
  * machine. GCC contracts only outside ISO C mode; clang needs the pragma. */

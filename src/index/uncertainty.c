@@ -6,7 +6,7 @@
 #include <stdatomic.h>
 
 #include "base/log.h"
-#include "demo/rng.h"
+#include "base/rng.h"
 #include "index/index_impl.h"
 #include "stats/composite.h"
 

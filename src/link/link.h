@@ -13,11 +13,11 @@
  *      every pair is used. A level never seen among them gets u = 1/(2K)
  *      for K pairs drawn.
  *   3. Every candidate pair compared once; its pattern code kept (4 bytes).
- *   4. The EM on the candidates' patterns (fs.h). By default u stays as
+ *   4. The EM on the candidates' patterns (fellegi_sunter.h). By default u stays as
  *      drawn and m and lambda are estimated; lambda then speaks of all
  *      allowed pairs (the candidates are assumed to hold the matches), so
  *      the posterior of a pair is that of a pair drawn from all of them.
- *      Every level of m gets a pseudo-count of 1 (fs.h m_prior), so that no
+ *      Every level of m gets a pseudo-count of 1 (fellegi_sunter.h m_prior), so that no
  *      single comparison can veto a pair. OB_LINK_EM_PLAIN (same
  *      pseudo-count) and OB_LINK_EM_FASTLINK (none, as fastLink) estimate u
  *      as well, among the candidates; lambda then speaks of the candidates.
@@ -35,7 +35,7 @@
 
 #include "link/block.h"
 #include "link/cluster.h"
-#include "link/fs.h"
+#include "link/fellegi_sunter.h"
 #include "link/record.h"
 
 enum ob_link_em {

@@ -1,5 +1,5 @@
 /* rng.c - xoshiro256** with splitmix64 seeding and deterministic deviates (see rng.h). */
-#include "demo/rng.h"
+#include "base/rng.h"
 
 #include <math.h>
 

@@ -1,9 +1,9 @@
-/* test_fs.c - Fellegi-Sunter EM (fastLink's and the plain one) against the toy oracle. */
+/* test_fellegi_sunter.c - Fellegi-Sunter EM (fastLink's and the plain one) against the toy oracle. */
 #include "test.h"
 
 #include <math.h>
 
-#include "link/fs.h"
+#include "link/fellegi_sunter.h"
 #include "stats/refcsv.h"
 
 #define REL 1e-6

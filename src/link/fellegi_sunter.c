@@ -1,5 +1,5 @@
-/* fs.c - Fellegi-Sunter patterns, EM (plain and fastLink's), weights and scores (see fs.h). */
-#include "link/fs.h"
+/* fellegi_sunter.c - Fellegi-Sunter patterns, EM (plain and fastLink's), weights and scores (see fellegi_sunter.h). */
+#include "link/fellegi_sunter.h"
 
 #include <math.h>
 

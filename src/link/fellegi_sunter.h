@@ -1,5 +1,5 @@
 /*
- * fs.h - Fellegi-Sunter scoring: comparison patterns, the EM estimate of the
+ * fellegi_sunter.h - Fellegi-Sunter scoring: comparison patterns, the EM estimate of the
  * m and u probabilities, match weights and posterior probabilities with the
  * contribution of each comparison.
  *
@@ -55,8 +55,8 @@
  * 1/records. This is the adjustment Splink documents; it applies only to
  * exact equality of the folded values, not to near agreement.
  */
-#ifndef OB_LINK_FS_H
-#define OB_LINK_FS_H
+#ifndef OB_LINK_FELLEGI_SUNTER_H
+#define OB_LINK_FELLEGI_SUNTER_H
 
 #include "base/common.h"
 #include "link/compare.h"

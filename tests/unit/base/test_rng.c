@@ -1,9 +1,9 @@
-/* test_rng.c - the demo's PRNG: reference vectors, determinism, deviates and their moments. */
+/* test_rng.c - the PRNG of the demo and the indices: reference vectors, determinism, deviates and their moments. */
 #include "test.h"
 
 #include <math.h>
 
-#include "demo/rng.h"
+#include "base/rng.h"
 
 /* splitmix64 from 0 gives these four words (the published sequence), which
  * become the xoshiro state. */

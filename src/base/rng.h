@@ -1,5 +1,6 @@
 /*
- * rng.h - a small deterministic pseudo-random generator for the synthetic demo.
+ * rng.h - a small deterministic pseudo-random generator: the synthetic demo
+ * draws its records with it, the indices their Monte Carlo runs.
  *
  * The stream is xoshiro256** (Blackman and Vigna), its state filled by
  * splitmix64 from a 64-bit seed. The same seed gives the same sequence on
