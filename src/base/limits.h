@@ -292,4 +292,72 @@
 /* Longest filter expression of one analyser query. */
 #define OB_MAX_QUERY_WHERE 4096
 
+/* ---- sizes of the catalogue, the analyser, the server, the indices, ingest,
+ * linkage and releases ---- */
+
+/* Most columns a catalogue file is read for (territories.csv). */
+#define OB_MAX_CATALOG_COLUMNS 10
+
+/* Longest scope or institution code of the counting rules, NUL included. */
+#define OB_COUNT_CODE_MAX 64
+
+/* Longest indicator id (indicators.csv), NUL included. */
+#define OB_IND_ID_MAX 64
+
+/* Most dimensions, rows and columns together, of one analyser query. */
+#define OB_QUERY_MAX_DIMS 4
+
+/* Longest client address the rate limiter keeps (an IPv6 address in text is
+ * at most 45 bytes). */
+#define OB_MAX_ADDRESS 64
+
+/* Most segments of a request path. */
+#define OB_HTTP_MAX_SEGMENTS 16
+
+/* Most extra headers of one response (security headers included). */
+#define OB_HTTP_MAX_HEADERS 20
+
+/* Deepest folder listed under DIR/releases. */
+#define OB_MAX_RELEASE_DEPTH 8
+
+/* Most files listed under DIR/releases. */
+#define OB_MAX_RELEASE_LISTING 100000
+
+/* Most trusted proxies of observa serve. */
+#define OB_MAX_TRUSTED_PROXIES 8
+
+/* Most treatments (winsorising, transformations) of one index indicator. */
+#define OB_IX_MAX_TREAT 4
+
+/* Warnings kept for one row of a delivery. */
+#define OB_MAX_ROW_WARNINGS 8
+
+/* Most terms of one blocking rule of a linkage. */
+#define OB_MAX_BLOCK_TERMS 4
+
+/* Most levels a linkage comparison may have (disagreement included). */
+#define OB_MAX_LEVELS 8
+
+/* Most alternative column names of one linkage field. */
+#define OB_LINK_MAX_ALT 8
+
+/* Most threads of a parallel linkage step. */
+#define OB_PAR_MAX_THREADS 64
+
+/* Data rows of one spreadsheet sheet: Excel's 1,048,576 rows, the header
+ * apart. A larger table is refused, never cut. */
+#define OB_XLSX_MAX_ROWS 1048575
+
+/* Most files one release writes. */
+#define OB_MAX_RELEASE_FILES 4096
+
+/* Largest single file of a release built in memory (the workbook). */
+#define OB_MAX_RELEASE_MEM_FILE ((size_t)2000 * 1024 * 1024)
+
+/* Largest max_perturbation of the cell-key method (disclosure.ini). */
+#define OB_CK_MAX_D 10
+
+/* Largest never_shown of the cell-key method (disclosure.ini). */
+#define OB_CK_MAX_JS 20
+
 #endif

@@ -81,8 +81,6 @@ struct column {
 	bool required;
 };
 
-/* The most columns a catalogue file is read for (territories.csv). */
-#define ROW_MAX 10
 
 /*
  * One data row: v[i] is the value of column i of the file's column list
@@ -93,8 +91,8 @@ struct column {
 struct row {
 	const char *file;
 	long line;
-	const char *v[ROW_MAX];
-	int col[ROW_MAX];
+	const char *v[OB_MAX_CATALOG_COLUMNS];
+	int col[OB_MAX_CATALOG_COLUMNS];
 };
 
 typedef ob_err (*row_fn)(void *arg, const struct row *w);
@@ -262,7 +260,7 @@ static const struct column terr_cols[T_NCOLS] = {
 	{ "name", true }, { "valid_from", false }, { "valid_to", false }, { "status", false },
 	{ "source", false }, { "note", false },
 };
-_Static_assert(T_NCOLS <= ROW_MAX, "a row holds every column of territories.csv");
+_Static_assert(T_NCOLS <= OB_MAX_CATALOG_COLUMNS, "a row holds every column of territories.csv");
 
 /* What can be said of a territory row alone. */
 static ob_err check_territory(const struct row *w, struct ob_diag *d)

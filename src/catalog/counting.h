@@ -43,8 +43,6 @@
 
 #define OB_COUNTING_FILE "counting.csv"
 
-/* Longest scope or institution code, NUL included. */
-#define OB_COUNT_CODE_MAX 64
 
 enum ob_count_scope {
 	OB_COUNT_SCOPE_ALL = 0,   /* "*" */

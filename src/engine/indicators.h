@@ -55,7 +55,6 @@
 struct ob_counting;
 
 #define OB_INDICATORS_FILE "indicators.csv"
-#define OB_IND_ID_MAX 64
 
 /* Filter fields of a numerator. */
 enum ob_ind_field {

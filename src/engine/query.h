@@ -110,7 +110,6 @@
 #include "engine/indicators.h"
 #include "engine/snapshot.h"
 
-#define OB_QUERY_MAX_DIMS 4
 
 enum ob_query_dim {
 	OB_QD_COUNTRY = 0,

@@ -10,11 +10,9 @@
 
 /* Slots looked at for one address. */
 #define PROBE 16
-/* Longest address kept (an IPv6 address in text is at most 45 bytes). */
-#define ADDR_MAX 64
 
 struct slot {
-	char addr[ADDR_MAX]; /* "" when free */
+	char addr[OB_MAX_ADDRESS]; /* "" when free */
 	double tokens;
 	double at;           /* when tokens was counted */
 };
@@ -70,7 +68,7 @@ bool ob_http_buckets_take(struct ob_http_buckets *b, const char *addr, double no
 	pthread_mutex_lock(&b->mu);
 	for (size_t i = 0; i < PROBE; i++) {
 		struct slot *y = &b->s[(h + i) & b->mask];
-		if (!strncmp(y->addr, addr, ADDR_MAX - 1)) {
+		if (!strncmp(y->addr, addr, OB_MAX_ADDRESS - 1)) {
 			x = y;
 			break;
 		}
@@ -84,11 +82,11 @@ bool ob_http_buckets_take(struct ob_http_buckets *b, const char *addr, double no
 	}
 	if (!x)
 		x = oldest;
-	if (strncmp(x->addr, addr, ADDR_MAX - 1)) {
+	if (strncmp(x->addr, addr, OB_MAX_ADDRESS - 1)) {
 		/* new here: a full bucket */
 		if (!x->addr[0])
 			b->n++;
-		ob_strlcpy(x->addr, addr, ADDR_MAX);
+		ob_strlcpy(x->addr, addr, OB_MAX_ADDRESS);
 		x->tokens = b->burst;
 		x->at = now;
 	}

@@ -45,10 +45,6 @@
 #include "http/auth.h"
 #include "store/store.h"
 
-/* Most segments of a request path. */
-#define OB_HTTP_MAX_SEGMENTS 16
-/* Most extra headers of one response (security headers included). */
-#define OB_HTTP_MAX_HEADERS 20
 
 struct ob_http_request {
 	const char *method;        /* "GET", "HEAD", "POST"... */

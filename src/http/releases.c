@@ -11,9 +11,6 @@
 #include "store/audit.h"
 
 #define RELEASES_DIR "releases"
-/* Deepest folder and most files listed under DIR/releases. */
-#define RELEASES_MAX_DEPTH 8
-#define RELEASES_MAX_FILES 100000
 
 static int open_root(const struct ob_http_call *c)
 {
@@ -137,13 +134,13 @@ static void walk(int dfd, const char *prefix, int depth, struct rel_list *l)
 		if (snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "/" : "", e->d_name) >=
 		    (int)sizeof(path))
 			continue;
-		if (S_ISDIR(st.st_mode) && depth < RELEASES_MAX_DEPTH) {
+		if (S_ISDIR(st.st_mode) && depth < OB_MAX_RELEASE_DEPTH) {
 			int sub = openat(dirfd(d), e->d_name,
 			                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub >= 0)
 				walk(sub, path, depth + 1, l);
 		} else if (S_ISREG(st.st_mode)) {
-			if (l->n == RELEASES_MAX_FILES) {
+			if (l->n == OB_MAX_RELEASE_LISTING) {
 				l->truncated = true;
 				continue;
 			}

@@ -26,8 +26,6 @@
 /* How often the watchdog looks at the connections and the deferred
  * requests, in milliseconds. */
 #define WATCH_MS 100
-/* Most trusted proxies. */
-#define MAX_PROXIES 8
 /* Descriptors kept for other than connections: the store's, the releases
  * served, the listening socket, the log. */
 #define FD_RESERVE 64
@@ -82,7 +80,7 @@ struct server {
 	bool quiet;
 	unsigned header_timeout, time_limit;
 	size_t max_response, queue_max;
-	char proxies[MAX_PROXIES][INET6_ADDRSTRLEN + 1];
+	char proxies[OB_MAX_TRUSTED_PROXIES][INET6_ADDRSTRLEN + 1];
 	size_t nproxies;
 	struct ob_http_buckets *buckets; /* NULL: no rate limit */
 	_Atomic int active;              /* requests begun and not completed */
@@ -766,10 +764,10 @@ static ob_err parse_proxies(struct server *srv, const char *list, struct ob_diag
 	while (p && *p) {
 		size_t n = strcspn(p, ",");
 		if (n) {
-			if (srv->nproxies == MAX_PROXIES)
+			if (srv->nproxies == OB_MAX_TRUSTED_PROXIES)
 				return ob_diag_set(d, OB_EUSAGE, "--trusted-proxy", 0, 0, p, n,
-				                   "a lo sumo %d proxies (at most %d proxies)", MAX_PROXIES,
-				                   MAX_PROXIES);
+				                   "a lo sumo %d proxies (at most %d proxies)", OB_MAX_TRUSTED_PROXIES,
+				                   OB_MAX_TRUSTED_PROXIES);
 			if (!normal_address(p, n, srv->proxies[srv->nproxies],
 			                    sizeof(srv->proxies[0])))
 				return ob_diag_set(d, OB_EUSAGE, "--trusted-proxy", 0, 0, p, n,

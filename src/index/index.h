@@ -115,7 +115,6 @@ struct ob_ix_treat {
 	double lo, hi; /* winsorise: the two probabilities */
 };
 
-#define OB_IX_MAX_TREAT 4
 
 struct ob_ix_indicator {
 	char *id, *name, *column;

@@ -73,7 +73,6 @@ static const struct {
 	{ OB_F_CONTEXT, "context", "unknown" },
 };
 
-#define MAX_ROW_WARNINGS 8
 
 struct warn {
 	enum ob_field field;
@@ -100,7 +99,7 @@ struct row {
 	double lat, lon;
 	bool has_coords;
 	size_t nwarn;
-	struct warn warn[MAX_ROW_WARNINGS];
+	struct warn warn[OB_MAX_ROW_WARNINGS];
 	/* rejection */
 	enum ob_field bad_field;
 	long bad_column;
@@ -192,7 +191,7 @@ static void row_warn(struct row *r, enum ob_field f, const char *fmt, ...)
 	struct warn *w;
 	size_t n;
 
-	if (r->nwarn >= MAX_ROW_WARNINGS)
+	if (r->nwarn >= OB_MAX_ROW_WARNINGS)
 		return;
 	w = &r->warn[r->nwarn++];
 	w->field = f;

@@ -48,7 +48,6 @@ enum ob_block_how {
 	                     * (a first-surname field; swapped surnames meet) */
 };
 
-#define OB_MAX_BLOCK_TERMS 4
 
 struct ob_block_term {
 	size_t field;

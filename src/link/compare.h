@@ -49,8 +49,6 @@
 
 #define OB_LEVEL_MISSING (-1)
 
-/* Most levels a comparison may have (disagreement included). */
-#define OB_MAX_LEVELS 8
 
 enum ob_jw_convention {
 	OB_JW_FASTLINK = 0,

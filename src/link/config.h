@@ -33,7 +33,6 @@
 #include "io/csv.h"
 #include "link/link.h"
 
-#define OB_LINK_MAX_ALT 8
 
 /* A column: its alternative names, folded (ob_fold_key). */
 struct ob_link_colref {

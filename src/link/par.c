@@ -5,7 +5,6 @@
 #include <stdatomic.h>
 #include <unistd.h>
 
-#define OB_PAR_MAX_THREADS 64
 
 struct par {
 	size_t n;

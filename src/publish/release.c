@@ -26,10 +26,6 @@
 #include "store/audit.h"
 
 #define MAX_DIMS 8
-#define XLSX_MAX_ROWS 1048575
-#define MAX_FILES 4096
-/* Largest single file built in memory (the workbook). */
-#define MAX_MEM_FILE ((size_t)2000 * 1024 * 1024)
 
 enum { HAS_COUNT = 1, HAS_DEN = 2, HAS_VAL = 4 };
 
@@ -87,7 +83,7 @@ struct rel {
 	struct rtable t[NTABLES];
 	size_t *geo_row;           /* indicators: row of (k, u, p, T), or SIZE_MAX */
 	char tmp[OB_MAX_PATH];
-	char *files[MAX_FILES];
+	char *files[OB_MAX_RELEASE_FILES];
 	size_t nfiles;
 	struct ob_release_result *res;
 	struct ob_diag *d;
@@ -1130,7 +1126,7 @@ static FILE *open_out(struct rel *r, const char *name)
 	char path[OB_MAX_PATH];
 	FILE *f;
 
-	if (r->nfiles == MAX_FILES ||
+	if (r->nfiles == OB_MAX_RELEASE_FILES ||
 	    snprintf(path, sizeof(path), "%s/%s", r->tmp, name) >= (int)sizeof(path)) {
 		ob_diag_set(r->d, OB_ETOOBIG, name, 0, 0, NULL, 0, "demasiados archivos");
 		return NULL;
@@ -1497,8 +1493,8 @@ static ob_err write_xlsx(struct rel *r)
 		const struct rtable *t = &r->t[s];
 		struct ob_buf *b = &sheets[s];
 
-		ob_buf_init(b, MAX_MEM_FILE);
-		if (t->n > XLSX_MAX_ROWS) {
+		ob_buf_init(b, OB_MAX_RELEASE_MEM_FILE);
+		if (t->n > OB_XLSX_MAX_ROWS) {
 			big = true;
 			continue;
 		}
@@ -1535,7 +1531,7 @@ static ob_err write_xlsx(struct rel *r)
 		e = ob_diag_set(r->d, OB_ETOOBIG, "tables.xlsx", 0, 0, NULL, 0,
 		                "una tabla tiene más de %d filas, el máximo de una hoja; publique "
 		                "menos años con --year (a table exceeds a sheet's rows)",
-		                XLSX_MAX_ROWS);
+		                OB_XLSX_MAX_ROWS);
 		goto release;
 	}
 	ent[ne++] = (struct ob_zip_entry){ "[Content_Types].xml", ct.ptr, ct.len };

@@ -130,9 +130,6 @@ struct ob_sdc_config {
 /* Name of the optional configuration file inside DIR/catalog. */
 #define OB_SDC_CONFIG_FILE "disclosure.ini"
 
-/* Largest max_perturbation and never_shown of the cell-key method. */
-#define OB_CK_MAX_D 10
-#define OB_CK_MAX_JS 20
 
 /* Defaults: general 1-4 suppressed (min_count 5), sexual violence and minors
  * 1-9 (min_count 10); zero is not sensitive. Cell key: D 3, V 2, js 2.
