@@ -115,6 +115,9 @@ static ob_err read_header(struct ob_csv_reader *c, const char *file, const struc
                           size_t ncols, int *col, struct ob_diag *d)
 {
 	const struct ob_csv_record *rec;
+	const char *names[OB_MAX_CATALOG_COLUMNS];
+	bool required[OB_MAX_CATALOG_COLUMNS];
+	long idx[OB_MAX_CATALOG_COLUMNS];
 	ob_err e = next_record(c, &rec, d);
 
 	if (e == OB_ENOENT)
@@ -122,25 +125,17 @@ static ob_err read_header(struct ob_csv_reader *c, const char *file, const struc
 		                   "archivo vacío: falta la fila de encabezado (empty file)");
 	if (e)
 		return e;
-	for (size_t k = 0; k < ncols; k++) {
-		col[k] = -1;
-		for (size_t i = 0; i < rec->nfields; i++) {
-			const char *s = rec->fields[i].ptr;
-			size_t n = rec->fields[i].len;
-
-			ob_trim(&s, &n);
-			if (n != strlen(cols[k].name) || strncasecmp(s, cols[k].name, n))
-				continue;
-			if (col[k] >= 0)
-				return ob_diag_set(d, OB_EDUPCOL, file, rec->line, (long)i + 1, s, n,
-				                   "columna duplicada (duplicated column)");
-			col[k] = (int)i;
-		}
-		if (col[k] < 0 && cols[k].required)
-			return ob_diag_set(d, OB_ENOCOL, file, rec->line, 0, cols[k].name,
-			                   strlen(cols[k].name),
-			                   "falta la columna obligatoria (required column missing)");
+	for (size_t k = 0; k < ncols && k < OB_MAX_CATALOG_COLUMNS; k++) {
+		names[k] = cols[k].name;
+		required[k] = cols[k].required;
 	}
+	if ((e = ob_csv_header_columns(rec, file, names, required,
+	                               ncols < OB_MAX_CATALOG_COLUMNS ? ncols
+	                                                              : OB_MAX_CATALOG_COLUMNS,
+	                               idx, d)))
+		return e;
+	for (size_t k = 0; k < ncols && k < OB_MAX_CATALOG_COLUMNS; k++)
+		col[k] = (int)idx[k];
 	return OB_OK;
 }
 

@@ -216,28 +216,8 @@ static ob_err read_all(struct ob_csv_reader *rd, const char *name,
 	}
 	if (e)
 		goto fail;
-	for (int c = 0; c < C_COUNT; c++) {
-		idx[c] = -1;
-		for (size_t i = 0; i < rec->nfields; i++) {
-			const char *s = rec->fields[i].ptr;
-			size_t n = rec->fields[i].len;
-			trim(&s, &n);
-			if (!eq(s, n, col_names[c]))
-				continue;
-			if (idx[c] >= 0) {
-				e = ob_diag_set(d, OB_EDUPCOL, name, rec->line, (long)i + 1, s, n,
-				                "columna duplicada (duplicated column)");
-				goto fail;
-			}
-			idx[c] = (long)i;
-		}
-		if (idx[c] < 0) {
-			e = ob_diag_set(d, OB_ENOCOL, name, rec->line, 0, col_names[c],
-			                strlen(col_names[c]),
-			                "falta la columna obligatoria (required column missing)");
-			goto fail;
-		}
-	}
+	if ((e = ob_csv_header_columns(rec, name, col_names, NULL, C_COUNT, idx, d)))
+		goto fail;
 	while (!(e = ob_csv_next(rd, &rec, d))) {
 		struct row r;
 

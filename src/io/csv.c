@@ -5,6 +5,7 @@
 #include "text/text.h"
 
 #include <fcntl.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -987,4 +988,31 @@ uint64_t ob_csv_size(const struct ob_csv_reader *r)
 void ob_csv_sha256(const struct ob_csv_reader *r, char hex[65])
 {
 	ob_sha256_peek_hex(&r->sha, hex);
+}
+
+ob_err ob_csv_header_columns(const struct ob_csv_record *rec, const char *file,
+                             const char *const *names, const bool *required, size_t n,
+                             long *idx, struct ob_diag *d)
+{
+	for (size_t k = 0; k < n; k++) {
+		size_t len = strlen(names[k]);
+
+		idx[k] = -1;
+		for (size_t i = 0; i < rec->nfields; i++) {
+			const char *f = rec->fields[i].ptr;
+			size_t m = rec->fields[i].len;
+
+			ob_trim(&f, &m);
+			if (m != len || strncasecmp(f, names[k], m))
+				continue;
+			if (idx[k] >= 0)
+				return ob_diag_set(d, OB_EDUPCOL, file, rec->line, (long)i + 1, f, m,
+				                   "columna duplicada (duplicated column)");
+			idx[k] = (long)i;
+		}
+		if (idx[k] < 0 && (!required || required[k]))
+			return ob_diag_set(d, OB_ENOCOL, file, rec->line, 0, names[k], len,
+			                   "falta la columna obligatoria (required column missing)");
+	}
+	return OB_OK;
 }

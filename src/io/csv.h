@@ -120,6 +120,17 @@ ob_err ob_csv_open_mem(const char *data, size_t len, const char *name,
 ob_err ob_csv_next(struct ob_csv_reader *r, const struct ob_csv_record **rec,
                    struct ob_diag *d);
 
+/*
+ * Find the columns names[0..n) in the header record rec of file: idx[k]
+ * receives the 0-based column of names[k] (blanks around a header cell and
+ * letter case do not matter), or -1 when absent. A name found twice is
+ * OB_EDUPCOL; a missing one whose required[k] is true (required NULL: all
+ * required) is OB_ENOCOL; both name the file, the line and the column.
+ */
+ob_err ob_csv_header_columns(const struct ob_csv_record *rec, const char *file,
+                             const char *const *names, const bool *required, size_t n,
+                             long *idx, struct ob_diag *d);
+
 /* What was detected or given. */
 enum ob_encoding ob_csv_encoding(const struct ob_csv_reader *r);
 

@@ -745,6 +745,52 @@ static void file_errors_and_digest(void **state)
 	unlink(path);
 }
 
+/* Header columns: found whatever the case and the blanks around a cell; a
+ * name twice or a required one missing is refused with its line and column;
+ * an optional one missing is -1. */
+static void header_columns(void **state)
+{
+	static const struct {
+		const char *header;
+		ob_err want;
+		long col;        /* of the duplicate, on refusal */
+		long idx[3];     /* on success */
+	} hcases[] = {
+		{ "code,name,parent\n", OB_OK, 0, { 0, 1, 2 } },
+		{ " PARENT ;Name;x;Code\n", OB_OK, 0, { 3, 1, 0 } },
+		{ "code;name\n", OB_OK, 0, { 0, 1, -1 } },          /* parent is optional */
+		{ "code;name;Code\n", OB_EDUPCOL, 3, { 0 } },
+		{ "name;parent\n", OB_ENOCOL, 0, { 0 } },           /* code is required */
+	};
+	static const char *const names[] = { "code", "name", "parent" };
+	static const bool required[] = { true, true, false };
+	(void)state;
+
+	for (size_t k = 0; k < OB_ARRAY_SIZE(hcases); k++) {
+		struct ob_csv_reader *r;
+		const struct ob_csv_record *rec;
+		struct ob_diag d;
+		long idx[3];
+		ob_err e;
+
+		assert_int_equal(ob_csv_open_mem(hcases[k].header, strlen(hcases[k].header), "h.csv",
+		                                 NULL, &r, &d), OB_OK);
+		assert_int_equal(ob_csv_next(r, &rec, &d), OB_OK);
+		ob_diag_clear(&d);
+		e = ob_csv_header_columns(rec, "h.csv", names, required, 3, idx, &d);
+		assert_int_equal(e, hcases[k].want);
+		if (e == OB_OK) {
+			for (int c = 0; c < 3; c++)
+				assert_int_equal(idx[c], hcases[k].idx[c]);
+		} else {
+			assert_string_equal(d.file, "h.csv");
+			assert_int_equal(d.line, 1);
+			assert_int_equal(d.column, hcases[k].col);
+		}
+		ob_csv_close(r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -761,6 +807,7 @@ int main(void)
 		cmocka_unit_test(limit_is_inclusive),
 		cmocka_unit_test(round_trip),
 		cmocka_unit_test(file_errors_and_digest),
+		cmocka_unit_test(header_columns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
