@@ -144,30 +144,37 @@ static void flush(struct ob_buf *b, FILE *out)
 	ob_buf_reset(b);
 }
 
+/* The members every JSON answer of a run opens with: {"index",
+ * "definition" (file), "classification", "levels": [...], */
+static void json_head(struct ob_buf *b, const struct ob_index_def *def, const char *file)
+{
+	ob_buf_addc(b, '{');
+	jkey(b, "index");
+	jstr(b, def->name);
+	ob_buf_adds(b, ",");
+	jkey(b, "definition");
+	jstr(b, file);
+	ob_buf_adds(b, ",");
+	jkey(b, "classification");
+	jstr(b, ob_index_classify_name(def->classify));
+	ob_buf_adds(b, ",");
+	jkey(b, "levels");
+	ob_buf_addc(b, '[');
+	for (size_t l = 1; l <= def->levels; l++) {
+		if (l > 1)
+			ob_buf_addc(b, ',');
+		jstr(b, ob_index_level_name(def, l));
+	}
+	ob_buf_adds(b, "],");
+}
+
 void ob_index_run_json(const struct ob_index_run *x, bool stages, FILE *out)
 {
 	const struct ob_index_def *def = &x->def;
 	struct ob_buf b = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
 	size_t ni = def->nind, nn = def->nnode;
 
-	ob_buf_addc(&b, '{');
-	jkey(&b, "index");
-	jstr(&b, def->name);
-	ob_buf_adds(&b, ",");
-	jkey(&b, "definition");
-	jstr(&b, def->file);
-	ob_buf_adds(&b, ",");
-	jkey(&b, "classification");
-	jstr(&b, ob_index_classify_name(def->classify));
-	ob_buf_adds(&b, ",");
-	jkey(&b, "levels");
-	ob_buf_addc(&b, '[');
-	for (size_t l = 1; l <= def->levels; l++) {
-		if (l > 1)
-			ob_buf_addc(&b, ',');
-		jstr(&b, ob_index_level_name(def, l));
-	}
-	ob_buf_adds(&b, "],");
+	json_head(&b, def, def->file);
 	jkey(&b, "breaks");
 	ob_buf_addc(&b, '[');
 	for (size_t i = 0; i <= def->levels; i++) {
@@ -365,24 +372,7 @@ void ob_index_run_public_json(const struct ob_index_run *x, const char *protecti
 		file = p;
 	if (!strstr(file, "catalog/index/") && (cat = strrchr(file, '/')))
 		file = cat + 1;
-	ob_buf_addc(&b, '{');
-	jkey(&b, "index");
-	jstr(&b, def->name);
-	ob_buf_adds(&b, ",");
-	jkey(&b, "definition");
-	jstr(&b, file);
-	ob_buf_adds(&b, ",");
-	jkey(&b, "classification");
-	jstr(&b, ob_index_classify_name(def->classify));
-	ob_buf_adds(&b, ",");
-	jkey(&b, "levels");
-	ob_buf_addc(&b, '[');
-	for (size_t l = 1; l <= def->levels; l++) {
-		if (l > 1)
-			ob_buf_addc(&b, ',');
-		jstr(&b, ob_index_level_name(def, l));
-	}
-	ob_buf_adds(&b, "],");
+	json_head(&b, def, file);
 	jkey(&b, "top");
 	ob_buf_addf(&b, "%zu,", def->top);
 	jkey(&b, "indicators");
