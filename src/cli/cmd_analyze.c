@@ -121,21 +121,36 @@ static uint64_t count_at(const struct ob_query_table *t, size_t i, size_t j)
 	return t->cell[i * t->ncols + j];
 }
 
-static void fmt_value(char *buf, size_t size, const struct ob_query_table *t,
+/* Whether table cell (i, j) is no data rather than 0 (ob_query_no_data). */
+static bool no_data_at(const struct ob_query_table *t, size_t i, size_t j)
+{
+	uint32_t v[OB_QUERY_MAX_DIMS];
+
+	ob_query_table_coords(t, i, j, v);
+	return ob_query_no_data(t->r, v);
+}
+
+/* The cell's text; returns whether it is no data ("s/d"). */
+static bool fmt_value(char *buf, size_t size, const struct ob_query_table *t,
                       enum ob_query_measure m, size_t i, size_t j)
 {
 	uint64_t n = count_at(t, i, j);
 	double v, pop;
 	bool hp;
 
+	if (no_data_at(t, i, j)) {
+		snprintf(buf, size, "s/d");
+		return true;
+	}
 	if (m == OB_QM_COUNT) {
 		snprintf(buf, size, "%llu", (unsigned long long)n);
-		return;
+		return false;
 	}
 	if (!cell_value(t, m, i, j, n, &v, &pop, &hp))
 		snprintf(buf, size, "-");
 	else
 		snprintf(buf, size, m == OB_QM_RATE ? "%.2f" : "%.1f", v);
+	return false;
 }
 
 static void key_label(char *buf, size_t size, const struct ob_query_table *t, bool row,
@@ -198,6 +213,7 @@ static void print_table(const struct ob_query_table *t, enum ob_query_measure m)
 	bool has_cols = r->n_dims > r->n_row_dims;
 	size_t nc = has_cols ? t->ncols + 1 : 1, w0 = 5;
 	size_t *w = ob_calloc(nc, sizeof(size_t));
+	bool any_no_data = false;
 	char buf[512];
 
 	dims_header(buf, sizeof(buf), r, 0, r->n_row_dims);
@@ -236,7 +252,8 @@ static void print_table(const struct ob_query_table *t, enum ob_query_measure m)
 			key_label(buf, sizeof(buf), t, true, i);
 		printf("%-*s", (int)w0, buf);
 		for (size_t j = 0; j < nc; j++) {
-			fmt_value(buf, sizeof(buf), t, m, ii, has_cols && j < t->ncols ? j : SIZE_MAX);
+			any_no_data |= fmt_value(buf, sizeof(buf), t, m, ii,
+			                         has_cols && j < t->ncols ? j : SIZE_MAX);
 			printf("  %*s", (int)w[j], buf);
 		}
 		putchar('\n');
@@ -244,6 +261,9 @@ static void print_table(const struct ob_query_table *t, enum ob_query_measure m)
 	if (t->rows_before_top > t->nrows)
 		printf("(%zu de %zu filas / of %zu rows)\n", t->nrows, t->rows_before_top,
 		       t->rows_before_top);
+	if (any_no_data)
+		printf("s/d: sin datos; las fuentes no registraron ese campo para estos registros, "
+		       "no es 0 / no data: the field was not recorded, not 0\n");
 	if (r->records)
 		printf("(registros, no víctimas / records, not victims)\n");
 	if (m == OB_QM_RATE && !r->rate_ok)
@@ -296,11 +316,12 @@ static void print_cells(const struct ob_query_table *t, enum ob_query_measure m,
 			uint32_t v[OB_QUERY_MAX_DIMS];
 			uint64_t n = count_at(t, ii, jj);
 			double val = 0, pop = 0;
-			bool hp = false, ok = false;
+			bool hp = false, ok = false, nd;
 
-			if (m != OB_QM_COUNT)
-				ok = cell_value(t, m, ii, jj, n, &val, &pop, &hp);
 			ob_query_table_coords(t, ii, jj, v);
+			nd = ob_query_no_data(r, v);
+			if (m != OB_QM_COUNT && !nd)
+				ok = cell_value(t, m, ii, jj, n, &val, &pop, &hp);
 			if (json) {
 				printf("%s{", first ? "" : ",");
 				for (size_t k = 0; k < r->n_dims; k++) {
@@ -309,8 +330,12 @@ static void print_cells(const struct ob_query_table *t, enum ob_query_measure m,
 					json_str(v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
 					putchar(',');
 				}
-				printf("\"%s\":%llu", r->records ? "records" : "count",
-				       (unsigned long long)n);
+				if (nd)
+					printf("\"%s\":null,\"no_data\":true",
+					       r->records ? "records" : "count");
+				else
+					printf("\"%s\":%llu", r->records ? "records" : "count",
+					       (unsigned long long)n);
 				if (m == OB_QM_RATE) {
 					printf(",\"population\":");
 					if (hp)
@@ -333,7 +358,8 @@ static void print_cells(const struct ob_query_table *t, enum ob_query_measure m,
 					csv_field(v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
 					putchar(',');
 				}
-				printf("%llu", (unsigned long long)n);
+				if (!nd) /* no data: empty, never 0 */
+					printf("%llu", (unsigned long long)n);
 				if (m == OB_QM_RATE) {
 					if (hp)
 						printf(",%.0f", pop);

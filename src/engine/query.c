@@ -2364,6 +2364,49 @@ static size_t cell_index(const struct ob_query_result *r, const uint32_t *v)
 	return at;
 }
 
+/* The value index of dimension q that means "not recorded", when q is a
+ * field a source may not supply; UINT32_MAX otherwise. */
+static uint32_t not_recorded(enum ob_query_dim q)
+{
+	switch (q) {
+	case OB_QD_SEX: return OB_SNAP_SEX_U;
+	case OB_QD_AGE_GROUP: return OB_IND_AGE_GROUPS - 1;
+	case OB_QD_AGE: return OB_MAX_AGE + 1;
+	case OB_QD_HOUR: return 24;
+	default:
+		return q >= OB_QD_MANNER && q < OB_QD_MANNER + OB_SNAP_DIMS ? 0 : UINT32_MAX;
+	}
+}
+
+bool ob_query_no_data(const struct ob_query_result *r, const uint32_t *v)
+{
+	uint32_t w[OB_QUERY_MAX_DIMS];
+
+	for (size_t j = 0; j < r->n_dims; j++)
+		if (v[j] >= r->extent[j])
+			return false; /* a margin */
+	if (r->counts[cell_index(r, v)])
+		return false;
+	memcpy(w, v, r->n_dims * sizeof(*w));
+	for (size_t j = 0; j < r->n_dims; j++) {
+		uint32_t u = not_recorded(r->dims[j]);
+		uint64_t slice = 0, unknown;
+
+		if (u >= r->extent[j] || v[j] == u)
+			continue;
+		for (uint32_t x = 0; x < r->extent[j]; x++) {
+			w[j] = x;
+			slice += r->counts[cell_index(r, w)];
+		}
+		w[j] = u;
+		unknown = r->counts[cell_index(r, w)];
+		w[j] = v[j];
+		if (slice > 0 && slice == unknown)
+			return true;
+	}
+	return false;
+}
+
 uint64_t ob_query_count(const struct ob_query_result *r, const uint32_t *v)
 {
 	for (size_t j = 0; j < r->n_dims; j++)

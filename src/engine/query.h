@@ -275,6 +275,18 @@ void ob_query_result_free(struct ob_query_result *r);
 
 /* The count of the cell whose value indices are v[0..n_dims). */
 uint64_t ob_query_count(const struct ob_query_result *r, const uint32_t *v);
+
+/*
+ * Whether the cell v (value indices; UINT32_MAX for a margin) is "no data"
+ * rather than 0: it is 0, and for one of its dimensions that is a field a
+ * source may not supply (sex, age, age group, hour, the tags), every
+ * record with the cell's other values has that field unknown, so that 0
+ * says nothing was recorded, not that nothing happened (an age never
+ * delivered is not 0 victims under 15). A slice without any record stays 0
+ * (whether it was delivered is the completeness table's question), and a
+ * margin is never no data.
+ */
+bool ob_query_no_data(const struct ob_query_result *r, const uint32_t *v);
 /* Its sum of record keys (0 when the query did not ask for keys). */
 uint64_t ob_query_keysum(const struct ob_query_result *r, const uint32_t *v);
 

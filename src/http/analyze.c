@@ -301,9 +301,10 @@ static ob_err put_cell(struct ob_http_call *c, const struct ob_query_table *t,
 	const struct ob_query_result *r = t->r;
 	const char *rule = ob_query_table_rule(t, ti, tj);
 	struct ob_buf *b = &c->res->body;
-	bool shown = x >= 0;
-	const char *flag = shown ? NULL : OB_SDC_FLAG;
-	const char *status = shown ? p->shown_status : "suppressed";
+	/* no data (a field the sources did not record) is said so, never 0 */
+	bool no_data = ob_query_no_data(r, v), shown = x >= 0 && !no_data;
+	const char *flag = shown || no_data ? NULL : OB_SDC_FLAG;
+	const char *status = no_data ? "no_data" : shown ? p->shown_status : "suppressed";
 	double val = 0, pop = 0;
 	bool have = false;
 	ob_err e = OB_OK;
@@ -345,6 +346,8 @@ static ob_err put_cell(struct ob_http_call *c, const struct ob_query_table *t,
 	}
 	if (shown)
 		e |= ob_buf_addf(b, "\"count\":%lld,\"flag\":null", x);
+	else if (no_data)
+		e |= ob_buf_adds(b, "\"count\":null,\"flag\":null");
 	else
 		e |= ob_buf_addf(b, "\"count\":null,\"flag\":\"%s\"", flag);
 	e |= ob_buf_addf(b, ",\"status\":\"%s\"", status);

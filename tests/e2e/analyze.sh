@@ -59,3 +59,20 @@ expect_status 2 "$OBSERVA" analyze -d "$O" --rows year --where "country=XX"
 expect_grep "$T/err" "HND"
 expect_status 2 "$OBSERVA" analyze -d "$O" --rows year --measure median
 expect_status 2 "$OBSERVA" analyze -d "$O"
+
+# no data is not 0: Costa Rica's register of reported crimes records no age,
+# so its age groups are empty (CSV), null (JSON) and "s/d" (table), never 0;
+# the Dominican one records ages and its groups are counted
+expect_status 0 "$OBSERVA" analyze -d "$O" --rows country --cols age_group \
+	--where "country=CRI,DOM iccs=02" --format csv
+grep -q '^CRI,18-29,,' "$T/out" || fail "CRI 18-29 should be empty: $(grep '^CRI,18-29' "$T/out")"
+grep -q '^CRI,U,[1-9]' "$T/out" || fail "CRI's victims are all of unknown age: $(grep '^CRI,U' "$T/out")"
+grep -Eq '^DOM,(18-29|30-44),[0-9]+,' "$T/out" || fail "DOM's age groups are counted"
+expect_status 0 "$OBSERVA" analyze -d "$O" --rows country --cols age_group \
+	--where "country=CRI,DOM iccs=02" --format json
+jq -e '[.cells[] | select(.country == "CRI" and .age_group == "18-29")][0] |
+	.count == null and .no_data == true' "$T/out" >/dev/null || fail "JSON: CRI 18-29 not null"
+expect_status 0 "$OBSERVA" analyze -d "$O" --rows country --cols age_group \
+	--where "country=CRI,DOM iccs=02"
+grep -q '^CRI .*s/d' "$T/out" || fail "table: no s/d for CRI"
+expect_grep "$T/out" "no data: the field was not recorded, not 0"
