@@ -6,8 +6,9 @@
 #     a department D of another country, minus D (a different D from cell to
 #     cell, so that no single perturbation decides), equals the true count
 #     only when the two perturbations coincide, no more often than the
-#     table implies (the sum of the squares of its last row), with no offset
-#     and errors spread as the difference of two perturbations;
+#     table implies given D's answers (cells that use one D share its
+#     perturbation, so that is what makes the trials independent), with no
+#     offset and errors spread as the difference of two perturbations;
 #   - one question per cell: the exact count no more often than the table
 #     publishes a count exactly (never under the threshold);
 #   - repeating and rephrasing (order of codes and clauses, an ICCS parent
@@ -23,6 +24,9 @@ R="$O/releases/v1"
 expect_status 0 "$OBSERVA" analyze -d "$O" --rows admin2,year --where "iccs=0101 year=2023" \
 	--format csv
 cp "$T/out" "$T/truth.csv"
+expect_status 0 "$OBSERVA" analyze -d "$O" --rows admin1,year --where "iccs=0101 year=2023" \
+	--format csv
+cp "$T/out" "$T/truth1.csv"
 expect_status 0 "$OBSERVA" disclosure -d "$O" --ptable
 cp "$T/out" "$T/ptable.csv"
 sql "$O" "SELECT code, country FROM territory WHERE level = 1 ORDER BY code" >"$T/admin1.txt"
@@ -31,10 +35,10 @@ sql "$O" "SELECT code, country FROM territory WHERE level = 1 ORDER BY code" >"$
 start_server "$O" --threads 2 --query-rate 0
 
 python3 - "$B" "$R/counts_iccs.csv" "$T/truth.csv" "$T/ptable.csv" "$O/catalog/disclosure.ini" \
-	"$T/admin1.txt" <<'PY' || fail "differencing"
+	"$T/admin1.txt" "$T/truth1.csv" <<'PY' || fail "differencing"
 import csv, json, math, sys, urllib.error, urllib.parse, urllib.request
 
-base, release, truth_csv, ptable_csv, ini, admin1_txt = sys.argv[1:7]
+base, release, truth_csv, ptable_csv, ini, admin1_txt, truth1_csv = sys.argv[1:8]
 departments = [line.strip().split("|") for line in open(admin1_txt) if "|" in line]
 
 def ask(where, rows=None, want=200):
@@ -78,6 +82,11 @@ for r in csv.DictReader(open(truth_csv)):
     if r["admin2"] != "Total" and r["year"] != "Total":
         truth[(r["admin2"], r["year"])] = int(r["count"])
 
+truth1 = {}
+for r in csv.DictReader(open(truth1_csv)):
+    if r["admin1"] != "Total" and r["year"] != "Total":
+        truth1[(r["admin1"], r["year"])] = int(r["count"])
+
 cells = []
 for r in csv.DictReader(open(release, encoding="utf-8")):
     if r["level"] == "2" and r["iccs"] == "0101" and r["status"] == "C":
@@ -112,6 +121,10 @@ open(ini, "w").write("[public]\nmax_values = 2\n")
 errors = []
 used = set()
 k = 0
+# the chance of each trial being exact given what the attacker saw: the
+# union's perturbation must equal the one of D's answer, which cells that
+# use the same D share (so trials are independent only given D's answers)
+q_exact = []
 for c, x, y in cells:
     for _ in range(len(departments)):
         d, dc = departments[k % len(departments)]
@@ -128,14 +141,18 @@ for c, x, y in cells:
         continue
     errors.append(a - b - truth.get((x, y), 0))
     used.add(d)
+    tx, td = truth.get((x, y), 0), truth1.get((d, y), 0)
+    q_exact.append(row(tx + td).get(b - td, 0) / 256)
 n = len(errors)
 hits = sum(1 for e in errors if e == 0)
 mean = sum(errors) / n
 sd = math.sqrt(sum((e - mean) ** 2 for e in errors) / n)
-print("differencing: %d of %d exact, the table implies %.1f; errors mean %.2f sd %.2f, "
-      "%d departments" % (hits, n, p_coincide * n, mean, sd, len(used)))
+print("differencing: %d of %d exact, the table implies %.1f (%.1f given the departments' "
+      "answers); errors mean %.2f sd %.2f, %d departments"
+      % (hits, n, p_coincide * n, sum(q_exact), mean, sd, len(used)))
 assert n >= 50, n
-assert hits <= p_coincide * n + 3 * math.sqrt(p_coincide * (1 - p_coincide) * n) + 1, hits
+expect = sum(q_exact)
+assert hits <= expect + 3 * math.sqrt(sum(q * (1 - q) for q in q_exact)) + 1, (hits, expect)
 # no offset to correct: the mean error is 0 to within its sampling error
 # (a department's perturbation is shared by the cells that use it)
 assert abs(mean) < 4 * sd / math.sqrt(len(used)), (mean, len(used))
