@@ -62,25 +62,7 @@ static bool public_view(const struct ob_http_call *c)
  * body reached its limit (the answer is then refused whole). */
 static ob_err json_str(struct ob_buf *b, const char *s)
 {
-	ob_err e = ob_buf_addc(b, '"');
-
-	for (; *s && !e; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			e |= ob_buf_addf(b, "\\%c", ch);
-		else if (ch < 0x20)
-			e |= ob_buf_addf(b, "\\u%04x", ch);
-		else
-			e |= ob_buf_addc(b, (char)ch);
-	}
-	e |= ob_buf_addc(b, '"');
-	return e;
-}
-
-/* A label: quoted as needed and never read as a formula (io/csvw.h). */
-static ob_err csv_str(struct ob_buf *b, const char *s)
-{
-	return ob_csv_put_text(b, s, strlen(s), ',');
+	return ob_json_str(b, s, strlen(s));
 }
 
 /* Table classes of disclosure control: sexual violence when an ICCS code of
@@ -293,75 +275,36 @@ static void pub_select(struct pub *p, const struct ob_query_table *t, bool drop_
 }
 
 /* Write one cell (value x, -1 when suppressed; coords v; table row ti and
- * column tj, SIZE_MAX for a margin) of the measure. */
-static ob_err put_cell(struct ob_http_call *c, const struct ob_query_table *t,
-                       const struct pub *p, long long x, const uint32_t *v, size_t ti,
-                       size_t tj, enum ob_query_measure m, bool csv, bool first)
+ * column tj, SIZE_MAX for a margin) of the measure as one row of w. */
+static void put_cell(struct ob_rows *w, const struct ob_query_table *t, const struct pub *p,
+                     long long x, const uint32_t *v, size_t ti, size_t tj,
+                     enum ob_query_measure m)
 {
 	const struct ob_query_result *r = t->r;
-	const char *rule = ob_query_table_rule(t, ti, tj);
-	struct ob_buf *b = &c->res->body;
 	/* no data (a field the sources did not record) is said so, never 0 */
 	bool no_data = ob_query_no_data(r, v), shown = x >= 0 && !no_data;
 	const char *flag = shown || no_data ? NULL : OB_SDC_FLAG;
 	const char *status = no_data ? "no_data" : shown ? p->shown_status : "suppressed";
-	double val = 0, pop = 0;
-	bool have = false;
-	ob_err e = OB_OK;
+	double val = NAN, pop = 0;
 
 	if (m == OB_QM_RATE && shown && ob_query_population(r, v, &pop) && isfinite(pop) &&
-	    pop > 0) {
+	    pop > 0)
 		val = (double)x / pop * 100000.0;
-		have = true;
-	}
-	if (m == OB_QM_SHARE && shown && p->total > 0) {
+	if (m == OB_QM_SHARE && shown && p->total > 0)
 		/* of the published grand total of the question */
 		val = (double)x / (double)p->total * 100.0;
-		have = true;
-	}
-	if (csv) {
-		for (size_t k = 0; k < r->n_dims; k++) {
-			e |= csv_str(b, v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
-			e |= ob_buf_addc(b, ',');
-		}
-		if (shown)
-			e |= ob_buf_addf(b, "%lld", x);
-		e |= ob_buf_addf(b, ",%s,%s", flag ? flag : "", status);
-		if (m != OB_QM_COUNT) {
-			e |= ob_buf_addc(b, ',');
-			if (have && isfinite(val))
-				e |= ob_buf_addf(b, "%.6g", val);
-		}
-		e |= ob_buf_addc(b, ',');
-		e |= csv_str(b, rule);
-		e |= ob_buf_addc(b, '\n');
-		return e;
-	}
-	e |= ob_buf_adds(b, first ? "{" : ",{");
-	for (size_t k = 0; k < r->n_dims; k++) {
-		e |= json_str(b, ob_query_dim_name(r->dims[k]));
-		e |= ob_buf_addc(b, ':');
-		e |= json_str(b, v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
-		e |= ob_buf_addc(b, ',');
-	}
+	for (size_t k = 0; k < r->n_dims; k++)
+		ob_rows_str(w, v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
 	if (shown)
-		e |= ob_buf_addf(b, "\"count\":%lld,\"flag\":null", x);
-	else if (no_data)
-		e |= ob_buf_adds(b, "\"count\":null,\"flag\":null");
+		ob_rows_int(w, x);
 	else
-		e |= ob_buf_addf(b, "\"count\":null,\"flag\":\"%s\"", flag);
-	e |= ob_buf_addf(b, ",\"status\":\"%s\"", status);
-	if (m != OB_QM_COUNT) {
-		e |= ob_buf_addf(b, ",\"%s\":", ob_query_measure_name(m));
-		if (have && isfinite(val))
-			e |= ob_buf_addf(b, "%.6g", val);
-		else
-			e |= ob_buf_adds(b, "null");
-	}
-	e |= ob_buf_adds(b, ",\"counting_rule\":");
-	e |= json_str(b, rule);
-	e |= ob_buf_addc(b, '}');
-	return e;
+		ob_rows_null(w);
+	ob_rows_str(w, flag);
+	ob_rows_str(w, status);
+	if (m != OB_QM_COUNT)
+		ob_rows_num(w, val, "%.6g");
+	ob_rows_str(w, ob_query_table_rule(t, ti, tj));
+	ob_rows_end_row(w);
 }
 
 /* What the answer says of its protection (JSON members, no braces). */
@@ -478,6 +421,9 @@ void ob_http_h_analyze(struct ob_http_call *c)
 	struct ob_diag d;
 	struct ob_buf *b = &c->res->body;
 	struct ob_buf key = OB_BUF_INIT(OB_HTTP_MAX_URI * 2);
+	struct ob_rows_col col[OB_QUERY_MAX_DIMS + 5];
+	size_t ncol = 0;
+	struct ob_rows w;
 	ob_err e = OB_OK, err;
 
 	ob_diag_clear(&d);
@@ -606,14 +552,17 @@ void ob_http_h_analyze(struct ob_http_call *c)
 		goto out;
 	}
 	pub_select(&p, t, pub, top);
+	/* the cells: one row each, the same columns in CSV and JSON */
+	for (size_t k = 0; k < r->n_dims; k++)
+		col[ncol++] = (struct ob_rows_col){ ob_query_dim_name(r->dims[k]), OB_ROWS_TEXT_COL };
+	col[ncol++] = (struct ob_rows_col){ "count", OB_ROWS_NUMBER_COL };
+	col[ncol++] = (struct ob_rows_col){ "flag", OB_ROWS_TEXT_COL };
+	col[ncol++] = (struct ob_rows_col){ "status", OB_ROWS_TEXT_COL };
+	if (m != OB_QM_COUNT)
+		col[ncol++] = (struct ob_rows_col){ ob_query_measure_name(m), OB_ROWS_NUMBER_COL };
+	col[ncol++] = (struct ob_rows_col){ "counting_rule", OB_ROWS_TEXT_COL };
 	if (csv) {
 		c->res->content_type = "text/csv; charset=utf-8";
-		for (size_t k = 0; k < r->n_dims; k++) {
-			e |= csv_str(b, ob_query_dim_name(r->dims[k]));
-			e |= ob_buf_addc(b, ',');
-		}
-		e |= ob_buf_addf(b, "count,flag,status%s,counting_rule\n",
-		                 m == OB_QM_COUNT ? "" : m == OB_QM_RATE ? ",rate" : ",share");
 	} else {
 		e |= ob_buf_adds(b, "{\"dimensions\":[");
 		for (size_t k = 0; k < r->n_dims; k++) {
@@ -626,14 +575,14 @@ void ob_http_h_analyze(struct ob_http_call *c)
 		e |= protection_json(b, pub, &cfg, cls);
 		e |= ob_buf_addc(b, ',');
 		e |= ob_query_counting_json(r, b);
-		e |= ob_buf_addf(b, ",\"suppressed_flag\":\"%s\",\"cells\":[", OB_SDC_FLAG);
+		e |= ob_buf_addf(b, ",\"suppressed_flag\":\"%s\",\"cells\":", OB_SDC_FLAG);
 	}
+	ob_rows_begin(&w, csv ? OB_ROWS_CSV : OB_ROWS_JSON, b, NULL, col, ncol);
 	{
-		bool first = true;
 		size_t ncols_out = p.has_cols ? p.ncout : 0;
-		for (size_t ii = 0; ii <= p.nout && !e; ii++) {
+		for (size_t ii = 0; ii <= p.nout && !ob_rows_failed(&w); ii++) {
 			size_t i = ii < p.nout ? p.rows[ii] : SIZE_MAX;
-			for (size_t jj = 0; jj <= ncols_out && !e; jj++) {
+			for (size_t jj = 0; jj <= ncols_out; jj++) {
 				size_t j = jj < ncols_out ? p.cols[jj] : SIZE_MAX;
 				uint32_t v[OB_QUERY_MAX_DIMS];
 				long long x;
@@ -645,13 +594,13 @@ void ob_http_h_analyze(struct ob_http_call *c)
 				else
 					x = j == SIZE_MAX ? p.row[i] : p.cell[i * p.nc + j];
 				ob_query_table_coords(t, i, ncols_out ? j : SIZE_MAX, v);
-				e |= put_cell(c, t, &p, x, v, i, ncols_out ? j : SIZE_MAX, m, csv, first);
-				first = false;
+				put_cell(&w, t, &p, x, v, i, ncols_out ? j : SIZE_MAX, m);
 			}
 		}
 	}
+	e |= ob_rows_end(&w);
 	if (!csv)
-		e |= ob_buf_adds(b, "]}\n");
+		e |= ob_buf_adds(b, "}\n");
 	if (e) {
 		/* larger than a response may be: an error, never a cut answer */
 		ob_http_fail_too_large(c);

@@ -12,6 +12,7 @@
 
 #include "http/http.h"
 #include "io/json.h"
+#include "io/rows.h"
 
 /*
  * Every write to a buffer in src/http is checked: an answer that would pass
@@ -91,11 +92,8 @@ void ob_http_audit_refusal(struct ob_http_call *c);
 
 struct ob_http_table {
 	struct ob_http_call *c;
-	struct ob_buf *b;
-	bool csv;
-	const char *const *cols;
-	size_t ncols, col;
-	long long rows;
+	struct ob_rows w;         /* the rows, in the answer's body */
+	struct ob_rows_col *col;  /* the columns' names, owned */
 	bool failed;
 };
 

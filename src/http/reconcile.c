@@ -85,7 +85,7 @@ static void listing(struct ob_http_call *c, const char *count_sql, const char *p
 	else
 		ob_http_table_end(&t);
 	if (rows)
-		*rows = t.rows;
+		*rows = t.w.nrows;
 	sqlite3_finalize(st);
 }
 

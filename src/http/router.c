@@ -13,6 +13,7 @@
 #include "io/csvw.h"
 #include "engine/snaphold.h"
 #include "io/json.h"
+#include "io/rows.h"
 #include "store/audit.h"
 
 /* ---- responses ---- */
@@ -630,35 +631,25 @@ static void next_link(struct ob_http_call *c, long long next_offset, struct ob_b
 		*failed = true;
 }
 
-/* Every CSV cell of the API passes the formula guard of io/csvw.h. */
-static ob_err csv_field(struct ob_buf *b, const char *s, size_t n)
-{
-	return ob_csv_put_text(b, s, n, ',');
-}
-
-/* Note a failed write: the page is then refused whole at the end. */
-static void tw(struct ob_http_table *t, ob_err e)
-{
-	if (e)
-		t->failed = true;
-}
-
+/* Listings are tables of the row-output layer (io/rows.h): the same cells,
+ * the same formula guard and the same nulls as every other output. */
 void ob_http_table_begin(struct ob_http_table *t, struct ob_http_call *c,
                          const char *const *cols, size_t ncols, long long total,
                          long long limit, long long offset)
 {
 	const char *fmt = ob_http_str(c, "format");
 	struct ob_buf link = OB_BUF_INIT(OB_HTTP_MAX_URI * 5);
-	bool more = offset + limit < total;
+	struct ob_buf *b = &c->res->body;
+	bool more = offset + limit < total, csv = fmt && !strcmp(fmt, "csv");
+	ob_err e = OB_OK;
 
 	memset(t, 0, sizeof(*t));
 	t->c = c;
-	t->b = &c->res->body;
-	t->csv = fmt && !strcmp(fmt, "csv");
-	t->cols = cols;
-	t->ncols = ncols;
+	t->col = ob_calloc(ncols ? ncols : 1, sizeof(*t->col));
+	for (size_t i = 0; i < ncols; i++)
+		t->col[i].name = cols[i];
 	c->res->status = 200;
-	ob_buf_reset(t->b);
+	ob_buf_reset(b);
 	if (more) {
 		/* the link is rebuilt from decoded values: at most 3 bytes each
 		 * once encoded, so it fits; if not, refuse rather than cut it */
@@ -666,76 +657,44 @@ void ob_http_table_begin(struct ob_http_table *t, struct ob_http_call *c,
 		if (!t->failed && !ob_http_header_add(c->res, "Link", "<%s>; rel=\"next\"", link.ptr))
 			t->failed = true;
 	}
-	ob_http_header_add(c->res, "X-Total-Count", "%lld", total);
-	if (t->csv) {
+	if (!ob_http_header_add(c->res, "X-Total-Count", "%lld", total))
+		t->failed = true;
+	if (csv) {
 		c->res->content_type = "text/csv; charset=utf-8";
-		for (size_t i = 0; i < ncols; i++) {
-			if (i)
-				tw(t, ob_buf_addc(t->b, ','));
-			tw(t, csv_field(t->b, cols[i], strlen(cols[i])));
-		}
-		tw(t, ob_buf_addc(t->b, '\n'));
 	} else {
 		c->res->content_type = "application/json; charset=utf-8";
-		tw(t, ob_buf_addf(t->b, "{\"total\":%lld,\"limit\":%lld,\"offset\":%lld,\"next\":",
-		                  total, limit, offset));
+		e |= ob_buf_addf(b, "{\"total\":%lld,\"limit\":%lld,\"offset\":%lld,\"next\":",
+		                 total, limit, offset);
 		if (more && link.ptr)
-			tw(t, ob_json_str(t->b, link.ptr, link.len));
+			e |= ob_json_str(b, link.ptr, link.len);
 		else
-			tw(t, ob_buf_adds(t->b, "null"));
-		tw(t, ob_buf_adds(t->b, ",\"data\":["));
+			e |= ob_buf_adds(b, "null");
+		e |= ob_buf_adds(b, ",\"data\":");
 	}
+	if (e)
+		t->failed = true;
+	ob_rows_begin(&t->w, csv ? OB_ROWS_CSV : OB_ROWS_JSON, b, NULL, t->col, ncols);
 	ob_buf_release(&link);
-}
-
-static void cell_start(struct ob_http_table *t)
-{
-	if (t->csv) {
-		if (t->col)
-			tw(t, ob_buf_addc(t->b, ','));
-	} else {
-		const char *name = t->col < t->ncols ? t->cols[t->col] : "?";
-		tw(t, ob_buf_adds(t->b, t->col ? "," : (t->rows ? ",{" : "{")));
-		tw(t, ob_json_str(t->b, name, strlen(name)));
-		tw(t, ob_buf_addc(t->b, ':'));
-	}
-	t->col++;
 }
 
 void ob_http_table_str(struct ob_http_table *t, const char *s)
 {
-	cell_start(t);
-	if (t->csv) {
-		if (s)
-			tw(t, csv_field(t->b, s, strlen(s)));
-	} else if (s) {
-		tw(t, ob_json_str(t->b, s, strlen(s)));
-	} else {
-		tw(t, ob_buf_adds(t->b, "null"));
-	}
+	ob_rows_str(&t->w, s);
 }
 
 void ob_http_table_int(struct ob_http_table *t, long long v)
 {
-	cell_start(t);
-	tw(t, ob_buf_addf(t->b, "%lld", v));
+	ob_rows_int(&t->w, v);
 }
 
 void ob_http_table_num(struct ob_http_table *t, double v)
 {
-	cell_start(t);
-	if (t->csv && !isfinite(v))
-		return;
-	tw(t, ob_json_num(t->b, v));
+	ob_rows_num(&t->w, v, NULL);
 }
 
 void ob_http_table_numtext(struct ob_http_table *t, const char *s)
 {
-	cell_start(t);
-	if (t->csv)
-		tw(t, ob_csv_put_number(t->b, s, strlen(s), ','));
-	else
-		tw(t, ob_buf_adds(t->b, s));
+	ob_rows_numtext(&t->w, s);
 }
 
 void ob_http_table_column(struct ob_http_table *t, sqlite3_stmt *st, int i)
@@ -757,15 +716,19 @@ void ob_http_table_column(struct ob_http_table *t, sqlite3_stmt *st, int i)
 
 void ob_http_table_end_row(struct ob_http_table *t)
 {
-	tw(t, ob_buf_addc(t->b, t->csv ? '\n' : '}'));
-	t->rows++;
-	t->col = 0;
+	ob_rows_end_row(&t->w);
 }
 
 void ob_http_table_end(struct ob_http_table *t)
 {
-	if (!t->csv)
-		tw(t, ob_buf_adds(t->b, "]}\n"));
+	bool json = t->w.fmt == OB_ROWS_JSON;
+
+	if (ob_rows_end(&t->w))
+		t->failed = true;
+	if (json && !t->failed && (ob_buf_adds(&t->c->res->body, "}\n")))
+		t->failed = true;
+	free(t->col);
+	t->col = NULL;
 	/* a page too large for the response buffer is refused whole, never cut */
 	if (t->failed)
 		ob_http_fail_too_large(t->c);

@@ -401,7 +401,7 @@ static void listing(struct ob_http_call *c, const char *count_sql, const char *p
 	if (rows_out(c, &t, st, (int)ncols))
 		ob_http_table_end(&t);
 	if (rows_out_n)
-		*rows_out_n = t.rows;
+		*rows_out_n = t.w.nrows;
 	sqlite3_finalize(st);
 }
 
