@@ -11,7 +11,8 @@
 #include "engine/indicators.h"
 #include "engine/query.h"
 #include "engine/snapshot.h"
-#include "io/csvw.h"
+#include "io/json.h"
+#include "io/rows.h"
 
 static void usage(FILE *out)
 {
@@ -77,27 +78,6 @@ struct opts {
 };
 
 /* ---- output ---- */
-
-/* A label: quoted as needed, and never read as a formula (io/csvw.h). */
-static void csv_field(const char *s)
-{
-	ob_csv_fput_text(stdout, s, strlen(s), ',');
-}
-
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
 
 /* The measure of table cell (i, j) (SIZE_MAX for margins) into out. */
 static bool cell_value(const struct ob_query_table *t, enum ob_query_measure m, size_t i,
@@ -207,57 +187,53 @@ static void print_counting(const struct ob_query_result *r)
 	}
 }
 
-static void print_table(const struct ob_query_table *t, enum ob_query_measure m)
+/* The cross-table, aligned (io/rows.h): row labels, then a column per
+ * column label and the total. */
+static ob_err print_table(const struct ob_query_table *t, enum ob_query_measure m)
 {
 	const struct ob_query_result *r = t->r;
 	bool has_cols = r->n_dims > r->n_row_dims;
-	size_t nc = has_cols ? t->ncols + 1 : 1, w0 = 5;
-	size_t *w = ob_calloc(nc, sizeof(size_t));
+	size_t nc = has_cols ? t->ncols + 1 : 1;
+	struct ob_rows_col *col = ob_calloc(nc + 1, sizeof(*col));
+	char **name = ob_calloc(nc + 1, sizeof(*name));
 	bool any_no_data = false;
+	struct ob_rows w;
 	char buf[512];
+	ob_err e;
 
 	dims_header(buf, sizeof(buf), r, 0, r->n_row_dims);
-	w0 = strlen(buf) > w0 ? strlen(buf) : w0;
-	for (size_t i = 0; i < t->nrows; i++) {
-		key_label(buf, sizeof(buf), t, true, i);
-		w0 = strlen(buf) > w0 ? strlen(buf) : w0;
-	}
-	for (size_t j = 0; j < nc; j++) {
-		size_t jj = has_cols && j < t->ncols ? j : SIZE_MAX;
-		if (jj != SIZE_MAX)
-			key_label(buf, sizeof(buf), t, false, j);
-		else
-			snprintf(buf, sizeof(buf), "Total");
-		w[j] = strlen(buf);
-		for (size_t i = 0; i <= t->nrows; i++) {
-			fmt_value(buf, sizeof(buf), t, m, i < t->nrows ? i : SIZE_MAX, jj);
-			w[j] = strlen(buf) > w[j] ? strlen(buf) : w[j];
-		}
-	}
-	dims_header(buf, sizeof(buf), r, 0, r->n_row_dims);
-	printf("%-*s", (int)w0, buf);
+	name[0] = ob_strdup(buf);
+	col[0] = (struct ob_rows_col){ name[0], OB_ROWS_TEXT_COL };
 	for (size_t j = 0; j < nc; j++) {
 		if (has_cols && j < t->ncols)
 			key_label(buf, sizeof(buf), t, false, j);
 		else
 			snprintf(buf, sizeof(buf), "Total");
-		printf("  %*s", (int)w[j], buf);
+		name[j + 1] = ob_strdup(buf);
+		col[j + 1] = (struct ob_rows_col){ name[j + 1], OB_ROWS_NUMBER_COL };
 	}
-	putchar('\n');
+	ob_rows_begin(&w, OB_ROWS_TEXT, NULL, stdout, col, nc + 1);
 	for (size_t i = r->n_row_dims ? 0 : t->nrows; i <= t->nrows; i++) {
 		size_t ii = i < t->nrows ? i : SIZE_MAX;
 		if (ii == SIZE_MAX)
 			snprintf(buf, sizeof(buf), "Total");
 		else
 			key_label(buf, sizeof(buf), t, true, i);
-		printf("%-*s", (int)w0, buf);
+		ob_rows_str(&w, buf);
 		for (size_t j = 0; j < nc; j++) {
 			any_no_data |= fmt_value(buf, sizeof(buf), t, m, ii,
 			                         has_cols && j < t->ncols ? j : SIZE_MAX);
-			printf("  %*s", (int)w[j], buf);
+			ob_rows_numtext(&w, buf);
 		}
-		putchar('\n');
+		ob_rows_end_row(&w);
 	}
+	e = ob_rows_end(&w);
+	for (size_t j = 0; j <= nc; j++)
+		free(name[j]);
+	free(name);
+	free(col);
+	if (e)
+		return e;
 	if (t->rows_before_top > t->nrows)
 		printf("(%zu de %zu filas / of %zu rows)\n", t->nrows, t->rows_before_top,
 		       t->rows_before_top);
@@ -269,48 +245,57 @@ static void print_table(const struct ob_query_table *t, enum ob_query_measure m)
 	if (m == OB_QM_RATE && !r->rate_ok)
 		printf("tasa no disponible / rate not available: %s\n", r->rate_why);
 	print_counting(r);
-	free(w);
+	return OB_OK;
 }
 
 /* Every cell and margin as one line (CSV) or object (JSON): the labels of
  * its dimensions ("Total" for one summed over), count, then the measure. */
-static void print_cells(const struct ob_query_table *t, enum ob_query_measure m, bool json)
+static ob_err print_cells(const struct ob_query_table *t, enum ob_query_measure m, bool json)
 {
 	const struct ob_query_result *r = t->r;
 	size_t nr = r->n_row_dims, nc = r->n_dims - nr;
-	size_t ncols = nc ? t->ncols : 0;
-	bool first = true;
+	size_t ncols = nc ? t->ncols : 0, ncol = 0;
+	/* what the numbers count: victims ("count"), or records */
+	const char *what = r->records ? "records" : "count";
+	struct ob_rows_col col[OB_QUERY_MAX_DIMS + 4];
+	struct ob_rows w;
+	ob_err e = OB_OK;
 
+	for (size_t k = 0; k < r->n_dims; k++)
+		col[ncol++] = (struct ob_rows_col){ ob_query_dim_name(r->dims[k]), OB_ROWS_TEXT_COL };
+	col[ncol++] = (struct ob_rows_col){ what, OB_ROWS_NUMBER_COL };
+	if (m == OB_QM_RATE)
+		col[ncol++] = (struct ob_rows_col){ "population", OB_ROWS_NUMBER_COL };
+	if (m != OB_QM_COUNT)
+		col[ncol++] = (struct ob_rows_col){ ob_query_measure_name(m), OB_ROWS_NUMBER_COL };
+	col[ncol++] = (struct ob_rows_col){ "counting_rule", OB_ROWS_TEXT_COL };
 	if (json) {
-		printf("{\"dimensions\":[");
+		struct ob_buf h = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
+
+		e |= ob_buf_adds(&h, "{\"dimensions\":[");
 		for (size_t k = 0; k < r->n_dims; k++) {
-			printf("%s", k ? "," : "");
-			json_str(ob_query_dim_name(r->dims[k]));
+			const char *dn = ob_query_dim_name(r->dims[k]);
+			e |= ob_buf_adds(&h, k ? "," : "");
+			e |= ob_json_str(&h, dn, strlen(dn));
 		}
-		struct ob_buf cb = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
-		printf("],\"rows\":%zu,\"measure\":\"%s\",\"total\":%llu,", nr,
-		       ob_query_measure_name(m), (unsigned long long)r->total);
-		ob_query_counting_json(r, &cb);
-		if (cb.ptr)
-			fwrite(cb.ptr, 1, cb.len, stdout);
-		putchar(',');
-		ob_buf_release(&cb);
+		e |= ob_buf_addf(&h, "],\"rows\":%zu,\"measure\":\"%s\",\"total\":%llu,", nr,
+		                 ob_query_measure_name(m), (unsigned long long)r->total);
+		e |= ob_query_counting_json(r, &h);
+		e |= ob_buf_addc(&h, ',');
 		if (m == OB_QM_RATE && !r->rate_ok) {
-			printf("\"rate_unavailable\":");
-			json_str(r->rate_why);
-			putchar(',');
+			e |= ob_buf_adds(&h, "\"rate_unavailable\":");
+			e |= ob_json_str(&h, r->rate_why, strlen(r->rate_why));
+			e |= ob_buf_addc(&h, ',');
 		}
-		printf("\"cells\":[");
-	} else {
-		for (size_t k = 0; k < r->n_dims; k++) {
-			csv_field(ob_query_dim_name(r->dims[k]));
-			putchar(',');
-		}
-		/* what the numbers count: victims ("count"), or records */
-		printf("%s%s,counting_rule\n", r->records ? "records" : "count",
-		       m == OB_QM_COUNT ? "" : m == OB_QM_RATE ? ",population,rate" : ",share");
+		e |= ob_buf_adds(&h, "\"cells\":");
+		if (!e && fwrite(h.ptr, 1, h.len, stdout) != h.len)
+			e = OB_EIO;
+		ob_buf_release(&h);
+		if (e)
+			return e;
 	}
-	for (size_t i = nr ? 0 : t->nrows; i <= t->nrows; i++) {
+	ob_rows_begin(&w, json ? OB_ROWS_JSON : OB_ROWS_CSV, NULL, stdout, col, ncol);
+	for (size_t i = nr ? 0 : t->nrows; i <= t->nrows && !ob_rows_failed(&w); i++) {
 		for (size_t j = 0; j <= ncols; j++) {
 			size_t ii = i < t->nrows ? i : SIZE_MAX, jj = j < ncols ? j : SIZE_MAX;
 			uint32_t v[OB_QUERY_MAX_DIMS];
@@ -322,65 +307,26 @@ static void print_cells(const struct ob_query_table *t, enum ob_query_measure m,
 			nd = ob_query_no_data(r, v);
 			if (m != OB_QM_COUNT && !nd)
 				ok = cell_value(t, m, ii, jj, n, &val, &pop, &hp);
-			if (json) {
-				printf("%s{", first ? "" : ",");
-				for (size_t k = 0; k < r->n_dims; k++) {
-					json_str(ob_query_dim_name(r->dims[k]));
-					putchar(':');
-					json_str(v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
-					putchar(',');
-				}
-				if (nd)
-					printf("\"%s\":null,\"no_data\":true",
-					       r->records ? "records" : "count");
-				else
-					printf("\"%s\":%llu", r->records ? "records" : "count",
-					       (unsigned long long)n);
-				if (m == OB_QM_RATE) {
-					printf(",\"population\":");
-					if (hp)
-						printf("%.0f", pop);
-					else
-						printf("null");
-				}
-				if (m != OB_QM_COUNT) {
-					printf(",\"%s\":", ob_query_measure_name(m));
-					if (ok)
-						printf("%.6g", val);
-					else
-						printf("null");
-				}
-				printf(",\"counting_rule\":");
-				json_str(ob_query_table_rule(t, ii, jj));
-				putchar('}');
+			for (size_t k = 0; k < r->n_dims; k++)
+				ob_rows_str(&w, v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
+			if (nd) { /* no data: empty or null, never 0 */
+				ob_rows_null(&w);
+				ob_rows_json_extra_bool(&w, "no_data", true);
 			} else {
-				for (size_t k = 0; k < r->n_dims; k++) {
-					csv_field(v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
-					putchar(',');
-				}
-				if (!nd) /* no data: empty, never 0 */
-					printf("%llu", (unsigned long long)n);
-				if (m == OB_QM_RATE) {
-					if (hp)
-						printf(",%.0f", pop);
-					else
-						printf(",");
-				}
-				if (m != OB_QM_COUNT) {
-					if (ok)
-						printf(",%.6g", val);
-					else
-						printf(",");
-				}
-				putchar(',');
-				csv_field(ob_query_table_rule(t, ii, jj));
-				putchar('\n');
+				ob_rows_uint(&w, n);
 			}
-			first = false;
+			if (m == OB_QM_RATE)
+				ob_rows_num(&w, hp ? pop : NAN, "%.0f");
+			if (m != OB_QM_COUNT)
+				ob_rows_num(&w, ok ? val : NAN, "%.6g");
+			ob_rows_str(&w, ob_query_table_rule(t, ii, jj));
+			ob_rows_end_row(&w);
 		}
 	}
-	if (json)
-		printf("]}\n");
+	e = ob_rows_end(&w);
+	if (!e && json && fputs("}\n", stdout) == EOF)
+		e = OB_EIO;
+	return e;
 }
 
 /* ---- the hidden benchmark mode ---- */
@@ -614,10 +560,13 @@ int cmd_analyze(int argc, char **argv)
 		goto diag;
 	if (o.measure == OB_QM_RATE && !r->rate_ok)
 		ob_warn("tasa no disponible / rate not available: %s", r->rate_why);
-	if (o.format == 0)
-		print_table(t, o.measure);
-	else
-		print_cells(t, o.measure, o.format == 2);
+	e = o.format == 0 ? print_table(t, o.measure) : print_cells(t, o.measure, o.format == 2);
+	if (e) {
+		ob_error("no se pudo escribir la respuesta: %s / could not write the answer: %s",
+		         ob_err_msg(e), ob_err_msg_en(e));
+		rc = OB_EXIT_SYSTEM;
+		goto out;
+	}
 	rc = fflush(stdout) ? OB_EXIT_SYSTEM : OB_EXIT_OK;
 	goto out;
 diag:
