@@ -7,6 +7,7 @@ void ob_buf_init(struct ob_buf *b, size_t max)
 	b->len = 0;
 	b->alloc = 0;
 	b->max = max ? max : OB_MAX_BUF_DEFAULT;
+	b->failed = false;
 }
 
 void ob_buf_release(struct ob_buf *b)
@@ -15,14 +16,19 @@ void ob_buf_release(struct ob_buf *b)
 	b->ptr = NULL;
 	b->len = 0;
 	b->alloc = 0;
+	b->failed = false;
 }
 
 static ob_err grow(struct ob_buf *b, size_t extra)
 {
 	size_t need, n;
 
-	if (extra > b->max || b->len > b->max - extra)
+	if (b->failed)
 		return OB_ETOOBIG;
+	if (extra > b->max || b->len > b->max - extra) {
+		b->failed = true;
+		return OB_ETOOBIG;
+	}
 	need = b->len + extra + 1;
 	if (need <= b->alloc)
 		return OB_OK;
@@ -51,7 +57,7 @@ ob_err ob_buf_add(struct ob_buf *b, const void *p, size_t n)
 
 ob_err ob_buf_addc(struct ob_buf *b, char c)
 {
-	if (b->len + 1 < b->alloc && b->len < b->max) {
+	if (b->len + 1 < b->alloc && b->len < b->max && !b->failed) {
 		b->ptr[b->len++] = c;
 		b->ptr[b->len] = '\0';
 		return OB_OK;
@@ -72,8 +78,10 @@ ob_err ob_buf_vaddf(struct ob_buf *b, const char *fmt, va_list ap)
 	va_copy(cp, ap);
 	n = vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);
-	if (n < 0)
+	if (n < 0) {
+		b->failed = true;
 		return OB_EINVAL;
+	}
 	if (grow(b, (size_t)n))
 		return OB_ETOOBIG;
 	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
@@ -103,5 +111,30 @@ char *ob_buf_detach(struct ob_buf *b, size_t *len)
 	b->ptr = NULL;
 	b->len = 0;
 	b->alloc = 0;
+	b->failed = false;
 	return p;
+}
+
+void ob_buf_put(struct ob_buf *b, const void *p, size_t n)
+{
+	(void)!ob_buf_add(b, p, n); /* kept in b->failed */
+}
+
+void ob_buf_putc(struct ob_buf *b, char c)
+{
+	(void)!ob_buf_addc(b, c);
+}
+
+void ob_buf_puts(struct ob_buf *b, const char *s)
+{
+	(void)!ob_buf_add(b, s, strlen(s));
+}
+
+void ob_buf_putf(struct ob_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)!ob_buf_vaddf(b, fmt, ap);
+	va_end(ap);
 }

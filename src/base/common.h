@@ -24,9 +24,20 @@
 #if defined(__GNUC__) || defined(__clang__)
 #define OB_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define OB_UNUSED __attribute__((unused))
+/* A result the caller must look at (a buffer's add: base/buf.h). */
+#define OB_MUST_CHECK_ON __attribute__((warn_unused_result))
 #else
 #define OB_PRINTF(f, a)
 #define OB_UNUSED
+#define OB_MUST_CHECK_ON
+#endif
+
+/* Until every module checks its buffer results, the mark is on where a
+ * module asks for it (OB_BUF_CHECKED before the first include). */
+#if defined(OB_BUF_CHECKED) || defined(OB_BUF_CHECKED_ALL)
+#define OB_MUST_CHECK OB_MUST_CHECK_ON
+#else
+#define OB_MUST_CHECK
 #endif
 
 /*

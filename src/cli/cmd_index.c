@@ -336,13 +336,15 @@ static int run_index(struct run *x)
 	ro.top = x->o->top;
 	if (ob_index_run_finish(&x->ix, &ro, &d))
 		return fail_diag(&d);
+	ob_err e = OB_OK;
+
 	if (x->o->format == FMT_CSV)
 		ob_index_run_csv(&x->ix, x->o->stages, stdout);
 	else if (x->o->format == FMT_JSON)
-		ob_index_run_json(&x->ix, x->o->stages, stdout);
+		e = ob_index_run_json(&x->ix, x->o->stages, stdout);
 	else
 		print_table(&x->ix);
-	if (fflush(stdout)) {
+	if (e || fflush(stdout)) {
 		ob_error("error de escritura en la salida / write error");
 		return OB_EXIT_SYSTEM;
 	}

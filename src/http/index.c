@@ -153,11 +153,13 @@ static bool render(const struct ob_index_run *x, bool csv, const char *protectio
 
 	if (!f)
 		return false;
+	ob_err e = OB_OK;
+
 	if (csv)
 		ob_index_run_public_csv(x, f);
 	else
-		ob_index_run_public_json(x, protection, f);
-	if (fclose(f)) {
+		e = ob_index_run_public_json(x, protection, f);
+	if (fclose(f) || e) {
 		free(*out);
 		*out = NULL;
 		return false;

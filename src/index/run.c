@@ -124,186 +124,168 @@ void ob_index_run_csv(const struct ob_index_run *x, bool stages, FILE *out)
 
 /* ----------------------------------------------------------------- json */
 
-static void jkey(struct ob_buf *b, const char *k)
-{
-	ob_json_str(b, k, strlen(k));
-	ob_buf_addc(b, ':');
-}
-
-static void jstr(struct ob_buf *b, const char *s)
-{
-	if (s)
-		ob_json_str(b, s, strlen(s));
-	else
-		ob_buf_adds(b, "null");
-}
-
-static void flush(struct ob_buf *b, FILE *out)
-{
-	fwrite(b->ptr ? b->ptr : "", 1, b->len, out);
-	ob_buf_reset(b);
-}
-
 /* The members every JSON answer of a run opens with: {"index",
  * "definition" (file), "classification", "levels": [...], */
-static void json_head(struct ob_buf *b, const struct ob_index_def *def, const char *file)
+static void json_head(struct ob_jw *jw, const struct ob_index_def *def, const char *file)
 {
-	ob_buf_addc(b, '{');
-	jkey(b, "index");
-	jstr(b, def->name);
-	ob_buf_adds(b, ",");
-	jkey(b, "definition");
-	jstr(b, file);
-	ob_buf_adds(b, ",");
-	jkey(b, "classification");
-	jstr(b, ob_index_classify_name(def->classify));
-	ob_buf_adds(b, ",");
-	jkey(b, "levels");
-	ob_buf_addc(b, '[');
+	ob_jw_c(jw, '{');
+	ob_jw_key(jw, "index");
+	ob_jw_str(jw, def->name);
+	ob_jw_s(jw, ",");
+	ob_jw_key(jw, "definition");
+	ob_jw_str(jw, file);
+	ob_jw_s(jw, ",");
+	ob_jw_key(jw, "classification");
+	ob_jw_str(jw, ob_index_classify_name(def->classify));
+	ob_jw_s(jw, ",");
+	ob_jw_key(jw, "levels");
+	ob_jw_c(jw, '[');
 	for (size_t l = 1; l <= def->levels; l++) {
 		if (l > 1)
-			ob_buf_addc(b, ',');
-		jstr(b, ob_index_level_name(def, l));
+			ob_jw_c(jw, ',');
+		ob_jw_str(jw, ob_index_level_name(def, l));
 	}
-	ob_buf_adds(b, "],");
+	ob_jw_s(jw, "],");
 }
 
-void ob_index_run_json(const struct ob_index_run *x, bool stages, FILE *out)
+ob_err ob_index_run_json(const struct ob_index_run *x, bool stages, FILE *out)
 {
 	const struct ob_index_def *def = &x->def;
 	struct ob_buf b = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
+	struct ob_jw jw = OB_JW_INIT(&b);
 	size_t ni = def->nind, nn = def->nnode;
 
-	json_head(&b, def, def->file);
-	jkey(&b, "breaks");
-	ob_buf_addc(&b, '[');
+	json_head(&jw, def, def->file);
+	ob_jw_key(&jw, "breaks");
+	ob_jw_c(&jw, '[');
 	for (size_t i = 0; i <= def->levels; i++) {
 		if (i)
-			ob_buf_addc(&b, ',');
-		ob_json_num(&b, x->r.breaks[i]);
+			ob_jw_c(&jw, ',');
+		ob_jw_num(&jw, x->r.breaks[i]);
 	}
-	ob_buf_adds(&b, "],");
-	jkey(&b, "top");
-	ob_buf_addf(&b, "%zu,", def->top);
-	jkey(&b, "mean_score");
-	ob_json_num(&b, x->r.mean_score);
-	ob_buf_adds(&b, ",");
-	jkey(&b, "missing");
-	ob_buf_addc(&b, '{');
-	jkey(&b, "policy");
-	jstr(&b, ob_index_missing_name(def->missing));
-	ob_buf_addf(&b, ",\"imputations\":%zu,\"dropped\":%zu,\"imputed_by_indicator\":{",
+	ob_jw_s(&jw, "],");
+	ob_jw_key(&jw, "top");
+	ob_jw_f(&jw, "%zu,", def->top);
+	ob_jw_key(&jw, "mean_score");
+	ob_jw_num(&jw, x->r.mean_score);
+	ob_jw_s(&jw, ",");
+	ob_jw_key(&jw, "missing");
+	ob_jw_c(&jw, '{');
+	ob_jw_key(&jw, "policy");
+	ob_jw_str(&jw, ob_index_missing_name(def->missing));
+	ob_jw_f(&jw, ",\"imputations\":%zu,\"dropped\":%zu,\"imputed_by_indicator\":{",
 	            x->r.imputations, x->r.dropped);
 	for (size_t j = 0; j < ni; j++) {
 		if (j)
-			ob_buf_addc(&b, ',');
-		jkey(&b, def->ind[j].id);
-		ob_buf_addf(&b, "%zu", x->r.imputed_by[j]);
+			ob_jw_c(&jw, ',');
+		ob_jw_key(&jw, def->ind[j].id);
+		ob_jw_f(&jw, "%zu", x->r.imputed_by[j]);
 	}
-	ob_buf_adds(&b, "},");
-	jkey(&b, "no_data_units");
-	ob_buf_addc(&b, '[');
+	ob_jw_s(&jw, "},");
+	ob_jw_key(&jw, "no_data_units");
+	ob_jw_c(&jw, '[');
 	for (size_t u = 0; u < x->in.n_nodata; u++) {
 		if (u)
-			ob_buf_addc(&b, ',');
-		jstr(&b, x->in.nodata[u]);
+			ob_jw_c(&jw, ',');
+		ob_jw_str(&jw, x->in.nodata[u]);
 	}
-	ob_buf_adds(&b, "]},");
-	jkey(&b, "denominators");
-	ob_buf_addf(&b, "{\"estimated\":%s,\"equal_split\":%s},",
+	ob_jw_s(&jw, "]},");
+	ob_jw_key(&jw, "denominators");
+	ob_jw_f(&jw, "{\"estimated\":%s,\"equal_split\":%s},",
 	            x->in.estimated ? "true" : "false", x->in.equal_split ? "true" : "false");
-	jkey(&b, "uncertainty");
+	ob_jw_key(&jw, "uncertainty");
 	if (x->has_mc) {
-		ob_buf_addf(&b, "{\"runs\":%zu,\"seed\":%llu,\"evaluations\":%zu,"
+		ob_jw_f(&jw, "{\"runs\":%zu,\"seed\":%llu,\"evaluations\":%zu,"
 		                "\"first_order_share\":{",
 		            x->runs, (unsigned long long)x->seed, x->mc.evaluations);
 		for (int f = 0, k = 0; f < OB_IX_N_FACTORS; f++) {
 			if (!x->mc.varied[f])
 				continue;
 			if (k++)
-				ob_buf_addc(&b, ',');
-			jkey(&b, ob_index_factor_name((enum ob_ix_factor)f));
-			ob_json_num(&b, x->mc.share[f]);
+				ob_jw_c(&jw, ',');
+			ob_jw_key(&jw, ob_index_factor_name((enum ob_ix_factor)f));
+			ob_jw_num(&jw, x->mc.share[f]);
 		}
-		ob_buf_adds(&b, "}}");
+		ob_jw_s(&jw, "}}");
 	} else {
-		ob_buf_adds(&b, "null");
+		ob_jw_s(&jw, "null");
 	}
-	ob_buf_adds(&b, ",\"units\":[\n");
-	flush(&b, out);
+	ob_jw_s(&jw, ",\"units\":[\n");
+	ob_jw_flush(&jw, out);
 	for (size_t k = 0; k < x->in.nunits; k++) {
 		size_t u = x->order[k];
-		ob_buf_adds(&b, k ? ",\n{" : "{");
-		jkey(&b, "unit");
-		jstr(&b, x->in.unit[u]);
-		ob_buf_adds(&b, ",");
-		jkey(&b, "name");
-		jstr(&b, x->in.unit_name[u]);
-		ob_buf_adds(&b, ",");
-		jkey(&b, "score");
-		ob_json_num(&b, x->r.score[u]);
-		ob_buf_addf(&b, ",\"rank\":%zu,\"level\":%zu,", x->r.rank[u], x->r.level[u]);
-		jkey(&b, "level_name");
-		jstr(&b, ob_index_level_name(def, x->r.level[u]));
-		ob_buf_addf(&b, ",\"top\":%s,", x->r.top[u] ? "true" : "false");
+		ob_jw_s(&jw, k ? ",\n{" : "{");
+		ob_jw_key(&jw, "unit");
+		ob_jw_str(&jw, x->in.unit[u]);
+		ob_jw_s(&jw, ",");
+		ob_jw_key(&jw, "name");
+		ob_jw_str(&jw, x->in.unit_name[u]);
+		ob_jw_s(&jw, ",");
+		ob_jw_key(&jw, "score");
+		ob_jw_num(&jw, x->r.score[u]);
+		ob_jw_f(&jw, ",\"rank\":%zu,\"level\":%zu,", x->r.rank[u], x->r.level[u]);
+		ob_jw_key(&jw, "level_name");
+		ob_jw_str(&jw, ob_index_level_name(def, x->r.level[u]));
+		ob_jw_f(&jw, ",\"top\":%s,", x->r.top[u] ? "true" : "false");
 		if (x->has_mc) {
-			jkey(&b, "rank_median");
-			ob_json_num(&b, x->mc.rank_median[u]);
-			ob_buf_addf(&b, ",\"rank_low\":%zu,\"rank_high\":%zu,", x->mc.rank_low[u],
+			ob_jw_key(&jw, "rank_median");
+			ob_jw_num(&jw, x->mc.rank_median[u]);
+			ob_jw_f(&jw, ",\"rank_low\":%zu,\"rank_high\":%zu,", x->mc.rank_low[u],
 			            x->mc.rank_high[u]);
-			jkey(&b, "p_top");
+			ob_jw_key(&jw, "p_top");
 			if (def->top)
-				ob_json_num(&b, x->mc.p_top[u]);
+				ob_jw_num(&jw, x->mc.p_top[u]);
 			else
-				ob_buf_adds(&b, "null");
-			ob_buf_adds(&b, ",\"p_level\":[");
+				ob_jw_s(&jw, "null");
+			ob_jw_s(&jw, ",\"p_level\":[");
 			for (size_t l = 0; l < def->levels; l++) {
 				if (l)
-					ob_buf_addc(&b, ',');
-				ob_json_num(&b, x->mc.p_level[u * def->levels + l]);
+					ob_jw_c(&jw, ',');
+				ob_jw_num(&jw, x->mc.p_level[u * def->levels + l]);
 			}
-			ob_buf_adds(&b, "],");
+			ob_jw_s(&jw, "],");
 		}
-		jkey(&b, "reference");
-		ob_json_num(&b, x->r.reference[u]);
-		ob_buf_adds(&b, ",\"drivers\":{");
+		ob_jw_key(&jw, "reference");
+		ob_jw_num(&jw, x->r.reference[u]);
+		ob_jw_s(&jw, ",\"drivers\":{");
 		for (size_t j = 0; j < ni; j++) {
 			if (j)
-				ob_buf_addc(&b, ',');
-			jkey(&b, def->ind[j].id);
-			ob_json_num(&b, x->r.contrib[u * ni + j]);
+				ob_jw_c(&jw, ',');
+			ob_jw_key(&jw, def->ind[j].id);
+			ob_jw_num(&jw, x->r.contrib[u * ni + j]);
 		}
-		ob_buf_addc(&b, '}');
+		ob_jw_c(&jw, '}');
 		if (stages) {
-			ob_buf_adds(&b, ",\"normalised\":{");
+			ob_jw_s(&jw, ",\"normalised\":{");
 			for (size_t j = 0; j < ni; j++) {
 				if (j)
-					ob_buf_addc(&b, ',');
-				jkey(&b, def->ind[j].id);
-				ob_json_num(&b, x->r.norm[u * ni + j]);
+					ob_jw_c(&jw, ',');
+				ob_jw_key(&jw, def->ind[j].id);
+				ob_jw_num(&jw, x->r.norm[u * ni + j]);
 			}
-			ob_buf_adds(&b, "},\"imputed\":[");
+			ob_jw_s(&jw, "},\"imputed\":[");
 			for (size_t j = 0, k2 = 0; j < ni; j++)
 				if (x->r.imputed[u * ni + j]) {
 					if (k2++)
-						ob_buf_addc(&b, ',');
-					jstr(&b, def->ind[j].id);
+						ob_jw_c(&jw, ',');
+					ob_jw_str(&jw, def->ind[j].id);
 				}
-			ob_buf_adds(&b, "],\"dimensions\":{");
+			ob_jw_s(&jw, "],\"dimensions\":{");
 			for (size_t c = 1; c < nn; c++) {
 				if (c > 1)
-					ob_buf_addc(&b, ',');
-				jkey(&b, def->node[c].id);
-				ob_json_num(&b, x->r.node[u * nn + c]);
+					ob_jw_c(&jw, ',');
+				ob_jw_key(&jw, def->node[c].id);
+				ob_jw_num(&jw, x->r.node[u * nn + c]);
 			}
-			ob_buf_addc(&b, '}');
+			ob_jw_c(&jw, '}');
 		}
-		ob_buf_addc(&b, '}');
-		flush(&b, out);
+		ob_jw_c(&jw, '}');
+		ob_jw_flush(&jw, out);
 	}
-	ob_buf_adds(&b, "\n]}\n");
-	flush(&b, out);
+	ob_jw_s(&jw, "\n]}\n");
+	ob_jw_flush(&jw, out);
 	ob_buf_release(&b);
+	return ob_jw_err(&jw);
 }
 
 /* --------------------------------------------------------------- public */
@@ -358,11 +340,12 @@ void ob_index_run_public_csv(const struct ob_index_run *x, FILE *out)
 	}
 }
 
-void ob_index_run_public_json(const struct ob_index_run *x, const char *protection,
-                              FILE *out)
+ob_err ob_index_run_public_json(const struct ob_index_run *x, const char *protection,
+                                FILE *out)
 {
 	const struct ob_index_def *def = &x->def;
 	struct ob_buf b = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
+	struct ob_jw jw = OB_JW_INIT(&b);
 	size_t ni = def->nind;
 
 	const char *file = def->file ? def->file : "", *cat;
@@ -372,66 +355,67 @@ void ob_index_run_public_json(const struct ob_index_run *x, const char *protecti
 		file = p;
 	if (!strstr(file, "catalog/index/") && (cat = strrchr(file, '/')))
 		file = cat + 1;
-	json_head(&b, def, file);
-	jkey(&b, "top");
-	ob_buf_addf(&b, "%zu,", def->top);
-	jkey(&b, "indicators");
-	ob_buf_addc(&b, '[');
+	json_head(&jw, def, file);
+	ob_jw_key(&jw, "top");
+	ob_jw_f(&jw, "%zu,", def->top);
+	ob_jw_key(&jw, "indicators");
+	ob_jw_c(&jw, '[');
 	for (size_t j = 0; j < ni; j++) {
 		if (j)
-			ob_buf_addc(&b, ',');
-		jstr(&b, def->ind[j].id);
+			ob_jw_c(&jw, ',');
+		ob_jw_str(&jw, def->ind[j].id);
 	}
-	ob_buf_adds(&b, "],");
-	jkey(&b, "missing");
-	ob_buf_addc(&b, '{');
-	jkey(&b, "policy");
-	jstr(&b, ob_index_missing_name(def->missing));
-	ob_buf_addf(&b, ",\"imputations\":%zu,\"dropped\":%zu},", x->r.imputations,
+	ob_jw_s(&jw, "],");
+	ob_jw_key(&jw, "missing");
+	ob_jw_c(&jw, '{');
+	ob_jw_key(&jw, "policy");
+	ob_jw_str(&jw, ob_index_missing_name(def->missing));
+	ob_jw_f(&jw, ",\"imputations\":%zu,\"dropped\":%zu},", x->r.imputations,
 	            x->r.dropped);
-	jkey(&b, "uncertainty");
+	ob_jw_key(&jw, "uncertainty");
 	if (x->has_mc)
-		ob_buf_addf(&b, "{\"runs\":%zu,\"seed\":%llu}", x->runs,
+		ob_jw_f(&jw, "{\"runs\":%zu,\"seed\":%llu}", x->runs,
 		            (unsigned long long)x->seed);
 	else
-		ob_buf_adds(&b, "null");
+		ob_jw_s(&jw, "null");
 	if (protection) {
-		ob_buf_adds(&b, ",");
-		jkey(&b, "protection");
-		ob_buf_adds(&b, protection);
+		ob_jw_s(&jw, ",");
+		ob_jw_key(&jw, "protection");
+		ob_jw_s(&jw, protection);
 	}
-	ob_buf_adds(&b, ",\"units\":[\n");
-	flush(&b, out);
+	ob_jw_s(&jw, ",\"units\":[\n");
+	ob_jw_flush(&jw, out);
 	for (size_t k = 0; k < x->in.nunits; k++) {
 		size_t u = x->order[k];
-		ob_buf_adds(&b, k ? ",\n{" : "{");
-		jkey(&b, "unit");
-		jstr(&b, x->in.unit[u]);
-		ob_buf_adds(&b, ",");
-		jkey(&b, "name");
-		jstr(&b, x->in.unit_name[u]);
-		ob_buf_addf(&b, ",\"rank\":%zu,", x->r.rank[u]);
+		ob_jw_s(&jw, k ? ",\n{" : "{");
+		ob_jw_key(&jw, "unit");
+		ob_jw_str(&jw, x->in.unit[u]);
+		ob_jw_s(&jw, ",");
+		ob_jw_key(&jw, "name");
+		ob_jw_str(&jw, x->in.unit_name[u]);
+		ob_jw_f(&jw, ",\"rank\":%zu,", x->r.rank[u]);
 		if (x->has_mc)
-			ob_buf_addf(&b, "\"rank_low\":%zu,\"rank_high\":%zu,", x->mc.rank_low[u],
+			ob_jw_f(&jw, "\"rank_low\":%zu,\"rank_high\":%zu,", x->mc.rank_low[u],
 			            x->mc.rank_high[u]);
 		else
-			ob_buf_adds(&b, "\"rank_low\":null,\"rank_high\":null,");
-		ob_buf_addf(&b, "\"level\":%zu,", x->r.level[u]);
-		jkey(&b, "level_name");
-		jstr(&b, ob_index_level_name(def, x->r.level[u]));
-		ob_buf_addf(&b, ",\"top\":%s,\"inputs\":{", x->r.top[u] ? "true" : "false");
+			ob_jw_s(&jw, "\"rank_low\":null,\"rank_high\":null,");
+		ob_jw_f(&jw, "\"level\":%zu,", x->r.level[u]);
+		ob_jw_key(&jw, "level_name");
+		ob_jw_str(&jw, ob_index_level_name(def, x->r.level[u]));
+		ob_jw_f(&jw, ",\"top\":%s,\"inputs\":{", x->r.top[u] ? "true" : "false");
 		for (size_t j = 0; j < ni; j++) {
 			if (j)
-				ob_buf_addc(&b, ',');
-			jkey(&b, def->ind[j].id);
-			jstr(&b, input_status(x, u, j));
+				ob_jw_c(&jw, ',');
+			ob_jw_key(&jw, def->ind[j].id);
+			ob_jw_str(&jw, input_status(x, u, j));
 		}
-		ob_buf_adds(&b, "}}");
-		flush(&b, out);
+		ob_jw_s(&jw, "}}");
+		ob_jw_flush(&jw, out);
 	}
-	ob_buf_adds(&b, "\n]}\n");
-	flush(&b, out);
+	ob_jw_s(&jw, "\n]}\n");
+	ob_jw_flush(&jw, out);
 	ob_buf_release(&b);
+	return ob_jw_err(&jw);
 }
 
 /* ------------------------------------------------------------------ run */

@@ -66,7 +66,7 @@ const char *ob_index_classify_name(enum ob_ix_classify c);
 
 /* The run as CSV or JSON (stages: normalised values and dimensions too). */
 void ob_index_run_csv(const struct ob_index_run *x, bool stages, FILE *out);
-void ob_index_run_json(const struct ob_index_run *x, bool stages, FILE *out);
+ob_err ob_index_run_json(const struct ob_index_run *x, bool stages, FILE *out);
 
 /*
  * The run as the public index route publishes it (GET /api/v1/index, whose
@@ -83,7 +83,7 @@ void ob_index_run_json(const struct ob_index_run *x, bool stages, FILE *out);
  * "protection", or NULL.
  */
 void ob_index_run_public_csv(const struct ob_index_run *x, FILE *out);
-void ob_index_run_public_json(const struct ob_index_run *x, const char *protection,
-                              FILE *out);
+ob_err ob_index_run_public_json(const struct ob_index_run *x, const char *protection,
+                                FILE *out);
 
 #endif

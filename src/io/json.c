@@ -2,6 +2,8 @@
 #include "io/json.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <string.h>
 
 ob_err ob_json_str(struct ob_buf *b, const char *s, size_t n)
 {
@@ -50,4 +52,70 @@ ob_err ob_json_num(struct ob_buf *b, double v)
 	if (v == (double)(long long)v && fabs(v) < 1e15)
 		return ob_buf_addf(b, "%lld", (long long)v);
 	return ob_buf_addf(b, "%.17g", v);
+}
+
+/* ---- the document writer ---- */
+
+static void jw_note(struct ob_jw *j, ob_err e)
+{
+	if (e && !j->err)
+		j->err = e;
+}
+
+void ob_jw_c(struct ob_jw *j, char c)
+{
+	if (!j->err)
+		jw_note(j, ob_buf_addc(j->b, c));
+}
+
+void ob_jw_s(struct ob_jw *j, const char *s)
+{
+	if (!j->err)
+		jw_note(j, ob_buf_adds(j->b, s));
+}
+
+void ob_jw_f(struct ob_jw *j, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (j->err)
+		return;
+	va_start(ap, fmt);
+	jw_note(j, ob_buf_vaddf(j->b, fmt, ap));
+	va_end(ap);
+}
+
+void ob_jw_key(struct ob_jw *j, const char *k)
+{
+	if (j->err)
+		return;
+	jw_note(j, ob_json_str(j->b, k, strlen(k)));
+	ob_jw_c(j, ':');
+}
+
+void ob_jw_str(struct ob_jw *j, const char *s)
+{
+	if (j->err)
+		return;
+	jw_note(j, s ? ob_json_str(j->b, s, strlen(s)) : ob_buf_adds(j->b, "null"));
+}
+
+void ob_jw_num(struct ob_jw *j, double v)
+{
+	if (!j->err)
+		jw_note(j, ob_json_num(j->b, v));
+}
+
+void ob_jw_bool(struct ob_jw *j, bool v)
+{
+	ob_jw_s(j, v ? "true" : "false");
+}
+
+void ob_jw_flush(struct ob_jw *j, FILE *out)
+{
+	if (j->err || !j->b->len)
+		return;
+	if (fwrite(j->b->ptr, 1, j->b->len, out) != j->b->len)
+		j->err = OB_EIO;
+	ob_buf_reset(j->b);
 }

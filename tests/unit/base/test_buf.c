@@ -32,6 +32,35 @@ static void ceiling_is_hard(void **state)
 	ob_buf_release(&b);
 }
 
+/* A failure sticks until a reset: a smaller piece after a refused one is
+ * refused too, so a cut document cannot pass for a whole one; the sticky
+ * puts keep the result for one check at the end. */
+static void failure_sticks(void **state)
+{
+	struct ob_buf b = OB_BUF_INIT(8);
+	(void)state;
+	assert_int_equal(ob_buf_adds(&b, "123456"), OB_OK);
+	assert_false(ob_buf_failed(&b));
+	assert_int_equal(ob_buf_adds(&b, "abc"), OB_ETOOBIG);
+	assert_true(ob_buf_failed(&b));
+	assert_int_equal(ob_buf_addc(&b, 'x'), OB_ETOOBIG);
+	assert_int_equal(ob_buf_add(&b, "", 0), OB_ETOOBIG);
+	assert_string_equal(b.ptr, "123456");
+	ob_buf_reset(&b);
+	assert_false(ob_buf_failed(&b));
+	ob_buf_puts(&b, "<a>");
+	ob_buf_putf(&b, "%d", 42);
+	ob_buf_putc(&b, '/');
+	assert_false(ob_buf_failed(&b));
+	assert_string_equal(b.ptr, "<a>42/");
+	ob_buf_puts(&b, "toolong");
+	ob_buf_putc(&b, '>');
+	assert_true(ob_buf_failed(&b));
+	assert_string_equal(b.ptr, "<a>42/");
+	ob_buf_release(&b);
+	assert_false(ob_buf_failed(&b));
+}
+
 static void detach_hands_over(void **state)
 {
 	struct ob_buf b;
@@ -52,6 +81,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(add_and_terminate),
 		cmocka_unit_test(ceiling_is_hard),
+		cmocka_unit_test(failure_sticks),
 		cmocka_unit_test(detach_hands_over),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
