@@ -60,7 +60,7 @@ static void parse(const char *p, size_t size)
 		for (size_t k = 0; k < i; k++)
 			CHECK(strcmp(t.params[k].name, t.params[i].name));
 		/* encoding a value and parsing it back gives the value */
-		ob_buf_adds(&b, "/x?v=");
+		ob_buf_puts(&b, "/x?v=");
 		ob_http_encode(&b, t.params[i].value, strlen(t.params[i].value));
 		if (b.len <= OB_HTTP_MAX_URI) {
 			CHECK(ob_http_parse_target(b.ptr, b.len, &back, why, sizeof(why)) == OB_OK);

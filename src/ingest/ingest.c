@@ -325,7 +325,7 @@ static ob_err check_personal(struct ingest *g, long line)
 		want = ob_personal_field(kind);
 		if (!bad++)
 			first = (long)c + 1;
-		ob_buf_addf(&msg, "%s«%s» (columna %zu, %s%s%s: %s %s = %s)", msg.len ? "; " : "", s,
+		ob_buf_putf(&msg, "%s«%s» (columna %zu, %s%s%s: %s %s = %s)", msg.len ? "; " : "", s,
 		            c + 1, ob_personal_name_es(kind), f < OB_F_COUNT ? ", asignada a " : "",
 		            f < OB_F_COUNT ? ob_field_key(f) : "",
 		            want < OB_F_COUNT ? "añada en [columns]" : "no hay campo protegido para ella: añada en [columns]",
@@ -380,16 +380,16 @@ static ob_err take_header(struct ingest *g, const struct ob_csv_record *rec)
 			continue;
 		if (need && !field_present(g, (enum ob_field)f)) {
 			if (g->prof.columns[f].nalt)
-				ob_buf_addf(&miss, "%s«%s» (%s)", miss.len ? ", " : "",
+				ob_buf_putf(&miss, "%s«%s» (%s)", miss.len ? ", " : "",
 				            g->prof.columns[f].alt[0], ob_field_name_es((enum ob_field)f));
 			else
-				ob_buf_addf(&miss, "%s%s", miss.len ? ", " : "",
+				ob_buf_putf(&miss, "%s%s", miss.len ? ", " : "",
 				            ob_field_name_es((enum ob_field)f));
 		}
 	}
 	if (!field_present(g, OB_F_TERRITORY) && !field_present(g, OB_F_TERRITORY_CODE) &&
 	    (g->prof.required[OB_F_TERRITORY] || g->prof.required[OB_F_TERRITORY_CODE]))
-		ob_buf_addf(&miss, "%smunicipio (nombre o código)", miss.len ? ", " : "");
+		ob_buf_putf(&miss, "%smunicipio (nombre o código)", miss.len ? ", " : "");
 	if (miss.len)
 		e = ob_diag_set(g->d, OB_ENOCOL, g->name, rec->line, 0, NULL, 0,
 		                "faltan columnas obligatorias en el encabezado: %s", miss.ptr);
@@ -954,7 +954,7 @@ static ob_err build_extra(struct ingest *g, const struct ob_csv_record *rec)
 			continue;
 		if (ob_buf_adds(&g->extra, any ? "," : "{") ||
 		    ob_json_str(&g->extra, g->col_name[c], strlen(g->col_name[c])) ||
-		    ob_buf_addc(&g->extra, ':') || ob_json_str(&g->extra, s, n))
+		    ob_buf_putc(&g->extra, ':') || ob_json_str(&g->extra, s, n))
 			return OB_ETOOBIG;
 		any = true;
 	}

@@ -1152,6 +1152,9 @@ static ob_err write_buf(struct rel *r, const char *name, const struct ob_buf *b)
 {
 	FILE *f = open_out(r, name);
 
+	if (ob_buf_failed(b))
+		return ob_diag_set(r->d, OB_ETOOBIG, name, 0, 0, NULL, 0,
+		                   "el archivo excede %zu bytes / the file exceeds its limit", b->max);
 	if (!f)
 		return r->d->code;
 	if (b->len)
@@ -1200,14 +1203,25 @@ static ob_err write_csv(struct rel *r, const struct rtable *t)
 	return close_out(r, f, name);
 }
 
+/* A JSON string straight to the stream (escaped as io/json.h does). */
 static void fjson_str(FILE *f, const char *s)
 {
-	struct ob_buf b = OB_BUF_INIT(OB_MAX_PATH * 8);
-
-	ob_json_str(&b, s, strlen(s));
-	if (b.ptr)
-		fputs(b.ptr, f);
-	ob_buf_release(&b);
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '\r')
+			fputs("\\r", f);
+		else if (*p == '\t')
+			fputs("\\t", f);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
 }
 
 static ob_err write_json(struct rel *r, const struct rtable *t)
@@ -1425,7 +1439,7 @@ static void xml_text(struct ob_buf *b, const char *s)
 		case '"': ob_buf_adds(b, "&quot;"); break;
 		default:
 			if (*p >= 0x20 || *p == '\t' || *p == '\n')
-				ob_buf_addc(b, (char)*p);
+				ob_buf_putc(b, (char)*p);
 		}
 	}
 }
@@ -1453,11 +1467,11 @@ static void sheet_cell(struct ob_buf *b, size_t row, size_t c, const char *v, bo
 		return;
 	col_ref(c, ref);
 	if (num) {
-		ob_buf_addf(b, "<c r=\"%s%zu\"><v>%s</v></c>", ref, row, v);
+		ob_buf_putf(b, "<c r=\"%s%zu\"><v>%s</v></c>", ref, row, v);
 	} else {
-		ob_buf_addf(b, "<c r=\"%s%zu\" t=\"inlineStr\"><is><t>", ref, row);
+		ob_buf_putf(b, "<c r=\"%s%zu\" t=\"inlineStr\"><is><t>", ref, row);
 		xml_text(b, v);
-		ob_buf_adds(b, "</t></is></c>");
+		ob_buf_puts(b, "</t></is></c>");
 	}
 }
 
@@ -1476,17 +1490,17 @@ static ob_err write_xlsx(struct rel *r)
 	bool num, big = false;
 	ob_err e;
 
-	ob_buf_adds(&ct, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+	ob_buf_puts(&ct, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
 	                 "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
 	                 "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-"
 	                 "package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\""
 	                 "application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\""
 	                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>");
-	ob_buf_adds(&wb, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+	ob_buf_puts(&wb, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
 	                 "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
 	                 "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
 	                 "<sheets>");
-	ob_buf_adds(&rels, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+	ob_buf_puts(&rels, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
 	                   "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
 	                   "relationships\">");
 	for (size_t s = 0; s < NTABLES; s++) {
@@ -1499,34 +1513,40 @@ static ob_err write_xlsx(struct rel *r)
 			continue;
 		}
 		snprintf(names[s], sizeof(names[s]), "xl/worksheets/sheet%zu.xml", s + 1);
-		ob_buf_addf(&ct, "<Override PartName=\"/%s\" ContentType=\"application/"
+		ob_buf_putf(&ct, "<Override PartName=\"/%s\" ContentType=\"application/"
 		                 "vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>",
 		            names[s]);
-		ob_buf_addf(&wb, "<sheet name=\"%s\" sheetId=\"%zu\" r:id=\"rId%zu\"/>", t->id, s + 1,
+		ob_buf_putf(&wb, "<sheet name=\"%s\" sheetId=\"%zu\" r:id=\"rId%zu\"/>", t->id, s + 1,
 		            s + 1);
-		ob_buf_addf(&rels, "<Relationship Id=\"rId%zu\" Type=\"http://schemas.openxmlformats."
+		ob_buf_putf(&rels, "<Relationship Id=\"rId%zu\" Type=\"http://schemas.openxmlformats."
 		                   "org/officeDocument/2006/relationships/worksheet\" "
 		                   "Target=\"worksheets/sheet%zu.xml\"/>", s + 1, s + 1);
-		ob_buf_adds(b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+		ob_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
 		               "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/"
 		               "2006/main\"><sheetData><row r=\"1\">");
 		for (size_t i = 0; i < ncols(t); i++)
 			sheet_cell(b, 1, i, col_name(t, i), false);
-		ob_buf_adds(b, "</row>");
+		ob_buf_puts(b, "</row>");
 		for (size_t k = 0; k < t->n; k++) {
-			ob_buf_addf(b, "<row r=\"%zu\">", k + 2);
+			ob_buf_putf(b, "<row r=\"%zu\">", k + 2);
 			for (size_t i = 0; i < ncols(t); i++) {
 				const char *v = cell(t, &t->rows[k], i, buf, sizeof(buf), &num);
 				sheet_cell(b, k + 2, i, v, num);
 			}
-			ob_buf_adds(b, "</row>");
+			ob_buf_puts(b, "</row>");
 		}
 		if (ob_buf_adds(b, "</sheetData></worksheet>"))
 			big = true;
 	}
-	ob_buf_adds(&ct, "</Types>");
-	ob_buf_adds(&wb, "</sheets></workbook>");
-	ob_buf_adds(&rels, "</Relationships>");
+	ob_buf_puts(&ct, "</Types>");
+	ob_buf_puts(&wb, "</sheets></workbook>");
+	ob_buf_puts(&rels, "</Relationships>");
+	if (ob_buf_failed(&ct) || ob_buf_failed(&wb) || ob_buf_failed(&rels)) {
+		e = ob_diag_set(r->d, OB_ETOOBIG, "tables.xlsx", 0, 0, NULL, 0,
+		                "el índice del libro excede su límite / the workbook's index is "
+		                "too large");
+		goto release;
+	}
 	if (big) {
 		e = ob_diag_set(r->d, OB_ETOOBIG, "tables.xlsx", 0, 0, NULL, 0,
 		                "una tabla tiene más de %d filas, el máximo de una hoja; publique "
@@ -1690,19 +1710,19 @@ static ob_err load_cells(const char *reldir, struct ob_strmap *m, struct ob_diag
 			size_t j;
 			json_t *dn;
 
-			ob_buf_adds(&k, tables[ti]);
+			ob_buf_puts(&k, tables[ti]);
 			json_array_foreach(dims, j, dn) {
 				json_t *x = json_object_get(row, json_string_value(dn));
 				/* a new rule for the same cell is a change of the cell */
 				if (!strcmp(json_string_value(dn), "counting_rule"))
 					continue;
-				ob_buf_addc(&k, '|');
+				ob_buf_putc(&k, '|');
 				if (json_is_string(x)) {
-					ob_buf_adds(&k, json_string_value(x));
+					ob_buf_puts(&k, json_string_value(x));
 				} else {
 					char *s = json_dumps(x, JSON_ENCODE_ANY);
 					if (s)
-						ob_buf_adds(&k, s);
+						ob_buf_puts(&k, s);
 					free(s);
 				}
 			}
@@ -1712,8 +1732,16 @@ static ob_err load_cells(const char *reldir, struct ob_strmap *m, struct ob_diag
 				if ((is_dim && strcmp(key, "counting_rule")) || !strcmp(key, "territory_name"))
 					continue;
 				char *s = json_dumps(val, JSON_ENCODE_ANY);
-				ob_buf_addf(&v, "%s%s=%s", v.len ? " " : "", key, s ? s : "");
+				ob_buf_putf(&v, "%s%s=%s", v.len ? " " : "", key, s ? s : "");
 				free(s);
+			}
+			if (ob_buf_failed(&k) || ob_buf_failed(&v)) {
+				ob_buf_release(&k);
+				ob_buf_release(&v);
+				json_decref(root);
+				return ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
+				                   "una celda de la publicación anterior excede %d bytes / "
+				                   "a cell of the previous release is too large", 1 << 16);
 			}
 			if (k.ptr)
 				ob_strmap_put(m, k.ptr, k.len, ob_buf_detach(&v, NULL), NULL);
@@ -1780,14 +1808,14 @@ static ob_err write_diff(struct rel *r, const char *prev_dir)
 	}
 	if ((e = close_out(r, f, "diff.csv")))
 		goto release;
-	ob_buf_adds(&sum, "{\"release\":");
+	ob_buf_puts(&sum, "{\"release\":");
 	ob_json_str(&sum, r->res->version, strlen(r->res->version));
-	ob_buf_adds(&sum, ",\"previous\":");
+	ob_buf_puts(&sum, ",\"previous\":");
 	if (r->res->previous[0])
 		ob_json_str(&sum, r->res->previous, strlen(r->res->previous));
 	else
-		ob_buf_adds(&sum, "null");
-	ob_buf_addf(&sum, ",\"cells\":%zu,\"added\":%lld,\"removed\":%lld,\"changed\":%lld,"
+		ob_buf_puts(&sum, "null");
+	ob_buf_putf(&sum, ",\"cells\":%zu,\"added\":%lld,\"removed\":%lld,\"changed\":%lld,"
 	                  "\"details\":\"diff.csv\"}\n",
 	            cur.count, r->res->added, r->res->removed, r->res->changed);
 	e = write_buf(r, "diff.json", &sum);
@@ -1844,7 +1872,7 @@ static const char *media_type(const char *name)
 static void jkv(struct ob_buf *b, const char *k, const char *v)
 {
 	ob_json_str(b, k, strlen(k));
-	ob_buf_addc(b, ':');
+	ob_buf_putc(b, ':');
 	ob_json_str(b, v, strlen(v));
 }
 
@@ -1856,15 +1884,15 @@ static void distribution(struct rel *r, struct ob_buf *b, const char *file, bool
 	if (snprintf(path, sizeof(path), "%s/%s", r->tmp, file) >= (int)sizeof(path) ||
 	    hash_file(path, hex, &size))
 		return;
-	ob_buf_adds(b, *first ? "{" : ",{");
+	ob_buf_puts(b, *first ? "{" : ",{");
 	*first = false;
-	ob_buf_adds(b, "\"@type\":\"dcat:Distribution\",");
+	ob_buf_puts(b, "\"@type\":\"dcat:Distribution\",");
 	jkv(b, "dct:title", file);
-	ob_buf_addc(b, ',');
+	ob_buf_putc(b, ',');
 	jkv(b, "dcat:downloadURL", file);
-	ob_buf_addc(b, ',');
+	ob_buf_putc(b, ',');
 	jkv(b, "dcat:mediaType", media_type(file));
-	ob_buf_addf(b, ",\"dcat:byteSize\":%lld,\"spdx:checksum\":{\"@type\":\"spdx:Checksum\","
+	ob_buf_putf(b, ",\"dcat:byteSize\":%lld,\"spdx:checksum\":{\"@type\":\"spdx:Checksum\","
 	               "\"spdx:algorithm\":{\"@id\":\"spdx:checksumAlgorithm_sha256\"},"
 	               "\"spdx:checksumValue\":\"%s\"}}", size, hex);
 }
@@ -1876,34 +1904,34 @@ static ob_err write_catalog(struct rel *r)
 	ob_err e;
 
 	ob_audit_time(r->o->now, when);
-	ob_buf_adds(&b, "{\"@context\":{\"dcat\":\"http://www.w3.org/ns/dcat#\","
+	ob_buf_puts(&b, "{\"@context\":{\"dcat\":\"http://www.w3.org/ns/dcat#\","
 	                "\"dct\":\"http://purl.org/dc/terms/\",\"spdx\":\"http://spdx.org/rdf/terms#\","
 	                "\"xsd\":\"http://www.w3.org/2001/XMLSchema#\"},");
 	snprintf(id, sizeof(id), "releases/%s/", r->res->version);
 	jkv(&b, "@id", id);
-	ob_buf_adds(&b, ",\"@type\":\"dcat:Catalog\",\"dct:title\":{\"@language\":\"es\",\"@value\":"
+	ob_buf_puts(&b, ",\"@type\":\"dcat:Catalog\",\"dct:title\":{\"@language\":\"es\",\"@value\":"
 	                "\"Publicación del observatorio\"},");
 	jkv(&b, "dct:identifier", r->res->version);
-	ob_buf_adds(&b, ",");
+	ob_buf_puts(&b, ",");
 	jkv(&b, "dct:issued", when);
 	if (r->o->note) {
-		ob_buf_adds(&b, ",");
+		ob_buf_puts(&b, ",");
 		jkv(&b, "dct:description", r->o->note);
 	}
-	ob_buf_adds(&b, ",\"dcat:dataset\":[");
+	ob_buf_puts(&b, ",\"dcat:dataset\":[");
 	for (size_t t = 0; t < NTABLES; t++) {
 		const char *ext[] = { ".csv", ".json", ".sdmx.csv", ".sdmx.json" };
 		bool first = true;
-		ob_buf_adds(&b, t ? ",{" : "{");
-		ob_buf_adds(&b, "\"@type\":\"dcat:Dataset\",");
+		ob_buf_puts(&b, t ? ",{" : "{");
+		ob_buf_puts(&b, "\"@type\":\"dcat:Dataset\",");
 		jkv(&b, "dct:identifier", r->t[t].id);
-		ob_buf_adds(&b, ",\"dct:title\":[{\"@language\":\"es\",\"@value\":");
+		ob_buf_puts(&b, ",\"dct:title\":[{\"@language\":\"es\",\"@value\":");
 		ob_json_str(&b, r->t[t].title_es, strlen(r->t[t].title_es));
-		ob_buf_adds(&b, "},{\"@language\":\"en\",\"@value\":");
+		ob_buf_puts(&b, "},{\"@language\":\"en\",\"@value\":");
 		ob_json_str(&b, r->t[t].title_en, strlen(r->t[t].title_en));
-		ob_buf_adds(&b, "}],");
+		ob_buf_puts(&b, "}],");
 		jkv(&b, "dct:issued", when);
-		ob_buf_adds(&b, ",\"dcat:distribution\":[");
+		ob_buf_puts(&b, ",\"dcat:distribution\":[");
 		for (size_t x = 0; x < OB_ARRAY_SIZE(ext); x++) {
 			char file[128];
 			snprintf(file, sizeof(file), "%s%s", r->t[t].id, ext[x]);
@@ -1914,9 +1942,9 @@ static ob_err write_catalog(struct rel *r)
 			for (size_t i = 0; i < r->nfiles; i++)
 				if (!strncmp(r->files[i], "maps/", 5))
 					distribution(r, &b, r->files[i], &first);
-		ob_buf_adds(&b, "]}");
+		ob_buf_puts(&b, "]}");
 	}
-	ob_buf_adds(&b, "]}\n");
+	ob_buf_puts(&b, "]}\n");
 	if (!b.ptr || b.len == b.max)
 		return ob_diag_set(r->d, OB_ETOOBIG, "catalog.jsonld", 0, 0, NULL, 0,
 		                   "catálogo demasiado grande");
@@ -1938,31 +1966,31 @@ static ob_err write_manifest(struct rel *r)
 	 * checks the chain against it (store/audit.h) */
 	if ((e = ob_audit_head(r->st, &head_seq, head_hash, r->d)))
 		return e;
-	ob_buf_adds(&b, "{");
+	ob_buf_puts(&b, "{");
 	jkv(&b, "release", r->res->version);
-	ob_buf_adds(&b, ",");
+	ob_buf_puts(&b, ",");
 	jkv(&b, "created", when);
-	ob_buf_adds(&b, ",");
+	ob_buf_puts(&b, ",");
 	jkv(&b, "observa_version", OB_VERSION);
-	ob_buf_adds(&b, ",\"previous\":");
+	ob_buf_puts(&b, ",\"previous\":");
 	if (r->res->previous[0])
 		ob_json_str(&b, r->res->previous, strlen(r->res->previous));
 	else
-		ob_buf_adds(&b, "null");
-	ob_buf_adds(&b, ",\"note\":");
+		ob_buf_puts(&b, "null");
+	ob_buf_puts(&b, ",\"note\":");
 	if (r->o->note)
 		ob_json_str(&b, r->o->note, strlen(r->o->note));
 	else
-		ob_buf_adds(&b, "null");
-	ob_buf_addf(&b, ",\"years\":[");
+		ob_buf_puts(&b, "null");
+	ob_buf_putf(&b, ",\"years\":[");
 	for (size_t p = 0; p < r->n_periods; p++)
-		ob_buf_addf(&b, "%s%s", p ? "," : "", r->yearstr[p]);
-	ob_buf_adds(&b, "],\"audit_head\":");
+		ob_buf_putf(&b, "%s%s", p ? "," : "", r->yearstr[p]);
+	ob_buf_puts(&b, "],\"audit_head\":");
 	if (head_seq)
-		ob_buf_addf(&b, "{\"seq\":%lld,\"hash\":\"%s\"}", head_seq, head_hash);
+		ob_buf_putf(&b, "{\"seq\":%lld,\"hash\":\"%s\"}", head_seq, head_hash);
 	else
-		ob_buf_adds(&b, "null");
-	ob_buf_addf(&b, ",\"rows\":%lld,\"cells_suppressed\":%lld,\"files\":[", r->res->rows,
+		ob_buf_puts(&b, "null");
+	ob_buf_putf(&b, ",\"rows\":%lld,\"cells_suppressed\":%lld,\"files\":[", r->res->rows,
 	            r->res->cells_suppressed);
 	for (size_t i = 0; i < n; i++) {
 		long long size;
@@ -1971,11 +1999,11 @@ static ob_err write_manifest(struct rel *r)
 			ob_buf_release(&b);
 			return ob_diag_set(r->d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo leer");
 		}
-		ob_buf_adds(&b, i ? ",\n{" : "\n{");
+		ob_buf_puts(&b, i ? ",\n{" : "\n{");
 		jkv(&b, "path", r->files[i]);
-		ob_buf_addf(&b, ",\"bytes\":%lld,\"sha256\":\"%s\"}", size, hex);
+		ob_buf_putf(&b, ",\"bytes\":%lld,\"sha256\":\"%s\"}", size, hex);
 	}
-	ob_buf_adds(&b, "]}\n");
+	ob_buf_puts(&b, "]}\n");
 	e = write_buf(r, "manifest.json", &b);
 	ob_buf_release(&b);
 	return e;

@@ -43,7 +43,7 @@ static void sources_of(const struct ob_rec_run *run, const struct ob_rec_death *
 	ob_buf_reset(b);
 	for (uint32_t m = 0; m < x->n; m++) {
 		const struct ob_rec_record *r = &run->rec[run->member[x->first + m]];
-		ob_buf_addf(b, "%s%s:%s", m ? ";" : "", r->source, r->source_id);
+		ob_buf_putf(b, "%s%s:%s", m ? ";" : "", r->source, r->source_id);
 	}
 }
 
@@ -108,7 +108,7 @@ static void stable_id(const struct ob_rec_run *run, const struct ob_rec_death *x
 		}
 	ob_buf_reset(b);
 	if (best)
-		ob_buf_addf(b, "%s:%s", best->source, best->source_id);
+		ob_buf_putf(b, "%s:%s", best->source, best->source_id);
 }
 
 static long long one_int(struct ob_store *st, sqlite3_stmt *q, struct ob_diag *d, bool *ok)
@@ -244,7 +244,7 @@ static ob_err save_country(struct ob_rec_run *run, struct ob_store *st, long lon
 			v[a] = death_attr(run, x, (enum ob_rec_attr)a, &src, &age);
 		stable_id(run, x, &sid);
 		ob_buf_reset(&b);
-		ob_buf_addf(&b, "{\"reconcile_run\":%lld,\"death\":%zu,\"records\":%u}", run_id,
+		ob_buf_putf(&b, "{\"reconcile_run\":%lld,\"death\":%zu,\"records\":%u}", run_id,
 		            k + 1, x->n);
 		sqlite3_bind_int64(q[Q_REC], 1, sub);
 		sqlite3_bind_text(q[Q_REC], 2, source, -1, SQLITE_STATIC);
@@ -665,7 +665,13 @@ ob_err ob_rec_evaluate(const struct ob_rec_run *run, const char *truth_csv,
 	ob_strmap_init(&deaths);
 	for (size_t i = 0; i < run->n; i++) {
 		ob_buf_reset(&k);
-		ob_buf_addf(&k, "%s\x1f%s", run->rec[i].source, run->rec[i].source_id);
+		ob_buf_putf(&k, "%s\x1f%s", run->rec[i].source, run->rec[i].source_id);
+		if (ob_buf_failed(&k)) {
+			e = ob_diag_set(d, OB_ETOOBIG, run->rec[i].source, 0, 0, run->rec[i].source_id,
+			                strlen(run->rec[i].source_id), "identificador demasiado largo / "
+			                "identifier too long");
+			goto out;
+		}
 		if ((e = ob_strmap_put(&keys, k.ptr, k.len, (void *)(uintptr_t)(i + 1), NULL)))
 			goto out;
 	}
@@ -692,8 +698,8 @@ ob_err ob_rec_evaluate(const struct ob_rec_run *run, const char *truth_csv,
 			goto out;
 		}
 		ob_buf_reset(&k);
-		ob_buf_addf(&k, "%s\x1f%s", row->fields[0].ptr, row->fields[1].ptr);
-		v = ob_strmap_get(&keys, k.ptr, k.len);
+		ob_buf_putf(&k, "%s\x1f%s", row->fields[0].ptr, row->fields[1].ptr);
+		v = ob_buf_failed(&k) ? NULL : ob_strmap_get(&keys, k.ptr, k.len);
 		if (!v)
 			continue;
 		dv = ob_strmap_get(&deaths, row->fields[2].ptr, row->fields[2].len);

@@ -208,13 +208,13 @@ static ob_err open_read_only(struct ob_store *s, const char *path, struct ob_dia
 	sqlite3_close(s->db);
 	s->db = NULL;
 	/* file: URI with the path percent-encoded */
-	ob_buf_adds(&b, "file:");
+	ob_buf_puts(&b, "file:");
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || strchr("/-._~", *p))
-			ob_buf_addc(&b, (char)*p);
+			ob_buf_putc(&b, (char)*p);
 		else
-			ob_buf_addf(&b, "%%%02X", *p);
+			ob_buf_putf(&b, "%%%02X", *p);
 	}
 	if (ob_buf_adds(&b, "?immutable=1") || !b.ptr) {
 		ob_buf_release(&b);
