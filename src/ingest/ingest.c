@@ -954,7 +954,7 @@ static ob_err build_extra(struct ingest *g, const struct ob_csv_record *rec)
 			continue;
 		if (ob_buf_adds(&g->extra, any ? "," : "{") ||
 		    ob_json_str(&g->extra, g->col_name[c], strlen(g->col_name[c])) ||
-		    ob_buf_putc(&g->extra, ':') || ob_json_str(&g->extra, s, n))
+		    ob_buf_addc(&g->extra, ':') || ob_json_str(&g->extra, s, n))
 			return OB_ETOOBIG;
 		any = true;
 	}
