@@ -45,6 +45,31 @@ ob_err ob_json_str(struct ob_buf *b, const char *s, size_t n)
 	return OB_OK;
 }
 
+void ob_json_fput(FILE *f, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", f); break;
+		case '\\': fputs("\\\\", f); break;
+		case '\n': fputs("\\n", f); break;
+		case '\r': fputs("\\r", f); break;
+		case '\t': fputs("\\t", f); break;
+		default:
+			if (*p < 0x20) {
+				fputs("\\u00", f);
+				fputc(hex[*p >> 4], f);
+				fputc(hex[*p & 15], f);
+			} else {
+				fputc(*p, f);
+			}
+		}
+	}
+	fputc('"', f);
+}
+
 ob_err ob_json_num(struct ob_buf *b, double v)
 {
 	if (!isfinite(v))

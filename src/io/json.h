@@ -15,6 +15,9 @@
 /* Append s[0..n) as a JSON string literal, quotes included. */
 ob_err ob_json_str(struct ob_buf *b, const char *s, size_t n);
 
+/* Write s as a JSON string literal to a stream (no length limit). */
+void ob_json_fput(FILE *f, const char *s);
+
 /* Append a number; non-finite values are written as null. */
 ob_err ob_json_num(struct ob_buf *b, double v);
 

@@ -1,0 +1,134 @@
+/*
+ * release_impl.h - what the parts of a release share: its tables, rows and
+ * state, and the steps each part (release_tables.c, release_write.c,
+ * release_meta.c) gives release.c, which drives a publication. Internal to
+ * src/publish.
+ */
+#ifndef OB_RELEASE_IMPL_H
+#define OB_RELEASE_IMPL_H
+
+#include "publish/release.h"
+/* release.c - immutable versioned releases of the public tables (see release.h). */
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <math.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/sha256.h"
+#include "base/strmap.h"
+#include "engine/counting.h"
+#include "catalog/catalog.h"
+#include "engine/completeness.h"
+#include "engine/indicators.h"
+#include "engine/snapshot.h"
+#include "io/csvw.h"
+#include "io/json.h"
+#include "publish/sdc.h"
+#include "reconcile/reconcile.h"
+#include "stats/rate.h"
+#include "store/audit.h"
+
+#define MAX_DIMS 8
+
+enum { HAS_COUNT = 1, HAS_DEN = 2, HAS_VAL = 4 };
+
+/* What a no-data cell shows in the status column and SDMX's OBS_STATUS. */
+#define NO_DATA_FLAG "M"
+
+struct rrow {
+	const char *dim[MAX_DIMS];
+	long long count;
+	double den, val, lo, hi;
+	uint32_t flags;
+	uint8_t has;
+	bool suppressed;
+	bool nodata;            /* nothing delivered that records it: no count, "M" */
+	uint8_t delivered;      /* completeness: 1 when delivered */
+	int superseded;         /* completeness: superseded deliveries */
+};
+
+enum rkind {
+	RT_RATES,    /* count, denominator, value, interval, flags, status */
+	RT_COUNTS,   /* count, status */
+	RT_DELIVERY, /* delivered, superseded */
+};
+
+struct rtable {
+	const char *id, *title_es, *title_en;
+	enum rkind kind;
+	size_t ndims;
+	const char *dims[MAX_DIMS];
+	struct rrow *rows;
+	size_t n, cap;
+};
+
+#define NTABLES 4
+
+struct rel {
+	const char *dir;
+	const struct ob_release_options *o;
+	struct ob_store *st;
+	struct ob_snapshot *snap;
+	struct ob_completeness comp;
+	struct ob_population *pop;
+	struct ob_indicator_set *set;
+	struct ob_counting *rules;   /* what each count counts (engine/counting.h) */
+	struct ob_strmap names;      /* rule names kept for the rows */
+	struct ob_sdc_config cfg;
+	struct ob_period *periods;
+	size_t n_periods;
+	char (*yearstr)[8];
+	long *day;                 /* per period: the day of its territorial division */
+	char (*monthstr)[8];       /* completeness: per month of its range */
+	/* territory trees */
+	long *node_of, *resid_of;  /* per unit: node in its country's tree */
+	size_t *kid_first, *kids;  /* children of each unit */
+	struct rtable t[NTABLES];
+	size_t *geo_row;           /* indicators: row of (k, u, p, T), or SIZE_MAX */
+	char tmp[OB_MAX_PATH];
+	char *files[OB_MAX_RELEASE_FILES];
+	size_t nfiles;
+	struct ob_release_result *res;
+	struct ob_diag *d;
+};
+
+/* release.c */
+void rel_progress(const struct rel *r, const char *fmt, ...) OB_PRINTF(2, 3);
+struct rrow *rel_add_row(struct rtable *t);
+const char *rel_keep_name(struct rel *r, const char *name);
+
+/* release_tables.c: the tables, computed from the snapshot */
+void rel_build_trees(struct rel *r);
+ob_err rel_compute_indicators(struct rel *r);
+ob_err rel_compute_counts(struct rel *r);
+ob_err rel_compute_violent_deaths(struct rel *r);
+ob_err rel_compute_completeness(struct rel *r);
+
+/* release_write.c: the tables as files */
+const char *rel_cell(const struct rtable *t, const struct rrow *w, size_t i, char *buf,
+                     size_t size, bool *num);
+FILE *rel_open_out(struct rel *r, const char *name);
+ob_err rel_close_out(struct rel *r, FILE *f, const char *name);
+ob_err rel_write_buf(struct rel *r, const char *name, const struct ob_buf *b);
+void rel_csv_put(FILE *f, const char *s);
+void rel_csv_num(FILE *f, const char *s);
+void rel_fjson_str(FILE *f, const char *s);
+ob_err rel_write_csv(struct rel *r, const struct rtable *t);
+ob_err rel_write_json(struct rel *r, const struct rtable *t);
+ob_err rel_write_sdmx_csv(struct rel *r, const struct rtable *t);
+ob_err rel_write_sdmx_json(struct rel *r, const struct rtable *t);
+ob_err rel_write_xlsx(struct rel *r);
+
+/* release_meta.c: maps, the diff, the catalogue and the manifest */
+ob_err rel_write_maps(struct rel *r);
+ob_err rel_write_diff(struct rel *r, const char *prev_dir);
+ob_err rel_write_catalog(struct rel *r);
+ob_err rel_write_manifest(struct rel *r);
+
+#endif

@@ -1,0 +1,440 @@
+/* release_meta.c - what a release says about itself: its maps (GeoJSON), its diff
+ * against the previous release, its DCAT catalogue and its manifest. */
+#include "publish/release_impl.h"
+
+/* ---- GeoJSON ---- */
+
+/* Keep a unit's geometry (own, or of its districts) in the map arg. */
+static ob_err keep_geometry(void *arg, const char *code, const char *geojson)
+{
+	void *old = NULL;
+	char *g = ob_strdup(geojson);
+	ob_err e = ob_strmap_put(arg, code, strlen(code), g, &old);
+
+	free(e ? g : old);
+	return e;
+}
+
+ob_err rel_write_maps(struct rel *r)
+{
+	const struct ob_snapshot *s = r->snap;
+	struct ob_strmap geo;
+	size_t nu = s->n_units, np = r->n_periods;
+	char path[OB_MAX_PATH], buf[256];
+	ob_err e = OB_OK;
+
+	ob_strmap_init(&geo);
+	if ((e = ob_catalog_geometry(r->st, keep_geometry, &geo, r->d)))
+		goto release;
+	if (!geo.count)
+		goto release;
+	if (snprintf(path, sizeof(path), "%s/maps", r->tmp) >= (int)sizeof(path) ||
+	    mkdir(path, 0755) != 0) {
+		e = ob_diag_set(r->d, OB_EIO, path, 0, 0, NULL, 0, "%s", strerror(errno));
+		goto release;
+	}
+	for (size_t k = 0; k < r->set->n && !e; k++) {
+		char name[OB_IND_ID_MAX + 32];
+		bool first = true, num;
+		FILE *f;
+
+		snprintf(name, sizeof(name), "maps/%s.geojson", r->set->v[k].id);
+		if (!(f = rel_open_out(r, name))) {
+			e = r->d->code;
+			break;
+		}
+		fputs("{\"type\":\"FeatureCollection\",\"name\":", f);
+		rel_fjson_str(f, r->set->v[k].id);
+		fputs(",\"features\":[", f);
+		for (size_t u = 0; u < nu; u++) {
+			const char *code = ob_snap_str(s, s->units[u].code);
+			const char *g;
+			bool any = false, lead = true;
+
+			if (s->units[u].level != 2 || !(g = ob_strmap_get(&geo, code, strlen(code))))
+				continue;
+			/* only units of some released year's division */
+			for (size_t p = 0; p < np && !any; p++)
+				any = r->geo_row[(k * nu + u) * np + p] != SIZE_MAX;
+			if (!any)
+				continue;
+			fputs(first ? "\n{\"type\":\"Feature\",\"id\":" : ",\n{\"type\":\"Feature\",\"id\":",
+			      f);
+			first = false;
+			rel_fjson_str(f, code);
+			fputs(",\"geometry\":", f);
+			fputs(g, f);
+			fputs(",\"properties\":{\"code\":", f);
+			rel_fjson_str(f, code);
+			fputs(",\"name\":", f);
+			rel_fjson_str(f, ob_snap_str(s, s->units[u].name));
+			fputs(",\"indicator\":", f);
+			rel_fjson_str(f, r->set->v[k].id);
+			fputs(",\"years\":{", f);
+			for (size_t p = 0; p < np; p++) {
+				size_t at = r->geo_row[(k * nu + u) * np + p];
+				const struct rrow *w;
+				const char *v;
+				if (at == SIZE_MAX)
+					continue; /* not a unit of that year */
+				w = &r->t[0].rows[at];
+				fprintf(f, "%s\"%s\":{\"count\":", lead ? "" : ",", r->yearstr[p]);
+				lead = false;
+				v = rel_cell(&r->t[0], w, r->t[0].ndims, buf, sizeof(buf), &num);
+				fputs(v ? v : "null", f);
+				fputs(",\"value\":", f);
+				v = rel_cell(&r->t[0], w, r->t[0].ndims + 2, buf, sizeof(buf), &num);
+				fputs(v ? v : "null", f);
+				fputs(",\"status\":", f);
+				v = rel_cell(&r->t[0], w, r->t[0].ndims + 6, buf, sizeof(buf), &num);
+				if (v)
+					rel_fjson_str(f, v);
+				else
+					fputs("null", f);
+				fputs(",\"flags\":", f);
+				v = rel_cell(&r->t[0], w, r->t[0].ndims + 5, buf, sizeof(buf), &num);
+				if (v)
+					rel_fjson_str(f, v);
+				else
+					fputs("null", f);
+				fputc('}', f);
+			}
+			fputs("}}}", f);
+		}
+		fputs("]}\n", f);
+		e = rel_close_out(r, f, name);
+	}
+release:
+	ob_strmap_for_each(&geo, ent) free(ent->value);
+	ob_strmap_release(&geo);
+	return e;
+}
+
+/* ---- diff against the previous release ---- */
+
+/* key -> value of every cell of a release's tables, from its JSON files. */
+static ob_err load_cells(const char *reldir, struct ob_strmap *m, struct ob_diag *d)
+{
+	static const char *const tables[] = { "indicators", "counts_iccs", "violent_deaths",
+		                              "completeness" };
+
+	for (size_t ti = 0; ti < OB_ARRAY_SIZE(tables); ti++) {
+		char path[OB_MAX_PATH];
+		json_error_t jerr;
+		json_t *root, *dims, *data, *row;
+		size_t i;
+
+		snprintf(path, sizeof(path), "%s/%s.json", reldir, tables[ti]);
+		if (access(path, F_OK) != 0)
+			continue;
+		if (!(root = json_load_file(path, 0, &jerr)))
+			return ob_diag_set(d, OB_EPARSE, path, jerr.line, jerr.column, NULL, 0,
+			                   "publicación anterior ilegible: %s", jerr.text);
+		dims = json_object_get(root, "dimensions");
+		data = json_object_get(root, "data");
+		json_array_foreach(data, i, row) {
+			struct ob_buf k = OB_BUF_INIT(1 << 16), v = OB_BUF_INIT(1 << 16);
+			const char *key;
+			json_t *val;
+			size_t j;
+			json_t *dn;
+
+			ob_buf_puts(&k, tables[ti]);
+			json_array_foreach(dims, j, dn) {
+				json_t *x = json_object_get(row, json_string_value(dn));
+				/* a new rule for the same cell is a change of the cell */
+				if (!strcmp(json_string_value(dn), "counting_rule"))
+					continue;
+				ob_buf_putc(&k, '|');
+				if (json_is_string(x)) {
+					ob_buf_puts(&k, json_string_value(x));
+				} else {
+					char *s = json_dumps(x, JSON_ENCODE_ANY);
+					if (s)
+						ob_buf_puts(&k, s);
+					free(s);
+				}
+			}
+			json_object_foreach(row, key, val) {
+				bool is_dim = false;
+				json_array_foreach(dims, j, dn) is_dim |= !strcmp(key, json_string_value(dn));
+				if ((is_dim && strcmp(key, "counting_rule")) || !strcmp(key, "territory_name"))
+					continue;
+				char *s = json_dumps(val, JSON_ENCODE_ANY);
+				ob_buf_putf(&v, "%s%s=%s", v.len ? " " : "", key, s ? s : "");
+				free(s);
+			}
+			if (ob_buf_failed(&k) || ob_buf_failed(&v)) {
+				ob_buf_release(&k);
+				ob_buf_release(&v);
+				json_decref(root);
+				return ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
+				                   "una celda de la publicación anterior excede %d bytes / "
+				                   "a cell of the previous release is too large", 1 << 16);
+			}
+			if (k.ptr)
+				ob_strmap_put(m, k.ptr, k.len, ob_buf_detach(&v, NULL), NULL);
+			ob_buf_release(&k);
+			ob_buf_release(&v);
+		}
+		json_decref(root);
+	}
+	return OB_OK;
+}
+
+static void free_cells(struct ob_strmap *m)
+{
+	ob_strmap_for_each(m, e) free(e->value);
+	ob_strmap_release(m);
+}
+
+ob_err rel_write_diff(struct rel *r, const char *prev_dir)
+{
+	struct ob_strmap cur, old;
+	struct ob_buf sum = OB_BUF_INIT(1 << 16);
+	FILE *f;
+	ob_err e;
+
+	ob_strmap_init(&cur);
+	ob_strmap_init(&old);
+	rel_progress(r, "diferencias con la publicación anterior (%s)",
+	         r->res->previous[0] ? r->res->previous : "ninguna");
+	if ((e = load_cells(r->tmp, &cur, r->d)) || (prev_dir && (e = load_cells(prev_dir, &old, r->d))))
+		goto release;
+	if (!(f = rel_open_out(r, "diff.csv"))) {
+		e = r->d->code;
+		goto release;
+	}
+	fputs("key,change,before,after\n", f);
+	ob_strmap_for_each(&cur, c) {
+		const char *o = ob_strmap_get(&old, c->key, c->len);
+		if (!o) {
+			r->res->added++;
+			if (prev_dir) {
+				rel_csv_put(f, c->key);
+				fputs(",added,,", f);
+				rel_csv_num(f, c->value);
+				fputc('\n', f);
+			}
+		} else if (strcmp(o, c->value)) {
+			r->res->changed++;
+			rel_csv_put(f, c->key);
+			fputs(",changed,", f);
+			rel_csv_num(f, o);
+			fputc(',', f);
+			rel_csv_num(f, c->value);
+			fputc('\n', f);
+		}
+	}
+	ob_strmap_for_each(&old, c) {
+		if (ob_strmap_get(&cur, c->key, c->len))
+			continue;
+		r->res->removed++;
+		rel_csv_put(f, c->key);
+		fputs(",removed,", f);
+		rel_csv_num(f, c->value);
+		fputs(",\n", f);
+	}
+	if ((e = rel_close_out(r, f, "diff.csv")))
+		goto release;
+	ob_buf_puts(&sum, "{\"release\":");
+	ob_json_str(&sum, r->res->version, strlen(r->res->version));
+	ob_buf_puts(&sum, ",\"previous\":");
+	if (r->res->previous[0])
+		ob_json_str(&sum, r->res->previous, strlen(r->res->previous));
+	else
+		ob_buf_puts(&sum, "null");
+	ob_buf_putf(&sum, ",\"cells\":%zu,\"added\":%lld,\"removed\":%lld,\"changed\":%lld,"
+	                  "\"details\":\"diff.csv\"}\n",
+	            cur.count, r->res->added, r->res->removed, r->res->changed);
+	e = rel_write_buf(r, "diff.json", &sum);
+release:
+	free_cells(&cur);
+	free_cells(&old);
+	ob_buf_release(&sum);
+	return e;
+}
+
+/* ---- catalogue and manifest ---- */
+
+static ob_err hash_file(const char *path, char hex[65], long long *size)
+{
+	unsigned char buf[1 << 16], dg[OB_SHA256_LEN];
+	struct ob_sha256 c;
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f)
+		return OB_EIO;
+	ob_sha256_init(&c);
+	*size = 0;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		ob_sha256_update(&c, buf, n);
+		*size += (long long)n;
+	}
+	n = (size_t)ferror(f);
+	fclose(f);
+	ob_sha256_final(&c, dg);
+	ob_sha256_hex(dg, hex);
+	return n ? OB_EIO : OB_OK;
+}
+
+static const char *media_type(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n > 9 && !strcmp(name + n - 9, ".sdmx.csv"))
+		return "application/vnd.sdmx.data+csv;version=2.0.0";
+	if (n > 10 && !strcmp(name + n - 10, ".sdmx.json"))
+		return "application/vnd.sdmx.data+json;version=2.0.0";
+	if (n > 8 && !strcmp(name + n - 8, ".geojson"))
+		return "application/geo+json";
+	if (n > 5 && !strcmp(name + n - 5, ".xlsx"))
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	if (n > 7 && !strcmp(name + n - 7, ".jsonld"))
+		return "application/ld+json";
+	if (n > 4 && !strcmp(name + n - 4, ".csv"))
+		return "text/csv";
+	return "application/json";
+}
+
+static void jkv(struct ob_buf *b, const char *k, const char *v)
+{
+	ob_json_str(b, k, strlen(k));
+	ob_buf_putc(b, ':');
+	ob_json_str(b, v, strlen(v));
+}
+
+static void distribution(struct rel *r, struct ob_buf *b, const char *file, bool *first)
+{
+	char path[OB_MAX_PATH], hex[65];
+	long long size;
+
+	if (snprintf(path, sizeof(path), "%s/%s", r->tmp, file) >= (int)sizeof(path) ||
+	    hash_file(path, hex, &size))
+		return;
+	ob_buf_puts(b, *first ? "{" : ",{");
+	*first = false;
+	ob_buf_puts(b, "\"@type\":\"dcat:Distribution\",");
+	jkv(b, "dct:title", file);
+	ob_buf_putc(b, ',');
+	jkv(b, "dcat:downloadURL", file);
+	ob_buf_putc(b, ',');
+	jkv(b, "dcat:mediaType", media_type(file));
+	ob_buf_putf(b, ",\"dcat:byteSize\":%lld,\"spdx:checksum\":{\"@type\":\"spdx:Checksum\","
+	               "\"spdx:algorithm\":{\"@id\":\"spdx:checksumAlgorithm_sha256\"},"
+	               "\"spdx:checksumValue\":\"%s\"}}", size, hex);
+}
+
+ob_err rel_write_catalog(struct rel *r)
+{
+	struct ob_buf b = OB_BUF_INIT(64 * 1024 * 1024);
+	char when[32], id[64];
+	ob_err e;
+
+	ob_audit_time(r->o->now, when);
+	ob_buf_puts(&b, "{\"@context\":{\"dcat\":\"http://www.w3.org/ns/dcat#\","
+	                "\"dct\":\"http://purl.org/dc/terms/\",\"spdx\":\"http://spdx.org/rdf/terms#\","
+	                "\"xsd\":\"http://www.w3.org/2001/XMLSchema#\"},");
+	snprintf(id, sizeof(id), "releases/%s/", r->res->version);
+	jkv(&b, "@id", id);
+	ob_buf_puts(&b, ",\"@type\":\"dcat:Catalog\",\"dct:title\":{\"@language\":\"es\",\"@value\":"
+	                "\"Publicación del observatorio\"},");
+	jkv(&b, "dct:identifier", r->res->version);
+	ob_buf_puts(&b, ",");
+	jkv(&b, "dct:issued", when);
+	if (r->o->note) {
+		ob_buf_puts(&b, ",");
+		jkv(&b, "dct:description", r->o->note);
+	}
+	ob_buf_puts(&b, ",\"dcat:dataset\":[");
+	for (size_t t = 0; t < NTABLES; t++) {
+		const char *ext[] = { ".csv", ".json", ".sdmx.csv", ".sdmx.json" };
+		bool first = true;
+		ob_buf_puts(&b, t ? ",{" : "{");
+		ob_buf_puts(&b, "\"@type\":\"dcat:Dataset\",");
+		jkv(&b, "dct:identifier", r->t[t].id);
+		ob_buf_puts(&b, ",\"dct:title\":[{\"@language\":\"es\",\"@value\":");
+		ob_json_str(&b, r->t[t].title_es, strlen(r->t[t].title_es));
+		ob_buf_puts(&b, "},{\"@language\":\"en\",\"@value\":");
+		ob_json_str(&b, r->t[t].title_en, strlen(r->t[t].title_en));
+		ob_buf_puts(&b, "}],");
+		jkv(&b, "dct:issued", when);
+		ob_buf_puts(&b, ",\"dcat:distribution\":[");
+		for (size_t x = 0; x < OB_ARRAY_SIZE(ext); x++) {
+			char file[128];
+			snprintf(file, sizeof(file), "%s%s", r->t[t].id, ext[x]);
+			distribution(r, &b, file, &first);
+		}
+		distribution(r, &b, "tables.xlsx", &first);
+		if (t == 0)
+			for (size_t i = 0; i < r->nfiles; i++)
+				if (!strncmp(r->files[i], "maps/", 5))
+					distribution(r, &b, r->files[i], &first);
+		ob_buf_puts(&b, "]}");
+	}
+	ob_buf_puts(&b, "]}\n");
+	if (!b.ptr || b.len == b.max)
+		return ob_diag_set(r->d, OB_ETOOBIG, "catalog.jsonld", 0, 0, NULL, 0,
+		                   "catálogo demasiado grande");
+	e = rel_write_buf(r, "catalog.jsonld", &b);
+	ob_buf_release(&b);
+	return e;
+}
+
+ob_err rel_write_manifest(struct rel *r)
+{
+	struct ob_buf b = OB_BUF_INIT(64 * 1024 * 1024);
+	char when[32], path[OB_MAX_PATH], hex[65], head_hash[65];
+	long long head_seq;
+	size_t n = r->nfiles;
+	ob_err e;
+
+	ob_audit_time(r->o->now, when);
+	/* the audit log's head, kept outside the store: "observa audit verify"
+	 * checks the chain against it (store/audit.h) */
+	if ((e = ob_audit_head(r->st, &head_seq, head_hash, r->d)))
+		return e;
+	ob_buf_puts(&b, "{");
+	jkv(&b, "release", r->res->version);
+	ob_buf_puts(&b, ",");
+	jkv(&b, "created", when);
+	ob_buf_puts(&b, ",");
+	jkv(&b, "observa_version", OB_VERSION);
+	ob_buf_puts(&b, ",\"previous\":");
+	if (r->res->previous[0])
+		ob_json_str(&b, r->res->previous, strlen(r->res->previous));
+	else
+		ob_buf_puts(&b, "null");
+	ob_buf_puts(&b, ",\"note\":");
+	if (r->o->note)
+		ob_json_str(&b, r->o->note, strlen(r->o->note));
+	else
+		ob_buf_puts(&b, "null");
+	ob_buf_putf(&b, ",\"years\":[");
+	for (size_t p = 0; p < r->n_periods; p++)
+		ob_buf_putf(&b, "%s%s", p ? "," : "", r->yearstr[p]);
+	ob_buf_puts(&b, "],\"audit_head\":");
+	if (head_seq)
+		ob_buf_putf(&b, "{\"seq\":%lld,\"hash\":\"%s\"}", head_seq, head_hash);
+	else
+		ob_buf_puts(&b, "null");
+	ob_buf_putf(&b, ",\"rows\":%lld,\"cells_suppressed\":%lld,\"files\":[", r->res->rows,
+	            r->res->cells_suppressed);
+	for (size_t i = 0; i < n; i++) {
+		long long size;
+		if (snprintf(path, sizeof(path), "%s/%s", r->tmp, r->files[i]) >= (int)sizeof(path) ||
+		    hash_file(path, hex, &size)) {
+			ob_buf_release(&b);
+			return ob_diag_set(r->d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo leer");
+		}
+		ob_buf_puts(&b, i ? ",\n{" : "\n{");
+		jkv(&b, "path", r->files[i]);
+		ob_buf_putf(&b, ",\"bytes\":%lld,\"sha256\":\"%s\"}", size, hex);
+	}
+	ob_buf_puts(&b, "]}\n");
+	e = rel_write_buf(r, "manifest.json", &b);
+	ob_buf_release(&b);
+	return e;
+}
+

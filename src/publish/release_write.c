@@ -1,0 +1,524 @@
+/* release_write.c - a release's tables written as files: CSV, JSON, SDMX (CSV and
+ * JSON) and XLSX (see release_impl.h). */
+#include "publish/release_impl.h"
+
+/* ---- cells as text ---- */
+
+static size_t ncols(const struct rtable *t)
+{
+	return t->ndims + (t->kind == RT_RATES ? 7 : 2);
+}
+
+static const char *col_name(const struct rtable *t, size_t i)
+{
+	static const char *const rate_cols[] = { "count", "denominator", "value", "lower",
+		                                 "upper", "flags", "status" };
+	static const char *const count_cols[] = { "count", "status" };
+	static const char *const delivery_cols[] = { "delivered", "superseded" };
+
+	if (i < t->ndims)
+		return t->dims[i];
+	i -= t->ndims;
+	return t->kind == RT_RATES ? rate_cols[i] : t->kind == RT_COUNTS ? count_cols[i]
+	                                                                   : delivery_cols[i];
+}
+
+static void flags_text(uint32_t flags, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned b = 0; b < OB_IND_FLAG_COUNT; b++)
+		if (flags & (1u << b))
+			o += (size_t)snprintf(buf + o, o < size ? size - o : 0, "%s%s", o ? "|" : "",
+			                      ob_ind_flag_name(b));
+}
+
+/* Cell i of a row as text: NULL for an empty cell; *num says a number. */
+const char *rel_cell(const struct rtable *t, const struct rrow *w, size_t i, char *buf,
+                        size_t size, bool *num)
+{
+	*num = false;
+	if (i < t->ndims) {
+		*num = !strcmp(t->dims[i], "year") || !strcmp(t->dims[i], "level");
+		return w->dim[i];
+	}
+	i -= t->ndims;
+	if (t->kind == RT_DELIVERY) {
+		*num = true;
+		snprintf(buf, size, "%d", i == 0 ? w->delivered : w->superseded);
+		return buf;
+	}
+	if (t->kind == RT_COUNTS && i == 1)
+		i = 6;
+	*num = i < 5;
+	switch (i) {
+	case 0:
+		if (!(w->has & HAS_COUNT))
+			return NULL;
+		snprintf(buf, size, "%lld", w->count);
+		return buf;
+	case 1:
+		if (!(w->has & HAS_DEN))
+			return NULL;
+		snprintf(buf, size, "%.15g", w->den);
+		return buf;
+	case 2:
+	case 3:
+	case 4: {
+		double v = i == 2 ? w->val : i == 3 ? w->lo : w->hi;
+		if (!(w->has & HAS_VAL) || !isfinite(v))
+			return NULL;
+		snprintf(buf, size, "%.6f", v);
+		return buf;
+	}
+	case 5:
+		/* a suppressed cell tells nothing, not even that it is small */
+		if (w->suppressed)
+			return NULL;
+		flags_text(w->flags, buf, size);
+		return buf[0] ? buf : NULL;
+	default:
+		return w->suppressed ? OB_SDC_FLAG : w->nodata ? NO_DATA_FLAG : NULL;
+	}
+}
+
+/* ---- files ---- */
+
+FILE *rel_open_out(struct rel *r, const char *name)
+{
+	char path[OB_MAX_PATH];
+	FILE *f;
+
+	if (r->nfiles == OB_MAX_RELEASE_FILES ||
+	    snprintf(path, sizeof(path), "%s/%s", r->tmp, name) >= (int)sizeof(path)) {
+		ob_diag_set(r->d, OB_ETOOBIG, name, 0, 0, NULL, 0, "demasiados archivos");
+		return NULL;
+	}
+	if (!(f = fopen(path, "wb"))) {
+		ob_diag_set(r->d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo crear: %s",
+		            strerror(errno));
+		return NULL;
+	}
+	r->files[r->nfiles++] = ob_strdup(name);
+	return f;
+}
+
+ob_err rel_close_out(struct rel *r, FILE *f, const char *name)
+{
+	if (ferror(f) | (fclose(f) != 0))
+		return ob_diag_set(r->d, OB_EIO, name, 0, 0, NULL, 0,
+		                   "no se pudo escribir (disco lleno?) / write error");
+	return OB_OK;
+}
+
+ob_err rel_write_buf(struct rel *r, const char *name, const struct ob_buf *b)
+{
+	FILE *f = rel_open_out(r, name);
+
+	if (ob_buf_failed(b))
+		return ob_diag_set(r->d, OB_ETOOBIG, name, 0, 0, NULL, 0,
+		                   "el archivo excede %zu bytes / the file exceeds its limit", b->max);
+	if (!f)
+		return r->d->code;
+	if (b->len)
+		fwrite(b->ptr, 1, b->len, f);
+	return rel_close_out(r, f, name);
+}
+
+/* A text cell, quoted when needed and never read as a formula; and a
+ * number cell, as it is (io/csvw.h). NULL writes an empty cell. */
+void rel_csv_put(FILE *f, const char *s)
+{
+	if (s)
+		ob_csv_fput_text(f, s, strlen(s), ',');
+}
+
+void rel_csv_num(FILE *f, const char *s)
+{
+	if (s)
+		ob_csv_fput_number(f, s, strlen(s), ',');
+}
+
+ob_err rel_write_csv(struct rel *r, const struct rtable *t)
+{
+	char name[128], buf[256];
+	FILE *f;
+	bool num;
+
+	snprintf(name, sizeof(name), "%s.csv", t->id);
+	if (!(f = rel_open_out(r, name)))
+		return r->d->code;
+	for (size_t i = 0; i < ncols(t); i++) {
+		if (i)
+			fputc(',', f);
+		rel_csv_put(f, col_name(t, i));
+	}
+	fputc('\n', f);
+	for (size_t k = 0; k < t->n; k++) {
+		for (size_t i = 0; i < ncols(t); i++) {
+			if (i)
+				fputc(',', f);
+			const char *v = rel_cell(t, &t->rows[k], i, buf, sizeof(buf), &num);
+			(num ? rel_csv_num : rel_csv_put)(f, v);
+		}
+		fputc('\n', f);
+	}
+	return rel_close_out(r, f, name);
+}
+
+/* A JSON string straight to the stream. */
+void rel_fjson_str(FILE *f, const char *s)
+{
+	ob_json_fput(f, s);
+}
+
+ob_err rel_write_json(struct rel *r, const struct rtable *t)
+{
+	char name[128], buf[256];
+	FILE *f;
+	bool num;
+
+	snprintf(name, sizeof(name), "%s.json", t->id);
+	if (!(f = rel_open_out(r, name)))
+		return r->d->code;
+	fputs("{\"table\":", f);
+	rel_fjson_str(f, t->id);
+	fputs(",\"release\":", f);
+	rel_fjson_str(f, r->res->version);
+	fputs(",\"title_es\":", f);
+	rel_fjson_str(f, t->title_es);
+	fputs(",\"title_en\":", f);
+	rel_fjson_str(f, t->title_en);
+	fputs(",\"suppressed_flag\":\"" OB_SDC_FLAG "\",\"no_data_flag\":\"" NO_DATA_FLAG
+	      "\",\"dimensions\":[", f);
+	for (size_t i = 0; i < t->ndims; i++) {
+		if (i)
+			fputc(',', f);
+		rel_fjson_str(f, t->dims[i]);
+	}
+	fputs("],\"columns\":[", f);
+	for (size_t i = 0; i < ncols(t); i++) {
+		if (i)
+			fputc(',', f);
+		rel_fjson_str(f, col_name(t, i));
+	}
+	fputs("],\"data\":[", f);
+	for (size_t k = 0; k < t->n; k++) {
+		fputs(k ? ",\n{" : "\n{", f);
+		for (size_t i = 0; i < ncols(t); i++) {
+			const char *v = rel_cell(t, &t->rows[k], i, buf, sizeof(buf), &num);
+			if (i)
+				fputc(',', f);
+			rel_fjson_str(f, col_name(t, i));
+			fputc(':', f);
+			if (!v)
+				fputs("null", f);
+			else if (num)
+				fputs(v, f);
+			else
+				rel_fjson_str(f, v);
+		}
+		fputc('}', f);
+	}
+	fputs("]}\n", f);
+	return rel_close_out(r, f, name);
+}
+
+/* Dimensions of the SDMX files: the name of a territory and the counting
+ * rule are labels, not dimensions. */
+static bool sdmx_dim(const struct rtable *t, size_t i)
+{
+	return strcmp(t->dims[i], "territory_name") != 0 && strcmp(t->dims[i], "counting_rule") != 0;
+}
+
+static void upper(const char *s, char *out, size_t size)
+{
+	size_t i = 0;
+
+	for (; s[i] && i + 1 < size; i++)
+		out[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
+	out[i] = '\0';
+}
+
+/* OBS_VALUE: the value of a rate table, the count of a count table. */
+static const char *obs_value(const struct rtable *t, const struct rrow *w, char *buf,
+                             size_t size)
+{
+	bool num;
+
+	return rel_cell(t, w, t->ndims + (t->kind == RT_RATES ? 2 : 0), buf, size, &num);
+}
+
+ob_err rel_write_sdmx_csv(struct rel *r, const struct rtable *t)
+{
+	char name[128], buf[256], up[64];
+	FILE *f;
+
+	snprintf(name, sizeof(name), "%s.sdmx.csv", t->id);
+	if (!(f = rel_open_out(r, name)))
+		return r->d->code;
+	fputs("STRUCTURE,STRUCTURE_ID,ACTION", f);
+	for (size_t i = 0; i < t->ndims; i++)
+		if (sdmx_dim(t, i)) {
+			upper(t->dims[i], up, sizeof(up));
+			fprintf(f, ",%s", up);
+		}
+	fputs(",OBS_VALUE,OBS_STATUS,CONF_STATUS\n", f);
+	upper(t->id, up, sizeof(up));
+	for (size_t k = 0; k < t->n; k++) {
+		const struct rrow *w = &t->rows[k];
+		const char *v = obs_value(t, w, buf, sizeof(buf));
+
+		fprintf(f, "dataflow,OBSERVA:DF_%s(1.0),I", up);
+		for (size_t i = 0; i < t->ndims; i++)
+			if (sdmx_dim(t, i)) {
+				fputc(',', f);
+				rel_csv_put(f, w->dim[i]);
+			}
+		fputc(',', f);
+		rel_csv_num(f, v);
+		fprintf(f, ",%s,%s\n", v ? "A" : "M", w->suppressed ? "C" : "F");
+	}
+	return rel_close_out(r, f, name);
+}
+
+ob_err rel_write_sdmx_json(struct rel *r, const struct rtable *t)
+{
+	struct ob_strmap idx[MAX_DIMS];
+	const char **vals[MAX_DIMS] = { NULL };
+	size_t nvals[MAX_DIMS] = { 0 }, *first[MAX_DIMS] = { NULL };
+	char name[128], buf[256], up[64], when[32];
+	FILE *f;
+	ob_err e;
+
+	snprintf(name, sizeof(name), "%s.sdmx.json", t->id);
+	for (size_t i = 0; i < t->ndims; i++) {
+		ob_strmap_init(&idx[i]);
+		vals[i] = ob_malloc((t->n + 1) * sizeof(char *));
+		first[i] = ob_malloc((t->n + 1) * sizeof(size_t));
+	}
+	for (size_t k = 0; k < t->n; k++)
+		for (size_t i = 0; i < t->ndims; i++) {
+			const char *v = t->rows[k].dim[i];
+			if (!ob_strmap_get(&idx[i], v, strlen(v))) {
+				first[i][nvals[i]] = k;
+				vals[i][nvals[i]++] = v;
+				ob_strmap_put(&idx[i], v, strlen(v), (void *)(uintptr_t)nvals[i], NULL);
+			}
+		}
+	if (!(f = rel_open_out(r, name))) {
+		e = r->d->code;
+		goto release;
+	}
+	ob_audit_time(r->o->now, when);
+	upper(t->id, up, sizeof(up));
+	fprintf(f, "{\"meta\":{\"schema\":\"https://raw.githubusercontent.com/sdmx-twg/sdmx-json/"
+	           "master/data-message/tools/schemas/2.0.0/sdmx-json-data-schema.json\","
+	           "\"id\":\"OBSERVA-%s-%s\",\"prepared\":\"%s\",\"test\":false,"
+	           "\"contentLanguages\":[\"es\",\"en\"],\"sender\":{\"id\":\"OBSERVA\"}},"
+	           "\"data\":{\"structures\":[{\"structure\":\"urn:sdmx:org.sdmx.infomodel."
+	           "datastructure.Dataflow=OBSERVA:DF_%s(1.0)\",\"name\":",
+	        r->res->version, up, when, up);
+	rel_fjson_str(f, t->title_en);
+	fputs(",\"dimensions\":{\"dataset\":[],\"series\":[],\"observation\":[", f);
+	for (size_t i = 0, o = 0; i < t->ndims; i++) {
+		if (!sdmx_dim(t, i))
+			continue;
+		upper(t->dims[i], up, sizeof(up));
+		fprintf(f, "%s{\"id\":\"%s\",\"name\":", o++ ? "," : "", up);
+		rel_fjson_str(f, t->dims[i]);
+		fprintf(f, ",\"keyPosition\":%zu,\"values\":[", o - 1);
+		for (size_t v = 0; v < nvals[i]; v++) {
+			fputs(v ? ",{\"id\":" : "{\"id\":", f);
+			rel_fjson_str(f, vals[i][v]);
+			if (!strcmp(t->dims[i], "territory")) {
+				/* the unit's name, from the label column */
+				fputs(",\"name\":", f);
+				rel_fjson_str(f, t->rows[first[i][v]].dim[i + 1]);
+			}
+			fputc('}', f);
+		}
+		fputs("]}", f);
+	}
+	fputs("]},\"attributes\":{\"dataSet\":[],\"series\":[],\"observation\":["
+	      "{\"id\":\"OBS_STATUS\",\"name\":\"Observation status\",\"values\":"
+	      "[{\"id\":\"A\",\"name\":\"Normal value\"},{\"id\":\"M\",\"name\":\"Missing value\"}]},"
+	      "{\"id\":\"CONF_STATUS\",\"name\":\"Confidentiality status\",\"values\":"
+	      "[{\"id\":\"F\",\"name\":\"Free\"},{\"id\":\"C\",\"name\":\"Confidential "
+	      "statistical information\"}]}]},\"measures\":{\"observation\":[{\"id\":\"OBS_VALUE\","
+	      "\"name\":\"Observation value\"}]}}],\"dataSets\":[{\"structure\":0,"
+	      "\"action\":\"Information\",\"observations\":{", f);
+	for (size_t k = 0; k < t->n; k++) {
+		const struct rrow *w = &t->rows[k];
+		const char *v = obs_value(t, w, buf, sizeof(buf));
+		bool lead = true;
+
+		fputs(k ? ",\n\"" : "\n\"", f);
+		for (size_t i = 0; i < t->ndims; i++) {
+			if (!sdmx_dim(t, i))
+				continue;
+			fprintf(f, "%s%zu", lead ? "" : ":",
+			        (size_t)(uintptr_t)ob_strmap_get(&idx[i], w->dim[i],
+			                                         strlen(w->dim[i])) - 1);
+			lead = false;
+		}
+		fprintf(f, "\":[%s,%d,%d]", v ? v : "null", v ? 0 : 1, w->suppressed ? 1 : 0);
+	}
+	fputs("}}]}}\n", f);
+	e = rel_close_out(r, f, name);
+release:
+	for (size_t i = 0; i < t->ndims; i++) {
+		ob_strmap_release(&idx[i]);
+		free(vals[i]);
+		free(first[i]);
+	}
+	return e;
+}
+
+/* ---- XLSX ---- */
+
+static void xml_text(struct ob_buf *b, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '&': ob_buf_adds(b, "&amp;"); break;
+		case '<': ob_buf_adds(b, "&lt;"); break;
+		case '>': ob_buf_adds(b, "&gt;"); break;
+		case '"': ob_buf_adds(b, "&quot;"); break;
+		default:
+			if (*p >= 0x20 || *p == '\t' || *p == '\n')
+				ob_buf_putc(b, (char)*p);
+		}
+	}
+}
+
+static void col_ref(size_t c, char *out)
+{
+	char tmp[8];
+	size_t n = 0;
+
+	c++;
+	while (c && n < sizeof(tmp)) {
+		tmp[n++] = (char)('A' + (c - 1) % 26);
+		c = (c - 1) / 26;
+	}
+	for (size_t i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = '\0';
+}
+
+static void sheet_cell(struct ob_buf *b, size_t row, size_t c, const char *v, bool num)
+{
+	char ref[8];
+
+	if (!v)
+		return;
+	col_ref(c, ref);
+	if (num) {
+		ob_buf_putf(b, "<c r=\"%s%zu\"><v>%s</v></c>", ref, row, v);
+	} else {
+		ob_buf_putf(b, "<c r=\"%s%zu\" t=\"inlineStr\"><is><t>", ref, row);
+		xml_text(b, v);
+		ob_buf_puts(b, "</t></is></c>");
+	}
+}
+
+ob_err rel_write_xlsx(struct rel *r)
+{
+	struct ob_buf sheets[NTABLES], ct = OB_BUF_INIT(1 << 20), wb = OB_BUF_INIT(1 << 20),
+	                               rels = OB_BUF_INIT(1 << 20);
+	struct ob_zip_entry ent[4 + NTABLES];
+	char names[NTABLES][64], path[OB_MAX_PATH], buf[256];
+	static const char root_rels[] =
+		"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+		"<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+		"<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/"
+		"2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>";
+	size_t ne = 0;
+	bool num, big = false;
+	ob_err e;
+
+	ob_buf_puts(&ct, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+	                 "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+	                 "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-"
+	                 "package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\""
+	                 "application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\""
+	                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>");
+	ob_buf_puts(&wb, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+	                 "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+	                 "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+	                 "<sheets>");
+	ob_buf_puts(&rels, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+	                   "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+	                   "relationships\">");
+	for (size_t s = 0; s < NTABLES; s++) {
+		const struct rtable *t = &r->t[s];
+		struct ob_buf *b = &sheets[s];
+
+		ob_buf_init(b, OB_MAX_RELEASE_MEM_FILE);
+		if (t->n > OB_XLSX_MAX_ROWS) {
+			big = true;
+			continue;
+		}
+		snprintf(names[s], sizeof(names[s]), "xl/worksheets/sheet%zu.xml", s + 1);
+		ob_buf_putf(&ct, "<Override PartName=\"/%s\" ContentType=\"application/"
+		                 "vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>",
+		            names[s]);
+		ob_buf_putf(&wb, "<sheet name=\"%s\" sheetId=\"%zu\" r:id=\"rId%zu\"/>", t->id, s + 1,
+		            s + 1);
+		ob_buf_putf(&rels, "<Relationship Id=\"rId%zu\" Type=\"http://schemas.openxmlformats."
+		                   "org/officeDocument/2006/relationships/worksheet\" "
+		                   "Target=\"worksheets/sheet%zu.xml\"/>", s + 1, s + 1);
+		ob_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+		               "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/"
+		               "2006/main\"><sheetData><row r=\"1\">");
+		for (size_t i = 0; i < ncols(t); i++)
+			sheet_cell(b, 1, i, col_name(t, i), false);
+		ob_buf_puts(b, "</row>");
+		for (size_t k = 0; k < t->n; k++) {
+			ob_buf_putf(b, "<row r=\"%zu\">", k + 2);
+			for (size_t i = 0; i < ncols(t); i++) {
+				const char *v = rel_cell(t, &t->rows[k], i, buf, sizeof(buf), &num);
+				sheet_cell(b, k + 2, i, v, num);
+			}
+			ob_buf_puts(b, "</row>");
+		}
+		if (ob_buf_adds(b, "</sheetData></worksheet>"))
+			big = true;
+	}
+	ob_buf_puts(&ct, "</Types>");
+	ob_buf_puts(&wb, "</sheets></workbook>");
+	ob_buf_puts(&rels, "</Relationships>");
+	if (ob_buf_failed(&ct) || ob_buf_failed(&wb) || ob_buf_failed(&rels)) {
+		e = ob_diag_set(r->d, OB_ETOOBIG, "tables.xlsx", 0, 0, NULL, 0,
+		                "el índice del libro excede su límite / the workbook's index is "
+		                "too large");
+		goto release;
+	}
+	if (big) {
+		e = ob_diag_set(r->d, OB_ETOOBIG, "tables.xlsx", 0, 0, NULL, 0,
+		                "una tabla tiene más de %d filas, el máximo de una hoja; publique "
+		                "menos años con --year (a table exceeds a sheet's rows)",
+		                OB_XLSX_MAX_ROWS);
+		goto release;
+	}
+	ent[ne++] = (struct ob_zip_entry){ "[Content_Types].xml", ct.ptr, ct.len };
+	ent[ne++] = (struct ob_zip_entry){ "_rels/.rels", root_rels, strlen(root_rels) };
+	ent[ne++] = (struct ob_zip_entry){ "xl/workbook.xml", wb.ptr, wb.len };
+	ent[ne++] = (struct ob_zip_entry){ "xl/_rels/workbook.xml.rels", rels.ptr, rels.len };
+	for (size_t s = 0; s < NTABLES; s++)
+		ent[ne++] = (struct ob_zip_entry){ names[s], sheets[s].ptr, sheets[s].len };
+	if (snprintf(path, sizeof(path), "%s/tables.xlsx", r->tmp) >= (int)sizeof(path))
+		e = ob_diag_set(r->d, OB_ETOOBIG, r->tmp, 0, 0, NULL, 0, "ruta demasiado larga");
+	else if (!(e = ob_zip_write(path, ent, ne, r->d)))
+		r->files[r->nfiles++] = ob_strdup("tables.xlsx");
+release:
+	for (size_t s = 0; s < NTABLES; s++)
+		ob_buf_release(&sheets[s]);
+	ob_buf_release(&ct);
+	ob_buf_release(&wb);
+	ob_buf_release(&rels);
+	return e;
+}
+
