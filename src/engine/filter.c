@@ -225,6 +225,20 @@ bool ob_filter_next_value(const char **it, const char *end, const char **v, size
  * Clauses.
  */
 
+/* The one message of an unknown field, with the canonical names. */
+static ob_err unknown_field(struct ob_diag *d, const struct ob_filter_at *at, const char *k,
+                            size_t n)
+{
+	struct ob_buf b;
+	ob_err e;
+
+	ob_buf_init(&b, 1024);
+	list_valid(&b, "", field_names, OB_FF_COUNT);
+	e = ob_filter_error(d, at, k, n, "campo desconocido; válidos: %s (unknown field)", b.ptr);
+	ob_buf_release(&b);
+	return e;
+}
+
 /* The end of the values that start at p: the values and the separators
  * between them, up to a "&" or a blank not followed by a separator. */
 static const char *values_end(const char *p, const char *end)
@@ -292,13 +306,12 @@ ob_err ob_filter_parse(const char *text, size_t n, const struct ob_filter_at *at
 			while (eq < end && *eq != '&' && !is_blank(*eq))
 				eq++;
 			return ob_filter_error(d, at, k, (size_t)(eq - k),
-			                       "se esperaba CAMPO=VALORES, p. ej. iccs=0101 "
-			                       "(expected FIELD=VALUES)");
+			                       "falta «=»; se esperaba CAMPO=VALORES, p. ej. "
+			                       "iccs=0101 (expected FIELD=VALUES)");
 		}
 		p++;
 		if ((f = ob_filter_field_parse(c.key, c.nk)) < 0)
-			return ob_filter_unknown_value(d, at, "campo / field", c.key, c.nk, field_names,
-			                               OB_FF_COUNT);
+			return unknown_field(d, at, c.key, c.nk);
 		c.field = (enum ob_filter_field)f;
 		while (p < end && is_blank(*p))
 			p++;

@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/strmap.h"
 #include "engine/counting.h"
+#include "engine/filter.h"
 #include "ingest/profile.h"
 #include "io/date.h"
 #include "text/text.h"
@@ -63,22 +64,16 @@ static void clause_needs(const struct ob_snapshot *snap, const struct ob_populat
 	case OB_FLD_RELATIONSHIP:
 	case OB_FLD_CONTEXT: unknown = 0; break;
 	case OB_FLD_CATEGORY: {
-		const char *v = cl->values;
+		const char *it = cl->values, *t;
+		size_t tn;
 		if (!ob_ii_has_sources(snap, pop))
 			return;
-		for (;;) {
-			size_t n = strcspn(v, "|");
-			const char *t = v;
-			size_t tn = n;
+		while (ob_filter_next_value(&it, cl->values + strlen(cl->values), &t, &tn)) {
 			long code;
-			ob_trim(&t, &tn);
 			if ((code = ob_ii_category_find(snap, t, tn)) >= 0)
 				for (uint32_t s = 0; s < snap->n_sources; s++)
 					if (!pop->covers[(size_t)s * snap->n_categories + (size_t)code])
 						c->cat_ok[k * snap->n_sources + s] = 0;
-			if (!v[n])
-				break;
-			v += n + 1;
 		}
 		return;
 	}
@@ -119,32 +114,21 @@ static ob_err clause_err(struct ob_diag *d, const struct ob_indicator_set *set,
 	                   ob_ind_field_name(c->field));
 }
 
+/* The values of a number or range (ob_filter_span) within 0..max; one that
+ * wraps past max only when wrap. */
 static void range_accept(bool *acc, const char *s, size_t n, int max, bool wrap)
 {
-	const char *dash = memchr(s, '-', n);
-	long long a, b;
+	long a, b;
 
-	if (n && s[n - 1] == '+') {
-		if (ob_parse_int(s, n - 1, 0, max, &a))
-			for (int v = (int)a; v <= max; v++)
-				acc[v] = true;
-		return;
-	}
-	if (!dash) {
-		if (ob_parse_int(s, n, 0, max, &a))
-			acc[a] = true;
-		return;
-	}
-	if (!ob_parse_int(s, (size_t)(dash - s), 0, max, &a) ||
-	    !ob_parse_int(dash + 1, n - (size_t)(dash + 1 - s), 0, max, &b))
+	if (!ob_filter_span(s, n, 0, max, &a, &b))
 		return;
 	if (a <= b) {
-		for (long long v = a; v <= b; v++)
+		for (long v = a; v <= b; v++)
 			acc[v] = true;
 	} else if (wrap) {
-		for (long long v = a; v <= max; v++)
+		for (long v = a; v <= max; v++)
 			acc[v] = true;
-		for (long long v = 0; v <= b; v++)
+		for (long v = 0; v <= b; v++)
 			acc[v] = true;
 	}
 }
@@ -154,19 +138,13 @@ static ob_err clause_accept(const struct ob_snapshot *snap, const struct ob_indi
                             const struct ob_indicator *x, const struct ob_ind_clause *c,
                             bool *acc, size_t nacc, struct ob_diag *d)
 {
-	const char *p = c->values;
+	const char *it = c->values, *end = c->values + strlen(c->values), *v;
+	size_t n;
 
 	memset(acc, 0, nacc);
-	for (;;) {
-		const char *bar = strchr(p, '|');
-		size_t n = bar ? (size_t)(bar - p) : strlen(p);
-		const char *v = p;
+	while (ob_filter_next_value(&it, end, &v, &n)) {
 		bool found = false;
 
-		while (n && (*v == ' ' || *v == '\t'))
-			v++, n--;
-		while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-			n--;
 		switch (c->field) {
 		case OB_FLD_CATEGORY:
 			for (uint32_t k = 1; k < snap->n_categories; k++) {
@@ -202,10 +180,11 @@ static ob_err clause_accept(const struct ob_snapshot *snap, const struct ob_indi
 				return clause_err(d, set, x, c, v, n, "código");
 			break;
 		}
-		case OB_FLD_SEX:
-			acc[n && *v == 'F' ? OB_SNAP_SEX_F : n && *v == 'M' ? OB_SNAP_SEX_M
-			                                                    : OB_SNAP_SEX_U] = true;
+		case OB_FLD_SEX: {
+			char sex = ob_filter_sex(v, n);
+			acc[sex == 'F' ? OB_SNAP_SEX_F : sex == 'M' ? OB_SNAP_SEX_M : OB_SNAP_SEX_U] = true;
 			break;
+		}
 		case OB_FLD_AGE:
 			range_accept(acc, v, n, OB_MAX_AGE, false);
 			break;
@@ -230,9 +209,6 @@ static ob_err clause_accept(const struct ob_snapshot *snap, const struct ob_indi
 		default:
 			break;
 		}
-		if (!bar)
-			break;
-		p = bar + 1;
 	}
 	return OB_OK;
 }
