@@ -5,13 +5,16 @@
 #include <sys/stat.h>
 
 #include "catalog/catalog.h"
+#include "engine/filter.h"
 #include "catalog/embedded.h"
 #include "io/csv.h"
 #include "io/date.h"
 
+/* The filter language's names of the fields a numerator can use
+ * (engine/filter.h); the indicators' older names are its aliases. */
 static const char *const field_names[OB_FLD_COUNT] = {
-	"category", "manner", "mechanism", "place", "relationship", "context",
-	"victim_sex", "victim_age", "hour", "institution", "source",
+	"iccs", "manner", "mechanism", "place", "relationship", "context",
+	"sex", "age", "hour", "institution", "source",
 };
 
 static const char *const by_names[OB_BY_COUNT] = {
@@ -32,14 +35,6 @@ int ob_ind_by_parse(const char *s, size_t n)
 {
 	for (int i = 0; i < OB_BY_COUNT; i++)
 		if (strlen(by_names[i]) == n && !memcmp(by_names[i], s, n))
-			return i;
-	return -1;
-}
-
-static int field_parse(const char *s, size_t n)
-{
-	for (int i = 0; i < OB_FLD_COUNT; i++)
-		if (strlen(field_names[i]) == n && !memcmp(field_names[i], s, n))
 			return i;
 	return -1;
 }
@@ -137,29 +132,12 @@ static bool is_code_char(char c)
 	       c == '_' || c == '-' || c == '.';
 }
 
-/* "lo-hi", "lo+" or "v" within 0..max; hi < lo only when wrap. */
+/* "lo-hi", "lo..hi", "lo+" or "v" within 0..max; hi < lo only when wrap. */
 static bool parse_range(const char *s, size_t n, int max, bool wrap, int *lo, int *hi)
 {
-	const char *dash = memchr(s, '-', n);
-	long long a, b;
+	long a, b;
 
-	if (n && s[n - 1] == '+') {
-		if (!ob_parse_int(s, n - 1, 0, max, &a))
-			return false;
-		*lo = (int)a;
-		*hi = max;
-		return true;
-	}
-	if (!dash) {
-		if (!ob_parse_int(s, n, 0, max, &a))
-			return false;
-		*lo = *hi = (int)a;
-		return true;
-	}
-	if (!ob_parse_int(s, (size_t)(dash - s), 0, max, &a) ||
-	    !ob_parse_int(dash + 1, n - (size_t)(dash + 1 - s), 0, max, &b))
-		return false;
-	if (b < a && !wrap)
+	if (!ob_filter_span(s, n, 0, max, &a, &b) || (b < a && !wrap))
 		return false;
 	*lo = (int)a;
 	*hi = (int)b;
@@ -171,24 +149,16 @@ static bool parse_range(const char *s, size_t n, int max, bool wrap, int *lo, in
 static ob_err check_values(struct ob_diag *d, const struct row *r, int field, const char *s,
                            size_t n)
 {
-	const char *p = s, *end = s + n;
+	const char *it = s, *v;
+	size_t vn;
 
-	if (!n)
-		return bad(d, r, C_NUMERATOR, s, n,
-		           "falta el valor de «%s=»; se esperaba p. ej. %s=valor "
-		           "(missing value)", field_names[field], field_names[field]);
-	while (p <= end) {
-		const char *bar = memchr(p, '|', (size_t)(end - p));
-		const char *v = p;
-		size_t vn = (size_t)((bar ? bar : end) - p);
+	while (ob_filter_next_value(&it, s + n, &v, &vn)) {
 		int lo, hi;
 		bool ok = vn > 0;
 
-		trim(&v, &vn);
-		ok = vn > 0;
 		switch (field) {
 		case OB_FLD_SEX:
-			ok = vn == 1 && (v[0] == 'F' || v[0] == 'M' || v[0] == 'U');
+			ok = ob_filter_sex(v, vn) != 0;
 			break;
 		case OB_FLD_AGE:
 			ok = ok && parse_range(v, vn, OB_MAX_AGE, false, &lo, &hi);
@@ -214,70 +184,79 @@ static ob_err check_values(struct ob_diag *d, const struct row *r, int field, co
 			           "valor no válido para «%s»; se esperaba %s (invalid value)",
 			           field_names[field], what);
 		}
-		if (!bar)
-			break;
-		p = bar + 1;
 	}
+	return OB_OK;
+}
+
+/* The numerator field of each filter field; -1 for those a numerator
+ * cannot use (the query gives the territories and the periods). */
+static int numerator_field(enum ob_filter_field f)
+{
+	switch (f) {
+	case OB_FF_ICCS:
+	case OB_FF_ICCS_SECTION:
+	case OB_FF_ICCS_DIVISION:
+	case OB_FF_ICCS_GROUP:
+	case OB_FF_ICCS_CLASS: return OB_FLD_CATEGORY;
+	case OB_FF_SEX: return OB_FLD_SEX;
+	case OB_FF_AGE: return OB_FLD_AGE;
+	case OB_FF_HOUR: return OB_FLD_HOUR;
+	case OB_FF_MANNER:
+	case OB_FF_MECHANISM:
+	case OB_FF_PLACE:
+	case OB_FF_RELATIONSHIP:
+	case OB_FF_CONTEXT: return OB_FLD_MANNER + (int)(f - OB_FF_MANNER);
+	case OB_FF_SOURCE: return OB_FLD_SOURCE;
+	case OB_FF_INSTITUTION: return OB_FLD_INSTITUTION;
+	default: return -1;
+	}
+}
+
+struct numerator {
+	const struct row *r;
+	struct ob_indicator *x;
+};
+
+/* One clause of a numerator into x. */
+static ob_err numerator_clause(void *ctx, const struct ob_filter_clause *c, struct ob_diag *d)
+{
+	struct numerator *nu = ctx;
+	const struct row *r = nu->r;
+	struct ob_indicator *x = nu->x;
+	int f = numerator_field(c->field);
+	ob_err e;
+
+	if (f < 0)
+		return bad(d, r, C_NUMERATOR, c->key, c->nk,
+		           "el campo «%s» no se usa en un numerador (la consulta da territorios y "
+		           "periodos); se esperaba iccs, sex, age, hour, manner, mechanism, place, "
+		           "relationship, context, institution o source (field not allowed in a "
+		           "numerator)", ob_filter_field_name(c->field));
+	if ((e = check_values(d, r, f, c->vals, c->nv)))
+		return e;
+	for (int k = 0; k < x->n_clauses; k++)
+		if ((int)x->clauses[k].field == f)
+			return bad(d, r, C_NUMERATOR, c->key, c->nk,
+			           "el campo «%s» aparece dos veces; junte los valores con | "
+			           "(field repeated)", field_names[f]);
+	if (x->n_clauses >= OB_MAX_FILTER_CLAUSES)
+		return bad(d, r, C_NUMERATOR, NULL, 0, "más de %d cláusulas (too many clauses)",
+		           OB_MAX_FILTER_CLAUSES);
+	x->clauses[x->n_clauses].field = (enum ob_ind_field)f;
+	x->clauses[x->n_clauses].values = ob_strndup(c->vals, c->nv);
+	x->clauses[x->n_clauses].column = r->col[C_NUMERATOR];
+	x->n_clauses++;
 	return OB_OK;
 }
 
 static ob_err parse_numerator(struct ob_diag *d, const struct row *r, struct ob_indicator *x)
 {
-	const char *p = r->v[C_NUMERATOR], *end = p + r->len[C_NUMERATOR];
+	const struct ob_filter_at at = { OB_EINVAL, r->file, r->line, r->col[C_NUMERATOR] };
+	struct numerator nu = { r, x };
 
 	x->n_clauses = 0;
-	while (p < end) {
-		const char *amp = memchr(p, '&', (size_t)(end - p));
-		const char *c = p, *eq, *val;
-		size_t cn = (size_t)((amp ? amp : end) - p), fn, vn;
-		int f;
-		ob_err e;
-
-		trim(&c, &cn);
-		if (!cn)
-			return bad(d, r, C_NUMERATOR, p, (size_t)((amp ? amp : end) - p),
-			           "cláusula vacía; se esperaba campo=valor & campo=valor (empty clause)");
-		eq = memchr(c, '=', cn);
-		if (!eq)
-			return bad(d, r, C_NUMERATOR, c, cn,
-			           "falta «=»; se esperaba campo=valor, p. ej. category=0101 "
-			           "(expected field=value)");
-		fn = (size_t)(eq - c);
-		val = eq + 1;
-		vn = cn - fn - 1;
-		{
-			const char *fs = c;
-			trim(&fs, &fn);
-			f = field_parse(fs, fn);
-			if (f < 0)
-				return bad(d, r, C_NUMERATOR, fs, fn,
-				           "campo desconocido; se esperaba category, manner, mechanism, "
-				           "place, relationship, context, victim_sex, victim_age, hour, "
-				           "institution o source (unknown field)");
-		}
-		trim(&val, &vn);
-		if ((e = check_values(d, r, f, val, vn)))
-			return e;
-		for (int k = 0; k < x->n_clauses; k++)
-			if ((int)x->clauses[k].field == f)
-				return bad(d, r, C_NUMERATOR, c, cn,
-				           "el campo «%s» aparece dos veces; junte los valores con | "
-				           "(field repeated)", field_names[f]);
-		if (x->n_clauses >= OB_MAX_FILTER_CLAUSES)
-			return bad(d, r, C_NUMERATOR, NULL, 0, "más de %d cláusulas (too many clauses)",
-			           OB_MAX_FILTER_CLAUSES);
-		x->clauses[x->n_clauses].field = (enum ob_ind_field)f;
-		x->clauses[x->n_clauses].values = ob_strndup(val, vn);
-		x->clauses[x->n_clauses].column = r->col[C_NUMERATOR];
-		x->n_clauses++;
-		if (!amp)
-			break;
-		p = amp + 1;
-		if (p >= end)
-			return bad(d, r, C_NUMERATOR, NULL, 0,
-			           "«&» al final: falta una cláusula (dangling &)");
-	}
-	return OB_OK;
+	return ob_filter_parse(r->v[C_NUMERATOR], r->len[C_NUMERATOR], &at, numerator_clause, &nu,
+	                       d);
 }
 
 static ob_err parse_denominator(struct ob_diag *d, const struct row *r, struct ob_indicator *x)

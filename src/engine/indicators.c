@@ -1,14 +1,14 @@
 /*
- * indicators.c - computing indicators on a snapshot: compiled filters, one
- * pass over the columns, counts up the hierarchy, denominators, intervals.
+ * indicators.c - computing indicators on a snapshot: the query's plan, the
+ * counting rule's groups of periods, and the stream of values that joins
+ * the pieces listed in engine/ind_impl.h.
  */
-#include "engine/indicators.h"
+#include "engine/ind_impl.h"
 
 #include <math.h>
 #include <pthread.h>
 #include <sys/mman.h>
 #include <unistd.h>
-
 #include <limits.h>
 
 #include "base/log.h"
@@ -31,10 +31,10 @@ const char *ob_ind_flag_name(unsigned bit)
 	return bit < OB_IND_FLAG_COUNT ? flag_names[bit] : "?";
 }
 
-static const char *const age_groups[] = { "0-14", "15-17", "18-29", "30-44", "45-59", "60+", "U" };
+const char *const ob_ii_age_groups[] = { "0-14", "15-17", "18-29", "30-44", "45-59", "60+", "U" };
 static const char *const sex_labels[] = { "F", "M", "U" };
 
-static int age_group_of(int age)
+int ob_ii_age_group_of(int age)
 {
 	if (age > OB_MAX_AGE)
 		return 6;
@@ -48,7 +48,7 @@ static int age_group_of(int age)
  */
 #define BIG_ALIGN ((size_t)2 << 20)
 
-static void *big_calloc(size_t n, size_t *len)
+void *ob_ii_big_calloc(size_t n, size_t *len)
 {
 	void *p;
 
@@ -66,1358 +66,10 @@ static void *big_calloc(size_t n, size_t *len)
 	return p;
 }
 
-static void big_free(void *p, size_t len)
+void ob_ii_big_free(void *p, size_t len)
 {
 	if (p)
 		munmap(p, len);
-}
-
-/* ------------------------------------------------------------------------
- * Population.
- */
-static struct ob_strmap *unit_map_new(const struct ob_snapshot *snap)
-{
-	struct ob_strmap *m = ob_malloc(sizeof(*m));
-
-	ob_strmap_init(m);
-	for (uint32_t i = 0; i < snap->n_units; i++) {
-		const char *c = ob_snap_str(snap, snap->units[i].code);
-		if (!ob_strmap_get(m, c, strlen(c)))
-			ob_strmap_put(m, c, strlen(c), (void *)(uintptr_t)(i + 1), NULL);
-	}
-	return m;
-}
-
-static void unit_map_free(struct ob_strmap *m)
-{
-	if (!m)
-		return;
-	ob_strmap_release(m);
-	free(m);
-}
-
-static long unit_find(const struct ob_strmap *m, const char *code, size_t n)
-{
-	uintptr_t v = (uintptr_t)ob_strmap_get(m, code, n);
-	return v ? (long)v - 1 : -1;
-}
-
-void ob_population_free(struct ob_population *p)
-{
-	if (!p)
-		return;
-	free(p->value);
-	free(p->status);
-	free(p->span);
-	free(p->covers);
-	free(p->supplies);
-	free(p);
-}
-
-/* yyyy-mm-dd into days; false when it is not a date. */
-static bool day_of(const char *s, long *out)
-{
-	struct ob_date dt;
-	long long y, m, dd;
-
-	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-	    !ob_parse_int(s, 4, OB_MIN_YEAR, OB_MAX_YEAR, &y) ||
-	    !ob_parse_int(s + 5, 2, 1, 12, &m) || !ob_parse_int(s + 8, 2, 1, 31, &dd) ||
-	    !ob_date_valid((int)y, (int)m, (int)dd))
-		return false;
-	dt.year = (int)y;
-	dt.month = (int)m;
-	dt.day = (int)dd;
-	dt.precision = OB_PREC_DAY;
-	*out = ob_date_days(&dt);
-	return true;
-}
-
-static long day_of_month(int year, int month, int day)
-{
-	struct ob_date dt = { year, month, day, OB_PREC_DAY };
-
-	return ob_date_days(&dt);
-}
-
-static ob_err store_fail(struct ob_store *st, const char *what, struct ob_diag *d)
-{
-	return ob_diag_set(d, OB_ESTORE, ob_store_dir(st), 0, 0, NULL, 0, "%s: %s", what,
-	                   sqlite3_errmsg(ob_store_db(st)));
-}
-
-static ob_err load_figures(struct ob_store *st, struct ob_population *p,
-                           const struct ob_strmap *units, struct ob_diag *d)
-{
-	sqlite3_stmt *q;
-	int y0 = 0, y1 = -1, rc;
-	size_t cells;
-
-	if (ob_store_prepare(st, "SELECT min(year), max(year) FROM population", &q, d))
-		return OB_ESTORE;
-	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) == SQLITE_INTEGER) {
-		y0 = sqlite3_column_int(q, 0);
-		y1 = sqlite3_column_int(q, 1);
-	}
-	sqlite3_finalize(q);
-	if (y0 < OB_MIN_YEAR)
-		y0 = OB_MIN_YEAR;
-	if (y1 > OB_MAX_YEAR)
-		y1 = OB_MAX_YEAR;
-	p->year0 = y0;
-	p->n_years = y1 >= y0 ? y1 - y0 + 1 : 0;
-	cells = (size_t)p->n_units * (size_t)p->n_years * 3;
-	p->value = ob_malloc((cells ? cells : 1) * sizeof(double));
-	p->status = ob_calloc(cells ? cells : 1, 1);
-	for (size_t i = 0; i < cells; i++)
-		p->value[i] = -1;
-	if (!cells)
-		return OB_OK;
-	if (ob_store_prepare(st, "SELECT territory, year, sex, population, status FROM population",
-	                     &q, d))
-		return OB_ESTORE;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(q, 0);
-		const char *sex = (const char *)sqlite3_column_text(q, 2);
-		const char *status = (const char *)sqlite3_column_text(q, 4);
-		int year = sqlite3_column_int(q, 1), sx;
-		double v = sqlite3_column_double(q, 3);
-		long u;
-		size_t at;
-
-		if (!code || !sex || year < y0 || year > y1 || !(v >= 0) || !isfinite(v))
-			continue;
-		sx = !strcmp(sex, "T") ? 0 : !strcmp(sex, "F") ? 1 : !strcmp(sex, "M") ? 2 : -1;
-		if (sx < 0 || (u = unit_find(units, code, strlen(code))) < 0)
-			continue;
-		at = ((size_t)u * (size_t)p->n_years + (size_t)(year - y0)) * 3 + (size_t)sx;
-		p->value[at] = v;
-		p->status[at] = !status || !strcmp(status, "official") ? OB_POP_OFFICIAL
-		              : !strcmp(status, "equal_split") ? OB_POP_EQUAL_SPLIT
-		                                                : OB_POP_ESTIMATE;
-	}
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? OB_OK : store_fail(st, "population", d);
-}
-
-/* Validity of the units and the changes between divisions. */
-static ob_err load_spans(struct ob_store *st, struct ob_population *p,
-                         const struct ob_strmap *units, struct ob_diag *d)
-{
-	sqlite3_stmt *q;
-	int rc;
-
-	p->span = ob_malloc(((size_t)p->n_units + 1) * sizeof(*p->span));
-	for (uint32_t u = 0; u < p->n_units; u++)
-		p->span[u] = (struct ob_unit_span){ LONG_MIN, LONG_MAX, -1, 0 };
-	if (ob_store_prepare(st, "SELECT code, valid_from, valid_to FROM territory", &q, d))
-		return OB_ESTORE;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(q, 0);
-		long u, day;
-
-		if (!code || (u = unit_find(units, code, strlen(code))) < 0)
-			continue;
-		if (day_of((const char *)sqlite3_column_text(q, 1), &day))
-			p->span[u].from = day;
-		if (day_of((const char *)sqlite3_column_text(q, 2), &day))
-			p->span[u].to = day;
-	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, "territory", d);
-	if (ob_store_prepare(st, "SELECT old_code, new_code, date FROM territory_change"
-	                         " WHERE kind = 'district_of' ORDER BY date, old_code", &q, d))
-		return OB_ESTORE;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *o = (const char *)sqlite3_column_text(q, 0);
-		const char *n = (const char *)sqlite3_column_text(q, 1);
-		long uo, un, day;
-
-		if (!o || !n || (uo = unit_find(units, o, strlen(o))) < 0 ||
-		    (un = unit_find(units, n, strlen(n))) < 0 || uo == un ||
-		    !day_of((const char *)sqlite3_column_text(q, 2), &day) ||
-		    p->span[uo].successor >= 0)
-			continue;
-		p->span[uo].successor = (int32_t)un;
-		p->span[uo].change = day;
-	}
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? OB_OK : store_fail(st, "territory_change", d);
-}
-
-/* Bits of enum ob_ind_field a profile field gives, or 0. */
-static uint32_t field_bit(enum ob_field f)
-{
-	switch (f) {
-	case OB_F_CATEGORY: return 1u << OB_FLD_CATEGORY;
-	case OB_F_MANNER: return 1u << OB_FLD_MANNER;
-	case OB_F_MECHANISM: return 1u << OB_FLD_MECHANISM;
-	case OB_F_PLACE: return 1u << OB_FLD_PLACE;
-	case OB_F_RELATIONSHIP: return 1u << OB_FLD_RELATIONSHIP;
-	case OB_F_CONTEXT: return 1u << OB_FLD_CONTEXT;
-	case OB_F_VICTIM_SEX: return 1u << OB_FLD_SEX;
-	case OB_F_VICTIM_AGE: return 1u << OB_FLD_AGE;
-	case OB_F_OCCURRED_AT: return 1u << OB_FLD_HOUR;
-	default: return 0;
-	}
-}
-
-/* The snapshot category of code, or -1. */
-static long category_find(const struct ob_snapshot *snap, const char *code, size_t n)
-{
-	for (uint32_t c = 1; c < snap->n_categories; c++) {
-		const char *k = ob_snap_str(snap, snap->categories[c].code);
-		if (strlen(k) == n && !memcmp(k, code, n))
-			return (long)c;
-	}
-	return -1;
-}
-
-/* Mark in row (one source's) every code that reaching category c covers: c
- * and its ancestors (a source that can give c gives something under each of
- * them); with whole, also every code under c (a stated category covers its
- * subdivisions). */
-static void cover_code(const struct ob_snapshot *snap, uint8_t *row, uint32_t c, bool whole)
-{
-	for (int32_t a = (int32_t)c; a >= 0 && (uint32_t)a < snap->n_categories;
-	     a = snap->categories[a].parent)
-		row[a] = 1;
-	if (!whole)
-		return;
-	for (uint32_t j = 0; j < snap->n_categories; j++)
-		for (int32_t a = (int32_t)j; a >= 0 && (uint32_t)a < snap->n_categories;
-		     a = snap->categories[a].parent)
-			if ((uint32_t)a == c) {
-				row[j] = 1;
-				break;
-			}
-}
-
-/* What each source's profile says it gives. */
-static ob_err load_profiles(struct ob_store *st, const struct ob_snapshot *snap,
-                            struct ob_population *p, bool *declared, struct ob_diag *d)
-{
-	sqlite3_stmt *xw = NULL;
-	size_t nc = snap->n_categories;
-	ob_err e = OB_OK;
-
-	if (ob_store_prepare(st, "SELECT DISTINCT target FROM crosswalk WHERE name = ?1", &xw, d))
-		return OB_ESTORE;
-	for (uint32_t s = 0; s < snap->n_sources && !e; s++) {
-		struct ob_profile prof;
-		struct ob_diag pd;
-		uint8_t *row = p->covers + (size_t)s * nc;
-		const char *xname;
-		long c;
-		int rc;
-
-		if (ob_profile_load(ob_store_dir(st), ob_snap_str(snap, snap->sources[s].code), &prof,
-		                    &pd))
-			continue; /* no profile: what the source delivered tells */
-		for (int f = 0; f < OB_F_COUNT; f++)
-			if (prof.columns[f].nalt || prof.value[f])
-				p->supplies[s] |= field_bit((enum ob_field)f);
-		if (prof.categories) {
-			const char *q = prof.categories;
-			declared[s] = true;
-			while (*q) {
-				size_t n = strcspn(q, " ");
-				if ((c = category_find(snap, q, n)) >= 0)
-					cover_code(snap, row, (uint32_t)c, true);
-				q += n;
-				while (*q == ' ')
-					q++;
-			}
-			ob_profile_release(&prof);
-			continue;
-		}
-		if (prof.value[OB_F_CATEGORY] &&
-		    (c = category_find(snap, prof.value[OB_F_CATEGORY],
-		                       strlen(prof.value[OB_F_CATEGORY]))) >= 0)
-			cover_code(snap, row, (uint32_t)c, false);
-		xname = prof.crosswalk[OB_F_CATEGORY];
-		if (xname[0]) {
-			sqlite3_bind_text(xw, 1, xname, -1, SQLITE_TRANSIENT);
-			while ((rc = sqlite3_step(xw)) == SQLITE_ROW) {
-				const char *t = (const char *)sqlite3_column_text(xw, 0);
-				if (t && (c = category_find(snap, t, strlen(t))) >= 0)
-					cover_code(snap, row, (uint32_t)c, false);
-			}
-			sqlite3_reset(xw);
-			if (rc != SQLITE_DONE)
-				e = store_fail(st, "crosswalk", d);
-		}
-		/* ingest gives homicides 0101 when a profile maps no category */
-		if (!prof.columns[OB_F_CATEGORY].nalt && !prof.value[OB_F_CATEGORY] &&
-		    (prof.columns[OB_F_MANNER].nalt || prof.value[OB_F_MANNER]) &&
-		    (c = category_find(snap, "0101", 4)) >= 0)
-			cover_code(snap, row, (uint32_t)c, false);
-		ob_profile_release(&prof);
-	}
-	sqlite3_finalize(xw);
-	return e;
-}
-
-/* What the sources delivered: the categories of their records and the
- * fields of which they gave a known value. */
-static void scan_delivered(const struct ob_snapshot *snap, struct ob_population *p)
-{
-	size_t nc = snap->n_categories, ns = snap->n_sources;
-	uint8_t *seen = ob_calloc(ns * nc + 1, 1);
-	uint32_t *known = ob_calloc(ns + 1, sizeof(uint32_t));
-
-	for (uint64_t i = 0; i < snap->n; i++) {
-		uint32_t s = snap->source[i], k = 0;
-
-		seen[(size_t)s * nc + snap->category[i]] = 1;
-		k |= (uint32_t)(snap->sex[i] != OB_SNAP_SEX_U) << OB_FLD_SEX;
-		k |= (uint32_t)(snap->age[i] != OB_SNAP_AGE_UNKNOWN) << OB_FLD_AGE;
-		k |= (uint32_t)(snap->hour[i] != OB_SNAP_HOUR_UNKNOWN) << OB_FLD_HOUR;
-		for (int t = 0; t < OB_SNAP_DIMS; t++)
-			k |= (uint32_t)(snap->tag[t][i] != 0) << (OB_FLD_MANNER + t);
-		known[s] |= k;
-	}
-	for (size_t s = 0; s < ns; s++) {
-		p->supplies[s] |= known[s];
-		for (size_t c = 1; c < nc; c++)
-			if (seen[s * nc + c])
-				cover_code(snap, p->covers + s * nc, (uint32_t)c, false);
-	}
-	free(seen);
-	free(known);
-}
-
-/* A country's validated deaths (observa reconcile) carry the attributes of
- * the records they were linked from: they supply what its police, forensic
- * and prosecutor sources supply, even where no validated death of a
- * delivery happens to have a value of a field. */
-static void validated_supplies(const struct ob_snapshot *snap, struct ob_population *p)
-{
-	for (uint32_t v = 0; v < snap->n_sources; v++) {
-		if (snap->sources[v].institution != OB_INST_VALIDATED)
-			continue;
-		for (uint32_t s = 0; s < snap->n_sources; s++) {
-			int in = snap->sources[s].institution;
-			if (snap->sources[s].country == snap->sources[v].country &&
-			    (in == OB_INST_POLICE || in == OB_INST_FORENSIC || in == OB_INST_PROSECUTOR))
-				p->supplies[v] |= p->supplies[s];
-		}
-	}
-}
-
-ob_err ob_population_load(struct ob_store *st, const struct ob_snapshot *snap,
-                          struct ob_population **out, struct ob_diag *d)
-{
-	struct ob_population *p = ob_calloc(1, sizeof(*p));
-	struct ob_strmap *units = unit_map_new(snap);
-	bool *declared = ob_calloc((size_t)snap->n_sources + 1, sizeof(bool));
-	ob_err e;
-
-	*out = NULL;
-	p->n_units = snap->n_units;
-	p->n_sources = snap->n_sources;
-	p->n_categories = snap->n_categories;
-	p->covers = ob_calloc((size_t)p->n_sources * p->n_categories + 1, 1);
-	p->supplies = ob_calloc((size_t)p->n_sources + 1, sizeof(uint32_t));
-	if ((e = load_figures(st, p, units, d)) || (e = load_spans(st, p, units, d)) ||
-	    (e = load_profiles(st, snap, p, declared, d)))
-		goto fail;
-	scan_delivered(snap, p);
-	validated_supplies(snap, p);
-	unit_map_free(units);
-	free(declared);
-	*out = p;
-	return OB_OK;
-fail:
-	unit_map_free(units);
-	free(declared);
-	ob_population_free(p);
-	return e;
-}
-
-/* Population of unit u in year for sex (0 T, 1 F, 2 M); -1 when absent. */
-static double pop_get(const struct ob_population *p, uint32_t u, int year, int sex,
-                      uint8_t *status)
-{
-	size_t at;
-
-	*status = OB_POP_OFFICIAL;
-	if (!p || u >= p->n_units || year < p->year0 || year >= p->year0 + p->n_years)
-		return -1;
-	at = ((size_t)u * (size_t)p->n_years + (size_t)(year - p->year0)) * 3 + (size_t)sex;
-	*status = p->status[at];
-	return p->value[at];
-}
-
-/* ------------------------------------------------------------------------
- * Territorial divisions.
- */
-long ob_period_refday(const struct ob_period *per)
-{
-	int m = (per->from_month + per->to_month + 1) / 2;
-
-	return day_of_month(m / 12, m % 12 + 1, 1);
-}
-
-static int days_in(int year, int month);
-
-long ob_period_lastday(const struct ob_period *per)
-{
-	int y = per->to_month / 12, m = per->to_month % 12 + 1;
-
-	return day_of_month(y, m, per->end_day ? per->end_day : days_in(y, m));
-}
-
-ob_err ob_vintage_parse(const char *s, long *day, struct ob_diag *d)
-{
-	long long y;
-
-	if (s && strlen(s) == 4 && ob_parse_int(s, 4, OB_MIN_YEAR, OB_MAX_YEAR, &y)) {
-		*day = day_of_month((int)y, 7, 1);
-		return OB_OK;
-	}
-	if (day_of(s, day))
-		return OB_OK;
-	return ob_diag_set(d, OB_EUSAGE, "--vintage", 0, 0, s, s ? strlen(s) : 0,
-	                   "se esperaba la fecha de la división territorial, aaaa-mm-dd "
-	                   "(2024-05-01), o un año (su 1 de julio) / expected yyyy-mm-dd or a year");
-}
-
-bool ob_unit_valid(const struct ob_population *p, uint32_t u, long day)
-{
-	if (!p || !p->span || u >= p->n_units)
-		return true;
-	return p->span[u].from <= day && day <= p->span[u].to;
-}
-
-int32_t ob_unit_in_vintage(const struct ob_population *p, uint32_t u, long day)
-{
-	int32_t x = (int32_t)u;
-
-	for (uint32_t hops = 0; x >= 0 && hops <= p->n_units; hops++) {
-		if (ob_unit_valid(p, (uint32_t)x, day))
-			return x;
-		if (!p || !p->span || p->span[x].change > day)
-			return -1;
-		x = p->span[x].successor;
-	}
-	return -1;
-}
-
-/* ------------------------------------------------------------------------
- * Territories.
- */
-static bool under(const struct ob_snapshot *snap, uint32_t u, uint32_t ancestor)
-{
-	for (int32_t x = (int32_t)u; x >= 0; x = snap->units[x].parent)
-		if ((uint32_t)x == ancestor)
-			return true;
-	return false;
-}
-
-ob_err ob_ind_select_units(const struct ob_snapshot *snap, const char *codes, bool children,
-                           int level, const char *country, uint32_t **out, size_t *n,
-                           struct ob_diag *d)
-{
-	struct ob_strmap *m = unit_map_new(snap);
-	uint32_t *given = NULL, *v = ob_malloc(((size_t)snap->n_units + 1) * sizeof(uint32_t));
-	size_t ngiven = 0, nv = 0;
-	long cu = -1;
-	ob_err e = OB_OK;
-
-	*out = NULL;
-	*n = 0;
-	if (codes) {
-		const char *p = codes;
-		given = ob_malloc((strlen(codes) / 2 + 2) * sizeof(uint32_t));
-		while (*p) {
-			const char *c = strchr(p, ',');
-			size_t len = c ? (size_t)(c - p) : strlen(p);
-			long u;
-
-			if (len) {
-				if ((u = unit_find(m, p, len)) < 0) {
-					e = ob_diag_set(d, OB_EUSAGE, "--territory", 0, 0, p, len,
-					                "territorio desconocido; vea «observa territories» "
-					                "(unknown territory)");
-					goto done;
-				}
-				given[ngiven++] = (uint32_t)u;
-			}
-			if (!c)
-				break;
-			p = c + 1;
-		}
-	}
-	if (country) {
-		if ((cu = unit_find(m, country, strlen(country))) < 0 || snap->units[cu].level != 0) {
-			e = ob_diag_set(d, OB_EUSAGE, "--country", 0, 0, country, strlen(country),
-			                "país desconocido; se esperaba un código ISO3 como SLV "
-			                "(unknown country)");
-			goto done;
-		}
-	}
-	if (level >= 0) {
-		for (uint32_t u = 0; u < snap->n_units; u++) {
-			bool in = true;
-			if (snap->units[u].level != level)
-				continue;
-			if (cu >= 0)
-				in = under(snap, u, (uint32_t)cu);
-			if (in && ngiven) {
-				in = false;
-				for (size_t i = 0; i < ngiven && !in; i++)
-					in = under(snap, u, given[i]);
-			}
-			if (in)
-				v[nv++] = u;
-		}
-	} else if (ngiven) {
-		for (size_t i = 0; i < ngiven; i++) {
-			if (!children) {
-				v[nv++] = given[i];
-				continue;
-			}
-			for (uint32_t u = 0; u < snap->n_units; u++)
-				if (snap->units[u].parent == (int32_t)given[i])
-					v[nv++] = u;
-			if (nv > snap->n_units)
-				break;
-		}
-	} else if (cu >= 0) {
-		if (children) {
-			for (uint32_t u = 0; u < snap->n_units; u++)
-				if (snap->units[u].parent == (int32_t)cu)
-					v[nv++] = u;
-		} else {
-			v[nv++] = (uint32_t)cu;
-		}
-	} else {
-		for (uint32_t u = 0; u < snap->n_units; u++)
-			if (snap->units[u].level == 0 && snap->units[u].parent < 0)
-				v[nv++] = u;
-	}
-	if (!nv) {
-		e = ob_diag_set(d, OB_EUSAGE, "--territory", 0, 0, NULL, 0,
-		                "ningún territorio cumple la selección (no territory selected)");
-		goto done;
-	}
-done:
-	unit_map_free(m);
-	free(given);
-	if (e) {
-		free(v);
-		return e;
-	}
-	*out = v;
-	*n = nv;
-	return OB_OK;
-}
-
-/* ------------------------------------------------------------------------
- * Compiled filters: for every filter field, a table from the column's
- * value to a bit set of the computed indicators that accept it.
- */
-struct compiled {
-	size_t K, W;          /* computed indicators, 64-bit words per bit set */
-	size_t *ind;          /* set index of each computed indicator */
-	long *denom;          /* computed index of its denominator, or -1 */
-	uint64_t *cat, *sex, *age, *hour, *src, *tag[OB_SNAP_DIMS];
-	unsigned active;      /* fields some indicator restricts (1 << field) */
-	uint32_t *req;        /* per computed indicator: fields a source must supply
-	                         (1 << enum ob_ind_field) */
-	uint8_t *cat_ok;      /* [computed indicator][source]: the source covers every
-	                         category the indicator counts */
-};
-
-static void compiled_free(struct compiled *c)
-{
-	free(c->ind);
-	free(c->denom);
-	free(c->cat);
-	free(c->sex);
-	free(c->age);
-	free(c->hour);
-	free(c->src);
-	for (int i = 0; i < OB_SNAP_DIMS; i++)
-		free(c->tag[i]);
-	free(c->req);
-	free(c->cat_ok);
-}
-
-/* Does the population's view of the sources fit this snapshot? */
-static bool has_sources(const struct ob_snapshot *snap, const struct ob_population *pop)
-{
-	return pop && pop->covers && pop->supplies && pop->n_sources == snap->n_sources &&
-	       pop->n_categories == snap->n_categories;
-}
-
-/*
- * What clause cl of computed indicator k asks of a source: the field, unless
- * the clause accepts the field's unknown value (acc is its accept table);
- * for a category clause, that the source covers every code it names.
- */
-static void clause_needs(const struct ob_snapshot *snap, const struct ob_population *pop,
-                         const struct ob_ind_clause *cl, const bool *acc, struct compiled *c,
-                         size_t k)
-{
-	size_t unknown;
-
-	switch (cl->field) {
-	case OB_FLD_SEX: unknown = OB_SNAP_SEX_U; break;
-	case OB_FLD_AGE: unknown = OB_SNAP_AGE_UNKNOWN; break;
-	case OB_FLD_HOUR: unknown = OB_SNAP_HOUR_UNKNOWN; break;
-	case OB_FLD_MANNER:
-	case OB_FLD_MECHANISM:
-	case OB_FLD_PLACE:
-	case OB_FLD_RELATIONSHIP:
-	case OB_FLD_CONTEXT: unknown = 0; break;
-	case OB_FLD_CATEGORY: {
-		const char *v = cl->values;
-		if (!has_sources(snap, pop))
-			return;
-		for (;;) {
-			size_t n = strcspn(v, "|");
-			const char *t = v;
-			size_t tn = n;
-			long code;
-			ob_trim(&t, &tn);
-			if ((code = category_find(snap, t, tn)) >= 0)
-				for (uint32_t s = 0; s < snap->n_sources; s++)
-					if (!pop->covers[(size_t)s * snap->n_categories + (size_t)code])
-						c->cat_ok[k * snap->n_sources + s] = 0;
-			if (!v[n])
-				break;
-			v += n + 1;
-		}
-		return;
-	}
-	default:
-		return;
-	}
-	if (!acc[unknown])
-		c->req[k] |= 1u << cl->field;
-}
-
-static uint64_t *table_new(size_t n, size_t W, size_t K)
-{
-	uint64_t *t = ob_malloc((n ? n : 1) * W * sizeof(uint64_t));
-
-	for (size_t v = 0; v < n; v++)
-		for (size_t w = 0; w < W; w++) {
-			size_t bits = K > w * 64 ? K - w * 64 : 0;
-			t[v * W + w] = bits >= 64 ? ~0ULL : ((1ULL << bits) - 1);
-		}
-	return t;
-}
-
-/* Clear bit k for every value v with accept[v] false. */
-static void table_restrict(uint64_t *t, size_t n, size_t W, size_t k, const bool *accept)
-{
-	for (size_t v = 0; v < n; v++)
-		if (!accept[v])
-			t[v * W + k / 64] &= ~(1ULL << (k % 64));
-}
-
-static inline bool table_has(const uint64_t *t, size_t W, size_t v, size_t k)
-{
-	return t[v * W + k / 64] >> (k % 64) & 1;
-}
-
-static ob_err clause_err(struct ob_diag *d, const struct ob_indicator_set *set,
-                         const struct ob_indicator *x, const struct ob_ind_clause *c,
-                         const char *v, size_t n, const char *what)
-{
-	return ob_diag_set(d, OB_EINVAL, set->file, x->line, c->column, v, n,
-	                   "%s «%s» desconocido en el numerador de %s; revise el catálogo "
-	                   "(unknown %s code)", what, ob_ind_field_name(c->field), x->id,
-	                   ob_ind_field_name(c->field));
-}
-
-static void range_accept(bool *acc, const char *s, size_t n, int max, bool wrap)
-{
-	const char *dash = memchr(s, '-', n);
-	long long a, b;
-
-	if (n && s[n - 1] == '+') {
-		if (ob_parse_int(s, n - 1, 0, max, &a))
-			for (int v = (int)a; v <= max; v++)
-				acc[v] = true;
-		return;
-	}
-	if (!dash) {
-		if (ob_parse_int(s, n, 0, max, &a))
-			acc[a] = true;
-		return;
-	}
-	if (!ob_parse_int(s, (size_t)(dash - s), 0, max, &a) ||
-	    !ob_parse_int(dash + 1, n - (size_t)(dash + 1 - s), 0, max, &b))
-		return;
-	if (a <= b) {
-		for (long long v = a; v <= b; v++)
-			acc[v] = true;
-	} else if (wrap) {
-		for (long long v = a; v <= max; v++)
-			acc[v] = true;
-		for (long long v = 0; v <= b; v++)
-			acc[v] = true;
-	}
-}
-
-/* The accept table of one clause; OB_EINVAL for an unknown code. */
-static ob_err clause_accept(const struct ob_snapshot *snap, const struct ob_indicator_set *set,
-                            const struct ob_indicator *x, const struct ob_ind_clause *c,
-                            bool *acc, size_t nacc, struct ob_diag *d)
-{
-	const char *p = c->values;
-
-	memset(acc, 0, nacc);
-	for (;;) {
-		const char *bar = strchr(p, '|');
-		size_t n = bar ? (size_t)(bar - p) : strlen(p);
-		const char *v = p;
-		bool found = false;
-
-		while (n && (*v == ' ' || *v == '\t'))
-			v++, n--;
-		while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-			n--;
-		switch (c->field) {
-		case OB_FLD_CATEGORY:
-			for (uint32_t k = 1; k < snap->n_categories; k++) {
-				const char *code = ob_snap_str(snap, snap->categories[k].code);
-				if (strlen(code) == n && !memcmp(code, v, n)) {
-					found = true;
-					/* the code and every category under it */
-					for (uint32_t j = 0; j < snap->n_categories; j++)
-						for (int32_t a = (int32_t)j; a >= 0; a = snap->categories[a].parent)
-							if ((uint32_t)a == k) {
-								acc[j] = true;
-								break;
-							}
-				}
-			}
-			if (!found)
-				return clause_err(d, set, x, c, v, n, "código");
-			break;
-		case OB_FLD_MANNER:
-		case OB_FLD_MECHANISM:
-		case OB_FLD_PLACE:
-		case OB_FLD_RELATIONSHIP:
-		case OB_FLD_CONTEXT: {
-			int dim = c->field - OB_FLD_MANNER;
-			for (uint32_t k = 0; k < snap->n_tags[dim]; k++) {
-				const char *code = ob_snap_str(snap, snap->tags[dim][k]);
-				if (strlen(code) == n && !memcmp(code, v, n)) {
-					acc[k] = true;
-					found = true;
-				}
-			}
-			if (!found)
-				return clause_err(d, set, x, c, v, n, "código");
-			break;
-		}
-		case OB_FLD_SEX:
-			acc[n && *v == 'F' ? OB_SNAP_SEX_F : n && *v == 'M' ? OB_SNAP_SEX_M
-			                                                    : OB_SNAP_SEX_U] = true;
-			break;
-		case OB_FLD_AGE:
-			range_accept(acc, v, n, OB_MAX_AGE, false);
-			break;
-		case OB_FLD_HOUR:
-			range_accept(acc, v, n, 23, true);
-			break;
-		case OB_FLD_INSTITUTION: {
-			int in = ob_institution_parse(v, n);
-			for (uint32_t s = 0; s < snap->n_sources; s++)
-				if (snap->sources[s].institution == in)
-					acc[s] = true;
-			break;
-		}
-		case OB_FLD_SOURCE:
-			/* a source without deliveries yet matches nothing: not an error */
-			for (uint32_t s = 0; s < snap->n_sources; s++) {
-				const char *code = ob_snap_str(snap, snap->sources[s].code);
-				if (strlen(code) == n && !memcmp(code, v, n))
-					acc[s] = true;
-			}
-			break;
-		default:
-			break;
-		}
-		if (!bar)
-			break;
-		p = bar + 1;
-	}
-	return OB_OK;
-}
-
-ob_err ob_ind_filter_accept(const struct ob_snapshot *snap, enum ob_ind_field field,
-                            const char *values, const char *where, bool *acc, size_t nacc,
-                            struct ob_diag *d)
-{
-	struct ob_indicator_set set;
-	struct ob_indicator *x = ob_calloc(1, sizeof(*x));
-	struct ob_ind_clause c = { field, (char *)(uintptr_t)values, 0 };
-	ob_err e;
-
-	memset(&set, 0, sizeof(set));
-	ob_strlcpy(set.file, where ? where : "--where", sizeof(set.file));
-	ob_strlcpy(x->id, where ? where : "--where", sizeof(x->id));
-	e = clause_accept(snap, &set, x, &c, acc, nacc, d);
-	free(x);
-	return e;
-}
-
-int ob_ind_age_group(int age)
-{
-	return age_group_of(age);
-}
-
-const char *ob_ind_age_group_label(int group)
-{
-	return group >= 0 && group < OB_IND_AGE_GROUPS ? age_groups[group] : "?";
-}
-
-/*
- * Compile the query's filters. ch, when not NULL, holds the counting rule's
- * choices of the indicators (ch[set index], NULL for one not computed: one
- * choice per country): they decide the sources an indicator counts unless
- * the query names a source or an institution, or the numerator does.
- */
-static ob_err compile(const struct ob_snapshot *snap, const struct ob_population *pop,
-                      const struct ob_indicator_set *set, const struct ob_ind_query *q,
-                      const struct ob_count_choice *const *ch,
-                      struct compiled *c, struct ob_diag *d)
-{
-	size_t cap = q->n_indicators * 2 + 1, nacc = 256;
-	bool *acc;
-	long qsource = -1;
-	ob_err e = OB_OK;
-
-	memset(c, 0, sizeof(*c));
-	c->ind = ob_malloc(cap * sizeof(size_t));
-	c->denom = ob_malloc(cap * sizeof(long));
-	/* the requested indicators, then the denominators of shares */
-	for (size_t i = 0; i < q->n_indicators; i++) {
-		c->ind[c->K] = q->indicators[i];
-		c->denom[c->K++] = -1;
-	}
-	for (size_t i = 0; i < q->n_indicators; i++) {
-		const struct ob_indicator *x = &set->v[q->indicators[i]];
-		size_t j;
-
-		if (x->denom != OB_DEN_INDICATOR || x->denom_index < 0)
-			continue;
-		for (j = 0; j < c->K && c->ind[j] != (size_t)x->denom_index; j++)
-			;
-		if (j == c->K) {
-			c->ind[c->K] = (size_t)x->denom_index;
-			c->denom[c->K++] = -1;
-		}
-		c->denom[i] = (long)j;
-	}
-	c->W = (c->K + 63) / 64;
-	c->req = ob_calloc(c->K + 1, sizeof(uint32_t));
-	c->cat_ok = ob_malloc(c->K * snap->n_sources + 1);
-	memset(c->cat_ok, 1, c->K * snap->n_sources + 1);
-	if (q->source) {
-		for (uint32_t s = 0; s < snap->n_sources; s++)
-			if (!strcmp(ob_snap_str(snap, snap->sources[s].code), q->source))
-				qsource = s;
-		if (qsource < 0)
-			return ob_diag_set(d, OB_EUSAGE, "--source", 0, 0, q->source, strlen(q->source),
-			                   "fuente sin envíos vigentes; vea «observa log» (unknown source)");
-	}
-	if (snap->n_categories > nacc)
-		nacc = snap->n_categories;
-	if (snap->n_sources > nacc)
-		nacc = snap->n_sources;
-	acc = ob_malloc(nacc);
-	c->cat = table_new(snap->n_categories, c->W, c->K);
-	c->sex = table_new(OB_SNAP_SEX_COUNT, c->W, c->K);
-	c->age = table_new(256, c->W, c->K);
-	c->hour = table_new(256, c->W, c->K);
-	c->src = table_new(snap->n_sources, c->W, c->K);
-	for (int i = 0; i < OB_SNAP_DIMS; i++)
-		c->tag[i] = table_new(256, c->W, c->K);
-	for (size_t k = 0; k < c->K && !e; k++) {
-		const struct ob_indicator *x = &set->v[c->ind[k]];
-		bool chooses_source = false;
-
-		for (int ci = 0; ci < x->n_clauses; ci++) {
-			const struct ob_ind_clause *cl = &x->clauses[ci];
-			uint64_t *t;
-			size_t n;
-
-			if ((e = clause_accept(snap, set, x, cl, acc, nacc, d)))
-				break;
-			clause_needs(snap, pop, cl, acc, c, k);
-			switch (cl->field) {
-			case OB_FLD_CATEGORY: t = c->cat; n = snap->n_categories; break;
-			case OB_FLD_SEX: t = c->sex; n = OB_SNAP_SEX_COUNT; break;
-			case OB_FLD_AGE: t = c->age; n = 256; break;
-			case OB_FLD_HOUR: t = c->hour; n = 256; break;
-			case OB_FLD_INSTITUTION:
-			case OB_FLD_SOURCE:
-				t = c->src;
-				n = snap->n_sources;
-				chooses_source = true;
-				break;
-			default:
-				t = c->tag[cl->field - OB_FLD_MANNER];
-				n = 256;
-			}
-			table_restrict(t, n, c->W, k, acc);
-			c->active |= 1u << (cl->field == OB_FLD_INSTITUTION ? OB_FLD_SOURCE : cl->field);
-		}
-		if (e || chooses_source)
-			continue;
-		/* the sources counted by default: --source, --institution, the
-		 * counting rule's choice for the source's country, or the
-		 * indicator's own institution */
-		const struct ob_count_choice *xch = ch ? ch[c->ind[k]] : NULL;
-		if (qsource >= 0 || q->institution >= 0 || xch || x->institution >= 0) {
-			for (uint32_t s = 0; s < snap->n_sources; s++) {
-				uint32_t co = snap->sources[s].country;
-				if (qsource >= 0)
-					acc[s] = (long)s == qsource;
-				else if (q->institution >= 0)
-					acc[s] = snap->sources[s].institution == q->institution;
-				else if (xch)
-					acc[s] = ob_count_choice_accepts(snap, &xch[co], co, s);
-				else
-					acc[s] = snap->sources[s].institution == x->institution;
-			}
-			table_restrict(c->src, snap->n_sources, c->W, k, acc);
-			c->active |= 1u << OB_FLD_SOURCE;
-		}
-	}
-	free(acc);
-	if (e)
-		return e;
-	/* a share counts a subset of its denominator, or it could pass 100% */
-	for (size_t k = 0; k < q->n_indicators; k++) {
-		long j = c->denom[k];
-		const struct {
-			const uint64_t *t;
-			size_t n;
-		} tabs[] = {
-			{ c->cat, snap->n_categories }, { c->sex, OB_SNAP_SEX_COUNT }, { c->age, 256 },
-			{ c->hour, 256 }, { c->src, snap->n_sources }, { c->tag[0], 256 },
-			{ c->tag[1], 256 }, { c->tag[2], 256 }, { c->tag[3], 256 }, { c->tag[4], 256 },
-		};
-		if (j < 0)
-			continue;
-		for (size_t t = 0; t < OB_ARRAY_SIZE(tabs); t++)
-			for (size_t v = 0; v < tabs[t].n; v++)
-				if (table_has(tabs[t].t, c->W, v, k) && !table_has(tabs[t].t, c->W, v, (size_t)j)) {
-					const struct ob_indicator *x = &set->v[c->ind[k]];
-					return ob_diag_set(d, OB_EINVAL, set->file, x->line, 0, x->id,
-					                   strlen(x->id),
-					                   "el numerador de la proporción %s cuenta registros que "
-					                   "su denominador %s no cuenta (también por fuente o "
-					                   "institución) (a share's numerator must be a subset "
-					                   "of its denominator's)", x->id, x->denom_id);
-				}
-	}
-	return OB_OK;
-}
-
-/* ------------------------------------------------------------------------
- * The pass over the columns.
- */
-#define SLOT_NONE (-1)
-
-struct plan {
-	const struct ob_snapshot *snap;
-	const struct compiled *c;
-	int16_t *slot;          /* [year * 13 + month] -> period, -1, or -(2 + period) */
-	uint8_t *day_limit;     /* per period: last day counted of a split month */
-	uint8_t *unknown_day;   /* per period: a record without a day counts */
-	size_t NP, NC, NT;
-	size_t K;               /* counters per cell: one per computed indicator */
-	size_t n_by;
-	int by_kind[OB_BY_COUNT];      /* 0 sex, 1 age, 2 tag u8 column, 3 source */
-	const uint8_t *by_col8[OB_BY_COUNT];
-	uint32_t *by_tab[OB_BY_COUNT]; /* value -> value index * stride of the dimension */
-};
-
-/*
- * The counters: [unit][period][cell][computed indicator], so that the
- * indicators a record counts for sit side by side in memory. A record adds
- * the victims it stands for (its count). No counter can overflow: a
- * snapshot holds at most OB_MAX_SNAPSHOT_VICTIMS (2^32 - 1) victims, and
- * each counts at most once in a counter, even summed up the hierarchy.
- */
-struct worker {
-	const struct plan *pl;
-	uint64_t from, to;
-	uint32_t *counts;
-	size_t counts_len;
-};
-
-static inline size_t cell_of(const struct plan *pl, uint64_t i)
-{
-	size_t cell = 0;
-
-	for (size_t j = 0; j < pl->n_by; j++) {
-		switch (pl->by_kind[j]) {
-		case 0: cell += pl->by_tab[j][pl->snap->sex[i]]; break;
-		case 1: cell += pl->by_tab[j][pl->snap->age[i]]; break;
-		case 2: cell += pl->by_tab[j][pl->by_col8[j][i]]; break;
-		default: cell += pl->by_tab[j][pl->snap->source[i]]; break;
-		}
-	}
-	return cell;
-}
-
-static inline bool day_ok(const struct plan *pl, int slot, uint8_t day)
-{
-	return day ? day <= pl->day_limit[slot] : pl->unknown_day[slot];
-}
-
-/* One 64-bit word of indicators: the common case, kept tight. weighted
- * (a constant where it is called): a record adds its count, not 1. */
-static inline __attribute__((always_inline)) void count_one_word_as(struct worker *w,
-                                                                    bool weighted)
-{
-	const struct plan *pl = w->pl;
-	const struct ob_snapshot *s = pl->snap;
-	const struct compiled *c = pl->c;
-	const unsigned act = c->active;
-	const uint16_t *terr = s->territory, *year = s->year, *cat = s->category, *src = s->source;
-	const uint16_t *count = s->count;
-	const uint8_t *month = s->month, *sex = s->sex, *age = s->age, *hour = s->hour;
-	const uint8_t *t0 = s->tag[0], *t1 = s->tag[1], *t2 = s->tag[2], *t3 = s->tag[3],
-		      *t4 = s->tag[4];
-	const uint64_t *wcat = c->cat, *wsex = c->sex, *wage = c->age, *whour = c->hour,
-		       *wsrc = c->src, *w0 = c->tag[0], *w1 = c->tag[1], *w2 = c->tag[2],
-		       *w3 = c->tag[3], *w4 = c->tag[4];
-	const int16_t *slot = pl->slot;
-	uint32_t *counts = w->counts, *cnt;
-	const size_t K = pl->K, NP = pl->NP, NC = pl->NC;
-
-	for (uint64_t i = w->from; i < w->to; i++) {
-		int sl = slot[year[i] * 13u + month[i]];
-		uint64_t m;
-
-		if (sl == SLOT_NONE)
-			continue;
-		m = wcat[cat[i]];
-		if (act & (1u << OB_FLD_SOURCE))
-			m &= wsrc[src[i]];
-		if (act & (1u << OB_FLD_SEX))
-			m &= wsex[sex[i]];
-		if (act & (1u << OB_FLD_AGE))
-			m &= wage[age[i]];
-		if (act & (1u << OB_FLD_HOUR))
-			m &= whour[hour[i]];
-		if (act & (1u << OB_FLD_MANNER))
-			m &= w0[t0[i]];
-		if (act & (1u << OB_FLD_MECHANISM))
-			m &= w1[t1[i]];
-		if (act & (1u << OB_FLD_PLACE))
-			m &= w2[t2[i]];
-		if (act & (1u << OB_FLD_RELATIONSHIP))
-			m &= w3[t3[i]];
-		if (act & (1u << OB_FLD_CONTEXT))
-			m &= w4[t4[i]];
-		if (!m)
-			continue;
-		if (sl < SLOT_NONE) {
-			sl = -(sl + 2);
-			if (!day_ok(pl, sl, s->day[i]))
-				continue;
-		}
-		cnt = counts + (((size_t)terr[i] * NP + (size_t)sl) * NC + cell_of(pl, i)) * K;
-		if (weighted) {
-			uint32_t add = count[i];
-			do {
-				cnt[__builtin_ctzll(m)] += add;
-				m &= m - 1;
-			} while (m);
-		} else {
-			do {
-				cnt[__builtin_ctzll(m)]++;
-				m &= m - 1;
-			} while (m);
-		}
-	}
-}
-
-/* Any number of words. */
-static inline __attribute__((always_inline)) void count_words_as(struct worker *w,
-                                                                 bool weighted)
-{
-	const struct plan *pl = w->pl;
-	const struct ob_snapshot *s = pl->snap;
-	const struct compiled *c = pl->c;
-	const size_t W = c->W;
-
-	for (uint64_t i = w->from; i < w->to; i++) {
-		int sl = pl->slot[s->year[i] * 13u + s->month[i]];
-		size_t base = 0;
-		bool placed = false;
-
-		if (sl == SLOT_NONE)
-			continue;
-		for (size_t k = 0; k < W; k++) {
-			uint64_t m = c->cat[s->category[i] * W + k] & c->src[s->source[i] * W + k] &
-			             c->sex[s->sex[i] * W + k] & c->age[s->age[i] * W + k] &
-			             c->hour[s->hour[i] * W + k];
-			for (int t = 0; t < OB_SNAP_DIMS; t++)
-				m &= c->tag[t][s->tag[t][i] * W + k];
-			if (!m)
-				continue;
-			if (!placed) {
-				if (sl < SLOT_NONE) {
-					sl = -(sl + 2);
-					if (!day_ok(pl, sl, s->day[i]))
-						break;
-				}
-				base = (((size_t)s->territory[i] * pl->NP + (size_t)sl) * pl->NC +
-				        cell_of(pl, i)) * pl->K;
-				placed = true;
-			}
-			do {
-				w->counts[base + k * 64 + (size_t)__builtin_ctzll(m)] +=
-					weighted ? s->count[i] : 1u;
-				m &= m - 1;
-			} while (m);
-		}
-	}
-}
-
-/* Each kernel in two builds: a snapshot whose records all count 1 keeps
- * the plain increments. */
-static void count_one_word(struct worker *w)
-{
-	count_one_word_as(w, false);
-}
-
-static void count_one_word_weighted(struct worker *w)
-{
-	count_one_word_as(w, true);
-}
-
-static void count_words(struct worker *w)
-{
-	count_words_as(w, false);
-}
-
-static void count_words_weighted(struct worker *w)
-{
-	count_words_as(w, true);
-}
-
-static void *worker_run(void *arg)
-{
-	struct worker *w = arg;
-	bool weighted = !w->pl->snap->counts_one;
-
-	if (w->pl->c->W == 1)
-		weighted ? count_one_word_weighted(w) : count_one_word(w);
-	else
-		weighted ? count_words_weighted(w) : count_words(w);
-	return NULL;
-}
-
-static int thread_count(const struct ob_ind_query *q, uint64_t n)
-{
-	long t = q->threads > 0 ? q->threads : sysconf(_SC_NPROCESSORS_ONLN);
-
-	if (t < 1)
-		t = 1;
-	if (t > 16)
-		t = 16;
-	/* unless told: a thread for at least a quarter of a million records */
-	if (q->threads <= 0 && (uint64_t)t > n / 262144 + 1)
-		t = (long)(n / 262144 + 1);
-	return (int)t;
-}
-
-/* Count every record into counts (cells x K counters). */
-static void count_all(const struct plan *pl, const struct ob_ind_query *q, uint32_t *counts)
-{
-	uint64_t n = pl->snap->n;
-	int T = thread_count(q, n);
-	size_t cells = pl->NT * pl->NP * pl->NC * pl->K;
-	struct worker *w = ob_calloc((size_t)T, sizeof(*w));
-	pthread_t *th = ob_calloc((size_t)T, sizeof(*th));
-	bool *started = ob_calloc((size_t)T, sizeof(bool));
-
-	for (int t = 0; t < T; t++) {
-		w[t].pl = pl;
-		w[t].from = n * (uint64_t)t / (uint64_t)T;
-		w[t].to = n * (uint64_t)(t + 1) / (uint64_t)T;
-		w[t].counts = t == 0 ? counts : big_calloc(cells * sizeof(uint32_t), &w[t].counts_len);
-	}
-	for (int t = 1; t < T; t++)
-		started[t] = pthread_create(&th[t], NULL, worker_run, &w[t]) == 0;
-	worker_run(&w[0]);
-	for (int t = 1; t < T; t++) {
-		if (started[t])
-			pthread_join(th[t], NULL);
-		else
-			worker_run(&w[t]); /* no thread: its share is done here */
-		for (size_t i = 0; i < cells; i++)
-			counts[i] += w[t].counts[i];
-		big_free(w[t].counts, w[t].counts_len);
-	}
-	free(started);
-	free(w);
-	free(th);
-}
-
-/* Add every unit's counters into its parent's, leaves first (a parent has
- * a lower index than its children). */
-static void aggregate(const struct plan *pl, uint32_t *counts)
-{
-	const struct ob_snapshot *s = pl->snap;
-	size_t block = pl->NP * pl->NC * pl->K;
-
-	for (uint32_t u = s->n_units; u-- > 0;) {
-		int32_t p = s->units[u].parent;
-		const uint32_t *from = counts + (size_t)u * block;
-		uint32_t *to;
-
-		if (p < 0)
-			continue;
-		to = counts + (size_t)p * block;
-		for (size_t i = 0; i < block; i++)
-			to[i] += from[i];
-	}
-}
-
-/* ------------------------------------------------------------------------
- * Intervals: each distinct count (rates) or (count, total) pair (shares)
- * is solved once, the lot spread over threads.
- */
-struct ientry {
-	uint64_t key; /* 0: empty */
-	double lo, hi;
-};
-
-struct itable {
-	struct ientry *e;
-	size_t cap, n;
-};
-
-static void itable_init(struct itable *t, size_t expect)
-{
-	t->cap = 1024;
-	while (t->cap < expect * 2)
-		t->cap *= 2;
-	t->e = ob_calloc(t->cap, sizeof(*t->e));
-	t->n = 0;
-}
-
-static inline uint64_t imix(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	return k;
-}
-
-static struct ientry *itable_get(struct itable *t, uint64_t key, bool add)
-{
-	size_t i;
-
-	if (add && (t->n + 1) * 2 > t->cap) {
-		struct itable g;
-		g.cap = t->cap * 2;
-		g.e = ob_calloc(g.cap, sizeof(*g.e));
-		g.n = 0;
-		for (size_t j = 0; j < t->cap; j++)
-			if (t->e[j].key)
-				*itable_get(&g, t->e[j].key, true) = t->e[j];
-		free(t->e);
-		*t = g;
-	}
-	for (i = imix(key) & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
-		if (t->e[i].key == key)
-			return &t->e[i];
-		if (!t->e[i].key) {
-			if (!add)
-				return NULL;
-			t->e[i].key = key;
-			t->n++;
-			return &t->e[i];
-		}
-	}
-}
-
-#define KEY_SHARE (1ULL << 63)
-
-/* Solve every key of the table, the lot spread over threads. */
-struct ijob {
-	struct itable *t;
-	size_t from, to;
-	double level;
-};
-
-static void solve_entry(struct ientry *e, double level)
-{
-	if (e->key & KEY_SHARE) {
-		uint64_t k = e->key & ~KEY_SHARE;
-		ob_prop_limits((double)(k >> 31), (double)(k & 0x7fffffffULL), level, &e->lo, &e->hi);
-	} else {
-		struct ob_rate r;
-		ob_rate_exact_ex((double)(e->key - 1), 1, 1, level, 0, &r);
-		e->lo = r.count_lower;
-		e->hi = r.count_upper;
-	}
-}
-
-static void *ijob_run(void *arg)
-{
-	struct ijob *j = arg;
-
-	for (size_t i = j->from; i < j->to; i++)
-		if (j->t->e[i].key)
-			solve_entry(&j->t->e[i], j->level);
-	return NULL;
-}
-
-static void itable_solve(struct itable *t, double level, int T)
-{
-	struct ijob *j = ob_calloc((size_t)T, sizeof(*j));
-	pthread_t *th = ob_calloc((size_t)T, sizeof(*th));
-	bool *started = ob_calloc((size_t)T, sizeof(bool));
-
-	/* slices of the hash table: large and small counts are scattered
-	 * evenly over it */
-	for (int k = 0; k < T; k++) {
-		j[k].t = t;
-		j[k].from = t->cap * (size_t)k / (size_t)T;
-		j[k].to = t->cap * (size_t)(k + 1) / (size_t)T;
-		j[k].level = level;
-	}
-	for (int k = 1; k < T; k++)
-		started[k] = pthread_create(&th[k], NULL, ijob_run, &j[k]) == 0;
-	ijob_run(&j[0]);
-	for (int k = 1; k < T; k++) {
-		if (started[k])
-			pthread_join(th[k], NULL);
-		else
-			ijob_run(&j[k]);
-	}
-	free(started);
-	free(j);
-	free(th);
-}
-
-/* The limits for a key, solved the first time it is asked for. */
-static const struct ientry *interval_of(struct itable *t, uint64_t key, double level)
-{
-	struct ientry *e = itable_get(t, key, true);
-
-	if (e->lo == 0 && e->hi == 0)
-		solve_entry(e, level);
-	return e;
 }
 
 /* ------------------------------------------------------------------------
@@ -1427,7 +79,7 @@ void ob_ind_result_free(struct ob_ind_result *r)
 {
 	if (!r)
 		return;
-	big_free(r->values, r->values_len);
+	ob_ii_big_free(r->values, r->values_len);
 	free(r->cells);
 	free(r->rule);
 	free(r->unit_country);
@@ -1450,7 +102,7 @@ const char *ob_ind_cell_label(const struct ob_ind_result *r, size_t c, size_t j)
 	case OB_BY_SEX:
 		return sex_labels[v];
 	case OB_BY_AGE_GROUP:
-		return age_groups[v];
+		return ob_ii_age_groups[v];
 	case OB_BY_SOURCE:
 		return ob_snap_str(r->snap, r->snap->sources[v].code);
 	default:
@@ -1458,7 +110,7 @@ const char *ob_ind_cell_label(const struct ob_ind_result *r, size_t c, size_t j)
 	}
 }
 
-static int days_in(int year, int month)
+int ob_ii_days_in(int year, int month)
 {
 	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -1491,7 +143,7 @@ static ob_err build_plan(const struct ob_snapshot *snap, const struct ob_ind_que
 			if (per->kind == OB_PERIOD_YTD && m == per->to_month) {
 				v = (int16_t)(-2 - (int)p);
 				pl->day_limit[p] = (uint8_t)per->end_day;
-				pl->unknown_day[p] = per->end_day >= days_in(y, mo);
+				pl->unknown_day[p] = per->end_day >= ob_ii_days_in(y, mo);
 			}
 			if (pl->slot[y * 13 + mo] != SLOT_NONE)
 				return ob_diag_set(d, OB_EUSAGE, "--period", 0, 0, per->label,
@@ -1535,7 +187,7 @@ static ob_err build_plan(const struct ob_snapshot *snap, const struct ob_ind_que
 				if (pl->by_kind[j] == 0)
 					idx = v == OB_SNAP_SEX_F ? 0 : v == OB_SNAP_SEX_M ? 1 : 2;
 				else if (pl->by_kind[j] == 1)
-					idx = (size_t)age_group_of((int)v);
+					idx = (size_t)ob_ii_age_group_of((int)v);
 				else
 					idx = v < nv ? v : 0;
 				pl->by_tab[j][v] = (uint32_t)(idx * stride);
@@ -1559,204 +211,6 @@ static void plan_free(struct plan *pl)
 	free(pl->unknown_day);
 	for (size_t j = 0; j < OB_BY_COUNT; j++)
 		free(pl->by_tab[j]);
-}
-
-/* ------------------------------------------------------------------------
- * Coverage: which months of which country a cell's count rests on. A month
- * is covered when a source the indicator counts delivered it, covers the
- * categories the indicator counts and supplies the fields it filters on,
- * and, for a cell of a disaggregation, the field of each of the cell's
- * known values (a cell of one source: that source).
- */
-struct covkey {
-	uint32_t need; /* fields besides the indicator's own */
-	int32_t src;   /* the cell's source, or -1 */
-};
-
-struct coverage {
-	size_t nkeys, cap;
-	struct covkey *keys;
-	size_t *cell_key;  /* per cell */
-	size_t nco, span;
-	int m0;
-	uint8_t *map;      /* [key][country][month - m0], for one indicator */
-	bool *used;        /* keys the indicator's cells use */
-};
-
-static size_t cov_key(struct coverage *cv, uint32_t need, int32_t src)
-{
-	for (size_t i = 0; i < cv->nkeys; i++)
-		if (cv->keys[i].need == need && cv->keys[i].src == src)
-			return i;
-	if (cv->nkeys == cv->cap) {
-		cv->cap = cv->cap ? 2 * cv->cap : 8;
-		cv->keys = ob_realloc(cv->keys, cv->cap * sizeof(*cv->keys));
-	}
-	cv->keys[cv->nkeys] = (struct covkey){ need, src };
-	return cv->nkeys++;
-}
-
-static void cov_free(struct coverage *cv)
-{
-	free(cv->keys);
-	free(cv->cell_key);
-	free(cv->map);
-	free(cv->used);
-}
-
-uint32_t ob_ind_fields_of(uint32_t fields)
-{
-	uint32_t bits = 0;
-
-	for (int f = 0; f < OB_F_COUNT && f < 32; f++)
-		if (fields >> f & 1)
-			bits |= field_bit((enum ob_field)f);
-	return bits;
-}
-
-/* The fields a source gives in a delivery: what the delivery says it
- * supplied, or, for a delivery taken before that was kept, what the
- * source's profile and records say (everything without the population's
- * view of the sources). */
-static uint32_t supplied(const struct ob_snapshot *snap, const struct ob_population *pop,
-                         const struct ob_snap_coverage *e)
-{
-	if (e->fields != OB_SNAP_FIELDS_ALL)
-		return ob_ind_fields_of(e->fields);
-	return has_sources(snap, pop) ? pop->supplies[e->source] : ~0u;
-}
-
-/* Fill cv->map for computed indicator k, for the keys cells of k use. */
-static void cov_fill(const struct ob_snapshot *snap, const struct ob_population *pop,
-                     const struct compiled *c, size_t k, bool split, struct coverage *cv)
-{
-	size_t plane = cv->nco * cv->span;
-	int m1 = cv->m0 + (int)cv->span - 1;
-
-	memset(cv->map, 0, cv->nkeys * plane);
-	memset(cv->used, 0, cv->nkeys * sizeof(bool));
-	cv->used[0] = true;
-	for (size_t i = 0; split && i < cv->nkeys; i++)
-		cv->used[i] = true;
-	for (uint32_t i = 0; i < snap->n_coverage; i++) {
-		const struct ob_snap_coverage *e = &snap->coverage[i];
-		int a = e->from_month > cv->m0 ? e->from_month : cv->m0;
-		int b = e->to_month < m1 ? e->to_month : m1;
-		uint32_t sup;
-
-		if (a > b || !table_has(c->src, c->W, e->source, k) ||
-		    !c->cat_ok[k * snap->n_sources + e->source])
-			continue;
-		sup = supplied(snap, pop, e);
-		for (size_t key = 0; key < cv->nkeys; key++) {
-			uint8_t *row;
-			if (!cv->used[key] || (cv->keys[key].src >= 0 &&
-			                       (uint32_t)cv->keys[key].src != e->source) ||
-			    ((c->req[k] | cv->keys[key].need) & ~sup))
-				continue;
-			row = cv->map + key * plane + (size_t)e->country * cv->span;
-			for (int m = a; m <= b; m++)
-				row[m - cv->m0] = 1;
-		}
-	}
-}
-
-/* What one cell's value needs besides its counters. */
-struct cellinfo {
-	int sex; /* -1: no sex split; else 0 F, 1 M, 2 U */
-	bool age; /* split by age group */
-};
-
-/* The population of unit u for year and sex; a unit without a figure that
- * holds, in the division of day, units that have one gets their sum (a
- * municipality of a later division, over its districts). */
-static double pop_for(const struct ob_population *pop, uint32_t u, int year, int sex, long day,
-                      bool vint, uint8_t *status)
-{
-	double v = pop_get(pop, u, year, sex, status), sum = 0;
-	size_t parts = 0;
-
-	if (v >= 0 || !vint)
-		return v;
-	*status = OB_POP_OFFICIAL;
-	for (uint32_t w = 0; w < pop->n_units; w++) {
-		uint8_t st;
-		double x;
-		if (w == u || ob_unit_valid(pop, w, day) || ob_unit_in_vintage(pop, w, day) != (int32_t)u)
-			continue;
-		if ((x = pop_get(pop, w, year, sex, &st)) < 0)
-			return -1;
-		sum += x;
-		parts++;
-		if (st > *status)
-			*status = st;
-	}
-	return parts ? sum : -1;
-}
-
-static void fill_value(const struct ob_indicator *x, const struct ob_ind_query *q,
-                       const struct ob_population *pop, uint32_t u, const struct ob_period *per,
-                       long day, bool vint, const struct cellinfo *ci, double count, double den,
-                       unsigned covered, unsigned total, bool broken, struct ob_ind_value *v)
-{
-	bool share = x->denom == OB_DEN_INDICATOR, den_ok = false;
-	uint8_t status = OB_POP_OFFICIAL;
-	unsigned flags = 0;
-
-	v->months_covered = (uint16_t)covered;
-	v->months_total = (uint16_t)total;
-	if (covered < total)
-		flags |= OB_IND_INCOMPLETE_COVERAGE;
-	if (broken)
-		flags |= OB_IND_NO_DATA | OB_IND_VINTAGE_BREAK;
-	if (!covered)
-		flags |= OB_IND_NO_DATA;
-	if (flags & OB_IND_NO_DATA) {
-		count = 0;
-		if (share)
-			den = 0;
-	}
-	if (share) {
-		den_ok = den > 0;
-		if (den < q->unreliable_below)
-			flags |= OB_IND_UNRELIABLE;
-	} else {
-		/* the population of the cell's sex, if the indicator's
-		 * denominator and the cell agree on one */
-		int sex = x->denom_sex == 'F' ? 1 : x->denom_sex == 'M' ? 2 : 0;
-
-		if (ci->sex == 2)
-			sex = -1;
-		else if (ci->sex >= 0 && sex == 0)
-			sex = ci->sex + 1;
-		else if (ci->sex >= 0 && sex != ci->sex + 1)
-			sex = -1;
-		/* no population by age in the catalogue */
-		if (sex >= 0 && x->denom_age_lo < 0 && !ci->age) {
-			den = pop_for(pop, u, per->year, sex, day, vint, &status);
-			den_ok = den > 0;
-		}
-		if (!den_ok)
-			den = 0;
-		if (count < q->unreliable_below)
-			flags |= OB_IND_UNRELIABLE;
-		if (den_ok && status == OB_POP_ESTIMATE)
-			flags |= OB_IND_ESTIMATED_DENOMINATOR;
-		if (den_ok && status == OB_POP_EQUAL_SPLIT)
-			flags |= OB_IND_EQUAL_SPLIT_DENOMINATOR;
-		if (per->kind != OB_PERIOD_YEAR)
-			flags |= OB_IND_PARTIAL_PERIOD;
-	}
-	if (!den_ok)
-		flags |= OB_IND_MISSING_DENOMINATOR;
-	/* an unknown count is not a small one */
-	if (flags & OB_IND_NO_DATA)
-		flags &= ~(unsigned)OB_IND_UNRELIABLE;
-	v->count = count;
-	v->denominator = den;
-	v->flags = flags;
-	if (den_ok && !(flags & OB_IND_NO_DATA))
-		v->value = x->multiplier * count / den;
 }
 
 /*
@@ -1794,7 +248,7 @@ static void rules_plan_free(struct rules_plan *rp)
 	for (size_t g = 0; g < rp->ng; g++) {
 		free(rp->g[g].ch);
 		free(rp->g[g].by_set);
-		compiled_free(&rp->g[g].c);
+		ob_ii_compiled_free(&rp->g[g].c);
 		free(rp->g[g].cov);
 		free(rp->g[g].slot);
 	}
@@ -1961,7 +415,7 @@ static void absorb(const struct ob_snapshot *snap, const struct ob_population *p
 
 			/* (a unit merged into one of its ancestors is already in it) */
 			if (ob_unit_valid(pop, w, day) || (t = ob_unit_in_vintage(pop, w, day)) < 0 ||
-			    (uint32_t)t == w || under(snap, w, (uint32_t)t))
+			    (uint32_t)t == w || ob_ii_under(snap, w, (uint32_t)t))
 				continue;
 			from = counts + ((size_t)w * pl->NP + p) * block;
 			to = counts + ((size_t)t * pl->NP + p) * block;
@@ -2053,20 +507,20 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 	ruled = q->rules && !q->source && q->institution < 0;
 	if (ruled)
 		rules_group(snap, set, q, &rp);
-	if ((e = compile(snap, pop, set, q,
+	if ((e = ob_ii_compile(snap, pop, set, q,
 	                 ruled ? (const struct ob_count_choice *const *)rp.g[0].by_set : NULL, &c,
 	                 d)))
 		goto fail;
 	if ((e = build_plan(snap, q, &c, &pl, d)))
 		goto fail;
-	counts = big_calloc(pl.NT * pl.NP * pl.NC * pl.K * sizeof(uint32_t), &counts_len);
+	counts = ob_ii_big_calloc(pl.NT * pl.NP * pl.NC * pl.K * sizeof(uint32_t), &counts_len);
 	if (rp.ng > 1) {
 		/* one pass per group of periods, each with its own source tables */
 		size_t slots = (size_t)(OB_MAX_YEAR + 1) * 13;
 		for (size_t g = 0; g < rp.ng; g++) {
 			struct cgroup *x = &rp.g[g];
 			struct plan pg = pl;
-			if ((e = compile(snap, pop, set, q,
+			if ((e = ob_ii_compile(snap, pop, set, q,
 			                 (const struct ob_count_choice *const *)x->by_set, &x->c, d)))
 				goto fail;
 			x->slot = ob_malloc(slots * sizeof(int16_t));
@@ -2078,12 +532,12 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 			}
 			pg.c = &x->c;
 			pg.slot = x->slot;
-			count_all(&pg, q, counts);
+			ob_ii_count_all(&pg, q, counts);
 		}
 	} else {
-		count_all(&pl, q, counts);
+		ob_ii_count_all(&pl, q, counts);
 	}
-	aggregate(&pl, counts);
+	ob_ii_aggregate(&pl, counts);
 	if (vint)
 		absorb(snap, pop, q, &pl, counts);
 	t1 = ob_now();
@@ -2115,7 +569,7 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 	 * needs (the field of each known value, the source of a source cell) */
 	ci = ob_calloc(pl.NC, sizeof(*ci));
 	cv.cell_key = ob_calloc(pl.NC, sizeof(size_t));
-	cov_key(&cv, 0, -1);
+	ob_ii_cov_key(&cv, 0, -1);
 	for (size_t cell = 0; cell < pl.NC; cell++) {
 		size_t stride = 1;
 		uint32_t need = 0;
@@ -2144,14 +598,14 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 			}
 			stride *= r->by_values[j];
 		}
-		cv.cell_key[cell] = cov_key(&cv, need, src);
+		cv.cell_key[cell] = ob_ii_cov_key(&cv, need, src);
 	}
 	cv.m0 = m0;
 	cv.span = (size_t)(m1 - m0 + 1);
 	cv.nco = snap->n_countries ? snap->n_countries : 1;
 	cv.map = ob_malloc(cv.nkeys * cv.nco * cv.span + 1);
 	cv.used = ob_calloc(cv.nkeys, sizeof(bool));
-	itable_init(&it, 4096);
+	ob_ii_itable_init(&it, 4096);
 	/* the intervals the values will need (every count that may get a
 	 * denominator), solved beforehand over threads */
 	for (size_t k = 0; k < q->n_indicators; k++) {
@@ -2168,7 +622,7 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 				for (size_t cell = 0; cell < pl.NC; cell++) {
 					if (split) {
 						if (!share || cnt[cell * pl.K + dk])
-							itable_get(&it, interval_key(share, cnt[cell * pl.K + k],
+							ob_ii_itable_get(&it, interval_key(share, cnt[cell * pl.K + k],
 							                             cnt[cell * pl.K + dk]), true);
 						continue;
 					}
@@ -2176,10 +630,10 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 					ds += share ? cnt[cell * pl.K + dk] : 0;
 				}
 				if (!split && (!share || ds > 0))
-					itable_get(&it, interval_key(share, xs, ds), true);
+					ob_ii_itable_get(&it, interval_key(share, xs, ds), true);
 			}
 	}
-	itable_solve(&it, q->level, thread_count(q, (uint64_t)it.n * 262144 / 64));
+	ob_ii_itable_solve(&it, q->level, ob_ii_thread_count(q, (uint64_t)it.n * 262144 / 64));
 	/* one indicator's values at a time, in a block that stays in cache */
 	nblock = q->n_units * q->n_periods * pl.NC;
 	block = ob_malloc(nblock * sizeof(*block));
@@ -2190,13 +644,13 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 		const struct cellinfo total_cell = { -1, false };
 
 		memset(block, 0, nblock * sizeof(*block));
-		cov_fill(snap, pop, &c, k, split, &cv);
+		ob_ii_cov_fill(snap, pop, &c, k, split, &cv);
 		for (size_t g = 0; rp.ng > 1 && g < rp.ng; g++) {
 			struct coverage gc = cv;
 			if (!rp.g[g].cov)
 				rp.g[g].cov = ob_malloc(cv.nkeys * plane + 1);
 			gc.map = rp.g[g].cov;
-			cov_fill(snap, pop, &rp.g[g].c, k, split, &gc);
+			ob_ii_cov_fill(snap, pop, &rp.g[g].c, k, split, &gc);
 		}
 		for (size_t ui = 0; ui < q->n_units; ui++) {
 			uint32_t u = q->units[ui];
@@ -2236,14 +690,14 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 							taken += counts[(((size_t)tk[i] * pl.NP + p) * pl.NC + cl) *
 							                pl.K + k];
 					}
-					fill_value(x, q, pop, u, per, day, vint, split ? &ci[cell] : &total_cell,
+					ob_ii_fill_value(x, q, pop, u, per, day, vint, split ? &ci[cell] : &total_cell,
 					           xs, ds, covered, total, taken > 0, &v[cell]);
 				}
 				for (size_t cell = 0; cell < ncell; cell++, v++) {
 					const struct ientry *en;
 					if (!(v->denominator > 0) || (v->flags & OB_IND_NO_DATA))
 						continue;
-					en = interval_of(&it, interval_key(share, v->count, v->denominator),
+					en = ob_ii_interval_of(&it, interval_key(share, v->count, v->denominator),
 					                 q->level);
 					if (share) {
 						v->lower = x->multiplier * en->lo;
@@ -2266,10 +720,10 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 	free(it.e);
 	free(block);
 	free(ci);
-	cov_free(&cv);
-	big_free(counts, counts_len);
+	ob_ii_cov_free(&cv);
+	ob_ii_big_free(counts, counts_len);
 	plan_free(&pl);
-	compiled_free(&c);
+	ob_ii_compiled_free(&c);
 	rules_plan_free(&rp);
 	*out = r;
 	return OB_OK;
@@ -2277,10 +731,10 @@ fail:
 	free(it.e);
 	free(block);
 	free(ci);
-	cov_free(&cv);
-	big_free(counts, counts_len);
+	ob_ii_cov_free(&cv);
+	ob_ii_big_free(counts, counts_len);
 	plan_free(&pl);
-	compiled_free(&c);
+	ob_ii_compiled_free(&c);
 	rules_plan_free(&rp);
 	ob_ind_result_free(r);
 	return e;
@@ -2299,7 +753,7 @@ static int keep_block(void *ctx, const struct ob_ind_result *r, size_t k,
 
 	if (!kp->values) {
 		kp->per_indicator = r->n_units * r->n_periods * r->n_cells;
-		kp->values = big_calloc(r->n_indicators * kp->per_indicator * sizeof(*block), &kp->len);
+		kp->values = ob_ii_big_calloc(r->n_indicators * kp->per_indicator * sizeof(*block), &kp->len);
 	}
 	memcpy(kp->values + k * kp->per_indicator, block, kp->per_indicator * sizeof(*block));
 	return 0;
@@ -2313,7 +767,7 @@ ob_err ob_indicators_compute(const struct ob_snapshot *snap, const struct ob_pop
 	ob_err e = ob_indicators_stream(snap, pop, set, q, keep_block, &kp, out, d);
 
 	if (e) {
-		big_free(kp.values, kp.len);
+		ob_ii_big_free(kp.values, kp.len);
 		return e;
 	}
 	(*out)->values = kp.values;

@@ -11,17 +11,18 @@
  * (id, name_es, name_en, numerator, denominator and multiplier required).
  *
  * numerator  a filter over the canonical records (empty: every record of
- *            the source): clauses joined by "&",
+ *            the source) in the filter language of the analyser
+ *            (engine/filter.h, docs/filters.md): clauses joined by "&",
  *            each "field=value|value|...", a record passing when every
- *            clause holds. Fields: category (ICCS codes at any level: a code
+ *            clause holds. Fields: iccs (ICCS codes at any level: a code
  *            matches its descendants, "02" every code under section 02),
- *            manner, mechanism, place, relationship, context (codes of
- *            docs/profiles.md; "unknown" also matches an empty field),
- *            victim_sex (F, M, U), victim_age (ranges "0-29", "60+" or
- *            ages "17"; an unknown age matches no range), hour (hours of
- *            day, ranges may wrap: "18-5" is 18:00 to 05:59; an unknown hour
- *            matches none), institution (police, forensic, prosecutor,
- *            validated, other) and source (source codes such as sv-iml).
+ *            manner, mechanism, place, relationship, context ("unknown"
+ *            also matches an empty field), sex (F, M, U), age (ranges
+ *            "0-29", "60+" or ages "17"; an unknown age matches no range),
+ *            hour (ranges may wrap: "18-5" is 18:00 to 05:59), institution
+ *            and source; the old spellings category, victim_sex and
+ *            victim_age are accepted. The territory and period fields are
+ *            not: the query gives those.
  * denominator  "population" (total), "population:F", "population:M",
  *            an age group "population:15-29" or "population:F:15-49"
  *            (the catalogue has no population by age: such rates are always
@@ -141,11 +142,12 @@ int ob_ind_by_parse(const char *s, size_t n);
 
 /*
  * The accept table of one filter clause "field=values" (values as in a
- * numerator: codes separated by "|", ranges "15-29" or "60+" for ages and
- * hours): acc[v] is set for every value v of the field's snapshot column
- * that passes (category, tag, sex, age, hour columns; source indices for
- * institution and source). nacc must be at least 256 and at least the size
- * of the column's dictionary. Errors: OB_EINVAL (an unknown code), with
+ * numerator, engine/filter.h: codes separated by "|" or ",", ranges "15-29"
+ * or "60+" for ages and hours): acc[v] is set for every value v of the
+ * field's snapshot column that passes (category, tag, sex, age, hour
+ * columns; source indices for institution and source). nacc must be at
+ * least 256 and at least the size of the column's dictionary. Errors:
+ * OB_EINVAL (an unknown code), with
  * `where` naming the clause in the message.
  */
 ob_err ob_ind_filter_accept(const struct ob_snapshot *snap, enum ob_ind_field field,

@@ -122,7 +122,7 @@ expect_grep "$T/err" "2020-Q5"
 printf 'bad,Malo,Bad,,,victim_sex=X,population,100000,,,,,\n' >>"$T/obs/catalog/indicators.csv"
 expect_status 1 "$OBSERVA" indicators -d "$T/obs" --country SLV --period 2020
 expect_grep "$T/err" "indicators.csv:"
-expect_grep "$T/err" ":6: valor no válido para «victim_sex»"
+expect_grep "$T/err" ":6: valor no válido para «sex»"
 
 # population check: consistent as shipped; a gap over 5% is warned about
 expect_status 0 "$OBSERVA" population check -d "$T/obs"

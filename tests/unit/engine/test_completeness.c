@@ -320,7 +320,7 @@ static void table(void **state)
 	assert_int_equal(fclose(f), 0);
 	assert_non_null(strstr(text, "superseded,fields,rows\n"));
 	assert_non_null(strstr(text, "xx-crimes,police,SLV,SLV,El Salvador,0,2020-01,1,1,"
-	                             "category|victim_sex,6\n"));
+	                             "iccs|sex,6\n"));
 	free(text);
 	ob_completeness_release(&c);
 

@@ -518,7 +518,7 @@ static void test_messages(void **state)
 		{ "admin3", "", "admin2", "dimension" },
 		{ "year,year", "", "repetida", "twice" },
 		{ "country,year,sex,month,hour", "", "a lo sumo", "at most" },
-		{ "year", "mechanizm=firearm", "mechanism", "unknown value for campo" },
+		{ "year", "mechanizm=firearm", "mechanism", "unknown field" },
 		{ "year", "mechanism=firearms", "firearm", "unknown value for mechanism" },
 		{ "year", "country=XX", "SLV", "GTM" },
 		{ "year", "admin2=SLV9999", "nearest", "SLV" },

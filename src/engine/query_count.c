@@ -1,0 +1,813 @@
+/* query_count.c - counting: the records a compiled filter passes, added
+ * into the cells of a query, over threads whose counters are then merged. */
+#include "engine/query_impl.h"
+
+#include <pthread.h>
+#include <unistd.h>
+
+#include "base/log.h"
+
+struct filt {
+	const void *col;
+	int w;
+	const uint8_t *acc;
+};
+
+struct gdim {
+	const void *col;
+	int w;
+	uint32_t *map; /* premultiplied by the dimension's stride (owned) */
+};
+
+struct plan {
+	const struct ob_snapshot *s;
+	uint32_t *units;   /* accepted units, in order */
+	uint32_t *base;    /* their cell offset from the territory dimensions */
+	uint64_t *ra, *rb; /* their records [ra, rb) (narrowed to the years) */
+	/* runs of one source: the source filter and dimensions are taken per run
+	 * of records of one year and source instead of per record */
+	bool src_runs;
+	const uint8_t *src_acc; /* the source filter, NULL none */
+	uint32_t *src_off;      /* cell offset of each source (owned) */
+	const struct run *runs; /* the analyser's runs, or NULL */
+	const uint32_t *run_first;
+	uint16_t *src_list;     /* the accepted sources in order, when few (owned) */
+	size_t n_src_list;
+	size_t n_units;
+	struct filt f[C_COUNT];
+	int nf;
+	struct gdim g[OB_QUERY_MAX_DIMS];
+	int ng;
+	bool date;
+	long date_from, date_to;
+	size_t n_cells;
+	unsigned lanes;             /* interleaved copies of each counter: 1, 2 or 4 */
+	const uint16_t *zone;       /* the analyser's zone map */
+	uint32_t *year_pre, *src_pre; /* accepted values below v: [v]; NULL: no filter */
+	const uint64_t *unit_first; /* the analyser's */
+	/* one pass without the order by territory */
+	bool unsorted;
+	uint32_t *terr_map; /* territory -> base + 1, 0 rejected (unsorted) */
+	/* what a record adds: its count, unless zone_ones is NULL (every
+	 * record counts 1, or records are counted) or says its block's
+	 * records all count 1; and its key into keysums, when asked */
+	const uint8_t *zone_ones;
+	const uint64_t *zone_victims, *zone_keys;
+	bool keys;
+	/* the caller's deadline and cancel flag (watch: either is given), and
+	 * why the threads stopped (0, OB_ETIMEDOUT or OB_ECANCELED) */
+	bool watch;
+	double deadline;
+	const _Atomic int *cancel;
+	_Atomic int *stop;
+};
+
+/* Checks of the clock per thread: one in STOP_CLOCK calls of must_stop()
+ * reads it (a block of records costs about as much as reading it). */
+#define STOP_CLOCK 32
+static _Thread_local unsigned stop_tick;
+
+/* Whether the count must stop now, checked between blocks of records. */
+static bool must_stop(const struct plan *pl)
+{
+	if (!pl->watch)
+		return false;
+	if (atomic_load_explicit(pl->stop, memory_order_relaxed))
+		return true;
+	if (pl->cancel && atomic_load_explicit(pl->cancel, memory_order_relaxed)) {
+		atomic_store(pl->stop, OB_ECANCELED);
+		return true;
+	}
+	if (pl->deadline > 0 && ++stop_tick % STOP_CLOCK == 0 && ob_now() > pl->deadline) {
+		atomic_store(pl->stop, OB_ETIMEDOUT);
+		return true;
+	}
+	return false;
+}
+
+struct worker {
+	const struct plan *pl;
+	size_t ua, ub;        /* units [ua, ub) of the plan */
+	uint64_t ra, rb;      /* or records [ra, rb) (unsorted) */
+	uint32_t *counts;
+	uint64_t *keys;       /* n_cells sums of rkeys, or NULL */
+	pthread_t tid;
+};
+
+static int days_in(long y, long m)
+{
+	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return dm[m - 1];
+}
+
+static inline bool date_ok(const struct plan *pl, uint16_t y, uint8_t m, uint8_t dd)
+{
+	long lo, hi;
+
+	if (!y)
+		return false;
+	if (!m || m > 12) {
+		lo = y * 10000L + 101;
+		hi = y * 10000L + 1231;
+	} else if (!dd) {
+		lo = y * 10000L + m * 100L + 1;
+		hi = y * 10000L + m * 100L + days_in(y, m);
+	} else {
+		lo = hi = y * 10000L + m * 100L + dd;
+	}
+	return lo >= pl->date_from && hi <= pl->date_to;
+}
+
+static uint64_t sum_u16(const uint16_t *c, uint64_t a, uint64_t b)
+{
+	uint64_t sum = 0;
+
+	for (uint64_t i = a; i < b; i++)
+		sum += c[i];
+	return sum;
+}
+
+static uint64_t sum_u8(const uint8_t *c, uint64_t a, uint64_t b)
+{
+	uint64_t sum = 0;
+
+	for (uint64_t i = a; i < b; i++)
+		sum += c[i];
+	return sum;
+}
+
+/* What records [a, b) add up to: the whole blocks between them from the
+ * sums before each block, the ends record by record. */
+static uint64_t range_victims(const struct plan *pl, uint64_t a, uint64_t b)
+{
+	uint64_t za = (a + CHUNK - 1) / CHUNK, zb = b / CHUNK;
+
+	if (!pl->zone_ones)
+		return b - a;
+	if (za >= zb)
+		return sum_u16(pl->s->count, a, b);
+	return sum_u16(pl->s->count, a, za * CHUNK) + pl->zone_victims[zb] -
+	       pl->zone_victims[za] + sum_u16(pl->s->count, zb * CHUNK, b);
+}
+
+static uint64_t range_keys(const struct plan *pl, uint64_t a, uint64_t b)
+{
+	uint64_t za = (a + CHUNK - 1) / CHUNK, zb = b / CHUNK;
+
+	if (za >= zb)
+		return sum_u8(pl->s->rkey, a, b);
+	return sum_u8(pl->s->rkey, a, za * CHUNK) + pl->zone_keys[zb] - pl->zone_keys[za] +
+	       sum_u8(pl->s->rkey, zb * CHUNK, b);
+}
+
+/*
+ * Count records [a, b) whose cell offset starts at base (base per record
+ * from terr_map when the plan is unsorted), a chunk at a time: the filters
+ * narrow a selection vector (so that a selective filter spares the later
+ * columns), the dimensions add their premultiplied codes, and the counts go
+ * to pl->lanes interleaved copies of each counter (a run of records in the
+ * same cell would otherwise wait on its own increments). A record adds its
+ * count, except in blocks whose records all count 1, where the kernel
+ * increments as it would for records.
+ */
+static void count_range(const struct plan *pl, uint64_t a, uint64_t b, uint32_t base,
+                        struct worker *w)
+{
+	const struct ob_snapshot *s = pl->s;
+	uint32_t idx[CHUNK];
+	uint16_t sel[CHUNK];
+	const unsigned lanes = pl->lanes, lmask = lanes - 1;
+	uint32_t *counts = w->counts;
+	uint64_t *keys = w->keys;
+
+	if (!pl->nf && !pl->ng && !pl->date && !pl->unsorted) {
+		counts[(size_t)base * lanes] += (uint32_t)range_victims(pl, a, b);
+		if (keys)
+			keys[base] += range_keys(pl, a, b);
+		return;
+	}
+	for (uint64_t i = a, next; i < b; i = next) {
+		uint64_t z = i / CHUNK;
+		size_t m, k;
+		bool all = true; /* sel is the identity */
+		bool weighted;
+		const uint16_t *cn;
+		const uint8_t *rk;
+
+		if (must_stop(pl))
+			return;
+		next = (z + 1) * CHUNK < b ? (z + 1) * CHUNK : b;
+		m = k = (size_t)(next - i);
+		/* a block whose years or sources the filter rejects */
+		if (pl->year_pre &&
+		    pl->year_pre[pl->zone[z * 4 + 1] + 1] == pl->year_pre[pl->zone[z * 4]])
+			continue;
+		if (pl->src_pre &&
+		    pl->src_pre[pl->zone[z * 4 + 3] + 1] == pl->src_pre[pl->zone[z * 4 + 2]])
+			continue;
+
+		if (pl->unsorted) {
+			const uint16_t *t = s->territory + i;
+			k = 0;
+			for (size_t j = 0; j < m; j++) {
+				uint32_t x = pl->terr_map[t[j]];
+				sel[k] = (uint16_t)j;
+				idx[j] = x ? x - 1 : 0;
+				k += x != 0;
+			}
+			all = false;
+		} else {
+			for (size_t j = 0; j < m; j++)
+				idx[j] = base;
+		}
+		for (int f = 0; f < pl->nf && k; f++) {
+			const uint8_t *acc = pl->f[f].acc;
+			size_t k2 = 0;
+			if (pl->f[f].w == 1) {
+				const uint8_t *c = (const uint8_t *)pl->f[f].col + i;
+				if (all) {
+					for (size_t j = 0; j < m; j++) {
+						sel[k2] = (uint16_t)j;
+						k2 += acc[c[j]];
+					}
+				} else {
+					for (size_t t = 0; t < k; t++) {
+						uint16_t j = sel[t];
+						sel[k2] = j;
+						k2 += acc[c[j]];
+					}
+				}
+			} else {
+				const uint16_t *c = (const uint16_t *)pl->f[f].col + i;
+				if (all) {
+					for (size_t j = 0; j < m; j++) {
+						sel[k2] = (uint16_t)j;
+						k2 += acc[c[j]];
+					}
+				} else {
+					for (size_t t = 0; t < k; t++) {
+						uint16_t j = sel[t];
+						sel[k2] = j;
+						k2 += acc[c[j]];
+					}
+				}
+			}
+			k = k2;
+			all = false;
+		}
+		if (pl->date && k) {
+			size_t k2 = 0;
+			if (all)
+				for (size_t j = 0; j < m; j++)
+					sel[j] = (uint16_t)j;
+			for (size_t t = 0; t < k; t++) {
+				uint16_t j = sel[t];
+				sel[k2] = j;
+				k2 += date_ok(pl, s->year[i + j], s->month[i + j], s->day[i + j]);
+			}
+			k = k2;
+			all = false;
+		}
+		if (!k)
+			continue;
+		weighted = pl->zone_ones && !pl->zone_ones[z];
+		cn = s->count + i;
+		rk = s->rkey + i;
+		if (all) {
+			for (int g = 0; g < pl->ng; g++) {
+				const uint32_t *map = pl->g[g].map;
+				if (pl->g[g].w == 1) {
+					const uint8_t *c = (const uint8_t *)pl->g[g].col + i;
+					for (size_t j = 0; j < m; j++)
+						idx[j] += map[c[j]];
+				} else {
+					const uint16_t *c = (const uint16_t *)pl->g[g].col + i;
+					for (size_t j = 0; j < m; j++)
+						idx[j] += map[c[j]];
+				}
+			}
+			if (weighted)
+				for (size_t j = 0; j < m; j++)
+					counts[(size_t)idx[j] * lanes + (j & lmask)] += cn[j];
+			else
+				for (size_t j = 0; j < m; j++)
+					counts[(size_t)idx[j] * lanes + (j & lmask)]++;
+			if (keys)
+				for (size_t j = 0; j < m; j++)
+					keys[idx[j]] += rk[j];
+		} else {
+			for (int g = 0; g < pl->ng; g++) {
+				const uint32_t *map = pl->g[g].map;
+				if (pl->g[g].w == 1) {
+					const uint8_t *c = (const uint8_t *)pl->g[g].col + i;
+					for (size_t t = 0; t < k; t++)
+						idx[sel[t]] += map[c[sel[t]]];
+				} else {
+					const uint16_t *c = (const uint16_t *)pl->g[g].col + i;
+					for (size_t t = 0; t < k; t++)
+						idx[sel[t]] += map[c[sel[t]]];
+				}
+			}
+			if (weighted)
+				for (size_t t = 0; t < k; t++)
+					counts[(size_t)idx[sel[t]] * lanes + (t & lmask)] += cn[sel[t]];
+			else
+				for (size_t t = 0; t < k; t++)
+					counts[(size_t)idx[sel[t]] * lanes + (t & lmask)]++;
+			if (keys)
+				for (size_t t = 0; t < k; t++)
+					keys[idx[sel[t]]] += rk[sel[t]];
+		}
+	}
+}
+
+/* The first record of [a, b) whose source is v or more (sources ordered). */
+static uint64_t src_bound(const uint16_t *c, uint64_t a, uint64_t b, uint32_t v)
+{
+	while (a < b) {
+		uint64_t m = a + (b - a) / 2;
+		if (c[m] < v)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a;
+}
+
+/* The end of the run of records equal to c[a] in [a, b), c ordered there:
+ * by doubling steps, then by halving. */
+static uint64_t run_end(const uint16_t *c, uint64_t a, uint64_t b)
+{
+	uint16_t v = c[a];
+	uint64_t lo = a + 1, step = 1, hi;
+
+	while (lo < b && c[lo] == v) {
+		lo += step;
+		step *= 2;
+	}
+	/* c[lo - step / 2 ... ] : the last step's start was equal */
+	hi = lo < b ? lo : b;
+	lo = step > 1 ? lo - step / 2 : a + 1;
+	while (lo < hi) {
+		uint64_t m = lo + (hi - lo) / 2;
+		if (c[m] == v)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return lo;
+}
+
+static void *worker_run(void *arg)
+{
+	struct worker *w = arg;
+	const struct plan *pl = w->pl;
+
+	if (pl->unsorted) {
+		count_range(pl, w->ra, w->rb, 0, w);
+		return NULL;
+	}
+	for (size_t k = w->ua; k < w->ub && !must_stop(pl); k++) {
+		if (!pl->src_runs) {
+			count_range(pl, pl->ra[k], pl->rb[k], pl->base[k], w);
+			continue;
+		}
+		if (pl->runs) {
+			/* the unit's runs within [ra, rb), whole */
+			uint32_t r = pl->run_first[pl->units[k]], r1 = pl->run_first[pl->units[k] + 1];
+			while (r < r1 && pl->runs[r].start < pl->ra[k])
+				r++;
+			for (; r < r1 && pl->runs[r].start < pl->rb[k]; r++) {
+				uint16_t v = pl->runs[r].source;
+				if (!pl->src_acc || pl->src_acc[v])
+					count_range(pl, pl->runs[r].start, pl->runs[r + 1].start,
+					            pl->base[k] + pl->src_off[v], w);
+			}
+			continue;
+		}
+		for (uint64_t a = pl->ra[k], b = pl->rb[k]; a < b;) {
+			uint64_t e = run_end(pl->s->year, a, b); /* one year */
+			/* a few sources accepted: found by binary search */
+			for (size_t i = 0; pl->src_list && i < pl->n_src_list && a < e; i++) {
+				uint16_t v = pl->src_list[i];
+				uint64_t sa = src_bound(pl->s->source, a, e, v);
+				uint64_t sb = src_bound(pl->s->source, sa, e, (uint32_t)v + 1);
+				if (sb > sa)
+					count_range(pl, sa, sb, pl->base[k] + pl->src_off[v], w);
+				a = sb;
+			}
+			if (pl->src_list)
+				a = e;
+			while (a < e) {
+				uint64_t f = run_end(pl->s->source, a, e); /* one source */
+				uint16_t v = pl->s->source[a];
+				if (!pl->src_acc || pl->src_acc[v])
+					count_range(pl, a, f, pl->base[k] + pl->src_off[v], w);
+				a = f;
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The filters, the most selective first (so that the later ones read only
+ * the records the first let through), as a sample of the records to count
+ * says: up to FILTER_SAMPLE records spread evenly over the plan's ranges.
+ */
+#define FILTER_SAMPLE 512
+
+static void order_filters(struct plan *pl, uint64_t records)
+{
+	uint32_t hits[C_COUNT] = { 0 };
+	uint64_t cum = 0, samples = records < FILTER_SAMPLE ? records : FILTER_SAMPLE;
+	size_t k = 0;
+
+	if (pl->nf < 2 || !samples)
+		return;
+	for (uint64_t j = 0; j < samples; j++) {
+		uint64_t t = j * records / samples, i;
+
+		while (k < pl->n_units && cum + (pl->rb[k] - pl->ra[k]) <= t)
+			cum += pl->rb[k] - pl->ra[k], k++;
+		if (k >= pl->n_units)
+			break;
+		i = pl->ra[k] + (t - cum);
+		for (int f = 0; f < pl->nf; f++) {
+			uint32_t v = pl->f[f].w == 1 ? ((const uint8_t *)pl->f[f].col)[i]
+			                             : ((const uint16_t *)pl->f[f].col)[i];
+			hits[f] += pl->f[f].acc[v] != 0;
+		}
+	}
+	/* insertion sort by hits, stable */
+	for (int f = 1; f < pl->nf; f++) {
+		struct filt x = pl->f[f];
+		uint32_t h = hits[f];
+		int g = f;
+
+		for (; g > 0 && hits[g - 1] > h; g--) {
+			pl->f[g] = pl->f[g - 1];
+			hits[g] = hits[g - 1];
+		}
+		pl->f[g] = x;
+		hits[g] = h;
+	}
+}
+
+uint64_t ob_qi_year_bound(const uint16_t *year, uint64_t a, uint64_t b, uint32_t y)
+{
+	while (a < b) {
+		uint64_t m = a + (b - a) / 2;
+		if (year[m] < y)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a;
+}
+
+static int default_threads(uint64_t records)
+{
+	long np = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (records < 500000 || np < 2)
+		return 1;
+	return 2;
+}
+
+
+static uint32_t *scratch_get(struct scratch *sc, int t, size_t n)
+{
+	if (!sc)
+		return ob_calloc(n ? n : 1, sizeof(uint32_t));
+	if (sc->len[t] < n) {
+		free(sc->buf[t]);
+		sc->buf[t] = ob_calloc(n, sizeof(uint32_t));
+		sc->len[t] = n;
+	} else {
+		memset(sc->buf[t], 0, n * sizeof(uint32_t));
+	}
+	return sc->buf[t];
+}
+
+void ob_qi_scratch_release(struct scratch *sc)
+{
+	for (int t = 0; t < QI_MAX_THREADS; t++)
+		free(sc->buf[t]);
+}
+
+/* ------------------------------------------------------------------------
+ * The plan of a count, step by step.
+ */
+
+/* The plan's settings from the query, the analyser and the result. */
+static void plan_init(struct plan *pl, const struct ob_analyzer *an, const struct ob_query *q,
+                      const struct compiled *c, struct ob_query_result *r, _Atomic int *stop)
+{
+	memset(pl, 0, sizeof(*pl));
+	pl->stop = stop;
+	pl->deadline = q->deadline;
+	pl->cancel = q->cancel;
+	pl->watch = q->deadline > 0 || q->cancel;
+	/* the plan: filters on columns other than the territory, dimensions */
+	pl->s = an->snap;
+	pl->n_cells = r->n_cells;
+	pl->lanes = r->n_cells <= 4096 ? 4 : r->n_cells <= 65536 ? 2 : 1;
+	pl->unit_first = an->unit_first;
+	pl->unsorted = !an->sorted;
+	pl->date = c->date;
+	pl->date_from = c->date_from;
+	pl->date_to = c->date_to;
+	pl->zone = an->zone;
+	pl->zone_ones = q->records ? NULL : an->zone_ones;
+	pl->zone_victims = an->zone_victims;
+	pl->zone_keys = an->zone_keys;
+	pl->keys = q->keys;
+}
+
+/* The years accepted, when records are ordered by year within each unit:
+ * a year filter narrows each unit to the range of its lowest to its
+ * highest year [*y_lo, *y_hi] (*narrow), and is then needed no more when
+ * it takes every year in between (true returned). Otherwise the zone map
+ * skips the blocks without an accepted year (pl->year_pre). */
+static bool plan_years(struct plan *pl, const struct ob_analyzer *an, const struct compiled *c,
+                       bool *narrow, uint32_t *y_lo, uint32_t *y_hi)
+{
+	bool year_exact = false;
+
+	*narrow = false;
+	*y_lo = 1;
+	*y_hi = 0;
+	if (c->acc[C_YEAR] && an->sorted && an->year_sorted) {
+		/* the years records hold: 0 (unknown) and year_min..year_max */
+		uint32_t n_acc = 0, present = 0;
+		for (int v = an->year_max >= an->year_min ? an->year_max : 0; v >= 0;) {
+			if (c->acc[C_YEAR][v]) {
+				if (!n_acc++)
+					*y_hi = (uint32_t)v;
+				*y_lo = (uint32_t)v;
+			}
+			v = v > an->year_min ? v - 1 : v > 0 ? 0 : -1;
+		}
+		if (n_acc) {
+			int a = (int)*y_lo > an->year_min ? (int)*y_lo : an->year_min;
+			int b = (int)*y_hi < an->year_max ? (int)*y_hi : an->year_max;
+			present = (*y_lo == 0) + (uint32_t)(b >= a && a > 0 ? b - a + 1 : 0);
+		}
+		*narrow = true;
+		year_exact = n_acc == present;
+	}
+	if (c->acc[C_YEAR] && !year_exact) {
+		/* the zone map holds the years records have: 0..year_max */
+		size_t ny = an->year_max > 0 ? (size_t)an->year_max + 1 : 1;
+		pl->year_pre = ob_malloc((ny + 1) * sizeof(uint32_t));
+		pl->year_pre[0] = 0;
+		for (size_t v = 0; v < ny; v++)
+			pl->year_pre[v + 1] = pl->year_pre[v] + c->acc[C_YEAR][v];
+	}
+	return year_exact;
+}
+
+/* The sources: taken run by run when the source is filtered or a
+ * dimension and the records are so ordered, else by the zone map. */
+static void plan_sources(struct plan *pl, const struct ob_analyzer *an, const struct ob_query *q,
+                         const struct compiled *c, const size_t *stride)
+{
+	size_t dom = ob_qi_col_domain(pl->s, C_SRC);
+
+	if (!pl->unsorted && an->year_sorted && an->src_sorted) {
+		bool src_dim = false;
+		for (size_t j = 0; j < q->n_dims; j++)
+			src_dim |= ob_qi_dim_col[q->dims[j]] == C_SRC;
+		pl->src_runs = src_dim || c->acc[C_SRC];
+	}
+	if (pl->src_runs) {
+		pl->runs = an->runs;
+		pl->run_first = an->run_first;
+		pl->src_acc = c->acc[C_SRC];
+		pl->src_off = ob_calloc(dom, sizeof(uint32_t));
+		for (size_t j = 0; j < q->n_dims; j++)
+			if (ob_qi_dim_col[q->dims[j]] == C_SRC)
+				for (size_t v = 0; v < dom; v++)
+					pl->src_off[v] += an->dim[q->dims[j]].map[v] * (uint32_t)stride[j];
+	}
+	if (pl->src_runs && c->acc[C_SRC]) {
+		pl->src_list = ob_malloc(dom * sizeof(uint16_t));
+		for (size_t v = 0; v < dom; v++)
+			if (c->acc[C_SRC][v])
+				pl->src_list[pl->n_src_list++] = (uint16_t)v;
+		if (pl->n_src_list * 4 > dom) {
+			free(pl->src_list); /* many: walked run by run */
+			pl->src_list = NULL;
+			pl->n_src_list = 0;
+		}
+	}
+	if (c->acc[C_SRC] && !pl->src_runs) {
+		pl->src_pre = ob_malloc((dom + 1) * sizeof(uint32_t));
+		pl->src_pre[0] = 0;
+		for (size_t v = 0; v < dom; v++)
+			pl->src_pre[v + 1] = pl->src_pre[v] + c->acc[C_SRC][v];
+	}
+}
+
+/* The filters read per record, and the dimensions' premultiplied maps
+ * (the territory is taken per unit, the source per run). */
+static void plan_columns(struct plan *pl, const struct ob_analyzer *an, const struct ob_query *q,
+                         const struct compiled *c, const size_t *stride, bool year_exact)
+{
+	const struct ob_snapshot *s = pl->s;
+
+	for (int k = 0; k < C_COUNT; k++) {
+		if (k == C_TERR || !c->acc[k] || (k == C_YEAR && year_exact) ||
+		    (k == C_SRC && pl->src_runs))
+			continue;
+		pl->f[pl->nf].col = ob_qi_col_ptr(s, (enum col)k, &pl->f[pl->nf].w);
+		pl->f[pl->nf].acc = c->acc[k];
+		pl->nf++;
+	}
+	for (size_t j = 0; j < q->n_dims; j++) {
+		enum ob_query_dim k = q->dims[j];
+		enum col col = ob_qi_dim_col[k];
+		size_t dom = ob_qi_col_domain(s, col);
+		if (ob_qi_is_terr_dim(k) || (col == C_SRC && pl->src_runs))
+			continue;
+		if (col == C_YEAR) /* the years records hold: 0..year_max */
+			dom = an->year_max > 0 ? (size_t)an->year_max + 1 : 1;
+		pl->g[pl->ng].col = ob_qi_col_ptr(s, col, &pl->g[pl->ng].w);
+		pl->g[pl->ng].map = ob_malloc(dom * sizeof(uint32_t));
+		for (size_t v = 0; v < dom; v++)
+			pl->g[pl->ng].map[v] = an->dim[k].map[v] * (uint32_t)stride[j];
+		pl->ng++;
+	}
+}
+
+/* The units the territory filter keeps, their cell offset and their
+ * records (narrowed to the years [y_lo, y_hi] when narrow); the records
+ * to read returned. */
+static uint64_t plan_units(struct plan *pl, const struct ob_analyzer *an, const struct ob_query *q,
+                           const struct compiled *c, const size_t *stride, bool narrow,
+                           uint32_t y_lo, uint32_t y_hi)
+{
+	const struct ob_snapshot *s = pl->s;
+	uint64_t records = 0;
+
+	pl->units = ob_malloc(((size_t)s->n_units + 1) * sizeof(uint32_t));
+	pl->base = ob_malloc(((size_t)s->n_units + 1) * sizeof(uint32_t));
+	pl->ra = ob_malloc(((size_t)s->n_units + 1) * sizeof(uint64_t));
+	pl->rb = ob_malloc(((size_t)s->n_units + 1) * sizeof(uint64_t));
+	if (pl->unsorted)
+		pl->terr_map = ob_calloc((size_t)s->n_units + 1, sizeof(uint32_t));
+	for (uint32_t u = 0; u < s->n_units; u++) {
+		uint64_t ra, rb;
+		uint32_t base = 0;
+		if (c->acc[C_TERR] && !c->acc[C_TERR][u])
+			continue;
+		for (size_t j = 0; j < q->n_dims; j++)
+			if (ob_qi_is_terr_dim(q->dims[j]))
+				base += an->dim[q->dims[j]].map[u] * (uint32_t)stride[j];
+		if (pl->unsorted)
+			pl->terr_map[u] = base + 1;
+		ra = an->unit_first[u];
+		rb = an->unit_first[u + 1];
+		if (narrow && ra < rb) {
+			if (y_lo > y_hi) {
+				rb = ra; /* no year accepted */
+			} else if (an->runs) {
+				uint32_t ri = an->run_first[u], r1 = an->run_first[u + 1];
+				while (ri < r1 && an->runs[ri].year < y_lo)
+					ri++;
+				ra = ri < r1 ? an->runs[ri].start : rb;
+				while (ri < r1 && an->runs[ri].year <= y_hi)
+					ri++;
+				rb = ri < r1 ? an->runs[ri].start : rb;
+			} else {
+				ra = ob_qi_year_bound(s->year, ra, rb, y_lo);
+				rb = ob_qi_year_bound(s->year, ra, rb, y_hi + 1);
+			}
+		}
+		if (ra == rb)
+			continue;
+		pl->units[pl->n_units] = u;
+		pl->ra[pl->n_units] = ra;
+		pl->rb[pl->n_units] = rb;
+		pl->base[pl->n_units++] = base;
+		records += rb - ra;
+	}
+	return pl->unsorted ? s->n : records;
+}
+
+static void plan_free(struct plan *pl)
+{
+	for (int k = 0; k < pl->ng; k++)
+		free(pl->g[k].map);
+	free(pl->units);
+	free(pl->base);
+	free(pl->ra);
+	free(pl->rb);
+	free(pl->src_off);
+	free(pl->src_list);
+	free(pl->terr_map);
+	free(pl->year_pre);
+	free(pl->src_pre);
+}
+
+/* The threads' counters (their lanes summed) and key sums into counts and
+ * r->keysums. */
+static void merge(const struct plan *pl, struct worker *wk, int T, struct ob_query_result *r,
+                  uint64_t *counts, const struct scratch *sc)
+{
+	if (pl->keys && !r->keysums)
+		r->keysums = ob_calloc(r->n_cells ? r->n_cells : 1, sizeof(uint64_t));
+	for (int t = 0; t < T; t++) {
+		const uint32_t *wc = wk[t].counts;
+		if (t && wk[t].tid)
+			pthread_join(wk[t].tid, NULL);
+		for (size_t i = 0; pl->keys && i < r->n_cells; i++)
+			r->keysums[i] += wk[t].keys[i];
+		free(wk[t].keys);
+		if (pl->lanes == 1) {
+			for (size_t i = 0; i < r->n_cells; i++)
+				counts[i] += wc[i];
+		} else {
+			for (size_t i = 0; i < r->n_cells; i++) {
+				uint64_t x = counts[i];
+				for (unsigned l = 0; l < pl->lanes; l++)
+					x += wc[i * pl->lanes + l];
+				counts[i] = x;
+			}
+		}
+		if (!sc)
+			free(wk[t].counts);
+	}
+}
+
+/* Count: the units split among T threads by records, then merged. */
+static void run_workers(const struct plan *pl, int T, uint64_t records,
+                        struct ob_query_result *r, uint64_t *counts, struct scratch *sc)
+{
+	const struct ob_snapshot *s = pl->s;
+	struct worker wk[QI_MAX_THREADS];
+	size_t k = 0;
+	uint64_t done = 0;
+
+	for (int t = 0; t < T; t++) {
+		wk[t].pl = pl;
+		wk[t].counts = scratch_get(sc, t, r->n_cells * pl->lanes);
+		wk[t].keys = pl->keys ? ob_calloc(r->n_cells, sizeof(uint64_t)) : NULL;
+		if (pl->unsorted) {
+			wk[t].ra = s->n * (uint64_t)t / (uint64_t)T;
+			wk[t].rb = s->n * (uint64_t)(t + 1) / (uint64_t)T;
+			continue;
+		}
+		wk[t].ua = k;
+		while (k < pl->n_units &&
+		       (t == T - 1 || done < records * (uint64_t)(t + 1) / (uint64_t)T)) {
+			done += pl->rb[k] - pl->ra[k];
+			k++;
+		}
+		wk[t].ub = k;
+	}
+	for (int t = 1; t < T; t++)
+		if (pthread_create(&wk[t].tid, NULL, worker_run, &wk[t])) {
+			/* run it here instead */
+			worker_run(&wk[t]);
+			wk[t].tid = 0;
+		}
+	worker_run(&wk[0]);
+	merge(pl, wk, T, r, counts, sc);
+}
+
+void ob_qi_count(const struct ob_analyzer *an, const struct ob_query *q,
+                 const struct compiled *c, const size_t *stride, struct ob_query_result *r,
+                 uint64_t *counts, struct scratch *sc, _Atomic int *stop)
+{
+	struct plan pl;
+	uint64_t records;
+	uint32_t y_lo, y_hi;
+	bool narrow, year_exact;
+	int T;
+
+	plan_init(&pl, an, q, c, r, stop);
+	r->records = q->records;
+	year_exact = plan_years(&pl, an, c, &narrow, &y_lo, &y_hi);
+	plan_sources(&pl, an, q, c, stride);
+	plan_columns(&pl, an, q, c, stride, year_exact);
+	records = plan_units(&pl, an, q, c, stride, narrow, y_lo, y_hi);
+	if (!pl.unsorted)
+		order_filters(&pl, records);
+	/* without a filter or a dimension to read per record, a unit (or a run
+	 * of one source) is counted by its length: little work, one thread */
+	T = q->threads > 0 ? q->threads
+	                   : default_threads(pl.nf || pl.ng || pl.date ? records : 0);
+	if (T > QI_MAX_THREADS)
+		T = QI_MAX_THREADS;
+	if (T < 1)
+		T = 1;
+	run_workers(&pl, T, records, r, counts, sc);
+	r->scanned += records;
+	if (T > r->threads)
+		r->threads = T;
+	plan_free(&pl);
+}

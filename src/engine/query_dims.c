@@ -1,0 +1,423 @@
+/* query_dims.c - the analyser's dimensions: how a record maps to a value of
+ * each one, their labels, and the analyser built once per snapshot. */
+#include "engine/query_impl.h"
+
+#include "engine/filter.h"
+
+/* ------------------------------------------------------------------------
+ * Dimensions and columns.
+ */
+static const char *const dim_names[OB_QD_COUNT] = {
+	"country", "admin1", "admin2", "year", "month", "iccs_section", "iccs_division",
+	"iccs_group", "iccs_class", "iccs", "sex", "age_group", "age", "hour", "manner",
+	"mechanism", "place", "relationship", "context", "source", "institution",
+};
+
+const char *ob_query_dim_name(enum ob_query_dim d)
+{
+	return (unsigned)d < OB_QD_COUNT ? dim_names[d] : "?";
+}
+
+int ob_query_dim_parse(const char *s, size_t n)
+{
+	for (int i = 0; i < OB_QD_COUNT; i++)
+		if (strlen(dim_names[i]) == n && !memcmp(dim_names[i], s, n))
+			return i;
+	if (n == 6 && !memcmp(s, "weapon", 6))
+		return OB_QD_MECHANISM;
+	return -1;
+}
+
+static const char *const measure_names[] = { "count", "rate", "share" };
+
+const char *ob_query_measure_name(enum ob_query_measure m)
+{
+	return (unsigned)m < OB_ARRAY_SIZE(measure_names) ? measure_names[m] : "?";
+}
+
+int ob_query_measure_parse(const char *s)
+{
+	for (size_t i = 0; i < OB_ARRAY_SIZE(measure_names); i++)
+		if (!strcmp(s, measure_names[i]))
+			return (int)i;
+	return -1;
+}
+
+const enum col ob_qi_dim_col[OB_QD_COUNT] = {
+	C_TERR, C_TERR, C_TERR, C_YEAR, C_MONTH, C_CAT, C_CAT, C_CAT, C_CAT, C_CAT, C_SEX,
+	C_AGE, C_AGE, C_HOUR, C_TAG0, C_TAG0 + 1, C_TAG0 + 2, C_TAG0 + 3, C_TAG0 + 4, C_SRC,
+	C_SRC,
+};
+
+const void *ob_qi_col_ptr(const struct ob_snapshot *s, enum col c, int *w)
+{
+	*w = 1;
+	switch (c) {
+	case C_TERR: *w = 2; return s->territory;
+	case C_YEAR: *w = 2; return s->year;
+	case C_CAT: *w = 2; return s->category;
+	case C_SRC: *w = 2; return s->source;
+	case C_MONTH: return s->month;
+	case C_DAY: return s->day;
+	case C_HOUR: return s->hour;
+	case C_SEX: return s->sex;
+	case C_AGE: return s->age;
+	default: return s->tag[c - C_TAG0];
+	}
+}
+
+size_t ob_qi_col_domain(const struct ob_snapshot *s, enum col c)
+{
+	switch (c) {
+	case C_TERR: return s->n_units ? s->n_units : 1;
+	case C_CAT: return s->n_categories ? s->n_categories : 1;
+	case C_SRC: return s->n_sources ? s->n_sources : 1;
+	case C_YEAR: return 65536;
+	default: return 256;
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * The analyser.
+ */
+static uint32_t *map_new(size_t n)
+{
+	return ob_calloc(n, sizeof(uint32_t));
+}
+
+static void dim_identity(struct dimmap *m, size_t dom, uint32_t n)
+{
+	m->n = n;
+	m->map = map_new(dom);
+	for (size_t v = 0; v < dom; v++)
+		m->map[v] = v < n ? (uint32_t)v : 0;
+	m->label = ob_calloc(n ? n : 1, sizeof(char *));
+}
+
+
+/*
+ * The runs of records of one unit, year and source, when the records are
+ * so ordered and the runs are few (at most one per eight records): a filter
+ * on years or sources then picks whole runs without reading the records.
+ */
+static void build_runs(struct ob_analyzer *an)
+{
+	const struct ob_snapshot *s = an->snap;
+	uint64_t n_runs = 0;
+	size_t k = 0;
+
+	if (s->n >= UINT32_MAX)
+		return;
+	for (uint64_t i = 0; i < s->n; i++)
+		n_runs += !i || s->territory[i] != s->territory[i - 1] ||
+		          s->year[i] != s->year[i - 1] || s->source[i] != s->source[i - 1];
+	if (n_runs > s->n / 8 + 1)
+		return;
+	an->runs = ob_malloc((size_t)(n_runs + 1) * sizeof(struct run));
+	an->run_first = ob_calloc((size_t)s->n_units + 1, sizeof(uint32_t));
+	for (uint64_t i = 0; i < s->n; i++) {
+		if (i && s->territory[i] == s->territory[i - 1] && s->year[i] == s->year[i - 1] &&
+		    s->source[i] == s->source[i - 1])
+			continue;
+		an->runs[k].start = (uint32_t)i;
+		an->runs[k].year = s->year[i];
+		an->runs[k].source = s->source[i];
+		an->run_first[s->territory[i] + 1] = (uint32_t)(k + 1);
+		k++;
+	}
+	an->runs[k].start = (uint32_t)s->n;
+	an->runs[k].year = 0;
+	an->runs[k].source = 0;
+	/* a unit without records: its runs start where the last one's ended */
+	for (uint32_t u = 1; u <= s->n_units; u++)
+		if (an->run_first[u] < an->run_first[u - 1])
+			an->run_first[u] = an->run_first[u - 1];
+}
+
+struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob_population *pop)
+{
+	struct ob_analyzer *an = ob_calloc(1, sizeof(*an));
+	char *p;
+	size_t dom;
+
+	an->snap = s;
+	an->pop = pop;
+	an->unknown = "unknown";
+
+	/* records of each territory, and the years present */
+	an->unit_first = ob_calloc((size_t)s->n_units + 2, sizeof(uint64_t));
+	an->sorted = true;
+	an->year_sorted = true;
+	an->src_sorted = true;
+	{
+		uint16_t ymin = UINT16_MAX, ymax = 0;
+		for (uint64_t i = 0; i < s->n; i++) {
+			uint16_t y = s->year[i];
+			an->unit_first[s->territory[i] + 1]++;
+			if (i && s->territory[i] < s->territory[i - 1])
+				an->sorted = false;
+			if (i && s->territory[i] == s->territory[i - 1] && y < s->year[i - 1])
+				an->year_sorted = false;
+			if (i && s->territory[i] == s->territory[i - 1] && y == s->year[i - 1] &&
+			    s->source[i] < s->source[i - 1])
+				an->src_sorted = false;
+			if (y) {
+				ymin = y < ymin ? y : ymin;
+				ymax = y > ymax ? y : ymax;
+			}
+		}
+		an->year_min = ymin <= ymax ? ymin : 0;
+		an->year_max = ymin <= ymax ? ymax : -1;
+	}
+	for (uint32_t u = 0; u < s->n_units; u++)
+		an->unit_first[u + 1] += an->unit_first[u];
+	if (an->sorted && an->year_sorted && an->src_sorted)
+		build_runs(an);
+	an->n_zones = (s->n + CHUNK - 1) / CHUNK;
+	an->zone = ob_malloc((an->n_zones + 1) * 4 * sizeof(uint16_t));
+	for (uint64_t z = 0; z < an->n_zones; z++) {
+		uint16_t y0 = UINT16_MAX, y1 = 0, s0 = UINT16_MAX, s1 = 0;
+		uint64_t end = (z + 1) * CHUNK < s->n ? (z + 1) * CHUNK : s->n;
+		for (uint64_t i = z * CHUNK; i < end; i++) {
+			uint16_t y = s->year[i], x = s->source[i];
+			y0 = y < y0 ? y : y0;
+			y1 = y > y1 ? y : y1;
+			s0 = x < s0 ? x : s0;
+			s1 = x > s1 ? x : s1;
+		}
+		an->zone[z * 4] = y0;
+		an->zone[z * 4 + 1] = y1;
+		an->zone[z * 4 + 2] = s0;
+		an->zone[z * 4 + 3] = s1;
+	}
+	/* victims and keys before each block, so that a range of records is
+	 * summed by its two ends; which blocks count every record once */
+	an->zone_keys = ob_malloc((an->n_zones + 1) * sizeof(uint64_t));
+	an->zone_keys[0] = 0;
+	if (!s->counts_one) {
+		an->zone_ones = ob_malloc(an->n_zones + 1);
+		an->zone_victims = ob_malloc((an->n_zones + 1) * sizeof(uint64_t));
+		an->zone_victims[0] = 0;
+	}
+	for (uint64_t z = 0; z < an->n_zones; z++) {
+		uint64_t end = (z + 1) * CHUNK < s->n ? (z + 1) * CHUNK : s->n, v = 0, k = 0;
+		unsigned ones = 1;
+		for (uint64_t i = z * CHUNK; i < end; i++)
+			k += s->rkey[i];
+		an->zone_keys[z + 1] = an->zone_keys[z] + k;
+		if (!an->zone_ones)
+			continue;
+		for (uint64_t i = z * CHUNK; i < end; i++) {
+			v += s->count[i];
+			ones &= s->count[i] == 1;
+		}
+		an->zone_victims[z + 1] = an->zone_victims[z] + v;
+		an->zone_ones[z] = (uint8_t)ones;
+	}
+
+	ob_strmap_init(&an->units);
+	for (uint32_t u = 0; u < s->n_units; u++) {
+		const char *c = ob_snap_str(s, s->units[u].code);
+		if (!ob_strmap_get(&an->units, c, strlen(c)))
+			ob_strmap_put(&an->units, c, strlen(c), (void *)(uintptr_t)(u + 1), NULL);
+	}
+	an->country_unit = ob_malloc(((size_t)s->n_countries + 1) * sizeof(int32_t));
+	for (uint32_t c = 0; c < s->n_countries; c++)
+		an->country_unit[c] = -1;
+	for (uint32_t u = 0; u < s->n_units; u++)
+		if (s->units[u].level == 0 && an->country_unit[s->units[u].country] < 0)
+			an->country_unit[s->units[u].country] = (int32_t)u;
+
+	/* number labels: years, months, ages, hours */
+	an->pool = p = ob_malloc(12 * (2101 + 13 + 256 + 25));
+
+	/* territory */
+	dom = ob_qi_col_domain(s, C_TERR);
+	dim_identity(&an->dim[OB_QD_COUNTRY], dom, s->n_countries);
+	for (uint32_t u = 0; u < s->n_units; u++)
+		an->dim[OB_QD_COUNTRY].map[u] = s->units[u].country;
+	for (uint32_t c = 0; c < s->n_countries; c++)
+		an->dim[OB_QD_COUNTRY].label[c] = ob_snap_str(s, s->countries[c]);
+	for (int level = 1; level <= 2; level++) {
+		struct dimmap *m = &an->dim[level == 1 ? OB_QD_ADMIN1 : OB_QD_ADMIN2];
+		uint32_t *pos = ob_calloc(dom, sizeof(uint32_t));
+		uint32_t n = 1;
+		for (uint32_t u = 0; u < s->n_units; u++)
+			if (s->units[u].level == level)
+				pos[u] = n++;
+		dim_identity(m, dom, n);
+		m->label[0] = an->unknown;
+		for (uint32_t u = 0; u < s->n_units; u++) {
+			int32_t a = ob_snap_unit_at_level(s, u, level);
+			m->map[u] = a >= 0 ? pos[a] : 0;
+			if (pos[u])
+				m->label[pos[u]] = ob_snap_str(s, s->units[u].code);
+		}
+		free(pos);
+	}
+
+	/* year: unknown, then year_min..year_max */
+	{
+		struct dimmap *m = &an->dim[OB_QD_YEAR];
+		uint32_t n = an->year_max >= an->year_min ? (uint32_t)(an->year_max - an->year_min + 2)
+		                                          : 1;
+		dim_identity(m, 65536, n);
+		for (size_t v = 0; v < 65536; v++)
+			m->map[v] = (int)v >= an->year_min && (int)v <= an->year_max
+			                    ? (uint32_t)(v - (size_t)an->year_min + 1) : 0;
+		m->label[0] = an->unknown;
+		for (uint32_t k = 1; k < n; k++) {
+			snprintf(p, 12, "%d", an->year_min + (int)k - 1);
+			m->label[k] = p;
+			p += 12;
+		}
+	}
+	/* month */
+	dim_identity(&an->dim[OB_QD_MONTH], 256, 13);
+	for (size_t v = 13; v < 256; v++)
+		an->dim[OB_QD_MONTH].map[v] = 0;
+	an->dim[OB_QD_MONTH].label[0] = an->unknown;
+	for (int k = 1; k <= 12; k++) {
+		snprintf(p, 12, "%d", k);
+		an->dim[OB_QD_MONTH].label[k] = p;
+		p += 12;
+	}
+	/* categories */
+	dom = ob_qi_col_domain(s, C_CAT);
+	for (int level = 1; level <= 4; level++) {
+		struct dimmap *m = &an->dim[OB_QD_ICCS_SECTION + level - 1];
+		uint32_t *pos = ob_calloc(dom, sizeof(uint32_t));
+		uint32_t n = 1;
+		for (uint32_t c = 0; c < s->n_categories; c++)
+			if (s->categories[c].level == level)
+				pos[c] = n++;
+		dim_identity(m, dom, n);
+		m->label[0] = an->unknown;
+		for (uint32_t c = 0; c < s->n_categories; c++) {
+			int32_t a = ob_snap_category_at_level(s, c, level);
+			m->map[c] = a >= 0 ? pos[a] : 0;
+			if (pos[c])
+				m->label[pos[c]] = ob_snap_str(s, s->categories[c].code);
+		}
+		free(pos);
+	}
+	dim_identity(&an->dim[OB_QD_ICCS], dom, s->n_categories ? s->n_categories : 1);
+	an->dim[OB_QD_ICCS].label[0] = an->unknown;
+	for (uint32_t c = 1; c < s->n_categories; c++)
+		an->dim[OB_QD_ICCS].label[c] = ob_snap_str(s, s->categories[c].code);
+	/* sex, age, hour */
+	dim_identity(&an->dim[OB_QD_SEX], 256, OB_SNAP_SEX_COUNT);
+	an->dim[OB_QD_SEX].label[OB_SNAP_SEX_U] = "U";
+	an->dim[OB_QD_SEX].label[OB_SNAP_SEX_F] = "F";
+	an->dim[OB_QD_SEX].label[OB_SNAP_SEX_M] = "M";
+	dim_identity(&an->dim[OB_QD_AGE_GROUP], 256, OB_IND_AGE_GROUPS);
+	for (int v = 0; v < 256; v++)
+		an->dim[OB_QD_AGE_GROUP].map[v] = (uint32_t)ob_ind_age_group(v);
+	for (int k = 0; k < OB_IND_AGE_GROUPS; k++)
+		an->dim[OB_QD_AGE_GROUP].label[k] = ob_ind_age_group_label(k);
+	dim_identity(&an->dim[OB_QD_AGE], 256, OB_MAX_AGE + 2);
+	for (int v = 0; v < 256; v++) {
+		an->dim[OB_QD_AGE].map[v] = v <= OB_MAX_AGE ? (uint32_t)v : OB_MAX_AGE + 1;
+		if (v <= OB_MAX_AGE) {
+			snprintf(p, 12, "%d", v);
+			an->dim[OB_QD_AGE].label[v] = p;
+			p += 12;
+		}
+	}
+	an->dim[OB_QD_AGE].label[OB_MAX_AGE + 1] = an->unknown;
+	dim_identity(&an->dim[OB_QD_HOUR], 256, 25);
+	for (int v = 0; v < 256; v++) {
+		an->dim[OB_QD_HOUR].map[v] = v < 24 ? (uint32_t)v : 24;
+		if (v < 24) {
+			snprintf(p, 12, "%d", v);
+			an->dim[OB_QD_HOUR].label[v] = p;
+			p += 12;
+		}
+	}
+	an->dim[OB_QD_HOUR].label[24] = an->unknown;
+	/* tags */
+	for (int t = 0; t < OB_SNAP_DIMS; t++) {
+		struct dimmap *m = &an->dim[OB_QD_MANNER + t];
+		dim_identity(m, 256, s->n_tags[t] ? s->n_tags[t] : 1);
+		m->label[0] = an->unknown;
+		for (uint32_t k = 1; k < s->n_tags[t]; k++)
+			m->label[k] = ob_snap_str(s, s->tags[t][k]);
+	}
+	/* sources */
+	dom = ob_qi_col_domain(s, C_SRC);
+	dim_identity(&an->dim[OB_QD_SOURCE], dom, s->n_sources ? s->n_sources : 1);
+	for (uint32_t k = 0; k < s->n_sources; k++)
+		an->dim[OB_QD_SOURCE].label[k] = ob_snap_str(s, s->sources[k].code);
+	if (!s->n_sources)
+		an->dim[OB_QD_SOURCE].label[0] = an->unknown;
+	dim_identity(&an->dim[OB_QD_INSTITUTION], dom, OB_INST_COUNT);
+	for (uint32_t k = 0; k < s->n_sources; k++)
+		an->dim[OB_QD_INSTITUTION].map[k] = s->sources[k].institution < OB_INST_COUNT
+		                                            ? s->sources[k].institution : 0;
+	for (int k = 0; k < OB_INST_COUNT; k++)
+		an->dim[OB_QD_INSTITUTION].label[k] = ob_institution_name((enum ob_institution)k);
+	return an;
+}
+
+void ob_analyzer_free(struct ob_analyzer *an)
+{
+	if (!an)
+		return;
+	for (int i = 0; i < OB_QD_COUNT; i++) {
+		free(an->dim[i].map);
+		free(an->dim[i].label);
+	}
+	free(an->unit_first);
+	free(an->runs);
+	free(an->run_first);
+	free(an->zone);
+	free(an->zone_ones);
+	free(an->zone_victims);
+	free(an->zone_keys);
+	free(an->country_unit);
+	ob_strmap_release(&an->units);
+	free(an->pool);
+	free(an);
+}
+
+size_t ob_analyzer_values(const struct ob_analyzer *an, enum ob_query_dim d)
+{
+	return (unsigned)d < OB_QD_COUNT ? an->dim[d].n : 0;
+}
+
+ob_err ob_query_dims_parse(const char *list, const char *what, enum ob_query_dim *dims,
+                           size_t *n, struct ob_diag *d)
+{
+	const struct ob_filter_at at = { OB_EUSAGE, what, 0, 0 };
+	const char *p = list;
+
+	while (*p) {
+		const char *c = strchr(p, ',');
+		size_t len = c ? (size_t)(c - p) : strlen(p);
+		int k;
+
+		while (len && *p == ' ')
+			p++, len--;
+		while (len && p[len - 1] == ' ')
+			len--;
+		if (len) {
+			if ((k = ob_query_dim_parse(p, len)) < 0)
+				return ob_filter_unknown_value(d, &at, "dimensión / dimension", p, len,
+				                               dim_names, OB_QD_COUNT);
+			for (size_t i = 0; i < *n; i++)
+				if (dims[i] == (enum ob_query_dim)k)
+					return ob_diag_set(d, OB_EUSAGE, what, 0, 0, p, len,
+					                   "dimensión repetida (dimension given twice)");
+			if (*n >= OB_QUERY_MAX_DIMS)
+				return ob_diag_set(d, OB_EUSAGE, what, 0, 0, p, len,
+				                   "a lo sumo %d dimensiones entre filas y columnas "
+				                   "(at most %d dimensions in rows and columns)",
+				                   OB_QUERY_MAX_DIMS, OB_QUERY_MAX_DIMS);
+			dims[(*n)++] = (enum ob_query_dim)k;
+		}
+		if (!c)
+			break;
+		p = c + 1;
+	}
+	return OB_OK;
+}

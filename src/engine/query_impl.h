@@ -1,0 +1,168 @@
+/*
+ * query_impl.h - the pieces of the analyser that its files share: the
+ * snapshot's columns, the analyser's dimensions, a compiled filter and the
+ * counting steps. Not a public interface: include engine/query.h instead.
+ *
+ *   query_dims.c   dimensions: how a record maps to a value of each one
+ *   query_where.c  a --where filter compiled to accept tables of the columns
+ *   query_count.c  counting the records a compiled filter passes into cells
+ *   query_rule.c   the counting rule: the counts made block by block
+ *   query_table.c  cells, populations and the answer table
+ *   query.c        a query from its text to its result
+ *
+ * Ownership: a struct compiled owns its tables (ob_qi_compiled_release).
+ */
+#ifndef OB_ENGINE_QUERY_IMPL_H
+#define OB_ENGINE_QUERY_IMPL_H
+
+#include <stdatomic.h>
+
+#include "base/strmap.h"
+#include "engine/query.h"
+
+/* The snapshot columns. */
+enum col {
+	C_TERR = 0,
+	C_YEAR,
+	C_MONTH,
+	C_DAY,
+	C_HOUR,
+	C_SEX,
+	C_AGE,
+	C_CAT,
+	C_SRC,
+	C_TAG0,
+	C_COUNT = C_TAG0 + OB_SNAP_DIMS
+};
+
+/* The column each dimension reads. */
+extern const enum col ob_qi_dim_col[OB_QD_COUNT];
+
+/* A column of the snapshot, and its width in bytes (*w: 1 or 2). */
+const void *ob_qi_col_ptr(const struct ob_snapshot *s, enum col c, int *w);
+/* Size of a column's accept table and map: every value its type can hold
+ * for the 1-byte columns and the year, the dictionary for the others. */
+size_t ob_qi_col_domain(const struct ob_snapshot *s, enum col c);
+
+struct dimmap {
+	uint32_t n;          /* values */
+	uint32_t *map;       /* column value -> value index */
+	const char **label;  /* n labels */
+};
+
+/* A run of records of one unit, year and source: [start, next run's start). */
+struct run {
+	uint32_t start;
+	uint16_t year, source;
+};
+
+struct ob_analyzer {
+	const struct ob_snapshot *snap;
+	const struct ob_population *pop;
+	struct dimmap dim[OB_QD_COUNT];
+	uint64_t *unit_first;   /* records of unit u: [unit_first[u], unit_first[u + 1]) */
+	bool sorted;            /* the territory column is ordered */
+	bool year_sorted;       /* and within each unit, the year column */
+	bool src_sorted;        /* and within each unit and year, the source column */
+	struct run *runs;       /* n_runs + 1 (the last one starts at n), or NULL */
+	uint32_t *run_first;    /* runs of unit u: [run_first[u], run_first[u + 1]) */
+	int year_min, year_max; /* of the records with a year; 0 when none */
+	int32_t *country_unit;  /* unit of each country, -1 */
+	struct ob_strmap units; /* unit code -> index + 1 */
+	char *pool;             /* labels of numbers */
+	uint16_t *zone;         /* per block of ZONE records: min, max year, min, max source */
+	uint64_t n_zones;
+	/* counts: NULL when every record counts 1 (then no column is read) */
+	uint8_t *zone_ones;     /* per block: every count in it is 1 */
+	uint64_t *zone_victims; /* victims before each block (n_zones + 1) */
+	uint64_t *zone_keys;    /* rkeys before each block (n_zones + 1) */
+	const char *unknown;
+};
+
+/* Records per block of the counting pass and of the zone map (the years
+ * and sources of a block, so that a block no filter value can be in is
+ * skipped: records arrive by submission, so years and sources cluster). */
+#define CHUNK 2048
+
+/* Rule names of mixed cells and of counts made source by source. */
+#define RULE_MIXED "mixed"
+#define RULE_BY_SOURCE "by_source"
+
+static inline bool ob_qi_is_terr_dim(enum ob_query_dim k)
+{
+	return k == OB_QD_COUNTRY || k == OB_QD_ADMIN1 || k == OB_QD_ADMIN2;
+}
+
+/* Is unit u under anc (or anc itself)? */
+bool ob_qi_unit_under(const struct ob_snapshot *s, uint32_t u, uint32_t anc);
+
+/* ------------------------------------------------------------------------
+ * A compiled filter (query_where.c).
+ */
+struct ob_query_popsel {
+	uint32_t *cover;   /* territory units the filter keeps (none under another) */
+	size_t n_cover;
+	int *years;        /* the years a rate sums over */
+	size_t n_years;
+	int sex;           /* population column: 0 T, 1 F, 2 M; -1 none */
+};
+
+struct compiled {
+	uint8_t *acc[C_COUNT]; /* NULL: every value passes */
+	bool date;
+	long date_from, date_to; /* yyyymmdd */
+	bool terr_filtered, year_filtered, cuts_population;
+	bool sex_seen[OB_SNAP_SEX_COUNT];
+	uint32_t *terr_given;    /* units named by the filter */
+	size_t n_terr_given;
+	char src_label[160];     /* "victims:" and the sources or institutions asked */
+};
+
+/* Compile a --where text (NULL: none) into c; c is to be released even
+ * on error. Errors: OB_EUSAGE naming the clause, OB_ETOOBIG. */
+ob_err ob_qi_compile(const struct ob_analyzer *an, const char *where, struct compiled *c,
+                     struct ob_diag *d);
+void ob_qi_compiled_release(struct compiled *c);
+/* AND a clause's table into the column's. */
+void ob_qi_and_into(struct compiled *c, const struct ob_snapshot *s, enum col col,
+                    const bool *acc);
+
+/* ------------------------------------------------------------------------
+ * Counting (query_count.c, query_rule.c).
+ */
+
+/* Threads of one count at most. */
+#define QI_MAX_THREADS 16
+
+/* Counter buffers kept from one count to the next (the rule's blocks). */
+struct scratch {
+	uint32_t *buf[QI_MAX_THREADS];
+	size_t len[QI_MAX_THREADS];
+};
+void ob_qi_scratch_release(struct scratch *sc);
+
+/* The first record of [a, b) whose year is y or more (years ordered). */
+uint64_t ob_qi_year_bound(const uint16_t *year, uint64_t a, uint64_t b, uint32_t y);
+
+/*
+ * Count the records that pass the compiled filters c into counts (r's
+ * cells, stride[j] apart along dimension j), adding to what is there;
+ * r->scanned and r->threads grow. sc (may be NULL) keeps the threads'
+ * counters for the next call. The threads stop between blocks once the
+ * query's deadline passes or its cancel flag is set, setting *stop
+ * (OB_ETIMEDOUT or OB_ECANCELED): the counts are then partial.
+ */
+void ob_qi_count(const struct ob_analyzer *an, const struct ob_query *q,
+                 const struct compiled *c, const size_t *stride, struct ob_query_result *r,
+                 uint64_t *counts, struct scratch *sc, _Atomic int *stop);
+
+/* Count under the counting rule (engine/counting.h), block by block, into
+ * r->counts, with r's rule names, masks and notes. */
+ob_err ob_qi_count_by_rule(const struct ob_analyzer *an, const struct ob_query *q,
+                           const struct compiled *c, const size_t *stride,
+                           struct ob_query_result *r, _Atomic int *stop);
+
+/* The rules whose blocks can count in the cell v (UINT32_MAX: summed). */
+uint64_t ob_qi_blocks_mask(const struct ob_query_result *r, const uint32_t *v);
+
+#endif

@@ -1,0 +1,249 @@
+/*
+ * snap_impl.h - the pieces of the snapshot that its files share: the file
+ * format, checksums and the builder. Not a public interface: include
+ * engine/snapshot.h instead.
+ *
+ *   snapshot.c      the file format, names, the store's stamp
+ *   snap_store.c    the store's catalogue into the builder
+ *   snap_records.c  the store's records into rows, over readers
+ *   snap_write.c    the rows into columns, the file written
+ *   snap_open.c     the file mapped and verified
+ *
+ * Ownership: the builder owns its dictionaries and vectors, released by
+ * ob_snapshot_build; a reader its rows and misses (ob_si_reader_release).
+ */
+#ifndef OB_ENGINE_SNAP_IMPL_H
+#define OB_ENGINE_SNAP_IMPL_H
+
+#include <sqlite3.h>
+
+#include "base/buf.h"
+#include "base/sha256.h"
+#include "base/strmap.h"
+#include "engine/snapshot.h"
+
+extern const char ob_si_snap_magic[8];
+
+#define SNAP_ENDIAN 0x01020304u
+
+#define SNAP_HEADER_SIZE 2048
+
+#define SNAP_ALIGN 64
+
+enum section {
+	SEC_STRINGS,
+	SEC_UNITS,
+	SEC_CATEGORIES,
+	SEC_SOURCES,
+	SEC_COUNTRIES,
+	SEC_COVERAGE,
+	SEC_TAGS,                                 /* + dimension */
+	SEC_COL_TERRITORY = SEC_TAGS + OB_SNAP_DIMS,
+	SEC_COL_YEAR,
+	SEC_COL_MONTH,
+	SEC_COL_DAY,
+	SEC_COL_HOUR,
+	SEC_COL_SEX,
+	SEC_COL_AGE,
+	SEC_COL_CATEGORY,
+	SEC_COL_SOURCE,
+	SEC_COL_TAG,                              /* + dimension */
+	SEC_COL_COUNT = SEC_COL_TAG + OB_SNAP_DIMS,
+	SEC_COL_RKEY,
+	SEC_COUNT
+};
+
+struct snap_section {
+	uint32_t id, elem_size;
+	uint64_t offset, count;
+	uint64_t checksum; /* ob_si_section_checksum() of its bytes */
+};
+
+struct snap_header {
+	char magic[8];
+	uint32_t version;
+	uint32_t endian;
+	uint64_t file_size;
+	uint64_t header_checksum; /* of the header with this field zero */
+	uint64_t n_records;
+	uint64_t n_victims; /* the sum of the count column */
+	int64_t built_at;
+	char stamp[OB_SNAPSHOT_STAMP];
+	uint32_t n_sections;
+	uint32_t reserved;
+	struct snap_section sections[SEC_COUNT];
+};
+
+extern const char *const ob_si_dim_names[OB_SNAP_DIMS];
+
+uint64_t ob_si_checksum(const unsigned char *p, size_t n);
+
+/*
+ * The checksum of a section: each block of SNAP_BLOCK bytes checksummed on
+ * its own, the block sums folded in order. Blocks can so be verified by
+ * several threads at once, each while the block is in cache for its range
+ * checks.
+ */
+#define SNAP_BLOCK ((size_t)1 << 20)
+
+uint64_t ob_si_fold_start(void);
+
+uint64_t ob_si_fold_block(uint64_t acc, uint64_t block_sum);
+
+uint64_t ob_si_fold_end(uint64_t acc, uint64_t len);
+
+uint64_t ob_si_section_checksum(const unsigned char *p, size_t n);
+
+
+/*
+ * A large zeroed buffer of its own mapping, in huge pages where the system
+ * has them (a fault per 2 MiB instead of per 4 KiB); NULL when it cannot be
+ * had. Ended with ob_si_big_free().
+ */
+void *ob_si_big_alloc(size_t n);
+
+void ob_si_big_free(void *p, size_t n);
+
+/* A growable array of fixed-size elements with a ceiling. */
+struct vec {
+	unsigned char *p;
+	size_t n, cap, elem, max;
+};
+
+void ob_si_vec_init(struct vec *v, size_t elem, size_t max);
+
+void ob_si_vec_free(struct vec *v);
+
+/* Room for one more element; NULL when the ceiling is reached. */
+void *ob_si_vec_push(struct vec *v);
+
+struct sub_info {
+	int32_t source;  /* -1: not current */
+	int32_t country;
+};
+
+struct builder {
+	struct ob_store *st;
+	struct ob_diag *d;
+	const char *dir;
+	struct ob_buf strings;
+	struct vec units, cats, sources, countries, coverage, tags[OB_SNAP_DIMS];
+	struct ob_strmap unit_map, cat_map, source_map, country_map, tag_map[OB_SNAP_DIMS];
+	int32_t *country_unit; /* unit of each country, -1 none; grown with countries */
+	size_t country_unit_cap;
+	struct sub_info *subs;
+	long long n_subs;
+	unsigned char secret[OB_STORE_SECRET_LEN]; /* the store's record-key secret */
+	struct ob_sha256 *key_ctx; /* per source: the digest of secret || source || 0
+	                              so far, copied per record */
+};
+
+ob_err ob_si_too_many(struct builder *b, const char *what, long long max);
+
+static inline uintptr_t map_get(const struct ob_strmap *m, const char *k, size_t n)
+{
+	return (uintptr_t)ob_strmap_get(m, k, n);
+}
+
+const char *ob_si_col_text(sqlite3_stmt *q, int i, size_t *n);
+
+/* Territories, parents before children (ordered by level). */
+ob_err ob_si_load_units(struct builder *b);
+
+int ob_si_iccs_level(size_t n);
+
+/* A category, added when new; its parent is its longest known prefix. */
+int32_t ob_si_add_category(struct builder *b, const char *code, size_t n, int level,
+                            const char *parent, size_t nparent);
+
+/* ICCS codes by level, so that parents come first. Index 0: unknown. */
+ob_err ob_si_load_categories(struct builder *b);
+
+int32_t ob_si_add_tag(struct builder *b, int dim, const char *code, size_t n);
+
+ob_err ob_si_load_tags(struct builder *b);
+
+/* Sources and coverage from the logbook. */
+ob_err ob_si_load_submissions(struct builder *b);
+
+/* The digest of secret || source || 0 of each source, for ob_si_record_key(). */
+void ob_si_key_contexts(struct builder *b);
+
+/* The unit of a country, made (level 0, named by its code) when the
+ * catalogue lacks it, so that records without a territory still count. */
+int32_t ob_si_country_unit(struct builder *b, int32_t c);
+
+/*
+ * The records are read by several readers at once, each over its own range
+ * of record ids and through its own connection, into rows of its own. The
+ * dictionaries are read-only while they run: a value a reader cannot
+ * resolve (a code the catalogue lacks, a country without its unit) is left
+ * as a miss, and the misses are resolved afterwards in record order, so
+ * that the dictionaries come out as a single pass would make them.
+ */
+struct row {
+	uint16_t terr, year, cat, source, count;
+	uint8_t month, day, hour, sex, age, rkey, tag[OB_SNAP_DIMS];
+};
+
+struct miss {
+	uint64_t row;
+	uint64_t nrows; /* rows row.. of one stored record (split by its count) */
+	char *s; /* the code (owned), NULL for a territory */
+	size_t n;
+	int32_t country;
+	int col;
+};
+
+struct cache_slot {
+	char key[64];
+	size_t len;
+	uint32_t idx;
+	bool valid;
+};
+
+struct reader {
+	const struct builder *b;
+	struct ob_store *st; /* the connection it reads through */
+	bool own_st;         /* st was opened for this reader */
+	bool big;            /* rows.p is of ob_si_big_alloc() */
+	long long from, to;  /* record ids from..to */
+	struct vec rows;     /* struct row */
+	struct vec misses;   /* struct miss */
+	uint64_t victims;    /* the sum of the rows' counts */
+	struct ob_diag diag;
+	ob_err err;
+	struct cache_slot last_terr, last_cat, last_tag[OB_SNAP_DIMS];
+};
+
+#define SNAP_MAX_READERS 4
+
+#define SNAP_MMAP_SIZE "2147418112"
+
+/*
+ * The record keys of victims from..to-1 of a stored record of source
+ * `source` (a record's source is its submission's), summed mod 256 (see
+ * snapshot.h): the first byte of SHA-256(secret || source || 0 ||
+ * source_id || 0 || i) for each victim i, in decimal. The digest of
+ * secret || source || 0 is the source's, made once.
+ */
+uint8_t ob_si_record_key(const struct builder *b, int32_t source, const char *id, size_t ni,
+                          uint64_t from, uint64_t to);
+
+void ob_si_reader_release(struct reader *r);
+
+/* The misses of the readers, in record order, into the dictionaries. */
+ob_err ob_si_resolve_misses(struct builder *b, struct reader *rd, int nr);
+
+/*
+ * Read the records into rd[0..*nr): the id range split between up to
+ * SNAP_MAX_READERS readers (one per processor), reader 0 through b's
+ * connection, the others through connections of their own that see the
+ * same state of the store; one reader when no other connection can be had.
+ */
+ob_err ob_si_load_records(struct builder *b, const char *stamp, struct reader *rd, int *nr);
+
+const void *ob_si_section(const unsigned char *base, const struct snap_header *h, int id,
+                           uint32_t elem, uint64_t *count);
+
+#endif

@@ -1,0 +1,435 @@
+/* snap_open.c - opening a snapshot: mapping the file, checking its header,
+ * and verifying every section's checksum and values over threads. */
+#include "engine/snap_impl.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/sha256.h"
+#include "base/strmap.h"
+#include "ingest/profile.h"
+
+/* ------------------------------------------------------------------------
+ * Opening and checking.
+ */
+static ob_err corrupt(struct ob_diag *d, const char *path, const char *why)
+{
+	return ob_diag_set(d, OB_ECORRUPT, path, 0, 0, NULL, 0,
+	                   "instantánea dañada: %s; se reconstruye con «observa snapshot» "
+	                   "(corrupt snapshot: rebuild it)", why);
+}
+
+static bool u16_below(const uint16_t *v, uint64_t n, uint32_t limit)
+{
+	uint16_t max = 0;
+
+	if (!n)
+		return true;
+	for (uint64_t i = 0; i < n; i++)
+		max = v[i] > max ? v[i] : max;
+	return max < limit;
+}
+
+static bool u8_below(const uint8_t *v, uint64_t n, uint32_t limit, bool unknown255)
+{
+	uint8_t bad = 0;
+
+	for (uint64_t i = 0; i < n; i++)
+		bad |= (uint8_t)((v[i] >= limit) & !(unknown255 && v[i] == 255));
+	return !bad;
+}
+
+static bool years_ok(const uint16_t *v, uint64_t n)
+{
+	uint16_t bad = 0;
+
+	for (uint64_t i = 0; i < n; i++)
+		bad |= (uint16_t)((v[i] != 0) & ((v[i] < OB_MIN_YEAR) | (v[i] > OB_MAX_YEAR)));
+	return !bad;
+}
+
+static bool offsets_ok(const uint32_t *v, uint64_t n, uint64_t len)
+{
+	for (uint64_t i = 0; i < n; i++)
+		if (v[i] >= len)
+			return false;
+	return true;
+}
+
+static ob_err check_snapshot(const struct ob_snapshot *s, const char *path, struct ob_diag *d)
+{
+	uint64_t n = s->n;
+
+	if (!s->strings_len || s->strings[s->strings_len - 1] != '\0')
+		return corrupt(d, path, "textos sin terminar");
+	for (uint32_t i = 0; i < s->n_units; i++) {
+		const struct ob_snap_unit *u = &s->units[i];
+		if (u->code >= s->strings_len || u->name >= s->strings_len ||
+		    u->country >= s->n_countries || u->parent >= (int32_t)i || u->parent < -1)
+			return corrupt(d, path, "tabla de territorios");
+	}
+	for (uint32_t i = 0; i < s->n_categories; i++) {
+		const struct ob_snap_category *c = &s->categories[i];
+		if (c->code >= s->strings_len || c->parent >= (int32_t)i || c->parent < -1)
+			return corrupt(d, path, "tabla de categorías");
+	}
+	for (uint32_t i = 0; i < s->n_sources; i++)
+		if (s->sources[i].code >= s->strings_len || s->sources[i].country >= s->n_countries ||
+		    s->sources[i].institution >= OB_INST_COUNT)
+			return corrupt(d, path, "tabla de fuentes");
+	for (uint32_t i = 0; i < s->n_coverage; i++)
+		if (s->coverage[i].source >= s->n_sources || s->coverage[i].country >= s->n_countries ||
+		    s->coverage[i].from_month > s->coverage[i].to_month)
+			return corrupt(d, path, "tabla de periodos entregados");
+	if (!offsets_ok(s->countries, s->n_countries, s->strings_len))
+		return corrupt(d, path, "tabla de países");
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
+		if (!s->n_tags[dim] || !offsets_ok(s->tags[dim], s->n_tags[dim], s->strings_len))
+			return corrupt(d, path, "códigos fuera de su diccionario");
+	if (n && (!s->n_units || !s->n_categories || !s->n_sources))
+		return corrupt(d, path, "diccionarios vacíos");
+	return OB_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * Verifying every section: checksums and, for the columns, that every value
+ * lies inside its dictionary. Blocks are spread over threads.
+ */
+enum range_kind { RANGE_NONE, RANGE_U16, RANGE_U8, RANGE_U8_OR_255, RANGE_YEAR };
+
+struct vjob {
+	const unsigned char *p;
+	size_t len;
+	int section;
+	enum range_kind kind;
+	uint32_t limit;
+	uint64_t sum;
+	bool in_range;
+	bool ones; /* the count column's block: every value is 1 */
+};
+
+struct verifier {
+	struct vjob *jobs;
+	size_t n;
+	atomic_size_t next;
+};
+
+static bool block_in_range(const struct vjob *j)
+{
+	switch (j->kind) {
+	case RANGE_U16:
+		return u16_below((const uint16_t *)j->p, j->len / 2, j->limit);
+	case RANGE_YEAR:
+		return years_ok((const uint16_t *)j->p, j->len / 2);
+	case RANGE_U8:
+		return u8_below(j->p, j->len, j->limit, false);
+	case RANGE_U8_OR_255:
+		return u8_below(j->p, j->len, j->limit, true);
+	default:
+		return true;
+	}
+}
+
+static void *verify_run(void *arg)
+{
+	struct verifier *v = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&v->next, 1)) < v->n) {
+		struct vjob *j = &v->jobs[i];
+		j->sum = ob_si_checksum(j->p, j->len);
+		j->in_range = block_in_range(j);
+		if (j->section == SEC_COL_COUNT) {
+			const uint16_t *c = (const uint16_t *)j->p;
+			uint16_t diff = 0;
+			for (size_t k = 0; k < j->len / 2; k++)
+				diff |= (uint16_t)(c[k] ^ 1);
+			j->ones = !diff;
+		}
+	}
+	return NULL;
+}
+
+/* The range rule of a section given the dictionaries' sizes. */
+static enum range_kind range_of(const struct ob_snapshot *s, int id, uint32_t *limit)
+{
+	if (id >= SEC_COL_TAG && id < SEC_COL_TAG + OB_SNAP_DIMS) {
+		*limit = s->n_tags[id - SEC_COL_TAG];
+		return RANGE_U8;
+	}
+	switch (id) {
+	case SEC_COL_TERRITORY: *limit = s->n_units; return RANGE_U16;
+	case SEC_COL_CATEGORY: *limit = s->n_categories; return RANGE_U16;
+	case SEC_COL_SOURCE: *limit = s->n_sources; return RANGE_U16;
+	case SEC_COL_YEAR: *limit = 0; return RANGE_YEAR;
+	case SEC_COL_MONTH: *limit = 13; return RANGE_U8;
+	case SEC_COL_DAY: *limit = 32; return RANGE_U8;
+	case SEC_COL_SEX: *limit = OB_SNAP_SEX_COUNT; return RANGE_U8;
+	case SEC_COL_HOUR: *limit = 24; return RANGE_U8_OR_255;
+	case SEC_COL_AGE: *limit = OB_MAX_AGE + 1; return RANGE_U8_OR_255;
+	default: *limit = 0; return RANGE_NONE;
+	}
+}
+
+static ob_err verify_sections(const struct ob_snapshot *s, const unsigned char *base,
+                              const struct snap_header *h, const char *path, bool *ones,
+                              struct ob_diag *d)
+{
+	struct verifier v;
+	size_t cap = 0;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int T = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (int)ncpu;
+	pthread_t th[8];
+	bool started[8] = { false };
+	ob_err e = OB_OK;
+
+	for (int i = 0; i < SEC_COUNT; i++)
+		cap += (size_t)(h->sections[i].count * h->sections[i].elem_size / SNAP_BLOCK) + 1;
+	v.jobs = ob_calloc(cap, sizeof(*v.jobs));
+	v.n = 0;
+	atomic_init(&v.next, 0);
+	for (int i = 0; i < SEC_COUNT; i++) {
+		size_t len = (size_t)(h->sections[i].count * h->sections[i].elem_size);
+		uint32_t limit;
+		enum range_kind kind = range_of(s, i, &limit);
+
+		for (size_t off = 0; off < len || (off == 0 && len == 0); off += SNAP_BLOCK) {
+			struct vjob *j = &v.jobs[v.n++];
+			j->p = base + h->sections[i].offset + off;
+			j->len = len - off < SNAP_BLOCK ? len - off : SNAP_BLOCK;
+			j->section = i;
+			j->kind = kind;
+			j->limit = limit;
+			if (!len)
+				break;
+		}
+	}
+	if ((uint64_t)T > v.n / 8 + 1)
+		T = (int)(v.n / 8 + 1);
+	for (int t = 1; t < T; t++)
+		started[t] = pthread_create(&th[t], NULL, verify_run, &v) == 0;
+	verify_run(&v);
+	for (int t = 1; t < T; t++)
+		if (started[t])
+			pthread_join(th[t], NULL);
+	for (size_t k = 0; k < v.n && !e;) {
+		int sec = v.jobs[k].section;
+		uint64_t acc = ob_si_fold_start();
+		bool in_range = true;
+		size_t len = 0;
+
+		for (; k < v.n && v.jobs[k].section == sec; k++) {
+			if (v.jobs[k].len)
+				acc = ob_si_fold_block(acc, v.jobs[k].sum);
+			len += v.jobs[k].len;
+			in_range = in_range && v.jobs[k].in_range;
+			if (sec == SEC_COL_COUNT && v.jobs[k].len)
+				*ones = *ones && v.jobs[k].ones;
+		}
+		if (ob_si_fold_end(acc, len) != h->sections[sec].checksum)
+			e = corrupt(d, path, "suma de control errónea");
+		else if (!in_range)
+			e = corrupt(d, path, "valores fuera de su diccionario");
+	}
+	free(v.jobs);
+	return e;
+}
+
+const void *ob_si_section(const unsigned char *base, const struct snap_header *h, int id,
+                           uint32_t elem, uint64_t *count)
+{
+	const struct snap_section *s = &h->sections[id];
+
+	if (s->id != (uint32_t)id || s->elem_size != elem || s->offset < SNAP_HEADER_SIZE ||
+	    s->offset % SNAP_ALIGN || s->offset > h->file_size ||
+	    (elem && s->count > (h->file_size - s->offset) / elem))
+		return NULL;
+	*count = s->count;
+	return base + s->offset;
+}
+
+ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_diag *d)
+{
+	char path[OB_MAX_PATH];
+	struct ob_snapshot *s;
+	struct snap_header h;
+	struct stat sb;
+	unsigned char *base;
+	uint64_t cnt, ck;
+	ob_err e;
+	int fd;
+
+	*out = NULL;
+	if (ob_snapshot_path(dir, path, sizeof(path)))
+		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ob_diag_set(d, errno == ENOENT ? OB_ENOENT : OB_EIO, path, 0, 0, NULL, 0,
+		                   "no hay instantánea: %s; créela con «observa snapshot» "
+		                   "(no snapshot)", strerror(errno));
+	if (fstat(fd, &sb) != 0) {
+		e = ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "fstat: %s", strerror(errno));
+		close(fd);
+		return e;
+	}
+	if ((uint64_t)sb.st_size < sizeof(h.magic) + 8) {
+		close(fd);
+		return corrupt(d, path, "archivo truncado");
+	}
+	memset(&h, 0, sizeof(h));
+	if (pread(fd, &h, sizeof(h) < (size_t)sb.st_size ? sizeof(h) : (size_t)sb.st_size, 0) <
+	    (ssize_t)(sizeof(h.magic) + 8)) {
+		close(fd);
+		return corrupt(d, path, "no se pudo leer el encabezado");
+	}
+	if (memcmp(h.magic, ob_si_snap_magic, sizeof(ob_si_snap_magic))) {
+		close(fd);
+		return corrupt(d, path, "no es una instantánea de observa");
+	}
+	if (h.endian != SNAP_ENDIAN) {
+		close(fd);
+		return corrupt(d, path, "orden de bytes de otra máquina");
+	}
+	if (h.version != OB_SNAPSHOT_VERSION) {
+		close(fd);
+		return ob_diag_set(d, OB_ESCHEMA, path, 0, 0, NULL, 0,
+		                   "instantánea en formato %u; este observa usa el %d: se reconstruye "
+		                   "(snapshot format %u, this program uses %d: rebuild it)",
+		                   h.version, OB_SNAPSHOT_VERSION, h.version, OB_SNAPSHOT_VERSION);
+	}
+	if ((uint64_t)sb.st_size < SNAP_HEADER_SIZE || h.file_size != (uint64_t)sb.st_size) {
+		close(fd);
+		return corrupt(d, path, "archivo truncado o de tamaño inesperado");
+	}
+	ck = h.header_checksum;
+	base = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (base == MAP_FAILED)
+		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "mmap: %s", strerror(errno));
+	{
+		struct snap_header hz = h;
+		unsigned char hdr[SNAP_HEADER_SIZE];
+
+		memcpy(hdr, base, SNAP_HEADER_SIZE);
+		hz.header_checksum = 0;
+		memcpy(hdr, &hz, sizeof(hz));
+		if (ob_si_checksum(hdr, SNAP_HEADER_SIZE) != ck || h.n_sections != SEC_COUNT) {
+			munmap(base, (size_t)sb.st_size);
+			return corrupt(d, path, "encabezado con suma de control errónea");
+		}
+	}
+	s = ob_calloc(1, sizeof(*s));
+	s->map = base;
+	s->map_len = (size_t)sb.st_size;
+	s->n = h.n_records;
+	s->victims = h.n_victims;
+	s->built_at = h.built_at;
+	memcpy(s->stamp, h.stamp, sizeof(s->stamp));
+	s->stamp[sizeof(s->stamp) - 1] = '\0';
+
+#define SECT(ptr, id, elem, cntvar)                                                     \
+	do {                                                                            \
+		if (!((ptr) = ob_si_section(base, &h, (id), (elem), &cnt))) {                 \
+			e = corrupt(d, path, "sección fuera del archivo");              \
+			goto fail;                                                      \
+		}                                                                       \
+		cntvar;                                                                 \
+	} while (0)
+#define COLUMN(ptr, id, elem)                                                           \
+	SECT(ptr, id, elem, if (cnt != s->n) {                                          \
+		e = corrupt(d, path, "columna de longitud distinta");                   \
+		goto fail;                                                              \
+	})
+	if (s->n > OB_MAX_SNAPSHOT_RECORDS) {
+		e = corrupt(d, path, "demasiados registros");
+		goto fail;
+	}
+	SECT(s->strings, SEC_STRINGS, 1, s->strings_len = cnt);
+	SECT(s->units, SEC_UNITS, sizeof(struct ob_snap_unit), s->n_units = (uint32_t)cnt);
+	SECT(s->categories, SEC_CATEGORIES, sizeof(struct ob_snap_category),
+	     s->n_categories = (uint32_t)cnt);
+	SECT(s->sources, SEC_SOURCES, sizeof(struct ob_snap_source), s->n_sources = (uint32_t)cnt);
+	SECT(s->countries, SEC_COUNTRIES, 4, s->n_countries = (uint32_t)cnt);
+	SECT(s->coverage, SEC_COVERAGE, sizeof(struct ob_snap_coverage),
+	     s->n_coverage = (uint32_t)cnt);
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
+		SECT(s->tags[dim], SEC_TAGS + dim, 4, s->n_tags[dim] = (uint32_t)cnt);
+		COLUMN(s->tag[dim], SEC_COL_TAG + dim, 1);
+	}
+	COLUMN(s->territory, SEC_COL_TERRITORY, 2);
+	COLUMN(s->year, SEC_COL_YEAR, 2);
+	COLUMN(s->category, SEC_COL_CATEGORY, 2);
+	COLUMN(s->source, SEC_COL_SOURCE, 2);
+	COLUMN(s->month, SEC_COL_MONTH, 1);
+	COLUMN(s->day, SEC_COL_DAY, 1);
+	COLUMN(s->hour, SEC_COL_HOUR, 1);
+	COLUMN(s->sex, SEC_COL_SEX, 1);
+	COLUMN(s->age, SEC_COL_AGE, 1);
+	COLUMN(s->count, SEC_COL_COUNT, 2);
+	COLUMN(s->rkey, SEC_COL_RKEY, 1);
+#undef COLUMN
+#undef SECT
+	if (s->n_units > OB_MAX_SNAPSHOT_UNITS || s->n_categories > OB_MAX_SNAPSHOT_UNITS ||
+	    s->n_sources > OB_MAX_SNAPSHOT_UNITS || s->n_countries > OB_MAX_SNAPSHOT_UNITS) {
+		e = corrupt(d, path, "diccionario demasiado grande");
+		goto fail;
+	}
+	s->counts_one = true;
+	if ((e = verify_sections(s, base, &h, path, &s->counts_one, d)) ||
+	    (e = check_snapshot(s, path, d)))
+		goto fail;
+	*out = s;
+	return OB_OK;
+fail:
+	ob_snapshot_close(s);
+	return e;
+}
+
+void ob_snapshot_close(struct ob_snapshot *s)
+{
+	if (!s)
+		return;
+	if (s->map)
+		munmap(s->map, s->map_len);
+	free(s);
+}
+
+ob_err ob_snapshot_load(struct ob_store *st, const char *dir, struct ob_snapshot **out,
+                        bool *rebuilt, struct ob_diag *d)
+{
+	char stamp[OB_SNAPSHOT_STAMP], msg[OB_MAX_MESSAGE];
+	ob_err e;
+
+	*out = NULL;
+	if (rebuilt)
+		*rebuilt = false;
+	if ((e = ob_snapshot_stamp(st, stamp, d)))
+		return e;
+	e = ob_snapshot_open(dir, out, d);
+	if (!e && !strcmp((*out)->stamp, stamp))
+		return OB_OK;
+	if (!e) {
+		ob_info("la instantánea es anterior a los últimos cambios del almacén: se reconstruye "
+		        "(the snapshot is older than the store: rebuilding)");
+		ob_snapshot_close(*out);
+		*out = NULL;
+	} else if (e == OB_ECORRUPT || e == OB_ESCHEMA) {
+		ob_diag_format(d, msg, sizeof(msg));
+		ob_warn("%s", msg);
+	} else if (e != OB_ENOENT) {
+		return e;
+	}
+	ob_diag_clear(d);
+	if ((e = ob_snapshot_build(st, dir, d)))
+		return e;
+	if (rebuilt)
+		*rebuilt = true;
+	return ob_snapshot_open(dir, out, d);
+}

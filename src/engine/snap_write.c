@@ -1,0 +1,349 @@
+/* snap_write.c - building a snapshot, last step: the rows ordered into
+ * columns and the file written beside the store (ob_snapshot_build). */
+#include "engine/snap_impl.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/sha256.h"
+#include "base/strmap.h"
+#include "ingest/profile.h"
+
+/* ------------------------------------------------------------------------
+ * Writing.
+ */
+struct out_section {
+	const void *data;
+	uint32_t elem;
+	uint64_t count;
+};
+
+static ob_err write_all(int fd, const void *p, size_t n, const char *path, struct ob_diag *d)
+{
+	const char *c = p;
+
+	while (n) {
+		ssize_t w = write(fd, c, n > (1u << 30) ? (1u << 30) : n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0,
+			                   "no se pudo escribir: %s (write failed)", strerror(errno));
+		c += w;
+		n -= (size_t)w;
+	}
+	return OB_OK;
+}
+
+static size_t align_up(size_t v)
+{
+	return (v + SNAP_ALIGN - 1) & ~(size_t)(SNAP_ALIGN - 1);
+}
+
+/* Sort keys a pass by (territory, year, source) may count in. */
+#define SNAP_SORT_KEYS ((size_t)1 << 22)
+
+/*
+ * The readers' rows into the column sections of the image, ordered by
+ * territory, then year, then source (a stable counting sort: records of the
+ * same key keep the store's order), so that a pass that counts by
+ * territory finds its counters in cache and a year filter finds the
+ * records of its years together (by territory alone when there are too many
+ * keys for that).
+ */
+static void scatter(const struct builder *b, const struct reader *rd, int nr,
+                    unsigned char *image, const struct snap_section *sec)
+{
+	uint16_t *terr = (uint16_t *)(image + sec[SEC_COL_TERRITORY].offset);
+	uint16_t *year = (uint16_t *)(image + sec[SEC_COL_YEAR].offset);
+	uint16_t *cat = (uint16_t *)(image + sec[SEC_COL_CATEGORY].offset);
+	uint16_t *source = (uint16_t *)(image + sec[SEC_COL_SOURCE].offset);
+	uint16_t *count = (uint16_t *)(image + sec[SEC_COL_COUNT].offset);
+	uint8_t *rkey = image + sec[SEC_COL_RKEY].offset;
+	uint8_t *month = image + sec[SEC_COL_MONTH].offset, *day = image + sec[SEC_COL_DAY].offset;
+	uint8_t *hour = image + sec[SEC_COL_HOUR].offset, *sex = image + sec[SEC_COL_SEX].offset;
+	uint8_t *age = image + sec[SEC_COL_AGE].offset, *tag[OB_SNAP_DIMS];
+	uint32_t *yi = ob_calloc(65536, sizeof(uint32_t));
+	size_t nu = b->units.n ? b->units.n : 1, ny = 0, ns = b->sources.n ? b->sources.n : 1;
+	size_t mul_t, mul_y, mul_s, nk, *at, sum = 0;
+
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
+		tag[dim] = image + sec[SEC_COL_TAG + dim].offset;
+	/* the years present, numbered in order */
+	for (int k = 0; k < nr; k++) {
+		const struct row *w = (const struct row *)rd[k].rows.p;
+		for (size_t i = 0; i < rd[k].rows.n; i++)
+			yi[w[i].year] = 1;
+	}
+	for (size_t y = 0; y < 65536; y++)
+		yi[y] = yi[y] ? (uint32_t)ny++ : 0;
+	if (!ny)
+		ny = 1;
+	if (nu * ny * ns <= SNAP_SORT_KEYS) {
+		mul_t = ny * ns, mul_y = ns, mul_s = 1;
+	} else if (nu * ny <= SNAP_SORT_KEYS) {
+		mul_t = ny, mul_y = 1, mul_s = 0;
+	} else {
+		mul_t = 1, mul_y = 0, mul_s = 0;
+	}
+	nk = nu * mul_t + 1;
+	at = ob_calloc(nk, sizeof(size_t));
+#define SORT_KEY(w) ((w).terr * mul_t + yi[(w).year] * mul_y + (w).source * mul_s)
+	for (int k = 0; k < nr; k++) {
+		const struct row *w = (const struct row *)rd[k].rows.p;
+		for (size_t i = 0; i < rd[k].rows.n; i++)
+			at[SORT_KEY(w[i])]++;
+	}
+	for (size_t t = 0; t < nk; t++) {
+		size_t c = at[t];
+		at[t] = sum;
+		sum += c;
+	}
+	for (int k = 0; k < nr; k++) {
+		const struct row *w = (const struct row *)rd[k].rows.p;
+		for (size_t i = 0; i < rd[k].rows.n; i++) {
+			size_t j = at[SORT_KEY(w[i])]++;
+
+			terr[j] = w[i].terr;
+			year[j] = w[i].year;
+			cat[j] = w[i].cat;
+			source[j] = w[i].source;
+			count[j] = w[i].count;
+			rkey[j] = w[i].rkey;
+			month[j] = w[i].month;
+			day[j] = w[i].day;
+			hour[j] = w[i].hour;
+			sex[j] = w[i].sex;
+			age[j] = w[i].age;
+			for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
+				tag[dim][j] = w[i].tag[dim];
+		}
+	}
+#undef SORT_KEY
+	free(at);
+	free(yi);
+}
+
+static ob_err write_file(struct builder *b, const char *stamp, const struct reader *rd, int nr)
+{
+	struct out_section sec[SEC_COUNT];
+	struct snap_header *h;
+	char path[OB_MAX_PATH], tmp[OB_MAX_PATH + 32], sdir[OB_MAX_PATH];
+	unsigned char *image;
+	size_t off = SNAP_HEADER_SIZE, image_len;
+	uint64_t n = 0, victims = 0;
+	ob_err e;
+	int fd;
+
+	for (int k = 0; k < nr; k++) {
+		n += rd[k].rows.n;
+		victims += rd[k].victims;
+	}
+	if (n > OB_MAX_SNAPSHOT_RECORDS)
+		return ob_si_too_many(b, "registros", OB_MAX_SNAPSHOT_RECORDS);
+	if (victims > (uint64_t)OB_MAX_SNAPSHOT_VICTIMS)
+		return ob_si_too_many(b, "víctimas", OB_MAX_SNAPSHOT_VICTIMS);
+
+	sec[SEC_STRINGS] = (struct out_section){ b->strings.ptr, 1, b->strings.len };
+	sec[SEC_UNITS] = (struct out_section){ b->units.p, sizeof(struct ob_snap_unit), b->units.n };
+	sec[SEC_CATEGORIES] =
+		(struct out_section){ b->cats.p, sizeof(struct ob_snap_category), b->cats.n };
+	sec[SEC_SOURCES] =
+		(struct out_section){ b->sources.p, sizeof(struct ob_snap_source), b->sources.n };
+	sec[SEC_COUNTRIES] = (struct out_section){ b->countries.p, 4, b->countries.n };
+	sec[SEC_COVERAGE] =
+		(struct out_section){ b->coverage.p, sizeof(struct ob_snap_coverage), b->coverage.n };
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
+		sec[SEC_TAGS + dim] = (struct out_section){ b->tags[dim].p, 4, b->tags[dim].n };
+		sec[SEC_COL_TAG + dim] = (struct out_section){ NULL, 1, n };
+	}
+	sec[SEC_COL_TERRITORY] = (struct out_section){ NULL, 2, n };
+	sec[SEC_COL_YEAR] = (struct out_section){ NULL, 2, n };
+	sec[SEC_COL_CATEGORY] = (struct out_section){ NULL, 2, n };
+	sec[SEC_COL_SOURCE] = (struct out_section){ NULL, 2, n };
+	sec[SEC_COL_MONTH] = (struct out_section){ NULL, 1, n };
+	sec[SEC_COL_DAY] = (struct out_section){ NULL, 1, n };
+	sec[SEC_COL_HOUR] = (struct out_section){ NULL, 1, n };
+	sec[SEC_COL_SEX] = (struct out_section){ NULL, 1, n };
+	sec[SEC_COL_AGE] = (struct out_section){ NULL, 1, n };
+	sec[SEC_COL_COUNT] = (struct out_section){ NULL, 2, n };
+	sec[SEC_COL_RKEY] = (struct out_section){ NULL, 1, n };
+
+	for (int i = 0; i < SEC_COUNT; i++)
+		off = align_up(off + (size_t)sec[i].elem * sec[i].count);
+	if (!(image = ob_si_big_alloc(off)))
+		return ob_diag_set(b->d, OB_ENOMEM, b->dir, 0, 0, NULL, 0,
+		                   "sin memoria para la instantánea (out of memory)");
+	image_len = off;
+	h = (struct snap_header *)image;
+	memcpy(h->magic, ob_si_snap_magic, sizeof(ob_si_snap_magic));
+	h->version = OB_SNAPSHOT_VERSION;
+	h->endian = SNAP_ENDIAN;
+	h->file_size = off;
+	h->n_records = n;
+	h->n_victims = victims;
+	h->built_at = (int64_t)time(NULL);
+	ob_strlcpy(h->stamp, stamp, sizeof(h->stamp));
+	h->n_sections = SEC_COUNT;
+	off = SNAP_HEADER_SIZE;
+	for (int i = 0; i < SEC_COUNT; i++) {
+		size_t len = (size_t)sec[i].elem * sec[i].count;
+
+		h->sections[i].id = (uint32_t)i;
+		h->sections[i].elem_size = sec[i].elem;
+		h->sections[i].offset = off;
+		h->sections[i].count = sec[i].count;
+		if (len && sec[i].data)
+			memcpy(image + off, sec[i].data, len);
+		off = align_up(off + len);
+	}
+	scatter(b, rd, nr, image, h->sections);
+	for (int i = 0; i < SEC_COUNT; i++)
+		h->sections[i].checksum =
+			ob_si_section_checksum(image + h->sections[i].offset,
+			                 (size_t)h->sections[i].elem_size * h->sections[i].count);
+	h->header_checksum = 0;
+	h->header_checksum = ob_si_checksum(image, SNAP_HEADER_SIZE);
+
+	if (snprintf(sdir, sizeof(sdir), "%s/%s", b->dir, OB_SNAPSHOT_DIR) >= (int)sizeof(sdir) ||
+	    ob_snapshot_path(b->dir, path, sizeof(path))) {
+		ob_si_big_free(image, image_len);
+		return ob_diag_set(b->d, OB_ETOOBIG, b->dir, 0, 0, NULL, 0, "ruta demasiado larga");
+	}
+	if (mkdir(sdir, 0777) != 0 && errno != EEXIST) {
+		e = ob_diag_set(b->d, OB_EIO, sdir, 0, 0, NULL, 0,
+		                "no se pudo crear el directorio: %s", strerror(errno));
+		ob_si_big_free(image, image_len);
+		return e;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		e = ob_diag_set(b->d, OB_EIO, tmp, 0, 0, NULL, 0, "no se pudo crear: %s (cannot create)",
+		                strerror(errno));
+		ob_si_big_free(image, image_len);
+		return e;
+	}
+	e = write_all(fd, image, off, tmp, b->d);
+	ob_si_big_free(image, image_len);
+	if (!e && fsync(fd) != 0)
+		e = ob_diag_set(b->d, OB_EIO, tmp, 0, 0, NULL, 0, "fsync: %s", strerror(errno));
+	if (close(fd) != 0 && !e)
+		e = ob_diag_set(b->d, OB_EIO, tmp, 0, 0, NULL, 0, "close: %s", strerror(errno));
+	if (!e && rename(tmp, path) != 0)
+		e = ob_diag_set(b->d, OB_EIO, path, 0, 0, NULL, 0,
+		                "no se pudo reemplazar la instantánea: %s", strerror(errno));
+	if (e) {
+		unlink(tmp);
+		return e;
+	}
+	fd = open(sdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	return OB_OK;
+}
+
+/* The integer a pragma reads, 0 when it cannot be read. */
+static long long pragma_int(struct ob_store *st, const char *sql)
+{
+	sqlite3_stmt *q;
+	struct ob_diag ignored;
+	long long v = 0;
+
+	if (ob_store_prepare(st, sql, &q, &ignored))
+		return 0;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return v;
+}
+
+ob_err ob_snapshot_build(struct ob_store *st, const char *dir, struct ob_diag *d)
+{
+	struct builder b;
+	struct reader rd[SNAP_MAX_READERS];
+	char stamp[OB_SNAPSHOT_STAMP];
+	long long mmap_was;
+	int nr = 0;
+	ob_err e;
+
+	memset(&b, 0, sizeof(b));
+	b.st = st;
+	b.d = d;
+	b.dir = dir;
+	ob_buf_init(&b.strings, OB_MAX_TEXT_FILE);
+	ob_si_vec_init(&b.units, sizeof(struct ob_snap_unit), OB_MAX_SNAPSHOT_UNITS);
+	ob_si_vec_init(&b.cats, sizeof(struct ob_snap_category), OB_MAX_SNAPSHOT_UNITS);
+	ob_si_vec_init(&b.sources, sizeof(struct ob_snap_source), OB_MAX_SNAPSHOT_UNITS);
+	ob_si_vec_init(&b.countries, 4, OB_MAX_SNAPSHOT_UNITS);
+	ob_si_vec_init(&b.coverage, sizeof(struct ob_snap_coverage), OB_MAX_SNAPSHOT_COVERAGE);
+	ob_strmap_init(&b.unit_map);
+	ob_strmap_init(&b.cat_map);
+	ob_strmap_init(&b.source_map);
+	ob_strmap_init(&b.country_map);
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
+		ob_si_vec_init(&b.tags[dim], 4, OB_MAX_SNAPSHOT_TAGS);
+		ob_strmap_init(&b.tag_map[dim]);
+	}
+	/* offset 0 of the pool is the empty string */
+	ob_buf_addc(&b.strings, '\0');
+
+	/* the store's pages mapped rather than copied for the long scan (the
+	 * connection's setting is put back afterwards) */
+	mmap_was = pragma_int(st, "PRAGMA mmap_size");
+	ob_store_exec(st, "PRAGMA mmap_size=" SNAP_MMAP_SIZE, d);
+	/* one read transaction: the snapshot is of one state of the store */
+	if ((e = ob_store_exec(st, "BEGIN", d)))
+		goto release;
+	if (!(e = ob_snapshot_stamp(st, stamp, d)) && !(e = ob_store_key_secret(st, b.secret, d)) &&
+	    !(e = ob_si_load_units(&b)) && !(e = ob_si_load_categories(&b)) && !(e = ob_si_load_tags(&b)) &&
+	    !(e = ob_si_load_submissions(&b))) {
+		ob_si_key_contexts(&b);
+		e = ob_si_load_records(&b, stamp, rd, &nr);
+	}
+	{
+		struct ob_diag ignored;
+		char sql[64];
+
+		ob_store_exec(st, "COMMIT", &ignored);
+		snprintf(sql, sizeof(sql), "PRAGMA mmap_size=%lld", mmap_was);
+		ob_store_exec(st, sql, &ignored);
+	}
+	if (!e && !(e = ob_si_resolve_misses(&b, rd, nr)))
+		e = write_file(&b, stamp, rd, nr);
+	for (int k = 0; k < nr; k++)
+		ob_si_reader_release(&rd[k]);
+release:
+	ob_buf_release(&b.strings);
+	ob_si_vec_free(&b.units);
+	ob_si_vec_free(&b.cats);
+	ob_si_vec_free(&b.sources);
+	ob_si_vec_free(&b.countries);
+	ob_si_vec_free(&b.coverage);
+	ob_strmap_release(&b.unit_map);
+	ob_strmap_release(&b.cat_map);
+	ob_strmap_release(&b.source_map);
+	ob_strmap_release(&b.country_map);
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
+		ob_si_vec_free(&b.tags[dim]);
+		ob_strmap_release(&b.tag_map[dim]);
+	}
+	free(b.country_unit);
+	free(b.subs);
+	explicit_bzero(b.secret, sizeof(b.secret));
+	if (b.key_ctx) {
+		explicit_bzero(b.key_ctx, b.sources.n * sizeof(*b.key_ctx));
+		free(b.key_ctx);
+	}
+	return e;
+}
+
