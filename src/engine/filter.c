@@ -80,12 +80,13 @@ static size_t edit_distance(const char *a, const char *b)
 #define LIST_ALL_BELOW 40
 #define LIST_NEAREST 10
 
-/* Append to b the candidates (all when few, else the nearest to value). */
+/* Append to b the candidates (all when few, else the nearest to value);
+ * a list cut at b's ceiling stays cut (it is a message). */
 static void list_valid(struct ob_buf *b, const char *value, const char *const *cand, size_t n)
 {
 	if (n <= LIST_ALL_BELOW) {
 		for (size_t i = 0; i < n; i++)
-			ob_buf_addf(b, "%s%s", i ? ", " : "", cand[i]);
+			ob_buf_putf(b, "%s%s", i ? ", " : "", cand[i]);
 		return;
 	}
 	size_t *best = ob_malloc(LIST_NEAREST * sizeof(size_t)), nb = 0;
@@ -103,10 +104,10 @@ static void list_valid(struct ob_buf *b, const char *value, const char *const *c
 		}
 		best[nb++] = at;
 	}
-	ob_buf_adds(b, "(los más cercanos / the nearest) ");
+	ob_buf_puts(b, "(los más cercanos / the nearest) ");
 	for (size_t j = 0; j < nb; j++)
-		ob_buf_addf(b, "%s%s", j ? ", " : "", cand[best[j]]);
-	ob_buf_addf(b, " ... (%zu en total / in all)", n);
+		ob_buf_putf(b, "%s%s", j ? ", " : "", cand[best[j]]);
+	ob_buf_putf(b, " ... (%zu en total / in all)", n);
 	free(best);
 	free(dist);
 }

@@ -267,9 +267,11 @@ static ob_err where_codes(const struct ob_analyzer *an, struct compiled *c,
 		if (f == OB_FLD_SEX)
 			c->sex_seen[v[0] == 'F' ? OB_SNAP_SEX_F : v[0] == 'M' ? OB_SNAP_SEX_M
 			                                                    : OB_SNAP_SEX_U] = true;
-		if (codes.len)
-			ob_buf_addc(&codes, '|');
-		ob_buf_add(&codes, v, n);
+		if ((codes.len && ob_buf_addc(&codes, '|')) || ob_buf_add(&codes, v, n)) {
+			e = ob_diag_set(d, OB_ETOOBIG, "--where", 0, 0, v, n,
+			                "demasiados valores para «%s» / too many values", field);
+			goto release_codes;
+		}
 	}
 	nacc = ob_qi_col_domain(s, col);
 	if (nacc < 256)

@@ -294,8 +294,9 @@ ob_err ob_snapshot_build(struct ob_store *st, const char *dir, struct ob_diag *d
 		ob_si_vec_init(&b.tags[dim], 4, OB_MAX_SNAPSHOT_TAGS);
 		ob_strmap_init(&b.tag_map[dim]);
 	}
-	/* offset 0 of the pool is the empty string */
-	ob_buf_addc(&b.strings, '\0');
+	/* offset 0 of the pool is the empty string (a failed add sticks:
+	 * the pool's adds below report it) */
+	ob_buf_putc(&b.strings, '\0');
 
 	/* the store's pages mapped rather than copied for the long scan (the
 	 * connection's setting is put back afterwards) */

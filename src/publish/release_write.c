@@ -382,10 +382,10 @@ static void xml_text(struct ob_buf *b, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
-		case '&': ob_buf_adds(b, "&amp;"); break;
-		case '<': ob_buf_adds(b, "&lt;"); break;
-		case '>': ob_buf_adds(b, "&gt;"); break;
-		case '"': ob_buf_adds(b, "&quot;"); break;
+		case '&': ob_buf_puts(b, "&amp;"); break;
+		case '<': ob_buf_puts(b, "&lt;"); break;
+		case '>': ob_buf_puts(b, "&gt;"); break;
+		case '"': ob_buf_puts(b, "&quot;"); break;
 		default:
 			if (*p >= 0x20 || *p == '\t' || *p == '\n')
 				ob_buf_putc(b, (char)*p);
