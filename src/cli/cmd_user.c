@@ -2,7 +2,7 @@
 #include "base/common.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
-#include "http/auth.h"
+#include "accounts/accounts.h"
 
 #include <fcntl.h>
 #include <getopt.h>
