@@ -73,7 +73,6 @@ struct opts {
 	int format; /* 0 table, 1 csv, 2 json */
 	int threads;
 	bool records;
-	long long bench_repeat;
 };
 
 /* ---- output ---- */
@@ -383,69 +382,6 @@ static void print_cells(const struct ob_query_table *t, enum ob_query_measure m,
 		printf("]}\n");
 }
 
-/* ---- the hidden benchmark mode ---- */
-
-static long rss_kib(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	long kib = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "VmRSS:", 6)) {
-			long long v;
-			char *p = line + 6, *e;
-			while (*p == ' ' || *p == '\t')
-				p++;
-			e = p;
-			while (*e >= '0' && *e <= '9')
-				e++;
-			if (ob_parse_int(p, (size_t)(e - p), 0, INT64_MAX, &v))
-				kib = (long)v;
-		}
-	fclose(f);
-	return kib;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static int bench(const struct ob_analyzer *an, const struct ob_query *q,
-                 const struct ob_snapshot *snap, double open_s, long rss0, long long n)
-{
-	double *ms = ob_malloc((size_t)n * sizeof(double));
-	struct ob_diag d;
-	long rss1;
-
-	ob_diag_clear(&d);
-	for (long long i = 0; i < n; i++) {
-		struct ob_query_result *r;
-		struct ob_query_table *t;
-		double t0 = ob_now();
-		if (ob_query_run(an, q, &r, &d) || ob_query_table_make(r, OB_QS_LABEL, 0, &t, &d)) {
-			ob_cli_diag(&d);
-			free(ms);
-			return OB_EXIT_FAIL;
-		}
-		ms[i] = (ob_now() - t0) * 1000;
-		ob_query_table_free(t);
-		ob_query_result_free(r);
-	}
-	rss1 = rss_kib();
-	qsort(ms, (size_t)n, sizeof(double), cmp_double);
-	printf("bench: median_ms=%.3f min_ms=%.3f open_s=%.3f records=%llu rss_kib=%ld "
-	       "rss_before_kib=%ld bytes_per_record=%.2f\n",
-	       ms[n / 2], ms[0], open_s, (unsigned long long)snap->n, rss1, rss0,
-	       snap->n ? (double)(rss1 - rss0) * 1024.0 / (double)snap->n : 0.0);
-	free(ms);
-	return OB_EXIT_OK;
-}
-
 /* ---- the command ---- */
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -460,8 +396,6 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "top", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "threads", required_argument, NULL, 'T' },
-		{ "records", no_argument, NULL, 'R' },
-		{ "bench-repeat", required_argument, NULL, 'B' },
 		{ "records", no_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -526,13 +460,6 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			}
 			o->threads = (int)v;
 			break;
-		case 'B':
-			if (!ob_parse_int(optarg, strlen(optarg), 1, 100000, &v)) {
-				ob_error("--bench-repeat: «%s» no es un entero de 1 a 100000", optarg);
-				return OB_EXIT_USAGE;
-			}
-			o->bench_repeat = v;
-			break;
 		case 'R': o->records = true; break;
 		case 'h': usage(stdout); return -1;
 		default:
@@ -547,7 +474,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		usage(stderr);
 		return OB_EXIT_USAGE;
 	}
-	if (!o->rows && !o->cols && !o->where && !o->bench_repeat) {
+	if (!o->rows && !o->cols && !o->where) {
 		ob_error("falta --rows, --cols o --where (nothing to analyse: give --rows)");
 		usage(stderr);
 		return OB_EXIT_USAGE;
@@ -568,8 +495,6 @@ int cmd_analyze(int argc, char **argv)
 	struct ob_indicator_set *set = NULL;
 	struct ob_counting *rules = NULL;
 	struct ob_diag d;
-	double t0;
-	long rss0;
 	int rc;
 	ob_err e;
 
@@ -594,8 +519,6 @@ int cmd_analyze(int argc, char **argv)
 
 	if (!(st = ob_cli_open(o.dir, OB_STORE_READONLY)))
 		return OB_EXIT_SYSTEM;
-	rss0 = rss_kib();
-	t0 = ob_now();
 	if ((e = ob_snapshot_load(st, o.dir, &snap, NULL, &d)) ||
 	    (e = ob_population_load(st, snap, &pop, &d)))
 		goto diag;
@@ -605,10 +528,6 @@ int cmd_analyze(int argc, char **argv)
 	q.rules = rules;
 	q.records = o.records;
 	an = ob_analyzer_new(snap, pop);
-	if (o.bench_repeat) {
-		rc = bench(an, &q, snap, ob_now() - t0, rss0, o.bench_repeat);
-		goto out;
-	}
 	if ((e = ob_query_run(an, &q, &r, &d)) ||
 	    (e = ob_query_table_make(r, o.sort, (size_t)o.top, &t, &d)))
 		goto diag;
