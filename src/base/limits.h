@@ -228,7 +228,7 @@
 #define OB_HTTP_INDEX_CACHE 8
 #define OB_HTTP_INDEX_CONCURRENT 1
 
-/* Accounts (src/http/auth.h): shortest and longest password, longest user
+/* Accounts (src/accounts/accounts.h): shortest and longest password, longest user
  * name, lifetime of a login session in seconds, and the login throttle:
  * failures of one account from one address before it must wait, the first
  * wait (seconds; it doubles with each further failure) and the longest;

@@ -1,8 +1,11 @@
 /* cliutil.c - helpers shared by subcommands (see cliutil.h). */
 #include "cli/cliutil.h"
 
+#include <assert.h>
+
 #include "base/log.h"
-#include "cli/builtin.h"
+#include "engine/indicators.h"
+#include "engine/snapshot.h"
 
 void ob_cli_diag(const struct ob_diag *d)
 {
@@ -12,17 +15,58 @@ void ob_cli_diag(const struct ob_diag *d)
 	ob_error("%s", msg);
 }
 
-struct ob_store *ob_cli_open(const char *dir, enum ob_store_mode mode)
+struct ob_store *ob_cmd_store(struct ob_cmd_ctx *ctx, enum ob_store_mode mode)
 {
-	struct ob_store *s = NULL;
+	unsigned flags = ctx->cmd ? ctx->cmd->flags : 0;
 	struct ob_diag d;
 
+	/* the table says what a command may do with the store */
+	assert(flags & (mode == OB_STORE_READONLY ? OB_CMD_STORE_RO | OB_CMD_STORE_RW
+	                                          : OB_CMD_STORE_RW));
+	if (ctx->store) {
+		assert(mode == OB_STORE_READONLY || ctx->store_mode != OB_STORE_READONLY);
+		return ctx->store;
+	}
 	ob_diag_clear(&d);
-	if (ob_store_open(dir, mode, &s, &d)) {
+	if ((ctx->store_error = ob_store_open(ctx->dir, mode, &ctx->store, &d))) {
 		ob_cli_diag(&d);
+		ctx->store = NULL;
 		return NULL;
 	}
-	return s;
+	ctx->store_mode = (int)mode;
+	return ctx->store;
+}
+
+ob_err ob_cmd_snapshot(struct ob_cmd_ctx *ctx, struct ob_diag *d)
+{
+	ob_err e;
+
+	assert(ctx->cmd && (ctx->cmd->flags & OB_CMD_SNAPSHOT) && ctx->store);
+	if (ctx->snap)
+		return OB_OK;
+	if ((e = ob_snapshot_load(ctx->store, ctx->dir, &ctx->snap, NULL, d)))
+		return e;
+	if ((e = ob_population_load(ctx->store, ctx->snap, &ctx->pop, d))) {
+		ob_snapshot_close(ctx->snap);
+		ctx->snap = NULL;
+	}
+	return e;
+}
+
+bool ob_cli_output_en(const struct ob_cmd_ctx *ctx)
+{
+	return ctx->lang_given && ctx->lang == OB_LANG_EN;
+}
+
+void ob_cmd_release(struct ob_cmd_ctx *ctx)
+{
+	ob_population_free(ctx->pop);
+	ctx->pop = NULL;
+	if (ctx->snap)
+		ob_snapshot_close(ctx->snap);
+	ctx->snap = NULL;
+	ob_store_close(ctx->store);
+	ctx->store = NULL;
 }
 
 int ob_cli_status(ob_err e)

@@ -14,7 +14,7 @@
 #include "io/json.h"
 #include "io/rows.h"
 
-static void usage(FILE *out)
+void cmd_analyze_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa analyze [-d DIR] --rows DIM[,DIM] [--cols DIM[,DIM]]\n"
@@ -66,7 +66,7 @@ static void usage(FILE *out)
 }
 
 struct opts {
-	const char *dir, *rows, *cols, *where;
+	const char *rows, *cols, *where;
 	enum ob_query_measure measure;
 	enum ob_query_sort sort;
 	bool sort_given;
@@ -74,7 +74,6 @@ struct opts {
 	int format; /* 0 table, 1 csv, 2 json */
 	int threads;
 	bool records;
-	long long bench_repeat;
 };
 
 /* ---- output ---- */
@@ -329,75 +328,11 @@ static ob_err print_cells(const struct ob_query_table *t, enum ob_query_measure 
 	return e;
 }
 
-/* ---- the hidden benchmark mode ---- */
-
-static long rss_kib(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	long kib = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "VmRSS:", 6)) {
-			long long v;
-			char *p = line + 6, *e;
-			while (*p == ' ' || *p == '\t')
-				p++;
-			e = p;
-			while (*e >= '0' && *e <= '9')
-				e++;
-			if (ob_parse_int(p, (size_t)(e - p), 0, INT64_MAX, &v))
-				kib = (long)v;
-		}
-	fclose(f);
-	return kib;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static int bench(const struct ob_analyzer *an, const struct ob_query *q,
-                 const struct ob_snapshot *snap, double open_s, long rss0, long long n)
-{
-	double *ms = ob_malloc((size_t)n * sizeof(double));
-	struct ob_diag d;
-	long rss1;
-
-	ob_diag_clear(&d);
-	for (long long i = 0; i < n; i++) {
-		struct ob_query_result *r;
-		struct ob_query_table *t;
-		double t0 = ob_now();
-		if (ob_query_run(an, q, &r, &d) || ob_query_table_make(r, OB_QS_LABEL, 0, &t, &d)) {
-			ob_cli_diag(&d);
-			free(ms);
-			return OB_EXIT_FAIL;
-		}
-		ms[i] = (ob_now() - t0) * 1000;
-		ob_query_table_free(t);
-		ob_query_result_free(r);
-	}
-	rss1 = rss_kib();
-	qsort(ms, (size_t)n, sizeof(double), cmp_double);
-	printf("bench: median_ms=%.3f min_ms=%.3f open_s=%.3f records=%llu rss_kib=%ld "
-	       "rss_before_kib=%ld bytes_per_record=%.2f\n",
-	       ms[n / 2], ms[0], open_s, (unsigned long long)snap->n, rss1, rss0,
-	       snap->n ? (double)(rss1 - rss0) * 1024.0 / (double)snap->n : 0.0);
-	free(ms);
-	return OB_EXIT_OK;
-}
-
 /* ---- the command ---- */
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, 'd' },
 		{ "rows", required_argument, NULL, 'r' },
 		{ "cols", required_argument, NULL, 'c' },
 		{ "where", required_argument, NULL, 'w' },
@@ -407,28 +342,23 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "format", required_argument, NULL, 'f' },
 		{ "threads", required_argument, NULL, 'T' },
 		{ "records", no_argument, NULL, 'R' },
-		{ "bench-repeat", required_argument, NULL, 'B' },
-		{ "records", no_argument, NULL, 'R' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long long v;
 	int c, m;
 
 	memset(o, 0, sizeof(*o));
-	o->dir = ".";
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:r:c:w:m:s:t:f:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:c:w:m:s:t:f:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': o->dir = optarg; break;
 		case 'r': o->rows = optarg; break;
 		case 'c': o->cols = optarg; break;
 		case 'w': o->where = optarg; break;
 		case 'm':
 			if ((m = ob_query_measure_parse(optarg)) < 0) {
-				ob_error("--measure: «%s» desconocida; válidas: count, rate, share "
-				         "(unknown measure)", optarg);
+				OB_ERROR("--measure: «%s» desconocida; válidas: count, rate, share",
+				         "--measure: unknown «%s»; valid: count, rate, share", optarg);
 				return OB_EXIT_USAGE;
 			}
 			o->measure = (enum ob_query_measure)m;
@@ -442,15 +372,15 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			} else if (!strcmp(optarg, "count_asc") || !strcmp(optarg, "+count")) {
 				o->sort = OB_QS_COUNT_ASC;
 			} else {
-				ob_error("--sort: «%s» desconocido; válidos: label, count, count_asc "
-				         "(unknown order)", optarg);
+				OB_ERROR("--sort: «%s» desconocido; válidos: label, count, count_asc",
+				         "--sort: unknown «%s»; valid: label, count, count_asc", optarg);
 				return OB_EXIT_USAGE;
 			}
 			break;
 		case 't':
 			if (!ob_parse_int(optarg, strlen(optarg), 1, 1000000, &v)) {
-				ob_error("--top: «%s» no es un entero de 1 a 1000000 (expected an "
-				         "integer 1..1000000)", optarg);
+				OB_ERROR("--top: «%s» no es un entero de 1 a 1000000",
+				         "--top: «%s» is not an integer from 1 to 1000000", optarg);
 				return OB_EXIT_USAGE;
 			}
 			o->top = v;
@@ -459,72 +389,56 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->format = !strcmp(optarg, "table") ? 0 : !strcmp(optarg, "csv") ? 1
 			          : !strcmp(optarg, "json") ? 2 : -1;
 			if (o->format < 0) {
-				ob_error("--format: «%s» desconocido; válidos: table, csv, json "
-				         "(unknown format)", optarg);
+				OB_ERROR("--format: «%s» desconocido; válidos: table, csv, json",
+				         "--format: unknown «%s»; valid: table, csv, json", optarg);
 				return OB_EXIT_USAGE;
 			}
 			break;
 		case 'T':
 			if (!ob_parse_int(optarg, strlen(optarg), 1, 16, &v)) {
-				ob_error("--threads: «%s» no es un entero de 1 a 16 (expected 1..16)",
-				         optarg);
+				OB_ERROR("--threads: «%s» no es un entero de 1 a 16",
+				         "--threads: «%s» is not an integer from 1 to 16", optarg);
 				return OB_EXIT_USAGE;
 			}
 			o->threads = (int)v;
 			break;
-		case 'B':
-			if (!ob_parse_int(optarg, strlen(optarg), 1, 100000, &v)) {
-				ob_error("--bench-repeat: «%s» no es un entero de 1 a 100000", optarg);
-				return OB_EXIT_USAGE;
-			}
-			o->bench_repeat = v;
-			break;
 		case 'R': o->records = true; break;
-		case 'h': usage(stdout); return -1;
 		default:
-			ob_error("opción desconocida o sin valor «%s» / unknown option or missing value",
-			         argv[optind - 1]);
-			usage(stderr);
+			OB_ERROR("opción desconocida o sin valor «%s»",
+			         "unknown option or missing value «%s»", argv[optind - 1]);
+			cmd_analyze_usage(stderr);
 			return OB_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		ob_error("argumento inesperado «%s» / unexpected argument", argv[optind]);
-		usage(stderr);
+		OB_ERROR("argumento inesperado «%s»", "unexpected argument «%s»", argv[optind]);
+		cmd_analyze_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
-	if (!o->rows && !o->cols && !o->where && !o->bench_repeat) {
-		ob_error("falta --rows, --cols o --where (nothing to analyse: give --rows)");
-		usage(stderr);
+	if (!o->rows && !o->cols && !o->where) {
+		OB_ERROR("falta --rows, --cols o --where", "nothing to analyse: give --rows, --cols "
+		         "or --where");
+		cmd_analyze_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
 	return OB_EXIT_OK;
 }
 
-int cmd_analyze(int argc, char **argv)
+int cmd_analyze(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct opts o;
 	struct ob_query q;
-	struct ob_store *st = NULL;
-	struct ob_snapshot *snap = NULL;
-	struct ob_population *pop = NULL;
 	struct ob_analyzer *an = NULL;
 	struct ob_query_result *r = NULL;
 	struct ob_query_table *t = NULL;
 	struct ob_indicator_set *set = NULL;
 	struct ob_counting *rules = NULL;
 	struct ob_diag d;
-	double t0;
-	long rss0;
 	int rc;
 	ob_err e;
 
-	if (ob_wants_help(argc, argv)) {
-		usage(stdout);
-		return OB_EXIT_OK;
-	}
 	if ((rc = parse_opts(argc, argv, &o)))
-		return rc < 0 ? OB_EXIT_OK : rc;
+		return rc;
 	ob_diag_clear(&d);
 	memset(&q, 0, sizeof(q));
 	q.where = o.where;
@@ -538,32 +452,25 @@ int cmd_analyze(int argc, char **argv)
 	if (o.top && !o.sort_given)
 		o.sort = OB_QS_COUNT_DESC;
 
-	if (!(st = ob_cli_open(o.dir, OB_STORE_READONLY)))
+	if (!ob_cmd_store(ctx, OB_STORE_READONLY))
 		return OB_EXIT_SYSTEM;
-	rss0 = rss_kib();
-	t0 = ob_now();
-	if ((e = ob_snapshot_load(st, o.dir, &snap, NULL, &d)) ||
-	    (e = ob_population_load(st, snap, &pop, &d)))
+	if ((e = ob_cmd_snapshot(ctx, &d)))
 		goto diag;
-	if (!o.records && ((e = ob_indicators_load_dir(o.dir, &set, NULL, &d)) ||
-	                   (e = ob_counting_load(o.dir, snap, set, &rules, &d))))
+	if (!o.records && ((e = ob_indicators_load_dir(ctx->dir, &set, NULL, &d)) ||
+	                   (e = ob_counting_load(ctx->dir, ctx->snap, set, &rules, &d))))
 		goto diag;
 	q.rules = rules;
 	q.records = o.records;
-	an = ob_analyzer_new(snap, pop);
-	if (o.bench_repeat) {
-		rc = bench(an, &q, snap, ob_now() - t0, rss0, o.bench_repeat);
-		goto out;
-	}
+	an = ob_analyzer_new(ctx->snap, ctx->pop);
 	if ((e = ob_query_run(an, &q, &r, &d)) ||
 	    (e = ob_query_table_make(r, o.sort, (size_t)o.top, &t, &d)))
 		goto diag;
 	if (o.measure == OB_QM_RATE && !r->rate_ok)
-		ob_warn("tasa no disponible / rate not available: %s", r->rate_why);
+		OB_WARN("tasa no disponible: %s", "rate not available: %s", r->rate_why);
 	e = o.format == 0 ? print_table(t, o.measure) : print_cells(t, o.measure, o.format == 2);
 	if (e) {
-		ob_error("no se pudo escribir la respuesta: %s / could not write the answer: %s",
-		         ob_err_msg(e), ob_err_msg_en(e));
+		OB_ERROR("no se pudo escribir la respuesta: %s", "could not write the answer: %s",
+		         OB_TR(ob_err_msg(e), ob_err_msg_en(e)));
 		rc = OB_EXIT_SYSTEM;
 		goto out;
 	}
@@ -578,8 +485,5 @@ out:
 	ob_analyzer_free(an);
 	ob_counting_free(rules);
 	ob_indicators_free(set);
-	ob_population_free(pop);
-	ob_snapshot_close(snap);
-	ob_store_close(st);
 	return rc;
 }

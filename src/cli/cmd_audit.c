@@ -10,7 +10,7 @@
 
 #include <getopt.h>
 
-static void usage(FILE *out)
+void cmd_audit_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage:\n"
@@ -66,7 +66,7 @@ static void print_problem(void *ctx, long long seq, const char *message)
 }
 
 /* "policy": show, or set and record, the roles that must state a purpose. */
-static int policy(const char *dir, const char *roles)
+static int policy(struct ob_cmd_ctx *ctx, const char *roles)
 {
 	char actor[OB_MAX_USER_NAME + 8], list[128];
 	struct ob_store *s;
@@ -74,7 +74,7 @@ static int policy(const char *dir, const char *roles)
 	ob_err e;
 	int status = OB_EXIT_OK;
 
-	if (!(s = ob_cli_open(dir, roles ? OB_STORE_EXISTING : OB_STORE_READONLY)))
+	if (!(s = ob_cmd_store(ctx, roles ? OB_STORE_EXISTING : OB_STORE_READONLY)))
 		return OB_EXIT_SYSTEM;
 	ob_diag_clear(&d);
 	ob_cli_os_actor(actor, sizeof(actor));
@@ -86,7 +86,6 @@ static int policy(const char *dir, const char *roles)
 		printf("propósito obligatorio para / purpose required of: %s\n",
 		       list[0] ? list : "(nadie / none)");
 	}
-	ob_store_close(s);
 	return status;
 }
 
@@ -132,10 +131,9 @@ static int verify(struct ob_store *s, const char *dir, const struct ob_audit_anc
 	return status;
 }
 
-int cmd_audit(int argc, char **argv)
+int cmd_audit(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, 'd' },
 		{ "anchor", required_argument, NULL, 'a' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "limit", required_argument, NULL, 'l' },
@@ -143,10 +141,9 @@ int cmd_audit(int argc, char **argv)
 		{ "action", required_argument, NULL, 'x' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "purpose-roles", required_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = ".", *anchor = NULL, *actor = NULL, *action = NULL, *format = "table",
+	const char *anchor = NULL, *actor = NULL, *action = NULL, *format = "table",
 	           *roles = NULL;
 	long long from = 1, limit = 0, anchor_seq = 0;
 	struct ob_audit_anchor anchor_one;
@@ -156,16 +153,15 @@ int cmd_audit(int argc, char **argv)
 	int c, status = OB_EXIT_OK;
 	ob_err e;
 
-	while ((c = getopt_long(argc, argv, "d:a:f:l:u:x:F:r:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:f:l:u:x:F:r:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': dir = optarg; break;
 		case 'a': anchor = optarg; break;
 		case 'f':
 		case 'l':
 			if (!ob_parse_int(optarg, strlen(optarg), c == 'f' ? 1 : 0, INT64_MAX,
 			                  c == 'f' ? &from : &limit)) {
-				fprintf(stderr, "observa: error: --%s «%s»: se esperaba un número\n",
-				        c == 'f' ? "from" : "limit", optarg);
+				OB_ERROR("--%s «%s»: se esperaba un número", "--%s «%s»: expected a number",
+				         c == 'f' ? "from" : "limit", optarg);
 				return OB_EXIT_USAGE;
 			}
 			break;
@@ -173,39 +169,40 @@ int cmd_audit(int argc, char **argv)
 		case 'x': action = optarg; break;
 		case 'F': format = optarg; break;
 		case 'r': roles = optarg; break;
-		case 'h': usage(stdout); return OB_EXIT_OK;
-		default: usage(stderr); return OB_EXIT_USAGE;
+		default: cmd_audit_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
 	if (optind + 1 != argc || (strcmp(argv[optind], "verify") && strcmp(argv[optind], "list") &&
 	                           strcmp(argv[optind], "policy"))) {
-		usage(stderr);
+		cmd_audit_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
 	sub = argv[optind];
 	if (roles && strcmp(sub, "policy")) {
-		fprintf(stderr, "observa: error: --purpose-roles va con «policy»\n");
+		OB_ERROR("--purpose-roles va con «policy»", "--purpose-roles goes with «policy»");
 		return OB_EXIT_USAGE;
 	}
 	if (!strcmp(sub, "policy"))
-		return policy(dir, roles);
+		return policy(ctx, roles);
 	if (strcmp(format, "table") && strcmp(format, "csv")) {
-		fprintf(stderr, "observa: error: --format «%s»: se esperaba table o csv\n", format);
+		OB_ERROR("--format «%s»: se esperaba table o csv", "--format «%s»: expected table or csv",
+		         format);
 		return OB_EXIT_USAGE;
 	}
 	if (anchor) {
 		const char *colon = strchr(anchor, ':');
 		if (!colon || !ob_parse_int(anchor, (size_t)(colon - anchor), 1, INT64_MAX, &anchor_seq) ||
 		    strlen(colon + 1) != 64) {
-			fprintf(stderr, "observa: error: --anchor «%s»: se esperaba SEQ:HASH, como lo "
-			        "imprime «observa audit verify»\n", anchor);
+			OB_ERROR("--anchor «%s»: se esperaba SEQ:HASH, como lo imprime «observa audit "
+			         "verify»", "--anchor «%s»: expected SEQ:HASH, as «observa audit verify» "
+			         "prints it", anchor);
 			return OB_EXIT_USAGE;
 		}
 		ob_strlcpy(anchor_one.hash, colon + 1, sizeof(anchor_one.hash));
 		anchor_one.seq = anchor_seq;
 		ob_strlcpy(anchor_one.from, "--anchor", sizeof(anchor_one.from));
 	}
-	if (!(s = ob_cli_open(dir, OB_STORE_READONLY)))
+	if (!(s = ob_cmd_store(ctx, OB_STORE_READONLY)))
 		return OB_EXIT_SYSTEM;
 	ob_diag_clear(&d);
 	if (!strcmp(sub, "list")) {
@@ -225,8 +222,7 @@ int cmd_audit(int argc, char **argv)
 			printf("(no hay entradas / no entries)\n");
 		}
 	} else {
-		status = verify(s, dir, anchor ? &anchor_one : NULL);
+		status = verify(s, ctx->dir, anchor ? &anchor_one : NULL);
 	}
-	ob_store_close(s);
 	return status;
 }

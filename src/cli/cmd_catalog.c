@@ -3,9 +3,10 @@
 #include "base/log.h"
 #include "catalog/catalog.h"
 #include "cli/builtin.h"
+#include "cli/cliutil.h"
 #include "store/store.h"
 
-static void usage(FILE *out)
+void cmd_catalog_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa catalog reload [-d DIR]\n\n"
@@ -20,46 +21,30 @@ static void usage(FILE *out)
 	        "  -d DIR   the observatory (default: the current directory)\n");
 }
 
-int cmd_catalog(int argc, char **argv)
+int cmd_catalog(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
-	const char *dir = ".";
-	struct ob_store *s = NULL;
+	struct ob_store *s;
 	struct ob_diag d;
 	char msg[OB_MAX_MESSAGE];
-	int i = 2;
 
-	if (ob_wants_help(argc, argv)) {
-		usage(stdout);
-		return OB_EXIT_OK;
-	}
 	if (argc < 2 || strcmp(argv[1], "reload")) {
-		usage(stderr);
+		cmd_catalog_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
-	for (; i < argc; i++) {
-		if (!strcmp(argv[i], "-d") && i + 1 < argc) {
-			dir = argv[++i];
-		} else {
-			fprintf(stderr, "observa catalog: argumento inesperado «%s» / unexpected "
-			                "argument\n", argv[i]);
-			usage(stderr);
-			return OB_EXIT_USAGE;
-		}
+	if (argc > 2) {
+		OB_ERROR("argumento inesperado «%s»", "unexpected argument «%s»", argv[2]);
+		cmd_catalog_usage(stderr);
+		return OB_EXIT_USAGE;
 	}
+	if (!(s = ob_cmd_store(ctx, OB_STORE_EXISTING)))
+		return ctx->store_error == OB_ENOENT ? OB_EXIT_FAIL : OB_EXIT_SYSTEM;
 	ob_diag_clear(&d);
-	if (ob_store_open(dir, OB_STORE_EXISTING, &s, &d)) {
+	if (ob_catalog_load(s, ctx->dir, &d)) {
 		ob_diag_format(&d, msg, sizeof(msg));
 		ob_error("%s", msg);
-		return d.code == OB_ENOENT ? OB_EXIT_FAIL : OB_EXIT_SYSTEM;
-	}
-	if (ob_catalog_load(s, dir, &d)) {
-		ob_diag_format(&d, msg, sizeof(msg));
-		ob_error("%s", msg);
-		ob_store_close(s);
 		return d.code == OB_ESTORE ? OB_EXIT_SYSTEM : OB_EXIT_FAIL;
 	}
 	ob_catalog_print_summary(s, stdout, &d);
-	ob_store_close(s);
-	ob_info("catálogo recargado / catalogue reloaded");
+	OB_INFO("catálogo recargado", "catalogue reloaded");
 	return OB_EXIT_OK;
 }

@@ -10,7 +10,7 @@
 #include "engine/indicators.h"
 #include "engine/snapshot.h"
 
-static void usage(FILE *out)
+void cmd_completeness_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa completeness [-d DIR] [--source S] [--country C]\n"
@@ -41,77 +41,62 @@ static void usage(FILE *out)
 	        "0 entregado sin registros del mes, . sin entrega.\n");
 }
 
-int cmd_completeness(int argc, char **argv)
+int cmd_completeness(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, 'd' },
 		{ "source", required_argument, NULL, 's' },
 		{ "country", required_argument, NULL, 'c' },
 		{ "from", required_argument, NULL, 'F' },
 		{ "to", required_argument, NULL, 'T' },
 		{ "level", required_argument, NULL, 'l' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "lang", required_argument, NULL, 'g' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ob_completeness_options o = { 0 };
-	const char *dir = ".", *format = "text";
-	struct ob_store *st = NULL;
-	struct ob_snapshot *snap = NULL;
-	struct ob_population *pop = NULL;
+	const char *format = "text";
+	struct ob_store *st;
 	struct ob_completeness c;
 	struct ob_diag d;
-	bool english = false;
 	int status = OB_EXIT_OK, ch;
 	ob_err e;
 
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "d:s:c:l:f:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "s:c:l:f:", longopts, NULL)) != -1) {
 		long long v;
 		switch (ch) {
-		case 'd': dir = optarg; break;
 		case 's': o.source = optarg; break;
 		case 'c': o.country = optarg; break;
 		case 'F': o.from = optarg; break;
 		case 'T': o.to = optarg; break;
 		case 'l':
 			if (!ob_parse_int(optarg, strlen(optarg), 0, 2, &v)) {
-				ob_error("--level: se esperaba 0, 1 o 2 / expected 0, 1 or 2");
+				OB_ERROR("--level: se esperaba 0, 1 o 2", "--level: expected 0, 1 or 2");
 				return OB_EXIT_USAGE;
 			}
 			o.level = (int)v;
 			break;
 		case 'f':
 			if (strcmp(optarg, "text") && strcmp(optarg, "csv") && strcmp(optarg, "json")) {
-				ob_error("--format: se esperaba text, csv o json / expected text, csv or json");
+				OB_ERROR("--format: se esperaba text, csv o json",
+				         "--format: expected text, csv or json");
 				return OB_EXIT_USAGE;
 			}
 			format = optarg;
 			break;
-		case 'g':
-			if (strcmp(optarg, "es") && strcmp(optarg, "en")) {
-				ob_error("--lang: se esperaba es o en / expected es or en");
-				return OB_EXIT_USAGE;
-			}
-			english = !strcmp(optarg, "en");
-			break;
-		case 'h': usage(stdout); return OB_EXIT_OK;
-		default: usage(stderr); return OB_EXIT_USAGE;
+		default: cmd_completeness_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		ob_error("argumento inesperado «%s» / unexpected argument", argv[optind]);
-		usage(stderr);
+		OB_ERROR("argumento inesperado «%s»", "unexpected argument «%s»", argv[optind]);
+		cmd_completeness_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
 	ob_diag_clear(&d);
 	memset(&c, 0, sizeof(c));
-	if (!(st = ob_cli_open(dir, OB_STORE_READONLY)))
+	if (!(st = ob_cmd_store(ctx, OB_STORE_READONLY)))
 		return OB_EXIT_SYSTEM;
-	if ((e = ob_snapshot_load(st, dir, &snap, NULL, &d)) ||
-	    (e = ob_population_load(st, snap, &pop, &d)) ||
-	    (e = ob_completeness_build(st, snap, pop, &o, &c, &d))) {
+	if ((e = ob_cmd_snapshot(ctx, &d)) ||
+	    (e = ob_completeness_build(st, ctx->snap, ctx->pop, &o, &c, &d))) {
 		ob_cli_diag(&d);
 		status = ob_cli_status(e);
 		goto out;
@@ -121,15 +106,12 @@ int cmd_completeness(int argc, char **argv)
 	else if (!strcmp(format, "json"))
 		ob_completeness_json(&c, true, stdout);
 	else
-		ob_completeness_text(&c, english, stdout);
+		ob_completeness_text(&c, ob_cli_output_en(ctx), stdout);
 	if (fflush(stdout) || ferror(stdout)) {
-		ob_error("no se pudo escribir la salida / write error");
+		OB_ERROR("no se pudo escribir la salida", "the output could not be written");
 		status = OB_EXIT_SYSTEM;
 	}
 out:
 	ob_completeness_release(&c);
-	ob_population_free(pop);
-	ob_snapshot_close(snap);
-	ob_store_close(st);
 	return status;
 }

@@ -11,7 +11,7 @@
 /* Where the generated exports go, inside the observatory. */
 #define DEMO_SUBDIR "demo"
 
-static void usage(FILE *out)
+void cmd_demo_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa demo DIR [--scale F] [--seed N]\n\n"
@@ -57,31 +57,31 @@ static int parse_args(int argc, char **argv, const char **dir, struct ob_demo_op
 		if (!strcmp(a, "--scale") && i + 1 < argc) {
 			a = argv[++i];
 			if (!ob_parse_double(a, strlen(a), &x) || !(x > 0 && x <= 1000)) {
-				ob_error("--scale: «%s» no es un número en (0, 1000] "
-				         "(expected a number in (0, 1000])", a);
+				OB_ERROR("--scale: «%s» no es un número en (0, 1000]",
+				         "--scale: «%s» is not a number in (0, 1000]", a);
 				return OB_EXIT_USAGE;
 			}
 			o->scale = x;
 		} else if (!strcmp(a, "--seed") && i + 1 < argc) {
 			a = argv[++i];
 			if (!ob_parse_int(a, strlen(a), 0, INT64_MAX, &v)) {
-				ob_error("--seed: «%s» no es un entero no negativo "
-				         "(expected a non-negative integer)", a);
+				OB_ERROR("--seed: «%s» no es un entero no negativo",
+				         "--seed: «%s» is not a non-negative integer", a);
 				return OB_EXIT_USAGE;
 			}
 			o->seed = (uint64_t)v;
 		} else if (a[0] == '-' && a[1]) {
-			ob_error("opción desconocida «%s» (unknown option)", a);
+			OB_ERROR("opción desconocida «%s»", "unknown option «%s»", a);
 			return OB_EXIT_USAGE;
 		} else if (!*dir) {
 			*dir = a;
 		} else {
-			ob_error("sobra el argumento «%s» (unexpected argument)", a);
+			OB_ERROR("sobra el argumento «%s»", "one argument too many: «%s»", a);
 			return OB_EXIT_USAGE;
 		}
 	}
 	if (!*dir) {
-		usage(stderr);
+		cmd_demo_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
 	return OB_EXIT_OK;
@@ -134,7 +134,7 @@ static void print_national(const struct ob_demo_plan *p, int year_from, int year
 	}
 }
 
-int cmd_demo(int argc, char **argv)
+int cmd_demo(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct ob_demo_options o;
 	struct ob_demo_plan plan;
@@ -147,17 +147,14 @@ int cmd_demo(int argc, char **argv)
 	double t0;
 	int status = OB_EXIT_OK, failed = 0, mismatched = 0;
 
-	if (ob_wants_help(argc, argv)) {
-		usage(stdout);
-		return OB_EXIT_OK;
-	}
+	(void)ctx;
 	ob_demo_options_init(&o);
 	if ((status = parse_args(argc, argv, &dir, &o)))
 		return status;
 	ob_diag_clear(&d);
 	ob_demo_plan_init(&plan);
 	if (snprintf(outdir, sizeof(outdir), "%s/%s", dir, DEMO_SUBDIR) >= (int)sizeof(outdir)) {
-		ob_error("%s: ruta demasiado larga (path too long)", dir);
+		OB_ERROR("%s: ruta demasiado larga", "%s: path too long", dir);
 		return OB_EXIT_USAGE;
 	}
 	if (ob_observatory_create(dir, NULL, &d) ||
@@ -207,12 +204,12 @@ int cmd_demo(int argc, char **argv)
 		sum->already += res.already;
 		sum->victims += res.victims;
 		if (!res.already && res.rejected != f->bad_rows && ++mismatched <= 10)
-			ob_warn("%s: %lld filas rechazadas, se esperaban %lld "
-			        "(%lld rows rejected, %lld expected)", io.display_name, res.rejected,
-			        f->bad_rows, res.rejected, f->bad_rows);
+			OB_WARN("%s: %lld filas rechazadas, se esperaban %lld",
+			        "%s: %lld rows rejected, %lld expected", io.display_name, res.rejected,
+			        f->bad_rows);
 		if (!res.already && res.victims != f->victims && ++mismatched <= 10)
-			ob_warn("%s: %lld víctimas, se esperaban %lld (%lld victims, %lld expected)",
-			        io.display_name, res.victims, f->victims, res.victims, f->victims);
+			OB_WARN("%s: %lld víctimas, se esperaban %lld", "%s: %lld victims, %lld expected",
+			        io.display_name, res.victims, f->victims);
 	}
 
 	/* rows, and the victims of the accepted ones: more than the rows where a
@@ -249,12 +246,12 @@ int cmd_demo(int argc, char **argv)
 		       dir, dir, dir);
 	}
 	if (mismatched)
-		ob_warn("%d archivos con más o menos rechazos o víctimas que los previstos "
-		        "(%d files rejected other rows or counted other victims than planned)",
-		        mismatched, mismatched);
+		OB_WARN("%d archivos con más o menos rechazos o víctimas que los previstos",
+		        "%d files rejected other rows or counted other victims than planned",
+		        mismatched);
 	if (failed) {
-		ob_error("%d archivos no pudieron ingresarse (%d files could not be ingested)",
-		         failed, failed);
+		OB_ERROR("%d archivos no pudieron ingresarse", "%d files could not be ingested",
+		         failed);
 		status = OB_EXIT_FAIL;
 	}
 	free(sums);

@@ -5,7 +5,7 @@
 #include "publish/cellkey.h"
 #include "publish/sdc.h"
 
-static void usage(FILE *out)
+void cmd_disclosure_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa disclosure [-d DIR] [--ptable]\n\n"
@@ -26,9 +26,8 @@ static void usage(FILE *out)
 	        "as CSV.\n");
 }
 
-int cmd_disclosure(int argc, char **argv)
+int cmd_disclosure(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
-	const char *dir = ".";
 	bool ptable = false;
 	struct ob_sdc_config cfg;
 	struct ob_ck_ptable *t;
@@ -36,24 +35,17 @@ int cmd_disclosure(int argc, char **argv)
 	const struct ob_sdc_public *p = &cfg.pub;
 	const struct ob_ck_row_stats *big;
 
-	if (ob_wants_help(argc, argv)) {
-		usage(stdout);
-		return OB_EXIT_OK;
-	}
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-d") && i + 1 < argc) {
-			dir = argv[++i];
-		} else if (!strcmp(argv[i], "--ptable")) {
+		if (!strcmp(argv[i], "--ptable")) {
 			ptable = true;
 		} else {
-			fprintf(stderr, "observa disclosure: argumento inesperado «%s» / unexpected "
-			                "argument\n", argv[i]);
-			usage(stderr);
+			OB_ERROR("argumento inesperado «%s»", "unexpected argument «%s»", argv[i]);
+			cmd_disclosure_usage(stderr);
 			return OB_EXIT_USAGE;
 		}
 	}
 	ob_diag_clear(&d);
-	if (ob_sdc_config_load(&cfg, dir, &d)) {
+	if (ob_sdc_config_load(&cfg, ctx->dir, &d)) {
 		ob_cli_diag(&d);
 		return ob_cli_status(d.code);
 	}

@@ -24,7 +24,7 @@
 /* Drivers shown per direction in the table. */
 #define TABLE_DRIVERS 2
 
-static void usage(FILE *out)
+void cmd_index_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa index --config ARCHIVO --input UNIDADES.csv [--seed N]\n"
@@ -81,7 +81,8 @@ static void usage(FILE *out)
 enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
 
 struct opts {
-	const char *config, *input, *map, *dir, *preset, *year, *country, *vintage;
+	struct ob_cmd_ctx *ctx; /* the observatory (-d) */
+	const char *config, *input, *map, *preset, *year, *country, *vintage;
 	long long seed, runs, top; /* -1: the definition's */
 	bool stages;
 	enum format format;
@@ -234,19 +235,20 @@ static int draw_map(const struct run *x)
 	int status = OB_EXIT_OK;
 
 	if (!def->admin2) {
-		ob_error("%s: la definición dice units = list: sus unidades no son territorios del "
-		         "catálogo y no tienen geometría; use units = admin2 para el mapa / the "
-		         "units are not catalogue territories", def->file);
+		OB_ERROR("%s: la definición dice units = list: sus unidades no son territorios del "
+		         "catálogo y no tienen geometría; use units = admin2 para el mapa",
+		         "%s: the definition says units = list: its units are not territories of "
+		         "the catalogue and have no geometry; use units = admin2 for the map",
+		         def->file);
 		return OB_EXIT_FAIL;
 	}
-	if (!(s = ob_cli_open(x->o->dir, OB_STORE_READONLY)))
+	if (!(s = ob_cmd_store(x->o->ctx, OB_STORE_READONLY)))
 		return OB_EXIT_SYSTEM;
 	ob_diag_clear(&d);
 	ob_strmap_init(&geo);
 	/* a unit's own geometry, or that of its districts */
 	if (ob_catalog_geometry(s, keep_geometry, &geo, &d) ||
 	    ob_store_prepare(s, "SELECT name FROM territory WHERE code = ?1", &st, &d)) {
-		ob_store_close(s);
 		ob_strmap_for_each(&geo, ent) free(ent->value);
 		ob_strmap_release(&geo);
 		return fail_diag(&d);
@@ -271,11 +273,10 @@ static int draw_map(const struct run *x)
 			missing++;
 	}
 	sqlite3_finalize(st);
-	ob_store_close(s);
 	if (missing)
-		ob_warn("%zu de %zu unidades no tienen geometría en el catálogo de %s y no se "
-		        "dibujan / units without geometry are not drawn",
-		        missing, n, x->o->dir);
+		OB_WARN("%zu de %zu unidades no tienen geometría en el catálogo de %s y no se dibujan",
+		        "%zu of %zu units have no geometry in the catalogue of %s and are not drawn",
+		        missing, n, x->o->ctx->dir);
 	if (x->o->year)
 		snprintf(title, sizeof(title), "%s, %s", def->name, x->o->year);
 	else
@@ -291,7 +292,8 @@ static int draw_map(const struct run *x)
 		         "the rates rest on estimated populations.");
 	out = fopen(x->o->map, "w");
 	if (!out) {
-		ob_error("%s: no se pudo crear: %s / cannot create", x->o->map, strerror(errno));
+		OB_ERROR("%s: no se pudo crear: %s", "%s: cannot create: %s", x->o->map,
+		         strerror(errno));
 		status = OB_EXIT_FAIL;
 		goto out;
 	}
@@ -303,7 +305,7 @@ static int draw_map(const struct run *x)
 		goto out;
 	}
 	if (fclose(out)) {
-		ob_error("%s: error de escritura / write error", x->o->map);
+		OB_ERROR("%s: error de escritura", "%s: write error", x->o->map);
 		status = OB_EXIT_SYSTEM;
 	}
 out:
@@ -345,7 +347,7 @@ static int run_index(struct run *x)
 	else
 		print_table(&x->ix);
 	if (e || fflush(stdout)) {
-		ob_error("error de escritura en la salida / write error");
+		OB_ERROR("error de escritura en la salida", "write error on the output");
 		return OB_EXIT_SYSTEM;
 	}
 	if (x->o->map)
@@ -359,9 +361,6 @@ static int run_preset(const struct opts *o)
 {
 	struct ob_buf text = OB_BUF_INIT(OB_MAX_TEXT_FILE);
 	char name[OB_MAX_PATH + 64];
-	struct ob_store *st = NULL;
-	struct ob_snapshot *snap = NULL;
-	struct ob_population *pop = NULL;
 	struct ob_indicator_set *set = NULL;
 	struct ob_counting *rules = NULL;
 	struct ob_index_preset_options po;
@@ -373,30 +372,27 @@ static int run_preset(const struct opts *o)
 	int status = OB_EXIT_OK;
 
 	if (!ob_parse_int(o->year, strlen(o->year), 1900, 2200, &year)) {
-		fprintf(stderr, "observa index: --year «%s» no válido: se esperaba un año (2023) / "
-		                "invalid year\n", o->year);
+		OB_ERROR("--year «%s» no válido: se esperaba un año (2023)",
+		         "--year «%s» is not valid: expected a year (2023)", o->year);
 		return OB_EXIT_USAGE;
 	}
 	memset(&x, 0, sizeof(x));
 	x.o = o;
 	ob_diag_clear(&d);
-	if (ob_index_preset_text(o->dir, o->preset, &text, name, sizeof(name), &d)) {
+	if (ob_index_preset_text(o->ctx->dir, o->preset, &text, name, sizeof(name), &d)) {
 		status = fail_diag(&d);
 		goto out;
 	}
-	if (!(st = ob_cli_open(o->dir, OB_STORE_READONLY))) {
+	if (!ob_cmd_store(o->ctx, OB_STORE_READONLY)) {
 		status = OB_EXIT_SYSTEM;
 		goto out;
 	}
-	if (ob_indicators_load_dir(o->dir, &set, &def_catalog, &d) ||
-	    ob_snapshot_load(st, o->dir, &snap, NULL, &d) ||
-	    ob_population_load(st, snap, &pop, &d) ||
-	    ob_counting_load(o->dir, snap, set, &rules, &d)) {
+	if (ob_indicators_load_dir(o->ctx->dir, &set, &def_catalog, &d) ||
+	    ob_cmd_snapshot(o->ctx, &d) ||
+	    ob_counting_load(o->ctx->dir, o->ctx->snap, set, &rules, &d)) {
 		status = fail_diag(&d);
 		goto out;
 	}
-	ob_store_close(st);
-	st = NULL;
 	memset(&po, 0, sizeof(po));
 	po.year = (int)year;
 	po.country = o->country;
@@ -408,8 +404,8 @@ static int run_preset(const struct opts *o)
 		}
 		po.has_vintage = true;
 	}
-	pd.snap = snap;
-	pd.pop = pop;
+	pd.snap = o->ctx->snap;
+	pd.pop = o->ctx->pop;
 	pd.set = set;
 	pd.rules = rules;
 	if (ob_index_preset_build(text.ptr ? text.ptr : "", text.len, name, &pd, &po, &x.ix.def,
@@ -417,22 +413,19 @@ static int run_preset(const struct opts *o)
 		status = fail_diag(&d);
 		goto out;
 	}
-	ob_info("%s: %zu unidades, %zu indicadores, año %lld / units, indicators, year",
+	OB_INFO("%s: %zu unidades, %zu indicadores, año %lld",
+	        "%s: %zu units, %zu indicators, year %lld",
 	        x.ix.def.file, x.ix.in.nunits, x.ix.def.nind, year);
 	if (x.ix.in.equal_split)
-		ob_warn("%s: las tasas usan poblaciones repartidas por igual entre las unidades "
-		        "(equal_split_denominator): no comparan unidades / the rates rest on "
-		        "populations split equally among the units", x.ix.def.file);
+		OB_WARN("%s: las tasas usan poblaciones repartidas por igual entre las unidades "
+		        "(equal_split_denominator): no comparan unidades",
+		        "%s: the rates rest on populations split equally among the units "
+		        "(equal_split_denominator): they do not compare units", x.ix.def.file);
 	status = run_index(&x);
 out:
 	ob_index_run_release(&x.ix);
 	ob_counting_free(rules);
-	ob_population_free(pop);
-	if (snap)
-		ob_snapshot_close(snap);
 	ob_indicators_free(set);
-	if (st)
-		ob_store_close(st);
 	ob_buf_release(&text);
 	return status;
 }
@@ -440,24 +433,20 @@ out:
 static bool parse_count(const char *flag, const char *v, long long max, long long *out)
 {
 	if (!ob_parse_int(v, strlen(v), 0, max, out)) {
-		fprintf(stderr, "observa index: %s «%s» no válido: se esperaba un entero de 0 a %lld "
-		                "/ invalid value\n", flag, v, max);
+		OB_ERROR("%s «%s» no válido: se esperaba un entero de 0 a %lld",
+		         "%s «%s» is not valid: expected an integer from 0 to %lld", flag, v, max);
 		return false;
 	}
 	return true;
 }
 
-int cmd_index(int argc, char **argv)
+int cmd_index(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
-	struct opts o = { .dir = ".", .seed = -1, .runs = -1, .top = -1, .format = FMT_TABLE };
+	struct opts o = { .ctx = ctx, .seed = -1, .runs = -1, .top = -1, .format = FMT_TABLE };
 	struct run x;
 	struct ob_diag d;
 	int status;
 
-	if (ob_wants_help(argc, argv)) {
-		usage(stdout);
-		return OB_EXIT_OK;
-	}
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--stages")) {
@@ -466,11 +455,10 @@ int cmd_index(int argc, char **argv)
 		}
 		if (!v || (strcmp(a, "--config") && strcmp(a, "--input") && strcmp(a, "--seed") &&
 		           strcmp(a, "--runs") && strcmp(a, "--format") && strcmp(a, "--map") &&
-		           strcmp(a, "-d") && strcmp(a, "--preset") && strcmp(a, "--year") &&
+		           strcmp(a, "--preset") && strcmp(a, "--year") &&
 		           strcmp(a, "--country") && strcmp(a, "--top") && strcmp(a, "--vintage"))) {
-			fprintf(stderr, "observa index: argumento inesperado «%s» / unexpected "
-			                "argument\n", a);
-			usage(stderr);
+			OB_ERROR("argumento inesperado «%s»", "unexpected argument «%s»", a);
+			cmd_index_usage(stderr);
 			return OB_EXIT_USAGE;
 		}
 		i++;
@@ -480,8 +468,6 @@ int cmd_index(int argc, char **argv)
 			o.input = v;
 		else if (!strcmp(a, "--map"))
 			o.map = v;
-		else if (!strcmp(a, "-d"))
-			o.dir = v;
 		else if (!strcmp(a, "--preset"))
 			o.preset = v;
 		else if (!strcmp(a, "--year"))
@@ -507,28 +493,28 @@ int cmd_index(int argc, char **argv)
 		} else if (!strcmp(v, "json")) {
 			o.format = FMT_JSON;
 		} else {
-			fprintf(stderr, "observa index: formato «%s» no válido: se esperaba table, csv "
-			                "o json / invalid format\n", v);
+			OB_ERROR("--format «%s» no válido: se esperaba table, csv o json",
+			         "--format «%s» is not valid: expected table, csv or json", v);
 			return OB_EXIT_USAGE;
 		}
 	}
 	if (o.preset || o.year || o.country || o.vintage) {
 		if (o.config) {
-			fprintf(stderr, "observa index: use --preset/--year o --config/--input, no "
-			                "ambos / use one form or the other\n");
+			OB_ERROR("use --preset/--year o --config/--input, no ambos",
+			         "use --preset/--year or --config/--input, not both");
 			return OB_EXIT_USAGE;
 		}
 		if (!o.preset || !o.year) {
-			fprintf(stderr, "observa index: --preset necesita --year y viceversa (y "
-			                "--country va con --preset) / --preset needs --year\n");
+			OB_ERROR("--preset necesita --year y viceversa (y --country va con --preset)",
+			         "--preset needs --year and the other way round (and --country goes "
+			         "with --preset)");
 			return OB_EXIT_USAGE;
 		}
 		return run_preset(&o);
 	}
 	if (!o.config || !o.input) {
-		fprintf(stderr, "observa index: faltan --config y --input / --config and --input "
-		                "are required\n");
-		usage(stderr);
+		OB_ERROR("faltan --config y --input", "--config and --input are required");
+		cmd_index_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
 	memset(&x, 0, sizeof(x));

@@ -1,8 +1,14 @@
-/* cmd_indicators.c - "observa indicators": rates, shares and their intervals. */
+/*
+ * cmd_indicators.c - "observa indicators": what it writes, as a table, CSV
+ * or JSON, and "observa indicators list". The options are read in
+ * indicators/command.c, the computation runs in indicators/run.c, the map
+ * is drawn in indicators/map.c (indicators/internal.h).
+ */
 #include "base/common.h"
 #include "base/log.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
+#include "cli/indicators/internal.h"
 #include "engine/counting.h"
 #include "engine/indicators.h"
 #include "engine/snapshot.h"
@@ -10,7 +16,6 @@
 #include "io/json.h"
 #include "stats/rate.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 
@@ -20,75 +25,10 @@
 #include "report/svg.h"
 #include "stats/breaks.h"
 
-static void usage(FILE *out)
-{
-	fprintf(out,
-	        "uso / usage: observa indicators [-d DIR] [--indicator ID,...|--all]\n"
-	        "          [--territory CODE,...] [--children] [--level N] [--country ISO3]\n"
-	        "          [--period P] [--by DIM,...] [--level-conf 0.95] [--unreliable-below 20]\n"
-	        "          [--institution INST] [--source CODE] [--vintage FECHA] [--map SALIDA.svg]\n"
-	        "          [--format table|csv|json] [--lang es|en] [--threads N] [--verbose]\n"
-	        "       observa indicators list [-d DIR] [--lang es|en]\n\n"
-	        "Calcula indicadores (DIR/catalog/indicators.csv) sobre los registros vigentes:\n"
-	        "cada valor lleva su conteo, denominador, tasa o proporción, intervalo exacto\n"
-	        "(Garwood para tasas, Clopper-Pearson para proporciones) y marcas.\n\n"
-	        "Computes indicators on the current records: every value carries its count,\n"
-	        "denominator, rate or share, exact interval and flags.\n\n"
-	        "  -d, --dir DIR          observatorio (por defecto, el directorio actual)\n"
-	        "  -i, --indicator IDS    indicadores separados por comas (por defecto, --all)\n"
-	        "  -a, --all              todos los indicadores definidos\n"
-	        "  -t, --territory CODES  unidades por código (p. ej. SLV0614,SLV06)\n"
-	        "      --children         las unidades hijas de las elegidas\n"
-	        "  -l, --level N          todas las unidades del nivel N (0 país, 1, 2), dentro de\n"
-	        "                         --territory o --country si se dan\n"
-	        "  -c, --country ISO3     un país (p. ej. SLV); sin nada: cada país\n"
-	        "  -p, --period P         2020 | 2020-Q1 | 2020-03 | 2015..2024 (cada año) |\n"
-	        "                         2020-01..2020-12 (cada mes) | ytd:2024-06-30 (del 1 de\n"
-	        "                         enero a esa fecha y los mismos días del año anterior);\n"
-	        "                         por defecto, cada año con entregas\n"
-	        "  -b, --by DIMS          desagregar por sex, age_group, manner, mechanism, place,\n"
-	        "                         relationship, context o source (cruzados si son varios)\n"
-	        "      --level-conf L     nivel de confianza de los intervalos (0.95)\n"
-	        "      --unreliable-below N  marcar como poco fiable bajo N casos (20)\n"
-	        "      --institution I    contar esta institución (police, forensic, prosecutor,\n"
-	        "                         validated, other) en vez de la regla de conteo\n"
-	        "      --source CODE      contar solo esta fuente\n"
-	        "      --map SALIDA.svg   mapa de un indicador en un periodo (sin --by): cinco\n"
-	        "                         clases por cortes naturales; sin datos, en gris\n"
-	        "      --vintage FECHA    todos los periodos en las unidades territoriales vigentes\n"
-	        "                         en FECHA (aaaa-mm-dd, o un año: su 1 de julio); por\n"
-	        "                         defecto, cada periodo en las suyas (las del primer día\n"
-	        "                         de su mes central: el 1 de julio de un año)\n"
-	        "  -f, --format F         table (por defecto), csv o json\n"
-	        "      --lang L           es (por defecto) o en\n"
-	        "  -v, --verbose          tiempos de cada fase en la salida de errores\n\n"
-	        "Marcas / flags: unreliable (menos de N casos), estimated_denominator (población\n"
-	        "estimada), equal_split_denominator (población repartida por igual entre las\n"
-	        "unidades: un marcador de posición), missing_denominator (sin población: se da el\n"
-	        "conteo), incomplete_coverage (algún mes sin entrega de una fuente que registre\n"
-	        "lo contado), partial_period (tasa de menos de un año, no anualizada), no_data\n"
-	        "(ningún mes entregado por una fuente que registre lo contado: falta, no es cero),\n"
-	        "vintage_break (parte del periodo está registrada en unidades de una división\n"
-	        "posterior que no se pueden repartir; con no_data). Una unidad que no existe en\n"
-	        "la división de un periodo no tiene fila en ese periodo.\n\n"
-	        "Qué se cuenta / what is counted: cada indicador cuenta las víctimas de una\n"
-	        "institución de registro por país (DIR/catalog/counting.csv), o las muertes\n"
-	        "validadas por «observa reconcile» donde cubren el periodo; la columna\n"
-	        "counting_rule lo dice (docs/counting.md). Each indicator counts the victims of\n"
-	        "one institution of record per country, or validated deaths where a\n"
-	        "reconciliation covers the period; counting_rule says which.\n");
-}
-
 /* ------------------------------------------------------------------------
  * Output: a buffer flushed in large writes, and fast fixed-point numbers.
  */
-struct out {
-	FILE *f;
-	size_t n;
-	char b[1 << 16];
-};
-
-static void out_flush(struct out *o)
+void out_flush(struct out *o)
 {
 	if (o->n)
 		fwrite(o->b, 1, o->n, o->f);
@@ -108,7 +48,7 @@ static void out_put(struct out *o, const char *s, size_t n)
 	o->n += n;
 }
 
-static void out_s(struct out *o, const char *s)
+void out_s(struct out *o, const char *s)
 {
 	out_put(o, s, strlen(s));
 }
@@ -127,7 +67,7 @@ static void out_pad(struct out *o, size_t n)
 }
 
 /* v with `dec` decimals into buf (at least 48 bytes); returns the length. */
-static size_t fmt_fixed(char *buf, double v, int dec)
+size_t fmt_fixed(char *buf, double v, int dec)
 {
 	static const double pow10[] = { 1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8 };
 	char tmp[48];
@@ -233,24 +173,6 @@ static size_t width(const char *s)
 	return w;
 }
 
-/* ------------------------------------------------------------------------
- * The command.
- */
-struct opts {
-	const char *dir, *indicators, *territory, *country, *period, *source, *lang;
-	const char *format, *vintage, *map;
-	bool all, children, verbose;
-	int level, institution, threads;
-	double conf, unreliable;
-	enum ob_ind_by by[OB_BY_COUNT];
-	size_t n_by;
-};
-
-static bool en(const struct opts *o)
-{
-	return o->lang && !strcmp(o->lang, "en");
-}
-
 /* Column heading of a disaggregation in the table. */
 static const char *by_heading(enum ob_ind_by b, bool english)
 {
@@ -270,32 +192,12 @@ static const char *institution_label(int i, bool english)
 	return english ? ob_institution_name(i) : (unsigned)i < OB_INST_COUNT ? es[i] : "?";
 }
 
-static int parse_by(struct opts *o, const char *s)
-{
-	while (*s) {
-		const char *c = strchr(s, ',');
-		size_t n = c ? (size_t)(c - s) : strlen(s);
-		int b = ob_ind_by_parse(s, n);
-
-		if (b < 0 || o->n_by >= OB_BY_COUNT) {
-			ob_error("--by: «%.*s» no es sex, age_group, manner, mechanism, place, "
-			         "relationship, context ni source / unknown disaggregation", (int)n, s);
-			return -1;
-		}
-		o->by[o->n_by++] = (enum ob_ind_by)b;
-		if (!c)
-			break;
-		s = c + 1;
-	}
-	return 0;
-}
-
 static const char *name_of(const struct ob_indicator *x, const struct opts *o)
 {
 	return en(o) ? x->name_en : x->name_es;
 }
 
-static int cmd_list(const struct opts *o)
+int cmd_list(const struct opts *o)
 {
 	struct ob_indicator_set *set;
 	struct ob_count_rules *rules = NULL;
@@ -381,29 +283,6 @@ static void flags_marks(char *buf, unsigned flags)
 			buf[n++] = marks[b];
 	buf[n] = '\0';
 }
-
-struct ctx {
-	const struct opts *o;
-	const struct ob_snapshot *snap;
-	const struct ob_population *pop;
-	const struct ob_indicator_set *set;
-	const struct ob_ind_query *q;
-	const struct ob_ind_result *r;
-	struct out *out;
-	/* notes for the reader, made when the first values arrive */
-	const char *notes[10];
-	size_t n_notes;
-	char note_def[256], note_age[512], note_split[1024], note_rules[256];
-	char note_division[1024], note_equal[512];
-	bool any_value; /* JSON: a value was written */
-	struct ob_ind_value *map_vals; /* --map: the indicator's value per unit */
-	/* CSV: what repeats, formatted once */
-	char **unit_pfx, **cell_lbl, *flag_txt[1u << OB_IND_FLAG_COUNT];
-	size_t flag_len[1u << OB_IND_FLAG_COUNT];
-	size_t *unit_len, *cell_len;
-	/* table: column widths */
-	size_t tw, pw;
-};
 
 /* A note on the territorial divisions the periods use: the selected units
  * that are not units of every period, and the changes between them. */
@@ -721,7 +600,7 @@ static void csv_block(struct ctx *x, size_t k, const struct ob_ind_value *block)
 	free(id);
 }
 
-static void csv_end(struct ctx *x)
+void csv_end(struct ctx *x)
 {
 	if (x->unit_pfx)
 		for (size_t u = 0; u < x->r->n_units; u++)
@@ -1002,7 +881,7 @@ static void table_block(struct ctx *x, size_t k, const struct ob_ind_value *bloc
 	}
 }
 
-static void table_end(struct ctx *x)
+void table_end(struct ctx *x)
 {
 	struct out *o = x->out;
 	bool e = en(x->o);
@@ -1028,7 +907,7 @@ static void table_end(struct ctx *x)
 }
 
 /* Each indicator's values as they are computed, in the chosen format. */
-static int sink(void *arg, const struct ob_ind_result *r, size_t k, const struct ob_ind_value *block)
+int sink(void *arg, const struct ob_ind_result *r, size_t k, const struct ob_ind_value *block)
 {
 	struct ctx *x = arg;
 
@@ -1052,461 +931,4 @@ static int sink(void *arg, const struct ob_ind_result *r, size_t k, const struct
 		for (size_t u = 0; u < r->n_units; u++)
 			x->map_vals[u] = *ob_ind_block_at(r, block, u, 0, 0);
 	return ferror(x->out->f) ? -1 : 0;
-}
-
-/* ------------------------------------------------------------------------
- * --map: a choropleth of one indicator in one period.
- */
-#define MAP_CLASSES 5
-
-static ob_err keep_geometry(void *arg, const char *code, const char *geojson)
-{
-	void *old = NULL;
-	char *g = ob_strdup(geojson);
-	ob_err e = ob_strmap_put(arg, code, strlen(code), g, &old);
-
-	free(e ? g : old);
-	return e;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/*
- * Draw the values of x->map_vals: natural breaks (Fisher) of the values
- * present (at most MAP_CLASSES, fewer with fewer distinct values), units with no
- * data (or no denominator) grey, units outside the period's division left
- * out; a note says what the rates rest on.
- */
-static int draw_map(const struct ctx *x, const struct ob_strmap *geo)
-{
-	const struct ob_ind_query *q = x->q;
-	const struct ob_indicator *ind = &x->set->v[q->indicators[0]];
-	size_t n = 0, np = 0, k = 0, distinct = 0, missing = 0;
-	struct ob_map_unit *mu = ob_calloc(q->n_units + 1, sizeof(*mu));
-	double *vals = ob_malloc((q->n_units + 1) * sizeof(double)), brks[MAP_CLASSES + 1];
-	char names[MAP_CLASSES][112], title[OB_MAX_NAME + 96], note[768];
-	const char *class_names[MAP_CLASSES];
-	enum ob_closure closure = OB_CLOSURE_LEFT;
-	unsigned flags = 0;
-	struct ob_diag d;
-	FILE *out;
-	int status = OB_EXIT_OK;
-
-	for (size_t u = 0; u < q->n_units; u++) {
-		const struct ob_ind_value *v = &x->map_vals[u];
-		if (!(v->flags & OB_IND_NOT_IN_VINTAGE) && v->denominator > 0 &&
-		    !(v->flags & OB_IND_NO_DATA))
-			vals[np++] = v->value;
-	}
-	qsort(vals, np, sizeof(double), cmp_double);
-	for (size_t i = 0; i < np; i++)
-		distinct += !i || vals[i] != vals[i - 1];
-	k = distinct < MAP_CLASSES ? distinct : MAP_CLASSES;
-	ob_diag_clear(&d);
-	if (k && ob_breaks(vals, np, k, OB_BREAKS_FISHER, brks, &closure)) {
-		ob_error("--map: no se pudieron calcular los cortes / cannot compute the breaks");
-		status = OB_EXIT_FAIL;
-		goto out;
-	}
-	for (size_t c = 0; c < k; c++) {
-		char a[48], b[48];
-		fmt_fixed(a, brks[c], 2);
-		fmt_fixed(b, brks[c + 1], 2);
-		snprintf(names[c], sizeof(names[c]), "%s – %s", a, b);
-		class_names[c] = names[c];
-	}
-	for (size_t u = 0; u < q->n_units; u++) {
-		const struct ob_ind_value *v = &x->map_vals[u];
-		const struct ob_snap_unit *un = &x->snap->units[q->units[u]];
-		const char *code = ob_snap_str(x->snap, un->code);
-		bool has = v->denominator > 0 && !(v->flags & OB_IND_NO_DATA);
-
-		if (v->flags & OB_IND_NOT_IN_VINTAGE)
-			continue;
-		if (!(mu[n].geojson = ob_strmap_get(geo, code, strlen(code)))) {
-			missing++;
-			continue;
-		}
-		mu[n].code = code;
-		mu[n].name = ob_snap_str(x->snap, un->name);
-		mu[n].cls = has && k ? ob_breaks_class(brks, k, closure, v->value) : 0;
-		flags |= has ? v->flags : 0;
-		n++;
-	}
-	if (missing)
-		ob_warn("--map: %zu unidades sin geometría en el catálogo no se dibujan / units "
-		        "without geometry are not drawn", missing);
-	snprintf(title, sizeof(title), "%s, %s (%s)", en(x->o) ? ind->name_en : ind->name_es,
-	         q->periods[0].label, ind->unit);
-	note[0] = '\0';
-	if (flags & OB_IND_EQUAL_SPLIT_DENOMINATOR)
-		snprintf(note, sizeof(note), "Nota: tasas sobre poblaciones repartidas por igual "
-		         "entre las unidades (marcador de posición, no una estimación): no comparan "
-		         "unidades. Gris: sin datos (ningún mes entregado por una fuente que lo "
-		         "registre) o sin población. / Note: rates on populations split equally "
-		         "among the units; grey: no data or no population.");
-	else
-		snprintf(note, sizeof(note), "%sGris: sin datos (ningún mes entregado por una fuente "
-		         "que lo registre) o sin población. / %sgrey: no data or no population.",
-		         flags & OB_IND_ESTIMATED_DENOMINATOR ? "Nota: poblaciones estimadas. " : "",
-		         flags & OB_IND_ESTIMATED_DENOMINATOR ? "Note: estimated populations; " : "");
-	if (!(out = fopen(x->o->map, "w"))) {
-		ob_error("%s: no se pudo crear: %s / cannot create", x->o->map, strerror(errno));
-		status = OB_EXIT_FAIL;
-		goto out;
-	}
-	if (ob_svg_choropleth_note(out, title, mu, n, class_names, k, ind->unit, note, &d)) {
-		fclose(out);
-		remove(x->o->map);
-		ob_cli_diag(&d);
-		status = OB_EXIT_FAIL;
-		goto out;
-	}
-	if (fclose(out)) {
-		ob_error("%s: error de escritura / write error", x->o->map);
-		status = OB_EXIT_SYSTEM;
-	}
-out:
-	free(mu);
-	free(vals);
-	return status;
-}
-
-/* Every year from the first to the last month any source delivered. */
-static ob_err default_periods(const struct ob_snapshot *snap, struct ob_period **p, size_t *n,
-                              struct ob_diag *d)
-{
-	int a = INT32_MAX, b = INT32_MIN;
-	char spec[32];
-
-	for (uint32_t i = 0; i < snap->n_coverage; i++) {
-		if (snap->coverage[i].from_month < a)
-			a = snap->coverage[i].from_month;
-		if (snap->coverage[i].to_month > b)
-			b = snap->coverage[i].to_month;
-	}
-	if (a > b)
-		return ob_diag_set(d, OB_EUSAGE, "--period", 0, 0, NULL, 0,
-		                   "el observatorio no tiene envíos: no hay periodos que calcular "
-		                   "(no deliveries yet)");
-	snprintf(spec, sizeof(spec), "%04d..%04d", a / 12, b / 12);
-	return ob_period_parse(spec, p, n, d);
-}
-
-static int run(struct opts *op)
-{
-	struct ob_store *st;
-	struct ob_snapshot *snap = NULL;
-	struct ob_population *pop = NULL;
-	struct ob_indicator_set *set = NULL;
-	struct ob_ind_result *res = NULL;
-	struct ob_counting *rules = NULL;
-	struct ob_period *periods = NULL;
-	uint32_t *units = NULL;
-	size_t *ind = NULL, n_ind = 0, n_periods = 0, n_units = 0;
-	struct ob_ind_query q;
-	struct ob_diag d;
-	struct ctx cx;
-	struct out *out = NULL;
-	struct ob_strmap geo;
-	int status = OB_EXIT_OK;
-	bool def = false;
-	double t0 = ob_now(), t_defs, t_snap, t_pop, t_out;
-	ob_err e;
-
-	ob_diag_clear(&d);
-	memset(&cx, 0, sizeof(cx));
-	ob_strmap_init(&geo);
-	if (!(st = ob_cli_open(op->dir, OB_STORE_READONLY)))
-		return OB_EXIT_SYSTEM;
-	if (op->map && (e = ob_catalog_geometry(st, keep_geometry, &geo, &d)))
-		goto fail;
-	if ((e = ob_indicators_load_dir(op->dir, &set, &def, &d)))
-		goto fail;
-	t_defs = ob_now();
-	if ((e = ob_snapshot_load(st, op->dir, &snap, NULL, &d)))
-		goto fail;
-	t_snap = ob_now();
-	if ((e = ob_population_load(st, snap, &pop, &d)))
-		goto fail;
-	t_pop = ob_now();
-	ob_store_close(st);
-	st = NULL;
-	if ((e = ob_counting_load(op->dir, snap, set, &rules, &d)))
-		goto fail;
-	if (ob_counting_from_default(rules)) {
-		snprintf(cx.note_rules, sizeof(cx.note_rules),
-		         en(op) ? "no %s/catalog/%s: default counting rules used"
-		                : "el observatorio no tiene %s/catalog/%s: se usan las reglas de conteo "
-		                  "por defecto", op->dir, OB_COUNTING_FILE);
-		cx.notes[cx.n_notes++] = cx.note_rules;
-	}
-	if (def) {
-		snprintf(cx.note_def, sizeof(cx.note_def),
-		         en(op) ? "no %s/catalog/%s: default definitions used"
-		                : "el observatorio no tiene %s/catalog/%s: se usan las definiciones "
-		                  "por defecto", op->dir, OB_INDICATORS_FILE);
-		cx.notes[cx.n_notes++] = cx.note_def;
-	}
-	/* indicators */
-	ind = ob_malloc((set->n + 1) * sizeof(size_t));
-	if (!op->indicators || op->all) {
-		for (size_t i = 0; i < set->n; i++)
-			ind[n_ind++] = i;
-	} else {
-		const char *s = op->indicators;
-		while (*s) {
-			const char *c = strchr(s, ',');
-			size_t n = c ? (size_t)(c - s) : strlen(s);
-			char id[OB_IND_ID_MAX];
-			long k;
-
-			if (n && n < sizeof(id)) {
-				memcpy(id, s, n);
-				id[n] = '\0';
-				if ((k = ob_indicators_find(set, id)) < 0) {
-					e = ob_diag_set(&d, OB_EUSAGE, "--indicator", 0, 0, s, n,
-					                "indicador desconocido; vea «observa indicators list» "
-					                "(unknown indicator)");
-					goto fail;
-				}
-				if (n_ind < set->n)
-					ind[n_ind++] = (size_t)k;
-			} else if (n) {
-				e = ob_diag_set(&d, OB_EUSAGE, "--indicator", 0, 0, s, n,
-				                "indicador desconocido (unknown indicator)");
-				goto fail;
-			}
-			if (!c)
-				break;
-			s = c + 1;
-		}
-	}
-	if (!n_ind) {
-		e = ob_diag_set(&d, OB_EUSAGE, "--indicator", 0, 0, NULL, 0,
-		                "ningún indicador elegido (no indicator chosen)");
-		goto fail;
-	}
-	if ((e = ob_ind_select_units(snap, op->territory, op->children, op->level, op->country,
-	                             &units, &n_units, &d)))
-		goto fail;
-	if ((e = op->period ? ob_period_parse(op->period, &periods, &n_periods, &d)
-	                    : default_periods(snap, &periods, &n_periods, &d)))
-		goto fail;
-	if (op->map && (n_ind != 1 || n_periods != 1 || op->n_by)) {
-		e = ob_diag_set(&d, OB_EUSAGE, "--map", 0, 0, NULL, 0,
-		                "el mapa es de un indicador en un periodo, sin --by (a map shows "
-		                "one indicator in one period)");
-		goto fail;
-	}
-	memset(&q, 0, sizeof(q));
-	q.indicators = ind;
-	q.n_indicators = n_ind;
-	q.units = units;
-	q.n_units = n_units;
-	q.periods = periods;
-	q.n_periods = n_periods;
-	q.by = op->by;
-	q.n_by = op->n_by;
-	q.level = op->conf;
-	q.unreliable_below = op->unreliable;
-	q.institution = op->institution;
-	q.source = op->source;
-	q.threads = op->threads;
-	q.rules = rules;
-	if (op->vintage) {
-		if ((e = ob_vintage_parse(op->vintage, &q.vintage, &d)))
-			goto fail;
-		q.has_vintage = true;
-	}
-	out = ob_malloc(sizeof(*out));
-	out->f = stdout;
-	out->n = 0;
-	cx.o = op;
-	cx.snap = snap;
-	cx.pop = pop;
-	if (op->map)
-		cx.map_vals = ob_calloc(n_units + 1, sizeof(*cx.map_vals));
-	cx.set = set;
-	cx.q = &q;
-	cx.out = out;
-	e = ob_indicators_stream(snap, pop, set, &q, sink, &cx, &res, &d);
-	if (!strcmp(op->format, "csv"))
-		csv_end(&cx);
-	if (e)
-		goto fail;
-	if (!strcmp(op->format, "json"))
-		out_s(out, "\n]}\n");
-	else if (!strcmp(op->format, "table"))
-		table_end(&cx);
-	else
-		for (size_t i = 0; i < cx.n_notes; i++)
-			ob_info("%s", cx.notes[i]);
-	out_flush(out);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		ob_error("no se pudo escribir la salida / write error");
-		status = OB_EXIT_SYSTEM;
-	}
-	if (op->map && status == OB_EXIT_OK)
-		status = draw_map(&cx, &geo);
-	t_out = ob_now();
-	if (op->verbose)
-		fprintf(stderr,
-		        "observa: tiempos / timings (s): definiciones %.3f, instantánea %.3f, población "
-		        "%.3f, pasada %.3f (%llu registros), estadísticas %.3f, salida %.3f; total %.3f\n",
-		        t_defs - t0, t_snap - t_defs, t_pop - t_snap, res->seconds_count,
-		        (unsigned long long)res->records, res->seconds_total - res->seconds_count,
-		        t_out - t_pop - res->seconds_total, t_out - t0);
-	goto done;
-fail:
-	ob_cli_diag(&d);
-	status = ob_cli_status(e);
-	if (e == OB_EIO || e == OB_ECORRUPT)
-		status = OB_EXIT_SYSTEM;
-done:
-	free(cx.map_vals);
-	ob_strmap_for_each(&geo, ent) free(ent->value);
-	ob_strmap_release(&geo);
-	free(out);
-	ob_ind_result_free(res);
-	free(ind);
-	free(units);
-	free(periods);
-	ob_counting_free(rules);
-	ob_population_free(pop);
-	ob_snapshot_close(snap);
-	ob_indicators_free(set);
-	ob_store_close(st);
-	return status;
-}
-
-int cmd_indicators(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "indicator", required_argument, NULL, 'i' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "territory", required_argument, NULL, 't' },
-		{ "children", no_argument, NULL, 'C' },
-		{ "level", required_argument, NULL, 'l' },
-		{ "country", required_argument, NULL, 'c' },
-		{ "period", required_argument, NULL, 'p' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "level-conf", required_argument, NULL, 'L' },
-		{ "unreliable-below", required_argument, NULL, 'U' },
-		{ "institution", required_argument, NULL, 'I' },
-		{ "source", required_argument, NULL, 'S' },
-		{ "vintage", required_argument, NULL, 'V' },
-		{ "map", required_argument, NULL, 'M' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "lang", required_argument, NULL, 'g' },
-		{ "threads", required_argument, NULL, 'T' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct opts o;
-	bool list = false;
-	int c;
-
-	memset(&o, 0, sizeof(o));
-	o.dir = ".";
-	o.level = -1;
-	o.institution = -1;
-	o.conf = 0.95;
-	o.unreliable = OB_RATE_UNRELIABLE_BELOW;
-	o.format = "table";
-	if (argc > 1 && !strcmp(argv[1], "list")) {
-		list = true;
-		argv++;
-		argc--;
-	}
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:i:at:l:c:p:b:f:vh", longopts, NULL)) != -1) {
-		long long v;
-		switch (c) {
-		case 'd': o.dir = optarg; break;
-		case 'i': o.indicators = optarg; break;
-		case 'a': o.all = true; break;
-		case 't': o.territory = optarg; break;
-		case 'C': o.children = true; break;
-		case 'l':
-			if (!ob_parse_int(optarg, strlen(optarg), 0, 9, &v)) {
-				ob_error("--level: se esperaba 0, 1 o 2 / expected a level");
-				return OB_EXIT_USAGE;
-			}
-			o.level = (int)v;
-			break;
-		case 'c': o.country = optarg; break;
-		case 'p': o.period = optarg; break;
-		case 'b':
-			if (parse_by(&o, optarg))
-				return OB_EXIT_USAGE;
-			break;
-		case 'L':
-			if (!ob_parse_double(optarg, strlen(optarg), &o.conf) || !(o.conf > 0 && o.conf < 1)) {
-				ob_error("--level-conf: se esperaba un nivel entre 0 y 1, p. ej. 0.95 / "
-				         "expected a level in (0, 1)");
-				return OB_EXIT_USAGE;
-			}
-			break;
-		case 'U':
-			if (!ob_parse_double(optarg, strlen(optarg), &o.unreliable) || o.unreliable < 0) {
-				ob_error("--unreliable-below: se esperaba un número >= 0 / expected a number");
-				return OB_EXIT_USAGE;
-			}
-			break;
-		case 'I':
-			if ((o.institution = ob_institution_parse(optarg, strlen(optarg))) < 0) {
-				ob_error("--institution: se esperaba police, forensic, prosecutor, validated u "
-				         "other / unknown institution «%s»", optarg);
-				return OB_EXIT_USAGE;
-			}
-			break;
-		case 'S': o.source = optarg; break;
-		case 'V': o.vintage = optarg; break;
-		case 'M': o.map = optarg; break;
-		case 'f':
-			if (strcmp(optarg, "table") && strcmp(optarg, "csv") && strcmp(optarg, "json")) {
-				ob_error("--format: se esperaba table, csv o json / expected table, csv or json");
-				return OB_EXIT_USAGE;
-			}
-			o.format = optarg;
-			break;
-		case 'g':
-			if (strcmp(optarg, "es") && strcmp(optarg, "en")) {
-				ob_error("--lang: se esperaba es o en / expected es or en");
-				return OB_EXIT_USAGE;
-			}
-			o.lang = optarg;
-			break;
-		case 'T':
-			if (!ob_parse_int(optarg, strlen(optarg), 1, 64, &v)) {
-				ob_error("--threads: se esperaba 1 a 64 / expected 1 to 64");
-				return OB_EXIT_USAGE;
-			}
-			o.threads = (int)v;
-			break;
-		case 'v': o.verbose = true; break;
-		case 'h': usage(stdout); return OB_EXIT_OK;
-		default: usage(stderr); return OB_EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		ob_error("argumento inesperado «%s» / unexpected argument", argv[optind]);
-		usage(stderr);
-		return OB_EXIT_USAGE;
-	}
-	if (o.indicators && o.all) {
-		ob_error("--indicator y --all se excluyen / choose one");
-		return OB_EXIT_USAGE;
-	}
-	if (list)
-		return cmd_list(&o);
-	return run(&o);
 }

@@ -9,7 +9,7 @@
 #include <getopt.h>
 #include <unistd.h>
 
-static void usage(FILE *out)
+void cmd_ingest_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa ingest [-d DIR] --source FUENTE [--period P] [--dry-run]\n"
@@ -48,12 +48,12 @@ static void encoding_warning(const char *file, const struct ob_ingest_result *r)
 
 	if (!c->contradicted)
 		return;
-	ob_warn("%s: el perfil dice %s pero el archivo no lo está; se lee en %s / the file is "
-	        "not in the profile's encoding (%s), read as %s", file, ob_encoding_name(c->given),
-	        r->encoding[0] ? r->encoding : "?", ob_encoding_name(c->given),
-	        r->encoding[0] ? r->encoding : "?");
+	OB_WARN("%s: el perfil dice %s pero el archivo no lo está; se lee en %s",
+	        "%s: the profile says %s but the file is not; it is read as %s", file,
+	        ob_encoding_name(c->given), r->encoding[0] ? r->encoding : "?");
 	for (size_t i = 0; i < c->nexamples; i++)
-		ob_warn("%s:%ld:%ld: en %s «%s», en %s «%s»", file, c->examples[i].line,
+		OB_WARN("%s:%ld:%ld: en %s «%s», en %s «%s»", "%s:%ld:%ld: in %s «%s», in %s «%s»",
+		        file, c->examples[i].line,
 		        c->examples[i].column, ob_encoding_name(c->given), c->examples[i].as_given,
 		        r->encoding, c->examples[i].as_read);
 }
@@ -61,8 +61,8 @@ static void encoding_warning(const char *file, const struct ob_ingest_result *r)
 static void summary(const char *file, const struct ob_ingest_result *r, bool dry)
 {
 	if (r->already) {
-		ob_info("%s: ya ingestado (envío %lld); nada cambia / already ingested", file,
-		        r->submission);
+		OB_INFO("%s: ya ingestado (envío %lld); nada cambia",
+		        "%s: already ingested (submission %lld); nothing changes", file, r->submission);
 		return;
 	}
 	printf("%s: %s%lld filas leídas = %lld aceptadas + %lld rechazadas; %lld víctimas en "
@@ -81,47 +81,39 @@ static void summary(const char *file, const struct ob_ingest_result *r, bool dry
 	printf("\n  periodo: %s\n", r->period_note);
 }
 
-int cmd_ingest(int argc, char **argv)
+int cmd_ingest(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, 'd' },
 		{ "source", required_argument, NULL, 's' },
 		{ "period", required_argument, NULL, 'p' },
 		{ "dry-run", no_argument, NULL, 'n' },
-		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-snapshot", no_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ob_ingest_options o = { 0 };
-	const char *dir = ".", *source = NULL;
+	const char *source = NULL;
 	struct ob_store *s;
 	int c, status = OB_EXIT_OK;
-	bool quiet = false, changed = false, snapshot = true;
+	bool changed = false, snapshot = true;
 
-	while ((c = getopt_long(argc, argv, "d:s:p:nqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:p:n", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': dir = optarg; break;
 		case 's': source = optarg; break;
 		case 'p': o.period = optarg; break;
 		case 'n': o.dry_run = true; break;
-		case 'q': quiet = true; break;
 		case 'S': snapshot = false; break;
-		case 'h': usage(stdout); return OB_EXIT_OK;
-		default: usage(stderr); return OB_EXIT_USAGE;
+		default: cmd_ingest_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
 	if (!source || optind >= argc) {
-		ob_error("falta %s / missing %s", !source ? "--source" : "ARCHIVO",
-		         !source ? "--source" : "FILE");
-		usage(stderr);
+		OB_ERROR("falta %s", "%s is missing",
+		         !source ? "--source" : OB_TR("ARCHIVO", "FILE"));
+		cmd_ingest_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
-	if (!(s = ob_cli_open(dir, OB_STORE_EXISTING)))
+	if (!(s = ob_cmd_store(ctx, OB_STORE_EXISTING)))
 		return OB_EXIT_SYSTEM;
-	o.progress = !quiet;
-	if (quiet)
-		ob_log_set_quiet(true);
+	o.progress = !ctx->quiet;
 	for (int i = optind; i < argc; i++) {
 		struct ob_ingest_result r;
 		struct ob_diag d;
@@ -132,14 +124,15 @@ int cmd_ingest(int argc, char **argv)
 		encoding_warning(argv[i], &r);
 		if (e) {
 			ob_cli_diag(&d);
-			ob_error("%s: no se ingestó nada de este archivo / nothing ingested", argv[i]);
+			OB_ERROR("%s: no se ingestó nada de este archivo",
+			         "%s: nothing of this file was ingested", argv[i]);
 			if (ob_cli_status(e) > status)
 				status = ob_cli_status(e);
 			if (e == OB_ENOSOURCE || e == OB_ESTORE || e == OB_EUSAGE)
 				break;
 			continue;
 		}
-		if (!quiet)
+		if (!ctx->quiet)
 			summary(argv[i], &r, o.dry_run);
 		changed |= !o.dry_run && !r.already && r.submission > 0;
 	}
@@ -148,14 +141,13 @@ int cmd_ingest(int argc, char **argv)
 		struct ob_diag d;
 
 		ob_diag_clear(&d);
-		if (ob_snapshot_build(s, dir, &d)) {
+		if (ob_snapshot_build(s, ctx->dir, &d)) {
 			ob_cli_diag(&d);
-			ob_error("no se pudo reconstruir la instantánea; hágalo con «observa snapshot» "
-			         "(snapshot not rebuilt)");
+			OB_ERROR("no se pudo reconstruir la instantánea; hágalo con «observa snapshot»",
+			         "the snapshot could not be rebuilt; rebuild it with «observa snapshot»");
 			if (status < OB_EXIT_SYSTEM)
 				status = OB_EXIT_SYSTEM;
 		}
 	}
-	ob_store_close(s);
 	return status;
 }

@@ -6,7 +6,7 @@
 #include "cli/observatory.h"
 #include "store/store.h"
 
-static void usage(FILE *out)
+void cmd_init_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa init DIR\n\n"
@@ -16,18 +16,15 @@ static void usage(FILE *out)
 	        "Creates an observatory in DIR: its store and the default catalogue.\n");
 }
 
-int cmd_init(int argc, char **argv)
+int cmd_init(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct ob_diag d;
 	char msg[OB_MAX_MESSAGE];
 	const char *dir;
 
-	if (ob_wants_help(argc, argv)) {
-		usage(stdout);
-		return OB_EXIT_OK;
-	}
+	(void)ctx;
 	if (argc != 2) {
-		usage(stderr);
+		cmd_init_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
 	dir = argv[1];
@@ -39,6 +36,7 @@ int cmd_init(int argc, char **argv)
 		       : d.code == OB_EIO || d.code == OB_ESTORE ? OB_EXIT_SYSTEM
 		                                                 : OB_EXIT_FAIL;
 	}
-	ob_info("observatorio creado en %s (esquema %d)", dir, ob_store_schema_version());
+	OB_INFO("observatorio creado en %s (esquema %d)", "observatory created in %s (schema %d)",
+	        dir, ob_store_schema_version());
 	return OB_EXIT_OK;
 }

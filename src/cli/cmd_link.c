@@ -13,7 +13,7 @@
 #include <math.h>
 #include <sys/stat.h>
 
-static void usage(FILE *out)
+void cmd_link_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa link --config AJUSTES --out DIR [-d OBSERVATORIO]\n"
@@ -73,14 +73,14 @@ static FILE *open_out(const char *dir, const char *name, char *path, size_t size
 	snprintf(path, size, "%s/%s", dir, name);
 	f = fopen(path, "w");
 	if (!f)
-		ob_error("%s: no se pudo escribir: %s / cannot write", path, strerror(errno));
+		OB_ERROR("%s: no se pudo escribir: %s", "%s: cannot write: %s", path, strerror(errno));
 	return f;
 }
 
 static int close_out(FILE *f, const char *path)
 {
 	if (ferror(f) | fclose(f)) {
-		ob_error("%s: error de escritura / write error", path);
+		OB_ERROR("%s: error de escritura", "%s: write error", path);
 		return OB_EXIT_SYSTEM;
 	}
 	return OB_EXIT_OK;
@@ -282,12 +282,13 @@ static void load_report(const struct ob_link_records *r)
 	for (size_t k = 0; k < r->nfields; k++) {
 		const struct ob_link_field_stats *st = &r->stats[k];
 		if (st->unreadable)
-			ob_warn("campo %s: %llu valores ilegibles tratados como faltantes, p. ej. %s / "
-			        "unreadable values treated as missing", r->field[k].name,
+			OB_WARN("campo %s: %llu valores ilegibles tratados como faltantes, p. ej. %s",
+			        "field %s: %llu unreadable values treated as missing, e.g. %s",
+			        r->field[k].name,
 			        (unsigned long long)st->unreadable, st->example);
 		if (st->present == 0 && r->field[k].kind != OB_LINK_SURNAME_ORDER)
-			ob_warn("campo %s: ningún registro tiene valor; no aporta nada / no record has "
-			        "a value", r->field[k].name);
+			OB_WARN("campo %s: ningún registro tiene valor; no aporta nada",
+			        "field %s: no record has a value; it adds nothing", r->field[k].name);
 	}
 }
 
@@ -309,75 +310,65 @@ static void source_name(char **files, int nfiles, int i, char *out, size_t size)
 	ob_strlcpy(out, clash ? files[i] : basename(a), size);
 }
 
-int cmd_link(int argc, char **argv)
+int cmd_link(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "out", required_argument, NULL, 'o' },
-		{ "dir", required_argument, NULL, 'd' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "purpose", required_argument, NULL, 'P' },
 		{ "threads", required_argument, NULL, 't' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config = NULL, *out = NULL, *dir = ".", *user = NULL, *purpose = NULL;
+	const char *config = NULL, *out = NULL, *user = NULL, *purpose = NULL;
 	struct ob_link_config *cfg = NULL;
 	struct ob_store *store = NULL;
 	struct ob_link_records r;
 	struct ob_link_result res;
-	struct cli_ctx ctx = { false };
+	struct cli_ctx lx = { false };
 	struct ob_diag d;
 	long long threads = -1;
 	int c, nfiles, status = OB_EXIT_OK;
 	bool have_records = false;
 	ob_err e;
 
-	while ((c = getopt_long(argc, argv, "c:o:d:u:P:t:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:o:u:P:t:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': config = optarg; break;
 		case 'o': out = optarg; break;
-		case 'd': dir = optarg; break;
 		case 'u': user = optarg; break;
 		case 'P': purpose = optarg; break;
 		case 't':
 			if (!ob_parse_int(optarg, strlen(optarg), 0, 64, &threads)) {
-				ob_error("--threads: se esperaba 0 a 64 / expected 0 to 64: «%s»", optarg);
+				OB_ERROR("--threads «%s»: se esperaba de 0 a 64", "--threads «%s»: expected 0 to 64",
+				         optarg);
 				return OB_EXIT_USAGE;
 			}
 			break;
-		case 'q': ctx.quiet = true; break;
-		case 'h': usage(stdout); return OB_EXIT_OK;
-		default: usage(stderr); return OB_EXIT_USAGE;
+		default: cmd_link_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
 	nfiles = argc - optind;
 	if (!config || !out || nfiles < 1) {
-		ob_error("falta %s / missing %s", !config ? "--config" : !out ? "--out" : "ARCHIVO",
-		         !config ? "--config" : !out ? "--out" : "FILE");
-		usage(stderr);
+		OB_ERROR("falta %s", "%s is missing",
+		         !config ? "--config" : !out ? "--out" : OB_TR("ARCHIVO", "FILE"));
+		cmd_link_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
 	if (nfiles > OB_MAX_LINK_FILES) {
-		ob_error("más de %d archivos / more than %d files", OB_MAX_LINK_FILES,
-		         OB_MAX_LINK_FILES);
+		OB_ERROR("más de %d archivos", "more than %d files", OB_MAX_LINK_FILES);
 		return OB_EXIT_USAGE;
 	}
 	if (user && (!*user || strlen(user) > OB_MAX_USER_NAME)) {
-		ob_error("--user: de 1 a %d caracteres / 1 to %d characters", OB_MAX_USER_NAME,
-		         OB_MAX_USER_NAME);
+		OB_ERROR("--user: de 1 a %d caracteres", "--user: 1 to %d characters", OB_MAX_USER_NAME);
 		return OB_EXIT_USAGE;
 	}
-	if (ctx.quiet)
-		ob_log_set_quiet(true);
+	lx.quiet = ctx->quiet;
 	/* the observatory whose audit log records the read, before any work */
-	if (!(store = ob_cli_open_disclose(dir)))
+	if (!(store = ob_cmd_store_disclose(ctx)))
 		return OB_EXIT_SYSTEM;
-	if (!ob_cli_purpose_ok(store, purpose)) {
-		ob_store_close(store);
+	if (!ob_cli_purpose_ok(store, purpose))
 		return OB_EXIT_USAGE;
-	}
 	ob_diag_clear(&d);
 	cfg = ob_calloc(1, sizeof(*cfg));
 	if ((e = ob_link_config_load(config, cfg, &d)) ||
@@ -394,9 +385,9 @@ int cmd_link(int argc, char **argv)
 	}
 	if (threads >= 0)
 		cfg->opts.threads = (int)threads;
-	cfg->opts.progress = !ctx.quiet;
+	cfg->opts.progress = !lx.quiet;
 	cfg->opts.on_candidates = on_candidates;
-	cfg->opts.ctx = &ctx;
+	cfg->opts.ctx = &lx;
 	if ((e = ob_link_config_records(cfg, &r, &d))) {
 		ob_cli_diag(&d);
 		status = OB_EXIT_FAIL;
@@ -407,20 +398,22 @@ int cmd_link(int argc, char **argv)
 	for (int i = 0; i < nfiles; i++) {
 		char name[OB_MAX_PATH];
 		source_name(argv + optind, nfiles, i, name, sizeof(name));
-		if ((e = ob_link_config_read_csv(cfg, &r, argv[optind + i], name, !ctx.quiet, &d))) {
+		if ((e = ob_link_config_read_csv(cfg, &r, argv[optind + i], name, !lx.quiet, &d))) {
 			ob_cli_diag(&d);
 			status = ob_cli_status(e);
 			goto done;
 		}
 	}
-	if (!ctx.quiet)
+	if (!lx.quiet)
 		load_report(&r);
 	{
 		struct stat st;
 		if ((mkdir(out, 0777) && errno != EEXIST) || stat(out, &st) || !S_ISDIR(st.st_mode)) {
-			ob_error("%s: no se pudo crear el directorio de salida: %s / cannot create "
-			         "the output directory", out,
-			         errno == EEXIST ? "existe y no es un directorio" : strerror(errno));
+			OB_ERROR("%s: no se pudo crear el directorio de salida: %s",
+			         "%s: cannot create the output directory: %s", out,
+			         errno == EEXIST ? OB_TR("existe y no es un directorio",
+			                                 "it exists and is not a directory")
+			                         : strerror(errno));
 			status = OB_EXIT_SYSTEM;
 			goto done;
 		}
@@ -450,7 +443,7 @@ int cmd_link(int argc, char **argv)
 	}
 	if (!status)
 		status = write_outputs(out, &r, &res, cfg->opts.report_min);
-	if (!status && !ctx.quiet) {
+	if (!status && !lx.quiet) {
 		printf("EM: %d iteraciones%s; lambda %.4g (%.0f pares coincidentes esperados)\n",
 		       res.em_iterations, res.em_converged ? "" : " (sin converger / not converged)",
 		       res.model.lambda, res.expected_matches);
@@ -476,6 +469,5 @@ done:
 	if (have_records)
 		ob_link_records_release(&r);
 	free(cfg);
-	ob_store_close(store);
 	return status;
 }

@@ -6,7 +6,7 @@
 
 #include <getopt.h>
 
-static void usage(FILE *out)
+void cmd_log_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa log [-d DIR] [--source FUENTE] [--format table|csv]\n\n"
@@ -17,16 +17,14 @@ static void usage(FILE *out)
 	        "Shows the logbook of every submission, with rows and victims.\n");
 }
 
-int cmd_log(int argc, char **argv)
+int cmd_log(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, 'd' },
 		{ "source", required_argument, NULL, 's' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = ".", *source = NULL, *format = "table";
+	const char *source = NULL, *format = "table";
 	struct ob_store *s;
 	sqlite3_stmt *st;
 	struct ob_diag d;
@@ -34,21 +32,20 @@ int cmd_log(int argc, char **argv)
 	bool csv;
 	int c, rows = 0;
 
-	while ((c = getopt_long(argc, argv, "d:s:f:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:f:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': dir = optarg; break;
 		case 's': source = optarg; break;
 		case 'f': format = optarg; break;
-		case 'h': usage(stdout); return OB_EXIT_OK;
-		default: usage(stderr); return OB_EXIT_USAGE;
+		default: cmd_log_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
 	if (strcmp(format, "table") && strcmp(format, "csv")) {
-		fprintf(stderr, "observa: error: --format «%s»: se esperaba table o csv\n", format);
+		OB_ERROR("--format «%s»: se esperaba table o csv", "--format «%s»: expected table or csv",
+		         format);
 		return OB_EXIT_USAGE;
 	}
 	csv = !strcmp(format, "csv");
-	if (!(s = ob_cli_open(dir, OB_STORE_READONLY)))
+	if (!(s = ob_cmd_store(ctx, OB_STORE_READONLY)))
 		return OB_EXIT_SYSTEM;
 	ob_diag_clear(&d);
 	if (ob_store_prepare(s,
@@ -60,7 +57,6 @@ int cmd_log(int argc, char **argv)
 	                     " WHERE ?1 IS NULL OR source = ?1 ORDER BY source, period_from, id",
 	                     &st, &d)) {
 		ob_cli_diag(&d);
-		ob_store_close(s);
 		return OB_EXIT_SYSTEM;
 	}
 	if (source)
@@ -108,7 +104,6 @@ int cmd_log(int argc, char **argv)
 		       sqlite3_column_text(st, 2));
 	}
 	sqlite3_finalize(st);
-	ob_store_close(s);
 	if (!csv && !rows)
 		printf("(la bitácora está vacía / the logbook is empty)\n");
 	else if (!csv)

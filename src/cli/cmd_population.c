@@ -7,7 +7,7 @@
 #include "cli/cliutil.h"
 #include "store/store.h"
 
-static void usage(FILE *out)
+void cmd_population_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa population import [-d DIR] ARCHIVO\n"
@@ -40,7 +40,7 @@ static void usage(FILE *out)
 /* Gaps over this share of the national figure are warned about. */
 #define POP_GAP_WARN 0.05
 
-static int population_check(int argc, char **argv)
+static int population_check(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	static const char sql[] =
 		"WITH deepest AS (SELECT country, max(level) AS lvl FROM territory GROUP BY country),"
@@ -55,29 +55,22 @@ static int population_check(int argc, char **argv)
 		"   WHERE c.level = 0)"
 		" SELECT country, year, sex, national, status, coalesce(sum(pop), 0), count(*),"
 		"  count(pop) FROM units GROUP BY country, year, sex ORDER BY country, year, sex";
-	const char *dir = ".";
 	struct ob_store *s;
 	sqlite3_stmt *q;
 	struct ob_diag d;
 	long rows = 0, warned = 0;
 	int rc;
 
-	for (int i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "-d") && i + 1 < argc) {
-			dir = argv[++i];
-		} else {
-			fprintf(stderr, "observa population: argumento inesperado «%s» / unexpected "
-			                "argument\n", argv[i]);
-			usage(stderr);
-			return OB_EXIT_USAGE;
-		}
+	if (argc > 2) {
+		OB_ERROR("argumento inesperado «%s»", "unexpected argument «%s»", argv[2]);
+		cmd_population_usage(stderr);
+		return OB_EXIT_USAGE;
 	}
-	if (!(s = ob_cli_open(dir, OB_STORE_READONLY)))
+	if (!(s = ob_cmd_store(ctx, OB_STORE_READONLY)))
 		return OB_EXIT_SYSTEM;
 	ob_diag_clear(&d);
 	if (ob_store_prepare(s, sql, &q, &d)) {
 		ob_cli_diag(&d);
-		ob_store_close(s);
 		return OB_EXIT_SYSTEM;
 	}
 	printf("%-4s %4s %-4s %14s %14s %9s %11s\n", "país", "año", "sexo", "nacional",
@@ -94,20 +87,20 @@ static int population_check(int argc, char **argv)
 		       sqlite3_column_int(q, 1), sex, national, sum, 100 * gap, with, units,
 		       warn ? "  AVISO / WARNING" : with < units ? "  (unidades sin dato)" : "");
 		if (warn) {
-			ob_warn("%s %d %s: la suma de las unidades (%.0f) difiere de la cifra nacional "
-			        "(%.0f) en %+.1f %%; %ld de %ld unidades tienen dato (summed units differ "
-			        "from the national figure by more than 5%%)", country,
+			OB_WARN("%s %d %s: la suma de las unidades (%.0f) difiere de la cifra nacional "
+			        "(%.0f) en %+.1f %%; %ld de %ld unidades tienen dato",
+			        "%s %d %s: the sum of the units (%.0f) differs from the national figure "
+			        "(%.0f) by %+.1f %%; %ld of %ld units have a figure", country,
 			        sqlite3_column_int(q, 1), sex, sum, national, 100 * gap, with, units);
 			warned++;
 		}
 		rows++;
 	}
 	if (rc != SQLITE_DONE) {
-		ob_diag_set(&d, OB_ESTORE, dir, 0, 0, NULL, 0, "%s", sqlite3_errmsg(ob_store_db(s)));
+		ob_diag_set(&d, OB_ESTORE, ctx->dir, 0, 0, NULL, 0, "%s", sqlite3_errmsg(ob_store_db(s)));
 		ob_cli_diag(&d);
 	}
 	sqlite3_finalize(q);
-	ob_store_close(s);
 	if (rc != SQLITE_DONE)
 		return OB_EXIT_SYSTEM;
 	printf("%ld comparaciones, %ld avisos (diferencia de más del 5 %%) / %ld comparisons, "
@@ -115,49 +108,42 @@ static int population_check(int argc, char **argv)
 	return OB_EXIT_OK;
 }
 
-int cmd_population(int argc, char **argv)
+int cmd_population(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
-	const char *dir = ".", *file = NULL;
-	struct ob_store *s = NULL;
+	const char *file = NULL;
+	struct ob_store *s;
 	struct ob_catalog_import res;
 	struct ob_diag d;
 	char msg[OB_MAX_MESSAGE];
 
-	if (ob_wants_help(argc, argv)) {
-		usage(stdout);
-		return OB_EXIT_OK;
-	}
 	if (argc >= 2 && !strcmp(argv[1], "check"))
-		return population_check(argc, argv);
+		return population_check(ctx, argc, argv);
 	if (argc < 2 || strcmp(argv[1], "import")) {
-		usage(stderr);
+		cmd_population_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
 	for (int i = 2; i < argc; i++) {
-		if (!strcmp(argv[i], "-d") && i + 1 < argc) {
-			dir = argv[++i];
-		} else if (!file && argv[i][0] != '-') {
+		if (!file && argv[i][0] != '-') {
 			file = argv[i];
 		} else {
-			fprintf(stderr, "observa population: argumento inesperado «%s» / unexpected "
-			                "argument\n", argv[i]);
-			usage(stderr);
+			OB_ERROR("argumento inesperado «%s»", "unexpected argument «%s»", argv[i]);
+			cmd_population_usage(stderr);
 			return OB_EXIT_USAGE;
 		}
 	}
 	if (!file) {
-		usage(stderr);
+		cmd_population_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
+	if (!(s = ob_cmd_store(ctx, OB_STORE_EXISTING)))
+		return ctx->store_error == OB_ESTORE || ctx->store_error == OB_EIO ? OB_EXIT_SYSTEM
+		                                                                   : OB_EXIT_FAIL;
 	ob_diag_clear(&d);
-	if (ob_store_open(dir, OB_STORE_EXISTING, &s, &d) ||
-	    ob_catalog_import_population(s, dir, file, &res, &d)) {
+	if (ob_catalog_import_population(s, ctx->dir, file, &res, &d)) {
 		ob_diag_format(&d, msg, sizeof(msg));
 		ob_error("%s", msg);
-		ob_store_close(s);
 		return d.code == OB_ESTORE || d.code == OB_EIO ? OB_EXIT_SYSTEM : OB_EXIT_FAIL;
 	}
-	ob_store_close(s);
 	printf("%s: %ld leídas, %ld nuevas, %ld reemplazadas, %ld no aplicadas (ya había una "
 	       "cifra oficial) / %ld read, %ld added, %ld replaced, %ld kept official\n",
 	       file, res.read, res.added, res.replaced, res.kept, res.read, res.added,

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void usage(FILE *out)
+void cmd_publish_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa publish [-d DIR] [--year 2024 | --year 2020..2024] "
@@ -22,56 +22,47 @@ static void usage(FILE *out)
 	        "Publishes the public tables as a new immutable release in DIR/releases/vN/.\n");
 }
 
-int cmd_publish(int argc, char **argv)
+int cmd_publish(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, 'd' },
 		{ "year", required_argument, NULL, 'y' },
 		{ "note", required_argument, NULL, 'n' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ob_release_options o;
 	struct ob_release_result res;
 	struct ob_store *st;
 	struct ob_diag d;
-	const char *dir = ".";
-	bool quiet = false;
 	ob_err e;
 	int c;
 
 	memset(&o, 0, sizeof(o));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:y:n:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "y:n:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': dir = optarg; break;
 		case 'y': o.years = optarg; break;
 		case 'n':
 			if (strlen(optarg) > OB_MAX_MESSAGE) {
-				fprintf(stderr, "observa: error: --note: como mucho %d bytes / too long\n",
-				        OB_MAX_MESSAGE);
+				OB_ERROR("--note: como mucho %d bytes", "--note: at most %d bytes",
+				         OB_MAX_MESSAGE);
 				return OB_EXIT_USAGE;
 			}
 			o.note = optarg;
 			break;
-		case 'q': quiet = true; break;
-		case 'h': usage(stdout); return OB_EXIT_OK;
-		default: usage(stderr); return OB_EXIT_USAGE;
+		default: cmd_publish_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "observa: error: argumento de más «%s»\n", argv[optind]);
-		usage(stderr);
+		OB_ERROR("argumento de más «%s»", "one argument too many: «%s»", argv[optind]);
+		cmd_publish_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
-	o.progress = !quiet && isatty(STDERR_FILENO);
+	o.progress = !ctx->quiet && isatty(STDERR_FILENO);
 	o.now = (long long)time(NULL);
-	if (!(st = ob_cli_open(dir, OB_STORE_READONLY)))
+	if (!(st = ob_cmd_store(ctx, OB_STORE_READONLY)))
 		return OB_EXIT_SYSTEM;
 	ob_diag_clear(&d);
-	e = ob_release_publish(st, dir, &o, &res, &d);
-	ob_store_close(st);
+	e = ob_release_publish(st, ctx->dir, &o, &res, &d);
 	if (e) {
 		ob_cli_diag(&d);
 		return e == OB_EIO ? OB_EXIT_SYSTEM : ob_cli_status(e);

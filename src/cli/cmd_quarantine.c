@@ -12,7 +12,7 @@
 	" WHERE (?1 IS NULL OR b.source = ?1) AND (?2 = 0 OR q.submission = ?2)"        \
 	" AND b.superseded_by IS NULL"
 
-static void usage(FILE *out)
+void cmd_quarantine_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa quarantine [-d DIR] [--source FUENTE] [--submission N]\n"
@@ -28,18 +28,16 @@ static void usage(FILE *out)
 	        "is written to the audit log before anything is shown.\n");
 }
 
-int cmd_quarantine(int argc, char **argv)
+int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, 'd' },
 		{ "source", required_argument, NULL, 's' },
 		{ "submission", required_argument, NULL, 'n' },
 		{ "export", required_argument, NULL, 'e' },
 		{ "purpose", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = ".", *source = NULL, *export = NULL, *purpose = NULL;
+	const char *source = NULL, *export = NULL, *purpose = NULL;
 	struct ob_cli_read rd;
 	char query[OB_MAX_NAME + 64];
 	long long sub = 0;
@@ -51,38 +49,33 @@ int cmd_quarantine(int argc, char **argv)
 	int c, status = OB_EXIT_OK;
 	long long rows = 0;
 
-	while ((c = getopt_long(argc, argv, "d:s:n:e:P:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:e:P:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': dir = optarg; break;
 		case 's': source = optarg; break;
 		case 'n':
 			if (!ob_parse_int(optarg, strlen(optarg), 1, INT64_MAX, &sub)) {
-				fprintf(stderr, "observa: error: --submission «%s»: se esperaba un número\n",
-				        optarg);
+				OB_ERROR("--submission «%s»: se esperaba un número",
+				         "--submission «%s»: expected a number", optarg);
 				return OB_EXIT_USAGE;
 			}
 			break;
 		case 'e': export = optarg; break;
 		case 'P': purpose = optarg; break;
-		case 'h': usage(stdout); return OB_EXIT_OK;
-		default: usage(stderr); return OB_EXIT_USAGE;
+		default: cmd_quarantine_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
 	if (source && strlen(source) >= OB_MAX_NAME) {
-		fprintf(stderr, "observa: error: --source: más de %d bytes\n", OB_MAX_NAME - 1);
+		OB_ERROR("--source: más de %d bytes", "--source: more than %d bytes", OB_MAX_NAME - 1);
 		return OB_EXIT_USAGE;
 	}
-	if (!(s = ob_cli_open_disclose(dir)))
+	if (!(s = ob_cmd_store_disclose(ctx)))
 		return OB_EXIT_SYSTEM;
-	if (!ob_cli_purpose_ok(s, purpose)) {
-		ob_store_close(s);
+	if (!ob_cli_purpose_ok(s, purpose))
 		return OB_EXIT_USAGE;
-	}
 	ob_diag_clear(&d);
 	/* how many rows will be shown, for the audit entry written before them */
 	if (ob_store_prepare(s, "SELECT count(*)" QUARANTINE_FROM, &st, &d)) {
 		ob_cli_diag(&d);
-		ob_store_close(s);
 		return OB_EXIT_SYSTEM;
 	}
 	if (source)
@@ -102,10 +95,8 @@ int cmd_quarantine(int argc, char **argv)
 	rd.query = query;
 	rd.to = export ? export : "stdout";
 	rd.records = rows;
-	if ((status = ob_cli_disclose(s, &rd))) {
-		ob_store_close(s);
+	if ((status = ob_cli_disclose(s, &rd)))
 		return status;
-	}
 	rows = 0;
 	if (ob_store_prepare(s,
 	                     "SELECT q.submission, b.source, b.file_name, q.line, q.column, q.field,"
@@ -113,7 +104,6 @@ int cmd_quarantine(int argc, char **argv)
 	                     " ORDER BY b.source, q.submission, q.line",
 	                     &st, &d)) {
 		ob_cli_diag(&d);
-		ob_store_close(s);
 		return OB_EXIT_SYSTEM;
 	}
 	if (source)
@@ -121,7 +111,7 @@ int cmd_quarantine(int argc, char **argv)
 	sqlite3_bind_int64(st, 2, sub);
 	if (export) {
 		if (!(out = fopen(export, "w"))) {
-			fprintf(stderr, "observa: error: %s: %s\n", export, strerror(errno));
+			ob_error("%s: %s", export, strerror(errno));
 			status = OB_EXIT_FAIL;
 			goto finalize;
 		}
@@ -152,16 +142,16 @@ int cmd_quarantine(int argc, char **argv)
 	}
 	if (out) {
 		if (fclose(out) != 0) {
-			fprintf(stderr, "observa: error: %s: %s\n", export, strerror(errno));
+			ob_error("%s: %s", export, strerror(errno));
 			status = OB_EXIT_FAIL;
 		} else {
-			fprintf(stderr, "observa: %lld filas rechazadas escritas en %s\n", rows, export);
+			fprintf(stderr, OB_TR("observa: %lld filas rechazadas escritas en %s\n",
+			                      "observa: %lld rejected rows written to %s\n"), rows, export);
 		}
 	} else if (!rows) {
 		printf("(no hay filas en cuarentena / no rejected rows)\n");
 	}
 finalize:
 	sqlite3_finalize(st);
-	ob_store_close(s);
 	return status;
 }

@@ -10,7 +10,7 @@
 #include <getopt.h>
 #include <unistd.h>
 
-static void usage(FILE *out)
+void cmd_reconcile_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa reconcile -d DIR --period P [--country ISO3] [--config AJUSTES]\n"
@@ -65,10 +65,9 @@ static void month_of(int m, char out[8])
 	out[7] = '\0';
 }
 
-int cmd_reconcile(int argc, char **argv)
+int cmd_reconcile(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, 'd' },
 		{ "period", required_argument, NULL, 'p' },
 		{ "country", required_argument, NULL, 'C' },
 		{ "config", required_argument, NULL, 'c' },
@@ -78,11 +77,9 @@ int cmd_reconcile(int argc, char **argv)
 		{ "purpose", required_argument, NULL, 'P' },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "dry-run", no_argument, NULL, 'n' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *period = NULL, *country = NULL, *config = NULL, *out = NULL,
+	const char *period = NULL, *country = NULL, *config = NULL, *out = NULL,
 	           *truth = NULL, *user = NULL, *purpose = NULL;
 	char os_actor[OB_MAX_USER_NAME + 8];
 	struct ob_rec_settings set;
@@ -93,14 +90,13 @@ int cmd_reconcile(int argc, char **argv)
 	struct ob_store *st = NULL;
 	struct ob_diag d;
 	long long threads = -1;
-	bool quiet = false, dry = false;
+	bool dry = false;
 	char from[8], to[8];
 	int c, status = OB_EXIT_OK, lo = INT32_MAX, hi = -1;
 	ob_err e;
 
-	while ((c = getopt_long(argc, argv, "d:p:C:c:o:t:u:P:j:nqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:C:c:o:t:u:P:j:n", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': dir = optarg; break;
 		case 'p': period = optarg; break;
 		case 'C': country = optarg; break;
 		case 'c': config = optarg; break;
@@ -110,43 +106,42 @@ int cmd_reconcile(int argc, char **argv)
 		case 'P': purpose = optarg; break;
 		case 'j':
 			if (!ob_parse_int(optarg, strlen(optarg), 0, 64, &threads)) {
-				ob_error("--threads: se esperaba 0 a 64 / expected 0 to 64: «%s»", optarg);
+				OB_ERROR("--threads «%s»: se esperaba de 0 a 64", "--threads «%s»: expected 0 to 64",
+				         optarg);
 				return OB_EXIT_USAGE;
 			}
 			break;
 		case 'n': dry = true; break;
-		case 'q': quiet = true; break;
-		case 'h': usage(stdout); return OB_EXIT_OK;
-		default: usage(stderr); return OB_EXIT_USAGE;
+		default: cmd_reconcile_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		ob_error("argumento de más / unexpected argument: «%s»", argv[optind]);
-		usage(stderr);
+		OB_ERROR("argumento de más «%s»", "one argument too many: «%s»", argv[optind]);
+		cmd_reconcile_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
-	if (!dir || !period) {
-		ob_error("falta %s / missing %s", !dir ? "-d DIR" : "--period",
-		         !dir ? "-d DIR" : "--period");
-		usage(stderr);
+	if (!ctx->dir_given || !period) {
+		OB_ERROR("falta %s", "%s is missing", !ctx->dir_given ? "-d DIR" : "--period");
+		cmd_reconcile_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
 	if (country && (strlen(country) != 3 || !(country[0] >= 'A' && country[0] <= 'Z'))) {
-		ob_error("--country: se esperaba un código ISO 3166 alfa-3 en mayúsculas (p. ej. "
-		         "GTM) / expected an upper-case ISO3 code: «%s»", country);
+		OB_ERROR("--country «%s»: se esperaba un código ISO 3166 alfa-3 en mayúsculas (p. ej. "
+		         "GTM)", "--country «%s»: expected an upper-case ISO 3166 alpha-3 code (e.g. "
+		         "GTM)", country);
 		return OB_EXIT_USAGE;
 	}
 	if (user && !*user) {
-		ob_error("--user: vacío / empty");
+		OB_ERROR("--user: vacío", "--user: empty");
 		return OB_EXIT_USAGE;
 	}
 	if (purpose && !out) {
-		ob_error("--purpose va con --out / --purpose goes with --out");
+		OB_ERROR("--purpose va con --out", "--purpose goes with --out");
 		return OB_EXIT_USAGE;
 	}
 	if (user && strlen(user) > OB_MAX_USER_NAME) {
-		ob_error("--user: más de %d caracteres / longer than %d characters",
-		         OB_MAX_USER_NAME, OB_MAX_USER_NAME);
+		OB_ERROR("--user: más de %d caracteres", "--user: longer than %d characters",
+		         OB_MAX_USER_NAME);
 		return OB_EXIT_USAGE;
 	}
 	ob_diag_clear(&d);
@@ -156,8 +151,8 @@ int cmd_reconcile(int argc, char **argv)
 	}
 	for (size_t i = 0; i < nperiods; i++) {
 		if (periods[i].kind == OB_PERIOD_YTD) {
-			ob_error("--period: ytd no se admite aquí; use meses, p. ej. 2024-01..2024-06 / "
-			         "ytd is not accepted here: use months");
+			OB_ERROR("--period: ytd no se admite aquí; use meses, p. ej. 2024-01..2024-06",
+			         "--period: ytd is not accepted here; use months, e.g. 2024-01..2024-06");
 			free(periods);
 			return OB_EXIT_USAGE;
 		}
@@ -166,7 +161,7 @@ int cmd_reconcile(int argc, char **argv)
 	}
 	free(periods);
 	if (hi < 0) {
-		ob_error("--period: periodo vacío / empty period: «%s»", period);
+		OB_ERROR("--period «%s»: periodo vacío", "--period «%s»: empty period", period);
 		return OB_EXIT_USAGE;
 	}
 	month_of(lo, from);
@@ -179,13 +174,11 @@ int cmd_reconcile(int argc, char **argv)
 	}
 	if (threads >= 0)
 		set.threads = (int)threads;
-	set.progress = !quiet && isatty(STDERR_FILENO);
-	if (quiet)
-		ob_log_set_quiet(true);
+	set.progress = !ctx->quiet && isatty(STDERR_FILENO);
 	/* --out writes source ids with exact dates: the audit log is written
 	 * first, so the store is opened to write even for a dry run */
-	if (!(st = out ? ob_cli_open_disclose(dir)
-	               : ob_cli_open(dir, dry ? OB_STORE_READONLY : OB_STORE_EXISTING)))
+	if (!(st = out ? ob_cmd_store_disclose(ctx)
+	               : ob_cmd_store(ctx, dry ? OB_STORE_READONLY : OB_STORE_EXISTING)))
 		return OB_EXIT_SYSTEM;
 	ob_rec_run_init(&run, &set);
 	if (out && !ob_cli_purpose_ok(st, purpose)) {
@@ -205,11 +198,12 @@ int cmd_reconcile(int argc, char **argv)
 		goto done;
 	}
 	if (run.forced_apart)
-		ob_warn("%llu pares aceptados en revisión no se pudieron unir: juntarían dos registros "
-		        "de una fuente / accepted pairs that would put two records of one source "
-		        "together were not joined", (unsigned long long)run.forced_apart);
+		OB_WARN("%llu pares aceptados en revisión no se pudieron unir: juntarían dos registros "
+		        "de una fuente", "%llu pairs accepted in review could not be joined: they "
+		        "would put two records of one source together",
+		        (unsigned long long)run.forced_apart);
 	if (!run.n)
-		ob_warn("no hay muertes violentas en %s..%s%s%s / no violent deaths in the period",
+		OB_WARN("no hay muertes violentas en %s..%s%s%s", "no violent deaths in %s..%s%s%s",
 		        from, to, country ? " " : "", country ? country : "");
 	ob_cli_os_actor(os_actor, sizeof(os_actor));
 	if (!dry && (e = ob_rec_save(&run, st, user ? user : os_actor, &d))) {
@@ -243,7 +237,7 @@ int cmd_reconcile(int argc, char **argv)
 		status = OB_EXIT_SYSTEM;
 		goto done;
 	}
-	if (!quiet) {
+	if (!ctx->quiet) {
 		uint64_t per[OB_REC_NINST] = { 0 };
 		for (size_t i = 0; i < run.n; i++)
 			per[run.rec[i].inst]++;
@@ -288,6 +282,5 @@ int cmd_reconcile(int argc, char **argv)
 	}
 done:
 	ob_rec_run_release(&run);
-	ob_store_close(st);
 	return status;
 }

@@ -8,7 +8,7 @@
 
 #include <getopt.h>
 
-static void usage(FILE *out)
+void cmd_review_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa review -d DIR --user NOMBRE [--list | --all] [--purpose TEXTO]\n"
@@ -166,10 +166,9 @@ fail:
 	return ob_cli_status(e);
 }
 
-int cmd_review(int argc, char **argv)
+int cmd_review(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, 'd' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "all", no_argument, NULL, 'A' },
@@ -177,10 +176,9 @@ int cmd_review(int argc, char **argv)
 		{ "reject", required_argument, NULL, 'r' },
 		{ "note", required_argument, NULL, 'n' },
 		{ "purpose", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = NULL, *user = NULL, *note = NULL, *idarg = NULL, *purpose = NULL;
+	const char *user = NULL, *note = NULL, *idarg = NULL, *purpose = NULL;
 	struct ob_store *st;
 	struct ob_diag d;
 	bool all = false, accept = false, do_list = false;
@@ -188,16 +186,16 @@ int cmd_review(int argc, char **argv)
 	int c, status;
 	ob_err e;
 
-	while ((c = getopt_long(argc, argv, "d:u:lAa:r:n:P:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "u:lAa:r:n:P:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': dir = optarg; break;
 		case 'u': user = optarg; break;
 		case 'l': do_list = true; break;
 		case 'A': all = do_list = true; break;
 		case 'a':
 		case 'r':
 			if (idarg) {
-				ob_error("--accept y --reject van de a uno / one decision at a time");
+				OB_ERROR("--accept y --reject van de a uno", "one decision at a time: --accept "
+				         "or --reject");
 				return OB_EXIT_USAGE;
 			}
 			idarg = optarg;
@@ -205,44 +203,46 @@ int cmd_review(int argc, char **argv)
 			break;
 		case 'n': note = optarg; break;
 		case 'P': purpose = optarg; break;
-		case 'h': usage(stdout); return OB_EXIT_OK;
-		default: usage(stderr); return OB_EXIT_USAGE;
+		default: cmd_review_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		ob_error("argumento de más / unexpected argument: «%s»", argv[optind]);
+		OB_ERROR("argumento de más «%s»", "one argument too many: «%s»", argv[optind]);
 		return OB_EXIT_USAGE;
 	}
-	if (!dir || !user || !*user) {
-		ob_error("falta %s / missing %s", !dir ? "-d DIR" : "--user", !dir ? "-d DIR" : "--user");
-		usage(stderr);
+	if (!ctx->dir_given || !user || !*user) {
+		OB_ERROR("falta %s", "%s is missing", !ctx->dir_given ? "-d DIR" : "--user");
+		cmd_review_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
 	if (strlen(user) > OB_MAX_USER_NAME) {
-		ob_error("--user: más de %d caracteres / longer than %d characters", OB_MAX_USER_NAME,
+		OB_ERROR("--user: más de %d caracteres", "--user: longer than %d characters",
 		         OB_MAX_USER_NAME);
 		return OB_EXIT_USAGE;
 	}
 	if (idarg && (do_list || !ob_parse_int(idarg, strlen(idarg), 1, INT64_MAX, &item))) {
-		ob_error(do_list ? "--list no va con --accept o --reject / --list excludes a decision"
-		                 : "se esperaba el número del par (ver --list) / expected a pair "
-		                   "number: «%s»", idarg);
+		if (do_list)
+			OB_ERROR("--list no va con --accept o --reject",
+			         "--list does not go with --accept or --reject");
+		else
+			OB_ERROR("«%s»: se esperaba el número del par (vea --list)",
+			         "«%s»: expected the number of a pair (see --list)", idarg);
 		return OB_EXIT_USAGE;
 	}
 	if (note && !idarg) {
-		ob_error("--note va con --accept o --reject / --note needs a decision");
+		OB_ERROR("--note va con --accept o --reject", "--note goes with --accept or --reject");
 		return OB_EXIT_USAGE;
 	}
 	if (note && strlen(note) > OB_MAX_AUDIT_DETAIL / 4) {
-		ob_error("--note: más de %d bytes / longer than %d bytes", OB_MAX_AUDIT_DETAIL / 4,
+		OB_ERROR("--note: más de %d bytes", "--note: longer than %d bytes",
 		         OB_MAX_AUDIT_DETAIL / 4);
 		return OB_EXIT_USAGE;
 	}
 	if (purpose && idarg) {
-		ob_error("--purpose va con --list o --all / --purpose goes with a listing");
+		OB_ERROR("--purpose va con --list o --all", "--purpose goes with --list or --all");
 		return OB_EXIT_USAGE;
 	}
-	if (!(st = idarg ? ob_cli_open(dir, OB_STORE_EXISTING) : ob_cli_open_disclose(dir)))
+	if (!(st = idarg ? ob_cmd_store(ctx, OB_STORE_EXISTING) : ob_cmd_store_disclose(ctx)))
 		return OB_EXIT_SYSTEM;
 	if (!idarg) {
 		status = list(st, user, purpose, all);
@@ -257,6 +257,5 @@ int cmd_review(int argc, char **argv)
 			status = OB_EXIT_OK;
 		}
 	}
-	ob_store_close(st);
 	return status;
 }

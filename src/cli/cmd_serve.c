@@ -6,7 +6,7 @@
 
 #include <getopt.h>
 
-static void usage(FILE *out)
+void cmd_serve_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa serve [-d DIR] [--port 8080] [--bind 127.0.0.1] [--quiet]\n"
@@ -43,22 +43,20 @@ static bool number(const char *opt, const char *v, long long lo, long long hi, l
 {
 	if (ob_parse_int(v, strlen(v), lo, hi, out))
 		return true;
-	fprintf(stderr, "observa: error: --%s «%s»: se esperaba un número de %lld a %lld "
-	        "(expected a number from %lld to %lld)\n", opt, v, lo, hi, lo, hi);
+	OB_ERROR("--%s «%s»: se esperaba un número de %lld a %lld",
+	         "--%s «%s»: expected a number from %lld to %lld", opt, v, lo, hi);
 	return false;
 }
 
-int cmd_serve(int argc, char **argv)
+int cmd_serve(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	enum {
 		O_THREADS = 256, O_PER_IP, O_MAX_CONN, O_HEADER, O_LIMIT, O_WORKERS, O_QUEUE,
 		O_RESPONSE, O_RATE, O_BURST, O_PROXY
 	};
 	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, 'd' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "bind", required_argument, NULL, 'b' },
-		{ "quiet", no_argument, NULL, 'q' },
 		{ "threads", required_argument, NULL, O_THREADS },
 		{ "max-per-ip", required_argument, NULL, O_PER_IP },
 		{ "max-connections", required_argument, NULL, O_MAX_CONN },
@@ -70,7 +68,6 @@ int cmd_serve(int argc, char **argv)
 		{ "query-rate", required_argument, NULL, O_RATE },
 		{ "query-burst", required_argument, NULL, O_BURST },
 		{ "trusted-proxy", required_argument, NULL, O_PROXY },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ob_serve_options o;
@@ -80,7 +77,11 @@ int cmd_serve(int argc, char **argv)
 	int c;
 
 	ob_serve_options_default(&o);
-	while ((c = getopt_long(argc, argv, "d:p:b:qh", longopts, NULL)) != -1) {
+	o.dir = ctx->dir;
+	/* --quiet silences the request log; the server's warnings stay */
+	o.quiet = ctx->quiet;
+	ob_log_set_quiet(false);
+	while ((c = getopt_long(argc, argv, "p:b:", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_THREADS:
 			if (!number("threads", optarg, 1, 64, &v))
@@ -133,21 +134,18 @@ int cmd_serve(int argc, char **argv)
 			o.query_burst = (unsigned)v;
 			break;
 		case O_PROXY: o.trusted_proxies = optarg; break;
-		case 'd': o.dir = optarg; break;
 		case 'p':
 			if (!number("port", optarg, 0, 65535, &v))
 				return OB_EXIT_USAGE;
 			o.port = (unsigned)v;
 			break;
 		case 'b': o.bind = optarg; break;
-		case 'q': o.quiet = true; break;
-		case 'h': usage(stdout); return OB_EXIT_OK;
-		default: usage(stderr); return OB_EXIT_USAGE;
+		default: cmd_serve_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "observa: error: argumento de más «%s»\n", argv[optind]);
-		usage(stderr);
+		OB_ERROR("argumento de más «%s»", "one argument too many: «%s»", argv[optind]);
+		cmd_serve_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
 	ob_diag_clear(&d);

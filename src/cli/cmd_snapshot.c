@@ -5,7 +5,7 @@
 #include "cli/cliutil.h"
 #include "engine/snapshot.h"
 
-static void usage(FILE *out)
+void cmd_snapshot_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa snapshot [-d DIR]\n\n"
@@ -18,35 +18,25 @@ static void usage(FILE *out)
 	        "  -d, --dir DIR   observatorio (por defecto, el directorio actual)\n");
 }
 
-int cmd_snapshot(int argc, char **argv)
+int cmd_snapshot(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
-	const char *dir = ".";
 	struct ob_store *s;
 	struct ob_snapshot *snap = NULL;
 	struct ob_diag d;
 	double t0 = ob_now();
 	ob_err e;
 
-	if (ob_wants_help(argc, argv)) {
-		usage(stdout);
-		return OB_EXIT_OK;
+	if (argc > 1) {
+		OB_ERROR("argumento inesperado «%s»", "unexpected argument «%s»", argv[1]);
+		cmd_snapshot_usage(stderr);
+		return OB_EXIT_USAGE;
 	}
-	for (int i = 1; i < argc; i++) {
-		if ((!strcmp(argv[i], "-d") || !strcmp(argv[i], "--dir")) && i + 1 < argc) {
-			dir = argv[++i];
-		} else {
-			ob_error("argumento inesperado «%s» / unexpected argument", argv[i]);
-			usage(stderr);
-			return OB_EXIT_USAGE;
-		}
-	}
-	if (!(s = ob_cli_open(dir, OB_STORE_READONLY)))
+	if (!(s = ob_cmd_store(ctx, OB_STORE_READONLY)))
 		return OB_EXIT_SYSTEM;
 	ob_diag_clear(&d);
-	e = ob_snapshot_build(s, dir, &d);
-	ob_store_close(s);
+	e = ob_snapshot_build(s, ctx->dir, &d);
 	if (!e)
-		e = ob_snapshot_open(dir, &snap, &d);
+		e = ob_snapshot_open(ctx->dir, &snap, &d);
 	if (e) {
 		ob_cli_diag(&d);
 		return ob_cli_status(e) == OB_EXIT_FAIL ? OB_EXIT_SYSTEM : ob_cli_status(e);

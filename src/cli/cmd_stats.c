@@ -1,6 +1,7 @@
 /* cmd_stats.c - "observa stats": observa's statistics on any CSV file, one subcommand each. */
 #include "base/common.h"
 #include "cli/builtin.h"
+#include "cli/cliutil.h"
 #include "cli/stats/stats.h"
 
 static const struct {
@@ -24,7 +25,7 @@ static const struct {
 	{ "composite", st_cmd_composite, "índice compuesto y su orden", "composite index" },
 };
 
-static void usage(FILE *out)
+void cmd_stats_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa stats SUBCOMANDO [OPCIONES] ARCHIVO\n\n"
@@ -44,17 +45,18 @@ static void usage(FILE *out)
 	fprintf(out, "\n\"observa stats SUBCOMANDO --help\" describe cada uno.\n");
 }
 
-int cmd_stats(int argc, char **argv)
+int cmd_stats(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	const char *name;
 
+	st_set_lang(ob_cli_output_en(ctx) ? ST_LANG_EN : ST_LANG_ES);
 	if (argc < 2) {
-		usage(stderr);
+		cmd_stats_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
 	name = argv[1];
 	if (!strcmp(name, "-h") || !strcmp(name, "--help") || !strcmp(name, "help")) {
-		usage(stdout);
+		cmd_stats_usage(stdout);
 		return OB_EXIT_OK;
 	}
 	if (!strcmp(name, "normalize"))
@@ -62,8 +64,7 @@ int cmd_stats(int argc, char **argv)
 	for (size_t i = 0; i < OB_ARRAY_SIZE(subcommands); i++)
 		if (!strcmp(name, subcommands[i].name))
 			return subcommands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "observa stats: subcomando desconocido «%s» / unknown subcommand\n",
-	        argv[1]);
-	usage(stderr);
+	OB_ERROR("stats: subcomando desconocido «%s»", "stats: unknown subcommand «%s»", argv[1]);
+	cmd_stats_usage(stderr);
 	return OB_EXIT_USAGE;
 }

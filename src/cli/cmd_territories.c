@@ -3,9 +3,10 @@
 #include "base/log.h"
 #include "catalog/catalog.h"
 #include "cli/builtin.h"
+#include "cli/cliutil.h"
 #include "store/store.h"
 
-static void usage(FILE *out)
+void cmd_territories_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa territories [-d DIR] [--country PAÍS] [--level N]\n"
@@ -40,24 +41,29 @@ static int fail_diag(struct ob_diag *d)
 	return OB_EXIT_FAIL;
 }
 
-static int list(const char *dir, const char *country, long long level)
+/* How a store that did not open ends the command (as fail_diag). */
+static int open_failed(const struct ob_cmd_ctx *ctx)
 {
-	struct ob_store *s = NULL;
+	return ctx->store_error == OB_ESTORE || ctx->store_error == OB_EIO ? OB_EXIT_SYSTEM
+	                                                                   : OB_EXIT_FAIL;
+}
+
+static int list(struct ob_cmd_ctx *ctx, const char *country, long long level)
+{
+	struct ob_store *s;
 	struct ob_diag d;
 	sqlite3_stmt *st;
 	int rc;
 
+	if (!(s = ob_cmd_store(ctx, OB_STORE_READONLY)))
+		return open_failed(ctx);
 	ob_diag_clear(&d);
-	if (ob_store_open(dir, OB_STORE_READONLY, &s, &d))
-		return fail_diag(&d);
 	if (ob_store_prepare(s, "SELECT code, level, country, coalesce(parent, ''), name,"
 	                        " coalesce(valid_from, ''), coalesce(valid_to, '') FROM territory"
 	                        " WHERE (?1 IS NULL OR country = upper(?1))"
 	                        " AND (?2 < 0 OR level = ?2) ORDER BY country, level, code",
-	                     &st, &d)) {
-		ob_store_close(s);
+	                     &st, &d))
 		return fail_diag(&d);
-	}
 	if (country)
 		sqlite3_bind_text(st, 1, country, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, level);
@@ -70,73 +76,62 @@ static int list(const char *dir, const char *country, long long level)
 		       (const char *)sqlite3_column_text(st, 5),
 		       (const char *)sqlite3_column_text(st, 6));
 	sqlite3_finalize(st);
-	ob_store_close(s);
 	if (rc != SQLITE_DONE) {
-		ob_error("%s: error al leer el almacén / store read error", dir);
+		OB_ERROR("%s: error al leer el almacén", "%s: error reading the store", ctx->dir);
 		return OB_EXIT_SYSTEM;
 	}
 	return OB_EXIT_OK;
 }
 
-static int import(const char *dir, const char *file)
+static int import(struct ob_cmd_ctx *ctx, const char *file)
 {
-	struct ob_store *s = NULL;
+	struct ob_store *s;
 	struct ob_catalog_import res;
 	struct ob_diag d;
 
+	if (!(s = ob_cmd_store(ctx, OB_STORE_EXISTING)))
+		return open_failed(ctx);
 	ob_diag_clear(&d);
-	if (ob_store_open(dir, OB_STORE_EXISTING, &s, &d))
+	if (ob_catalog_import_territories(s, ctx->dir, file, &res, &d))
 		return fail_diag(&d);
-	if (ob_catalog_import_territories(s, dir, file, &res, &d)) {
-		ob_store_close(s);
-		return fail_diag(&d);
-	}
-	ob_store_close(s);
 	printf("%s: %ld leídos, %ld nuevos, %ld reemplazados / %ld read, %ld added, "
 	       "%ld replaced\n", file, res.read, res.added, res.replaced, res.read, res.added,
 	       res.replaced);
 	return OB_EXIT_OK;
 }
 
-int cmd_territories(int argc, char **argv)
+int cmd_territories(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
-	const char *dir = ".", *country = NULL, *file = NULL;
+	const char *country = NULL, *file = NULL;
 	long long level = -1;
 	bool importing = false;
 
-	if (ob_wants_help(argc, argv)) {
-		usage(stdout);
-		return OB_EXIT_OK;
-	}
 	for (int i = 1; i < argc; i++) {
 		if (i == 1 && !strcmp(argv[i], "import")) {
 			importing = true;
-		} else if (!strcmp(argv[i], "-d") && i + 1 < argc) {
-			dir = argv[++i];
 		} else if (!importing && !strcmp(argv[i], "--country") && i + 1 < argc) {
 			country = argv[++i];
 		} else if (!importing && !strcmp(argv[i], "--level") && i + 1 < argc) {
 			i++;
 			if (!ob_parse_int(argv[i], strlen(argv[i]), 0, 3, &level)) {
-				fprintf(stderr, "observa territories: nivel no válido «%s»: se esperaba "
-				                "0 a 3 / invalid level\n", argv[i]);
+				OB_ERROR("--level «%s» no válido: se esperaba de 0 a 3",
+				         "--level «%s» is not valid: expected 0 to 3", argv[i]);
 				return OB_EXIT_USAGE;
 			}
 		} else if (importing && !file && argv[i][0] != '-') {
 			file = argv[i];
 		} else {
-			fprintf(stderr, "observa territories: argumento inesperado «%s» / unexpected "
-			                "argument\n", argv[i]);
-			usage(stderr);
+			OB_ERROR("argumento inesperado «%s»", "unexpected argument «%s»", argv[i]);
+			cmd_territories_usage(stderr);
 			return OB_EXIT_USAGE;
 		}
 	}
 	if (importing) {
 		if (!file) {
-			usage(stderr);
+			cmd_territories_usage(stderr);
 			return OB_EXIT_USAGE;
 		}
-		return import(dir, file);
+		return import(ctx, file);
 	}
-	return list(dir, country, level);
+	return list(ctx, country, level);
 }

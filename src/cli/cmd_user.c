@@ -2,7 +2,7 @@
 #include "base/common.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
-#include "http/auth.h"
+#include "accounts/accounts.h"
 
 #include <fcntl.h>
 #include <getopt.h>
@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static void usage(FILE *out)
+void cmd_user_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage:\n"
@@ -93,23 +93,26 @@ static int get_password(long long fd, char *pw, size_t size, size_t *len)
 
 	if (fd >= 0) {
 		if (read_line_fd((int)fd, pw, size, len)) {
-			fprintf(stderr, "observa: error: la contraseña pasa de %d bytes\n",
-			        OB_MAX_PASSWORD);
+			OB_ERROR("la contraseña pasa de %d bytes", "the password is longer than %d bytes",
+			         OB_MAX_PASSWORD);
 			return OB_EXIT_FAIL;
 		}
 		return OB_EXIT_OK;
 	}
 	if ((tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
-		fprintf(stderr, "observa: error: no hay terminal para pedir la contraseña; use "
-		        "--password-fd N (p. ej. --password-fd 3 3<archivo) o --no-password\n");
+		OB_ERROR("no hay terminal para pedir la contraseña; use --password-fd N (p. ej. "
+		         "--password-fd 3 3<archivo) o --no-password",
+		         "there is no terminal to ask for the password; use --password-fd N (e.g. "
+		         "--password-fd 3 3<file) or --no-password");
 		return OB_EXIT_USAGE;
 	}
 	if (prompt(tty, "Contraseña / password: ", pw, size, len) ||
 	    prompt(tty, "Repítala / again: ", again, sizeof(again), &alen)) {
-		fprintf(stderr, "observa: error: no se pudo leer la contraseña de la terminal\n");
+		OB_ERROR("no se pudo leer la contraseña de la terminal",
+		         "the password could not be read from the terminal");
 		status = OB_EXIT_FAIL;
 	} else if (alen != *len || sodium_memcmp(pw, again, alen) != 0) {
-		fprintf(stderr, "observa: error: las contraseñas no coinciden\n");
+		OB_ERROR("las contraseñas no coinciden", "the passwords do not match");
 		status = OB_EXIT_FAIL;
 	}
 	sodium_memzero(again, sizeof(again));
@@ -126,20 +129,18 @@ static int print_user(void *ctx, const struct ob_user_info *u)
 	return 0;
 }
 
-int cmd_user(int argc, char **argv)
+int cmd_user(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "dir", required_argument, NULL, 'd' },
 		{ "role", required_argument, NULL, 'r' },
 		{ "source", required_argument, NULL, 's' },
 		{ "password-fd", required_argument, NULL, 'f' },
 		{ "no-password", no_argument, NULL, 'n' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "expires", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir = ".", *role_name = NULL, *source = NULL, *label = NULL, *sub, *name = NULL;
+	const char *role_name = NULL, *source = NULL, *label = NULL, *sub, *name = NULL;
 	long long pw_fd = -1, days = 0;
 	bool no_password = false;
 	char who[OB_MAX_USER_NAME + 64], pw[OB_MAX_PASSWORD + 2], token[OB_TOKEN_SIZE];
@@ -150,15 +151,14 @@ int cmd_user(int argc, char **argv)
 	int c, status = OB_EXIT_OK;
 	ob_err e = OB_OK;
 
-	while ((c = getopt_long(argc, argv, "d:r:s:f:nl:e:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:s:f:nl:e:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': dir = optarg; break;
 		case 'r': role_name = optarg; break;
 		case 's': source = optarg; break;
 		case 'f':
 			if (!ob_parse_int(optarg, strlen(optarg), 0, 1 << 20, &pw_fd)) {
-				fprintf(stderr, "observa: error: --password-fd «%s»: se esperaba un "
-				        "descriptor de archivo (número)\n", optarg);
+				OB_ERROR("--password-fd «%s»: se esperaba un descriptor de archivo (número)",
+				         "--password-fd «%s»: expected a file descriptor (a number)", optarg);
 				return OB_EXIT_USAGE;
 			}
 			break;
@@ -166,54 +166,55 @@ int cmd_user(int argc, char **argv)
 		case 'l': label = optarg; break;
 		case 'e':
 			if (!ob_parse_int(optarg, strlen(optarg), 1, 36500, &days)) {
-				fprintf(stderr, "observa: error: --expires «%s»: se esperaba un número de "
-				        "días entre 1 y 36500\n", optarg);
+				OB_ERROR("--expires «%s»: se esperaba un número de días entre 1 y 36500",
+				         "--expires «%s»: expected a number of days from 1 to 36500", optarg);
 				return OB_EXIT_USAGE;
 			}
 			break;
-		case 'h': usage(stdout); return OB_EXIT_OK;
-		default: usage(stderr); return OB_EXIT_USAGE;
+		default: cmd_user_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		usage(stderr);
+		cmd_user_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
 	sub = argv[optind++];
 	if (strcmp(sub, "list")) {
 		if (optind >= argc) {
-			fprintf(stderr, "observa: error: falta el nombre del usuario\n");
+			OB_ERROR("falta el nombre del usuario", "the user name is missing");
 			return OB_EXIT_USAGE;
 		}
 		name = argv[optind++];
 	}
 	if (optind < argc) {
-		fprintf(stderr, "observa: error: argumento de más «%s»\n", argv[optind]);
+		OB_ERROR("argumento de más «%s»", "one argument too many: «%s»", argv[optind]);
 		return OB_EXIT_USAGE;
 	}
 	if (!strcmp(sub, "add")) {
 		if (!role_name || !ob_role_parse(role_name, &role)) {
-			fprintf(stderr, "observa: error: --role «%s»: se esperaba public, analyst, "
-			        "steward, submitter o admin\n", role_name ? role_name : "");
+			OB_ERROR("--role «%s»: se esperaba public, analyst, steward, submitter o admin",
+			         "--role «%s»: expected public, analyst, steward, submitter or admin",
+			         role_name ? role_name : "");
 			return OB_EXIT_USAGE;
 		}
 		if (no_password && pw_fd >= 0) {
-			fprintf(stderr, "observa: error: --no-password y --password-fd se excluyen\n");
+			OB_ERROR("--no-password y --password-fd se excluyen",
+			         "--no-password and --password-fd exclude each other");
 			return OB_EXIT_USAGE;
 		}
 	} else if (strcmp(sub, "list") && strcmp(sub, "disable") && strcmp(sub, "token")) {
-		fprintf(stderr, "observa: error: subcomando desconocido «%s»; se esperaba add, list, "
-		        "disable o token\n", sub);
+		OB_ERROR("subcomando desconocido «%s»; se esperaba add, list, disable o token",
+		         "unknown subcommand «%s»; expected add, list, disable or token", sub);
 		return OB_EXIT_USAGE;
 	}
 	if (ob_auth_init()) {
-		fprintf(stderr, "observa: error: no se pudo iniciar libsodium\n");
+		OB_ERROR("no se pudo iniciar libsodium", "libsodium could not be initialised");
 		return OB_EXIT_SYSTEM;
 	}
 	if (!strcmp(sub, "add") && !no_password &&
 	    (status = get_password(pw_fd, pw, sizeof(pw), &pw_len)) != OB_EXIT_OK)
 		goto wipe;
-	if (!(s = ob_cli_open(dir, strcmp(sub, "list") ? OB_STORE_EXISTING : OB_STORE_READONLY))) {
+	if (!(s = ob_cmd_store(ctx, strcmp(sub, "list") ? OB_STORE_EXISTING : OB_STORE_READONLY))) {
 		status = OB_EXIT_SYSTEM;
 		goto wipe;
 	}
@@ -222,8 +223,9 @@ int cmd_user(int argc, char **argv)
 	if (!strcmp(sub, "add")) {
 		e = ob_user_add(s, name, role, source, no_password ? NULL : pw, pw_len, who, &d);
 		if (!e)
-			fprintf(stderr, "observa: usuario «%s» creado con el rol %s\n", name,
-			        ob_role_name(role));
+			fprintf(stderr, OB_TR("observa: usuario «%s» creado con el rol %s\n",
+			                      "observa: user «%s» created with the role %s\n"),
+			        name, ob_role_name(role));
 	} else if (!strcmp(sub, "list")) {
 		printf("%-20s %-10s %-14s %-9s %-10s %6s  %s\n", "usuario", "rol", "fuente", "estado",
 		       "contraseña", "tokens", "creado");
@@ -231,15 +233,20 @@ int cmd_user(int argc, char **argv)
 	} else if (!strcmp(sub, "disable")) {
 		e = ob_user_disable(s, name, who, &d);
 		if (!e)
-			fprintf(stderr, "observa: usuario «%s» desactivado; sus credenciales quedan "
-			        "revocadas\n", name);
+			fprintf(stderr, OB_TR("observa: usuario «%s» desactivado; sus credenciales quedan "
+			                      "revocadas\n",
+			                      "observa: user «%s» disabled; their tokens are revoked\n"),
+			        name);
 	} else {
 		e = ob_user_token(s, name, label, days * 86400, (long long)time(NULL), who, token, &d);
 		if (!e) {
 			printf("%s\n", token);
-			fprintf(stderr, "observa: credencial para «%s»%s; guárdela ahora, no se vuelve a "
-			        "mostrar. Úsela como «Authorization: Bearer ...»\n", name,
-			        days ? " con vencimiento" : " sin vencimiento");
+			fprintf(stderr, OB_TR("observa: credencial para «%s»%s; guárdela ahora, no se "
+			                      "vuelve a mostrar. Úsela como «Authorization: Bearer ...»\n",
+			                      "observa: token for «%s»%s; keep it now, it is not shown "
+			                      "again. Use it as «Authorization: Bearer ...»\n"),
+			        name, days ? OB_TR(" con vencimiento", " that expires")
+			                   : OB_TR(" sin vencimiento", " that does not expire"));
 			sodium_memzero(token, sizeof(token));
 		}
 	}
@@ -247,7 +254,6 @@ int cmd_user(int argc, char **argv)
 		ob_cli_diag(&d);
 		status = ob_cli_status(e);
 	}
-	ob_store_close(s);
 wipe:
 	sodium_memzero(pw, sizeof(pw));
 	return status;

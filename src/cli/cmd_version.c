@@ -3,14 +3,18 @@
 #include "cli/builtin.h"
 #include "store/store.h"
 
-int cmd_version(int argc, char **argv)
+void cmd_version_usage(FILE *out)
 {
-	if (ob_wants_help(argc, argv)) {
-		printf("uso / usage: observa version\n\n"
-		       "Muestra la versión de observa y la del esquema del almacén.\n"
-		       "Prints observa's version and its store schema version.\n");
-		return OB_EXIT_OK;
-	}
+	fprintf(out, "uso / usage: observa version\n\n"
+	             "Muestra la versión de observa y la del esquema del almacén.\n"
+	             "Prints observa's version and its store schema version.\n");
+}
+
+int cmd_version(struct ob_cmd_ctx *ctx, int argc, char **argv)
+{
+	(void)ctx;
+	(void)argc;
+	(void)argv;
 	printf("observa %s (esquema / schema %d)\n", OB_VERSION, ob_store_schema_version());
 	return OB_EXIT_OK;
 }

@@ -30,15 +30,15 @@ void ob_cli_os_actor(char *out, size_t size)
 
 static void nothing_shown(void)
 {
-	fprintf(stderr, "observa: no se muestra nada: esta orden muestra datos personales y "
-	        "antes debe registrar la lectura en la bitácora de auditoría / nothing is shown: "
-	        "this command shows personal data and must first record the read in the audit "
-	        "log\n");
+	fputs(OB_TR("observa: no se muestra nada: esta orden muestra datos personales y antes "
+	            "debe registrar la lectura en la bitácora de auditoría\n",
+	            "observa: nothing is shown: this command shows personal data and must first "
+	            "record the read in the audit log\n"), stderr);
 }
 
-struct ob_store *ob_cli_open_disclose(const char *dir)
+struct ob_store *ob_cmd_store_disclose(struct ob_cmd_ctx *ctx)
 {
-	struct ob_store *s = ob_cli_open(dir, OB_STORE_EXISTING);
+	struct ob_store *s = ob_cmd_store(ctx, OB_STORE_EXISTING);
 
 	if (!s)
 		nothing_shown();
@@ -55,11 +55,14 @@ bool ob_cli_purpose_ok(struct ob_store *s, const char *purpose)
 		return false;
 	}
 	if (!purpose && ob_audit_purpose_required(s, "cli")) {
-		ob_error("la configuración del observatorio exige declarar para qué se leen datos "
+		OB_ERROR("la configuración del observatorio exige declarar para qué se leen datos "
 		         "personales: repita la orden con --purpose \"TEXTO\" (p. ej. --purpose "
 		         "\"depuración del envío 12\"); el propósito queda en la bitácora de "
-		         "auditoría. Lo exige «observa audit policy» / the observatory requires a "
-		         "stated purpose for reads of personal data: add --purpose \"TEXT\"");
+		         "auditoría. Lo exige «observa audit policy»",
+		         "the observatory requires a stated purpose for reads of personal data: "
+		         "repeat the command with --purpose \"TEXT\" (e.g. --purpose \"checking "
+		         "submission 12\"); the purpose is kept in the audit log. It is required by "
+		         "«observa audit policy»");
 		return false;
 	}
 	return true;
@@ -96,8 +99,10 @@ int ob_cli_disclose(struct ob_store *s, const struct ob_cli_read *r)
 		nothing_shown();
 		return e == OB_EUSAGE ? OB_EXIT_USAGE : OB_EXIT_SYSTEM;
 	}
-	fprintf(stderr, "observa: lectura de datos personales registrada en la bitácora de "
-	        "auditoría: entrada %lld (%s, %lld registros, %s) / this read of personal data "
-	        "is recorded in the audit log\n", seq, r->action, r->records, actor);
+	fprintf(stderr, OB_TR("observa: lectura de datos personales registrada en la bitácora de "
+	                      "auditoría: entrada %lld (%s, %lld registros, %s)\n",
+	                      "observa: this read of personal data is recorded in the audit log: "
+	                      "entry %lld (%s, %lld records, %s)\n"),
+	        seq, r->action, r->records, actor);
 	return OB_EXIT_OK;
 }

@@ -6,13 +6,14 @@
  * the first byte is written, and a line on stderr saying the read is
  * recorded. docs/audit.md lists the commands.
  *
- * Order in a command: ob_cli_open_disclose(), ob_cli_purpose_ok() (before
+ * Order in a command: ob_cmd_store_disclose(), ob_cli_purpose_ok() (before
  * any long work), count what will be shown, ob_cli_disclose(), then write.
  */
 #ifndef OB_CLI_DISCLOSE_H
 #define OB_CLI_DISCLOSE_H
 
 #include "base/common.h"
+#include "cli/builtin.h"
 #include "store/store.h"
 
 struct ob_cli_read {
@@ -28,9 +29,10 @@ struct ob_cli_read {
 /* "cli:<name>" of the operating-system user running observa. */
 void ob_cli_os_actor(char *out, size_t size);
 
-/* Open dir's store to write (the audit log needs it); on failure print why
- * and that nothing is shown, and return NULL. */
-struct ob_store *ob_cli_open_disclose(const char *dir);
+/* The command's store opened to write (the audit log needs it; owned by
+ * ctx, cli/cliutil.h); on failure print why and that nothing is shown, and
+ * return NULL. */
+struct ob_store *ob_cmd_store_disclose(struct ob_cmd_ctx *ctx);
 
 /* Is purpose well formed, and given when the observatory requires one of
  * the command line? Prints why and how to give one when not. */

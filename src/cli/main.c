@@ -1,52 +1,97 @@
 /*
- * main.c - observa's entry point: finds the subcommand in the table and runs
- * it. "observa --help" lists the commands; "observa CMD --help" is handled
- * by each command.
+ * main.c - observa's entry point: reads the options every command shares
+ * (cli/options.h) before and after the command's name, finds the command in
+ * the table, answers -h with its usage, and runs it with its context
+ * (builtin.h), closing afterwards what the context opened. "observa --help"
+ * lists the commands.
  */
 #include "base/common.h"
+#include "base/log.h"
 #include "cli/builtin.h"
+#include "cli/cliutil.h"
+#include "cli/options.h"
 
 #include <locale.h>
 
+#define OBS OB_CMD_OBSERVATORY
+#define RO OB_CMD_STORE_RO
+#define RW OB_CMD_STORE_RW
+#define SNAP OB_CMD_SNAPSHOT
 const struct ob_command ob_commands[] = {
-	{ "init", cmd_init, "crea un observatorio", "create an observatory" },
-	{ "demo", cmd_demo, "observatorio de demostración con datos sintéticos",
+	{ "init", cmd_init, cmd_init_usage, 0,
+	  "crea un observatorio", "create an observatory" },
+	{ "demo", cmd_demo, cmd_demo_usage, 0,
+	  "observatorio de demostración con datos sintéticos",
 	  "demo observatory with synthetic data" },
-	{ "ingest", cmd_ingest, "ingesta archivos de una fuente", "ingest a source's files" },
-	{ "log", cmd_log, "muestra la bitácora de envíos", "show the logbook" },
-	{ "quarantine", cmd_quarantine, "filas rechazadas y su motivo", "rejected rows" },
-	{ "catalog", cmd_catalog, "recarga el catálogo editado", "reload the edited catalogue" },
-	{ "territories", cmd_territories, "lista o importa territorios", "list or import territories" },
-	{ "population", cmd_population, "importa población oficial", "import official population" },
-	{ "stats", cmd_stats, "estadísticas sobre cualquier CSV", "statistics on any CSV" },
-	{ "index", cmd_index, "índice de priorización territorial", "prioritization index" },
-	{ "indicators", cmd_indicators, "calcula indicadores con intervalos", "compute indicators" },
-	{ "completeness", cmd_completeness, "qué entregó cada fuente, mes a mes",
+	{ "ingest", cmd_ingest, cmd_ingest_usage, OBS | RW,
+	  "ingesta archivos de una fuente", "ingest a source's files" },
+	{ "log", cmd_log, cmd_log_usage, OBS | RO,
+	  "muestra la bitácora de envíos", "show the logbook" },
+	{ "quarantine", cmd_quarantine, cmd_quarantine_usage, OBS | RW,
+	  "filas rechazadas y su motivo", "rejected rows" },
+	{ "catalog", cmd_catalog, cmd_catalog_usage, OBS | RW,
+	  "recarga el catálogo editado", "reload the edited catalogue" },
+	{ "territories", cmd_territories, cmd_territories_usage, OBS | RW,
+	  "lista o importa territorios", "list or import territories" },
+	{ "population", cmd_population, cmd_population_usage, OBS | RW,
+	  "importa población oficial", "import official population" },
+	{ "stats", cmd_stats, cmd_stats_usage, OB_CMD_OWN_HELP,
+	  "estadísticas sobre cualquier CSV", "statistics on any CSV" },
+	{ "index", cmd_index, cmd_index_usage, OBS | RO | SNAP,
+	  "índice de priorización territorial", "prioritization index" },
+	{ "indicators", cmd_indicators, cmd_indicators_usage, OBS | RO | SNAP,
+	  "calcula indicadores con intervalos", "compute indicators" },
+	{ "completeness", cmd_completeness, cmd_completeness_usage, OBS | RO | SNAP,
+	  "qué entregó cada fuente, mes a mes",
 	  "what each source delivered, month by month" },
-	{ "analyze", cmd_analyze, "cuenta y cruza registros por cualquier dimensión",
+	{ "analyze", cmd_analyze, cmd_analyze_usage, OBS | RO | SNAP,
+	  "cuenta y cruza registros por cualquier dimensión",
 	  "counts and cross-tabulations by any dimension" },
-	{ "snapshot", cmd_snapshot, "reconstruye la instantánea del motor", "rebuild the engine snapshot" },
-	{ "publish", cmd_publish, "publica una versión de las tablas públicas", "publish a release" },
-	{ "disclosure", cmd_disclosure, "control de divulgación: umbrales, clave de celda",
+	{ "snapshot", cmd_snapshot, cmd_snapshot_usage, OBS | RO,
+	  "reconstruye la instantánea del motor", "rebuild the engine snapshot" },
+	{ "publish", cmd_publish, cmd_publish_usage, OBS | RO,
+	  "publica una versión de las tablas públicas", "publish a release" },
+	{ "disclosure", cmd_disclosure, cmd_disclosure_usage, OBS,
+	  "control de divulgación: umbrales, clave de celda",
 	  "disclosure control: thresholds, cell key" },
-	{ "serve", cmd_serve, "sirve la API HTTP", "serve the HTTP API" },
-	{ "user", cmd_user, "usuarios, roles y credenciales", "users, roles and tokens" },
-	{ "audit", cmd_audit, "lista o verifica la bitácora de auditoría",
+	{ "serve", cmd_serve, cmd_serve_usage, OBS,
+	  "sirve la API HTTP", "serve the HTTP API" },
+	{ "user", cmd_user, cmd_user_usage, OBS | RW,
+	  "usuarios, roles y credenciales", "users, roles and tokens" },
+	{ "audit", cmd_audit, cmd_audit_usage, OBS | RW,
+	  "lista o verifica la bitácora de auditoría",
 	  "list or verify the audit log" },
-	{ "link", cmd_link, "enlaza o deduplica registros de personas", "link or deduplicate person records" },
-	{ "reconcile", cmd_reconcile, "concilia las muertes violentas entre fuentes",
+	{ "link", cmd_link, cmd_link_usage, OBS | RW,
+	  "enlaza o deduplica registros de personas", "link or deduplicate person records" },
+	{ "reconcile", cmd_reconcile, cmd_reconcile_usage, OBS | RW,
+	  "concilia las muertes violentas entre fuentes",
 	  "reconcile violent deaths across sources" },
-	{ "review", cmd_review, "revisión manual de pares dudosos", "clerical review of doubtful pairs" },
-	{ "version", cmd_version, "muestra la versión", "print the version" },
+	{ "review", cmd_review, cmd_review_usage, OBS | RW,
+	  "revisión manual de pares dudosos", "clerical review of doubtful pairs" },
+	{ "version", cmd_version, cmd_version_usage, 0,
+	  "muestra la versión", "print the version" },
 };
+#undef OBS
+#undef RO
+#undef RW
+#undef SNAP
 const unsigned ob_commands_count = OB_ARRAY_SIZE(ob_commands);
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-	        "uso / usage: observa [--help] [--version] COMANDO [ARGS]\n\n"
+	        "uso / usage: observa [--help] [--version] [-d DIR] [--lang es|en] [--quiet]\n"
+	        "                     COMANDO [ARGS]\n\n"
 	        "observa: sistema de información de seguridad ciudadana.\n"
 	        "observa: citizen-security information system.\n\n"
+	        "Opciones de todos los comandos / options of every command (antes o después\n"
+	        "del comando / before or after the command):\n"
+	        "  -d, --dir DIR    el observatorio (por omisión, el directorio actual)\n"
+	        "                   / the observatory (default: the current directory)\n"
+	        "  --lang es|en     idioma de los mensajes (por omisión español, o OBSERVA_LANG,\n"
+	        "                   o el de la configuración regional) / language of messages\n"
+	        "  -q, --quiet      sin información ni avisos / no information or warnings\n"
+	        "  -h, --help       la ayuda del comando / the command's help\n\n"
 	        "Comandos / commands:\n");
 	for (unsigned i = 0; i < ob_commands_count; i++)
 		fprintf(out, "  %-12s %s / %s\n", ob_commands[i].name,
@@ -54,24 +99,61 @@ static void usage(FILE *out)
 	fprintf(out, "\n\"observa COMANDO --help\" describe cada comando.\n");
 }
 
+static const struct ob_command *find(const char *name)
+{
+	for (unsigned i = 0; i < ob_commands_count; i++)
+		if (!strcmp(name, ob_commands[i].name))
+			return &ob_commands[i];
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
+	struct ob_cmd_ctx ctx = { .dir = "." };
+	const struct ob_command *cmd;
+	enum ob_cli_common r;
+	int status;
+
 	setlocale(LC_CTYPE, "C.UTF-8");
-	if (argc < 2) {
-		usage(stderr);
+	/* the shared options before the command's name */
+	if ((r = ob_cli_common_options(&ctx, 0, &argc, argv, 1, true)) == OB_CLI_ERROR)
 		return OB_EXIT_USAGE;
+	if (argc < 2) {
+		usage(r == OB_CLI_HELP ? stdout : stderr);
+		return r == OB_CLI_HELP ? OB_EXIT_OK : OB_EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return OB_EXIT_OK;
 	}
 	if (!strcmp(argv[1], "--version"))
-		return cmd_version(1, argv + 1);
-	for (unsigned i = 0; i < ob_commands_count; i++)
-		if (!strcmp(argv[1], ob_commands[i].name))
-			return ob_commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "observa: comando desconocido «%s» / unknown command\n", argv[1]);
-	usage(stderr);
-	return OB_EXIT_USAGE;
+		argv[1] = "version";
+	if (!(cmd = find(argv[1]))) {
+		OB_ERROR("comando desconocido «%s»", "unknown command «%s»", argv[1]);
+		usage(stderr);
+		return OB_EXIT_USAGE;
+	}
+	ctx.cmd = cmd;
+	argc--;
+	argv++;
+	/* and after it */
+	if (r != OB_CLI_HELP)
+		r = ob_cli_common_options(&ctx, cmd->flags, &argc, argv, 1, false);
+	if (r == OB_CLI_ERROR)
+		return OB_EXIT_USAGE;
+	if (ctx.dir_given && !(cmd->flags & OB_CMD_OBSERVATORY)) {
+		OB_ERROR("-d: «observa %s» no trabaja sobre un observatorio existente",
+		         "-d: «observa %s» does not work on an existing observatory", cmd->name);
+		return OB_EXIT_USAGE;
+	}
+	if (r == OB_CLI_HELP) { /* after the name only without OB_CMD_OWN_HELP */
+		cmd->usage(stdout);
+		return OB_EXIT_OK;
+	}
+	if (ctx.quiet)
+		ob_log_set_quiet(true);
+	ctx.lang = ob_lang();
+	status = cmd->fn(&ctx, argc, argv);
+	ob_cmd_release(&ctx);
+	return status;
 }

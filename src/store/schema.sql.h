@@ -74,7 +74,7 @@ static const char *const ob_migrations[] = {
 	"ALTER TABLE submission ADD COLUMN institution TEXT;"
 	"ALTER TABLE submission ADD COLUMN country TEXT;"
 	"CREATE INDEX submission_source ON submission(source, period_from);",
-	/* 4: accounts, API tokens and sessions (src/http/auth.h), and the
+	/* 4: accounts, API tokens and sessions (src/accounts/accounts.h), and the
 	 * append-only, hash-chained audit log (src/store/audit.h): triggers
 	 * refuse to change or remove an entry, or to add one out of order */
 	"CREATE TABLE account("

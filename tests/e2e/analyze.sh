@@ -17,6 +17,16 @@ expect_status 0 "$OBSERVA" analyze -d "$O" --rows admin1 --cols year --records \
 	--where "iccs=0101 year=2015..2024 country=HND" --format csv
 got=$(awk -F, '$1 == "Total" && $2 == "Total" { print $3 }' "$T/out")
 [ "$got" = "$records" ] || fail "analyze --records total $got, SQL $records"
+# bench/analyze's timing program runs the same query on the same snapshot
+if [ -n "${OBSERVA_ANALYZE_BENCH:-}" ]; then
+	expect_status 0 "$OBSERVA_ANALYZE_BENCH" "$O" --rows admin1 --cols year --records \
+		--where "iccs=0101 year=2015..2024 country=HND" --repeat 3
+	grep -Eq '^bench: median_ms=[0-9.]+ min_ms=[0-9.]+ open_s=[0-9.]+ records=[0-9]+ rss_kib=[0-9]+ ' "$T/out" ||
+		fail "analyze-bench: unexpected line: $(cat "$T/out")"
+	current=$(sql "$O" "SELECT count(*) FROM record r JOIN submission s ON s.id = r.submission
+		WHERE s.superseded_by IS NULL")
+	expect_grep "$T/out" " records=$current "
+fi
 awk -F, 'NR > 1 && $NF != "records" { exit 1 }' "$T/out" ||
 	fail "--records: a cell does not say it counts records"
 # by default the sources are not summed: homicide victims are forensic

@@ -32,7 +32,11 @@
 #   run.sh [--update] [NAME...]   --update rewrites the files with what the
 #                                 commands print now: review the diff.
 # Environment: OBSERVA (the binary), OBSERVA_TESTDATA (tests/data).
+# Messages are in Spanish, the default, whatever the locale of the machine
+# (OBSERVA_LANG, base/log.h); a test wanting English says --lang en.
 set -eu
+OBSERVA_LANG=es
+export OBSERVA_LANG
 
 here=$(cd "$(dirname "$0")" && pwd)
 update=0

@@ -75,9 +75,9 @@ int st_cmd_breaks(int argc, char **argv)
 		case O_K: {
 			long long v;
 			if (!ob_parse_int(optarg, strlen(optarg), 1, OB_MAX_CLASSES, &v)) {
-				st_usage_error(argv[0], "--k «%s»: se esperaba un número entero de 1 a "
-				               "%d / expected a whole number from 1 to %d", optarg,
-				               OB_MAX_CLASSES, OB_MAX_CLASSES);
+				st_usage_error(argv[0], OB_TR("--k «%s»: se esperaba un número entero de 1 "
+				                              "a %d", "--k «%s»: expected a whole number "
+				                              "from 1 to %d"), optarg, OB_MAX_CLASSES);
 				goto usage;
 			}
 			k = (size_t)v;
@@ -92,9 +92,9 @@ int st_cmd_breaks(int argc, char **argv)
 					method_set = true;
 				}
 			if (!method_set) {
-				st_usage_error(argv[0], "--method «%s»: se esperaba fisher, jenks, "
-				               "quantile o equal / expected fisher, jenks, quantile or "
-				               "equal", optarg);
+				st_usage_error(argv[0], OB_TR("--method «%s»: se esperaba fisher, jenks, "
+				                              "quantile o equal", "--method «%s»: expected "
+				                              "fisher, jenks, quantile or equal"), optarg);
 				goto usage;
 			}
 			break;
@@ -108,7 +108,8 @@ int st_cmd_breaks(int argc, char **argv)
 		}
 	}
 	if (!value_col || !k || !method_set) {
-		st_usage_error(argv[0], "faltan --value, --k o --method / all three are required");
+		st_usage_error(argv[0], OB_TR("faltan --value, --k o --method",
+		                              "--value, --k and --method are required"));
 		goto usage;
 	}
 	if (!st_file_operand(argc, argv, argv[0], &file))

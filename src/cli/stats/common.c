@@ -15,9 +15,16 @@ const char st_common_help[] =
 	"                         decide por columna con todos sus valores)\n"
 	"  -h, --help             esta ayuda\n";
 
+static enum st_lang st_lang = ST_LANG_ES;
+
+void st_set_lang(enum st_lang lang)
+{
+	st_lang = lang;
+}
+
 void st_common_init(struct st_common *co)
 {
-	co->lang = ST_LANG_ES;
+	co->lang = st_lang;
 	co->prefix = "";
 	co->delimiter = 0;
 	co->decimal_mark = 0;
@@ -40,17 +47,6 @@ int st_common_option(struct st_common *co, const char *cmd, int c, const char *a
 	switch (c) {
 	case 'h':
 		return 1;
-	case ST_OPT_LANG:
-		if (!strcmp(arg, "es")) {
-			co->lang = ST_LANG_ES;
-		} else if (!strcmp(arg, "en")) {
-			co->lang = ST_LANG_EN;
-		} else {
-			st_usage_error(cmd, "--lang «%s»: se esperaba es o en / expected es or en",
-			               arg);
-			return 2;
-		}
-		return 0;
 	case ST_OPT_PREFIX:
 		co->prefix = arg;
 		return 0;
@@ -61,8 +57,9 @@ int st_common_option(struct st_common *co, const char *cmd, int c, const char *a
 		           (unsigned char)arg[0] < 0x7f) {
 			co->delimiter = arg[0];
 		} else {
-			st_usage_error(cmd, "--delimiter «%s»: se esperaba un carácter ASCII como "
-			               "; , | o tab / expected one ASCII character", arg);
+			st_usage_error(cmd, OB_TR("--delimiter «%s»: se esperaba un carácter ASCII como "
+			                          "; , | o tab", "--delimiter «%s»: expected one ASCII "
+			                          "character such as ; , | or tab"), arg);
 			return 2;
 		}
 		return 0;
@@ -71,8 +68,8 @@ int st_common_option(struct st_common *co, const char *cmd, int c, const char *a
 		return 0;
 	case ST_OPT_DECIMAL_MARK:
 		if (strcmp(arg, ".") && strcmp(arg, ",")) {
-			st_usage_error(cmd, "--decimal-mark «%s»: se esperaba . o , / expected . "
-			               "or ,", arg);
+			st_usage_error(cmd, OB_TR("--decimal-mark «%s»: se esperaba . o ,",
+			                          "--decimal-mark «%s»: expected . or ,"), arg);
 			return 2;
 		}
 		co->decimal_mark = arg[0];
@@ -86,11 +83,11 @@ int st_common_option(struct st_common *co, const char *cmd, int c, const char *a
 bool st_file_operand(int argc, char **argv, const char *cmd, const char **file)
 {
 	if (optind >= argc) {
-		st_usage_error(cmd, "falta el ARCHIVO / missing FILE");
+		st_usage_error(cmd, OB_TR("falta el ARCHIVO", "the FILE is missing"));
 		return false;
 	}
 	if (optind + 1 < argc) {
-		st_usage_error(cmd, "argumento inesperado «%s» / unexpected argument",
+		st_usage_error(cmd, OB_TR("argumento inesperado «%s»", "unexpected argument «%s»"),
 		               argv[optind + 1]);
 		return false;
 	}
@@ -105,10 +102,13 @@ bool st_opt_number(const char *cmd, const char *opt, const char *arg, double min
 
 	if (!ob_parse_double(arg, strlen(arg), &v) || (min_open ? v <= min : v < min) ||
 	    (max_open ? v >= max : v > max)) {
-		st_usage_error(cmd, "%s «%s»: se esperaba un número %s %g y %s %g / expected a "
-		               "number in %s%g, %g%s", opt, arg, min_open ? "mayor que" : "desde",
-		               min, max_open ? "menor que" : "hasta", max, min_open ? "(" : "[",
-		               min, max, max_open ? ")" : "]");
+		if (ob_lang_is_en())
+			st_usage_error(cmd, "%s «%s»: expected a number in %s%g, %g%s", opt, arg,
+			               min_open ? "(" : "[", min, max, max_open ? ")" : "]");
+		else
+			st_usage_error(cmd, "%s «%s»: se esperaba un número %s %g y %s %g", opt, arg,
+			               min_open ? "mayor que" : "desde", min,
+			               max_open ? "menor que" : "hasta", max);
 		return false;
 	}
 	*out = v;
@@ -127,13 +127,13 @@ size_t st_opt_list(const char *cmd, const char *opt, const char *arg, char **cop
 		if (comma)
 			*comma = '\0';
 		if (!*p) {
-			st_usage_error(cmd, "%s «%s»: elemento vacío en la lista / empty item", opt,
-			               arg);
+			st_usage_error(cmd, OB_TR("%s «%s»: elemento vacío en la lista",
+			                          "%s «%s»: empty item in the list"), opt, arg);
 			return 0;
 		}
 		if (n == max) {
-			st_usage_error(cmd, "%s: más de %zu elementos / more than %zu items", opt,
-			               max, max);
+			st_usage_error(cmd, OB_TR("%s: más de %zu elementos", "%s: more than %zu items"),
+			               opt, max);
 			return 0;
 		}
 		items[n++] = p;
@@ -599,8 +599,8 @@ ob_err st_nb_load(const char *path, const struct st_common *co, const struct st_
 	} else if (e) {
 		ob_diag_set(d, e, r.name, 0, 0, NULL, 0, "%s", ob_err_msg(e));
 	} else if (!ob_nb_symmetric(nb)) {
-		ob_warn("%s: la lista de vecinos no es simétrica (falta algún vínculo inverso) / "
-		        "the neighbour list is not symmetric", r.name);
+		OB_WARN("%s: la lista de vecinos no es simétrica (falta algún vínculo inverso)",
+		        "%s: the neighbour list is not symmetric (a link back is missing)", r.name);
 	}
 close:
 	free(from);
@@ -725,9 +725,10 @@ void st_out_end(struct st_out *o)
 	ob_csvw_end(&o->w);
 	o->rows++;
 	if (!o->streaming && ftell(o->mem) > (long)OB_MAX_STATS_BUFFER) {
-		ob_info("la salida supera %d MiB: se escribe a medida que se calcula; un error "
-		        "posterior la dejará incompleta / output over %d MiB is streamed",
-		        OB_MAX_STATS_BUFFER >> 20, OB_MAX_STATS_BUFFER >> 20);
+		OB_INFO("la salida supera %d MiB: se escribe a medida que se calcula; un error "
+		        "posterior la dejará incompleta", "the output is over %d MiB: it is written "
+		        "as it is computed; a later error will leave it incomplete",
+		        OB_MAX_STATS_BUFFER >> 20);
 		spill(o);
 	}
 }
@@ -737,7 +738,7 @@ ob_err st_out_finish(struct st_out *o)
 	if (!o->streaming)
 		spill(o);
 	if (fflush(stdout) || ferror(stdout)) {
-		ob_error("no se pudo escribir la salida: %s / cannot write the output",
+		OB_ERROR("no se pudo escribir la salida: %s", "the output could not be written: %s",
 		         strerror(errno));
 		return OB_EIO;
 	}
@@ -755,9 +756,9 @@ void st_out_discard(struct st_out *o)
 	}
 	fflush(stdout);
 	if (o->streaming)
-		ob_error("la salida está incompleta: ya se escribieron el encabezado y %zu filas "
-		         "/ the output is incomplete: the header and %zu rows were written",
-		         o->rows, o->rows);
+		OB_ERROR("la salida está incompleta: ya se escribieron el encabezado y %zu filas",
+		         "the output is incomplete: the header and %zu rows were already written",
+		         o->rows);
 }
 
 /* ---- words ------------------------------------------------------------ */

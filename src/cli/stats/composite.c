@@ -58,9 +58,9 @@ static int norm_option(struct norm_opts *no, const char *cmd, int c, const char 
 		} else if (composite && !strcmp(arg, "none")) {
 			no->method = NORM_NONE;
 		} else {
-			st_usage_error(cmd, "«%s»: se esperaba minmax o zscore%s / expected minmax "
-			               "or zscore%s", arg, composite ? " o none" : "",
-			               composite ? " or none" : "");
+			st_usage_error(cmd, OB_TR("«%s»: se esperaba minmax o zscore%s",
+			                          "«%s»: expected minmax or zscore%s"), arg,
+			               composite ? OB_TR(" o none", " or none") : "");
 			return 2;
 		}
 		return 0;
@@ -68,8 +68,8 @@ static int norm_option(struct norm_opts *no, const char *cmd, int c, const char 
 		const char *comma = strchr(arg, ',');
 		if (!comma || !ob_parse_double(arg, (size_t)(comma - arg), &no->lo) ||
 		    !ob_parse_double(comma + 1, strlen(comma + 1), &no->hi) || !(no->lo < no->hi)) {
-			st_usage_error(cmd, "--range «%s»: se esperaba LO,HI con LO < HI / expected "
-			               "LO,HI with LO < HI", arg);
+			st_usage_error(cmd, OB_TR("--range «%s»: se esperaba LO,HI con LO < HI",
+			                          "--range «%s»: expected LO,HI with LO < HI"), arg);
 			return 2;
 		}
 		no->range_set = true;
@@ -106,7 +106,7 @@ static bool indicators_parse(struct indicators *I, const struct norm_opts *no, c
 {
 	memset(I, 0, sizeof(*I));
 	if (!no->cols_arg) {
-		st_usage_error(cmd, "falta %s / missing %s", opt, opt);
+		st_usage_error(cmd, OB_TR("falta %s", "%s is missing"), opt);
 		return false;
 	}
 	if (!(I->k = st_opt_list(cmd, opt, no->cols_arg, &I->cols_copy, I->cols,
@@ -121,9 +121,10 @@ static bool indicators_parse(struct indicators *I, const struct norm_opts *no, c
 		                             I->dirs, OB_MAX_COLUMNS)))
 			return false;
 		if (I->ndirs != 1 && I->ndirs != I->k) {
-			st_usage_error(cmd, "--direction: %zu valores para %zu columnas (dé uno o "
-			               "uno por columna) / give one or one per column", I->ndirs,
-			               I->k);
+			st_usage_error(cmd, OB_TR("--direction: %zu valores para %zu columnas (dé uno o "
+			                          "uno por columna)", "--direction: %zu values for %zu "
+			                          "columns (give one, or one per column)"),
+			               I->ndirs, I->k);
 			return false;
 		}
 		for (size_t j = 0; j < I->k; j++) {
@@ -133,8 +134,8 @@ static bool indicators_parse(struct indicators *I, const struct norm_opts *no, c
 			} else if (!strcmp(s, "-1")) {
 				I->dir[j] = -1;
 			} else {
-				st_usage_error(cmd, "--direction «%s»: se esperaba 1 o -1 / expected 1 "
-				               "or -1", s);
+				st_usage_error(cmd, OB_TR("--direction «%s»: se esperaba 1 o -1",
+				                          "--direction «%s»: expected 1 or -1"), s);
 				return false;
 			}
 		}
@@ -144,8 +145,9 @@ static bool indicators_parse(struct indicators *I, const struct norm_opts *no, c
 		                                &I->weights_copy, I->weights, OB_MAX_COLUMNS)))
 			return false;
 		if (I->nweights != I->k) {
-			st_usage_error(cmd, "--weights: %zu pesos para %zu indicadores / one weight "
-			               "per indicator", I->nweights, I->k);
+			st_usage_error(cmd, OB_TR("--weights: %zu pesos para %zu indicadores",
+			                          "--weights: %zu weights for %zu indicators"),
+			               I->nweights, I->k);
 			return false;
 		}
 		for (size_t j = 0; j < I->k; j++)
@@ -355,8 +357,9 @@ static int normalise_or_composite(int argc, char **argv, bool composite)
 			} else if (!strcmp(optarg, "geom")) {
 				geometric = true;
 			} else {
-				st_usage_error(argv[0], "--aggregate «%s»: se esperaba arith o geom / "
-				               "expected arith or geom", optarg);
+				st_usage_error(argv[0], OB_TR("--aggregate «%s»: se esperaba arith o geom",
+				                              "--aggregate «%s»: expected arith or geom"),
+				               optarg);
 				goto usage;
 			}
 		} else if ((rc = norm_option(&no, argv[0], c, optarg, composite)) < 0 &&
@@ -369,13 +372,14 @@ static int normalise_or_composite(int argc, char **argv, bool composite)
 	}
 	if ((no.method != NORM_MINMAX && no.range_set) ||
 	    (no.method != NORM_ZSCORE && no.zpar_set)) {
-		st_usage_error(argv[0], "--range es del min-max y --mean/--sd de la puntuación z "
-		               "/ --range goes with minmax, --mean and --sd with zscore");
+		st_usage_error(argv[0], OB_TR("--range es del min-max y --mean/--sd de la "
+		                              "puntuación z", "--range goes with minmax, --mean "
+		                              "and --sd with zscore"));
 		goto usage;
 	}
 	if (no.method == NORM_NONE && no.dirs_arg) {
-		st_usage_error(argv[0], "--direction no se aplica sin normalizar / --direction "
-		               "needs a normalisation");
+		st_usage_error(argv[0], OB_TR("--direction no se aplica sin normalizar",
+		                              "--direction needs a normalisation"));
 		goto usage;
 	}
 	if (!indicators_parse(&I, &no, argv[0], opt) ||

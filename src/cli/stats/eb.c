@@ -104,8 +104,9 @@ int st_cmd_eb(int argc, char **argv)
 			} else if (!strcmp(optarg, "binomial")) {
 				family = OB_EB_BINOMIAL;
 			} else {
-				st_usage_error(argv[0], "--family «%s»: se esperaba poisson o binomial / "
-				               "expected poisson or binomial", optarg);
+				st_usage_error(argv[0], OB_TR("--family «%s»: se esperaba poisson o binomial",
+				                              "--family «%s»: expected poisson or binomial"),
+				               optarg);
 				goto usage;
 			}
 			break;
@@ -116,8 +117,9 @@ int st_cmd_eb(int argc, char **argv)
 			} else if (!strcmp(optarg, "geoda")) {
 				variant = OB_EB_LOCAL_GEODA;
 			} else {
-				st_usage_error(argv[0], "--variant «%s»: se esperaba spdep o geoda / "
-				               "expected spdep or geoda", optarg);
+				st_usage_error(argv[0], OB_TR("--variant «%s»: se esperaba spdep o geoda",
+				                              "--variant «%s»: expected spdep or geoda"),
+				               optarg);
 				goto usage;
 			}
 			break;
@@ -131,23 +133,27 @@ int st_cmd_eb(int argc, char **argv)
 		}
 	}
 	if (!count_col || !pop_col) {
-		st_usage_error(argv[0], "faltan --count y --population / both are required");
+		st_usage_error(argv[0], OB_TR("faltan --count y --population",
+		                              "--count and --population are required"));
 		goto usage;
 	}
 	if (local != !!nb_file) {
-		st_usage_error(argv[0], "--local y --neighbours van juntas: la estimación local "
-		               "necesita la lista de vecinos / --local needs --neighbours and "
-		               "vice versa");
+		st_usage_error(argv[0], OB_TR("--local y --neighbours van juntas: la estimación "
+		                              "local necesita la lista de vecinos",
+		                              "--local and --neighbours go together: the local "
+		                              "estimate needs the neighbour list"));
 		goto usage;
 	}
 	if (local && !id_col) {
-		st_usage_error(argv[0], "--local necesita --id para reconocer las áreas en la "
-		               "lista de vecinos / --local needs --id");
+		st_usage_error(argv[0], OB_TR("--local necesita --id para reconocer las áreas en la "
+		                              "lista de vecinos", "--local needs --id to find the "
+		                              "areas in the neighbour list"));
 		goto usage;
 	}
 	if ((local && family_set) || (!local && variant_set)) {
-		st_usage_error(argv[0], "--family es de la estimación global y --variant de la "
-		               "local / --family is global only, --variant local only");
+		st_usage_error(argv[0], OB_TR("--family es de la estimación global y --variant de "
+		                              "la local", "--family goes with the global estimate, "
+		                              "--variant with the local one"));
 		goto usage;
 	}
 	if (!st_file_operand(argc, argv, argv[0], &file))

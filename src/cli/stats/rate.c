@@ -100,7 +100,8 @@ int st_cmd_rate(int argc, char **argv)
 		}
 	}
 	if (!count_col || !pop_col) {
-		st_usage_error(argv[0], "faltan --count y --population / both are required");
+		st_usage_error(argv[0], OB_TR("faltan --count y --population",
+		                              "--count and --population are required"));
 		goto usage;
 	}
 	if (!st_file_operand(argc, argv, argv[0], &file))
@@ -259,7 +260,7 @@ int st_cmd_compare(int argc, char **argv)
 	}
 	for (size_t k = 0; k < 4; k++)
 		if (!col[k]) {
-			st_usage_error(argv[0], "falta %s / missing %s", opt[k], opt[k]);
+			st_usage_error(argv[0], OB_TR("falta %s", "%s is missing"), opt[k]);
 			goto usage;
 		}
 	if (!st_file_operand(argc, argv, argv[0], &file))

@@ -70,7 +70,8 @@ static int areas_option(struct areas *A, const char *cmd, int c, const char *arg
 		} else if (!strcmp(arg, "B") || !strcmp(arg, "b")) {
 			A->style = OB_WEIGHTS_B;
 		} else {
-			st_usage_error(cmd, "--style «%s»: se esperaba W o B / expected W or B", arg);
+			st_usage_error(cmd, OB_TR("--style «%s»: se esperaba W o B",
+			                          "--style «%s»: expected W or B"), arg);
 			return 2;
 		}
 		return 0;
@@ -82,13 +83,14 @@ static int areas_option(struct areas *A, const char *cmd, int c, const char *arg
 static bool areas_check(struct areas *A, const char *cmd)
 {
 	if (!A->id_col || !A->nb_file) {
-		st_usage_error(cmd, "faltan --id y --neighbours / both are required");
+		st_usage_error(cmd, OB_TR("faltan --id y --neighbours",
+		                          "--id and --neighbours are required"));
 		return false;
 	}
 	if (!!A->value_col == (A->count_col || A->pop_col) ||
 	    (!A->value_col && (!A->count_col || !A->pop_col))) {
-		st_usage_error(cmd, "dé --value, o --count y --population / give --value, or "
-		               "--count and --population");
+		st_usage_error(cmd, OB_TR("dé --value, o --count y --population",
+		                          "give --value, or --count and --population"));
 		return false;
 	}
 	A->rate = !A->value_col;
@@ -370,8 +372,9 @@ int st_cmd_moran(int argc, char **argv)
 	if (!areas_check(&A, argv[0]) || !st_file_operand(argc, argv, argv[0], &file))
 		goto usage;
 	if ((global && total) || (!global && normality)) {
-		st_usage_error(argv[0], "--total es de la I local y --normality de la global / "
-		               "--total is local only, --normality global only");
+		st_usage_error(argv[0], OB_TR("--total es de la I local y --normality de la global",
+		                              "--total goes with the local I, --normality with the "
+		                              "global one"));
 		goto usage;
 	}
 

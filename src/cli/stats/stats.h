@@ -49,8 +49,7 @@ struct st_common {
 /* getopt_long codes of the common options; each subcommand numbers its
  * own from ST_OPT_LOCAL. */
 enum {
-	ST_OPT_LANG = 1000,
-	ST_OPT_PREFIX,
+	ST_OPT_PREFIX = 1000,
 	ST_OPT_DELIMITER,
 	ST_OPT_STREAM,
 	ST_OPT_DECIMAL_MARK,
@@ -58,7 +57,6 @@ enum {
 };
 
 #define ST_COMMON_LONGOPTS                                                  \
-	{ "lang", required_argument, NULL, ST_OPT_LANG },                     \
 	{ "prefix", required_argument, NULL, ST_OPT_PREFIX },                 \
 	{ "delimiter", required_argument, NULL, ST_OPT_DELIMITER },           \
 	{ "decimal-mark", required_argument, NULL, ST_OPT_DECIMAL_MARK },     \
@@ -69,6 +67,10 @@ enum {
 
 /* Help text of the common options (Spanish, then English). */
 extern const char st_common_help[];
+
+/* The language of the words written in cells: --lang, read once for every
+ * command by main.c (cli/options.h) and passed on by "observa stats". */
+void st_set_lang(enum st_lang lang);
 
 void st_common_init(struct st_common *co);
 

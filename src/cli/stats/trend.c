@@ -216,8 +216,8 @@ int st_cmd_trend(int argc, char **argv)
 		}
 	}
 	if (!time_col || !count_col || !pop_col) {
-		st_usage_error(argv[0], "faltan --time, --count o --population / all three are "
-		               "required");
+		st_usage_error(argv[0], OB_TR("faltan --time, --count o --population",
+		                              "--time, --count and --population are required"));
 		goto usage;
 	}
 	if (!st_file_operand(argc, argv, argv[0], &file))
