@@ -44,6 +44,10 @@
 /* Largest line of a profile or catalogue file. */
 #define OB_MAX_CONFIG_LINE 4096
 
+/* Largest settings file (profiles, index definitions and presets, linkage,
+ * reconciliation and disclosure settings) read whole into memory. */
+#define OB_MAX_CONFIG_FILE (1024 * 1024)
+
 /* Most columns mapped by one source profile. */
 #define OB_MAX_PROFILE_FIELDS 64
 

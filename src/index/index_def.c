@@ -4,7 +4,7 @@
 #include <ctype.h>
 #include <math.h>
 
-#include "base/buf.h"
+#include "base/file.h"
 
 enum section { SEC_NONE, SEC_INDEX, SEC_DIMENSION, SEC_INDICATOR, SEC_UNCERTAINTY, SEC_SKIP };
 
@@ -934,32 +934,15 @@ out:
 
 ob_err ob_index_load(const char *path, struct ob_index_def *def, struct ob_diag *d)
 {
-	struct ob_buf b = OB_BUF_INIT(OB_MAX_TEXT_FILE);
-	char chunk[8192];
-	size_t n;
-	FILE *f;
+	char *text;
+	size_t len;
 	ob_err e;
 
 	memset(def, 0, sizeof(*def));
-	f = fopen(path, "rb");
-	if (!f)
-		return ob_diag_set(d, OB_ENOENT, path, 0, 0, NULL, 0,
-		                   "no se pudo abrir: %s / cannot open", strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (ob_buf_add(&b, chunk, n)) {
-			fclose(f);
-			ob_buf_release(&b);
-			return ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
-			                   "archivo demasiado grande / file too large");
-		}
-	if (ferror(f)) {
-		fclose(f);
-		ob_buf_release(&b);
-		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "error de lectura / read error");
-	}
-	fclose(f);
-	e = ob_index_load_mem(b.ptr ? b.ptr : "", b.len, path, def, d);
-	ob_buf_release(&b);
+	if ((e = ob_read_file(path, OB_MAX_CONFIG_FILE, &text, &len, d)))
+		return e;
+	e = ob_index_load_mem(text, len, path, def, d);
+	free(text);
 	return e;
 }
 

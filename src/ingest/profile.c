@@ -4,6 +4,7 @@
 #include <dirent.h>
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "io/date.h"
 #include "text/text.h"
 
@@ -43,35 +44,6 @@ enum ob_field ob_field_from_key(const char *key, size_t len)
 		if (strlen(fields[i].key) == len && !memcmp(fields[i].key, key, len))
 			return (enum ob_field)i;
 	return OB_F_COUNT;
-}
-
-ob_err ob_read_file(const char *path, size_t max, char **out, size_t *len,
-                    struct ob_diag *d)
-{
-	struct ob_buf b = OB_BUF_INIT(max);
-	char chunk[65536];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return ob_diag_set(d, OB_ENOENT, path, 0, 0, NULL, 0,
-		                   "no se pudo abrir: %s", strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (ob_buf_add(&b, chunk, n)) {
-			fclose(f);
-			ob_buf_release(&b);
-			return ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
-			                   "archivo de más de %zu bytes", max);
-		}
-	}
-	if (ferror(f)) {
-		fclose(f);
-		ob_buf_release(&b);
-		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "error de lectura");
-	}
-	fclose(f);
-	*out = ob_buf_detach(&b, len);
-	return OB_OK;
 }
 
 static void release_column(struct ob_profile_column *c)
@@ -546,7 +518,7 @@ ob_err ob_profile_load(const char *dir, const char *code, struct ob_profile *p,
 	if (snprintf(path, sizeof(path), "%s/catalog/sources/%s.ini", dir, code) >=
 	    (int)sizeof(path))
 		return ob_diag_set(d, OB_ETOOBIG, code, 0, 0, NULL, 0, "ruta demasiado larga");
-	if (ob_read_file(path, 1024 * 1024, &text, &len, d)) {
+	if (ob_read_file(path, OB_MAX_CONFIG_FILE, &text, &len, d)) {
 		list_sources(dir, known, sizeof(known));
 		return ob_diag_set(d, OB_ENOSOURCE, code, 0, 0, NULL, 0,
 		                   "fuente desconocida «%s»: no hay perfil %s (fuentes conocidas: %s)",

@@ -4,8 +4,8 @@
 #include <libgen.h>
 #include <math.h>
 
+#include "base/file.h"
 #include "base/log.h"
-#include "ingest/profile.h"
 #include "io/date.h"
 #include "text/text.h"
 
@@ -687,7 +687,7 @@ ob_err ob_link_config_load(const char *path, struct ob_link_config *c, struct ob
 	size_t len;
 	ob_err e;
 
-	if ((e = ob_read_file(path, OB_MAX_TEXT_FILE, &text, &len, d)))
+	if ((e = ob_read_file(path, OB_MAX_CONFIG_FILE, &text, &len, d)))
 		return e;
 	e = ob_link_config_parse(text, len, path, c, d);
 	free(text);

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <strings.h>
 
+#include "base/file.h"
+
 #define LA_EPS 1e-9
 
 static const char *const rule_names[OB_SDC_NRULES] = {
@@ -276,35 +278,18 @@ ob_err ob_sdc_config_parse(struct ob_sdc_config *c, const char *text, size_t n,
 ob_err ob_sdc_config_load(struct ob_sdc_config *c, const char *dir, struct ob_diag *d)
 {
 	char path[OB_MAX_PATH];
-	struct ob_buf b = OB_BUF_INIT(OB_MAX_CONFIG_LINE * 64);
-	char chunk[4096];
-	FILE *f;
-	size_t n;
-	ob_err e = OB_OK;
+	char *text;
+	size_t len;
+	ob_err e;
 
 	ob_sdc_config_default(c);
 	if (snprintf(path, sizeof(path), "%s/catalog/%s", dir, OB_SDC_CONFIG_FILE) >=
 	    (int)sizeof(path))
 		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga");
-	if (!(f = fopen(path, "rb"))) {
-		if (errno == ENOENT)
-			return OB_OK;
-		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "%s", strerror(errno));
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (ob_buf_add(&b, chunk, n)) {
-			e = ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
-			                "archivo demasiado grande (file too large)");
-			goto close_file;
-		}
-	if (ferror(f)) {
-		e = ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "%s", strerror(errno));
-		goto close_file;
-	}
-	e = ob_sdc_config_parse(c, b.ptr ? b.ptr : "", b.len, path, d);
-close_file:
-	fclose(f);
-	ob_buf_release(&b);
+	if ((e = ob_read_file(path, OB_MAX_CONFIG_FILE, &text, &len, d)))
+		return e == OB_ENOENT ? OB_OK : e; /* no file: the defaults */
+	e = ob_sdc_config_parse(c, text, len, path, d);
+	free(text);
 	return e;
 }
 

@@ -3,6 +3,7 @@
 
 #include <math.h>
 
+#include "base/file.h"
 #include "base/log.h"
 #include "link/compare.h"
 
@@ -237,27 +238,14 @@ ob_err ob_rec_settings_parse(const char *text, size_t len, const char *name,
 
 ob_err ob_rec_settings_load(const char *path, struct ob_rec_settings *s, struct ob_diag *d)
 {
-	FILE *f = fopen(path, "rb");
-	struct ob_buf b = OB_BUF_INIT(1024 * 1024);
-	char chunk[4096];
-	size_t n;
-	ob_err e = OB_OK;
+	char *text;
+	size_t len;
+	ob_err e;
 
-	if (!f)
-		return ob_diag_set(d, OB_ENOENT, path, 0, 0, NULL, 0,
-		                   "no se pudo abrir: %s / cannot open", strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if ((e = ob_buf_add(&b, chunk, n))) {
-			e = ob_diag_set(d, e, path, 0, 0, NULL, 0,
-			                "archivo de ajustes demasiado grande / settings file too big");
-			break;
-		}
-	if (!e && ferror(f))
-		e = ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "error de lectura / read error");
-	fclose(f);
-	if (!e)
-		e = ob_rec_settings_parse(b.ptr ? b.ptr : "", b.len, path, s, d);
-	ob_buf_release(&b);
+	if ((e = ob_read_file(path, OB_MAX_CONFIG_FILE, &text, &len, d)))
+		return e;
+	e = ob_rec_settings_parse(text, len, path, s, d);
+	free(text);
 	return e;
 }
 
