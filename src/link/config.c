@@ -7,6 +7,7 @@
 #include "base/file.h"
 #include "base/log.h"
 #include "io/date.h"
+#include "io/ini.h"
 #include "text/text.h"
 
 struct parse {
@@ -14,6 +15,7 @@ struct parse {
 	struct ob_diag *d;
 	const char *name;
 	long line;
+	enum { S_NONE, S_LINK, S_FIELD, S_BLOCK } sec;
 	struct ob_link_group *g; /* the [field] being read */
 	char dir[OB_MAX_PATH];  /* of the settings file */
 };
@@ -136,12 +138,16 @@ static ob_err parse_dates(struct parse *p, const char *v, size_t n, unsigned *fo
 	return OB_OK;
 }
 
-static void resolve(struct parse *p, const char *v, size_t n, char *out, size_t size)
+/* The path v[0..n) relative to the settings file's folder, into out. */
+static ob_err resolve(struct parse *p, const char *v, size_t n, char *out, size_t size)
 {
-	if (n && v[0] == '/')
-		snprintf(out, size, "%.*s", (int)n, v);
-	else
-		snprintf(out, size, "%s/%.*s", p->dir, (int)n, v);
+	int w = n && v[0] == '/' ? snprintf(out, size, "%.*s", (int)n, v)
+	                         : snprintf(out, size, "%s/%.*s", p->dir, (int)n, v);
+
+	if (w < 0 || (size_t)w >= size)
+		return ob_diag_set(p->d, OB_ETOOBIG, p->name, p->line, 0, v, n,
+		                   "ruta demasiado larga / path too long");
+	return OB_OK;
 }
 
 static ob_err link_key(struct parse *p, const char *k, size_t kn, const char *v, size_t vn)
@@ -409,9 +415,8 @@ static ob_err field_key(struct parse *p, const char *k, size_t kn, const char *v
 			g->has_parent = true;
 			return parse_colref(p, v, vn, &g->parent);
 		}
-		resolve(p, v, vn, eq(k, kn, "parents") ? g->parents : g->neighbours,
-		        sizeof(g->parents));
-		return OB_OK;
+		return resolve(p, v, vn, eq(k, kn, "parents") ? g->parents : g->neighbours,
+		               sizeof(g->parents));
 	}
 	return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 0, k, kn,
 	                   "clave desconocida en [field %s] / unknown key in a field", g->name);
@@ -503,27 +508,6 @@ static ob_err parse_rule(struct parse *p, const char *v, size_t vn, struct ob_bl
 	return OB_OK;
 }
 
-/* Cut a comment: '#' or ';' at the start or after a blank, unless the ';'
- * is the whole value ("delimiter = ;"). */
-static size_t cut_comment(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if ((s[i] != '#' && s[i] != ';') || (i && s[i - 1] != ' ' && s[i - 1] != '\t'))
-			continue;
-		if (s[i] == ';') {
-			size_t a = i, b = i + 1;
-			while (a > 0 && (s[a - 1] == ' ' || s[a - 1] == '\t'))
-				a--;
-			while (b < n && (s[b] == ' ' || s[b] == '\t'))
-				b++;
-			if (a > 0 && s[a - 1] == '=' && (b == n || s[b] == '#'))
-				continue;
-		}
-		return i;
-	}
-	return n;
-}
-
 static ob_err check_fields(struct parse *p)
 {
 	struct ob_link_config *c = p->c;
@@ -563,12 +547,91 @@ static ob_err check_fields(struct parse *p)
 	return OB_OK;
 }
 
+/* "[link]", "[block]" or "[field NAME]". */
+static ob_err open_section(struct parse *p, const struct ob_ini_item *it)
+{
+	struct ob_link_config *c = p->c;
+	const char *in = it->section;
+	size_t inn = strlen(in), sn = inn < OB_MAX_NAME - 3 ? inn : OB_MAX_NAME - 3;
+	char shown[OB_MAX_NAME];
+
+	shown[0] = '[';
+	memcpy(shown + 1, in, sn);
+	memcpy(shown + 1 + sn, "]", 2);
+	if (!strcmp(in, "link")) {
+		p->sec = S_LINK;
+	} else if (!strcmp(in, "block")) {
+		p->sec = S_BLOCK;
+	} else if (inn > 6 && !memcmp(in, "field ", 6)) {
+		const char *fname = in + 6;
+		size_t fnn = inn - 6;
+		struct ob_link_group *g;
+		ob_trim(&fname, &fnn);
+		if (!fnn || fnn >= sizeof(g->name) - 12 || memchr(fname, ',', fnn) ||
+		    memchr(fname, ':', fnn) || memchr(fname, ' ', fnn))
+			return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 1, shown, strlen(shown),
+			                   "nombre de campo no válido (sin espacios, comas ni «:») / "
+			                   "invalid field name");
+		for (size_t g2 = 0; g2 < c->ngroups; g2++)
+			if (eq(fname, fnn, c->group[g2].name))
+				return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 1, shown,
+				                   strlen(shown), "campo repetido / repeated field");
+		if (c->ngroups >= OB_MAX_LINK_FIELDS)
+			return ob_diag_set(p->d, OB_ETOOBIG, p->name, p->line, 1, shown, strlen(shown),
+			                   "más de %d campos / more than %d fields", OB_MAX_LINK_FIELDS,
+			                   OB_MAX_LINK_FIELDS);
+		g = &c->group[c->ngroups++];
+		memset(g, 0, sizeof(*g));
+		snprintf(g->name, sizeof(g->name), "%.*s", (int)fnn, fname);
+		g->line = p->line;
+		p->g = g;
+		p->sec = S_FIELD;
+	} else {
+		return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 1, shown, strlen(shown),
+		                   "sección desconocida; se esperaba [link], [field NOMBRE] o "
+		                   "[block] / unknown section");
+	}
+	return OB_OK;
+}
+
+static ob_err block_key(struct parse *p, const char *k, size_t kn, const char *v, size_t vn)
+{
+	struct ob_link_config *c = p->c;
+	ob_err e;
+
+	if (!eq(k, kn, "rule"))
+		return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 0, k, kn,
+		                   "clave desconocida en [block]; se esperaba rule / unknown key");
+	if (c->nrules >= OB_MAX_LINK_RULES)
+		return ob_diag_set(p->d, OB_ETOOBIG, p->name, p->line, 0, v, vn,
+		                   "más de %d reglas / more than %d rules", OB_MAX_LINK_RULES,
+		                   OB_MAX_LINK_RULES);
+	if ((e = parse_rule(p, v, vn, &c->rule[c->nrules])))
+		return e;
+	c->rule_line[c->nrules] = p->line;
+	c->nrules++;
+	c->rules_given = true;
+	return OB_OK;
+}
+
+static ob_err config_item(void *ctx, const struct ob_ini_item *it)
+{
+	struct parse *p = ctx;
+
+	p->line = it->line;
+	if (!it->key)
+		return open_section(p, it);
+	if (p->sec == S_LINK)
+		return link_key(p, it->key, it->key_len, it->value, it->value_len);
+	if (p->sec == S_FIELD)
+		return field_key(p, it->key, it->key_len, it->value, it->value_len);
+	return block_key(p, it->key, it->key_len, it->value, it->value_len);
+}
+
 ob_err ob_link_config_parse(const char *text, size_t len, const char *name,
                             struct ob_link_config *c, struct ob_diag *d)
 {
-	struct parse p = { c, d, name, 0, NULL, "" };
-	enum { S_NONE, S_LINK, S_FIELD, S_BLOCK } sec = S_NONE;
-	size_t i = 0;
+	struct parse p = { c, d, name, 0, S_NONE, NULL, "" };
 	ob_err e;
 
 	memset(c, 0, sizeof(*c));
@@ -580,104 +643,8 @@ ob_err ob_link_config_parse(const char *text, size_t len, const char *name,
 		ob_strlcpy(tmp, name, sizeof(tmp));
 		ob_strlcpy(p.dir, dirname(tmp), sizeof(p.dir));
 	}
-	if (ob_utf8_valid_len(text, len) != len)
-		return ob_diag_set(d, OB_EENCODING, name, 0, 0, NULL, 0,
-		                   "los ajustes deben estar en UTF-8 / settings must be UTF-8");
-	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
-		i = 3;
-	while (i < len) {
-		const char *s = text + i, *eqp, *k, *v;
-		size_t n = 0, kn, vn;
-
-		while (i + n < len && text[i + n] != '\n')
-			n++;
-		i += n + 1;
-		p.line++;
-		if (n > OB_MAX_CONFIG_LINE)
-			return ob_diag_set(d, OB_ETOOBIG, name, p.line, 0, NULL, 0,
-			                   "línea de más de %d bytes / line too long", OB_MAX_CONFIG_LINE);
-		n = cut_comment(s, n);
-		ob_trim(&s, &n);
-		if (!n)
-			continue;
-		if (s[0] == '[') {
-			const char *in = s + 1;
-			size_t inn = n - 2;
-			if (s[n - 1] != ']')
-				return ob_diag_set(d, OB_EPARSE, name, p.line, 1, s, n,
-				                   "sección mal formada; se esperaba [nombre] / malformed "
-				                   "section");
-			ob_trim(&in, &inn);
-			if (eq(in, inn, "link")) {
-				sec = S_LINK;
-			} else if (eq(in, inn, "block")) {
-				sec = S_BLOCK;
-			} else if (inn > 6 && !memcmp(in, "field ", 6)) {
-				const char *fname = in + 6;
-				size_t fnn = inn - 6;
-				struct ob_link_group *g;
-				ob_trim(&fname, &fnn);
-				if (!fnn || fnn >= sizeof(g->name) - 12 || memchr(fname, ',', fnn) ||
-				    memchr(fname, ':', fnn) || memchr(fname, ' ', fnn))
-					return ob_diag_set(d, OB_EINVAL, name, p.line, 1, s, n,
-					                   "nombre de campo no válido (sin espacios, comas ni "
-					                   "«:») / invalid field name");
-				for (size_t g2 = 0; g2 < c->ngroups; g2++)
-					if (eq(fname, fnn, c->group[g2].name))
-						return ob_diag_set(d, OB_EINVAL, name, p.line, 1, s, n,
-						                   "campo repetido / repeated field");
-				if (c->ngroups >= OB_MAX_LINK_FIELDS)
-					return ob_diag_set(d, OB_ETOOBIG, name, p.line, 1, s, n,
-					                   "más de %d campos / more than %d fields",
-					                   OB_MAX_LINK_FIELDS, OB_MAX_LINK_FIELDS);
-				g = &c->group[c->ngroups++];
-				memset(g, 0, sizeof(*g));
-				snprintf(g->name, sizeof(g->name), "%.*s", (int)fnn, fname);
-				g->line = p.line;
-				p.g = g;
-				sec = S_FIELD;
-			} else {
-				return ob_diag_set(d, OB_EINVAL, name, p.line, 1, s, n,
-				                   "sección desconocida; se esperaba [link], [field NOMBRE] "
-				                   "o [block] / unknown section");
-			}
-			continue;
-		}
-		eqp = memchr(s, '=', n);
-		if (!eqp || sec == S_NONE)
-			return ob_diag_set(d, OB_EPARSE, name, p.line, 1, s, n,
-			                   sec == S_NONE ? "clave fuera de una sección / key outside a "
-			                                   "section"
-			                                 : "se esperaba «clave = valor» / expected "
-			                                   "«key = value»");
-		k = s;
-		kn = (size_t)(eqp - s);
-		v = eqp + 1;
-		vn = n - kn - 1;
-		ob_trim(&k, &kn);
-		ob_trim(&v, &vn);
-		if (sec == S_LINK) {
-			e = link_key(&p, k, kn, v, vn);
-		} else if (sec == S_FIELD) {
-			e = field_key(&p, k, kn, v, vn);
-		} else if (!eq(k, kn, "rule")) {
-			e = ob_diag_set(d, OB_EINVAL, name, p.line, 0, k, kn,
-			                "clave desconocida en [block]; se esperaba rule / unknown key");
-		} else if (c->nrules >= OB_MAX_LINK_RULES) {
-			e = ob_diag_set(d, OB_ETOOBIG, name, p.line, 0, v, vn,
-			                "más de %d reglas / more than %d rules", OB_MAX_LINK_RULES,
-			                OB_MAX_LINK_RULES);
-		} else {
-			e = parse_rule(&p, v, vn, &c->rule[c->nrules]);
-			if (!e) {
-				c->rule_line[c->nrules] = p.line;
-				c->nrules++;
-				c->rules_given = true;
-			}
-		}
-		if (e)
-			return e;
-	}
+	if ((e = ob_ini_parse(text, len, name, 0, config_item, &p, d)))
+		return e;
 	return check_fields(&p);
 }
 
