@@ -5,8 +5,8 @@
 
 #include "base/buf.h"
 #include "base/file.h"
-#include "io/ini.h"
 #include "io/date.h"
+#include "io/ini.h"
 #include "text/text.h"
 
 static const struct {
