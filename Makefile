@@ -41,7 +41,7 @@ fuzz: bootstrap
 	@[ -f $(FUZZ)/build.ninja ] || CC=clang $(MESON) setup $(FUZZ) -Dfuzzing=true -Dtests=false \
 		-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 	@ninja -C $(FUZZ) >/dev/null
-	@for h in csv date query; do \
+	@for h in csv date ini query; do \
 		mkdir -p $(FUZZ)/corpus-$$h && \
 		echo "fuzz: $$h, $(FUZZ_SECONDS) s" && \
 		( cd $(FUZZ) && ./fuzz/fuzz_$$h -max_total_time=$(FUZZ_SECONDS) \

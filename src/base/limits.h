@@ -44,6 +44,13 @@
 /* Largest line of a profile or catalogue file. */
 #define OB_MAX_CONFIG_LINE 4096
 
+/* Settings files read by the INI reader (src/io/ini.h): profiles, index
+ * definitions and presets, linkage, reconciliation and disclosure
+ * settings. Largest file, most [sections] and most key lines in one. */
+#define OB_MAX_CONFIG_FILE (1024 * 1024)
+#define OB_MAX_INI_SECTIONS 4096
+#define OB_MAX_INI_KEYS 65536
+
 /* Most columns mapped by one source profile. */
 #define OB_MAX_PROFILE_FIELDS 64
 

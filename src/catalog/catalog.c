@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "base/strmap.h"
 #include "catalog/embedded.h"
 #include "io/csv.h"
@@ -35,40 +36,16 @@ static ob_err make_path(struct ob_diag *d, char *out, const char *fmt, ...)
 	return OB_OK;
 }
 
-/* Read a whole (GeoJSON) file into *data, NUL-terminated; the caller frees it. */
+/* Read a whole (GeoJSON) file into *data, NUL-terminated; the caller frees
+ * it. Errors name the file as name. */
 static ob_err read_whole(const char *path, const char *name, char **data, size_t *len,
                          struct ob_diag *d)
 {
-	struct stat st;
-	FILE *f = fopen(path, "rb");
-	size_t got;
+	ob_err e = ob_read_file(path, OB_MAX_TEXT_FILE, data, len, d);
 
-	*data = NULL;
-	*len = 0;
-	if (!f)
-		return ob_diag_set(d, errno == ENOENT ? OB_ENOENT : OB_EIO, name, 0, 0, NULL, 0,
-		                   "no se puede abrir: %s (cannot open)", strerror(errno));
-	if (fstat(fileno(f), &st) != 0 || st.st_size < 0) {
-		fclose(f);
-		return ob_diag_set(d, OB_EIO, name, 0, 0, NULL, 0, "no se puede leer (cannot read)");
-	}
-	if ((uint64_t)st.st_size > (uint64_t)OB_MAX_TEXT_FILE) {
-		fclose(f);
-		return ob_diag_set(d, OB_ETOOBIG, name, 0, 0, NULL, 0,
-		                   "el archivo excede %d bytes (file too large)", OB_MAX_TEXT_FILE);
-	}
-	*data = ob_malloc((size_t)st.st_size + 1);
-	got = fread(*data, 1, (size_t)st.st_size, f);
-	if (ferror(f) || got != (size_t)st.st_size) {
-		fclose(f);
-		free(*data);
-		*data = NULL;
-		return ob_diag_set(d, OB_EIO, name, 0, 0, NULL, 0, "error de lectura (read error)");
-	}
-	fclose(f);
-	(*data)[got] = '\0';
-	*len = got;
-	return OB_OK;
+	if (e)
+		ob_strlcpy(d->file, name, sizeof(d->file));
+	return e;
 }
 
 /* ------------------------------------------------------------------------

@@ -4,7 +4,8 @@
 #include <ctype.h>
 #include <math.h>
 
-#include "base/buf.h"
+#include "base/file.h"
+#include "io/ini.h"
 
 enum section { SEC_NONE, SEC_INDEX, SEC_DIMENSION, SEC_INDICATOR, SEC_UNCERTAINTY, SEC_SKIP };
 
@@ -538,13 +539,13 @@ static ob_err set_uncertainty_key(struct parser *p, const char *k, char *v)
 	return OB_OK;
 }
 
-static ob_err open_section(struct parser *p, char *s)
+static ob_err open_section(struct parser *p, const char *section)
 {
-	char *w[3], orig[OB_MAX_CONFIG_LINE + 1];
+	char *w[3], s[OB_MAX_CONFIG_LINE + 1];
 	size_t n;
 	struct ob_index_def *def = p->def;
 
-	ob_strlcpy(orig, s, sizeof(orig));
+	ob_strlcpy(s, section, sizeof(s));
 	n = split_words(s, w, 2, false);
 
 	p->nseen = 0;
@@ -602,40 +603,20 @@ static ob_err open_section(struct parser *p, char *s)
 		}
 		return OB_OK;
 	}
-	return perr(p, orig, "sección desconocida: se esperaba [index], [dimension ID], "
+	return perr(p, section, "sección desconocida: se esperaba [index], [dimension ID], "
 	                  "[indicator ID] o [uncertainty] / unknown section");
 }
 
-static ob_err parse_line(struct parser *p, char *s)
+static ob_err def_item(void *ctx, const struct ob_ini_item *it)
 {
-	char *eq, *k, *v;
+	struct parser *p = ctx;
+	const char *k = it->key;
+	char *v = it->value;
 	ob_err e;
 
-	/* a comment starts at # or ; at the start or after a blank */
-	for (char *c = s; *c; c++)
-		if ((*c == '#' || *c == ';') && (c == s || is_blank(c[-1]))) {
-			*c = '\0';
-			break;
-		}
-	s = trim(s);
-	if (!*s)
-		return OB_OK;
-	if (*s == '[') {
-		size_t n = strlen(s);
-		if (s[n - 1] != ']')
-			return perr(p, s, "falta «]» / missing ']'");
-		s[n - 1] = '\0';
-		return open_section(p, s + 1);
-	}
-	eq = strchr(s, '=');
-	if (!eq)
-		return perr(p, s, "se esperaba «clave = valor» o «[sección]» / expected key = "
-		                  "value or [section]");
-	*eq = '\0';
-	k = trim(s);
-	v = trim(eq + 1);
-	if (p->sec == SEC_NONE)
-		return perr(p, k, "clave fuera de una sección / key outside a section");
+	p->line = it->line;
+	if (!k)
+		return open_section(p, it->section);
 	if (p->sec == SEC_SKIP)
 		return OB_OK;
 	if ((e = key_once(p, k)))
@@ -863,7 +844,6 @@ ob_err ob_index_load_mem_skip(const char *text, size_t len, const char *name,
                               struct ob_index_def *def, struct ob_diag *d)
 {
 	struct parser *p;
-	size_t i = 0;
 	ob_err e = OB_OK;
 
 	memset(def, 0, sizeof(*def));
@@ -889,29 +869,8 @@ ob_err ob_index_load_mem_skip(const char *text, size_t len, const char *name,
 	p->name = name;
 	p->skip = skip;
 	p->nskip = nskip;
-	while (i < len) {
-		char line[OB_MAX_CONFIG_LINE + 1];
-		size_t j = i;
-		while (j < len && text[j] != '\n')
-			j++;
-		p->line++;
-		if (j - i > OB_MAX_CONFIG_LINE) {
-			e = ob_diag_set(d, OB_ETOOBIG, name, p->line, 0, NULL, 0,
-			                "línea de más de %d bytes / line too long",
-			                OB_MAX_CONFIG_LINE);
-			goto out;
-		}
-		if (memchr(text + i, '\0', j - i)) {
-			e = ob_diag_set(d, OB_EENCODING, name, p->line, 0, NULL, 0,
-			                "byte NUL: no es un archivo de texto / not a text file");
-			goto out;
-		}
-		memcpy(line, text + i, j - i);
-		line[j - i] = '\0';
-		if ((e = parse_line(p, line)))
-			goto out;
-		i = j + 1;
-	}
+	if ((e = ob_ini_parse(text, len, name, 0, def_item, p, d)))
+		goto out;
 	if (!p->index_line) {
 		e = ob_diag_set(d, OB_EPARSE, name, 0, 0, NULL, 0,
 		                "falta la sección [index] / missing [index] section");
@@ -934,32 +893,15 @@ out:
 
 ob_err ob_index_load(const char *path, struct ob_index_def *def, struct ob_diag *d)
 {
-	struct ob_buf b = OB_BUF_INIT(OB_MAX_TEXT_FILE);
-	char chunk[8192];
-	size_t n;
-	FILE *f;
+	char *text;
+	size_t len;
 	ob_err e;
 
 	memset(def, 0, sizeof(*def));
-	f = fopen(path, "rb");
-	if (!f)
-		return ob_diag_set(d, OB_ENOENT, path, 0, 0, NULL, 0,
-		                   "no se pudo abrir: %s / cannot open", strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (ob_buf_add(&b, chunk, n)) {
-			fclose(f);
-			ob_buf_release(&b);
-			return ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
-			                   "archivo demasiado grande / file too large");
-		}
-	if (ferror(f)) {
-		fclose(f);
-		ob_buf_release(&b);
-		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "error de lectura / read error");
-	}
-	fclose(f);
-	e = ob_index_load_mem(b.ptr ? b.ptr : "", b.len, path, def, d);
-	ob_buf_release(&b);
+	if ((e = ob_read_file(path, OB_MAX_CONFIG_FILE, &text, &len, d)))
+		return e;
+	e = ob_index_load_mem(text, len, path, def, d);
+	free(text);
 	return e;
 }
 

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <unistd.h>
 
+#include "base/file.h"
 #include "base/log.h"
 #include "base/strmap.h"
 #include "catalog/catalog.h"
@@ -19,25 +20,16 @@
 
 static ob_err read_text(const char *path, struct ob_buf *text, struct ob_diag *d)
 {
-	char chunk[8192];
-	size_t n;
-	FILE *f = fopen(path, "rb");
+	char *data;
+	size_t len;
+	ob_err e;
 
-	if (!f)
-		return ob_diag_set(d, OB_ENOENT, path, 0, 0, NULL, 0,
-		                   "no se pudo abrir: %s / cannot open", strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (ob_buf_add(text, chunk, n)) {
-			fclose(f);
-			return ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
-			                   "archivo demasiado grande / file too large");
-		}
-	if (ferror(f)) {
-		fclose(f);
-		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "error de lectura / read error");
-	}
-	fclose(f);
-	return OB_OK;
+	if ((e = ob_read_file(path, OB_MAX_CONFIG_FILE, &data, &len, d)))
+		return e;
+	if ((e = ob_buf_add(text, data, len)))
+		ob_diag_set(d, e, path, 0, 0, NULL, 0, "archivo demasiado grande / file too large");
+	free(data);
+	return e;
 }
 
 static bool is_path(const char *s)

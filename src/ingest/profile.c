@@ -4,7 +4,9 @@
 #include <dirent.h>
 
 #include "base/buf.h"
+#include "base/file.h"
 #include "io/date.h"
+#include "io/ini.h"
 #include "text/text.h"
 
 static const struct {
@@ -43,35 +45,6 @@ enum ob_field ob_field_from_key(const char *key, size_t len)
 		if (strlen(fields[i].key) == len && !memcmp(fields[i].key, key, len))
 			return (enum ob_field)i;
 	return OB_F_COUNT;
-}
-
-ob_err ob_read_file(const char *path, size_t max, char **out, size_t *len,
-                    struct ob_diag *d)
-{
-	struct ob_buf b = OB_BUF_INIT(max);
-	char chunk[65536];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return ob_diag_set(d, OB_ENOENT, path, 0, 0, NULL, 0,
-		                   "no se pudo abrir: %s", strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (ob_buf_add(&b, chunk, n)) {
-			fclose(f);
-			ob_buf_release(&b);
-			return ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
-			                   "archivo de más de %zu bytes", max);
-		}
-	}
-	if (ferror(f)) {
-		fclose(f);
-		ob_buf_release(&b);
-		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "error de lectura");
-	}
-	fclose(f);
-	*out = ob_buf_detach(&b, len);
-	return OB_OK;
 }
 
 static void release_column(struct ob_profile_column *c)
@@ -365,96 +338,44 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 	                   "clave desconocida en la sección [%s]", sec);
 }
 
-/* Cut a trailing comment: '#' or ';' preceded by a blank (or at the start). */
-static size_t strip_comment(const char *s, size_t n)
+static bool known_section(const char *sec)
 {
-	for (size_t i = 0; i < n; i++)
-		if ((s[i] == '#' || s[i] == ';') && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\t')) {
-			/* a lone ';' as a value ("delimiter = ;") is not a comment */
-			size_t j = i + 1;
-			while (j < n && (s[j] == ' ' || s[j] == '\t'))
-				j++;
-			if (s[i] == ';' && j == n && i > 0) {
-				size_t k = i;
-				while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t'))
-					k--;
-				if (k > 0 && s[k - 1] == '=')
-					continue;
-			}
-			return i;
-		}
-	return n;
+	static const char *const names[] = { "source", "file", "columns", "values",
+	                                     "crosswalks", "rules" };
+	for (size_t i = 0; i < OB_ARRAY_SIZE(names); i++)
+		if (!strcmp(sec, names[i]))
+			return true;
+	return false;
+}
+
+static ob_err profile_item(void *vctx, const struct ob_ini_item *it)
+{
+	struct parse_ctx *c = vctx;
+
+	c->line = it->line;
+	if (!it->key) {
+		if (!known_section(it->section))
+			return ob_diag_set(c->d, OB_EINVAL, c->name, it->line, it->key_column,
+			                   it->section, strlen(it->section),
+			                   "sección desconocida; se esperaba source, file, columns, "
+			                   "values, crosswalks o rules");
+		return OB_OK;
+	}
+	return set_key(c, it->section, it->key, it->key_len, it->value, it->value_len);
 }
 
 ob_err ob_profile_parse(const char *text, size_t len, const char *name,
                         struct ob_profile *p, struct ob_diag *d)
 {
 	struct parse_ctx c = { p, d, name, 0, OB_F_COUNT, NULL };
-	char section[32] = "";
-	size_t i = 0;
 	ob_err e;
 
 	memset(p, 0, sizeof(*p));
 	ob_strlcpy(p->period, "year", sizeof(p->period));
 	ob_strlcpy(p->path, name, sizeof(p->path));
 	p->date_forms = OB_DATE_ANY;
-	if (ob_utf8_valid_len(text, len) != len)
-		return ob_diag_set(d, OB_EENCODING, name, 0, 0, NULL, 0,
-		                   "el perfil debe estar en UTF-8");
-	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
-		i = 3;
-	while (i < len) {
-		const char *s = text + i, *eqp;
-		size_t n = 0, kn, vn;
-		const char *k, *v;
-
-		while (i + n < len && text[i + n] != '\n')
-			n++;
-		i += n + 1;
-		c.line++;
-		if (n > OB_MAX_CONFIG_LINE) {
-			e = ob_diag_set(d, OB_ETOOBIG, name, c.line, 0, NULL, 0,
-			                "línea de más de %d bytes", OB_MAX_CONFIG_LINE);
-			goto release;
-		}
-		n = strip_comment(s, n);
-		ob_trim(&s, &n);
-		if (!n)
-			continue;
-		if (s[0] == '[') {
-			if (s[n - 1] != ']' || n - 2 >= sizeof(section)) {
-				e = ob_diag_set(d, OB_EPARSE, name, c.line, 1, s, n,
-				                "sección mal formada; se esperaba [nombre]");
-				goto release;
-			}
-			memcpy(section, s + 1, n - 2);
-			section[n - 2] = '\0';
-			if (strcmp(section, "source") && strcmp(section, "file") &&
-			    strcmp(section, "columns") && strcmp(section, "values") &&
-			    strcmp(section, "crosswalks") && strcmp(section, "rules")) {
-				e = ob_diag_set(d, OB_EINVAL, name, c.line, 1, s, n,
-				                "sección desconocida; se esperaba source, file, columns, "
-				                "values, crosswalks o rules");
-				goto release;
-			}
-			continue;
-		}
-		eqp = memchr(s, '=', n);
-		if (!eqp || !section[0]) {
-			e = ob_diag_set(d, OB_EPARSE, name, c.line, 1, s, n,
-			                !section[0] ? "clave fuera de una sección"
-			                            : "se esperaba «clave = valor»");
-			goto release;
-		}
-		k = s;
-		kn = (size_t)(eqp - s);
-		v = eqp + 1;
-		vn = n - kn - 1;
-		ob_trim(&k, &kn);
-		ob_trim(&v, &vn);
-		if ((e = set_key(&c, section, k, kn, v, vn)))
-			goto release;
-	}
+	if ((e = ob_ini_parse(text, len, name, 0, profile_item, &c, d)))
+		goto release;
 	if (!p->code[0] || !p->country[0]) {
 		e = ob_diag_set(d, OB_EINVAL, name, 0, 0, NULL, 0,
 		                "el perfil debe dar [source] code y country");
@@ -546,7 +467,7 @@ ob_err ob_profile_load(const char *dir, const char *code, struct ob_profile *p,
 	if (snprintf(path, sizeof(path), "%s/catalog/sources/%s.ini", dir, code) >=
 	    (int)sizeof(path))
 		return ob_diag_set(d, OB_ETOOBIG, code, 0, 0, NULL, 0, "ruta demasiado larga");
-	if (ob_read_file(path, 1024 * 1024, &text, &len, d)) {
+	if (ob_read_file(path, OB_MAX_CONFIG_FILE, &text, &len, d)) {
 		list_sources(dir, known, sizeof(known));
 		return ob_diag_set(d, OB_ENOSOURCE, code, 0, 0, NULL, 0,
 		                   "fuente desconocida «%s»: no hay perfil %s (fuentes conocidas: %s)",

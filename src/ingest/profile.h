@@ -110,9 +110,4 @@ ob_err ob_profile_load(const char *dir, const char *code, struct ob_profile *p,
 
 void ob_profile_release(struct ob_profile *p);
 
-/* Read a whole file (at most max bytes) into a NUL-terminated buffer the
- * caller frees. */
-ob_err ob_read_file(const char *path, size_t max, char **out, size_t *len,
-                    struct ob_diag *d);
-
 #endif

@@ -1,12 +1,12 @@
-/* config.c - linkage settings files and reading CSV files by them (see config.h). */
+/* config.c - linkage settings files: reading and checking them, default rules (see config.h). */
 #include "link/config.h"
 
 #include <libgen.h>
 #include <math.h>
 
-#include "base/log.h"
-#include "ingest/profile.h"
+#include "base/file.h"
 #include "io/date.h"
+#include "io/ini.h"
 #include "text/text.h"
 
 struct parse {
@@ -14,6 +14,7 @@ struct parse {
 	struct ob_diag *d;
 	const char *name;
 	long line;
+	enum { S_NONE, S_LINK, S_FIELD, S_BLOCK } sec;
 	struct ob_link_group *g; /* the [field] being read */
 	char dir[OB_MAX_PATH];  /* of the settings file */
 };
@@ -136,12 +137,16 @@ static ob_err parse_dates(struct parse *p, const char *v, size_t n, unsigned *fo
 	return OB_OK;
 }
 
-static void resolve(struct parse *p, const char *v, size_t n, char *out, size_t size)
+/* The path v[0..n) relative to the settings file's folder, into out. */
+static ob_err resolve(struct parse *p, const char *v, size_t n, char *out, size_t size)
 {
-	if (n && v[0] == '/')
-		snprintf(out, size, "%.*s", (int)n, v);
-	else
-		snprintf(out, size, "%s/%.*s", p->dir, (int)n, v);
+	int w = n && v[0] == '/' ? snprintf(out, size, "%.*s", (int)n, v)
+	                         : snprintf(out, size, "%s/%.*s", p->dir, (int)n, v);
+
+	if (w < 0 || (size_t)w >= size)
+		return ob_diag_set(p->d, OB_ETOOBIG, p->name, p->line, 0, v, n,
+		                   "ruta demasiado larga / path too long");
+	return OB_OK;
 }
 
 static ob_err link_key(struct parse *p, const char *k, size_t kn, const char *v, size_t vn)
@@ -409,9 +414,8 @@ static ob_err field_key(struct parse *p, const char *k, size_t kn, const char *v
 			g->has_parent = true;
 			return parse_colref(p, v, vn, &g->parent);
 		}
-		resolve(p, v, vn, eq(k, kn, "parents") ? g->parents : g->neighbours,
-		        sizeof(g->parents));
-		return OB_OK;
+		return resolve(p, v, vn, eq(k, kn, "parents") ? g->parents : g->neighbours,
+		               sizeof(g->parents));
 	}
 	return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 0, k, kn,
 	                   "clave desconocida en [field %s] / unknown key in a field", g->name);
@@ -503,27 +507,6 @@ static ob_err parse_rule(struct parse *p, const char *v, size_t vn, struct ob_bl
 	return OB_OK;
 }
 
-/* Cut a comment: '#' or ';' at the start or after a blank, unless the ';'
- * is the whole value ("delimiter = ;"). */
-static size_t cut_comment(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if ((s[i] != '#' && s[i] != ';') || (i && s[i - 1] != ' ' && s[i - 1] != '\t'))
-			continue;
-		if (s[i] == ';') {
-			size_t a = i, b = i + 1;
-			while (a > 0 && (s[a - 1] == ' ' || s[a - 1] == '\t'))
-				a--;
-			while (b < n && (s[b] == ' ' || s[b] == '\t'))
-				b++;
-			if (a > 0 && s[a - 1] == '=' && (b == n || s[b] == '#'))
-				continue;
-		}
-		return i;
-	}
-	return n;
-}
-
 static ob_err check_fields(struct parse *p)
 {
 	struct ob_link_config *c = p->c;
@@ -563,12 +546,91 @@ static ob_err check_fields(struct parse *p)
 	return OB_OK;
 }
 
+/* "[link]", "[block]" or "[field NAME]". */
+static ob_err open_section(struct parse *p, const struct ob_ini_item *it)
+{
+	struct ob_link_config *c = p->c;
+	const char *in = it->section;
+	size_t inn = strlen(in), sn = inn < OB_MAX_NAME - 3 ? inn : OB_MAX_NAME - 3;
+	char shown[OB_MAX_NAME];
+
+	shown[0] = '[';
+	memcpy(shown + 1, in, sn);
+	memcpy(shown + 1 + sn, "]", 2);
+	if (!strcmp(in, "link")) {
+		p->sec = S_LINK;
+	} else if (!strcmp(in, "block")) {
+		p->sec = S_BLOCK;
+	} else if (inn > 6 && !memcmp(in, "field ", 6)) {
+		const char *fname = in + 6;
+		size_t fnn = inn - 6;
+		struct ob_link_group *g;
+		ob_trim(&fname, &fnn);
+		if (!fnn || fnn >= sizeof(g->name) - 12 || memchr(fname, ',', fnn) ||
+		    memchr(fname, ':', fnn) || memchr(fname, ' ', fnn))
+			return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 1, shown, strlen(shown),
+			                   "nombre de campo no válido (sin espacios, comas ni «:») / "
+			                   "invalid field name");
+		for (size_t g2 = 0; g2 < c->ngroups; g2++)
+			if (eq(fname, fnn, c->group[g2].name))
+				return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 1, shown,
+				                   strlen(shown), "campo repetido / repeated field");
+		if (c->ngroups >= OB_MAX_LINK_FIELDS)
+			return ob_diag_set(p->d, OB_ETOOBIG, p->name, p->line, 1, shown, strlen(shown),
+			                   "más de %d campos / more than %d fields", OB_MAX_LINK_FIELDS,
+			                   OB_MAX_LINK_FIELDS);
+		g = &c->group[c->ngroups++];
+		memset(g, 0, sizeof(*g));
+		snprintf(g->name, sizeof(g->name), "%.*s", (int)fnn, fname);
+		g->line = p->line;
+		p->g = g;
+		p->sec = S_FIELD;
+	} else {
+		return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 1, shown, strlen(shown),
+		                   "sección desconocida; se esperaba [link], [field NOMBRE] o "
+		                   "[block] / unknown section");
+	}
+	return OB_OK;
+}
+
+static ob_err block_key(struct parse *p, const char *k, size_t kn, const char *v, size_t vn)
+{
+	struct ob_link_config *c = p->c;
+	ob_err e;
+
+	if (!eq(k, kn, "rule"))
+		return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 0, k, kn,
+		                   "clave desconocida en [block]; se esperaba rule / unknown key");
+	if (c->nrules >= OB_MAX_LINK_RULES)
+		return ob_diag_set(p->d, OB_ETOOBIG, p->name, p->line, 0, v, vn,
+		                   "más de %d reglas / more than %d rules", OB_MAX_LINK_RULES,
+		                   OB_MAX_LINK_RULES);
+	if ((e = parse_rule(p, v, vn, &c->rule[c->nrules])))
+		return e;
+	c->rule_line[c->nrules] = p->line;
+	c->nrules++;
+	c->rules_given = true;
+	return OB_OK;
+}
+
+static ob_err config_item(void *ctx, const struct ob_ini_item *it)
+{
+	struct parse *p = ctx;
+
+	p->line = it->line;
+	if (!it->key)
+		return open_section(p, it);
+	if (p->sec == S_LINK)
+		return link_key(p, it->key, it->key_len, it->value, it->value_len);
+	if (p->sec == S_FIELD)
+		return field_key(p, it->key, it->key_len, it->value, it->value_len);
+	return block_key(p, it->key, it->key_len, it->value, it->value_len);
+}
+
 ob_err ob_link_config_parse(const char *text, size_t len, const char *name,
                             struct ob_link_config *c, struct ob_diag *d)
 {
-	struct parse p = { c, d, name, 0, NULL, "" };
-	enum { S_NONE, S_LINK, S_FIELD, S_BLOCK } sec = S_NONE;
-	size_t i = 0;
+	struct parse p = { c, d, name, 0, S_NONE, NULL, "" };
 	ob_err e;
 
 	memset(c, 0, sizeof(*c));
@@ -580,104 +642,8 @@ ob_err ob_link_config_parse(const char *text, size_t len, const char *name,
 		ob_strlcpy(tmp, name, sizeof(tmp));
 		ob_strlcpy(p.dir, dirname(tmp), sizeof(p.dir));
 	}
-	if (ob_utf8_valid_len(text, len) != len)
-		return ob_diag_set(d, OB_EENCODING, name, 0, 0, NULL, 0,
-		                   "los ajustes deben estar en UTF-8 / settings must be UTF-8");
-	if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
-		i = 3;
-	while (i < len) {
-		const char *s = text + i, *eqp, *k, *v;
-		size_t n = 0, kn, vn;
-
-		while (i + n < len && text[i + n] != '\n')
-			n++;
-		i += n + 1;
-		p.line++;
-		if (n > OB_MAX_CONFIG_LINE)
-			return ob_diag_set(d, OB_ETOOBIG, name, p.line, 0, NULL, 0,
-			                   "línea de más de %d bytes / line too long", OB_MAX_CONFIG_LINE);
-		n = cut_comment(s, n);
-		ob_trim(&s, &n);
-		if (!n)
-			continue;
-		if (s[0] == '[') {
-			const char *in = s + 1;
-			size_t inn = n - 2;
-			if (s[n - 1] != ']')
-				return ob_diag_set(d, OB_EPARSE, name, p.line, 1, s, n,
-				                   "sección mal formada; se esperaba [nombre] / malformed "
-				                   "section");
-			ob_trim(&in, &inn);
-			if (eq(in, inn, "link")) {
-				sec = S_LINK;
-			} else if (eq(in, inn, "block")) {
-				sec = S_BLOCK;
-			} else if (inn > 6 && !memcmp(in, "field ", 6)) {
-				const char *fname = in + 6;
-				size_t fnn = inn - 6;
-				struct ob_link_group *g;
-				ob_trim(&fname, &fnn);
-				if (!fnn || fnn >= sizeof(g->name) - 12 || memchr(fname, ',', fnn) ||
-				    memchr(fname, ':', fnn) || memchr(fname, ' ', fnn))
-					return ob_diag_set(d, OB_EINVAL, name, p.line, 1, s, n,
-					                   "nombre de campo no válido (sin espacios, comas ni "
-					                   "«:») / invalid field name");
-				for (size_t g2 = 0; g2 < c->ngroups; g2++)
-					if (eq(fname, fnn, c->group[g2].name))
-						return ob_diag_set(d, OB_EINVAL, name, p.line, 1, s, n,
-						                   "campo repetido / repeated field");
-				if (c->ngroups >= OB_MAX_LINK_FIELDS)
-					return ob_diag_set(d, OB_ETOOBIG, name, p.line, 1, s, n,
-					                   "más de %d campos / more than %d fields",
-					                   OB_MAX_LINK_FIELDS, OB_MAX_LINK_FIELDS);
-				g = &c->group[c->ngroups++];
-				memset(g, 0, sizeof(*g));
-				snprintf(g->name, sizeof(g->name), "%.*s", (int)fnn, fname);
-				g->line = p.line;
-				p.g = g;
-				sec = S_FIELD;
-			} else {
-				return ob_diag_set(d, OB_EINVAL, name, p.line, 1, s, n,
-				                   "sección desconocida; se esperaba [link], [field NOMBRE] "
-				                   "o [block] / unknown section");
-			}
-			continue;
-		}
-		eqp = memchr(s, '=', n);
-		if (!eqp || sec == S_NONE)
-			return ob_diag_set(d, OB_EPARSE, name, p.line, 1, s, n,
-			                   sec == S_NONE ? "clave fuera de una sección / key outside a "
-			                                   "section"
-			                                 : "se esperaba «clave = valor» / expected "
-			                                   "«key = value»");
-		k = s;
-		kn = (size_t)(eqp - s);
-		v = eqp + 1;
-		vn = n - kn - 1;
-		ob_trim(&k, &kn);
-		ob_trim(&v, &vn);
-		if (sec == S_LINK) {
-			e = link_key(&p, k, kn, v, vn);
-		} else if (sec == S_FIELD) {
-			e = field_key(&p, k, kn, v, vn);
-		} else if (!eq(k, kn, "rule")) {
-			e = ob_diag_set(d, OB_EINVAL, name, p.line, 0, k, kn,
-			                "clave desconocida en [block]; se esperaba rule / unknown key");
-		} else if (c->nrules >= OB_MAX_LINK_RULES) {
-			e = ob_diag_set(d, OB_ETOOBIG, name, p.line, 0, v, vn,
-			                "más de %d reglas / more than %d rules", OB_MAX_LINK_RULES,
-			                OB_MAX_LINK_RULES);
-		} else {
-			e = parse_rule(&p, v, vn, &c->rule[c->nrules]);
-			if (!e) {
-				c->rule_line[c->nrules] = p.line;
-				c->nrules++;
-				c->rules_given = true;
-			}
-		}
-		if (e)
-			return e;
-	}
+	if ((e = ob_ini_parse(text, len, name, 0, config_item, &p, d)))
+		return e;
 	return check_fields(&p);
 }
 
@@ -687,7 +653,7 @@ ob_err ob_link_config_load(const char *path, struct ob_link_config *c, struct ob
 	size_t len;
 	ob_err e;
 
-	if ((e = ob_read_file(path, OB_MAX_TEXT_FILE, &text, &len, d)))
+	if ((e = ob_read_file(path, OB_MAX_CONFIG_FILE, &text, &len, d)))
 		return e;
 	e = ob_link_config_parse(text, len, path, c, d);
 	free(text);
@@ -786,263 +752,4 @@ ob_err ob_link_config_default_rules(struct ob_link_config *c, struct ob_diag *d)
 		                   "falta un apellido o una fecha); escríbalas en [block] / no "
 		                   "default blocking rules for these fields: write them in [block]");
 	return OB_OK;
-}
-
-/* ---- reading files -------------------------------------------------------------- */
-
-/* Apply fn to the first two columns of every row after the header of a CSV. */
-static ob_err read_pairs_file(const char *path, struct ob_link_records *r, size_t field,
-                              bool neighbours, struct ob_diag *d)
-{
-	struct ob_csv_reader *rd;
-	const struct ob_csv_record *rec;
-	bool header = true;
-	ob_err e;
-
-	if ((e = ob_csv_open(path, NULL, NULL, &rd, d)))
-		return e;
-	while ((e = ob_csv_next(rd, &rec, d)) == OB_OK) {
-		if (rec->blank)
-			continue;
-		if (header) {
-			header = false;
-			continue;
-		}
-		if (rec->nfields < 2) {
-			e = ob_diag_set(d, OB_EPARSE, path, rec->line, 2, NULL, 0,
-			                "se esperaban dos columnas: unidad y %s / expected two columns",
-			                neighbours ? "vecina" : "unidad superior");
-			break;
-		}
-		e = neighbours ? ob_link_records_add_neighbours(r, field, rec->fields[0].ptr,
-		                                                rec->fields[0].len, rec->fields[1].ptr,
-		                                                rec->fields[1].len)
-		               : ob_link_records_set_parent(r, field, rec->fields[0].ptr,
-		                                            rec->fields[0].len, rec->fields[1].ptr,
-		                                            rec->fields[1].len);
-		if (e) {
-			ob_diag_set(d, e, path, rec->line, 1, rec->fields[0].ptr, rec->fields[0].len,
-			            "no se pudo guardar / could not be stored");
-			break;
-		}
-	}
-	ob_csv_close(rd);
-	return e == OB_ENOENT ? OB_OK : e;
-}
-
-ob_err ob_link_config_records(const struct ob_link_config *c, struct ob_link_records *r,
-                              struct ob_diag *d)
-{
-	ob_err e;
-
-	if ((e = ob_link_records_init(r, c->spec, c->nspec, d)))
-		return e;
-	for (size_t g = 0; g < c->ngroups; g++) {
-		const struct ob_link_group *gr = &c->group[g];
-		if (gr->parents[0] && (e = read_pairs_file(gr->parents, r, gr->first, false, d)))
-			return e;
-		if (gr->neighbours[0] && (e = read_pairs_file(gr->neighbours, r, gr->first, true, d)))
-			return e;
-	}
-	return OB_OK;
-}
-
-/* Column of ref in the header, or -1. */
-static long find_column(const struct ob_link_colref *ref, char **keys, size_t n)
-{
-	for (size_t a = 0; a < ref->nalt; a++)
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(keys[i], ref->alt[a]))
-				return (long)i;
-	return -1;
-}
-
-static ob_err missing_column(const char *path, const struct ob_csv_record *h,
-                             const struct ob_link_colref *ref, const char *field,
-                             struct ob_diag *d)
-{
-	char cols[300];
-	size_t len = 0;
-
-	cols[0] = '\0';
-	for (size_t i = 0; i < h->nfields && len < sizeof(cols) - 1; i++)
-		len += (size_t)snprintf(cols + len, sizeof(cols) - len, "%s%.*s", i ? ", " : "",
-		                        (int)(h->fields[i].len > 40 ? 40 : h->fields[i].len),
-		                        h->fields[i].ptr);
-	return ob_diag_set(d, OB_ENOCOL, path, h->line, 0, ref->shown, strlen(ref->shown),
-	                   "falta la columna del campo %s; el archivo tiene: %s / the file lacks "
-	                   "the column of field %s", field, cols, field);
-}
-
-struct colmap {
-	long col[OB_MAX_LINK_FIELDS][2];
-	long parent[OB_MAX_LINK_FIELDS];
-	long id;
-};
-
-static ob_err map_header(const struct ob_link_config *c, const char *path,
-                         const struct ob_csv_record *h, struct colmap *m, struct ob_diag *d)
-{
-	char **keys = ob_calloc(h->nfields ? h->nfields : 1, sizeof(char *));
-	ob_err e = OB_OK;
-
-	for (size_t i = 0; i < h->nfields; i++) {
-		struct ob_buf k = OB_BUF_INIT(OB_MAX_FIELD);
-		ob_fold_key(h->fields[i].ptr, h->fields[i].len, &k);
-		keys[i] = k.ptr ? ob_buf_detach(&k, NULL) : ob_strdup("");
-	}
-	m->id = -1;
-	if (c->has_id && (m->id = find_column(&c->id, keys, h->nfields)) < 0) {
-		e = missing_column(path, h, &c->id, "id", d);
-		goto out;
-	}
-	for (size_t g = 0; g < c->ngroups; g++) {
-		const struct ob_link_group *gr = &c->group[g];
-		m->parent[g] = -1;
-		for (size_t t = 0; t < 2; t++) {
-			m->col[g][t] = -1;
-			if (t >= gr->ncol)
-				continue;
-			if ((m->col[g][t] = find_column(&gr->col[t], keys, h->nfields)) < 0) {
-				e = missing_column(path, h, &gr->col[t], gr->name, d);
-				goto out;
-			}
-		}
-		if (gr->has_parent &&
-		    (m->parent[g] = find_column(&gr->parent, keys, h->nfields)) < 0) {
-			e = missing_column(path, h, &gr->parent, gr->name, d);
-			goto out;
-		}
-	}
-out:
-	for (size_t i = 0; i < h->nfields; i++)
-		free(keys[i]);
-	free(keys);
-	return e;
-}
-
-static void cell(const struct ob_csv_record *rec, long col, const char **s, size_t *n)
-{
-	if (col < 0 || (size_t)col >= rec->nfields) {
-		*s = NULL;
-		*n = 0;
-		return;
-	}
-	*s = rec->fields[col].ptr;
-	*n = rec->fields[col].len;
-}
-
-ob_err ob_link_config_read_csv(const struct ob_link_config *c, struct ob_link_records *r,
-                               const char *path, const char *source_name, bool progress,
-                               struct ob_diag *d)
-{
-	struct ob_csv_reader *rd = NULL;
-	const struct ob_csv_record *rec;
-	struct ob_buf fg = OB_BUF_INIT(OB_MAX_FIELD), f1 = OB_BUF_INIT(OB_MAX_FIELD),
-	              f2 = OB_BUF_INIT(OB_MAX_FIELD);
-	struct colmap m;
-	struct ob_progress prog;
-	bool have_header = false;
-	uint16_t src;
-	uint64_t row = 0;
-	ob_err e;
-
-	if ((e = ob_link_records_add_source(r, source_name, &src)))
-		return ob_diag_set(d, e, path, 0, 0, NULL, 0,
-		                   "más de %d archivos / more than %d files", OB_MAX_LINK_FILES,
-		                   OB_MAX_LINK_FILES);
-	if ((e = ob_csv_open(path, NULL, &c->csv, &rd, d)))
-		return e;
-	if (progress)
-		ob_progress_begin(&prog, "leyendo", ob_csv_size(rd));
-	while ((e = ob_csv_next(rd, &rec, d)) == OB_OK) {
-		struct ob_link_text v[OB_MAX_LINK_FIELDS];
-		char idbuf[32], where[OB_MAX_PATH + 32];
-		const char *id;
-		size_t idn;
-
-		if (rec->blank)
-			continue;
-		if (!have_header) {
-			if ((e = map_header(c, path, rec, &m, d)))
-				break;
-			have_header = true;
-			continue;
-		}
-		row++;
-		memset(v, 0, sizeof(v));
-		for (size_t g = 0; g < c->ngroups; g++) {
-			const struct ob_link_group *gr = &c->group[g];
-			struct ob_link_text *t = &v[gr->first];
-			switch (gr->type) {
-			case OB_GROUP_ONE:
-				cell(rec, m.col[g][0], &t->s, &t->n);
-				cell(rec, m.parent[g], &t->s2, &t->n2);
-				break;
-			case OB_GROUP_SURNAMES:
-				cell(rec, m.col[g][0], &t[0].s, &t[0].n);
-				cell(rec, m.col[g][1], &t[1].s, &t[1].n);
-				break;
-			case OB_GROUP_FULLNAME: {
-				const char *s;
-				size_t n;
-				cell(rec, m.col[g][0], &s, &n);
-				ob_buf_reset(&fg);
-				ob_buf_reset(&f1);
-				ob_buf_reset(&f2);
-				if (s && (e = ob_fullname_split(s, n, c->spec[gr->first].fold, &fg, &f1,
-				                                &f2))) {
-					ob_diag_set(d, e, path, rec->line, m.col[g][0] + 1, s, n,
-					            "nombre no válido / invalid name");
-					goto out;
-				}
-				t[0].s = fg.ptr ? fg.ptr : "";
-				t[0].n = fg.len;
-				t[1].s = f1.ptr ? f1.ptr : "";
-				t[1].n = f1.len;
-				t[2].s = f2.ptr ? f2.ptr : "";
-				t[2].n = f2.len;
-				break;
-			}
-			}
-		}
-		if (m.id >= 0) {
-			cell(rec, m.id, &id, &idn);
-			if (id)
-				ob_trim(&id, &idn);
-			if (!id || !idn) {
-				e = ob_diag_set(d, OB_EINVAL, path, rec->line, m.id + 1, NULL, 0,
-				                "registro sin identificador / record without an id");
-				goto out;
-			}
-		} else {
-			snprintf(idbuf, sizeof(idbuf), "%llu", (unsigned long long)row);
-			id = idbuf;
-			idn = strlen(idbuf);
-		}
-		snprintf(where, sizeof(where), "%s:%ld", path, rec->line);
-		if ((e = ob_link_records_add(r, src, id, idn, v, where))) {
-			ob_diag_set(d, e, path, rec->line, 0, NULL, 0,
-			            e == OB_ETOOBIG ? "demasiados registros o valores distintos / too "
-			                              "many records or distinct values"
-			                            : "registro no válido / invalid record");
-			goto out;
-		}
-		if (progress && (row & 4095) == 0)
-			ob_progress_update(&prog, ob_csv_offset(rd));
-	}
-	if (e == OB_ENOENT) {
-		e = OB_OK;
-		if (!have_header)
-			e = ob_diag_set(d, OB_EEMPTY, path, 0, 0, NULL, 0,
-			                "archivo sin encabezado ni registros / file without a header");
-	}
-out:
-	if (progress)
-		ob_progress_end(&prog);
-	ob_csv_close(rd);
-	ob_buf_release(&fg);
-	ob_buf_release(&f1);
-	ob_buf_release(&f2);
-	return e;
 }

@@ -2,8 +2,8 @@
  * config.h - linkage settings written by people, and CSV files read by them.
  *
  * The settings file (docs/commands/link.md has the full description) is
- * INI-like: "key = value" lines in sections; '#' or ';' after a blank starts
- * a comment; column names are matched accent- and case-insensitively and
+ * INI (io/ini.h: "key = value" lines in sections; ';' or '#' after a blank
+ * starts a comment, except as the first character of a value); column names are matched accent- and case-insensitively and
  * "a | b" lists alternative names. Sections:
  *
  *   [link]         id column and run options (threshold, report, assign,

@@ -4,6 +4,9 @@
 #include <math.h>
 #include <strings.h>
 
+#include "base/file.h"
+#include "io/ini.h"
+
 #define LA_EPS 1e-9
 
 static const char *const rule_names[OB_SDC_NRULES] = {
@@ -62,16 +65,6 @@ void ob_sdc_config_text(const struct ob_sdc_config *c, struct ob_buf *b)
 	            p->hour_small_areas);
 }
 
-static const char *trim(const char *p, const char *end, const char **tend)
-{
-	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
-		p++;
-	while (end > p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
-		end--;
-	*tend = end;
-	return p;
-}
-
 static bool parse_bool(const char *v, size_t n, bool *out)
 {
 	static const char *const yes[] = { "yes", "si", "sí", "true", "1" };
@@ -86,9 +79,9 @@ static bool parse_bool(const char *v, size_t n, bool *out)
 	return false;
 }
 
-static bool word_is(const char *k, const char *ke, const char *word)
+static bool word_is(const char *k, size_t kn, const char *word)
 {
-	return (size_t)(ke - k) == strlen(word) && !strncmp(k, word, (size_t)(ke - k));
+	return kn == strlen(word) && !strncmp(k, word, kn);
 }
 
 /* An integer setting of [public] or [cell_key]: the key, its bounds. */
@@ -120,17 +113,17 @@ static const char *section_keys(int s)
 	                             "max_values, age, dates, hour_small_areas";
 }
 
-static ob_err parse_setting(struct ob_sdc_config *tmp, int section, const char *k,
-                            const char *ke, const char *v, const char *ve, const char *s,
-                            const char *file, long line, struct ob_diag *d)
+static ob_err parse_setting(struct ob_sdc_config *tmp, int section,
+                            const struct ob_ini_item *it, const char *file, struct ob_diag *d)
 {
-	size_t nv = (size_t)(ve - v);
-	long col = (long)(v - s) + 1;
+	const char *k = it->key, *v = it->value;
+	size_t nk = it->key_len, nv = it->value_len;
+	long line = it->line, col = it->value_column;
 	long long num;
 	bool b;
 
 	if (section < OB_SDC_NRULES) {
-		if (word_is(k, ke, "min_count")) {
+		if (word_is(k, nk, "min_count")) {
 			if (!ob_parse_int(v, nv, 2, OB_MAX_SDC_COUNT, &num))
 				return ob_diag_set(d, OB_EINVAL, file, line, col, v, nv,
 				                   "min_count debe ser un entero de 2 en adelante "
@@ -138,7 +131,7 @@ static ob_err parse_setting(struct ob_sdc_config *tmp, int section, const char *
 			tmp->rule[section].min_count = num;
 			return OB_OK;
 		}
-		if (word_is(k, ke, "zero_sensitive")) {
+		if (word_is(k, nk, "zero_sensitive")) {
 			if (!parse_bool(v, nv, &b))
 				return ob_diag_set(d, OB_EINVAL, file, line, col, v, nv,
 				                   "se esperaba yes o no (expected yes or no)");
@@ -148,7 +141,7 @@ static ob_err parse_setting(struct ob_sdc_config *tmp, int section, const char *
 	}
 	for (size_t i = 0; i < OB_ARRAY_SIZE(int_keys); i++) {
 		const struct int_key *ik = &int_keys[i];
-		if (ik->section != section || !word_is(k, ke, ik->key))
+		if (ik->section != section || !word_is(k, nk, ik->key))
 			continue;
 		if (!ob_parse_int(v, nv, ik->min, ik->max, &num))
 			return ob_diag_set(d, OB_EINVAL, file, line, col, v, nv,
@@ -158,7 +151,7 @@ static ob_err parse_setting(struct ob_sdc_config *tmp, int section, const char *
 		*(int *)(void *)((char *)tmp + ik->off) = (int)num;
 		return OB_OK;
 	}
-	if (section == SEC_CELL_KEY && word_is(k, ke, "variance")) {
+	if (section == SEC_CELL_KEY && word_is(k, nk, "variance")) {
 		double x;
 		if (!ob_parse_double(v, nv, &x) || !isfinite(x) || x <= 0)
 			return ob_diag_set(d, OB_EINVAL, file, line, col, v, nv,
@@ -168,7 +161,7 @@ static ob_err parse_setting(struct ob_sdc_config *tmp, int section, const char *
 		tmp->ck.variance = x;
 		return OB_OK;
 	}
-	if (section == SEC_PUBLIC && word_is(k, ke, "age")) {
+	if (section == SEC_PUBLIC && word_is(k, nk, "age")) {
 		if (nv == 6 && !strncmp(v, "groups", 6))
 			tmp->pub.age_years = false;
 		else if (nv == 5 && !strncmp(v, "years", 5))
@@ -179,7 +172,7 @@ static ob_err parse_setting(struct ob_sdc_config *tmp, int section, const char *
 			                   "(expected groups or years)");
 		return OB_OK;
 	}
-	if (section == SEC_PUBLIC && word_is(k, ke, "dates")) {
+	if (section == SEC_PUBLIC && word_is(k, nk, "dates")) {
 		if (nv == 5 && !strncmp(v, "month", 5))
 			tmp->pub.dates_by_day = false;
 		else if (nv == 3 && !strncmp(v, "day", 3))
@@ -190,71 +183,63 @@ static ob_err parse_setting(struct ob_sdc_config *tmp, int section, const char *
 			                   "month or day)");
 		return OB_OK;
 	}
-	if (section == SEC_PUBLIC && word_is(k, ke, "hour_small_areas")) {
+	if (section == SEC_PUBLIC && word_is(k, nk, "hour_small_areas")) {
 		if (!parse_bool(v, nv, &b))
 			return ob_diag_set(d, OB_EINVAL, file, line, col, v, nv,
 			                   "se esperaba yes o no (expected yes or no)");
 		tmp->pub.hour_small_areas = b;
 		return OB_OK;
 	}
-	return ob_diag_set(d, OB_EINVAL, file, line, 1, k, (size_t)(ke - k),
+	return ob_diag_set(d, OB_EINVAL, file, line, it->key_column, k, nk,
 	                   "clave desconocida en [%s]; se esperaba %s (unknown key)",
 	                   section_name(section), section_keys(section));
+}
+
+struct config_parse {
+	struct ob_sdc_config tmp;
+	const char *file;
+	struct ob_diag *d;
+	int section;
+	long ck_line; /* the last [cell_key] setting */
+};
+
+static ob_err config_item(void *ctx, const struct ob_ini_item *it)
+{
+	struct config_parse *p = ctx;
+	ob_err e;
+
+	if (!it->key) {
+		p->section = -1;
+		for (int i = 0; i < SEC_COUNT; i++)
+			if (!strcmp(it->section, section_name(i)))
+				p->section = i;
+		if (p->section < 0)
+			return ob_diag_set(p->d, OB_EINVAL, p->file, it->line, it->key_column,
+			                   it->section, strlen(it->section),
+			                   "sección desconocida; se esperaba general, "
+			                   "sexual_violence, minors, cell_key o public (unknown "
+			                   "section)");
+		return OB_OK;
+	}
+	if ((e = parse_setting(&p->tmp, p->section, it, p->file, p->d)))
+		return e;
+	if (p->section == SEC_CELL_KEY)
+		p->ck_line = it->line;
+	return OB_OK;
 }
 
 ob_err ob_sdc_config_parse(struct ob_sdc_config *c, const char *text, size_t n,
                            const char *file, struct ob_diag *d)
 {
-	struct ob_sdc_config tmp = *c;
-	const char *p = text, *end = text + n;
-	int section = -1;
-	long line = 0, ck_line = 0; /* the last [cell_key] setting */
+	struct config_parse p = { *c, file, d, -1, 0 };
+	struct ob_sdc_config tmp;
+	long ck_line;
 	ob_err e;
 
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end, *s, *se, *eq;
-
-		line++;
-		s = trim(p, le, &se);
-		p = nl ? nl + 1 : end;
-		if (s == se || *s == '#' || *s == ';')
-			continue;
-		if (*s == '[') {
-			if (se[-1] != ']' || se - s < 3)
-				return ob_diag_set(d, OB_EPARSE, file, line, 1, s, (size_t)(se - s),
-				                   "sección mal escrita; se esperaba [general], "
-				                   "[sexual_violence], [minors], [cell_key] o [public] "
-				                   "(malformed section)");
-			section = -1;
-			for (int i = 0; i < SEC_COUNT; i++)
-				if (word_is(s + 1, se - 1, section_name(i)))
-					section = i;
-			if (section < 0)
-				return ob_diag_set(d, OB_EINVAL, file, line, 1, s, (size_t)(se - s),
-				                   "sección desconocida; se esperaba general, "
-				                   "sexual_violence, minors, cell_key o public (unknown "
-				                   "section)");
-			continue;
-		}
-		if (!(eq = memchr(s, '=', (size_t)(se - s))))
-			return ob_diag_set(d, OB_EPARSE, file, line, 1, s, (size_t)(se - s),
-			                   "se esperaba «clave = valor» (expected key = value)");
-		if (section < 0)
-			return ob_diag_set(d, OB_EPARSE, file, line, 1, s, (size_t)(se - s),
-			                   "clave fuera de una sección [general], [sexual_violence], "
-			                   "[minors], [cell_key] o [public] (key outside a section)");
-		{
-			const char *k, *ke, *v, *ve;
-
-			k = trim(s, eq, &ke);
-			v = trim(eq + 1, se, &ve);
-			if ((e = parse_setting(&tmp, section, k, ke, v, ve, s, file, line, d)))
-				return e;
-			if (section == SEC_CELL_KEY)
-				ck_line = line;
-		}
-	}
+	if ((e = ob_ini_parse(text, n, file, 0, config_item, &p, d)))
+		return e;
+	tmp = p.tmp;
+	ck_line = p.ck_line;
 	/* settings that only make sense together */
 	if (tmp.ck.never_shown >= tmp.ck.max_perturbation)
 		return ob_diag_set(d, OB_EINVAL, file, ck_line, 0, NULL, 0,
@@ -276,35 +261,18 @@ ob_err ob_sdc_config_parse(struct ob_sdc_config *c, const char *text, size_t n,
 ob_err ob_sdc_config_load(struct ob_sdc_config *c, const char *dir, struct ob_diag *d)
 {
 	char path[OB_MAX_PATH];
-	struct ob_buf b = OB_BUF_INIT(OB_MAX_CONFIG_LINE * 64);
-	char chunk[4096];
-	FILE *f;
-	size_t n;
-	ob_err e = OB_OK;
+	char *text;
+	size_t len;
+	ob_err e;
 
 	ob_sdc_config_default(c);
 	if (snprintf(path, sizeof(path), "%s/catalog/%s", dir, OB_SDC_CONFIG_FILE) >=
 	    (int)sizeof(path))
 		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga");
-	if (!(f = fopen(path, "rb"))) {
-		if (errno == ENOENT)
-			return OB_OK;
-		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "%s", strerror(errno));
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (ob_buf_add(&b, chunk, n)) {
-			e = ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
-			                "archivo demasiado grande (file too large)");
-			goto close_file;
-		}
-	if (ferror(f)) {
-		e = ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "%s", strerror(errno));
-		goto close_file;
-	}
-	e = ob_sdc_config_parse(c, b.ptr ? b.ptr : "", b.len, path, d);
-close_file:
-	fclose(f);
-	ob_buf_release(&b);
+	if ((e = ob_read_file(path, OB_MAX_CONFIG_FILE, &text, &len, d)))
+		return e == OB_ENOENT ? OB_OK : e; /* no file: the defaults */
+	e = ob_sdc_config_parse(c, text, len, path, d);
+	free(text);
 	return e;
 }
 

@@ -155,7 +155,8 @@ void ob_sdc_config_default(struct ob_sdc_config *c);
  *   age = groups         (or years)
  *   dates = month        (or day)
  *   hour_small_areas = no
- * '#' and ';' start comments. Settings not mentioned keep their value in c.
+ * The syntax, comments included, is io/ini.h's. Settings not mentioned keep
+ * their value in c.
  * Errors (OB_EPARSE, OB_EINVAL) name file, line and the value; c is then
  * unchanged.
  */

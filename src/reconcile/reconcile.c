@@ -3,7 +3,9 @@
 
 #include <math.h>
 
+#include "base/file.h"
 #include "base/log.h"
+#include "io/ini.h"
 #include "link/compare.h"
 
 static const char *const inst_names[OB_REC_NINST] = { "police", "forensic", "prosecutor" };
@@ -182,53 +184,44 @@ static ob_err set_key(struct ob_rec_settings *s, const char *k, size_t kn, const
 	                   "unknown key");
 }
 
+struct settings_parse {
+	struct ob_rec_settings *s;
+	const char *name;
+	struct ob_diag *d;
+	long line;
+};
+
+static ob_err settings_item(void *ctx, const struct ob_ini_item *it)
+{
+	struct settings_parse *p = ctx;
+	char shown[OB_MAX_NAME];
+
+	p->line = it->line;
+	if (it->key)
+		return set_key(p->s, it->key, it->key_len, it->value, it->value_len, p->name,
+		               it->line, p->d);
+	if (!strcmp(it->section, "reconcile"))
+		return OB_OK;
+	snprintf(shown, sizeof(shown), "[%.*s]", OB_MAX_NAME - 3, it->section);
+	return ob_diag_set(p->d, OB_EINVAL, p->name, it->line, it->key_column, shown,
+	                   strlen(shown), "sección desconocida; se esperaba [reconcile] / "
+	                   "unknown section");
+}
+
 ob_err ob_rec_settings_parse(const char *text, size_t len, const char *name,
                              struct ob_rec_settings *s, struct ob_diag *d)
 {
-	size_t i = 0;
-	long line = 0;
+	struct settings_parse p = { s, name, d, 0 };
 	ob_err e;
 
-	while (i < len) {
-		size_t j = i, n;
-		const char *l = text + i, *eqp, *k, *v;
-		size_t kn, vn;
-
-		while (j < len && text[j] != '\n')
-			j++;
-		n = j - i;
-		i = j + 1;
-		line++;
-		for (size_t c = 0; c < n; c++)
-			if (l[c] == '#' || l[c] == ';') {
-				n = c;
-				break;
-			}
-		trim(&l, &n);
-		if (!n)
-			continue;
-		if (l[0] == '[') {
-			if (eq(l, n, "[reconcile]"))
-				continue;
-			return ob_diag_set(d, OB_EINVAL, name, line, 0, l, n,
-			                   "sección desconocida; se esperaba [reconcile] / unknown "
-			                   "section");
-		}
-		eqp = memchr(l, '=', n);
-		if (!eqp)
-			return ob_diag_set(d, OB_EINVAL, name, line, 0, l, n,
-			                   "se esperaba «clave = valor» / expected «key = value»");
-		k = l;
-		kn = (size_t)(eqp - l);
-		v = eqp + 1;
-		vn = n - kn - 1;
-		trim(&k, &kn);
-		trim(&v, &vn);
-		if ((e = set_key(s, k, kn, v, vn, name, line, d)))
-			return e;
+	if ((e = ob_ini_parse(text, len, name, OB_INI_GLOBAL_KEYS, settings_item, &p, d))) {
+		/* every refusal of a settings file is an invalid value (reconcile.h) */
+		if (e == OB_EPARSE)
+			e = d->code = OB_EINVAL;
+		return e;
 	}
 	if (!(s->review_low < s->review_high))
-		return ob_diag_set(d, OB_EINVAL, name, line, 0, NULL, 0,
+		return ob_diag_set(d, OB_EINVAL, name, p.line, 0, NULL, 0,
 		                   "review_low (%g) debe ser menor que review_high (%g) / "
 		                   "review_low must be below review_high", s->review_low,
 		                   s->review_high);
@@ -237,27 +230,14 @@ ob_err ob_rec_settings_parse(const char *text, size_t len, const char *name,
 
 ob_err ob_rec_settings_load(const char *path, struct ob_rec_settings *s, struct ob_diag *d)
 {
-	FILE *f = fopen(path, "rb");
-	struct ob_buf b = OB_BUF_INIT(1024 * 1024);
-	char chunk[4096];
-	size_t n;
-	ob_err e = OB_OK;
+	char *text;
+	size_t len;
+	ob_err e;
 
-	if (!f)
-		return ob_diag_set(d, OB_ENOENT, path, 0, 0, NULL, 0,
-		                   "no se pudo abrir: %s / cannot open", strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if ((e = ob_buf_add(&b, chunk, n))) {
-			e = ob_diag_set(d, e, path, 0, 0, NULL, 0,
-			                "archivo de ajustes demasiado grande / settings file too big");
-			break;
-		}
-	if (!e && ferror(f))
-		e = ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "error de lectura / read error");
-	fclose(f);
-	if (!e)
-		e = ob_rec_settings_parse(b.ptr ? b.ptr : "", b.len, path, s, d);
-	ob_buf_release(&b);
+	if ((e = ob_read_file(path, OB_MAX_CONFIG_FILE, &text, &len, d)))
+		return e;
+	e = ob_rec_settings_parse(text, len, path, s, d);
+	free(text);
 	return e;
 }
 

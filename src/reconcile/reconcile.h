@@ -113,12 +113,15 @@ struct ob_rec_settings {
 void ob_rec_settings_defaults(struct ob_rec_settings *s);
 
 /*
- * Settings file: "key = value" lines ('#' comments, an optional [reconcile]
- * section): threshold, review_low, review_high, date_days, age_years,
- * block_days, name_days, seed, threads, and for each attribute
+ * Settings file: "key = value" lines (io/ini.h's syntax and comments, an
+ * optional [reconcile] section): threshold, review_low, review_high,
+ * date_days, age_years, block_days, name_days, seed, threads, and for each
+ * attribute
  * "ATTR = inst, inst, inst" (date, territory, sex, age, manner, mechanism,
  * place; police, forensic, prosecutor; institutions left out go last in
- * the default order). Errors name the file and line.
+ * the default order). A refusal of what the file says is OB_EINVAL (its
+ * limits OB_ETOOBIG, bytes that are not UTF-8 OB_EENCODING), naming the file
+ * and line.
  */
 ob_err ob_rec_settings_parse(const char *text, size_t len, const char *name,
                              struct ob_rec_settings *s, struct ob_diag *d);

@@ -638,6 +638,36 @@ static void skip_sections(void **state)
 	ob_index_def_release(&def);
 }
 
+/* Names are free text: a '#' that begins a value, or has no blank before
+ * it, is part of it (it once made "# de alumnos por docente" an empty
+ * name); a ';' or '#' after a blank later on starts a comment, and a
+ * quoted name keeps everything. A BOM and CRLF line ends are read too. */
+static void names_with_hash(void **state)
+{
+	static const char text[] =
+		"[index]\nname = # de alumnos por docente\n"
+		"[dimension d]\nname = #1 en seguridad   # the first\n"
+		"[indicator a]\nname = Alumnos#docente ; per teacher\ndimension = d\n"
+		"[indicator b]\nname = \"Tasa # de homicidios ; 2024\"\ndimension = d\n";
+	static const char bom[] = "\xEF\xBB\xBF[index]\r\nname = # de alumnos\r\n[indicator a]\r\n";
+	struct ob_index_def def;
+	struct ob_diag d;
+	(void)state;
+
+	ob_diag_clear(&d);
+	if (ob_index_load_mem(text, strlen(text), "n.ini", &def, &d))
+		fail_msg("%s:%ld: %s", d.file, d.line, d.message);
+	assert_string_equal(def.name, "# de alumnos por docente");
+	assert_string_equal(def.node[ob_index_find_node(&def, "d")].name, "#1 en seguridad");
+	assert_string_equal(def.ind[ob_index_find_indicator(&def, "a")].name, "Alumnos#docente");
+	assert_string_equal(def.ind[ob_index_find_indicator(&def, "b")].name,
+	                    "Tasa # de homicidios ; 2024");
+	ob_index_def_release(&def);
+	assert_int_equal(ob_index_load_mem(bom, strlen(bom), "n.ini", &def, &d), OB_OK);
+	assert_string_equal(def.name, "# de alumnos");
+	ob_index_def_release(&def);
+}
+
 /* A computation that must be refused: a constant indicator, a log of 0. */
 static void bad_values(void **state)
 {
@@ -786,6 +816,7 @@ int main(void)
 		cmocka_unit_test(input_csv),
 		cmocka_unit_test(bad_definitions),
 		cmocka_unit_test(skip_sections),
+		cmocka_unit_test(names_with_hash),
 		cmocka_unit_test(bad_values),
 		cmocka_unit_test(treatments),
 		cmocka_unit_test(random_definitions),

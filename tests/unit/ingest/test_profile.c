@@ -55,7 +55,7 @@ static const struct {
 	{ "[source]\ncode = x\ncountry = SV\n", OB_EINVAL, 0 },          /* no source_id column */
 	{ "[source]\ncountry = SV\n[columns]\nsource_id = a\n", OB_EINVAL, 0 },
 	{ "[source]\ncode = x\ncountry = SV\nperiod = week\n", OB_EINVAL, 4 },
-	{ "[source]\ncode = x\xff\n", OB_EENCODING, 0 },
+	{ "[source]\ncode = x\xff\n", OB_EENCODING, 2 },
 	/* counts */
 	{ "[source]\ncode = x\ncountry = SV\n[columns]\nsource_id = a\n[values]\ncount = 3\n",
 	  OB_EINVAL, 7 },                                               /* a constant count */

@@ -169,7 +169,7 @@ static const struct {
 	{ "[field a]\ntype = date\ncolumn = x\n[block]\nrule = a:within 1, a:within 2\n",
 	  OB_EINVAL, 5, "una sola ventana" },
 	{ "[link]\n", OB_EINVAL, 0, "no hay campos" },
-	{ "[link]\nid = caf\xE9\n", OB_EENCODING, 0, "UTF-8" },
+	{ "[link]\nid = caf\xE9\n", OB_EENCODING, 2, "UTF-8" },
 };
 
 static void refuses_with_lines(void **state)

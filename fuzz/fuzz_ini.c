@@ -1,0 +1,134 @@
+/* fuzz_ini.c - libFuzzer harness: the INI reader, and the settings readers built
+ * on it (profiles, index definitions, linkage, reconciliation, disclosure), on
+ * arbitrary bytes. */
+#include "base/common.h"
+
+#include "index/index.h"
+#include "ingest/profile.h"
+#include "io/ini.h"
+#include "link/config.h"
+#include "publish/sdc.h"
+#include "reconcile/reconcile.h"
+#include "text/text.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Stop loudly when an invariant of ini.h does not hold. */
+#define CHECK(cond)                                                          \
+	do {                                                                 \
+		if (!(cond)) {                                               \
+			fprintf(stderr, "fuzz_ini: %s:%d: %s\n", __FILE__,   \
+			        __LINE__, #cond);                            \
+			abort();                                             \
+		}                                                            \
+	} while (0)
+
+struct seen {
+	long line;
+	size_t items;
+};
+
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static void check_text(const char *s, size_t n)
+{
+	CHECK(s != NULL && strlen(s) == n);
+	CHECK(n <= OB_MAX_CONFIG_LINE);
+	CHECK(ob_utf8_valid_len(s, n) == n);
+	CHECK(!memchr(s, '\n', n));
+}
+
+static ob_err item(void *ctx, const struct ob_ini_item *it)
+{
+	struct seen *s = ctx;
+	size_t sn = strlen(it->section);
+
+	CHECK(it->line > s->line || (it->line == s->line && s->items == 0));
+	s->line = it->line;
+	s->items++;
+	check_text(it->section, sn);
+	CHECK(it->key_column >= 1 && it->value_column >= 1);
+	if (!it->key) {
+		CHECK(it->value == NULL && it->section_line == it->line);
+		CHECK(sn > 0 && !blank(it->section[0]) && !blank(it->section[sn - 1]));
+		CHECK(!strchr(it->section, '[') && !strchr(it->section, ']'));
+		return OB_OK;
+	}
+	check_text(it->key, it->key_len);
+	CHECK(it->key_len > 0 && !strchr(it->key, '='));
+	CHECK(!blank(it->key[0]) && !blank(it->key[it->key_len - 1]));
+	CHECK(it->key_column < it->value_column);
+	check_text(it->value, it->value_len);
+	if (!it->quoted && it->value_len)
+		CHECK(!blank(it->value[0]) && !blank(it->value[it->value_len - 1]));
+	/* the caller may write into the value */
+	if (it->value_len)
+		it->value[0] = 'x';
+	/* a key named "stop" is refused by the caller: the code comes back */
+	return strcmp(it->key, "stop") ? OB_OK : OB_EUSAGE;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *text = (const char *)data;
+	unsigned flags = size && (data[0] & 1) ? OB_INI_GLOBAL_KEYS : 0;
+	struct seen s = { 0, 0 };
+	struct ob_diag d;
+	ob_err e;
+
+	ob_diag_clear(&d);
+	e = ob_ini_parse(text, size, "fuzz.ini", flags, item, &s, &d);
+	CHECK(e == OB_OK || e == OB_EUSAGE || (d.code == e && d.message[0]));
+	CHECK(e == OB_OK || e == OB_EUSAGE || e == OB_EPARSE || e == OB_ETOOBIG ||
+	      e == OB_EENCODING);
+	CHECK(e == OB_OK || e == OB_EUSAGE || d.line >= 0);
+	CHECK(e == OB_OK || e == OB_EUSAGE || !strcmp(d.file, "fuzz.ini"));
+
+	/* each settings reader: never a crash, a leak, or an error without why */
+	{
+		struct ob_profile p;
+		ob_diag_clear(&d);
+		if ((e = ob_profile_parse(text, size, "fuzz.ini", &p, &d)) == OB_OK)
+			ob_profile_release(&p);
+		else
+			CHECK(d.message[0]);
+	}
+	{
+		struct ob_index_def def;
+		ob_diag_clear(&d);
+		if ((e = ob_index_load_mem(text, size, "fuzz.ini", &def, &d)) == OB_OK)
+			ob_index_def_release(&def);
+		else
+			CHECK(d.message[0] && def.ind == NULL);
+	}
+	{
+		struct ob_link_config *c = ob_calloc(1, sizeof(*c));
+		ob_diag_clear(&d);
+		if (ob_link_config_parse(text, size, "/fuzz/link.ini", c, &d))
+			CHECK(d.message[0]);
+		else
+			ob_link_config_default_rules(c, &d);
+		free(c);
+	}
+	{
+		struct ob_rec_settings r;
+		ob_rec_settings_defaults(&r);
+		ob_diag_clear(&d);
+		if (ob_rec_settings_parse(text, size, "fuzz.ini", &r, &d))
+			CHECK(d.message[0]);
+	}
+	{
+		struct ob_sdc_config c, before;
+		ob_sdc_config_default(&c);
+		before = c;
+		ob_diag_clear(&d);
+		if (ob_sdc_config_parse(&c, text, size, "fuzz.ini", &d)) {
+			CHECK(d.message[0]);
+			CHECK(!memcmp(&c, &before, sizeof(c)));
+		}
+	}
+	return 0;
+}
