@@ -1,7 +1,9 @@
-/* csv.c - the streaming CSV reader of csv.h: sniffing, parsing, positions. */
+/* csv.c - the streaming CSV reader of csv.h: input, parsing, positions (the
+ * sniffing of encoding and delimiter is in csv_sniff.c). */
 #include "io/csv.h"
 
 #include "base/sha256.h"
+#include "io/csv_impl.h"
 #include "text/text.h"
 
 #include <fcntl.h>
@@ -12,49 +14,8 @@
 /* Bytes asked of read() at a time (more when one record is longer). */
 #define READ_CHUNK (64 * 1024)
 
-/* Records of the sniffed prefix looked at to choose the delimiter. */
-#define SNIFF_RECORDS 200
-
 /* Longest value quoted back in a diagnostic, in bytes. */
 #define DIAG_VALUE 100
-
-struct ob_csv_reader {
-	char name[256];     /* what diagnostics call the input */
-	int fd;             /* -1 when reading memory */
-	const char *mem;    /* memory input, not owned */
-	size_t mem_len;
-	char *buf;          /* file input: read buffer, owned */
-	size_t cap;
-	const char *data;   /* buf or mem */
-	size_t pos, len;    /* data[pos..len) is read but not yet parsed */
-	uint64_t base;      /* input offset of data[0] */
-	uint64_t size;      /* 0 when unknown */
-	bool eof;           /* data[len] is the end of the input */
-	struct ob_sha256 sha;
-
-	enum ob_encoding enc;
-	bool enc_given;     /* the caller named the encoding: nothing was detected */
-	bool follow;        /* ... but the bytes win when they contradict it */
-	bool high_seen;     /* a byte >= 0x80 was read (UTF-8 so far; kept when following) */
-	struct ob_csv_encoding_check check;
-	char delim;
-	bool bom;
-	size_t max_field, max_line;
-	unsigned char stop[256]; /* bytes that end an unquoted field */
-	long line;               /* physical line of the next record */
-	long open_quote_line;    /* where an unfinished quoted field opened */
-
-	struct ob_buf fbuf;      /* decoded fields, each NUL-terminated */
-	struct ob_buf rbuf;      /* the decoded record text */
-	size_t foff[OB_MAX_COLUMNS + 1]; /* field starts in fbuf */
-	size_t roff[OB_MAX_COLUMNS + 1]; /* field starts in the raw record */
-	bool quoted[OB_MAX_COLUMNS];
-	struct ob_csv_field fields[OB_MAX_COLUMNS];
-	struct ob_csv_record rec;
-
-	ob_err err;              /* sticky: OB_OK, OB_ENOENT or an error */
-	struct ob_diag diag;
-};
 
 const char *ob_encoding_name(enum ob_encoding e)
 {
@@ -108,14 +69,9 @@ static size_t diag_text(const struct ob_csv_reader *r, const char *s, size_t n,
 	return len;
 }
 
-/* Record an error (sticky) and copy it to d. */
-static ob_err fail(struct ob_csv_reader *r, struct ob_diag *d, ob_err code,
-                   long line, long column, const char *value, size_t vlen,
-                   const char *fmt, ...) OB_PRINTF(8, 9);
-
-static ob_err fail(struct ob_csv_reader *r, struct ob_diag *d, ob_err code,
-                   long line, long column, const char *value, size_t vlen,
-                   const char *fmt, ...)
+ob_err csv_fail(struct ob_csv_reader *r, struct ob_diag *d, ob_err code,
+                long line, long column, const char *value, size_t vlen,
+                const char *fmt, ...)
 {
 	char msg[sizeof(r->diag.message)];
 	va_list ap;
@@ -168,8 +124,8 @@ static ob_err refill(struct ob_csv_reader *r, struct ob_diag *d)
 		got = read(r->fd, r->buf + r->len, r->cap - r->len);
 	while (got < 0 && errno == EINTR);
 	if (got < 0)
-		return fail(r, d, OB_EIO, 0, 0, NULL, 0,
-		            "no se pudo leer el archivo: %s", strerror(errno));
+		return csv_fail(r, d, OB_EIO, 0, 0, NULL, 0,
+		                "no se pudo leer el archivo: %s", strerror(errno));
 	if (got == 0) {
 		r->eof = true;
 		return OB_OK;
@@ -197,318 +153,13 @@ static ob_err fill_sniff(struct ob_csv_reader *r, struct ob_diag *d)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
-			return fail(r, d, OB_EIO, 0, 0, NULL, 0,
-			            "no se pudo leer el archivo: %s", strerror(errno));
+			return csv_fail(r, d, OB_EIO, 0, 0, NULL, 0,
+			                "no se pudo leer el archivo: %s", strerror(errno));
 		if (got == 0)
 			r->eof = true;
 		ob_sha256_update(&r->sha, r->buf + r->len, (size_t)got);
 		r->len += (size_t)got;
 	}
-	return OB_OK;
-}
-
-/* ---- sniffing --------------------------------------------------------- */
-
-/*
- * Count the fields of the first records of s[0..n) split by delim, quotes
- * respected. A record cut by the end of s is left out unless eof. Returns
- * the number of records counted into counts[].
- */
-static int sniff_counts(const char *s, size_t n, bool eof, char delim,
-                        int counts[SNIFF_RECORDS])
-{
-	size_t i = 0;
-	int nrec = 0;
-
-	while (i < n && nrec < SNIFF_RECORDS) {
-		int nf = 1;
-		bool at_start = true, in_quotes = false, ended = false;
-
-		for (; i < n; i++) {
-			char c = s[i];
-			if (in_quotes) {
-				if (c == '"') {
-					if (i + 1 < n && s[i + 1] == '"')
-						i++;
-					else
-						in_quotes = false;
-				}
-				continue;
-			}
-			if (c == '"' && at_start) {
-				in_quotes = true;
-				at_start = false;
-			} else if (c == delim) {
-				nf++;
-				at_start = true;
-			} else if (c == '\n' || c == '\r') {
-				if (c == '\r' && i + 1 < n && s[i + 1] == '\n')
-					i++;
-				i++;
-				ended = true;
-				break;
-			} else {
-				at_start = false;
-			}
-		}
-		if (!ended && (!eof || in_quotes))
-			break;
-		counts[nrec++] = nf;
-	}
-	return nrec;
-}
-
-struct delim_score {
-	int mode;  /* most frequent field count among records with more than one */
-	int freq;  /* how many records have it */
-	int multi; /* records with more than one field */
-};
-
-static struct delim_score score_delim(const char *s, size_t n, bool eof, char delim)
-{
-	int counts[SNIFF_RECORDS];
-	int nrec = sniff_counts(s, n, eof, delim, counts);
-	struct delim_score sc = { 0, 0, 0 };
-
-	for (int i = 0; i < nrec; i++) {
-		int f = 0;
-		if (counts[i] < 2)
-			continue;
-		sc.multi++;
-		for (int j = 0; j < nrec; j++)
-			f += counts[j] == counts[i];
-		if (f > sc.freq || (f == sc.freq && counts[i] > sc.mode)) {
-			sc.freq = f;
-			sc.mode = counts[i];
-		}
-	}
-	return sc;
-}
-
-/*
- * Choose among ; , tab | the delimiter whose multi-field records agree most
- * on their field count (banner rows of one field do not count). With no
- * multi-field record at all the file has one column and ',' is as good as
- * any. Returns 0 when the best candidate agrees on fewer than half of its
- * records.
- */
-static char sniff_delim(const char *s, size_t n, bool eof)
-{
-	static const char cand[] = { ';', ',', '\t', '|' };
-	struct delim_score best = { 0, 0, 0 };
-	char pick = ',';
-
-	for (size_t i = 0; i < sizeof(cand); i++) {
-		struct delim_score sc = score_delim(s, n, eof, cand[i]);
-		if (sc.freq > best.freq || (sc.freq == best.freq && sc.mode > best.mode)) {
-			best = sc;
-			pick = cand[i];
-		}
-	}
-	if (best.multi == 0)
-		return ',';
-	if (2 * best.freq < best.multi)
-		return 0;
-	return pick;
-}
-
-/* 1-based line of offset k of s. */
-static long line_of(const char *s, size_t k)
-{
-	long line = 1;
-
-	for (size_t i = 0; i < k; i++) {
-		if (s[i] == '\n')
-			line++;
-		else if (s[i] == '\r' && (i + 1 >= k || s[i + 1] != '\n'))
-			line++;
-	}
-	return line;
-}
-
-static bool has_high(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] >= 0x80)
-			return true;
-	return false;
-}
-
-/* Copy the UTF-8 in b to out (size OB_ENCODING_EXAMPLE_BYTES + 4), cut on a
- * character boundary with "…" when longer. */
-static void example_text(const struct ob_buf *b, char *out)
-{
-	size_t n = b->len;
-
-	if (n > OB_ENCODING_EXAMPLE_BYTES) {
-		n = OB_ENCODING_EXAMPLE_BYTES - 3;
-		while (n && ((unsigned char)b->ptr[n] & 0xC0) == 0x80)
-			n--;
-		memcpy(out, b->ptr, n);
-		memcpy(out + n, "\xE2\x80\xA6", 4);
-		return;
-	}
-	memcpy(out, b->ptr ? b->ptr : "", n);
-	out[n] = '\0';
-}
-
-/* Keep field s[0..n) at line and column as an example of the contradiction
- * when it reads differently in the two encodings. */
-static void add_example(struct ob_csv_reader *r, long line, long column, const char *s,
-                        size_t n)
-{
-	struct ob_csv_encoding_check *c = &r->check;
-	struct ob_csv_encoding_example *x;
-	struct ob_buf utf8 = OB_BUF_INIT(4 * OB_MAX_FIELD), cp = OB_BUF_INIT(4 * OB_MAX_FIELD);
-	size_t m = n > 3 * OB_ENCODING_EXAMPLE_BYTES ? 3 * OB_ENCODING_EXAMPLE_BYTES : n;
-
-	if (c->nexamples >= OB_MAX_ENCODING_EXAMPLES)
-		return;
-	if (r->enc == OB_ENC_CP1252 ? ob_utf8_valid_len(s, n) == n : !has_high(s, n))
-		return; /* reads the same either way */
-	if (!ob_utf8_lossy(s, m, &utf8) && !ob_cp1252_to_utf8(s, m, &cp) && utf8.ptr && cp.ptr) {
-		x = &c->examples[c->nexamples++];
-		x->line = line;
-		x->column = column;
-		example_text(c->given == OB_ENC_UTF8 ? &utf8 : &cp, x->as_given);
-		example_text(c->given == OB_ENC_UTF8 ? &cp : &utf8, x->as_read);
-	}
-	ob_buf_release(&utf8);
-	ob_buf_release(&cp);
-}
-
-/* Examples of the contradiction among the fields of the sniffed bytes
- * s[0..n): a quote-aware walk that knows lines and columns. */
-static void sniff_examples(struct ob_csv_reader *r, const char *s, size_t n)
-{
-	size_t i = 0, f = 0;
-	long line = 1, fline = 1, col = 1;
-	bool inq = false;
-
-	while (i < n && r->check.nexamples < OB_MAX_ENCODING_EXAMPLES) {
-		char c = s[i];
-
-		if (inq) {
-			if (c == '"' && i + 1 < n && s[i + 1] == '"') {
-				i += 2;
-				continue;
-			}
-			if (c == '"')
-				inq = false;
-			else if (c == '\n' || (c == '\r' && !(i + 1 < n && s[i + 1] == '\n')))
-				line++;
-			i++;
-			continue;
-		}
-		if (c == '"' && i == f) {
-			inq = true;
-			i++;
-			continue;
-		}
-		if (c == r->delim || c == '\n' || c == '\r') {
-			add_example(r, fline, col, s + f, i - f);
-			if (c == r->delim) {
-				col++;
-			} else {
-				if (c == '\r' && i + 1 < n && s[i + 1] == '\n')
-					i++;
-				line++;
-				col = 1;
-			}
-			f = ++i;
-			fline = line;
-			continue;
-		}
-		i++;
-	}
-	if (f < n)
-		add_example(r, fline, col, s + f, n - f);
-}
-
-static ob_err sniff(struct ob_csv_reader *r, const struct ob_csv_options *o,
-                    struct ob_diag *d)
-{
-	const unsigned char *u = (const unsigned char *)r->data;
-	const char *s, *nul;
-	size_t n = r->len, i;
-
-	if (n == 0)
-		return fail(r, d, OB_EEMPTY, 0, 0, NULL, 0,
-		            "el archivo está vacío / the file is empty");
-	if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
-		return fail(r, d, OB_EENCODING, 0, 0, NULL, 0,
-		            "el archivo está en UTF-16, que no se admite: guárdelo como "
-		            "«CSV UTF-8» o «CSV (delimitado por comas)» (Windows-1252) / "
-		            "UTF-16 is not supported: save it as UTF-8 or Windows-1252 CSV");
-	if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
-		r->bom = true;
-		r->pos = 3;
-	}
-	s = r->data + r->pos;
-	n -= r->pos;
-	nul = memchr(s, '\0', n);
-	if (nul) {
-		size_t odd = 0, even = 0;
-		for (i = 0; i < n && i < 512; i++)
-			*(i & 1 ? &odd : &even) += s[i] == '\0';
-		if (n >= 8 && (odd * 4 > (i / 2) * 3 || even * 4 > (i / 2) * 3))
-			return fail(r, d, OB_EENCODING, line_of(s, (size_t)(nul - s)), 0,
-			            NULL, 0,
-			            "no parece un archivo de texto (bytes nulos); parece "
-			            "UTF-16 sin BOM: guárdelo como CSV UTF-8 / not a text "
-			            "file (NUL bytes), looks like UTF-16");
-		return fail(r, d, OB_EENCODING, line_of(s, (size_t)(nul - s)), 0, NULL, 0,
-		            "no parece un archivo de texto (bytes nulos) / not a text "
-		            "file (NUL bytes)");
-	}
-	for (i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
-			break;
-	if (i == n && r->eof)
-		return fail(r, d, OB_EEMPTY, 0, 0, NULL, 0,
-		            "el archivo no tiene datos (solo espacios%s) / the file "
-		            "holds no data", r->bom ? " y la marca BOM" : "");
-
-	r->enc = o ? o->encoding : OB_ENC_AUTO;
-	r->enc_given = r->enc != OB_ENC_AUTO;
-	r->follow = r->enc_given && o->follow_bytes;
-	r->check.given = r->enc;
-	r->high_seen = has_high(s, n);
-	{
-		size_t cut, ok = ob_utf8_valid_prefix(s, n, &cut);
-		bool utf8 = ok == n || (ok + cut == n && !r->eof);
-
-		if (r->bom) {
-			/* the BOM says so, whatever was assumed */
-			r->check.contradicted = r->follow && r->enc == OB_ENC_CP1252;
-			r->enc = OB_ENC_UTF8;
-		} else if (r->enc == OB_ENC_AUTO) {
-			r->enc = utf8 ? OB_ENC_UTF8 : OB_ENC_CP1252;
-		} else if (!r->follow) {
-			/* as given */
-		} else if (r->enc == OB_ENC_UTF8 && !utf8 && !has_high(s, ok)) {
-			/* not UTF-8 from its first byte >= 0x80 on; after valid
-			 * multibyte UTF-8 it is mixed, and reading says so */
-			r->enc = OB_ENC_CP1252;
-			r->check.contradicted = true;
-		} else if (r->enc == OB_ENC_CP1252 && utf8 && r->high_seen) {
-			r->enc = OB_ENC_UTF8;
-			r->check.contradicted = true;
-		}
-	}
-
-	r->delim = o ? o->delimiter : 0;
-	if (!r->delim) {
-		r->delim = sniff_delim(s, n, r->eof);
-		if (!r->delim)
-			return fail(r, d, OB_EINVAL, 0, 0, NULL, 0,
-			            "no se pudo determinar el separador: ninguno de ; , "
-			            "tabulador | da un número de columnas constante; "
-			            "indíquelo en el perfil (delimiter) / cannot tell the "
-			            "delimiter");
-	}
-	if (r->check.contradicted)
-		sniff_examples(r, s, n);
 	return OB_OK;
 }
 
@@ -521,12 +172,12 @@ static ob_err setup(struct ob_csv_reader *r, const struct ob_csv_options *o,
 	ob_err e;
 
 	if (o && (o->encoding < OB_ENC_AUTO || o->encoding > OB_ENC_CP1252))
-		return fail(r, d, OB_EINVAL, 0, 0, NULL, 0, "codificación desconocida");
+		return csv_fail(r, d, OB_EINVAL, 0, 0, NULL, 0, "codificación desconocida");
 	dl = o ? (unsigned char)o->delimiter : 0;
 	if (dl == '"' || dl == '\r' || dl == '\n' || dl >= 0x80)
-		return fail(r, d, OB_EINVAL, 0, 0, NULL, 0,
-		            "separador no válido (0x%02X): se espera ; , tab | u otro "
-		            "carácter ASCII que no sea comilla ni fin de línea", dl);
+		return csv_fail(r, d, OB_EINVAL, 0, 0, NULL, 0,
+		                "separador no válido (0x%02X): se espera ; , tab | u otro "
+		                "carácter ASCII que no sea comilla ni fin de línea", dl);
 	/* options can tighten the limits of limits.h, not loosen them */
 	r->max_field = o && o->max_field && o->max_field < OB_MAX_FIELD ?
 	               o->max_field : OB_MAX_FIELD;
@@ -538,7 +189,7 @@ static ob_err setup(struct ob_csv_reader *r, const struct ob_csv_options *o,
 	 * in UTF-8; fields add one NUL each */
 	ob_buf_init(&r->fbuf, 3 * r->max_line + OB_MAX_COLUMNS + 16);
 	ob_buf_init(&r->rbuf, 3 * r->max_line + 16);
-	if ((e = fill_sniff(r, d)) || (e = sniff(r, o, d)))
+	if ((e = fill_sniff(r, d)) || (e = csv_sniff(r, o, d)))
 		return e;
 	r->stop[(unsigned char)r->delim] = 1;
 	r->stop['\n'] = 1;
@@ -566,14 +217,14 @@ ob_err ob_csv_open(const char *path, const char *name,
 	*out = NULL;
 	r->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (r->fd < 0) {
-		e = fail(r, d, OB_EIO, 0, 0, NULL, 0, "no se pudo abrir el archivo: %s",
-		         strerror(errno));
+		e = csv_fail(r, d, OB_EIO, 0, 0, NULL, 0, "no se pudo abrir el archivo: %s",
+		             strerror(errno));
 		goto close;
 	}
 	if (fstat(r->fd, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
-			e = fail(r, d, OB_EIO, 0, 0, NULL, 0,
-			         "es un directorio, no un archivo / is a directory");
+			e = csv_fail(r, d, OB_EIO, 0, 0, NULL, 0,
+			             "es un directorio, no un archivo / is a directory");
 			goto close;
 		}
 		if (S_ISREG(st.st_mode))
@@ -668,13 +319,13 @@ static inline ob_err put_nul(struct ob_buf *b)
 static ob_err record_too_big(struct ob_csv_reader *r, struct ob_diag *d)
 {
 	if (r->open_quote_line)
-		return fail(r, d, OB_ETOOBIG, r->line, 0, NULL, 0,
-		            "registro de más de %zu bytes; ¿una comilla sin cerrar en "
-		            "la línea %ld? / record longer than %zu bytes",
-		            r->max_line, r->open_quote_line, r->max_line);
-	return fail(r, d, OB_ETOOBIG, r->line, 0, NULL, 0,
-	            "registro de más de %zu bytes / record longer than %zu bytes",
-	            r->max_line, r->max_line);
+		return csv_fail(r, d, OB_ETOOBIG, r->line, 0, NULL, 0,
+		                "registro de más de %zu bytes; ¿una comilla sin cerrar en "
+		                "la línea %ld? / record longer than %zu bytes",
+		                r->max_line, r->open_quote_line, r->max_line);
+	return csv_fail(r, d, OB_ETOOBIG, r->line, 0, NULL, 0,
+	                "registro de más de %zu bytes / record longer than %zu bytes",
+	                r->max_line, r->max_line);
 }
 
 /*
@@ -700,9 +351,9 @@ static enum parse_result parse_record(struct ob_csv_reader *r, size_t *next,
 		size_t flen;
 
 		if (nf == OB_MAX_COLUMNS) {
-			fail(r, d, OB_ETOOBIG, r->line + nl, OB_MAX_COLUMNS + 1, NULL, 0,
-			     "más de %d columnas / more than %d columns",
-			     OB_MAX_COLUMNS, OB_MAX_COLUMNS);
+			csv_fail(r, d, OB_ETOOBIG, r->line + nl, OB_MAX_COLUMNS + 1, NULL, 0,
+			         "más de %d columnas / more than %d columns",
+			         OB_MAX_COLUMNS, OB_MAX_COLUMNS);
 			return FAILED;
 		}
 		r->roff[nf] = (size_t)(p - s);
@@ -718,10 +369,10 @@ static enum parse_result parse_record(struct ob_csv_reader *r, size_t *next,
 						return NEED_MORE;
 					}
 					vlen = diag_text(r, f, (size_t)(end - f), val, sizeof(val));
-					fail(r, d, OB_EPARSE, r->line + nl, (long)nf + 1, val, vlen,
-					     "comilla sin cerrar: el campo entre comillas que "
-					     "empieza aquí no termina antes del fin del archivo / "
-					     "unterminated quoted field");
+					csv_fail(r, d, OB_EPARSE, r->line + nl, (long)nf + 1, val, vlen,
+					         "comilla sin cerrar: el campo entre comillas que "
+					         "empieza aquí no termina antes del fin del archivo / "
+					         "unterminated quoted field");
 					return FAILED;
 				}
 				if (q + 1 < end && q[1] == '"') {
@@ -738,12 +389,12 @@ static enum parse_result parse_record(struct ob_csv_reader *r, size_t *next,
 			}
 			if (p < end && !stop[(unsigned char)*p]) {
 				vlen = diag_text(r, f, (size_t)(p + 1 - f), val, sizeof(val));
-				fail(r, d, OB_EPARSE, r->line + nl, (long)nf + 1, val, vlen,
-				     "carácter después de la comilla de cierre; se esperaba "
-				     "el separador «%s» o el fin de línea (una comilla dentro "
-				     "de un campo entre comillas se escribe doble: \"\") / "
-				     "character after a closing quote",
-				     delim_name(delim, dn));
+				csv_fail(r, d, OB_EPARSE, r->line + nl, (long)nf + 1, val, vlen,
+				         "carácter después de la comilla de cierre; se esperaba "
+				         "el separador «%s» o el fin de línea (una comilla dentro "
+				         "de un campo entre comillas se escribe doble: \"\") / "
+				         "character after a closing quote",
+				         delim_name(delim, dn));
 				return FAILED;
 			}
 		} else {
@@ -761,9 +412,9 @@ static enum parse_result parse_record(struct ob_csv_reader *r, size_t *next,
 			const char *v = r->quoted[nf] ? f + 1 : f;
 			size_t vn = (size_t)(p - v) - (r->quoted[nf] ? 1 : 0);
 			vlen = diag_text(r, v, vn, val, sizeof(val));
-			fail(r, d, OB_ETOOBIG, r->line + nl, (long)nf + 1, val, vlen,
-			     "campo de más de %zu bytes / field longer than %zu bytes",
-			     r->max_field, r->max_field);
+			csv_fail(r, d, OB_ETOOBIG, r->line + nl, (long)nf + 1, val, vlen,
+			         "campo de más de %zu bytes / field longer than %zu bytes",
+			         r->max_field, r->max_field);
 			return FAILED;
 		}
 		if (put_nul(&r->fbuf))
@@ -832,25 +483,25 @@ static ob_err check_bytes(struct ob_csv_reader *r, const char *s, size_t n,
 	}
 	if (k == n) {
 		if (r->follow && r->enc == OB_ENC_UTF8 && !r->high_seen)
-			r->high_seen = has_high(s, n);
+			r->high_seen = csv_has_high(s, n);
 		return OB_OK;
 	}
 	col = field_at(r, nf, k);
 	fs = r->roff[col - 1];
 	if (s[k] != '\0' && r->follow && r->check.given == OB_ENC_UTF8 && !r->bom &&
-	    !r->high_seen && !has_high(s, k)) {
+	    !r->high_seen && !csv_has_high(s, k)) {
 		size_t m = r->roff[col] - ((size_t)col < nf) - fs;
 		r->enc = OB_ENC_CP1252;
 		r->check.contradicted = true;
-		add_example(r, r->line + count_breaks(s, fs), col, s + fs, m);
+		csv_add_example(r, r->line + count_breaks(s, fs), col, s + fs, m);
 		*again = true;
 		return OB_OK;
 	}
 	if (s[k] == '\0')
-		return fail(r, d, OB_EENCODING, r->line + count_breaks(s, k), col,
-		            NULL, 0,
-		            "byte nulo: no parece un archivo de texto (bytes nulos) / "
-		            "NUL byte: not a text file");
+		return csv_fail(r, d, OB_EENCODING, r->line + count_breaks(s, k), col,
+		                NULL, 0,
+		                "byte nulo: no parece un archivo de texto (bytes nulos) / "
+		                "NUL byte: not a text file");
 	/* show the field as it would read in Windows-1252 */
 	{
 		struct ob_buf b = OB_BUF_INIT(sizeof(val) - 1);
@@ -867,17 +518,17 @@ static ob_err check_bytes(struct ob_csv_reader *r, const char *s, size_t n,
 		ob_buf_release(&b);
 	}
 	if (r->enc_given)
-		return fail(r, d, OB_EENCODING, r->line + count_breaks(s, k), col, val,
-		            vlen, "UTF-8 no válido: el byte 0x%02X no es UTF-8; guarde "
-		            "el archivo como UTF-8 / invalid UTF-8: byte 0x%02X is not "
-		            "UTF-8; save the file as UTF-8",
-		            (unsigned char)s[k], (unsigned char)s[k]);
-	return fail(r, d, OB_EENCODING, r->line + count_breaks(s, k), col, val, vlen,
-	            "codificación mixta: el byte 0x%02X no es UTF-8 válido, pero "
-	            "el comienzo del archivo sí lo era; guarde todo el archivo en "
-	            "UTF-8 o indique encoding = windows-1252 en el perfil / mixed "
-	            "encodings: byte 0x%02X is not valid UTF-8",
-	            (unsigned char)s[k], (unsigned char)s[k]);
+		return csv_fail(r, d, OB_EENCODING, r->line + count_breaks(s, k), col, val,
+		                vlen, "UTF-8 no válido: el byte 0x%02X no es UTF-8; guarde "
+		                "el archivo como UTF-8 / invalid UTF-8: byte 0x%02X is not "
+		                "UTF-8; save the file as UTF-8",
+		                (unsigned char)s[k], (unsigned char)s[k]);
+	return csv_fail(r, d, OB_EENCODING, r->line + count_breaks(s, k), col, val, vlen,
+	                "codificación mixta: el byte 0x%02X no es UTF-8 válido, pero "
+	                "el comienzo del archivo sí lo era; guarde todo el archivo en "
+	                "UTF-8 o indique encoding = windows-1252 en el perfil / mixed "
+	                "encodings: byte 0x%02X is not valid UTF-8",
+	                (unsigned char)s[k], (unsigned char)s[k]);
 }
 
 ob_err ob_csv_next(struct ob_csv_reader *r, const struct ob_csv_record **rec,

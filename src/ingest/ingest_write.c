@@ -1,0 +1,371 @@
+/*
+ * ingest_write.c - what an ingest writes: records, quarantine and warnings, and
+ * the logbook entry of the delivery (submission, supersession).
+ */
+#include "ingest/ingest_impl.h"
+
+#include "ingest/period.h"
+#include "io/json.h"
+#include "text/text.h"
+
+/* --- writing ------------------------------------------------------------ */
+
+static int bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+}
+
+ob_err ingest_build_extra(struct ingest *g, const struct ob_csv_record *rec)
+{
+	bool any = false;
+
+	ob_buf_reset(&g->extra);
+	for (size_t c = 0; c < g->ncols && c < rec->nfields; c++) {
+		const char *s = rec->fields[c].ptr;
+		size_t n = rec->fields[c].len;
+		if (g->col_mapped[c] || g->col_ignored[c])
+			continue;
+		ob_trim(&s, &n);
+		if (!n)
+			continue;
+		if (ob_buf_adds(&g->extra, any ? "," : "{") ||
+		    ob_json_str(&g->extra, g->col_name[c], strlen(g->col_name[c])) ||
+		    ob_buf_addc(&g->extra, ':') || ob_json_str(&g->extra, s, n))
+			return OB_ETOOBIG;
+		any = true;
+	}
+	if (any && ob_buf_addc(&g->extra, '}'))
+		return OB_ETOOBIG;
+	return OB_OK;
+}
+
+ob_err ingest_write_quarantine(struct ingest *g, struct row *r)
+{
+	sqlite3_stmt *st = g->st[ST_QUARANTINE];
+	enum ob_field f = r->bad_field;
+
+	sqlite3_bind_int64(st, 1, g->sub);
+	sqlite3_bind_int64(st, 2, r->line);
+	sqlite3_bind_int64(st, 3, r->bad_column);
+	bind_opt(st, 4, f < OB_F_COUNT ? ob_field_key(f) : NULL);
+	if (f < OB_F_COUNT && r->val[f])
+		ob_bind_text(st, 5, r->val[f], r->len[f]);
+	else
+		sqlite3_bind_null(st, 5);
+	sqlite3_bind_text(st, 6, r->reason, -1, SQLITE_STATIC);
+	ob_bind_text(st, 7, r->raw ? r->raw : "", r->raw_len);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return ingest_store_error(g, "cuarentena");
+	}
+	sqlite3_reset(st);
+	g->res->rejected++;
+	return OB_OK;
+}
+
+static ob_err write_warnings(struct ingest *g, struct row *r)
+{
+	sqlite3_stmt *st = g->st[ST_WARNING];
+
+	for (size_t i = 0; i < r->nwarn; i++) {
+		sqlite3_bind_int64(st, 1, g->sub);
+		sqlite3_bind_int64(st, 2, r->line);
+		sqlite3_bind_int64(st, 3, r->warn[i].column);
+		sqlite3_bind_text(st, 4, ob_field_key(r->warn[i].field), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, r->warn[i].value, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, r->warn[i].reason, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_reset(st);
+			return ingest_store_error(g, "avisos");
+		}
+		sqlite3_reset(st);
+	}
+	if (r->nwarn)
+		g->res->warned++;
+	return OB_OK;
+}
+
+static const char *precision_name(enum ob_precision p)
+{
+	return p == OB_PREC_DAY ? "day" : p == OB_PREC_MONTH ? "month" : "year";
+}
+
+ob_err ingest_write_record(struct ingest *g, struct row *r)
+{
+	sqlite3_stmt *st = g->st[ST_RECORD];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, g->sub);
+	sqlite3_bind_text(st, 2, g->prof.code, -1, SQLITE_STATIC);
+	ob_bind_text(st, 3, r->val[OB_F_SOURCE_ID], r->len[OB_F_SOURCE_ID]);
+	sqlite3_bind_int64(st, 4, r->line);
+	sqlite3_bind_text(st, 5, r->occurred_on, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, precision_name(r->date.precision), -1, SQLITE_STATIC);
+	bind_opt(st, 7, r->occurred_at[0] ? r->occurred_at : NULL);
+	bind_opt(st, 8, r->territory);
+	if (r->has_coords) {
+		sqlite3_bind_double(st, 9, r->lat);
+		sqlite3_bind_double(st, 10, r->lon);
+	} else {
+		sqlite3_bind_null(st, 9);
+		sqlite3_bind_null(st, 10);
+	}
+	bind_opt(st, 11, r->category);
+	if (r->len[OB_F_CATEGORY])
+		ob_bind_text(st, 12, r->val[OB_F_CATEGORY], r->len[OB_F_CATEGORY]);
+	else
+		sqlite3_bind_null(st, 12);
+	bind_opt(st, 13, r->tag[OB_F_MANNER]);
+	bind_opt(st, 14, r->tag[OB_F_VICTIM_SEX] ? r->tag[OB_F_VICTIM_SEX] : "U");
+	if (r->age >= 0)
+		sqlite3_bind_int(st, 15, r->age);
+	else
+		sqlite3_bind_null(st, 15);
+	bind_opt(st, 16, r->tag[OB_F_MECHANISM]);
+	bind_opt(st, 17, r->tag[OB_F_PLACE]);
+	bind_opt(st, 18, r->tag[OB_F_RELATIONSHIP]);
+	bind_opt(st, 19, r->tag[OB_F_CONTEXT]);
+	bind_opt(st, 20, r->tag[OB_F_PERPETRATOR_SEX]);
+	if (r->extra_len)
+		sqlite3_bind_text(st, 21, r->extra, (int)r->extra_len, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 21);
+	sqlite3_bind_int64(st, 22, r->victims);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT) {
+		if (g->prof.aggregate)
+			ingest_row_reject(r, OB_F_SOURCE_ID, 0,
+			                  "celda agregada repetida: otra fila del archivo tiene las mismas "
+			                  "dimensiones; se conserva la primera (aggregate cell given twice)");
+		else
+			ingest_row_reject(r, OB_F_SOURCE_ID, r->col[OB_F_SOURCE_ID],
+			                  "identificador duplicado en el archivo; se conserva la primera fila");
+		return ingest_write_quarantine(g, r);
+	}
+	if (rc != SQLITE_DONE)
+		return ingest_store_error(g, "registro");
+	if (r->len[OB_F_NAMES] || r->len[OB_F_DOCUMENT] || r->len[OB_F_ADDRESS]) {
+		sqlite3_stmt *p = g->st[ST_PROTECTED];
+		sqlite3_bind_int64(p, 1, sqlite3_last_insert_rowid(ob_store_db(g->s)));
+		ob_bind_text(p, 2, r->len[OB_F_NAMES] ? r->val[OB_F_NAMES] : NULL, r->len[OB_F_NAMES]);
+		ob_bind_text(p, 3, r->len[OB_F_DOCUMENT] ? r->val[OB_F_DOCUMENT] : NULL,
+		             r->len[OB_F_DOCUMENT]);
+		ob_bind_text(p, 4, r->len[OB_F_ADDRESS] ? r->val[OB_F_ADDRESS] : NULL,
+		             r->len[OB_F_ADDRESS]);
+		rc = sqlite3_step(p);
+		sqlite3_reset(p);
+		if (rc != SQLITE_DONE)
+			return ingest_store_error(g, "datos protegidos");
+	}
+	g->res->accepted++;
+	g->res->victims += r->victims;
+	return write_warnings(g, r);
+}
+
+/* --- the logbook -------------------------------------------------------- */
+
+ob_err ingest_open_submission(struct ingest *g, const char *path)
+{
+	sqlite3_stmt *st;
+	const char *base = strrchr(path, '/');
+	int rc;
+
+	if (ob_store_prepare(g->s,
+	                     "INSERT INTO submission(source, file_name, sha256, rows_read, accepted,"
+	                     " rejected, warned, ingested_at, version, observa_version, institution,"
+	                     " country, aggregate) VALUES(?1, ?2, 'pending', 0, 0, 0, 0,"
+	                     " strftime('%Y-%m-%dT%H:%M:%SZ','now'), 0, ?3, ?4, ?5, ?6)", &st, g->d))
+		return OB_ESTORE;
+	sqlite3_bind_text(st, 1, g->prof.code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, base ? base + 1 : path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, OB_VERSION, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, g->prof.institution[0] ? g->prof.institution : "other", -1,
+	                  SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, g->look.country, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, g->prof.aggregate);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ingest_store_error(g, "bitácora");
+	g->sub = sqlite3_last_insert_rowid(ob_store_db(g->s));
+	return OB_OK;
+}
+
+/* 1 when this file's bytes were already ingested for the source. */
+int ingest_already_ingested(struct ingest *g)
+{
+	sqlite3_stmt *st;
+	int found;
+
+	if (ob_store_prepare(g->s, "SELECT id FROM submission WHERE source = ?1 AND sha256 = ?2",
+	                     &st, g->d))
+		return -1;
+	sqlite3_bind_text(st, 1, g->prof.code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, g->res->sha256, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	if (found)
+		g->res->submission = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return found;
+}
+
+/*
+ * Supersede the current deliveries of the source whose periods the new one
+ * covers whole; refuse one that it overlaps without covering (naming it).
+ */
+static ob_err supersede(struct ingest *g, long long *latest, long long *version)
+{
+	sqlite3_stmt *st;
+	long long max_version = 0, n = 0;
+	ob_err e = OB_OK;
+	int rc;
+
+	*latest = 0;
+	if (ob_store_prepare(g->s,
+	                     "SELECT id, version, period_from, period_to, file_name FROM submission"
+	                     " WHERE source = ?1 AND superseded_by IS NULL AND id <> ?2"
+	                     " AND period_from <= ?4 AND period_to >= ?3 ORDER BY id", &st, g->d))
+		return OB_ESTORE;
+	sqlite3_bind_text(st, 1, g->prof.code, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, g->sub);
+	sqlite3_bind_text(st, 3, g->res->period_from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, g->res->period_to, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *pf = (const char *)sqlite3_column_text(st, 2);
+		const char *pt = (const char *)sqlite3_column_text(st, 3);
+		char range[32], label[32];
+		struct ob_span old;
+
+		if (strcmp(pf, g->res->period_from) >= 0 && strcmp(pt, g->res->period_to) <= 0) {
+			*latest = sqlite3_column_int64(st, 0);
+			if (sqlite3_column_int64(st, 1) > max_version)
+				max_version = sqlite3_column_int64(st, 1);
+			n++;
+			continue;
+		}
+		snprintf(range, sizeof(range), "%.10s..%.10s", pf, pt);
+		if (ob_span_parse(range, strlen(range), &old))
+			ob_span_label(&old, label, sizeof(label));
+		else
+			ob_strlcpy(label, range, sizeof(label));
+		e = ob_diag_set(g->d, OB_EOVERLAP, g->name, 0, 0, g->period_label,
+		                strlen(g->period_label),
+		                "el periodo %s se solapa con el del envío %lld (%s, periodo %s) sin "
+		                "coincidir con él ni cubrirlo entero: declare el periodo %s para "
+		                "sustituirlo, o uno que lo cubra entero; no se ingesta nada / the period "
+		                "overlaps submission %lld without covering it",
+		                g->period_label, (long long)sqlite3_column_int64(st, 0),
+		                (const char *)sqlite3_column_text(st, 4), label, label,
+		                (long long)sqlite3_column_int64(st, 0));
+		break;
+	}
+	sqlite3_finalize(st);
+	if (e)
+		return e;
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return ingest_store_error(g, "bitácora");
+	if (n) {
+		if (ob_store_prepare(g->s,
+		                     "UPDATE submission SET superseded_by = ?1 WHERE source = ?2"
+		                     " AND superseded_by IS NULL AND id <> ?1 AND period_from >= ?3"
+		                     " AND period_to <= ?4", &st, g->d))
+			return OB_ESTORE;
+		sqlite3_bind_int64(st, 1, g->sub);
+		sqlite3_bind_text(st, 2, g->prof.code, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, g->res->period_from, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, g->res->period_to, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return ingest_store_error(g, "bitácora");
+	}
+	g->res->nsuperseded = n;
+	*version = max_version + 1;
+	return OB_OK;
+}
+
+/* The file's bytes contradict the profile's encoding: its examples go to the
+ * warning table, with the line and column where they are. */
+static ob_err write_encoding_warnings(struct ingest *g)
+{
+	const struct ob_csv_encoding_check *c = &g->res->encoding_check;
+	sqlite3_stmt *st = g->st[ST_WARNING];
+	char reason[OB_MAX_MESSAGE];
+
+	for (size_t i = 0; c->contradicted && i < c->nexamples; i++) {
+		snprintf(reason, sizeof(reason),
+		         "el archivo no está en %s como dice el perfil: se lee en %s; en %s se leería "
+		         "«%s» / the file is not in the profile's encoding", ob_encoding_name(c->given),
+		         g->res->encoding, ob_encoding_name(c->given), c->examples[i].as_given);
+		sqlite3_bind_int64(st, 1, g->sub);
+		sqlite3_bind_int64(st, 2, c->examples[i].line);
+		sqlite3_bind_int64(st, 3, c->examples[i].column);
+		sqlite3_bind_null(st, 4);
+		sqlite3_bind_text(st, 5, c->examples[i].as_read, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, reason, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_reset(st);
+			return ingest_store_error(g, "avisos");
+		}
+		sqlite3_reset(st);
+	}
+	return OB_OK;
+}
+
+ob_err ingest_close_submission(struct ingest *g)
+{
+	sqlite3_stmt *st;
+	long long prev = 0, version = 1;
+	ob_err e;
+	int rc;
+
+	ingest_day_string(g->period_from, g->res->period_from);
+	ingest_day_string(g->period_to, g->res->period_to);
+	if ((e = supersede(g, &prev, &version)) || (e = write_encoding_warnings(g)))
+		return e;
+	g->res->superseded = prev;
+	g->res->version = version;
+	if (ob_store_prepare(g->s,
+	                     "UPDATE submission SET sha256 = ?1, period_from = ?2, period_to = ?3,"
+	                     " rows_read = ?4, accepted = ?5, rejected = ?6, warned = ?7,"
+	                     " encoding = ?8, delimiter = ?9, version = ?10, supersedes = ?11,"
+	                     " fields = ?13, victims = ?14, period = ?15, period_basis = ?16"
+	                     " WHERE id = ?12", &st, g->d))
+		return OB_ESTORE;
+	sqlite3_bind_text(st, 1, g->res->sha256, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, g->res->period_from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, g->res->period_to, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, g->res->rows_read);
+	sqlite3_bind_int64(st, 5, g->res->accepted);
+	sqlite3_bind_int64(st, 6, g->res->rejected);
+	sqlite3_bind_int64(st, 7, g->res->warned);
+	sqlite3_bind_text(st, 8, g->res->encoding, -1, SQLITE_STATIC);
+	{
+		char delim[4] = { g->res->delimiter, 0 };
+		if (g->res->delimiter == '\t')
+			ob_strlcpy(delim, "tab", sizeof(delim));
+		sqlite3_bind_text(st, 9, delim, -1, SQLITE_TRANSIENT);
+	}
+	sqlite3_bind_int64(st, 10, version);
+	if (prev)
+		sqlite3_bind_int64(st, 11, prev);
+	else
+		sqlite3_bind_null(st, 11);
+	sqlite3_bind_int64(st, 12, g->sub);
+	{
+		/* the canonical fields this delivery supplied: a column of the
+		 * file or a constant of the profile (bit i: enum ob_field i) */
+		long long fields = 0;
+		for (unsigned f = 0; f < OB_F_COUNT; f++)
+			if (ingest_field_present(g, (enum ob_field)f))
+				fields |= 1LL << f;
+		sqlite3_bind_int64(st, 13, fields);
+	}
+	sqlite3_bind_int64(st, 14, g->res->victims);
+	sqlite3_bind_text(st, 15, g->period_label, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 16, g->period_basis, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? OB_OK : ingest_store_error(g, "bitácora");
+}
