@@ -25,18 +25,10 @@
 #define OB_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define OB_UNUSED __attribute__((unused))
 /* A result the caller must look at (a buffer's add: base/buf.h). */
-#define OB_MUST_CHECK_ON __attribute__((warn_unused_result))
+#define OB_MUST_CHECK __attribute__((warn_unused_result))
 #else
 #define OB_PRINTF(f, a)
 #define OB_UNUSED
-#define OB_MUST_CHECK_ON
-#endif
-
-/* Until every module checks its buffer results, the mark is on where a
- * module asks for it (OB_BUF_CHECKED before the first include). */
-#if defined(OB_BUF_CHECKED) || defined(OB_BUF_CHECKED_ALL)
-#define OB_MUST_CHECK OB_MUST_CHECK_ON
-#else
 #define OB_MUST_CHECK
 #endif
 

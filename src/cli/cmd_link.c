@@ -427,15 +427,15 @@ int cmd_link(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		struct ob_buf q = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL / 2);
 		struct ob_cli_read rd;
 
-		ob_buf_addf(&q, "config=%s files=", config);
+		ob_buf_putf(&q, "config=%s files=", config);
 		for (int i = 0; i < nfiles; i++)
-			ob_buf_addf(&q, "%s%s", i ? "," : "", argv[optind + i]);
+			ob_buf_putf(&q, "%s%s", i ? "," : "", argv[optind + i]);
 		memset(&rd, 0, sizeof(rd));
 		rd.user = user;
 		rd.purpose = purpose;
 		rd.action = "link.export";
 		rd.object = "link";
-		rd.query = q.ptr ? q.ptr : "(files)";
+		rd.query = q.ptr && !ob_buf_failed(&q) ? q.ptr : "(files)";
 		rd.to = out;
 		rd.records = (long long)r.n;
 		status = ob_cli_disclose(store, &rd);

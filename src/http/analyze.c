@@ -352,7 +352,8 @@ static ob_err cache_key(struct ob_buf *k, const char *rows, const char *cols, co
 	                 pub ? "public" : "analyst");
 	if (e)
 		return e;
-	ob_sdc_config_text(cfg, k);
+	if (ob_sdc_config_text(cfg, k))
+		return OB_ETOOBIG;
 	return k->len + 1 >= k->max ? OB_ETOOBIG : OB_OK;
 }
 

@@ -230,23 +230,25 @@ static void rf_put(struct ob_store *s, const struct rf_write *w)
 	minute[16] = 'Z'; /* yyyy-mm-ddThh:mmZ */
 	minute[17] = '\0';
 	if (w->dropped) {
-		ob_buf_addf(&b, "{\"refusals\":%ld,\"minute\":\"%s\",\"limit\":%d}", w->dropped,
+		ob_buf_putf(&b, "{\"refusals\":%ld,\"minute\":\"%s\",\"limit\":%d}", w->dropped,
 		            minute, OB_AUDIT_REFUSALS_MINUTE);
-		e = b.ptr ? ob_audit_append(s, NULL, "observa", "refusals.dropped", "audit", b.ptr,
-		                            NULL, &d)
+		e = b.ptr && !ob_buf_failed(&b)
+		            ? ob_audit_append(s, NULL, "observa", "refusals.dropped", "audit", b.ptr,
+		                              NULL, &d)
 		          : OB_ENOMEM;
 	} else {
-		ob_buf_adds(&b, "{\"address\":");
+		ob_buf_puts(&b, "{\"address\":");
 		ob_json_str(&b, w->k.address, strlen(w->k.address));
 		if (w->repeated)
-			ob_buf_addf(&b, ",\"repeated\":%ld,\"minute\":\"%s\"}", w->repeated, minute);
+			ob_buf_putf(&b, ",\"repeated\":%ld,\"minute\":\"%s\"}", w->repeated, minute);
 		else {
-			ob_buf_adds(&b, ",\"why\":");
+			ob_buf_puts(&b, ",\"why\":");
 			ob_json_str(&b, w->why, strlen(w->why));
-			ob_buf_addc(&b, '}');
+			ob_buf_putc(&b, '}');
 		}
-		e = b.ptr ? ob_audit_append(s, NULL, w->k.actor, w->k.event, w->k.object, b.ptr, NULL,
-		                            &d)
+		e = b.ptr && !ob_buf_failed(&b)
+		            ? ob_audit_append(s, NULL, w->k.actor, w->k.event, w->k.object, b.ptr,
+		                              NULL, &d)
 		          : OB_ENOMEM;
 	}
 	if (e)

@@ -444,9 +444,15 @@ static void make_key(char *key, size_t size, const char *dir, const char *preset
 
 	if (ob_sdc_config_load(&cfg, dir, &d))
 		ob_sdc_config_default(&cfg); /* compute() reports the error */
-	ob_sdc_config_text(&cfg, &ct);
-	snprintf(key, size, "%s\n%s\n%d\n%s\n%s\n%s", dir, preset, year, country, stamp,
-	         ct.ptr ? ct.ptr : "");
+	if (ob_sdc_config_text(&cfg, &ct)) {
+		/* settings that do not fit the key: a key no other answer has,
+		 * so no answer made under other settings is ever given */
+		static atomic_ullong nonce;
+		snprintf(key, size, "%s\n\x01%llu", dir, (unsigned long long)++nonce);
+	} else {
+		snprintf(key, size, "%s\n%s\n%d\n%s\n%s\n%s", dir, preset, year, country, stamp,
+		         ct.ptr ? ct.ptr : "");
+	}
 	ob_buf_release(&ct);
 }
 

@@ -15,16 +15,11 @@
 #include "io/rows.h"
 
 /*
- * Every write to a buffer in src/http is checked: an answer that would pass
- * its limit becomes an error, never a cut response. These redeclarations
- * make an unchecked call a compile error here (-Werror).
+ * Every write to a buffer is checked (base/buf.h marks the adds); in
+ * src/http the JSON and URL writers are marked too: an answer that would
+ * pass its limit becomes an error, never a cut response.
  */
 #define OB_HTTP_CHECKED __attribute__((warn_unused_result))
-ob_err ob_buf_add(struct ob_buf *b, const void *p, size_t n) OB_HTTP_CHECKED;
-ob_err ob_buf_addc(struct ob_buf *b, char c) OB_HTTP_CHECKED;
-ob_err ob_buf_adds(struct ob_buf *b, const char *s) OB_HTTP_CHECKED;
-ob_err ob_buf_addf(struct ob_buf *b, const char *fmt, ...) OB_PRINTF(2, 3) OB_HTTP_CHECKED;
-ob_err ob_buf_vaddf(struct ob_buf *b, const char *fmt, va_list ap) OB_PRINTF(2, 0) OB_HTTP_CHECKED;
 ob_err ob_json_str(struct ob_buf *b, const char *s, size_t n) OB_HTTP_CHECKED;
 ob_err ob_json_num(struct ob_buf *b, double v) OB_HTTP_CHECKED;
 ob_err ob_http_encode(struct ob_buf *b, const char *s, size_t n) OB_HTTP_CHECKED;

@@ -87,8 +87,8 @@ ob_err ob_index_preset_text(const char *dir, const char *preset, struct ob_buf *
 		if (!strncmp(f->path, PRESET_DIR "/", sizeof(PRESET_DIR)) && n > 4 &&
 		    !strcmp(f->path + n - 4, ".ini")) {
 			if (avail.len)
-				ob_buf_adds(&avail, ", ");
-			ob_buf_add(&avail, f->path + sizeof(PRESET_DIR), n - 4 - sizeof(PRESET_DIR));
+				ob_buf_puts(&avail, ", ");
+			ob_buf_put(&avail, f->path + sizeof(PRESET_DIR), n - 4 - sizeof(PRESET_DIR));
 		}
 	}
 	e = ob_diag_set(d, OB_ENOENT, "--preset", 0, 0, preset, strlen(preset),
@@ -707,9 +707,9 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 			kept++;
 		} else {
 			if (!nempty)
-				ob_buf_adds(&empty, us.code[u]);
+				ob_buf_puts(&empty, us.code[u]);
 			else if (nempty < 10)
-				ob_buf_addf(&empty, ", %s", us.code[u]);
+				ob_buf_putf(&empty, ", %s", us.code[u]);
 			nodata[nempty] = ob_strdup(us.code[u]);
 			nodata_name[nempty] = us.name[u] ? ob_strdup(us.name[u]) : NULL;
 			nempty++;

@@ -52,17 +52,18 @@ struct ob_sdc_rule ob_sdc_rule_of(const struct ob_sdc_config *c, unsigned classe
 	return rule;
 }
 
-void ob_sdc_config_text(const struct ob_sdc_config *c, struct ob_buf *b)
+ob_err ob_sdc_config_text(const struct ob_sdc_config *c, struct ob_buf *b)
 {
 	const struct ob_sdc_public *p = &c->pub;
 
 	for (size_t i = 0; i < OB_SDC_NRULES; i++)
-		ob_buf_addf(b, "%lld,%d;", c->rule[i].min_count, c->rule[i].zero_sensitive);
-	ob_buf_addf(b, "ck%d,%.17g,%d;", c->ck.max_perturbation, c->ck.variance,
+		ob_buf_putf(b, "%lld,%d;", c->rule[i].min_count, c->rule[i].zero_sensitive);
+	ob_buf_putf(b, "ck%d,%.17g,%d;", c->ck.max_perturbation, c->ck.variance,
 	            c->ck.never_shown);
-	ob_buf_addf(b, "pub%d,%d,%d,%d,%d,%d,%d", p->max_dimensions, p->max_attributes,
+	ob_buf_putf(b, "pub%d,%d,%d,%d,%d,%d,%d", p->max_dimensions, p->max_attributes,
 	            p->small_area_attributes, p->max_values, p->age_years, p->dates_by_day,
 	            p->hour_small_areas);
+	return ob_buf_failed(b) ? OB_ETOOBIG : OB_OK;
 }
 
 static bool parse_bool(const char *v, size_t n, bool *out)

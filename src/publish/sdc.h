@@ -171,7 +171,7 @@ ob_err ob_sdc_config_load(struct ob_sdc_config *c, const char *dir, struct ob_di
 struct ob_sdc_rule ob_sdc_rule_of(const struct ob_sdc_config *c, unsigned classes);
 
 /* Every setting of c as text (for the keys of kept answers). */
-void ob_sdc_config_text(const struct ob_sdc_config *c, struct ob_buf *b);
+ob_err ob_sdc_config_text(const struct ob_sdc_config *c, struct ob_buf *b); /* OB_ETOOBIG: b full */
 
 /* The class bits of an ICCS code (sexual violence for section 03). */
 unsigned ob_sdc_class_of_iccs(const char *code);

@@ -243,14 +243,14 @@ ob_err ob_rec_settings_load(const char *path, struct ob_rec_settings *s, struct 
 
 void ob_rec_settings_format(const struct ob_rec_settings *s, struct ob_buf *out)
 {
-	ob_buf_addf(out, "threshold = %g\nreview_low = %g\nreview_high = %g\n", s->threshold,
+	ob_buf_putf(out, "threshold = %g\nreview_low = %g\nreview_high = %g\n", s->threshold,
 	            s->review_low, s->review_high);
-	ob_buf_addf(out, "date_days = %d\nage_years = %d\nblock_days = %d\nname_days = %d\n",
+	ob_buf_putf(out, "date_days = %d\nage_years = %d\nblock_days = %d\nname_days = %d\n",
 	            s->date_days, s->age_years, s->block_days, s->name_days);
-	ob_buf_addf(out, "duplicate_threshold = %g\n", s->dup_threshold);
-	ob_buf_addf(out, "seed = %llu\n", (unsigned long long)s->seed);
+	ob_buf_putf(out, "duplicate_threshold = %g\n", s->dup_threshold);
+	ob_buf_putf(out, "seed = %llu\n", (unsigned long long)s->seed);
 	for (int a = 0; a < OB_REC_NATTR; a++)
-		ob_buf_addf(out, "%s = %s, %s, %s\n", attr_names[a], inst_names[s->order[a][0]],
+		ob_buf_putf(out, "%s = %s, %s, %s\n", attr_names[a], inst_names[s->order[a][0]],
 		            inst_names[s->order[a][1]], inst_names[s->order[a][2]]);
 }
 
@@ -822,8 +822,8 @@ static int decision_of(const struct ob_rec_run *run, const struct ob_strmap *dm,
 	if (!run->ndec)
 		return 0;
 	pair_order(&sa, &ia, &sb, &ib);
-	ob_buf_addf(&k, "%s\x1f%s\x1f%s\x1f%s", sa, ia, sb, ib);
-	v = ob_strmap_get(dm, k.ptr, k.len);
+	ob_buf_putf(&k, "%s\x1f%s\x1f%s\x1f%s", sa, ia, sb, ib);
+	v = ob_buf_failed(&k) ? NULL : ob_strmap_get(dm, k.ptr, k.len);
 	ob_buf_release(&k);
 	return v ? (int)((intptr_t)v - 2) : 0;
 }
@@ -837,9 +837,9 @@ static void explain(const struct ob_rec_country *k, uint32_t i, uint32_t j, stru
 	for (size_t f = 0; f < k->lr.nfields; f++) {
 		char lab[64];
 		ob_link_level_label(&k->lr.field[f], cmp.level[f], lab, sizeof(lab));
-		ob_buf_addf(out, "%s\t%s\t%.3f\n", k->lr.field[f].name, lab, sc.contrib[f]);
+		ob_buf_putf(out, "%s\t%s\t%.3f\n", k->lr.field[f].name, lab, sc.contrib[f]);
 	}
-	ob_buf_addf(out, "(prior)\t\t%.3f\n", k->res.weights.prior);
+	ob_buf_putf(out, "(prior)\t\t%.3f\n", k->res.weights.prior);
 }
 
 /* A record of a country keyed by source, then day (for duplicates within a source). */
@@ -885,16 +885,19 @@ ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d)
 	for (size_t i = 0; i < run->ndec; i++) {
 		struct ob_buf k = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
 		const struct ob_rec_decision *x = &run->dec[i];
-		ob_buf_addf(&k, "%s\x1f%s\x1f%s\x1f%s", x->source_a, x->id_a, x->source_b, x->id_b);
-		e = ob_strmap_put(&dm, k.ptr, k.len, (void *)(intptr_t)(x->accept ? 3 : 1), NULL);
+		ob_buf_putf(&k, "%s\x1f%s\x1f%s\x1f%s", x->source_a, x->id_a, x->source_b, x->id_b);
+		e = ob_buf_failed(&k) ? OB_ETOOBIG
+		                      : ob_strmap_put(&dm, k.ptr, k.len,
+		                                      (void *)(intptr_t)(x->accept ? 3 : 1), NULL);
 		ob_buf_release(&k);
 		if (e)
 			goto out;
 	}
 	for (size_t i = 0; i < run->n && run->ndec; i++) {
 		struct ob_buf k = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
-		ob_buf_addf(&k, "%s\x1f%s", run->rec[i].source, run->rec[i].source_id);
-		e = ob_strmap_put(&keys, k.ptr, k.len, (void *)(uintptr_t)(i + 1), NULL);
+		ob_buf_putf(&k, "%s\x1f%s", run->rec[i].source, run->rec[i].source_id);
+		e = ob_buf_failed(&k) ? OB_ETOOBIG
+		                      : ob_strmap_put(&keys, k.ptr, k.len, (void *)(uintptr_t)(i + 1), NULL);
 		ob_buf_release(&k);
 		if (e)
 			goto out;
@@ -1012,10 +1015,10 @@ ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d)
 		const struct ob_rec_decision *x = &run->dec[i];
 		struct ob_buf ka = OB_BUF_INIT(OB_MAX_BUF_DEFAULT), kb = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
 		void *va, *vb;
-		ob_buf_addf(&ka, "%s\x1f%s", x->source_a, x->id_a);
-		ob_buf_addf(&kb, "%s\x1f%s", x->source_b, x->id_b);
-		va = ob_strmap_get(&keys, ka.ptr, ka.len);
-		vb = ob_strmap_get(&keys, kb.ptr, kb.len);
+		ob_buf_putf(&ka, "%s\x1f%s", x->source_a, x->id_a);
+		ob_buf_putf(&kb, "%s\x1f%s", x->source_b, x->id_b);
+		va = ob_buf_failed(&ka) ? NULL : ob_strmap_get(&keys, ka.ptr, ka.len);
+		vb = ob_buf_failed(&kb) ? NULL : ob_strmap_get(&keys, kb.ptr, kb.len);
 		ob_buf_release(&ka);
 		ob_buf_release(&kb);
 		if (!va || !vb)
@@ -1276,7 +1279,7 @@ ob_err ob_rec_build(struct ob_rec_run *run, struct ob_diag *d)
 			for (uint32_t m = 0; m < x->n; m++) {
 				const struct ob_rec_record *r = &run->rec[run->member[x->first + m]];
 				if (r->manner)
-					ob_buf_addf(&b, "%s%s=%s", b.len ? "; " : "", r->source, r->manner);
+					ob_buf_putf(&b, "%s%s=%s", b.len ? "; " : "", r->source, r->manner);
 			}
 			snprintf(x->detail[OB_REC_R_MANNER], sizeof(x->detail[0]), "%s", b.ptr);
 			ob_buf_release(&b);
@@ -1287,7 +1290,7 @@ ob_err ob_rec_build(struct ob_rec_run *run, struct ob_diag *d)
 			for (uint32_t m = 0; m < x->n; m++) {
 				const struct ob_rec_record *r = &run->rec[run->member[x->first + m]];
 				if (r->territory)
-					ob_buf_addf(&b, "%s%s=%s", b.len ? "; " : "", r->source, r->territory);
+					ob_buf_putf(&b, "%s%s=%s", b.len ? "; " : "", r->source, r->territory);
 			}
 			snprintf(x->detail[OB_REC_R_TERRITORY], sizeof(x->detail[0]), "%s", b.ptr);
 			ob_buf_release(&b);
@@ -1356,7 +1359,14 @@ ob_err ob_rec_build(struct ob_rec_run *run, struct ob_diag *d)
 		ob_buf_reset(p);
 		for (size_t k = 0; k < run->ncount; k++) {
 			off[k] = p->len;
-			ob_buf_add(p, run->count[k].territory, strlen(run->count[k].territory) + 1);
+			ob_buf_put(p, run->count[k].territory, strlen(run->count[k].territory) + 1);
+		}
+		if (ob_buf_failed(p)) {
+			free(off);
+			ob_strmap_release(&cm);
+			return ob_diag_set(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0,
+			                   "tabla por territorio: excede %zu bytes / territory table "
+			                   "too large", p->max);
 		}
 		for (size_t k = 0; k < run->ncount; k++) {
 			/* the territory ends at the '|' before the month */

@@ -190,7 +190,7 @@ static ob_err count_clause(void *ctx, const struct ob_filter_clause *c, struct o
 {
 	struct ob_buf *b = ctx;
 	(void)d;
-	ob_buf_addf(b, "[%s=%.*s]", ob_filter_field_name(c->field), (int)c->nv, c->vals);
+	ob_buf_putf(b, "[%s=%.*s]", ob_filter_field_name(c->field), (int)c->nv, c->vals);
 	return OB_OK;
 }
 

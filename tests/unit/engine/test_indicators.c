@@ -640,9 +640,9 @@ static void words_and_threads(void **state)
 	struct ob_diag d;
 	(void)state;
 
-	ob_buf_adds(&b, "id,name_es,name_en,numerator,denominator,multiplier,disaggregations,institution\n");
+	ob_buf_puts(&b, "id,name_es,name_en,numerator,denominator,multiplier,disaggregations,institution\n");
 	for (int i = 0; i < 70; i++)
-		ob_buf_addf(&b, "x%d,X %d,X %d,%s,population,100000,sex|mechanism,%s\n", i, i, i,
+		ob_buf_putf(&b, "x%d,X %d,X %d,%s,population,100000,sex|mechanism,%s\n", i, i, i,
 		            filters[i % 7], i % 2 ? "police" : "");
 	assert_int_equal(ob_indicators_load_mem(b.ptr, b.len, "big.csv", &big, &d), OB_OK);
 	ob_buf_release(&b);

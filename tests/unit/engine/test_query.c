@@ -209,73 +209,73 @@ static void add_filter(struct filter_gen *g)
 	switch (kind) {
 	case 0:
 		a = pick("country");
-		ob_buf_addf(&g->where, " country=%s", a);
-		ob_buf_addf(&g->sql, " AND country = '%s'", a);
+		ob_buf_putf(&g->where, " country=%s", a);
+		ob_buf_putf(&g->sql, " AND country = '%s'", a);
 		break;
 	case 1:
 		a = pick("admin1");
-		ob_buf_addf(&g->where, " admin1=%s", a);
-		ob_buf_addf(&g->sql, " AND admin1 = '%s'", a);
+		ob_buf_putf(&g->where, " admin1=%s", a);
+		ob_buf_putf(&g->sql, " AND admin1 = '%s'", a);
 		break;
 	case 2:
 		a = pick("admin2");
 		b = pick("admin2");
-		ob_buf_addf(&g->where, " admin2=%s,%s", a, b);
-		ob_buf_addf(&g->sql, " AND admin2 IN ('%s', '%s')", a, b);
+		ob_buf_putf(&g->where, " admin2=%s,%s", a, b);
+		ob_buf_putf(&g->sql, " AND admin2 IN ('%s', '%s')", a, b);
 		break;
 	case 3:
 		a = pick_from("ancs", "anc");
-		ob_buf_addf(&g->where, " iccs=%s", a);
-		ob_buf_addf(&g->sql, " AND cat IN (SELECT code FROM chain WHERE anc = '%s')", a);
+		ob_buf_putf(&g->where, " iccs=%s", a);
+		ob_buf_putf(&g->sql, " AND cat IN (SELECT code FROM chain WHERE anc = '%s')", a);
 		break;
 	case 4:
 		a = pick("sex");
-		ob_buf_addf(&g->where, " sex=%s", a);
-		ob_buf_addf(&g->sql, " AND sex = '%s'", a);
+		ob_buf_putf(&g->where, " sex=%s", a);
+		ob_buf_putf(&g->sql, " AND sex = '%s'", a);
 		break;
 	case 5:
 		lo = 2018 + (int)rnd(4);
 		hi = lo + (int)rnd(3);
-		ob_buf_addf(&g->where, " year=%d..%d", lo, hi);
-		ob_buf_addf(&g->sql, " AND year BETWEEN %d AND %d", lo, hi);
+		ob_buf_putf(&g->where, " year=%d..%d", lo, hi);
+		ob_buf_putf(&g->sql, " AND year BETWEEN %d AND %d", lo, hi);
 		break;
 	case 6:
 		lo = 1 + (int)rnd(12);
 		hi = lo + (int)rnd((unsigned)(13 - lo));
-		ob_buf_addf(&g->where, " month=%d..%d", lo, hi);
-		ob_buf_addf(&g->sql, " AND month BETWEEN %d AND %d", lo, hi);
+		ob_buf_putf(&g->where, " month=%d..%d", lo, hi);
+		ob_buf_putf(&g->sql, " AND month BETWEEN %d AND %d", lo, hi);
 		break;
 	case 7:
 		lo = (int)rnd(60);
 		hi = lo + (int)rnd(40);
 		if (rnd(4)) {
-			ob_buf_addf(&g->where, " age=%d..%d", lo, hi);
-			ob_buf_addf(&g->sql, " AND age BETWEEN %d AND %d", lo, hi);
+			ob_buf_putf(&g->where, " age=%d..%d", lo, hi);
+			ob_buf_putf(&g->sql, " AND age BETWEEN %d AND %d", lo, hi);
 		} else {
-			ob_buf_addf(&g->where, " age=%d+", lo);
-			ob_buf_addf(&g->sql, " AND age >= %d", lo);
+			ob_buf_putf(&g->where, " age=%d+", lo);
+			ob_buf_putf(&g->sql, " AND age >= %d", lo);
 		}
 		break;
 	case 8:
 		a = pick("mechanism");
-		ob_buf_addf(&g->where, " %s=%s", rnd(2) ? "weapon" : "mechanism", a);
-		ob_buf_addf(&g->sql, " AND mechanism = '%s'", a);
+		ob_buf_putf(&g->where, " %s=%s", rnd(2) ? "weapon" : "mechanism", a);
+		ob_buf_putf(&g->sql, " AND mechanism = '%s'", a);
 		break;
 	case 9:
 		a = pick("institution");
-		ob_buf_addf(&g->where, " institution=%s", a);
-		ob_buf_addf(&g->sql, " AND institution = '%s'", a);
+		ob_buf_putf(&g->where, " institution=%s", a);
+		ob_buf_putf(&g->sql, " AND institution = '%s'", a);
 		break;
 	case 10:
 		a = pick("source");
-		ob_buf_addf(&g->where, " source=%s", a);
-		ob_buf_addf(&g->sql, " AND source = '%s'", a);
+		ob_buf_putf(&g->where, " source=%s", a);
+		ob_buf_putf(&g->sql, " AND source = '%s'", a);
 		break;
 	case 11: {
 		int y = 2019 + (int)rnd(3), m = 1 + (int)rnd(12), m2 = m + (int)rnd((unsigned)(13 - m));
 		int day = 1 + (int)rnd(3);
-		ob_buf_addf(&g->where, " date=%04d-%02d-%02d..%04d-%02d-28", y, m, day, y, m2);
-		ob_buf_addf(&g->sql,
+		ob_buf_putf(&g->where, " date=%04d-%02d-%02d..%04d-%02d-28", y, m, day, y, m2);
+		ob_buf_putf(&g->sql,
 		            " AND year > 0 AND (CASE WHEN month = 0 THEN year * 10000 + 101"
 		            " WHEN day = 0 THEN year * 10000 + month * 100 + 1"
 		            " ELSE year * 10000 + month * 100 + day END) >= %d"
@@ -290,11 +290,11 @@ static void add_filter(struct filter_gen *g)
 	default:
 		lo = (int)rnd(24);
 		hi = (int)rnd(24);
-		ob_buf_addf(&g->where, " hour=%d..%d", lo, hi);
+		ob_buf_putf(&g->where, " hour=%d..%d", lo, hi);
 		if (lo <= hi)
-			ob_buf_addf(&g->sql, " AND hour BETWEEN %d AND %d", lo, hi);
+			ob_buf_putf(&g->sql, " AND hour BETWEEN %d AND %d", lo, hi);
 		else
-			ob_buf_addf(&g->sql, " AND (hour >= %d OR hour <= %d)", lo, hi);
+			ob_buf_putf(&g->sql, " AND (hour >= %d OR hour <= %d)", lo, hi);
 		break;
 	}
 	free(a);
@@ -320,15 +320,15 @@ static void compare(const struct ob_query *q, const char *sql_where, const char 
 	}
 	ob_buf_init(&sql, 1 << 20);
 	ob_buf_init(&key, 4096);
-	ob_buf_adds(&sql, "SELECT ");
+	ob_buf_puts(&sql, "SELECT ");
 	for (size_t j = 0; j < q->n_dims; j++)
-		ob_buf_addf(&sql, "%s, ", dim_sql(q->dims[j]));
-	ob_buf_addf(&sql, "%s, sum(rkey) FROM v WHERE 1%s",
+		ob_buf_putf(&sql, "%s, ", dim_sql(q->dims[j]));
+	ob_buf_putf(&sql, "%s, sum(rkey) FROM v WHERE 1%s",
 	            q->records ? "sum(pieces)" : "sum(victims)", sql_where);
 	if (q->n_dims) {
-		ob_buf_adds(&sql, " GROUP BY ");
+		ob_buf_puts(&sql, " GROUP BY ");
 		for (size_t j = 0; j < q->n_dims; j++)
-			ob_buf_addf(&sql, "%s%zu", j ? ", " : "", j + 1);
+			ob_buf_putf(&sql, "%s%zu", j ? ", " : "", j + 1);
 	}
 	if (sqlite3_prepare_v2(ob_store_db(fx.st), sql.ptr, -1, &st, NULL) != SQLITE_OK)
 		fail_msg("sql: %s\n%s", sqlite3_errmsg(ob_store_db(fx.st)), sql.ptr);
@@ -343,7 +343,7 @@ static void compare(const struct ob_query *q, const char *sql_where, const char 
 		for (size_t j = 0; j < q->n_dims; j++) {
 			const char *lab = (const char *)sqlite3_column_text(st, (int)j);
 			bool found = false;
-			ob_buf_addf(&key, "%s|", lab ? lab : "(null)");
+			ob_buf_putf(&key, "%s|", lab ? lab : "(null)");
 			for (uint32_t x = 0; x < r->extent[j] && !found; x++)
 				if (lab && !strcmp(ob_query_label(r, j, x), lab)) {
 					v[j] = x;
@@ -480,8 +480,8 @@ static void test_random_against_sql(void **state)
 		q.keys = rnd(2) == 0;
 		ob_buf_init(&g.where, 4096);
 		ob_buf_init(&g.sql, 1 << 16);
-		ob_buf_adds(&g.where, "");
-		ob_buf_adds(&g.sql, "");
+		ob_buf_puts(&g.where, "");
+		ob_buf_puts(&g.sql, "");
 		for (unsigned f = 0; f < nf; f++)
 			add_filter(&g);
 		q.where = g.where.ptr ? g.where.ptr : "";

@@ -40,9 +40,9 @@ static void accepted(void **state)
 		if (e)
 			fail_msg("«%s»: %s", cases[i].in, why);
 		for (size_t k = 0; k < t.nseg; k++)
-			ob_buf_addf(&segs, "%s%s", k ? "|" : "", t.seg[k]);
+			ob_buf_putf(&segs, "%s%s", k ? "|" : "", t.seg[k]);
 		for (size_t k = 0; k < t.nparams; k++)
-			ob_buf_addf(&params, "%s%s=%s", k ? "|" : "", t.params[k].name,
+			ob_buf_putf(&params, "%s%s=%s", k ? "|" : "", t.params[k].name,
 			            t.params[k].value);
 		assert_string_equal(segs.ptr ? segs.ptr : "", cases[i].segs);
 		assert_string_equal(params.ptr ? params.ptr : "", cases[i].params);
@@ -118,15 +118,15 @@ static void limits(void **state)
 	(void)state;
 
 	/* many parameters */
-	ob_buf_adds(&b, "/a?");
+	ob_buf_puts(&b, "/a?");
 	for (int i = 0; i <= OB_HTTP_MAX_PARAMS; i++)
-		ob_buf_addf(&b, "p%d=%d&", i, i);
+		ob_buf_putf(&b, "p%d=%d&", i, i);
 	assert_int_equal(ob_http_parse_target(b.ptr, b.len, &t, why, sizeof(why)), OB_ETOOBIG);
 	/* exactly the limit is fine */
 	ob_buf_reset(&b);
-	ob_buf_adds(&b, "/a?");
+	ob_buf_puts(&b, "/a?");
 	for (int i = 0; i < OB_HTTP_MAX_PARAMS; i++)
-		ob_buf_addf(&b, "p%d=%d&", i, i);
+		ob_buf_putf(&b, "p%d=%d&", i, i);
 	assert_int_equal(ob_http_parse_target(b.ptr, b.len, &t, why, sizeof(why)), OB_OK);
 	assert_int_equal(t.nparams, OB_HTTP_MAX_PARAMS);
 	assert_string_equal(ob_http_param(&t, "p7"), "7");
@@ -134,9 +134,9 @@ static void limits(void **state)
 	ob_http_target_release(&t);
 	/* a long target */
 	ob_buf_reset(&b);
-	ob_buf_adds(&b, "/a?x=");
+	ob_buf_puts(&b, "/a?x=");
 	while (b.len <= OB_HTTP_MAX_URI)
-		ob_buf_addc(&b, 'y');
+		ob_buf_putc(&b, 'y');
 	assert_int_equal(ob_http_parse_target(b.ptr, b.len, &t, why, sizeof(why)), OB_ETOOBIG);
 	/* an embedded NUL */
 	assert_int_equal(ob_http_parse_target("/a\0b", 4, &t, why, sizeof(why)), OB_EPARSE);
@@ -156,9 +156,9 @@ static void encode_roundtrip(void **state)
 		struct ob_http_target t;
 		char why[512];
 
-		ob_buf_adds(&b, "/x/");
+		ob_buf_puts(&b, "/x/");
 		ob_http_encode(&b, texts[i], strlen(texts[i]));
-		ob_buf_adds(&b, "?v=");
+		ob_buf_puts(&b, "?v=");
 		ob_http_encode(&b, texts[i], strlen(texts[i]));
 		if (!strcmp(texts[i], "/../")) {
 			/* an encoded slash in a segment is refused */

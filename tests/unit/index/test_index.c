@@ -42,16 +42,16 @@ static void reference_def(struct ob_buf *b, const char *index_lines, bool dims,
 				;
 			if (i == ns) {
 				ob_strlcpy(seen[ns++], dim, sizeof(seen[0]));
-				ob_buf_addf(b, "[dimension %s]\nweight = 1\n", dim);
+				ob_buf_putf(b, "[dimension %s]\nweight = 1\n", dim);
 			}
 		}
 	}
 	for (size_t j = 0; j < meta.nrows; j++) {
-		ob_buf_addf(b, "[indicator %s]\ndirection = %ld\nweight = %s\n",
+		ob_buf_putf(b, "[indicator %s]\ndirection = %ld\nweight = %s\n",
 		            refcsv_str(&meta, j, "indicator"), refcsv_int(&meta, j, "direction"),
 		            equal_weights ? "1" : refcsv_str(&meta, j, "weight"));
 		if (dims)
-			ob_buf_addf(b, "dimension = %s\n", refcsv_str(&meta, j, "dimension"));
+			ob_buf_putf(b, "dimension = %s\n", refcsv_str(&meta, j, "dimension"));
 	}
 	refcsv_free(&meta);
 }

@@ -308,9 +308,9 @@ static void count_column(void **state)
 	(void)state;
 
 	fixture_file(dir, "catalog/sources/sv-cnt.ini", counted_profile, strlen(counted_profile));
-	ob_buf_adds(&csv, "Id;Fecha;Municipio;Delito;CANTIDAD\n");
+	ob_buf_puts(&csv, "Id;Fecha;Municipio;Delito;CANTIDAD\n");
 	for (size_t i = 0; i < OB_ARRAY_SIZE(count_cases); i++) {
-		ob_buf_addf(&csv, "K%zu;01/03/2020;Aguilares;Homicidio;%s\n", i, count_cases[i].value);
+		ob_buf_putf(&csv, "K%zu;01/03/2020;Aguilares;Homicidio;%s\n", i, count_cases[i].value);
 		rows++;
 		if (count_cases[i].victims >= 0)
 			victims += count_cases[i].victims;

@@ -21,27 +21,27 @@ static ob_err dump(struct ob_csv_reader *r, struct ob_buf *out, struct ob_diag *
 
 	while ((e = ob_csv_next(r, &rec, d)) == OB_OK) {
 		if (rec->end_line != rec->line)
-			ob_buf_addf(out, "%ld-%ld:", rec->line, rec->end_line);
+			ob_buf_putf(out, "%ld-%ld:", rec->line, rec->end_line);
 		else
-			ob_buf_addf(out, "%ld:", rec->line);
+			ob_buf_putf(out, "%ld:", rec->line);
 		for (size_t i = 0; i < rec->nfields; i++) {
 			const struct ob_csv_field *f = &rec->fields[i];
 			assert_int_equal(f->ptr[f->len], '\0');
 			if (i)
-				ob_buf_addc(out, '|');
+				ob_buf_putc(out, '|');
 			for (size_t k = 0; k < f->len; k++) {
 				char c = f->ptr[k];
 				if (c == '\n')
-					ob_buf_adds(out, "\\n");
+					ob_buf_puts(out, "\\n");
 				else if (c == '\r')
-					ob_buf_adds(out, "\\r");
+					ob_buf_puts(out, "\\r");
 				else if (c == '|' || c == '\\')
-					ob_buf_addf(out, "\\%c", c);
+					ob_buf_putf(out, "\\%c", c);
 				else
-					ob_buf_addc(out, c);
+					ob_buf_putc(out, c);
 			}
 		}
-		ob_buf_addc(out, '\n');
+		ob_buf_putc(out, '\n');
 	}
 	return e;
 }
@@ -323,12 +323,12 @@ static void mixed_encoding(void **state)
 	long lines = 1;
 	(void)state;
 
-	ob_buf_adds(&b, "nombre;municipio;edad\n");
+	ob_buf_puts(&b, "nombre;municipio;edad\n");
 	while (b.len < 2 * OB_SNIFF_BYTES) {
-		ob_buf_adds(&b, "José;Santa Ana;35\n");
+		ob_buf_puts(&b, "José;Santa Ana;35\n");
 		lines++;
 	}
-	ob_buf_adds(&b, "Ana;San Jos\xE9;20\n");
+	ob_buf_puts(&b, "Ana;San Jos\xE9;20\n");
 	assert_int_equal(ob_csv_open_mem(b.ptr, b.len, "m.csv", NULL, &r, &d), OB_OK);
 	assert_int_equal(ob_csv_encoding(r), OB_ENC_UTF8);
 	assert_int_equal(dump(r, &out, &d), OB_EENCODING);
@@ -423,12 +423,12 @@ static void given_utf8_cp1252_after_sniff(void **state)
 	long lines = 1;
 	(void)state;
 
-	ob_buf_adds(&b, "nombre;municipio;edad\n");
+	ob_buf_puts(&b, "nombre;municipio;edad\n");
 	while (b.len < 2 * OB_SNIFF_BYTES) {
-		ob_buf_adds(&b, "Jose;Santa Ana;35\n");
+		ob_buf_puts(&b, "Jose;Santa Ana;35\n");
 		lines++;
 	}
-	ob_buf_adds(&b, "Ana;San Jos\xE9;20\n");
+	ob_buf_puts(&b, "Ana;San Jos\xE9;20\n");
 	assert_int_equal(ob_csv_open_mem(b.ptr, b.len, "m.csv", &o, &r, &d), OB_OK);
 	assert_int_equal(ob_csv_encoding(r), OB_ENC_UTF8);
 	assert_false(ob_csv_encoding_check(r)->contradicted);
@@ -457,12 +457,12 @@ static void nul_after_sniff(void **state)
 	long lines = 1;
 	(void)state;
 
-	ob_buf_adds(&b, "a;b;c\n");
+	ob_buf_puts(&b, "a;b;c\n");
 	while (b.len < 2 * OB_SNIFF_BYTES) {
-		ob_buf_adds(&b, "1;2;3\n");
+		ob_buf_puts(&b, "1;2;3\n");
 		lines++;
 	}
-	ob_buf_add(&b, "4;5\0;6\n", 7);
+	ob_buf_put(&b, "4;5\0;6\n", 7);
 	assert_int_equal(ob_csv_open_mem(b.ptr, b.len, "n.csv", NULL, &r, &d), OB_OK);
 	assert_int_equal(dump(r, &out, &d), OB_EENCODING);
 	assert_int_equal(d.line, lines + 1);
@@ -482,10 +482,10 @@ static void sniff_cuts_a_sequence(void **state)
 	struct ob_diag d;
 	(void)state;
 
-	ob_buf_adds(&b, "a,b\n");
+	ob_buf_puts(&b, "a,b\n");
 	while (b.len < OB_SNIFF_BYTES - 1)
-		ob_buf_addc(&b, 'x');
-	ob_buf_adds(&b, "ñ,y\n");
+		ob_buf_putc(&b, 'x');
+	ob_buf_puts(&b, "ñ,y\n");
 	assert_int_equal(b.ptr[OB_SNIFF_BYTES - 1], (char)0xC3);
 	assert_int_equal(ob_csv_open_mem(b.ptr, b.len, NULL, NULL, &r, &d), OB_OK);
 	assert_int_equal(ob_csv_encoding(r), OB_ENC_UTF8);
@@ -504,13 +504,13 @@ static void limits_by_default(void **state)
 	(void)state;
 
 	/* a field of OB_MAX_FIELD bytes is fine, one more is not */
-	ob_buf_adds(&b, "a,b\n1,");
+	ob_buf_puts(&b, "a,b\n1,");
 	for (int i = 0; i < OB_MAX_FIELD; i++)
-		ob_buf_addc(&b, 'x');
-	ob_buf_adds(&b, "\n2,");
+		ob_buf_putc(&b, 'x');
+	ob_buf_puts(&b, "\n2,");
 	for (int i = 0; i <= OB_MAX_FIELD; i++)
-		ob_buf_addc(&b, 'x');
-	ob_buf_adds(&b, "\n");
+		ob_buf_putc(&b, 'x');
+	ob_buf_puts(&b, "\n");
 	assert_int_equal(ob_csv_open_mem(b.ptr, b.len, NULL, NULL, &r, &d), OB_OK);
 	assert_int_equal(dump(r, &out, &d), OB_ETOOBIG);
 	assert_int_equal(d.line, 3);
@@ -522,11 +522,11 @@ static void limits_by_default(void **state)
 	ob_buf_reset(&b);
 	ob_buf_reset(&out);
 	for (int i = 1; i < OB_MAX_COLUMNS; i++)
-		ob_buf_addc(&b, ',');
-	ob_buf_addc(&b, '\n');
+		ob_buf_putc(&b, ',');
+	ob_buf_putc(&b, '\n');
 	for (int i = 0; i < OB_MAX_COLUMNS; i++)
-		ob_buf_addc(&b, ',');
-	ob_buf_addc(&b, '\n');
+		ob_buf_putc(&b, ',');
+	ob_buf_putc(&b, '\n');
 	assert_int_equal(ob_csv_open_mem(b.ptr, b.len, NULL, NULL, &r, &d), OB_OK);
 	assert_int_equal(dump(r, &out, &d), OB_ETOOBIG);
 	assert_int_equal(d.line, 2);
@@ -536,9 +536,9 @@ static void limits_by_default(void **state)
 	/* an open quote runs into the record limit, not out of memory */
 	ob_buf_reset(&b);
 	ob_buf_reset(&out);
-	ob_buf_adds(&b, "a,b\n1,\"open\n");
+	ob_buf_puts(&b, "a,b\n1,\"open\n");
 	while (b.len < 3 * OB_MAX_LINE)
-		ob_buf_adds(&b, "2,3\n");
+		ob_buf_puts(&b, "2,3\n");
 	assert_int_equal(ob_csv_open_mem(b.ptr, b.len, NULL, NULL, &r, &d), OB_OK);
 	assert_int_equal(dump(r, &out, &d), OB_ETOOBIG);
 	assert_int_equal(d.line, 2);
@@ -561,8 +561,8 @@ static void limit_is_inclusive(void **state)
 	(void)state;
 
 	while (b.len < OB_SNIFF_BYTES - 1)
-		ob_buf_addc(&b, 'x');
-	ob_buf_adds(&b, "\r\nyz\r\n");
+		ob_buf_putc(&b, 'x');
+	ob_buf_puts(&b, "\r\nyz\r\n");
 	assert_int_equal(ob_csv_open_mem(b.ptr, b.len, NULL, &o, &r, &d), OB_OK);
 	assert_int_equal(ob_csv_next(r, &rec, &d), OB_OK);
 	assert_int_equal(rec->fields[0].len, OB_SNIFF_BYTES - 1);
@@ -634,41 +634,41 @@ static void round_trip(void **state)
 			if (rnd(&seed) % 4 == 0)
 				quote = true;
 			if (f)
-				ob_buf_addc(&csv, ';');
+				ob_buf_putc(&csv, ';');
 			if (quote) {
-				ob_buf_addc(&csv, '"');
+				ob_buf_putc(&csv, '"');
 				for (size_t k = 0; k < fl; k++) {
 					if (field[k] == '"')
-						ob_buf_addc(&csv, '"');
+						ob_buf_putc(&csv, '"');
 					if (field[k] == '\n')
 						line++;
-					ob_buf_addc(&csv, field[k]);
+					ob_buf_putc(&csv, field[k]);
 				}
-				ob_buf_addc(&csv, '"');
+				ob_buf_putc(&csv, '"');
 			} else {
-				ob_buf_add(&csv, field, fl);
+				ob_buf_put(&csv, field, fl);
 			}
 			if (f)
-				ob_buf_addc(&line_dump, '|');
+				ob_buf_putc(&line_dump, '|');
 			for (size_t k = 0; k < fl; k++) {
 				if (field[k] == '\n')
-					ob_buf_adds(&line_dump, "\\n");
+					ob_buf_puts(&line_dump, "\\n");
 				else if (field[k] == '\r')
-					ob_buf_adds(&line_dump, "\\r");
+					ob_buf_puts(&line_dump, "\\r");
 				else if (field[k] == '\\' || field[k] == '|')
-					ob_buf_addf(&line_dump, "\\%c", field[k]);
+					ob_buf_putf(&line_dump, "\\%c", field[k]);
 				else
-					ob_buf_addc(&line_dump, field[k]);
+					ob_buf_putc(&line_dump, field[k]);
 			}
 		}
 		if (line != start)
-			ob_buf_addf(&want, "%ld-%ld:", start, line);
+			ob_buf_putf(&want, "%ld-%ld:", start, line);
 		else
-			ob_buf_addf(&want, "%ld:", start);
-		ob_buf_add(&want, line_dump.ptr ? line_dump.ptr : "", line_dump.len);
-		ob_buf_addc(&want, '\n');
+			ob_buf_putf(&want, "%ld:", start);
+		ob_buf_put(&want, line_dump.ptr ? line_dump.ptr : "", line_dump.len);
+		ob_buf_putc(&want, '\n');
 		ob_buf_release(&line_dump);
-		ob_buf_adds(&csv, rnd(&seed) % 2 ? "\r\n" : "\n");
+		ob_buf_puts(&csv, rnd(&seed) % 2 ? "\r\n" : "\n");
 		line++;
 	}
 	assert_true(csv.len > 4 * 65536);

@@ -136,13 +136,13 @@ static void limits(void **state)
 	(void)state;
 
 	/* a line of exactly the limit, then one byte more */
-	ob_buf_adds(&t, "[s]\nk = ");
+	ob_buf_puts(&t, "[s]\nk = ");
 	while (t.len < 4 + OB_MAX_CONFIG_LINE)
-		ob_buf_addc(&t, 'x');
-	ob_buf_adds(&t, "\r\n");
+		ob_buf_putc(&t, 'x');
+	ob_buf_puts(&t, "\r\n");
 	assert_int_equal(ob_ini_parse(t.ptr, t.len, "l.ini", 0, collect, &b, &d), OB_OK);
 	t.len -= 2;
-	ob_buf_adds(&t, "x\n");
+	ob_buf_puts(&t, "x\n");
 	ob_diag_clear(&d);
 	assert_int_equal(ob_ini_parse(t.ptr, t.len, "l.ini", 0, collect, &b, &d), OB_ETOOBIG);
 	assert_int_equal(d.line, 2);
@@ -151,28 +151,28 @@ static void limits(void **state)
 	/* sections */
 	ob_buf_reset(&t);
 	for (k = 0; k < OB_MAX_INI_SECTIONS; k++)
-		ob_buf_adds(&t, "[s]\n");
+		ob_buf_puts(&t, "[s]\n");
 	ob_buf_reset(&b);
 	assert_int_equal(ob_ini_parse(t.ptr, t.len, "s.ini", 0, collect, &b, &d), OB_OK);
-	ob_buf_adds(&t, "[s]\n");
+	ob_buf_puts(&t, "[s]\n");
 	assert_int_equal(ob_ini_parse(t.ptr, t.len, "s.ini", 0, collect, &b, &d), OB_ETOOBIG);
 	assert_int_equal(d.line, OB_MAX_INI_SECTIONS + 1);
 
 	/* keys */
 	ob_buf_reset(&t);
-	ob_buf_adds(&t, "[s]\n");
+	ob_buf_puts(&t, "[s]\n");
 	for (k = 0; k < OB_MAX_INI_KEYS; k++)
-		ob_buf_adds(&t, "k=v\n");
+		ob_buf_puts(&t, "k=v\n");
 	ob_buf_reset(&b);
 	assert_int_equal(ob_ini_parse(t.ptr, t.len, "k.ini", 0, collect, &b, &d), OB_OK);
-	ob_buf_adds(&t, "k=v\n");
+	ob_buf_puts(&t, "k=v\n");
 	assert_int_equal(ob_ini_parse(t.ptr, t.len, "k.ini", 0, collect, &b, &d), OB_ETOOBIG);
 	assert_int_equal(d.line, OB_MAX_INI_KEYS + 2);
 
 	/* the whole text */
 	ob_buf_reset(&t);
 	while (t.len <= OB_MAX_CONFIG_FILE)
-		ob_buf_adds(&t, "; a comment line of some length, repeated\n");
+		ob_buf_puts(&t, "; a comment line of some length, repeated\n");
 	assert_int_equal(ob_ini_parse(t.ptr, t.len, "f.ini", 0, collect, &b, &d), OB_ETOOBIG);
 	assert_int_equal(d.line, 0);
 	ob_buf_release(&t);

@@ -89,18 +89,18 @@ static bool split(const char *s, size_t len, struct cellvec *cells, size_t **cou
 					}
 					if (s[i] == '"') {
 						if (i + 1 < len && s[i + 1] == '"') {
-							ob_buf_addc(&b, '"');
+							ob_buf_putc(&b, '"');
 							i += 2;
 							continue;
 						}
 						i++;
 						break;
 					}
-					ob_buf_addc(&b, s[i++]);
+					ob_buf_putc(&b, s[i++]);
 				}
 			}
 			while (i < len && s[i] != ',' && s[i] != '\n' && s[i] != '\r')
-				ob_buf_addc(&b, s[i++]);
+				ob_buf_putc(&b, s[i++]);
 			push(cells, b.ptr ? ob_buf_detach(&b, NULL) : ob_strdup(""));
 			nf++;
 			if (i < len && s[i] == ',') {

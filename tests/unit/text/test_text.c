@@ -214,9 +214,9 @@ static bool oracle_fold(const char *s, size_t n, struct ob_buf *out)
 		if ((cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
 		    (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO)) {
 			if (gap && out->len)
-				ob_buf_addc(out, ' ');
+				ob_buf_putc(out, ' ');
 			gap = false;
-			ob_buf_add(out, m + i, (size_t)k);
+			ob_buf_put(out, m + i, (size_t)k);
 		} else {
 			gap = true;
 		}
