@@ -114,10 +114,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(c);
 	}
 	{
-		struct ob_rec_settings r;
-		ob_rec_settings_defaults(&r);
+		struct ob_reconcile_settings r;
+		ob_reconcile_settings_defaults(&r);
 		ob_diag_clear(&d);
-		if (ob_rec_settings_parse(text, size, "fuzz.ini", &r, &d))
+		if (ob_reconcile_settings_parse(text, size, "fuzz.ini", &r, &d))
 			CHECK(d.message[0]);
 	}
 	{

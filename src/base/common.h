@@ -46,6 +46,8 @@ char *ob_strdup(const char *s);
 void *ob_malloc(size_t n);
 void *ob_calloc(size_t count, size_t size);
 void *ob_realloc(void *p, size_t n);
+/* Say that n bytes could not be had, and abort. */
+_Noreturn void ob_out_of_memory(size_t n);
 
 /*
  * Parse a whole decimal integer from s[0..len). Leading/trailing blanks are

@@ -1,11 +1,12 @@
 /* util.c - allocation, bounded string copies and number parsing. */
 #include "base/common.h"
+#include "base/log.h"
 
 #include <math.h>
 
-static void out_of_memory(size_t n)
+_Noreturn void ob_out_of_memory(size_t n)
 {
-	fprintf(stderr, "observa: memoria agotada (%zu bytes) / out of memory\n", n);
+	OB_ERROR("memoria agotada (%zu bytes)", "out of memory (%zu bytes)", n);
 	abort();
 }
 
@@ -13,7 +14,7 @@ void *ob_malloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
-		out_of_memory(n);
+		ob_out_of_memory(n);
 	return p;
 }
 
@@ -21,7 +22,7 @@ void *ob_calloc(size_t count, size_t size)
 {
 	void *p = calloc(count ? count : 1, size ? size : 1);
 	if (!p)
-		out_of_memory(count * size);
+		ob_out_of_memory(count * size);
 	return p;
 }
 
@@ -29,7 +30,7 @@ void *ob_realloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
-		out_of_memory(n);
+		ob_out_of_memory(n);
 	return q;
 }
 

@@ -136,31 +136,27 @@ static size_t fmt_grouped(char *buf, double v, int dec)
 
 /* A CSV field, quoted when it must be, formulas made harmless. */
 /* A text cell through the formula guard of io/csvw.h. */
+/* A text cell as io/csvw.h writes it (quoted as needed, formulas guarded). */
 static void out_csv(struct out *o, const char *s)
 {
-	size_t n = strlen(s);
-	unsigned how = ob_csv_cell(s, n, ',');
+	struct ob_buf b = OB_BUF_INIT(OB_MAX_LINE);
 
-	if (!how) {
-		out_put(o, s, n);
-		return;
-	}
-	out_c(o, '"');
-	if (how & OB_CSV_GUARD)
-		out_c(o, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			out_c(o, '"');
-		out_c(o, *s);
-	}
-	out_c(o, '"');
+	if (ob_csv_put_text(&b, s, strlen(s), ',') == OB_OK)
+		out_put(o, b.ptr ? b.ptr : "", b.len);
+	else
+		out_put(o, "\"'(?)\"", 6); /* longer than a line may be: never cut */
+	ob_buf_release(&b);
 }
 
+/* A JSON string as io/json.h writes it. */
 static void out_json_str(struct out *o, const char *s)
 {
 	struct ob_buf b = OB_BUF_INIT(OB_MAX_LINE);
-	ob_json_str(&b, s, strlen(s));
-	out_put(o, b.ptr, b.len);
+
+	if (ob_json_str(&b, s, strlen(s)) == OB_OK)
+		out_put(o, b.ptr, b.len);
+	else
+		out_put(o, "null", 4); /* longer than a line may be: never cut */
 	ob_buf_release(&b);
 }
 

@@ -82,9 +82,9 @@ int cmd_reconcile(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	const char *period = NULL, *country = NULL, *config = NULL, *out = NULL,
 	           *truth = NULL, *user = NULL, *purpose = NULL;
 	char os_actor[OB_MAX_USER_NAME + 8];
-	struct ob_rec_settings set;
-	struct ob_rec_run run;
-	struct ob_rec_confusion cf;
+	struct ob_reconcile_settings set;
+	struct ob_reconcile_run run;
+	struct ob_reconcile_confusion cf;
 	struct ob_period *periods = NULL;
 	size_t nperiods = 0;
 	struct ob_store *st = NULL;
@@ -167,8 +167,8 @@ int cmd_reconcile(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	month_of(lo, from);
 	month_of(hi, to);
 
-	ob_rec_settings_defaults(&set);
-	if (config && (e = ob_rec_settings_load(config, &set, &d))) {
+	ob_reconcile_settings_defaults(&set);
+	if (config && (e = ob_reconcile_settings_load(config, &set, &d))) {
 		ob_cli_diag(&d);
 		return OB_EXIT_FAIL;
 	}
@@ -180,19 +180,19 @@ int cmd_reconcile(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	if (!(st = out ? ob_cmd_store_disclose(ctx)
 	               : ob_cmd_store(ctx, dry ? OB_STORE_READONLY : OB_STORE_EXISTING)))
 		return OB_EXIT_SYSTEM;
-	ob_rec_run_init(&run, &set);
+	ob_reconcile_run_init(&run, &set);
 	if (out && !ob_cli_purpose_ok(st, purpose)) {
 		status = OB_EXIT_USAGE;
 		goto done;
 	}
-	if ((e = ob_rec_load(&run, st, period, from, to, country, &d)) ||
-	    (e = ob_rec_decisions_load(&run, st, &d)) || (e = ob_rec_link(&run, &d)) ||
-	    (e = ob_rec_build(&run, &d))) {
+	if ((e = ob_reconcile_load(&run, st, period, from, to, country, &d)) ||
+	    (e = ob_reconcile_decisions_load(&run, st, &d)) || (e = ob_reconcile_link(&run, &d)) ||
+	    (e = ob_reconcile_build(&run, &d))) {
 		ob_cli_diag(&d);
 		status = ob_cli_status(e);
 		goto done;
 	}
-	if (truth && (e = ob_rec_evaluate(&run, truth, &cf, &d))) {
+	if (truth && (e = ob_reconcile_evaluate(&run, truth, &cf, &d))) {
 		ob_cli_diag(&d);
 		status = ob_cli_status(e);
 		goto done;
@@ -206,7 +206,7 @@ int cmd_reconcile(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		OB_WARN("no hay muertes violentas en %s..%s%s%s", "no violent deaths in %s..%s%s%s",
 		        from, to, country ? " " : "", country ? country : "");
 	ob_cli_os_actor(os_actor, sizeof(os_actor));
-	if (!dry && (e = ob_rec_save(&run, st, user ? user : os_actor, &d))) {
+	if (!dry && (e = ob_reconcile_save(&run, st, user ? user : os_actor, &d))) {
 		ob_cli_diag(&d);
 		status = ob_cli_status(e);
 		goto done;
@@ -232,22 +232,22 @@ int cmd_reconcile(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		if ((status = ob_cli_disclose(st, &rd)))
 			goto done;
 	}
-	if (out && (e = ob_rec_write_csv(&run, out, &d))) {
+	if (out && (e = ob_reconcile_write_csv(&run, out, &d))) {
 		ob_cli_diag(&d);
 		status = OB_EXIT_SYSTEM;
 		goto done;
 	}
 	if (!ctx->quiet) {
-		uint64_t per[OB_REC_NINST] = { 0 };
+		uint64_t per[OB_RECONCILE_NINST] = { 0 };
 		for (size_t i = 0; i < run.n; i++)
 			per[run.rec[i].inst]++;
 		printf("periodo / period: %s (%s..%s)%s%s\n", period, from, to,
 		       country ? "; país / country " : "", country ? country : "");
 		printf("registros / records: %zu (policía / police %llu, forense / forensic %llu, "
 		       "fiscalía / prosecutor %llu)\n",
-		       run.n, (unsigned long long)per[OB_REC_POLICE],
-		       (unsigned long long)per[OB_REC_FORENSIC],
-		       (unsigned long long)per[OB_REC_PROSECUTOR]);
+		       run.n, (unsigned long long)per[OB_RECONCILE_POLICE],
+		       (unsigned long long)per[OB_RECONCILE_FORENSIC],
+		       (unsigned long long)per[OB_RECONCILE_PROSECUTOR]);
 		if (run.ncounted)
 			printf("solo en los conteos / in counts only: %zu filas / rows, %llu víctimas / "
 			       "victims (fuentes agregadas o filas con conteo distinto de 1; no se "
@@ -261,8 +261,8 @@ int cmd_reconcile(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		printf("muertes conciliadas / reconciled deaths: %zu\n", run.ndeaths);
 		printf("pares a revisión / pairs for review: %zu\n", run.nreview);
 		printf("discrepancias / discrepancies:");
-		for (int r = 0; r < OB_REC_NREASONS; r++)
-			printf(" %s %llu", ob_rec_reason_name((enum ob_rec_reason)r),
+		for (int r = 0; r < OB_RECONCILE_NREASONS; r++)
+			printf(" %s %llu", ob_reconcile_reason_name((enum ob_reconcile_reason)r),
 			       (unsigned long long)run.reasons[r]);
 		printf("\n");
 		if (!dry)
@@ -281,6 +281,6 @@ int cmd_reconcile(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		printf("precision %.4f recall %.4f\n", cf.precision, cf.recall);
 	}
 done:
-	ob_rec_run_release(&run);
+	ob_reconcile_run_release(&run);
 	return status;
 }

@@ -39,20 +39,20 @@ void cmd_review_usage(FILE *out)
 	        "3 error del almacén.\n");
 }
 
-#define rec_cols ob_rec_review_fields
+#define rec_cols ob_reconcile_review_fields
 
 /* The fields of one record by (source, source_id), newest submission first. */
 static ob_err fetch(struct ob_store *st, const char *source, const char *id,
-                    char out[][OB_REC_REVIEW_FIELD], struct ob_diag *d)
+                    char out[][OB_RECONCILE_REVIEW_FIELD], struct ob_diag *d)
 {
 	bool found;
 	ob_err e;
 
-	if ((e = ob_rec_review_record(st, source, id, out, &found, d)))
+	if ((e = ob_reconcile_review_record(st, source, id, out, &found, d)))
 		return e;
 	if (!found) {
-		snprintf(out[0], OB_REC_REVIEW_FIELD, "%s", source);
-		snprintf(out[1], OB_REC_REVIEW_FIELD, "%s (no encontrado / not found)", id);
+		snprintf(out[0], OB_RECONCILE_REVIEW_FIELD, "%s", source);
+		snprintf(out[1], OB_RECONCILE_REVIEW_FIELD, "%s (no encontrado / not found)", id);
 	}
 	return OB_OK;
 }
@@ -120,7 +120,7 @@ static int list(struct ob_store *st, const char *user, const char *purpose, bool
 		goto fail;
 	sqlite3_bind_int(q, 1, all);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		char a[OB_REC_REVIEW_NFIELDS][OB_REC_REVIEW_FIELD], b[OB_REC_REVIEW_NFIELDS][OB_REC_REVIEW_FIELD];
+		char a[OB_RECONCILE_REVIEW_NFIELDS][OB_RECONCILE_REVIEW_FIELD], b[OB_RECONCILE_REVIEW_NFIELDS][OB_RECONCILE_REVIEW_FIELD];
 		const char *dec = (const char *)sqlite3_column_text(q, 9);
 		const char *ex = (const char *)sqlite3_column_text(q, 8);
 
@@ -137,7 +137,7 @@ static int list(struct ob_store *st, const char *user, const char *purpose, bool
 		       sqlite3_column_double(q, 6),
 		       sqlite3_column_int(q, 7) ? "enlazado / linked" : "separado / apart",
 		       dec ? "; decidido / decided: " : "", dec ? dec : "");
-		for (size_t k = 0; k < OB_REC_REVIEW_NFIELDS; k++)
+		for (size_t k = 0; k < OB_RECONCILE_REVIEW_NFIELDS; k++)
 			printf("  %-12s %-40s %s\n", rec_cols[k], a[k], b[k]);
 		printf("  comparación / comparison (nivel / level, peso / weight):\n");
 		while (ex && *ex) {
@@ -248,7 +248,7 @@ int cmd_review(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		status = list(st, user, purpose, all);
 	} else {
 		ob_diag_clear(&d);
-		if ((e = ob_rec_decide(st, item, accept, user, note, &d))) {
+		if ((e = ob_reconcile_decide(st, item, accept, user, note, &d))) {
 			ob_cli_diag(&d);
 			status = e == OB_ENOENT ? OB_EXIT_FAIL : ob_cli_status(e);
 		} else {

@@ -57,8 +57,7 @@ void *ob_ii_big_calloc(size_t n, size_t *len)
 		*len = BIG_ALIGN;
 	p = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED) {
-		fprintf(stderr, "observa: memoria agotada (%zu bytes) / out of memory\n", *len);
-		abort();
+		ob_out_of_memory(*len); /* does not return */
 	}
 #ifdef MADV_HUGEPAGE
 	madvise(p, *len, MADV_HUGEPAGE);

@@ -416,8 +416,8 @@ ob_err ob_snapshot_load(struct ob_store *st, const char *dir, struct ob_snapshot
 	if (!e && !strcmp((*out)->stamp, stamp))
 		return OB_OK;
 	if (!e) {
-		ob_info("la instantánea es anterior a los últimos cambios del almacén: se reconstruye "
-		        "(the snapshot is older than the store: rebuilding)");
+		OB_INFO("la instantánea es anterior a los últimos cambios del almacén: se reconstruye",
+		        "the snapshot is older than the store's last changes: rebuilding it");
 		ob_snapshot_close(*out);
 		*out = NULL;
 	} else if (e == OB_ECORRUPT || e == OB_ESCHEMA) {

@@ -481,7 +481,7 @@ void ob_http_h_analyze(struct ob_http_call *c)
 	                   ob_counting_load(c->ctx->dir, ref->snap, set, &rules, &d))) {
 		char msg[OB_MAX_MESSAGE];
 		ob_diag_format(&d, msg, sizeof(msg));
-		ob_error("API: reglas de conteo / counting rules: %s", msg);
+		OB_ERROR("API: reglas de conteo: %s", "API: counting rules: %s", msg);
 		ob_http_fail(c->res, 500, "definitions", NULL,
 		             "No se pudieron leer las reglas de conteo; el administrador encontrará "
 		             "el detalle en el registro del servidor.",

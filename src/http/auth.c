@@ -252,8 +252,9 @@ static void rf_put(struct ob_store *s, const struct rf_write *w)
 		          : OB_ENOMEM;
 	}
 	if (e)
-		ob_warn("auditoría: no se pudo registrar un rechazo (%s): %s", w->k.event,
-		        e == OB_ENOMEM ? "memoria" : d.message);
+		OB_WARN("auditoría: no se pudo registrar un rechazo (%s): %s",
+		        "audit: a refusal could not be recorded (%s): %s", w->k.event,
+		        e == OB_ENOMEM ? OB_TR("memoria", "memory") : d.message);
 	ob_buf_release(&b);
 }
 

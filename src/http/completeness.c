@@ -37,7 +37,7 @@ void ob_http_h_completeness(struct ob_http_call *c)
 	o.level = (int)ob_http_int(c, "level", 0);
 	ob_diag_clear(&d);
 	if (ob_snaphold_refresh(c->ctx->snaps, c->ctx->store, c->ctx->dir, NULL, &d))
-		ob_warn("API: instantánea: %s", d.message);
+		OB_WARN("API: instantánea: %s", "API: snapshot: %s", d.message);
 	if (!(ref = ob_snaphold_get(c->ctx->snaps))) {
 		ob_http_fail(c->res, 503, "unavailable", NULL,
 		             "No se pudo cargar la instantánea de los registros.",

@@ -46,7 +46,8 @@ bool ob_http_audit_read(struct ob_http_call *c, const char *object, const char *
 		return false;
 	}
 	if (e) {
-		ob_error("API: no se pudo escribir la auditoría: %s", d.message);
+		OB_ERROR("API: no se pudo escribir la auditoría: %s", "API: could not write the audit log: %s",
+		         d.message);
 		ob_http_fail(c->res, 500, "audit_failed", NULL,
 		             "No se pudo registrar la consulta en la bitácora de auditoría; no se "
 		             "entregan datos sin registro.",

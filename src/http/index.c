@@ -277,8 +277,9 @@ static struct pq *question(struct protect_ctx *pc, size_t ind, int by, const cha
 	ob_strmap_init(&e->at);
 	memset(&q, 0, sizeof(q));
 	if (numerator_where(&pc->set->v[ind], pc->rules != NULL, by, e->value, year, &w)) {
-		ob_warn("API: índice: la pregunta del indicador %s es demasiado larga; sus valores "
-		        "quedan como faltantes / the question is too long, values missing",
+		OB_WARN("API: índice: la pregunta del indicador %s es demasiado larga; sus valores "
+		        "quedan como faltantes",
+		        "API: index: the question of indicator %s is too long; its values are missing",
 		        pc->set->v[ind].id);
 		ob_buf_release(&w);
 		return e;
@@ -291,8 +292,10 @@ static struct pq *question(struct protect_ctx *pc, size_t ind, int by, const cha
 	q.keys = true;
 	ob_diag_clear(&d);
 	if (ob_query_run(pc->ref->an, &q, &e->r, &d)) {
-		ob_warn("API: índice: la pregunta «%s» del indicador %s no se pudo hacer; sus "
-		        "valores quedan como faltantes / the question failed, values missing: %s",
+		OB_WARN("API: índice: la pregunta «%s» del indicador %s no se pudo hacer; sus "
+		        "valores quedan como faltantes: %s",
+		        "API: index: the question «%s» of indicator %s failed; its values are "
+		        "missing: %s",
 		        w.ptr ? w.ptr : "", pc->set->v[ind].id, d.message);
 		e->r = NULL;
 	} else {
@@ -370,14 +373,15 @@ static bool compute(struct ob_http_call *c, const struct ob_snapref *ref, const 
 	ob_diag_clear(&d);
 	if (ob_indicators_load_dir(c->ctx->dir, &set, &from_default, &d) ||
 	    ob_counting_load(c->ctx->dir, ref->snap, set, &rules, &d)) {
-		ob_error("API: indicadores / reglas de conteo: %s", d.message);
+		OB_ERROR("API: indicadores y reglas de conteo: %s", "API: indicators and counting rules: %s",
+		         d.message);
 		ob_indicators_free(set);
 		ob_http_store_fail(c);
 		return false;
 	}
 	pt = ob_malloc(sizeof(*pt));
 	if (ob_sdc_config_load(&cfg, c->ctx->dir, &d) || ob_ck_ptable_build(&cfg.ck, pt, &d)) {
-		ob_error("API: control de divulgación / disclosure control: %s", d.message);
+		OB_ERROR("API: control de divulgación: %s", "API: disclosure control: %s", d.message);
 		ob_http_store_fail(c);
 		goto out;
 	}
@@ -526,7 +530,7 @@ void ob_http_h_index(struct ob_http_call *c)
 		return;
 	}
 	if (ob_snaphold_refresh(c->ctx->snaps, c->ctx->store, c->ctx->dir, NULL, &d))
-		ob_warn("API: instantánea: %s", d.message);
+		OB_WARN("API: instantánea: %s", "API: snapshot: %s", d.message);
 	if (!(ref = ob_snaphold_get(c->ctx->snaps))) {
 		ob_http_fail(c->res, 503, "unavailable", NULL,
 		             "No se pudo cargar la instantánea de los registros.",

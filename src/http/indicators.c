@@ -34,7 +34,7 @@ void ob_http_h_indicators(struct ob_http_call *c)
 
 	ob_diag_clear(&d);
 	if (ob_indicators_load_dir(c->ctx->dir ? c->ctx->dir : ".", &set, &def, &d)) {
-		ob_error("API: indicadores: %s", d.message);
+		OB_ERROR("API: indicadores: %s", "API: indicators: %s", d.message);
 		ob_http_fail(c->res, 500, "definitions", NULL,
 		             "No se pudieron leer las definiciones de los indicadores; el "
 		             "administrador encontrará el detalle en el registro del servidor.",
@@ -518,7 +518,7 @@ void ob_http_h_submission(struct ob_http_call *c)
 		ob_diag_clear(&ad);
 		if (ob_audit_append(c->ctx->store, NULL, c->who.name, "submit", "submission",
 		                    detail.ptr, NULL, &ad))
-			ob_error("API: auditoría: %s", ad.message);
+			OB_ERROR("API: auditoría: %s", "API: audit: %s", ad.message);
 		ob_diag_format(&d, msg, sizeof(msg));
 		encoding_note(msg, sizeof(msg), &res);
 		ob_http_fail(c->res, e == OB_ENOSOURCE ? 404 : e == OB_ESTORE || e == OB_EIO ? 500

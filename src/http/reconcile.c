@@ -231,20 +231,20 @@ static ob_err jstr(struct ob_buf *b, const char *s)
 static bool review_record(struct ob_http_call *c, struct ob_buf *b, const char *source,
                           const char *id)
 {
-	char f[OB_REC_REVIEW_NFIELDS][OB_REC_REVIEW_FIELD];
+	char f[OB_RECONCILE_REVIEW_NFIELDS][OB_RECONCILE_REVIEW_FIELD];
 	struct ob_diag d;
 	bool found;
 	ob_err e;
 
 	ob_diag_clear(&d);
-	if (ob_rec_review_record(c->ctx->store, source, id, f, &found, &d)) {
+	if (ob_reconcile_review_record(c->ctx->store, source, id, f, &found, &d)) {
 		ob_http_store_fail(c);
 		return false;
 	}
 	e = ob_buf_addf(b, "{\"found\":%s", found ? "true" : "false");
-	for (size_t k = 0; k < OB_REC_REVIEW_NFIELDS; k++) {
+	for (size_t k = 0; k < OB_RECONCILE_REVIEW_NFIELDS; k++) {
 		e |= ob_buf_addc(b, ',');
-		e |= jkey(b, ob_rec_review_fields[k]);
+		e |= jkey(b, ob_reconcile_review_fields[k]);
 		if (k < 2)
 			e |= jstr(b, k == 0 ? source : id);
 		else
@@ -422,7 +422,7 @@ void ob_http_h_review_decide(struct ob_http_call *c)
 		}
 	}
 	ob_diag_clear(&d);
-	e = ob_rec_decide(c->ctx->store, item, accept, c->who.name, note, &d);
+	e = ob_reconcile_decide(c->ctx->store, item, accept, c->who.name, note, &d);
 	if (e == OB_ENOENT) {
 		char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
 		snprintf(es, sizeof(es), "No existe el par en revisión %lld; vea /api/v1/review.",
@@ -432,7 +432,7 @@ void ob_http_h_review_decide(struct ob_http_call *c)
 	} else if (e) {
 		ob_http_store_fail(c);
 	} else {
-		c->audited = true; /* ob_rec_decide wrote the audit entry with the decision */
+		c->audited = true; /* ob_reconcile_decide wrote the audit entry with the decision */
 		e = ob_buf_addf(b, "{\"item\":%lld,\"decision\":\"%s\",\"user\":", item,
 		                accept ? "accept" : "reject");
 		e |= ob_json_str(b, c->who.name, strlen(c->who.name));

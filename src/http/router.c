@@ -201,7 +201,7 @@ void ob_http_store_fail(struct ob_http_call *c)
 		ob_http_header_add(c->res, "Retry-After", "%d", 5);
 		return;
 	}
-	ob_error("API: error del almacén: %s", sqlite3_errmsg(db));
+	OB_ERROR("API: error del almacén: %s", "API: store error: %s", sqlite3_errmsg(db));
 	ob_http_fail(c->res, 500, "store_error", NULL,
 	             "Error interno del almacén; el administrador encontrará el detalle en el "
 	             "registro del servidor.",
@@ -588,8 +588,8 @@ void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
 	if (c.route->audited && res->status < 400 && !c.audited) {
 		/* a route that reads record-level data answered without an audit
 		 * entry: nothing leaves */
-		ob_error("API: %s %s respondió sin entrada de auditoría", c.route->method,
-		         c.route->pattern);
+		OB_ERROR("API: %s %s respondió sin entrada de auditoría",
+		         "API: %s %s answered without an audit entry", c.route->method, c.route->pattern);
 		ob_http_fail(res, 500, "audit_missing", NULL, "Error interno (auditoría).",
 		             "Internal error (audit).");
 	}

@@ -138,8 +138,9 @@ static unsigned fit_connections(unsigned want)
 	}
 	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
 		unsigned fit = rl.rlim_cur > 2 * FD_RESERVE ? (unsigned)(rl.rlim_cur - FD_RESERVE) : 64;
-		ob_warn("http: el límite de descriptores (%llu) admite %u conexiones, no %u "
-		        "(file descriptor limit)", (unsigned long long)rl.rlim_cur, fit, want);
+		OB_WARN("http: el límite de descriptores (%llu) admite %u conexiones, no %u",
+		        "http: the file descriptor limit (%llu) allows %u connections, not %u",
+		        (unsigned long long)rl.rlim_cur, fit, want);
 		return fit;
 	}
 	return want;
@@ -241,7 +242,7 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 		struct ob_diag sd;
 		ob_diag_clear(&sd);
 		if (ob_snaphold_refresh(srv.ctx.snaps, srv.ctx.store, o->dir, NULL, &sd))
-			ob_warn("instantánea / snapshot: %s", sd.message);
+			OB_WARN("instantánea: %s", "snapshot: %s", sd.message);
 	}
 	threads = o->threads ? o->threads : processors();
 	srv.nworkers = o->workers ? o->workers : processors() < 2 ? 2 : processors();
@@ -300,7 +301,7 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 	}
 	while (sigwait(&set, &sig) != 0)
 		;
-	ob_info("señal %d: se cierra el servidor / shutting down", sig);
+	OB_INFO("señal %d: se cierra el servidor", "signal %d: shutting down", sig);
 	/* stop accepting, let requests in progress finish (idle keep-alive
 	 * connections are not waited for), then cancel the work left */
 	{

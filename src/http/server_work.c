@@ -77,12 +77,12 @@ static void run_job(struct server *srv, struct conn *c)
 	cancel = atomic_load(&c->cancel);
 	if (cancel == GONE) {
 		atomic_fetch_add(&srv->load.canceled, 1);
-		ob_warn("%s %s %s: el cliente se fue; trabajo cancelado (client gone; work "
-		        "canceled)", c->addr, c->method, c->target);
+		OB_WARN("%s %s %s: el cliente se fue; trabajo cancelado",
+		        "%s %s %s: the client left; work canceled", c->addr, c->method, c->target);
 	} else if (c->res.status == 503 && ob_now() > c->req.deadline) {
 		atomic_fetch_add(&srv->load.timed_out, 1);
-		ob_warn("%s %s %s: agotó su tiempo de %u s (ran out of time)", c->addr, c->method,
-		        c->target, srv->time_limit);
+		OB_WARN("%s %s %s: agotó su tiempo de %u s", "%s %s %s: ran out of its %u s",
+		        c->addr, c->method, c->target, srv->time_limit);
 	}
 }
 

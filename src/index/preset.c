@@ -442,8 +442,10 @@ static ob_err admin2_units(const struct ob_index_def *def,
 	}
 	ob_strmap_release(&at);
 	if (unmatched)
-		ob_warn("%s: %zu filas con una unidad que no es de nivel 2 del país elegido: se "
-		        "ignoran / rows whose unit is not an admin-2 unit of the country are ignored",
+		OB_WARN("%s: %zu filas con una unidad que no es de nivel 2 del país elegido: se "
+		        "ignoran",
+		        "%s: %zu rows whose unit is not an admin-2 unit of the chosen country: "
+		        "ignored",
 		        x->path, unmatched);
 	return OB_OK;
 }
@@ -632,20 +634,25 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 		const struct ob_ix_indicator *ind = &full.ind[j];
 		if (!ind->catalog && (!o->extra || !x.has_col[j])) {
 			drop[j] = true;
-			ob_warn("%s: indicador %s (columna %s) omitido: no es del catálogo del "
-			        "observatorio y %s; los pesos de los demás se renormalizan / external "
-			        "indicator dropped (no --input column), weights renormalised",
+			OB_WARN("%s: indicador %s (columna %s) omitido: no es del catálogo del "
+			        "observatorio y %s; los pesos de los demás se renormalizan",
+			        "%s: indicator %s (column %s) dropped: it is not in the observatory's "
+			        "catalogue and %s; the others' weights are renormalised",
 			        full.file, ind->id, ind->column,
-			        o->extra ? "el archivo de --input no tiene esa columna"
-			                 : "no se dio --input con esa columna");
+			        o->extra ? OB_TR("el archivo de --input no tiene esa columna",
+			                         "the --input file has no such column")
+			                 : OB_TR("no se dio --input con esa columna",
+			                         "no --input with that column was given"));
 		} else if (!varies(xm, us.n, ni, j, &present)) {
 			drop[j] = true;
-			ob_warn("%s: indicador %s (%s) omitido: %s en %d; los pesos de los demás se "
-			        "renormalizan / indicator dropped (no values, or the same value in "
-			        "every unit), weights renormalised", full.file, ind->id,
-			        ind->catalog ? ind->catalog : ind->column,
-			        present ? "vale lo mismo en todas las unidades"
-			                : "ninguna unidad tiene valor",
+			OB_WARN("%s: indicador %s (%s) omitido: %s en %d; los pesos de los demás se "
+			        "renormalizan",
+			        "%s: indicator %s (%s) dropped: %s in %d; the others' weights are "
+			        "renormalised",
+			        full.file, ind->id, ind->catalog ? ind->catalog : ind->column,
+			        present ? OB_TR("vale lo mismo en todas las unidades",
+			                        "it has the same value in every unit")
+			                : OB_TR("ninguna unidad tiene valor", "no unit has a value"),
 			        o->year);
 		}
 		if (drop[j])
@@ -673,8 +680,9 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 			}
 			if (c && !alive[c]) {
 				skip[nskip++] = full.node[c].id;
-				ob_warn("%s: dimensión %s omitida: ninguno de sus indicadores tiene valores "
-				        "/ dimension dropped", full.file, full.node[c].id);
+				OB_WARN("%s: dimensión %s omitida: ninguno de sus indicadores tiene valores",
+				        "%s: dimension %s dropped: none of its indicators has values",
+				        full.file, full.node[c].id);
 			}
 		}
 		if ((e = ob_index_load_mem_skip(text, len, name, skip, nskip, def, d)))
@@ -716,8 +724,10 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 		}
 	}
 	if (nempty)
-		ob_warn("%s: %zu unidades sin ningún valor en %d (sin datos ni población) quedan "
-		        "fuera del índice: %s%s / units without any value are left out",
+		OB_WARN("%s: %zu unidades sin ningún valor en %d (sin datos ni población) quedan "
+		        "fuera del índice: %s%s",
+		        "%s: %zu units without any value in %d (no data and no population) are left "
+		        "out of the index: %s%s",
 		        def->file, nempty, o->year, empty.ptr, nempty > 10 ? "..." : "");
 	ob_buf_release(&empty);
 	if (!kept) {

@@ -460,11 +460,14 @@ ob_err ob_index_run_finish(struct ob_index_run *x, const struct ob_index_run_opt
 		}
 	}
 	if (x->r.imputations)
-		ob_warn("%zu valores faltantes imputados con la media (missing = impute-mean) / "
-		        "missing values imputed", x->r.imputations);
+		OB_WARN("%zu valores faltantes imputados con la media (missing = impute-mean)",
+		        "%zu missing values imputed with the mean (missing = impute-mean)",
+		        x->r.imputations);
 	if (x->r.dropped)
-		ob_warn("%zu valores faltantes: indicador omitido y pesos reponderados para esa "
-		        "unidad (missing = reweight) / missing values dropped and reweighted",
+		OB_WARN("%zu valores faltantes: indicador omitido y pesos reponderados para esa "
+		        "unidad (missing = reweight)",
+		        "%zu missing values: the indicator dropped and the weights renormalised for "
+		        "that unit (missing = reweight)",
 		        x->r.dropped);
 	keys = ob_malloc((x->in.nunits ? x->in.nunits : 1) * sizeof(*keys));
 	for (size_t u = 0; u < x->in.nunits; u++) {

@@ -141,7 +141,7 @@ static ob_err key_line(struct reader *r, char *s, size_t i, size_t n)
 	while (va < n && is_blank(s[va]))
 		va++;
 	if (va < n && s[va] == '"') {
-		size_t vn;
+		size_t vn = 0;
 		if ((e = quoted_value(r, s, va, n, &vn)))
 			return e;
 		vb = va + vn;

@@ -100,6 +100,8 @@ struct rel {
 
 /* release.c */
 void rel_progress(const struct rel *r, const char *fmt, ...) OB_PRINTF(2, 3);
+/* A progress line in the language of messages (base/log.h). */
+#define REL_PROGRESS(r, es, en, ...) rel_progress(r, OB_TR(es, en), ##__VA_ARGS__)
 struct rrow *rel_add_row(struct rtable *t);
 const char *rel_keep_name(struct rel *r, const char *name);
 

@@ -197,8 +197,9 @@ ob_err rel_write_diff(struct rel *r, const char *prev_dir)
 
 	ob_strmap_init(&cur);
 	ob_strmap_init(&old);
-	rel_progress(r, "diferencias con la publicación anterior (%s)",
-	         r->res->previous[0] ? r->res->previous : "ninguna");
+	REL_PROGRESS(r, "diferencias con la publicación anterior (%s)",
+	             "differences from the previous release (%s)",
+	             r->res->previous[0] ? r->res->previous : OB_TR("ninguna", "none"));
 	if ((e = load_cells(r->tmp, &cur, r->d)) || (prev_dir && (e = load_cells(prev_dir, &old, r->d))))
 		goto release;
 	if (!(f = rel_open_out(r, "diff.csv"))) {

@@ -161,14 +161,16 @@ ob_err rel_compute_indicators(struct rel *r)
 	q.unreliable_below = OB_RATE_UNRELIABLE_BELOW;
 	q.institution = -1;
 	q.rules = r->rules;
-	rel_progress(r, "indicadores: %zu indicadores x %zu territorios x %zu años", nk, nu, np);
+	REL_PROGRESS(r, "indicadores: %zu indicadores x %zu territorios x %zu años",
+	             "indicators: %zu indicators x %zu territories x %zu years", nk, nu, np);
 	if ((e = ob_indicators_compute(s, r->pop, r->set, &q, &rt, r->d)))
 		goto free_arrays;
 	q.by = &by_sex;
 	q.n_by = 1;
 	if ((e = ob_indicators_compute(s, r->pop, r->set, &q, &rs, r->d)))
 		goto free_arrays;
-	rel_progress(r, "control de divulgación de los indicadores");
+	REL_PROGRESS(r, "control de divulgación de los indicadores",
+	             "disclosure control of the indicators");
 #define IX(k, u, p, c) ((((k) * nu + (u)) * np + (p)) * 4 + (c))
 	for (size_t k = 0; k < nk; k++) {
 		bool by = rs->cells[k] > 1;
@@ -530,7 +532,8 @@ ob_err rel_compute_counts(struct rel *r)
 			}
 			place[p * nu + u] = t2;
 		}
-	rel_progress(r, "recuentos por división de la ICCS: %llu registros",
+	REL_PROGRESS(r, "recuentos por división de la ICCS: %llu registros",
+	             "counts by ICCS division: %llu records",
 	         (unsigned long long)s->n);
 	cnt = ob_calloc(np * nu * (nslot + 1) + 1, sizeof(long long));
 	rules_accept(r, &ra);
@@ -567,7 +570,8 @@ ob_err rel_compute_counts(struct rel *r)
 		memcpy(unplaced, had, np * nu);
 		free(had);
 	}
-	rel_progress(r, "control de divulgación de los recuentos");
+	REL_PROGRESS(r, "control de divulgación de los recuentos",
+	             "disclosure control of the counts");
 	for (uint32_t ci = 0; ci < s->n_countries && !e; ci++) {
 		for (size_t p = 0; p < np && !e; p++) {
 			long *parent;
@@ -717,7 +721,7 @@ ob_err rel_compute_violent_deaths(struct rel *r)
 		if (code && !strcmp(code, "0101"))
 			cat0101 = (int32_t)c;
 		for (size_t m = 0; m < nman; m++)
-			death[c * nman + m] = ob_rec_is_death(
+			death[c * nman + m] = ob_reconcile_is_death(
 				code, m && m < s->n_tags[OB_SNAP_MANNER]
 				              ? ob_snap_str(s, s->tags[OB_SNAP_MANNER][m]) : NULL);
 	}
@@ -725,7 +729,8 @@ ob_err rel_compute_violent_deaths(struct rel *r)
 		if (!strcmp(ob_snap_str(s, s->tags[OB_SNAP_MANNER][m]), "homicide"))
 			homicide = (int32_t)m;
 	cls = ob_sdc_class_of_iccs("0101");
-	rel_progress(r, "muertes violentas: validadas, por institución y diferencia");
+	REL_PROGRESS(r, "muertes violentas: validadas, por institución y diferencia",
+	             "violent deaths: validated, by institution and the difference");
 	for (uint64_t i = 0; i < s->n; i++) {
 		size_t y = s->year[i], k = s->source[i], c = s->category[i];
 		size_t m = s->tag[OB_SNAP_MANNER][i];
@@ -892,7 +897,8 @@ ob_err rel_compute_completeness(struct rel *r)
 	snprintf(to, sizeof(to), "%d", r->periods[r->n_periods - 1].year);
 	o.from = from;
 	o.to = to;
-	rel_progress(r, "completitud de las entregas, %s-%s", from, to);
+	REL_PROGRESS(r, "completitud de las entregas, %s-%s",
+	             "completeness of the deliveries, %s-%s", from, to);
 	if ((e = ob_completeness_build(r->st, r->snap, r->pop, &o, &r->comp, r->d)))
 		return e;
 	r->monthstr = ob_malloc((size_t)(r->comp.to_month - r->comp.from_month + 1) *

@@ -37,20 +37,20 @@ static void bind_prob(sqlite3_stmt *q, int i, double p)
 }
 
 /* "forensic:cr-ml:ML-1; police:..." of a death's members. */
-static void sources_of(const struct ob_rec_run *run, const struct ob_rec_death *x,
+static void sources_of(const struct ob_reconcile_run *run, const struct ob_reconcile_death *x,
                        struct ob_buf *b)
 {
 	ob_buf_reset(b);
 	for (uint32_t m = 0; m < x->n; m++) {
-		const struct ob_rec_record *r = &run->rec[run->member[x->first + m]];
+		const struct ob_reconcile_record *r = &run->rec[run->member[x->first + m]];
 		ob_buf_putf(b, "%s%s:%s", m ? ";" : "", r->source, r->source_id);
 	}
 }
 
-static const char *death_attr(const struct ob_rec_run *run, const struct ob_rec_death *x,
-                              enum ob_rec_attr a, const char **source, int *age)
+static const char *death_attr(const struct ob_reconcile_run *run, const struct ob_reconcile_death *x,
+                              enum ob_reconcile_attr a, const char **source, int *age)
 {
-	const struct ob_rec_record *r;
+	const struct ob_reconcile_record *r;
 
 	*source = NULL;
 	if (x->value_rec[a] < 0)
@@ -58,24 +58,24 @@ static const char *death_attr(const struct ob_rec_run *run, const struct ob_rec_
 	r = &run->rec[x->value_rec[a]];
 	*source = r->source;
 	switch (a) {
-	case OB_REC_DATE: return r->date;
-	case OB_REC_TERRITORY: return r->territory;
-	case OB_REC_SEX: return r->sex;
-	case OB_REC_AGE: *age = r->age; return "";
-	case OB_REC_MANNER: return r->manner;
-	case OB_REC_MECHANISM: return r->mechanism;
-	case OB_REC_PLACE: return r->place;
-	case OB_REC_CATEGORY: return r->category;
-	case OB_REC_RELATIONSHIP: return r->relationship;
-	case OB_REC_CONTEXT: return r->context;
-	case OB_REC_TIME: return r->time;
+	case OB_RECONCILE_DATE: return r->date;
+	case OB_RECONCILE_TERRITORY: return r->territory;
+	case OB_RECONCILE_SEX: return r->sex;
+	case OB_RECONCILE_AGE: *age = r->age; return "";
+	case OB_RECONCILE_MANNER: return r->manner;
+	case OB_RECONCILE_MECHANISM: return r->mechanism;
+	case OB_RECONCILE_PLACE: return r->place;
+	case OB_RECONCILE_CATEGORY: return r->category;
+	case OB_RECONCILE_RELATIONSHIP: return r->relationship;
+	case OB_RECONCILE_CONTEXT: return r->context;
+	case OB_RECONCILE_TIME: return r->time;
 	default: return NULL;
 	}
 }
 
 /* ---- validated deaths as records ------------------------------------------------ */
 
-void ob_rec_validated_source(const char *country, char *out, size_t size)
+void ob_reconcile_validated_source(const char *country, char *out, size_t size)
 {
 	size_t n = 0;
 
@@ -89,16 +89,16 @@ void ob_rec_validated_source(const char *country, char *out, size_t size)
 
 /* The death's stable id: source:source_id of its first member, forensic
  * records first, then police, then prosecutor, each in code order. */
-static void stable_id(const struct ob_rec_run *run, const struct ob_rec_death *x,
+static void stable_id(const struct ob_reconcile_run *run, const struct ob_reconcile_death *x,
                       struct ob_buf *b)
 {
-	static const enum ob_rec_inst pref[OB_REC_NINST] = { OB_REC_FORENSIC, OB_REC_POLICE,
-		                                              OB_REC_PROSECUTOR };
-	const struct ob_rec_record *best = NULL;
+	static const enum ob_reconcile_inst pref[OB_RECONCILE_NINST] = { OB_RECONCILE_FORENSIC, OB_RECONCILE_POLICE,
+		                                              OB_RECONCILE_PROSECUTOR };
+	const struct ob_reconcile_record *best = NULL;
 
-	for (int p = 0; p < OB_REC_NINST && !best; p++)
+	for (int p = 0; p < OB_RECONCILE_NINST && !best; p++)
 		for (uint32_t m = 0; m < x->n; m++) {
-			const struct ob_rec_record *r = &run->rec[run->member[x->first + m]];
+			const struct ob_reconcile_record *r = &run->rec[run->member[x->first + m]];
 			int c;
 			if (r->inst != pref[p])
 				continue;
@@ -141,7 +141,7 @@ static void month_end(const char *ym, char out[11])
 }
 
 /* The validated deaths of one country of the run, as a submission. */
-static ob_err save_country(struct ob_rec_run *run, struct ob_store *st, long long run_id,
+static ob_err save_country(struct ob_reconcile_run *run, struct ob_store *st, long long run_id,
                            const char *country, const char *now, struct ob_diag *d)
 {
 	enum { Q_OLD, Q_SUB, Q_REC, Q_CARRY, Q_SUPERSEDE, Q_COUNT, Q_CLOSE, Q_N };
@@ -183,7 +183,7 @@ static ob_err save_country(struct ob_rec_run *run, struct ob_store *st, long lon
 	ob_err e = OB_OK;
 	int rc;
 
-	ob_rec_validated_source(country, source, sizeof(source));
+	ob_reconcile_validated_source(country, source, sizeof(source));
 	snprintf(file, sizeof(file), "reconcile run %lld", run_id);
 	snprintf(from, sizeof(from), "%.7s-01", run->from);
 	month_end(run->to, to);
@@ -234,14 +234,14 @@ static ob_err save_country(struct ob_rec_run *run, struct ob_store *st, long lon
 	ob_sha256_init(&h);
 	ob_sha256_update(&h, file, strlen(file));
 	for (size_t k = 0; k < run->ndeaths; k++) {
-		const struct ob_rec_death *x = &run->death[k];
-		const char *v[OB_REC_NATTR], *src;
+		const struct ob_reconcile_death *x = &run->death[k];
+		const char *v[OB_RECONCILE_NATTR], *src;
 		int age = -1;
 
 		if (strcmp(run->rec[run->member[x->first]].country, country))
 			continue;
-		for (int a = 0; a < OB_REC_NATTR; a++)
-			v[a] = death_attr(run, x, (enum ob_rec_attr)a, &src, &age);
+		for (int a = 0; a < OB_RECONCILE_NATTR; a++)
+			v[a] = death_attr(run, x, (enum ob_reconcile_attr)a, &src, &age);
 		stable_id(run, x, &sid);
 		ob_buf_reset(&b);
 		ob_buf_putf(&b, "{\"reconcile_run\":%lld,\"death\":%zu,\"records\":%u}", run_id,
@@ -250,29 +250,29 @@ static ob_err save_country(struct ob_rec_run *run, struct ob_store *st, long lon
 		sqlite3_bind_text(q[Q_REC], 2, source, -1, SQLITE_STATIC);
 		bind_str(q[Q_REC], 3, sid.ptr ? sid.ptr : "");
 		sqlite3_bind_int64(q[Q_REC], 4, ++line);
-		bind_str(q[Q_REC], 5, v[OB_REC_DATE]);
-		bind_str(q[Q_REC], 6, v[OB_REC_DATE] && strlen(v[OB_REC_DATE]) == 10 ? "day"
-		                      : v[OB_REC_DATE] ? "month" : "year");
-		bind_str(q[Q_REC], 7, v[OB_REC_TIME]);
-		bind_str(q[Q_REC], 8, v[OB_REC_TERRITORY]);
-		bind_str(q[Q_REC], 9, v[OB_REC_CATEGORY]);
-		bind_str(q[Q_REC], 10, v[OB_REC_MANNER]);
-		bind_str(q[Q_REC], 11, v[OB_REC_SEX] ? v[OB_REC_SEX] : "U");
-		if (v[OB_REC_AGE] && age >= 0)
+		bind_str(q[Q_REC], 5, v[OB_RECONCILE_DATE]);
+		bind_str(q[Q_REC], 6, v[OB_RECONCILE_DATE] && strlen(v[OB_RECONCILE_DATE]) == 10 ? "day"
+		                      : v[OB_RECONCILE_DATE] ? "month" : "year");
+		bind_str(q[Q_REC], 7, v[OB_RECONCILE_TIME]);
+		bind_str(q[Q_REC], 8, v[OB_RECONCILE_TERRITORY]);
+		bind_str(q[Q_REC], 9, v[OB_RECONCILE_CATEGORY]);
+		bind_str(q[Q_REC], 10, v[OB_RECONCILE_MANNER]);
+		bind_str(q[Q_REC], 11, v[OB_RECONCILE_SEX] ? v[OB_RECONCILE_SEX] : "U");
+		if (v[OB_RECONCILE_AGE] && age >= 0)
 			sqlite3_bind_int(q[Q_REC], 12, age);
 		else
 			sqlite3_bind_null(q[Q_REC], 12);
-		bind_str(q[Q_REC], 13, v[OB_REC_MECHANISM]);
-		bind_str(q[Q_REC], 14, v[OB_REC_PLACE]);
-		bind_str(q[Q_REC], 15, v[OB_REC_RELATIONSHIP]);
-		bind_str(q[Q_REC], 16, v[OB_REC_CONTEXT]);
+		bind_str(q[Q_REC], 13, v[OB_RECONCILE_MECHANISM]);
+		bind_str(q[Q_REC], 14, v[OB_RECONCILE_PLACE]);
+		bind_str(q[Q_REC], 15, v[OB_RECONCILE_RELATIONSHIP]);
+		bind_str(q[Q_REC], 16, v[OB_RECONCILE_CONTEXT]);
 		bind_str(q[Q_REC], 17, b.ptr);
 		if ((e = step_done(st, q[Q_REC], d)))
 			goto out;
 		ob_sha256_update(&h, sid.ptr ? sid.ptr : "", sid.len);
 		ob_sha256_update(&h, "\n", 1);
-		for (int a = 0; a < OB_REC_NATTR; a++) {
-			if (a == OB_REC_AGE) {
+		for (int a = 0; a < OB_RECONCILE_NATTR; a++) {
+			if (a == OB_RECONCILE_AGE) {
 				char ab[16];
 				snprintf(ab, sizeof(ab), "%d", age);
 				ob_sha256_update(&h, ab, strlen(ab));
@@ -322,7 +322,7 @@ out:
 }
 
 /* Every country of the run that has deaths. */
-static ob_err save_validated(struct ob_rec_run *run, struct ob_store *st, long long run_id,
+static ob_err save_validated(struct ob_reconcile_run *run, struct ob_store *st, long long run_id,
                              const char *now, struct ob_diag *d)
 {
 	ob_err e = OB_OK;
@@ -338,7 +338,7 @@ static ob_err save_validated(struct ob_rec_run *run, struct ob_store *st, long l
 	return e;
 }
 
-ob_err ob_rec_save(struct ob_rec_run *run, struct ob_store *st, const char *actor,
+ob_err ob_reconcile_save(struct ob_reconcile_run *run, struct ob_store *st, const char *actor,
                    struct ob_diag *d)
 {
 	sqlite3_stmt *q[6] = { NULL };
@@ -365,7 +365,7 @@ ob_err ob_rec_save(struct ob_rec_run *run, struct ob_store *st, const char *acto
 		if ((e = ob_store_prepare(st, sql[i], &q[i], d)))
 			goto fail;
 	ob_audit_time((long long)time(NULL), now);
-	ob_rec_settings_format(&run->set, &b);
+	ob_reconcile_settings_format(&run->set, &b);
 	sqlite3_bind_text(q[0], 1, now, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(q[0], 2, run->period, -1, SQLITE_TRANSIENT);
 	bind_str(q[0], 3, run->country[0] ? run->country : NULL);
@@ -381,8 +381,8 @@ ob_err ob_rec_save(struct ob_rec_run *run, struct ob_store *st, const char *acto
 	id = sqlite3_last_insert_rowid(ob_store_db(st));
 
 	for (size_t k = 0; k < run->ndeaths; k++) {
-		const struct ob_rec_death *x = &run->death[k];
-		const struct ob_rec_record *f = &run->rec[run->member[x->first]];
+		const struct ob_reconcile_death *x = &run->death[k];
+		const struct ob_reconcile_record *f = &run->rec[run->member[x->first]];
 		sources_of(run, x, &b);
 		sqlite3_bind_int64(q[1], 1, id);
 		sqlite3_bind_int64(q[1], 2, (long long)k + 1);
@@ -390,11 +390,11 @@ ob_err ob_rec_save(struct ob_rec_run *run, struct ob_store *st, const char *acto
 		sqlite3_bind_text(q[1], 4, b.ptr, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(q[1], 5, x->n);
 		bind_prob(q[1], 6, x->probability);
-		for (int a = 0; a < OB_REC_NATTR_LEDGER; a++) {
+		for (int a = 0; a < OB_RECONCILE_NATTR_LEDGER; a++) {
 			const char *src;
 			int age = -1;
-			const char *v = death_attr(run, x, (enum ob_rec_attr)a, &src, &age);
-			if (a == OB_REC_AGE && v)
+			const char *v = death_attr(run, x, (enum ob_reconcile_attr)a, &src, &age);
+			if (a == OB_RECONCILE_AGE && v)
 				sqlite3_bind_int(q[1], 7 + 2 * a, age);
 			else
 				bind_str(q[1], 7 + 2 * a, v);
@@ -403,43 +403,43 @@ ob_err ob_rec_save(struct ob_rec_run *run, struct ob_store *st, const char *acto
 		if ((e = step_done(st, q[1], d)))
 			goto fail;
 		for (uint32_t m = 0; m < x->n; m++) {
-			const struct ob_rec_record *r = &run->rec[run->member[x->first + m]];
+			const struct ob_reconcile_record *r = &run->rec[run->member[x->first + m]];
 			sqlite3_bind_int64(q[2], 1, id);
 			sqlite3_bind_int64(q[2], 2, (long long)k + 1);
 			sqlite3_bind_int64(q[2], 3, r->id);
 			bind_str(q[2], 4, r->source);
 			bind_str(q[2], 5, r->source_id);
-			bind_str(q[2], 6, ob_rec_inst_name(r->inst));
+			bind_str(q[2], 6, ob_reconcile_inst_name(r->inst));
 			bind_prob(q[2], 7, r->probability);
 			if ((e = step_done(st, q[2], d)))
 				goto fail;
 		}
-		for (int rr = 0; rr < OB_REC_NREASONS; rr++) {
+		for (int rr = 0; rr < OB_RECONCILE_NREASONS; rr++) {
 			if (!((x->reasons >> rr) & 1))
 				continue;
 			sqlite3_bind_int64(q[3], 1, id);
 			sqlite3_bind_int64(q[3], 2, (long long)k + 1);
-			bind_str(q[3], 3, ob_rec_reason_name((enum ob_rec_reason)rr));
+			bind_str(q[3], 3, ob_reconcile_reason_name((enum ob_reconcile_reason)rr));
 			bind_str(q[3], 4, x->detail[rr]);
 			if ((e = step_done(st, q[3], d)))
 				goto fail;
 		}
 	}
 	for (size_t k = 0; k < run->ncount; k++) {
-		const struct ob_rec_count *c = &run->count[k];
+		const struct ob_reconcile_count *c = &run->count[k];
 		sqlite3_bind_int64(q[4], 1, id);
 		sqlite3_bind_int(q[4], 2, c->level);
 		bind_str(q[4], 3, c->territory);
 		bind_str(q[4], 4, c->month);
-		for (int t = 0; t < OB_REC_NINST; t++)
+		for (int t = 0; t < OB_RECONCILE_NINST; t++)
 			sqlite3_bind_int64(q[4], 5 + t, (long long)c->n[t]);
 		sqlite3_bind_int64(q[4], 8, (long long)c->reconciled);
 		if ((e = step_done(st, q[4], d)))
 			goto fail;
 	}
 	for (size_t k = 0; k < run->nreview; k++) {
-		const struct ob_rec_review *v = &run->review[k];
-		const struct ob_rec_record *a = &run->rec[v->a], *bb = &run->rec[v->b];
+		const struct ob_reconcile_review *v = &run->review[k];
+		const struct ob_reconcile_record *a = &run->rec[v->a], *bb = &run->rec[v->b];
 		sqlite3_bind_int64(q[5], 1, id);
 		bind_str(q[5], 2, a->source);
 		bind_str(q[5], 3, a->source_id);
@@ -509,7 +509,7 @@ static void header(struct ob_csvw *w, const char *const *cols)
 	ob_csvw_end(w);
 }
 
-ob_err ob_rec_write_csv(const struct ob_rec_run *run, const char *dir, struct ob_diag *d)
+ob_err ob_reconcile_write_csv(const struct ob_reconcile_run *run, const char *dir, struct ob_diag *d)
 {
 	static const char *const h_death[] = {
 		"death", "country", "n_sources", "sources", "probability", "date", "date_source",
@@ -539,18 +539,18 @@ ob_err ob_rec_write_csv(const struct ob_rec_run *run, const char *dir, struct ob
 	ob_csvw_init(&w, f, ',');
 	header(&w, h_death);
 	for (size_t k = 0; k < run->ndeaths; k++) {
-		const struct ob_rec_death *x = &run->death[k];
+		const struct ob_reconcile_death *x = &run->death[k];
 		sources_of(run, x, &b);
 		ob_csvw_int(&w, (long long)k + 1);
 		ob_csvw_str(&w, run->rec[run->member[x->first]].country);
 		ob_csvw_int(&w, x->n);
 		ob_csvw_str(&w, b.ptr);
 		ob_csvw_num(&w, x->probability);
-		for (int a = 0; a < OB_REC_NATTR_LEDGER; a++) {
+		for (int a = 0; a < OB_RECONCILE_NATTR_LEDGER; a++) {
 			const char *src;
 			int age = -1;
-			const char *v = death_attr(run, x, (enum ob_rec_attr)a, &src, &age);
-			if (a == OB_REC_AGE && v)
+			const char *v = death_attr(run, x, (enum ob_reconcile_attr)a, &src, &age);
+			if (a == OB_RECONCILE_AGE && v)
 				ob_csvw_int(&w, age);
 			else
 				ob_csvw_str(&w, v);
@@ -568,13 +568,13 @@ ob_err ob_rec_write_csv(const struct ob_rec_run *run, const char *dir, struct ob
 	ob_csvw_init(&w, f, ',');
 	header(&w, h_member);
 	for (size_t k = 0; k < run->ndeaths; k++) {
-		const struct ob_rec_death *x = &run->death[k];
+		const struct ob_reconcile_death *x = &run->death[k];
 		for (uint32_t m = 0; m < x->n; m++) {
-			const struct ob_rec_record *r = &run->rec[run->member[x->first + m]];
+			const struct ob_reconcile_record *r = &run->rec[run->member[x->first + m]];
 			ob_csvw_int(&w, (long long)k + 1);
 			ob_csvw_str(&w, r->source);
 			ob_csvw_str(&w, r->source_id);
-			ob_csvw_str(&w, ob_rec_inst_name(r->inst));
+			ob_csvw_str(&w, ob_reconcile_inst_name(r->inst));
 			ob_csvw_num(&w, r->probability);
 			ob_csvw_end(&w);
 		}
@@ -589,13 +589,13 @@ ob_err ob_rec_write_csv(const struct ob_rec_run *run, const char *dir, struct ob
 	ob_csvw_init(&w, f, ',');
 	header(&w, h_disc);
 	for (size_t k = 0; k < run->ndeaths; k++) {
-		const struct ob_rec_death *x = &run->death[k];
-		for (int rr = 0; rr < OB_REC_NREASONS; rr++) {
+		const struct ob_reconcile_death *x = &run->death[k];
+		for (int rr = 0; rr < OB_RECONCILE_NREASONS; rr++) {
 			if (!((x->reasons >> rr) & 1))
 				continue;
 			sources_of(run, x, &b);
 			ob_csvw_int(&w, (long long)k + 1);
-			ob_csvw_str(&w, ob_rec_reason_name((enum ob_rec_reason)rr));
+			ob_csvw_str(&w, ob_reconcile_reason_name((enum ob_reconcile_reason)rr));
 			ob_csvw_str(&w, x->detail[rr]);
 			ob_csvw_str(&w, b.ptr);
 			ob_csvw_end(&w);
@@ -611,11 +611,11 @@ ob_err ob_rec_write_csv(const struct ob_rec_run *run, const char *dir, struct ob
 	ob_csvw_init(&w, f, ',');
 	header(&w, h_count);
 	for (size_t k = 0; k < run->ncount; k++) {
-		const struct ob_rec_count *c = &run->count[k];
+		const struct ob_reconcile_count *c = &run->count[k];
 		ob_csvw_int(&w, c->level);
 		ob_csvw_str(&w, c->territory);
 		ob_csvw_str(&w, c->month);
-		for (int t = 0; t < OB_REC_NINST; t++)
+		for (int t = 0; t < OB_RECONCILE_NINST; t++)
 			ob_csvw_int(&w, (long long)c->n[t]);
 		ob_csvw_int(&w, (long long)c->reconciled);
 		ob_csvw_end(&w);
@@ -630,7 +630,7 @@ ob_err ob_rec_write_csv(const struct ob_rec_run *run, const char *dir, struct ob
 	ob_csvw_init(&w, f, ',');
 	header(&w, h_rev);
 	for (size_t k = 0; k < run->nreview; k++) {
-		const struct ob_rec_review *v = &run->review[k];
+		const struct ob_reconcile_review *v = &run->review[k];
 		ob_csvw_str(&w, run->rec[v->a].source);
 		ob_csvw_str(&w, run->rec[v->a].source_id);
 		ob_csvw_str(&w, run->rec[v->b].source);
@@ -648,8 +648,8 @@ out:
 
 /* ---- evaluation ----------------------------------------------------------------- */
 
-ob_err ob_rec_evaluate(const struct ob_rec_run *run, const char *truth_csv,
-                       struct ob_rec_confusion *c, struct ob_diag *d)
+ob_err ob_reconcile_evaluate(const struct ob_reconcile_run *run, const char *truth_csv,
+                       struct ob_reconcile_confusion *c, struct ob_diag *d)
 {
 	struct ob_strmap keys, deaths;
 	struct ob_csv_reader *rd = NULL;
@@ -722,7 +722,7 @@ ob_err ob_rec_evaluate(const struct ob_rec_run *run, const char *truth_csv,
 	}
 	/* predicted pairs: within each death */
 	for (size_t x = 0; x < run->ndeaths; x++) {
-		const struct ob_rec_death *dd = &run->death[x];
+		const struct ob_reconcile_death *dd = &run->death[x];
 		for (uint32_t a = 0; a < dd->n; a++)
 			for (uint32_t b = a + 1; b < dd->n; b++) {
 				uint32_t i = run->member[dd->first + a], j = run->member[dd->first + b];
@@ -782,7 +782,7 @@ out:
 
 /* ---- review decisions ----------------------------------------------------------- */
 
-ob_err ob_rec_decide(struct ob_store *st, long long item, bool accept, const char *actor,
+ob_err ob_reconcile_decide(struct ob_store *st, long long item, bool accept, const char *actor,
                      const char *note, struct ob_diag *d)
 {
 	sqlite3_stmt *q = NULL, *ins = NULL;
@@ -863,20 +863,20 @@ fail:
 	return e;
 }
 
-const char *const ob_rec_review_fields[OB_REC_REVIEW_NFIELDS] = {
+const char *const ob_reconcile_review_fields[OB_RECONCILE_REVIEW_NFIELDS] = {
 	"source", "source_id", "names", "occurred_on", "territory", "victim_sex",
 	"victim_age", "manner", "mechanism", "place", "category",
 };
 
-ob_err ob_rec_review_record(struct ob_store *st, const char *source, const char *id,
-                            char out[][OB_REC_REVIEW_FIELD], bool *found, struct ob_diag *d)
+ob_err ob_reconcile_review_record(struct ob_store *st, const char *source, const char *id,
+                            char out[][OB_RECONCILE_REVIEW_FIELD], bool *found, struct ob_diag *d)
 {
 	sqlite3_stmt *q = NULL;
 	ob_err e;
 	int rc;
 
 	*found = false;
-	for (size_t k = 0; k < OB_REC_REVIEW_NFIELDS; k++)
+	for (size_t k = 0; k < OB_RECONCILE_REVIEW_NFIELDS; k++)
 		out[k][0] = '\0';
 	if ((e = ob_store_prepare(st,
 	                          "SELECT r.source, r.source_id, p.names, r.occurred_on,"
@@ -895,9 +895,9 @@ ob_err ob_rec_review_record(struct ob_store *st, const char *source, const char 
 	rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW) {
 		*found = true;
-		for (int k = 0; k < OB_REC_REVIEW_NFIELDS; k++) {
+		for (int k = 0; k < OB_RECONCILE_REVIEW_NFIELDS; k++) {
 			const char *v = (const char *)sqlite3_column_text(q, k);
-			snprintf(out[k], OB_REC_REVIEW_FIELD, "%s", v ? v : "");
+			snprintf(out[k], OB_RECONCILE_REVIEW_FIELD, "%s", v ? v : "");
 		}
 	} else if (rc != SQLITE_DONE) {
 		e = ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s",

@@ -8,33 +8,33 @@
 #include "io/ini.h"
 #include "link/compare.h"
 
-static const char *const inst_names[OB_REC_NINST] = { "police", "forensic", "prosecutor" };
-static const char *const attr_names[OB_REC_NATTR] = {
+static const char *const inst_names[OB_RECONCILE_NINST] = { "police", "forensic", "prosecutor" };
+static const char *const attr_names[OB_RECONCILE_NATTR] = {
 	"date", "territory", "sex", "age", "manner", "mechanism", "place", "category",
 	"relationship", "context", "time",
 };
-static const char *const reason_names[OB_REC_NREASONS] = {
+static const char *const reason_names[OB_RECONCILE_NREASONS] = {
 	"single_source", "manner", "territory", "date", "sex", "age", "duplicate",
 };
 
-const char *ob_rec_inst_name(enum ob_rec_inst i)
+const char *ob_reconcile_inst_name(enum ob_reconcile_inst i)
 {
-	return (unsigned)i < OB_REC_NINST ? inst_names[i] : "?";
+	return (unsigned)i < OB_RECONCILE_NINST ? inst_names[i] : "?";
 }
 
-const char *ob_rec_attr_name(enum ob_rec_attr a)
+const char *ob_reconcile_attr_name(enum ob_reconcile_attr a)
 {
-	return (unsigned)a < OB_REC_NATTR ? attr_names[a] : "?";
+	return (unsigned)a < OB_RECONCILE_NATTR ? attr_names[a] : "?";
 }
 
-const char *ob_rec_reason_name(enum ob_rec_reason r)
+const char *ob_reconcile_reason_name(enum ob_reconcile_reason r)
 {
-	return (unsigned)r < OB_REC_NREASONS ? reason_names[r] : "?";
+	return (unsigned)r < OB_RECONCILE_NREASONS ? reason_names[r] : "?";
 }
 
 static int inst_parse(const char *s, size_t n)
 {
-	for (int i = 0; i < OB_REC_NINST; i++)
+	for (int i = 0; i < OB_RECONCILE_NINST; i++)
 		if (strlen(inst_names[i]) == n && !memcmp(s, inst_names[i], n))
 			return i;
 	return -1;
@@ -42,15 +42,15 @@ static int inst_parse(const char *s, size_t n)
 
 /* ---- settings ------------------------------------------------------------------- */
 
-static void set_order(enum ob_rec_inst *o, enum ob_rec_inst a, enum ob_rec_inst b,
-                      enum ob_rec_inst c)
+static void set_order(enum ob_reconcile_inst *o, enum ob_reconcile_inst a, enum ob_reconcile_inst b,
+                      enum ob_reconcile_inst c)
 {
 	o[0] = a;
 	o[1] = b;
 	o[2] = c;
 }
 
-void ob_rec_settings_defaults(struct ob_rec_settings *s)
+void ob_reconcile_settings_defaults(struct ob_reconcile_settings *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->threshold = 0.2;
@@ -63,20 +63,20 @@ void ob_rec_settings_defaults(struct ob_rec_settings *s)
 	s->dup_threshold = 0.95;
 	s->seed = 20240101;
 	/* the police attend the scene: date and place of the events */
-	set_order(s->order[OB_REC_DATE], OB_REC_POLICE, OB_REC_PROSECUTOR, OB_REC_FORENSIC);
-	set_order(s->order[OB_REC_TERRITORY], OB_REC_POLICE, OB_REC_PROSECUTOR, OB_REC_FORENSIC);
-	set_order(s->order[OB_REC_PLACE], OB_REC_POLICE, OB_REC_FORENSIC, OB_REC_PROSECUTOR);
+	set_order(s->order[OB_RECONCILE_DATE], OB_RECONCILE_POLICE, OB_RECONCILE_PROSECUTOR, OB_RECONCILE_FORENSIC);
+	set_order(s->order[OB_RECONCILE_TERRITORY], OB_RECONCILE_POLICE, OB_RECONCILE_PROSECUTOR, OB_RECONCILE_FORENSIC);
+	set_order(s->order[OB_RECONCILE_PLACE], OB_RECONCILE_POLICE, OB_RECONCILE_FORENSIC, OB_RECONCILE_PROSECUTOR);
 	/* the autopsy: the body, how and by what means the person died */
-	set_order(s->order[OB_REC_SEX], OB_REC_FORENSIC, OB_REC_POLICE, OB_REC_PROSECUTOR);
-	set_order(s->order[OB_REC_AGE], OB_REC_FORENSIC, OB_REC_PROSECUTOR, OB_REC_POLICE);
-	set_order(s->order[OB_REC_MANNER], OB_REC_FORENSIC, OB_REC_PROSECUTOR, OB_REC_POLICE);
-	set_order(s->order[OB_REC_MECHANISM], OB_REC_FORENSIC, OB_REC_POLICE, OB_REC_PROSECUTOR);
+	set_order(s->order[OB_RECONCILE_SEX], OB_RECONCILE_FORENSIC, OB_RECONCILE_POLICE, OB_RECONCILE_PROSECUTOR);
+	set_order(s->order[OB_RECONCILE_AGE], OB_RECONCILE_FORENSIC, OB_RECONCILE_PROSECUTOR, OB_RECONCILE_POLICE);
+	set_order(s->order[OB_RECONCILE_MANNER], OB_RECONCILE_FORENSIC, OB_RECONCILE_PROSECUTOR, OB_RECONCILE_POLICE);
+	set_order(s->order[OB_RECONCILE_MECHANISM], OB_RECONCILE_FORENSIC, OB_RECONCILE_POLICE, OB_RECONCILE_PROSECUTOR);
 	/* the offence as investigated, the relationship and context the police
 	 * record, the hour from the scene */
-	set_order(s->order[OB_REC_CATEGORY], OB_REC_POLICE, OB_REC_PROSECUTOR, OB_REC_FORENSIC);
-	set_order(s->order[OB_REC_RELATIONSHIP], OB_REC_POLICE, OB_REC_PROSECUTOR, OB_REC_FORENSIC);
-	set_order(s->order[OB_REC_CONTEXT], OB_REC_POLICE, OB_REC_PROSECUTOR, OB_REC_FORENSIC);
-	set_order(s->order[OB_REC_TIME], OB_REC_POLICE, OB_REC_FORENSIC, OB_REC_PROSECUTOR);
+	set_order(s->order[OB_RECONCILE_CATEGORY], OB_RECONCILE_POLICE, OB_RECONCILE_PROSECUTOR, OB_RECONCILE_FORENSIC);
+	set_order(s->order[OB_RECONCILE_RELATIONSHIP], OB_RECONCILE_POLICE, OB_RECONCILE_PROSECUTOR, OB_RECONCILE_FORENSIC);
+	set_order(s->order[OB_RECONCILE_CONTEXT], OB_RECONCILE_POLICE, OB_RECONCILE_PROSECUTOR, OB_RECONCILE_FORENSIC);
+	set_order(s->order[OB_RECONCILE_TIME], OB_RECONCILE_POLICE, OB_RECONCILE_FORENSIC, OB_RECONCILE_PROSECUTOR);
 }
 
 static bool eq(const char *s, size_t n, const char *lit)
@@ -92,7 +92,7 @@ static void trim(const char **s, size_t *n)
 		(*n)--;
 }
 
-static ob_err set_key(struct ob_rec_settings *s, const char *k, size_t kn, const char *v,
+static ob_err set_key(struct ob_reconcile_settings *s, const char *k, size_t kn, const char *v,
                       size_t vn, const char *name, long line, struct ob_diag *d)
 {
 	static const struct {
@@ -137,9 +137,9 @@ static ob_err set_key(struct ob_rec_settings *s, const char *k, size_t kn, const
 		}
 		return OB_OK;
 	}
-	for (int a = 0; a < OB_REC_NATTR; a++) {
-		enum ob_rec_inst o[OB_REC_NINST];
-		bool seen[OB_REC_NINST] = { false };
+	for (int a = 0; a < OB_RECONCILE_NATTR; a++) {
+		enum ob_reconcile_inst o[OB_RECONCILE_NINST];
+		bool seen[OB_RECONCILE_NINST] = { false };
 		size_t no = 0, i = 0;
 
 		if (!eq(k, kn, attr_names[a]))
@@ -163,13 +163,13 @@ static ob_err set_key(struct ob_rec_settings *s, const char *k, size_t kn, const
 				                   "forensic, prosecutor without repeats",
 				                   attr_names[a]);
 			seen[in] = true;
-			o[no++] = (enum ob_rec_inst)in;
+			o[no++] = (enum ob_reconcile_inst)in;
 		}
 		if (!no)
 			return ob_diag_set(d, OB_EINVAL, name, line, 0, v, vn,
 			                   "%s: falta la lista de instituciones / missing the list of "
 			                   "institutions", attr_names[a]);
-		for (int t = 0; t < OB_REC_NINST; t++) /* the rest, in the default order */
+		for (int t = 0; t < OB_RECONCILE_NINST; t++) /* the rest, in the default order */
 			if (!seen[s->order[a][t]])
 				o[no++] = s->order[a][t];
 		memcpy(s->order[a], o, sizeof(o));
@@ -185,7 +185,7 @@ static ob_err set_key(struct ob_rec_settings *s, const char *k, size_t kn, const
 }
 
 struct settings_parse {
-	struct ob_rec_settings *s;
+	struct ob_reconcile_settings *s;
 	const char *name;
 	struct ob_diag *d;
 	long line;
@@ -208,8 +208,8 @@ static ob_err settings_item(void *ctx, const struct ob_ini_item *it)
 	                   "unknown section");
 }
 
-ob_err ob_rec_settings_parse(const char *text, size_t len, const char *name,
-                             struct ob_rec_settings *s, struct ob_diag *d)
+ob_err ob_reconcile_settings_parse(const char *text, size_t len, const char *name,
+                             struct ob_reconcile_settings *s, struct ob_diag *d)
 {
 	struct settings_parse p = { s, name, d, 0 };
 	ob_err e;
@@ -228,7 +228,7 @@ ob_err ob_rec_settings_parse(const char *text, size_t len, const char *name,
 	return OB_OK;
 }
 
-ob_err ob_rec_settings_load(const char *path, struct ob_rec_settings *s, struct ob_diag *d)
+ob_err ob_reconcile_settings_load(const char *path, struct ob_reconcile_settings *s, struct ob_diag *d)
 {
 	char *text;
 	size_t len;
@@ -236,12 +236,12 @@ ob_err ob_rec_settings_load(const char *path, struct ob_rec_settings *s, struct 
 
 	if ((e = ob_read_file(path, OB_MAX_CONFIG_FILE, &text, &len, d)))
 		return e;
-	e = ob_rec_settings_parse(text, len, path, s, d);
+	e = ob_reconcile_settings_parse(text, len, path, s, d);
 	free(text);
 	return e;
 }
 
-void ob_rec_settings_format(const struct ob_rec_settings *s, struct ob_buf *out)
+void ob_reconcile_settings_format(const struct ob_reconcile_settings *s, struct ob_buf *out)
 {
 	ob_buf_putf(out, "threshold = %g\nreview_low = %g\nreview_high = %g\n", s->threshold,
 	            s->review_low, s->review_high);
@@ -249,7 +249,7 @@ void ob_rec_settings_format(const struct ob_rec_settings *s, struct ob_buf *out)
 	            s->date_days, s->age_years, s->block_days, s->name_days);
 	ob_buf_putf(out, "duplicate_threshold = %g\n", s->dup_threshold);
 	ob_buf_putf(out, "seed = %llu\n", (unsigned long long)s->seed);
-	for (int a = 0; a < OB_REC_NATTR; a++)
+	for (int a = 0; a < OB_RECONCILE_NATTR; a++)
 		ob_buf_putf(out, "%s = %s, %s, %s\n", attr_names[a], inst_names[s->order[a][0]],
 		            inst_names[s->order[a][1]], inst_names[s->order[a][2]]);
 }
@@ -261,7 +261,7 @@ static bool known(const char *s)
 	return s && *s && strcmp(s, "unknown") && strcmp(s, "U");
 }
 
-bool ob_rec_is_death(const char *category, const char *manner)
+bool ob_reconcile_is_death(const char *category, const char *manner)
 {
 	static const char *const death_cat[] = { "0101", "0103", "0107", "0109" };
 
@@ -278,17 +278,17 @@ bool ob_rec_is_death(const char *category, const char *manner)
 
 /* ---- a run ---------------------------------------------------------------------- */
 
-void ob_rec_run_init(struct ob_rec_run *run, const struct ob_rec_settings *s)
+void ob_reconcile_run_init(struct ob_reconcile_run *run, const struct ob_reconcile_settings *s)
 {
 	memset(run, 0, sizeof(*run));
 	if (s)
 		run->set = *s;
 	else
-		ob_rec_settings_defaults(&run->set);
+		ob_reconcile_settings_defaults(&run->set);
 	ob_buf_init(&run->pool, 0);
 }
 
-static void free_rec_strings(struct ob_rec_record *r)
+static void free_rec_strings(struct ob_reconcile_record *r)
 {
 	free((char *)r->source);
 	free((char *)r->source_id);
@@ -307,13 +307,13 @@ static void free_rec_strings(struct ob_rec_record *r)
 	free((char *)r->names);
 }
 
-void ob_rec_run_release(struct ob_rec_run *run)
+void ob_reconcile_run_release(struct ob_reconcile_run *run)
 {
 	for (size_t i = 0; i < run->n; i++)
 		free_rec_strings(&run->rec[i]);
 	free(run->rec);
 	for (size_t c = 0; c < run->ncountries; c++) {
-		struct ob_rec_country *k = &run->countries[c];
+		struct ob_reconcile_country *k = &run->countries[c];
 		if (k->have_res)
 			ob_link_result_release(&k->res);
 		if (k->have_lr)
@@ -367,16 +367,16 @@ static int32_t day_of(const char *s)
 	}
 }
 
-ob_err ob_rec_add(struct ob_rec_run *run, const struct ob_rec_record *r, struct ob_diag *d)
+ob_err ob_reconcile_add(struct ob_reconcile_run *run, const struct ob_reconcile_record *r, struct ob_diag *d)
 {
-	struct ob_rec_record *x;
+	struct ob_reconcile_record *x;
 	size_t c;
 
 	if (run->n >= OB_MAX_LINK_RECORDS)
 		return ob_diag_set(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0,
 		                   "más de %d registros / more than %d records", OB_MAX_LINK_RECORDS,
 		                   OB_MAX_LINK_RECORDS);
-	if (!r->source || !r->source_id || (unsigned)r->inst >= OB_REC_NINST)
+	if (!r->source || !r->source_id || (unsigned)r->inst >= OB_RECONCILE_NINST)
 		return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, NULL, 0,
 		                   "registro sin fuente o identificador / record without source or id");
 	if (run->n == run->cap) {
@@ -425,7 +425,7 @@ static const char *col(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
-ob_err ob_rec_load(struct ob_rec_run *run, struct ob_store *st, const char *period,
+ob_err ob_reconcile_load(struct ob_reconcile_run *run, struct ob_store *st, const char *period,
                    const char *from, const char *to, const char *country, struct ob_diag *d)
 {
 	static const char *sql =
@@ -461,21 +461,21 @@ ob_err ob_rec_load(struct ob_rec_run *run, struct ob_store *st, const char *peri
 	if (run->set.progress)
 		ob_progress_begin(&prog, "leyendo", 0);
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct ob_rec_record r;
+		struct ob_reconcile_record r;
 		int in = inst_parse(col(q, 4), strlen(col(q, 4)));
 
-		if (in < 0 || !ob_rec_is_death(col(q, 14), col(q, 10)))
+		if (in < 0 || !ob_reconcile_is_death(col(q, 14), col(q, 10)))
 			continue;
 		if (sqlite3_column_int(q, 19) || sqlite3_column_int64(q, 18) != 1) {
 			/* not one person: counts only */
-			struct ob_rec_counted *c;
+			struct ob_reconcile_counted *c;
 			if (run->ncounted == run->counted_cap) {
 				run->counted_cap = run->counted_cap ? run->counted_cap * 2 : 256;
 				run->counted = ob_realloc(run->counted,
 				                          run->counted_cap * sizeof(*run->counted));
 			}
 			c = &run->counted[run->ncounted++];
-			c->inst = (enum ob_rec_inst)in;
+			c->inst = (enum ob_reconcile_inst)in;
 			c->territory = dup_or_null(col(q, 6));
 			c->admin1 = dup_or_null(col(q, 7));
 			c->date = dup_or_null(col(q, 5));
@@ -488,7 +488,7 @@ ob_err ob_rec_load(struct ob_rec_run *run, struct ob_store *st, const char *peri
 		r.source = col(q, 1);
 		r.source_id = col(q, 2);
 		r.country = col(q, 3);
-		r.inst = (enum ob_rec_inst)in;
+		r.inst = (enum ob_reconcile_inst)in;
 		r.date = col(q, 5);
 		r.territory = col(q, 6);
 		r.admin1 = col(q, 7);
@@ -502,7 +502,7 @@ ob_err ob_rec_load(struct ob_rec_run *run, struct ob_store *st, const char *peri
 		r.relationship = col(q, 15);
 		r.context = col(q, 16);
 		r.time = col(q, 17);
-		if ((e = ob_rec_add(run, &r, d)))
+		if ((e = ob_reconcile_add(run, &r, d)))
 			break;
 		if (run->set.progress && run->n % 4096 == 0)
 			ob_progress_update(&prog, run->n);
@@ -532,10 +532,10 @@ static void pair_order(const char **sa, const char **ia, const char **sb, const 
 	}
 }
 
-void ob_rec_decision_add(struct ob_rec_run *run, const char *source_a, const char *id_a,
+void ob_reconcile_decision_add(struct ob_reconcile_run *run, const char *source_a, const char *id_a,
                          const char *source_b, const char *id_b, bool accept)
 {
-	struct ob_rec_decision *x;
+	struct ob_reconcile_decision *x;
 
 	pair_order(&source_a, &id_a, &source_b, &id_b);
 	for (size_t i = 0; i < run->ndec; i++) { /* a later decision replaces an earlier one */
@@ -555,7 +555,7 @@ void ob_rec_decision_add(struct ob_rec_run *run, const char *source_a, const cha
 	x->accept = accept;
 }
 
-ob_err ob_rec_decisions_load(struct ob_rec_run *run, struct ob_store *st, struct ob_diag *d)
+ob_err ob_reconcile_decisions_load(struct ob_reconcile_run *run, struct ob_store *st, struct ob_diag *d)
 {
 	sqlite3_stmt *q = NULL;
 	ob_err e;
@@ -567,7 +567,7 @@ ob_err ob_rec_decisions_load(struct ob_rec_run *run, struct ob_store *st, struct
 	                          &q, d)))
 		return e;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		ob_rec_decision_add(run, col(q, 0), col(q, 1), col(q, 2), col(q, 3),
+		ob_reconcile_decision_add(run, col(q, 0), col(q, 1), col(q, 2), col(q, 3),
 		                    !strcmp(col(q, 4), "accept"));
 	if (rc != SQLITE_DONE)
 		e = ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s",
@@ -611,7 +611,7 @@ static void term(struct ob_block_rule *r, size_t field, enum ob_block_how how, d
 	r->nterms++;
 }
 
-size_t ob_rec_rules(const struct ob_rec_settings *s, struct ob_block_rule *rules)
+size_t ob_reconcile_rules(const struct ob_reconcile_settings *s, struct ob_block_rule *rules)
 {
 	size_t n = 0;
 	struct ob_block_rule *r;
@@ -674,7 +674,7 @@ static bool is_missing_name(const char *s)
 	return miss;
 }
 
-static ob_err country_records(struct ob_rec_run *run, struct ob_rec_country *k, size_t ci,
+static ob_err country_records(struct ob_reconcile_run *run, struct ob_reconcile_country *k, size_t ci,
                               struct ob_diag *d)
 {
 	struct ob_link_field spec[F_COUNT];
@@ -689,7 +689,7 @@ static ob_err country_records(struct ob_rec_run *run, struct ob_rec_country *k, 
 	k->have_lr = true;
 	ob_strmap_init(&srcs);
 	for (size_t i = 0; i < run->n; i++) {
-		struct ob_rec_record *r = &run->rec[i];
+		struct ob_reconcile_record *r = &run->rec[i];
 		struct ob_link_text v[OB_MAX_LINK_FIELDS];
 		char age[16];
 		void *sv;
@@ -811,10 +811,10 @@ static uint32_t uf_find(struct uf *u, uint32_t x)
 }
 
 /* The decision on records a and b of the run: 1 accept, -1 reject, 0 none. */
-static int decision_of(const struct ob_rec_run *run, const struct ob_strmap *dm, uint32_t a,
+static int decision_of(const struct ob_reconcile_run *run, const struct ob_strmap *dm, uint32_t a,
                        uint32_t b)
 {
-	const struct ob_rec_record *x = &run->rec[a], *y = &run->rec[b];
+	const struct ob_reconcile_record *x = &run->rec[a], *y = &run->rec[b];
 	const char *sa = x->source, *ia = x->source_id, *sb = y->source, *ib = y->source_id;
 	struct ob_buf k = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
 	void *v;
@@ -828,7 +828,7 @@ static int decision_of(const struct ob_rec_run *run, const struct ob_strmap *dm,
 	return v ? (int)((intptr_t)v - 2) : 0;
 }
 
-static void explain(const struct ob_rec_country *k, uint32_t i, uint32_t j, struct ob_buf *out)
+static void explain(const struct ob_reconcile_country *k, uint32_t i, uint32_t j, struct ob_buf *out)
 {
 	struct ob_link_cmp cmp;
 	struct ob_fs_score sc;
@@ -862,15 +862,15 @@ static int by_source_day(const void *x, const void *y)
 
 static int on_candidates(void *ctx, const struct ob_blocking *b)
 {
-	struct ob_rec_run *run = ctx;
+	struct ob_reconcile_run *run = ctx;
 	run->candidates += b->total;
 	return 0;
 }
 
-ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d)
+ob_err ob_reconcile_link(struct ob_reconcile_run *run, struct ob_diag *d)
 {
 	struct ob_block_rule rules[OB_MAX_LINK_RULES];
-	size_t nrules = ob_rec_rules(&run->set, rules);
+	size_t nrules = ob_reconcile_rules(&run->set, rules);
 	struct edge *edges = NULL;
 	size_t nedges = 0, capedges = 0;
 	struct ob_strmap dm, keys;
@@ -884,7 +884,7 @@ ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d)
 	/* decisions by key; records by (source, id) */
 	for (size_t i = 0; i < run->ndec; i++) {
 		struct ob_buf k = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
-		const struct ob_rec_decision *x = &run->dec[i];
+		const struct ob_reconcile_decision *x = &run->dec[i];
 		ob_buf_putf(&k, "%s\x1f%s\x1f%s\x1f%s", x->source_a, x->id_a, x->source_b, x->id_b);
 		e = ob_buf_failed(&k) ? OB_ETOOBIG
 		                      : ob_strmap_put(&dm, k.ptr, k.len,
@@ -904,7 +904,7 @@ ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d)
 	}
 
 	for (size_t c = 0; c < run->ncountries; c++) {
-		struct ob_rec_country *k = &run->countries[c];
+		struct ob_reconcile_country *k = &run->countries[c];
 		struct ob_link_options o;
 
 		if ((e = country_records(run, k, c, d)))
@@ -923,7 +923,7 @@ ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d)
 		o.on_candidates = on_candidates;
 		o.ctx = run;
 		if (run->set.progress)
-			ob_info("%s: %zu registros / records", k->code, k->n);
+			OB_INFO("%s: %zu registros", "%s: %zu records", k->code, k->n);
 		if ((e = ob_link_run(&k->lr, rules, nrules, &o, &k->res, d)))
 			goto out;
 		k->have_res = true;
@@ -942,7 +942,7 @@ ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d)
 			}
 			if (!dec && q->probability >= run->set.review_low &&
 			    (q->probability < run->set.review_high || run->set.review_high >= 1)) {
-				struct ob_rec_review *rv;
+				struct ob_reconcile_review *rv;
 				struct ob_buf ex = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
 				run->review = ob_realloc(run->review,
 				                         (run->nreview + 1) * sizeof(*run->review));
@@ -967,7 +967,7 @@ ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d)
 	}
 	/* one death recorded twice by one source */
 	for (size_t c = 0; c < run->ncountries; c++) {
-		struct ob_rec_country *k = &run->countries[c];
+		struct ob_reconcile_country *k = &run->countries[c];
 		struct sd_key *key;
 		uint32_t *ord;
 		if (!k->have_res)
@@ -982,11 +982,11 @@ ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d)
 			ord[x] = key[x].rec;
 		free(key);
 		for (size_t x = 0; x < k->n; x++) {
-			const struct ob_rec_record *a = &run->rec[ord[x]];
+			const struct ob_reconcile_record *a = &run->rec[ord[x]];
 			if (a->day == INT32_MIN || !a->named || !a->admin1)
 				continue;
 			for (size_t y = x + 1; y < k->n; y++) {
-				const struct ob_rec_record *b = &run->rec[ord[y]];
+				const struct ob_reconcile_record *b = &run->rec[ord[y]];
 				struct ob_link_cmp cmp;
 				struct ob_fs_score sc;
 				if (strcmp(a->source, b->source) || b->day == INT32_MIN ||
@@ -1012,7 +1012,7 @@ ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d)
 	}
 	/* decisions on pairs the blocking did not bring */
 	for (size_t i = 0; i < run->ndec; i++) {
-		const struct ob_rec_decision *x = &run->dec[i];
+		const struct ob_reconcile_decision *x = &run->dec[i];
 		struct ob_buf ka = OB_BUF_INIT(OB_MAX_BUF_DEFAULT), kb = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
 		void *va, *vb;
 		ob_buf_putf(&ka, "%s\x1f%s", x->source_a, x->id_a);
@@ -1047,8 +1047,8 @@ ob_err ob_rec_link(struct ob_rec_run *run, struct ob_diag *d)
 	u.parent = ob_malloc((run->n ? run->n : 1) * sizeof(*u.parent));
 	u.mask = ob_calloc(run->n ? run->n : 1, sizeof(*u.mask));
 	for (size_t i = 0; i < run->n; i++) {
-		const struct ob_rec_record *r = &run->rec[i];
-		const struct ob_rec_country *k = &run->countries[r->country_ix];
+		const struct ob_reconcile_record *r = &run->rec[i];
+		const struct ob_reconcile_country *k = &run->countries[r->country_ix];
 		u.parent[i] = (uint32_t)i;
 		if (k->have_lr)
 			u.mask[i] = 1ull << (k->lr.source[r->local] % 64);
@@ -1103,25 +1103,25 @@ out:
 
 /* ---- deaths, ledger, counts ----------------------------------------------------- */
 
-static const char *attr_value(const struct ob_rec_record *r, enum ob_rec_attr a, char *buf,
+static const char *attr_value(const struct ob_reconcile_record *r, enum ob_reconcile_attr a, char *buf,
                               size_t size)
 {
 	switch (a) {
-	case OB_REC_DATE: return r->date;
-	case OB_REC_TERRITORY: return r->territory;
-	case OB_REC_SEX: return r->sex;
-	case OB_REC_AGE:
+	case OB_RECONCILE_DATE: return r->date;
+	case OB_RECONCILE_TERRITORY: return r->territory;
+	case OB_RECONCILE_SEX: return r->sex;
+	case OB_RECONCILE_AGE:
 		if (r->age < 0)
 			return NULL;
 		snprintf(buf, size, "%d", r->age);
 		return buf;
-	case OB_REC_MANNER: return r->manner;
-	case OB_REC_MECHANISM: return r->mechanism;
-	case OB_REC_PLACE: return r->place;
-	case OB_REC_CATEGORY: return r->category;
-	case OB_REC_RELATIONSHIP: return r->relationship;
-	case OB_REC_CONTEXT: return r->context;
-	case OB_REC_TIME: return r->time;
+	case OB_RECONCILE_MANNER: return r->manner;
+	case OB_RECONCILE_MECHANISM: return r->mechanism;
+	case OB_RECONCILE_PLACE: return r->place;
+	case OB_RECONCILE_CATEGORY: return r->category;
+	case OB_RECONCILE_RELATIONSHIP: return r->relationship;
+	case OB_RECONCILE_CONTEXT: return r->context;
+	case OB_RECONCILE_TIME: return r->time;
 	default: return NULL;
 	}
 }
@@ -1142,12 +1142,12 @@ static int mkey_cmp(const void *x, const void *y)
 	return p->rec < q->rec ? -1 : p->rec > q->rec;
 }
 
-static ob_err count_add(struct ob_rec_run *run, struct ob_strmap *m, int level,
+static ob_err count_add(struct ob_reconcile_run *run, struct ob_strmap *m, int level,
                         const char *territory, const char *date, int inst, uint64_t n)
 {
 	char key[160], month[8] = "";
 	void *v;
-	struct ob_rec_count *c;
+	struct ob_reconcile_count *c;
 	ob_err e;
 
 	if (date && strlen(date) >= 7)
@@ -1178,7 +1178,7 @@ static ob_err count_add(struct ob_rec_run *run, struct ob_strmap *m, int level,
 
 static int count_cmp(const void *x, const void *y)
 {
-	const struct ob_rec_count *p = x, *q = y;
+	const struct ob_reconcile_count *p = x, *q = y;
 	int c;
 	if (p->level != q->level)
 		return p->level > q->level ? -1 : 1;
@@ -1187,7 +1187,7 @@ static int count_cmp(const void *x, const void *y)
 	return strcmp(p->month, q->month);
 }
 
-ob_err ob_rec_build(struct ob_rec_run *run, struct ob_diag *d)
+ob_err ob_reconcile_build(struct ob_reconcile_run *run, struct ob_diag *d)
 {
 	struct mkey *mk = ob_malloc((run->n ? run->n : 1) * sizeof(*mk));
 	struct ob_strmap cm;
@@ -1203,7 +1203,7 @@ ob_err ob_rec_build(struct ob_rec_run *run, struct ob_diag *d)
 	run->death = ob_calloc(run->ndeaths ? run->ndeaths : 1, sizeof(*run->death));
 	memset(run->reasons, 0, sizeof(run->reasons));
 	for (size_t i = 0; i < run->n; i++) {
-		struct ob_rec_death *x = &run->death[mk[i].cluster - 1];
+		struct ob_reconcile_death *x = &run->death[mk[i].cluster - 1];
 		run->member[i] = mk[i].rec;
 		if (!x->n)
 			x->first = (uint32_t)i;
@@ -1211,39 +1211,39 @@ ob_err ob_rec_build(struct ob_rec_run *run, struct ob_diag *d)
 	}
 	free(mk);
 	for (size_t k = 0; k < run->ndeaths; k++) {
-		struct ob_rec_death *x = &run->death[k];
+		struct ob_reconcile_death *x = &run->death[k];
 		int32_t dmin = INT32_MAX, dmax = INT32_MIN;
 		int amin = INT32_MAX, amax = -1;
 		const char *man = NULL, *ter = NULL, *sex = NULL;
 		bool man_diff = false, ter_diff = false, sex_diff = false;
 
 		x->probability = NAN;
-		for (int a = 0; a < OB_REC_NATTR; a++) {
+		for (int a = 0; a < OB_RECONCILE_NATTR; a++) {
 			x->value_rec[a] = -1;
-			for (int t = 0; t < OB_REC_NINST && x->value_rec[a] < 0; t++)
+			for (int t = 0; t < OB_RECONCILE_NINST && x->value_rec[a] < 0; t++)
 				for (uint32_t m = 0; m < x->n; m++) {
-					const struct ob_rec_record *r = &run->rec[run->member[x->first + m]];
+					const struct ob_reconcile_record *r = &run->rec[run->member[x->first + m]];
 					char buf[16];
 					if (r->inst != run->set.order[a][t] || !attr_value(r, a, buf, sizeof(buf)))
 						continue;
 					/* a date to the day beats a month */
-					if (a == OB_REC_DATE && r->day == INT32_MIN)
+					if (a == OB_RECONCILE_DATE && r->day == INT32_MIN)
 						continue;
 					x->value_rec[a] = (int32_t)run->member[x->first + m];
 					break;
 				}
 		}
-		if (x->value_rec[OB_REC_DATE] < 0) /* only months: the first in order */
-			for (int t = 0; t < OB_REC_NINST && x->value_rec[OB_REC_DATE] < 0; t++)
+		if (x->value_rec[OB_RECONCILE_DATE] < 0) /* only months: the first in order */
+			for (int t = 0; t < OB_RECONCILE_NINST && x->value_rec[OB_RECONCILE_DATE] < 0; t++)
 				for (uint32_t m = 0; m < x->n; m++) {
-					const struct ob_rec_record *r = &run->rec[run->member[x->first + m]];
-					if (r->inst == run->set.order[OB_REC_DATE][t] && r->date) {
-						x->value_rec[OB_REC_DATE] = (int32_t)run->member[x->first + m];
+					const struct ob_reconcile_record *r = &run->rec[run->member[x->first + m]];
+					if (r->inst == run->set.order[OB_RECONCILE_DATE][t] && r->date) {
+						x->value_rec[OB_RECONCILE_DATE] = (int32_t)run->member[x->first + m];
 						break;
 					}
 				}
 		for (uint32_t m = 0; m < x->n; m++) {
-			const struct ob_rec_record *r = &run->rec[run->member[x->first + m]];
+			const struct ob_reconcile_record *r = &run->rec[run->member[x->first + m]];
 			if (!isnan(r->probability) &&
 			    (isnan(x->probability) || r->probability < x->probability))
 				x->probability = r->probability;
@@ -1269,57 +1269,57 @@ ob_err ob_rec_build(struct ob_rec_run *run, struct ob_diag *d)
 			}
 		}
 		if (x->n == 1) {
-			x->reasons |= 1u << OB_REC_R_SINGLE_SOURCE;
-			snprintf(x->detail[OB_REC_R_SINGLE_SOURCE], sizeof(x->detail[0]), "%s",
+			x->reasons |= 1u << OB_RECONCILE_R_SINGLE_SOURCE;
+			snprintf(x->detail[OB_RECONCILE_R_SINGLE_SOURCE], sizeof(x->detail[0]), "%s",
 			         run->rec[run->member[x->first]].source);
 		}
 		if (man_diff) {
 			struct ob_buf b = OB_BUF_INIT(sizeof(x->detail[0]) - 1);
-			x->reasons |= 1u << OB_REC_R_MANNER;
+			x->reasons |= 1u << OB_RECONCILE_R_MANNER;
 			for (uint32_t m = 0; m < x->n; m++) {
-				const struct ob_rec_record *r = &run->rec[run->member[x->first + m]];
+				const struct ob_reconcile_record *r = &run->rec[run->member[x->first + m]];
 				if (r->manner)
 					ob_buf_putf(&b, "%s%s=%s", b.len ? "; " : "", r->source, r->manner);
 			}
-			snprintf(x->detail[OB_REC_R_MANNER], sizeof(x->detail[0]), "%s", b.ptr);
+			snprintf(x->detail[OB_RECONCILE_R_MANNER], sizeof(x->detail[0]), "%s", b.ptr);
 			ob_buf_release(&b);
 		}
 		if (ter_diff) {
 			struct ob_buf b = OB_BUF_INIT(sizeof(x->detail[0]) - 1);
-			x->reasons |= 1u << OB_REC_R_TERRITORY;
+			x->reasons |= 1u << OB_RECONCILE_R_TERRITORY;
 			for (uint32_t m = 0; m < x->n; m++) {
-				const struct ob_rec_record *r = &run->rec[run->member[x->first + m]];
+				const struct ob_reconcile_record *r = &run->rec[run->member[x->first + m]];
 				if (r->territory)
 					ob_buf_putf(&b, "%s%s=%s", b.len ? "; " : "", r->source, r->territory);
 			}
-			snprintf(x->detail[OB_REC_R_TERRITORY], sizeof(x->detail[0]), "%s", b.ptr);
+			snprintf(x->detail[OB_RECONCILE_R_TERRITORY], sizeof(x->detail[0]), "%s", b.ptr);
 			ob_buf_release(&b);
 		}
 		if (dmax != INT32_MIN && dmax - dmin > run->set.date_days) {
-			x->reasons |= 1u << OB_REC_R_DATE;
-			snprintf(x->detail[OB_REC_R_DATE], sizeof(x->detail[0]), "%ld días / days",
+			x->reasons |= 1u << OB_RECONCILE_R_DATE;
+			snprintf(x->detail[OB_RECONCILE_R_DATE], sizeof(x->detail[0]), "%ld días / days",
 			         (long)dmax - dmin);
 		}
 		if (sex_diff) {
-			x->reasons |= 1u << OB_REC_R_SEX;
-			snprintf(x->detail[OB_REC_R_SEX], sizeof(x->detail[0]), "M/F");
+			x->reasons |= 1u << OB_RECONCILE_R_SEX;
+			snprintf(x->detail[OB_RECONCILE_R_SEX], sizeof(x->detail[0]), "M/F");
 		}
-		for (uint32_t m = 0; m < x->n && !((x->reasons >> OB_REC_R_DUPLICATE) & 1); m++)
+		for (uint32_t m = 0; m < x->n && !((x->reasons >> OB_RECONCILE_R_DUPLICATE) & 1); m++)
 			for (uint32_t m2 = m + 1; m2 < x->n; m2++) {
-				const struct ob_rec_record *r1 = &run->rec[run->member[x->first + m]];
-				const struct ob_rec_record *r2 = &run->rec[run->member[x->first + m2]];
+				const struct ob_reconcile_record *r1 = &run->rec[run->member[x->first + m]];
+				const struct ob_reconcile_record *r2 = &run->rec[run->member[x->first + m2]];
 				if (!strcmp(r1->source, r2->source)) {
-					x->reasons |= 1u << OB_REC_R_DUPLICATE;
-					snprintf(x->detail[OB_REC_R_DUPLICATE], sizeof(x->detail[0]),
+					x->reasons |= 1u << OB_RECONCILE_R_DUPLICATE;
+					snprintf(x->detail[OB_RECONCILE_R_DUPLICATE], sizeof(x->detail[0]),
 					         "%s: %s, %s", r1->source, r1->source_id, r2->source_id);
 					break;
 				}
 			}
 		if (amax >= 0 && amax - amin > run->set.age_years) {
-			x->reasons |= 1u << OB_REC_R_AGE;
-			snprintf(x->detail[OB_REC_R_AGE], sizeof(x->detail[0]), "%d..%d", amin, amax);
+			x->reasons |= 1u << OB_RECONCILE_R_AGE;
+			snprintf(x->detail[OB_RECONCILE_R_AGE], sizeof(x->detail[0]), "%d..%d", amin, amax);
 		}
-		for (int rr = 0; rr < OB_REC_NREASONS; rr++)
+		for (int rr = 0; rr < OB_RECONCILE_NREASONS; rr++)
 			run->reasons[rr] += (x->reasons >> rr) & 1;
 	}
 
@@ -1329,22 +1329,22 @@ ob_err ob_rec_build(struct ob_rec_run *run, struct ob_diag *d)
 	run->ncount = 0;
 	ob_strmap_init(&cm);
 	for (size_t i = 0; i < run->n && !e; i++) {
-		const struct ob_rec_record *r = &run->rec[i];
+		const struct ob_reconcile_record *r = &run->rec[i];
 		if (!(e = count_add(run, &cm, 2, r->territory, r->date, (int)r->inst, 1)))
 			e = count_add(run, &cm, 1, r->admin1, r->date, (int)r->inst, 1);
 	}
 	for (size_t i = 0; i < run->ncounted && !e; i++) {
-		const struct ob_rec_counted *c = &run->counted[i];
+		const struct ob_reconcile_counted *c = &run->counted[i];
 		if (!(e = count_add(run, &cm, 2, c->territory, c->date, (int)c->inst, c->victims)))
 			e = count_add(run, &cm, 1, c->admin1, c->date, (int)c->inst, c->victims);
 	}
 	for (size_t k = 0; k < run->ndeaths && !e; k++) {
-		const struct ob_rec_death *x = &run->death[k];
-		const struct ob_rec_record *t = x->value_rec[OB_REC_TERRITORY] >= 0
-		                                        ? &run->rec[x->value_rec[OB_REC_TERRITORY]]
+		const struct ob_reconcile_death *x = &run->death[k];
+		const struct ob_reconcile_record *t = x->value_rec[OB_RECONCILE_TERRITORY] >= 0
+		                                        ? &run->rec[x->value_rec[OB_RECONCILE_TERRITORY]]
 		                                        : NULL;
-		const struct ob_rec_record *dt = x->value_rec[OB_REC_DATE] >= 0
-		                                         ? &run->rec[x->value_rec[OB_REC_DATE]]
+		const struct ob_reconcile_record *dt = x->value_rec[OB_RECONCILE_DATE] >= 0
+		                                         ? &run->rec[x->value_rec[OB_RECONCILE_DATE]]
 		                                         : NULL;
 		const char *date = dt ? dt->date : NULL;
 		if (!(e = count_add(run, &cm, 2, t ? t->territory : NULL, date, -1, 1)))

@@ -248,8 +248,8 @@ static void test_steward(void **state)
 
 static void test_decision(void **state)
 {
-	struct ob_rec_settings set;
-	struct ob_rec_run run;
+	struct ob_reconcile_settings set;
+	struct ob_reconcile_run run;
 	struct ob_diag d;
 	json_t *j, *row;
 	long long audits = http_fixture_count(store, "SELECT count(*) FROM audit");
@@ -281,23 +281,23 @@ static void test_decision(void **state)
 	assert_string_equal(json_string_value(json_object_get(row, "decision")), "accept");
 	json_decref(j);
 	/* the next run loads it */
-	ob_rec_settings_defaults(&set);
-	ob_rec_run_init(&run, &set);
+	ob_reconcile_settings_defaults(&set);
+	ob_reconcile_run_init(&run, &set);
 	ob_diag_clear(&d);
-	assert_int_equal(ob_rec_decisions_load(&run, store, &d), OB_OK);
+	assert_int_equal(ob_reconcile_decisions_load(&run, store, &d), OB_OK);
 	assert_int_equal(run.ndec, 1);
 	assert_true(run.dec[0].accept);
 	assert_true((!strcmp(run.dec[0].id_a, "C-1") && !strcmp(run.dec[0].id_b, "F-9")) ||
 	            (!strcmp(run.dec[0].id_a, "F-9") && !strcmp(run.dec[0].id_b, "C-1")));
-	ob_rec_run_release(&run);
+	ob_reconcile_run_release(&run);
 	/* a later rejection wins */
 	json_decref(expect("POST", "/api/v1/review/1", tok_steward, "{\"decision\":\"reject\"}", 200,
 	                   false));
-	ob_rec_run_init(&run, &set);
-	assert_int_equal(ob_rec_decisions_load(&run, store, &d), OB_OK);
+	ob_reconcile_run_init(&run, &set);
+	assert_int_equal(ob_reconcile_decisions_load(&run, store, &d), OB_OK);
 	assert_int_equal(run.ndec, 1);
 	assert_false(run.dec[0].accept);
-	ob_rec_run_release(&run);
+	ob_reconcile_run_release(&run);
 }
 
 static void test_openapi(void **state)

@@ -31,7 +31,7 @@ static void is_death(void **state)
 	};
 	(void)state;
 	for (size_t i = 0; i < OB_ARRAY_SIZE(t); i++) {
-		if (ob_rec_is_death(t[i].category, t[i].manner) != t[i].death)
+		if (ob_reconcile_is_death(t[i].category, t[i].manner) != t[i].death)
 			fail_msg("case %zu: %s / %s", i, t[i].category ? t[i].category : "NULL",
 			         t[i].manner ? t[i].manner : "NULL");
 	}
@@ -39,26 +39,26 @@ static void is_death(void **state)
 
 static void settings(void **state)
 {
-	struct ob_rec_settings s;
+	struct ob_reconcile_settings s;
 	struct ob_diag d;
 	const char *good = "# comment\n[reconcile]\nthreshold = 0.7 ; why\nreview_low=0.1\n"
 	                   "date_days = 5\nmanner = prosecutor\nplace = forensic, police\n";
 	struct ob_buf b = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
 	(void)state;
 
-	ob_rec_settings_defaults(&s);
-	assert_true(s.order[OB_REC_MANNER][0] == OB_REC_FORENSIC);
-	assert_true(s.order[OB_REC_TERRITORY][0] == OB_REC_POLICE);
-	assert_int_equal(ob_rec_settings_parse(good, strlen(good), "a.ini", &s, &d), OB_OK);
+	ob_reconcile_settings_defaults(&s);
+	assert_true(s.order[OB_RECONCILE_MANNER][0] == OB_RECONCILE_FORENSIC);
+	assert_true(s.order[OB_RECONCILE_TERRITORY][0] == OB_RECONCILE_POLICE);
+	assert_int_equal(ob_reconcile_settings_parse(good, strlen(good), "a.ini", &s, &d), OB_OK);
 	assert_true(s.threshold == 0.7 && s.review_low == 0.1 && s.date_days == 5);
 	/* named institutions first, the rest in the default order */
-	assert_true(s.order[OB_REC_MANNER][0] == OB_REC_PROSECUTOR);
-	assert_true(s.order[OB_REC_MANNER][1] == OB_REC_FORENSIC);
-	assert_true(s.order[OB_REC_MANNER][2] == OB_REC_POLICE);
-	assert_true(s.order[OB_REC_PLACE][0] == OB_REC_FORENSIC &&
-	            s.order[OB_REC_PLACE][1] == OB_REC_POLICE &&
-	            s.order[OB_REC_PLACE][2] == OB_REC_PROSECUTOR);
-	ob_rec_settings_format(&s, &b);
+	assert_true(s.order[OB_RECONCILE_MANNER][0] == OB_RECONCILE_PROSECUTOR);
+	assert_true(s.order[OB_RECONCILE_MANNER][1] == OB_RECONCILE_FORENSIC);
+	assert_true(s.order[OB_RECONCILE_MANNER][2] == OB_RECONCILE_POLICE);
+	assert_true(s.order[OB_RECONCILE_PLACE][0] == OB_RECONCILE_FORENSIC &&
+	            s.order[OB_RECONCILE_PLACE][1] == OB_RECONCILE_POLICE &&
+	            s.order[OB_RECONCILE_PLACE][2] == OB_RECONCILE_PROSECUTOR);
+	ob_reconcile_settings_format(&s, &b);
 	assert_non_null(strstr(b.ptr, "threshold = 0.7\n"));
 	assert_non_null(strstr(b.ptr, "manner = prosecutor, forensic, police\n"));
 	ob_buf_release(&b);
@@ -80,9 +80,9 @@ static void settings(void **state)
 		{ "review_low = 0.8\nreview_high = 0.5\n", 2, NULL },
 	};
 	for (size_t i = 0; i < OB_ARRAY_SIZE(bad); i++) {
-		ob_rec_settings_defaults(&s);
+		ob_reconcile_settings_defaults(&s);
 		ob_diag_clear(&d);
-		if (ob_rec_settings_parse(bad[i].text, strlen(bad[i].text), "b.ini", &s, &d) !=
+		if (ob_reconcile_settings_parse(bad[i].text, strlen(bad[i].text), "b.ini", &s, &d) !=
 		    OB_EINVAL)
 			fail_msg("bad case %zu accepted", i);
 		assert_int_equal(d.line, bad[i].line);
@@ -113,13 +113,13 @@ static const char *const sur2[] = {
 #define NPEOPLE 24
 #define SINGLE 21 /* people from here on are seen by the police only */
 
-static void add(struct ob_rec_run *run, enum ob_rec_inst inst, int p, const char *names,
+static void add(struct ob_reconcile_run *run, enum ob_reconcile_inst inst, int p, const char *names,
                 const char *date, int age, const char *manner, const char *terr)
 {
 	static const char *const src[3] = { "x-pol", "x-ml", "x-mp" };
 	static const char *const pfx[3] = { "P", "F", "M" };
 	char id[32];
-	struct ob_rec_record r;
+	struct ob_reconcile_record r;
 	struct ob_diag d;
 
 	snprintf(id, sizeof(id), "%s-%03d", pfx[inst], p);
@@ -136,12 +136,12 @@ static void add(struct ob_rec_run *run, enum ob_rec_inst inst, int p, const char
 	r.age = age;
 	r.manner = manner;
 	r.mechanism = p % 3 ? "firearm" : "sharp";
-	r.place = inst == OB_REC_POLICE ? "public_road" : NULL;
+	r.place = inst == OB_RECONCILE_POLICE ? "public_road" : NULL;
 	r.names = names;
-	assert_int_equal(ob_rec_add(run, &r, &d), OB_OK);
+	assert_int_equal(ob_reconcile_add(run, &r, &d), OB_OK);
 }
 
-static void population(struct ob_rec_run *run)
+static void population(struct ob_reconcile_run *run)
 {
 	for (int p = 0; p < NPEOPLE; p++) {
 		char name[128], date[16], date2[16], terr[16];
@@ -151,25 +151,25 @@ static void population(struct ob_rec_run *run)
 		snprintf(date2, sizeof(date2), "2020-%02d-%02d", month, day + (p == 3 ? 6 : 0));
 		snprintf(terr, sizeof(terr), "XXX%d%02d", 1 + p % 2, p % 5);
 		snprintf(name, sizeof(name), "%s %s %s", given[p], sur1[p], sur2[p]);
-		add(run, OB_REC_POLICE, p, name, date, age, "homicide", terr);
+		add(run, OB_RECONCILE_POLICE, p, name, date, age, "homicide", terr);
 		if (p == 4) /* the police recorded person 4 twice, the second time with a typo */
-			add(run, OB_REC_POLICE, 104, "ERIK ESCOBAR ORTIZ", date, age, "homicide", terr);
+			add(run, OB_RECONCILE_POLICE, 104, "ERIK ESCOBAR ORTIZ", date, age, "homicide", terr);
 		if (p >= SINGLE)
 			continue;
 		snprintf(name, sizeof(name), "%s %s, %s", sur1[p], sur2[p], given[p]);
 		/* person 5: forensic says undetermined; person 7: ages 12 years apart */
-		add(run, OB_REC_FORENSIC, p, name, date2, p == 7 ? age + 12 : age,
+		add(run, OB_RECONCILE_FORENSIC, p, name, date2, p == 7 ? age + 12 : age,
 		    p == 5 ? "undetermined" : "homicide", terr);
 		snprintf(name, sizeof(name), "%c%s %c%s %c%s", given[p][0], given[p] + 1, sur1[p][0],
 		         sur1[p] + 1, sur2[p][0], sur2[p] + 1);
 		/* person 9: the prosecutor knows only the month */
 		if (p == 9)
 			snprintf(date, sizeof(date), "2020-%02d", month);
-		add(run, OB_REC_PROSECUTOR, p, name, date, -1, "homicide", terr);
+		add(run, OB_RECONCILE_PROSECUTOR, p, name, date, -1, "homicide", terr);
 	}
 }
 
-static uint32_t cluster_of(const struct ob_rec_run *run, const char *source_id)
+static uint32_t cluster_of(const struct ob_reconcile_run *run, const char *source_id)
 {
 	for (size_t i = 0; i < run->n; i++)
 		if (!strcmp(run->rec[i].source_id, source_id))
@@ -178,7 +178,7 @@ static uint32_t cluster_of(const struct ob_rec_run *run, const char *source_id)
 	return 0;
 }
 
-static void check_people(const struct ob_rec_run *run)
+static void check_people(const struct ob_reconcile_run *run)
 {
 	for (int p = 0; p < NPEOPLE; p++) {
 		char a[16], b[16], c[16];
@@ -202,48 +202,48 @@ static void check_people(const struct ob_rec_run *run)
 
 static void link_and_ledger(void **state)
 {
-	struct ob_rec_run run;
+	struct ob_reconcile_run run;
 	struct ob_diag d;
 	uint64_t sum2 = 0, sum1 = 0, pol = 0;
 	(void)state;
 
-	ob_rec_run_init(&run, NULL);
+	ob_reconcile_run_init(&run, NULL);
 	population(&run);
-	assert_int_equal(ob_rec_link(&run, &d), OB_OK);
-	assert_int_equal(ob_rec_build(&run, &d), OB_OK);
+	assert_int_equal(ob_reconcile_link(&run, &d), OB_OK);
+	assert_int_equal(ob_reconcile_build(&run, &d), OB_OK);
 	assert_int_equal(run.ndeaths, NPEOPLE);
 	check_people(&run);
 	/* the ledger */
-	assert_int_equal(run.reasons[OB_REC_R_SINGLE_SOURCE], NPEOPLE - SINGLE);
-	assert_int_equal(run.reasons[OB_REC_R_MANNER], 1);
-	assert_int_equal(run.reasons[OB_REC_R_AGE], 1);
-	assert_int_equal(run.reasons[OB_REC_R_DATE], 1);
-	assert_int_equal(run.reasons[OB_REC_R_SEX], 0);
-	assert_int_equal(run.reasons[OB_REC_R_TERRITORY], 0);
-	assert_int_equal(run.reasons[OB_REC_R_DUPLICATE], 1);
+	assert_int_equal(run.reasons[OB_RECONCILE_R_SINGLE_SOURCE], NPEOPLE - SINGLE);
+	assert_int_equal(run.reasons[OB_RECONCILE_R_MANNER], 1);
+	assert_int_equal(run.reasons[OB_RECONCILE_R_AGE], 1);
+	assert_int_equal(run.reasons[OB_RECONCILE_R_DATE], 1);
+	assert_int_equal(run.reasons[OB_RECONCILE_R_SEX], 0);
+	assert_int_equal(run.reasons[OB_RECONCILE_R_TERRITORY], 0);
+	assert_int_equal(run.reasons[OB_RECONCILE_R_DUPLICATE], 1);
 	assert_int_equal(run.duplicates, 1);
 	for (size_t k = 0; k < run.ndeaths; k++) {
-		const struct ob_rec_death *x = &run.death[k];
-		const struct ob_rec_record *f = &run.rec[run.member[x->first]];
-		assert_int_equal((x->reasons >> OB_REC_R_SINGLE_SOURCE) & 1, x->n == 1);
+		const struct ob_reconcile_death *x = &run.death[k];
+		const struct ob_reconcile_record *f = &run.rec[run.member[x->first]];
+		assert_int_equal((x->reasons >> OB_RECONCILE_R_SINGLE_SOURCE) & 1, x->n == 1);
 		if (x->n == 3) {
 			/* manner, age, sex from forensic medicine; date and place from the police */
-			assert_true(run.rec[x->value_rec[OB_REC_MANNER]].inst == OB_REC_FORENSIC);
-			assert_true(run.rec[x->value_rec[OB_REC_AGE]].inst == OB_REC_FORENSIC);
-			assert_true(run.rec[x->value_rec[OB_REC_DATE]].inst == OB_REC_POLICE);
-			assert_true(run.rec[x->value_rec[OB_REC_PLACE]].inst == OB_REC_POLICE);
+			assert_true(run.rec[x->value_rec[OB_RECONCILE_MANNER]].inst == OB_RECONCILE_FORENSIC);
+			assert_true(run.rec[x->value_rec[OB_RECONCILE_AGE]].inst == OB_RECONCILE_FORENSIC);
+			assert_true(run.rec[x->value_rec[OB_RECONCILE_DATE]].inst == OB_RECONCILE_POLICE);
+			assert_true(run.rec[x->value_rec[OB_RECONCILE_PLACE]].inst == OB_RECONCILE_POLICE);
 			assert_true(x->probability >= run.set.threshold);
 		}
 		if (!strcmp(f->source_id, "P-005"))
-			assert_true((x->reasons >> OB_REC_R_MANNER) & 1);
+			assert_true((x->reasons >> OB_RECONCILE_R_MANNER) & 1);
 		if (!strcmp(f->source_id, "P-005"))
-			assert_string_equal(run.rec[x->value_rec[OB_REC_MANNER]].manner, "undetermined");
+			assert_string_equal(run.rec[x->value_rec[OB_RECONCILE_MANNER]].manner, "undetermined");
 	}
 	/* the territory table adds up */
 	for (size_t k = 0; k < run.ncount; k++) {
 		if (run.count[k].level == 2) {
 			sum2 += run.count[k].reconciled;
-			pol += run.count[k].n[OB_REC_POLICE];
+			pol += run.count[k].n[OB_RECONCILE_POLICE];
 		} else {
 			sum1 += run.count[k].reconciled;
 		}
@@ -255,27 +255,27 @@ static void link_and_ledger(void **state)
 	assert_int_equal(sum2, NPEOPLE);
 	assert_int_equal(sum1, NPEOPLE);
 	assert_int_equal(pol, NPEOPLE + 1);
-	ob_rec_run_release(&run);
+	ob_reconcile_run_release(&run);
 }
 
 static void decisions(void **state)
 {
-	struct ob_rec_run run;
+	struct ob_reconcile_run run;
 	struct ob_diag d;
 	(void)state;
 
-	ob_rec_run_init(&run, NULL);
+	ob_reconcile_run_init(&run, NULL);
 	population(&run);
 	/* person 0's police and forensic records apart; person 21 (police only)
 	 * with person 1's prosecutor record, which would take it from person 1 */
-	ob_rec_decision_add(&run, "x-ml", "F-000", "x-pol", "P-000", false);
-	ob_rec_decision_add(&run, "x-pol", "P-022", "x-ml", "F-002", true);
-	ob_rec_decision_add(&run, "x-pol", "P-022", "x-ml", "F-002", false); /* changed mind */
-	ob_rec_decision_add(&run, "x-pol", "P-021", "x-mp", "M-001", true);
-	ob_rec_decision_add(&run, "x-mp", "M-001", "x-ml", "F-001", false);
+	ob_reconcile_decision_add(&run, "x-ml", "F-000", "x-pol", "P-000", false);
+	ob_reconcile_decision_add(&run, "x-pol", "P-022", "x-ml", "F-002", true);
+	ob_reconcile_decision_add(&run, "x-pol", "P-022", "x-ml", "F-002", false); /* changed mind */
+	ob_reconcile_decision_add(&run, "x-pol", "P-021", "x-mp", "M-001", true);
+	ob_reconcile_decision_add(&run, "x-mp", "M-001", "x-ml", "F-001", false);
 	assert_int_equal(run.ndec, 4);
-	assert_int_equal(ob_rec_link(&run, &d), OB_OK);
-	assert_int_equal(ob_rec_build(&run, &d), OB_OK);
+	assert_int_equal(ob_reconcile_link(&run, &d), OB_OK);
+	assert_int_equal(ob_reconcile_build(&run, &d), OB_OK);
 	assert_true(cluster_of(&run, "P-000") != cluster_of(&run, "F-000"));
 	/* not through the prosecutor's record either */
 	assert_true(cluster_of(&run, "F-000") == cluster_of(&run, "M-000") ||
@@ -285,13 +285,13 @@ static void decisions(void **state)
 	assert_true(cluster_of(&run, "P-022") != cluster_of(&run, "F-002"));
 	assert_true(cluster_of(&run, "P-002") == cluster_of(&run, "F-002"));
 	assert_int_equal(run.forced_links, 1);
-	ob_rec_run_release(&run);
+	ob_reconcile_run_release(&run);
 }
 
 static void evaluate(void **state)
 {
-	struct ob_rec_run run;
-	struct ob_rec_confusion c;
+	struct ob_reconcile_run run;
+	struct ob_reconcile_confusion c;
 	struct ob_diag d;
 	char path[] = "/tmp/observa-truth.XXXXXX";
 	int fd = mkstemp(path);
@@ -309,14 +309,14 @@ static void evaluate(void **state)
 	fprintf(f, "x-pol,P-104,D4\n");
 	fprintf(f, "x-pol,P-999,D1\n"); /* not in the run: ignored */
 	fclose(f);
-	ob_rec_run_init(&run, NULL);
+	ob_reconcile_run_init(&run, NULL);
 	population(&run);
-	ob_rec_decision_add(&run, "x-ml", "F-000", "x-pol", "P-000", false);
-	ob_rec_decision_add(&run, "x-pol", "P-021", "x-mp", "M-001", true);
-	ob_rec_decision_add(&run, "x-mp", "M-001", "x-ml", "F-001", false);
-	assert_int_equal(ob_rec_link(&run, &d), OB_OK);
-	assert_int_equal(ob_rec_build(&run, &d), OB_OK);
-	assert_int_equal(ob_rec_evaluate(&run, path, &c, &d), OB_OK);
+	ob_reconcile_decision_add(&run, "x-ml", "F-000", "x-pol", "P-000", false);
+	ob_reconcile_decision_add(&run, "x-pol", "P-021", "x-mp", "M-001", true);
+	ob_reconcile_decision_add(&run, "x-mp", "M-001", "x-ml", "F-001", false);
+	assert_int_equal(ob_reconcile_link(&run, &d), OB_OK);
+	assert_int_equal(ob_reconcile_build(&run, &d), OB_OK);
+	assert_int_equal(ob_reconcile_evaluate(&run, path, &c, &d), OB_OK);
 	/* 21 people of three records: 63 true pairs, and 2 of the police's
 	 * duplicate of person 4 (pairs within a source are not counted); person
 	 * 0 loses two (P-F rejected, so one of them is alone), person 1 its two
@@ -332,10 +332,10 @@ static void evaluate(void **state)
 	f = fopen(path, "w");
 	fprintf(f, "a,b\n1,2\n");
 	fclose(f);
-	assert_int_equal(ob_rec_evaluate(&run, path, &c, &d), OB_EPARSE);
+	assert_int_equal(ob_reconcile_evaluate(&run, path, &c, &d), OB_EPARSE);
 	assert_int_equal(d.line, 1);
 	unlink(path);
-	ob_rec_run_release(&run);
+	ob_reconcile_run_release(&run);
 }
 
 /* ---- through a store ------------------------------------------------------------ */
@@ -379,8 +379,8 @@ static void insert_record(struct ob_store *s, int sub, const char *source, const
 static void store_round_trip(void **state)
 {
 	struct ob_store *s;
-	struct ob_rec_run run;
-	struct ob_rec_settings set;
+	struct ob_reconcile_run run;
+	struct ob_reconcile_settings set;
 	struct ob_audit_report rep;
 	struct ob_diag d;
 	long long item;
@@ -424,18 +424,18 @@ static void store_round_trip(void **state)
 	insert_record(s, 6, "y-pol", "Y1", "2020-03-01", "XXX101", "0101", NULL, "M", 30,
 	              "Juan Perez Lopez"); /* another country */
 
-	ob_rec_settings_defaults(&set);
+	ob_reconcile_settings_defaults(&set);
 	set.review_low = 1e-6;
 	set.review_high = 1;
-	ob_rec_run_init(&run, &set);
-	assert_int_equal(ob_rec_load(&run, s, "2020", "2020-01", "2020-12", "XXX", &d), OB_OK);
+	ob_reconcile_run_init(&run, &set);
+	assert_int_equal(ob_reconcile_load(&run, s, "2020", "2020-01", "2020-12", "XXX", &d), OB_OK);
 	assert_int_equal(run.n, 5);
-	assert_int_equal(ob_rec_decisions_load(&run, s, &d), OB_OK);
-	assert_int_equal(ob_rec_link(&run, &d), OB_OK);
-	assert_int_equal(ob_rec_build(&run, &d), OB_OK);
+	assert_int_equal(ob_reconcile_decisions_load(&run, s, &d), OB_OK);
+	assert_int_equal(ob_reconcile_link(&run, &d), OB_OK);
+	assert_int_equal(ob_reconcile_build(&run, &d), OB_OK);
 	assert_int_equal(run.ndeaths, 2);
 	assert_true(run.nreview > 0);
-	assert_int_equal(ob_rec_save(&run, s, "tester", &d), OB_OK);
+	assert_int_equal(ob_reconcile_save(&run, s, "tester", &d), OB_OK);
 	assert_true(run.run_id > 0);
 	assert_int_equal(count(s, "SELECT count(*) FROM reconciled_death"), 2);
 	assert_int_equal(count(s, "SELECT count(*) FROM reconcile_member"), 5);
@@ -446,25 +446,25 @@ static void store_round_trip(void **state)
 	                          " 'undetermined' AND manner_source = 'x-ml' AND"
 	                          " occurred_on_source = 'x-pol'"), 1);
 	assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE action = 'reconcile'"), 1);
-	ob_rec_run_release(&run);
+	ob_reconcile_run_release(&run);
 
 	/* reject the pair P1-F1 */
 	item = count(s, "SELECT id FROM review_item WHERE (id_a = 'P1' AND id_b = 'F1') OR"
 	                " (id_a = 'F1' AND id_b = 'P1')");
-	assert_int_equal(ob_rec_decide(s, item, false, "rosa", "no", &d), OB_OK);
-	assert_int_equal(ob_rec_decide(s, 99999, true, "rosa", NULL, &d), OB_ENOENT);
+	assert_int_equal(ob_reconcile_decide(s, item, false, "rosa", "no", &d), OB_OK);
+	assert_int_equal(ob_reconcile_decide(s, 99999, true, "rosa", NULL, &d), OB_ENOENT);
 	assert_int_equal(count(s, "SELECT count(*) FROM review_decision WHERE source_a = 'x-ml'"
 	                          " AND id_a = 'F1' AND decision = 'reject' AND actor = 'rosa'"),
 	                 1);
-	ob_rec_run_init(&run, &set);
-	assert_int_equal(ob_rec_load(&run, s, "2020", "2020-01", "2020-12", "XXX", &d), OB_OK);
-	assert_int_equal(ob_rec_decisions_load(&run, s, &d), OB_OK);
+	ob_reconcile_run_init(&run, &set);
+	assert_int_equal(ob_reconcile_load(&run, s, "2020", "2020-01", "2020-12", "XXX", &d), OB_OK);
+	assert_int_equal(ob_reconcile_decisions_load(&run, s, &d), OB_OK);
 	assert_int_equal(run.ndec, 1);
-	assert_int_equal(ob_rec_link(&run, &d), OB_OK);
-	assert_int_equal(ob_rec_build(&run, &d), OB_OK);
+	assert_int_equal(ob_reconcile_link(&run, &d), OB_OK);
+	assert_int_equal(ob_reconcile_build(&run, &d), OB_OK);
 	assert_true(cluster_of(&run, "P1") != cluster_of(&run, "F1"));
 	assert_int_equal(run.ndeaths, 3);
-	ob_rec_run_release(&run);
+	ob_reconcile_run_release(&run);
 	assert_int_equal(ob_audit_verify(s, 0, NULL, NULL, NULL, &rep, &d), OB_OK);
 	assert_int_equal(rep.problems, 0);
 	assert_int_equal(rep.entries, 2);
@@ -487,18 +487,18 @@ static void store_round_trip(void **state)
 	assert_int_equal(count(s, "SELECT count(*) FROM protected p JOIN record r ON r.id = p.record"
 	                          " WHERE r.source = 'xxx-validated'"), 0);
 	/* a run never takes validated records as input */
-	ob_rec_run_init(&run, &set);
-	assert_int_equal(ob_rec_load(&run, s, "2020", "2020-01", "2021-12", "XXX", &d), OB_OK);
+	ob_reconcile_run_init(&run, &set);
+	assert_int_equal(ob_reconcile_load(&run, s, "2020", "2020-01", "2021-12", "XXX", &d), OB_OK);
 	assert_int_equal(run.n, 6);
 	for (size_t i = 0; i < run.n; i++)
 		assert_null(strstr(run.rec[i].source, "validated"));
 	/* a later run over 2020..2021 supersedes the first: three deaths in
 	 * 2020 (P1 and F1 now apart), one in 2021 */
-	assert_int_equal(ob_rec_decisions_load(&run, s, &d), OB_OK);
-	assert_int_equal(ob_rec_link(&run, &d), OB_OK);
-	assert_int_equal(ob_rec_build(&run, &d), OB_OK);
-	assert_int_equal(ob_rec_save(&run, s, "tester", &d), OB_OK);
-	ob_rec_run_release(&run);
+	assert_int_equal(ob_reconcile_decisions_load(&run, s, &d), OB_OK);
+	assert_int_equal(ob_reconcile_link(&run, &d), OB_OK);
+	assert_int_equal(ob_reconcile_build(&run, &d), OB_OK);
+	assert_int_equal(ob_reconcile_save(&run, s, "tester", &d), OB_OK);
+	ob_reconcile_run_release(&run);
 	assert_int_equal(count(s, "SELECT count(*) FROM submission WHERE source = 'xxx-validated'"
 	                          " AND superseded_by IS NULL AND version = 2 AND supersedes IS NOT"
 	                          " NULL AND period_from = '2020-01-01' AND period_to = '2021-12-31'"
@@ -507,13 +507,13 @@ static void store_round_trip(void **state)
 	                          " AND version = 1 AND superseded_by IS NOT NULL"), 1);
 	/* a run of March 2020 alone decides March and keeps 2021 from the
 	 * previous one */
-	ob_rec_run_init(&run, &set);
-	assert_int_equal(ob_rec_load(&run, s, "2020-03", "2020-03", "2020-03", "XXX", &d), OB_OK);
-	assert_int_equal(ob_rec_decisions_load(&run, s, &d), OB_OK);
-	assert_int_equal(ob_rec_link(&run, &d), OB_OK);
-	assert_int_equal(ob_rec_build(&run, &d), OB_OK);
-	assert_int_equal(ob_rec_save(&run, s, "tester", &d), OB_OK);
-	ob_rec_run_release(&run);
+	ob_reconcile_run_init(&run, &set);
+	assert_int_equal(ob_reconcile_load(&run, s, "2020-03", "2020-03", "2020-03", "XXX", &d), OB_OK);
+	assert_int_equal(ob_reconcile_decisions_load(&run, s, &d), OB_OK);
+	assert_int_equal(ob_reconcile_link(&run, &d), OB_OK);
+	assert_int_equal(ob_reconcile_build(&run, &d), OB_OK);
+	assert_int_equal(ob_reconcile_save(&run, s, "tester", &d), OB_OK);
+	ob_reconcile_run_release(&run);
 	assert_int_equal(count(s, "SELECT count(*) FROM submission WHERE source = 'xxx-validated'"
 	                          " AND superseded_by IS NULL"), 1);
 	assert_int_equal(count(s, "SELECT count(*) FROM submission WHERE source = 'xxx-validated'"
@@ -546,7 +546,7 @@ static void store_round_trip(void **state)
 static void counted_rows(void **state)
 {
 	struct ob_store *s;
-	struct ob_rec_run run;
+	struct ob_reconcile_run run;
 	struct ob_diag d;
 	(void)state;
 
@@ -573,28 +573,28 @@ static void counted_rows(void **state)
 	exec_ok(s, "UPDATE record SET victims = 3 WHERE source_id = 'P2';"
 	           "UPDATE record SET victims = 5 WHERE source_id = 'A1';"
 	           "UPDATE record SET victims = 0 WHERE source_id = 'A2';");
-	ob_rec_run_init(&run, NULL);
-	assert_int_equal(ob_rec_load(&run, s, "2020", "2020-01", "2020-12", NULL, &d), OB_OK);
+	ob_reconcile_run_init(&run, NULL);
+	assert_int_equal(ob_reconcile_load(&run, s, "2020", "2020-01", "2020-12", NULL, &d), OB_OK);
 	assert_int_equal(run.n, 2); /* P1 and F1 */
 	assert_int_equal(run.ncounted, 3);
 	assert_int_equal(run.counted_victims, 8);
-	assert_int_equal(ob_rec_link(&run, &d), OB_OK);
-	assert_int_equal(ob_rec_build(&run, &d), OB_OK);
+	assert_int_equal(ob_reconcile_link(&run, &d), OB_OK);
+	assert_int_equal(ob_reconcile_build(&run, &d), OB_OK);
 	/* the deaths are of P1 and F1 alone (one or two, as the model links them) */
 	assert_true(run.ndeaths >= 1 && run.ndeaths <= 2);
 	{
 		uint64_t police = 0, forensic = 0, reconciled = 0;
 		for (size_t k = 0; k < run.ncount; k++)
 			if (run.count[k].level == 2) {
-				police += run.count[k].n[OB_REC_POLICE];
-				forensic += run.count[k].n[OB_REC_FORENSIC];
+				police += run.count[k].n[OB_RECONCILE_POLICE];
+				forensic += run.count[k].n[OB_RECONCILE_FORENSIC];
 				reconciled += run.count[k].reconciled;
 			}
 		assert_int_equal(police, 1 + 3 + 5 + 0);
 		assert_int_equal(forensic, 1);
 		assert_int_equal(reconciled, run.ndeaths);
 	}
-	ob_rec_run_release(&run);
+	ob_reconcile_run_release(&run);
 	ob_store_close(s);
 	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
 	                                                    "observa.db-shm", NULL };
