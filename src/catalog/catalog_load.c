@@ -1,0 +1,717 @@
+/* catalog_load.c - the catalogue loaded into the store: each file a table_def,
+ * checked row by row and against the store (see catalog_impl.h). */
+#include "catalog/catalog_impl.h"
+
+/* ------------------------------------------------------------------------
+ * Loading into the store. Each CSV file is a table_def: its columns, the
+ * checks of a row alone (shared with the imports), the insert, and a row
+ * function for what the row must agree with in the store.
+ */
+
+/* A territory whose parent is checked once the whole file is in. */
+struct parent_ref {
+	char *code, *parent, *country;
+	long level, line;
+};
+
+struct loader {
+	struct ob_store *s;
+	char dir[OB_MAX_PATH];  /* DIR/catalog */
+	struct ob_diag *d;
+	struct ob_buf key;      /* a folded key */
+	sqlite3_stmt *has_territory, *ins_alias, *iccs_level, *known_target;
+	const struct table_def *table; /* the file being loaded */
+	char path[OB_MAX_PATH]; /* its path */
+	sqlite3_stmt *ins;      /* its insert */
+	int terr_col[T_NCOLS];  /* territories.csv: the file's columns */
+	struct parent_ref *refs;
+	size_t nrefs, cap;
+	struct ob_strmap pop_line; /* "territory|year|sex" -> line of population.csv */
+};
+
+static ob_err prepare(struct loader *L, const char *sql, sqlite3_stmt **st)
+{
+	return ob_store_prepare(L->s, sql, st, L->d);
+}
+
+/* Column 0 of the first row st gives with ?1 = v; none when it gives no row. */
+int cat_query_int(sqlite3_stmt *st, const char *v, int none)
+{
+	int r = none;
+
+	sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		r = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return r;
+}
+
+static bool territory_exists(struct loader *L, const char *code)
+{
+	return cat_query_int(L->has_territory, code, 0) != 0;
+}
+
+static ob_err step_done(struct loader *L, sqlite3_stmt *st, const struct row *w,
+                        const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return OB_OK;
+	if (rc == SQLITE_CONSTRAINT)
+		return ob_diag_set(L->d, OB_EINVAL, w->file, w->line, 0, NULL, 0,
+		                   "%s repetido o inconsistente: %s (duplicated or inconsistent)",
+		                   what, sqlite3_errmsg(ob_store_db(L->s)));
+	return ob_diag_set(L->d, OB_ESTORE, w->file, w->line, 0, NULL, 0, "%s: %s", what,
+	                   sqlite3_errmsg(ob_store_db(L->s)));
+}
+
+/*
+ * Bind column i of w to parameter i + 1 of L->ins as the table's types[i]
+ * says (t: text, NULL when empty; i: integer; d: number), then run the
+ * insert. The checks have already seen the numbers.
+ */
+static ob_err insert_row(struct loader *L, const struct row *w)
+{
+	const char *types = L->table->types;
+
+	for (int i = 0; types[i]; i++) {
+		const char *v = w->v[i];
+		long long n;
+		double x;
+
+		if (types[i] == 'i') {
+			if (!ob_parse_int(v, strlen(v), INT32_MIN, INT32_MAX, &n))
+				return cat_bad(L->d, w, i, "se esperaba un número entero (integer expected)");
+			sqlite3_bind_int64(L->ins, i + 1, n);
+		} else if (types[i] == 'd') {
+			if (!ob_parse_double(v, strlen(v), &x))
+				return cat_bad(L->d, w, i, "se esperaba un número (number expected)");
+			sqlite3_bind_double(L->ins, i + 1, x);
+		} else {
+			ob_bind_text(L->ins, i + 1, *v ? v : NULL, strlen(v));
+		}
+	}
+	return step_done(L, L->ins, w, L->table->what);
+}
+
+/* Index territory w->v[code] under the folded text of column alias. */
+static ob_err add_alias(struct loader *L, const struct row *w, int code, int alias)
+{
+	const char *a = w->v[alias];
+	ob_err e;
+
+	ob_buf_reset(&L->key);
+	if ((e = ob_fold_key(a, strlen(a), &L->key)))
+		return ob_diag_set(L->d, e, w->file, w->line, w->col[alias] + 1, a, strlen(a),
+		                   "texto no válido (invalid text)");
+	if (L->key.len == 0)
+		return cat_bad(L->d, w, alias, "alias vacío tras normalizar (empty alias)");
+	ob_bind_text(L->ins_alias, 1, L->key.ptr, L->key.len);
+	sqlite3_bind_text(L->ins_alias, 2, w->v[code], -1, SQLITE_STATIC);
+	sqlite3_bind_text(L->ins_alias, 3, a, -1, SQLITE_STATIC);
+	return step_done(L, L->ins_alias, w, "alias");
+}
+
+static ob_err territory_row(struct loader *L, const struct row *w)
+{
+	long long level = 0;
+	ob_err e;
+
+	if ((e = insert_row(L, w)) ||
+	    (e = add_alias(L, w, T_CODE, T_NAME)))
+		return e;
+	ob_parse_int(w->v[T_LEVEL], strlen(w->v[T_LEVEL]), 0, 3, &level);
+	memcpy(L->terr_col, w->col, sizeof(L->terr_col));
+	if (L->nrefs == L->cap) {
+		L->cap = L->cap ? 2 * L->cap : 256;
+		L->refs = ob_realloc(L->refs, L->cap * sizeof(*L->refs));
+	}
+	L->refs[L->nrefs++] = (struct parent_ref){ ob_strdup(w->v[T_CODE]),
+		ob_strdup(w->v[T_PARENT]), ob_strdup(w->v[T_COUNTRY]), level, w->line };
+	return OB_OK;
+}
+
+/* Every parent exists, one level up, in the same country. */
+static ob_err check_parents(struct loader *L)
+{
+	const int cp = L->terr_col[T_PARENT], cc = L->terr_col[T_COUNTRY];
+	sqlite3_stmt *get;
+	ob_err e;
+
+	if ((e = prepare(L, "SELECT level, country FROM territory WHERE code = ?1", &get)))
+		return e;
+	for (size_t i = 0; i < L->nrefs && !e; i++) {
+		const struct parent_ref *r = &L->refs[i];
+
+		if (r->level == 0) {
+			if (strcmp(r->code, r->country))
+				e = cat_bad_value(L->d, L->path, r->line, cc, r->country,
+				              "un país debe tener country = su código "
+				              "(a country's country must be its own code)");
+			continue;
+		}
+		sqlite3_bind_text(get, 1, r->parent, -1, SQLITE_STATIC);
+		if (sqlite3_step(get) != SQLITE_ROW)
+			e = cat_bad_value(L->d, L->path, r->line, cp, r->parent,
+			              "el territorio padre no existe en territories.csv (unknown parent)");
+		else if (sqlite3_column_int(get, 0) != r->level - 1)
+			e = cat_bad_value(L->d, L->path, r->line, cp, r->parent,
+			              "el padre debe ser del nivel inmediatamente superior "
+			              "(parent must be one level up)");
+		else if (strcmp((const char *)sqlite3_column_text(get, 1), r->country))
+			e = cat_bad_value(L->d, L->path, r->line, cc, r->country,
+			              "el país no coincide con el del padre (country differs from parent's)");
+		sqlite3_reset(get);
+	}
+	sqlite3_finalize(get);
+	return e;
+}
+
+const struct table_def cat_territories_def = {
+	.file = "territories.csv", .required = true, COLS(cat_terr_cols), .check = cat_check_territory,
+	.row = territory_row, .finish = check_parents,
+	.insert = "INSERT INTO territory(code, level, country, parent, name, valid_from,"
+	          " valid_to, status, source, note) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+	          " coalesce(?8, 'official'), ?9, ?10)",
+	.types = "titttttttt", .what = "territorio",
+};
+
+static const struct column alias_cols[] = { { "code", true }, { "alias", true } };
+
+static ob_err alias_row(struct loader *L, const struct row *w)
+{
+	if (!territory_exists(L, w->v[0]))
+		return cat_bad(L->d, w, 0, "territorio desconocido: no está en territories.csv "
+		                       "(unknown territory)");
+	if (!cat_has_text(w->v[1]))
+		return cat_bad(L->d, w, 1, "alias vacío (empty alias)");
+	return add_alias(L, w, 0, 1);
+}
+
+static const struct table_def aliases_def = {
+	.file = "territory_aliases.csv", COLS(alias_cols), .row = alias_row,
+};
+
+static const struct column change_cols[] = {
+	{ "old_code", true }, { "new_code", true }, { "date", true }, { "kind", true },
+};
+
+static ob_err change_row(struct loader *L, const struct row *w)
+{
+	for (int i = 0; i < 2; i++)
+		if (!territory_exists(L, w->v[i]))
+			return cat_bad(L->d, w, i, "territorio desconocido (unknown territory)");
+	if (!cat_is_date(w->v[2]))
+		return cat_bad(L->d, w, 2, "fecha no válida: se esperaba aaaa-mm-dd (invalid date)");
+	if (!cat_is_code(w->v[3]))
+		return cat_bad(L->d, w, 3, "tipo de cambio no válido (invalid kind)");
+	return insert_row(L, w);
+}
+
+static const struct table_def changes_def = {
+	.file = "territory_changes.csv", COLS(change_cols), .row = change_row,
+	.insert = "INSERT INTO territory_change(old_code, new_code, date, kind)"
+	          " VALUES(?1, ?2, ?3, ?4)",
+	.types = "tttt", .what = "cambio territorial",
+};
+
+static const struct column iccs_cols[] = {
+	{ "code", true }, { "level", true }, { "parent", true }, { "name_es", true },
+	{ "name_en", true },
+};
+
+static ob_err iccs_row(struct loader *L, const struct row *w)
+{
+	long long level;
+
+	if (!cat_is_code(w->v[0]))
+		return cat_bad(L->d, w, 0, "código no válido (invalid code)");
+	if (!ob_parse_int(w->v[1], strlen(w->v[1]), 0, 4, &level))
+		return cat_bad(L->d, w, 1, "nivel no válido: se esperaba 0 a 4 "
+		                       "(invalid level: expected 0-4)");
+	if ((level <= 1) != (*w->v[2] == '\0'))
+		return cat_bad(L->d, w, 2, "los niveles 0 y 1 no tienen padre; los demás sí "
+		                       "(levels 0 and 1 have no parent, the others do)");
+	if (*w->v[2] && cat_query_int(L->iccs_level, w->v[2], -1) != level - 1)
+		return cat_bad(L->d, w, 2, "el padre debe aparecer antes y ser del nivel superior "
+		                       "(parent must come first, one level up)");
+	for (int i = 3; i < 5; i++)
+		if (!cat_has_text(w->v[i]))
+			return cat_bad(L->d, w, i, "falta el nombre (name missing)");
+	return insert_row(L, w);
+}
+
+static const struct table_def iccs_def = {
+	.file = "iccs.csv", .required = true, COLS(iccs_cols), .row = iccs_row,
+	.insert = "INSERT INTO iccs(code, level, parent, name_es, name_en)"
+	          " VALUES(?1, ?2, ?3, ?4, ?5)",
+	.types = "tittt", .what = "código ICCS",
+};
+
+static const struct column tag_cols[] = {
+	{ "kind", true }, { "code", true }, { "name_es", true }, { "name_en", true },
+};
+
+static ob_err tag_row(struct loader *L, const struct row *w)
+{
+	for (int i = 0; i < 2; i++)
+		if (!cat_is_code(w->v[i]))
+			return cat_bad(L->d, w, i, "código no válido (invalid code)");
+	for (int i = 2; i < 4; i++)
+		if (!cat_has_text(w->v[i]))
+			return cat_bad(L->d, w, i, "falta el nombre (name missing)");
+	return insert_row(L, w);
+}
+
+static const struct table_def tags_def = {
+	.file = "tags.csv", .required = true, COLS(tag_cols), .row = tag_row,
+	.insert = "INSERT INTO tag(kind, code, name_es, name_en) VALUES(?1, ?2, ?3, ?4)",
+	.types = "tttt", .what = "etiqueta",
+};
+
+static const struct column crosswalk_cols[] = {
+	{ "name", true }, { "label", true }, { "target", true }, { "valid_from", false },
+	{ "valid_to", false },
+};
+
+/* The key is the label folded as the ingest folds the values it looks up. */
+static ob_err crosswalk_row(struct loader *L, const struct row *w)
+{
+	ob_err e;
+
+	if (!cat_is_code(w->v[0]))
+		return cat_bad(L->d, w, 0, "nombre de cruce no válido (invalid crosswalk name)");
+	ob_buf_reset(&L->key);
+	if (ob_fold_key(w->v[1], strlen(w->v[1]), &L->key) || L->key.len == 0)
+		return cat_bad(L->d, w, 1, "etiqueta vacía o no válida (empty or invalid label)");
+	if (!cat_query_int(L->known_target, w->v[2], 0))
+		return cat_bad(L->d, w, 2, "destino desconocido: no es un código de iccs.csv ni de "
+		                       "tags.csv (unknown target)");
+	if ((e = cat_check_dates(L->d, w, 3, 4)))
+		return e;
+	ob_bind_text(L->ins, 6, L->key.ptr, L->key.len);
+	return insert_row(L, w);
+}
+
+static const struct table_def crosswalks_def = {
+	.file = "crosswalks.csv", .required = true, COLS(crosswalk_cols), .row = crosswalk_row,
+	.insert = "INSERT INTO crosswalk(name, label, target, valid_from, valid_to, key)"
+	          " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	.types = "ttttt", .what = "cruce", /* ?6, the key, is bound by crosswalk_row */
+};
+
+static ob_err population_row(struct loader *L, const struct row *w)
+{
+	char key[128];
+	int n;
+
+	if (!territory_exists(L, w->v[P_TERR]))
+		return cat_bad(L->d, w, P_TERR, "territorio desconocido: no está en territories.csv "
+		                            "(unknown territory)");
+	n = snprintf(key, sizeof(key), "%s|%s|%s", w->v[P_TERR], w->v[P_YEAR], w->v[P_SEX]);
+	if (n > 0 && (size_t)n < sizeof(key))
+		ob_strmap_put(&L->pop_line, key, (size_t)n, (void *)(intptr_t)w->line, NULL);
+	return insert_row(L, w);
+}
+
+/*
+ * The population checks, once the whole file is in: the figures of the
+ * children of a unit valid on 1 July of a year add up to the unit's own
+ * figure of that year and sex (within OB_POP_TOLERANCE); the districts a
+ * unit absorbed in a territorial change (territory_changes.csv, kind
+ * district_of) add up to its figure of every year both have; F + M = T.
+ * Children without a figure (a unit newer than the population series) are
+ * allowed, but then the figures present must not exceed the parent's.
+ */
+static long pop_line(struct loader *L, const char *code, int year, const char *sex)
+{
+	char key[128];
+	int n = snprintf(key, sizeof(key), "%s|%d|%s", code, year, sex);
+
+	if (n <= 0 || (size_t)n >= sizeof(key))
+		return 0;
+	return (long)(intptr_t)ob_strmap_get(&L->pop_line, key, (size_t)n);
+}
+
+/* How far a sum of n parts may be from the whole. */
+static double pop_allowed(double whole, long parts)
+{
+	double a = OB_POP_TOLERANCE * whole;
+
+	return a > (double)parts ? a : (double)parts;
+}
+
+/* Up to eight items of a space-separated list, and how many more. */
+static void some_codes(const char *list, char *out, size_t size)
+{
+	size_t n = 0, k = 0, total = 0;
+	const char *p = list ? list : "";
+
+	out[0] = '\0';
+	while (*p) {
+		const char *e = strchr(p, ' ');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len) {
+			total++;
+			if (k < 8 && n + len + 3 < size) {
+				n += (size_t)snprintf(out + n, size - n, "%s%.*s", k ? ", " : "", (int)len, p);
+				k++;
+			}
+		}
+		p += len + (e ? 1 : 0);
+	}
+	if (total > k && n + 32 < size)
+		snprintf(out + n, size - n, " y %zu más (and %zu more)", total - k, total - k);
+}
+
+static ob_err pop_violation(struct loader *L, const char *code, int year, const char *sex,
+                            double whole, double sum, const char *parts, int what)
+{
+	static const char *const es[] = { "sus unidades vigentes el 1 de julio",
+		                          "los distritos que absorbió", "mujeres y hombres" };
+	static const char *const en[] = { "its units valid on 1 July", "the districts it absorbed",
+		                          "women and men" };
+	char codes[256], path[OB_MAX_PATH];
+	long line = pop_line(L, code, year, sex);
+
+	some_codes(parts, codes, sizeof(codes));
+	if (cat_make_path(L->d, path, "%s/population.csv", L->dir))
+		return OB_ETOOBIG;
+	return ob_diag_set(L->d, OB_EINVAL, path, line, line ? P_POP + 1 : 0, code, strlen(code),
+	                   "%s %d %s: %s suman %.0f, no %.0f (tolerancia %.1f %% o una persona "
+	                   "por unidad): %s / %s add up to %.0f, not %.0f",
+	                   code, year, sex, es[what], sum, whole, 100 * OB_POP_TOLERANCE, codes,
+	                   en[what], sum, whole);
+}
+
+static ob_err check_population_sums(struct loader *L)
+{
+	/* the parts of each sum, largest first, as "code=figure" */
+	static const char children[] =
+		"SELECT territory, year, sex, whole, sum(part), count(part), parts,"
+		" group_concat(label, ' ') FROM ("
+		" SELECT p.territory, p.year, p.sex, p.population AS whole, c.population AS part,"
+		"  t.code || '=' || CAST(c.population AS INTEGER) AS label,"
+		"  (SELECT count(*) FROM territory k WHERE k.parent = p.territory"
+		"    AND (k.valid_from IS NULL OR k.valid_from <= printf('%04d-07-01', p.year))"
+		"    AND (k.valid_to IS NULL OR k.valid_to >= printf('%04d-07-01', p.year))) AS parts"
+		" FROM population p JOIN territory t ON t.parent = p.territory"
+		"  AND (t.valid_from IS NULL OR t.valid_from <= printf('%04d-07-01', p.year))"
+		"  AND (t.valid_to IS NULL OR t.valid_to >= printf('%04d-07-01', p.year))"
+		" JOIN population c ON c.territory = t.code AND c.year = p.year AND c.sex = p.sex"
+		" ORDER BY p.territory, p.year, p.sex, c.population DESC)"
+		" GROUP BY territory, year, sex ORDER BY territory, year, sex";
+	static const char districts[] =
+		"SELECT territory, year, sex, whole, sum(part), count(part), parts,"
+		" group_concat(label, ' ') FROM ("
+		" SELECT n.territory, n.year, n.sex, n.population AS whole, o.population AS part,"
+		"  ch.old_code || '=' || CAST(o.population AS INTEGER) AS label,"
+		"  (SELECT count(*) FROM territory_change x WHERE x.new_code = n.territory"
+		"    AND x.kind = 'district_of') AS parts"
+		" FROM territory_change ch JOIN population n ON n.territory = ch.new_code"
+		" JOIN population o ON o.territory = ch.old_code AND o.year = n.year AND o.sex = n.sex"
+		" WHERE ch.kind = 'district_of'"
+		" ORDER BY n.territory, n.year, n.sex, o.population DESC)"
+		" GROUP BY territory, year, sex ORDER BY territory, year, sex";
+	static const char sexes[] =
+		"SELECT t.territory, t.year, t.population, f.population + m.population"
+		" FROM population t"
+		" JOIN population f ON f.territory = t.territory AND f.year = t.year AND f.sex = 'F'"
+		" JOIN population m ON m.territory = t.territory AND m.year = t.year AND m.sex = 'M'"
+		" WHERE t.sex = 'T' ORDER BY t.territory, t.year";
+	const char *const sums[] = { children, districts };
+	sqlite3_stmt *st;
+	ob_err e = OB_OK;
+	int rc;
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(sums) && !e; i++) {
+		if ((e = prepare(L, sums[i], &st)))
+			return e;
+		while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *code = (const char *)sqlite3_column_text(st, 0);
+			int year = sqlite3_column_int(st, 1);
+			const char *sex = (const char *)sqlite3_column_text(st, 2);
+			double whole = sqlite3_column_double(st, 3), sum = sqlite3_column_double(st, 4);
+			long present = sqlite3_column_int(st, 5), parts = sqlite3_column_int(st, 6);
+			double gap = sum - whole, allowed = pop_allowed(whole, present);
+
+			/* with every part present the sum is the whole; else it is
+			 * at most the whole */
+			if (gap > allowed || (present >= parts && -gap > allowed))
+				e = pop_violation(L, code, year, sex, whole, sum,
+				                  (const char *)sqlite3_column_text(st, 7), (int)i);
+		}
+		if (!e && rc != SQLITE_DONE)
+			e = ob_diag_set(L->d, OB_ESTORE, L->dir, 0, 0, NULL, 0, "población: %s",
+			                sqlite3_errmsg(ob_store_db(L->s)));
+		sqlite3_finalize(st);
+	}
+	if (e)
+		return e;
+	if ((e = prepare(L, sexes, &st)))
+		return e;
+	while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 0);
+		int year = sqlite3_column_int(st, 1);
+		double whole = sqlite3_column_double(st, 2), sum = sqlite3_column_double(st, 3);
+
+		if (fabs(sum - whole) > pop_allowed(whole, 2))
+			e = pop_violation(L, code, year, "T", whole, sum, "F+M", 2);
+	}
+	if (!e && rc != SQLITE_DONE)
+		e = ob_diag_set(L->d, OB_ESTORE, L->dir, 0, 0, NULL, 0, "población: %s",
+		                sqlite3_errmsg(ob_store_db(L->s)));
+	sqlite3_finalize(st);
+	return e;
+}
+
+const struct table_def cat_population_def = {
+	.file = "population.csv", COLS(cat_pop_cols), .check = cat_check_population,
+	.row = population_row, .finish = check_population_sums,
+	.insert = "INSERT INTO population(territory, year, sex, population, status, source)"
+	          " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	.types = "titdtt", .what = "población (territorio, año, sexo)",
+};
+
+/* In the order they load: what a file refers to is loaded before it. */
+static const struct table_def *const tables[] = {
+	&cat_territories_def, &aliases_def, &changes_def, &iccs_def, &tags_def, &crosswalks_def,
+	&cat_population_def,
+};
+
+static ob_err load_row(void *arg, const struct row *w)
+{
+	struct loader *L = arg;
+	ob_err e;
+
+	if (L->table->check && (e = L->table->check(w, L->d)))
+		return e;
+	return L->table->row(L, w);
+}
+
+static ob_err load_table(struct loader *L, const struct table_def *t)
+{
+	ob_err e;
+
+	if ((e = cat_make_path(L->d, L->path, "%s/%s", L->dir, t->file)))
+		return e;
+	if (!t->required && access(L->path, F_OK) != 0)
+		return OB_OK;
+	L->table = t;
+	if (t->insert && (e = prepare(L, t->insert, &L->ins)))
+		return e;
+	e = cat_each_row(L->path, t->cols, t->ncols, load_row, L, L->d);
+	sqlite3_finalize(L->ins);
+	L->ins = NULL;
+	if (!e && t->finish)
+		e = t->finish(L);
+	return e;
+}
+
+/* ------------------------------------------------------------------------
+ * GeoJSON.
+ */
+static bool geometry_type_ok(json_t *g)
+{
+	static const char *const types[] = { "Point", "MultiPoint", "LineString",
+		"MultiLineString", "Polygon", "MultiPolygon", NULL };
+	const char *t = json_string_value(json_object_get(g, "type"));
+
+	return json_is_object(g) && t && cat_one_of(t, types) &&
+	       json_is_array(json_object_get(g, "coordinates"));
+}
+
+/*
+ * Parse a GeoJSON FeatureCollection and call fn for each feature with its
+ * code, name (may be NULL) and geometry. Features are numbered from 1 in
+ * errors (JSON has no useful line for them).
+ */
+
+ob_err cat_each_feature(const char *path, const char *name, feature_fn fn, void *arg,
+                           struct ob_diag *d)
+{
+	json_error_t jerr;
+	json_t *root, *features, *f;
+	char *data;
+	size_t len, i;
+	ob_err e;
+
+	if ((e = cat_read_whole(path, name, &data, &len, d)))
+		return e;
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+	free(data);
+	if (!root)
+		return ob_diag_set(d, OB_EPARSE, name, jerr.line, jerr.column, NULL, 0,
+		                   "JSON no válido: %s (invalid JSON)", jerr.text);
+	features = json_object_get(root, "features");
+	if (!json_is_array(features)) {
+		e = ob_diag_set(d, OB_EPARSE, name, 0, 0, NULL, 0,
+		                "se esperaba un FeatureCollection con \"features\" "
+		                "(expected a GeoJSON FeatureCollection)");
+		goto decref;
+	}
+	json_array_foreach(features, i, f) {
+		json_t *props = json_object_get(f, "properties");
+		json_t *geom = json_object_get(f, "geometry");
+		const char *code = json_string_value(json_object_get(props, "code"));
+		const char *fname = json_string_value(json_object_get(props, "name"));
+
+		if (!code) {
+			e = ob_diag_set(d, OB_EINVAL, name, 0, 0, NULL, 0,
+			                "elemento %zu: falta la propiedad \"code\" "
+			                "(feature %zu: no \"code\" property)", i + 1, i + 1);
+			goto decref;
+		}
+		if (!geometry_type_ok(geom)) {
+			e = ob_diag_set(d, OB_EINVAL, name, 0, 0, code, strlen(code),
+			                "elemento %zu: geometría GeoJSON no válida "
+			                "(feature %zu: invalid geometry)", i + 1, i + 1);
+			goto decref;
+		}
+		if ((e = fn(arg, name, i + 1, code, fname, geom, d)))
+			goto decref;
+	}
+	e = OB_OK;
+decref:
+	json_decref(root);
+	return e;
+}
+
+struct geo_load {
+	struct loader *L;
+	sqlite3_stmt *ins;
+};
+
+static ob_err geo_insert(void *arg, const char *file, size_t n, const char *code,
+                         const char *name, json_t *geometry, struct ob_diag *d)
+{
+	struct geo_load *g = arg;
+	char *text;
+	int rc;
+
+	(void)name;
+	if (!territory_exists(g->L, code))
+		return ob_diag_set(d, OB_EINVAL, file, 0, 0, code, strlen(code),
+		                   "elemento %zu: territorio desconocido (feature %zu: unknown "
+		                   "territory)", n, n);
+	text = json_dumps(geometry, JSON_COMPACT);
+	if (!text)
+		return ob_diag_set(d, OB_ENOMEM, file, 0, 0, NULL, 0, "memoria agotada");
+	sqlite3_bind_text(g->ins, 1, code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(g->ins, 2, text, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(g->ins);
+	sqlite3_reset(g->ins);
+	free(text);
+	if (rc != SQLITE_DONE)
+		return ob_diag_set(d, OB_ESTORE, file, 0, 0, NULL, 0, "%s",
+		                   sqlite3_errmsg(ob_store_db(g->L->s)));
+	return OB_OK;
+}
+
+bool cat_has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcasecmp(s + n - m, suffix);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static ob_err load_geometry(struct loader *L)
+{
+	char gdir[OB_MAX_PATH], path[OB_MAX_PATH];
+	struct geo_load g = { L, NULL };
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *ent;
+	DIR *dh;
+	ob_err e;
+
+	if ((e = cat_make_path(L->d, gdir, "%s/geometry", L->dir)))
+		return e;
+	dh = opendir(gdir);
+	if (!dh)
+		return OB_OK; /* geometry is optional */
+	while ((ent = readdir(dh))) {
+		if (ent->d_name[0] == '.' || !cat_has_suffix(ent->d_name, ".geojson"))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			names = ob_realloc(names, cap * sizeof(*names));
+		}
+		names[n++] = ob_strdup(ent->d_name);
+	}
+	closedir(dh);
+	qsort(names, n, sizeof(*names), cmp_names);
+	if ((e = prepare(L, "INSERT OR REPLACE INTO territory_geometry(code, geojson)"
+	                    " VALUES(?1, ?2)", &g.ins)))
+		goto free_names;
+	for (size_t i = 0; i < n && !e; i++)
+		if (!(e = cat_make_path(L->d, path, "%s/%s", gdir, names[i])))
+			e = cat_each_feature(path, path, geo_insert, &g, L->d);
+	sqlite3_finalize(g.ins);
+free_names:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return e;
+}
+
+static ob_err load_all(struct loader *L)
+{
+	static const char clear[] =
+		"DELETE FROM crosswalk; DELETE FROM tag; DELETE FROM iccs;"
+		"DELETE FROM population; DELETE FROM territory_geometry;"
+		"DELETE FROM territory_alias; DELETE FROM territory_change;"
+		"DELETE FROM territory;";
+	ob_err e;
+
+	if ((e = ob_store_exec(L->s, clear, L->d)) ||
+	    (e = prepare(L, "SELECT 1 FROM territory WHERE code = ?1", &L->has_territory)) ||
+	    (e = prepare(L, "INSERT OR IGNORE INTO territory_alias(key, code, alias)"
+	                    " VALUES(?1, ?2, ?3)", &L->ins_alias)) ||
+	    (e = prepare(L, "SELECT level FROM iccs WHERE code = ?1", &L->iccs_level)) ||
+	    (e = prepare(L, "SELECT 1 FROM iccs WHERE code = ?1 UNION ALL "
+	                    "SELECT 1 FROM tag WHERE code = ?1", &L->known_target)))
+		return e;
+	for (size_t i = 0; i < OB_ARRAY_SIZE(tables); i++)
+		if ((e = load_table(L, tables[i])))
+			return e;
+	return load_geometry(L);
+}
+
+ob_err ob_catalog_load(struct ob_store *s, const char *dir, struct ob_diag *d)
+{
+	struct loader L = { .s = s, .d = d };
+	ob_err e;
+
+	if ((e = cat_make_path(d, L.dir, "%s/%s", dir, OB_CATALOG_DIR)) ||
+	    (e = ob_store_begin(s, d)))
+		return e;
+	ob_buf_init(&L.key, OB_MAX_NAME * 4);
+	ob_strmap_init(&L.pop_line);
+	e = load_all(&L);
+	ob_strmap_release(&L.pop_line);
+	sqlite3_finalize(L.has_territory);
+	sqlite3_finalize(L.ins_alias);
+	sqlite3_finalize(L.iccs_level);
+	sqlite3_finalize(L.known_target);
+	for (size_t i = 0; i < L.nrefs; i++) {
+		free(L.refs[i].code);
+		free(L.refs[i].parent);
+		free(L.refs[i].country);
+	}
+	free(L.refs);
+	ob_buf_release(&L.key);
+	if (e) {
+		ob_store_rollback(s);
+		return e;
+	}
+	return ob_store_commit(s, d);
+}
+
