@@ -1,0 +1,22 @@
+/*
+ * reconcile_impl.h - what the parts of reconciliation share: reconcile.c
+ * (settings, which records are deaths, a run's records), reconcile_link.c
+ * (decisions and the linkage of records into deaths) and reconcile_ledger.c
+ * (deaths, the ledger, the counts). Internal to src/reconcile.
+ */
+#ifndef OB_RECONCILE_IMPL_H
+#define OB_RECONCILE_IMPL_H
+
+#include "reconcile/reconcile.h"
+
+#include <math.h>
+
+#include "base/file.h"
+#include "base/log.h"
+#include "io/ini.h"
+#include "link/compare.h"
+
+/* Column i of a row as text (NULL for NULL). */
+const char *rc_col(sqlite3_stmt *st, int i);
+
+#endif
