@@ -112,14 +112,24 @@ static bool cell_start(struct ob_rows *w)
 	return !w->failed;
 }
 
-/* A text-output cell: kept with its width until the end. */
+/* A text-output cell: kept with its width until the end. A control byte
+ * (a tab, a newline, an escape sequence a label may carry from an
+ * institution's file) would break the columns or drive the terminal: it is
+ * shown as a space. */
 static void text_cell(struct ob_rows *w, const char *s, size_t n)
 {
-	size_t cw = text_width(s, n);
+	size_t cw = text_width(s, n), start = 0;
 
 	if (cw > w->width[w->col])
 		w->width[w->col] = cw;
-	note(w, ob_buf_add(&w->cells, s, n));
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned char)s[i] >= 0x20 && s[i] != 0x7f)
+			continue;
+		note(w, ob_buf_add(&w->cells, s + start, i - start));
+		note(w, ob_buf_addc(&w->cells, ' '));
+		start = i + 1;
+	}
+	note(w, ob_buf_add(&w->cells, s + start, n - start));
 	note(w, ob_buf_addc(&w->cells, '\0'));
 }
 

@@ -14,7 +14,8 @@
  *     array ({"total": ..., "data": [...]}) is the caller's.
  *   - text: columns padded to their widest cell, separated by two spaces;
  *     text columns flush left, number columns flush right; a null cell is
- *     written as the column's null text (OB_ROWS_NULL_TEXT by default).
+ *     written as the column's null text (OB_ROWS_NULL_TEXT by default);
+ *     a control character in a cell is shown as a space.
  *     The rows are held until ob_rows_end(), which needs every width.
  *
  * Output goes to an ob_buf the caller owns (answers built in memory) or to

@@ -112,6 +112,27 @@ static void test_options(void **state)
 	ob_buf_release(&b);
 }
 
+/* Text output never passes a control character to the terminal: an
+ * escape sequence or a newline in a label is shown as a space, and the
+ * columns stay aligned. */
+static void test_text_controls(void **state)
+{
+	static const struct ob_rows_col c2[] = { { "a", OB_ROWS_TEXT_COL },
+		                                 { "b", OB_ROWS_NUMBER_COL } };
+	struct ob_buf b = OB_BUF_INIT(4096);
+	struct ob_rows w;
+
+	(void)state;
+	ob_rows_begin(&w, OB_ROWS_TEXT, &b, NULL, c2, 2);
+	ob_rows_str(&w, "x\x1b[2Jy\nz");
+	ob_rows_int(&w, 1);
+	ob_rows_end_row(&w);
+	assert_int_equal(ob_rows_end(&w), OB_OK);
+	assert_string_equal(b.ptr, "a         b\n"
+	                           "x [2Jy z  1\n");
+	ob_buf_release(&b);
+}
+
 /* Too big for the buffer: an error at the end, in every format. */
 static void test_too_big(void **state)
 {
@@ -160,7 +181,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_formats), cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_options), cmocka_unit_test(test_too_big),
+		cmocka_unit_test(test_options), cmocka_unit_test(test_text_controls),
+		cmocka_unit_test(test_too_big),
 		cmocka_unit_test(test_stream),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
