@@ -34,6 +34,11 @@ const char *ob_err_msg_en(ob_err e)
 	return (unsigned)e < OB_E_COUNT ? msgs_en[e] : "unknown error";
 }
 
+const char *ob_err_text(ob_err e)
+{
+	return ob_lang_is_en() ? ob_err_msg_en(e) : ob_err_msg(e);
+}
+
 void ob_diag_clear(struct ob_diag *d)
 {
 	memset(d, 0, sizeof(*d));
@@ -90,7 +95,7 @@ void ob_diag_format(const struct ob_diag *d, char *out, size_t size)
 	else if (d->file[0])
 		snprintf(where, sizeof(where), "%s: ", d->file);
 	n = (size_t)snprintf(out, size, "%s%s", where,
-	                     d->message[0] ? d->message : ob_err_msg(d->code));
+	                     d->message[0] ? d->message : ob_err_text(d->code));
 	if (d->value[0] && n < size)
-		snprintf(out + n, size - n, " (valor «%s»)", d->value);
+		snprintf(out + n, size - n, OB_TR(" (valor «%s»)", " (value «%s»)"), d->value);
 }

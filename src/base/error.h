@@ -8,6 +8,8 @@
 #ifndef OB_ERROR_H
 #define OB_ERROR_H
 
+#include "base/lang.h"
+
 #include <stddef.h>
 
 #define OB_ERRNO_MAP(X)                                                        \
@@ -49,13 +51,16 @@ typedef enum {
 /* "OB_EPARSE" style symbolic name of an error code. */
 const char *ob_err_name(ob_err e);
 
-/* Message in Spanish (the default language) or English. */
+/* Message in Spanish (the default language) or English; ob_err_text() in
+ * the language in force (base/lang.h). */
 const char *ob_err_msg(ob_err e);
 const char *ob_err_msg_en(ob_err e);
+const char *ob_err_text(ob_err e);
 
 /*
  * Where and why an input was refused: filled by parsers and validators,
- * printed as "file:line:column: message (value «...», expected ...)".
+ * printed as "file:line:column: message (valor «...»)" in Spanish and
+ * "... (value «...»)" in English.
  * Strings are copied in; an ob_diag owns no heap memory.
  */
 struct ob_diag {
@@ -73,6 +78,18 @@ void ob_diag_clear(struct ob_diag *d);
 ob_err ob_diag_set(struct ob_diag *d, ob_err code, const char *file, long line,
                    long column, const char *value, size_t value_len,
                    const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+
+/*
+ * ob_diag_set() with the message written in Spanish and in English; the
+ * language in force picks one when the diagnostic is made (base/lang.h).
+ * Every diagnostic a person reads is made this way:
+ *
+ *   return OB_DIAG(d, OB_EINVAL, name, line, col, v, n,
+ *                  "se esperaba un número", "expected a number");
+ */
+#define OB_DIAG(d, code, file, line, column, value, value_len, es, en, ...)   \
+	ob_diag_set(d, code, file, line, column, value, value_len, OB_TR(es, en), \
+	            ##__VA_ARGS__)
 
 /* Format d as one line into out (always NUL-terminated). */
 void ob_diag_format(const struct ob_diag *d, char *out, size_t size);

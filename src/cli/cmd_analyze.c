@@ -470,7 +470,7 @@ int cmd_analyze(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	e = o.format == 0 ? print_table(t, o.measure) : print_cells(t, o.measure, o.format == 2);
 	if (e) {
 		OB_ERROR("no se pudo escribir la respuesta: %s", "could not write the answer: %s",
-		         OB_TR(ob_err_msg(e), ob_err_msg_en(e)));
+		         ob_err_text(e));
 		rc = OB_EXIT_SYSTEM;
 		goto out;
 	}

@@ -597,7 +597,7 @@ ob_err st_nb_load(const char *path, const struct st_common *co, const struct st_
 			ob_diag_set(d, e, r.name, lines[bad], 0, NULL, 0,
 			            "vínculo repetido / the same link twice");
 	} else if (e) {
-		ob_diag_set(d, e, r.name, 0, 0, NULL, 0, "%s", ob_err_msg(e));
+		ob_diag_set(d, e, r.name, 0, 0, NULL, 0, "%s", ob_err_text(e));
 	} else if (!ob_nb_symmetric(nb)) {
 		OB_WARN("%s: la lista de vecinos no es simétrica (falta algún vínculo inverso)",
 		        "%s: the neighbour list is not symmetric (a link back is missing)", r.name);

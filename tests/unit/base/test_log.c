@@ -75,6 +75,37 @@ static void the_option_wins(void **state)
 	assert_true(ob_lang_is_en());
 }
 
+/* A diagnostic is made in the language in force, message and frame alike. */
+static void diagnostics_speak_the_language(void **state)
+{
+	struct ob_diag d;
+	char out[OB_MAX_MESSAGE];
+	(void)state;
+	clear_env();
+	ob_lang_set(OB_LANG_ES);
+	assert_int_equal(OB_DIAG(&d, OB_EINVAL, "a.csv", 3, 2, "x1", 2,
+	                         "se esperaba un número entre %d y %d",
+	                         "expected a number between %d and %d", 0, 9),
+	                 OB_EINVAL);
+	ob_diag_format(&d, out, sizeof(out));
+	assert_string_equal(out, "a.csv:3:2: se esperaba un número entre 0 y 9 (valor «x1»)");
+	ob_lang_set(OB_LANG_EN);
+	ob_diag_format(&d, out, sizeof(out)); /* made in Spanish: the message stays */
+	assert_string_equal(out, "a.csv:3:2: se esperaba un número entre 0 y 9 (value «x1»)");
+	OB_DIAG(&d, OB_EINVAL, "a.csv", 3, 0, NULL, 0, "falta", "missing");
+	ob_diag_format(&d, out, sizeof(out));
+	assert_string_equal(out, "a.csv:3: missing");
+	/* without a message, the error code's text in the language in force */
+	ob_diag_clear(&d);
+	d.code = OB_ENOENT;
+	ob_diag_format(&d, out, sizeof(out));
+	assert_string_equal(out, "no such file or object");
+	ob_lang_set(OB_LANG_ES);
+	ob_diag_format(&d, out, sizeof(out));
+	assert_string_equal(out, "no existe");
+	assert_string_equal(ob_err_text(OB_ETOOBIG), "excede el límite");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -82,6 +113,7 @@ int main(void)
 		cmocka_unit_test(the_locale),
 		cmocka_unit_test(observa_lang_before_the_locale),
 		cmocka_unit_test(the_option_wins),
+		cmocka_unit_test(diagnostics_speak_the_language),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
