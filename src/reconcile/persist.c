@@ -1,5 +1,5 @@
 /* persist.c - a reconciliation run into the store and CSV files, its evaluation, review decisions. */
-#include "reconcile/reconcile.h"
+#include "reconcile/reconcile_impl.h"
 
 #include <math.h>
 #include <time.h>
@@ -57,20 +57,11 @@ static const char *death_attr(const struct ob_reconcile_run *run, const struct o
 		return NULL;
 	r = &run->rec[x->value_rec[a]];
 	*source = r->source;
-	switch (a) {
-	case OB_RECONCILE_DATE: return r->date;
-	case OB_RECONCILE_TERRITORY: return r->territory;
-	case OB_RECONCILE_SEX: return r->sex;
-	case OB_RECONCILE_AGE: *age = r->age; return "";
-	case OB_RECONCILE_MANNER: return r->manner;
-	case OB_RECONCILE_MECHANISM: return r->mechanism;
-	case OB_RECONCILE_PLACE: return r->place;
-	case OB_RECONCILE_CATEGORY: return r->category;
-	case OB_RECONCILE_RELATIONSHIP: return r->relationship;
-	case OB_RECONCILE_CONTEXT: return r->context;
-	case OB_RECONCILE_TIME: return r->time;
-	default: return NULL;
+	if (a == OB_RECONCILE_AGE) {
+		*age = r->age;
+		return "";
 	}
+	return rc_attr_text(r, a);
 }
 
 /* ---- validated deaths as records ------------------------------------------------ */

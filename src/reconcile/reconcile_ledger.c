@@ -4,18 +4,12 @@
 
 /* ---- deaths, ledger, counts ----------------------------------------------------- */
 
-static const char *attr_value(const struct ob_reconcile_record *r, enum ob_reconcile_attr a, char *buf,
-                              size_t size)
+const char *rc_attr_text(const struct ob_reconcile_record *r, enum ob_reconcile_attr a)
 {
 	switch (a) {
 	case OB_RECONCILE_DATE: return r->date;
 	case OB_RECONCILE_TERRITORY: return r->territory;
 	case OB_RECONCILE_SEX: return r->sex;
-	case OB_RECONCILE_AGE:
-		if (r->age < 0)
-			return NULL;
-		snprintf(buf, size, "%d", r->age);
-		return buf;
 	case OB_RECONCILE_MANNER: return r->manner;
 	case OB_RECONCILE_MECHANISM: return r->mechanism;
 	case OB_RECONCILE_PLACE: return r->place;
@@ -25,6 +19,17 @@ static const char *attr_value(const struct ob_reconcile_record *r, enum ob_recon
 	case OB_RECONCILE_TIME: return r->time;
 	default: return NULL;
 	}
+}
+
+static const char *attr_value(const struct ob_reconcile_record *r, enum ob_reconcile_attr a, char *buf,
+                              size_t size)
+{
+	if (a != OB_RECONCILE_AGE)
+		return rc_attr_text(r, a);
+	if (r->age < 0)
+		return NULL;
+	snprintf(buf, size, "%d", r->age);
+	return buf;
 }
 
 struct mkey {
