@@ -104,6 +104,17 @@ ob_err ob_catalog_import_population(struct ob_store *s, const char *dir, const c
                                     struct ob_catalog_import *res, struct ob_diag *d);
 
 /*
+ * Import FILE into DIR/catalog/territory_aliases.csv (columns code,alias;
+ * the same pair replaces) or DIR/catalog/crosswalks.csv (columns of
+ * crosswalks.csv; the same name, label and valid_from replaces), then
+ * reload. Their territories and targets must exist.
+ */
+ob_err ob_catalog_import_aliases(struct ob_store *s, const char *dir, const char *file,
+                                 struct ob_catalog_import *res, struct ob_diag *d);
+ob_err ob_catalog_import_crosswalks(struct ob_store *s, const char *dir, const char *file,
+                                    struct ob_catalog_import *res, struct ob_diag *d);
+
+/*
  * The geometry of every territory that has one: its own (geometry/), or, for
  * a unit without one that other units became districts of
  * (territory_changes.csv, kind district_of: El Salvador's municipalities of

@@ -73,6 +73,8 @@ struct table_def {
 
 extern const struct table_def cat_territories_def;
 extern const struct table_def cat_population_def;
+extern const struct table_def cat_aliases_def;
+extern const struct table_def cat_crosswalks_def;
 
 typedef ob_err (*feature_fn)(void *arg, const char *file, size_t n, const char *code,
                              const char *name, json_t *geometry, struct ob_diag *d);

@@ -41,7 +41,7 @@ struct table_read {
 static ob_err read_row(void *arg, const struct row *w)
 {
 	struct table_read *r = arg;
-	ob_err e = r->def->check(w, r->d);
+	ob_err e = r->def->check ? r->def->check(w, r->d) : OB_OK;
 
 	if (!e)
 		table_append(r->t, w->v);
@@ -340,6 +340,22 @@ ob_err ob_catalog_import_population(struct ob_store *s, const char *dir, const c
 	static const size_t key[] = { P_TERR, P_YEAR, P_SEX };
 
 	return import_csv(s, dir, file, &cat_population_def, key, 3, P_STATUS, res, d);
+}
+
+ob_err ob_catalog_import_aliases(struct ob_store *s, const char *dir, const char *file,
+                                 struct ob_catalog_import *res, struct ob_diag *d)
+{
+	static const size_t key[] = { 0, 1 }; /* code, alias */
+
+	return import_csv(s, dir, file, &cat_aliases_def, key, 2, -1, res, d);
+}
+
+ob_err ob_catalog_import_crosswalks(struct ob_store *s, const char *dir, const char *file,
+                                    struct ob_catalog_import *res, struct ob_diag *d)
+{
+	static const size_t key[] = { 0, 1, 3 }; /* name, label, valid_from */
+
+	return import_csv(s, dir, file, &cat_crosswalks_def, key, 3, -1, res, d);
 }
 
 

@@ -190,7 +190,7 @@ static ob_err alias_row(struct loader *L, const struct row *w)
 	return add_alias(L, w, 0, 1);
 }
 
-static const struct table_def aliases_def = {
+const struct table_def cat_aliases_def = {
 	.file = "territory_aliases.csv", COLS(alias_cols), .row = alias_row,
 };
 
@@ -295,7 +295,7 @@ static ob_err crosswalk_row(struct loader *L, const struct row *w)
 	return insert_row(L, w);
 }
 
-static const struct table_def crosswalks_def = {
+const struct table_def cat_crosswalks_def = {
 	.file = "crosswalks.csv", .required = true, COLS(crosswalk_cols), .row = crosswalk_row,
 	.insert = "INSERT INTO crosswalk(name, label, target, valid_from, valid_to, key)"
 	          " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
@@ -477,7 +477,7 @@ const struct table_def cat_population_def = {
 
 /* In the order they load: what a file refers to is loaded before it. */
 static const struct table_def *const tables[] = {
-	&cat_territories_def, &aliases_def, &changes_def, &iccs_def, &tags_def, &crosswalks_def,
+	&cat_territories_def, &cat_aliases_def, &changes_def, &iccs_def, &tags_def, &cat_crosswalks_def,
 	&cat_population_def,
 };
 

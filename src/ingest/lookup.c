@@ -8,10 +8,18 @@
 #include "io/date.h"
 #include "text/text.h"
 
+/* ISO 3166-1 alpha-2 and alpha-3 codes of the countries of the Americas. */
 static const char *const countries[][2] = {
 	{ "BZ", "BLZ" }, { "CR", "CRI" }, { "SV", "SLV" }, { "GT", "GTM" },
 	{ "HN", "HND" }, { "PA", "PAN" }, { "DO", "DOM" }, { "MX", "MEX" },
-	{ "CO", "COL" }, { "NI", "NIC" },
+	{ "CO", "COL" }, { "NI", "NIC" }, { "AR", "ARG" }, { "BO", "BOL" },
+	{ "BR", "BRA" }, { "CL", "CHL" }, { "EC", "ECU" }, { "GY", "GUY" },
+	{ "PY", "PRY" }, { "PE", "PER" }, { "SR", "SUR" }, { "UY", "URY" },
+	{ "VE", "VEN" }, { "CU", "CUB" }, { "HT", "HTI" }, { "JM", "JAM" },
+	{ "TT", "TTO" }, { "BS", "BHS" }, { "BB", "BRB" }, { "PR", "PRI" },
+	{ "AG", "ATG" }, { "DM", "DMA" }, { "GD", "GRD" }, { "KN", "KNA" },
+	{ "LC", "LCA" }, { "VC", "VCT" }, { "US", "USA" }, { "CA", "CAN" },
+	{ "ES", "ESP" },
 };
 
 const char *ob_country_iso3(const char *code)
@@ -19,6 +27,10 @@ const char *ob_country_iso3(const char *code)
 	for (size_t i = 0; i < OB_ARRAY_SIZE(countries); i++)
 		if (!strcasecmp(code, countries[i][0]) || !strcasecmp(code, countries[i][1]))
 			return countries[i][1];
+	/* any other alpha-3 code as written: the catalogue says whether it exists */
+	if (strlen(code) == 3 && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' &&
+	    code[1] <= 'Z' && code[2] >= 'A' && code[2] <= 'Z')
+		return code;
 	return NULL;
 }
 

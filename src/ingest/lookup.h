@@ -68,8 +68,10 @@ enum ob_resolve {
 	                 the unit that took it over (the caller warns) */
 };
 
-/* ISO3 for an ISO alpha-2 or alpha-3 country code (e.g. "SV" -> "SLV"); NULL
- * when unknown. */
+/* ISO3 for an ISO alpha-2 or alpha-3 country code (e.g. "SV" -> "SLV", "sv"
+ * too): the Americas' alpha-2 codes from a table; any other three capital
+ * letters are returned as given (code itself, so it lives as long as code);
+ * NULL otherwise. */
 const char *ob_country_iso3(const char *code);
 
 ob_err ob_lookup_load(struct ob_store *s, const char *country, struct ob_lookup *l,
