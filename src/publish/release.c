@@ -270,7 +270,7 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 	if ((e = ob_sdc_config_load(&r.cfg, dir, d)) ||
 	    (e = ob_indicators_load_dir(dir, &r.set, &def, d)))
 		goto release;
-	rel_progress(&r, "instantánea del motor");
+	REL_PROGRESS(&r, "instantánea del motor", "the engine's snapshot");
 	if ((e = ob_snapshot_load(st, dir, &r.snap, NULL, d)) ||
 	    (e = ob_population_load(st, r.snap, &r.pop, d)) ||
 	    (e = ob_counting_load(dir, r.snap, r.set, &r.rules, d)))
@@ -319,16 +319,16 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 		goto release;
 	}
 	for (size_t t = 0; t < NTABLES; t++) {
-		rel_progress(&r, "escribiendo %s (%zu filas): CSV, JSON, SDMX-CSV, SDMX-JSON", r.t[t].id,
-		         r.t[t].n);
+		REL_PROGRESS(&r, "escribiendo %s (%zu filas): CSV, JSON, SDMX-CSV, SDMX-JSON",
+		             "writing %s (%zu rows): CSV, JSON, SDMX-CSV, SDMX-JSON", r.t[t].id, r.t[t].n);
 		if ((e = rel_write_csv(&r, &r.t[t])) || (e = rel_write_json(&r, &r.t[t])) ||
 		    (e = rel_write_sdmx_csv(&r, &r.t[t])) || (e = rel_write_sdmx_json(&r, &r.t[t])))
 			goto remove_tmp;
 	}
-	rel_progress(&r, "escribiendo tables.xlsx");
+	REL_PROGRESS(&r, "escribiendo tables.xlsx", "writing tables.xlsx");
 	if ((e = rel_write_xlsx(&r)))
 		goto remove_tmp;
-	rel_progress(&r, "escribiendo mapas GeoJSON");
+	REL_PROGRESS(&r, "escribiendo mapas GeoJSON", "writing GeoJSON maps");
 	if ((e = rel_write_maps(&r)) || (e = rel_write_diff(&r, prev ? prev_dir : NULL)) ||
 	    (e = rel_write_catalog(&r)) || (e = rel_write_manifest(&r)))
 		goto remove_tmp;
@@ -348,7 +348,7 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 			close(fd);
 		}
 	}
-	rel_progress(&r, "publicación %s lista", res->version);
+	REL_PROGRESS(&r, "publicación %s lista", "release %s ready", res->version);
 	goto release;
 remove_tmp:
 	remove_tree(r.tmp);
