@@ -79,16 +79,17 @@ bool ob_user_name_valid(const char *name)
 ob_err ob_password_check(const char *pw, size_t n, struct ob_diag *d)
 {
 	if (n < OB_MIN_PASSWORD)
-		return ob_diag_set(d, OB_EINVAL, "contraseña", 0, 0, NULL, 0,
-		                   "la contraseña necesita al menos %d caracteres "
-		                   "(password too short)", OB_MIN_PASSWORD);
+		return OB_DIAG(d, OB_EINVAL, "contraseña", 0, 0, NULL, 0,
+		               "la contraseña necesita al menos %d caracteres",
+		               "the password needs at least %d characters", OB_MIN_PASSWORD);
 	if (n > OB_MAX_PASSWORD)
-		return ob_diag_set(d, OB_ETOOBIG, "contraseña", 0, 0, NULL, 0,
-		                   "la contraseña pasa de %d bytes (password too long)",
-		                   OB_MAX_PASSWORD);
+		return OB_DIAG(d, OB_ETOOBIG, "contraseña", 0, 0, NULL, 0,
+		               "la contraseña pasa de %d bytes",
+		               "the password exceeds %d bytes", OB_MAX_PASSWORD);
 	if (memchr(pw, '\0', n) || memchr(pw, '\n', n) || memchr(pw, '\r', n))
-		return ob_diag_set(d, OB_EINVAL, "contraseña", 0, 0, NULL, 0,
-		                   "la contraseña no puede contener NUL ni saltos de línea");
+		return OB_DIAG(d, OB_EINVAL, "contraseña", 0, 0, NULL, 0,
+		               "la contraseña no puede contener NUL ni saltos de línea",
+		               "the password cannot contain NUL or line breaks");
 	return OB_OK;
 }
 
@@ -97,8 +98,9 @@ ob_err ob_password_hash(const char *pw, size_t n, char out[128], struct ob_diag 
 	if (crypto_pwhash_str_alg(out, pw, n, crypto_pwhash_OPSLIMIT_INTERACTIVE,
 	                          crypto_pwhash_MEMLIMIT_INTERACTIVE,
 	                          crypto_pwhash_ALG_ARGON2ID13) != 0)
-		return ob_diag_set(d, OB_ENOMEM, "contraseña", 0, 0, NULL, 0,
-		                   "no hay memoria para el hash argon2id");
+		return OB_DIAG(d, OB_ENOMEM, "contraseña", 0, 0, NULL, 0,
+		               "no hay memoria para el hash argon2id",
+		               "no memory for the argon2id hash");
 	return OB_OK;
 }
 
@@ -134,17 +136,23 @@ ob_err ob_user_add(struct ob_store *s, const char *name, enum ob_role role,
 	ob_err e;
 
 	if (!ob_user_name_valid(name))
-		return ob_diag_set(d, OB_EINVAL, "usuario", 0, 0, name, name ? strlen(name) : 0,
-		                   "nombre de usuario no válido: de 1 a %d caracteres a-z, 0-9, "
-		                   "punto, guion o guion bajo, empezando por letra o dígito",
-		                   OB_MAX_USER_NAME);
+		return OB_DIAG(d, OB_EINVAL, "usuario", 0, 0, name, name ? strlen(name) : 0,
+		               "nombre de usuario no válido: de 1 a %d caracteres a-z, 0-9, "
+		               "punto, guion o guion bajo, empezando por letra o dígito",
+		               "invalid user name: 1 to %d characters a-z, 0-9, dot, hyphen "
+		               "or underscore, starting with a letter or digit",
+		               OB_MAX_USER_NAME);
 	if ((role == OB_ROLE_SUBMITTER) != (source && *source))
-		return ob_diag_set(d, OB_EINVAL, "usuario", 0, 0, name, strlen(name),
-		                   role == OB_ROLE_SUBMITTER
-		                           ? "el rol submitter necesita --source FUENTE"
-		                           : "--source solo se usa con el rol submitter");
+		return role == OB_ROLE_SUBMITTER
+		               ? OB_DIAG(d, OB_EINVAL, "usuario", 0, 0, name, strlen(name),
+		                         "el rol submitter necesita --source FUENTE",
+		                         "the submitter role needs --source SOURCE")
+		               : OB_DIAG(d, OB_EINVAL, "usuario", 0, 0, name, strlen(name),
+		                         "--source solo se usa con el rol submitter",
+		                         "--source is used only with the submitter role");
 	if (source && strlen(source) >= OB_MAX_NAME)
-		return ob_diag_set(d, OB_ETOOBIG, "usuario", 0, 0, NULL, 0, "fuente demasiado larga");
+		return OB_DIAG(d, OB_ETOOBIG, "usuario", 0, 0, NULL, 0,
+		               "fuente demasiado larga", "source too long");
 	if (password) {
 		if ((e = ob_password_check(password, pw_len, d)) ||
 		    (e = ob_password_hash(password, pw_len, hash, d)))
@@ -165,8 +173,9 @@ ob_err ob_user_add(struct ob_store *s, const char *name, enum ob_role role,
 	sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
 	if ((e = step_done(s, st, d, "añadir usuario"))) {
 		if (e == OB_EEXISTS)
-			ob_diag_set(d, OB_EEXISTS, "usuario", 0, 0, name, strlen(name),
-			            "ya existe un usuario con ese nombre (user exists)");
+			OB_DIAG(d, OB_EEXISTS, "usuario", 0, 0, name, strlen(name),
+			        "ya existe un usuario con ese nombre",
+			        "a user with that name already exists");
 		goto rollback;
 	}
 	snprintf(detail, sizeof(detail), "role=%s%s%s%s", ob_role_name(role),
@@ -200,8 +209,8 @@ static ob_err find_account(struct ob_store *s, const char *name, long long *id, 
 	if (rc == SQLITE_ROW)
 		return OB_OK;
 	if (rc == SQLITE_DONE)
-		return ob_diag_set(d, OB_ENOENT, "usuario", 0, 0, name, strlen(name),
-		                   "no existe ese usuario (no such user)");
+		return OB_DIAG(d, OB_ENOENT, "usuario", 0, 0, name, strlen(name),
+		               "no existe ese usuario", "no such user");
 	return sql_error(s, d, "usuario");
 }
 
@@ -297,18 +306,19 @@ ob_err ob_user_token(struct ob_store *s, const char *name, const char *label,
 
 	token[0] = '\0';
 	if (expires_in < 0)
-		return ob_diag_set(d, OB_EINVAL, "credencial", 0, 0, NULL, 0,
-		                   "la vigencia no puede ser negativa");
+		return OB_DIAG(d, OB_EINVAL, "credencial", 0, 0, NULL, 0,
+		               "la vigencia no puede ser negativa",
+		               "the validity cannot be negative");
 	if (label && strlen(label) >= OB_MAX_NAME)
-		return ob_diag_set(d, OB_ETOOBIG, "credencial", 0, 0, NULL, 0,
-		                   "etiqueta demasiado larga (label too long)");
+		return OB_DIAG(d, OB_ETOOBIG, "credencial", 0, 0, NULL, 0,
+		               "etiqueta demasiado larga", "label too long");
 	if ((e = ob_store_begin(s, d)))
 		return e;
 	if ((e = find_account(s, name, &account, &disabled, d)))
 		goto rollback;
 	if (disabled) {
-		e = ob_diag_set(d, OB_ENOENT, "usuario", 0, 0, name, strlen(name),
-		                "el usuario está desactivado (user disabled)");
+		e = OB_DIAG(d, OB_ENOENT, "usuario", 0, 0, name, strlen(name),
+		            "el usuario está desactivado", "the user is disabled");
 		goto rollback;
 	}
 	if ((e = insert_token(s, account, "api", label, now, expires_in ? now + expires_in : 0,
@@ -530,7 +540,8 @@ ob_err ob_auth_logout(struct ob_store *s, const struct ob_principal *p, struct o
 	ob_err e;
 
 	if (!p->token)
-		return ob_diag_set(d, OB_EINVAL, "sesión", 0, 0, NULL, 0, "no hay sesión que cerrar");
+		return OB_DIAG(d, OB_EINVAL, "sesión", 0, 0, NULL, 0,
+		               "no hay sesión que cerrar", "there is no session to close");
 	if ((e = ob_store_begin(s, d)))
 		return e;
 	if ((e = ob_store_prepare(s, "UPDATE account_token SET revoked = 1 WHERE id = ?1", &st, d)))

@@ -15,17 +15,17 @@ ob_err ob_read_file(const char *path, size_t max_bytes, char **data, size_t *len
 	*data = NULL;
 	*len = 0;
 	if (!(f = fopen(path, "rb")))
-		return ob_diag_set(d, errno == ENOENT ? OB_ENOENT : OB_EIO, path, 0, 0, NULL, 0,
-		                   "no se pudo abrir: %s / cannot open", strerror(errno));
+		return OB_DIAG(d, errno == ENOENT ? OB_ENOENT : OB_EIO, path, 0, 0, NULL, 0,
+		               "no se pudo abrir: %s", "cannot open: %s", strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		if (ob_buf_add(&b, chunk, n)) {
-			e = ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
-			                "archivo de más de %zu bytes / file larger than %zu bytes",
-			                max_bytes, max_bytes);
+			e = OB_DIAG(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
+			            "archivo de más de %zu bytes", "file larger than %zu bytes",
+			            max_bytes);
 			goto release_buf;
 		}
 	if (ferror(f)) {
-		e = ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "error de lectura / read error");
+		e = OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "error de lectura", "read error");
 		goto release_buf;
 	}
 	*data = ob_buf_detach(&b, len);

@@ -14,8 +14,8 @@ ob_err cat_make_path(struct ob_diag *d, char *out, const char *fmt, ...)
 	n = vsnprintf(out, OB_MAX_PATH, fmt, ap);
 	va_end(ap);
 	if (n < 0 || n >= OB_MAX_PATH)
-		return ob_diag_set(d, OB_ETOOBIG, out, 0, 0, NULL, 0,
-		                   "ruta demasiado larga (path too long)");
+		return OB_DIAG(d, OB_ETOOBIG, out, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
 	return OB_OK;
 }
 
@@ -63,8 +63,9 @@ static ob_err read_header(struct ob_csv_reader *c, const char *file, const struc
 	ob_err e = next_record(c, &rec, d);
 
 	if (e == OB_ENOENT)
-		return ob_diag_set(d, OB_EEMPTY, file, 0, 0, NULL, 0,
-		                   "archivo vacío: falta la fila de encabezado (empty file)");
+		return OB_DIAG(d, OB_EEMPTY, file, 0, 0, NULL, 0,
+		               "archivo vacío: falta la fila de encabezado",
+		               "empty file: the header row is missing");
 	if (e)
 		return e;
 	for (size_t k = 0; k < ncols && k < OB_MAX_CATALOG_COLUMNS; k++) {
@@ -91,8 +92,8 @@ ob_err cat_each_row(const char *path, const struct column *cols, size_t ncols, r
 	ob_err e;
 
 	if (access(path, F_OK) != 0)
-		return ob_diag_set(d, errno == ENOENT ? OB_ENOENT : OB_EIO, path, 0, 0, NULL, 0,
-		                   "no se puede abrir: %s (cannot open)", strerror(errno));
+		return OB_DIAG(d, errno == ENOENT ? OB_ENOENT : OB_EIO, path, 0, 0, NULL, 0,
+		               "no se puede abrir: %s", "cannot open: %s", strerror(errno));
 	if ((e = ob_csv_open(path, path, &catalog_csv, &c, d)))
 		return e;
 	e = read_header(c, path, cols, ncols, w.col, d);
@@ -262,8 +263,8 @@ ob_err cat_mkdirs(const char *path, struct ob_diag *d)
 	char buf[OB_MAX_PATH];
 
 	if (ob_strlcpy(buf, path, sizeof(buf)) >= sizeof(buf))
-		return ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
-		                   "ruta demasiado larga (path too long)");
+		return OB_DIAG(d, OB_ETOOBIG, path, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
 	/* each ancestor, then the directory itself */
 	for (char *p = buf + (*buf == '/');; p++) {
 		char c = *p;
@@ -272,8 +273,9 @@ ob_err cat_mkdirs(const char *path, struct ob_diag *d)
 			continue;
 		*p = '\0';
 		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-			return ob_diag_set(d, OB_EIO, buf, 0, 0, NULL, 0,
-			                   "no se pudo crear el directorio: %s", strerror(errno));
+			return OB_DIAG(d, OB_EIO, buf, 0, 0, NULL, 0,
+			               "no se pudo crear el directorio: %s",
+			               "cannot create the directory: %s", strerror(errno));
 		if (!c)
 			return OB_OK;
 		*p = c;
@@ -325,16 +327,16 @@ ob_err ob_catalog_write_default(const char *dir, struct ob_diag *d)
 		if (fd < 0) {
 			if (errno == EEXIST)
 				continue; /* never overwrite an analyst's file */
-			return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0,
-			                   "no se pudo crear: %s (cannot create)", strerror(errno));
+			return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo crear: %s",
+			               "cannot create: %s", strerror(errno));
 		}
 		e = write_all(fd, f->data, f->len);
 		if (close(fd) != 0)
 			e = OB_EIO;
 		if (e) {
 			unlink(path);
-			return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0,
-			                   "error de escritura (write error)");
+			return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "error de escritura",
+			               "write error");
 		}
 	}
 	return OB_OK;

@@ -64,7 +64,8 @@ struct table_def {
 	ob_err (*check)(const struct row *w, struct ob_diag *d); /* NULL: none */
 	const char *insert;     /* prepared as L->ins; NULL: none */
 	const char *types;      /* of its parameters, for insert_row() */
-	const char *what;       /* a row, in messages */
+	const char *what;       /* a row, in messages, in Spanish */
+	const char *what_en;    /* and in English */
 	ob_err (*row)(struct loader *L, const struct row *w);
 	ob_err (*finish)(struct loader *L); /* after the last row; NULL: none */
 };

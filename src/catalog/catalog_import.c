@@ -163,8 +163,8 @@ static ob_err table_write(const char *path, const struct table_def *def, const s
 	struct ob_csvw w;
 
 	if (!f)
-		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo crear: %s",
-		                   strerror(errno));
+		return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo crear: %s",
+		               "cannot create: %s", strerror(errno));
 	ob_csvw_init(&w, f, ',');
 	w.verbatim = true;
 	for (size_t i = 0; i < t->ncol; i++)
@@ -176,7 +176,8 @@ static ob_err table_write(const char *path, const struct table_def *def, const s
 		ob_csvw_end(&w);
 	}
 	if (ferror(f) | (fclose(f) != 0))
-		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "error de escritura (write error)");
+		return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "error de escritura",
+		               "write error");
 	return OB_OK;
 }
 
@@ -194,11 +195,11 @@ static ob_err swap_and_reload(struct ob_store *s, const char *dir, const char *p
 	if ((e = cat_make_path(d, bak, "%s.bak", path)))
 		return e;
 	if (had_old && rename(path, bak) != 0)
-		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo respaldar: %s",
-		                   strerror(errno));
+		return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo respaldar: %s",
+		               "cannot back up: %s", strerror(errno));
 	if (rename(new_path, path) != 0) {
-		e = ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo reemplazar: %s",
-		                strerror(errno));
+		e = OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo reemplazar: %s",
+		            "cannot replace: %s", strerror(errno));
 		if (had_old)
 			rename(bak, path);
 		return e;
@@ -262,9 +263,9 @@ static ob_err geo_collect(void *arg, const char *file, size_t n, const char *cod
 	json_t *f;
 
 	if (!cat_query_int(g->known, code, 0))
-		return ob_diag_set(d, OB_EINVAL, file, 0, 0, code, strlen(code),
-		                   "elemento %zu: territorio desconocido; impórtelo primero "
-		                   "(feature %zu: unknown territory)", n, n);
+		return OB_DIAG(d, OB_EINVAL, file, 0, 0, code, strlen(code),
+		               "elemento %zu: territorio desconocido; impórtelo primero",
+		               "feature %zu: unknown territory; import it first", n);
 	if (cat_query_int(g->has_geo, code, 0))
 		g->res->replaced++;
 	else
@@ -273,7 +274,8 @@ static ob_err geo_collect(void *arg, const char *file, size_t n, const char *cod
 	f = json_pack("{s:s, s:{s:s, s:s}, s:O}", "type", "Feature", "properties", "code", code,
 	              "name", name ? name : "", "geometry", geometry);
 	if (!f || json_array_append_new(g->features, f))
-		return ob_diag_set(d, OB_ENOMEM, file, 0, 0, NULL, 0, "memoria agotada");
+		return OB_DIAG(d, OB_ENOMEM, file, 0, 0, NULL, 0, "memoria agotada",
+		               "out of memory");
 	return OB_OK;
 }
 
@@ -289,7 +291,8 @@ static ob_err import_geojson(struct ob_store *s, const char *dir, const char *fi
 	memset(res, 0, sizeof(*res));
 	base = base ? base + 1 : file;
 	if (ob_strlcpy(stem, base, sizeof(stem)) >= sizeof(stem))
-		return ob_diag_set(d, OB_ETOOBIG, file, 0, 0, NULL, 0, "nombre demasiado largo");
+		return OB_DIAG(d, OB_ETOOBIG, file, 0, 0, NULL, 0, "nombre demasiado largo",
+		               "name too long");
 	for (char *p = strrchr(stem, '.'); p; p = NULL)
 		*p = '\0';
 	for (char *p = stem; *p; p++)
@@ -312,7 +315,7 @@ static ob_err import_geojson(struct ob_store *s, const char *dir, const char *fi
 	root = json_pack("{s:s, s:O}", "type", "FeatureCollection", "features", g.features);
 	if (!root || json_dump_file(root, tmp, JSON_COMPACT) != 0) {
 		unlink(tmp);
-		e = ob_diag_set(d, OB_EIO, tmp, 0, 0, NULL, 0, "error de escritura (write error)");
+		e = OB_DIAG(d, OB_EIO, tmp, 0, 0, NULL, 0, "error de escritura", "write error");
 		goto finalize;
 	}
 	e = swap_and_reload(s, dir, path, tmp, d);
@@ -395,7 +398,8 @@ static ob_err emit_union(const char *code, json_t *polys, ob_geometry_fn fn, voi
 	text = g ? json_dumps(g, JSON_COMPACT) : NULL;
 	json_decref(g);
 	if (!text)
-		return ob_diag_set(d, OB_ENOMEM, code, 0, 0, NULL, 0, "memoria agotada");
+		return OB_DIAG(d, OB_ENOMEM, code, 0, 0, NULL, 0, "memoria agotada",
+		               "out of memory");
 	e = fn(arg, code, text);
 	free(text);
 	return e;

@@ -60,9 +60,10 @@ static ob_err step_done(struct loader *L, sqlite3_stmt *st, const struct row *w,
 	if (rc == SQLITE_DONE)
 		return OB_OK;
 	if (rc == SQLITE_CONSTRAINT)
-		return ob_diag_set(L->d, OB_EINVAL, w->file, w->line, 0, NULL, 0,
-		                   "%s repetido o inconsistente: %s (duplicated or inconsistent)",
-		                   what, sqlite3_errmsg(ob_store_db(L->s)));
+		return OB_DIAG(L->d, OB_EINVAL, w->file, w->line, 0, NULL, 0,
+		               "%s repetido o inconsistente: %s",
+		               "%s duplicated or inconsistent: %s", what,
+		               sqlite3_errmsg(ob_store_db(L->s)));
 	return ob_diag_set(L->d, OB_ESTORE, w->file, w->line, 0, NULL, 0, "%s: %s", what,
 	                   sqlite3_errmsg(ob_store_db(L->s)));
 }
@@ -93,7 +94,7 @@ static ob_err insert_row(struct loader *L, const struct row *w)
 			ob_bind_text(L->ins, i + 1, *v ? v : NULL, strlen(v));
 		}
 	}
-	return step_done(L, L->ins, w, L->table->what);
+	return step_done(L, L->ins, w, OB_TR(L->table->what, L->table->what_en));
 }
 
 /* Index territory w->v[code] under the folded text of column alias. */
@@ -104,8 +105,8 @@ static ob_err add_alias(struct loader *L, const struct row *w, int code, int ali
 
 	ob_buf_reset(&L->key);
 	if ((e = ob_fold_key(a, strlen(a), &L->key)))
-		return ob_diag_set(L->d, e, w->file, w->line, w->col[alias] + 1, a, strlen(a),
-		                   "texto no válido (invalid text)");
+		return OB_DIAG(L->d, e, w->file, w->line, w->col[alias] + 1, a, strlen(a),
+		               "texto no válido", "invalid text");
 	if (L->key.len == 0)
 		return cat_bad(L->d, w, alias, "alias vacío tras normalizar (empty alias)");
 	ob_bind_text(L->ins_alias, 1, L->key.ptr, L->key.len);
@@ -176,6 +177,7 @@ const struct table_def cat_territories_def = {
 	          " valid_to, status, source, note) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7,"
 	          " coalesce(?8, 'official'), ?9, ?10)",
 	.types = "titttttttt", .what = "territorio",
+	.what_en = "territory",
 };
 
 static const struct column alias_cols[] = { { "code", true }, { "alias", true } };
@@ -215,6 +217,7 @@ static const struct table_def changes_def = {
 	.insert = "INSERT INTO territory_change(old_code, new_code, date, kind)"
 	          " VALUES(?1, ?2, ?3, ?4)",
 	.types = "tttt", .what = "cambio territorial",
+	.what_en = "territorial change",
 };
 
 static const struct column iccs_cols[] = {
@@ -248,6 +251,7 @@ static const struct table_def iccs_def = {
 	.insert = "INSERT INTO iccs(code, level, parent, name_es, name_en)"
 	          " VALUES(?1, ?2, ?3, ?4, ?5)",
 	.types = "tittt", .what = "código ICCS",
+	.what_en = "ICCS code",
 };
 
 static const struct column tag_cols[] = {
@@ -269,6 +273,7 @@ static const struct table_def tags_def = {
 	.file = "tags.csv", .required = true, COLS(tag_cols), .row = tag_row,
 	.insert = "INSERT INTO tag(kind, code, name_es, name_en) VALUES(?1, ?2, ?3, ?4)",
 	.types = "tttt", .what = "etiqueta",
+	.what_en = "label",
 };
 
 static const struct column crosswalk_cols[] = {
@@ -300,6 +305,7 @@ const struct table_def cat_crosswalks_def = {
 	.insert = "INSERT INTO crosswalk(name, label, target, valid_from, valid_to, key)"
 	          " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 	.types = "ttttt", .what = "cruce", /* ?6, the key, is bound by crosswalk_row */
+	.what_en = "crosswalk",
 };
 
 static ob_err population_row(struct loader *L, const struct row *w)
@@ -379,11 +385,12 @@ static ob_err pop_violation(struct loader *L, const char *code, int year, const 
 	some_codes(parts, codes, sizeof(codes));
 	if (cat_make_path(L->d, path, "%s/population.csv", L->dir))
 		return OB_ETOOBIG;
-	return ob_diag_set(L->d, OB_EINVAL, path, line, line ? P_POP + 1 : 0, code, strlen(code),
-	                   "%s %d %s: %s suman %.0f, no %.0f (tolerancia %.1f %% o una persona "
-	                   "por unidad): %s / %s add up to %.0f, not %.0f",
-	                   code, year, sex, es[what], sum, whole, 100 * OB_POP_TOLERANCE, codes,
-	                   en[what], sum, whole);
+	return OB_DIAG(L->d, OB_EINVAL, path, line, line ? P_POP + 1 : 0, code, strlen(code),
+	               "%s %d %s: %s suman %.0f, no %.0f (tolerancia %.1f %% o una persona "
+	               "por unidad): %s",
+	               "%s %d %s: %s add up to %.0f, not %.0f (tolerance %.1f %% or one "
+	               "person per unit): %s", code, year, sex, OB_TR(es[what], en[what]), sum,
+	               whole, 100 * OB_POP_TOLERANCE, codes);
 }
 
 static ob_err check_population_sums(struct loader *L)
@@ -444,8 +451,8 @@ static ob_err check_population_sums(struct loader *L)
 				                  (const char *)sqlite3_column_text(st, 7), (int)i);
 		}
 		if (!e && rc != SQLITE_DONE)
-			e = ob_diag_set(L->d, OB_ESTORE, L->dir, 0, 0, NULL, 0, "población: %s",
-			                sqlite3_errmsg(ob_store_db(L->s)));
+			e = OB_DIAG(L->d, OB_ESTORE, L->dir, 0, 0, NULL, 0, "población: %s",
+			            "population: %s", sqlite3_errmsg(ob_store_db(L->s)));
 		sqlite3_finalize(st);
 	}
 	if (e)
@@ -461,8 +468,8 @@ static ob_err check_population_sums(struct loader *L)
 			e = pop_violation(L, code, year, "T", whole, sum, "F+M", 2);
 	}
 	if (!e && rc != SQLITE_DONE)
-		e = ob_diag_set(L->d, OB_ESTORE, L->dir, 0, 0, NULL, 0, "población: %s",
-		                sqlite3_errmsg(ob_store_db(L->s)));
+		e = OB_DIAG(L->d, OB_ESTORE, L->dir, 0, 0, NULL, 0, "población: %s",
+		            "population: %s", sqlite3_errmsg(ob_store_db(L->s)));
 	sqlite3_finalize(st);
 	return e;
 }
@@ -473,6 +480,7 @@ const struct table_def cat_population_def = {
 	.insert = "INSERT INTO population(territory, year, sex, population, status, source)"
 	          " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 	.types = "titdtt", .what = "población (territorio, año, sexo)",
+	.what_en = "population (territory, year, sex)",
 };
 
 /* In the order they load: what a file refers to is loaded before it. */
@@ -543,13 +551,13 @@ ob_err cat_each_feature(const char *path, const char *name, feature_fn fn, void 
 	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	free(data);
 	if (!root)
-		return ob_diag_set(d, OB_EPARSE, name, jerr.line, jerr.column, NULL, 0,
-		                   "JSON no válido: %s (invalid JSON)", jerr.text);
+		return OB_DIAG(d, OB_EPARSE, name, jerr.line, jerr.column, NULL, 0,
+		               "JSON no válido: %s", "invalid JSON: %s", jerr.text);
 	features = json_object_get(root, "features");
 	if (!json_is_array(features)) {
-		e = ob_diag_set(d, OB_EPARSE, name, 0, 0, NULL, 0,
-		                "se esperaba un FeatureCollection con \"features\" "
-		                "(expected a GeoJSON FeatureCollection)");
+		e = OB_DIAG(d, OB_EPARSE, name, 0, 0, NULL, 0,
+		            "se esperaba un FeatureCollection con \"features\"",
+		            "expected a GeoJSON FeatureCollection with \"features\"");
 		goto decref;
 	}
 	json_array_foreach(features, i, f) {
@@ -559,15 +567,15 @@ ob_err cat_each_feature(const char *path, const char *name, feature_fn fn, void 
 		const char *fname = json_string_value(json_object_get(props, "name"));
 
 		if (!code) {
-			e = ob_diag_set(d, OB_EINVAL, name, 0, 0, NULL, 0,
-			                "elemento %zu: falta la propiedad \"code\" "
-			                "(feature %zu: no \"code\" property)", i + 1, i + 1);
+			e = OB_DIAG(d, OB_EINVAL, name, 0, 0, NULL, 0,
+			            "elemento %zu: falta la propiedad \"code\"",
+			            "feature %zu: the \"code\" property is missing", i + 1);
 			goto decref;
 		}
 		if (!geometry_type_ok(geom)) {
-			e = ob_diag_set(d, OB_EINVAL, name, 0, 0, code, strlen(code),
-			                "elemento %zu: geometría GeoJSON no válida "
-			                "(feature %zu: invalid geometry)", i + 1, i + 1);
+			e = OB_DIAG(d, OB_EINVAL, name, 0, 0, code, strlen(code),
+			            "elemento %zu: geometría GeoJSON no válida",
+			            "feature %zu: invalid GeoJSON geometry", i + 1);
 			goto decref;
 		}
 		if ((e = fn(arg, name, i + 1, code, fname, geom, d)))
@@ -593,12 +601,13 @@ static ob_err geo_insert(void *arg, const char *file, size_t n, const char *code
 
 	(void)name;
 	if (!territory_exists(g->L, code))
-		return ob_diag_set(d, OB_EINVAL, file, 0, 0, code, strlen(code),
-		                   "elemento %zu: territorio desconocido (feature %zu: unknown "
-		                   "territory)", n, n);
+		return OB_DIAG(d, OB_EINVAL, file, 0, 0, code, strlen(code),
+		               "elemento %zu: territorio desconocido",
+		               "feature %zu: unknown territory", n);
 	text = json_dumps(geometry, JSON_COMPACT);
 	if (!text)
-		return ob_diag_set(d, OB_ENOMEM, file, 0, 0, NULL, 0, "memoria agotada");
+		return OB_DIAG(d, OB_ENOMEM, file, 0, 0, NULL, 0, "memoria agotada",
+		               "out of memory");
 	sqlite3_bind_text(g->ins, 1, code, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(g->ins, 2, text, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(g->ins);

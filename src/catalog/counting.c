@@ -210,8 +210,9 @@ static ob_err read_all(struct ob_csv_reader *rd, const char *name,
 	ob_strlcpy(set->file, name, sizeof(set->file));
 	e = ob_csv_next(rd, &rec, d);
 	if (e == OB_ENOENT) {
-		e = ob_diag_set(d, OB_EEMPTY, name, 0, 0, NULL, 0,
-		                "archivo vacío: falta la fila de encabezado (empty file)");
+		e = OB_DIAG(d, OB_EEMPTY, name, 0, 0, NULL, 0,
+		            "archivo vacío: falta la fila de encabezado",
+		            "empty file: the header row is missing");
 		goto fail;
 	}
 	if (e)
@@ -238,9 +239,8 @@ static ob_err read_all(struct ob_csv_reader *rd, const char *name,
 		if (r.v[C_COUNTRY][0] == '#')
 			continue; /* a commented-out rule */
 		if (set->n >= OB_MAX_COUNT_RULES) {
-			e = ob_diag_set(d, OB_ETOOBIG, name, r.line, 0, NULL, 0,
-			                "más de %d reglas (more than %d rules)", OB_MAX_COUNT_RULES,
-			                OB_MAX_COUNT_RULES);
+			e = OB_DIAG(d, OB_ETOOBIG, name, r.line, 0, NULL, 0, "más de %d reglas",
+			            "more than %d rules", OB_MAX_COUNT_RULES);
 			goto fail;
 		}
 		if (set->n == cap) {
@@ -254,10 +254,12 @@ static ob_err read_all(struct ob_csv_reader *rd, const char *name,
 		for (size_t i = 0; i + 1 < set->n; i++) {
 			const struct ob_count_rule *a = &set->v[i], *b = &set->v[set->n - 1];
 			if (!strcmp(a->country, b->country) && !strcmp(a->scope, b->scope)) {
-				e = ob_diag_set(d, OB_EINVAL, name, r.line, r.col[C_SCOPE], b->scope,
-				                strlen(b->scope),
-				                "regla repetida para el país %s y este ámbito (ya en la "
-				                "línea %ld) (rule given twice)", b->country, a->line);
+				e = OB_DIAG(d, OB_EINVAL, name, r.line, r.col[C_SCOPE],
+				            b->scope, strlen(b->scope),
+				            "regla repetida para el país %s y este ámbito "
+				            "(ya en la línea %ld)",
+				            "rule given twice for country %s and this scope "
+				            "(already on line %ld)", b->country, a->line);
 				goto fail;
 			}
 		}
@@ -315,8 +317,8 @@ ob_err ob_count_rules_load_dir(const char *dir, const struct ob_count_check *chk
 		*from_default = false;
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", dir, OB_CATALOG_DIR,
 	                     OB_COUNTING_FILE) >= sizeof(path))
-		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0,
-		                   "ruta demasiado larga (path too long)");
+		return OB_DIAG(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
 	if (stat(path, &sb) == 0)
 		return ob_count_rules_load(path, chk, out, d);
 	for (size_t i = 0; i < ob_catalog_files_count; i++)
@@ -326,6 +328,6 @@ ob_err ob_count_rules_load_dir(const char *dir, const struct ob_count_check *chk
 			return ob_count_rules_parse((const char *)ob_catalog_files[i].data,
 			                            ob_catalog_files[i].len, OB_COUNTING_FILE, chk, out, d);
 		}
-	return ob_diag_set(d, OB_ENOENT, path, 0, 0, NULL, 0,
-	                   "no hay reglas de conteo (no counting rules)");
+	return OB_DIAG(d, OB_ENOENT, path, 0, 0, NULL, 0, "no hay reglas de conteo",
+	               "there are no counting rules");
 }

@@ -206,8 +206,10 @@ int cmd_list(const struct opts *o)
 		return OB_EXIT_FAIL;
 	}
 	if (def)
-		ob_info("el observatorio no tiene %s/catalog/%s: se usan las definiciones por "
-		        "defecto (default definitions)", o->dir, OB_INDICATORS_FILE);
+		OB_INFO("el observatorio no tiene %s/catalog/%s: se usan las definiciones por "
+		        "defecto",
+		        "the observatory has no %s/catalog/%s: the default definitions are used",
+		        o->dir, OB_INDICATORS_FILE);
 	/* what each counts in every country (the rows * of counting.csv) */
 	if (ob_count_rules_load_dir(o->dir, NULL, &rules, NULL, &d)) {
 		ob_cli_diag(&d);
@@ -304,9 +306,10 @@ static void division_note(struct ctx *x)
 		if (some && !all)
 			changing++;
 		if (!some && x->o->territory)
-			ob_warn("%s: la unidad no existe en la división territorial de ningún periodo "
-			        "pedido (vea --vintage) / the unit is not in the territorial division "
-			        "of any period asked for (see --vintage)",
+			OB_WARN("%s: la unidad no existe en la división territorial de ningún periodo "
+			        "pedido (vea --vintage)",
+			        "%s: the unit is not in the territorial division of any period asked "
+			        "for (see --vintage)",
 			        ob_snap_str(x->snap, x->snap->units[q->units[u]].code));
 		if (pop->span[q->units[u]].successor >= 0 &&
 		    pop->span[q->units[u]].change < first_change)

@@ -16,8 +16,9 @@ ob_err ob_observatory_create(const char *dir, FILE *summary, struct ob_diag *d)
 	ob_err e;
 
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-		return ob_diag_set(d, OB_EIO, dir, 0, 0, NULL, 0,
-		                   "no se pudo crear el directorio: %s", strerror(errno));
+		return OB_DIAG(d, OB_EIO, dir, 0, 0, NULL, 0,
+		               "no se pudo crear el directorio: %s",
+		               "cannot create the directory: %s", strerror(errno));
 	if ((e = ob_store_open(dir, OB_STORE_CREATE, &s, d)))
 		return e;
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));

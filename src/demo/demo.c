@@ -182,14 +182,16 @@ static ob_err make_dir(const char *path, struct ob_diag *d)
 	size_t n = ob_strlcpy(buf, path, sizeof(buf));
 
 	if (n >= sizeof(buf))
-		return ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0, "ruta demasiado larga");
+		return OB_DIAG(d, OB_ETOOBIG, path, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
 	for (size_t i = 1; i <= n; i++) {
 		if (buf[i] != '/' && buf[i] != '\0')
 			continue;
 		buf[i] = '\0';
 		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-			return ob_diag_set(d, OB_EIO, buf, 0, 0, NULL, 0,
-			                   "no se pudo crear el directorio: %s", strerror(errno));
+			return OB_DIAG(d, OB_EIO, buf, 0, 0, NULL, 0,
+			               "no se pudo crear el directorio: %s",
+			               "cannot create the directory: %s", strerror(errno));
 		if (i < n)
 			buf[i] = '/';
 	}
@@ -208,10 +210,11 @@ ob_err ob_demo_generate(struct ob_store *s, const char *outdir,
 	    !(o->crime_sampling > 0 && o->crime_sampling <= 1) ||
 	    o->year_from < OB_DEMO_YEAR_FROM || o->year_to > OB_DEMO_YEAR_TO ||
 	    o->year_from > o->year_to)
-		return ob_diag_set(d, OB_EINVAL, outdir, 0, 0, NULL, 0,
-		                   "opciones no válidas: escala en (0, 1000], muestreo en (0, 1], "
-		                   "años entre %d y %d (invalid demo options)",
-		                   OB_DEMO_YEAR_FROM, OB_DEMO_YEAR_TO);
+		return OB_DIAG(d, OB_EINVAL, outdir, 0, 0, NULL, 0,
+		               "opciones no válidas: escala en (0, 1000], muestreo en (0, "
+		               "1], años entre %d y %d",
+		               "invalid options: scale in (0, 1000], sampling in (0, 1], "
+		               "years between %d and %d", OB_DEMO_YEAR_FROM, OB_DEMO_YEAR_TO);
 	memset(&g, 0, sizeof(g));
 	g.o = o;
 	g.plan = plan;
@@ -232,9 +235,11 @@ ob_err ob_demo_generate(struct ob_store *s, const char *outdir,
 		total++;
 	}
 	if (!total) {
-		e = ob_diag_set(d, OB_ENOENT, ob_store_dir(s), 0, 0, NULL, 0,
-		                "el catálogo no tiene municipios (nivel 2) de los países de la "
-		                "demostración (no admin-2 territories of the demo countries)");
+		e = OB_DIAG(d, OB_ENOENT, ob_store_dir(s), 0, 0, NULL, 0,
+		            "el catálogo no tiene municipios (nivel 2) de los países de la "
+		            "demostración",
+		            "the catalogue has no municipalities (admin-2) of the demo "
+		            "countries");
 		goto free_gen;
 	}
 	demo_assign_risks(&g);
@@ -243,7 +248,8 @@ ob_err ob_demo_generate(struct ob_store *s, const char *outdir,
 		goto free_gen;
 	if (snprintf(plan->ground_truth, sizeof(plan->ground_truth), "%s/ground_truth.csv",
 	             outdir) >= (int)sizeof(plan->ground_truth)) {
-		e = ob_diag_set(d, OB_ETOOBIG, outdir, 0, 0, NULL, 0, "ruta demasiado larga");
+		e = OB_DIAG(d, OB_ETOOBIG, outdir, 0, 0, NULL, 0, "ruta demasiado larga",
+		            "path too long");
 		goto free_gen;
 	}
 	if ((e = demo_out_open(&g.truth, plan->ground_truth, false, "\n", d)))

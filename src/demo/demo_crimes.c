@@ -211,8 +211,8 @@ static ob_err write_crime_counts(struct cy *cy, struct crime *ks, size_t n)
 	demo_maybe_bad(&f);
 	if (f.o.failed) {
 		demo_out_abandon(&f.o);
-		return ob_diag_set(g->d, OB_EIO, g->plan->files[f.idx].path, 0, 0, NULL, 0,
-		                   "error al escribir el archivo");
+		return OB_DIAG(g->d, OB_EIO, g->plan->files[f.idx].path, 0, 0, NULL, 0,
+		               "error al escribir el archivo", "error writing the file");
 	}
 	return demo_close_file(&f);
 }
@@ -306,8 +306,8 @@ ob_err demo_write_crimes(struct cy *cy)
 	free(ks);
 	if (f.o.failed) {
 		demo_out_abandon(&f.o);
-		return ob_diag_set(g->d, OB_EIO, g->plan->files[f.idx].path, 0, 0, NULL, 0,
-		                   "error al escribir el archivo");
+		return OB_DIAG(g->d, OB_EIO, g->plan->files[f.idx].path, 0, 0, NULL, 0,
+		               "error al escribir el archivo", "error writing the file");
 	}
 	return demo_close_file(&f);
 }

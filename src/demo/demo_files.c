@@ -545,10 +545,12 @@ ob_err demo_open_file(struct file *f, struct cy *cy, enum ob_demo_kind kind,
 	if (snprintf(dir, sizeof(dir), "%s/%s", g->outdir, src->code) >= (int)sizeof(dir) ||
 	    snprintf(path, sizeof(path), "%s/%s_%d%s.csv", dir, src->file_stem, cy->year,
 	             suffix) >= (int)sizeof(path))
-		return ob_diag_set(g->d, OB_ETOOBIG, g->outdir, 0, 0, NULL, 0, "ruta demasiado larga");
+		return OB_DIAG(g->d, OB_ETOOBIG, g->outdir, 0, 0, NULL, 0,
+		               "ruta demasiado larga", "path too long");
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-		return ob_diag_set(g->d, OB_EIO, dir, 0, 0, NULL, 0,
-		                   "no se pudo crear el directorio: %s", strerror(errno));
+		return OB_DIAG(g->d, OB_EIO, dir, 0, 0, NULL, 0,
+		               "no se pudo crear el directorio: %s",
+		               "cannot create the directory: %s", strerror(errno));
 	f->idx = demo_plan_add_file(g, src, cy->ci, cy->year, kind, path, delivery, correction);
 	ob_rng_seed_stream(&f->vals, g->o->seed, "values", sh ^ (uint64_t)cy->year);
 	ob_rng_seed_stream(&f->badr, g->o->seed, prelim ? "bad-prelim" : "bad",
@@ -658,8 +660,8 @@ static ob_err write_homicide_version(struct cy *cy, enum ob_demo_kind kind, bool
 	demo_maybe_bad(&f);
 	if (f.o.failed) {
 		demo_out_abandon(&f.o);
-		return ob_diag_set(g->d, OB_EIO, g->plan->files[f.idx].path, 0, 0, NULL, 0,
-		                   "error al escribir el archivo");
+		return OB_DIAG(g->d, OB_EIO, g->plan->files[f.idx].path, 0, 0, NULL, 0,
+		               "error al escribir el archivo", "error writing the file");
 	}
 	return demo_close_file(&f);
 }

@@ -81,8 +81,9 @@ ob_err demo_out_open(struct out *o, const char *path, bool cp1252, const char *e
 	ob_strlcpy(o->path, path, sizeof(o->path));
 	o->f = fopen(path, "wb");
 	if (!o->f)
-		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0,
-		                   "no se pudo crear el archivo: %s", strerror(errno));
+		return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0,
+		               "no se pudo crear el archivo: %s", "cannot create the file: %s",
+		               strerror(errno));
 	o->cap = 2 * OUT_FLUSH_AT;
 	o->buf = ob_malloc(o->cap);
 	o->cp1252 = cp1252;
@@ -183,8 +184,9 @@ ob_err demo_out_close(struct out *o, struct ob_diag *d)
 	free(o->buf);
 	o->buf = NULL;
 	if (o->failed)
-		e = ob_diag_set(d, OB_EIO, o->path, 0, 0, NULL, 0,
-		                "error al escribir el archivo: %s", strerror(errno));
+		e = OB_DIAG(d, OB_EIO, o->path, 0, 0, NULL, 0,
+		            "error al escribir el archivo: %s", "error writing the file: %s",
+		            strerror(errno));
 	return e;
 }
 

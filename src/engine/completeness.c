@@ -346,18 +346,22 @@ static ob_err choose_sources(struct build *b)
 			known = !strcmp(c->sources[i].country, o->country);
 		if (!known) {
 			free(order);
-			return ob_diag_set(b->d, OB_EUSAGE, "--country", 0, 0, o->country,
-			                   strlen(o->country),
-			                   "país sin fuentes: se esperaba un código ISO 3166 como SLV "
-			                   "(a country with no sources)");
+			return OB_DIAG(b->d, OB_EUSAGE, "--country", 0, 0, o->country,
+			               strlen(o->country),
+			               "país sin fuentes: se esperaba un código ISO 3166 "
+			               "como SLV",
+			               "country without sources: expected an ISO 3166 code "
+			               "such as SLV");
 		}
 		country = o->country;
 	}
 	if (o->source && !ob_strmap_get(&b->by_code, o->source, strlen(o->source))) {
 		free(order);
-		return ob_diag_set(b->d, OB_EUSAGE, "--source", 0, 0, o->source, strlen(o->source),
-		                   "fuente desconocida: ni en la bitácora ni con perfil en "
-		                   "catalog/sources (unknown source)");
+		return OB_DIAG(b->d, OB_EUSAGE, "--source", 0, 0, o->source, strlen(o->source),
+		               "fuente desconocida: ni en la bitácora ni con perfil en "
+		               "catalog/sources",
+		               "unknown source: neither in the logbook nor with a profile in "
+		               "catalog/sources");
 	}
 	for (size_t i = 0; i < n; i++)
 		if ((!o->source || !strcmp(c->sources[i].code, o->source)) &&
@@ -423,17 +427,18 @@ static ob_err month_range(struct build *b)
 			lo = p[0].from_month;
 		free(p);
 	}
+	if (lo > hi && (o->from || o->to))
+		return OB_DIAG(b->d, OB_EUSAGE, "--from", 0, 0, NULL, 0,
+		               "periodo vacío: --from es posterior a --to",
+		               "empty period: --from is after --to");
 	if (lo > hi)
-		return ob_diag_set(b->d, OB_EUSAGE, o->from || o->to ? "--from" : "completeness", 0, 0,
-		                   NULL, 0,
-		                   o->from || o->to ? "periodo vacío: --from es posterior a --to "
-		                                      "(empty range)"
-		                                    : "ninguna fuente ha entregado: dé --from y --to "
-		                                      "(no deliveries yet)");
+		return OB_DIAG(b->d, OB_EUSAGE, "completeness", 0, 0, NULL, 0,
+		               "ninguna fuente ha entregado: dé --from y --to",
+		               "no source has delivered: give --from and --to");
 	if ((long)hi - lo + 1 > OB_MAX_PERIODS)
-		return ob_diag_set(b->d, OB_ETOOBIG, "--from", 0, 0, NULL, 0,
-		                   "más de %d meses: acorte el periodo (too many months)",
-		                   OB_MAX_PERIODS);
+		return OB_DIAG(b->d, OB_ETOOBIG, "--from", 0, 0, NULL, 0,
+		               "más de %d meses: acorte el periodo",
+		               "more than %d months: shorten the period", OB_MAX_PERIODS);
 	c->from_month = lo;
 	c->to_month = hi;
 	return OB_OK;
@@ -563,10 +568,13 @@ static ob_err make_rows(struct build *b)
 				if (b->pop && !ob_unit_valid(b->pop, u, first_day(month)))
 					continue;
 				if (nrows == OB_MAX_COMPLETENESS_ROWS) {
-					e = ob_diag_set(b->d, OB_ETOOBIG, "completeness", 0, 0, NULL, 0,
-					                "más de %ld filas: elija una fuente, un país, un nivel "
-					                "menor o menos meses (too many rows)",
-					                (long)OB_MAX_COMPLETENESS_ROWS);
+					e = OB_DIAG(b->d, OB_ETOOBIG, "completeness", 0, 0,
+					            NULL, 0,
+					            "más de %ld filas: elija una fuente, un "
+					            "país, un nivel menor o menos meses",
+					            "more than %ld rows: choose a source, a "
+					            "country, a lower level or fewer months",
+					            (long)OB_MAX_COMPLETENESS_ROWS);
 					break;
 				}
 				if (nrows == cap) {
@@ -610,8 +618,9 @@ ob_err ob_completeness_build(struct ob_store *st, const struct ob_snapshot *snap
 
 	memset(out, 0, sizeof(*out));
 	if (o->level < 0 || o->level > 2)
-		return ob_diag_set(d, OB_EUSAGE, "--level", 0, 0, NULL, 0,
-		                   "nivel no válido: 0 (país), 1 o 2 (invalid level)");
+		return OB_DIAG(d, OB_EUSAGE, "--level", 0, 0, NULL, 0,
+		               "nivel no válido: 0 (país), 1 o 2",
+		               "invalid level: 0 (country), 1 or 2");
 	out->level = o->level;
 	ob_strmap_init(&b.by_code);
 	if (!(e = read_logbook(&b)) && !(e = read_profiles(&b))) {

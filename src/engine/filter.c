@@ -272,9 +272,9 @@ ob_err ob_filter_parse(const char *text, size_t n, const struct ob_filter_at *at
 	ob_err e;
 
 	if (n > OB_MAX_QUERY_WHERE)
-		return ob_diag_set(d, OB_ETOOBIG, at->what, at->line, at->column, NULL, 0,
-		                   "filtro de más de %d bytes (filter longer than %d bytes)",
-		                   OB_MAX_QUERY_WHERE, OB_MAX_QUERY_WHERE);
+		return OB_DIAG(d, OB_ETOOBIG, at->what, at->line, at->column, NULL, 0,
+		               "filtro de más de %d bytes", "filter longer than %d bytes",
+		               OB_MAX_QUERY_WHERE);
 	for (;;) {
 		struct ob_filter_clause c;
 		const char *k, *eq;

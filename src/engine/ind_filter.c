@@ -108,10 +108,10 @@ static ob_err clause_err(struct ob_diag *d, const struct ob_indicator_set *set,
                          const struct ob_indicator *x, const struct ob_ind_clause *c,
                          const char *v, size_t n, const char *what)
 {
-	return ob_diag_set(d, OB_EINVAL, set->file, x->line, c->column, v, n,
-	                   "%s «%s» desconocido en el numerador de %s; revise el catálogo "
-	                   "(unknown %s code)", what, ob_ind_field_name(c->field), x->id,
-	                   ob_ind_field_name(c->field));
+	return OB_DIAG(d, OB_EINVAL, set->file, x->line, c->column, v, n,
+	               "%s «%s» desconocido en el numerador de %s; revise el catálogo",
+	               "unknown %s «%s» in the numerator of %s; check the catalogue", what,
+	               ob_ind_field_name(c->field), x->id);
 }
 
 /* The values of a number or range (ob_filter_span) within 0..max; one that
@@ -161,7 +161,7 @@ static ob_err clause_accept(const struct ob_snapshot *snap, const struct ob_indi
 				}
 			}
 			if (!found)
-				return clause_err(d, set, x, c, v, n, "código");
+				return clause_err(d, set, x, c, v, n, OB_TR("código", "code"));
 			break;
 		case OB_FLD_MANNER:
 		case OB_FLD_MECHANISM:
@@ -177,7 +177,7 @@ static ob_err clause_accept(const struct ob_snapshot *snap, const struct ob_indi
 				}
 			}
 			if (!found)
-				return clause_err(d, set, x, c, v, n, "código");
+				return clause_err(d, set, x, c, v, n, OB_TR("código", "code"));
 			break;
 		}
 		case OB_FLD_SEX: {
@@ -287,8 +287,10 @@ ob_err ob_ii_compile(const struct ob_snapshot *snap, const struct ob_population 
 			if (!strcmp(ob_snap_str(snap, snap->sources[s].code), q->source))
 				qsource = s;
 		if (qsource < 0)
-			return ob_diag_set(d, OB_EUSAGE, "--source", 0, 0, q->source, strlen(q->source),
-			                   "fuente sin envíos vigentes; vea «observa log» (unknown source)");
+			return OB_DIAG(d, OB_EUSAGE, "--source", 0, 0, q->source,
+			               strlen(q->source),
+			               "fuente sin envíos vigentes; vea «observa log»",
+			               "source without current deliveries; see «observa log»");
 	}
 	if (snap->n_categories > nacc)
 		nacc = snap->n_categories;
@@ -374,12 +376,16 @@ ob_err ob_ii_compile(const struct ob_snapshot *snap, const struct ob_population 
 			for (size_t v = 0; v < tabs[t].n; v++)
 				if (table_has(tabs[t].t, c->W, v, k) && !table_has(tabs[t].t, c->W, v, (size_t)j)) {
 					const struct ob_indicator *x = &set->v[c->ind[k]];
-					return ob_diag_set(d, OB_EINVAL, set->file, x->line, 0, x->id,
-					                   strlen(x->id),
-					                   "el numerador de la proporción %s cuenta registros que "
-					                   "su denominador %s no cuenta (también por fuente o "
-					                   "institución) (a share's numerator must be a subset "
-					                   "of its denominator's)", x->id, x->denom_id);
+					return OB_DIAG(d, OB_EINVAL, set->file, x->line, 0,
+					               x->id, strlen(x->id),
+					               "el numerador de la proporción %s "
+					               "cuenta registros que su denominador "
+					               "%s no cuenta (también por fuente o "
+					               "institución)",
+					               "the numerator of the share %s counts "
+					               "records that its denominator %s "
+					               "does not count (also by source or "
+					               "institution)", x->id, x->denom_id);
 				}
 	}
 	return OB_OK;

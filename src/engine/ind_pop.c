@@ -425,9 +425,11 @@ ob_err ob_vintage_parse(const char *s, long *day, struct ob_diag *d)
 	}
 	if (day_of(s, day))
 		return OB_OK;
-	return ob_diag_set(d, OB_EUSAGE, "--vintage", 0, 0, s, s ? strlen(s) : 0,
-	                   "se esperaba la fecha de la división territorial, aaaa-mm-dd "
-	                   "(2024-05-01), o un año (su 1 de julio) / expected yyyy-mm-dd or a year");
+	return OB_DIAG(d, OB_EUSAGE, "--vintage", 0, 0, s, s ? strlen(s) : 0,
+	               "se esperaba la fecha de la división territorial, aaaa-mm-dd "
+	               "(2024-05-01), o un año (su 1 de julio)",
+	               "expected the date of the territorial division, yyyy-mm-dd "
+	               "(2024-05-01), or a year (its 1 July)");
 }
 
 bool ob_unit_valid(const struct ob_population *p, uint32_t u, long day)
@@ -484,9 +486,11 @@ ob_err ob_ind_select_units(const struct ob_snapshot *snap, const char *codes, bo
 
 			if (len) {
 				if ((u = unit_find(m, p, len)) < 0) {
-					e = ob_diag_set(d, OB_EUSAGE, "--territory", 0, 0, p, len,
-					                "territorio desconocido; vea «observa territories» "
-					                "(unknown territory)");
+					e = OB_DIAG(d, OB_EUSAGE, "--territory", 0, 0, p, len,
+					            "territorio desconocido; vea «observa "
+					            "territories»",
+					            "unknown territory; see «observa "
+					            "territories»");
 					goto done;
 				}
 				given[ngiven++] = (uint32_t)u;
@@ -498,9 +502,9 @@ ob_err ob_ind_select_units(const struct ob_snapshot *snap, const char *codes, bo
 	}
 	if (country) {
 		if ((cu = unit_find(m, country, strlen(country))) < 0 || snap->units[cu].level != 0) {
-			e = ob_diag_set(d, OB_EUSAGE, "--country", 0, 0, country, strlen(country),
-			                "país desconocido; se esperaba un código ISO3 como SLV "
-			                "(unknown country)");
+			e = OB_DIAG(d, OB_EUSAGE, "--country", 0, 0, country, strlen(country),
+			            "país desconocido; se esperaba un código ISO3 como SLV",
+			            "unknown country; expected an ISO3 code such as SLV");
 			goto done;
 		}
 	}
@@ -545,8 +549,9 @@ ob_err ob_ind_select_units(const struct ob_snapshot *snap, const char *codes, bo
 				v[nv++] = u;
 	}
 	if (!nv) {
-		e = ob_diag_set(d, OB_EUSAGE, "--territory", 0, 0, NULL, 0,
-		                "ningún territorio cumple la selección (no territory selected)");
+		e = OB_DIAG(d, OB_EUSAGE, "--territory", 0, 0, NULL, 0,
+		            "ningún territorio cumple la selección",
+		            "no territory matches the selection");
 		goto done;
 	}
 done:

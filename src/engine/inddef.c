@@ -403,8 +403,9 @@ static ob_err read_all(struct ob_csv_reader *rd, const char *name, struct ob_ind
 	ob_strlcpy(set->file, name, sizeof(set->file));
 	e = ob_csv_next(rd, &rec, d);
 	if (e == OB_ENOENT) {
-		e = ob_diag_set(d, OB_EEMPTY, name, 0, 0, NULL, 0,
-		                "archivo vacío: falta la fila de encabezado (empty file)");
+		e = OB_DIAG(d, OB_EEMPTY, name, 0, 0, NULL, 0,
+		            "archivo vacío: falta la fila de encabezado",
+		            "empty file: the header row is missing");
 		goto fail;
 	}
 	if (e)
@@ -439,8 +440,9 @@ static ob_err read_all(struct ob_csv_reader *rd, const char *name, struct ob_ind
 				goto fail;
 			}
 		if (set->n >= OB_MAX_INDICATORS) {
-			e = ob_diag_set(d, OB_ETOOBIG, name, r.line, 0, NULL, 0,
-			                "más de %d indicadores (too many indicators)", OB_MAX_INDICATORS);
+			e = OB_DIAG(d, OB_ETOOBIG, name, r.line, 0, NULL, 0,
+			            "más de %d indicadores", "more than %d indicators",
+			            OB_MAX_INDICATORS);
 			goto fail;
 		}
 		if (set->n == cap) {
@@ -470,13 +472,18 @@ static ob_err read_all(struct ob_csv_reader *rd, const char *name, struct ob_ind
 			continue;
 		j = ob_indicators_find(set, x->denom_id);
 		if (j < 0 || set->v[j].denom == OB_DEN_INDICATOR || (size_t)j == i) {
-			e = ob_diag_set(d, OB_EINVAL, name, x->line, idx[C_DENOMINATOR] + 1, x->denom_id,
-			                strlen(x->denom_id),
-			                j < 0 ? "indicador desconocido en el denominador (unknown "
-			                        "indicator)"
-			                      : "el denominador de una proporción debe ser un indicador "
-			                        "con denominador de población (a share's denominator "
-			                        "must not be a share)");
+			if (j < 0)
+				e = OB_DIAG(d, OB_EINVAL, name, x->line, idx[C_DENOMINATOR] + 1,
+				            x->denom_id, strlen(x->denom_id),
+				            "indicador desconocido en el denominador",
+				            "unknown indicator in the denominator");
+			else
+				e = OB_DIAG(d, OB_EINVAL, name, x->line, idx[C_DENOMINATOR] + 1,
+				            x->denom_id, strlen(x->denom_id),
+				            "el denominador de una proporción debe ser un indicador con "
+				            "denominador de población",
+				            "the denominator of a share must be an indicator with a "
+				            "population denominator");
 			goto fail;
 		}
 		x->denom_index = j;
@@ -528,7 +535,8 @@ ob_err ob_indicators_load_dir(const char *dir, struct ob_indicator_set **out,
 		*from_default = false;
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s/%s", dir, OB_CATALOG_DIR,
 	                     OB_INDICATORS_FILE) >= sizeof(path))
-		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga");
+		return OB_DIAG(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
 	if (stat(path, &sb) == 0)
 		return ob_indicators_load(path, out, d);
 	for (size_t i = 0; i < ob_catalog_files_count; i++)
@@ -538,8 +546,8 @@ ob_err ob_indicators_load_dir(const char *dir, struct ob_indicator_set **out,
 			return ob_indicators_load_mem((const char *)ob_catalog_files[i].data,
 			                              ob_catalog_files[i].len, OB_INDICATORS_FILE, out, d);
 		}
-	return ob_diag_set(d, OB_ENOENT, path, 0, 0, NULL, 0,
-	                   "no hay definiciones de indicadores (no indicator definitions)");
+	return OB_DIAG(d, OB_ENOENT, path, 0, 0, NULL, 0, "no hay definiciones de indicadores",
+	               "there are no indicator definitions");
 }
 
 /* ------------------------------------------------------------------------
@@ -587,9 +595,11 @@ static bool parse_one(const char *s, size_t n, struct ob_period *p)
 
 static ob_err period_err(struct ob_diag *d, const char *spec)
 {
-	return ob_diag_set(d, OB_EUSAGE, "--period", 0, 0, spec, strlen(spec),
-	                   "periodo no válido; se esperaba 2020, 2020-Q1, 2020-03, 2015..2024, "
-	                   "2020-01..2020-12 o ytd:2024-06-30 (invalid period)");
+	return OB_DIAG(d, OB_EUSAGE, "--period", 0, 0, spec, strlen(spec),
+	               "periodo no válido; se esperaba 2020, 2020-Q1, 2020-03, 2015..2024, "
+	               "2020-01..2020-12 o ytd:2024-06-30",
+	               "invalid period; expected 2020, 2020-Q1, 2020-03, 2015..2024, "
+	               "2020-01..2020-12 or ytd:2024-06-30");
 }
 
 static void ytd_period(struct ob_period *p, int year, int month, int day)
@@ -653,8 +663,8 @@ ob_err ob_period_parse(const char *spec, struct ob_period **out, size_t *n, stru
 	      : a.kind == OB_PERIOD_QUARTER ? (size_t)((b.from_month - a.from_month) / 3 + 1)
 	                                    : (size_t)(b.from_month - a.from_month + 1);
 	if (count > OB_MAX_PERIODS)
-		return ob_diag_set(d, OB_EUSAGE, "--period", 0, 0, spec, strlen(spec),
-		                   "más de %d periodos (too many periods)", OB_MAX_PERIODS);
+		return OB_DIAG(d, OB_EUSAGE, "--period", 0, 0, spec, strlen(spec),
+		               "más de %d periodos", "more than %d periods", OB_MAX_PERIODS);
 	v = ob_calloc(count, sizeof(*v));
 	for (size_t i = 0; i < count; i++) {
 		int m = a.kind == OB_PERIOD_YEAR ? a.from_month + 12 * (int)i

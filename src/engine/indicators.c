@@ -145,9 +145,9 @@ static ob_err build_plan(const struct ob_snapshot *snap, const struct ob_ind_que
 				pl->unknown_day[p] = per->end_day >= ob_ii_days_in(y, mo);
 			}
 			if (pl->slot[y * 13 + mo] != SLOT_NONE)
-				return ob_diag_set(d, OB_EUSAGE, "--period", 0, 0, per->label,
-				                   strlen(per->label),
-				                   "periodos superpuestos (overlapping periods)");
+				return OB_DIAG(d, OB_EUSAGE, "--period", 0, 0, per->label,
+				               strlen(per->label), "periodos superpuestos",
+				               "overlapping periods");
 			pl->slot[y * 13 + mo] = v;
 		}
 		/* records dated by year only belong to whole years */
@@ -168,8 +168,9 @@ static ob_err build_plan(const struct ob_snapshot *snap, const struct ob_ind_que
 			pl->by_col8[j] = snap->tag[q->by[j] - OB_BY_MANNER];
 		}
 		if (pl->NC * nv > OB_MAX_INDICATOR_CELLS)
-			return ob_diag_set(d, OB_ETOOBIG, "--by", 0, 0, NULL, 0,
-			                   "demasiadas combinaciones de desagregación (too many cells)");
+			return OB_DIAG(d, OB_ETOOBIG, "--by", 0, 0, NULL, 0,
+			               "demasiadas combinaciones de desagregación",
+			               "too many combinations of disaggregations");
 		pl->NC *= nv;
 	}
 	/* strides, last dimension fastest */
@@ -195,10 +196,11 @@ static ob_err build_plan(const struct ob_snapshot *snap, const struct ob_ind_que
 		}
 	}
 	if ((double)c->K * (double)pl->NT * (double)pl->NP * (double)pl->NC > OB_MAX_INDICATOR_CELLS)
-		return ob_diag_set(d, OB_ETOOBIG, "indicators", 0, 0, NULL, 0,
-		                   "la consulta tiene más de %ld celdas; pida menos indicadores, "
-		                   "periodos o desagregaciones (too many cells)",
-		                   (long)OB_MAX_INDICATOR_CELLS);
+		return OB_DIAG(d, OB_ETOOBIG, "indicators", 0, 0, NULL, 0,
+		               "la consulta tiene más de %ld celdas; pida menos indicadores, "
+		               "periodos o desagregaciones",
+		               "the query has more than %ld cells; ask for fewer indicators, "
+		               "periods or disaggregations", (long)OB_MAX_INDICATOR_CELLS);
 	pl->K = c->K;
 	return OB_OK;
 }
@@ -474,29 +476,35 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 	memset(&rp, 0, sizeof(rp));
 	memset(&cv, 0, sizeof(cv));
 	if (!q->n_indicators || !q->n_units || !q->n_periods)
-		return ob_diag_set(d, OB_EUSAGE, "indicators", 0, 0, NULL, 0,
-		                   "consulta vacía: faltan indicadores, territorios o periodos "
-		                   "(empty query)");
+		return OB_DIAG(d, OB_EUSAGE, "indicators", 0, 0, NULL, 0,
+		               "consulta vacía: faltan indicadores, territorios o periodos",
+		               "empty query: indicators, territories or periods are missing");
 	if (!(q->level > 0 && q->level < 1) || !(q->unreliable_below >= 0))
-		return ob_diag_set(d, OB_EUSAGE, "--level-conf", 0, 0, NULL, 0,
-		                   "nivel de confianza fuera de (0, 1) (confidence level out of range)");
+		return OB_DIAG(d, OB_EUSAGE, "--level-conf", 0, 0, NULL, 0,
+		               "nivel de confianza fuera de (0, 1)",
+		               "confidence level out of (0, 1)");
 	for (size_t j = 0; j < q->n_by; j++) {
 		if (q->by[j] >= OB_BY_COUNT)
-			return ob_diag_set(d, OB_EUSAGE, "--by", 0, 0, NULL, 0, "desagregación no válida");
+			return OB_DIAG(d, OB_EUSAGE, "--by", 0, 0, NULL, 0,
+			               "desagregación no válida", "invalid disaggregation");
 		for (size_t i = 0; i < j; i++)
 			if (q->by[i] == q->by[j])
-				return ob_diag_set(d, OB_EUSAGE, "--by", 0, 0, ob_ind_by_name(q->by[j]),
-				                   strlen(ob_ind_by_name(q->by[j])),
-				                   "desagregación repetida (repeated disaggregation)");
+				return OB_DIAG(d, OB_EUSAGE, "--by", 0, 0,
+				               ob_ind_by_name(q->by[j]),
+				               strlen(ob_ind_by_name(q->by[j])),
+				               "desagregación repetida",
+				               "disaggregation given twice");
 		if (q->by[j] == OB_BY_AGE_GROUP)
 			by_age = (int)j;
 	}
 	for (size_t i = 0; i < q->n_units; i++)
 		if (q->units[i] >= snap->n_units)
-			return ob_diag_set(d, OB_EUSAGE, "--territory", 0, 0, NULL, 0, "territorio no válido");
+			return OB_DIAG(d, OB_EUSAGE, "--territory", 0, 0, NULL, 0,
+			               "territorio no válido", "invalid territory");
 	for (size_t i = 0; i < q->n_indicators; i++)
 		if (q->indicators[i] >= set->n)
-			return ob_diag_set(d, OB_EUSAGE, "--indicator", 0, 0, NULL, 0, "indicador no válido");
+			return OB_DIAG(d, OB_EUSAGE, "--indicator", 0, 0, NULL, 0,
+			               "indicador no válido", "invalid indicator");
 	for (size_t p = 0; p < q->n_periods; p++) {
 		if (q->periods[p].from_month < m0)
 			m0 = q->periods[p].from_month;
@@ -709,8 +717,9 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 			}
 		}
 		if (sink(ctx, r, k, block)) {
-			e = ob_diag_set(d, OB_EIO, "indicators", 0, 0, NULL, 0,
-			                "no se pudo escribir la salida (write error)");
+			e = OB_DIAG(d, OB_EIO, "indicators", 0, 0, NULL, 0,
+			            "no se pudo escribir la salida",
+			            "could not write the output");
 			goto fail;
 		}
 	}

@@ -187,11 +187,13 @@ out:
 static ob_err stopped(struct ob_diag *d, int why)
 {
 	if (why == OB_ETIMEDOUT)
-		return ob_diag_set(d, OB_ETIMEDOUT, "--rows", 0, 0, NULL, 0,
-		                   "la consulta agotó su tiempo y se detuvo; quite una dimensión o "
-		                   "filtre más (the query ran out of time and was stopped)");
-	return ob_diag_set(d, OB_ECANCELED, "--rows", 0, 0, NULL, 0,
-	                   "la consulta se canceló (the query was canceled)");
+		return OB_DIAG(d, OB_ETIMEDOUT, "--rows", 0, 0, NULL, 0,
+		               "la consulta agotó su tiempo y se detuvo; quite una dimensión "
+		               "o filtre más",
+		               "the query ran out of time and was stopped; remove a "
+		               "dimension or filter more");
+	return OB_DIAG(d, OB_ECANCELED, "--rows", 0, 0, NULL, 0, "la consulta se canceló",
+	               "the query was canceled");
 }
 
 /* The query's shape: its dimensions' extents, its cells and the stride of
@@ -209,10 +211,11 @@ static struct ob_query_result *result_new(const struct ob_analyzer *an, const st
 		r->dims[j] = q->dims[j];
 		r->extent[j] = an->dim[q->dims[j]].n;
 		if (r->n_cells * r->extent[j] > (size_t)OB_MAX_QUERY_CELLS) {
-			ob_diag_set(d, OB_ETOOBIG, "--rows", 0, 0, NULL, 0,
-			            "la consulta tiene más de %ld celdas; quite una dimensión o "
-			            "use una más gruesa (more than %ld cells)",
-			            (long)OB_MAX_QUERY_CELLS, (long)OB_MAX_QUERY_CELLS);
+			OB_DIAG(d, OB_ETOOBIG, "--rows", 0, 0, NULL, 0,
+			        "la consulta tiene más de %ld celdas; quite una dimensión o "
+			        "use una más gruesa",
+			        "the query has more than %ld cells; remove a dimension or "
+			        "use a coarser one", (long)OB_MAX_QUERY_CELLS);
 			ob_query_result_free(r);
 			return NULL;
 		}
@@ -276,9 +279,9 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 	*out = NULL;
 	atomic_init(&stop, 0);
 	if (q->n_dims > OB_QUERY_MAX_DIMS || q->n_row_dims > q->n_dims)
-		return ob_diag_set(d, OB_EUSAGE, "--rows", 0, 0, NULL, 0,
-		                   "a lo sumo %d dimensiones (at most %d dimensions)",
-		                   OB_QUERY_MAX_DIMS, OB_QUERY_MAX_DIMS);
+		return OB_DIAG(d, OB_EUSAGE, "--rows", 0, 0, NULL, 0,
+		               "a lo sumo %d dimensiones", "at most %d dimensions",
+		               OB_QUERY_MAX_DIMS);
 	if (q->cancel && atomic_load(q->cancel))
 		return stopped(d, OB_ECANCELED);
 	if (q->deadline > 0 && ob_now() > q->deadline)

@@ -406,13 +406,15 @@ ob_err ob_query_dims_parse(const char *list, const char *what, enum ob_query_dim
 				                               dim_names, OB_QD_COUNT);
 			for (size_t i = 0; i < *n; i++)
 				if (dims[i] == (enum ob_query_dim)k)
-					return ob_diag_set(d, OB_EUSAGE, what, 0, 0, p, len,
-					                   "dimensión repetida (dimension given twice)");
+					return OB_DIAG(d, OB_EUSAGE, what, 0, 0, p, len,
+					               "dimensión repetida",
+					               "dimension given twice");
 			if (*n >= OB_QUERY_MAX_DIMS)
-				return ob_diag_set(d, OB_EUSAGE, what, 0, 0, p, len,
-				                   "a lo sumo %d dimensiones entre filas y columnas "
-				                   "(at most %d dimensions in rows and columns)",
-				                   OB_QUERY_MAX_DIMS, OB_QUERY_MAX_DIMS);
+				return OB_DIAG(d, OB_EUSAGE, what, 0, 0, p, len,
+				               "a lo sumo %d dimensiones entre filas y "
+				               "columnas",
+				               "at most %d dimensions across rows and columns",
+				               OB_QUERY_MAX_DIMS);
 			dims[(*n)++] = (enum ob_query_dim)k;
 		}
 		if (!c)

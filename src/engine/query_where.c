@@ -268,8 +268,9 @@ static ob_err where_codes(const struct ob_analyzer *an, struct compiled *c,
 			c->sex_seen[v[0] == 'F' ? OB_SNAP_SEX_F : v[0] == 'M' ? OB_SNAP_SEX_M
 			                                                    : OB_SNAP_SEX_U] = true;
 		if ((codes.len && ob_buf_addc(&codes, '|')) || ob_buf_add(&codes, v, n)) {
-			e = ob_diag_set(d, OB_ETOOBIG, "--where", 0, 0, v, n,
-			                "demasiados valores para «%s» / too many values", field);
+			e = OB_DIAG(d, OB_ETOOBIG, "--where", 0, 0, v, n,
+			            "demasiados valores para «%s»", "too many values for «%s»",
+			            field);
 			goto release_codes;
 		}
 	}

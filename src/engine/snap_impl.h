@@ -138,7 +138,8 @@ struct builder {
 	                              so far, copied per record */
 };
 
-ob_err ob_si_too_many(struct builder *b, const char *what, long long max);
+ob_err ob_si_too_many(struct builder *b, const char *what_es, const char *what_en,
+                      long long max);
 
 static inline uintptr_t map_get(const struct ob_strmap *m, const char *k, size_t n)
 {

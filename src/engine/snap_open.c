@@ -21,9 +21,9 @@
  */
 static ob_err corrupt(struct ob_diag *d, const char *path, const char *why)
 {
-	return ob_diag_set(d, OB_ECORRUPT, path, 0, 0, NULL, 0,
-	                   "instantánea dañada: %s; se reconstruye con «observa snapshot» "
-	                   "(corrupt snapshot: rebuild it)", why);
+	return OB_DIAG(d, OB_ECORRUPT, path, 0, 0, NULL, 0,
+	               "instantánea dañada: %s; se reconstruye con «observa snapshot»",
+	               "damaged snapshot: %s; it is rebuilt with «observa snapshot»", why);
 }
 
 static bool u16_below(const uint16_t *v, uint64_t n, uint32_t limit)
@@ -268,12 +268,14 @@ ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_dia
 
 	*out = NULL;
 	if (ob_snapshot_path(dir, path, sizeof(path)))
-		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga");
+		return OB_DIAG(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return ob_diag_set(d, errno == ENOENT ? OB_ENOENT : OB_EIO, path, 0, 0, NULL, 0,
-		                   "no hay instantánea: %s; créela con «observa snapshot» "
-		                   "(no snapshot)", strerror(errno));
+		return OB_DIAG(d, errno == ENOENT ? OB_ENOENT : OB_EIO, path, 0, 0, NULL, 0,
+		               "no hay instantánea: %s; créela con «observa snapshot»",
+		               "no snapshot: %s; create it with «observa snapshot»",
+		               strerror(errno));
 	if (fstat(fd, &sb) != 0) {
 		e = ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "fstat: %s", strerror(errno));
 		close(fd);
@@ -299,10 +301,11 @@ ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_dia
 	}
 	if (h.version != OB_SNAPSHOT_VERSION) {
 		close(fd);
-		return ob_diag_set(d, OB_ESCHEMA, path, 0, 0, NULL, 0,
-		                   "instantánea en formato %u; este observa usa el %d: se reconstruye "
-		                   "(snapshot format %u, this program uses %d: rebuild it)",
-		                   h.version, OB_SNAPSHOT_VERSION, h.version, OB_SNAPSHOT_VERSION);
+		return OB_DIAG(d, OB_ESCHEMA, path, 0, 0, NULL, 0,
+		               "instantánea en formato %u; este observa usa el %d: se "
+		               "reconstruye",
+		               "snapshot in format %u; this observa uses %d: it is rebuilt",
+		               h.version, OB_SNAPSHOT_VERSION);
 	}
 	if ((uint64_t)sb.st_size < SNAP_HEADER_SIZE || h.file_size != (uint64_t)sb.st_size) {
 		close(fd);

@@ -52,17 +52,15 @@ enum { MISS_TERR, MISS_CAT, MISS_TAG /* + dimension */ };
 static ob_err reader_err(struct reader *r, ob_err e, const char *what)
 {
 	if (e == OB_EINVAL)
-		return ob_diag_set(&r->diag, OB_ETOOBIG, ob_store_dir(r->st), 0, 0, NULL, 0,
-		                   "la instantánea admite como máximo %lld víctimas "
-		                   "(the snapshot holds at most %lld victims)",
-		                   (long long)OB_MAX_SNAPSHOT_VICTIMS,
-		                   (long long)OB_MAX_SNAPSHOT_VICTIMS);
+		return OB_DIAG(&r->diag, OB_ETOOBIG, ob_store_dir(r->st), 0, 0, NULL, 0,
+		               "la instantánea admite como máximo %lld víctimas",
+		               "the snapshot holds at most %lld victims",
+		               (long long)OB_MAX_SNAPSHOT_VICTIMS);
 	if (e == OB_ETOOBIG)
-		return ob_diag_set(&r->diag, OB_ETOOBIG, ob_store_dir(r->st), 0, 0, NULL, 0,
-		                   "la instantánea admite como máximo %lld %s "
-		                   "(the snapshot holds at most %lld %s)",
-		                   (long long)OB_MAX_SNAPSHOT_RECORDS, what,
-		                   (long long)OB_MAX_SNAPSHOT_RECORDS, what);
+		return OB_DIAG(&r->diag, OB_ETOOBIG, ob_store_dir(r->st), 0, 0, NULL, 0,
+		               "la instantánea admite como máximo %lld %s",
+		               "the snapshot holds at most %lld %s",
+		               (long long)OB_MAX_SNAPSHOT_RECORDS, what);
 	return ob_diag_set(&r->diag, e, ob_store_dir(r->st), 0, 0, NULL, 0, "%s: %s", what,
 	                   sqlite3_errmsg(ob_store_db(r->st)));
 }
@@ -292,9 +290,9 @@ static void *reader_run(void *arg)
 		if ((e = read_row(r, q)))
 			break;
 	if (e)
-		r->err = reader_err(r, e, "registros");
+		r->err = reader_err(r, e, OB_TR("registros", "records"));
 	else if (rc != SQLITE_DONE)
-		r->err = reader_err(r, OB_ESTORE, "registros");
+		r->err = reader_err(r, OB_ESTORE, OB_TR("registros", "records"));
 	sqlite3_finalize(q);
 	return NULL;
 }
@@ -354,7 +352,8 @@ ob_err ob_si_resolve_misses(struct builder *b, struct reader *rd, int nr)
 
 			if (m->col == MISS_TERR) {
 				if ((x = ob_si_country_unit(b, m->country)) < 0)
-					return ob_si_too_many(b, "territorios", OB_MAX_SNAPSHOT_UNITS);
+					return ob_si_too_many(b, "territorios", "territories",
+					                      OB_MAX_SNAPSHOT_UNITS);
 				for (uint64_t j = 0; j < m->nrows; j++)
 					w[j].terr = (uint16_t)x;
 			} else if (m->col == MISS_CAT) {
@@ -362,7 +361,8 @@ ob_err ob_si_resolve_misses(struct builder *b, struct reader *rd, int nr)
 				x = v ? (int32_t)(v - 1)
 				      : ob_si_add_category(b, m->s, m->n, ob_si_iccs_level(m->n), NULL, 0);
 				if (x < 0)
-					return ob_si_too_many(b, "categorías", OB_MAX_SNAPSHOT_UNITS);
+					return ob_si_too_many(b, "categorías", "categories",
+					                      OB_MAX_SNAPSHOT_UNITS);
 				for (uint64_t j = 0; j < m->nrows; j++)
 					w[j].cat = (uint16_t)x;
 			} else {
@@ -371,7 +371,8 @@ ob_err ob_si_resolve_misses(struct builder *b, struct reader *rd, int nr)
 				v = map_get(&b->tag_map[dim], m->s, m->n);
 				x = v ? (int32_t)(v - 1) : ob_si_add_tag(b, dim, m->s, m->n);
 				if (x < 0)
-					return ob_si_too_many(b, "códigos por campo", OB_MAX_SNAPSHOT_TAGS);
+					return ob_si_too_many(b, "códigos por campo",
+					                      "codes per field", OB_MAX_SNAPSHOT_TAGS);
 				for (uint64_t j = 0; j < m->nrows; j++)
 					w[j].tag[dim] = (uint8_t)x;
 			}

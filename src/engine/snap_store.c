@@ -80,11 +80,12 @@ static ob_err store_err(struct builder *b, const char *what)
 	                   sqlite3_errmsg(ob_store_db(b->st)));
 }
 
-ob_err ob_si_too_many(struct builder *b, const char *what, long long max)
+ob_err ob_si_too_many(struct builder *b, const char *what_es, const char *what_en,
+                      long long max)
 {
-	return ob_diag_set(b->d, OB_ETOOBIG, ob_store_dir(b->st), 0, 0, NULL, 0,
-	                   "la instantánea admite como máximo %lld %s "
-	                   "(the snapshot holds at most %lld %s)", max, what, max, what);
+	return OB_DIAG(b->d, OB_ETOOBIG, ob_store_dir(b->st), 0, 0, NULL, 0,
+	               "la instantánea admite como máximo %lld %s",
+	               "the snapshot holds at most %lld %s", max, OB_TR(what_es, what_en));
 }
 
 /* Offset of a copy of s[0..n) in the string pool; UINT32_MAX when full. */
@@ -102,7 +103,7 @@ static ob_err map_put(struct builder *b, struct ob_strmap *m, const char *k, siz
                       uint32_t idx)
 {
 	if (ob_strmap_put(m, k, n, (void *)(uintptr_t)(idx + 1), NULL))
-		return ob_si_too_many(b, "entradas", OB_MAX_MAP_ENTRIES);
+		return ob_si_too_many(b, "entradas", "entries", OB_MAX_MAP_ENTRIES);
 	return OB_OK;
 }
 
@@ -173,12 +174,13 @@ ob_err ob_si_load_units(struct builder *b)
 
 		if (!code || !country || b->units.n >= OB_MAX_SNAPSHOT_UNITS ||
 		    !(u = ob_si_vec_push(&b->units))) {
-			e = code && country ? ob_si_too_many(b, "territorios", OB_MAX_SNAPSHOT_UNITS)
+			e = code && country ? ob_si_too_many(b, "territorios", "territories",
+			                                     OB_MAX_SNAPSHOT_UNITS)
 			                    : store_err(b, "territorio sin código o país");
 			goto finalize;
 		}
 		if ((c = country_index(b, country, ncountry)) < 0) {
-			e = ob_si_too_many(b, "países", OB_MAX_SNAPSHOT_UNITS);
+			e = ob_si_too_many(b, "países", "countries", OB_MAX_SNAPSHOT_UNITS);
 			goto finalize;
 		}
 		u->code = add_string(b, code, ncode);
@@ -190,7 +192,7 @@ ob_err ob_si_load_units(struct builder *b)
 		u->valid_from = ymd_of(q, 5);
 		u->valid_to = ymd_of(q, 6);
 		if (u->code == UINT32_MAX || u->name == UINT32_MAX) {
-			e = ob_si_too_many(b, "bytes de texto", UINT32_MAX);
+			e = ob_si_too_many(b, "bytes de texto", "bytes of text", UINT32_MAX);
 			goto finalize;
 		}
 		if ((e = map_put(b, &b->unit_map, code, ncode, (uint32_t)b->units.n - 1)))
@@ -257,7 +259,7 @@ ob_err ob_si_load_categories(struct builder *b)
 	int rc;
 
 	if (ob_si_add_category(b, "", 0, -1, NULL, 0) != 0)
-		return ob_si_too_many(b, "categorías", OB_MAX_SNAPSHOT_UNITS);
+		return ob_si_too_many(b, "categorías", "categories", OB_MAX_SNAPSHOT_UNITS);
 	if (ob_store_prepare(b->st, "SELECT code, level, parent FROM iccs "
 	                            "ORDER BY level, code", &q, b->d))
 		return OB_ESTORE;
@@ -269,7 +271,7 @@ ob_err ob_si_load_categories(struct builder *b)
 			continue;
 		if (ob_si_add_category(b, code, n, sqlite3_column_int(q, 1), parent ? parent : "",
 		                 parent ? np : 0) < 0) {
-			e = ob_si_too_many(b, "categorías", OB_MAX_SNAPSHOT_UNITS);
+			e = ob_si_too_many(b, "categorías", "categories", OB_MAX_SNAPSHOT_UNITS);
 			break;
 		}
 	}
@@ -299,7 +301,7 @@ ob_err ob_si_load_tags(struct builder *b)
 
 	for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
 		if (ob_si_add_tag(b, dim, "unknown", 7) != 0)
-			return ob_si_too_many(b, "códigos", OB_MAX_SNAPSHOT_TAGS);
+			return ob_si_too_many(b, "códigos", "codes", OB_MAX_SNAPSHOT_TAGS);
 	if (ob_store_prepare(b->st, "SELECT kind, code FROM tag ORDER BY kind, code", &q, b->d))
 		return OB_ESTORE;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
@@ -312,7 +314,8 @@ ob_err ob_si_load_tags(struct builder *b)
 			if (strcmp(kind, ob_si_dim_names[dim]) || map_get(&b->tag_map[dim], code, nc))
 				continue;
 			if (ob_si_add_tag(b, dim, code, nc) < 0) {
-				e = ob_si_too_many(b, "códigos por campo", OB_MAX_SNAPSHOT_TAGS);
+				e = ob_si_too_many(b, "códigos por campo", "codes per field",
+				                   OB_MAX_SNAPSHOT_TAGS);
 				goto done;
 			}
 		}
@@ -348,7 +351,7 @@ ob_err ob_si_load_submissions(struct builder *b)
 		maxid = sqlite3_column_int64(q, 0);
 	sqlite3_finalize(q);
 	if (maxid < 0 || maxid >= OB_MAX_MAP_ENTRIES)
-		return ob_si_too_many(b, "envíos", OB_MAX_MAP_ENTRIES);
+		return ob_si_too_many(b, "envíos", "deliveries", OB_MAX_MAP_ENTRIES);
 	b->n_subs = maxid + 1;
 	b->subs = ob_malloc((size_t)b->n_subs * sizeof(*b->subs));
 	for (long long i = 0; i < b->n_subs; i++)
@@ -372,7 +375,7 @@ ob_err ob_si_load_submissions(struct builder *b)
 		if (!country || !nc)
 			country = "", nc = 0;
 		if ((c = country_index(b, country, nc)) < 0) {
-			e = ob_si_too_many(b, "países", OB_MAX_SNAPSHOT_UNITS);
+			e = ob_si_too_many(b, "países", "countries", OB_MAX_SNAPSHOT_UNITS);
 			break;
 		}
 		v = map_get(&b->source_map, src, ns);
@@ -383,7 +386,7 @@ ob_err ob_si_load_submissions(struct builder *b)
 			int in = inst ? ob_institution_parse(inst, ni) : -1;
 
 			if (b->sources.n >= OB_MAX_SNAPSHOT_UNITS || !(so = ob_si_vec_push(&b->sources))) {
-				e = ob_si_too_many(b, "fuentes", OB_MAX_SNAPSHOT_UNITS);
+				e = ob_si_too_many(b, "fuentes", "sources", OB_MAX_SNAPSHOT_UNITS);
 				break;
 			}
 			so->code = add_string(b, src, ns);
@@ -401,7 +404,8 @@ ob_err ob_si_load_submissions(struct builder *b)
 		if (mf >= 0 && mt >= mf) {
 			struct ob_snap_coverage *cv = ob_si_vec_push(&b->coverage);
 			if (!cv) {
-				e = ob_si_too_many(b, "periodos entregados", OB_MAX_SNAPSHOT_COVERAGE);
+				e = ob_si_too_many(b, "periodos entregados", "delivered periods",
+				                   OB_MAX_SNAPSHOT_COVERAGE);
 				break;
 			}
 			cv->source = (uint16_t)s;

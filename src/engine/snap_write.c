@@ -34,8 +34,9 @@ static ob_err write_all(int fd, const void *p, size_t n, const char *path, struc
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
-			return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0,
-			                   "no se pudo escribir: %s (write failed)", strerror(errno));
+			return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0,
+			               "no se pudo escribir: %s", "cannot write: %s",
+			               strerror(errno));
 		c += w;
 		n -= (size_t)w;
 	}
@@ -147,9 +148,9 @@ static ob_err write_file(struct builder *b, const char *stamp, const struct read
 		victims += rd[k].victims;
 	}
 	if (n > OB_MAX_SNAPSHOT_RECORDS)
-		return ob_si_too_many(b, "registros", OB_MAX_SNAPSHOT_RECORDS);
+		return ob_si_too_many(b, "registros", "records", OB_MAX_SNAPSHOT_RECORDS);
 	if (victims > (uint64_t)OB_MAX_SNAPSHOT_VICTIMS)
-		return ob_si_too_many(b, "víctimas", OB_MAX_SNAPSHOT_VICTIMS);
+		return ob_si_too_many(b, "víctimas", "victims", OB_MAX_SNAPSHOT_VICTIMS);
 
 	sec[SEC_STRINGS] = (struct out_section){ b->strings.ptr, 1, b->strings.len };
 	sec[SEC_UNITS] = (struct out_section){ b->units.p, sizeof(struct ob_snap_unit), b->units.n };
@@ -179,8 +180,8 @@ static ob_err write_file(struct builder *b, const char *stamp, const struct read
 	for (int i = 0; i < SEC_COUNT; i++)
 		off = align_up(off + (size_t)sec[i].elem * sec[i].count);
 	if (!(image = ob_si_big_alloc(off)))
-		return ob_diag_set(b->d, OB_ENOMEM, b->dir, 0, 0, NULL, 0,
-		                   "sin memoria para la instantánea (out of memory)");
+		return OB_DIAG(b->d, OB_ENOMEM, b->dir, 0, 0, NULL, 0,
+		               "sin memoria para la instantánea", "no memory for the snapshot");
 	image_len = off;
 	h = (struct snap_header *)image;
 	memcpy(h->magic, ob_si_snap_magic, sizeof(ob_si_snap_magic));
@@ -215,19 +216,21 @@ static ob_err write_file(struct builder *b, const char *stamp, const struct read
 	if (snprintf(sdir, sizeof(sdir), "%s/%s", b->dir, OB_SNAPSHOT_DIR) >= (int)sizeof(sdir) ||
 	    ob_snapshot_path(b->dir, path, sizeof(path))) {
 		ob_si_big_free(image, image_len);
-		return ob_diag_set(b->d, OB_ETOOBIG, b->dir, 0, 0, NULL, 0, "ruta demasiado larga");
+		return OB_DIAG(b->d, OB_ETOOBIG, b->dir, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
 	}
 	if (mkdir(sdir, 0777) != 0 && errno != EEXIST) {
-		e = ob_diag_set(b->d, OB_EIO, sdir, 0, 0, NULL, 0,
-		                "no se pudo crear el directorio: %s", strerror(errno));
+		e = OB_DIAG(b->d, OB_EIO, sdir, 0, 0, NULL, 0,
+		            "no se pudo crear el directorio: %s",
+		            "cannot create the directory: %s", strerror(errno));
 		ob_si_big_free(image, image_len);
 		return e;
 	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 	if (fd < 0) {
-		e = ob_diag_set(b->d, OB_EIO, tmp, 0, 0, NULL, 0, "no se pudo crear: %s (cannot create)",
-		                strerror(errno));
+		e = OB_DIAG(b->d, OB_EIO, tmp, 0, 0, NULL, 0, "no se pudo crear: %s",
+		            "cannot create: %s", strerror(errno));
 		ob_si_big_free(image, image_len);
 		return e;
 	}
@@ -238,8 +241,9 @@ static ob_err write_file(struct builder *b, const char *stamp, const struct read
 	if (close(fd) != 0 && !e)
 		e = ob_diag_set(b->d, OB_EIO, tmp, 0, 0, NULL, 0, "close: %s", strerror(errno));
 	if (!e && rename(tmp, path) != 0)
-		e = ob_diag_set(b->d, OB_EIO, path, 0, 0, NULL, 0,
-		                "no se pudo reemplazar la instantánea: %s", strerror(errno));
+		e = OB_DIAG(b->d, OB_EIO, path, 0, 0, NULL, 0,
+		            "no se pudo reemplazar la instantánea: %s",
+		            "cannot replace the snapshot: %s", strerror(errno));
 	if (e) {
 		unlink(tmp);
 		return e;

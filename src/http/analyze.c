@@ -213,8 +213,8 @@ static ob_err pub_suppress(struct pub *p, const struct ob_query_table *t,
 			if (ob_sdc_set(&sdc, i + 1, p->has_cols ? j + 1 : 0,
 			               (long long)(p->has_cols ? t->cell[i * t->ncols + j]
 			                                       : t->row_total[i])))
-				e = ob_diag_set(d, OB_EINVAL, "tabla", 0, 0, NULL, 0,
-				                "conteo fuera de rango (count out of range)");
+				e = OB_DIAG(d, OB_EINVAL, "tabla", 0, 0, NULL, 0,
+				            "conteo fuera de rango", "count out of range");
 	if (!e)
 		e = ob_sdc_protect(&sdc, cfg, NULL, d);
 	if (!e) {

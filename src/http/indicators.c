@@ -537,7 +537,7 @@ void ob_http_h_submission(struct ob_http_call *c)
 	ob_diag_clear(&ad);
 	if (ob_audit_append(c->ctx->store, NULL, c->who.name, "submit", "submission", detail.ptr,
 	                    NULL, &ad)) {
-		ob_error("API: auditoría: %s", ad.message);
+		OB_ERROR("API: auditoría: %s", "API: audit: %s", ad.message);
 		ob_http_fail(c->res, 500, "audit_failed", NULL,
 		             "El archivo se ingirió pero no se pudo registrar en la auditoría; avise "
 		             "al administrador.", "The file was ingested but the audit entry failed.");

@@ -94,9 +94,9 @@ static ob_err parse_bind(const char *bind, unsigned port, struct sockaddr_storag
 		*v6 = true;
 		return OB_OK;
 	}
-	return ob_diag_set(d, OB_EUSAGE, "--bind", 0, 0, bind, strlen(bind),
-	                   "se esperaba una dirección IPv4 o IPv6 (127.0.0.1, ::1, 0.0.0.0) "
-	                   "(expected an IP address)");
+	return OB_DIAG(d, OB_EUSAGE, "--bind", 0, 0, bind, strlen(bind),
+	               "se esperaba una dirección IPv4 o IPv6 (127.0.0.1, ::1, 0.0.0.0)",
+	               "expected an IPv4 or IPv6 address (127.0.0.1, ::1, 0.0.0.0)");
 }
 
 static ob_err parse_proxies(struct server *srv, const char *list, struct ob_diag *d)
@@ -107,14 +107,14 @@ static ob_err parse_proxies(struct server *srv, const char *list, struct ob_diag
 		size_t n = strcspn(p, ",");
 		if (n) {
 			if (srv->nproxies == OB_MAX_TRUSTED_PROXIES)
-				return ob_diag_set(d, OB_EUSAGE, "--trusted-proxy", 0, 0, p, n,
-				                   "a lo sumo %d proxies (at most %d proxies)", OB_MAX_TRUSTED_PROXIES,
-				                   OB_MAX_TRUSTED_PROXIES);
+				return OB_DIAG(d, OB_EUSAGE, "--trusted-proxy", 0, 0, p, n,
+				               "a lo sumo %d proxies", "at most %d proxies",
+				               OB_MAX_TRUSTED_PROXIES);
 			if (!server_normal_address(p, n, srv->proxies[srv->nproxies],
 			                           sizeof(srv->proxies[0])))
-				return ob_diag_set(d, OB_EUSAGE, "--trusted-proxy", 0, 0, p, n,
-				                   "se esperaba una dirección IPv4 o IPv6 (expected an IP "
-				                   "address)");
+				return OB_DIAG(d, OB_EUSAGE, "--trusted-proxy", 0, 0, p, n,
+				               "se esperaba una dirección IPv4 o IPv6",
+				               "expected an IPv4 or IPv6 address");
 			srv->nproxies++;
 		}
 		p += n + (p[n] == ',');
@@ -214,8 +214,8 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 	    (e = parse_proxies(&srv, o->trusted_proxies, d)))
 		goto destroy;
 	if (ob_auth_init()) {
-		e = ob_diag_set(d, OB_ENOMEM, "libsodium", 0, 0, NULL, 0,
-		                "no se pudo iniciar libsodium");
+		e = OB_DIAG(d, OB_ENOMEM, "libsodium", 0, 0, NULL, 0,
+		            "no se pudo iniciar libsodium", "libsodium failed to start");
 		goto destroy;
 	}
 	if (o->query_rate != 0)
@@ -254,9 +254,9 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 		if (pthread_create(&srv.workers[i], NULL, server_worker_main, &srv)) {
 			srv.nworkers = i;
 			if (!i) {
-				e = ob_diag_set(d, OB_ENOMEM, "pthread_create", 0, 0, NULL, 0,
-				                "no se pudo iniciar los trabajadores (could not start the "
-				                "workers)");
+				e = OB_DIAG(d, OB_ENOMEM, "pthread_create", 0, 0, NULL, 0,
+				            "no se pudo iniciar los trabajadores",
+				            "could not start the workers");
 				goto close_store;
 			}
 			break;
@@ -286,9 +286,11 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 		MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 		MHD_OPTION_END);
 	if (!daemon) {
-		e = ob_diag_set(d, OB_EIO, o->bind, 0, 0, NULL, 0,
-		                "no se pudo escuchar en %s puerto %u: ¿está ocupado o hace falta "
-		                "permiso? (could not listen)", o->bind, o->port);
+		e = OB_DIAG(d, OB_EIO, o->bind, 0, 0, NULL, 0,
+		            "no se pudo escuchar en %s puerto %u: ¿está ocupado o hace falta "
+		            "permiso?",
+		            "cannot listen on %s port %u: is it in use or is permission "
+		            "needed?", o->bind, o->port);
 		goto stop_threads;
 	}
 	info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);

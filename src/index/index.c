@@ -66,8 +66,9 @@ ob_err ob_ix_csv_header(const struct ob_index_def *def, const char *path,
 	do {
 		if ((e = ob_csv_next(*r, rec, d))) {
 			if (e == OB_ENOENT)
-				e = ob_diag_set(d, OB_ENOHEADER, path, 0, 0, NULL, 0,
-				                "el archivo no tiene encabezado / no header row");
+				e = OB_DIAG(d, OB_ENOHEADER, path, 0, 0, NULL, 0,
+				            "el archivo no tiene encabezado",
+				            "the file has no header row");
 			return e;
 		}
 	} while ((*rec)->blank);
@@ -81,10 +82,10 @@ ob_err ob_ix_csv_header(const struct ob_index_def *def, const char *path,
 	}
 	*ucol = ob_ix_find_col(*keys, *ncols, def->unit_column);
 	if (*ucol == (size_t)-1)
-		return ob_diag_set(d, OB_ENOCOL, path, (*rec)->line, 0, def->unit_column,
-		                   strlen(def->unit_column),
-		                   "falta la columna de la unidad (unit_column de %s) / unit column "
-		                   "missing", def->file);
+		return OB_DIAG(d, OB_ENOCOL, path, (*rec)->line, 0, def->unit_column,
+		               strlen(def->unit_column),
+		               "falta la columna de la unidad (unit_column de %s)",
+		               "the unit column is missing (unit_column of %s)", def->file);
 	return OB_OK;
 }
 
@@ -105,9 +106,11 @@ ob_err ob_ix_read_values(const struct ob_index_def *def, const char *path,
 		if (ob_ix_missing_cell(s, n))
 			continue;
 		if (!ob_parse_double(s, n, &v) || !isfinite(v))
-			return ob_diag_set(d, OB_EPARSE, path, rec->line, (long)icol[j] + 1, s, n,
-			                   "valor no numérico en %s: se esperaba un número, vacío, "
-			                   "NA o ND / not a number", def->ind[j].column);
+			return OB_DIAG(d, OB_EPARSE, path, rec->line, (long)icol[j] + 1, s, n,
+			               "valor no numérico en %s: se esperaba un número, "
+			               "vacío, NA o ND",
+			               "non-numeric value in %s: expected a number, empty, "
+			               "NA or ND", def->ind[j].column);
 		row[j] = v;
 	}
 	return OB_OK;
@@ -143,10 +146,10 @@ ob_err ob_index_input_read(const struct ob_index_def *def, const char *path,
 	if (def->name_column) {
 		ncol = ob_ix_find_col(keys, ncols, def->name_column);
 		if (ncol == (size_t)-1) {
-			e = ob_diag_set(d, OB_ENOCOL, path, rec->line, 0, def->name_column,
-			                strlen(def->name_column),
-			                "falta la columna del nombre (name_column de %s) / name column "
-			                "missing", def->file);
+			e = OB_DIAG(d, OB_ENOCOL, path, rec->line, 0, def->name_column,
+			            strlen(def->name_column),
+			            "falta la columna del nombre (name_column de %s)",
+			            "the name column is missing (name_column of %s)", def->file);
 			goto fail;
 		}
 	}
@@ -154,10 +157,11 @@ ob_err ob_index_input_read(const struct ob_index_def *def, const char *path,
 	for (size_t j = 0; j < def->nind; j++) {
 		icol[j] = ob_ix_find_col(keys, ncols, def->ind[j].column);
 		if (icol[j] == (size_t)-1) {
-			e = ob_diag_set(d, OB_ENOCOL, path, rec->line, 0, def->ind[j].column,
-			                strlen(def->ind[j].column),
-			                "falta la columna del indicador %s (%s:%ld) / indicator column "
-			                "missing", def->ind[j].id, def->file, def->ind[j].line);
+			e = OB_DIAG(d, OB_ENOCOL, path, rec->line, 0, def->ind[j].column,
+			            strlen(def->ind[j].column),
+			            "falta la columna del indicador %s (%s:%ld)",
+			            "the column of indicator %s is missing (%s:%ld)",
+			            def->ind[j].id, def->file, def->ind[j].line);
 			goto fail;
 		}
 	}
@@ -167,32 +171,34 @@ ob_err ob_index_input_read(const struct ob_index_def *def, const char *path,
 		if (rec->blank)
 			continue;
 		if (ucol >= rec->nfields) {
-			e = ob_diag_set(d, OB_EPARSE, path, rec->line, 0, NULL, 0,
-			                "la fila tiene %zu campos; falta la unidad / the row lacks the "
-			                "unit", rec->nfields);
+			e = OB_DIAG(d, OB_EPARSE, path, rec->line, 0, NULL, 0,
+			            "la fila tiene %zu campos; falta la unidad",
+			            "the row has %zu fields; the unit is missing", rec->nfields);
 			goto fail;
 		}
 		id = rec->fields[ucol].ptr;
 		idn = rec->fields[ucol].len;
 		ob_trim(&id, &idn);
 		if (!idn) {
-			e = ob_diag_set(d, OB_EINVAL, path, rec->line, (long)ucol + 1, NULL, 0,
-			                "unidad vacía / empty unit");
+			e = OB_DIAG(d, OB_EINVAL, path, rec->line, (long)ucol + 1, NULL, 0,
+			            "unidad vacía", "empty unit");
 			goto fail;
 		}
 		if (ob_strmap_get(&seen, id, idn)) {
-			e = ob_diag_set(d, OB_EINVAL, path, rec->line, (long)ucol + 1, id, idn,
-			                "unidad repetida (línea %ld) / duplicated unit",
-			                (long)(intptr_t)ob_strmap_get(&seen, id, idn));
+			e = OB_DIAG(d, OB_EINVAL, path, rec->line, (long)ucol + 1, id, idn,
+			            "unidad repetida (línea %ld)",
+			            "unit given twice (line %ld)",
+			            (long)(intptr_t)ob_strmap_get(&seen, id, idn));
 			goto fail;
 		}
 		if (in->nunits == OB_MAX_AREAS) {
-			e = ob_diag_set(d, OB_ETOOBIG, path, rec->line, 0, NULL, 0,
-			                "más de %d unidades / too many units", OB_MAX_AREAS);
+			e = OB_DIAG(d, OB_ETOOBIG, path, rec->line, 0, NULL, 0,
+			            "más de %d unidades", "more than %d units", OB_MAX_AREAS);
 			goto fail;
 		}
 		if ((e = ob_strmap_put(&seen, id, idn, (void *)(intptr_t)rec->line, NULL))) {
-			ob_diag_set(d, e, path, rec->line, 0, NULL, 0, "demasiadas unidades");
+			OB_DIAG(d, e, path, rec->line, 0, NULL, 0, "demasiadas unidades",
+			        "too many units");
 			goto fail;
 		}
 		if (in->nunits == cap)
@@ -214,8 +220,8 @@ ob_err ob_index_input_read(const struct ob_index_def *def, const char *path,
 		goto fail;
 	e = OB_OK;
 	if (!in->nunits)
-		e = ob_diag_set(d, OB_EEMPTY, path, 0, 0, NULL, 0,
-		                "el archivo no tiene unidades / no units");
+		e = OB_DIAG(d, OB_EEMPTY, path, 0, 0, NULL, 0, "el archivo no tiene unidades",
+		            "the file has no units");
 fail:
 	if (r)
 		ob_csv_close(r);
@@ -236,9 +242,9 @@ ob_err ob_index_input_from_matrix(const struct ob_index_def *def, size_t nunits,
 {
 	memset(in, 0, sizeof(*in));
 	if (!nunits || nunits > OB_MAX_AREAS || !units || !x)
-		return ob_diag_set(d, OB_EINVAL, def->file, 0, 0, NULL, 0,
-		                   "matriz de unidades vacía o demasiado grande / empty or too "
-		                   "large matrix");
+		return OB_DIAG(d, OB_EINVAL, def->file, 0, 0, NULL, 0,
+		               "matriz de unidades vacía o demasiado grande",
+		               "the unit matrix is empty or too large");
 	in->nunits = nunits;
 	in->nind = def->nind;
 	in->source = ob_strdup("(matriz)");
@@ -386,9 +392,10 @@ ob_err ob_ix_normalise(const struct ob_index_def *def, const struct ob_index_inp
 		n = ind->has_norm ? &ind->norm : &def->norm;
 	k = present(treated, nu, ni, j, v, false);
 	if (k < 2) {
-		e = ob_diag_set(d, OB_EINVAL, def->file, ind->line, 0, ind->id, strlen(ind->id),
-		                "el indicador tiene valores en %zu unidades; se necesitan al menos 2 "
-		                "/ the indicator has values for fewer than 2 units", k);
+		e = OB_DIAG(d, OB_EINVAL, def->file, ind->line, 0, ind->id, strlen(ind->id),
+		            "el indicador tiene valores en %zu unidades; se necesitan al "
+		            "menos 2",
+		            "the indicator has values for %zu units; at least 2 are needed", k);
 		goto out;
 	}
 	switch (n->kind) {
@@ -424,10 +431,10 @@ ob_err ob_ix_normalise(const struct ob_index_def *def, const struct ob_index_inp
 			free(s);
 		}
 		if (!(ref > 0)) {
-			e = ob_diag_set(d, OB_EINVAL, def->file, ind->line, 0, ind->id,
-			                strlen(ind->id),
-			                "la referencia de distance es %g; debe ser > 0 / the reference "
-			                "must be > 0", ref);
+			e = OB_DIAG(d, OB_EINVAL, def->file, ind->line, 0, ind->id,
+			            strlen(ind->id),
+			            "la referencia de distance es %g; debe ser > 0",
+			            "the distance reference is %g; it must be > 0", ref);
 			goto out;
 		}
 		for (size_t u = 0, i = 0; u < nu; u++) {
@@ -447,9 +454,11 @@ ob_err ob_ix_normalise(const struct ob_index_def *def, const struct ob_index_inp
 	}
 	}
 	if (e) {
-		e = ob_diag_set(d, OB_EINVAL, def->file, ind->line, 0, ind->id, strlen(ind->id),
-		                "el indicador %s no varía entre las unidades: no se puede "
-		                "normalizar; quítelo / the indicator does not vary", ind->column);
+		e = OB_DIAG(d, OB_EINVAL, def->file, ind->line, 0, ind->id, strlen(ind->id),
+		            "el indicador %s no varía entre las unidades: no se puede "
+		            "normalizar; quítelo",
+		            "indicator %s does not vary across the units: it cannot be "
+		            "normalised; remove it", ind->column);
 		goto out;
 	}
 	for (size_t u = 0, i = 0; u < nu; u++)
@@ -600,10 +609,11 @@ ob_err ob_ix_classify(const struct ob_index_def *def, const double *score, size_
 	                                                   : OB_BREAKS_QUANTILE,
 	              breaks, &cl);
 	if (e)
-		return ob_diag_set(d, e, def->file, 0, 0, NULL, 0,
-		                   "no se pudo clasificar %zu puntajes en %zu niveles (¿menos "
-		                   "puntajes distintos que niveles?) / cannot classify the scores",
-		                   n, k);
+		return OB_DIAG(d, e, def->file, 0, 0, NULL, 0,
+		               "no se pudo clasificar %zu puntajes en %zu niveles (¿menos "
+		               "puntajes distintos que niveles?)",
+		               "could not classify %zu scores into %zu levels (fewer "
+		               "distinct scores than levels?)", n, k);
 	for (size_t u = 0; u < n; u++)
 		level[u] = ob_breaks_class(breaks, k, cl, score[u]);
 	return OB_OK;
@@ -759,10 +769,13 @@ static ob_err missing_policy(const struct ob_index_def *def, const struct ob_ind
 				                "value under missing = refuse", def->ind[j].column);
 			case OB_IX_MISSING_IMPUTE_MEAN:
 				if (!k)
-					return ob_diag_set(d, OB_EINVAL, def->file, def->ind[j].line, 0,
-					                   def->ind[j].id, strlen(def->ind[j].id),
-					                   "ninguna unidad tiene valor: no hay media que "
-					                   "imputar / no value to impute from");
+					return OB_DIAG(d, OB_EINVAL, def->file,
+					               def->ind[j].line, 0, def->ind[j].id,
+					               strlen(def->ind[j].id),
+					               "ninguna unidad tiene valor: no hay "
+					               "media que imputar",
+					               "no unit has a value: there is no "
+					               "mean to impute");
 				*x = sum / (double)k;
 				r->imputed[u * ni + j] = 1;
 				r->imputed_by[j]++;
@@ -787,8 +800,9 @@ ob_err ob_index_compute(const struct ob_index_def *def, const struct ob_index_in
 
 	memset(r, 0, sizeof(*r));
 	if (in->nind != ni || nu < 2)
-		return ob_diag_set(d, OB_EINVAL, in->source ? in->source : "?", 0, 0, NULL, 0,
-		                   "se necesitan al menos 2 unidades / at least 2 units needed");
+		return OB_DIAG(d, OB_EINVAL, in->source ? in->source : "?", 0, 0, NULL, 0,
+		               "se necesitan al menos 2 unidades",
+		               "at least 2 units are needed");
 	r->nunits = nu;
 	r->nind = ni;
 	r->nnode = nn;
@@ -836,7 +850,7 @@ ob_err ob_index_compute(const struct ob_index_def *def, const struct ob_index_in
 	}
 	r->mean_score = sum / (double)nu;
 	if ((e = ob_rank_desc(r->score, nu, r->rank))) {
-		ob_diag_set(d, e, def->file, 0, 0, NULL, 0, "no se pudo ordenar / cannot rank");
+		OB_DIAG(d, e, def->file, 0, 0, NULL, 0, "no se pudo ordenar", "could not rank");
 		goto fail;
 	}
 	for (size_t u = 0; u < nu; u++)

@@ -872,8 +872,8 @@ ob_err ob_index_load_mem_skip(const char *text, size_t len, const char *name,
 	if ((e = ob_ini_parse(text, len, name, 0, def_item, p, d)))
 		goto out;
 	if (!p->index_line) {
-		e = ob_diag_set(d, OB_EPARSE, name, 0, 0, NULL, 0,
-		                "falta la sección [index] / missing [index] section");
+		e = OB_DIAG(d, OB_EPARSE, name, 0, 0, NULL, 0, "falta la sección [index]",
+		            "the [index] section is missing");
 		goto out;
 	}
 	if (!def->name)

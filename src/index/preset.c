@@ -27,7 +27,7 @@ static ob_err read_text(const char *path, struct ob_buf *text, struct ob_diag *d
 	if ((e = ob_read_file(path, OB_MAX_CONFIG_FILE, &data, &len, d)))
 		return e;
 	if ((e = ob_buf_add(text, data, len)))
-		ob_diag_set(d, e, path, 0, 0, NULL, 0, "archivo demasiado grande / file too large");
+		OB_DIAG(d, e, path, 0, 0, NULL, 0, "archivo demasiado grande", "file too large");
 	free(data);
 	return e;
 }
@@ -61,13 +61,13 @@ ob_err ob_index_preset_text(const char *dir, const char *preset, struct ob_buf *
 		return read_text(preset, text, d);
 	}
 	if (!name_ok(preset))
-		return ob_diag_set(d, OB_EUSAGE, "--preset", 0, 0, preset, strlen(preset),
-		                   "nombre de índice no válido: letras, cifras, - _ . / invalid "
-		                   "preset name");
+		return OB_DIAG(d, OB_EUSAGE, "--preset", 0, 0, preset, strlen(preset),
+		               "nombre de índice no válido: letras, cifras, - _ .",
+		               "invalid index name: letters, digits, - _ .");
 	if (snprintf(path, sizeof(path), "%s/%s/%s/%s.ini", dir, OB_CATALOG_DIR, PRESET_DIR,
 	             preset) >= (int)sizeof(path))
-		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga / path "
-		                                                      "too long");
+		return OB_DIAG(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
 	if (access(path, F_OK) == 0) {
 		snprintf(name, name_size, "%s", path);
 		return read_text(path, text, d);
@@ -80,8 +80,8 @@ ob_err ob_index_preset_text(const char *dir, const char *preset, struct ob_buf *
 			snprintf(name, name_size, "%s/%s (incorporado / built in)", OB_CATALOG_DIR,
 			         emb);
 			return ob_buf_add(text, f->data, f->len)
-			               ? ob_diag_set(d, OB_ETOOBIG, emb, 0, 0, NULL, 0,
-			                             "archivo demasiado grande / file too large")
+			               ? OB_DIAG(d, OB_ETOOBIG, emb, 0, 0, NULL, 0,
+			                         "archivo demasiado grande", "file too large")
 			               : OB_OK;
 		}
 		if (!strncmp(f->path, PRESET_DIR "/", sizeof(PRESET_DIR)) && n > 4 &&
@@ -91,10 +91,11 @@ ob_err ob_index_preset_text(const char *dir, const char *preset, struct ob_buf *
 			ob_buf_put(&avail, f->path + sizeof(PRESET_DIR), n - 4 - sizeof(PRESET_DIR));
 		}
 	}
-	e = ob_diag_set(d, OB_ENOENT, "--preset", 0, 0, preset, strlen(preset),
-	                "índice desconocido: no está en %s ni entre los incorporados (%s); o dé la "
-	                "ruta de un archivo .ini / unknown preset", path,
-	                avail.ptr ? avail.ptr : "");
+	e = OB_DIAG(d, OB_ENOENT, "--preset", 0, 0, preset, strlen(preset),
+	            "índice desconocido: no está en %s ni entre los incorporados (%s); o dé "
+	            "la ruta de un archivo .ini",
+	            "unknown index: not in %s nor among the built-in ones (%s); or give the "
+	            "path of an .ini file", path, avail.ptr ? avail.ptr : "");
 	ob_buf_release(&avail);
 	return e;
 }
@@ -174,24 +175,26 @@ static ob_err extra_read(const struct ob_index_def *def, const char *path, struc
 		idn = ucol < rec->nfields ? rec->fields[ucol].len : 0;
 		ob_trim(&id, &idn);
 		if (!idn) {
-			e = ob_diag_set(d, OB_EINVAL, path, rec->line, (long)ucol + 1, NULL, 0,
-			                "unidad vacía en la columna %s / empty unit", def->unit_column);
+			e = OB_DIAG(d, OB_EINVAL, path, rec->line, (long)ucol + 1, NULL, 0,
+			            "unidad vacía en la columna %s", "empty unit in column %s",
+			            def->unit_column);
 			goto out;
 		}
 		if (ob_strmap_get(&seen, id, idn)) {
-			e = ob_diag_set(d, OB_EINVAL, path, rec->line, (long)ucol + 1, id, idn,
-			                "unidad repetida (línea %ld) / duplicated unit",
-			                (long)(intptr_t)ob_strmap_get(&seen, id, idn));
+			e = OB_DIAG(d, OB_EINVAL, path, rec->line, (long)ucol + 1, id, idn,
+			            "unidad repetida (línea %ld)",
+			            "unit given twice (line %ld)",
+			            (long)(intptr_t)ob_strmap_get(&seen, id, idn));
 			goto out;
 		}
 		if (x->nrows == OB_MAX_AREAS) {
-			e = ob_diag_set(d, OB_ETOOBIG, path, rec->line, 0, NULL, 0,
-			                "más de %d unidades / too many units", OB_MAX_AREAS);
+			e = OB_DIAG(d, OB_ETOOBIG, path, rec->line, 0, NULL, 0,
+			            "más de %d unidades", "more than %d units", OB_MAX_AREAS);
 			goto out;
 		}
 		if ((e = ob_strmap_put(&seen, id, idn, (void *)(intptr_t)rec->line, NULL))) {
-			ob_diag_set(d, e, path, rec->line, 0, NULL, 0, "demasiadas unidades / too many "
-			                                               "units");
+			OB_DIAG(d, e, path, rec->line, 0, NULL, 0, "demasiadas unidades",
+			        "too many units");
 			goto out;
 		}
 		if (x->nrows == cap) {
@@ -214,8 +217,8 @@ static ob_err extra_read(const struct ob_index_def *def, const char *path, struc
 		goto out;
 	e = OB_OK;
 	if (!x->nrows)
-		e = ob_diag_set(d, OB_EEMPTY, path, 0, 0, NULL, 0,
-		                "el archivo no tiene unidades / no units");
+		e = OB_DIAG(d, OB_EEMPTY, path, 0, 0, NULL, 0, "el archivo no tiene unidades",
+		            "the file has no units");
 out:
 	if (r)
 		ob_csv_close(r);
@@ -249,31 +252,35 @@ static ob_err parse_catalog(const struct ob_index_def *def, size_t j,
 	c->by = -1;
 	c->value[0] = '\0';
 	if (n >= sizeof(id) || (memcpy(id, s, n), id[n] = '\0', (c->ind = ob_indicators_find(set, id)) < 0))
-		return ob_diag_set(d, OB_EINVAL, def->file, ind->catalog_line, 0, s, n,
-		                   "indicador %s: «catalog» nombra un indicador que el catálogo no "
-		                   "tiene (vea «observa indicators list») / unknown catalogue "
-		                   "indicator", ind->id);
+		return OB_DIAG(d, OB_EINVAL, def->file, ind->catalog_line, 0, s, n,
+		               "indicador %s: «catalog» nombra un indicador que el catálogo "
+		               "no tiene (vea «observa indicators list»)",
+		               "indicator %s: «catalog» names an indicator the catalogue "
+		               "does not have (see «observa indicators list»)", ind->id);
 	if (!sp)
 		return OB_OK;
 	while (*sp == ' ' || *sp == '\t')
 		sp++;
 	eq = strchr(sp, '=');
 	if (!eq || (c->by = ob_ind_by_parse(sp, (size_t)(eq - sp))) < 0)
-		return ob_diag_set(d, OB_EINVAL, def->file, ind->catalog_line, 0, sp, strlen(sp),
-		                   "indicador %s: se esperaba «catalog = ID» o «catalog = ID "
-		                   "DIMENSIÓN=VALOR» (sex, age_group, manner, mechanism, place, "
-		                   "relationship, context, source) / expected ID [DIMENSION=VALUE]",
-		                   ind->id);
+		return OB_DIAG(d, OB_EINVAL, def->file, ind->catalog_line, 0, sp, strlen(sp),
+		               "indicador %s: se esperaba «catalog = ID» o «catalog = ID "
+		               "DIMENSIÓN=VALOR» (sex, age_group, manner, mechanism, place, "
+		               "relationship, context, source)",
+		               "indicator %s: expected «catalog = ID» or «catalog = ID "
+		               "DIMENSION=VALUE» (sex, age_group, manner, mechanism, place, "
+		               "relationship, context, source)", ind->id);
 	if (!(set->v[c->ind].by_allowed & (1u << c->by)))
-		return ob_diag_set(d, OB_EINVAL, def->file, ind->catalog_line, 0, sp,
-		                   (size_t)(eq - sp),
-		                   "indicador %s: %s no admite esa desagregación / the catalogue "
-		                   "indicator does not allow that disaggregation", ind->id,
-		                   set->v[c->ind].id);
+		return OB_DIAG(d, OB_EINVAL, def->file, ind->catalog_line, 0, sp,
+		               (size_t)(eq - sp),
+		               "indicador %s: %s no admite esa desagregación",
+		               "indicator %s: %s does not allow that disaggregation", ind->id,
+		               set->v[c->ind].id);
 	if (!eq[1] || strlen(eq + 1) >= sizeof(c->value))
-		return ob_diag_set(d, OB_EINVAL, def->file, ind->catalog_line, 0, sp, strlen(sp),
-		                   "indicador %s: valor de la desagregación vacío o demasiado largo "
-		                   "/ empty or too long value", ind->id);
+		return OB_DIAG(d, OB_EINVAL, def->file, ind->catalog_line, 0, sp, strlen(sp),
+		               "indicador %s: valor de la desagregación vacío o demasiado "
+		               "largo", "indicator %s: disaggregation value empty or too long",
+		               ind->id);
 	ob_strlcpy(c->value, eq + 1, sizeof(c->value));
 	return OB_OK;
 }
@@ -351,11 +358,13 @@ static ob_err compute_group(const struct ob_index_def *def, const struct cat_ref
 				if (!strcmp(ob_ind_cell_label(r, cell, 0), refs[j].value))
 					break;
 			if (cell == r->cells[i]) {
-				e = ob_diag_set(d, OB_EINVAL, def->file, def->ind[j].catalog_line, 0,
-				                refs[j].value, strlen(refs[j].value),
-				                "indicador %s: la desagregación %s no tiene ese valor en "
-				                "los datos del observatorio / no such value",
-				                def->ind[j].id, ob_ind_by_name(b));
+				e = OB_DIAG(d, OB_EINVAL, def->file, def->ind[j].catalog_line,
+				            0, refs[j].value, strlen(refs[j].value),
+				            "indicador %s: la desagregación %s no tiene ese "
+				            "valor en los datos del observatorio",
+				            "indicator %s: disaggregation %s has no such "
+				            "value in the observatory's data", def->ind[j].id,
+				            ob_ind_by_name(b));
 				goto out;
 			}
 		}
@@ -417,9 +426,9 @@ static ob_err admin2_units(const struct ob_index_def *def,
 	n = kept;
 	if (!n) {
 		free(sel);
-		return ob_diag_set(d, OB_EEMPTY, def->file, 0, 0, country, country ? 3 : 0,
-		                   "el observatorio no tiene unidades de nivel 2 de ese país / no "
-		                   "admin-2 units");
+		return OB_DIAG(d, OB_EEMPTY, def->file, 0, 0, country, country ? 3 : 0,
+		               "el observatorio no tiene unidades de nivel 2 de ese país",
+		               "the observatory has no admin-2 units of that country");
 	}
 	us->n = n;
 	us->snap = sel;
@@ -459,11 +468,14 @@ static ob_err list_units(const struct ob_index_def *def, const struct ob_index_p
 	ob_err e = OB_OK;
 
 	if (need_terr && !x->terr_col)
-		return ob_diag_set(d, OB_ENOCOL, x->path, 1, 0, def->territory_column,
-		                   def->territory_column ? strlen(def->territory_column) : 0,
-		                   "falta la columna del territorio de cada unidad (territory_column "
-		                   "de %s), necesaria para los indicadores del catálogo / territory "
-		                   "column missing", def->file);
+		return OB_DIAG(d, OB_ENOCOL, x->path, 1, 0, def->territory_column,
+		               def->territory_column ? strlen(def->territory_column) : 0,
+		               "falta la columna del territorio de cada unidad "
+		               "(territory_column de %s), necesaria para los indicadores "
+		               "del catálogo",
+		               "the territory column of each unit is missing "
+		               "(territory_column of %s), needed for the catalogue's "
+		               "indicators", def->file);
 	us->n = x->nrows;
 	us->code = ob_calloc(x->nrows, sizeof(*us->code));
 	us->name = ob_calloc(x->nrows, sizeof(*us->name));
@@ -484,10 +496,12 @@ static ob_err list_units(const struct ob_index_def *def, const struct ob_index_p
 		                                                     strlen(x->terr[r]))
 		                         : 0;
 		if (!u) {
-			e = ob_diag_set(d, OB_EINVAL, x->path, x->line[r], x->terr_col, x->terr[r],
-			                x->terr[r] ? strlen(x->terr[r]) : 0,
-			                "territorio vacío o que el observatorio no tiene (se esperaba un "
-			                "código del catálogo, p. ej. SLV0614) / unknown territory");
+			e = OB_DIAG(d, OB_EINVAL, x->path, x->line[r], x->terr_col, x->terr[r],
+			            x->terr[r] ? strlen(x->terr[r]) : 0,
+			            "territorio vacío o que el observatorio no tiene (se "
+			            "esperaba un código del catálogo, p. ej. SLV0614)",
+			            "territory empty or not in the observatory (expected a "
+			            "catalogue code, e.g. SLV0614)");
 			break;
 		}
 		us->snap[r] = (uint32_t)(u - 1);
@@ -580,12 +594,15 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 			goto out;
 	} else {
 		if (!o->extra) {
-			e = ob_diag_set(d, OB_EUSAGE, full.file, 0, 0, NULL, 0,
-			                "la definición dice units = list: sus unidades (p. ej. centros "
-			                "escolares) vienen de un archivo; dé --input UNIDADES.csv con "
-			                "las columnas %s%s%s / units = list needs --input",
-			                full.unit_column, full.territory_column ? " y " : "",
-			                full.territory_column ? full.territory_column : "");
+			e = OB_DIAG(d, OB_EUSAGE, full.file, 0, 0, NULL, 0,
+			            "la definición dice units = list: sus unidades (p. ej. centros "
+			            "escolares) vienen de un archivo; dé --input UNIDADES.csv con "
+			            "las columnas %s%s%s",
+			            "the definition says units = list: its units (e.g. schools) come "
+			            "from a file; give --input UNITS.csv with the columns %s%s%s",
+			            full.unit_column,
+			            full.territory_column ? OB_TR(" y ", " and ") : "",
+			            full.territory_column ? full.territory_column : "");
 			goto out;
 		}
 		if ((e = list_units(&full, data, &x, has_cat,
@@ -659,9 +676,11 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 			ndrop++;
 	}
 	if (ndrop == ni) {
-		e = ob_diag_set(d, OB_EEMPTY, full.file, 0, 0, NULL, 0,
-		                "ningún indicador tiene valores que varíen entre las unidades en %d: "
-		                "no hay índice que calcular / no indicator with values", o->year);
+		e = OB_DIAG(d, OB_EEMPTY, full.file, 0, 0, NULL, 0,
+		            "ningún indicador tiene valores que varíen entre las unidades en "
+		            "%d: no hay índice que calcular",
+		            "no indicator has values that vary across the units in %d: there "
+		            "is no index to compute", o->year);
 		goto out;
 	}
 	if (ndrop) {
@@ -731,8 +750,9 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 		        def->file, nempty, o->year, empty.ptr, nempty > 10 ? "..." : "");
 	ob_buf_release(&empty);
 	if (!kept) {
-		e = ob_diag_set(d, OB_EEMPTY, def->file, 0, 0, NULL, 0,
-		                "ninguna unidad tiene valores en %d / no unit has values", o->year);
+		e = OB_DIAG(d, OB_EEMPTY, def->file, 0, 0, NULL, 0,
+		            "ninguna unidad tiene valores en %d", "no unit has values in %d",
+		            o->year);
 		goto out;
 	}
 	e = ob_index_input_from_matrix(def, kept, us.code, us.name, vals, in, d);

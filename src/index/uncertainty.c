@@ -92,13 +92,13 @@ struct mc_ctx {
 static ob_err must_stop(const struct mc_ctx *c, struct ob_diag *d)
 {
 	if (c->cancel && atomic_load(c->cancel))
-		return ob_diag_set(d, OB_ECANCELED, c->def->file, 0, 0, NULL, 0,
-		                   "análisis de incertidumbre cancelado / uncertainty analysis "
-		                   "canceled");
+		return OB_DIAG(d, OB_ECANCELED, c->def->file, 0, 0, NULL, 0,
+		               "análisis de incertidumbre cancelado",
+		               "uncertainty analysis canceled");
 	if (c->deadline > 0 && ob_now() > c->deadline)
-		return ob_diag_set(d, OB_ETIMEDOUT, c->def->file, 0, 0, NULL, 0,
-		                   "el análisis de incertidumbre agotó su tiempo / the uncertainty "
-		                   "analysis ran out of time");
+		return OB_DIAG(d, OB_ETIMEDOUT, c->def->file, 0, 0, NULL, 0,
+		               "el análisis de incertidumbre agotó su tiempo",
+		               "the uncertainty analysis ran out of time");
 	return OB_OK;
 }
 
@@ -199,11 +199,12 @@ static void *work(void *arg)
 			for (size_t u = 0; u < c->nu; u++) {
 				if (ob_ix_aggregate_unit(def, z + u * c->ni, wi, wn, ag, node) ||
 				    isnan(node[0])) {
-					w->err = ob_diag_set(&w->diag, OB_EINVAL, def->file, 0, 0,
-					                     c->in->unit[u], strlen(c->in->unit[u]),
-					                     "una corrida de Monte Carlo no pudo calcular "
-					                     "el puntaje de la unidad / a Monte Carlo run "
-					                     "could not score the unit");
+					w->err = OB_DIAG(&w->diag, OB_EINVAL, def->file, 0, 0,
+					                 c->in->unit[u], strlen(c->in->unit[u]),
+					                 "una corrida de Monte Carlo no pudo "
+					                 "calcular el puntaje de la unidad",
+					                 "a Monte Carlo run could not "
+					                 "compute the unit's score");
 					break;
 				}
 				score[u] = node[0];
@@ -309,9 +310,9 @@ ob_err ob_index_uncertainty(const struct ob_index_def *def, const struct ob_inde
 	memset(mc, 0, sizeof(*mc));
 	memset(&c, 0, sizeof(c));
 	if (!opt || opt->runs < 1 || opt->runs > OB_MAX_INDEX_RUNS)
-		return ob_diag_set(d, OB_EINVAL, def->file, 0, 0, NULL, 0,
-		                   "número de corridas fuera de 1..%d / runs out of range",
-		                   OB_MAX_INDEX_RUNS);
+		return OB_DIAG(d, OB_EINVAL, def->file, 0, 0, NULL, 0,
+		               "número de corridas fuera de 1..%d",
+		               "number of runs out of 1..%d", OB_MAX_INDEX_RUNS);
 	c.def = def;
 	c.in = in;
 	c.nu = in->nunits;
@@ -332,10 +333,12 @@ ob_err ob_index_uncertainty(const struct ob_index_def *def, const struct ob_inde
 			c.variant_factor[c.nvariants++] = f;
 	cells = c.nvariants * c.runs;
 	if (cells > OB_MAX_INDEX_MC_CELLS / c.nu)
-		return ob_diag_set(d, OB_ETOOBIG, def->file, 0, 0, NULL, 0,
-		                   "%zu corridas x %zu variantes x %zu unidades excede el límite "
-		                   "de %d resultados; use menos corridas / too many results",
-		                   c.runs, c.nvariants, c.nu, OB_MAX_INDEX_MC_CELLS);
+		return OB_DIAG(d, OB_ETOOBIG, def->file, 0, 0, NULL, 0,
+		               "%zu corridas x %zu variantes x %zu unidades excede el límite "
+		               "de %d resultados; use menos corridas",
+		               "%zu runs x %zu variants x %zu units exceeds the limit of %d "
+		               "results; use fewer runs", c.runs, c.nvariants, c.nu,
+		               OB_MAX_INDEX_MC_CELLS);
 	mc->nunits = c.nu;
 	mc->runs = c.runs;
 	mc->levels = def->levels;

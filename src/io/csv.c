@@ -657,13 +657,14 @@ ob_err ob_csv_header_columns(const struct ob_csv_record *rec, const char *file,
 			if (m != len || strncasecmp(f, names[k], m))
 				continue;
 			if (idx[k] >= 0)
-				return ob_diag_set(d, OB_EDUPCOL, file, rec->line, (long)i + 1, f, m,
-				                   "columna duplicada (duplicated column)");
+				return OB_DIAG(d, OB_EDUPCOL, file, rec->line, (long)i + 1, f,
+				               m, "columna duplicada", "duplicated column");
 			idx[k] = (long)i;
 		}
 		if (idx[k] < 0 && (!required || required[k]))
-			return ob_diag_set(d, OB_ENOCOL, file, rec->line, 0, names[k], len,
-			                   "falta la columna obligatoria (required column missing)");
+			return OB_DIAG(d, OB_ENOCOL, file, rec->line, 0, names[k], len,
+			               "falta la columna obligatoria",
+			               "required column missing");
 	}
 	return OB_OK;
 }

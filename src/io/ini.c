@@ -62,9 +62,9 @@ static ob_err section_line(struct reader *r, char *s, size_t i, size_t n)
 	if (a == b || memchr(s + a, '[', b - a))
 		return syntax(r, i, s + i, (size_t)(close - s) + 1 - i, malformed);
 	if (++r->nsections > OB_MAX_INI_SECTIONS)
-		return ob_diag_set(r->d, OB_ETOOBIG, r->name, r->line, (long)i + 1, NULL, 0,
-		                   "más de %d secciones / more than %d sections",
-		                   OB_MAX_INI_SECTIONS, OB_MAX_INI_SECTIONS);
+		return OB_DIAG(r->d, OB_ETOOBIG, r->name, r->line, (long)i + 1, NULL, 0,
+		               "más de %d secciones", "more than %d sections",
+		               OB_MAX_INI_SECTIONS);
 	memcpy(r->section, s + a, b - a);
 	r->section[b - a] = '\0';
 	r->section_line = r->line;
@@ -134,9 +134,8 @@ static ob_err key_line(struct reader *r, char *s, size_t i, size_t n)
 		                                      "antes una línea «[sección]» / key outside "
 		                                      "a section");
 	if (++r->nkeys > OB_MAX_INI_KEYS)
-		return ob_diag_set(r->d, OB_ETOOBIG, r->name, r->line, (long)ka + 1, NULL, 0,
-		                   "más de %d claves / more than %d keys", OB_MAX_INI_KEYS,
-		                   OB_MAX_INI_KEYS);
+		return OB_DIAG(r->d, OB_ETOOBIG, r->name, r->line, (long)ka + 1, NULL, 0,
+		               "más de %d claves", "more than %d keys", OB_MAX_INI_KEYS);
 	va = (size_t)(eq - s) + 1;
 	while (va < n && is_blank(s[va]))
 		va++;
@@ -176,17 +175,18 @@ static ob_err one_line(struct reader *r, const char *text, size_t n)
 	if (n && text[n - 1] == '\r')
 		n--;
 	if (n > OB_MAX_CONFIG_LINE)
-		return ob_diag_set(r->d, OB_ETOOBIG, r->name, r->line, OB_MAX_CONFIG_LINE + 1, NULL,
-		                   0, "línea de más de %d bytes / line longer than %d bytes",
-		                   OB_MAX_CONFIG_LINE, OB_MAX_CONFIG_LINE);
+		return OB_DIAG(r->d, OB_ETOOBIG, r->name, r->line, OB_MAX_CONFIG_LINE + 1, NULL,
+		               0, "línea de más de %d bytes", "line longer than %d bytes",
+		               OB_MAX_CONFIG_LINE);
 	if ((nul = memchr(text, '\0', n)))
-		return ob_diag_set(r->d, OB_EENCODING, r->name, r->line, (long)(nul - text) + 1,
-		                   NULL, 0, "byte NUL: no es un archivo de texto / NUL byte: not a "
-		                   "text file");
+		return OB_DIAG(r->d, OB_EENCODING, r->name, r->line, (long)(nul - text) + 1,
+		               NULL, 0, "byte NUL: no es un archivo de texto",
+		               "NUL byte: not a text file");
 	if ((valid = ob_utf8_valid_len(text, n)) != n)
-		return ob_diag_set(r->d, OB_EENCODING, r->name, r->line, (long)valid + 1,
-		                   text + valid, 1, "texto que no es UTF-8: guarde el archivo en "
-		                   "UTF-8 / the file must be UTF-8");
+		return OB_DIAG(r->d, OB_EENCODING, r->name, r->line, (long)valid + 1,
+		               text + valid, 1,
+		               "texto que no es UTF-8: guarde el archivo en UTF-8",
+		               "text that is not UTF-8: save the file as UTF-8");
 	memcpy(r->buf, text, n);
 	r->buf[n] = '\0';
 	while (i < n && is_blank(r->buf[i]))
@@ -206,9 +206,8 @@ ob_err ob_ini_parse(const char *text, size_t len, const char *name, unsigned fla
 	ob_err e = OB_OK;
 
 	if (len > OB_MAX_CONFIG_FILE)
-		return ob_diag_set(d, OB_ETOOBIG, name, 0, 0, NULL, 0,
-		                   "archivo de más de %d bytes / file larger than %d bytes",
-		                   OB_MAX_CONFIG_FILE, OB_MAX_CONFIG_FILE);
+		return OB_DIAG(d, OB_ETOOBIG, name, 0, 0, NULL, 0, "archivo de más de %d bytes",
+		               "file larger than %d bytes", OB_MAX_CONFIG_FILE);
 	r = ob_calloc(1, sizeof(*r));
 	r->name = name;
 	r->flags = flags;

@@ -22,17 +22,17 @@ ob_err ob_block_rule_check(const struct ob_block_rule *rule, const struct ob_lin
 	int windows = 0;
 
 	if (rule->nterms > OB_MAX_BLOCK_TERMS)
-		return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, rule->text, strlen(rule->text),
-		                   "una regla de bloqueo admite hasta %d términos / a blocking "
-		                   "rule takes up to %d terms", OB_MAX_BLOCK_TERMS, OB_MAX_BLOCK_TERMS);
+		return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, rule->text, strlen(rule->text),
+		               "una regla de bloqueo admite hasta %d términos",
+		               "a blocking rule takes up to %d terms", OB_MAX_BLOCK_TERMS);
 	for (size_t t = 0; t < rule->nterms; t++) {
 		const struct ob_block_term *tm = &rule->term[t];
 		enum ob_link_kind k;
 		bool ok;
 
 		if (tm->field >= nfields)
-			return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, rule->text, strlen(rule->text),
-			                   "campo inexistente / no such field");
+			return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, rule->text, strlen(rule->text),
+			               "campo inexistente", "no such field");
 		k = field[tm->field].kind;
 		switch (tm->how) {
 		case OB_BLOCK_EXACT:
@@ -61,16 +61,16 @@ ob_err ob_block_rule_check(const struct ob_block_rule *rule, const struct ob_lin
 			ok = false;
 		}
 		if (!ok)
-			return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, rule->text, strlen(rule->text),
-			                   "«%s» no sirve para el campo %s de tipo %s / «%s» does not "
-			                   "suit field %s of kind %s", how_name(tm->how),
-			                   field[tm->field].name, ob_link_kind_name(k),
-			                   how_name(tm->how), field[tm->field].name,
-			                   ob_link_kind_name(k));
+			return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, rule->text, strlen(rule->text),
+			               "«%s» no sirve para el campo %s de tipo %s",
+			               "«%s» does not suit the field %s of type %s",
+			               how_name(tm->how), field[tm->field].name,
+			               ob_link_kind_name(k));
 	}
 	if (windows > 1)
-		return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, rule->text, strlen(rule->text),
-		                   "una regla admite una sola ventana / a rule takes one window");
+		return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, rule->text, strlen(rule->text),
+		               "una regla admite una sola ventana",
+		               "a rule takes a single window");
 	return OB_OK;
 }
 
@@ -305,9 +305,9 @@ ob_err ob_blocking_build(struct ob_blocking *b, const struct ob_link_records *r,
 	b->across = across;
 	b->within = within;
 	if (nrules == 0 || nrules > OB_MAX_LINK_RULES)
-		return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, NULL, 0,
-		                   "se necesitan de 1 a %d reglas de bloqueo / 1 to %d blocking "
-		                   "rules are needed", OB_MAX_LINK_RULES, OB_MAX_LINK_RULES);
+		return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, NULL, 0,
+		               "se necesitan de 1 a %d reglas de bloqueo",
+		               "1 to %d blocking rules are needed", OB_MAX_LINK_RULES);
 	for (size_t k = 0; k < nrules; k++)
 		if ((e = ob_block_rule_check(&rules[k], r->field, r->nfields, d)))
 			return e;
@@ -323,15 +323,17 @@ ob_err ob_blocking_build(struct ob_blocking *b, const struct ob_link_records *r,
 		size_t len = 0;
 		for (size_t k = 0; k < nrules && len < sizeof(msg); k++)
 			len += (size_t)snprintf(msg + len, sizeof(msg) - len,
-			                        "%s«%s»: hasta %llu pares, bloque mayor %llu", k ? "; " : "",
+			                        OB_TR("%s«%s»: hasta %llu pares, bloque mayor %llu",
+			                              "%s«%s»: up to %llu pairs, largest block %llu"),
+			                        k ? "; " : "",
 			                        b->rule[k].text, (unsigned long long)b->idx[k].bound,
 			                        (unsigned long long)b->idx[k].largest);
-		return ob_diag_set(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0,
-		                   "las reglas de bloqueo darían hasta %llu pares (límite %lld); "
-		                   "use reglas más estrictas / the blocking rules could give up to "
-		                   "%llu pairs (limit %lld): make them tighter. %s",
-		                   (unsigned long long)b->bound, (long long)OB_MAX_LINK_PAIRS,
-		                   (unsigned long long)b->bound, (long long)OB_MAX_LINK_PAIRS, msg);
+		return OB_DIAG(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0,
+		               "las reglas de bloqueo darían hasta %llu pares (límite %lld); use "
+		               "reglas más estrictas. %s",
+		               "the blocking rules would give up to %llu pairs (limit %lld); use "
+		               "stricter rules. %s",
+		               (unsigned long long)b->bound, (long long)OB_MAX_LINK_PAIRS, msg);
 	}
 	b->chunk = ob_calloc(nchunks ? nchunks : 1, sizeof(*b->chunk));
 	for (size_t k = 0; k < nrules; k++) {
@@ -439,10 +441,10 @@ ob_err ob_blocking_count(struct ob_blocking *b, int nthreads, struct ob_diag *d)
 	b->total = off;
 	b->counted = true;
 	if (off > (uint64_t)OB_MAX_LINK_PAIRS)
-		return ob_diag_set(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0,
-		                   "%llu pares candidatos superan el límite de %lld; use reglas más "
-		                   "estrictas / %llu candidate pairs exceed the limit of %lld",
-		                   (unsigned long long)off, (long long)OB_MAX_LINK_PAIRS,
-		                   (unsigned long long)off, (long long)OB_MAX_LINK_PAIRS);
+		return OB_DIAG(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0,
+		               "%llu pares candidatos superan el límite de %lld; use reglas "
+		               "más estrictas",
+		               "%llu candidate pairs exceed the limit of %lld; use stricter "
+		               "rules", (unsigned long long)off, (long long)OB_MAX_LINK_PAIRS);
 	return OB_OK;
 }

@@ -47,9 +47,9 @@ static ob_err parse_num(struct parse *p, const char *v, size_t n, double lo, dou
                         double *out)
 {
 	if (!ob_parse_double(v, n, out) || !(*out >= lo && *out <= hi))
-		return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 0, v, n,
-		                   "se esperaba un número entre %g y %g / expected a number "
-		                   "between %g and %g", lo, hi, lo, hi);
+		return OB_DIAG(p->d, OB_EINVAL, p->name, p->line, 0, v, n,
+		               "se esperaba un número entre %g y %g",
+		               "expected a number between %g and %g", lo, hi);
 	return OB_OK;
 }
 
@@ -86,9 +86,9 @@ static ob_err parse_colref(struct parse *p, const char *v, size_t n, struct ob_l
 		if (!sn)
 			continue;
 		if (ref->nalt >= OB_LINK_MAX_ALT)
-			return ob_diag_set(p->d, OB_ETOOBIG, p->name, p->line, 0, v, n,
-			                   "más de %d nombres para una columna / more than %d names "
-			                   "for a column", OB_LINK_MAX_ALT, OB_LINK_MAX_ALT);
+			return OB_DIAG(p->d, OB_ETOOBIG, p->name, p->line, 0, v, n,
+			               "más de %d nombres para una columna",
+			               "more than %d names for a column", OB_LINK_MAX_ALT);
 		if (ob_fold_key(s, sn, &k)) {
 			ob_buf_release(&k);
 			return bad(p, s, sn, "nombre de columna no válido / invalid column name");
@@ -144,8 +144,8 @@ static ob_err resolve(struct parse *p, const char *v, size_t n, char *out, size_
 	                         : snprintf(out, size, "%s/%.*s", p->dir, (int)n, v);
 
 	if (w < 0 || (size_t)w >= size)
-		return ob_diag_set(p->d, OB_ETOOBIG, p->name, p->line, 0, v, n,
-		                   "ruta demasiado larga / path too long");
+		return OB_DIAG(p->d, OB_ETOOBIG, p->name, p->line, 0, v, n,
+		               "ruta demasiado larga", "path too long");
 	return OB_OK;
 }
 
@@ -240,8 +240,8 @@ static ob_err link_key(struct parse *p, const char *k, size_t kn, const char *v,
 			                     "utf-8 or windows-1252");
 		return OB_OK;
 	}
-	return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 0, k, kn,
-	                   "clave desconocida en [link] / unknown key in [link]");
+	return OB_DIAG(p->d, OB_EINVAL, p->name, p->line, 0, k, kn,
+	               "clave desconocida en [link]", "unknown key in [link]");
 }
 
 /* The spec entries of a group, so options apply to all of them. */
@@ -302,16 +302,16 @@ static ob_err field_key(struct parse *p, const char *k, size_t kn, const char *v
 			                     "territory / unknown type");
 		if (c->nspec + (strcmp(type, "fullname") ? !strcmp(type, "surnames") ? 2 : 1 : 3) >
 		    OB_MAX_LINK_FIELDS)
-			return ob_diag_set(p->d, OB_ETOOBIG, p->name, p->line, 0, v, vn,
-			                   "más de %d comparaciones / more than %d comparisons",
-			                   OB_MAX_LINK_FIELDS, OB_MAX_LINK_FIELDS);
+			return OB_DIAG(p->d, OB_ETOOBIG, p->name, p->line, 0, v, vn,
+			               "más de %d comparaciones", "more than %d comparisons",
+			               OB_MAX_LINK_FIELDS);
 		group_set_kinds(c, g, type);
 		return OB_OK;
 	}
 	if (!g->n)
-		return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 0, k, kn,
-		                   "«type» debe ir primero en [field %s] / «type» must come first",
-		                   g->name);
+		return OB_DIAG(p->d, OB_EINVAL, p->name, p->line, 0, k, kn,
+		               "«type» debe ir primero en [field %s]",
+		               "«type» must come first in [field %s]", g->name);
 	if (eq(k, kn, "column")) {
 		g->ncol = 1;
 		return parse_colref(p, v, vn, &g->col[0]);
@@ -351,9 +351,9 @@ static ob_err field_key(struct parse *p, const char *k, size_t kn, const char *v
 			ob_trim(&s, &sn);
 			i = j + 1;
 			if (nc >= OB_MAX_LEVELS - 1)
-				return ob_diag_set(p->d, OB_ETOOBIG, p->name, p->line, 0, v, vn,
-				                   "más de %d cortes / more than %d cuts", OB_MAX_LEVELS - 1,
-				                   OB_MAX_LEVELS - 1);
+				return OB_DIAG(p->d, OB_ETOOBIG, p->name, p->line, 0, v, vn,
+				               "más de %d cortes", "more than %d cuts",
+				               OB_MAX_LEVELS - 1);
 			if ((e = parse_num(p, s, sn, text ? 0 : 0, text ? 1 : 1e9, &cut[nc])))
 				return e;
 			if (nc && (text ? cut[nc] >= cut[nc - 1] : cut[nc] <= cut[nc - 1]))
@@ -407,9 +407,9 @@ static ob_err field_key(struct parse *p, const char *k, size_t kn, const char *v
 	}
 	if (eq(k, kn, "parent") || eq(k, kn, "parents") || eq(k, kn, "neighbours")) {
 		if (c->spec[g->first].kind != OB_LINK_TERRITORY)
-			return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 0, k, kn,
-			                   "solo los campos territory la admiten / only territory "
-			                   "fields take it");
+			return OB_DIAG(p->d, OB_EINVAL, p->name, p->line, 0, k, kn,
+			               "solo los campos territory la admiten",
+			               "only territory fields take it");
 		if (eq(k, kn, "parent")) {
 			g->has_parent = true;
 			return parse_colref(p, v, vn, &g->parent);
@@ -417,8 +417,8 @@ static ob_err field_key(struct parse *p, const char *k, size_t kn, const char *v
 		return resolve(p, v, vn, eq(k, kn, "parents") ? g->parents : g->neighbours,
 		               sizeof(g->parents));
 	}
-	return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 0, k, kn,
-	                   "clave desconocida en [field %s] / unknown key in a field", g->name);
+	return OB_DIAG(p->d, OB_EINVAL, p->name, p->line, 0, k, kn,
+	               "clave desconocida en [field %s]", "unknown key in [field %s]", g->name);
 }
 
 static long field_by_name(const struct ob_link_config *c, const char *s, size_t n)
@@ -457,9 +457,9 @@ static ob_err parse_rule(struct parse *p, const char *v, size_t vn, struct ob_bl
 		if (!sn)
 			continue;
 		if (rule->nterms >= OB_MAX_BLOCK_TERMS)
-			return ob_diag_set(p->d, OB_ETOOBIG, p->name, p->line, 0, v, vn,
-			                   "más de %d términos en una regla / more than %d terms in a "
-			                   "rule", OB_MAX_BLOCK_TERMS, OB_MAX_BLOCK_TERMS);
+			return OB_DIAG(p->d, OB_ETOOBIG, p->name, p->line, 0, v, vn,
+			               "más de %d términos en una regla",
+			               "more than %d terms in a rule", OB_MAX_BLOCK_TERMS);
 		colon = memchr(s, ':', sn);
 		fn = colon ? (size_t)(colon - s) : sn;
 		if (colon) {
@@ -472,9 +472,11 @@ static ob_err parse_rule(struct parse *p, const char *v, size_t vn, struct ob_bl
 			ob_trim(&fs, &fn);
 			f = field_by_name(p->c, fs, fn);
 			if (f < 0)
-				return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 0, fs, fn,
-				                   "campo desconocido en la regla; los campos se declaran "
-				                   "antes con [field NOMBRE] / unknown field in the rule");
+				return OB_DIAG(p->d, OB_EINVAL, p->name, p->line, 0, fs, fn,
+				               "campo desconocido en la regla; los campos se "
+				               "declaran antes con [field NOMBRE]",
+				               "unknown field in the rule; fields are "
+				               "declared first with [field NAME]");
 		}
 		t = &rule->term[rule->nterms++];
 		t->field = (size_t)f;
@@ -515,13 +517,13 @@ static ob_err check_fields(struct parse *p)
 		struct ob_link_group *gr = &c->group[g];
 		p->line = gr->line;
 		if (!gr->n)
-			return ob_diag_set(p->d, OB_EINVAL, p->name, gr->line, 0, gr->name,
-			                   strlen(gr->name), "falta «type» en [field %s] / missing «type»",
-			                   gr->name);
+			return OB_DIAG(p->d, OB_EINVAL, p->name, gr->line, 0, gr->name,
+			               strlen(gr->name), "falta «type» en [field %s]",
+			               "«type» missing in [field %s]", gr->name);
 		if (!gr->ncol)
-			return ob_diag_set(p->d, OB_EINVAL, p->name, gr->line, 0, gr->name,
-			                   strlen(gr->name),
-			                   "falta «column» en [field %s] / missing «column»", gr->name);
+			return OB_DIAG(p->d, OB_EINVAL, p->name, gr->line, 0, gr->name,
+			               strlen(gr->name), "falta «column» en [field %s]",
+			               "«column» missing in [field %s]", gr->name);
 		for (size_t t = 0; t < gr->n; t++) {
 			struct ob_link_field *f = &c->spec[gr->first + t];
 			if (c->keep_enye && !f->fold)
@@ -531,9 +533,9 @@ static ob_err check_fields(struct parse *p)
 		}
 	}
 	if (!c->nspec)
-		return ob_diag_set(p->d, OB_EINVAL, p->name, 0, 0, NULL, 0,
-		                   "no hay campos que comparar: declare al menos un [field NOMBRE] "
-		                   "/ no fields to compare");
+		return OB_DIAG(p->d, OB_EINVAL, p->name, 0, 0, NULL, 0,
+		               "no hay campos que comparar: declare al menos un [field NOMBRE]",
+		               "no fields to compare: declare at least one [field NAME]");
 	for (size_t r = 0; r < c->nrules; r++) {
 		ob_err e = ob_block_rule_check(&c->rule[r], c->spec, c->nspec, p->d);
 		if (e) {
@@ -568,17 +570,19 @@ static ob_err open_section(struct parse *p, const struct ob_ini_item *it)
 		ob_trim(&fname, &fnn);
 		if (!fnn || fnn >= sizeof(g->name) - 12 || memchr(fname, ',', fnn) ||
 		    memchr(fname, ':', fnn) || memchr(fname, ' ', fnn))
-			return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 1, shown, strlen(shown),
-			                   "nombre de campo no válido (sin espacios, comas ni «:») / "
-			                   "invalid field name");
+			return OB_DIAG(p->d, OB_EINVAL, p->name, p->line, 1, shown,
+			               strlen(shown),
+			               "nombre de campo no válido (sin espacios, comas ni «:»)",
+			               "invalid field name (no spaces, commas or «:»)");
 		for (size_t g2 = 0; g2 < c->ngroups; g2++)
 			if (eq(fname, fnn, c->group[g2].name))
-				return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 1, shown,
-				                   strlen(shown), "campo repetido / repeated field");
+				return OB_DIAG(p->d, OB_EINVAL, p->name, p->line, 1, shown,
+				               strlen(shown), "campo repetido",
+				               "field given twice");
 		if (c->ngroups >= OB_MAX_LINK_FIELDS)
-			return ob_diag_set(p->d, OB_ETOOBIG, p->name, p->line, 1, shown, strlen(shown),
-			                   "más de %d campos / more than %d fields", OB_MAX_LINK_FIELDS,
-			                   OB_MAX_LINK_FIELDS);
+			return OB_DIAG(p->d, OB_ETOOBIG, p->name, p->line, 1, shown,
+			               strlen(shown), "más de %d campos", "more than %d fields",
+			               OB_MAX_LINK_FIELDS);
 		g = &c->group[c->ngroups++];
 		memset(g, 0, sizeof(*g));
 		snprintf(g->name, sizeof(g->name), "%.*s", (int)fnn, fname);
@@ -586,9 +590,10 @@ static ob_err open_section(struct parse *p, const struct ob_ini_item *it)
 		p->g = g;
 		p->sec = S_FIELD;
 	} else {
-		return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 1, shown, strlen(shown),
-		                   "sección desconocida; se esperaba [link], [field NOMBRE] o "
-		                   "[block] / unknown section");
+		return OB_DIAG(p->d, OB_EINVAL, p->name, p->line, 1, shown, strlen(shown),
+		               "sección desconocida; se esperaba [link], [field NOMBRE] o "
+		               "[block]",
+		               "unknown section; expected [link], [field NAME] or [block]");
 	}
 	return OB_OK;
 }
@@ -599,12 +604,12 @@ static ob_err block_key(struct parse *p, const char *k, size_t kn, const char *v
 	ob_err e;
 
 	if (!eq(k, kn, "rule"))
-		return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 0, k, kn,
-		                   "clave desconocida en [block]; se esperaba rule / unknown key");
+		return OB_DIAG(p->d, OB_EINVAL, p->name, p->line, 0, k, kn,
+		               "clave desconocida en [block]; se esperaba rule",
+		               "unknown key in [block]; expected rule");
 	if (c->nrules >= OB_MAX_LINK_RULES)
-		return ob_diag_set(p->d, OB_ETOOBIG, p->name, p->line, 0, v, vn,
-		                   "más de %d reglas / more than %d rules", OB_MAX_LINK_RULES,
-		                   OB_MAX_LINK_RULES);
+		return OB_DIAG(p->d, OB_ETOOBIG, p->name, p->line, 0, v, vn, "más de %d reglas",
+		               "more than %d rules", OB_MAX_LINK_RULES);
 	if ((e = parse_rule(p, v, vn, &c->rule[c->nrules])))
 		return e;
 	c->rule_line[c->nrules] = p->line;
@@ -747,9 +752,10 @@ ob_err ob_link_config_default_rules(struct ob_link_config *c, struct ob_diag *d)
 		add_term(c, r, date, OB_BLOCK_WITHIN, 1);
 	}
 	if (!c->nrules)
-		return ob_diag_set(d, OB_EINVAL, c->path, 0, 0, NULL, 0,
-		                   "no se pueden deducir reglas de bloqueo de estos campos (hace "
-		                   "falta un apellido o una fecha); escríbalas en [block] / no "
-		                   "default blocking rules for these fields: write them in [block]");
+		return OB_DIAG(d, OB_EINVAL, c->path, 0, 0, NULL, 0,
+		               "no se pueden deducir reglas de bloqueo de estos campos (hace "
+		               "falta un apellido o una fecha); escríbalas en [block]",
+		               "no blocking rules can be derived from these fields (a "
+		               "surname or a date is needed); write them in [block]");
 	return OB_OK;
 }

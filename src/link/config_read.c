@@ -23,9 +23,11 @@ static ob_err read_pairs_file(const char *path, struct ob_link_records *r, size_
 			continue;
 		}
 		if (rec->nfields < 2) {
-			e = ob_diag_set(d, OB_EPARSE, path, rec->line, 2, NULL, 0,
-			                "se esperaban dos columnas: unidad y %s / expected two columns",
-			                neighbours ? "vecina" : "unidad superior");
+			e = OB_DIAG(d, OB_EPARSE, path, rec->line, 2, NULL, 0,
+			            "se esperaban dos columnas: unidad y %s",
+			            "expected two columns: unit and %s",
+			            neighbours ? OB_TR("vecina", "neighbour")
+			                       : OB_TR("unidad superior", "parent unit"));
 			break;
 		}
 		e = neighbours ? ob_link_records_add_neighbours(r, field, rec->fields[0].ptr,
@@ -35,8 +37,8 @@ static ob_err read_pairs_file(const char *path, struct ob_link_records *r, size_
 		                                            rec->fields[0].len, rec->fields[1].ptr,
 		                                            rec->fields[1].len);
 		if (e) {
-			ob_diag_set(d, e, path, rec->line, 1, rec->fields[0].ptr, rec->fields[0].len,
-			            "no se pudo guardar / could not be stored");
+			OB_DIAG(d, e, path, rec->line, 1, rec->fields[0].ptr,
+			        rec->fields[0].len, "no se pudo guardar", "could not be stored");
 			break;
 		}
 	}
@@ -83,9 +85,9 @@ static ob_err missing_column(const char *path, const struct ob_csv_record *h,
 		len += (size_t)snprintf(cols + len, sizeof(cols) - len, "%s%.*s", i ? ", " : "",
 		                        (int)(h->fields[i].len > 40 ? 40 : h->fields[i].len),
 		                        h->fields[i].ptr);
-	return ob_diag_set(d, OB_ENOCOL, path, h->line, 0, ref->shown, strlen(ref->shown),
-	                   "falta la columna del campo %s; el archivo tiene: %s / the file lacks "
-	                   "the column of field %s", field, cols, field);
+	return OB_DIAG(d, OB_ENOCOL, path, h->line, 0, ref->shown, strlen(ref->shown),
+	               "falta la columna del campo %s; el archivo tiene: %s",
+	               "the column of field %s is missing; the file has: %s", field, cols);
 }
 
 struct colmap {
@@ -162,9 +164,8 @@ ob_err ob_link_config_read_csv(const struct ob_link_config *c, struct ob_link_re
 	ob_err e;
 
 	if ((e = ob_link_records_add_source(r, source_name, &src)))
-		return ob_diag_set(d, e, path, 0, 0, NULL, 0,
-		                   "más de %d archivos / more than %d files", OB_MAX_LINK_FILES,
-		                   OB_MAX_LINK_FILES);
+		return OB_DIAG(d, e, path, 0, 0, NULL, 0, "más de %d archivos",
+		               "more than %d files", OB_MAX_LINK_FILES);
 	if ((e = ob_csv_open(path, NULL, &c->csv, &rd, d)))
 		return e;
 	if (progress)
@@ -206,8 +207,8 @@ ob_err ob_link_config_read_csv(const struct ob_link_config *c, struct ob_link_re
 				ob_buf_reset(&f2);
 				if (s && (e = ob_fullname_split(s, n, c->spec[gr->first].fold, &fg, &f1,
 				                                &f2))) {
-					ob_diag_set(d, e, path, rec->line, m.col[g][0] + 1, s, n,
-					            "nombre no válido / invalid name");
+					OB_DIAG(d, e, path, rec->line, m.col[g][0] + 1, s, n,
+					        "nombre no válido", "invalid name");
 					goto out;
 				}
 				t[0].s = fg.ptr ? fg.ptr : "";
@@ -225,8 +226,9 @@ ob_err ob_link_config_read_csv(const struct ob_link_config *c, struct ob_link_re
 			if (id)
 				ob_trim(&id, &idn);
 			if (!id || !idn) {
-				e = ob_diag_set(d, OB_EINVAL, path, rec->line, m.id + 1, NULL, 0,
-				                "registro sin identificador / record without an id");
+				e = OB_DIAG(d, OB_EINVAL, path, rec->line, m.id + 1, NULL, 0,
+				            "registro sin identificador",
+				            "record without an identifier");
 				goto out;
 			}
 		} else {
@@ -236,10 +238,13 @@ ob_err ob_link_config_read_csv(const struct ob_link_config *c, struct ob_link_re
 		}
 		snprintf(where, sizeof(where), "%s:%ld", path, rec->line);
 		if ((e = ob_link_records_add(r, src, id, idn, v, where))) {
-			ob_diag_set(d, e, path, rec->line, 0, NULL, 0,
-			            e == OB_ETOOBIG ? "demasiados registros o valores distintos / too "
-			                              "many records or distinct values"
-			                            : "registro no válido / invalid record");
+			if (e == OB_ETOOBIG)
+				OB_DIAG(d, e, path, rec->line, 0, NULL, 0,
+				        "demasiados registros o valores distintos",
+				        "too many records or distinct values");
+			else
+				OB_DIAG(d, e, path, rec->line, 0, NULL, 0, "registro no válido",
+				        "invalid record");
 			goto out;
 		}
 		if (progress && (row & 4095) == 0)
@@ -248,8 +253,9 @@ ob_err ob_link_config_read_csv(const struct ob_link_config *c, struct ob_link_re
 	if (e == OB_ENOENT) {
 		e = OB_OK;
 		if (!have_header)
-			e = ob_diag_set(d, OB_EEMPTY, path, 0, 0, NULL, 0,
-			                "archivo sin encabezado ni registros / file without a header");
+			e = OB_DIAG(d, OB_EEMPTY, path, 0, 0, NULL, 0,
+			            "archivo sin encabezado ni registros",
+			            "file without a header or records");
 	}
 out:
 	if (progress)

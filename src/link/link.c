@@ -362,19 +362,19 @@ ob_err ob_link_run(const struct ob_link_records *r, const struct ob_block_rule *
 	memset(&all, 0, sizeof(all));
 	if (!(o->threshold > 0 && o->threshold < 1) || !(o->report_min > 0 && o->report_min <= 1) ||
 	    (!o->across && !o->within))
-		return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, NULL, 0,
-		                   "opciones de enlace no válidas: umbral y mínimo entre 0 y 1 / "
-		                   "invalid linkage options: threshold and minimum in (0, 1)");
+		return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, NULL, 0,
+		               "opciones de enlace no válidas: umbral y mínimo entre 0 y 1",
+		               "invalid linkage options: threshold and minimum between 0 and 1");
 	if (r->n < 2)
-		return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, NULL, 0,
-		                   "se necesitan al menos dos registros / at least two records "
-		                   "are needed");
+		return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, NULL, 0,
+		               "se necesitan al menos dos registros",
+		               "at least two records are needed");
 	for (size_t k = 0; k < r->nfields; k++)
 		nlev[k] = ob_link_field_levels(&r->field[k]);
 	if ((e = ob_fs_layout_init(&layout, r->nfields, nlev)))
-		return ob_diag_set(d, e, NULL, 0, 0, NULL, 0,
-		                   "demasiadas combinaciones de niveles entre los campos / too many "
-		                   "combinations of levels across the fields");
+		return OB_DIAG(d, e, NULL, 0, 0, NULL, 0,
+		               "demasiadas combinaciones de niveles entre los campos",
+		               "too many combinations of levels across the fields");
 
 	/* 1. blocking */
 	if ((e = ob_blocking_build(&res->blocking, r, rules, nrules, o->across, o->within, d)))
@@ -386,14 +386,14 @@ ob_err ob_link_run(const struct ob_link_records *r, const struct ob_block_rule *
 	res->seconds[0] = t - t0;
 	t0 = t;
 	if (o->on_candidates && o->on_candidates(o->ctx, &res->blocking)) {
-		e = ob_diag_set(d, OB_EINTERRUPTED, NULL, 0, 0, NULL, 0,
-		                "detenido antes de puntuar / stopped before scoring");
+		e = OB_DIAG(d, OB_EINTERRUPTED, NULL, 0, 0, NULL, 0,
+		            "detenido antes de puntuar", "stopped before scoring");
 		goto out;
 	}
 	if (res->blocking.total == 0) {
-		e = ob_diag_set(d, OB_EINVAL, NULL, 0, 0, NULL, 0,
-		                "las reglas de bloqueo no dan ningún par candidato / the blocking "
-		                "rules give no candidate pair");
+		e = OB_DIAG(d, OB_EINVAL, NULL, 0, 0, NULL, 0,
+		            "las reglas de bloqueo no dan ningún par candidato",
+		            "the blocking rules give no candidate pair");
 		goto out;
 	}
 
@@ -437,10 +437,10 @@ ob_err ob_link_run(const struct ob_link_records *r, const struct ob_block_rule *
 	ob_fs_patterns_init(&all, &layout);
 	for (int w = 0; w < threads; w++) {
 		if (c->err[w]) {
-			e = ob_diag_set(d, c->err[w], NULL, 0, 0, NULL, 0,
-			                "más de %d combinaciones de niveles distintas / more than %d "
-			                "distinct combinations of levels", OB_MAX_LINK_PATTERNS,
-			                OB_MAX_LINK_PATTERNS);
+			e = OB_DIAG(d, c->err[w], NULL, 0, 0, NULL, 0,
+			            "más de %d combinaciones de niveles distintas",
+			            "more than %d distinct combinations of levels",
+			            OB_MAX_LINK_PATTERNS);
 			goto out;
 		}
 		if ((e = ob_fs_patterns_merge(&all, &c->pat[w])))
@@ -451,10 +451,10 @@ ob_err ob_link_run(const struct ob_link_records *r, const struct ob_block_rule *
 		for (int w = 0; w < threads; w++)
 			n += c->dense[w][code];
 		if (n && (e = ob_fs_patterns_add(&all, code, (double)n))) {
-			ob_diag_set(d, e, NULL, 0, 0, NULL, 0,
-			            "más de %d combinaciones de niveles distintas / more than %d "
-			            "distinct combinations of levels", OB_MAX_LINK_PATTERNS,
-			            OB_MAX_LINK_PATTERNS);
+			OB_DIAG(d, e, NULL, 0, 0, NULL, 0,
+			        "más de %d combinaciones de niveles distintas",
+			        "more than %d distinct combinations of levels",
+			        OB_MAX_LINK_PATTERNS);
 			goto out;
 		}
 	}
@@ -484,9 +484,8 @@ ob_err ob_link_run(const struct ob_link_records *r, const struct ob_block_rule *
 	if (res->model.lambda >= 0.5)
 		res->model.lambda = 0.5;
 	if ((e = ob_fs_em(&all, &res->model, &eo, &em))) {
-		e = ob_diag_set(d, e, NULL, 0, 0, NULL, 0,
-		                "el EM no convergió a valores finitos / the EM did not reach "
-		                "finite values");
+		e = OB_DIAG(d, e, NULL, 0, 0, NULL, 0, "el EM no convergió a valores finitos",
+		            "the EM did not converge to finite values");
 		goto out;
 	}
 	res->em_iterations = em.iterations;
@@ -561,7 +560,7 @@ ob_err ob_link_run(const struct ob_link_records *r, const struct ob_block_rule *
 		e = ob_cluster(r->n, r->source, edges, ne, &co, &res->clusters);
 		free(edges);
 		if (e) {
-			ob_diag_set(d, e, NULL, 0, 0, NULL, 0, "agrupamiento / clustering");
+			OB_DIAG(d, e, NULL, 0, 0, NULL, 0, "agrupamiento", "clustering");
 			goto out;
 		}
 		for (size_t k = 0; k < res->npairs; k++)

@@ -230,38 +230,41 @@ ob_err ob_link_records_init(struct ob_link_records *r, const struct ob_link_fiel
 	r->surname1 = r->surname2 = r->surname_order = -1;
 	ob_buf_init(&r->ids, (size_t)UINT32_MAX - 1);
 	if (nfields == 0 || nfields > OB_MAX_LINK_FIELDS)
-		return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, NULL, 0,
-		                   "se necesitan de 1 a %d campos de comparación; hay %zu / "
-		                   "1 to %d comparison fields are needed",
-		                   OB_MAX_LINK_FIELDS, nfields, OB_MAX_LINK_FIELDS);
+		return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, NULL, 0,
+		               "se necesitan de 1 a %d campos de comparación; hay %zu",
+		               "1 to %d comparison fields are needed; there are %zu",
+		               OB_MAX_LINK_FIELDS, nfields);
 	r->nfields = nfields;
 	for (size_t k = 0; k < nfields; k++) {
 		const struct ob_link_field *f = &spec[k];
 		r->field[k] = *f;
 		if (f->kind >= OB_LINK_KIND_COUNT)
-			return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, f->name, strlen(f->name),
-			                   "tipo de campo desconocido / unknown field kind");
+			return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, f->name, strlen(f->name),
+			               "tipo de campo desconocido", "unknown field type");
 		if (f->ncut < 0 || f->ncut > OB_MAX_LEVELS - 1 ||
 		    (f->kind != OB_LINK_CODE && f->kind != OB_LINK_TERRITORY &&
 		     f->kind != OB_LINK_SURNAME_ORDER && f->ncut < 1))
-			return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, f->name, strlen(f->name),
-			                   "el campo necesita de 1 a %d cortes / the field needs 1 "
-			                   "to %d cuts", OB_MAX_LEVELS - 1, OB_MAX_LEVELS - 1);
+			return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, f->name, strlen(f->name),
+			               "el campo necesita de 1 a %d cortes",
+			               "the field needs 1 to %d cuts", OB_MAX_LEVELS - 1);
 		for (int i = 1; i < f->ncut; i++) {
 			bool ok = is_text(f->kind) ? f->cut[i] < f->cut[i - 1]
 			                           : f->cut[i] > f->cut[i - 1];
 			if (!ok)
-				return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, f->name, strlen(f->name),
-				                   "los cortes deben ir %s / cuts must be %s",
-				                   is_text(f->kind) ? "de mayor a menor" : "de menor a mayor",
-				                   is_text(f->kind) ? "decreasing" : "increasing");
+				return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, f->name,
+				               strlen(f->name), "los cortes deben ir %s",
+				               "the cuts must go %s",
+				               is_text(f->kind)
+				                       ? OB_TR("de mayor a menor", "from largest to smallest")
+				                       : OB_TR("de menor a mayor", "from smallest to largest"));
 		}
 		if (f->kind == OB_LINK_SURNAME1 || f->kind == OB_LINK_SURNAME2) {
 			int *slot = f->kind == OB_LINK_SURNAME1 ? &r->surname1 : &r->surname2;
 			if (*slot >= 0)
-				return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, f->name, strlen(f->name),
-				                   "solo puede haber un campo %s / only one %s field",
-				                   kind_names[f->kind], kind_names[f->kind]);
+				return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, f->name,
+				               strlen(f->name), "solo puede haber un campo %s",
+				               "there can be only one %s field",
+				               kind_names[f->kind]);
 			*slot = (int)k;
 		}
 		if (f->kind == OB_LINK_SURNAME_ORDER)

@@ -236,20 +236,24 @@ ob_err ob_ck_ptable_build(const struct ob_ck_params *par, struct ob_ck_ptable *t
 	double V = par->variance;
 
 	if (D < 1 || D > OB_CK_MAX_D)
-		return ob_diag_set(d, OB_EINVAL, OB_SDC_CONFIG_FILE, 0, 0, NULL, 0,
-		                   "[cell_key] max_perturbation = %d: se esperaba de 1 a %d "
-		                   "(expected 1 to %d)", D, OB_CK_MAX_D, OB_CK_MAX_D);
+		return OB_DIAG(d, OB_EINVAL, OB_SDC_CONFIG_FILE, 0, 0, NULL, 0,
+		               "[cell_key] max_perturbation = %d: se esperaba de 1 a %d",
+		               "[cell_key] max_perturbation = %d: expected 1 to %d", D,
+		               OB_CK_MAX_D);
 	if (js < 0 || js >= D)
-		return ob_diag_set(d, OB_EINVAL, OB_SDC_CONFIG_FILE, 0, 0, NULL, 0,
-		                   "[cell_key] never_shown = %d: se esperaba de 0 a "
-		                   "max_perturbation - 1 (%d), para que cada conteo pueda publicarse "
-		                   "sin sesgo y con perturbación (expected 0 to max_perturbation - "
-		                   "1)", js, D - 1);
+		return OB_DIAG(d, OB_EINVAL, OB_SDC_CONFIG_FILE, 0, 0, NULL, 0,
+		               "[cell_key] never_shown = %d: se esperaba de 0 a "
+		               "max_perturbation - 1 (%d), para que cada conteo pueda "
+		               "publicarse sin sesgo y con perturbación",
+		               "[cell_key] never_shown = %d: expected 0 to max_perturbation "
+		               "- 1 (%d), so that every count can be published without bias "
+		               "and with perturbation", js, D - 1);
 	if (!(V > 0) || !(V < (double)D * D))
-		return ob_diag_set(d, OB_EINVAL, OB_SDC_CONFIG_FILE, 0, 0, NULL, 0,
-		                   "[cell_key] variance = %g: se esperaba un número positivo menor "
-		                   "que max_perturbation al cuadrado (%d) (expected 0 < variance < "
-		                   "D^2)", V, D * D);
+		return OB_DIAG(d, OB_EINVAL, OB_SDC_CONFIG_FILE, 0, 0, NULL, 0,
+		               "[cell_key] variance = %g: se esperaba un número positivo "
+		               "menor que max_perturbation al cuadrado (%d)",
+		               "[cell_key] variance = %g: expected a positive number below "
+		               "max_perturbation squared (%d)", V, D * D);
 	memset(t, 0, sizeof(*t));
 	t->par = *par;
 	t->nrows = js + D + 2;
@@ -268,10 +272,11 @@ ob_err ob_ck_ptable_build(const struct ob_ck_params *par, struct ob_ck_ptable *t
 			xs[n++] = x;
 		}
 		if (!solve_row(xs, n, V, p))
-			return ob_diag_set(d, OB_EINVAL, OB_SDC_CONFIG_FILE, 0, 0, NULL, 0,
-			                   "[cell_key]: la fila %d de la tabla de perturbación no "
-			                   "converge con variance = %g (the perturbation table does not "
-			                   "converge)", i, V);
+			return OB_DIAG(d, OB_EINVAL, OB_SDC_CONFIG_FILE, 0, 0, NULL, 0,
+			               "[cell_key]: la fila %d de la tabla de perturbación "
+			               "no converge con variance = %g",
+			               "[cell_key]: row %d of the perturbation table does "
+			               "not converge with variance = %g", i, V);
 		T = V;
 		quantise(xs, n, p, T, keys);
 		for (size_t m = 0; m < n; m++) {
@@ -465,9 +470,10 @@ static int unit_level(const struct ob_snapshot *s, const char *v, size_t n)
 static ob_err refuse(struct ob_diag *d, const char *what, const char *v, size_t n,
                      const char *rule, const char *es, const char *en)
 {
-	return ob_diag_set(d, OB_EUSAGE, what, 0, 0, v, n,
-	                   "pregunta pública no admitida por la regla «%s» (disclosure.ini): %s / "
-	                   "public question refused by rule '%s': %s", rule, es, rule, en);
+	return OB_DIAG(d, OB_EUSAGE, what, 0, 0, v, n,
+	               "pregunta pública no admitida por la regla «%s» (disclosure.ini): %s",
+	               "public question refused by rule «%s» (disclosure.ini): %s", rule,
+	               OB_TR(es, en));
 }
 
 /* What the question uses, gathered from its dimensions and filter. */

@@ -101,11 +101,11 @@ static ob_err manifest_anchor(const char *path, const char *version,
 	if (stat(path, &st) != 0)
 		return OB_OK; /* a release without manifest is not anchored */
 	if (st.st_size > OB_MAX_TEXT_FILE)
-		return ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
-		                   "manifiesto demasiado grande (manifest too large)");
+		return OB_DIAG(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
+		               "manifiesto demasiado grande", "manifest too large");
 	if (!(root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)))
-		return ob_diag_set(d, OB_EPARSE, path, jerr.line, jerr.column, NULL, 0,
-		                   "manifiesto ilegible: %s (unreadable manifest)", jerr.text);
+		return OB_DIAG(d, OB_EPARSE, path, jerr.line, jerr.column, NULL, 0,
+		               "manifiesto ilegible: %s", "unreadable manifest: %s", jerr.text);
 	h = json_object_get(root, "audit_head");
 	if (!h || json_is_null(h))
 		goto out;
@@ -113,9 +113,11 @@ static ob_err manifest_anchor(const char *path, const char *version,
 	hash = json_object_get(h, "hash");
 	if (!json_is_integer(seq) || json_integer_value(seq) < 1 || !json_is_string(hash) ||
 	    !hex64(json_string_value(hash))) {
-		e = ob_diag_set(d, OB_EPARSE, path, 0, 0, NULL, 0,
-		                "«audit_head» mal formado: se esperaba {\"seq\": N, \"hash\": 64 "
-		                "cifras hexadecimales} (malformed audit anchor)");
+		e = OB_DIAG(d, OB_EPARSE, path, 0, 0, NULL, 0,
+		            "«audit_head» mal formado: se esperaba {\"seq\": N, \"hash\": 64 "
+		            "cifras hexadecimales}",
+		            "malformed «audit_head»: expected {\"seq\": N, \"hash\": 64 "
+		            "hexadecimal digits}");
 		goto out;
 	}
 	a->seq = (long long)json_integer_value(seq);
@@ -140,11 +142,13 @@ ob_err ob_release_audit_anchors(const char *dir, struct ob_audit_anchor **out, s
 	*out = NULL;
 	*n = *unanchored = 0;
 	if (snprintf(path, sizeof(path), "%s/%s", dir, OB_RELEASES_DIR) >= (int)sizeof(path))
-		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga");
+		return OB_DIAG(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
 	if (!(dd = opendir(path)))
 		return errno == ENOENT ? OB_OK
-		                       : ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0,
-		                                     "no se pudo leer: %s", strerror(errno));
+		                       : OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0,
+		                                 "no se pudo leer: %s", "cannot read: %s",
+		                                 strerror(errno));
 	while ((de = readdir(dd))) {
 		char mpath[OB_MAX_PATH];
 		bool found;
@@ -207,9 +211,9 @@ static ob_err default_years(const struct ob_snapshot *s, struct ob_period **p, s
 		if (s->coverage[i].to_month > b)
 			b = s->coverage[i].to_month;
 	if (b < 0)
-		return ob_diag_set(d, OB_EUSAGE, "--year", 0, 0, NULL, 0,
-		                   "el observatorio no tiene envíos: nada que publicar (no "
-		                   "deliveries yet)");
+		return OB_DIAG(d, OB_EUSAGE, "--year", 0, 0, NULL, 0,
+		               "el observatorio no tiene envíos: nada que publicar",
+		               "the observatory has no deliveries: nothing to publish");
 	snprintf(spec, sizeof(spec), "%04d", b / 12);
 	return ob_period_parse(spec, p, n, d);
 }
@@ -266,7 +270,7 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 	if ((e = ob_sdc_config_load(&r.cfg, dir, d)) ||
 	    (e = ob_indicators_load_dir(dir, &r.set, &def, d)))
 		goto release;
-	rel_progress(&r, "instantánea del motor");
+	REL_PROGRESS(&r, "instantánea del motor", "the engine's snapshot");
 	if ((e = ob_snapshot_load(st, dir, &r.snap, NULL, d)) ||
 	    (e = ob_population_load(st, r.snap, &r.pop, d)) ||
 	    (e = ob_counting_load(dir, r.snap, r.set, &r.rules, d)))
@@ -277,9 +281,10 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 	for (size_t p = 0; p < r.n_periods; p++)
 		if (r.periods[p].kind != OB_PERIOD_YEAR ||
 		    (p && r.periods[p].year != r.periods[p - 1].year + 1)) {
-			e = ob_diag_set(d, OB_EUSAGE, "--year", 0, 0, o->years, strlen(o->years),
-			                "se esperaba un año (2024) o un intervalo de años "
-			                "(2020..2024) (expected a year or a range of years)");
+			e = OB_DIAG(d, OB_EUSAGE, "--year", 0, 0, o->years, strlen(o->years),
+			            "se esperaba un año (2024) o un intervalo de años "
+			            "(2020..2024)",
+			            "expected a year (2024) or a range of years (2020..2024)");
 			goto release;
 		}
 	r.yearstr = ob_malloc(r.n_periods * sizeof(*r.yearstr));
@@ -296,8 +301,8 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 	/* the folder */
 	snprintf(path, sizeof(path), "%s/%s", dir, OB_RELEASES_DIR);
 	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-		e = ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo crear: %s",
-		                strerror(errno));
+		e = OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo crear: %s",
+		            "cannot create: %s", strerror(errno));
 		goto release;
 	}
 	prev = latest_number(dir);
@@ -309,21 +314,21 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 	snprintf(r.tmp, sizeof(r.tmp), "%s/%s/.tmp-%s-%ld", dir, OB_RELEASES_DIR, res->version,
 	         (long)getpid());
 	if (mkdir(r.tmp, 0755) != 0) {
-		e = ob_diag_set(d, OB_EIO, r.tmp, 0, 0, NULL, 0, "no se pudo crear: %s",
-		                strerror(errno));
+		e = OB_DIAG(d, OB_EIO, r.tmp, 0, 0, NULL, 0, "no se pudo crear: %s",
+		            "cannot create: %s", strerror(errno));
 		goto release;
 	}
 	for (size_t t = 0; t < NTABLES; t++) {
-		rel_progress(&r, "escribiendo %s (%zu filas): CSV, JSON, SDMX-CSV, SDMX-JSON", r.t[t].id,
-		         r.t[t].n);
+		REL_PROGRESS(&r, "escribiendo %s (%zu filas): CSV, JSON, SDMX-CSV, SDMX-JSON",
+		             "writing %s (%zu rows): CSV, JSON, SDMX-CSV, SDMX-JSON", r.t[t].id, r.t[t].n);
 		if ((e = rel_write_csv(&r, &r.t[t])) || (e = rel_write_json(&r, &r.t[t])) ||
 		    (e = rel_write_sdmx_csv(&r, &r.t[t])) || (e = rel_write_sdmx_json(&r, &r.t[t])))
 			goto remove_tmp;
 	}
-	rel_progress(&r, "escribiendo tables.xlsx");
+	REL_PROGRESS(&r, "escribiendo tables.xlsx", "writing tables.xlsx");
 	if ((e = rel_write_xlsx(&r)))
 		goto remove_tmp;
-	rel_progress(&r, "escribiendo mapas GeoJSON");
+	REL_PROGRESS(&r, "escribiendo mapas GeoJSON", "writing GeoJSON maps");
 	if ((e = rel_write_maps(&r)) || (e = rel_write_diff(&r, prev ? prev_dir : NULL)) ||
 	    (e = rel_write_catalog(&r)) || (e = rel_write_manifest(&r)))
 		goto remove_tmp;
@@ -331,9 +336,9 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 	snprintf(res->path, sizeof(res->path), "%s/%s/%s", dir, OB_RELEASES_DIR, res->version);
 	/* never over an existing release */
 	if (renameat2(AT_FDCWD, r.tmp, AT_FDCWD, res->path, RENAME_NOREPLACE) != 0) {
-		e = ob_diag_set(d, errno == EEXIST ? OB_EEXISTS : OB_EIO, res->path, 0, 0, NULL, 0,
-		                "no se pudo dejar la publicación en su sitio: %s (could not move "
-		                "the release into place)", strerror(errno));
+		e = OB_DIAG(d, errno == EEXIST ? OB_EEXISTS : OB_EIO, res->path, 0, 0, NULL, 0,
+		            "no se pudo dejar la publicación en su sitio: %s",
+		            "could not move the release into place: %s", strerror(errno));
 		goto remove_tmp;
 	}
 	{
@@ -343,7 +348,7 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 			close(fd);
 		}
 	}
-	rel_progress(&r, "publicación %s lista", res->version);
+	REL_PROGRESS(&r, "publicación %s lista", "release %s ready", res->version);
 	goto release;
 remove_tmp:
 	remove_tree(r.tmp);

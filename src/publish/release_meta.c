@@ -128,8 +128,9 @@ static ob_err load_cells(const char *reldir, struct ob_strmap *m, struct ob_diag
 		if (access(path, F_OK) != 0)
 			continue;
 		if (!(root = json_load_file(path, 0, &jerr)))
-			return ob_diag_set(d, OB_EPARSE, path, jerr.line, jerr.column, NULL, 0,
-			                   "publicación anterior ilegible: %s", jerr.text);
+			return OB_DIAG(d, OB_EPARSE, path, jerr.line, jerr.column, NULL, 0,
+			               "publicación anterior ilegible: %s",
+			               "unreadable previous release: %s", jerr.text);
 		dims = json_object_get(root, "dimensions");
 		data = json_object_get(root, "data");
 		json_array_foreach(data, i, row) {
@@ -168,9 +169,11 @@ static ob_err load_cells(const char *reldir, struct ob_strmap *m, struct ob_diag
 				ob_buf_release(&k);
 				ob_buf_release(&v);
 				json_decref(root);
-				return ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
-				                   "una celda de la publicación anterior excede %d bytes / "
-				                   "a cell of the previous release is too large", 1 << 16);
+				return OB_DIAG(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
+				               "una celda de la publicación anterior excede "
+				               "%d bytes",
+				               "a cell of the previous release exceeds %d "
+				               "bytes", 1 << 16);
 			}
 			if (k.ptr)
 				ob_strmap_put(m, k.ptr, k.len, ob_buf_detach(&v, NULL), NULL);
@@ -376,8 +379,8 @@ ob_err rel_write_catalog(struct rel *r)
 	}
 	ob_buf_puts(&b, "]}\n");
 	if (!b.ptr || b.len == b.max)
-		return ob_diag_set(r->d, OB_ETOOBIG, "catalog.jsonld", 0, 0, NULL, 0,
-		                   "catálogo demasiado grande");
+		return OB_DIAG(r->d, OB_ETOOBIG, "catalog.jsonld", 0, 0, NULL, 0,
+		               "catálogo demasiado grande", "catalogue too large");
 	e = rel_write_buf(r, "catalog.jsonld", &b);
 	ob_buf_release(&b);
 	return e;
@@ -427,7 +430,8 @@ ob_err rel_write_manifest(struct rel *r)
 		if (snprintf(path, sizeof(path), "%s/%s", r->tmp, r->files[i]) >= (int)sizeof(path) ||
 		    hash_file(path, hex, &size)) {
 			ob_buf_release(&b);
-			return ob_diag_set(r->d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo leer");
+			return OB_DIAG(r->d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo leer",
+			               "cannot read");
 		}
 		ob_buf_puts(&b, i ? ",\n{" : "\n{");
 		jkv(&b, "path", r->files[i]);

@@ -92,12 +92,13 @@ FILE *rel_open_out(struct rel *r, const char *name)
 
 	if (r->nfiles == OB_MAX_RELEASE_FILES ||
 	    snprintf(path, sizeof(path), "%s/%s", r->tmp, name) >= (int)sizeof(path)) {
-		ob_diag_set(r->d, OB_ETOOBIG, name, 0, 0, NULL, 0, "demasiados archivos");
+		OB_DIAG(r->d, OB_ETOOBIG, name, 0, 0, NULL, 0, "demasiados archivos",
+		        "too many files");
 		return NULL;
 	}
 	if (!(f = fopen(path, "wb"))) {
-		ob_diag_set(r->d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo crear: %s",
-		            strerror(errno));
+		OB_DIAG(r->d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo crear: %s",
+		        "cannot create: %s", strerror(errno));
 		return NULL;
 	}
 	r->files[r->nfiles++] = ob_strdup(name);
@@ -107,8 +108,9 @@ FILE *rel_open_out(struct rel *r, const char *name)
 ob_err rel_close_out(struct rel *r, FILE *f, const char *name)
 {
 	if (ferror(f) | (fclose(f) != 0))
-		return ob_diag_set(r->d, OB_EIO, name, 0, 0, NULL, 0,
-		                   "no se pudo escribir (disco lleno?) / write error");
+		return OB_DIAG(r->d, OB_EIO, name, 0, 0, NULL, 0,
+		               "no se pudo escribir (disco lleno?)",
+		               "cannot write (disk full?)");
 	return OB_OK;
 }
 
@@ -117,8 +119,9 @@ ob_err rel_write_buf(struct rel *r, const char *name, const struct ob_buf *b)
 	FILE *f = rel_open_out(r, name);
 
 	if (ob_buf_failed(b))
-		return ob_diag_set(r->d, OB_ETOOBIG, name, 0, 0, NULL, 0,
-		                   "el archivo excede %zu bytes / the file exceeds its limit", b->max);
+		return OB_DIAG(r->d, OB_ETOOBIG, name, 0, 0, NULL, 0,
+		               "el archivo excede %zu bytes", "the file exceeds %zu bytes",
+		               b->max);
 	if (!f)
 		return r->d->code;
 	if (b->len)
@@ -491,16 +494,17 @@ ob_err rel_write_xlsx(struct rel *r)
 	ob_buf_puts(&wb, "</sheets></workbook>");
 	ob_buf_puts(&rels, "</Relationships>");
 	if (ob_buf_failed(&ct) || ob_buf_failed(&wb) || ob_buf_failed(&rels)) {
-		e = ob_diag_set(r->d, OB_ETOOBIG, "tables.xlsx", 0, 0, NULL, 0,
-		                "el índice del libro excede su límite / the workbook's index is "
-		                "too large");
+		e = OB_DIAG(r->d, OB_ETOOBIG, "tables.xlsx", 0, 0, NULL, 0,
+		            "el índice del libro excede su límite",
+		            "the workbook's index exceeds its limit");
 		goto release;
 	}
 	if (big) {
-		e = ob_diag_set(r->d, OB_ETOOBIG, "tables.xlsx", 0, 0, NULL, 0,
-		                "una tabla tiene más de %d filas, el máximo de una hoja; publique "
-		                "menos años con --year (a table exceeds a sheet's rows)",
-		                OB_XLSX_MAX_ROWS);
+		e = OB_DIAG(r->d, OB_ETOOBIG, "tables.xlsx", 0, 0, NULL, 0,
+		            "una tabla tiene más de %d filas, el máximo de una hoja; "
+		            "publique menos años con --year",
+		            "a table has more than %d rows, the most a sheet holds; publish "
+		            "fewer years with --year", OB_XLSX_MAX_ROWS);
 		goto release;
 	}
 	ent[ne++] = (struct ob_zip_entry){ "[Content_Types].xml", ct.ptr, ct.len };
@@ -510,7 +514,8 @@ ob_err rel_write_xlsx(struct rel *r)
 	for (size_t s = 0; s < NTABLES; s++)
 		ent[ne++] = (struct ob_zip_entry){ names[s], sheets[s].ptr, sheets[s].len };
 	if (snprintf(path, sizeof(path), "%s/tables.xlsx", r->tmp) >= (int)sizeof(path))
-		e = ob_diag_set(r->d, OB_ETOOBIG, r->tmp, 0, 0, NULL, 0, "ruta demasiado larga");
+		e = OB_DIAG(r->d, OB_ETOOBIG, r->tmp, 0, 0, NULL, 0, "ruta demasiado larga",
+		            "path too long");
 	else if (!(e = ob_zip_write(path, ent, ne, r->d)))
 		r->files[r->nfiles++] = ob_strdup("tables.xlsx");
 release:

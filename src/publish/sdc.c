@@ -126,16 +126,16 @@ static ob_err parse_setting(struct ob_sdc_config *tmp, int section,
 	if (section < OB_SDC_NRULES) {
 		if (word_is(k, nk, "min_count")) {
 			if (!ob_parse_int(v, nv, 2, OB_MAX_SDC_COUNT, &num))
-				return ob_diag_set(d, OB_EINVAL, file, line, col, v, nv,
-				                   "min_count debe ser un entero de 2 en adelante "
-				                   "(min_count must be an integer >= 2)");
+				return OB_DIAG(d, OB_EINVAL, file, line, col, v, nv,
+				               "min_count debe ser un entero de 2 en adelante",
+				               "min_count must be an integer from 2 up");
 			tmp->rule[section].min_count = num;
 			return OB_OK;
 		}
 		if (word_is(k, nk, "zero_sensitive")) {
 			if (!parse_bool(v, nv, &b))
-				return ob_diag_set(d, OB_EINVAL, file, line, col, v, nv,
-				                   "se esperaba yes o no (expected yes or no)");
+				return OB_DIAG(d, OB_EINVAL, file, line, col, v, nv,
+				               "se esperaba yes o no", "expected yes or no");
 			tmp->rule[section].zero_sensitive = b;
 			return OB_OK;
 		}
@@ -145,20 +145,21 @@ static ob_err parse_setting(struct ob_sdc_config *tmp, int section,
 		if (ik->section != section || !word_is(k, nk, ik->key))
 			continue;
 		if (!ob_parse_int(v, nv, ik->min, ik->max, &num))
-			return ob_diag_set(d, OB_EINVAL, file, line, col, v, nv,
-			                   "%s debe ser un entero de %lld a %lld (%s must be an "
-			                   "integer from %lld to %lld)", ik->key, ik->min, ik->max,
-			                   ik->key, ik->min, ik->max);
+			return OB_DIAG(d, OB_EINVAL, file, line, col, v, nv,
+			               "%s debe ser un entero de %lld a %lld",
+			               "%s must be an integer from %lld to %lld", ik->key,
+			               ik->min, ik->max);
 		*(int *)(void *)((char *)tmp + ik->off) = (int)num;
 		return OB_OK;
 	}
 	if (section == SEC_CELL_KEY && word_is(k, nk, "variance")) {
 		double x;
 		if (!ob_parse_double(v, nv, &x) || !isfinite(x) || x <= 0)
-			return ob_diag_set(d, OB_EINVAL, file, line, col, v, nv,
-			                   "variance debe ser un número positivo, menor que "
-			                   "max_perturbation al cuadrado (variance must be a positive "
-			                   "number below max_perturbation squared)");
+			return OB_DIAG(d, OB_EINVAL, file, line, col, v, nv,
+			               "variance debe ser un número positivo, menor que "
+			               "max_perturbation al cuadrado",
+			               "variance must be a positive number, below "
+			               "max_perturbation squared");
 		tmp->ck.variance = x;
 		return OB_OK;
 	}
@@ -168,9 +169,9 @@ static ob_err parse_setting(struct ob_sdc_config *tmp, int section,
 		else if (nv == 5 && !strncmp(v, "years", 5))
 			tmp->pub.age_years = true;
 		else
-			return ob_diag_set(d, OB_EINVAL, file, line, col, v, nv,
-			                   "se esperaba groups (grupos de edad) o years (años) "
-			                   "(expected groups or years)");
+			return OB_DIAG(d, OB_EINVAL, file, line, col, v, nv,
+			               "se esperaba groups (grupos de edad) o years (años)",
+			               "expected groups (age groups) or years");
 		return OB_OK;
 	}
 	if (section == SEC_PUBLIC && word_is(k, nk, "dates")) {
@@ -179,21 +180,22 @@ static ob_err parse_setting(struct ob_sdc_config *tmp, int section,
 		else if (nv == 3 && !strncmp(v, "day", 3))
 			tmp->pub.dates_by_day = true;
 		else
-			return ob_diag_set(d, OB_EINVAL, file, line, col, v, nv,
-			                   "se esperaba month (meses enteros) o day (días) (expected "
-			                   "month or day)");
+			return OB_DIAG(d, OB_EINVAL, file, line, col, v, nv,
+			               "se esperaba month (meses enteros) o day (días)",
+			               "expected month (whole months) or day (days)");
 		return OB_OK;
 	}
 	if (section == SEC_PUBLIC && word_is(k, nk, "hour_small_areas")) {
 		if (!parse_bool(v, nv, &b))
-			return ob_diag_set(d, OB_EINVAL, file, line, col, v, nv,
-			                   "se esperaba yes o no (expected yes or no)");
+			return OB_DIAG(d, OB_EINVAL, file, line, col, v, nv,
+			               "se esperaba yes o no", "expected yes or no");
 		tmp->pub.hour_small_areas = b;
 		return OB_OK;
 	}
-	return ob_diag_set(d, OB_EINVAL, file, line, it->key_column, k, nk,
-	                   "clave desconocida en [%s]; se esperaba %s (unknown key)",
-	                   section_name(section), section_keys(section));
+	return OB_DIAG(d, OB_EINVAL, file, line, it->key_column, k, nk,
+	               "clave desconocida en [%s]; se esperaba %s",
+	               "unknown key in [%s]; expected %s", section_name(section),
+	               section_keys(section));
 }
 
 struct config_parse {
@@ -215,11 +217,12 @@ static ob_err config_item(void *ctx, const struct ob_ini_item *it)
 			if (!strcmp(it->section, section_name(i)))
 				p->section = i;
 		if (p->section < 0)
-			return ob_diag_set(p->d, OB_EINVAL, p->file, it->line, it->key_column,
-			                   it->section, strlen(it->section),
-			                   "sección desconocida; se esperaba general, "
-			                   "sexual_violence, minors, cell_key o public (unknown "
-			                   "section)");
+			return OB_DIAG(p->d, OB_EINVAL, p->file, it->line, it->key_column,
+			               it->section, strlen(it->section),
+			               "sección desconocida; se esperaba general, "
+			               "sexual_violence, minors, cell_key o public",
+			               "unknown section; expected general, sexual_violence, "
+			               "minors, cell_key or public");
 		return OB_OK;
 	}
 	if ((e = parse_setting(&p->tmp, p->section, it, p->file, p->d)))
@@ -243,18 +246,22 @@ ob_err ob_sdc_config_parse(struct ob_sdc_config *c, const char *text, size_t n,
 	ck_line = p.ck_line;
 	/* settings that only make sense together */
 	if (tmp.ck.never_shown >= tmp.ck.max_perturbation)
-		return ob_diag_set(d, OB_EINVAL, file, ck_line, 0, NULL, 0,
-		                   "[cell_key] never_shown = %d no es menor que max_perturbation = "
-		                   "%d: algunos conteos no podrían publicarse sin sesgo, o solo tal "
-		                   "cual (never_shown must be below max_perturbation)",
-		                   tmp.ck.never_shown, tmp.ck.max_perturbation);
+		return OB_DIAG(d, OB_EINVAL, file, ck_line, 0, NULL, 0,
+		               "[cell_key] never_shown = %d no es menor que max_perturbation "
+		               "= %d: algunos conteos no podrían publicarse sin sesgo, o "
+		               "solo tal cual",
+		               "[cell_key] never_shown = %d is not below max_perturbation = "
+		               "%d: some counts could not be published without bias, or "
+		               "only as they are", tmp.ck.never_shown, tmp.ck.max_perturbation);
 	if (!(tmp.ck.variance < (double)tmp.ck.max_perturbation * tmp.ck.max_perturbation))
-		return ob_diag_set(d, OB_EINVAL, file, ck_line, 0, NULL, 0,
-		                   "[cell_key] variance = %g no es menor que max_perturbation al "
-		                   "cuadrado (%d): no hay perturbación de media 0 con esa varianza "
-		                   "(variance must be below max_perturbation squared)",
-		                   tmp.ck.variance,
-		                   tmp.ck.max_perturbation * tmp.ck.max_perturbation);
+		return OB_DIAG(d, OB_EINVAL, file, ck_line, 0, NULL, 0,
+		               "[cell_key] variance = %g no es menor que max_perturbation al "
+		               "cuadrado (%d): no hay perturbación de media 0 con esa "
+		               "varianza",
+		               "[cell_key] variance = %g is not below max_perturbation "
+		               "squared (%d): no perturbation with mean 0 has that variance",
+		               tmp.ck.variance,
+		               tmp.ck.max_perturbation * tmp.ck.max_perturbation);
 	*c = tmp;
 	return OB_OK;
 }
@@ -269,7 +276,8 @@ ob_err ob_sdc_config_load(struct ob_sdc_config *c, const char *dir, struct ob_di
 	ob_sdc_config_default(c);
 	if (snprintf(path, sizeof(path), "%s/catalog/%s", dir, OB_SDC_CONFIG_FILE) >=
 	    (int)sizeof(path))
-		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga");
+		return OB_DIAG(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
 	if ((e = ob_read_file(path, OB_MAX_CONFIG_FILE, &text, &len, d)))
 		return e == OB_ENOENT ? OB_OK : e; /* no file: the defaults */
 	e = ob_sdc_config_parse(c, text, len, path, d);
@@ -296,19 +304,22 @@ static ob_err dim_copy(const struct ob_sdc_dim *dim, const char *what, long **pa
 	size_t n = dim->n, *fill;
 
 	if (n == 0 || !dim->parent)
-		return ob_diag_set(d, OB_EINVAL, what, 0, 0, NULL, 0,
-		                   "una dimensión necesita al menos un nodo");
+		return OB_DIAG(d, OB_EINVAL, what, 0, 0, NULL, 0,
+		               "una dimensión necesita al menos un nodo",
+		               "a dimension needs at least one node");
 	for (size_t i = 0; i < n; i++) {
 		long p = dim->parent[i];
 		size_t steps = 0;
 
 		if (p < -1 || p >= (long)n || p == (long)i)
-			return ob_diag_set(d, OB_EINVAL, what, 0, 0, NULL, 0,
-			                   "el nodo %zu tiene un padre fuera de rango (%ld)", i, p);
+			return OB_DIAG(d, OB_EINVAL, what, 0, 0, NULL, 0,
+			               "el nodo %zu tiene un padre fuera de rango (%ld)",
+			               "node %zu has a parent out of range (%ld)", i, p);
 		while (p >= 0) {
 			if (++steps > n)
-				return ob_diag_set(d, OB_EINVAL, what, 0, 0, NULL, 0,
-				                   "el nodo %zu está en un ciclo de padres", i);
+				return OB_DIAG(d, OB_EINVAL, what, 0, 0, NULL, 0,
+				               "el nodo %zu está en un ciclo de padres",
+				               "node %zu is in a cycle of parents", i);
 			p = dim->parent[p];
 		}
 	}
@@ -338,10 +349,11 @@ ob_err ob_sdc_table_init(struct ob_sdc_table *t, const struct ob_sdc_dim *rows,
 
 	memset(t, 0, sizeof(*t));
 	if (rows->n && cols->n > OB_MAX_SDC_CELLS / rows->n)
-		return ob_diag_set(d, OB_ETOOBIG, "tabla", 0, 0, NULL, 0,
-		                   "%zu x %zu celdas: más de las %d que admite el control de "
-		                   "divulgación (too many cells)", rows->n, cols->n,
-		                   OB_MAX_SDC_CELLS);
+		return OB_DIAG(d, OB_ETOOBIG, "tabla", 0, 0, NULL, 0,
+		               "%zu x %zu celdas: más de las %d que admite el control de "
+		               "divulgación",
+		               "%zu x %zu cells: more than the %d that disclosure control "
+		               "takes", rows->n, cols->n, OB_MAX_SDC_CELLS);
 	if ((e = dim_copy(rows, "filas", &t->row_parent, &t->row_first, &t->row_kids, d)))
 		goto release;
 	if ((e = dim_copy(cols, "columnas", &t->col_parent, &t->col_first, &t->col_kids, d)))
@@ -428,8 +440,10 @@ static ob_err compute_totals(struct ob_sdc_table *t, struct ob_diag *d)
 					if (ar == (long)r && ac == (long)c)
 						continue;
 					if (*cell > OB_MAX_SDC_COUNT - v)
-						return ob_diag_set(d, OB_ETOOBIG, "tabla", 0, 0, NULL, 0,
-						                   "un total pasa de %lld", OB_MAX_SDC_COUNT);
+						return OB_DIAG(d, OB_ETOOBIG, "tabla", 0, 0,
+						               NULL, 0, "un total pasa de %lld",
+						               "a total exceeds %lld",
+						               OB_MAX_SDC_COUNT);
 					*cell += v;
 				}
 		}
@@ -641,9 +655,11 @@ static ob_err block_determined(const struct ob_sdc_table *t, const size_t *cells
 
 	*found = false;
 	if (ng && n > OB_MAX_SDC_MATRIX / ng)
-		return ob_diag_set(d, OB_ETOOBIG, "tabla", 0, 0, NULL, 0,
-		                   "un bloque de %zu celdas suprimidas y %zu ecuaciones es "
-		                   "demasiado grande para la verificación algebraica", n, ng);
+		return OB_DIAG(d, OB_ETOOBIG, "tabla", 0, 0, NULL, 0,
+		               "un bloque de %zu celdas suprimidas y %zu ecuaciones es "
+		               "demasiado grande para la verificación algebraica",
+		               "a block of %zu suppressed cells and %zu equations is too "
+		               "large for the algebraic check", n, ng);
 	for (size_t i = 0; i < n; i++)
 		col_of[cells[i]] = i;
 	m = ob_calloc(ng * n, sizeof(*m));
@@ -775,9 +791,11 @@ static ob_err algebra_round(struct ob_sdc_table *t, struct ob_sdc_stats *st, boo
 			best_in_group(t, gorder[k], &best, &have);
 		if (!have) {
 			/* cannot happen (see sdc.h); refuse rather than publish */
-			e = ob_diag_set(d, OB_EINVAL, "tabla", 0, 0, NULL, 0,
-			                "la celda %zu sigue siendo deducible y no queda celda que "
-			                "suprimir", todo[i]);
+			e = OB_DIAG(d, OB_EINVAL, "tabla", 0, 0, NULL, 0,
+			            "la celda %zu sigue siendo deducible y no queda celda "
+			            "que suprimir",
+			            "cell %zu can still be deduced and no cell is left to "
+			            "suppress", todo[i]);
 			goto release;
 		}
 		if (t->status[best] == OB_SDC_SHOWN) {
@@ -787,8 +805,9 @@ static ob_err algebra_round(struct ob_sdc_table *t, struct ob_sdc_stats *st, boo
 		}
 	}
 	if (ntodo && !*added)
-		e = ob_diag_set(d, OB_EINVAL, "tabla", 0, 0, NULL, 0,
-		                "la supresión secundaria no avanza");
+		e = OB_DIAG(d, OB_EINVAL, "tabla", 0, 0, NULL, 0,
+		            "la supresión secundaria no avanza",
+		            "secondary suppression makes no progress");
 release:
 	free(uf);
 	free(order);
@@ -813,8 +832,8 @@ ob_err ob_sdc_protect(struct ob_sdc_table *t, const struct ob_sdc_config *cfg,
 		stats = &local;
 	memset(stats, 0, sizeof(*stats));
 	if (t->protected_done)
-		return ob_diag_set(d, OB_EINVAL, "tabla", 0, 0, NULL, 0,
-		                   "la tabla ya fue protegida");
+		return OB_DIAG(d, OB_EINVAL, "tabla", 0, 0, NULL, 0,
+		               "la tabla ya fue protegida", "the table was already protected");
 	if ((e = compute_totals(t, d)))
 		return e;
 	stats->cells = cells;

@@ -47,16 +47,16 @@ ob_err ob_zip_write(const char *path, const struct ob_zip_entry *e, size_t n,
 	bool bad = false;
 
 	if (n > 0xFFFF)
-		return ob_diag_set(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
-		                   "demasiadas entradas para un zip (too many entries)");
+		return OB_DIAG(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
+		               "demasiadas entradas para un zip", "too many entries for a zip");
 	for (size_t i = 0; i < n; i++)
 		if (e[i].len >= 0xFFFFFFFFu || strlen(e[i].name) > 0xFFFF)
-			return ob_diag_set(d, OB_ETOOBIG, path, 0, 0, e[i].name, strlen(e[i].name),
-			                   "una entrada supera 4 GiB; publique menos años "
-			                   "(an entry exceeds 4 GiB)");
+			return OB_DIAG(d, OB_ETOOBIG, path, 0, 0, e[i].name, strlen(e[i].name),
+			               "una entrada supera 4 GiB; publique menos años",
+			               "an entry exceeds 4 GiB; publish fewer years");
 	if (!(f = fopen(path, "wb")))
-		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo crear: %s",
-		                   strerror(errno));
+		return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo crear: %s",
+		               "cannot create: %s", strerror(errno));
 	off = ob_calloc(n + 1, sizeof(*off));
 	crc = ob_calloc(n + 1, sizeof(*crc));
 	for (size_t i = 0; i < n; i++) {
@@ -119,7 +119,7 @@ ob_err ob_zip_write(const char *path, const struct ob_zip_entry *e, size_t n,
 	free(off);
 	free(crc);
 	if (ferror(f) | (fclose(f) != 0) || bad)
-		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0,
-		                   "no se pudo escribir el zip (write error)");
+		return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo escribir el zip",
+		               "cannot write the zip");
 	return OB_OK;
 }

@@ -481,15 +481,16 @@ static FILE *open_out(const char *dir, const char *name, char *path, size_t size
 	snprintf(path, size, "%s/%s", dir, name);
 	f = fopen(path, "w");
 	if (!f)
-		ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo escribir: %s / cannot write",
-		            strerror(errno));
+		OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo escribir: %s",
+		        "cannot write: %s", strerror(errno));
 	return f;
 }
 
 static ob_err close_out(FILE *f, const char *path, struct ob_diag *d)
 {
 	if (ferror(f) | fclose(f))
-		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "error de escritura / write error");
+		return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "error de escritura",
+		               "write error");
 	return OB_OK;
 }
 
@@ -522,9 +523,9 @@ ob_err ob_reconcile_write_csv(const struct ob_reconcile_run *run, const char *di
 	ob_err e;
 
 	if ((mkdir(dir, 0777) && errno != EEXIST) || stat(dir, &sb) || !S_ISDIR(sb.st_mode))
-		return ob_diag_set(d, OB_EIO, dir, 0, 0, NULL, 0,
-		                   "no se pudo crear el directorio de salida / cannot create the "
-		                   "output directory");
+		return OB_DIAG(d, OB_EIO, dir, 0, 0, NULL, 0,
+		               "no se pudo crear el directorio de salida",
+		               "cannot create the output directory");
 	if (!(f = open_out(dir, "deaths.csv", path, sizeof(path), d)))
 		return OB_EIO;
 	ob_csvw_init(&w, f, ',');
@@ -658,9 +659,9 @@ ob_err ob_reconcile_evaluate(const struct ob_reconcile_run *run, const char *tru
 		ob_buf_reset(&k);
 		ob_buf_putf(&k, "%s\x1f%s", run->rec[i].source, run->rec[i].source_id);
 		if (ob_buf_failed(&k)) {
-			e = ob_diag_set(d, OB_ETOOBIG, run->rec[i].source, 0, 0, run->rec[i].source_id,
-			                strlen(run->rec[i].source_id), "identificador demasiado largo / "
-			                "identifier too long");
+			e = OB_DIAG(d, OB_ETOOBIG, run->rec[i].source, 0, 0,
+			            run->rec[i].source_id, strlen(run->rec[i].source_id),
+			            "identificador demasiado largo", "identifier too long");
 			goto out;
 		}
 		if ((e = ob_strmap_put(&keys, k.ptr, k.len, (void *)(uintptr_t)(i + 1), NULL)))
@@ -676,16 +677,18 @@ ob_err ob_reconcile_evaluate(const struct ob_reconcile_run *run, const char *tru
 			head = false;
 			if (row->nfields < 3 || strcmp(row->fields[0].ptr, "source") ||
 			    strcmp(row->fields[1].ptr, "source_id")) {
-				e = ob_diag_set(d, OB_EPARSE, truth_csv, row->line, 1, NULL, 0,
-				                "se esperaba el encabezado source,source_id,death_id / "
-				                "expected the header source,source_id,death_id");
+				e = OB_DIAG(d, OB_EPARSE, truth_csv, row->line, 1, NULL, 0,
+				            "se esperaba el encabezado "
+				            "source,source_id,death_id",
+				            "expected the header source,source_id,death_id");
 				goto out;
 			}
 			continue;
 		}
 		if (row->nfields < 3) {
-			e = ob_diag_set(d, OB_EPARSE, truth_csv, row->line, (long)row->nfields + 1, NULL,
-			                0, "faltan columnas: se esperaban 3 / expected 3 columns");
+			e = OB_DIAG(d, OB_EPARSE, truth_csv, row->line, (long)row->nfields + 1,
+			            NULL, 0, "faltan columnas: se esperaban 3",
+			            "missing columns: expected 3");
 			goto out;
 		}
 		ob_buf_reset(&k);
@@ -783,8 +786,8 @@ ob_err ob_reconcile_decide(struct ob_store *st, long long item, bool accept, con
 	int rc;
 
 	if (!actor || !*actor)
-		return ob_diag_set(d, OB_EUSAGE, NULL, 0, 0, NULL, 0,
-		                   "falta el usuario / missing the user");
+		return OB_DIAG(d, OB_EUSAGE, NULL, 0, 0, NULL, 0, "falta el usuario",
+		               "the user is missing");
 	if ((e = ob_store_begin(st, d)))
 		return e;
 	if ((e = ob_store_prepare(st,
@@ -797,9 +800,9 @@ ob_err ob_reconcile_decide(struct ob_store *st, long long item, bool accept, con
 	if (rc != SQLITE_ROW) {
 		char v[32];
 		snprintf(v, sizeof(v), "%lld", item);
-		e = rc == SQLITE_DONE ? ob_diag_set(d, OB_ENOENT, NULL, 0, 0, v, strlen(v),
-		                                    "no hay un par en revisión con ese número / no "
-		                                    "review item with that id")
+		e = rc == SQLITE_DONE ? OB_DIAG(d, OB_ENOENT, NULL, 0, 0, v, strlen(v),
+		                                "no hay un par en revisión con ese número",
+		                                "no pair under review has that number")
 		                      : ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s",
 		                                    sqlite3_errmsg(ob_store_db(st)));
 		goto fail;

@@ -109,15 +109,13 @@ static ob_err set_key(struct ob_reconcile_settings *s, const char *k, size_t kn,
 		    (num[i].what >= 3 && x != floor(x)) ||
 		    ((num[i].what < 3 || num[i].what == 9) &&
 		     !(x > 0 && (num[i].what == 2 || num[i].what == 9 ? x <= 1 : x < 1))))
-			return ob_diag_set(d, OB_EINVAL, name, line, 0, v, vn,
-			                   "%s: se esperaba %s entre %g y %g / expected %s between "
-			                   "%g and %g", num[i].key,
-			                   num[i].what < 3 || num[i].what == 9 ? "una probabilidad"
-			                                                       : "un entero",
-			                   num[i].lo, num[i].hi,
-			                   num[i].what < 3 || num[i].what == 9 ? "a probability"
-			                                                       : "an integer",
-			                   num[i].lo, num[i].hi);
+			return OB_DIAG(d, OB_EINVAL, name, line, 0, v, vn,
+			               "%s: se esperaba %s entre %g y %g", "%s: expected %s between %g and %g",
+			               num[i].key,
+			               num[i].what < 3 || num[i].what == 9
+			                       ? OB_TR("una probabilidad", "a probability")
+			                       : OB_TR("un entero", "an integer"),
+			               num[i].lo, num[i].hi);
 		switch (num[i].what) {
 		case 0: s->threshold = x; break;
 		case 1: s->review_low = x; break;
@@ -152,31 +150,33 @@ static ob_err set_key(struct ob_reconcile_settings *s, const char *k, size_t kn,
 			i = j + 1;
 			in = inst_parse(t, tn);
 			if (in < 0 || seen[in])
-				return ob_diag_set(d, OB_EINVAL, name, line, 0, t, tn,
-				                   "%s: se esperaba una lista de police, forensic, "
-				                   "prosecutor sin repetir / expected a list of police, "
-				                   "forensic, prosecutor without repeats",
-				                   attr_names[a]);
+				return OB_DIAG(d, OB_EINVAL, name, line, 0, t, tn,
+				               "%s: se esperaba una lista de police, "
+				               "forensic, prosecutor sin repetir",
+				               "%s: expected a list of police, forensic, "
+				               "prosecutor without repeats", attr_names[a]);
 			seen[in] = true;
 			o[no++] = (enum ob_reconcile_inst)in;
 		}
 		if (!no)
-			return ob_diag_set(d, OB_EINVAL, name, line, 0, v, vn,
-			                   "%s: falta la lista de instituciones / missing the list of "
-			                   "institutions", attr_names[a]);
+			return OB_DIAG(d, OB_EINVAL, name, line, 0, v, vn,
+			               "%s: falta la lista de instituciones",
+			               "%s: the list of institutions is missing", attr_names[a]);
 		for (int t = 0; t < OB_RECONCILE_NINST; t++) /* the rest, in the default order */
 			if (!seen[s->order[a][t]])
 				o[no++] = s->order[a][t];
 		memcpy(s->order[a], o, sizeof(o));
 		return OB_OK;
 	}
-	return ob_diag_set(d, OB_EINVAL, name, line, 0, k, kn,
-	                   "clave desconocida; se esperaba threshold, review_low, review_high, "
-	                   "date_days, age_years, block_days, name_days, duplicate_threshold, "
-	                   "seed, threads o un "
-	                   "atributo (date, territory, sex, age, manner, mechanism, place, "
-	                   "category, relationship, context, time) / "
-	                   "unknown key");
+	return OB_DIAG(d, OB_EINVAL, name, line, 0, k, kn,
+	               "clave desconocida; se esperaba threshold, review_low, review_high, "
+	               "date_days, age_years, block_days, name_days, duplicate_threshold, "
+	               "seed, threads o un atributo (date, territory, sex, age, manner, "
+	               "mechanism, place, category, relationship, context, time)",
+	               "unknown key; expected threshold, review_low, review_high, date_days, "
+	               "age_years, block_days, name_days, duplicate_threshold, seed, "
+	               "threads or an attribute (date, territory, sex, age, manner, "
+	               "mechanism, place, category, relationship, context, time)");
 }
 
 struct settings_parse {
@@ -198,9 +198,9 @@ static ob_err settings_item(void *ctx, const struct ob_ini_item *it)
 	if (!strcmp(it->section, "reconcile"))
 		return OB_OK;
 	snprintf(shown, sizeof(shown), "[%.*s]", OB_MAX_NAME - 3, it->section);
-	return ob_diag_set(p->d, OB_EINVAL, p->name, it->line, it->key_column, shown,
-	                   strlen(shown), "sección desconocida; se esperaba [reconcile] / "
-	                   "unknown section");
+	return OB_DIAG(p->d, OB_EINVAL, p->name, it->line, it->key_column, shown, strlen(shown),
+	               "sección desconocida; se esperaba [reconcile]",
+	               "unknown section; expected [reconcile]");
 }
 
 ob_err ob_reconcile_settings_parse(const char *text, size_t len, const char *name,
@@ -216,10 +216,10 @@ ob_err ob_reconcile_settings_parse(const char *text, size_t len, const char *nam
 		return e;
 	}
 	if (!(s->review_low < s->review_high))
-		return ob_diag_set(d, OB_EINVAL, name, p.line, 0, NULL, 0,
-		                   "review_low (%g) debe ser menor que review_high (%g) / "
-		                   "review_low must be below review_high", s->review_low,
-		                   s->review_high);
+		return OB_DIAG(d, OB_EINVAL, name, p.line, 0, NULL, 0,
+		               "review_low (%g) debe ser menor que review_high (%g)",
+		               "review_low (%g) must be below review_high (%g)", s->review_low,
+		               s->review_high);
 	return OB_OK;
 }
 
@@ -368,12 +368,12 @@ ob_err ob_reconcile_add(struct ob_reconcile_run *run, const struct ob_reconcile_
 	size_t c;
 
 	if (run->n >= OB_MAX_LINK_RECORDS)
-		return ob_diag_set(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0,
-		                   "más de %d registros / more than %d records", OB_MAX_LINK_RECORDS,
-		                   OB_MAX_LINK_RECORDS);
+		return OB_DIAG(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0, "más de %d registros",
+		               "more than %d records", OB_MAX_LINK_RECORDS);
 	if (!r->source || !r->source_id || (unsigned)r->inst >= OB_RECONCILE_NINST)
-		return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, NULL, 0,
-		                   "registro sin fuente o identificador / record without source or id");
+		return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, NULL, 0,
+		               "registro sin fuente o identificador",
+		               "record without a source or identifier");
 	if (run->n == run->cap) {
 		run->cap = run->cap ? run->cap * 2 : 1024;
 		run->rec = ob_realloc(run->rec, run->cap * sizeof(*run->rec));

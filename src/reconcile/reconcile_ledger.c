@@ -257,7 +257,7 @@ ob_err ob_reconcile_build(struct ob_reconcile_run *run, struct ob_diag *d)
 			e = count_add(run, &cm, 1, t ? t->admin1 : NULL, date, -1, 1);
 	}
 	if (e) {
-		ob_diag_set(d, e, NULL, 0, 0, NULL, 0, "tabla por territorio / territory table");
+		OB_DIAG(d, e, NULL, 0, 0, NULL, 0, "tabla por territorio", "territory table");
 	} else {
 		/* the keys are moved into the run's pool so the map can go */
 		struct ob_buf *p = &run->pool;
@@ -270,9 +270,9 @@ ob_err ob_reconcile_build(struct ob_reconcile_run *run, struct ob_diag *d)
 		if (ob_buf_failed(p)) {
 			free(off);
 			ob_strmap_release(&cm);
-			return ob_diag_set(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0,
-			                   "tabla por territorio: excede %zu bytes / territory table "
-			                   "too large", p->max);
+			return OB_DIAG(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0,
+			               "tabla por territorio: excede %zu bytes",
+			               "territory table: exceeds %zu bytes", p->max);
 		}
 		for (size_t k = 0; k < run->ncount; k++) {
 			/* the territory ends at the '|' before the month */

@@ -188,8 +188,8 @@ static ob_err country_records(struct ob_reconcile_run *run, struct ob_reconcile_
 		sv = ob_strmap_get(&srcs, r->source, strlen(r->source));
 		if (!sv) {
 			if ((e = ob_link_records_add_source(&k->lr, r->source, &si))) {
-				ob_diag_set(d, e, NULL, 0, 0, NULL, 0,
-				            "demasiadas fuentes en %s / too many sources", k->code);
+				OB_DIAG(d, e, NULL, 0, 0, NULL, 0, "demasiadas fuentes en %s",
+				        "too many sources in %s", k->code);
 				goto out;
 			}
 			if ((e = ob_strmap_put(&srcs, r->source, strlen(r->source),
@@ -205,8 +205,9 @@ static ob_err country_records(struct ob_reconcile_run *run, struct ob_reconcile_
 		r->named = !is_missing_name(r->names);
 		if (r->named) {
 			if ((e = ob_fullname_split(r->names, strlen(r->names), 0, &given, &s1, &s2))) {
-				ob_diag_set(d, e, NULL, 0, 0, r->source_id, strlen(r->source_id),
-				            "nombre ilegible en %s / unreadable name", r->source);
+				OB_DIAG(d, e, NULL, 0, 0, r->source_id, strlen(r->source_id),
+				        "nombre ilegible en %s", "unreadable name in %s",
+				        r->source);
 				goto out;
 			}
 			v[F_GIVEN] = (struct ob_link_text){ given.ptr, given.len, NULL, 0 };
@@ -235,17 +236,17 @@ static ob_err country_records(struct ob_reconcile_run *run, struct ob_reconcile_
 			v[F_MANNER] = (struct ob_link_text){ r->manner, strlen(r->manner), NULL, 0 };
 		if ((e = ob_link_records_add(&k->lr, si, r->source_id, strlen(r->source_id), v,
 		                             r->source))) {
-			ob_diag_set(d, e, NULL, 0, 0, r->source_id, strlen(r->source_id),
-			            "no se pudo añadir el registro de %s / cannot add the record",
-			            r->source);
+			OB_DIAG(d, e, NULL, 0, 0, r->source_id, strlen(r->source_id),
+			        "no se pudo añadir el registro de %s",
+			        "cannot add the record of %s", r->source);
 			goto out;
 		}
 		if (r->territory && r->admin1 &&
 		    (e = ob_link_records_set_parent(&k->lr, F_TERR, r->territory,
 		                                    strlen(r->territory), r->admin1,
 		                                    strlen(r->admin1)))) {
-			ob_diag_set(d, e, NULL, 0, 0, r->territory, strlen(r->territory),
-			            "territorio / territory");
+			OB_DIAG(d, e, NULL, 0, 0, r->territory, strlen(r->territory),
+			        "territorio", "territory");
 			goto out;
 		}
 		if (k->n == k->cap) {

@@ -266,17 +266,19 @@ ob_err ob_svg_choropleth_note(FILE *out, const char *title, const struct ob_map_
 			continue;
 		geo[i] = json_loads(units[i].geojson, 0, &jerr);
 		if (!geo[i] || !walk(geo[i], grow_box, &b)) {
-			e = ob_diag_set(d, OB_EINVAL, "territory_geometry", 0, 0, units[i].code,
-			                strlen(units[i].code),
-			                "geometría no válida: se esperaba un Polygon o MultiPolygon "
-			                "GeoJSON en longitud/latitud / invalid geometry");
+			e = OB_DIAG(d, OB_EINVAL, "territory_geometry", 0, 0, units[i].code,
+			            strlen(units[i].code),
+			            "geometría no válida: se esperaba un Polygon o "
+			            "MultiPolygon GeoJSON en longitud/latitud",
+			            "invalid geometry: expected a GeoJSON Polygon or "
+			            "MultiPolygon in longitude/latitude");
 			goto out;
 		}
 		count[units[i].cls <= nclasses ? units[i].cls : 0]++;
 	}
 	if (!b.any) {
-		e = ob_diag_set(d, OB_EINVAL, "territory_geometry", 0, 0, NULL, 0,
-		                "ninguna unidad tiene geometría / no unit has geometry");
+		e = OB_DIAG(d, OB_EINVAL, "territory_geometry", 0, 0, NULL, 0,
+		            "ninguna unidad tiene geometría", "no unit has geometry");
 		goto out;
 	}
 	p.out = out;

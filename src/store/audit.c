@@ -51,9 +51,9 @@ void ob_audit_hash(const char *prev_hash, long long seq, const char *at, const c
 
 static ob_err store_error(struct ob_store *s, struct ob_diag *d, const char *what)
 {
-	return ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0,
-	                   "bitácora de auditoría: %s: %s", what,
-	                   sqlite3_errmsg(ob_store_db(s)));
+	return OB_DIAG(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0,
+	               "bitácora de auditoría: %s: %s", "audit log: %s: %s", what,
+	               sqlite3_errmsg(ob_store_db(s)));
 }
 
 static ob_err append(struct ob_store *s, const char *at, const char *actor,
@@ -72,10 +72,13 @@ static ob_err append(struct ob_store *s, const char *at, const char *actor,
 		const char *h = (const char *)sqlite3_column_text(st, 1);
 		long long last = sqlite3_column_int64(st, 0);
 		if (last == INT64_MAX) {
-			e = ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0,
-			                "bitácora de auditoría: la última entrada tiene el número "
-			                "%lld y no cabe otra; la bitácora fue alterada, vea «observa "
-			                "audit verify» (the last entry has the largest number)", last);
+			e = OB_DIAG(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0,
+			            "bitácora de auditoría: la última entrada tiene el "
+			            "número %lld y no cabe otra; la bitácora fue alterada, "
+			            "vea «observa audit verify»",
+			            "audit log: the last entry has number %lld and there is "
+			            "no room for another; the log was altered, see «observa "
+			            "audit verify»", last);
 			goto finalize;
 		}
 		seq = last + 1;
@@ -127,13 +130,13 @@ ob_err ob_audit_append(struct ob_store *s, const char *at, const char *actor,
 	if (!detail)
 		detail = "";
 	if (!actor || !*actor || !action || !*action || !object || !*object)
-		return ob_diag_set(d, OB_EINVAL, ob_store_dir(s), 0, 0, NULL, 0,
-		                   "bitácora de auditoría: actor, acción y objeto son obligatorios "
-		                   "(actor, action and object are required)");
+		return OB_DIAG(d, OB_EINVAL, ob_store_dir(s), 0, 0, NULL, 0,
+		               "bitácora de auditoría: actor, acción y objeto son obligatorios",
+		               "audit log: actor, action and object are required");
 	if (strlen(detail) > OB_MAX_AUDIT_DETAIL)
-		return ob_diag_set(d, OB_ETOOBIG, ob_store_dir(s), 0, 0, NULL, 0,
-		                   "bitácora de auditoría: el detalle pasa de %d bytes",
-		                   OB_MAX_AUDIT_DETAIL);
+		return OB_DIAG(d, OB_ETOOBIG, ob_store_dir(s), 0, 0, NULL, 0,
+		               "bitácora de auditoría: el detalle pasa de %d bytes",
+		               "audit log: the detail exceeds %d bytes", OB_MAX_AUDIT_DETAIL);
 	if (!at) {
 		ob_audit_time((long long)time(NULL), now);
 		at = now;
@@ -422,9 +425,11 @@ ob_err ob_audit_purpose_set(struct ob_store *s, const char *roles, const char *a
 			const char *c = strchr(p, ',');
 			size_t n = c ? (size_t)(c - p) : strlen(p);
 			if (!n || !in_list(all, p, n))
-				return ob_diag_set(d, OB_EUSAGE, "--purpose-roles", 0, 0, p, n,
-				                   "rol desconocido; se esperaba none, all o una lista "
-				                   "separada por comas de %s (unknown role)", all);
+				return OB_DIAG(d, OB_EUSAGE, "--purpose-roles", 0, 0, p, n,
+				               "rol desconocido; se esperaba none, all o una "
+				               "lista separada por comas de %s",
+				               "unknown role; expected none, all or a "
+				               "comma-separated list of %s", all);
 			if (!c)
 				break;
 			p = c + 1;
@@ -459,24 +464,27 @@ ob_err ob_audit_purpose_check(const char *purpose, struct ob_diag *d)
 	bool blank = true;
 
 	if (n < 3 || n > OB_MAX_PURPOSE)
-		return ob_diag_set(d, OB_EUSAGE, "propósito", 0, 0, purpose, n,
-		                   "el propósito debe tener de 3 a %d bytes (purpose: 3 to %d bytes)",
-		                   OB_MAX_PURPOSE, OB_MAX_PURPOSE);
+		return OB_DIAG(d, OB_EUSAGE, "propósito", 0, 0, purpose, n,
+		               "el propósito debe tener de 3 a %d bytes",
+		               "the purpose must have 3 to %d bytes", OB_MAX_PURPOSE);
 	if (ob_utf8_valid_len(purpose, n) != n)
-		return ob_diag_set(d, OB_EUSAGE, "propósito", 0, 0, NULL, 0,
-		                   "el propósito no es UTF-8 válido (purpose: invalid UTF-8)");
+		return OB_DIAG(d, OB_EUSAGE, "propósito", 0, 0, NULL, 0,
+		               "el propósito no es UTF-8 válido",
+		               "the purpose is not valid UTF-8");
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)purpose[i];
 		if (c < 0x20 || c == 0x7f)
-			return ob_diag_set(d, OB_EUSAGE, "propósito", 0, 0, NULL, 0,
-			                   "el propósito no puede tener caracteres de control ni "
-			                   "saltos de línea (purpose: no control characters)");
+			return OB_DIAG(d, OB_EUSAGE, "propósito", 0, 0, NULL, 0,
+			               "el propósito no puede tener caracteres de control ni "
+			               "saltos de línea",
+			               "the purpose cannot have control characters or line "
+			               "breaks");
 		if (c != ' ')
 			blank = false;
 	}
 	if (blank)
-		return ob_diag_set(d, OB_EUSAGE, "propósito", 0, 0, NULL, 0,
-		                   "el propósito está en blanco (purpose is blank)");
+		return OB_DIAG(d, OB_EUSAGE, "propósito", 0, 0, NULL, 0,
+		               "el propósito está en blanco", "the purpose is blank");
 	return OB_OK;
 }
 
@@ -511,20 +519,24 @@ ob_err ob_audit_disclose(struct ob_store *s, const struct ob_disclosure *x, long
 	ob_err e;
 
 	if (!sqlite3_get_autocommit(ob_store_db(s)))
-		return ob_diag_set(d, OB_EINVAL, ob_store_dir(s), 0, 0, NULL, 0,
-		                   "bitácora de auditoría: una lectura se registra en una transacción "
-		                   "propia, no dentro de otra (a read is recorded on its own)");
+		return OB_DIAG(d, OB_EINVAL, ob_store_dir(s), 0, 0, NULL, 0,
+		               "bitácora de auditoría: una lectura se registra en una "
+		               "transacción propia, no dentro de otra",
+		               "audit log: a read is recorded in its own transaction, not "
+		               "inside another");
 	if (x->records < 0 || !x->role || !*x->role)
-		return ob_diag_set(d, OB_EINVAL, ob_store_dir(s), 0, 0, NULL, 0,
-		                   "bitácora de auditoría: faltan el rol o la cantidad de registros "
-		                   "(role and record count are required)");
+		return OB_DIAG(d, OB_EINVAL, ob_store_dir(s), 0, 0, NULL, 0,
+		               "bitácora de auditoría: faltan el rol o la cantidad de "
+		               "registros",
+		               "audit log: the role or the number of records is missing");
 	if (x->purpose && (e = ob_audit_purpose_check(x->purpose, d)))
 		return e;
 	if (!x->purpose && ob_audit_purpose_required(s, x->role))
-		return ob_diag_set(d, OB_EUSAGE, ob_store_dir(s), 0, 0, NULL, 0,
-		                   "la configuración del observatorio exige declarar el propósito "
-		                   "de cada lectura de datos personales del rol «%s» (a stated "
-		                   "purpose is required for role %s)", x->role, x->role);
+		return OB_DIAG(d, OB_EUSAGE, ob_store_dir(s), 0, 0, NULL, 0,
+		               "la configuración del observatorio exige declarar el "
+		               "propósito de cada lectura de datos personales del rol «%s»",
+		               "the observatory's settings require a stated purpose for each "
+		               "read of personal data by role «%s»", x->role);
 	e = ob_buf_addf(&b, "{\"records\":%lld", x->records);
 	if (!e && x->query)
 		e = json_member(&b, "query", x->query);
@@ -540,9 +552,11 @@ ob_err ob_audit_disclose(struct ob_store *s, const struct ob_disclosure *x, long
 		e = ob_buf_addc(&b, '}');
 	if (e || !b.ptr) {
 		ob_buf_release(&b);
-		return ob_diag_set(d, OB_ETOOBIG, ob_store_dir(s), 0, 0, NULL, 0,
-		                   "bitácora de auditoría: la consulta o el propósito pasan de %d "
-		                   "bytes (query or purpose too long)", OB_MAX_AUDIT_DETAIL);
+		return OB_DIAG(d, OB_ETOOBIG, ob_store_dir(s), 0, 0, NULL, 0,
+		               "bitácora de auditoría: la consulta o el propósito pasan de "
+		               "%d bytes",
+		               "audit log: the query or the purpose exceeds %d bytes",
+		               OB_MAX_AUDIT_DETAIL);
 	}
 	/* synced to disk before anything is shown: FULL makes the commit wait
 	 * for the log's fsync, NORMAL (the store's default in WAL mode) not */

@@ -70,10 +70,11 @@ static ob_err migrate(struct ob_store *s, struct ob_diag *d)
 	if (have < 0)
 		return sql_error(s, d, "PRAGMA user_version");
 	if (have > want)
-		return ob_diag_set(d, OB_ESCHEMA, s->dir, 0, 0, NULL, 0,
-		                   "el almacén tiene el esquema %d y este observa conoce hasta el %d "
-		                   "(store schema %d is newer than this program's %d)",
-		                   have, want, have, want);
+		return OB_DIAG(d, OB_ESCHEMA, s->dir, 0, 0, NULL, 0,
+		               "el almacén tiene el esquema %d y este observa conoce hasta "
+		               "el %d",
+		               "the store has schema %d and this observa knows up to %d", have,
+		               want);
 	if (have == want)
 		return OB_OK;
 	if (ob_store_begin(s, d))
@@ -110,8 +111,8 @@ static ob_err ensure_secret(struct ob_store *s, struct ob_diag *d)
 	if (ob_store_meta_get(s, OB_STORE_KEY_SECRET, have, sizeof(have)) == OB_OK)
 		return OB_OK;
 	if (sodium_init() < 0)
-		return ob_diag_set(d, OB_EIO, s->dir, 0, 0, NULL, 0,
-		                   "no se pudo iniciar libsodium (libsodium failed to start)");
+		return OB_DIAG(d, OB_EIO, s->dir, 0, 0, NULL, 0, "no se pudo iniciar libsodium",
+		               "libsodium failed to start");
 	randombytes_buf(raw, sizeof(raw));
 	for (size_t i = 0; i < sizeof(raw); i++) {
 		hex[2 * i] = digits[raw[i] >> 4];
@@ -137,10 +138,11 @@ ob_err ob_store_key_secret(struct ob_store *s, unsigned char out[OB_STORE_SECRET
 	ob_err e = OB_OK;
 
 	if (ob_store_meta_get(s, OB_STORE_KEY_SECRET, hex, sizeof(hex)) != OB_OK)
-		return ob_diag_set(d, OB_ENOENT, s->dir, 0, 0, NULL, 0,
-		                   "el almacén no tiene su secreto de claves de registro; ábralo "
-		                   "una vez en modo escritura (e.g. «observa ingest») "
-		                   "(the store has no record-key secret yet: open it once for writing)");
+		return OB_DIAG(d, OB_ENOENT, s->dir, 0, 0, NULL, 0,
+		               "el almacén no tiene su secreto de claves de registro; ábralo "
+		               "una vez en modo escritura (e.g. «observa ingest»)",
+		               "the store has no record-key secret yet; open it once for "
+		               "writing (e.g. «observa ingest»)");
 	if (strlen(hex) != 2 * OB_STORE_SECRET_LEN)
 		e = OB_ECORRUPT;
 	for (size_t i = 0; !e && i < OB_STORE_SECRET_LEN; i++) {
@@ -152,9 +154,9 @@ ob_err ob_store_key_secret(struct ob_store *s, unsigned char out[OB_STORE_SECRET
 	}
 	sodium_memzero(hex, sizeof(hex));
 	if (e)
-		return ob_diag_set(d, OB_ECORRUPT, s->dir, 0, 0, NULL, 0,
-		                   "el secreto de claves de registro del almacén está dañado "
-		                   "(the store's record-key secret is damaged)");
+		return OB_DIAG(d, OB_ECORRUPT, s->dir, 0, 0, NULL, 0,
+		               "el secreto de claves de registro del almacén está dañado",
+		               "the store's record-key secret is damaged");
 	return OB_OK;
 }
 
@@ -178,13 +180,16 @@ static bool writable(const char *dir, const char *path)
 
 static ob_err read_only_error(const char *dir, const char *path, struct ob_diag *d)
 {
-	return ob_diag_set(d, OB_ESTORE, dir, 0, 0, NULL, 0,
-	                   "el almacén es de solo lectura para este usuario (%s o su directorio "
-	                   "no admiten escritura) y esta orden necesita escribir en él, aunque "
-	                   "sea solo en la bitácora de auditoría; las órdenes que solo leen "
-	                   "funcionan. Dé permiso de escritura al archivo y al directorio o use "
-	                   "otro usuario (the store is read-only for this user; this command "
-	                   "writes to it; commands that only read work)", path);
+	return OB_DIAG(d, OB_ESTORE, dir, 0, 0, NULL, 0,
+	               "el almacén es de solo lectura para este usuario (%s o su directorio "
+	               "no admiten escritura) y esta orden necesita escribir en él, aunque "
+	               "sea solo en la bitácora de auditoría; las órdenes que solo leen "
+	               "funcionan. Dé permiso de escritura al archivo y al directorio o use "
+	               "otro usuario",
+	               "the store is read-only for this user (%s or its directory cannot be "
+	               "written) and this command needs to write to it, if only to the "
+	               "audit log; commands that only read work. Give write permission to "
+	               "the file and the directory or use another user", path);
 }
 
 /* A read-only connection; when the directory cannot hold the -shm file a
@@ -218,7 +223,8 @@ static ob_err open_read_only(struct ob_store *s, const char *path, struct ob_dia
 	}
 	if (ob_buf_adds(&b, "?immutable=1") || !b.ptr) {
 		ob_buf_release(&b);
-		return ob_diag_set(d, OB_ETOOBIG, s->dir, 0, 0, NULL, 0, "ruta demasiado larga");
+		return OB_DIAG(d, OB_ETOOBIG, s->dir, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
 	}
 	rc = sqlite3_open_v2(b.ptr, &s->db,
 	                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
@@ -239,15 +245,17 @@ ob_err ob_store_open(const char *dir, enum ob_store_mode mode,
 
 	*out = NULL;
 	if (snprintf(path, sizeof(path), "%s/%s", dir, OB_STORE_FILE) >= (int)sizeof(path))
-		return ob_diag_set(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga");
+		return OB_DIAG(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
 	if (mode == OB_STORE_CREATE && stat(path, &stbuf) == 0)
-		return ob_diag_set(d, OB_EEXISTS, dir, 0, 0, NULL, 0,
-		                   "ya hay un observatorio en este directorio "
-		                   "(an observatory already exists here)");
+		return OB_DIAG(d, OB_EEXISTS, dir, 0, 0, NULL, 0,
+		               "ya hay un observatorio en este directorio",
+		               "there is already an observatory in this directory");
 	if (mode != OB_STORE_CREATE && stat(path, &stbuf) != 0)
-		return ob_diag_set(d, OB_ENOENT, dir, 0, 0, NULL, 0,
-		                   "no es un observatorio: falta %s; créelo con «observa init» "
-		                   "(not an observatory)", OB_STORE_FILE);
+		return OB_DIAG(d, OB_ENOENT, dir, 0, 0, NULL, 0,
+		               "no es un observatorio: falta %s; créelo con «observa init»",
+		               "not an observatory: %s is missing; create it with «observa "
+		               "init»", OB_STORE_FILE);
 	if (mode == OB_STORE_EXISTING && !writable(dir, path))
 		return read_only_error(dir, path, d);
 	s = ob_calloc(1, sizeof(*s));
@@ -275,15 +283,19 @@ ob_err ob_store_open(const char *dir, enum ob_store_mode mode,
 			goto close_db;
 	} else if ((have = user_version(s)) != want) {
 		e = have > want
-		            ? ob_diag_set(d, OB_ESCHEMA, dir, 0, 0, NULL, 0,
-		                          "el almacén tiene el esquema %d y este observa conoce hasta "
-		                          "el %d (store schema %d is newer than this program's %d)",
-		                          have, want, have, want)
-		            : ob_diag_set(d, OB_ESCHEMA, dir, 0, 0, NULL, 0,
-		                          "el almacén tiene el esquema %d y este observa usa el %d: "
-		                          "necesita migrarse, y eso lo hace la primera orden que "
-		                          "escriba en él ejecutada con permiso de escritura (store "
-		                          "schema %d needs migrating to %d by a command that writes)", have, want, have, want);
+		            ? OB_DIAG(d, OB_ESCHEMA, dir, 0, 0, NULL, 0,
+		                      "el almacén tiene el esquema %d y este observa conoce "
+		                      "hasta el %d",
+		                      "the store has schema %d and this observa knows up to %d",
+		                      have, want)
+		            : OB_DIAG(d, OB_ESCHEMA, dir, 0, 0, NULL, 0,
+		                      "el almacén tiene el esquema %d y este observa usa el "
+		                      "%d: necesita migrarse, y eso lo hace la primera "
+		                      "orden que escriba en él ejecutada con permiso de "
+		                      "escritura",
+		                      "the store has schema %d and this observa uses %d: it "
+		                      "needs migrating, which the first command that writes "
+		                      "to it, run with write permission, does", have, want);
 		goto close_db;
 	}
 	*out = s;

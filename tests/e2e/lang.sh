@@ -71,3 +71,17 @@ expect_status 0 "$OBSERVA" catalog reload -d obs -q
 [ ! -s "$T/err" ] || fail "catalog reload -q printed: $(cat "$T/err")"
 expect_status 0 "$OBSERVA" catalog reload -d obs --lang en
 expect_grep "$T/err" "catalogue reloaded"
+
+# diagnostics (base/error.h OB_DIAG) speak the language in force too: the
+# store's refusal of a second observatory, an index name the presets refuse
+expect_status 1 nolang "$OBSERVA" init "$T/obs"
+expect_grep "$T/err" "ya hay un observatorio en este directorio"
+grep -q "already" "$T/err" && fail "English in the default diagnostic"
+expect_status 1 nolang "$OBSERVA" init "$T/obs" --lang en
+expect_grep "$T/err" "there is already an observatory in this directory"
+grep -q "ya hay" "$T/err" && fail "Spanish in the diagnostic with --lang en"
+expect_status 2 nolang "$OBSERVA" index -d obs --preset 'no such' --year 2020
+expect_grep "$T/err" "nombre de índice no válido: letras, cifras, - _ ."
+expect_status 2 nolang "$OBSERVA" index -d obs --preset 'no such' --year 2020 --lang en
+grep -q "no válido" "$T/err" && fail "Spanish in the index diagnostic with --lang en"
+expect_grep "$T/err" "invalid index name: letters, digits, - _ ."

@@ -23,9 +23,10 @@ static ob_err default_periods(const struct ob_snapshot *snap, struct ob_period *
 			b = snap->coverage[i].to_month;
 	}
 	if (a > b)
-		return ob_diag_set(d, OB_EUSAGE, "--period", 0, 0, NULL, 0,
-		                   "el observatorio no tiene envíos: no hay periodos que calcular "
-		                   "(no deliveries yet)");
+		return OB_DIAG(d, OB_EUSAGE, "--period", 0, 0, NULL, 0,
+		               "el observatorio no tiene envíos: no hay periodos que calcular",
+		               "the observatory has no deliveries: there are no periods to "
+		               "compute");
 	snprintf(spec, sizeof(spec), "%04d..%04d", a / 12, b / 12);
 	return ob_period_parse(spec, p, n, d);
 }
@@ -99,16 +100,18 @@ int ind_run(struct ob_cmd_ctx *ctx, struct opts *op)
 				memcpy(id, s, n);
 				id[n] = '\0';
 				if ((k = ob_indicators_find(set, id)) < 0) {
-					e = ob_diag_set(&d, OB_EUSAGE, "--indicator", 0, 0, s, n,
-					                "indicador desconocido; vea «observa indicators list» "
-					                "(unknown indicator)");
+					e = OB_DIAG(&d, OB_EUSAGE, "--indicator", 0, 0, s, n,
+					            "indicador desconocido; vea «observa "
+					            "indicators list»",
+					            "unknown indicator; see «observa "
+					            "indicators list»");
 					goto fail;
 				}
 				if (n_ind < set->n)
 					ind[n_ind++] = (size_t)k;
 			} else if (n) {
-				e = ob_diag_set(&d, OB_EUSAGE, "--indicator", 0, 0, s, n,
-				                "indicador desconocido (unknown indicator)");
+				e = OB_DIAG(&d, OB_EUSAGE, "--indicator", 0, 0, s, n,
+				            "indicador desconocido", "unknown indicator");
 				goto fail;
 			}
 			if (!c)
@@ -117,8 +120,8 @@ int ind_run(struct ob_cmd_ctx *ctx, struct opts *op)
 		}
 	}
 	if (!n_ind) {
-		e = ob_diag_set(&d, OB_EUSAGE, "--indicator", 0, 0, NULL, 0,
-		                "ningún indicador elegido (no indicator chosen)");
+		e = OB_DIAG(&d, OB_EUSAGE, "--indicator", 0, 0, NULL, 0,
+		            "ningún indicador elegido", "no indicator chosen");
 		goto fail;
 	}
 	if ((e = ob_ind_select_units(snap, op->territory, op->children, op->level, op->country,
@@ -128,9 +131,9 @@ int ind_run(struct ob_cmd_ctx *ctx, struct opts *op)
 	                    : default_periods(snap, &periods, &n_periods, &d)))
 		goto fail;
 	if (op->map && (n_ind != 1 || n_periods != 1 || op->n_by)) {
-		e = ob_diag_set(&d, OB_EUSAGE, "--map", 0, 0, NULL, 0,
-		                "el mapa es de un indicador en un periodo, sin --by (a map shows "
-		                "one indicator in one period)");
+		e = OB_DIAG(&d, OB_EUSAGE, "--map", 0, 0, NULL, 0,
+		            "el mapa es de un indicador en un periodo, sin --by",
+		            "a map shows one indicator in one period, without --by");
 		goto fail;
 	}
 	memset(&q, 0, sizeof(q));

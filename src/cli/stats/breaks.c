@@ -124,8 +124,8 @@ int st_cmd_breaks(int argc, char **argv)
 		goto fail;
 	n = t.nrows;
 	if (!n) {
-		e = ob_diag_set(&d, OB_EINVAL, t.rd.name, 0, 0, NULL, 0,
-		                "el archivo no tiene filas de datos / no data rows");
+		e = OB_DIAG(&d, OB_EINVAL, t.rd.name, 0, 0, NULL, 0,
+		            "el archivo no tiene filas de datos", "the file has no data rows");
 		goto fail;
 	}
 	x = ob_calloc(n, sizeof(double));
@@ -134,15 +134,18 @@ int st_cmd_breaks(int argc, char **argv)
 		goto fail;
 	if ((e = ob_breaks(x, n, k, style, brks, &closure))) {
 		if (e == OB_ETOOBIG)
-			ob_diag_set(&d, e, t.rd.name, 0, 0, NULL, 0,
-			            "demasiados valores para %s (más de %d áreas o %d valores "
-			            "distintos) / too many values", methods[style], OB_MAX_AREAS,
-			            OB_MAX_OPTIMAL_CLASSIFY);
+			OB_DIAG(&d, e, t.rd.name, 0, 0, NULL, 0,
+			        "demasiados valores para %s (más de %d áreas o %d valores "
+			        "distintos)",
+			        "too many values for %s (more than %d areas or %d distinct "
+			        "values)", methods[style], OB_MAX_AREAS,
+			        OB_MAX_OPTIMAL_CLASSIFY);
 		else
-			ob_diag_set(&d, e, t.rd.name, 0, 0, NULL, 0,
-			            "no se pueden formar %g clases %s con estos valores (¿menos "
-			            "valores distintos que clases?) / cannot make %g classes", kd,
-			            methods[style], kd);
+			OB_DIAG(&d, e, t.rd.name, 0, 0, NULL, 0,
+			        "no se pueden formar %g clases %s con estos valores (¿menos "
+			        "valores distintos que clases?)",
+			        "cannot make %g %s classes with these values (fewer distinct "
+			        "values than classes?)", kd, methods[style]);
 		goto fail;
 	}
 	for (size_t r = 0; r < n; r++)
@@ -151,8 +154,8 @@ int st_cmd_breaks(int argc, char **argv)
 		char key[32];
 
 		if ((e = ob_breaks_fit(x, cls, n, k, &fit))) {
-			ob_diag_set(&d, e, t.rd.name, 0, 0, NULL, 0,
-			            "no se pudo medir el ajuste / cannot compute the fit");
+			OB_DIAG(&d, e, t.rd.name, 0, 0, NULL, 0, "no se pudo medir el ajuste",
+			        "cannot measure the fit");
 			goto fail;
 		}
 		st_out_header(&o, NULL, kv);

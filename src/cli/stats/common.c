@@ -178,8 +178,9 @@ ob_err st_reader_open(struct st_reader *r, const char *path, const struct st_com
 	do {
 		e = ob_csv_next(r->csv, &rec, d);
 		if (e == OB_ENOENT)
-			e = ob_diag_set(d, OB_EEMPTY, r->name, 0, 0, NULL, 0,
-			                "el archivo no tiene encabezado / no header row");
+			e = OB_DIAG(d, OB_EEMPTY, r->name, 0, 0, NULL, 0,
+			            "el archivo no tiene encabezado",
+			            "the file has no header row");
 		if (e)
 			goto close;
 	} while (rec->blank);
@@ -204,10 +205,10 @@ ob_err st_reader_next(struct st_reader *r, struct ob_diag *d)
 			return e;
 	} while (r->rec->blank);
 	if (r->rec->nfields != r->ncols)
-		return ob_diag_set(d, OB_EPARSE, r->name, r->rec->line, 0, NULL, 0,
-		                   "la fila tiene %zu campos y el encabezado %zu / the row has "
-		                   "%zu fields, the header %zu", r->rec->nfields, r->ncols,
-		                   r->rec->nfields, r->ncols);
+		return OB_DIAG(d, OB_EPARSE, r->name, r->rec->line, 0, NULL, 0,
+		               "la fila tiene %zu campos y el encabezado %zu",
+		               "the row has %zu fields and the header %zu", r->rec->nfields,
+		               r->ncols);
 	return OB_OK;
 }
 
@@ -246,13 +247,14 @@ ob_err st_column(const struct st_reader *r, const char *opt, const char *name,
 		len += (size_t)n;
 	}
 	if (found > 1)
-		return ob_diag_set(d, OB_EDUPCOL, r->name, r->header_line, 0, NULL, 0,
-		                   "%s %s: la columna «%s» está %zu veces en el encabezado "
-		                   "/ the column is in the header %zu times (columnas: %s)",
-		                   opt, name, name, found, found, list);
-	return ob_diag_set(d, OB_ENOCOL, r->name, r->header_line, 0, NULL, 0,
-	                   "%s: no hay una columna «%s» / no such column; columnas del archivo "
-	                   "/ the file's columns: %s", opt, name, list);
+		return OB_DIAG(d, OB_EDUPCOL, r->name, r->header_line, 0, NULL, 0,
+		               "%s %s: la columna «%s» está %zu veces en el encabezado "
+		               "(columnas: %s)",
+		               "%s %s: the column «%s» is in the header %zu times (columns: "
+		               "%s)", opt, name, name, found, list);
+	return OB_DIAG(d, OB_ENOCOL, r->name, r->header_line, 0, NULL, 0,
+	               "%s: no hay una columna «%s»; columnas del archivo: %s",
+	               "%s: there is no column «%s»; the file's columns: %s", opt, name, list);
 }
 
 /* ---- rows with numbers ------------------------------------------------ */
@@ -323,12 +325,13 @@ static ob_err row_wait(struct st_rows *w, struct ob_diag *d)
 		if (!(e = ob_buf_add(&w->wait, rec->fields[i].ptr, rec->fields[i].len)))
 			e = ob_buf_addc(&w->wait, '\0');
 	if (e)
-		return ob_diag_set(d, OB_ETOOBIG, w->r->name, rec->line, 0, NULL, 0,
-		                   "más de %d MiB de filas esperan a saber la marca decimal de "
-		                   "una columna (desde la línea %ld): use --decimal-mark / too "
-		                   "many rows wait for a column's decimal mark",
-		                   OB_MAX_STATS_BUFFER >> 20,
-		                   w->head < w->nwait ? w->line[w->head] : rec->line);
+		return OB_DIAG(d, OB_ETOOBIG, w->r->name, rec->line, 0, NULL, 0,
+		               "más de %d MiB de filas esperan a saber la marca decimal de "
+		               "una columna (desde la línea %ld): use --decimal-mark",
+		               "more than %d MiB of rows are waiting to learn a column's "
+		               "decimal mark (since line %ld): use --decimal-mark",
+		               OB_MAX_STATS_BUFFER >> 20,
+		               w->head < w->nwait ? w->line[w->head] : rec->line);
 	w->off[w->nwait] = at;
 	w->line[w->nwait++] = rec->line;
 	return OB_OK;
@@ -404,10 +407,10 @@ ob_err st_table_load(struct st_table *t, const char *path, const struct st_commo
 			    (e = ob_buf_addc(&t->cells, '\0')))
 				break;
 		if (e) {
-			e = ob_diag_set(d, OB_ETOOBIG, t->rd.name, rec->line, 0, NULL, 0,
-			                "el archivo no cabe en memoria (más de %d MiB) / the file "
-			                "exceeds the %d MiB in-memory limit",
-			                OB_MAX_STATS_BUFFER >> 20, OB_MAX_STATS_BUFFER >> 20);
+			e = OB_DIAG(d, OB_ETOOBIG, t->rd.name, rec->line, 0, NULL, 0,
+			            "el archivo no cabe en memoria (más de %d MiB)",
+			            "the file does not fit in memory (more than %d MiB)",
+			            OB_MAX_STATS_BUFFER >> 20);
 			goto release;
 		}
 		t->off[t->nrows] = at;
@@ -494,21 +497,23 @@ ob_err st_ids_build(struct st_ids *ids, const struct st_table *t, size_t col,
 		void *old = NULL;
 
 		if (!n) {
-			e = ob_diag_set(d, OB_EINVAL, t->rd.name, t->line[r], (long)col + 1, NULL, 0,
-			                "columna «%s» vacía: cada área necesita un identificador / "
-			                "empty area id", t->rd.cols[col]);
+			e = OB_DIAG(d, OB_EINVAL, t->rd.name, t->line[r], (long)col + 1, NULL,
+			            0,
+			            "columna «%s» vacía: cada área necesita un identificador",
+			            "column «%s» empty: every area needs an identifier",
+			            t->rd.cols[col]);
 			goto release;
 		}
 		if ((e = ob_strmap_put(&ids->map, s, n, (void *)(uintptr_t)(r + 1), &old))) {
-			ob_diag_set(d, e, t->rd.name, t->line[r], (long)col + 1, NULL, 0,
-			            "demasiadas áreas / too many areas");
+			OB_DIAG(d, e, t->rd.name, t->line[r], (long)col + 1, NULL, 0,
+			        "demasiadas áreas", "too many areas");
 			goto release;
 		}
 		if (old) {
-			e = ob_diag_set(d, OB_EINVAL, t->rd.name, t->line[r], (long)col + 1, s, n,
-			                "área repetida: ya estaba en la línea %ld / duplicated area, "
-			                "first on line %ld", t->line[(uintptr_t)old - 1],
-			                t->line[(uintptr_t)old - 1]);
+			e = OB_DIAG(d, OB_EINVAL, t->rd.name, t->line[r], (long)col + 1, s, n,
+			            "área repetida: ya estaba en la línea %ld",
+			            "area given twice: it was already on line %ld",
+			            t->line[(uintptr_t)old - 1]);
 			goto release;
 		}
 	}
@@ -544,17 +549,18 @@ ob_err st_nb_load(const char *path, const struct st_common *co, const struct st_
 	if ((e = st_reader_open(&r, path, co, d)))
 		return e;
 	if (r.ncols < 2) {
-		e = ob_diag_set(d, OB_EPARSE, r.name, r.header_line, 0, NULL, 0,
-		                "se esperaban dos columnas, área y vecino / expected two "
-		                "columns, area and neighbour");
+		e = OB_DIAG(d, OB_EPARSE, r.name, r.header_line, 0, NULL, 0,
+		            "se esperaban dos columnas, área y vecino",
+		            "expected two columns, area and neighbour");
 		goto close;
 	}
 	if (st_ids_find(ids, r.cols[0], strlen(r.cols[0]), &row) &&
 	    st_ids_find(ids, r.cols[1], strlen(r.cols[1]), &row)) {
-		e = ob_diag_set(d, OB_EPARSE, r.name, r.header_line, 0, NULL, 0,
-		                "la primera fila es un par de áreas, no un encabezado: añada uno "
-		                "(p. ej. id,neighbour) / the first row is a pair of areas, add a "
-		                "header");
+		e = OB_DIAG(d, OB_EPARSE, r.name, r.header_line, 0, NULL, 0,
+		            "la primera fila es un par de áreas, no un encabezado: añada uno "
+		            "(p. ej. id,neighbour)",
+		            "the first row is a pair of areas, not a header: add one (e.g. "
+		            "id,neighbour)");
 		goto close;
 	}
 	while (!(e = st_reader_next(&r, d))) {
@@ -564,15 +570,15 @@ ob_err st_nb_load(const char *path, const struct st_common *co, const struct st_
 		for (size_t k = 0; k < 2; k++) {
 			if (st_ids_find(ids, f[k].ptr, f[k].len, k ? &b : &a))
 				continue;
-			e = ob_diag_set(d, OB_EINVAL, r.name, r.rec->line, (long)k + 1, f[k].ptr,
-			                f[k].len, "el área no está en el archivo de datos / the "
-			                "area is not in the data file");
+			e = OB_DIAG(d, OB_EINVAL, r.name, r.rec->line, (long)k + 1, f[k].ptr,
+			            f[k].len, "el área no está en el archivo de datos",
+			            "the area is not in the data file");
 			goto close;
 		}
 		if (m == OB_MAX_NEIGHBOUR_LINKS) {
-			e = ob_diag_set(d, OB_ETOOBIG, r.name, r.rec->line, 0, NULL, 0,
-			                "más de %d vínculos de vecindad / more than %d links",
-			                OB_MAX_NEIGHBOUR_LINKS, OB_MAX_NEIGHBOUR_LINKS);
+			e = OB_DIAG(d, OB_ETOOBIG, r.name, r.rec->line, 0, NULL, 0,
+			            "más de %d vínculos de vecindad",
+			            "more than %d neighbour links", OB_MAX_NEIGHBOUR_LINKS);
 			goto close;
 		}
 		if (m == cap) {
@@ -590,12 +596,12 @@ ob_err st_nb_load(const char *path, const struct st_common *co, const struct st_
 	e = ob_nb_from_edges(n, from, to, m, nb, &bad);
 	if (e == OB_EINVAL) {
 		if (from[bad] == to[bad])
-			ob_diag_set(d, e, r.name, lines[bad], 0, NULL, 0,
-			            "un área no puede ser vecina de sí misma / an area cannot be its "
-			            "own neighbour");
+			OB_DIAG(d, e, r.name, lines[bad], 0, NULL, 0,
+			        "un área no puede ser vecina de sí misma",
+			        "an area cannot be its own neighbour");
 		else
-			ob_diag_set(d, e, r.name, lines[bad], 0, NULL, 0,
-			            "vínculo repetido / the same link twice");
+			OB_DIAG(d, e, r.name, lines[bad], 0, NULL, 0, "vínculo repetido",
+			        "link given twice");
 	} else if (e) {
 		ob_diag_set(d, e, r.name, 0, 0, NULL, 0, "%s", ob_err_text(e));
 	} else if (!ob_nb_symmetric(nb)) {
@@ -637,15 +643,17 @@ ob_err st_out_check(const struct st_out *o, const struct st_reader *in,
 {
 	for (size_t i = 0; added[i]; i++) {
 		if (has_column(in, o->prefix, added[i]))
-			return ob_diag_set(d, OB_EDUPCOL, in->name, in->header_line, 0, NULL, 0,
-			                   "la entrada ya tiene una columna «%s%s»: use --prefix "
-			                   "para nombrar las nuevas / the input already has it, use "
-			                   "--prefix", o->prefix, added[i]);
+			return OB_DIAG(d, OB_EDUPCOL, in->name, in->header_line, 0, NULL, 0,
+			               "la entrada ya tiene una columna «%s%s»: use --prefix "
+			               "para nombrar las nuevas",
+			               "the input already has a column «%s%s»: use --prefix "
+			               "to name the new ones", o->prefix, added[i]);
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(added[i], added[j]))
-				return ob_diag_set(d, OB_EDUPCOL, in ? in->name : NULL, 0, 0, NULL, 0,
-				                   "dos columnas añadidas se llaman «%s» / two added "
-				                   "columns are both called so", added[i]);
+				return OB_DIAG(d, OB_EDUPCOL, in ? in->name : NULL, 0, 0, NULL,
+				               0, "dos columnas añadidas se llaman «%s»",
+				               "two added columns are both called «%s»",
+				               added[i]);
 	}
 	return OB_OK;
 }

@@ -185,13 +185,14 @@ static ob_err indicators_load(struct indicators *I, const struct norm_opts *no,
 	for (size_t j = 0; j < I->k; j++)
 		for (size_t i = 0; i < j; i++)
 			if (I->col[i] == I->col[j])
-				return ob_diag_set(d, OB_EDUPCOL, t->rd.name, 0, 0, NULL, 0,
-				                   "%s: la columna «%s» está dos veces / the column is "
-				                   "given twice", opt, I->cols[j]);
+				return OB_DIAG(d, OB_EDUPCOL, t->rd.name, 0, 0, NULL, 0,
+				               "%s: la columna «%s» está dos veces",
+				               "%s: the column «%s» is given twice", opt,
+				               I->cols[j]);
 	if (I->n < 2)
-		return ob_diag_set(d, OB_EINVAL, t->rd.name, 0, 0, NULL, 0,
-		                   "hacen falta al menos 2 filas (hay %zu) / at least 2 rows are "
-		                   "needed", I->n);
+		return OB_DIAG(d, OB_EINVAL, t->rd.name, 0, 0, NULL, 0,
+		               "hacen falta al menos 2 filas (hay %zu)",
+		               "at least 2 rows are needed (there are %zu)", I->n);
 	I->raw = ob_calloc(I->k, sizeof(double *));
 	I->norm = ob_calloc(I->k, sizeof(double *));
 	for (size_t j = 0; j < I->k; j++) {
@@ -213,9 +214,11 @@ static ob_err indicators_load(struct indicators *I, const struct norm_opts *no,
 			break;
 		}
 		if (e)
-			return ob_diag_set(d, e, t->rd.name, 0, (long)I->col[j] + 1, NULL, 0,
-			                   "la columna «%s» no varía: no se puede normalizar (déjela "
-			                   "fuera) / the column does not vary", I->cols[j]);
+			return OB_DIAG(d, e, t->rd.name, 0, (long)I->col[j] + 1, NULL, 0,
+			               "la columna «%s» no varía: no se puede normalizar "
+			               "(déjela fuera)",
+			               "the column «%s» does not vary: it cannot be "
+			               "normalised (leave it out)", I->cols[j]);
 	}
 	return OB_OK;
 }
@@ -409,16 +412,20 @@ static int normalise_or_composite(int argc, char **argv, bool composite)
 			e = geometric ? ob_agg_geom(v, w, I.k, &score[r])
 			              : ob_agg_arith(v, w, I.k, &score[r]);
 			if (e) {
-				ob_diag_set(&d, e, t.rd.name, t.line[r], 0, NULL, 0,
-				            "no se pudo agregar: %s / cannot aggregate",
-				            geometric ? "la media geométrica necesita valores ≥ 0 (use "
-				                        "--method minmax --range 1,100) y algún peso > 0"
-				                      : "hace falta algún peso > 0");
+				OB_DIAG(&d, e, t.rd.name, t.line[r], 0, NULL, 0,
+				        "no se pudo agregar: %s", "cannot aggregate: %s",
+				        geometric ? OB_TR("la media geométrica necesita valores ≥ 0 (use "
+				                          "--method minmax --range 1,100) y algún peso > 0",
+				                          "the geometric mean needs values >= 0 (use "
+				                          "--method minmax --range 1,100) and some weight > 0")
+				                  : OB_TR("hace falta algún peso > 0",
+				                          "some weight > 0 is needed"));
 				goto fail;
 			}
 		}
 		if ((e = ob_rank_desc(score, I.n, rank))) {
-			ob_diag_set(&d, e, t.rd.name, 0, 0, NULL, 0, "no se pudo ordenar / cannot rank");
+			OB_DIAG(&d, e, t.rd.name, 0, 0, NULL, 0, "no se pudo ordenar",
+			        "cannot rank");
 			goto fail;
 		}
 	}

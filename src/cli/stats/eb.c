@@ -174,8 +174,8 @@ int st_cmd_eb(int argc, char **argv)
 		goto fail;
 	n = t.nrows;
 	if (n > OB_MAX_AREAS) {
-		e = ob_diag_set(&d, OB_ETOOBIG, t.rd.name, 0, 0, NULL, 0,
-		                "más de %d áreas / more than %d areas", OB_MAX_AREAS, OB_MAX_AREAS);
+		e = OB_DIAG(&d, OB_ETOOBIG, t.rd.name, 0, 0, NULL, 0, "más de %d áreas",
+		            "more than %d areas", OB_MAX_AREAS);
 		goto fail;
 	}
 	count = ob_calloc(n ? n : 1, sizeof(double));
@@ -190,13 +190,14 @@ int st_cmd_eb(int argc, char **argv)
 	for (size_t r = 0; r < n; r++) {
 		const char *v = st_table_cell(&t, r, cc);
 		if (count[r] > 0 && pop[r] == 0)
-			e = ob_diag_set(&d, OB_EINVAL, t.rd.name, t.line[r], (long)cc + 1, v,
-			                strlen(v), "hay casos pero la población es 0 / cases with "
-			                "a population of 0");
+			e = OB_DIAG(&d, OB_EINVAL, t.rd.name, t.line[r], (long)cc + 1, v,
+			            strlen(v), "hay casos pero la población es 0",
+			            "there are cases but the population is 0");
 		else if (family == OB_EB_BINOMIAL && count[r] > pop[r])
-			e = ob_diag_set(&d, OB_EINVAL, t.rd.name, t.line[r], (long)cc + 1, v,
-			                strlen(v), "el modelo binomial necesita recuento ≤ población "
-			                "/ the binomial family needs count <= population");
+			e = OB_DIAG(&d, OB_EINVAL, t.rd.name, t.line[r], (long)cc + 1, v,
+			            strlen(v),
+			            "el modelo binomial necesita recuento ≤ población",
+			            "the binomial model needs count <= population");
 		if (e)
 			goto fail;
 	}
@@ -205,8 +206,9 @@ int st_cmd_eb(int argc, char **argv)
 		for (size_t r = 0; r < n; r++)
 			with_pop += pop[r] > 0;
 		if (!with_pop) {
-			e = ob_diag_set(&d, OB_EINVAL, t.rd.name, 0, 0, NULL, 0,
-			                "ningún área tiene población > 0 / no area has a population");
+			e = OB_DIAG(&d, OB_EINVAL, t.rd.name, 0, 0, NULL, 0,
+			            "ningún área tiene población > 0",
+			            "no area has a population > 0");
 			goto fail;
 		}
 	}
@@ -220,8 +222,8 @@ int st_cmd_eb(int argc, char **argv)
 		e = ob_eb_global(count, pop, n, family, est, flags, NULL);
 	}
 	if (e) {
-		ob_diag_set(&d, e, t.rd.name, 0, 0, NULL, 0,
-		            "no se pudo calcular la estimación / cannot compute the estimate");
+		OB_DIAG(&d, e, t.rd.name, 0, 0, NULL, 0, "no se pudo calcular la estimación",
+		        "cannot compute the estimate");
 		goto fail;
 	}
 

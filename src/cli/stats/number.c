@@ -170,11 +170,13 @@ ob_err st_numcol_learn(struct st_numcol *c, long line, const char *s, size_t n,
 	if (mark == c->mark)
 		return OB_OK;
 	trim(&s, &n);
-	return ob_diag_set(d, OB_EINVAL, c->file, line, (long)c->col + 1, s, n,
-	                   "columna «%s»: este valor solo se lee con %s y «%s» (línea %ld) "
-	                   "solo con %s: la columna mezcla las dos convenciones / the column "
-	                   "mixes a %s and a %s (line %ld)", c->name, mark_es(mark), c->cell,
-	                   c->line, mark_es(c->mark), mark_en(mark), mark_en(c->mark), c->line);
+	return OB_DIAG(d, OB_EINVAL, c->file, line, (long)c->col + 1, s, n,
+	               "columna «%s»: este valor solo se lee con %s y «%s» (línea %ld) solo "
+	               "con %s: la columna mezcla las dos convenciones",
+	               "column «%s»: this value reads only with a %s and «%s» (line %ld) "
+	               "only with a %s: the column mixes the two conventions", c->name,
+	               OB_TR(mark_es(mark), mark_en(mark)), c->cell, c->line,
+	               OB_TR(mark_es(c->mark), mark_en(c->mark)));
 }
 
 bool st_numcol_ready(const struct st_numcol *c, const char *s, size_t n)
@@ -223,31 +225,36 @@ ob_err st_numcol_parse(const struct st_numcol *c, long line, const char *s, size
 		kind = ST_REAL;
 	trim(&s, &n);
 	if (!n)
-		return ob_diag_set(d, OB_EINVAL, c->file, line, at, NULL, 0,
-		                   "columna «%s» vacía: se esperaba %s / empty, expected %s",
-		                   c->name, kind_es[kind], kind_en[kind]);
+		return OB_DIAG(d, OB_EINVAL, c->file, line, at, NULL, 0,
+		               "columna «%s» vacía: se esperaba %s",
+		               "column «%s» empty: expected %s", c->name,
+		               OB_TR(kind_es[kind], kind_en[kind]));
 	k = st_num_classify(s, n, &vp, &vc);
 	if (k == ST_NUM_AMBIGUOUS && !c->mark)
-		return ob_diag_set(d, OB_EINVAL, c->file, line, at, s, n,
-		                   "columna «%s»: ¿%.15g o %.15g? Un separador seguido de tres "
-		                   "cifras es ambiguo y ningún valor de la columna muestra si «.» "
-		                   "o «,» es el decimal (p. ej. 8.5, 0.125 o 1.234.567): use "
-		                   "--decimal-mark . o , / ambiguous (%.15g or %.15g): no value of "
-		                   "the column shows the decimal mark; use --decimal-mark",
-		                   c->name, vp, vc, vp, vc);
+		return OB_DIAG(d, OB_EINVAL, c->file, line, at, s, n,
+		               "columna «%s»: ¿%.15g o %.15g? Un separador seguido de tres "
+		               "cifras es ambiguo y ningún valor de la columna muestra si "
+		               "«.» o «,» es el decimal (p. ej. 8.5, 0.125 o 1.234.567): "
+		               "use --decimal-mark . o ,",
+		               "column «%s»: %.15g or %.15g? A separator followed by three "
+		               "digits is ambiguous and no value of the column shows "
+		               "whether «.» or «,» is the decimal mark (e.g. 8.5, 0.125 or "
+		               "1.234.567): use --decimal-mark . or ,", c->name, vp, vc);
 	if (k == ST_NUM_INVALID || (c->mark && !st_num_read(s, n, c->mark, &v)))
-		return ob_diag_set(d, OB_EINVAL, c->file, line, at, s, n,
-		                   "columna «%s»: se esperaba %s%s%s / expected %s%s%s", c->name,
-		                   kind_es[kind], c->given && k != ST_NUM_INVALID ? " con " : "",
-		                   c->given && k != ST_NUM_INVALID ? mark_es(c->mark) : "",
-		                   kind_en[kind], c->given && k != ST_NUM_INVALID ? " with a " : "",
-		                   c->given && k != ST_NUM_INVALID ? mark_en(c->mark) : "");
+		return OB_DIAG(d, OB_EINVAL, c->file, line, at, s, n,
+		               "columna «%s»: se esperaba %s%s%s",
+		               "column «%s»: expected %s%s%s", c->name,
+		               OB_TR(kind_es[kind], kind_en[kind]),
+		               c->given && k != ST_NUM_INVALID ? OB_TR(" con ", " with a ") : "",
+		               c->given && k != ST_NUM_INVALID
+		                       ? OB_TR(mark_es(c->mark), mark_en(c->mark))
+		                       : "");
 	if (!c->mark)
 		v = k == ST_NUM_COMMA ? vc : vp; /* PLAIN: the same under both */
 	if (!of_kind(v, kind))
-		return ob_diag_set(d, OB_EINVAL, c->file, line, at, s, n,
-		                   "columna «%s»: se esperaba %s / expected %s", c->name,
-		                   kind_es[kind], kind_en[kind]);
+		return OB_DIAG(d, OB_EINVAL, c->file, line, at, s, n,
+		               "columna «%s»: se esperaba %s", "column «%s»: expected %s",
+		               c->name, OB_TR(kind_es[kind], kind_en[kind]));
 	*out = v;
 	return OB_OK;
 }

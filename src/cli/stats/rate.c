@@ -124,8 +124,8 @@ int st_cmd_rate(int argc, char **argv)
 
 		if ((e = ob_rate_exact_floor(row.v[0], row.v[1], per, level, below, pop_floor,
 		                             &rt))) {
-			ob_diag_set(&d, e, r.name, row.line, 0, NULL, 0,
-			            "no se pudo calcular la tasa / cannot compute the rate");
+			OB_DIAG(&d, e, r.name, row.line, 0, NULL, 0,
+			        "no se pudo calcular la tasa", "cannot compute the rate");
 			goto fail;
 		}
 		st_out_fields(&o, row.field, row.nfields);
@@ -284,8 +284,8 @@ int st_cmd_compare(int argc, char **argv)
 		char flags[128] = "";
 
 		if ((e = ob_rate_compare(v[0], v[1], v[2], v[3], per, level, &cmp))) {
-			ob_diag_set(&d, e, r.name, row.line, 0, NULL, 0,
-			            "no se pudo comparar / cannot compare");
+			OB_DIAG(&d, e, r.name, row.line, 0, NULL, 0, "no se pudo comparar",
+			        "cannot compare");
 			goto fail;
 		}
 		st_out_fields(&o, row.field, row.nfields);

@@ -116,13 +116,12 @@ static ob_err areas_load(struct areas *A, const char *file, const struct st_comm
 		return e;
 	n = A->t.nrows;
 	if (n > OB_MAX_AREAS)
-		return ob_diag_set(d, OB_ETOOBIG, A->t.rd.name, 0, 0, NULL, 0,
-		                   "más de %d áreas / more than %d areas", OB_MAX_AREAS,
-		                   OB_MAX_AREAS);
+		return OB_DIAG(d, OB_ETOOBIG, A->t.rd.name, 0, 0, NULL, 0, "más de %d áreas",
+		               "more than %d areas", OB_MAX_AREAS);
 	if (n < 3)
-		return ob_diag_set(d, OB_EINVAL, A->t.rd.name, 0, 0, NULL, 0,
-		                   "hacen falta al menos 3 áreas (hay %zu) / at least 3 areas are "
-		                   "needed", n);
+		return OB_DIAG(d, OB_EINVAL, A->t.rd.name, 0, 0, NULL, 0,
+		               "hacen falta al menos 3 áreas (hay %zu)",
+		               "at least 3 areas are needed (there are %zu)", n);
 	A->x = ob_calloc(n, sizeof(double));
 	if (A->rate) {
 		double *pop = ob_calloc(n, sizeof(double));
@@ -261,8 +260,8 @@ int st_cmd_gi(int argc, char **argv)
 		goto fail;
 	g = ob_calloc(A.t.nrows, sizeof(*g));
 	if ((e = ob_local_g(A.x, &A.nb, star, A.style, g))) {
-		ob_diag_set(&d, e, A.t.rd.name, 0, 0, NULL, 0, "no se pudo calcular Gi / cannot "
-		            "compute Gi");
+		OB_DIAG(&d, e, A.t.rd.name, 0, 0, NULL, 0, "no se pudo calcular Gi",
+		        "cannot compute Gi");
 		goto fail;
 	}
 	st_out_header(&o, &A.t.rd, added + !A.rate);
@@ -387,8 +386,8 @@ int st_cmd_moran(int argc, char **argv)
 	if (global) {
 		struct ob_moran mg;
 		if ((e = ob_moran(A.x, &A.nb, A.style, !normality, &mg))) {
-			ob_diag_set(&d, e, A.t.rd.name, 0, 0, NULL, 0, "no se pudo calcular la I de "
-			            "Moran / cannot compute Moran's I");
+			OB_DIAG(&d, e, A.t.rd.name, 0, 0, NULL, 0,
+			        "no se pudo calcular la I de Moran", "cannot compute Moran's I");
 			goto fail;
 		}
 		st_out_header(&o, NULL, added_global);
@@ -401,8 +400,9 @@ int st_cmd_moran(int argc, char **argv)
 	}
 	lm = ob_calloc(A.t.nrows, sizeof(*lm));
 	if ((e = ob_local_moran(A.x, &A.nb, A.style, !total, lm))) {
-		ob_diag_set(&d, e, A.t.rd.name, 0, 0, NULL, 0, "no se pudo calcular la I de Moran "
-		            "local / cannot compute local Moran's I");
+		OB_DIAG(&d, e, A.t.rd.name, 0, 0, NULL, 0,
+		        "no se pudo calcular la I de Moran local",
+		        "cannot compute local Moran's I");
 		goto fail;
 	}
 	st_out_header(&o, &A.t.rd, added + !A.rate);

@@ -104,8 +104,8 @@ static ob_err group(struct trend_run *x, size_t by, struct ob_diag *d)
 		if (!v) {
 			if ((e = ob_strmap_put(&x->map, key, len, (void *)(uintptr_t)(x->nseries + 1),
 			                       NULL)))
-				return ob_diag_set(d, e, x->t.rd.name, x->t.line[r], 0, NULL, 0,
-				                   "demasiadas series / too many series");
+				return OB_DIAG(d, e, x->t.rd.name, x->t.line[r], 0, NULL, 0,
+				               "demasiadas series", "too many series");
 			x->series[x->nseries].name = ob_strmap_find(&x->map, key, len)->key;
 			x->series[x->nseries].len = len;
 			v = (void *)(uintptr_t)++x->nseries;
@@ -149,11 +149,12 @@ static ob_err check_times(struct trend_run *x, size_t tc, struct ob_diag *d)
 				size_t r = rows[i] > rows[i - 1] ? rows[i] : rows[i - 1];
 				size_t q = rows[i] > rows[i - 1] ? rows[i - 1] : rows[i];
 				const char *v = st_table_cell(&x->t, r, tc);
-				return ob_diag_set(d, OB_EINVAL, x->t.rd.name, x->t.line[r],
-				                   (long)tc + 1, v, strlen(v),
-				                   "tiempo repetido en la serie «%s» (ya en la línea "
-				                   "%ld) / time repeated in the series", x->series[s].name,
-				                   x->t.line[q]);
+				return OB_DIAG(d, OB_EINVAL, x->t.rd.name, x->t.line[r],
+				               (long)tc + 1, v, strlen(v),
+				               "tiempo repetido en la serie «%s» (ya en la "
+				               "línea %ld)",
+				               "time repeated in the series «%s» (already on "
+				               "line %ld)", x->series[s].name, x->t.line[q]);
 			}
 	}
 	return OB_OK;

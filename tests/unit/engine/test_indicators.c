@@ -849,7 +849,8 @@ static void compile_errors(void **state)
 	set = s;
 	k = 1;
 	assert_int_equal(ob_indicators_compute(snap, pop, s, &q, &r, &d), OB_EINVAL);
-	assert_non_null(strstr(d.message, "subset"));
+	assert_non_null(strstr(d.message, "no cuenta"));
+	assert_null(strstr(d.message, "subset"));
 	assert_int_equal(d.line, 3);
 	k = 2;
 	assert_int_equal(ob_indicators_compute(snap, pop, s, &q, &r, &d), OB_EINVAL);

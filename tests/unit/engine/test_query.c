@@ -534,11 +534,22 @@ static void test_messages(void **state)
 		struct ob_query_result *r = NULL;
 		struct ob_diag d;
 		char msg[1024];
-		ob_err e = run(cases[i].rows, NULL, cases[i].where, &r, &d);
+		ob_err e;
 
+		/* want1 in Spanish, want2 in English */
+		ob_lang_set(OB_LANG_ES);
+		e = run(cases[i].rows, NULL, cases[i].where, &r, &d);
 		ob_diag_format(&d, msg, sizeof(msg));
-		if (e != OB_EUSAGE || !strstr(msg, cases[i].want1) || !strstr(msg, cases[i].want2))
+		if (e != OB_EUSAGE || !strstr(msg, cases[i].want1))
 			fail_msg("case %zu (%s / %s): %d «%s»", i, cases[i].rows, cases[i].where, e, msg);
+		assert_null(r);
+		ob_lang_set(OB_LANG_EN);
+		e = run(cases[i].rows, NULL, cases[i].where, &r, &d);
+		ob_lang_set(OB_LANG_ES);
+		ob_diag_format(&d, msg, sizeof(msg));
+		if (e != OB_EUSAGE || !strstr(msg, cases[i].want2))
+			fail_msg("case %zu (%s / %s), in English: %d «%s»", i, cases[i].rows,
+			         cases[i].where, e, msg);
 		assert_null(r);
 	}
 }

@@ -178,7 +178,7 @@ static const struct col_case cols[] = {
 	{ "--decimal-mark , refuses a decimal point", ',', ST_REAL,
 	  { "1,234.5", NULL }, { 0 }, 0, "un número con coma decimal" },
 	{ "not a number", 0, ST_REAL,
-	  { "12.5", "abc", NULL }, { 0 }, 1, "se esperaba un número /" },
+	  { "12.5", "abc", NULL }, { 0 }, 1, "se esperaba un número (valor «abc»)" },
 	{ "an empty cell", 0, ST_NONNEG,
 	  { "12", "  ", NULL }, { 0 }, 1, "vacía: se esperaba un número ≥ 0" },
 	{ "a negative count", 0, ST_NONNEG,
