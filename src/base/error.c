@@ -80,11 +80,52 @@ ob_err ob_diag_set(struct ob_diag *d, ob_err code, const char *file, long line,
 	va_start(ap, fmt);
 	vsnprintf(d->message, sizeof(d->message), fmt, ap);
 	va_end(ap);
+	d->message_other[0] = '\0';
+	d->lang = ob_lang();
+	return code;
+}
+
+ob_err ob_diag_set2(struct ob_diag *d, ob_err code, const char *file, long line, long column,
+                    const char *value, size_t value_len, const char *es, const char *en, ...)
+{
+	va_list ap, ap2;
+	bool en_first;
+
+	if (!d)
+		return code;
+	d->code = code;
+	ob_strlcpy(d->file, file ? file : "", sizeof(d->file));
+	d->line = line;
+	d->column = column;
+	if (value)
+		copy_value(d->value, sizeof(d->value), value, value_len);
+	else
+		d->value[0] = '\0';
+	d->lang = ob_lang();
+	en_first = d->lang == OB_LANG_EN;
+	va_start(ap, en);
+	va_copy(ap2, ap);
+	if (en_first) {
+		vsnprintf(d->message, sizeof(d->message), en, ap);
+		vsnprintf(d->message_other, sizeof(d->message_other), es, ap2);
+	} else {
+		vsnprintf(d->message, sizeof(d->message), es, ap);
+		vsnprintf(d->message_other, sizeof(d->message_other), en, ap2);
+	}
+	va_end(ap2);
+	va_end(ap);
 	return code;
 }
 
 void ob_diag_format(const struct ob_diag *d, char *out, size_t size)
 {
+	ob_diag_format_lang(d, ob_lang(), out, size);
+}
+
+void ob_diag_format_lang(const struct ob_diag *d, enum ob_lang lang, char *out, size_t size)
+{
+	bool en = lang == OB_LANG_EN;
+	const char *msg = lang != d->lang && d->message_other[0] ? d->message_other : d->message;
 	char where[320] = "";
 	size_t n = 0;
 
@@ -95,7 +136,7 @@ void ob_diag_format(const struct ob_diag *d, char *out, size_t size)
 	else if (d->file[0])
 		snprintf(where, sizeof(where), "%s: ", d->file);
 	n = (size_t)snprintf(out, size, "%s%s", where,
-	                     d->message[0] ? d->message : ob_err_text(d->code));
+	                     msg[0] ? msg : en ? ob_err_msg_en(d->code) : ob_err_msg(d->code));
 	if (d->value[0] && n < size)
-		snprintf(out + n, size - n, OB_TR(" (valor «%s»)", " (value «%s»)"), d->value);
+		snprintf(out + n, size - n, en ? " (value «%s»)" : " (valor «%s»)", d->value);
 }

@@ -69,7 +69,10 @@ struct ob_diag {
 	long line;    /* 1-based; 0 when not about a line */
 	long column;  /* 1-based; 0 when not about a column */
 	char value[128];
-	char message[512];
+	char message[512];       /* in the language in force when it was made */
+	char message_other[512]; /* the same in the other language; "" when the
+	                            message is the same in both (ob_diag_set) */
+	enum ob_lang lang;       /* the language of message */
 };
 
 void ob_diag_clear(struct ob_diag *d);
@@ -80,18 +83,24 @@ ob_err ob_diag_set(struct ob_diag *d, ob_err code, const char *file, long line,
                    const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 
 /*
- * ob_diag_set() with the message written in Spanish and in English; the
- * language in force picks one when the diagnostic is made (base/lang.h).
- * Every diagnostic a person reads is made this way:
+ * ob_diag_set() with the message written in Spanish and in English, both
+ * kept: message in the language in force (base/lang.h), message_other in
+ * the other, so that an answer that carries both (the API's message and
+ * message_en) can give each. Every diagnostic a person reads is made this
+ * way; the compiler checks both formats against the arguments.
  *
  *   return OB_DIAG(d, OB_EINVAL, name, line, col, v, n,
  *                  "se esperaba un número", "expected a number");
  */
-#define OB_DIAG(d, code, file, line, column, value, value_len, es, en, ...)   \
-	ob_diag_set(d, code, file, line, column, value, value_len, OB_TR(es, en), \
-	            ##__VA_ARGS__)
+ob_err ob_diag_set2(struct ob_diag *d, ob_err code, const char *file, long line, long column,
+                    const char *value, size_t value_len, const char *es, const char *en, ...)
+	__attribute__((format(printf, 8, 10), format(printf, 9, 10)));
+#define OB_DIAG(d, code, file, line, column, value, value_len, es, en, ...) \
+	ob_diag_set2(d, code, file, line, column, value, value_len, es, en, ##__VA_ARGS__)
 
-/* Format d as one line into out (always NUL-terminated). */
+/* Format d as one line into out (always NUL-terminated), in the language
+ * in force; ob_diag_format_lang() in the language lang. */
 void ob_diag_format(const struct ob_diag *d, char *out, size_t size);
+void ob_diag_format_lang(const struct ob_diag *d, enum ob_lang lang, char *out, size_t size);
 
 #endif

@@ -45,11 +45,7 @@
 
 static void fail_diag(struct ob_http_call *c, const char *param, const struct ob_diag *d)
 {
-	char msg[OB_MAX_MESSAGE];
-
-	ob_diag_format(d, msg, sizeof(msg));
-	/* the message is in Spanish then English already */
-	ob_http_fail(c->res, d->code == OB_ETOOBIG ? 413 : 400, "bad_parameter", param, msg, msg);
+	ob_http_fail_diag(c->res, d->code == OB_ETOOBIG ? 413 : 400, "bad_parameter", param, d);
 }
 
 /* Whether c is answered with the public view (see above). */
@@ -492,10 +488,8 @@ void ob_http_h_analyze(struct ob_http_call *c)
 	/* what a public question may combine */
 	ob_diag_clear(&d);
 	if (pub && ob_ck_public_check(&cfg.pub, ref->snap, q.dims, q.n_dims, where, &d)) {
-		char msg[OB_MAX_MESSAGE];
-		ob_diag_format(&d, msg, sizeof(msg));
-		ob_http_fail(c->res, 400, "disclosure_rule",
-		             !strcmp(d.file, "where") ? "where" : rows ? "rows" : "cols", msg, msg);
+		ob_http_fail_diag(c->res, 400, "disclosure_rule",
+		                  !strcmp(d.file, "where") ? "where" : rows ? "rows" : "cols", &d);
 		goto out;
 	}
 	/* the same question on the same snapshot in the same view with the same

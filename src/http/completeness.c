@@ -47,13 +47,11 @@ void ob_http_h_completeness(struct ob_http_call *c)
 	memset(&t, 0, sizeof(t));
 	e = ob_completeness_build(c->ctx->store, ref->snap, ref->pop, &o, &t, &d);
 	if (e) {
-		char msg[OB_MAX_MESSAGE];
 		/* the parameter as the API names it: "source", not "--source" */
 		if (!strncmp(d.file, "--", 2))
 			memmove(d.file, d.file + 2, strlen(d.file + 2) + 1);
-		ob_diag_format(&d, msg, sizeof(msg));
 		if (e == OB_EUSAGE || e == OB_ETOOBIG)
-			ob_http_fail(c->res, 400, "bad_parameter", NULL, msg, msg);
+			ob_http_fail_diag(c->res, 400, "bad_parameter", NULL, &d);
 		else
 			ob_http_store_fail(c);
 		goto out;

@@ -95,6 +95,9 @@ void ob_http_security_headers(struct ob_http_response *r);
  * The body's limit is raised to hold it if it was lower. */
 void ob_http_fail(struct ob_http_response *r, int status, const char *code,
                   const char *param, const char *es, const char *en);
+/* The same with a diagnostic, in Spanish (message) and English (message_en). */
+void ob_http_fail_diag(struct ob_http_response *r, int status, const char *code,
+                       const char *param, const struct ob_diag *d);
 
 /* What the server is doing and has refused, counted since it started
  * (GET /api/v1/health shows it). Updated with atomic operations. */

@@ -408,17 +408,19 @@ static bool compute(struct ob_http_call *c, const struct ob_snapref *ref, const 
 		goto out;
 	}
 	if (err) {
-		char msg[OB_MAX_MESSAGE];
-		ob_diag_format(&d, msg, sizeof(msg));
-		strip_dir(msg, c->ctx->dir);
+		char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+		ob_diag_format_lang(&d, OB_LANG_ES, es, sizeof(es));
+		ob_diag_format_lang(&d, OB_LANG_EN, en, sizeof(en));
+		strip_dir(es, c->ctx->dir);
+		strip_dir(en, c->ctx->dir);
 		if (err == OB_ENOENT)
-			ob_http_fail(c->res, 404, "not_found", "preset", msg, msg);
+			ob_http_fail(c->res, 404, "not_found", "preset", es, en);
 		else if (err == OB_EEMPTY) /* nothing varies that year: no index to give */
-			ob_http_fail(c->res, 404, "no_data", "year", msg, msg);
+			ob_http_fail(c->res, 404, "no_data", "year", es, en);
 		else if (err == OB_ENOMEM || err == OB_ESTORE || err == OB_EIO)
 			ob_http_store_fail(c);
 		else
-			ob_http_fail(c->res, 400, "bad_parameter", NULL, msg, msg);
+			ob_http_fail(c->res, 400, "bad_parameter", NULL, es, en);
 		goto out;
 	}
 	if (!render(&x, false, protection, &e->json, &e->json_len) ||

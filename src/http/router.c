@@ -116,6 +116,16 @@ void ob_http_fail(struct ob_http_response *res, int status, const char *code,
 		ob_buf_reset(b);
 }
 
+void ob_http_fail_diag(struct ob_http_response *res, int status, const char *code,
+                       const char *param, const struct ob_diag *d)
+{
+	char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+
+	ob_diag_format_lang(d, OB_LANG_ES, es, sizeof(es));
+	ob_diag_format_lang(d, OB_LANG_EN, en, sizeof(en));
+	ob_http_fail(res, status, code, param, es, en);
+}
+
 void ob_http_fail_too_large(struct ob_http_call *c)
 {
 	char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];

@@ -89,9 +89,16 @@ static void diagnostics_speak_the_language(void **state)
 	                 OB_EINVAL);
 	ob_diag_format(&d, out, sizeof(out));
 	assert_string_equal(out, "a.csv:3:2: se esperaba un número entre 0 y 9 (valor «x1»)");
+	/* both texts are kept: the diagnostic reads in either language */
 	ob_lang_set(OB_LANG_EN);
-	ob_diag_format(&d, out, sizeof(out)); /* made in Spanish: the message stays */
-	assert_string_equal(out, "a.csv:3:2: se esperaba un número entre 0 y 9 (value «x1»)");
+	ob_diag_format(&d, out, sizeof(out));
+	assert_string_equal(out, "a.csv:3:2: expected a number between 0 and 9 (value «x1»)");
+	ob_diag_format_lang(&d, OB_LANG_ES, out, sizeof(out));
+	assert_string_equal(out, "a.csv:3:2: se esperaba un número entre 0 y 9 (valor «x1»)");
+	/* a message the same in both languages */
+	ob_diag_set(&d, OB_EIO, "a.csv", 0, 0, NULL, 0, "fsync: %s", "EIO");
+	ob_diag_format_lang(&d, OB_LANG_ES, out, sizeof(out));
+	assert_string_equal(out, "a.csv: fsync: EIO");
 	OB_DIAG(&d, OB_EINVAL, "a.csv", 3, 0, NULL, 0, "falta", "missing");
 	ob_diag_format(&d, out, sizeof(out));
 	assert_string_equal(out, "a.csv:3: missing");
