@@ -54,6 +54,15 @@
 /* Most columns mapped by one source profile. */
 #define OB_MAX_PROFILE_FIELDS 64
 
+/* The sample "observa profile infer" reads of a file, whatever its size:
+ * at most this many data rows, and this many bytes of their text. */
+#define OB_INFER_ROWS 5000
+#define OB_INFER_BYTES (16 * 1024 * 1024)
+
+/* Most words or phrases a profile's [territory] name_ignore removes from
+ * territory names. */
+#define OB_MAX_NAME_IGNORE 16
+
 /* Most alternatives ("a | b | c") for one column name in a profile. */
 #define OB_MAX_ALTERNATIVES 16
 

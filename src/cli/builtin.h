@@ -70,6 +70,7 @@ struct ob_command {
 };
 
 int cmd_ingest(struct ob_cmd_ctx *ctx, int argc, char **argv);
+int cmd_profile(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_init(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_publish(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_log(struct ob_cmd_ctx *ctx, int argc, char **argv);
@@ -96,6 +97,7 @@ int cmd_disclosure(struct ob_cmd_ctx *ctx, int argc, char **argv);
 
 /* Their usage texts, for -h (main.c) and for a usage error (the command). */
 void cmd_ingest_usage(FILE *out);
+void cmd_profile_usage(FILE *out);
 void cmd_init_usage(FILE *out);
 void cmd_publish_usage(FILE *out);
 void cmd_log_usage(FILE *out);

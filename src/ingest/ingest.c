@@ -14,6 +14,9 @@
  * id its dimension values (the territory's code, the period, then every
  * other column but the count, folded), so that the same cell has the same
  * id in every delivery, and a cell given twice in a file is refused once.
+ * A person-level row without an id gets one from its content and its place
+ * among identical rows (ingest_map.c), so that shuffled re-deliveries keep
+ * their ids and identical rows stay distinct.
  *
  * This file runs the steps; the header, the rows and what is written have
  * files of their own (ingest_impl.h).
@@ -529,6 +532,7 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 		ob_strmap_init(&g.xw_cache[f]);
 		ob_strmap_init(&g.tag_cache[f]);
 	}
+	ob_strmap_init(&g.row_ids);
 	ob_buf_init(&g.key, 4 * OB_MAX_NAME);
 	ob_buf_init(&g.key2, 4 * OB_MAX_NAME);
 	ob_buf_init(&g.extra, OB_MAX_LINE * 2);
@@ -649,5 +653,6 @@ release_bufs:
 		ob_strmap_release(&g.xw_cache[f]);
 		ob_strmap_release(&g.tag_cache[f]);
 	}
+	ob_strmap_release(&g.row_ids);
 	return e;
 }

@@ -202,10 +202,14 @@ ob_err ingest_find_header(struct ingest *g)
 			return take_header(g, rec);
 		}
 	}
-	/* name the id column, or (an aggregate source has none) the count's */
+	/* name the id column, or (ids may come from the content) the count's or
+	 * the territory's */
 	first = g->prof.columns[OB_F_SOURCE_ID].nalt ? g->prof.columns[OB_F_SOURCE_ID].alt[0]
 	      : g->prof.columns[OB_F_VICTIMS].nalt   ? g->prof.columns[OB_F_VICTIMS].alt[0]
-	                                             : "?";
+	      : g->prof.columns[OB_F_TERRITORY].nalt ? g->prof.columns[OB_F_TERRITORY].alt[0]
+	      : g->prof.columns[OB_F_TERRITORY_CODE].nalt
+	              ? g->prof.columns[OB_F_TERRITORY_CODE].alt[0]
+	              : "?";
 	if (widest <= 1)
 		return ob_diag_set(g->d, OB_ENOHEADER, g->name, 0, 0, NULL, 0,
 		                   "no se encontró el encabezado: ninguna fila tiene más de una columna "

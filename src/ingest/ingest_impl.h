@@ -53,7 +53,8 @@ struct row {
 	const char *tag[OB_F_COUNT];
 	int age;      /* -1 unknown */
 	long long victims; /* the count column's, 1 without one */
-	char agg_id[OB_MAX_NAME + 1]; /* an aggregate row's id (made) */
+	char agg_id[OB_MAX_NAME + 1]; /* a made id: an aggregate row's, or one from
+	                                 the content of a row without one */
 	double lat, lon;
 	bool has_coords;
 	size_t nwarn;
@@ -89,6 +90,7 @@ struct ingest {
 	struct ob_buf key, key2, extra, idb;
 	struct ob_strmap xw_cache[OB_F_COUNT]; /* raw label -> crosswalk entries */
 	struct ob_strmap tag_cache[OB_F_COUNT]; /* raw label -> canonical tag code */
+	struct ob_strmap row_ids;   /* content digest of rows without an id -> how many */
 	long today;
 	long period_from, period_to; /* the delivery's period, days; LONG_MIN when none */
 	char period_label[32];       /* "2023", "2023-Q1"... */

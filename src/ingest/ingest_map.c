@@ -1,6 +1,7 @@
 /*
  * ingest_map.c - one data row mapped to the canonical record and validated:
- * date, time, territory, category, tags, age, coordinates, count.
+ * date, time, territory (with the profile's [territory] rules), category,
+ * tags, age, coordinates, count; and the id of a row that has none.
  */
 #include "ingest/ingest_impl.h"
 
@@ -170,6 +171,47 @@ static void map_time(struct row *r)
 	ingest_row_warn(r, OB_F_OCCURRED_AT, "hora no reconocida; se esperaba hh:mm; se deja vacía");
 }
 
+/*
+ * A name that designates several units: the candidates valid on the day,
+ * each with its parent's name, and the column that would tell them apart.
+ */
+static void ambiguous(struct ingest *g, struct row *r, const struct ob_territory_list *cands,
+                      long day)
+{
+	char list[320] = "";
+	size_t used = 0;
+	long pc = g->field_col[OB_F_TERRITORY_PARENT];
+
+	for (size_t i = 0; cands && i < cands->n && used + 80 < sizeof(list); i++) {
+		const struct ob_territory *t = cands->v[i];
+		const struct ob_territory *p =
+			t->parent ? ob_strmap_get(&g->look.by_code, t->parent, strlen(t->parent)) : NULL;
+		int w;
+
+		if (day < t->from || day > t->to)
+			continue;
+		w = snprintf(list + used, sizeof(list) - used, "%s%s %s (%s)", used ? ", " : "",
+		             t->code, t->name, p ? p->name : "?");
+		if (w > 0)
+			used += (size_t)w;
+	}
+	if (pc >= 0)
+		ingest_row_reject(r, OB_F_TERRITORY, r->col[OB_F_TERRITORY],
+		                  OB_TR("municipio ambiguo: el nombre corresponde a %s, y la columna "
+		                        "«%s» (territory_parent) no los distingue",
+		                        "ambiguous municipality: the name is that of %s, and column "
+		                        "«%s» (territory_parent) does not tell them apart"),
+		                  list, g->col_name[pc]);
+	else
+		ingest_row_reject(r, OB_F_TERRITORY, r->col[OB_F_TERRITORY],
+		                  OB_TR("municipio ambiguo: el nombre corresponde a %s; los distingue "
+		                        "el departamento o provincia: dé su columna en [columns] "
+		                        "territory_parent",
+		                        "ambiguous municipality: the name is that of %s; the "
+		                        "department or province tells them apart: name its column in "
+		                        "[columns] territory_parent"), list);
+}
+
 static void map_territory(struct ingest *g, struct row *r)
 {
 	long day = ob_date_days(&r->date);
@@ -178,8 +220,15 @@ static void map_territory(struct ingest *g, struct row *r)
 	enum ob_resolve how;
 
 	if (r->len[OB_F_TERRITORY_CODE]) {
-		how = ob_lookup_territory_code(&g->look, r->val[OB_F_TERRITORY_CODE],
-		                               r->len[OB_F_TERRITORY_CODE], day, &t);
+		/* the code as the catalogue writes it ([territory] rules), else as read */
+		char code[64];
+		size_t cn = ob_territory_code_apply(r->val[OB_F_TERRITORY_CODE],
+		                                    r->len[OB_F_TERRITORY_CODE], &g->prof.territory,
+		                                    code, sizeof(code));
+		how = cn ? ob_lookup_territory_code(&g->look, code, cn, day, &t) : OB_UNKNOWN;
+		if (how == OB_UNKNOWN)
+			how = ob_lookup_territory_code(&g->look, r->val[OB_F_TERRITORY_CODE],
+			                               r->len[OB_F_TERRITORY_CODE], day, &t);
 		if (how == OB_RESOLVED || how == OB_SUCCEEDED) {
 			if (how == OB_SUCCEEDED)
 				ingest_row_warn(r, OB_F_TERRITORY_CODE,
@@ -204,13 +253,16 @@ static void map_territory(struct ingest *g, struct row *r)
 			ingest_row_reject(r, OB_F_TERRITORY, r->col[OB_F_TERRITORY], "falta el municipio");
 		return;
 	}
-	if (!ingest_fold(&g->key, r->val[OB_F_TERRITORY], r->len[OB_F_TERRITORY])) {
+	/* qualifiers "(CT)" and the words of [territory] name_ignore do not count */
+	if (!ob_territory_name_key(r->val[OB_F_TERRITORY], r->len[OB_F_TERRITORY],
+	                           &g->prof.territory, &g->key)) {
 		ingest_row_reject(r, OB_F_TERRITORY, r->col[OB_F_TERRITORY], "nombre de municipio no válido");
 		return;
 	}
 	ob_buf_reset(&g->key2);
 	if (r->len[OB_F_TERRITORY_PARENT])
-		ingest_fold(&g->key2, r->val[OB_F_TERRITORY_PARENT], r->len[OB_F_TERRITORY_PARENT]);
+		ob_territory_name_key(r->val[OB_F_TERRITORY_PARENT], r->len[OB_F_TERRITORY_PARENT],
+		                      &g->prof.territory, &g->key2);
 	how = ob_lookup_territory_name(&g->look, g->key.ptr, g->key.len, g->key2.ptr,
 	                               g->key2.len, day, &t, &cands);
 	switch (how) {
@@ -223,20 +275,9 @@ static void map_territory(struct ingest *g, struct row *r)
 		                "%s %s", t->code, t->name);
 		r->territory = t->code;
 		return;
-	case OB_AMBIGUOUS: {
-		char list[256] = "";
-		size_t used = 0;
-		for (size_t i = 0; cands && i < cands->n && used + 40 < sizeof(list); i++) {
-			int w = snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "",
-			                 cands->v[i]->code);
-			if (w > 0)
-				used += (size_t)w;
-		}
-		ingest_row_reject(r, OB_F_TERRITORY, r->col[OB_F_TERRITORY],
-		                  "municipio ambiguo: el nombre corresponde a %s; se esperaba también "
-		                  "el departamento o provincia que lo distinga", list);
+	case OB_AMBIGUOUS:
+		ambiguous(g, r, cands, day);
 		return;
-	}
 	case OB_NOT_VALID:
 		ingest_row_reject(r, OB_F_TERRITORY, r->col[OB_F_TERRITORY],
 		                  "municipio no vigente en la fecha del hecho %s", r->occurred_on);
@@ -454,6 +495,88 @@ static void aggregate_id(struct ingest *g, const struct ob_csv_record *rec, stru
 	r->len[OB_F_SOURCE_ID] = strlen(r->agg_id);
 }
 
+/* Protected fields stay out of a made id: it must not carry, even hashed,
+ * a name or a document. */
+static bool protected_field(unsigned f)
+{
+	return f == OB_F_NAMES || f == OB_F_DOCUMENT || f == OB_F_ADDRESS;
+}
+
+/*
+ * The id of a person-level row without one: the SHA-256 of its content (the
+ * territory's code and the date as read into the record, then the folded
+ * values of the other mapped columns in field order, but the count and the
+ * protected ones, then of the unmapped columns read, in the file's order),
+ * and which of the rows with this content it is: "row:<sha256>:2" is the
+ * second. Shuffled rows keep their ids; identical rows stay distinct; a
+ * re-delivery of the same rows gives the same ids.
+ */
+static void content_id(struct ingest *g, const struct ob_csv_record *rec, struct row *r)
+{
+	struct ob_buf *b = &g->idb;
+	struct ob_sha256 h;
+	unsigned char dg[OB_SHA256_LEN];
+	char hex[65];
+	void *seen;
+	uintptr_t nth;
+	bool ok;
+
+	ob_buf_reset(b);
+	ok = !ob_buf_adds(b, r->territory ? r->territory : "") && !ob_buf_addc(b, '|') &&
+	     !ob_buf_adds(b, r->occurred_on);
+	for (unsigned f = 0; ok && f < OB_F_COUNT; f++) {
+		long c = g->field_col[f];
+		const char *v;
+		size_t n;
+
+		if (f == OB_F_VICTIMS || f == OB_F_OCCURRED_ON || f == OB_F_TERRITORY ||
+		    f == OB_F_TERRITORY_CODE || f == OB_F_TERRITORY_PARENT || f == OB_F_SOURCE_ID ||
+		    protected_field(f) || c < 0 || (size_t)c >= rec->nfields)
+			continue;
+		v = rec->fields[c].ptr;
+		n = rec->fields[c].len;
+		ob_trim(&v, &n);
+		ok = !ob_buf_addc(b, '|') && ingest_fold(&g->key, v, n) &&
+		     !ob_buf_add(b, g->key.ptr, g->key.len);
+	}
+	for (size_t c = 0; ok && c < g->ncols && c < rec->nfields; c++) {
+		const char *v = rec->fields[c].ptr;
+		size_t n = rec->fields[c].len;
+
+		if (g->col_mapped[c] || g->col_ignored[c])
+			continue;
+		ob_trim(&v, &n);
+		ok = !ob_buf_addc(b, '|') && ingest_fold(&g->key, v, n) &&
+		     !ob_buf_add(b, g->key.ptr, g->key.len);
+	}
+	if (!ok) {
+		ingest_row_reject(r, OB_F_SOURCE_ID, 0,
+		                  OB_TR("no se pudo formar el identificador de la fila con su contenido "
+		                        "(texto no válido o demasiado largo)",
+		                        "could not make the row's id from its content (invalid or too "
+		                        "long text)"));
+		return;
+	}
+	ob_sha256_init(&h);
+	ob_sha256_update(&h, b->ptr ? b->ptr : "", b->len);
+	ob_sha256_final(&h, dg);
+	/* the first 16 bytes of the digest count the rows alike */
+	seen = ob_strmap_get(&g->row_ids, (const char *)dg, 16);
+	nth = (uintptr_t)seen + 1;
+	if (ob_strmap_put(&g->row_ids, (const char *)dg, 16, (void *)nth, NULL)) {
+		ingest_row_reject(r, OB_F_SOURCE_ID, 0,
+		                  OB_TR("demasiadas filas distintas sin identificador (más de %d): dé la "
+		                        "columna source_id en el perfil",
+		                        "too many distinct rows without an id (more than %d): map a "
+		                        "source_id column in the profile"), OB_MAX_MAP_ENTRIES);
+		return;
+	}
+	ob_sha256_hex(dg, hex);
+	snprintf(r->agg_id, sizeof(r->agg_id), "row:%s:%lu", hex, (unsigned long)nth);
+	r->val[OB_F_SOURCE_ID] = r->agg_id;
+	r->len[OB_F_SOURCE_ID] = strlen(r->agg_id);
+}
+
 void ingest_map_row(struct ingest *g, const struct ob_csv_record *rec, struct row *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -472,7 +595,7 @@ void ingest_map_row(struct ingest *g, const struct ob_csv_record *rec, struct ro
 	}
 	if (g->prof.aggregate) {
 		/* no id in the file: made from the dimensions once they are read */
-	} else if (!r->len[OB_F_SOURCE_ID]) {
+	} else if (!r->len[OB_F_SOURCE_ID] && g->prof.required[OB_F_SOURCE_ID]) {
 		ingest_row_reject(r, OB_F_SOURCE_ID, r->col[OB_F_SOURCE_ID], "falta el identificador del caso");
 		return;
 	}
@@ -502,4 +625,6 @@ void ingest_map_row(struct ingest *g, const struct ob_csv_record *rec, struct ro
 	map_coords(r);
 	if (g->prof.aggregate && !r->reason[0])
 		aggregate_id(g, rec, r);
+	else if (!r->len[OB_F_SOURCE_ID] && !r->reason[0])
+		content_id(g, rec, r);
 }

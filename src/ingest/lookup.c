@@ -125,6 +125,11 @@ static ob_err load_territories(struct ob_store *s, struct ob_lookup *l, struct o
 	}
 	for (size_t i = 0; i < l->nterrs; i++) {
 		struct ob_territory *t = &l->terrs[i];
+		/* a catalogue name with a qualifier is found without it as well,
+		 * as a file's name is matched without its own */
+		if (ob_territory_is_unit(t) && strchr(t->name, '(') &&
+		    ob_territory_name_key(t->name, strlen(t->name), NULL, k))
+			list_add(&l->by_name, k->ptr, k->len, t);
 		if (key_of(k, NULL, (const unsigned char *)t->name))
 			continue;
 		if (ob_territory_is_unit(t))
@@ -310,6 +315,105 @@ void ob_lookup_release(struct ob_lookup *l)
 	ob_strmap_release(&l->tags);
 	l->terrs = NULL;
 	l->nterrs = 0;
+}
+
+/* Drop every "(...)" of s[0..n) into out; false when out is too small. */
+static bool drop_qualifiers(const char *s, size_t n, char *out, size_t size, size_t *len)
+{
+	size_t w = 0;
+	int depth = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '(') {
+			depth++;
+		} else if (s[i] == ')' && depth) {
+			depth--;
+			if (w + 1 >= size)
+				return false;
+			out[w++] = ' '; /* "San Juan(CT)Norte" keeps two words */
+		} else if (!depth) {
+			if (w + 1 >= size)
+				return false;
+			out[w++] = s[i];
+		}
+	}
+	*len = w;
+	return true;
+}
+
+/* Remove the whole-word occurrences of phrase p from folded key b. */
+static void drop_phrase(struct ob_buf *b, const char *p, size_t pn)
+{
+	size_t i = 0;
+
+	while (pn && i + pn <= b->len) {
+		char *k = b->ptr;
+		if ((i == 0 || k[i - 1] == ' ') && !memcmp(k + i, p, pn) &&
+		    (i + pn == b->len || k[i + pn] == ' ')) {
+			size_t from = i, to = i + pn;
+			if (to < b->len)
+				to++; /* the blank after it */
+			else if (from > 0)
+				from--; /* at the end: the blank before it */
+			memmove(k + from, k + to, b->len - to);
+			b->len -= to - from;
+			k[b->len] = '\0';
+			i = from;
+			continue;
+		}
+		i++;
+	}
+}
+
+bool ob_territory_name_key(const char *s, size_t n, const struct ob_territory_rules *rules,
+                           struct ob_buf *out)
+{
+	char tmp[4 * OB_MAX_NAME];
+	const char *k = s;
+	size_t len = n;
+
+	ob_buf_reset(out);
+	if (memchr(s, '(', n)) {
+		if (!drop_qualifiers(s, n, tmp, sizeof(tmp), &len))
+			return false;
+		k = tmp;
+	}
+	if (ob_fold_key(k, len, out))
+		return false;
+	if (!out->len) /* "(CT)" alone: the name is the qualifier */
+		return ob_fold_key(s, n, out) == OB_OK;
+	for (size_t i = 0; rules && i < rules->nignore && out->len; i++)
+		drop_phrase(out, rules->ignore[i], strlen(rules->ignore[i]));
+	if (!out->len) {
+		/* nothing but ignored words: the name is those words */
+		ob_buf_reset(out);
+		return ob_fold_key(k, len, out) == OB_OK;
+	}
+	return true;
+}
+
+size_t ob_territory_code_apply(const char *s, size_t n, const struct ob_territory_rules *rules,
+                               char *out, size_t size)
+{
+	size_t sn = strlen(rules->code_strip_suffix), pn = strlen(rules->code_prefix), pad = 0;
+	bool digits;
+
+	ob_trim(&s, &n);
+	digits = n > 0;
+	if (sn && n > sn && !memcmp(s + n - sn, rules->code_strip_suffix, sn))
+		n -= sn;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			digits = false;
+	if (digits && rules->code_width > 0 && n < (size_t)rules->code_width)
+		pad = (size_t)rules->code_width - n;
+	if (pn + pad + n + 1 > size)
+		return 0;
+	memcpy(out, rules->code_prefix, pn);
+	memset(out + pn, '0', pad);
+	memcpy(out + pn + pad, s, n);
+	out[pn + pad + n] = '\0';
+	return pn + pad + n;
 }
 
 /* buf = a "\x1f" b; returns the length, or 0 when it does not fit. */

@@ -9,6 +9,7 @@
 #define OB_LOOKUP_H
 
 #include "base/strmap.h"
+#include "ingest/profile.h"
 #include "store/store.h"
 
 struct ob_territory {
@@ -91,6 +92,28 @@ enum ob_resolve ob_lookup_territory_name(const struct ob_lookup *l, const char *
                                          size_t pn, long day,
                                          const struct ob_territory **out,
                                          const struct ob_territory_list **cands);
+
+/*
+ * The matching key of a territory name as a file writes it: parenthesised
+ * qualifiers removed ("Soyapango (CT)" is "Soyapango"), folded
+ * (ob_fold_key), then each word or phrase of rules->ignore removed where it
+ * stands as whole words ("Cabecera San Miguel" with name_ignore = cabecera).
+ * rules may be NULL (qualifiers only). A name made only of ignored words
+ * keeps them. Appends to out after resetting it; false when s is not UTF-8
+ * or too long.
+ */
+bool ob_territory_name_key(const char *s, size_t n, const struct ob_territory_rules *rules,
+                           struct ob_buf *out);
+
+/*
+ * A file's territory code as the catalogue writes it, by a profile's
+ * [territory] rules: code_strip_suffix removed when the code ends with it
+ * and is longer, zero-padded on the left to code_width when all digits and
+ * shorter, code_prefix put in front. Writes out (NUL-terminated) and
+ * returns its length; 0 when it does not fit (the code is then unknown).
+ */
+size_t ob_territory_code_apply(const char *s, size_t n, const struct ob_territory_rules *rules,
+                               char *out, size_t size);
 
 /* The dated entries of a folded label in crosswalk `name`, or NULL. */
 const struct ob_xw_entry *ob_lookup_crosswalk_entries(const struct ob_lookup *l,

@@ -163,6 +163,27 @@ static ob_err add_footer(void *vctx, const char *s, size_t n)
 	return OB_OK;
 }
 
+/* One word or phrase of [territory] name_ignore, kept folded. */
+static ob_err add_name_ignore(void *vctx, const char *s, size_t n)
+{
+	struct parse_ctx *c = vctx;
+	struct ob_territory_rules *t = &c->p->territory;
+	struct ob_buf k = OB_BUF_INIT(63);
+
+	if (t->nignore >= OB_ARRAY_SIZE(t->ignore) || ob_fold_key(s, n, &k)) {
+		ob_buf_release(&k);
+		return OB_DIAG(c->d, OB_ETOOBIG, c->name, c->line, 0, s, n,
+		               "demasiadas palabras en name_ignore (máximo %d) o palabra demasiado "
+		               "larga", "too many words in name_ignore (at most %d) or a word too long",
+		               OB_MAX_NAME_IGNORE);
+	}
+	/* "(CT)" folds to "ct": the word; parenthesised qualifiers go anyway */
+	if (k.len)
+		memcpy(t->ignore[t->nignore++], k.ptr, k.len + 1);
+	ob_buf_release(&k);
+	return OB_OK;
+}
+
 static ob_err add_required(void *vctx, const char *s, size_t n)
 {
 	struct parse_ctx *c = vctx;
@@ -318,6 +339,32 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 	} else if (!strcmp(sec, "crosswalks")) {
 		if ((f = ob_field_from_key(k, kn)) != OB_F_COUNT)
 			return copy_into(c, p->crosswalk[f], sizeof(p->crosswalk[f]), v, vn);
+	} else if (!strcmp(sec, "territory")) {
+		struct ob_territory_rules *t = &p->territory;
+		if (eq(k, kn, "code_strip_suffix") || eq(k, kn, "code_prefix")) {
+			bool strip = eq(k, kn, "code_strip_suffix");
+			for (size_t i = 0; i < vn; i++)
+				if (!((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'A' && v[i] <= 'Z') ||
+				      (v[i] >= 'a' && v[i] <= 'z') || v[i] == '-' || v[i] == '.'))
+					return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
+					               "se esperaban letras, cifras, '-' o '.'",
+					               "expected letters, digits, '-' or '.'");
+			return strip ? copy_into(c, t->code_strip_suffix, sizeof(t->code_strip_suffix), v, vn)
+			             : copy_into(c, t->code_prefix, sizeof(t->code_prefix), v, vn);
+		}
+		if (eq(k, kn, "code_width")) {
+			long long w;
+			if (!ob_parse_int(v, vn, 1, 32, &w))
+				return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
+				               "code_width no válido; se esperaba un entero de 1 a 32",
+				               "invalid code_width; expected a whole number from 1 to 32");
+			t->code_width = (int)w;
+			return OB_OK;
+		}
+		if (eq(k, kn, "name_ignore")) {
+			t->nignore = 0;
+			return each_item(v, vn, '|', add_name_ignore, c);
+		}
 	} else if (!strcmp(sec, "rules")) {
 		if (eq(k, kn, "require")) {
 			memset(p->required, 0, sizeof(p->required));
@@ -332,7 +379,7 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 		}
 	} else {
 		return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 1, sec, strlen(sec),
-		                   "sección desconocida; se esperaba source, file, columns, values, crosswalks o rules");
+		                   "sección desconocida; se esperaba source, file, columns, values, crosswalks, territory o rules");
 	}
 	return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 1, k, kn,
 	                   "clave desconocida en la sección [%s]", sec);
@@ -341,7 +388,7 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 static bool known_section(const char *sec)
 {
 	static const char *const names[] = { "source", "file", "columns", "values",
-	                                     "crosswalks", "rules" };
+	                                     "crosswalks", "territory", "rules" };
 	for (size_t i = 0; i < OB_ARRAY_SIZE(names); i++)
 		if (!strcmp(sec, names[i]))
 			return true;
@@ -358,7 +405,7 @@ static ob_err profile_item(void *vctx, const struct ob_ini_item *it)
 			return ob_diag_set(c->d, OB_EINVAL, c->name, it->line, it->key_column,
 			                   it->section, strlen(it->section),
 			                   "sección desconocida; se esperaba source, file, columns, "
-			                   "values, crosswalks o rules");
+			                   "values, crosswalks, territory o rules");
 		return OB_OK;
 	}
 	return set_key(c, it->section, it->key, it->key_len, it->value, it->value_len);
@@ -412,12 +459,14 @@ ob_err ob_profile_parse(const char *text, size_t len, const char *name,
 		p->date_forms |= OB_DATE_PARTIAL;
 		return OB_OK;
 	}
-	if (!p->columns[OB_F_SOURCE_ID].nalt) {
-		e = ob_diag_set(d, OB_EINVAL, name, 0, 0, NULL, 0,
-		                "el perfil debe dar la columna source_id en [columns]");
+	/* source_id is optional: a row without one gets an id from its content
+	 * (ingest_map.c); it is required only when [rules] require says so */
+	if (p->required[OB_F_SOURCE_ID] && !p->columns[OB_F_SOURCE_ID].nalt) {
+		e = OB_DIAG(d, OB_EINVAL, name, 0, 0, NULL, 0,
+		            "require lista source_id pero [columns] no da su columna",
+		            "require lists source_id but [columns] names no column for it");
 		goto release;
 	}
-	p->required[OB_F_SOURCE_ID] = true;
 	if (p->columns[OB_F_VICTIMS].nalt)
 		p->required[OB_F_VICTIMS] = true;
 	return OB_OK;

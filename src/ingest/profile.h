@@ -14,6 +14,13 @@
  * count and the territory and period, and must not map a person-level
  * field (ob_field_person_level); it needs no source_id, each row's id being
  * made from its dimension values.
+ *
+ * Row ids: source_id is optional. A row without one (no such column, or an
+ * empty cell when [rules] require does not list source_id) gets an id made
+ * from its content and its place among identical rows (ingest_map.c).
+ *
+ * Territories as they come: [territory] holds the rules that turn a file's
+ * codes and names into the catalogue's (struct ob_territory_rules).
  */
 #ifndef OB_PROFILE_H
 #define OB_PROFILE_H
@@ -68,6 +75,21 @@ struct ob_profile_column {
 	char *alt_key[OB_MAX_ALTERNATIVES]; /* the same, folded */
 };
 
+/*
+ * [territory]: a file's code is trimmed, loses code_strip_suffix when it
+ * ends with it (and is longer), is zero-padded on the left to code_width
+ * when it is all digits and shorter, and gets code_prefix in front, before
+ * it is looked up. Names lose their parenthesised qualifiers ("Soyapango
+ * (CT)") and the folded words or phrases of name_ignore before matching.
+ */
+struct ob_territory_rules {
+	char code_strip_suffix[16];
+	int code_width;             /* 0: no padding */
+	char code_prefix[16];
+	size_t nignore;
+	char ignore[OB_MAX_NAME_IGNORE][64]; /* folded words removed from names */
+};
+
 struct ob_profile {
 	char code[64];
 	char name[OB_MAX_NAME];
@@ -96,6 +118,7 @@ struct ob_profile {
 	char *value[OB_F_COUNT];     /* constant value, or NULL */
 	char crosswalk[OB_F_COUNT][64];
 	bool required[OB_F_COUNT];
+	struct ob_territory_rules territory;
 	char path[OB_MAX_PATH];      /* where it was read from */
 };
 

@@ -34,7 +34,7 @@ static void parses_all_sections(void **state)
 	assert_string_equal(p.value[OB_F_MANNER], "homicide");
 	assert_string_equal(p.crosswalk[OB_F_CATEGORY], "sv-delito");
 	assert_true(p.required[OB_F_OCCURRED_ON]);
-	assert_true(p.required[OB_F_SOURCE_ID]);
+	assert_false(p.required[OB_F_SOURCE_ID]); /* require does not list it */
 	assert_false(p.required[OB_F_TERRITORY]);
 	assert_string_equal(p.categories, "0101 02 X01");
 	ob_profile_release(&p);
@@ -52,7 +52,15 @@ static const struct {
 	{ "[source]\ncode = x\ncountry = SV\n[file]\ndates = dmy, julian\n", OB_EINVAL, 5 },
 	{ "[source]\ncode = x\ncountry = SV\n[nope]\n", OB_EINVAL, 4 },
 	{ "[source\n", OB_EPARSE, 1 },
-	{ "[source]\ncode = x\ncountry = SV\n", OB_EINVAL, 0 },          /* no source_id column */
+	/* source_id is optional, unless require lists it */
+	{ "[source]\ncode = x\ncountry = SV\n[rules]\nrequire = source_id\n", OB_EINVAL, 0 },
+	/* [territory] */
+	{ "[source]\ncode = x\ncountry = SV\n[territory]\ncode_width = 0\n", OB_EINVAL, 5 },
+	{ "[source]\ncode = x\ncountry = SV\n[territory]\ncode_width = 4x\n", OB_EINVAL, 5 },
+	{ "[source]\ncode = x\ncountry = SV\n[territory]\ncode_prefix = S V\n", OB_EINVAL, 5 },
+	{ "[source]\ncode = x\ncountry = SV\n[territory]\nname_ignore = a|b|c|d|e|f|g|h|i|j|"
+	  "k|l|m|n|o|p|q\n", OB_ETOOBIG, 5 },
+	{ "[source]\ncode = x\ncountry = SV\n[territory]\nwidth = 4\n", OB_EINVAL, 5 },
 	{ "[source]\ncountry = SV\n[columns]\nsource_id = a\n", OB_EINVAL, 0 },
 	{ "[source]\ncode = x\ncountry = SV\nperiod = week\n", OB_EINVAL, 4 },
 	{ "[source]\ncode = x\xff\n", OB_EENCODING, 2 },
@@ -104,7 +112,7 @@ static void counts_and_aggregates(void **state)
 	assert_string_equal(p.columns[OB_F_VICTIMS].alt_key[0], "cantidad");
 	assert_string_equal(p.columns[OB_F_VICTIMS].alt_key[1], "victimas");
 	assert_true(p.required[OB_F_VICTIMS]);
-	assert_true(p.required[OB_F_SOURCE_ID]);
+	assert_false(p.required[OB_F_SOURCE_ID]); /* optional unless required */
 	assert_string_equal(ob_field_key(OB_F_VICTIMS), "count");
 	assert_int_equal(ob_field_from_key("count", 5), OB_F_VICTIMS);
 	ob_profile_release(&p);
@@ -128,6 +136,29 @@ static void counts_and_aggregates(void **state)
 	}
 }
 
+/* No source_id: ids come from each row's content; [territory] rules. */
+static void optional_ids_and_territory(void **state)
+{
+	static const char text[] =
+		"[source]\ncode = x\ncountry = SV\n[columns]\noccurred_on = Fecha\n"
+		"[territory]\ncode_strip_suffix = 000\ncode_width = 4\ncode_prefix = SV\n"
+		"name_ignore = (CT) | Cabecera | Municipio de\n";
+	struct ob_profile p;
+	struct ob_diag d;
+
+	(void)state;
+	assert_int_equal(ob_profile_parse(text, strlen(text), "p.ini", &p, &d), OB_OK);
+	assert_false(p.required[OB_F_SOURCE_ID]);
+	assert_string_equal(p.territory.code_strip_suffix, "000");
+	assert_int_equal(p.territory.code_width, 4);
+	assert_string_equal(p.territory.code_prefix, "SV");
+	assert_int_equal(p.territory.nignore, 3);
+	assert_string_equal(p.territory.ignore[0], "ct");
+	assert_string_equal(p.territory.ignore[1], "cabecera");
+	assert_string_equal(p.territory.ignore[2], "municipio de");
+	ob_profile_release(&p);
+}
+
 static void bad_profiles(void **state)
 {
 	(void)state;
@@ -149,6 +180,7 @@ int main(void)
 		cmocka_unit_test(parses_all_sections),
 		cmocka_unit_test(bad_profiles),
 		cmocka_unit_test(counts_and_aggregates),
+		cmocka_unit_test(optional_ids_and_territory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
