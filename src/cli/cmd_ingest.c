@@ -130,12 +130,17 @@ static void reasons(const char *source, const char *file, const struct ob_ingest
 			printf(OB_TR("\nATENCIÓN: se rechazó la mayoría de las filas: %lld de %lld.\n",
 			             "\nATTENTION: most rows were rejected: %lld of %lld.\n"),
 			       r->rejected, r->rows_read);
-		printf(OB_TR("Qué hacer: corrija [columns] o [crosswalks] del perfil %s (o los cruces "
-		             "del catálogo) según los motivos de abajo y vuelva a leer el archivo con\n"
-		             "  observa ingest --reprocess --source %s %s\n",
-		             "What to do: fix [columns] or [crosswalks] of the profile %s (or the "
-		             "catalogue's crosswalks) by the reasons below and read the file again with\n"
-		             "  observa ingest --reprocess --source %s %s\n"), source, source, file);
+		printf(OB_TR("Qué hacer: si los motivos de abajo vienen del perfil, corrija [columns] o "
+		             "[crosswalks] del perfil %s (o los cruces del catálogo) y vuelva a leer el "
+		             "archivo con\n"
+		             "  observa ingest --reprocess --source %s %s\n"
+		             "si vienen de los datos, pida a la institución un archivo corregido.\n",
+		             "What to do: if the reasons below come from the profile, fix [columns] or "
+		             "[crosswalks] of the profile %s (or the catalogue's crosswalks) and read the "
+		             "file again with\n"
+		             "  observa ingest --reprocess --source %s %s\n"
+		             "if they come from the data, ask the institution for a corrected file.\n"),
+		       source, source, file);
 		if (dry)
 			printf(OB_TR("(en una prueba no se guarda nada: sin --dry-run las filas rechazadas "
 			             "quedan en la cuarentena)\n",

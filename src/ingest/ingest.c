@@ -410,7 +410,10 @@ static ob_err reprocess_check(struct ingest *g, const char *path)
 			if (g->period_from == LONG_MIN && pf && pt &&
 			    snprintf(range, sizeof(range), "%.10s..%.10s", pf, pt) > 0 &&
 			    ob_span_parse(range, strlen(range), &p)) {
-				set_period(g, &p, basis ? basis : "declared");
+				/* the basis outlives the statement: one of the literals */
+				set_period(g, &p, basis && !strcmp(basis, "file_name") ? "file_name"
+				                  : basis && !strcmp(basis, "rows")    ? "rows"
+				                                                       : "declared");
 				snprintf(g->res->period_note, sizeof(g->res->period_note),
 				         OB_TR("el del envío %lld, que se vuelve a leer",
 				               "that of submission %lld, read again"), id);
@@ -747,14 +750,14 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 			e = OB_DIAG(d, OB_EINVAL, g.name, 0, 0, NULL, 0,
 			            "ninguna fila es válida (%lld rechazadas) y ninguna tiene una fecha "
 			            "que diga el periodo del envío; no se ingesta nada: corrija el perfil "
-			            "%s ([columns], [crosswalks], date_format) según los motivos, o declare "
-			            "el periodo con --period para que el envío y sus filas rechazadas "
-			            "queden en la bitácora y la cuarentena",
+			            "%s ([columns], [crosswalks], dates de [file]) según los motivos, o "
+			            "declare el periodo con --period para que el envío y sus filas "
+			            "rechazadas queden en la bitácora y la cuarentena",
 			            "no row is valid (%lld rejected) and none has a date that tells the "
 			            "delivery's period; nothing is ingested: fix the profile %s "
-			            "([columns], [crosswalks], date_format) by the reasons, or declare the "
-			            "period with --period so that the delivery and its rejected rows are "
-			            "kept in the logbook and the quarantine", res->rows_read, g.prof.code);
+			            "([columns], [crosswalks], dates in [file]) by the reasons, or declare "
+			            "the period with --period so that the delivery and its rejected rows "
+			            "are kept in the logbook and the quarantine", res->rows_read, g.prof.code);
 		else
 			e = OB_DIAG(d, OB_EEMPTY, g.name, 0, 0, NULL, 0,
 			            "el archivo no tiene filas de datos; si la fuente no registró hechos "
