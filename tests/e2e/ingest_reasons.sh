@@ -141,3 +141,25 @@ jq -e '.paths["/api/v1/warnings"].get["x-audited"] == true and
 	([.paths["/api/v1/warnings"].get.parameters[].name] | index("reason")) and
 	([.paths["/api/v1/submissions"].post.parameters[].name] | index("reprocess"))' \
 	"$T/openapi.json" >/dev/null || fail "the OpenAPI document lacks the warnings route"
+
+# the same re-try through POST /api/v1/submissions?reprocess=1
+expect_status 0 "$OBSERVA" user add sub --role submitter --source sv-test -d "$O" --no-password
+expect_status 0 "$OBSERVA" user token sub -d "$O"
+TOKS=$(cat "$T/out")
+post() { # post WANT QUERY
+	code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $TOKS" \
+		-H "Content-Type: text/csv" --data-binary "@$T/all-bad.csv" "$B/api/v1/submissions?$2")
+	[ "$code" = "$1" ] || fail "POST $2: $code, expected $1: $(cat "$T/body")"
+}
+post 200 "file=all-bad.csv&reprocess=1"
+jq -e '.already and .unchanged and .submission == 2' "$T/body" >/dev/null ||
+	fail "an unchanged API re-try: $(cat "$T/body")"
+printf '# the profile, edited\n' >>"$O/catalog/sources/sv-test.ini"
+post 201 "file=all-bad.csv&reprocess=1"
+jq -e '.reprocessed == 2 and .superseded == 2 and .version == 3 and .accepted == 2 and
+	([.reasons[] | [.kind, .count]] == [["age_invalid", 1], ["category_unknown", 1]]) and
+	.reasons[1].examples == ["Abigeato menor"] and
+	.warning_reasons[0].kind == "tag_unmapped" and (.profile_sha256 | length) == 64' \
+	"$T/body" >/dev/null || fail "an API re-try: $(cat "$T/body")"
+[ "$(sql "$O" "SELECT count(*) FROM submission WHERE superseded_by IS NULL")" = 1 ] ||
+	fail "more than one current reading"
