@@ -348,6 +348,19 @@
 /* Warnings kept for one row of a delivery. */
 #define OB_MAX_ROW_WARNINGS 8
 
+/* Reasons (rejections, warnings) an ingest report shows, most frequent
+ * first; the logbook keeps the count of every reason up to
+ * OB_MAX_REASON_KEYS distinct (kind, column) keys. */
+#define OB_MAX_REASONS 10
+#define OB_MAX_REASON_KEYS 256
+
+/* Example values shown for one reason, and the bytes kept of each. */
+#define OB_MAX_REASON_EXAMPLES 3
+#define OB_MAX_REASON_TEXT 64
+
+/* Bytes read at a time when a file is only hashed (ingest --reprocess). */
+#define OB_READ_CHUNK (64 * 1024)
+
 /* Most terms of one blocking rule of a linkage. */
 #define OB_MAX_BLOCK_TERMS 4
 

@@ -13,9 +13,15 @@ void cmd_log_usage(FILE *out)
 	        "Muestra la bitácora: cada archivo recibido, su fuente, el periodo que cubre\n"
 	        "y de dónde sale (declarado, del nombre del archivo o de sus filas), SHA-256,\n"
 	        "filas leídas, aceptadas, rechazadas y con avisos, las víctimas de las\n"
-	        "aceptadas, versión y si fue sustituido por una entrega posterior.\n\n"
-	        "Shows the logbook of every submission, with rows and victims.\n");
+	        "aceptadas, versión, si fue sustituido por una entrega posterior, el SHA-256\n"
+	        "del perfil con que se leyó (perfil: sus 12 primeras cifras) y, debajo, cuántas\n"
+	        "filas se rechazaron o avisaron por cada motivo («clave:columna»: cuenta).\n\n"
+	        "Shows the logbook of every submission, with rows, victims, the profile's\n"
+	        "SHA-256 and the count of every reason for rejection or warning.\n");
 }
+
+/* the reasons of a delivery nothing was rejected or warned in */
+#define EMPTY_REASONS "{\"rejected\":{},\"warnings\":{}}"
 
 int cmd_log(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
@@ -52,7 +58,8 @@ int cmd_log(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	                     "SELECT id, source, file_name, period_from, period_to, rows_read,"
 	                     " accepted, rejected, warned, version, superseded_by, ingested_at,"
 	                     " sha256, encoding, delimiter, observa_version,"
-	                     " coalesce(victims, accepted), aggregate, period, period_basis"
+	                     " coalesce(victims, accepted), aggregate, period, period_basis,"
+	                     " profile_sha256, reasons, reread"
 	                     " FROM submission"
 	                     " WHERE ?1 IS NULL OR source = ?1 ORDER BY source, period_from, id",
 	                     &st, &d)) {
@@ -67,20 +74,21 @@ int cmd_log(struct ob_cmd_ctx *ctx, int argc, char **argv)
 			"submission", "source", "file", "period_from", "period_to", "rows_read",
 			"accepted", "rejected", "warned", "version", "superseded_by",
 			"ingested_at", "sha256", "encoding", "delimiter", "observa_version",
-			"victims", "aggregate", "period", "period_basis",
+			"victims", "aggregate", "period", "period_basis", "profile_sha256",
+			"reasons", "reread",
 		};
 		for (size_t i = 0; i < OB_ARRAY_SIZE(cols); i++)
 			ob_csvw_str(&w, cols[i]);
 		ob_csvw_end(&w);
 	} else {
-		printf("%-5s %-16s %-16s %-10s %-10s %9s %9s %9s %9s %7s %4s %-9s %s\n", "envío",
+		printf("%-5s %-16s %-16s %-10s %-10s %9s %9s %9s %9s %7s %4s %-9s %-12s %s\n", "envío",
 		       "fuente", "periodo", "desde", "hasta", "leídas", "aceptadas", "víctimas",
-		       "rechaz.", "avisos", "ver", "estado", "archivo");
+		       "rechaz.", "avisos", "ver", "estado", "perfil", "archivo");
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		rows++;
 		if (csv) {
-			for (int i = 0; i < 20; i++)
+			for (int i = 0; i < 23; i++)
 				ob_cli_csv_column(&w, st, i);
 			ob_csvw_end(&w);
 			continue;
@@ -93,7 +101,8 @@ int cmd_log(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		         : !strcmp((const char *)sqlite3_column_text(st, 19), "declared") ? " (d)"
 		         : !strcmp((const char *)sqlite3_column_text(st, 19), "file_name") ? " (n)"
 		         : " (f)");
-		printf("%-5lld %-16.16s %-16s %-10s %-10s %9lld %9lld %9lld %9lld %7lld %4lld %-9s %s\n",
+		printf("%-5lld %-16.16s %-16s %-10s %-10s %9lld %9lld %9lld %9lld %7lld %4lld %-9s "
+		       "%-12.12s %s\n",
 		       (long long)sqlite3_column_int64(st, 0), sqlite3_column_text(st, 1), period,
 		       sqlite3_column_text(st, 3), sqlite3_column_text(st, 4),
 		       (long long)sqlite3_column_int64(st, 5), (long long)sqlite3_column_int64(st, 6),
@@ -101,7 +110,12 @@ int cmd_log(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		       (long long)sqlite3_column_int64(st, 7), (long long)sqlite3_column_int64(st, 8),
 		       (long long)sqlite3_column_int64(st, 9),
 		       sqlite3_column_type(st, 10) == SQLITE_NULL ? "vigente" : "sustituido",
+		       sqlite3_column_type(st, 20) == SQLITE_NULL ? "-"
+		                                                  : (const char *)sqlite3_column_text(st, 20),
 		       sqlite3_column_text(st, 2));
+		if (sqlite3_column_type(st, 21) != SQLITE_NULL &&
+		    strcmp((const char *)sqlite3_column_text(st, 21), EMPTY_REASONS))
+			printf("      motivos: %s\n", sqlite3_column_text(st, 21));
 	}
 	sqlite3_finalize(st);
 	if (!csv && !rows)

@@ -1,4 +1,5 @@
-/* cmd_quarantine.c - "observa quarantine": rejected rows with their reasons. */
+/* cmd_quarantine.c - "observa quarantine": rejected rows with their reasons,
+ * and (--warnings) the warnings of accepted rows. */
 #include "base/common.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
@@ -7,25 +8,44 @@
 
 #include <getopt.h>
 
-#define QUARANTINE_FROM                                                                  \
-	" FROM quarantine q JOIN submission b ON b.id = q.submission"                   \
+/* the rows of the current deliveries, by source, submission and kind of
+ * reason; a table's name is put in by the caller */
+#define LISTING_FROM(table)                                                              \
+	" FROM " table " q JOIN submission b ON b.id = q.submission"                    \
 	" WHERE (?1 IS NULL OR b.source = ?1) AND (?2 = 0 OR q.submission = ?2)"        \
-	" AND b.superseded_by IS NULL"
+	" AND (?3 IS NULL OR q.kind = ?3) AND b.superseded_by IS NULL"
+#define QUARANTINE_FROM LISTING_FROM("quarantine")
+#define WARNING_FROM LISTING_FROM("warning")
 
 void cmd_quarantine_usage(FILE *out)
 {
 	fprintf(out,
-	        "uso / usage: observa quarantine [-d DIR] [--source FUENTE] [--submission N]\n"
+	        "uso / usage: observa quarantine [-d DIR] [--warnings] [--source FUENTE]\n"
+	        "                                [--submission N] [--reason CLAVE]\n"
 	        "                                [--export ARCHIVO.csv] [--purpose TEXTO]\n\n"
-	        "Lista las filas rechazadas: archivo, línea, columna, campo, valor y motivo.\n"
+	        "Lista las filas rechazadas de las entregas vigentes: archivo, línea, columna,\n"
+	        "campo, valor y motivo. Con --warnings, los avisos de las filas aceptadas\n"
+	        "(valores no reconocidos, dejados vacíos, fechas fuera del periodo aceptadas,\n"
+	        "codificación). --reason lista solo los de una clave de motivo (la columna\n"
+	        "«clave» del resumen de observa ingest: category_unknown, tag_unmapped...).\n"
 	        "Con --export las escribe en CSV (UTF-8 con BOM, separado por ';', para abrir\n"
 	        "en una hoja de cálculo) con la fila original, para que la institución corrija.\n"
 	        "Los valores y las filas originales pueden tener nombres: antes de mostrar nada\n"
 	        "la lectura queda en la bitácora de auditoría (quién, qué, para qué, cuántas\n"
 	        "filas); --purpose dice para qué (obligatorio si lo exige «observa audit\n"
 	        "policy»).\n\n"
-	        "Lists rejected rows; --export writes them as CSV for the institution. The read\n"
-	        "is written to the audit log before anything is shown.\n");
+	        "Lists rejected rows (--warnings: the warnings of accepted rows), by source,\n"
+	        "submission and reason key; --export writes them as CSV for the institution.\n"
+	        "The read is written to the audit log before anything is shown.\n");
+}
+
+static void bind_filters(sqlite3_stmt *st, const char *source, long long sub, const char *reason)
+{
+	if (source)
+		sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, sub);
+	if (reason)
+		sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
 }
 
 int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv)
@@ -35,11 +55,14 @@ int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		{ "submission", required_argument, NULL, 'n' },
 		{ "export", required_argument, NULL, 'e' },
 		{ "purpose", required_argument, NULL, 'P' },
+		{ "warnings", no_argument, NULL, 'w' },
+		{ "reason", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *source = NULL, *export = NULL, *purpose = NULL;
+	const char *source = NULL, *export = NULL, *purpose = NULL, *reason = NULL;
+	bool warnings = false;
 	struct ob_cli_read rd;
-	char query[OB_MAX_NAME + 64];
+	char query[3 * OB_MAX_NAME + 64];
 	long long sub = 0;
 	struct ob_store *s;
 	sqlite3_stmt *st;
@@ -49,23 +72,34 @@ int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	int c, status = OB_EXIT_OK;
 	long long rows = 0;
 
-	while ((c = getopt_long(argc, argv, "s:n:e:P:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:e:P:wr:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': source = optarg; break;
 		case 'n':
 			if (!ob_parse_int(optarg, strlen(optarg), 1, INT64_MAX, &sub)) {
-				OB_ERROR("--submission «%s»: se esperaba un número",
-				         "--submission «%s»: expected a number", optarg);
+				OB_ERROR("--submission «%s»: se esperaba un número de envío (observa log "
+				         "los lista)", "--submission «%s»: expected a submission number "
+				         "(observa log lists them)", optarg);
 				return OB_EXIT_USAGE;
 			}
 			break;
 		case 'e': export = optarg; break;
 		case 'P': purpose = optarg; break;
+		case 'w': warnings = true; break;
+		case 'r': reason = optarg; break;
 		default: cmd_quarantine_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
 	if (source && strlen(source) >= OB_MAX_NAME) {
-		OB_ERROR("--source: más de %d bytes", "--source: more than %d bytes", OB_MAX_NAME - 1);
+		OB_ERROR("--source: más de %d bytes; se esperaba el código de una fuente (observa "
+		         "log las lista)", "--source: more than %d bytes; expected a source code "
+		         "(observa log lists them)", OB_MAX_NAME - 1);
+		return OB_EXIT_USAGE;
+	}
+	if (reason && strlen(reason) >= OB_MAX_NAME) {
+		OB_ERROR("--reason: más de %d bytes; se esperaba una clave de motivo como "
+		         "category_unknown", "--reason: more than %d bytes; expected a reason key "
+		         "such as category_unknown", OB_MAX_NAME - 1);
 		return OB_EXIT_USAGE;
 	}
 	if (!(s = ob_cmd_store_disclose(ctx)))
@@ -74,13 +108,12 @@ int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		return OB_EXIT_USAGE;
 	ob_diag_clear(&d);
 	/* how many rows will be shown, for the audit entry written before them */
-	if (ob_store_prepare(s, "SELECT count(*)" QUARANTINE_FROM, &st, &d)) {
+	if (ob_store_prepare(s, warnings ? "SELECT count(*)" WARNING_FROM
+	                                 : "SELECT count(*)" QUARANTINE_FROM, &st, &d)) {
 		ob_cli_diag(&d);
 		return OB_EXIT_SYSTEM;
 	}
-	if (source)
-		sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, sub);
+	bind_filters(st, source, sub, reason);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		rows = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -88,39 +121,47 @@ int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		snprintf(query, sizeof(query), "source=%s submission=%lld", source ? source : "*", sub);
 	else
 		snprintf(query, sizeof(query), "source=%s submission=*", source ? source : "*");
+	if (reason)
+		snprintf(query + strlen(query), sizeof(query) - strlen(query), " reason=%s", reason);
 	memset(&rd, 0, sizeof(rd));
 	rd.purpose = purpose;
-	rd.action = export ? "quarantine.export" : "quarantine.list";
-	rd.object = "quarantine";
+	rd.action = warnings ? (export ? "warning.export" : "warning.list")
+	                     : (export ? "quarantine.export" : "quarantine.list");
+	rd.object = warnings ? "warning" : "quarantine";
 	rd.query = query;
 	rd.to = export ? export : "stdout";
 	rd.records = rows;
 	if ((status = ob_cli_disclose(s, &rd)))
 		return status;
 	rows = 0;
-	if (ob_store_prepare(s,
-	                     "SELECT q.submission, b.source, b.file_name, q.line, q.column, q.field,"
-	                     " q.value, q.reason, q.raw" QUARANTINE_FROM
-	                     " ORDER BY b.source, q.submission, q.line",
+	if (ob_store_prepare(s, warnings
+	                     ? "SELECT q.submission, b.source, b.file_name, q.line, q.column, q.field,"
+	                       " q.value, q.reason, q.kind" WARNING_FROM
+	                       " ORDER BY b.source, q.submission, q.line, q.id"
+	                     : "SELECT q.submission, b.source, b.file_name, q.line, q.column, q.field,"
+	                       " q.value, q.reason, q.raw, q.kind" QUARANTINE_FROM
+	                       " ORDER BY b.source, q.submission, q.line",
 	                     &st, &d)) {
 		ob_cli_diag(&d);
 		return OB_EXIT_SYSTEM;
 	}
-	if (source)
-		sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, sub);
+	bind_filters(st, source, sub, reason);
 	if (export) {
 		if (!(out = fopen(export, "w"))) {
-			ob_error("%s: %s", export, strerror(errno));
+			OB_ERROR("%s: %s; no se escribió nada: elija un archivo en una carpeta con "
+			         "permiso de escritura", "%s: %s; nothing was written: choose a file in a "
+			         "folder that can be written", export, strerror(errno));
 			status = OB_EXIT_FAIL;
 			goto finalize;
 		}
 		fputs("\xEF\xBB\xBF", out);
 		ob_csvw_init(&w, out, ';');
 		static const char *const cols[] = { "envio", "fuente", "archivo", "linea", "columna",
-		                                    "campo", "valor", "motivo", "fila_original" };
+		                                    "campo", "valor", "motivo", "fila_original",
+		                                    "clave" };
 		for (size_t i = 0; i < OB_ARRAY_SIZE(cols); i++)
-			ob_csvw_str(&w, cols[i]);
+			if (!warnings || i != 8)
+				ob_csvw_str(&w, cols[i]);
 		ob_csvw_end(&w);
 	}
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -128,7 +169,7 @@ int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv)
 			break; /* rows added since the count are not in the entry */
 		rows++;
 		if (out) {
-			for (int i = 0; i < 9; i++)
+			for (int i = 0; i < (warnings ? 9 : 10); i++)
 				ob_cli_csv_column(&w, st, i);
 			ob_csvw_end(&w);
 			continue;
@@ -136,20 +177,30 @@ int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		printf("%s:%lld:%lld: [%s] %s%s%s%s\n", sqlite3_column_text(st, 2),
 		       (long long)sqlite3_column_int64(st, 3), (long long)sqlite3_column_int64(st, 4),
 		       sqlite3_column_text(st, 1), sqlite3_column_text(st, 7),
-		       sqlite3_column_type(st, 6) == SQLITE_NULL ? "" : " (valor «",
+		       sqlite3_column_type(st, 6) == SQLITE_NULL ? "" : OB_TR(" (valor «", " (value «"),
 		       sqlite3_column_type(st, 6) == SQLITE_NULL ? "" : (const char *)sqlite3_column_text(st, 6),
 		       sqlite3_column_type(st, 6) == SQLITE_NULL ? "" : "»)");
 	}
 	if (out) {
 		if (fclose(out) != 0) {
-			ob_error("%s: %s", export, strerror(errno));
+			OB_ERROR("%s: %s; el archivo puede estar incompleto: libere espacio y vuelva a "
+			         "exportar", "%s: %s; the file may be incomplete: free some space and "
+			         "export again", export, strerror(errno));
 			status = OB_EXIT_FAIL;
 		} else {
-			fprintf(stderr, OB_TR("observa: %lld filas rechazadas escritas en %s\n",
-			                      "observa: %lld rejected rows written to %s\n"), rows, export);
+			if (warnings)
+				fprintf(stderr, OB_TR("observa: %lld avisos escritos en %s\n",
+				                      "observa: %lld warnings written to %s\n"), rows, export);
+			else
+				fprintf(stderr, OB_TR("observa: %lld filas rechazadas escritas en %s\n",
+				                      "observa: %lld rejected rows written to %s\n"), rows,
+				        export);
 		}
 	} else if (!rows) {
-		printf("(no hay filas en cuarentena / no rejected rows)\n");
+		if (warnings)
+			printf(OB_TR("(no hay avisos)\n", "(no warnings)\n"));
+		else
+			printf(OB_TR("(no hay filas en cuarentena)\n", "(no rejected rows)\n"));
 	}
 finalize:
 	sqlite3_finalize(st);

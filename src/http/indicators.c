@@ -503,6 +503,7 @@ void ob_http_h_submission(struct ob_http_call *c)
 	memset(&res, 0, sizeof(res));
 	io.display_name = name ? name : "upload.csv";
 	io.period = ob_http_str(c, "period");
+	io.reprocess = ob_http_int(c, "reprocess", 0) == 1;
 	ob_diag_clear(&d);
 	e = ob_ingest_file(c->ctx->store, source, path, &io, &res, &d);
 	unlink(path);
@@ -564,6 +565,18 @@ void ob_http_h_submission(struct ob_http_call *c)
 	                 res.outside_period, res.nsuperseded);
 	e |= encoding_json(b, &res);
 	e |= add_str(b, "sha256", res.sha256);
+	e |= add_str(b, "profile_sha256", res.profile_sha256);
+	e |= add_str(b, "crosswalks_sha256", res.crosswalks_sha256);
+	e |= ob_buf_addf(b, ",\"unchanged\":%s,\"reprocessed\":%lld,\"warnings\":%lld",
+	                 res.unchanged ? "true" : "false", res.reprocessed, res.warnings);
+	{
+		struct ob_jw j = OB_JW_INIT(b);
+		ob_jw_s(&j, ",\"reasons\":");
+		ob_reasons_array(&j, res.reasons, res.nreasons);
+		ob_jw_s(&j, ",\"warning_reasons\":");
+		ob_reasons_array(&j, res.warning_reasons, res.nwarning_reasons);
+		e |= ob_jw_err(&j);
+	}
 	e |= add_str(b, "encoding", res.encoding);
 	e |= ob_buf_addf(b, ",\"delimiter\":\"%s\"}\n", res.delimiter == '\t' ? "\\t"
 	                                               : res.delimiter == ';' ? ";"

@@ -118,6 +118,7 @@ void ob_http_h_territory(struct ob_http_call *c);
 void ob_http_h_iccs(struct ob_http_call *c);
 void ob_http_h_logbook(struct ob_http_call *c);
 void ob_http_h_quarantine(struct ob_http_call *c);
+void ob_http_h_warnings(struct ob_http_call *c);
 void ob_http_h_login(struct ob_http_call *c);
 void ob_http_h_logout(struct ob_http_call *c);
 void ob_http_h_me(struct ob_http_call *c);

@@ -61,11 +61,15 @@ static const struct ob_http_pspec p_logbook[] = {
 	P_LIMIT, P_OFFSET, P_FORMAT, P_PURPOSE,
 };
 
+/* the quarantine and the warnings */
 static const struct ob_http_pspec p_quarantine[] = {
 	{ "source", "query", OB_HTTP_STRING, false, 0, 0, NULL, "código de la fuente (sv-pnc...)",
 	  "source code" },
 	{ "submission", "query", OB_HTTP_INTEGER, false, 1, INT64_MAX, NULL,
 	  "número de envío de la bitácora", "logbook submission number" },
+	{ "reason", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "clave del motivo (category_unknown, tag_unmapped...: la columna kind)",
+	  "reason key (category_unknown, tag_unmapped...: the kind column)" },
 	P_LIMIT, P_OFFSET, P_FORMAT, P_PURPOSE,
 };
 
@@ -106,6 +110,11 @@ static const struct ob_http_pspec p_submission[] = {
 	  "period the file covers: 2023, 2023-Q1, 2023-05, 2023-01..2023-06 (default: the one "
 	  "its name states or that holds most rows); a submission of the same period supersedes "
 	  "the earlier one" },
+	{ "reprocess", "query", OB_HTTP_INTEGER, false, 0, 1, NULL,
+	  "1: vuelve a leer un archivo ya enviado con el perfil y los cruces actuales, como "
+	  "nueva versión de su periodo (con el mismo perfil y cruces no cambia nada)",
+	  "1: read a file already submitted again with the current profile and crosswalks, as "
+	  "a new version of its period (with the same profile and crosswalks nothing changes)" },
 };
 
 #define PARAMS(a) (a), OB_ARRAY_SIZE(a)
@@ -269,6 +278,11 @@ const struct ob_http_route ob_http_routes[] = {
 	  "Filas rechazadas con su fila original (datos por registro; cada lectura se audita)",
 	  "Rejected rows with the original row (record-level; every read is audited)",
 	  PARAMS(p_quarantine), "json+csv", NULL },
+	{ "GET", "/api/v1/warnings", OB_ROLE_STEWARD, false, true, ob_http_h_warnings,
+	  "Avisos de las filas aceptadas: valor, motivo y su clave (datos por registro; cada "
+	  "lectura se audita)",
+	  "Warnings of accepted rows: value, reason and its key (record-level; every read is "
+	  "audited)", PARAMS(p_quarantine), "json+csv", NULL },
 	{ "GET", "/api/v1/index", OB_ROLE_PUBLIC, false, false, ob_http_h_index,
 	  "Índice de priorización territorial de un índice del catálogo, calculado con conteos "
 	  "perturbados: por unidad, posición con su intervalo y nivel",
@@ -614,7 +628,7 @@ void ob_http_h_logbook(struct ob_http_call *c)
 		"period_from", "period_to", "period", "period_basis", "rows_read", "accepted",
 		"rejected", "warned",
 		"version", "supersedes", "superseded_by", "encoding", "delimiter", "ingested_at",
-		"observa_version",
+		"observa_version", "profile_sha256", "crosswalks_sha256", "reread", "reasons",
 	};
 
 	struct ob_buf query = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
@@ -625,7 +639,8 @@ void ob_http_h_logbook(struct ob_http_call *c)
 	        "SELECT id, source, institution, country, file_name, sha256, period_from,"
 	        " period_to, period, period_basis, rows_read, accepted, rejected, warned,"
 	        " version, supersedes,"
-	        " superseded_by, encoding, delimiter, ingested_at, observa_version"
+	        " superseded_by, encoding, delimiter, ingested_at, observa_version,"
+	        " profile_sha256, crosswalks_sha256, reread, reasons"
 	        " FROM submission WHERE ?1 IS NULL OR source = ?1 ORDER BY id"
 	        " LIMIT ?2 OFFSET ?3",
 	        bind_logbook, 2, cols, OB_ARRAY_SIZE(cols), &rows);
@@ -644,33 +659,61 @@ static void bind_quarantine(struct ob_http_call *c, sqlite3_stmt *st)
 {
 	bind_opt(st, 1, ob_http_str(c, "source"));
 	bind_opt_int(c, st, 2, "submission");
+	bind_opt(st, 5, ob_http_str(c, "reason"));
 }
 
-#define QUARANTINE_FROM                                                                  \
-	" FROM quarantine q JOIN submission b ON b.id = q.submission"                   \
-	" WHERE (?1 IS NULL OR b.source = ?1) AND (?2 IS NULL OR q.submission = ?2)"
+#define LISTING_FROM(table)                                                              \
+	" FROM " table " q JOIN submission b ON b.id = q.submission"                    \
+	" WHERE (?1 IS NULL OR b.source = ?1) AND (?2 IS NULL OR q.submission = ?2)"    \
+	" AND (?5 IS NULL OR q.kind = ?5)"
+#define QUARANTINE_FROM LISTING_FROM("quarantine")
+#define WARNING_FROM LISTING_FROM("warning")
+
+/* The audit entry of a read of the quarantine or the warnings. */
+static void audit_listing(struct ob_http_call *c, const char *object, long long rows)
+{
+	struct ob_buf detail = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
+	const char *src = ob_http_str(c, "source"), *reason = ob_http_str(c, "reason");
+	long long limit, offset;
+
+	ob_http_page(c, &limit, &offset);
+	if (ob_buf_addf(&detail, "source=%.64s submission=%lld limit=%lld offset=%lld",
+	                src ? src : "*", ob_http_int(c, "submission", 0), limit, offset) ||
+	    (reason && ob_buf_addf(&detail, " reason=%.64s", reason)))
+		ob_buf_reset(&detail); /* a short line: never */
+	ob_http_audit_read(c, object, detail.ptr, rows);
+	ob_buf_release(&detail);
+}
 
 void ob_http_h_quarantine(struct ob_http_call *c)
 {
 	static const char *const cols[] = { "id", "submission", "source", "file", "current",
-		                            "line", "column", "field", "value", "reason", "raw" };
-	struct ob_buf detail = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
-	long long limit, offset, rows = 0;
-	const char *src = ob_http_str(c, "source");
+		                            "line", "column", "field", "value", "reason", "raw",
+		                            "kind" };
+	long long rows = 0;
 
 	listing(c, "SELECT count(*)" QUARANTINE_FROM,
 	        "SELECT q.id, q.submission, b.source, b.file_name, b.superseded_by IS NULL,"
-	        " q.line, q.column, q.field, q.value, q.reason, q.raw" QUARANTINE_FROM
+	        " q.line, q.column, q.field, q.value, q.reason, q.raw, q.kind" QUARANTINE_FROM
 	        " ORDER BY q.id LIMIT ?3 OFFSET ?4",
 	        bind_quarantine, 3, cols, OB_ARRAY_SIZE(cols), &rows);
-	if (c->res->status != 200)
-		return;
-	ob_http_page(c, &limit, &offset);
-	if (ob_buf_addf(&detail, "source=%.64s submission=%lld limit=%lld offset=%lld",
-	                src ? src : "*", ob_http_int(c, "submission", 0), limit, offset))
-		ob_buf_reset(&detail); /* a short line: never */
-	ob_http_audit_read(c, "quarantine", detail.ptr, rows);
-	ob_buf_release(&detail);
+	if (c->res->status == 200)
+		audit_listing(c, "quarantine", rows);
+}
+
+void ob_http_h_warnings(struct ob_http_call *c)
+{
+	static const char *const cols[] = { "id", "submission", "source", "file", "current",
+		                            "line", "column", "field", "value", "reason", "kind" };
+	long long rows = 0;
+
+	listing(c, "SELECT count(*)" WARNING_FROM,
+	        "SELECT q.id, q.submission, b.source, b.file_name, b.superseded_by IS NULL,"
+	        " q.line, q.column, q.field, q.value, q.reason, q.kind" WARNING_FROM
+	        " ORDER BY q.id LIMIT ?3 OFFSET ?4",
+	        bind_quarantine, 3, cols, OB_ARRAY_SIZE(cols), &rows);
+	if (c->res->status == 200)
+		audit_listing(c, "warning", rows);
 }
 
 void ob_http_h_me(struct ob_http_call *c)

@@ -23,12 +23,14 @@
  */
 #include "ingest/ingest.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <time.h>
 
 #include "base/buf.h"
 #include "base/log.h"
+#include "base/sha256.h"
 #include "base/strmap.h"
 #include "ingest/ingest_impl.h"
 #include "ingest/lookup.h"
@@ -46,10 +48,10 @@ static const char *const statements[ST_COUNT] = {
 	" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,"
 	" ?22)",
 	"INSERT INTO protected(record, names, document, address) VALUES(?1, ?2, ?3, ?4)",
-	"INSERT INTO quarantine(submission, line, column, field, value, reason, raw)"
+	"INSERT INTO quarantine(submission, line, column, field, value, reason, raw, kind)"
+	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	"INSERT INTO warning(submission, line, column, field, value, reason, kind)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	"INSERT INTO warning(submission, line, column, field, value, reason)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
 /*
@@ -80,12 +82,14 @@ struct pipe {
 
 /* --- small helpers ------------------------------------------------------ */
 
-void ingest_row_reject(struct row *r, enum ob_field f, long col, const char *fmt, ...)
+void ingest_row_reject(struct row *r, enum ob_reason_kind k, enum ob_field f, long col,
+                       const char *fmt, ...)
 {
 	va_list ap;
 
 	if (r->reason[0])
 		return; /* the first reason is the one reported */
+	r->bad_kind = k;
 	r->bad_field = f;
 	r->bad_column = col;
 	va_start(ap, fmt);
@@ -93,7 +97,7 @@ void ingest_row_reject(struct row *r, enum ob_field f, long col, const char *fmt
 	va_end(ap);
 }
 
-void ingest_row_warn(struct row *r, enum ob_field f, const char *fmt, ...)
+void ingest_row_warn(struct row *r, enum ob_reason_kind k, enum ob_field f, const char *fmt, ...)
 {
 	va_list ap;
 	struct warn *w;
@@ -102,6 +106,7 @@ void ingest_row_warn(struct row *r, enum ob_field f, const char *fmt, ...)
 	if (r->nwarn >= OB_MAX_ROW_WARNINGS)
 		return;
 	w = &r->warn[r->nwarn++];
+	w->kind = k;
 	w->field = f;
 	w->column = r->col[f];
 	n = r->len[f] < sizeof(w->value) - 1 ? r->len[f] : sizeof(w->value) - 1;
@@ -120,8 +125,11 @@ bool ingest_fold(struct ob_buf *b, const char *s, size_t n)
 
 ob_err ingest_store_error(struct ingest *g, const char *what)
 {
-	return ob_diag_set(g->d, OB_ESTORE, g->name, 0, 0, NULL, 0, "%s: %s", what,
-	                   sqlite3_errmsg(ob_store_db(g->s)));
+	return OB_DIAG(g->d, OB_ESTORE, g->name, 0, 0, NULL, 0,
+	               "%s: %s; no se ingesta nada: compruebe el espacio en disco y los permisos "
+	               "del observatorio y vuelva a intentarlo",
+	               "%s: %s; nothing is ingested: check the disk space and the observatory's "
+	               "permissions and try again", what, sqlite3_errmsg(ob_store_db(g->s)));
 }
 
 static long today_days(void)
@@ -263,29 +271,37 @@ static ob_err find_period(struct ingest *g, const char *path, const struct ob_cs
 	if (have_name && in_name * 2 > c->total) {
 		set_period(g, &name, "file_name");
 		snprintf(g->res->period_note, sizeof(g->res->period_note),
-		         "el que dice el nombre del archivo: %lld de %lld filas con fecha caen en él "
-		         "/ from the file name", in_name, c->total);
+		         OB_TR("el que dice el nombre del archivo: %lld de %lld filas con fecha caen "
+		               "en él", "the one the file name states: %lld of %lld dated rows fall "
+		               "in it"), in_name, c->total);
 	} else if (ob_date_counts_choose(c, unit, &p, &used, &held)) {
 		char also[96] = "";
 		set_period(g, &p, "rows");
 		if (have_name)
-			snprintf(also, sizeof(also), "; el nombre del archivo dice %s, pero solo %lld "
-			         "caen en él", nlabel, in_name);
+			snprintf(also, sizeof(also), OB_TR("; el nombre del archivo dice %s, pero solo "
+			                                   "%lld caen en él", "; the file name says %s, "
+			                                   "but only %lld fall in it"), nlabel, in_name);
 		snprintf(g->res->period_note, sizeof(g->res->period_note),
-		         "%s con más filas: %lld de %lld filas con fecha%s / the %s holding most rows",
-		         ob_span_unit_es(used), held, c->total, also,
-		         used == OB_SPAN_MONTH ? "month" : used == OB_SPAN_QUARTER ? "quarter" : "year");
+		         OB_TR("%s con más filas: %lld de %lld filas con fecha%s",
+		               "the %s holding most rows: %lld of %lld dated rows%s"),
+		         ob_lang_is_en() ? (used == OB_SPAN_MONTH     ? "month"
+		                            : used == OB_SPAN_QUARTER ? "quarter"
+		                                                      : "year")
+		                         : ob_span_unit_es(used),
+		         held, c->total, also);
 	} else if (c->total) {
 		char years[160];
 		int lo, hi;
 		top_years(c, years, sizeof(years), &lo, &hi);
-		e = ob_diag_set(g->d, OB_EPERIOD, g->name, 0, 0, NULL, 0,
-		                "no se puede saber qué periodo cubre el archivo: ni un mes, trimestre "
-		                "o año reúne más de la mitad de sus %lld filas con fecha (%s); "
-		                "declárelo con --period (sus fechas van de %d a %d: --period %d..%d "
-		                "si es lo que cubre); no se ingesta nada / "
-		                "cannot tell the period the file covers: declare it", c->total, years,
-		                lo, hi, lo, hi);
+		e = OB_DIAG(g->d, OB_EPERIOD, g->name, 0, 0, NULL, 0,
+		            "no se puede saber qué periodo cubre el archivo: ni un mes, trimestre "
+		            "o año reúne más de la mitad de sus %lld filas con fecha (%s); "
+		            "declárelo con --period (sus fechas van de %d a %d: --period %d..%d "
+		            "si es lo que cubre); no se ingesta nada",
+		            "cannot tell the period the file covers: no month, quarter or year "
+		            "holds more than half of its %lld dated rows (%s); declare it with "
+		            "--period (its dates run from %d to %d: --period %d..%d if that is "
+		            "what it covers); nothing is ingested", c->total, years, lo, hi, lo, hi);
 		goto release;
 	}
 	/* nothing dated: the checks after reading say why nothing is taken */
@@ -296,10 +312,120 @@ static ob_err find_period(struct ingest *g, const char *path, const struct ob_cs
 	while ((e = ob_csv_next(g->csv, &rec, g->d)) == OB_OK && rec->line < g->res->header_line)
 		;
 	if (e == OB_ENOENT)
-		e = ob_diag_set(g->d, OB_EIO, g->name, 0, 0, NULL, 0,
-		                "el archivo cambió mientras se leía / the file changed while read");
+		e = OB_DIAG(g->d, OB_EIO, g->name, 0, 0, NULL, 0,
+		            "el archivo cambió mientras se leía; no se ingesta nada: vuelva a "
+		            "ingestarlo cuando nadie lo esté escribiendo",
+		            "the file changed while it was read; nothing is ingested: ingest it "
+		            "again once nothing is writing it");
 release:
 	free(c);
+	return e;
+}
+
+/* --- re-reading a delivered file (--reprocess) -------------------------- */
+
+/* The SHA-256 of the file's bytes, read once before the ingest. */
+static ob_err file_sha256(struct ingest *g, const char *path, char hex[65])
+{
+	unsigned char dg[OB_SHA256_LEN];
+	struct ob_sha256 h;
+	char *chunk;
+	size_t n;
+	FILE *f = fopen(path, "rb");
+	ob_err e = OB_OK;
+
+	if (!f)
+		return OB_DIAG(g->d, OB_EIO, g->name, 0, 0, NULL, 0,
+		               "no se pudo abrir el archivo: %s; compruebe su nombre y permisos",
+		               "the file could not be opened: %s; check its name and permissions",
+		               strerror(errno));
+	chunk = ob_calloc(1, OB_READ_CHUNK);
+	ob_sha256_init(&h);
+	while ((n = fread(chunk, 1, OB_READ_CHUNK, f)) > 0)
+		ob_sha256_update(&h, chunk, n);
+	if (ferror(f))
+		e = OB_DIAG(g->d, OB_EIO, g->name, 0, 0, NULL, 0,
+		            "no se pudo leer el archivo; compruebe que se puede leer entero",
+		            "the file could not be read; check that it can be read whole");
+	ob_sha256_final(&h, dg);
+	ob_sha256_hex(dg, hex);
+	free(chunk);
+	fclose(f);
+	return e;
+}
+
+/*
+ * --reprocess: the last reading of these bytes for the source, if any. Its
+ * profile and crosswalks unchanged: nothing to do (res->already and
+ * res->unchanged). Else the file is read again as a new version of that
+ * reading's period (unless --period says another), which supersedes it; a
+ * reading that a later delivery has superseded is not read again, since it
+ * would put older data over newer.
+ */
+static ob_err reprocess_check(struct ingest *g, const char *path)
+{
+	sqlite3_stmt *st;
+	char sha[65];
+	ob_err e;
+	int rc;
+
+	if ((e = file_sha256(g, path, sha)))
+		return e;
+	if (ob_store_prepare(g->s,
+	                     "SELECT id, superseded_by, profile_sha256, crosswalks_sha256,"
+	                     " period_from, period_to, period_basis, reread FROM submission"
+	                     " WHERE source = ?1 AND sha256 = ?2 ORDER BY id DESC LIMIT 1", &st,
+	                     g->d))
+		return OB_ESTORE;
+	sqlite3_bind_text(st, 1, g->prof.code, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, sha, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+		const char *ps = (const char *)sqlite3_column_text(st, 2);
+		const char *xs = (const char *)sqlite3_column_text(st, 3);
+		const char *pf = (const char *)sqlite3_column_text(st, 4);
+		const char *pt = (const char *)sqlite3_column_text(st, 5);
+		const char *basis = (const char *)sqlite3_column_text(st, 6);
+		char range[32];
+		struct ob_span p;
+
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+			long long by = sqlite3_column_int64(st, 1);
+			e = OB_DIAG(g->d, OB_EEXISTS, g->name, 0, 0, NULL, 0,
+			            "el envío %lld de este archivo fue sustituido por el envío %lld; "
+			            "volver a leerlo pondría datos más antiguos sobre los nuevos: no se "
+			            "ingesta nada; vuelva a leer con --reprocess el archivo del envío "
+			            "vigente (observa log lo nombra)",
+			            "submission %lld of this file was superseded by submission %lld; "
+			            "reading it again would put older data over newer: nothing is "
+			            "ingested; read the file of the current submission again with "
+			            "--reprocess (observa log names it)", id, by);
+		} else if (ps && xs && !strcmp(ps, g->res->profile_sha256) &&
+		           !strcmp(xs, g->res->crosswalks_sha256)) {
+			g->res->already = true;
+			g->res->unchanged = true;
+			g->res->submission = id;
+			ob_strlcpy(g->res->sha256, sha, sizeof(g->res->sha256));
+		} else {
+			g->reread = sqlite3_column_int64(st, 7) + 1;
+			g->res->reprocessed = id;
+			if (g->period_from == LONG_MIN && pf && pt &&
+			    snprintf(range, sizeof(range), "%.10s..%.10s", pf, pt) > 0 &&
+			    ob_span_parse(range, strlen(range), &p)) {
+				/* the basis outlives the statement: one of the literals */
+				set_period(g, &p, basis && !strcmp(basis, "file_name") ? "file_name"
+				                  : basis && !strcmp(basis, "rows")    ? "rows"
+				                                                       : "declared");
+				snprintf(g->res->period_note, sizeof(g->res->period_note),
+				         OB_TR("el del envío %lld, que se vuelve a leer",
+				               "that of submission %lld, read again"), id);
+			}
+		}
+	} else if (rc != SQLITE_DONE) {
+		e = ingest_store_error(g, OB_TR("bitácora", "logbook"));
+	}
+	sqlite3_finalize(st);
 	return e;
 }
 
@@ -331,7 +457,11 @@ static void freeze_row(struct ingest *g, struct batch *b, const struct ob_csv_re
 	b->off[i][OB_F_COUNT + 1] = SIZE_MAX;
 	if (!r->reason[0]) {
 		if (ingest_build_extra(g, rec)) {
-			ingest_row_reject(r, OB_F_COUNT, 0, "columnas adicionales demasiado largas");
+			ingest_row_reject(r, OB_REASON_EXTRA_TOO_LONG, OB_F_COUNT, 0,
+			                  OB_TR("columnas sin asignar demasiado largas; asígnelas en "
+			                        "[columns] o declárelas ignore",
+			                        "unmapped columns too long; map them in [columns] or "
+			                        "declare them ignore"));
 		} else if (g->extra.len) {
 			b->off[i][OB_F_COUNT + 1] = stash(b, g->extra.ptr, g->extra.len);
 			r->extra_len = g->extra.len;
@@ -447,8 +577,11 @@ static ob_err read_rows(struct ingest *g)
 		p->free[p->nfree++] = &p->batches[i];
 	}
 	if (pthread_create(&writer, NULL, writer_main, &wa) != 0) {
-		e = ob_diag_set(g->d, OB_ENOMEM, g->name, 0, 0, NULL, 0,
-		                "no se pudo crear el hilo de escritura");
+		e = OB_DIAG(g->d, OB_ENOMEM, g->name, 0, 0, NULL, 0,
+		            "no se pudo crear el hilo de escritura; no se ingesta nada: vuelva a "
+		            "intentarlo con más memoria libre",
+		            "the writing thread could not be made; nothing is ingested: try again "
+		            "with more free memory");
 		goto free_pipe;
 	}
 	ob_progress_begin(&prog, g->prof.code, g->o->progress ? ob_csv_size(g->csv) : 0);
@@ -537,23 +670,31 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 	ob_buf_init(&g.key2, 4 * OB_MAX_NAME);
 	ob_buf_init(&g.extra, OB_MAX_LINE * 2);
 	ob_buf_init(&g.idb, OB_MAX_LINE * 2);
+	ob_reasons_init(&g.rejected);
+	ob_reasons_init(&g.warned);
 
 	if (g.o->period) {
 		struct ob_span p;
 		if (!ob_span_parse(g.o->period, strlen(g.o->period), &p)) {
-			e = ob_diag_set(d, OB_EUSAGE, g.name, 0, 0, g.o->period, strlen(g.o->period),
-			                "periodo no válido; se esperaba 2020, 2020-Q1, 2020-03, "
-			                "2020-01..2020-06 o 2020-01-01..2020-06-30 / invalid period");
+			e = OB_DIAG(d, OB_EUSAGE, g.name, 0, 0, g.o->period, strlen(g.o->period),
+			            "periodo no válido; se esperaba 2020, 2020-Q1, 2020-03, "
+			            "2020-01..2020-06 o 2020-01-01..2020-06-30",
+			            "invalid period; expected 2020, 2020-Q1, 2020-03, "
+			            "2020-01..2020-06 or 2020-01-01..2020-06-30");
 			goto release_bufs;
 		}
 		set_period(&g, &p, "declared");
-		ob_strlcpy(res->period_note, "declarado por quien envía / declared by the sender",
+		ob_strlcpy(res->period_note, OB_TR("declarado por quien envía", "declared by the sender"),
 		           sizeof(res->period_note));
 	}
 	if ((e = ob_profile_load(ob_store_dir(s), source, &g.prof, d)))
 		goto release_bufs;
 	if ((e = ob_lookup_load(s, g.prof.country, &g.look, d)))
 		goto release_profile;
+	if ((e = ingest_fingerprints(&g)))
+		goto release_lookup;
+	if (g.o->reprocess && ((e = reprocess_check(&g, path)) || res->already))
+		goto release_lookup;
 	copt.encoding = g.prof.encoding;
 	copt.follow_bytes = true; /* and say so: ob_csv_encoding_check */
 	copt.delimiter = g.prof.delimiter;
@@ -563,7 +704,7 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 	res->delimiter = ob_csv_delimiter(g.csv);
 	if ((e = ingest_find_header(&g)))
 		goto close_csv;
-	if (!g.o->period && (e = find_period(&g, path, &copt)))
+	if (g.period_from == LONG_MIN && (e = find_period(&g, path, &copt)))
 		goto close_csv;
 	/* every row refers to the submission opened below, and protected rows to
 	 * the record just inserted: the per-row foreign-key lookups prove nothing
@@ -581,7 +722,7 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 	res->encoding_check = *ob_csv_encoding_check(g.csv);
 	ob_strlcpy(res->encoding, ob_encoding_name(ob_csv_encoding(g.csv)), sizeof(res->encoding));
 	res->outside_period = g.out_of_period;
-	if ((dup = ingest_already_ingested(&g)) != 0) {
+	if (!g.reread && (dup = ingest_already_ingested(&g)) != 0) {
 		if (dup < 0) {
 			e = OB_ESTORE;
 			goto rollback;
@@ -593,22 +734,40 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 		e = OB_OK;
 		goto rollback;
 	}
+	ingest_report_reasons(&g);
+	/* refused whole, and why: a file of another period (most rows outside
+	 * the declared one), or one whose period cannot be known (no row has a
+	 * date that reads) */
 	if (g.period_from != LONG_MIN && res->rows_read &&
 	    g.out_of_period * 2 > res->rows_read) {
-		e = ob_diag_set(d, OB_EPERIOD, g.name, 0, 0, g.period_label, strlen(g.period_label),
-		                "el archivo parece ser de otro periodo: %lld de %lld filas caen fuera "
-		                "del periodo declarado; no se ingesta nada", g.out_of_period,
-		                res->rows_read);
+		e = OB_DIAG(d, OB_EPERIOD, g.name, 0, 0, g.period_label, strlen(g.period_label),
+		            "el archivo parece ser de otro periodo: %lld de %lld filas caen fuera "
+		            "del periodo declarado; no se ingesta nada: declare con --period el "
+		            "periodo que cubre",
+		            "the file seems to be of another period: %lld of %lld rows fall outside "
+		            "the declared period; nothing is ingested: declare with --period the "
+		            "period it covers", g.out_of_period, res->rows_read);
 		goto rollback;
 	}
 	if (!res->accepted && g.period_from == LONG_MIN) {
-		e = ob_diag_set(d, res->rows_read ? OB_EINVAL : OB_EEMPTY, g.name, 0, 0, NULL, 0,
-		                res->rows_read
-		                        ? "ninguna fila es válida (%lld rechazadas); no se ingesta nada: "
-		                          "revise el perfil %s"
-		                        : "el archivo no tiene filas de datos%.0lld; si la fuente no "
-		                          "registró hechos en el periodo, declárelo con --period (perfil %s)",
-		                res->rows_read, g.prof.code);
+		if (res->rows_read)
+			e = OB_DIAG(d, OB_EINVAL, g.name, 0, 0, NULL, 0,
+			            "ninguna fila es válida (%lld rechazadas) y ninguna tiene una fecha "
+			            "que diga el periodo del envío; no se ingesta nada: corrija el perfil "
+			            "%s ([columns], [crosswalks], dates de [file]) según los motivos, o "
+			            "declare el periodo con --period para que el envío y sus filas "
+			            "rechazadas queden en la bitácora y la cuarentena",
+			            "no row is valid (%lld rejected) and none has a date that tells the "
+			            "delivery's period; nothing is ingested: fix the profile %s "
+			            "([columns], [crosswalks], dates in [file]) by the reasons, or declare "
+			            "the period with --period so that the delivery and its rejected rows "
+			            "are kept in the logbook and the quarantine", res->rows_read, g.prof.code);
+		else
+			e = OB_DIAG(d, OB_EEMPTY, g.name, 0, 0, NULL, 0,
+			            "el archivo no tiene filas de datos; si la fuente no registró hechos "
+			            "en el periodo, declárelo con --period (perfil %s)",
+			            "the file has no data rows; if the source recorded no events in the "
+			            "period, declare it with --period (profile %s)", g.prof.code);
 		goto rollback;
 	}
 	if ((e = ingest_close_submission(&g)))
@@ -649,6 +808,8 @@ release_bufs:
 	ob_buf_release(&g.key2);
 	ob_buf_release(&g.extra);
 	ob_buf_release(&g.idb);
+	ob_reasons_release(&g.rejected);
+	ob_reasons_release(&g.warned);
 	for (unsigned f = 0; f < OB_F_COUNT; f++) {
 		ob_strmap_release(&g.xw_cache[f]);
 		ob_strmap_release(&g.tag_cache[f]);

@@ -7,7 +7,22 @@
  * rejected rows (quarantine, verbatim, with line, column, value and reason),
  * the warnings and the logbook entry. Rows read = accepted + rejected, always.
  * A file whose SHA-256 was already ingested for the source is a no-op
- * (result->already = true).
+ * (result->already = true), unless the options say reprocess: then the
+ * file is read again with the current profile and crosswalks, as a new
+ * version of the period of its last reading, which it supersedes; when
+ * neither the profile's text nor the crosswalks it names changed since
+ * that reading (their SHA-256 are kept on the submission), nothing changes
+ * (result->already and result->unchanged).
+ *
+ * Rejections and warnings are counted by their kind and column
+ * (ingest/reasons.h): the result holds the most frequent, also when the
+ * file is refused, and the logbook entry all their counts. A delivery all
+ * of whose rows are rejected is recorded like any other (0 accepted, its
+ * rows in the quarantine) when its period is known: declared, stated by
+ * its file name or held by its dated rows. A file is refused whole only
+ * for what makes it unplaceable: no header, unprotected personal columns,
+ * a period that overlaps another delivery's, most rows outside the
+ * declared period, or no readable date and no declared period.
  *
  * Every delivery covers one period (ingest/period.h): the one declared in the
  * options; else the one its file name states, when it holds more than half
@@ -29,6 +44,7 @@
 #ifndef OB_INGEST_H
 #define OB_INGEST_H
 
+#include "ingest/reasons.h"
 #include "io/csv.h"
 #include "store/store.h"
 
@@ -36,6 +52,7 @@ struct ob_ingest_options {
 	const char *display_name; /* how messages name the file (NULL: path) */
 	bool progress;            /* draw a progress bar on a terminal */
 	bool dry_run;             /* validate only; roll back at the end */
+	bool reprocess;           /* read again a file already ingested (above) */
 	const char *period;       /* declared period ("2020", "2020-03", "2020-Q1",
 	                             "2020-01..2020-06", "2020-01-01..2020-06-30")
 	                             or NULL: found (see above) */
@@ -45,6 +62,8 @@ struct ob_ingest_result {
 	long long submission;     /* logbook id (0 on dry run or failure) */
 	long long superseded;     /* id of the submission this one replaced, or 0 */
 	bool already;             /* same bytes already ingested for this source */
+	bool unchanged;           /* reprocess: same profile and crosswalks as then */
+	long long reprocessed;    /* reprocess: the submission read again, or 0 */
 	long long rows_read, accepted, rejected, warned;
 	long long victims;        /* the accepted rows' victims (one per row without
 	                             a count column) */
@@ -57,6 +76,14 @@ struct ob_ingest_result {
 	long long nsuperseded;    /* submissions it replaced; superseded is the latest */
 	struct ob_csv_encoding_check encoding_check; /* set once the file is open */
 	char sha256[65];
+	char profile_sha256[65];    /* of the profile's text */
+	char crosswalks_sha256[65]; /* of the crosswalk entries the profile names */
+	/* rejections and warnings, most frequent first (ingest/reasons.h);
+	 * nreason_keys and nwarning_keys count every distinct (kind, column),
+	 * warnings every warning */
+	struct ob_reason reasons[OB_MAX_REASONS], warning_reasons[OB_MAX_REASONS];
+	size_t nreasons, nwarning_reasons;
+	long long nreason_keys, nwarning_keys, warnings;
 	long long version;        /* 1 for a first delivery of the period */
 	char encoding[16];
 	char delimiter;

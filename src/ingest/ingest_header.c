@@ -93,19 +93,25 @@ static ob_err check_personal(struct ingest *g, long line)
 		want = ob_personal_field(kind);
 		if (!bad++)
 			first = (long)c + 1;
-		ob_buf_putf(&msg, "%s«%s» (columna %zu, %s%s%s: %s %s = %s)", msg.len ? "; " : "", s,
-		            c + 1, ob_personal_name_es(kind), f < OB_F_COUNT ? ", asignada a " : "",
+		ob_buf_putf(&msg, OB_TR("%s«%s» (columna %zu, %s%s%s: %s %s = %s)",
+		                        "%s«%s» (column %zu, %s%s%s: %s %s = %s)"), msg.len ? "; " : "", s,
+		            c + 1, ob_personal_name_es(kind),
+		            f < OB_F_COUNT ? OB_TR(", asignada a ", ", mapped to ") : "",
 		            f < OB_F_COUNT ? ob_field_key(f) : "",
-		            want < OB_F_COUNT ? "añada en [columns]" : "no hay campo protegido para ella: añada en [columns]",
+		            want < OB_F_COUNT ? OB_TR("añada en [columns]", "add to [columns]")
+		                              : OB_TR("no hay campo protegido para ella: añada en [columns]",
+		                                      "no protected field holds it: add to [columns]"),
 		            want < OB_F_COUNT ? ob_field_key(want) : "ignore", s);
 	}
 	if (bad)
-		e = ob_diag_set(g->d, OB_EPERSONAL, g->name, line, first, g->col_name[first - 1],
-		                strlen(g->col_name[first - 1]),
-		                "%s con datos personales que el perfil %s no protege: %s; o, si no son "
-		                "personales, not_personal = ... en [columns]; no se ingesta nada / "
-		                "personal columns the profile does not protect",
-		                bad > 1 ? "columnas" : "columna", g->prof.code, msg.ptr ? msg.ptr : "");
+		e = OB_DIAG(g->d, OB_EPERSONAL, g->name, line, first, g->col_name[first - 1],
+		            strlen(g->col_name[first - 1]),
+		            "%s con datos personales que el perfil %s no protege: %s; o, si no son "
+		            "personales, not_personal = ... en [columns]; no se ingesta nada",
+		            "%s with personal data that the profile %s does not protect: %s; or, if "
+		            "they are not personal, not_personal = ... in [columns]; nothing is ingested",
+		            bad > 1 ? OB_TR("columnas", "columns") : OB_TR("columna", "column"),
+		            g->prof.code, msg.ptr ? msg.ptr : "");
 	ob_buf_release(&msg);
 	return e;
 }
@@ -132,11 +138,15 @@ static ob_err take_header(struct ingest *g, const struct ob_csv_record *rec)
 		if (f == OB_F_COUNT)
 			continue;
 		if (g->field_col[f] >= 0) {
-			e = ob_diag_set(g->d, OB_EDUPCOL, g->name, rec->line, (long)c + 1, s, n,
-			                "columna duplicada: «%s» (%s) aparece en las columnas %ld y %zu; "
-			                "se esperaba una sola",
-			                g->col_name[g->field_col[f]], ob_field_name_es(f),
-			                g->field_col[f] + 1, c + 1);
+			e = OB_DIAG(g->d, OB_EDUPCOL, g->name, rec->line, (long)c + 1, s, n,
+			            "columna duplicada: «%s» (%s) aparece en las columnas %ld y %zu; "
+			            "se esperaba una sola",
+			            "duplicated column: «%s» (%s) is in columns %ld and %zu; expected "
+			            "one; rename or remove one in the file, or list one in [columns] "
+			            "ignore",
+			            g->col_name[g->field_col[f]],
+			            ob_lang_is_en() ? ob_field_key(f) : ob_field_name_es(f),
+			            g->field_col[f] + 1, c + 1);
 			goto release_miss;
 		}
 		g->field_col[f] = (long)c;
@@ -157,10 +167,13 @@ static ob_err take_header(struct ingest *g, const struct ob_csv_record *rec)
 	}
 	if (!ingest_field_present(g, OB_F_TERRITORY) && !ingest_field_present(g, OB_F_TERRITORY_CODE) &&
 	    (g->prof.required[OB_F_TERRITORY] || g->prof.required[OB_F_TERRITORY_CODE]))
-		ob_buf_putf(&miss, "%smunicipio (nombre o código)", miss.len ? ", " : "");
+		ob_buf_putf(&miss, OB_TR("%smunicipio (nombre o código)",
+		                         "%smunicipality (name or code)"), miss.len ? ", " : "");
 	if (miss.len)
-		e = ob_diag_set(g->d, OB_ENOCOL, g->name, rec->line, 0, NULL, 0,
-		                "faltan columnas obligatorias en el encabezado: %s", miss.ptr);
+		e = OB_DIAG(g->d, OB_ENOCOL, g->name, rec->line, 0, NULL, 0,
+		            "faltan columnas obligatorias en el encabezado: %s",
+		            "required columns missing from the header: %s; name them in the "
+		            "profile's [columns] as the file writes them", miss.ptr);
 	else
 		e = check_personal(g, rec->line);
 release_miss:
@@ -211,18 +224,23 @@ ob_err ingest_find_header(struct ingest *g)
 	              ? g->prof.columns[OB_F_TERRITORY_CODE].alt[0]
 	              : "?";
 	if (widest <= 1)
-		return ob_diag_set(g->d, OB_ENOHEADER, g->name, 0, 0, NULL, 0,
-		                   "no se encontró el encabezado: ninguna fila tiene más de una columna "
-		                   "con el delimitador «%c»; ¿delimitador equivocado o archivo vacío? "
-		                   "(se esperaban columnas como «%s»)",
-		                   ob_csv_delimiter(g->csv) == '\t' ? 'T' : ob_csv_delimiter(g->csv),
-		                   first);
-	return ob_diag_set(g->d, OB_ENOHEADER, g->name, 0, 0, NULL, 0,
-	                   "no se encontró el encabezado en las primeras %d filas: se esperaban "
-	                   "columnas como «%s» y «%s» según el perfil %s",
-	                   OB_MAX_BANNER_ROWS, first,
-	                   g->prof.columns[OB_F_OCCURRED_ON].nalt
-	                           ? g->prof.columns[OB_F_OCCURRED_ON].alt[0]
-	                           : "?",
-	                   g->prof.code);
+		return OB_DIAG(g->d, OB_ENOHEADER, g->name, 0, 0, NULL, 0,
+		               "no se encontró el encabezado: ninguna fila tiene más de una columna "
+		               "con el delimitador «%c»; ¿delimitador equivocado o archivo vacío? "
+		               "(se esperaban columnas como «%s»)",
+		               "header not found: no row has more than one column with the "
+		               "delimiter «%c»; wrong delimiter (delimiter in the profile's [file]) "
+		               "or empty file? (expected columns such as «%s»)",
+		               ob_csv_delimiter(g->csv) == '\t' ? 'T' : ob_csv_delimiter(g->csv),
+		               first);
+	return OB_DIAG(g->d, OB_ENOHEADER, g->name, 0, 0, NULL, 0,
+	               "no se encontró el encabezado en las primeras %d filas: se esperaban "
+	               "columnas como «%s» y «%s» según el perfil %s",
+	               "header not found in the first %d rows: expected columns such as «%s» "
+	               "and «%s» by the profile %s; add the file's names to its [columns]",
+	               OB_MAX_BANNER_ROWS, first,
+	               g->prof.columns[OB_F_OCCURRED_ON].nalt
+	                       ? g->prof.columns[OB_F_OCCURRED_ON].alt[0]
+	                       : "?",
+	               g->prof.code);
 }

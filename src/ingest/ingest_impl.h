@@ -20,6 +20,7 @@
 #include "base/strmap.h"
 #include "ingest/lookup.h"
 #include "ingest/profile.h"
+#include "ingest/reasons.h"
 #include "io/csv.h"
 #include "io/date.h"
 
@@ -33,6 +34,7 @@ enum {
 };
 
 struct warn {
+	enum ob_reason_kind kind;
 	enum ob_field field;
 	long column;
 	char value[128];
@@ -60,6 +62,7 @@ struct row {
 	size_t nwarn;
 	struct warn warn[OB_MAX_ROW_WARNINGS];
 	/* rejection */
+	enum ob_reason_kind bad_kind;
 	enum ob_field bad_field;
 	long bad_column;
 	char reason[512];
@@ -97,12 +100,22 @@ struct ingest {
 	const char *period_basis;    /* declared | file_name | rows */
 	long long out_of_period;
 	bool footer;
+	/* what was rejected and warned, by kind and column (the writer's until
+	 * joined) */
+	struct ob_reasons rejected, warned;
+	/* re-reading (--reprocess): the n-th reading of the same bytes, 0 for
+	 * the first */
+	long long reread;
 };
 
 /* ingest.c */
-void ingest_row_reject(struct row *r, enum ob_field f, long col, const char *fmt, ...)
+/* The first reason a row is rejected for, and a warning about one of its
+ * fields; fmt is OB_TR(es, en): the language in force writes the row's
+ * message, which the quarantine and warning tables keep. */
+void ingest_row_reject(struct row *r, enum ob_reason_kind k, enum ob_field f, long col,
+                       const char *fmt, ...) OB_PRINTF(5, 6);
+void ingest_row_warn(struct row *r, enum ob_reason_kind k, enum ob_field f, const char *fmt, ...)
 	OB_PRINTF(4, 5);
-void ingest_row_warn(struct row *r, enum ob_field f, const char *fmt, ...) OB_PRINTF(3, 4);
 bool ingest_fold(struct ob_buf *b, const char *s, size_t n);
 ob_err ingest_store_error(struct ingest *g, const char *what);
 void ingest_day_string(long day, char out[11]);
@@ -124,5 +137,7 @@ ob_err ingest_write_record(struct ingest *g, struct row *r);
 ob_err ingest_open_submission(struct ingest *g, const char *path);
 int ingest_already_ingested(struct ingest *g);
 ob_err ingest_close_submission(struct ingest *g);
+ob_err ingest_fingerprints(struct ingest *g);
+void ingest_report_reasons(struct ingest *g);
 
 #endif

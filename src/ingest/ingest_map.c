@@ -87,12 +87,16 @@ void ingest_outside_period(struct ingest *g, struct row *r)
 	ingest_day_string(g->period_to, b);
 	g->out_of_period++;
 	if (g->prof.outside_period_warn)
-		ingest_row_warn(r, OB_F_OCCURRED_ON,
-		                "fecha fuera del periodo del envío, %s (%s a %s); se acepta por la regla "
-		                "outside_period = warn", g->period_label, a, b);
+		ingest_row_warn(r, OB_REASON_DATE_OUTSIDE, OB_F_OCCURRED_ON,
+		                OB_TR("fecha fuera del periodo del envío, %s (%s a %s); se acepta por "
+		                      "la regla outside_period = warn",
+		                      "date outside the delivery's period, %s (%s to %s); accepted "
+		                      "under the rule outside_period = warn"), g->period_label, a, b);
 	else
-		ingest_row_reject(r, OB_F_OCCURRED_ON, r->col[OB_F_OCCURRED_ON],
-		                  "fecha fuera del periodo del envío, %s (%s a %s)", g->period_label, a, b);
+		ingest_row_reject(r, OB_REASON_DATE_OUTSIDE, OB_F_OCCURRED_ON, r->col[OB_F_OCCURRED_ON],
+		                  OB_TR("fecha fuera del periodo del envío, %s (%s a %s)",
+		                        "date outside the delivery's period, %s (%s to %s)"),
+		                  g->period_label, a, b);
 }
 
 static void map_date(struct ingest *g, struct row *r)
@@ -100,18 +104,20 @@ static void map_date(struct ingest *g, struct row *r)
 	char why[160];
 
 	if (!r->len[OB_F_OCCURRED_ON]) {
-		ingest_row_reject(r, OB_F_OCCURRED_ON, r->col[OB_F_OCCURRED_ON],
-		                  "falta la fecha del hecho");
+		ingest_row_reject(r, OB_REASON_DATE_MISSING, OB_F_OCCURRED_ON, r->col[OB_F_OCCURRED_ON],
+		                  OB_TR("falta la fecha del hecho", "the date of the event is missing"));
 		return;
 	}
 	if (ob_date_parse(r->val[OB_F_OCCURRED_ON], r->len[OB_F_OCCURRED_ON],
 	                  g->prof.date_forms, &r->date, why, sizeof(why))) {
-		ingest_row_reject(r, OB_F_OCCURRED_ON, r->col[OB_F_OCCURRED_ON], "fecha no válida: %s", why);
+		ingest_row_reject(r, OB_REASON_DATE_INVALID, OB_F_OCCURRED_ON, r->col[OB_F_OCCURRED_ON],
+		                  OB_TR("fecha no válida: %s", "invalid date: %s"), why);
 		return;
 	}
 	if (ob_date_days(&r->date) > g->today) {
-		ingest_row_reject(r, OB_F_OCCURRED_ON, r->col[OB_F_OCCURRED_ON],
-		                  "fecha futura; se esperaba una fecha pasada");
+		ingest_row_reject(r, OB_REASON_DATE_FUTURE, OB_F_OCCURRED_ON, r->col[OB_F_OCCURRED_ON],
+		                  OB_TR("fecha futura; se esperaba una fecha pasada",
+		                        "date in the future; expected a past date"));
 		return;
 	}
 	if (g->period_from != LONG_MIN &&
@@ -168,7 +174,9 @@ static void map_time(struct row *r)
 		put_time(r->occurred_at, (int)(h / 100), (int)(h % 100), 0);
 		return;
 	}
-	ingest_row_warn(r, OB_F_OCCURRED_AT, "hora no reconocida; se esperaba hh:mm; se deja vacía");
+	ingest_row_warn(r, OB_REASON_TIME_INVALID, OB_F_OCCURRED_AT,
+	                OB_TR("hora no reconocida; se esperaba hh:mm; se deja vacía",
+	                      "time not recognised; expected hh:mm; left empty"));
 }
 
 /*
@@ -196,14 +204,14 @@ static void ambiguous(struct ingest *g, struct row *r, const struct ob_territory
 			used += (size_t)w;
 	}
 	if (pc >= 0)
-		ingest_row_reject(r, OB_F_TERRITORY, r->col[OB_F_TERRITORY],
+		ingest_row_reject(r, OB_REASON_TERRITORY_AMBIGUOUS, OB_F_TERRITORY, r->col[OB_F_TERRITORY],
 		                  OB_TR("municipio ambiguo: el nombre corresponde a %s, y la columna "
 		                        "«%s» (territory_parent) no los distingue",
 		                        "ambiguous municipality: the name is that of %s, and column "
 		                        "«%s» (territory_parent) does not tell them apart"),
 		                  list, g->col_name[pc]);
 	else
-		ingest_row_reject(r, OB_F_TERRITORY, r->col[OB_F_TERRITORY],
+		ingest_row_reject(r, OB_REASON_TERRITORY_AMBIGUOUS, OB_F_TERRITORY, r->col[OB_F_TERRITORY],
 		                  OB_TR("municipio ambiguo: el nombre corresponde a %s; los distingue "
 		                        "el departamento o provincia: dé su columna en [columns] "
 		                        "territory_parent",
@@ -231,32 +239,45 @@ static void map_territory(struct ingest *g, struct row *r)
 			                               r->len[OB_F_TERRITORY_CODE], day, &t);
 		if (how == OB_RESOLVED || how == OB_SUCCEEDED) {
 			if (how == OB_SUCCEEDED)
-				ingest_row_warn(r, OB_F_TERRITORY_CODE,
-				                "unidad que ya no existía en la fecha del hecho; se asigna a su "
-				                "sucesora %s %s", t->code, t->name);
+				ingest_row_warn(r, OB_REASON_TERRITORY_SUCCEEDED, OB_F_TERRITORY_CODE,
+				                OB_TR("unidad que ya no existía en la fecha del hecho; se "
+				                      "asigna a su sucesora %s %s",
+				                      "unit no longer in existence on the date of the event; "
+				                      "assigned to its successor %s %s"), t->code, t->name);
 			r->territory = t->code;
 			return;
 		}
 		if (!r->len[OB_F_TERRITORY]) {
-			ingest_row_reject(r, OB_F_TERRITORY_CODE, r->col[OB_F_TERRITORY_CODE],
-			                  how == OB_NOT_VALID
-			                   ? "código de municipio no vigente en la fecha del hecho"
-			                   : "código de municipio desconocido en el catálogo de %s",
-			                  g->look.country);
+			if (how == OB_NOT_VALID)
+				ingest_row_reject(r, OB_REASON_TERRITORY_CODE_NOT_VALID, OB_F_TERRITORY_CODE,
+				                  r->col[OB_F_TERRITORY_CODE],
+				                  OB_TR("código de municipio no vigente en la fecha del hecho",
+				                        "municipality code not in force on the date of the "
+				                        "event"));
+			else
+				ingest_row_reject(r, OB_REASON_TERRITORY_CODE_UNKNOWN, OB_F_TERRITORY_CODE,
+				                  r->col[OB_F_TERRITORY_CODE],
+				                  OB_TR("código de municipio desconocido en el catálogo de %s",
+				                        "municipality code not in the catalogue of %s"),
+				                  g->look.country);
 			return;
 		}
-		ingest_row_warn(r, OB_F_TERRITORY_CODE,
-		                "código de municipio desconocido; se usa el nombre");
+		ingest_row_warn(r, OB_REASON_TERRITORY_CODE_UNKNOWN, OB_F_TERRITORY_CODE,
+		                OB_TR("código de municipio desconocido; se usa el nombre",
+		                      "unknown municipality code; the name is used"));
 	}
 	if (!r->len[OB_F_TERRITORY]) {
 		if (g->prof.required[OB_F_TERRITORY] || g->prof.required[OB_F_TERRITORY_CODE])
-			ingest_row_reject(r, OB_F_TERRITORY, r->col[OB_F_TERRITORY], "falta el municipio");
+			ingest_row_reject(r, OB_REASON_TERRITORY_MISSING, OB_F_TERRITORY,
+			                  r->col[OB_F_TERRITORY],
+			                  OB_TR("falta el municipio", "the municipality is missing"));
 		return;
 	}
 	/* qualifiers "(CT)" and the words of [territory] name_ignore do not count */
 	if (!ob_territory_name_key(r->val[OB_F_TERRITORY], r->len[OB_F_TERRITORY],
 	                           &g->prof.territory, &g->key)) {
-		ingest_row_reject(r, OB_F_TERRITORY, r->col[OB_F_TERRITORY], "nombre de municipio no válido");
+		ingest_row_reject(r, OB_REASON_TERRITORY_INVALID, OB_F_TERRITORY, r->col[OB_F_TERRITORY],
+		                  OB_TR("nombre de municipio no válido", "invalid municipality name"));
 		return;
 	}
 	ob_buf_reset(&g->key2);
@@ -270,24 +291,36 @@ static void map_territory(struct ingest *g, struct row *r)
 		r->territory = t->code;
 		return;
 	case OB_SUCCEEDED:
-		ingest_row_warn(r, OB_F_TERRITORY,
-		                "unidad que ya no existía en la fecha del hecho; se asigna a su sucesora "
-		                "%s %s", t->code, t->name);
+		ingest_row_warn(r, OB_REASON_TERRITORY_SUCCEEDED, OB_F_TERRITORY,
+		                OB_TR("unidad que ya no existía en la fecha del hecho; se asigna a su "
+		                      "sucesora %s %s",
+		                      "unit no longer in existence on the date of the event; assigned "
+		                      "to its successor %s %s"), t->code, t->name);
 		r->territory = t->code;
 		return;
 	case OB_AMBIGUOUS:
 		ambiguous(g, r, cands, day);
 		return;
 	case OB_NOT_VALID:
-		ingest_row_reject(r, OB_F_TERRITORY, r->col[OB_F_TERRITORY],
-		                  "municipio no vigente en la fecha del hecho %s", r->occurred_on);
+		ingest_row_reject(r, OB_REASON_TERRITORY_NOT_VALID, OB_F_TERRITORY, r->col[OB_F_TERRITORY],
+		                  OB_TR("municipio no vigente en la fecha del hecho %s",
+		                        "municipality not in force on the date of the event %s"),
+		                  r->occurred_on);
 		return;
 	default:
-		ingest_row_reject(r, OB_F_TERRITORY, r->col[OB_F_TERRITORY],
-		                  r->len[OB_F_TERRITORY_PARENT]
-		                   ? "municipio desconocido en ese departamento o provincia del catálogo de %s"
-		                   : "municipio desconocido en el catálogo de %s",
-		                  g->look.country);
+		if (r->len[OB_F_TERRITORY_PARENT])
+			ingest_row_reject(r, OB_REASON_TERRITORY_UNKNOWN, OB_F_TERRITORY,
+			                  r->col[OB_F_TERRITORY],
+			                  OB_TR("municipio desconocido en ese departamento o provincia "
+			                        "del catálogo de %s",
+			                        "municipality not in that first-level unit of the "
+			                        "catalogue of %s"), g->look.country);
+		else
+			ingest_row_reject(r, OB_REASON_TERRITORY_UNKNOWN, OB_F_TERRITORY,
+			                  r->col[OB_F_TERRITORY],
+			                  OB_TR("municipio desconocido en el catálogo de %s",
+			                        "municipality not in the catalogue of %s"),
+			                  g->look.country);
 	}
 }
 
@@ -319,7 +352,10 @@ static void map_category(struct ingest *g, struct row *r)
 	r->category = NULL;
 	if (!r->len[OB_F_CATEGORY]) {
 		if (g->prof.required[OB_F_CATEGORY])
-			ingest_row_reject(r, OB_F_CATEGORY, r->col[OB_F_CATEGORY], "falta la categoría del delito");
+			ingest_row_reject(r, OB_REASON_CATEGORY_MISSING, OB_F_CATEGORY,
+			                  r->col[OB_F_CATEGORY],
+			                  OB_TR("falta la categoría del delito",
+			                        "the crime category is missing"));
 		return;
 	}
 	if (xw[0])
@@ -331,9 +367,12 @@ static void map_category(struct ingest *g, struct row *r)
 		r->category = e->key;
 	}
 	if (!r->category)
-		ingest_row_reject(r, OB_F_CATEGORY, r->col[OB_F_CATEGORY],
-		                  "categoría desconocida: no está en el cruce «%s» vigente en la fecha "
-		                  "ni es un código ICCS", xw[0] ? xw : "(ninguno)");
+		ingest_row_reject(r, OB_REASON_CATEGORY_UNKNOWN, OB_F_CATEGORY, r->col[OB_F_CATEGORY],
+		                  OB_TR("categoría desconocida: no está en el cruce «%s» vigente en la "
+		                        "fecha ni es un código ICCS",
+		                        "unknown category: not in the crosswalk «%s» in force on the "
+		                        "date, nor an ICCS code"),
+		                  xw[0] ? xw : OB_TR("(ninguno)", "(none)"));
 }
 
 static void map_tags(struct ingest *g, struct row *r)
@@ -368,7 +407,10 @@ static void map_tags(struct ingest *g, struct row *r)
 			}
 		}
 		if (!t) {
-			ingest_row_warn(r, f, "valor no reconocido en el cruce «%s»; se registra como desconocido",
+			ingest_row_warn(r, OB_REASON_TAG_UNMAPPED, f,
+			                OB_TR("valor no reconocido en el cruce «%s»; se registra como "
+			                      "desconocido",
+			                      "value not in the crosswalk «%s»; recorded as unknown"),
 			                xw[0] ? xw : tag_fields[i].kind);
 			t = tag_fields[i].unknown;
 		}
@@ -385,7 +427,8 @@ static void map_age(struct row *r)
 	if (!r->len[OB_F_VICTIM_AGE])
 		return;
 	if (ob_age_parse(r->val[OB_F_VICTIM_AGE], r->len[OB_F_VICTIM_AGE], &age, why, sizeof(why))) {
-		ingest_row_reject(r, OB_F_VICTIM_AGE, r->col[OB_F_VICTIM_AGE], "edad no válida: %s", why);
+		ingest_row_reject(r, OB_REASON_AGE_INVALID, OB_F_VICTIM_AGE, r->col[OB_F_VICTIM_AGE],
+		                  OB_TR("edad no válida: %s", "invalid age: %s"), why);
 		return;
 	}
 	if (age.unknown)
@@ -393,7 +436,9 @@ static void map_age(struct row *r)
 	if (age.years >= 0) {
 		r->age = age.years;
 	} else {
-		ingest_row_warn(r, OB_F_VICTIM_AGE, "edad dada como rango; se guarda el extremo inferior");
+		ingest_row_warn(r, OB_REASON_AGE_RANGE, OB_F_VICTIM_AGE,
+		                OB_TR("edad dada como rango; se guarda el extremo inferior",
+		                      "age given as a range; its lower end is kept"));
 		r->age = age.lo;
 	}
 }
@@ -407,7 +452,9 @@ static void map_coords(struct row *r)
 		return;
 	if (ob_parse_coord(r->val[OB_F_LAT], r->len[OB_F_LAT], true, &r->lat, why, sizeof(why)) ||
 	    ob_parse_coord(r->val[OB_F_LON], r->len[OB_F_LON], false, &r->lon, why, sizeof(why))) {
-		ingest_row_warn(r, OB_F_LAT, "coordenadas no válidas (%s); se dejan vacías", why);
+		ingest_row_warn(r, OB_REASON_COORDS_INVALID, OB_F_LAT,
+		                OB_TR("coordenadas no válidas (%s); se dejan vacías",
+		                      "invalid coordinates (%s); left empty"), why);
 		return;
 	}
 	r->has_coords = true;
@@ -423,23 +470,26 @@ static void map_count(struct row *r)
 
 	r->victims = 1;
 	if (!n) {
-		ingest_row_reject(r, OB_F_VICTIMS, r->col[OB_F_VICTIMS],
-		                  "falta el número de víctimas; se esperaba un entero de 0 en adelante "
-		                  "(count is empty: expected a whole number, 0 or more)");
+		ingest_row_reject(r, OB_REASON_COUNT_MISSING, OB_F_VICTIMS, r->col[OB_F_VICTIMS],
+		                  OB_TR("falta el número de víctimas; se esperaba un entero de 0 en "
+		                        "adelante",
+		                        "the count is empty; expected a whole number, 0 or more"));
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (s[i] < '0' || s[i] > '9') {
-			ingest_row_reject(r, OB_F_VICTIMS, r->col[OB_F_VICTIMS],
-			                  "número de víctimas no válido; se esperaba un entero de 0 en "
-			                  "adelante, sin signo, decimales ni separadores (invalid count: "
-			                  "expected a whole number, 0 or more)");
+			ingest_row_reject(r, OB_REASON_COUNT_INVALID, OB_F_VICTIMS, r->col[OB_F_VICTIMS],
+			                  OB_TR("número de víctimas no válido; se esperaba un entero de 0 "
+			                        "en adelante, sin signo, decimales ni separadores",
+			                        "invalid count; expected a whole number, 0 or more, "
+			                        "without sign, decimals or separators"));
 			return;
 		}
 	if (!ob_parse_int(s, n, 0, OB_MAX_ROW_VICTIMS, &v)) {
-		ingest_row_reject(r, OB_F_VICTIMS, r->col[OB_F_VICTIMS],
-		                  "número de víctimas demasiado grande; se esperaba como máximo %d por fila "
-		                  "(count too large: at most %d per row)", OB_MAX_ROW_VICTIMS,
+		ingest_row_reject(r, OB_REASON_COUNT_TOO_LARGE, OB_F_VICTIMS, r->col[OB_F_VICTIMS],
+		                  OB_TR("número de víctimas demasiado grande; se esperaba como máximo "
+		                        "%d por fila",
+		                        "count too large; expected at most %d per row"),
 		                  OB_MAX_ROW_VICTIMS);
 		return;
 	}
@@ -550,7 +600,7 @@ static void content_id(struct ingest *g, const struct ob_csv_record *rec, struct
 		     !ob_buf_add(b, g->key.ptr, g->key.len);
 	}
 	if (!ok) {
-		ingest_row_reject(r, OB_F_SOURCE_ID, 0,
+		ingest_row_reject(r, OB_REASON_ID_MISSING, OB_F_SOURCE_ID, 0,
 		                  OB_TR("no se pudo formar el identificador de la fila con su contenido "
 		                        "(texto no válido o demasiado largo)",
 		                        "could not make the row's id from its content (invalid or too "
@@ -564,7 +614,7 @@ static void content_id(struct ingest *g, const struct ob_csv_record *rec, struct
 	seen = ob_strmap_get(&g->row_ids, (const char *)dg, 16);
 	nth = (uintptr_t)seen + 1;
 	if (ob_strmap_put(&g->row_ids, (const char *)dg, 16, (void *)nth, NULL)) {
-		ingest_row_reject(r, OB_F_SOURCE_ID, 0,
+		ingest_row_reject(r, OB_REASON_ID_MISSING, OB_F_SOURCE_ID, 0,
 		                  OB_TR("demasiadas filas distintas sin identificador (más de %d): dé la "
 		                        "columna source_id en el perfil",
 		                        "too many distinct rows without an id (more than %d): map a "
@@ -584,8 +634,11 @@ void ingest_map_row(struct ingest *g, const struct ob_csv_record *rec, struct ro
 	r->victims = 1;
 	gather(g, rec, r);
 	if (rec->nfields != g->ncols) {
-		ingest_row_reject(r, OB_F_COUNT, (long)(rec->nfields < g->ncols ? rec->nfields : g->ncols + 1),
-		                  "la fila tiene %zu campos y el encabezado %zu", rec->nfields, g->ncols);
+		ingest_row_reject(r, OB_REASON_FIELD_COUNT, OB_F_COUNT,
+		                  (long)(rec->nfields < g->ncols ? rec->nfields : g->ncols + 1),
+		                  OB_TR("la fila tiene %zu campos y el encabezado %zu",
+		                        "the row has %zu fields and the header %zu"),
+		                  rec->nfields, g->ncols);
 		return;
 	}
 	if (ingest_field_present(g, OB_F_VICTIMS)) {
@@ -596,12 +649,14 @@ void ingest_map_row(struct ingest *g, const struct ob_csv_record *rec, struct ro
 	if (g->prof.aggregate) {
 		/* no id in the file: made from the dimensions once they are read */
 	} else if (!r->len[OB_F_SOURCE_ID] && g->prof.required[OB_F_SOURCE_ID]) {
-		ingest_row_reject(r, OB_F_SOURCE_ID, r->col[OB_F_SOURCE_ID], "falta el identificador del caso");
+		ingest_row_reject(r, OB_REASON_ID_MISSING, OB_F_SOURCE_ID, r->col[OB_F_SOURCE_ID],
+		                  OB_TR("falta el identificador del caso", "the case id is missing"));
 		return;
 	}
 	if (r->len[OB_F_SOURCE_ID] > OB_MAX_NAME) {
-		ingest_row_reject(r, OB_F_SOURCE_ID, r->col[OB_F_SOURCE_ID],
-		                  "identificador de más de %d bytes", OB_MAX_NAME);
+		ingest_row_reject(r, OB_REASON_ID_TOO_LONG, OB_F_SOURCE_ID, r->col[OB_F_SOURCE_ID],
+		                  OB_TR("identificador de más de %d bytes", "case id of more than %d bytes"),
+		                  OB_MAX_NAME);
 		return;
 	}
 	map_date(g, r);

@@ -76,8 +76,10 @@ static void list_add(struct ob_strmap *m, const char *key, size_t n,
 
 static ob_err step_error(struct ob_store *s, struct ob_diag *d)
 {
-	return ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0, "catálogo: %s",
-	                   sqlite3_errmsg(ob_store_db(s)));
+	return OB_DIAG(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0,
+	               "catálogo: %s; vuelva a cargarlo con «observa catalog reload»",
+	               "catalogue: %s; load it again with «observa catalog reload»",
+	               sqlite3_errmsg(ob_store_db(s)));
 }
 
 static ob_err load_territories(struct ob_store *s, struct ob_lookup *l, struct ob_buf *k,
@@ -279,8 +281,11 @@ ob_err ob_lookup_load(struct ob_store *s, const char *country, struct ob_lookup 
 	ob_buf_release(&k);
 	if (!l->nterrs) {
 		ob_lookup_release(l);
-		return ob_diag_set(d, OB_ENOENT, country, 0, 0, NULL, 0,
-		                   "el catálogo no tiene territorios del país «%s»", country);
+		return OB_DIAG(d, OB_ENOENT, country, 0, 0, NULL, 0,
+		               "el catálogo no tiene territorios del país «%s»; corrija country en "
+		               "el perfil o cárguelos con «observa catalog reload»",
+		               "the catalogue has no territories of the country «%s»; fix country in "
+		               "the profile or load them with «observa catalog reload»", country);
 	}
 	return OB_OK;
 }

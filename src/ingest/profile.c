@@ -115,13 +115,17 @@ static ob_err add_alt(void *vctx, const char *s, size_t n)
 	struct ob_buf k = OB_BUF_INIT(OB_MAX_NAME);
 
 	if (col->nalt >= OB_MAX_ALTERNATIVES)
-		return ob_diag_set(c->d, OB_ETOOBIG, c->name, c->line, 0, s, n,
-		                   "más de %d nombres alternativos para una columna",
-		                   OB_MAX_ALTERNATIVES);
+		return OB_DIAG(c->d, OB_ETOOBIG, c->name, c->line, 0, s, n,
+		               "más de %d nombres alternativos para una columna",
+		               "more than %d alternative names for one column; keep the ones the "
+		               "files use",
+		               OB_MAX_ALTERNATIVES);
 	if (ob_fold_key(s, n, &k)) {
 		ob_buf_release(&k);
-		return ob_diag_set(c->d, OB_EENCODING, c->name, c->line, 0, s, n,
-		                   "nombre de columna no válido (UTF-8 o demasiado largo)");
+		return OB_DIAG(c->d, OB_EENCODING, c->name, c->line, 0, s, n,
+		               "nombre de columna no válido (UTF-8 o demasiado largo)",
+		               "invalid column name (UTF-8, or too long); write it in UTF-8 as "
+		               "the file does");
 	}
 	col->alt[col->nalt] = ob_strndup(s, n);
 	col->alt_key[col->nalt] = ob_buf_detach(&k, NULL);
@@ -144,8 +148,9 @@ static ob_err add_date_form(void *vctx, const char *s, size_t n)
 			c->p->date_forms |= forms[i].flag;
 			return OB_OK;
 		}
-	return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, s, n,
-	                   "forma de fecha desconocida; se esperaba dmy, mdy, iso, excel o partial");
+	return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 0, s, n,
+	               "forma de fecha desconocida; se esperaba dmy, mdy, iso, excel o partial",
+	               "unknown date form; expected dmy, mdy, iso, excel or partial");
 }
 
 static ob_err add_footer(void *vctx, const char *s, size_t n)
@@ -155,8 +160,10 @@ static ob_err add_footer(void *vctx, const char *s, size_t n)
 
 	if (c->p->nfooter >= OB_ARRAY_SIZE(c->p->footer) || ob_fold_key(s, n, &k)) {
 		ob_buf_release(&k);
-		return ob_diag_set(c->d, OB_ETOOBIG, c->name, c->line, 0, s, n,
-		                   "demasiadas marcas de pie o marca demasiado larga");
+		return OB_DIAG(c->d, OB_ETOOBIG, c->name, c->line, 0, s, n,
+		               "demasiadas marcas de pie o marca demasiado larga",
+		               "too many footer marks, or a mark too long; keep the first words "
+		               "of the footer rows");
 	}
 	memcpy(c->p->footer[c->p->nfooter++], k.ptr, k.len + 1);
 	ob_buf_release(&k);
@@ -190,8 +197,10 @@ static ob_err add_required(void *vctx, const char *s, size_t n)
 	enum ob_field f = ob_field_from_key(s, n);
 
 	if (f == OB_F_COUNT)
-		return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, s, n,
-		                   "campo desconocido en require");
+		return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 0, s, n,
+		               "campo desconocido en require",
+		               "unknown field in require; use the field names of [columns] "
+		               "(docs/profiles.md)");
 	c->p->required[f] = true;
 	return OB_OK;
 }
@@ -204,16 +213,22 @@ static ob_err add_category(void *vctx, const char *s, size_t n)
 	size_t have = p->categories ? strlen(p->categories) : 0;
 
 	if (n > 16)
-		return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, s, n,
-		                   "código ICCS demasiado largo en categories");
+		return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 0, s, n,
+		               "código ICCS demasiado largo en categories",
+		               "ICCS code too long in categories; expected digits without dots "
+		               "(0101, 04)");
 	for (size_t i = 0; i < n; i++)
 		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z')))
-			return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, s, n,
-			                   "código ICCS no válido en categories: se esperaban cifras "
-			                   "sin puntos (0101, 04) o un código del catálogo (X01)");
+			return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 0, s, n,
+			               "código ICCS no válido en categories: se esperaban cifras "
+			               "sin puntos (0101, 04) o un código del catálogo (X01)",
+			               "invalid ICCS code in categories: expected digits without "
+			               "dots (0101, 04) or a code of the catalogue (X01)");
 	if (have + n + 2 > OB_MAX_CONFIG_LINE)
-		return ob_diag_set(c->d, OB_ETOOBIG, c->name, c->line, 0, s, n,
-		                   "demasiadas categorías");
+		return OB_DIAG(c->d, OB_ETOOBIG, c->name, c->line, 0, s, n,
+		               "demasiadas categorías",
+		               "too many categories; give the highest codes that cover them (01 "
+		               "covers 0101)");
 	p->categories = ob_realloc(p->categories, have + n + 2);
 	if (have)
 		p->categories[have++] = ' ';
@@ -226,8 +241,9 @@ static ob_err copy_into(struct parse_ctx *c, char *dst, size_t size, const char 
                         size_t n)
 {
 	if (n >= size)
-		return ob_diag_set(c->d, OB_ETOOBIG, c->name, c->line, 0, v, n,
-		                   "valor demasiado largo (máximo %zu bytes)", size - 1);
+		return OB_DIAG(c->d, OB_ETOOBIG, c->name, c->line, 0, v, n,
+		               "valor demasiado largo (máximo %zu bytes)",
+		               "value too long (at most %zu bytes)", size - 1);
 	memcpy(dst, v, n);
 	dst[n] = '\0';
 	return OB_OK;
@@ -251,8 +267,10 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 			return copy_into(c, p->institution, sizeof(p->institution), v, vn);
 		if (eq(k, kn, "period")) {
 			if (!eq(v, vn, "month") && !eq(v, vn, "quarter") && !eq(v, vn, "year"))
-				return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
-				                   "periodo desconocido; se esperaba month, quarter o year");
+				return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
+				               "periodo desconocido; se esperaba month, quarter "
+				               "o year",
+				               "unknown period; expected month, quarter or year");
 			return copy_into(c, p->period, sizeof(p->period), v, vn);
 		}
 		if (eq(k, kn, "description"))
@@ -263,9 +281,11 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 			else if (eq(v, vn, "false") || eq(v, vn, "no") || eq(v, vn, "0"))
 				p->aggregate = false;
 			else
-				return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
-				                   "valor no válido para aggregate; se esperaba true o "
-				                   "false (expected true or false)");
+				return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
+				               "valor no válido para aggregate; se esperaba true "
+				               "o false",
+				               "invalid value for aggregate; expected true or "
+				               "false");
 			return OB_OK;
 		}
 		if (eq(k, kn, "categories")) {
@@ -274,9 +294,11 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 			if ((e = each_item(v, vn, ',', add_category, c)))
 				return e;
 			if (!p->categories)
-				return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
-				                   "categories vacío: dé los códigos ICCS que la fuente "
-				                   "registra (0101, 02, 04)");
+				return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
+				               "categories vacío: dé los códigos ICCS que la "
+				               "fuente registra (0101, 02, 04)",
+				               "empty categories: give the ICCS codes the source "
+				               "records (0101, 02, 04)");
 			return OB_OK;
 		}
 	} else if (!strcmp(sec, "file")) {
@@ -288,8 +310,11 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 			else if (eq(v, vn, "windows-1252") || eq(v, vn, "cp1252"))
 				p->encoding = OB_ENC_CP1252;
 			else
-				return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
-				                   "codificación desconocida; se esperaba auto, utf-8 o windows-1252");
+				return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
+				               "codificación desconocida; se esperaba auto, "
+				               "utf-8 o windows-1252",
+				               "unknown encoding; expected auto, utf-8 or "
+				               "windows-1252");
 			return OB_OK;
 		}
 		if (eq(k, kn, "delimiter")) {
@@ -302,8 +327,11 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 			else if (eq(v, vn, ";") || eq(v, vn, ","))
 				p->delimiter = v[0];
 			else
-				return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
-				                   "delimitador desconocido; se esperaba auto, ;, ,, tab o pipe");
+				return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
+				               "delimitador desconocido; se esperaba auto, ;, ,, "
+				               "tab o pipe",
+				               "unknown delimiter; expected auto, ;, ,, tab or "
+				               "pipe");
 			return OB_OK;
 		}
 		if (eq(k, kn, "dates")) {
@@ -328,9 +356,10 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 		}
 	} else if (!strcmp(sec, "values")) {
 		if ((f = ob_field_from_key(k, kn)) == OB_F_VICTIMS)
-			return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 1, k, kn,
-			                   "count va en [columns]: el número de víctimas de cada fila "
-			                   "(count names a column, not a constant)");
+			return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 1, k, kn,
+			               "count va en [columns]: el número de víctimas de cada fila",
+			               "count goes in [columns]: it names the column of each "
+			               "row's victims, not a constant");
 		if (f != OB_F_COUNT) {
 			free(p->value[f]);
 			p->value[f] = ob_strndup(v, vn);
@@ -372,17 +401,22 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 		}
 		if (eq(k, kn, "outside_period")) {
 			if (!eq(v, vn, "warn") && !eq(v, vn, "quarantine"))
-				return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
-				                   "regla desconocida; se esperaba warn o quarantine");
+				return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
+				               "regla desconocida; se esperaba warn o quarantine",
+				               "unknown rule; expected warn or quarantine");
 			p->outside_period_warn = eq(v, vn, "warn");
 			return OB_OK;
 		}
 	} else {
-		return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 1, sec, strlen(sec),
-		                   "sección desconocida; se esperaba source, file, columns, values, crosswalks, territory o rules");
+		return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 1, sec, strlen(sec),
+		               "sección desconocida; se esperaba source, file, columns, values, "
+		               "crosswalks, territory o rules",
+		               "unknown section; expected source, file, columns, values, "
+		               "crosswalks, territory or rules");
 	}
-	return ob_diag_set(c->d, OB_EINVAL, c->name, c->line, 1, k, kn,
-	                   "clave desconocida en la sección [%s]", sec);
+	return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 1, k, kn,
+	               "clave desconocida en la sección [%s]",
+	               "unknown key in the section [%s]; docs/profiles.md lists the keys", sec);
 }
 
 static bool known_section(const char *sec)
@@ -402,10 +436,12 @@ static ob_err profile_item(void *vctx, const struct ob_ini_item *it)
 	c->line = it->line;
 	if (!it->key) {
 		if (!known_section(it->section))
-			return ob_diag_set(c->d, OB_EINVAL, c->name, it->line, it->key_column,
-			                   it->section, strlen(it->section),
-			                   "sección desconocida; se esperaba source, file, columns, "
-			                   "values, crosswalks, territory o rules");
+			return OB_DIAG(c->d, OB_EINVAL, c->name, it->line, it->key_column,
+			               it->section, strlen(it->section),
+			               "sección desconocida; se esperaba source, file, columns, "
+			               "values, crosswalks, territory o rules",
+			               "unknown section; expected source, file, columns, values, "
+			               "crosswalks, territory or rules");
 		return OB_OK;
 	}
 	return set_key(c, it->section, it->key, it->key_len, it->value, it->value_len);
@@ -424,8 +460,9 @@ ob_err ob_profile_parse(const char *text, size_t len, const char *name,
 	if ((e = ob_ini_parse(text, len, name, 0, profile_item, &c, d)))
 		goto release;
 	if (!p->code[0] || !p->country[0]) {
-		e = ob_diag_set(d, OB_EINVAL, name, 0, 0, NULL, 0,
-		                "el perfil debe dar [source] code y country");
+		e = OB_DIAG(d, OB_EINVAL, name, 0, 0, NULL, 0,
+		            "el perfil debe dar [source] code y country",
+		            "the profile must give [source] code and country");
 		goto release;
 	}
 	if (p->aggregate) {
@@ -433,21 +470,24 @@ ob_err ob_profile_parse(const char *text, size_t len, const char *name,
 		for (unsigned f = 0; f < OB_F_COUNT; f++)
 			if (ob_field_person_level((enum ob_field)f) &&
 			    (p->columns[f].nalt || p->value[f])) {
-				e = ob_diag_set(d, OB_EINVAL, name, 0, 0, ob_field_key((enum ob_field)f),
-				                strlen(ob_field_key((enum ob_field)f)),
-				                "una fuente agregada no puede dar «%s» (%s): sus filas son "
-				                "conteos, no personas (an aggregate source cannot map a "
-				                "person-level field)", ob_field_key((enum ob_field)f),
-				                ob_field_name_es((enum ob_field)f));
+				e = OB_DIAG(d, OB_EINVAL, name, 0, 0, ob_field_key((enum ob_field)f),
+				            strlen(ob_field_key((enum ob_field)f)),
+				            "una fuente agregada no puede dar «%s» (%s): sus filas "
+				            "son conteos, no personas",
+				            "an aggregate source cannot map «%s» (%s): its rows "
+				            "are counts, not persons; remove it from the profile",
+				            ob_field_key((enum ob_field)f), ob_field_name_es((enum ob_field)f));
 				goto release;
 			}
 		if (!p->columns[OB_F_VICTIMS].nalt || !p->columns[OB_F_OCCURRED_ON].nalt ||
 		    (!p->columns[OB_F_TERRITORY].nalt && !p->columns[OB_F_TERRITORY_CODE].nalt)) {
-			e = ob_diag_set(d, OB_EINVAL, name, 0, 0, NULL, 0,
-			                "una fuente agregada debe dar en [columns] count (el conteo), "
-			                "occurred_on (el periodo) y territory o territory_code "
-			                "(an aggregate source must map count, occurred_on and the "
-			                "territory)");
+			e = OB_DIAG(d, OB_EINVAL, name, 0, 0, NULL, 0,
+			            "una fuente agregada debe dar en [columns] count (el "
+			            "conteo), occurred_on (el periodo) y territory o "
+			            "territory_code",
+			            "an aggregate source must give in [columns] count (the "
+			            "count), occurred_on (the period) and territory or "
+			            "territory_code");
 			goto release;
 		}
 		p->required[OB_F_VICTIMS] = true;
@@ -510,25 +550,33 @@ ob_err ob_profile_load(const char *dir, const char *code, struct ob_profile *p,
 	for (const char *c = code; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' ||
 		      *c == '_'))
-			return ob_diag_set(d, OB_ENOSOURCE, code, 0, 0, NULL, 0,
-			                   "código de fuente no válido «%s»: use minúsculas, cifras y '-'",
-			                   code);
+			return OB_DIAG(d, OB_ENOSOURCE, code, 0, 0, NULL, 0,
+			               "código de fuente no válido «%s»: use minúsculas, cifras "
+			               "y '-'",
+			               "invalid source code «%s»: use lower case letters, digits "
+			               "and '-'",
+			               code);
 	if (snprintf(path, sizeof(path), "%s/catalog/sources/%s.ini", dir, code) >=
 	    (int)sizeof(path))
-		return ob_diag_set(d, OB_ETOOBIG, code, 0, 0, NULL, 0, "ruta demasiado larga");
+		return OB_DIAG(d, OB_ETOOBIG, code, 0, 0, NULL, 0,
+		               "ruta demasiado larga",
+		               "path too long; use a shorter observatory directory");
 	if (ob_read_file(path, OB_MAX_CONFIG_FILE, &text, &len, d)) {
 		list_sources(dir, known, sizeof(known));
-		return ob_diag_set(d, OB_ENOSOURCE, code, 0, 0, NULL, 0,
-		                   "fuente desconocida «%s»: no hay perfil %s (fuentes conocidas: %s)",
-		                   code, path, known[0] ? known : "ninguna");
+		return OB_DIAG(d, OB_ENOSOURCE, code, 0, 0, NULL, 0,
+		               "fuente desconocida «%s»: no hay perfil %s (fuentes conocidas: %s)",
+		               "unknown source «%s»: there is no profile %s (known sources: %s)",
+		               code, path, known[0] ? known : "ninguna");
 	}
 	e = ob_profile_parse(text, len, path, p, d);
 	free(text);
 	if (!e && strcmp(p->code, code)) {
 		ob_profile_release(p);
-		return ob_diag_set(d, OB_EINVAL, path, 0, 0, NULL, 0,
-		                   "el perfil dice code = %s pero el archivo se llama %s.ini",
-		                   p->code, code);
+		return OB_DIAG(d, OB_EINVAL, path, 0, 0, NULL, 0,
+		               "el perfil dice code = %s pero el archivo se llama %s.ini",
+		               "the profile says code = %s but the file is named %s.ini; make "
+		               "them agree",
+		               p->code, code);
 	}
 	return e;
 }

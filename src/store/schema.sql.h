@@ -170,4 +170,20 @@ static const char *const ob_migrations[] = {
 	"ALTER TABLE submission ADD COLUMN period TEXT;"
 	"ALTER TABLE submission ADD COLUMN period_basis TEXT"
 	"  CHECK (period_basis IN ('declared', 'file_name', 'rows'));",
+	/* 9: why rows were rejected or warned, and re-tries (src/ingest/reasons.h,
+	 * ingest --reprocess): the stable kind of every quarantined row and
+	 * warning; per submission the count of every reason by kind and column
+	 * (JSON text, NULL before it was kept), the SHA-256 of the profile's text
+	 * and of the crosswalks it names, and which reading of the same bytes it
+	 * is (0 the first; n the n-th re-reading), so the same bytes are still
+	 * taken once per reading */
+	"ALTER TABLE quarantine ADD COLUMN kind TEXT;"
+	"ALTER TABLE warning ADD COLUMN kind TEXT;"
+	"ALTER TABLE submission ADD COLUMN reasons TEXT;"
+	"ALTER TABLE submission ADD COLUMN profile_sha256 TEXT;"
+	"ALTER TABLE submission ADD COLUMN crosswalks_sha256 TEXT;"
+	"ALTER TABLE submission ADD COLUMN reread INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (reread >= 0);"
+	"DROP INDEX submission_sha;"
+	"CREATE UNIQUE INDEX submission_sha ON submission(source, sha256, reread);",
 };

@@ -24,6 +24,12 @@ sql "$O" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i
 	SELECT q.submission, q.line + 100000 * n.i, q.column, q.field, q.value, q.reason, q.raw
 	FROM quarantine q, n"
 [ "$(sql "$O" "SELECT count(*) FROM quarantine")" -gt 2000 ] || fail "no quarantine"
+# and warnings: the demo's, 200 times
+sql "$O" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
+	INSERT INTO warning(submission, line, column, field, value, reason, kind)
+	SELECT w.submission, w.line + 100000 * n.i, w.column, w.field, w.value, w.reason, w.kind
+	FROM warning w, n"
+[ "$(sql "$O" "SELECT count(*) FROM warning")" -gt 2000 ] || fail "no warnings"
 # person files for observa link: the demo's named police and forensic records
 for inst in police forensic; do
 	sqlite3 -csv -header "$O/observa.db" "SELECT r.source || ':' || r.source_id AS rec_id,
@@ -215,6 +221,12 @@ case_quarantine_list() {
 case_quarantine_export() {
 	cli_file quarantine-export "$1" "$2" "$T/q.csv" "$OBSERVA" quarantine -d "$O" --export "$T/q.csv"
 }
+case_warning_list() {
+	cli_stdout warning-list "$1" "$2" "$OBSERVA" quarantine -d "$O" --warnings
+}
+case_warning_export() {
+	cli_file warning-export "$1" "$2" "$T/w.csv" "$OBSERVA" quarantine -d "$O" --warnings --export "$T/w.csv"
+}
 case_reconcile_out() {
 	mkdir -p "$T/r"
 	cli_file reconcile-out "$1" "$2" "$T/r/deaths.csv" "$OBSERVA" reconcile -q -d "$O" \
@@ -230,6 +242,9 @@ case_api_review() {
 }
 case_api_quarantine() {
 	api api-quarantine "$1" "$2" steward "/api/v1/quarantine?limit=1000"
+}
+case_api_warnings() {
+	api api-warnings "$1" "$2" steward "/api/v1/warnings?limit=1000"
 }
 case_api_discrepancies() {
 	api api-discrepancies "$1" "$2" steward "/api/v1/reconcile/runs/$RUN/discrepancies?limit=1000"

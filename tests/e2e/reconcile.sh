@@ -142,6 +142,11 @@ sqlite3 "$T/old/observa.db" "DROP TABLE review_decision; DROP TABLE review_item;
 	ALTER TABLE record DROP COLUMN victims; ALTER TABLE submission DROP COLUMN victims;
 	ALTER TABLE submission DROP COLUMN fields; ALTER TABLE submission DROP COLUMN aggregate;
 	ALTER TABLE submission DROP COLUMN period_basis; ALTER TABLE submission DROP COLUMN period;
+	DROP INDEX submission_sha; CREATE UNIQUE INDEX submission_sha ON submission(source, sha256);
+	ALTER TABLE submission DROP COLUMN reread; ALTER TABLE submission DROP COLUMN reasons;
+	ALTER TABLE submission DROP COLUMN profile_sha256;
+	ALTER TABLE submission DROP COLUMN crosswalks_sha256;
+	ALTER TABLE quarantine DROP COLUMN kind; ALTER TABLE warning DROP COLUMN kind;
 	PRAGMA user_version = 4;"
 expect_status 0 "$OBSERVA" reconcile -q -d "$T/old" --period 2020-01..2020-06 --country GTM
 [ "$(sql "$T/old" "PRAGMA user_version")" -ge 5 ] || fail "the old store was not migrated"

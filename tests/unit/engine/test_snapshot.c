@@ -328,6 +328,14 @@ static void migration(void **state)
 	              "ALTER TABLE submission DROP COLUMN aggregate;"
 	              "ALTER TABLE submission DROP COLUMN period_basis;"
 	              "ALTER TABLE submission DROP COLUMN period;"
+	              "DROP INDEX submission_sha;"
+	              "CREATE UNIQUE INDEX submission_sha ON submission(source, sha256);"
+	              "ALTER TABLE submission DROP COLUMN reread;"
+	              "ALTER TABLE submission DROP COLUMN reasons;"
+	              "ALTER TABLE submission DROP COLUMN profile_sha256;"
+	              "ALTER TABLE submission DROP COLUMN crosswalks_sha256;"
+	              "ALTER TABLE quarantine DROP COLUMN kind;"
+	              "ALTER TABLE warning DROP COLUMN kind;"
 	              "DELETE FROM meta WHERE key = 'record_key_secret';"
 	              "PRAGMA user_version = 5");
 	ob_store_close(st);
@@ -339,6 +347,9 @@ static void migration(void **state)
 	assert_int_equal(efix_count(st, "SELECT victims FROM submission"), 2);
 	assert_int_equal(efix_count(st, "SELECT count(*) FROM submission WHERE fields IS NULL"), 1);
 	assert_int_equal(efix_count(st, "SELECT count(*) FROM submission WHERE aggregate = 0"), 1);
+	/* schema 9: a first reading, its reasons and profile unknown */
+	assert_int_equal(efix_count(st, "SELECT count(*) FROM submission WHERE reread = 0"
+	                                " AND reasons IS NULL AND profile_sha256 IS NULL"), 1);
 	assert_int_equal(ob_store_meta_get(st, OB_STORE_KEY_SECRET, hex, sizeof(hex)), OB_OK);
 	assert_int_equal(strlen(hex), 64);
 	assert_int_equal(ob_snapshot_build(st, dir, &d), OB_OK);
