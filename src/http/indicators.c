@@ -372,18 +372,22 @@ static ob_err add_str(struct ob_buf *b, const char *k, const char *v)
 
 /* The file's bytes contradict the profile's encoding: a sentence for the
  * message of a refusal. */
-static void encoding_note(char *msg, size_t size, const struct ob_ingest_result *r)
+static void encoding_note(char *msg, size_t size, const struct ob_ingest_result *r, bool en)
 {
 	const struct ob_csv_encoding_check *k = &r->encoding_check;
 	size_t n = strlen(msg);
 
 	if (!k->contradicted || n + 1 >= size)
 		return;
-	n += (size_t)snprintf(msg + n, size - n, " Aviso: el archivo no está en %s como dice el "
-	                      "perfil; se lee en %s / the file is not in the profile's encoding",
+	n += (size_t)snprintf(msg + n, size - n,
+	                      en ? " Warning: the file is not in %s as the profile says; read as %s"
+	                         : " Aviso: el archivo no está en %s como dice el perfil; se lee "
+	                           "en %s",
 	                      ob_encoding_name(k->given), r->encoding);
 	for (size_t i = 0; i < k->nexamples && n + 1 < size; i++)
-		n += (size_t)snprintf(msg + n, size - n, "; línea %ld, columna %ld: «%s» / «%s»",
+		n += (size_t)snprintf(msg + n, size - n,
+		                      en ? "; line %ld, column %ld: «%s» / «%s»"
+		                         : "; línea %ld, columna %ld: «%s» / «%s»",
 		                      k->examples[i].line, k->examples[i].column, k->examples[i].as_given,
 		                      k->examples[i].as_read);
 }
@@ -512,7 +516,7 @@ void ob_http_h_submission(struct ob_http_call *c)
 	de = ob_buf_addf(&detail, "source=%.64s file=%.100s bytes=%zu period=%.32s", source,
 	                 io.display_name, req->body_len, res.period[0] ? res.period : "-");
 	if (e) {
-		char msg[OB_MAX_MESSAGE];
+		char msg[OB_MAX_MESSAGE], msg_en[OB_MAX_MESSAGE];
 		de |= ob_buf_addf(&detail, " refused=%s", ob_err_name(e));
 		if (de)
 			ob_buf_reset(&detail);
@@ -520,13 +524,15 @@ void ob_http_h_submission(struct ob_http_call *c)
 		if (ob_audit_append(c->ctx->store, NULL, c->who.name, "submit", "submission",
 		                    detail.ptr, NULL, &ad))
 			OB_ERROR("API: auditoría: %s", "API: audit: %s", ad.message);
-		ob_diag_format(&d, msg, sizeof(msg));
-		encoding_note(msg, sizeof(msg), &res);
+		ob_diag_format_lang(&d, OB_LANG_ES, msg, sizeof(msg));
+		encoding_note(msg, sizeof(msg), &res, false);
+		ob_diag_format_lang(&d, OB_LANG_EN, msg_en, sizeof(msg_en));
+		encoding_note(msg_en, sizeof(msg_en), &res, true);
 		ob_http_fail(c->res, e == OB_ENOSOURCE ? 404 : e == OB_ESTORE || e == OB_EIO ? 500
 		                     : e == OB_EUSAGE ? 400 : e == OB_EOVERLAP ? 409 : 422,
 		             e == OB_ENOSOURCE ? "unknown_source" : e == OB_EUSAGE ? "bad_parameter"
 		             : e == OB_EPERSONAL ? "personal_columns" : e == OB_EOVERLAP ? "period_overlap"
-		             : "refused", e == OB_EUSAGE ? "period" : NULL, msg, msg);
+		             : "refused", e == OB_EUSAGE ? "period" : NULL, msg, msg_en);
 		ob_buf_release(&detail);
 		return;
 	}
