@@ -13,10 +13,10 @@ void cmd_ingest_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa ingest [-d DIR] --source FUENTE [--period P] [--dry-run]\n"
-	        "                            [--quiet] ARCHIVO...\n\n"
+	        "                            [--sheet HOJA] [--quiet] ARCHIVO...\n\n"
 	        "Ingesta archivos de una fuente (perfil DIR/catalog/sources/FUENTE.ini): lee el\n"
 	        "CSV (UTF-8 o Windows-1252, delimitador detectado, filas de título, totales y\n"
-	        "notas al pie), mapea municipios, fechas, edades, sexo, armas y delitos por los\n"
+	        "notas al pie) o la hoja de un libro .xlsx o .xls tal como se ve, mapea municipios, fechas, edades, sexo, armas y delitos por los\n"
 	        "cruces del catálogo, valida y guarda cada archivo en una sola transacción.\n"
 	        "Las filas rechazadas quedan en cuarentena (observa quarantine) con su motivo;\n"
 	        "filas leídas = aceptadas + rechazadas. El mismo archivo otra vez no cambia nada;\n"
@@ -33,6 +33,8 @@ void cmd_ingest_usage(FILE *out)
 	        "  -p, --period P     periodo que cubre cada archivo: 2020, 2020-Q1, 2020-03,\n"
 	        "                     2020-01..2020-06 o 2020-01-01..2020-06-30\n"
 	        "  -n, --dry-run      valida sin guardar\n"
+	        "      --sheet HOJA   .xlsx y .xls: la hoja, por nombre o número desde 1 (por\n"
+	        "                     defecto la del perfil, [file] sheet, o la primera)\n"
 	        "  -q, --quiet        sin resumen ni barra de progreso\n"
 	        "      --no-snapshot  no reconstruir la instantánea del motor al terminar\n"
 	        "                     (para cargas por lotes: luego «observa snapshot»)\n\n"
@@ -88,6 +90,7 @@ int cmd_ingest(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		{ "period", required_argument, NULL, 'p' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "no-snapshot", no_argument, NULL, 'S' },
+		{ "sheet", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ob_ingest_options o = { 0 };
@@ -102,6 +105,7 @@ int cmd_ingest(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		case 'p': o.period = optarg; break;
 		case 'n': o.dry_run = true; break;
 		case 'S': snapshot = false; break;
+		case 'H': o.sheet = optarg; break;
 		default: cmd_ingest_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
