@@ -204,7 +204,8 @@ static ob_err setup(struct ob_csv_reader *r, const struct ob_csv_options *o,
 /*
  * A spreadsheet (by its first bytes head[0..n)) read through a sheet
  * reader: *is says whether it is one. Its SHA-256 covers the whole file,
- * read once here (from fd, else memory) after the sheet reader accepted it.
+ * read once here (from fd, else memory) after the sheet reader accepted it,
+ * then a NUL and the sheet's name.
  */
 static ob_err open_sheet(struct ob_csv_reader *r, const char *path,
                          const struct ob_csv_options *o, bool *is, struct ob_diag *d)
@@ -240,20 +241,23 @@ static ob_err open_sheet(struct ob_csv_reader *r, const char *path,
 	ob_sha256_init(&r->sha);
 	if (r->fd < 0) {
 		ob_sha256_update(&r->sha, r->mem, r->mem_len);
-		return OB_OK;
+	} else {
+		r->buf = ob_malloc(READ_CHUNK);
+		for (;;) {
+			ssize_t got = read(r->fd, r->buf, READ_CHUNK);
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got < 0)
+				return csv_fail(r, d, OB_EIO, 0, 0, NULL, 0,
+				                "no se pudo leer el archivo: %s", strerror(errno));
+			if (got == 0)
+				break;
+			ob_sha256_update(&r->sha, r->buf, (size_t)got);
+		}
 	}
-	r->buf = ob_malloc(READ_CHUNK);
-	for (;;) {
-		ssize_t got = read(r->fd, r->buf, READ_CHUNK);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			return csv_fail(r, d, OB_EIO, 0, 0, NULL, 0,
-			                "no se pudo leer el archivo: %s", strerror(errno));
-		if (got == 0)
-			break;
-		ob_sha256_update(&r->sha, r->buf, (size_t)got);
-	}
+	/* each sheet of a workbook is a delivery of its own */
+	ob_sha256_update(&r->sha, "", 1);
+	ob_sha256_update(&r->sha, ob_sheet_name(r->sheet), strlen(ob_sheet_name(r->sheet)));
 	return OB_OK;
 }
 

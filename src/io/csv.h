@@ -171,7 +171,9 @@ uint64_t ob_csv_offset(const struct ob_csv_reader *r);
 uint64_t ob_csv_size(const struct ob_csv_reader *r);
 
 /* SHA-256 of every byte read so far, as 64 hex digits + NUL; complete once
- * ob_csv_next() has returned OB_ENOENT. */
+ * ob_csv_next() has returned OB_ENOENT. A spreadsheet's covers the whole
+ * file, a NUL and the name of the sheet read (each sheet of a workbook is a
+ * delivery of its own), from the moment it is open. */
 void ob_csv_sha256(const struct ob_csv_reader *r, char hex[65]);
 
 void ob_csv_close(struct ob_csv_reader *r);
