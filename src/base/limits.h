@@ -18,6 +18,27 @@
 /* Most columns a CSV record may have. */
 #define OB_MAX_COLUMNS 512
 
+/* Spreadsheets read by the CSV reader (src/io/sheet.h): largest file
+ * (refused before reading), most entries of an .xlsx zip, bytes one zip
+ * entry may inflate to (declared or actually read) and all of them
+ * together, the highest inflated/compressed ratio of one entry (a zip bomb
+ * compresses far better), most shared strings and their bytes in all, most
+ * cells of one row (the CSV reader's OB_MAX_COLUMNS), deepest XML nesting,
+ * most sheets listed, and the highest row number a sheet may claim. */
+#define OB_MAX_SHEET_FILE (512L * 1024 * 1024)
+#define OB_MAX_ZIP_ENTRIES 10000
+#define OB_MAX_ZIP_ENTRY (1024L * 1024 * 1024)
+#define OB_MAX_ZIP_TOTAL (1024L * 1024 * 1024)
+#define OB_MAX_ZIP_RATIO 200
+#define OB_MAX_SHARED_STRINGS (4L * 1024 * 1024)
+#define OB_MAX_SHARED_BYTES (256L * 1024 * 1024)
+#define OB_MAX_SHEET_CELLS OB_MAX_COLUMNS
+#define OB_MAX_XML_DEPTH 64
+#define OB_MAX_SHEETS 1024
+#define OB_MAX_SHEET_ROW 1048576
+/* Most number formats and most cell formats of an .xlsx's styles. */
+#define OB_MAX_SHEET_STYLES 65536
+
 /* Rows scanned above the data looking for the header row. */
 #define OB_MAX_BANNER_ROWS 50
 

@@ -16,11 +16,13 @@ void cmd_ingest_usage(FILE *out)
 {
 	fprintf(out,
 	        "uso / usage: observa ingest [-d DIR] --source FUENTE [--period P] [--dry-run]\n"
-	        "                            [--reprocess] [--format text|json] [--quiet] ARCHIVO...\n\n"
+	        "                            [--reprocess] [--sheet HOJA] [--format text|json]\n"
+	        "                            [--quiet] ARCHIVO...\n\n"
 	        "Ingesta archivos de una fuente (perfil DIR/catalog/sources/FUENTE.ini): lee el\n"
 	        "CSV (UTF-8 o Windows-1252, delimitador detectado, filas de título, totales y\n"
-	        "notas al pie), mapea municipios, fechas, edades, sexo, armas y delitos por los\n"
-	        "cruces del catálogo, valida y guarda cada archivo en una sola transacción.\n"
+	        "notas al pie) o la hoja de un libro .xlsx o .xls tal como se ve, mapea\n"
+	        "municipios, fechas, edades, sexo, armas y delitos por los cruces del catálogo,\n"
+	        "valida y guarda cada archivo en una sola transacción.\n"
 	        "Las filas rechazadas quedan en cuarentena (observa quarantine) con su motivo;\n"
 	        "filas leídas = aceptadas + rechazadas; el resumen da los motivos más frecuentes\n"
 	        "de rechazo y de aviso, con su columna y ejemplos. El mismo archivo otra vez no\n"
@@ -44,6 +46,8 @@ void cmd_ingest_usage(FILE *out)
 	        "                     mismo perfil y cruces no cambia nada\n"
 	        "      --format F     text (por omisión) o json: el resumen de cada archivo, con\n"
 	        "                     sus motivos (reasons) y avisos (warnings)\n"
+	        "      --sheet HOJA   .xlsx y .xls: la hoja, por nombre o número desde 1 (por\n"
+	        "                     defecto la del perfil, [file] sheet, o la primera)\n"
 	        "  -q, --quiet        sin resumen ni barra de progreso\n"
 	        "      --no-snapshot  no reconstruir la instantánea del motor al terminar\n"
 	        "                     (para cargas por lotes: luego «observa snapshot»)\n\n"
@@ -270,6 +274,7 @@ int cmd_ingest(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		{ "reprocess", no_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "no-snapshot", no_argument, NULL, 'S' },
+		{ "sheet", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ob_ingest_options o = { 0 };
@@ -286,6 +291,7 @@ int cmd_ingest(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		case 'r': o.reprocess = true; break;
 		case 'f': format = optarg; break;
 		case 'S': snapshot = false; break;
+		case 'H': o.sheet = optarg; break;
 		default: cmd_ingest_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}

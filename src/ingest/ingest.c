@@ -698,6 +698,7 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 	copt.encoding = g.prof.encoding;
 	copt.follow_bytes = true; /* and say so: ob_csv_encoding_check */
 	copt.delimiter = g.prof.delimiter;
+	copt.sheet = g.o->sheet ? g.o->sheet : g.prof.sheet;
 	if ((e = ob_csv_open(path, g.name, &copt, &g.csv, d)))
 		goto release_lookup;
 	ob_strlcpy(res->encoding, ob_encoding_name(ob_csv_encoding(g.csv)), sizeof(res->encoding));

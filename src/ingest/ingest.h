@@ -56,6 +56,8 @@ struct ob_ingest_options {
 	const char *period;       /* declared period ("2020", "2020-03", "2020-Q1",
 	                             "2020-01..2020-06", "2020-01-01..2020-06-30")
 	                             or NULL: found (see above) */
+	const char *sheet;        /* spreadsheets: the sheet, over the profile's
+	                             (io/csv.h), or NULL */
 };
 
 struct ob_ingest_result {

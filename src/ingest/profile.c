@@ -334,6 +334,15 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 				               "pipe");
 			return OB_OK;
 		}
+		if (eq(k, kn, "sheet")) {
+			if (!vn || vn >= sizeof(p->sheet))
+				return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
+				               "sheet: se esperaba el nombre o el número (desde 1) de una hoja",
+				               "sheet: expected the name or the number (from 1) of a sheet");
+			memcpy(p->sheet, v, vn);
+			p->sheet[vn] = '\0';
+			return OB_OK;
+		}
 		if (eq(k, kn, "dates")) {
 			p->date_forms = 0;
 			return each_item(v, vn, ',', add_date_form, c);

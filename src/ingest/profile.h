@@ -104,6 +104,7 @@ struct ob_profile {
 	char *categories;
 	enum ob_encoding encoding;
 	char delimiter;       /* 0 = sniff */
+	char sheet[OB_MAX_NAME]; /* spreadsheets: the sheet's name or number ("": the first) */
 	unsigned date_forms;  /* OB_DATE_* flags */
 	size_t nfooter;
 	char footer[8][32];   /* folded prefixes that mark totals/footnotes */

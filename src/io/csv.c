@@ -24,6 +24,10 @@ const char *ob_encoding_name(enum ob_encoding e)
 		return "UTF-8";
 	case OB_ENC_CP1252:
 		return "Windows-1252";
+	case OB_ENC_XLSX:
+		return "xlsx";
+	case OB_ENC_XLS:
+		return "xls";
 	default:
 		return "auto";
 	}
@@ -197,6 +201,66 @@ static ob_err setup(struct ob_csv_reader *r, const struct ob_csv_options *o,
 	return OB_OK;
 }
 
+/*
+ * A spreadsheet (by its first bytes head[0..n)) read through a sheet
+ * reader: *is says whether it is one. Its SHA-256 covers the whole file,
+ * read once here (from fd, else memory) after the sheet reader accepted it,
+ * then a NUL and the sheet's name.
+ */
+static ob_err open_sheet(struct ob_csv_reader *r, const char *path,
+                         const struct ob_csv_options *o, bool *is, struct ob_diag *d)
+{
+	unsigned char head[8];
+	size_t n;
+	enum ob_sheet_kind k;
+	ob_err e;
+
+	*is = false;
+	if (r->fd >= 0) {
+		ssize_t got;
+		do
+			got = pread(r->fd, head, sizeof(head), 0);
+		while (got < 0 && errno == EINTR);
+		n = got > 0 ? (size_t)got : 0;
+	} else {
+		n = r->mem_len < sizeof(head) ? r->mem_len : sizeof(head);
+		memcpy(head, r->mem, n);
+	}
+	if ((k = ob_sheet_kind(head, n)) == OB_SHEET_NONE)
+		return OB_OK;
+	*is = true;
+	if ((e = ob_sheet_open(k, path, r->mem, r->mem_len, r->name, o ? o->sheet : NULL,
+	                       &r->sheet, d))) {
+		r->err = e;
+		if (d)
+			r->diag = *d;
+		return e;
+	}
+	r->enc = k == OB_SHEET_XLSX ? OB_ENC_XLSX : OB_ENC_XLS;
+	r->delim = ',';
+	ob_sha256_init(&r->sha);
+	if (r->fd < 0) {
+		ob_sha256_update(&r->sha, r->mem, r->mem_len);
+	} else {
+		r->buf = ob_malloc(READ_CHUNK);
+		for (;;) {
+			ssize_t got = read(r->fd, r->buf, READ_CHUNK);
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got < 0)
+				return csv_fail(r, d, OB_EIO, 0, 0, NULL, 0,
+				                "no se pudo leer el archivo: %s", strerror(errno));
+			if (got == 0)
+				break;
+			ob_sha256_update(&r->sha, r->buf, (size_t)got);
+		}
+	}
+	/* each sheet of a workbook is a delivery of its own */
+	ob_sha256_update(&r->sha, "", 1);
+	ob_sha256_update(&r->sha, ob_sheet_name(r->sheet), strlen(ob_sheet_name(r->sheet)));
+	return OB_OK;
+}
+
 static struct ob_csv_reader *reader_new(const char *name)
 {
 	struct ob_csv_reader *r = ob_calloc(1, sizeof(*r));
@@ -212,6 +276,7 @@ ob_err ob_csv_open(const char *path, const char *name,
 {
 	struct ob_csv_reader *r = reader_new(name ? name : path);
 	struct stat st;
+	bool sheet;
 	ob_err e;
 
 	*out = NULL;
@@ -230,7 +295,9 @@ ob_err ob_csv_open(const char *path, const char *name,
 		if (S_ISREG(st.st_mode))
 			r->size = (uint64_t)st.st_size;
 	}
-	if ((e = setup(r, opts, d)))
+	if ((e = open_sheet(r, path, opts, &sheet, d)))
+		goto close;
+	if (!sheet && (e = setup(r, opts, d)))
 		goto close;
 	*out = r;
 	return OB_OK;
@@ -244,6 +311,7 @@ ob_err ob_csv_open_mem(const char *data, size_t len, const char *name,
                        struct ob_csv_reader **out, struct ob_diag *d)
 {
 	struct ob_csv_reader *r = reader_new(name ? name : "(memoria)");
+	bool sheet;
 	ob_err e;
 
 	*out = NULL;
@@ -251,7 +319,7 @@ ob_err ob_csv_open_mem(const char *data, size_t len, const char *name,
 	r->mem_len = data ? len : 0;
 	r->data = r->mem;
 	r->size = r->mem_len;
-	if ((e = setup(r, opts, d))) {
+	if ((e = open_sheet(r, NULL, opts, &sheet, d)) || (!sheet && (e = setup(r, opts, d)))) {
 		ob_csv_close(r);
 		return e;
 	}
@@ -265,6 +333,7 @@ void ob_csv_close(struct ob_csv_reader *r)
 		return;
 	if (r->fd >= 0)
 		close(r->fd);
+	ob_sheet_close(r->sheet);
 	free(r->buf);
 	ob_buf_release(&r->fbuf);
 	ob_buf_release(&r->rbuf);
@@ -546,6 +615,8 @@ ob_err ob_csv_next(struct ob_csv_reader *r, const struct ob_csv_record **rec,
 			*d = r->diag;
 		return r->err;
 	}
+	if (r->sheet)
+		return ob_sheet_next(r->sheet, rec, d);
 parse:
 	for (;;) {
 		enum parse_result pr;
@@ -628,6 +699,8 @@ bool ob_csv_had_bom(const struct ob_csv_reader *r)
 
 uint64_t ob_csv_offset(const struct ob_csv_reader *r)
 {
+	if (r->sheet)
+		return (uint64_t)(ob_sheet_progress(r->sheet) * (double)r->size);
 	return r->base + r->pos;
 }
 

@@ -37,6 +37,14 @@
  * (quotes respected), so banner rows of one field above the header do not
  * count.
  *
+ * Spreadsheets: a file whose first bytes are those of a zip ("PK\3\4") or
+ * of an OLE2 compound file (D0 CF 11 E0 A1 B1 1A E1) is read as an .xlsx or
+ * .xls workbook (io/sheet.h): the records are the rows of the sheet chosen
+ * by options.sheet, line = the row number, cells as displayed, raw = the
+ * cells joined as a CSV line. Encoding and delimiter do not apply:
+ * ob_csv_encoding() says OB_ENC_XLSX or OB_ENC_XLS, ob_csv_delimiter() ','.
+ * Its errors are those of sheet.h, at opening or reading.
+ *
  * Ownership: ob_csv_open() makes a reader the caller ends with
  * ob_csv_close(). A record returned by ob_csv_next() and its field pointers
  * stay valid only until the next call to ob_csv_next() or ob_csv_close().
@@ -52,6 +60,8 @@ enum ob_encoding {
 	OB_ENC_AUTO = 0, /* detect */
 	OB_ENC_UTF8,
 	OB_ENC_CP1252,
+	OB_ENC_XLSX,     /* not an encoding: what ob_csv_encoding() says of a */
+	OB_ENC_XLS,      /* spreadsheet, whose cells are read as UTF-8 */
 };
 
 struct ob_csv_options {
@@ -60,6 +70,8 @@ struct ob_csv_options {
 	size_t max_field;          /* 0 = OB_MAX_FIELD (larger values: the same) */
 	size_t max_line;           /* 0 = OB_MAX_LINE (larger values: the same) */
 	bool follow_bytes;         /* the bytes win over a contradicted encoding */
+	const char *sheet;         /* spreadsheets: the sheet's name or 1-based
+	                              number (NULL: the first); CSV ignores it */
 };
 
 struct ob_csv_field {
@@ -159,7 +171,9 @@ uint64_t ob_csv_offset(const struct ob_csv_reader *r);
 uint64_t ob_csv_size(const struct ob_csv_reader *r);
 
 /* SHA-256 of every byte read so far, as 64 hex digits + NUL; complete once
- * ob_csv_next() has returned OB_ENOENT. */
+ * ob_csv_next() has returned OB_ENOENT. A spreadsheet's covers the whole
+ * file, a NUL and the name of the sheet read (each sheet of a workbook is a
+ * delivery of its own), from the moment it is open. */
 void ob_csv_sha256(const struct ob_csv_reader *r, char hex[65]);
 
 void ob_csv_close(struct ob_csv_reader *r);

@@ -15,6 +15,7 @@
 #include "io/csv.h"
 
 #include "base/sha256.h"
+#include "io/sheet.h"
 
 struct ob_csv_reader {
 	char name[256];     /* what diagnostics call the input */
@@ -52,6 +53,8 @@ struct ob_csv_reader {
 
 	ob_err err;              /* sticky: OB_OK, OB_ENOENT or an error */
 	struct ob_diag diag;
+
+	struct ob_sheet *sheet;  /* a spreadsheet's reader, owned, or NULL */
 };
 
 /* csv.c */

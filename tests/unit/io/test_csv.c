@@ -159,8 +159,11 @@ static const struct csv_case cases[] = {
 	  .open_err = OB_EENCODING, .msg = "UTF-16" },
 	{ .name = "UTF-16 without BOM", .in = "a\0,\0b\0\n\0" "1\0,\0" "2\0\n\0", .len = 16,
 	  .open_err = OB_EENCODING, .msg = "UTF-16" },
-	{ .name = "binary", .in = "PK\3\4\0\0\x14\0garbage", .len = 15,
+	{ .name = "binary", .in = "\x7F" "ELF\0\0\x14\0garbage", .len = 15,
 	  .open_err = OB_EENCODING, .msg = "bytes nulos" },
+	/* a zip is taken for an .xlsx workbook (io/sheet.h) */
+	{ .name = "zip", .in = "PK\3\4\0\0\x14\0garbage", .len = 15,
+	  .open_err = OB_ECORRUPT, .msg = "dañado o truncado" },
 	{ .name = "empty", .in = "", .open_err = OB_EEMPTY },
 	{ .name = "only blanks", .in = " \r\n\n\t\n", .open_err = OB_EEMPTY },
 	{ .name = "only a BOM", .in = "\xEF\xBB\xBF\n", .open_err = OB_EEMPTY },
