@@ -13,20 +13,27 @@
 
 void cmd_demo_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa demo DIR [--scale F] [--seed N]\n\n"
-	        "Crea un observatorio en DIR y lo llena con exportaciones sintéticas y\n"
-	        "deterministas de Belice, Costa Rica, El Salvador, Guatemala, Honduras,\n"
-	        "Panamá y República Dominicana, 2015-2024 (policía, medicina forense,\n"
-	        "fiscalía y delitos denunciados), escritas en DIR/" DEMO_SUBDIR "; luego las ingresa\n"
-	        "y muestra un resumen. Los niveles nacionales de homicidio siguen cifras\n"
-	        "públicas (data/demo/targets.csv); los delitos denunciados son una muestra\n"
-	        "y sus tasas son solo de demostración.\n\n"
-	        "  --scale F   multiplica todos los conteos (1 por omisión, ~1,1 millones de filas)\n"
-	        "  --seed N    semilla (%d por omisión): la misma semilla da los mismos bytes\n\n"
-	        "Creates an observatory in DIR filled with deterministic synthetic exports,\n"
-	        "ingests them and prints a summary. Reported-crime rates are for\n"
-	        "demonstration only.\n",
+	fprintf(out, OB_TR(
+	"uso: observa demo DIR [--scale F] [--seed N]\n\n"
+	"Crea un observatorio en DIR y lo llena con exportaciones sintéticas y\n"
+	"deterministas de Belice, Costa Rica, El Salvador, Guatemala, Honduras,\n"
+	"Panamá y República Dominicana, 2015-2024 (policía, medicina forense,\n"
+	"fiscalía y delitos denunciados), escritas en DIR/" DEMO_SUBDIR "; luego las ingresa\n"
+	"y muestra un resumen. Los niveles nacionales de homicidio siguen cifras\n"
+	"públicas (data/demo/targets.csv); los delitos denunciados son una muestra\n"
+	"y sus tasas son solo de demostración.\n\n"
+	"  --scale F   multiplica todos los conteos (1 por omisión, ~1,1 millones de filas)\n"
+	"  --seed N    semilla (%d por omisión): la misma semilla da los mismos bytes\n",
+	"usage: observa demo DIR [--scale F] [--seed N]\n\n"
+	"Creates an observatory in DIR and fills it with synthetic, deterministic\n"
+	"exports of Belize, Costa Rica, El Salvador, Guatemala, Honduras, Panama and\n"
+	"the Dominican Republic, 2015-2024 (police, forensic medicine, prosecutor and\n"
+	"reported crimes), written in DIR/" DEMO_SUBDIR "; then ingests them and prints a\n"
+	"summary. National homicide levels follow public figures\n"
+	"(data/demo/targets.csv); reported crimes are a sample and their rates are\n"
+	"for demonstration only.\n\n"
+	"  --scale F   multiplies every count (default 1, ~1.1 million rows)\n"
+	"  --seed N    seed (default %d): the same seed gives the same bytes\n"),
 	        OB_DEMO_SEED);
 }
 

@@ -8,13 +8,17 @@
 
 void cmd_log_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa log [-d DIR] [--source FUENTE] [--format table|csv]\n\n"
-	        "Muestra la bitácora: cada archivo recibido, su fuente, el periodo que cubre\n"
-	        "y de dónde sale (declarado, del nombre del archivo o de sus filas), SHA-256,\n"
-	        "filas leídas, aceptadas, rechazadas y con avisos, las víctimas de las\n"
-	        "aceptadas, versión y si fue sustituido por una entrega posterior.\n\n"
-	        "Shows the logbook of every submission, with rows and victims.\n");
+	fputs(OB_TR(
+	"uso: observa log [-d DIR] [--source FUENTE] [--format table|csv]\n\n"
+	"Muestra la bitácora: cada archivo recibido, su fuente, el periodo que cubre\n"
+	"y de dónde sale (declarado, del nombre del archivo o de sus filas), SHA-256,\n"
+	"filas leídas, aceptadas, rechazadas y con avisos, las víctimas de las\n"
+	"aceptadas, versión y si fue sustituido por una entrega posterior.\n",
+	"usage: observa log [-d DIR] [--source SOURCE] [--format table|csv]\n\n"
+	"Shows the logbook: every file received, its source, the period it covers\n"
+	"and where that comes from (declared, from the file name or from its rows),\n"
+	"SHA-256, rows read, accepted, rejected and with warnings, the victims of the\n"
+	"accepted rows, version, and whether a later delivery superseded it.\n"), out);
 }
 
 int cmd_log(struct ob_cmd_ctx *ctx, int argc, char **argv)

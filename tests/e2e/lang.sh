@@ -50,7 +50,7 @@ cd "$T"
 for args in "log -h" "-h log" "log -d obs --help" "--help log"; do
 	# shellcheck disable=SC2086
 	expect_status 0 "$OBSERVA" $args
-	expect_grep "$T/out" "uso / usage: observa log"
+	expect_grep "$T/out" "uso: observa log"
 done
 expect_status 2 "$OBSERVA" log -d
 expect_grep "$T/err" "-d: falta el directorio del observatorio"
@@ -61,7 +61,7 @@ expect_grep "$T/err" "no trabaja sobre un observatorio existente"
 [ ! -e "$T/other" ] || fail "init made an observatory though -d was refused"
 # "observa -h CMD" for a command with subcommands of its own
 expect_status 0 "$OBSERVA" -h stats
-expect_grep "$T/out" "uso / usage: observa stats"
+expect_grep "$T/out" "uso: observa stats"
 expect_status 0 "$OBSERVA" stats rate -h
 expect_grep "$T/out" "observa stats rate"
 # -q silences information: the catalogue reload says nothing on stderr
