@@ -7,23 +7,27 @@
 
 void cmd_disclosure_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa disclosure [-d DIR] [--ptable]\n\n"
-	        "Muestra el control de divulgación del observatorio (DIR/catalog/disclosure.ini,\n"
-	        "o los valores por omisión): los umbrales de supresión, los parámetros del\n"
-	        "método de clave de celda (D, V, js), lo que una consulta pública puede\n"
-	        "combinar, y por cada conteo lo que da la tabla de perturbación: sesgo,\n"
-	        "varianza, perturbación absoluta media y probabilidad de publicar el conteo\n"
-	        "exacto o 0. Con --ptable escribe la tabla de perturbación en CSV (count,\n"
-	        "difference, probability, keys, key_from, key_to).\n"
-	        "  -d DIR     el observatorio (por defecto, el directorio actual)\n"
-	        "  --ptable   la tabla de perturbación en CSV\n\n"
-	        "Shows the observatory's disclosure control (DIR/catalog/disclosure.ini, or\n"
-	        "the defaults): suppression thresholds, the cell-key parameters (D, V, js),\n"
-	        "what a public question may combine, and for each count what the perturbation\n"
-	        "table gives: bias, variance, mean absolute perturbation and the probability\n"
-	        "of publishing the exact count or 0. --ptable writes the perturbation table\n"
-	        "as CSV.\n");
+	fputs(OB_TR(
+	"uso: observa disclosure [-d DIR] [--ptable]\n\n"
+	"Muestra el control de divulgación del observatorio (DIR/catalog/disclosure.ini,\n"
+	"o los valores por omisión): los umbrales de supresión, los parámetros del\n"
+	"método de clave de celda (D, V, js), lo que una consulta pública puede\n"
+	"combinar, y por cada conteo lo que da la tabla de perturbación: sesgo,\n"
+	"varianza, perturbación absoluta media y probabilidad de publicar el conteo\n"
+	"exacto o 0. Con --ptable escribe la tabla de perturbación en CSV (count,\n"
+	"difference, probability, keys, key_from, key_to).\n"
+	"  -d DIR     el observatorio (por defecto, el directorio actual)\n"
+	"  --ptable   la tabla de perturbación en CSV\n",
+	"usage: observa disclosure [-d DIR] [--ptable]\n\n"
+	"Shows the observatory's disclosure control (DIR/catalog/disclosure.ini, or\n"
+	"the defaults): the suppression thresholds, the parameters of the cell-key\n"
+	"method (D, V, js), what a public question may combine, and for each count\n"
+	"what the perturbation table gives: bias, variance, mean absolute\n"
+	"perturbation and the probability of publishing the exact count or 0. With\n"
+	"--ptable it writes the perturbation table as CSV (count, difference,\n"
+	"probability, keys, key_from, key_to).\n"
+	"  -d DIR     the observatory (default: the current directory)\n"
+	"  --ptable   the perturbation table as CSV\n"), out);
 }
 
 int cmd_disclosure(struct ob_cmd_ctx *ctx, int argc, char **argv)

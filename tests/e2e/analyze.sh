@@ -4,8 +4,8 @@
 expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.005
 O="$T/obs"
 expect_status 0 "$OBSERVA" analyze --help
-expect_grep "$T/out" "uso / usage: observa analyze"
-expect_grep "$T/out" "Counts the victims of the current records"
+expect_grep "$T/out" "uso: observa analyze"
+expect_grep "$T/out" "Cuenta las víctimas de los registros vigentes"
 
 # the grand total of homicide records of every source in Honduras,
 # 2015..2024, against SQL (--records: every record of every source)
