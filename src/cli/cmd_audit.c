@@ -12,24 +12,33 @@
 
 void cmd_audit_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage:\n"
-	        "  observa audit verify [-d DIR] [--anchor SEQ:HASH]\n"
-	        "  observa audit list [-d DIR] [--from N] [--limit N] [--actor A] [--action X]\n"
-	        "                     [--format table|csv]\n"
-	        "  observa audit policy [-d DIR] [--purpose-roles none|all|ROL,ROL...]\n\n"
-	        "«verify» recalcula la cadena de hashes de la bitácora de auditoría y dice qué\n"
-	        "entrada fue alterada, insertada o borrada (sale con 1 si hay alguna); la\n"
-	        "compara además con la cabeza que guardó cada publicación (manifest.json) y con\n"
-	        "--anchor, de modo que también se ve un final recortado. Al final imprime la\n"
-	        "cabeza (número y hash) para guardarla fuera del observatorio. «list» muestra\n"
-	        "las entradas. «policy» muestra o fija qué roles deben declarar para qué leen\n"
-	        "datos personales (--purpose en la línea de órdenes, purpose en la API): cli\n"
-	        "(la línea de órdenes), submitter, analyst, steward, admin.\n\n"
-	        "verify recomputes the hash chain, checks it against every release's anchor and\n"
-	        "--anchor, and names the entry that was edited, inserted or removed (exit\n"
-	        "status 1); list shows the entries; policy shows or sets which roles must state\n"
-	        "a purpose for reads of personal data.\n");
+	fputs(OB_TR(
+	"uso:\n"
+	"  observa audit verify [-d DIR] [--anchor SEQ:HASH]\n"
+	"  observa audit list [-d DIR] [--from N] [--limit N] [--actor A] [--action X]\n"
+	"                     [--format table|csv]\n"
+	"  observa audit policy [-d DIR] [--purpose-roles none|all|ROL,ROL...]\n\n"
+	"«verify» recalcula la cadena de hashes de la bitácora de auditoría y dice qué\n"
+	"entrada fue alterada, insertada o borrada (sale con 1 si hay alguna); la\n"
+	"compara además con la cabeza que guardó cada publicación (manifest.json) y con\n"
+	"--anchor, de modo que también se ve un final recortado. Al final imprime la\n"
+	"cabeza (número y hash) para guardarla fuera del observatorio. «list» muestra\n"
+	"las entradas. «policy» muestra o fija qué roles deben declarar para qué leen\n"
+	"datos personales (--purpose en la línea de órdenes, purpose en la API): cli\n"
+	"(la línea de órdenes), submitter, analyst, steward, admin.\n",
+	"usage:\n"
+	"  observa audit verify [-d DIR] [--anchor SEQ:HASH]\n"
+	"  observa audit list [-d DIR] [--from N] [--limit N] [--actor A] [--action X]\n"
+	"                     [--format table|csv]\n"
+	"  observa audit policy [-d DIR] [--purpose-roles none|all|ROLE,ROLE...]\n\n"
+	"\"verify\" recomputes the hash chain of the audit log and says which entry was\n"
+	"edited, inserted or removed (exit status 1 if any); it also checks it against\n"
+	"the head that every release saved (manifest.json) and against --anchor, so a\n"
+	"truncated end shows too. At the end it prints the head (number and hash) to\n"
+	"keep outside the observatory. \"list\" shows the entries. \"policy\" shows or\n"
+	"sets which roles must state what they read personal data for (--purpose on\n"
+	"the command line, purpose in the API): cli (the command line), submitter,\n"
+	"analyst, steward, admin.\n"), out);
 }
 
 struct list_ctx {
