@@ -200,7 +200,7 @@ static void dims_header(char *buf, size_t size, const struct ob_query_result *r,
 /* What the counts count, and per country the rules that counted. */
 static void print_counting(const struct ob_query_result *r)
 {
-	printf("cuenta / counts: %s", r->counting);
+	printf(OB_TR("cuenta: %s", "counts: %s"), r->counting);
 	for (size_t i = 0; r->n_rule_names > 1 && i < r->n_rule_names; i++)
 		printf("%s%s", i ? ", " : " (", r->rule_names[i]);
 	printf("%s\n", r->n_rule_names > 1 ? ")" : "");
@@ -262,15 +262,18 @@ static ob_err print_table(const struct ob_query_table *t, enum ob_query_measure 
 	if (e)
 		return e;
 	if (t->rows_before_top > t->nrows)
-		printf("(%zu de %zu filas / of %zu rows)\n", t->nrows, t->rows_before_top,
+		printf(OB_TR("(%zu de %zu filas)\n", "(%zu of %zu rows)\n"), t->nrows,
 		       t->rows_before_top);
 	if (any_no_data)
-		printf("s/d: sin datos; las fuentes no registraron ese campo para estos registros, "
-		       "no es 0 / no data: the field was not recorded, not 0\n");
+		fputs(OB_TR("s/d: sin datos; las fuentes no registraron ese campo para estos "
+		            "registros, no es 0\n",
+		            "s/d: no data; the sources did not record that field for these records, "
+		            "it is not 0\n"),
+		      stdout);
 	if (r->records)
-		printf("(registros, no víctimas / records, not victims)\n");
+		fputs(OB_TR("(registros, no víctimas)\n", "(records, not victims)\n"), stdout);
 	if (m == OB_QM_RATE && !r->rate_ok)
-		printf("tasa no disponible / rate not available: %s\n", r->rate_why);
+		printf(OB_TR("tasa no disponible: %s\n", "rate not available: %s\n"), r->rate_why);
 	print_counting(r);
 	return OB_OK;
 }

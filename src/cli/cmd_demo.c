@@ -221,8 +221,10 @@ int cmd_demo(struct ob_cmd_ctx *ctx, int argc, char **argv)
 
 	/* rows, and the victims of the accepted ones: more than the rows where a
 	 * file merges identical reports with a count, or delivers counts only */
-	printf("%-18s %8s %12s %12s %11s %10s %12s\n", "fuente / source", "archivos", "leídas",
-	       "aceptadas", "rechazadas", "previstas", "víctimas");
+	printf("%-18s %8s %12s %12s %11s %10s %12s\n", OB_TR("fuente", "source"),
+	       OB_TR("archivos", "files"), OB_TR("leídas", "read"), OB_TR("aceptadas", "accepted"),
+	       OB_TR("rechazadas", "rejected"), OB_TR("previstas", "planned"),
+	       OB_TR("víctimas", "victims"));
 	{
 		long long files = 0, read = 0, acc = 0, rej = 0, bad = 0, vic = 0;
 		for (size_t i = 0; i < nsums; i++) {
@@ -246,8 +248,8 @@ int cmd_demo(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		ob_error("%s", msg);
 		status = OB_EXIT_SYSTEM;
 	} else {
-		printf("\nSiguientes pasos / next steps:\n"
-		       "  observa log -d %s\n"
+		fputs(OB_TR("\nSiguientes pasos:\n", "\nNext steps:\n"), stdout);
+		printf("  observa log -d %s\n"
 		       "  observa quarantine -d %s\n"
 		       "  observa indicators -d %s --indicator homicide_rate --level 0 --period 2015..2024\n",
 		       dir, dir, dir);

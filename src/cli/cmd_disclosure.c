@@ -64,7 +64,8 @@ int cmd_disclosure(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		free(t);
 		return OB_EXIT_OK;
 	}
-	printf("supresión / suppression (releases; analysts)\n");
+	fputs(OB_TR("supresión (publicaciones; analistas)\n", "suppression (releases; analysts)\n"),
+	      stdout);
 	printf("  general           min_count %lld, zero_sensitive %s\n",
 	       cfg.rule[OB_SDC_RULE_GENERAL].min_count,
 	       cfg.rule[OB_SDC_RULE_GENERAL].zero_sensitive ? "yes" : "no");
@@ -74,27 +75,34 @@ int cmd_disclosure(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	printf("  minors            min_count %lld, zero_sensitive %s\n",
 	       cfg.rule[OB_SDC_RULE_MINORS].min_count,
 	       cfg.rule[OB_SDC_RULE_MINORS].zero_sensitive ? "yes" : "no");
-	printf("clave de celda / cell key (public analyser, public index)\n");
+	fputs(OB_TR("clave de celda (analizador público, índice público)\n",
+	            "cell key (public analyser, public index)\n"),
+	      stdout);
 	printf("  max_perturbation  D  = %d\n", cfg.ck.max_perturbation);
 	printf("  variance          V  = %g\n", cfg.ck.variance);
 	printf("  never_shown       js = %d\n", cfg.ck.never_shown);
-	printf("consultas públicas / public questions\n");
+	fputs(OB_TR("consultas públicas\n", "public questions\n"), stdout);
 	printf("  max_dimensions %d, max_attributes %d, small_area_attributes %d, "
 	       "max_values %d\n", p->max_dimensions, p->max_attributes, p->small_area_attributes,
 	       p->max_values);
 	printf("  age %s, dates %s, hour_small_areas %s\n", p->age_years ? "years" : "groups",
 	       p->dates_by_day ? "day" : "month", p->hour_small_areas ? "yes" : "no");
-	printf("tabla de perturbación / perturbation table (count: bias, variance, mean absolute "
-	       "perturbation, P(exact), P(0))\n");
+	fputs(OB_TR("tabla de perturbación (conteo: sesgo, varianza, perturbación absoluta media, "
+	            "P(exacto), P(0))\n",
+	            "perturbation table (count: bias, variance, mean absolute perturbation, "
+	            "P(exact), P(0))\n"),
+	      stdout);
 	for (int i = 0; i < t->nrows; i++) {
 		const struct ob_ck_row_stats *s = &t->stats[i];
 		printf("  %3d%s  %+.4f  %.4f  %.4f  %.4f  %.4f\n", i, i == t->nrows - 1 ? "+" : " ",
 		       s->mean, s->variance, s->mad, s->p_same, s->p_zero);
 	}
 	big = &t->stats[t->nrows - 1];
-	printf("conteos de %d o más / counts of %d or more: perturbación absoluta media / mean "
-	       "absolute perturbation %.4f, publicados exactos / published exactly %.1f %%\n",
-	       t->nrows - 1, t->nrows - 1, big->mad, 100 * big->p_same);
+	printf(OB_TR("conteos de %d o más: perturbación absoluta media %.4f, publicados exactos "
+	             "%.1f %%\n",
+	             "counts of %d or more: mean absolute perturbation %.4f, published exactly "
+	             "%.1f %%\n"),
+	       t->nrows - 1, big->mad, 100 * big->p_same);
 	free(t);
 	return OB_EXIT_OK;
 }

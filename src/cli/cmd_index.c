@@ -176,38 +176,50 @@ static void print_table(const struct ob_index_run *x)
 	const struct ob_index_def *def = &x->def;
 	char topcol[32];
 
-	printf("Índice / index: %s\n", def->name);
-	printf("%zu unidades, %zu indicadores, %zu dimensiones; clasificación %s en %zu niveles\n",
+	printf(OB_TR("Índice: %s\n", "Index: %s\n"), def->name);
+	printf(OB_TR("%zu unidades, %zu indicadores, %zu dimensiones; clasificación %s en %zu "
+	             "niveles\n",
+	             "%zu units, %zu indicators, %zu dimensions; classification %s in %zu levels\n"),
 	       x->in.nunits, def->nind, def->nnode - 1, ob_index_classify_name(def->classify),
 	       def->levels);
-	printf("Datos faltantes / missing data: missing = %s; %zu imputados, %zu omitidos\n",
+	printf(OB_TR("Datos faltantes: missing = %s; %zu imputados, %zu omitidos\n",
+	             "Missing data: missing = %s; %zu imputed, %zu dropped\n"),
 	       ob_index_missing_name(def->missing), x->r.imputations, x->r.dropped);
 	if (x->in.n_nodata) {
-		printf("Sin datos / no data: %zu unidades sin ningún valor, no ordenadas:",
+		printf(OB_TR("Sin datos: %zu unidades sin ningún valor, no ordenadas:",
+		             "No data: %zu units without any value, not ranked:"),
 		       x->in.n_nodata);
 		for (size_t u = 0; u < x->in.n_nodata && u < 10; u++)
 			printf(" %s", x->in.nodata[u]);
 		printf("%s\n", x->in.n_nodata > 10 ? " ..." : "");
 	}
-	printf("Cortes / breaks:");
+	fputs(OB_TR("Cortes:", "Breaks:"), stdout);
 	for (size_t i = 0; i <= def->levels; i++)
 		printf(" %.4g", x->r.breaks[i]);
 	printf("\n");
 	if (x->has_mc) {
-		printf("Incertidumbre / uncertainty: %zu corridas, semilla %llu; sensibilidad de "
-		       "primer orden (parte de la varianza de las posiciones):",
+		printf(OB_TR("Incertidumbre: %zu corridas, semilla %llu; sensibilidad de primer orden "
+		             "(parte de la varianza de las posiciones):",
+		             "Uncertainty: %zu runs, seed %llu; first-order sensitivity (share of "
+		             "the variance of the ranks):"),
 		       x->runs, (unsigned long long)x->seed);
 		for (int f = 0; f < OB_IX_N_FACTORS; f++)
 			if (x->mc.varied[f])
 				printf(" %s %.2f", ob_index_factor_name((enum ob_ix_factor)f), x->mc.share[f]);
 		printf("\n");
 	}
-	printf("Impulsores / drivers: aporte de cada indicador al puntaje respecto de la unidad "
-	       "de referencia, la que tiene en cada indicador el valor normalizado medio "
-	       "(puntaje %.4g)\n\n", x->r.reference[0]);
+	printf(OB_TR("Impulsores: aporte de cada indicador al puntaje respecto de la unidad de "
+	             "referencia, la que tiene en cada indicador el valor normalizado medio "
+	             "(puntaje %.4g)\n\n",
+	             "Drivers: contribution of each indicator to the score relative to the "
+	             "reference unit, the one with the mean normalised value in every indicator "
+	             "(score %.4g)\n\n"),
+	       x->r.reference[0]);
 	snprintf(topcol, sizeof(topcol), "P(top %zu)", def->top);
-	printf("%5s  %-12s %-24s %9s  %-10s %-11s %-10s %s\n", "rango", "unidad", "nombre",
-	       "puntaje", "nivel", "rango 90%", def->top ? topcol : "", "impulsores (+ / -)");
+	printf("%5s  %-12s %-24s %9s  %-10s %-11s %-10s %s\n", OB_TR("rango", "rank"),
+	       OB_TR("unidad", "unit"), OB_TR("nombre", "name"), OB_TR("puntaje", "score"),
+	       OB_TR("nivel", "level"), OB_TR("rango 90%", "rank 90%"), def->top ? topcol : "",
+	       OB_TR("impulsores (+ / -)", "drivers (+ / -)"));
 	for (size_t k = 0; k < x->in.nunits; k++) {
 		size_t u = x->order[k], up[TABLE_DRIVERS], down[TABLE_DRIVERS], nu, nd;
 		char interval[32] = "", ptop[16] = "";
@@ -235,7 +247,7 @@ static void print_table(const struct ob_index_run *x)
 		printf("\n");
 	}
 	if (def->top)
-		printf("\n* entre los primeros %zu / in the top %zu\n", def->top, def->top);
+		printf(OB_TR("\n* entre los primeros %zu\n", "\n* in the top %zu\n"), def->top);
 }
 
 /* ------------------------------------------------------------------ map */

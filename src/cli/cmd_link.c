@@ -80,9 +80,11 @@ static int on_candidates(void *vctx, const struct ob_blocking *b)
 
 	if (c->quiet)
 		return 0;
-	printf("pares candidatos / candidate pairs: %llu\n", (unsigned long long)b->total);
+	printf(OB_TR("pares candidatos: %llu\n", "candidate pairs: %llu\n"),
+	       (unsigned long long)b->total);
 	for (size_t k = 0; k < b->nrules; k++)
-		printf("  regla %zu «%s»: %llu nuevos (bloque mayor %llu registros)\n", k + 1,
+		printf(OB_TR("  regla %zu «%s»: %llu nuevos (bloque mayor %llu registros)\n",
+		             "  rule %zu «%s»: %llu new (largest block %llu records)\n"), k + 1,
 		       b->rule[k].text, (unsigned long long)b->idx[k].pairs,
 		       (unsigned long long)b->idx[k].largest);
 	fflush(stdout);
@@ -299,7 +301,7 @@ static int write_outputs(const char *dir, const struct ob_link_records *r,
 static void load_report(const struct ob_link_records *r)
 {
 	for (size_t s = 0; s < r->nsources; s++)
-		printf("%s: %llu registros / records\n", r->source_name[s],
+		printf(OB_TR("%s: %llu registros\n", "%s: %llu records\n"), r->source_name[s],
 		       (unsigned long long)r->source_count[s]);
 	for (size_t k = 0; k < r->nfields; k++) {
 		const struct ob_link_field_stats *st = &r->stats[k];
@@ -466,24 +468,32 @@ int cmd_link(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	if (!status)
 		status = write_outputs(out, &r, &res, cfg->opts.report_min);
 	if (!status && !lx.quiet) {
-		printf("EM: %d iteraciones%s; lambda %.4g (%.0f pares coincidentes esperados)\n",
-		       res.em_iterations, res.em_converged ? "" : " (sin converger / not converged)",
+		printf(OB_TR("EM: %d iteraciones%s; lambda %.4g (%.0f pares coincidentes esperados)\n",
+		             "EM: %d iterations%s; lambda %.4g (%.0f matching pairs expected)\n"),
+		       res.em_iterations,
+		       res.em_converged ? "" : OB_TR(" (sin converger)", " (not converged)"),
 		       res.model.lambda, res.expected_matches);
-		printf("u: %llu pares al azar%s\n", (unsigned long long)res.u_drawn,
-		       res.u_exhaustive ? " (todos los pares / every pair)" : "");
-		printf("pares >= %.2f: %llu; grupos / clusters: %zu (%llu enlaces usados, %llu "
-		       "descartados por conflicto)\n",
+		printf(OB_TR("u: %llu pares al azar%s\n", "u: %llu random pairs%s\n"),
+		       (unsigned long long)res.u_drawn,
+		       res.u_exhaustive ? OB_TR(" (todos los pares)", " (every pair)") : "");
+		printf(OB_TR("pares >= %.2f: %llu; grupos: %zu (%llu enlaces usados, %llu "
+		             "descartados por conflicto)\n",
+		             "pairs >= %.2f: %llu; clusters: %zu (%llu links used, %llu dropped "
+		             "for a conflict)\n"),
 		       cfg->opts.threshold, (unsigned long long)res.matches, res.clusters.nclusters,
 		       (unsigned long long)res.clusters.joined,
 		       (unsigned long long)res.clusters.dropped);
-		printf("tiempo / time: bloqueo %.2fs, u %.2fs, comparación %.2fs, EM %.2fs, "
-		       "puntuación y grupos %.2fs\n",
+		printf(OB_TR("tiempo: bloqueo %.2fs, u %.2fs, comparación %.2fs, EM %.2fs, "
+		             "puntuación y grupos %.2fs\n",
+		             "time: blocking %.2fs, u %.2fs, comparison %.2fs, EM %.2fs, "
+		             "scoring and clusters %.2fs\n"),
 		       res.seconds[0], res.seconds[1], res.seconds[2], res.seconds[3],
 		       res.seconds[4]);
 		size_t written = 0;
 		for (size_t k = 0; k < res.npairs; k++)
 			written += res.pair[k].probability >= cfg->opts.report_min;
-		printf("salida / output: %s/pairs.csv (%zu pares), %s/clusters.csv\n", out,
+		printf(OB_TR("salida: %s/pairs.csv (%zu pares), %s/clusters.csv\n",
+		             "output: %s/pairs.csv (%zu pairs), %s/clusters.csv\n"), out,
 		       written, out);
 	}
 	ob_link_result_release(&res);

@@ -109,9 +109,12 @@ int cmd_log(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	}
 	sqlite3_finalize(st);
 	if (!csv && !rows)
-		printf("(la bitácora está vacía / the logbook is empty)\n");
+		fputs(OB_TR("(la bitácora está vacía)\n", "(the logbook is empty)\n"), stdout);
 	else if (!csv)
-		printf("\nperiodo: (d) declarado, (n) del nombre del archivo, (f) el que reúne más "
-		       "filas / declared, from the file name, from the rows\n");
+		fputs(OB_TR("\nperiodo: (d) declarado, (n) del nombre del archivo, (f) el que reúne "
+		            "más filas\n",
+		            "\nperiod: (d) declared, (n) from the file name, (f) the one most rows "
+		            "fall in\n"),
+		      stdout);
 	return OB_EXIT_OK;
 }

@@ -72,11 +72,12 @@ int cmd_publish(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		ob_cli_diag(&d);
 		return e == OB_EIO ? OB_EXIT_SYSTEM : ob_cli_status(e);
 	}
-	printf("publicación %s en %s: %lld filas, %lld celdas suprimidas, %lld archivos\n"
-	       "frente a %s: %lld celdas nuevas, %lld quitadas, %lld cambiadas\n"
-	       "release %s written\n",
+	printf(OB_TR("publicación %s en %s: %lld filas, %lld celdas suprimidas, %lld archivos\n"
+	             "frente a %s: %lld celdas nuevas, %lld quitadas, %lld cambiadas\n",
+	             "release %s in %s: %lld rows, %lld cells suppressed, %lld files\n"
+	             "against %s: %lld cells added, %lld removed, %lld changed\n"),
 	       res.version, res.path, res.rows, res.cells_suppressed, res.files,
-	       res.previous[0] ? res.previous : "(ninguna / none)", res.added, res.removed,
-	       res.changed, res.version);
+	       res.previous[0] ? res.previous : OB_TR("(ninguna)", "(none)"), res.added,
+	       res.removed, res.changed);
 	return OB_EXIT_OK;
 }

@@ -262,41 +262,45 @@ int cmd_reconcile(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		uint64_t per[OB_RECONCILE_NINST] = { 0 };
 		for (size_t i = 0; i < run.n; i++)
 			per[run.rec[i].inst]++;
-		printf("periodo / period: %s (%s..%s)%s%s\n", period, from, to,
-		       country ? "; país / country " : "", country ? country : "");
-		printf("registros / records: %zu (policía / police %llu, forense / forensic %llu, "
-		       "fiscalía / prosecutor %llu)\n",
+		printf(OB_TR("periodo: %s (%s..%s)%s%s\n", "period: %s (%s..%s)%s%s\n"), period, from,
+		       to, country ? OB_TR("; país ", "; country ") : "", country ? country : "");
+		printf(OB_TR("registros: %zu (policía %llu, forense %llu, fiscalía %llu)\n",
+		             "records: %zu (police %llu, forensic %llu, prosecutor %llu)\n"),
 		       run.n, (unsigned long long)per[OB_RECONCILE_POLICE],
 		       (unsigned long long)per[OB_RECONCILE_FORENSIC],
 		       (unsigned long long)per[OB_RECONCILE_PROSECUTOR]);
 		if (run.ncounted)
-			printf("solo en los conteos / in counts only: %zu filas / rows, %llu víctimas / "
-			       "victims (fuentes agregadas o filas con conteo distinto de 1; no se "
-			       "enlazan / aggregate sources or rows counting other than one victim: "
-			       "never linked)\n",
+			printf(OB_TR("solo en los conteos: %zu filas, %llu víctimas (fuentes agregadas "
+			             "o filas con conteo distinto de 1; no se enlazan)\n",
+			             "in counts only: %zu rows, %llu victims (aggregate sources or rows "
+			             "counting other than one victim; never linked)\n"),
 			       run.ncounted, (unsigned long long)run.counted_victims);
-		printf("pares candidatos / candidate pairs: %llu; enlaces / links: %llu "
-		       "(%llu por decisión / by decision)\n",
+		printf(OB_TR("pares candidatos: %llu; enlaces: %llu (%llu por decisión)\n",
+		             "candidate pairs: %llu; links: %llu (%llu by decision)\n"),
 		       (unsigned long long)run.candidates, (unsigned long long)run.linked_pairs,
 		       (unsigned long long)run.forced_links);
-		printf("muertes conciliadas / reconciled deaths: %zu\n", run.ndeaths);
-		printf("pares a revisión / pairs for review: %zu\n", run.nreview);
-		printf("discrepancias / discrepancies:");
+		printf(OB_TR("muertes conciliadas: %zu\n", "reconciled deaths: %zu\n"), run.ndeaths);
+		printf(OB_TR("pares a revisión: %zu\n", "pairs for review: %zu\n"), run.nreview);
+		fputs(OB_TR("discrepancias:", "discrepancies:"), stdout);
 		for (int r = 0; r < OB_RECONCILE_NREASONS; r++)
 			printf(" %s %llu", ob_reconcile_reason_name((enum ob_reconcile_reason)r),
 			       (unsigned long long)run.reasons[r]);
 		printf("\n");
 		if (!dry)
-			printf("ejecución / run: %lld\n", run.run_id);
+			printf(OB_TR("ejecución: %lld\n", "run: %lld\n"), run.run_id);
 		if (out)
-			printf("salida / output: %s/deaths.csv, members.csv, discrepancies.csv, "
-			       "territory_month.csv, review.csv\n", out);
+			printf(OB_TR("salida: %s/deaths.csv, members.csv, discrepancies.csv, "
+			             "territory_month.csv, review.csv\n",
+			             "output: %s/deaths.csv, members.csv, discrepancies.csv, "
+			             "territory_month.csv, review.csv\n"),
+			       out);
 	}
 	if (truth) {
-		printf("verdad / truth: %llu registros hallados, %llu ausentes / records found, "
-		       "absent\n",
+		printf(OB_TR("verdad: %llu registros hallados, %llu ausentes\n",
+		             "truth: %llu records found, %llu absent\n"),
 		       (unsigned long long)cf.truth_records, (unsigned long long)cf.missing);
-		printf("pares entre fuentes / cross-source pairs: TP %llu FP %llu FN %llu\n",
+		printf(OB_TR("pares entre fuentes: TP %llu FP %llu FN %llu\n",
+		             "cross-source pairs: TP %llu FP %llu FN %llu\n"),
 		       (unsigned long long)cf.tp, (unsigned long long)cf.fp,
 		       (unsigned long long)cf.fn);
 		printf("precision %.4f recall %.4f\n", cf.precision, cf.recall);

@@ -66,7 +66,8 @@ static ob_err fetch(struct ob_store *st, const char *source, const char *id,
 		return e;
 	if (!found) {
 		snprintf(out[0], OB_RECONCILE_REVIEW_FIELD, "%s", source);
-		snprintf(out[1], OB_RECONCILE_REVIEW_FIELD, "%s (no encontrado / not found)", id);
+		snprintf(out[1], OB_RECONCILE_REVIEW_FIELD,
+		         OB_TR("%s (no encontrado)", "%s (not found)"), id);
 	}
 	return OB_OK;
 }
@@ -145,15 +146,17 @@ static int list(struct ob_store *st, const char *user, const char *purpose, bool
 		    (e = fetch(st, (const char *)sqlite3_column_text(q, 3),
 		               (const char *)sqlite3_column_text(q, 4), b, &d)))
 			goto fail;
-		printf("== par / pair %lld: probabilidad / probability %.4f, peso / weight %.2f bits, "
-		       "%s%s%s\n",
+		printf(OB_TR("== par %lld: probabilidad %.4f, peso %.2f bits, %s%s%s\n",
+		             "== pair %lld: probability %.4f, weight %.2f bits, %s%s%s\n"),
 		       (long long)sqlite3_column_int64(q, 0), sqlite3_column_double(q, 5),
 		       sqlite3_column_double(q, 6),
-		       sqlite3_column_int(q, 7) ? "enlazado / linked" : "separado / apart",
-		       dec ? "; decidido / decided: " : "", dec ? dec : "");
+		       sqlite3_column_int(q, 7) ? OB_TR("enlazado", "linked")
+		                                : OB_TR("separado", "apart"),
+		       dec ? OB_TR("; decidido: ", "; decided: ") : "", dec ? dec : "");
 		for (size_t k = 0; k < OB_RECONCILE_REVIEW_NFIELDS; k++)
 			printf("  %-12s %-40s %s\n", rec_cols[k], a[k], b[k]);
-		printf("  comparación / comparison (nivel / level, peso / weight):\n");
+		fputs(OB_TR("  comparación (nivel, peso):\n", "  comparison (level, weight):\n"),
+		      stdout);
 		while (ex && *ex) {
 			const char *nl = strchr(ex, '\n');
 			size_t n = nl ? (size_t)(nl - ex) : strlen(ex);
@@ -171,8 +174,10 @@ static int list(struct ob_store *st, const char *user, const char *purpose, bool
 		goto fail;
 	}
 	sqlite3_finalize(q);
-	printf("%lld pares %s / pairs %s\n", shown, all ? "en revisión" : "pendientes",
-	       all ? "in review" : "pending");
+	if (all)
+		printf(OB_TR("%lld pares en revisión\n", "%lld pairs in review\n"), shown);
+	else
+		printf(OB_TR("%lld pares pendientes\n", "%lld pairs pending\n"), shown);
 	return OB_EXIT_OK;
 fail:
 	sqlite3_finalize(q);
@@ -266,8 +271,9 @@ int cmd_review(struct ob_cmd_ctx *ctx, int argc, char **argv)
 			ob_cli_diag(&d);
 			status = e == OB_ENOENT ? OB_EXIT_FAIL : ob_cli_status(e);
 		} else {
-			printf("par / pair %lld: %s por / by %s\n", item,
-			       accept ? "aceptado / accepted" : "rechazado / rejected", user);
+			printf(OB_TR("par %lld: %s por %s\n", "pair %lld: %s by %s\n"), item,
+			       accept ? OB_TR("aceptado", "accepted") : OB_TR("rechazado", "rejected"),
+			       user);
 			status = OB_EXIT_OK;
 		}
 	}

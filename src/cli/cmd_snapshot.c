@@ -45,9 +45,10 @@ int cmd_snapshot(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		ob_cli_diag(&d);
 		return ob_cli_status(e) == OB_EXIT_FAIL ? OB_EXIT_SYSTEM : ob_cli_status(e);
 	}
-	printf("instantánea / snapshot: %llu registros vigentes / current records, %llu víctimas / "
-	       "victims, %u territorios, %u categorías, %u fuentes, %u periodos entregados / "
-	       "delivered periods; %.2f s\n",
+	printf(OB_TR("instantánea: %llu registros vigentes, %llu víctimas, %u territorios, "
+	             "%u categorías, %u fuentes, %u periodos entregados; %.2f s\n",
+	             "snapshot: %llu current records, %llu victims, %u territories, "
+	             "%u categories, %u sources, %u delivered periods; %.2f s\n"),
 	       (unsigned long long)snap->n, (unsigned long long)snap->victims, snap->n_units,
 	       snap->n_categories, snap->n_sources,
 	       snap->n_coverage, ob_now() - t0);

@@ -116,8 +116,8 @@ static int get_password(long long fd, char *pw, size_t size, size_t *len)
 		         "--password-fd 3 3<file) or --no-password");
 		return OB_EXIT_USAGE;
 	}
-	if (prompt(tty, "Contraseña / password: ", pw, size, len) ||
-	    prompt(tty, "Repítala / again: ", again, sizeof(again), &alen)) {
+	if (prompt(tty, OB_TR("Contraseña: ", "Password: "), pw, size, len) ||
+	    prompt(tty, OB_TR("Repítala: ", "Again: "), again, sizeof(again), &alen)) {
 		OB_ERROR("no se pudo leer la contraseña de la terminal",
 		         "the password could not be read from the terminal");
 		status = OB_EXIT_FAIL;

@@ -16,6 +16,7 @@ int cmd_version(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	(void)ctx;
 	(void)argc;
 	(void)argv;
-	printf("observa %s (esquema / schema %d)\n", OB_VERSION, ob_store_schema_version());
+	printf(OB_TR("observa %s (esquema %d)\n", "observa %s (schema %d)\n"), OB_VERSION,
+	       ob_store_schema_version());
 	return OB_EXIT_OK;
 }

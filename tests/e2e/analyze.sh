@@ -85,4 +85,4 @@ jq -e '[.cells[] | select(.country == "CRI" and .age_group == "18-29")][0] |
 expect_status 0 "$OBSERVA" analyze -d "$O" --rows country --cols age_group \
 	--where "country=CRI,DOM iccs=02"
 grep -q '^CRI .*s/d' "$T/out" || fail "table: no s/d for CRI"
-expect_grep "$T/out" "no data: the field was not recorded, not 0"
+expect_grep "$T/out" "s/d: sin datos; las fuentes no registraron ese campo"
