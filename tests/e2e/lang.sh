@@ -71,3 +71,27 @@ expect_status 0 "$OBSERVA" catalog reload -d obs -q
 [ ! -s "$T/err" ] || fail "catalog reload -q printed: $(cat "$T/err")"
 expect_status 0 "$OBSERVA" catalog reload -d obs --lang en
 expect_grep "$T/err" "catalogue reloaded"
+
+# a command's help in one language: Spanish by default, English with --lang en
+expect_status 0 nolang "$OBSERVA" indicators --help
+expect_grep "$T/out" "uso: observa indicators"
+grep -q "usage:" "$T/out" && fail "English in the default help"
+expect_status 0 nolang "$OBSERVA" --lang en indicators --help
+expect_grep "$T/out" "usage: observa indicators"
+expect_grep "$T/out" "--vintage DATE     every period in the territorial units in force on DATE"
+grep -q "uso:" "$T/out" && fail "Spanish in the help with --lang en"
+grep -q "unidades" "$T/out" && fail "a Spanish line in the help with --lang en"
+expect_status 0 nolang env OBSERVA_LANG=en "$OBSERVA" stats rate -h
+expect_grep "$T/out" "usage: observa stats rate"
+expect_grep "$T/out" "--lang es|en           language of verdicts and flags"
+grep -q "uso:" "$T/out" && fail "Spanish in the stats help with OBSERVA_LANG=en"
+# the list of commands: each command's summary in the language in force
+expect_status 0 nolang "$OBSERVA" --help
+expect_grep "$T/out" "uso: observa"
+expect_grep "$T/out" "  index        índice de priorización territorial"
+grep -q "usage:\|prioritization index" "$T/out" && fail "English in the default command list"
+expect_status 0 nolang "$OBSERVA" --lang en --help
+grep -q "uso:\|índice\|crea un observatorio\| / " "$T/out" && fail "Spanish in the command list with --lang en"
+expect_grep "$T/out" "usage: observa"
+expect_grep "$T/out" "  init         create an observatory"
+expect_grep "$T/out" "  index        territorial prioritization index"
