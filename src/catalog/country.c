@@ -23,11 +23,13 @@ struct backup {
 static ob_err write_file(const char *to, const char *data, size_t len, struct ob_diag *d)
 {
 	FILE *f = fopen(to, "wb");
+	bool short_write;
 
 	if (!f)
 		return OB_DIAG(d, OB_EIO, to, 0, 0, NULL, 0, "no se pudo crear: %s",
 		               "cannot create: %s", strerror(errno));
-	if ((fwrite(data, 1, len, f) != len) | (fclose(f) != 0))
+	short_write = fwrite(data, 1, len, f) != len;
+	if (fclose(f) != 0 || short_write) /* closed either way */
 		return OB_DIAG(d, OB_EIO, to, 0, 0, NULL, 0, "error de escritura", "write error");
 	return OB_OK;
 }

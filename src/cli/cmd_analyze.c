@@ -16,53 +16,81 @@
 
 void cmd_analyze_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa analyze [-d DIR] --rows DIM[,DIM] [--cols DIM[,DIM]]\n"
-	        "       [--where \"CAMPO=VALORES ...\"] [--measure count|rate|share]\n"
-	        "       [--sort label|count|count_asc] [--top N] [--format table|csv|json]\n"
-	        "       [--records]\n\n"
-	        "Cuenta las víctimas de los registros vigentes (una fila puede contar varias)\n"
-	        "filtradas y agrupadas por hasta cuatro dimensiones (filas y columnas), con\n"
-	        "totales de fila, de columna y general.\n"
-	        "Counts the victims of the current records (a row may count several),\n"
-	        "filtered and grouped by up to four dimensions (rows and columns), with row,\n"
-	        "column and grand totals.\n\n"
-	        "Dimensiones / dimensions: country, admin1, admin2, year, month, iccs_section,\n"
-	        "  iccs_division, iccs_group, iccs_class, iccs, sex, age_group, age, hour,\n"
-	        "  manner, mechanism (weapon), place, relationship, context, source, institution\n\n"
-	        "Filtro / filter (--where): cláusulas CAMPO=VALORES separadas por espacios;\n"
-	        "  valores separados por «,»; intervalos A..B. Clauses FIELD=VALUES separated\n"
-	        "  by blanks; values by \",\"; ranges A..B. Campos / fields: country (HND o HN),\n"
-	        "  admin1, admin2, territory, year, month, date (AAAA-MM-DD..AAAA-MM-DD), iccs\n"
-	        "  (un código incluye a sus descendientes / a code matches its descendants),\n"
-	        "  sex, age (15..29, 60+), age_group, hour, manner, mechanism, place,\n"
-	        "  relationship, context, source, institution.\n"
-	        "  Ej. / e.g.: --where \"iccs=0101 sex=F year=2015..2024 country=HND\"\n\n"
-	        "  -d, --dir DIR      observatorio (por defecto, el directorio actual)\n"
-	        "  -r, --rows DIMS    dimensiones de las filas / row dimensions\n"
-	        "  -c, --cols DIMS    dimensiones de las columnas / column dimensions\n"
-	        "  -w, --where EXPR   filtro / filter\n"
-	        "  -m, --measure M    count (por omisión), rate (por 100.000 habitantes, con la\n"
-	        "                     población del catálogo: solo con territorio, año y sexo),\n"
-	        "                     share (%% del total) / count, rate per 100,000, share\n"
-	        "  -s, --sort S       label (por omisión), count (mayor primero), count_asc\n"
-	        "  -t, --top N        solo las N primeras filas (ordenadas por total si no se\n"
-	        "                     pide otro orden) / only the first N rows\n"
-	        "  -f, --format F     table (por omisión), csv o json\n"
-	        "      --records      contar registros (filas) de todas las fuentes, no víctimas\n"
-	        "                     y sin la regla de conteo / count records (rows) of\n"
-	        "                     every source, not victims, without the counting rule\n"
-	        "      --threads N    hilos del conteo / counting threads\n\n"
-	        "Qué se cuenta / what is counted: sin fuente ni institución en el filtro o las\n"
-	        "dimensiones, cada registro cuenta solo si es de la institución de registro de\n"
-	        "su país para su manera de muerte o código ICCS (DIR/catalog/counting.csv), o de\n"
-	        "las muertes validadas donde «observa reconcile» cubre el año: las fuentes no se\n"
-	        "suman. Con source= o institution= se cuenta lo pedido; --records suma todo,\n"
-	        "rotulado «records». La salida dice qué cuenta (counting_rule; docs/counting.md).\n"
-	        "Without a source or institution, each record counts only when it comes from\n"
-	        "its country's institution of record for its manner or ICCS code, or from the\n"
-	        "validated deaths where a reconciliation covers the year: sources are not\n"
-	        "summed. The output says what it counts.\n");
+	fputs(OB_TR(
+	"uso: observa analyze [-d DIR] --rows DIM[,DIM] [--cols DIM[,DIM]]\n"
+	"       [--where \"CAMPO=VALORES ...\"] [--measure count|rate|share]\n"
+	"       [--sort label|count|count_asc] [--top N] [--format table|csv|json]\n"
+	"       [--records]\n\n"
+	"Cuenta las víctimas de los registros vigentes (una fila puede contar varias)\n"
+	"filtradas y agrupadas por hasta cuatro dimensiones (filas y columnas), con\n"
+	"totales de fila, de columna y general.\n\n"
+	"Dimensiones: country, admin1, admin2, year, month, iccs_section,\n"
+	"  iccs_division, iccs_group, iccs_class, iccs, sex, age_group, age, hour,\n"
+	"  manner, mechanism (arma), place, relationship, context, source, institution\n\n"
+	"Filtro (--where): cláusulas CAMPO=VALORES separadas por espacios; valores\n"
+	"  separados por «,»; intervalos A..B. Campos: country (HND o HN), admin1,\n"
+	"  admin2, territory, year, month, date (AAAA-MM-DD..AAAA-MM-DD), iccs (un\n"
+	"  código incluye a sus descendientes), sex, age (15..29, 60+), age_group,\n"
+	"  hour, manner, mechanism, place, relationship, context, source, institution.\n"
+	"  Ej.: --where \"iccs=0101 sex=F year=2015..2024 country=HND\"\n\n"
+	"  -d, --dir DIR      observatorio (por defecto, el directorio actual)\n"
+	"  -r, --rows DIMS    dimensiones de las filas\n"
+	"  -c, --cols DIMS    dimensiones de las columnas\n"
+	"  -w, --where EXPR   filtro\n"
+	"  -m, --measure M    count (por omisión), rate (por 100.000 habitantes, con la\n"
+	"                     población del catálogo: solo con territorio, año y sexo),\n"
+	"                     share (% del total)\n"
+	"  -s, --sort S       label (por omisión), count (mayor primero), count_asc\n"
+	"  -t, --top N        solo las N primeras filas (ordenadas por total si no se\n"
+	"                     pide otro orden)\n"
+	"  -f, --format F     table (por omisión), csv o json\n"
+	"      --records      contar registros (filas) de todas las fuentes, no víctimas\n"
+	"                     y sin la regla de conteo\n"
+	"      --threads N    hilos del conteo\n\n"
+	"Qué se cuenta: sin fuente ni institución en el filtro o las dimensiones, cada\n"
+	"registro cuenta solo si es de la institución de registro de su país para su\n"
+	"manera de muerte o código ICCS (DIR/catalog/counting.csv), o de las muertes\n"
+	"validadas donde «observa reconcile» cubre el año: las fuentes no se suman. Con\n"
+	"source= o institution= se cuenta lo pedido; --records suma todo, rotulado\n"
+	"«records». La salida dice qué cuenta (counting_rule; docs/counting.md).\n",
+	"usage: observa analyze [-d DIR] --rows DIM[,DIM] [--cols DIM[,DIM]]\n"
+	"         [--where \"FIELD=VALUES ...\"] [--measure count|rate|share]\n"
+	"         [--sort label|count|count_asc] [--top N] [--format table|csv|json]\n"
+	"         [--records]\n\n"
+	"Counts the victims of the current records (a row may count several),\n"
+	"filtered and grouped by up to four dimensions (rows and columns), with row,\n"
+	"column and grand totals.\n\n"
+	"Dimensions: country, admin1, admin2, year, month, iccs_section,\n"
+	"  iccs_division, iccs_group, iccs_class, iccs, sex, age_group, age, hour,\n"
+	"  manner, mechanism (weapon), place, relationship, context, source, institution\n\n"
+	"Filter (--where): clauses FIELD=VALUES separated by blanks; values separated\n"
+	"  by \",\"; ranges A..B. Fields: country (HND or HN), admin1, admin2,\n"
+	"  territory, year, month, date (YYYY-MM-DD..YYYY-MM-DD), iccs (a code matches\n"
+	"  its descendants), sex, age (15..29, 60+), age_group, hour, manner,\n"
+	"  mechanism, place, relationship, context, source, institution.\n"
+	"  E.g.: --where \"iccs=0101 sex=F year=2015..2024 country=HND\"\n\n"
+	"  -d, --dir DIR      observatory (default: the current directory)\n"
+	"  -r, --rows DIMS    row dimensions\n"
+	"  -c, --cols DIMS    column dimensions\n"
+	"  -w, --where EXPR   filter\n"
+	"  -m, --measure M    count (default), rate (per 100,000 people, with the\n"
+	"                     catalogue's population: only with territory, year and\n"
+	"                     sex), share (% of the total)\n"
+	"  -s, --sort S       label (default), count (largest first), count_asc\n"
+	"  -t, --top N        only the first N rows (sorted by total unless another\n"
+	"                     order is asked for)\n"
+	"  -f, --format F     table (default), csv or json\n"
+	"      --records      count records (rows) of every source, not victims, and\n"
+	"                     without the counting rule\n"
+	"      --threads N    counting threads\n\n"
+	"What is counted: without a source or institution in the filter or the\n"
+	"dimensions, each record counts only if it comes from its country's\n"
+	"institution of record for its manner of death or ICCS code\n"
+	"(DIR/catalog/counting.csv), or from the validated deaths where \"observa\n"
+	"reconcile\" covers the year: sources are not added up. With source= or\n"
+	"institution= what was asked for is counted; --records adds up everything,\n"
+	"labelled \"records\". The output says what it counts (counting_rule;\n"
+	"docs/counting.md).\n"), out);
 }
 
 struct opts {
@@ -172,7 +200,7 @@ static void dims_header(char *buf, size_t size, const struct ob_query_result *r,
 /* What the counts count, and per country the rules that counted. */
 static void print_counting(const struct ob_query_result *r)
 {
-	printf("cuenta / counts: %s", r->counting);
+	printf(OB_TR("cuenta: %s", "counts: %s"), r->counting);
 	for (size_t i = 0; r->n_rule_names > 1 && i < r->n_rule_names; i++)
 		printf("%s%s", i ? ", " : " (", r->rule_names[i]);
 	printf("%s\n", r->n_rule_names > 1 ? ")" : "");
@@ -234,15 +262,18 @@ static ob_err print_table(const struct ob_query_table *t, enum ob_query_measure 
 	if (e)
 		return e;
 	if (t->rows_before_top > t->nrows)
-		printf("(%zu de %zu filas / of %zu rows)\n", t->nrows, t->rows_before_top,
+		printf(OB_TR("(%zu de %zu filas)\n", "(%zu of %zu rows)\n"), t->nrows,
 		       t->rows_before_top);
 	if (any_no_data)
-		printf("s/d: sin datos; las fuentes no registraron ese campo para estos registros, "
-		       "no es 0 / no data: the field was not recorded, not 0\n");
+		fputs(OB_TR("s/d: sin datos; las fuentes no registraron ese campo para estos "
+		            "registros, no es 0\n",
+		            "s/d: no data; the sources did not record that field for these records, "
+		            "it is not 0\n"),
+		      stdout);
 	if (r->records)
-		printf("(registros, no víctimas / records, not victims)\n");
+		fputs(OB_TR("(registros, no víctimas)\n", "(records, not victims)\n"), stdout);
 	if (m == OB_QM_RATE && !r->rate_ok)
-		printf("tasa no disponible / rate not available: %s\n", r->rate_why);
+		printf(OB_TR("tasa no disponible: %s\n", "rate not available: %s\n"), r->rate_why);
 	print_counting(r);
 	return OB_OK;
 }

@@ -12,24 +12,33 @@
 
 void cmd_audit_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage:\n"
-	        "  observa audit verify [-d DIR] [--anchor SEQ:HASH]\n"
-	        "  observa audit list [-d DIR] [--from N] [--limit N] [--actor A] [--action X]\n"
-	        "                     [--format table|csv]\n"
-	        "  observa audit policy [-d DIR] [--purpose-roles none|all|ROL,ROL...]\n\n"
-	        "«verify» recalcula la cadena de hashes de la bitácora de auditoría y dice qué\n"
-	        "entrada fue alterada, insertada o borrada (sale con 1 si hay alguna); la\n"
-	        "compara además con la cabeza que guardó cada publicación (manifest.json) y con\n"
-	        "--anchor, de modo que también se ve un final recortado. Al final imprime la\n"
-	        "cabeza (número y hash) para guardarla fuera del observatorio. «list» muestra\n"
-	        "las entradas. «policy» muestra o fija qué roles deben declarar para qué leen\n"
-	        "datos personales (--purpose en la línea de órdenes, purpose en la API): cli\n"
-	        "(la línea de órdenes), submitter, analyst, steward, admin.\n\n"
-	        "verify recomputes the hash chain, checks it against every release's anchor and\n"
-	        "--anchor, and names the entry that was edited, inserted or removed (exit\n"
-	        "status 1); list shows the entries; policy shows or sets which roles must state\n"
-	        "a purpose for reads of personal data.\n");
+	fputs(OB_TR(
+	"uso:\n"
+	"  observa audit verify [-d DIR] [--anchor SEQ:HASH]\n"
+	"  observa audit list [-d DIR] [--from N] [--limit N] [--actor A] [--action X]\n"
+	"                     [--format table|csv]\n"
+	"  observa audit policy [-d DIR] [--purpose-roles none|all|ROL,ROL...]\n\n"
+	"«verify» recalcula la cadena de hashes de la bitácora de auditoría y dice qué\n"
+	"entrada fue alterada, insertada o borrada (sale con 1 si hay alguna); la\n"
+	"compara además con la cabeza que guardó cada publicación (manifest.json) y con\n"
+	"--anchor, de modo que también se ve un final recortado. Al final imprime la\n"
+	"cabeza (número y hash) para guardarla fuera del observatorio. «list» muestra\n"
+	"las entradas. «policy» muestra o fija qué roles deben declarar para qué leen\n"
+	"datos personales (--purpose en la línea de órdenes, purpose en la API): cli\n"
+	"(la línea de órdenes), submitter, analyst, steward, admin.\n",
+	"usage:\n"
+	"  observa audit verify [-d DIR] [--anchor SEQ:HASH]\n"
+	"  observa audit list [-d DIR] [--from N] [--limit N] [--actor A] [--action X]\n"
+	"                     [--format table|csv]\n"
+	"  observa audit policy [-d DIR] [--purpose-roles none|all|ROLE,ROLE...]\n\n"
+	"\"verify\" recomputes the hash chain of the audit log and says which entry was\n"
+	"edited, inserted or removed (exit status 1 if any); it also checks it against\n"
+	"the head that every release saved (manifest.json) and against --anchor, so a\n"
+	"truncated end shows too. At the end it prints the head (number and hash) to\n"
+	"keep outside the observatory. \"list\" shows the entries. \"policy\" shows or\n"
+	"sets which roles must state what they read personal data for (--purpose on\n"
+	"the command line, purpose in the API): cli (the command line), submitter,\n"
+	"analyst, steward, admin.\n"), out);
 }
 
 struct list_ctx {
@@ -62,7 +71,7 @@ static int print_entry(void *arg, const struct ob_audit_entry *e)
 static void print_problem(void *ctx, long long seq, const char *message)
 {
 	(void)ctx;
-	printf("entrada %lld: %s\n", seq, message);
+	printf(OB_TR("entrada %lld: %s\n", "entry %lld: %s\n"), seq, message);
 }
 
 /* "policy": show, or set and record, the roles that must state a purpose. */
@@ -83,8 +92,8 @@ static int policy(struct ob_cmd_ctx *ctx, const char *roles)
 		ob_cli_diag(&d);
 		status = ob_cli_status(e);
 	} else {
-		printf("propósito obligatorio para / purpose required of: %s\n",
-		       list[0] ? list : "(nadie / none)");
+		printf(OB_TR("propósito obligatorio para: %s\n", "purpose required of: %s\n"),
+		       list[0] ? list : OB_TR("(nadie)", "(none)"));
 	}
 	return status;
 }
@@ -102,8 +111,9 @@ static int verify(struct ob_store *s, const char *dir, const struct ob_audit_anc
 	ob_diag_clear(&d);
 	if ((e = ob_release_audit_anchors(dir, &anchors, &n, &unanchored, &d))) {
 		ob_cli_diag(&d);
-		printf("la bitácora de auditoría NO se pudo comprobar contra las publicaciones / the "
-		       "audit log could not be checked against the releases\n");
+		fputs(OB_TR("la bitácora de auditoría NO se pudo comprobar contra las publicaciones\n",
+		            "the audit log could NOT be checked against the releases\n"),
+		      stdout);
 		return e == OB_EIO ? OB_EXIT_SYSTEM : OB_EXIT_FAIL;
 	}
 	if (extra) {
@@ -114,18 +124,24 @@ static int verify(struct ob_store *s, const char *dir, const struct ob_audit_anc
 		ob_cli_diag(&d);
 		status = ob_cli_status(e);
 	} else if (rep.problems) {
-		printf("la bitácora de auditoría NO está íntegra: %lld problema(s); primera "
-		       "entrada afectada: %lld / the audit log is NOT intact\n", rep.problems,
-		       rep.first_bad);
+		printf(OB_TR("la bitácora de auditoría NO está íntegra: %lld problema(s); primera "
+		             "entrada afectada: %lld\n",
+		             "the audit log is NOT intact: %lld problem(s); first entry affected: "
+		             "%lld\n"),
+		       rep.problems, rep.first_bad);
 		status = OB_EXIT_FAIL;
 	} else {
-		printf("la bitácora de auditoría está íntegra: %lld entradas / the audit log is "
-		       "intact\n", rep.entries);
-		printf("anclas comprobadas / anchors checked: %zu (%zu de publicaciones%s; %zu "
-		       "publicaciones sin ancla / releases without one)\n", n,
-		       n - (extra != NULL), extra ? ", --anchor" : "", unanchored);
+		printf(OB_TR("la bitácora de auditoría está íntegra: %lld entradas\n",
+		             "the audit log is intact: %lld entries\n"),
+		       rep.entries);
+		printf(OB_TR("anclas comprobadas: %zu (%zu de publicaciones%s; %zu publicaciones sin "
+		             "ancla)\n",
+		             "anchors checked: %zu (%zu from releases%s; %zu releases without "
+		             "one)\n"),
+		       n, n - (extra != NULL), extra ? ", --anchor" : "", unanchored);
 		if (rep.head_seq)
-			printf("cabeza / head: %lld:%s\n", rep.head_seq, rep.head_hash);
+			printf(OB_TR("cabeza: %lld:%s\n", "head: %lld:%s\n"), rep.head_seq,
+			       rep.head_hash);
 	}
 	free(anchors);
 	return status;
@@ -219,7 +235,7 @@ int cmd_audit(struct ob_cmd_ctx *ctx, int argc, char **argv)
 			ob_cli_diag(&d);
 			status = ob_cli_status(e);
 		} else if (!l.csv && !l.n) {
-			printf("(no hay entradas / no entries)\n");
+			fputs(OB_TR("(no hay entradas)\n", "(no entries)\n"), stdout);
 		}
 	} else {
 		status = verify(s, ctx->dir, anchor ? &anchor_one : NULL);

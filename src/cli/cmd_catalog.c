@@ -8,17 +8,19 @@
 
 void cmd_catalog_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa catalog reload [-d DIR]\n\n"
-	        "Vuelve a cargar en el almacén los archivos del catálogo de DIR/catalog\n"
-	        "(territorios, alias, población, ICCS, etiquetas, cruces, geometría) tras\n"
-	        "editarlos. Todo o nada: si un archivo tiene un error, se indica archivo,\n"
-	        "línea y columna, y el almacén queda como estaba.\n"
-	        "  -d DIR   el observatorio (por defecto, el directorio actual)\n\n"
-	        "Reloads the catalogue files of DIR/catalog into the store after they were\n"
-	        "edited. All or nothing: on an error (reported with file, line and column)\n"
-	        "the store is left as it was.\n"
-	        "  -d DIR   the observatory (default: the current directory)\n");
+	fputs(OB_TR(
+	"uso: observa catalog reload [-d DIR]\n\n"
+	"Vuelve a cargar en el almacén los archivos del catálogo de DIR/catalog\n"
+	"(territorios, alias, población, ICCS, etiquetas, cruces, geometría) tras\n"
+	"editarlos. Todo o nada: si un archivo tiene un error, se indica archivo,\n"
+	"línea y columna, y el almacén queda como estaba.\n"
+	"  -d DIR   el observatorio (por defecto, el directorio actual)\n",
+	"usage: observa catalog reload [-d DIR]\n\n"
+	"Reloads the catalogue files of DIR/catalog (territories, aliases,\n"
+	"population, ICCS, labels, crosswalks, geometry) into the store after they\n"
+	"were edited. All or nothing: if a file has an error, the message gives file,\n"
+	"line and column, and the store is left as it was.\n"
+	"  -d DIR   the observatory (default: the current directory)\n"), out);
 }
 
 int cmd_catalog(struct ob_cmd_ctx *ctx, int argc, char **argv)

@@ -13,20 +13,27 @@
 
 void cmd_demo_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa demo DIR [--scale F] [--seed N]\n\n"
-	        "Crea un observatorio en DIR y lo llena con exportaciones sintéticas y\n"
-	        "deterministas de Belice, Costa Rica, El Salvador, Guatemala, Honduras,\n"
-	        "Panamá y República Dominicana, 2015-2024 (policía, medicina forense,\n"
-	        "fiscalía y delitos denunciados), escritas en DIR/" DEMO_SUBDIR "; luego las ingresa\n"
-	        "y muestra un resumen. Los niveles nacionales de homicidio siguen cifras\n"
-	        "públicas (data/demo/targets.csv); los delitos denunciados son una muestra\n"
-	        "y sus tasas son solo de demostración.\n\n"
-	        "  --scale F   multiplica todos los conteos (1 por omisión, ~1,1 millones de filas)\n"
-	        "  --seed N    semilla (%d por omisión): la misma semilla da los mismos bytes\n\n"
-	        "Creates an observatory in DIR filled with deterministic synthetic exports,\n"
-	        "ingests them and prints a summary. Reported-crime rates are for\n"
-	        "demonstration only.\n",
+	fprintf(out, OB_TR(
+	"uso: observa demo DIR [--scale F] [--seed N]\n\n"
+	"Crea un observatorio en DIR y lo llena con exportaciones sintéticas y\n"
+	"deterministas de Belice, Costa Rica, El Salvador, Guatemala, Honduras,\n"
+	"Panamá y República Dominicana, 2015-2024 (policía, medicina forense,\n"
+	"fiscalía y delitos denunciados), escritas en DIR/" DEMO_SUBDIR "; luego las ingresa\n"
+	"y muestra un resumen. Los niveles nacionales de homicidio siguen cifras\n"
+	"públicas (data/demo/targets.csv); los delitos denunciados son una muestra\n"
+	"y sus tasas son solo de demostración.\n\n"
+	"  --scale F   multiplica todos los conteos (1 por omisión, ~1,1 millones de filas)\n"
+	"  --seed N    semilla (%d por omisión): la misma semilla da los mismos bytes\n",
+	"usage: observa demo DIR [--scale F] [--seed N]\n\n"
+	"Creates an observatory in DIR and fills it with synthetic, deterministic\n"
+	"exports of Belize, Costa Rica, El Salvador, Guatemala, Honduras, Panama and\n"
+	"the Dominican Republic, 2015-2024 (police, forensic medicine, prosecutor and\n"
+	"reported crimes), written in DIR/" DEMO_SUBDIR "; then ingests them and prints a\n"
+	"summary. National homicide levels follow public figures\n"
+	"(data/demo/targets.csv); reported crimes are a sample and their rates are\n"
+	"for demonstration only.\n\n"
+	"  --scale F   multiplies every count (default 1, ~1.1 million rows)\n"
+	"  --seed N    seed (default %d): the same seed gives the same bytes\n"),
 	        OB_DEMO_SEED);
 }
 
@@ -214,8 +221,10 @@ int cmd_demo(struct ob_cmd_ctx *ctx, int argc, char **argv)
 
 	/* rows, and the victims of the accepted ones: more than the rows where a
 	 * file merges identical reports with a count, or delivers counts only */
-	printf("%-18s %8s %12s %12s %11s %10s %12s\n", "fuente / source", "archivos", "leídas",
-	       "aceptadas", "rechazadas", "previstas", "víctimas");
+	printf("%-18s %8s %12s %12s %11s %10s %12s\n", OB_TR("fuente", "source"),
+	       OB_TR("archivos", "files"), OB_TR("leídas", "read"), OB_TR("aceptadas", "accepted"),
+	       OB_TR("rechazadas", "rejected"), OB_TR("previstas", "planned"),
+	       OB_TR("víctimas", "victims"));
 	{
 		long long files = 0, read = 0, acc = 0, rej = 0, bad = 0, vic = 0;
 		for (size_t i = 0; i < nsums; i++) {
@@ -239,8 +248,8 @@ int cmd_demo(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		ob_error("%s", msg);
 		status = OB_EXIT_SYSTEM;
 	} else {
-		printf("\nSiguientes pasos / next steps:\n"
-		       "  observa log -d %s\n"
+		fputs(OB_TR("\nSiguientes pasos:\n", "\nNext steps:\n"), stdout);
+		printf("  observa log -d %s\n"
 		       "  observa quarantine -d %s\n"
 		       "  observa indicators -d %s --indicator homicide_rate --level 0 --period 2015..2024\n",
 		       dir, dir, dir);

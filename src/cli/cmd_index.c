@@ -26,56 +26,87 @@
 
 void cmd_index_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa index --config ARCHIVO --input UNIDADES.csv [--seed N]\n"
-	        "                     [--runs N] [--top N] [--stages] [--format table|csv|json]\n"
-	        "                     [--map SALIDA.svg -d DIR]\n"
-	        "             observa index -d DIR --preset NOMBRE --year AÑO [--country ISO3]\n"
-	        "                     [--vintage FECHA] [--input EXTRA.csv] [--seed N] [--runs N]\n"
-	        "                     [--top N]\n"
-	        "                     [--stages] [--format table|csv|json] [--map SALIDA.svg]\n\n"
-	        "Calcula un índice de priorización territorial definido en ARCHIVO (ver\n"
-	        "docs/index.md; los predefinidos en data/catalog/index/) para las unidades de\n"
-	        "UNIDADES.csv (una fila por unidad, una columna por indicador): puntaje,\n"
-	        "posición, nivel, intervalo de posición al 90%% y probabilidad de cada nivel y\n"
-	        "de estar entre los primeros N por Monte Carlo sobre pesos, normalización y\n"
-	        "agregación, y los indicadores que empujan cada unidad hacia arriba o abajo.\n"
-	        "Con --preset, los indicadores del catálogo se calculan sobre los datos del\n"
-	        "observatorio para cada unidad de nivel 2 y el año dado (tasas por 100 000).\n"
-	        "  --config ARCHIVO  la definición del índice\n"
-	        "  --input CSV       los valores de los indicadores por unidad; con --preset,\n"
-	        "                    las columnas externas (pobreza, deserción...) unidas por el\n"
-	        "                    código de la unidad, o las unidades de units = list\n"
-	        "  --preset NOMBRE   sv-municipal, hn-municipal, gt-municipal, regional, school:\n"
-	        "                    DIR/catalog/index/NOMBRE.ini o el incorporado; o una ruta\n"
-	        "  --year AÑO        el año de los indicadores del catálogo\n"
-	        "  --country ISO3    el país de las unidades (por omisión, el de la definición)\n"
-	        "  --vintage FECHA   las unidades territoriales vigentes en FECHA (aaaa-mm-dd o\n"
-	        "                    un año); por omisión, las del 1 de julio de AÑO. Las de\n"
-	        "                    otra división no se ordenan; los registros de una unidad\n"
-	        "                    anterior cuentan en la unidad de la que forma parte\n"
-	        "  --seed N          semilla del Monte Carlo (por omisión, la de la definición)\n"
-	        "  --runs N          corridas (por omisión, las de la definición; 0: ninguna)\n"
-	        "  --top N           cuántas unidades priorizar (por omisión, top de la definición)\n"
-	        "  --stages          en csv y json, cada valor normalizado y cada dimensión\n"
-	        "  --format F        table (por omisión), csv o json\n"
-	        "  --map SALIDA.svg  mapa de niveles (unidades con geometría en el almacén de -d)\n"
-	        "  -d DIR            el observatorio (por omisión, el directorio actual)\n\n"
-	        "Datos faltantes con --preset: un indicador externo sin columna en --input (o\n"
-	        "sin --input) y un indicador que vale lo mismo en todas las unidades se omiten\n"
-	        "con un aviso y los pesos de los demás se renormalizan; una unidad sin valor\n"
-	        "sigue la política «missing» de la definición (refuse, reweight, impute-mean);\n"
-	        "una unidad sin ningún valor (sin datos) no se ordena y el mapa la pinta gris.\n"
-	        "Ningún dato faltante entra en la normalización ni en los cortes.\n\n"
-	        "Computes a territorial prioritization index defined in FILE for the units\n"
-	        "of UNITS.csv, or with --preset from the catalogue's indicators computed on\n"
-	        "the observatory for each admin-2 unit and the year: scores, ranks, levels,\n"
-	        "90%% rank intervals, level and top-N probabilities from a Monte Carlo\n"
-	        "analysis over weights, normalisation and aggregation, and per-unit drivers.\n"
-	        "Missing data with --preset: an external indicator without an --input column\n"
-	        "and an indicator equal in every unit are dropped with a warning and the\n"
-	        "weights renormalised; a unit's missing value follows the definition's\n"
-	        "missing policy. --map draws an SVG map of the levels.\n");
+	fputs(OB_TR(
+	"uso: observa index --config ARCHIVO --input UNIDADES.csv [--seed N]\n"
+	"             [--runs N] [--top N] [--stages] [--format table|csv|json]\n"
+	"             [--map SALIDA.svg -d DIR]\n"
+	"     observa index -d DIR --preset NOMBRE --year AÑO [--country ISO3]\n"
+	"             [--vintage FECHA] [--input EXTRA.csv] [--seed N] [--runs N]\n"
+	"             [--top N]\n"
+	"             [--stages] [--format table|csv|json] [--map SALIDA.svg]\n\n"
+	"Calcula un índice de priorización territorial definido en ARCHIVO (ver\n"
+	"docs/index.md; los predefinidos en data/catalog/index/) para las unidades de\n"
+	"UNIDADES.csv (una fila por unidad, una columna por indicador): puntaje,\n"
+	"posición, nivel, intervalo de posición al 90% y probabilidad de cada nivel y\n"
+	"de estar entre los primeros N por Monte Carlo sobre pesos, normalización y\n"
+	"agregación, y los indicadores que empujan cada unidad hacia arriba o abajo.\n"
+	"Con --preset, los indicadores del catálogo se calculan sobre los datos del\n"
+	"observatorio para cada unidad de nivel 2 y el año dado (tasas por 100 000).\n"
+	"  --config ARCHIVO  la definición del índice\n"
+	"  --input CSV       los valores de los indicadores por unidad; con --preset,\n"
+	"                    las columnas externas (pobreza, deserción...) unidas por el\n"
+	"                    código de la unidad, o las unidades de units = list\n"
+	"  --preset NOMBRE   sv-municipal, hn-municipal, gt-municipal, regional, school:\n"
+	"                    DIR/catalog/index/NOMBRE.ini o el incorporado; o una ruta\n"
+	"  --year AÑO        el año de los indicadores del catálogo\n"
+	"  --country ISO3    el país de las unidades (por omisión, el de la definición)\n"
+	"  --vintage FECHA   las unidades territoriales vigentes en FECHA (aaaa-mm-dd o\n"
+	"                    un año); por omisión, las del 1 de julio de AÑO. Las de\n"
+	"                    otra división no se ordenan; los registros de una unidad\n"
+	"                    anterior cuentan en la unidad de la que forma parte\n"
+	"  --seed N          semilla del Monte Carlo (por omisión, la de la definición)\n"
+	"  --runs N          corridas (por omisión, las de la definición; 0: ninguna)\n"
+	"  --top N           cuántas unidades priorizar (por omisión, top de la definición)\n"
+	"  --stages          en csv y json, cada valor normalizado y cada dimensión\n"
+	"  --format F        table (por omisión), csv o json\n"
+	"  --map SALIDA.svg  mapa de niveles (unidades con geometría en el almacén de -d)\n"
+	"  -d DIR            el observatorio (por omisión, el directorio actual)\n\n"
+	"Datos faltantes con --preset: un indicador externo sin columna en --input (o\n"
+	"sin --input) y un indicador que vale lo mismo en todas las unidades se omiten\n"
+	"con un aviso y los pesos de los demás se renormalizan; una unidad sin valor\n"
+	"sigue la política «missing» de la definición (refuse, reweight, impute-mean);\n"
+	"una unidad sin ningún valor (sin datos) no se ordena y el mapa la pinta gris.\n"
+	"Ningún dato faltante entra en la normalización ni en los cortes.\n",
+	"usage: observa index --config FILE --input UNITS.csv [--seed N]\n"
+	"               [--runs N] [--top N] [--stages] [--format table|csv|json]\n"
+	"               [--map OUTPUT.svg -d DIR]\n"
+	"       observa index -d DIR --preset NAME --year YEAR [--country ISO3]\n"
+	"               [--vintage DATE] [--input EXTRA.csv] [--seed N] [--runs N]\n"
+	"               [--top N]\n"
+	"               [--stages] [--format table|csv|json] [--map OUTPUT.svg]\n\n"
+	"Computes a territorial prioritization index defined in FILE (see\n"
+	"docs/index.md; the predefined ones are in data/catalog/index/) for the units\n"
+	"of UNITS.csv (one row per unit, one column per indicator): score, rank,\n"
+	"level, 90% rank interval, and the probability of each level and of being\n"
+	"among the top N from a Monte Carlo analysis over weights, normalisation and\n"
+	"aggregation, and the indicators that push each unit up or down.\n"
+	"With --preset, the catalogue's indicators are computed on the observatory's\n"
+	"data for each level-2 unit and the given year (rates per 100 000).\n"
+	"  --config FILE     the definition of the index\n"
+	"  --input CSV       the indicators' values per unit; with --preset, the\n"
+	"                    external columns (poverty, dropout...) joined on the\n"
+	"                    unit's code, or the units of units = list\n"
+	"  --preset NAME     sv-municipal, hn-municipal, gt-municipal, regional, school:\n"
+	"                    DIR/catalog/index/NAME.ini or the built-in one; or a path\n"
+	"  --year YEAR       the year of the catalogue's indicators\n"
+	"  --country ISO3    the country of the units (default: the definition's)\n"
+	"  --vintage DATE    the territorial units in force on DATE (yyyy-mm-dd or a\n"
+	"                    year); by default, those of 1 July of YEAR. Units of\n"
+	"                    another division are not ranked; the records of an\n"
+	"                    earlier unit count in the unit it is part of\n"
+	"  --seed N          the Monte Carlo seed (default: the definition's)\n"
+	"  --runs N          runs (default: the definition's; 0: none)\n"
+	"  --top N           how many units to prioritize (default: the definition's top)\n"
+	"  --stages          in csv and json, every normalised value and every dimension\n"
+	"  --format F        table (default), csv or json\n"
+	"  --map OUTPUT.svg  map of the levels (units with geometry in the store of -d)\n"
+	"  -d DIR            the observatory (default: the current directory)\n\n"
+	"Missing data with --preset: an external indicator without a column in --input\n"
+	"(or without --input) and an indicator with the same value in every unit are\n"
+	"dropped with a warning and the weights of the others renormalised; a unit\n"
+	"without a value follows the definition's \"missing\" policy (refuse, reweight,\n"
+	"impute-mean); a unit without any value (no data) is not ranked and the map\n"
+	"paints it grey. No missing datum enters the normalisation or the breaks.\n"), out);
 }
 
 enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
@@ -145,38 +176,50 @@ static void print_table(const struct ob_index_run *x)
 	const struct ob_index_def *def = &x->def;
 	char topcol[32];
 
-	printf("Índice / index: %s\n", def->name);
-	printf("%zu unidades, %zu indicadores, %zu dimensiones; clasificación %s en %zu niveles\n",
+	printf(OB_TR("Índice: %s\n", "Index: %s\n"), def->name);
+	printf(OB_TR("%zu unidades, %zu indicadores, %zu dimensiones; clasificación %s en %zu "
+	             "niveles\n",
+	             "%zu units, %zu indicators, %zu dimensions; classification %s in %zu levels\n"),
 	       x->in.nunits, def->nind, def->nnode - 1, ob_index_classify_name(def->classify),
 	       def->levels);
-	printf("Datos faltantes / missing data: missing = %s; %zu imputados, %zu omitidos\n",
+	printf(OB_TR("Datos faltantes: missing = %s; %zu imputados, %zu omitidos\n",
+	             "Missing data: missing = %s; %zu imputed, %zu dropped\n"),
 	       ob_index_missing_name(def->missing), x->r.imputations, x->r.dropped);
 	if (x->in.n_nodata) {
-		printf("Sin datos / no data: %zu unidades sin ningún valor, no ordenadas:",
+		printf(OB_TR("Sin datos: %zu unidades sin ningún valor, no ordenadas:",
+		             "No data: %zu units without any value, not ranked:"),
 		       x->in.n_nodata);
 		for (size_t u = 0; u < x->in.n_nodata && u < 10; u++)
 			printf(" %s", x->in.nodata[u]);
 		printf("%s\n", x->in.n_nodata > 10 ? " ..." : "");
 	}
-	printf("Cortes / breaks:");
+	fputs(OB_TR("Cortes:", "Breaks:"), stdout);
 	for (size_t i = 0; i <= def->levels; i++)
 		printf(" %.4g", x->r.breaks[i]);
 	printf("\n");
 	if (x->has_mc) {
-		printf("Incertidumbre / uncertainty: %zu corridas, semilla %llu; sensibilidad de "
-		       "primer orden (parte de la varianza de las posiciones):",
+		printf(OB_TR("Incertidumbre: %zu corridas, semilla %llu; sensibilidad de primer orden "
+		             "(parte de la varianza de las posiciones):",
+		             "Uncertainty: %zu runs, seed %llu; first-order sensitivity (share of "
+		             "the variance of the ranks):"),
 		       x->runs, (unsigned long long)x->seed);
 		for (int f = 0; f < OB_IX_N_FACTORS; f++)
 			if (x->mc.varied[f])
 				printf(" %s %.2f", ob_index_factor_name((enum ob_ix_factor)f), x->mc.share[f]);
 		printf("\n");
 	}
-	printf("Impulsores / drivers: aporte de cada indicador al puntaje respecto de la unidad "
-	       "de referencia, la que tiene en cada indicador el valor normalizado medio "
-	       "(puntaje %.4g)\n\n", x->r.reference[0]);
+	printf(OB_TR("Impulsores: aporte de cada indicador al puntaje respecto de la unidad de "
+	             "referencia, la que tiene en cada indicador el valor normalizado medio "
+	             "(puntaje %.4g)\n\n",
+	             "Drivers: contribution of each indicator to the score relative to the "
+	             "reference unit, the one with the mean normalised value in every indicator "
+	             "(score %.4g)\n\n"),
+	       x->r.reference[0]);
 	snprintf(topcol, sizeof(topcol), "P(top %zu)", def->top);
-	printf("%5s  %-12s %-24s %9s  %-10s %-11s %-10s %s\n", "rango", "unidad", "nombre",
-	       "puntaje", "nivel", "rango 90%", def->top ? topcol : "", "impulsores (+ / -)");
+	printf("%5s  %-12s %-24s %9s  %-10s %-11s %-10s %s\n", OB_TR("rango", "rank"),
+	       OB_TR("unidad", "unit"), OB_TR("nombre", "name"), OB_TR("puntaje", "score"),
+	       OB_TR("nivel", "level"), OB_TR("rango 90%", "rank 90%"), def->top ? topcol : "",
+	       OB_TR("impulsores (+ / -)", "drivers (+ / -)"));
 	for (size_t k = 0; k < x->in.nunits; k++) {
 		size_t u = x->order[k], up[TABLE_DRIVERS], down[TABLE_DRIVERS], nu, nd;
 		char interval[32] = "", ptop[16] = "";
@@ -204,7 +247,7 @@ static void print_table(const struct ob_index_run *x)
 		printf("\n");
 	}
 	if (def->top)
-		printf("\n* entre los primeros %zu / in the top %zu\n", def->top, def->top);
+		printf(OB_TR("\n* entre los primeros %zu\n", "\n* in the top %zu\n"), def->top);
 }
 
 /* ------------------------------------------------------------------ map */

@@ -243,9 +243,11 @@ int cmd_list(const struct opts *o)
 		       name_of(x, o));
 		printf("%-34s %s\n", "", x->numerator);
 	}
-	printf("\n%zu indicadores / indicators; «+validated»: las muertes validadas donde la "
-	       "conciliación cubre el periodo / validated deaths where reconciled "
-	       "(docs/counting.md)\n", set->n);
+	printf(en(o) ? "\n%zu indicators; \"+validated\": the validated deaths where a "
+	               "reconciliation covers the period (docs/counting.md)\n"
+	             : "\n%zu indicadores; «+validated»: las muertes validadas donde la "
+	               "conciliación cubre el periodo (docs/counting.md)\n",
+	       set->n);
 	ob_count_rules_free(rules);
 	ob_indicators_free(set);
 	return OB_EXIT_OK;

@@ -8,12 +8,15 @@
 
 void cmd_init_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa init DIR\n\n"
-	        "Crea un observatorio en DIR: su almacén (SQLite, WAL) y el catálogo por\n"
-	        "defecto (territorios, población, ICCS, cruces de etiquetas, perfiles de\n"
-	        "fuentes) como archivos de texto editables en DIR/catalog.\n\n"
-	        "Creates an observatory in DIR: its store and the default catalogue.\n");
+	fputs(OB_TR(
+	"uso: observa init DIR\n\n"
+	"Crea un observatorio en DIR: su almacén (SQLite, WAL) y el catálogo por\n"
+	"defecto (territorios, población, ICCS, cruces de etiquetas, perfiles de\n"
+	"fuentes) como archivos de texto editables en DIR/catalog.\n",
+	"usage: observa init DIR\n\n"
+	"Creates an observatory in DIR: its store (SQLite, WAL) and the default\n"
+	"catalogue (territories, population, ICCS, label crosswalks, source profiles)\n"
+	"as editable text files in DIR/catalog.\n"), out);
 }
 
 int cmd_init(struct ob_cmd_ctx *ctx, int argc, char **argv)

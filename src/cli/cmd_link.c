@@ -15,37 +15,59 @@
 
 void cmd_link_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa link --config AJUSTES --out DIR [-d OBSERVATORIO]\n"
-	        "                          [--user NOMBRE] [--purpose TEXTO] [--threads N]\n"
-	        "                          [--quiet] A.csv [B.csv ...]\n\n"
-	        "Enlaza registros de personas entre archivos CSV (dos o más) o busca duplicados\n"
-	        "dentro de uno: bloqueo, comparación de nombres (sin tildes ni mayúsculas,\n"
-	        "apellidos en ambos órdenes), fechas, edades, códigos y territorios, modelo de\n"
-	        "Fellegi-Sunter (u de pares al azar, m por EM) y agrupamiento con a lo sumo un\n"
-	        "registro por archivo en cada grupo. El archivo de ajustes dice qué columna es\n"
-	        "qué (docs/commands/link.md). Escribe en DIR:\n"
-	        "  pairs.csv          file_a,id_a,file_b,id_b,weight,probability,match\n"
-	        "  clusters.csv       file,id,cluster\n"
-	        "  contributions.csv  el nivel y el peso de cada comparación de cada par\n"
-	        "  model.csv          m, u y peso de cada nivel de cada campo\n\n"
-	        "Enlazar dice quién es quién entre archivos de personas: antes de escribir la\n"
-	        "salida, la lectura queda en la bitácora de auditoría del observatorio -d\n"
-	        "(por defecto, el directorio actual).\n\n"
-	        "Links person records across two or more CSV files, or finds duplicates in one;\n"
-	        "the run is written to the observatory's audit log before the outputs.\n\n"
-	        "  -c, --config FILE  ajustes / settings\n"
-	        "  -o, --out DIR      directorio de salida (se crea) / output directory\n"
-	        "  -d, --dir DIR      observatorio cuya bitácora registra la lectura (por\n"
-	        "                     defecto, el directorio actual) / observatory whose audit\n"
-	        "                     log records the read (default: current directory)\n"
-	        "  -u, --user NOMBRE  quién lo pide (por defecto, el usuario del sistema) / who\n"
-	        "  -P, --purpose TEXTO para qué (obligatorio si lo exige «observa audit\n"
-	        "                     policy») / why (required when the policy says so)\n"
-	        "  -t, --threads N    hilos (por defecto, todos los procesadores) / threads\n"
-	        "  -q, --quiet        sin resumen ni barra de progreso / no summary, no progress\n\n"
-	        "Salida / exit status: 0 hecho, 1 entrada rechazada, 2 uso incorrecto,\n"
-	        "3 error del sistema.\n");
+	fputs(OB_TR(
+	"uso: observa link --config AJUSTES --out DIR [-d OBSERVATORIO]\n"
+	"                  [--user NOMBRE] [--purpose TEXTO] [--threads N]\n"
+	"                  [--quiet] A.csv [B.csv ...]\n\n"
+	"Enlaza registros de personas entre archivos CSV (dos o más) o busca duplicados\n"
+	"dentro de uno: bloqueo, comparación de nombres (sin tildes ni mayúsculas,\n"
+	"apellidos en ambos órdenes), fechas, edades, códigos y territorios, modelo de\n"
+	"Fellegi-Sunter (u de pares al azar, m por EM) y agrupamiento con a lo sumo un\n"
+	"registro por archivo en cada grupo. El archivo de ajustes dice qué columna es\n"
+	"qué (docs/commands/link.md). Escribe en DIR:\n"
+	"  pairs.csv          file_a,id_a,file_b,id_b,weight,probability,match\n"
+	"  clusters.csv       file,id,cluster\n"
+	"  contributions.csv  el nivel y el peso de cada comparación de cada par\n"
+	"  model.csv          m, u y peso de cada nivel de cada campo\n\n"
+	"Enlazar dice quién es quién entre archivos de personas: antes de escribir la\n"
+	"salida, la lectura queda en la bitácora de auditoría del observatorio -d\n"
+	"(por defecto, el directorio actual).\n\n"
+	"  -c, --config FILE  ajustes\n"
+	"  -o, --out DIR      directorio de salida (se crea)\n"
+	"  -d, --dir DIR      observatorio cuya bitácora registra la lectura (por\n"
+	"                     defecto, el directorio actual)\n"
+	"  -u, --user NOMBRE  quién lo pide (por defecto, el usuario del sistema)\n"
+	"  -P, --purpose TEXTO para qué (obligatorio si lo exige «observa audit\n"
+	"                     policy»)\n"
+	"  -t, --threads N    hilos (por defecto, todos los procesadores)\n"
+	"  -q, --quiet        sin resumen ni barra de progreso\n\n"
+	"Salida: 0 hecho, 1 entrada rechazada, 2 uso incorrecto, 3 error del sistema.\n",
+	"usage: observa link --config SETTINGS --out DIR [-d OBSERVATORY]\n"
+	"                    [--user NAME] [--purpose TEXT] [--threads N]\n"
+	"                    [--quiet] A.csv [B.csv ...]\n\n"
+	"Links person records across CSV files (two or more) or looks for duplicates\n"
+	"within one: blocking, comparison of names (ignoring accents and case,\n"
+	"surnames in either order), dates, ages, codes and territories, a\n"
+	"Fellegi-Sunter model (u from random pairs, m by EM) and clustering with at\n"
+	"most one record per file in each cluster. The settings file says which\n"
+	"column is which (docs/commands/link.md). Writes in DIR:\n"
+	"  pairs.csv          file_a,id_a,file_b,id_b,weight,probability,match\n"
+	"  clusters.csv       file,id,cluster\n"
+	"  contributions.csv  the level and weight of each comparison of each pair\n"
+	"  model.csv          m, u and weight of each level of each field\n\n"
+	"Linking says who is who across files of people: before the output is\n"
+	"written, the read is recorded in the audit log of the observatory -d\n"
+	"(default: the current directory).\n\n"
+	"  -c, --config FILE  settings\n"
+	"  -o, --out DIR      output directory (created)\n"
+	"  -d, --dir DIR      observatory whose audit log records the read (default:\n"
+	"                     the current directory)\n"
+	"  -u, --user NAME    who asks for it (default: the system user)\n"
+	"  -P, --purpose TEXT what for (required when \"observa audit policy\" says\n"
+	"                     so)\n"
+	"  -t, --threads N    threads (default: every processor)\n"
+	"  -q, --quiet        no summary and no progress bar\n\n"
+	"Exit status: 0 done, 1 input rejected, 2 incorrect usage, 3 system error.\n"), out);
 }
 
 struct cli_ctx {
@@ -58,9 +80,11 @@ static int on_candidates(void *vctx, const struct ob_blocking *b)
 
 	if (c->quiet)
 		return 0;
-	printf("pares candidatos / candidate pairs: %llu\n", (unsigned long long)b->total);
+	printf(OB_TR("pares candidatos: %llu\n", "candidate pairs: %llu\n"),
+	       (unsigned long long)b->total);
 	for (size_t k = 0; k < b->nrules; k++)
-		printf("  regla %zu «%s»: %llu nuevos (bloque mayor %llu registros)\n", k + 1,
+		printf(OB_TR("  regla %zu «%s»: %llu nuevos (bloque mayor %llu registros)\n",
+		             "  rule %zu «%s»: %llu new (largest block %llu records)\n"), k + 1,
 		       b->rule[k].text, (unsigned long long)b->idx[k].pairs,
 		       (unsigned long long)b->idx[k].largest);
 	fflush(stdout);
@@ -277,7 +301,7 @@ static int write_outputs(const char *dir, const struct ob_link_records *r,
 static void load_report(const struct ob_link_records *r)
 {
 	for (size_t s = 0; s < r->nsources; s++)
-		printf("%s: %llu registros / records\n", r->source_name[s],
+		printf(OB_TR("%s: %llu registros\n", "%s: %llu records\n"), r->source_name[s],
 		       (unsigned long long)r->source_count[s]);
 	for (size_t k = 0; k < r->nfields; k++) {
 		const struct ob_link_field_stats *st = &r->stats[k];
@@ -444,24 +468,32 @@ int cmd_link(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	if (!status)
 		status = write_outputs(out, &r, &res, cfg->opts.report_min);
 	if (!status && !lx.quiet) {
-		printf("EM: %d iteraciones%s; lambda %.4g (%.0f pares coincidentes esperados)\n",
-		       res.em_iterations, res.em_converged ? "" : " (sin converger / not converged)",
+		printf(OB_TR("EM: %d iteraciones%s; lambda %.4g (%.0f pares coincidentes esperados)\n",
+		             "EM: %d iterations%s; lambda %.4g (%.0f matching pairs expected)\n"),
+		       res.em_iterations,
+		       res.em_converged ? "" : OB_TR(" (sin converger)", " (not converged)"),
 		       res.model.lambda, res.expected_matches);
-		printf("u: %llu pares al azar%s\n", (unsigned long long)res.u_drawn,
-		       res.u_exhaustive ? " (todos los pares / every pair)" : "");
-		printf("pares >= %.2f: %llu; grupos / clusters: %zu (%llu enlaces usados, %llu "
-		       "descartados por conflicto)\n",
+		printf(OB_TR("u: %llu pares al azar%s\n", "u: %llu random pairs%s\n"),
+		       (unsigned long long)res.u_drawn,
+		       res.u_exhaustive ? OB_TR(" (todos los pares)", " (every pair)") : "");
+		printf(OB_TR("pares >= %.2f: %llu; grupos: %zu (%llu enlaces usados, %llu "
+		             "descartados por conflicto)\n",
+		             "pairs >= %.2f: %llu; clusters: %zu (%llu links used, %llu dropped "
+		             "for a conflict)\n"),
 		       cfg->opts.threshold, (unsigned long long)res.matches, res.clusters.nclusters,
 		       (unsigned long long)res.clusters.joined,
 		       (unsigned long long)res.clusters.dropped);
-		printf("tiempo / time: bloqueo %.2fs, u %.2fs, comparación %.2fs, EM %.2fs, "
-		       "puntuación y grupos %.2fs\n",
+		printf(OB_TR("tiempo: bloqueo %.2fs, u %.2fs, comparación %.2fs, EM %.2fs, "
+		             "puntuación y grupos %.2fs\n",
+		             "time: blocking %.2fs, u %.2fs, comparison %.2fs, EM %.2fs, "
+		             "scoring and clusters %.2fs\n"),
 		       res.seconds[0], res.seconds[1], res.seconds[2], res.seconds[3],
 		       res.seconds[4]);
 		size_t written = 0;
 		for (size_t k = 0; k < res.npairs; k++)
 			written += res.pair[k].probability >= cfg->opts.report_min;
-		printf("salida / output: %s/pairs.csv (%zu pares), %s/clusters.csv\n", out,
+		printf(OB_TR("salida: %s/pairs.csv (%zu pares), %s/clusters.csv\n",
+		             "output: %s/pairs.csv (%zu pairs), %s/clusters.csv\n"), out,
 		       written, out);
 	}
 	ob_link_result_release(&res);

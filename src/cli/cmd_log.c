@@ -8,16 +8,22 @@
 
 void cmd_log_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa log [-d DIR] [--source FUENTE] [--format table|csv]\n\n"
-	        "Muestra la bitácora: cada archivo recibido, su fuente, el periodo que cubre\n"
-	        "y de dónde sale (declarado, del nombre del archivo o de sus filas), SHA-256,\n"
-	        "filas leídas, aceptadas, rechazadas y con avisos, las víctimas de las\n"
-	        "aceptadas, versión, si fue sustituido por una entrega posterior, el SHA-256\n"
-	        "del perfil con que se leyó (perfil: sus 12 primeras cifras) y, debajo, cuántas\n"
-	        "filas se rechazaron o avisaron por cada motivo («clave:columna»: cuenta).\n\n"
-	        "Shows the logbook of every submission, with rows, victims, the profile's\n"
-	        "SHA-256 and the count of every reason for rejection or warning.\n");
+	fputs(OB_TR(
+	"uso: observa log [-d DIR] [--source FUENTE] [--format table|csv]\n\n"
+	"Muestra la bitácora: cada archivo recibido, su fuente, el periodo que cubre\n"
+	"y de dónde sale (declarado, del nombre del archivo o de sus filas), SHA-256,\n"
+	"filas leídas, aceptadas, rechazadas y con avisos, las víctimas de las\n"
+	"aceptadas, versión, si fue sustituido por una entrega posterior, el SHA-256\n"
+	"del perfil con que se leyó (perfil: sus 12 primeras cifras) y, debajo, cuántas\n"
+	"filas se rechazaron o avisaron por cada motivo («clave:columna»: cuenta).\n",
+	"usage: observa log [-d DIR] [--source SOURCE] [--format table|csv]\n\n"
+	"Shows the logbook: every file received, its source, the period it covers\n"
+	"and where that comes from (declared, from the file name or from its rows),\n"
+	"SHA-256, rows read, accepted, rejected and with warnings, the victims of the\n"
+	"accepted rows, version, whether a later delivery superseded it, the SHA-256\n"
+	"of the profile it was read with (profile: its first 12 digits) and, below,\n"
+	"how many rows were rejected or warned for each reason (\"key:column\": count).\n"),
+	      out);
 }
 
 /* the reasons of a delivery nothing was rejected or warned in */
@@ -119,9 +125,12 @@ int cmd_log(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	}
 	sqlite3_finalize(st);
 	if (!csv && !rows)
-		printf("(la bitácora está vacía / the logbook is empty)\n");
+		fputs(OB_TR("(la bitácora está vacía)\n", "(the logbook is empty)\n"), stdout);
 	else if (!csv)
-		printf("\nperiodo: (d) declarado, (n) del nombre del archivo, (f) el que reúne más "
-		       "filas / declared, from the file name, from the rows\n");
+		fputs(OB_TR("\nperiodo: (d) declarado, (n) del nombre del archivo, (f) el que reúne "
+		            "más filas\n",
+		            "\nperiod: (d) declared, (n) from the file name, (f) the one most rows "
+		            "fall in\n"),
+		      stdout);
 	return OB_EXIT_OK;
 }

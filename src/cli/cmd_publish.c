@@ -10,16 +10,21 @@
 
 void cmd_publish_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa publish [-d DIR] [--year 2024 | --year 2020..2024] "
-	        "[--note TEXTO] [--quiet]\n\n"
-	        "Publica las tablas públicas (indicadores por territorio, año y sexo; recuentos por\n"
-	        "división de la ICCS) en DIR/releases/vN/, una versión nueva que nunca reemplaza\n"
-	        "otra: CSV, JSON, SDMX-CSV, SDMX-JSON, XLSX, GeoJSON, un catálogo DCAT, un\n"
-	        "manifiesto con el SHA-256 de cada archivo y las diferencias con la publicación\n"
-	        "anterior. Toda cifra pasa por el control de divulgación. Por omisión, el último\n"
-	        "año con envíos.\n\n"
-	        "Publishes the public tables as a new immutable release in DIR/releases/vN/.\n");
+	fputs(OB_TR(
+	"uso: observa publish [-d DIR] [--year 2024 | --year 2020..2024] [--note TEXTO] [--quiet]\n\n"
+	"Publica las tablas públicas (indicadores por territorio, año y sexo; recuentos por\n"
+	"división de la ICCS) en DIR/releases/vN/, una versión nueva que nunca reemplaza\n"
+	"otra: CSV, JSON, SDMX-CSV, SDMX-JSON, XLSX, GeoJSON, un catálogo DCAT, un\n"
+	"manifiesto con el SHA-256 de cada archivo y las diferencias con la publicación\n"
+	"anterior. Toda cifra pasa por el control de divulgación. Por omisión, el último\n"
+	"año con envíos.\n",
+	"usage: observa publish [-d DIR] [--year 2024 | --year 2020..2024] [--note TEXT] [--quiet]\n\n"
+	"Publishes the public tables (indicators by territory, year and sex; counts by\n"
+	"ICCS division) in DIR/releases/vN/, a new release that never replaces another:\n"
+	"CSV, JSON, SDMX-CSV, SDMX-JSON, XLSX, GeoJSON, a DCAT catalogue, a manifest\n"
+	"with the SHA-256 of every file, and the differences from the previous release.\n"
+	"Every figure goes through disclosure control. By default, the last year with\n"
+	"submissions.\n"), out);
 }
 
 int cmd_publish(struct ob_cmd_ctx *ctx, int argc, char **argv)
@@ -67,11 +72,12 @@ int cmd_publish(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		ob_cli_diag(&d);
 		return e == OB_EIO ? OB_EXIT_SYSTEM : ob_cli_status(e);
 	}
-	printf("publicación %s en %s: %lld filas, %lld celdas suprimidas, %lld archivos\n"
-	       "frente a %s: %lld celdas nuevas, %lld quitadas, %lld cambiadas\n"
-	       "release %s written\n",
+	printf(OB_TR("publicación %s en %s: %lld filas, %lld celdas suprimidas, %lld archivos\n"
+	             "frente a %s: %lld celdas nuevas, %lld quitadas, %lld cambiadas\n",
+	             "release %s in %s: %lld rows, %lld cells suppressed, %lld files\n"
+	             "against %s: %lld cells added, %lld removed, %lld changed\n"),
 	       res.version, res.path, res.rows, res.cells_suppressed, res.files,
-	       res.previous[0] ? res.previous : "(ninguna / none)", res.added, res.removed,
-	       res.changed, res.version);
+	       res.previous[0] ? res.previous : OB_TR("(ninguna)", "(none)"), res.added,
+	       res.removed, res.changed);
 	return OB_EXIT_OK;
 }

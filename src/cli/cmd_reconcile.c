@@ -12,44 +12,65 @@
 
 void cmd_reconcile_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa reconcile -d DIR --period P [--country ISO3] [--config AJUSTES]\n"
-	        "                               [--out DIR] [--truth ARCHIVO] [--user NOMBRE]\n"
-	        "                               [--purpose TEXTO] [--threads N] [--quiet]\n\n"
-	        "Concilia las muertes violentas del periodo entre las fuentes forenses, policiales\n"
-	        "y de fiscalía: enlaza sus registros (nombres, fecha, edad, sexo, territorio,\n"
-	        "mecanismo, manera) dentro de cada país, forma una muerte por grupo (a lo sumo un\n"
-	        "registro por fuente), toma cada atributo de la fuente preferida, anota las\n"
-	        "discrepancias y cuenta por territorio y mes. Guarda el resultado en el almacén;\n"
-	        "los pares dudosos quedan para «observa review». Las decisiones de revisión se\n"
-	        "respetan: un par aceptado se enlaza, uno rechazado nunca queda junto.\n\n"
-	        "Reconciles the period's violent deaths across forensic, police and prosecutor\n"
-	        "sources: links their records within each country, one death per cluster (at most\n"
-	        "one record per source), each attribute from the preferred source, a discrepancy\n"
-	        "ledger and counts per territory and month. Results go to the store; doubtful\n"
-	        "pairs wait for \"observa review\", whose decisions every run respects.\n\n"
-	        "  -d, --dir DIR        observatorio / observatory\n"
-	        "  -p, --period P       2020, 2020-03, 2020-Q1, 2020-01..2020-06, 2019..2020\n"
-	        "  -C, --country ISO3   solo un país / one country only\n"
-	        "  -c, --config FILE    ajustes (docs/commands/reconcile.md) / settings\n"
-	        "  -o, --out DIR        además, archivos CSV: deaths, members, discrepancies,\n"
-	        "                       territory_month, review / also CSV files; tienen\n"
-	        "                       identificadores de las fuentes con fechas exactas: se\n"
-	        "                       registran en la bitácora de auditoría antes de escribirse\n"
-	        "                       / they hold source ids with exact dates: recorded in the\n"
-	        "                       audit log before they are written\n"
-	        "  -t, --truth FILE     compara con la verdad conocida (source,source_id,death_id)\n"
-	        "                       y muestra VP, FP, FN, precisión y exhaustividad / compare\n"
-	        "                       with a ground truth: TP, FP, FN, precision, recall\n"
-	        "  -u, --user NOMBRE    quién ejecuta, para la bitácora (por defecto, el usuario\n"
-	        "                       del sistema) / who runs it, for the audit log\n"
-	        "  -P, --purpose TEXTO  para qué se escriben los archivos de --out (obligatorio si\n"
-	        "                       lo exige «observa audit policy») / why --out is written\n"
-	        "  -j, --threads N      hilos / threads (0: todos / all)\n"
-	        "  -n, --dry-run        no guarda en el almacén / do not write to the store\n"
-	        "  -q, --quiet          sin resumen ni progreso / no summary, no progress\n\n"
-	        "Salida / exit status: 0 hecho, 1 entrada rechazada, 2 uso incorrecto,\n"
-	        "3 error del almacén o del sistema.\n");
+	fputs(OB_TR(
+	"uso: observa reconcile -d DIR --period P [--country ISO3] [--config AJUSTES]\n"
+	"                       [--out DIR] [--truth ARCHIVO] [--user NOMBRE]\n"
+	"                       [--purpose TEXTO] [--threads N] [--quiet]\n\n"
+	"Concilia las muertes violentas del periodo entre las fuentes forenses, policiales\n"
+	"y de fiscalía: enlaza sus registros (nombres, fecha, edad, sexo, territorio,\n"
+	"mecanismo, manera) dentro de cada país, forma una muerte por grupo (a lo sumo un\n"
+	"registro por fuente), toma cada atributo de la fuente preferida, anota las\n"
+	"discrepancias y cuenta por territorio y mes. Guarda el resultado en el almacén;\n"
+	"los pares dudosos quedan para «observa review». Las decisiones de revisión se\n"
+	"respetan: un par aceptado se enlaza, uno rechazado nunca queda junto.\n\n"
+	"  -d, --dir DIR        observatorio\n"
+	"  -p, --period P       2020, 2020-03, 2020-Q1, 2020-01..2020-06, 2019..2020\n"
+	"  -C, --country ISO3   solo un país\n"
+	"  -c, --config FILE    ajustes (docs/commands/reconcile.md)\n"
+	"  -o, --out DIR        además, archivos CSV: deaths, members, discrepancies,\n"
+	"                       territory_month, review; tienen identificadores de las\n"
+	"                       fuentes con fechas exactas: se registran en la bitácora\n"
+	"                       de auditoría antes de escribirse\n"
+	"  -t, --truth FILE     compara con la verdad conocida (source,source_id,death_id)\n"
+	"                       y muestra VP, FP, FN, precisión y exhaustividad\n"
+	"  -u, --user NOMBRE    quién ejecuta, para la bitácora (por defecto, el usuario\n"
+	"                       del sistema)\n"
+	"  -P, --purpose TEXTO  para qué se escriben los archivos de --out (obligatorio si\n"
+	"                       lo exige «observa audit policy»)\n"
+	"  -j, --threads N      hilos (0: todos)\n"
+	"  -n, --dry-run        no guarda en el almacén\n"
+	"  -q, --quiet          sin resumen ni progreso\n\n"
+	"Salida: 0 hecho, 1 entrada rechazada, 2 uso incorrecto, 3 error del almacén o\n"
+	"del sistema.\n",
+	"usage: observa reconcile -d DIR --period P [--country ISO3] [--config SETTINGS]\n"
+	"                         [--out DIR] [--truth FILE] [--user NAME]\n"
+	"                         [--purpose TEXT] [--threads N] [--quiet]\n\n"
+	"Reconciles the period's violent deaths across the forensic, police and\n"
+	"prosecutor sources: links their records (names, date, age, sex, territory,\n"
+	"mechanism, manner) within each country, makes one death per cluster (at most\n"
+	"one record per source), takes each attribute from the preferred source, notes\n"
+	"the discrepancies and counts by territory and month. Saves the result in the\n"
+	"store; doubtful pairs wait for \"observa review\". Review decisions are\n"
+	"respected: an accepted pair is linked, a rejected one is never put together.\n\n"
+	"  -d, --dir DIR        observatory\n"
+	"  -p, --period P       2020, 2020-03, 2020-Q1, 2020-01..2020-06, 2019..2020\n"
+	"  -C, --country ISO3   one country only\n"
+	"  -c, --config FILE    settings (docs/commands/reconcile.md)\n"
+	"  -o, --out DIR        also CSV files: deaths, members, discrepancies,\n"
+	"                       territory_month, review; they hold the sources' ids\n"
+	"                       with exact dates: they are recorded in the audit log\n"
+	"                       before they are written\n"
+	"  -t, --truth FILE     compares with a known truth (source,source_id,death_id)\n"
+	"                       and shows TP, FP, FN, precision and recall\n"
+	"  -u, --user NAME      who runs it, for the audit log (default: the system\n"
+	"                       user)\n"
+	"  -P, --purpose TEXT   what the files of --out are written for (required when\n"
+	"                       \"observa audit policy\" says so)\n"
+	"  -j, --threads N      threads (0: all)\n"
+	"  -n, --dry-run        does not write to the store\n"
+	"  -q, --quiet          no summary and no progress\n\n"
+	"Exit status: 0 done, 1 input rejected, 2 incorrect usage, 3 store or system\n"
+	"error.\n"), out);
 }
 
 static void month_of(int m, char out[8])
@@ -241,41 +262,45 @@ int cmd_reconcile(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		uint64_t per[OB_RECONCILE_NINST] = { 0 };
 		for (size_t i = 0; i < run.n; i++)
 			per[run.rec[i].inst]++;
-		printf("periodo / period: %s (%s..%s)%s%s\n", period, from, to,
-		       country ? "; país / country " : "", country ? country : "");
-		printf("registros / records: %zu (policía / police %llu, forense / forensic %llu, "
-		       "fiscalía / prosecutor %llu)\n",
+		printf(OB_TR("periodo: %s (%s..%s)%s%s\n", "period: %s (%s..%s)%s%s\n"), period, from,
+		       to, country ? OB_TR("; país ", "; country ") : "", country ? country : "");
+		printf(OB_TR("registros: %zu (policía %llu, forense %llu, fiscalía %llu)\n",
+		             "records: %zu (police %llu, forensic %llu, prosecutor %llu)\n"),
 		       run.n, (unsigned long long)per[OB_RECONCILE_POLICE],
 		       (unsigned long long)per[OB_RECONCILE_FORENSIC],
 		       (unsigned long long)per[OB_RECONCILE_PROSECUTOR]);
 		if (run.ncounted)
-			printf("solo en los conteos / in counts only: %zu filas / rows, %llu víctimas / "
-			       "victims (fuentes agregadas o filas con conteo distinto de 1; no se "
-			       "enlazan / aggregate sources or rows counting other than one victim: "
-			       "never linked)\n",
+			printf(OB_TR("solo en los conteos: %zu filas, %llu víctimas (fuentes agregadas "
+			             "o filas con conteo distinto de 1; no se enlazan)\n",
+			             "in counts only: %zu rows, %llu victims (aggregate sources or rows "
+			             "counting other than one victim; never linked)\n"),
 			       run.ncounted, (unsigned long long)run.counted_victims);
-		printf("pares candidatos / candidate pairs: %llu; enlaces / links: %llu "
-		       "(%llu por decisión / by decision)\n",
+		printf(OB_TR("pares candidatos: %llu; enlaces: %llu (%llu por decisión)\n",
+		             "candidate pairs: %llu; links: %llu (%llu by decision)\n"),
 		       (unsigned long long)run.candidates, (unsigned long long)run.linked_pairs,
 		       (unsigned long long)run.forced_links);
-		printf("muertes conciliadas / reconciled deaths: %zu\n", run.ndeaths);
-		printf("pares a revisión / pairs for review: %zu\n", run.nreview);
-		printf("discrepancias / discrepancies:");
+		printf(OB_TR("muertes conciliadas: %zu\n", "reconciled deaths: %zu\n"), run.ndeaths);
+		printf(OB_TR("pares a revisión: %zu\n", "pairs for review: %zu\n"), run.nreview);
+		fputs(OB_TR("discrepancias:", "discrepancies:"), stdout);
 		for (int r = 0; r < OB_RECONCILE_NREASONS; r++)
 			printf(" %s %llu", ob_reconcile_reason_name((enum ob_reconcile_reason)r),
 			       (unsigned long long)run.reasons[r]);
 		printf("\n");
 		if (!dry)
-			printf("ejecución / run: %lld\n", run.run_id);
+			printf(OB_TR("ejecución: %lld\n", "run: %lld\n"), run.run_id);
 		if (out)
-			printf("salida / output: %s/deaths.csv, members.csv, discrepancies.csv, "
-			       "territory_month.csv, review.csv\n", out);
+			printf(OB_TR("salida: %s/deaths.csv, members.csv, discrepancies.csv, "
+			             "territory_month.csv, review.csv\n",
+			             "output: %s/deaths.csv, members.csv, discrepancies.csv, "
+			             "territory_month.csv, review.csv\n"),
+			       out);
 	}
 	if (truth) {
-		printf("verdad / truth: %llu registros hallados, %llu ausentes / records found, "
-		       "absent\n",
+		printf(OB_TR("verdad: %llu registros hallados, %llu ausentes\n",
+		             "truth: %llu records found, %llu absent\n"),
 		       (unsigned long long)cf.truth_records, (unsigned long long)cf.missing);
-		printf("pares entre fuentes / cross-source pairs: TP %llu FP %llu FN %llu\n",
+		printf(OB_TR("pares entre fuentes: TP %llu FP %llu FN %llu\n",
+		             "cross-source pairs: TP %llu FP %llu FN %llu\n"),
 		       (unsigned long long)cf.tp, (unsigned long long)cf.fp,
 		       (unsigned long long)cf.fn);
 		printf("precision %.4f recall %.4f\n", cf.precision, cf.recall);

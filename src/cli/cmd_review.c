@@ -10,33 +10,47 @@
 
 void cmd_review_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa review -d DIR --user NOMBRE [--list | --all] [--purpose TEXTO]\n"
-	        "             observa review -d DIR --user NOMBRE --accept ID [--note TEXTO]\n"
-	        "             observa review -d DIR --user NOMBRE --reject ID [--note TEXTO]\n\n"
-	        "Revisión manual de los pares dudosos de la última conciliación (probabilidad en\n"
-	        "la zona gris): muestra los dos registros lado a lado y el peso que aporta cada\n"
-	        "comparación, y registra la decisión (aceptar: son la misma muerte; rechazar: no\n"
-	        "lo son) con quién, cuándo y una nota. Las decisiones se guardan por fuente e\n"
-	        "identificador de ambos registros, las respeta toda conciliación posterior y\n"
-	        "quedan en la bitácora de auditoría. Leer los nombres también queda en ella,\n"
-	        "antes de que se muestre el primero (docs/audit.md).\n\n"
-	        "Clerical review of the doubtful pairs of the last reconciliation: both records\n"
-	        "side by side with each comparison's weight; decisions (accept: the same death;\n"
-	        "reject: not) are kept by both records' source and id, respected by every later\n"
-	        "run and written to the audit log, as is reading the names.\n\n"
-	        "  -d, --dir DIR        observatorio / observatory\n"
-	        "  -u, --user NOMBRE    quién revisa (obligatorio) / reviewer (required)\n"
-	        "  -l, --list           lista los pares pendientes (por defecto) / pending pairs\n"
-	        "  -A, --all            también los ya decididos / decided ones too\n"
-	        "  -a, --accept ID      acepta el par ID / accept pair ID\n"
-	        "  -r, --reject ID      rechaza el par ID / reject pair ID\n"
-	        "  -n, --note TEXTO     nota de la decisión / note\n"
-	        "  -P, --purpose TEXTO  para qué se leen los nombres (en la bitácora; obligatorio\n"
-	        "                       si lo exige «observa audit policy») / why the names are\n"
-	        "                       read (audit log; required when the policy says so)\n\n"
-	        "Salida / exit status: 0 hecho, 1 par desconocido, 2 uso incorrecto,\n"
-	        "3 error del almacén.\n");
+	fputs(OB_TR(
+	"uso: observa review -d DIR --user NOMBRE [--list | --all] [--purpose TEXTO]\n"
+	"     observa review -d DIR --user NOMBRE --accept ID [--note TEXTO]\n"
+	"     observa review -d DIR --user NOMBRE --reject ID [--note TEXTO]\n\n"
+	"Revisión manual de los pares dudosos de la última conciliación (probabilidad en\n"
+	"la zona gris): muestra los dos registros lado a lado y el peso que aporta cada\n"
+	"comparación, y registra la decisión (aceptar: son la misma muerte; rechazar: no\n"
+	"lo son) con quién, cuándo y una nota. Las decisiones se guardan por fuente e\n"
+	"identificador de ambos registros, las respeta toda conciliación posterior y\n"
+	"quedan en la bitácora de auditoría. Leer los nombres también queda en ella,\n"
+	"antes de que se muestre el primero (docs/audit.md).\n\n"
+	"  -d, --dir DIR        observatorio\n"
+	"  -u, --user NOMBRE    quién revisa (obligatorio)\n"
+	"  -l, --list           lista los pares pendientes (por defecto)\n"
+	"  -A, --all            también los ya decididos\n"
+	"  -a, --accept ID      acepta el par ID\n"
+	"  -r, --reject ID      rechaza el par ID\n"
+	"  -n, --note TEXTO     nota de la decisión\n"
+	"  -P, --purpose TEXTO  para qué se leen los nombres (en la bitácora; obligatorio\n"
+	"                       si lo exige «observa audit policy»)\n\n"
+	"Salida: 0 hecho, 1 par desconocido, 2 uso incorrecto, 3 error del almacén.\n",
+	"usage: observa review -d DIR --user NAME [--list | --all] [--purpose TEXT]\n"
+	"       observa review -d DIR --user NAME --accept ID [--note TEXT]\n"
+	"       observa review -d DIR --user NAME --reject ID [--note TEXT]\n\n"
+	"Manual review of the doubtful pairs of the last reconciliation (probability in\n"
+	"the grey zone): shows both records side by side and the weight each comparison\n"
+	"contributes, and records the decision (accept: they are the same death;\n"
+	"reject: they are not) with who, when and a note. Decisions are kept by the\n"
+	"source and identifier of both records, every later reconciliation respects\n"
+	"them, and they are written to the audit log. Reading the names is written\n"
+	"there too, before the first one is shown (docs/audit.md).\n\n"
+	"  -d, --dir DIR        observatory\n"
+	"  -u, --user NAME      who reviews (required)\n"
+	"  -l, --list           lists the pending pairs (default)\n"
+	"  -A, --all            the ones already decided too\n"
+	"  -a, --accept ID      accepts pair ID\n"
+	"  -r, --reject ID      rejects pair ID\n"
+	"  -n, --note TEXT      a note on the decision\n"
+	"  -P, --purpose TEXT   what the names are read for (in the audit log; required\n"
+	"                       when \"observa audit policy\" says so)\n\n"
+	"Exit status: 0 done, 1 unknown pair, 2 incorrect usage, 3 store error.\n"), out);
 }
 
 #define rec_cols ob_reconcile_review_fields
@@ -52,7 +66,8 @@ static ob_err fetch(struct ob_store *st, const char *source, const char *id,
 		return e;
 	if (!found) {
 		snprintf(out[0], OB_RECONCILE_REVIEW_FIELD, "%s", source);
-		snprintf(out[1], OB_RECONCILE_REVIEW_FIELD, "%s (no encontrado / not found)", id);
+		snprintf(out[1], OB_RECONCILE_REVIEW_FIELD,
+		         OB_TR("%s (no encontrado)", "%s (not found)"), id);
 	}
 	return OB_OK;
 }
@@ -131,15 +146,17 @@ static int list(struct ob_store *st, const char *user, const char *purpose, bool
 		    (e = fetch(st, (const char *)sqlite3_column_text(q, 3),
 		               (const char *)sqlite3_column_text(q, 4), b, &d)))
 			goto fail;
-		printf("== par / pair %lld: probabilidad / probability %.4f, peso / weight %.2f bits, "
-		       "%s%s%s\n",
+		printf(OB_TR("== par %lld: probabilidad %.4f, peso %.2f bits, %s%s%s\n",
+		             "== pair %lld: probability %.4f, weight %.2f bits, %s%s%s\n"),
 		       (long long)sqlite3_column_int64(q, 0), sqlite3_column_double(q, 5),
 		       sqlite3_column_double(q, 6),
-		       sqlite3_column_int(q, 7) ? "enlazado / linked" : "separado / apart",
-		       dec ? "; decidido / decided: " : "", dec ? dec : "");
+		       sqlite3_column_int(q, 7) ? OB_TR("enlazado", "linked")
+		                                : OB_TR("separado", "apart"),
+		       dec ? OB_TR("; decidido: ", "; decided: ") : "", dec ? dec : "");
 		for (size_t k = 0; k < OB_RECONCILE_REVIEW_NFIELDS; k++)
 			printf("  %-12s %-40s %s\n", rec_cols[k], a[k], b[k]);
-		printf("  comparación / comparison (nivel / level, peso / weight):\n");
+		fputs(OB_TR("  comparación (nivel, peso):\n", "  comparison (level, weight):\n"),
+		      stdout);
 		while (ex && *ex) {
 			const char *nl = strchr(ex, '\n');
 			size_t n = nl ? (size_t)(nl - ex) : strlen(ex);
@@ -157,8 +174,10 @@ static int list(struct ob_store *st, const char *user, const char *purpose, bool
 		goto fail;
 	}
 	sqlite3_finalize(q);
-	printf("%lld pares %s / pairs %s\n", shown, all ? "en revisión" : "pendientes",
-	       all ? "in review" : "pending");
+	if (all)
+		printf(OB_TR("%lld pares en revisión\n", "%lld pairs in review\n"), shown);
+	else
+		printf(OB_TR("%lld pares pendientes\n", "%lld pairs pending\n"), shown);
 	return OB_EXIT_OK;
 fail:
 	sqlite3_finalize(q);
@@ -252,8 +271,9 @@ int cmd_review(struct ob_cmd_ctx *ctx, int argc, char **argv)
 			ob_cli_diag(&d);
 			status = e == OB_ENOENT ? OB_EXIT_FAIL : ob_cli_status(e);
 		} else {
-			printf("par / pair %lld: %s por / by %s\n", item,
-			       accept ? "aceptado / accepted" : "rechazado / rejected", user);
+			printf(OB_TR("par %lld: %s por %s\n", "pair %lld: %s by %s\n"), item,
+			       accept ? OB_TR("aceptado", "accepted") : OB_TR("rechazado", "rejected"),
+			       user);
 			status = OB_EXIT_OK;
 		}
 	}

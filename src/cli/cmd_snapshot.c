@@ -7,15 +7,19 @@
 
 void cmd_snapshot_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa snapshot [-d DIR]\n\n"
-	        "Reconstruye la instantánea columnar de los registros vigentes\n"
-	        "(DIR/snapshot/records.obs) con la que se calculan los indicadores. «observa\n"
-	        "ingest» la reconstruye al terminar y «observa indicators» la rehace si el\n"
-	        "almacén cambió o si el archivo está dañado; este comando la rehace a mano.\n\n"
-	        "Rebuilds the columnar snapshot of the current records that indicators are\n"
-	        "computed on. \"observa ingest\" rebuilds it after a run that changed the store.\n\n"
-	        "  -d, --dir DIR   observatorio (por defecto, el directorio actual)\n");
+	fputs(OB_TR(
+	"uso: observa snapshot [-d DIR]\n\n"
+	"Reconstruye la instantánea columnar de los registros vigentes\n"
+	"(DIR/snapshot/records.obs) con la que se calculan los indicadores. «observa\n"
+	"ingest» la reconstruye al terminar y «observa indicators» la rehace si el\n"
+	"almacén cambió o si el archivo está dañado; este comando la rehace a mano.\n\n"
+	"  -d, --dir DIR   observatorio (por defecto, el directorio actual)\n",
+	"usage: observa snapshot [-d DIR]\n\n"
+	"Rebuilds the columnar snapshot of the current records\n"
+	"(DIR/snapshot/records.obs) that indicators are computed on. \"observa\n"
+	"ingest\" rebuilds it when it finishes and \"observa indicators\" remakes it if\n"
+	"the store changed or the file is damaged; this command remakes it by hand.\n\n"
+	"  -d, --dir DIR   observatory (default: the current directory)\n"), out);
 }
 
 int cmd_snapshot(struct ob_cmd_ctx *ctx, int argc, char **argv)
@@ -41,9 +45,10 @@ int cmd_snapshot(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		ob_cli_diag(&d);
 		return ob_cli_status(e) == OB_EXIT_FAIL ? OB_EXIT_SYSTEM : ob_cli_status(e);
 	}
-	printf("instantánea / snapshot: %llu registros vigentes / current records, %llu víctimas / "
-	       "victims, %u territorios, %u categorías, %u fuentes, %u periodos entregados / "
-	       "delivered periods; %.2f s\n",
+	printf(OB_TR("instantánea: %llu registros vigentes, %llu víctimas, %u territorios, "
+	             "%u categorías, %u fuentes, %u periodos entregados; %.2f s\n",
+	             "snapshot: %llu current records, %llu victims, %u territories, "
+	             "%u categories, %u sources, %u delivered periods; %.2f s\n"),
 	       (unsigned long long)snap->n, (unsigned long long)snap->victims, snap->n_units,
 	       snap->n_categories, snap->n_sources,
 	       snap->n_coverage, ob_now() - t0);

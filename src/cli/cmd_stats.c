@@ -15,34 +15,43 @@ static const struct {
 	  "compare two periods: rate ratio" },
 	{ "trend", st_cmd_trend, "tendencia log-lineal: cambio porcentual anual",
 	  "log-linear trend: annual percent change" },
-	{ "eb", st_cmd_eb, "tasas suavizadas por Bayes empírico", "empirical-Bayes rates" },
+	{ "eb", st_cmd_eb, "tasas suavizadas por Bayes empírico",
+	  "rates smoothed by empirical Bayes" },
 	{ "breaks", st_cmd_breaks, "cortes y clases (Fisher, Jenks, cuantiles...)",
-	  "class breaks and classes" },
-	{ "gi", st_cmd_gi, "puntos calientes: Gi y Gi* de Getis-Ord", "hot spots: Getis-Ord Gi" },
+	  "class breaks and classes (Fisher, Jenks, quantiles...)" },
+	{ "gi", st_cmd_gi, "puntos calientes: Gi y Gi* de Getis-Ord",
+	  "hot spots: Getis-Ord Gi and Gi*" },
 	{ "moran", st_cmd_moran, "I de Moran local y global", "local and global Moran's I" },
 	{ "normalise", st_cmd_normalise, "normaliza indicadores (min-max, z)",
-	  "normalise indicators" },
-	{ "composite", st_cmd_composite, "índice compuesto y su orden", "composite index" },
+	  "normalise indicators (min-max, z)" },
+	{ "composite", st_cmd_composite, "índice compuesto y su orden",
+	  "composite index and its ranking" },
 };
 
 void cmd_stats_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa stats SUBCOMANDO [OPCIONES] ARCHIVO\n\n"
-	        "Las estadísticas de observa sobre cualquier CSV, fuera del almacén: cada\n"
-	        "subcomando lee el ARCHIVO (\"-\" para la entrada estándar; UTF-8 o\n"
-	        "Windows-1252, separador detectado), toma las columnas que nombran sus\n"
-	        "opciones y escribe CSV en la salida estándar: cada columna de la entrada y\n"
-	        "después los resultados. Un valor no válido es un error con archivo, línea\n"
-	        "y columna, estado de salida 1, y nada escrito en la salida.\n\n"
-	        "observa's statistics on any CSV file, outside the store: every input\n"
-	        "column, then the results; a bad value is an error with file, line and\n"
-	        "column, exit status 1, and nothing written on stdout.\n\n"
-	        "Subcomandos / subcommands:\n");
+	fputs(OB_TR(
+	"uso: observa stats SUBCOMANDO [OPCIONES] ARCHIVO\n\n"
+	"Las estadísticas de observa sobre cualquier CSV, fuera del almacén: cada\n"
+	"subcomando lee el ARCHIVO (\"-\" para la entrada estándar; UTF-8 o\n"
+	"Windows-1252, separador detectado), toma las columnas que nombran sus\n"
+	"opciones y escribe CSV en la salida estándar: cada columna de la entrada y\n"
+	"después los resultados. Un valor no válido es un error con archivo, línea\n"
+	"y columna, estado de salida 1, y nada escrito en la salida.\n\n"
+	"Subcomandos:\n",
+	"usage: observa stats SUBCOMMAND [OPTIONS] FILE\n\n"
+	"observa's statistics on any CSV file, outside the store: each subcommand\n"
+	"reads the FILE (\"-\" for standard input; UTF-8 or Windows-1252, delimiter\n"
+	"detected), takes the columns its options name and writes CSV on standard\n"
+	"output: every column of the input, then the results. A value that is not\n"
+	"valid is an error with file, line and column, exit status 1, and nothing\n"
+	"written on the output.\n\n"
+	"Subcommands:\n"), out);
 	for (size_t i = 0; i < OB_ARRAY_SIZE(subcommands); i++)
-		fprintf(out, "  %-10s %s / %s\n", subcommands[i].name, subcommands[i].summary_es,
-		        subcommands[i].summary_en);
-	fprintf(out, "\n\"observa stats SUBCOMANDO --help\" describe cada uno.\n");
+		fprintf(out, "  %-10s %s\n", subcommands[i].name,
+		        OB_TR(subcommands[i].summary_es, subcommands[i].summary_en));
+	fputs(OB_TR("\n\"observa stats SUBCOMANDO --help\" describe cada uno.\n",
+	            "\n\"observa stats SUBCOMMAND --help\" describes each one.\n"), out);
 }
 
 int cmd_stats(struct ob_cmd_ctx *ctx, int argc, char **argv)

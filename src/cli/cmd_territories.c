@@ -8,26 +8,30 @@
 
 void cmd_territories_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa territories [-d DIR] [--country PAÍS] [--level N]\n"
-	        "             observa territories import [-d DIR] ARCHIVO\n\n"
-	        "Lista los territorios del catálogo (separados por tabuladores: código,\n"
-	        "nivel, país, padre, nombre, vigente desde, vigente hasta), filtrados por\n"
-	        "país (código ISO3, p. ej. SLV) o nivel (0 país, 1 departamento o\n"
-	        "provincia, 2 municipio).\n"
-	        "«import» añade o reemplaza territorios desde un CSV con las columnas de\n"
-	        "territories.csv (code,level,country,parent,name,valid_from,valid_to,\n"
-	        "status,source[,note]), o geometrías desde un GeoJSON cuyos elementos\n"
-	        "tienen las propiedades code y name. Los cambios se guardan en DIR/catalog\n"
-	        "y el catálogo se vuelve a cargar.\n"
-	        "  -d DIR   el observatorio (por defecto, el directorio actual)\n\n"
-	        "Lists the catalogue's territories (tab-separated), optionally filtered by\n"
-	        "country (ISO3 code) or level (0 country, 1 admin-1, 2 admin-2).\n"
-	        "\"import\" adds or replaces territories from a CSV file with the columns of\n"
-	        "territories.csv, or geometry from a GeoJSON file whose features carry code\n"
-	        "and name properties. Changes are saved in DIR/catalog and the catalogue is\n"
-	        "reloaded.\n"
-	        "  -d DIR   the observatory (default: the current directory)\n");
+	fputs(OB_TR(
+	"uso: observa territories [-d DIR] [--country PAÍS] [--level N]\n"
+	"     observa territories import [-d DIR] ARCHIVO\n\n"
+	"Lista los territorios del catálogo (separados por tabuladores: código,\n"
+	"nivel, país, padre, nombre, vigente desde, vigente hasta), filtrados por\n"
+	"país (código ISO3, p. ej. SLV) o nivel (0 país, 1 departamento o\n"
+	"provincia, 2 municipio).\n"
+	"«import» añade o reemplaza territorios desde un CSV con las columnas de\n"
+	"territories.csv (code,level,country,parent,name,valid_from,valid_to,\n"
+	"status,source[,note]), o geometrías desde un GeoJSON cuyos elementos\n"
+	"tienen las propiedades code y name. Los cambios se guardan en DIR/catalog\n"
+	"y el catálogo se vuelve a cargar.\n"
+	"  -d DIR   el observatorio (por defecto, el directorio actual)\n",
+	"usage: observa territories [-d DIR] [--country COUNTRY] [--level N]\n"
+	"       observa territories import [-d DIR] FILE\n\n"
+	"Lists the catalogue's territories (tab-separated: code, level, country,\n"
+	"parent, name, valid from, valid to), filtered by country (ISO3 code, e.g.\n"
+	"SLV) or level (0 country, 1 department or province, 2 municipality).\n"
+	"\"import\" adds or replaces territories from a CSV file with the columns of\n"
+	"territories.csv (code,level,country,parent,name,valid_from,valid_to,\n"
+	"status,source[,note]), or geometry from a GeoJSON file whose features carry\n"
+	"the properties code and name. Changes are saved in DIR/catalog and the\n"
+	"catalogue is reloaded.\n"
+	"  -d DIR   the observatory (default: the current directory)\n"), out);
 }
 
 static int fail_diag(struct ob_diag *d)

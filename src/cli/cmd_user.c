@@ -14,19 +14,29 @@
 
 void cmd_user_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage:\n"
-	        "  observa user add NOMBRE --role ROL [--source FUENTE]\n"
-	        "                   [--password-fd N | --no-password] [-d DIR]\n"
-	        "  observa user list [-d DIR]\n"
-	        "  observa user disable NOMBRE [-d DIR]\n"
-	        "  observa user token NOMBRE [--label TEXTO] [--expires DÍAS] [-d DIR]\n\n"
-	        "Roles: public, analyst, steward (responsable de datos), submitter (una\n"
-	        "institución; exige --source), admin. La contraseña se lee del descriptor N\n"
-	        "(--password-fd 3 3<archivo) o se pide en la terminal sin eco; nunca en la línea\n"
-	        "de órdenes. «token» imprime una credencial nueva una sola vez; el almacén\n"
-	        "guarda solo su hash. «disable» desactiva la cuenta y revoca sus credenciales.\n\n"
-	        "Manage accounts; passwords come from a file descriptor or a no-echo prompt.\n");
+	fputs(OB_TR(
+	"uso:\n"
+	"  observa user add NOMBRE --role ROL [--source FUENTE]\n"
+	"                   [--password-fd N | --no-password] [-d DIR]\n"
+	"  observa user list [-d DIR]\n"
+	"  observa user disable NOMBRE [-d DIR]\n"
+	"  observa user token NOMBRE [--label TEXTO] [--expires DÍAS] [-d DIR]\n\n"
+	"Roles: public, analyst, steward (responsable de datos), submitter (una\n"
+	"institución; exige --source), admin. La contraseña se lee del descriptor N\n"
+	"(--password-fd 3 3<archivo) o se pide en la terminal sin eco; nunca en la línea\n"
+	"de órdenes. «token» imprime una credencial nueva una sola vez; el almacén\n"
+	"guarda solo su hash. «disable» desactiva la cuenta y revoca sus credenciales.\n",
+	"usage:\n"
+	"  observa user add NAME --role ROLE [--source SOURCE]\n"
+	"                   [--password-fd N | --no-password] [-d DIR]\n"
+	"  observa user list [-d DIR]\n"
+	"  observa user disable NAME [-d DIR]\n"
+	"  observa user token NAME [--label TEXT] [--expires DAYS] [-d DIR]\n\n"
+	"Roles: public, analyst, steward (data steward), submitter (an institution;\n"
+	"requires --source), admin. The password is read from descriptor N\n"
+	"(--password-fd 3 3<file) or asked for on the terminal without echo; never on\n"
+	"the command line. \"token\" prints a new token only once; the store keeps only\n"
+	"its hash. \"disable\" disables the account and revokes its tokens.\n"), out);
 }
 
 /* Who runs the command, for the audit log. */
@@ -106,8 +116,8 @@ static int get_password(long long fd, char *pw, size_t size, size_t *len)
 		         "--password-fd 3 3<file) or --no-password");
 		return OB_EXIT_USAGE;
 	}
-	if (prompt(tty, "Contraseña / password: ", pw, size, len) ||
-	    prompt(tty, "Repítala / again: ", again, sizeof(again), &alen)) {
+	if (prompt(tty, OB_TR("Contraseña: ", "Password: "), pw, size, len) ||
+	    prompt(tty, OB_TR("Repítala: ", "Again: "), again, sizeof(again), &alen)) {
 		OB_ERROR("no se pudo leer la contraseña de la terminal",
 		         "the password could not be read from the terminal");
 		status = OB_EXIT_FAIL;

@@ -5,9 +5,10 @@
 
 void cmd_version_usage(FILE *out)
 {
-	fprintf(out, "uso / usage: observa version\n\n"
-	             "Muestra la versión de observa y la del esquema del almacén.\n"
-	             "Prints observa's version and its store schema version.\n");
+	fputs(OB_TR("uso: observa version\n\n"
+	            "Muestra la versión de observa y la del esquema del almacén.\n",
+	            "usage: observa version\n\n"
+	            "Prints observa's version and the version of its store schema.\n"), out);
 }
 
 int cmd_version(struct ob_cmd_ctx *ctx, int argc, char **argv)
@@ -15,6 +16,7 @@ int cmd_version(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	(void)ctx;
 	(void)argc;
 	(void)argv;
-	printf("observa %s (esquema / schema %d)\n", OB_VERSION, ob_store_schema_version());
+	printf(OB_TR("observa %s (esquema %d)\n", "observa %s (schema %d)\n"), OB_VERSION,
+	       ob_store_schema_version());
 	return OB_EXIT_OK;
 }

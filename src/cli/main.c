@@ -29,9 +29,9 @@ const struct ob_command ob_commands[] = {
 	  "perfil borrador de una fuente a partir de un archivo",
 	  "draft source profile from a file" },
 	{ "log", cmd_log, cmd_log_usage, OBS | RO,
-	  "muestra la bitácora de envíos", "show the logbook" },
+	  "muestra la bitácora de envíos", "show the logbook of submissions" },
 	{ "quarantine", cmd_quarantine, cmd_quarantine_usage, OBS | RW,
-	  "filas rechazadas y su motivo", "rejected rows" },
+	  "filas rechazadas y su motivo", "rejected rows and why" },
 	{ "catalog", cmd_catalog, cmd_catalog_usage, OBS | RW,
 	  "recarga el catálogo editado", "reload the edited catalogue" },
 	{ "territories", cmd_territories, cmd_territories_usage, OBS | RW,
@@ -44,9 +44,9 @@ const struct ob_command ob_commands[] = {
 	{ "stats", cmd_stats, cmd_stats_usage, OB_CMD_OWN_HELP,
 	  "estadísticas sobre cualquier CSV", "statistics on any CSV" },
 	{ "index", cmd_index, cmd_index_usage, OBS | RO | SNAP,
-	  "índice de priorización territorial", "prioritization index" },
+	  "índice de priorización territorial", "territorial prioritization index" },
 	{ "indicators", cmd_indicators, cmd_indicators_usage, OBS | RO | SNAP,
-	  "calcula indicadores con intervalos", "compute indicators" },
+	  "calcula indicadores con intervalos", "compute indicators with intervals" },
 	{ "completeness", cmd_completeness, cmd_completeness_usage, OBS | RO | SNAP,
 	  "qué entregó cada fuente, mes a mes",
 	  "what each source delivered, month by month" },
@@ -56,7 +56,7 @@ const struct ob_command ob_commands[] = {
 	{ "snapshot", cmd_snapshot, cmd_snapshot_usage, OBS | RO,
 	  "reconstruye la instantánea del motor", "rebuild the engine snapshot" },
 	{ "publish", cmd_publish, cmd_publish_usage, OBS | RO,
-	  "publica una versión de las tablas públicas", "publish a release" },
+	  "publica una versión de las tablas públicas", "publish a release of the public tables" },
 	{ "disclosure", cmd_disclosure, cmd_disclosure_usage, OBS,
 	  "control de divulgación: umbrales, clave de celda",
 	  "disclosure control: thresholds, cell key" },
@@ -73,7 +73,7 @@ const struct ob_command ob_commands[] = {
 	  "concilia las muertes violentas entre fuentes",
 	  "reconcile violent deaths across sources" },
 	{ "review", cmd_review, cmd_review_usage, OBS | RW,
-	  "revisión manual de pares dudosos", "clerical review of doubtful pairs" },
+	  "revisión manual de pares dudosos", "manual review of doubtful pairs" },
 	{ "version", cmd_version, cmd_version_usage, 0,
 	  "muestra la versión", "print the version" },
 };
@@ -85,24 +85,32 @@ const unsigned ob_commands_count = OB_ARRAY_SIZE(ob_commands);
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa [--help] [--version] [-d DIR] [--lang es|en] [--quiet]\n"
-	        "                     COMANDO [ARGS]\n\n"
-	        "observa: sistema de información de seguridad ciudadana.\n"
-	        "observa: citizen-security information system.\n\n"
-	        "Opciones de todos los comandos / options of every command (antes o después\n"
-	        "del comando / before or after the command):\n"
-	        "  -d, --dir DIR    el observatorio (por omisión, el directorio actual)\n"
-	        "                   / the observatory (default: the current directory)\n"
-	        "  --lang es|en     idioma de los mensajes (por omisión español, o OBSERVA_LANG,\n"
-	        "                   o el de la configuración regional) / language of messages\n"
-	        "  -q, --quiet      sin información ni avisos / no information or warnings\n"
-	        "  -h, --help       la ayuda del comando / the command's help\n\n"
-	        "Comandos / commands:\n");
+	fputs(OB_TR(
+	"uso: observa [--help] [--version] [-d DIR] [--lang es|en] [--quiet]\n"
+	"             COMANDO [ARGS]\n\n"
+	"observa: sistema de información de seguridad ciudadana.\n\n"
+	"Opciones de todos los comandos (antes o después del comando):\n"
+	"  -d, --dir DIR    el observatorio (por omisión, el directorio actual)\n"
+	"  --lang es|en     idioma de los mensajes (por omisión español, o OBSERVA_LANG,\n"
+	"                   o el de la configuración regional)\n"
+	"  -q, --quiet      sin información ni avisos\n"
+	"  -h, --help       la ayuda del comando\n\n"
+	"Comandos:\n",
+	"usage: observa [--help] [--version] [-d DIR] [--lang es|en] [--quiet]\n"
+	"               COMMAND [ARGS]\n\n"
+	"observa: citizen-security information system.\n\n"
+	"Options of every command (before or after the command):\n"
+	"  -d, --dir DIR    the observatory (default: the current directory)\n"
+	"  --lang es|en     language of messages (Spanish by default, or OBSERVA_LANG,\n"
+	"                   or that of the locale)\n"
+	"  -q, --quiet      no information or warnings\n"
+	"  -h, --help       the command's help\n\n"
+	"Commands:\n"), out);
 	for (unsigned i = 0; i < ob_commands_count; i++)
-		fprintf(out, "  %-12s %s / %s\n", ob_commands[i].name,
-		        ob_commands[i].summary_es, ob_commands[i].summary_en);
-	fprintf(out, "\n\"observa COMANDO --help\" describe cada comando.\n");
+		fprintf(out, "  %-12s %s\n", ob_commands[i].name,
+		        OB_TR(ob_commands[i].summary_es, ob_commands[i].summary_en));
+	fputs(OB_TR("\n\"observa COMANDO --help\" describe cada comando.\n",
+	            "\n\"observa COMMAND --help\" describes each command.\n"), out);
 }
 
 static const struct ob_command *find(const char *name)

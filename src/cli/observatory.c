@@ -27,16 +27,19 @@ ob_err ob_observatory_create(const char *dir, FILE *summary, struct ob_diag *d)
 	    (e = ob_catalog_write_default(dir, d)) || (e = ob_catalog_load(s, dir, d)))
 		goto close_store;
 	if (summary) {
-		fprintf(summary, "Catálogo cargado desde %s/%s / catalogue loaded:\n", dir,
-		        OB_CATALOG_DIR);
-		ob_catalog_print_summary(s, summary, d);
 		fprintf(summary,
+		        OB_TR("Catálogo cargado desde %s/%s:\n", "Catalogue loaded from %s/%s:\n"),
+		        dir, OB_CATALOG_DIR);
+		ob_catalog_print_summary(s, summary, d);
+		fprintf(summary, OB_TR(
 		        "\nAVISO: la población municipal es una ESTIMACIÓN (reparto del total nacional),\n"
 		        "salvo Costa Rica 2015-2019 (INEC, oficial); las tasas municipales calculadas con\n"
 		        "ella no son fiables. Importe las cifras oficiales con «observa population import».\n"
-		        "NOTICE: municipal populations are ESTIMATES except Costa Rica 2015-2019 (official\n"
-		        "INEC); import official figures with \"observa population import\".\n"
-		        "Fuentes y métodos / sources and methods: %s/%s/SOURCES.md\n",
+		        "Fuentes y métodos: %s/%s/SOURCES.md\n",
+		        "\nNOTICE: municipal populations are ESTIMATES (a split of the national total),\n"
+		        "except Costa Rica 2015-2019 (INEC, official); municipal rates computed with them\n"
+		        "are not reliable. Import the official figures with \"observa population import\".\n"
+		        "Sources and methods: %s/%s/SOURCES.md\n"),
 		        dir, OB_CATALOG_DIR);
 	}
 close_store:

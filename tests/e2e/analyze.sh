@@ -4,8 +4,8 @@
 expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.005
 O="$T/obs"
 expect_status 0 "$OBSERVA" analyze --help
-expect_grep "$T/out" "uso / usage: observa analyze"
-expect_grep "$T/out" "Counts the victims of the current records"
+expect_grep "$T/out" "uso: observa analyze"
+expect_grep "$T/out" "Cuenta las víctimas de los registros vigentes"
 
 # the grand total of homicide records of every source in Honduras,
 # 2015..2024, against SQL (--records: every record of every source)
@@ -85,4 +85,4 @@ jq -e '[.cells[] | select(.country == "CRI" and .age_group == "18-29")][0] |
 expect_status 0 "$OBSERVA" analyze -d "$O" --rows country --cols age_group \
 	--where "country=CRI,DOM iccs=02"
 grep -q '^CRI .*s/d' "$T/out" || fail "table: no s/d for CRI"
-expect_grep "$T/out" "no data: the field was not recorded, not 0"
+expect_grep "$T/out" "s/d: sin datos; las fuentes no registraron ese campo"

@@ -36,7 +36,7 @@ expect_status 0 "$OBSERVA" audit list -d "$O" --action user.add --format csv
 [ "$(wc -l <"$T/out")" = 3 ] || fail "two user.add entries and a header expected"
 expect_status 0 "$OBSERVA" audit verify -d "$O"
 expect_grep "$T/out" "íntegra: 4 entradas"
-HEAD=$(sed -n 's/^cabeza \/ head: //p' "$T/out")
+HEAD=$(sed -n 's/^cabeza: //p' "$T/out")
 expect_status 0 "$OBSERVA" audit verify -d "$O" --anchor "$HEAD"
 expect_status 1 "$OBSERVA" audit verify -d "$O" \
 	--anchor 2:0000000000000000000000000000000000000000000000000000000000000000

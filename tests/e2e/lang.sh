@@ -50,7 +50,7 @@ cd "$T"
 for args in "log -h" "-h log" "log -d obs --help" "--help log"; do
 	# shellcheck disable=SC2086
 	expect_status 0 "$OBSERVA" $args
-	expect_grep "$T/out" "uso / usage: observa log"
+	expect_grep "$T/out" "uso: observa log"
 done
 expect_status 2 "$OBSERVA" log -d
 expect_grep "$T/err" "-d: falta el directorio del observatorio"
@@ -61,7 +61,7 @@ expect_grep "$T/err" "no trabaja sobre un observatorio existente"
 [ ! -e "$T/other" ] || fail "init made an observatory though -d was refused"
 # "observa -h CMD" for a command with subcommands of its own
 expect_status 0 "$OBSERVA" -h stats
-expect_grep "$T/out" "uso / usage: observa stats"
+expect_grep "$T/out" "uso: observa stats"
 expect_status 0 "$OBSERVA" stats rate -h
 expect_grep "$T/out" "observa stats rate"
 # -q silences information: the catalogue reload says nothing on stderr
@@ -85,3 +85,26 @@ expect_grep "$T/err" "nombre de índice no válido: letras, cifras, - _ ."
 expect_status 2 nolang "$OBSERVA" index -d obs --preset 'no such' --year 2020 --lang en
 grep -q "no válido" "$T/err" && fail "Spanish in the index diagnostic with --lang en"
 expect_grep "$T/err" "invalid index name: letters, digits, - _ ."
+# a command's help in one language: Spanish by default, English with --lang en
+expect_status 0 nolang "$OBSERVA" indicators --help
+expect_grep "$T/out" "uso: observa indicators"
+grep -q "usage:" "$T/out" && fail "English in the default help"
+expect_status 0 nolang "$OBSERVA" --lang en indicators --help
+expect_grep "$T/out" "usage: observa indicators"
+expect_grep "$T/out" "--vintage DATE     every period in the territorial units in force on DATE"
+grep -q "uso:" "$T/out" && fail "Spanish in the help with --lang en"
+grep -q "unidades" "$T/out" && fail "a Spanish line in the help with --lang en"
+expect_status 0 nolang env OBSERVA_LANG=en "$OBSERVA" stats rate -h
+expect_grep "$T/out" "usage: observa stats rate"
+expect_grep "$T/out" "--lang es|en           language of verdicts and flags"
+grep -q "uso:" "$T/out" && fail "Spanish in the stats help with OBSERVA_LANG=en"
+# the list of commands: each command's summary in the language in force
+expect_status 0 nolang "$OBSERVA" --help
+expect_grep "$T/out" "uso: observa"
+expect_grep "$T/out" "  index        índice de priorización territorial"
+grep -q "usage:\|prioritization index" "$T/out" && fail "English in the default command list"
+expect_status 0 nolang "$OBSERVA" --lang en --help
+grep -q "uso:\|índice\|crea un observatorio\| / " "$T/out" && fail "Spanish in the command list with --lang en"
+expect_grep "$T/out" "usage: observa"
+expect_grep "$T/out" "  init         create an observatory"
+expect_grep "$T/out" "  index        territorial prioritization index"

@@ -13,7 +13,7 @@ O="$T/obs"
 expect_status 0 "$OBSERVA" init "$O"
 
 expect_status 0 "$OBSERVA" link -d "$O" --config "$CFG" --out "$T/res" "$A" "$B"
-expect_grep "$T/out" "pares candidatos / candidate pairs:"
+expect_grep "$T/out" "pares candidatos:"
 [ "$(head -n 1 "$T/res/pairs.csv")" = "file_a,id_a,file_b,id_b,weight,probability,match" ] ||
 	fail "pairs.csv header: $(head -n 1 "$T/res/pairs.csv")"
 [ "$(head -n 1 "$T/res/clusters.csv")" = "file,id,cluster" ] || fail "clusters.csv header"

@@ -79,7 +79,7 @@ kill -TERM "$PID"
 wait "$PID" || fail "serve did not exit cleanly"
 trap 'rm -rf "$T"' EXIT
 expect_status 0 "$OBSERVA" review -d "$O" --user rosa --list
-grep -q "== par / pair $no_id:" "$T/out" && fail "the decided pair is still pending"
+grep -q "== par $no_id:" "$T/out" && fail "the decided pair is still pending"
 expect_status 0 "$OBSERVA" review -d "$O" --user rosa --all
 expect_grep "$T/out" "accept (ana,"
 set -- $(sql "$O" "SELECT source_a || ',' || id_a || ' ' || source_b || ',' || id_b FROM review_item WHERE id = $no_id")

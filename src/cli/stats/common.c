@@ -7,13 +7,21 @@
 
 #include <math.h>
 
-const char st_common_help[] =
-	"  --lang es|en           idioma de veredictos y marcas (es por defecto)\n"
-	"  --prefix P             antepone P a los nombres de las columnas añadidas\n"
-	"  --delimiter C          separador de la entrada (se detecta si falta)\n"
-	"  --decimal-mark . | ,   la marca decimal de los números (si falta, se\n"
-	"                         decide por columna con todos sus valores)\n"
-	"  -h, --help             esta ayuda\n";
+const char *st_common_help(void)
+{
+	return OB_TR("  --lang es|en           idioma de veredictos y marcas (es por defecto)\n"
+	             "  --prefix P             antepone P a los nombres de las columnas añadidas\n"
+	             "  --delimiter C          separador de la entrada (se detecta si falta)\n"
+	             "  --decimal-mark . | ,   la marca decimal de los números (si falta, se\n"
+	             "                         decide por columna con todos sus valores)\n"
+	             "  -h, --help             esta ayuda\n",
+	             "  --lang es|en           language of verdicts and flags (es by default)\n"
+	             "  --prefix P             puts P before the names of the added columns\n"
+	             "  --delimiter C          the input's delimiter (detected if absent)\n"
+	             "  --decimal-mark . | ,   the decimal mark of the numbers (if absent,\n"
+	             "                         decided per column from all its values)\n"
+	             "  -h, --help             this help\n");
+}
 
 static enum st_lang st_lang = ST_LANG_ES;
 

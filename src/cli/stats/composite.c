@@ -21,16 +21,27 @@ struct norm_opts {
 enum { O_VALUE = ST_OPT_LOCAL, O_METHOD, O_DIRECTION, O_RANGE, O_MEAN, O_SD, O_WEIGHTS,
        O_AGGREGATE };
 
-static const char norm_help[] =
-	"  --method minmax|zscore\n"
-	"                         min-max a [LO, HI] (por defecto) o puntuación z\n"
-	"  --direction D[,D...]   1 si más es peor (una tasa de delitos), -1 si más\n"
-	"                         es mejor: multiplica antes de normalizar, así un\n"
-	"                         valor normalizado alto es siempre más prioridad;\n"
-	"                         uno por columna o uno para todas (1)\n"
-	"  --range LO,HI          intervalo del min-max (0,100, como COINr)\n"
-	"  --mean M, --sd S       media y desviación de la puntuación z (0 y 1; la\n"
-	"                         desviación de los datos con divisor n - 1)\n";
+static const char *norm_help(void)
+{
+	return OB_TR("  --method minmax|zscore\n"
+	             "                         min-max a [LO, HI] (por defecto) o puntuación z\n"
+	             "  --direction D[,D...]   1 si más es peor (una tasa de delitos), -1 si más\n"
+	             "                         es mejor: multiplica antes de normalizar, así un\n"
+	             "                         valor normalizado alto es siempre más prioridad;\n"
+	             "                         uno por columna o uno para todas (1)\n"
+	             "  --range LO,HI          intervalo del min-max (0,100, como COINr)\n"
+	             "  --mean M, --sd S       media y desviación de la puntuación z (0 y 1; la\n"
+	             "                         desviación de los datos con divisor n - 1)\n",
+	             "  --method minmax|zscore\n"
+	             "                         min-max to [LO, HI] (default) or z-score\n"
+	             "  --direction D[,D...]   1 if more is worse (a crime rate), -1 if more is\n"
+	             "                         better: multiplies before normalising, so a high\n"
+	             "                         normalised value always means more priority;\n"
+	             "                         one per column or one for all (1)\n"
+	             "  --range LO,HI          the min-max interval (0,100, as in COINr)\n"
+	             "  --mean M, --sd S       mean and deviation of the z-score (0 and 1; the\n"
+	             "                         data's deviation with divisor n - 1)\n");
+}
 
 static void norm_opts_init(struct norm_opts *no)
 {
@@ -254,20 +265,28 @@ static void names_free(const char **names)
 
 static void normalise_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa stats normalise --value V[,V...] [--method minmax|zscore]\n"
-	        "             [--direction D[,D...]] [--range LO,HI] [--mean M --sd S]\n"
-	        "             [opciones] ARCHIVO\n\n"
-	        "Normaliza cada columna V (manual JRC/OECD 2008, convenciones de COINr) y\n"
-	        "añade norm_V: min-max (x - min)/(max - min) (HI - LO) + LO, o puntuación z\n"
-	        "(x - media)/desviación S + M. Una columna que no varía no se puede\n"
-	        "normalizar.\n"
-	        "  --value V[,V...]       columnas a normalizar\n"
-	        "%s"
-	        "%s\n"
-	        "Normalises each column V (min-max to [LO, HI], default 0,100, or z-score)\n"
-	        "after applying its direction, and adds norm_V.\n",
-	        norm_help, st_common_help);
+	fprintf(out, OB_TR(
+	"uso: observa stats normalise --value V[,V...] [--method minmax|zscore]\n"
+	"     [--direction D[,D...]] [--range LO,HI] [--mean M --sd S]\n"
+	"     [opciones] ARCHIVO\n\n"
+	"Normaliza cada columna V (manual JRC/OECD 2008, convenciones de COINr) y\n"
+	"añade norm_V: min-max (x - min)/(max - min) (HI - LO) + LO, o puntuación z\n"
+	"(x - media)/desviación S + M. Una columna que no varía no se puede\n"
+	"normalizar.\n"
+	"  --value V[,V...]       columnas a normalizar\n"
+	"%s"
+	"%s",
+	"usage: observa stats normalise --value V[,V...] [--method minmax|zscore]\n"
+	"       [--direction D[,D...]] [--range LO,HI] [--mean M --sd S]\n"
+	"       [options] FILE\n\n"
+	"Normalises each column V (JRC/OECD 2008 handbook, COINr's conventions) and\n"
+	"adds norm_V: min-max (x - min)/(max - min) (HI - LO) + LO, or z-score\n"
+	"(x - mean)/deviation S + M. A column that does not vary cannot be\n"
+	"normalised.\n"
+	"  --value V[,V...]       columns to normalise\n"
+	"%s"
+	"%s"),
+	        norm_help(), st_common_help());
 }
 
 static int normalise_or_composite(int argc, char **argv, bool composite);
@@ -284,29 +303,44 @@ int st_cmd_composite(int argc, char **argv)
 
 static void composite_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa stats composite --indicators I[,I...] [--weights W,...]\n"
-	        "             [--direction D[,D...]] [--method minmax|zscore|none]\n"
-	        "             [--range LO,HI] [--mean M --sd S] [--aggregate arith|geom]\n"
-	        "             [opciones] ARCHIVO\n\n"
-	        "Índice compuesto de los indicadores I de cada fila (manual JRC/OECD 2008,\n"
-	        "COINr): normaliza cada indicador (como «observa stats normalise»; none los\n"
-	        "toma tal cual), los agrega con la media aritmética o geométrica ponderada\n"
-	        "(los pesos no necesitan sumar 1; iguales si faltan; la geométrica necesita\n"
-	        "valores ≥ 0: use --range 1,100) y ordena (1 = el más alto, empates con el\n"
-	        "menor rango). Añade norm_I por indicador, score y rank.\n"
-	        "  --indicators I[,I...]  columnas de los indicadores\n"
-	        "  --weights W[,W...]     un peso ≥ 0 por indicador\n"
-	        "  --aggregate arith|geom\n"
-	        "                         media aritmética (por defecto) o geométrica\n"
-	        "%s"
-	        "  --method none          sin normalizar (p. ej. para agregar dimensiones\n"
-	        "                         ya normalizadas)\n"
-	        "%s\n"
-	        "Composite index: normalises each indicator, aggregates with the weighted\n"
-	        "arithmetic or geometric mean and ranks (1 = highest, ties share the\n"
-	        "smallest rank). Adds norm_I, score and rank.\n",
-	        norm_help, st_common_help);
+	fprintf(out, OB_TR(
+	"uso: observa stats composite --indicators I[,I...] [--weights W,...]\n"
+	"     [--direction D[,D...]] [--method minmax|zscore|none]\n"
+	"     [--range LO,HI] [--mean M --sd S] [--aggregate arith|geom]\n"
+	"     [opciones] ARCHIVO\n\n"
+	"Índice compuesto de los indicadores I de cada fila (manual JRC/OECD 2008,\n"
+	"COINr): normaliza cada indicador (como «observa stats normalise»; none los\n"
+	"toma tal cual), los agrega con la media aritmética o geométrica ponderada\n"
+	"(los pesos no necesitan sumar 1; iguales si faltan; la geométrica necesita\n"
+	"valores ≥ 0: use --range 1,100) y ordena (1 = el más alto, empates con el\n"
+	"menor rango). Añade norm_I por indicador, score y rank.\n"
+	"  --indicators I[,I...]  columnas de los indicadores\n"
+	"  --weights W[,W...]     un peso ≥ 0 por indicador\n"
+	"  --aggregate arith|geom\n"
+	"                         media aritmética (por defecto) o geométrica\n"
+	"%s"
+	"  --method none          sin normalizar (p. ej. para agregar dimensiones\n"
+	"                         ya normalizadas)\n"
+	"%s",
+	"usage: observa stats composite --indicators I[,I...] [--weights W,...]\n"
+	"       [--direction D[,D...]] [--method minmax|zscore|none]\n"
+	"       [--range LO,HI] [--mean M --sd S] [--aggregate arith|geom]\n"
+	"       [options] FILE\n\n"
+	"Composite index of the indicators I of each row (JRC/OECD 2008 handbook,\n"
+	"COINr): normalises each indicator (as \"observa stats normalise\"; none takes\n"
+	"them as they are), aggregates them with the weighted arithmetic or geometric\n"
+	"mean (the weights need not add up to 1; equal if absent; the geometric mean\n"
+	"needs values ≥ 0: use --range 1,100) and ranks (1 = the highest, ties get\n"
+	"the smallest rank). Adds norm_I per indicator, score and rank.\n"
+	"  --indicators I[,I...]  columns of the indicators\n"
+	"  --weights W[,W...]     one weight ≥ 0 per indicator\n"
+	"  --aggregate arith|geom\n"
+	"                         arithmetic (default) or geometric mean\n"
+	"%s"
+	"  --method none          no normalisation (e.g. to aggregate dimensions\n"
+	"                         already normalised)\n"
+	"%s"),
+	        norm_help(), st_common_help());
 }
 
 static int normalise_or_composite(int argc, char **argv, bool composite)

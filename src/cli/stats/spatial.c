@@ -5,17 +5,30 @@
 #include "stats/rate.h"
 #include "stats/spatial.h"
 
-static const char areas_help[] =
-	"  --id I                 identificador único de cada área\n"
-	"  --value V              la variable (p. ej. una tasa), o bien\n"
-	"  --count C --population P [--per N]\n"
-	"                         la tasa C/P por N habitantes (100000), que se\n"
-	"                         añade como columna rate (población > 0)\n"
-	"  --neighbours VECINOS   CSV con encabezado y filas id,vecino (ambos\n"
-	"                         sentidos si la relación es simétrica); un área\n"
-	"                         que no aparece es una isla\n"
-	"  --style W|B            pesos estandarizados por fila (W, por defecto) o\n"
-	"                         binarios (B), los estilos de nb2listw\n";
+static const char *areas_help(void)
+{
+	return OB_TR("  --id I                 identificador único de cada área\n"
+	             "  --value V              la variable (p. ej. una tasa), o bien\n"
+	             "  --count C --population P [--per N]\n"
+	             "                         la tasa C/P por N habitantes (100000), que se\n"
+	             "                         añade como columna rate (población > 0)\n"
+	             "  --neighbours VECINOS   CSV con encabezado y filas id,vecino (ambos\n"
+	             "                         sentidos si la relación es simétrica); un área\n"
+	             "                         que no aparece es una isla\n"
+	             "  --style W|B            pesos estandarizados por fila (W, por defecto) o\n"
+	             "                         binarios (B), los estilos de nb2listw\n",
+	             "  --id I                 a unique identifier of each area\n"
+	             "  --value V              the variable (e.g. a rate), or else\n"
+	             "  --count C --population P [--per N]\n"
+	             "                         the rate C/P per N people (100000), which is\n"
+	             "                         added as the column rate (population > 0)\n"
+	             "  --neighbours NEIGHBOURS\n"
+	             "                         CSV with a header and rows id,neighbour (both\n"
+	             "                         directions if the relation is symmetric); an\n"
+	             "                         area that does not appear is an island\n"
+	             "  --style W|B            row-standardised weights (W, default) or binary\n"
+	             "                         (B), the styles of nb2listw\n");
+}
 
 static const struct st_word w_island = { "isla", "island" };
 static const struct st_word w_undefined = { "indefinido", "undefined" };
@@ -200,21 +213,30 @@ static void spatial_flags(struct st_out *o, const struct st_common *co, unsigned
 
 static void gi_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa stats gi --id I (--value V | --count C --population P)\n"
-	        "             --neighbours VECINOS [--star] [--style W|B] [opciones] ARCHIVO\n\n"
-	        "Puntos calientes: Gi de Getis-Ord de cada área (localG de spdep), o Gi*\n"
-	        "con --star (el área cuenta en su propio vecindario, include.self).\n"
-	        "Columnas añadidas: [rate], g, e_g, var_g, z, p_value (normal, bilateral),\n"
-	        "flags: isla (sin vecinas), indefinido (0/0, p. ej. Gi de una isla: z y\n"
-	        "p_value quedan vacías). z > 0 con p pequeño: punto caliente; z < 0: frío.\n"
-	        "%s"
-	        "  --star                 Gi* en lugar de Gi\n"
-	        "%s\n"
-	        "Getis-Ord local Gi (spdep localG) or, with --star, Gi*. Adds [rate], g,\n"
-	        "e_g, var_g, z, p_value (two-sided) and flags (--lang en: island,\n"
-	        "undefined; undefined z and p are empty). At least 3 areas.\n",
-	        areas_help, st_common_help);
+	fprintf(out, OB_TR(
+	"uso: observa stats gi --id I (--value V | --count C --population P)\n"
+	"     --neighbours VECINOS [--star] [--style W|B] [opciones] ARCHIVO\n\n"
+	"Puntos calientes: Gi de Getis-Ord de cada área (localG de spdep), o Gi*\n"
+	"con --star (el área cuenta en su propio vecindario, include.self).\n"
+	"Columnas añadidas: [rate], g, e_g, var_g, z, p_value (normal, bilateral),\n"
+	"flags: isla (sin vecinas), indefinido (0/0, p. ej. Gi de una isla: z y\n"
+	"p_value quedan vacías). z > 0 con p pequeño: punto caliente; z < 0: frío.\n"
+	"Al menos 3 áreas.\n"
+	"%s"
+	"  --star                 Gi* en lugar de Gi\n"
+	"%s",
+	"usage: observa stats gi --id I (--value V | --count C --population P)\n"
+	"       --neighbours NEIGHBOURS [--star] [--style W|B] [options] FILE\n\n"
+	"Hot spots: Getis-Ord Gi of each area (spdep's localG), or Gi* with --star\n"
+	"(the area counts in its own neighbourhood, include.self).\n"
+	"Added columns: [rate], g, e_g, var_g, z, p_value (normal, two-sided),\n"
+	"flags (--lang en): island (no neighbours), undefined (0/0, e.g. the Gi of an\n"
+	"island: z and p_value are left empty). z > 0 with a small p: hot spot;\n"
+	"z < 0: cold spot. At least 3 areas.\n"
+	"%s"
+	"  --star                 Gi* instead of Gi\n"
+	"%s"),
+	        areas_help(), st_common_help());
 }
 
 int st_cmd_gi(int argc, char **argv)
@@ -289,34 +311,50 @@ usage:
 
 static void moran_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa stats moran --id I (--value V | --count C --population P)\n"
-	        "             --neighbours VECINOS [--style W|B] [--total] [opciones] ARCHIVO\n"
-	        "             observa stats moran ... --global [--normality] ARCHIVO\n\n"
-	        "I de Moran local (LISA, localmoran de spdep) de cada área: columnas\n"
-	        "añadidas [rate], ii, e_ii, var_ii, z, p_value (normal, bilateral),\n"
-	        "quadrant (alto-alto, bajo-bajo, alto-bajo, bajo-alto: el valor y el de sus\n"
-	        "vecinas respecto de sus medias; --lang en: los de spdep, High-High...),\n"
-	        "flags (isla; indefinido: z y p_value vacías; sin_variacion: todos los\n"
-	        "valores iguales, la I no está definida y queda vacía). Momentos\n"
-	        "condicionales por defecto (spdep); --total para la aleatorización total\n"
-	        "(Anselin 1995).\n"
-	        "Con --global escribe una sola fila con la I de Moran global (moran.test de\n"
-	        "spdep, adjust.n): i, e_i, var_i, z, p_value (cola superior), n_used (áreas\n"
-	        "con vecinas), flags; varianza bajo aleatorización o, con --normality,\n"
-	        "bajo normalidad. e_i = -1/(n_used - 1). Con valores iguales i, z y\n"
-	        "p_value quedan vacías (y var_i bajo aleatorización), marcadas\n"
-	        "sin_variacion.\n"
-	        "%s"
-	        "  --total                aleatorización total (I local)\n"
-	        "  --global               I de Moran global\n"
-	        "  --normality            varianza bajo normalidad (global)\n"
-	        "%s\n"
-	        "Local Moran's I (spdep localmoran; conditional moments, --total for total\n"
-	        "randomisation) with quadrants, or with --global the global Moran's I\n"
-	        "(moran.test, randomisation or --normality) in one row. Values that do\n"
-	        "not vary leave I undefined (empty), flagged no_variation.\n",
-	        areas_help, st_common_help);
+	fprintf(out, OB_TR(
+	"uso: observa stats moran --id I (--value V | --count C --population P)\n"
+	"     --neighbours VECINOS [--style W|B] [--total] [opciones] ARCHIVO\n"
+	"     observa stats moran ... --global [--normality] ARCHIVO\n\n"
+	"I de Moran local (LISA, localmoran de spdep) de cada área: columnas\n"
+	"añadidas [rate], ii, e_ii, var_ii, z, p_value (normal, bilateral),\n"
+	"quadrant (alto-alto, bajo-bajo, alto-bajo, bajo-alto: el valor y el de sus\n"
+	"vecinas respecto de sus medias; --lang en: los de spdep, High-High...),\n"
+	"flags (isla; indefinido: z y p_value vacías; sin_variacion: todos los\n"
+	"valores iguales, la I no está definida y queda vacía). Momentos\n"
+	"condicionales por defecto (spdep); --total para la aleatorización total\n"
+	"(Anselin 1995).\n"
+	"Con --global escribe una sola fila con la I de Moran global (moran.test de\n"
+	"spdep, adjust.n): i, e_i, var_i, z, p_value (cola superior), n_used (áreas\n"
+	"con vecinas), flags; varianza bajo aleatorización o, con --normality,\n"
+	"bajo normalidad. e_i = -1/(n_used - 1). Con valores iguales i, z y\n"
+	"p_value quedan vacías (y var_i bajo aleatorización), marcadas\n"
+	"sin_variacion.\n"
+	"%s"
+	"  --total                aleatorización total (I local)\n"
+	"  --global               I de Moran global\n"
+	"  --normality            varianza bajo normalidad (global)\n"
+	"%s",
+	"usage: observa stats moran --id I (--value V | --count C --population P)\n"
+	"       --neighbours NEIGHBOURS [--style W|B] [--total] [options] FILE\n"
+	"       observa stats moran ... --global [--normality] FILE\n\n"
+	"Local Moran's I (LISA, spdep's localmoran) of each area: added columns\n"
+	"[rate], ii, e_ii, var_ii, z, p_value (normal, two-sided), quadrant (with\n"
+	"--lang en spdep's High-High, Low-Low, High-Low, Low-High; alto-alto...\n"
+	"otherwise: the value and that of its neighbours relative to their means),\n"
+	"flags (--lang en: island; undefined: z and p_value empty; no_variation: all\n"
+	"values equal, I is undefined and left empty). Conditional moments by\n"
+	"default (spdep); --total for total randomisation (Anselin 1995).\n"
+	"With --global it writes a single row with the global Moran's I (spdep's\n"
+	"moran.test, adjust.n): i, e_i, var_i, z, p_value (upper tail), n_used (areas\n"
+	"with neighbours), flags; variance under randomisation or, with --normality,\n"
+	"under normality. e_i = -1/(n_used - 1). With equal values i, z and p_value\n"
+	"are left empty (and var_i under randomisation), flagged no_variation.\n"
+	"%s"
+	"  --total                total randomisation (local I)\n"
+	"  --global               global Moran's I\n"
+	"  --normality            variance under normality (global)\n"
+	"%s"),
+	        areas_help(), st_common_help());
 }
 
 static const struct st_word w_quadrant[] = {

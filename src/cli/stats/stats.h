@@ -65,8 +65,8 @@ enum {
 /* The same with --stream, for the subcommands that work row by row. */
 #define ST_STREAM_LONGOPTS ST_COMMON_LONGOPTS, { "stream", no_argument, NULL, ST_OPT_STREAM }
 
-/* Help text of the common options (Spanish, then English). */
-extern const char st_common_help[];
+/* Help text of the common options, in the language in force (a static string). */
+const char *st_common_help(void);
 
 /* The language of the words written in cells: --lang, read once for every
  * command by main.c (cli/options.h) and passed on by "observa stats". */
