@@ -1,6 +1,7 @@
 /*
  * ingest_map.c - one data row mapped to the canonical record and validated:
- * date, time, territory, category, tags, age, coordinates, count.
+ * date, time, territory, category, tags, age and age group, coordinates,
+ * count.
  */
 #include "ingest/ingest_impl.h"
 
@@ -357,6 +358,56 @@ static void map_age(struct row *r)
 	}
 }
 
+/*
+ * The age band of victim_age_group: through its crosswalk first (targets
+ * "A-B", "A+" or "U"), then read as a band itself ("12 a 17", "60 y más");
+ * anything else is a warning and an unknown band, as an unmapped tag. An
+ * exact age wins over the band; one outside it is a warning.
+ */
+static void map_age_group(struct ingest *g, struct row *r)
+{
+	const enum ob_field f = OB_F_VICTIM_AGE_GROUP;
+	const char *xw = g->prof.crosswalk[f], *t = NULL;
+	struct ob_age band;
+	int lo = -1, hi = -1;
+	char label[16], why[160];
+
+	r->age_lo = r->age_hi = r->age;
+	if (!r->len[f])
+		return;
+	if (xw[0])
+		t = crosswalk(g, r, f, ob_date_days(&r->date));
+	if (t) {
+		if (!ob_age_band_code(t, strlen(t), &lo, &hi)) {
+			ingest_row_warn(r, f, "el cruce «%s» da «%s», que no es un grupo de edad (A-B, A+ "
+			                "o U); se registra como desconocido (the crosswalk gives no age "
+			                "band)", xw, t);
+			return;
+		}
+	} else if (!ob_age_band_parse(r->val[f], r->len[f], &band, why, sizeof(why))) {
+		lo = band.lo;
+		hi = band.hi;
+	} else {
+		ingest_row_warn(r, f, "valor no reconocido en el cruce «%s» ni grupo de edad (%s); se "
+		                "registra como desconocido (unmapped age group: recorded as unknown)",
+		                xw[0] ? xw : "age_group", why);
+		return;
+	}
+	if (lo < 0)
+		return;
+	if (r->age >= 0) {
+		if (r->age < lo || r->age > hi) {
+			ob_age_band_format(lo, hi, label, sizeof(label));
+			ingest_row_warn(r, f, "la edad %d no está en el grupo de edad %s; vale la edad "
+			                "(the age is outside the age group: the age is kept)", r->age,
+			                label);
+		}
+		return;
+	}
+	r->age_lo = lo;
+	r->age_hi = hi;
+}
+
 static void map_coords(struct row *r)
 {
 	char why[128];
@@ -489,6 +540,7 @@ void ingest_map_row(struct ingest *g, const struct ob_csv_record *rec, struct ro
 	map_age(r);
 	if (r->reason[0])
 		return;
+	map_age_group(g, r);
 	map_tags(g, r);
 	if (!r->category && !r->len[OB_F_CATEGORY] && r->tag[OB_F_MANNER] &&
 	    !strcmp(r->tag[OB_F_MANNER], "homicide")) {
