@@ -170,6 +170,13 @@
  * relationship, context) in a snapshot: the columns are 8-bit. */
 #define OB_MAX_SNAPSHOT_TAGS 255
 
+/* Most distinct age bands (victim_age_min..max wider than a year) in a
+ * snapshot: the age column is 8-bit, 0..OB_MAX_AGE an exact age, 255
+ * unknown, and the values between index the bands. A band past these is
+ * counted in the narrowest band already held that contains it (else as
+ * unknown): still true, less precise. */
+#define OB_MAX_SNAPSHOT_AGE_BANDS (255 - (OB_MAX_AGE + 1))
+
 /* Most delivered periods (current submissions) a snapshot records for
  * coverage. */
 #define OB_MAX_SNAPSHOT_COVERAGE (1024 * 1024)

@@ -15,6 +15,8 @@
  *   geometry/NAME.geojson   FeatureCollections whose features carry a "code"
  *                          property (optional; files load in name order and
  *                          a later feature replaces an earlier one)
+ * A crosswalk's target is an ICCS code, a tag code, or an age band ("0-17",
+ * "60+", "U": io/value.h) for a crosswalk of age groups.
  * Level 0 in iccs.csv marks a code of this catalogue outside the ICCS (such
  * as X01, missing person). Dates are yyyy-mm-dd or empty (open).
  *

@@ -25,6 +25,7 @@
 #include "io/csv.h"
 #include "io/csvw.h"
 #include "io/date.h"
+#include "io/value.h"
 #include "text/text.h"
 
 struct column {

@@ -284,6 +284,7 @@ static const struct column crosswalk_cols[] = {
 /* The key is the label folded as the ingest folds the values it looks up. */
 static ob_err crosswalk_row(struct loader *L, const struct row *w)
 {
+	int lo, hi;
 	ob_err e;
 
 	if (!cat_is_code(w->v[0]))
@@ -291,9 +292,10 @@ static ob_err crosswalk_row(struct loader *L, const struct row *w)
 	ob_buf_reset(&L->key);
 	if (ob_fold_key(w->v[1], strlen(w->v[1]), &L->key) || L->key.len == 0)
 		return cat_bad(L->d, w, 1, "etiqueta vacía o no válida (empty or invalid label)");
-	if (!cat_query_int(L->known_target, w->v[2], 0))
+	if (!cat_query_int(L->known_target, w->v[2], 0) &&
+	    !ob_age_band_code(w->v[2], strlen(w->v[2]), &lo, &hi))
 		return cat_bad(L->d, w, 2, "destino desconocido: no es un código de iccs.csv ni de "
-		                       "tags.csv (unknown target)");
+		                       "tags.csv ni un grupo de edad (A-B, A+, U) (unknown target)");
 	if ((e = cat_check_dates(L->d, w, 3, 4)))
 		return e;
 	ob_bind_text(L->ins, 6, L->key.ptr, L->key.len);

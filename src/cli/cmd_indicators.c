@@ -174,9 +174,11 @@ static const char *by_heading(enum ob_ind_by b, bool english)
 {
 	static const char *const es[OB_BY_COUNT] = {
 		"Sexo", "Edad", "Manera", "Mecanismo", "Lugar", "Relación", "Contexto", "Fuente",
+		"Menor",
 	};
 	static const char *const eng[OB_BY_COUNT] = {
 		"Sex", "Age", "Manner", "Mechanism", "Place", "Relationship", "Context", "Source",
+		"Minor",
 	};
 	return (unsigned)b < OB_BY_COUNT ? (english ? eng[b] : es[b]) : "?";
 }
@@ -275,7 +277,8 @@ static void flags_text(char *buf, size_t size, unsigned flags, char sep)
 /* Short marks for the table: * u, e, d, c, p, - */
 static void flags_marks(char *buf, unsigned flags)
 {
-	static const char marks[OB_IND_FLAG_COUNT] = { '*', 'e', 'd', 'c', 'p', '-', 'r', 'v', 'b' };
+	static const char marks[OB_IND_FLAG_COUNT] = { '*', 'e', 'd', 'c', 'p', '-', 'r', 'v', 'b',
+	                                               'a' };
 	size_t n = 0;
 
 	for (unsigned b = 0; b < OB_IND_FLAG_COUNT; b++)
@@ -381,7 +384,8 @@ static void make_notes(struct ctx *x)
 	size_t ns = 0;
 
 	for (size_t j = 0; j < op->n_by; j++)
-		age = age || op->by[j] == OB_BY_AGE_GROUP;
+		age = age || op->by[j] == OB_BY_AGE_GROUP || op->by[j] == OB_BY_MINOR;
+	x->by_age = age;
 	for (size_t k = 0; k < x->q->n_indicators; k++)
 		age = age || x->set->v[x->q->indicators[k]].denom_age_lo >= 0;
 	if (age) {
@@ -413,6 +417,18 @@ static void make_notes(struct ctx *x)
 	}
 	division_note(x);
 	equal_split_note(x);
+	if (x->by_age && x->snap->n_age_bands) {
+		snprintf(x->note_band, sizeof(x->note_band), "%s",
+		         en(op) ? "by age, a record with an age group instead of an age counts in the "
+		                  "group that holds all of it, and in U when it spans several groups: "
+		                  "from_age_band says how many of each value came so (flag age_band, "
+		                  "mark a)"
+		                : "por edad, un registro con grupo de edad en vez de edad se cuenta en "
+		                  "el grupo que lo contiene entero, y en U cuando abarca varios: "
+		                  "from_age_band dice cuántos de cada valor llegaron así (marca "
+		                  "age_band, a)");
+		x->notes[x->n_notes++] = x->note_band;
+	}
 }
 
 /* Room for n more bytes in the buffer, flushing first if needed. */
@@ -493,7 +509,8 @@ static void csv_begin(struct ctx *x)
 		out_s(o, ob_ind_by_name(r->by[j]));
 	}
 	out_s(o, ",count,denominator,value,lower,upper,multiplier,months_covered,months_total,flags,"
-	         "counting_rule\n");
+	         "counting_rule");
+	out_s(o, x->by_age ? ",from_age_band\n" : "\n");
 	for (size_t u = 0; u < nu; u++) {
 		const struct ob_snap_unit *un = &x->snap->units[x->q->units[u]];
 		char *code = csv_field(ob_snap_str(x->snap, un->code));
@@ -594,6 +611,10 @@ static void csv_block(struct ctx *x, size_t k, const struct ob_ind_value *block)
 				*q++ = ',';
 				memcpy(q, rule, rl);
 				q += rl;
+				if (x->by_age) {
+					*q++ = ',';
+					q = put_u64(q, (uint64_t)v->from_band);
+				}
 				*q++ = '\n';
 				o->n += (size_t)(q - start);
 			}
@@ -711,6 +732,10 @@ static void json_block(struct ctx *x, size_t k, const struct ob_ind_value *block
 				out_num(o, v->months_covered, 0);
 				out_s(o, ",\"months_total\":");
 				out_num(o, v->months_total, 0);
+				if (x->by_age) {
+					out_s(o, ",\"from_age_band\":");
+					out_num(o, v->from_band, 0);
+				}
 				out_s(o, ",\"flags\":[");
 				for (unsigned bit = 0, first = 1; bit < OB_IND_FLAG_COUNT; bit++)
 					if (v->flags >> bit & 1) {
@@ -900,6 +925,11 @@ void table_end(struct ctx *x)
 	             "- ningún mes\nentregado por una fuente que lo registre (falta el dato, no es "
 	             "cero), b parte del\nperiodo registrada en unidades de una división "
 	             "posterior.\n");
+	if (x->by_age)
+		out_s(o, e ? "a part of the count placed by an age group, not an age (from_age_band "
+		             "in CSV and JSON).\n"
+		           : "a parte del conteo ubicada por un grupo de edad, no por la edad "
+		             "(from_age_band en CSV y JSON).\n");
 	for (size_t i = 0; i < x->n_notes; i++) {
 		out_s(o, e ? "Note: " : "Nota: ");
 		out_s(o, x->notes[i]);

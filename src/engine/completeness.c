@@ -184,7 +184,7 @@ static uint32_t profile_fields(const struct ob_profile *p)
 		{ OB_F_MECHANISM, OB_FLD_MECHANISM }, { OB_F_PLACE, OB_FLD_PLACE },
 		{ OB_F_RELATIONSHIP, OB_FLD_RELATIONSHIP }, { OB_F_CONTEXT, OB_FLD_CONTEXT },
 		{ OB_F_VICTIM_SEX, OB_FLD_SEX }, { OB_F_VICTIM_AGE, OB_FLD_AGE },
-		{ OB_F_OCCURRED_AT, OB_FLD_HOUR },
+		{ OB_F_OCCURRED_AT, OB_FLD_HOUR }, { OB_F_VICTIM_AGE_GROUP, OB_FLD_AGE },
 	};
 	uint32_t bits = 0;
 

@@ -210,6 +210,9 @@ static ob_err clause_accept(const struct ob_snapshot *snap, const struct ob_indi
 			break;
 		}
 	}
+	/* an age band passes when all of it does */
+	if (c->field == OB_FLD_AGE && nacc >= 256)
+		ob_ind_age_accept_bands(snap, acc);
 	return OB_OK;
 }
 
@@ -238,6 +241,11 @@ int ob_ind_age_group(int age)
 const char *ob_ind_age_group_label(int group)
 {
 	return group >= 0 && group < OB_IND_AGE_GROUPS ? ob_ii_age_groups[group] : "?";
+}
+
+const char *ob_ind_minor_group_label(int group)
+{
+	return group >= 0 && group < OB_IND_MINOR_GROUPS ? ob_ii_minor_groups[group] : "?";
 }
 
 /*

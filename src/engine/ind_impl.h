@@ -23,6 +23,7 @@
  */
 /* Labels of the age groups (OB_IND_AGE_GROUPS), and a record's group. */
 extern const char *const ob_ii_age_groups[];
+extern const char *const ob_ii_minor_groups[];
 
 int ob_ii_age_group_of(int age);
 

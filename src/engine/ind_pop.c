@@ -205,7 +205,8 @@ uint32_t ob_ii_field_bit(enum ob_field f)
 	case OB_F_RELATIONSHIP: return 1u << OB_FLD_RELATIONSHIP;
 	case OB_F_CONTEXT: return 1u << OB_FLD_CONTEXT;
 	case OB_F_VICTIM_SEX: return 1u << OB_FLD_SEX;
-	case OB_F_VICTIM_AGE: return 1u << OB_FLD_AGE;
+	case OB_F_VICTIM_AGE:
+	case OB_F_VICTIM_AGE_GROUP: return 1u << OB_FLD_AGE;
 	case OB_F_OCCURRED_AT: return 1u << OB_FLD_HOUR;
 	default: return 0;
 	}

@@ -19,6 +19,7 @@ static const char *const field_names[OB_FLD_COUNT] = {
 
 static const char *const by_names[OB_BY_COUNT] = {
 	"sex", "age_group", "manner", "mechanism", "place", "relationship", "context", "source",
+	"minor",
 };
 
 const char *ob_ind_field_name(enum ob_ind_field f)
@@ -331,11 +332,14 @@ static ob_err parse_by(struct ob_diag *d, const struct row *r, struct ob_indicat
 			break;
 		if ((b = ob_ind_by_parse(w, wn)) < 0)
 			return bad(d, r, C_DISAGG, w, wn,
-			           "desagregación desconocida; se esperaba sex, age_group, manner, "
-			           "mechanism, place, relationship, context o source (unknown "
+			           "desagregación desconocida; se esperaba sex, age_group, minor, "
+			           "manner, mechanism, place, relationship, context o source (unknown "
 			           "disaggregation)");
 		x->by_allowed |= 1u << b;
 	}
+	/* the coarse age groups go wherever the fine ones do */
+	if (x->by_allowed >> OB_BY_AGE_GROUP & 1)
+		x->by_allowed |= 1u << OB_BY_MINOR;
 	return OB_OK;
 }
 

@@ -23,7 +23,7 @@
 static const char *const flag_names[OB_IND_FLAG_COUNT] = {
 	"unreliable", "estimated_denominator", "missing_denominator",
 	"incomplete_coverage", "partial_period", "no_data", "equal_split_denominator",
-	"not_in_vintage", "vintage_break",
+	"not_in_vintage", "vintage_break", "age_band",
 };
 
 const char *ob_ind_flag_name(unsigned bit)
@@ -32,13 +32,83 @@ const char *ob_ind_flag_name(unsigned bit)
 }
 
 const char *const ob_ii_age_groups[] = { "0-14", "15-17", "18-29", "30-44", "45-59", "60+", "U" };
+const char *const ob_ii_minor_groups[] = { "0-17", "18+", "U" };
 static const char *const sex_labels[] = { "F", "M", "U" };
+
+/* The first age of each group but U, the last group open. */
+static const int age_starts[OB_IND_AGE_GROUPS - 1] = { 0, 15, 18, 30, 45, 60 };
+static const int minor_starts[OB_IND_MINOR_GROUPS - 1] = { 0, 18 };
+
+/* The group among n (and U = n) that holds the whole of lo..hi. */
+static int group_of_band(const int *starts, int n, int lo, int hi)
+{
+	int g = n - 1;
+
+	if (lo < 0 || hi < lo || hi > OB_MAX_AGE)
+		return n;
+	while (g > 0 && starts[g] > lo)
+		g--;
+	return g == n - 1 || hi < starts[g + 1] ? g : n;
+}
 
 int ob_ii_age_group_of(int age)
 {
-	if (age > OB_MAX_AGE)
-		return 6;
-	return age < 15 ? 0 : age < 18 ? 1 : age < 30 ? 2 : age < 45 ? 3 : age < 60 ? 4 : 5;
+	return group_of_band(age_starts, OB_IND_AGE_GROUPS - 1, age, age);
+}
+
+int ob_ind_age_group_band(int lo, int hi)
+{
+	return group_of_band(age_starts, OB_IND_AGE_GROUPS - 1, lo, hi);
+}
+
+int ob_ind_minor_group_band(int lo, int hi)
+{
+	return group_of_band(minor_starts, OB_IND_MINOR_GROUPS - 1, lo, hi);
+}
+
+int ob_ind_age_group_value(const struct ob_snapshot *s, uint8_t a)
+{
+	int lo, hi;
+
+	ob_snap_age_range(s, a, &lo, &hi);
+	return ob_ind_age_group_band(lo, hi);
+}
+
+int ob_ind_minor_group_value(const struct ob_snapshot *s, uint8_t a)
+{
+	int lo, hi;
+
+	ob_snap_age_range(s, a, &lo, &hi);
+	return ob_ind_minor_group_band(lo, hi);
+}
+
+void ob_ind_age_accept_bands(const struct ob_snapshot *s, bool *acc)
+{
+	for (uint32_t i = 0; i < s->n_age_bands && OB_SNAP_AGE_BAND0 + i < OB_SNAP_AGE_UNKNOWN; i++) {
+		bool all = true;
+
+		for (int a = s->age_bands[i].lo; a <= s->age_bands[i].hi && all; a++)
+			all = acc[a];
+		acc[OB_SNAP_AGE_BAND0 + i] = all;
+	}
+}
+
+/* Values of disaggregation b. */
+static size_t by_values(const struct ob_snapshot *snap, enum ob_ind_by b)
+{
+	switch (b) {
+	case OB_BY_SEX: return 3;
+	case OB_BY_AGE_GROUP: return OB_IND_AGE_GROUPS;
+	case OB_BY_MINOR: return OB_IND_MINOR_GROUPS;
+	case OB_BY_SOURCE: return snap->n_sources ? snap->n_sources : 1;
+	default: return snap->n_tags[b - OB_BY_MANNER];
+	}
+}
+
+/* Whether b splits by age. */
+static bool by_is_age(enum ob_ind_by b)
+{
+	return b == OB_BY_AGE_GROUP || b == OB_BY_MINOR;
 }
 
 /*
@@ -102,6 +172,8 @@ const char *ob_ind_cell_label(const struct ob_ind_result *r, size_t c, size_t j)
 		return sex_labels[v];
 	case OB_BY_AGE_GROUP:
 		return ob_ii_age_groups[v];
+	case OB_BY_MINOR:
+		return ob_ii_minor_groups[v];
 	case OB_BY_SOURCE:
 		return ob_snap_str(r->snap, r->snap->sources[v].code);
 	default:
@@ -157,13 +229,12 @@ static ob_err build_plan(const struct ob_snapshot *snap, const struct ob_ind_que
 	pl->NC = 1;
 	pl->n_by = q->n_by;
 	for (size_t j = 0; j < q->n_by; j++) {
-		size_t nv;
+		size_t nv = by_values(snap, q->by[j]);
 		switch (q->by[j]) {
-		case OB_BY_SEX: nv = 3; pl->by_kind[j] = 0; break;
-		case OB_BY_AGE_GROUP: nv = 7; pl->by_kind[j] = 1; break;
-		case OB_BY_SOURCE: nv = snap->n_sources ? snap->n_sources : 1; pl->by_kind[j] = 3; break;
+		case OB_BY_SEX: pl->by_kind[j] = 0; break;
+		case OB_BY_AGE_GROUP: case OB_BY_MINOR: pl->by_kind[j] = 1; break;
+		case OB_BY_SOURCE: pl->by_kind[j] = 3; break;
 		default:
-			nv = snap->n_tags[q->by[j] - OB_BY_MANNER];
 			pl->by_kind[j] = 2;
 			pl->by_col8[j] = snap->tag[q->by[j] - OB_BY_MANNER];
 		}
@@ -177,17 +248,17 @@ static ob_err build_plan(const struct ob_snapshot *snap, const struct ob_ind_que
 	{
 		size_t stride = 1;
 		for (size_t j = q->n_by; j-- > 0;) {
-			size_t nv = pl->by_kind[j] == 0 ? 3 : pl->by_kind[j] == 1 ? 7
-			          : pl->by_kind[j] == 3 ? (snap->n_sources ? snap->n_sources : 1)
-			                                : snap->n_tags[q->by[j] - OB_BY_MANNER];
+			size_t nv = by_values(snap, q->by[j]);
 			size_t tabn = pl->by_kind[j] == 3 ? (snap->n_sources ? snap->n_sources : 1) : 256;
 			pl->by_tab[j] = ob_calloc(tabn, sizeof(uint32_t));
 			for (size_t v = 0; v < tabn; v++) {
 				size_t idx;
 				if (pl->by_kind[j] == 0)
 					idx = v == OB_SNAP_SEX_F ? 0 : v == OB_SNAP_SEX_M ? 1 : 2;
-				else if (pl->by_kind[j] == 1)
-					idx = (size_t)ob_ii_age_group_of((int)v);
+				else if (q->by[j] == OB_BY_AGE_GROUP)
+					idx = (size_t)ob_ind_age_group_value(snap, (uint8_t)v);
+				else if (q->by[j] == OB_BY_MINOR)
+					idx = (size_t)ob_ind_minor_group_value(snap, (uint8_t)v);
 				else
 					idx = v < nv ? v : 0;
 				pl->by_tab[j][v] = (uint32_t)(idx * stride);
@@ -448,6 +519,30 @@ static size_t takers(const struct ob_population *pop, uint32_t u, long day, uint
 
 #define MAX_TAKERS 8
 
+/*
+ * Count only the records that have an age band and no exact age, as the
+ * pass of plan pl counts: the age table of its filters c keeps the band
+ * values alone for the pass, then is put back.
+ */
+static void count_bands(const struct plan *pl, struct compiled *c, const struct ob_ind_query *q,
+                        uint32_t *counts)
+{
+	const struct ob_snapshot *snap = pl->snap;
+	uint64_t *keep = c->age, *t = ob_malloc(256 * c->W * sizeof(uint64_t));
+	unsigned active = c->active;
+
+	for (size_t v = 0; v < 256; v++)
+		for (size_t w = 0; w < c->W; w++)
+			t[v * c->W + w] = v >= OB_SNAP_AGE_BAND0 &&
+			                  v < OB_SNAP_AGE_BAND0 + snap->n_age_bands ? keep[v * c->W + w] : 0;
+	c->age = t;
+	c->active |= 1u << OB_FLD_AGE;
+	ob_ii_count_all(pl, q, counts);
+	c->age = keep;
+	c->active = active;
+	free(t);
+}
+
 ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_population *pop,
                             const struct ob_indicator_set *set, const struct ob_ind_query *q,
                             ob_ind_sink sink, void *ctx, struct ob_ind_result **out,
@@ -460,8 +555,8 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 	struct ob_ind_value *block = NULL;
 	struct itable it;
 	struct coverage cv;
-	uint32_t *counts = NULL;
-	size_t counts_len = 0, nblock;
+	uint32_t *counts = NULL, *bands = NULL; /* bands: the victims counted by a band */
+	size_t counts_len = 0, bands_len = 0, nblock;
 	double t0 = ob_now(), t1;
 	int m0 = INT32_MAX, m1 = INT32_MIN, by_age = -1;
 	bool vint = pop && pop->span && pop->n_units == snap->n_units;
@@ -489,13 +584,17 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 			               "desagregación no válida", "invalid disaggregation");
 		for (size_t i = 0; i < j; i++)
 			if (q->by[i] == q->by[j])
-				return OB_DIAG(d, OB_EUSAGE, "--by", 0, 0,
-				               ob_ind_by_name(q->by[j]),
+				return OB_DIAG(d, OB_EUSAGE, "--by", 0, 0, ob_ind_by_name(q->by[j]),
 				               strlen(ob_ind_by_name(q->by[j])),
-				               "desagregación repetida",
-				               "disaggregation given twice");
-		if (q->by[j] == OB_BY_AGE_GROUP)
+				               "desagregación repetida", "disaggregation given twice");
+		if (by_is_age(q->by[j])) {
+			if (by_age >= 0)
+				return OB_DIAG(d, OB_EUSAGE, "--by", 0, 0, ob_ind_by_name(q->by[j]),
+				               strlen(ob_ind_by_name(q->by[j])),
+				               "age_group y minor a la vez: se pide una de las dos",
+				               "age_group and minor together: ask for one");
 			by_age = (int)j;
+		}
 	}
 	for (size_t i = 0; i < q->n_units; i++)
 		if (q->units[i] >= snap->n_units)
@@ -547,6 +646,23 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 	ob_ii_aggregate(&pl, counts);
 	if (vint)
 		absorb(snap, pop, q, &pl, counts);
+	if (by_age >= 0 && snap->n_age_bands) {
+		/* by age, the victims that a band placed, counted again alone */
+		bands = ob_ii_big_calloc(pl.NT * pl.NP * pl.NC * pl.K * sizeof(uint32_t), &bands_len);
+		if (rp.ng > 1) {
+			for (size_t g = 0; g < rp.ng; g++) {
+				struct plan pg = pl;
+				pg.c = &rp.g[g].c;
+				pg.slot = rp.g[g].slot;
+				count_bands(&pg, &rp.g[g].c, q, bands);
+			}
+		} else {
+			count_bands(&pl, &c, q, bands);
+		}
+		ob_ii_aggregate(&pl, bands);
+		if (vint)
+			absorb(snap, pop, q, &pl, bands);
+	}
 	t1 = ob_now();
 
 	r = ob_calloc(1, sizeof(*r));
@@ -558,9 +674,7 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 	r->n_by = q->n_by;
 	for (size_t j = 0; j < q->n_by; j++) {
 		r->by[j] = q->by[j];
-		r->by_values[j] = q->by[j] == OB_BY_SEX ? 3 : q->by[j] == OB_BY_AGE_GROUP ? 7
-		                : q->by[j] == OB_BY_SOURCE ? (snap->n_sources ? snap->n_sources : 1)
-		                : snap->n_tags[q->by[j] - OB_BY_MANNER];
+		r->by_values[j] = by_values(snap, q->by[j]);
 	}
 	r->records = snap->n;
 	name_rules(snap, set, q, &rp, ruled, r);
@@ -593,7 +707,8 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 					need |= 1u << OB_FLD_SEX;
 				break;
 			case OB_BY_AGE_GROUP:
-				if (v != OB_IND_AGE_GROUPS - 1)
+			case OB_BY_MINOR:
+				if (v != r->by_values[j] - 1)
 					need |= 1u << OB_FLD_AGE;
 				break;
 			case OB_BY_SOURCE:
@@ -685,12 +800,14 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 				for (size_t cell = 0; cell < ncell; cell++) {
 					const uint8_t *row = map + (split ? cv.cell_key[cell] : 0) * plane + crow;
 					unsigned covered = 0;
-					double xs = 0, ds = 0, taken = 0;
+					double xs = 0, ds = 0, taken = 0, xb = 0;
 
 					for (int m = per->from_month; m <= per->to_month; m++)
 						covered += row[m - m0];
 					for (size_t cl = split ? cell : 0; cl < (split ? cell + 1 : pl.NC); cl++) {
 						xs += cnt[cl * pl.K + k];
+						if (bands && split)
+							xb += bands[(((size_t)u * pl.NP + p) * pl.NC + cl) * pl.K + k];
 						if (share)
 							ds += cnt[cl * pl.K + dk];
 						for (size_t i = 0; i < nt; i++)
@@ -699,6 +816,10 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 					}
 					ob_ii_fill_value(x, q, pop, u, per, day, vint, split ? &ci[cell] : &total_cell,
 					           xs, ds, covered, total, taken > 0, &v[cell]);
+					if (xb > 0 && !(v[cell].flags & OB_IND_NO_DATA)) {
+						v[cell].from_band = xb;
+						v[cell].flags |= OB_IND_AGE_BAND;
+					}
 				}
 				for (size_t cell = 0; cell < ncell; cell++, v++) {
 					const struct ientry *en;
@@ -730,6 +851,7 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 	free(ci);
 	ob_ii_cov_free(&cv);
 	ob_ii_big_free(counts, counts_len);
+	ob_ii_big_free(bands, bands_len);
 	plan_free(&pl);
 	ob_ii_compiled_free(&c);
 	rules_plan_free(&rp);
@@ -741,6 +863,7 @@ fail:
 	free(ci);
 	ob_ii_cov_free(&cv);
 	ob_ii_big_free(counts, counts_len);
+	ob_ii_big_free(bands, bands_len);
 	plan_free(&pl);
 	ob_ii_compiled_free(&c);
 	rules_plan_free(&rp);

@@ -32,7 +32,8 @@
  * multiplier 100000 for rates per 100,000, 100 for percentages.
  * disaggregations  the --by dimensions that make sense for the indicator,
  *            separated by "|", ",", ";" or blanks: sex, age_group, manner,
- *            mechanism, place, relationship, context, source.
+ *            mechanism, place, relationship, context, source (minor, the
+ *            coarse age groups, goes wherever age_group does).
  * institution  the kind of source counted when the numerator names none
  *            and no counting rule applies (engine/counting.h: the rules of
  *            catalog/counting.csv come first); empty for all.
@@ -83,6 +84,7 @@ enum ob_ind_by {
 	OB_BY_RELATIONSHIP,
 	OB_BY_CONTEXT,
 	OB_BY_SOURCE,
+	OB_BY_MINOR,         /* 0-17, 18+, U: allowed wherever age_group is */
 	OB_BY_COUNT
 };
 
@@ -154,11 +156,29 @@ ob_err ob_ind_filter_accept(const struct ob_snapshot *snap, enum ob_ind_field fi
                             const char *values, const char *where, bool *acc, size_t nacc,
                             struct ob_diag *d);
 
-/* Age groups of the "age_group" disaggregation: 0-14, 15-17, 18-29, 30-44,
- * 45-59, 60+ and U (unknown age). */
+/*
+ * Age groups of the "age_group" disaggregation: 0-14, 15-17, 18-29, 30-44,
+ * 45-59, 60+ and U (unknown age); of "minor": 0-17, 18+ and U. A record
+ * counts in the group that holds its exact age; without one, in the group
+ * that holds its whole age band (snapshot.h: "12-14" in 0-14, "0-17" in
+ * minor's 0-17), and in U when its band spans several groups ("12-17" by
+ * age_group) or it has neither. Values: the snapshot's age column.
+ */
 #define OB_IND_AGE_GROUPS 7
+#define OB_IND_MINOR_GROUPS 3
 int ob_ind_age_group(int age);
 const char *ob_ind_age_group_label(int group);
+const char *ob_ind_minor_group_label(int group);
+/* The group of band lo..hi (lo = hi for an age; lo < 0 unknown). */
+int ob_ind_age_group_band(int lo, int hi);
+int ob_ind_minor_group_band(int lo, int hi);
+/* The group of a value of the snapshot's age column. */
+int ob_ind_age_group_value(const struct ob_snapshot *s, uint8_t a);
+int ob_ind_minor_group_value(const struct ob_snapshot *s, uint8_t a);
+/* Extend an age filter's accept table acc[0..255], filled for the ages
+ * 0..OB_MAX_AGE, to the snapshot's bands: a band passes when every age of
+ * it does. */
+void ob_ind_age_accept_bands(const struct ob_snapshot *s, bool *acc);
 
 /* ------------------------------------------------------------------------
  * Periods.
@@ -307,8 +327,12 @@ enum ob_ind_flag {
 	OB_IND_VINTAGE_BREAK = 1u << 8,         /* part of the period is recorded in units of a
 	                                           later division that cannot be split into
 	                                           this one (with no_data) */
+	OB_IND_AGE_BAND = 1u << 9,              /* by age: some of the count has no exact age
+	                                           but an age band (from_band says how
+	                                           many): placed in its group by the band,
+	                                           or in U when the band spans groups */
 };
-#define OB_IND_FLAG_COUNT 9
+#define OB_IND_FLAG_COUNT 10
 
 /* "unreliable", "estimated_denominator", ... of flag bit i. */
 const char *ob_ind_flag_name(unsigned bit);
@@ -343,6 +367,9 @@ struct ob_ind_value {
 	double lower, upper;
 	uint16_t months_covered, months_total;
 	uint32_t flags;     /* enum ob_ind_flag */
+	double from_band;   /* by age_group or minor: victims of count placed by an
+	                       age band, not an exact age (in U: whose band spans
+	                       several groups); 0 otherwise */
 };
 
 struct ob_ind_result {

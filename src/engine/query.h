@@ -8,9 +8,12 @@
  * territory at that level; a record counted in its country has no admin1
  * or admin2: "unknown"), year, month (1..12), iccs_section, iccs_division,
  * iccs_group, iccs_class (the record's ICCS code at that level), iccs (the
- * code as recorded), sex, age_group, age, hour, manner, mechanism (alias
- * weapon), place, relationship, context, source, institution. Every
- * dimension has the value "unknown" for a missing field.
+ * code as recorded), sex, age_group, minor (0-17, 18+, U), age, hour,
+ * manner, mechanism (alias weapon), place, relationship, context, source,
+ * institution. Every dimension has the value "unknown" for a missing field.
+ * age_group and minor place a record without an exact age by its age band
+ * when the band lies in one group, else in U (engine/indicators.h); age
+ * gives such a record as unknown.
  *
  * Filters ("where"): clauses separated by blanks or "&", each FIELD=VALUES,
  * VALUES separated by "," or "|"; a record passes when every clause holds
@@ -28,7 +31,8 @@
  *               category)  ICCS codes at any level: a code matches its
  *               descendants ("0101" matches 01011, 010111...)
  *   sex         F, M, U
- *   age         ages and ranges: 15..29, 60+, 17 (unknown matches none)
+ *   age         ages and ranges: 15..29, 60+, 17 (unknown matches none; a
+ *               record with an age band only when all of the band does)
  *   age_group   labels 0-14, 15-17, 18-29, 30-44, 45-59, 60+, U
  *   hour        hours and ranges 0..23 (18..5 wraps past midnight)
  *   manner, mechanism (weapon), place, relationship, context
@@ -133,6 +137,7 @@ enum ob_query_dim {
 	OB_QD_CONTEXT,
 	OB_QD_SOURCE,
 	OB_QD_INSTITUTION,
+	OB_QD_MINOR,        /* 0-17, 18+, U */
 	OB_QD_COUNT
 };
 

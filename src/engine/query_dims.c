@@ -10,7 +10,7 @@
 static const char *const dim_names[OB_QD_COUNT] = {
 	"country", "admin1", "admin2", "year", "month", "iccs_section", "iccs_division",
 	"iccs_group", "iccs_class", "iccs", "sex", "age_group", "age", "hour", "manner",
-	"mechanism", "place", "relationship", "context", "source", "institution",
+	"mechanism", "place", "relationship", "context", "source", "institution", "minor",
 };
 
 const char *ob_query_dim_name(enum ob_query_dim d)
@@ -46,7 +46,7 @@ int ob_query_measure_parse(const char *s)
 const enum col ob_qi_dim_col[OB_QD_COUNT] = {
 	C_TERR, C_TERR, C_TERR, C_YEAR, C_MONTH, C_CAT, C_CAT, C_CAT, C_CAT, C_CAT, C_SEX,
 	C_AGE, C_AGE, C_HOUR, C_TAG0, C_TAG0 + 1, C_TAG0 + 2, C_TAG0 + 3, C_TAG0 + 4, C_SRC,
-	C_SRC,
+	C_SRC, C_AGE,
 };
 
 const void *ob_qi_col_ptr(const struct ob_snapshot *s, enum col c, int *w)
@@ -312,9 +312,14 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 	an->dim[OB_QD_SEX].label[OB_SNAP_SEX_M] = "M";
 	dim_identity(&an->dim[OB_QD_AGE_GROUP], 256, OB_IND_AGE_GROUPS);
 	for (int v = 0; v < 256; v++)
-		an->dim[OB_QD_AGE_GROUP].map[v] = (uint32_t)ob_ind_age_group(v);
+		an->dim[OB_QD_AGE_GROUP].map[v] = (uint32_t)ob_ind_age_group_value(s, (uint8_t)v);
 	for (int k = 0; k < OB_IND_AGE_GROUPS; k++)
 		an->dim[OB_QD_AGE_GROUP].label[k] = ob_ind_age_group_label(k);
+	dim_identity(&an->dim[OB_QD_MINOR], 256, OB_IND_MINOR_GROUPS);
+	for (int v = 0; v < 256; v++)
+		an->dim[OB_QD_MINOR].map[v] = (uint32_t)ob_ind_minor_group_value(s, (uint8_t)v);
+	for (int k = 0; k < OB_IND_MINOR_GROUPS; k++)
+		an->dim[OB_QD_MINOR].label[k] = ob_ind_minor_group_label(k);
 	dim_identity(&an->dim[OB_QD_AGE], 256, OB_MAX_AGE + 2);
 	for (int v = 0; v < 256; v++) {
 		an->dim[OB_QD_AGE].map[v] = v <= OB_MAX_AGE ? (uint32_t)v : OB_MAX_AGE + 1;

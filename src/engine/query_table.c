@@ -23,6 +23,7 @@ static uint32_t not_recorded(enum ob_query_dim q)
 	switch (q) {
 	case OB_QD_SEX: return OB_SNAP_SEX_U;
 	case OB_QD_AGE_GROUP: return OB_IND_AGE_GROUPS - 1;
+	case OB_QD_MINOR: return OB_IND_MINOR_GROUPS - 1;
 	case OB_QD_AGE: return OB_MAX_AGE + 1;
 	case OB_QD_HOUR: return 24;
 	default:

@@ -159,6 +159,8 @@ static ob_err where_numbers(const struct ob_analyzer *an, struct compiled *c,
 				acc[x] = true;
 		}
 	}
+	if (col == C_AGE)
+		ob_ind_age_accept_bands(an->snap, acc); /* a band when all of it passes */
 	if (col == C_YEAR)
 		c->year_filtered = true;
 	else
@@ -205,7 +207,7 @@ static ob_err where_age_group(const struct ob_analyzer *an, struct compiled *c,
 			return ob_filter_unknown_value(d, &at_where, "age_group", v, n, cand, nc);
 		}
 		for (int a = 0; a < 256; a++)
-			if (ob_ind_age_group(a) == g)
+			if (ob_ind_age_group_value(an->snap, (uint8_t)a) == g)
 				acc[a] = true;
 	}
 	c->cuts_population = true;

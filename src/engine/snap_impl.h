@@ -38,7 +38,8 @@ enum section {
 	SEC_COUNTRIES,
 	SEC_COVERAGE,
 	SEC_TAGS,                                 /* + dimension */
-	SEC_COL_TERRITORY = SEC_TAGS + OB_SNAP_DIMS,
+	SEC_AGE_BANDS = SEC_TAGS + OB_SNAP_DIMS,
+	SEC_COL_TERRITORY,
 	SEC_COL_YEAR,
 	SEC_COL_MONTH,
 	SEC_COL_DAY,
@@ -128,6 +129,7 @@ struct builder {
 	const char *dir;
 	struct ob_buf strings;
 	struct vec units, cats, sources, countries, coverage, tags[OB_SNAP_DIMS];
+	struct vec age_bands; /* struct ob_snap_age_band, made by ob_si_resolve_bands */
 	struct ob_strmap unit_map, cat_map, source_map, country_map, tag_map[OB_SNAP_DIMS];
 	int32_t *country_unit; /* unit of each country, -1 none; grown with countries */
 	size_t country_unit_cap;
@@ -185,6 +187,8 @@ int32_t ob_si_country_unit(struct builder *b, int32_t c);
 struct row {
 	uint16_t terr, year, cat, source, count;
 	uint8_t month, day, hour, sex, age, rkey, tag[OB_SNAP_DIMS];
+	uint8_t age_lo, age_hi; /* the band of a record without an exact age
+	                           (age_lo < age_hi), else 255, 255 */
 };
 
 struct miss {
@@ -235,6 +239,10 @@ void ob_si_reader_release(struct reader *r);
 
 /* The misses of the readers, in record order, into the dictionaries. */
 ob_err ob_si_resolve_misses(struct builder *b, struct reader *rd, int nr);
+
+/* The age bands of the rows, in record order, into the dictionary
+ * age_bands and the rows' age column. */
+void ob_si_resolve_bands(struct builder *b, struct reader *rd, int nr);
 
 /*
  * Read the records into rd[0..*nr): the id range split between up to

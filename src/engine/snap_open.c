@@ -88,6 +88,9 @@ static ob_err check_snapshot(const struct ob_snapshot *s, const char *path, stru
 		if (s->coverage[i].source >= s->n_sources || s->coverage[i].country >= s->n_countries ||
 		    s->coverage[i].from_month > s->coverage[i].to_month)
 			return corrupt(d, path, "tabla de periodos entregados");
+	for (uint32_t i = 0; i < s->n_age_bands; i++)
+		if (s->age_bands[i].lo >= s->age_bands[i].hi || s->age_bands[i].hi > OB_MAX_AGE)
+			return corrupt(d, path, "tabla de grupos de edad");
 	if (!offsets_ok(s->countries, s->n_countries, s->strings_len))
 		return corrupt(d, path, "tabla de países");
 	for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
@@ -173,7 +176,7 @@ static enum range_kind range_of(const struct ob_snapshot *s, int id, uint32_t *l
 	case SEC_COL_DAY: *limit = 32; return RANGE_U8;
 	case SEC_COL_SEX: *limit = OB_SNAP_SEX_COUNT; return RANGE_U8;
 	case SEC_COL_HOUR: *limit = 24; return RANGE_U8_OR_255;
-	case SEC_COL_AGE: *limit = OB_MAX_AGE + 1; return RANGE_U8_OR_255;
+	case SEC_COL_AGE: *limit = OB_SNAP_AGE_BAND0 + s->n_age_bands; return RANGE_U8_OR_255;
 	default: *limit = 0; return RANGE_NONE;
 	}
 }
@@ -362,6 +365,8 @@ ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_dia
 	SECT(s->countries, SEC_COUNTRIES, 4, s->n_countries = (uint32_t)cnt);
 	SECT(s->coverage, SEC_COVERAGE, sizeof(struct ob_snap_coverage),
 	     s->n_coverage = (uint32_t)cnt);
+	SECT(s->age_bands, SEC_AGE_BANDS, sizeof(struct ob_snap_age_band),
+	     s->n_age_bands = (uint32_t)cnt);
 	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
 		SECT(s->tags[dim], SEC_TAGS + dim, 4, s->n_tags[dim] = (uint32_t)cnt);
 		COLUMN(s->tag[dim], SEC_COL_TAG + dim, 1);
@@ -380,7 +385,8 @@ ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_dia
 #undef COLUMN
 #undef SECT
 	if (s->n_units > OB_MAX_SNAPSHOT_UNITS || s->n_categories > OB_MAX_SNAPSHOT_UNITS ||
-	    s->n_sources > OB_MAX_SNAPSHOT_UNITS || s->n_countries > OB_MAX_SNAPSHOT_UNITS) {
+	    s->n_sources > OB_MAX_SNAPSHOT_UNITS || s->n_countries > OB_MAX_SNAPSHOT_UNITS ||
+	    s->n_age_bands > OB_MAX_SNAPSHOT_AGE_BANDS) {
 		e = corrupt(d, path, "diccionario demasiado grande");
 		goto fail;
 	}

@@ -4,6 +4,7 @@
 #include "engine/snap_impl.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/mman.h>
@@ -221,10 +222,24 @@ static ob_err read_row(struct reader *r, sqlite3_stmt *q)
 	t = ob_si_col_text(q, 4, &n);
 	if (t && n == 1)
 		w->sex = t[0] == 'F' ? OB_SNAP_SEX_F : t[0] == 'M' ? OB_SNAP_SEX_M : OB_SNAP_SEX_U;
+	w->age_lo = w->age_hi = 255;
 	if (sqlite3_column_type(q, 5) == SQLITE_INTEGER) {
 		long long a = sqlite3_column_int64(q, 5);
 		if (a >= 0 && a <= OB_MAX_AGE)
 			w->age = (uint8_t)a;
+	}
+	if (w->age == OB_SNAP_AGE_UNKNOWN && sqlite3_column_type(q, 15) == SQLITE_INTEGER &&
+	    sqlite3_column_type(q, 16) == SQLITE_INTEGER) {
+		/* an age group instead of an age; one year of it is an age */
+		long long lo = sqlite3_column_int64(q, 15), hi = sqlite3_column_int64(q, 16);
+		if (lo >= 0 && lo <= hi && hi <= OB_MAX_AGE) {
+			if (lo == hi) {
+				w->age = (uint8_t)lo;
+			} else {
+				w->age_lo = (uint8_t)lo;
+				w->age_hi = (uint8_t)hi;
+			}
+		}
 	}
 
 	/* category */
@@ -279,7 +294,8 @@ static void *reader_run(void *arg)
 	if (ob_store_prepare(r->st,
 	                     "SELECT territory, occurred_on, precision, occurred_at, victim_sex,"
 	                     " victim_age, category, manner, mechanism, place, relationship,"
-	                     " context, submission, victims, source_id FROM record"
+	                     " context, submission, victims, source_id, victim_age_min,"
+	                     " victim_age_max FROM record"
 	                     " WHERE id BETWEEN ?1 AND ?2 ORDER BY id", &q, &r->diag)) {
 		r->err = OB_ESTORE;
 		return NULL;
@@ -379,6 +395,70 @@ ob_err ob_si_resolve_misses(struct builder *b, struct reader *rd, int nr)
 		}
 	}
 	return OB_OK;
+}
+
+/*
+ * The age bands of the rows, in record order, into the dictionary: the
+ * first OB_MAX_SNAPSHOT_AGE_BANDS distinct bands get an index each; a later
+ * one is counted in the narrowest band held that contains it, or as an
+ * unknown age when none does (said once).
+ */
+void ob_si_resolve_bands(struct builder *b, struct reader *rd, int nr)
+{
+	const size_t nkeys = (size_t)(OB_MAX_AGE + 1) * (OB_MAX_AGE + 1);
+	int16_t *idx = ob_malloc(nkeys * sizeof(int16_t)); /* -1 not seen, -2 none */
+	bool *wide = ob_calloc(nkeys, sizeof(bool));       /* counted in a wider band */
+	long long widened = 0;
+
+	for (size_t i = 0; i < nkeys; i++)
+		idx[i] = -1;
+	for (int k = 0; k < nr; k++) {
+		struct row *w = (struct row *)rd[k].rows.p;
+
+		for (size_t i = 0; i < rd[k].rows.n; i++) {
+			size_t key;
+			int16_t x;
+
+			if (w[i].age_lo == 255)
+				continue;
+			key = (size_t)w[i].age_lo * (OB_MAX_AGE + 1) + w[i].age_hi;
+			if ((x = idx[key]) == -1) {
+				struct ob_snap_age_band *nb = b->age_bands.n < OB_MAX_SNAPSHOT_AGE_BANDS
+				                                      ? ob_si_vec_push(&b->age_bands) : NULL;
+				if (nb) {
+					nb->lo = w[i].age_lo;
+					nb->hi = w[i].age_hi;
+					x = (int16_t)(b->age_bands.n - 1);
+				} else {
+					/* the narrowest band held that contains it */
+					const struct ob_snap_age_band *v =
+						(const struct ob_snap_age_band *)b->age_bands.p;
+					int best = INT_MAX;
+
+					x = -2;
+					for (size_t j = 0; j < b->age_bands.n; j++)
+						if (v[j].lo <= w[i].age_lo && v[j].hi >= w[i].age_hi &&
+						    v[j].hi - v[j].lo < best) {
+							best = v[j].hi - v[j].lo;
+							x = (int16_t)j;
+						}
+					wide[key] = true;
+				}
+				idx[key] = x;
+			}
+			widened += wide[key];
+			w[i].age = x >= 0 ? (uint8_t)(OB_SNAP_AGE_BAND0 + x) : OB_SNAP_AGE_UNKNOWN;
+		}
+	}
+	if (widened)
+		OB_WARN("%lld registros tienen un grupo de edad más allá de los %d distintos que "
+		        "admite la instantánea: se cuentan en el grupo más estrecho que lo contiene, "
+		        "o con edad desconocida",
+		        "%lld records have an age group beyond the %d distinct ones a snapshot "
+		        "holds: they count in the narrowest group that contains theirs, or with an "
+		        "unknown age", widened, (int)OB_MAX_SNAPSHOT_AGE_BANDS);
+	free(wide);
+	free(idx);
 }
 
 /*

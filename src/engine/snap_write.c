@@ -165,6 +165,8 @@ static ob_err write_file(struct builder *b, const char *stamp, const struct read
 		sec[SEC_TAGS + dim] = (struct out_section){ b->tags[dim].p, 4, b->tags[dim].n };
 		sec[SEC_COL_TAG + dim] = (struct out_section){ NULL, 1, n };
 	}
+	sec[SEC_AGE_BANDS] = (struct out_section){ b->age_bands.p, sizeof(struct ob_snap_age_band),
+	                                           b->age_bands.n };
 	sec[SEC_COL_TERRITORY] = (struct out_section){ NULL, 2, n };
 	sec[SEC_COL_YEAR] = (struct out_section){ NULL, 2, n };
 	sec[SEC_COL_CATEGORY] = (struct out_section){ NULL, 2, n };
@@ -290,6 +292,7 @@ ob_err ob_snapshot_build(struct ob_store *st, const char *dir, struct ob_diag *d
 	ob_si_vec_init(&b.sources, sizeof(struct ob_snap_source), OB_MAX_SNAPSHOT_UNITS);
 	ob_si_vec_init(&b.countries, 4, OB_MAX_SNAPSHOT_UNITS);
 	ob_si_vec_init(&b.coverage, sizeof(struct ob_snap_coverage), OB_MAX_SNAPSHOT_COVERAGE);
+	ob_si_vec_init(&b.age_bands, sizeof(struct ob_snap_age_band), OB_MAX_SNAPSHOT_AGE_BANDS);
 	ob_strmap_init(&b.unit_map);
 	ob_strmap_init(&b.cat_map);
 	ob_strmap_init(&b.source_map);
@@ -323,8 +326,10 @@ ob_err ob_snapshot_build(struct ob_store *st, const char *dir, struct ob_diag *d
 		snprintf(sql, sizeof(sql), "PRAGMA mmap_size=%lld", mmap_was);
 		ob_store_exec(st, sql, &ignored);
 	}
-	if (!e && !(e = ob_si_resolve_misses(&b, rd, nr)))
+	if (!e && !(e = ob_si_resolve_misses(&b, rd, nr))) {
+		ob_si_resolve_bands(&b, rd, nr);
 		e = write_file(&b, stamp, rd, nr);
+	}
 	for (int k = 0; k < nr; k++)
 		ob_si_reader_release(&rd[k]);
 release:
@@ -334,6 +339,7 @@ release:
 	ob_si_vec_free(&b.sources);
 	ob_si_vec_free(&b.countries);
 	ob_si_vec_free(&b.coverage);
+	ob_si_vec_free(&b.age_bands);
 	ob_strmap_release(&b.unit_map);
 	ob_strmap_release(&b.cat_map);
 	ob_strmap_release(&b.source_map);

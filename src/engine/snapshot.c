@@ -27,6 +27,9 @@ _Static_assert(sizeof(struct ob_snap_unit) == 24, "unit layout");
 _Static_assert(sizeof(struct ob_snap_category) == 12, "category layout");
 _Static_assert(sizeof(struct ob_snap_source) == 8, "source layout");
 _Static_assert(sizeof(struct ob_snap_coverage) == 16, "coverage layout");
+_Static_assert(sizeof(struct ob_snap_age_band) == 2, "age band layout");
+_Static_assert(OB_SNAP_AGE_BAND0 + OB_MAX_SNAPSHOT_AGE_BANDS == OB_SNAP_AGE_UNKNOWN,
+               "the age column holds ages, then bands, then unknown");
 _Static_assert(OB_F_COUNT <= 32, "a bit per canonical field in ob_snap_coverage.fields");
 
 const char *const ob_si_dim_names[OB_SNAP_DIMS] = {

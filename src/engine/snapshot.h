@@ -16,7 +16,11 @@
  *   day        1..31, 0 unknown (month or year precision)
  *   hour       0..23, OB_SNAP_HOUR_UNKNOWN
  *   sex        OB_SNAP_SEX_U, _F, _M
- *   age        0..OB_MAX_AGE, OB_SNAP_AGE_UNKNOWN
+ *   age        0..OB_MAX_AGE an exact age; OB_SNAP_AGE_BAND0 + i for band i
+ *              of age_bands[] (a record that has no exact age but an age
+ *              group: lo..hi years, wider than one year; a one-year band
+ *              is an exact age); OB_SNAP_AGE_UNKNOWN. ob_snap_age_range()
+ *              gives the years a value stands for
  *   category   index into categories[] (ICCS code with its parent, so that
  *              a code's ancestors can be followed); index 0 is the unknown
  *              category (no code)
@@ -49,7 +53,7 @@
  *
  * Memory: 21 bytes per record (five 2-byte columns: territory, year,
  * category, source, count; eleven 1-byte columns: month, day, hour, sex,
- * age, the five tags and rkey), plus the dictionaries (a few hundred
+ * age (with its band), the five tags and rkey), plus the dictionaries (a few hundred
  * kilobytes): about 200 MiB for 10 million records, mapped read-only and
  * shared by every reader.
  *
@@ -108,7 +112,7 @@
 #define OB_SNAPSHOT_FILE "records.obs"
 
 /* Version of the file format this program writes and reads. */
-#define OB_SNAPSHOT_VERSION 2
+#define OB_SNAPSHOT_VERSION 3
 
 /* Length of the store stamp kept in the header, NUL included. */
 #define OB_SNAPSHOT_STAMP 96
@@ -118,6 +122,7 @@
 
 #define OB_SNAP_HOUR_UNKNOWN 255
 #define OB_SNAP_AGE_UNKNOWN 255
+#define OB_SNAP_AGE_BAND0 (OB_MAX_AGE + 1)
 
 enum ob_snap_sex {
 	OB_SNAP_SEX_U = 0,
@@ -170,6 +175,12 @@ struct ob_snap_source {
 	uint8_t reserved;
 };
 
+/* An age band of the dictionary age_bands[]: years lo..hi, lo < hi <=
+ * OB_MAX_AGE (hi = OB_MAX_AGE for an open band such as "60+"). */
+struct ob_snap_age_band {
+	uint8_t lo, hi;
+};
+
 /* Source `source` delivered months from_month..to_month (year * 12 +
  * month - 1) for the country `country`, supplying the canonical fields of
  * `fields` (bit i for enum ob_field i). */
@@ -202,6 +213,8 @@ struct ob_snapshot {
 	uint32_t n_tags[OB_SNAP_DIMS];
 	const struct ob_snap_coverage *coverage;
 	uint32_t n_coverage;
+	const struct ob_snap_age_band *age_bands; /* in order of first record */
+	uint32_t n_age_bands;
 
 	char stamp[OB_SNAPSHOT_STAMP]; /* the store's stamp when built */
 	int64_t built_at;              /* seconds since the epoch */
@@ -217,6 +230,23 @@ struct ob_snapshot {
 static inline const char *ob_snap_str(const struct ob_snapshot *s, uint32_t off)
 {
 	return off < s->strings_len ? s->strings + off : "";
+}
+
+/* The years lo..hi a value of the age column stands for: an exact age
+ * (lo = hi), a band, or false for an unknown age. */
+static inline bool ob_snap_age_range(const struct ob_snapshot *s, uint8_t a, int *lo, int *hi)
+{
+	if (a <= OB_MAX_AGE) {
+		*lo = *hi = a;
+		return true;
+	}
+	if (a != OB_SNAP_AGE_UNKNOWN && (uint32_t)(a - OB_SNAP_AGE_BAND0) < s->n_age_bands) {
+		*lo = s->age_bands[a - OB_SNAP_AGE_BAND0].lo;
+		*hi = s->age_bands[a - OB_SNAP_AGE_BAND0].hi;
+		return true;
+	}
+	*lo = *hi = -1;
+	return false;
 }
 
 /* The ancestor of unit u at level (0 country, 1 admin-1, 2 admin-2), u itself

@@ -91,7 +91,7 @@ static unsigned classes_of(const struct ob_query_result *r, const char *where)
 		cl |= OB_SDC_SEXUAL_VIOLENCE;
 	for (size_t k = 0; k < r->n_dims; k++) {
 		enum ob_query_dim dim = r->dims[k];
-		if (dim == OB_QD_AGE || dim == OB_QD_AGE_GROUP)
+		if (dim == OB_QD_AGE || dim == OB_QD_AGE_GROUP || dim == OB_QD_MINOR)
 			cl |= OB_SDC_MINORS;
 		if (dim >= OB_QD_ICCS_SECTION && dim <= OB_QD_ICCS)
 			for (uint32_t v = 0; v < r->extent[k]; v++)

@@ -44,9 +44,9 @@ static const char *const statements[ST_COUNT] = {
 	"INSERT INTO record(submission, source, source_id, line, occurred_on, precision,"
 	" occurred_at, territory, lat, lon, category, legal_category, manner, victim_sex,"
 	" victim_age, mechanism, place, relationship, context, perpetrator_sex, extra,"
-	" victims)"
+	" victims, victim_age_min, victim_age_max)"
 	" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,"
-	" ?22)",
+	" ?22,?23,?24)",
 	"INSERT INTO protected(record, names, document, address) VALUES(?1, ?2, ?3, ?4)",
 	"INSERT INTO quarantine(submission, line, column, field, value, reason, raw, kind)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

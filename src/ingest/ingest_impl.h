@@ -54,6 +54,7 @@ struct row {
 	const char *category;
 	const char *tag[OB_F_COUNT];
 	int age;      /* -1 unknown */
+	int age_lo, age_hi; /* the age band: both = age when exact, -1 unknown */
 	long long victims; /* the count column's, 1 without one */
 	char agg_id[OB_MAX_NAME + 1]; /* a made id: an aggregate row's, or one from
 	                                 the content of a row without one */

@@ -1,7 +1,8 @@
 /*
  * ingest_map.c - one data row mapped to the canonical record and validated:
  * date, time, territory (with the profile's [territory] rules), category,
- * tags, age, coordinates, count; and the id of a row that has none.
+ * tags, age and age group, coordinates, count; and the id of a row that has
+ * none.
  */
 #include "ingest/ingest_impl.h"
 
@@ -443,6 +444,61 @@ static void map_age(struct row *r)
 	}
 }
 
+/*
+ * The age band of victim_age_group: through its crosswalk first (targets
+ * "A-B", "A+" or "U"), then read as a band itself ("12 a 17", "60 y más");
+ * anything else is a warning and an unknown band, as an unmapped tag. An
+ * exact age wins over the band; one outside it is a warning.
+ */
+static void map_age_group(struct ingest *g, struct row *r)
+{
+	const enum ob_field f = OB_F_VICTIM_AGE_GROUP;
+	const char *xw = g->prof.crosswalk[f], *t = NULL;
+	struct ob_age band;
+	int lo = -1, hi = -1;
+	char label[16], why[160];
+
+	r->age_lo = r->age_hi = r->age;
+	if (!r->len[f])
+		return;
+	if (xw[0])
+		t = crosswalk(g, r, f, ob_date_days(&r->date));
+	if (t) {
+		if (!ob_age_band_code(t, strlen(t), &lo, &hi)) {
+			ingest_row_warn(r, OB_REASON_AGE_GROUP_UNMAPPED, f,
+			                OB_TR("el cruce «%s» da «%s», que no es un grupo de edad (A-B, A+ "
+			                      "o U); se registra como desconocido",
+			                      "the crosswalk «%s» gives «%s», which is not an age group "
+			                      "(A-B, A+ or U); recorded as unknown"), xw, t);
+			return;
+		}
+	} else if (!ob_age_band_parse(r->val[f], r->len[f], &band, why, sizeof(why))) {
+		lo = band.lo;
+		hi = band.hi;
+	} else {
+		ingest_row_warn(r, OB_REASON_AGE_GROUP_UNMAPPED, f,
+		                OB_TR("valor no reconocido en el cruce «%s» ni grupo de edad (%s); se "
+		                      "registra como desconocido",
+		                      "value neither in the crosswalk «%s» nor an age group (%s); "
+		                      "recorded as unknown"), xw[0] ? xw : "age_group", why);
+		return;
+	}
+	if (lo < 0)
+		return;
+	if (r->age >= 0) {
+		if (r->age < lo || r->age > hi) {
+			ob_age_band_format(lo, hi, label, sizeof(label));
+			ingest_row_warn(r, OB_REASON_AGE_OUTSIDE_GROUP, f,
+			                OB_TR("la edad %d no está en el grupo de edad %s; vale la edad",
+			                      "the age %d is outside the age group %s; the age is kept"),
+			                r->age, label);
+		}
+		return;
+	}
+	r->age_lo = lo;
+	r->age_hi = hi;
+}
+
 static void map_coords(struct row *r)
 {
 	char why[128];
@@ -667,6 +723,7 @@ void ingest_map_row(struct ingest *g, const struct ob_csv_record *rec, struct ro
 	map_age(r);
 	if (r->reason[0])
 		return;
+	map_age_group(g, r);
 	map_tags(g, r);
 	if (!r->category && !r->len[OB_F_CATEGORY] && r->tag[OB_F_MANNER] &&
 	    !strcmp(r->tag[OB_F_MANNER], "homicide")) {

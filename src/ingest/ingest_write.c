@@ -151,6 +151,13 @@ ob_err ingest_write_record(struct ingest *g, struct row *r)
 	else
 		sqlite3_bind_null(st, 21);
 	sqlite3_bind_int64(st, 22, r->victims);
+	if (r->age_lo >= 0) {
+		sqlite3_bind_int(st, 23, r->age_lo);
+		sqlite3_bind_int(st, 24, r->age_hi);
+	} else {
+		sqlite3_bind_null(st, 23);
+		sqlite3_bind_null(st, 24);
+	}
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_CONSTRAINT) {

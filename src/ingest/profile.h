@@ -28,7 +28,11 @@
 #include "base/common.h"
 #include "io/csv.h"
 
-/* The canonical record's fields that a profile can map (DESIGN.md). */
+/* The canonical record's fields that a profile can map (DESIGN.md). A new
+ * field goes at the end: stores keep the fields a delivery supplied as bit
+ * i for field i (submission.fields). victim_age_group is an age band
+ * ("12-17", "60+", or a label its crosswalk maps to one), for exports that
+ * give no exact age. */
 #define OB_FIELD_MAP(X)                                                        \
 	X(SOURCE_ID, "source_id", "identificador")                              \
 	X(OCCURRED_ON, "occurred_on", "fecha del hecho")                        \
@@ -50,7 +54,8 @@
 	X(NAMES, "names", "nombres")                                            \
 	X(DOCUMENT, "document", "documento")                                    \
 	X(ADDRESS, "address", "dirección")                                      \
-	X(VICTIMS, "count", "número de víctimas")
+	X(VICTIMS, "count", "número de víctimas")                               \
+	X(VICTIM_AGE_GROUP, "victim_age_group", "grupo de edad de la víctima")
 
 enum ob_field {
 #define OB_FIELD_ENUM(id, key, es) OB_F_##id,

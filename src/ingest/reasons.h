@@ -69,6 +69,11 @@
 	X(AGE_INVALID, "age_invalid", "edad no válida", "invalid age")                            \
 	X(AGE_RANGE, "age_range", "edad dada como rango: se guarda el extremo inferior",          \
 	  "age given as a range: its lower end is kept")                                           \
+	X(AGE_GROUP_UNMAPPED, "age_group_unmapped",                                               \
+	  "grupo de edad no reconocido: se registra como desconocido",                             \
+	  "age group not recognised: recorded as unknown")                                         \
+	X(AGE_OUTSIDE_GROUP, "age_outside_group", "edad fuera de su grupo de edad: vale la edad", \
+	  "age outside its age group: the age is kept")                                            \
 	X(TAG_UNMAPPED, "tag_unmapped", "valor que no está en el cruce: se registra como desconocido", \
 	  "value not in the crosswalk: recorded as unknown")                                       \
 	X(TIME_INVALID, "time_invalid", "hora no reconocida: se deja vacía",                      \

@@ -378,3 +378,163 @@ ob_err ob_parse_coord(const char *s, size_t n, bool is_lat, double *out,
 	*out = v;
 	return OB_OK;
 }
+
+/* ------------------------------------------------------------------------
+ * Age bands.
+ */
+enum band_kind { B_NUM, B_TO, B_MORE, B_LESS, B_GREATER };
+
+static const char *const w_band_more[] = { "mayor", "mayores", NULL };
+static const char *const w_band_less[] = { "menor", "menores", "menos", NULL };
+static const char *const w_band_to[] = { "al", "hasta", NULL };
+static const char *const w_band_filler[] = { "de", "del", "y", "o", "edad", "anos", "ano",
+	"anios", "anio", "years", NULL };
+
+static ob_err not_a_band(char *why, size_t size)
+{
+	return why_set(why, size, OB_EPARSE,
+	               "grupo de edad no reconocido; se esperaba un rango (18-29, 12 a 17), "
+	               "«60+», «60 y más», «mayor de 60», «menor de 18» o «U»");
+}
+
+ob_err ob_age_band_parse(const char *str, size_t n, struct ob_age *out, char *why,
+                         size_t why_size)
+{
+	struct age_tok raw[AGE_MAX_TOKENS];
+	enum band_kind k[AGE_MAX_TOKENS];
+	long num[AGE_MAX_TOKENS], a, b;
+	char joined[96];
+	int nraw, nk = 0;
+	bool any = false, nums = false;
+
+	if (why && why_size)
+		why[0] = '\0';
+	out->years = out->lo = out->hi = -1;
+	out->unknown = true;
+	ob_trim(&str, &n);
+	nraw = age_lex((const unsigned char *)str, n, raw, joined, sizeof(joined));
+	if (nraw < 0)
+		return not_a_band(why, why_size);
+	for (int i = 0; i < nraw; i++) {
+		nums = nums || raw[i].kind == A_NUM;
+		any = any || raw[i].kind == A_NUM || raw[i].kind == A_OTHER;
+	}
+	if (!any || (!nums && (!strcmp(joined, "u") || word_in(joined, unknown_texts))))
+		return OB_OK;
+	for (int i = 0; i < nraw; i++) {
+		const struct age_tok *t = &raw[i];
+
+		num[nk] = 0;
+		if (t->kind == A_NUM) {
+			k[nk] = B_NUM;
+			num[nk] = t->num;
+		} else if (t->kind == A_MINUS) {
+			k[nk] = B_TO;
+		} else if (t->kind == A_LESS) {
+			k[nk] = B_LESS;
+		} else if (t->kind == A_MORE) {
+			/* "60+" is 60 and over; "> 60" leaves 60 out */
+			k[nk] = t->word[0] == '+' ? B_MORE : B_GREATER;
+		} else if (!strcmp(t->word, "a")) {
+			/* "12 a 17" (to) or "18 a" (años) */
+			bool after = nk > 0 && k[nk - 1] == B_NUM;
+			if (after && i + 1 < nraw && raw[i + 1].kind == A_NUM)
+				k[nk] = B_TO;
+			else if (after)
+				continue;
+			else
+				return not_a_band(why, why_size);
+		} else if (!strcmp(t->word, "mas")) {
+			/* "60 y más" (over) or "más de 60" (leaves 60 out) */
+			k[nk] = nk > 0 && k[nk - 1] == B_NUM ? B_MORE : B_GREATER;
+		} else if (word_in(t->word, w_band_more)) {
+			k[nk] = B_MORE;
+		} else if (word_in(t->word, w_band_less)) {
+			k[nk] = B_LESS;
+		} else if (word_in(t->word, w_band_to)) {
+			k[nk] = B_TO;
+		} else if (word_in(t->word, w_band_filler)) {
+			continue;
+		} else {
+			return not_a_band(why, why_size);
+		}
+		nk++;
+	}
+	if (nk == 3 && k[0] == B_NUM && k[1] == B_TO && k[2] == B_NUM) {
+		a = num[0];
+		b = num[2];
+	} else if (nk == 2 && k[0] == B_NUM && k[1] == B_MORE) {
+		a = num[0];
+		b = OB_MAX_AGE;
+	} else if (nk == 2 && k[0] == B_MORE && k[1] == B_NUM) {
+		/* "mayor de 60": 60 and over (the region's laws on older persons) */
+		a = num[1];
+		b = OB_MAX_AGE;
+	} else if (nk == 2 && k[0] == B_LESS && k[1] == B_NUM) {
+		if (num[1] < 1)
+			return not_a_band(why, why_size);
+		a = 0;
+		b = num[1] - 1;
+	} else if (nk == 2 && k[0] == B_GREATER && k[1] == B_NUM) {
+		return why_set(why, why_size, OB_EPARSE,
+		               "grupo de edad ambiguo: «más de %ld» o «> %ld» no dice si %ld entra; "
+		               "se esperaba «%ld y más» o «%ld+»", num[1], num[1], num[1],
+		               num[1] + 1, num[1] + 1);
+	} else {
+		return not_a_band(why, why_size);
+	}
+	if (a > OB_MAX_AGE || b > OB_MAX_AGE)
+		return out_of_range(a > OB_MAX_AGE ? a : b, why, why_size);
+	if (b < a)
+		return why_set(why, why_size, OB_EPARSE, "rango de edad invertido: %ld-%ld", a, b);
+	age_set(out, a == b ? (int)a : -1, (int)a, (int)b);
+	return OB_OK;
+}
+
+/* A whole number 0..OB_MAX_AGE of s[0..n), digits only, no leading zero. */
+static bool band_number(const char *s, size_t n, int *v)
+{
+	long x = 0;
+
+	if (!n || n > 3 || (n > 1 && s[0] == '0'))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		x = x * 10 + (s[i] - '0');
+	}
+	if (x > OB_MAX_AGE)
+		return false;
+	*v = (int)x;
+	return true;
+}
+
+bool ob_age_band_code(const char *s, size_t n, int *lo, int *hi)
+{
+	const char *dash = n ? memchr(s, '-', n) : NULL;
+
+	if (n == 1 && s[0] == 'U') {
+		*lo = *hi = -1;
+		return true;
+	}
+	if (n >= 2 && s[n - 1] == '+') {
+		*hi = OB_MAX_AGE;
+		return band_number(s, n - 1, lo);
+	}
+	if (!dash)
+		return band_number(s, n, lo) && (*hi = *lo, true);
+	return band_number(s, (size_t)(dash - s), lo) &&
+	       band_number(dash + 1, n - (size_t)(dash + 1 - s), hi) && *lo <= *hi;
+}
+
+void ob_age_band_format(int lo, int hi, char *out, size_t size)
+{
+	if (lo < 0)
+		snprintf(out, size, "U");
+	else if (hi >= OB_MAX_AGE && lo < OB_MAX_AGE)
+		snprintf(out, size, "%d+", lo);
+	else if (lo == hi)
+		snprintf(out, size, "%d", lo);
+	else
+		snprintf(out, size, "%d-%d", lo, hi);
+}

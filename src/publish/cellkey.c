@@ -369,7 +369,8 @@ static int attr_of_dim(enum ob_query_dim dim)
 	switch (dim) {
 	case OB_QD_SEX: return A_SEX;
 	case OB_QD_AGE:
-	case OB_QD_AGE_GROUP: return A_AGE;
+	case OB_QD_AGE_GROUP:
+	case OB_QD_MINOR: return A_AGE;
 	case OB_QD_MONTH: return A_MONTH;
 	case OB_QD_HOUR: return A_HOUR;
 	case OB_QD_MANNER: return A_MANNER;

@@ -147,16 +147,18 @@ static ob_err save_country(struct ob_reconcile_run *run, struct ob_store *st, lo
 		" VALUES(?1, ?2, ?3, ?4, ?5, 0, 0, 0, 0, 'UTF-8', ?6, ?7, ?8, ?9, 'validated', ?10)",
 		"INSERT INTO record(submission, source, source_id, line, occurred_on, precision,"
 		" occurred_at, territory, category, manner, victim_sex, victim_age, mechanism, place,"
-		" relationship, context, extra)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+		" relationship, context, extra, victim_age_min, victim_age_max)"
+		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+		" ?12, ?12)",
 		/* an earlier run's deaths outside this run's months stay */
 		"INSERT OR IGNORE INTO record(submission, source, source_id, line, occurred_on,"
 		" precision, occurred_at, territory, lat, lon, category, legal_category, manner,"
 		" victim_sex, victim_age, mechanism, place, relationship, context, perpetrator_sex,"
-		" extra)"
+		" extra, victim_age_min, victim_age_max)"
 		" SELECT ?1, source, source_id, line, occurred_on, precision, occurred_at, territory,"
 		" lat, lon, category, legal_category, manner, victim_sex, victim_age, mechanism, place,"
-		" relationship, context, perpetrator_sex, extra FROM record WHERE submission = ?2"
+		" relationship, context, perpetrator_sex, extra, victim_age_min, victim_age_max"
+		" FROM record WHERE submission = ?2"
 		" AND NOT (substr(occurred_on, 1, 7) BETWEEN ?3 AND ?4)",
 		"UPDATE submission SET superseded_by = ?1 WHERE id = ?2",
 		"SELECT count(*) FROM record WHERE submission = ?1",

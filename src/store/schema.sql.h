@@ -186,4 +186,15 @@ static const char *const ob_migrations[] = {
 	"  CHECK (reread >= 0);"
 	"DROP INDEX submission_sha;"
 	"CREATE UNIQUE INDEX submission_sha ON submission(source, sha256, reread);",
+	/* 10: the victim's age as the band it lies in, whole years min..max
+	 * (an open band "60+" has max 120): an exact age is min = max = age,
+	 * an age group given instead of an age ("12 a 17", or a label mapped
+	 * through a crosswalk) its bounds; both NULL when the age is unknown.
+	 * The records taken before get their exact age as their band */
+	"ALTER TABLE record ADD COLUMN victim_age_min INTEGER"
+	"  CHECK (victim_age_min BETWEEN 0 AND 120);"
+	"ALTER TABLE record ADD COLUMN victim_age_max INTEGER"
+	"  CHECK (victim_age_max BETWEEN victim_age_min AND 120);"
+	"UPDATE record SET victim_age_min = victim_age, victim_age_max = victim_age"
+	"  WHERE victim_age BETWEEN 0 AND 120;",
 };

@@ -139,6 +139,7 @@ cp -r "$O/catalog" "$T/old/"
 sqlite3 "$T/old/observa.db" "DROP TABLE review_decision; DROP TABLE review_item;
 	DROP TABLE reconcile_count; DROP TABLE discrepancy; DROP TABLE reconcile_member;
 	DROP TABLE reconciled_death; DROP TABLE reconcile_run;
+	ALTER TABLE record DROP COLUMN victim_age_max; ALTER TABLE record DROP COLUMN victim_age_min;
 	ALTER TABLE record DROP COLUMN victims; ALTER TABLE submission DROP COLUMN victims;
 	ALTER TABLE submission DROP COLUMN fields; ALTER TABLE submission DROP COLUMN aggregate;
 	ALTER TABLE submission DROP COLUMN period_basis; ALTER TABLE submission DROP COLUMN period;

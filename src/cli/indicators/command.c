@@ -31,8 +31,9 @@ void cmd_indicators_usage(FILE *out)
 	"                         2020-01..2020-12 (cada mes) | ytd:2024-06-30 (del 1 de\n"
 	"                         enero a esa fecha y los mismos días del año anterior);\n"
 	"                         por defecto, cada año con entregas\n"
-	"  -b, --by DIMS          desagregar por sex, age_group, manner, mechanism, place,\n"
-	"                         relationship, context o source (cruzados si son varios)\n"
+	"  -b, --by DIMS          desagregar por sex, age_group, minor (0-17, 18+), manner,\n"
+	"                         mechanism, place, relationship, context o source\n"
+	"                         (cruzados si son varios)\n"
 	"      --level-conf L     nivel de confianza de los intervalos (0.95)\n"
 	"      --unreliable-below N  marcar como poco fiable bajo N casos (20)\n"
 	"      --institution I    contar esta institución (police, forensic, prosecutor,\n"
@@ -81,8 +82,9 @@ void cmd_indicators_usage(FILE *out)
 	"                         2020-01..2020-12 (each month) | ytd:2024-06-30 (from 1\n"
 	"                         January to that date and the same days of the year\n"
 	"                         before); by default, each year with deliveries\n"
-	"  -b, --by DIMS          break down by sex, age_group, manner, mechanism, place,\n"
-	"                         relationship, context or source (crossed if several)\n"
+	"  -b, --by DIMS          break down by sex, age_group, minor (0-17, 18+), manner,\n"
+	"                         mechanism, place, relationship, context or source\n"
+	"                         (crossed if several)\n"
 	"      --level-conf L     confidence level of the intervals (0.95)\n"
 	"      --unreliable-below N  flag as unreliable below N cases (20)\n"
 	"      --institution I    count this institution (police, forensic, prosecutor,\n"
@@ -120,9 +122,9 @@ static int parse_by(struct opts *o, const char *s)
 		int b = ob_ind_by_parse(s, n);
 
 		if (b < 0 || o->n_by >= OB_BY_COUNT) {
-			OB_ERROR("--by: «%.*s» no es sex, age_group, manner, mechanism, place, "
+			OB_ERROR("--by: «%.*s» no es sex, age_group, minor, manner, mechanism, place, "
 			         "relationship, context ni source",
-			         "--by: «%.*s» is not sex, age_group, manner, mechanism, place, "
+			         "--by: «%.*s» is not sex, age_group, minor, manner, mechanism, place, "
 			         "relationship, context or source", (int)n, s);
 			return -1;
 		}

@@ -57,7 +57,8 @@ struct ctx {
 	const char *notes[10];
 	size_t n_notes;
 	char note_def[256], note_age[512], note_split[1024], note_rules[256];
-	char note_division[1024], note_equal[512];
+	char note_division[1024], note_equal[512], note_band[768];
+	bool by_age; /* an age disaggregation: outputs give from_age_band */
 	bool any_value; /* JSON: a value was written */
 	struct ob_ind_value *map_vals; /* --map: the indicator's value per unit */
 	/* CSV: what repeats, formatted once */

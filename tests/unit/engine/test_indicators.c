@@ -940,9 +940,91 @@ static void streaming(void **state)
 	free(p);
 }
 
+/* Where a record falls by age: the group that holds its age, or all of its
+ * band; U when the band spans groups or nothing is known. */
+static void age_group_placement(void **state)
+{
+	static const struct {
+		int lo, hi;
+		const char *group, *minor;
+	} cases[] = {
+		{ 0, 0, "0-14", "0-17" },       { 14, 14, "0-14", "0-17" },
+		{ 15, 15, "15-17", "0-17" },    { 17, 17, "15-17", "0-17" },
+		{ 18, 18, "18-29", "18+" },     { 59, 59, "45-59", "18+" },
+		{ 60, 60, "60+", "18+" },       { 120, 120, "60+", "18+" },
+		/* contained */
+		{ 0, 11, "0-14", "0-17" },      { 12, 14, "0-14", "0-17" },
+		{ 15, 17, "15-17", "0-17" },    { 18, 29, "18-29", "18+" },
+		{ 30, 44, "30-44", "18+" },     { 60, 120, "60+", "18+" },
+		{ 65, 120, "60+", "18+" },      { 0, 17, "U", "0-17" },
+		/* spanning */
+		{ 12, 17, "U", "0-17" },        { 14, 15, "U", "0-17" },
+		{ 17, 18, "U", "U" },           { 18, 120, "U", "18+" },
+		{ 25, 34, "U", "18+" },         { 55, 64, "U", "18+" },
+		{ 0, 120, "U", "U" },
+		/* unknown, or not a band */
+		{ -1, -1, "U", "U" },           { 20, 10, "U", "U" },
+		{ 0, 121, "U", "U" },
+	};
+	(void)state;
+	for (size_t i = 0; i < OB_ARRAY_SIZE(cases); i++) {
+		const char *g = ob_ind_age_group_label(ob_ind_age_group_band(cases[i].lo, cases[i].hi));
+		const char *m = ob_ind_minor_group_label(ob_ind_minor_group_band(cases[i].lo, cases[i].hi));
+		if (strcmp(g, cases[i].group) || strcmp(m, cases[i].minor))
+			fail_msg("%d-%d: %s, %s; expected %s, %s", cases[i].lo, cases[i].hi, g, m,
+			         cases[i].group, cases[i].minor);
+	}
+	/* an exact age as before */
+	for (int a = 0; a <= OB_MAX_AGE; a++)
+		assert_int_equal(ob_ind_age_group(a), ob_ind_age_group_band(a, a));
+	assert_string_equal(ob_ind_age_group_label(ob_ind_age_group(255)), "U");
+}
+
+/* The age column of a snapshot: an age, a band of its dictionary, unknown;
+ * an age filter's table extended to the bands, each passing when all of it
+ * does. */
+static void age_band_values(void **state)
+{
+	static const struct ob_snap_age_band bands[] = { { 12, 17 }, { 60, OB_MAX_AGE }, { 0, 14 } };
+	struct ob_snapshot s;
+	bool acc[256] = { false };
+	(void)state;
+
+	memset(&s, 0, sizeof(s));
+	s.age_bands = bands;
+	s.n_age_bands = OB_ARRAY_SIZE(bands);
+	assert_int_equal(ob_ind_age_group_value(&s, 16), 1);
+	assert_int_equal(ob_ind_age_group_value(&s, OB_SNAP_AGE_BAND0), OB_IND_AGE_GROUPS - 1);
+	assert_int_equal(ob_ind_minor_group_value(&s, OB_SNAP_AGE_BAND0), 0);
+	assert_int_equal(ob_ind_age_group_value(&s, OB_SNAP_AGE_BAND0 + 1), 5);
+	assert_int_equal(ob_ind_age_group_value(&s, OB_SNAP_AGE_BAND0 + 2), 0);
+	assert_int_equal(ob_ind_age_group_value(&s, OB_SNAP_AGE_BAND0 + 3), OB_IND_AGE_GROUPS - 1);
+	assert_int_equal(ob_ind_age_group_value(&s, OB_SNAP_AGE_UNKNOWN), OB_IND_AGE_GROUPS - 1);
+	/* age=0..15 */
+	for (int a = 0; a <= 15; a++)
+		acc[a] = true;
+	ob_ind_age_accept_bands(&s, acc);
+	assert_false(acc[OB_SNAP_AGE_BAND0]);     /* 12-17: 16 and 17 are out */
+	assert_false(acc[OB_SNAP_AGE_BAND0 + 1]); /* 60+ */
+	assert_true(acc[OB_SNAP_AGE_BAND0 + 2]);  /* 0-14 */
+	assert_false(acc[OB_SNAP_AGE_UNKNOWN]);
+	/* age=12..17|60+ */
+	memset(acc, 0, sizeof(acc));
+	for (int a = 12; a <= 17; a++)
+		acc[a] = true;
+	for (int a = 60; a <= OB_MAX_AGE; a++)
+		acc[a] = true;
+	ob_ind_age_accept_bands(&s, acc);
+	assert_true(acc[OB_SNAP_AGE_BAND0]);
+	assert_true(acc[OB_SNAP_AGE_BAND0 + 1]);
+	assert_false(acc[OB_SNAP_AGE_BAND0 + 2]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(age_group_placement),
+		cmocka_unit_test(age_band_values),
 		cmocka_unit_test(every_default_against_sql),
 		cmocka_unit_test(rates_shares_and_flags),
 		cmocka_unit_test(missing_denominators),

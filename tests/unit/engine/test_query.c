@@ -134,6 +134,7 @@ static const char *dim_sql(enum ob_query_dim k)
 		return "CASE WHEN age IS NULL THEN 'U' WHEN age < 15 THEN '0-14' WHEN age < 18 THEN "
 		       "'15-17' WHEN age < 30 THEN '18-29' WHEN age < 45 THEN '30-44' WHEN age < 60 "
 		       "THEN '45-59' ELSE '60+' END";
+	case OB_QD_MINOR: return "CASE WHEN age IS NULL THEN 'U' WHEN age < 18 THEN '0-17' ELSE '18+' END";
 	case OB_QD_AGE: return "coalesce(CAST(age AS TEXT), 'unknown')";
 	case OB_QD_HOUR: return "coalesce(CAST(hour AS TEXT), 'unknown')";
 	case OB_QD_MANNER: return "manner";

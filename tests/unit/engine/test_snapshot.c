@@ -301,9 +301,10 @@ static void secret(void **state)
 }
 
 /* A store made before counts (schema 5, without the columns of migrations 6
- * to 8) is migrated on its next opening
+ * to 10) is migrated on its next opening
  * for writing: every row one victim, each delivery's victims its accepted
- * rows, fields unknown, not aggregate, and a secret made. */
+ * rows, fields unknown, not aggregate, an exact age its own age band, and a
+ * secret made. */
 static void migration(void **state)
 {
 	struct ob_store *st;
@@ -320,8 +321,10 @@ static void migration(void **state)
 	              " '2023-01-01', '2023-12-31', 3, 2, 1, 0, '2024-01-01T00:00:00Z', 1, 't',"
 	              " 'police', 'HND');"
 	              "INSERT INTO record(submission, source, source_id, line, occurred_on,"
-	              " precision, victim_sex) VALUES(1, 'x-pnc', 'a1', 2, '2023-05-01', 'day', 'F'),"
-	              " (1, 'x-pnc', 'a2', 3, '2023-06-01', 'day', 'M');"
+	              " precision, victim_sex, victim_age) VALUES(1, 'x-pnc', 'a1', 2, '2023-05-01',"
+	              " 'day', 'F', 30), (1, 'x-pnc', 'a2', 3, '2023-06-01', 'day', 'M', NULL);"
+	              "ALTER TABLE record DROP COLUMN victim_age_max;"
+	              "ALTER TABLE record DROP COLUMN victim_age_min;"
 	              "ALTER TABLE record DROP COLUMN victims;"
 	              "ALTER TABLE submission DROP COLUMN victims;"
 	              "ALTER TABLE submission DROP COLUMN fields;"
@@ -350,6 +353,11 @@ static void migration(void **state)
 	/* schema 9: a first reading, its reasons and profile unknown */
 	assert_int_equal(efix_count(st, "SELECT count(*) FROM submission WHERE reread = 0"
 	                                " AND reasons IS NULL AND profile_sha256 IS NULL"), 1);
+	/* schema 10: an exact age is its own band */
+	assert_int_equal(efix_count(st, "SELECT count(*) FROM record WHERE source_id = 'a1'"
+	                                " AND victim_age_min = 30 AND victim_age_max = 30"), 1);
+	assert_int_equal(efix_count(st, "SELECT count(*) FROM record WHERE source_id = 'a2'"
+	                                " AND victim_age_min IS NULL AND victim_age_max IS NULL"), 1);
 	assert_int_equal(ob_store_meta_get(st, OB_STORE_KEY_SECRET, hex, sizeof(hex)), OB_OK);
 	assert_int_equal(strlen(hex), 64);
 	assert_int_equal(ob_snapshot_build(st, dir, &d), OB_OK);

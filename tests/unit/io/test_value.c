@@ -107,6 +107,135 @@ static void age_table(void **state)
 	}
 }
 
+/* Age bands: every accepted spelling, and the refusals. */
+static const struct {
+	const char *in;
+	int expect;       /* OK, UNK (OB_OK and unknown), or the error */
+	int lo, hi;
+	const char *why;  /* part of the reason on error */
+} bands[] = {
+	{ "0-11", OK, 0, 11, NULL },
+	{ " 0 - 11 ", OK, 0, 11, NULL },
+	{ "12 a 17", OK, 12, 17, NULL },
+	{ "12 A 17 AÑOS", OK, 12, 17, NULL },
+	{ "12 al 17", OK, 12, 17, NULL },
+	{ "12 hasta 17", OK, 12, 17, NULL },
+	{ "de 18 a 29", OK, 18, 29, NULL },
+	{ "De 18 a 29 años", OK, 18, 29, NULL },
+	{ "18 años a 29 años", OK, 18, 29, NULL },
+	{ "30-30", OK, 30, 30, NULL },
+	{ "0-120", OK, 0, OB_MAX_AGE, NULL },
+	{ "60+", OK, 60, OB_MAX_AGE, NULL },
+	{ "60 +", OK, 60, OB_MAX_AGE, NULL },
+	{ "18 y más", OK, 18, OB_MAX_AGE, NULL },
+	{ "18 Y MAS", OK, 18, OB_MAX_AGE, NULL },
+	{ "60 y más", OK, 60, OB_MAX_AGE, NULL },
+	{ "60 o más", OK, 60, OB_MAX_AGE, NULL },
+	{ "60 años y más", OK, 60, OB_MAX_AGE, NULL },
+	{ "60 años o más", OK, 60, OB_MAX_AGE, NULL },
+	{ "mayor de 60", OK, 60, OB_MAX_AGE, NULL },
+	{ "Mayores de 60 años", OK, 60, OB_MAX_AGE, NULL },
+	{ "menor de 18", OK, 0, 17, NULL },
+	{ "MENORES DE 18 AÑOS", OK, 0, 17, NULL },
+	{ "menos de 18", OK, 0, 17, NULL },
+	{ "< 18", OK, 0, 17, NULL },
+	{ "menor de 1", OK, 0, 0, NULL },
+	{ "U", UNK, -1, -1, NULL },
+	{ "u", UNK, -1, -1, NULL },
+	{ "", UNK, -1, -1, NULL },
+	{ "-", UNK, -1, -1, NULL },
+	{ "NO DETERMINADO", UNK, -1, -1, NULL },
+	{ "Se ignora", UNK, -1, -1, NULL },
+	{ "desconocido", UNK, -1, -1, NULL },
+	{ "35", OB_EPARSE, 0, 0, "grupo de edad no reconocido" },
+	{ "35 años", OB_EPARSE, 0, 0, "grupo de edad no reconocido" },
+	{ "MENORES", OB_EPARSE, 0, 0, "grupo de edad no reconocido" },
+	{ "menor de edad", OB_EPARSE, 0, 0, "grupo de edad no reconocido" },
+	{ "ADULTO MAYOR", OB_EPARSE, 0, 0, "grupo de edad no reconocido" },
+	{ "JÓVENES", OB_EPARSE, 0, 0, "grupo de edad no reconocido" },
+	{ "18-", OB_EPARSE, 0, 0, "grupo de edad no reconocido" },
+	{ "-5", OB_EPARSE, 0, 0, "grupo de edad no reconocido" },
+	{ "18 a", OB_EPARSE, 0, 0, "grupo de edad no reconocido" },
+	{ "a 17", OB_EPARSE, 0, 0, "grupo de edad no reconocido" },
+	{ "12 17", OB_EPARSE, 0, 0, "grupo de edad no reconocido" },
+	{ "12-17-30", OB_EPARSE, 0, 0, "grupo de edad no reconocido" },
+	{ "menor de 0", OB_EPARSE, 0, 0, "grupo de edad no reconocido" },
+	{ "mayor de", OB_EPARSE, 0, 0, "grupo de edad no reconocido" },
+	{ "17-12", OB_EPARSE, 0, 0, "rango de edad invertido: 17-12" },
+	{ "más de 60", OB_EPARSE, 0, 0, "ambiguo" },
+	{ "> 60", OB_EPARSE, 0, 0, "ambiguo" },
+	{ "0-121", OB_EINVAL, 0, 0, "edad 121 fuera del rango 0-120" },
+	{ "121+", OB_EINVAL, 0, 0, "edad 121 fuera" },
+	{ "mayor de 150", OB_EINVAL, 0, 0, "edad 150 fuera" },
+	{ "1 2 3 4 5 6 7 8 9", OB_EPARSE, 0, 0, "grupo de edad no reconocido" },
+};
+
+static void band_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < OB_ARRAY_SIZE(bands); i++) {
+		struct ob_age a;
+		char why[160];
+		ob_err e = ob_age_band_parse(bands[i].in, strlen(bands[i].in), &a, why, sizeof(why));
+		int want = bands[i].expect == UNK ? OB_OK : bands[i].expect;
+		if ((int)e != want)
+			fail_msg("«%s»: %s (%s)", bands[i].in, ob_err_name(e), why);
+		if (e != OB_OK) {
+			if (!strstr(why, bands[i].why))
+				fail_msg("«%s»: reason «%s» lacks «%s»", bands[i].in, why,
+				         bands[i].why);
+			continue;
+		}
+		if (a.unknown != (bands[i].expect == UNK) || a.lo != bands[i].lo ||
+		    a.hi != bands[i].hi || a.years != (a.lo == a.hi ? a.lo : -1))
+			fail_msg("«%s»: got unknown=%d years=%d %d-%d", bands[i].in,
+			         a.unknown, a.years, a.lo, a.hi);
+		assert_string_equal(why, "");
+	}
+}
+
+/* The canonical form of crosswalk targets, and back. */
+static const struct {
+	const char *in;
+	bool ok;
+	int lo, hi;
+} codes[] = {
+	{ "0-11", true, 0, 11 }, { "18+", true, 18, OB_MAX_AGE }, { "U", true, -1, -1 },
+	{ "35", true, 35, 35 }, { "0-120", true, 0, 120 }, { "120+", true, 120, 120 },
+	{ "0", true, 0, 0 },
+	{ "11-0", false, 0, 0 }, { "011", false, 0, 0 }, { "0-121", false, 0, 0 },
+	{ "18 +", false, 0, 0 }, { "+", false, 0, 0 }, { "-", false, 0, 0 },
+	{ "1-", false, 0, 0 }, { "-1", false, 0, 0 }, { "u", false, 0, 0 },
+	{ "", false, 0, 0 }, { "0101", false, 0, 0 }, { "18-29-", false, 0, 0 },
+	{ "F", false, 0, 0 },
+};
+
+static void band_codes(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < OB_ARRAY_SIZE(codes); i++) {
+		int lo = -7, hi = -7;
+		char back[16];
+		bool ok = ob_age_band_code(codes[i].in, strlen(codes[i].in), &lo, &hi);
+		if (ok != codes[i].ok)
+			fail_msg("«%s»: %s", codes[i].in, ok ? "accepted" : "refused");
+		if (!ok)
+			continue;
+		if (lo != codes[i].lo || hi != codes[i].hi)
+			fail_msg("«%s»: got %d-%d", codes[i].in, lo, hi);
+		ob_age_band_format(lo, hi, back, sizeof(back));
+		if (strcmp(codes[i].in, "120+") && strcmp(codes[i].in, "0-120"))
+			assert_string_equal(back, codes[i].in);
+	}
+	{
+		char b[16];
+		ob_age_band_format(0, OB_MAX_AGE, b, sizeof(b));
+		assert_string_equal(b, "0+");
+		ob_age_band_format(OB_MAX_AGE, OB_MAX_AGE, b, sizeof(b));
+		assert_string_equal(b, "120");
+	}
+}
+
 static const struct {
 	const char *in;
 	bool lat;
@@ -159,6 +288,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(age_table),
+		cmocka_unit_test(band_table),
+		cmocka_unit_test(band_codes),
 		cmocka_unit_test(coord_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
