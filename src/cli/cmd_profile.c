@@ -15,31 +15,32 @@
 
 void cmd_profile_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa profile infer [-d DIR] ARCHIVO [--source CÓDIGO]\n"
-	        "                                   [--country PAÍS] [--write [--force]]\n\n"
-	        "Lee una muestra del archivo (las primeras %d filas de datos como mucho) y\n"
-	        "escribe el perfil de fuente que haría falta para ingestarlo, con un\n"
-	        "comentario que explica cada suposición: codificación, delimitador, filas de\n"
-	        "título y de pie, la columna de cada campo, las formas de fecha, las reglas\n"
-	        "de códigos y nombres de territorio y las filas de cruce que faltan. Con un\n"
-	        "observatorio compara con su catálogo; sin él, infiere lo que puede del\n"
-	        "archivo solo. Sale con 1 si no encuentra fecha ni territorio.\n"
-	        "  --source CÓDIGO  el código de la fuente (por defecto, del nombre del archivo)\n"
-	        "  --country PAÍS   el país (SV, GT...; por defecto, el que mejor casa)\n"
-	        "  --write          lo guarda en DIR/catalog/sources/CÓDIGO.ini; --force\n"
-	        "                   reemplaza uno existente\n\n"
-	        "Reads a sample of the file (at most its first %d data rows) and writes the\n"
-	        "source profile it would take to ingest it, with a comment on every guess:\n"
-	        "encoding, delimiter, title and footer rows, each field's column, date\n"
-	        "forms, territory code and name rules, and the crosswalk rows it lacks. With\n"
-	        "an observatory it checks against its catalogue; without one it infers what\n"
-	        "it can from the file alone. Exits 1 when it finds no date or territory.\n"
-	        "  --source CODE    the source code (default: from the file name)\n"
-	        "  --country CC     the country (SV, GT...; default: the one that fits best)\n"
-	        "  --write          saves it as DIR/catalog/sources/CODE.ini; --force replaces\n"
-	        "                   an existing one\n",
-	        OB_INFER_ROWS, OB_INFER_ROWS);
+	fprintf(out, OB_TR(
+	"uso: observa profile infer [-d DIR] ARCHIVO [--source CÓDIGO]\n"
+	"                           [--country PAÍS] [--write [--force]]\n\n"
+	"Lee una muestra del archivo (las primeras %d filas de datos como mucho) y\n"
+	"escribe el perfil de fuente que haría falta para ingestarlo, con un\n"
+	"comentario que explica cada suposición: codificación, delimitador, filas de\n"
+	"título y de pie, la columna de cada campo, las formas de fecha, las reglas\n"
+	"de códigos y nombres de territorio y las filas de cruce que faltan. Con un\n"
+	"observatorio compara con su catálogo; sin él, infiere lo que puede del\n"
+	"archivo solo. Sale con 1 si no encuentra fecha ni territorio.\n"
+	"  --source CÓDIGO  el código de la fuente (por defecto, del nombre del archivo)\n"
+	"  --country PAÍS   el país (SV, GT...; por defecto, el que mejor casa)\n"
+	"  --write          lo guarda en DIR/catalog/sources/CÓDIGO.ini; --force\n"
+	"                   reemplaza uno existente\n",
+	"usage: observa profile infer [-d DIR] FILE [--source CODE]\n"
+	"                             [--country CC] [--write [--force]]\n\n"
+	"Reads a sample of the file (at most its first %d data rows) and writes the\n"
+	"source profile it would take to ingest it, with a comment on every guess:\n"
+	"encoding, delimiter, title and footer rows, each field's column, date\n"
+	"forms, territory code and name rules, and the crosswalk rows it lacks. With\n"
+	"an observatory it checks against its catalogue; without one it infers what\n"
+	"it can from the file alone. Exits 1 when it finds no date or territory.\n"
+	"  --source CODE    the source code (default: from the file name)\n"
+	"  --country CC     the country (SV, GT...; default: the one that fits best)\n"
+	"  --write          saves it as DIR/catalog/sources/CODE.ini; --force replaces\n"
+	"                   an existing one\n"), OB_INFER_ROWS);
 }
 
 static double similar(const char *a, size_t na, const char *b, size_t nb)

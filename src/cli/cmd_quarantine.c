@@ -19,24 +19,34 @@
 
 void cmd_quarantine_usage(FILE *out)
 {
-	fprintf(out,
-	        "uso / usage: observa quarantine [-d DIR] [--warnings] [--source FUENTE]\n"
-	        "                                [--submission N] [--reason CLAVE]\n"
-	        "                                [--export ARCHIVO.csv] [--purpose TEXTO]\n\n"
-	        "Lista las filas rechazadas de las entregas vigentes: archivo, línea, columna,\n"
-	        "campo, valor y motivo. Con --warnings, los avisos de las filas aceptadas\n"
-	        "(valores no reconocidos, dejados vacíos, fechas fuera del periodo aceptadas,\n"
-	        "codificación). --reason lista solo los de una clave de motivo (la columna\n"
-	        "«clave» del resumen de observa ingest: category_unknown, tag_unmapped...).\n"
-	        "Con --export las escribe en CSV (UTF-8 con BOM, separado por ';', para abrir\n"
-	        "en una hoja de cálculo) con la fila original, para que la institución corrija.\n"
-	        "Los valores y las filas originales pueden tener nombres: antes de mostrar nada\n"
-	        "la lectura queda en la bitácora de auditoría (quién, qué, para qué, cuántas\n"
-	        "filas); --purpose dice para qué (obligatorio si lo exige «observa audit\n"
-	        "policy»).\n\n"
-	        "Lists rejected rows (--warnings: the warnings of accepted rows), by source,\n"
-	        "submission and reason key; --export writes them as CSV for the institution.\n"
-	        "The read is written to the audit log before anything is shown.\n");
+	fputs(OB_TR(
+	"uso: observa quarantine [-d DIR] [--warnings] [--source FUENTE]\n"
+	"                        [--submission N] [--reason CLAVE]\n"
+	"                        [--export ARCHIVO.csv] [--purpose TEXTO]\n\n"
+	"Lista las filas rechazadas de las entregas vigentes: archivo, línea, columna,\n"
+	"campo, valor y motivo. Con --warnings, los avisos de las filas aceptadas\n"
+	"(valores no reconocidos, dejados vacíos, fechas fuera del periodo aceptadas,\n"
+	"codificación). --reason lista solo los de una clave de motivo (la columna\n"
+	"«clave» del resumen de observa ingest: category_unknown, tag_unmapped...).\n"
+	"Con --export las escribe en CSV (UTF-8 con BOM, separado por ';', para abrir\n"
+	"en una hoja de cálculo) con la fila original, para que la institución corrija.\n"
+	"Los valores y las filas originales pueden tener nombres: antes de mostrar nada\n"
+	"la lectura queda en la bitácora de auditoría (quién, qué, para qué, cuántas\n"
+	"filas); --purpose dice para qué (obligatorio si lo exige «observa audit\n"
+	"policy»).\n",
+	"usage: observa quarantine [-d DIR] [--warnings] [--source SOURCE]\n"
+	"                          [--submission N] [--reason KEY]\n"
+	"                          [--export FILE.csv] [--purpose TEXT]\n\n"
+	"Lists the rejected rows of the current deliveries: file, line, column, field,\n"
+	"value and reason. With --warnings, the warnings of the accepted rows\n"
+	"(values not recognised, left empty, dates outside the period accepted,\n"
+	"encoding). --reason lists only those of one reason key (the column \"key\" of\n"
+	"observa ingest's summary: category_unknown, tag_unmapped...).\n"
+	"With --export it writes them as CSV (UTF-8 with a BOM, ';'-separated, to open\n"
+	"in a spreadsheet) with the original row, for the institution to correct.\n"
+	"Values and original rows may hold names: before anything is shown the read is\n"
+	"written to the audit log (who, what, for what, how many rows); --purpose says\n"
+	"what for (required when \"observa audit policy\" demands it).\n"), out);
 }
 
 static void bind_filters(sqlite3_stmt *st, const char *source, long long sub, const char *reason)
