@@ -8,6 +8,7 @@
 #include <ctype.h>
 
 #include "io/date.h"
+#include "io/value.h"
 #include "text/text.h"
 
 /* Fuzzy matches below this similarity are not proposed. */
@@ -333,10 +334,10 @@ static void write_columns(struct draft *dr, struct ob_buf *out)
 		                             "(docs/profiles.md)\n"));
 	if (dr->age_group_col >= 0) {
 		char why[OB_MAX_MESSAGE / 4];
-		snprintf(why, sizeof(why), OB_TR("%s: el campo victim_age_group, con el cruce age_group",
-		                                 "%s: field victim_age_group, through crosswalk "
-		                                 "age_group"), dr->inf->col[dr->age_group_col].why);
-		line(out, true, "victim_age_group", dr->inf->col[dr->age_group_col].name, why);
+		snprintf(why, sizeof(why), OB_TR("%s: grupo de edad, con el cruce age_group",
+		                                 "%s: age group, through crosswalk age_group"),
+		         dr->inf->col[dr->age_group_col].why);
+		line(out, false, "victim_age_group", dr->inf->col[dr->age_group_col].name, why);
 	}
 	for (size_t c = 0; c < dr->inf->ncols; c++) {
 		const struct ob_infer_column *col = &dr->inf->col[c];
@@ -416,11 +417,22 @@ void infer_write_draft(struct draft *dr, struct ob_buf *out)
 		ob_buf_release(&miss);
 	}
 	if (dr->age_group_col >= 0) {
-		ob_buf_putf(&body, "# victim_age_group = age_group\n");
+		line(&body, false, "victim_age_group", "age_group",
+		     OB_TR("el cruce del catálogo para grupos de edad; un valor escrito como "
+		           "rango (12-17, 60+) se lee sin cruce",
+		           "the catalogue's crosswalk for age groups; a value written as a range "
+		           "(12-17, 60+) is read without one"));
 		ob_strmap_for_each(&dr->st[dr->age_group_col].distinct, e) {
 			const char *band;
+			struct ob_age age;
+			char bwhy[64];
 			ob_buf_reset(&dr->k);
 			if (ob_fold_key(e->key, e->len, &dr->k) || !dr->k.len)
+				continue;
+			/* known to the catalogue, or a band as written: nothing to add */
+			if ((dr->o->look &&
+			     ob_lookup_crosswalk_entries(dr->o->look, "age_group", dr->k.ptr, dr->k.len)) ||
+			    ob_age_band_parse(e->key, e->len, &age, bwhy, sizeof(bwhy)) == OB_OK)
 				continue;
 			if ((band = age_band(dr->k.ptr))) {
 				ob_buf_putf(&rows, "# age_group,");

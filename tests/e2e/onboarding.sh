@@ -25,8 +25,8 @@ D="$T/out"
 for want in "country = SV" "encoding = windows-1252" "delimiter = ;" "dates = dmy" \
 	"footer = total, fuente, nota" "occurred_on = FECHA" "territory_code = COD. MUNICIPIO" \
 	"territory = MUNICIPIO" "territory_parent = DEPARTAMENTO" "count = CANTIDAD" \
-	"mechanism = ARMA" "category = sv-delito" "# victim_age_group = GRUPO ETARIO" \
-	"code_width = 4 " "# arma,ARMA CORTO PUNZANTE,sharp,," "# age_group,ADOLESCENTES,12-17,," \
+	"mechanism = ARMA" "category = sv-delito" "victim_age_group = GRUPO ETARIO" \
+	"code_width = 4 " "# arma,ARMA CORTO PUNZANTE,sharp,," "victim_age_group = age_group" \
 	"«ARTEFACTO CASERO» (20 filas)" "sin columna de identificador" \
 	"calificativos entre paréntesis"; do
 	expect_grep "$D" "$want"

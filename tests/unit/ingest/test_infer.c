@@ -142,7 +142,7 @@ static const struct {
 	{ "Fecha;Cod municipio;Nombre victima;Teléfono;Grupo etario\n"
 	  "01/02/2023;614;Ana;7777;ADULTOS\n03/05/2023;1201;Luis;7778;MENORES\n", OB_OK,
 	  { "code_width = 4", "names = Nombre victima", "ignore = Teléfono",
-	    "# victim_age_group = Grupo etario", "# age_group,ADULTOS,18+,,",
+	    "\nvictim_age_group = Grupo etario", "# age_group,ADULTOS,18+,,",
 	    "# age_group,MENORES,0-11,," } },
 	{ "a;b\n1;2\n3;4\n", OB_EINVAL, { "# - no column is the date of the event" } },
 };
