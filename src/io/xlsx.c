@@ -830,7 +830,7 @@ static ob_err next_row_element(struct ob_sheet *s, long *line, struct ob_diag *d
 ob_err xlsx_next(struct ob_sheet *s, const struct ob_csv_record **rec, struct ob_diag *d)
 {
 	struct xlsx *x = s->impl;
-	long line;
+	long line = 0;
 	ob_err e;
 
 	if (!x->pending) {
