@@ -27,9 +27,12 @@ static bool is_comment(char c)
 }
 
 /* A syntax error at column col (0-based index into the line) showing s[0..n). */
-static ob_err syntax(struct reader *r, size_t col, const char *s, size_t n, const char *what)
+/* A syntax error at column col of the line, its text in both languages. */
+static ob_err syntax(struct reader *r, size_t col, const char *s, size_t n, const char *es,
+                     const char *en)
 {
-	return ob_diag_set(r->d, OB_EPARSE, r->name, r->line, (long)col + 1, s, n, "%s", what);
+	return OB_DIAG(r->d, OB_EPARSE, r->name, r->line, (long)col + 1, s, n, "%s%.0s", "%.0s%s",
+	               es, en);
 }
 
 /* s[i..n) trimmed of blanks at both ends: the new bounds. */
@@ -44,23 +47,23 @@ static void trim(const char *s, size_t *i, size_t *n)
 /* "[name]" at s[i..n) (s[i] == '['), a comment allowed after the ']'. */
 static ob_err section_line(struct reader *r, char *s, size_t i, size_t n)
 {
-	static const char malformed[] = "sección mal formada; se esperaba [nombre] / malformed "
-	                                "section, expected [name]";
+	static const char malformed[] = "sección mal formada; se esperaba [nombre]";
+	static const char malformed_en[] = "malformed section; expected [name]";
 	struct ob_ini_item it = { 0 };
 	const char *close = memchr(s + i, ']', n - i);
 	size_t a = i + 1, b, rest;
 
 	if (!close)
-		return syntax(r, i, s + i, n - i, malformed);
+		return syntax(r, i, s + i, n - i, malformed, malformed_en);
 	b = (size_t)(close - s);
 	rest = b + 1;
 	while (rest < n && is_blank(s[rest]))
 		rest++;
 	if (rest < n && !is_comment(s[rest]))
-		return syntax(r, rest, s + i, n - i, malformed);
+		return syntax(r, rest, s + i, n - i, malformed, malformed_en);
 	trim(s, &a, &b);
 	if (a == b || memchr(s + a, '[', b - a))
-		return syntax(r, i, s + i, (size_t)(close - s) + 1 - i, malformed);
+		return syntax(r, i, s + i, (size_t)(close - s) + 1 - i, malformed, malformed_en);
 	if (++r->nsections > OB_MAX_INI_SECTIONS)
 		return OB_DIAG(r->d, OB_ETOOBIG, r->name, r->line, (long)i + 1, NULL, 0,
 		               "más de %d secciones", "more than %d sections",
@@ -87,15 +90,15 @@ static ob_err quoted_value(struct reader *r, char *s, size_t q, size_t n, size_t
 
 	for (;;) {
 		if (i >= n)
-			return syntax(r, q, s + q, n - q, "falta la comilla de cierre / missing "
-			                                  "closing quote");
+			return syntax(r, q, s + q, n - q, "falta la comilla de cierre",
+			              "missing closing quote");
 		if (s[i] == '"')
 			break;
 		if (s[i] == '\\') {
 			if (i + 1 >= n || (s[i + 1] != '"' && s[i + 1] != '\\'))
 				return syntax(r, i, s + i, i + 1 < n ? 2 : 1,
-				              "escape no válido: entre comillas solo \\\" y \\\\ / invalid "
-				              "escape: only \\\" and \\\\ inside quotes");
+				              "escape no válido: entre comillas solo \\\" y \\\\",
+				              "invalid escape: only \\\" and \\\\ inside quotes");
 			i++;
 		}
 		s[out++] = s[i++];
@@ -105,8 +108,9 @@ static ob_err quoted_value(struct reader *r, char *s, size_t q, size_t n, size_t
 		;
 	if (i < n && !is_comment(s[i]))
 		return syntax(r, i, s + i, n - i, "texto tras la comilla de cierre; se esperaba el "
-		                                  "fin de la línea o un comentario / text after the "
-		                                  "closing quote");
+		              "fin de la línea o un comentario",
+		              "text after the closing quote; expected the end of the line or a "
+		              "comment");
 	return OB_OK;
 }
 
@@ -121,18 +125,18 @@ static ob_err key_line(struct reader *r, char *s, size_t i, size_t n)
 	if (!eq) {
 		size_t b = n;
 		trim(s, &i, &b);
-		return syntax(r, i, s + i, b - i, "se esperaba «clave = valor» o «[sección]» / "
-		                                  "expected «key = value» or «[section]»");
+		return syntax(r, i, s + i, b - i, "se esperaba «clave = valor» o «[sección]»",
+		              "expected «key = value» or «[section]»");
 	}
 	kb = (size_t)(eq - s);
 	trim(s, &ka, &kb);
 	if (ka == kb)
 		return syntax(r, (size_t)(eq - s), s + i, n - i,
-		              "falta la clave antes de «=» / missing key before «=»");
+		              "falta la clave antes de «=»", "missing key before «=»");
 	if (!r->section_line && !(r->flags & OB_INI_GLOBAL_KEYS))
 		return syntax(r, ka, s + ka, kb - ka, "clave fuera de una sección; se esperaba "
-		                                      "antes una línea «[sección]» / key outside "
-		                                      "a section");
+		              "antes una línea «[sección]»",
+		              "key outside a section; expected a «[section]» line before it");
 	if (++r->nkeys > OB_MAX_INI_KEYS)
 		return OB_DIAG(r->d, OB_ETOOBIG, r->name, r->line, (long)ka + 1, NULL, 0,
 		               "más de %d claves", "more than %d keys", OB_MAX_INI_KEYS);

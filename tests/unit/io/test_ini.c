@@ -80,7 +80,7 @@ static const struct {
 	const char *what; /* in the message or the value */
 } bad[] = {
 	{ "k = v\n", 0, OB_EPARSE, 1, 1, "fuera de una sección" },
-	{ "# c\n\nk = v\n[s]\n", 0, OB_EPARSE, 3, 1, "key outside a section" },
+	{ "# c\n\nk = v\n[s]\n", 0, OB_EPARSE, 3, 1, "clave fuera de una sección" },
 	{ "[s]\nno equals sign\n", 0, OB_EPARSE, 2, 1, "no equals sign" },
 	{ "[s]\n  no equals ; c\n", 0, OB_EPARSE, 2, 3, "clave = valor" },
 	{ "[s]\n= v\n", 0, OB_EPARSE, 2, 1, "falta la clave" },
@@ -123,6 +123,25 @@ static void refuses_with_lines(void **state)
 			         bad[i].line, bad[i].column, bad[i].what ? bad[i].what : "");
 		ob_buf_release(&b);
 	}
+}
+
+/* A syntax error keeps its text in both languages. */
+static void refuses_in_both_languages(void **state)
+{
+	struct ob_buf b = OB_BUF_INIT(4096);
+	struct ob_diag d;
+	char msg[1024];
+	(void)state;
+
+	ob_diag_clear(&d);
+	assert_int_equal(ob_ini_parse("k = v\n", 6, "bad.ini", 0, collect, &b, &d), OB_EPARSE);
+	ob_diag_format_lang(&d, OB_LANG_ES, msg, sizeof(msg));
+	assert_string_equal(msg, "bad.ini:1:1: clave fuera de una sección; se esperaba antes una "
+	                         "línea «[sección]» (valor «k»)");
+	ob_diag_format_lang(&d, OB_LANG_EN, msg, sizeof(msg));
+	assert_string_equal(msg, "bad.ini:1:1: key outside a section; expected a «[section]» line "
+	                         "before it (value «k»)");
+	ob_buf_release(&b);
 }
 
 /* Lines up to OB_MAX_CONFIG_LINE bytes (CR apart), sections, keys and the
@@ -184,6 +203,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reads),
 		cmocka_unit_test(refuses_with_lines),
+		cmocka_unit_test(refuses_in_both_languages),
 		cmocka_unit_test(limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
