@@ -61,14 +61,10 @@ static void copy_value(char *dst, size_t size, const char *v, size_t n)
 	dst[j] = '\0';
 }
 
-ob_err ob_diag_set(struct ob_diag *d, ob_err code, const char *file, long line,
-                   long column, const char *value, size_t value_len,
-                   const char *fmt, ...)
+/* Where and what of a diagnostic: everything but its message. */
+static void diag_where(struct ob_diag *d, ob_err code, const char *file, long line, long column,
+                       const char *value, size_t value_len)
 {
-	va_list ap;
-
-	if (!d)
-		return code;
 	d->code = code;
 	ob_strlcpy(d->file, file ? file : "", sizeof(d->file));
 	d->line = line;
@@ -77,11 +73,22 @@ ob_err ob_diag_set(struct ob_diag *d, ob_err code, const char *file, long line,
 		copy_value(d->value, sizeof(d->value), value, value_len);
 	else
 		d->value[0] = '\0';
+	d->lang = ob_lang();
+}
+
+ob_err ob_diag_set(struct ob_diag *d, ob_err code, const char *file, long line,
+                   long column, const char *value, size_t value_len,
+                   const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!d)
+		return code;
+	diag_where(d, code, file, line, column, value, value_len);
 	va_start(ap, fmt);
 	vsnprintf(d->message, sizeof(d->message), fmt, ap);
 	va_end(ap);
 	d->message_other[0] = '\0';
-	d->lang = ob_lang();
 	return code;
 }
 
@@ -93,15 +100,7 @@ ob_err ob_diag_set2(struct ob_diag *d, ob_err code, const char *file, long line,
 
 	if (!d)
 		return code;
-	d->code = code;
-	ob_strlcpy(d->file, file ? file : "", sizeof(d->file));
-	d->line = line;
-	d->column = column;
-	if (value)
-		copy_value(d->value, sizeof(d->value), value, value_len);
-	else
-		d->value[0] = '\0';
-	d->lang = ob_lang();
+	diag_where(d, code, file, line, column, value, value_len);
 	en_first = d->lang == OB_LANG_EN;
 	va_start(ap, en);
 	va_copy(ap2, ap);
