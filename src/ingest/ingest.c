@@ -241,6 +241,45 @@ static void top_years(const struct ob_date_counts *c, char *out, size_t size, in
 		}
 }
 
+/* An aggregate source whose rows carry no date: no column, no constant;
+ * each row is dated with the delivery's period. */
+static bool undated(const struct ingest *g)
+{
+	return g->prof.aggregate && g->field_col[OB_F_OCCURRED_ON] < 0 &&
+	       !g->prof.value[OB_F_OCCURRED_ON];
+}
+
+/* The rows of an undated aggregate delivery are dated with its period,
+ * which must then be one year or one month. */
+static ob_err date_from_period(struct ingest *g)
+{
+	size_t n = strlen(g->period_label);
+
+	if (!undated(g))
+		return OB_OK;
+	if (g->period_from == LONG_MIN)
+		return OB_DIAG(g->d, OB_EPERIOD, g->name, 0, 0, NULL, 0,
+		               "las filas no tienen fecha (el perfil %s no da occurred_on) y el "
+		               "envío no dice su periodo: declárelo con --period (un año o un mes), "
+		               "o póngalo en el nombre del archivo; no se ingesta nada",
+		               "the rows have no date (profile %s gives no occurred_on) and the "
+		               "delivery does not say its period: declare it with --period (a year "
+		               "or a month), or put it in the file's name; nothing is ingested",
+		               g->prof.code);
+	if (!((n == 4 || (n == 7 && g->period_label[4] == '-' && g->period_label[5] != 'Q')) &&
+	      n < sizeof(g->period_date)))
+		return OB_DIAG(g->d, OB_EPERIOD, g->name, 0, 0, g->period_label,
+		               strlen(g->period_label),
+		               "las filas no tienen fecha (el perfil %s no da occurred_on): el "
+		               "periodo del envío debe ser un año o un mes, para fecharlas; no se "
+		               "ingesta nada",
+		               "the rows have no date (profile %s gives no occurred_on): the "
+		               "delivery's period must be a year or a month to date them; nothing "
+		               "is ingested", g->prof.code);
+	memcpy(g->period_date, g->period_label, n + 1);
+	return OB_OK;
+}
+
 /*
  * The period of a delivery that declares none: the one its file name states
  * when that holds more than half of its dated rows, else the month, quarter
@@ -268,12 +307,18 @@ static ob_err find_period(struct ingest *g, const char *path, const struct ob_cs
 		in_name = ob_date_counts_in(c, &name);
 		ob_span_label(&name, nlabel, sizeof(nlabel));
 	}
-	if (have_name && in_name * 2 > c->total) {
+	if (have_name && (in_name * 2 > c->total || (!c->total && undated(g)))) {
 		set_period(g, &name, "file_name");
-		snprintf(g->res->period_note, sizeof(g->res->period_note),
-		         OB_TR("el que dice el nombre del archivo: %lld de %lld filas con fecha caen "
-		               "en él", "the one the file name states: %lld of %lld dated rows fall "
-		               "in it"), in_name, c->total);
+		if (!c->total)
+			ob_strlcpy(g->res->period_note,
+			           OB_TR("el que dice el nombre del archivo; sus filas no tienen fecha",
+			                 "the one the file name states; its rows have no date"),
+			           sizeof(g->res->period_note));
+		else
+			snprintf(g->res->period_note, sizeof(g->res->period_note),
+			         OB_TR("el que dice el nombre del archivo: %lld de %lld filas con fecha "
+			               "caen en él", "the one the file name states: %lld of %lld dated "
+			               "rows fall in it"), in_name, c->total);
 	} else if (ob_date_counts_choose(c, unit, &p, &used, &held)) {
 		char also[96] = "";
 		set_period(g, &p, "rows");
@@ -666,6 +711,7 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 		ob_strmap_init(&g.tag_cache[f]);
 	}
 	ob_strmap_init(&g.row_ids);
+	ob_strmap_init(&g.terr_names);
 	ob_buf_init(&g.key, 4 * OB_MAX_NAME);
 	ob_buf_init(&g.key2, 4 * OB_MAX_NAME);
 	ob_buf_init(&g.extra, OB_MAX_LINE * 2);
@@ -707,6 +753,8 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 		goto close_csv;
 	if (g.period_from == LONG_MIN && (e = find_period(&g, path, &copt)))
 		goto close_csv;
+	if ((e = date_from_period(&g)))
+		goto close_csv;
 	/* every row refers to the submission opened below, and protected rows to
 	 * the record just inserted: the per-row foreign-key lookups prove nothing
 	 * here, so they are switched off for the ingest (a pragma outside the
@@ -736,6 +784,8 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 		goto rollback;
 	}
 	ingest_report_reasons(&g);
+	if ((e = ingest_admin1_check(&g)))
+		goto rollback;
 	/* refused whole, and why: a file of another period (most rows outside
 	 * the declared one), or one whose period cannot be known (no row has a
 	 * date that reads) */
@@ -816,5 +866,6 @@ release_bufs:
 		ob_strmap_release(&g.tag_cache[f]);
 	}
 	ob_strmap_release(&g.row_ids);
+	ob_strmap_release(&g.terr_names);
 	return e;
 }

@@ -95,6 +95,16 @@ struct ingest {
 	struct ob_strmap xw_cache[OB_F_COUNT]; /* raw label -> crosswalk entries */
 	struct ob_strmap tag_cache[OB_F_COUNT]; /* raw label -> canonical tag code */
 	struct ob_strmap row_ids;   /* content digest of rows without an id -> how many */
+	/* the distinct folded names of a territory column read without a
+	 * parent column (up to OB_MAX_MAP_ENTRIES), and how many of them are
+	 * also names of first-level units, and of those how many are names of
+	 * no municipality: a column of departments mapped as municipalities
+	 * (ingest_admin1_check) */
+	struct ob_strmap terr_names;
+	size_t terr_names_admin1, terr_names_admin1_only;
+	/* the date of every row of an aggregate source that gives none: the
+	 * delivery's period as a partial date ("2019", "2019-03"), or "" */
+	char period_date[16];
 	long today;
 	long period_from, period_to; /* the delivery's period, days; LONG_MIN when none */
 	char period_label[32];       /* "2023", "2023-Q1"... */
@@ -127,6 +137,13 @@ bool ingest_field_present(const struct ingest *g, enum ob_field f);
 ob_err ingest_find_header(struct ingest *g);
 
 /* ingest_map.c */
+/* After the rows: OB_EINVAL with the reason when the territory column
+ * reads as first-level units: of at least three distinct names, more than
+ * half are department or province names and at least a quarter are names
+ * of no municipality (a municipal file names capitals called like their
+ * department, not departments alone). Its rows would otherwise be counted
+ * in same-name municipalities or rejected. */
+ob_err ingest_admin1_check(struct ingest *g);
 bool ingest_is_footer(struct ingest *g, const struct ob_csv_record *rec);
 void ingest_outside_period(struct ingest *g, struct row *r);
 void ingest_map_row(struct ingest *g, const struct ob_csv_record *rec, struct row *r);

@@ -70,6 +70,10 @@ static void gather(struct ingest *g, const struct ob_csv_record *rec, struct row
 			r->val[f] = g->prof.value[f];
 			r->len[f] = strlen(g->prof.value[f]);
 			r->col[f] = 0;
+		} else if (f == OB_F_OCCURRED_ON && g->period_date[0]) {
+			r->val[f] = g->period_date;
+			r->len[f] = strlen(g->period_date);
+			r->col[f] = 0;
 		} else {
 			r->val[f] = NULL;
 			r->len[f] = 0;
@@ -221,6 +225,98 @@ static void ambiguous(struct ingest *g, struct row *r, const struct ob_territory
 		                        "[columns] territory_parent"), list);
 }
 
+/*
+ * A file that says where only to the first level (its department or
+ * province column mapped as territory_parent, no municipality): the record
+ * is placed in that unit, and counts there and in the country, in no
+ * municipality (the delivery supplies no municipality: its cells below are
+ * no data, engine/indicators.h).
+ */
+static void map_admin1(struct ingest *g, struct row *r, long day)
+{
+	const struct ob_territory *t = NULL;
+
+	if (!r->len[OB_F_TERRITORY_PARENT]) {
+		ingest_row_reject(r, OB_REASON_TERRITORY_MISSING, OB_F_TERRITORY_PARENT,
+		                  r->col[OB_F_TERRITORY_PARENT],
+		                  OB_TR("falta el departamento o provincia",
+		                        "the department or province is missing"));
+		return;
+	}
+	if (!ob_territory_name_key(r->val[OB_F_TERRITORY_PARENT], r->len[OB_F_TERRITORY_PARENT],
+	                           &g->prof.territory, &g->key)) {
+		ingest_row_reject(r, OB_REASON_TERRITORY_INVALID, OB_F_TERRITORY_PARENT,
+		                  r->col[OB_F_TERRITORY_PARENT],
+		                  OB_TR("nombre de departamento o provincia no válido",
+		                        "invalid department or province name"));
+		return;
+	}
+	switch (ob_lookup_admin1_name(&g->look, g->key.ptr, g->key.len, day, &t)) {
+	case OB_RESOLVED:
+		r->territory = t->code;
+		return;
+	case OB_AMBIGUOUS:
+		ingest_row_reject(r, OB_REASON_TERRITORY_AMBIGUOUS, OB_F_TERRITORY_PARENT,
+		                  r->col[OB_F_TERRITORY_PARENT],
+		                  OB_TR("dos departamentos o provincias vigentes tienen ese nombre",
+		                        "two departments or provinces in force have that name"));
+		return;
+	case OB_NOT_VALID:
+		ingest_row_reject(r, OB_REASON_TERRITORY_NOT_VALID, OB_F_TERRITORY_PARENT,
+		                  r->col[OB_F_TERRITORY_PARENT],
+		                  OB_TR("departamento o provincia no vigente en la fecha del hecho %s",
+		                        "department or province not in force on the date of the "
+		                        "event %s"), r->occurred_on);
+		return;
+	default:
+		ingest_row_reject(r, OB_REASON_TERRITORY_UNKNOWN, OB_F_TERRITORY_PARENT,
+		                  r->col[OB_F_TERRITORY_PARENT],
+		                  OB_TR("departamento o provincia desconocido en el catálogo de %s",
+		                        "department or province not in the catalogue of %s"),
+		                  g->look.country);
+	}
+}
+
+/* Remember the folded name in g->key of a row without a parent, and
+ * whether a first-level unit has that name. */
+static void note_name(struct ingest *g, long day)
+{
+	const struct ob_territory *t;
+
+	if (ob_strmap_get(&g->terr_names, g->key.ptr, g->key.len) ||
+	    g->terr_names.count >= OB_MAX_MAP_ENTRIES)
+		return;
+	ob_strmap_put(&g->terr_names, g->key.ptr, g->key.len, (void *)1, NULL);
+	if (ob_lookup_admin1_name(&g->look, g->key.ptr, g->key.len, day, &t) == OB_UNKNOWN)
+		return;
+	g->terr_names_admin1++;
+	if (!ob_strmap_get(&g->look.by_name, g->key.ptr, g->key.len))
+		g->terr_names_admin1_only++;
+}
+
+ob_err ingest_admin1_check(struct ingest *g)
+{
+	size_t n = g->terr_names.count, a = g->terr_names_admin1;
+
+	if (n < 3 || a * 2 <= n || g->terr_names_admin1_only * 4 < n ||
+	    g->field_col[OB_F_TERRITORY] < 0)
+		return OB_OK;
+	return OB_DIAG(g->d, OB_EINVAL, g->name, 0, (long)g->field_col[OB_F_TERRITORY] + 1,
+	               g->col_name[g->field_col[OB_F_TERRITORY]],
+	               strlen(g->col_name[g->field_col[OB_F_TERRITORY]]),
+	               "la columna «%s» (territory) da departamentos o provincias, no municipios: "
+	               "%zu de sus %zu nombres distintos lo son, y sus filas se contarían en "
+	               "municipios del mismo nombre; no se ingesta nada: en [columns] del perfil %s "
+	               "póngala como territory_parent (sin territory): cada hecho queda en su "
+	               "departamento o provincia",
+	               "column «%s» (territory) gives departments or provinces, not "
+	               "municipalities: %zu of its %zu distinct names are such, and its rows would "
+	               "be counted in same-name municipalities; nothing is ingested: in [columns] "
+	               "of profile %s map it as territory_parent (without territory): each event "
+	               "is then placed in its department or province",
+	               g->col_name[g->field_col[OB_F_TERRITORY]], a, n, g->prof.code);
+}
+
 static void map_territory(struct ingest *g, struct row *r)
 {
 	long day = ob_date_days(&r->date);
@@ -267,6 +363,11 @@ static void map_territory(struct ingest *g, struct row *r)
 		                OB_TR("código de municipio desconocido; se usa el nombre",
 		                      "unknown municipality code; the name is used"));
 	}
+	if (!ingest_field_present(g, OB_F_TERRITORY) && !ingest_field_present(g, OB_F_TERRITORY_CODE) &&
+	    ingest_field_present(g, OB_F_TERRITORY_PARENT)) {
+		map_admin1(g, r, day);
+		return;
+	}
 	if (!r->len[OB_F_TERRITORY]) {
 		if (g->prof.required[OB_F_TERRITORY] || g->prof.required[OB_F_TERRITORY_CODE])
 			ingest_row_reject(r, OB_REASON_TERRITORY_MISSING, OB_F_TERRITORY,
@@ -285,6 +386,8 @@ static void map_territory(struct ingest *g, struct row *r)
 	if (r->len[OB_F_TERRITORY_PARENT])
 		ob_territory_name_key(r->val[OB_F_TERRITORY_PARENT], r->len[OB_F_TERRITORY_PARENT],
 		                      &g->prof.territory, &g->key2);
+	if (!r->len[OB_F_TERRITORY_PARENT])
+		note_name(g, day);
 	how = ob_lookup_territory_name(&g->look, g->key.ptr, g->key.len, g->key2.ptr,
 	                               g->key2.len, day, &t, &cands);
 	switch (how) {

@@ -136,6 +136,8 @@ static ob_err load_territories(struct ob_store *s, struct ob_lookup *l, struct o
 			continue;
 		if (ob_territory_is_unit(t))
 			list_add(&l->by_name, k->ptr, k->len, t);
+		if (t->level == 1)
+			list_add(&l->by_admin1, k->ptr, k->len, t);
 		if (((t->level == 1 && t->has_children) || t->level == 0) &&
 		    !key_of(k, t->code, (const unsigned char *)t->name))
 			ob_strmap_put(&l->parent_keys, k->ptr, k->len, t, NULL);
@@ -174,6 +176,8 @@ static ob_err load_aliases(struct ob_store *s, struct ob_lookup *l, struct ob_bu
 		}
 		if (ob_territory_is_unit(t) && !key_of(k, NULL, alias))
 			list_add(&l->by_name, k->ptr, k->len, t);
+		if (t->level == 1 && !key_of(k, NULL, alias))
+			list_add(&l->by_admin1, k->ptr, k->len, t);
 		if (((t->level == 1 && t->has_children) || t->level == 0) &&
 		    !key_of(k, t->code, alias))
 			ob_strmap_put(&l->parent_keys, k->ptr, k->len, t, NULL);
@@ -267,6 +271,7 @@ ob_err ob_lookup_load(struct ob_store *s, const char *country, struct ob_lookup 
 	ob_strmap_init(&l->by_code);
 	ob_strmap_init(&l->by_name);
 	ob_strmap_init(&l->parent_keys);
+	ob_strmap_init(&l->by_admin1);
 	ob_strmap_init(&l->crosswalk);
 	ob_strmap_init(&l->iccs);
 	ob_strmap_init(&l->tags);
@@ -297,6 +302,11 @@ void ob_lookup_release(struct ob_lookup *l)
 		free(lst->v);
 		free(lst);
 	}
+	ob_strmap_for_each(&l->by_admin1, e) {
+		struct ob_territory_list *lst = e->value;
+		free(lst->v);
+		free(lst);
+	}
 	ob_strmap_for_each(&l->crosswalk, e) {
 		struct ob_xw_entry *x = e->value;
 		while (x) {
@@ -315,6 +325,7 @@ void ob_lookup_release(struct ob_lookup *l)
 	ob_strmap_release(&l->by_code);
 	ob_strmap_release(&l->by_name);
 	ob_strmap_release(&l->parent_keys);
+	ob_strmap_release(&l->by_admin1);
 	ob_strmap_release(&l->crosswalk);
 	ob_strmap_release(&l->iccs);
 	ob_strmap_release(&l->tags);
@@ -463,6 +474,28 @@ enum ob_resolve ob_lookup_territory_code(const struct ob_lookup *l, const char *
 		return OB_NOT_VALID;
 	}
 	*out = t;
+	return OB_RESOLVED;
+}
+
+enum ob_resolve ob_lookup_admin1_name(const struct ob_lookup *l, const char *key, size_t n,
+                                      long day, const struct ob_territory **out)
+{
+	const struct ob_territory_list *lst = ob_strmap_get(&l->by_admin1, key, n);
+	const struct ob_territory *hit = NULL;
+	size_t valid = 0;
+
+	if (!lst)
+		return OB_UNKNOWN;
+	for (size_t i = 0; i < lst->n; i++)
+		if (valid_on(lst->v[i], day) && lst->v[i] != hit) {
+			hit = lst->v[i];
+			valid++;
+		}
+	if (!valid)
+		return OB_NOT_VALID;
+	if (valid > 1)
+		return OB_AMBIGUOUS;
+	*out = hit;
 	return OB_RESOLVED;
 }
 

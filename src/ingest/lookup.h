@@ -49,6 +49,8 @@ struct ob_lookup {
 	struct ob_strmap by_name;     /* folded name or alias -> ob_territory_list */
 	struct ob_strmap parent_keys; /* "code\x1f<folded name>" of the units that
 	                                 contain others (admin-1 with children, countries) */
+	struct ob_strmap by_admin1;   /* folded name or alias -> ob_territory_list of
+	                                 the admin-1 units so named */
 	struct ob_strmap crosswalk;   /* "<name>\x1f<folded label>" -> ob_xw_entry list */
 	struct ob_strmap iccs;        /* ICCS code -> non-NULL */
 	struct ob_strmap tags;        /* "<kind>\x1f<code>" -> non-NULL */
@@ -92,6 +94,15 @@ enum ob_resolve ob_lookup_territory_name(const struct ob_lookup *l, const char *
                                          size_t pn, long day,
                                          const struct ob_territory **out,
                                          const struct ob_territory_list **cands);
+
+/*
+ * Resolve a first-level unit (department, province) by its folded name or
+ * alias, valid on `day`: for a file that says where an event happened only
+ * to that level. OB_RESOLVED with *out, OB_UNKNOWN, OB_AMBIGUOUS (two units
+ * of that name valid that day) or OB_NOT_VALID (none valid that day).
+ */
+enum ob_resolve ob_lookup_admin1_name(const struct ob_lookup *l, const char *key, size_t n,
+                                      long day, const struct ob_territory **out);
 
 /*
  * The matching key of a territory name as a file writes it: parenthesised

@@ -488,21 +488,28 @@ ob_err ob_profile_parse(const char *text, size_t len, const char *name,
 				            ob_field_key((enum ob_field)f), ob_field_name_es((enum ob_field)f));
 				goto release;
 			}
-		if (!p->columns[OB_F_VICTIMS].nalt || !p->columns[OB_F_OCCURRED_ON].nalt ||
-		    (!p->columns[OB_F_TERRITORY].nalt && !p->columns[OB_F_TERRITORY_CODE].nalt)) {
+		if (!p->columns[OB_F_VICTIMS].nalt ||
+		    (!p->columns[OB_F_TERRITORY].nalt && !p->columns[OB_F_TERRITORY_CODE].nalt &&
+		     !p->columns[OB_F_TERRITORY_PARENT].nalt)) {
 			e = OB_DIAG(d, OB_EINVAL, name, 0, 0, NULL, 0,
 			            "una fuente agregada debe dar en [columns] count (el "
-			            "conteo), occurred_on (el periodo) y territory o "
-			            "territory_code",
+			            "conteo) y dónde: territory o territory_code (el municipio), "
+			            "o solo territory_parent (el departamento o provincia); la "
+			            "fecha (occurred_on) la da una columna, [values] o el periodo "
+			            "del envío",
 			            "an aggregate source must give in [columns] count (the "
-			            "count), occurred_on (the period) and territory or "
-			            "territory_code");
+			            "count) and where: territory or territory_code (the "
+			            "municipality), or territory_parent alone (the department or "
+			            "province); the date (occurred_on) comes from a column, "
+			            "[values] or the delivery's period");
 			goto release;
 		}
 		p->required[OB_F_VICTIMS] = true;
-		p->required[OB_F_OCCURRED_ON] = true;
-		p->required[p->columns[OB_F_TERRITORY].nalt ? OB_F_TERRITORY
-		                                            : OB_F_TERRITORY_CODE] = true;
+		/* without a date column, the delivery's period dates the rows */
+		p->required[OB_F_OCCURRED_ON] = p->columns[OB_F_OCCURRED_ON].nalt > 0;
+		p->required[p->columns[OB_F_TERRITORY].nalt        ? OB_F_TERRITORY
+		            : p->columns[OB_F_TERRITORY_CODE].nalt ? OB_F_TERRITORY_CODE
+		                                                   : OB_F_TERRITORY_PARENT] = true;
 		p->required[OB_F_SOURCE_ID] = false;
 		/* a period may be a month or a year */
 		p->date_forms |= OB_DATE_PARTIAL;

@@ -72,8 +72,6 @@ static const struct {
 	{ "[source]\ncode = x\ncountry = SV\naggregate = true\n[columns]\n"
 	  "occurred_on = Mes\nterritory = Municipio\n", OB_EINVAL, 0 },      /* no count */
 	{ "[source]\ncode = x\ncountry = SV\naggregate = true\n[columns]\n"
-	  "count = N\nterritory = Municipio\n", OB_EINVAL, 0 },             /* no period */
-	{ "[source]\ncode = x\ncountry = SV\naggregate = true\n[columns]\n"
 	  "count = N\noccurred_on = Mes\n", OB_EINVAL, 0 },                 /* no territory */
 	{ "[source]\ncode = x\ncountry = SV\naggregate = true\n[columns]\n"
 	  "count = N\noccurred_on = Mes\nterritory = M\nsource_id = Id\n", OB_EINVAL, 0 },
@@ -102,6 +100,9 @@ static void counts_and_aggregates(void **state)
 		"[columns]\ncount = Total\noccurred_on = Mes\nterritory_code = Código\n"
 		"category = Delito\nvictim_sex = Sexo\n"
 		"[rules]\nrequire = category\n";
+	static const char depts[] =
+		"[source]\ncode = hn\ncountry = HN\naggregate = true\n"
+		"[columns]\ncount = homicidios\nterritory_parent = departamento\n";
 	struct ob_profile p;
 	struct ob_diag d;
 	(void)state;
@@ -125,6 +126,15 @@ static void counts_and_aggregates(void **state)
 	assert_true(p.required[OB_F_TERRITORY_CODE]);
 	assert_true(p.required[OB_F_CATEGORY]);
 	assert_int_equal(p.date_forms, OB_DATE_ISO | OB_DATE_PARTIAL);
+	ob_profile_release(&p);
+
+	/* departments only, no date column: the department is required, the
+	 * date comes from the delivery's period */
+	assert_int_equal(ob_profile_parse(depts, sizeof(depts) - 1, "h.ini", &p, &d), OB_OK);
+	assert_true(p.aggregate);
+	assert_true(p.required[OB_F_TERRITORY_PARENT]);
+	assert_false(p.required[OB_F_TERRITORY]);
+	assert_false(p.required[OB_F_OCCURRED_ON]);
 	ob_profile_release(&p);
 
 	/* which fields are a person's */
