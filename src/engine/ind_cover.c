@@ -36,6 +36,7 @@ void ob_ii_cov_free(struct coverage *cv)
 {
 	free(cv->keys);
 	free(cv->cell_key);
+	free(cv->cell_key_muni);
 	free(cv->map);
 	free(cv->used);
 }
@@ -72,6 +73,7 @@ void ob_ii_cov_fill(const struct ob_snapshot *snap, const struct ob_population *
 	memset(cv->map, 0, cv->nkeys * plane);
 	memset(cv->used, 0, cv->nkeys * sizeof(bool));
 	cv->used[0] = true;
+	cv->used[cv->total_muni] = true;
 	for (size_t i = 0; split && i < cv->nkeys; i++)
 		cv->used[i] = true;
 	for (uint32_t i = 0; i < snap->n_coverage; i++) {

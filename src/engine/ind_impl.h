@@ -154,6 +154,9 @@ struct coverage {
 	size_t nkeys, cap;
 	struct covkey *keys;
 	size_t *cell_key;  /* per cell */
+	size_t *cell_key_muni; /* per cell, for a cell of an admin-2 unit: its
+	                          key with the municipality needed too */
+	size_t total_muni; /* the key of an unsplit admin-2 cell */
 	size_t nco, span;
 	int m0;
 	uint8_t *map;      /* [key][country][month - m0], for one indicator */

@@ -208,6 +208,8 @@ uint32_t ob_ii_field_bit(enum ob_field f)
 	case OB_F_VICTIM_AGE:
 	case OB_F_VICTIM_AGE_GROUP: return 1u << OB_FLD_AGE;
 	case OB_F_OCCURRED_AT: return 1u << OB_FLD_HOUR;
+	case OB_F_TERRITORY:
+	case OB_F_TERRITORY_CODE: return 1u << OB_FLD_MUNICIPALITY;
 	default: return 0;
 	}
 }
@@ -323,6 +325,7 @@ static void scan_delivered(const struct ob_snapshot *snap, struct ob_population 
 		k |= (uint32_t)(snap->sex[i] != OB_SNAP_SEX_U) << OB_FLD_SEX;
 		k |= (uint32_t)(snap->age[i] != OB_SNAP_AGE_UNKNOWN) << OB_FLD_AGE;
 		k |= (uint32_t)(snap->hour[i] != OB_SNAP_HOUR_UNKNOWN) << OB_FLD_HOUR;
+		k |= (uint32_t)(snap->units[snap->territory[i]].level >= 2) << OB_FLD_MUNICIPALITY;
 		for (int t = 0; t < OB_SNAP_DIMS; t++)
 			k |= (uint32_t)(snap->tag[t][i] != 0) << (OB_FLD_MANNER + t);
 		known[s] |= k;

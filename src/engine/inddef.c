@@ -14,7 +14,7 @@
  * (engine/filter.h); the indicators' older names are its aliases. */
 static const char *const field_names[OB_FLD_COUNT] = {
 	"iccs", "manner", "mechanism", "place", "relationship", "context",
-	"sex", "age", "hour", "institution", "source",
+	"sex", "age", "hour", "institution", "source", "municipality",
 };
 
 static const char *const by_names[OB_BY_COUNT] = {

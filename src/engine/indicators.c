@@ -690,7 +690,9 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 	 * needs (the field of each known value, the source of a source cell) */
 	ci = ob_calloc(pl.NC, sizeof(*ci));
 	cv.cell_key = ob_calloc(pl.NC, sizeof(size_t));
+	cv.cell_key_muni = ob_calloc(pl.NC, sizeof(size_t));
 	ob_ii_cov_key(&cv, 0, -1);
+	cv.total_muni = ob_ii_cov_key(&cv, 1u << OB_FLD_MUNICIPALITY, -1);
 	for (size_t cell = 0; cell < pl.NC; cell++) {
 		size_t stride = 1;
 		uint32_t need = 0;
@@ -721,6 +723,8 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 			stride *= r->by_values[j];
 		}
 		cv.cell_key[cell] = ob_ii_cov_key(&cv, need, src);
+		cv.cell_key_muni[cell] =
+			ob_ii_cov_key(&cv, need | 1u << OB_FLD_MUNICIPALITY, src);
 	}
 	cv.m0 = m0;
 	cv.span = (size_t)(m1 - m0 + 1);
@@ -777,6 +781,10 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 		for (size_t ui = 0; ui < q->n_units; ui++) {
 			uint32_t u = q->units[ui];
 			size_t crow = (size_t)snap->units[u].country * cv.span;
+			/* an admin-2 cell rests on the deliveries that say the
+			 * municipality, not those that stop at the department */
+			bool muni = snap->units[u].level >= 2;
+			const size_t *ckey = muni ? cv.cell_key_muni : cv.cell_key;
 
 			for (size_t p = 0; p < q->n_periods; p++) {
 				const struct ob_period *per = &q->periods[p];
@@ -798,7 +806,9 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 				if (vint)
 					nt = takers(pop, u, day, tk, MAX_TAKERS);
 				for (size_t cell = 0; cell < ncell; cell++) {
-					const uint8_t *row = map + (split ? cv.cell_key[cell] : 0) * plane + crow;
+					const uint8_t *row =
+						map + (split ? ckey[cell] : muni ? cv.total_muni : 0) * plane +
+						crow;
 					unsigned covered = 0;
 					double xs = 0, ds = 0, taken = 0, xb = 0;
 

@@ -71,6 +71,10 @@ enum ob_ind_field {
 	OB_FLD_HOUR,
 	OB_FLD_INSTITUTION,
 	OB_FLD_SOURCE,
+	OB_FLD_MUNICIPALITY, /* where, below the first level: the record's
+	                        municipality (an admin-2 unit), not only its
+	                        department (ingest/profile.h territory_parent
+	                        alone); never a filter, a need of admin-2 cells */
 	OB_FLD_COUNT
 };
 
