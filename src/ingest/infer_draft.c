@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "base/strmap.h"
+#include "ingest/period.h"
 #include "ingest/personal.h"
 #include "io/date.h"
 #include "text/text.h"
@@ -139,7 +140,8 @@ static const char *const W_RELATION[] = { "relacion", "parentesco", "vinculo", "
 static const char *const W_CONTEXT[] = { "movil", "contexto", "motivo", "context", "motive",
 	                                     NULL };
 static const char *const W_COUNT[] = { "cantidad", "total", "victimas", "numero", "n", "count",
-	                                   "casos", "no de victimas", NULL };
+	                                   "casos", "no de victimas", "homicidios", "muertes",
+	                                   "defunciones", "fallecidos", NULL };
 static const char *const W_ID[] = { "correlativo", "caso", "expediente", "denuncia", "id",
 	                                "identificador", "folio", "case", NULL };
 static const char *const W_LAT[] = { "lat", "latitud", "latitude", NULL };
@@ -354,10 +356,10 @@ static void by_header(struct draft *dr, size_t c)
 	} else if (has_any(k, W_CONTEXT) && field_free(dr, OB_F_CONTEXT)) {
 		set_role(dr, c, OB_F_CONTEXT, OB_TR("encabezado «móvil» o «contexto»",
 		                                    "a motive or context header"));
-	} else if (has_any(k, W_COUNT) && share(st->small, n) >= 0.95 && field_free(dr, OB_F_VICTIMS)) {
+	} else if (has_any(k, W_COUNT) && share(st->ints, n) >= 0.95 && field_free(dr, OB_F_VICTIMS)) {
 		set_role(dr, c, OB_F_VICTIMS,
-		         OB_TR("encabezado de cantidad y enteros pequeños de 0 en adelante: víctimas "
-		               "por fila", "a count header and small whole numbers: victims per row"));
+		         OB_TR("encabezado de cantidad y enteros de 0 en adelante: víctimas por fila",
+		               "a count header and whole numbers from 0: victims per row"));
 	} else if (has_any(k, W_LAT) && field_free(dr, OB_F_LAT)) {
 		set_role(dr, c, OB_F_LAT, OB_TR("encabezado «latitud»", "a latitude header"));
 	} else if (has_any(k, W_LON) && field_free(dr, OB_F_LON)) {
@@ -408,6 +410,22 @@ static void decide_dates(struct draft *dr)
 	const struct stats *st;
 	struct ob_date a, b;
 
+	if (c < 0 && dr->aggregate) {
+		if (dr->name_period[0])
+			ob_buf_putf(&dr->top, OB_TR("# - las filas no tienen fecha: cada una se fecha con "
+			                            "el periodo del envío, el que dice el nombre del "
+			                            "archivo (%s) o --period\n",
+			                            "# - the rows have no date: each is dated with the "
+			                            "delivery's period, the one the file's name states "
+			                            "(%s) or --period\n"), dr->name_period);
+		else
+			ob_buf_putf(&dr->top, "%s",
+			            OB_TR("# - las filas no tienen fecha: declare el periodo del envío "
+			                  "con --period (un año o un mes) al ingerirlo\n",
+			                  "# - the rows have no date: declare the delivery's period with "
+			                  "--period (a year or a month) when ingesting it\n"));
+		return;
+	}
 	if (c < 0) {
 		ob_buf_putf(&dr->top, "%s", OB_TR("# - ninguna columna es la fecha del hecho: dé "
 		                                  "occurred_on en [columns]\n",
@@ -601,6 +619,38 @@ static void name_rules(struct draft *dr)
 		                            "those rows go to quarantine\n"), ambiguous, amb);
 }
 
+/*
+ * Counts by territory and period rather than persons: a count column whose
+ * mean is above 1.5 victims a row, no id column and no field of a person.
+ * The period the file's name states is kept: it dates an aggregate file
+ * that has no date column.
+ */
+static void decide_aggregate(struct draft *dr)
+{
+	long c = dr->fcol[OB_F_VICTIMS];
+	double sum = 0;
+	size_t n = 0;
+	struct ob_span p;
+
+	if (ob_span_from_name(dr->inf->name, &p))
+		ob_span_label(&p, dr->name_period, sizeof(dr->name_period));
+	if (c < 0 || dr->fcol[OB_F_SOURCE_ID] >= 0)
+		return;
+	for (unsigned f = 0; f < OB_F_COUNT; f++)
+		if (dr->fcol[f] >= 0 && ob_field_person_level((enum ob_field)f))
+			return;
+	for (size_t r = 0; r < dr->inf->nrows; r++) {
+		const char *s = infer_cell(dr->inf, r, (size_t)c);
+		long long v;
+		if (*s && ob_parse_int(s, strlen(s), 0, LLONG_MAX / 2, &v)) {
+			sum += (double)v;
+			n++;
+		}
+	}
+	dr->mean_count = n ? sum / (double)n : 0;
+	dr->aggregate = n && dr->mean_count > 1.5;
+}
+
 ob_err ob_infer_draft(struct ob_infer *inf, const struct ob_infer_draft_options *o,
                       struct ob_buf *out, struct ob_diag *d)
 {
@@ -627,20 +677,34 @@ ob_err ob_infer_draft(struct ob_infer *inf, const struct ob_infer_draft_options 
 			by_header(&dr, c);
 	for (size_t c = 0; c < inf->ncols; c++)
 		by_values(&dr, c);
+	decide_aggregate(&dr);
 	decide_dates(&dr);
 	code_rules(&dr);
 	name_rules(&dr);
+	if (dr.fcol[OB_F_TERRITORY] < 0 && dr.fcol[OB_F_TERRITORY_CODE] < 0 &&
+	    dr.fcol[OB_F_TERRITORY_PARENT] >= 0)
+		ob_buf_putf(&dr.top, "%s",
+		            OB_TR("# - ningún municipio, solo el departamento o provincia "
+		                  "(territory_parent): cada hecho queda en esa unidad y cuenta en ella "
+		                  "y en el país; sus municipios quedan sin datos, no en 0\n",
+		                  "# - no municipality, only the department or province "
+		                  "(territory_parent): each event is placed in that unit and counts "
+		                  "there and in the country; its municipalities are left without "
+		                  "data, not at 0\n"));
 	infer_write_draft(&dr, out);
-	if (dr.fcol[OB_F_OCCURRED_ON] < 0 ||
-	    (dr.fcol[OB_F_TERRITORY] < 0 && dr.fcol[OB_F_TERRITORY_CODE] < 0))
+	if ((dr.fcol[OB_F_OCCURRED_ON] < 0 && !(dr.aggregate && dr.name_period[0])) ||
+	    (dr.fcol[OB_F_TERRITORY] < 0 && dr.fcol[OB_F_TERRITORY_CODE] < 0 &&
+	     dr.fcol[OB_F_TERRITORY_PARENT] < 0))
 		e = OB_DIAG(d, OB_EINVAL, inf->name, inf->header_line, 0, NULL, 0,
 		            "no se infiere nada útil: %s%s%s; el borrador lo dice arriba",
 		            "nothing useful inferred: %s%s%s; the draft says so at the top",
 		            dr.fcol[OB_F_OCCURRED_ON] < 0 ? OB_TR("ninguna fecha", "no date") : "",
 		            dr.fcol[OB_F_OCCURRED_ON] < 0 &&
 		                            dr.fcol[OB_F_TERRITORY] < 0 &&
-		                            dr.fcol[OB_F_TERRITORY_CODE] < 0 ? ", " : "",
-		            dr.fcol[OB_F_TERRITORY] < 0 && dr.fcol[OB_F_TERRITORY_CODE] < 0
+		                            dr.fcol[OB_F_TERRITORY_CODE] < 0 &&
+		                            dr.fcol[OB_F_TERRITORY_PARENT] < 0 ? ", " : "",
+		            dr.fcol[OB_F_TERRITORY] < 0 && dr.fcol[OB_F_TERRITORY_CODE] < 0 &&
+		                            dr.fcol[OB_F_TERRITORY_PARENT] < 0
 		                    ? OB_TR("ningún municipio", "no territory") : "");
 	for (size_t c = 0; c < inf->ncols; c++)
 		ob_strmap_release(&dr.st[c].distinct);

@@ -38,6 +38,13 @@ struct draft {
 	struct ob_territory_rules rules;
 	char rules_why[4][OB_MAX_MESSAGE / 4]; /* strip, width, prefix, ignore */
 	long age_group_col;
+	/* rows are counts by territory and period, not persons: a count column
+	 * whose mean is above one, no id and nothing of a person */
+	bool aggregate;
+	double mean_count;
+	/* the period the file's name states ("2019"), or "": an aggregate file
+	 * without dates is dated with it */
+	char name_period[32];
 };
 
 const char *infer_cell(const struct ob_infer *inf, size_t r, size_t c);

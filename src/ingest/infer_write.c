@@ -273,6 +273,13 @@ static void write_source(struct draft *dr, struct ob_buf *out)
 	         : OB_TR("las fechas de la muestra abarcan más de un mes",
 	                 "the sample's dates span more than a month"));
 	line(out, false, "period", dr->period[0] ? dr->period : "year", why);
+	if (dr->aggregate) {
+		snprintf(why, sizeof(why),
+		         OB_TR("filas de conteos (%.1f víctimas por fila de media), sin identificador "
+		               "ni datos de personas", "rows of counts (%.1f victims a row on "
+		               "average), no id and nothing of a person"), dr->mean_count);
+		line(out, false, "aggregate", "true", why);
+	}
 }
 
 static void write_file(struct draft *dr, struct ob_buf *out)
@@ -381,6 +388,27 @@ static void write_territory(struct draft *dr, struct ob_buf *out)
 	}
 }
 
+/* [values]: a file without a category column whose count column says what
+ * it counts ("homicidios") gives that category to every row. */
+static void write_values(struct draft *dr, struct ob_buf *out)
+{
+	long c = dr->fcol[OB_F_VICTIMS];
+	char why[OB_MAX_MESSAGE / 4];
+
+	if (c < 0 || dr->fcol[OB_F_CATEGORY] >= 0 || dr->fcol[OB_F_MANNER] >= 0)
+		return;
+	ob_buf_reset(&dr->k);
+	if (ob_fold_key(dr->inf->col[c].name, strlen(dr->inf->col[c].name), &dr->k) ||
+	    !strstr(dr->k.ptr ? dr->k.ptr : "", "homicid"))
+		return;
+	snprintf(why, sizeof(why), OB_TR("la columna «%s» cuenta homicidios: homicidio "
+	                                 "intencional (ICCS 0101)", "column «%s» counts "
+	                                 "homicides: intentional homicide (ICCS 0101)"),
+	         dr->inf->col[c].name);
+	ob_buf_putf(out, "\n[values]\n");
+	line(out, false, "category", "0101", why);
+}
+
 void infer_write_draft(struct draft *dr, struct ob_buf *out)
 {
 	struct ob_buf body = OB_BUF_INIT(OB_MAX_BUF_DEFAULT), rows = OB_BUF_INIT(OB_MAX_BUF_DEFAULT),
@@ -391,6 +419,7 @@ void infer_write_draft(struct draft *dr, struct ob_buf *out)
 	write_source(dr, &body);
 	write_file(dr, &body);
 	write_columns(dr, &body);
+	write_values(dr, &body);
 	write_territory(dr, &body);
 	ob_buf_putf(&body, "\n[crosswalks]\n");
 	for (size_t i = 0; i < OB_ARRAY_SIZE(xw_fields); i++) {
@@ -444,12 +473,21 @@ void infer_write_draft(struct draft *dr, struct ob_buf *out)
 		}
 	}
 	ob_buf_putf(&body, "\n[rules]\n");
-	snprintf(req, sizeof(req), "occurred_on%s%s%s",
-	         dr->fcol[OB_F_TERRITORY] >= 0 || dr->fcol[OB_F_TERRITORY_CODE] >= 0 ? ", territory" : "",
-	         dr->fcol[OB_F_CATEGORY] >= 0 ? ", category" : "",
-	         dr->fcol[OB_F_CATEGORY] < 0 && dr->fcol[OB_F_MANNER] >= 0 ? ", manner" : "");
-	line(&body, false, "require", req, OB_TR("una fila sin ellos va a cuarentena",
-	                                         "a row without them goes to quarantine"));
+	if (dr->aggregate) {
+		/* an aggregate source's requirements follow from the profile
+		 * (count, where, when): nothing to add */
+		ob_buf_putf(&body, "%s", OB_TR("# fuente agregada: cada fila necesita su conteo y su "
+		                               "territorio\n", "# aggregate source: each row needs "
+		                               "its count and its territory\n"));
+	} else {
+		snprintf(req, sizeof(req), "occurred_on%s%s%s",
+		         dr->fcol[OB_F_TERRITORY] >= 0 || dr->fcol[OB_F_TERRITORY_CODE] >= 0
+		                 ? ", territory" : "",
+		         dr->fcol[OB_F_CATEGORY] >= 0 ? ", category" : "",
+		         dr->fcol[OB_F_CATEGORY] < 0 && dr->fcol[OB_F_MANNER] >= 0 ? ", manner" : "");
+		line(&body, false, "require", req, OB_TR("una fila sin ellos va a cuarentena",
+		                                         "a row without them goes to quarantine"));
+	}
 	if (rows.len)
 		ob_buf_putf(&body, "\n%s%s",
 		            OB_TR("# Filas propuestas para catalog/crosswalks.csv "
