@@ -135,6 +135,27 @@ static bool footer_word(const struct rec_copy *r, char word[32])
 	return found;
 }
 
+/* Append a title row's cells, folded, to inf->banner (what institution
+ * wrote the file, often). */
+static void add_banner(struct ob_infer *inf, const struct rec_copy *r)
+{
+	struct ob_buf k = OB_BUF_INIT(4 * OB_MAX_NAME);
+	size_t used = strlen(inf->banner);
+
+	for (size_t c = 0; c < r->n; c++) {
+		if (!r->f[c][0] || ob_fold_key(r->f[c], strlen(r->f[c]), &k) || !k.len)
+			continue;
+		if (used + k.len + 2 > sizeof(inf->banner))
+			break;
+		if (used)
+			inf->banner[used++] = ' ';
+		memcpy(inf->banner + used, k.ptr, k.len);
+		used += k.len;
+		inf->banner[used] = '\0';
+	}
+	ob_buf_release(&k);
+}
+
 static void add_footer(struct ob_infer *inf, const char *w)
 {
 	for (size_t i = 0; i < inf->nfooter; i++)
@@ -252,8 +273,10 @@ ob_err ob_infer_read(const struct ob_infer_options *o, struct ob_infer *inf,
 		goto free_head;
 	}
 	take_header(inf, &head[h]);
-	for (long i = 0; i < h; i++)
+	for (long i = 0; i < h; i++) {
 		inf->banner_rows += !blank_copy(&head[i]);
+		add_banner(inf, &head[i]);
+	}
 	for (size_t i = (size_t)h + 1; i < nhead && more; i++)
 		more = one_row(inf, &head[i], max_rows, &cap, &bytes, head_bytes[i], &footer_rows);
 	while (more && e != OB_ENOENT && (e = ob_csv_next(rd, &rec, d)) == OB_OK) {

@@ -52,6 +52,8 @@ struct ob_infer {
 	char delimiter;
 	long header_line;          /* 0 when none was found */
 	size_t banner_rows;        /* non-blank rows above the header */
+	char banner[512];          /* their cells, folded, blank-separated (cut at
+	                              the size) */
 	size_t ncols;
 	struct ob_infer_column *col;
 	/* the sample: nrows rows of ncols cells, UTF-8, trimmed */

@@ -94,7 +94,7 @@ static void gather(const struct ob_infer *inf, size_t c, struct stats *st)
 }
 
 /* Does folded key k hold word w (a word or phrase) as whole words? */
-static bool has_word(const char *k, const char *w)
+bool infer_has_word(const char *k, const char *w)
 {
 	size_t n = strlen(w);
 
@@ -107,7 +107,7 @@ static bool has_word(const char *k, const char *w)
 static bool has_any(const char *k, const char *const *words)
 {
 	for (; *words; words++)
-		if (has_word(k, *words))
+		if (infer_has_word(k, *words))
 			return true;
 	return false;
 }
@@ -333,7 +333,7 @@ static void by_header(struct draft *dr, size_t c)
 		         OB_TR("encabezado «edad» y %.0f %% de enteros de 0 a %d",
 		               "an age header and %.0f %% of whole numbers 0 to %d"),
 		         100 * share(st->ages, n), OB_MAX_AGE);
-	} else if ((has_any(k, W_AGE) || (has_any(k, W_AGE_GROUP) && has_word(k, "etario"))) &&
+	} else if ((has_any(k, W_AGE) || (has_any(k, W_AGE_GROUP) && infer_has_word(k, "etario"))) &&
 	           dr->age_group_col < 0) {
 		dr->age_group_col = (long)c;
 		snprintf(col->why, sizeof(col->why), "%s",

@@ -47,6 +47,8 @@ struct draft {
 	char name_period[32];
 };
 
+/* Whether folded text k holds w as whole words. */
+bool infer_has_word(const char *k, const char *w);
 const char *infer_cell(const struct ob_infer *inf, size_t r, size_t c);
 /* Distinct values of a column that crosswalk xw (or the canonical codes of
  * tag kind, when not NULL) knows, by folded exact match. */

@@ -246,6 +246,53 @@ static void source_code(struct draft *dr, char out[64])
 		ob_strlcpy(out, "fuente", 64);
 }
 
+/*
+ * The institution a file's name, its title rows or the source code name:
+ * the words and acronyms of the region's police forces, forensic
+ * institutes and prosecutors. The first word found wins; NULL when none
+ * (said receives the word).
+ */
+static const char *guess_institution(struct draft *dr, char *said, size_t size)
+{
+	static const struct {
+		const char *word, *inst;
+	} words[] = {
+		{ "policia", "police" }, { "pnc", "police" }, { "sepol", "police" },
+		{ "dgpn", "police" }, { "pn", "police" }, { "police", "police" },
+		{ "oij", "police" }, { "carabineros", "police" },
+		{ "medicina legal", "forensic" }, { "forense", "forensic" },
+		{ "inacif", "forensic" }, { "iml", "forensic" }, { "imelcf", "forensic" },
+		{ "inml", "forensic" }, { "inmlcf", "forensic" },
+		{ "forensic", "forensic" },
+		{ "fiscalia", "prosecutor" }, { "ministerio publico", "prosecutor" },
+		{ "fgr", "prosecutor" }, { "mp", "prosecutor" }, { "prosecutor", "prosecutor" },
+		{ "procuraduria", "prosecutor" },
+	};
+	struct ob_buf k = OB_BUF_INIT(4 * OB_MAX_NAME);
+	const char *base = strrchr(dr->inf->name, '/');
+	const char *texts[3] = { base ? base + 1 : dr->inf->name, dr->inf->banner,
+		                 dr->o->source ? dr->o->source : "" };
+	const char *found = NULL;
+
+	for (size_t t = 0; t < 3 && !found; t++) {
+		char text[OB_MAX_PATH];
+		size_t n = 0;
+		/* "pnc_homicidios-2024.csv": separators are blanks */
+		for (const char *p = texts[t]; *p && n + 1 < sizeof(text); p++)
+			text[n++] = (*p == '_' || *p == '-' || *p == '.') ? ' ' : *p;
+		text[n] = '\0';
+		if (ob_fold_key(text, n, &k) || !k.len)
+			continue;
+		for (size_t i = 0; i < OB_ARRAY_SIZE(words) && !found; i++)
+			if (infer_has_word(k.ptr, words[i].word)) {
+				found = words[i].inst;
+				ob_strlcpy(said, words[i].word, size);
+			}
+	}
+	ob_buf_release(&k);
+	return found;
+}
+
 static void write_source(struct draft *dr, struct ob_buf *out)
 {
 	char code[64], why[OB_MAX_MESSAGE / 4];
@@ -265,9 +312,21 @@ static void write_source(struct draft *dr, struct ob_buf *out)
 	else
 		line(out, false, "country", "XX",
 		     OB_TR("desconocido: póngalo (SV, GT, HN...)", "unknown: set it (SV, GT, HN...)"));
-	line(out, false, "institution", "other",
-	     OB_TR("el archivo no lo dice: police | forensic | prosecutor | other",
-	           "the file does not say: police | forensic | prosecutor | other"));
+	{
+		char said[96];
+		const char *inst = guess_institution(dr, said, sizeof(said));
+		if (inst) {
+			snprintf(why, sizeof(why),
+			         OB_TR("«%s» en el nombre o el título del archivo o en el código de "
+			               "la fuente; compruébelo", "«%s» in the file's name or title or "
+			               "in the source code; check it"), said);
+			line(out, false, "institution", inst, why);
+		} else {
+			line(out, false, "institution", "other",
+			     OB_TR("el archivo no lo dice: police | forensic | prosecutor | other",
+			           "the file does not say: police | forensic | prosecutor | other"));
+		}
+	}
 	snprintf(why, sizeof(why), "%s", !strcmp(dr->period, "month")
 	         ? OB_TR("las fechas de la muestra caen en un mes", "the sample's dates fall in one month")
 	         : OB_TR("las fechas de la muestra abarcan más de un mes",

@@ -10,11 +10,11 @@ H="$OBSERVA_TESTDATA/real/honduras"
 F="$T/honduras_departamentos_2019.csv"
 cp "$H/honduras_departamentos_2019.csv" "$F"
 expect_status 0 "$OBSERVA" init "$T/obs"
-P="$T/obs/catalog/sources/hn-sepol.ini"
+P="$T/obs/catalog/sources/hn-sepol-dep.ini"
 
 # the department column mapped as municipalities: refused whole, and why
 sed 's/^territory_parent = departamento.*/territory = departamento/' "$H/sepol.ini" >"$P"
-expect_status 1 "$OBSERVA" ingest -d "$T/obs" --source hn-sepol "$F"
+expect_status 1 "$OBSERVA" ingest -d "$T/obs" --source hn-sepol-dep "$F"
 expect_grep "$T/err" "la columna «departamento» (territory) da departamentos o provincias, no municipios: 18 de sus 18 nombres distintos"
 expect_grep "$T/err" "póngala como territory_parent"
 [ "$(sql "$T/obs" "SELECT count(*) FROM record")" = 0 ] || fail "a refused file left records"
@@ -22,14 +22,14 @@ expect_grep "$T/err" "póngala como territory_parent"
 # an undated aggregate file without a period anywhere: refused, and how to say it
 cp "$H/sepol.ini" "$P"
 cp "$F" "$T/departamentos.csv"
-expect_status 1 "$OBSERVA" ingest -d "$T/obs" --source hn-sepol "$T/departamentos.csv"
+expect_status 1 "$OBSERVA" ingest -d "$T/obs" --source hn-sepol-dep "$T/departamentos.csv"
 expect_grep "$T/err" "declárelo con --period"
 # a quarter cannot date a row
-expect_status 1 "$OBSERVA" ingest -d "$T/obs" --source hn-sepol --period 2019-Q1 "$T/departamentos.csv"
+expect_status 1 "$OBSERVA" ingest -d "$T/obs" --source hn-sepol-dep --period 2019-Q1 "$T/departamentos.csv"
 expect_grep "$T/err" "debe ser un año o un mes"
 
 # as departments: all 18 rows, 4 051 victims, the year from the file's name
-expect_status 0 "$OBSERVA" ingest -d "$T/obs" --source hn-sepol "$F"
+expect_status 0 "$OBSERVA" ingest -d "$T/obs" --source hn-sepol-dep "$F"
 expect_grep "$T/out" "18 filas leídas = 18 aceptadas + 0 rechazadas; 4051 víctimas"
 expect_grep "$T/out" "periodo 2019 (2019-01-01 a 2019-12-31)"
 expect_grep "$T/out" "el que dice el nombre del archivo; sus filas no tienen fecha"
@@ -74,18 +74,19 @@ PY
 
 # the same file, onboarded by inference alone: the draft maps the department
 # column as territory_parent, proposes an aggregate source dated by the
-# file's name, homicides (ICCS 0101) from the count column's header; with the
-# institution set, it loads what the hand-written profile loads
+# file's name, homicides (ICCS 0101) from the count column's header, the police
+# from the source code's «sepol»; unedited, it loads what the hand-written
+# profile loads
 expect_status 0 "$OBSERVA" init "$T/obs2"
-expect_status 0 "$OBSERVA" profile infer "$F" -d "$T/obs2" --country HND --source hn-draft --write
-D="$T/obs2/catalog/sources/hn-draft.ini"
+expect_status 0 "$OBSERVA" profile infer "$F" -d "$T/obs2" --country HND --source hn-sepol-dep --write
+D="$T/obs2/catalog/sources/hn-sepol-dep.ini"
 expect_grep "$D" "territory_parent = departamento"
 expect_grep "$D" "count = homicidios"
 expect_grep "$D" "aggregate = true"
 expect_grep "$D" "category = 0101"
 expect_grep "$D" "el que dice el nombre del archivo (2019)"
-sed -i 's/^institution = other/institution = police/' "$D"
-expect_status 0 "$OBSERVA" ingest -d "$T/obs2" --source hn-draft "$F"
+expect_grep "$D" "institution = police"           # «sepol» in the source code
+expect_status 0 "$OBSERVA" ingest -d "$T/obs2" --source hn-sepol-dep "$F"
 expect_grep "$T/out" "18 filas leídas = 18 aceptadas + 0 rechazadas; 4051 víctimas"
 expect_status 0 "$OBSERVA" snapshot -d "$T/obs2"
 expect_status 0 "$OBSERVA" indicators -d "$T/obs2" -i homicide_rate --country HND --period 2019 \

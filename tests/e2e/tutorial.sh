@@ -20,8 +20,9 @@ expect_grep "$T/out" "date_missing"
 [ "$(sql obs "SELECT count(*) FROM submission")" = 0 ] || fail "a dry run wrote"
 expect_status 0 "$OBSERVA" ingest -d obs --source sv-pnc-2024 "$D/pnc_2024.csv"
 expect_grep "$T/out" "444 filas leídas = 441 aceptadas + 3 rechazadas; 489 víctimas"
-# 4. the edits: the institution, the two weapon labels, then a re-read
-sed -i 's/^institution = other .*/institution = police/' "$P"
+# 4. the edits: the institution (guessed from the title rows: checked), the
+# two weapon labels, then a re-read
+expect_grep "$P" "institution = police"
 printf 'arma,ARMA CORTO PUNZANTE,sharp,,\narma,ARTEFACTO CASERO,explosive,,\n' >>obs/catalog/crosswalks.csv
 expect_status 0 "$OBSERVA" catalog reload -d obs
 expect_status 0 "$OBSERVA" ingest -d obs --source sv-pnc-2024 --reprocess "$D/pnc_2024.csv"
