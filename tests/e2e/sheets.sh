@@ -91,3 +91,5 @@ expect_status 1 "$OBSERVA" ingest -d "$T/xlsx" --source sv-test "$S/unit/truncat
 expect_grep "$T/err" "archivo .xlsx dañado o truncado"
 expect_status 1 "$OBSERVA" ingest -d "$T/xlsx" --source sv-test "$S/unit/encrypted.xlsx"
 expect_grep "$T/err" "el archivo está cifrado; guárdelo sin contraseña"
+expect_status 1 "$OBSERVA" ingest -d "$T/xlsx" --source sv-test "$S/unit/encrypted.xls"
+expect_grep "$T/err" "el archivo está cifrado; guárdelo sin contraseña"

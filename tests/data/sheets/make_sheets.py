@@ -393,6 +393,23 @@ def hostile(path_prefix):
         f.write(bytes(hdr) + bytes(fat) + bytes(dirs))
 
 
+def encrypted_xls(src, dst):
+    """police.xls with a FILEPASS record, as Excel 97-2003 saves a workbook
+    with a password (XOR obfuscation): the first records of its Workbook
+    stream, INTERFACEHDR, MMS and INTERFACEEND (16 bytes), become FILEPASS
+    and MMS (16 bytes), so no sector or size changes. The stream starts at
+    sector 0 and runs on in order (xlwt writes it so; checked below)."""
+    import struct
+    b = bytearray(open(src, "rb").read())
+    at = 512 + 20  # sector 0, after BOF (4 + 16 bytes)
+    if bytes(b[at:at + 16]) != bytes.fromhex("e1000200b004c10002000000e2000000"):
+        raise SystemExit("police.xls: unexpected records after BOF")
+    b[at:at + 16] = (struct.pack("<HHHHH", 0x2F, 6, 0, 0x1234, 0x5678) +
+                     struct.pack("<HHH", 0xC1, 2, 0))
+    with open(dst, "wb") as f:
+        f.write(bytes(b))
+
+
 if __name__ == "__main__":
     os.makedirs(UNIT, exist_ok=True)
     police_xlsx(os.path.join(HERE, "police.xlsx"))
@@ -404,3 +421,4 @@ if __name__ == "__main__":
     blank_xlsx(os.path.join(UNIT, "blank.xlsx"))
     d1904_xlsx(os.path.join(UNIT, "d1904.xlsx"))
     hostile(os.path.join(UNIT, ""))
+    encrypted_xls(os.path.join(HERE, "police.xls"), os.path.join(UNIT, "encrypted.xls"))
