@@ -417,4 +417,11 @@
 /* Largest never_shown of the cell-key method (disclosure.ini). */
 #define OB_CK_MAX_JS 20
 
+/* Outbreak detectors (stats/outbreak.h): most periods in the baseline of
+ * one judgement (Farrington: b years of up to freq periods each, plus the
+ * windows), and most columns of its model (intercept, trend and the
+ * seasonal blocks). */
+#define OB_MAX_OUTBREAK_BASELINE 1024
+#define OB_MAX_OUTBREAK_TERMS 32
+
 #endif

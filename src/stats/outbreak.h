@@ -1,0 +1,118 @@
+/*
+ * outbreak.h - is this period's count beyond what the series leads one to
+ * expect? Detectors for early warning, each matching a trusted
+ * implementation (R's surveillance package 1.20.3; reference values in
+ * tests/data/reference/outbreak).
+ *
+ * Series are counts per period (months: freq = 12), oldest first, as
+ * doubles; NAN marks a period with no data (not delivered: never a zero).
+ * Each detector judges one period k (0-based) from the periods before it.
+ *
+ * Farrington, flexible (surveillance::farringtonFlexible, the improved
+ * method of Noufaily et al. 2013 with no_periods > 1):
+ *   - baseline: the periods within w of the same period 1..b years back
+ *     (and, with no_periods > 1, every period between those windows, in
+ *     no_periods - 1 seasonal blocks plus the windows' own level, blocks
+ *     laid out exactly as R's blocks() does); the last past_excluded + 1
+ *     periods up to k are left out; periods without data are dropped;
+ *   - a quasi-Poisson log-linear model, count ~ 1 + t (+ block), fitted
+ *     by iteratively reweighted least squares as R's glm.fit does (start
+ *     y + 0.1, stop when the deviance changes by less than 1e-8 of itself,
+ *     at most 25 iterations); when it does not converge with the trend it
+ *     is fitted without; none converging: no result (computed false);
+ *   - dispersion phi = max(1, Pearson chi2 / df); with reweight, past
+ *     outbreaks are down-weighted: Anscombe residuals s above
+ *     weights_threshold get weight gamma s^-2, the others gamma, gamma
+ *     making the weights sum to the number of periods, and the model is
+ *     fitted again;
+ *   - the trend is kept only when its coefficient's two-sided t-test p is
+ *     below p_trend, b >= 3 and the prediction at k does not exceed the
+ *     largest baseline count; otherwise the model is fitted again without;
+ *   - threshold (R's "delta" method): mu0 the prediction at k, its
+ *     standard error se (the estimated dispersion, not phi), tau = phi +
+ *     se^2 / mu0; on the power scale 2/3 (or 1/2, or 1):
+ *       upper = (mu0^e + z(1 - alpha) sqrt(v))^(1/e),
+ *       v = 4/9 mu0^(1/3) tau (e = 2/3), tau / 4 (e = 1/2), mu0 tau (e = 1);
+ *     score = (y - mu0) / (upper - mu0); p = P(N(mu0^e, sqrt(v)) > y^e);
+ *   - an alarm needs score > 1, y > 0 and at least limit_cases cases in
+ *     the last limit_periods periods up to k (a period without data among
+ *     them: no alarm, and no upper bound, as R gives NA).
+ *
+ * EARS C1, C2, C3 (surveillance::earsC), for short series: the mean and
+ * standard deviation (n - 1) of the `baseline` periods before k (C1) or
+ * before k - 2 (C2); sigma = max(sd, min_sigma); upper = mean + z(1 -
+ * alpha) sigma. C3 sums the C2 statistics of k - 2 and k - 1 above 1:
+ * upper = y_k + sigma_k (z(1 - alpha) - sum max(0, C2_i - 1)), not below
+ * 0. Alarm: y > upper. C3 with a zero sigma has no result (R: NaN).
+ *
+ * Pure computation on caller-owned memory; nothing is kept between calls.
+ * Errors: OB_EINVAL (k too early for the method, a bad option, a negative
+ * count), OB_ETOOBIG (a baseline larger than OB_MAX_OUTBREAK_BASELINE).
+ */
+#ifndef OB_STATS_OUTBREAK_H
+#define OB_STATS_OUTBREAK_H
+
+#include "base/common.h"
+
+enum ob_power {
+	OB_POWER_2_3 = 0, /* R's powertrans = "2/3", the default */
+	OB_POWER_1_2,
+	OB_POWER_NONE,
+};
+
+struct ob_farrington_options {
+	int freq;              /* periods per year (12) */
+	int b;                 /* years back (5) */
+	int w;                 /* half-width of the windows (3) */
+	bool reweight;         /* down-weight past outbreaks (true) */
+	double weights_threshold; /* Anscombe residual above which (2.58) */
+	double alpha;          /* one-sided level of the upper bound (0.05) */
+	bool trend;            /* try a linear trend (true) */
+	double p_trend;        /* keep it when its p is below (0.05) */
+	int limit_cases, limit_periods; /* 5 cases in 4 periods */
+	enum ob_power power;   /* OB_POWER_2_3 */
+	int no_periods;        /* 1: windows only (original); 10: improved */
+	int past_excluded;     /* periods before k left out (-1: w) */
+};
+
+/* The defaults above (R's farringtonFlexible). */
+void ob_farrington_defaults(struct ob_farrington_options *o);
+
+struct ob_farrington_result {
+	bool computed;     /* a model converged */
+	bool tested;       /* y[k] has data: score and p are set */
+	bool enough_cases; /* limit_cases in limit_periods (with data) */
+	bool alarm;
+	double expected;   /* mu0: the model's prediction at k */
+	double upper;      /* the upper bound (enough_cases) */
+	double score, p;   /* (tested) */
+	double phi;        /* max(1, dispersion) of the final model */
+	bool trend;        /* the final model has the trend */
+	double trend_coef; /* its coefficient per period (trend) */
+	size_t n_baseline; /* periods the model was fitted on */
+};
+
+/* The first k a series can be judged at: freq b + w. */
+size_t ob_farrington_first(const struct ob_farrington_options *o);
+
+ob_err ob_farrington(const double *y, size_t n, size_t k, const struct ob_farrington_options *o,
+                     struct ob_farrington_result *r);
+
+enum ob_ears_method { OB_EARS_C1 = 0, OB_EARS_C2, OB_EARS_C3 };
+
+struct ob_ears_result {
+	bool computed;     /* false: C3 with a zero sigma (or no data in the baseline) */
+	bool alarm;
+	double upper;
+	double mean, sigma; /* of the baseline of k */
+};
+
+/* The first k: baseline (C1), baseline + 2 (C2), baseline + 4 (C3). */
+size_t ob_ears_first(enum ob_ears_method m, int baseline);
+
+/* alpha <= 0: R's default, 0.001 for C1 and C2, 0.025 for C3. A period
+ * without data in the baseline: not computed. */
+ob_err ob_ears(const double *y, size_t n, size_t k, enum ob_ears_method m, int baseline,
+               double min_sigma, double alpha, struct ob_ears_result *r);
+
+#endif
