@@ -423,5 +423,7 @@
  * seasonal blocks). */
 #define OB_MAX_OUTBREAK_BASELINE 1024
 #define OB_MAX_OUTBREAK_TERMS 32
+/* Most periods one series of "observa stats outbreak" spans. */
+#define OB_MAX_OUTBREAK_SERIES 100000
 
 #endif

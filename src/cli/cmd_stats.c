@@ -15,6 +15,8 @@ static const struct {
 	  "compare two periods: rate ratio" },
 	{ "trend", st_cmd_trend, "tendencia log-lineal: cambio porcentual anual",
 	  "log-linear trend: annual percent change" },
+	{ "outbreak", st_cmd_outbreak, "alertas: conteos por encima de lo esperado (Farrington, EARS)",
+	  "early warning: counts above what is expected (Farrington, EARS)" },
 	{ "eb", st_cmd_eb, "tasas suavizadas por Bayes empírico",
 	  "rates smoothed by empirical Bayes" },
 	{ "breaks", st_cmd_breaks, "cortes y clases (Fisher, Jenks, cuantiles...)",

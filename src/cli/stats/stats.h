@@ -218,6 +218,33 @@ const char *st_table_cell(const struct st_table *t, size_t r, size_t col);
 ob_err st_table_numbers(const struct st_table *t, size_t col, enum st_kind kind,
                         double *out, struct ob_diag *d);
 
+/* ---- series: rows grouped by --by and ordered by time (series.c) ------ */
+
+struct st_one_series {
+	const char *name;   /* the --by value (a key owned by the map) */
+	size_t len;
+	size_t n, first;    /* its rows: order[first .. first + n) */
+};
+
+struct st_series {
+	size_t n;           /* series */
+	struct st_one_series *v;
+	size_t *series_of;  /* [row] its series */
+	size_t *order;      /* row numbers, series after series */
+	struct ob_strmap map;
+};
+
+void st_series_init(struct st_series *s);
+void st_series_release(struct st_series *s);
+/* Group the rows of t by the value of column by (one series when by is
+ * SIZE_MAX), series in order of first appearance. */
+ob_err st_series_group(struct st_series *s, const struct st_table *t, size_t by,
+                       struct ob_diag *d);
+/* Order each series' rows by time[] (ascending); a time given twice in one
+ * series is an error at its second line (column tc). */
+ob_err st_series_by_time(struct st_series *s, const struct st_table *t, size_t tc,
+                         const double *time, struct ob_diag *d);
+
 /* ---- areas and neighbours --------------------------------------------- */
 
 /*
@@ -306,6 +333,7 @@ void st_flag(char *b, size_t size, const struct st_common *co, const struct st_w
 int st_cmd_rate(int argc, char **argv);
 int st_cmd_compare(int argc, char **argv);
 int st_cmd_trend(int argc, char **argv);
+int st_cmd_outbreak(int argc, char **argv);
 int st_cmd_eb(int argc, char **argv);
 int st_cmd_breaks(int argc, char **argv);
 int st_cmd_gi(int argc, char **argv);

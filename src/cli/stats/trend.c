@@ -75,19 +75,10 @@ static const struct st_word w_under = { "subdispersion", "underdispersed" };
 static const struct st_word w_few = { "pocos_datos", "too_few_points" };
 static const struct st_word w_nofit = { "sin_ajuste", "no_fit" };
 
-struct series {
-	const char *name; /* key owned by the map */
-	size_t len;
-	size_t n, first;  /* rows of the series: order[first .. first + n) */
-};
-
 struct trend_run {
 	struct st_table t;
 	double *time, *count, *pop, *fitted, *tt, *cc, *pp, *ff;
-	size_t *series_of, *order;
-	struct series *series;
-	size_t nseries;
-	struct ob_strmap map;
+	struct st_series ser;
 };
 
 static void run_release(struct trend_run *x)
@@ -101,85 +92,7 @@ static void run_release(struct trend_run *x)
 	free(x->cc);
 	free(x->pp);
 	free(x->ff);
-	free(x->series_of);
-	free(x->order);
-	free(x->series);
-	ob_strmap_release(&x->map);
-}
-
-/* Group the rows by the value of column by (all in one series when by is
- * SIZE_MAX), keeping the order of first appearance. */
-static ob_err group(struct trend_run *x, size_t by, struct ob_diag *d)
-{
-	size_t n = x->t.nrows, *fill;
-	ob_err e;
-
-	x->series_of = ob_calloc(n, sizeof(size_t));
-	x->order = ob_calloc(n, sizeof(size_t));
-	x->series = ob_calloc(n ? n : 1, sizeof(struct series));
-	ob_strmap_init(&x->map);
-	for (size_t r = 0; r < n; r++) {
-		const char *key = by == SIZE_MAX ? "" : st_table_cell(&x->t, r, by);
-		size_t len = strlen(key);
-		void *v = ob_strmap_get(&x->map, key, len);
-
-		if (!v) {
-			if ((e = ob_strmap_put(&x->map, key, len, (void *)(uintptr_t)(x->nseries + 1),
-			                       NULL)))
-				return OB_DIAG(d, e, x->t.rd.name, x->t.line[r], 0, NULL, 0,
-				               "demasiadas series", "too many series");
-			x->series[x->nseries].name = ob_strmap_find(&x->map, key, len)->key;
-			x->series[x->nseries].len = len;
-			v = (void *)(uintptr_t)++x->nseries;
-		}
-		x->series_of[r] = (size_t)(uintptr_t)v - 1;
-		x->series[x->series_of[r]].n++;
-	}
-	/* (each key is its own allocation: the pointer survives rehashing) */
-	for (size_t s = 0, at = 0; s < x->nseries; s++) {
-		x->series[s].first = at;
-		at += x->series[s].n;
-	}
-	fill = ob_calloc(x->nseries ? x->nseries : 1, sizeof(size_t));
-	for (size_t r = 0; r < n; r++) {
-		size_t s = x->series_of[r];
-		x->order[x->series[s].first + fill[s]++] = r;
-	}
-	free(fill);
-	return OB_OK;
-}
-
-static int by_time(const void *a, const void *b, void *time)
-{
-	const double *t = time;
-	double x = t[*(const size_t *)a], y = t[*(const size_t *)b];
-
-	if (x != y)
-		return x < y ? -1 : 1;
-	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
-}
-
-/* A time given twice in one series is an error (at its second line). */
-static ob_err check_times(struct trend_run *x, size_t tc, struct ob_diag *d)
-{
-	for (size_t s = 0; s < x->nseries; s++) {
-		size_t *rows = x->order + x->series[s].first, n = x->series[s].n;
-
-		qsort_r(rows, n, sizeof(*rows), by_time, x->time);
-		for (size_t i = 1; i < n; i++)
-			if (x->time[rows[i]] == x->time[rows[i - 1]]) {
-				size_t r = rows[i] > rows[i - 1] ? rows[i] : rows[i - 1];
-				size_t q = rows[i] > rows[i - 1] ? rows[i - 1] : rows[i];
-				const char *v = st_table_cell(&x->t, r, tc);
-				return OB_DIAG(d, OB_EINVAL, x->t.rd.name, x->t.line[r],
-				               (long)tc + 1, v, strlen(v),
-				               "tiempo repetido en la serie «%s» (ya en la "
-				               "línea %ld)",
-				               "time repeated in the series «%s» (already on "
-				               "line %ld)", x->series[s].name, x->t.line[q]);
-			}
-	}
-	return OB_OK;
+	st_series_release(&x->ser);
 }
 
 int st_cmd_trend(int argc, char **argv)
@@ -247,7 +160,7 @@ int st_cmd_trend(int argc, char **argv)
 		goto usage;
 
 	memset(&x, 0, sizeof(x));
-	ob_strmap_init(&x.map);
+	st_series_init(&x.ser);
 	ob_diag_clear(&d);
 	st_out_init(&o, &co);
 	if ((e = st_table_load(&x.t, file, &co, &d)) ||
@@ -271,15 +184,16 @@ int st_cmd_trend(int argc, char **argv)
 	if ((e = st_table_numbers(&x.t, tc, ST_REAL, x.time, &d)) ||
 	    (e = st_table_numbers(&x.t, cc, ST_NONNEG, x.count, &d)) ||
 	    (e = st_table_numbers(&x.t, pc, ST_POSITIVE, x.pop, &d)) ||
-	    (e = group(&x, bc, &d)) || (e = check_times(&x, tc, &d)))
+	    (e = st_series_group(&x.ser, &x.t, bc, &d)) ||
+	    (e = st_series_by_time(&x.ser, &x.t, tc, x.time, &d)))
 		goto fail;
 
 	st_out_header(&o, fitted ? &x.t.rd : NULL, fitted ? added_fitted : added);
 	for (size_t r = 0; r < x.t.nrows; r++)
 		x.fitted[r] = NAN;
-	for (size_t s = 0; s < x.nseries; s++) {
-		const size_t *rows = x.order + x.series[s].first;
-		size_t n = x.series[s].n;
+	for (size_t s = 0; s < x.ser.n; s++) {
+		const size_t *rows = x.ser.order + x.ser.v[s].first;
+		size_t n = x.ser.v[s].n;
 		double t0 = INFINITY;
 		struct ob_trend tr;
 		char flags[128] = "";
@@ -304,7 +218,7 @@ int st_cmd_trend(int argc, char **argv)
 				x.fitted[rows[i]] = x.ff[i];
 		if (fitted)
 			continue;
-		st_out_field(&o, x.series[s].name, x.series[s].len);
+		st_out_field(&o, x.ser.v[s].name, x.ser.v[s].len);
 		if (e) {
 			/* apc .. quasi_upper, then b0 .. df: undefined */
 			for (size_t i = 0; i < 8; i++)
