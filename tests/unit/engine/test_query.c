@@ -636,6 +636,10 @@ static void test_rates(void **state)
 	assert_int_equal(run("mechanism", NULL, "year=2020", &r, &d), OB_OK);
 	assert_false(r->rate_ok);
 	assert_non_null(strstr(r->rate_why, "mechanism"));
+	/* why, in each language, neither holding the other */
+	assert_non_null(strstr(r->rate_why, "no tiene población"));
+	assert_non_null(strstr(r->rate_why_en, "has no population"));
+	assert_null(strstr(r->rate_why, "has no population"));
 	ob_query_result_free(r);
 	assert_int_equal(run("country", NULL, "", &r, &d), OB_OK);
 	assert_false(r->rate_ok);
