@@ -92,26 +92,48 @@ ob_err ob_diag_set(struct ob_diag *d, ob_err code, const char *file, long line,
 	return code;
 }
 
-ob_err ob_diag_set2(struct ob_diag *d, ob_err code, const char *file, long line, long column,
-                    const char *value, size_t value_len, const char *es, const char *en, ...)
+ob_err ob_diag_vset2(struct ob_diag *d, ob_err code, const char *file, long line, long column,
+                     const char *value, size_t value_len, const char *es, const char *en,
+                     va_list ap)
 {
-	va_list ap, ap2;
-	bool en_first;
+	va_list a1, a2;
 
 	if (!d)
 		return code;
 	diag_where(d, code, file, line, column, value, value_len);
-	en_first = d->lang == OB_LANG_EN;
-	va_start(ap, en);
-	va_copy(ap2, ap);
-	if (en_first) {
-		vsnprintf(d->message, sizeof(d->message), en, ap);
-		vsnprintf(d->message_other, sizeof(d->message_other), es, ap2);
+	va_copy(a1, ap);
+	va_copy(a2, ap);
+	if (d->lang == OB_LANG_EN) {
+		vsnprintf(d->message, sizeof(d->message), en, a1);
+		vsnprintf(d->message_other, sizeof(d->message_other), es, a2);
 	} else {
-		vsnprintf(d->message, sizeof(d->message), es, ap);
-		vsnprintf(d->message_other, sizeof(d->message_other), en, ap2);
+		vsnprintf(d->message, sizeof(d->message), es, a1);
+		vsnprintf(d->message_other, sizeof(d->message_other), en, a2);
 	}
-	va_end(ap2);
+	va_end(a2);
+	va_end(a1);
+	return code;
+}
+
+ob_err ob_diag_set_texts(struct ob_diag *d, ob_err code, const char *file, long line,
+                         long column, const char *value, size_t value_len, const char *es,
+                         const char *en)
+{
+	if (!d)
+		return code;
+	diag_where(d, code, file, line, column, value, value_len);
+	ob_strlcpy(d->message, d->lang == OB_LANG_EN ? en : es, sizeof(d->message));
+	ob_strlcpy(d->message_other, d->lang == OB_LANG_EN ? es : en, sizeof(d->message_other));
+	return code;
+}
+
+ob_err ob_diag_set2(struct ob_diag *d, ob_err code, const char *file, long line, long column,
+                    const char *value, size_t value_len, const char *es, const char *en, ...)
+{
+	va_list ap;
+
+	va_start(ap, en);
+	code = ob_diag_vset2(d, code, file, line, column, value, value_len, es, en, ap);
 	va_end(ap);
 	return code;
 }

@@ -10,6 +10,7 @@
 
 #include "base/lang.h"
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #define OB_ERRNO_MAP(X)                                                        \
@@ -97,6 +98,16 @@ ob_err ob_diag_set2(struct ob_diag *d, ob_err code, const char *file, long line,
 	__attribute__((format(printf, 8, 10), format(printf, 9, 10)));
 #define OB_DIAG(d, code, file, line, column, value, value_len, es, en, ...) \
 	ob_diag_set2(d, code, file, line, column, value, value_len, es, en, ##__VA_ARGS__)
+/* ob_diag_set2() with both texts already written out (no format): for a
+ * message put together in pieces. */
+ob_err ob_diag_set_texts(struct ob_diag *d, ob_err code, const char *file, long line,
+                         long column, const char *value, size_t value_len, const char *es,
+                         const char *en);
+/* ob_diag_set2() for a parser's own error helper that takes both texts and
+ * their arguments: ap serves both formats (it is copied, not consumed). */
+ob_err ob_diag_vset2(struct ob_diag *d, ob_err code, const char *file, long line, long column,
+                     const char *value, size_t value_len, const char *es, const char *en,
+                     va_list ap) __attribute__((format(printf, 8, 0), format(printf, 9, 0)));
 
 /* Format d as one line into out (always NUL-terminated), in the language
  * in force; ob_diag_format_lang() in the language lang. */

@@ -47,6 +47,14 @@ void ob_info(const char *fmt, ...)
 	va_end(ap);
 }
 
+void ob_notice(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog("", fmt, ap);
+	va_end(ap);
+}
+
 double ob_now(void)
 {
 	struct timespec ts;

@@ -19,6 +19,10 @@
  * the same in both.
  * ob_error/ob_warn/ob_info take one format for text that is the same in
  * both languages (a diagnostic already formatted, a file name).
+ *
+ * OB_NOTICE is OB_INFO that --quiet does not silence: what a person must see
+ * once it is done (a token shown only now, a read recorded in the audit log,
+ * where an export went, timings asked for with --verbose).
  */
 #ifndef OB_LOG_H
 #define OB_LOG_H
@@ -29,10 +33,12 @@
 #define OB_ERROR(es, en, ...) ob_error(OB_TR(es, en), ##__VA_ARGS__)
 #define OB_WARN(es, en, ...) ob_warn(OB_TR(es, en), ##__VA_ARGS__)
 #define OB_INFO(es, en, ...) ob_info(OB_TR(es, en), ##__VA_ARGS__)
+#define OB_NOTICE(es, en, ...) ob_notice(OB_TR(es, en), ##__VA_ARGS__)
 
 void ob_error(const char *fmt, ...) OB_PRINTF(1, 2);
 void ob_warn(const char *fmt, ...) OB_PRINTF(1, 2);
 void ob_info(const char *fmt, ...) OB_PRINTF(1, 2);
+void ob_notice(const char *fmt, ...) OB_PRINTF(1, 2);
 
 /* Quiet mode drops ob_info and ob_warn (errors are always printed). */
 void ob_log_set_quiet(bool quiet);

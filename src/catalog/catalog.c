@@ -117,16 +117,16 @@ ob_err cat_each_row(const char *path, const struct column *cols, size_t ncols, r
  * Value checks shared by the loader and the imports.
  */
 ob_err cat_bad_value(struct ob_diag *d, const char *file, long line, int col, const char *v,
-                        const char *what)
+                     const char *es, const char *en)
 {
-	return ob_diag_set(d, OB_EINVAL, file, line, col >= 0 ? col + 1 : 0, v,
-	                   v ? strlen(v) : 0, "%s", what);
+	return ob_diag_set_texts(d, OB_EINVAL, file, line, col >= 0 ? col + 1 : 0, v,
+	                         v ? strlen(v) : 0, es, en);
 }
 
 /* Column i of row w holds a bad value. */
-ob_err cat_bad(struct ob_diag *d, const struct row *w, int i, const char *what)
+ob_err cat_bad(struct ob_diag *d, const struct row *w, int i, const char *es, const char *en)
 {
-	return cat_bad_value(d, w->file, w->line, w->col[i], w->v[i], what);
+	return cat_bad_value(d, w->file, w->line, w->col[i], w->v[i], es, en);
 }
 
 bool cat_is_code(const char *s)
@@ -177,16 +177,16 @@ static const char *const pop_statuses[] = { "official", "estimate", "provisional
 /* Columns from and to of w hold an optional period. */
 ob_err cat_check_dates(struct ob_diag *d, const struct row *w, int from, int to)
 {
-	static const char invalid[] = "fecha no válida: se esperaba aaaa-mm-dd o vacío "
-	                              "(invalid date: expected yyyy-mm-dd or empty)";
+	static const char invalid_es[] = "fecha no válida: se esperaba aaaa-mm-dd o vacío";
+	static const char invalid_en[] = "invalid date: expected yyyy-mm-dd or empty";
 
 	if (*w->v[from] && !cat_is_date(w->v[from]))
-		return cat_bad(d, w, from, invalid);
+		return cat_bad(d, w, from, invalid_es, invalid_en);
 	if (*w->v[to] && !cat_is_date(w->v[to]))
-		return cat_bad(d, w, to, invalid);
+		return cat_bad(d, w, to, invalid_es, invalid_en);
 	if (*w->v[from] && *w->v[to] && strcmp(w->v[from], w->v[to]) > 0)
-		return cat_bad(d, w, to, "valid_to es anterior a valid_from "
-		                     "(valid_to is before valid_from)");
+		return cat_bad(d, w, to, "valid_to es anterior a valid_from",
+		                         "valid_to is before valid_from");
 	return OB_OK;
 }
 
@@ -205,24 +205,32 @@ ob_err cat_check_territory(const struct row *w, struct ob_diag *d)
 	long long level;
 
 	if (!cat_is_code(v[T_CODE]))
-		return cat_bad(d, w, T_CODE, "código no válido: letras, dígitos, _ - . (invalid code)");
+		return cat_bad(d, w, T_CODE, "código no válido: letras, dígitos, _ - .",
+		                             "invalid code: letters, digits, _ - .");
 	if (!ob_parse_int(v[T_LEVEL], strlen(v[T_LEVEL]), 0, 3, &level))
-		return cat_bad(d, w, T_LEVEL, "nivel no válido: se esperaba 0, 1, 2 o 3 "
-		                          "(invalid level: expected 0-3)");
+		return cat_bad(d, w, T_LEVEL, "nivel no válido: se esperaba 0, 1, 2 o 3",
+		                              "invalid level: expected 0, 1, 2 or 3");
 	if (!cat_is_code(v[T_COUNTRY]))
-		return cat_bad(d, w, T_COUNTRY, "país no válido: se esperaba el código ISO3 "
-		                            "(invalid country)");
+		return cat_bad(d, w, T_COUNTRY, "país no válido: se esperaba el código "
+		                                "ISO3",
+		                                "invalid country: expected the ISO3 code");
 	if (level == 0 && *v[T_PARENT])
-		return cat_bad(d, w, T_PARENT, "un país (nivel 0) no tiene padre (a country has no parent)");
+		return cat_bad(d, w, T_PARENT, "un país (nivel 0) no tiene padre",
+		                               "a country has no parent");
 	if (level > 0 && !cat_is_code(v[T_PARENT]))
-		return cat_bad(d, w, T_PARENT, "falta el código del padre (parent code missing)");
+		return cat_bad(d, w, T_PARENT, "falta el código del padre",
+		                               "parent code missing");
 	if (!cat_has_text(v[T_NAME]))
-		return cat_bad(d, w, T_NAME, "falta el nombre (name missing)");
+		return cat_bad(d, w, T_NAME, "falta el nombre",
+		                             "name missing");
 	if (strlen(v[T_NAME]) > OB_MAX_NAME)
-		return cat_bad(d, w, T_NAME, "nombre demasiado largo (name too long)");
+		return cat_bad(d, w, T_NAME, "nombre demasiado largo",
+		                             "name too long");
 	if (*v[T_STATUS] && !cat_one_of(v[T_STATUS], statuses))
-		return cat_bad(d, w, T_STATUS, "estado no válido: official, estimate o provisional "
-		                           "(invalid status)");
+		return cat_bad(d, w, T_STATUS, "estado no válido: official, estimate o "
+		                               "provisional",
+		                               "invalid status: official, estimate or "
+		                               "provisional");
 	return cat_check_dates(d, w, T_FROM, T_TO);
 }
 
@@ -241,17 +249,24 @@ ob_err cat_check_population(const struct row *w, struct ob_diag *d)
 	double p;
 
 	if (!cat_is_code(v[P_TERR]))
-		return cat_bad(d, w, P_TERR, "código de territorio no válido (invalid territory code)");
+		return cat_bad(d, w, P_TERR, "código de territorio no válido",
+		                             "invalid territory code");
 	if (!ob_parse_int(v[P_YEAR], strlen(v[P_YEAR]), OB_MIN_YEAR, OB_MAX_YEAR, &y))
-		return cat_bad(d, w, P_YEAR, "año no válido (invalid year)");
+		return cat_bad(d, w, P_YEAR, "año no válido",
+		                             "invalid year");
 	if (!cat_one_of(v[P_SEX], sexes))
-		return cat_bad(d, w, P_SEX, "sexo no válido: T, F o M (invalid sex: expected T, F or M)");
+		return cat_bad(d, w, P_SEX, "sexo no válido: T, F o M",
+		                            "invalid sex: expected T, F or M");
 	if (!ob_parse_double(v[P_POP], strlen(v[P_POP]), &p) || !(p >= 0) || p > 1e10)
-		return cat_bad(d, w, P_POP, "población no válida: se esperaba un número >= 0 "
-		                        "(invalid population)");
+		return cat_bad(d, w, P_POP, "población no válida: se esperaba un "
+		                            "número >= 0",
+		                            "invalid population: expected a number "
+		                            ">= 0");
 	if (!cat_one_of(v[P_STATUS], pop_statuses))
-		return cat_bad(d, w, P_STATUS, "estado no válido: official, estimate, provisional o "
-		                           "equal_split (invalid status)");
+		return cat_bad(d, w, P_STATUS, "estado no válido: official, estimate, "
+		                               "provisional o equal_split",
+		                               "invalid status: official, estimate, "
+		                               "provisional or equal_split");
 	return OB_OK;
 }
 

@@ -87,9 +87,11 @@ ob_err cat_read_whole(const char *path, const char *name, char **data, size_t *l
                       struct ob_diag *d);
 ob_err cat_each_row(const char *path, const struct column *cols, size_t ncols, row_fn fn,
                     void *arg, struct ob_diag *d);
+/* A bad value at file:line, column col (0-based; < 0 for none): why, in
+ * Spanish and in English. */
 ob_err cat_bad_value(struct ob_diag *d, const char *file, long line, int col, const char *v,
-                     const char *what);
-ob_err cat_bad(struct ob_diag *d, const struct row *w, int i, const char *what);
+                     const char *es, const char *en);
+ob_err cat_bad(struct ob_diag *d, const struct row *w, int i, const char *es, const char *en);
 bool cat_is_code(const char *s);
 bool cat_is_date(const char *s);
 bool cat_one_of(const char *s, const char *const *set);

@@ -496,8 +496,11 @@ ob_err ob_catalog_print_summary(struct ob_store *s, FILE *out, struct ob_diag *d
 
 	if (ob_store_prepare(s, sql, &st, d))
 		return OB_ESTORE;
-	fprintf(out, "%-4s %-22s %7s %7s %9s %-24s %s\n", "país", "nombre / name", "nivel 1",
-	        "nivel 2", "geometría", "  población of/est/igual", "años");
+	fprintf(out, "%-4s %-22s %7s %7s %9s %-24s %s\n", OB_TR("país", "iso3"),
+	        OB_TR("nombre", "name"), OB_TR("nivel 1", "level 1"), OB_TR("nivel 2", "level 2"),
+	        OB_TR("geometría", "geometry"),
+	        OB_TR("  población of/est/igual", "  population off/est/equal"),
+	        OB_TR("años", "years"));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *years = (const char *)sqlite3_column_text(st, 8);
 		char pop[64];
@@ -515,8 +518,10 @@ ob_err ob_catalog_print_summary(struct ob_store *s, FILE *out, struct ob_diag *d
 	if (rc != SQLITE_DONE)
 		return ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0, "%s",
 		                   sqlite3_errmsg(ob_store_db(s)));
-	fprintf(out, "ICCS: %ld códigos; etiquetas / tags: %ld; cruces / crosswalks: %ld "
-	             "etiquetas en %ld tablas; alias: %ld; cambios territoriales: %ld\n",
+	fprintf(out, OB_TR("ICCS: %ld códigos; etiquetas: %ld; cruces: %ld etiquetas en %ld "
+	                   "tablas; alias: %ld; cambios territoriales: %ld\n",
+	                   "ICCS: %ld codes; tags: %ld; crosswalks: %ld labels in %ld tables; "
+	                   "aliases: %ld; territorial changes: %ld\n"),
 	        count_of(s, "SELECT count(*) FROM iccs"), count_of(s, "SELECT count(*) FROM tag"),
 	        count_of(s, "SELECT count(*) FROM crosswalk"),
 	        count_of(s, "SELECT count(DISTINCT name) FROM crosswalk"),

@@ -84,11 +84,13 @@ static ob_err insert_row(struct loader *L, const struct row *w)
 
 		if (types[i] == 'i') {
 			if (!ob_parse_int(v, strlen(v), INT32_MIN, INT32_MAX, &n))
-				return cat_bad(L->d, w, i, "se esperaba un número entero (integer expected)");
+				return cat_bad(L->d, w, i, "se esperaba un número entero",
+				                           "expected an integer");
 			sqlite3_bind_int64(L->ins, i + 1, n);
 		} else if (types[i] == 'd') {
 			if (!ob_parse_double(v, strlen(v), &x))
-				return cat_bad(L->d, w, i, "se esperaba un número (number expected)");
+				return cat_bad(L->d, w, i, "se esperaba un número",
+				                           "expected a number");
 			sqlite3_bind_double(L->ins, i + 1, x);
 		} else {
 			ob_bind_text(L->ins, i + 1, *v ? v : NULL, strlen(v));
@@ -108,7 +110,8 @@ static ob_err add_alias(struct loader *L, const struct row *w, int code, int ali
 		return OB_DIAG(L->d, e, w->file, w->line, w->col[alias] + 1, a, strlen(a),
 		               "texto no válido", "invalid text");
 	if (L->key.len == 0)
-		return cat_bad(L->d, w, alias, "alias vacío tras normalizar (empty alias)");
+		return cat_bad(L->d, w, alias, "alias vacío tras normalizar",
+		                               "empty alias");
 	ob_bind_text(L->ins_alias, 1, L->key.ptr, L->key.len);
 	sqlite3_bind_text(L->ins_alias, 2, w->v[code], -1, SQLITE_STATIC);
 	sqlite3_bind_text(L->ins_alias, 3, a, -1, SQLITE_STATIC);
@@ -149,21 +152,26 @@ static ob_err check_parents(struct loader *L)
 		if (r->level == 0) {
 			if (strcmp(r->code, r->country))
 				e = cat_bad_value(L->d, L->path, r->line, cc, r->country,
-				              "un país debe tener country = su código "
-				              "(a country's country must be its own code)");
+				              "un país debe tener country = su código",
+				              "a country's country must be its own code");
 			continue;
 		}
 		sqlite3_bind_text(get, 1, r->parent, -1, SQLITE_STATIC);
 		if (sqlite3_step(get) != SQLITE_ROW)
 			e = cat_bad_value(L->d, L->path, r->line, cp, r->parent,
-			              "el territorio padre no existe en territories.csv (unknown parent)");
+			              "el territorio padre no existe en "
+			              "territories.csv",
+			              "the parent territory is not in "
+			              "territories.csv");
 		else if (sqlite3_column_int(get, 0) != r->level - 1)
 			e = cat_bad_value(L->d, L->path, r->line, cp, r->parent,
-			              "el padre debe ser del nivel inmediatamente superior "
-			              "(parent must be one level up)");
+			              "el padre debe ser del nivel "
+			              "inmediatamente superior",
+			              "parent must be one level up");
 		else if (strcmp((const char *)sqlite3_column_text(get, 1), r->country))
 			e = cat_bad_value(L->d, L->path, r->line, cc, r->country,
-			              "el país no coincide con el del padre (country differs from parent's)");
+			              "el país no coincide con el del padre",
+			              "country differs from parent's");
 		sqlite3_reset(get);
 	}
 	sqlite3_finalize(get);
@@ -185,10 +193,12 @@ static const struct column alias_cols[] = { { "code", true }, { "alias", true } 
 static ob_err alias_row(struct loader *L, const struct row *w)
 {
 	if (!territory_exists(L, w->v[0]))
-		return cat_bad(L->d, w, 0, "territorio desconocido: no está en territories.csv "
-		                       "(unknown territory)");
+		return cat_bad(L->d, w, 0, "territorio desconocido: no está en "
+		                           "territories.csv",
+		                           "unknown territory: not in territories.csv");
 	if (!cat_has_text(w->v[1]))
-		return cat_bad(L->d, w, 1, "alias vacío (empty alias)");
+		return cat_bad(L->d, w, 1, "alias vacío",
+		                           "empty alias");
 	return add_alias(L, w, 0, 1);
 }
 
@@ -204,11 +214,14 @@ static ob_err change_row(struct loader *L, const struct row *w)
 {
 	for (int i = 0; i < 2; i++)
 		if (!territory_exists(L, w->v[i]))
-			return cat_bad(L->d, w, i, "territorio desconocido (unknown territory)");
+			return cat_bad(L->d, w, i, "territorio desconocido",
+			                           "unknown territory");
 	if (!cat_is_date(w->v[2]))
-		return cat_bad(L->d, w, 2, "fecha no válida: se esperaba aaaa-mm-dd (invalid date)");
+		return cat_bad(L->d, w, 2, "fecha no válida: se esperaba aaaa-mm-dd",
+		                           "invalid date: expected yyyy-mm-dd");
 	if (!cat_is_code(w->v[3]))
-		return cat_bad(L->d, w, 3, "tipo de cambio no válido (invalid kind)");
+		return cat_bad(L->d, w, 3, "tipo de cambio no válido",
+		                           "invalid kind");
 	return insert_row(L, w);
 }
 
@@ -230,19 +243,24 @@ static ob_err iccs_row(struct loader *L, const struct row *w)
 	long long level;
 
 	if (!cat_is_code(w->v[0]))
-		return cat_bad(L->d, w, 0, "código no válido (invalid code)");
+		return cat_bad(L->d, w, 0, "código no válido",
+		                           "invalid code");
 	if (!ob_parse_int(w->v[1], strlen(w->v[1]), 0, 4, &level))
-		return cat_bad(L->d, w, 1, "nivel no válido: se esperaba 0 a 4 "
-		                       "(invalid level: expected 0-4)");
+		return cat_bad(L->d, w, 1, "nivel no válido: se esperaba 0 a 4",
+		                           "invalid level: expected 0 to 4");
 	if ((level <= 1) != (*w->v[2] == '\0'))
-		return cat_bad(L->d, w, 2, "los niveles 0 y 1 no tienen padre; los demás sí "
-		                       "(levels 0 and 1 have no parent, the others do)");
+		return cat_bad(L->d, w, 2, "los niveles 0 y 1 no tienen padre; los "
+		                           "demás sí",
+		                           "levels 0 and 1 have no parent, the "
+		                           "others do");
 	if (*w->v[2] && cat_query_int(L->iccs_level, w->v[2], -1) != level - 1)
-		return cat_bad(L->d, w, 2, "el padre debe aparecer antes y ser del nivel superior "
-		                       "(parent must come first, one level up)");
+		return cat_bad(L->d, w, 2, "el padre debe aparecer antes y ser del "
+		                           "nivel superior",
+		                           "parent must come first, one level up");
 	for (int i = 3; i < 5; i++)
 		if (!cat_has_text(w->v[i]))
-			return cat_bad(L->d, w, i, "falta el nombre (name missing)");
+			return cat_bad(L->d, w, i, "falta el nombre",
+			                           "name missing");
 	return insert_row(L, w);
 }
 
@@ -262,10 +280,12 @@ static ob_err tag_row(struct loader *L, const struct row *w)
 {
 	for (int i = 0; i < 2; i++)
 		if (!cat_is_code(w->v[i]))
-			return cat_bad(L->d, w, i, "código no válido (invalid code)");
+			return cat_bad(L->d, w, i, "código no válido",
+			                           "invalid code");
 	for (int i = 2; i < 4; i++)
 		if (!cat_has_text(w->v[i]))
-			return cat_bad(L->d, w, i, "falta el nombre (name missing)");
+			return cat_bad(L->d, w, i, "falta el nombre",
+			                           "name missing");
 	return insert_row(L, w);
 }
 
@@ -288,14 +308,20 @@ static ob_err crosswalk_row(struct loader *L, const struct row *w)
 	ob_err e;
 
 	if (!cat_is_code(w->v[0]))
-		return cat_bad(L->d, w, 0, "nombre de cruce no válido (invalid crosswalk name)");
+		return cat_bad(L->d, w, 0, "nombre de cruce no válido",
+		                           "invalid crosswalk name");
 	ob_buf_reset(&L->key);
 	if (ob_fold_key(w->v[1], strlen(w->v[1]), &L->key) || L->key.len == 0)
-		return cat_bad(L->d, w, 1, "etiqueta vacía o no válida (empty or invalid label)");
+		return cat_bad(L->d, w, 1, "etiqueta vacía o no válida",
+		                           "empty or invalid label");
 	if (!cat_query_int(L->known_target, w->v[2], 0) &&
 	    !ob_age_band_code(w->v[2], strlen(w->v[2]), &lo, &hi))
-		return cat_bad(L->d, w, 2, "destino desconocido: no es un código de iccs.csv ni de "
-		                       "tags.csv ni un grupo de edad (A-B, A+, U) (unknown target)");
+		return cat_bad(L->d, w, 2, "destino desconocido: no es un código de "
+		                           "iccs.csv ni de tags.csv ni un grupo de "
+		                           "edad (A-B, A+, U)",
+		                           "unknown target: not a code of iccs.csv "
+		                           "nor of tags.csv nor an age group (A-B, "
+		                           "A+, U)");
 	if ((e = cat_check_dates(L->d, w, 3, 4)))
 		return e;
 	ob_bind_text(L->ins, 6, L->key.ptr, L->key.len);
@@ -316,8 +342,9 @@ static ob_err population_row(struct loader *L, const struct row *w)
 	int n;
 
 	if (!territory_exists(L, w->v[P_TERR]))
-		return cat_bad(L->d, w, P_TERR, "territorio desconocido: no está en territories.csv "
-		                            "(unknown territory)");
+		return cat_bad(L->d, w, P_TERR, "territorio desconocido: no está en "
+		                                "territories.csv",
+		                                "unknown territory: not in territories.csv");
 	n = snprintf(key, sizeof(key), "%s|%s|%s", w->v[P_TERR], w->v[P_YEAR], w->v[P_SEX]);
 	if (n > 0 && (size_t)n < sizeof(key))
 		ob_strmap_put(&L->pop_line, key, (size_t)n, (void *)(intptr_t)w->line, NULL);

@@ -34,19 +34,20 @@ void ob_count_rules_free(struct ob_count_rules *r)
 	free(r);
 }
 
-static ob_err bad(struct ob_diag *d, const struct row *r, int c, const char *fmt, ...)
-	OB_PRINTF(4, 5);
+static ob_err bad(struct ob_diag *d, const struct row *r, int c, const char *es,
+                  const char *en, ...) __attribute__((format(printf, 4, 6), format(printf, 5, 6)));
 
-static ob_err bad(struct ob_diag *d, const struct row *r, int c, const char *fmt, ...)
+static ob_err bad(struct ob_diag *d, const struct row *r, int c, const char *es,
+                  const char *en, ...)
 {
-	char msg[sizeof(d->message)];
 	va_list ap;
+	ob_err e;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_start(ap, en);
+	e = ob_diag_vset2(d, OB_EINVAL, r->file, r->line, r->col[c], r->v[c], r->len[c], es, en,
+	                  ap);
 	va_end(ap);
-	return ob_diag_set(d, OB_EINVAL, r->file, r->line, r->col[c], r->v[c], r->len[c], "%s",
-	                   msg);
+	return e;
 }
 
 static void trim(const char **s, size_t *n)
@@ -72,14 +73,16 @@ static bool is_code_char(char c)
 static ob_err code_of(struct ob_diag *d, const struct row *r, int c, char *out)
 {
 	if (!r->len[c])
-		return bad(d, r, c, "falta el valor de «%s» (missing value)", col_names[c]);
+		return bad(d, r, c, "falta el valor de «%s»",
+		                    "missing value of «%s»", col_names[c]);
 	if (r->len[c] >= OB_COUNT_CODE_MAX)
-		return bad(d, r, c, "valor de más de %d caracteres (value longer than %d "
-		                    "characters)", OB_COUNT_CODE_MAX - 1, OB_COUNT_CODE_MAX - 1);
+		return bad(d, r, c, "valor de más de %d caracteres",
+		                    "value longer than %d characters",
+		           OB_COUNT_CODE_MAX - 1);
 	for (size_t i = 0; i < r->len[c]; i++)
 		if (!is_code_char(r->v[c][i]))
-			return bad(d, r, c, "carácter no válido en un código (invalid character in a "
-			                    "code)");
+			return bad(d, r, c, "carácter no válido en un código",
+			                    "invalid character in a code");
 	memcpy(out, r->v[c], r->len[c]);
 	out[r->len[c]] = '\0';
 	return OB_OK;
@@ -103,13 +106,17 @@ static ob_err parse_row(struct ob_diag *d, const struct row *r, const struct ob_
 	} else {
 		if (n != 3 || !isupper((unsigned char)s[0]) || !isupper((unsigned char)s[1]) ||
 		    !isupper((unsigned char)s[2]))
-			return bad(d, r, C_COUNTRY, "se esperaba un código ISO 3166 alfa-3 en mayúsculas "
-			                            "(GTM) o * (expected an upper-case ISO3 code or *)");
+			return bad(d, r, C_COUNTRY, "se esperaba un código ISO 3166 alfa-3 "
+			                            "en mayúsculas (GTM) o *",
+			                            "expected an upper-case ISO 3166 alpha-3 "
+			                            "code (GTM) or *");
 		memcpy(x->country, s, 3);
 		x->country[3] = '\0';
 		if (k->country && !k->country(k->ctx, x->country))
-			return bad(d, r, C_COUNTRY, "país que no está en el catálogo (territories.csv) "
-			                            "(country not in the catalogue)");
+			return bad(d, r, C_COUNTRY, "país que no está en el catálogo "
+			                            "(territories.csv)",
+			                            "country not in the catalogue "
+			                            "(territories.csv)");
 	}
 
 	/* scope */
@@ -122,9 +129,12 @@ static ob_err parse_row(struct ob_diag *d, const struct row *r, const struct ob_
 		x->scope_kind = OB_COUNT_SCOPE_MANNER;
 		ob_strlcpy(x->code, x->scope + 7, sizeof(x->code));
 		if (!x->code[0] || (k->manner && !k->manner(k->ctx, x->code)))
-			return bad(d, r, C_SCOPE, "manera de muerte desconocida; se esperaba "
-			                          "manner:CÓDIGO con un código de tags.csv, como "
-			                          "manner:homicide (unknown manner of death)");
+			return bad(d, r, C_SCOPE, "manera de muerte desconocida; se "
+			                          "esperaba manner:CÓDIGO con un código de "
+			                          "tags.csv, como manner:homicide",
+			                          "unknown manner of death; expected "
+			                          "manner:CODE with a code of tags.csv, "
+			                          "such as manner:homicide");
 	} else {
 		int ind = k->indicator ? k->indicator(k->ctx, x->scope) : 0;
 		bool iccs = k->iccs ? k->iccs(k->ctx, x->scope) : false;
@@ -140,22 +150,27 @@ static ob_err parse_row(struct ob_diag *d, const struct row *r, const struct ob_
 
 		ob_strlcpy(x->code, x->scope, sizeof(x->code));
 		if (ind == 2)
-			return bad(d, r, C_SCOPE, "una proporción sigue la regla de su denominador: "
-			                          "escriba la fila del indicador del denominador (a "
-			                          "share follows its denominator's rule)");
+			return bad(d, r, C_SCOPE, "una proporción sigue la regla de su "
+			                          "denominador: escriba la fila del "
+			                          "indicador del denominador",
+			                          "a share follows the rule of its "
+			                          "denominator: write the row of the "
+			                          "denominator's indicator");
 		if (ind && iccs)
-			return bad(d, r, C_SCOPE, "ámbito ambiguo: es a la vez un indicador y un código "
-			                          "ICCS (ambiguous scope: both an indicator and an ICCS "
-			                          "code)");
+			return bad(d, r, C_SCOPE, "ámbito ambiguo: es a la vez un "
+			                          "indicador y un código ICCS",
+			                          "ambiguous scope: both an indicator and "
+			                          "an ICCS code");
 		if (ind)
 			x->scope_kind = OB_COUNT_SCOPE_INDICATOR;
 		else if (iccs)
 			x->scope_kind = OB_COUNT_SCOPE_ICCS;
 		else
-			return bad(d, r, C_SCOPE, "ámbito desconocido; se esperaba un indicador de "
-			                          "indicators.csv, un código ICCS del catálogo, "
-			                          "manner:CÓDIGO o * (unknown scope: expected an "
-			                          "indicator id, an ICCS code, manner:CODE or *)");
+			return bad(d, r, C_SCOPE, "ámbito desconocido; se esperaba un "
+			                          "indicador de indicators.csv, un código "
+			                          "ICCS del catálogo, manner:CÓDIGO o *",
+			                          "unknown scope: expected an indicator "
+			                          "id, an ICCS code, manner:CODE or *");
 	}
 
 	/* institution of record, or a source */
@@ -168,10 +183,14 @@ static ob_err parse_row(struct ob_diag *d, const struct row *r, const struct ob_
 	} else if (!k->institution && !k->source) {
 		x->is_source = false;
 	} else {
-		return bad(d, r, C_INSTITUTION, "institución o fuente desconocida; se esperaba "
-		                                "police, forensic, prosecutor, other, validated o el "
-		                                "código de una fuente con perfil o envíos (unknown "
-		                                "institution or source)");
+		return bad(d, r, C_INSTITUTION, "institución o fuente desconocida; se "
+		                                "esperaba police, forensic, prosecutor, "
+		                                "other, validated o el código de una "
+		                                "fuente con perfil o envíos",
+		                                "unknown institution or source; expected "
+		                                "police, forensic, prosecutor, other, "
+		                                "validated or the code of a source with "
+		                                "a profile or submissions");
 	}
 
 	/* validated deaths first */
@@ -183,12 +202,15 @@ static ob_err parse_row(struct ob_diag *d, const struct row *r, const struct ob_
 	else if (eq(s, n, "no") || eq(s, n, "false") || eq(s, n, "0"))
 		x->validated_first = false;
 	else
-		return bad(d, r, C_VALIDATED, "se esperaba yes o no (expected yes or no)");
+		return bad(d, r, C_VALIDATED, "se esperaba yes o no",
+		                              "expected yes or no");
 
 	for (int c = C_REASON_ES; c <= C_REASON_EN; c++)
 		if (!r->len[c])
-			return bad(d, r, c, "falta el motivo; cada regla dice por qué, en español y en "
-			                    "inglés (missing reason)");
+			return bad(d, r, c, "falta el motivo; cada regla dice por "
+			                    "qué, en español y en inglés",
+			                    "missing reason; every rule says why, in "
+			                    "Spanish and in English");
 	x->reason_es = ob_strndup(r->v[C_REASON_ES], r->len[C_REASON_ES]);
 	x->reason_en = ob_strndup(r->v[C_REASON_EN], r->len[C_REASON_EN]);
 	return OB_OK;

@@ -273,7 +273,8 @@ static ob_err print_table(const struct ob_query_table *t, enum ob_query_measure 
 	if (r->records)
 		fputs(OB_TR("(registros, no víctimas)\n", "(records, not victims)\n"), stdout);
 	if (m == OB_QM_RATE && !r->rate_ok)
-		printf(OB_TR("tasa no disponible: %s\n", "rate not available: %s\n"), r->rate_why);
+		printf(OB_TR("tasa no disponible: %s\n", "rate not available: %s\n"),
+		       OB_TR(r->rate_why, r->rate_why_en));
 	print_counting(r);
 	return OB_OK;
 }
@@ -313,8 +314,9 @@ static ob_err print_cells(const struct ob_query_table *t, enum ob_query_measure 
 		e |= ob_query_counting_json(r, &h);
 		e |= ob_buf_addc(&h, ',');
 		if (m == OB_QM_RATE && !r->rate_ok) {
+			const char *why = OB_TR(r->rate_why, r->rate_why_en);
 			e |= ob_buf_adds(&h, "\"rate_unavailable\":");
-			e |= ob_json_str(&h, r->rate_why, strlen(r->rate_why));
+			e |= ob_json_str(&h, why, strlen(why));
 			e |= ob_buf_addc(&h, ',');
 		}
 		e |= ob_buf_adds(&h, "\"cells\":");
@@ -497,7 +499,8 @@ int cmd_analyze(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	    (e = ob_query_table_make(r, o.sort, (size_t)o.top, &t, &d)))
 		goto diag;
 	if (o.measure == OB_QM_RATE && !r->rate_ok)
-		OB_WARN("tasa no disponible: %s", "rate not available: %s", r->rate_why);
+		OB_WARN("tasa no disponible: %s", "rate not available: %s",
+		        OB_TR(r->rate_why, r->rate_why_en));
 	e = o.format == 0 ? print_table(t, o.measure) : print_cells(t, o.measure, o.format == 2);
 	if (e) {
 		OB_ERROR("no se pudo escribir la respuesta: %s", "could not write the answer: %s",

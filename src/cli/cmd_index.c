@@ -326,13 +326,16 @@ static int draw_map(const struct run *x)
 		snprintf(title, sizeof(title), "%s", def->name);
 	note[0] = '\0';
 	if (in->equal_split)
-		snprintf(note, sizeof(note), "Nota: las tasas usan poblaciones repartidas por igual "
-		         "entre las unidades (marcador de posición, no una estimación): no comparan "
-		         "unidades. / Note: the rates rest on populations split equally among the "
-		         "units (a placeholder, not an estimate): they do not compare units.");
+		snprintf(note, sizeof(note), "%s",
+		         OB_TR("Nota: las tasas usan poblaciones repartidas por igual entre las "
+		               "unidades (marcador de posición, no una estimación): no comparan "
+		               "unidades.",
+		               "Note: the rates rest on populations split equally among the units "
+		               "(a placeholder, not an estimate): they do not compare units."));
 	else if (in->estimated)
-		snprintf(note, sizeof(note), "Nota: las tasas usan poblaciones estimadas. / Note: "
-		         "the rates rest on estimated populations.");
+		snprintf(note, sizeof(note), "%s",
+		         OB_TR("Nota: las tasas usan poblaciones estimadas.",
+		               "Note: the rates rest on estimated populations."));
 	out = fopen(x->o->map, "w");
 	if (!out) {
 		OB_ERROR("%s: no se pudo crear: %s", "%s: cannot create: %s", x->o->map,

@@ -91,7 +91,9 @@ static int population_check(struct ob_cmd_ctx *ctx, int argc, char **argv)
 
 		printf("%-4s %4d %-4s %14.0f %14.0f %+8.2f%% %5ld/%-5ld%s\n", country,
 		       sqlite3_column_int(q, 1), sex, national, sum, 100 * gap, with, units,
-		       warn ? "  AVISO / WARNING" : with < units ? "  (unidades sin dato)" : "");
+		       warn ? OB_TR("  AVISO", "  WARNING")
+		            : with < units ? OB_TR("  (unidades sin dato)", "  (units without a figure)")
+		                           : "");
 		if (warn) {
 			OB_WARN("%s %d %s: la suma de las unidades (%.0f) difiere de la cifra nacional "
 			        "(%.0f) en %+.1f %%; %ld de %ld unidades tienen dato",
@@ -109,8 +111,8 @@ static int population_check(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	sqlite3_finalize(q);
 	if (rc != SQLITE_DONE)
 		return OB_EXIT_SYSTEM;
-	printf("%ld comparaciones, %ld avisos (diferencia de más del 5 %%) / %ld comparisons, "
-	       "%ld warnings (gap over 5%%)\n", rows, warned, rows, warned);
+	printf(OB_TR("%ld comparaciones, %ld avisos (diferencia de más del 5 %%)\n",
+	             "%ld comparisons, %ld warnings (gap over 5 %%)\n"), rows, warned);
 	return OB_EXIT_OK;
 }
 
@@ -150,9 +152,9 @@ int cmd_population(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		ob_error("%s", msg);
 		return d.code == OB_ESTORE || d.code == OB_EIO ? OB_EXIT_SYSTEM : OB_EXIT_FAIL;
 	}
-	printf("%s: %ld leídas, %ld nuevas, %ld reemplazadas, %ld no aplicadas (ya había una "
-	       "cifra oficial) / %ld read, %ld added, %ld replaced, %ld kept official\n",
-	       file, res.read, res.added, res.replaced, res.kept, res.read, res.added,
-	       res.replaced, res.kept);
+	printf(OB_TR("%s: %ld leídas, %ld nuevas, %ld reemplazadas, %ld no aplicadas (ya había "
+	             "una cifra oficial)\n",
+	             "%s: %ld read, %ld added, %ld replaced, %ld not applied (an official figure "
+	             "was there)\n"), file, res.read, res.added, res.replaced, res.kept);
 	return OB_EXIT_OK;
 }

@@ -199,12 +199,11 @@ int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv)
 			status = OB_EXIT_FAIL;
 		} else {
 			if (warnings)
-				fprintf(stderr, OB_TR("observa: %lld avisos escritos en %s\n",
-				                      "observa: %lld warnings written to %s\n"), rows, export);
+				OB_NOTICE("%lld avisos escritos en %s", "%lld warnings written to %s",
+				          rows, export);
 			else
-				fprintf(stderr, OB_TR("observa: %lld filas rechazadas escritas en %s\n",
-				                      "observa: %lld rejected rows written to %s\n"), rows,
-				        export);
+				OB_NOTICE("%lld filas rechazadas escritas en %s",
+				          "%lld rejected rows written to %s", rows, export);
 		}
 	} else if (!rows) {
 		if (warnings)

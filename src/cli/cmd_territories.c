@@ -98,8 +98,8 @@ static int import(struct ob_cmd_ctx *ctx, const char *file)
 	ob_diag_clear(&d);
 	if (ob_catalog_import_territories(s, ctx->dir, file, &res, &d))
 		return fail_diag(&d);
-	printf("%s: %ld leídos, %ld nuevos, %ld reemplazados / %ld read, %ld added, "
-	       "%ld replaced\n", file, res.read, res.added, res.replaced, res.read, res.added,
+	printf(OB_TR("%s: %ld leídos, %ld nuevos, %ld reemplazados\n",
+	             "%s: %ld read, %ld added, %ld replaced\n"), file, res.read, res.added,
 	       res.replaced);
 	return OB_EXIT_OK;
 }

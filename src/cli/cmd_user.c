@@ -233,9 +233,8 @@ int cmd_user(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	if (!strcmp(sub, "add")) {
 		e = ob_user_add(s, name, role, source, no_password ? NULL : pw, pw_len, who, &d);
 		if (!e)
-			fprintf(stderr, OB_TR("observa: usuario «%s» creado con el rol %s\n",
-			                      "observa: user «%s» created with the role %s\n"),
-			        name, ob_role_name(role));
+			OB_NOTICE("usuario «%s» creado con el rol %s", "user «%s» created with the role %s",
+			          name, ob_role_name(role));
 	} else if (!strcmp(sub, "list")) {
 		printf("%-20s %-10s %-14s %-9s %-10s %6s  %s\n", "usuario", "rol", "fuente", "estado",
 		       "contraseña", "tokens", "creado");
@@ -243,20 +242,22 @@ int cmd_user(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	} else if (!strcmp(sub, "disable")) {
 		e = ob_user_disable(s, name, who, &d);
 		if (!e)
-			fprintf(stderr, OB_TR("observa: usuario «%s» desactivado; sus credenciales quedan "
-			                      "revocadas\n",
-			                      "observa: user «%s» disabled; their tokens are revoked\n"),
-			        name);
+			OB_NOTICE("usuario «%s» desactivado; sus credenciales quedan revocadas",
+			          "user «%s» disabled; their tokens are revoked", name);
 	} else {
 		e = ob_user_token(s, name, label, days * 86400, (long long)time(NULL), who, token, &d);
 		if (!e) {
 			printf("%s\n", token);
-			fprintf(stderr, OB_TR("observa: credencial para «%s»%s; guárdela ahora, no se "
-			                      "vuelve a mostrar. Úsela como «Authorization: Bearer ...»\n",
-			                      "observa: token for «%s»%s; keep it now, it is not shown "
-			                      "again. Use it as «Authorization: Bearer ...»\n"),
-			        name, days ? OB_TR(" con vencimiento", " that expires")
-			                   : OB_TR(" sin vencimiento", " that does not expire"));
+			if (days)
+				OB_NOTICE("credencial para «%s» con vencimiento; guárdela ahora, no se "
+				          "vuelve a mostrar. Úsela como «Authorization: Bearer ...»",
+				          "token for «%s» that expires; keep it now, it is not shown "
+				          "again. Use it as «Authorization: Bearer ...»", name);
+			else
+				OB_NOTICE("credencial para «%s» sin vencimiento; guárdela ahora, no se "
+				          "vuelve a mostrar. Úsela como «Authorization: Bearer ...»",
+				          "token for «%s» that does not expire; keep it now, it is not "
+				          "shown again. Use it as «Authorization: Bearer ...»", name);
 			sodium_memzero(token, sizeof(token));
 		}
 	}

@@ -99,10 +99,9 @@ int ob_cli_disclose(struct ob_store *s, const struct ob_cli_read *r)
 		nothing_shown();
 		return e == OB_EUSAGE ? OB_EXIT_USAGE : OB_EXIT_SYSTEM;
 	}
-	fprintf(stderr, OB_TR("observa: lectura de datos personales registrada en la bitácora de "
-	                      "auditoría: entrada %lld (%s, %lld registros, %s)\n",
-	                      "observa: this read of personal data is recorded in the audit log: "
-	                      "entry %lld (%s, %lld records, %s)\n"),
-	        seq, r->action, r->records, actor);
+	OB_NOTICE("lectura de datos personales registrada en la bitácora de auditoría: entrada "
+	          "%lld (%s, %lld registros, %s)",
+	          "this read of personal data is recorded in the audit log: entry %lld (%s, %lld "
+	          "records, %s)", seq, r->action, r->records, actor);
 	return OB_EXIT_OK;
 }

@@ -799,7 +799,7 @@ void ob_completeness_text(const struct ob_completeness *c, bool english, FILE *o
 	int y0 = c->from_month / 12, y1 = c->to_month / 12;
 
 	fputs(english ? "Deliveries by source and month\n"
-	              : "Entregas por fuente y mes / deliveries by source and month\n", out);
+	              : "Entregas por fuente y mes\n", out);
 	fputs(english ? "  # delivered   + delivered, an earlier version superseded   0 delivered, "
 	                "no record dated in the month   . no delivery\n"
 	              : "  # entregado   + entregado, con una versión anterior reemplazada   0 "

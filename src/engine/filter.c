@@ -43,15 +43,15 @@ int ob_filter_field_parse(const char *s, size_t n)
  * Messages: the valid values, or the nearest ones when there are many.
  */
 ob_err ob_filter_error(struct ob_diag *d, const struct ob_filter_at *at, const char *v,
-                       size_t n, const char *fmt, ...)
+                       size_t n, const char *es, const char *en, ...)
 {
-	char msg[sizeof(d->message)];
 	va_list ap;
+	ob_err e;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_start(ap, en);
+	e = ob_diag_vset2(d, at->code, at->what, at->line, at->column, v, n, es, en, ap);
 	va_end(ap);
-	return ob_diag_set(d, at->code, at->what, at->line, at->column, v, n, "%s", msg);
+	return e;
 }
 
 static size_t edit_distance(const char *a, const char *b)
@@ -80,13 +80,17 @@ static size_t edit_distance(const char *a, const char *b)
 #define LIST_ALL_BELOW 40
 #define LIST_NEAREST 10
 
-/* Append to b the candidates (all when few, else the nearest to value);
- * a list cut at b's ceiling stays cut (it is a message). */
-static void list_valid(struct ob_buf *b, const char *value, const char *const *cand, size_t n)
+/* Append to es and en the candidates (all when few, else the nearest to
+ * value, said in each language); a list cut at a buffer's ceiling stays cut
+ * (it is a message). */
+static void list_valid(struct ob_buf *es, struct ob_buf *en, const char *value,
+                       const char *const *cand, size_t n)
 {
 	if (n <= LIST_ALL_BELOW) {
-		for (size_t i = 0; i < n; i++)
-			ob_buf_putf(b, "%s%s", i ? ", " : "", cand[i]);
+		for (size_t i = 0; i < n; i++) {
+			ob_buf_putf(es, "%s%s", i ? ", " : "", cand[i]);
+			ob_buf_putf(en, "%s%s", i ? ", " : "", cand[i]);
+		}
 		return;
 	}
 	size_t *best = ob_malloc(LIST_NEAREST * sizeof(size_t)), nb = 0;
@@ -104,29 +108,42 @@ static void list_valid(struct ob_buf *b, const char *value, const char *const *c
 		}
 		best[nb++] = at;
 	}
-	ob_buf_puts(b, "(los más cercanos / the nearest) ");
-	for (size_t j = 0; j < nb; j++)
-		ob_buf_putf(b, "%s%s", j ? ", " : "", cand[best[j]]);
-	ob_buf_putf(b, " ... (%zu en total / in all)", n);
+	ob_buf_puts(es, "(los más cercanos) ");
+	ob_buf_puts(en, "(the nearest) ");
+	for (size_t j = 0; j < nb; j++) {
+		ob_buf_putf(es, "%s%s", j ? ", " : "", cand[best[j]]);
+		ob_buf_putf(en, "%s%s", j ? ", " : "", cand[best[j]]);
+	}
+	ob_buf_putf(es, " ... (%zu en total)", n);
+	ob_buf_putf(en, " ... (%zu in all)", n);
 	free(best);
 	free(dist);
 }
 
 ob_err ob_filter_unknown_value(struct ob_diag *d, const struct ob_filter_at *at,
-                               const char *field, const char *v, size_t n,
-                               const char *const *cand, size_t ncand)
+                               const char *field_es, const char *field_en, const char *v,
+                               size_t n, const char *const *cand, size_t ncand)
 {
-	struct ob_buf b;
+	struct ob_buf es, en, list_es, list_en;
 	char value[128];
 	ob_err e;
 
 	snprintf(value, sizeof(value), "%.*s", (int)(n < 100 ? n : 100), v);
-	ob_buf_init(&b, 4096);
-	list_valid(&b, value, cand, ncand);
-	e = ob_filter_error(d, at, v, n,
-	                    "valor desconocido para «%s»; válidos: %s (unknown value for %s)", field,
-	                    b.len ? b.ptr : "-", field);
-	ob_buf_release(&b);
+	ob_buf_init(&list_es, 4096);
+	ob_buf_init(&list_en, 4096);
+	list_valid(&list_es, &list_en, value, cand, ncand);
+	ob_buf_init(&es, sizeof(d->message));
+	ob_buf_init(&en, sizeof(d->message));
+	ob_buf_putf(&es, "valor desconocido para «%s»; válidos: %s", field_es,
+	            list_es.len ? list_es.ptr : "-");
+	ob_buf_putf(&en, "unknown value for «%s»; valid: %s", field_en,
+	            list_en.len ? list_en.ptr : "-");
+	e = ob_diag_set_texts(d, at->code, at->what, at->line, at->column, v, n,
+	                      es.ptr ? es.ptr : "", en.ptr ? en.ptr : "");
+	ob_buf_release(&en);
+	ob_buf_release(&es);
+	ob_buf_release(&list_en);
+	ob_buf_release(&list_es);
 	return e;
 }
 
@@ -134,9 +151,11 @@ ob_err ob_filter_bad_value(struct ob_diag *d, const struct ob_filter_at *at, con
                            const char *v, size_t n, const char *expected_es,
                            const char *expected_en)
 {
-	return ob_filter_error(d, at, v, n,
-	                       "valor no válido para «%s»: se esperaba %s (invalid value for %s: "
-	                       "expected %s)", field, expected_es, field, expected_en);
+	char es[sizeof(d->message)], en[sizeof(d->message)];
+
+	snprintf(es, sizeof(es), "valor no válido para «%s»: se esperaba %s", field, expected_es);
+	snprintf(en, sizeof(en), "invalid value for «%s»: expected %s", field, expected_en);
+	return ob_diag_set_texts(d, at->code, at->what, at->line, at->column, v, n, es, en);
 }
 
 /* ------------------------------------------------------------------------
@@ -230,13 +249,18 @@ bool ob_filter_next_value(const char **it, const char *end, const char **v, size
 static ob_err unknown_field(struct ob_diag *d, const struct ob_filter_at *at, const char *k,
                             size_t n)
 {
-	struct ob_buf b;
+	struct ob_buf es, en;
 	ob_err e;
 
-	ob_buf_init(&b, 1024);
-	list_valid(&b, "", field_names, OB_FF_COUNT);
-	e = ob_filter_error(d, at, k, n, "campo desconocido; válidos: %s (unknown field)", b.ptr);
-	ob_buf_release(&b);
+	ob_buf_init(&es, 1024);
+	ob_buf_init(&en, 1024);
+	ob_buf_puts(&es, "campo desconocido; válidos: ");
+	ob_buf_puts(&en, "unknown field; valid: ");
+	list_valid(&es, &en, "", field_names, OB_FF_COUNT);
+	e = ob_diag_set_texts(d, at->code, at->what, at->line, at->column, k, n,
+	                      es.ptr ? es.ptr : "", en.ptr ? en.ptr : "");
+	ob_buf_release(&en);
+	ob_buf_release(&es);
 	return e;
 }
 
@@ -283,14 +307,16 @@ ob_err ob_filter_parse(const char *text, size_t n, const struct ob_filter_at *at
 		while (p < end && (is_blank(*p) || *p == '&')) {
 			if (*p == '&' && joined)
 				return ob_filter_error(d, at, "&", 1,
-				                       "cláusula vacía entre «&» (empty clause)");
+				                       "cláusula vacía entre «&»",
+				                       "empty clause between «&»");
 			joined |= *p == '&';
 			p++;
 		}
 		if (p >= end) {
 			if (joined)
 				return ob_filter_error(d, at, "&", 1,
-				                       "«&» al final: falta una cláusula (dangling &)");
+				                       "«&» al final: falta una cláusula",
+				                       "«&» at the end: a clause is missing");
 			return OB_OK;
 		}
 		joined = false;
@@ -308,7 +334,8 @@ ob_err ob_filter_parse(const char *text, size_t n, const struct ob_filter_at *at
 				eq++;
 			return ob_filter_error(d, at, k, (size_t)(eq - k),
 			                       "falta «=»; se esperaba CAMPO=VALORES, p. ej. "
-			                       "iccs=0101 (expected FIELD=VALUES)");
+			                       "iccs=0101",
+			                       "missing «=»; expected FIELD=VALUES, e.g. iccs=0101");
 		}
 		p++;
 		if ((f = ob_filter_field_parse(c.key, c.nk)) < 0)

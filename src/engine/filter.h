@@ -101,15 +101,18 @@ char ob_filter_sex(const char *s, size_t n);
 
 /* The error of a filter: at's code and place, v (n bytes) as the value. */
 ob_err ob_filter_error(struct ob_diag *d, const struct ob_filter_at *at, const char *v,
-                       size_t n, const char *fmt, ...) OB_PRINTF(5, 6);
+                       size_t n, const char *es, const char *en, ...)
+	__attribute__((format(printf, 5, 7), format(printf, 6, 7)));
 
 /* "unknown value for FIELD; valid: ..." with the candidates (every one when
- * they are few, else the nearest to v). */
+ * they are few, else the nearest to v); FIELD named in each language (a
+ * filter field's name is the same in both). */
 ob_err ob_filter_unknown_value(struct ob_diag *d, const struct ob_filter_at *at,
-                               const char *field, const char *v, size_t n,
-                               const char *const *cand, size_t ncand);
+                               const char *field_es, const char *field_en, const char *v,
+                               size_t n, const char *const *cand, size_t ncand);
 
-/* "invalid value for FIELD: expected ...", in Spanish then English. */
+/* "invalid value for FIELD: expected ...", what is expected said in each
+ * language. */
 ob_err ob_filter_bad_value(struct ob_diag *d, const struct ob_filter_at *at, const char *field,
                            const char *v, size_t n, const char *expected_es,
                            const char *expected_en);

@@ -95,18 +95,19 @@ struct row {
 };
 
 static ob_err bad(struct ob_diag *d, const struct row *r, int c, const char *v, size_t n,
-                  const char *fmt, ...) OB_PRINTF(6, 7);
+                  const char *es, const char *en, ...)
+	__attribute__((format(printf, 6, 8), format(printf, 7, 8)));
 
 static ob_err bad(struct ob_diag *d, const struct row *r, int c, const char *v, size_t n,
-                  const char *fmt, ...)
+                  const char *es, const char *en, ...)
 {
-	char msg[sizeof(d->message)];
 	va_list ap;
+	ob_err e;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_start(ap, en);
+	e = ob_diag_vset2(d, OB_EINVAL, r->file, r->line, r->col[c], v, n, es, en, ap);
 	va_end(ap);
-	return ob_diag_set(d, OB_EINVAL, r->file, r->line, r->col[c], v, n, "%s", msg);
+	return e;
 }
 
 static void trim(const char **s, size_t *n)
@@ -175,15 +176,26 @@ static ob_err check_values(struct ob_diag *d, const struct row *r, int field, co
 				ok = is_code_char(v[i]);
 		}
 		if (!ok) {
-			const char *what =
+			const char *what_es =
 				field == OB_FLD_SEX ? "F, M o U" :
 				field == OB_FLD_AGE ? "edades 0-120 como 0-29, 60+ o 17" :
 				field == OB_FLD_HOUR ? "horas 0-23 como 18-5 o 22" :
 				field == OB_FLD_INSTITUTION ? "police, forensic, prosecutor u other" :
 				"un código";
-			return bad(d, r, C_NUMERATOR, v, vn,
-			           "valor no válido para «%s»; se esperaba %s (invalid value)",
-			           field_names[field], what);
+			const char *what_en =
+				field == OB_FLD_SEX ? "F, M or U" :
+				field == OB_FLD_AGE ? "ages 0-120 such as 0-29, 60+ or 17" :
+				field == OB_FLD_HOUR ? "hours 0-23 such as 18-5 or 22" :
+				field == OB_FLD_INSTITUTION ? "police, forensic, prosecutor or other" :
+				"a code";
+			char es[sizeof(d->message)], en[sizeof(d->message)];
+
+			snprintf(es, sizeof(es), "valor no válido para «%s»; se esperaba %s",
+			         field_names[field], what_es);
+			snprintf(en, sizeof(en), "invalid value for «%s»; expected %s",
+			         field_names[field], what_en);
+			return ob_diag_set_texts(d, OB_EINVAL, r->file, r->line, r->col[C_NUMERATOR], v,
+			                         vn, es, en);
 		}
 	}
 	return OB_OK;
@@ -229,19 +241,26 @@ static ob_err numerator_clause(void *ctx, const struct ob_filter_clause *c, stru
 
 	if (f < 0)
 		return bad(d, r, C_NUMERATOR, c->key, c->nk,
-		           "el campo «%s» no se usa en un numerador (la consulta da territorios y "
-		           "periodos); se esperaba iccs, sex, age, hour, manner, mechanism, place, "
-		           "relationship, context, institution o source (field not allowed in a "
-		           "numerator)", ob_filter_field_name(c->field));
+		           "el campo «%s» no se usa en un numerador (la "
+		           "consulta da territorios y periodos); se esperaba "
+		           "iccs, sex, age, hour, manner, mechanism, place, "
+		           "relationship, context, institution o source",
+		           "the field «%s» is not used in a numerator (the "
+		           "query gives territories and periods); expected "
+		           "iccs, sex, age, hour, manner, mechanism, place, "
+		           "relationship, context, institution or source", ob_filter_field_name(c->field));
 	if ((e = check_values(d, r, f, c->vals, c->nv)))
 		return e;
 	for (int k = 0; k < x->n_clauses; k++)
 		if ((int)x->clauses[k].field == f)
 			return bad(d, r, C_NUMERATOR, c->key, c->nk,
-			           "el campo «%s» aparece dos veces; junte los valores con | "
-			           "(field repeated)", field_names[f]);
+			           "el campo «%s» aparece dos veces; junte "
+			           "los valores con |",
+			           "the field «%s» appears twice; join the "
+			           "values with |", field_names[f]);
 	if (x->n_clauses >= OB_MAX_FILTER_CLAUSES)
-		return bad(d, r, C_NUMERATOR, NULL, 0, "más de %d cláusulas (too many clauses)",
+		return bad(d, r, C_NUMERATOR, NULL, 0, "más de %d cláusulas",
+		                                       "more than %d clauses",
 		           OB_MAX_FILTER_CLAUSES);
 	x->clauses[x->n_clauses].field = (enum ob_ind_field)f;
 	x->clauses[x->n_clauses].values = ob_strndup(c->vals, c->nv);
@@ -264,9 +283,12 @@ static ob_err parse_denominator(struct ob_diag *d, const struct row *r, struct o
 {
 	const char *s = r->v[C_DENOMINATOR];
 	size_t n = r->len[C_DENOMINATOR];
-	static const char expected[] =
-		"se esperaba population, population:F, population:M, population:15-29, "
-		"population:F:15-49 o indicator:ID (expected a population or indicator:ID)";
+#define EXPECTED_ES                                                             \
+	"se esperaba population, population:F, population:M, population:15-29, " \
+	"population:F:15-49 o indicator:ID"
+#define EXPECTED_EN                                                             \
+	"expected population, population:F, population:M, population:15-29, "   \
+	"population:F:15-49 or indicator:ID"
 
 	x->denom_sex = 'T';
 	x->denom_age_lo = x->denom_age_hi = -1;
@@ -276,10 +298,10 @@ static ob_err parse_denominator(struct ob_diag *d, const struct row *r, struct o
 		size_t idn = n - 10;
 		trim(&id, &idn);
 		if (!idn || idn >= OB_IND_ID_MAX)
-			return bad(d, r, C_DENOMINATOR, s, n, "%s", expected);
+			return bad(d, r, C_DENOMINATOR, s, n, EXPECTED_ES, EXPECTED_EN);
 		for (size_t i = 0; i < idn; i++)
 			if (!is_id_char(id[i]))
-				return bad(d, r, C_DENOMINATOR, s, n, "%s", expected);
+				return bad(d, r, C_DENOMINATOR, s, n, EXPECTED_ES, EXPECTED_EN);
 		x->denom = OB_DEN_INDICATOR;
 		memcpy(x->denom_id, id, idn);
 		x->denom_id[idn] = '\0';
@@ -287,14 +309,14 @@ static ob_err parse_denominator(struct ob_diag *d, const struct row *r, struct o
 	}
 	x->denom = OB_DEN_POPULATION;
 	if (n < 10 || memcmp(s, "population", 10))
-		return bad(d, r, C_DENOMINATOR, s, n, "%s", expected);
+		return bad(d, r, C_DENOMINATOR, s, n, EXPECTED_ES, EXPECTED_EN);
 	s += 10;
 	n -= 10;
 	if (!n)
 		return OB_OK;
 	if (*s != ':' || n < 2)
-		return bad(d, r, C_DENOMINATOR, r->v[C_DENOMINATOR], r->len[C_DENOMINATOR], "%s",
-		           expected);
+		return bad(d, r, C_DENOMINATOR, r->v[C_DENOMINATOR], r->len[C_DENOMINATOR], EXPECTED_ES,
+		           EXPECTED_EN);
 	s++, n--;
 	if (*s == 'F' || *s == 'M' || *s == 'T') {
 		x->denom_sex = *s;
@@ -303,13 +325,15 @@ static ob_err parse_denominator(struct ob_diag *d, const struct row *r, struct o
 			return OB_OK;
 		if (*s != ':' || n < 2)
 			return bad(d, r, C_DENOMINATOR, r->v[C_DENOMINATOR], r->len[C_DENOMINATOR],
-			           "%s", expected);
+			           EXPECTED_ES, EXPECTED_EN);
 		s++, n--;
 	}
 	if (!parse_range(s, n, OB_MAX_AGE, false, &x->denom_age_lo, &x->denom_age_hi))
-		return bad(d, r, C_DENOMINATOR, r->v[C_DENOMINATOR], r->len[C_DENOMINATOR], "%s",
-		           expected);
+		return bad(d, r, C_DENOMINATOR, r->v[C_DENOMINATOR], r->len[C_DENOMINATOR], EXPECTED_ES,
+		           EXPECTED_EN);
 	return OB_OK;
+#undef EXPECTED_EN
+#undef EXPECTED_ES
 }
 
 static ob_err parse_by(struct ob_diag *d, const struct row *r, struct ob_indicator *x)
@@ -332,9 +356,12 @@ static ob_err parse_by(struct ob_diag *d, const struct row *r, struct ob_indicat
 			break;
 		if ((b = ob_ind_by_parse(w, wn)) < 0)
 			return bad(d, r, C_DISAGG, w, wn,
-			           "desagregación desconocida; se esperaba sex, age_group, minor, "
-			           "manner, mechanism, place, relationship, context o source (unknown "
-			           "disaggregation)");
+			           "desagregación desconocida; se esperaba "
+			           "sex, age_group, minor, manner, mechanism, "
+			           "place, relationship, context o source",
+			           "unknown disaggregation; expected sex, "
+			           "age_group, minor, manner, mechanism, "
+			           "place, relationship, context or source");
 		x->by_allowed |= 1u << b;
 	}
 	/* the coarse age groups go wherever the fine ones do */
@@ -355,18 +382,22 @@ static ob_err parse_row(struct ob_diag *d, const struct row *r, struct ob_indica
 	s = r->v[C_ID];
 	n = r->len[C_ID];
 	if (!n || n >= OB_IND_ID_MAX)
-		return bad(d, r, C_ID, s, n, "identificador vacío o de más de %d caracteres "
-		                             "(empty or too long id)", OB_IND_ID_MAX - 1);
+		return bad(d, r, C_ID, s, n, "identificador vacío o de más de %d "
+		                             "caracteres",
+		                             "empty id or longer than %d characters", OB_IND_ID_MAX - 1);
 	for (size_t i = 0; i < n; i++)
 		if (!is_id_char(s[i]))
 			return bad(d, r, C_ID, s, n,
-			           "identificador no válido; se esperaban minúsculas, dígitos y _ "
-			           "(invalid id)");
+			           "identificador no válido; se esperaban "
+			           "minúsculas, dígitos y _",
+			           "invalid id; expected lower-case letters, "
+			           "digits and _");
 	memcpy(x->id, s, n);
 	x->id[n] = '\0';
 	for (int c = C_NAME_ES; c <= C_NAME_EN; c++)
 		if (!r->len[c])
-			return bad(d, r, c, NULL, 0, "falta el nombre (missing name)");
+			return bad(d, r, c, NULL, 0, "falta el nombre",
+			                             "missing name");
 	x->name_es = dup_field(r, C_NAME_ES);
 	x->name_en = dup_field(r, C_NAME_EN);
 	x->description_es = dup_field(r, C_DESC_ES);
@@ -381,14 +412,18 @@ static ob_err parse_row(struct ob_diag *d, const struct row *r, struct ob_indica
 	if (!ob_parse_double(r->v[C_MULTIPLIER], r->len[C_MULTIPLIER], &x->multiplier) ||
 	    !(x->multiplier > 0) || x->multiplier > 1e12)
 		return bad(d, r, C_MULTIPLIER, r->v[C_MULTIPLIER], r->len[C_MULTIPLIER],
-		           "multiplicador no válido; se esperaba un número positivo como 100000 "
-		           "o 100 (invalid multiplier)");
+		           "multiplicador no válido; se esperaba un número "
+		           "positivo como 100000 o 100",
+		           "invalid multiplier; expected a positive number "
+		           "such as 100000 or 100");
 	x->institution = -1;
 	if (r->len[C_INSTITUTION] &&
 	    (x->institution = ob_institution_parse(r->v[C_INSTITUTION], r->len[C_INSTITUTION])) < 0)
 		return bad(d, r, C_INSTITUTION, r->v[C_INSTITUTION], r->len[C_INSTITUTION],
-		           "institución desconocida; se esperaba police, forensic, prosecutor, "
-		           "other o vacío (unknown institution)");
+		           "institución desconocida; se esperaba police, "
+		           "forensic, prosecutor, other o vacío",
+		           "unknown institution; expected police, forensic, "
+		           "prosecutor, other or empty");
 	return OB_OK;
 }
 
@@ -439,7 +474,8 @@ static ob_err read_all(struct ob_csv_reader *rd, const char *name, struct ob_ind
 		/* an empty numerator counts every record of the source */
 		for (int c = 0; c < C_COUNT; c++)
 			if (col_required[c] && c != C_NUMERATOR && !r.len[c]) {
-				e = bad(d, &r, c, NULL, 0, "falta el valor de «%s» (missing value)",
+				e = bad(d, &r, c, NULL, 0, "falta el valor de «%s»",
+				                           "missing value of «%s»",
 				        col_names[c]);
 				goto fail;
 			}
@@ -460,7 +496,9 @@ static ob_err read_all(struct ob_csv_reader *rd, const char *name, struct ob_ind
 		for (size_t i = 0; i + 1 < set->n; i++)
 			if (!strcmp(set->v[i].id, set->v[set->n - 1].id)) {
 				e = bad(d, &r, C_ID, r.v[C_ID], r.len[C_ID],
-				        "identificador repetido (ya en la línea %ld) (duplicated id)",
+				        "identificador repetido (ya en la línea "
+				        "%ld)",
+				        "duplicated id (already on line %ld)",
 				        set->v[i].line);
 				goto fail;
 			}

@@ -44,26 +44,30 @@ static void make_popsel(const struct ob_analyzer *an, const struct ob_query *q,
 		if (!ob_qi_is_terr_dim(k) && k != OB_QD_YEAR && k != OB_QD_SEX) {
 			snprintf(r->rate_why, sizeof(r->rate_why),
 			         "la dimensión «%s» no tiene población; la tasa admite country, "
-			         "admin1, admin2, year y sex (dimension %s has no population)",
-			         ob_query_dim_name(k), ob_query_dim_name(k));
+			         "admin1, admin2, year y sex", ob_query_dim_name(k));
+			snprintf(r->rate_why_en, sizeof(r->rate_why_en),
+			         "the dimension «%s» has no population; a rate takes country, "
+			         "admin1, admin2, year and sex", ob_query_dim_name(k));
 			return;
 		}
 	}
 	if (!an->pop) {
-		snprintf(r->rate_why, sizeof(r->rate_why),
-		         "el catálogo no tiene población (the catalogue has no population)");
+		snprintf(r->rate_why, sizeof(r->rate_why), "el catálogo no tiene población");
+		snprintf(r->rate_why_en, sizeof(r->rate_why_en), "the catalogue has no population");
 		return;
 	}
 	if (c->cuts_population) {
 		snprintf(r->rate_why, sizeof(r->rate_why),
-		         "el filtro por edad, mes, fecha u hora no tiene población "
-		         "(age, month, date or hour filters have no population)");
+		         "el filtro por edad, mes, fecha u hora no tiene población");
+		snprintf(r->rate_why_en, sizeof(r->rate_why_en),
+		         "a filter by age, month, date or hour has no population");
 		return;
 	}
 	if (!has_year && !c->year_filtered) {
 		snprintf(r->rate_why, sizeof(r->rate_why),
-		         "la tasa necesita el año como dimensión o un filtro year=... "
-		         "(a rate needs year as a dimension or a year filter)");
+		         "la tasa necesita el año como dimensión o un filtro year=...");
+		snprintf(r->rate_why_en, sizeof(r->rate_why_en),
+		         "a rate needs the year as a dimension or a filter year=...");
 		return;
 	}
 	/* sex of the population */

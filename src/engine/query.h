@@ -232,7 +232,8 @@ struct ob_query_result {
 	double seconds;                     /* time of the count */
 	int threads;                        /* threads that counted */
 	bool rate_ok;                       /* a population exists for the cells */
-	char rate_why[256];                 /* why not (Spanish / English) */
+	char rate_why[256];                 /* why not, in Spanish */
+	char rate_why_en[256];              /* why not, in English */
 	/* what the counts count: a rule name of engine/counting.h
 	 * ("validated_deaths", "victims:forensic", "records"), "victims:" and
 	 * the sources or institutions filtered, "by_source" (a source or

@@ -407,7 +407,7 @@ ob_err ob_query_dims_parse(const char *list, const char *what, enum ob_query_dim
 			len--;
 		if (len) {
 			if ((k = ob_query_dim_parse(p, len)) < 0)
-				return ob_filter_unknown_value(d, &at, "dimensión / dimension", p, len,
+				return ob_filter_unknown_value(d, &at, "dimensión", "dimension", p, len,
 				                               dim_names, OB_QD_COUNT);
 			for (size_t i = 0; i < *n; i++)
 				if (dims[i] == (enum ob_query_dim)k)

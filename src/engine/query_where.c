@@ -96,7 +96,7 @@ static ob_err find_unit(const struct ob_analyzer *an, const char *field, int lev
 			cand = all;
 			nc = s->n_units;
 		}
-		e = ob_filter_unknown_value(d, &at_where, field, v, n, cand, nc);
+		e = ob_filter_unknown_value(d, &at_where, field, field, v, n, cand, nc);
 		free(all);
 		return e;
 	}
@@ -204,7 +204,7 @@ static ob_err where_age_group(const struct ob_analyzer *an, struct compiled *c,
 		if (g < 0) {
 			size_t nc;
 			const char *const *cand = labels_of(an, OB_QD_AGE_GROUP, 0, &nc);
-			return ob_filter_unknown_value(d, &at_where, "age_group", v, n, cand, nc);
+			return ob_filter_unknown_value(d, &at_where, "age_group", "age_group", v, n, cand, nc);
 		}
 		for (int a = 0; a < 256; a++)
 			if (ob_ind_age_group_value(an->snap, (uint8_t)a) == g)
@@ -263,7 +263,7 @@ static ob_err where_codes(const struct ob_analyzer *an, struct compiled *c,
 		for (size_t k = 0; k < nc && !found; k++)
 			found = strlen(cand[k]) == n && !memcmp(cand[k], v, n);
 		if (!found) {
-			e = ob_filter_unknown_value(d, &at_where, field, v, n, cand, nc);
+			e = ob_filter_unknown_value(d, &at_where, field, field, v, n, cand, nc);
 			goto release_codes;
 		}
 		if (f == OB_FLD_SEX)

@@ -524,7 +524,7 @@ void ob_http_h_analyze(struct ob_http_call *c)
 		goto out;
 	}
 	if (m == OB_QM_RATE && !r->rate_ok) {
-		ob_http_fail(c->res, 400, "bad_parameter", "measure", r->rate_why, r->rate_why);
+		ob_http_fail(c->res, 400, "bad_parameter", "measure", r->rate_why, r->rate_why_en);
 		goto out;
 	}
 	cls = classes_of(r, where);

@@ -263,20 +263,19 @@ ob_err ob_index_input_from_matrix(const struct ob_index_def *def, size_t nunits,
 /* ---------------------------------------------------------- computation */
 
 static ob_err unit_err(struct ob_diag *d, ob_err code, const struct ob_index_input *in,
-                       size_t u, const char *fmt, ...) OB_PRINTF(5, 6);
+                       size_t u, const char *es, const char *en, ...)
+	__attribute__((format(printf, 5, 7), format(printf, 6, 7)));
 
 static ob_err unit_err(struct ob_diag *d, ob_err code, const struct ob_index_input *in,
-                       size_t u, const char *fmt, ...)
+                       size_t u, const char *es, const char *en, ...)
 {
-	char msg[512];
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_start(ap, en);
+	code = ob_diag_vset2(d, code, in->source ? in->source : "?", in->line ? in->line[u] : 0,
+	                     0, in->unit[u], strlen(in->unit[u]), es, en, ap);
 	va_end(ap);
-	return ob_diag_set(d, code, in->source ? in->source : "?",
-	                   in->line ? in->line[u] : 0, 0, in->unit[u], strlen(in->unit[u]),
-	                   "%s", msg);
+	return code;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -338,14 +337,15 @@ static ob_err treat(const struct ob_index_def *def, const struct ob_index_input 
 			if (tr->kind == OB_IX_LOG) {
 				if (!(*x > 0))
 					return unit_err(d, OB_EINVAL, in, u,
-					                "log de un valor <= 0 (%g) en %s; use log1p / log of a "
-					                "value <= 0", *x, ind->column);
+					                "log de un valor <= 0 (%g) en %s; use log1p",
+					                "log of a value <= 0 (%g) in %s; use log1p", *x,
+					                ind->column);
 				*x = log(*x);
 			} else {
 				if (!(*x > -1))
 					return unit_err(d, OB_EINVAL, in, u,
-					                "log1p de un valor <= -1 (%g) en %s / log1p of a value "
-					                "<= -1", *x, ind->column);
+					                "log1p de un valor <= -1 (%g) en %s",
+					                "log1p of a value <= -1 (%g) in %s", *x, ind->column);
 				*x = log1p(*x);
 			}
 		}
@@ -443,9 +443,9 @@ ob_err ob_ix_normalise(const struct ob_index_def *def, const struct ob_index_inp
 				continue;
 			if (ind->direction > 0 ? x < 0 : !(x > 0)) {
 				e = unit_err(d, OB_EINVAL, in, u,
-				             "distance necesita valores %s 0 en %s (hay %g) / distance "
-				             "needs values %s 0", ind->direction > 0 ? ">=" : ">",
-				             ind->column, x, ind->direction > 0 ? ">=" : ">");
+				             "distance necesita valores %s 0 en %s (hay %g)",
+				             "distance needs values %s 0 in %s (there is %g)",
+				             ind->direction > 0 ? ">=" : ">", ind->column, x);
 				goto out;
 			}
 			o[i++] = ind->direction > 0 ? x / ref : ref / x;
@@ -765,8 +765,10 @@ static ob_err missing_policy(const struct ob_index_def *def, const struct ob_ind
 			case OB_IX_MISSING_REFUSE:
 				return unit_err(d, OB_EINVAL, in, u,
 				                "falta el valor de %s y la política es missing = refuse "
-				                "(use reweight o impute-mean para aceptarlo) / missing "
-				                "value under missing = refuse", def->ind[j].column);
+				                "(use reweight o impute-mean para aceptarlo)",
+				                "the value of %s is missing and the policy is missing = "
+				                "refuse (use reweight or impute-mean to accept it)",
+				                def->ind[j].column);
 			case OB_IX_MISSING_IMPUTE_MEAN:
 				if (!k)
 					return OB_DIAG(d, OB_EINVAL, def->file,
@@ -835,15 +837,17 @@ ob_err ob_index_compute(const struct ob_index_def *def, const struct ob_index_in
 	for (size_t u = 0; u < nu; u++) {
 		if (ob_ix_aggregate_unit(def, r->norm + u * ni, wi, wn, aggs, r->node + u * nn)) {
 			e = unit_err(d, OB_EINVAL, in, u,
-			             "valor negativo bajo una agregación geométrica / negative value "
-			             "under geometric aggregation");
+			             "valor negativo bajo una agregación geométrica",
+			             "negative value under a geometric aggregation");
 			goto fail;
 		}
 		r->score[u] = r->node[u * nn];
 		if (isnan(r->score[u])) {
 			e = unit_err(d, OB_EINVAL, in, u,
 			             "la unidad no tiene ningún valor con peso > 0: no se puede "
-			             "calcular su puntaje / the unit has no value to score");
+			             "calcular su puntaje",
+			             "the unit has no value with weight > 0: its score cannot "
+			             "be computed");
 			goto fail;
 		}
 		sum += r->score[u];

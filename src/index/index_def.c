@@ -35,19 +35,19 @@ struct parser {
 	size_t nskip;
 };
 
-static ob_err perr(struct parser *p, const char *value, const char *fmt, ...)
-	OB_PRINTF(3, 4);
+static ob_err perr(struct parser *p, const char *value, const char *es, const char *en, ...)
+	__attribute__((format(printf, 3, 5), format(printf, 4, 5)));
 
-static ob_err perr(struct parser *p, const char *value, const char *fmt, ...)
+static ob_err perr(struct parser *p, const char *value, const char *es, const char *en, ...)
 {
-	char msg[512];
 	va_list ap;
+	ob_err e;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_start(ap, en);
+	e = ob_diag_vset2(p->d, OB_EPARSE, p->name, p->line, 0, value, value ? strlen(value) : 0,
+	                  es, en, ap);
 	va_end(ap);
-	return ob_diag_set(p->d, OB_EPARSE, p->name, p->line, 0, value,
-	                   value ? strlen(value) : 0, "%s", msg);
+	return e;
 }
 
 static bool is_blank(char c)
@@ -135,7 +135,8 @@ static ob_err parse_norm(struct parser *p, const char *value, struct ob_ix_norm 
 		if (k == 3 && (!parse_num(w[1], &n->a) || !parse_num(w[2], &n->b)))
 			goto bad;
 		if (!(n->a < n->b))
-			return perr(p, value, "minmax L U necesita L < U / minmax L U needs L < U");
+			return perr(p, value, "minmax L U necesita L < U",
+			                      "minmax L U needs L < U");
 		return OB_OK;
 	}
 	if (!strcmp(w[0], "zscore")) {
@@ -147,7 +148,8 @@ static ob_err parse_norm(struct parser *p, const char *value, struct ob_ix_norm 
 		if (k == 3 && (!parse_num(w[1], &n->a) || !parse_num(w[2], &n->b)))
 			goto bad;
 		if (!(n->b > 0))
-			return perr(p, value, "zscore M S necesita S > 0 / zscore M S needs S > 0");
+			return perr(p, value, "zscore M S necesita S > 0",
+			                      "zscore M S needs S > 0");
 		return OB_OK;
 	}
 	if (!strcmp(w[0], "rank") && k == 1) {
@@ -170,13 +172,16 @@ static ob_err parse_norm(struct parser *p, const char *value, struct ob_ix_norm 
 			}
 		n->ref = OB_IX_REF_VALUE;
 		if (!parse_num(w[1], &n->a) || !(n->a > 0))
-			return perr(p, value, "referencia no válida: se esperaba un número > 0, "
-			                      "mean, median, min o max / invalid reference");
+			return perr(p, value, "referencia no válida: se esperaba un "
+			                      "número > 0, mean, median, min o max",
+			                      "invalid reference: expected a number > 0, mean, median, min or max");
 		return OB_OK;
 	}
 bad:
-	return perr(p, value, "normalización no válida: se esperaba minmax [L U], zscore "
-	                      "[M S], rank o distance REF / invalid normalisation");
+	return perr(p, value, "normalización no válida: se esperaba minmax [L "
+	                      "U], zscore [M S], rank o distance REF",
+	                      "invalid normalisation: expected minmax [L U], zscore [M S], rank "
+	                      "or distance REF");
 }
 
 static ob_err parse_agg(struct parser *p, const char *value, bool allow_inform,
@@ -191,9 +196,11 @@ static ob_err parse_agg(struct parser *p, const char *value, bool allow_inform,
 	else if (allow_nominal && !strcmp(value, "nominal"))
 		*m = OB_IX_AGG_NOMINAL;
 	else
-		return perr(p, value, "agregación no válida: se esperaba arithmetic, geometric%s"
-		                      " / invalid aggregation",
-		            allow_inform ? " o inform" : "");
+		return allow_inform
+		       ? perr(p, value, "agregación no válida: se esperaba arithmetic, geometric o "
+		              "inform", "invalid aggregation: expected arithmetic, geometric or inform")
+		       : perr(p, value, "agregación no válida: se esperaba arithmetic, geometric",
+		              "invalid aggregation: expected arithmetic, geometric");
 	return OB_OK;
 }
 
@@ -203,8 +210,8 @@ static ob_err parse_size(struct parser *p, const char *value, long long lo, long
 	long long v;
 
 	if (!ob_parse_int(value, strlen(value), lo, hi, &v))
-		return perr(p, value, "se esperaba un entero entre %lld y %lld / expected an "
-		                      "integer in range", lo, hi);
+		return perr(p, value, "se esperaba un entero entre %lld y %lld",
+		                      "expected an integer from %lld to %lld", lo, hi);
 	*out = (size_t)v;
 	return OB_OK;
 }
@@ -212,8 +219,8 @@ static ob_err parse_size(struct parser *p, const char *value, long long lo, long
 static ob_err parse_weight(struct parser *p, const char *value, double *w)
 {
 	if (!parse_num(value, w) || *w < 0)
-		return perr(p, value, "peso no válido: se esperaba un número >= 0 / invalid "
-		                      "weight");
+		return perr(p, value, "peso no válido: se esperaba un número >= 0",
+		                      "invalid weight: expected a number >= 0");
 	return OB_OK;
 }
 
@@ -237,19 +244,22 @@ static ob_err parse_treat(struct parser *p, const char *value, struct ob_ix_indi
 			t.kind = OB_IX_WINSORISE;
 			if (!parse_num(w[1], &t.lo) || !parse_num(w[2], &t.hi) || t.lo < 0 ||
 			    t.hi > 1 || !(t.lo < t.hi))
-				return perr(p, value, "winsorise P Q necesita 0 <= P < Q <= 1 / "
+				return perr(p, value, "winsorise P Q necesita 0 <= P < Q <= 1",
 				                      "winsorise P Q needs 0 <= P < Q <= 1");
 		} else if (k == 1 && !strcmp(w[0], "log")) {
 			t.kind = OB_IX_LOG;
 		} else if (k == 1 && !strcmp(w[0], "log1p")) {
 			t.kind = OB_IX_LOG1P;
 		} else {
-			return perr(p, value, "tratamiento no válido: se esperaba winsorise P Q, "
-			                      "log, log1p o none, separados por comas / invalid "
-			                      "treatment");
+			return perr(p, value, "tratamiento no válido: se esperaba "
+			                      "winsorise P Q, log, log1p o none, "
+			                      "separados por comas",
+			                      "invalid treatment: expected winsorise P Q, log, log1p or "
+			                      "none, separated by commas");
 		}
 		if (ind->ntreat == OB_IX_MAX_TREAT)
-			return perr(p, value, "más de %d tratamientos / too many treatments",
+			return perr(p, value, "más de %d tratamientos",
+			                      "more than %d treatments",
 			            OB_IX_MAX_TREAT);
 		ind->treat[ind->ntreat++] = t;
 		step = next;
@@ -280,8 +290,8 @@ static ob_err key_once(struct parser *p, const char *key)
 {
 	for (size_t i = 0; i < p->nseen; i++)
 		if (!strcmp(p->seen[i], key))
-			return perr(p, key, "clave repetida en la sección / key repeated in the "
-			                    "section");
+			return perr(p, key, "clave repetida en la sección",
+			                    "key repeated in the section");
 	if (p->nseen < MAX_KEYS_SEEN)
 		ob_strlcpy(p->seen[p->nseen++], key, sizeof(p->seen[0]));
 	return OB_OK;
@@ -300,8 +310,9 @@ static ob_err set_index_key(struct parser *p, const char *k, char *v)
 		else if (!strcmp(v, "list"))
 			def->admin2 = false;
 		else
-			return perr(p, v, "unidades no válidas: se esperaba admin2 o list / invalid "
-			                  "units");
+			return perr(p, v, "unidades no válidas: se esperaba admin2 "
+			                  "o list",
+			                  "invalid units: expected admin2 or list");
 	} else if (!strcmp(k, "unit_column")) {
 		free(def->unit_column);
 		def->unit_column = ob_strdup(v);
@@ -327,9 +338,11 @@ static ob_err set_index_key(struct parser *p, const char *k, char *v)
 		else if (!strcmp(v, "impute-mean"))
 			def->missing = OB_IX_MISSING_IMPUTE_MEAN;
 		else
-			return perr(p, v, "política de datos faltantes no válida: se esperaba "
-			                  "refuse, reweight o impute-mean / invalid missing-data "
-			                  "policy");
+			return perr(p, v, "política de datos faltantes no válida: "
+			                  "se esperaba refuse, reweight o "
+			                  "impute-mean",
+			                  "invalid missing-data policy: expected refuse, reweight or "
+			                  "impute-mean");
 	} else if (!strcmp(k, "classify")) {
 		char buf[OB_MAX_CONFIG_LINE], *w[OB_MAX_CLASSES + 2];
 		size_t n;
@@ -346,26 +359,31 @@ static ob_err set_index_key(struct parser *p, const char *k, char *v)
 			def->classify = OB_IX_CLASS_FIXED;
 			for (size_t i = 1; i < n; i++) {
 				if (!parse_num(w[i], &def->thresholds[i - 1]))
-					return perr(p, w[i], "umbral no válido / invalid threshold");
+					return perr(p, w[i], "umbral no válido",
+					                     "invalid threshold");
 				if (i > 1 && !(def->thresholds[i - 1] > def->thresholds[i - 2]))
-					return perr(p, v, "los umbrales deben ser crecientes / thresholds "
-					                  "must increase");
+					return perr(p, v, "los umbrales deben ser crecientes",
+					                  "thresholds must increase");
 			}
 			if (p->levels_given && def->levels != n)
-				return perr(p, v, "%zu umbrales dan %zu niveles, no %zu / thresholds "
-				                  "and levels disagree", n - 1, n, def->levels);
+				return perr(p, v, "%zu umbrales dan %zu niveles, no %zu",
+				                  "%zu thresholds give %zu levels, not %zu", n - 1, n,
+				            def->levels);
 			def->levels = n;
 		} else
-			return perr(p, v, "clasificación no válida: se esperaba quantile, fisher, "
-			                  "equal o fixed T1 T2 ... / invalid classification");
+			return perr(p, v, "clasificación no válida: se esperaba "
+			                  "quantile, fisher, equal o fixed T1 T2 "
+			                  "...",
+			                  "invalid classification: expected quantile, fisher, equal or "
+			                  "fixed T1 T2 ...");
 	} else if (!strcmp(k, "levels")) {
 		size_t lv = 0;
 		ob_err e = parse_size(p, v, 2, OB_MAX_CLASSES, &lv);
 		if (e)
 			return e;
 		if (def->classify == OB_IX_CLASS_FIXED && lv != def->levels)
-			return perr(p, v, "los umbrales fijos dan %zu niveles / the fixed thresholds "
-			                  "give %zu levels", def->levels, def->levels);
+			return perr(p, v, "los umbrales fijos dan %zu niveles",
+			                  "the fixed thresholds give %zu levels", def->levels);
 		def->levels = lv;
 		p->levels_given = true;
 		p->levels_line = p->line;
@@ -373,7 +391,8 @@ static ob_err set_index_key(struct parser *p, const char *k, char *v)
 		char *items[OB_MAX_CLASSES + 1];
 		size_t n = split_bar(v, items, OB_MAX_CLASSES);
 		if (n > OB_MAX_CLASSES)
-			return perr(p, NULL, "más de %d nombres de nivel / too many level names",
+			return perr(p, NULL, "más de %d nombres de nivel",
+			                     "more than %d level names",
 			            OB_MAX_CLASSES);
 		for (size_t i = 0; i < OB_MAX_CLASSES; i++) {
 			free(def->level_names[i]);
@@ -381,26 +400,30 @@ static ob_err set_index_key(struct parser *p, const char *k, char *v)
 		}
 		for (size_t i = 0; i < n; i++) {
 			if (!*items[i])
-				return perr(p, NULL, "nombre de nivel vacío / empty level name");
+				return perr(p, NULL, "nombre de nivel vacío",
+				                     "empty level name");
 			def->level_names[i] = ob_strdup(items[i]);
 		}
 		p->names_line = p->line;
 	} else if (!strcmp(k, "country")) {
 		if (strlen(v) != 3 || !isupper((unsigned char)v[0]) ||
 		    !isupper((unsigned char)v[1]) || !isupper((unsigned char)v[2]))
-			return perr(p, v, "país no válido: se esperaba un código ISO 3166-1 alfa-3 "
-			                  "(SLV) / invalid country");
+			return perr(p, v, "país no válido: se esperaba un código "
+			                  "ISO 3166-1 alfa-3 (SLV)",
+			                  "invalid country: expected an ISO 3166-1 alpha-3 code (SLV)");
 		free(def->country);
 		def->country = ob_strdup(v);
 	} else if (!strcmp(k, "territory_column")) {
 		if (!*v)
-			return perr(p, NULL, "columna vacía / empty column");
+			return perr(p, NULL, "columna vacía",
+			                     "empty column");
 		free(def->territory_column);
 		def->territory_column = ob_strdup(v);
 	} else if (!strcmp(k, "top")) {
 		return parse_size(p, v, 0, OB_MAX_AREAS, &def->top);
 	} else {
-		return perr(p, k, "clave desconocida en [index] / unknown key in [index]");
+		return perr(p, k, "clave desconocida en [index]",
+		                  "unknown key in [index]");
 	}
 	return OB_OK;
 }
@@ -426,7 +449,8 @@ static ob_err set_dimension_key(struct parser *p, const char *k, char *v)
 		n->agg = m == OB_IX_AGG_ARITH ? OB_IX_ARITH : OB_IX_GEOM;
 		p->node_agg_set[p->cur] = true;
 	} else {
-		return perr(p, k, "clave desconocida en [dimension] / unknown key in [dimension]");
+		return perr(p, k, "clave desconocida en [dimension]",
+		                  "unknown key in [dimension]");
 	}
 	return OB_OK;
 }
@@ -440,7 +464,8 @@ static ob_err set_indicator_key(struct parser *p, const char *k, char *v)
 		ind->name = ob_strdup(v);
 	} else if (!strcmp(k, "column")) {
 		if (!*v)
-			return perr(p, NULL, "columna vacía / empty column");
+			return perr(p, NULL, "columna vacía",
+			                     "empty column");
 		free(ind->column);
 		ind->column = ob_strdup(v);
 	} else if (!strcmp(k, "dimension")) {
@@ -455,8 +480,10 @@ static ob_err set_indicator_key(struct parser *p, const char *k, char *v)
 		else if (!strcmp(v, "-") || !strcmp(v, "-1"))
 			ind->direction = -1;
 		else
-			return perr(p, v, "dirección no válida: se esperaba + (más es peor) o - "
-			                  "(más es mejor) / invalid direction");
+			return perr(p, v, "dirección no válida: se esperaba + (más "
+			                  "es peor) o - (más es mejor)",
+			                  "invalid direction: expected + (more is worse) or - (more "
+			                  "is better)");
 	} else if (!strcmp(k, "treat")) {
 		return parse_treat(p, v, ind);
 	} else if (!strcmp(k, "normalise") || !strcmp(k, "normalize")) {
@@ -464,12 +491,14 @@ static ob_err set_indicator_key(struct parser *p, const char *k, char *v)
 		return parse_norm(p, v, &ind->norm);
 	} else if (!strcmp(k, "catalog")) {
 		if (!*v)
-			return perr(p, NULL, "indicador del catálogo vacío / empty catalog indicator");
+			return perr(p, NULL, "indicador del catálogo vacío",
+			                     "empty catalog indicator");
 		free(ind->catalog);
 		ind->catalog = ob_strdup(v);
 		ind->catalog_line = p->line;
 	} else {
-		return perr(p, k, "clave desconocida en [indicator] / unknown key in [indicator]");
+		return perr(p, k, "clave desconocida en [indicator]",
+		                  "unknown key in [indicator]");
 	}
 	return OB_OK;
 }
@@ -483,8 +512,9 @@ static ob_err set_uncertainty_key(struct parser *p, const char *k, char *v)
 	} else if (!strcmp(k, "seed")) {
 		long long s;
 		if (!ob_parse_int(v, strlen(v), 0, INT64_MAX, &s))
-			return perr(p, v, "semilla no válida: se esperaba un entero >= 0 / invalid "
-			                  "seed");
+			return perr(p, v, "semilla no válida: se esperaba un "
+			                  "entero >= 0",
+			                  "invalid seed: expected an integer >= 0");
 		u->seed = (uint64_t)s;
 	} else if (!strcmp(k, "weights")) {
 		char buf[OB_MAX_CONFIG_LINE], *w[3];
@@ -500,14 +530,18 @@ static ob_err set_uncertainty_key(struct parser *p, const char *k, char *v)
 		           parse_num(w[1], &u->weights_param) && u->weights_param > 0) {
 			u->weights = OB_IX_W_DIRICHLET;
 		} else {
-			return perr(p, v, "pesos no válidos: se esperaba fixed, uniform P (0 < P < 1) "
-			                  "o dirichlet A (A > 0) / invalid weights perturbation");
+			return perr(p, v, "pesos no válidos: se esperaba fixed, "
+			                  "uniform P (0 < P < 1) o dirichlet A (A "
+			                  "> 0)",
+			                  "invalid weights: expected fixed, uniform P (0 < P < 1) or "
+			                  "dirichlet A (A > 0)");
 		}
 	} else if (!strcmp(k, "normalise") || !strcmp(k, "normalize")) {
 		char *items[OB_MAX_INDEX_ALTERNATIVES + 1];
 		size_t n = split_bar(v, items, OB_MAX_INDEX_ALTERNATIVES);
 		if (n > OB_MAX_INDEX_ALTERNATIVES)
-			return perr(p, NULL, "más de %d alternativas / too many alternatives",
+			return perr(p, NULL, "más de %d alternativas",
+			                     "more than %d alternatives",
 			            OB_MAX_INDEX_ALTERNATIVES);
 		for (size_t i = 0; i < n; i++) {
 			u->norm_nominal[i] = !strcmp(items[i], "nominal");
@@ -523,7 +557,8 @@ static ob_err set_uncertainty_key(struct parser *p, const char *k, char *v)
 		char *items[OB_MAX_INDEX_ALTERNATIVES + 1];
 		size_t n = split_bar(v, items, OB_MAX_INDEX_ALTERNATIVES);
 		if (n > OB_MAX_INDEX_ALTERNATIVES)
-			return perr(p, NULL, "más de %d alternativas / too many alternatives",
+			return perr(p, NULL, "más de %d alternativas",
+			                     "more than %d alternatives",
 			            OB_MAX_INDEX_ALTERNATIVES);
 		for (size_t i = 0; i < n; i++) {
 			ob_err e = parse_agg(p, items[i], true, true, &u->agg[i]);
@@ -533,8 +568,8 @@ static ob_err set_uncertainty_key(struct parser *p, const char *k, char *v)
 		u->nagg = n;
 		p->mc_agg_line = p->line;
 	} else {
-		return perr(p, k, "clave desconocida en [uncertainty] / unknown key in "
-		                  "[uncertainty]");
+		return perr(p, k, "clave desconocida en [uncertainty]",
+		                  "unknown key in [uncertainty]");
 	}
 	return OB_OK;
 }
@@ -551,23 +586,25 @@ static ob_err open_section(struct parser *p, const char *section)
 	p->nseen = 0;
 	if (n == 1 && !strcmp(w[0], "index")) {
 		if (p->index_line)
-			return perr(p, "index", "sección [index] repetida / repeated section");
+			return perr(p, "index", "sección [index] repetida",
+			                        "repeated section");
 		p->index_line = p->line;
 		p->sec = SEC_INDEX;
 		return OB_OK;
 	}
 	if (n == 1 && !strcmp(w[0], "uncertainty")) {
 		if (p->unc_line)
-			return perr(p, "uncertainty", "sección [uncertainty] repetida / repeated "
-			                              "section");
+			return perr(p, "uncertainty", "sección [uncertainty] repetida",
+			                              "repeated section");
 		p->unc_line = p->line;
 		p->sec = SEC_UNCERTAINTY;
 		return OB_OK;
 	}
 	if (n == 2 && (!strcmp(w[0], "dimension") || !strcmp(w[0], "indicator"))) {
 		if (!id_ok(w[1]) || !strcmp(w[1], "index"))
-			return perr(p, w[1], "identificador no válido: letras ASCII, cifras, _ - . "
-			                     "(y no «index») / invalid id");
+			return perr(p, w[1], "identificador no válido: letras ASCII, "
+			                     "cifras, _ - . (y no «index»)",
+			                     "invalid id: ASCII letters, digits, _ - . (and not «index»)");
 		for (size_t i = 0; i < p->nskip; i++)
 			if (!strcmp(p->skip[i], w[1])) {
 				p->sec = SEC_SKIP;
@@ -575,11 +612,13 @@ static ob_err open_section(struct parser *p, const char *section)
 			}
 		if (ob_index_find_node(def, w[1]) != (size_t)-1 ||
 		    ob_index_find_indicator(def, w[1]) != (size_t)-1)
-			return perr(p, w[1], "identificador repetido / duplicated id");
+			return perr(p, w[1], "identificador repetido",
+			                     "duplicated id");
 		if (w[0][1] == 'i') {
 			struct ob_ix_node *nd;
 			if (def->nnode == OB_MAX_INDEX_NODES)
-				return perr(p, w[1], "más de %d dimensiones / too many dimensions",
+				return perr(p, w[1], "más de %d dimensiones",
+				                     "more than %d dimensions",
 				            OB_MAX_INDEX_NODES - 1);
 			p->cur = def->nnode++;
 			nd = &def->node[p->cur];
@@ -591,7 +630,8 @@ static ob_err open_section(struct parser *p, const char *section)
 		} else {
 			struct ob_ix_indicator *ind;
 			if (def->nind == OB_MAX_INDEX_INDICATORS)
-				return perr(p, w[1], "más de %d indicadores / too many indicators",
+				return perr(p, w[1], "más de %d indicadores",
+				                     "more than %d indicators",
 				            OB_MAX_INDEX_INDICATORS);
 			p->cur = def->nind++;
 			ind = &def->ind[p->cur];
@@ -603,8 +643,10 @@ static ob_err open_section(struct parser *p, const char *section)
 		}
 		return OB_OK;
 	}
-	return perr(p, section, "sección desconocida: se esperaba [index], [dimension ID], "
-	                  "[indicator ID] o [uncertainty] / unknown section");
+	return perr(p, section, "sección desconocida: se esperaba [index], "
+	                        "[dimension ID], [indicator ID] o [uncertainty]",
+	                        "unknown section: expected [index], [dimension ID], [indicator ID] "
+	                        "or [uncertainty]");
 }
 
 static ob_err def_item(void *ctx, const struct ob_ini_item *it)
@@ -638,19 +680,20 @@ static ob_err def_item(void *ctx, const struct ob_ini_item *it)
 }
 
 /* Error at a given line (for checks after parsing). */
-static ob_err lerr(struct parser *p, long line, const char *value, const char *fmt, ...)
-	OB_PRINTF(4, 5);
+static ob_err lerr(struct parser *p, long line, const char *value, const char *es,
+                   const char *en, ...) __attribute__((format(printf, 4, 6), format(printf, 5, 6)));
 
-static ob_err lerr(struct parser *p, long line, const char *value, const char *fmt, ...)
+static ob_err lerr(struct parser *p, long line, const char *value, const char *es,
+                   const char *en, ...)
 {
-	char msg[512];
 	va_list ap;
+	ob_err e;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_start(ap, en);
+	e = ob_diag_vset2(p->d, OB_EINVAL, p->name, line, 0, value, value ? strlen(value) : 0, es,
+	                  en, ap);
 	va_end(ap);
-	return ob_diag_set(p->d, OB_EINVAL, p->name, line, 0, value, value ? strlen(value) : 0,
-	                   "%s", msg);
+	return e;
 }
 
 static size_t resolve_node(const struct ob_index_def *def, const char *id)
@@ -688,17 +731,19 @@ static ob_err check(struct parser *p)
 
 	def->node[0].line = p->index_line;
 	if (!def->nind)
-		return lerr(p, p->line, NULL, "la definición no tiene indicadores ([indicator ID]) "
-		                              "/ no indicators");
+		return lerr(p, p->line, NULL, "la definición no tiene indicadores "
+		                              "([indicator ID])",
+		                              "the definition has no indicators ([indicator ID])");
 	for (size_t c = 1; c < def->nnode; c++) {
 		size_t par = resolve_node(def, p->node_parent[c]);
 		if (par == (size_t)-1)
 			return lerr(p, p->node_parent_line[c], p->node_parent[c],
-			            "dimensión padre desconocida / unknown parent dimension");
+			            "dimensión padre desconocida",
+			            "unknown parent dimension");
 		if (par == c)
 			return lerr(p, p->node_parent_line[c], p->node_parent[c],
-			            "una dimensión no puede ser su propio padre / a dimension cannot "
-			            "be its own parent");
+			            "una dimensión no puede ser su propio padre",
+			            "a dimension cannot be its own parent");
 		def->node[c].parent = par;
 		if (p->inform && !p->node_agg_set[c])
 			def->node[c].agg = OB_IX_ARITH;
@@ -707,15 +752,18 @@ static ob_err check(struct parser *p)
 		size_t par = resolve_node(def, p->ind_dim[j]);
 		if (par == (size_t)-1)
 			return lerr(p, p->ind_dim_line[j], p->ind_dim[j],
-			            "dimensión desconocida / unknown dimension");
+			            "dimensión desconocida",
+			            "unknown dimension");
 		def->ind[j].parent = par;
 		if (!def->ind[j].column)
 			def->ind[j].column = ob_strdup(def->ind[j].id);
 		if (!strcmp(def->ind[j].column, def->unit_column) ||
 		    (def->name_column && !strcmp(def->ind[j].column, def->name_column)))
 			return lerr(p, def->ind[j].line, def->ind[j].column,
-			            "la columna del indicador es la de la unidad o del nombre / the "
-			            "indicator column is the unit or name column");
+			            "la columna del indicador es la de la unidad "
+			            "o del nombre",
+			            "the indicator column is the unit or name "
+			            "column");
 	}
 	/* depths: follow parents; more than the limit means a cycle or too deep */
 	for (size_t c = 1; c < def->nnode; c++) {
@@ -724,8 +772,8 @@ static ob_err check(struct parser *p)
 			at = def->node[at].parent;
 			if (++depth > OB_MAX_INDEX_DEPTH)
 				return lerr(p, def->node[c].line, def->node[c].id,
-				            "ciclo de dimensiones o más de %d niveles / dimension cycle "
-				            "or nesting deeper than %d", OB_MAX_INDEX_DEPTH,
+				            "ciclo de dimensiones o más de %d niveles",
+				            "dimension cycle or more than %d levels",
 				            OB_MAX_INDEX_DEPTH);
 		}
 		def->node[c].depth = depth;
@@ -758,12 +806,13 @@ static ob_err check(struct parser *p)
 		}
 		if (def->kid_off[c + 1] == def->kid_off[c])
 			return lerr(p, def->node[c].line, def->node[c].id,
-			            "la dimensión no tiene indicadores ni dimensiones / the dimension "
-			            "is empty");
+			            "la dimensión no tiene indicadores ni "
+			            "dimensiones",
+			            "the dimension has no indicators and no dimensions");
 		if (!(sw > 0))
 			return lerr(p, def->node[c].line, def->node[c].id,
-			            "los pesos de sus componentes suman 0 / its children's weights add "
-			            "up to 0");
+			            "los pesos de sus componentes suman 0",
+			            "its children's weights add up to 0");
 	}
 	/* order: deepest first */
 	def->order = ob_malloc(def->nnode * sizeof(*def->order));
@@ -777,9 +826,8 @@ static ob_err check(struct parser *p)
 		while (n < OB_MAX_CLASSES && def->level_names[n])
 			n++;
 		if (n != def->levels)
-			return lerr(p, p->names_line, NULL, "%zu nombres para %zu niveles / %zu names "
-			                                    "for %zu levels", n, def->levels, n,
-			            def->levels);
+			return lerr(p, p->names_line, NULL, "%zu nombres para %zu niveles",
+			                                    "%zu names for %zu levels", n, def->levels);
 	} else {
 		static const char *const five[] = { "Muy bajo", "Bajo", "Medio", "Alto",
 			                            "Muy alto" };
@@ -798,9 +846,11 @@ static ob_err check(struct parser *p)
 		for (size_t j = 0; j < def->nind; j++)
 			if (ind_can_be_negative(def, j, NULL))
 				return lerr(p, def->ind[j].line, def->ind[j].id,
-				            "agregación geométrica con una normalización que da valores "
-				            "negativos (zscore, minmax con L < 0) / geometric aggregation "
-				            "over a normalisation that gives negative values");
+				            "agregación geométrica con una "
+				            "normalización que da valores negativos "
+				            "(zscore, minmax con L < 0)",
+				            "geometric aggregation over a normalisation that "
+				            "gives negative values (zscore, minmax with L < 0)");
 	/* uncertainty: defaults, then every combination must be computable */
 	if (!def->mc.nnorm) {
 		def->mc.nnorm = 1;
@@ -818,18 +868,23 @@ static ob_err check(struct parser *p)
 				if (ind_can_be_negative(def, j, def->mc.norm_nominal[i] ? NULL
 				                                                         : &def->mc.norm[i]))
 					return lerr(p, p->mc_agg_line, ob_index_agg_mode_name(def->mc.agg[a]),
-					            "[uncertainty]: la agregación %s no admite la "
-					            "normalización n.º %zu (valores negativos) / geometric "
-					            "aggregation with a normalisation that gives negative "
-					            "values", ob_index_agg_mode_name(def->mc.agg[a]), i + 1);
+					            "[uncertainty]: la agregación %s no "
+					            "admite la normalización n.º %zu "
+					            "(valores negativos)",
+					            "[uncertainty]: the %s aggregation does not "
+					            "take normalisation no. %zu (negative values)",
+					            ob_index_agg_mode_name(def->mc.agg[a]), i + 1);
 	}
 	if (def->classify == OB_IX_CLASS_FIXED)
 		for (size_t i = 0; i < def->mc.nnorm; i++)
 			if (!def->mc.norm_nominal[i])
 				return lerr(p, p->mc_norm_line, NULL,
-				            "[uncertainty]: con umbrales fijos las normalizaciones "
-				            "alternativas cambiarían la escala; use solo nominal / fixed "
-				            "thresholds need the nominal normalisation");
+				            "[uncertainty]: con umbrales fijos las "
+				            "normalizaciones alternativas cambiarían "
+				            "la escala; use solo nominal",
+				            "[uncertainty]: with fixed thresholds the "
+				            "alternative normalisations would change the "
+				            "scale; use nominal only");
 	return OB_OK;
 }
 

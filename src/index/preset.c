@@ -77,8 +77,8 @@ ob_err ob_index_preset_text(const char *dir, const char *preset, struct ob_buf *
 		const struct ob_embedded_file *f = &ob_catalog_files[i];
 		size_t n = strlen(f->path);
 		if (!strcmp(f->path, emb)) {
-			snprintf(name, name_size, "%s/%s (incorporado / built in)", OB_CATALOG_DIR,
-			         emb);
+			snprintf(name, name_size, OB_TR("%s/%s (incorporado)", "%s/%s (built in)"),
+			         OB_CATALOG_DIR, emb);
 			return ob_buf_add(text, f->data, f->len)
 			               ? OB_DIAG(d, OB_ETOOBIG, emb, 0, 0, NULL, 0,
 			                         "archivo demasiado grande", "file too large")

@@ -75,15 +75,13 @@ static size_t diag_text(const struct ob_csv_reader *r, const char *s, size_t n,
 
 ob_err csv_fail(struct ob_csv_reader *r, struct ob_diag *d, ob_err code,
                 long line, long column, const char *value, size_t vlen,
-                const char *fmt, ...)
+                const char *es, const char *en, ...)
 {
-	char msg[sizeof(r->diag.message)];
 	va_list ap;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_start(ap, en);
+	ob_diag_vset2(&r->diag, code, r->name, line, column, value, vlen, es, en, ap);
 	va_end(ap);
-	ob_diag_set(&r->diag, code, r->name, line, column, value, vlen, "%s", msg);
 	r->err = code;
 	if (d)
 		*d = r->diag;
@@ -128,8 +126,8 @@ static ob_err refill(struct ob_csv_reader *r, struct ob_diag *d)
 		got = read(r->fd, r->buf + r->len, r->cap - r->len);
 	while (got < 0 && errno == EINTR);
 	if (got < 0)
-		return csv_fail(r, d, OB_EIO, 0, 0, NULL, 0,
-		                "no se pudo leer el archivo: %s", strerror(errno));
+		return csv_fail(r, d, OB_EIO, 0, 0, NULL, 0, "no se pudo leer el archivo: %s",
+		                "cannot read the file: %s", strerror(errno));
 	if (got == 0) {
 		r->eof = true;
 		return OB_OK;
@@ -157,8 +155,8 @@ static ob_err fill_sniff(struct ob_csv_reader *r, struct ob_diag *d)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
-			return csv_fail(r, d, OB_EIO, 0, 0, NULL, 0,
-			                "no se pudo leer el archivo: %s", strerror(errno));
+			return csv_fail(r, d, OB_EIO, 0, 0, NULL, 0, "no se pudo leer el archivo: %s",
+			                "cannot read the file: %s", strerror(errno));
 		if (got == 0)
 			r->eof = true;
 		ob_sha256_update(&r->sha, r->buf + r->len, (size_t)got);
@@ -176,12 +174,15 @@ static ob_err setup(struct ob_csv_reader *r, const struct ob_csv_options *o,
 	ob_err e;
 
 	if (o && (o->encoding < OB_ENC_AUTO || o->encoding > OB_ENC_CP1252))
-		return csv_fail(r, d, OB_EINVAL, 0, 0, NULL, 0, "codificación desconocida");
+		return csv_fail(r, d, OB_EINVAL, 0, 0, NULL, 0, "codificación desconocida",
+		                "unknown encoding");
 	dl = o ? (unsigned char)o->delimiter : 0;
 	if (dl == '"' || dl == '\r' || dl == '\n' || dl >= 0x80)
 		return csv_fail(r, d, OB_EINVAL, 0, 0, NULL, 0,
 		                "separador no válido (0x%02X): se espera ; , tab | u otro "
-		                "carácter ASCII que no sea comilla ni fin de línea", dl);
+		                "carácter ASCII que no sea comilla ni fin de línea",
+		                "invalid delimiter (0x%02X): expected ; , tab | or another "
+		                "ASCII character that is neither a quote nor a line end", dl);
 	/* options can tighten the limits of limits.h, not loosen them */
 	r->max_field = o && o->max_field && o->max_field < OB_MAX_FIELD ?
 	               o->max_field : OB_MAX_FIELD;
@@ -249,7 +250,8 @@ static ob_err open_sheet(struct ob_csv_reader *r, const char *path,
 				continue;
 			if (got < 0)
 				return csv_fail(r, d, OB_EIO, 0, 0, NULL, 0,
-				                "no se pudo leer el archivo: %s", strerror(errno));
+				                "no se pudo leer el archivo: %s", "cannot read the file: %s",
+				                strerror(errno));
 			if (got == 0)
 				break;
 			ob_sha256_update(&r->sha, r->buf, (size_t)got);
@@ -283,13 +285,14 @@ ob_err ob_csv_open(const char *path, const char *name,
 	r->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (r->fd < 0) {
 		e = csv_fail(r, d, OB_EIO, 0, 0, NULL, 0, "no se pudo abrir el archivo: %s",
-		             strerror(errno));
+		             "cannot open the file: %s", strerror(errno));
 		goto close;
 	}
 	if (fstat(r->fd, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
 			e = csv_fail(r, d, OB_EIO, 0, 0, NULL, 0,
-			             "es un directorio, no un archivo / is a directory");
+			             "es un directorio, no un archivo",
+			             "is a directory, not a file");
 			goto close;
 		}
 		if (S_ISREG(st.st_mode))
@@ -390,11 +393,12 @@ static ob_err record_too_big(struct ob_csv_reader *r, struct ob_diag *d)
 	if (r->open_quote_line)
 		return csv_fail(r, d, OB_ETOOBIG, r->line, 0, NULL, 0,
 		                "registro de más de %zu bytes; ¿una comilla sin cerrar en "
-		                "la línea %ld? / record longer than %zu bytes",
-		                r->max_line, r->open_quote_line, r->max_line);
+		                "la línea %ld?",
+		                "record longer than %zu bytes; an unclosed quote on "
+		                "line %ld?", r->max_line, r->open_quote_line);
 	return csv_fail(r, d, OB_ETOOBIG, r->line, 0, NULL, 0,
-	                "registro de más de %zu bytes / record longer than %zu bytes",
-	                r->max_line, r->max_line);
+	                "registro de más de %zu bytes", "record longer than %zu bytes",
+	                r->max_line);
 }
 
 /*
@@ -421,8 +425,7 @@ static enum parse_result parse_record(struct ob_csv_reader *r, size_t *next,
 
 		if (nf == OB_MAX_COLUMNS) {
 			csv_fail(r, d, OB_ETOOBIG, r->line + nl, OB_MAX_COLUMNS + 1, NULL, 0,
-			         "más de %d columnas / more than %d columns",
-			         OB_MAX_COLUMNS, OB_MAX_COLUMNS);
+			         "más de %d columnas", "more than %d columns", OB_MAX_COLUMNS);
 			return FAILED;
 		}
 		r->roff[nf] = (size_t)(p - s);
@@ -440,8 +443,9 @@ static enum parse_result parse_record(struct ob_csv_reader *r, size_t *next,
 					vlen = diag_text(r, f, (size_t)(end - f), val, sizeof(val));
 					csv_fail(r, d, OB_EPARSE, r->line + nl, (long)nf + 1, val, vlen,
 					         "comilla sin cerrar: el campo entre comillas que "
-					         "empieza aquí no termina antes del fin del archivo / "
-					         "unterminated quoted field");
+					         "empieza aquí no termina antes del fin del archivo",
+					         "unterminated quote: the quoted field that starts "
+					         "here does not end before the end of the file");
 					return FAILED;
 				}
 				if (q + 1 < end && q[1] == '"') {
@@ -461,8 +465,10 @@ static enum parse_result parse_record(struct ob_csv_reader *r, size_t *next,
 				csv_fail(r, d, OB_EPARSE, r->line + nl, (long)nf + 1, val, vlen,
 				         "carácter después de la comilla de cierre; se esperaba "
 				         "el separador «%s» o el fin de línea (una comilla dentro "
-				         "de un campo entre comillas se escribe doble: \"\") / "
-				         "character after a closing quote",
+				         "de un campo entre comillas se escribe doble: \"\")",
+				         "character after the closing quote; expected the "
+				         "delimiter «%s» or the end of the line (a quote inside "
+				         "a quoted field is written twice: \"\")",
 				         delim_name(delim, dn));
 				return FAILED;
 			}
@@ -482,8 +488,8 @@ static enum parse_result parse_record(struct ob_csv_reader *r, size_t *next,
 			size_t vn = (size_t)(p - v) - (r->quoted[nf] ? 1 : 0);
 			vlen = diag_text(r, v, vn, val, sizeof(val));
 			csv_fail(r, d, OB_ETOOBIG, r->line + nl, (long)nf + 1, val, vlen,
-			         "campo de más de %zu bytes / field longer than %zu bytes",
-			         r->max_field, r->max_field);
+			         "campo de más de %zu bytes", "field longer than %zu bytes",
+			         r->max_field);
 			return FAILED;
 		}
 		if (put_nul(&r->fbuf))
@@ -569,8 +575,8 @@ static ob_err check_bytes(struct ob_csv_reader *r, const char *s, size_t n,
 	if (s[k] == '\0')
 		return csv_fail(r, d, OB_EENCODING, r->line + count_breaks(s, k), col,
 		                NULL, 0,
-		                "byte nulo: no parece un archivo de texto (bytes nulos) / "
-		                "NUL byte: not a text file");
+		                "byte nulo: no parece un archivo de texto (bytes nulos)",
+		                "NUL byte: this does not look like a text file (NUL bytes)");
 	/* show the field as it would read in Windows-1252 */
 	{
 		struct ob_buf b = OB_BUF_INIT(sizeof(val) - 1);
@@ -589,15 +595,16 @@ static ob_err check_bytes(struct ob_csv_reader *r, const char *s, size_t n,
 	if (r->enc_given)
 		return csv_fail(r, d, OB_EENCODING, r->line + count_breaks(s, k), col, val,
 		                vlen, "UTF-8 no válido: el byte 0x%02X no es UTF-8; guarde "
-		                "el archivo como UTF-8 / invalid UTF-8: byte 0x%02X is not "
-		                "UTF-8; save the file as UTF-8",
-		                (unsigned char)s[k], (unsigned char)s[k]);
+		                "el archivo como UTF-8",
+		                "invalid UTF-8: byte 0x%02X is not UTF-8; save the file "
+		                "as UTF-8", (unsigned char)s[k]);
 	return csv_fail(r, d, OB_EENCODING, r->line + count_breaks(s, k), col, val, vlen,
 	                "codificación mixta: el byte 0x%02X no es UTF-8 válido, pero "
 	                "el comienzo del archivo sí lo era; guarde todo el archivo en "
-	                "UTF-8 o indique encoding = windows-1252 en el perfil / mixed "
-	                "encodings: byte 0x%02X is not valid UTF-8",
-	                (unsigned char)s[k], (unsigned char)s[k]);
+	                "UTF-8 o indique encoding = windows-1252 en el perfil",
+	                "mixed encodings: byte 0x%02X is not valid UTF-8, but the "
+	                "start of the file was; save the whole file as UTF-8 or set "
+	                "encoding = windows-1252 in the profile", (unsigned char)s[k]);
 }
 
 ob_err ob_csv_next(struct ob_csv_reader *r, const struct ob_csv_record **rec,

@@ -61,7 +61,8 @@ struct ob_csv_reader {
 /* Record an error (sticky) and copy it to d. */
 ob_err csv_fail(struct ob_csv_reader *r, struct ob_diag *d, ob_err code,
                 long line, long column, const char *value, size_t vlen,
-                const char *fmt, ...) OB_PRINTF(8, 9);
+                const char *es, const char *en, ...)
+	__attribute__((format(printf, 8, 10), format(printf, 9, 10)));
 
 /* csv_sniff.c */
 bool csv_has_high(const char *s, size_t n);

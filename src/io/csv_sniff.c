@@ -236,12 +236,13 @@ ob_err csv_sniff(struct ob_csv_reader *r, const struct ob_csv_options *o,
 
 	if (n == 0)
 		return csv_fail(r, d, OB_EEMPTY, 0, 0, NULL, 0,
-		                "el archivo está vacío / the file is empty");
+		                "el archivo está vacío", "the file is empty");
 	if (n >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF)))
 		return csv_fail(r, d, OB_EENCODING, 0, 0, NULL, 0,
 		                "el archivo está en UTF-16, que no se admite: guárdelo como "
-		                "«CSV UTF-8» o «CSV (delimitado por comas)» (Windows-1252) / "
-		                "UTF-16 is not supported: save it as UTF-8 or Windows-1252 CSV");
+		                "«CSV UTF-8» o «CSV (delimitado por comas)» (Windows-1252)",
+		                "the file is in UTF-16, which is not supported: save it as "
+		                "«CSV UTF-8» or «CSV (Comma delimited)» (Windows-1252)");
 	if (n >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
 		r->bom = true;
 		r->pos = 3;
@@ -257,19 +258,24 @@ ob_err csv_sniff(struct ob_csv_reader *r, const struct ob_csv_options *o,
 			return csv_fail(r, d, OB_EENCODING, line_of(s, (size_t)(nul - s)), 0,
 			                NULL, 0,
 			                "no parece un archivo de texto (bytes nulos); parece "
-			                "UTF-16 sin BOM: guárdelo como CSV UTF-8 / not a text "
-			                "file (NUL bytes), looks like UTF-16");
+			                "UTF-16 sin BOM: guárdelo como CSV UTF-8",
+			                "this does not look like a text file (NUL bytes); it "
+			                "looks like UTF-16 without a BOM: save it as CSV UTF-8");
 		return csv_fail(r, d, OB_EENCODING, line_of(s, (size_t)(nul - s)), 0, NULL, 0,
-		                "no parece un archivo de texto (bytes nulos) / not a text "
-		                "file (NUL bytes)");
+		                "no parece un archivo de texto (bytes nulos)",
+		                "this does not look like a text file (NUL bytes)");
 	}
 	for (i = 0; i < n; i++)
 		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
 			break;
+	if (i == n && r->eof && r->bom)
+		return csv_fail(r, d, OB_EEMPTY, 0, 0, NULL, 0,
+		                "el archivo no tiene datos (solo espacios y la marca BOM)",
+		                "the file holds no data (only blanks and the BOM)");
 	if (i == n && r->eof)
 		return csv_fail(r, d, OB_EEMPTY, 0, 0, NULL, 0,
-		                "el archivo no tiene datos (solo espacios%s) / the file "
-		                "holds no data", r->bom ? " y la marca BOM" : "");
+		                "el archivo no tiene datos (solo espacios)",
+		                "the file holds no data (only blanks)");
 
 	r->enc = o ? o->encoding : OB_ENC_AUTO;
 	r->enc_given = r->enc != OB_ENC_AUTO;
@@ -306,8 +312,10 @@ ob_err csv_sniff(struct ob_csv_reader *r, const struct ob_csv_options *o,
 			return csv_fail(r, d, OB_EINVAL, 0, 0, NULL, 0,
 			                "no se pudo determinar el separador: ninguno de ; , "
 			                "tabulador | da un número de columnas constante; "
-			                "indíquelo en el perfil (delimiter) / cannot tell the "
-			                "delimiter");
+			                "indíquelo en el perfil (delimiter)",
+			                "cannot tell the delimiter: none of ; , tab | gives "
+			                "a constant number of columns; give it in the profile "
+			                "(delimiter)");
 	}
 	if (r->check.contradicted)
 		sniff_examples(r, s, n);

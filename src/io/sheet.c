@@ -122,13 +122,11 @@ ob_err sheet_fail(struct ob_sheet *s, struct ob_diag *d, ob_err code, long line,
                   long column, const char *value, size_t vlen, const char *es,
                   const char *en, ...)
 {
-	char msg[sizeof(s->diag.message)];
 	va_list ap;
 
 	va_start(ap, en);
-	vsnprintf(msg, sizeof(msg), OB_TR(es, en), ap);
+	ob_diag_vset2(&s->diag, code, s->file, line, column, value, vlen, es, en, ap);
 	va_end(ap);
-	ob_diag_set(&s->diag, code, s->file, line, column, value, vlen, "%s", msg);
 	s->err = code;
 	if (d)
 		*d = s->diag;

@@ -24,9 +24,11 @@ static bool eq(const char *s, size_t n, const char *lit)
 	return strlen(lit) == n && !memcmp(s, lit, n);
 }
 
-static ob_err bad(struct parse *p, const char *v, size_t vn, const char *msg)
+/* The value v[0..vn) of the current line refused, with why in Spanish and
+ * in English. */
+static ob_err bad(struct parse *p, const char *v, size_t vn, const char *es, const char *en)
 {
-	return ob_diag_set(p->d, OB_EINVAL, p->name, p->line, 0, v, vn, "%s", msg);
+	return ob_diag_set_texts(p->d, OB_EINVAL, p->name, p->line, 0, v, vn, es, en);
 }
 
 static ob_err parse_bool(struct parse *p, const char *v, size_t n, bool *out)
@@ -40,7 +42,7 @@ static ob_err parse_bool(struct parse *p, const char *v, size_t n, bool *out)
 		*out = false;
 		return OB_OK;
 	}
-	return bad(p, v, n, "se esperaba yes o no / expected yes or no");
+	return bad(p, v, n, "se esperaba yes o no", "expected yes or no");
 }
 
 static ob_err parse_num(struct parse *p, const char *v, size_t n, double lo, double hi,
@@ -57,10 +59,10 @@ static ob_err parse_num(struct parse *p, const char *v, size_t n, double lo, dou
 static ob_err parse_prob(struct parse *p, const char *v, size_t n, bool one, double *out)
 {
 	if (!ob_parse_double(v, n, out) || !(*out > 0) || !(one ? *out <= 1 : *out < 1))
-		return bad(p, v, n, one ? "se esperaba una probabilidad mayor que 0 y hasta 1 / "
-		                          "expected a probability in (0, 1]"
-		                        : "se esperaba una probabilidad mayor que 0 y menor que 1 / "
-		                          "expected a probability in (0, 1)");
+		return one ? bad(p, v, n, "se esperaba una probabilidad mayor que 0 y hasta 1",
+		                 "expected a probability in (0, 1]")
+		           : bad(p, v, n, "se esperaba una probabilidad mayor que 0 y menor que 1",
+		                 "expected a probability in (0, 1)");
 	return OB_OK;
 }
 
@@ -91,13 +93,15 @@ static ob_err parse_colref(struct parse *p, const char *v, size_t n, struct ob_l
 			               "more than %d names for a column", OB_LINK_MAX_ALT);
 		if (ob_fold_key(s, sn, &k)) {
 			ob_buf_release(&k);
-			return bad(p, s, sn, "nombre de columna no válido / invalid column name");
+			return bad(p, s, sn, "nombre de columna no válido",
+			           "invalid column name");
 		}
 		ob_strlcpy(ref->alt[ref->nalt++], k.ptr ? k.ptr : "", sizeof(ref->alt[0]));
 		ob_buf_release(&k);
 	}
 	if (!ref->nalt)
-		return bad(p, v, n, "falta el nombre de la columna / missing column name");
+		return bad(p, v, n, "falta el nombre de la columna",
+		           "missing column name");
 	return OB_OK;
 }
 
@@ -128,12 +132,13 @@ static ob_err parse_dates(struct parse *p, const char *v, size_t n, unsigned *fo
 				break;
 		if (k == OB_ARRAY_SIZE(f))
 			return bad(p, s, sn, "forma de fecha desconocida; se esperaba dmy, mdy, iso, "
-			                     "excel o partial / unknown date form");
+			           "excel o partial",
+			           "unknown date form; expected dmy, mdy, iso, excel or partial");
 		*forms |= f[k].flag;
 	}
 	if ((*forms & OB_DATE_DMY) && (*forms & OB_DATE_MDY))
-		return bad(p, v, n, "dmy y mdy no pueden ir juntas / dmy and mdy exclude each "
-		                    "other");
+		return bad(p, v, n, "dmy y mdy no pueden ir juntas",
+		           "dmy and mdy exclude each other");
 	return OB_OK;
 }
 
@@ -170,8 +175,8 @@ static ob_err link_key(struct parse *p, const char *k, size_t kn, const char *v,
 		else if (eq(v, vn, "optimal"))
 			o->assign = OB_ASSIGN_OPTIMAL;
 		else
-			return bad(p, v, vn, "se esperaba greedy u optimal / expected greedy or "
-			                     "optimal");
+			return bad(p, v, vn, "se esperaba greedy u optimal",
+			           "expected greedy or optimal");
 		return OB_OK;
 	}
 	if (eq(k, kn, "within")) {
@@ -186,8 +191,8 @@ static ob_err link_key(struct parse *p, const char *k, size_t kn, const char *v,
 		else if (eq(v, vn, "fastlink"))
 			o->em = OB_LINK_EM_FASTLINK;
 		else
-			return bad(p, v, vn, "se esperaba fixed-u, plain o fastlink / expected "
-			                     "fixed-u, plain or fastlink");
+			return bad(p, v, vn, "se esperaba fixed-u, plain o fastlink",
+			           "expected fixed-u, plain or fastlink");
 		return OB_OK;
 	}
 	if (eq(k, kn, "u_pairs")) {
@@ -199,8 +204,8 @@ static ob_err link_key(struct parse *p, const char *k, size_t kn, const char *v,
 	if (eq(k, kn, "seed")) {
 		long long s;
 		if (!ob_parse_int(v, vn, 0, INT64_MAX, &s))
-			return bad(p, v, vn, "se esperaba un entero no negativo / expected a "
-			                     "non-negative integer");
+			return bad(p, v, vn, "se esperaba un entero no negativo",
+			           "expected a non-negative integer");
 		o->seed = (uint64_t)s;
 		return OB_OK;
 	}
@@ -224,8 +229,8 @@ static ob_err link_key(struct parse *p, const char *k, size_t kn, const char *v,
 		else if (vn == 1 && (v[0] == ',' || v[0] == ';'))
 			c->csv.delimiter = v[0];
 		else
-			return bad(p, v, vn, "se esperaba auto, «,», «;», tab o pipe / expected auto, "
-			                     "',', ';', tab or pipe");
+			return bad(p, v, vn, "se esperaba auto, «,», «;», tab o pipe",
+			           "expected auto, «,», «;», tab or pipe");
 		return OB_OK;
 	}
 	if (eq(k, kn, "encoding")) {
@@ -236,8 +241,8 @@ static ob_err link_key(struct parse *p, const char *k, size_t kn, const char *v,
 		else if (eq(v, vn, "windows-1252"))
 			c->csv.encoding = OB_ENC_CP1252;
 		else
-			return bad(p, v, vn, "se esperaba auto, utf-8 o windows-1252 / expected auto, "
-			                     "utf-8 or windows-1252");
+			return bad(p, v, vn, "se esperaba auto, utf-8 o windows-1252",
+			           "expected auto, utf-8 or windows-1252");
 		return OB_OK;
 	}
 	return OB_DIAG(p->d, OB_EINVAL, p->name, p->line, 0, k, kn,
@@ -293,13 +298,16 @@ static ob_err field_key(struct parse *p, const char *k, size_t kn, const char *v
 		char type[16];
 		snprintf(type, sizeof(type), "%.*s", (int)vn, v);
 		if (g->n)
-			return bad(p, v, vn, "el tipo ya se dio / the type was already given");
+			return bad(p, v, vn, "el tipo ya se dio",
+			           "the type was already given");
 		if (strcmp(type, "surnames") && strcmp(type, "fullname") &&
 		    (ob_link_kind_from_name(type) == OB_LINK_KIND_COUNT || vn >= sizeof(type) ||
 		     ob_link_kind_from_name(type) == OB_LINK_SURNAME_ORDER))
 			return bad(p, v, vn, "tipo desconocido; se esperaba given, surnames, surname1, "
-			                     "surname2, fullname, string, date, number, age, code o "
-			                     "territory / unknown type");
+			           "surname2, fullname, string, date, number, age, code o "
+			           "territory",
+			           "unknown type; expected given, surnames, surname1, surname2, "
+			           "fullname, string, date, number, age, code or territory");
 		if (c->nspec + (strcmp(type, "fullname") ? !strcmp(type, "surnames") ? 2 : 1 : 3) >
 		    OB_MAX_LINK_FIELDS)
 			return OB_DIAG(p->d, OB_ETOOBIG, p->name, p->line, 0, v, vn,
@@ -321,8 +329,9 @@ static ob_err field_key(struct parse *p, const char *k, size_t kn, const char *v
 		size_t n1;
 		if (g->type != OB_GROUP_SURNAMES || !comma)
 			return bad(p, v, vn, "«columns» es para dos columnas de apellidos: «columns = "
-			                     "primero, segundo» / «columns» takes two surname "
-			                     "columns");
+			           "primero, segundo»",
+			           "«columns» takes two surname columns: «columns = first, "
+			           "second»");
 		n1 = (size_t)(comma - v);
 		if ((e = parse_colref(p, v, n1, &g->col[0])) ||
 		    (e = parse_colref(p, comma + 1, vn - n1 - 1, &g->col[1])))
@@ -338,8 +347,8 @@ static ob_err field_key(struct parse *p, const char *k, size_t kn, const char *v
 		bool text = kind == OB_LINK_GIVEN || kind == OB_LINK_SURNAME1 ||
 		            kind == OB_LINK_SURNAME2 || kind == OB_LINK_STRING;
 		if (kind == OB_LINK_CODE || kind == OB_LINK_TERRITORY)
-			return bad(p, v, vn, "este tipo no tiene niveles configurables / this type "
-			                     "takes no levels");
+			return bad(p, v, vn, "este tipo no tiene niveles configurables",
+			           "this type takes no levels");
 		while (i < vn) {
 			size_t j = i;
 			const char *s;
@@ -357,14 +366,14 @@ static ob_err field_key(struct parse *p, const char *k, size_t kn, const char *v
 			if ((e = parse_num(p, s, sn, text ? 0 : 0, text ? 1 : 1e9, &cut[nc])))
 				return e;
 			if (nc && (text ? cut[nc] >= cut[nc - 1] : cut[nc] <= cut[nc - 1]))
-				return bad(p, v, vn, text ? "los cortes de similitud van de mayor a "
-				                                  "menor / similarity cuts must decrease"
-				                                : "las diferencias van de menor a mayor / "
-				                                  "differences must increase");
+				return text ? bad(p, v, vn, "los cortes de similitud van de mayor a menor",
+				                  "similarity cuts go from larger to smaller")
+				            : bad(p, v, vn, "las diferencias van de menor a mayor",
+				                  "differences go from smaller to larger");
 			nc++;
 		}
 		if (!nc)
-			return bad(p, v, vn, "faltan los niveles / missing levels");
+			return bad(p, v, vn, "faltan los niveles", "missing levels");
 		for (size_t t = 0; t < g->n; t++) {
 			memcpy(c->spec[g->first + t].cut, cut, sizeof(cut));
 			c->spec[g->first + t].ncut = nc;
@@ -392,8 +401,8 @@ static ob_err field_key(struct parse *p, const char *k, size_t kn, const char *v
 		else if (eq(v, vn, "winkler-bytes"))
 			jw = OB_JW_WINKLER_BYTES;
 		else
-			return bad(p, v, vn, "se esperaba fastlink, winkler o winkler-bytes / expected "
-			                     "fastlink, winkler or winkler-bytes");
+			return bad(p, v, vn, "se esperaba fastlink, winkler o winkler-bytes",
+			           "expected fastlink, winkler or winkler-bytes");
 		for (size_t t = 0; t < g->n; t++)
 			c->spec[g->first + t].jw = jw;
 		return OB_OK;
@@ -497,15 +506,17 @@ static ob_err parse_rule(struct parse *p, const char *v, size_t vn, struct ob_bl
 			t->how = OB_BLOCK_WITHIN;
 			if (!ob_parse_double(how + 7, hn - 7, &t->window) || !(t->window >= 0) ||
 			    !isfinite(t->window))
-				return bad(p, how, hn, "se esperaba «within N» con N >= 0 / expected "
-				                       "«within N»");
+				return bad(p, how, hn, "se esperaba «within N» con N >= 0",
+				           "expected «within N» with N >= 0");
 		} else {
 			return bad(p, how, hn, "se esperaba exact, key, keys, initial, year, admin1 o "
-			                       "within N / unknown blocking term");
+			           "within N",
+			           "unknown blocking term; expected exact, key, keys, initial, "
+			           "year, admin1 or within N");
 		}
 	}
 	if (!rule->nterms)
-		return bad(p, v, vn, "regla vacía / empty rule");
+		return bad(p, v, vn, "regla vacía", "empty rule");
 	return OB_OK;
 }
 

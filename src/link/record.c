@@ -562,7 +562,8 @@ ob_err ob_link_records_add(struct ob_link_records *r, uint16_t source, const cha
 			present = false;
 			if (f->kind == OB_LINK_NUMBER) {
 				if (!ob_parse_double(s, n, &x) || !isfinite(x)) {
-					unreadable(r, k, s, n, where, "no es un número / not a number");
+					unreadable(r, k, s, n, where,
+					           OB_TR("no es un número", "not a number"));
 					break;
 				}
 			} else {

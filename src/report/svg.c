@@ -324,7 +324,7 @@ ob_err ob_svg_choropleth_note(FILE *out, const char *title, const struct ob_map_
 			fputs(": ", out);
 			esc(out, class_names[units[i].cls - 1]);
 		} else {
-			fputs(": sin datos / no data", out);
+			fputs(OB_TR(": sin datos", ": no data"), out);
 		}
 		fputs("</title></path>\n", out);
 	}
@@ -345,7 +345,7 @@ ob_err ob_svg_choropleth_note(FILE *out, const char *title, const struct ob_map_
 		if (count[0]) {
 			char label[64];
 			ob_svg_rect(out, x, y, 18, 14, "#cccccc", "#555555");
-			snprintf(label, sizeof(label), "Sin datos / no data (%zu)", count[0]);
+			snprintf(label, sizeof(label), OB_TR("Sin datos (%zu)", "No data (%zu)"), count[0]);
 			ob_svg_text(out, x + 24, y + 11.5, 12, "start", label);
 		}
 	}

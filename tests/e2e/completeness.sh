@@ -41,7 +41,7 @@ xmllint --noout "$T/rob.svg" || fail "the SVG is not well-formed"
 paths=$(grep -c '<path ' "$T/rob.svg")
 [ "$paths" -gt 50 ] || fail "map: $paths districts drawn"
 [ "$(grep -c '<path fill="#cccccc"' "$T/rob.svg")" -eq "$paths" ] || fail "map: not all grey"
-expect_grep "$T/rob.svg" "Sin datos / no data ($paths)"
+expect_grep "$T/rob.svg" "Sin datos ($paths)"
 expect_status 0 "$OBSERVA" indicators -d "$O" -i theft_rate -c PAN -l 2 -p 2020 --map "$T/thf.svg"
 [ "$(grep -c '<path fill="#cccccc"' "$T/thf.svg")" -lt "$paths" ] || fail "theft map all grey"
 expect_grep "$T/thf.svg" "repartidas por igual"

@@ -98,16 +98,23 @@ int ind_draw_map(const struct ctx *x, const struct ob_strmap *geo)
 	         q->periods[0].label, ind->unit);
 	note[0] = '\0';
 	if (flags & OB_IND_EQUAL_SPLIT_DENOMINATOR)
-		snprintf(note, sizeof(note), "Nota: tasas sobre poblaciones repartidas por igual "
-		         "entre las unidades (marcador de posición, no una estimación): no comparan "
-		         "unidades. Gris: sin datos (ningún mes entregado por una fuente que lo "
-		         "registre) o sin población. / Note: rates on populations split equally "
-		         "among the units; grey: no data or no population.");
+		snprintf(note, sizeof(note), "%s",
+		         en(x->o) ? "Note: rates on populations split equally among the units (a "
+		                    "placeholder, not an estimate): they do not compare units. Grey: "
+		                    "no data (no month delivered by a source that records it) or no "
+		                    "population."
+		                  : "Nota: tasas sobre poblaciones repartidas por igual entre las "
+		                    "unidades (marcador de posición, no una estimación): no comparan "
+		                    "unidades. Gris: sin datos (ningún mes entregado por una fuente "
+		                    "que lo registre) o sin población.");
+	else if (en(x->o))
+		snprintf(note, sizeof(note), "%sGrey: no data (no month delivered by a source that "
+		         "records it) or no population.",
+		         flags & OB_IND_ESTIMATED_DENOMINATOR ? "Note: estimated populations. " : "");
 	else
 		snprintf(note, sizeof(note), "%sGris: sin datos (ningún mes entregado por una fuente "
-		         "que lo registre) o sin población. / %sgrey: no data or no population.",
-		         flags & OB_IND_ESTIMATED_DENOMINATOR ? "Nota: poblaciones estimadas. " : "",
-		         flags & OB_IND_ESTIMATED_DENOMINATOR ? "Note: estimated populations; " : "");
+		         "que lo registre) o sin población.",
+		         flags & OB_IND_ESTIMATED_DENOMINATOR ? "Nota: poblaciones estimadas. " : "");
 	if (!(out = fopen(x->o->map, "w"))) {
 		OB_ERROR("%s: no se pudo crear: %s", "%s: cannot create: %s", x->o->map,
 		         strerror(errno));

@@ -188,15 +188,13 @@ int ind_run(struct ob_cmd_ctx *ctx, struct opts *op)
 		status = ind_draw_map(&cx, &geo);
 	t_out = ob_now();
 	if (op->verbose)
-		fprintf(stderr,
-		        OB_TR("observa: tiempos (s): definiciones %.3f, instantánea y población %.3f, "
-		              "pasada %.3f (%llu registros), estadísticas %.3f, salida %.3f; total "
-		              "%.3f\n",
-		              "observa: timings (s): definitions %.3f, snapshot and population %.3f, "
-		              "pass %.3f (%llu records), statistics %.3f, output %.3f; total %.3f\n"),
-		        t_defs - t0, t_snap - t_defs, res->seconds_count,
-		        (unsigned long long)res->records, res->seconds_total - res->seconds_count,
-		        t_out - t_snap - res->seconds_total, t_out - t0);
+		OB_NOTICE("tiempos (s): definiciones %.3f, instantánea y población %.3f, pasada %.3f "
+		          "(%llu registros), estadísticas %.3f, salida %.3f; total %.3f",
+		          "timings (s): definitions %.3f, snapshot and population %.3f, pass %.3f "
+		          "(%llu records), statistics %.3f, output %.3f; total %.3f",
+		          t_defs - t0, t_snap - t_defs, res->seconds_count,
+		          (unsigned long long)res->records, res->seconds_total - res->seconds_count,
+		          t_out - t_snap - res->seconds_total, t_out - t0);
 	goto done;
 fail:
 	ob_cli_diag(&d);

@@ -47,7 +47,7 @@ void st_usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "observa stats %s: %s\n", cmd, msg);
+	ob_error("stats %s: %s", cmd, msg);
 }
 
 int st_common_option(struct st_common *co, const char *cmd, int c, const char *arg)
@@ -611,7 +611,7 @@ ob_err st_nb_load(const char *path, const struct st_common *co, const struct st_
 			OB_DIAG(d, e, r.name, lines[bad], 0, NULL, 0, "vínculo repetido",
 			        "link given twice");
 	} else if (e) {
-		ob_diag_set(d, e, r.name, 0, 0, NULL, 0, "%s", ob_err_text(e));
+		ob_diag_set_texts(d, e, r.name, 0, 0, NULL, 0, ob_err_msg(e), ob_err_msg_en(e));
 	} else if (!ob_nb_symmetric(nb)) {
 		OB_WARN("%s: la lista de vecinos no es simétrica (falta algún vínculo inverso)",
 		        "%s: the neighbour list is not symmetric (a link back is missing)", r.name);

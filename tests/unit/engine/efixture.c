@@ -130,7 +130,7 @@ static void insert_records(struct efix *f, long long sub, const struct sub *s,
 	                                  &q, &d),
 	                 OB_OK);
 	for (int i = 0; i < s->records; i++) {
-		char id[32], date[16], time[16];
+		char id[32], date[32], time[16];
 		int y = s->year0 + (int)rnd((unsigned)(s->year1 - s->year0 + 1));
 		int m = 1 + (int)rnd(y == s->year1 ? (unsigned)s->month1 : 12);
 		int day = 1 + (int)rnd(28), p = (int)rnd(10);

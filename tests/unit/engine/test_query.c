@@ -520,13 +520,13 @@ static void test_messages(void **state)
 		{ "year,year", "", "repetida", "twice" },
 		{ "country,year,sex,month,hour", "", "a lo sumo", "at most" },
 		{ "year", "mechanizm=firearm", "mechanism", "unknown field" },
-		{ "year", "mechanism=firearms", "firearm", "unknown value for mechanism" },
+		{ "year", "mechanism=firearms", "firearm", "unknown value for «mechanism»" },
 		{ "year", "country=XX", "SLV", "GTM" },
-		{ "year", "admin2=SLV9999", "nearest", "SLV" },
-		{ "year", "iccs=0199", "0101", "unknown value for iccs" },
+		{ "year", "admin2=SLV9999", "los más cercanos", "the nearest" },
+		{ "year", "iccs=0199", "0101", "unknown value for «iccs»" },
 		{ "year", "year=2020..1999", "intervalo", "range" },
 		{ "year", "age=abc", "número", "number" },
-		{ "year", "sex=X", "F", "unknown value for sex" },
+		{ "year", "sex=X", "F", "unknown value for «sex»" },
 		{ "year", "date=2020-01-01", "AAAA-MM-DD", "YYYY-MM-DD" },
 		{ "year", "country", "CAMPO=VALORES", "FIELD=VALUES" },
 		{ "year", "country=", "al menos", "at least" },
@@ -636,6 +636,10 @@ static void test_rates(void **state)
 	assert_int_equal(run("mechanism", NULL, "year=2020", &r, &d), OB_OK);
 	assert_false(r->rate_ok);
 	assert_non_null(strstr(r->rate_why, "mechanism"));
+	/* why, in each language, neither holding the other */
+	assert_non_null(strstr(r->rate_why, "no tiene población"));
+	assert_non_null(strstr(r->rate_why_en, "has no population"));
+	assert_null(strstr(r->rate_why, "has no population"));
 	ob_query_result_free(r);
 	assert_int_equal(run("country", NULL, "", &r, &d), OB_OK);
 	assert_false(r->rate_ok);

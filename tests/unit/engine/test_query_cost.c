@@ -61,7 +61,8 @@ static struct ob_query_cost cost_of(const char *rows, const char *cols, const ch
 	query(&q, rows, cols, where);
 	ob_diag_clear(&d);
 	if (ob_query_cost(an, &q, &c, &d))
-		fail_msg("cost %s / %s / %s: %s", rows, cols, where, d.message);
+		fail_msg("cost %s / %s / %s: %s", rows ? rows : "-", cols ? cols : "-", where ? where : "-",
+		         d.message);
 	return c;
 }
 

@@ -199,6 +199,18 @@ static const struct csv_case cases[] = {
 	  .in = "a,b\n1,2\0\n", .len = 9, .open_err = OB_EENCODING, .msg = "bytes nulos" },
 };
 
+/* A reader's error is kept in Spanish and in English, each whole in its
+ * language (no "es / en" pair in one text). */
+static void both_languages(const char *name, const struct ob_diag *d)
+{
+	if (!d->message[0] || !d->message_other[0] || !strcmp(d->message, d->message_other))
+		fail_msg("%s: «%s» / «%s»: not in both languages", name, d->message,
+		         d->message_other);
+	if (strstr(d->message, " / ") || strstr(d->message_other, " / "))
+		fail_msg("%s: «%s» / «%s»: two languages in one text", name, d->message,
+		         d->message_other);
+}
+
 static void run_case(const struct csv_case *c)
 {
 	struct ob_csv_reader *r = NULL;
@@ -217,6 +229,7 @@ static void run_case(const struct csv_case *c)
 		assert_string_equal(d.file, "t.csv");
 		if (c->msg && !strstr(d.message, c->msg))
 			fail_msg("%s: message «%s» lacks «%s»", c->name, d.message, c->msg);
+		both_languages(c->name, &d);
 		return;
 	}
 	if (c->delim && ob_csv_delimiter(r) != c->delim)
@@ -237,6 +250,7 @@ static void run_case(const struct csv_case *c)
 			         c->line, c->column);
 		if (c->msg && !strstr(d.message, c->msg))
 			fail_msg("%s: message «%s» lacks «%s»", c->name, d.message, c->msg);
+		both_languages(c->name, &d);
 		/* the error sticks */
 		ob_diag_clear(&d2);
 		assert_int_equal(ob_csv_next(r, &rec, &d2), e);
@@ -249,6 +263,25 @@ static void run_case(const struct csv_case *c)
 	}
 	ob_csv_close(r);
 	ob_buf_release(&out);
+}
+
+/* The language in force picks the message; the other one is kept. */
+static void message_language(void **state)
+{
+	struct ob_csv_reader *r = NULL;
+	struct ob_diag d;
+	char msg[1024];
+	(void)state;
+
+	ob_lang_set(OB_LANG_EN);
+	assert_int_equal(ob_csv_open_mem("", 0, "e.csv", NULL, &r, &d), OB_EEMPTY);
+	ob_lang_set(OB_LANG_ES);
+	assert_null(r);
+	assert_string_equal(d.message, "the file is empty");
+	ob_diag_format(&d, msg, sizeof(msg));
+	assert_string_equal(msg, "e.csv: el archivo está vacío");
+	ob_diag_format_lang(&d, OB_LANG_EN, msg, sizeof(msg));
+	assert_string_equal(msg, "e.csv: the file is empty");
 }
 
 static void table(void **state)
@@ -798,6 +831,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(table),
+		cmocka_unit_test(message_language),
 		cmocka_unit_test(record_details),
 		cmocka_unit_test(raw_is_decoded),
 		cmocka_unit_test(mixed_encoding),

@@ -115,8 +115,8 @@ static void no_data_and_note(void **state)
 	                                        &d), OB_OK);
 	fclose(f);
 	assert_int_equal(count(text, "<path fill=\"#cccccc\""), 2);
-	assert_non_null(strstr(text, ">Sin datos / no data (2)<"));
-	assert_non_null(strstr(text, "A2 Dos: sin datos / no data"));
+	assert_non_null(strstr(text, ">Sin datos (2)<"));
+	assert_non_null(strstr(text, "A2 Dos: sin datos"));
 	assert_non_null(strstr(text, ">por 100 000<"));
 	assert_null(strstr(text, "Nivel de prioridad"));
 	/* the note in two lines, escaped */
