@@ -140,6 +140,8 @@ static void openapi_lists_every_route(void **state)
 	assert_int_equal(res.status, 200);
 	doc = body_json(&res);
 	assert_string_equal(json_string_value(json_object_get(doc, "openapi")), "3.0.3");
+	assert_non_null(json_object_get(json_object_get(doc, "info"), "license"));
+	assert_true(json_array_size(json_object_get(doc, "servers")) > 0);
 	paths = json_object_get(doc, "paths");
 	assert_true(json_is_object(paths));
 	for (size_t i = 0; i < ob_http_nroutes; i++) {
@@ -166,8 +168,27 @@ static void openapi_lists_every_route(void **state)
 			assert_string_equal(json_string_value(json_object_get(json_array_get(params, k),
 			                                                      "name")),
 			                    r->params[k].name);
-		secured = json_object_get(op, "security") != NULL;
+		/* security on every operation: [] when none is needed */
+		assert_true(json_is_array(json_object_get(op, "security")));
+		secured = json_array_size(json_object_get(op, "security")) > 0;
 		assert_int_equal(secured, r->role != OB_ROLE_PUBLIC || r->authenticated);
+		/* a schema for the answer of every operation but the file's */
+		{
+			json_t *resp = json_object_get(op, "responses");
+			json_t *ok = json_object_get(resp, "200");
+			json_t *js = json_object_get(json_object_get(ok, "content"), "application/json");
+			if (strcmp(r->pattern, "/api/v1/releases/{path*}")) {
+				const char *ref = json_string_value(json_object_get(json_object_get(js,
+				                                                            "schema"), "$ref"));
+				if (!ref || strncmp(ref, "#/components/schemas/", 21) ||
+				    !json_is_object(json_object_get(json_object_get(json_object_get(doc,
+				                    "components"), "schemas"), ref + 21)))
+					fail_msg("%s %s: no response schema", r->method, path);
+			}
+			assert_non_null(json_object_get(resp, "503"));
+			if (secured)
+				assert_non_null(json_object_get(resp, "401"));
+		}
 		assert_string_equal(json_string_value(json_object_get(op, "x-role")),
 		                    ob_role_name(r->role));
 	}
