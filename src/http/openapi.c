@@ -210,7 +210,7 @@ static const char *example_of(const struct ob_http_route *r, const struct ob_htt
 	if (!strcmp(p->name, "code"))
 		return "SLV06";
 	if (!strcmp(p->name, "path"))
-		return "v1/manifest.json";
+		return "v1/manifest.json"; /* its slash may be sent encoded, %2F */
 	if (!strcmp(p->name, "id"))
 		return r->fn == ob_http_h_indicator ? "homicide_rate" : "1";
 	if (!strcmp(p->name, "item"))
@@ -265,9 +265,6 @@ static ob_err parameter(struct ob_buf *b, const struct ob_http_route *r,
 		e |= ob_buf_adds(b, ",\"example\":");
 		e |= p->type == OB_HTTP_INTEGER ? ob_buf_adds(b, ex) : jstr(b, ex);
 	}
-	if (!strcmp(p->in, "path") && !strcmp(p->name, "path"))
-		/* a path value with slashes: they may come encoded (%2F) */
-		e |= ob_buf_adds(b, ",\"allowReserved\":true");
 	e |= ob_buf_addc(b, '}');
 	return e;
 }
