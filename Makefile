@@ -6,7 +6,7 @@ BUILD ?= build
 SAN ?= build-san
 DEMO ?= demo
 
-.PHONY: all bootstrap check check-build demo clean fuzz bench golden-update
+.PHONY: all bootstrap bootstrap-check check check-build demo clean fuzz bench golden-update
 
 all: bootstrap
 	@[ -f $(BUILD)/build.ninja ] || $(MESON) setup $(BUILD) --buildtype=release -Dtests=false >/dev/null
@@ -15,7 +15,11 @@ all: bootstrap
 bootstrap:
 	@./scripts/bootstrap
 
-check: bootstrap
+# what the tests need besides: Node.js and the npm packages of tests/clients
+bootstrap-check:
+	@./scripts/bootstrap --check
+
+check: bootstrap-check
 	@[ -f $(SAN)/build.ninja ] || $(MESON) setup $(SAN) -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 	@ninja -C $(SAN) | grep -v "^\[" || true; ninja -C $(SAN) >/dev/null
 	@$(MESON) test -C $(SAN) --print-errorlogs -q

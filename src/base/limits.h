@@ -359,7 +359,17 @@
 #define OB_HTTP_MAX_SEGMENTS 16
 
 /* Most extra headers of one response (security headers included). */
-#define OB_HTTP_MAX_HEADERS 20
+#define OB_HTTP_MAX_HEADERS 24
+
+/* Compression of answers (http/http.h): smaller answers are sent as they
+ * are; compressed ones are read and sent OB_HTTP_GZIP_CHUNK bytes at a time. */
+#define OB_HTTP_GZIP_MIN 1024
+#define OB_HTTP_GZIP_CHUNK (64 * 1024)
+
+/* A complete download of a listing (format=csv without limit, or
+ * download=1) is written to a temporary file, not to memory; past this
+ * size it is refused (413) rather than cut. */
+#define OB_HTTP_MAX_DOWNLOAD (4LL * 1024 * 1024 * 1024)
 
 /* Deepest folder listed under DIR/releases. */
 #define OB_MAX_RELEASE_DEPTH 8

@@ -58,6 +58,8 @@ struct ob_http_request {
 	double deadline;           /* ob_now() by which to answer; 0: OB_HTTP_MAX_SECONDS */
 	const _Atomic int *cancel; /* non-zero once the client has gone; NULL: never */
 	bool may_defer;            /* long work may be deferred (see above) */
+	const char *if_none_match; /* If-None-Match header, or NULL */
+	const char *range;         /* Range header, or NULL */
 };
 
 struct ob_http_header {
@@ -70,7 +72,8 @@ struct ob_http_response {
 	const char *content_type;  /* static string */
 	struct ob_buf body;
 	int fd;                    /* >= 0: send this open file instead of body (owned) */
-	uint64_t fd_size;
+	uint64_t fd_offset;        /* where in the file the answer starts (a range) */
+	uint64_t fd_size;          /* bytes of the file sent from fd_offset */
 	bool deferred;             /* nothing answered: run it again on a worker */
 	bool query;                /* deferred by a public query route to compute its answer */
 	size_t nheaders;
@@ -150,9 +153,11 @@ struct ob_http_target {
 /*
  * Parse a request target: "/" segments ["?" query]. Each path segment and
  * each query name and value is percent-decoded ('+' is a space in the query)
- * and must then be valid UTF-8 without control characters; a segment must
- * not be empty (one trailing "/" is allowed), ".", "..", nor hold "/" or
- * "\" once decoded. Query names must not be empty or repeat. Limits:
+ * and must then be valid UTF-8 without control characters. An encoded
+ * slash (%2F) separates segments as a plain one does (clients encode a
+ * path value such as "2024/file.csv" so). A segment must not be empty (one
+ * trailing "/" is allowed), ".", "..", nor hold "\" once decoded. Query
+ * names must not be empty or repeat. Limits:
  * OB_HTTP_MAX_URI bytes, OB_HTTP_MAX_SEGMENTS segments, OB_HTTP_MAX_PARAMS
  * parameters. On error returns OB_EPARSE or OB_ETOOBIG with a message for
  * the client in why (Spanish, then English), and t holds nothing.
@@ -207,6 +212,42 @@ void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
 
 /* Forget the results GET /api/v1/index keeps in memory (at shutdown). */
 void ob_http_index_cache_clear(void);
+
+/* ---- negotiation: what the headers of a request ask (negotiate.c) ----
+ *
+ * Answers are compressed with gzip when the client accepts it
+ * (Accept-Encoding) and their type is text (ob_http_compressible: CSV,
+ * JSON, GeoJSON, XML, plain text; never a spreadsheet, a zip or an image,
+ * already compressed). Release files carry a strong ETag made of their
+ * size and modification time; the compressed form of an answer carries the
+ * same tag with OB_HTTP_ETAG_GZIP before its closing quote, and
+ * If-None-Match matches either form. A single byte range (Range: bytes=...)
+ * of a file is answered 206; several ranges, or a header that does not
+ * parse, are ignored (the whole file, as RFC 9110 allows); a range wholly
+ * past the end is 416.
+ */
+#define OB_HTTP_ETAG_GZIP "-gz"
+
+/* Does an Accept-Encoding header accept gzip (or x-gzip, or "*") with a
+ * quality above 0? NULL: no. */
+bool ob_http_accepts_gzip(const char *accept_encoding);
+/* Is a response of this Content-Type worth compressing? */
+bool ob_http_compressible(const char *content_type);
+
+enum ob_http_range { OB_HTTP_RANGE_NONE, OB_HTTP_RANGE_OK, OB_HTTP_RANGE_BAD };
+/* A Range header against a file of size bytes: OK with [*first, *last]
+ * (inclusive, within the file), BAD (416) or NONE (send the whole file). */
+enum ob_http_range ob_http_range_parse(const char *h, uint64_t size, uint64_t *first,
+                                       uint64_t *last);
+
+/* The ETag of a file ("size-seconds-nanoseconds" in hexadecimal, quoted). */
+void ob_http_etag(uint64_t size, long long mtime_sec, long mtime_nsec, char *out, size_t n);
+/* Does an If-None-Match header match etag (weak comparison, either form)? */
+bool ob_http_etag_matches(const char *if_none_match, const char *etag);
+
+/* Append a Content-Disposition value for a download of name (its last
+ * segment): attachment; filename="ASCII form"; filename*=UTF-8''encoded. */
+ob_err ob_http_disposition(struct ob_buf *b, const char *name);
 
 /* The OpenAPI 3.0 document of the route table. */
 ob_err ob_http_openapi(struct ob_buf *b);

@@ -10,6 +10,8 @@
 #ifndef OB_HTTP_INTERNAL_H
 #define OB_HTTP_INTERNAL_H
 
+#include <limits.h>
+
 #include "http/http.h"
 #include "io/json.h"
 #include "io/rows.h"
@@ -87,13 +89,21 @@ void ob_http_audit_refusal(struct ob_http_call *c);
 
 struct ob_http_table {
 	struct ob_http_call *c;
-	struct ob_rows w;         /* the rows, in the answer's body */
+	struct ob_rows w;         /* the rows, in the answer's body or the spool */
 	struct ob_rows_col *col;  /* the columns' names, owned */
-	bool failed;
+	FILE *spool;              /* a complete download's temporary file (owned), or NULL */
+	bool failed;              /* too large */
+	bool spool_failed;        /* the temporary file could not be made or written */
 };
 
+/* The limit of a complete download: every row from the offset on. */
+#define OB_HTTP_ALL_ROWS (LLONG_MAX / 4)
+
 /* Start a page of `total` rows from `offset` (at most `limit`); writes the
- * Link and X-Total-Count headers and the JSON envelope or the CSV header. */
+ * Link and X-Total-Count headers and the JSON envelope ({"total", "limit",
+ * "offset", "next", "truncated", "data"}) or the CSV header. With limit
+ * OB_HTTP_ALL_ROWS every row from offset is written, to a temporary file
+ * sent as an attachment (Content-Disposition) once whole. */
 void ob_http_table_begin(struct ob_http_table *t, struct ob_http_call *c,
                          const char *const *cols, size_t ncols, long long total,
                          long long limit, long long offset);
@@ -105,9 +115,13 @@ void ob_http_table_numtext(struct ob_http_table *t, const char *s);
 void ob_http_table_column(struct ob_http_table *t, sqlite3_stmt *st, int i); /* by type */
 void ob_http_table_end_row(struct ob_http_table *t);
 void ob_http_table_end(struct ob_http_table *t);
+/* Free a table that will not be ended (the answer became an error). */
+void ob_http_table_abandon(struct ob_http_table *t);
 
 /* Page parameters of a listing: limit (default OB_HTTP_PAGE_DEFAULT) and
- * offset (default 0), already range-checked by the router. */
+ * offset (default 0), already range-checked by the router. Without limit,
+ * download=1 or format=csv asks for every row: limit is then
+ * OB_HTTP_ALL_ROWS. */
 void ob_http_page(const struct ob_http_call *c, long long *limit, long long *offset);
 
 /* ---- handlers (routes.c, releases.c) ---- */

@@ -153,14 +153,30 @@ ob_err ob_http_parse_target(const char *s, size_t n, struct ob_http_target *t, c
 			e = fail(OB_EPARSE, why, why_size, what, p, (size_t)(end - p));
 			goto release;
 		}
-		if (memchr(out, '/', (size_t)len) || memchr(out, '\\', (size_t)len) ||
-		    !strcmp(out, ".") || !strcmp(out, "..") || len == 0) {
-			e = fail(OB_EPARSE, why, why_size,
-			         "segmento de ruta no permitido: vacío, «.», «..», o con / o \\ "
-			         "codificados (path segment not allowed)", p, (size_t)(end - p));
-			goto release;
+		/* an encoded slash (%2F, as standard clients send a path value)
+		 * separates segments like a plain one; each piece is checked */
+		for (char *piece = out, *stop = out + len; piece <= stop;) {
+			char *slash = memchr(piece, '/', (size_t)(stop - piece));
+			size_t plen = slash ? (size_t)(slash - piece) : (size_t)(stop - piece);
+
+			if (slash)
+				*slash = '\0';
+			if (memchr(piece, '\\', plen) || !strcmp(piece, ".") || !strcmp(piece, "..") ||
+			    plen == 0) {
+				e = fail(OB_EPARSE, why, why_size,
+				         "segmento de ruta no permitido: vacío, «.», «..», o con \\ "
+				         "(path segment not allowed)", p, (size_t)(end - p));
+				goto release;
+			}
+			if (t->nseg == OB_HTTP_MAX_SEGMENTS) {
+				snprintf(why, why_size, "la ruta tiene más de %d segmentos (too many "
+				         "segments)", OB_HTTP_MAX_SEGMENTS);
+				e = OB_ETOOBIG;
+				goto release;
+			}
+			t->seg[t->nseg++] = piece;
+			piece += plen + 1;
 		}
-		t->seg[t->nseg++] = out;
 		out += len + 1;
 		p = end < path_end ? end + 1 : end;
 	}

@@ -80,12 +80,14 @@ static void listing(struct ob_http_call *c, const char *count_sql, const char *p
 			ob_http_table_column(&t, st, i);
 		ob_http_table_end_row(&t);
 	}
-	if (rc != SQLITE_DONE)
-		ob_http_store_fail(c);
-	else
-		ob_http_table_end(&t);
 	if (rows)
 		*rows = t.w.nrows;
+	if (rc != SQLITE_DONE) {
+		ob_http_table_abandon(&t);
+		ob_http_store_fail(c);
+	} else {
+		ob_http_table_end(&t);
+	}
 	sqlite3_finalize(st);
 }
 

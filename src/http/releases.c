@@ -30,14 +30,19 @@ static void not_found(struct ob_http_call *c)
 	             "No such release file. The published files are listed at /api/v1/releases.");
 }
 
-static const char *content_type(const char *name, bool *inline_ok)
+/* The media type of a published file, by its name's ending (the longest
+ * that matches: "x.sdmx.json" is SDMX, not plain JSON). */
+static const char *content_type(const char *name)
 {
 	static const char *const types[][2] = {
-		{ ".csv", "text/csv; charset=utf-8" },
-		{ ".json", "application/json; charset=utf-8" },
+		{ ".sdmx.json", "application/vnd.sdmx.data+json;version=2.0.0" },
+		{ ".sdmx.csv", "application/vnd.sdmx.data+csv;version=2.0.0" },
+		{ ".csv", "text/csv; charset=utf-8; header=present" },
+		{ ".jsonld", "application/ld+json" },
 		{ ".geojson", "application/geo+json" },
+		{ ".json", "application/json; charset=utf-8" },
 		{ ".txt", "text/plain; charset=utf-8" },
-		{ ".md", "text/plain; charset=utf-8" },
+		{ ".md", "text/markdown; charset=utf-8" },
 		{ ".pdf", "application/pdf" },
 		{ ".svg", "image/svg+xml" },
 		{ ".png", "image/png" },
@@ -45,14 +50,26 @@ static const char *content_type(const char *name, bool *inline_ok)
 		{ ".zip", "application/zip" },
 		{ ".xml", "application/xml" },
 	};
-	const char *dot = strrchr(name, '.');
+	size_t n = strlen(name);
 
-	*inline_ok = true;
-	for (size_t i = 0; dot && i < OB_ARRAY_SIZE(types); i++)
-		if (!strcasecmp(dot, types[i][0]))
+	for (size_t i = 0; i < OB_ARRAY_SIZE(types); i++) {
+		size_t k = strlen(types[i][0]);
+		if (n > k && !strcasecmp(name + n - k, types[i][0]))
 			return types[i][1];
-	*inline_ok = false;
+	}
 	return "application/octet-stream";
+}
+
+/* Headers every answer about a file carries, 200, 206 and 304 alike. */
+static void file_headers(struct ob_http_call *c, const char *name, const char *etag)
+{
+	struct ob_buf disp = OB_BUF_INIT(OB_MAX_PATH * 4);
+
+	ob_http_header_add(c->res, "ETag", "%s", etag);
+	ob_http_header_add(c->res, "Accept-Ranges", "bytes");
+	if (!ob_http_disposition(&disp, name) && disp.ptr)
+		ob_http_header_add(c->res, "Content-Disposition", "%s", disp.ptr);
+	ob_buf_release(&disp);
 }
 
 void ob_http_h_release_file(struct ob_http_call *c)
@@ -60,7 +77,8 @@ void ob_http_h_release_file(struct ob_http_call *c)
 	int dfd = open_root(c), fd = -1;
 	struct stat st;
 	const char *name = NULL;
-	bool inline_ok;
+	char etag[80];
+	uint64_t first, last;
 
 	if (dfd < 0) {
 		not_found(c);
@@ -87,12 +105,43 @@ void ob_http_h_release_file(struct ob_http_call *c)
 	dfd = -1;
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
 		goto missing;
-	c->res->status = 200;
+	ob_http_etag((uint64_t)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec, etag,
+	             sizeof(etag));
+	c->res->content_type = content_type(name);
+	if (ob_http_etag_matches(c->req->if_none_match, etag)) {
+		/* the client holds this very file */
+		close(fd);
+		ob_buf_reset(&c->res->body);
+		c->res->status = 304;
+		file_headers(c, name, etag);
+		return;
+	}
 	c->res->fd = fd;
+	c->res->fd_offset = 0;
 	c->res->fd_size = (uint64_t)st.st_size;
-	c->res->content_type = content_type(name, &inline_ok);
-	if (!inline_ok)
-		ob_http_header_add(c->res, "Content-Disposition", "attachment");
+	switch (ob_http_range_parse(c->req->range, (uint64_t)st.st_size, &first, &last)) {
+	case OB_HTTP_RANGE_NONE:
+		c->res->status = 200;
+		break;
+	case OB_HTTP_RANGE_OK:
+		c->res->status = 206;
+		c->res->fd_offset = first;
+		c->res->fd_size = last - first + 1;
+		ob_http_header_add(c->res, "Content-Range", "bytes %llu-%llu/%llu",
+		                   (unsigned long long)first, (unsigned long long)last,
+		                   (unsigned long long)st.st_size);
+		break;
+	case OB_HTTP_RANGE_BAD:
+		ob_http_fail(c->res, 416, "range_not_satisfiable", NULL,
+		             "El rango pedido empieza después del final del archivo; pida un rango "
+		             "dentro de su tamaño (Content-Range) o el archivo entero.",
+		             "The range asked for starts past the end of the file; ask for a range "
+		             "within its size (Content-Range) or for the whole file.");
+		ob_http_header_add(c->res, "Content-Range", "bytes */%llu",
+		                   (unsigned long long)st.st_size);
+		return;
+	}
+	file_headers(c, name, etag);
 	return;
 missing:
 	if (fd >= 0)

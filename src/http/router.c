@@ -1,5 +1,5 @@
 /* router.c - dispatch of requests through the route table, errors, listings
- * and the OpenAPI document (see http.h). */
+ * (see http.h); the OpenAPI document is openapi.c's. */
 #include "http/internal.h"
 
 #include <limits.h>
@@ -258,9 +258,18 @@ long long ob_http_int(const struct ob_http_call *c, const char *name, long long 
 	return x;
 }
 
+/* A complete download: no limit asked, and download=1 or format=csv. */
+static bool whole_table(const struct ob_http_call *c)
+{
+	const char *fmt = ob_http_str(c, "format");
+
+	return !ob_http_str(c, "limit") &&
+	       (ob_http_int(c, "download", 0) == 1 || (fmt && !strcmp(fmt, "csv")));
+}
+
 void ob_http_page(const struct ob_http_call *c, long long *limit, long long *offset)
 {
-	*limit = ob_http_int(c, "limit", OB_HTTP_PAGE_DEFAULT);
+	*limit = whole_table(c) ? OB_HTTP_ALL_ROWS : ob_http_int(c, "limit", OB_HTTP_PAGE_DEFAULT);
 	*offset = ob_http_int(c, "offset", 0);
 }
 
@@ -276,11 +285,15 @@ static bool check_value(struct ob_http_call *c, const struct ob_http_pspec *p, c
 		snprintf(es, sizeof(es), "«%s» debe ser un número entero entre %lld y %lld%s.",
 		         p->name, p->min, p->max,
 		         !strcmp(p->name, "limit") ? "; para ver más filas pida la página siguiente "
-		                                     "con offset (el enlace next)" : "");
+		                                     "con offset (el enlace next), o todas de una "
+		                                     "vez sin limit con download=1 o format=csv"
+		                                   : "");
 		snprintf(en, sizeof(en), "'%s' must be a whole number from %lld to %lld%s.",
 		         p->name, p->min, p->max,
 		         !strcmp(p->name, "limit") ? "; to see more rows ask for the next page with "
-		                                     "offset (the next link)" : "");
+		                                     "offset (the next link), or for all of them at "
+		                                     "once without limit with download=1 or "
+		                                     "format=csv" : "");
 		ob_http_fail(c->res, 400, "bad_parameter", p->name, es, en);
 		return false;
 	}
@@ -478,13 +491,29 @@ void ob_http_security_headers(struct ob_http_response *r)
 		set_header(r, security_headers[i][0], security_headers[i][1]);
 }
 
+/* A route anyone may read without credentials, whose answers a browser
+ * may hand to a page of any origin (CORS). */
+static bool open_route(const struct ob_http_route *r)
+{
+	return r->role == OB_ROLE_PUBLIC && !r->authenticated && !strcmp(r->method, "GET");
+}
+
+/* Headers that a page of another origin may read besides the simple ones. */
+#define CORS_EXPOSE "Link, X-Total-Count, ETag, Content-Disposition, Content-Range, " \
+	"Accept-Ranges, Retry-After"
+
 static void finish_headers(struct ob_http_call *c)
 {
 	struct ob_http_response *res = c->res;
-	bool public_ok = res->status < 400 && c->route && c->route->role == OB_ROLE_PUBLIC &&
-	                 !c->route->authenticated && !c->who.account &&
-	                 !strcmp(c->route->method, "GET");
+	bool public_ok = res->status < 400 && c->route && open_route(c->route) &&
+	                 !c->who.account;
 
+	/* CORS only for public routes asked without credentials: what a
+	 * credential unlocks never reaches a page of another origin */
+	if (c->route && open_route(c->route) && !c->req->authorization) {
+		set_header(res, "Access-Control-Allow-Origin", "*");
+		set_header(res, "Access-Control-Expose-Headers", CORS_EXPOSE);
+	}
 	ob_http_security_headers(res);
 	if (!ob_http_header_get(res, "Cache-Control"))
 		ob_http_header_add(res, "Cache-Control", "%s",
@@ -500,6 +529,7 @@ void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
 	const char *method = req->method ? req->method : "";
 	char why[OB_MAX_MESSAGE / 2], es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
 	struct ob_buf allow = OB_BUF_INIT(256);
+	const struct ob_http_route *anyone = NULL; /* a public GET route of this path */
 	bool path_known = false, guarded = false;
 	ob_err e;
 
@@ -536,6 +566,19 @@ void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
 		}
 		if (!c.route && !strcmp(r->method, method))
 			c.route = r;
+		if (!anyone && open_route(r))
+			anyone = r;
+	}
+	if (!strcmp(method, "OPTIONS") && anyone && !req->authorization) {
+		/* a browser's preflight before a request of another origin */
+		c.route = anyone;
+		res->status = 204;
+		ob_buf_reset(&res->body);
+		ob_http_header_add(res, "Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+		ob_http_header_add(res, "Access-Control-Allow-Headers", "Range, If-None-Match");
+		ob_http_header_add(res, "Access-Control-Max-Age", "%d", 86400);
+		ob_http_header_add(res, "Allow", "GET, HEAD, OPTIONS");
+		goto done;
 	}
 	if (c.route) {
 		/* match again to set the path values of the chosen route */
@@ -642,7 +685,10 @@ static void next_link(struct ob_http_call *c, long long next_offset, struct ob_b
 }
 
 /* Listings are tables of the row-output layer (io/rows.h): the same cells,
- * the same formula guard and the same nulls as every other output. */
+ * the same formula guard and the same nulls as every other output. A page
+ * is written to the answer's body; a complete download (limit
+ * OB_HTTP_ALL_ROWS) to a temporary file, a buffer's worth at a time, sent
+ * from there once whole. */
 void ob_http_table_begin(struct ob_http_table *t, struct ob_http_call *c,
                          const char *const *cols, size_t ncols, long long total,
                          long long limit, long long offset)
@@ -650,7 +696,8 @@ void ob_http_table_begin(struct ob_http_table *t, struct ob_http_call *c,
 	const char *fmt = ob_http_str(c, "format");
 	struct ob_buf link = OB_BUF_INIT(OB_HTTP_MAX_URI * 5);
 	struct ob_buf *b = &c->res->body;
-	bool more = offset + limit < total, csv = fmt && !strcmp(fmt, "csv");
+	bool all = limit >= OB_HTTP_ALL_ROWS, more = !all && offset + limit < total;
+	bool csv = fmt && !strcmp(fmt, "csv");
 	ob_err e = OB_OK;
 
 	memset(t, 0, sizeof(*t));
@@ -669,21 +716,40 @@ void ob_http_table_begin(struct ob_http_table *t, struct ob_http_call *c,
 	}
 	if (!ob_http_header_add(c->res, "X-Total-Count", "%lld", total))
 		t->failed = true;
-	if (csv) {
-		c->res->content_type = "text/csv; charset=utf-8";
-	} else {
-		c->res->content_type = "application/json; charset=utf-8";
+	c->res->content_type = csv ? "text/csv; charset=utf-8; header=present"
+	                           : "application/json; charset=utf-8";
+	if (all) {
+		struct ob_buf name = OB_BUF_INIT(OB_MAX_NAME * 4), disp = OB_BUF_INIT(OB_MAX_NAME * 12);
+		const char *last = c->target.nseg ? c->target.seg[c->target.nseg - 1] : "data";
+
+		if (ob_buf_addf(&name, "%s.%s", last, csv ? "csv" : "json") || !name.ptr ||
+		    ob_http_disposition(&disp, name.ptr) || !disp.ptr ||
+		    !ob_http_header_add(c->res, "Content-Disposition", "%s", disp.ptr))
+			t->failed = true;
+		ob_buf_release(&name);
+		ob_buf_release(&disp);
+		if (!(t->spool = tmpfile()))
+			t->spool_failed = true;
+		else if (!csv && fprintf(t->spool, "{\"total\":%lld,\"limit\":null,\"offset\":%lld,"
+		                         "\"next\":null,\"truncated\":false,\"data\":", total,
+		                         offset) < 0)
+			t->spool_failed = true;
+	} else if (!csv) {
 		e |= ob_buf_addf(b, "{\"total\":%lld,\"limit\":%lld,\"offset\":%lld,\"next\":",
 		                 total, limit, offset);
 		if (more && link.ptr)
 			e |= ob_json_str(b, link.ptr, link.len);
 		else
 			e |= ob_buf_adds(b, "null");
-		e |= ob_buf_adds(b, ",\"data\":");
+		/* a page that does not hold every row says so in the body too */
+		e |= ob_buf_addf(b, ",\"truncated\":%s,\"data\":", more ? "true" : "false");
 	}
 	if (e)
 		t->failed = true;
-	ob_rows_begin(&t->w, csv ? OB_ROWS_CSV : OB_ROWS_JSON, b, NULL, t->col, ncols);
+	if (t->spool)
+		ob_rows_begin(&t->w, csv ? OB_ROWS_CSV : OB_ROWS_JSON, NULL, t->spool, t->col, ncols);
+	else
+		ob_rows_begin(&t->w, csv ? OB_ROWS_CSV : OB_ROWS_JSON, b, NULL, t->col, ncols);
 	ob_buf_release(&link);
 }
 
@@ -727,208 +793,78 @@ void ob_http_table_column(struct ob_http_table *t, sqlite3_stmt *st, int i)
 void ob_http_table_end_row(struct ob_http_table *t)
 {
 	ob_rows_end_row(&t->w);
+	/* a download stops at its size limit, checked now and then */
+	if (t->spool && t->w.nrows % 1024 == 0 && ftello(t->spool) > OB_HTTP_MAX_DOWNLOAD)
+		t->w.failed = true;
+}
+
+void ob_http_table_abandon(struct ob_http_table *t)
+{
+	(void)ob_rows_end(&t->w);
+	free(t->col);
+	t->col = NULL;
+	if (t->spool)
+		fclose(t->spool);
+	t->spool = NULL;
+}
+
+/* A download written whole to its file: send it from there. */
+static void send_spool(struct ob_http_table *t)
+{
+	struct ob_http_response *res = t->c->res;
+	off_t size;
+	int fd;
+
+	if (t->w.fmt == OB_ROWS_JSON && fputs("}\n", t->spool) < 0)
+		t->spool_failed = true;
+	if (fflush(t->spool) || ferror(t->spool) || (size = ftello(t->spool)) < 0 ||
+	    (fd = dup(fileno(t->spool))) < 0) {
+		t->spool_failed = true;
+		return;
+	}
+	ob_buf_reset(&res->body);
+	res->fd = fd;
+	res->fd_offset = 0;
+	res->fd_size = (uint64_t)size;
 }
 
 void ob_http_table_end(struct ob_http_table *t)
 {
-	bool json = t->w.fmt == OB_ROWS_JSON;
+	bool json = t->w.fmt == OB_ROWS_JSON, spooled = t->spool || t->spool_failed;
+	ob_err e = ob_rows_end(&t->w);
 
-	if (ob_rows_end(&t->w))
+	if (e == OB_EIO)
+		t->spool_failed = true;
+	else if (e)
 		t->failed = true;
-	if (json && !t->failed && (ob_buf_adds(&t->c->res->body, "}\n")))
+	if (t->spool && !t->failed && !t->spool_failed)
+		send_spool(t);
+	else if (json && !t->failed && !t->spool && (ob_buf_adds(&t->c->res->body, "}\n")))
 		t->failed = true;
 	free(t->col);
 	t->col = NULL;
-	/* a page too large for the response buffer is refused whole, never cut */
-	if (t->failed)
+	if (t->spool)
+		fclose(t->spool);
+	t->spool = NULL;
+	if (t->spool_failed) {
+		OB_ERROR("API: no se pudo escribir una descarga en un archivo temporal",
+		         "API: a download could not be written to a temporary file");
+		ob_http_fail(t->c->res, 500, "download_failed", NULL,
+		             "No se pudo preparar la descarga (archivo temporal); inténtelo de nuevo "
+		             "o pida páginas con limit y offset.",
+		             "The download could not be prepared (temporary file); try again or ask "
+		             "for pages with limit and offset.");
+	} else if (t->failed && spooled) {
+		char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+		snprintf(es, sizeof(es), "La descarga pasaría de %lld bytes, el límite de este "
+		         "servidor; pídala por partes con limit y offset, o con un filtro.",
+		         (long long)OB_HTTP_MAX_DOWNLOAD);
+		snprintf(en, sizeof(en), "The download would exceed %lld bytes, this server's "
+		         "limit; ask for it in parts with limit and offset, or with a filter.",
+		         (long long)OB_HTTP_MAX_DOWNLOAD);
+		ob_http_fail(t->c->res, 413, "response_too_large", NULL, es, en);
+	} else if (t->failed) {
+		/* a page too large for the response buffer is refused whole, never cut */
 		ob_http_fail_too_large(t->c);
-}
-
-/* ---- OpenAPI ---- */
-
-/* The document is written with e |= each write: one check at the end. */
-static ob_err jkey(struct ob_buf *b, const char *k)
-{
-	ob_err e = ob_json_str(b, k, strlen(k));
-
-	return e ? e : ob_buf_addc(b, ':');
-}
-
-static ob_err jstr(struct ob_buf *b, const char *s)
-{
-	return ob_json_str(b, s, strlen(s));
-}
-
-/* "/a/{rest*}" is written "/a/{rest}" in the document. */
-static void doc_path(const char *pattern, char *out, size_t size)
-{
-	size_t o = 0;
-
-	for (const char *p = pattern; *p && o + 1 < size; p++)
-		if (!(*p == '*' && p[1] == '}'))
-			out[o++] = *p;
-	out[o] = '\0';
-}
-
-static ob_err parameter(struct ob_buf *b, const struct ob_http_pspec *p)
-{
-	char desc[OB_MAX_MESSAGE];
-	ob_err e;
-
-	snprintf(desc, sizeof(desc), "%s / %s", p->desc_es, p->desc_en);
-	e = ob_buf_addc(b, '{');
-	e |= jkey(b, "name");
-	e |= jstr(b, p->name);
-	e |= ob_buf_addc(b, ',');
-	e |= jkey(b, "in");
-	e |= jstr(b, p->in);
-	e |= ob_buf_addf(b, ",\"required\":%s,",
-	                 p->required || !strcmp(p->in, "path") ? "true" : "false");
-	e |= jkey(b, "description");
-	e |= jstr(b, desc);
-	e |= ob_buf_addc(b, ',');
-	e |= jkey(b, "schema");
-	if (p->type == OB_HTTP_INTEGER) {
-		e |= ob_buf_addf(b, "{\"type\":\"integer\",\"minimum\":%lld,\"maximum\":%lld}",
-		                 p->min, p->max);
-	} else {
-		e |= ob_buf_adds(b, "{\"type\":\"string\"");
-		if (p->choices) {
-			e |= ob_buf_adds(b, ",\"enum\":[");
-			for (size_t k = 0; p->choices[k]; k++) {
-				if (k)
-					e |= ob_buf_addc(b, ',');
-				e |= jstr(b, p->choices[k]);
-			}
-			e |= ob_buf_addc(b, ']');
-		}
-		e |= ob_buf_addc(b, '}');
 	}
-	e |= ob_buf_addc(b, '}');
-	return e;
-}
-
-static ob_err operation(struct ob_buf *b, const struct ob_http_route *r)
-{
-	char opid[256];
-	size_t o = 0;
-	ob_err e;
-
-	for (const char *p = r->method; *p && o + 1 < sizeof(opid); p++)
-		opid[o++] = (char)(*p | 0x20);
-	for (const char *p = r->pattern; *p && o + 1 < sizeof(opid); p++) {
-		char ch = *p;
-		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
-			opid[o++] = ch;
-		else if (o && opid[o - 1] != '_')
-			opid[o++] = '_';
-	}
-	while (o && opid[o - 1] == '_')
-		o--;
-	opid[o] = '\0';
-	e = ob_buf_addc(b, '{');
-	e |= jkey(b, "operationId");
-	e |= jstr(b, opid);
-	e |= ob_buf_addc(b, ',');
-	e |= jkey(b, "summary");
-	e |= jstr(b, r->summary_en);
-	e |= ob_buf_addc(b, ',');
-	e |= jkey(b, "description");
-	e |= jstr(b, r->summary_es);
-	e |= ob_buf_addc(b, ',');
-	e |= jkey(b, "x-role");
-	e |= jstr(b, ob_role_name(r->role));
-	if (r->audited)
-		e |= ob_buf_adds(b, ",\"x-audited\":true");
-	e |= ob_buf_adds(b, ",\"parameters\":[");
-	for (size_t i = 0; i < r->nparams; i++) {
-		if (i)
-			e |= ob_buf_addc(b, ',');
-		e |= parameter(b, &r->params[i]);
-	}
-	e |= ob_buf_addc(b, ']');
-	if (r->body) {
-		e |= ob_buf_adds(b, ",\"requestBody\":{\"required\":true,\"content\":{"
-		                    "\"application/json\":{\"schema\":");
-		e |= ob_buf_adds(b, r->body);
-		e |= ob_buf_adds(b, "}}}");
-	}
-	if (r->role != OB_ROLE_PUBLIC || r->authenticated)
-		e |= ob_buf_adds(b, ",\"security\":[{\"bearer\":[]}]");
-	e |= ob_buf_adds(b, ",\"responses\":{\"200\":{\"description\":\"OK\",\"content\":{");
-	if (!strcmp(r->produces, "file"))
-		e |= ob_buf_adds(b, "\"application/octet-stream\":{}");
-	else if (!strcmp(r->produces, "json+csv"))
-		e |= ob_buf_adds(b, "\"application/json\":{},\"text/csv\":{}");
-	else
-		e |= ob_buf_adds(b, "\"application/json\":{}");
-	e |= ob_buf_adds(b, "}},\"400\":{\"$ref\":\"#/components/responses/Error\"}");
-	if (r->role != OB_ROLE_PUBLIC || r->authenticated)
-		e |= ob_buf_adds(b, ",\"401\":{\"$ref\":\"#/components/responses/Error\"},"
-		                    "\"403\":{\"$ref\":\"#/components/responses/Error\"}");
-	e |= ob_buf_adds(b, ",\"404\":{\"$ref\":\"#/components/responses/Error\"}");
-	if (!strcmp(r->method, "GET") && r->role == OB_ROLE_PUBLIC)
-		e |= ob_buf_adds(b, ",\"413\":{\"$ref\":\"#/components/responses/Error\"},"
-		                    "\"422\":{\"$ref\":\"#/components/responses/Error\"},"
-		                    "\"429\":{\"$ref\":\"#/components/responses/Error\"}");
-	e |= ob_buf_adds(b, ",\"503\":{\"$ref\":\"#/components/responses/Error\"}}}");
-	return e;
-}
-
-ob_err ob_http_openapi(struct ob_buf *b)
-{
-	bool first_path = true;
-	ob_err e;
-
-	e = ob_buf_adds(b, "{\"openapi\":\"3.0.3\",\"info\":{\"title\":\"observa API\",\"version\":");
-	e |= jstr(b, OB_VERSION);
-	e |= ob_buf_adds(b, ",\"description\":\"API del observatorio: catálogo, territorios, "
-	                    "bitácora y publicaciones. Las cifras públicas pasan por el control de "
-	                    "divulgación; los datos por registro solo llegan a roles autorizados y "
-	                    "cada lectura queda en la bitácora de auditoría. / The observatory's "
-	                    "API.\"},"
-	                    "\"components\":{\"securitySchemes\":{\"bearer\":{\"type\":\"http\","
-	                    "\"scheme\":\"bearer\",\"description\":\"observa user token, or POST "
-	                    "/api/v1/login\"}},\"schemas\":{\"Error\":{\"type\":\"object\","
-	                    "\"properties\":{\"error\":{\"type\":\"object\",\"properties\":{"
-	                    "\"status\":{\"type\":\"integer\"},\"code\":{\"type\":\"string\"},"
-	                    "\"parameter\":{\"type\":\"string\"},\"message\":{\"type\":\"string\"},"
-	                    "\"message_en\":{\"type\":\"string\"}}}}}},\"responses\":{\"Error\":{"
-	                    "\"description\":\"Error\",\"content\":{\"application/json\":{\"schema\":"
-	                    "{\"$ref\":\"#/components/schemas/Error\"}}}}}},\"paths\":{");
-	for (size_t i = 0; i < ob_http_nroutes; i++) {
-		char path[256], other[256];
-		bool seen = false, first_op = true;
-
-		doc_path(ob_http_routes[i].pattern, path, sizeof(path));
-		for (size_t k = 0; k < i && !seen; k++) {
-			doc_path(ob_http_routes[k].pattern, other, sizeof(other));
-			seen = !strcmp(path, other);
-		}
-		if (seen)
-			continue;
-		if (!first_path)
-			e |= ob_buf_addc(b, ',');
-		first_path = false;
-		e |= jkey(b, path);
-		e |= ob_buf_addc(b, '{');
-		for (size_t k = i; k < ob_http_nroutes; k++) {
-			char m[8];
-			size_t o = 0;
-			doc_path(ob_http_routes[k].pattern, other, sizeof(other));
-			if (strcmp(path, other))
-				continue;
-			for (const char *p = ob_http_routes[k].method; *p && o + 1 < sizeof(m); p++)
-				m[o++] = (char)(*p | 0x20);
-			m[o] = '\0';
-			if (!first_op)
-				e |= ob_buf_addc(b, ',');
-			first_op = false;
-			e |= jkey(b, m);
-			e |= operation(b, &ob_http_routes[k]);
-		}
-		e |= ob_buf_addc(b, '}');
-	}
-	e |= ob_buf_adds(b, "}}\n");
-	return e ? OB_ETOOBIG : OB_OK;
 }

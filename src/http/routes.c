@@ -14,14 +14,22 @@ static const char *const formats[] = { "json", "csv", NULL };
 
 #define P_LIMIT                                                                          \
 	{ "limit", "query", OB_HTTP_INTEGER, false, 1, OB_HTTP_PAGE_MAX, NULL,           \
-	  "filas por página (por omisión 100, máximo 1000)",                             \
-	  "rows per page (default 100, at most 1000)" }
+	  "filas por página (por omisión 100, máximo 1000); sin limit, download=1 o "     \
+	  "format=csv dan todas las filas",                                              \
+	  "rows per page (default 100, at most 1000); without limit, download=1 or "     \
+	  "format=csv give every row" }
 #define P_OFFSET                                                                         \
 	{ "offset", "query", OB_HTTP_INTEGER, false, 0, 1000000000000LL, NULL,           \
 	  "filas que se saltan; siga el enlace next", "rows to skip; follow the next link" }
 #define P_FORMAT                                                                         \
 	{ "format", "query", OB_HTTP_STRING, false, 0, 0, formats, "json (por omisión) o csv", \
 	  "json (default) or csv" }
+/* listings: every row at once, as a file to save */
+#define P_DOWNLOAD                                                                       \
+	{ "download", "query", OB_HTTP_INTEGER, false, 0, 1, NULL,                       \
+	  "1: todas las filas (sin limit) como archivo adjunto; con format=csv es lo que se " \
+	  "hace por omisión", "1: every row (without limit) as an attachment; format=csv " \
+	  "does so by default" }
 /* routes whose every read is audited (docs/audit.md) */
 #define P_PURPOSE                                                                        \
 	{ "purpose", "query", OB_HTTP_STRING, false, 0, 0, NULL,                         \
@@ -38,7 +46,7 @@ static const struct ob_http_pspec p_territories[] = {
 	  "level: 0 country, 1 first-level unit, 2 second-level unit" },
 	{ "parent", "query", OB_HTTP_STRING, false, 0, 0, NULL, "código de la unidad madre",
 	  "code of the parent unit" },
-	P_LIMIT, P_OFFSET, P_FORMAT,
+	P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD,
 };
 
 static const struct ob_http_pspec p_territory[] = {
@@ -52,13 +60,13 @@ static const struct ob_http_pspec p_iccs[] = {
 	  "ICCS level (1 section, 2 division...; 0 catalogue's own codes)" },
 	{ "parent", "query", OB_HTTP_STRING, false, 0, 0, NULL, "código del nivel superior",
 	  "code of the level above" },
-	P_LIMIT, P_OFFSET, P_FORMAT,
+	P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD,
 };
 
 static const struct ob_http_pspec p_logbook[] = {
 	{ "source", "query", OB_HTTP_STRING, false, 0, 0, NULL, "código de la fuente (sv-pnc...)",
 	  "source code" },
-	P_LIMIT, P_OFFSET, P_FORMAT, P_PURPOSE,
+	P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD, P_PURPOSE,
 };
 
 /* the quarantine and the warnings */
@@ -70,10 +78,10 @@ static const struct ob_http_pspec p_quarantine[] = {
 	{ "reason", "query", OB_HTTP_STRING, false, 0, 0, NULL,
 	  "clave del motivo (category_unknown, tag_unmapped...: la columna kind)",
 	  "reason key (category_unknown, tag_unmapped...: the kind column)" },
-	P_LIMIT, P_OFFSET, P_FORMAT, P_PURPOSE,
+	P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD, P_PURPOSE,
 };
 
-static const struct ob_http_pspec p_releases[] = { P_LIMIT, P_OFFSET, P_FORMAT };
+static const struct ob_http_pspec p_releases[] = { P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD };
 
 static const struct ob_http_pspec p_release_file[] = {
 	{ "path", "path", OB_HTTP_STRING, true, 0, 0, NULL,
@@ -82,7 +90,7 @@ static const struct ob_http_pspec p_release_file[] = {
 };
 
 /* indicators and submissions (indicators.c) */
-static const struct ob_http_pspec p_indicators[] = { P_LIMIT, P_OFFSET, P_FORMAT };
+static const struct ob_http_pspec p_indicators[] = { P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD };
 
 static const char *const by_choices[] = { "sex", NULL };
 
@@ -94,7 +102,7 @@ static const struct ob_http_pspec p_indicator[] = {
 	{ "year", "query", OB_HTTP_INTEGER, false, 1900, 2100, NULL, "año", "year" },
 	{ "by", "query", OB_HTTP_STRING, false, 0, 0, by_choices,
 	  "desagregación: sex (por omisión solo el total)", "disaggregation: sex (default: total)" },
-	P_LIMIT, P_OFFSET, P_FORMAT,
+	P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD,
 };
 
 static const struct ob_http_pspec p_submission[] = {
@@ -179,7 +187,8 @@ static const struct ob_http_pspec p_completeness[] = {
 	P_FORMAT,
 };
 
-static const struct ob_http_pspec p_rec_runs[] = { P_LIMIT, P_OFFSET, P_FORMAT, P_PURPOSE };
+static const struct ob_http_pspec p_rec_runs[] = { P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD,
+	                                               P_PURPOSE };
 
 static const char *const reason_choices[] = { "single_source", "manner", "territory", "date",
 	                                      "sex", "age", "duplicate", NULL };
@@ -192,7 +201,7 @@ static const struct ob_http_pspec p_rec_counts[] = {
 	  "level: 1 first-level unit, 2 second-level unit (default: both)" },
 	{ "territory", "query", OB_HTTP_STRING, false, 0, 0, NULL, "código del territorio",
 	  "territory code" },
-	P_LIMIT, P_OFFSET, P_FORMAT, P_PURPOSE,
+	P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD, P_PURPOSE,
 };
 
 static const struct ob_http_pspec p_rec_discrepancies[] = {
@@ -201,7 +210,7 @@ static const struct ob_http_pspec p_rec_discrepancies[] = {
 	{ "reason", "query", OB_HTTP_STRING, false, 0, 0, reason_choices,
 	  "motivo: single_source, manner, territory, date, sex, age o duplicate",
 	  "reason: single_source, manner, territory, date, sex, age or duplicate" },
-	P_LIMIT, P_OFFSET, P_FORMAT, P_PURPOSE,
+	P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD, P_PURPOSE,
 };
 
 static const struct ob_http_pspec p_review[] = {
@@ -414,6 +423,8 @@ static void listing(struct ob_http_call *c, const char *count_sql, const char *p
 	ob_http_table_begin(&t, c, cols, ncols, total, limit, offset);
 	if (rows_out(c, &t, st, (int)ncols))
 		ob_http_table_end(&t);
+	else
+		ob_http_table_abandon(&t);
 	if (rows_out_n)
 		*rows_out_n = t.w.nrows;
 	sqlite3_finalize(st);

@@ -107,13 +107,67 @@ void server_completed_cb(void *cls, struct MHD_Connection *con, void **req_cls,
 	*req_cls = NULL;
 }
 
+/* Add ", Accept-Encoding" to the response's Vary (or set it). */
+static void vary_encoding(struct ob_http_response *res)
+{
+	const char *v = ob_http_header_get(res, "Vary");
+
+	if (!v) {
+		ob_http_header_add(res, "Vary", "Accept-Encoding");
+		return;
+	}
+	for (size_t i = 0; i < res->nheaders; i++)
+		if (!strcasecmp(res->headers[i].name, "Vary")) {
+			char *old = res->headers[i].value;
+			size_t n = strlen(old) + sizeof(", Accept-Encoding");
+			res->headers[i].value = ob_malloc(n);
+			snprintf(res->headers[i].value, n, "%s, Accept-Encoding", old);
+			free(old);
+			return;
+		}
+}
+
+/* The compressed answer's tag: the same with OB_HTTP_ETAG_GZIP before its
+ * closing quote, so that the two forms are never taken for each other. */
+static void etag_gzip(struct ob_http_response *res)
+{
+	for (size_t i = 0; i < res->nheaders; i++)
+		if (!strcasecmp(res->headers[i].name, "ETag")) {
+			char *old = res->headers[i].value;
+			size_t len = strlen(old), n = len + sizeof(OB_HTTP_ETAG_GZIP);
+			if (len < 2 || old[len - 1] != '"')
+				return;
+			res->headers[i].value = ob_malloc(n);
+			snprintf(res->headers[i].value, n, "%.*s%s\"", (int)(len - 1), old,
+			         OB_HTTP_ETAG_GZIP);
+			free(old);
+			return;
+		}
+}
+
 enum MHD_Result server_send_response(struct MHD_Connection *con, struct ob_http_response *res)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ok;
+	bool text = ob_http_compressible(res->content_type) && res->status != 206 &&
+	            res->status != 304 && res->status != 416;
+	uint64_t size = res->fd >= 0 ? res->fd_size : res->body.len;
+	bool gzip = false;
 
-	if (res->fd >= 0) {
-		r = MHD_create_response_from_fd64(res->fd_size, res->fd);
+	if (text) {
+		const char *ae = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
+		                                             MHD_HTTP_HEADER_ACCEPT_ENCODING);
+		vary_encoding(res);
+		gzip = size >= OB_HTTP_GZIP_MIN && ob_http_accepts_gzip(ae);
+	}
+	if (gzip) {
+		r = server_gzip_response(res);
+		if (r) {
+			etag_gzip(res);
+			MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+		}
+	} else if (res->fd >= 0) {
+		r = MHD_create_response_from_fd_at_offset64(res->fd_size, res->fd, res->fd_offset);
 		if (r)
 			res->fd = -1; /* MHD closes it */
 	} else {

@@ -124,6 +124,10 @@ void server_client_address(struct server *srv, struct MHD_Connection *con, char 
 bool server_ambiguous_length(struct MHD_Connection *con, const char *version);
 void *server_watch_main(void *arg);
 
+/* server_gzip.c: a response that compresses res's body or file as it is
+ * sent (it takes them: res->fd is -1 after), or NULL */
+struct MHD_Response *server_gzip_response(struct ob_http_response *res);
+
 /* server_work.c */
 void *server_worker_main(void *arg);
 enum MHD_Result server_access_cb(void *cls, struct MHD_Connection *con, const char *url,

@@ -261,6 +261,9 @@ enum MHD_Result server_access_cb(void *cls, struct MHD_Connection *con, const ch
 	                                                   MHD_HTTP_HEADER_AUTHORIZATION);
 	c->req.content_type = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
 	                                                  MHD_HTTP_HEADER_CONTENT_TYPE);
+	c->req.if_none_match = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
+	                                                   MHD_HTTP_HEADER_IF_NONE_MATCH);
+	c->req.range = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
 	c->req.remote = c->addr;
 	c->req.body = c->body.ptr;
 	c->req.body_len = c->body.len;

@@ -73,6 +73,12 @@ get 404 /api/v1/indicators/no_such_indicator
 get 400 "/api/v1/indicators/homicide_rate?by=age"
 get 200 "/api/v1/indicators/homicide_rate?format=csv&territory=SLV"
 head -n 1 "$T/body" | grep -q '^indicator,country,territory' || fail "CSV header"
+# a CSV download is complete: every row of the indicator, not a first page
+get 200 "/api/v1/indicators/homicide_rate?limit=1"
+all=$(jq .total "$T/body")
+[ "$all" -gt 1000 ] || fail "homicide_rate has only $all rows: too few to test the cap"
+get 200 "/api/v1/indicators/homicide_rate?format=csv"
+[ "$(wc -l <"$T/body")" = $((all + 1)) ] || fail "CSV download: $(wc -l <"$T/body") lines, $all rows"
 
 # every public GET route of the document, with sample values
 get 200 /api/v1/openapi.json
@@ -80,7 +86,7 @@ cp "$T/body" "$T/openapi.json"
 for p in /api/v1/indicators /api/v1/indicators/{id} /api/v1/submissions; do
 	jq -e --arg p "$p" '.paths | has($p)' "$T/openapi.json" >/dev/null || fail "openapi lacks $p"
 done
-jq -r '.paths | to_entries[] | select(.value.get != null and .value.get.security == null)
+jq -r '.paths | to_entries[] | select(.value.get != null and ((.value.get.security // []) | length) == 0)
 	| .key' "$T/openapi.json" >"$T/routes"
 while read -r route; do
 	case "$route" in

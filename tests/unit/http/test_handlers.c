@@ -57,6 +57,9 @@ static int teardown(void **state)
 /* The client's address of the requests made by call(). */
 static const char *remote = "192.0.2.10";
 
+/* Range and If-None-Match of the next call (then forgotten). */
+static const char *next_range, *next_inm;
+
 static void call(const char *method, const char *target, const char *token,
                  const char *ctype, const char *body, struct ob_http_response *res)
 {
@@ -65,6 +68,9 @@ static void call(const char *method, const char *target, const char *token,
 
 	req.method = method;
 	req.target = target;
+	req.range = next_range;
+	req.if_none_match = next_inm;
+	next_range = next_inm = NULL;
 	if (token) {
 		snprintf(auth, sizeof(auth), "Bearer %s", token);
 		req.authorization = auth;
@@ -134,6 +140,8 @@ static void openapi_lists_every_route(void **state)
 	assert_int_equal(res.status, 200);
 	doc = body_json(&res);
 	assert_string_equal(json_string_value(json_object_get(doc, "openapi")), "3.0.3");
+	assert_non_null(json_object_get(json_object_get(doc, "info"), "license"));
+	assert_true(json_array_size(json_object_get(doc, "servers")) > 0);
 	paths = json_object_get(doc, "paths");
 	assert_true(json_is_object(paths));
 	for (size_t i = 0; i < ob_http_nroutes; i++) {
@@ -160,8 +168,27 @@ static void openapi_lists_every_route(void **state)
 			assert_string_equal(json_string_value(json_object_get(json_array_get(params, k),
 			                                                      "name")),
 			                    r->params[k].name);
-		secured = json_object_get(op, "security") != NULL;
+		/* security on every operation: [] when none is needed */
+		assert_true(json_is_array(json_object_get(op, "security")));
+		secured = json_array_size(json_object_get(op, "security")) > 0;
 		assert_int_equal(secured, r->role != OB_ROLE_PUBLIC || r->authenticated);
+		/* a schema for the answer of every operation but the file's */
+		{
+			json_t *resp = json_object_get(op, "responses");
+			json_t *ok = json_object_get(resp, "200");
+			json_t *js = json_object_get(json_object_get(ok, "content"), "application/json");
+			if (strcmp(r->pattern, "/api/v1/releases/{path*}")) {
+				const char *ref = json_string_value(json_object_get(json_object_get(js,
+				                                                            "schema"), "$ref"));
+				if (!ref || strncmp(ref, "#/components/schemas/", 21) ||
+				    !json_is_object(json_object_get(json_object_get(json_object_get(doc,
+				                    "components"), "schemas"), ref + 21)))
+					fail_msg("%s %s: no response schema", r->method, path);
+			}
+			assert_non_null(json_object_get(resp, "503"));
+			if (secured)
+				assert_non_null(json_object_get(resp, "401"));
+		}
 		assert_string_equal(json_string_value(json_object_get(op, "x-role")),
 		                    ob_role_name(r->role));
 	}
@@ -275,15 +302,117 @@ static void csv_format(void **state)
 	size_t lines = 0;
 	(void)state;
 
+	/* a page, when a limit is asked for */
 	call("GET", "/api/v1/territories?country=SLV&level=1&format=csv&limit=5", NULL, NULL, NULL,
 	     &res);
 	assert_int_equal(res.status, 200);
-	assert_string_equal(res.content_type, "text/csv; charset=utf-8");
+	assert_string_equal(res.content_type, "text/csv; charset=utf-8; header=present");
 	for (size_t i = 0; i < res.body.len; i++)
 		lines += res.body.ptr[i] == '\n';
 	assert_int_equal(lines, 6);
 	assert_memory_equal(res.body.ptr, "code,level,country,parent,name,", 31);
 	assert_non_null(ob_http_header_get(&res, "Link"));
+	assert_null(ob_http_header_get(&res, "Content-Disposition"));
+	ob_http_response_release(&res);
+}
+
+/* The whole of an answer sent from a file, NUL-terminated (owned). */
+static char *file_body(const struct ob_http_response *res)
+{
+	char *p = ob_malloc((size_t)res->fd_size + 1);
+
+	assert_true(res->fd >= 0);
+	assert_int_equal(pread(res->fd, p, (size_t)res->fd_size, (off_t)res->fd_offset),
+	                 (ssize_t)res->fd_size);
+	p[res->fd_size] = '\0';
+	return p;
+}
+
+/* format=csv without limit, or download=1, is every row, with no cap, sent
+ * as an attachment from a file; a JSON page says when it is not all. */
+static void complete_downloads(void **state)
+{
+	struct ob_http_response res;
+	long long total = http_fixture_count(store, "SELECT count(*) FROM territory");
+	size_t lines = 0;
+	char *p;
+	json_t *j;
+	(void)state;
+
+	assert_true(total > OB_HTTP_PAGE_MAX / 1000); /* rows to speak of */
+	call("GET", "/api/v1/territories?format=csv", NULL, NULL, NULL, &res);
+	assert_int_equal(res.status, 200);
+	assert_string_equal(res.content_type, "text/csv; charset=utf-8; header=present");
+	assert_string_equal(ob_http_header_get(&res, "Content-Disposition"),
+	                    "attachment; filename=\"territories.csv\"; "
+	                    "filename*=UTF-8''territories.csv");
+	assert_null(ob_http_header_get(&res, "Link"));
+	p = file_body(&res);
+	for (char *q = p; *q; q++)
+		lines += *q == '\n';
+	assert_int_equal(lines, total + 1);
+	free(p);
+	ob_http_response_release(&res);
+
+	/* JSON: the same envelope, every row, not truncated */
+	call("GET", "/api/v1/territories?download=1&offset=1", NULL, NULL, NULL, &res);
+	assert_int_equal(res.status, 200);
+	p = file_body(&res);
+	j = json_loads(p, 0, NULL);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(json_object_get(j, "total")), total);
+	assert_true(json_is_null(json_object_get(j, "limit")));
+	assert_true(json_is_false(json_object_get(j, "truncated")));
+	assert_int_equal(json_array_size(json_object_get(j, "data")), total - 1);
+	json_decref(j);
+	free(p);
+	ob_http_response_release(&res);
+
+	/* a page: truncated says so */
+	call("GET", "/api/v1/territories?limit=2", NULL, NULL, NULL, &res);
+	j = body_json(&res);
+	assert_true(json_is_true(json_object_get(j, "truncated")));
+	assert_true(json_is_string(json_object_get(j, "next")));
+	json_decref(j);
+	ob_http_response_release(&res);
+
+	/* the limit's bound is in the message, with the way to every row */
+	call("GET", "/api/v1/territories?limit=5000", NULL, NULL, NULL, &res);
+	assert_int_equal(res.status, 400);
+	assert_non_null(strstr(res.body.ptr, "from 1 to 1000"));
+	assert_non_null(strstr(res.body.ptr, "download=1"));
+	ob_http_response_release(&res);
+}
+
+/* CORS: public routes asked without credentials only; a preflight. */
+static void cors(void **state)
+{
+	struct ob_http_response res;
+	(void)state;
+
+	call("GET", "/api/v1/territories?limit=1", NULL, NULL, NULL, &res);
+	assert_string_equal(ob_http_header_get(&res, "Access-Control-Allow-Origin"), "*");
+	assert_non_null(strstr(ob_http_header_get(&res, "Access-Control-Expose-Headers"), "Link"));
+	ob_http_response_release(&res);
+	call("GET", "/api/v1/territories?limit=1", tok_analyst, NULL, NULL, &res);
+	assert_null(ob_http_header_get(&res, "Access-Control-Allow-Origin"));
+	ob_http_response_release(&res);
+	call("GET", "/api/v1/logbook", NULL, NULL, NULL, &res);
+	assert_int_equal(res.status, 401);
+	assert_null(ob_http_header_get(&res, "Access-Control-Allow-Origin"));
+	ob_http_response_release(&res);
+
+	call("OPTIONS", "/api/v1/releases/2024/homicidios.csv", NULL, NULL, NULL, &res);
+	assert_int_equal(res.status, 204);
+	assert_int_equal(res.body.len, 0);
+	assert_string_equal(ob_http_header_get(&res, "Access-Control-Allow-Origin"), "*");
+	assert_string_equal(ob_http_header_get(&res, "Access-Control-Allow-Methods"),
+	                    "GET, HEAD, OPTIONS");
+	ob_http_response_release(&res);
+	/* no preflight for restricted routes: they are not for other origins */
+	call("OPTIONS", "/api/v1/logbook", NULL, NULL, NULL, &res);
+	assert_int_equal(res.status, 405);
+	assert_null(ob_http_header_get(&res, "Access-Control-Allow-Origin"));
 	ob_http_response_release(&res);
 }
 
@@ -525,7 +654,7 @@ static void releases(void **state)
 {
 	struct ob_http_response res;
 	json_t *j, *data;
-	char buf[128];
+	char buf[128], etag[80];
 	ssize_t n;
 	(void)state;
 
@@ -547,12 +676,54 @@ static void releases(void **state)
 	assert_int_equal(res.status, 200);
 	assert_true(res.fd >= 0);
 	assert_int_equal(res.fd_size, 34);
-	assert_string_equal(res.content_type, "text/csv; charset=utf-8");
+	assert_string_equal(res.content_type, "text/csv; charset=utf-8; header=present");
 	n = pread(res.fd, buf, sizeof(buf), 0);
 	assert_int_equal(n, 34);
 	assert_memory_equal(buf, "pais,anio,homicidios\nSLV,2024,114\n", 34);
+	assert_string_equal(ob_http_header_get(&res, "Content-Disposition"),
+	                    "attachment; filename=\"homicidios.csv\"; "
+	                    "filename*=UTF-8''homicidios.csv");
+	assert_string_equal(ob_http_header_get(&res, "Accept-Ranges"), "bytes");
+	snprintf(etag, sizeof(etag), "%s", ob_http_header_get(&res, "ETag"));
+	assert_true(etag[0] == '"');
 	ob_http_response_release(&res);
 	assert_int_equal(res.fd, -1);
+
+	/* the path as standard clients encode it */
+	call("GET", "/api/v1/releases/2024%2Fhomicidios.csv", NULL, NULL, NULL, &res);
+	assert_int_equal(res.status, 200);
+	assert_int_equal(res.fd_size, 34);
+	ob_http_response_release(&res);
+
+	/* the client holds it: 304, no body */
+	next_inm = etag;
+	call("GET", "/api/v1/releases/2024/homicidios.csv", NULL, NULL, NULL, &res);
+	assert_int_equal(res.status, 304);
+	assert_true(res.fd < 0);
+	assert_int_equal(res.body.len, 0);
+	assert_string_equal(ob_http_header_get(&res, "ETag"), etag);
+	ob_http_response_release(&res);
+	next_inm = "\"otra\"";
+	call("GET", "/api/v1/releases/2024/homicidios.csv", NULL, NULL, NULL, &res);
+	assert_int_equal(res.status, 200);
+	ob_http_response_release(&res);
+
+	/* one range: 206 with Content-Range; past the end: 416 */
+	next_range = "bytes=21-";
+	call("GET", "/api/v1/releases/2024/homicidios.csv", NULL, NULL, NULL, &res);
+	assert_int_equal(res.status, 206);
+	assert_int_equal(res.fd_offset, 21);
+	assert_int_equal(res.fd_size, 13);
+	assert_string_equal(ob_http_header_get(&res, "Content-Range"), "bytes 21-33/34");
+	n = pread(res.fd, buf, (size_t)res.fd_size, (off_t)res.fd_offset);
+	assert_memory_equal(buf, "SLV,2024,114\n", 13);
+	ob_http_response_release(&res);
+	next_range = "bytes=34-40";
+	call("GET", "/api/v1/releases/2024/homicidios.csv", NULL, NULL, NULL, &res);
+	assert_int_equal(res.status, 416);
+	assert_true(res.fd < 0);
+	assert_string_equal(ob_http_header_get(&res, "Content-Range"), "bytes */34");
+	ob_http_response_release(&res);
 }
 
 static void login(void **state)
@@ -689,6 +860,8 @@ int main(void)
 		cmocka_unit_test(health),
 		cmocka_unit_test(paging),
 		cmocka_unit_test(csv_format),
+		cmocka_unit_test(complete_downloads),
+		cmocka_unit_test(cors),
 		cmocka_unit_test(territory_detail),
 		cmocka_unit_test(errors),
 		cmocka_unit_test(roles_and_audit),

@@ -28,6 +28,10 @@ static void accepted(void **state)
 		{ "/S%C3%A3o/ma%C3%B1ana?q=%E2%82%AC", "São|mañana", "q=€" },
 		{ "/a?x=%2F..%2F", "a", "x=/../" },
 		{ "/.well-known", ".well-known", "" },
+		/* an encoded slash separates segments, as a path value is sent */
+		{ "/a%2Fb", "a|b", "" },
+		{ "/r/2024%2fx.csv?k=%2F", "r|2024|x.csv", "k=/" },
+		{ "/r/2024%2Fsub%2Fx.csv", "r|2024|sub|x.csv", "" },
 	};
 	(void)state;
 
@@ -69,8 +73,13 @@ static void refused(void **state)
 		{ "/%2e%2e", OB_EPARSE },
 		{ "/%2E", OB_EPARSE },
 		{ "/.%2e/x", OB_EPARSE },
-		{ "/a%2Fb", OB_EPARSE },
-		{ "/a%2fb", OB_EPARSE },
+		{ "/a%2F..%2Fb", OB_EPARSE },
+		{ "/a%2F%2Fb", OB_EPARSE },
+		{ "/a%2F", OB_EPARSE },
+		{ "/%2Fa", OB_EPARSE },
+		{ "/a%2F.", OB_EPARSE },
+		{ "/a%2F%5Cb", OB_EPARSE },
+		{ "/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o%2Fp%2Fq", OB_ETOOBIG },
 		{ "/a%5Cb", OB_EPARSE },
 		{ "/%", OB_EPARSE },
 		{ "/%4", OB_EPARSE },
