@@ -1,6 +1,8 @@
 /* catalog_load.c - the catalogue loaded into the store: each file a table_def,
  * checked row by row and against the store (see catalog_impl.h). */
 #include "catalog/catalog_impl.h"
+#include "catalog/geom.h"
+#include "base/log.h"
 
 /* ------------------------------------------------------------------------
  * Loading into the store. Each CSV file is a table_def: its columns, the
@@ -625,6 +627,7 @@ static ob_err geo_insert(void *arg, const char *file, size_t n, const char *code
                          const char *name, json_t *geometry, struct ob_diag *d)
 {
 	struct geo_load *g = arg;
+	struct ob_geom_report rep;
 	char *text;
 	int rc;
 
@@ -633,6 +636,25 @@ static ob_err geo_insert(void *arg, const char *file, size_t n, const char *code
 		return OB_DIAG(d, OB_EINVAL, file, 0, 0, code, strlen(code),
 		               "elemento %zu: territorio desconocido",
 		               "feature %zu: unknown territory", n);
+	/* repaired where it can be without guessing; the rest is said */
+	if (!ob_geom_check(geometry, &rep)) {
+		if (rep.crossings)
+			OB_WARN("%s, elemento %zu (%s): %u anillo(s) se cruzan a sí mismos cerca de "
+			        "(%.6f, %.6f); los SIG pueden rechazar la geometría "
+			        "(scripts/geometry-repair la reconstruye)",
+			        "%s, feature %zu (%s): %u ring(s) cross themselves near (%.6f, %.6f); "
+			        "GIS tools may reject the geometry (scripts/geometry-repair rebuilds "
+			        "it)", file, n, code, rep.crossings, rep.at[0], rep.at[1]);
+		if (rep.short_rings)
+			OB_WARN("%s, elemento %zu (%s): %u anillo(s) de menos de 4 puntos",
+			        "%s, feature %zu (%s): %u ring(s) of fewer than 4 points", file, n,
+			        code, rep.short_rings);
+	}
+	if (rep.closed || rep.repeated)
+		OB_WARN("%s, elemento %zu (%s): geometría reparada (%u anillo(s) cerrados, %u "
+		        "punto(s) repetidos quitados)",
+		        "%s, feature %zu (%s): geometry repaired (%u ring(s) closed, %u repeated "
+		        "point(s) dropped)", file, n, code, rep.closed, rep.repeated);
 	text = json_dumps(geometry, JSON_COMPACT);
 	if (!text)
 		return OB_DIAG(d, OB_ENOMEM, file, 0, 0, NULL, 0, "memoria agotada",

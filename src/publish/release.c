@@ -247,6 +247,9 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 		                  "Indicators by territory, year and sex", RT_RATES,
 		                  OB_ARRAY_SIZE(ind_dims), { 0 }, NULL, 0, 0 };
 	memcpy(r.t[0].dims, ind_dims, sizeof(ind_dims));
+	r.t[0].nlabels = 3;
+	memcpy(r.t[0].labels, (const char *[]){ "unit", "parent", "parent_name" },
+	       3 * sizeof(char *));
 	r.t[1] = (struct rtable){ "counts_iccs",
 		                  "Víctimas por sección y división de la ICCS, territorio y año, según "
 		                  "las reglas de conteo",
@@ -254,6 +257,10 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 		                  "counting rules", RT_COUNTS,
 		                  OB_ARRAY_SIZE(cnt_dims), { 0 }, NULL, 0, 0 };
 	memcpy(r.t[1].dims, cnt_dims, sizeof(cnt_dims));
+	r.t[1].nlabels = 4;
+	memcpy(r.t[1].labels,
+	       (const char *[]){ "iccs_name_es", "iccs_name_en", "parent", "parent_name" },
+	       4 * sizeof(char *));
 	r.t[2] = (struct rtable){ "violent_deaths",
 		                  "Muertes violentas por territorio y año: validadas, por institución "
 		                  "y su diferencia",
@@ -261,6 +268,8 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 		                  "and the difference", RT_COUNTS,
 		                  OB_ARRAY_SIZE(vd_dims), { 0 }, NULL, 0, 0 };
 	memcpy(r.t[2].dims, vd_dims, sizeof(vd_dims));
+	r.t[2].nlabels = 2;
+	memcpy(r.t[2].labels, (const char *[]){ "parent", "parent_name" }, 2 * sizeof(char *));
 	ob_strmap_init(&r.names);
 	r.t[3] = (struct rtable){ "completeness",
 		                  "Entregas de cada fuente por mes (completitud)",
@@ -321,11 +330,11 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 	for (size_t t = 0; t < NTABLES; t++) {
 		REL_PROGRESS(&r, "escribiendo %s (%zu filas): CSV, JSON, SDMX-CSV, SDMX-JSON",
 		             "writing %s (%zu rows): CSV, JSON, SDMX-CSV, SDMX-JSON", r.t[t].id, r.t[t].n);
-		if ((e = rel_write_csv(&r, &r.t[t])) || (e = rel_write_json(&r, &r.t[t])) ||
+		if ((e = rel_write_csv(&r, &r.t[t])) || (e = rel_write_excel_csv(&r, &r.t[t])) ||
+		    (e = rel_write_json(&r, &r.t[t])) ||
 		    (e = rel_write_sdmx_csv(&r, &r.t[t])) || (e = rel_write_sdmx_json(&r, &r.t[t])))
 			goto remove_tmp;
 	}
-	REL_PROGRESS(&r, "escribiendo tables.xlsx", "writing tables.xlsx");
 	if ((e = rel_write_xlsx(&r)))
 		goto remove_tmp;
 	REL_PROGRESS(&r, "escribiendo mapas GeoJSON", "writing GeoJSON maps");

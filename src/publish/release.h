@@ -22,6 +22,13 @@
  *                and superseded deliveries (engine/completeness.h; no record
  *                counts)
  *
+ * After the measures, label columns name what codes mean (not dimensions;
+ * the diff ignores them): indicators "unit" (what value, lower and upper
+ * are counted in: "per_100000", "percent", "ratio" or "per_<multiplier>"),
+ * counts_iccs "iccs_name_es" and "iccs_name_en", and in the three territorial
+ * tables "parent" and "parent_name" (the unit one level up: admin-2 names
+ * repeat within a country).
+ *
  * Every row says what its count counts (column counting_rule: a rule of
  * engine/counting.h, or "mixed" for a margin over several); it is a label,
  * not an SDMX dimension, and a cell whose rule changed between releases is
@@ -49,16 +56,30 @@
  *
  * Files written (into a hidden temporary folder renamed to v<N> at the end,
  * so a release is never seen half written and never overwrites another):
- *   <table>.csv          UTF-8 CSV; a cell starting with = + - @ TAB or CR
- *                        is prefixed with ' (spreadsheet formula injection)
+ *   <table>.csv          UTF-8 CSV (no byte order mark, ',', decimal point);
+ *                        a cell starting with = + - @ TAB or CR is prefixed
+ *                        with ' (spreadsheet formula injection)
+ *   <table>.excel.csv    the same for spreadsheets in a comma-decimal locale:
+ *                        UTF-8 with a byte order mark, ';', decimal comma,
+ *                        every text cell quoted (codes such as 0101 stay text)
  *   <table>.json         {"table", "dimensions", "measures", "columns", "data"}
  *   <table>.sdmx.csv     SDMX-CSV 2.0 (STRUCTURE,STRUCTURE_ID,ACTION,dims,
  *                        OBS_VALUE,OBS_STATUS,CONF_STATUS)
  *   <table>.sdmx.json    SDMX-JSON 2.0 data message
- *   tables.xlsx          one sheet per table (stored OOXML zip)
- *   maps/<ind>.geojson   admin-2 values of each indicator with geometry, per
- *                        year of the unit's division: count, value, status
- *                        (C, M or null) and flags
+ *   tables.xlsx          one sheet per table (deflated OOXML zip); when a
+ *                        table has more rows than a sheet holds
+ *                        (OB_XLSX_MAX_ROWS), one workbook per year instead,
+ *                        tables-<year>.xlsx, with that year's rows
+ *   maps/<ind>.geojson   each indicator's values in the admin-2 units (and
+ *                        the admin-1 units of a country without admin-2)
+ *                        with geometry: RFC 7946 (outer rings
+ *                        counter-clockwise, holes clockwise), coordinates
+ *                        rounded to OB_GEOM_DECIMALS (6, about 0.1 m), flat
+ *                        properties code, name, parent, parent_name,
+ *                        indicator, unit and, for every released year,
+ *                        count_<y>, value_<y>, status_<y> (C, M or null) and
+ *                        flags_<y> (null in a year whose division the unit
+ *                        is not part of)
  *   diff.csv, diff.json  cells added, removed and changed since the previous
  *                        release
  *   catalog.jsonld       DCAT catalogue (datasets, distributions, checksums)
@@ -113,7 +134,8 @@ struct ob_audit_anchor;
 ob_err ob_release_audit_anchors(const char *dir, struct ob_audit_anchor **out, size_t *n,
                                 size_t *unanchored, struct ob_diag *d);
 
-/* Write a stored (uncompressed) zip of n entries to path. */
+/* Write a zip of n entries to path, each deflated (the bytes stay the
+ * caller's) and dated 1980-01-01, so the same entries make the same file. */
 struct ob_zip_entry {
 	const char *name;
 	const char *data;

@@ -1,8 +1,8 @@
 /*
  * release_impl.h - what the parts of a release share: its tables, rows and
  * state, and the steps each part (release_tables.c, release_write.c,
- * release_meta.c) gives release.c, which drives a publication. Internal to
- * src/publish.
+ * release_maps.c, release_meta.c) gives release.c, which drives a
+ * publication. Internal to src/publish.
  */
 #ifndef OB_RELEASE_IMPL_H
 #define OB_RELEASE_IMPL_H
@@ -35,6 +35,7 @@
 #include "store/audit.h"
 
 #define MAX_DIMS 8
+#define MAX_LABELS 4
 
 enum { HAS_COUNT = 1, HAS_DEN = 2, HAS_VAL = 4 };
 
@@ -43,6 +44,7 @@ enum { HAS_COUNT = 1, HAS_DEN = 2, HAS_VAL = 4 };
 
 struct rrow {
 	const char *dim[MAX_DIMS];
+	const char *lab[MAX_LABELS]; /* the table's labels, NULL when none */
 	long long count;
 	double den, val, lo, hi;
 	uint32_t flags;
@@ -66,6 +68,11 @@ struct rtable {
 	const char *dims[MAX_DIMS];
 	struct rrow *rows;
 	size_t n, cap;
+	/* columns after the measures that name what a code means (the unit
+	 * of the value, the territory's parent, the ICCS category): not
+	 * dimensions, not compared by the diff */
+	size_t nlabels;
+	const char *labels[MAX_LABELS];
 };
 
 #define NTABLES 4
@@ -113,6 +120,8 @@ ob_err rel_compute_violent_deaths(struct rel *r);
 ob_err rel_compute_completeness(struct rel *r);
 
 /* release_write.c: the tables as files */
+const char *rel_unit(struct rel *r, const struct ob_indicator *ind);
+bool rel_is_label(const char *column);
 const char *rel_cell(const struct rtable *t, const struct rrow *w, size_t i, char *buf,
                      size_t size, bool *num);
 FILE *rel_open_out(struct rel *r, const char *name);
@@ -122,13 +131,16 @@ void rel_csv_put(FILE *f, const char *s);
 void rel_csv_num(FILE *f, const char *s);
 void rel_fjson_str(FILE *f, const char *s);
 ob_err rel_write_csv(struct rel *r, const struct rtable *t);
+ob_err rel_write_excel_csv(struct rel *r, const struct rtable *t);
 ob_err rel_write_json(struct rel *r, const struct rtable *t);
 ob_err rel_write_sdmx_csv(struct rel *r, const struct rtable *t);
 ob_err rel_write_sdmx_json(struct rel *r, const struct rtable *t);
 ob_err rel_write_xlsx(struct rel *r);
 
-/* release_meta.c: maps, the diff, the catalogue and the manifest */
+/* release_maps.c: the maps (GeoJSON) */
 ob_err rel_write_maps(struct rel *r);
+
+/* release_meta.c: the diff, the catalogue and the manifest */
 ob_err rel_write_diff(struct rel *r, const char *prev_dir);
 ob_err rel_write_catalog(struct rel *r);
 ob_err rel_write_manifest(struct rel *r);

@@ -1,114 +1,6 @@
-/* release_meta.c - what a release says about itself: its maps (GeoJSON), its diff
- * against the previous release, its DCAT catalogue and its manifest. */
+/* release_meta.c - what a release says about itself: its diff against the
+ * previous release, its DCAT catalogue and its manifest. */
 #include "publish/release_impl.h"
-
-/* ---- GeoJSON ---- */
-
-/* Keep a unit's geometry (own, or of its districts) in the map arg. */
-static ob_err keep_geometry(void *arg, const char *code, const char *geojson)
-{
-	void *old = NULL;
-	char *g = ob_strdup(geojson);
-	ob_err e = ob_strmap_put(arg, code, strlen(code), g, &old);
-
-	free(e ? g : old);
-	return e;
-}
-
-ob_err rel_write_maps(struct rel *r)
-{
-	const struct ob_snapshot *s = r->snap;
-	struct ob_strmap geo;
-	size_t nu = s->n_units, np = r->n_periods;
-	char path[OB_MAX_PATH], buf[256];
-	ob_err e = OB_OK;
-
-	ob_strmap_init(&geo);
-	if ((e = ob_catalog_geometry(r->st, keep_geometry, &geo, r->d)))
-		goto release;
-	if (!geo.count)
-		goto release;
-	if (snprintf(path, sizeof(path), "%s/maps", r->tmp) >= (int)sizeof(path) ||
-	    mkdir(path, 0755) != 0) {
-		e = ob_diag_set(r->d, OB_EIO, path, 0, 0, NULL, 0, "%s", strerror(errno));
-		goto release;
-	}
-	for (size_t k = 0; k < r->set->n && !e; k++) {
-		char name[OB_IND_ID_MAX + 32];
-		bool first = true, num;
-		FILE *f;
-
-		snprintf(name, sizeof(name), "maps/%s.geojson", r->set->v[k].id);
-		if (!(f = rel_open_out(r, name))) {
-			e = r->d->code;
-			break;
-		}
-		fputs("{\"type\":\"FeatureCollection\",\"name\":", f);
-		rel_fjson_str(f, r->set->v[k].id);
-		fputs(",\"features\":[", f);
-		for (size_t u = 0; u < nu; u++) {
-			const char *code = ob_snap_str(s, s->units[u].code);
-			const char *g;
-			bool any = false, lead = true;
-
-			if (s->units[u].level != 2 || !(g = ob_strmap_get(&geo, code, strlen(code))))
-				continue;
-			/* only units of some released year's division */
-			for (size_t p = 0; p < np && !any; p++)
-				any = r->geo_row[(k * nu + u) * np + p] != SIZE_MAX;
-			if (!any)
-				continue;
-			fputs(first ? "\n{\"type\":\"Feature\",\"id\":" : ",\n{\"type\":\"Feature\",\"id\":",
-			      f);
-			first = false;
-			rel_fjson_str(f, code);
-			fputs(",\"geometry\":", f);
-			fputs(g, f);
-			fputs(",\"properties\":{\"code\":", f);
-			rel_fjson_str(f, code);
-			fputs(",\"name\":", f);
-			rel_fjson_str(f, ob_snap_str(s, s->units[u].name));
-			fputs(",\"indicator\":", f);
-			rel_fjson_str(f, r->set->v[k].id);
-			fputs(",\"years\":{", f);
-			for (size_t p = 0; p < np; p++) {
-				size_t at = r->geo_row[(k * nu + u) * np + p];
-				const struct rrow *w;
-				const char *v;
-				if (at == SIZE_MAX)
-					continue; /* not a unit of that year */
-				w = &r->t[0].rows[at];
-				fprintf(f, "%s\"%s\":{\"count\":", lead ? "" : ",", r->yearstr[p]);
-				lead = false;
-				v = rel_cell(&r->t[0], w, r->t[0].ndims, buf, sizeof(buf), &num);
-				fputs(v ? v : "null", f);
-				fputs(",\"value\":", f);
-				v = rel_cell(&r->t[0], w, r->t[0].ndims + 2, buf, sizeof(buf), &num);
-				fputs(v ? v : "null", f);
-				fputs(",\"status\":", f);
-				v = rel_cell(&r->t[0], w, r->t[0].ndims + 6, buf, sizeof(buf), &num);
-				if (v)
-					rel_fjson_str(f, v);
-				else
-					fputs("null", f);
-				fputs(",\"flags\":", f);
-				v = rel_cell(&r->t[0], w, r->t[0].ndims + 5, buf, sizeof(buf), &num);
-				if (v)
-					rel_fjson_str(f, v);
-				else
-					fputs("null", f);
-				fputc('}', f);
-			}
-			fputs("}}}", f);
-		}
-		fputs("]}\n", f);
-		e = rel_close_out(r, f, name);
-	}
-release:
-	ob_strmap_for_each(&geo, ent) free(ent->value);
-	ob_strmap_release(&geo);
-	return e;
-}
 
 /* ---- diff against the previous release ---- */
 
@@ -159,7 +51,8 @@ static ob_err load_cells(const char *reldir, struct ob_strmap *m, struct ob_diag
 			json_object_foreach(row, key, val) {
 				bool is_dim = false;
 				json_array_foreach(dims, j, dn) is_dim |= !strcmp(key, json_string_value(dn));
-				if ((is_dim && strcmp(key, "counting_rule")) || !strcmp(key, "territory_name"))
+				/* labels (names, units, parents) are not the cell's */
+				if ((is_dim && strcmp(key, "counting_rule")) || rel_is_label(key))
 					continue;
 				char *s = json_dumps(val, JSON_ENCODE_ANY);
 				ob_buf_putf(&v, "%s%s=%s", v.len ? " " : "", key, s ? s : "");
@@ -302,6 +195,13 @@ static const char *media_type(const char *name)
 	return "application/json";
 }
 
+static bool cat_suffix_xlsx(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 5 && !strcmp(name + n - 5, ".xlsx");
+}
+
 static void jkv(struct ob_buf *b, const char *k, const char *v)
 {
 	ob_json_str(b, k, strlen(k));
@@ -353,7 +253,7 @@ ob_err rel_write_catalog(struct rel *r)
 	}
 	ob_buf_puts(&b, ",\"dcat:dataset\":[");
 	for (size_t t = 0; t < NTABLES; t++) {
-		const char *ext[] = { ".csv", ".json", ".sdmx.csv", ".sdmx.json" };
+		const char *ext[] = { ".csv", ".excel.csv", ".json", ".sdmx.csv", ".sdmx.json" };
 		bool first = true;
 		ob_buf_puts(&b, t ? ",{" : "{");
 		ob_buf_puts(&b, "\"@type\":\"dcat:Dataset\",");
@@ -370,7 +270,10 @@ ob_err rel_write_catalog(struct rel *r)
 			snprintf(file, sizeof(file), "%s%s", r->t[t].id, ext[x]);
 			distribution(r, &b, file, &first);
 		}
-		distribution(r, &b, "tables.xlsx", &first);
+		/* tables.xlsx, or tables-<year>.xlsx for a long release */
+		for (size_t i = 0; i < r->nfiles; i++)
+			if (!strncmp(r->files[i], "tables", 6) && cat_suffix_xlsx(r->files[i]))
+				distribution(r, &b, r->files[i], &first);
 		if (t == 0)
 			for (size_t i = 0; i < r->nfiles; i++)
 				if (!strncmp(r->files[i], "maps/", 5))

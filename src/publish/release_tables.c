@@ -7,6 +7,17 @@ static const char *const sex_str[] = { "T", "F", "M", "U" };
 
 /* ---- territory trees ---- */
 
+/* The labels of unit u's parent (code, name) into lab[0], lab[1]; NULL for
+ * a country. */
+static void parent_labels(const struct ob_snapshot *s, const struct ob_snap_unit *un,
+                          const char **lab)
+{
+	if (un->parent >= 0 && (size_t)un->parent < s->n_units) {
+		lab[0] = ob_snap_str(s, s->units[un->parent].code);
+		lab[1] = ob_snap_str(s, s->units[un->parent].name);
+	}
+}
+
 void rel_build_trees(struct rel *r)
 {
 	const struct ob_snapshot *s = r->snap;
@@ -246,6 +257,7 @@ tree_fail:
 		bool by = rs->cells[k] > 1;
 		long dk = id->denom == OB_DEN_INDICATOR ? id->denom_index : -1;
 		bool dby = dk >= 0 && rs->cells[dk] > 1;
+		const char *unit = rel_unit(r, id);
 
 		for (size_t u = 0; u < nu; u++) {
 			const struct ob_snap_unit *un = &s->units[u];
@@ -275,6 +287,8 @@ tree_fail:
 					w->dim[5] = r->yearstr[p];
 					w->dim[6] = sex_str[c];
 					w->dim[7] = rel_keep_name(r, ob_ind_result_rule(rt, k, u, p));
+					w->lab[0] = unit;
+					parent_labels(s, un, &w->lab[1]);
 					w->flags = v->flags;
 					if (v->flags & OB_IND_NO_DATA) {
 						/* nothing delivered records it: no count, whatever
@@ -466,6 +480,55 @@ static uint8_t *delivered_categories(const struct rel *r)
 	return cov;
 }
 
+/* ICCS code -> its names, kept for the release's lifetime. */
+struct iccs_name {
+	const char *es, *en;
+};
+
+static ob_err iccs_names_load(struct rel *r, struct ob_strmap *m)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	ob_strmap_init(m);
+	if (ob_store_prepare(r->st, "SELECT code, name_es, name_en FROM iccs", &st, r->d))
+		return OB_ESTORE;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 0);
+		const char *es = (const char *)sqlite3_column_text(st, 1);
+		const char *en = (const char *)sqlite3_column_text(st, 2);
+		struct iccs_name *n;
+		if (!code)
+			continue;
+		n = ob_malloc(sizeof(*n));
+		n->es = es && *es ? rel_keep_name(r, es) : NULL;
+		n->en = en && *en ? rel_keep_name(r, en) : NULL;
+		if (ob_strmap_put(m, code, strlen(code), n, NULL))
+			free(n);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return ob_diag_set(r->d, OB_ESTORE, ob_store_dir(r->st), 0, 0, NULL, 0, "%s",
+		                   sqlite3_errmsg(ob_store_db(r->st)));
+	return OB_OK;
+}
+
+static void iccs_labels(const struct ob_strmap *m, const char *code, const char **lab)
+{
+	const struct iccs_name *n = ob_strmap_get(m, code, strlen(code));
+
+	if (n) {
+		lab[0] = n->es;
+		lab[1] = n->en;
+	}
+}
+
+static void iccs_names_release(struct ob_strmap *m)
+{
+	ob_strmap_for_each(m, ent) free(ent->value);
+	ob_strmap_release(m);
+}
+
 ob_err rel_compute_counts(struct rel *r)
 {
 	const struct ob_snapshot *s = r->snap;
@@ -488,7 +551,8 @@ ob_err rel_compute_counts(struct rel *r)
 	int32_t *place = ob_malloc((np * nu + 1) * sizeof(int32_t));
 	uint8_t *cov = delivered_categories(r);
 	struct rtable *t = &r->t[1];
-	ob_err e = OB_OK;
+	struct ob_strmap names;
+	ob_err e = iccs_names_load(r, &names);
 
 	for (size_t c = 0; c < ncat; c++) {
 		sec_of[c] = -1;
@@ -641,6 +705,8 @@ ob_err rel_compute_counts(struct rel *r)
 						w->dim[5] = ob_snap_str(s, s->categories[cat].code);
 						w->dim[6] = rules_name(&ra, mask[(p * nco + un->country) * nslot +
 						                                 base + c], un->country, cat, p);
+						iccs_labels(&names, w->dim[5], w->lab);
+						parent_labels(s, un, &w->lab[2]);
 						if (broken || !crow[cat]) {
 							/* nobody delivered what records it, or part
 							 * of the year is in units it cannot be told
@@ -676,6 +742,7 @@ ob_err rel_compute_counts(struct rel *r)
 	free(unplaced);
 	free(place);
 	free(cov);
+	iccs_names_release(&names);
 	return e;
 }
 
@@ -851,6 +918,7 @@ ob_err rel_compute_violent_deaths(struct rel *r)
 					w->dim[4] = r->yearstr[p];
 					w->dim[5] = vd_series[v];
 					w->dim[6] = rel_keep_name(r, ch.name);
+					parent_labels(s, un, &w->lab[0]);
 					if (v == VD_SERIES) {
 						if (shown[at + VD_VALIDATED] == 1 && shown[at + base_series] == 1) {
 							w->count = shown_v[at + VD_VALIDATED] - shown_v[at + base_series];

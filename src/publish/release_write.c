@@ -4,9 +4,41 @@
 
 /* ---- cells as text ---- */
 
+static size_t nmeasures(const struct rtable *t)
+{
+	return t->kind == RT_RATES ? 7 : 2;
+}
+
 static size_t ncols(const struct rtable *t)
 {
-	return t->ndims + (t->kind == RT_RATES ? 7 : 2);
+	return t->ndims + nmeasures(t) + t->nlabels;
+}
+
+/* What an indicator's value is counted in: "percent" (multiplier 100),
+ * "ratio" (1), otherwise "per_<multiplier>" ("per_100000"); kept for the
+ * release's lifetime. */
+const char *rel_unit(struct rel *r, const struct ob_indicator *ind)
+{
+	char buf[48];
+
+	if (ind->multiplier == 100)
+		return "percent";
+	if (ind->multiplier == 1)
+		return "ratio";
+	snprintf(buf, sizeof(buf), "per_%.15g", ind->multiplier);
+	return rel_keep_name(r, buf);
+}
+
+/* Columns that label a code rather than measure or identify a cell. */
+bool rel_is_label(const char *column)
+{
+	static const char *const labels[] = { "territory_name", "unit", "parent", "parent_name",
+		                              "iccs_name_es", "iccs_name_en" };
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(labels); i++)
+		if (!strcmp(column, labels[i]))
+			return true;
+	return false;
 }
 
 static const char *col_name(const struct rtable *t, size_t i)
@@ -19,6 +51,8 @@ static const char *col_name(const struct rtable *t, size_t i)
 	if (i < t->ndims)
 		return t->dims[i];
 	i -= t->ndims;
+	if (i >= nmeasures(t))
+		return t->labels[i - nmeasures(t)];
 	return t->kind == RT_RATES ? rate_cols[i] : t->kind == RT_COUNTS ? count_cols[i]
 	                                                                   : delivery_cols[i];
 }
@@ -44,6 +78,8 @@ const char *rel_cell(const struct rtable *t, const struct rrow *w, size_t i, cha
 		return w->dim[i];
 	}
 	i -= t->ndims;
+	if (i >= nmeasures(t))
+		return w->lab[i - nmeasures(t)];
 	if (t->kind == RT_DELIVERY) {
 		*num = true;
 		snprintf(buf, size, "%d", i == 0 ? w->delivered : w->superseded);
@@ -164,6 +200,52 @@ ob_err rel_write_csv(struct rel *r, const struct rtable *t)
 				fputc(',', f);
 			const char *v = rel_cell(t, &t->rows[k], i, buf, sizeof(buf), &num);
 			(num ? rel_csv_num : rel_csv_put)(f, v);
+		}
+		fputc('\n', f);
+	}
+	return rel_close_out(r, f, name);
+}
+
+/*
+ * <table>.excel.csv: the same table for spreadsheets set to a comma-decimal
+ * locale (es-CR, es-ES, most of Europe): a UTF-8 byte order mark, so Excel
+ * and LibreOffice read the accents as UTF-8 without asking; ';' between
+ * cells and ',' before decimals, so numbers arrive as numbers; every text
+ * cell quoted, so codes that look like numbers (ICCS 0101) stay text in
+ * LibreOffice with "Format quoted field as text" (docs/open-data.md). The
+ * formula guard applies as in <table>.csv.
+ */
+ob_err rel_write_excel_csv(struct rel *r, const struct rtable *t)
+{
+	char name[128], buf[256];
+	FILE *f;
+	bool num;
+
+	snprintf(name, sizeof(name), "%s.excel.csv", t->id);
+	if (!(f = rel_open_out(r, name)))
+		return r->d->code;
+	fputs("\xEF\xBB\xBF", f);
+	for (size_t k = 0; k <= t->n; k++) {
+		for (size_t i = 0; i < ncols(t); i++) {
+			const char *v = k ? rel_cell(t, &t->rows[k - 1], i, buf, sizeof(buf), &num)
+			                  : col_name(t, i);
+			if (i)
+				fputc(';', f);
+			if (!k)
+				num = false;
+			if (!v)
+				continue;
+			if (num && ob_csv_is_number(v, strlen(v))) {
+				for (const char *c = v; *c; c++)
+					fputc(*c == '.' ? ',' : *c, f);
+			} else if (ob_csv_cell(v, strlen(v), ';') & OB_CSV_QUOTE) {
+				ob_csv_fput_text(f, v, strlen(v), ';');
+			} else {
+				/* nothing to escape: quoted only to say "text" */
+				fputc('"', f);
+				fputs(v, f);
+				fputc('"', f);
+			}
 		}
 		fputc('\n', f);
 	}
@@ -427,7 +509,24 @@ static void sheet_cell(struct ob_buf *b, size_t row, size_t c, const char *v, bo
 	}
 }
 
-ob_err rel_write_xlsx(struct rel *r)
+/* Whether row w of t falls in year (NULL: every year): the "year" column,
+ * or the year of the "month" column (yyyy-mm). */
+static bool in_year(const struct rtable *t, const struct rrow *w, const char *year)
+{
+	if (!year)
+		return true;
+	for (size_t i = 0; i < t->ndims; i++) {
+		if (!strcmp(t->dims[i], "year"))
+			return !strcmp(w->dim[i], year);
+		if (!strcmp(t->dims[i], "month"))
+			return !strncmp(w->dim[i], year, strlen(year)) && w->dim[i][strlen(year)] == '-';
+	}
+	return true;
+}
+
+/* One workbook, name, with a sheet per table holding the rows of year
+ * (NULL: all of them). */
+static ob_err write_workbook(struct rel *r, const char *name, const char *year)
 {
 	struct ob_buf sheets[NTABLES], ct = OB_BUF_INIT(1 << 20), wb = OB_BUF_INIT(1 << 20),
 	                               rels = OB_BUF_INIT(1 << 20);
@@ -458,12 +557,9 @@ ob_err rel_write_xlsx(struct rel *r)
 	for (size_t s = 0; s < NTABLES; s++) {
 		const struct rtable *t = &r->t[s];
 		struct ob_buf *b = &sheets[s];
+		size_t row = 1;
 
 		ob_buf_init(b, OB_MAX_RELEASE_MEM_FILE);
-		if (t->n > OB_XLSX_MAX_ROWS) {
-			big = true;
-			continue;
-		}
 		snprintf(names[s], sizeof(names[s]), "xl/worksheets/sheet%zu.xml", s + 1);
 		ob_buf_putf(&ct, "<Override PartName=\"/%s\" ContentType=\"application/"
 		                 "vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>",
@@ -479,11 +575,17 @@ ob_err rel_write_xlsx(struct rel *r)
 		for (size_t i = 0; i < ncols(t); i++)
 			sheet_cell(b, 1, i, col_name(t, i), false);
 		ob_buf_puts(b, "</row>");
-		for (size_t k = 0; k < t->n; k++) {
-			ob_buf_putf(b, "<row r=\"%zu\">", k + 2);
+		for (size_t k = 0; k < t->n && !big; k++) {
+			if (!in_year(t, &t->rows[k], year))
+				continue;
+			if (row++ > OB_XLSX_MAX_ROWS) {
+				big = true;
+				break;
+			}
+			ob_buf_putf(b, "<row r=\"%zu\">", row);
 			for (size_t i = 0; i < ncols(t); i++) {
 				const char *v = rel_cell(t, &t->rows[k], i, buf, sizeof(buf), &num);
-				sheet_cell(b, k + 2, i, v, num);
+				sheet_cell(b, row, i, v, num);
 			}
 			ob_buf_puts(b, "</row>");
 		}
@@ -494,17 +596,17 @@ ob_err rel_write_xlsx(struct rel *r)
 	ob_buf_puts(&wb, "</sheets></workbook>");
 	ob_buf_puts(&rels, "</Relationships>");
 	if (ob_buf_failed(&ct) || ob_buf_failed(&wb) || ob_buf_failed(&rels)) {
-		e = OB_DIAG(r->d, OB_ETOOBIG, "tables.xlsx", 0, 0, NULL, 0,
+		e = OB_DIAG(r->d, OB_ETOOBIG, name, 0, 0, NULL, 0,
 		            "el índice del libro excede su límite",
 		            "the workbook's index exceeds its limit");
 		goto release;
 	}
 	if (big) {
-		e = OB_DIAG(r->d, OB_ETOOBIG, "tables.xlsx", 0, 0, NULL, 0,
-		            "una tabla tiene más de %d filas, el máximo de una hoja; "
-		            "publique menos años con --year",
-		            "a table has more than %d rows, the most a sheet holds; publish "
-		            "fewer years with --year", OB_XLSX_MAX_ROWS);
+		/* a single year of one table beyond a sheet: no split helps */
+		e = OB_DIAG(r->d, OB_ETOOBIG, name, 0, 0, NULL, 0,
+		            "una tabla tiene más de %d filas en un año, el máximo de una hoja",
+		            "a table has more than %d rows in one year, the most a sheet holds",
+		            OB_XLSX_MAX_ROWS);
 		goto release;
 	}
 	ent[ne++] = (struct ob_zip_entry){ "[Content_Types].xml", ct.ptr, ct.len };
@@ -513,11 +615,14 @@ ob_err rel_write_xlsx(struct rel *r)
 	ent[ne++] = (struct ob_zip_entry){ "xl/_rels/workbook.xml.rels", rels.ptr, rels.len };
 	for (size_t s = 0; s < NTABLES; s++)
 		ent[ne++] = (struct ob_zip_entry){ names[s], sheets[s].ptr, sheets[s].len };
-	if (snprintf(path, sizeof(path), "%s/tables.xlsx", r->tmp) >= (int)sizeof(path))
+	if (r->nfiles == OB_MAX_RELEASE_FILES)
+		e = OB_DIAG(r->d, OB_ETOOBIG, name, 0, 0, NULL, 0, "demasiados archivos",
+		            "too many files");
+	else if (snprintf(path, sizeof(path), "%s/%s", r->tmp, name) >= (int)sizeof(path))
 		e = OB_DIAG(r->d, OB_ETOOBIG, r->tmp, 0, 0, NULL, 0, "ruta demasiado larga",
 		            "path too long");
 	else if (!(e = ob_zip_write(path, ent, ne, r->d)))
-		r->files[r->nfiles++] = ob_strdup("tables.xlsx");
+		r->files[r->nfiles++] = ob_strdup(name);
 release:
 	for (size_t s = 0; s < NTABLES; s++)
 		ob_buf_release(&sheets[s]);
@@ -527,3 +632,25 @@ release:
 	return e;
 }
 
+/* tables.xlsx when every table fits in a sheet; otherwise one workbook per
+ * year, tables-<year>.xlsx, each with the four tables' rows of that year. */
+ob_err rel_write_xlsx(struct rel *r)
+{
+	bool fits = true;
+	ob_err e = OB_OK;
+
+	for (size_t s = 0; s < NTABLES; s++)
+		fits &= r->t[s].n <= OB_XLSX_MAX_ROWS;
+	if (fits) {
+		REL_PROGRESS(r, "escribiendo tables.xlsx", "writing tables.xlsx");
+		return write_workbook(r, "tables.xlsx", NULL);
+	}
+	for (size_t p = 0; p < r->n_periods && !e; p++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "tables-%s.xlsx", r->yearstr[p]);
+		REL_PROGRESS(r, "escribiendo %s", "writing %s", name);
+		e = write_workbook(r, name, r->yearstr[p]);
+	}
+	return e;
+}

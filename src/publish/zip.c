@@ -1,5 +1,9 @@
-/* zip.c - a stored (uncompressed) zip writer with CRC-32, for XLSX files. */
+/* zip.c - a deflated zip writer (libzip) for the release's XLSX workbooks, and CRC-32. */
 #include "publish/release.h"
+
+#include <time.h>
+#include <unistd.h>
+#include <zip.h>
 
 static uint32_t crc_table[256];
 static bool crc_ready;
@@ -27,24 +31,26 @@ uint32_t ob_crc32(const void *p, size_t n)
 	return c ^ 0xFFFFFFFFu;
 }
 
-static void le16(FILE *f, unsigned v)
+/* 1980-01-01 00:00 local time, the zip format's first day: every entry
+ * carries it, so the same tables make the same bytes. */
+static time_t zip_epoch(void)
 {
-	fputc((int)(v & 0xFF), f);
-	fputc((int)((v >> 8) & 0xFF), f);
-}
+	struct tm tm;
 
-static void le32(FILE *f, uint32_t v)
-{
-	le16(f, v & 0xFFFF);
-	le16(f, v >> 16);
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = 80;
+	tm.tm_mday = 1;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
 }
 
 ob_err ob_zip_write(const char *path, const struct ob_zip_entry *e, size_t n,
                     struct ob_diag *d)
 {
-	FILE *f;
-	uint32_t *off, *crc, cd_start, cd_len;
-	bool bad = false;
+	zip_t *za;
+	zip_error_t ze;
+	int err = 0;
+	time_t epoch = zip_epoch();
 
 	if (n > 0xFFFF)
 		return OB_DIAG(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
@@ -54,72 +60,35 @@ ob_err ob_zip_write(const char *path, const struct ob_zip_entry *e, size_t n,
 			return OB_DIAG(d, OB_ETOOBIG, path, 0, 0, e[i].name, strlen(e[i].name),
 			               "una entrada supera 4 GiB; publique menos años",
 			               "an entry exceeds 4 GiB; publish fewer years");
-	if (!(f = fopen(path, "wb")))
-		return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo crear: %s",
-		               "cannot create: %s", strerror(errno));
-	off = ob_calloc(n + 1, sizeof(*off));
-	crc = ob_calloc(n + 1, sizeof(*crc));
+	if (!(za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err))) {
+		zip_error_init_with_code(&ze, err);
+		OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo crear: %s",
+		        "cannot create: %s", zip_error_strerror(&ze));
+		zip_error_fini(&ze);
+		return d->code;
+	}
 	for (size_t i = 0; i < n; i++) {
-		long pos = ftell(f);
-		size_t nl = strlen(e[i].name);
+		/* the caller keeps the bytes until zip_close has written them */
+		zip_source_t *src = zip_source_buffer(za, e[i].len ? e[i].data : "", e[i].len, 0);
+		zip_int64_t at;
 
-		if (pos < 0 || (unsigned long)pos >= 0xFFFFFFFFu) {
-			bad = true;
-			break;
+		if (!src)
+			goto discard_zip;
+		if ((at = zip_file_add(za, e[i].name, src, ZIP_FL_ENC_UTF_8)) < 0) {
+			zip_source_free(src);
+			goto discard_zip;
 		}
-		off[i] = (uint32_t)pos;
-		crc[i] = ob_crc32(e[i].data, e[i].len);
-		le32(f, 0x04034b50u);
-		le16(f, 20);         /* version needed */
-		le16(f, 1u << 11);   /* names are UTF-8 */
-		le16(f, 0);          /* stored */
-		le16(f, 0);          /* time */
-		le16(f, (1u << 5) | 1u); /* 1980-01-01 */
-		le32(f, crc[i]);
-		le32(f, (uint32_t)e[i].len);
-		le32(f, (uint32_t)e[i].len);
-		le16(f, (unsigned)nl);
-		le16(f, 0);
-		fwrite(e[i].name, 1, nl, f);
-		if (e[i].len)
-			fwrite(e[i].data, 1, e[i].len, f);
+		if (zip_set_file_compression(za, (zip_uint64_t)at, ZIP_CM_DEFLATE, 0) < 0 ||
+		    zip_file_set_mtime(za, (zip_uint64_t)at, epoch, 0) < 0)
+			goto discard_zip;
 	}
-	cd_start = (uint32_t)ftell(f);
-	for (size_t i = 0; i < n && !bad; i++) {
-		size_t nl = strlen(e[i].name);
-
-		le32(f, 0x02014b50u);
-		le16(f, 20);         /* made by */
-		le16(f, 20);
-		le16(f, 1u << 11);
-		le16(f, 0);
-		le16(f, 0);
-		le16(f, (1u << 5) | 1u);
-		le32(f, crc[i]);
-		le32(f, (uint32_t)e[i].len);
-		le32(f, (uint32_t)e[i].len);
-		le16(f, (unsigned)nl);
-		le16(f, 0);          /* extra */
-		le16(f, 0);          /* comment */
-		le16(f, 0);          /* disk */
-		le16(f, 0);          /* internal attributes */
-		le32(f, 0);          /* external attributes */
-		le32(f, off[i]);
-		fwrite(e[i].name, 1, nl, f);
-	}
-	cd_len = (uint32_t)ftell(f) - cd_start;
-	le32(f, 0x06054b50u);
-	le16(f, 0);
-	le16(f, 0);
-	le16(f, (unsigned)n);
-	le16(f, (unsigned)n);
-	le32(f, cd_len);
-	le32(f, cd_start);
-	le16(f, 0);
-	free(off);
-	free(crc);
-	if (ferror(f) | (fclose(f) != 0) || bad)
-		return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo escribir el zip",
-		               "cannot write the zip");
+	if (zip_close(za) < 0)
+		goto discard_zip;
 	return OB_OK;
+discard_zip:
+	OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo escribir el zip: %s",
+	        "cannot write the zip: %s", zip_strerror(za));
+	zip_discard(za);
+	unlink(path);
+	return d->code;
 }
