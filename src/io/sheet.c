@@ -72,7 +72,11 @@ ob_err sheet_row_put(struct ob_sheet_row *r, size_t col, const char *text, size_
 
 ob_err sheet_row_finish(struct ob_sheet_row *r, long line)
 {
-	size_t nf = r->nused ? r->nused : 1;
+	size_t nf;
+
+	if (r->nused > r->width)
+		r->width = r->nused;
+	nf = r->nused ? r->width : 1;
 
 	if (!r->nused) { /* a blank record: one empty field */
 		ob_buf_reset(&r->fbuf);
@@ -88,8 +92,13 @@ ob_err sheet_row_finish(struct ob_sheet_row *r, long line)
 	ob_buf_puts(&r->rbuf, "");
 	for (size_t i = 0; i < nf; i++) {
 		struct ob_csv_field *f = &r->fields[i];
-		f->ptr = r->fbuf.ptr + r->foff[i];
-		f->len = r->foff[i + 1] - r->foff[i] - 1;
+		if (i < r->ncells) {
+			f->ptr = r->fbuf.ptr + r->foff[i];
+			f->len = r->foff[i + 1] - r->foff[i] - 1;
+		} else { /* past the row's last cell: empty */
+			f->ptr = "";
+			f->len = 0;
+		}
 		f->quoted = false;
 		if (i)
 			ob_buf_putc(&r->rbuf, ',');

@@ -20,6 +20,11 @@ struct ob_sheet_row {
 	size_t foff[OB_MAX_SHEET_CELLS + 1];
 	size_t ncells;                  /* cells put (empty ones included) */
 	size_t nused;                   /* cells up to the last non-empty one */
+	size_t width;                   /* the widest non-blank row so far: rows
+	                                   are padded to it with empty fields, as
+	                                   a spreadsheet's CSV export pads every
+	                                   row to the used range (a row ends at
+	                                   its last filled cell in the file) */
 	struct ob_csv_field fields[OB_MAX_SHEET_CELLS];
 	struct ob_csv_record rec;
 };
