@@ -11,20 +11,24 @@
 void cmd_publish_usage(FILE *out)
 {
 	fputs(OB_TR(
-	"uso: observa publish [-d DIR] [--year 2024 | --year 2020..2024] [--note TEXTO] [--quiet]\n\n"
+	"uso: observa publish [-d DIR] [--year 2024 | --year 2020..2024] [--note TEXTO]\n"
+	"                     [--sheet-rows N] [--quiet]\n\n"
 	"Publica las tablas públicas (indicadores por territorio, año y sexo; recuentos por\n"
 	"división de la ICCS) en DIR/releases/vN/, una versión nueva que nunca reemplaza\n"
 	"otra: CSV, JSON, SDMX-CSV, SDMX-JSON, XLSX, GeoJSON, un catálogo DCAT, un\n"
 	"manifiesto con el SHA-256 de cada archivo y las diferencias con la publicación\n"
 	"anterior. Toda cifra pasa por el control de divulgación. Por omisión, el último\n"
-	"año con envíos.\n",
-	"usage: observa publish [-d DIR] [--year 2024 | --year 2020..2024] [--note TEXT] [--quiet]\n\n"
+	"año con envíos. Cuando una tabla no cabe en una hoja (1.048.575 filas, o N\n"
+	"con --sheet-rows: 65535 para Excel 97-2003), el XLSX es un libro por año.\n",
+	"usage: observa publish [-d DIR] [--year 2024 | --year 2020..2024] [--note TEXT]\n"
+	"                       [--sheet-rows N] [--quiet]\n\n"
 	"Publishes the public tables (indicators by territory, year and sex; counts by\n"
 	"ICCS division) in DIR/releases/vN/, a new release that never replaces another:\n"
 	"CSV, JSON, SDMX-CSV, SDMX-JSON, XLSX, GeoJSON, a DCAT catalogue, a manifest\n"
 	"with the SHA-256 of every file, and the differences from the previous release.\n"
 	"Every figure goes through disclosure control. By default, the last year with\n"
-	"submissions.\n"), out);
+	"submissions. When a table does not fit in a sheet (1,048,575 rows, or N with\n"
+	"--sheet-rows: 65535 for Excel 97-2003), the XLSX is one workbook per year.\n"), out);
 }
 
 int cmd_publish(struct ob_cmd_ctx *ctx, int argc, char **argv)
@@ -32,6 +36,7 @@ int cmd_publish(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "year", required_argument, NULL, 'y' },
 		{ "note", required_argument, NULL, 'n' },
+		{ "sheet-rows", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ob_release_options o;
@@ -43,9 +48,17 @@ int cmd_publish(struct ob_cmd_ctx *ctx, int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "y:n:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "y:n:r:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'y': o.years = optarg; break;
+		case 'r':
+			if (!ob_parse_int(optarg, strlen(optarg), 1, OB_XLSX_MAX_ROWS, &o.sheet_rows)) {
+				OB_ERROR("--sheet-rows «%s»: se esperaba un entero de 1 a %d",
+				         "--sheet-rows «%s»: expected a whole number from 1 to %d", optarg,
+				         OB_XLSX_MAX_ROWS);
+				return OB_EXIT_USAGE;
+			}
+			break;
 		case 'n':
 			if (strlen(optarg) > OB_MAX_MESSAGE) {
 				OB_ERROR("--note: como mucho %d bytes", "--note: at most %d bytes",

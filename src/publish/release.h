@@ -106,6 +106,9 @@ struct ob_release_options {
 	const char *note;   /* free text kept in the manifest and catalogue, or NULL */
 	bool progress;      /* progress lines on stderr */
 	long long now;      /* seconds since the epoch (the release's date) */
+	/* most data rows of a workbook's sheet: 0 for OB_XLSX_MAX_ROWS
+	 * (Excel 2007 and later); 65535 for Excel 97-2003 */
+	long long sheet_rows;
 };
 
 struct ob_release_result {

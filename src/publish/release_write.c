@@ -524,6 +524,14 @@ static bool in_year(const struct rtable *t, const struct rrow *w, const char *ye
 	return true;
 }
 
+/* The most data rows of a sheet (ob_release_options.sheet_rows). */
+static size_t sheet_rows(const struct rel *r)
+{
+	long long n = r->o->sheet_rows;
+
+	return n > 0 && n < OB_XLSX_MAX_ROWS ? (size_t)n : OB_XLSX_MAX_ROWS;
+}
+
 /* One workbook, name, with a sheet per table holding the rows of year
  * (NULL: all of them). */
 static ob_err write_workbook(struct rel *r, const char *name, const char *year)
@@ -578,7 +586,7 @@ static ob_err write_workbook(struct rel *r, const char *name, const char *year)
 		for (size_t k = 0; k < t->n && !big; k++) {
 			if (!in_year(t, &t->rows[k], year))
 				continue;
-			if (row++ > OB_XLSX_MAX_ROWS) {
+			if (row++ > sheet_rows(r)) {
 				big = true;
 				break;
 			}
@@ -604,9 +612,9 @@ static ob_err write_workbook(struct rel *r, const char *name, const char *year)
 	if (big) {
 		/* a single year of one table beyond a sheet: no split helps */
 		e = OB_DIAG(r->d, OB_ETOOBIG, name, 0, 0, NULL, 0,
-		            "una tabla tiene más de %d filas en un año, el máximo de una hoja",
-		            "a table has more than %d rows in one year, the most a sheet holds",
-		            OB_XLSX_MAX_ROWS);
+		            "una tabla tiene más de %lld filas en un año, el máximo de una hoja",
+		            "a table has more than %lld rows in one year, the most a sheet holds",
+		            (long long)sheet_rows(r));
 		goto release;
 	}
 	ent[ne++] = (struct ob_zip_entry){ "[Content_Types].xml", ct.ptr, ct.len };
@@ -640,7 +648,7 @@ ob_err rel_write_xlsx(struct rel *r)
 	ob_err e = OB_OK;
 
 	for (size_t s = 0; s < NTABLES; s++)
-		fits &= r->t[s].n <= OB_XLSX_MAX_ROWS;
+		fits &= r->t[s].n <= sheet_rows(r);
 	if (fits) {
 		REL_PROGRESS(r, "escribiendo tables.xlsx", "writing tables.xlsx");
 		return write_workbook(r, "tables.xlsx", NULL);

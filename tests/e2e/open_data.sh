@@ -1,14 +1,16 @@
-# open_data.sh - a ten-year release of the demo (2015..2024) publishes and its
-# files open in the programs their readers have (docs/open-data.md): its
-# indicators table (about 1.3 million rows) is more than a sheet holds, so the
-# spreadsheet is one deflated workbook per year, each listed with its size in
-# the manifest and the catalogue; GDAL finds every map valid, RFC 7946 and
+# open_data.sh - a release whose tables are more than a sheet holds publishes
+# and its files open in the programs their readers have (docs/open-data.md):
+# the spreadsheet is one deflated workbook per year, each listed with its size
+# in the manifest and the catalogue. A ten-year release of the demo (about 1.3
+# million indicator rows, past Excel's 1,048,575) does so on its own; here two
+# years against a sheet of 200,000 rows (--sheet-rows) show the same split in
+# a fraction of the time (tests/clients/release10.sh runs the ten years); GDAL finds every map valid, RFC 7946 and
 # flat (tests/clients/gis.sh); LibreOffice and R read the CSV files with
 # accents, codes and numbers intact (tests/clients/spreadsheet.sh).
 HERE=$(dirname "$0")/../clients
 O=$T/obs
 expect_status 0 "$OBSERVA" demo "$O" --scale 0.005
-expect_status 0 "$OBSERVA" publish -d "$O" --year 2015..2024
+expect_status 0 "$OBSERVA" publish -d "$O" --year 2023..2024 --sheet-rows 200000
 R=$O/releases/v1
 [ ! -e "$R/tables.xlsx" ] || fail "a ten-year release still has tables.xlsx"
 python3 - "$R" <<'PYEOF' || fail "the workbooks of the ten-year release"
@@ -17,9 +19,9 @@ rel = sys.argv[1]
 man = {f["path"]: f["bytes"] for f in json.load(open(rel + "/manifest.json"))["files"]}
 cat = open(rel + "/catalog.jsonld").read()
 rows = sum(1 for _ in open(rel + "/indicators.csv")) - 1
-assert rows > 1048575, f"only {rows} indicator rows: nothing to split"
+assert rows > 200000, f"only {rows} indicator rows: nothing to split"
 seen = 0
-for y in range(2015, 2025):
+for y in range(2023, 2025):
     name = f"tables-{y}.xlsx"
     assert man.get(name, 0) > 0, f"{name} not in the manifest"
     assert f'"dct:title":"{name}"' in cat, f"{name} not in the catalogue"
