@@ -11,20 +11,26 @@
 void cmd_publish_usage(FILE *out)
 {
 	fputs(OB_TR(
-	"uso: observa publish [-d DIR] [--year 2024 | --year 2020..2024] [--note TEXTO] [--quiet]\n\n"
+	"uso: observa publish [-d DIR] [--year 2024 | --year 2020..2024] [--note TEXTO]\n"
+	"                     [--base-url URL] [--quiet]\n\n"
 	"Publica las tablas públicas (indicadores por territorio, año y sexo; recuentos por\n"
 	"división de la ICCS) en DIR/releases/vN/, una versión nueva que nunca reemplaza\n"
-	"otra: CSV, JSON, SDMX-CSV, SDMX-JSON, XLSX, GeoJSON, un catálogo DCAT, un\n"
-	"manifiesto con el SHA-256 de cada archivo y las diferencias con la publicación\n"
-	"anterior. Toda cifra pasa por el control de divulgación. Por omisión, el último\n"
-	"año con envíos.\n",
-	"usage: observa publish [-d DIR] [--year 2024 | --year 2020..2024] [--note TEXT] [--quiet]\n\n"
+	"otra: CSV, JSON, SDMX-CSV, SDMX-JSON, XLSX, GeoJSON, metadatos (metadata.json,\n"
+	"CSVW, estructura SDMX), un catálogo DCAT-AP, un manifiesto con el SHA-256 de\n"
+	"cada archivo y las diferencias con la publicación anterior. Toda cifra pasa por\n"
+	"el control de divulgación. Por omisión, el último año con envíos. --base-url da\n"
+	"la URL donde se sirven las publicaciones (por encima de base_url en\n"
+	"catalog/publication.ini).\n",
+	"usage: observa publish [-d DIR] [--year 2024 | --year 2020..2024] [--note TEXT]\n"
+	"                       [--base-url URL] [--quiet]\n\n"
 	"Publishes the public tables (indicators by territory, year and sex; counts by\n"
 	"ICCS division) in DIR/releases/vN/, a new release that never replaces another:\n"
-	"CSV, JSON, SDMX-CSV, SDMX-JSON, XLSX, GeoJSON, a DCAT catalogue, a manifest\n"
-	"with the SHA-256 of every file, and the differences from the previous release.\n"
-	"Every figure goes through disclosure control. By default, the last year with\n"
-	"submissions.\n"), out);
+	"CSV, JSON, SDMX-CSV, SDMX-JSON, XLSX, GeoJSON, metadata (metadata.json, CSVW,\n"
+	"the SDMX structure), a DCAT-AP catalogue, a manifest with the SHA-256 of every\n"
+	"file, and the differences from the previous release. Every figure goes through\n"
+	"disclosure control. By default, the last year with submissions. --base-url is\n"
+	"the URL the releases are served at (over base_url in\n"
+	"catalog/publication.ini).\n"), out);
 }
 
 int cmd_publish(struct ob_cmd_ctx *ctx, int argc, char **argv)
@@ -32,6 +38,7 @@ int cmd_publish(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "year", required_argument, NULL, 'y' },
 		{ "note", required_argument, NULL, 'n' },
+		{ "base-url", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ob_release_options o;
@@ -43,9 +50,10 @@ int cmd_publish(struct ob_cmd_ctx *ctx, int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "y:n:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "y:n:b:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'y': o.years = optarg; break;
+		case 'b': o.base_url = optarg; break;
 		case 'n':
 			if (strlen(optarg) > OB_MAX_MESSAGE) {
 				OB_ERROR("--note: como mucho %d bytes", "--note: at most %d bytes",
