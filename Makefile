@@ -16,6 +16,7 @@ bootstrap:
 	@./scripts/bootstrap
 
 check: bootstrap
+	@./scripts/bootstrap --check
 	@[ -f $(SAN)/build.ninja ] || $(MESON) setup $(SAN) -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 	@ninja -C $(SAN) | grep -v "^\[" || true; ninja -C $(SAN) >/dev/null
 	@$(MESON) test -C $(SAN) --print-errorlogs -q
