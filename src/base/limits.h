@@ -418,6 +418,10 @@
 /* Most files one release writes. */
 #define OB_MAX_RELEASE_FILES 4096
 
+/* Longest setting of catalog/publication.ini (a URL, a name, an e-mail
+ * address), and so the longest base URL a release's IRIs start with. */
+#define OB_MAX_PUB_SETTING 512
+
 /* Largest single file of a release built in memory (the workbook). */
 #define OB_MAX_RELEASE_MEM_FILE ((size_t)2000 * 1024 * 1024)
 

@@ -12,23 +12,27 @@ void cmd_publish_usage(FILE *out)
 {
 	fputs(OB_TR(
 	"uso: observa publish [-d DIR] [--year 2024 | --year 2020..2024] [--note TEXTO]\n"
-	"                     [--sheet-rows N] [--quiet]\n\n"
+	"                     [--sheet-rows N] [--base-url URL] [--quiet]\n\n"
 	"Publica las tablas públicas (indicadores por territorio, año y sexo; recuentos por\n"
 	"división de la ICCS) en DIR/releases/vN/, una versión nueva que nunca reemplaza\n"
-	"otra: CSV, JSON, SDMX-CSV, SDMX-JSON, XLSX, GeoJSON, un catálogo DCAT, un\n"
-	"manifiesto con el SHA-256 de cada archivo y las diferencias con la publicación\n"
-	"anterior. Toda cifra pasa por el control de divulgación. Por omisión, el último\n"
-	"año con envíos. Cuando una tabla no cabe en una hoja (1.048.575 filas, o N\n"
-	"con --sheet-rows: 65535 para Excel 97-2003), el XLSX es un libro por año.\n",
+	"otra: CSV, JSON, SDMX-CSV, SDMX-JSON, XLSX, GeoJSON, metadatos (metadata.json,\n"
+	"CSVW, estructura SDMX), un catálogo DCAT-AP, un manifiesto con el SHA-256 de\n"
+	"cada archivo y las diferencias con la publicación anterior. Toda cifra pasa por\n"
+	"el control de divulgación. Por omisión, el último año con envíos. Cuando una\n"
+	"tabla no cabe en una hoja (1.048.575 filas, o N con --sheet-rows: 65535 para\n"
+	"Excel 97-2003), el XLSX es un libro por año. --base-url da la URL donde se\n"
+	"sirven las publicaciones (por encima de base_url en catalog/publication.ini).\n",
 	"usage: observa publish [-d DIR] [--year 2024 | --year 2020..2024] [--note TEXT]\n"
-	"                       [--sheet-rows N] [--quiet]\n\n"
+	"                       [--sheet-rows N] [--base-url URL] [--quiet]\n\n"
 	"Publishes the public tables (indicators by territory, year and sex; counts by\n"
 	"ICCS division) in DIR/releases/vN/, a new release that never replaces another:\n"
-	"CSV, JSON, SDMX-CSV, SDMX-JSON, XLSX, GeoJSON, a DCAT catalogue, a manifest\n"
-	"with the SHA-256 of every file, and the differences from the previous release.\n"
-	"Every figure goes through disclosure control. By default, the last year with\n"
-	"submissions. When a table does not fit in a sheet (1,048,575 rows, or N with\n"
-	"--sheet-rows: 65535 for Excel 97-2003), the XLSX is one workbook per year.\n"), out);
+	"CSV, JSON, SDMX-CSV, SDMX-JSON, XLSX, GeoJSON, metadata (metadata.json, CSVW,\n"
+	"the SDMX structure), a DCAT-AP catalogue, a manifest with the SHA-256 of every\n"
+	"file, and the differences from the previous release. Every figure goes through\n"
+	"disclosure control. By default, the last year with submissions. When a table\n"
+	"does not fit in a sheet (1,048,575 rows, or N with --sheet-rows: 65535 for\n"
+	"Excel 97-2003), the XLSX is one workbook per year. --base-url is the URL the\n"
+	"releases are served at (over base_url in catalog/publication.ini).\n"), out);
 }
 
 int cmd_publish(struct ob_cmd_ctx *ctx, int argc, char **argv)
@@ -37,6 +41,7 @@ int cmd_publish(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		{ "year", required_argument, NULL, 'y' },
 		{ "note", required_argument, NULL, 'n' },
 		{ "sheet-rows", required_argument, NULL, 'r' },
+		{ "base-url", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ob_release_options o;
@@ -48,9 +53,10 @@ int cmd_publish(struct ob_cmd_ctx *ctx, int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "y:n:r:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "y:n:r:b:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'y': o.years = optarg; break;
+		case 'b': o.base_url = optarg; break;
 		case 'r':
 			if (!ob_parse_int(optarg, strlen(optarg), 1, OB_XLSX_MAX_ROWS, &o.sheet_rows)) {
 				OB_ERROR("--sheet-rows «%s»: se esperaba un entero de 1 a %d",

@@ -276,7 +276,7 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 		                  "Deliveries of each source by month (completeness)", RT_DELIVERY,
 		                  OB_ARRAY_SIZE(comp_dims), { 0 }, NULL, 0, 0 };
 	memcpy(r.t[3].dims, comp_dims, sizeof(comp_dims));
-	if ((e = ob_sdc_config_load(&r.cfg, dir, d)) ||
+	if ((e = ob_sdc_config_load(&r.cfg, dir, d)) || (e = rel_pub_load(&r)) ||
 	    (e = ob_indicators_load_dir(dir, &r.set, &def, d)))
 		goto release;
 	REL_PROGRESS(&r, "instantánea del motor", "the engine's snapshot");
@@ -338,7 +338,12 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 	if ((e = rel_write_xlsx(&r)))
 		goto remove_tmp;
 	REL_PROGRESS(&r, "escribiendo mapas GeoJSON", "writing GeoJSON maps");
-	if ((e = rel_write_maps(&r)) || (e = rel_write_diff(&r, prev ? prev_dir : NULL)) ||
+	if ((e = rel_write_maps(&r)))
+		goto remove_tmp;
+	REL_PROGRESS(&r, "escribiendo la estructura SDMX y metadata.json",
+	             "writing the SDMX structure and metadata.json");
+	if ((e = rel_write_sdmx_structure(&r)) || (e = rel_write_metadata(&r)) ||
+	    (e = rel_write_diff(&r, prev ? prev_dir : NULL)) ||
 	    (e = rel_write_catalog(&r)) || (e = rel_write_manifest(&r)))
 		goto remove_tmp;
 	res->files = (long long)r.nfiles;

@@ -39,7 +39,7 @@
  * and the records of a former unit count in the unit it became part of.
  * A cell that no delivery covers, or that its sources do not record (a
  * category, a field), is "no data": no count and no value, the flag
- * no_data and the status "M" (CSV, JSON, XLSX), OBS_STATUS M in SDMX,
+ * no_data and the status "M" (CSV, JSON, XLSX), OBS_STATUS L in SDMX,
  * "status": "M" and null values on the maps; never 0. A unit of a year's
  * division whose territory holds records coded in a later division's
  * units that cannot be split into it is no data too (vintage_break).
@@ -62,10 +62,29 @@
  *   <table>.excel.csv    the same for spreadsheets in a comma-decimal locale:
  *                        UTF-8 with a byte order mark, ';', decimal comma,
  *                        every text cell quoted (codes such as 0101 stay text)
+ *   <table>.csv-metadata.json  CSVW (W3C tabular metadata) of the CSV: each
+ *                        column's name, description (es, en) and datatype;
+ *                        codes (territory, ICCS, level, sex) are strings
  *   <table>.json         {"table", "dimensions", "measures", "columns", "data"}
- *   <table>.sdmx.csv     SDMX-CSV 2.0 (STRUCTURE,STRUCTURE_ID,ACTION,dims,
- *                        OBS_VALUE,OBS_STATUS,CONF_STATUS)
- *   <table>.sdmx.json    SDMX-JSON 2.0 data message
+ *   <table>.sdmx.csv     SDMX-CSV 2.0: STRUCTURE,STRUCTURE_ID,ACTION, the
+ *                        dimensions (TIME_PERIOD last), OBS_VALUE, then the
+ *                        attributes of the table's data structure
+ *   <table>.sdmx.json    SDMX-JSON 2.0.0 data message (one flat dataSet,
+ *                        every observation attribute with its values, links
+ *                        to the dataflow in structure.sdmx.json)
+ *   structure.sdmx.json  SDMX-JSON 2.0.0 structure message: concept scheme
+ *                        OBSERVA:CS_OBSERVA, the code lists (indicators,
+ *                        countries, territories with their parents, levels,
+ *                        sex, ICCS with parents, units...), one data
+ *                        structure DSD_<TABLE> and dataflow DF_<TABLE>(1.0)
+ *                        per table; OBS_STATUS and CONF_STATUS use the SDMX
+ *                        cross-domain lists SDMX:CL_OBS_STATUS(2.2) and
+ *                        SDMX:CL_CONF_STATUS(1.3)
+ *   metadata.json        the release described: licence and publisher, each
+ *                        indicator (names es/en, unit, multiplier, SDG code,
+ *                        ICCS, interval method, each country's counting rule),
+ *                        the code lists with labels (sex, level, status,
+ *                        flags, ICCS, territories with parent and level)
  *   tables.xlsx          one sheet per table (deflated OOXML zip); when a
  *                        table has more rows than a sheet holds
  *                        (OB_XLSX_MAX_ROWS), one workbook per year instead,
@@ -82,11 +101,39 @@
  *                        is not part of)
  *   diff.csv, diff.json  cells added, removed and changed since the previous
  *                        release
- *   catalog.jsonld       DCAT catalogue (datasets, distributions, checksums)
+ *   catalog.jsonld       DCAT-AP 3.0.1 catalogue: one dataset per table, one
+ *                        distribution per file (accessURL and downloadURL,
+ *                        IANA media type and EU file type as IRIs, size,
+ *                        SHA-256, licence), themes JUST and SOCI, countries
+ *                        as EU authority IRIs with their extent, the years
+ *                        as temporal coverage, publisher and contact point
  *   manifest.json        size and SHA-256 of every other file, and the audit
  *                        log's head at publication ("audit_head": {"seq",
  *                        "hash"}, null for an empty log): an anchor that
  *                        "observa audit verify" checks (store/audit.h)
+ *
+ * Every IRI (catalogue, datasets, files, SDMX links) is absolute: the base
+ * URL of catalog/publication.ini ([publication] base_url; --base-url over
+ * it; by default http://127.0.0.1:8080/api/v1/releases/, where "observa
+ * serve" serves them) followed by v<N>/ and the file. The same file names
+ * the publisher (publisher, publisher_url, contact_email; by default a
+ * placeholder that says it is not configured), the homepage and the licence
+ * (licence: CC-BY-4.0 by default, CC-BY-SA-4.0, CC0-1.0, ODbL-1.0 or a
+ * licence's URL; licence_name).
+ *
+ * SDMX. Observations carry OBS_STATUS (one code, in this order: Q
+ * suppressed, L no data, O no value (no denominator), U unreliable, E
+ * estimated denominator, A normal; the flags column keeps them all) and
+ * CONF_STATUS (C suppressed, F free); the rate tables add UNIT_MEASURE
+ * (PER_100000, PERCENT), OBS_COUNT, DENOMINATOR, LOWER_BOUND and
+ * UPPER_BOUND (the 95% interval), FLAGS and COUNTING_RULE as observation
+ * attributes. Every SDMX-CSV row has ACTION R and the SDMX-JSON dataSet
+ * action Replace: a store loading a later release replaces each whole
+ * observation, so a value suppressed (or no data) since an earlier release
+ * is removed rather than kept, which an empty OBS_VALUE under I or A
+ * ("leave unchanged") would do. The numeric attributes list their values
+ * as text ({"value": "12"}, with format Double): the official schema's
+ * oneOf of integer and number refuses every integer written as a number.
  *
  * No field of a record (names, documents, dates of a person) is written:
  * only counts and what is computed from them.
@@ -104,6 +151,7 @@
 struct ob_release_options {
 	const char *years;  /* "2024" or "2020..2024"; NULL: the last year delivered */
 	const char *note;   /* free text kept in the manifest and catalogue, or NULL */
+	const char *base_url; /* where the releases are served (over publication.ini), or NULL */
 	bool progress;      /* progress lines on stderr */
 	long long now;      /* seconds since the epoch (the release's date) */
 	/* most data rows of a workbook's sheet: 0 for OB_XLSX_MAX_ROWS

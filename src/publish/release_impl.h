@@ -1,8 +1,8 @@
 /*
  * release_impl.h - what the parts of a release share: its tables, rows and
  * state, and the steps each part (release_tables.c, release_write.c,
- * release_maps.c, release_meta.c) gives release.c, which drives a
- * publication. Internal to src/publish.
+ * release_maps.c, release_meta.c, sdmx.c, dcat.c, release_metadata.c) gives
+ * release.c, which drives a publication. Internal to src/publish.
  */
 #ifndef OB_RELEASE_IMPL_H
 #define OB_RELEASE_IMPL_H
@@ -77,6 +77,18 @@ struct rtable {
 
 #define NTABLES 4
 
+/* What catalog/publication.ini says about who publishes and where
+ * (release_metadata.c): every IRI of a release starts with base_url. */
+struct rel_pub {
+	char base_url[OB_MAX_PUB_SETTING];     /* ends in '/': .../releases/ */
+	char homepage[OB_MAX_PUB_SETTING];
+	char publisher[OB_MAX_PUB_SETTING];
+	char publisher_url[OB_MAX_PUB_SETTING];
+	char contact_email[OB_MAX_PUB_SETTING];
+	char licence[OB_MAX_PUB_SETTING];      /* an IRI */
+	char licence_name[OB_MAX_PUB_SETTING];
+};
+
 struct rel {
 	const char *dir;
 	const struct ob_release_options *o;
@@ -88,6 +100,7 @@ struct rel {
 	struct ob_counting *rules;   /* what each count counts (engine/counting.h) */
 	struct ob_strmap names;      /* rule names kept for the rows */
 	struct ob_sdc_config cfg;
+	struct rel_pub pub;
 	struct ob_period *periods;
 	size_t n_periods;
 	char (*yearstr)[8];
@@ -133,16 +146,41 @@ void rel_fjson_str(FILE *f, const char *s);
 ob_err rel_write_csv(struct rel *r, const struct rtable *t);
 ob_err rel_write_excel_csv(struct rel *r, const struct rtable *t);
 ob_err rel_write_json(struct rel *r, const struct rtable *t);
-ob_err rel_write_sdmx_csv(struct rel *r, const struct rtable *t);
-ob_err rel_write_sdmx_json(struct rel *r, const struct rtable *t);
 ob_err rel_write_xlsx(struct rel *r);
+size_t rel_ncols(const struct rtable *t);
+const char *rel_col_name(const struct rtable *t, size_t i);
 
 /* release_maps.c: the maps (GeoJSON) */
 ob_err rel_write_maps(struct rel *r);
 
 /* release_meta.c: the diff, the catalogue and the manifest */
 ob_err rel_write_diff(struct rel *r, const char *prev_dir);
-ob_err rel_write_catalog(struct rel *r);
 ob_err rel_write_manifest(struct rel *r);
+ob_err rel_hash_file(const char *path, char hex[65], long long *size);
+void rel_jkv(struct ob_buf *b, const char *k, const char *v);
+
+/* sdmx.c: SDMX-CSV 2.0 and SDMX-JSON 2.0 data and structure messages */
+#define REL_SDMX_AGENCY "OBSERVA"
+#define REL_SDMX_STRUCTURE_FILE "structure.sdmx.json"
+const char *rel_sdmx_dim_id(const char *dim);
+ob_err rel_write_sdmx_csv(struct rel *r, const struct rtable *t);
+ob_err rel_write_sdmx_json(struct rel *r, const struct rtable *t);
+ob_err rel_write_sdmx_structure(struct rel *r);
+
+/* release_metadata.c: publication settings, metadata.json and CSVW */
+#define REL_PUB_FILE "publication.ini"
+ob_err rel_pub_load(struct rel *r);
+ob_err rel_write_metadata(struct rel *r);
+/* Labels of the fixed code lists: sex, level, flags ("" when unknown). */
+const char *rel_sex_label(const char *code, bool en);
+const char *rel_level_label(const char *code, bool en);
+/* The ICCS code list of the store: calls fn(arg, code, level, parent,
+ * name_es, name_en) in the catalogue's order. */
+typedef void (*rel_iccs_fn)(void *arg, const char *code, int level, const char *parent,
+                            const char *name_es, const char *name_en);
+ob_err rel_each_iccs(struct rel *r, rel_iccs_fn fn, void *arg);
+
+/* dcat.c: the DCAT-AP 3 catalogue */
+ob_err rel_write_catalog(struct rel *r);
 
 #endif

@@ -1,5 +1,6 @@
 /* release_meta.c - what a release says about itself: its diff against the
- * previous release, its DCAT catalogue and its manifest. */
+ * previous release and its manifest (the maps are release_maps.c, the DCAT
+ * catalogue dcat.c, metadata.json release_metadata.c). */
 #include "publish/release_impl.h"
 
 /* ---- diff against the previous release ---- */
@@ -152,9 +153,9 @@ release:
 	return e;
 }
 
-/* ---- catalogue and manifest ---- */
+/* ---- manifest ---- */
 
-static ob_err hash_file(const char *path, char hex[65], long long *size)
+ob_err rel_hash_file(const char *path, char hex[65], long long *size)
 {
 	unsigned char buf[1 << 16], dg[OB_SHA256_LEN];
 	struct ob_sha256 c;
@@ -176,117 +177,11 @@ static ob_err hash_file(const char *path, char hex[65], long long *size)
 	return n ? OB_EIO : OB_OK;
 }
 
-static const char *media_type(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n > 9 && !strcmp(name + n - 9, ".sdmx.csv"))
-		return "application/vnd.sdmx.data+csv;version=2.0.0";
-	if (n > 10 && !strcmp(name + n - 10, ".sdmx.json"))
-		return "application/vnd.sdmx.data+json;version=2.0.0";
-	if (n > 8 && !strcmp(name + n - 8, ".geojson"))
-		return "application/geo+json";
-	if (n > 5 && !strcmp(name + n - 5, ".xlsx"))
-		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	if (n > 7 && !strcmp(name + n - 7, ".jsonld"))
-		return "application/ld+json";
-	if (n > 4 && !strcmp(name + n - 4, ".csv"))
-		return "text/csv";
-	return "application/json";
-}
-
-static bool cat_suffix_xlsx(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n > 5 && !strcmp(name + n - 5, ".xlsx");
-}
-
-static void jkv(struct ob_buf *b, const char *k, const char *v)
+void rel_jkv(struct ob_buf *b, const char *k, const char *v)
 {
 	ob_json_str(b, k, strlen(k));
 	ob_buf_putc(b, ':');
 	ob_json_str(b, v, strlen(v));
-}
-
-static void distribution(struct rel *r, struct ob_buf *b, const char *file, bool *first)
-{
-	char path[OB_MAX_PATH], hex[65];
-	long long size;
-
-	if (snprintf(path, sizeof(path), "%s/%s", r->tmp, file) >= (int)sizeof(path) ||
-	    hash_file(path, hex, &size))
-		return;
-	ob_buf_puts(b, *first ? "{" : ",{");
-	*first = false;
-	ob_buf_puts(b, "\"@type\":\"dcat:Distribution\",");
-	jkv(b, "dct:title", file);
-	ob_buf_putc(b, ',');
-	jkv(b, "dcat:downloadURL", file);
-	ob_buf_putc(b, ',');
-	jkv(b, "dcat:mediaType", media_type(file));
-	ob_buf_putf(b, ",\"dcat:byteSize\":%lld,\"spdx:checksum\":{\"@type\":\"spdx:Checksum\","
-	               "\"spdx:algorithm\":{\"@id\":\"spdx:checksumAlgorithm_sha256\"},"
-	               "\"spdx:checksumValue\":\"%s\"}}", size, hex);
-}
-
-ob_err rel_write_catalog(struct rel *r)
-{
-	struct ob_buf b = OB_BUF_INIT(64 * 1024 * 1024);
-	char when[32], id[64];
-	ob_err e;
-
-	ob_audit_time(r->o->now, when);
-	ob_buf_puts(&b, "{\"@context\":{\"dcat\":\"http://www.w3.org/ns/dcat#\","
-	                "\"dct\":\"http://purl.org/dc/terms/\",\"spdx\":\"http://spdx.org/rdf/terms#\","
-	                "\"xsd\":\"http://www.w3.org/2001/XMLSchema#\"},");
-	snprintf(id, sizeof(id), "releases/%s/", r->res->version);
-	jkv(&b, "@id", id);
-	ob_buf_puts(&b, ",\"@type\":\"dcat:Catalog\",\"dct:title\":{\"@language\":\"es\",\"@value\":"
-	                "\"Publicación del observatorio\"},");
-	jkv(&b, "dct:identifier", r->res->version);
-	ob_buf_puts(&b, ",");
-	jkv(&b, "dct:issued", when);
-	if (r->o->note) {
-		ob_buf_puts(&b, ",");
-		jkv(&b, "dct:description", r->o->note);
-	}
-	ob_buf_puts(&b, ",\"dcat:dataset\":[");
-	for (size_t t = 0; t < NTABLES; t++) {
-		const char *ext[] = { ".csv", ".excel.csv", ".json", ".sdmx.csv", ".sdmx.json" };
-		bool first = true;
-		ob_buf_puts(&b, t ? ",{" : "{");
-		ob_buf_puts(&b, "\"@type\":\"dcat:Dataset\",");
-		jkv(&b, "dct:identifier", r->t[t].id);
-		ob_buf_puts(&b, ",\"dct:title\":[{\"@language\":\"es\",\"@value\":");
-		ob_json_str(&b, r->t[t].title_es, strlen(r->t[t].title_es));
-		ob_buf_puts(&b, "},{\"@language\":\"en\",\"@value\":");
-		ob_json_str(&b, r->t[t].title_en, strlen(r->t[t].title_en));
-		ob_buf_puts(&b, "}],");
-		jkv(&b, "dct:issued", when);
-		ob_buf_puts(&b, ",\"dcat:distribution\":[");
-		for (size_t x = 0; x < OB_ARRAY_SIZE(ext); x++) {
-			char file[128];
-			snprintf(file, sizeof(file), "%s%s", r->t[t].id, ext[x]);
-			distribution(r, &b, file, &first);
-		}
-		/* tables.xlsx, or tables-<year>.xlsx for a long release */
-		for (size_t i = 0; i < r->nfiles; i++)
-			if (!strncmp(r->files[i], "tables", 6) && cat_suffix_xlsx(r->files[i]))
-				distribution(r, &b, r->files[i], &first);
-		if (t == 0)
-			for (size_t i = 0; i < r->nfiles; i++)
-				if (!strncmp(r->files[i], "maps/", 5))
-					distribution(r, &b, r->files[i], &first);
-		ob_buf_puts(&b, "]}");
-	}
-	ob_buf_puts(&b, "]}\n");
-	if (!b.ptr || b.len == b.max)
-		return OB_DIAG(r->d, OB_ETOOBIG, "catalog.jsonld", 0, 0, NULL, 0,
-		               "catálogo demasiado grande", "catalogue too large");
-	e = rel_write_buf(r, "catalog.jsonld", &b);
-	ob_buf_release(&b);
-	return e;
 }
 
 ob_err rel_write_manifest(struct rel *r)
@@ -303,11 +198,11 @@ ob_err rel_write_manifest(struct rel *r)
 	if ((e = ob_audit_head(r->st, &head_seq, head_hash, r->d)))
 		return e;
 	ob_buf_puts(&b, "{");
-	jkv(&b, "release", r->res->version);
+	rel_jkv(&b, "release", r->res->version);
 	ob_buf_puts(&b, ",");
-	jkv(&b, "created", when);
+	rel_jkv(&b, "created", when);
 	ob_buf_puts(&b, ",");
-	jkv(&b, "observa_version", OB_VERSION);
+	rel_jkv(&b, "observa_version", OB_VERSION);
 	ob_buf_puts(&b, ",\"previous\":");
 	if (r->res->previous[0])
 		ob_json_str(&b, r->res->previous, strlen(r->res->previous));
@@ -331,13 +226,13 @@ ob_err rel_write_manifest(struct rel *r)
 	for (size_t i = 0; i < n; i++) {
 		long long size;
 		if (snprintf(path, sizeof(path), "%s/%s", r->tmp, r->files[i]) >= (int)sizeof(path) ||
-		    hash_file(path, hex, &size)) {
+		    rel_hash_file(path, hex, &size)) {
 			ob_buf_release(&b);
 			return OB_DIAG(r->d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo leer",
 			               "cannot read");
 		}
 		ob_buf_puts(&b, i ? ",\n{" : "\n{");
-		jkv(&b, "path", r->files[i]);
+		rel_jkv(&b, "path", r->files[i]);
 		ob_buf_putf(&b, ",\"bytes\":%lld,\"sha256\":\"%s\"}", size, hex);
 	}
 	ob_buf_puts(&b, "]}\n");

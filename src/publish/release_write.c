@@ -1,5 +1,5 @@
-/* release_write.c - a release's tables written as files: CSV, JSON, SDMX (CSV and
- * JSON) and XLSX (see release_impl.h). */
+/* release_write.c - a release's tables written as files: CSV, JSON and XLSX
+ * (see release_impl.h; SDMX is sdmx.c). */
 #include "publish/release_impl.h"
 
 /* ---- cells as text ---- */
@@ -9,7 +9,7 @@ static size_t nmeasures(const struct rtable *t)
 	return t->kind == RT_RATES ? 7 : 2;
 }
 
-static size_t ncols(const struct rtable *t)
+size_t rel_ncols(const struct rtable *t)
 {
 	return t->ndims + nmeasures(t) + t->nlabels;
 }
@@ -41,7 +41,7 @@ bool rel_is_label(const char *column)
 	return false;
 }
 
-static const char *col_name(const struct rtable *t, size_t i)
+const char *rel_col_name(const struct rtable *t, size_t i)
 {
 	static const char *const rate_cols[] = { "count", "denominator", "value", "lower",
 		                                 "upper", "flags", "status" };
@@ -188,14 +188,14 @@ ob_err rel_write_csv(struct rel *r, const struct rtable *t)
 	snprintf(name, sizeof(name), "%s.csv", t->id);
 	if (!(f = rel_open_out(r, name)))
 		return r->d->code;
-	for (size_t i = 0; i < ncols(t); i++) {
+	for (size_t i = 0; i < rel_ncols(t); i++) {
 		if (i)
 			fputc(',', f);
-		rel_csv_put(f, col_name(t, i));
+		rel_csv_put(f, rel_col_name(t, i));
 	}
 	fputc('\n', f);
 	for (size_t k = 0; k < t->n; k++) {
-		for (size_t i = 0; i < ncols(t); i++) {
+		for (size_t i = 0; i < rel_ncols(t); i++) {
 			if (i)
 				fputc(',', f);
 			const char *v = rel_cell(t, &t->rows[k], i, buf, sizeof(buf), &num);
@@ -226,9 +226,9 @@ ob_err rel_write_excel_csv(struct rel *r, const struct rtable *t)
 		return r->d->code;
 	fputs("\xEF\xBB\xBF", f);
 	for (size_t k = 0; k <= t->n; k++) {
-		for (size_t i = 0; i < ncols(t); i++) {
+		for (size_t i = 0; i < rel_ncols(t); i++) {
 			const char *v = k ? rel_cell(t, &t->rows[k - 1], i, buf, sizeof(buf), &num)
-			                  : col_name(t, i);
+			                  : rel_col_name(t, i);
 			if (i)
 				fputc(';', f);
 			if (!k)
@@ -283,19 +283,19 @@ ob_err rel_write_json(struct rel *r, const struct rtable *t)
 		rel_fjson_str(f, t->dims[i]);
 	}
 	fputs("],\"columns\":[", f);
-	for (size_t i = 0; i < ncols(t); i++) {
+	for (size_t i = 0; i < rel_ncols(t); i++) {
 		if (i)
 			fputc(',', f);
-		rel_fjson_str(f, col_name(t, i));
+		rel_fjson_str(f, rel_col_name(t, i));
 	}
 	fputs("],\"data\":[", f);
 	for (size_t k = 0; k < t->n; k++) {
 		fputs(k ? ",\n{" : "\n{", f);
-		for (size_t i = 0; i < ncols(t); i++) {
+		for (size_t i = 0; i < rel_ncols(t); i++) {
 			const char *v = rel_cell(t, &t->rows[k], i, buf, sizeof(buf), &num);
 			if (i)
 				fputc(',', f);
-			rel_fjson_str(f, col_name(t, i));
+			rel_fjson_str(f, rel_col_name(t, i));
 			fputc(':', f);
 			if (!v)
 				fputs("null", f);
@@ -308,157 +308,6 @@ ob_err rel_write_json(struct rel *r, const struct rtable *t)
 	}
 	fputs("]}\n", f);
 	return rel_close_out(r, f, name);
-}
-
-/* Dimensions of the SDMX files: the name of a territory and the counting
- * rule are labels, not dimensions. */
-static bool sdmx_dim(const struct rtable *t, size_t i)
-{
-	return strcmp(t->dims[i], "territory_name") != 0 && strcmp(t->dims[i], "counting_rule") != 0;
-}
-
-static void upper(const char *s, char *out, size_t size)
-{
-	size_t i = 0;
-
-	for (; s[i] && i + 1 < size; i++)
-		out[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
-	out[i] = '\0';
-}
-
-/* OBS_VALUE: the value of a rate table, the count of a count table. */
-static const char *obs_value(const struct rtable *t, const struct rrow *w, char *buf,
-                             size_t size)
-{
-	bool num;
-
-	return rel_cell(t, w, t->ndims + (t->kind == RT_RATES ? 2 : 0), buf, size, &num);
-}
-
-ob_err rel_write_sdmx_csv(struct rel *r, const struct rtable *t)
-{
-	char name[128], buf[256], up[64];
-	FILE *f;
-
-	snprintf(name, sizeof(name), "%s.sdmx.csv", t->id);
-	if (!(f = rel_open_out(r, name)))
-		return r->d->code;
-	fputs("STRUCTURE,STRUCTURE_ID,ACTION", f);
-	for (size_t i = 0; i < t->ndims; i++)
-		if (sdmx_dim(t, i)) {
-			upper(t->dims[i], up, sizeof(up));
-			fprintf(f, ",%s", up);
-		}
-	fputs(",OBS_VALUE,OBS_STATUS,CONF_STATUS\n", f);
-	upper(t->id, up, sizeof(up));
-	for (size_t k = 0; k < t->n; k++) {
-		const struct rrow *w = &t->rows[k];
-		const char *v = obs_value(t, w, buf, sizeof(buf));
-
-		fprintf(f, "dataflow,OBSERVA:DF_%s(1.0),I", up);
-		for (size_t i = 0; i < t->ndims; i++)
-			if (sdmx_dim(t, i)) {
-				fputc(',', f);
-				rel_csv_put(f, w->dim[i]);
-			}
-		fputc(',', f);
-		rel_csv_num(f, v);
-		fprintf(f, ",%s,%s\n", v ? "A" : "M", w->suppressed ? "C" : "F");
-	}
-	return rel_close_out(r, f, name);
-}
-
-ob_err rel_write_sdmx_json(struct rel *r, const struct rtable *t)
-{
-	struct ob_strmap idx[MAX_DIMS];
-	const char **vals[MAX_DIMS] = { NULL };
-	size_t nvals[MAX_DIMS] = { 0 }, *first[MAX_DIMS] = { NULL };
-	char name[128], buf[256], up[64], when[32];
-	FILE *f;
-	ob_err e;
-
-	snprintf(name, sizeof(name), "%s.sdmx.json", t->id);
-	for (size_t i = 0; i < t->ndims; i++) {
-		ob_strmap_init(&idx[i]);
-		vals[i] = ob_malloc((t->n + 1) * sizeof(char *));
-		first[i] = ob_malloc((t->n + 1) * sizeof(size_t));
-	}
-	for (size_t k = 0; k < t->n; k++)
-		for (size_t i = 0; i < t->ndims; i++) {
-			const char *v = t->rows[k].dim[i];
-			if (!ob_strmap_get(&idx[i], v, strlen(v))) {
-				first[i][nvals[i]] = k;
-				vals[i][nvals[i]++] = v;
-				ob_strmap_put(&idx[i], v, strlen(v), (void *)(uintptr_t)nvals[i], NULL);
-			}
-		}
-	if (!(f = rel_open_out(r, name))) {
-		e = r->d->code;
-		goto release;
-	}
-	ob_audit_time(r->o->now, when);
-	upper(t->id, up, sizeof(up));
-	fprintf(f, "{\"meta\":{\"schema\":\"https://raw.githubusercontent.com/sdmx-twg/sdmx-json/"
-	           "master/data-message/tools/schemas/2.0.0/sdmx-json-data-schema.json\","
-	           "\"id\":\"OBSERVA-%s-%s\",\"prepared\":\"%s\",\"test\":false,"
-	           "\"contentLanguages\":[\"es\",\"en\"],\"sender\":{\"id\":\"OBSERVA\"}},"
-	           "\"data\":{\"structures\":[{\"structure\":\"urn:sdmx:org.sdmx.infomodel."
-	           "datastructure.Dataflow=OBSERVA:DF_%s(1.0)\",\"name\":",
-	        r->res->version, up, when, up);
-	rel_fjson_str(f, t->title_en);
-	fputs(",\"dimensions\":{\"dataset\":[],\"series\":[],\"observation\":[", f);
-	for (size_t i = 0, o = 0; i < t->ndims; i++) {
-		if (!sdmx_dim(t, i))
-			continue;
-		upper(t->dims[i], up, sizeof(up));
-		fprintf(f, "%s{\"id\":\"%s\",\"name\":", o++ ? "," : "", up);
-		rel_fjson_str(f, t->dims[i]);
-		fprintf(f, ",\"keyPosition\":%zu,\"values\":[", o - 1);
-		for (size_t v = 0; v < nvals[i]; v++) {
-			fputs(v ? ",{\"id\":" : "{\"id\":", f);
-			rel_fjson_str(f, vals[i][v]);
-			if (!strcmp(t->dims[i], "territory")) {
-				/* the unit's name, from the label column */
-				fputs(",\"name\":", f);
-				rel_fjson_str(f, t->rows[first[i][v]].dim[i + 1]);
-			}
-			fputc('}', f);
-		}
-		fputs("]}", f);
-	}
-	fputs("]},\"attributes\":{\"dataSet\":[],\"series\":[],\"observation\":["
-	      "{\"id\":\"OBS_STATUS\",\"name\":\"Observation status\",\"values\":"
-	      "[{\"id\":\"A\",\"name\":\"Normal value\"},{\"id\":\"M\",\"name\":\"Missing value\"}]},"
-	      "{\"id\":\"CONF_STATUS\",\"name\":\"Confidentiality status\",\"values\":"
-	      "[{\"id\":\"F\",\"name\":\"Free\"},{\"id\":\"C\",\"name\":\"Confidential "
-	      "statistical information\"}]}]},\"measures\":{\"observation\":[{\"id\":\"OBS_VALUE\","
-	      "\"name\":\"Observation value\"}]}}],\"dataSets\":[{\"structure\":0,"
-	      "\"action\":\"Information\",\"observations\":{", f);
-	for (size_t k = 0; k < t->n; k++) {
-		const struct rrow *w = &t->rows[k];
-		const char *v = obs_value(t, w, buf, sizeof(buf));
-		bool lead = true;
-
-		fputs(k ? ",\n\"" : "\n\"", f);
-		for (size_t i = 0; i < t->ndims; i++) {
-			if (!sdmx_dim(t, i))
-				continue;
-			fprintf(f, "%s%zu", lead ? "" : ":",
-			        (size_t)(uintptr_t)ob_strmap_get(&idx[i], w->dim[i],
-			                                         strlen(w->dim[i])) - 1);
-			lead = false;
-		}
-		fprintf(f, "\":[%s,%d,%d]", v ? v : "null", v ? 0 : 1, w->suppressed ? 1 : 0);
-	}
-	fputs("}}]}}\n", f);
-	e = rel_close_out(r, f, name);
-release:
-	for (size_t i = 0; i < t->ndims; i++) {
-		ob_strmap_release(&idx[i]);
-		free(vals[i]);
-		free(first[i]);
-	}
-	return e;
 }
 
 /* ---- XLSX ---- */
@@ -580,8 +429,8 @@ static ob_err write_workbook(struct rel *r, const char *name, const char *year)
 		ob_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
 		               "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/"
 		               "2006/main\"><sheetData><row r=\"1\">");
-		for (size_t i = 0; i < ncols(t); i++)
-			sheet_cell(b, 1, i, col_name(t, i), false);
+		for (size_t i = 0; i < rel_ncols(t); i++)
+			sheet_cell(b, 1, i, rel_col_name(t, i), false);
 		ob_buf_puts(b, "</row>");
 		for (size_t k = 0; k < t->n && !big; k++) {
 			if (!in_year(t, &t->rows[k], year))
@@ -591,7 +440,7 @@ static ob_err write_workbook(struct rel *r, const char *name, const char *year)
 				break;
 			}
 			ob_buf_putf(b, "<row r=\"%zu\">", row);
-			for (size_t i = 0; i < ncols(t); i++) {
+			for (size_t i = 0; i < rel_ncols(t); i++) {
 				const char *v = rel_cell(t, &t->rows[k], i, buf, sizeof(buf), &num);
 				sheet_cell(b, row, i, v, num);
 			}

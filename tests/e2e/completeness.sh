@@ -2,7 +2,7 @@
 # of reported crimes delivers every month but records no robbery (its
 # profile states its categories): Panama's robbery rate is no data in the
 # table, CSV (empty, flagged), JSON (null), on a map (grey), in a release
-# (empty with status M, SDMX OBS_STATUS M, null on the GeoJSON map), while
+# (empty with status M, SDMX OBS_STATUS L, null on the GeoJSON map), while
 # a category it records keeps its count. "observa completeness" and GET
 # /api/v1/completeness say who delivered what, month by month, with record
 # counts for analysts only; a source with a profile that never delivered
@@ -91,8 +91,8 @@ thf = [r for r in rows if r["indicator"] == "theft_rate" and r["territory"] == "
 bad = [r for r in rob if r["count"] or r["value"] or r["status"] != "M" or "no_data" not in r["flags"]]
 sys.exit(1 if bad or len(rob) < 50 or len(thf) != 1 or not thf[0]["count"] or thf[0]["status"] else 0)
 PY
-awk -F, '$4 == "robbery_rate" && $5 == "PAN" { n++; if ($10 != "" || $11 != "M") bad = 1 }
-	END { exit bad || !n }' "$R/indicators.sdmx.csv" || fail "release SDMX: not OBS_STATUS M"
+awk -F, '$4 == "robbery_rate" && $5 == "PAN" { n++; if ($10 != "" || $11 != "L") bad = 1 }
+	END { exit bad || !n }' "$R/indicators.sdmx.csv" || fail "release SDMX: not OBS_STATUS L"
 jq -e '[.data[] | select(.indicator == "robbery_rate" and .country == "PAN")] |
 	all(.count == null and .value == null and .status == "M")' "$R/indicators.json" >/dev/null ||
 	fail "release JSON: robbery in Panama not null with M"

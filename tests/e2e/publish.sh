@@ -18,14 +18,15 @@ R="$O/releases/v1"
 for f in indicators.csv indicators.json indicators.sdmx.csv indicators.sdmx.json \
 	counts_iccs.csv counts_iccs.json counts_iccs.sdmx.csv counts_iccs.sdmx.json \
 	violent_deaths.csv violent_deaths.json violent_deaths.sdmx.csv violent_deaths.sdmx.json \
-	tables.xlsx catalog.jsonld manifest.json diff.json diff.csv; do
+	tables.xlsx catalog.jsonld manifest.json diff.json diff.csv metadata.json \
+	structure.sdmx.json indicators.csv-metadata.json counts_iccs.csv-metadata.json; do
 	[ -s "$R/$f" ] || fail "release lacks $f"
 done
 ls "$R"/maps/*.geojson >/dev/null || fail "no maps"
 
 # SDMX-CSV 2.0 header and suppression marked by OBS_STATUS/CONF_STATUS
 [ "$(head -n 1 "$R/indicators.sdmx.csv")" = \
-	"STRUCTURE,STRUCTURE_ID,ACTION,INDICATOR,COUNTRY,TERRITORY,LEVEL,YEAR,SEX,OBS_VALUE,OBS_STATUS,CONF_STATUS" ] ||
+	"STRUCTURE,STRUCTURE_ID,ACTION,INDICATOR,COUNTRY,TERRITORY,LEVEL,SEX,TIME_PERIOD,OBS_VALUE,OBS_STATUS,CONF_STATUS,UNIT_MEASURE,OBS_COUNT,DENOMINATOR,LOWER_BOUND,UPPER_BOUND,FLAGS,COUNTING_RULE" ] ||
 	fail "SDMX-CSV header: $(head -n 1 "$R/indicators.sdmx.csv")"
 [ "$(head -n 1 "$R/counts_iccs.sdmx.csv" | cut -d, -f1-3)" = "STRUCTURE,STRUCTURE_ID,ACTION" ] ||
 	fail "SDMX-CSV header of counts"
@@ -71,11 +72,13 @@ done
 jq -e '."@type" == "dcat:Catalog" and (."dcat:dataset" | length) == 4' "$R/catalog.jsonld" \
 	>/dev/null || fail "DCAT catalogue"
 jq -r '."dcat:dataset"[]."dcat:distribution"[] |
-	"\(."spdx:checksum"."spdx:checksumValue")  \(."dcat:downloadURL")"' "$R/catalog.jsonld" \
+	"\(."spdx:checksum"."spdx:checksumValue"."@value")  \(."dcat:downloadURL"."@id" |
+	sub("^http://127.0.0.1:8080/api/v1/releases/v1/"; ""))"' "$R/catalog.jsonld" \
 	| sort -u >"$T/dcat_sums"
 [ "$(wc -l <"$T/dcat_sums")" -ge 9 ] || fail "too few distributions"
 (cd "$R" && sha256sum --quiet -c "$T/dcat_sums") || fail "a DCAT checksum does not match"
-jq -e '[."dcat:dataset"[]."dcat:distribution"[]."dcat:mediaType"] | all(length > 0)' \
+jq -e '[."dcat:dataset"[]."dcat:distribution"[]."dcat:mediaType"."@id"] |
+	all(startswith("https://www.iana.org/assignments/media-types/"))' \
 	"$R/catalog.jsonld" >/dev/null || fail "a distribution without mediaType"
 jq -e '[.features[] | select(.geometry.type == "Polygon" or .geometry.type == "MultiPolygon")]
 	| length > 10' "$R/maps/homicide_rate.geojson" >/dev/null || fail "map without geometry"
@@ -117,10 +120,14 @@ for path in sys.argv[1:]:
                 strict += 1
     assert strict > 0, "no cell of a stricter class published in " + path
 PY
-n_sup=$(awk -F, 'NR > 1 && $NF == "C"' "$R/counts_iccs.sdmx.csv" | wc -l)
+# columns by name: STRUCTURE,...,OBS_VALUE,OBS_STATUS,CONF_STATUS,COUNTING_RULE
+cols='NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }'
+n_sup=$(awk -F, "$cols"' $c["CONF_STATUS"] == "C"' "$R/counts_iccs.sdmx.csv" | wc -l)
 [ "$n_sup" -gt 0 ] || fail "no CONF_STATUS C in SDMX-CSV"
-awk -F, 'NR > 1 && $NF == "C" && ($(NF-2) != "" || $(NF-1) != "M")' "$R/counts_iccs.sdmx.csv" |
-	grep -q . && fail "a confidential SDMX cell with a value"
+awk -F, "$cols"' $c["CONF_STATUS"] == "C" && ($c["OBS_VALUE"] != "" || $c["OBS_STATUS"] != "Q")' \
+	"$R/counts_iccs.sdmx.csv" | grep -q . && fail "a confidential SDMX cell with a value"
+# every row replaces its observation, so a value suppressed later is removed
+awk -F, 'NR > 1 && $3 != "R"' "$R/indicators.sdmx.csv" | grep -q . && fail "an SDMX row not ACTION R"
 
 # no victim's name anywhere in the release
 sql "$O" "SELECT DISTINCT names FROM protected WHERE names LIKE '% %'" >"$T/names"
@@ -138,8 +145,12 @@ fi
 # a second release of another year: v1 untouched, the diff counts the cells
 # of 2023 as added and those of 2024 as removed
 (cd "$R" && sha256sum $(find . -type f | sort)) >"$T/v1.sums"
-expect_status 0 "$OBSERVA" publish -d "$O" --year 2023
+expect_status 0 "$OBSERVA" publish -d "$O" --year 2023 --base-url https://datos.example.org/r
 expect_grep "$T/out" "publicación v2"
+# --base-url: every IRI of the catalogue under it
+jq -e '."@id" == "https://datos.example.org/r/v2/" and ([.. | objects | ."dcat:downloadURL"? |
+	select(.) | ."@id" | startswith("https://datos.example.org/r/v2/")] | all)' \
+	"$O/releases/v2/catalog.jsonld" >/dev/null || fail "--base-url not used"
 (cd "$R" && sha256sum --quiet -c "$T/v1.sums") || fail "v1 changed"
 jq -e '.previous == "v1" and .added > 0 and .removed > 0 and .changed == 0' \
 	"$O/releases/v2/diff.json" >/dev/null || { cat "$O/releases/v2/diff.json" >&2; fail "diff v1 -> v2"; }
