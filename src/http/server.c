@@ -296,9 +296,10 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 	info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
 	if (o->announce) {
 		fprintf(o->announce,
-		        "observa: sirviendo %s en http://%s%s%s:%u/api/v1/ (SIGTERM o Ctrl-C para "
-		        "terminar) / serving\n", o->dir, v6 ? "[" : "", o->bind, v6 ? "]" : "",
-		        info ? (unsigned)info->port : o->port);
+		        OB_TR("observa: sirviendo %s en http://%s%s%s:%u/api/v1/ (SIGTERM o Ctrl-C "
+		              "para terminar)\n", "observa: serving %s at http://%s%s%s:%u/api/v1/ "
+		              "(SIGTERM or Ctrl-C to stop)\n"), o->dir, v6 ? "[" : "", o->bind,
+		        v6 ? "]" : "", info ? (unsigned)info->port : o->port);
 		fflush(o->announce);
 	}
 	while (sigwait(&set, &sig) != 0)
