@@ -102,20 +102,6 @@ static size_t split_words(char *s, char **w, size_t max, bool commas)
 	return n;
 }
 
-bool ob_ix_norm_can_be_negative(const struct ob_ix_norm *n)
-{
-	switch (n->kind) {
-	case OB_IX_MINMAX:
-		return n->a < 0;
-	case OB_IX_ZSCORE:
-		return true;
-	case OB_IX_RANK:
-	case OB_IX_DISTANCE:
-		return false;
-	}
-	return true;
-}
-
 static ob_err parse_norm(struct parser *p, const char *value, struct ob_ix_norm *n)
 {
 	char buf[OB_MAX_CONFIG_LINE], *w[4];
@@ -988,65 +974,4 @@ void ob_index_def_release(struct ob_index_def *def)
 	free(def->country);
 	free(def->territory_column);
 	memset(def, 0, sizeof(*def));
-}
-
-size_t ob_index_find_indicator(const struct ob_index_def *def, const char *id)
-{
-	for (size_t j = 0; j < def->nind; j++)
-		if (!strcmp(def->ind[j].id, id))
-			return j;
-	return (size_t)-1;
-}
-
-size_t ob_index_find_node(const struct ob_index_def *def, const char *id)
-{
-	for (size_t c = 0; c < def->nnode; c++)
-		if (!strcmp(def->node[c].id, id))
-			return c;
-	return (size_t)-1;
-}
-
-const char *ob_index_level_name(const struct ob_index_def *def, size_t level)
-{
-	if (level < 1 || level > def->levels || !def->level_names[level - 1])
-		return "?";
-	return def->level_names[level - 1];
-}
-
-void ob_index_norm_describe(const struct ob_ix_norm *n, char *out, size_t size)
-{
-	static const char *const refs[] = { "", "mean", "median", "min", "max" };
-
-	switch (n->kind) {
-	case OB_IX_MINMAX:
-		snprintf(out, size, "minmax %g %g", n->a, n->b);
-		break;
-	case OB_IX_ZSCORE:
-		snprintf(out, size, "zscore %g %g", n->a, n->b);
-		break;
-	case OB_IX_RANK:
-		snprintf(out, size, "rank");
-		break;
-	case OB_IX_DISTANCE:
-		if (n->ref == OB_IX_REF_VALUE)
-			snprintf(out, size, "distance %g", n->a);
-		else
-			snprintf(out, size, "distance %s", refs[n->ref]);
-		break;
-	}
-}
-
-const char *ob_index_agg_mode_name(enum ob_ix_agg_mode m)
-{
-	switch (m) {
-	case OB_IX_AGG_NOMINAL:
-		return "nominal";
-	case OB_IX_AGG_ARITH:
-		return "arithmetic";
-	case OB_IX_AGG_GEOM:
-		return "geometric";
-	case OB_IX_AGG_INFORM:
-		return "inform";
-	}
-	return "?";
 }
