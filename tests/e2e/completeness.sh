@@ -96,12 +96,13 @@ awk -F, '$4 == "robbery_rate" && $5 == "PAN" { n++; if ($10 != "" || $11 != "L")
 jq -e '[.data[] | select(.indicator == "robbery_rate" and .country == "PAN")] |
 	all(.count == null and .value == null and .status == "M")' "$R/indicators.json" >/dev/null ||
 	fail "release JSON: robbery in Panama not null with M"
-jq -e '[.features[] | select(.id | startswith("PAN")) | .properties.years["2020"]] |
-	length > 50 and all(.value == null and .status == "M")' "$R/maps/robbery_rate.geojson" \
+jq -e '[.features[] | select(.id | startswith("PAN")) | .properties] |
+	length > 50 and all(.value_2020 == null and .status_2020 == "M")' "$R/maps/robbery_rate.geojson" \
 	>/dev/null || fail "release map: Panama's robbery"
 # counts by ICCS section: section 04 is no data in Panama, 05 counts
-grep -q '^PAN,PAN,Panamá,0,2020,04,[^,]*,,M$' "$R/counts_iccs.csv" || fail "counts: section 04 of Panama"
-grep '^PAN,PAN,Panamá,0,2020,05,' "$R/counts_iccs.csv" | grep -q ',M$' && fail "counts: 05 missing"
+# (after the status: the section's names and the parent, labels)
+grep -q '^PAN,PAN,Panamá,0,2020,04,[^,]*,,M,' "$R/counts_iccs.csv" || fail "counts: section 04 of Panama"
+grep '^PAN,PAN,Panamá,0,2020,05,' "$R/counts_iccs.csv" | grep -q ',,M,' && fail "counts: 05 missing"
 # the completeness table: sources by month, no record counts
 [ "$(head -n 1 "$R/completeness.csv")" = "source,institution,country,month,delivered,superseded" ] ||
 	fail "release completeness header"
