@@ -144,10 +144,12 @@ static ob_err judge(struct run *x, const struct st_common *co, size_t i, enum me
 				st_flag(fl, sizeof(x->flags[r]), co, &w_early);
 				continue;
 			}
-			if (ob_farrington(x->y, len, k, fo, &res) != OB_OK) {
-				st_flag(fl, sizeof(x->flags[r]), co, &w_nofit);
-				continue;
-			}
+			if (ob_farrington(x->y, len, k, fo, &res) != OB_OK)
+				return OB_DIAG(d, OB_ETOOBIG, x->t.rd.name, x->t.line[r], 0, NULL, 0,
+				               "la base de Farrington (--years x --freq + --window) pasa "
+				               "de %d periodos", "the Farrington baseline (--years x "
+				               "--freq + --window) is over %d periods",
+				               OB_MAX_OUTBREAK_BASELINE);
 			if (!res.computed) {
 				st_flag(fl, sizeof(x->flags[r]), co, &w_nofit);
 				x->alarm[r] = 0;
@@ -243,27 +245,27 @@ int st_cmd_outbreak(int argc, char **argv)
 			}
 			break;
 		case O_FREQ:
-			if (!st_opt_number(argv[0], "--freq", optarg, 1, true, 366, true, &num))
+			if (!st_opt_number(argv[0], "--freq", optarg, 1, false, 366, false, &num))
 				goto usage;
 			fo.freq = (int)num;
 			break;
 		case O_YEARS:
-			if (!st_opt_number(argv[0], "--years", optarg, 1, true, 50, true, &num))
+			if (!st_opt_number(argv[0], "--years", optarg, 1, false, 50, false, &num))
 				goto usage;
 			fo.b = (int)num;
 			break;
 		case O_WINDOW:
-			if (!st_opt_number(argv[0], "--window", optarg, 0, true, 100, true, &num))
+			if (!st_opt_number(argv[0], "--window", optarg, 0, false, 100, false, &num))
 				goto usage;
 			fo.w = (int)num;
 			break;
 		case O_BASELINE:
-			if (!st_opt_number(argv[0], "--baseline", optarg, 3, true, 1000, true, &num))
+			if (!st_opt_number(argv[0], "--baseline", optarg, 3, false, 1000, false, &num))
 				goto usage;
 			baseline = (int)num;
 			break;
 		case O_ALPHA:
-			if (!st_opt_number(argv[0], "--alpha", optarg, 0, false, 1, false, &alpha))
+			if (!st_opt_number(argv[0], "--alpha", optarg, 0, true, 1, true, &alpha))
 				goto usage;
 			break;
 		default:
