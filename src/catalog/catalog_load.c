@@ -21,7 +21,7 @@ struct loader {
 	char dir[OB_MAX_PATH];  /* DIR/catalog */
 	struct ob_diag *d;
 	struct ob_buf key;      /* a folded key */
-	sqlite3_stmt *has_territory, *ins_alias, *iccs_level, *known_target;
+	sqlite3_stmt *has_territory, *ins_alias, *iccs_level, *known_target, *kind_tag;
 	const struct table_def *table; /* the file being loaded */
 	char path[OB_MAX_PATH]; /* its path */
 	sqlite3_stmt *ins;      /* its insert */
@@ -303,6 +303,33 @@ static const struct column crosswalk_cols[] = {
 	{ "valid_to", false },
 };
 
+/*
+ * A category's target with the tags its label implies: an ICCS code, then
+ * kind=code of tags.csv separated by blanks ("0201 relationship=domestic":
+ * a report filed as domestic violence tells the relationship even where the
+ * file has no such column).
+ */
+static bool implied_target_ok(struct loader *L, const char *p)
+{
+	char tok[OB_MAX_NAME + 1];
+	bool code = true;
+
+	while (*p) {
+		size_t n = strcspn(p, " ");
+		if (!n || n >= sizeof(tok))
+			return false;
+		memcpy(tok, p, n);
+		tok[n] = '\0';
+		if (code ? cat_query_int(L->iccs_level, tok, -1) < 0
+		         : !cat_query_int(L->kind_tag, tok, 0))
+			return false;
+		code = false;
+		p += n;
+		p += strspn(p, " ");
+	}
+	return !code;
+}
+
 /* The key is the label folded as the ingest folds the values it looks up. */
 static ob_err crosswalk_row(struct loader *L, const struct row *w)
 {
@@ -316,8 +343,16 @@ static ob_err crosswalk_row(struct loader *L, const struct row *w)
 	if (ob_fold_key(w->v[1], strlen(w->v[1]), &L->key) || L->key.len == 0)
 		return cat_bad(L->d, w, 1, "etiqueta vacía o no válida",
 		                           "empty or invalid label");
-	if (!cat_query_int(L->known_target, w->v[2], 0) &&
-	    !ob_age_band_code(w->v[2], strlen(w->v[2]), &lo, &hi))
+	if (strchr(w->v[2], ' ')) {
+		if (!implied_target_ok(L, w->v[2]))
+			return cat_bad(L->d, w, 2, "destino no válido: un código de iccs.csv "
+			                           "seguido de tipo=código de tags.csv separados "
+			                           "por espacios (0201 relationship=domestic)",
+			                           "invalid target: a code of iccs.csv followed "
+			                           "by kind=code of tags.csv separated by blanks "
+			                           "(0201 relationship=domestic)");
+	} else if (!cat_query_int(L->known_target, w->v[2], 0) &&
+	           !ob_age_band_code(w->v[2], strlen(w->v[2]), &lo, &hi))
 		return cat_bad(L->d, w, 2, "destino desconocido: no es un código de "
 		                           "iccs.csv ni de tags.csv ni un grupo de "
 		                           "edad (A-B, A+, U)",
@@ -737,7 +772,8 @@ static ob_err load_all(struct loader *L)
 	                    " VALUES(?1, ?2, ?3)", &L->ins_alias)) ||
 	    (e = prepare(L, "SELECT level FROM iccs WHERE code = ?1", &L->iccs_level)) ||
 	    (e = prepare(L, "SELECT 1 FROM iccs WHERE code = ?1 UNION ALL "
-	                    "SELECT 1 FROM tag WHERE code = ?1", &L->known_target)))
+	                    "SELECT 1 FROM tag WHERE code = ?1", &L->known_target)) ||
+	    (e = prepare(L, "SELECT 1 FROM tag WHERE kind || '=' || code = ?1", &L->kind_tag)))
 		return e;
 	for (size_t i = 0; i < OB_ARRAY_SIZE(tables); i++)
 		if ((e = load_table(L, tables[i])))
@@ -761,6 +797,7 @@ ob_err ob_catalog_load(struct ob_store *s, const char *dir, struct ob_diag *d)
 	sqlite3_finalize(L.ins_alias);
 	sqlite3_finalize(L.iccs_level);
 	sqlite3_finalize(L.known_target);
+	sqlite3_finalize(L.kind_tag);
 	for (size_t i = 0; i < L.nrefs; i++) {
 		free(L.refs[i].code);
 		free(L.refs[i].parent);

@@ -51,7 +51,8 @@ static void draw_crime(struct ob_rng *r, const struct demo_country *c, struct cr
 		break;
 	}
 	case CR_INJURIES: {
-		double fire = c->firearm * 0.25;
+		/* firearm: a share of homicides (0..1); the others are percents */
+		double fire = c->firearm * 25;
 		double w[N_MECH] = { fire, 35, 30, 2, 20, 8 };
 		k->mech = (uint8_t)ob_rng_pick(r, w, N_MECH);
 		break;

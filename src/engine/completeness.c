@@ -219,7 +219,8 @@ static ob_err profile_sections(struct build *b, const struct ob_profile *p, char
 		add_section(secs, "0101");
 	if (!p->crosswalk[OB_F_CATEGORY][0])
 		return OB_OK;
-	if (ob_store_prepare(b->st, "SELECT DISTINCT target FROM crosswalk WHERE name = ?1", &q,
+	if (ob_store_prepare(b->st, "SELECT DISTINCT substr(target, 1, instr(target || ' ', ' ') - 1) "
+	                      "FROM crosswalk WHERE name = ?1", &q,
 	                     b->d))
 		return OB_ESTORE;
 	sqlite3_bind_text(q, 1, p->crosswalk[OB_F_CATEGORY], -1, SQLITE_TRANSIENT);

@@ -253,7 +253,8 @@ static ob_err load_profiles(struct ob_store *st, const struct ob_snapshot *snap,
 	size_t nc = snap->n_categories;
 	ob_err e = OB_OK;
 
-	if (ob_store_prepare(st, "SELECT DISTINCT target FROM crosswalk WHERE name = ?1", &xw, d))
+	if (ob_store_prepare(st, "SELECT DISTINCT substr(target, 1, instr(target || ' ', ' ') - 1) "
+	                      "FROM crosswalk WHERE name = ?1", &xw, d))
 		return OB_ESTORE;
 	for (uint32_t s = 0; s < snap->n_sources && !e; s++) {
 		struct ob_profile prof;

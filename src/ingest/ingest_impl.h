@@ -53,6 +53,9 @@ struct row {
 	const char *territory;
 	const char *category;
 	const char *tag[OB_F_COUNT];
+	const char *implied[OB_F_COUNT]; /* tags the category's label implies
+	                                    (crosswalk target "0201 relationship=domestic"),
+	                                    used where the row gives none */
 	int age;      /* -1 unknown */
 	int age_lo, age_hi; /* the age band: both = age when exact, -1 unknown */
 	long long victims; /* the count column's, 1 without one */
@@ -87,6 +90,8 @@ struct ingest {
 	/* header */
 	size_t ncols;
 	long field_col[OB_F_COUNT]; /* 0-based column of each field, -1 absent */
+	uint32_t implied_fields;    /* fields some row's category implied (bit
+	                               enum ob_field): supplied for those rows */
 	char **col_name;            /* header cells as written */
 	bool *col_mapped;
 	bool *col_ignored;          /* [columns] ignore: neither mapped nor in extra */

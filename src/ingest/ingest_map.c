@@ -448,12 +448,71 @@ static const char *crosswalk(struct ingest *g, struct row *r, enum ob_field f, l
 	return ob_xw_target(x, day);
 }
 
+/* Index in tag_fields of the first field holding tags of kind k[0..n)
+ * (sex: the victim's), or -1. */
+static int tag_kind_index(const char *k, size_t n)
+{
+	for (size_t i = 0; i < OB_ARRAY_SIZE(tag_fields); i++)
+		if (strlen(tag_fields[i].kind) == n && !memcmp(tag_fields[i].kind, k, n))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * A category crosswalk's target is an ICCS code, optionally followed by
+ * the tags its label implies: "0201 relationship=domestic" says that a
+ * report filed as "Violencia intrafamiliar" is domestic violence even when
+ * the file has no relationship column (docs/countries.md). Sets
+ * r->category and r->implied from t; false (r->reason says why) when the
+ * code is not ICCS or a tag is not in the catalogue.
+ */
+static bool category_target(struct ingest *g, struct row *r, const char *t)
+{
+	size_t n = strcspn(t, " ");
+	const char *p = t + n;
+	struct ob_strmap_entry *e = ob_strmap_find(&g->look.iccs, t, n);
+
+	if (!e) {
+		ingest_row_reject(r, OB_REASON_CATEGORY_UNKNOWN, OB_F_CATEGORY, r->col[OB_F_CATEGORY],
+		                  OB_TR("el cruce da «%s», que no es un código ICCS del catálogo",
+		                        "the crosswalk gives «%s», which is not an ICCS code of the "
+		                        "catalogue"), t);
+		return false;
+	}
+	r->category = e->key;
+	while (*p) {
+		p += strspn(p, " ");
+		size_t len = strcspn(p, " "), klen = strcspn(p, "=");
+		if (!len)
+			break;
+		int i = klen < len ? tag_kind_index(p, klen) : -1;
+		const char *code = i < 0 ? NULL
+		                         : ob_lookup_tag_code(&g->look, tag_fields[i].kind,
+		                                              p + klen + 1, len - klen - 1);
+		if (!code) {
+			r->category = NULL;
+			ingest_row_reject(r, OB_REASON_CATEGORY_UNKNOWN, OB_F_CATEGORY,
+			                  r->col[OB_F_CATEGORY],
+			                  OB_TR("el cruce da «%s»: «%.*s» no es tipo=código de una "
+			                        "etiqueta del catálogo (relationship=domestic...)",
+			                        "the crosswalk gives «%s»: «%.*s» is not kind=code of "
+			                        "a tag of the catalogue (relationship=domestic...)"),
+			                  t, (int)len, p);
+			return false;
+		}
+		r->implied[tag_fields[i].field] = code;
+		p += len;
+	}
+	return true;
+}
+
 static void map_category(struct ingest *g, struct row *r)
 {
 	long day = ob_date_days(&r->date);
 	const char *xw = g->prof.crosswalk[OB_F_CATEGORY];
 
 	r->category = NULL;
+	memset(r->implied, 0, sizeof r->implied);
 	if (!r->len[OB_F_CATEGORY]) {
 		if (g->prof.required[OB_F_CATEGORY])
 			ingest_row_reject(r, OB_REASON_CATEGORY_MISSING, OB_F_CATEGORY,
@@ -462,8 +521,15 @@ static void map_category(struct ingest *g, struct row *r)
 			                        "the crime category is missing"));
 		return;
 	}
-	if (xw[0])
-		r->category = crosswalk(g, r, OB_F_CATEGORY, day);
+	if (xw[0]) {
+		const char *t = crosswalk(g, r, OB_F_CATEGORY, day);
+		if (t && strchr(t, ' ')) {
+			if (!category_target(g, r, t))
+				return;
+		} else {
+			r->category = t;
+		}
+	}
 	if (!r->category && ob_lookup_is_iccs(&g->look, r->val[OB_F_CATEGORY], r->len[OB_F_CATEGORY])) {
 		/* the value is itself an ICCS code: keep a pointer that outlives the row */
 		struct ob_strmap_entry *e =
@@ -488,6 +554,11 @@ static void map_tags(struct ingest *g, struct row *r)
 		const char *xw = g->prof.crosswalk[f], *t = NULL;
 
 		r->tag[f] = NULL;
+		if (!r->len[f] && r->implied[f]) {
+			r->tag[f] = r->implied[f];
+			g->implied_fields |= 1u << f;
+			continue;
+		}
 		if (!r->len[f]) {
 			/* unknown is a value: sex and manner of a death are always set */
 			if (f == OB_F_VICTIM_SEX || f == OB_F_MECHANISM)

@@ -489,10 +489,13 @@ ob_err ingest_close_submission(struct ingest *g)
 	sqlite3_bind_int64(st, 12, g->sub);
 	{
 		/* the canonical fields this delivery supplied: a column of the
-		 * file or a constant of the profile (bit i: enum ob_field i) */
+		 * file, a constant of the profile, or the category's label (a
+		 * report of "Violencia intrafamiliar" tells the relationship;
+		 * the other rows read it as unknown) (bit i: enum ob_field i) */
 		long long fields = 0;
 		for (unsigned f = 0; f < OB_F_COUNT; f++)
-			if (ingest_field_present(g, (enum ob_field)f))
+			if (ingest_field_present(g, (enum ob_field)f) ||
+			    (g->implied_fields & (1u << f)))
 				fields |= 1LL << f;
 		sqlite3_bind_int64(st, 13, fields);
 	}

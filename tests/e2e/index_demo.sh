@@ -53,6 +53,15 @@ cp "$T/out" "$T/regional.csv"
 left=$(sed -n 's/.* \([0-9][0-9]*\) unidades sin ningún valor.*/\1/p' "$T/err")
 check_csv "$T/regional.csv" $(($(country_units CRI) - ${left:-0}))
 
+# the Honduran and Guatemalan presets keep every dimension and indicator on
+# the demo: domestic violence reports tell the relationship by their
+# category (0201 relationship=domestic), and injuries carry their weapon
+for preset in hn-municipal gt-municipal; do
+	grep -E "omitid[oa]" "$T/$preset.err" && fail "$preset: a dimension or indicator dropped"
+done
+head -n 1 "$T/hn-municipal.csv" | grep -q "dim_violencia_domestica" ||
+	fail "hn-municipal: no domestic violence dimension"
+
 # the stated policy: external columns without --input are dropped, with the
 # dimension left empty, and the weights renormalised
 expect_grep "$T/sv-municipal.err" "indicador pobreza (columna poverty_pct) omitido"
