@@ -366,6 +366,26 @@ out:
 
 /* --------------------------------------------------------------- driver */
 
+/* Ties at the edge of the top group make it larger than asked: say so, with
+ * the rank they share (a unit tied there is as much a priority as the
+ * others, so none is dropped). */
+static void warn_top_ties(const struct ob_index_run *ix)
+{
+	size_t n = 0, edge = 0;
+
+	for (size_t u = 0; u < ix->r.nunits; u++)
+		if (ix->r.top[u]) {
+			n++;
+			if (ix->r.rank[u] > edge)
+				edge = ix->r.rank[u];
+		}
+	if (ix->def.top && n > ix->def.top)
+		OB_WARN("el grupo prioritario tiene %zu unidades y no %zu: %zu empatan en el puesto "
+		        "%zu",
+		        "the priority group has %zu units, not %zu: %zu tie at rank %zu", n,
+		        ix->def.top, n - edge + 1, edge);
+}
+
 /*
  * Everything after the definition and the units x indicators matrix are
  * known: the hook that "observa index --preset" will call once the
@@ -385,6 +405,7 @@ static int run_index(struct run *x)
 	if (ob_index_run_finish(&x->ix, &ro, &d))
 		return fail_diag(&d);
 	ob_err e = OB_OK;
+	warn_top_ties(&x->ix);
 
 	if (x->o->format == FMT_CSV)
 		ob_index_run_csv(&x->ix, x->o->stages, stdout);

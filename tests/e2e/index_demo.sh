@@ -62,6 +62,21 @@ done
 head -n 1 "$T/hn-municipal.csv" | grep -q "dim_violencia_domestica" ||
 	fail "hn-municipal: no domestic violence dimension"
 
+# a top group made larger than asked by ties at its edge is said, with the
+# number of units and the rank they share
+for preset in sv-municipal:50 hn-municipal:30 gt-municipal:50; do
+	n=${preset##*:}
+	preset=${preset%%:*}
+	got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["top"] == 1 { k++ } END { print k + 0 }' "$T/$preset.csv")
+	if [ "$got" -gt "$n" ]; then
+		expect_grep "$T/$preset.err" "el grupo prioritario tiene $got unidades y no $n"
+	else
+		grep -q "grupo prioritario" "$T/$preset.err" && fail "$preset: a tie warning without ties"
+	fi
+	[ "$got" -ge "$n" ] || fail "$preset: $got units in the top group, fewer than $n"
+done
+
 # the stated policy: external columns without --input are dropped, with the
 # dimension left empty, and the weights renormalised
 expect_grep "$T/sv-municipal.err" "indicador pobreza (columna poverty_pct) omitido"
