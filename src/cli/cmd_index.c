@@ -61,11 +61,16 @@ void cmd_index_usage(FILE *out)
 	"  --format F        table (por omisión), csv o json\n"
 	"  --map SALIDA.svg  mapa de niveles (unidades con geometría en el almacén de -d)\n"
 	"  -d DIR            el observatorio (por omisión, el directorio actual)\n\n"
-	"Datos faltantes con --preset: un indicador externo sin columna en --input (o\n"
-	"sin --input) y un indicador que vale lo mismo en todas las unidades se omiten\n"
-	"con un aviso y los pesos de los demás se renormalizan; una unidad sin valor\n"
-	"sigue la política «missing» de la definición (refuse, reweight, impute-mean);\n"
-	"una unidad sin ningún valor (sin datos) no se ordena y el mapa la pinta gris.\n"
+	"Insumos con --preset: un indicador externo sin columna en --input (o sin\n"
+	"--input) toma sus valores de DIR/catalog/inputs (archivos unit,year,COLUMNA;\n"
+	"data/catalog/inputs/SOURCES.md); un aviso nombra el archivo, el año y las\n"
+	"unidades sin valor.\n"
+	"Datos faltantes con --preset: un indicador externo que no está ni en --input\n"
+	"ni en esos insumos y un indicador que vale lo mismo en todas las unidades\n"
+	"se omiten con un aviso y los pesos de los demás se renormalizan; una unidad\n"
+	"sin valor sigue la política «missing» de la definición (refuse, reweight,\n"
+	"impute-mean); una unidad sin ningún valor (sin datos) no se ordena y el mapa\n"
+	"la pinta gris.\n"
 	"Ningún dato faltante entra en la normalización ni en los cortes.\n",
 	"usage: observa index --config FILE --input UNITS.csv [--seed N]\n"
 	"               [--runs N] [--top N] [--stages] [--format table|csv|json]\n"
@@ -101,8 +106,12 @@ void cmd_index_usage(FILE *out)
 	"  --format F        table (default), csv or json\n"
 	"  --map OUTPUT.svg  map of the levels (units with geometry in the store of -d)\n"
 	"  -d DIR            the observatory (default: the current directory)\n\n"
-	"Missing data with --preset: an external indicator without a column in --input\n"
-	"(or without --input) and an indicator with the same value in every unit are\n"
+	"Inputs with --preset: an external indicator without a column in --input (or\n"
+	"without --input) takes its values from DIR/catalog/inputs (files\n"
+	"unit,year,COLUMN; data/catalog/inputs/SOURCES.md); a warning names the file,\n"
+	"the year and the units without a value.\n"
+	"Missing data with --preset: an external indicator neither in --input nor in\n"
+	"those inputs and an indicator with the same value in every unit are\n"
 	"dropped with a warning and the weights of the others renormalised; a unit\n"
 	"without a value follows the definition's \"missing\" policy (refuse, reweight,\n"
 	"impute-mean); a unit without any value (no data) is not ranked and the map\n"
@@ -464,6 +473,7 @@ static int run_preset(const struct opts *o)
 	po.year = (int)year;
 	po.country = o->country;
 	po.extra = o->input;
+	po.dir = o->ctx->dir;
 	if (o->vintage) {
 		if (ob_vintage_parse(o->vintage, &po.vintage, &d)) {
 			status = fail_diag(&d);

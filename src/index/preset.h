@@ -24,8 +24,15 @@
  *     dropout...): it is read from the --input file, joined on the unit
  *     code (unit_column); a unit without a row is missing (the definition's
  *     policy again);
+ *   - an external column that --input does not give (no --input, or a
+ *     column the file lacks) is taken, with units = admin2, from the
+ *     catalogue's inputs (data/catalog/inputs: files unit,year,COLUMN; the
+ *     observatory's copy in DIR/catalog/inputs first): each unit the value of
+ *     the latest year not after the index's, else of the earliest later one;
+ *     a message names the file and year and the units without a value,
+ *     which are missing (the definition's policy);
  *   - an indicator with no value at all (an external column and no --input,
- *     or a column the file lacks) or one that does not vary across the units
+ *     or a column the file lacks, and nothing in the catalogue's inputs) or one that does not vary across the units
  *     (every value equal: it cannot be normalised) is dropped: a warning
  *     names it and why, and the index is computed as if its section were not
  *     written, so its siblings' weights are renormalised (a dimension left
@@ -72,6 +79,8 @@ struct ob_index_preset_options {
 	int year;
 	const char *country; /* ISO3 replacing the definition's, or NULL */
 	const char *extra;   /* the --input CSV, or NULL */
+	const char *dir;     /* the observatory, whose catalog/inputs come first;
+	                        NULL: the built-in inputs only */
 	bool has_vintage;    /* the units of the division valid on vintage (days since
 	                        1970-01-01) instead of those of 1 July of the year */
 	long vintage;
