@@ -241,8 +241,6 @@ void ob_page_end(struct ob_page *pg)
 	OB_HTML_LIT(pg->b, "</main>\n");
 	footer(pg);
 	res->content_type = "text/html; charset=utf-8";
-	if (res->status < 200 || res->status == 500)
-		res->status = 200;
 	if (ob_buf_failed(pg->b))
 		too_large(pg);
 	if (ob_buf_failed(pg->b)) {

@@ -40,8 +40,8 @@ void ob_page_path(struct ob_buf *u, enum ob_page_kind kind, const char *arg, enu
 /* The page's head, site header (navigation, language switch) and the
  * opening of <main>; title is text (escaped). */
 void ob_page_begin(struct ob_page *pg, const char *title);
-/* Close <main>, write the footer and finish the answer (200 unless status
- * was set, text/html; 413 when the page outgrew the body). */
+/* Close <main>, write the footer and finish the answer (text/html, with the
+ * status the page set; 413 when the page outgrew the body). */
 void ob_page_end(struct ob_page *pg);
 
 /* The 404 page, in pg's language (with the way back home). */
