@@ -95,7 +95,7 @@ struct prange {
 	size_t first, end;
 };
 
-struct published {
+struct ob_http_pub {
 	char key[OB_MAX_PATH + 40];   /* dir and version */
 	char version[32];
 	size_t ncols, nrows;
@@ -109,9 +109,9 @@ struct published {
 };
 
 static pthread_mutex_t pub_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct published *pub_cache;
+static struct ob_http_pub *pub_cache;
 
-static void published_free(struct published *p)
+static void published_free(struct ob_http_pub *p)
 {
 	if (!p)
 		return;
@@ -129,7 +129,7 @@ static void published_free(struct published *p)
 	free(p);
 }
 
-static void published_put(struct published *p)
+static void published_put(struct ob_http_pub *p)
 {
 	bool last;
 
@@ -142,9 +142,9 @@ static void published_put(struct published *p)
 		published_free(p);
 }
 
-static struct published *published_load(const char *dir, const char *version, const char *key)
+static struct ob_http_pub *published_load(const char *dir, const char *version, const char *key)
 {
-	struct published *p;
+	struct ob_http_pub *p;
 	char path[OB_MAX_PATH];
 	json_error_t jerr;
 	json_t *root, *cols, *data, *row;
@@ -246,10 +246,10 @@ static struct published *published_load(const char *dir, const char *version, co
 
 /* The latest release's indicator table (a reference the caller puts back
  * with published_put), or NULL when there is none. */
-static struct published *published_get(const char *dir)
+static struct ob_http_pub *published_get(const char *dir)
 {
 	char version[32], key[OB_MAX_PATH + 40];
-	struct published *p = NULL;
+	struct ob_http_pub *p = NULL;
 
 	if (!dir || ob_release_latest(dir, version, sizeof(version)))
 		return NULL;
@@ -280,7 +280,7 @@ static struct published *published_get(const char *dir)
 	return p;
 }
 
-static bool row_matches(const struct published *p, size_t r, const char *territory,
+static bool row_matches(const struct ob_http_pub *p, size_t r, const char *territory,
                         long long year, bool by_sex)
 {
 	const struct pcell *cell = &p->cells[r * p->ncols];
@@ -296,9 +296,126 @@ static bool row_matches(const struct published *p, size_t r, const char *territo
 	return true;
 }
 
+/* The rows of indicator id in p (of one unit when territory is given and
+ * the index has it: a unit's rows are contiguous; else the whole indicator,
+ * to be filtered by row_matches), or NULL when p lacks the indicator. */
+static const struct prange *pub_range(const struct ob_http_pub *p, const char *id,
+                                      const char *territory)
+{
+	const struct prange *r = ob_strmap_get(&p->by_indicator, id, strlen(id));
+
+	if (r && territory) {
+		char key[OB_IND_ID_MAX + OB_MAX_NAME + 2];
+		int kn = snprintf(key, sizeof(key), "%s\x1f%s", id, territory);
+		const struct prange *tr = NULL;
+		if (kn > 0 && kn < (int)sizeof(key)) {
+			for (int q = (int)strlen(id) + 1; q < kn; q++)
+				if (key[q] >= 'a' && key[q] <= 'z')
+					key[q] = (char)(key[q] - 32);
+			tr = ob_strmap_get(&p->by_territory, key, (size_t)kn);
+		}
+		if (tr && tr->first >= r->first && tr->end <= r->end)
+			r = tr;
+	}
+	return r;
+}
+
+struct ob_http_pub *ob_http_pub_get(const char *dir)
+{
+	return published_get(dir);
+}
+
+void ob_http_pub_put(struct ob_http_pub *p)
+{
+	published_put(p);
+}
+
+const char *ob_http_pub_version(const struct ob_http_pub *p)
+{
+	return p->version;
+}
+
+/* The cell of column name in row i, or NULL when the table has no such
+ * column. */
+static const struct pcell *pub_cell(const struct ob_http_pub *p, size_t i, const char *name)
+{
+	for (size_t k = 0; k < p->ncols; k++)
+		if (!strcmp(p->cols[k], name))
+			return &p->cells[i * p->ncols + k];
+	return NULL;
+}
+
+static const char *cell_str(const struct pcell *x)
+{
+	return x && x->kind == 's' ? x->u.s : NULL;
+}
+
+/* A number cell: its text as the API writes it (into tmp for an integer)
+ * and its value; false when null. */
+static bool cell_num(const struct pcell *x, char *tmp, size_t size, const char **text,
+                     double *v)
+{
+	*text = NULL;
+	*v = 0;
+	if (!x || (x->kind != 'i' && x->kind != 'r'))
+		return false;
+	if (x->kind == 'i') {
+		snprintf(tmp, size, "%lld", x->u.i);
+		*text = tmp;
+		*v = (double)x->u.i;
+	} else {
+		*text = x->u.s;
+		*v = strtod(x->u.s, NULL);
+	}
+	return true;
+}
+
+bool ob_http_pub_rows(const struct ob_http_pub *p, const char *id, const char *territory,
+                      long long year, bool (*fn)(void *arg, const struct ob_http_pub_row *r),
+                      void *arg)
+{
+	const struct prange *r = pub_range(p, id, territory);
+
+	if (!r)
+		return false;
+	for (size_t i = r->first; i < r->end; i++) {
+		struct ob_http_pub_row row;
+		char t0[32], t1[32], t2[32], t3[32], t4[32];
+		const struct pcell *lv, *yr;
+		double dummy;
+		const char *dtext;
+
+		if (!row_matches(p, i, territory, year, false))
+			continue;
+		memset(&row, 0, sizeof(row));
+		row.territory = cell_str(pub_cell(p, i, "territory"));
+		row.territory_name = cell_str(pub_cell(p, i, "territory_name"));
+		row.parent = cell_str(pub_cell(p, i, "parent"));
+		row.parent_name = cell_str(pub_cell(p, i, "parent_name"));
+		row.flags = cell_str(pub_cell(p, i, "flags"));
+		row.status = cell_str(pub_cell(p, i, "status"));
+		row.unit = cell_str(pub_cell(p, i, "unit"));
+		lv = pub_cell(p, i, "level");
+		yr = &p->cells[i * p->ncols + (size_t)p->col_year];
+		row.level = lv && lv->kind == 'i' ? lv->u.i : -1;
+		row.year = yr->kind == 'i' ? yr->u.i : -1;
+		row.has_count = cell_num(pub_cell(p, i, "count"), t0, sizeof(t0), &dtext, &dummy);
+		row.count = (long long)dummy;
+		row.has_denominator = cell_num(pub_cell(p, i, "denominator"), t1, sizeof(t1), &dtext,
+		                               &row.denominator);
+		row.has_value = cell_num(pub_cell(p, i, "value"), t2, sizeof(t2), &row.value_text,
+		                         &row.value);
+		cell_num(pub_cell(p, i, "lower"), t3, sizeof(t3), &row.lower_text, &row.lower);
+		cell_num(pub_cell(p, i, "upper"), t4, sizeof(t4), &row.upper_text, &row.upper);
+		if (!fn(arg, &row))
+			break;
+	}
+	return true;
+}
+
 void ob_http_h_indicator(struct ob_http_call *c)
 {
-	struct published *p = published_get(c->ctx->dir);
+	struct ob_http_pub *p = published_get(c->ctx->dir);
 	const char *territory = ob_http_str(c, "territory"), *by = ob_http_str(c, "by");
 	long long year = ob_http_int(c, "year", -1), limit, offset, total = 0, seen = 0;
 	const struct prange *r;
@@ -314,7 +431,7 @@ void ob_http_h_indicator(struct ob_http_call *c)
 		             "The definitions are at /api/v1/indicators.");
 		return;
 	}
-	if (!(r = ob_strmap_get(&p->by_indicator, c->path_value, strlen(c->path_value)))) {
+	if (!(r = pub_range(p, c->path_value, territory))) {
 		snprintf(es, sizeof(es), "El indicador «%.80s» no está en la publicación %s; la "
 		         "lista está en /api/v1/indicators.", c->path_value, p->version);
 		snprintf(en, sizeof(en), "Indicator '%.80s' is not in release %s; see "
@@ -322,21 +439,6 @@ void ob_http_h_indicator(struct ob_http_call *c)
 		ob_http_fail(c->res, 404, "not_found", "id", es, en);
 		published_put(p);
 		return;
-	}
-	if (territory) {
-		/* the rows of one unit, when the index has them (a unit's rows
-		 * are contiguous); else the whole indicator is scanned */
-		char key[OB_IND_ID_MAX + OB_MAX_NAME + 2];
-		int kn = snprintf(key, sizeof(key), "%s\x1f%s", c->path_value, territory);
-		const struct prange *tr = NULL;
-		if (kn > 0 && kn < (int)sizeof(key)) {
-			for (int q = (int)strlen(c->path_value) + 1; q < kn; q++)
-				if (key[q] >= 'a' && key[q] <= 'z')
-					key[q] = (char)(key[q] - 32);
-			tr = ob_strmap_get(&p->by_territory, key, (size_t)kn);
-		}
-		if (tr && tr->first >= r->first && tr->end <= r->end)
-			r = tr;
 	}
 	ob_http_page(c, &limit, &offset);
 	for (size_t i = r->first; i < r->end; i++)

@@ -37,6 +37,7 @@ struct ob_http_call {
 	struct ob_principal who;
 	bool audited;              /* the handler wrote its audit entry */
 	double deadline;           /* of this request (ob_now()) */
+	bool portal;               /* a page of the portal (portal.c), not the API */
 };
 
 /* 500, or 503 when the request's budget stopped the store (or its lock was
@@ -124,6 +125,39 @@ void ob_http_table_abandon(struct ob_http_table *t);
  * OB_HTTP_ALL_ROWS. */
 void ob_http_page(const struct ob_http_call *c, long long *limit, long long *offset);
 
+/* ---- published indicator values (indicators.c): the latest release's
+ * table, kept in memory, that GET /api/v1/indicators/{id} answers from and
+ * the portal's pages read ---- */
+struct ob_http_pub;
+
+/* A reference to the latest release's table (put it back with
+ * ob_http_pub_put), or NULL when nothing is published. */
+struct ob_http_pub *ob_http_pub_get(const char *dir);
+void ob_http_pub_put(struct ob_http_pub *p);
+const char *ob_http_pub_version(const struct ob_http_pub *p);
+
+/* One published row. The strings and texts belong to the table (or to the
+ * walk) and last only during the call that hands the row over; NULL is a
+ * null cell. value_text, lower_text and upper_text are the numbers as the
+ * API writes them. */
+struct ob_http_pub_row {
+	const char *territory, *territory_name, *parent, *parent_name;
+	const char *flags, *status, *unit;
+	long long level, year;
+	bool has_count, has_denominator, has_value;
+	long long count;
+	double denominator, value, lower, upper;
+	const char *value_text, *lower_text, *upper_text;
+};
+
+/* Call fn for each published total (sex T) of indicator id, of territory
+ * (NULL: every unit) and year (-1: every year), in the release's order: the
+ * rows that GET /api/v1/indicators/{id}?territory=&year= answers. fn
+ * returns false to stop. False when the release lacks the indicator. */
+bool ob_http_pub_rows(const struct ob_http_pub *p, const char *id, const char *territory,
+                      long long year, bool (*fn)(void *arg, const struct ob_http_pub_row *r),
+                      void *arg);
+
 /* ---- handlers (routes.c, releases.c) ---- */
 void ob_http_h_openapi(struct ob_http_call *c);
 void ob_http_h_health(struct ob_http_call *c);
@@ -145,6 +179,12 @@ void ob_http_h_submission(struct ob_http_call *c);
 void ob_http_h_analyze(struct ob_http_call *c); /* analyze.c */
 void ob_http_h_index(struct ob_http_call *c);   /* index.c */
 void ob_http_h_completeness(struct ob_http_call *c); /* completeness.c */
+
+/* The portal: every target outside /api/ (portal.c). */
+bool ob_portal_path(const struct ob_http_target *t);
+void ob_portal_handle(struct ob_http_call *c);
+/* The portal's response headers (its Content-Security-Policy...). */
+void ob_portal_headers(struct ob_http_response *r);
 /* reconcile.c */
 void ob_http_h_rec_runs(struct ob_http_call *c);
 void ob_http_h_rec_counts(struct ob_http_call *c);

@@ -508,6 +508,10 @@ static void finish_headers(struct ob_http_call *c)
 	bool public_ok = res->status < 400 && c->route && open_route(c->route) &&
 	                 !c->who.account;
 
+	if (c->portal) {
+		ob_portal_headers(res);
+		return;
+	}
 	/* CORS only for public routes asked without credentials: what a
 	 * credential unlocks never reaches a page of another origin */
 	if (c->route && open_route(c->route) && !c->req->authorization) {
@@ -548,6 +552,18 @@ void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
 		snprintf(es, sizeof(es), "Dirección no válida: %s.", why);
 		snprintf(en, sizeof(en), "Invalid request target: %s.", why);
 		ob_http_fail(res, e == OB_ETOOBIG ? 414 : 400, "bad_request", NULL, es, en);
+		goto done;
+	}
+	if (ob_portal_path(&c.target)) {
+		/* a page of the portal: public, read-only, its own headers */
+		c.portal = true;
+		if (ctx->store) {
+			sqlite3 *db = ob_store_db(ctx->store);
+			sqlite3_progress_handler(db, 1000, stop_progress, &c);
+			sqlite3_busy_handler(db, busy_wait, &c);
+			guarded = true;
+		}
+		ob_portal_handle(&c);
 		goto done;
 	}
 	for (size_t i = 0; i < ob_http_nroutes; i++) {

@@ -1,6 +1,7 @@
 # serve.sh - "observa serve" on a random free port over a demo observatory:
-# every public route listed in openapi.json answers, listings page to the end,
-# traversal is refused, no victim's name reaches a public response,
+# every public route listed in openapi.json and every portal page answers,
+# listings page to the end, traversal is refused, no victim's name reaches a
+# public response (API or page),
 # record-level reads are audited, and SIGTERM ends the server with status 0.
 export LC_ALL=C.UTF-8
 expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.03
@@ -69,6 +70,18 @@ while read -r route; do
 	esac
 done <"$T/public_routes"
 grep -qx /api/v1/index "$T/public_routes" || fail "the index route is not walked"
+
+# every page of the portal too (before anything is published: the home says
+# so), in both languages, with the same sample territories
+for p in /es/ /en/ /es/territorios /en/territories "/es/territorios?q=san%20jose"; do
+	get 200 "$p"
+	grep -q '^<!DOCTYPE html>' "$T/body" || fail "$p: not a page"
+done
+expect_grep "$T/public/$((n - 4))" "El observatorio aún no ha publicado cifras."
+for c in SLV SLV06 SLV0614 GTM01 BLZ01; do
+	get 200 "/es/territorios/$c"
+	get 200 "/en/territories/$c"
+done
 
 # paging: follow next to the end; every territory once
 total=$(sql "$O" "SELECT count(*) FROM territory")

@@ -1,0 +1,394 @@
+/* portal.c - the observatory's portal: every target outside /api/ is a page
+ * (Spanish under /es/, English under /en/; "/" sends to /es/), an asset
+ * (/assets/portal-HASH.css|js, embedded from web/ at build time) or a 404
+ * page. The layout, the headers and the numbers of every page are here;
+ * the pages themselves in portal_*.c. See portal.h. */
+#include "http/portal.h"
+
+#include <jansson.h>
+#include <math.h>
+
+#include "publish/release.h"
+
+/* web/portal.css and web/portal.js (portal_assets.c, generated) */
+extern const char ob_portal_css_hash[], ob_portal_js_hash[];
+extern const size_t ob_portal_css_len, ob_portal_js_len;
+extern const unsigned char ob_portal_css[], ob_portal_js[];
+
+#define PORTAL_CSP "default-src 'none'; style-src 'self'; script-src 'self'; " \
+	"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+static const char *const portal_headers[][2] = {
+	{ "Content-Security-Policy", PORTAL_CSP },
+	{ "X-Content-Type-Options", "nosniff" },
+	{ "X-Frame-Options", "DENY" },
+	{ "Referrer-Policy", "same-origin" },
+	{ "Cross-Origin-Opener-Policy", "same-origin" },
+};
+
+void ob_portal_headers(struct ob_http_response *r)
+{
+	for (size_t i = 0; i < OB_ARRAY_SIZE(portal_headers); i++)
+		if (!ob_http_header_get(r, portal_headers[i][0]))
+			ob_http_header_add(r, portal_headers[i][0], "%s", portal_headers[i][1]);
+	if (!ob_http_header_get(r, "Cache-Control"))
+		ob_http_header_add(r, "Cache-Control", "%s",
+		                   r->status < 400 ? "public, max-age=60" : "no-store");
+}
+
+bool ob_portal_path(const struct ob_http_target *t)
+{
+	return t->nseg == 0 || strcmp(t->seg[0], "api") != 0;
+}
+
+/* ---- pages and their paths ---- */
+
+static const struct {
+	enum ob_page_kind kind;
+	const char *es, *en; /* the segment after /es/ or /en/ ("": the home) */
+} page_paths[] = {
+	{ OB_PAGE_HOME, "", "" },
+	{ OB_PAGE_TERRITORIES, "territorios", "territories" },
+	{ OB_PAGE_TERRITORY, "territorios", "territories" },
+};
+
+void ob_page_path(struct ob_buf *u, enum ob_page_kind kind, const char *arg, enum ob_lang lang)
+{
+	if (lang == OB_LANG_EN)
+		OB_HTML_URL_PATH(u, "/en/");
+	else
+		OB_HTML_URL_PATH(u, "/es/");
+	for (size_t i = 0; i < OB_ARRAY_SIZE(page_paths); i++) {
+		if (page_paths[i].kind != kind)
+			continue;
+		ob_buf_puts(u, lang == OB_LANG_EN ? page_paths[i].en : page_paths[i].es);
+		if (kind == OB_PAGE_TERRITORY && arg) {
+			ob_buf_putc(u, '/');
+			ob_html_url_seg(u, arg);
+		}
+		return;
+	}
+}
+
+/* The same page in the other language, with the same query. */
+static void other_language(struct ob_page *pg, struct ob_buf *u)
+{
+	const struct ob_http_target *t = &pg->c->target;
+	enum ob_lang other = pg->lang == OB_LANG_EN ? OB_LANG_ES : OB_LANG_EN;
+
+	if (pg->kind == OB_PAGE_NOT_FOUND) {
+		ob_page_path(u, OB_PAGE_HOME, NULL, other);
+		return;
+	}
+	ob_page_path(u, pg->kind, pg->arg, other);
+	for (size_t i = 0; i < t->nparams; i++)
+		ob_html_url_param(u, t->params[i].name, t->params[i].value);
+}
+
+static void nav_link(struct ob_page *pg, enum ob_page_kind kind, const char *label)
+{
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	bool here = pg->kind == kind || (kind == OB_PAGE_TERRITORIES && pg->kind == OB_PAGE_TERRITORY);
+
+	ob_page_path(&u, kind, NULL, pg->lang);
+	OB_HTML_LIT(pg->b, "<li><a");
+	OB_HTML_ATTR(pg->b, "href", u.ptr);
+	if (here)
+		OB_HTML_LIT(pg->b, " aria-current=\"page\"");
+	OB_HTML_LIT(pg->b, ">");
+	ob_html_text(pg->b, label);
+	OB_HTML_LIT(pg->b, "</a></li>");
+	if (ob_buf_failed(&u))
+		pg->b->failed = true;
+	ob_buf_release(&u);
+}
+
+void ob_page_begin(struct ob_page *pg, const char *title)
+{
+	struct ob_buf *b = pg->b;
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI * 5);
+	char asset[64];
+
+	ob_buf_reset(b);
+	if (pg->lang == OB_LANG_EN)
+		OB_HTML_LIT(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n");
+	else
+		OB_HTML_LIT(b, "<!DOCTYPE html>\n<html lang=\"es\">\n<head>\n");
+	OB_HTML_LIT(b, "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	               "content=\"width=device-width, initial-scale=1\">\n<title>");
+	ob_html_text(b, title);
+	ob_html_text(b, OB_L(pg, " · Observatorio de seguridad ciudadana",
+	                     " · Citizen security observatory"));
+	OB_HTML_LIT(b, "</title>\n<link rel=\"stylesheet\"");
+	snprintf(asset, sizeof(asset), "/assets/portal-%s.css", ob_portal_css_hash);
+	OB_HTML_ATTR(b, "href", asset);
+	OB_HTML_LIT(b, ">\n<script defer");
+	snprintf(asset, sizeof(asset), "/assets/portal-%s.js", ob_portal_js_hash);
+	OB_HTML_ATTR(b, "src", asset);
+	OB_HTML_LIT(b, "></script>\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">");
+	ob_html_text(b, OB_L(pg, "Saltar al contenido", "Skip to content"));
+	OB_HTML_LIT(b, "</a>\n<header class=\"site\">\n<a class=\"brand\"");
+	ob_page_path(&u, OB_PAGE_HOME, NULL, pg->lang);
+	OB_HTML_ATTR(b, "href", u.ptr);
+	OB_HTML_LIT(b, ">");
+	ob_html_text(b, OB_L(pg, "Observatorio de seguridad ciudadana",
+	                     "Citizen security observatory"));
+	OB_HTML_LIT(b, "</a>\n<nav class=\"main\"");
+	OB_HTML_ATTR(b, "aria-label", OB_L(pg, "Principal", "Main"));
+	OB_HTML_LIT(b, "><ul>");
+	nav_link(pg, OB_PAGE_HOME, OB_L(pg, "Inicio", "Home"));
+	nav_link(pg, OB_PAGE_TERRITORIES, OB_L(pg, "Territorios", "Territories"));
+	OB_HTML_LIT(b, "</ul></nav>\n<a class=\"lang\"");
+	ob_buf_reset(&u);
+	other_language(pg, &u);
+	OB_HTML_ATTR(b, "href", u.ptr);
+	if (pg->lang == OB_LANG_EN)
+		OB_HTML_LIT(b, " hreflang=\"es\" lang=\"es\">Español</a>\n");
+	else
+		OB_HTML_LIT(b, " hreflang=\"en\" lang=\"en\">English</a>\n");
+	OB_HTML_LIT(b, "</header>\n<main id=\"main\">\n");
+	if (ob_buf_failed(&u))
+		b->failed = true;
+	ob_buf_release(&u);
+}
+
+/* The latest release's publisher and licence (metadata.json), or NULL. */
+static json_t *release_metadata(const char *dir, char *version, size_t size)
+{
+	char path[OB_MAX_PATH];
+
+	if (!dir || ob_release_latest(dir, version, size))
+		return NULL;
+	if (snprintf(path, sizeof(path), "%s/%s/%s/metadata.json", dir, OB_RELEASES_DIR,
+	             version) >= (int)sizeof(path))
+		return NULL;
+	return json_load_file(path, 0, NULL);
+}
+
+static void footer(struct ob_page *pg)
+{
+	struct ob_buf *b = pg->b;
+	char version[32];
+	json_t *meta = release_metadata(pg->c->ctx->dir, version, sizeof(version));
+
+	OB_HTML_LIT(b, "<footer class=\"site\">\n<p>");
+	if (meta) {
+		json_t *lic = json_object_get(meta, "licence");
+		json_t *pub = json_object_get(meta, "publisher");
+		const char *lname = json_string_value(json_object_get(lic, "name"));
+		const char *lurl = json_string_value(json_object_get(lic, "url"));
+		const char *pname = json_string_value(json_object_get(pub, "name"));
+
+		ob_html_text(b, OB_L(pg, "Cifras de la publicación ", "Figures of release "));
+		OB_HTML_LIT(b, "<a href=\"/api/v1/releases\">");
+		ob_html_text(b, version);
+		OB_HTML_LIT(b, "</a>");
+		if (pname) {
+			ob_html_text(b, OB_L(pg, " de ", " by "));
+			ob_html_text(b, pname);
+		}
+		if (lname) {
+			ob_html_text(b, OB_L(pg, ", bajo la licencia ", ", under the licence "));
+			if (lurl && (!strncmp(lurl, "https://", 8) || !strncmp(lurl, "http://", 7))) {
+				OB_HTML_LIT(b, "<a rel=\"license\"");
+				OB_HTML_ATTR(b, "href", lurl);
+				OB_HTML_LIT(b, ">");
+				ob_html_text(b, lname);
+				OB_HTML_LIT(b, "</a>");
+			} else {
+				ob_html_text(b, lname);
+			}
+		}
+		ob_html_text(b, ".");
+		json_decref(meta);
+	} else {
+		ob_html_text(b, OB_L(pg, "El observatorio aún no ha publicado cifras.",
+		                     "The observatory has published no figures yet."));
+	}
+	OB_HTML_LIT(b, "</p>\n<p>");
+	ob_html_text(b, OB_L(pg, "Los mismos datos, en la ", "The same data, through the "));
+	OB_HTML_LIT(b, "<a href=\"/api/v1/openapi.json\">API</a> ");
+	ob_html_text(b, OB_L(pg, "(OpenAPI). Hecho con observa, software libre.",
+	                     "(OpenAPI). Made with observa, free software."));
+	OB_HTML_LIT(b, "</p>\n</footer>\n</body>\n</html>\n");
+}
+
+/* A page that outgrew its body: a short 413 page instead. */
+static void too_large(struct ob_page *pg)
+{
+	struct ob_buf *b = pg->b;
+
+	pg->c->res->status = 413;
+	if (b->max < 64 * 1024)
+		b->max = 64 * 1024;
+	pg->kind = OB_PAGE_NOT_FOUND;
+	ob_page_begin(pg, OB_L(pg, "Página demasiado grande", "Page too large"));
+	OB_HTML_LIT(b, "<h1>");
+	ob_html_text(b, OB_L(pg, "Página demasiado grande", "Page too large"));
+	OB_HTML_LIT(b, "</h1>\n<p>");
+	ob_html_text(b, OB_L(pg, "Esta página pasaría del tamaño que el servidor admite; pida "
+	                         "menos (un filtro, menos filas).",
+	                     "This page would exceed the size the server allows; ask for less (a "
+	                     "filter, fewer rows)."));
+	OB_HTML_LIT(b, "</p>\n</main>\n");
+	footer(pg);
+}
+
+void ob_page_end(struct ob_page *pg)
+{
+	struct ob_http_response *res = pg->c->res;
+
+	OB_HTML_LIT(pg->b, "</main>\n");
+	footer(pg);
+	res->content_type = "text/html; charset=utf-8";
+	if (ob_buf_failed(pg->b))
+		too_large(pg);
+	if (ob_buf_failed(pg->b)) {
+		ob_buf_reset(pg->b);
+		res->content_type = "text/plain; charset=utf-8";
+	}
+}
+
+void ob_page_not_found(struct ob_page *pg)
+{
+	struct ob_buf *b = pg->b;
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+
+	pg->c->res->status = 404;
+	pg->kind = OB_PAGE_NOT_FOUND;
+	ob_page_begin(pg, OB_L(pg, "Página no encontrada", "Page not found"));
+	OB_HTML_LIT(b, "<h1>");
+	ob_html_text(b, OB_L(pg, "Página no encontrada", "Page not found"));
+	OB_HTML_LIT(b, "</h1>\n<p>");
+	ob_html_text(b, OB_L(pg, "No existe esa página. Puede volver al ",
+	                     "There is no such page. You may go back to the "));
+	ob_page_path(&u, OB_PAGE_HOME, NULL, pg->lang);
+	OB_HTML_LIT(b, "<a");
+	OB_HTML_ATTR(b, "href", u.ptr);
+	OB_HTML_LIT(b, ">");
+	ob_html_text(b, OB_L(pg, "inicio", "home page"));
+	OB_HTML_LIT(b, "</a>");
+	ob_html_text(b, OB_L(pg, " o buscar un territorio en la ",
+	                     " or look a territory up in the "));
+	ob_buf_reset(&u);
+	ob_page_path(&u, OB_PAGE_TERRITORIES, NULL, pg->lang);
+	OB_HTML_LIT(b, "<a");
+	OB_HTML_ATTR(b, "href", u.ptr);
+	OB_HTML_LIT(b, ">");
+	ob_html_text(b, OB_L(pg, "lista de territorios", "list of territories"));
+	OB_HTML_LIT(b, "</a>.</p>\n");
+	if (ob_buf_failed(&u))
+		b->failed = true;
+	ob_buf_release(&u);
+	ob_page_end(pg);
+}
+
+void ob_page_num(struct ob_page *pg, double v, int decimals)
+{
+	char raw[64], out[96];
+	const char *p, *dot;
+	size_t o = 0, ndig;
+
+	if (!isfinite(v)) {
+		ob_html_text(pg->b, "—");
+		return;
+	}
+	snprintf(raw, sizeof(raw), "%.*f", decimals, v);
+	p = raw;
+	if (*p == '-')
+		out[o++] = *p++;
+	dot = strchr(p, '.');
+	ndig = dot ? (size_t)(dot - p) : strlen(p);
+	for (size_t i = 0; i < ndig; i++) {
+		if (i && (ndig - i) % 3 == 0 && ndig > 4) {
+			/* U+202F narrow no-break space */
+			memcpy(out + o, "\xe2\x80\xaf", 3);
+			o += 3;
+		}
+		out[o++] = p[i];
+	}
+	if (dot) {
+		out[o++] = pg->lang == OB_LANG_EN ? '.' : ',';
+		for (p = dot + 1; *p && o + 1 < sizeof(out); p++)
+			out[o++] = *p;
+	}
+	out[o] = '\0';
+	ob_html_text(pg->b, out);
+}
+
+/* ---- assets ---- */
+
+static bool asset(struct ob_http_call *c, const char *seg)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "portal-%s.css", ob_portal_css_hash);
+	if (!strcmp(seg, name)) {
+		c->res->content_type = "text/css; charset=utf-8";
+		ob_buf_put(&c->res->body, ob_portal_css, ob_portal_css_len);
+	} else {
+		snprintf(name, sizeof(name), "portal-%s.js", ob_portal_js_hash);
+		if (strcmp(seg, name))
+			return false;
+		c->res->content_type = "text/javascript; charset=utf-8";
+		ob_buf_put(&c->res->body, ob_portal_js, ob_portal_js_len);
+	}
+	c->res->status = ob_buf_failed(&c->res->body) ? 500 : 200;
+	ob_http_header_add(c->res, "Cache-Control", "public, max-age=31536000, immutable");
+	return true;
+}
+
+/* ---- dispatch ---- */
+
+void ob_portal_handle(struct ob_http_call *c)
+{
+	const struct ob_http_target *t = &c->target;
+	const char *method = c->req->method ? c->req->method : "";
+	struct ob_page pg;
+
+	memset(&pg, 0, sizeof(pg));
+	pg.c = c;
+	pg.b = &c->res->body;
+	pg.lang = t->nseg && !strcmp(t->seg[0], "en") ? OB_LANG_EN : OB_LANG_ES;
+	ob_buf_reset(pg.b);
+	c->res->status = 200;
+	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+		c->res->status = 405;
+		c->res->content_type = "text/plain; charset=utf-8";
+		ob_buf_puts(pg.b, "405: GET, HEAD\n");
+		ob_http_header_add(c->res, "Allow", "GET, HEAD");
+		return;
+	}
+	if (t->nseg == 0) {
+		/* the home, in Spanish first */
+		c->res->status = 303;
+		c->res->content_type = "text/plain; charset=utf-8";
+		ob_http_header_add(c->res, "Location", "/es/");
+		ob_buf_puts(pg.b, "/es/\n");
+		return;
+	}
+	if (t->nseg == 2 && !strcmp(t->seg[0], "assets") && asset(c, t->seg[1]))
+		return;
+	if (!strcmp(t->seg[0], "es") || !strcmp(t->seg[0], "en")) {
+		const char *list = pg.lang == OB_LANG_EN ? "territories" : "territorios";
+		if (t->nseg == 1) {
+			pg.kind = OB_PAGE_HOME;
+			ob_page_home(&pg);
+			return;
+		}
+		if (!strcmp(t->seg[1], list)) {
+			if (t->nseg == 2) {
+				pg.kind = OB_PAGE_TERRITORIES;
+				ob_page_territories(&pg);
+				return;
+			}
+			if (t->nseg == 3) {
+				pg.kind = OB_PAGE_TERRITORY;
+				pg.arg = t->seg[2];
+				ob_page_territory(&pg);
+				return;
+			}
+		}
+	}
+	ob_page_not_found(&pg);
+}

@@ -1,0 +1,59 @@
+/*
+ * portal.h - what the portal's pages share (src/http/portal*.c); not for
+ * other modules.
+ *
+ * Every page exists in Spanish and in English (/es/..., /en/...) and is
+ * written in the language of its path, given here as a parameter: one
+ * server answers both at once, so nothing below reads the process's
+ * language. A page is built whole in c->res->body with the escaping
+ * writer (http/html.h) between ob_page_begin() and ob_page_end(); a page
+ * that passes the body's ceiling becomes a 413 page, never a cut one.
+ */
+#ifndef OB_HTTP_PORTAL_H
+#define OB_HTTP_PORTAL_H
+
+#include "base/lang.h"
+#include "http/html.h"
+#include "http/internal.h"
+
+enum ob_page_kind {
+	OB_PAGE_HOME,
+	OB_PAGE_TERRITORIES,   /* the list, with a search by name */
+	OB_PAGE_TERRITORY,     /* one unit's profile: arg is its code */
+	OB_PAGE_NOT_FOUND,
+};
+
+struct ob_page {
+	struct ob_http_call *c;
+	struct ob_buf *b;          /* = &c->res->body */
+	enum ob_lang lang;
+	enum ob_page_kind kind;
+	const char *arg;           /* the path value of the page, or NULL */
+};
+
+/* The text of the page's language (both strings are the program's). */
+#define OB_L(pg, es, en) ((pg)->lang == OB_LANG_EN ? (en) : (es))
+
+/* Append the path of page kind (with arg) in lang to u. */
+void ob_page_path(struct ob_buf *u, enum ob_page_kind kind, const char *arg, enum ob_lang lang);
+
+/* The page's head, site header (navigation, language switch) and the
+ * opening of <main>; title is text (escaped). */
+void ob_page_begin(struct ob_page *pg, const char *title);
+/* Close <main>, write the footer and finish the answer (text/html, with the
+ * status the page set; 413 when the page outgrew the body). */
+void ob_page_end(struct ob_page *pg);
+
+/* The 404 page, in pg's language (with the way back home). */
+void ob_page_not_found(struct ob_page *pg);
+
+/* A number with `decimals` digits in the page's language ("12,3" in
+ * Spanish, "12.3" in English; thousands grouped by a no-break space). */
+void ob_page_num(struct ob_page *pg, double v, int decimals);
+
+/* The pages (portal_home.c, portal_territory.c). */
+void ob_page_home(struct ob_page *pg);
+void ob_page_territories(struct ob_page *pg);
+void ob_page_territory(struct ob_page *pg);
+
+#endif

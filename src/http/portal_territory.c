@@ -1,0 +1,518 @@
+/* portal_territory.c - the portal's territories: the list with a search by
+ * name that ignores case and accents (/es/territorios?q=, /en/territories?q=)
+ * and each unit's profile (/es/territorios/{code}): its published
+ * indicators with intervals and flags, their trend over the years, its
+ * parent and children, and what data is missing (the completeness of the
+ * deliveries that cover it). Figures come from ob_http_pub_rows(), as in
+ * GET /api/v1/indicators/{id}; territories from the store's catalogue, as
+ * in GET /api/v1/territories. */
+#include "http/portal.h"
+
+#include "base/log.h"
+#include "engine/completeness.h"
+#include "engine/indicators.h"
+#include "engine/snaphold.h"
+#include "text/text.h"
+
+/* the most matches a search lists */
+#define SEARCH_MAX 200
+/* the years of a trend table */
+#define TREND_MAX 10
+
+static const char *level_name(struct ob_page *pg, int level)
+{
+	switch (level) {
+	case 0: return OB_L(pg, "país", "country");
+	case 1: return OB_L(pg, "departamento o provincia", "first-level unit");
+	case 2: return OB_L(pg, "municipio", "second-level unit");
+	default: return OB_L(pg, "unidad", "unit");
+	}
+}
+
+static void link_to(struct ob_page *pg, const char *code, const char *name)
+{
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+
+	ob_page_path(&u, OB_PAGE_TERRITORY, code, pg->lang);
+	OB_HTML_LIT(pg->b, "<a");
+	OB_HTML_ATTR(pg->b, "href", u.ptr);
+	OB_HTML_LIT(pg->b, ">");
+	ob_html_text(pg->b, name ? name : code);
+	OB_HTML_LIT(pg->b, "</a>");
+	if (ob_buf_failed(&u))
+		pg->b->failed = true;
+	ob_buf_release(&u);
+}
+
+/* Is folded key `needle` within the folded form of s? */
+static bool name_matches(const char *s, const char *needle)
+{
+	struct ob_buf k = OB_BUF_INIT(OB_MAX_NAME * 4);
+	bool hit;
+
+	if (!s || ob_fold_key(s, strlen(s), &k) || !k.ptr) {
+		ob_buf_release(&k);
+		return false;
+	}
+	hit = strstr(k.ptr, needle) != NULL;
+	ob_buf_release(&k);
+	return hit;
+}
+
+static void store_trouble(struct ob_page *pg)
+{
+	OB_HTML_LIT(pg->b, "<p>");
+	ob_html_text(pg->b, OB_L(pg, "No se pudo leer el catálogo de territorios.",
+	                         "The territory catalogue could not be read."));
+	OB_HTML_LIT(pg->b, "</p>\n");
+}
+
+void ob_page_territories(struct ob_page *pg)
+{
+	struct ob_http_call *c = pg->c;
+	struct ob_buf *b = pg->b;
+	struct ob_buf key = OB_BUF_INIT(OB_MAX_NAME * 4);
+	const char *q = ob_http_str(c, "q");
+	sqlite3_stmt *st = NULL;
+	size_t shown = 0, matched = 0;
+	int rc;
+
+	if (q && ob_fold_key(q, strlen(q), &key))
+		q = NULL;
+	if (q && (!key.ptr || !key.ptr[0]))
+		q = NULL;
+	ob_page_begin(pg, OB_L(pg, "Territorios", "Territories"));
+	OB_HTML_LIT(b, "<h1>");
+	ob_html_text(b, OB_L(pg, "Territorios", "Territories"));
+	OB_HTML_LIT(b, "</h1>\n<form class=\"search\" method=\"get\" role=\"search\"><div>"
+	               "<label for=\"q\">");
+	ob_html_text(b, OB_L(pg, "Buscar por nombre", "Search by name"));
+	OB_HTML_LIT(b, "</label><input type=\"search\" id=\"q\" name=\"q\" "
+	               "data-filter=\"territory-list\"");
+	OB_HTML_ATTR(b, "value", ob_http_str(c, "q"));
+	OB_HTML_LIT(b, "></div><button type=\"submit\">");
+	ob_html_text(b, OB_L(pg, "Buscar", "Search"));
+	OB_HTML_LIT(b, "</button></form>\n");
+	if (!q) {
+		OB_HTML_LIT(b, "<p class=\"lead\">");
+		ob_html_text(b, OB_L(pg, "Países y sus departamentos o provincias; busque un "
+		                         "municipio por su nombre (sin importar tildes ni "
+		                         "mayúsculas).",
+		                     "Countries and their first-level units; search a municipality "
+		                     "by its name (accents and case do not matter)."));
+		OB_HTML_LIT(b, "</p>\n");
+	}
+	if (!c->ctx->store ||
+	    sqlite3_prepare_v2(ob_store_db(c->ctx->store),
+	                       "SELECT t.code, t.name, t.level, p.name, (SELECT group_concat(alias,"
+	                       " '|') FROM territory_alias a WHERE a.code = t.code)"
+	                       " FROM territory t LEFT JOIN territory p ON p.code = t.parent"
+	                       " WHERE ?1 OR t.level <= 1 ORDER BY t.country, t.level, t.code",
+	                       -1, &st, NULL) != SQLITE_OK) {
+		store_trouble(pg);
+		goto end;
+	}
+	sqlite3_bind_int(st, 1, q != NULL);
+	OB_HTML_LIT(b, "<ul id=\"territory-list\">\n");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 0);
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		const char *parent = (const char *)sqlite3_column_text(st, 3);
+		const char *alias = (const char *)sqlite3_column_text(st, 4);
+		int level = sqlite3_column_int(st, 2);
+
+		if (q && !name_matches(name, key.ptr) && !name_matches(alias, key.ptr))
+			continue;
+		matched++;
+		if (shown == SEARCH_MAX)
+			continue;
+		shown++;
+		OB_HTML_LIT(b, "<li>");
+		link_to(pg, code, name);
+		OB_HTML_LIT(b, " <span class=\"note\">");
+		ob_html_text(b, level_name(pg, level));
+		if (parent) {
+			ob_html_text(b, OB_L(pg, " de ", " of "));
+			ob_html_text(b, parent);
+		}
+		ob_html_text(b, " · ");
+		ob_html_text(b, code);
+		OB_HTML_LIT(b, "</span></li>\n");
+	}
+	OB_HTML_LIT(b, "</ul>\n");
+	if (rc != SQLITE_DONE)
+		store_trouble(pg);
+	if (q) {
+		OB_HTML_LIT(b, "<p role=\"status\">");
+		if (pg->lang == OB_LANG_EN)
+			OB_HTML_TEXTF(b, "%zu matches%s.", matched,
+			              matched > shown ? "; the first ones are listed" : "");
+		else
+			OB_HTML_TEXTF(b, "%zu coincidencias%s.", matched,
+			              matched > shown ? "; se listan las primeras" : "");
+		OB_HTML_LIT(b, "</p>\n");
+	}
+end:
+	sqlite3_finalize(st);
+	ob_buf_release(&key);
+	ob_page_end(pg);
+}
+
+/* ---- a unit's profile ---- */
+
+struct unit_year {
+	long long year;
+	bool has_value, unreliable;
+	double value, lower, upper;
+	char value_text[32], status[4];
+};
+
+struct unit_series {
+	size_t n;
+	struct unit_year v[TREND_MAX];  /* the latest years, oldest first */
+};
+
+static bool collect_unit(void *arg, const struct ob_http_pub_row *r)
+{
+	struct unit_series *s = arg;
+	struct unit_year *y;
+	size_t k;
+
+	if (r->year < 0)
+		return true;
+	for (k = 0; k < s->n && s->v[k].year < r->year; k++)
+		;
+	if (k < s->n && s->v[k].year == r->year)
+		return true;
+	if (s->n == TREND_MAX) {
+		if (k == 0)
+			return true;
+		memmove(&s->v[0], &s->v[1], (k - 1) * sizeof(s->v[0]));
+		k--;
+	} else {
+		memmove(&s->v[k + 1], &s->v[k], (s->n - k) * sizeof(s->v[0]));
+		s->n++;
+	}
+	y = &s->v[k];
+	memset(y, 0, sizeof(*y));
+	y->year = r->year;
+	y->has_value = r->has_value;
+	y->value = r->value;
+	y->lower = r->lower;
+	y->upper = r->upper;
+	y->unreliable = r->flags && strstr(r->flags, "unreliable");
+	ob_strlcpy(y->value_text, r->value_text ? r->value_text : "", sizeof(y->value_text));
+	ob_strlcpy(y->status, r->status ? r->status : "", sizeof(y->status));
+	return true;
+}
+
+static void no_value(struct ob_page *pg, const struct unit_year *y)
+{
+	OB_HTML_LIT(pg->b, "<span class=\"flag\">");
+	if (y && !strcmp(y->status, "C"))
+		ob_html_text(pg->b, OB_L(pg, "suprimido", "suppressed"));
+	else
+		ob_html_text(pg->b, OB_L(pg, "sin datos", "no data"));
+	OB_HTML_LIT(pg->b, "</span>");
+}
+
+/* Every published indicator of the unit: the latest year with interval and
+ * flags, then the years before in a second table. Returns how many
+ * indicators have no value in the latest year. */
+static size_t unit_indicators(struct ob_page *pg, const char *code)
+{
+	struct ob_http_call *c = pg->c;
+	struct ob_buf *b = pg->b;
+	struct ob_indicator_set *set = NULL;
+	struct ob_http_pub *pub = ob_http_pub_get(c->ctx->dir);
+	struct unit_series *s = NULL;
+	struct ob_diag d;
+	long long latest = -1, years[TREND_MAX];
+	size_t nyears = 0, missing = 0, nind = 0;
+	bool def;
+
+	OB_HTML_LIT(b, "<h2 id=\"indicators\">");
+	ob_html_text(b, OB_L(pg, "Indicadores", "Indicators"));
+	OB_HTML_LIT(b, "</h2>\n");
+	ob_diag_clear(&d);
+	if (!pub || ob_indicators_load_dir(c->ctx->dir ? c->ctx->dir : ".", &set, &def, &d)) {
+		OB_HTML_LIT(b, "<p>");
+		ob_html_text(b, OB_L(pg, "El observatorio aún no ha publicado cifras.",
+		                     "The observatory has published no figures yet."));
+		OB_HTML_LIT(b, "</p>\n");
+		goto out;
+	}
+	s = ob_calloc(set->n + 1, sizeof(*s));
+	for (size_t i = 0; i < set->n; i++) {
+		ob_http_pub_rows(pub, set->v[i].id, code, -1, collect_unit, &s[i]);
+		for (size_t k = 0; k < s[i].n; k++) {
+			size_t j;
+			for (j = 0; j < nyears && years[j] != s[i].v[k].year; j++)
+				;
+			if (j == nyears && nyears < TREND_MAX)
+				years[nyears++] = s[i].v[k].year;
+			if (s[i].v[k].year > latest)
+				latest = s[i].v[k].year;
+		}
+	}
+	/* the years, in order */
+	for (size_t i = 1; i < nyears; i++)
+		for (size_t j = i; j > 0 && years[j - 1] > years[j]; j--) {
+			long long t = years[j];
+			years[j] = years[j - 1];
+			years[j - 1] = t;
+		}
+	OB_HTML_LIT(b, "<div class=\"table-wrap\"><table class=\"indicators\">\n<caption>");
+	ob_html_text(b, OB_L(pg, "Valores de ", "Values of "));
+	OB_HTML_TEXTF(b, "%lld", latest);
+	OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Indicador", "Indicator"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
+	ob_html_text(b, OB_L(pg, "Valor", "Value"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
+	ob_html_text(b, OB_L(pg, "Intervalo del 95 %", "95% interval"));
+	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < set->n; i++) {
+		const struct unit_year *y = NULL;
+		if (!s[i].n)
+			continue;
+		nind++;
+		for (size_t k = 0; k < s[i].n; k++)
+			if (s[i].v[k].year == latest)
+				y = &s[i].v[k];
+		OB_HTML_LIT(b, "<tr");
+		OB_HTML_ATTR(b, "data-indicator", set->v[i].id);
+		OB_HTML_LIT(b, "><th scope=\"row\">");
+		ob_html_text(b, OB_L(pg, set->v[i].name_es, set->v[i].name_en));
+		OB_HTML_LIT(b, "</th><td class=\"num\">");
+		if (y && y->has_value) {
+			OB_HTML_LIT(b, "<data");
+			OB_HTML_ATTR(b, "value", y->value_text);
+			OB_HTML_LIT(b, ">");
+			ob_page_num(pg, y->value, 2);
+			OB_HTML_LIT(b, "</data>");
+			if (y->unreliable) {
+				OB_HTML_LIT(b, " <span class=\"flag\">");
+				ob_html_text(b, OB_L(pg, "poco fiable", "unreliable"));
+				OB_HTML_LIT(b, "</span>");
+			}
+			OB_HTML_LIT(b, "</td><td class=\"num\">");
+			ob_page_num(pg, y->lower, 2);
+			ob_html_text(b, " – ");
+			ob_page_num(pg, y->upper, 2);
+		} else {
+			missing++;
+			no_value(pg, y);
+			OB_HTML_LIT(b, "</td><td>");
+		}
+		OB_HTML_LIT(b, "</td></tr>\n");
+	}
+	OB_HTML_LIT(b, "</tbody></table></div>\n");
+	if (!nind) {
+		OB_HTML_LIT(b, "<p>");
+		ob_html_text(b, OB_L(pg, "La publicación no tiene cifras de este territorio.",
+		                     "The release has no figures for this territory."));
+		OB_HTML_LIT(b, "</p>\n");
+		goto out;
+	}
+	/* the trend: indicators by year */
+	OB_HTML_LIT(b, "<h2 id=\"trend\">");
+	ob_html_text(b, OB_L(pg, "Evolución", "Trend"));
+	OB_HTML_LIT(b, "</h2>\n<div class=\"table-wrap\"><table class=\"trend\">\n<caption>");
+	ob_html_text(b, OB_L(pg, "Valores por año", "Values by year"));
+	OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Indicador", "Indicator"));
+	OB_HTML_LIT(b, "</th>");
+	for (size_t j = 0; j < nyears; j++) {
+		OB_HTML_LIT(b, "<th scope=\"col\" class=\"num\">");
+		OB_HTML_TEXTF(b, "%lld", years[j]);
+		OB_HTML_LIT(b, "</th>");
+	}
+	OB_HTML_LIT(b, "</tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < set->n; i++) {
+		if (!s[i].n)
+			continue;
+		OB_HTML_LIT(b, "<tr><th scope=\"row\">");
+		ob_html_text(b, OB_L(pg, set->v[i].name_es, set->v[i].name_en));
+		OB_HTML_LIT(b, "</th>");
+		for (size_t j = 0; j < nyears; j++) {
+			const struct unit_year *y = NULL;
+			for (size_t k = 0; k < s[i].n; k++)
+				if (s[i].v[k].year == years[j])
+					y = &s[i].v[k];
+			OB_HTML_LIT(b, "<td class=\"num\">");
+			if (y && y->has_value)
+				ob_page_num(pg, y->value, 2);
+			else
+				ob_html_text(b, "—");
+			OB_HTML_LIT(b, "</td>");
+		}
+		OB_HTML_LIT(b, "</tr>\n");
+	}
+	OB_HTML_LIT(b, "</tbody></table></div>\n");
+out:
+	free(s);
+	if (set)
+		ob_indicators_free(set);
+	if (pub)
+		ob_http_pub_put(pub);
+	return missing;
+}
+
+/* What data is missing: months without a current delivery of each source
+ * that covers the unit's country, at the unit's level. */
+static void unit_completeness(struct ob_page *pg, const char *code, const char *country,
+                              int level, size_t missing)
+{
+	struct ob_http_call *c = pg->c;
+	struct ob_buf *b = pg->b;
+	struct ob_completeness_options o = { 0 };
+	struct ob_completeness t;
+	struct ob_snapref *ref;
+	struct ob_diag d;
+
+	OB_HTML_LIT(b, "<h2 id=\"missing\">");
+	ob_html_text(b, OB_L(pg, "Datos que faltan", "Missing data"));
+	OB_HTML_LIT(b, "</h2>\n<p>");
+	if (pg->lang == OB_LANG_EN)
+		OB_HTML_TEXTF(b, "Indicators without a value in the latest year: %zu.", missing);
+	else
+		OB_HTML_TEXTF(b, "Indicadores sin valor en el último año: %zu.", missing);
+	OB_HTML_LIT(b, "</p>\n");
+	memset(&t, 0, sizeof(t));
+	ob_diag_clear(&d);
+	o.country = country;
+	o.level = level > 2 ? 2 : level;
+	if (!c->ctx->snaps || !c->ctx->store || !c->ctx->dir ||
+	    ob_snaphold_refresh(c->ctx->snaps, c->ctx->store, c->ctx->dir, NULL, &d) ||
+	    !(ref = ob_snaphold_get(c->ctx->snaps)))
+		return;
+	if (ob_completeness_build(c->ctx->store, ref->snap, ref->pop, &o, &t, &d)) {
+		OB_WARN("portal: completitud: %s", "portal: completeness: %s", d.message);
+		ob_snaphold_put(c->ctx->snaps, ref);
+		return;
+	}
+	OB_HTML_LIT(b, "<div class=\"table-wrap\"><table class=\"completeness\">\n<caption>");
+	ob_html_text(b, OB_L(pg, "Entregas de las fuentes que cubren este territorio",
+	                     "Deliveries of the sources that cover this territory"));
+	OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Fuente", "Source"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
+	ob_html_text(b, OB_L(pg, "Meses con entrega", "Months delivered"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Meses sin entrega", "Months without a delivery"));
+	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
+	for (size_t s = 0; s < t.n_sources; s++) {
+		long months = 0, got = 0, listed = 0;
+		for (size_t i = 0; i < t.n; i++) {
+			if (t.rows[i].source != s || strcmp(t.units[t.rows[i].unit].code, code))
+				continue;
+			months++;
+			got += t.rows[i].delivered;
+		}
+		if (!months)
+			continue;
+		OB_HTML_LIT(b, "<tr><th scope=\"row\">");
+		ob_html_text(b, t.sources[s].code);
+		OB_HTML_LIT(b, "</th><td class=\"num\">");
+		OB_HTML_TEXTF(b, "%ld / %ld", got, months);
+		OB_HTML_LIT(b, "</td><td>");
+		for (size_t i = 0; i < t.n; i++) {
+			char month[16];
+			if (t.rows[i].source != s || strcmp(t.units[t.rows[i].unit].code, code) ||
+			    t.rows[i].delivered)
+				continue;
+			if (listed++ == 24) {
+				ob_html_text(b, " …");
+				break;
+			}
+			ob_completeness_month(t.rows[i].month, month, sizeof(month));
+			if (listed > 1)
+				ob_html_text(b, ", ");
+			ob_html_text(b, month);
+		}
+		if (!listed)
+			ob_html_text(b, OB_L(pg, "ninguno", "none"));
+		OB_HTML_LIT(b, "</td></tr>\n");
+	}
+	OB_HTML_LIT(b, "</tbody></table></div>\n");
+	ob_completeness_release(&t);
+	ob_snaphold_put(c->ctx->snaps, ref);
+}
+
+void ob_page_territory(struct ob_page *pg)
+{
+	struct ob_http_call *c = pg->c;
+	struct ob_buf *b = pg->b;
+	sqlite3_stmt *st = NULL;
+	char code[OB_MAX_NAME], name[OB_MAX_NAME], country[OB_MAX_NAME];
+	char parent[OB_MAX_NAME], parent_name[OB_MAX_NAME];
+	int level, rc;
+	size_t missing;
+
+	if (!c->ctx->store ||
+	    sqlite3_prepare_v2(ob_store_db(c->ctx->store),
+	                       "SELECT t.code, t.name, t.level, t.country, t.parent, p.name"
+	                       " FROM territory t LEFT JOIN territory p ON p.code = t.parent"
+	                       " WHERE t.code = upper(?1)", -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_finalize(st);
+		ob_page_not_found(pg);
+		return;
+	}
+	sqlite3_bind_text(st, 1, pg->arg, -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		ob_page_not_found(pg);
+		return;
+	}
+	ob_strlcpy(code, (const char *)sqlite3_column_text(st, 0), sizeof(code));
+	ob_strlcpy(name, (const char *)sqlite3_column_text(st, 1), sizeof(name));
+	level = sqlite3_column_int(st, 2);
+	ob_strlcpy(country, (const char *)sqlite3_column_text(st, 3), sizeof(country));
+	parent[0] = parent_name[0] = '\0';
+	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
+		ob_strlcpy(parent, (const char *)sqlite3_column_text(st, 4), sizeof(parent));
+	if (sqlite3_column_type(st, 5) != SQLITE_NULL)
+		ob_strlcpy(parent_name, (const char *)sqlite3_column_text(st, 5),
+		           sizeof(parent_name));
+	sqlite3_finalize(st);
+	st = NULL;
+
+	ob_page_begin(pg, name);
+	OB_HTML_LIT(b, "<h1>");
+	ob_html_text(b, name);
+	OB_HTML_LIT(b, "</h1>\n<p class=\"lead\">");
+	ob_html_text(b, level_name(pg, level));
+	ob_html_text(b, " · ");
+	ob_html_text(b, code);
+	if (parent[0]) {
+		ob_html_text(b, OB_L(pg, " · en ", " · in "));
+		link_to(pg, parent, parent_name[0] ? parent_name : parent);
+	}
+	OB_HTML_LIT(b, "</p>\n");
+	missing = unit_indicators(pg, code);
+	/* the units within */
+	if (sqlite3_prepare_v2(ob_store_db(c->ctx->store),
+	                       "SELECT code, name FROM territory WHERE parent = ?1 ORDER BY name",
+	                       -1, &st, NULL) == SQLITE_OK) {
+		bool any = false;
+		sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (!any) {
+				OB_HTML_LIT(b, "<h2 id=\"children\">");
+				ob_html_text(b, OB_L(pg, "Unidades que lo componen", "Units within"));
+				OB_HTML_LIT(b, "</h2>\n<ul class=\"children\">\n");
+				any = true;
+			}
+			OB_HTML_LIT(b, "<li>");
+			link_to(pg, (const char *)sqlite3_column_text(st, 0),
+			        (const char *)sqlite3_column_text(st, 1));
+			OB_HTML_LIT(b, "</li>\n");
+		}
+		if (any)
+			OB_HTML_LIT(b, "</ul>\n");
+	}
+	sqlite3_finalize(st);
+	unit_completeness(pg, code, country, level, missing);
+	ob_page_end(pg);
+}

@@ -1,0 +1,164 @@
+# portal.sh - the portal served by "observa serve" over a published demo
+# observatory (two years): "/" sends to /es/; every page answers in Spanish
+# and English as HTML with the portal's Content-Security-Policy, nosniff and
+# Referrer-Policy, and a language switch to the same page with the same
+# query; the assets are served under their hash, immutable; a hostile
+# search is escaped; an unknown page or territory is a 404 page in HTML;
+# the home's figures are the API's (GET /api/v1/indicators/{id}); the
+# search ignores accents and case; and no name of table protected reaches
+# any page.
+export LC_ALL=C.UTF-8
+expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.01
+O="$T/obs"
+expect_status 0 "$OBSERVA" publish -d "$O" --year 2023..2024
+start_server "$O"
+mkdir "$T/pages"
+n=0
+
+CSP="default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+# page STATUS URL : fetch a page, check status, type and headers, keep it
+page() {
+	want=$1 url=$2
+	n=$((n + 1))
+	code=$(curl -s --path-as-is -o "$T/body" -D "$T/headers" -w '%{http_code}' "$B$url") ||
+		fail "curl $url"
+	[ "$code" = "$want" ] || { head -c 2000 "$T/body" >&2; fail "$url: status $code, expected $want"; }
+	tr -d '\r' <"$T/headers" >"$T/h"
+	grep -qix "content-type: text/html; charset=utf-8" "$T/h" || fail "$url: not HTML"
+	grep -qFx "content-security-policy: $CSP" "$T/h" ||
+		grep -qFx "Content-Security-Policy: $CSP" "$T/h" || { cat "$T/h" >&2; fail "$url: CSP"; }
+	grep -qix 'x-content-type-options: nosniff' "$T/h" || fail "$url: no nosniff"
+	grep -qi '^referrer-policy: ' "$T/h" || fail "$url: no Referrer-Policy"
+	grep -q '<a class="skip" href="#main">' "$T/body" || fail "$url: no skip link"
+	grep -q '<main id="main">' "$T/body" || fail "$url: no main"
+	grep -q '</html>' "$T/body" || fail "$url: cut page"
+	cp "$T/body" "$T/pages/$n.html"
+}
+
+# lang_switch FILE LANG HREF : the page is in LANG and links to HREF in the other one
+lang_switch() {
+	grep -q "<html lang=\"$2\">" "$1" || fail "$1: not lang $2"
+	grep -qF "<a class=\"lang\" href=\"$3\"" "$1" || { grep -o '<a class="lang"[^>]*>' "$1" >&2; fail "$1: no switch to $3"; }
+}
+
+# "/" sends to the Spanish home
+code=$(curl -s -o /dev/null -D "$T/h" -w '%{http_code}' "$B/")
+[ "$code" = 303 ] || fail "/: status $code"
+tr -d '\r' <"$T/h" | grep -qix 'location: /es/' || fail "/ does not send to /es/"
+
+page 200 /es/
+lang_switch "$T/body" es /en/
+cp "$T/body" "$T/home_es"
+page 200 /en/
+lang_switch "$T/body" en /es/
+cp "$T/body" "$T/home_en"
+expect_grep "$T/home_es" "Cifras principales"
+expect_grep "$T/home_en" "Headline figures"
+
+# the assets, under their hash, for good
+for a in $(grep -o '/assets/portal-[0-9a-f]*\.\(css\|js\)' "$T/home_es"); do
+	code=$(curl -s -o "$T/asset" -D "$T/h" -w '%{http_code}' "$B$a")
+	[ "$code" = 200 ] || fail "$a: status $code"
+	tr -d '\r' <"$T/h" | grep -qi '^cache-control: .*immutable' || fail "$a: not immutable"
+	case "$a" in
+	*.css) tr -d '\r' <"$T/h" | grep -qi '^content-type: text/css' || fail "$a: type"
+		cmp -s "$T/asset" "$OBSERVA_DATA/../web/portal.css" || fail "$a is not web/portal.css" ;;
+	*.js) tr -d '\r' <"$T/h" | grep -qi '^content-type: text/javascript' || fail "$a: type"
+		cmp -s "$T/asset" "$OBSERVA_DATA/../web/portal.js" || fail "$a is not web/portal.js" ;;
+	esac
+done
+[ "$(grep -c '/assets/portal-' "$T/home_es")" = 2 ] || fail "the home lacks its assets"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$B/assets/portal-0000000000000000.css")
+[ "$code" = 404 ] || fail "an unknown asset: status $code"
+
+# the home's figures are the API's, row by row
+python3 - "$T/home_es" >"$T/figures" <<'PY' || fail "the home's figures could not be read"
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+n = 0
+for sec in re.findall(r'<section class="headline" data-indicator="([^"]+)">(.*?)</section>', html, re.S):
+    ind, body = sec
+    year = re.search(r'<caption>[^<]*, (\d{4})</caption>', body).group(1)
+    for terr, row in re.findall(r'<tr data-territory="([^"]+)">(.*?)</tr>', body, re.S):
+        m = re.search(r'<data class="value-n" value="([^"]+)">', row)
+        print(ind, terr, year, m.group(1) if m else "null")
+        n += 1
+if n == 0:
+    sys.exit(1)
+PY
+[ "$(wc -l <"$T/figures")" -ge 7 ] || fail "too few figures on the home"
+grep -q ' null$' "$T/figures" || true
+while read -r ind terr year value; do
+	curl -s -o "$T/api" "$B/api/v1/indicators/$ind?territory=$terr&year=$year" || fail "API $ind"
+	api=$(jq -r '.data[0].value' "$T/api")
+	[ "$api" = "$value" ] || fail "home $ind $terr $year: $value, API: $api"
+	# "no data" is never shown as 0
+	if [ "$value" = null ]; then
+		python3 -c 'import sys' || true
+	fi
+done <"$T/figures"
+grep -q 'data-indicator="homicide_rate"' "$T/home_es" || fail "no homicide rate on the home"
+grep -q 'Completitud de las últimas entregas' "$T/home_es" || fail "no completeness on the home"
+grep -Eq 'sin cambio más allá del azar|aumento|disminución' "$T/home_es" || fail "no change on the home"
+
+# territories: the list, a search that ignores accents and case, profiles
+page 200 /es/territorios
+lang_switch "$T/body" es /en/territories
+expect_grep "$T/body" 'href="/es/territorios/SLV"'
+page 200 "/es/territorios?q=SAN%20JOSE"
+lang_switch "$T/body" es "/en/territories?q=SAN%20JOSE"
+expect_grep "$T/body" "San José"
+page 200 "/en/territories?q=san+jos%C3%A9"
+expect_grep "$T/body" "San José"
+page 200 /es/territorios/SLV
+lang_switch "$T/body" es /en/territories/SLV
+expect_grep "$T/body" "<h1>El Salvador</h1>"
+expect_grep "$T/body" 'data-indicator="homicide_rate"'
+expect_grep "$T/body" 'href="/es/territorios/SLV06"'
+expect_grep "$T/body" "Datos que faltan"
+page 200 /en/territories/slv0614
+lang_switch "$T/body" en /es/territorios/slv0614
+expect_grep "$T/body" 'href="/en/territories/SLV06"'
+for c in $(sql "$O" "SELECT code FROM territory WHERE level = 0 ORDER BY code"); do
+	page 200 "/es/territorios/$c"
+	page 200 "/en/territories/$c"
+done
+for c in $(sql "$O" "SELECT code FROM territory WHERE level > 0 ORDER BY random() LIMIT 10"); do
+	page 200 "/es/territorios/$c"
+done
+
+# a hostile query is text, not markup
+page 200 "/es/territorios?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%27"
+! grep -q '<script>alert' "$T/body" || fail "a query reached the page as markup"
+expect_grep "$T/body" 'value="&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;"'
+expect_grep "$T/body" 'href="/en/territories?q=%3Cscript%3Ealert%281%29%3C%2Fscript%3E%22%27"'
+
+# unknown pages and territories: a 404 page, in HTML, in its language
+page 404 /es/territorios/NOEXISTE
+expect_grep "$T/body" "Página no encontrada"
+lang_switch "$T/body" es /en/
+page 404 /en/territories/NOPE
+expect_grep "$T/body" "Page not found"
+page 404 /en/nothing/here
+page 404 /es/%3Cb%3E
+! grep -q '<b>' "$T/body" || fail "the path reached the page as markup"
+page 404 /favicon.ico
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "$B/es/")
+[ "$code" = 405 ] || fail "POST /es/: status $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' -I "$B/es/")
+[ "$code" = 200 ] || fail "HEAD /es/: status $code"
+# the API is still the API
+code=$(curl -s -o "$T/body" -w '%{http_code}' "$B/api/v1/nothing")
+[ "$code" = 404 ] || fail "/api/v1/nothing: $code"
+jq -e '.error.code == "not_found"' "$T/body" >/dev/null || fail "/api/ 404 is not JSON"
+
+# no name of table protected in any page
+sqlite3 -batch "$O/observa.db" "SELECT DISTINCT names FROM protected WHERE names LIKE '% %'" >"$T/names"
+[ "$(wc -l <"$T/names")" -gt 20 ] || fail "too few names to search for"
+head -n 1 "$T/names" >"$T/control"
+grep -F -q -f "$T/names" "$T/control" || fail "the name search finds nothing"
+[ "$(ls "$T/pages" | wc -l)" -ge 20 ] || fail "too few pages walked"
+if LC_ALL=C grep -F -i -l -f "$T/names" "$T/pages"/*; then
+	fail "a name of table protected in a portal page"
+fi
