@@ -198,6 +198,13 @@
 /* Most periods one indicator query computes (e.g. 100 years of months). */
 #define OB_MAX_PERIODS 1200
 
+/* A period of the situational analysis as text, with its NUL:
+ * "2023-01-01..2023-06-30", "2022-03..2023-02" (engine/situation.h). */
+#define OB_SIT_PERIOD_MAX 64
+
+/* A one-indicator definition made for "situation --category" (CSV text). */
+#define OB_SIT_CATEGORY_CSV 256
+
 /* Most cells (indicators x territories x periods x disaggregations) one
  * indicator query counts: each thread holds a 32-bit counter per cell. */
 #define OB_MAX_INDICATOR_CELLS (64L * 1024 * 1024)

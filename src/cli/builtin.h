@@ -94,6 +94,7 @@ int cmd_audit(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_reconcile(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_review(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_disclosure(struct ob_cmd_ctx *ctx, int argc, char **argv);
+int cmd_situation(struct ob_cmd_ctx *ctx, int argc, char **argv);
 
 /* Their usage texts, for -h (main.c) and for a usage error (the command). */
 void cmd_ingest_usage(FILE *out);
@@ -115,6 +116,7 @@ void cmd_index_usage(FILE *out);
 void cmd_snapshot_usage(FILE *out);
 void cmd_indicators_usage(FILE *out);
 void cmd_analyze_usage(FILE *out);
+void cmd_situation_usage(FILE *out);
 void cmd_serve_usage(FILE *out);
 void cmd_user_usage(FILE *out);
 void cmd_audit_usage(FILE *out);

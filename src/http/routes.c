@@ -187,6 +187,30 @@ static const struct ob_http_pspec p_completeness[] = {
 	P_FORMAT,
 };
 
+/* situational analysis (situation.c) */
+static const struct ob_http_pspec p_situation[] = {
+	{ "territory", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "código del territorio (por omisión, el país si hay uno solo)",
+	  "territory code (default: the country, when only one)" },
+	{ "period", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "un mes (2024-03), trimestre (2024-Q1) o año (2024); por omisión, el último mes "
+	  "entregado",
+	  "a month (2024-03), quarter (2024-Q1) or year (2024); default: the last month "
+	  "delivered" },
+	{ "indicator", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "indicador del catálogo (por omisión, el primero de tasa)",
+	  "catalogue indicator (default: the first rate)" },
+	{ "category", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "un código ICCS (0101...) en lugar de un indicador",
+	  "an ICCS code (0101...) instead of an indicator" },
+	{ "level", "query", OB_HTTP_INTEGER, false, 1, 2, NULL,
+	  "unidades clasificadas: las de este nivel bajo el territorio (por omisión, sus hijas)",
+	  "units ranked: those of this level under the territory (default: its children)" },
+	{ "top", "query", OB_HTTP_INTEGER, false, 1, 1000, NULL,
+	  "filas de cada clasificación (por omisión, 10)", "rows of each ranking (default 10)" },
+	P_FORMAT,
+};
+
 static const struct ob_http_pspec p_rec_runs[] = { P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD,
 	                                               P_PURPOSE };
 
@@ -304,6 +328,14 @@ const struct ob_http_route ob_http_routes[] = {
 	  "Completeness: per source, territory and month, whether a current delivery covers it "
 	  "and whether a delivery was superseded; record counts for analysts and above",
 	  PARAMS(p_completeness), "json+csv", NULL },
+	{ "GET", "/api/v1/situation", OB_ROLE_PUBLIC, false, false, ob_http_h_situation,
+	  "Análisis situacional: un periodo frente al año anterior, los 12 meses anteriores y "
+	  "el acumulado del año, con razones de tasas e intervalos exactos; las unidades y los "
+	  "delitos que más cambiaron (conteos bajo el umbral de divulgación suprimidos)",
+	  "Situational analysis: a period against the year before, the 12 months before and "
+	  "year to date, with rate ratios and exact intervals; the units and crimes that "
+	  "changed most (counts under the disclosure threshold suppressed)",
+	  PARAMS(p_situation), "json+csv", NULL },
 	{ "GET", "/api/v1/reconcile/runs", OB_ROLE_ANALYST, false, true, ob_http_h_rec_runs,
 	  "Conciliaciones de muertes violentas: periodo, país, conteos sin control de "
 	  "divulgación, cuándo y quién (cada lectura se audita)",

@@ -63,6 +63,9 @@ while read -r route; do
 		expect_grep "$T/body" "SLV,2024,114" ;;
 	/api/v1/index) get 200 "$route?preset=sv-municipal&year=2024"
 		jq -e '.units | length > 0' "$T/body" >/dev/null || fail "$route: no units" ;;
+	# the demo has several countries: one must be chosen
+	/api/v1/situation) get 200 "$route?territory=SLV&period=2024-03"
+		jq -e '.data | length > 0' "$T/body" >/dev/null || fail "$route: no rows" ;;
 	# nothing published with observa publish here (tests/e2e/serve_publish.sh has it)
 	*'{id}'*) get 404 "$(echo "$route" | sed 's|{id}|homicide_rate|')"
 		jq -e '.error.code == "no_release"' "$T/body" >/dev/null || fail "$route" ;;

@@ -1,0 +1,173 @@
+/*
+ * situation.c - GET /api/v1/situation: the situational analysis of
+ * engine/situation.h, the numbers "observa situation" gives.
+ *
+ * Public: every count below the disclosure threshold of its class
+ * (publish/sdc.h, the catalogue's disclosure settings) is suppressed as in
+ * releases, with the rates, ratio and interval of its row, whatever the
+ * caller's role: the rows are few and named, and a ratio with one of its
+ * counts tells the other.
+ */
+#include "http/internal.h"
+
+#include "base/log.h"
+#include "engine/counting.h"
+#include "engine/indicators.h"
+#include "engine/situation.h"
+#include "engine/snaphold.h"
+#include "io/json.h"
+#include "publish/sdc.h"
+
+/* The disclosure classes of an indicator: its ICCS codes. */
+static unsigned classes_of(const struct ob_indicator *x)
+{
+	unsigned cls = 0;
+
+	if (x->iccs && *x->iccs)
+		cls |= ob_sdc_class_of_iccs(x->iccs);
+	for (int i = 0; i < x->n_clauses; i++)
+		if (x->clauses[i].field == OB_FLD_CATEGORY)
+			cls |= ob_sdc_class_of_iccs(x->clauses[i].values);
+	return cls;
+}
+
+static ob_err head_json(struct ob_buf *b, const struct ob_situation *s,
+                        const struct ob_indicator_set *set, const struct ob_sdc_config *cfg)
+{
+	const struct ob_snap_unit *u = &s->snap->units[s->unit];
+	const struct ob_indicator *x = &set->v[s->indicator];
+	struct ob_sdc_rule rule = ob_sdc_rule_of(cfg, classes_of(x));
+	const char *code = ob_snap_str(s->snap, u->code), *name = ob_snap_str(s->snap, u->name);
+	ob_err e = ob_buf_adds(b, "{\"territory\":");
+
+	e |= ob_json_str(b, code, strlen(code));
+	e |= ob_buf_adds(b, ",\"territory_name\":");
+	e |= ob_json_str(b, name, strlen(name));
+	e |= ob_buf_adds(b, ",\"indicator\":");
+	e |= ob_json_str(b, x->id, strlen(x->id));
+	e |= ob_buf_adds(b, ",\"period\":");
+	e |= ob_json_str(b, s->period, strlen(s->period));
+	e |= ob_buf_adds(b, ",\"year_to_date_to\":");
+	if (s->ytd_to[0])
+		e |= ob_json_str(b, s->ytd_to, strlen(s->ytd_to));
+	else
+		e |= ob_buf_adds(b, "null");
+	e |= ob_buf_addf(b, ",\"rates\":\"per 100000 person-years\",\"units_ranked\":%zu,"
+	                 "\"crimes_ranked\":%zu,\"ranked_by\":\"p_value, |count - expected|\","
+	                 "\"protection\":\"suppression\",\"disclosure\":{\"method\":"
+	                 "\"suppression\",\"min_count\":%lld,\"zero_sensitive\":%s},\"data\":",
+	                 s->units_considered, s->crimes_considered, rule.min_count,
+	                 rule.zero_sensitive ? "true" : "false");
+	return e;
+}
+
+void ob_http_h_situation(struct ob_http_call *c)
+{
+	const char *fmt = ob_http_str(c, "format"), *category = ob_http_str(c, "category");
+	bool csv = fmt && !strcmp(fmt, "csv");
+	struct ob_sit_options o = { 0 };
+	struct ob_indicator_set *set = NULL;
+	struct ob_counting *rules = NULL;
+	struct ob_snapref *ref = NULL;
+	struct ob_situation s;
+	struct ob_sdc_config cfg;
+	struct ob_buf *b = &c->res->body;
+	char cat_id[OB_IND_ID_MAX];
+	struct ob_diag d;
+	ob_err e;
+
+	memset(&s, 0, sizeof(s));
+	if (!c->ctx->snaps || !c->ctx->store || !c->ctx->dir) {
+		ob_http_fail(c->res, 503, "unavailable", NULL,
+		             "El análisis situacional no está disponible en este servidor.",
+		             "Situational analysis is not available on this server.");
+		return;
+	}
+	o.territory = ob_http_str(c, "territory");
+	o.period = ob_http_str(c, "period");
+	o.indicator = ob_http_str(c, "indicator");
+	o.level = (int)ob_http_int(c, "level", -1);
+	o.top = (size_t)ob_http_int(c, "top", 0);
+	o.now_month = ob_situation_now_month();
+	if (category && o.indicator) {
+		ob_http_fail(c->res, 400, "bad_parameter", "category",
+		             "indicator y category se excluyen.",
+		             "indicator and category exclude each other.");
+		return;
+	}
+	if (ob_http_defer(c, true))
+		return;
+	ob_diag_clear(&d);
+	if (ob_snaphold_refresh(c->ctx->snaps, c->ctx->store, c->ctx->dir, NULL, &d))
+		OB_WARN("API: instantánea: %s", "API: snapshot: %s", d.message);
+	if (!(ref = ob_snaphold_get(c->ctx->snaps))) {
+		ob_http_fail(c->res, 503, "unavailable", NULL,
+		             "No se pudo cargar la instantánea de los registros.",
+		             "The records snapshot could not be loaded.");
+		return;
+	}
+	ob_diag_clear(&d);
+	if (ob_sdc_config_load(&cfg, c->ctx->dir, &d)) {
+		ob_http_store_fail(c);
+		goto out;
+	}
+	if (ob_indicators_load_dir(c->ctx->dir, &set, NULL, &d)) {
+		ob_http_store_fail(c);
+		goto out;
+	}
+	if (ob_counting_load(c->ctx->dir, ref->snap, set, &rules, &d)) {
+		ob_http_store_fail(c);
+		goto out;
+	}
+	if (category) {
+		e = ob_situation_add_category(set, rules, category, cat_id, &d);
+		ob_counting_free(rules);
+		rules = NULL;
+		if (e) {
+			ob_http_fail_diag(c->res, 400, "bad_parameter", "category", &d);
+			goto out;
+		}
+		/* the rules again, for the set with the category */
+		if (ob_counting_load(c->ctx->dir, ref->snap, set, &rules, &d)) {
+			ob_http_store_fail(c);
+			goto out;
+		}
+		o.indicator = cat_id;
+	}
+	if ((e = ob_situation_compute(ref->snap, ref->pop, set, rules, &o, &s, &d))) {
+		const char *param;
+
+		/* the parameter as the API names it: "territory", not "--territory" */
+		if (!strncmp(d.file, "--", 2))
+			memmove(d.file, d.file + 2, strlen(d.file + 2) + 1);
+		param = category && !strcmp(d.file, "indicator") ? "category" : d.file;
+		if (e == OB_EUSAGE || e == OB_EINVAL)
+			ob_http_fail_diag(c->res, 400, "bad_parameter", param, &d);
+		else if (e == OB_ETOOBIG)
+			ob_http_fail_too_large(c);
+		else
+			ob_http_store_fail(c);
+		goto out;
+	}
+	for (size_t k = 0; k < set->n; k++) {
+		struct ob_sdc_rule rule = ob_sdc_rule_of(&cfg, classes_of(&set->v[k]));
+		ob_situation_suppress(&s, k, rule.min_count, rule.zero_sensitive);
+	}
+	if (csv) {
+		c->res->content_type = "text/csv; charset=utf-8";
+		e = ob_situation_write(&s, OB_ROWS_CSV, b, NULL);
+	} else {
+		e = head_json(b, &s, set, &cfg);
+		e |= ob_situation_write(&s, OB_ROWS_JSON, b, NULL);
+		e |= ob_buf_addc(b, '}');
+	}
+	if (e) {
+		ob_buf_reset(b);
+		ob_http_fail_too_large(c);
+	}
+out:
+	ob_situation_release(&s);
+	ob_counting_free(rules);
+	ob_indicators_free(set);
+	ob_snaphold_put(c->ctx->snaps, ref);
+}
