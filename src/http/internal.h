@@ -145,6 +145,7 @@ void ob_http_h_submission(struct ob_http_call *c);
 void ob_http_h_analyze(struct ob_http_call *c); /* analyze.c */
 void ob_http_h_index(struct ob_http_call *c);   /* index.c */
 void ob_http_h_completeness(struct ob_http_call *c); /* completeness.c */
+void ob_http_h_alerts(struct ob_http_call *c);       /* alerts.c */
 /* reconcile.c */
 void ob_http_h_rec_runs(struct ob_http_call *c);
 void ob_http_h_rec_counts(struct ob_http_call *c);
