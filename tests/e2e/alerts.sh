@@ -17,8 +17,9 @@ obs=$(grep '^HND0511,[^,]*,2,0401,[^,]*,2024-12,' "$T/alerts.csv" | head -1 | cu
 expect_status 0 "$OBSERVA" analyze -d "$O" --rows admin2 --where "admin2=HND0511 iccs=0401 year=2024 month=12" --format csv
 grep -q "^HND0511,$obs," "$T/out" || { cat "$T/out"; fail "observed $obs is not analyze's count"; }
 # the outbreak's months are judged from its start; the month before is quiet
-expect_status 0 "$OBSERVA" alerts -d "$O" --from 2024-10 --to 2024-12 --format json
-python3 - "$T/out" <<'PY' || fail "alerts JSON"
+expect_status 0 "$OBSERVA" alerts -d "$O" --from 2024-09 --to 2024-12 --format json
+cp "$T/out" "$T/cli.json"
+python3 - "$T/cli.json" <<'PY' || fail "alerts JSON"
 import json, sys
 rows = json.load(open(sys.argv[1]))
 hn = sorted({r["month"] for r in rows if r["territory"] == "HND0511" and r["category"] == "0401"})
@@ -26,8 +27,6 @@ assert hn and hn[0] == "2024-10", hn
 assert all(set(r) >= {"observed", "expected", "upper", "method", "above"} for r in rows)
 assert all(r["observed"] > r["upper"] or r["method"] == "cusum" for r in rows), rows
 PY
-expect_status 0 "$OBSERVA" alerts -d "$O" --period 2024-09 --format csv
-grep -q '^HND0511,[^,]*,2,0401,' "$T/out" && fail "an alarm before the outbreak"
 # a month no delivery covers is not judged: take December 2024 of every
 # Honduran source out of the logbook's coverage by asking for a month past
 # every delivery
@@ -38,13 +37,11 @@ expect_status 2 "$OBSERVA" alerts -d "$O" --period 2024-13
 expect_status 2 "$OBSERVA" alerts -d "$O" --from 2024-10
 # --- the API: the same numbers, an observed count under the disclosure
 # threshold (5 by default) shown suppressed, not its value ----------------
-expect_status 0 "$OBSERVA" alerts -d "$O" --from 2024-10 --to 2024-12 --format csv
-cp "$T/out" "$T/cli.csv"
 start_server "$O"
-curl -s -o "$T/api.json" "$B/api/v1/alerts?from=2024-10&to=2024-12" || fail "curl"
-python3 - "$T/cli.csv" "$T/api.json" <<'PY' || fail "API and CLI differ"
-import csv, json, sys
-cli = list(csv.DictReader(open(sys.argv[1])))
+curl -s -o "$T/api.json" "$B/api/v1/alerts?from=2024-09&to=2024-12" || fail "curl"
+python3 - "$T/cli.json" "$T/api.json" <<'PY' || fail "API and CLI differ"
+import json, sys
+cli = json.load(open(sys.argv[1]))
 api = json.load(open(sys.argv[2]))
 assert api["disclosure"]["min_count"] == 5, api["disclosure"]
 rows = api["data"]
@@ -52,14 +49,14 @@ assert len(rows) == len(cli) and rows, (len(rows), len(cli))
 hidden = 0
 for c, a in zip(cli, rows):
     for k in ("territory", "level", "category", "month", "method", "above"):
-        assert str(a[k]) == c[k], (k, a, c)
+        assert a[k] == c[k], (k, a, c)
     for k in ("expected", "upper"):
-        assert abs(a[k] - float(c[k])) <= 1e-9 * max(1, abs(a[k])), (k, a, c)
-    if float(c["observed"]) < 5:
+        assert a[k] == c[k], (k, a, c)
+    if c["observed"] < 5:
         assert a["observed"] is None and a["suppressed"] is True, (a, c)
         hidden += 1
     else:
-        assert a["observed"] == float(c["observed"]) and a["suppressed"] is False, (a, c)
+        assert a["observed"] == c["observed"] and a["suppressed"] is False, (a, c)
 assert len(rows) > hidden, "every count hidden: nothing compared"
 PY
 code=$(curl -s -o "$T/bad.json" -w '%{http_code}' "$B/api/v1/alerts?period=2024-13")
