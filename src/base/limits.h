@@ -446,5 +446,9 @@
 #define OB_MAX_OUTBREAK_TERMS 32
 /* Most periods one series of "observa stats outbreak" spans. */
 #define OB_MAX_OUTBREAK_SERIES 100000
+/* Most states of the Markov chain that gives a Poisson CUSUM's average run
+ * length (stats/outbreak.h): h times the grid's denominator (5 or 10). The
+ * chain is solved densely, in time cubic in this. */
+#define OB_MAX_CUSUM_STATES 1200
 
 #endif

@@ -77,6 +77,10 @@ int cmd_log(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_catalog(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_completeness(struct ob_cmd_ctx *ctx, int argc, char **argv);
+int cmd_alerts(struct ob_cmd_ctx *ctx, int argc, char **argv);
+/* After an ingest: compute the alerts and say how many, in one line
+ * (ob_info); an exit status. */
+int cmd_alerts_after_ingest(struct ob_cmd_ctx *ctx);
 int cmd_territories(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_population(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_country(struct ob_cmd_ctx *ctx, int argc, char **argv);
@@ -105,6 +109,7 @@ void cmd_log_usage(FILE *out);
 void cmd_quarantine_usage(FILE *out);
 void cmd_catalog_usage(FILE *out);
 void cmd_completeness_usage(FILE *out);
+void cmd_alerts_usage(FILE *out);
 void cmd_territories_usage(FILE *out);
 void cmd_population_usage(FILE *out);
 void cmd_country_usage(FILE *out);

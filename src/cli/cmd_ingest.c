@@ -49,7 +49,8 @@ void cmd_ingest_usage(FILE *out)
 	"                     defecto la del perfil, [file] sheet, o la primera)\n"
 	"  -q, --quiet        sin resumen ni barra de progreso\n"
 	"      --no-snapshot  no reconstruir la instantánea del motor al terminar\n"
-	"                     (para cargas por lotes: luego «observa snapshot»)\n\n"
+	"                     (para cargas por lotes: luego «observa snapshot»)\n"
+	"      --no-alerts    no calcular las alertas al terminar (observa alerts)\n\n"
 	"Salida: 0 todo ingestado, 1 algún archivo rechazado entero, 2 uso incorrecto,\n"
 	"3 error del almacén.\n",
 	"usage: observa ingest [-d DIR] --source SOURCE [--period P] [--dry-run]\n"
@@ -86,7 +87,8 @@ void cmd_ingest_usage(FILE *out)
 	"                     (default: the profile's, [file] sheet, or the first)\n"
 	"  -q, --quiet        no summary and no progress bar\n"
 	"      --no-snapshot  do not rebuild the engine snapshot at the end (for batch\n"
-	"                     loads: then \"observa snapshot\")\n\n"
+	"                     loads: then \"observa snapshot\")\n"
+	"      --no-alerts    do not compute the alerts at the end (observa alerts)\n\n"
 	"Exit status: 0 all ingested, 1 some file refused whole, 2 usage error,\n"
 	"3 store error.\n"), out);
 }
@@ -310,6 +312,7 @@ int cmd_ingest(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		{ "reprocess", no_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "no-snapshot", no_argument, NULL, 'S' },
+		{ "no-alerts", no_argument, NULL, 'A' },
 		{ "sheet", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -317,7 +320,7 @@ int cmd_ingest(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	const char *source = NULL, *format = "text";
 	struct ob_store *s;
 	int c, status = OB_EXIT_OK;
-	bool changed = false, snapshot = true, json;
+	bool changed = false, snapshot = true, alerts = true, json;
 
 	while ((c = getopt_long(argc, argv, "s:p:nrf:", longopts, NULL)) != -1) {
 		switch (c) {
@@ -327,6 +330,7 @@ int cmd_ingest(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		case 'r': o.reprocess = true; break;
 		case 'f': format = optarg; break;
 		case 'S': snapshot = false; break;
+		case 'A': alerts = false; break;
 		case 'H': o.sheet = optarg; break;
 		default: cmd_ingest_usage(stderr); return OB_EXIT_USAGE;
 		}
@@ -383,6 +387,11 @@ int cmd_ingest(struct ob_cmd_ctx *ctx, int argc, char **argv)
 			         "the snapshot could not be rebuilt; rebuild it with «observa snapshot»");
 			if (status < OB_EXIT_SYSTEM)
 				status = OB_EXIT_SYSTEM;
+		} else if (alerts && !json) {
+			/* early warning over the new snapshot: one line */
+			int st = cmd_alerts_after_ingest(ctx);
+			if (st > status)
+				status = st;
 		}
 	}
 	return status;

@@ -1,6 +1,8 @@
 /* demo_crimes.c - the police registers of reported crimes, drawn and written. */
 #include "demo/demo_impl.h"
 
+#include <math.h>
+
 /* ------------------------------------------------------------------ */
 /* Reported crimes.                                                    */
 
@@ -218,6 +220,60 @@ static ob_err write_crime_counts(struct cy *cy, struct crime *ks, size_t n)
 	return demo_close_file(&f);
 }
 
+/*
+ * Injected outbreaks, for "observa alerts" to find (tests/e2e/alerts.sh):
+ * in a municipality, one offence rises for a few months by as many reports
+ * as the month would have anyway, plus a fixed number (so they show at any
+ * --scale). Drawn on their own stream: the rest of the demo is unchanged
+ * by them except for the added reports.
+ */
+static const struct demo_outbreak {
+	const char *country, *unit; /* ISO 3166 alpha-2, the municipality's code */
+	int type;                   /* CR_* */
+	int year, month, months;    /* the first month (1..12) and how many */
+	int extra;                  /* reports a month on top of doubling */
+} demo_outbreaks[] = {
+	{ "HN", "HND0511", CR_ROBBERY, 2024, 10, 3, 8 },   /* ICCS 0401 */
+	{ "GT", "GTM0602", CR_INJURIES, 2024, 11, 2, 10 }, /* ICCS 0201 */
+};
+
+static void add_outbreaks(struct cy *cy, struct ob_rng *r, size_t s, size_t k, int type,
+                          double lam_day, struct crime **ks, size_t *n, size_t *alloc)
+{
+	const struct seg *sg = &cy->segs[s];
+	const char *code = cy->g->t[sg->units[k]].code;
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(demo_outbreaks); i++) {
+		const struct demo_outbreak *o = &demo_outbreaks[i];
+		if (o->type != type || o->year != cy->year || strcmp(o->country, cy->c->iso2) ||
+		    strcmp(o->unit, code))
+			continue;
+		for (int m = o->month; m < o->month + o->months && m <= 12; m++) {
+			long a = demo_civil_days(cy->year, m, 1);
+			long b = m == 12 ? demo_civil_days(cy->year + 1, 1, 1)
+			                 : demo_civil_days(cy->year, m + 1, 1);
+			uint64_t extra;
+			if (a < sg->a || b > sg->b)
+				continue;
+			extra = (uint64_t)ceil(lam_day * (double)(b - a)) + (uint64_t)o->extra;
+			for (uint64_t j = 0; j < extra; j++) {
+				struct crime *c;
+				if (*n == *alloc) {
+					*alloc = *alloc ? *alloc * 2 : 4096;
+					*ks = ob_realloc(*ks, *alloc * sizeof(**ks));
+				}
+				c = &(*ks)[*n];
+				c->gen = (uint32_t)(*n)++;
+				c->type = (uint8_t)type;
+				c->unit = (uint32_t)sg->units[k];
+				c->day = a + (long)ob_rng_below(r, (uint64_t)(b - a));
+				c->minute = demo_draw_minute(r, crime_hours);
+				draw_crime(r, cy->c, c);
+			}
+		}
+	}
+}
+
 ob_err demo_write_crimes(struct cy *cy)
 {
 	struct gen *g = cy->g;
@@ -263,6 +319,32 @@ ob_err demo_write_crimes(struct cy *cy)
 					c->minute = demo_draw_minute(&r, crime_hours);
 					draw_crime(&r, cy->c, c);
 				}
+			}
+		}
+	}
+	/* the injected outbreaks, after every ordinary draw */
+	{
+		struct ob_rng ro;
+		ob_rng_seed_stream(&ro, g->o->seed, "outbreaks",
+		                   (uint64_t)cy->ci * 10000 + (uint64_t)cy->year);
+		for (int type = 0; type < N_CRIME; type++) {
+			double expected = cy->c->crime_rate[type] * cy->pop / 100000 *
+			                  crime_year_factor(cy->c, type, cy->year) *
+			                  g->o->crime_sampling * g->o->scale;
+			if (!demo_records_crime(cy->c, type))
+				continue;
+			for (size_t s = 0; s < cy->nsegs; s++) {
+				const struct seg *sg = &cy->segs[s];
+				double lam = expected * (double)(sg->b - sg->a) / year_len, wsum = 0;
+				for (size_t k = 0; k < sg->n; k++)
+					wsum += sg->pop[k] * (0.6 + 0.4 * sg->risk[k]);
+				if (!(wsum > 0) || sg->b <= sg->a)
+					continue;
+				for (size_t k = 0; k < sg->n; k++)
+					add_outbreaks(cy, &ro, s, k, type,
+					              lam * sg->pop[k] * (0.6 + 0.4 * sg->risk[k]) / wsum /
+					                      (double)(sg->b - sg->a),
+					              &ks, &n, &alloc);
 			}
 		}
 	}

@@ -180,6 +180,7 @@ void ob_http_h_analyze(struct ob_http_call *c); /* analyze.c */
 void ob_http_h_index(struct ob_http_call *c);   /* index.c */
 void ob_http_h_completeness(struct ob_http_call *c); /* completeness.c */
 void ob_http_h_situation(struct ob_http_call *c); /* situation.c */
+void ob_http_h_alerts(struct ob_http_call *c);    /* alerts.c */
 
 /* The portal: every target outside /api/ (portal.c). */
 bool ob_portal_path(const struct ob_http_target *t);

@@ -65,6 +65,7 @@ static const struct shape {
 	{ ob_http_h_index, OBJECT, "index:s,levels:[s,units:[o,protection:o" },
 	{ ob_http_h_completeness, OBJECT, "from:s?,to:s?,level:i,sources:[o" },
 	{ ob_http_h_situation, OBJECT, "territory:s,indicator:s,period:s,data:[o" },
+	{ ob_http_h_alerts, OBJECT, "from:s,to:s,series:i,disclosure:o,data:[o" },
 	{ ob_http_h_rec_runs, PAGE, "id:i,period:s?,country:s?" },
 	{ ob_http_h_rec_counts, PAGE, "level:i,territory:s,month:s" },
 	{ ob_http_h_rec_discrepancies, PAGE, "~reason:s?" },

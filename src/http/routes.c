@@ -170,6 +170,18 @@ static const struct ob_http_pspec p_index[] = {
 	P_FORMAT,
 };
 
+/* alerts (alerts.c) */
+static const struct ob_http_pspec p_alerts[] = {
+	{ "period", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "el mes juzgado, AAAA-MM (por omisión, el último que cubre cada país)",
+	  "the month judged, YYYY-MM (default: the latest each country covers)" },
+	{ "from", "query", OB_HTTP_STRING, false, 0, 0, NULL, "desde este mes, AAAA-MM",
+	  "from this month, YYYY-MM" },
+	{ "to", "query", OB_HTTP_STRING, false, 0, 0, NULL, "hasta este mes, AAAA-MM",
+	  "to this month, YYYY-MM" },
+	P_FORMAT,
+};
+
 /* completeness (completeness.c) */
 static const struct ob_http_pspec p_completeness[] = {
 	{ "source", "query", OB_HTTP_STRING, false, 0, 0, NULL, "código de la fuente (sv-pnc...)",
@@ -322,6 +334,16 @@ const struct ob_http_route ob_http_routes[] = {
 	  "Territorial prioritization index of a catalogue preset, computed from perturbed "
 	  "counts: per unit, rank with its interval and level", PARAMS(p_index),
 	  "json+csv", NULL },
+	{ "GET", "/api/v1/alerts", OB_ROLE_PUBLIC, false, false, ob_http_h_alerts,
+	  "Alerta temprana: territorios (admin-2 y admin-1) y divisiones de la ICCS cuyo conteo "
+	  "del mes supera lo esperado (Farrington mejorado, EARS C3 en series cortas, CUSUM de "
+	  "Poisson), como «observa alerts»; un conteo observado bajo el umbral de divulgación "
+	  "(disclosure.ini) se da nulo con suppressed true, no su valor",
+	  "Early warning: territories (admin-2 and admin-1) and ICCS divisions whose count of "
+	  "the month is above what is expected (improved Farrington, EARS C3 on short series, "
+	  "Poisson CUSUM), as \"observa alerts\"; an observed count under the disclosure "
+	  "threshold (disclosure.ini) is given null with suppressed true, not its value",
+	  PARAMS(p_alerts), "json+csv", NULL },
 	{ "GET", "/api/v1/completeness", OB_ROLE_PUBLIC, false, false, ob_http_h_completeness,
 	  "Completitud: por fuente, territorio y mes, si hubo entrega vigente y si una entrega "
 	  "fue reemplazada; los conteos de registros, para analistas y roles superiores",

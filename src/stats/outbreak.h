@@ -45,9 +45,34 @@
  * upper = y_k + sigma_k (z(1 - alpha) - sum max(0, C2_i - 1)), not below
  * 0. Alarm: y > upper. C3 with a zero sigma has no result (R: NaN).
  *
+ * Poisson CUSUM (cusum.c), for persistent small shifts (Lucas 1985;
+ * statistic as surveillance::algo.cusum with trans = "none", run length as
+ * surveillance::arlCusum):
+ *   - reference: m0, the mean of the `baseline` periods with data before
+ *     the first monitored period (at least 3 of them with data, m0 > 0);
+ *   - k, for a shift of `shift` standard deviations (m1 = m0 + shift
+ *     sqrt(m0)): k = (m1 - m0) / (ln m1 - ln m0), rounded to one decimal
+ *     and moved off .0 and .5 as surveillance::findK(roundK = TRUE) does,
+ *     so that k is a multiple of 1/d, d = 5 or 10;
+ *   - h: the smallest multiple of 1/d whose in-control average run length
+ *     (the mean number of periods to a false alarm when the counts are
+ *     Poisson with mean m0) is at least arl0. The run length is exact for
+ *     counts on the grid of 1/d: the CUSUM's values 0, 1/d, ..., h - 1/d
+ *     are the states of a Markov chain (Brook & Evans 1972), ARL = the
+ *     first element of (I - R)^-1 1, R the transitions between them; the
+ *     false-alarm probability per period is about 1 / arl0;
+ *   - S_t = max(0, S_{t-1} + y_t - k), S = 0 before the first monitored
+ *     period; an alarm when S_t >= h and there are at least limit_cases
+ *     cases in the last limit_periods periods, all with data (as
+ *     Farrington); after an alarm the statistic restarts at 0. A period
+ *     without data is not tested and leaves S as it was;
+ *   - upper: the smallest count that would alarm at t, ceil(h + k -
+ *     S_{t-1}); run: the periods with data in a row up to t with S > 0.
+ *
  * Pure computation on caller-owned memory; nothing is kept between calls.
  * Errors: OB_EINVAL (k too early for the method, a bad option, a negative
- * count), OB_ETOOBIG (a baseline larger than OB_MAX_OUTBREAK_BASELINE).
+ * count), OB_ETOOBIG (a baseline larger than OB_MAX_OUTBREAK_BASELINE, a
+ * run-length chain larger than OB_MAX_CUSUM_STATES).
  */
 #ifndef OB_STATS_OUTBREAK_H
 #define OB_STATS_OUTBREAK_H
@@ -114,5 +139,47 @@ size_t ob_ears_first(enum ob_ears_method m, int baseline);
  * without data in the baseline: not computed. */
 ob_err ob_ears(const double *y, size_t n, size_t k, enum ob_ears_method m, int baseline,
                double min_sigma, double alpha, struct ob_ears_result *r);
+
+struct ob_cusum_options {
+	double shift;  /* the shift to detect, in standard deviations (1) */
+	double arl0;   /* in-control average run length, periods (120) */
+	int baseline;  /* periods before the first monitored one (36) */
+	int limit_cases, limit_periods; /* 5 cases in 4 periods */
+};
+
+/* The defaults above. */
+void ob_cusum_defaults(struct ob_cusum_options *o);
+
+/* Lucas' reference value for m0 > 0 and a shift > 0, on the grid (k = K /
+ * *den). */
+ob_err ob_cusum_k(double m0, double shift, double *k, int *den);
+
+/* The average run length of the CUSUM with h and k (multiples of 1/den)
+ * when the counts are Poisson(theta). */
+ob_err ob_cusum_arl(double h, double k, int den, double theta, double *arl);
+
+/* The smallest h (a multiple of 1/den) with an ARL at least arl0, and its
+ * ARL. */
+ob_err ob_cusum_h(double k, int den, double theta, double arl0, double *h, double *arl);
+
+struct ob_cusum_plan {
+	bool computed;     /* enough baseline with data and m0 > 0 */
+	double m0, k, h, arl; /* the reference, k, h and h's ARL */
+	size_t n_baseline; /* baseline periods with data */
+};
+
+struct ob_cusum_result {
+	bool tested;  /* the period has data */
+	bool alarm;
+	double stat;  /* S_t (before a restart) */
+	double upper; /* the smallest count that alarms */
+	int run;      /* periods in a row with S > 0 */
+};
+
+/* The CUSUM over periods start..end (inclusive) of y[0..n), start >=
+ * baseline: plan and r[0..end - start]. Not computed: every r zeroed. */
+ob_err ob_cusum(const double *y, size_t n, size_t start, size_t end,
+                const struct ob_cusum_options *o, struct ob_cusum_plan *plan,
+                struct ob_cusum_result *r);
 
 #endif

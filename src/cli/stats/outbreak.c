@@ -1,5 +1,7 @@
-/* outbreak.c - "observa stats outbreak": is each period's count beyond what
- * its series leads one to expect (Farrington flexible, EARS C1-C3)? */
+/* outbreak.c - "observa stats outbreak" (and its names by method,
+ * "farrington", "ears", "cusum"): is each period's count beyond what its
+ * series leads one to expect (Farrington flexible, EARS C1-C3, Poisson
+ * CUSUM)? */
 #include "cli/stats/stats.h"
 
 #include "cli/builtin.h"
@@ -11,8 +13,11 @@ static void usage(FILE *out)
 {
 	fprintf(out, OB_TR(
 	"uso: observa stats outbreak --time T --count C [--by G]\n"
-	"     [--method farrington|improved|c1|c2|c3] [--freq N] [--years B]\n"
-	"     [--window W] [--baseline N] [--alpha A] [opciones] ARCHIVO\n\n"
+	"     [--method farrington|improved|c1|c2|c3|cusum] [--freq N] [--years B]\n"
+	"     [--window W] [--baseline N] [--alpha A] [--shift S] [--arl L]\n"
+	"     [opciones] ARCHIVO\n"
+	"(observa stats farrington, ears y cusum: lo mismo con --method farrington,\n"
+	"c3 y cusum por defecto)\n\n"
 	"Juzga cada periodo de cada serie (las filas con el mismo valor de G) con\n"
 	"los periodos anteriores, como el paquete surveillance de R:\n"
 	"  farrington  farringtonFlexible (por defecto): modelo cuasi-Poisson con\n"
@@ -22,21 +27,32 @@ static void usage(FILE *out)
 	"  improved    el mismo con 10 bloques estacionales (Noufaily 2013)\n"
 	"  c1, c2, c3  EARS (earsC) para series cortas: media y desviación de los\n"
 	"              N periodos anteriores (7); alfa 0,001 (C1, C2), 0,025 (C3)\n"
+	"  cusum       CUSUM de Poisson para subidas pequeñas y persistentes: la\n"
+	"              referencia m0 es la media de los N periodos (36) antes del\n"
+	"              primero juzgado; k (Lucas) para una subida de S desviaciones\n"
+	"              (1); h el menor con una longitud media de racha sin brote\n"
+	"              de al menos L periodos (120; Brook y Evans); vuelve a 0\n"
+	"              tras cada alarma\n"
 	"T numera los periodos de forma consecutiva (p. ej. año * 12 + mes); un\n"
 	"periodo sin fila no tiene datos: nunca cuenta como 0. C es un entero >= 0.\n"
 	"Escribe cada fila de entrada con:\n"
 	"  expected, upper   lo esperado y el umbral superior\n"
 	"  score, p          (farrington) (C - esperado) / (umbral - esperado) y la\n"
-	"                    probabilidad de un conteo así o mayor\n"
+	"                    probabilidad de un conteo así o mayor; (cusum) el\n"
+	"                    estadístico entre h (alarma desde 1)\n"
 	"  alarm             true cuando C supera el umbral (farrington: score > 1,\n"
-	"                    C > 0 y al menos 5 casos en los 4 últimos periodos)\n"
+	"                    C > 0 y al menos 5 casos en los 4 últimos periodos;\n"
+	"                    cusum: score >= 1 y esos 5 casos)\n"
 	"  flags             sin_historia (aún no hay bastantes periodos),\n"
 	"                    sin_ajuste, pocos_casos, sin_datos_base (un periodo\n"
 	"                    de la base sin datos, EARS)\n"
 	"%s",
 	"usage: observa stats outbreak --time T --count C [--by G]\n"
-	"       [--method farrington|improved|c1|c2|c3] [--freq N] [--years B]\n"
-	"       [--window W] [--baseline N] [--alpha A] [options] FILE\n\n"
+	"       [--method farrington|improved|c1|c2|c3|cusum] [--freq N] [--years B]\n"
+	"       [--window W] [--baseline N] [--alpha A] [--shift S] [--arl L]\n"
+	"       [options] FILE\n"
+	"(observa stats farrington, ears and cusum: the same with --method\n"
+	"farrington, c3 and cusum by default)\n\n"
 	"Judges every period of every series (the rows with the same value of G)\n"
 	"from the periods before it, as R's surveillance package does:\n"
 	"  farrington  farringtonFlexible (the default): a quasi-Poisson model with\n"
@@ -46,14 +62,21 @@ static void usage(FILE *out)
 	"  improved    the same with 10 seasonal blocks (Noufaily 2013)\n"
 	"  c1, c2, c3  EARS (earsC) for short series: mean and deviation of the N\n"
 	"              periods before (7); alpha 0.001 (C1, C2), 0.025 (C3)\n"
+	"  cusum       Poisson CUSUM for small persistent rises: the reference m0\n"
+	"              is the mean of the N periods (36) before the first judged;\n"
+	"              k (Lucas) for a rise of S standard deviations (1); h the\n"
+	"              smallest whose in-control average run length is at least L\n"
+	"              periods (120; Brook and Evans); back to 0 after each alarm\n"
 	"T numbers the periods consecutively (e.g. year * 12 + month); a period\n"
 	"without a row has no data: it never counts as 0. C is a whole number >= 0.\n"
 	"Writes every input row with:\n"
 	"  expected, upper   what is expected and the upper threshold\n"
 	"  score, p          (farrington) (C - expected) / (threshold - expected)\n"
-	"                    and the probability of such a count or more\n"
+	"                    and the probability of such a count or more; (cusum)\n"
+	"                    the statistic over h (an alarm from 1)\n"
 	"  alarm             true when C is above the threshold (farrington: score\n"
-	"                    > 1, C > 0 and at least 5 cases in the last 4 periods)\n"
+	"                    > 1, C > 0 and at least 5 cases in the last 4 periods;\n"
+	"                    cusum: score >= 1 and those 5 cases)\n"
 	"  flags             (--lang en) too_early (not enough periods yet), no_fit,\n"
 	"                    few_cases, baseline_gaps (a period of the baseline\n"
 	"                    without data, EARS)\n"
@@ -66,7 +89,7 @@ static const struct st_word w_nofit = { "sin_ajuste", "no_fit" };
 static const struct st_word w_few = { "pocos_casos", "few_cases" };
 static const struct st_word w_gaps = { "sin_datos_base", "baseline_gaps" };
 
-enum method { M_FARRINGTON, M_IMPROVED, M_C1, M_C2, M_C3 };
+enum method { M_FARRINGTON, M_IMPROVED, M_C1, M_C2, M_C3, M_CUSUM };
 
 struct run {
 	struct st_table t;
@@ -76,6 +99,7 @@ struct run {
 	double *expected, *upper, *score, *p;
 	signed char *alarm; /* -1: not judged */
 	char (*flags)[64];
+	struct ob_cusum_result *cusum; /* (M_CUSUM) one series' periods */
 };
 
 static void run_release(struct run *x)
@@ -91,6 +115,7 @@ static void run_release(struct run *x)
 	free(x->p);
 	free(x->alarm);
 	free(x->flags);
+	free(x->cusum);
 }
 
 static void out_num(struct st_out *o, double v)
@@ -101,10 +126,51 @@ static void out_num(struct st_out *o, double v)
 		st_out_num(o, v);
 }
 
+/* Judge every row of a series with the CUSUM (its periods in x->y). */
+static ob_err judge_cusum(struct run *x, const struct st_common *co, const char *name,
+                          const size_t *rows, size_t n, double t0, size_t len,
+                          const struct ob_cusum_options *cu, struct ob_diag *d)
+{
+	size_t start = (size_t)cu->baseline;
+	struct ob_cusum_plan plan = { 0 };
+	ob_err e;
+
+	if (len > start && (e = ob_cusum(x->y, len, start, len - 1, cu, &plan, x->cusum)))
+		return OB_DIAG(d, e, x->t.rd.name, x->t.line[rows[0]], 0, NULL, 0,
+		               "el CUSUM de la serie «%s» no tiene un h de hasta %d estados "
+		               "con esa longitud de racha: baje --arl o suba --shift",
+		               "the CUSUM of series «%s» has no h of up to %d states with "
+		               "that run length: lower --arl or raise --shift",
+		               name, OB_MAX_CUSUM_STATES);
+	for (size_t j = 0; j < n; j++) {
+		size_t r = rows[j], k = (size_t)(x->time[r] - t0);
+		const struct ob_cusum_result *c;
+		char *fl = x->flags[r];
+
+		if (k < start) {
+			st_flag(fl, sizeof(x->flags[r]), co, &w_early);
+			continue;
+		}
+		if (!plan.computed) {
+			st_flag(fl, sizeof(x->flags[r]), co, &w_nofit);
+			x->alarm[r] = 0;
+			continue;
+		}
+		c = &x->cusum[k - start];
+		x->expected[r] = plan.m0;
+		x->upper[r] = c->upper;
+		x->score[r] = c->stat / plan.h;
+		x->alarm[r] = c->alarm;
+		if (c->stat >= plan.h && !c->alarm)
+			st_flag(fl, sizeof(x->flags[r]), co, &w_few);
+	}
+	return OB_OK;
+}
+
 /* Judge every row of series i. */
 static ob_err judge(struct run *x, const struct st_common *co, size_t i, enum method m,
                     const struct ob_farrington_options *fo, int baseline, double alpha,
-                    size_t tc, struct ob_diag *d)
+                    const struct ob_cusum_options *cu, size_t tc, struct ob_diag *d)
 {
 	const size_t *rows = x->ser.order + x->ser.v[i].first;
 	size_t n = x->ser.v[i].n;
@@ -134,6 +200,8 @@ static ob_err judge(struct run *x, const struct st_common *co, size_t i, enum me
 		x->y[k] = NAN;
 	for (size_t j = 0; j < n; j++)
 		x->y[(size_t)(x->time[rows[j]] - t0)] = x->count[rows[j]];
+	if (m == M_CUSUM)
+		return judge_cusum(x, co, x->ser.v[i].name, rows, n, t0, len, cu, d);
 	for (size_t j = 0; j < n; j++) {
 		size_t r = rows[j], k = (size_t)(x->time[r] - t0);
 		char *fl = x->flags[r];
@@ -186,10 +254,10 @@ static ob_err judge(struct run *x, const struct st_common *co, size_t i, enum me
 	return OB_OK;
 }
 
-int st_cmd_outbreak(int argc, char **argv)
+static int outbreak(int argc, char **argv, enum method m)
 {
 	enum { O_TIME = ST_OPT_LOCAL, O_COUNT, O_BY, O_METHOD, O_FREQ, O_YEARS, O_WINDOW,
-	       O_BASELINE, O_ALPHA };
+	       O_BASELINE, O_ALPHA, O_SHIFT, O_ARL };
 	static const struct option longopts[] = {
 		{ "time", required_argument, NULL, O_TIME },
 		{ "count", required_argument, NULL, O_COUNT },
@@ -200,6 +268,8 @@ int st_cmd_outbreak(int argc, char **argv)
 		{ "window", required_argument, NULL, O_WINDOW },
 		{ "baseline", required_argument, NULL, O_BASELINE },
 		{ "alpha", required_argument, NULL, O_ALPHA },
+		{ "shift", required_argument, NULL, O_SHIFT },
+		{ "arl", required_argument, NULL, O_ARL },
 		ST_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -207,9 +277,9 @@ int st_cmd_outbreak(int argc, char **argv)
 		                             NULL };
 	const char *time_col = NULL, *count_col = NULL, *by_col = NULL, *file;
 	struct ob_farrington_options fo;
-	enum method m = M_FARRINGTON;
+	struct ob_cusum_options cu;
 	double alpha = 0, num;
-	int baseline = 7;
+	int baseline = 0;
 	struct run x;
 	struct st_common co;
 	struct st_out o;
@@ -219,6 +289,7 @@ int st_cmd_outbreak(int argc, char **argv)
 	int c, rc;
 
 	ob_farrington_defaults(&fo);
+	ob_cusum_defaults(&cu);
 	st_common_init(&co);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -236,11 +307,13 @@ int st_cmd_outbreak(int argc, char **argv)
 				m = M_C2;
 			else if (!strcmp(optarg, "c3"))
 				m = M_C3;
+			else if (!strcmp(optarg, "cusum"))
+				m = M_CUSUM;
 			else {
 				st_usage_error(argv[0], OB_TR("--method «%s» no válido: farrington, "
-				                              "improved, c1, c2 o c3",
+				                              "improved, c1, c2, c3 o cusum",
 				                              "invalid --method «%s»: farrington, "
-				                              "improved, c1, c2 or c3"), optarg);
+				                              "improved, c1, c2, c3 or cusum"), optarg);
 				goto usage;
 			}
 			break;
@@ -268,6 +341,14 @@ int st_cmd_outbreak(int argc, char **argv)
 			if (!st_opt_number(argv[0], "--alpha", optarg, 0, true, 1, true, &alpha))
 				goto usage;
 			break;
+		case O_SHIFT:
+			if (!st_opt_number(argv[0], "--shift", optarg, 0, true, 100, false, &cu.shift))
+				goto usage;
+			break;
+		case O_ARL:
+			if (!st_opt_number(argv[0], "--arl", optarg, 1, false, 1e7, false, &cu.arl0))
+				goto usage;
+			break;
 		default:
 			if ((rc = st_common_option(&co, argv[0], c, optarg)) == 1) {
 				usage(stdout);
@@ -291,6 +372,10 @@ int st_cmd_outbreak(int argc, char **argv)
 		goto usage;
 	if (m == M_IMPROVED)
 		fo.no_periods = 10;
+	if (m == M_CUSUM)
+		cu.baseline = baseline ? baseline : cu.baseline;
+	else if (!baseline)
+		baseline = 7;
 	if (alpha > 0 && (m == M_FARRINGTON || m == M_IMPROVED))
 		fo.alpha = alpha;
 
@@ -314,6 +399,8 @@ int st_cmd_outbreak(int argc, char **argv)
 	x.p = ob_calloc(nrows, sizeof(double));
 	x.alarm = ob_calloc(nrows, 1);
 	x.flags = ob_calloc(nrows, sizeof(*x.flags));
+	if (m == M_CUSUM)
+		x.cusum = ob_calloc(OB_MAX_OUTBREAK_SERIES, sizeof(*x.cusum));
 	for (size_t r = 0; r < x.t.nrows; r++) {
 		x.expected[r] = x.upper[r] = x.score[r] = x.p[r] = NAN;
 		x.alarm[r] = -1;
@@ -324,7 +411,7 @@ int st_cmd_outbreak(int argc, char **argv)
 	    (e = st_series_by_time(&x.ser, &x.t, tc, x.time, &d)))
 		goto fail;
 	for (size_t i = 0; i < x.ser.n; i++)
-		if ((e = judge(&x, &co, i, m, &fo, baseline, alpha, tc, &d)))
+		if ((e = judge(&x, &co, i, m, &fo, baseline, alpha, &cu, tc, &d)))
 			goto fail;
 	st_out_header(&o, &x.t.rd, added);
 	for (size_t r = 0; r < x.t.nrows; r++) {
@@ -348,4 +435,24 @@ fail:
 usage:
 	usage(stderr);
 	return OB_EXIT_USAGE;
+}
+
+int st_cmd_outbreak(int argc, char **argv)
+{
+	return outbreak(argc, argv, M_FARRINGTON);
+}
+
+int st_cmd_farrington(int argc, char **argv)
+{
+	return outbreak(argc, argv, M_FARRINGTON);
+}
+
+int st_cmd_ears(int argc, char **argv)
+{
+	return outbreak(argc, argv, M_C3);
+}
+
+int st_cmd_cusum(int argc, char **argv)
+{
+	return outbreak(argc, argv, M_CUSUM);
 }

@@ -334,6 +334,10 @@ int st_cmd_rate(int argc, char **argv);
 int st_cmd_compare(int argc, char **argv);
 int st_cmd_trend(int argc, char **argv);
 int st_cmd_outbreak(int argc, char **argv);
+/* the same with --method farrington, c3, cusum by default */
+int st_cmd_farrington(int argc, char **argv);
+int st_cmd_ears(int argc, char **argv);
+int st_cmd_cusum(int argc, char **argv);
 int st_cmd_eb(int argc, char **argv);
 int st_cmd_breaks(int argc, char **argv);
 int st_cmd_gi(int argc, char **argv);

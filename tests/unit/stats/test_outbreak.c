@@ -1,5 +1,6 @@
-/* test_outbreak.c - Farrington (flexible) and EARS C1-C3 against R's
- * surveillance package (tests/data/reference/outbreak, make_outbreak.R). */
+/* test_outbreak.c - Farrington (flexible), EARS C1-C3 and the Poisson CUSUM
+ * against R's surveillance package (tests/data/reference/outbreak,
+ * make_outbreak.R and make_cusum.R). */
 #include "test.h"
 
 #include <math.h>
@@ -136,6 +137,172 @@ static void ears_against_r(void **state)
 	refcsv_free(&e);
 }
 
+/* the grid of a k with one decimal, never .0 or .5 */
+static int den_of(double k)
+{
+	return lround(k * 10) % 2 ? 10 : 5;
+}
+
+static void cusum_arl_against_r(void **state)
+{
+	struct refcsv a;
+	(void)state;
+
+	refcsv_load(&a, "reference/outbreak/cusum_arl.csv");
+	assert_true(a.nrows > 40);
+	for (size_t r = 0; r < a.nrows; r++) {
+		double h = refcsv_num(&a, r, "h"), k = refcsv_num(&a, r, "k"), arl;
+		assert_int_equal(ob_cusum_arl(h, k, den_of(k), refcsv_num(&a, r, "theta"), &arl), OB_OK);
+		/* (I - R) is as ill-conditioned as the run length is long:
+		 * beyond 1e9 periods (a false alarm once in 80 million years of
+		 * months, i.e. never) two solvers agree to 1e-4 only */
+		REF_CHECK(&a, r, "arl", arl, refcsv_num(&a, r, "arl") < 1e9 ? 1e-6 : 1e-4, 0);
+	}
+	refcsv_free(&a);
+}
+
+static void cusum_against_r(void **state)
+{
+	struct series s[8];
+	struct refcsv p, c;
+	size_t ns = load_series(s, OB_ARRAY_SIZE(s)), row = 0, alarms = 0, restarts = 0;
+	(void)state;
+
+	refcsv_load(&p, "reference/outbreak/cusum_plan.csv");
+	refcsv_load(&c, "reference/outbreak/cusum.csv");
+	assert_true(p.nrows >= 30);
+	for (size_t i = 0; i < p.nrows; i++) {
+		const struct series *x = find(s, ns, refcsv_str(&p, i, "series"));
+		const char *config = refcsv_str(&p, i, "config");
+		long start = refcsv_int(&p, i, "start");
+		struct ob_cusum_options o;
+		struct ob_cusum_plan plan;
+		struct ob_cusum_result res[N];
+		double below;
+		int den;
+
+		ob_cusum_defaults(&o);
+		o.shift = refcsv_num(&p, i, "s");
+		o.arl0 = refcsv_num(&p, i, "arl0");
+		o.limit_cases = 0; /* R has no minimum count */
+		assert_int_equal(ob_cusum(x->y, N, (size_t)start - 1, N - 1, &o, &plan, res), OB_OK);
+		assert_true(plan.computed);
+		REF_CHECK(&p, i, "m0", plan.m0, 1e-12, 0);
+		REF_CHECK(&p, i, "k", plan.k, 1e-12, 0);
+		REF_CHECK(&p, i, "h", plan.h, 1e-12, 0);
+		REF_CHECK(&p, i, "arl", plan.arl, 1e-6, 0);
+		/* h is the smallest: one step lower falls short of arl0 */
+		den = den_of(plan.k);
+		assert_int_equal(ob_cusum_arl(plan.h - 1.0 / den, plan.k, den, plan.m0, &below), OB_OK);
+		REF_CHECK(&p, i, "arl_below", below, 1e-6, 0);
+		assert_true(below < o.arl0);
+		for (long t = start; t <= N; t++, row++) {
+			const struct ob_cusum_result *x1 = &res[t - start];
+			assert_true(row < c.nrows);
+			assert_string_equal(refcsv_str(&c, row, "series"), x->id);
+			assert_string_equal(refcsv_str(&c, row, "config"), config);
+			assert_int_equal(refcsv_int(&c, row, "start"), start);
+			assert_int_equal(refcsv_int(&c, row, "t"), t);
+			assert_true(x1->tested);
+			REF_CHECK(&c, row, "stat", x1->stat, 0, 1e-9);
+			REF_CHECK_INT(&c, row, "alarm", x1->alarm);
+			alarms += x1->alarm;
+			restarts += x1->alarm && t < N;
+		}
+	}
+	assert_int_equal(row, c.nrows);
+	/* alarms and restarts after them are among the references */
+	assert_true(alarms >= 20);
+	assert_true(restarts >= 10);
+	refcsv_free(&c);
+	refcsv_free(&p);
+}
+
+static void cusum_rules(void **state)
+{
+	double y[60];
+	struct ob_cusum_options o;
+	struct ob_cusum_plan plan;
+	struct ob_cusum_result r[24];
+	double k;
+	int den;
+	(void)state;
+
+	/* surveillance::findK(m0, m0 + sqrt(m0), roundK = TRUE): 12 -> 13.7
+	 * (a grid of tenths), 2.5 -> 3.2 (fifths), and off .0 and .5: 5 ->
+	 * 6.1 (6.049), 10 -> 11.6 (11.509) */
+	assert_int_equal(ob_cusum_k(12, 1, &k, &den), OB_OK);
+	assert_true(fabs(k - 13.7) < 1e-12 && den == 10);
+	assert_int_equal(ob_cusum_k(2.5, 1, &k, &den), OB_OK);
+	assert_true(fabs(k - 3.2) < 1e-12 && den == 5);
+	assert_int_equal(ob_cusum_k(5, 1, &k, &den), OB_OK);
+	assert_true(fabs(k - 6.1) < 1e-12 && den == 10);
+	assert_int_equal(ob_cusum_k(10, 1, &k, &den), OB_OK);
+	assert_true(fabs(k - 11.6) < 1e-12 && den == 5);
+	assert_int_equal(ob_cusum_k(0, 1, &k, &den), OB_EINVAL);
+
+	ob_cusum_defaults(&o);
+	o.baseline = 36;
+	for (size_t i = 0; i < 60; i++)
+		y[i] = 2 + (double)(i % 3); /* mean 3 */
+	/* a persistent rise of two a month from month 40 */
+	for (size_t i = 40; i < 60; i++)
+		y[i] += 2;
+	assert_int_equal(ob_cusum(y, 60, 36, 59, &o, &plan, r), OB_OK);
+	assert_true(plan.computed);
+	assert_true(fabs(plan.m0 - 3) < 1e-12);
+	{
+		size_t first = 0;
+		for (size_t t = 0; t < 24 && !first; t++)
+			if (r[t].alarm)
+				first = t + 36;
+		assert_true(first > 40 && first < 50);
+		/* it restarts at 0: the next month's statistic is one step */
+		assert_true(r[first - 36 + 1].stat <= y[first + 1]);
+		/* the upper bound is the count that would reach h */
+		assert_true(r[first - 36].upper <= y[first]);
+		assert_true(r[first - 36].run >= 1);
+	}
+
+	/* a month without data: not tested, the statistic carries over */
+	y[45] = NAN;
+	assert_int_equal(ob_cusum(y, 60, 36, 59, &o, &plan, r), OB_OK);
+	assert_false(r[9].tested);
+	assert_false(r[9].alarm);
+	assert_true(r[9].stat == r[8].stat || r[8].alarm);
+
+	/* the minimum count: 1 a month never reaches 5 cases in 4 months */
+	for (size_t i = 0; i < 60; i++)
+		y[i] = i < 36 ? (i % 4 == 0) : 1;
+	assert_int_equal(ob_cusum(y, 60, 36, 59, &o, &plan, r), OB_OK);
+	assert_true(plan.computed);
+	for (size_t t = 0; t < 24; t++)
+		assert_false(r[t].alarm);
+	o.limit_cases = 0;
+	assert_int_equal(ob_cusum(y, 60, 36, 59, &o, &plan, r), OB_OK);
+	{
+		size_t alarms = 0;
+		for (size_t t = 0; t < 24; t++)
+			alarms += r[t].alarm;
+		assert_true(alarms > 0);
+	}
+
+	/* a baseline of zeros: no reference, nothing computed */
+	for (size_t i = 0; i < 36; i++)
+		y[i] = 0;
+	assert_int_equal(ob_cusum(y, 60, 36, 59, &o, &plan, r), OB_OK);
+	assert_false(plan.computed);
+	assert_false(r[0].alarm);
+	/* too early, past the end, a negative count */
+	assert_int_equal(ob_cusum(y, 60, 35, 59, &o, &plan, r), OB_EINVAL);
+	assert_int_equal(ob_cusum(y, 60, 36, 60, &o, &plan, r), OB_EINVAL);
+	y[3] = -1;
+	assert_int_equal(ob_cusum(y, 60, 36, 59, &o, &plan, r), OB_EINVAL);
+	/* h off the grid of k */
+	assert_int_equal(ob_cusum_arl(1.05, 3.3, 10, 2.5, &k), OB_EINVAL);
+	assert_int_equal(ob_cusum_arl(1.1, 3.2, 5, 2.5, &k), OB_EINVAL);
+}
+
 static void bad_calls(void **state)
 {
 	double y[40] = { 0 };
@@ -167,6 +334,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(farrington_against_r),
 		cmocka_unit_test(ears_against_r),
+		cmocka_unit_test(cusum_arl_against_r),
+		cmocka_unit_test(cusum_against_r),
+		cmocka_unit_test(cusum_rules),
 		cmocka_unit_test(bad_calls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

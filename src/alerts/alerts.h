@@ -1,0 +1,110 @@
+/*
+ * alerts.h - early warning over the observatory: every series of territory
+ * (admin-2 and admin-1) x ICCS division (level 2) x month that the counting
+ * rules count, judged at a month by the detectors of stats/outbreak.h.
+ *
+ * The counts are those of engine/query.h with the counting rules (the same
+ * as "observa analyze --rows admin2,iccs_division,year,month"); admin-1 is
+ * counted as its own series, so that a rise spread over a department is
+ * seen when no municipality alarms. Records dated by year only belong to no
+ * month and are left out.
+ *
+ * What is tested: a month of a country is covered when every source of the
+ * country that delivered at all has a current delivery covering it
+ * (engine/completeness.h, level 0); a month not covered has no data (NAN in
+ * the series): it is never tested and never read as a zero.
+ *
+ * Methods, per series and month judged k:
+ *   - Farrington, improved (no_periods 10, the defaults of
+ *     ob_farrington_defaults otherwise: b 5 years, w 3, alpha 0.05, 5 cases
+ *     in 4 months) when the series has the 63 months it needs before k;
+ *   - else EARS C3 (baseline 7, alpha 0.025) when it has 11; the output
+ *     says which;
+ *   - and the Poisson CUSUM (ob_cusum_defaults: a shift of 1 sd, in-control
+ *     ARL 120 months, reference the 36 months before a monitoring window
+ *     of the 12 months up to k) when it has 47 months.
+ * An alarm of each method is one ob_alert. "above" is the months in a row
+ * up to k the method alarms (Farrington, EARS: judged again month by month
+ * backwards, at most 12) or the CUSUM statistic has been above 0.
+ *
+ * Territorial reforms: a series is the code of a unit in the analyser's
+ * admin-2 (admin-1) dimension; a unit created by a reform starts a new,
+ * short series (not tested until it has the months a method needs), so a
+ * reform is never read as a jump.
+ *
+ * Ownership: ob_alerts_run() fills a result the caller releases with
+ * ob_alerts_release(); names are copied.
+ */
+#ifndef OB_ALERTS_ALERTS_H
+#define OB_ALERTS_ALERTS_H
+
+#include "base/common.h"
+#include "engine/completeness.h"
+#include "engine/counting.h"
+#include "engine/query.h"
+#include "engine/snapshot.h"
+#include "io/rows.h"
+#include "store/store.h"
+
+enum ob_alert_method {
+	OB_ALERT_FARRINGTON = 0, /* improved Farrington */
+	OB_ALERT_EARS_C3,
+	OB_ALERT_CUSUM,
+};
+
+/* "farrington", "ears_c3", "cusum" */
+const char *ob_alert_method_name(enum ob_alert_method m);
+
+struct ob_alerts_options {
+	const struct ob_counting *rules; /* the counting rules (NULL: every source summed) */
+	int from_month, to_month; /* year * 12 + month - 1; -1: each country's
+	                             latest covered month */
+	int threads;              /* of the counting (0: the analyser's choice) */
+	void (*progress)(void *arg, size_t done, size_t total); /* NULL: none */
+	void *progress_arg;
+};
+
+struct ob_alert {
+	char *territory, *territory_name;
+	int level;              /* 1 or 2 */
+	char *category, *category_name_es, *category_name_en;
+	int month;              /* year * 12 + month - 1 */
+	double observed, expected, upper;
+	enum ob_alert_method method;
+	int above;              /* months in a row */
+};
+
+struct ob_alerts {
+	struct ob_alert *v;
+	size_t n, cap;
+	size_t series;          /* series judged (territory x category) */
+	size_t tested[3];       /* judgements per method */
+	size_t untested;        /* series x months judged without data */
+	int first_month, last_month; /* the months any country covers */
+};
+
+/*
+ * Count and judge. st: the store (the ICCS names); an: the analyser of
+ * snap; cov: the level-0 completeness table of the whole range. Errors:
+ * those of ob_query_run (OB_ETOOBIG past OB_MAX_QUERY_CELLS), OB_ESTORE,
+ * OB_ETOOBIG past OB_MAX_OUTBREAK_SERIES months.
+ */
+ob_err ob_alerts_run(struct ob_store *st, const struct ob_analyzer *an,
+                     const struct ob_snapshot *snap, const struct ob_completeness *cov,
+                     const struct ob_alerts_options *o, struct ob_alerts *out,
+                     struct ob_diag *d);
+void ob_alerts_release(struct ob_alerts *a);
+
+/*
+ * The alarms as rows (CLI and API write the same): territory,
+ * territory_name, level, category, category_name (in English when en),
+ * month (YYYY-MM), observed, expected, upper, method, above, suppressed.
+ * min_count > 0 (the public view): an observed count below it is written
+ * null and suppressed true; min_count_03 is the threshold of ICCS section 03
+ * (sexual violence). Start w with ob_alerts_cols.
+ */
+extern const struct ob_rows_col ob_alerts_cols[12];
+void ob_alerts_write(const struct ob_alerts *a, struct ob_rows *w, bool en, bool text,
+                     long long min_count, long long min_count_03);
+
+#endif

@@ -1,0 +1,133 @@
+/* alerts.c - GET /api/v1/alerts: the early-warning alarms of
+ * src/alerts/alerts.h, the same numbers as "observa alerts". */
+#include "http/internal.h"
+
+#include "alerts/alerts.h"
+#include "base/log.h"
+#include "engine/completeness.h"
+#include "engine/counting.h"
+#include "engine/indicators.h"
+#include "engine/snaphold.h"
+#include "io/rows.h"
+#include "publish/sdc.h"
+
+/* "2024-03" into year * 12 + month - 1; -1 when not a month. */
+static int parse_month(const char *s)
+{
+	long long y, m;
+
+	if (strlen(s) != 7 || s[4] != '-' || !ob_parse_int(s, 4, 1900, 9999, &y) ||
+	    !ob_parse_int(s + 5, 2, 1, 12, &m))
+		return -1;
+	return (int)(y * 12 + m - 1);
+}
+
+/*
+ * Public: the alarms, with the observed count of an alarm below the
+ * disclosure threshold of disclosure.ini (the general rule, or the
+ * sexual-violence one for ICCS section 03) given as null, "suppressed":
+ * true. Expected counts and bounds are model values, not counts of people,
+ * and are given.
+ */
+void ob_http_h_alerts(struct ob_http_call *c)
+{
+	const char *fmt = ob_http_str(c, "format"), *period = ob_http_str(c, "period");
+	const char *from = ob_http_str(c, "from"), *to = ob_http_str(c, "to");
+	bool csv = fmt && !strcmp(fmt, "csv");
+	struct ob_alerts_options o = { .from_month = -1, .to_month = -1 };
+	struct ob_completeness_options co = { 0 };
+	struct ob_indicator_set *set = NULL;
+	struct ob_counting *rules = NULL;
+	struct ob_completeness t;
+	struct ob_alerts a;
+	struct ob_sdc_config cfg;
+	struct ob_snapref *ref = NULL;
+	struct ob_rows w;
+	struct ob_diag d;
+	ob_err e, head = OB_OK;
+
+	memset(&t, 0, sizeof(t));
+	memset(&a, 0, sizeof(a));
+	if (!c->ctx->snaps || !c->ctx->store || !c->ctx->dir) {
+		ob_http_fail(c->res, 503, "unavailable", NULL,
+		             "Las alertas no están disponibles en este servidor.",
+		             "Alerts are not available on this server.");
+		return;
+	}
+	if (period && *period) {
+		if ((o.from_month = o.to_month = parse_month(period)) < 0) {
+			ob_http_fail(c->res, 400, "bad_parameter", "period",
+			             "«period»: se esperaba un mes AAAA-MM.",
+			             "'period': expected a month YYYY-MM.");
+			return;
+		}
+	} else if ((from && *from) || (to && *to)) {
+		o.from_month = from ? parse_month(from) : -1;
+		o.to_month = to ? parse_month(to) : -1;
+		if (o.from_month < 0 || o.to_month < 0 || o.from_month > o.to_month) {
+			ob_http_fail(c->res, 400, "bad_parameter", o.from_month < 0 ? "from" : "to",
+			             "«from» y «to»: dos meses AAAA-MM, el primero antes.",
+			             "'from' and 'to': two months YYYY-MM, the first before.");
+			return;
+		}
+	}
+	ob_diag_clear(&d);
+	if (ob_snaphold_refresh(c->ctx->snaps, c->ctx->store, c->ctx->dir, NULL, &d))
+		OB_WARN("API: instantánea: %s", "API: snapshot: %s", d.message);
+	if (!(ref = ob_snaphold_get(c->ctx->snaps))) {
+		ob_http_fail(c->res, 503, "unavailable", NULL,
+		             "No se pudo cargar la instantánea de los registros.",
+		             "The records snapshot could not be loaded.");
+		return;
+	}
+	if (ob_sdc_config_load(&cfg, c->ctx->dir, &d) ||
+	    ob_indicators_load_dir(c->ctx->dir, &set, NULL, &d) ||
+	    ob_counting_load(c->ctx->dir, ref->snap, set, &rules, &d)) {
+		char msg[OB_MAX_MESSAGE];
+		ob_diag_format(&d, msg, sizeof(msg));
+		OB_ERROR("API: alertas: %s", "API: alerts: %s", msg);
+		ob_http_fail(c->res, 500, "definitions", NULL,
+		             "No se pudieron leer las reglas de conteo o de divulgación; el "
+		             "administrador encontrará el detalle en el registro del servidor.",
+		             "The counting or disclosure rules could not be read.");
+		goto out;
+	}
+	o.rules = rules;
+	if ((e = ob_completeness_build(c->ctx->store, ref->snap, ref->pop, &co, &t, &d)) ||
+	    (e = ob_alerts_run(c->ctx->store, ref->an, ref->snap, &t, &o, &a, &d))) {
+		if (e == OB_ETOOBIG)
+			ob_http_fail_diag(c->res, 400, "bad_parameter", NULL, &d);
+		else
+			ob_http_store_fail(c);
+		goto out;
+	}
+	if (!csv) {
+		char mf[16], mt[16];
+		ob_completeness_month(a.first_month, mf, sizeof(mf));
+		ob_completeness_month(a.last_month, mt, sizeof(mt));
+		head = ob_buf_addf(&c->res->body,
+		            "{\"from\":\"%s\",\"to\":\"%s\",\"series\":%zu,\"disclosure\":"
+		            "{\"min_count\":%lld,\"min_count_sexual_violence\":%lld},\"data\":",
+		            mf, mt, a.series, ob_sdc_rule_of(&cfg, 0).min_count,
+		            ob_sdc_rule_of(&cfg, OB_SDC_SEXUAL_VIOLENCE).min_count);
+	}
+	ob_rows_begin(&w, csv ? OB_ROWS_CSV : OB_ROWS_JSON, &c->res->body, NULL, ob_alerts_cols,
+	              OB_ARRAY_SIZE(ob_alerts_cols));
+	ob_alerts_write(&a, &w, false, false, ob_sdc_rule_of(&cfg, 0).min_count,
+	                ob_sdc_rule_of(&cfg, OB_SDC_SEXUAL_VIOLENCE).min_count);
+	if (ob_rows_end(&w) || head || (!csv && ob_buf_addc(&c->res->body, '}'))) {
+		ob_buf_reset(&c->res->body);
+		ob_http_fail(c->res, 400, "too_big", NULL,
+		             "La respuesta excede el tamaño máximo: elija menos meses.",
+		             "The response exceeds the largest size: choose fewer months.");
+		goto out;
+	}
+	if (csv)
+		c->res->content_type = "text/csv; charset=utf-8";
+out:
+	ob_alerts_release(&a);
+	ob_completeness_release(&t);
+	ob_counting_free(rules);
+	ob_indicators_free(set);
+	ob_snaphold_put(c->ctx->snaps, ref);
+}

@@ -1,0 +1,79 @@
+# alerts.sh - "observa alerts" over the demo finds its injected outbreaks
+# (src/demo/demo_crimes.c: robbery in HND0511 from 2024-10, injuries in
+# GTM0602 from 2024-11), counts as "observa analyze" does, and never judges
+# a month without data.
+export LC_ALL=C.UTF-8
+expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.02
+O="$T/obs"
+expect_status 0 "$OBSERVA" alerts -d "$O" --format csv
+cp "$T/out" "$T/alerts.csv"
+head -1 "$T/alerts.csv" | grep -q '^territory,territory_name,level,category,category_name,month,observed,expected,upper,method,above,suppressed$' ||
+	fail "header: $(head -1 "$T/alerts.csv")"
+grep -q '^HND0511,[^,]*,2,0401,[^,]*,2024-12,' "$T/alerts.csv" || { cat "$T/alerts.csv"; fail "robbery in HND0511 not found"; }
+grep -q '^GTM0602,[^,]*,2,0201,[^,]*,2024-12,' "$T/alerts.csv" || { cat "$T/alerts.csv"; fail "injuries in GTM0602 not found"; }
+expect_grep "$T/err" "alarmas en"
+# the observed count is what observa analyze counts
+obs=$(grep '^HND0511,[^,]*,2,0401,[^,]*,2024-12,' "$T/alerts.csv" | head -1 | cut -d, -f7)
+expect_status 0 "$OBSERVA" analyze -d "$O" --rows admin2 --where "admin2=HND0511 iccs=0401 year=2024 month=12" --format csv
+grep -q "^HND0511,$obs," "$T/out" || { cat "$T/out"; fail "observed $obs is not analyze's count"; }
+# the outbreak's months are judged from its start; the month before is quiet
+expect_status 0 "$OBSERVA" alerts -d "$O" --from 2024-09 --to 2024-12 --format json
+cp "$T/out" "$T/cli.json"
+python3 - "$T/cli.json" <<'PY' || fail "alerts JSON"
+import json, sys
+rows = json.load(open(sys.argv[1]))
+hn = sorted({r["month"] for r in rows if r["territory"] == "HND0511" and r["category"] == "0401"})
+assert hn and hn[0] == "2024-10", hn
+assert all(set(r) >= {"observed", "expected", "upper", "method", "above"} for r in rows)
+assert all(r["observed"] > r["upper"] or r["method"] == "cusum" for r in rows), rows
+PY
+# a month no delivery covers is not judged: take December 2024 of every
+# Honduran source out of the logbook's coverage by asking for a month past
+# every delivery
+expect_status 0 "$OBSERVA" alerts -d "$O" --period 2030-01 --format csv
+[ "$(wc -l <"$T/out")" -eq 1 ] || fail "a month past every delivery was judged"
+# usage errors
+expect_status 2 "$OBSERVA" alerts -d "$O" --period 2024-13
+expect_status 2 "$OBSERVA" alerts -d "$O" --from 2024-10
+# --- the API: the same numbers, an observed count under the disclosure
+# threshold (5 by default) shown suppressed, not its value ----------------
+start_server "$O"
+curl -s -o "$T/api.json" "$B/api/v1/alerts?from=2024-09&to=2024-12" || fail "curl"
+python3 - "$T/cli.json" "$T/api.json" <<'PY' || fail "API and CLI differ"
+import json, sys
+cli = json.load(open(sys.argv[1]))
+api = json.load(open(sys.argv[2]))
+assert api["disclosure"]["min_count"] == 5, api["disclosure"]
+rows = api["data"]
+assert len(rows) == len(cli) and rows, (len(rows), len(cli))
+hidden = 0
+for c, a in zip(cli, rows):
+    for k in ("territory", "level", "category", "month", "method", "above"):
+        assert a[k] == c[k], (k, a, c)
+    for k in ("expected", "upper"):
+        assert a[k] == c[k], (k, a, c)
+    if c["observed"] < 5:
+        assert a["observed"] is None and a["suppressed"] is True, (a, c)
+        hidden += 1
+    else:
+        assert a["observed"] == c["observed"] and a["suppressed"] is False, (a, c)
+assert len(rows) > hidden, "every count hidden: nothing compared"
+PY
+code=$(curl -s -o "$T/bad.json" -w '%{http_code}' "$B/api/v1/alerts?period=2024-13")
+[ "$code" = 400 ] || fail "a bad period: $code"
+code=$(curl -s -o "$T/api.csv" -w '%{http_code}' "$B/api/v1/alerts?period=2024-12&format=csv")
+[ "$code" = 200 ] || fail "CSV: $code"
+grep -q '^HND0511,' "$T/api.csv" || fail "CSV without the outbreak"
+kill -TERM "$PID"
+wait "$PID" 2>/dev/null || true
+
+# --- after an ingest: one line, unless --no-alerts -------------------------
+src=hn-sepol-delitos
+mkdir -p "$T/re"
+head -n -1 "$O/demo/$src/delitos_2024.csv" >"$T/re/delitos_2024.csv"
+expect_status 0 "$OBSERVA" ingest -d "$O" --source "$src" "$T/re/delitos_2024.csv"
+expect_grep "$T/err" "alarmas en el último mes de cada país; observa alerts para verlas"
+head -n -2 "$O/demo/$src/delitos_2024.csv" >"$T/re/delitos_2024.csv"
+expect_status 0 "$OBSERVA" ingest -d "$O" --source "$src" --no-alerts "$T/re/delitos_2024.csv"
+grep -q "observa alerts para verlas" "$T/err" && fail "--no-alerts still computed them"
+true
