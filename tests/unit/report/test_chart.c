@@ -263,8 +263,8 @@ static void hostile(void **state)
 {
 	static const char *const cat[] = { "</text><script>alert(1)</script>", "A & B \"'",
 		                           "bad \xff\xfe utf-8 \x01 ctl",
-		                           "Un departamento con un nombre larguísimo que no cabe "
-		                           "de ninguna manera en la columna de etiquetas" };
+		                           ("Un departamento con un nombre larguísimo que no cabe "
+		                            "de ninguna manera en la columna de etiquetas") };
 	static const double y[] = { 1, 2, 3, 4 };
 	struct ob_chart_series s[] = { { "<b>serie</b>", y, NULL, NULL, NULL, NULL },
 		                       { "]]><!--", y, NULL, NULL, NULL, NULL } };
