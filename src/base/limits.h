@@ -451,4 +451,10 @@
  * chain is solved densely, in time cubic in this. */
 #define OB_MAX_CUSUM_STATES 1200
 
+/* Charts (report/chart.h): most series of one chart (the Okabe-Ito
+ * palette's eight colours), and most lines a title, a subtitle or the
+ * source line is wrapped to (the last is cut with an ellipsis). */
+#define OB_CHART_MAX_SERIES 8
+#define OB_CHART_MAX_LINES 4
+
 #endif

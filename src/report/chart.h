@@ -11,14 +11,28 @@
  * printed as a table by the caller.
  *
  * Numbers follow the language: "12 345,6" in Spanish (a narrow no-break
- * space between thousands, a decimal comma), "12,345.6" in English. A value
- * that is NaN is "no data" and is never drawn as zero: a line has a gap, a
+ * space, U+202F, between thousands, a decimal comma; four-digit numbers
+ * are not grouped, "1234,5", as the RAE and ISO 80000 write them),
+ * "12,345.6" and "1,234.5" in English. U+202F is kept rather than a plain
+ * no-break space: DejaVu Sans and Noto Sans, the fonts the SVG names and
+ * the PDF embeds, both have it, and it does not break a number at the
+ * end of a line. The minus sign is the ASCII hyphen-minus, so that a
+ * copied number pastes into a spreadsheet; a value that rounds to zero
+ * has no sign. From 10^15 on, numbers are written with an exponent,
+ * "1,2e+30"; infinities are no data, like NaN.
+ *
+ * A value that is NaN is "no data" and is never drawn as zero: a line has a gap, a
  * bar is replaced by the words "sin datos" / "no data"; a suppressed value
  * (disclosure control) is drawn as such, never with its value.
  *
  * Colours are colour-blind safe (Okabe-Ito for categories; a sequential
  * ramp for classes). Labels are placed so that they do not overlap: tick
- * labels are thinned, long category labels are cut with an ellipsis.
+ * labels are thinned, long category labels are cut with an ellipsis (the
+ * whole label in a <title>). Bars and small multiples take more height
+ * than the frame's when their rows or panels would not fit otherwise (the
+ * <svg>'s height says how much). Values flagged as unreliable are drawn
+ * hollow (a ring, an outlined bar), and a key under the chart explains
+ * hollow marks, suppressed cells and gaps when the chart has them.
  *
  * Ownership: nothing here keeps a pointer after it returns; the caller owns
  * every array it passes.
@@ -48,7 +62,10 @@ struct ob_chart_frame {
 	const char *source;    /* "Fuente: ..." line; NULL: none */
 	const char *date;      /* date of the data, "2026-11-30"; NULL: none */
 	const char *y_label;   /* unit of the value axis; NULL: none */
-	int decimals;          /* digits after the point on the value axis */
+	int decimals;          /* digits after the point of the values written
+	                          (bar ends, tooltips, <desc>); tick labels
+	                          have none on whole steps, else at least as
+	                          many, more when the step needs them */
 };
 
 /* One line (or one set of bars) of values, indexed like the x labels. */
@@ -76,6 +93,12 @@ ob_err ob_chart_line(FILE *out, const struct ob_chart_frame *f, const char *cons
  */
 ob_err ob_chart_sparkline(FILE *out, double width, double height, const double *y, size_t n,
                           const char *label, struct ob_diag *d);
+/* The same with its <desc> (last, lowest and highest value) in lang;
+ * ob_chart_sparkline writes it in Spanish. The scale is the values' own
+ * range (a sparkline shows a shape, not a level); all NaN: a dotted line. */
+ob_err ob_chart_sparkline_lang(FILE *out, double width, double height, const double *y,
+                               size_t n, const char *label, enum ob_lang lang,
+                               struct ob_diag *d);
 
 /*
  * Horizontal bars: one row per category (labels[0..n)), one bar per series
