@@ -7,7 +7,10 @@
 #include "alerts/alerts.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
+#include <unistd.h>
 
 #include "base/limits.h"
 #include "base/strmap.h"
@@ -17,6 +20,8 @@
 #define CUSUM_WINDOW 12
 /* most months "above" is followed back */
 #define ABOVE_MAX 12
+/* units a judging thread takes at a time */
+#define ALERTS_CHUNK 8
 
 const char *ob_alert_method_name(enum ob_alert_method m)
 {
@@ -233,19 +238,197 @@ static bool judge_fe(const double *y, size_t k, const struct ob_farrington_optio
 	return false;
 }
 
-/* One level: count, then judge every series. */
+/* An alarm found by a judging thread; names are given when merged. */
+struct found {
+	uint32_t ui, ci;
+	int month;
+	enum ob_alert_method m;
+	double y, expected, upper;
+	int above;
+};
+
+/* The units of a chunk judged by one thread, and what it found. */
+struct chunk {
+	struct found *v;
+	size_t n, cap;
+	size_t series, tested[3], untested;
+};
+
+/* What the threads of one level share (read only but next and done). */
+struct level_ctx {
+	const struct level_run *x;
+	const struct ob_query_result *r;
+	const int *year, *monthv;
+	size_t nu, nc, ny, nm;
+	struct ob_farrington_options fo;
+	struct ob_cusum_options co;
+	struct chunk *chunks;
+	size_t n_chunks;
+	atomic_size_t next;   /* the next chunk to judge */
+	atomic_size_t done;   /* units judged */
+	size_t done_base, total;
+};
+
+struct judge_worker {
+	struct level_ctx *lc;
+	bool reports;         /* calls progress (the caller's thread) */
+	pthread_t tid;
+	bool started;
+};
+
+static void found_add(struct chunk *c, const struct found *f)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 16;
+		c->v = ob_realloc(c->v, c->cap * sizeof(*c->v));
+	}
+	c->v[c->n++] = *f;
+}
+
+/* Judge every series of unit ui into c. */
+static void judge_unit(const struct level_ctx *lc, uint32_t ui, struct chunk *c, double *y,
+                       struct ob_cusum_result *cr, struct ob_cusum_cache *hcache)
+{
+	const struct level_run *x = lc->x;
+	const struct ob_query_result *r = lc->r;
+	const struct coverage *cv = x->cv;
+	const struct ob_farrington_options *fo = &lc->fo;
+	const struct ob_cusum_options *co = &lc->co;
+	size_t span = cv->span;
+	const char *code = ob_query_label(r, 0, ui);
+	uintptr_t u = (uintptr_t)ob_strmap_get(&x->units, code, strlen(code));
+	size_t country;
+	const uint8_t *cover;
+	int to, from;
+
+	if (!u)
+		return; /* "unknown": counted above this level */
+	country = x->snap->units[u - 1].country;
+	cover = cv->cover + country * span;
+	to = x->o->to_month >= 0 ? x->o->to_month : cv->latest[country];
+	from = x->o->from_month >= 0 ? x->o->from_month : to;
+	for (uint32_t ci = 0; ci < lc->nc; ci++) {
+		uint32_t v[4] = { ui, ci, 0, 0 };
+		uint64_t sum = 0;
+
+		if (!strcmp(ob_query_label(r, 1, ci), "unknown"))
+			continue;
+		for (size_t m = 0; m < span; m++)
+			y[m] = cover[m] ? 0 : NAN;
+		for (uint32_t yi = 0; yi < lc->ny; yi++) {
+			if (lc->year[yi] < 0)
+				continue;
+			v[2] = yi;
+			for (uint32_t mi = 0; mi < lc->nm; mi++) {
+				int month;
+				uint64_t n;
+				if (lc->monthv[mi] < 0)
+					continue;
+				v[3] = mi;
+				month = lc->year[yi] * 12 + lc->monthv[mi] - 1;
+				if (month < cv->first || month > cv->last)
+					continue;
+				n = ob_query_count(r, v);
+				sum += n;
+				if (!isnan(y[month - cv->first]))
+					y[month - cv->first] = (double)n;
+			}
+		}
+		if (!sum)
+			continue;
+		c->series++;
+		for (int month = from; month <= to && to >= 0; month++) {
+			size_t k = (size_t)(month - cv->first);
+			struct found f = { .ui = ui, .ci = ci, .month = month };
+
+			if (month < cv->first || month > cv->last || isnan(y[k])) {
+				c->untested++;
+				continue;
+			}
+			if (k >= ob_farrington_first(fo))
+				c->tested[OB_ALERT_FARRINGTON]++;
+			else if (k >= ob_ears_first(OB_EARS_C3, 7))
+				c->tested[OB_ALERT_EARS_C3]++;
+			if (judge_fe(y, k, fo, &f.m, &f.expected, &f.upper)) {
+				double e2, u2;
+				enum ob_alert_method m2;
+				f.above = 1;
+				while (f.above < ABOVE_MAX && k >= (size_t)f.above &&
+				       judge_fe(y, k - (size_t)f.above, fo, &m2, &e2, &u2))
+					f.above++;
+				f.y = y[k];
+				found_add(c, &f);
+			}
+			if (k >= (size_t)co->baseline + CUSUM_WINDOW - 1) {
+				struct ob_cusum_plan plan;
+				size_t start = k + 1 - CUSUM_WINDOW;
+				c->tested[OB_ALERT_CUSUM]++;
+				if (ob_cusum_cached(y, k + 1, start, k, co, hcache, &plan, cr) == OB_OK &&
+				    plan.computed && cr[CUSUM_WINDOW - 1].alarm) {
+					f.m = OB_ALERT_CUSUM;
+					f.y = y[k];
+					f.expected = plan.m0;
+					f.upper = cr[CUSUM_WINDOW - 1].upper;
+					f.above = cr[CUSUM_WINDOW - 1].run;
+					found_add(c, &f);
+				}
+			}
+		}
+	}
+}
+
+/* A judging thread: chunks of units until none is left. */
+static void *judge_run(void *arg)
+{
+	struct judge_worker *w = arg;
+	struct level_ctx *lc = w->lc;
+	double *y = ob_calloc(lc->x->cv->span + 1, sizeof(double));
+	struct ob_cusum_result *cr = ob_calloc(CUSUM_WINDOW, sizeof(*cr));
+	struct ob_cusum_cache *hcache = ob_calloc(1, sizeof(*hcache));
+	size_t ch;
+
+	while ((ch = atomic_fetch_add(&lc->next, 1)) < lc->n_chunks) {
+		size_t lo = ch * ALERTS_CHUNK, hi = lo + ALERTS_CHUNK < lc->nu ? lo + ALERTS_CHUNK : lc->nu;
+		for (size_t ui = lo; ui < hi; ui++) {
+			size_t done;
+			judge_unit(lc, (uint32_t)ui, &lc->chunks[ch], y, cr, hcache);
+			done = atomic_fetch_add(&lc->done, 1) + 1;
+			if (w->reports && lc->x->o->progress)
+				lc->x->o->progress(lc->x->o->progress_arg, lc->done_base + done,
+				                   lc->total);
+		}
+	}
+	free(hcache);
+	free(cr);
+	free(y);
+	return NULL;
+}
+
+/* Judging threads: --threads, else one a core (at most OB_MAX_ALERTS_THREADS),
+ * never more than chunks. */
+static int judge_threads(int asked, size_t chunks)
+{
+	long t = asked > 0 ? asked : sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (t < 1)
+		t = 1;
+	if (t > OB_MAX_ALERTS_THREADS)
+		t = OB_MAX_ALERTS_THREADS;
+	if ((size_t)t > chunks)
+		t = chunks ? (long)chunks : 1;
+	return (int)t;
+}
+
+/* One level: count, then judge every series (in threads, by chunks of
+ * units), then the alarms in the order of the units. */
 static ob_err run_level(struct level_run *x, const struct ob_analyzer *an, int level,
                         size_t *done, size_t total)
 {
 	struct ob_query q;
 	struct ob_query_result *r = NULL;
-	struct ob_farrington_options fo;
-	struct ob_cusum_options co;
-	struct ob_cusum_result *cr = NULL;
-	const struct coverage *cv = x->cv;
-	size_t nu, nc, ny, nm, span = cv->span;
-	int *year = NULL, *monthv = NULL;
-	double *y = NULL;
+	struct level_ctx lc;
+	struct judge_worker *wk = NULL;
+	int *year = NULL, *monthv = NULL, nt;
 	ob_err e;
 
 	memset(&q, 0, sizeof(q));
@@ -258,110 +441,64 @@ static ob_err run_level(struct level_run *x, const struct ob_analyzer *an, int l
 	q.threads = x->o->threads;
 	if ((e = ob_query_run(an, &q, &r, x->d)))
 		return e;
-	ob_farrington_defaults(&fo);
-	fo.no_periods = 10;
-	ob_cusum_defaults(&co);
-	nu = r->extent[0];
-	nc = r->extent[1];
-	ny = r->extent[2];
-	nm = r->extent[3];
-	year = ob_calloc(ny + 1, sizeof(int));
-	monthv = ob_calloc(nm + 1, sizeof(int));
-	for (uint32_t v = 0; v < ny; v++) {
+	memset(&lc, 0, sizeof(lc));
+	lc.x = x;
+	lc.r = r;
+	ob_farrington_defaults(&lc.fo);
+	lc.fo.no_periods = 10;
+	ob_cusum_defaults(&lc.co);
+	lc.nu = r->extent[0];
+	lc.nc = r->extent[1];
+	lc.ny = r->extent[2];
+	lc.nm = r->extent[3];
+	year = ob_calloc(lc.ny + 1, sizeof(int));
+	monthv = ob_calloc(lc.nm + 1, sizeof(int));
+	for (uint32_t v = 0; v < lc.ny; v++) {
 		const char *s = ob_query_label(r, 2, v);
 		long long n;
 		year[v] = ob_parse_int(s, strlen(s), 1, 9999, &n) ? (int)n : -1;
 	}
-	for (uint32_t v = 0; v < nm; v++) {
+	for (uint32_t v = 0; v < lc.nm; v++) {
 		const char *s = ob_query_label(r, 3, v);
 		long long n;
 		monthv[v] = ob_parse_int(s, strlen(s), 1, 12, &n) ? (int)n : -1;
 	}
-	y = ob_calloc(span + 1, sizeof(double));
-	cr = ob_calloc(CUSUM_WINDOW, sizeof(*cr));
-	for (uint32_t ui = 0; ui < nu && !e; ui++) {
-		const char *code = ob_query_label(r, 0, ui);
-		uintptr_t u = (uintptr_t)ob_strmap_get(&x->units, code, strlen(code));
-		size_t country;
-		const uint8_t *cover;
-		int to, from;
-
-		(*done)++;
-		if (x->o->progress)
-			x->o->progress(x->o->progress_arg, *done, total);
-		if (!u)
-			continue; /* "unknown": counted above this level */
-		country = x->snap->units[u - 1].country;
-		cover = cv->cover + country * span;
-		to = x->o->to_month >= 0 ? x->o->to_month : cv->latest[country];
-		from = x->o->from_month >= 0 ? x->o->from_month : to;
-		for (uint32_t ci = 0; ci < nc && !e; ci++) {
-			uint32_t v[4] = { ui, ci, 0, 0 };
-			uint64_t sum = 0;
-
-			if (!strcmp(ob_query_label(r, 1, ci), "unknown"))
-				continue;
-			for (size_t m = 0; m < span; m++)
-				y[m] = cover[m] ? 0 : NAN;
-			for (uint32_t yi = 0; yi < ny; yi++) {
-				if (year[yi] < 0)
-					continue;
-				v[2] = yi;
-				for (uint32_t mi = 0; mi < nm; mi++) {
-					int month;
-					uint64_t c;
-					if (monthv[mi] < 0)
-						continue;
-					v[3] = mi;
-					month = year[yi] * 12 + monthv[mi] - 1;
-					if (month < cv->first || month > cv->last)
-						continue;
-					c = ob_query_count(r, v);
-					sum += c;
-					if (!isnan(y[month - cv->first]))
-						y[month - cv->first] = (double)c;
-				}
-			}
-			if (!sum)
-				continue;
-			x->out->series++;
-			for (int month = from; month <= to && to >= 0 && !e; month++) {
-				size_t k = (size_t)(month - cv->first);
-				enum ob_alert_method m;
-				double ex = 0, up = 0;
-
-				if (month < cv->first || month > cv->last || isnan(y[k])) {
-					x->out->untested++;
-					continue;
-				}
-				if (k >= ob_farrington_first(&fo))
-					x->out->tested[OB_ALERT_FARRINGTON]++;
-				else if (k >= ob_ears_first(OB_EARS_C3, 7))
-					x->out->tested[OB_ALERT_EARS_C3]++;
-				if (judge_fe(y, k, &fo, &m, &ex, &up)) {
-					int above = 1;
-					double e2, u2;
-					enum ob_alert_method m2;
-					while (above < ABOVE_MAX && k >= (size_t)above &&
-					       judge_fe(y, k - (size_t)above, &fo, &m2, &e2, &u2))
-						above++;
-					e = add_alert(x, r, ui, ci, level, month, m, y[k], ex, up, above);
-				}
-				if (!e && k >= (size_t)co.baseline + CUSUM_WINDOW - 1) {
-					struct ob_cusum_plan plan;
-					size_t start = k + 1 - CUSUM_WINDOW;
-					x->out->tested[OB_ALERT_CUSUM]++;
-					if (ob_cusum(y, k + 1, start, k, &co, &plan, cr) == OB_OK &&
-					    plan.computed && cr[CUSUM_WINDOW - 1].alarm)
-						e = add_alert(x, r, ui, ci, level, month, OB_ALERT_CUSUM, y[k],
-						              plan.m0, cr[CUSUM_WINDOW - 1].upper,
-						              cr[CUSUM_WINDOW - 1].run);
-				}
-			}
-		}
+	lc.year = year;
+	lc.monthv = monthv;
+	lc.n_chunks = (lc.nu + ALERTS_CHUNK - 1) / ALERTS_CHUNK;
+	lc.chunks = ob_calloc(lc.n_chunks + 1, sizeof(*lc.chunks));
+	atomic_init(&lc.next, 0);
+	atomic_init(&lc.done, 0);
+	lc.done_base = *done;
+	lc.total = total;
+	nt = judge_threads(x->o->threads, lc.n_chunks);
+	wk = ob_calloc((size_t)nt, sizeof(*wk));
+	for (int t = 0; t < nt; t++) {
+		wk[t].lc = &lc;
+		wk[t].reports = t == 0;
 	}
-	free(cr);
-	free(y);
+	for (int t = 1; t < nt; t++)
+		wk[t].started = pthread_create(&wk[t].tid, NULL, judge_run, &wk[t]) == 0;
+	judge_run(&wk[0]); /* and a thread that could not start leaves its chunks here */
+	for (int t = 1; t < nt; t++)
+		if (wk[t].started)
+			pthread_join(wk[t].tid, NULL);
+	*done += lc.nu;
+	for (size_t ch = 0; ch < lc.n_chunks; ch++) {
+		struct chunk *c = &lc.chunks[ch];
+		x->out->series += c->series;
+		x->out->untested += c->untested;
+		for (int m = 0; m < 3; m++)
+			x->out->tested[m] += c->tested[m];
+		for (size_t i = 0; i < c->n && !e; i++) {
+			const struct found *f = &c->v[i];
+			e = add_alert(x, r, f->ui, f->ci, level, f->month, f->m, f->y, f->expected,
+			              f->upper, f->above);
+		}
+		free(c->v);
+	}
+	free(lc.chunks);
+	free(wk);
 	free(monthv);
 	free(year);
 	ob_query_result_free(r);

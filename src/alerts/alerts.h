@@ -32,6 +32,11 @@
  * short series (not tested until it has the months a method needs), so a
  * reform is never read as a jump.
  *
+ * Speed: the series are judged in threads, by chunks of units, and the
+ * alarms kept in the order of the units, so the answers do not depend on
+ * the threads; the CUSUM's h is found once per (k, reference) and its search
+ * starts at the last h of the same k (struct ob_cusum_cache).
+ *
  * Ownership: ob_alerts_run() fills a result the caller releases with
  * ob_alerts_release(); names are copied.
  */
@@ -59,7 +64,8 @@ struct ob_alerts_options {
 	const struct ob_counting *rules; /* the counting rules (NULL: every source summed) */
 	int from_month, to_month; /* year * 12 + month - 1; -1: each country's
 	                             latest covered month */
-	int threads;              /* of the counting (0: the analyser's choice) */
+	int threads;              /* of the counting and of the judging (0: the
+	                             analyser's choice; one a core to judge) */
 	void (*progress)(void *arg, size_t done, size_t total); /* NULL: none */
 	void *progress_arg;
 };

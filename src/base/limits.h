@@ -450,6 +450,11 @@
  * length (stats/outbreak.h): h times the grid's denominator (5 or 10). The
  * chain is solved densely, in time cubic in this. */
 #define OB_MAX_CUSUM_STATES 1200
+/* Slots of a memory of decision intervals (struct ob_cusum_cache): h found
+ * for a (k, grid, reference); a slot is overwritten on a collision. */
+#define OB_CUSUM_CACHE_SLOTS 4096
+/* Most threads that judge the series of "observa alerts" (alerts/alerts.h). */
+#define OB_MAX_ALERTS_THREADS 16
 
 /* Charts (report/chart.h): most series of one chart (the Okabe-Ito
  * palette's eight colours), and most lines a title, a subtitle or the

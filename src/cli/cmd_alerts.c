@@ -5,6 +5,7 @@
 #include <getopt.h>
 
 #include "alerts/alerts.h"
+#include "base/limits.h"
 #include "base/log.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
@@ -17,7 +18,7 @@ void cmd_alerts_usage(FILE *out)
 {
 	fputs(OB_TR(
 	"uso: observa alerts [-d DIR] [--period AAAA-MM | --from AAAA-MM --to AAAA-MM]\n"
-	"         [--format text|csv|json] [--lang es|en]\n\n"
+	"         [--format text|csv|json] [--lang es|en] [--threads N]\n\n"
 	"Alerta temprana: cada serie de territorio (admin-2 y admin-1) x división de\n"
 	"la ICCS x mes, contada con las reglas de conteo (como observa analyze), se\n"
 	"juzga en el último mes que cubre su país (o en --period, o en cada mes de\n"
@@ -33,9 +34,11 @@ void cmd_alerts_usage(FILE *out)
 	"  -p, --period M    el mes AAAA-MM\n"
 	"      --from M, --to M  los meses de M a M\n"
 	"  -f, --format F    text (por defecto), csv o json\n"
-	"      --lang L      es (por defecto) o en\n",
+	"      --lang L      es (por defecto) o en\n"
+	"      --threads N   hilos del conteo y de los juicios (por defecto, uno por\n"
+	"                    núcleo)\n",
 	"usage: observa alerts [-d DIR] [--period YYYY-MM | --from YYYY-MM --to YYYY-MM]\n"
-	"           [--format text|csv|json] [--lang es|en]\n\n"
+	"           [--format text|csv|json] [--lang es|en] [--threads N]\n\n"
 	"Early warning: every series of territory (admin-2 and admin-1) x ICCS\n"
 	"division x month, counted by the counting rules (as observa analyze), is\n"
 	"judged at the latest month its country covers (or at --period, or at each\n"
@@ -52,7 +55,9 @@ void cmd_alerts_usage(FILE *out)
 	"  -p, --period M    the month YYYY-MM\n"
 	"      --from M, --to M  the months from M to M\n"
 	"  -f, --format F    text (default), csv or json\n"
-	"      --lang L      es (default) or en\n"), out);
+	"      --lang L      es (default) or en\n"
+	"      --threads N   threads of the counting and the judging (default: one\n"
+	"                    a core)\n"), out);
 }
 
 /* "2024-03" into year * 12 + month - 1; -1 when not a month. */
@@ -130,6 +135,7 @@ int cmd_alerts(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		{ "from", required_argument, NULL, 'F' },
 		{ "to", required_argument, NULL, 'T' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "threads", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ob_alerts_options o = { .from_month = -1, .to_month = -1 };
@@ -175,6 +181,17 @@ int cmd_alerts(struct ob_cmd_ctx *ctx, int argc, char **argv)
 				return OB_EXIT_USAGE;
 			}
 			break;
+		case 'j': {
+			long long v;
+			if (!ob_parse_int(optarg, strlen(optarg), 1, OB_MAX_ALERTS_THREADS, &v)) {
+				OB_ERROR("--threads: «%s» no es un entero de 1 a %d",
+				         "--threads: «%s» is not an integer from 1 to %d", optarg,
+				         OB_MAX_ALERTS_THREADS);
+				return OB_EXIT_USAGE;
+			}
+			o.threads = (int)v;
+			break;
+		}
 		default: cmd_alerts_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}

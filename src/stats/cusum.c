@@ -103,8 +103,8 @@ static bool solve(double *a, double *b, size_t m)
 ob_err ob_cusum_arl(double h, double k, int den, double theta, double *arl)
 {
 	long hn, kn;
-	size_t m;
-	double *a, *b;
+	size_t m, nx, nq;
+	double *a, *b, *px = NULL;
 	ob_err err = OB_OK;
 
 	if (den < 1 || !(h > 0) || !(k > 0) || !(theta > 0) || !isfinite(theta) || !isfinite(h) ||
@@ -122,19 +122,34 @@ ob_err ob_cusum_arl(double h, double k, int den, double theta, double *arl)
 	m = (size_t)hn;
 	a = calloc(m * m, sizeof(*a));
 	b = malloc(m * sizeof(*b));
-	if (!a || !b) {
+	/* P(X = x) for the x of a step within the chain: x den <= kn + m */
+	nx = (size_t)((kn + hn) / den) + 1;
+	/* and P(X <= x) for x den <= kn */
+	nq = (size_t)(kn / den) + 1;
+	px = malloc((nx + nq) * sizeof(*px));
+	if (!a || !b || !px) {
 		err = OB_ENOMEM;
 		goto free_matrix;
 	}
+	for (size_t x = 0; x < nx; x++)
+		px[x] = dpois((double)x, theta);
+	for (size_t x = 0; x < nq; x++)
+		px[nx + x] = -1; /* computed when first needed */
 	for (size_t i = 0; i < m; i++) {
 		long li = (long)i;
 		/* to 0: x den <= kn - i */
-		double to0 = kn - li >= 0 ? ppois(floor((double)(kn - li) / den), theta) : 0;
+		double to0 = 0;
+		if (kn - li >= 0) {
+			double *q = &px[nx + (size_t)((kn - li) / den)];
+			if (*q < 0)
+				*q = ppois(floor((double)(kn - li) / den), theta);
+			to0 = *q;
+		}
 		a[i * m] = -to0;
 		for (size_t j = 1; j < m; j++) {
 			long step = (long)j - li + kn;
 			if (step >= 0 && step % den == 0)
-				a[i * m + j] = -dpois((double)(step / den), theta);
+				a[i * m + j] = -px[step / den];
 		}
 		a[i * m + i] += 1;
 		b[i] = 1;
@@ -145,6 +160,7 @@ ob_err ob_cusum_arl(double h, double k, int den, double theta, double *arl)
 	}
 	*arl = b[0];
 free_matrix:
+	free(px);
 	free(b);
 	free(a);
 	return err;
@@ -187,6 +203,113 @@ ob_err ob_cusum_h(double k, int den, double theta, double arl0, double *h, doubl
 	return OB_OK;
 }
 
+/* The run length at hn states, below (false) or at least (true) arl0. */
+static ob_err at_least(long hn, double k, int den, double theta, double arl0, bool *yes,
+                       double *arl)
+{
+	ob_err err = ob_cusum_arl((double)hn / den, k, den, theta, arl);
+
+	*yes = !err && *arl >= arl0;
+	return err;
+}
+
+static uint64_t memo_hash(long kn, int den, double theta, double arl0)
+{
+	uint64_t a, b, x;
+
+	memcpy(&a, &theta, sizeof(a));
+	memcpy(&b, &arl0, sizeof(b));
+	x = a ^ (b * 0x9e3779b97f4a7c15u) ^ ((uint64_t)kn << 8) ^ (uint64_t)den;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdu;
+	x ^= x >> 33;
+	return x;
+}
+
+ob_err ob_cusum_h_cached(double k, int den, double theta, double arl0,
+                         struct ob_cusum_cache *cache, double *h, double *arl)
+{
+	struct ob_cusum_memo *mo;
+	struct ob_cusum_hint *hi_slot;
+	long kn, lo, hi, g, step;
+	double arl_hi = 0, a;
+	bool yes;
+	ob_err err;
+
+	if (!cache)
+		return ob_cusum_h(k, den, theta, arl0, h, arl);
+	if (!(arl0 >= 1) || !isfinite(arl0) || den < 1 || !(k > 0) || !isfinite(k))
+		return OB_EINVAL;
+	kn = lround(k * den);
+	mo = &cache->memo[memo_hash(kn, den, theta, arl0) % OB_CUSUM_CACHE_SLOTS];
+	if (mo->used && mo->kn == kn && mo->den == den && mo->theta == theta && mo->arl0 == arl0) {
+		cache->hits++;
+		*h = (double)mo->hn / den;
+		*arl = mo->arl;
+		return OB_OK;
+	}
+	cache->misses++;
+	hi_slot = &cache->hint[((uint64_t)kn * 31u + (uint64_t)den) % OB_CUSUM_CACHE_SLOTS];
+	g = hi_slot->kn == kn && hi_slot->den == den && hi_slot->hn > 0 ? hi_slot->hn : 1;
+	/* lo: 0 or below arl0; hi: at or above it. From the guess, gallop
+	 * down or up to bracket, then halve as ob_cusum_h does */
+	if ((err = at_least(g, k, den, theta, arl0, &yes, &a)))
+		return err;
+	if (yes) {
+		hi = g;
+		arl_hi = a;
+		lo = 0;
+		for (step = 1; g - step >= 1; step *= 2) {
+			if ((err = at_least(g - step, k, den, theta, arl0, &yes, &a)))
+				return err;
+			if (!yes) {
+				lo = g - step;
+				break;
+			}
+			hi = g - step;
+			arl_hi = a;
+		}
+	} else {
+		lo = g;
+		for (step = 1;; step *= 2) {
+			if (lo >= OB_MAX_CUSUM_STATES)
+				return OB_ETOOBIG;
+			hi = g + step > OB_MAX_CUSUM_STATES ? OB_MAX_CUSUM_STATES : g + step;
+			if ((err = at_least(hi, k, den, theta, arl0, &yes, &a)))
+				return err;
+			if (yes) {
+				arl_hi = a;
+				break;
+			}
+			lo = hi;
+		}
+	}
+	while (hi - lo > 1) {
+		long mid = lo + (hi - lo) / 2;
+		if ((err = at_least(mid, k, den, theta, arl0, &yes, &a)))
+			return err;
+		if (yes) {
+			hi = mid;
+			arl_hi = a;
+		} else {
+			lo = mid;
+		}
+	}
+	hi_slot->kn = kn;
+	hi_slot->den = den;
+	hi_slot->hn = hi;
+	mo->used = true;
+	mo->kn = kn;
+	mo->den = den;
+	mo->theta = theta;
+	mo->arl0 = arl0;
+	mo->hn = hi;
+	mo->arl = arl_hi;
+	*h = (double)hi / den;
+	*arl = arl_hi;
+	return OB_OK;
+}
+
 /* limit_cases cases in the limit_periods periods up to t, all with data. */
 static bool enough_cases(const double *y, size_t t, const struct ob_cusum_options *o)
 {
@@ -204,6 +327,13 @@ static bool enough_cases(const double *y, size_t t, const struct ob_cusum_option
 ob_err ob_cusum(const double *y, size_t n, size_t start, size_t end,
                 const struct ob_cusum_options *o, struct ob_cusum_plan *plan,
                 struct ob_cusum_result *r)
+{
+	return ob_cusum_cached(y, n, start, end, o, NULL, plan, r);
+}
+
+ob_err ob_cusum_cached(const double *y, size_t n, size_t start, size_t end,
+                       const struct ob_cusum_options *o, struct ob_cusum_cache *cache,
+                       struct ob_cusum_plan *plan, struct ob_cusum_result *r)
 {
 	double sum = 0, s = 0;
 	int den, run = 0;
@@ -228,7 +358,8 @@ ob_err ob_cusum(const double *y, size_t n, size_t start, size_t end,
 		return OB_OK;
 	plan->m0 = sum / (double)plan->n_baseline;
 	if ((err = ob_cusum_k(plan->m0, o->shift, &plan->k, &den)) ||
-	    (err = ob_cusum_h(plan->k, den, plan->m0, o->arl0, &plan->h, &plan->arl)))
+	    (err = ob_cusum_h_cached(plan->k, den, plan->m0, o->arl0, cache, &plan->h,
+	                             &plan->arl)))
 		return err;
 	plan->computed = true;
 	for (size_t t = start; t <= end; t++) {

@@ -78,6 +78,7 @@
 #define OB_STATS_OUTBREAK_H
 
 #include "base/common.h"
+#include "base/limits.h"
 
 enum ob_power {
 	OB_POWER_2_3 = 0, /* R's powertrans = "2/3", the default */
@@ -162,6 +163,31 @@ ob_err ob_cusum_arl(double h, double k, int den, double theta, double *arl);
  * ARL. */
 ob_err ob_cusum_h(double k, int den, double theta, double arl0, double *h, double *arl);
 
+/*
+ * A memory of decision intervals for judging many series: each h found for
+ * a (k, den, theta, arl0) is kept, and a search starts next to the last h
+ * found with the same k and den (the run length grows with h, so the
+ * smallest h at least arl0 is the one ob_cusum_h finds). Allocate it
+ * zeroed (ob_calloc); it holds no pointers. One per thread.
+ */
+struct ob_cusum_cache {
+	struct ob_cusum_memo {
+		bool used;
+		long kn, hn;
+		int den;
+		double theta, arl0, arl;
+	} memo[OB_CUSUM_CACHE_SLOTS];
+	struct ob_cusum_hint {
+		long kn, hn;
+		int den;
+	} hint[OB_CUSUM_CACHE_SLOTS];
+	size_t hits, misses; /* of memo */
+};
+
+/* ob_cusum_h through cache (NULL: ob_cusum_h); the same h and ARL. */
+ob_err ob_cusum_h_cached(double k, int den, double theta, double arl0,
+                         struct ob_cusum_cache *cache, double *h, double *arl);
+
 struct ob_cusum_plan {
 	bool computed;     /* enough baseline with data and m0 > 0 */
 	double m0, k, h, arl; /* the reference, k, h and h's ARL */
@@ -181,5 +207,9 @@ struct ob_cusum_result {
 ob_err ob_cusum(const double *y, size_t n, size_t start, size_t end,
                 const struct ob_cusum_options *o, struct ob_cusum_plan *plan,
                 struct ob_cusum_result *r);
+/* ob_cusum with h through cache (NULL: none); the same answers. */
+ob_err ob_cusum_cached(const double *y, size_t n, size_t start, size_t end,
+                       const struct ob_cusum_options *o, struct ob_cusum_cache *cache,
+                       struct ob_cusum_plan *plan, struct ob_cusum_result *r);
 
 #endif

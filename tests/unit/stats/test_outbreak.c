@@ -329,6 +329,38 @@ static void bad_calls(void **state)
 	assert_false(er.computed);
 }
 
+/* h through the cache (memo and search from the last h of the same k) is
+ * the h and ARL ob_cusum_h finds, whatever order the references come in. */
+static void cusum_h_cache(void **state)
+{
+	struct ob_cusum_cache *c = ob_calloc(1, sizeof(*c));
+	/* rising, falling, repeated, and close references of one k */
+	static const double m0[] = { 3,    2.5,  0.4,   7.25, 7.3,  7.2,  7.25, 1,  12.5,
+	                             12.45, 12.4, 0.05, 30.1, 29.9, 3,    55.5, 2,  0.9,
+	                             40,    41,   39.5, 12.5, 0.2,  18.75, 18.8, 5 };
+	double arl0[] = { 120, 120, 120, 120, 500, 120, 120, 36, 120, 120, 120, 120, 120,
+	                  120, 240, 120, 120, 120, 120, 120, 120, 120, 120, 60, 120, 120 };
+	(void)state;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < OB_ARRAY_SIZE(m0); i++) {
+			double k, h1 = -1, h2 = -2, a1 = -1, a2 = -2;
+			int den;
+			ob_err e1, e2;
+
+			assert_int_equal(ob_cusum_k(m0[i], 1, &k, &den), OB_OK);
+			e1 = ob_cusum_h(k, den, m0[i], arl0[i], &h1, &a1);
+			e2 = ob_cusum_h_cached(k, den, m0[i], arl0[i], c, &h2, &a2);
+			assert_int_equal(e1, e2);
+			if (e1 == OB_OK) {
+				assert_true(h1 == h2);
+				assert_true(a1 == a2);
+			}
+		}
+	/* the second pass found every h in the memo */
+	assert_true(c->hits >= OB_ARRAY_SIZE(m0));
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -337,6 +369,7 @@ int main(void)
 		cmocka_unit_test(cusum_arl_against_r),
 		cmocka_unit_test(cusum_against_r),
 		cmocka_unit_test(cusum_rules),
+		cmocka_unit_test(cusum_h_cache),
 		cmocka_unit_test(bad_calls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
