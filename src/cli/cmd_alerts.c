@@ -104,8 +104,18 @@ int cmd_alerts_after_ingest(struct ob_cmd_ctx *ctx)
 	memset(&a, 0, sizeof(a));
 	if (!(st = ob_cmd_store(ctx, OB_STORE_EXISTING)))
 		return OB_EXIT_SYSTEM;
-	if ((e = ob_cmd_snapshot(ctx, &d)) ||
-	    (e = ob_completeness_build(st, ctx->snap, ctx->pop, &co, &c, &d)) ||
+	if ((e = ob_cmd_snapshot(ctx, &d)))
+		goto out;
+	if (ctx->snap->n > OB_ALERTS_INGEST_MAX_RECORDS) {
+		/* seconds on a large observatory: not after every ingest */
+		OB_INFO("alertas no calculadas: %llu registros (más de %d) las harían lentas; "
+		        "véalas con «observa alerts»",
+		        "alerts not computed: %llu records (more than %d) would make them slow; "
+		        "see them with «observa alerts»",
+		        (unsigned long long)ctx->snap->n, OB_ALERTS_INGEST_MAX_RECORDS);
+		goto out;
+	}
+	if ((e = ob_completeness_build(st, ctx->snap, ctx->pop, &co, &c, &d)) ||
 	    (e = ob_indicators_load_dir(ctx->dir, &set, NULL, &d)) ||
 	    (e = ob_counting_load(ctx->dir, ctx->snap, set, &rules, &d)))
 		goto out;
