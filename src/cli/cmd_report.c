@@ -15,17 +15,19 @@ void cmd_report_usage(FILE *out)
 {
 	fputs(OB_TR(
 	"uso: observa report [-d DIR] --territory CÓDIGO --period AÑO [--release vN]\n"
-	"                    [--lang es|en] [-o ARCHIVO.html]\n\n"
+	"                    [--lang es|en] [--format html|pdf] [-o ARCHIVO]\n\n"
 	"Escribe el boletín de un país o una unidad de primer nivel en un año: una página\n"
-	"HTML autónoma (CSS y gráficos SVG dentro, sin pedidos externos) con las cifras\n"
+	"HTML autónoma (CSS y gráficos SVG dentro, sin pedidos externos) o un PDF A4\n"
+	"(--format pdf, o un ARCHIVO que termina en .pdf) con las cifras\n"
 	"principales y su cambio frente al año anterior, la tendencia de diez años, las\n"
 	"víctimas por sexo, los departamentos y los que más cambiaron, y los métodos.\n"
 	"Las cifras son las de la publicación (por omisión la última): lo que ella\n"
 	"suprime no aparece. Por omisión, en español y en la salida estándar.\n",
 	"usage: observa report [-d DIR] --territory CODE --period YEAR [--release vN]\n"
-	"                      [--lang es|en] [-o FILE.html]\n\n"
+	"                      [--lang es|en] [--format html|pdf] [-o FILE]\n\n"
 	"Writes the bulletin of a country or an admin-1 unit for a year: one\n"
-	"self-contained HTML page (CSS and SVG charts inside, no external request) with\n"
+	"self-contained HTML page (CSS and SVG charts inside, no external request) or\n"
+	"an A4 PDF (--format pdf, or a FILE ending in .pdf) with\n"
 	"the headline numbers and their change against the year before, the ten-year\n"
 	"trend, victims by sex, the departments and those that changed most, and the\n"
 	"methods. The numbers are the release's (the latest by default): what it\n"
@@ -63,9 +65,12 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		{ "period", required_argument, NULL, 'p' },
 		{ "release", required_argument, NULL, 'r' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *territory = NULL, *period = NULL, *release = NULL, *output = NULL;
+	const char *format = NULL;
+	bool pdf, known = false;
 	char version[64], path[OB_MAX_PATH], date[16] = "";
 	struct ob_indicator_set *set = NULL;
 	struct ob_bl_indicator *ind = NULL;
@@ -82,12 +87,13 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	ob_err e;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:p:r:o:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:p:r:o:f:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't': territory = optarg; break;
 		case 'p': period = optarg; break;
 		case 'r': release = optarg; break;
 		case 'o': output = optarg; break;
+		case 'f': format = optarg; break;
 		default: cmd_report_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
@@ -104,6 +110,12 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		         "--period «%s»: a year for now (2024)", period);
 		return OB_EXIT_USAGE;
 	}
+	if (format && strcmp(format, "html") && strcmp(format, "pdf")) {
+		OB_ERROR("--format «%s»: html o pdf", "--format «%s»: html or pdf", format);
+		return OB_EXIT_USAGE;
+	}
+	pdf = format ? !strcmp(format, "pdf")
+	             : output && strlen(output) > 4 && !strcmp(output + strlen(output) - 4, ".pdf");
 	ob_diag_clear(&d);
 	if (release) {
 		if (strlen(release) >= sizeof version || strchr(release, '/') || release[0] == '.') {
@@ -140,11 +152,15 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		struct ob_bl_row *r = &rows[n];
 		if (!json_is_object(o))
 			continue;
+		/* only the territory and the units right below it */
+		r->territory = jstr(o, "territory");
+		r->parent = jstr(o, "parent");
+		if (!(r->territory && !strcmp(r->territory, territory)) &&
+		    !(r->parent && !strcmp(r->parent, territory)))
+			continue;
 		r->indicator = jstr(o, "indicator");
 		r->country = jstr(o, "country");
-		r->territory = jstr(o, "territory");
 		r->territory_name = jstr(o, "territory_name");
-		r->parent = jstr(o, "parent");
 		r->sex = jstr(o, "sex");
 		r->counting_rule = jstr(o, "counting_rule");
 		r->flags = jstr(o, "flags");
@@ -157,7 +173,14 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		r->value = jnum(o, "value");
 		r->lower = jnum(o, "lower");
 		r->upper = jnum(o, "upper");
+		known |= r->territory && !strcmp(r->territory, territory);
 		n++;
+	}
+	if (!known) {
+		OB_ERROR("la publicación %s no tiene el territorio «%s»",
+		         "the release %s has no territory «%s»", version, territory);
+		status = OB_EXIT_USAGE;
+		goto done;
 	}
 	ind = ob_calloc(set->n + 1, sizeof *ind);
 	for (size_t k = 0; k < set->n; k++)
@@ -179,7 +202,7 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		status = OB_EXIT_SYSTEM;
 		goto done;
 	}
-	e = ob_bulletin_html(out, &b, &d);
+	e = pdf ? ob_bulletin_pdf(out, &b, &d) : ob_bulletin_html(out, &b, &d);
 	if (output && fclose(out) != 0 && !e)
 		e = OB_DIAG(&d, OB_EIO, output, 0, 0, NULL, 0, "no se pudo escribir",
 		            "could not be written");
