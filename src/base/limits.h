@@ -462,4 +462,9 @@
 #define OB_CHART_MAX_SERIES 8
 #define OB_CHART_MAX_LINES 4
 
+/* Bulletins (report/bulletin.h): longest text of a table cell, and of a
+ * title or source line. */
+#define OB_BULLETIN_CELL_MAX 160
+#define OB_BULLETIN_TEXT_MAX 512
+
 #endif

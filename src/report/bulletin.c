@@ -1,0 +1,571 @@
+/* bulletin.c - a territory's bulletin for a year as one HTML page with
+ * inline SVG charts, from a release's indicators table (report/bulletin.h). */
+#include "report/bulletin.h"
+
+#include <math.h>
+
+#include "report/chart.h"
+#include "report/chart_int.h"
+#include "stats/rate.h"
+
+#define TREND_YEARS 10
+#define TREND_CHARTS 3
+#define CHANGED_MOST 5
+
+static const char *tr(const struct ob_bulletin *b, const char *es, const char *en)
+{
+	return b->lang == OB_LANG_EN ? en : es;
+}
+
+static const char *ind_name(const struct ob_bulletin *b, const struct ob_bl_indicator *k)
+{
+	const char *n = b->lang == OB_LANG_EN ? k->name_en : k->name_es;
+	return n && *n ? n : k->id;
+}
+
+/* A table being filled, row after row; its cells are its own. */
+struct tbl {
+	struct ob_bl_cell *c;
+	size_t n, cap, cols;
+};
+
+static struct ob_bl_cell *add(struct tbl *t)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 64;
+		t->c = ob_realloc(t->c, t->cap * sizeof *t->c);
+	}
+	memset(&t->c[t->n], 0, sizeof t->c[0]);
+	return &t->c[t->n++];
+}
+
+static void text(struct tbl *t, const char *s)
+{
+	ob_strlcpy(add(t)->text, s ? s : "", OB_BULLETIN_CELL_MAX);
+}
+
+static void year(struct tbl *t, int n)
+{
+	snprintf(add(t)->text, OB_BULLETIN_CELL_MAX, "%d", n);
+}
+
+static void flush(const struct ob_bl_sink *s, struct tbl *t)
+{
+	if (t->n)
+		s->table(s->ctx, t->c, t->n / t->cols, t->cols);
+	t->n = 0;
+}
+
+static bool eq(const char *a, const char *c)
+{
+	return a && c && !strcmp(a, c);
+}
+
+static const struct ob_bl_row *find(const struct ob_bulletin *b, const char *ind,
+                                    const char *terr, int year, const char *sex)
+{
+	for (size_t i = 0; i < b->n_rows; i++) {
+		const struct ob_bl_row *r = &b->rows[i];
+		if (r->year == year && eq(r->indicator, ind) && eq(r->territory, terr) &&
+		    eq(r->sex, sex))
+			return r;
+	}
+	return NULL;
+}
+
+static bool suppressed(const struct ob_bl_row *r)
+{
+	return r && eq(r->status, "C");
+}
+
+static bool has_flag(const struct ob_bl_row *r, const char *flag)
+{
+	return r && r->flags && strstr(r->flags, flag);
+}
+
+/* The value shown for a row: NaN when none (no row, no data, suppressed). */
+static double shown(const struct ob_bl_row *r, bool count)
+{
+	if (!r || suppressed(r) || eq(r->status, "M"))
+		return NAN;
+	return count ? r->count : r->value;
+}
+
+static void cell(struct tbl *t, const struct ob_bulletin *b, const struct ob_bl_row *r,
+                 bool count, int dec)
+{
+	struct ob_bl_cell *c = add(t);
+
+	if (suppressed(r) || !isfinite(shown(r, count))) {
+		c->kind = OB_BL_NA;
+		ob_strlcpy(c->text, suppressed(r) ? tr(b, "suprimido", "suppressed")
+		                                  : tr(b, "sin datos", "no data"),
+		           sizeof c->text);
+		return;
+	}
+	c->kind = OB_BL_NUM;
+	ob_chart_fmt(shown(r, count), dec, b->lang, c->text, sizeof c->text);
+	c->star = !count && has_flag(r, "unreliable");
+}
+
+/* Compare the rates of r0 and r1 (ob_rate_compare, 95%): false when they
+ * cannot be (no data, suppressed, no population, no baseline, not a rate
+ * per 100 000). */
+static bool compare(const struct ob_bl_row *r0, const struct ob_bl_row *r1, double per,
+                    struct ob_rate_cmp *c)
+{
+	return isfinite(shown(r0, true)) && isfinite(shown(r1, true)) && r0->den > 0 &&
+	       r1->den > 0 && eq(r1->unit, "per_100000") &&
+	       !ob_rate_compare(r0->count, r0->den, r1->count, r1->den, per, 0.95, c) &&
+	       !(c->flags & (OB_CMP_NO_BASELINE | OB_CMP_NO_POPULATION));
+}
+
+/* The change from r0 to r1 and whether it is beyond chance, as two cells. */
+static void change(struct tbl *t, const struct ob_bulletin *b, const struct ob_bl_row *r0,
+                   const struct ob_bl_row *r1, double per)
+{
+	struct ob_rate_cmp c;
+	char num[OB_CHART_NUM_MAX];
+	struct ob_bl_cell *x;
+
+	if (!compare(r0, r1, per, &c)) {
+		x = add(t);
+		x->kind = OB_BL_NA;
+		ob_strlcpy(x->text, "—", sizeof x->text);
+		text(t, "");
+		return;
+	}
+	ob_chart_fmt(c.pct_change, 1, b->lang, num, sizeof num);
+	x = add(t);
+	x->kind = OB_BL_NUM;
+	snprintf(x->text, sizeof x->text, "%s%s %%", c.pct_change > 0 ? "+" : "", num);
+	text(t, c.verdict == OB_CHANGE_INCREASE
+	                ? tr(b, "aumento significativo", "significant increase")
+	        : c.verdict == OB_CHANGE_DECREASE
+	                ? tr(b, "disminución significativa", "significant decrease")
+	        : c.verdict == OB_CHANGE_NONE ? tr(b, "dentro del azar", "within chance")
+	                                      : "");
+}
+
+/* A chart written by report/chart.h into memory, then to the sink. */
+struct fig {
+	FILE *f;
+	char *svg;
+	size_t len;
+};
+
+static FILE *fig_open(struct fig *g)
+{
+	g->svg = NULL;
+	g->len = 0;
+	g->f = open_memstream(&g->svg, &g->len);
+	return g->f;
+}
+
+static ob_err fig_close(struct fig *g, ob_err e, const struct ob_bl_sink *s, struct ob_diag *d)
+{
+	if (g->f && fclose(g->f) != 0 && !e)
+		e = OB_DIAG(d, OB_ENOMEM, "", 0, 0, NULL, 0, "sin memoria para un gráfico",
+		            "out of memory for a chart");
+	if (!g->f && !e)
+		e = OB_DIAG(d, OB_ENOMEM, "", 0, 0, NULL, 0, "sin memoria para un gráfico",
+		            "out of memory for a chart");
+	if (!e)
+		s->figure(s->ctx, g->svg, g->len);
+	free(g->svg);
+	g->f = NULL;
+	g->svg = NULL;
+	return e;
+}
+
+static void frame_of(const struct ob_bulletin *b, struct ob_chart_frame *f, double w, double hh,
+                     const char *title, const char *source)
+{
+	memset(f, 0, sizeof *f);
+	f->width = w;
+	f->height = hh;
+	f->lang = b->lang;
+	f->title = title;
+	f->source = source;
+	f->date = b->date;
+	f->decimals = 1;
+}
+
+/* The admin-1 units directly below the territory, in the rows' order. */
+static size_t children(const struct ob_bulletin *b, const char *ind, const char **codes,
+                       const char **names, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->n_rows && n < max; i++) {
+		const struct ob_bl_row *r = &b->rows[i];
+		bool seen = false;
+		if (r->year != b->year || !eq(r->indicator, ind) || !eq(r->parent, b->territory) ||
+		    !eq(r->sex, "T"))
+			continue;
+		for (size_t j = 0; j < n && !seen; j++)
+			seen = !strcmp(codes[j], r->territory);
+		if (!seen) {
+			codes[n] = r->territory;
+			names[n++] = r->territory_name ? r->territory_name : r->territory;
+		}
+	}
+	return n;
+}
+
+ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
+                         struct ob_diag *d)
+{
+	const struct ob_bl_row *top = NULL;
+	const char *name, *first;
+	char title[OB_BULLETIN_TEXT_MAX], meta[OB_BULLETIN_TEXT_MAX], note[OB_BULLETIN_TEXT_MAX];
+	char source[OB_BULLETIN_TEXT_MAX / 2], years[TREND_YEARS][8];
+	const char *xl[TREND_YEARS];
+	int y0, ny;
+	struct ob_chart_frame f;
+	struct tbl t = { 0 };
+	struct fig g = { 0 };
+	bool estimated = false, split = false, any_supp = false;
+	ob_err e = OB_OK;
+
+	for (size_t k = 0; k < b->n_ind && !top; k++)
+		top = find(b, b->ind[k].id, b->territory, b->year, "T");
+	if (!top)
+		return OB_DIAG(d, OB_ENOENT, "", 0, 0, b->territory, strlen(b->territory),
+		               "la publicación %s no tiene datos de este territorio en %d",
+		               "the release %s has no data for this territory in %d", b->release,
+		               b->year);
+	name = top->territory_name ? top->territory_name : b->territory;
+	first = b->ind[0].id;
+	snprintf(source, sizeof source, "%s %s, observa",
+	         tr(b, "Fuente: publicación", "Source: release"), b->release);
+	/* the trend starts at the release's first year of the territory, ten
+	 * years back at most: years the release does not have are not drawn */
+	y0 = b->year;
+	for (size_t i = 0; i < b->n_rows; i++)
+		if (b->rows[i].year < y0 && b->rows[i].year > b->year - TREND_YEARS &&
+		    eq(b->rows[i].territory, b->territory))
+			y0 = b->rows[i].year;
+	ny = b->year - y0 + 1;
+	for (int i = 0; i < ny; i++) {
+		snprintf(years[i], sizeof years[i], "%d", y0 + i);
+		xl[i] = years[i];
+	}
+	snprintf(title, sizeof title, "%s: %s, %d",
+	         tr(b, "Boletín de seguridad ciudadana", "Citizen security bulletin"), name, b->year);
+	snprintf(meta, sizeof meta, "%s %s · %s %s", tr(b, "Publicación", "Release"), b->release,
+	         tr(b, "datos al", "data as of"), b->date ? b->date : "—");
+	s->begin(s->ctx, b->lang, title, meta);
+
+	/* headline numbers */
+	s->heading(s->ctx, 2, tr(b, "Cifras principales", "Headline numbers"));
+	t.cols = 6;
+	text(&t, tr(b, "Indicador", "Indicator"));
+	year(&t, b->year);
+	text(&t, tr(b, "Víctimas", "Victims"));
+	year(&t, b->year - 1);
+	text(&t, tr(b, "Cambio de la tasa", "Change of the rate"));
+	text(&t, tr(b, "¿Más allá del azar? (95 %)", "Beyond chance? (95%)"));
+	for (size_t k = 0; k < b->n_ind; k++) {
+		const struct ob_bl_row *r1 = find(b, b->ind[k].id, b->territory, b->year, "T");
+		const struct ob_bl_row *r0 = find(b, b->ind[k].id, b->territory, b->year - 1, "T");
+		if (!r1)
+			continue;
+		any_supp |= suppressed(r1) || suppressed(r0);
+		estimated |= has_flag(r1, "estimated_denominator");
+		split |= has_flag(r1, "equal_split_denominator");
+		text(&t, ind_name(b, &b->ind[k]));
+		cell(&t, b, r1, false, 1);
+		cell(&t, b, r1, true, 0);
+		cell(&t, b, r0, false, 1);
+		change(&t, b, r0, r1, b->ind[k].multiplier);
+	}
+	flush(s, &t);
+	s->para(s->ctx, OB_BL_META,
+	        tr(b, "Tasas por 100 000 habitantes salvo que el indicador diga otra unidad. "
+	              "* Menos de 20 casos: tasa poco fiable. «—»: sin comparación posible.",
+	           "Rates per 100,000 people unless the indicator says otherwise. "
+	           "* Fewer than 20 events: unreliable rate. \"—\": no comparison possible."));
+
+	/* trends */
+	s->heading(s->ctx, 2, ny == TREND_YEARS ? tr(b, "Tendencia de diez años", "Ten-year trend")
+	                                        : tr(b, "Tendencia", "Trend"));
+	if (ny < TREND_YEARS) {
+		if (b->lang == OB_LANG_EN)
+			snprintf(note, sizeof note, "The release has %d years of this territory; the "
+			         "full trend takes ten (observa publish --year %d..%d).",
+			         ny, b->year - TREND_YEARS + 1, b->year);
+		else
+			snprintf(note, sizeof note, "La publicación tiene %d años de este territorio; la "
+			         "tendencia completa pide diez (observa publish --year %d..%d).",
+			         ny, b->year - TREND_YEARS + 1, b->year);
+		s->para(s->ctx, OB_BL_META, note);
+	}
+	for (size_t k = 0, drawn = 0; k < b->n_ind && drawn < TREND_CHARTS && !e; k++) {
+		double y[TREND_YEARS], lo[TREND_YEARS], hi[TREND_YEARS];
+		bool fl[TREND_YEARS], sp[TREND_YEARS];
+		struct ob_chart_series sr;
+		bool any = false;
+		char tt[OB_BULLETIN_TEXT_MAX];
+
+		for (int i = 0; i < ny; i++) {
+			const struct ob_bl_row *r = find(b, b->ind[k].id, b->territory, y0 + i, "T");
+			y[i] = shown(r, false);
+			lo[i] = r && isfinite(y[i]) ? r->lower : NAN;
+			hi[i] = r && isfinite(y[i]) ? r->upper : NAN;
+			fl[i] = has_flag(r, "unreliable");
+			sp[i] = suppressed(r);
+			any |= isfinite(y[i]);
+		}
+		if (!any)
+			continue;
+		sr = (struct ob_chart_series){ ind_name(b, &b->ind[k]), y, lo, hi, fl, sp };
+		snprintf(tt, sizeof tt, "%s, %s %s-%s", ind_name(b, &b->ind[k]), name, years[0],
+		         years[ny - 1]);
+		frame_of(b, &f, 720, 300, tt, source);
+		f.subtitle = tr(b, "con su intervalo de confianza del 95 %",
+		                "with its 95% confidence interval");
+		if (fig_open(&g))
+			e = ob_chart_line(g.f, &f, xl, (size_t)ny, &sr, 1, d);
+		e = fig_close(&g, e, s, d);
+		drawn++;
+	}
+
+	/* by sex */
+	if (!e) {
+		static const char *const sexes[] = { "F", "M", "U" };
+		const char *lab[3] = { tr(b, "Mujeres", "Women"), tr(b, "Hombres", "Men"),
+			               tr(b, "Sexo sin dato", "Sex not recorded") };
+		double y[3];
+		bool sp[3];
+		struct ob_chart_series sr = { NULL, y, NULL, NULL, NULL, sp };
+		bool any = false;
+		char tt[OB_BULLETIN_TEXT_MAX];
+
+		for (int i = 0; i < 3; i++) {
+			const struct ob_bl_row *r = find(b, first, b->territory, b->year, sexes[i]);
+			y[i] = shown(r, true);
+			sp[i] = suppressed(r);
+			any |= r != NULL;
+		}
+		if (any) {
+			s->heading(s->ctx, 2, tr(b, "Por sexo", "By sex"));
+			snprintf(tt, sizeof tt, "%s %s, %s %d", tr(b, "Víctimas por sexo:", "Victims by sex:"),
+			         ind_name(b, &b->ind[0]), name, b->year);
+			sr.name = ind_name(b, &b->ind[0]);
+			frame_of(b, &f, 720, 180, tt, source);
+			f.decimals = 0;
+			if (fig_open(&g))
+				e = ob_chart_bars(g.f, &f, lab, 3, &sr, 1, d);
+			e = fig_close(&g, e, s, d);
+		}
+	}
+
+	/* admin-1 units: small multiples and the units that changed most */
+	if (!e) {
+		const char *codes[256], *names[256];
+		size_t n = children(b, first, codes, names, OB_ARRAY_SIZE(codes));
+
+		if (n) {
+			double *y = ob_calloc(n * (size_t)ny, sizeof *y);
+			char tt[OB_BULLETIN_TEXT_MAX];
+			struct { size_t i; double pct; enum ob_change v; } most[CHANGED_MOST];
+			size_t nm = 0;
+
+			for (size_t u = 0; u < n; u++)
+				for (int i = 0; i < ny; i++)
+					y[u * (size_t)ny + (size_t)i] =
+						shown(find(b, first, codes[u], y0 + i, "T"), false);
+			s->heading(s->ctx, 2, top->level == 0 ? tr(b, "Por departamento", "By department")
+			                                      : tr(b, "Por municipio", "By municipality"));
+			snprintf(tt, sizeof tt, "%s, %s %s-%s", ind_name(b, &b->ind[0]), name, years[0],
+			         years[ny - 1]);
+			frame_of(b, &f, 720, 420, tt, source);
+			if (fig_open(&g))
+				e = ob_chart_small_multiples(g.f, &f, names, n, xl, (size_t)ny, y, d);
+			e = fig_close(&g, e, s, d);
+			free(y);
+
+			s->heading(s->ctx, 3, tr(b, "Los que más cambiaron", "Largest changes"));
+			t.cols = 5;
+			text(&t, tr(b, "Territorio", "Territory"));
+			year(&t, b->year - 1);
+			year(&t, b->year);
+			text(&t, tr(b, "Cambio", "Change"));
+			text(&t, tr(b, "¿Más allá del azar?", "Beyond chance?"));
+			for (size_t u = 0; u < n; u++) {
+				struct ob_rate_cmp c;
+				double pct;
+				enum ob_change v;
+				size_t at;
+				if (!compare(find(b, first, codes[u], b->year - 1, "T"),
+				             find(b, first, codes[u], b->year, "T"), b->ind[0].multiplier, &c))
+					continue;
+				pct = c.pct_change;
+				v = c.verdict;
+				/* keep the largest |pct|, significant changes first */
+				at = nm;
+				while (at > 0 && ((v != OB_CHANGE_NONE && most[at - 1].v == OB_CHANGE_NONE) ||
+				                  ((v != OB_CHANGE_NONE) == (most[at - 1].v != OB_CHANGE_NONE) &&
+				                   fabs(pct) > fabs(most[at - 1].pct))))
+					at--;
+				if (at >= CHANGED_MOST)
+					continue;
+				if (nm < CHANGED_MOST)
+					nm++;
+				memmove(&most[at + 1], &most[at], (nm - 1 - at) * sizeof most[0]);
+				most[at].i = u;
+				most[at].pct = pct;
+				most[at].v = v;
+			}
+			for (size_t m = 0; m < nm; m++) {
+				const struct ob_bl_row *r0 = find(b, first, codes[most[m].i], b->year - 1, "T");
+				const struct ob_bl_row *r1 = find(b, first, codes[most[m].i], b->year, "T");
+				text(&t, names[most[m].i]);
+				cell(&t, b, r0, false, 1);
+				cell(&t, b, r1, false, 1);
+				change(&t, b, r0, r1, b->ind[0].multiplier);
+			}
+			if (nm)
+				flush(s, &t);
+			t.n = 0;
+			if (!nm)
+				s->para(s->ctx, OB_BL_PLAIN,
+				        tr(b, "Ningún territorio tiene datos comparables de los dos años.",
+				           "No territory has comparable data for both years."));
+		}
+	}
+	free(t.c);
+
+	/* methods */
+	if (!e) {
+		char rule[OB_BULLETIN_TEXT_MAX];
+		s->heading(s->ctx, 2, tr(b, "Métodos", "Methods"));
+		snprintf(rule, sizeof rule, "%s %s. %s",
+		         tr(b, "Regla de conteo de las cifras principales:",
+		            "Counting rule of the headline numbers:"),
+		         top->counting_rule ? top->counting_rule : "—",
+		         tr(b, "Cada víctima se cuenta una vez, según la institución que la regla elige "
+		               "para el país y el año.",
+		            "Each victim is counted once, from the institution the rule chooses for the "
+		            "country and year."));
+		s->para(s->ctx, OB_BL_BOX, rule);
+		s->para(s->ctx, OB_BL_BOX,
+		        split ? tr(b, "Poblaciones: algunas son un reparto igual de la del territorio "
+		                      "superior, no una estimación.",
+		                   "Populations: some are an equal share of the unit above, not an estimate.")
+		        : estimated ? tr(b, "Poblaciones: estimadas o provisionales.",
+		                         "Populations: estimates or provisional.")
+		                    : tr(b, "Poblaciones: oficiales.", "Populations: official."));
+		s->para(s->ctx, OB_BL_BOX,
+		        any_supp ? tr(b, "Control de divulgación: las celdas con pocos casos se suprimen "
+		                         "(«suprimido») como en la publicación; nunca se muestran.",
+		                      "Disclosure control: cells with few events are withheld "
+		                      "(\"suppressed\") as in the release; they are never shown.")
+		                 : tr(b, "Control de divulgación: el de la publicación; ninguna cifra de "
+		                         "este boletín está suprimida.",
+		                      "Disclosure control: the release's; no number of this bulletin is "
+		                      "withheld."));
+		snprintf(rule, sizeof rule, "%s · %s %s", source, tr(b, "datos al", "data as of"),
+		         b->date ? b->date : "—");
+		s->para(s->ctx, OB_BL_META, rule);
+	}
+	{
+		struct ob_diag ed;
+		ob_err e2 = s->end(s->ctx, &ed);
+		if (!e && e2) {
+			*d = ed;
+			e = e2;
+		}
+	}
+	return e;
+}
+
+/* The HTML writer: one page, inline CSS, the SVG as it comes. */
+static const char CSS[] =
+	"body{font-family:'DejaVu Sans','Noto Sans',sans-serif;color:#1a1a1a;max-width:60rem;"
+	"margin:1.5rem auto;padding:0 1rem;line-height:1.4}"
+	"h1{font-size:1.6rem;margin:0 0 .2rem}h2{font-size:1.2rem;margin:1.8rem 0 .5rem;"
+	"border-bottom:2px solid #0072B2}h3{font-size:1rem;margin:1.2rem 0 .4rem}"
+	"table{border-collapse:collapse;width:100%;font-size:.9rem}"
+	"th,td{padding:.3rem .5rem;border-bottom:1px solid #d9d9d9;text-align:left;vertical-align:top}"
+	"th{background:#f2f2f2}td.n{text-align:right;white-space:nowrap}td.na{color:#595959;"
+	"font-style:italic}.meta{color:#595959;font-size:.85rem}p.box{background:#f5f7fa;"
+	"border-left:4px solid #0072B2;padding:.3rem 1rem;margin:0}"
+	"svg{max-width:100%;height:auto;display:block;margin:.5rem 0}";
+
+static void h(FILE *out, const char *s)
+{
+	chart_escs(out, s ? s : "");
+}
+
+static void html_begin(void *ctx, enum ob_lang lang, const char *title, const char *meta)
+{
+	FILE *out = ctx;
+	fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+	             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	             "<title>", lang == OB_LANG_EN ? "en" : "es");
+	h(out, title);
+	fprintf(out, "</title>\n<style>%s</style>\n</head>\n<body>\n<h1>", CSS);
+	h(out, title);
+	fputs("</h1>\n<p class=\"meta\">", out);
+	h(out, meta);
+	fputs("</p>\n", out);
+}
+
+static void html_heading(void *ctx, int level, const char *s)
+{
+	fprintf(ctx, "<h%d>", level);
+	h(ctx, s);
+	fprintf(ctx, "</h%d>\n", level);
+}
+
+static void html_para(void *ctx, enum ob_bl_para style, const char *s)
+{
+	fputs(style == OB_BL_META ? "<p class=\"meta\">" : style == OB_BL_BOX ? "<p class=\"box\">"
+	                                                                      : "<p>",
+	      ctx);
+	h(ctx, s);
+	fputs("</p>\n", ctx);
+}
+
+static void html_table(void *ctx, const struct ob_bl_cell *c, size_t rows, size_t cols)
+{
+	fputs("<table>\n", ctx);
+	for (size_t r = 0; r < rows; r++) {
+		fputs("<tr>", ctx);
+		for (size_t k = 0; k < cols; k++, c++) {
+			fputs(r == 0 ? "<th>" : c->kind == OB_BL_NUM ? "<td class=\"n\">"
+			                      : c->kind == OB_BL_NA  ? "<td class=\"n na\">"
+			                                             : "<td>",
+			      ctx);
+			h(ctx, c->text);
+			if (c->star)
+				fputs("<sup>*</sup>", ctx);
+			fputs(r == 0 ? "</th>" : "</td>", ctx);
+		}
+		fputs("</tr>\n", ctx);
+	}
+	fputs("</table>\n", ctx);
+}
+
+static void html_figure(void *ctx, const char *svg, size_t len)
+{
+	fwrite(svg, 1, len, ctx);
+}
+
+static ob_err html_end(void *ctx, struct ob_diag *d)
+{
+	fputs("</body>\n</html>\n", ctx);
+	if (ferror((FILE *)ctx))
+		return OB_DIAG(d, OB_EIO, "", 0, 0, NULL, 0, "no se pudo escribir el boletín",
+		               "could not write the bulletin");
+	return OB_OK;
+}
+
+ob_err ob_bulletin_html(FILE *out, const struct ob_bulletin *b, struct ob_diag *d)
+{
+	const struct ob_bl_sink s = { out, html_begin, html_heading, html_para, html_table,
+		                      html_figure, html_end };
+	return ob_bulletin_write(b, &s, d);
+}

@@ -1,0 +1,106 @@
+/*
+ * bulletin.h - a bulletin of one territory (a country or an admin-1 unit)
+ * and one year as a self-contained HTML page: inline CSS and SVG charts
+ * (report/chart.h), no script, no external request.
+ *
+ * Its numbers are a release's (publish/release.h: the "indicators" table,
+ * read by the caller from <release>/indicators.json): the same counts,
+ * rates, intervals and flags, after the same counting rules and disclosure
+ * control, so a bulletin never shows what its release withholds. A
+ * suppressed cell (status C) is written "suprimido" / "suppressed", a cell
+ * without data (status M) "sin datos" / "no data", never 0.
+ *
+ * Content: the headline table (each indicator's value and count for the
+ * year, the change against the year before, and whether it is beyond
+ * chance: ob_rate_compare at 95% on counts and populations, for rates per
+ * 100 000); the trend of the first indicators over ten years; the count by
+ * sex; small multiples of the admin-1 units below the territory; the units
+ * that changed most; a methods box (counting rules, populations and
+ * whether estimated, suppression); the source line and the date.
+ *
+ * Ownership: every string and array is the caller's; nothing is kept.
+ * The same content goes to HTML or to PDF through a sink (struct
+ * ob_bl_sink), so the two never differ in what they say.
+ */
+#ifndef OB_REPORT_BULLETIN_H
+#define OB_REPORT_BULLETIN_H
+
+#include "base/common.h"
+#include "base/lang.h"
+#include "base/limits.h"
+
+/* One row of a release's indicators table; NaN for an empty cell. */
+struct ob_bl_row {
+	const char *indicator, *country, *territory, *territory_name, *parent;
+	const char *sex, *counting_rule, *flags, *status, *unit;
+	int level, year;
+	double count, den, value, lower, upper;
+};
+
+/* What the bulletin says of an indicator (from the catalogue). */
+struct ob_bl_indicator {
+	const char *id, *name_es, *name_en;
+	double multiplier;
+};
+
+struct ob_bulletin {
+	enum ob_lang lang;
+	const char *territory; /* its code */
+	int year;
+	const char *release;   /* "v3" */
+	const char *date;      /* of the release, "2026-11-30" */
+	const struct ob_bl_row *rows;
+	size_t n_rows;
+	const struct ob_bl_indicator *ind; /* in the order shown */
+	size_t n_ind;
+};
+
+/* One cell of a bulletin's table. */
+enum ob_bl_kind { OB_BL_TEXT, OB_BL_NUM, OB_BL_NA };
+struct ob_bl_cell {
+	char text[OB_BULLETIN_CELL_MAX];
+	enum ob_bl_kind kind;
+	bool star; /* a rate from fewer than 20 events: an asterisk */
+};
+
+/* Styles of a paragraph. */
+enum ob_bl_para { OB_BL_PLAIN, OB_BL_META, OB_BL_BOX };
+
+/*
+ * What a bulletin is written to, block after block: the HTML page or the
+ * PDF's pages. Texts are plain UTF-8 (each writer escapes or lays them
+ * out; the title and meta given to begin() stay valid until end(), as
+ * the PDF repeats meta at each page's foot); svg[0..len) is one <svg>
+ * element of report/chart.h. A table is rows * cols cells, row-major, its
+ * first row the header. The writer remembers its first error; end()
+ * returns it.
+ */
+struct ob_bl_sink {
+	void *ctx;
+	void (*begin)(void *ctx, enum ob_lang lang, const char *title, const char *meta);
+	void (*heading)(void *ctx, int level, const char *text);
+	void (*para)(void *ctx, enum ob_bl_para style, const char *text);
+	void (*table)(void *ctx, const struct ob_bl_cell *cells, size_t rows, size_t cols);
+	void (*figure)(void *ctx, const char *svg, size_t len);
+	ob_err (*end)(void *ctx, struct ob_diag *d);
+};
+
+/*
+ * Write the bulletin to s. OB_ENOENT (d says which) when the release has no
+ * row of the territory in that year (nothing is written then); what s->end
+ * returns otherwise (OB_EIO after a write error).
+ */
+ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
+                         struct ob_diag *d);
+
+/* The bulletin as one HTML page on out. */
+ob_err ob_bulletin_html(FILE *out, const struct ob_bulletin *b, struct ob_diag *d);
+
+/*
+ * The bulletin as a PDF on out (report/bulletin_pdf.c): A4 pages, text
+ * laid out by Pango in DejaVu Sans (embedded), the same SVG charts drawn by
+ * librsvg, "página N de M" at the foot of each page.
+ */
+ob_err ob_bulletin_pdf(FILE *out, const struct ob_bulletin *b, struct ob_diag *d);
+
+#endif

@@ -1,0 +1,340 @@
+/* bulletin_pdf.c - a bulletin as a PDF (report/bulletin.h): A4 pages drawn
+ * with cairo, text laid out by Pango, the SVG charts drawn by librsvg.
+ *
+ * The bulletin is written twice: once to count the pages (nothing kept),
+ * once for real, so that each foot says "página N de M". A block that does
+ * not fit what is left of a page starts the next one; a heading is kept
+ * with what follows it; a chart taller than a page is scaled down to fit;
+ * a table breaks between rows and repeats its header. The font caches are
+ * emptied at the end (one PDF per process is the common case, and a
+ * process that checks its leaks finds none). */
+#include "report/bulletin.h"
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <fontconfig/fontconfig.h>
+#include <librsvg/rsvg.h>
+#include <pango/pangocairo.h>
+
+#define PAGE_W 595.276 /* A4 in points */
+#define PAGE_H 841.890
+#define MARGIN 51.0    /* 18 mm */
+#define FOOT 24.0      /* room kept for the page number */
+#define TEXT_W (PAGE_W - 2 * MARGIN)
+#define BOTTOM (PAGE_H - MARGIN - FOOT)
+#define FONT "DejaVu Sans"
+
+struct pdf {
+	cairo_surface_t *surface;
+	cairo_t *cr;
+	FILE *out;          /* NULL: the counting pass */
+	enum ob_lang lang;
+	const char *meta;   /* at each page's foot */
+	double y;
+	int page, pages;    /* pages: of the counting pass, 0 during it */
+	bool write_error;
+	char error[OB_BULLETIN_TEXT_MAX];
+};
+
+static cairo_status_t write_out(void *closure, const unsigned char *data, unsigned int len)
+{
+	struct pdf *p = closure;
+	if (!p->out)
+		return CAIRO_STATUS_SUCCESS;
+	if (fwrite(data, 1, len, p->out) != len) {
+		p->write_error = true;
+		return CAIRO_STATUS_WRITE_ERROR;
+	}
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* A layout of text in FONT at size points, wrapped at width. */
+static PangoLayout *layout(struct pdf *p, const char *text, double size, bool bold, bool italic,
+                           double width, PangoAlignment align)
+{
+	PangoLayout *l = pango_cairo_create_layout(p->cr);
+	PangoFontDescription *fd = pango_font_description_from_string(FONT);
+
+	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+	if (bold)
+		pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
+	if (italic)
+		pango_font_description_set_style(fd, PANGO_STYLE_ITALIC);
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_alignment(l, align);
+	pango_layout_set_text(l, text, -1);
+	return l;
+}
+
+static double height(PangoLayout *l)
+{
+	int w, h;
+	pango_layout_get_size(l, &w, &h);
+	return (double)h / PANGO_SCALE;
+}
+
+static void draw(struct pdf *p, PangoLayout *l, double x, double y, double r, double g, double b)
+{
+	cairo_set_source_rgb(p->cr, r, g, b);
+	cairo_move_to(p->cr, x, y);
+	pango_cairo_show_layout(p->cr, l);
+}
+
+static void foot(struct pdf *p)
+{
+	char s[OB_BULLETIN_TEXT_MAX];
+	PangoLayout *l;
+
+	if (p->pages)
+		snprintf(s, sizeof s, p->lang == OB_LANG_EN ? "%s · page %d of %d"
+		                                            : "%s · página %d de %d",
+		         p->meta, p->page, p->pages);
+	else
+		snprintf(s, sizeof s, "%s · %d", p->meta, p->page);
+	l = layout(p, s, 7.5, false, false, TEXT_W, PANGO_ALIGN_RIGHT);
+	draw(p, l, MARGIN, PAGE_H - MARGIN - height(l), 0.35, 0.35, 0.35);
+	g_object_unref(l);
+}
+
+/* Room for h points, or the next page. */
+static void need(struct pdf *p, double h)
+{
+	if (p->y + h <= BOTTOM || p->y <= MARGIN)
+		return;
+	foot(p);
+	cairo_show_page(p->cr);
+	p->page++;
+	p->y = MARGIN;
+}
+
+static void pdf_begin(void *ctx, enum ob_lang lang, const char *title, const char *meta)
+{
+	struct pdf *p = ctx;
+	PangoLayout *l = layout(p, title, 17, true, false, TEXT_W, PANGO_ALIGN_LEFT);
+
+	p->lang = lang;
+	p->meta = meta;
+	p->page = 1;
+	p->y = MARGIN;
+	draw(p, l, MARGIN, p->y, 0.1, 0.1, 0.1);
+	p->y += height(l) + 2;
+	g_object_unref(l);
+	l = layout(p, meta, 9, false, false, TEXT_W, PANGO_ALIGN_LEFT);
+	draw(p, l, MARGIN, p->y, 0.35, 0.35, 0.35);
+	p->y += height(l) + 4;
+	g_object_unref(l);
+}
+
+static void pdf_heading(void *ctx, int level, const char *text)
+{
+	struct pdf *p = ctx;
+	PangoLayout *l = layout(p, text, level <= 2 ? 12.5 : 10.5, true, false, TEXT_W,
+	                        PANGO_ALIGN_LEFT);
+	double h = height(l);
+
+	p->y += level <= 2 ? 12 : 6;
+	need(p, h + 90); /* with the start of what follows */
+	draw(p, l, MARGIN, p->y, 0.1, 0.1, 0.1);
+	p->y += h + 2;
+	if (level <= 2) {
+		cairo_set_source_rgb(p->cr, 0, 0x72 / 255.0, 0xB2 / 255.0);
+		cairo_set_line_width(p->cr, 1.5);
+		cairo_move_to(p->cr, MARGIN, p->y);
+		cairo_line_to(p->cr, MARGIN + TEXT_W, p->y);
+		cairo_stroke(p->cr);
+		p->y += 4;
+	}
+	p->y += 2;
+	g_object_unref(l);
+}
+
+static void pdf_para(void *ctx, enum ob_bl_para style, const char *text)
+{
+	struct pdf *p = ctx;
+	double in = style == OB_BL_BOX ? 10 : 0;
+	PangoLayout *l = layout(p, text, style == OB_BL_META ? 8 : 9, false, false, TEXT_W - 2 * in,
+	                        PANGO_ALIGN_LEFT);
+	double h = height(l);
+
+	need(p, h + 6);
+	if (style == OB_BL_BOX) {
+		cairo_set_source_rgb(p->cr, 0xf5 / 255.0, 0xf7 / 255.0, 0xfa / 255.0);
+		cairo_rectangle(p->cr, MARGIN, p->y, TEXT_W, h + 6);
+		cairo_fill(p->cr);
+		cairo_set_source_rgb(p->cr, 0, 0x72 / 255.0, 0xB2 / 255.0);
+		cairo_rectangle(p->cr, MARGIN, p->y, 3, h + 6);
+		cairo_fill(p->cr);
+		p->y += 3;
+	}
+	if (style == OB_BL_META)
+		draw(p, l, MARGIN + in, p->y, 0.35, 0.35, 0.35);
+	else
+		draw(p, l, MARGIN + in, p->y, 0.1, 0.1, 0.1);
+	p->y += h + (style == OB_BL_BOX ? 3 : 6);
+	g_object_unref(l);
+}
+
+/* Column widths: the first (names) takes what the numbers leave. */
+static void widths(size_t cols, double *w)
+{
+	double rest = cols > 1 ? TEXT_W * (cols > 5 ? 0.64 : 0.6) / (double)(cols - 1) : 0;
+	w[0] = TEXT_W - rest * (double)(cols - 1);
+	for (size_t k = 1; k < cols; k++)
+		w[k] = rest;
+}
+
+/* One row at p->y; returns its height. draw_it false: only measure. */
+static double row(struct pdf *p, const struct ob_bl_cell *c, size_t cols, const double *w,
+                  bool header, bool draw_it)
+{
+	PangoLayout *l[16];
+	double hmax = 0, x = MARGIN;
+	const double pad = 3;
+	char s[OB_BULLETIN_CELL_MAX + 4];
+
+	for (size_t k = 0; k < cols; k++) {
+		snprintf(s, sizeof s, "%s%s", c[k].text, c[k].star ? "*" : "");
+		l[k] = layout(p, s, 8.5, header, !header && c[k].kind == OB_BL_NA, w[k] - 2 * pad,
+		              !header && c[k].kind != OB_BL_TEXT ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+		if (height(l[k]) > hmax)
+			hmax = height(l[k]);
+	}
+	hmax += 2 * pad;
+	if (draw_it) {
+		if (header) {
+			cairo_set_source_rgb(p->cr, 0xf2 / 255.0, 0xf2 / 255.0, 0xf2 / 255.0);
+			cairo_rectangle(p->cr, MARGIN, p->y, TEXT_W, hmax);
+			cairo_fill(p->cr);
+		}
+		for (size_t k = 0; k < cols; k++) {
+			bool na = !header && c[k].kind == OB_BL_NA;
+			draw(p, l[k], x + pad, p->y + pad, na ? 0.35 : 0.1, na ? 0.35 : 0.1,
+			     na ? 0.35 : 0.1);
+			x += w[k];
+		}
+		cairo_set_source_rgb(p->cr, 0xd9 / 255.0, 0xd9 / 255.0, 0xd9 / 255.0);
+		cairo_set_line_width(p->cr, 0.6);
+		cairo_move_to(p->cr, MARGIN, p->y + hmax);
+		cairo_line_to(p->cr, MARGIN + TEXT_W, p->y + hmax);
+		cairo_stroke(p->cr);
+	}
+	for (size_t k = 0; k < cols; k++)
+		g_object_unref(l[k]);
+	return hmax;
+}
+
+static void pdf_table(void *ctx, const struct ob_bl_cell *c, size_t rows, size_t cols)
+{
+	struct pdf *p = ctx;
+	double w[16];
+
+	if (cols > OB_ARRAY_SIZE(w) || !rows)
+		return;
+	widths(cols, w);
+	need(p, row(p, c, cols, w, true, false) +
+	                (rows > 1 ? row(p, c + cols, cols, w, false, false) : 0));
+	p->y += row(p, c, cols, w, true, true);
+	for (size_t r = 1; r < rows; r++) {
+		int page = p->page;
+		need(p, row(p, c + r * cols, cols, w, false, false));
+		if (p->page != page) /* the header again on the new page */
+			p->y += row(p, c, cols, w, true, true);
+		p->y += row(p, c + r * cols, cols, w, false, true);
+	}
+	p->y += 6;
+}
+
+static void pdf_figure(void *ctx, const char *svg, size_t len)
+{
+	struct pdf *p = ctx;
+	GError *err = NULL;
+	RsvgHandle *hd = rsvg_handle_new_from_data((const guint8 *)svg, len, &err);
+	double w = 0, h = 0, scale;
+	RsvgRectangle vp;
+
+	if (!hd || !rsvg_handle_get_intrinsic_size_in_pixels(hd, &w, &h) || w <= 0 || h <= 0) {
+		if (err)
+			snprintf(p->error, sizeof p->error, "%s", err->message);
+		else
+			snprintf(p->error, sizeof p->error, "SVG");
+		goto free_handle;
+	}
+	scale = TEXT_W / w;
+	if (h * scale > BOTTOM - MARGIN)
+		scale = (BOTTOM - MARGIN) / h;
+	need(p, h * scale + 6);
+	vp = (RsvgRectangle){ MARGIN + (TEXT_W - w * scale) / 2, p->y, w * scale, h * scale };
+	if (!rsvg_handle_render_document(hd, p->cr, &vp, &err))
+		snprintf(p->error, sizeof p->error, "%s", err ? err->message : "SVG");
+	p->y += h * scale + 6;
+free_handle:
+	if (err)
+		g_error_free(err);
+	if (hd)
+		g_object_unref(hd);
+}
+
+static ob_err pdf_end(void *ctx, struct ob_diag *d)
+{
+	struct pdf *p = ctx;
+	cairo_status_t st;
+
+	foot(p);
+	cairo_show_page(p->cr);
+	st = cairo_status(p->cr);
+	cairo_destroy(p->cr);
+	p->cr = NULL;
+	cairo_surface_finish(p->surface);
+	if (!st)
+		st = cairo_surface_status(p->surface);
+	cairo_surface_destroy(p->surface);
+	p->surface = NULL;
+	if (p->write_error)
+		return OB_DIAG(d, OB_EIO, "", 0, 0, NULL, 0, "no se pudo escribir el boletín",
+		               "could not write the bulletin");
+	if (p->error[0])
+		return OB_DIAG(d, OB_EIO, "", 0, 0, NULL, 0, "un gráfico no se pudo dibujar: %s",
+		               "a chart could not be drawn: %s", p->error);
+	if (st)
+		return OB_DIAG(d, OB_EIO, "", 0, 0, NULL, 0, "cairo: %s", "cairo: %s",
+		               cairo_status_to_string(st));
+	return OB_OK;
+}
+
+static ob_err pass(struct pdf *p, const struct ob_bulletin *b, struct ob_diag *d)
+{
+	const struct ob_bl_sink s = { p, pdf_begin, pdf_heading, pdf_para, pdf_table, pdf_figure,
+		                      pdf_end };
+	ob_err e;
+
+	p->surface = cairo_pdf_surface_create_for_stream(write_out, p, PAGE_W, PAGE_H);
+	p->cr = cairo_create(p->surface);
+	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "observa");
+	e = ob_bulletin_write(b, &s, d);
+	if (p->cr) /* refused before it began: pdf_end was not called */
+		cairo_destroy(p->cr);
+	if (p->surface)
+		cairo_surface_destroy(p->surface);
+	p->cr = NULL;
+	p->surface = NULL;
+	return e;
+}
+
+ob_err ob_bulletin_pdf(FILE *out, const struct ob_bulletin *b, struct ob_diag *d)
+{
+	struct pdf p = { 0 };
+	ob_err e;
+
+	if ((e = pass(&p, b, d)))
+		return e;
+	p = (struct pdf){ .out = out, .pages = p.page };
+	e = pass(&p, b, d);
+	/* the font caches of Pango, cairo and fontconfig live until here */
+	pango_cairo_font_map_set_default(NULL);
+	cairo_debug_reset_static_data();
+	FcFini();
+	return e;
+}
