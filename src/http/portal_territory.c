@@ -320,6 +320,16 @@ static size_t unit_indicators(struct ob_page *pg, const char *code)
 			years[j] = years[j - 1];
 			years[j - 1] = t;
 		}
+	for (size_t i = 0; i < set->n; i++)
+		nind += s[i].n > 0;
+	if (!nind) {
+		/* no table with no row */
+		OB_HTML_LIT(b, "<p>");
+		ob_html_text(b, OB_L(pg, "La publicación no tiene cifras de este territorio.",
+		                     "The release has no figures for this territory."));
+		OB_HTML_LIT(b, "</p>\n");
+		goto out;
+	}
 	OB_HTML_LIT(b, "<div class=\"table-wrap\"><table class=\"indicators\">\n<caption>");
 	ob_html_text(b, OB_L(pg, "Valores de ", "Values of "));
 	OB_HTML_TEXTF(b, "%lld", latest);
@@ -334,7 +344,6 @@ static size_t unit_indicators(struct ob_page *pg, const char *code)
 		const struct unit_year *y = NULL;
 		if (!s[i].n)
 			continue;
-		nind++;
 		for (size_t k = 0; k < s[i].n; k++)
 			if (s[i].v[k].year == latest)
 				y = &s[i].v[k];
@@ -366,13 +375,6 @@ static size_t unit_indicators(struct ob_page *pg, const char *code)
 		OB_HTML_LIT(b, "</td></tr>\n");
 	}
 	OB_HTML_LIT(b, "</tbody></table></div>\n");
-	if (!nind) {
-		OB_HTML_LIT(b, "<p>");
-		ob_html_text(b, OB_L(pg, "La publicación no tiene cifras de este territorio.",
-		                     "The release has no figures for this territory."));
-		OB_HTML_LIT(b, "</p>\n");
-		goto out;
-	}
 	/* the trend: the headline's chart, then indicators by year */
 	OB_HTML_LIT(b, "<h2 id=\"trend\">");
 	ob_html_text(b, OB_L(pg, "Evolución", "Trend"));
