@@ -16,6 +16,11 @@
  * buffer failed, and its writer checks ob_buf_failed() once at the end
  * (the portal answers 413 then, never a cut page). Nothing here allocates
  * besides the buffer itself, and nothing here owns anything.
+ *
+ * One exception to "markup only from literals": ob_html_trusted_report_svg
+ * inserts a chart drawn by src/report/chart.h, which escapes every text it
+ * draws itself (ob_svg_escape). It is the only raw path; nothing else may
+ * be passed to it.
  */
 #ifndef OB_HTTP_HTML_H
 #define OB_HTTP_HTML_H
@@ -46,6 +51,11 @@ void ob_html_attr_(struct ob_buf *b, const char *name, const char *value);
 		ob_html_text((b), (text));           \
 		OB_HTML_LIT(b, "</" tag ">");        \
 	} while (0)
+
+/* The SVG bytes svg[0..n) written by an ob_chart_* function of
+ * src/report/chart.h, as they are. Only for that: the charts escape their
+ * own texts; anything else goes through ob_html_text. */
+void ob_html_trusted_report_svg(struct ob_buf *b, const char *svg, size_t n);
 
 /* ---- URLs (written into their own buffer, then as an attribute) ---- */
 

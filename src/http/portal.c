@@ -8,7 +8,9 @@
 #include <jansson.h>
 #include <math.h>
 
+#include "http/cache.h"
 #include "publish/release.h"
+#include "report/chart.h"
 
 /* web/portal.css and web/portal.js (portal_assets.c, generated) */
 extern const char ob_portal_css_hash[], ob_portal_js_hash[];
@@ -281,6 +283,65 @@ void ob_page_not_found(struct ob_page *pg)
 		b->failed = true;
 	ob_buf_release(&u);
 	ob_page_end(pg);
+}
+
+void ob_page_sparkline(struct ob_page *pg, double width, double height, const double *y,
+                       size_t n, const char *label)
+{
+	struct ob_diag d;
+	char *svg = NULL;
+	size_t len = 0;
+	FILE *mem;
+	ob_err e;
+
+	ob_diag_clear(&d);
+	if (!(mem = open_memstream(&svg, &len)))
+		return;
+	e = ob_chart_sparkline_lang(mem, width, height, y, n, label, pg->lang, &d);
+	if (fclose(mem) == 0 && !e)
+		ob_html_trusted_report_svg(pg->b, svg, len);
+	free(svg);
+}
+
+void ob_page_line_chart(struct ob_page *pg, const struct ob_chart_frame *f,
+                        const char *const *x_labels, size_t nx,
+                        const struct ob_chart_series *s, size_t ns)
+{
+	struct ob_diag d;
+	char *svg = NULL;
+	size_t len = 0;
+	FILE *mem;
+	ob_err e;
+
+	ob_diag_clear(&d);
+	if (!(mem = open_memstream(&svg, &len)))
+		return;
+	e = ob_chart_line(mem, f, x_labels, nx, s, ns, &d);
+	if (fclose(mem) == 0 && !e) {
+		OB_HTML_LIT(pg->b, "<figure class=\"chart\">");
+		ob_html_trusted_report_svg(pg->b, svg, len);
+		OB_HTML_LIT(pg->b, "</figure>\n");
+	}
+	free(svg);
+}
+
+/* the content type of the fragments in the answer cache: never an answer's */
+static const char fragment_type[] = "text/html; fragment";
+
+bool ob_page_fragment_get(struct ob_page *pg, const char *key, const char *stamp)
+{
+	struct ob_http_cache *cache = pg->c->ctx->cache;
+
+	return cache && ob_http_cache_get(cache, key, stamp, pg->b) == fragment_type;
+}
+
+void ob_page_fragment_put(struct ob_page *pg, const char *key, const char *stamp, size_t from)
+{
+	struct ob_http_cache *cache = pg->c->ctx->cache;
+
+	if (cache && !ob_buf_failed(pg->b) && from <= pg->b->len)
+		ob_http_cache_put(cache, key, stamp, fragment_type, pg->b->ptr + from,
+		                  pg->b->len - from);
 }
 
 void ob_page_num(struct ob_page *pg, double v, int decimals)

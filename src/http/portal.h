@@ -51,6 +51,29 @@ void ob_page_not_found(struct ob_page *pg);
  * Spanish, "12.3" in English; thousands grouped by a no-break space). */
 void ob_page_num(struct ob_page *pg, double v, int decimals);
 
+/* A sparkline of y[0..n) (NaN: no data), named label, drawn by
+ * src/report/chart.h into the page; nothing when it cannot be drawn (the
+ * table beside it carries the numbers). */
+void ob_page_sparkline(struct ob_page *pg, double width, double height, const double *y,
+                       size_t n, const char *label);
+
+/* A line chart (src/report/chart.h, ob_chart_line) into the page; nothing
+ * when it cannot be drawn (the table beside it carries the numbers). */
+struct ob_chart_frame;
+struct ob_chart_series;
+void ob_page_line_chart(struct ob_page *pg, const struct ob_chart_frame *f,
+                        const char *const *x_labels, size_t nx,
+                        const struct ob_chart_series *s, size_t ns);
+
+/* Fragments of pages that cost a computation over the records (the
+ * completeness tables), kept in the server's answer cache (http/cache.h)
+ * under key and the snapshot's stamp: a new snapshot computes them again.
+ * ob_page_fragment_get appends the fragment to the page and returns true
+ * when it is held; ob_page_fragment_put keeps the page's bytes from offset
+ * `from` to its end (not when the page has failed). */
+bool ob_page_fragment_get(struct ob_page *pg, const char *key, const char *stamp);
+void ob_page_fragment_put(struct ob_page *pg, const char *key, const char *stamp, size_t from);
+
 /* The pages (portal_home.c, portal_territory.c). */
 void ob_page_home(struct ob_page *pg);
 void ob_page_territories(struct ob_page *pg);

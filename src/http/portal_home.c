@@ -7,6 +7,8 @@
  * answers. */
 #include "http/portal.h"
 
+#include <math.h>
+
 #include "base/log.h"
 #include "engine/completeness.h"
 #include "engine/indicators.h"
@@ -189,14 +191,25 @@ static void change_cell(struct ob_page *pg, const struct ob_indicator *def,
 	OB_HTML_LIT(b, "</td>");
 }
 
-/* The last ten years as text ("2015: 12,3 · 2016: ..."); a chart when the
- * report module draws them. */
-static void trend_cell(struct ob_page *pg, const struct country *c)
+/* The last ten years: a sparkline, and its numbers as text beside it
+ * ("2015: 12,3 · 2016: ..."). */
+static void trend_cell(struct ob_page *pg, const char *name, const struct country *c)
 {
 	struct ob_buf *b = pg->b;
 	size_t first = c->n > TREND_YEARS ? c->n - TREND_YEARS : 0;
+	double y[TREND_YEARS];
+	char label[2 * OB_MAX_NAME + 64];
 
 	OB_HTML_LIT(b, "<td class=\"trend\">");
+	if (c->n > first) {
+		for (size_t i = first; i < c->n; i++)
+			y[i - first] = c->v[i].has_value ? c->v[i].value : NAN;
+		if (snprintf(label, sizeof(label), "%s, %s, %lld-%lld", name, c->name,
+		             c->v[first].year, c->v[c->n - 1].year) < 0)
+			label[0] = '\0';
+		ob_page_sparkline(pg, 96, 24, y, c->n - first, label);
+		OB_HTML_LIT(b, " <span class=\"trend-text\">");
+	}
 	for (size_t i = first; i < c->n; i++) {
 		if (i > first)
 			ob_html_text(b, " · ");
@@ -206,6 +219,8 @@ static void trend_cell(struct ob_page *pg, const struct country *c)
 		else
 			ob_html_text(b, "—");
 	}
+	if (c->n > first)
+		OB_HTML_LIT(b, "</span>");
 	OB_HTML_LIT(b, "</td>");
 }
 
@@ -254,7 +269,7 @@ static void headline_table(struct ob_page *pg, const struct ob_indicator *def,
 		OB_HTML_LIT(b, "</a></th>");
 		value_cells(pg, year_of(c, h->latest));
 		change_cell(pg, def, year_of(c, h->latest - 1), year_of(c, h->latest));
-		trend_cell(pg, c);
+		trend_cell(pg, name, c);
 		OB_HTML_LIT(b, "</tr>\n");
 		if (ob_buf_failed(&u))
 			b->failed = true;
@@ -263,9 +278,12 @@ static void headline_table(struct ob_page *pg, const struct ob_indicator *def,
 	OB_HTML_LIT(b, "</tbody></table></div>\n</section>\n");
 }
 
-/* The completeness of the latest twelve months delivered, per source. */
+/* The completeness of the latest twelve months delivered, per source:
+ * computed once per snapshot and language (ob_page_fragment_*). */
 static void completeness(struct ob_page *pg)
 {
+	const char *key;
+	size_t from;
 	struct ob_http_call *c = pg->c;
 	struct ob_buf *b = pg->b;
 	struct ob_completeness_options o = { 0 };
@@ -289,6 +307,13 @@ static void completeness(struct ob_page *pg)
 		OB_HTML_LIT(b, "</p>\n</section>\n");
 		return;
 	}
+	key = OB_L(pg, "portal/home/completeness/es", "portal/home/completeness/en");
+	if (ob_page_fragment_get(pg, key, ref->snap->stamp)) {
+		OB_HTML_LIT(b, "</section>\n");
+		ob_snaphold_put(c->ctx->snaps, ref);
+		return;
+	}
+	from = b->len;
 	if (ob_completeness_build(c->ctx->store, ref->snap, ref->pop, &o, &t, &d)) {
 		OB_WARN("portal: completitud: %s", "portal: completeness: %s", d.message);
 		OB_HTML_LIT(b, "<p>");
@@ -337,7 +362,9 @@ static void completeness(struct ob_page *pg)
 		}
 		OB_HTML_LIT(b, "</tr>\n");
 	}
-	OB_HTML_LIT(b, "</tbody></table></div>\n</section>\n");
+	OB_HTML_LIT(b, "</tbody></table></div>\n");
+	ob_page_fragment_put(pg, key, ref->snap->stamp, from);
+	OB_HTML_LIT(b, "</section>\n");
 	ob_completeness_release(&t);
 	ob_snaphold_put(c->ctx->snaps, ref);
 }

@@ -8,6 +8,10 @@
  * in GET /api/v1/territories. */
 #include "http/portal.h"
 
+#include <math.h>
+
+#include "report/chart.h"
+
 #include "base/log.h"
 #include "engine/completeness.h"
 #include "engine/indicators.h"
@@ -216,6 +220,60 @@ static void no_value(struct ob_page *pg, const struct unit_year *y)
 	OB_HTML_LIT(pg->b, "</span>");
 }
 
+/* The homicide rate (or the first indicator with figures) over the years,
+ * with its 95% interval as a band, unreliable values hollow, suppressed
+ * ones marked. The trend table under it has the numbers. */
+static void trend_chart(struct ob_page *pg, const struct ob_indicator_set *set,
+                        const struct unit_series *s, const long long *years, size_t nyears)
+{
+	const struct ob_indicator *def = NULL;
+	const struct unit_series *u = NULL;
+	char labels[TREND_MAX][24], title[OB_MAX_NAME + 64];
+	const char *xl[TREND_MAX];
+	double y[TREND_MAX], lo[TREND_MAX], hi[TREND_MAX];
+	bool flag[TREND_MAX], sup[TREND_MAX];
+	struct ob_chart_series series = { 0 };
+	struct ob_chart_frame f = { 0 };
+
+	for (size_t i = 0; i < set->n && !u; i++)
+		if (s[i].n && !strcmp(set->v[i].id, "homicide_rate"))
+			def = &set->v[i], u = &s[i];
+	for (size_t i = 0; i < set->n && !u; i++)
+		if (s[i].n)
+			def = &set->v[i], u = &s[i];
+	if (!u || nyears < 2)
+		return;
+	for (size_t j = 0; j < nyears; j++) {
+		const struct unit_year *v = NULL;
+		for (size_t k = 0; k < u->n; k++)
+			if (u->v[k].year == years[j])
+				v = &u->v[k];
+		snprintf(labels[j], sizeof(labels[j]), "%lld", years[j]);
+		xl[j] = labels[j];
+		y[j] = v && v->has_value ? v->value : NAN;
+		lo[j] = v && v->has_value ? v->lower : NAN;
+		hi[j] = v && v->has_value ? v->upper : NAN;
+		flag[j] = v && v->has_value && v->unreliable;
+		sup[j] = v && !strcmp(v->status, "C");
+	}
+	if (snprintf(title, sizeof(title), "%s, %lld-%lld",
+	             OB_L(pg, def->name_es, def->name_en), years[0], years[nyears - 1]) < 0)
+		title[0] = '\0';
+	series.name = OB_L(pg, def->name_es, def->name_en);
+	series.y = y;
+	series.lo = lo;
+	series.hi = hi;
+	series.flag = flag;
+	series.suppressed = sup;
+	f.width = 640;
+	f.height = 300;
+	f.lang = pg->lang;
+	f.title = title;
+	f.subtitle = OB_L(pg, "con su intervalo del 95 %", "with its 95% interval");
+	f.decimals = 2;
+	ob_page_line_chart(pg, &f, xl, nyears, &series, 1);
+}
+
 /* Every published indicator of the unit: the latest year with interval and
  * flags, then the years before in a second table. Returns how many
  * indicators have no value in the latest year. */
@@ -262,6 +320,16 @@ static size_t unit_indicators(struct ob_page *pg, const char *code)
 			years[j] = years[j - 1];
 			years[j - 1] = t;
 		}
+	for (size_t i = 0; i < set->n; i++)
+		nind += s[i].n > 0;
+	if (!nind) {
+		/* no table with no row */
+		OB_HTML_LIT(b, "<p>");
+		ob_html_text(b, OB_L(pg, "La publicación no tiene cifras de este territorio.",
+		                     "The release has no figures for this territory."));
+		OB_HTML_LIT(b, "</p>\n");
+		goto out;
+	}
 	OB_HTML_LIT(b, "<div class=\"table-wrap\"><table class=\"indicators\">\n<caption>");
 	ob_html_text(b, OB_L(pg, "Valores de ", "Values of "));
 	OB_HTML_TEXTF(b, "%lld", latest);
@@ -276,7 +344,6 @@ static size_t unit_indicators(struct ob_page *pg, const char *code)
 		const struct unit_year *y = NULL;
 		if (!s[i].n)
 			continue;
-		nind++;
 		for (size_t k = 0; k < s[i].n; k++)
 			if (s[i].v[k].year == latest)
 				y = &s[i].v[k];
@@ -308,17 +375,12 @@ static size_t unit_indicators(struct ob_page *pg, const char *code)
 		OB_HTML_LIT(b, "</td></tr>\n");
 	}
 	OB_HTML_LIT(b, "</tbody></table></div>\n");
-	if (!nind) {
-		OB_HTML_LIT(b, "<p>");
-		ob_html_text(b, OB_L(pg, "La publicación no tiene cifras de este territorio.",
-		                     "The release has no figures for this territory."));
-		OB_HTML_LIT(b, "</p>\n");
-		goto out;
-	}
-	/* the trend: indicators by year */
+	/* the trend: the headline's chart, then indicators by year */
 	OB_HTML_LIT(b, "<h2 id=\"trend\">");
 	ob_html_text(b, OB_L(pg, "Evolución", "Trend"));
-	OB_HTML_LIT(b, "</h2>\n<div class=\"table-wrap\"><table class=\"trend\">\n<caption>");
+	OB_HTML_LIT(b, "</h2>\n");
+	trend_chart(pg, set, s, years, nyears);
+	OB_HTML_LIT(b, "<div class=\"table-wrap\"><table class=\"trend\">\n<caption>");
 	ob_html_text(b, OB_L(pg, "Valores por año", "Values by year"));
 	OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\">");
 	ob_html_text(b, OB_L(pg, "Indicador", "Indicator"));
@@ -360,7 +422,8 @@ out:
 }
 
 /* What data is missing: months without a current delivery of each source
- * that covers the unit's country, at the unit's level. */
+ * that covers the unit's country, at the unit's level (the table computed
+ * once per snapshot, unit and language: ob_page_fragment_*). */
 static void unit_completeness(struct ob_page *pg, const char *code, const char *country,
                               int level, size_t missing)
 {
@@ -369,7 +432,9 @@ static void unit_completeness(struct ob_page *pg, const char *code, const char *
 	struct ob_completeness_options o = { 0 };
 	struct ob_completeness t;
 	struct ob_snapref *ref;
+	struct ob_buf key = OB_BUF_INIT(OB_HTTP_MAX_URI);
 	struct ob_diag d;
+	size_t from;
 
 	OB_HTML_LIT(b, "<h2 id=\"missing\">");
 	ob_html_text(b, OB_L(pg, "Datos que faltan", "Missing data"));
@@ -387,10 +452,23 @@ static void unit_completeness(struct ob_page *pg, const char *code, const char *
 	    ob_snaphold_refresh(c->ctx->snaps, c->ctx->store, c->ctx->dir, NULL, &d) ||
 	    !(ref = ob_snaphold_get(c->ctx->snaps)))
 		return;
+	ob_buf_reset(&key);
+	OB_HTML_URL_PATH(&key, "portal/unit/completeness/");
+	ob_buf_puts(&key, pg->lang == OB_LANG_EN ? "en/" : "es/");
+	ob_html_url_seg(&key, code);
+	if (ob_buf_failed(&key)) {
+		ob_snaphold_put(c->ctx->snaps, ref);
+		goto release_key;
+	}
+	if (ob_page_fragment_get(pg, key.ptr, ref->snap->stamp)) {
+		ob_snaphold_put(c->ctx->snaps, ref);
+		goto release_key;
+	}
+	from = b->len;
 	if (ob_completeness_build(c->ctx->store, ref->snap, ref->pop, &o, &t, &d)) {
 		OB_WARN("portal: completitud: %s", "portal: completeness: %s", d.message);
 		ob_snaphold_put(c->ctx->snaps, ref);
-		return;
+		goto release_key;
 	}
 	OB_HTML_LIT(b, "<div class=\"table-wrap\"><table class=\"completeness\">\n<caption>");
 	ob_html_text(b, OB_L(pg, "Entregas de las fuentes que cubren este territorio",
@@ -436,8 +514,11 @@ static void unit_completeness(struct ob_page *pg, const char *code, const char *
 		OB_HTML_LIT(b, "</td></tr>\n");
 	}
 	OB_HTML_LIT(b, "</tbody></table></div>\n");
+	ob_page_fragment_put(pg, key.ptr, ref->snap->stamp, from);
 	ob_completeness_release(&t);
 	ob_snaphold_put(c->ctx->snaps, ref);
+release_key:
+	ob_buf_release(&key);
 }
 
 void ob_page_territory(struct ob_page *pg)

@@ -55,6 +55,16 @@ lang_switch "$T/body" en /es/
 cp "$T/body" "$T/home_en"
 expect_grep "$T/home_es" "Cifras principales"
 expect_grep "$T/home_en" "Headline figures"
+# a sparkline in each row's last ten years, beside its numbers; the second
+# home (its completeness from the cache) is the first
+[ "$(grep -c '<td class="trend"><svg' "$T/home_es")" -ge 7 ] || fail "no sparklines on the home"
+grep -q '<td class="trend"><svg[^>]*role="img"' "$T/home_en" || fail "a sparkline without its role"
+! grep -q '<svg[^>]* style=\|<svg[^>]*<script' "$T/home_es" || fail "a chart with a style or a script"
+page 200 /es/
+grep -q '<table class="completeness">' "$T/body" || fail "no completeness table on the home"
+# (the very first page may come before the snapshot: then it says so)
+! grep -q '<table class="completeness">' "$T/home_es" || cmp -s "$T/body" "$T/home_es" ||
+	{ diff "$T/home_es" "$T/body" | cut -c1-200 >&2; fail "the home changed when its completeness came from the cache"; }
 
 # the assets, under their hash, for good
 for a in $(grep -o '/assets/portal-[0-9a-f]*\.\(css\|js\)' "$T/home_es"); do
@@ -117,6 +127,10 @@ expect_grep "$T/body" "<h1>El Salvador</h1>"
 expect_grep "$T/body" 'data-indicator="homicide_rate"'
 expect_grep "$T/body" 'href="/es/territorios/SLV06"'
 expect_grep "$T/body" "Datos que faltan"
+grep -q '<figure class="chart"><svg' "$T/body" || fail "no trend chart on the profile"
+cp "$T/body" "$T/slv"
+page 200 /es/territorios/SLV
+cmp -s "$T/body" "$T/slv" || fail "the profile changed when its completeness came from the cache"
 page 200 /en/territories/slv0614
 lang_switch "$T/body" en /es/territorios/slv0614
 expect_grep "$T/body" 'href="/en/territories/SLV06"'

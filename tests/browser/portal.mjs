@@ -1,0 +1,161 @@
+// portal.mjs - the portal of "observa serve" in a real browser: Debian's
+// chromium (/usr/bin/chromium, or $CHROMIUM) driven by playwright-core.
+//
+//   node portal.mjs BASE-URL OUT-DIR PATH...
+//
+// Each PATH (with the status it should answer, "200 /es/" or just "/es/")
+// is loaded at 1280 and 360 px wide: it must answer that status, log no
+// console error (a Content-Security-Policy violation is one), raise no
+// script error and ask nothing of any other host than BASE-URL's; axe-core
+// (WCAG 2.1 A and AA) must find no serious or critical violation; the page
+// must scroll no wider than the window; and with JavaScript off each of its
+// data tables must still show (one with no data row is noted). A full-page
+// screenshot of each page at each width goes to OUT-DIR (its path printed).
+// Exits 1 with the list of failures, or 2 when the browser or the packages
+// are missing.
+import { existsSync, readFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+const require = createRequire(import.meta.url);
+let chromium, axeSource;
+try {
+	({ chromium } = require("playwright-core"));
+	axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+} catch (e) {
+	console.error("browser: the npm packages of tests/browser are missing " +
+	              "(scripts/bootstrap --check): " + e.message);
+	process.exit(2);
+}
+const exe = process.env.CHROMIUM || "/usr/bin/chromium";
+if (!existsSync(exe)) {
+	console.error(`browser: ${exe} is missing (scripts/bootstrap --check)`);
+	process.exit(2);
+}
+
+const [base, out, ...specs] = process.argv.slice(2);
+if (!base || !out || specs.length === 0) {
+	console.error("usage: node portal.mjs BASE-URL OUT-DIR [STATUS] PATH...");
+	process.exit(2);
+}
+const origin = new URL(base).origin;
+const pages = [];
+for (let i = 0; i < specs.length; i++) {
+	if (/^\d{3}$/.test(specs[i]) && i + 1 < specs.length)
+		pages.push({ status: Number(specs[i]), path: specs[++i] });
+	else
+		pages.push({ status: 200, path: specs[i] });
+}
+mkdirSync(out, { recursive: true });
+
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const failures = [];
+const fail = (path, what) => failures.push(`${path}: ${what}`);
+
+function shotName(path, width) {
+	let s = path.replace(/^\/+/, "").replace(/[^A-Za-z0-9._-]+/g, "_");
+	if (s === "" || s.endsWith("_"))
+		s += "index";
+	return join(out, `${s}-${width}.png`);
+}
+
+// load PATH in a fresh page of CONTEXT, checking status, console and hosts
+async function load(context, { status, path }) {
+	const page = await context.newPage();
+	const problems = [];
+	page.on("console", (m) => {
+		if (m.type() === "error")
+			problems.push(`console error: ${m.text()}`);
+	});
+	page.on("pageerror", (e) => problems.push(`script error: ${e.message}`));
+	page.on("request", (r) => {
+		const u = new URL(r.url());
+		if (u.protocol !== "data:" && u.origin !== origin)
+			problems.push(`request to another host: ${r.url()}`);
+	});
+	page.on("requestfailed", (r) => {
+		problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
+	});
+	const res = await page.goto(base + path, { waitUntil: "load" });
+	if (!res)
+		problems.push("no response");
+	else if (res.status() !== status)
+		problems.push(`status ${res.status()}, expected ${status}`);
+	return { page, problems };
+}
+
+const browser = await chromium.launch({
+	executablePath: exe,
+	headless: true,
+	args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+});
+try {
+	for (const width of [1280, 360]) {
+		const context = await browser.newContext({
+			viewport: { width, height: width > 400 ? 800 : 740 },
+			deviceScaleFactor: 1,
+		});
+		for (const p of pages) {
+			const { page, problems } = await load(context, p);
+			// console messages of a 404 document are the browser's own
+			const real = problems.filter((s) => !(p.status !== 200 &&
+				/Failed to load resource: the server responded with a status of/.test(s)));
+			for (const s of real)
+				fail(`${p.path} @${width}`, s);
+			const wide = await page.evaluate(() =>
+				document.documentElement.scrollWidth - document.documentElement.clientWidth);
+			if (wide > 0)
+				fail(`${p.path} @${width}`, `the page is ${wide} px wider than the window`);
+			if (width === 1280) {
+				await page.evaluate(axeSource);
+				const r = await page.evaluate((tags) =>
+					globalThis.axe.run(document, { runOnly: { type: "tag", values: tags } }), AXE_TAGS);
+				for (const v of r.violations) {
+					if (v.impact !== "serious" && v.impact !== "critical")
+						continue;
+					const where = v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ");
+					fail(p.path, `axe ${v.impact} ${v.id}: ${v.help} (${where})`);
+				}
+			}
+			const file = shotName(p.path, width);
+			await page.screenshot({ path: file, fullPage: true });
+			console.log(`screenshot ${file}`);
+			await page.close();
+		}
+		await context.close();
+	}
+
+	// JavaScript off: the data tables are there and shown
+	const nojs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
+	let tables = 0;
+	for (const p of pages) {
+		const { page, problems } = await load(nojs, p);
+		if (p.status === 200 && problems.length === 0) {
+			const seen = await page.evaluate(() =>
+				Array.from(document.querySelectorAll("table")).map((t) => {
+					const r = t.getBoundingClientRect();
+					return { name: t.className || t.caption?.textContent || "table",
+					         shown: r.width > 0 && r.height > 0, rows: t.rows.length };
+				}));
+			for (const t of seen) {
+				if (!t.shown)
+					fail(`${p.path} (no JavaScript)`, `the table ${t.name} is hidden`);
+				else if (t.rows < 2)
+					console.log(`note: ${p.path}: the table ${t.name} has no data row`);
+			}
+			tables += seen.length;
+		}
+		await page.close();
+	}
+	await nojs.close();
+	if (tables === 0)
+		fail("(no JavaScript)", "no data table on any page");
+	console.log(`${pages.length} pages at 1280 and 360 px, ${tables} data tables without JavaScript`);
+} finally {
+	await browser.close();
+}
+if (failures.length) {
+	for (const f of failures)
+		console.error("FAIL " + f);
+	process.exit(1);
+}

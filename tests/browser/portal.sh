@@ -1,0 +1,36 @@
+# portal.sh - the portal in a real browser (tests/browser/portal.mjs):
+# Debian's chromium, driven by playwright-core, loads every page in Spanish
+# and English from "observa serve" over a small published demo: status 200
+# (404 for the 404 page), no console error, no request to another host, no
+# serious or critical axe-core violation (WCAG 2.1 AA), no page wider than a
+# 360 px phone, the data tables shown with JavaScript off; screenshots at
+# 1280 and 360 px under $OBSERVA_SCREENSHOTS (the meson log dir), their
+# paths printed. Run by tests/e2e/run.sh; chromium or the npm packages of
+# tests/browser missing ("scripts/bootstrap --check") fail the test.
+export LC_ALL=C.UTF-8
+C=$(cd "$OBSERVA_TESTDATA/../browser" && pwd)
+command -v node >/dev/null 2>&1 || fail "node is missing (scripts/bootstrap --check)"
+[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || fail "chromium is missing (scripts/bootstrap --check)"
+[ -d "$C/node_modules/playwright-core" ] && [ -d "$C/node_modules/axe-core" ] ||
+	fail "the npm packages of $C are missing (scripts/bootstrap --check)"
+out=${OBSERVA_SCREENSHOTS:-$T/screenshots}
+rm -rf "$out"
+
+expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.01
+O="$T/obs"
+expect_status 0 "$OBSERVA" publish -d "$O" --year 2024
+start_server "$O"
+
+# every page: both languages, a country, an admin-1 and an admin-2 unit
+a1=$(sql "$O" "SELECT code FROM territory WHERE level = 1 AND code LIKE 'SLV%' ORDER BY code LIMIT 1")
+a2=$(sql "$O" "SELECT code FROM territory WHERE level = 2 AND code LIKE 'SLV%' ORDER BY code LIMIT 1")
+[ -n "$a1" ] && [ -n "$a2" ] || fail "no admin-1 or admin-2 unit in the demo"
+set -- /es/ /en/ /es/territorios /en/territories "/es/territorios?q=san" "/en/territories?q=san"
+for c in SLV "$a1" "$a2"; do
+	set -- "$@" "/es/territorios/$c" "/en/territories/$c"
+done
+set -- "$@" 404 /es/territorios/NOEXISTE 404 /en/territories/NOPE
+(cd "$C" && node portal.mjs "$B" "$out" "$@") >"$T/browser" 2>&1 ||
+	{ cat "$T/browser" >&2; fail "the portal fails in the browser"; }
+cat "$T/browser"
+[ "$(grep -c "^screenshot " "$T/browser")" = $((2 * 14)) ] || fail "screenshots missing"
