@@ -15,9 +15,10 @@
  * the series): it is never tested and never read as a zero.
  *
  * Methods, per series and month judged k:
- *   - Farrington, improved (no_periods 10, the defaults of
- *     ob_farrington_defaults otherwise: b 5 years, w 3, alpha 0.05, 5 cases
- *     in 4 months) when the series has the 63 months it needs before k;
+ *   - Farrington, improved (no_periods 10, alpha 0.01 as bench/alerts
+ *     backtest supports, the defaults of ob_farrington_defaults otherwise:
+ *     b 5 years, w 3, 5 cases in 4 months) when the series has the 63
+ *     months it needs before k;
  *   - else EARS C3 (baseline 7, alpha 0.025) when it has 11; the output
  *     says which;
  *   - and the Poisson CUSUM (ob_cusum_defaults: a shift of 1 sd, in-control

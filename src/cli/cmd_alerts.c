@@ -127,8 +127,10 @@ int cmd_alerts_after_ingest(struct ob_cmd_ctx *ctx)
 out:
 	if (e) {
 		ob_cli_diag(&d);
-		OB_ERROR("no se pudieron calcular las alertas; «observa alerts» lo intenta de nuevo",
-		         "the alerts could not be computed; «observa alerts» tries again");
+		OB_WARN("la entrega quedó registrada, pero no se pudieron calcular las alertas; "
+		        "«observa alerts» lo intenta de nuevo",
+		        "the delivery is recorded, but the alerts could not be computed; "
+		        "«observa alerts» tries again");
 	}
 	ob_alerts_release(&a);
 	ob_analyzer_free(an);

@@ -205,7 +205,8 @@ static void op_id(const struct ob_http_route *r, char *out, size_t size)
 	out[o] = '\0';
 }
 
-/* Example values of path and required parameters, which a client (and
+/* Example values of path and required parameters (and of the optional ones
+ * a many-country observatory needs), which a client (and
  * tests/clients/openapi) can call as they are on the demo observatory. */
 static const char *example_of(const struct ob_http_route *r, const struct ob_http_pspec *p)
 {
@@ -221,6 +222,9 @@ static const char *example_of(const struct ob_http_route *r, const struct ob_htt
 		return "sv-municipal";
 	if (!strcmp(p->name, "year") && p->required)
 		return "2024";
+	/* optional, but needed where the observatory has several countries */
+	if (!strcmp(p->name, "territory") && r->fn == ob_http_h_situation)
+		return "SLV";
 	return NULL;
 }
 

@@ -8,6 +8,8 @@
 #include <jansson.h>
 #include <math.h>
 
+#include "base/log.h"
+#include "engine/snaphold.h"
 #include "http/cache.h"
 #include "publish/release.h"
 #include "report/chart.h"
@@ -323,6 +325,19 @@ void ob_page_line_chart(struct ob_page *pg, const struct ob_chart_frame *f,
 		OB_HTML_LIT(pg->b, "</figure>\n");
 	}
 	free(svg);
+}
+
+struct ob_snapref *ob_page_snapshot(struct ob_page *pg)
+{
+	struct ob_http_call *c = pg->c;
+	struct ob_diag d;
+
+	if (!c->ctx->snaps || !c->ctx->store || !c->ctx->dir)
+		return NULL;
+	ob_diag_clear(&d);
+	if (ob_snaphold_refresh(c->ctx->snaps, c->ctx->store, c->ctx->dir, NULL, &d))
+		OB_WARN("portal: instantánea: %s", "portal: snapshot: %s", d.message);
+	return ob_snaphold_get(c->ctx->snaps);
 }
 
 /* the content type of the fragments in the answer cache: never an answer's */

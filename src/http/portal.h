@@ -74,6 +74,13 @@ void ob_page_line_chart(struct ob_page *pg, const struct ob_chart_frame *f,
 bool ob_page_fragment_get(struct ob_page *pg, const char *key, const char *stamp);
 void ob_page_fragment_put(struct ob_page *pg, const char *key, const char *stamp, size_t from);
 
+/* The records snapshot for a page's computations (its reference, to give
+ * back with ob_snaphold_put), or NULL when the server has none. A snapshot
+ * that cannot be refreshed (being rebuilt, a busy store) is said in the
+ * server's log and the one in hand is used, as the API does. */
+struct ob_snapref;
+struct ob_snapref *ob_page_snapshot(struct ob_page *pg);
+
 /* The pages (portal_home.c, portal_territory.c). */
 void ob_page_home(struct ob_page *pg);
 void ob_page_territories(struct ob_page *pg);

@@ -298,9 +298,7 @@ static void completeness(struct ob_page *pg)
 	OB_HTML_LIT(b, "</h2>\n");
 	ob_diag_clear(&d);
 	memset(&t, 0, sizeof(t));
-	if (!c->ctx->snaps || !c->ctx->store || !c->ctx->dir ||
-	    ob_snaphold_refresh(c->ctx->snaps, c->ctx->store, c->ctx->dir, NULL, &d) ||
-	    !(ref = ob_snaphold_get(c->ctx->snaps))) {
+	if (!(ref = ob_page_snapshot(pg))) {
 		OB_HTML_LIT(b, "<p>");
 		ob_html_text(b, OB_L(pg, "La completitud no está disponible en este servidor.",
 		                     "Completeness is not available on this server."));

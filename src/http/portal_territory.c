@@ -448,9 +448,7 @@ static void unit_completeness(struct ob_page *pg, const char *code, const char *
 	ob_diag_clear(&d);
 	o.country = country;
 	o.level = level > 2 ? 2 : level;
-	if (!c->ctx->snaps || !c->ctx->store || !c->ctx->dir ||
-	    ob_snaphold_refresh(c->ctx->snaps, c->ctx->store, c->ctx->dir, NULL, &d) ||
-	    !(ref = ob_snaphold_get(c->ctx->snaps)))
+	if (!(ref = ob_page_snapshot(pg)))
 		return;
 	ob_buf_reset(&key);
 	OB_HTML_URL_PATH(&key, "portal/unit/completeness/");

@@ -1,6 +1,7 @@
 // client.mjs - a client generated at run time from the OpenAPI document that
 // `observa serve` serves: it calls every public GET operation (path and
-// required query parameters filled from the document's examples; path values
+// required query parameters, and optional ones with an example, filled from
+// the document's examples; path values
 // sent with their slashes encoded, %2F, as standard clients do) and validates
 // each JSON body against the operation's response schema with Ajv. Listings
 // are also fetched whole (download=1) and as CSV; the release file is
@@ -62,6 +63,10 @@ for (const [path, item] of Object.entries(doc.paths)) {
 			url = url.replace(`{${p.name}}`, encodeURIComponent(String(p.example)));
 		} else if (p.required) {
 			if (p.example === undefined) fail(`${path}: parameter ${p.name} has no example`);
+			query.set(p.name, String(p.example));
+		} else if (p.example !== undefined) {
+			/* optional, with an example: the document's way of saying what
+			 * a call on a many-country observatory passes */
 			query.set(p.name, String(p.example));
 		}
 	}

@@ -457,7 +457,7 @@ static void errors(void **state)
 		{ "GET", "/api/v1/territories/NOPE", 0, 404, "not_found" },
 		{ "GET", "/api/v1/territories/SLV06/extra", 0, 404, "not_found" },
 		{ "GET", "/api/v1/nothing", 0, 404, "not_found" },
-		{ "GET", "/", 0, 404, "not_found" },
+		{ "GET", "/api/", 0, 404, "not_found" },
 		{ "GET", "api/v1/health", 0, 400, "bad_request" },
 		{ "POST", "/api/v1/territories", 0, 405, "method_not_allowed" },
 		{ "DELETE", "/api/v1/health", 0, 405, "method_not_allowed" },
@@ -507,6 +507,14 @@ static void errors(void **state)
 			continue;
 		}
 		expect_error(cases[i].method, cases[i].target, tok, cases[i].status, cases[i].code);
+	}
+	{
+		/* outside /api/ is the portal: its root sends to the Spanish home */
+		struct ob_http_response res;
+		call("GET", "/", NULL, NULL, NULL, &res);
+		assert_int_equal(res.status, 303);
+		assert_string_equal(ob_http_header_get(&res, "Location"), "/es/");
+		ob_http_response_release(&res);
 	}
 	{
 		struct ob_http_response res;
