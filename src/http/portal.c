@@ -327,6 +327,51 @@ void ob_page_line_chart(struct ob_page *pg, const struct ob_chart_frame *f,
 	free(svg);
 }
 
+void ob_page_year_keep(struct ob_page_year *v, size_t *n, size_t max,
+                       const struct ob_http_pub_row *r)
+{
+	struct ob_page_year *y;
+	size_t k;
+
+	for (k = 0; k < *n && v[k].year < r->year; k++)
+		;
+	if (k < *n && v[k].year == r->year)
+		return;
+	if (*n == max) {
+		if (k == 0)
+			return;
+		memmove(&v[0], &v[1], (k - 1) * sizeof(v[0]));
+		k--;
+	} else {
+		memmove(&v[k + 1], &v[k], (*n - k) * sizeof(v[0]));
+		(*n)++;
+	}
+	y = &v[k];
+	memset(y, 0, sizeof(*y));
+	y->year = r->year;
+	y->has_value = r->has_value;
+	y->value = r->value;
+	y->lower = r->lower;
+	y->upper = r->upper;
+	y->has_count = r->has_count;
+	y->count = r->count;
+	y->has_denominator = r->has_denominator;
+	y->denominator = r->denominator;
+	y->unreliable = r->flags && strstr(r->flags, "unreliable");
+	ob_strlcpy(y->value_text, r->value_text ? r->value_text : "", sizeof(y->value_text));
+	ob_strlcpy(y->status, r->status ? r->status : "", sizeof(y->status));
+}
+
+void ob_page_no_value(struct ob_page *pg, const struct ob_page_year *y)
+{
+	OB_HTML_LIT(pg->b, "<span class=\"flag\">");
+	if (y && !strcmp(y->status, "C"))
+		ob_html_text(pg->b, OB_L(pg, "suprimido", "suppressed"));
+	else
+		ob_html_text(pg->b, OB_L(pg, "sin datos", "no data"));
+	OB_HTML_LIT(pg->b, "</span>");
+}
+
 struct ob_snapref *ob_page_snapshot(struct ob_page *pg)
 {
 	struct ob_http_call *c = pg->c;

@@ -74,6 +74,26 @@ void ob_page_line_chart(struct ob_page *pg, const struct ob_chart_frame *f,
 bool ob_page_fragment_get(struct ob_page *pg, const char *key, const char *stamp);
 void ob_page_fragment_put(struct ob_page *pg, const char *key, const char *stamp, size_t from);
 
+/* One year of a published indicator as the pages show it. */
+struct ob_page_year {
+	long long year;
+	bool has_value, has_count, has_denominator, unreliable;
+	double value, lower, upper, denominator;
+	long long count;
+	char value_text[32];
+	char status[4];          /* SDMX OBS_STATUS: "C" suppressed... */
+};
+
+/* Keep row r in v[0..*n), sorted by year, oldest first, at most max years
+ * (the latest): a year already held, or older than all of a full v, is
+ * left out. */
+void ob_page_year_keep(struct ob_page_year *v, size_t *n, size_t max,
+                       const struct ob_http_pub_row *r);
+
+/* "no data" in words, never a 0: "suprimido / suppressed" for a cell the
+ * release withholds (y may be NULL: no row at all). */
+void ob_page_no_value(struct ob_page *pg, const struct ob_page_year *y);
+
 /* The records snapshot for a page's computations (its reference, to give
  * back with ob_snaphold_put), or NULL when the server has none. A snapshot
  * that cannot be refreshed (being rebuilt, a busy store) is said in the

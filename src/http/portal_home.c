@@ -24,19 +24,10 @@ static const char *const headlines[] = {
 #define TREND_YEARS 10
 #define MAX_COUNTRIES 64
 
-struct year_value {
-	long long year;
-	bool has_value, has_count, has_denominator, unreliable;
-	double value, lower, upper, denominator;
-	long long count;
-	char value_text[32];
-	char status[4];
-};
-
 struct country {
 	char code[OB_MAX_NAME], name[OB_MAX_NAME];
 	size_t n;
-	struct year_value v[TREND_YEARS + 1]; /* the latest years, oldest first */
+	struct ob_page_year v[TREND_YEARS + 1]; /* the latest years, oldest first */
 };
 
 struct headline {
@@ -65,44 +56,16 @@ static bool collect(void *arg, const struct ob_http_pub_row *r)
 {
 	struct headline *h = arg;
 	struct country *c;
-	struct year_value *y;
-	size_t k;
 
 	if (r->level != 0 || !r->territory || r->year < 0 || !(c = country_of(h, r)))
 		return true;
-	for (k = 0; k < c->n && c->v[k].year < r->year; k++)
-		;
-	if (k < c->n && c->v[k].year == r->year)
-		return true;
-	if (c->n == TREND_YEARS + 1) {
-		if (k == 0)
-			return true;
-		memmove(&c->v[0], &c->v[1], (k - 1) * sizeof(c->v[0]));
-		k--;
-	} else {
-		memmove(&c->v[k + 1], &c->v[k], (c->n - k) * sizeof(c->v[0]));
-		c->n++;
-	}
-	y = &c->v[k];
-	memset(y, 0, sizeof(*y));
-	y->year = r->year;
-	y->has_value = r->has_value;
-	y->value = r->value;
-	y->lower = r->lower;
-	y->upper = r->upper;
-	y->has_count = r->has_count;
-	y->count = r->count;
-	y->has_denominator = r->has_denominator;
-	y->denominator = r->denominator;
-	y->unreliable = r->flags && strstr(r->flags, "unreliable");
-	ob_strlcpy(y->value_text, r->value_text ? r->value_text : "", sizeof(y->value_text));
-	ob_strlcpy(y->status, r->status ? r->status : "", sizeof(y->status));
+	ob_page_year_keep(c->v, &c->n, TREND_YEARS + 1, r);
 	if (r->year > h->latest)
 		h->latest = r->year;
 	return true;
 }
 
-static const struct year_value *year_of(const struct country *c, long long year)
+static const struct ob_page_year *year_of(const struct country *c, long long year)
 {
 	for (size_t i = 0; i < c->n; i++)
 		if (c->v[i].year == year)
@@ -110,24 +73,13 @@ static const struct year_value *year_of(const struct country *c, long long year)
 	return NULL;
 }
 
-/* "no data" in words: never a 0 */
-static void no_value(struct ob_page *pg, const struct year_value *y)
-{
-	OB_HTML_LIT(pg->b, "<span class=\"flag\">");
-	if (y && !strcmp(y->status, "C"))
-		ob_html_text(pg->b, OB_L(pg, "suprimido", "suppressed"));
-	else
-		ob_html_text(pg->b, OB_L(pg, "sin datos", "no data"));
-	OB_HTML_LIT(pg->b, "</span>");
-}
-
-static void value_cells(struct ob_page *pg, const struct year_value *y)
+static void value_cells(struct ob_page *pg, const struct ob_page_year *y)
 {
 	struct ob_buf *b = pg->b;
 
 	if (!y || !y->has_value) {
 		OB_HTML_LIT(b, "<td class=\"num\">");
-		no_value(pg, y);
+		ob_page_no_value(pg, y);
 		OB_HTML_LIT(b, "</td><td></td>");
 		return;
 	}
@@ -149,7 +101,7 @@ static void value_cells(struct ob_page *pg, const struct year_value *y)
 }
 
 static void change_cell(struct ob_page *pg, const struct ob_indicator *def,
-                        const struct year_value *y0, const struct year_value *y1)
+                        const struct ob_page_year *y0, const struct ob_page_year *y1)
 {
 	struct ob_buf *b = pg->b;
 	struct ob_rate_cmp cmp;

@@ -164,60 +164,18 @@ end:
 
 /* ---- a unit's profile ---- */
 
-struct unit_year {
-	long long year;
-	bool has_value, unreliable;
-	double value, lower, upper;
-	char value_text[32], status[4];
-};
-
 struct unit_series {
 	size_t n;
-	struct unit_year v[TREND_MAX];  /* the latest years, oldest first */
+	struct ob_page_year v[TREND_MAX];  /* the latest years, oldest first */
 };
 
 static bool collect_unit(void *arg, const struct ob_http_pub_row *r)
 {
 	struct unit_series *s = arg;
-	struct unit_year *y;
-	size_t k;
 
-	if (r->year < 0)
-		return true;
-	for (k = 0; k < s->n && s->v[k].year < r->year; k++)
-		;
-	if (k < s->n && s->v[k].year == r->year)
-		return true;
-	if (s->n == TREND_MAX) {
-		if (k == 0)
-			return true;
-		memmove(&s->v[0], &s->v[1], (k - 1) * sizeof(s->v[0]));
-		k--;
-	} else {
-		memmove(&s->v[k + 1], &s->v[k], (s->n - k) * sizeof(s->v[0]));
-		s->n++;
-	}
-	y = &s->v[k];
-	memset(y, 0, sizeof(*y));
-	y->year = r->year;
-	y->has_value = r->has_value;
-	y->value = r->value;
-	y->lower = r->lower;
-	y->upper = r->upper;
-	y->unreliable = r->flags && strstr(r->flags, "unreliable");
-	ob_strlcpy(y->value_text, r->value_text ? r->value_text : "", sizeof(y->value_text));
-	ob_strlcpy(y->status, r->status ? r->status : "", sizeof(y->status));
+	if (r->year >= 0)
+		ob_page_year_keep(s->v, &s->n, TREND_MAX, r);
 	return true;
-}
-
-static void no_value(struct ob_page *pg, const struct unit_year *y)
-{
-	OB_HTML_LIT(pg->b, "<span class=\"flag\">");
-	if (y && !strcmp(y->status, "C"))
-		ob_html_text(pg->b, OB_L(pg, "suprimido", "suppressed"));
-	else
-		ob_html_text(pg->b, OB_L(pg, "sin datos", "no data"));
-	OB_HTML_LIT(pg->b, "</span>");
 }
 
 /* The homicide rate (or the first indicator with figures) over the years,
@@ -244,7 +202,7 @@ static void trend_chart(struct ob_page *pg, const struct ob_indicator_set *set,
 	if (!u || nyears < 2)
 		return;
 	for (size_t j = 0; j < nyears; j++) {
-		const struct unit_year *v = NULL;
+		const struct ob_page_year *v = NULL;
 		for (size_t k = 0; k < u->n; k++)
 			if (u->v[k].year == years[j])
 				v = &u->v[k];
@@ -341,7 +299,7 @@ static size_t unit_indicators(struct ob_page *pg, const char *code)
 	ob_html_text(b, OB_L(pg, "Intervalo del 95 %", "95% interval"));
 	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < set->n; i++) {
-		const struct unit_year *y = NULL;
+		const struct ob_page_year *y = NULL;
 		if (!s[i].n)
 			continue;
 		for (size_t k = 0; k < s[i].n; k++)
@@ -369,7 +327,7 @@ static size_t unit_indicators(struct ob_page *pg, const char *code)
 			ob_page_num(pg, y->upper, 2);
 		} else {
 			missing++;
-			no_value(pg, y);
+			ob_page_no_value(pg, y);
 			OB_HTML_LIT(b, "</td><td>");
 		}
 		OB_HTML_LIT(b, "</td></tr>\n");
@@ -398,7 +356,7 @@ static size_t unit_indicators(struct ob_page *pg, const char *code)
 		ob_html_text(b, OB_L(pg, set->v[i].name_es, set->v[i].name_en));
 		OB_HTML_LIT(b, "</th>");
 		for (size_t j = 0; j < nyears; j++) {
-			const struct unit_year *y = NULL;
+			const struct ob_page_year *y = NULL;
 			for (size_t k = 0; k < s[i].n; k++)
 				if (s[i].v[k].year == years[j])
 					y = &s[i].v[k];
