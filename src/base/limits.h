@@ -429,6 +429,9 @@
  * address), and so the longest base URL a release's IRIs start with. */
 #define OB_MAX_PUB_SETTING 512
 
+/* zlib level of the release's zip files (XLSX): 6, zlib's own default. */
+#define OB_ZIP_DEFLATE_LEVEL 6
+
 /* Largest single file of a release built in memory (the workbook). */
 #define OB_MAX_RELEASE_MEM_FILE ((size_t)2000 * 1024 * 1024)
 

@@ -146,7 +146,7 @@ static struct ob_http_pub *published_load(const char *dir, const char *version, 
 {
 	struct ob_http_pub *p;
 	char path[OB_MAX_PATH];
-	json_error_t jerr;
+	struct ob_diag d;
 	json_t *root, *cols, *data, *row;
 	size_t i;
 	int ci = -1;
@@ -154,8 +154,8 @@ static struct ob_http_pub *published_load(const char *dir, const char *version, 
 	if (snprintf(path, sizeof(path), "%s/%s/%s/indicators.json", dir, OB_RELEASES_DIR,
 	             version) >= (int)sizeof(path))
 		return NULL;
-	if (!(root = json_load_file(path, 0, &jerr))) {
-		ob_error("API: %s:%d: %s", path, jerr.line, jerr.text);
+	if (!(root = ob_json_load_file(path, OB_MAX_RELEASE_MEM_FILE, 0, &d))) {
+		ob_error("API: %s:%ld: %s", path, d.line, d.message);
 		return NULL;
 	}
 	cols = json_object_get(root, "columns");

@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "engine/snaphold.h"
 #include "http/cache.h"
+#include "io/json.h"
 #include "publish/release.h"
 #include "report/chart.h"
 
@@ -160,13 +161,14 @@ void ob_page_begin(struct ob_page *pg, const char *title)
 static json_t *release_metadata(const char *dir, char *version, size_t size)
 {
 	char path[OB_MAX_PATH];
+	struct ob_diag d;
 
 	if (!dir || ob_release_latest(dir, version, size))
 		return NULL;
 	if (snprintf(path, sizeof(path), "%s/%s/%s/metadata.json", dir, OB_RELEASES_DIR,
 	             version) >= (int)sizeof(path))
 		return NULL;
-	return json_load_file(path, 0, NULL);
+	return ob_json_load_file(path, OB_MAX_TEXT_FILE, 0, &d);
 }
 
 static void footer(struct ob_page *pg)
@@ -187,7 +189,13 @@ static void footer(struct ob_page *pg)
 		OB_HTML_LIT(b, "<a href=\"/api/v1/releases\">");
 		ob_html_text(b, version);
 		OB_HTML_LIT(b, "</a>");
-		if (pname) {
+		if (pname && !strcmp(pname, OB_REL_PUBLISHER_UNSET)) {
+			/* publish's placeholder, said in the page's language */
+			ob_html_text(b, OB_L(pg, " de un observatorio que aún no ha dado su nombre "
+			                         "(catalog/publication.ini)",
+			                     " by an observatory that has not yet given its name "
+			                     "(catalog/publication.ini)"));
+		} else if (pname) {
 			ob_html_text(b, OB_L(pg, " de ", " by "));
 			ob_html_text(b, pname);
 		}

@@ -1,8 +1,11 @@
-/* json.c - JSON string escaping and numbers (see json.h). */
+/* json.c - JSON string escaping and numbers, and whole-file reading (see json.h). */
 #include "io/json.h"
+
+#include "base/file.h"
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 ob_err ob_json_str(struct ob_buf *b, const char *s, size_t n)
@@ -48,9 +51,15 @@ ob_err ob_json_str(struct ob_buf *b, const char *s, size_t n)
 void ob_json_fput(FILE *f, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";
+	const unsigned char *run = (const unsigned char *)s, *p;
 
 	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	/* runs that need no escape go out in one write */
+	for (p = run; *p; p++) {
+		if (*p >= 0x20 && *p != '"' && *p != '\\')
+			continue;
+		fwrite(run, 1, (size_t)(p - run), f);
+		run = p + 1;
 		switch (*p) {
 		case '"': fputs("\\\"", f); break;
 		case '\\': fputs("\\\\", f); break;
@@ -58,15 +67,12 @@ void ob_json_fput(FILE *f, const char *s)
 		case '\r': fputs("\\r", f); break;
 		case '\t': fputs("\\t", f); break;
 		default:
-			if (*p < 0x20) {
-				fputs("\\u00", f);
-				fputc(hex[*p >> 4], f);
-				fputc(hex[*p & 15], f);
-			} else {
-				fputc(*p, f);
-			}
+			fputs("\\u00", f);
+			fputc(hex[*p >> 4], f);
+			fputc(hex[*p & 15], f);
 		}
 	}
+	fwrite(run, 1, (size_t)(p - run), f);
 	fputc('"', f);
 }
 
@@ -143,4 +149,22 @@ void ob_jw_flush(struct ob_jw *j, FILE *out)
 	if (fwrite(j->b->ptr, 1, j->b->len, out) != j->b->len)
 		j->err = OB_EIO;
 	ob_buf_reset(j->b);
+}
+
+json_t *ob_json_load_file(const char *path, size_t max_bytes, size_t flags,
+                          struct ob_diag *d)
+{
+	json_error_t jerr;
+	json_t *root;
+	char *data;
+	size_t len;
+
+	if (ob_read_file(path, max_bytes, &data, &len, d))
+		return NULL;
+	root = json_loadb(data, len, flags, &jerr);
+	free(data);
+	if (!root)
+		OB_DIAG(d, OB_EPARSE, path, jerr.line, jerr.column, NULL, 0, "JSON ilegible: %s",
+		        "unreadable JSON: %s", jerr.text);
+	return root;
 }

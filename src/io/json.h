@@ -1,16 +1,28 @@
 /*
- * json.h - writing JSON text into an ob_buf.
+ * json.h - writing JSON text into an ob_buf, and reading a JSON file whole.
  *
- * Only writing: observa's outputs are streamed through these helpers, which
- * escape per RFC 8259 (quotes, backslash, control characters as \u00XX;
- * other UTF-8 passes through). Reading JSON uses jansson elsewhere.
+ * observa's outputs are streamed through these helpers, which escape per
+ * RFC 8259 (quotes, backslash, control characters as \u00XX; other UTF-8
+ * passes through). Reading is jansson's, through ob_json_load_file, which
+ * reads the file in one piece (jansson's own file reader takes a byte at a
+ * time, seconds for a release's tables).
  */
 #ifndef OB_JSON_H
 #define OB_JSON_H
 
 #include "base/buf.h"
 
+#include <jansson.h>
 #include <stdio.h>
+
+/*
+ * Parse the JSON file at path, at most max_bytes long (a constant of
+ * base/limits.h; a longer file is refused, never cut), with jansson's
+ * flags. On failure NULL, and d names the file, and the line and column
+ * where the text stops being JSON. Ownership: the caller's (json_decref).
+ */
+json_t *ob_json_load_file(const char *path, size_t max_bytes, size_t flags,
+                          struct ob_diag *d);
 
 /* Append s[0..n) as a JSON string literal, quotes included. */
 ob_err ob_json_str(struct ob_buf *b, const char *s, size_t n);

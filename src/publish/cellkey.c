@@ -471,10 +471,14 @@ static int unit_level(const struct ob_snapshot *s, const char *v, size_t n)
 static ob_err refuse(struct ob_diag *d, const char *what, const char *v, size_t n,
                      const char *rule, const char *es, const char *en)
 {
-	return OB_DIAG(d, OB_EUSAGE, what, 0, 0, v, n,
-	               "pregunta pública no admitida por la regla «%s» (disclosure.ini): %s",
-	               "public question refused by rule «%s» (disclosure.ini): %s", rule,
-	               OB_TR(es, en));
+	char tes[OB_MAX_MESSAGE], ten[OB_MAX_MESSAGE];
+
+	/* each language its own reason (an API answer carries both) */
+	snprintf(tes, sizeof(tes), "pregunta pública no admitida por la regla «%s» "
+	         "(disclosure.ini): %s", rule, es);
+	snprintf(ten, sizeof(ten), "public question refused by rule «%s» (disclosure.ini): %s",
+	         rule, en);
+	return ob_diag_set_texts(d, OB_EUSAGE, what, 0, 0, v, n, tes, ten);
 }
 
 /* What the question uses, gathered from its dimensions and filter. */

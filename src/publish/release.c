@@ -1,6 +1,8 @@
 /* release.c - immutable versioned releases of the public tables (see release.h). */
 #include "publish/release_impl.h"
 
+#include "io/json.h"
+
 void rel_progress(const struct rel *r, const char *fmt, ...)
 {
 	va_list ap;
@@ -92,7 +94,6 @@ static bool hex64(const char *h)
 static ob_err manifest_anchor(const char *path, const char *version,
                               struct ob_audit_anchor *a, bool *found, struct ob_diag *d)
 {
-	json_error_t jerr;
 	json_t *root, *h, *seq, *hash;
 	struct stat st;
 	ob_err e = OB_OK;
@@ -103,9 +104,8 @@ static ob_err manifest_anchor(const char *path, const char *version,
 	if (st.st_size > OB_MAX_TEXT_FILE)
 		return OB_DIAG(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
 		               "manifiesto demasiado grande", "manifest too large");
-	if (!(root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr)))
-		return OB_DIAG(d, OB_EPARSE, path, jerr.line, jerr.column, NULL, 0,
-		               "manifiesto ilegible: %s", "unreadable manifest: %s", jerr.text);
+	if (!(root = ob_json_load_file(path, OB_MAX_TEXT_FILE, JSON_REJECT_DUPLICATES, d)))
+		return d->code;
 	h = json_object_get(root, "audit_head");
 	if (!h || json_is_null(h))
 		goto out;

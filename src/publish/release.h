@@ -117,7 +117,8 @@
  * it; by default http://127.0.0.1:8080/api/v1/releases/, where "observa
  * serve" serves them) followed by v<N>/ and the file. The same file names
  * the publisher (publisher, publisher_url, contact_email; by default a
- * placeholder that says it is not configured), the homepage and the licence
+ * OB_REL_PUBLISHER_UNSET, a placeholder that says it is not configured),
+ * the homepage and the licence
  * (licence: CC-BY-4.0 by default, CC-BY-SA-4.0, CC0-1.0, ODbL-1.0 or a
  * licence's URL; licence_name).
  *
@@ -147,6 +148,9 @@
 #include "store/store.h"
 
 #define OB_RELEASES_DIR "releases"
+
+/* The publisher's name when catalog/publication.ini names none. */
+#define OB_REL_PUBLISHER_UNSET "Observatorio de seguridad ciudadana (publisher not configured)"
 
 struct ob_release_options {
 	const char *years;  /* "2024" or "2020..2024"; NULL: the last year delivered */

@@ -3,7 +3,144 @@
  * catalogue dcat.c, metadata.json release_metadata.c). */
 #include "publish/release_impl.h"
 
+#include "base/file.h"
+#include "io/json.h"
+
+#include <string.h>
+
 /* ---- diff against the previous release ---- */
+
+/* One row of a table's JSON into m: the key is the table and the row's
+ * dimensions but the counting rule; the value "name=value ..." of every
+ * other column but the labels (names, units, parents). */
+static ob_err put_cell(const char *table, json_t *dims, json_t *row, const char *path,
+                       struct ob_strmap *m, struct ob_diag *d)
+{
+	struct ob_buf k = OB_BUF_INIT(1 << 16), v = OB_BUF_INIT(1 << 16);
+	const char *key;
+	json_t *val, *dn;
+	size_t j;
+	ob_err e = OB_OK;
+
+	ob_buf_puts(&k, table);
+	json_array_foreach(dims, j, dn) {
+		json_t *x = json_object_get(row, json_string_value(dn));
+		/* a new rule for the same cell is a change of the cell */
+		if (!strcmp(json_string_value(dn), "counting_rule"))
+			continue;
+		ob_buf_putc(&k, '|');
+		if (json_is_string(x)) {
+			ob_buf_puts(&k, json_string_value(x));
+		} else {
+			char *s = json_dumps(x, JSON_ENCODE_ANY);
+			if (s)
+				ob_buf_puts(&k, s);
+			free(s);
+		}
+	}
+	json_object_foreach(row, key, val) {
+		bool is_dim = false;
+		json_array_foreach(dims, j, dn) is_dim |= !strcmp(key, json_string_value(dn));
+		if ((is_dim && strcmp(key, "counting_rule")) || rel_is_label(key))
+			continue;
+		char *s = json_dumps(val, JSON_ENCODE_ANY);
+		ob_buf_putf(&v, "%s%s=%s", v.len ? " " : "", key, s ? s : "");
+		free(s);
+	}
+	if (ob_buf_failed(&k) || ob_buf_failed(&v))
+		e = OB_DIAG(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
+		            "una celda de la publicación anterior excede %d bytes",
+		            "a cell of the previous release exceeds %d bytes", 1 << 16);
+	else if (k.ptr)
+		ob_strmap_put(m, k.ptr, k.len, ob_buf_detach(&v, NULL), NULL);
+	ob_buf_release(&k);
+	ob_buf_release(&v);
+	return e;
+}
+
+static const char *skip_space(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/*
+ * The cells of one table's JSON file, row by row: the file's head (up to
+ * its "data" array, where the writer puts the dimensions) is parsed alone,
+ * then one row at a time, so memory holds the text and one row's tree, not
+ * the whole table's tree (ten times the text: gigabytes for a ten-year
+ * release).
+ */
+static ob_err load_table(const char *path, const char *table, struct ob_strmap *m,
+                         struct ob_diag *d)
+{
+	static const char mark[] = "\"data\":[";
+	struct ob_buf h = OB_BUF_INIT(OB_MAX_TEXT_FILE);
+	json_error_t jerr;
+	json_t *head = NULL, *dims;
+	const char *at, *p, *end;
+	char *text;
+	size_t len;
+	ob_err e;
+
+	if ((e = ob_read_file(path, OB_MAX_RELEASE_MEM_FILE, &text, &len, d)))
+		return e;
+	end = text + len;
+	/* a string cannot hold the mark: its quotes would be escaped */
+	if (!(at = memmem(text, len, mark, sizeof(mark) - 1))) {
+		e = OB_DIAG(d, OB_EPARSE, path, 0, 0, NULL, 0,
+		            "publicación anterior ilegible: no tiene «data»",
+		            "unreadable previous release: no «data»");
+		goto free_text;
+	}
+	if (ob_buf_add(&h, text, (size_t)(at - text)) == OB_OK)
+		ob_buf_puts(&h, "\"data\":[]}");
+	if (ob_buf_failed(&h) || !(head = json_loadb(h.ptr, h.len, 0, &jerr)) ||
+	    !json_is_array(dims = json_object_get(head, "dimensions"))) {
+		e = OB_DIAG(d, OB_EPARSE, path, 0, 0, NULL, 0,
+		            "publicación anterior ilegible: su cabecera no da «dimensions»",
+		            "unreadable previous release: its head gives no «dimensions»");
+		goto free_head;
+	}
+	p = skip_space(at + sizeof(mark) - 1, end);
+	while (p < end && *p != ']') {
+		json_t *row = json_loadb(p, (size_t)(end - p), JSON_DISABLE_EOF_CHECK, &jerr);
+
+		if (!row || !json_is_object(row)) {
+			json_decref(row);
+			e = OB_DIAG(d, OB_EPARSE, path, 0, 0, NULL, 0,
+			            "publicación anterior ilegible en el byte %zu: %s",
+			            "unreadable previous release at byte %zu: %s",
+			            (size_t)(p - text), row ? "no es un objeto" : jerr.text);
+			goto free_head;
+		}
+		e = put_cell(table, dims, row, path, m, d);
+		json_decref(row);
+		if (e)
+			goto free_head;
+		p = skip_space(p + jerr.position, end);
+		if (p < end && *p == ',')
+			p = skip_space(p + 1, end);
+		else if (p >= end || *p != ']') {
+			e = OB_DIAG(d, OB_EPARSE, path, 0, 0, NULL, 0,
+			            "publicación anterior ilegible en el byte %zu: se esperaba «,» o «]»",
+			            "unreadable previous release at byte %zu: expected «,» or «]»",
+			            (size_t)(p - text));
+			goto free_head;
+		}
+	}
+	if (p >= end)
+		e = OB_DIAG(d, OB_EPARSE, path, 0, 0, NULL, 0,
+		            "publicación anterior cortada: falta «]»",
+		            "previous release cut short: «]» missing");
+free_head:
+	json_decref(head);
+	ob_buf_release(&h);
+free_text:
+	free(text);
+	return e;
+}
 
 /* key -> value of every cell of a release's tables, from its JSON files. */
 static ob_err load_cells(const char *reldir, struct ob_strmap *m, struct ob_diag *d)
@@ -13,68 +150,13 @@ static ob_err load_cells(const char *reldir, struct ob_strmap *m, struct ob_diag
 
 	for (size_t ti = 0; ti < OB_ARRAY_SIZE(tables); ti++) {
 		char path[OB_MAX_PATH];
-		json_error_t jerr;
-		json_t *root, *dims, *data, *row;
-		size_t i;
+		ob_err e;
 
 		snprintf(path, sizeof(path), "%s/%s.json", reldir, tables[ti]);
 		if (access(path, F_OK) != 0)
 			continue;
-		if (!(root = json_load_file(path, 0, &jerr)))
-			return OB_DIAG(d, OB_EPARSE, path, jerr.line, jerr.column, NULL, 0,
-			               "publicación anterior ilegible: %s",
-			               "unreadable previous release: %s", jerr.text);
-		dims = json_object_get(root, "dimensions");
-		data = json_object_get(root, "data");
-		json_array_foreach(data, i, row) {
-			struct ob_buf k = OB_BUF_INIT(1 << 16), v = OB_BUF_INIT(1 << 16);
-			const char *key;
-			json_t *val;
-			size_t j;
-			json_t *dn;
-
-			ob_buf_puts(&k, tables[ti]);
-			json_array_foreach(dims, j, dn) {
-				json_t *x = json_object_get(row, json_string_value(dn));
-				/* a new rule for the same cell is a change of the cell */
-				if (!strcmp(json_string_value(dn), "counting_rule"))
-					continue;
-				ob_buf_putc(&k, '|');
-				if (json_is_string(x)) {
-					ob_buf_puts(&k, json_string_value(x));
-				} else {
-					char *s = json_dumps(x, JSON_ENCODE_ANY);
-					if (s)
-						ob_buf_puts(&k, s);
-					free(s);
-				}
-			}
-			json_object_foreach(row, key, val) {
-				bool is_dim = false;
-				json_array_foreach(dims, j, dn) is_dim |= !strcmp(key, json_string_value(dn));
-				/* labels (names, units, parents) are not the cell's */
-				if ((is_dim && strcmp(key, "counting_rule")) || rel_is_label(key))
-					continue;
-				char *s = json_dumps(val, JSON_ENCODE_ANY);
-				ob_buf_putf(&v, "%s%s=%s", v.len ? " " : "", key, s ? s : "");
-				free(s);
-			}
-			if (ob_buf_failed(&k) || ob_buf_failed(&v)) {
-				ob_buf_release(&k);
-				ob_buf_release(&v);
-				json_decref(root);
-				return OB_DIAG(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
-				               "una celda de la publicación anterior excede "
-				               "%d bytes",
-				               "a cell of the previous release exceeds %d "
-				               "bytes", 1 << 16);
-			}
-			if (k.ptr)
-				ob_strmap_put(m, k.ptr, k.len, ob_buf_detach(&v, NULL), NULL);
-			ob_buf_release(&k);
-			ob_buf_release(&v);
-		}
-		json_decref(root);
+		if ((e = load_table(path, tables[ti], m, d)))
+			return e;
 	}
 	return OB_OK;
 }

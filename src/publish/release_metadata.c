@@ -138,8 +138,7 @@ ob_err rel_pub_load(struct rel *r)
 
 	memset(p, 0, sizeof(*p));
 	ob_strlcpy(p->base_url, "http://127.0.0.1:8080/api/v1/releases/", sizeof(p->base_url));
-	ob_strlcpy(p->publisher, "Observatorio de seguridad ciudadana (publisher not configured)",
-	           sizeof(p->publisher));
+	ob_strlcpy(p->publisher, OB_REL_PUBLISHER_UNSET, sizeof(p->publisher));
 	ob_strlcpy(p->licence, licences[0].iri, sizeof(p->licence));
 	ob_strlcpy(p->licence_name, licences[0].name, sizeof(p->licence_name));
 	if (snprintf(path, sizeof(path), "%s/catalog/%s", r->dir, REL_PUB_FILE) >= (int)sizeof(path))

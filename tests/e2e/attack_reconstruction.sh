@@ -81,6 +81,10 @@ for x in targets:
         assert status == 400, (params, status, a)
         assert a["error"]["code"] == "disclosure_rule", a
         assert rule in a["error"]["message"], (rule, a["error"]["message"])
+        # each language its own reason
+        en = a["error"]["message_en"]
+        assert "public question refused by rule" in en and "ó" not in en and \
+            " la " not in en and " de " not in en, en
         refused[rule] = refused.get(rule, 0) + 1
     l = listing(x)
     assert l is None

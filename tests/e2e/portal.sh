@@ -6,7 +6,7 @@
 # search is escaped; an unknown page or territory is a 404 page in HTML;
 # the home's figures are the API's (GET /api/v1/indicators/{id}); the
 # search ignores accents and case; and no name of table protected reaches
-# any page.
+# any page; the footer speaks the page's language.
 export LC_ALL=C.UTF-8
 expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.01
 O="$T/obs"
@@ -55,6 +55,10 @@ lang_switch "$T/body" en /es/
 cp "$T/body" "$T/home_en"
 expect_grep "$T/home_es" "Cifras principales"
 expect_grep "$T/home_en" "Headline figures"
+# the footer names the release, and an unnamed publisher in the page's language
+expect_grep "$T/home_es" "aún no ha dado su nombre"
+expect_grep "$T/home_en" "has not yet given its name"
+! grep -q "publisher not configured" "$T/home_es" || fail "English on the Spanish footer"
 # a sparkline in each row's last ten years, beside its numbers; the second
 # home (its completeness from the cache) is the first
 [ "$(grep -c '<td class="trend"><svg' "$T/home_es")" -ge 7 ] || fail "no sparklines on the home"

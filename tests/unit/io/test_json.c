@@ -1,11 +1,14 @@
 /* test_json.c - JSON writing: escapes to a buffer and to a stream agree,
- * numbers, and the document writer keeps its first failure. */
+ * numbers, and the document writer keeps its first failure; reading a
+ * file whole: its limit and where the text stops being JSON. */
 #include "test.h"
 
 #include "io/json.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct {
 	const char *in, *want;
@@ -15,6 +18,7 @@ static const struct {
 	{ "a\"b\\c", "\"a\\\"b\\\\c\"" },
 	{ "l1\nl2\r\t", "\"l1\\nl2\\r\\t\"" },
 	{ "\x01\x1f", "\"\\u0001\\u001f\"" },
+	{ "\"ab\"cd\\", "\"\\\"ab\\\"cd\\\\\"" }, /* escapes at both ends */
 };
 
 static void test_strings(void **state)
@@ -78,12 +82,42 @@ static void test_writer(void **state)
 	ob_buf_release(&b);
 }
 
+static void test_load_file(void **state)
+{
+	char path[] = "/tmp/ob_test_json_XXXXXX";
+	const char good[] = "{\"a\": [1, 2]}", bad[] = "{\"a\": [1, 2],\n \"b\": }";
+	struct ob_diag d;
+	json_t *root;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, good, sizeof(good) - 1), (ssize_t)sizeof(good) - 1);
+	root = ob_json_load_file(path, 64, 0, &d);
+	assert_non_null(root);
+	assert_int_equal(json_array_size(json_object_get(root, "a")), 2);
+	json_decref(root);
+	assert_null(ob_json_load_file(path, 10, 0, &d)); /* longer than the limit */
+	assert_int_equal(d.code, OB_ETOOBIG);
+	assert_int_equal(ftruncate(fd, 0), 0);
+	assert_int_equal(pwrite(fd, bad, sizeof(bad) - 1, 0), (ssize_t)sizeof(bad) - 1);
+	assert_null(ob_json_load_file(path, 64, 0, &d));
+	assert_int_equal(d.code, OB_EPARSE);
+	assert_int_equal(d.line, 2);
+	assert_string_equal(d.file, path);
+	close(fd);
+	unlink(path);
+	assert_null(ob_json_load_file(path, 64, 0, &d));
+	assert_int_equal(d.code, OB_ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strings),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_writer),
+		cmocka_unit_test(test_load_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
