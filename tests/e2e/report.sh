@@ -2,7 +2,9 @@
 # countries and of an admin-1 unit, in Spanish and English, are one page
 # with no external request; every headline number is the release's; a cell
 # the release suppresses never shows its value; no data is never written 0;
-# the PDF has the same numbers on A4 pages with embedded fonts; bad input is
+# the PDF has the same numbers on A4 pages with embedded fonts; the bars by
+# age group and weapon and the units that changed most are the release's
+# too; bad input (and every period form the release cannot serve) is
 # refused in both languages with the usual exit status.
 export LC_ALL=C.UTF-8
 O="$T/obs"
