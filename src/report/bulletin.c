@@ -252,7 +252,8 @@ static void age_label(const struct ob_bulletin *b, const char *v, char *out, siz
 		snprintf(out, size, b->lang == OB_LANG_EN ? "%lld or older" : "%lld años o más", lo);
 	else if (dash && ob_parse_int(v, (size_t)(dash - v), 0, 150, &lo) &&
 	         ob_parse_int(dash + 1, strlen(dash + 1), 0, 150, &hi))
-		snprintf(out, size, b->lang == OB_LANG_EN ? "%lld to %lld" : "%lld a %lld años", lo, hi);
+		snprintf(out, size, b->lang == OB_LANG_EN ? "%lld to %lld years" : "%lld a %lld años",
+		         lo, hi);
 	else
 		ob_strlcpy(out, v, size);
 }

@@ -152,7 +152,7 @@ def age(v):
     if v.endswith("+"):
         return f"{v[:-1]} años o más" if es else f"{v[:-1]} or older"
     lo, hi = v.split("-")
-    return f"{lo} a {hi} años" if es else f"{lo} to {hi}"
+    return f"{lo} a {hi} años" if es else f"{lo} to {hi} years"
 
 got = bars("Víctimas por edad:" if es else "Victims by age group:")
 want = {age(v): cell(rows.get((i["id"], terr, year)), "count", 0) for i, v in breakdown("age", True)}
