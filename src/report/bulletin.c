@@ -213,6 +213,84 @@ static size_t children(const struct ob_bulletin *b, const char *ind, const char 
 	return n;
 }
 
+/* The breakdowns of the first indicator by one field ("age" or
+ * "mechanism"): the indicators whose numerator is the first's and
+ * " & <field>=<value>", nothing more (and, with same_unit, of the first's
+ * unit: the age groups' rates, not a share of an age range that overlaps
+ * them); their values in vals, their indexes in at. */
+static size_t breakdown(const struct ob_bulletin *b, const char *field, bool same_unit,
+                        const char **vals, size_t *at, size_t max)
+{
+	const char *base = b->ind[0].numerator;
+	size_t n = 0, bl, fl = strlen(field);
+
+	if (!base || !*base)
+		return 0;
+	bl = strlen(base);
+	for (size_t k = 1; k < b->n_ind && n < max; k++) {
+		const char *num = b->ind[k].numerator;
+		if (!num || (same_unit && b->ind[k].multiplier != b->ind[0].multiplier) ||
+		    strncmp(num, base, bl) || strncmp(num + bl, " & ", 3) ||
+		    strncmp(num + bl + 3, field, fl) || num[bl + 3 + fl] != '=' ||
+		    strchr(num + bl + 4 + fl, '&') || strchr(num + bl + 4 + fl, '|') ||
+		    strchr(num + bl + 4 + fl, ','))
+			continue;
+		vals[n] = num + bl + 4 + fl;
+		at[n++] = k;
+	}
+	return n;
+}
+
+/* An age group of a numerator ("0-17", "60+") as the language says it. */
+static void age_label(const struct ob_bulletin *b, const char *v, char *out, size_t size)
+{
+	size_t n = strlen(v);
+	long long lo, hi;
+	const char *dash = strchr(v, '-');
+
+	if (n > 1 && v[n - 1] == '+' && ob_parse_int(v, n - 1, 0, 150, &lo))
+		snprintf(out, size, b->lang == OB_LANG_EN ? "%lld or older" : "%lld años o más", lo);
+	else if (dash && ob_parse_int(v, (size_t)(dash - v), 0, 150, &lo) &&
+	         ob_parse_int(dash + 1, strlen(dash + 1), 0, 150, &hi))
+		snprintf(out, size, b->lang == OB_LANG_EN ? "%lld to %lld years" : "%lld a %lld años",
+		         lo, hi);
+	else
+		ob_strlcpy(out, v, size);
+}
+
+/* A weapon of a numerator (engine mechanism codes) by its name. */
+static const char *weapon_label(const struct ob_bulletin *b, const char *v)
+{
+	static const struct { const char *code, *es, *en; } names[] = {
+		{ "firearm", "Arma de fuego", "Firearm" },
+		{ "sharp", "Arma blanca", "Sharp object" },
+		{ "blunt", "Objeto contundente", "Blunt object" },
+		{ "strangulation", "Estrangulamiento", "Strangulation" },
+	};
+	for (size_t i = 0; i < OB_ARRAY_SIZE(names); i++)
+		if (!strcmp(v, names[i].code))
+			return tr(b, names[i].es, names[i].en);
+	return v;
+}
+
+/* A bar chart of counts y[0..n) (sp[i]: suppressed, drawn as such). */
+static ob_err count_bars(const struct ob_bulletin *b, const struct ob_bl_sink *s,
+                         const char *title, const char *series, const char *source,
+                         const char *const *labels, const double *y, const bool *sp, size_t n,
+                         struct ob_diag *d)
+{
+	struct ob_chart_series sr = { series, y, NULL, NULL, NULL, sp };
+	struct ob_chart_frame f;
+	struct fig g = { 0 };
+	ob_err e = OB_OK;
+
+	frame_of(b, &f, 720, 70 + 26 * (double)n, title, source);
+	f.decimals = 0;
+	if (fig_open(&g))
+		e = ob_chart_bars(g.f, &f, labels, n, &sr, 1, d);
+	return fig_close(&g, e, s, d);
+}
+
 ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
                          struct ob_diag *d)
 {
@@ -361,6 +439,60 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 		}
 	}
 
+	/* by age group and by weapon: the breakdowns of the first indicator */
+	if (!e) {
+		const char *vals[12], *lab[13];
+		char ages[12][48], tt[OB_BULLETIN_TEXT_MAX];
+		double y[13];
+		bool sp[13], any = false;
+		size_t at[12], n = breakdown(b, "age", true, vals, at, 12);
+
+		for (size_t i = 0; i < n; i++) {
+			const struct ob_bl_row *r = find(b, b->ind[at[i]].id, b->territory, b->year, "T");
+			age_label(b, vals[i], ages[i], sizeof ages[i]);
+			lab[i] = ages[i];
+			y[i] = shown(r, true);
+			sp[i] = suppressed(r);
+			any |= r != NULL;
+		}
+		if (any) {
+			s->heading(s->ctx, 2, tr(b, "Por edad", "By age group"));
+			snprintf(tt, sizeof tt, "%s %s, %s %d",
+			         tr(b, "Víctimas por edad:", "Victims by age group:"),
+			         ind_name(b, &b->ind[0]), name, b->year);
+			e = count_bars(b, s, tt, ind_name(b, &b->ind[0]), source, lab, y, sp, n, d);
+		}
+		n = e ? 0 : breakdown(b, "mechanism", false, vals, at, 12);
+		any = false;
+		for (size_t i = 0; i < n; i++) {
+			const struct ob_bl_row *r = find(b, b->ind[at[i]].id, b->territory, b->year, "T");
+			lab[i] = weapon_label(b, vals[i]);
+			y[i] = shown(r, true);
+			sp[i] = suppressed(r);
+			any |= r != NULL;
+		}
+		if (any) {
+			/* the rest: the first indicator's count less the weapons'; a
+			 * difference with a suppressed term would uncover it, so the
+			 * rest is then suppressed too */
+			const struct ob_bl_row *all = find(b, first, b->territory, b->year, "T");
+			y[n] = shown(all, true);
+			sp[n] = suppressed(all);
+			for (size_t i = 0; i < n; i++) {
+				sp[n] |= sp[i];
+				y[n] -= y[i];
+			}
+			if (sp[n])
+				y[n] = NAN;
+			lab[n] = tr(b, "Otra arma o sin dato", "Other weapon or not recorded");
+			s->heading(s->ctx, 2, tr(b, "Por arma", "By weapon"));
+			snprintf(tt, sizeof tt, "%s %s, %s %d",
+			         tr(b, "Víctimas por arma:", "Victims by weapon:"),
+			         ind_name(b, &b->ind[0]), name, b->year);
+			e = count_bars(b, s, tt, ind_name(b, &b->ind[0]), source, lab, y, sp, n + 1, d);
+		}
+	}
+
 	/* admin-1 units: small multiples and the units that changed most */
 	if (!e) {
 		const char *codes[256], *names[256];
@@ -387,10 +519,14 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 			free(y);
 
 			s->heading(s->ctx, 3, tr(b, "Los que más cambiaron", "Largest changes"));
-			t.cols = 5;
+			t.cols = 7;
 			text(&t, tr(b, "Territorio", "Territory"));
 			year(&t, b->year - 1);
 			year(&t, b->year);
+			snprintf(add(&t)->text, OB_BULLETIN_CELL_MAX, "%s %d", tr(b, "Víctimas", "Victims"),
+			         b->year - 1);
+			snprintf(add(&t)->text, OB_BULLETIN_CELL_MAX, "%s %d", tr(b, "Víctimas", "Victims"),
+			         b->year);
 			text(&t, tr(b, "Cambio", "Change"));
 			text(&t, tr(b, "¿Más allá del azar?", "Beyond chance?"));
 			for (size_t u = 0; u < n; u++) {
@@ -424,6 +560,8 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 				text(&t, names[most[m].i]);
 				cell(&t, b, r0, false, 1);
 				cell(&t, b, r1, false, 1);
+				cell(&t, b, r0, true, 0);
+				cell(&t, b, r1, true, 0);
 				change(&t, b, r0, r1, b->ind[0].multiplier);
 			}
 			if (nm)

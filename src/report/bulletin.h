@@ -14,7 +14,8 @@
  * year, the change against the year before, and whether it is beyond
  * chance: ob_rate_compare at 95% on counts and populations, for rates per
  * 100 000); the trend of the first indicators over ten years; the count by
- * sex; small multiples of the admin-1 units below the territory; the units
+ * sex, by age group and by weapon (from the indicators that break the
+ * first one down: struct ob_bl_indicator); small multiples of the admin-1 units below the territory; the units
  * that changed most; a methods box (counting rules, populations and
  * whether estimated, suppression); the source line and the date.
  *
@@ -37,10 +38,15 @@ struct ob_bl_row {
 	double count, den, value, lower, upper;
 };
 
-/* What the bulletin says of an indicator (from the catalogue). */
+/* What the bulletin says of an indicator (from the catalogue). The
+ * numerator (engine/indicators.h; NULL: unknown) finds the breakdowns of
+ * the first indicator: an indicator whose numerator is the first's and one
+ * more clause "age=..." or "mechanism=..." counts an age group or a
+ * weapon of its victims. */
 struct ob_bl_indicator {
 	const char *id, *name_es, *name_en;
 	double multiplier;
+	const char *numerator;
 };
 
 struct ob_bulletin {

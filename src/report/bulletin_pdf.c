@@ -34,6 +34,9 @@ struct pdf {
 	int page, pages;    /* pages: of the counting pass, 0 during it */
 	bool write_error;
 	char error[OB_BULLETIN_TEXT_MAX];
+	/* a heading waits for what follows it, so that the two go on one page */
+	char heading[OB_BULLETIN_TEXT_MAX];
+	int heading_level; /* 0: none waiting */
 };
 
 static cairo_status_t write_out(void *closure, const unsigned char *data, unsigned int len)
@@ -128,15 +131,23 @@ static void pdf_begin(void *ctx, enum ob_lang lang, const char *title, const cha
 	g_object_unref(l);
 }
 
-static void pdf_heading(void *ctx, int level, const char *text)
+/* The heading waiting (if any), kept on one page with the first first
+ * points of what follows it. */
+static void place(struct pdf *p, double first)
 {
-	struct pdf *p = ctx;
-	PangoLayout *l = layout(p, text, level <= 2 ? 12.5 : 10.5, true, false, TEXT_W,
-	                        PANGO_ALIGN_LEFT);
-	double h = height(l);
+	PangoLayout *l;
+	int level = p->heading_level;
+	double h;
 
+	if (!level) {
+		need(p, first);
+		return;
+	}
+	p->heading_level = 0;
+	l = layout(p, p->heading, level <= 2 ? 12.5 : 10.5, true, false, TEXT_W, PANGO_ALIGN_LEFT);
+	h = height(l);
 	p->y += level <= 2 ? 12 : 6;
-	need(p, h + 90); /* with the start of what follows */
+	need(p, h + (level <= 2 ? 8 : 4) + first);
 	draw(p, l, MARGIN, p->y, 0.1, 0.1, 0.1);
 	p->y += h + 2;
 	if (level <= 2) {
@@ -151,6 +162,15 @@ static void pdf_heading(void *ctx, int level, const char *text)
 	g_object_unref(l);
 }
 
+static void pdf_heading(void *ctx, int level, const char *text)
+{
+	struct pdf *p = ctx;
+
+	place(p, 90); /* a heading right after another: with some of what follows */
+	ob_strlcpy(p->heading, text, sizeof p->heading);
+	p->heading_level = level;
+}
+
 static void pdf_para(void *ctx, enum ob_bl_para style, const char *text)
 {
 	struct pdf *p = ctx;
@@ -159,7 +179,7 @@ static void pdf_para(void *ctx, enum ob_bl_para style, const char *text)
 	                        PANGO_ALIGN_LEFT);
 	double h = height(l);
 
-	need(p, h + 6);
+	place(p, h + 6);
 	if (style == OB_BL_BOX) {
 		cairo_set_source_rgb(p->cr, 0xf5 / 255.0, 0xf7 / 255.0, 0xfa / 255.0);
 		cairo_rectangle(p->cr, MARGIN, p->y, TEXT_W, h + 6);
@@ -234,8 +254,8 @@ static void pdf_table(void *ctx, const struct ob_bl_cell *c, size_t rows, size_t
 	if (cols > OB_ARRAY_SIZE(w) || !rows)
 		return;
 	widths(cols, w);
-	need(p, row(p, c, cols, w, true, false) +
-	                (rows > 1 ? row(p, c + cols, cols, w, false, false) : 0));
+	place(p, row(p, c, cols, w, true, false) +
+	                 (rows > 1 ? row(p, c + cols, cols, w, false, false) : 0));
 	p->y += row(p, c, cols, w, true, true);
 	for (size_t r = 1; r < rows; r++) {
 		int page = p->page;
@@ -265,7 +285,7 @@ static void pdf_figure(void *ctx, const char *svg, size_t len)
 	scale = TEXT_W / w;
 	if (h * scale > BOTTOM - MARGIN)
 		scale = (BOTTOM - MARGIN) / h;
-	need(p, h * scale + 6);
+	place(p, h * scale + 6);
 	vp = (RsvgRectangle){ MARGIN + (TEXT_W - w * scale) / 2, p->y, w * scale, h * scale };
 	if (!rsvg_handle_render_document(hd, p->cr, &vp, &err))
 		snprintf(p->error, sizeof p->error, "%s", err ? err->message : "SVG");
@@ -282,6 +302,7 @@ static ob_err pdf_end(void *ctx, struct ob_diag *d)
 	struct pdf *p = ctx;
 	cairo_status_t st;
 
+	place(p, 0);
 	foot(p);
 	cairo_show_page(p->cr);
 	st = cairo_status(p->cr);

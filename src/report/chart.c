@@ -191,6 +191,12 @@ static void diamond(FILE *out, double x, double y, enum ob_lang lang)
 	        chart_tr(lang, "suprimido por confidencialidad", "withheld for confidentiality"));
 }
 
+/* How far the x labels' baseline sits below a line's height under the plot:
+ * enough for the lowest y label ("0,00", whose baseline is 4 px under the
+ * axis) and the first x label, which stand one over the other, to keep 3 px
+ * apart. */
+#define CHART_XLAB_GAP 6
+
 /* x labels under the plot, thinned so that they never touch: every k-th,
  * counted back from the last (the latest period is always labelled). */
 static void x_labels(FILE *out, const char *const *labels, const double *xs, size_t n,
@@ -236,7 +242,7 @@ ob_err ob_chart_line(FILE *out, const struct ob_chart_frame *f, const char *cons
 		key = (key & ~(unsigned)CHART_KEY_NODATA) | CHART_KEY_GAP;
 	chart_frame_init(&fl, f, s, ns, key);
 	y1 = fl.head_h;
-	y0 = f->height - fl.foot_h - CHART_LINE(CHART_FS_LABEL) - 6;
+	y0 = f->height - fl.foot_h - CHART_LINE(CHART_FS_LABEL) - CHART_XLAB_GAP - 4;
 	chart_scale_nice(&sc, lo, hi, fmax(2, (y0 - y1) / 45), 0);
 	if (sc.decimals < f->decimals && sc.step < 1)
 		sc.decimals = f->decimals;
@@ -259,7 +265,7 @@ ob_err ob_chart_line(FILE *out, const struct ob_chart_frame *f, const char *cons
 	            f->decimals, L);
 	chart_frame_draw(out, &fl, f->height);
 	y_grid(out, &sc, L, x0, x1, y0, y1, true);
-	x_labels(out, x_labels_, xs, nx, y0 + CHART_LINE(CHART_FS_LABEL) + 2,
+	x_labels(out, x_labels_, xs, nx, y0 + CHART_LINE(CHART_FS_LABEL) + CHART_XLAB_GAP,
 	         nx > 1 ? (x1 - x0) / (double)(nx - 1) : x1 - x0);
 	if (!any)
 		chart_text(out, (x0 + x1) / 2, (y0 + y1) / 2, CHART_FS_SUB, "middle",

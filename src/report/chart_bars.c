@@ -110,7 +110,11 @@ ob_err ob_chart_bars(FILE *out, const struct ob_chart_frame *f, const char *cons
 		return bad(d, "el gráfico es demasiado estrecho para sus textos",
 		           "the chart is too narrow for its text");
 	}
-	chart_scale_nice(&sc, lo, hi, fmax(2, (x1 - x0) / 90), 0);
+	/* whole counts (no decimals) have whole ticks: no "0,2 victims" */
+	chart_scale_nice(&sc, lo, hi,
+	                 f->decimals == 0 ? fmin(fmax(2, (x1 - x0) / 90), fmax(1, hi - lo))
+	                                  : fmax(2, (x1 - x0) / 90),
+	                 0);
 
 	chart_svg_begin(out, f->width, h, f->title);
 	fputs("<desc>", out);

@@ -354,6 +354,83 @@ static void refused(void **state)
 	fclose(f);
 }
 
+/* The box a <text> of the chart takes: its estimated width (chart_width)
+ * placed by its anchor; from its baseline up by an ascent and down by a
+ * descent of DejaVu Sans (0.76 and 0.24 of the size). */
+struct box {
+	double x0, x1, y0, y1;
+	char s[32];
+};
+
+static size_t text_boxes(const char *svg, struct box *b, size_t max)
+{
+	size_t n = 0;
+
+	for (const char *p = svg; n < max && (p = strstr(p, "<text x=\"")); p++) {
+		const char *gt = strchr(p, '>'), *end = strstr(p, "</text>"), *a;
+		double x = strtod(p + 9, NULL), y, fs, w;
+		size_t len;
+		a = strstr(p, "y=\"");
+		y = strtod(a + 3, NULL);
+		fs = strtod(strstr(p, "font-size=\"") + 11, NULL);
+		len = (size_t)(end - gt - 1);
+		if (len >= sizeof b[n].s || memchr(gt + 1, '<', len))
+			continue;
+		memcpy(b[n].s, gt + 1, len);
+		b[n].s[len] = '\0';
+		w = chart_width(b[n].s, fs);
+		a = strstr(p, "text-anchor=\"");
+		b[n].x0 = !strncmp(a + 13, "end", 3) ? x - w : !strncmp(a + 13, "middle", 6) ? x - w / 2 : x;
+		b[n].x1 = b[n].x0 + w;
+		b[n].y0 = y - 0.76 * fs;
+		b[n].y1 = y + 0.24 * fs;
+		n++;
+	}
+	return n;
+}
+
+/* The labels of the axes never touch (each box widened by 1.5 px, so at
+ * least 3 px apart): the y axis's "0,00" and the first period under it
+ * were drawn against each other. */
+static void axis_labels_apart(void **state)
+{
+	static const char *const years[] = { "2015", "2016", "2017", "2018", "2019",
+		                             "2020", "2021", "2022", "2023", "2024" };
+	static const double y[] = { 0.01, 0.02, 0.03, 0.02, 0.04, 0.03, 0.01, 0.02, 0.05, 0.03 };
+	struct ob_chart_series s = { "Secuestros", y, NULL, NULL, NULL, NULL };
+	struct ob_chart_frame fr = frame_es;
+	struct ob_diag d;
+	struct box b[64];
+	char *buf = NULL, *svg;
+	size_t len, n, labels = 0;
+	FILE *f;
+	(void)state;
+
+	for (int lang = 0; lang < 2; lang++) {
+		buf = NULL;
+		f = open_memstream(&buf, &len);
+		fr.lang = lang ? OB_LANG_EN : OB_LANG_ES;
+		fr.width = 720;
+		fr.height = 300;
+		assert_int_equal(ob_chart_line(f, &fr, years, 10, &s, 1, &d), OB_OK);
+		svg = text_of(f, &buf);
+		well_formed(svg);
+		assert_non_null(strstr(svg, lang ? ">0.00</text>" : ">0,00</text>"));
+		n = text_boxes(svg, b, OB_ARRAY_SIZE(b));
+		for (size_t i = 0; i < n; i++) {
+			labels += !strcmp(b[i].s, "2015");
+			for (size_t j = i + 1; j < n; j++)
+				if (b[i].x0 - 1.5 < b[j].x1 + 1.5 && b[j].x0 - 1.5 < b[i].x1 + 1.5 &&
+				    b[i].y0 - 1.5 < b[j].y1 + 1.5 && b[j].y0 - 1.5 < b[i].y1 + 1.5)
+					fail_msg("«%s» (%.1f..%.1f, %.1f..%.1f) overlaps «%s» (%.1f..%.1f, "
+					         "%.1f..%.1f)", b[i].s, b[i].x0, b[i].x1, b[i].y0, b[i].y1,
+					         b[j].s, b[j].x0, b[j].x1, b[j].y0, b[j].y1);
+		}
+		free(buf);
+	}
+	assert_int_equal(labels, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +439,7 @@ int main(void)
 		cmocka_unit_test(line_gap),
 		cmocka_unit_test(suppressed_never_shown),
 		cmocka_unit_test(thinning),
+		cmocka_unit_test(axis_labels_apart),
 		cmocka_unit_test(hostile),
 		cmocka_unit_test(multiples_and_sparkline),
 		cmocka_unit_test(refused),
