@@ -32,6 +32,8 @@
 #include "http/analysis.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "engine/counting.h"
@@ -41,6 +43,7 @@
 #include "http/cache.h"
 #include "io/csvw.h"
 #include "publish/cellkey.h"
+#include "publish/xlsx.h"
 #include "publish/sdc.h"
 
 static void fail_diag(struct ob_http_call *c, const char *param, const struct ob_diag *d)
@@ -567,6 +570,93 @@ void ob_http_analysis_release(struct ob_http_call *c, struct ob_http_analysis *a
 	memset(a, 0, sizeof(*a));
 }
 
+/* The answer as a workbook of one sheet "analyze": the columns and cells
+ * of the CSV, numbers as numbers. Built in a temporary file, then sent
+ * from memory (413 past the response's limit). */
+static void write_xlsx(struct ob_http_call *c, struct ob_http_analysis *a)
+{
+	const struct ob_query_result *r = a->r;
+	size_t nrows = ob_http_analysis_nrows(a), ncols = ob_http_analysis_ncols(a), row = 1;
+	struct ob_buf sheet = OB_BUF_INIT(OB_HTTP_MAX_RESPONSE), *b = &c->res->body;
+	const char *names[] = { "analyze" };
+	char path[OB_MAX_PATH], num[64];
+	const char *tmp = getenv("TMPDIR");
+	struct ob_diag d;
+	size_t col = 0;
+	FILE *f;
+	int fd;
+
+	ob_xlsx_sheet_begin(&sheet);
+	ob_xlsx_row_begin(&sheet, row);
+	for (size_t k = 0; k < r->n_dims; k++)
+		ob_xlsx_cell(&sheet, row, col++, ob_query_dim_name(r->dims[k]), false);
+	ob_xlsx_cell(&sheet, row, col++, "count", false);
+	ob_xlsx_cell(&sheet, row, col++, "flag", false);
+	ob_xlsx_cell(&sheet, row, col++, "status", false);
+	if (a->m != OB_QM_COUNT)
+		ob_xlsx_cell(&sheet, row, col++, ob_query_measure_name(a->m), false);
+	ob_xlsx_cell(&sheet, row, col++, "counting_rule", false);
+	ob_xlsx_row_end(&sheet);
+	for (size_t i = 0; i <= nrows && !ob_buf_failed(&sheet); i++) {
+		for (size_t j = 0; j <= ncols; j++) {
+			struct ob_analysis_cell x;
+
+			ob_http_analysis_cell(a, i, j, &x);
+			ob_xlsx_row_begin(&sheet, ++row);
+			col = 0;
+			for (size_t k = 0; k < r->n_dims; k++)
+				ob_xlsx_cell(&sheet, row, col++, x.v[k] == UINT32_MAX ? "Total"
+				             : ob_query_label(r, k, x.v[k]), false);
+			snprintf(num, sizeof(num), "%lld", x.count);
+			ob_xlsx_cell(&sheet, row, col++, x.count >= 0 ? num : NULL, true);
+			ob_xlsx_cell(&sheet, row, col++, x.flag, false);
+			ob_xlsx_cell(&sheet, row, col++, x.status, false);
+			if (a->m != OB_QM_COUNT) {
+				snprintf(num, sizeof(num), "%.6g", x.value);
+				ob_xlsx_cell(&sheet, row, col++, isfinite(x.value) ? num : NULL, true);
+			}
+			ob_xlsx_cell(&sheet, row, col++, x.rule, false);
+			ob_xlsx_row_end(&sheet);
+		}
+	}
+	ob_xlsx_sheet_end(&sheet);
+	if (ob_buf_failed(&sheet)) {
+		ob_buf_release(&sheet);
+		ob_http_fail_too_large(c);
+		return;
+	}
+	ob_diag_clear(&d);
+	snprintf(path, sizeof(path), "%s/observa-analyze-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if ((fd = mkstemp(path)) < 0) {
+		ob_buf_release(&sheet);
+		ob_http_fail(c->res, 500, "internal", NULL, "No se pudo escribir la hoja.",
+		             "The sheet could not be written.");
+		return;
+	}
+	close(fd);
+	ob_buf_reset(b);
+	if (ob_xlsx_write(path, names, &sheet, 1, &d) || !(f = fopen(path, "rb"))) {
+		ob_http_fail(c->res, 500, "internal", NULL, "No se pudo escribir la hoja.",
+		             "The sheet could not be written.");
+	} else {
+		char chunk[8192];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			ob_buf_put(b, chunk, n);
+		fclose(f);
+		if (ob_buf_failed(b)) {
+			ob_http_fail_too_large(c);
+		} else {
+			c->res->content_type =
+				"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+			ob_http_header_add(c->res, "Content-Disposition",
+			                   "attachment; filename=\"analyze.xlsx\"");
+		}
+	}
+	unlink(path);
+	ob_buf_release(&sheet);
+}
+
 void ob_http_h_analyze(struct ob_http_call *c)
 {
 	struct ob_http_analysis a;
@@ -581,6 +671,12 @@ void ob_http_h_analyze(struct ob_http_call *c)
 	ob_http_analysis_params(&a, c);
 	a.use_cache = true;
 	csv = a.format && !strcmp(a.format, "csv");
+	if (a.format && !strcmp(a.format, "xlsx")) {
+		a.use_cache = false; /* a file, not kept */
+		if (ob_http_analysis_run(c, &a))
+			write_xlsx(c, &a);
+		goto out;
+	}
 	if (!ob_http_analysis_run(c, &a))
 		goto out;
 	r = a.r;

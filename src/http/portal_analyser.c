@@ -169,7 +169,7 @@ static const char *value_label(struct ob_page *pg, struct names *n, const char *
 	if (!strcmp(code, "Total"))
 		return "Total";
 	if (!strcmp(code, "unknown") || !strcmp(code, "U"))
-		return OB_L(pg, "desconocido", "unknown");
+		return OB_L(pg, "Desconocido", "Unknown");
 	if (!strcmp(dim, "weapon"))
 		dim = "mechanism";
 	for (size_t i = 0; i < OB_ARRAY_SIZE(value_names); i++)
@@ -811,6 +811,7 @@ static void downloads(struct ob_page *pg)
 {
 	static const char *const formats[][3] = {
 		{ "csv", "CSV", "CSV" },
+		{ "xlsx", "XLSX (hoja de cálculo)", "XLSX (spreadsheet)" },
 		{ NULL, "JSON", "JSON" },
 	};
 	struct ob_buf *b = pg->b;
@@ -834,6 +835,8 @@ static void downloads(struct ob_page *pg)
 		OB_HTML_ATTR(b, "href", u.ptr);
 		if (formats[f][0] && !strcmp(formats[f][0], "csv"))
 			OB_HTML_LIT(b, " id=\"download-csv\" download");
+		else if (formats[f][0])
+			OB_HTML_LIT(b, " id=\"download-xlsx\" download");
 		OB_HTML_LIT(b, ">");
 		ob_html_text(b, OB_L(pg, formats[f][1], formats[f][2]));
 		OB_HTML_LIT(b, "</a>");

@@ -5,7 +5,8 @@
 # total alone); the form's filters become `where` by a redirect to a URL
 # whose parameters are the API's; an unknown dimension is a 400 page in
 # each language that names the value; a hostile parameter is escaped; the
-# page's CSV link downloads the API's CSV.
+# page's CSV link downloads the API's CSV, and its XLSX link a workbook
+# with the same cells.
 export LC_ALL=C.UTF-8
 expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.01
 O="$T/obs"
@@ -50,6 +51,27 @@ code=$(curl -s -o "$T/csv" -D "$T/h" -w '%{http_code}' "$B$href")
 [ "$code" = 200 ] || fail "CSV link: status $code"
 tr -d '\r' <"$T/h" | grep -qi '^content-type: text/csv' || fail "CSV link: not CSV"
 [ "$(($(wc -l <"$T/csv") - 1))" = "$(wc -l <"$T/api.cells")" ] || fail "CSV rows differ from the cells"
+# and the XLSX link a workbook of one sheet with the CSV's cells
+href=$(grep -o '<a href="[^"]*" id="download-xlsx"' "$T/page" | sed 's/<a href="\([^"]*\)".*/\1/; s/&amp;/\&/g')
+[ "$href" = "/api/v1/analyze?$(echo "$q" | sed 's/+/%20/g')&format=xlsx" ] || fail "XLSX link: $href"
+code=$(curl -s -o "$T/xlsx" -D "$T/h" -w '%{http_code}' "$B$href")
+[ "$code" = 200 ] || fail "XLSX link: status $code"
+tr -d '\r' <"$T/h" | grep -qi '^content-type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' ||
+	fail "XLSX link: not a workbook"
+python3 - "$T/xlsx" "$T/csv" <<'PY' || fail "the XLSX's cells differ from the CSV's"
+import csv, re, sys, zipfile
+sheet = zipfile.ZipFile(sys.argv[1]).read("xl/worksheets/sheet1.xml").decode()
+rows = []
+for row in re.findall(r"<row [^>]*>(.*?)</row>", sheet):
+    cells = {}
+    for ref, body in re.findall(r'<c r="([A-Z]+)\d+"[^>]*>(.*?)</c>', row):
+        cells[ord(ref) - 65] = re.sub(r"<[^>]+>", "", body).replace("&amp;", "&")
+    rows.append(cells)
+want = list(csv.reader(open(sys.argv[2], newline="")))
+n = len(want[0])
+got = [[r.get(i, "") for i in range(n)] for r in rows]
+sys.exit(0 if got == want else 1)
+PY
 
 # bars when the columns are not periods
 same /en/analyser 'rows=admin1&cols=mechanism&where=country%3DSLV+iccs%3D0101'
