@@ -29,9 +29,11 @@
  * caller can) and counted within the request's budget. Every write of the
  * answer is checked: one that would pass the response limit is an error.
  */
-#include "http/internal.h"
+#include "http/analysis.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "engine/counting.h"
@@ -41,6 +43,7 @@
 #include "http/cache.h"
 #include "io/csvw.h"
 #include "publish/cellkey.h"
+#include "publish/xlsx.h"
 #include "publish/sdc.h"
 
 static void fail_diag(struct ob_http_call *c, const char *param, const struct ob_diag *d)
@@ -109,16 +112,9 @@ static unsigned classes_of(const struct ob_query_result *r, const char *where)
  * dimensions); shown false for a suppressed value. rows[nout] and
  * cols[ncout] are the table's rows and columns shown, in order.
  */
-struct pub {
-	size_t nr, nc;
-	long long *cell, *row, *col, total; /* -1: suppressed */
-	size_t *rows, nout, *cols, ncout;
-	size_t nall;                        /* rows shown before top */
-	bool has_cols;
-	const char *shown_status;           /* "perturbed" or "shown" */
-};
+/* (struct ob_analysis_pub, analysis.h) */
 
-static void pub_release(struct pub *p)
+static void pub_release(struct ob_analysis_pub *p)
 {
 	free(p->cell);
 	free(p->row);
@@ -127,7 +123,7 @@ static void pub_release(struct pub *p)
 	free(p->cols);
 }
 
-static void pub_alloc(struct pub *p, const struct ob_query_table *t)
+static void pub_alloc(struct ob_analysis_pub *p, const struct ob_query_table *t)
 {
 	memset(p, 0, sizeof(*p));
 	p->has_cols = t->r->n_dims > t->r->n_row_dims;
@@ -141,7 +137,7 @@ static void pub_alloc(struct pub *p, const struct ob_query_table *t)
 }
 
 /* The cell-key view: every value perturbed (cellkey.h). */
-static void pub_cellkey(struct pub *p, const struct ob_query_table *t,
+static void pub_cellkey(struct ob_analysis_pub *p, const struct ob_query_table *t,
                         const struct ob_ck_ptable *pt, const struct ob_sdc_config *cfg,
                         unsigned cls)
 {
@@ -175,7 +171,7 @@ static void pub_cellkey(struct pub *p, const struct ob_query_table *t,
 
 /* The suppression view: exact counts through primary and secondary
  * suppression of the table with its margins (sdc.h). */
-static ob_err pub_suppress(struct pub *p, const struct ob_query_table *t,
+static ob_err pub_suppress(struct ob_analysis_pub *p, const struct ob_query_table *t,
                            const struct ob_sdc_config *cfg, unsigned cls, struct ob_diag *d)
 {
 	struct ob_sdc_table sdc;
@@ -232,7 +228,7 @@ static ob_err pub_suppress(struct pub *p, const struct ob_query_table *t,
  * (qsort_r: requests run on several threads at once). */
 static int row_cmp(const void *a, const void *b, void *arg)
 {
-	const struct pub *sp = arg;
+	const struct ob_analysis_pub *sp = arg;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 	long long vx = sp->row[x], vy = sp->row[y];
 
@@ -243,7 +239,7 @@ static int row_cmp(const void *a, const void *b, void *arg)
 
 /* The rows and columns shown: every one (suppression), or those with a
  * published value other than 0 (cell key); then the top rows. */
-static void pub_select(struct pub *p, const struct ob_query_table *t, bool drop_zeros,
+static void pub_select(struct ob_analysis_pub *p, const struct ob_query_table *t, bool drop_zeros,
                        long long top)
 {
 	for (size_t i = 0; i < p->nr; i++) {
@@ -268,39 +264,6 @@ static void pub_select(struct pub *p, const struct ob_query_table *t, bool drop_
 	}
 	if (!t->r->n_row_dims)
 		p->nout = 0; /* no row dimensions: the total alone */
-}
-
-/* Write one cell (value x, -1 when suppressed; coords v; table row ti and
- * column tj, SIZE_MAX for a margin) of the measure as one row of w. */
-static void put_cell(struct ob_rows *w, const struct ob_query_table *t, const struct pub *p,
-                     long long x, const uint32_t *v, size_t ti, size_t tj,
-                     enum ob_query_measure m)
-{
-	const struct ob_query_result *r = t->r;
-	/* no data (a field the sources did not record) is said so, never 0 */
-	bool no_data = ob_query_no_data(r, v), shown = x >= 0 && !no_data;
-	const char *flag = shown || no_data ? NULL : OB_SDC_FLAG;
-	const char *status = no_data ? "no_data" : shown ? p->shown_status : "suppressed";
-	double val = NAN, pop = 0;
-
-	if (m == OB_QM_RATE && shown && ob_query_population(r, v, &pop) && isfinite(pop) &&
-	    pop > 0)
-		val = (double)x / pop * 100000.0;
-	if (m == OB_QM_SHARE && shown && p->total > 0)
-		/* of the published grand total of the question */
-		val = (double)x / (double)p->total * 100.0;
-	for (size_t k = 0; k < r->n_dims; k++)
-		ob_rows_str(w, v[k] == UINT32_MAX ? "Total" : ob_query_label(r, k, v[k]));
-	if (shown)
-		ob_rows_int(w, x);
-	else
-		ob_rows_null(w);
-	ob_rows_str(w, flag);
-	ob_rows_str(w, status);
-	if (m != OB_QM_COUNT)
-		ob_rows_num(w, val, "%.6g");
-	ob_rows_str(w, ob_query_table_rule(t, ti, tj));
-	ob_rows_end_row(w);
 }
 
 /* What the answer says of its protection (JSON members, no braces). */
@@ -396,53 +359,92 @@ static bool within_cost(struct ob_http_call *c, const struct ob_analyzer *an,
 	return false;
 }
 
-void ob_http_h_analyze(struct ob_http_call *c)
+void ob_http_analysis_params(struct ob_http_analysis *a, const struct ob_http_call *c)
 {
-	const char *rows = ob_http_str(c, "rows"), *cols = ob_http_str(c, "cols");
-	const char *where = ob_http_str(c, "where"), *ms = ob_http_str(c, "measure");
-	const char *fmt = ob_http_str(c, "format"), *counts = ob_http_str(c, "counts");
-	long long top = ob_http_int(c, "top", 0);
-	struct ob_indicator_set *set = NULL;
-	struct ob_counting *rules = NULL;
-	bool csv = fmt && !strcmp(fmt, "csv"), pub = public_view(c);
-	enum ob_query_measure m = OB_QM_COUNT;
-	struct ob_snapref *ref = NULL;
-	struct ob_query_result *r = NULL;
-	struct ob_query_table *t = NULL;
-	struct ob_ck_ptable *pt = NULL;
-	struct ob_sdc_config cfg;
-	struct pub p;
-	bool p_ready = false;
-	unsigned cls;
+	memset(a, 0, sizeof(*a));
+	a->rows = ob_http_str(c, "rows");
+	a->cols = ob_http_str(c, "cols");
+	a->where = ob_http_str(c, "where");
+	a->measure = ob_http_str(c, "measure");
+	a->counts = ob_http_str(c, "counts");
+	a->format = ob_http_str(c, "format");
+	a->top = ob_http_int(c, "top", 0);
+}
+
+size_t ob_http_analysis_nrows(const struct ob_http_analysis *a)
+{
+	return a->p.nout;
+}
+
+size_t ob_http_analysis_ncols(const struct ob_http_analysis *a)
+{
+	return a->p.has_cols ? a->p.ncout : 0;
+}
+
+void ob_http_analysis_cell(const struct ob_http_analysis *a, size_t ii, size_t jj,
+                           struct ob_analysis_cell *out)
+{
+	const struct ob_analysis_pub *p = &a->p;
+	const struct ob_query_table *t = a->t;
+	size_t ncols = ob_http_analysis_ncols(a);
+	size_t i = ii < p->nout ? p->rows[ii] : SIZE_MAX;
+	size_t j = jj < ncols ? p->cols[jj] : SIZE_MAX;
+	long long x;
+	bool no_data, shown;
+	double pop = 0;
+
+	if (i == SIZE_MAX)
+		x = j == SIZE_MAX ? p->total : p->col[j];
+	else
+		x = j == SIZE_MAX ? p->row[i] : p->cell[i * p->nc + j];
+	ob_query_table_coords(t, i, ncols ? j : SIZE_MAX, out->v);
+	/* no data (a field the sources did not record) is said so, never 0 */
+	no_data = ob_query_no_data(a->r, out->v);
+	shown = x >= 0 && !no_data;
+	out->count = shown ? x : -1;
+	out->flag = shown || no_data ? NULL : OB_SDC_FLAG;
+	out->status = no_data ? "no_data" : shown ? p->shown_status : "suppressed";
+	out->value = NAN;
+	if (a->m == OB_QM_RATE && shown && ob_query_population(a->r, out->v, &pop) &&
+	    isfinite(pop) && pop > 0)
+		out->value = (double)x / pop * 100000.0;
+	if (a->m == OB_QM_SHARE && shown && p->total > 0)
+		/* of the published grand total of the question */
+		out->value = (double)x / (double)p->total * 100.0;
+	out->rule = ob_query_table_rule(t, i, ncols ? j : SIZE_MAX);
+}
+
+bool ob_http_analysis_run(struct ob_http_call *c, struct ob_http_analysis *a)
+{
+	const char *rows = a->rows, *cols = a->cols, *where = a->where;
+	struct ob_buf *b = &c->res->body;
 	struct ob_query q;
 	struct ob_diag d;
-	struct ob_buf *b = &c->res->body;
-	struct ob_buf key = OB_BUF_INIT(OB_HTTP_MAX_URI * 2);
-	struct ob_rows_col col[OB_QUERY_MAX_DIMS + 5];
-	size_t ncol = 0;
-	struct ob_rows w;
-	ob_err e = OB_OK, err;
+	ob_err err;
 
+	a->key = (struct ob_buf)OB_BUF_INIT(OB_HTTP_MAX_URI * 2);
+	a->pub = public_view(c);
+	a->m = OB_QM_COUNT;
 	ob_diag_clear(&d);
 	memset(&q, 0, sizeof(q));
-	if (ms)
-		m = (enum ob_query_measure)ob_query_measure_parse(ms);
+	if (a->measure)
+		a->m = (enum ob_query_measure)ob_query_measure_parse(a->measure);
 	if (rows && ob_query_dims_parse(rows, "rows", q.dims, &q.n_dims, &d)) {
 		fail_diag(c, "rows", &d);
-		return;
+		return false;
 	}
 	q.n_row_dims = q.n_dims;
 	if (cols && ob_query_dims_parse(cols, "cols", q.dims, &q.n_dims, &d)) {
 		fail_diag(c, "cols", &d);
-		return;
+		return false;
 	}
 	q.where = where;
-	q.keys = pub;
+	q.keys = a->pub;
 	if (!c->ctx->snaps || !c->ctx->store) {
 		ob_http_fail(c->res, 503, "unavailable", NULL,
 		             "El análisis no está disponible en este servidor.",
 		             "Analysis is not available on this server.");
-		return;
+		return false;
 	}
 	/* a new snapshot when the store changed since the last one (checked at
 	 * most once per OB_HTTP_STAMP_SECONDS when answers are kept); loading
@@ -453,28 +455,28 @@ void ob_http_h_analyze(struct ob_http_call *c)
 		if (c->ctx->cache)
 			ob_http_cache_stamp_again(c->ctx->cache);
 		ob_http_defer(c, false);
-		return;
+		return false;
 	}
 	if ((!c->ctx->cache || ob_http_cache_stamp_due(c->ctx->cache, c->req->now)) &&
 	    ob_snaphold_refresh(c->ctx->snaps, c->ctx->store, c->ctx->dir, NULL, &d) &&
-	    !(ref = ob_snaphold_get(c->ctx->snaps))) {
+	    !(a->ref = ob_snaphold_get(c->ctx->snaps))) {
 		ob_http_fail(c->res, 503, "unavailable", NULL,
 		             "No se pudo cargar la instantánea de los registros.",
 		             "The records snapshot could not be loaded.");
-		return;
+		return false;
 	}
-	if (!ref && !(ref = ob_snaphold_get(c->ctx->snaps))) {
+	if (!a->ref && !(a->ref = ob_snaphold_get(c->ctx->snaps))) {
 		ob_http_store_fail(c);
-		return;
+		return false;
 	}
-	if (ob_sdc_config_load(&cfg, c->ctx->dir, &d)) {
+	if (ob_sdc_config_load(&a->cfg, c->ctx->dir, &d)) {
 		ob_http_store_fail(c);
-		goto out;
+		return false;
 	}
 	/* what is counted: the counting rules of the catalogue (docs/counting.md) */
-	q.records = counts && !strcmp(counts, "records");
-	if (!q.records && (ob_indicators_load_dir(c->ctx->dir, &set, NULL, &d) ||
-	                   ob_counting_load(c->ctx->dir, ref->snap, set, &rules, &d))) {
+	q.records = a->counts && !strcmp(a->counts, "records");
+	if (!q.records && (ob_indicators_load_dir(c->ctx->dir, &a->set, NULL, &d) ||
+	                   ob_counting_load(c->ctx->dir, a->ref->snap, a->set, &a->rules, &d))) {
 		char msg[OB_MAX_MESSAGE];
 		ob_diag_format(&d, msg, sizeof(msg));
 		OB_ERROR("API: reglas de conteo: %s", "API: counting rules: %s", msg);
@@ -482,79 +484,210 @@ void ob_http_h_analyze(struct ob_http_call *c)
 		             "No se pudieron leer las reglas de conteo; el administrador encontrará "
 		             "el detalle en el registro del servidor.",
 		             "The counting rules could not be read.");
-		goto out;
+		return false;
 	}
-	q.rules = rules;
+	q.rules = a->rules;
 	/* what a public question may combine */
 	ob_diag_clear(&d);
-	if (pub && ob_ck_public_check(&cfg.pub, ref->snap, q.dims, q.n_dims, where, &d)) {
+	if (a->pub && ob_ck_public_check(&a->cfg.pub, a->ref->snap, q.dims, q.n_dims, where, &d)) {
 		ob_http_fail_diag(c->res, 400, "disclosure_rule",
 		                  !strcmp(d.file, "where") ? "where" : rows ? "rows" : "cols", &d);
-		goto out;
+		return false;
 	}
 	/* the same question on the same snapshot in the same view with the same
 	 * disclosure settings: the answer already given */
-	if (c->ctx->cache) {
+	if (c->ctx->cache && a->use_cache) {
 		const char *type;
 
-		if (cache_key(&key, rows, cols, where, ms, top, fmt, pub, &cfg, counts,
-		              ob_counting_hash(rules)))
-			ob_buf_release(&key); /* too long a key: not kept */
-		else if ((type = ob_http_cache_get(c->ctx->cache, key.ptr, ref->snap->stamp, b))) {
+		if (cache_key(&a->key, rows, cols, where, a->measure, a->top, a->format, a->pub,
+		              &a->cfg, a->counts, ob_counting_hash(a->rules)))
+			ob_buf_release(&a->key); /* too long a key: not kept */
+		else if ((type = ob_http_cache_get(c->ctx->cache, a->key.ptr, a->ref->snap->stamp,
+		                                   b))) {
 			c->res->content_type = type;
-			goto out;
+			return false;
 		}
+	} else {
+		ob_buf_release(&a->key);
 	}
 	/* its cost, before any work; then the work, on a worker */
-	if (!within_cost(c, ref->an, &q) || ob_http_defer(c, true))
-		goto out;
+	if (!within_cost(c, a->ref->an, &q) || ob_http_defer(c, true))
+		return false;
 	ob_diag_clear(&d);
 	q.deadline = c->deadline;
 	q.cancel = c->req->cancel;
-	if ((err = ob_query_run(ref->an, &q, &r, &d))) {
+	if ((err = ob_query_run(a->ref->an, &q, &a->r, &d))) {
 		if (err == OB_ETIMEDOUT || err == OB_ECANCELED)
 			ob_http_fail_stopped(c, err);
 		else
 			fail_diag(c, d.file[0] == '-' && !strcmp(d.file, "--where") ? "where" : "rows",
 			          &d);
-		goto out;
+		return false;
 	}
-	if (ob_query_table_make(r, OB_QS_LABEL, 0, &t, &d)) {
+	if (ob_query_table_make(a->r, OB_QS_LABEL, 0, &a->t, &d)) {
 		fail_diag(c, "rows", &d);
-		goto out;
+		return false;
 	}
-	if (m == OB_QM_RATE && !r->rate_ok) {
-		ob_http_fail(c->res, 400, "bad_parameter", "measure", r->rate_why, r->rate_why_en);
-		goto out;
+	if (a->m == OB_QM_RATE && !a->r->rate_ok) {
+		ob_http_fail(c->res, 400, "bad_parameter", "measure", a->r->rate_why,
+		             a->r->rate_why_en);
+		return false;
 	}
-	cls = classes_of(r, where);
-	if (pub) {
-		pt = ob_malloc(sizeof(*pt));
-		if (ob_ck_ptable_build(&cfg.ck, pt, &d)) {
+	a->cls = classes_of(a->r, where);
+	if (a->pub) {
+		a->pt = ob_malloc(sizeof(*a->pt));
+		if (ob_ck_ptable_build(&a->cfg.ck, a->pt, &d)) {
 			ob_http_store_fail(c);
-			goto out;
+			return false;
 		}
-		pub_cellkey(&p, t, pt, &cfg, cls);
-	} else if (pub_suppress(&p, t, &cfg, cls, &d)) {
-		pub_release(&p);
+		pub_cellkey(&a->p, a->t, a->pt, &a->cfg, a->cls);
+	} else if (pub_suppress(&a->p, a->t, &a->cfg, a->cls, &d)) {
+		pub_release(&a->p);
 		fail_diag(c, "rows", &d);
-		goto out;
+		return false;
 	}
-	p_ready = true;
+	a->p_ready = true;
 	/* past the budget or without a client by now: no answer */
 	if ((err = ob_http_stopped(c))) {
 		ob_http_fail_stopped(c, err);
+		return false;
+	}
+	pub_select(&a->p, a->t, a->pub, a->top);
+	return true;
+}
+
+void ob_http_analysis_release(struct ob_http_call *c, struct ob_http_analysis *a)
+{
+	if (a->p_ready)
+		pub_release(&a->p);
+	free(a->pt);
+	ob_query_table_free(a->t);
+	ob_query_result_free(a->r);
+	ob_counting_free(a->rules);
+	ob_indicators_free(a->set);
+	ob_snaphold_put(c->ctx->snaps, a->ref);
+	ob_buf_release(&a->key);
+	memset(a, 0, sizeof(*a));
+}
+
+/* The answer as a workbook of one sheet "analyze": the columns and cells
+ * of the CSV, numbers as numbers. Built in a temporary file, then sent
+ * from memory (413 past the response's limit). */
+static void write_xlsx(struct ob_http_call *c, struct ob_http_analysis *a)
+{
+	const struct ob_query_result *r = a->r;
+	size_t nrows = ob_http_analysis_nrows(a), ncols = ob_http_analysis_ncols(a), row = 1;
+	struct ob_buf sheet = OB_BUF_INIT(OB_HTTP_MAX_RESPONSE), *b = &c->res->body;
+	const char *names[] = { "analyze" };
+	char path[OB_MAX_PATH], num[64];
+	const char *tmp = getenv("TMPDIR");
+	struct ob_diag d;
+	size_t col = 0;
+	FILE *f;
+	int fd;
+
+	ob_xlsx_sheet_begin(&sheet);
+	ob_xlsx_row_begin(&sheet, row);
+	for (size_t k = 0; k < r->n_dims; k++)
+		ob_xlsx_cell(&sheet, row, col++, ob_query_dim_name(r->dims[k]), false);
+	ob_xlsx_cell(&sheet, row, col++, "count", false);
+	ob_xlsx_cell(&sheet, row, col++, "flag", false);
+	ob_xlsx_cell(&sheet, row, col++, "status", false);
+	if (a->m != OB_QM_COUNT)
+		ob_xlsx_cell(&sheet, row, col++, ob_query_measure_name(a->m), false);
+	ob_xlsx_cell(&sheet, row, col++, "counting_rule", false);
+	ob_xlsx_row_end(&sheet);
+	for (size_t i = 0; i <= nrows && !ob_buf_failed(&sheet); i++) {
+		for (size_t j = 0; j <= ncols; j++) {
+			struct ob_analysis_cell x;
+
+			ob_http_analysis_cell(a, i, j, &x);
+			ob_xlsx_row_begin(&sheet, ++row);
+			col = 0;
+			for (size_t k = 0; k < r->n_dims; k++)
+				ob_xlsx_cell(&sheet, row, col++, x.v[k] == UINT32_MAX ? "Total"
+				             : ob_query_label(r, k, x.v[k]), false);
+			snprintf(num, sizeof(num), "%lld", x.count);
+			ob_xlsx_cell(&sheet, row, col++, x.count >= 0 ? num : NULL, true);
+			ob_xlsx_cell(&sheet, row, col++, x.flag, false);
+			ob_xlsx_cell(&sheet, row, col++, x.status, false);
+			if (a->m != OB_QM_COUNT) {
+				snprintf(num, sizeof(num), "%.6g", x.value);
+				ob_xlsx_cell(&sheet, row, col++, isfinite(x.value) ? num : NULL, true);
+			}
+			ob_xlsx_cell(&sheet, row, col++, x.rule, false);
+			ob_xlsx_row_end(&sheet);
+		}
+	}
+	ob_xlsx_sheet_end(&sheet);
+	if (ob_buf_failed(&sheet)) {
+		ob_buf_release(&sheet);
+		ob_http_fail_too_large(c);
+		return;
+	}
+	ob_diag_clear(&d);
+	snprintf(path, sizeof(path), "%s/observa-analyze-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if ((fd = mkstemp(path)) < 0) {
+		ob_buf_release(&sheet);
+		ob_http_fail(c->res, 500, "internal", NULL, "No se pudo escribir la hoja.",
+		             "The sheet could not be written.");
+		return;
+	}
+	close(fd);
+	ob_buf_reset(b);
+	if (ob_xlsx_write(path, names, &sheet, 1, &d) || !(f = fopen(path, "rb"))) {
+		ob_http_fail(c->res, 500, "internal", NULL, "No se pudo escribir la hoja.",
+		             "The sheet could not be written.");
+	} else {
+		char chunk[8192];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+			ob_buf_put(b, chunk, n);
+		fclose(f);
+		if (ob_buf_failed(b)) {
+			ob_http_fail_too_large(c);
+		} else {
+			c->res->content_type =
+				"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+			ob_http_header_add(c->res, "Content-Disposition",
+			                   "attachment; filename=\"analyze.xlsx\"");
+		}
+	}
+	unlink(path);
+	ob_buf_release(&sheet);
+}
+
+void ob_http_h_analyze(struct ob_http_call *c)
+{
+	struct ob_http_analysis a;
+	struct ob_buf *b = &c->res->body;
+	struct ob_rows_col col[OB_QUERY_MAX_DIMS + 5];
+	const struct ob_query_result *r;
+	size_t ncol = 0, nrows, ncols;
+	struct ob_rows w;
+	bool csv;
+	ob_err e = OB_OK;
+
+	ob_http_analysis_params(&a, c);
+	a.use_cache = true;
+	csv = a.format && !strcmp(a.format, "csv");
+	if (a.format && !strcmp(a.format, "xlsx")) {
+		a.use_cache = false; /* a file, not kept */
+		if (ob_http_analysis_run(c, &a))
+			write_xlsx(c, &a);
 		goto out;
 	}
-	pub_select(&p, t, pub, top);
+	if (!ob_http_analysis_run(c, &a))
+		goto out;
+	r = a.r;
 	/* the cells: one row each, the same columns in CSV and JSON */
 	for (size_t k = 0; k < r->n_dims; k++)
 		col[ncol++] = (struct ob_rows_col){ ob_query_dim_name(r->dims[k]), OB_ROWS_TEXT_COL };
 	col[ncol++] = (struct ob_rows_col){ "count", OB_ROWS_NUMBER_COL };
 	col[ncol++] = (struct ob_rows_col){ "flag", OB_ROWS_TEXT_COL };
 	col[ncol++] = (struct ob_rows_col){ "status", OB_ROWS_TEXT_COL };
-	if (m != OB_QM_COUNT)
-		col[ncol++] = (struct ob_rows_col){ ob_query_measure_name(m), OB_ROWS_NUMBER_COL };
+	if (a.m != OB_QM_COUNT)
+		col[ncol++] = (struct ob_rows_col){ ob_query_measure_name(a.m), OB_ROWS_NUMBER_COL };
 	col[ncol++] = (struct ob_rows_col){ "counting_rule", OB_ROWS_TEXT_COL };
 	if (csv) {
 		c->res->content_type = "text/csv; charset=utf-8";
@@ -566,31 +699,33 @@ void ob_http_h_analyze(struct ob_http_call *c)
 			e |= json_str(b, ob_query_dim_name(r->dims[k]));
 		}
 		e |= ob_buf_addf(b, "],\"rows\":%zu,\"measure\":\"%s\",\"rows_total\":%zu,",
-		                 r->n_row_dims, ob_query_measure_name(m), p.nall);
-		e |= protection_json(b, pub, &cfg, cls);
+		                 r->n_row_dims, ob_query_measure_name(a.m), a.p.nall);
+		e |= protection_json(b, a.pub, &a.cfg, a.cls);
 		e |= ob_buf_addc(b, ',');
 		e |= ob_query_counting_json(r, b);
 		e |= ob_buf_addf(b, ",\"suppressed_flag\":\"%s\",\"cells\":", OB_SDC_FLAG);
 	}
 	ob_rows_begin(&w, csv ? OB_ROWS_CSV : OB_ROWS_JSON, b, NULL, col, ncol);
-	{
-		size_t ncols_out = p.has_cols ? p.ncout : 0;
-		for (size_t ii = 0; ii <= p.nout && !ob_rows_failed(&w); ii++) {
-			size_t i = ii < p.nout ? p.rows[ii] : SIZE_MAX;
-			for (size_t jj = 0; jj <= ncols_out; jj++) {
-				size_t j = jj < ncols_out ? p.cols[jj] : SIZE_MAX;
-				uint32_t v[OB_QUERY_MAX_DIMS];
-				long long x;
+	nrows = ob_http_analysis_nrows(&a);
+	ncols = ob_http_analysis_ncols(&a);
+	for (size_t i = 0; i <= nrows && !ob_rows_failed(&w); i++) {
+		for (size_t j = 0; j <= ncols; j++) {
+			struct ob_analysis_cell x;
 
-				if (!ncols_out && jj)
-					break;
-				if (i == SIZE_MAX)
-					x = j == SIZE_MAX ? p.total : p.col[j];
-				else
-					x = j == SIZE_MAX ? p.row[i] : p.cell[i * p.nc + j];
-				ob_query_table_coords(t, i, ncols_out ? j : SIZE_MAX, v);
-				put_cell(&w, t, &p, x, v, i, ncols_out ? j : SIZE_MAX, m);
-			}
+			ob_http_analysis_cell(&a, i, j, &x);
+			for (size_t k = 0; k < r->n_dims; k++)
+				ob_rows_str(&w, x.v[k] == UINT32_MAX ? "Total"
+				                                     : ob_query_label(r, k, x.v[k]));
+			if (x.count >= 0)
+				ob_rows_int(&w, x.count);
+			else
+				ob_rows_null(&w);
+			ob_rows_str(&w, x.flag);
+			ob_rows_str(&w, x.status);
+			if (a.m != OB_QM_COUNT)
+				ob_rows_num(&w, x.value, "%.6g");
+			ob_rows_str(&w, x.rule);
+			ob_rows_end_row(&w);
 		}
 	}
 	e |= ob_rows_end(&w);
@@ -601,17 +736,9 @@ void ob_http_h_analyze(struct ob_http_call *c)
 		ob_http_fail_too_large(c);
 		goto out;
 	}
-	if (c->ctx->cache && key.ptr && c->res->status == 200)
-		ob_http_cache_put(c->ctx->cache, key.ptr, ref->snap->stamp, c->res->content_type,
+	if (c->ctx->cache && a.key.ptr && c->res->status == 200)
+		ob_http_cache_put(c->ctx->cache, a.key.ptr, a.ref->snap->stamp, c->res->content_type,
 		                  b->ptr ? b->ptr : "", b->len);
 out:
-	if (p_ready)
-		pub_release(&p);
-	free(pt);
-	ob_query_table_free(t);
-	ob_query_result_free(r);
-	ob_counting_free(rules);
-	ob_indicators_free(set);
-	ob_snaphold_put(c->ctx->snaps, ref);
-	ob_buf_release(&key);
+	ob_http_analysis_release(c, &a);
 }

@@ -131,6 +131,7 @@ static const struct ob_http_pspec p_submission[] = {
 /* Literal routes come before routes with path values. */
 static const char *const measures[] = { "count", "rate", "share", NULL };
 static const char *const counts_choices[] = { "rule", "records", NULL };
+static const char *const analyze_formats[] = { "json", "csv", "xlsx", NULL };
 
 static const struct ob_http_pspec p_analyze[] = {
 	{ "rows", "query", OB_HTTP_STRING, false, 0, 0, NULL,
@@ -154,7 +155,9 @@ static const struct ob_http_pspec p_analyze[] = {
 	  "(los registros de todas las fuentes, rotulados así)",
 	  "rule (default: each country's counting rule, sources not summed) or records (every "
 	  "source's records, labelled so)" },
-	P_FORMAT,
+	{ "format", "query", OB_HTTP_STRING, false, 0, 0, analyze_formats,
+	  "json (por omisión), csv o xlsx (una hoja con las mismas celdas)",
+	  "json (default), csv or xlsx (one sheet of the same cells)" },
 };
 
 /* the prioritization index (index.c) and reconciliation (reconcile.c) */

@@ -1,6 +1,7 @@
 /* release_write.c - a release's tables written as files: CSV, JSON and XLSX
  * (see release_impl.h; SDMX is sdmx.c). */
 #include "publish/release_impl.h"
+#include "publish/xlsx.h"
 
 /* ---- cells as text ---- */
 
@@ -312,52 +313,6 @@ ob_err rel_write_json(struct rel *r, const struct rtable *t)
 
 /* ---- XLSX ---- */
 
-static void xml_text(struct ob_buf *b, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '&': ob_buf_puts(b, "&amp;"); break;
-		case '<': ob_buf_puts(b, "&lt;"); break;
-		case '>': ob_buf_puts(b, "&gt;"); break;
-		case '"': ob_buf_puts(b, "&quot;"); break;
-		default:
-			if (*p >= 0x20 || *p == '\t' || *p == '\n')
-				ob_buf_putc(b, (char)*p);
-		}
-	}
-}
-
-static void col_ref(size_t c, char *out)
-{
-	char tmp[8];
-	size_t n = 0;
-
-	c++;
-	while (c && n < sizeof(tmp)) {
-		tmp[n++] = (char)('A' + (c - 1) % 26);
-		c = (c - 1) / 26;
-	}
-	for (size_t i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	out[n] = '\0';
-}
-
-static void sheet_cell(struct ob_buf *b, size_t row, size_t c, const char *v, bool num)
-{
-	char ref[8];
-
-	if (!v)
-		return;
-	col_ref(c, ref);
-	if (num) {
-		ob_buf_putf(b, "<c r=\"%s%zu\"><v>%s</v></c>", ref, row, v);
-	} else {
-		ob_buf_putf(b, "<c r=\"%s%zu\" t=\"inlineStr\"><is><t>", ref, row);
-		xml_text(b, v);
-		ob_buf_puts(b, "</t></is></c>");
-	}
-}
-
 /* Whether row w of t falls in year (NULL: every year): the "year" column,
  * or the year of the "month" column (yyyy-mm). */
 static bool in_year(const struct rtable *t, const struct rrow *w, const char *year)
@@ -385,53 +340,24 @@ static size_t sheet_rows(const struct rel *r)
  * (NULL: all of them). */
 static ob_err write_workbook(struct rel *r, const char *name, const char *year)
 {
-	struct ob_buf sheets[NTABLES], ct = OB_BUF_INIT(1 << 20), wb = OB_BUF_INIT(1 << 20),
-	                               rels = OB_BUF_INIT(1 << 20);
-	struct ob_zip_entry ent[4 + NTABLES];
-	char names[NTABLES][64], path[OB_MAX_PATH], buf[256];
-	static const char root_rels[] =
-		"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-		"<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-		"<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/"
-		"2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>";
-	size_t ne = 0;
+	struct ob_buf sheets[NTABLES];
+	const char *names[NTABLES];
+	char path[OB_MAX_PATH], buf[256];
 	bool num, big = false;
 	ob_err e;
 
-	ob_buf_puts(&ct, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	                 "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
-	                 "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-"
-	                 "package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\""
-	                 "application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\""
-	                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>");
-	ob_buf_puts(&wb, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	                 "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
-	                 "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
-	                 "<sheets>");
-	ob_buf_puts(&rels, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-	                   "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
-	                   "relationships\">");
 	for (size_t s = 0; s < NTABLES; s++) {
 		const struct rtable *t = &r->t[s];
 		struct ob_buf *b = &sheets[s];
 		size_t row = 1;
 
 		ob_buf_init(b, OB_MAX_RELEASE_MEM_FILE);
-		snprintf(names[s], sizeof(names[s]), "xl/worksheets/sheet%zu.xml", s + 1);
-		ob_buf_putf(&ct, "<Override PartName=\"/%s\" ContentType=\"application/"
-		                 "vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>",
-		            names[s]);
-		ob_buf_putf(&wb, "<sheet name=\"%s\" sheetId=\"%zu\" r:id=\"rId%zu\"/>", t->id, s + 1,
-		            s + 1);
-		ob_buf_putf(&rels, "<Relationship Id=\"rId%zu\" Type=\"http://schemas.openxmlformats."
-		                   "org/officeDocument/2006/relationships/worksheet\" "
-		                   "Target=\"worksheets/sheet%zu.xml\"/>", s + 1, s + 1);
-		ob_buf_puts(b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-		               "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/"
-		               "2006/main\"><sheetData><row r=\"1\">");
+		names[s] = t->id;
+		ob_xlsx_sheet_begin(b);
+		ob_xlsx_row_begin(b, 1);
 		for (size_t i = 0; i < rel_ncols(t); i++)
-			sheet_cell(b, 1, i, rel_col_name(t, i), false);
-		ob_buf_puts(b, "</row>");
+			ob_xlsx_cell(b, 1, i, rel_col_name(t, i), false);
+		ob_xlsx_row_end(b);
 		for (size_t k = 0; k < t->n && !big; k++) {
 			if (!in_year(t, &t->rows[k], year))
 				continue;
@@ -439,24 +365,16 @@ static ob_err write_workbook(struct rel *r, const char *name, const char *year)
 				big = true;
 				break;
 			}
-			ob_buf_putf(b, "<row r=\"%zu\">", row);
+			ob_xlsx_row_begin(b, row);
 			for (size_t i = 0; i < rel_ncols(t); i++) {
 				const char *v = rel_cell(t, &t->rows[k], i, buf, sizeof(buf), &num);
-				sheet_cell(b, row, i, v, num);
+				ob_xlsx_cell(b, row, i, v, num);
 			}
-			ob_buf_puts(b, "</row>");
+			ob_xlsx_row_end(b);
 		}
-		if (ob_buf_adds(b, "</sheetData></worksheet>"))
+		ob_xlsx_sheet_end(b);
+		if (ob_buf_failed(b))
 			big = true;
-	}
-	ob_buf_puts(&ct, "</Types>");
-	ob_buf_puts(&wb, "</sheets></workbook>");
-	ob_buf_puts(&rels, "</Relationships>");
-	if (ob_buf_failed(&ct) || ob_buf_failed(&wb) || ob_buf_failed(&rels)) {
-		e = OB_DIAG(r->d, OB_ETOOBIG, name, 0, 0, NULL, 0,
-		            "el índice del libro excede su límite",
-		            "the workbook's index exceeds its limit");
-		goto release;
 	}
 	if (big) {
 		/* a single year of one table beyond a sheet: no split helps */
@@ -466,26 +384,17 @@ static ob_err write_workbook(struct rel *r, const char *name, const char *year)
 		            (long long)sheet_rows(r));
 		goto release;
 	}
-	ent[ne++] = (struct ob_zip_entry){ "[Content_Types].xml", ct.ptr, ct.len };
-	ent[ne++] = (struct ob_zip_entry){ "_rels/.rels", root_rels, strlen(root_rels) };
-	ent[ne++] = (struct ob_zip_entry){ "xl/workbook.xml", wb.ptr, wb.len };
-	ent[ne++] = (struct ob_zip_entry){ "xl/_rels/workbook.xml.rels", rels.ptr, rels.len };
-	for (size_t s = 0; s < NTABLES; s++)
-		ent[ne++] = (struct ob_zip_entry){ names[s], sheets[s].ptr, sheets[s].len };
 	if (r->nfiles == OB_MAX_RELEASE_FILES)
 		e = OB_DIAG(r->d, OB_ETOOBIG, name, 0, 0, NULL, 0, "demasiados archivos",
 		            "too many files");
 	else if (snprintf(path, sizeof(path), "%s/%s", r->tmp, name) >= (int)sizeof(path))
 		e = OB_DIAG(r->d, OB_ETOOBIG, r->tmp, 0, 0, NULL, 0, "ruta demasiado larga",
 		            "path too long");
-	else if (!(e = ob_zip_write(path, ent, ne, r->d)))
+	else if (!(e = ob_xlsx_write(path, names, sheets, NTABLES, r->d)))
 		r->files[r->nfiles++] = ob_strdup(name);
 release:
 	for (size_t s = 0; s < NTABLES; s++)
 		ob_buf_release(&sheets[s]);
-	ob_buf_release(&ct);
-	ob_buf_release(&wb);
-	ob_buf_release(&rels);
 	return e;
 }
 

@@ -11,6 +11,8 @@
 // must scroll no wider than the window; and with JavaScript off each of its
 // data tables must still show (one with no data row is noted). A full-page
 // screenshot of each page at each width goes to OUT-DIR (its path printed).
+// Then the analyser's journey: a municipality x year table built with the
+// form of /es/analizador and its CSV downloaded, at both widths.
 // Exits 1 with the list of failures, or 2 when the browser or the packages
 // are missing.
 import { existsSync, readFileSync, mkdirSync } from "node:fs";
@@ -148,6 +150,66 @@ try {
 		await page.close();
 	}
 	await nojs.close();
+
+	// the analyser's journey (issue 14, "done when"): a municipality x year
+	// table of homicides of women by weapon, built with the form; the
+	// public rules allow one attribute of the victim with municipalities,
+	// so the page says why it refuses sex and weapon together, the weapon
+	// is let go, and the table of homicides of women is downloaded as CSV;
+	// at 1280 and 360 px
+	for (const width of [1280, 360]) {
+		const context = await browser.newContext({ viewport: { width, height: 800 },
+		                                           acceptDownloads: true });
+		const where = `journey @${width}`;
+		const { page, problems } = await load(context, { status: 200, path: "/es/analizador" });
+		await page.selectOption("#rows", "admin2");
+		await page.selectOption("#cols", "year");
+		await page.selectOption("#f_territory", "SLV");
+		await page.selectOption("#f_iccs", "0101");
+		await page.selectOption("#f_sex", "F");
+		await page.selectOption("#f_weapon", "firearm");
+		let [res] = await Promise.all([page.waitForNavigation(),
+		                               page.click("form.analyser button[type=submit]")]);
+		if (res?.status() !== 400 || !(await page.isVisible("#analysis-error")))
+			fail(where, `sex and weapon by municipality: status ${res?.status()}, no refusal shown`);
+		const refusal = join(out, `journey-analyser-refused-${width}.png`);
+		await page.screenshot({ path: refusal, fullPage: true });
+		console.log(`screenshot ${refusal}`);
+		// the form kept every choice; let the weapon go
+		await page.selectOption("#f_weapon", "");
+		[res] = await Promise.all([page.waitForNavigation(),
+		                           page.click("form.analyser button[type=submit]")]);
+		if (res?.status() !== 200)
+			fail(where, `status ${res?.status()}`);
+		const url = new URL(page.url());
+		if (url.searchParams.get("where") !== "territory=SLV iccs=0101 sex=F" ||
+		    [...url.searchParams.keys()].some((k) => k.startsWith("f_")))
+			fail(where, `the form led to ${page.url()}`);
+		// the 400 page's own console message is the browser's
+		const real = problems.filter((s) => !/status of 400/.test(s));
+		problems.length = 0;
+		problems.push(...real);
+		const rows = await page.evaluate(() => document.querySelector("#analysis")?.rows.length ?? 0);
+		if (rows < 3)
+			fail(where, `the table has ${rows} rows`);
+		const wide = await page.evaluate(() =>
+			document.documentElement.scrollWidth - document.documentElement.clientWidth);
+		if (wide > 0)
+			fail(where, `the page is ${wide} px wider than the window`);
+		const [download] = await Promise.all([page.waitForEvent("download"),
+		                                      page.click("#download-csv")]);
+		const csv = readFileSync(await download.path(), "utf8");
+		if (!csv.startsWith("admin2,year,count,flag,status,counting_rule"))
+			fail(where, `the CSV starts ${JSON.stringify(csv.slice(0, 60))}`);
+		else if (csv.trim().split("\n").length < 3)
+			fail(where, "the CSV has no rows");
+		for (const s of problems)
+			fail(where, s);
+		const file = join(out, `journey-analyser-${width}.png`);
+		await page.screenshot({ path: file, fullPage: true });
+		console.log(`screenshot ${file}`);
+		await context.close();
+	}
 	if (tables === 0)
 		fail("(no JavaScript)", "no data table on any page");
 	console.log(`${pages.length} pages at 1280 and 360 px, ${tables} data tables without JavaScript`);

@@ -3,7 +3,9 @@
 # and English from "observa serve" over a small published demo: status 200
 # (404 for the 404 page), no console error, no request to another host, no
 # serious or critical axe-core violation (WCAG 2.1 AA), no page wider than a
-# 360 px phone, the data tables shown with JavaScript off; screenshots at
+# 360 px phone, the data tables shown with JavaScript off; the analyser's
+# journey (a municipality x year table built with the form, its CSV
+# downloaded); screenshots at
 # 1280 and 360 px under $OBSERVA_SCREENSHOTS (the meson log dir), their
 # paths printed. Run by tests/e2e/run.sh; chromium or the npm packages of
 # tests/browser missing ("scripts/bootstrap --check") fail the test.
@@ -29,8 +31,11 @@ set -- /es/ /en/ /es/territorios /en/territories "/es/territorios?q=san" "/en/te
 for c in SLV "$a1" "$a2"; do
 	set -- "$@" "/es/territorios/$c" "/en/territories/$c"
 done
+set -- "$@" /es/analizador /en/analyser \
+	"/es/analizador?rows=admin1&cols=year&where=country%3DSLV+sex%3DF" \
+	"/en/analyser?rows=admin2&cols=mechanism&where=country%3DSLV+iccs%3D0101"
 set -- "$@" 404 /es/territorios/NOEXISTE 404 /en/territories/NOPE
 (cd "$C" && node portal.mjs "$B" "$out" "$@") >"$T/browser" 2>&1 ||
 	{ cat "$T/browser" >&2; fail "the portal fails in the browser"; }
 cat "$T/browser"
-[ "$(grep -c "^screenshot " "$T/browser")" = $((2 * 14)) ] || fail "screenshots missing"
+[ "$(grep -c "^screenshot " "$T/browser")" = $((2 * 18 + 4)) ] || fail "screenshots missing"
