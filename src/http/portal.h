@@ -20,6 +20,7 @@ enum ob_page_kind {
 	OB_PAGE_HOME,
 	OB_PAGE_TERRITORIES,   /* the list, with a search by name */
 	OB_PAGE_TERRITORY,     /* one unit's profile: arg is its code */
+	OB_PAGE_MAPS,          /* choropleths of the indicators */
 	OB_PAGE_NOT_FOUND,
 };
 
@@ -101,9 +102,10 @@ void ob_page_no_value(struct ob_page *pg, const struct ob_page_year *y);
 struct ob_snapref;
 struct ob_snapref *ob_page_snapshot(struct ob_page *pg);
 
-/* The pages (portal_home.c, portal_territory.c). */
+/* The pages (portal_home.c, portal_territory.c, ...). */
 void ob_page_home(struct ob_page *pg);
 void ob_page_territories(struct ob_page *pg);
 void ob_page_territory(struct ob_page *pg);
+void ob_page_maps(struct ob_page *pg); /* portal_maps.c */
 
 #endif
