@@ -84,6 +84,14 @@ ob_err ob_choro_classify(const double *v, size_t n, enum ob_choro_method method,
 	return OB_OK;
 }
 
+void ob_choro_categories(const size_t *cls, size_t n, size_t k, struct ob_choro_classes *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->k = k <= OB_MAX_CLASSES ? k : OB_MAX_CLASSES;
+	for (size_t i = 0; i < n; i++)
+		out->count[cls[i] <= out->k ? cls[i] : 0]++;
+}
+
 void ob_choro_color(size_t c, size_t k, char out[8])
 {
 	/* ColorBrewer YlGnBu, light to dark */
@@ -277,7 +285,9 @@ ob_err ob_choro_write(FILE *out, const struct ob_choro_map *m, const struct ob_c
 		                     u[i].code);
 		if (o >= sizeof(tip))
 			o = sizeof(tip) - 1;
-		if (c) {
+		if (c && m->class_names) {
+			snprintf(tip + o, sizeof(tip) - o, "%s", m->class_names[c - 1]);
+		} else if (c) {
 			ob_chart_fmt(u[i].value, m->decimals, L, val, sizeof(val));
 			class_bounds(cl, c, m->decimals, L, bounds, sizeof(bounds));
 			snprintf(tip + o, sizeof(tip) - o, "%s · %s %zu (%s)", val,
@@ -292,8 +302,11 @@ ob_err ob_choro_write(FILE *out, const struct ob_choro_map *m, const struct ob_c
 	fputs("</g>\n", out);
 	/* the legend under the map, lowest class first */
 	y = fl.head_h + 4 + maph + 12;
-	snprintf(legend, sizeof(legend), "%s (%s)", chart_tr(L, "Clases", "Classes"),
-	         method_name(cl->method, L));
+	if (m->legend)
+		snprintf(legend, sizeof(legend), "%s", m->legend);
+	else
+		snprintf(legend, sizeof(legend), "%s (%s)", chart_tr(L, "Clases", "Classes"),
+		         method_name(cl->method, L));
 	y += CHART_LINE(CHART_FS_LABEL);
 	chart_text(out, CHART_MARGIN, y - 3, CHART_FS_LABEL, "start", "font-weight=\"bold\"",
 	           legend, w - 2 * CHART_MARGIN);
@@ -308,7 +321,10 @@ ob_err ob_choro_write(FILE *out, const struct ob_choro_map *m, const struct ob_c
 			         cl->count[0]);
 		} else {
 			ob_choro_color(c, cl->k, fill);
-			class_bounds(cl, c, m->decimals, L, bounds, sizeof(bounds));
+			if (m->class_names)
+				snprintf(bounds, sizeof(bounds), "%s", m->class_names[c - 1]);
+			else
+				class_bounds(cl, c, m->decimals, L, bounds, sizeof(bounds));
 			snprintf(label, sizeof(label), "%s (%zu)", bounds, cl->count[c]);
 		}
 		fprintf(out,

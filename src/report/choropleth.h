@@ -62,6 +62,11 @@ struct ob_choro_classes {
 ob_err ob_choro_classify(const double *v, size_t n, enum ob_choro_method method, size_t k,
                          struct ob_choro_classes *out, size_t *cls);
 
+/* Classes that are k ordered categories given per unit (cls[i] in 1..k,
+ * 0 or more than k: none), such as priority levels: out's counts (a class
+ * beyond k counts as none), no breaks (draw them with class_names). */
+void ob_choro_categories(const size_t *cls, size_t n, size_t k, struct ob_choro_classes *out);
+
 /* The colour "#rrggbb" of class c (1..k) of k into out[8]; the no-data
  * grey for class 0. */
 void ob_choro_color(size_t c, size_t k, char out[8]);
@@ -90,6 +95,10 @@ struct ob_choro_map {
 	const char *date;      /* the data's date; NULL: none */
 	double width;          /* of the viewBox, >= 240 */
 	int decimals;          /* of the values in tooltips and the legend */
+	const char *const *class_names; /* cl->k names of ordered categories
+	                        * (priority levels) written instead of the
+	                        * bounds; NULL: the bounds */
+	const char *legend;    /* the legend's heading; NULL: "Classes (method)" */
 };
 
 /*

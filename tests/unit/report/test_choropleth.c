@@ -211,6 +211,42 @@ static void svg(void **state)
 	free(text);
 }
 
+static void categories(void **state)
+{
+	static const struct ob_choro_unit u[] = {
+		{ "A1", "Uno", SQ(0), NULL, 0, false },
+		{ "A2", "Dos", SQ(1), NULL, 0, false },
+		{ "A3", "Tres", SQ(2), NULL, 0, false },
+	};
+	static const char *const names[] = { "Bajo", "Medio", "Alto" };
+	static const size_t cls[] = { 3, 0, 3 };
+	struct ob_choro_map m = { 0 };
+	struct ob_choro_classes cl;
+	char *text = NULL;
+	size_t len = 0;
+	struct ob_diag d;
+	FILE *f = open_memstream(&text, &len);
+	(void)state;
+
+	ob_choro_categories(cls, 3, 3, &cl);
+	assert_int_equal(cl.k, 3);
+	assert_int_equal(cl.count[0], 1);
+	assert_int_equal(cl.count[2], 0);
+	assert_int_equal(cl.count[3], 2);
+	m.lang = OB_LANG_ES;
+	m.width = 300;
+	m.class_names = names;
+	m.legend = "Nivel de prioridad";
+	assert_int_equal(ob_choro_write(f, &m, u, 3, &cl, cls, &d), OB_OK);
+	fclose(f);
+	assert_non_null(strstr(text, ">Alto (2)<"));
+	assert_non_null(strstr(text, ">Medio (0)<"));
+	assert_non_null(strstr(text, ">Nivel de prioridad<"));
+	assert_non_null(strstr(text, "Uno (A1): Alto</title>"));
+	assert_non_null(strstr(text, "Dos (A2): sin datos</title>"));
+	free(text);
+}
+
 static void locator_and_errors(void **state)
 {
 	static const struct ob_choro_unit u[] = {
@@ -253,6 +289,7 @@ int main(void)
 		cmocka_unit_test(quantiles_and_equal),
 		cmocka_unit_test(ties_one_value_no_value),
 		cmocka_unit_test(svg),
+		cmocka_unit_test(categories),
 		cmocka_unit_test(locator_and_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
