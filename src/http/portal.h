@@ -21,6 +21,7 @@ enum ob_page_kind {
 	OB_PAGE_TERRITORIES,   /* the list, with a search by name */
 	OB_PAGE_TERRITORY,     /* one unit's profile: arg is its code */
 	OB_PAGE_MAPS,          /* choropleths of the indicators */
+	OB_PAGE_INDEX,         /* the prioritization index */
 	OB_PAGE_NOT_FOUND,
 };
 
@@ -95,6 +96,10 @@ void ob_page_year_keep(struct ob_page_year *v, size_t *n, size_t max,
  * release withholds (y may be NULL: no row at all). */
 void ob_page_no_value(struct ob_page *pg, const struct ob_page_year *y);
 
+/* A query value that is a whole number written plainly ("5", not "05",
+ * "+5" or "5x"), between lo and hi, into *out. */
+bool ob_page_plain_int(const char *s, long long lo, long long hi, long long *out);
+
 /* The records snapshot for a page's computations (its reference, to give
  * back with ob_snaphold_put), or NULL when the server has none. A snapshot
  * that cannot be refreshed (being rebuilt, a busy store) is said in the
@@ -107,5 +112,6 @@ void ob_page_home(struct ob_page *pg);
 void ob_page_territories(struct ob_page *pg);
 void ob_page_territory(struct ob_page *pg);
 void ob_page_maps(struct ob_page *pg); /* portal_maps.c */
+void ob_page_index(struct ob_page *pg); /* portal_index.c */
 
 #endif

@@ -258,24 +258,6 @@ static bool country_name(struct ob_page *pg, const char *code, char *name, size_
 	return ok;
 }
 
-/* A small whole number written plainly ("5", not "05" nor "+5"). */
-static bool plain_int(const char *s, long long lo, long long hi, long long *out)
-{
-	long long v = 0;
-
-	if (!s || !*s || strlen(s) > 9)
-		return false;
-	for (const char *p = s; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return false;
-		v = v * 10 + (*p - '0');
-	}
-	if ((s[0] == '0' && s[1]) || v < lo || v > hi)
-		return false;
-	*out = v;
-	return true;
-}
-
 /*
  * The map asked for by the URL, with defaults for what it leaves out: the
  * homicide rate (or the release's first indicator), its latest year, the
@@ -313,7 +295,7 @@ static const char *parse_query(struct ob_page *pg, const struct ob_indicator_set
 	q->year = years->v[0];
 	if ((s = ob_http_str(c, "year"))) {
 		size_t i;
-		if (!plain_int(s, 1900, 2999, &v))
+		if (!ob_page_plain_int(s, 1900, 2999, &v))
 			return OB_L(pg, "El año debe ser un número de cuatro cifras.",
 			            "The year must be a four-digit number.");
 		for (i = 0; i < years->n && years->v[i] != v; i++)
@@ -332,7 +314,7 @@ static const char *parse_query(struct ob_page *pg, const struct ob_indicator_set
 			q->country[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
 	}
 	if ((s = ob_http_str(c, "level"))) {
-		if (!plain_int(s, 1, 2, &v))
+		if (!ob_page_plain_int(s, 1, 2, &v))
 			return OB_L(pg, "El nivel debe ser 1 (departamentos o provincias) o 2 "
 			                "(municipios).",
 			            "The level must be 1 (first-level units) or 2 (municipalities).");
@@ -348,7 +330,7 @@ static const char *parse_query(struct ob_page *pg, const struct ob_indicator_set
 		q->method = (enum ob_choro_method)i;
 	}
 	if ((s = ob_http_str(c, "classes"))) {
-		if (!plain_int(s, MAP_MIN_CLASSES, MAP_MAX_CLASSES, &v))
+		if (!ob_page_plain_int(s, MAP_MIN_CLASSES, MAP_MAX_CLASSES, &v))
 			return OB_L(pg, "Las clases deben ser de 2 a 7.",
 			            "The classes must be from 2 to 7.");
 		q->k = (size_t)v;
