@@ -347,7 +347,7 @@ free_geo:
 	return e;
 }
 
-ob_err ob_choro_locator(FILE *out, const struct ob_choro_unit *u, size_t n, size_t focus,
+ob_err ob_choro_locator(FILE *out, const struct ob_choro_unit *u, size_t n, const bool *focus,
                         const char *title, double width, struct ob_diag *d)
 {
 	struct ob_svg_bbox b = { 0 };
@@ -366,9 +366,9 @@ ob_err ob_choro_locator(FILE *out, const struct ob_choro_unit *u, size_t n, size
 	for (size_t pass = 0; pass < 2; pass++)
 		for (size_t i = 0; i < n; i++) {
 			char fill[8];
-			if (!geo[i] || (i == focus) != (pass == 1))
+			if (!geo[i] || focus[i] != (pass == 1))
 				continue;
-			if (i == focus)
+			if (focus[i])
 				ob_choro_color(5, 5, fill);
 			else
 				snprintf(fill, sizeof(fill), "%s", "#e0e0e0");

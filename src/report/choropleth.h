@@ -112,11 +112,11 @@ ob_err ob_choro_write(FILE *out, const struct ob_choro_map *m, const struct ob_c
                       struct ob_diag *d);
 
 /*
- * A locator map: units[0..n) (a parent's units) in light grey, unit focus
- * in the darkest colour, with title (escaped) as its accessible name.
- * Links and errors as ob_choro_write.
+ * A locator map: units[0..n) (a parent's units) in light grey, those with
+ * focus[i] set in the darkest colour, drawn last, with title (escaped) as
+ * its accessible name. Links and errors as ob_choro_write.
  */
-ob_err ob_choro_locator(FILE *out, const struct ob_choro_unit *u, size_t n, size_t focus,
+ob_err ob_choro_locator(FILE *out, const struct ob_choro_unit *u, size_t n, const bool *focus,
                         const char *title, double width, struct ob_diag *d);
 
 #endif

@@ -256,6 +256,7 @@ static void locator_and_errors(void **state)
 	static const struct ob_choro_unit bad[] = {
 		{ "B1", "Malo", "{\"type\":\"Point\",\"coordinates\":[0,0]}", NULL, 1, false },
 	};
+	static const bool focus[] = { false, true };
 	struct ob_choro_map m = { 0 };
 	struct ob_choro_classes cl;
 	size_t cls[1];
@@ -266,7 +267,7 @@ static void locator_and_errors(void **state)
 	FILE *f = open_memstream(&text, &len);
 	(void)state;
 
-	assert_int_equal(ob_choro_locator(f, u, 2, 1, "Dos en <país>", 200, &d), OB_OK);
+	assert_int_equal(ob_choro_locator(f, u, 2, focus, "Dos en <país>", 200, &d), OB_OK);
 	fclose(f);
 	assert_non_null(strstr(text, "<title>Dos en &lt;país&gt;</title>"));
 	/* the focus drawn last, in the darkest colour */
