@@ -1,11 +1,16 @@
-# portal_maps.sh - the portal's maps (/es/mapas, /en/maps) over a published
-# demo (one year): both languages answer with the portal's headers and a
+# portal_maps.sh - the portal's maps (/es/mapas, /en/maps), prioritization
+# index (/es/indice, /en/index) and profiles' locator maps over a published
+# demo (one year). Maps: both languages answer with the portal's headers and a
 # language switch; the legend's class counts add up to the units of the
 # table, one drawn unit per unit with boundaries, each linked to its
 # profile; a unit's value is the API's (GET /api/v1/indicators/{id}); a
 # value the release suppresses shows as such and never as a number;
 # smoothing labels the map; a bad choice is a 400 page with its message in
-# the page's language, the hostile one escaped.
+# the page's language, the hostile one escaped. Index: the ranking is the
+# API's (GET /api/v1/index: rank, rank interval, level of every unit), the
+# map's level counts add up to the units drawn, the definition is given,
+# bad choices are 400 and a year without an index 404, in the page's
+# language. A municipality's profile locates it among its department's.
 export LC_ALL=C.UTF-8
 expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.01
 O="$T/obs"
@@ -104,7 +109,50 @@ bad "/en/maps?indicator=nope" "There is no such indicator"
 bad "/es/mapas?indicator=homicide_firearm_share&smooth=1" "El suavizado solo se aplica"
 bad "/es/mapas?country=%3Cscript%3Ealert(1)%3C/script%3E" "Ese país no está en el catálogo"
 grep -q '<script>alert' "$T/body" && fail "a hostile country reaches the page unescaped"
-# the navigation links the maps
+# the navigation links the maps and the index
 page 200 /es/
 expect_grep "$T/body" '<a href="/es/mapas">Mapas</a>'
+expect_grep "$T/body" '<a href="/es/indice">Índice</a>'
+
+# the index: the API's ranking, both languages
+page 200 "/es/indice?preset=sv-municipal&year=2024"
+cp "$T/body" "$T/ix_es"
+expect_grep "$T/ix_es" '<a class="lang" href="/en/index?preset=sv-municipal&amp;year=2024"'
+expect_grep "$T/ix_es" 'Nivel de prioridad'
+expect_grep "$T/ix_es" 'Dimensiones e indicadores'
+expect_grep "$T/ix_es" 'no se publican los puntajes'
+page 200 "/en/index?preset=sv-municipal&year=2024"
+cp "$T/body" "$T/ix_en"
+expect_grep "$T/ix_en" 'Priority level'
+expect_grep "$T/ix_en" 'Dimensions and indicators'
+curl -s "$B/api/v1/index?preset=sv-municipal&year=2024&format=csv" >"$T/ix.csv"
+head -n 1 "$T/ix.csv" | grep -q '^unit,name,rank,rank_low,rank_high,level,level_name' ||
+	fail "the index's CSV columns changed: $(head -n 1 "$T/ix.csv")"
+ranked=0
+while IFS=, read -r unit _ rank low high _ level_name _; do
+	[ "$unit" = unit ] && continue
+	ranked=$((ranked + 1))
+	row=$(grep "<tr data-unit=\"$unit\">" "$T/ix_es") || fail "$unit: not in the ranking"
+	case $row in *"<td class=\"num\">$rank</td>"*"$low – $high"*"<td>$level_name</td>"*) ;;
+	*) fail "$unit: not the API's rank $rank ($low – $high) $level_name: $row" ;; esac
+done <"$T/ix.csv"
+[ "$ranked" -gt 0 ] || fail "the API ranks no unit"
+[ "$(grep -c '<tr data-unit=' "$T/ix_es")" = "$ranked" ] || fail "the ranking has other units"
+legend_units=$(grep -o 'class="\(class\|nodata\)">[^<]*([0-9]*)<' "$T/ix_es" |
+	sed 's/.*(\([0-9]*\))<$/\1/' | awk '{s += $1} END {print s + 0}')
+[ "$legend_units" = "$(grep -c '<path fill=' "$T/ix_es")" ] || fail "the levels' counts are not the units drawn"
+page 400 "/es/indice?preset=..%2Fetc"
+expect_grep "$T/body" 'Ese índice no está en el catálogo'
+page 400 "/en/index?year=24"
+expect_grep "$T/body" 'The year must be a four-digit number'
+page 404 "/en/index?preset=sv-municipal&year=1990"
+expect_grep "$T/body" 'There is no index for that year'
+
+# a municipality among its department's
+u=$(sql "$O" "SELECT code FROM territory WHERE level = 2 AND country = 'SLV' AND valid_from IS NOT NULL ORDER BY code LIMIT 1")
+page 200 "/es/territorios/$u"
+expect_grep "$T/body" '<figure class="locator"><svg'
+n=$(sql "$O" "SELECT count(*) FROM territory s JOIN territory u ON s.parent = u.parent AND s.level = 2 AND s.valid_from IS NOT NULL WHERE u.code = '$u'")
+[ "$(grep -c '<path fill=' "$T/body")" = "$n" ] || fail "$u: the locator does not draw its department's $n units"
+[ "$(grep -c '<path fill="#253494"' "$T/body")" = 1 ] || fail "$u: not highlighted alone"
 echo ok
