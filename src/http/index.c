@@ -643,3 +643,27 @@ char *ob_http_index_public(struct ob_http_call *c, const char *preset, int year,
 	ob_http_response_release(&res);
 	return out;
 }
+
+char *ob_http_index_cached(struct ob_http_call *c, const char *preset, int year, size_t *len)
+{
+	char key[OB_MAX_PATH + 512], *out = NULL;
+	struct ob_snapref *ref;
+	struct ix_entry *e;
+
+	*len = 0;
+	if (!preset || !preset_name_ok(preset) || !c->ctx->snaps || !c->ctx->dir ||
+	    !(ref = ob_snaphold_get(c->ctx->snaps)))
+		return NULL;
+	make_key(key, sizeof(key), c->ctx->dir, preset, year, "", ref->snap->stamp);
+	pthread_mutex_lock(&ix_lock);
+	if ((e = ix_find(key)) && e->state == IX_READY) {
+		e->used = ++ix_clock;
+		out = ob_malloc(e->json_len + 1);
+		memcpy(out, e->json, e->json_len);
+		out[e->json_len] = '\0';
+		*len = e->json_len;
+	}
+	pthread_mutex_unlock(&ix_lock);
+	ob_snaphold_put(c->ctx->snaps, ref);
+	return out;
+}

@@ -184,6 +184,9 @@ void ob_http_h_index(struct ob_http_call *c);   /* index.c */
  * route's error status (400 for a bad preset or country). Caller frees. */
 char *ob_http_index_public(struct ob_http_call *c, const char *preset, int year,
                            const char *country, size_t *len, int *status);
+/* The same answer (of the preset's own country) only when the cache holds
+ * it for the snapshot in hand: never a computation. NULL otherwise. */
+char *ob_http_index_cached(struct ob_http_call *c, const char *preset, int year, size_t *len);
 void ob_http_h_completeness(struct ob_http_call *c); /* completeness.c */
 void ob_http_h_situation(struct ob_http_call *c); /* situation.c */
 void ob_http_h_alerts(struct ob_http_call *c);    /* alerts.c */

@@ -113,5 +113,8 @@ void ob_page_territories(struct ob_page *pg);
 void ob_page_territory(struct ob_page *pg);
 void ob_page_maps(struct ob_page *pg); /* portal_maps.c */
 void ob_page_index(struct ob_page *pg); /* portal_index.c */
+/* A profile's section on the indices of the unit's country: its level,
+ * rank and interval in each one the cache holds, a link to each. */
+void ob_page_index_unit(struct ob_page *pg, const char *code, const char *country);
 
 #endif

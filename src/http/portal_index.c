@@ -28,6 +28,7 @@
 struct presets {
 	char name[16][64];
 	char title[16][OB_MAX_NAME];
+	char country[16][4];     /* the definition's, or "" */
 	size_t n;
 };
 
@@ -53,6 +54,8 @@ static void presets_list(const char *dir, struct presets *p)
 		    !ob_index_load_mem(text.ptr, text.len, name, &def, &d) && def.admin2) {
 			ob_strlcpy(p->title[p->n], def.name ? def.name : p->name[p->n],
 			           sizeof(p->title[0]));
+			ob_strlcpy(p->country[p->n], def.country ? def.country : "",
+			           sizeof(p->country[0]));
 			p->n++;
 		}
 		ob_index_def_release(&def);
@@ -511,4 +514,101 @@ out:
 	if (pub)
 		ob_http_pub_put(pub);
 	ob_page_end(pg);
+}
+
+/* The latest year of the release, or 0. */
+static long long release_year(struct ob_page *pg)
+{
+	struct ob_http_pub *pub = ob_http_pub_get(pg->c->ctx->dir);
+	struct ob_indicator_set *set = NULL;
+	struct ob_diag d;
+	long long year = 0;
+	bool def;
+
+	ob_diag_clear(&d);
+	if (pub && !ob_indicators_load_dir(pg->c->ctx->dir ? pg->c->ctx->dir : ".", &set, &def, &d) &&
+	    set->n)
+		ob_http_pub_rows(pub, set->v[0].id, NULL, -1, latest_year, &year);
+	if (set)
+		ob_indicators_free(set);
+	if (pub)
+		ob_http_pub_put(pub);
+	return year;
+}
+
+void ob_page_index_unit(struct ob_page *pg, const char *code, const char *country)
+{
+	struct ob_buf *b = pg->b;
+	struct presets ps;
+	long long year;
+	bool any = false;
+	char num[32];
+
+	presets_list(pg->c->ctx->dir, &ps);
+	if (!(year = release_year(pg)))
+		return;
+	for (size_t i = 0; i < ps.n; i++) {
+		struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+		const json_t *x, *units;
+		json_t *answer = NULL;
+		size_t len, k;
+		char *json;
+
+		if (strcmp(ps.country[i], country))
+			continue;
+		if (!any) {
+			OB_HTML_LIT(b, "<h2 id=\"index\">");
+			ob_html_text(b, OB_L(pg, "Índices de priorización", "Prioritization indices"));
+			OB_HTML_LIT(b, "</h2>\n<ul class=\"indices\">\n");
+			any = true;
+		}
+		OB_HTML_LIT(b, "<li><a");
+		ob_page_path(&u, OB_PAGE_INDEX, NULL, pg->lang);
+		snprintf(num, sizeof(num), "%lld", year);
+		ob_html_url_param(&u, "preset", ps.name[i]);
+		ob_html_url_param(&u, "year", num);
+		OB_HTML_ATTR(b, "href", u.ptr);
+		OB_HTML_LIT(b, ">");
+		ob_html_text(b, ps.title[i]);
+		OB_HTML_TEXTF(b, ", %lld", year);
+		OB_HTML_LIT(b, "</a>");
+		if (ob_buf_failed(&u))
+			b->failed = true;
+		ob_buf_release(&u);
+		/* only an answer already computed: a profile starts no index run */
+		json = ob_http_index_cached(pg->c, ps.name[i], (int)year, &len);
+		if (json && (answer = json_loadb(json, len, 0, NULL))) {
+			units = json_object_get(answer, "units");
+			json_array_foreach(units, k, x) {
+				const char *uc = json_string_value(json_object_get(x, "unit"));
+				if (!uc || strcmp(uc, code))
+					continue;
+				OB_HTML_LIT(b, ": <strong>");
+				ob_html_text(b, json_string_value(json_object_get(x, "level_name")));
+				OB_HTML_LIT(b, "</strong>");
+				if (pg->lang == OB_LANG_EN)
+					OB_HTML_TEXTF(b, ", rank %lld (interval %lld – %lld)",
+					              (long long)json_integer_value(json_object_get(x, "rank")),
+					              (long long)json_integer_value(json_object_get(x, "rank_low")),
+					              (long long)json_integer_value(json_object_get(x, "rank_high")));
+				else
+					OB_HTML_TEXTF(b, ", posición %lld (intervalo %lld – %lld)",
+					              (long long)json_integer_value(json_object_get(x, "rank")),
+					              (long long)json_integer_value(json_object_get(x, "rank_low")),
+					              (long long)json_integer_value(json_object_get(x, "rank_high")));
+				break;
+			}
+		}
+		json_decref(answer);
+		free(json);
+		OB_HTML_LIT(b, "</li>\n");
+	}
+	if (any) {
+		OB_HTML_LIT(b, "</ul>\n<p class=\"note\">");
+		ob_html_text(b, OB_L(pg, "El aporte de cada dimensión no se publica: de él se "
+		                         "volverían a obtener las tasas.",
+		                     "Each dimension's contribution is not published: the rates "
+		                     "could be recovered from it."));
+		OB_HTML_LIT(b, "</p>\n");
+	}
 }

@@ -669,6 +669,8 @@ void ob_page_territory(struct ob_page *pg)
 			OB_HTML_LIT(b, "</ul>\n");
 	}
 	sqlite3_finalize(st);
+	if (level == 2)
+		ob_page_index_unit(pg, code, country);
 	unit_completeness(pg, code, country, level, missing);
 	ob_page_end(pg);
 }

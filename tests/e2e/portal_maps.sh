@@ -1,6 +1,6 @@
 # portal_maps.sh - the portal's maps (/es/mapas, /en/maps), prioritization
-# index (/es/indice, /en/index) and profiles' locator maps over a published
-# demo (one year). Maps: both languages answer with the portal's headers and a
+# index (/es/indice, /en/index) and the profiles' index levels and locator
+# maps over a published demo (one year). Maps: both languages answer with the portal's headers and a
 # language switch; the legend's class counts add up to the units of the
 # table, one drawn unit per unit with boundaries, each linked to its
 # profile; a unit's value is the API's (GET /api/v1/indicators/{id}); a
@@ -10,7 +10,8 @@
 # API's (GET /api/v1/index: rank, rank interval, level of every unit), the
 # map's level counts add up to the units drawn, the definition is given,
 # bad choices are 400 and a year without an index 404, in the page's
-# language. A municipality's profile locates it among its department's.
+# language. A ranked municipality's profile gives its level and rank; a
+# municipality's profile locates it among its department's.
 export LC_ALL=C.UTF-8
 expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.01
 O="$T/obs"
@@ -141,6 +142,14 @@ done <"$T/ix.csv"
 legend_units=$(grep -o 'class="\(class\|nodata\)">[^<]*([0-9]*)<' "$T/ix_es" |
 	sed 's/.*(\([0-9]*\))<$/\1/' | awk '{s += $1} END {print s + 0}')
 [ "$legend_units" = "$(grep -c '<path fill=' "$T/ix_es")" ] || fail "the levels' counts are not the units drawn"
+# a ranked municipality's profile gives its level and rank (the index in
+# the cache, as the page above left it)
+IFS=, read -r unit _ rank low high _ level_name _ <<EOF2
+$(sed -n 2p "$T/ix.csv")
+EOF2
+page 200 "/es/territorios/$unit"
+expect_grep "$T/body" "<strong>$level_name</strong>, posición $rank (intervalo $low – $high)"
+expect_grep "$T/body" '<a href="/es/indice?preset=sv-municipal&amp;year=2024">'
 page 400 "/es/indice?preset=..%2Fetc"
 expect_grep "$T/body" 'Ese índice no está en el catálogo'
 page 400 "/en/index?year=24"
