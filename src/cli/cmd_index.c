@@ -353,7 +353,7 @@ static int draw_map(const struct run *x)
 		goto out;
 	}
 	if (ob_svg_choropleth_note(out, title, mu, n, (const char *const *)def->level_names,
-	                           def->levels, NULL, note[0] ? note : NULL, &d)) {
+	                           def->levels, NULL, note[0] ? note : NULL, ob_lang(), &d)) {
 		fclose(out);
 		remove(x->o->map);
 		status = fail_diag(&d);

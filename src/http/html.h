@@ -18,8 +18,8 @@
  * besides the buffer itself, and nothing here owns anything.
  *
  * One exception to "markup only from literals": ob_html_trusted_report_svg
- * inserts a chart drawn by src/report/chart.h, which escapes every text it
- * draws itself (ob_svg_escape). It is the only raw path; nothing else may
+ * inserts a chart drawn by src/report/chart.h or a map drawn by
+ * src/report/choropleth.h, which escape every text they draw themselves. It is the only raw path; nothing else may
  * be passed to it.
  */
 #ifndef OB_HTTP_HTML_H
@@ -53,8 +53,9 @@ void ob_html_attr_(struct ob_buf *b, const char *name, const char *value);
 	} while (0)
 
 /* The SVG bytes svg[0..n) written by an ob_chart_* function of
- * src/report/chart.h, as they are. Only for that: the charts escape their
- * own texts; anything else goes through ob_html_text. */
+ * src/report/chart.h or an ob_choro_* function of src/report/choropleth.h,
+ * as they are. Only for those: they escape their own texts; anything else
+ * goes through ob_html_text. */
 void ob_html_trusted_report_svg(struct ob_buf *b, const char *svg, size_t n);
 
 /* ---- URLs (written into their own buffer, then as an attribute) ---- */

@@ -462,6 +462,9 @@ static void make_key(char *key, size_t size, const char *dir, const char *preset
 	ob_buf_release(&ct);
 }
 
+static void index_blocking(struct ob_http_call *c, const char *preset, int year,
+                           const char *country, bool csv);
+
 void ob_http_h_index(struct ob_http_call *c)
 {
 	const char *preset = ob_http_str(c, "preset"), *cin = ob_http_str(c, "country");
@@ -531,6 +534,21 @@ void ob_http_h_index(struct ob_http_call *c)
 			ob_http_defer(c, !waited);
 		return;
 	}
+	index_blocking(c, preset, year, country, csv);
+}
+
+/* The answer on this thread: from the cache, or computed (once per key:
+ * other requests for it wait). */
+static void index_blocking(struct ob_http_call *c, const char *preset, int year,
+                           const char *country, bool csv)
+{
+	char key[OB_MAX_PATH + 512];
+	struct ob_snapref *ref = NULL;
+	struct ix_entry *e = NULL;
+	struct ob_diag d;
+	bool waited = false;
+
+	ob_diag_clear(&d);
 	if (ob_snaphold_refresh(c->ctx->snaps, c->ctx->store, c->ctx->dir, NULL, &d))
 		OB_WARN("API: instantánea: %s", "API: snapshot: %s", d.message);
 	if (!(ref = ob_snaphold_get(c->ctx->snaps))) {
@@ -586,4 +604,66 @@ void ob_http_h_index(struct ob_http_call *c)
 	}
 	pthread_mutex_unlock(&ix_lock);
 	ob_snaphold_put(c->ctx->snaps, ref);
+}
+
+char *ob_http_index_public(struct ob_http_call *c, const char *preset, int year,
+                           const char *country, size_t *len, int *status)
+{
+	struct ob_http_response res;
+	struct ob_http_call sub = *c;
+	char cc[4] = "", *out = NULL;
+
+	*len = 0;
+	*status = 400;
+	if (!preset || !preset_name_ok(preset))
+		return NULL;
+	if (country) {
+		if (strlen(country) != 3)
+			return NULL;
+		for (size_t i = 0; i < 3; i++) {
+			char ch = country[i];
+			if (ch >= 'a' && ch <= 'z')
+				ch = (char)(ch - 'a' + 'A');
+			if (ch < 'A' || ch > 'Z')
+				return NULL;
+			cc[i] = ch;
+		}
+	}
+	*status = 503;
+	if (!c->ctx->snaps || !c->ctx->store || !c->ctx->dir)
+		return NULL;
+	ob_http_response_init(&res);
+	res.status = 200;
+	res.body.max = c->res->body.max;
+	sub.res = &res;
+	index_blocking(&sub, preset, year, cc, false);
+	*status = res.status;
+	if (res.status == 200 && !ob_buf_failed(&res.body))
+		out = ob_buf_detach(&res.body, len);
+	ob_http_response_release(&res);
+	return out;
+}
+
+char *ob_http_index_cached(struct ob_http_call *c, const char *preset, int year, size_t *len)
+{
+	char key[OB_MAX_PATH + 512], *out = NULL;
+	struct ob_snapref *ref;
+	struct ix_entry *e;
+
+	*len = 0;
+	if (!preset || !preset_name_ok(preset) || !c->ctx->snaps || !c->ctx->dir ||
+	    !(ref = ob_snaphold_get(c->ctx->snaps)))
+		return NULL;
+	make_key(key, sizeof(key), c->ctx->dir, preset, year, "", ref->snap->stamp);
+	pthread_mutex_lock(&ix_lock);
+	if ((e = ix_find(key)) && e->state == IX_READY) {
+		e->used = ++ix_clock;
+		out = ob_malloc(e->json_len + 1);
+		memcpy(out, e->json, e->json_len);
+		out[e->json_len] = '\0';
+		*len = e->json_len;
+	}
+	pthread_mutex_unlock(&ix_lock);
+	ob_snaphold_put(c->ctx->snaps, ref);
+	return out;
 }

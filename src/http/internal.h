@@ -178,6 +178,15 @@ void ob_http_h_indicator(struct ob_http_call *c);
 void ob_http_h_submission(struct ob_http_call *c);
 void ob_http_h_analyze(struct ob_http_call *c); /* analyze.c */
 void ob_http_h_index(struct ob_http_call *c);   /* index.c */
+/* The JSON GET /api/v1/index answers for preset, year (0: as the route's
+ * default) and country (NULL: the preset's), from the route's cache or
+ * computed on this thread, for the portal's pages; NULL with *status the
+ * route's error status (400 for a bad preset or country). Caller frees. */
+char *ob_http_index_public(struct ob_http_call *c, const char *preset, int year,
+                           const char *country, size_t *len, int *status);
+/* The same answer (of the preset's own country) only when the cache holds
+ * it for the snapshot in hand: never a computation. NULL otherwise. */
+char *ob_http_index_cached(struct ob_http_call *c, const char *preset, int year, size_t *len);
 void ob_http_h_completeness(struct ob_http_call *c); /* completeness.c */
 void ob_http_h_situation(struct ob_http_call *c); /* situation.c */
 void ob_http_h_alerts(struct ob_http_call *c);    /* alerts.c */

@@ -56,6 +56,8 @@ static const struct {
 	{ OB_PAGE_TERRITORIES, "territorios", "territories" },
 	{ OB_PAGE_TERRITORY, "territorios", "territories" },
 	{ OB_PAGE_ANALYSER, "analizador", "analyser" },
+	{ OB_PAGE_MAPS, "mapas", "maps" },
+	{ OB_PAGE_INDEX, "indice", "index" },
 };
 
 void ob_page_path(struct ob_buf *u, enum ob_page_kind kind, const char *arg, enum ob_lang lang)
@@ -145,6 +147,8 @@ void ob_page_begin(struct ob_page *pg, const char *title)
 	nav_link(pg, OB_PAGE_HOME, OB_L(pg, "Inicio", "Home"));
 	nav_link(pg, OB_PAGE_TERRITORIES, OB_L(pg, "Territorios", "Territories"));
 	nav_link(pg, OB_PAGE_ANALYSER, OB_L(pg, "Analizador", "Analyser"));
+	nav_link(pg, OB_PAGE_MAPS, OB_L(pg, "Mapas", "Maps"));
+	nav_link(pg, OB_PAGE_INDEX, OB_L(pg, "Índice", "Index"));
 	OB_HTML_LIT(b, "</ul></nav>\n<a class=\"lang\"");
 	ob_buf_reset(&u);
 	other_language(pg, &u);
@@ -414,6 +418,23 @@ void ob_page_fragment_put(struct ob_page *pg, const char *key, const char *stamp
 		                  pg->b->len - from);
 }
 
+bool ob_page_plain_int(const char *s, long long lo, long long hi, long long *out)
+{
+	long long v = 0;
+
+	if (!s || !*s || strlen(s) > 9)
+		return false;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (*p - '0');
+	}
+	if ((s[0] == '0' && s[1]) || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
 void ob_page_num(struct ob_page *pg, double v, int decimals)
 {
 	char raw[64], out[96];
@@ -511,6 +532,16 @@ void ob_portal_handle(struct ob_http_call *c)
 		    !strcmp(t->seg[1], pg.lang == OB_LANG_EN ? "analyser" : "analizador")) {
 			pg.kind = OB_PAGE_ANALYSER;
 			ob_page_analyser(&pg);
+			return;
+		}
+		if (t->nseg == 2 && !strcmp(t->seg[1], pg.lang == OB_LANG_EN ? "maps" : "mapas")) {
+			pg.kind = OB_PAGE_MAPS;
+			ob_page_maps(&pg);
+			return;
+		}
+		if (t->nseg == 2 && !strcmp(t->seg[1], pg.lang == OB_LANG_EN ? "index" : "indice")) {
+			pg.kind = OB_PAGE_INDEX;
+			ob_page_index(&pg);
 			return;
 		}
 		if (!strcmp(t->seg[1], list)) {

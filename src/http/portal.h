@@ -21,6 +21,8 @@ enum ob_page_kind {
 	OB_PAGE_TERRITORIES,   /* the list, with a search by name */
 	OB_PAGE_TERRITORY,     /* one unit's profile: arg is its code */
 	OB_PAGE_ANALYSER,      /* the advanced analyser (portal_analyser.c) */
+	OB_PAGE_MAPS,          /* choropleths of the indicators */
+	OB_PAGE_INDEX,         /* the prioritization index */
 	OB_PAGE_NOT_FOUND,
 };
 
@@ -95,6 +97,10 @@ void ob_page_year_keep(struct ob_page_year *v, size_t *n, size_t max,
  * release withholds (y may be NULL: no row at all). */
 void ob_page_no_value(struct ob_page *pg, const struct ob_page_year *y);
 
+/* A query value that is a whole number written plainly ("5", not "05",
+ * "+5" or "5x"), between lo and hi, into *out. */
+bool ob_page_plain_int(const char *s, long long lo, long long hi, long long *out);
+
 /* The records snapshot for a page's computations (its reference, to give
  * back with ob_snaphold_put), or NULL when the server has none. A snapshot
  * that cannot be refreshed (being rebuilt, a busy store) is said in the
@@ -102,10 +108,15 @@ void ob_page_no_value(struct ob_page *pg, const struct ob_page_year *y);
 struct ob_snapref;
 struct ob_snapref *ob_page_snapshot(struct ob_page *pg);
 
-/* The pages (portal_home.c, portal_territory.c, portal_analyser.c). */
+/* The pages (portal_home.c, portal_territory.c, ...). */
 void ob_page_home(struct ob_page *pg);
 void ob_page_territories(struct ob_page *pg);
 void ob_page_territory(struct ob_page *pg);
-void ob_page_analyser(struct ob_page *pg);
+void ob_page_analyser(struct ob_page *pg); /* portal_analyser.c */
+void ob_page_maps(struct ob_page *pg); /* portal_maps.c */
+void ob_page_index(struct ob_page *pg); /* portal_index.c */
+/* A profile's section on the indices of the unit's country: its level,
+ * rank and interval in each one the cache holds, a link to each. */
+void ob_page_index_unit(struct ob_page *pg, const char *code, const char *country);
 
 #endif

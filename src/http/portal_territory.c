@@ -11,8 +11,11 @@
 #include <math.h>
 
 #include "report/chart.h"
+#include "report/choropleth.h"
 
 #include "base/log.h"
+#include "base/strmap.h"
+#include "catalog/catalog.h"
 #include "engine/completeness.h"
 #include "engine/indicators.h"
 #include "engine/snaphold.h"
@@ -477,6 +480,121 @@ release_key:
 	ob_buf_release(&key);
 }
 
+/* ---- the locator map ---- */
+
+struct locator {
+	struct ob_choro_unit *u;
+	bool *focus;
+	char **geo;                /* owned */
+	struct ob_buf *names;      /* owned copies of codes and names: one per unit */
+	size_t n, cap;
+	struct ob_strmap at;       /* code -> index + 1 */
+};
+
+static ob_err locator_geometry(void *arg, const char *code, const char *geojson)
+{
+	struct locator *l = arg;
+	uintptr_t at = (uintptr_t)ob_strmap_get(&l->at, code, strlen(code));
+
+	if (at && !l->geo[at - 1])
+		l->geo[at - 1] = ob_strdup(geojson);
+	return OB_OK;
+}
+
+/*
+ * Where the unit lies: an admin-2 unit among its parent's units of the
+ * same division (those valid when it is), an admin-1 unit as its admin-2
+ * units among the country's current ones; a country has none. Drawn by
+ * src/report/choropleth.h; nothing when no unit has boundaries.
+ */
+static void unit_locator(struct ob_page *pg, const char *code, const char *name, int level,
+                         const char *country)
+{
+	struct ob_http_call *c = pg->c;
+	struct locator l = { 0 };
+	sqlite3_stmt *st = NULL;
+	struct ob_diag d;
+	char *svg = NULL, title[2 * OB_MAX_NAME + 32];
+	size_t len = 0, focused = 0;
+	FILE *mem;
+	ob_err e;
+
+	if (level < 1 || level > 2 || !c->ctx->store)
+		return;
+	ob_strmap_init(&l.at);
+	if (sqlite3_prepare_v2(ob_store_db(c->ctx->store),
+	                       level == 2
+	                               ? "SELECT s.code, s.name, s.code = u.code FROM territory u"
+	                                 " JOIN territory s ON s.parent = u.parent AND s.level ="
+	                                 " u.level WHERE u.code = ?1 AND (s.valid_from IS NULL OR"
+	                                 " u.valid_to IS NULL OR s.valid_from <= u.valid_to) AND"
+	                                 " (s.valid_to IS NULL OR u.valid_from IS NULL OR"
+	                                 " s.valid_to >= u.valid_from) ORDER BY s.code"
+	                               : "SELECT code, name, parent = ?1 FROM territory WHERE"
+	                                 " country = ?2 AND level = 2 AND valid_to IS NULL"
+	                                 " ORDER BY code",
+	                       -1, &st, NULL) != SQLITE_OK)
+		goto release;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	if (level == 1)
+		sqlite3_bind_text(st, 2, country, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW && l.n < OB_MAX_AREAS) {
+		const char *sc = (const char *)sqlite3_column_text(st, 0);
+		const char *sn = (const char *)sqlite3_column_text(st, 1);
+		if (!sc)
+			continue;
+		if (l.n == l.cap) {
+			l.cap = l.cap ? 2 * l.cap : 64;
+			l.focus = ob_realloc(l.focus, l.cap * sizeof(*l.focus));
+			l.geo = ob_realloc(l.geo, l.cap * sizeof(*l.geo));
+			l.names = ob_realloc(l.names, l.cap * sizeof(*l.names));
+		}
+		l.focus[l.n] = sqlite3_column_int(st, 2) != 0;
+		focused += l.focus[l.n];
+		l.geo[l.n] = NULL;
+		l.names[l.n] = (struct ob_buf)OB_BUF_INIT(4 * OB_MAX_NAME);
+		ob_buf_put(&l.names[l.n], sc, strlen(sc) + 1);
+		ob_buf_put(&l.names[l.n], sn ? sn : sc, strlen(sn ? sn : sc) + 1);
+		l.n++;
+		ob_strmap_put(&l.at, sc, strlen(sc), (void *)(uintptr_t)l.n, NULL);
+	}
+	sqlite3_finalize(st);
+	if (!focused)
+		goto release;
+	ob_diag_clear(&d);
+	if (ob_catalog_geometry(c->ctx->store, locator_geometry, &l, &d))
+		goto release;
+	l.u = ob_calloc(l.n + 1, sizeof(*l.u));
+	for (size_t i = 0; i < l.n; i++) {
+		if (ob_buf_failed(&l.names[i]))
+			continue;
+		l.u[i].code = l.names[i].ptr;
+		l.u[i].name = l.names[i].ptr + strlen(l.names[i].ptr) + 1;
+		l.u[i].geojson = l.geo[i];
+		l.u[i].value = NAN;
+	}
+	snprintf(title, sizeof(title), "%s%s", OB_L(pg, "Ubicación de ", "Where is "), name);
+	if (!(mem = open_memstream(&svg, &len)))
+		goto release;
+	e = ob_choro_locator(mem, l.u, l.n, l.focus, title, 240, &d);
+	if (fclose(mem) == 0 && !e) {
+		OB_HTML_LIT(pg->b, "<figure class=\"locator\">");
+		ob_html_trusted_report_svg(pg->b, svg, len);
+		OB_HTML_LIT(pg->b, "</figure>\n");
+	}
+	free(svg);
+release:
+	for (size_t i = 0; i < l.n; i++) {
+		free(l.geo[i]);
+		ob_buf_release(&l.names[i]);
+	}
+	free(l.u);
+	free(l.geo);
+	free(l.names);
+	free(l.focus);
+	ob_strmap_release(&l.at);
+}
+
 void ob_page_territory(struct ob_page *pg)
 {
 	struct ob_http_call *c = pg->c;
@@ -527,6 +645,7 @@ void ob_page_territory(struct ob_page *pg)
 		link_to(pg, parent, parent_name[0] ? parent_name : parent);
 	}
 	OB_HTML_LIT(b, "</p>\n");
+	unit_locator(pg, code, name, level, country);
 	missing = unit_indicators(pg, code);
 	/* the units within */
 	if (sqlite3_prepare_v2(ob_store_db(c->ctx->store),
@@ -550,6 +669,8 @@ void ob_page_territory(struct ob_page *pg)
 			OB_HTML_LIT(b, "</ul>\n");
 	}
 	sqlite3_finalize(st);
+	if (level == 2)
+		ob_page_index_unit(pg, code, country);
 	unit_completeness(pg, code, country, level, missing);
 	ob_page_end(pg);
 }

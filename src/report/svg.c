@@ -115,10 +115,6 @@ void ob_svg_class_color(size_t cls, size_t k, char out[8])
 	snprintf(out, 8, "#%02x%02x%02x", rgb[0] & 0xff, rgb[1] & 0xff, rgb[2] & 0xff);
 }
 
-struct bbox {
-	double lon0, lon1, lat0, lat1;
-	bool any;
-};
 
 /* Visit every position of a Polygon/MultiPolygon; fn returns false to stop. */
 typedef void (*pos_fn)(void *ctx, double lon, double lat, bool ring_start, bool ring_end);
@@ -183,7 +179,7 @@ static bool walk(json_t *geom, pos_fn fn, void *ctx)
 
 static void grow_box(void *ctx, double lon, double lat, bool rs, bool re)
 {
-	struct bbox *b = ctx;
+	struct ob_svg_bbox *b = ctx;
 	(void)rs;
 	(void)re;
 	if (!b->any) {
@@ -200,22 +196,69 @@ static void grow_box(void *ctx, double lon, double lat, bool rs, bool re)
 
 struct proj {
 	FILE *out;
-	double lon0, lat1, k, s, x0, y0;
+	const struct ob_svg_proj *p;
 };
 
 static void emit(void *ctx, double lon, double lat, bool ring_start, bool ring_end)
 {
-	struct proj *p = ctx;
+	const struct proj *e = ctx;
+	const struct ob_svg_proj *p = e->p;
 	double x = (lon - p->lon0) * p->k * p->s + p->x0, y = (p->lat1 - lat) * p->s + p->y0;
 
-	fprintf(p->out, "%s%.2f %.2f%s", ring_start ? "M" : "L", x, y, ring_end ? "Z" : "");
+	fprintf(e->out, "%s%.2f %.2f%s", ring_start ? "M" : "L", x, y, ring_end ? "Z" : "");
+}
+
+struct json_t *ob_svg_geom_load(const char *geojson, struct ob_svg_bbox *b)
+{
+	struct ob_svg_bbox tmp = { 0 };
+	json_error_t jerr;
+	json_t *g;
+
+	if (!geojson || !(g = json_loads(geojson, 0, &jerr)))
+		return NULL;
+	if (!walk(g, grow_box, b ? b : &tmp)) {
+		json_decref(g);
+		return NULL;
+	}
+	return g;
+}
+
+void ob_svg_proj_fit(struct ob_svg_proj *p, const struct ob_svg_bbox *b, double width,
+                     double max_height, double x0, double y0, double *mapw, double *maph)
+{
+	double w, h;
+
+	p->lon0 = b->lon0;
+	p->lat1 = b->lat1;
+	p->k = cos((b->lat0 + b->lat1) / 2 * M_PI / 180);
+	w = (b->lon1 - b->lon0) * p->k;
+	h = b->lat1 - b->lat0;
+	if (!(w > 0))
+		w = 1e-6;
+	if (!(h > 0))
+		h = 1e-6;
+	p->s = width / w;
+	if (h * p->s > max_height)
+		p->s = max_height / h;
+	p->x0 = x0;
+	p->y0 = y0;
+	*mapw = w * p->s;
+	*maph = h * p->s;
+}
+
+void ob_svg_geom_path(FILE *out, struct json_t *g, const struct ob_svg_proj *p)
+{
+	struct proj e = { out, p };
+
+	walk(g, emit, &e);
 }
 
 ob_err ob_svg_choropleth(FILE *out, const char *title, const struct ob_map_unit *units,
                          size_t n, const char *const *class_names, size_t nclasses,
-                         struct ob_diag *d)
+                         enum ob_lang lang, struct ob_diag *d)
 {
-	return ob_svg_choropleth_note(out, title, units, n, class_names, nclasses, NULL, NULL, d);
+	return ob_svg_choropleth_note(out, title, units, n, class_names, nclasses, NULL, NULL, lang,
+	                              d);
 }
 
 /* Characters of a note line. */
@@ -250,22 +293,21 @@ static size_t note_lines(const char *note, size_t *starts, size_t *lens, size_t 
 
 ob_err ob_svg_choropleth_note(FILE *out, const char *title, const struct ob_map_unit *units,
                               size_t n, const char *const *class_names, size_t nclasses,
-                              const char *legend, const char *note, struct ob_diag *d)
+                              const char *legend, const char *note, enum ob_lang lang,
+                              struct ob_diag *d)
 {
 	size_t ls[16], ll[16], nl = note_lines(note, ls, ll, OB_ARRAY_SIZE(ls));
-	struct bbox b = { 0 };
+	struct ob_svg_bbox b = { 0 };
 	json_t **geo = ob_calloc(n ? n : 1, sizeof(*geo));
 	size_t *count = ob_calloc(nclasses + 1, sizeof(*count));
-	struct proj p;
-	double w, h, mapw, maph, height;
+	struct ob_svg_proj p;
+	double mapw, maph, height;
 	ob_err e = OB_OK;
 
 	for (size_t i = 0; i < n; i++) {
-		json_error_t jerr;
 		if (!units[i].geojson)
 			continue;
-		geo[i] = json_loads(units[i].geojson, 0, &jerr);
-		if (!geo[i] || !walk(geo[i], grow_box, &b)) {
+		if (!(geo[i] = ob_svg_geom_load(units[i].geojson, &b))) {
 			e = OB_DIAG(d, OB_EINVAL, "territory_geometry", 0, 0, units[i].code,
 			            strlen(units[i].code),
 			            "geometría no válida: se esperaba un Polygon o "
@@ -281,24 +323,7 @@ ob_err ob_svg_choropleth_note(FILE *out, const char *title, const struct ob_map_
 		            "ninguna unidad tiene geometría", "no unit has geometry");
 		goto out;
 	}
-	p.out = out;
-	p.lon0 = b.lon0;
-	p.lat1 = b.lat1;
-	p.k = cos((b.lat0 + b.lat1) / 2 * M_PI / 180);
-	w = (b.lon1 - b.lon0) * p.k;
-	h = b.lat1 - b.lat0;
-	if (!(w > 0))
-		w = 1e-6;
-	if (!(h > 0))
-		h = 1e-6;
-	mapw = MAP_WIDTH;
-	p.s = mapw / w;
-	if (h * p.s > MAP_MAX_HEIGHT)
-		p.s = MAP_MAX_HEIGHT / h;
-	mapw = w * p.s;
-	maph = h * p.s;
-	p.x0 = MARGIN;
-	p.y0 = TITLE_HEIGHT;
+	ob_svg_proj_fit(&p, &b, MAP_WIDTH, MAP_MAX_HEIGHT, MARGIN, TITLE_HEIGHT, &mapw, &maph);
 	height = TITLE_HEIGHT + (maph > 30.0 * (double)(nclasses + 2) ? maph
 	                                                              : 30.0 * (double)(nclasses + 2)) +
 	         MARGIN + (nl ? MARGIN + NOTE_LINE * (double)nl : 0);
@@ -313,7 +338,7 @@ ob_err ob_svg_choropleth_note(FILE *out, const char *title, const struct ob_map_
 			continue;
 		ob_svg_class_color(units[i].cls, nclasses, col);
 		fprintf(out, "<path fill=\"%s\" d=\"", col);
-		walk(geo[i], emit, &p);
+		ob_svg_geom_path(out, geo[i], &p);
 		fputs("\"><title>", out);
 		esc(out, units[i].code);
 		if (units[i].name) {
@@ -324,7 +349,7 @@ ob_err ob_svg_choropleth_note(FILE *out, const char *title, const struct ob_map_
 			fputs(": ", out);
 			esc(out, class_names[units[i].cls - 1]);
 		} else {
-			fputs(OB_TR(": sin datos", ": no data"), out);
+			fputs(lang == OB_LANG_EN ? ": no data" : ": sin datos", out);
 		}
 		fputs("</title></path>\n", out);
 	}
@@ -332,7 +357,9 @@ ob_err ob_svg_choropleth_note(FILE *out, const char *title, const struct ob_map_
 	/* legend, highest class first */
 	{
 		double x = MARGIN + mapw + MARGIN, y = TITLE_HEIGHT;
-		ob_svg_text(out, x, y + 12, 13, "start", legend ? legend : "Nivel de prioridad");
+		ob_svg_text(out, x, y + 12, 13, "start",
+		            legend ? legend
+		                   : lang == OB_LANG_EN ? "Priority level" : "Nivel de prioridad");
 		y += 24;
 		for (size_t c = nclasses; c >= 1; c--) {
 			char col[8], label[OB_MAX_NAME + 32];
@@ -345,7 +372,10 @@ ob_err ob_svg_choropleth_note(FILE *out, const char *title, const struct ob_map_
 		if (count[0]) {
 			char label[64];
 			ob_svg_rect(out, x, y, 18, 14, "#cccccc", "#555555");
-			snprintf(label, sizeof(label), OB_TR("Sin datos (%zu)", "No data (%zu)"), count[0]);
+			if (lang == OB_LANG_EN)
+				snprintf(label, sizeof(label), "No data (%zu)", count[0]);
+			else
+				snprintf(label, sizeof(label), "Sin datos (%zu)", count[0]);
 			ob_svg_text(out, x + 24, y + 11.5, 12, "start", label);
 		}
 	}

@@ -121,7 +121,8 @@ int ind_draw_map(const struct ctx *x, const struct ob_strmap *geo)
 		status = OB_EXIT_FAIL;
 		goto out;
 	}
-	if (ob_svg_choropleth_note(out, title, mu, n, class_names, k, ind->unit, note, &d)) {
+	if (ob_svg_choropleth_note(out, title, mu, n, class_names, k, ind->unit, note,
+	                           en(x->o) ? OB_LANG_EN : OB_LANG_ES, &d)) {
 		fclose(out);
 		remove(x->o->map);
 		ob_cli_diag(&d);

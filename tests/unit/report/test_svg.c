@@ -12,7 +12,8 @@ static char *draw(const struct ob_map_unit *u, size_t n, ob_err want, struct ob_
 
 	assert_non_null(f);
 	ob_diag_clear(d);
-	assert_int_equal(ob_svg_choropleth(f, "Índice <prueba> & \"mapa\"", u, n, names, 5, d),
+	assert_int_equal(ob_svg_choropleth(f, "Índice <prueba> & \"mapa\"", u, n, names, 5,
+	                                   OB_LANG_ES, d),
 	                 want);
 	fclose(f);
 	return text;
@@ -112,7 +113,7 @@ static void no_data_and_note(void **state)
 
 	assert_non_null(f);
 	assert_int_equal(ob_svg_choropleth_note(f, "Robos", u, 3, names, 2, "por 100 000", note,
-	                                        &d), OB_OK);
+	                                        OB_LANG_ES, &d), OB_OK);
 	fclose(f);
 	assert_int_equal(count(text, "<path fill=\"#cccccc\""), 2);
 	assert_non_null(strstr(text, ">Sin datos (2)<"));
@@ -126,7 +127,7 @@ static void no_data_and_note(void **state)
 	/* the class counts leave the grey ones out */
 	text = NULL;
 	assert_non_null(f = open_memstream(&text, &len));
-	assert_int_equal(ob_svg_choropleth_note(f, NULL, u, 3, names, 2, NULL, NULL, &d), OB_OK);
+	assert_int_equal(ob_svg_choropleth_note(f, NULL, u, 3, names, 2, NULL, NULL, OB_LANG_ES, &d), OB_OK);
 	fclose(f);
 	assert_non_null(strstr(text, ">1 – 2 (1)<"));
 	assert_non_null(strstr(text, ">Nivel de prioridad<"));
