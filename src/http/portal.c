@@ -54,6 +54,7 @@ static const struct {
 	{ OB_PAGE_HOME, "", "" },
 	{ OB_PAGE_TERRITORIES, "territorios", "territories" },
 	{ OB_PAGE_TERRITORY, "territorios", "territories" },
+	{ OB_PAGE_SITUATION, "situacion", "situation" },
 };
 
 void ob_page_path(struct ob_buf *u, enum ob_page_kind kind, const char *arg, enum ob_lang lang)
@@ -142,6 +143,7 @@ void ob_page_begin(struct ob_page *pg, const char *title)
 	OB_HTML_LIT(b, "><ul>");
 	nav_link(pg, OB_PAGE_HOME, OB_L(pg, "Inicio", "Home"));
 	nav_link(pg, OB_PAGE_TERRITORIES, OB_L(pg, "Territorios", "Territories"));
+	nav_link(pg, OB_PAGE_SITUATION, OB_L(pg, "Análisis situacional", "Situational analysis"));
 	OB_HTML_LIT(b, "</ul></nav>\n<a class=\"lang\"");
 	ob_buf_reset(&u);
 	other_language(pg, &u);
@@ -495,6 +497,12 @@ void ob_portal_handle(struct ob_http_call *c)
 		if (t->nseg == 1) {
 			pg.kind = OB_PAGE_HOME;
 			ob_page_home(&pg);
+			return;
+		}
+		if (t->nseg == 2 &&
+		    !strcmp(t->seg[1], pg.lang == OB_LANG_EN ? "situation" : "situacion")) {
+			pg.kind = OB_PAGE_SITUATION;
+			ob_page_situation(&pg);
 			return;
 		}
 		if (!strcmp(t->seg[1], list)) {

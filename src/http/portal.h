@@ -20,6 +20,7 @@ enum ob_page_kind {
 	OB_PAGE_HOME,
 	OB_PAGE_TERRITORIES,   /* the list, with a search by name */
 	OB_PAGE_TERRITORY,     /* one unit's profile: arg is its code */
+	OB_PAGE_SITUATION,     /* situational analysis (portal_situation.c) */
 	OB_PAGE_NOT_FOUND,
 };
 
@@ -101,9 +102,21 @@ void ob_page_no_value(struct ob_page *pg, const struct ob_page_year *y);
 struct ob_snapref;
 struct ob_snapref *ob_page_snapshot(struct ob_page *pg);
 
-/* The pages (portal_home.c, portal_territory.c). */
+/* The pages (portal_home.c, portal_territory.c, portal_situation.c). */
 void ob_page_home(struct ob_page *pg);
 void ob_page_territories(struct ob_page *pg);
 void ob_page_territory(struct ob_page *pg);
+void ob_page_situation(struct ob_page *pg);
+
+/* A table of at most max of the public alarms a (as GET /api/v1/alerts
+ * shows them with the disclosure settings cfg) of snapshot unit top and the
+ * units under it (top < 0: all), or a sentence saying there is none
+ * (portal_situation.c). */
+struct ob_alerts;
+struct ob_sdc_config;
+struct ob_snapshot;
+void ob_page_alerts_table(struct ob_page *pg, const struct ob_snapshot *snap,
+                          const struct ob_alerts *a, const struct ob_sdc_config *cfg,
+                          long top, size_t max);
 
 #endif

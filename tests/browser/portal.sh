@@ -29,8 +29,10 @@ set -- /es/ /en/ /es/territorios /en/territories "/es/territorios?q=san" "/en/te
 for c in SLV "$a1" "$a2"; do
 	set -- "$@" "/es/territorios/$c" "/en/territories/$c"
 done
+set -- "$@" /es/situacion /en/situation "/es/situacion?territory=$a1&period=2024-06" \
+	"/en/situation?territory=$a1&period=2024-06"
 set -- "$@" 404 /es/territorios/NOEXISTE 404 /en/territories/NOPE
 (cd "$C" && node portal.mjs "$B" "$out" "$@") >"$T/browser" 2>&1 ||
 	{ cat "$T/browser" >&2; fail "the portal fails in the browser"; }
 cat "$T/browser"
-[ "$(grep -c "^screenshot " "$T/browser")" = $((2 * 14)) ] || fail "screenshots missing"
+[ "$(grep -c "^screenshot " "$T/browser")" = $((2 * 18)) ] || fail "screenshots missing"
