@@ -414,6 +414,8 @@ static void alarms(struct ob_page *pg, const struct ob_snapref *ref, uint32_t to
 	struct ob_sdc_config cfg;
 	struct ob_alerts a;
 	struct ob_diag d;
+	char key[OB_MAX_NAME + 64];
+	size_t from;
 	bool defs;
 
 	OB_HTML_LIT(b, "<section>\n<h2 id=\"alerts\">");
@@ -426,6 +428,14 @@ static void alarms(struct ob_page *pg, const struct ob_snapref *ref, uint32_t to
 	                     "history leads one to expect (Farrington, EARS C3 or CUSUM "
 	                     "methods); victims are counted."));
 	OB_HTML_LIT(b, "</p>\n");
+	/* computed once per snapshot, territory and language */
+	snprintf(key, sizeof(key), "portal/situation/alerts/%s/%s",
+	         ob_snap_str(ref->snap, ref->snap->units[top].code), OB_L(pg, "es", "en"));
+	if (ob_page_fragment_get(pg, key, ref->snap->stamp)) {
+		OB_HTML_LIT(b, "</section>\n");
+		return;
+	}
+	from = b->len;
 	if (ob_http_alerts_compute(pg->c, ref, &o, &a, &cfg, &defs, &d)) {
 		OB_WARN("portal: alertas: %s", "portal: alerts: %s", d.message);
 		OB_HTML_LIT(b, "<p>");
@@ -434,6 +444,7 @@ static void alarms(struct ob_page *pg, const struct ob_snapref *ref, uint32_t to
 		OB_HTML_LIT(b, "</p>\n");
 	} else {
 		ob_page_alerts_table(pg, ref->snap, &a, &cfg, (long)top, SIZE_MAX);
+		ob_page_fragment_put(pg, key, ref->snap->stamp, from);
 	}
 	ob_alerts_release(&a);
 	OB_HTML_LIT(b, "</section>\n");
