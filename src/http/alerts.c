@@ -2,6 +2,8 @@
  * src/alerts/alerts.h, the same numbers as "observa alerts". */
 #include "http/situation.h"
 
+#include <pthread.h>
+
 #include "alerts/alerts.h"
 #include "base/log.h"
 #include "engine/completeness.h"
@@ -20,6 +22,36 @@ static int parse_month(const char *s)
 	    !ob_parse_int(s + 5, 2, 1, 12, &m))
 		return -1;
 	return (int)(y * 12 + m - 1);
+}
+
+/*
+ * The latest month's alarms (no from or to) of the last snapshot asked,
+ * kept for the next call with the same store stamp: the home, the
+ * situation page and the API ask for them again and again, and judging
+ * every series takes seconds. One per process, under its lock.
+ */
+static struct {
+	pthread_mutex_t lock;
+	char stamp[OB_SNAPSHOT_STAMP];
+	struct ob_alerts a;
+	bool held;
+} latest = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void alerts_copy(struct ob_alerts *to, const struct ob_alerts *from)
+{
+	*to = *from;
+	to->v = ob_malloc((from->n + 1) * sizeof(*to->v));
+	to->cap = from->n + 1;
+	for (size_t i = 0; i < from->n; i++) {
+		const struct ob_alert *f = &from->v[i];
+		struct ob_alert *t = &to->v[i];
+		*t = *f;
+		t->territory = ob_strdup(f->territory);
+		t->territory_name = ob_strdup(f->territory_name);
+		t->category = ob_strdup(f->category);
+		t->category_name_es = ob_strdup(f->category_name_es);
+		t->category_name_en = ob_strdup(f->category_name_en);
+	}
 }
 
 ob_err ob_http_alerts_compute(struct ob_http_call *c, const struct ob_snapref *ref,
@@ -43,9 +75,26 @@ ob_err ob_http_alerts_compute(struct ob_http_call *c, const struct ob_snapref *r
 		goto out;
 	}
 	o->rules = rules;
+	if (o->from_month < 0 && o->to_month < 0) {
+		pthread_mutex_lock(&latest.lock);
+		if (latest.held && !strcmp(latest.stamp, ref->snap->stamp)) {
+			alerts_copy(a, &latest.a);
+			pthread_mutex_unlock(&latest.lock);
+			goto out;
+		}
+		pthread_mutex_unlock(&latest.lock);
+	}
 	if ((e = ob_completeness_build(c->ctx->store, ref->snap, ref->pop, &co, &t, d)))
 		goto out;
 	e = ob_alerts_run(c->ctx->store, ref->an, ref->snap, &t, o, a, d);
+	if (!e && o->from_month < 0 && o->to_month < 0) {
+		pthread_mutex_lock(&latest.lock);
+		ob_alerts_release(&latest.a);
+		alerts_copy(&latest.a, a);
+		ob_strlcpy(latest.stamp, ref->snap->stamp, sizeof(latest.stamp));
+		latest.held = true;
+		pthread_mutex_unlock(&latest.lock);
+	}
 out:
 	o->rules = NULL;
 	ob_completeness_release(&t);

@@ -114,7 +114,7 @@ static void change_cells(struct ob_page *pg, const struct ob_sit_row *x)
 	}
 	OB_HTML_LIT(b, "</td><td>");
 	if (nd) {
-		ob_html_text(b, OB_L(pg, "No se puede comparar: falta un lado sin datos entregados.",
+		ob_html_text(b, OB_L(pg, "No se puede comparar: un lado no tiene datos entregados.",
 		                     "Cannot be compared: one side has no data delivered."));
 	} else if (x->suppressed) {
 		ob_html_text(b, OB_L(pg, "No se muestra: alguna cifra es tan pequeña que podría "

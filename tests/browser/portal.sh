@@ -32,6 +32,10 @@ done
 set -- "$@" /es/situacion /en/situation "/es/situacion?territory=$a1&period=2024-06" \
 	"/en/situation?territory=$a1&period=2024-06"
 set -- "$@" 404 /es/territorios/NOEXISTE 404 /en/territories/NOPE
+# the latest alarms are judged once per snapshot, by the first page or API
+# call that asks (seconds under the sanitizers): ask before the browser's
+# page-load timeout runs
+curl -sf -o /dev/null "$B/api/v1/alerts" || fail "GET /api/v1/alerts"
 (cd "$C" && node portal.mjs "$B" "$out" "$@") >"$T/browser" 2>&1 ||
 	{ cat "$T/browser" >&2; fail "the portal fails in the browser"; }
 cat "$T/browser"
