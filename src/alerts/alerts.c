@@ -42,15 +42,27 @@ const struct ob_rows_col ob_alerts_cols[12] = {
 	{ "above", OB_ROWS_NUMBER_COL },       { "suppressed", OB_ROWS_TEXT_COL },
 };
 
+void ob_alert_shown(const struct ob_alert *x, long long min_count, long long min_count_03,
+                    bool *observed, bool *model)
+{
+	long long min = strncmp(x->category, "03", 2) ? min_count : min_count_03;
+
+	*observed = !(min > 0 && x->observed < (double)min);
+	/* a model value read from a month that is suppressed: differencing
+	 * those of consecutive months would tell that month */
+	*model = !(min > 0 && x->past_min < (double)min);
+}
+
 void ob_alerts_write(const struct ob_alerts *a, struct ob_rows *w, bool en, bool text,
                      long long min_count, long long min_count_03)
 {
 	for (size_t i = 0; i < a->n; i++) {
 		const struct ob_alert *x = &a->v[i];
-		long long min = strncmp(x->category, "03", 2) ? min_count : min_count_03;
-		bool hide = min > 0 && x->observed < (double)min;
+		bool shown, model, hide;
 		char month[16];
 
+		ob_alert_shown(x, min_count, min_count_03, &shown, &model);
+		hide = !shown;
 		ob_completeness_month(x->month, month, sizeof(month));
 		ob_rows_str(w, x->territory);
 		ob_rows_str(w, x->territory_name);
@@ -62,8 +74,13 @@ void ob_alerts_write(const struct ob_alerts *a, struct ob_rows *w, bool en, bool
 			ob_rows_null(w);
 		else
 			ob_rows_num(w, x->observed, "%.15g");
-		ob_rows_num(w, x->expected, text ? "%.1f" : "%.15g");
-		ob_rows_num(w, x->upper, text ? "%.1f" : "%.15g");
+		if (model) {
+			ob_rows_num(w, x->expected, text ? "%.1f" : "%.15g");
+			ob_rows_num(w, x->upper, text ? "%.1f" : "%.15g");
+		} else {
+			ob_rows_null(w);
+			ob_rows_null(w);
+		}
 		ob_rows_str(w, ob_alert_method_name(x->method));
 		ob_rows_int(w, x->above);
 		ob_rows_bool(w, hide);
@@ -181,7 +198,7 @@ struct level_run {
 
 static ob_err add_alert(struct level_run *x, const struct ob_query_result *r, uint32_t ui,
                         uint32_t cv, int level, int month, enum ob_alert_method m, double y,
-                        double expected, double upper, int above)
+                        double expected, double upper, int above, double past_min)
 {
 	struct ob_alerts *a = x->out;
 	struct ob_alert *al;
@@ -204,6 +221,7 @@ static ob_err add_alert(struct level_run *x, const struct ob_query_result *r, ui
 	al->upper = upper;
 	al->method = m;
 	al->above = above;
+	al->past_min = past_min;
 	if (iccs_names(x->st, &x->names, al->category, &al->category_name_es,
 	               &al->category_name_en, x->d))
 		return ob_diag_set(x->d, OB_ESTORE, ob_store_dir(x->st), 0, 0, NULL, 0, "iccs: %s",
@@ -245,6 +263,7 @@ struct found {
 	enum ob_alert_method m;
 	double y, expected, upper;
 	int above;
+	double past_min;
 };
 
 /* The units of a chunk judged by one thread, and what it found. */
@@ -283,6 +302,18 @@ static void found_add(struct chunk *c, const struct found *f)
 		c->v = ob_realloc(c->v, c->cap * sizeof(*c->v));
 	}
 	c->v[c->n++] = *f;
+}
+
+/* The smallest count of 1 or more of y[0..k) (INFINITY: none): the months
+ * a method may read to judge month k. */
+static double past_min(const double *y, size_t k)
+{
+	double m = INFINITY;
+
+	for (size_t i = 0; i < k; i++)
+		if (!isnan(y[i]) && y[i] >= 1 && y[i] < m)
+			m = y[i];
+	return m;
 }
 
 /* Judge every series of unit ui into c. */
@@ -357,6 +388,7 @@ static void judge_unit(const struct level_ctx *lc, uint32_t ui, struct chunk *c,
 				       judge_fe(y, k - (size_t)f.above, fo, &m2, &e2, &u2))
 					f.above++;
 				f.y = y[k];
+				f.past_min = past_min(y, k);
 				found_add(c, &f);
 			}
 			if (k >= (size_t)co->baseline + CUSUM_WINDOW - 1) {
@@ -370,6 +402,7 @@ static void judge_unit(const struct level_ctx *lc, uint32_t ui, struct chunk *c,
 					f.expected = plan.m0;
 					f.upper = cr[CUSUM_WINDOW - 1].upper;
 					f.above = cr[CUSUM_WINDOW - 1].run;
+					f.past_min = past_min(y, k);
 					found_add(c, &f);
 				}
 			}
@@ -497,7 +530,7 @@ static ob_err run_level(struct level_run *x, const struct ob_analyzer *an, int l
 		for (size_t i = 0; i < c->n && !e; i++) {
 			const struct found *f = &c->v[i];
 			e = add_alert(x, r, f->ui, f->ci, level, f->month, f->m, f->y, f->expected,
-			              f->upper, f->above);
+			              f->upper, f->above, f->past_min);
 		}
 		free(c->v);
 	}

@@ -87,6 +87,8 @@ struct ob_alert {
 	double observed, expected, upper;
 	enum ob_alert_method method;
 	int above;              /* months in a row */
+	double past_min;        /* the smallest count >= 1 of the months before
+	                           (INFINITY: none), which the methods read */
 };
 
 struct ob_alerts {
@@ -115,10 +117,17 @@ void ob_alerts_release(struct ob_alerts *a);
  * territory_name, level, category, category_name (in English when en),
  * month (YYYY-MM), observed, expected, upper, method, above, suppressed.
  * min_count > 0 (the public view): an observed count below it is written
- * null and suppressed true; min_count_03 is the threshold of ICCS section 03
- * (sexual violence). Start w with ob_alerts_cols.
+ * null and suppressed true; the expected count and its bound are written
+ * null when any month before (those the methods read) is below it, since
+ * the model values of consecutive months could be subtracted to read that
+ * month (docs/disclosure.md); min_count_03 is the threshold of ICCS section
+ * 03 (sexual violence). Start w with ob_alerts_cols.
  */
 extern const struct ob_rows_col ob_alerts_cols[12];
+/* What the public view (min_count > 0) shows of alarm x, as above: its
+ * observed count (*observed) and its expected count and bound (*model). */
+void ob_alert_shown(const struct ob_alert *x, long long min_count, long long min_count_03,
+                    bool *observed, bool *model);
 void ob_alerts_write(const struct ob_alerts *a, struct ob_rows *w, bool en, bool text,
                      long long min_count, long long min_count_03);
 

@@ -87,11 +87,40 @@ struct side {
 	unsigned months, total;
 	bool pop_ok, no_data;
 	const char *rule;
+	double month_min; /* the smallest monthly count >= 1 (INFINITY: none) */
+	bool month_zero;  /* a delivered month counted 0 */
 };
+
+/* What a month (or, for a side of one month, the side) tells of the
+ * smallest monthly count. */
+static void side_month(struct side *s, const struct ob_ind_value *v)
+{
+	double c;
+
+	if (v->flags & (OB_IND_NO_DATA | OB_IND_NOT_IN_VINTAGE) || !v->months_covered)
+		return;
+	c = nearbyint(v->count);
+	if (c < 1)
+		s->month_zero = true;
+	else if (c < s->month_min)
+		s->month_min = c;
+}
+
+/* The months [from, to] of a monthly result r (its period 0 is month
+ * first) for indicator k and unit u: the side's smallest monthly count. */
+static void side_months(struct side *s, const struct ob_ind_result *r, size_t k, size_t u,
+                        int first, int from, int to)
+{
+	s->month_min = INFINITY;
+	s->month_zero = false;
+	for (int m = from; m <= to; m++)
+		side_month(s, ob_ind_result_at(r, k, u, (size_t)(m - first), 0));
+}
 
 static void side_add(struct side *s, const struct ob_ind_value *v)
 {
 	s->total += v->months_total;
+	side_month(s, v);
 	if (v->flags & (OB_IND_NO_DATA | OB_IND_NOT_IN_VINTAGE))
 		return;
 	s->count += v->count;
@@ -107,6 +136,7 @@ static struct side side_of(const struct ob_ind_value *v)
 	struct side s = { 0 };
 
 	s.pop_ok = true;
+	s.month_min = INFINITY;
 	side_add(&s, v);
 	s.no_data = !s.months;
 	return s;
@@ -125,6 +155,10 @@ static void compare(struct ob_sit_row *x, const struct side *cur, const struct s
 	x->baseline_months = base->months;
 	x->baseline_months_total = base->total;
 	x->counting = cur->rule;
+	x->month_min = cur->month_min;
+	x->month_zero = cur->month_zero;
+	x->baseline_month_min = base->month_min;
+	x->baseline_month_zero = base->month_zero;
 	if (cur->no_data || base->no_data || !cur->months || !base->months) {
 		x->status = OB_SIT_NO_DATA;
 		return;
@@ -350,11 +384,12 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
                             const struct ob_sit_options *o, struct ob_situation *s,
                             struct ob_diag *d)
 {
-	struct ob_period per[2], *months = NULL, *ytd = NULL;
-	struct ob_ind_result *ra = NULL, *rm = NULL, *ry = NULL;
+	struct ob_period per[2], *months = NULL, *ytd = NULL, *both = NULL;
+	struct ob_ind_result *ra = NULL, *rm = NULL, *ry = NULL, *ru = NULL, *rc = NULL;
 	struct ranked *rk = NULL;
 	uint32_t unit, *units = NULL, *below = NULL;
 	size_t *ind = NULL, n_ind = 0, n_below = 0, n_units = 0, n_months = 0, n_ytd = 0, cap = 0;
+	size_t n_both = 0;
 	size_t top = o->top ? o->top : OB_SIT_TOP_DEFAULT, nrk = 0;
 	double conf = o->conf > 0 ? o->conf : 0.95;
 	char spec[OB_SIT_PERIOD_MAX];
@@ -449,6 +484,19 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 		if ((e = run(snap, pop, set, rules, ind, 1, &unit, 1, ytd, n_ytd, o, &ry, d)))
 			goto fail;
 	}
+	/* a quarter or a year: the months of both sides, of the units by the
+	 * chosen crime and of the crimes in the territory, for suppression */
+	if (per[0].kind != OB_PERIOD_MONTH) {
+		month_label(spec, sizeof(spec), per[1].from_month);
+		snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec), "..");
+		month_label(spec + strlen(spec), sizeof(spec) - strlen(spec), per[0].to_month);
+		if ((e = ob_period_parse(spec, &both, &n_both, d)))
+			goto fail;
+		if ((e = run(snap, pop, set, rules, ind, 1, units, n_units, both, n_both, o, &ru, d)))
+			goto fail;
+		if ((e = run(snap, pop, set, rules, ind, n_ind, &unit, 1, both, n_both, o, &rc, d)))
+			goto fail;
+	}
 
 	/* the territory */
 	{
@@ -466,6 +514,12 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 		cur = side_of(ob_ind_result_at(ra, 0, 0, 0, 0));
 		base = side_of(ob_ind_result_at(ra, 0, 0, 1, 0));
 		cur.rule = ob_ind_result_rule(ra, 0, 0, 0);
+		if (ru) {
+			side_months(&cur, ru, 0, 0, per[1].from_month, per[0].from_month,
+			            per[0].to_month);
+			side_months(&base, ru, 0, 0, per[1].from_month, per[1].from_month,
+			            per[1].to_month);
+		}
 		compare(&x, &cur, &base, conf);
 		push(s, &cap, &x);
 
@@ -484,6 +538,7 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 			            sizeof(x.baseline) - strlen(x.baseline), per[0].from_month - 1);
 			memset(&base, 0, sizeof(base));
 			base.pop_ok = true;
+			base.month_min = INFINITY;
 			for (int m = m0; m < per[0].from_month; m++)
 				side_add(&base, ob_ind_result_at(rm, 0, 0, (size_t)(m - first), 0));
 			base.no_data = !base.months;
@@ -504,6 +559,11 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 			cur = side_of(ob_ind_result_at(ry, 0, 0, pc, 0));
 			base = side_of(ob_ind_result_at(ry, 0, 0, 1 - pc, 0));
 			cur.rule = ob_ind_result_rule(ry, 0, 0, pc);
+			{
+				int first = (per[0].year - 1) * 12;
+				side_months(&cur, rm, 0, 0, first, per[0].year * 12, end);
+				side_months(&base, rm, 0, 0, first, first, end - 12);
+			}
 			compare(&x, &cur, &base, conf);
 		} else {
 			snprintf(x.period, sizeof(x.period), "%04d", per[0].year);
@@ -531,6 +591,12 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 		cur = side_of(v);
 		base = side_of(ob_ind_result_at(ra, 0, u, 1, 0));
 		cur.rule = ob_ind_result_rule(ra, 0, u, 0);
+		if (ru) {
+			side_months(&cur, ru, 0, u, per[1].from_month, per[0].from_month,
+			            per[0].to_month);
+			side_months(&base, ru, 0, u, per[1].from_month, per[1].from_month,
+			            per[1].to_month);
+		}
 		compare(x, &cur, &base, conf);
 		rk[nrk++].key = ob_snap_str(snap, snap->units[units[u]].code);
 	}
@@ -551,6 +617,12 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 		cur = side_of(ob_ind_result_at(ra, k, 0, 0, 0));
 		base = side_of(ob_ind_result_at(ra, k, 0, 1, 0));
 		cur.rule = ob_ind_result_rule(ra, k, 0, 0);
+		if (rc) {
+			side_months(&cur, rc, k, 0, per[1].from_month, per[0].from_month,
+			            per[0].to_month);
+			side_months(&base, rc, k, 0, per[1].from_month, per[1].from_month,
+			            per[1].to_month);
+		}
 		compare(x, &cur, &base, conf);
 		rk[nrk++].key = set->v[ind[k]].id;
 	}
@@ -565,6 +637,9 @@ done:
 	ob_ind_result_free(ra);
 	ob_ind_result_free(rm);
 	ob_ind_result_free(ry);
+	ob_ind_result_free(ru);
+	ob_ind_result_free(rc);
+	free(both);
 	free(months);
 	free(ytd);
 	free(units);
@@ -586,15 +661,25 @@ static bool hidden(double count, long long min_count, bool zero_sensitive)
 	return (c >= 1 && c < (double)min_count) || (c == 0 && zero_sensitive);
 }
 
+/* A side of months delivered: hidden when its sum or any month would be. */
+static bool side_hidden(unsigned months, double count, double month_min, bool month_zero,
+                        long long min_count, bool zero_sensitive)
+{
+	return months && (hidden(count, min_count, zero_sensitive) ||
+	                  month_min < (double)min_count || (month_zero && zero_sensitive));
+}
+
 void ob_situation_suppress(struct ob_situation *s, size_t k, long long min_count,
                            bool zero_sensitive)
 {
 	for (size_t i = 0; i < s->n_rows; i++) {
 		struct ob_sit_row *x = &s->rows[i];
-		if (x->indicator != k || x->status == OB_SIT_NO_DATA)
+		if (x->indicator != k)
 			continue;
-		if (hidden(x->count, min_count, zero_sensitive) ||
-		    hidden(x->baseline_count, min_count, zero_sensitive))
+		if (side_hidden(x->months, x->count, x->month_min, x->month_zero, min_count,
+		                zero_sensitive) ||
+		    side_hidden(x->baseline_months, x->baseline_count, x->baseline_month_min,
+		                x->baseline_month_zero, min_count, zero_sensitive))
 			x->suppressed = true;
 	}
 }
@@ -618,10 +703,10 @@ static const char *change_code(const struct ob_sit_row *x)
 
 static const char *status_code(const struct ob_sit_row *x)
 {
-	if (x->status == OB_SIT_NO_DATA)
-		return "no_data";
 	if (x->suppressed)
 		return "suppressed";
+	if (x->status == OB_SIT_NO_DATA)
+		return "no_data";
 	return x->status == OB_SIT_INCOMPLETE ? "incomplete" : "ok";
 }
 
@@ -647,7 +732,7 @@ ob_err ob_situation_write(const struct ob_situation *s, enum ob_rows_format fmt,
 	for (size_t i = 0; i < s->n_rows; i++) {
 		const struct ob_sit_row *x = &s->rows[i];
 		const struct ob_snap_unit *u = &s->snap->units[x->unit];
-		bool nd = x->status == OB_SIT_NO_DATA, hide = x->suppressed && !nd;
+		bool nd = x->status == OB_SIT_NO_DATA, hide = x->suppressed;
 		bool cmp = !nd && !hide, ratio = cmp && !(x->cmp.flags & (OB_CMP_NO_BASELINE |
 		                                                          OB_CMP_NO_EVENTS |
 		                                                          OB_CMP_NO_POPULATION));

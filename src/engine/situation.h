@@ -109,6 +109,11 @@ struct ob_sit_row {
 	enum ob_sit_status status;
 	const char *counting;              /* the rule that counted the current period */
 	size_t rank;                       /* 1.. in a ranking, 0 in the territory's rows */
+	/* of the months delivered of each side: the smallest count of 1 or
+	 * more (INFINITY: none) and whether one counted 0, so that a sum over
+	 * months is suppressed when any of its months would be */
+	double month_min, baseline_month_min;
+	bool month_zero, baseline_month_zero;
 	/* set by ob_situation_suppress: counts below the threshold are hidden */
 	bool suppressed;
 };
@@ -143,7 +148,12 @@ void ob_situation_release(struct ob_situation *s);
 
 /* Hide every count of indicator k below min_count (and zero when
  * zero_sensitive) with what can be derived from it: the row's rates,
- * ratio and interval (as releases suppress small counts). */
+ * ratio and interval (as releases suppress small counts). A count over
+ * several months (a quarter, a year, year to date, the 12 months before)
+ * is hidden when any month in it would be, so that the answers for
+ * consecutive periods cannot be subtracted to read a hidden month: what
+ * is shown is a sum of monthly counts that may be shown. A row with no
+ * data to compare is hidden the same way. */
 void ob_situation_suppress(struct ob_situation *s, size_t k, long long min_count,
                            bool zero_sensitive);
 

@@ -1,6 +1,8 @@
 /* alerts.c - GET /api/v1/alerts: the early-warning alarms of
  * src/alerts/alerts.h, the same numbers as "observa alerts". */
-#include "http/internal.h"
+#include "http/situation.h"
+
+#include <pthread.h>
 
 #include "alerts/alerts.h"
 #include "base/log.h"
@@ -23,11 +25,91 @@ static int parse_month(const char *s)
 }
 
 /*
+ * The latest month's alarms (no from or to) of the last snapshot asked,
+ * kept for the next call with the same store stamp: the home, the
+ * situation page and the API ask for them again and again, and judging
+ * every series takes seconds. One per process, under its lock.
+ */
+static struct {
+	pthread_mutex_t lock;
+	char stamp[OB_SNAPSHOT_STAMP];
+	struct ob_alerts a;
+	bool held;
+} latest = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void alerts_copy(struct ob_alerts *to, const struct ob_alerts *from)
+{
+	*to = *from;
+	to->v = ob_malloc((from->n + 1) * sizeof(*to->v));
+	to->cap = from->n + 1;
+	for (size_t i = 0; i < from->n; i++) {
+		const struct ob_alert *f = &from->v[i];
+		struct ob_alert *t = &to->v[i];
+		*t = *f;
+		t->territory = ob_strdup(f->territory);
+		t->territory_name = ob_strdup(f->territory_name);
+		t->category = ob_strdup(f->category);
+		t->category_name_es = ob_strdup(f->category_name_es);
+		t->category_name_en = ob_strdup(f->category_name_en);
+	}
+}
+
+ob_err ob_http_alerts_compute(struct ob_http_call *c, const struct ob_snapref *ref,
+                             struct ob_alerts_options *o, struct ob_alerts *a,
+                             struct ob_sdc_config *cfg, bool *definitions, struct ob_diag *d)
+{
+	struct ob_completeness_options co = { 0 };
+	struct ob_indicator_set *set = NULL;
+	struct ob_counting *rules = NULL;
+	struct ob_completeness t;
+	ob_err e;
+
+	memset(&t, 0, sizeof(t));
+	memset(a, 0, sizeof(*a));
+	ob_diag_clear(d);
+	*definitions = false;
+	if ((e = ob_sdc_config_load(cfg, c->ctx->dir, d)) ||
+	    (e = ob_indicators_load_dir(c->ctx->dir, &set, NULL, d)) ||
+	    (e = ob_counting_load(c->ctx->dir, ref->snap, set, &rules, d))) {
+		*definitions = true;
+		goto out;
+	}
+	o->rules = rules;
+	if (o->from_month < 0 && o->to_month < 0) {
+		pthread_mutex_lock(&latest.lock);
+		if (latest.held && !strcmp(latest.stamp, ref->snap->stamp)) {
+			alerts_copy(a, &latest.a);
+			pthread_mutex_unlock(&latest.lock);
+			goto out;
+		}
+		pthread_mutex_unlock(&latest.lock);
+	}
+	if ((e = ob_completeness_build(c->ctx->store, ref->snap, ref->pop, &co, &t, d)))
+		goto out;
+	e = ob_alerts_run(c->ctx->store, ref->an, ref->snap, &t, o, a, d);
+	if (!e && o->from_month < 0 && o->to_month < 0) {
+		pthread_mutex_lock(&latest.lock);
+		ob_alerts_release(&latest.a);
+		alerts_copy(&latest.a, a);
+		ob_strlcpy(latest.stamp, ref->snap->stamp, sizeof(latest.stamp));
+		latest.held = true;
+		pthread_mutex_unlock(&latest.lock);
+	}
+out:
+	o->rules = NULL;
+	ob_completeness_release(&t);
+	ob_counting_free(rules);
+	ob_indicators_free(set);
+	return e;
+}
+
+/*
  * Public: the alarms, with the observed count of an alarm below the
  * disclosure threshold of disclosure.ini (the general rule, or the
  * sexual-violence one for ICCS section 03) given as null, "suppressed":
  * true. Expected counts and bounds are model values, not counts of people,
- * and are given.
+ * and are given unless a month the model reads is under the threshold
+ * (alerts/alerts.h: those of consecutive months could be subtracted).
  */
 void ob_http_h_alerts(struct ob_http_call *c)
 {
@@ -35,18 +117,14 @@ void ob_http_h_alerts(struct ob_http_call *c)
 	const char *from = ob_http_str(c, "from"), *to = ob_http_str(c, "to");
 	bool csv = fmt && !strcmp(fmt, "csv");
 	struct ob_alerts_options o = { .from_month = -1, .to_month = -1 };
-	struct ob_completeness_options co = { 0 };
-	struct ob_indicator_set *set = NULL;
-	struct ob_counting *rules = NULL;
-	struct ob_completeness t;
 	struct ob_alerts a;
 	struct ob_sdc_config cfg;
 	struct ob_snapref *ref = NULL;
 	struct ob_rows w;
 	struct ob_diag d;
 	ob_err e, head = OB_OK;
+	bool defs;
 
-	memset(&t, 0, sizeof(t));
 	memset(&a, 0, sizeof(a));
 	if (!c->ctx->snaps || !c->ctx->store || !c->ctx->dir) {
 		ob_http_fail(c->res, 503, "unavailable", NULL,
@@ -80,9 +158,7 @@ void ob_http_h_alerts(struct ob_http_call *c)
 		             "The records snapshot could not be loaded.");
 		return;
 	}
-	if (ob_sdc_config_load(&cfg, c->ctx->dir, &d) ||
-	    ob_indicators_load_dir(c->ctx->dir, &set, NULL, &d) ||
-	    ob_counting_load(c->ctx->dir, ref->snap, set, &rules, &d)) {
+	if ((e = ob_http_alerts_compute(c, ref, &o, &a, &cfg, &defs, &d)) && defs) {
 		char msg[OB_MAX_MESSAGE];
 		ob_diag_format(&d, msg, sizeof(msg));
 		OB_ERROR("API: alertas: %s", "API: alerts: %s", msg);
@@ -92,9 +168,7 @@ void ob_http_h_alerts(struct ob_http_call *c)
 		             "The counting or disclosure rules could not be read.");
 		goto out;
 	}
-	o.rules = rules;
-	if ((e = ob_completeness_build(c->ctx->store, ref->snap, ref->pop, &co, &t, &d)) ||
-	    (e = ob_alerts_run(c->ctx->store, ref->an, ref->snap, &t, &o, &a, &d))) {
+	if (e) {
 		if (e == OB_ETOOBIG)
 			ob_http_fail_diag(c->res, 400, "bad_parameter", NULL, &d);
 		else
@@ -126,8 +200,5 @@ void ob_http_h_alerts(struct ob_http_call *c)
 		c->res->content_type = "text/csv; charset=utf-8";
 out:
 	ob_alerts_release(&a);
-	ob_completeness_release(&t);
-	ob_counting_free(rules);
-	ob_indicators_free(set);
 	ob_snaphold_put(c->ctx->snaps, ref);
 }

@@ -58,6 +58,7 @@ static const struct {
 	{ OB_PAGE_ANALYSER, "analizador", "analyser" },
 	{ OB_PAGE_MAPS, "mapas", "maps" },
 	{ OB_PAGE_INDEX, "indice", "index" },
+	{ OB_PAGE_SITUATION, "situacion", "situation" },
 };
 
 void ob_page_path(struct ob_buf *u, enum ob_page_kind kind, const char *arg, enum ob_lang lang)
@@ -149,6 +150,7 @@ void ob_page_begin(struct ob_page *pg, const char *title)
 	nav_link(pg, OB_PAGE_ANALYSER, OB_L(pg, "Analizador", "Analyser"));
 	nav_link(pg, OB_PAGE_MAPS, OB_L(pg, "Mapas", "Maps"));
 	nav_link(pg, OB_PAGE_INDEX, OB_L(pg, "Índice", "Index"));
+	nav_link(pg, OB_PAGE_SITUATION, OB_L(pg, "Análisis situacional", "Situational analysis"));
 	OB_HTML_LIT(b, "</ul></nav>\n<a class=\"lang\"");
 	ob_buf_reset(&u);
 	other_language(pg, &u);
@@ -542,6 +544,12 @@ void ob_portal_handle(struct ob_http_call *c)
 		if (t->nseg == 2 && !strcmp(t->seg[1], pg.lang == OB_LANG_EN ? "index" : "indice")) {
 			pg.kind = OB_PAGE_INDEX;
 			ob_page_index(&pg);
+			return;
+		}
+		if (t->nseg == 2 &&
+		    !strcmp(t->seg[1], pg.lang == OB_LANG_EN ? "situation" : "situacion")) {
+			pg.kind = OB_PAGE_SITUATION;
+			ob_page_situation(&pg);
 			return;
 		}
 		if (!strcmp(t->seg[1], list)) {

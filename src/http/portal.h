@@ -23,6 +23,7 @@ enum ob_page_kind {
 	OB_PAGE_ANALYSER,      /* the advanced analyser (portal_analyser.c) */
 	OB_PAGE_MAPS,          /* choropleths of the indicators */
 	OB_PAGE_INDEX,         /* the prioritization index */
+	OB_PAGE_SITUATION,     /* situational analysis (portal_situation.c) */
 	OB_PAGE_NOT_FOUND,
 };
 
@@ -115,8 +116,20 @@ void ob_page_territory(struct ob_page *pg);
 void ob_page_analyser(struct ob_page *pg); /* portal_analyser.c */
 void ob_page_maps(struct ob_page *pg); /* portal_maps.c */
 void ob_page_index(struct ob_page *pg); /* portal_index.c */
+void ob_page_situation(struct ob_page *pg); /* portal_situation.c */
 /* A profile's section on the indices of the unit's country: its level,
  * rank and interval in each one the cache holds, a link to each. */
 void ob_page_index_unit(struct ob_page *pg, const char *code, const char *country);
+
+/* A table of at most max of the public alarms a (as GET /api/v1/alerts
+ * shows them with the disclosure settings cfg) of snapshot unit top and the
+ * units under it (top < 0: all), or a sentence saying there is none
+ * (portal_situation.c). */
+struct ob_alerts;
+struct ob_sdc_config;
+struct ob_snapshot;
+void ob_page_alerts_table(struct ob_page *pg, const struct ob_snapshot *snap,
+                          const struct ob_alerts *a, const struct ob_sdc_config *cfg,
+                          long top, size_t max);
 
 #endif

@@ -9,10 +9,12 @@
 
 #include <math.h>
 
+#include "alerts/alerts.h"
 #include "base/log.h"
 #include "engine/completeness.h"
 #include "engine/indicators.h"
 #include "engine/snaphold.h"
+#include "http/situation.h"
 #include "stats/rate.h"
 
 /* the headlines, in this order, those the release has */
@@ -230,6 +232,66 @@ static void headline_table(struct ob_page *pg, const struct ob_indicator *def,
 	OB_HTML_LIT(b, "</tbody></table></div>\n</section>\n");
 }
 
+#define HOME_ALERTS 5
+
+/* The current alarms, only when there are some: the first HOME_ALERTS of
+ * GET /api/v1/alerts's public answer and the way to the situational
+ * analysis; computed once per snapshot and language (ob_page_fragment_*). */
+static void alerts_block(struct ob_page *pg)
+{
+	struct ob_alerts_options o = { .from_month = -1, .to_month = -1 };
+	struct ob_http_call *c = pg->c;
+	struct ob_buf *b = pg->b;
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	struct ob_sdc_config cfg;
+	struct ob_snapref *ref;
+	struct ob_alerts a;
+	struct ob_diag d;
+	const char *key = OB_L(pg, "portal/home/alerts/es", "portal/home/alerts/en");
+	size_t from = b->len;
+	bool defs;
+
+	if (!(ref = ob_page_snapshot(pg)))
+		return;
+	if (ob_page_fragment_get(pg, key, ref->snap->stamp)) {
+		ob_snaphold_put(c->ctx->snaps, ref);
+		return;
+	}
+	if (ob_http_alerts_compute(c, ref, &o, &a, &cfg, &defs, &d)) {
+		OB_WARN("portal: alertas: %s", "portal: alerts: %s", d.message);
+		ob_alerts_release(&a);
+		ob_snaphold_put(c->ctx->snaps, ref);
+		return;
+	}
+	if (a.n) {
+		OB_HTML_LIT(b, "<section class=\"alerts\">\n<h2>");
+		ob_html_text(b, OB_L(pg, "Alertas tempranas", "Early warnings"));
+		OB_HTML_LIT(b, "</h2>\n<p>");
+		if (pg->lang == OB_LANG_EN)
+			OB_HTML_TEXTF(b, "%zu series of unit and crime rose beyond what their history "
+			              "leads one to expect in the latest month with data.", a.n);
+		else
+			OB_HTML_TEXTF(b, "%zu series de territorio y delito subieron más de lo que su "
+			              "historia hace esperar en el último mes con datos.", a.n);
+		OB_HTML_LIT(b, "</p>\n");
+		ob_page_alerts_table(pg, ref->snap, &a, &cfg, -1, HOME_ALERTS);
+		ob_page_path(&u, OB_PAGE_SITUATION, NULL, pg->lang);
+		ob_buf_puts(&u, "#alerts");
+		OB_HTML_LIT(b, "<p><a");
+		OB_HTML_ATTR(b, "href", u.ptr);
+		OB_HTML_LIT(b, ">");
+		ob_html_text(b, OB_L(pg, "Todas las alertas, en el análisis situacional",
+		                     "Every alarm, in the situational analysis"));
+		OB_HTML_LIT(b, "</a></p>\n</section>\n");
+	}
+	ob_page_fragment_put(pg, key, ref->snap->stamp, from);
+	if (ob_buf_failed(&u))
+		b->failed = true;
+	ob_buf_release(&u);
+	ob_alerts_release(&a);
+	ob_snaphold_put(c->ctx->snaps, ref);
+}
+
 /* The completeness of the latest twelve months delivered, per source:
  * computed once per snapshot and language (ob_page_fragment_*). */
 static void completeness(struct ob_page *pg)
@@ -367,6 +429,7 @@ void ob_page_home(struct ob_page *pg)
 		}
 		headline_table(pg, k >= 0 ? &set->v[k] : NULL, headlines[i], h);
 	}
+	alerts_block(pg);
 	completeness(pg);
 	ob_page_end(pg);
 	free(h);

@@ -6,9 +6,12 @@
  * (publish/sdc.h, the catalogue's disclosure settings) is suppressed as in
  * releases, with the rates, ratio and interval of its row, whatever the
  * caller's role: the rows are few and named, and a ratio with one of its
- * counts tells the other.
+ * counts tells the other. A count over several months is suppressed when
+ * any month in it would be (engine/situation.h, docs/disclosure.md).
+ * ob_http_sit_compute is shared with the portal's page (portal_situation.c),
+ * which shows these very numbers.
  */
-#include "http/internal.h"
+#include "http/situation.h"
 
 #include "base/log.h"
 #include "engine/counting.h"
@@ -61,22 +64,72 @@ static ob_err head_json(struct ob_buf *b, const struct ob_situation *s,
 	return e;
 }
 
+void ob_http_sit_release(struct ob_http_sit *x)
+{
+	ob_situation_release(&x->s);
+	ob_counting_free(x->rules);
+	ob_indicators_free(x->set);
+	memset(x, 0, sizeof(*x));
+}
+
+ob_err ob_http_sit_compute(struct ob_http_call *c, const struct ob_snapref *ref,
+                           struct ob_sit_options *o, const char *category,
+                           struct ob_http_sit *x, const char **param, struct ob_diag *d)
+{
+	ob_err e;
+
+	memset(x, 0, sizeof(*x));
+	*param = NULL;
+	ob_diag_clear(d);
+	if (ob_sdc_config_load(&x->cfg, c->ctx->dir, d) ||
+	    ob_indicators_load_dir(c->ctx->dir, &x->set, NULL, d) ||
+	    ob_counting_load(c->ctx->dir, ref->snap, x->set, &x->rules, d))
+		return OB_ESTORE;
+	if (category) {
+		e = ob_situation_add_category(x->set, x->rules, category, x->cat_id, d);
+		ob_counting_free(x->rules);
+		x->rules = NULL;
+		if (e) {
+			*param = "category";
+			return OB_EUSAGE;
+		}
+		/* the rules again, for the set with the category */
+		if (ob_counting_load(c->ctx->dir, ref->snap, x->set, &x->rules, d))
+			return OB_ESTORE;
+		o->indicator = x->cat_id;
+	}
+	if ((e = ob_situation_compute(ref->snap, ref->pop, x->set, x->rules, o, &x->s, d))) {
+		/* the parameter as the API names it: "territory", not "--territory" */
+		if (!strncmp(d->file, "--", 2))
+			memmove(d->file, d->file + 2, strlen(d->file + 2) + 1);
+		*param = category && !strcmp(d->file, "indicator") ? "category" : d->file;
+		return e == OB_EINVAL ? OB_EUSAGE : e;
+	}
+	for (size_t k = 0; k < x->set->n; k++) {
+		struct ob_sdc_rule rule = ob_sdc_rule_of(&x->cfg, classes_of(&x->set->v[k]));
+		ob_situation_suppress(&x->s, k, rule.min_count, rule.zero_sensitive);
+	}
+	return OB_OK;
+}
+
+long long ob_http_sit_min_count(const struct ob_http_sit *x, size_t k)
+{
+	return ob_sdc_rule_of(&x->cfg, classes_of(&x->set->v[k])).min_count;
+}
+
 void ob_http_h_situation(struct ob_http_call *c)
 {
 	const char *fmt = ob_http_str(c, "format"), *category = ob_http_str(c, "category");
 	bool csv = fmt && !strcmp(fmt, "csv");
 	struct ob_sit_options o = { 0 };
-	struct ob_indicator_set *set = NULL;
-	struct ob_counting *rules = NULL;
 	struct ob_snapref *ref = NULL;
-	struct ob_situation s;
-	struct ob_sdc_config cfg;
+	struct ob_http_sit x;
 	struct ob_buf *b = &c->res->body;
-	char cat_id[OB_IND_ID_MAX];
+	const char *param;
 	struct ob_diag d;
 	ob_err e;
 
-	memset(&s, 0, sizeof(s));
+	memset(&x, 0, sizeof(x));
 	if (!c->ctx->snaps || !c->ctx->store || !c->ctx->dir) {
 		ob_http_fail(c->res, 503, "unavailable", NULL,
 		             "El análisis situacional no está disponible en este servidor.",
@@ -106,42 +159,8 @@ void ob_http_h_situation(struct ob_http_call *c)
 		             "The records snapshot could not be loaded.");
 		return;
 	}
-	ob_diag_clear(&d);
-	if (ob_sdc_config_load(&cfg, c->ctx->dir, &d)) {
-		ob_http_store_fail(c);
-		goto out;
-	}
-	if (ob_indicators_load_dir(c->ctx->dir, &set, NULL, &d)) {
-		ob_http_store_fail(c);
-		goto out;
-	}
-	if (ob_counting_load(c->ctx->dir, ref->snap, set, &rules, &d)) {
-		ob_http_store_fail(c);
-		goto out;
-	}
-	if (category) {
-		e = ob_situation_add_category(set, rules, category, cat_id, &d);
-		ob_counting_free(rules);
-		rules = NULL;
-		if (e) {
-			ob_http_fail_diag(c->res, 400, "bad_parameter", "category", &d);
-			goto out;
-		}
-		/* the rules again, for the set with the category */
-		if (ob_counting_load(c->ctx->dir, ref->snap, set, &rules, &d)) {
-			ob_http_store_fail(c);
-			goto out;
-		}
-		o.indicator = cat_id;
-	}
-	if ((e = ob_situation_compute(ref->snap, ref->pop, set, rules, &o, &s, &d))) {
-		const char *param;
-
-		/* the parameter as the API names it: "territory", not "--territory" */
-		if (!strncmp(d.file, "--", 2))
-			memmove(d.file, d.file + 2, strlen(d.file + 2) + 1);
-		param = category && !strcmp(d.file, "indicator") ? "category" : d.file;
-		if (e == OB_EUSAGE || e == OB_EINVAL)
+	if ((e = ob_http_sit_compute(c, ref, &o, category, &x, &param, &d))) {
+		if (e == OB_EUSAGE)
 			ob_http_fail_diag(c->res, 400, "bad_parameter", param, &d);
 		else if (e == OB_ETOOBIG)
 			ob_http_fail_too_large(c);
@@ -149,16 +168,12 @@ void ob_http_h_situation(struct ob_http_call *c)
 			ob_http_store_fail(c);
 		goto out;
 	}
-	for (size_t k = 0; k < set->n; k++) {
-		struct ob_sdc_rule rule = ob_sdc_rule_of(&cfg, classes_of(&set->v[k]));
-		ob_situation_suppress(&s, k, rule.min_count, rule.zero_sensitive);
-	}
 	if (csv) {
 		c->res->content_type = "text/csv; charset=utf-8";
-		e = ob_situation_write(&s, OB_ROWS_CSV, b, NULL);
+		e = ob_situation_write(&x.s, OB_ROWS_CSV, b, NULL);
 	} else {
-		e = head_json(b, &s, set, &cfg);
-		e |= ob_situation_write(&s, OB_ROWS_JSON, b, NULL);
+		e = head_json(b, &x.s, x.set, &x.cfg);
+		e |= ob_situation_write(&x.s, OB_ROWS_JSON, b, NULL);
 		e |= ob_buf_addc(b, '}');
 	}
 	if (e) {
@@ -166,8 +181,6 @@ void ob_http_h_situation(struct ob_http_call *c)
 		ob_http_fail_too_large(c);
 	}
 out:
-	ob_situation_release(&s);
-	ob_counting_free(rules);
-	ob_indicators_free(set);
+	ob_http_sit_release(&x);
 	ob_snaphold_put(c->ctx->snaps, ref);
 }

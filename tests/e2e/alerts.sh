@@ -36,7 +36,8 @@ expect_status 0 "$OBSERVA" alerts -d "$O" --period 2030-01 --format csv
 expect_status 2 "$OBSERVA" alerts -d "$O" --period 2024-13
 expect_status 2 "$OBSERVA" alerts -d "$O" --from 2024-10
 # --- the API: the same numbers, an observed count under the disclosure
-# threshold (5 by default) shown suppressed, not its value ----------------
+# threshold (5 by default) shown suppressed, not its value, and the model
+# values of a series with a month under it neither ------------------------
 start_server "$O"
 curl -s -o "$T/api.json" "$B/api/v1/alerts?from=2024-09&to=2024-12" || fail "curl"
 python3 - "$T/cli.json" "$T/api.json" <<'PY' || fail "API and CLI differ"
@@ -50,8 +51,9 @@ hidden = 0
 for c, a in zip(cli, rows):
     for k in ("territory", "level", "category", "month", "method", "above"):
         assert a[k] == c[k], (k, a, c)
-    for k in ("expected", "upper"):
-        assert a[k] == c[k], (k, a, c)
+    # model values are given unless a month before is under the threshold
+    # (e2e/attack_situation.sh checks which): then both are null
+    assert (a["expected"], a["upper"]) in ((c["expected"], c["upper"]), (None, None)), (a, c)
     if c["observed"] < 5:
         assert a["observed"] is None and a["suppressed"] is True, (a, c)
         hidden += 1

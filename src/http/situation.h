@@ -1,0 +1,60 @@
+/*
+ * situation.h - the public situational analysis that GET /api/v1/situation
+ * answers (situation.c) and the public alarms of GET /api/v1/alerts
+ * (alerts.c), shared with the portal's pages (portal_situation.c, the
+ * home) so that they show the same numbers, suppressed the same way
+ * (engine/situation.h, alerts/alerts.h, docs/disclosure.md). Not for other
+ * modules.
+ *
+ * Ownership: ob_http_sit_compute() fills a caller's struct ob_http_sit,
+ * which owns its indicator set, counting rules and situation until
+ * ob_http_sit_release(); the situation borrows the snapshot of ref, which
+ * must be held as long.
+ */
+#ifndef OB_HTTP_SITUATION_H
+#define OB_HTTP_SITUATION_H
+
+#include "engine/counting.h"
+#include "engine/indicators.h"
+#include "engine/situation.h"
+#include "http/internal.h"
+#include "publish/sdc.h"
+
+struct ob_snapref;
+
+struct ob_http_sit {
+	struct ob_situation s;
+	struct ob_indicator_set *set;
+	struct ob_counting *rules;
+	struct ob_sdc_config cfg;
+	char cat_id[OB_IND_ID_MAX];
+};
+
+/*
+ * Compute and suppress. o as ob_situation_compute takes it; category (or
+ * NULL) an ICCS code instead of o->indicator. Errors: OB_EUSAGE (*param
+ * names the bad parameter as the API does, d says why in both languages),
+ * OB_ETOOBIG, any other is the store's. Release x whatever the answer.
+ */
+ob_err ob_http_sit_compute(struct ob_http_call *c, const struct ob_snapref *ref,
+                           struct ob_sit_options *o, const char *category,
+                           struct ob_http_sit *x, const char **param, struct ob_diag *d);
+void ob_http_sit_release(struct ob_http_sit *x);
+
+/* The disclosure threshold of indicator k of x->set. */
+long long ob_http_sit_min_count(const struct ob_http_sit *x, size_t k);
+
+/*
+ * The public alarms of GET /api/v1/alerts (alerts.c), for the portal too:
+ * o as ob_alerts_run takes it (its rules are set here), cfg filled with the
+ * disclosure settings to write them with (ob_alert_shown). Errors: those
+ * of ob_alerts_run, or of reading the definitions (then *definitions is
+ * true). Release a with ob_alerts_release whatever the answer.
+ */
+struct ob_alerts;
+struct ob_alerts_options;
+ob_err ob_http_alerts_compute(struct ob_http_call *c, const struct ob_snapref *ref,
+                             struct ob_alerts_options *o, struct ob_alerts *a,
+                             struct ob_sdc_config *cfg, bool *definitions, struct ob_diag *d);
+
+#endif
