@@ -420,6 +420,8 @@ static void *judge_run(void *arg)
 	struct ob_cusum_cache *hcache = ob_calloc(1, sizeof(*hcache));
 	size_t ch;
 
+	hcache->bracket = true; /* h only: no run length is reported */
+
 	while ((ch = atomic_fetch_add(&lc->next, 1)) < lc->n_chunks) {
 		size_t lo = ch * ALERTS_CHUNK, hi = lo + ALERTS_CHUNK < lc->nu ? lo + ALERTS_CHUNK : lc->nu;
 		for (size_t ui = lo; ui < hi; ui++) {

@@ -281,10 +281,43 @@ static void push(struct ob_situation *s, size_t *cap, const struct ob_sit_row *x
 	s->rows[s->n_rows++] = *x;
 }
 
-/* Rank n candidates and keep the first top. */
-static void rank_push(struct ob_situation *s, size_t *cap, struct ranked *rk, size_t n,
-                      size_t top)
+static bool hidden(double count, long long min_count, bool zero_sensitive)
 {
+	double c = nearbyint(count);
+	return (c >= 1 && c < (double)min_count) || (c == 0 && zero_sensitive);
+}
+
+/* A side of months delivered: hidden when its sum or any month would be. */
+static bool side_hidden(unsigned months, double count, double month_min, bool month_zero,
+                        long long min_count, bool zero_sensitive)
+{
+	return months && (hidden(count, min_count, zero_sensitive) ||
+	                  month_min < (double)min_count || (month_zero && zero_sensitive));
+}
+
+/* Whether row x is hidden by the rule of its indicator (ob_situation_suppress). */
+static bool row_hidden(const struct ob_sit_row *x, long long min_count, bool zero_sensitive)
+{
+	return side_hidden(x->months, x->count, x->month_min, x->month_zero, min_count,
+	                   zero_sensitive) ||
+	       side_hidden(x->baseline_months, x->baseline_count, x->baseline_month_min,
+	                   x->baseline_month_zero, min_count, zero_sensitive);
+}
+
+/* Rank n candidates and keep the first top. Under a public rule (o's
+ * min_count) a hidden candidate takes no place: where a hidden unit stood
+ * among the others would tell how much it changed. */
+static void rank_push(struct ob_situation *s, size_t *cap, struct ranked *rk, size_t n,
+                      size_t top, const struct ob_sit_options *o)
+{
+	if (o->min_count) {
+		size_t kept = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!row_hidden(&rk[i].row, o->min_count[rk[i].row.indicator],
+			                o->zero_sensitive[rk[i].row.indicator]))
+				rk[kept++] = rk[i];
+		n = kept;
+	}
 	qsort(rk, n, sizeof(*rk), by_change);
 	for (size_t i = 0; i < n && i < top; i++) {
 		rk[i].row.rank = i + 1;
@@ -601,7 +634,7 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 		rk[nrk++].key = ob_snap_str(snap, snap->units[units[u]].code);
 	}
 	s->units_considered = nrk;
-	rank_push(s, &cap, rk, nrk, top);
+	rank_push(s, &cap, rk, nrk, top, o);
 	nrk = 0;
 	for (size_t k = 0; k < n_ind; k++) {
 		struct side cur, base;
@@ -627,7 +660,7 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 		rk[nrk++].key = set->v[ind[k]].id;
 	}
 	s->crimes_considered = nrk;
-	rank_push(s, &cap, rk, nrk, top);
+	rank_push(s, &cap, rk, nrk, top, o);
 	e = OB_OK;
 	goto done;
 fail:
@@ -655,31 +688,12 @@ void ob_situation_release(struct ob_situation *s)
 	s->n_rows = 0;
 }
 
-static bool hidden(double count, long long min_count, bool zero_sensitive)
-{
-	double c = nearbyint(count);
-	return (c >= 1 && c < (double)min_count) || (c == 0 && zero_sensitive);
-}
-
-/* A side of months delivered: hidden when its sum or any month would be. */
-static bool side_hidden(unsigned months, double count, double month_min, bool month_zero,
-                        long long min_count, bool zero_sensitive)
-{
-	return months && (hidden(count, min_count, zero_sensitive) ||
-	                  month_min < (double)min_count || (month_zero && zero_sensitive));
-}
-
 void ob_situation_suppress(struct ob_situation *s, size_t k, long long min_count,
                            bool zero_sensitive)
 {
 	for (size_t i = 0; i < s->n_rows; i++) {
 		struct ob_sit_row *x = &s->rows[i];
-		if (x->indicator != k)
-			continue;
-		if (side_hidden(x->months, x->count, x->month_min, x->month_zero, min_count,
-		                zero_sensitive) ||
-		    side_hidden(x->baseline_months, x->baseline_count, x->baseline_month_min,
-		                x->baseline_month_zero, min_count, zero_sensitive))
+		if (x->indicator == k && row_hidden(x, min_count, zero_sensitive))
 			x->suppressed = true;
 	}
 }

@@ -90,6 +90,10 @@ struct ob_sit_options {
 	int now_month;         /* year * 12 + month - 1 of today: later periods are
 	                          refused; 0: not checked */
 	int threads;           /* as ob_ind_query.threads */
+	/* the public rule, per indicator of the set (NULL: none): the rankings
+	 * leave out the rows ob_situation_suppress would hide with it */
+	const long long *min_count;
+	const bool *zero_sensitive;
 };
 
 #define OB_SIT_TOP_DEFAULT 10

@@ -67,6 +67,8 @@ static ob_err head_json(struct ob_buf *b, const struct ob_situation *s,
 void ob_http_sit_release(struct ob_http_sit *x)
 {
 	ob_situation_release(&x->s);
+	free(x->min_count);
+	free(x->zero_sensitive);
 	ob_counting_free(x->rules);
 	ob_indicators_free(x->set);
 	memset(x, 0, sizeof(*x));
@@ -98,17 +100,28 @@ ob_err ob_http_sit_compute(struct ob_http_call *c, const struct ob_snapref *ref,
 			return OB_ESTORE;
 		o->indicator = x->cat_id;
 	}
-	if ((e = ob_situation_compute(ref->snap, ref->pop, x->set, x->rules, o, &x->s, d))) {
+	/* the rule per indicator: the rankings leave out what it hides */
+	x->min_count = ob_calloc(x->set->n ? x->set->n : 1, sizeof(*x->min_count));
+	x->zero_sensitive = ob_calloc(x->set->n ? x->set->n : 1, sizeof(*x->zero_sensitive));
+	for (size_t k = 0; k < x->set->n; k++) {
+		struct ob_sdc_rule rule = ob_sdc_rule_of(&x->cfg, classes_of(&x->set->v[k]));
+		x->min_count[k] = rule.min_count;
+		x->zero_sensitive[k] = rule.zero_sensitive;
+	}
+	o->min_count = x->min_count;
+	o->zero_sensitive = x->zero_sensitive;
+	e = ob_situation_compute(ref->snap, ref->pop, x->set, x->rules, o, &x->s, d);
+	o->min_count = NULL;
+	o->zero_sensitive = NULL;
+	if (e) {
 		/* the parameter as the API names it: "territory", not "--territory" */
 		if (!strncmp(d->file, "--", 2))
 			memmove(d->file, d->file + 2, strlen(d->file + 2) + 1);
 		*param = category && !strcmp(d->file, "indicator") ? "category" : d->file;
 		return e == OB_EINVAL ? OB_EUSAGE : e;
 	}
-	for (size_t k = 0; k < x->set->n; k++) {
-		struct ob_sdc_rule rule = ob_sdc_rule_of(&x->cfg, classes_of(&x->set->v[k]));
-		ob_situation_suppress(&x->s, k, rule.min_count, rule.zero_sensitive);
-	}
+	for (size_t k = 0; k < x->set->n; k++)
+		ob_situation_suppress(&x->s, k, x->min_count[k], x->zero_sensitive[k]);
 	return OB_OK;
 }
 

@@ -28,6 +28,8 @@ struct ob_http_sit {
 	struct ob_counting *rules;
 	struct ob_sdc_config cfg;
 	char cat_id[OB_IND_ID_MAX];
+	long long *min_count; /* the public rule per indicator of set */
+	bool *zero_sensitive;
 };
 
 /*

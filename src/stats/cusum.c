@@ -8,6 +8,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/limits.h"
 #include "stats/dist.h"
@@ -100,37 +101,23 @@ static bool solve(double *a, double *b, size_t m)
 	return true;
 }
 
-ob_err ob_cusum_arl(double h, double k, int den, double theta, double *arl)
+/*
+ * (I - P) of the chain of m states into a (m by m, row-major, zeroed by the
+ * caller): states i = 0 .. m - 1 (the CUSUM at i / den); from i a count x
+ * leads to i + x den - kn, to 0 when that is not above 0, and out of the
+ * chain (an alarm) from m on. A state's transitions do not depend on m, so
+ * the matrix of fewer states is this one's leading block.
+ */
+static ob_err chain_matrix(long kn, int den, double theta, size_t m, double *a)
 {
-	long hn, kn;
-	size_t m, nx, nq;
-	double *a, *b, *px = NULL;
-	ob_err err = OB_OK;
-
-	if (den < 1 || !(h > 0) || !(k > 0) || !(theta > 0) || !isfinite(theta) || !isfinite(h) ||
-	    !isfinite(k))
-		return OB_EINVAL;
-	hn = lround(h * den);
-	kn = lround(k * den);
-	if (fabs((double)hn - h * den) > 1e-6 || fabs((double)kn - k * den) > 1e-6)
-		return OB_EINVAL;
-	if (hn > OB_MAX_CUSUM_STATES)
-		return OB_ETOOBIG;
-	/* states i = 0 .. hn - 1 (the CUSUM at i / den); from i a count x
-	 * leads to i + x den - kn, to 0 when that is not above 0 and out of
-	 * the chain (an alarm) from hn on */
-	m = (size_t)hn;
-	a = calloc(m * m, sizeof(*a));
-	b = malloc(m * sizeof(*b));
 	/* P(X = x) for the x of a step within the chain: x den <= kn + m */
-	nx = (size_t)((kn + hn) / den) + 1;
+	size_t nx = (size_t)((kn + (long)m) / den) + 1;
 	/* and P(X <= x) for x den <= kn */
-	nq = (size_t)(kn / den) + 1;
-	px = malloc((nx + nq) * sizeof(*px));
-	if (!a || !b || !px) {
-		err = OB_ENOMEM;
-		goto free_matrix;
-	}
+	size_t nq = (size_t)(kn / den) + 1;
+	double *px = malloc((nx + nq) * sizeof(*px));
+
+	if (!px)
+		return OB_ENOMEM;
 	for (size_t x = 0; x < nx; x++)
 		px[x] = dpois((double)x, theta);
 	for (size_t x = 0; x < nq; x++)
@@ -146,71 +133,171 @@ ob_err ob_cusum_arl(double h, double k, int den, double theta, double *arl)
 			to0 = *q;
 		}
 		a[i * m] = -to0;
-		for (size_t j = 1; j < m; j++) {
-			long step = (long)j - li + kn;
-			if (step >= 0 && step % den == 0)
-				a[i * m + j] = -px[step / den];
-		}
+		/* j = i + x den - kn for x >= 0: the first j of i's residue */
+		long j0 = li - kn;
+		if (j0 < 1)
+			j0 += ((1 - j0 + den - 1) / den) * den;
+		for (long j = j0; j < (long)m; j += den)
+			a[i * m + (size_t)j] = -px[(j - li + kn) / den];
 		a[i * m + i] += 1;
-		b[i] = 1;
 	}
+	free(px);
+	return OB_OK;
+}
+
+static ob_err grid(double h, double k, int den, long *hn, long *kn)
+{
+	*hn = lround(h * den);
+	*kn = lround(k * den);
+	if (fabs((double)*hn - h * den) > 1e-6 || fabs((double)*kn - k * den) > 1e-6)
+		return OB_EINVAL;
+	return OB_OK;
+}
+
+ob_err ob_cusum_arl(double h, double k, int den, double theta, double *arl)
+{
+	long hn, kn;
+	size_t m;
+	double *a, *b;
+	ob_err err;
+
+	if (den < 1 || !(h > 0) || !(k > 0) || !(theta > 0) || !isfinite(theta) || !isfinite(h) ||
+	    !isfinite(k))
+		return OB_EINVAL;
+	if ((err = grid(h, k, den, &hn, &kn)))
+		return err;
+	if (hn > OB_MAX_CUSUM_STATES)
+		return OB_ETOOBIG;
+	m = (size_t)hn;
+	a = calloc(m * m, sizeof(*a));
+	b = malloc(m * sizeof(*b));
+	if (!a || !b) {
+		err = OB_ENOMEM;
+		goto free_matrix;
+	}
+	if ((err = chain_matrix(kn, den, theta, m, a)))
+		goto free_matrix;
+	for (size_t i = 0; i < m; i++)
+		b[i] = 1;
 	if (!solve(a, b, m)) {
 		err = OB_ENOFIT;
 		goto free_matrix;
 	}
 	*arl = b[0];
 free_matrix:
-	free(px);
 	free(b);
 	free(a);
 	return err;
 }
 
-ob_err ob_cusum_h(double k, int den, double theta, double arl0, double *h, double *arl)
+/*
+ * The run lengths from 0 of the chains of 1 .. m states at once, into
+ * arl[0 .. m). With A = I - P of m states factored A = L U (no pivoting: A
+ * is a nonsingular M-matrix, whose pivots are positive), the chain of hn
+ * states is A's leading block, L_hn U_hn; so with y = L^-1 1 and
+ * w = e0' U^-1 (both computed front to back, the first hn entries those of
+ * the smaller chain) its run length e0' U_hn^-1 L_hn^-1 1 is the sum of
+ * w_j y_j over j < hn. One factorisation instead of one solve per h.
+ */
+static ob_err arl_prefix(long kn, int den, double theta, size_t m, double *arl)
 {
-	long lo = 0, hi = 1;
-	double arl_hi = 0;
-	ob_err err;
+	double *a = calloc(m * m, sizeof(*a)), *y = malloc(m * sizeof(*y)),
+	       *w = malloc(m * sizeof(*w)), sum = 0;
+	ob_err err = OB_OK;
 
-	if (!(arl0 >= 1) || !isfinite(arl0) || den < 1)
-		return OB_EINVAL;
-	/* the run length grows with h: double, then halve the interval
-	 * (lo below arl0, hi at or above it) */
-	for (;;) {
-		if ((err = ob_cusum_arl((double)hi / den, k, den, theta, &arl_hi)))
-			return err;
-		if (arl_hi >= arl0)
-			break;
-		lo = hi;
-		if (hi >= OB_MAX_CUSUM_STATES)
-			return OB_ETOOBIG;
-		hi = hi * 2 > OB_MAX_CUSUM_STATES ? OB_MAX_CUSUM_STATES : hi * 2;
+	if (!a || !y || !w) {
+		err = OB_ENOMEM;
+		goto free_all;
 	}
-	while (hi - lo > 1) {
-		long mid = lo + (hi - lo) / 2;
-		double a;
-		if ((err = ob_cusum_arl((double)mid / den, k, den, theta, &a)))
-			return err;
-		if (a >= arl0) {
-			hi = mid;
-			arl_hi = a;
-		} else {
-			lo = mid;
+	if ((err = chain_matrix(kn, den, theta, m, a)))
+		goto free_all;
+	for (size_t c = 0; c < m; c++) {
+		double piv = a[c * m + c];
+		if (!(piv > 0) || !isfinite(piv)) {
+			err = OB_ENOFIT;
+			goto free_all;
+		}
+		for (size_t r = c + 1; r < m; r++) {
+			double f = a[r * m + c] / piv;
+			a[r * m + c] = f;
+			if (f == 0)
+				continue;
+			for (size_t j = c + 1; j < m; j++)
+				a[r * m + j] -= f * a[c * m + j];
 		}
 	}
-	*h = (double)hi / den;
-	*arl = arl_hi;
-	return OB_OK;
+	for (size_t i = 0; i < m; i++) {
+		double t = 1;
+		for (size_t j = 0; j < i; j++)
+			t -= a[i * m + j] * y[j];
+		y[i] = t;
+	}
+	for (size_t j = 0; j < m; j++) {
+		double t = j == 0 ? 1 : 0;
+		for (size_t i = 0; i < j; i++)
+			t -= w[i] * a[i * m + j];
+		w[j] = t / a[j * m + j];
+		sum += w[j] * y[j];
+		arl[j] = sum;
+	}
+free_all:
+	free(w);
+	free(y);
+	free(a);
+	return err;
 }
 
-/* The run length at hn states, below (false) or at least (true) arl0. */
-static ob_err at_least(long hn, double k, int den, double theta, double arl0, bool *yes,
-                       double *arl)
+/* The smallest hn with a run length of at least arl0, from chains of m
+ * states (m doubled up to OB_MAX_CUSUM_STATES until one reaches it). */
+static ob_err h_scan(long kn, int den, double theta, double arl0, size_t m, long *hn,
+                     double *arl)
 {
-	ob_err err = ob_cusum_arl((double)hn / den, k, den, theta, arl);
+	for (;;) {
+		double *v;
+		ob_err err;
 
-	*yes = !err && *arl >= arl0;
-	return err;
+		if (m > OB_MAX_CUSUM_STATES)
+			m = OB_MAX_CUSUM_STATES;
+		if (!(v = malloc(m * sizeof(*v))))
+			return OB_ENOMEM;
+		if ((err = arl_prefix(kn, den, theta, m, v))) {
+			free(v);
+			return err;
+		}
+		for (size_t i = 0; i < m; i++)
+			if (v[i] >= arl0) {
+				*hn = (long)i + 1;
+				*arl = v[i];
+				free(v);
+				return OB_OK;
+			}
+		free(v);
+		if (m == OB_MAX_CUSUM_STATES)
+			return OB_ETOOBIG;
+		m *= 2;
+	}
+}
+
+static ob_err h_args(double k, int den, double theta, double arl0, long *kn)
+{
+	long hn;
+
+	if (!(arl0 >= 1) || !isfinite(arl0) || den < 1 || !(k > 0) || !isfinite(k) ||
+	    !(theta > 0) || !isfinite(theta))
+		return OB_EINVAL;
+	return grid(1, k, den, &hn, kn);
+}
+
+ob_err ob_cusum_h(double k, int den, double theta, double arl0, double *h, double *arl)
+{
+	long kn, hn;
+	ob_err err;
+
+	if ((err = h_args(k, den, theta, arl0, &kn)) ||
+	    (err = h_scan(kn, den, theta, arl0, 16, &hn, arl)))
+		return err;
+	*h = (double)hn / den;
+	return OB_OK;
 }
 
 static uint64_t memo_hash(long kn, int den, double theta, double arl0)
@@ -226,21 +313,112 @@ static uint64_t memo_hash(long kn, int den, double theta, double arl0)
 	return x;
 }
 
+/* -1, 0, 1 as reference x sorts before, with or after (kn, den, arl0, theta). */
+static int known_cmp(const struct ob_cusum_known *x, long kn, int den, double arl0,
+                     double theta)
+{
+	if (x->kn != kn)
+		return x->kn < kn ? -1 : 1;
+	if (x->den != den)
+		return x->den < den ? -1 : 1;
+	if (x->arl0 != arl0)
+		return x->arl0 < arl0 ? -1 : 1;
+	if (x->theta != theta)
+		return x->theta < theta ? -1 : 1;
+	return 0;
+}
+
+/* The first reference not before the key. */
+static size_t known_find(const struct ob_cusum_cache *c, long kn, int den, double arl0,
+                         double theta)
+{
+	size_t lo = 0, hi = c->n_known;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (known_cmp(&c->known[mid], kn, den, arl0, theta) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool same_ref(const struct ob_cusum_known *x, long kn, int den, double arl0)
+{
+	return x->kn == kn && x->den == den && x->arl0 == arl0;
+}
+
+/* h from two references of the same k that bracket theta with one h. */
+static bool bracketed(const struct ob_cusum_cache *c, long kn, int den, double arl0,
+                      double theta, long *hn)
+{
+	size_t at = known_find(c, kn, den, arl0, theta);
+	const struct ob_cusum_known *below, *above;
+
+	if (at >= c->n_known || !same_ref(above = &c->known[at], kn, den, arl0))
+		return false;
+	if (above->theta == theta) {
+		*hn = above->hn;
+		return true;
+	}
+	if (at == 0 || !same_ref(below = &c->known[at - 1], kn, den, arl0) ||
+	    below->hn != above->hn)
+		return false;
+	*hn = above->hn;
+	return true;
+}
+
+static void known_add(struct ob_cusum_cache *c, long kn, int den, double arl0, double theta,
+                      long hn)
+{
+	size_t at;
+
+	if (c->n_known == OB_CUSUM_CACHE_SLOTS)
+		return; /* full: later references are solved */
+	at = known_find(c, kn, den, arl0, theta);
+	if (at < c->n_known && !known_cmp(&c->known[at], kn, den, arl0, theta))
+		return;
+	memmove(&c->known[at + 1], &c->known[at], (c->n_known - at) * sizeof(c->known[0]));
+	c->known[at] = (struct ob_cusum_known){ kn, hn, den, arl0, theta };
+	c->n_known++;
+}
+
+/* A first chain length for a k never seen: from the reference of the
+ * nearest k (same den and arl0) among those kept, whose h is close (h
+ * grows smoothly with k), a fifth more; 16 without one. A chain too short
+ * is doubled (h_scan); one too long costs the cube of its excess. */
+static size_t near_hint(const struct ob_cusum_cache *c, long kn, int den, double arl0,
+                        double theta)
+{
+	size_t at = known_find(c, kn, den, arl0, theta), lo = at > 8 ? at - 8 : 0,
+	       hi = at + 8 < c->n_known ? at + 8 : c->n_known;
+	long best = -1, dist = 0;
+
+	for (size_t i = lo; i < hi; i++) {
+		const struct ob_cusum_known *x = &c->known[i];
+		long dk = labs(x->kn - kn);
+		if (x->den == den && x->arl0 == arl0 && (best < 0 || dk < dist)) {
+			best = x->hn;
+			dist = dk;
+		}
+	}
+	return best > 0 ? (size_t)best + (size_t)best / 5 + 4 : 16;
+}
+
 ob_err ob_cusum_h_cached(double k, int den, double theta, double arl0,
                          struct ob_cusum_cache *cache, double *h, double *arl)
 {
 	struct ob_cusum_memo *mo;
-	struct ob_cusum_hint *hi_slot;
-	long kn, lo, hi, g, step;
-	double arl_hi = 0, a;
-	bool yes;
+	struct ob_cusum_hint *hint;
+	long kn, hn;
+	size_t m = 16;
 	ob_err err;
 
 	if (!cache)
 		return ob_cusum_h(k, den, theta, arl0, h, arl);
-	if (!(arl0 >= 1) || !isfinite(arl0) || den < 1 || !(k > 0) || !isfinite(k))
-		return OB_EINVAL;
-	kn = lround(k * den);
+	if ((err = h_args(k, den, theta, arl0, &kn)))
+		return err;
 	mo = &cache->memo[memo_hash(kn, den, theta, arl0) % OB_CUSUM_CACHE_SLOTS];
 	if (mo->used && mo->kn == kn && mo->den == den && mo->theta == theta && mo->arl0 == arl0) {
 		cache->hits++;
@@ -249,64 +427,33 @@ ob_err ob_cusum_h_cached(double k, int den, double theta, double arl0,
 		return OB_OK;
 	}
 	cache->misses++;
-	hi_slot = &cache->hint[((uint64_t)kn * 31u + (uint64_t)den) % OB_CUSUM_CACHE_SLOTS];
-	g = hi_slot->kn == kn && hi_slot->den == den && hi_slot->hn > 0 ? hi_slot->hn : 1;
-	/* lo: 0 or below arl0; hi: at or above it. From the guess, gallop
-	 * down or up to bracket, then halve as ob_cusum_h does */
-	if ((err = at_least(g, k, den, theta, arl0, &yes, &a)))
+	if (cache->bracket && bracketed(cache, kn, den, arl0, theta, &hn)) {
+		cache->bracketed++;
+		*h = (double)hn / den;
+		*arl = NAN;
+		return OB_OK;
+	}
+	/* the chain as long as the last h of this k needed, and a quarter
+	 * more: a close reference has a close h, and is found in one go */
+	hint = &cache->hint[((uint64_t)kn * 31u + (uint64_t)den) % OB_CUSUM_CACHE_SLOTS];
+	if (hint->kn == kn && hint->den == den && hint->hn > 0)
+		m = (size_t)hint->hn + (size_t)hint->hn / 4 + 1;
+	else
+		m = near_hint(cache, kn, den, arl0, theta);
+	if ((err = h_scan(kn, den, theta, arl0, m, &hn, arl)))
 		return err;
-	if (yes) {
-		hi = g;
-		arl_hi = a;
-		lo = 0;
-		for (step = 1; g - step >= 1; step *= 2) {
-			if ((err = at_least(g - step, k, den, theta, arl0, &yes, &a)))
-				return err;
-			if (!yes) {
-				lo = g - step;
-				break;
-			}
-			hi = g - step;
-			arl_hi = a;
-		}
-	} else {
-		lo = g;
-		for (step = 1;; step *= 2) {
-			if (lo >= OB_MAX_CUSUM_STATES)
-				return OB_ETOOBIG;
-			hi = g + step > OB_MAX_CUSUM_STATES ? OB_MAX_CUSUM_STATES : g + step;
-			if ((err = at_least(hi, k, den, theta, arl0, &yes, &a)))
-				return err;
-			if (yes) {
-				arl_hi = a;
-				break;
-			}
-			lo = hi;
-		}
-	}
-	while (hi - lo > 1) {
-		long mid = lo + (hi - lo) / 2;
-		if ((err = at_least(mid, k, den, theta, arl0, &yes, &a)))
-			return err;
-		if (yes) {
-			hi = mid;
-			arl_hi = a;
-		} else {
-			lo = mid;
-		}
-	}
-	hi_slot->kn = kn;
-	hi_slot->den = den;
-	hi_slot->hn = hi;
+	known_add(cache, kn, den, arl0, theta, hn);
+	hint->kn = kn;
+	hint->den = den;
+	hint->hn = hn;
 	mo->used = true;
 	mo->kn = kn;
 	mo->den = den;
 	mo->theta = theta;
 	mo->arl0 = arl0;
-	mo->hn = hi;
-	mo->arl = arl_hi;
-	*h = (double)hi / den;
-	*arl = arl_hi;
+	mo->hn = hn;
+	mo->arl = *arl;
+	*h = (double)hn / den;
 	return OB_OK;
 }
 

@@ -165,12 +165,25 @@ ob_err ob_cusum_h(double k, int den, double theta, double arl0, double *h, doubl
 
 /*
  * A memory of decision intervals for judging many series: each h found for
- * a (k, den, theta, arl0) is kept, and a search starts next to the last h
- * found with the same k and den (the run length grows with h, so the
- * smallest h at least arl0 is the one ob_cusum_h finds). Allocate it
- * zeroed (ob_calloc); it holds no pointers. One per thread.
+ * a (k, den, theta, arl0) is kept, and a search starts from a chain as long
+ * as the last h found with the same k and den needed. Allocate it zeroed
+ * (ob_calloc); it holds no pointers. One per thread.
+ *
+ * bracket (set by the caller, false when zeroed): the run length falls as
+ * theta grows (a larger mean makes the statistic stochastically larger),
+ * so h grows with theta for a given k, den and arl0; when two references
+ * already found, one at or below theta and one at or above it, have the
+ * same h, that h is theta's, exactly, without solving a chain. Its ARL is
+ * then not computed: *arl (and a plan's arl) is NAN.
  */
 struct ob_cusum_cache {
+	bool bracket;
+	size_t n_known, bracketed; /* references kept; answers from two of them */
+	struct ob_cusum_known {
+		long kn, hn;
+		int den;
+		double arl0, theta;
+	} known[OB_CUSUM_CACHE_SLOTS]; /* sorted by kn, den, arl0, theta */
 	struct ob_cusum_memo {
 		bool used;
 		long kn, hn;
@@ -184,7 +197,8 @@ struct ob_cusum_cache {
 	size_t hits, misses; /* of memo */
 };
 
-/* ob_cusum_h through cache (NULL: ob_cusum_h); the same h and ARL. */
+/* ob_cusum_h through cache (NULL: ob_cusum_h); the same h and ARL (the
+ * ARL NAN when the cache's bracket gave h). */
 ob_err ob_cusum_h_cached(double k, int den, double theta, double arl0,
                          struct ob_cusum_cache *cache, double *h, double *arl);
 

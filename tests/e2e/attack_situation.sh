@@ -11,7 +11,8 @@
 #     m minus month m-12;
 #   - a month whose year earlier was not delivered (no data to compare):
 #     its count must still be suppressed;
-#   - the units that changed most, by month, quarter and year.
+#   - the units that changed most, by month, quarter and year: a unit
+#     whose row is suppressed must not hold a place in the ranking.
 # Every figure the API shows must be derivable from monthly counts it may
 # show (docs/disclosure.md); the attack must find no suppressed count.
 # Then the same attack on GET /api/v1/alerts: an alarm's observed count is
@@ -105,6 +106,11 @@ for u in ("SLV", "SLV06", "SLV02"):
                 t = row["territory"]
                 if len(per) == 7 and shown(row[side]) and (t, per) in hidden:
                     leaks.append("%s %s of %s shown in %s: %s" % (side, per, t, k, row[side]))
+            # a hidden row takes no place in a ranking: where it stood
+            # among the shown ones would tell how much it changed
+            if row["section"] in ("unit", "crime") and row["status"] == "suppressed":
+                leaks.append("suppressed %s ranked %s in %s %s" %
+                             (row["territory"], row["rank"], u, k))
             if row["section"] != "territory":
                 continue
             if row["comparison"] == "year_to_date":

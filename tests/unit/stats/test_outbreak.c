@@ -361,6 +361,33 @@ static void cusum_h_cache(void **state)
 	free(c);
 }
 
+/* With bracket set, an h read from two references of the same k that
+ * bracket theta is the h ob_cusum_h solves for, and some are read so. */
+static void cusum_h_bracket(void **state)
+{
+	struct ob_cusum_cache *c = ob_calloc(1, sizeof(*c));
+	size_t n = 0;
+	(void)state;
+	c->bracket = true;
+	/* close means, in a scrambled order (a stride through a grid of
+	 * 0.001 over a few values of k) */
+	for (size_t i = 0; i < 400; i++) {
+		double m0 = 2 + 0.001 * (double)((i * 157) % 400), k, h1, h2, a1, a2;
+		int den;
+
+		assert_int_equal(ob_cusum_k(m0, 1, &k, &den), OB_OK);
+		assert_int_equal(ob_cusum_h(k, den, m0, 120, &h1, &a1), OB_OK);
+		assert_int_equal(ob_cusum_h_cached(k, den, m0, 120, c, &h2, &a2), OB_OK);
+		assert_true(h1 == h2);
+		/* a solved one gives its run length, a bracketed one none */
+		assert_true(isnan(a2) || a1 == a2);
+		n += isnan(a2);
+	}
+	assert_int_equal(n, c->bracketed);
+	assert_true(c->bracketed >= 100);
+	free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -368,6 +395,7 @@ int main(void)
 		cmocka_unit_test(ears_against_r),
 		cmocka_unit_test(cusum_arl_against_r),
 		cmocka_unit_test(cusum_against_r),
+		cmocka_unit_test(cusum_h_bracket),
 		cmocka_unit_test(cusum_rules),
 		cmocka_unit_test(cusum_h_cache),
 		cmocka_unit_test(bad_calls),
