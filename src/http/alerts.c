@@ -12,6 +12,7 @@
 #include "engine/snaphold.h"
 #include "io/rows.h"
 #include "publish/sdc.h"
+#include "store/store.h"
 
 /* "2024-03" into year * 12 + month - 1; -1 when not a month. */
 static int parse_month(const char *s)
@@ -25,17 +26,25 @@ static int parse_month(const char *s)
 }
 
 /*
- * The latest month's alarms (no from or to) of the last snapshot asked,
+ * The latest month's alarms (no from or to) of the last snapshot judged,
  * kept for the next call with the same store stamp: the home, the
  * situation page and the API ask for them again and again, and judging
- * every series takes seconds. One per process, under its lock.
+ * every series takes seconds. One per process, under its lock. busy names
+ * the snapshot being judged (by a request, or by the background thread
+ * that ob_http_alerts_latest starts), so that it is judged once: the
+ * others wait for done, or (the home) do not wait at all.
  */
 static struct {
 	pthread_mutex_t lock;
-	char stamp[OB_SNAPSHOT_STAMP];
+	pthread_cond_t done;              /* a judging ended */
+	char stamp[OB_SNAPSHOT_STAMP];    /* of a */
 	struct ob_alerts a;
 	bool held;
-} latest = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	char busy[OB_SNAPSHOT_STAMP];     /* being judged ("": none) */
+	char failed[OB_SNAPSHOT_STAMP];   /* the background judging of it failed */
+	pthread_t bg;
+	bool bg_started;                  /* bg is to be joined */
+} latest = { .lock = PTHREAD_MUTEX_INITIALIZER, .done = PTHREAD_COND_INITIALIZER };
 
 static void alerts_copy(struct ob_alerts *to, const struct ob_alerts *from)
 {
@@ -54,9 +63,11 @@ static void alerts_copy(struct ob_alerts *to, const struct ob_alerts *from)
 	}
 }
 
-ob_err ob_http_alerts_compute(struct ob_http_call *c, const struct ob_snapref *ref,
-                             struct ob_alerts_options *o, struct ob_alerts *a,
-                             struct ob_sdc_config *cfg, bool *definitions, struct ob_diag *d)
+/* Judge over st (a connection of the calling thread): the counting rules
+ * of dir, the completeness and ob_alerts_run. */
+static ob_err judge(struct ob_store *st, const char *dir, const struct ob_snapref *ref,
+                    struct ob_alerts_options *o, struct ob_alerts *a, bool *definitions,
+                    struct ob_diag *d)
 {
 	struct ob_completeness_options co = { 0 };
 	struct ob_indicator_set *set = NULL;
@@ -65,42 +76,176 @@ ob_err ob_http_alerts_compute(struct ob_http_call *c, const struct ob_snapref *r
 	ob_err e;
 
 	memset(&t, 0, sizeof(t));
-	memset(a, 0, sizeof(*a));
-	ob_diag_clear(d);
-	*definitions = false;
-	if ((e = ob_sdc_config_load(cfg, c->ctx->dir, d)) ||
-	    (e = ob_indicators_load_dir(c->ctx->dir, &set, NULL, d)) ||
-	    (e = ob_counting_load(c->ctx->dir, ref->snap, set, &rules, d))) {
+	if ((e = ob_indicators_load_dir(dir, &set, NULL, d)) ||
+	    (e = ob_counting_load(dir, ref->snap, set, &rules, d))) {
 		*definitions = true;
 		goto out;
 	}
 	o->rules = rules;
-	if (o->from_month < 0 && o->to_month < 0) {
-		pthread_mutex_lock(&latest.lock);
-		if (latest.held && !strcmp(latest.stamp, ref->snap->stamp)) {
-			alerts_copy(a, &latest.a);
-			pthread_mutex_unlock(&latest.lock);
-			goto out;
-		}
-		pthread_mutex_unlock(&latest.lock);
-	}
-	if ((e = ob_completeness_build(c->ctx->store, ref->snap, ref->pop, &co, &t, d)))
+	if ((e = ob_completeness_build(st, ref->snap, ref->pop, &co, &t, d)))
 		goto out;
-	e = ob_alerts_run(c->ctx->store, ref->an, ref->snap, &t, o, a, d);
-	if (!e && o->from_month < 0 && o->to_month < 0) {
-		pthread_mutex_lock(&latest.lock);
-		ob_alerts_release(&latest.a);
-		alerts_copy(&latest.a, a);
-		ob_strlcpy(latest.stamp, ref->snap->stamp, sizeof(latest.stamp));
-		latest.held = true;
-		pthread_mutex_unlock(&latest.lock);
-	}
+	e = ob_alerts_run(st, ref->an, ref->snap, &t, o, a, d);
 out:
 	o->rules = NULL;
 	ob_completeness_release(&t);
 	ob_counting_free(rules);
 	ob_indicators_free(set);
 	return e;
+}
+
+/* Keep a as the latest alarms of stamp and end the judging; under the lock. */
+static void latest_keep(const char *stamp, const struct ob_alerts *a, bool ok)
+{
+	if (ok) {
+		ob_alerts_release(&latest.a);
+		alerts_copy(&latest.a, a);
+		ob_strlcpy(latest.stamp, stamp, sizeof(latest.stamp));
+		latest.held = true;
+	}
+	latest.busy[0] = '\0';
+	pthread_cond_broadcast(&latest.done);
+}
+
+ob_err ob_http_alerts_compute(struct ob_http_call *c, const struct ob_snapref *ref,
+                             struct ob_alerts_options *o, struct ob_alerts *a,
+                             struct ob_sdc_config *cfg, bool *definitions, struct ob_diag *d)
+{
+	const char *stamp = ref->snap->stamp;
+	ob_err e;
+
+	memset(a, 0, sizeof(*a));
+	ob_diag_clear(d);
+	*definitions = false;
+	if ((e = ob_sdc_config_load(cfg, c->ctx->dir, d))) {
+		*definitions = true;
+		return e;
+	}
+	if (o->from_month >= 0 || o->to_month >= 0)
+		return judge(c->ctx->store, c->ctx->dir, ref, o, a, definitions, d);
+	pthread_mutex_lock(&latest.lock);
+	for (;;) {
+		if (latest.held && !strcmp(latest.stamp, stamp)) {
+			alerts_copy(a, &latest.a);
+			pthread_mutex_unlock(&latest.lock);
+			return OB_OK;
+		}
+		if (strcmp(latest.busy, stamp))
+			break;
+		/* judged by another request or in the background: wait for it */
+		pthread_cond_wait(&latest.done, &latest.lock);
+	}
+	if (!latest.busy[0])
+		ob_strlcpy(latest.busy, stamp, sizeof(latest.busy));
+	pthread_mutex_unlock(&latest.lock);
+	e = judge(c->ctx->store, c->ctx->dir, ref, o, a, definitions, d);
+	pthread_mutex_lock(&latest.lock);
+	if (!strcmp(latest.busy, stamp))
+		latest_keep(stamp, a, !e);
+	pthread_mutex_unlock(&latest.lock);
+	return e;
+}
+
+/* What the background judging needs: its own store connection is opened
+ * on dir; ref is held until the end. */
+struct bg_job {
+	struct ob_snaphold *snaps;
+	struct ob_snapref *ref;
+	const char *dir;
+};
+
+static void *bg_main(void *arg)
+{
+	struct bg_job *j = arg;
+	struct ob_alerts_options o = { .from_month = -1, .to_month = -1 };
+	struct ob_store *st = NULL;
+	struct ob_alerts a;
+	struct ob_diag d;
+	double t0 = ob_now();
+	bool defs = false;
+	ob_err e;
+
+	memset(&a, 0, sizeof(a));
+	ob_diag_clear(&d);
+	if (!(e = ob_store_open(j->dir, OB_STORE_EXISTING, &st, &d)))
+		e = judge(st, j->dir, j->ref, &o, &a, &defs, &d);
+	pthread_mutex_lock(&latest.lock);
+	if (e)
+		ob_strlcpy(latest.failed, j->ref->snap->stamp, sizeof(latest.failed));
+	latest_keep(j->ref->snap->stamp, &a, !e);
+	pthread_mutex_unlock(&latest.lock);
+	if (e)
+		OB_WARN("alertas (en segundo plano): %s", "alerts (in the background): %s",
+		        d.message);
+	else
+		OB_INFO("alertas: %zu alarmas en %zu series, juzgadas en segundo plano en %.1f s",
+		        "alerts: %zu alarms in %zu series, judged in the background in %.1f s",
+		        a.n, a.series, ob_now() - t0);
+	ob_alerts_release(&a);
+	ob_store_close(st);
+	ob_snaphold_put(j->snaps, j->ref);
+	free(j);
+	return NULL;
+}
+
+ob_err ob_http_alerts_latest(struct ob_http_call *c, const struct ob_snapref *ref,
+                             struct ob_alerts *a, struct ob_sdc_config *cfg, bool *ready,
+                             struct ob_diag *d)
+{
+	const char *stamp = ref->snap->stamp;
+	struct bg_job *j;
+	ob_err e;
+
+	memset(a, 0, sizeof(*a));
+	ob_diag_clear(d);
+	*ready = false;
+	if ((e = ob_sdc_config_load(cfg, c->ctx->dir, d)))
+		return e;
+	pthread_mutex_lock(&latest.lock);
+	if (latest.held && !strcmp(latest.stamp, stamp)) {
+		alerts_copy(a, &latest.a);
+		*ready = true;
+		goto unlock;
+	}
+	/* one judging at a time, and none again of a snapshot that failed */
+	if (latest.busy[0] || !strcmp(latest.failed, stamp) || !c->ctx->snaps)
+		goto unlock;
+	if (latest.bg_started) {
+		/* it ended (busy is empty): only its thread is left to join */
+		pthread_join(latest.bg, NULL);
+		latest.bg_started = false;
+	}
+	j = ob_malloc(sizeof(*j));
+	j->snaps = c->ctx->snaps;
+	j->dir = c->ctx->dir;
+	if (!(j->ref = ob_snaphold_get(j->snaps))) {
+		free(j);
+		goto unlock;
+	}
+	ob_strlcpy(latest.busy, j->ref->snap->stamp, sizeof(latest.busy));
+	if (pthread_create(&latest.bg, NULL, bg_main, j)) {
+		latest.busy[0] = '\0';
+		ob_snaphold_put(j->snaps, j->ref);
+		free(j);
+		goto unlock;
+	}
+	latest.bg_started = true;
+	OB_INFO("alertas: se juzgan las del último mes en segundo plano",
+	        "alerts: the latest month's are being judged in the background");
+unlock:
+	pthread_mutex_unlock(&latest.lock);
+	return OB_OK;
+}
+
+void ob_http_alerts_stop(void)
+{
+	bool join;
+
+	pthread_mutex_lock(&latest.lock);
+	join = latest.bg_started;
+	latest.bg_started = false;
+	pthread_mutex_unlock(&latest.lock);
+	if (join)
+		pthread_join(latest.bg, NULL);
 }
 
 /*

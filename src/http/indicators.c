@@ -337,14 +337,6 @@ const char *ob_http_pub_version(const struct ob_http_pub *p)
 
 /* The cell of column name in row i, or NULL when the table has no such
  * column. */
-static const struct pcell *pub_cell(const struct ob_http_pub *p, size_t i, const char *name)
-{
-	for (size_t k = 0; k < p->ncols; k++)
-		if (!strcmp(p->cols[k], name))
-			return &p->cells[i * p->ncols + k];
-	return NULL;
-}
-
 static const char *cell_str(const struct pcell *x)
 {
 	return x && x->kind == 's' ? x->u.s : NULL;
@@ -370,14 +362,40 @@ static bool cell_num(const struct pcell *x, char *tmp, size_t size, const char *
 	return true;
 }
 
+/* The columns a struct ob_http_pub_row is read from, in the order of
+ * enum row_col. */
+static const char *const row_col_names[] = {
+	"territory", "territory_name", "parent", "parent_name", "flags", "status", "unit",
+	"level", "count", "denominator", "value", "lower", "upper",
+};
+enum row_col { RC_TERRITORY, RC_TERRITORY_NAME, RC_PARENT, RC_PARENT_NAME, RC_FLAGS, RC_STATUS,
+               RC_UNIT, RC_LEVEL, RC_COUNT, RC_DENOMINATOR, RC_VALUE, RC_LOWER, RC_UPPER, RC_N };
+_Static_assert(OB_ARRAY_SIZE(row_col_names) == RC_N, "a name for every column");
+
+/* Row i's cell of column index k (-1: the release lacks the column). */
+static const struct pcell *cell_at(const struct ob_http_pub *p, size_t i, long k)
+{
+	return k < 0 ? NULL : &p->cells[i * p->ncols + (size_t)k];
+}
+
 bool ob_http_pub_rows(const struct ob_http_pub *p, const char *id, const char *territory,
                       long long year, bool (*fn)(void *arg, const struct ob_http_pub_row *r),
                       void *arg)
 {
 	const struct prange *r = pub_range(p, id, territory);
+	long col[RC_N];
 
 	if (!r)
 		return false;
+	/* the columns found once, not by name in every row */
+	for (size_t c = 0; c < RC_N; c++) {
+		col[c] = -1;
+		for (size_t k = 0; k < p->ncols; k++)
+			if (!strcmp(p->cols[k], row_col_names[c])) {
+				col[c] = (long)k;
+				break;
+			}
+	}
 	for (size_t i = r->first; i < r->end; i++) {
 		struct ob_http_pub_row row;
 		char t0[32], t1[32], t2[32], t3[32], t4[32];
@@ -388,25 +406,25 @@ bool ob_http_pub_rows(const struct ob_http_pub *p, const char *id, const char *t
 		if (!row_matches(p, i, territory, year, false))
 			continue;
 		memset(&row, 0, sizeof(row));
-		row.territory = cell_str(pub_cell(p, i, "territory"));
-		row.territory_name = cell_str(pub_cell(p, i, "territory_name"));
-		row.parent = cell_str(pub_cell(p, i, "parent"));
-		row.parent_name = cell_str(pub_cell(p, i, "parent_name"));
-		row.flags = cell_str(pub_cell(p, i, "flags"));
-		row.status = cell_str(pub_cell(p, i, "status"));
-		row.unit = cell_str(pub_cell(p, i, "unit"));
-		lv = pub_cell(p, i, "level");
+		row.territory = cell_str(cell_at(p, i, col[RC_TERRITORY]));
+		row.territory_name = cell_str(cell_at(p, i, col[RC_TERRITORY_NAME]));
+		row.parent = cell_str(cell_at(p, i, col[RC_PARENT]));
+		row.parent_name = cell_str(cell_at(p, i, col[RC_PARENT_NAME]));
+		row.flags = cell_str(cell_at(p, i, col[RC_FLAGS]));
+		row.status = cell_str(cell_at(p, i, col[RC_STATUS]));
+		row.unit = cell_str(cell_at(p, i, col[RC_UNIT]));
+		lv = cell_at(p, i, col[RC_LEVEL]);
 		yr = &p->cells[i * p->ncols + (size_t)p->col_year];
 		row.level = lv && lv->kind == 'i' ? lv->u.i : -1;
 		row.year = yr->kind == 'i' ? yr->u.i : -1;
-		row.has_count = cell_num(pub_cell(p, i, "count"), t0, sizeof(t0), &dtext, &dummy);
+		row.has_count = cell_num(cell_at(p, i, col[RC_COUNT]), t0, sizeof(t0), &dtext, &dummy);
 		row.count = (long long)dummy;
-		row.has_denominator = cell_num(pub_cell(p, i, "denominator"), t1, sizeof(t1), &dtext,
-		                               &row.denominator);
-		row.has_value = cell_num(pub_cell(p, i, "value"), t2, sizeof(t2), &row.value_text,
+		row.has_denominator = cell_num(cell_at(p, i, col[RC_DENOMINATOR]), t1, sizeof(t1),
+		                               &dtext, &row.denominator);
+		row.has_value = cell_num(cell_at(p, i, col[RC_VALUE]), t2, sizeof(t2), &row.value_text,
 		                         &row.value);
-		cell_num(pub_cell(p, i, "lower"), t3, sizeof(t3), &row.lower_text, &row.lower);
-		cell_num(pub_cell(p, i, "upper"), t4, sizeof(t4), &row.upper_text, &row.upper);
+		cell_num(cell_at(p, i, col[RC_LOWER]), t3, sizeof(t3), &row.lower_text, &row.lower);
+		cell_num(cell_at(p, i, col[RC_UPPER]), t4, sizeof(t4), &row.upper_text, &row.upper);
 		if (!fn(arg, &row))
 			break;
 	}

@@ -236,10 +236,10 @@ static void headline_table(struct ob_page *pg, const struct ob_indicator *def,
 
 /* The current alarms, only when there are some: the first HOME_ALERTS of
  * GET /api/v1/alerts's public answer and the way to the situational
- * analysis; computed once per snapshot and language (ob_page_fragment_*). */
+ * analysis; computed once per snapshot and language (ob_page_fragment_*)
+ * once the alarms are judged, which the home never waits for. */
 static void alerts_block(struct ob_page *pg)
 {
-	struct ob_alerts_options o = { .from_month = -1, .to_month = -1 };
 	struct ob_http_call *c = pg->c;
 	struct ob_buf *b = pg->b;
 	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
@@ -249,7 +249,7 @@ static void alerts_block(struct ob_page *pg)
 	struct ob_diag d;
 	const char *key = OB_L(pg, "portal/home/alerts/es", "portal/home/alerts/en");
 	size_t from = b->len;
-	bool defs;
+	bool ready;
 
 	if (!(ref = ob_page_snapshot(pg)))
 		return;
@@ -257,8 +257,11 @@ static void alerts_block(struct ob_page *pg)
 		ob_snaphold_put(c->ctx->snaps, ref);
 		return;
 	}
-	if (ob_http_alerts_compute(c, ref, &o, &a, &cfg, &defs, &d)) {
-		OB_WARN("portal: alertas: %s", "portal: alerts: %s", d.message);
+	/* never waits: until the alarms of this snapshot are judged (in the
+	 * background), the home has no block and keeps no fragment */
+	if (ob_http_alerts_latest(c, ref, &a, &cfg, &ready, &d) || !ready) {
+		if (d.message[0])
+			OB_WARN("portal: alertas: %s", "portal: alerts: %s", d.message);
 		ob_alerts_release(&a);
 		ob_snaphold_put(c->ctx->snaps, ref);
 		return;

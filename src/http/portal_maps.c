@@ -15,6 +15,8 @@
 #include "base/strmap.h"
 #include "catalog/catalog.h"
 #include "engine/indicators.h"
+#include "engine/snaphold.h"
+#include "engine/snapshot.h"
 #include "report/choropleth.h"
 #include "stats/eb.h"
 
@@ -687,7 +689,10 @@ void ob_page_maps(struct ob_page *pg)
 	struct years years;
 	struct mapq q;
 	struct ob_diag d;
+	struct ob_snapref *ref = NULL;
+	char key[OB_IND_ID_MAX + OB_MAX_NAME + 96], stamp[OB_SNAPSHOT_STAMP + 40];
 	const char *err = NULL;
+	size_t from = 0;
 	bool def;
 
 	ob_page_begin(pg, OB_L(pg, "Mapas", "Maps"));
@@ -718,6 +723,16 @@ void ob_page_maps(struct ob_page *pg)
 		goto out;
 	}
 	form(pg, set, pub, &q, &years);
+	/* the map and its table: drawn once per release, state of the store (its
+	 * boundaries), question and language, then kept in the answer cache */
+	if ((ref = ob_page_snapshot(pg))) {
+		snprintf(stamp, sizeof(stamp), "%s/%s", ob_http_pub_version(pub), ref->snap->stamp);
+		snprintf(key, sizeof(key), "portal/maps/%s/%lld/%s/%d/%d/%zu/%d/%s", q.ind->id, q.year,
+		         q.country, q.level, (int)q.method, q.k, (int)q.smooth, OB_L(pg, "es", "en"));
+		if (ob_page_fragment_get(pg, key, stamp))
+			goto out;
+	}
+	from = b->len;
 	if (!units_load(pg, &q, &u)) {
 		OB_HTML_LIT(b, "<p>");
 		ob_html_text(b, OB_L(pg, "No se pudo leer el catálogo de territorios.",
@@ -746,7 +761,11 @@ void ob_page_maps(struct ob_page *pg)
 	if (q.smooth)
 		smooth_units(&u, q.ind);
 	draw(pg, &q, &u, pub);
+	if (ref)
+		ob_page_fragment_put(pg, key, stamp, from);
 out:
+	if (ref)
+		ob_snaphold_put(c->ctx->snaps, ref);
 	units_release(&u);
 	if (set)
 		ob_indicators_free(set);

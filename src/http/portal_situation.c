@@ -10,6 +10,7 @@
 #include "http/portal.h"
 
 #include <math.h>
+#include <pthread.h>
 
 #include "alerts/alerts.h"
 #include "base/log.h"
@@ -515,17 +516,54 @@ static const char *param(struct ob_page *pg, const char *name)
 	return v && *v ? v : NULL;
 }
 
-/* The country with the latest delivery, when none is chosen. */
-static const char *default_territory(const struct ob_snapshot *snap)
+/*
+ * The country shown when none is chosen: the one with the most victims in
+ * the twelve months up to the latest month delivered (of any country), so
+ * that a small country that delivered last (Belize in the demo, without
+ * homicides) does not hide the others. Counted once per snapshot (a pass
+ * over the records) and kept by stamp; NULL when no record is dated.
+ */
+static struct {
+	pthread_mutex_t lock;
+	char stamp[OB_SNAPSHOT_STAMP];
+	long country; /* index into countries[], -1: none */
+} busiest = { .lock = PTHREAD_MUTEX_INITIALIZER, .country = -1 };
+
+static long busiest_country(const struct ob_snapshot *snap)
 {
+	uint64_t *n = ob_calloc(snap->n_countries + 1, sizeof(*n));
 	int last = -1;
-	long country = -1;
+	long best = -1;
 
 	for (uint32_t i = 0; i < snap->n_coverage; i++)
-		if (snap->coverage[i].to_month > last) {
+		if (snap->coverage[i].to_month > last)
 			last = snap->coverage[i].to_month;
-			country = snap->coverage[i].country;
-		}
+	for (uint64_t r = 0; r < snap->n; r++) {
+		int m;
+		if (!snap->year[r] || !snap->month[r])
+			continue;
+		m = snap->year[r] * 12 + snap->month[r] - 1;
+		if (m <= last && m > last - 12)
+			n[snap->units[snap->territory[r]].country] += snap->count[r];
+	}
+	for (uint32_t k = 0; k < snap->n_countries; k++)
+		if (n[k] && (best < 0 || n[k] > n[best]))
+			best = (long)k;
+	free(n);
+	return best;
+}
+
+static const char *default_territory(const struct ob_snapshot *snap)
+{
+	long country;
+
+	pthread_mutex_lock(&busiest.lock);
+	if (strcmp(busiest.stamp, snap->stamp)) {
+		busiest.country = busiest_country(snap);
+		ob_strlcpy(busiest.stamp, snap->stamp, sizeof(busiest.stamp));
+	}
+	country = busiest.country;
+	pthread_mutex_unlock(&busiest.lock);
 	for (uint32_t u = 0; u < snap->n_units; u++)
 		if (snap->units[u].level == 0 && !snap->units[u].valid_to &&
 		    (country < 0 || snap->units[u].country == country))

@@ -111,9 +111,11 @@ void ob_page_territories(struct ob_page *pg)
 	}
 	if (!c->ctx->store ||
 	    sqlite3_prepare_v2(ob_store_db(c->ctx->store),
-	                       "SELECT t.code, t.name, t.level, p.name, (SELECT group_concat(alias,"
-	                       " '|') FROM territory_alias a WHERE a.code = t.code)"
+	                       /* the aliases grouped once, not a scan of them per unit */
+	                       "SELECT t.code, t.name, t.level, p.name, a.aliases"
 	                       " FROM territory t LEFT JOIN territory p ON p.code = t.parent"
+	                       " LEFT JOIN (SELECT code, group_concat(alias, '|') AS aliases"
+	                       " FROM territory_alias GROUP BY code) a ON a.code = t.code"
 	                       " WHERE ?1 OR t.level <= 1 ORDER BY t.country, t.level, t.code",
 	                       -1, &st, NULL) != SQLITE_OK) {
 		store_trouble(pg);

@@ -22,6 +22,7 @@
 #include "http/cache.h"
 #include "http/internal.h"
 #include "http/server_impl.h"
+#include "http/situation.h"
 #include "store/store.h"
 
 /* Descriptors kept for other than connections: the store's, the releases
@@ -342,6 +343,8 @@ close_store:
 		stop_pool(&srv);
 	free(srv.workers);
 	ob_ratelimit_free(srv.ctx.rl);
+	/* a judging of the alarms in the background holds a snapshot */
+	ob_http_alerts_stop();
 	ob_snaphold_free(srv.ctx.snaps);
 	ob_http_cache_free(srv.ctx.cache);
 	ob_http_index_cache_clear();

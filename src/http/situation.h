@@ -59,4 +59,21 @@ ob_err ob_http_alerts_compute(struct ob_http_call *c, const struct ob_snapref *r
                              struct ob_alerts_options *o, struct ob_alerts *a,
                              struct ob_sdc_config *cfg, bool *definitions, struct ob_diag *d);
 
+/*
+ * The latest month's alarms without waiting (the home): *ready and a
+ * filled when those of ref's snapshot are judged; else *ready false, a
+ * empty, and, when nothing is being judged, a thread started that judges
+ * the snapshot held by c->ctx->snaps on a store connection of its own
+ * (a request of ob_http_alerts_compute meanwhile waits for it rather than
+ * judging again). cfg as above. Errors: reading disclosure.ini. Release a
+ * with ob_alerts_release whatever the answer.
+ */
+ob_err ob_http_alerts_latest(struct ob_http_call *c, const struct ob_snapref *ref,
+                             struct ob_alerts *a, struct ob_sdc_config *cfg, bool *ready,
+                             struct ob_diag *d);
+
+/* Wait for the background judging, if any (the server stopping, before it
+ * frees its snapshot holder). */
+void ob_http_alerts_stop(void);
+
 #endif

@@ -7,7 +7,8 @@
 # alarms GET /api/v1/alerts's; a suppressed count is never shown; "no data"
 # is never 0; bad parameters answer 400 in the page's language; the page is
 # linked from every page's header and works as a plain GET form; the home
-# shows the current alarms with a link to the page.
+# shows the current alarms with a link to the page, and never waits for
+# them: the first home has none and starts their judging in the background.
 export LC_ALL=C.UTF-8
 expect_status 0 "$OBSERVA" init "$T/obs"
 O="$T/obs"
@@ -50,6 +51,21 @@ fx_file 2023 6 >"$T/fx-2023.csv"
 expect_status 0 "$OBSERVA" ingest -d "$O" --source sv-fx --period 2022 "$T/fx-2022.csv"
 expect_status 0 "$OBSERVA" ingest -d "$O" --source sv-fx --period 2023-01..2023-06 "$T/fx-2023.csv"
 start_server "$O" --query-rate 0
+
+# the home never waits for the alarms: the first one asked starts their
+# judging in the background and has no block (nothing had judged them);
+# once the log says they are judged, the home shows them
+curl -sf -o "$T/home0" "$B/es/" || fail "home"
+grep -q 'situacion#alerts' "$T/home0" && fail "the first home waited for the alarms"
+grep -q 'Alertas tempranas' "$T/home0" && fail "the first home speaks of alarms not judged yet"
+grep -q "segundo plano\|in the background" "$T/serve.err" ||
+	{ cat "$T/serve.err" >&2; fail "the home did not start the judging of the alarms"; }
+wait_for "$T/serve.err" "juzgadas en segundo plano\|judged in the background" \
+	"the alarms were not judged in the background" "$PID"
+curl -sf -o "$T/home1" "$B/es/" || fail "home"
+expect_grep "$T/home1" 'situacion#alerts'
+[ "$(grep -c 'segundo plano\|in the background' "$T/serve.err")" = 2 ] ||
+	{ cat "$T/serve.err" >&2; fail "the alarms were judged more than once"; }
 
 python3 - "$B" <<'PY' || fail "situational analysis page"
 import html.parser, json, sys, urllib.error, urllib.parse, urllib.request
