@@ -1,10 +1,15 @@
-/* cmd_report.c - "observa report": a territory's bulletin for a year, as a
- * self-contained HTML page or a PDF, from a release's indicators table
- * (its CSV, read as a stream: only the territory's rows are kept). */
+/* cmd_report.c - "observa report": a territory's bulletin for a period, as a
+ * self-contained HTML page or a PDF: a year from a release's indicators
+ * table (its CSV, read as a stream: only the territory's rows are kept) and
+ * maps; less than a year from the public situational analysis of the
+ * records (http/situation.h), as GET /api/v1/situation answers it. */
 #include "base/common.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
 #include "engine/indicators.h"
+#include "engine/situation.h"
+#include "engine/snapshot.h"
+#include "http/situation.h"
 #include "io/csv.h"
 #include "publish/release.h"
 #include "report/bulletin.h"
@@ -12,32 +17,36 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
+#include <time.h>
 
 void cmd_report_usage(FILE *out)
 {
 	fputs(OB_TR(
 	"uso: observa report [-d DIR] --territory CÓDIGO --period PERIODO [--release vN]\n"
 	"                    [--lang es|en] [--format html|pdf] [-o ARCHIVO]\n\n"
-	"Escribe el boletín de un país o una unidad de primer nivel en un año: una página\n"
-	"HTML autónoma (CSS y gráficos SVG dentro, sin pedidos externos) o un PDF A4\n"
-	"(--format pdf, o un ARCHIVO que termina en .pdf) con las cifras\n"
+	"Escribe el boletín de un país o una unidad de primer nivel en un periodo: una\n"
+	"página HTML autónoma (CSS y gráficos SVG dentro, sin pedidos externos) o un PDF\n"
+	"A4 (--format pdf, o un ARCHIVO que termina en .pdf) con las cifras\n"
 	"principales y su cambio frente al año anterior, la tendencia de diez años, las\n"
-	"víctimas por sexo, los departamentos y los que más cambiaron, y los métodos.\n"
+	"víctimas por sexo, el mapa, los departamentos y los que más cambiaron, y los\n"
+	"métodos.\n"
 	"Las cifras son las de la publicación (por omisión la última): lo que ella\n"
 	"suprime no aparece. Por omisión, en español y en la salida estándar.\n\n"
-	"PERIODO: un año (2024); un trimestre (2024-Q3), un mes (2024-09) o lo que va\n"
-	"del año (ytd:2024-09-30) piden cifras mensuales, que una publicación no trae.\n",
+	"PERIODO: un año (2024), de la publicación; un trimestre (2024-Q3), un mes\n"
+	"(2024-09) o lo que va del año (ytd:2024-09-30), de los registros, con las\n"
+	"cifras y la supresión con que GET /api/v1/situation responde al público.\n",
 	"usage: observa report [-d DIR] --territory CODE --period PERIOD [--release vN]\n"
 	"                      [--lang es|en] [--format html|pdf] [-o FILE]\n\n"
-	"Writes the bulletin of a country or an admin-1 unit for a year: one\n"
+	"Writes the bulletin of a country or an admin-1 unit for a period: one\n"
 	"self-contained HTML page (CSS and SVG charts inside, no external request) or\n"
 	"an A4 PDF (--format pdf, or a FILE ending in .pdf) with\n"
 	"the headline numbers and their change against the year before, the ten-year\n"
-	"trend, victims by sex, the departments and those that changed most, and the\n"
-	"methods. The numbers are the release's (the latest by default): what it\n"
-	"suppresses does not appear. Spanish and standard output by default.\n\n"
-	"PERIOD: a year (2024); a quarter (2024-Q3), a month (2024-09) or a year to\n"
-	"date (ytd:2024-09-30) need monthly figures, which a release does not carry.\n"), out);
+	"trend, victims by sex, the map, the departments and those that changed most,\n"
+	"and the methods. The numbers are the release's (the latest by default): what\n"
+	"it suppresses does not appear. Spanish and standard output by default.\n\n"
+	"PERIOD: a year (2024), from the release; a quarter (2024-Q3), a month\n"
+	"(2024-09) or a year to date (ytd:2024-09-30), from the records, with the\n"
+	"figures and suppression with which GET /api/v1/situation answers the public.\n"), out);
 }
 
 static const char *jstr(json_t *o, const char *k)
@@ -156,6 +165,190 @@ close_reader:
 	return e;
 }
 
+/* The boundaries of the units right below the territory, from the
+ * release's map of an indicator (<release>/maps/<id>.geojson: admin-2
+ * units, and the admin-1 units of a country without admin-2): a unit's
+ * own feature, or the union of the features whose parent it is (a
+ * country's admin-1 units are drawn as their admin-2 units), of the
+ * year's division only (a feature with a cell of the year: the map also
+ * has the units of other years' divisions, which overlap). None when the
+ * release has no map (its catalogue has no geometry). */
+struct shapes {
+	struct ob_bl_shape *v;
+	size_t n;
+};
+
+static void shapes_free(struct shapes *sh)
+{
+	for (size_t i = 0; i < sh->n; i++) {
+		free((char *)sh->v[i].code);
+		free((char *)sh->v[i].geojson);
+	}
+	free(sh->v);
+}
+
+/* Whether a feature's properties have a cell of the year. */
+static bool in_year(json_t *pr, int year)
+{
+	static const char *const cells[] = { "count", "value", "status", "flags" };
+	char key[32];
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(cells); i++) {
+		snprintf(key, sizeof key, "%s_%d", cells[i], year);
+		if (!json_is_null(json_object_get(pr, key)) && json_object_get(pr, key))
+			return true;
+	}
+	return false;
+}
+
+static void shapes_load(const char *path, const struct loaded *l, const char *territory,
+                        int year, struct shapes *sh)
+{
+	json_error_t je;
+	json_t *fc = json_load_file(path, 0, &je), *feat, *own = json_object(), *parts = json_object();
+	const char *code;
+	json_t *v;
+	size_t i;
+
+	if (!fc || !own || !parts)
+		goto release;
+	/* the units below: every row whose parent is the territory */
+	for (size_t r = 0; r < l->n; r++)
+		if (l->v[r].parent && l->v[r].territory && !strcmp(l->v[r].parent, territory))
+			json_object_set_new(parts, l->v[r].territory, json_array());
+	json_array_foreach(json_object_get(fc, "features"), i, feat) {
+		json_t *pr = json_object_get(feat, "properties"), *g = json_object_get(feat, "geometry");
+		const char *fcode = jstr(pr, "code"), *parent = jstr(pr, "parent");
+		const char *type = jstr(g, "type");
+		json_t *acc, *c = json_object_get(g, "coordinates"), *part;
+		size_t j;
+
+		if (!fcode || !type || !json_is_array(c) || !in_year(pr, year))
+			continue;
+		if (json_object_get(parts, fcode)) {
+			json_object_set(own, fcode, g);
+			continue;
+		}
+		if (!parent || !(acc = json_object_get(parts, parent)))
+			continue;
+		if (!strcmp(type, "Polygon"))
+			json_array_append(acc, c);
+		else if (!strcmp(type, "MultiPolygon"))
+			json_array_foreach(c, j, part)
+				json_array_append(acc, part);
+	}
+	sh->v = ob_calloc(json_object_size(parts) + 1, sizeof *sh->v);
+	json_object_foreach(parts, code, v) {
+		json_t *g = json_object_get(own, code), *u = NULL;
+		char *text;
+		if (!g && json_array_size(v))
+			g = u = json_pack("{s:s, s:O}", "type", "MultiPolygon", "coordinates", v);
+		if (g && (text = json_dumps(g, JSON_COMPACT))) {
+			sh->v[sh->n].code = ob_strdup(code);
+			sh->v[sh->n++].geojson = text;
+		}
+		json_decref(u);
+	}
+release:
+	json_decref(parts);
+	json_decref(own);
+	json_decref(fc);
+}
+
+/* The figures of a quarter, a month or a year to date: the public
+ * situational analysis (http/situation.h, what GET /api/v1/situation
+ * answers the public) of each crime of the catalogue, its rows read back
+ * from the very JSON the API writes (so that every number is the API's),
+ * the territory's rows of each and the ranked units of each. */
+struct sub {
+	struct ob_bl_sit *v;
+	size_t n, cap;
+	json_t *docs; /* the analyses' rows, which v points into */
+};
+
+static double jnum(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static ob_err sub_load(struct ob_cmd_ctx *ctx, const struct ob_indicator_set *set,
+                       const char *territory, const char *period, struct sub *u,
+                       struct ob_diag *d)
+{
+	u->docs = json_array();
+	for (size_t k = 0; k < set->n; k++) {
+		struct ob_sit_options o = { 0 };
+		struct ob_http_sit x;
+		struct ob_buf buf = OB_BUF_INIT(OB_HTTP_MAX_RESPONSE); /* as the API answers */
+		const char *param;
+		json_error_t je;
+		json_t *rows, *r;
+		size_t i;
+		ob_err e;
+
+		if (set->v[k].denom != OB_DEN_POPULATION)
+			continue;
+		o.territory = territory;
+		o.period = period;
+		o.indicator = set->v[k].id;
+		o.level = -1;
+		o.now_month = ob_situation_now_month();
+		e = ob_http_sit_compute_on(ctx->dir, ctx->snap, ctx->pop, &o, NULL, &x, &param, d);
+		if (!e)
+			e = ob_situation_write(&x.s, OB_ROWS_JSON, &buf, NULL);
+		ob_http_sit_release(&x);
+		rows = e || ob_buf_failed(&buf) ? NULL : json_loadb(buf.ptr, buf.len, 0, &je);
+		ob_buf_release(&buf);
+		if (e)
+			return e;
+		if (!rows)
+			return OB_DIAG(d, OB_ENOMEM, "", 0, 0, NULL, 0,
+			               "sin memoria para el análisis situacional",
+			               "out of memory for the situational analysis");
+		json_array_append_new(u->docs, rows);
+		json_array_foreach(rows, i, r) {
+			struct ob_bl_sit *w;
+			const char *sec = jstr(r, "section");
+			if (!sec || !strcmp(sec, "crime"))
+				continue;
+			if (u->n == u->cap) {
+				u->cap = u->cap ? 2 * u->cap : 64;
+				u->v = ob_realloc(u->v, u->cap * sizeof *u->v);
+			}
+			w = &u->v[u->n++];
+			*w = (struct ob_bl_sit){
+				sec, jstr(r, "territory"), jstr(r, "territory_name"),
+				jstr(r, "indicator"), jstr(r, "comparison"), jstr(r, "period"),
+				jstr(r, "baseline"), jstr(r, "change"), jstr(r, "status"),
+				jstr(r, "counting"), jnum(r, "count"), jnum(r, "baseline_count"),
+				jnum(r, "rate"), jnum(r, "baseline_rate"), jnum(r, "ratio"),
+				json_is_integer(json_object_get(r, "rank"))
+					? (long)json_integer_value(json_object_get(r, "rank")) : 0,
+			};
+		}
+	}
+	return OB_OK;
+}
+
+/* The analysis's period of a bulletin's period: a quarter or a month as
+ * it is; a year to date as its last month ("ytd:2024-09-30": "2024-09"),
+ * which must end on that month's last day (the analysis counts months). */
+static bool sub_period(const struct ob_period *p, char *out, size_t size, bool *ytd)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y = p->to_month / 12, m = p->to_month % 12;
+	int last = days[m] + (m == 1 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+
+	*ytd = p->kind == OB_PERIOD_YTD;
+	if (!*ytd) {
+		ob_strlcpy(out, p->label, size);
+		return true;
+	}
+	snprintf(out, size, "%04d-%02d", y, m + 1);
+	return p->end_day == last;
+}
+
 int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -173,6 +366,11 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	struct ob_indicator_set *set = NULL;
 	struct ob_bl_indicator *ind = NULL;
 	struct loaded rows = { 0 };
+	struct shapes shapes = { 0 };
+	struct sub subrows = { 0 };
+	struct ob_bl_sub sub;
+	char sitper[OB_SIT_PERIOD_MAX], snapdate[16] = "";
+	bool ytd = false;
 	struct ob_bulletin b;
 	struct ob_diag d;
 	json_t *manifest = NULL;
@@ -218,6 +416,15 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	}
 	year = per[0].year;
 	kind = per[0].kind;
+	/* less than a year: the situational analysis, which counts whole months */
+	if (kind != OB_PERIOD_YEAR && !sub_period(&per[0], sitper, sizeof sitper, &ytd)) {
+		free(per);
+		OB_ERROR("--period «%s»: lo que va del año se cuenta en meses enteros: termine en "
+		         "el último día de un mes (ytd:2024-09-30)",
+		         "--period «%s»: a year to date counts whole months: end it on a month's "
+		         "last day (ytd:2024-09-30)", period);
+		return OB_EXIT_USAGE;
+	}
 	free(per);
 	if (format && strcmp(format, "html") && strcmp(format, "pdf")) {
 		OB_ERROR("--format «%s»: html o pdf", "--format «%s»: html or pdf", format);
@@ -232,32 +439,48 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 			return OB_EXIT_USAGE;
 		}
 		ob_strlcpy(version, release, sizeof version);
-	} else if ((e = ob_release_latest(ctx->dir, version, sizeof version))) {
+	} else if ((e = ob_release_latest(ctx->dir, version, sizeof version)) &&
+	           kind != OB_PERIOD_YEAR) {
+		version[0] = '\0'; /* the figures are the records'; no release to name */
+	} else if (e) {
 		OB_ERROR("%s no tiene publicaciones: «observa publish» primero",
 		         "%s has no releases: run «observa publish» first", ctx->dir);
 		return OB_EXIT_FAIL;
 	}
 	snprintf(path, sizeof path, "%s/%s/%s/metadata.json", ctx->dir, OB_RELEASES_DIR, version);
-	if ((manifest = json_load_file(path, 0, &je))) {
+	if (version[0] && (manifest = json_load_file(path, 0, &je))) {
 		const char *issued = jstr(manifest, "issued");
 		if (!issued)
 			issued = jstr(manifest, "created");
 		if (issued)
 			ob_strlcpy(date, issued, 11);
 	}
-	/* a release publishes years: a quarter, a month or a year to date
-	 * would need its monthly figures, under the same disclosure control */
-	if (kind != OB_PERIOD_YEAR) {
-		OB_ERROR("la publicación %s solo tiene cifras anuales: el boletín de «%s» pide "
-		         "cifras mensuales, que una publicación no trae; use un año (--period %d)",
-		         "the release %s has yearly figures only: the bulletin of «%s» needs "
-		         "monthly figures, which a release does not carry; use a year (--period %d)",
-		         version, period, year);
+	if (release && !manifest) {
+		OB_ERROR("la publicación %s no existe", "the release %s does not exist", version);
 		status = OB_EXIT_FAIL;
 		goto done;
 	}
 	if ((e = ob_indicators_load_dir(ctx->dir, &set, &def, &d)))
 		goto fail;
+	/* a release publishes years: a quarter, a month or a year to date are
+	 * the public situational analysis's figures */
+	if (kind != OB_PERIOD_YEAR) {
+		time_t at;
+		struct tm tm;
+		if (!ob_cmd_store(ctx, OB_STORE_READONLY)) {
+			status = OB_EXIT_SYSTEM;
+			goto done;
+		}
+		if ((e = ob_cmd_snapshot(ctx, &d)) ||
+		    (e = sub_load(ctx, set, territory, sitper, &subrows, &d)))
+			goto fail;
+		at = (time_t)ctx->snap->built_at;
+		if (gmtime_r(&at, &tm))
+			strftime(snapdate, sizeof snapdate, "%Y-%m-%d", &tm);
+		sub = (struct ob_bl_sub){ period, ytd, snapdate[0] ? snapdate : NULL, subrows.v,
+			                  subrows.n };
+		goto compose;
+	}
 	snprintf(path, sizeof path, "%s/%s/%s/indicators.csv", ctx->dir, OB_RELEASES_DIR, version);
 	if ((e = rows_load(path, territory, &rows, &known, &d))) {
 		ob_cli_diag(&d);
@@ -272,6 +495,7 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		status = OB_EXIT_USAGE;
 		goto done;
 	}
+compose:
 	ind = ob_calloc(set->n + 1, sizeof *ind);
 	for (size_t k = 0; k < set->n; k++)
 		ind[k] = (struct ob_bl_indicator){ set->v[k].id, set->v[k].name_es, set->v[k].name_en,
@@ -280,12 +504,20 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	b.lang = ctx->lang;
 	b.territory = territory;
 	b.year = year;
-	b.release = version;
+	b.release = version[0] ? version : NULL;
 	b.date = date[0] ? date : NULL;
 	b.rows = rows.v;
 	b.n_rows = rows.n;
 	b.ind = ind;
 	b.n_ind = set->n;
+	b.sub = kind != OB_PERIOD_YEAR ? &sub : NULL;
+	if (!b.sub && set->n) {
+		snprintf(path, sizeof path, "%s/%s/%s/maps/%s.geojson", ctx->dir, OB_RELEASES_DIR,
+		         version, set->v[0].id);
+		shapes_load(path, &rows, territory, year, &shapes);
+		b.shapes = shapes.v;
+		b.n_shapes = shapes.n;
+	}
 	if (output && !(out = fopen(output, "w"))) {
 		OB_ERROR("%s: no se pudo crear (%s)", "%s: could not create it (%s)", output,
 		         strerror(errno));
@@ -310,6 +542,9 @@ fail:
 	status = e == OB_EIO ? OB_EXIT_SYSTEM : ob_cli_status(e);
 done:
 	free(ind);
+	shapes_free(&shapes);
+	free(subrows.v);
+	json_decref(subrows.docs);
 	rows_free(&rows);
 	ob_indicators_free(set);
 	json_decref(manifest);

@@ -62,7 +62,7 @@ const struct ob_command ob_commands[] = {
 	  "reconstruye la instantánea del motor", "rebuild the engine snapshot" },
 	{ "publish", cmd_publish, cmd_publish_usage, OBS | RO,
 	  "publica una versión de las tablas públicas", "publish a release of the public tables" },
-	{ "report", cmd_report, cmd_report_usage, OBS,
+	{ "report", cmd_report, cmd_report_usage, OBS | RO | SNAP,
 	  "boletín de un territorio y un año", "bulletin of a territory and a year" },
 	{ "disclosure", cmd_disclosure, cmd_disclosure_usage, OBS,
 	  "control de divulgación: umbrales, clave de celda",

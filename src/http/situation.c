@@ -78,14 +78,22 @@ ob_err ob_http_sit_compute(struct ob_http_call *c, const struct ob_snapref *ref,
                            struct ob_sit_options *o, const char *category,
                            struct ob_http_sit *x, const char **param, struct ob_diag *d)
 {
+	return ob_http_sit_compute_on(c->ctx->dir, ref->snap, ref->pop, o, category, x, param, d);
+}
+
+ob_err ob_http_sit_compute_on(const char *dir, const struct ob_snapshot *snap,
+                              const struct ob_population *pop, struct ob_sit_options *o,
+                              const char *category, struct ob_http_sit *x, const char **param,
+                              struct ob_diag *d)
+{
 	ob_err e;
 
 	memset(x, 0, sizeof(*x));
 	*param = NULL;
 	ob_diag_clear(d);
-	if (ob_sdc_config_load(&x->cfg, c->ctx->dir, d) ||
-	    ob_indicators_load_dir(c->ctx->dir, &x->set, NULL, d) ||
-	    ob_counting_load(c->ctx->dir, ref->snap, x->set, &x->rules, d))
+	if (ob_sdc_config_load(&x->cfg, dir, d) ||
+	    ob_indicators_load_dir(dir, &x->set, NULL, d) ||
+	    ob_counting_load(dir, snap, x->set, &x->rules, d))
 		return OB_ESTORE;
 	if (category) {
 		e = ob_situation_add_category(x->set, x->rules, category, x->cat_id, d);
@@ -96,7 +104,7 @@ ob_err ob_http_sit_compute(struct ob_http_call *c, const struct ob_snapref *ref,
 			return OB_EUSAGE;
 		}
 		/* the rules again, for the set with the category */
-		if (ob_counting_load(c->ctx->dir, ref->snap, x->set, &x->rules, d))
+		if (ob_counting_load(dir, snap, x->set, &x->rules, d))
 			return OB_ESTORE;
 		o->indicator = x->cat_id;
 	}
@@ -110,7 +118,7 @@ ob_err ob_http_sit_compute(struct ob_http_call *c, const struct ob_snapref *ref,
 	}
 	o->min_count = x->min_count;
 	o->zero_sensitive = x->zero_sensitive;
-	e = ob_situation_compute(ref->snap, ref->pop, x->set, x->rules, o, &x->s, d);
+	e = ob_situation_compute(snap, pop, x->set, x->rules, o, &x->s, d);
 	o->min_count = NULL;
 	o->zero_sensitive = NULL;
 	if (e) {

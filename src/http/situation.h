@@ -43,6 +43,14 @@ ob_err ob_http_sit_compute(struct ob_http_call *c, const struct ob_snapref *ref,
                            struct ob_http_sit *x, const char **param, struct ob_diag *d);
 void ob_http_sit_release(struct ob_http_sit *x);
 
+/* The same public computation outside a request ("observa report"): on
+ * the observatory dir's catalogue and disclosure settings, and on snap and
+ * pop (which x borrows as ob_http_sit_compute's borrows ref's). */
+ob_err ob_http_sit_compute_on(const char *dir, const struct ob_snapshot *snap,
+                              const struct ob_population *pop, struct ob_sit_options *o,
+                              const char *category, struct ob_http_sit *x, const char **param,
+                              struct ob_diag *d);
+
 /* The disclosure threshold of indicator k of x->set. */
 long long ob_http_sit_min_count(const struct ob_http_sit *x, size_t k);
 

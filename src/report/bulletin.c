@@ -5,12 +5,14 @@
 #include <math.h>
 
 #include "report/chart.h"
+#include "report/choropleth.h"
 #include "report/chart_int.h"
 #include "stats/rate.h"
 
 #define TREND_YEARS 10
 #define TREND_CHARTS 3
 #define CHANGED_MOST 5
+#define MAP_CLASSES 5
 
 static const char *tr(const struct ob_bulletin *b, const char *es, const char *en)
 {
@@ -273,6 +275,89 @@ static const char *weapon_label(const struct ob_bulletin *b, const char *v)
 	return v;
 }
 
+/* The boundary of unit code among the bulletin's shapes; NULL: none. */
+static const char *shape_of(const struct ob_bulletin *b, const char *code)
+{
+	for (size_t i = 0; i < b->n_shapes; i++)
+		if (eq(b->shapes[i].code, code))
+			return b->shapes[i].geojson;
+	return NULL;
+}
+
+/* The choropleth of the first indicator's value in the year over the
+ * units below the territory (codes[0..n)), classified in quantiles; a
+ * unit the release suppresses, or without data, in the no-data class.
+ * Without a boundary of any unit, a sentence says so instead. */
+static ob_err map(const struct ob_bulletin *b, const struct ob_bl_sink *s, const char *terr_name,
+                  const char **codes, const char **names, size_t n, const char *source,
+                  struct ob_diag *d)
+{
+	const struct ob_bl_indicator *k = &b->ind[0];
+	struct ob_choro_unit *u = ob_calloc(n, sizeof *u);
+	double *v = ob_calloc(n, sizeof *v);
+	size_t *cls = ob_calloc(n, sizeof *cls), drawn = 0;
+	struct ob_choro_classes cl;
+	struct ob_choro_map m = { 0 };
+	const char *unit = NULL;
+	char period[16];
+	struct fig g = { 0 };
+	ob_err e = OB_OK;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct ob_bl_row *r = find(b, k->id, codes[i], b->year, "T");
+		u[i].code = codes[i];
+		u[i].name = names[i];
+		u[i].geojson = shape_of(b, codes[i]);
+		u[i].suppressed = suppressed(r);
+		u[i].value = v[i] = shown(r, false);
+		drawn += u[i].geojson != NULL;
+		if (r && r->unit && !unit)
+			unit = r->unit;
+	}
+	s->heading(s->ctx, 2, tr(b, "Mapa", "Map"));
+	if (!drawn) {
+		s->para(s->ctx, OB_BL_PLAIN,
+		        tr(b, "La publicación no trae los límites de estas unidades: no hay mapa; "
+		              "las cifras de cada una están en las tablas.",
+		           "The release has no boundaries of these units: there is no map; each "
+		           "unit's numbers are in the tables."));
+		goto release;
+	}
+	if (ob_choro_classify(v, n, OB_CHORO_QUANTILE, MAP_CLASSES, &cl, cls)) {
+		memset(&cl, 0, sizeof cl);
+		cl.method = OB_CHORO_QUANTILE;
+		cl.count[0] = n;
+		memset(cls, 0, n * sizeof *cls);
+	}
+	snprintf(period, sizeof period, "%d", b->year);
+	m.lang = b->lang;
+	m.id = "map";
+	m.indicator = ind_name(b, k);
+	m.territory = terr_name;
+	m.period = period;
+	m.subtitle = eq(unit, "per_100000") ? tr(b, "por 100 000 habitantes", "per 100,000 people")
+	             : eq(unit, "percent")  ? tr(b, "porcentaje", "percentage")
+	                                    : NULL;
+	m.note = drawn < n ? tr(b, "Rayado: sin datos o suprimido por confidencialidad. Algunas "
+	                           "unidades no tienen límites en la publicación y no se dibujan.",
+	                        "Hatched: no data, or suppressed for confidentiality. Some units "
+	                        "have no boundaries in the release and are not drawn.")
+	                   : tr(b, "Rayado: sin datos o suprimido por confidencialidad.",
+	                        "Hatched: no data, or suppressed for confidentiality.");
+	m.source = source;
+	m.date = b->date;
+	m.width = 720;
+	m.decimals = 1;
+	if (fig_open(&g))
+		e = ob_choro_write(g.f, &m, u, n, &cl, cls, d);
+	e = fig_close(&g, e, s, d);
+release:
+	free(cls);
+	free(v);
+	free(u);
+	return e;
+}
+
 /* A bar chart of counts y[0..n) (sp[i]: suppressed, drawn as such). */
 static ob_err count_bars(const struct ob_bulletin *b, const struct ob_bl_sink *s,
                          const char *title, const char *series, const char *source,
@@ -291,6 +376,248 @@ static ob_err count_bars(const struct ob_bulletin *b, const struct ob_bl_sink *s
 	return fig_close(&g, e, s, d);
 }
 
+/* ---- a quarter, a month or a year to date: the situational analysis ---- */
+
+static bool sit_hidden(const struct ob_bl_sit *r)
+{
+	return eq(r->status, "suppressed");
+}
+
+/* A number of a situation row: "suprimido" for a hidden row, "sin datos"
+ * where the analysis gives none (NaN), never 0. */
+static void sit_cell(struct tbl *t, const struct ob_bulletin *b, const struct ob_bl_sit *r,
+                     double v, int dec)
+{
+	struct ob_bl_cell *c = add(t);
+
+	if (sit_hidden(r) || !isfinite(v)) {
+		c->kind = OB_BL_NA;
+		ob_strlcpy(c->text, sit_hidden(r) ? tr(b, "suprimido", "suppressed")
+		                                  : tr(b, "sin datos", "no data"),
+		           sizeof c->text);
+		return;
+	}
+	c->kind = OB_BL_NUM;
+	ob_chart_fmt(v, dec, b->lang, c->text, sizeof c->text);
+}
+
+/* The change of the rate (from the analysis's ratio) and whether it is
+ * beyond chance as the analysis says it ("change"), as two cells. */
+static void sit_change(struct tbl *t, const struct ob_bulletin *b, const struct ob_bl_sit *r)
+{
+	struct ob_bl_cell *x = add(t);
+	char num[OB_CHART_NUM_MAX];
+
+	if (sit_hidden(r) || !isfinite(r->ratio)) {
+		x->kind = OB_BL_NA;
+		ob_strlcpy(x->text, sit_hidden(r) ? tr(b, "suprimido", "suppressed") : "—",
+		           sizeof x->text);
+	} else {
+		double pct = (r->ratio - 1) * 100;
+		x->kind = OB_BL_NUM;
+		ob_chart_fmt(pct, 1, b->lang, num, sizeof num);
+		snprintf(x->text, sizeof x->text, "%s%s %%", pct > 0 ? "+" : "", num);
+	}
+	text(t, sit_hidden(r) ? ""
+	        : eq(r->change, "increase") ? tr(b, "aumento significativo", "significant increase")
+	        : eq(r->change, "decrease") ? tr(b, "disminución significativa",
+	                                         "significant decrease")
+	        : eq(r->change, "none")     ? tr(b, "dentro del azar", "within chance")
+	                                    : "");
+}
+
+static const struct ob_bl_sit *sit_find(const struct ob_bl_sub *u, const char *section,
+                                        const char *ind, const char *cmp)
+{
+	for (size_t i = 0; i < u->n_rows; i++)
+		if (eq(u->rows[i].section, section) && eq(u->rows[i].indicator, ind) &&
+		    eq(u->rows[i].comparison, cmp))
+			return &u->rows[i];
+	return NULL;
+}
+
+static const char *cmp_label(const struct ob_bulletin *b, const char *cmp)
+{
+	return eq(cmp, "year_earlier")     ? tr(b, "Frente al mismo periodo un año antes",
+	                                        "Against the same period a year earlier")
+	       : eq(cmp, "last_12_months") ? tr(b, "Frente a los 12 meses anteriores (promedio)",
+	                                        "Against the 12 months before (average)")
+	       : eq(cmp, "year_to_date")   ? tr(b, "Lo que va del año frente al año anterior",
+	                                        "Year to date against the previous year to date")
+	                                   : cmp;
+}
+
+static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
+                        struct ob_diag *d)
+{
+	const struct ob_bl_sub *u = b->sub;
+	const char *head = u->ytd ? "year_to_date" : "year_earlier";
+	const struct ob_bl_sit *top = NULL;
+	const char *name, *first = NULL;
+	char title[OB_BULLETIN_TEXT_MAX], meta[OB_BULLETIN_TEXT_MAX], line[OB_BULLETIN_TEXT_MAX];
+	struct tbl t = { 0 };
+	bool any_supp = false;
+
+	for (size_t k = 0; k < b->n_ind && !top; k++)
+		if ((top = sit_find(u, "territory", b->ind[k].id, head)))
+			first = b->ind[k].id;
+	if (!top)
+		return OB_DIAG(d, OB_ENOENT, "", 0, 0, b->territory, strlen(b->territory),
+		               "los registros no tienen datos de este territorio en %s",
+		               "the records have no data for this territory in %s", u->period);
+	name = top->territory_name ? top->territory_name : b->territory;
+	snprintf(title, sizeof title, "%s: %s, %s",
+	         tr(b, "Boletín de seguridad ciudadana", "Citizen security bulletin"), name,
+	         top->period ? top->period : u->period);
+	snprintf(meta, sizeof meta, "%s %s · %s",
+	         tr(b, "Registros del observatorio al", "Observatory records as of"),
+	         u->snapshot ? u->snapshot : "—",
+	         tr(b, "reglas públicas de divulgación", "public disclosure rules"));
+	s->begin(s->ctx, b->lang, title, meta);
+
+	/* headline numbers: each crime's comparison of the period */
+	s->heading(s->ctx, 2, tr(b, "Cifras principales", "Headline numbers"));
+	snprintf(line, sizeof line, "%s: %s %s %s.", cmp_label(b, head), top->period,
+	         tr(b, "frente a", "against"), top->baseline ? top->baseline : "—");
+	s->para(s->ctx, OB_BL_PLAIN, line);
+	t.cols = 7;
+	text(&t, tr(b, "Indicador", "Indicator"));
+	text(&t, tr(b, "Víctimas", "Victims"));
+	text(&t, tr(b, "Tasa", "Rate"));
+	text(&t, tr(b, "Víctimas antes", "Victims before"));
+	text(&t, tr(b, "Tasa antes", "Rate before"));
+	text(&t, tr(b, "Cambio de la tasa", "Change of the rate"));
+	text(&t, tr(b, "¿Más allá del azar? (95 %)", "Beyond chance? (95%)"));
+	for (size_t k = 0; k < b->n_ind; k++) {
+		const struct ob_bl_sit *r = sit_find(u, "territory", b->ind[k].id, head);
+		if (!r)
+			continue;
+		any_supp |= sit_hidden(r);
+		text(&t, ind_name(b, &b->ind[k]));
+		sit_cell(&t, b, r, r->count, 0);
+		sit_cell(&t, b, r, r->rate, 1);
+		sit_cell(&t, b, r, r->baseline_count, 0);
+		sit_cell(&t, b, r, r->baseline_rate, 1);
+		sit_change(&t, b, r);
+	}
+	flush(s, &t);
+	s->para(s->ctx, OB_BL_META,
+	        tr(b, "Tasas por 100 000 habitantes por año (personas-año de los meses "
+	              "entregados), de modo que un mes, un trimestre y un año se comparan en una "
+	              "escala. «—»: sin comparación posible.",
+	           "Rates per 100,000 people per year (person-years of the months delivered), so "
+	           "that a month, a quarter and a year compare on one scale. \"—\": no "
+	           "comparison possible."));
+
+	/* the first crime's comparisons */
+	for (size_t k = 0; k < b->n_ind; k++)
+		if (eq(b->ind[k].id, first)) {
+			snprintf(line, sizeof line, "%s: %s", tr(b, "Comparaciones", "Comparisons"),
+			         ind_name(b, &b->ind[k]));
+			s->heading(s->ctx, 2, line);
+		}
+	t.cols = 7;
+	text(&t, tr(b, "Comparación", "Comparison"));
+	text(&t, tr(b, "Periodo", "Period"));
+	text(&t, tr(b, "Víctimas", "Victims"));
+	text(&t, tr(b, "Base", "Baseline"));
+	text(&t, tr(b, "Víctimas de la base", "Victims of the baseline"));
+	text(&t, tr(b, "Cambio de la tasa", "Change of the rate"));
+	text(&t, tr(b, "¿Más allá del azar? (95 %)", "Beyond chance? (95%)"));
+	for (size_t i = 0; i < u->n_rows; i++) {
+		const struct ob_bl_sit *r = &u->rows[i];
+		if (!eq(r->section, "territory") || !eq(r->indicator, first))
+			continue;
+		any_supp |= sit_hidden(r);
+		text(&t, cmp_label(b, r->comparison));
+		text(&t, r->period);
+		sit_cell(&t, b, r, r->count, 0);
+		text(&t, r->baseline);
+		sit_cell(&t, b, r, r->baseline_count, 0);
+		sit_change(&t, b, r);
+	}
+	flush(s, &t);
+
+	/* the units that changed most, as the analysis ranks them */
+	s->heading(s->ctx, 2, tr(b, "Los que más cambiaron", "Largest changes"));
+	t.cols = 7;
+	text(&t, tr(b, "Territorio", "Territory"));
+	text(&t, tr(b, "Víctimas", "Victims"));
+	text(&t, tr(b, "Tasa", "Rate"));
+	text(&t, tr(b, "Víctimas antes", "Victims before"));
+	text(&t, tr(b, "Tasa antes", "Rate before"));
+	text(&t, tr(b, "Cambio de la tasa", "Change of the rate"));
+	text(&t, tr(b, "¿Más allá del azar? (95 %)", "Beyond chance? (95%)"));
+	for (long rank = 1; rank <= CHANGED_MOST; rank++)
+		for (size_t i = 0; i < u->n_rows; i++) {
+			const struct ob_bl_sit *r = &u->rows[i];
+			if (!eq(r->section, "unit") || !eq(r->indicator, first) || r->rank != rank)
+				continue;
+			any_supp |= sit_hidden(r);
+			text(&t, r->territory_name ? r->territory_name : r->territory);
+			sit_cell(&t, b, r, r->count, 0);
+			sit_cell(&t, b, r, r->rate, 1);
+			sit_cell(&t, b, r, r->baseline_count, 0);
+			sit_cell(&t, b, r, r->baseline_rate, 1);
+			sit_change(&t, b, r);
+		}
+	if (t.n > t.cols)
+		flush(s, &t);
+	else
+		s->para(s->ctx, OB_BL_PLAIN,
+		        tr(b, "Ninguna unidad tiene datos de los dos periodos.",
+		           "No unit has data for both periods."));
+	free(t.c);
+
+	/* methods */
+	s->heading(s->ctx, 2, tr(b, "Métodos", "Methods"));
+	if (b->lang == OB_LANG_EN)
+		snprintf(line, sizeof line,
+		         "Figures of less than a year come from the observatory's records (snapshot "
+		         "of %s) under the public rules: the very computation and disclosure "
+		         "settings with which the API (GET /api/v1/situation) answers the public. A "
+		         "figure over several months is shown only when each of its months would "
+		         "be; a hidden row is hidden whole. Yearly figures come from %s%s.",
+		         u->snapshot ? u->snapshot : "—", b->release ? "release " : "the releases",
+		         b->release ? b->release : "");
+	else
+		snprintf(line, sizeof line,
+		         "Las cifras de menos de un año salen de los registros del observatorio "
+		         "(instantánea del %s) con las reglas públicas: el mismo cálculo y el mismo "
+		         "control de divulgación con que la API (GET /api/v1/situation) responde al "
+		         "público. Una cifra de varios meses se muestra solo si cada uno de sus "
+		         "meses se mostraría; una fila oculta se oculta entera. Las cifras anuales "
+		         "salen de %s%s.",
+		         u->snapshot ? u->snapshot : "—", b->release ? "la publicación " : "las publicaciones",
+		         b->release ? b->release : "");
+	s->para(s->ctx, OB_BL_BOX, line);
+	snprintf(line, sizeof line, "%s %s. %s",
+	         tr(b, "Regla de conteo:", "Counting rule:"), top->counting ? top->counting : "—",
+	         tr(b, "Cada víctima se cuenta una vez, según la institución que la regla elige.",
+	            "Each victim is counted once, from the institution the rule chooses."));
+	s->para(s->ctx, OB_BL_BOX, line);
+	s->para(s->ctx, OB_BL_BOX,
+	        any_supp ? tr(b, "Control de divulgación: las cifras con pocos casos se suprimen "
+	                         "(«suprimido»); nunca se muestran.",
+	                      "Disclosure control: figures with few events are withheld "
+	                      "(\"suppressed\"); they are never shown.")
+	                 : tr(b, "Control de divulgación: ninguna cifra de este boletín está "
+	                         "suprimida.",
+	                      "Disclosure control: no number of this bulletin is withheld."));
+	snprintf(line, sizeof line, "%s · %s %s",
+	         tr(b, "Fuente: registros del observatorio, observa",
+	            "Source: the observatory's records, observa"),
+	         tr(b, "datos al", "data as of"), u->snapshot ? u->snapshot : "—");
+	s->para(s->ctx, OB_BL_META, line);
+	{
+		struct ob_diag ed;
+		ob_err e2 = s->end(s->ctx, &ed);
+		if (e2)
+			*d = ed;
+		return e2;
+	}
+}
+
 ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
                          struct ob_diag *d)
 {
@@ -306,6 +633,8 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 	bool estimated = false, split = false, any_supp = false;
 	ob_err e = OB_OK;
 
+	if (b->sub)
+		return sub_write(b, s, d);
 	for (size_t k = 0; k < b->n_ind && !top; k++)
 		top = find(b, b->ind[k].id, b->territory, b->year, "T");
 	if (!top)
@@ -498,7 +827,9 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 		const char *codes[256], *names[256];
 		size_t n = children(b, first, codes, names, OB_ARRAY_SIZE(codes));
 
-		if (n) {
+		if (n)
+			e = map(b, s, name, codes, names, n, source, d);
+		if (n && !e) {
 			double *y = ob_calloc(n * (size_t)ny, sizeof *y);
 			char tt[OB_BULLETIN_TEXT_MAX];
 			struct { size_t i; double pct; enum ob_change v; } most[CHANGED_MOST];

@@ -1,7 +1,13 @@
 /*
  * bulletin.h - a bulletin of one territory (a country or an admin-1 unit)
- * and one year as a self-contained HTML page: inline CSS and SVG charts
- * (report/chart.h), no script, no external request.
+ * and one period as a self-contained HTML page: inline CSS and SVG charts
+ * (report/chart.h), no script, no external request; or as a PDF.
+ *
+ * A quarter, a month or a year to date (struct ob_bl_sub) has the public
+ * situational analysis's numbers, as GET /api/v1/situation answers them:
+ * the headline comparison of each crime, the first crime's comparisons,
+ * the units that changed most as it ranks them, and a methods box saying
+ * where they come from. What follows is the bulletin of a year.
  *
  * Its numbers are a release's (publish/release.h: the "indicators" table,
  * read by the caller from <release>/indicators.json): the same counts,
@@ -15,7 +21,12 @@
  * chance: ob_rate_compare at 95% on counts and populations, for rates per
  * 100 000); the trend of the first indicators over ten years; the count by
  * sex, by age group and by weapon (from the indicators that break the
- * first one down: struct ob_bl_indicator); small multiples of the admin-1 units below the territory; the units
+ * first one down: struct ob_bl_indicator); a choropleth map of the first
+ * indicator's value over the units below the territory (its admin-1
+ * units, or an admin-1 unit's admin-2 units: report/choropleth.h, from the
+ * same rows as the tables; a suppressed unit or one without data is in the
+ * hatched no-data class; without boundaries the bulletin says so and draws
+ * none); small multiples of the units below the territory; the units
  * that changed most; a methods box (counting rules, populations and
  * whether estimated, suppression); the source line and the date.
  *
@@ -49,16 +60,52 @@ struct ob_bl_indicator {
 	const char *numerator;
 };
 
+/* The boundary of a unit below the territory, for the map: a GeoJSON
+ * Polygon or MultiPolygon in longitude and latitude (report/choropleth.h),
+ * as the release's maps have it. */
+struct ob_bl_shape {
+	const char *code, *geojson;
+};
+
+/* One row of the public situational analysis as GET /api/v1/situation
+ * writes it (engine/situation.h's columns; NaN where it writes null),
+ * for the bulletin of a quarter, a month or a year to date. */
+struct ob_bl_sit {
+	const char *section;    /* "territory", "unit", "crime" */
+	const char *territory, *territory_name, *indicator, *comparison;
+	const char *period, *baseline, *change, *status, *counting;
+	double count, baseline_count, rate, baseline_rate, ratio;
+	long rank;              /* 0: not ranked */
+};
+
+/* A bulletin of less than a year: its figures are the public situational
+ * analysis's (src/http/situation.h, the function and disclosure settings
+ * of GET /api/v1/situation), computed once per crime of the catalogue
+ * (indicator "crime" rows of each territory section); never the release's
+ * nor a recomputation. */
+struct ob_bl_sub {
+	const char *period;       /* as asked: "2024-09", "2024-Q3", "ytd:2024-09-30" */
+	bool ytd;                 /* the headline comparison is year_to_date */
+	const char *snapshot;     /* the records' snapshot date, "2026-12-05" */
+	const struct ob_bl_sit *rows;
+	size_t n_rows;
+};
+
 struct ob_bulletin {
 	enum ob_lang lang;
 	const char *territory; /* its code */
 	int year;
-	const char *release;   /* "v3" */
+	const char *release;   /* "v3"; NULL: none (a bulletin of less than a year) */
 	const char *date;      /* of the release, "2026-11-30" */
 	const struct ob_bl_row *rows;
 	size_t n_rows;
 	const struct ob_bl_indicator *ind; /* in the order shown */
 	size_t n_ind;
+	const struct ob_bl_shape *shapes;  /* of the units below; none: no map */
+	size_t n_shapes;
+	const struct ob_bl_sub *sub;       /* a quarter, month or year to date: its
+	                                    * figures (rows, shapes unused); NULL: a
+	                                    * year, from the release's rows */
 };
 
 /* One cell of a bulletin's table. */

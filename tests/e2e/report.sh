@@ -3,9 +3,10 @@
 # with no external request; every headline number is the release's; a cell
 # the release suppresses never shows its value; no data is never written 0;
 # the PDF has the same numbers on A4 pages with embedded fonts; the bars by
-# age group and weapon and the units that changed most are the release's
-# too; bad input (and every period form the release cannot serve) is
-# refused in both languages with the usual exit status.
+# age group and weapon, the map and the units that changed most are the
+# release's too; a quarter, a month and a year to date have the public
+# situational analysis's numbers, those of GET /api/v1/situation; bad input
+# is refused in both languages with the usual exit status.
 export LC_ALL=C.UTF-8
 O="$T/obs"
 expect_status 0 "$OBSERVA" demo "$O" --scale 0.01
@@ -203,6 +204,123 @@ if n == 0:
             sys.exit(f"{path}: {code} has two years to compare, and no row")
 print(path, "sections ok", n)
 EOF2
+# map.py HTML LANG TERRITORY YEAR CATALOG RELEASE_CSV: the bulletin's map is
+# the release's: one unit per unit below the territory with a boundary, its
+# tooltip the release's value (one decimal) or "suprimido" / "sin datos",
+# its class the quantile class (R's type 7, five classes, repeated breaks
+# merged, closed on the left) of the release's values, its fill that class's
+# colour, a suppressed or empty unit in the hatched no-data class; the
+# legend counts the units of each class. Prints how many were suppressed.
+cat >"$T/map.py" <<'EOF3'
+import csv, html, math, re, sys
+path, lang, terr, year, cat, rel = sys.argv[1:7]
+es = lang == "es"
+first = next(csv.DictReader(open(cat, encoding="utf-8")))["id"]
+units = {}
+for r in csv.DictReader(open(rel, encoding="utf-8")):
+    if r["indicator"] == first and r["parent"] == terr and r["year"] == year and r["sex"] == "T":
+        units[r["territory"]] = r
+text = open(path, encoding="utf-8").read()
+m = re.search(r'<svg[^>]*>(?:(?!</svg>).)*?id="map-nodata".*?</svg>', text, re.S)
+if not m:
+    sys.exit(f"{path}: no map")
+svg = m.group(0)
+
+def val(r):
+    if r["status"] in ("C", "M") or r["value"] == "":
+        return None
+    return float(r["value"])
+
+vals = sorted(v for v in map(val, units.values()) if v is not None)
+k = 5
+def q7(p):
+    n = len(vals)
+    idx = 1 + (n - 1) * p
+    lo, hi = math.floor(idx), math.ceil(idx)
+    q = vals[lo - 1]
+    if idx > lo and vals[hi - 1] != q:
+        h = idx - lo
+        q = (1 - h) * q + h * vals[hi - 1]
+    return q
+raw = [q7(min(i * (1.0 / k), 1)) for i in range(k + 1)] if vals else []
+brks = raw[:1]
+for b in raw[1:]:
+    if b > brks[-1]:
+        brks.append(b)
+if vals and len(brks) == 1:
+    brks.append(brks[0])
+nk = len(brks) - 1
+
+def klass(v):
+    if v is None or nk == 0:
+        return 0
+    for c in range(1, nk):
+        if v < brks[c]:
+            return c
+    return nk
+
+ramp = [(255, 255, 204), (161, 218, 180), (65, 182, 196), (44, 127, 184), (37, 52, 148)]
+def colour(c):
+    t = (c - 1) / (nk - 1) if nk > 1 else 0.5
+    pos = t * 4
+    i = min(int(math.floor(pos)), 3)
+    f = pos - i
+    def rnd(x):  # C's lround: half away from zero
+        return int(math.floor(x + 0.5))
+    return "#%02x%02x%02x" % tuple(rnd(ramp[i][j] + f * (ramp[i + 1][j] - ramp[i][j])) for j in range(3))
+
+def num(v):
+    s = f"{v:,.1f}"
+    ip, _, fp = s.partition(".")
+    if len(ip.replace(",", "")) < 5:
+        ip = ip.replace(",", "")
+    elif es:
+        ip = ip.replace(",", "\u202f")
+    return ip + ("," if es else ".") + fp
+
+seen, supp, counts = set(), 0, {}
+for fill, title in re.findall(r'<path fill="([^"]*)" d="[^"]*"><title>([^<]*)</title></path>', svg):
+    title = html.unescape(title)
+    mm = re.match(r".* \(([A-Z0-9]+)\): (.*)$", title)
+    if not mm or mm.group(1) not in units:
+        sys.exit(f"{path}: map unit «{title}» is not a unit below {terr}")
+    code, tip = mm.groups()
+    r = units[code]
+    seen.add(code)
+    c = klass(val(r))
+    counts[c] = counts.get(c, 0) + 1
+    if c == 0:
+        want = ("suprimido" if es else "suppressed") if r["status"] == "C" else \
+               ("sin datos" if es else "no data")
+        if tip != want or fill != "url(#map-nodata)":
+            sys.exit(f"{path}: {code} ({r['status']}): «{tip}» {fill}, wanted «{want}» in no data")
+        supp += r["status"] == "C"
+    else:
+        want = f"{num(val(r))} · {'clase' if es else 'class'} {c} "
+        if not tip.startswith(want) or fill != colour(c):
+            sys.exit(f"{path}: {code}: «{tip}» {fill}, the release says «{want}» {colour(c)}")
+if len(seen) < 2:
+    sys.exit(f"{path}: only {len(seen)} units on the map")
+# the legend: each class's count of units, then no data
+legend = [int(n) for n in re.findall(r'class="(?:class|nodata)"[^>]*>[^<]*\((\d+)\)<', svg)]
+want = [counts.get(c, 0) for c in range(1, nk + 1)] + ([counts[0]] if counts.get(0) else [])
+if legend != want:
+    sys.exit(f"{path}: legend counts {legend}, the units {want}")
+# the title says the indicator, the territory and the period; the source
+# line the release
+name = {r["id"]: r["name_es" if es else "name_en"]
+        for r in csv.DictReader(open(cat, encoding="utf-8"))}[first]
+head = html.unescape(re.search(r"<title>([^<]*)</title>", svg).group(1))
+terr_name = [r["territory_name"] for r in csv.DictReader(open(rel, encoding="utf-8"))
+             if r["territory"] == terr][0]
+if head != f"{name}, {terr_name}, {year}":
+    sys.exit(f"{path}: map title «{head}»")
+src = "Fuente: publicación v1" if es else "Source: release v1"
+if src not in html.unescape(svg):
+    sys.exit(f"{path}: the map lacks «{src}»")
+print(path, "map ok", len(seen), "units", supp, "suppressed")
+print(supp, file=open(path + ".supp", "w"))
+EOF3
 check() { # FILE LANG TERRITORY
 	python3 "$T/check.py" "$1" "$2" "$3" 2024 "$O/catalog/indicators.csv" "$T/rel.csv" ||
 		fail "$1: headline numbers"
@@ -215,14 +333,19 @@ for p in SLV:es SLV06:en BLZ:es; do
 	expect_status 0 "$OBSERVA" report -d "$O" --territory "$terr" --period 2024 --lang "$lang" \
 		-o "$H"
 	[ -s "$H" ] || fail "$terr $lang: empty bulletin"
-	# no external request: no src/href/url() to another place, no script
-	! grep -E -i -q "(src|href)=[\"']?[a-z]*:?//|url\(|@import|<script|<link|<img" "$H" ||
+	# no external request: no src/href/url() to another place (url(#id) is
+	# the page's own pattern), no script
+	! grep -E -i -q "(src|href)=[\"']?[a-z]*:?//|url\([\"']?[^#\"']|@import|<script|<link|<img" "$H" ||
 		fail "$terr $lang: an external reference"
 	check "$H" "$lang" "$terr"
 	[ "$terr" = BLZ ] ||
 		python3 "$T/sections.py" "$H" "$lang" "$terr" 2024 "$O/catalog/indicators.csv" \
 			"$T/rel.csv" || fail "$H: sections"
+	python3 "$T/map.py" "$H" "$lang" "$terr" 2024 "$O/catalog/indicators.csv" "$T/rel.csv" ||
+		fail "$H: map"
 done
+# a suppressed unit is on some map, in the no-data class
+awk '{ n += $1 } END { exit !(n > 0) }' "$T"/*.html.supp || fail "no suppressed unit on a map"
 grep -q '<html lang="es">' "$T/SLV-es.html" && grep -q '<html lang="en">' "$T/SLV06-en.html" ||
 	fail "html lang"
 expect_grep "$T/SLV-es.html" "Cifras principales"
@@ -264,8 +387,10 @@ for p in SLV:es SLV06:en; do
 	check "$T/$terr-$lang.txt" "$lang" "$terr"
 	if [ "$lang" = es ]; then
 		expect_grep "$T/$terr-$lang.txt" "página $pages de $pages"
+		expect_grep "$T/$terr-$lang.txt" "Clases (cuantiles)"
 	else
 		expect_grep "$T/$terr-$lang.txt" "page $pages of $pages"
+		expect_grep "$T/$terr-$lang.txt" "Classes (quantiles)"
 	fi
 done
 
@@ -284,16 +409,130 @@ for p in 2024-Q5 2024-YTD 2024-01..2024-09 2023..2024 24; do
 done
 expect_status 2 "$OBSERVA" --lang en report -d "$O" --territory SLV --period 2024-YTD
 expect_grep "$T/err" "--period «2024-YTD»: expected one period: a year (2024), a quarter (2024-Q3), a month (2024-09) or the year to a day (ytd:2024-09-30)"
-# a quarter, a month or a year to date needs monthly figures, which the
-# release does not have: said, and no bulletin of zeros or of the year
-for p in 2024-Q3 2024-09 ytd:2024-09-30; do
-	expect_status 1 "$OBSERVA" report -d "$O" --territory SLV --period "$p" -o "$T/q.html"
-	expect_grep "$T/err" "la publicación v1 solo tiene cifras anuales: el boletín de «$p» pide cifras mensuales"
-	[ ! -e "$T/q.html" ] || fail "$p: a refused bulletin left its file"
-done
-expect_status 1 "$OBSERVA" --lang en report -d "$O" --territory SLV --period 2024-Q3 --format pdf
-expect_grep "$T/err" "the release v1 has yearly figures only"
-[ ! -s "$T/out" ] || fail "2024-Q3: something was written"
+# a quarter, a month or a year to date: the public situational analysis of
+# the records, every number of the bulletin the API's for the same
+# territory, crime and period (GET /api/v1/situation, which the server
+# answers the public with), what it withholds "suprimido"
+# sit.py HTML LANG TERRITORY PERIOD YTD(0|1) BASE CATALOG: each crime's
+# headline row (victims, rate, the year before, change and whether beyond
+# chance), the first crime's comparisons and the five units that changed
+# most, against the API's rows.
+cat >"$T/sit.py" <<'EOF4'
+import csv, html, json, re, sys, urllib.request
+path, lang, terr, sitper, ytd, base, cat = sys.argv[1:8]
+es = lang == "es"
+inds = [r for r in csv.DictReader(open(cat, encoding="utf-8"))
+        if r["denominator"].startswith("population")]
+supp, nodata = ("suprimido", "sin datos") if es else ("suppressed", "no data")
+head = "year_to_date" if ytd == "1" else "year_earlier"
+
+def num(v, dec):
+    s = f"{abs(v):,.{dec}f}"
+    ip, _, fp = s.partition(".")
+    if len(ip.replace(",", "")) < 5:
+        ip = ip.replace(",", "")
+    elif es:
+        ip = ip.replace(",", "\u202f")
+    s = ip + ((("," if es else ".") + fp) if fp else "")
+    return "-" + s if v < 0 and any(c not in "0,." for c in s) else s
+
+def cell(r, k, dec):
+    if r["status"] == "suppressed":
+        return supp
+    return nodata if r[k] is None else num(r[k], dec)
+
+def change(r):
+    if r["status"] == "suppressed":
+        return [supp, ""]
+    if r["ratio"] is None:
+        c = "—"
+    else:
+        p = (r["ratio"] - 1) * 100
+        c = ("+" if p > 0 else "") + num(p, 1) + " %"
+    v = {"increase": ("aumento significativo", "significant increase"),
+         "decrease": ("disminución significativa", "significant decrease"),
+         "none": ("dentro del azar", "within chance")}.get(r["change"], ("", ""))
+    return [c, v[0] if es else v[1]]
+
+def table(text):
+    out = []
+    for m in re.finditer(r"<tr><td>(.*?)</td>(.*?)</tr>", text):
+        out.append([html.unescape(m.group(1))] +
+                   [html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", m.group(2))])
+    return out
+
+text = open(path, encoding="utf-8").read()
+tables = text.split("</table>")
+headline = {r[0]: r[1:] for r in table(tables[0])}
+first, n, hidden = None, 0, 0
+for ind in inds:
+    q = f"{base}/api/v1/situation?territory={terr}&period={sitper}&indicator={ind['id']}"
+    rows = json.load(urllib.request.urlopen(q))["data"]
+    mine = [r for r in rows if r["section"] == "territory"]
+    r = next((r for r in mine if r["comparison"] == head), None)
+    name = ind["name_es" if es else "name_en"]
+    if r is None:
+        if name in headline:
+            sys.exit(f"{path}: {ind['id']} in the table, not in the API")
+        continue
+    want = [cell(r, "count", 0), cell(r, "rate", 1), cell(r, "baseline_count", 0),
+            cell(r, "baseline_rate", 1)] + change(r)
+    if headline.get(name) != want:
+        sys.exit(f"{path}: {ind['id']}: {headline.get(name)}, the API says {want}")
+    hidden += r["status"] == "suppressed"
+    n += 1
+    if first is None:
+        first = ind
+        # the comparisons of the first crime: each of the API's
+        got = table(tables[1])
+        want = [[r["period"], cell(r, "count", 0), r["baseline"], cell(r, "baseline_count", 0)]
+                + change(r) for r in mine]
+        if [g[1:] for g in got] != want:
+            sys.exit(f"{path}: comparisons {got}, the API says {want}")
+        hidden += sum(r["status"] == "suppressed" for r in mine)
+        # the units that changed most: the API's ranking, first five
+        units = sorted((r for r in rows if r["section"] == "unit" and r["rank"] and r["rank"] <= 5),
+                       key=lambda r: r["rank"])
+        got = table(tables[2])
+        want = [[r["territory_name"], cell(r, "count", 0), cell(r, "rate", 1),
+                 cell(r, "baseline_count", 0), cell(r, "baseline_rate", 1)] + change(r)
+                for r in units]
+        if got != want:
+            sys.exit(f"{path}: units {got}, the API says {want}")
+        hidden += sum(r["status"] == "suppressed" for r in units)
+if n < len(inds) // 2 or len(headline) != n:
+    sys.exit(f"{path}: {n} crimes checked, {len(headline)} in the table")
+print(path, "situation ok", n, "crimes", hidden, "suppressed")
+print(hidden, file=open(path + ".sitsupp", "w"))
+EOF4
+start_server "$O" --query-rate 0
+sub() { # PERIOD ANALYSIS-PERIOD YTD LANG
+	H="$T/sub-$4-$3.html"
+	expect_status 0 "$OBSERVA" report -d "$O" --territory SLV --period "$1" --lang "$4" -o "$H"
+	python3 "$T/sit.py" "$H" "$4" SLV "$2" "$3" "$B" "$O/catalog/indicators.csv" ||
+		fail "$1: not the API's numbers"
+}
+sub 2024-09 2024-09 0 es
+sub ytd:2024-09-30 2024-09 1 en
+awk '{ n += $1 } END { exit !(n > 0) }' "$T"/sub-*.sitsupp || fail "no suppressed figure"
+expect_grep "$T/sub-es-0.html" "Boletín de seguridad ciudadana: El Salvador, 2024-09"
+expect_grep "$T/sub-es-0.html" "salen de los registros del observatorio (instantánea del"
+expect_grep "$T/sub-es-0.html" "Las cifras anuales salen de la publicación v1."
+expect_grep "$T/sub-en-1.html" "Year to date against the previous year to date"
+expect_grep "$T/sub-en-1.html" "Yearly figures come from release v1."
+# a quarter as a PDF: the same writer
+expect_status 0 "$OBSERVA" --lang en report -d "$O" --territory SLV06 --period 2024-Q3 \
+	-o "$T/sub-q.pdf"
+pdftotext -layout "$T/sub-q.pdf" "$T/sub-q.txt" || fail "pdftotext of a quarter"
+expect_grep "$T/sub-q.txt" "2024-Q3"
+expect_grep "$T/sub-q.txt" "Headline numbers"
+# refused, nothing left: a year to date not at a month's end, a month to come
+expect_status 2 "$OBSERVA" report -d "$O" --territory SLV --period ytd:2024-09-15 -o "$T/q.html"
+expect_grep "$T/err" "--period «ytd:2024-09-15»: lo que va del año se cuenta en meses enteros"
+[ ! -e "$T/q.html" ] || fail "a refused bulletin left its file"
+expect_status 2 "$OBSERVA" --lang en report -d "$O" --territory SLV --period 2099-01 \
+	-o "$T/q.html"
+[ ! -e "$T/q.html" ] || fail "a refused bulletin left its file"
 expect_status 2 "$OBSERVA" report -d "$O" --territory SLV --period 2024 --format docx
 expect_grep "$T/err" "docx"
 expect_status 2 "$OBSERVA" report -d "$O" --territory SLV
