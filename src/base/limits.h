@@ -298,6 +298,17 @@
 #define OB_LOGIN_WINDOW 900
 #define OB_LOGIN_TRACKED 4096
 
+/* The portal's restricted area (src/http/portal_auth.c, portal_admin.c): a
+ * session's idle lifetime in seconds (its absolute lifetime is the login
+ * session's, OB_SESSION_SECONDS), sessions held in memory at once (when
+ * full, the one idle longest is closed), the deliveries the logbook page
+ * shows (the latest), and the rejected rows and the warnings a delivery's
+ * page shows (each). */
+#define OB_PORTAL_IDLE_SECONDS (30 * 60)
+#define OB_PORTAL_SESSIONS 1024
+#define OB_PORTAL_LOGBOOK_ROWS 200
+#define OB_PORTAL_QUARANTINE_ROWS 500
+
 /* Longest detail text of one audit log entry. */
 #define OB_MAX_AUDIT_DETAIL (16 * 1024)
 

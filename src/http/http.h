@@ -46,6 +46,10 @@
 #include "store/store.h"
 
 
+/* The cookie of a signed-in browser (http/portal_auth.c): a deferred request
+ * that carries it may write (the audit log) and takes the write lock. */
+#define OB_HTTP_SESSION_COOKIE "obs_session"
+
 struct ob_http_request {
 	const char *method;        /* "GET", "HEAD", "POST"... */
 	const char *target;        /* path and query as received, e.g. "/api/v1/x?a=%C3%B1" */
@@ -60,6 +64,10 @@ struct ob_http_request {
 	bool may_defer;            /* long work may be deferred (see above) */
 	const char *if_none_match; /* If-None-Match header, or NULL */
 	const char *range;         /* Range header, or NULL */
+	const char *cookie;        /* Cookie header, or NULL (the portal's session,
+	                            * OB_HTTP_SESSION_COOKIE) */
+	bool secure;               /* came over TLS: from a trusted proxy that said
+	                            * X-Forwarded-Proto: https (serve speaks no TLS) */
 };
 
 struct ob_http_header {

@@ -59,6 +59,11 @@ static const struct {
 	{ OB_PAGE_MAPS, "mapas", "maps" },
 	{ OB_PAGE_INDEX, "indice", "index" },
 	{ OB_PAGE_SITUATION, "situacion", "situation" },
+	{ OB_PAGE_SIGNIN, "acceso", "sign-in" },
+	{ OB_PAGE_SIGNOUT, "salir", "sign-out" },
+	{ OB_PAGE_ADMIN, "gestion", "admin" },
+	{ OB_PAGE_LOGBOOK, "gestion/bitacora", "admin/logbook" },
+	{ OB_PAGE_QUARANTINE, "gestion/cuarentena", "admin/quarantine" },
 };
 
 void ob_page_path(struct ob_buf *u, enum ob_page_kind kind, const char *arg, enum ob_lang lang)
@@ -159,6 +164,7 @@ void ob_page_begin(struct ob_page *pg, const char *title)
 		OB_HTML_LIT(b, " hreflang=\"es\" lang=\"es\">Español</a>\n");
 	else
 		OB_HTML_LIT(b, " hreflang=\"en\" lang=\"en\">English</a>\n");
+	ob_page_session_header(pg);
 	OB_HTML_LIT(b, "</header>\n<main id=\"main\">\n");
 	if (ob_buf_failed(&u))
 		b->failed = true;
@@ -494,6 +500,60 @@ static bool asset(struct ob_http_call *c, const char *seg)
 
 /* ---- dispatch ---- */
 
+/* The restricted area's pages (sign-in, sign-out, /es/gestion/...,
+ * /en/admin/...): true when t is one of them and it has been answered.
+ * They carry a session and may write (the audit log, a sign-in): they run
+ * on a worker, which holds the store's write lock for them. */
+static bool restricted(struct ob_page *pg)
+{
+	struct ob_http_call *c = pg->c;
+	const struct ob_http_target *t = &c->target;
+	const char *method = c->req->method ? c->req->method : "";
+	bool en = pg->lang == OB_LANG_EN, post = !strcmp(method, "POST");
+	bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+	const char *allow = "GET, HEAD";
+
+	if (t->nseg < 2 || (strcmp(t->seg[0], "es") && strcmp(t->seg[0], "en")))
+		return false;
+	if (t->nseg == 2 && !strcmp(t->seg[1], en ? "sign-in" : "acceso")) {
+		pg->kind = OB_PAGE_SIGNIN;
+		allow = "GET, HEAD, POST";
+	} else if (t->nseg == 2 && !strcmp(t->seg[1], en ? "sign-out" : "salir")) {
+		pg->kind = OB_PAGE_SIGNOUT;
+		allow = "POST";
+	} else if (t->nseg == 2 && !strcmp(t->seg[1], en ? "admin" : "gestion"))
+		pg->kind = OB_PAGE_ADMIN;
+	else if (t->nseg == 3 && !strcmp(t->seg[1], en ? "admin" : "gestion") &&
+	         !strcmp(t->seg[2], en ? "logbook" : "bitacora"))
+		pg->kind = OB_PAGE_LOGBOOK;
+	else if (t->nseg == 3 && !strcmp(t->seg[1], en ? "admin" : "gestion") &&
+	         !strcmp(t->seg[2], en ? "quarantine" : "cuarentena"))
+		pg->kind = OB_PAGE_QUARANTINE;
+	else
+		return false;
+	ob_page_private(pg);
+	if (!(get && pg->kind != OB_PAGE_SIGNOUT) &&
+	    !(post && (pg->kind == OB_PAGE_SIGNIN || pg->kind == OB_PAGE_SIGNOUT))) {
+		c->res->status = 405;
+		c->res->content_type = "text/plain; charset=utf-8";
+		ob_buf_putf(pg->b, "405: %s\n", allow);
+		ob_http_header_add(c->res, "Allow", "%s", allow);
+		return true;
+	}
+	if (ob_http_defer(c, false))
+		return true;
+	ob_page_session_load(pg);
+	switch (pg->kind) {
+	case OB_PAGE_SIGNIN: ob_page_signin(pg); break;
+	case OB_PAGE_SIGNOUT: ob_page_signout(pg); break;
+	case OB_PAGE_ADMIN: ob_page_admin(pg); break;
+	case OB_PAGE_LOGBOOK: ob_page_logbook(pg); break;
+	case OB_PAGE_QUARANTINE: ob_page_quarantine(pg); break;
+	default: ob_page_not_found(pg); break;
+	}
+	return true;
+}
+
 void ob_portal_handle(struct ob_http_call *c)
 {
 	const struct ob_http_target *t = &c->target;
@@ -506,12 +566,20 @@ void ob_portal_handle(struct ob_http_call *c)
 	pg.lang = t->nseg && !strcmp(t->seg[0], "en") ? OB_LANG_EN : OB_LANG_ES;
 	ob_buf_reset(pg.b);
 	c->res->status = 200;
+	if (restricted(&pg)) /* the restricted area (portal_auth.c) */
+		return;
 	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
 		c->res->status = 405;
 		c->res->content_type = "text/plain; charset=utf-8";
 		ob_buf_puts(pg.b, "405: GET, HEAD\n");
 		ob_http_header_add(c->res, "Allow", "GET, HEAD");
 		return;
+	}
+	if (c->req->cookie) {
+		/* the page names who is signed in: for this browser only */
+		ob_page_session_load(&pg);
+		if (pg.signed_in)
+			ob_page_private(&pg);
 	}
 	if (t->nseg == 0) {
 		/* the home, in Spanish first */

@@ -12,6 +12,7 @@
 #ifndef OB_HTTP_PORTAL_H
 #define OB_HTTP_PORTAL_H
 
+#include "accounts/accounts.h"
 #include "base/lang.h"
 #include "http/html.h"
 #include "http/internal.h"
@@ -24,6 +25,11 @@ enum ob_page_kind {
 	OB_PAGE_MAPS,          /* choropleths of the indicators */
 	OB_PAGE_INDEX,         /* the prioritization index */
 	OB_PAGE_SITUATION,     /* situational analysis (portal_situation.c) */
+	OB_PAGE_SIGNIN,        /* the restricted area's sign-in (portal_auth.c) */
+	OB_PAGE_SIGNOUT,       /* its sign-out (POST only) */
+	OB_PAGE_ADMIN,         /* the restricted area's first page (portal_admin.c) */
+	OB_PAGE_LOGBOOK,       /* the logbook of deliveries */
+	OB_PAGE_QUARANTINE,    /* a delivery's rejected rows and warnings */
 	OB_PAGE_NOT_FOUND,
 };
 
@@ -33,6 +39,10 @@ struct ob_page {
 	enum ob_lang lang;
 	enum ob_page_kind kind;
 	const char *arg;           /* the path value of the page, or NULL */
+	/* the restricted area's session (portal_auth.c): the public when none */
+	bool signed_in;
+	struct ob_principal who;
+	char csrf[48];             /* the session's CSRF token */
 };
 
 /* The text of the page's language (both strings are the program's). */
@@ -131,5 +141,39 @@ struct ob_snapshot;
 void ob_page_alerts_table(struct ob_page *pg, const struct ob_snapshot *snap,
                           const struct ob_alerts *a, const struct ob_sdc_config *cfg,
                           long top, size_t max);
+
+/* ---- the restricted area (portal_auth.c, portal_admin.c) ----
+ *
+ * Pages of the area are never linked from a public page, never cached
+ * (Cache-Control: no-store), and each requires a role as the API's routes
+ * do: ob_page_require() answers a browser without a session with a 303 to
+ * the sign-in form (coming back to the page afterwards), a role that may
+ * not with a 403 page written to the audit log. Every POST carries the
+ * session's CSRF token (ob_page_csrf_field), checked by ob_page_csrf_ok. */
+
+/* Read the request's session cookie into pg (signed_in, who, csrf). */
+void ob_page_session_load(struct ob_page *pg);
+/* The signed-in account and the sign-out button (in ob_page_begin). */
+void ob_page_session_header(struct ob_page *pg);
+/* Does pg's session have a role that allows need? If not, the answer (303
+ * or 403) is written and false returned. */
+bool ob_page_require(struct ob_page *pg, enum ob_role need);
+/* A 403 page, with the refusal in the audit log (detail: a short text). */
+void ob_page_refuse(struct ob_page *pg, const char *detail);
+/* Cache-Control: no-store, unless the page set its own. */
+void ob_page_private(struct ob_page *pg);
+/* A POST's form (application/x-www-form-urlencoded) into form, whose
+ * values are read with ob_http_param; release it with ob_page_form_release
+ * (which wipes it). OB_EPARSE for another type or a malformed body,
+ * OB_ETOOBIG for a body over OB_HTTP_MAX_URI. */
+ob_err ob_page_form(struct ob_page *pg, struct ob_http_target *form);
+void ob_page_form_release(struct ob_http_target *form);
+bool ob_page_csrf_ok(const struct ob_page *pg, const struct ob_http_target *form);
+void ob_page_csrf_field(struct ob_page *pg);
+void ob_page_signin(struct ob_page *pg);   /* GET and POST */
+void ob_page_signout(struct ob_page *pg);  /* POST */
+void ob_page_admin(struct ob_page *pg);    /* portal_admin.c */
+void ob_page_logbook(struct ob_page *pg);
+void ob_page_quarantine(struct ob_page *pg);
 
 #endif

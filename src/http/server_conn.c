@@ -276,6 +276,31 @@ void server_client_address(struct server *srv, struct MHD_Connection *con, char 
 	}
 }
 
+bool server_forwarded_https(struct server *srv, struct MHD_Connection *con)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	const char *proto;
+	char peer[INET6_ADDRSTRLEN + 1] = "";
+
+	if (!sa || !srv->nproxies)
+		return false;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, peer,
+		          (socklen_t)sizeof(peer));
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, peer,
+		          (socklen_t)sizeof(peer));
+	for (size_t i = 0; i < srv->nproxies; i++) {
+		if (strcmp(peer, srv->proxies[i]))
+			continue;
+		proto = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-Forwarded-Proto");
+		return proto && !strcasecmp(proto, "https");
+	}
+	return false;
+}
+
 /* ---- the length headers ---- */
 
 struct lengths {

@@ -119,6 +119,9 @@ enum MHD_Result server_answer_error(struct MHD_Connection *con, int status, cons
 enum MHD_Result server_refuse(struct MHD_Connection *con, int status, const char *es,
                               const char *en);
 bool server_normal_address(const char *s, size_t n, char *out, size_t size);
+/* Did the request come from a trusted proxy that says, in
+ * X-Forwarded-Proto, that its client spoke https? */
+bool server_forwarded_https(struct server *srv, struct MHD_Connection *con);
 void server_client_address(struct server *srv, struct MHD_Connection *con, char *out,
                            size_t size);
 bool server_ambiguous_length(struct MHD_Connection *con, const char *version);

@@ -56,7 +56,8 @@ static void stopped_answer(struct conn *c, int cancel)
 static void run_job(struct server *srv, struct conn *c)
 {
 	bool writer = (strcmp(c->method, "GET") && strcmp(c->method, "HEAD")) ||
-	              c->req.authorization;
+	              c->req.authorization ||
+	              (c->req.cookie && strstr(c->req.cookie, OB_HTTP_SESSION_COOKIE "="));
 	int cancel;
 
 	ob_http_response_init(&c->res);
@@ -264,6 +265,8 @@ enum MHD_Result server_access_cb(void *cls, struct MHD_Connection *con, const ch
 	c->req.if_none_match = MHD_lookup_connection_value(con, MHD_HEADER_KIND,
 	                                                   MHD_HTTP_HEADER_IF_NONE_MATCH);
 	c->req.range = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_RANGE);
+	c->req.cookie = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+	c->req.secure = server_forwarded_https(srv, con);
 	c->req.remote = c->addr;
 	c->req.body = c->body.ptr;
 	c->req.body_len = c->body.len;

@@ -1,0 +1,367 @@
+/* portal_admin.c - the analysts' pages of the portal's restricted area
+ * (/es/gestion/..., /en/admin/...): the area's first page, the logbook of
+ * deliveries, a delivery's rejected rows and warnings. Each one requires
+ * the role of the API route that reads the same records (GET
+ * /api/v1/logbook, /quarantine, /warnings: steward), and a page that shows
+ * records the API audits writes the same audit entry before any of it
+ * leaves (store/audit.h, ob_audit_disclose). See portal.h. */
+#include "http/portal.h"
+
+#include "base/log.h"
+#include "store/audit.h"
+
+static void link_item(struct ob_page *pg, enum ob_page_kind kind, const char *label,
+                      const char *what)
+{
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+
+	ob_page_path(&u, kind, NULL, pg->lang);
+	OB_HTML_LIT(pg->b, "<li><a");
+	OB_HTML_ATTR(pg->b, "href", u.ptr);
+	OB_HTML_LIT(pg->b, ">");
+	ob_html_text(pg->b, label);
+	OB_HTML_LIT(pg->b, "</a>: ");
+	ob_html_text(pg->b, what);
+	OB_HTML_LIT(pg->b, "</li>\n");
+	if (ob_buf_failed(&u))
+		pg->b->failed = true;
+	ob_buf_release(&u);
+}
+
+void ob_page_admin(struct ob_page *pg)
+{
+	struct ob_buf *b = pg->b;
+	bool any = false;
+
+	if (!pg->signed_in) {
+		/* any account may see what its role reaches: here, the sign-in */
+		ob_page_require(pg, OB_ROLE_ANALYST);
+		return;
+	}
+	ob_page_begin(pg, OB_L(pg, "Gestión", "Administration"));
+	OB_HTML_LIT(b, "<h1>");
+	ob_html_text(b, OB_L(pg, "Gestión del observatorio", "The observatory's administration"));
+	OB_HTML_LIT(b, "</h1>\n<p>");
+	OB_HTML_TEXTF(b, "%s %s, %s «%s».", OB_L(pg, "Ha entrado como", "Signed in as"),
+	              pg->who.name, OB_L(pg, "con el rol", "with the role"),
+	              ob_role_name(pg->who.role));
+	OB_HTML_LIT(b, "</p>\n<ul class=\"admin\">\n");
+	if (ob_role_allows(pg->who.role, OB_ROLE_STEWARD)) {
+		link_item(pg, OB_PAGE_LOGBOOK, OB_L(pg, "Bitácora de entregas", "Logbook of deliveries"),
+		          OB_L(pg, "archivos recibidos de cada institución, con sus filas aceptadas, "
+		                   "rechazadas y con avisos (cada consulta se audita)",
+		               "files received from each institution, with their accepted, rejected "
+		               "and warned rows (every view is audited)"));
+		any = true;
+	}
+	OB_HTML_LIT(b, "</ul>\n");
+	if (!any) {
+		OB_HTML_LIT(b, "<p>");
+		ob_html_text(b, OB_L(pg, "Su rol no da acceso a ninguna página de gestión.",
+		                     "Your role gives access to no administration page."));
+		OB_HTML_LIT(b, "</p>\n");
+	}
+	ob_page_end(pg);
+}
+
+/* The answer when the audit entry cannot be written: nothing of the
+ * records, and why (the purpose the observatory requires, asked in a form). */
+static void audit_refused(struct ob_page *pg, bool need_purpose)
+{
+	struct ob_buf *b = pg->b;
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+
+	pg->c->res->status = need_purpose ? 400 : 500;
+	ob_page_begin(pg, OB_L(pg, "Bitácora de entregas", "Logbook of deliveries"));
+	OB_HTML_LIT(b, "<h1>");
+	ob_html_text(b, OB_L(pg, "Bitácora de entregas", "Logbook of deliveries"));
+	OB_HTML_LIT(b, "</h1>\n<p class=\"error\" role=\"alert\">");
+	if (!need_purpose) {
+		ob_html_text(b, OB_L(pg, "No se pudo registrar la consulta en la bitácora de "
+		                         "auditoría; no se muestran datos sin registro.",
+		                     "The view could not be written to the audit log; no data is "
+		                     "shown without it."));
+		OB_HTML_LIT(b, "</p>\n");
+		ob_page_end(pg);
+		ob_buf_release(&u);
+		return;
+	}
+	ob_html_text(b, OB_L(pg, "La configuración del observatorio pide a su rol que diga para "
+	                         "qué consulta estos datos; queda en la bitácora de auditoría.",
+	                     "The observatory requires your role to state why you read these "
+	                     "data; it is kept in the audit log."));
+	OB_HTML_LIT(b, "</p>\n<form method=\"get\"");
+	ob_page_path(&u, pg->kind, NULL, pg->lang);
+	OB_HTML_ATTR(b, "action", u.ptr);
+	OB_HTML_LIT(b, "><p><label for=\"purpose\">");
+	ob_html_text(b, OB_L(pg, "Finalidad", "Purpose"));
+	OB_HTML_LIT(b, "</label> <input id=\"purpose\" name=\"purpose\" required minlength=\"3\"> "
+	               "<button type=\"submit\">");
+	ob_html_text(b, OB_L(pg, "Ver", "Show"));
+	OB_HTML_LIT(b, "</button></p></form>\n");
+	if (ob_buf_failed(&u))
+		b->failed = true;
+	ob_buf_release(&u);
+	ob_page_end(pg);
+}
+
+/* Write the audit entry of a page showing `records` of object; false when
+ * it could not be written (the page then says why, and shows nothing). */
+static bool audit_view(struct ob_page *pg, const char *object, const char *query,
+                       long long records)
+{
+	struct ob_http_call *c = pg->c;
+	const char *purpose = ob_http_param(&c->target, "purpose");
+	struct ob_disclosure x;
+	struct ob_diag d;
+	char to[96];
+	ob_err e;
+
+	snprintf(to, sizeof(to), "portal %.64s", c->req->remote ? c->req->remote : "?");
+	memset(&x, 0, sizeof(x));
+	x.actor = pg->who.name;
+	x.role = ob_role_name(pg->who.role);
+	x.action = "read";
+	x.object = object;
+	x.query = query;
+	x.purpose = purpose && *purpose ? purpose : NULL;
+	x.to = to;
+	x.records = records;
+	ob_diag_clear(&d);
+	if (x.purpose && ob_audit_purpose_check(x.purpose, &d)) {
+		audit_refused(pg, true);
+		return false;
+	}
+	e = ob_audit_disclose(c->ctx->store, &x, NULL, &d);
+	if (e) {
+		if (e != OB_EUSAGE)
+			OB_ERROR("portal: no se pudo escribir la auditoría: %s",
+			         "portal: could not write the audit log: %s", d.message);
+		audit_refused(pg, e == OB_EUSAGE);
+		return false;
+	}
+	return true;
+}
+
+static void cell_text(struct ob_buf *b, sqlite3_stmt *st, int i)
+{
+	OB_HTML_LIT(b, "<td>");
+	ob_html_text(b, (const char *)sqlite3_column_text(st, i));
+	OB_HTML_LIT(b, "</td>");
+}
+
+static void cell_num(struct ob_page *pg, sqlite3_stmt *st, int i)
+{
+	OB_HTML_LIT(pg->b, "<td class=\"num\">");
+	if (sqlite3_column_type(st, i) != SQLITE_NULL)
+		ob_page_num(pg, (double)sqlite3_column_int64(st, i), 0);
+	OB_HTML_LIT(pg->b, "</td>");
+}
+
+/* A delivery's number, linked to its rejected rows and warnings. */
+static void delivery_link(struct ob_page *pg, long long id)
+{
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	char v[24];
+
+	snprintf(v, sizeof(v), "%lld", id);
+	ob_page_path(&u, OB_PAGE_QUARANTINE, NULL, pg->lang);
+	ob_html_url_param(&u, "submission", v);
+	OB_HTML_LIT(pg->b, "<td class=\"num\"><a");
+	OB_HTML_ATTR(pg->b, "href", u.ptr);
+	OB_HTML_LIT(pg->b, ">");
+	ob_html_text(pg->b, v);
+	OB_HTML_LIT(pg->b, "</a></td>");
+	if (ob_buf_failed(&u))
+		pg->b->failed = true;
+	ob_buf_release(&u);
+}
+
+void ob_page_logbook(struct ob_page *pg)
+{
+	static const char *const head_es[] = { "Entrega", "Fuente", "Archivo", "Periodo",
+		"Leídas", "Aceptadas", "Rechazadas", "Con avisos", "Recibida", "Reemplazada por" };
+	static const char *const head_en[] = { "Delivery", "Source", "File", "Period",
+		"Read", "Accepted", "Rejected", "Warned", "Received", "Superseded by" };
+	struct ob_buf *b = pg->b;
+	struct ob_diag d;
+	sqlite3_stmt *st = NULL;
+	long long total = 0, shown = 0;
+	char query[64];
+	int rc;
+
+	if (!ob_page_require(pg, OB_ROLE_STEWARD))
+		return;
+	ob_diag_clear(&d);
+	if (ob_store_prepare(pg->c->ctx->store, "SELECT count(*) FROM submission", &st, &d))
+		goto store_failed;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		total = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (ob_store_prepare(pg->c->ctx->store,
+	                     "SELECT id, source, file_name, coalesce(period, period_from || '..' ||"
+	                     " period_to), rows_read, accepted, rejected, warned, ingested_at,"
+	                     " superseded_by FROM submission ORDER BY id DESC LIMIT ?1",
+	                     &st, &d))
+		goto store_failed;
+	sqlite3_bind_int(st, 1, OB_PORTAL_LOGBOOK_ROWS);
+	ob_page_begin(pg, OB_L(pg, "Bitácora de entregas", "Logbook of deliveries"));
+	OB_HTML_LIT(b, "<h1>");
+	ob_html_text(b, OB_L(pg, "Bitácora de entregas", "Logbook of deliveries"));
+	OB_HTML_LIT(b, "</h1>\n<p>");
+	OB_HTML_TEXTF(b, "%s %lld %s %d %s",
+	              OB_L(pg, "El observatorio ha recibido", "The observatory has received"),
+	              total, OB_L(pg, "entregas; se muestran las", "deliveries; shown are the"),
+	              OB_PORTAL_LOGBOOK_ROWS,
+	              OB_L(pg, "últimas (todas: observa log, GET /api/v1/logbook).",
+	                   "latest (all of them: observa log, GET /api/v1/logbook)."));
+	OB_HTML_LIT(b, "</p>\n<div class=\"table-wrap\"><table class=\"data\">\n<caption>");
+	ob_html_text(b, OB_L(pg, "Entregas, la más reciente primero", "Deliveries, latest first"));
+	OB_HTML_LIT(b, "</caption>\n<thead><tr>");
+	for (size_t i = 0; i < OB_ARRAY_SIZE(head_es); i++) {
+		OB_HTML_LIT(b, "<th scope=\"col\">");
+		ob_html_text(b, OB_L(pg, head_es[i], head_en[i]));
+		OB_HTML_LIT(b, "</th>");
+	}
+	OB_HTML_LIT(b, "</tr></thead>\n<tbody>\n");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		OB_HTML_LIT(b, "<tr>");
+		if (sqlite3_column_int64(st, 6) + sqlite3_column_int64(st, 7) > 0)
+			delivery_link(pg, sqlite3_column_int64(st, 0));
+		else
+			cell_num(pg, st, 0);
+		cell_text(b, st, 1);
+		cell_text(b, st, 2);
+		cell_text(b, st, 3);
+		for (int i = 4; i < 8; i++)
+			cell_num(pg, st, i);
+		cell_text(b, st, 8);
+		cell_num(pg, st, 9);
+		OB_HTML_LIT(b, "</tr>\n");
+		shown++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto store_failed_page;
+	OB_HTML_LIT(b, "</tbody>\n</table></div>\n");
+	snprintf(query, sizeof(query), "portal latest=%d", OB_PORTAL_LOGBOOK_ROWS);
+	/* the entry is written before a byte of the page leaves */
+	if (!audit_view(pg, "submission", query, shown))
+		return;
+	ob_page_end(pg);
+	return;
+store_failed_page:
+	ob_buf_reset(b);
+store_failed:
+	OB_WARN("portal: bitácora: %s", "portal: logbook: %s", d.message);
+	pg->c->res->status = 503;
+	ob_page_begin(pg, OB_L(pg, "Bitácora de entregas", "Logbook of deliveries"));
+	OB_HTML_LIT(b, "<h1>");
+	ob_html_text(b, OB_L(pg, "Bitácora de entregas", "Logbook of deliveries"));
+	OB_HTML_LIT(b, "</h1>\n<p>");
+	ob_html_text(b, OB_L(pg, "El almacén no respondió; inténtelo de nuevo.",
+	                     "The store did not answer; try again."));
+	OB_HTML_LIT(b, "</p>\n");
+	ob_page_end(pg);
+}
+
+/* One table of a delivery's rows from quarantine or warning (sql: line,
+ * column, field, value, reason[, raw] of ?1, at most ?2); the number of
+ * rows shown in *shown. False when the store failed. */
+static bool rows_table(struct ob_page *pg, const char *sql, long long submission, bool raw,
+                       const char *caption, long long *shown)
+{
+	static const char *const head_es[] = { "Línea", "Columna", "Campo", "Valor", "Motivo",
+		                               "Fila original" };
+	static const char *const head_en[] = { "Line", "Column", "Field", "Value", "Reason",
+		                               "Original row" };
+	struct ob_buf *b = pg->b;
+	sqlite3_stmt *st;
+	struct ob_diag d;
+	size_t ncol = raw ? 6 : 5;
+	int rc;
+
+	*shown = 0;
+	ob_diag_clear(&d);
+	if (ob_store_prepare(pg->c->ctx->store, sql, &st, &d))
+		return false;
+	sqlite3_bind_int64(st, 1, submission);
+	sqlite3_bind_int(st, 2, OB_PORTAL_QUARANTINE_ROWS);
+	OB_HTML_LIT(b, "<div class=\"table-wrap\"><table class=\"data\">\n<caption>");
+	ob_html_text(b, caption);
+	OB_HTML_LIT(b, "</caption>\n<thead><tr>");
+	for (size_t i = 0; i < ncol; i++) {
+		OB_HTML_LIT(b, "<th scope=\"col\">");
+		ob_html_text(b, OB_L(pg, head_es[i], head_en[i]));
+		OB_HTML_LIT(b, "</th>");
+	}
+	OB_HTML_LIT(b, "</tr></thead>\n<tbody>\n");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		OB_HTML_LIT(b, "<tr>");
+		cell_num(pg, st, 0);
+		cell_num(pg, st, 1);
+		for (int i = 2; i < (int)ncol; i++)
+			cell_text(b, st, i);
+		OB_HTML_LIT(b, "</tr>\n");
+		(*shown)++;
+	}
+	sqlite3_finalize(st);
+	OB_HTML_LIT(b, "</tbody>\n</table></div>\n");
+	return rc == SQLITE_DONE;
+}
+
+void ob_page_quarantine(struct ob_page *pg)
+{
+	struct ob_buf *b = pg->b;
+	long long id = 0, nq = 0, nw = 0;
+	char query[64];
+
+	if (!ob_page_require(pg, OB_ROLE_STEWARD))
+		return;
+	if (!ob_page_plain_int(ob_http_param(&pg->c->target, "submission"), 1, 999999999, &id)) {
+		ob_page_not_found(pg);
+		return;
+	}
+	ob_page_begin(pg, OB_L(pg, "Filas rechazadas y avisos", "Rejected rows and warnings"));
+	OB_HTML_LIT(b, "<h1>");
+	OB_HTML_TEXTF(b, "%s %lld", OB_L(pg, "Filas rechazadas y avisos de la entrega",
+	                                 "Rejected rows and warnings of delivery"), id);
+	OB_HTML_LIT(b, "</h1>\n<p>");
+	OB_HTML_TEXTF(b, "%s %d %s", OB_L(pg, "Hasta", "Up to"), OB_PORTAL_QUARANTINE_ROWS,
+	              OB_L(pg, "filas de cada tabla (todas: observa quarantine, GET "
+	                       "/api/v1/quarantine y /api/v1/warnings).",
+	                   "rows of each table (all of them: observa quarantine, GET "
+	                   "/api/v1/quarantine and /api/v1/warnings)."));
+	OB_HTML_LIT(b, "</p>\n<h2>");
+	ob_html_text(b, OB_L(pg, "Filas rechazadas", "Rejected rows"));
+	OB_HTML_LIT(b, "</h2>\n");
+	if (!rows_table(pg, "SELECT line, column, field, value, reason, raw FROM quarantine"
+	                    " WHERE submission = ?1 ORDER BY id LIMIT ?2",
+	                id, true, OB_L(pg, "Filas rechazadas, con su motivo y la fila original",
+	                               "Rejected rows, with the reason and the original row"),
+	                &nq))
+		goto store_failed;
+	OB_HTML_LIT(b, "<h2>");
+	ob_html_text(b, OB_L(pg, "Avisos de filas aceptadas", "Warnings of accepted rows"));
+	OB_HTML_LIT(b, "</h2>\n");
+	if (!rows_table(pg, "SELECT line, column, field, value, reason FROM warning"
+	                    " WHERE submission = ?1 ORDER BY id LIMIT ?2",
+	                id, false, OB_L(pg, "Avisos, con su motivo", "Warnings, with the reason"),
+	                &nw))
+		goto store_failed;
+	/* both entries are written before a byte of the page leaves */
+	snprintf(query, sizeof(query), "portal submission=%lld", id);
+	if (!audit_view(pg, "quarantine", query, nq) || !audit_view(pg, "warning", query, nw))
+		return;
+	ob_page_end(pg);
+	return;
+store_failed:
+	ob_buf_reset(b);
+	pg->c->res->status = 503;
+	ob_page_begin(pg, OB_L(pg, "Filas rechazadas y avisos", "Rejected rows and warnings"));
+	OB_HTML_LIT(b, "<p>");
+	ob_html_text(b, OB_L(pg, "El almacén no respondió; inténtelo de nuevo.",
+	                     "The store did not answer; try again."));
+	OB_HTML_LIT(b, "</p>\n");
+	ob_page_end(pg);
+}
