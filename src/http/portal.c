@@ -48,34 +48,51 @@ bool ob_portal_path(const struct ob_http_target *t)
 
 /* ---- pages and their paths ---- */
 
-static const struct {
+/* Every page: its kind, its path after /es/ or /en/ and the function that
+ * writes it. A page's path is its first segment ("": the home), then
+ * either nothing, a fixed second segment (sub), or a second segment that
+ * is the page's argument (takes_arg: pg->arg). One loop dispatches. */
+static const struct page_route {
 	enum ob_page_kind kind;
-	const char *es, *en; /* the segment after /es/ or /en/ ("": the home) */
-} page_paths[] = {
-	{ OB_PAGE_HOME, "", "" },
-	{ OB_PAGE_TERRITORIES, "territorios", "territories" },
-	{ OB_PAGE_TERRITORY, "territorios", "territories" },
-	{ OB_PAGE_ANALYSER, "analizador", "analyser" },
-	{ OB_PAGE_MAPS, "mapas", "maps" },
-	{ OB_PAGE_INDEX, "indice", "index" },
-	{ OB_PAGE_SITUATION, "situacion", "situation" },
+	const char *es, *en;
+	const char *sub;
+	bool takes_arg;
+	void (*fn)(struct ob_page *pg);
+} pages[] = {
+	{ OB_PAGE_HOME, "", "", NULL, false, ob_page_home },
+	{ OB_PAGE_TERRITORIES, "territorios", "territories", NULL, false, ob_page_territories },
+	{ OB_PAGE_TERRITORY, "territorios", "territories", NULL, true, ob_page_territory },
+	{ OB_PAGE_ANALYSER, "analizador", "analyser", NULL, false, ob_page_analyser },
+	{ OB_PAGE_MAPS, "mapas", "maps", NULL, false, ob_page_maps },
+	{ OB_PAGE_INDEX, "indice", "index", NULL, false, ob_page_index },
+	{ OB_PAGE_SITUATION, "situacion", "situation", NULL, false, ob_page_situation },
 };
+
+static const struct page_route *route_of(enum ob_page_kind kind)
+{
+	for (size_t i = 0; i < OB_ARRAY_SIZE(pages); i++)
+		if (pages[i].kind == kind)
+			return &pages[i];
+	return NULL;
+}
 
 void ob_page_path(struct ob_buf *u, enum ob_page_kind kind, const char *arg, enum ob_lang lang)
 {
+	const struct page_route *p = route_of(kind);
+
 	if (lang == OB_LANG_EN)
 		OB_HTML_URL_PATH(u, "/en/");
 	else
 		OB_HTML_URL_PATH(u, "/es/");
-	for (size_t i = 0; i < OB_ARRAY_SIZE(page_paths); i++) {
-		if (page_paths[i].kind != kind)
-			continue;
-		ob_buf_puts(u, lang == OB_LANG_EN ? page_paths[i].en : page_paths[i].es);
-		if (kind == OB_PAGE_TERRITORY && arg) {
-			ob_buf_putc(u, '/');
-			ob_html_url_seg(u, arg);
-		}
+	if (!p)
 		return;
+	ob_buf_puts(u, lang == OB_LANG_EN ? p->en : p->es);
+	if (p->sub) {
+		ob_buf_putc(u, '/');
+		ob_buf_puts(u, p->sub);
+	} else if (p->takes_arg && arg) {
+		ob_buf_putc(u, '/');
+		ob_html_url_seg(u, arg);
 	}
 }
 
@@ -97,7 +114,9 @@ static void other_language(struct ob_page *pg, struct ob_buf *u)
 static void nav_link(struct ob_page *pg, enum ob_page_kind kind, const char *label)
 {
 	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
-	bool here = pg->kind == kind || (kind == OB_PAGE_TERRITORIES && pg->kind == OB_PAGE_TERRITORY);
+	const struct page_route *mine = route_of(pg->kind), *link = route_of(kind);
+	/* the link of a page's section is current on all its pages */
+	bool here = mine && link && !strcmp(mine->es, link->es);
 
 	ob_page_path(&u, kind, NULL, pg->lang);
 	OB_HTML_LIT(pg->b, "<li><a");
@@ -524,46 +543,19 @@ void ob_portal_handle(struct ob_http_call *c)
 	if (t->nseg == 2 && !strcmp(t->seg[0], "assets") && asset(c, t->seg[1]))
 		return;
 	if (!strcmp(t->seg[0], "es") || !strcmp(t->seg[0], "en")) {
-		const char *list = pg.lang == OB_LANG_EN ? "territories" : "territorios";
-		if (t->nseg == 1) {
-			pg.kind = OB_PAGE_HOME;
-			ob_page_home(&pg);
-			return;
-		}
-		if (t->nseg == 2 &&
-		    !strcmp(t->seg[1], pg.lang == OB_LANG_EN ? "analyser" : "analizador")) {
-			pg.kind = OB_PAGE_ANALYSER;
-			ob_page_analyser(&pg);
-			return;
-		}
-		if (t->nseg == 2 && !strcmp(t->seg[1], pg.lang == OB_LANG_EN ? "maps" : "mapas")) {
-			pg.kind = OB_PAGE_MAPS;
-			ob_page_maps(&pg);
-			return;
-		}
-		if (t->nseg == 2 && !strcmp(t->seg[1], pg.lang == OB_LANG_EN ? "index" : "indice")) {
-			pg.kind = OB_PAGE_INDEX;
-			ob_page_index(&pg);
-			return;
-		}
-		if (t->nseg == 2 &&
-		    !strcmp(t->seg[1], pg.lang == OB_LANG_EN ? "situation" : "situacion")) {
-			pg.kind = OB_PAGE_SITUATION;
-			ob_page_situation(&pg);
-			return;
-		}
-		if (!strcmp(t->seg[1], list)) {
-			if (t->nseg == 2) {
-				pg.kind = OB_PAGE_TERRITORIES;
-				ob_page_territories(&pg);
-				return;
-			}
-			if (t->nseg == 3) {
-				pg.kind = OB_PAGE_TERRITORY;
+		for (size_t i = 0; i < OB_ARRAY_SIZE(pages); i++) {
+			const struct page_route *p = &pages[i];
+			const char *first = pg.lang == OB_LANG_EN ? p->en : p->es;
+			size_t nseg = 1 + (*first != '\0') + (p->sub || p->takes_arg);
+
+			if (t->nseg != nseg || (*first && strcmp(t->seg[1], first)) ||
+			    (p->sub && strcmp(t->seg[2], p->sub)))
+				continue;
+			pg.kind = p->kind;
+			if (p->takes_arg)
 				pg.arg = t->seg[2];
-				ob_page_territory(&pg);
-				return;
-			}
+			p->fn(&pg);
+			return;
 		}
 	}
 	ob_page_not_found(&pg);
