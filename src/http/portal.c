@@ -66,6 +66,8 @@ static const struct page_route {
 	{ OB_PAGE_MAPS, "mapas", "maps", NULL, false, ob_page_maps },
 	{ OB_PAGE_INDEX, "indice", "index", NULL, false, ob_page_index },
 	{ OB_PAGE_SITUATION, "situacion", "situation", NULL, false, ob_page_situation },
+	{ OB_PAGE_DATA, "datos", "data", NULL, false, ob_page_data },
+	{ OB_PAGE_DATA_API, "datos", "data", "api", false, ob_page_data_api },
 };
 
 static const struct page_route *route_of(enum ob_page_kind kind)
@@ -170,6 +172,7 @@ void ob_page_begin(struct ob_page *pg, const char *title)
 	nav_link(pg, OB_PAGE_MAPS, OB_L(pg, "Mapas", "Maps"));
 	nav_link(pg, OB_PAGE_INDEX, OB_L(pg, "Índice", "Index"));
 	nav_link(pg, OB_PAGE_SITUATION, OB_L(pg, "Análisis situacional", "Situational analysis"));
+	nav_link(pg, OB_PAGE_DATA, OB_L(pg, "Datos y método", "Data and method"));
 	OB_HTML_LIT(b, "</ul></nav>\n<a class=\"lang\"");
 	ob_buf_reset(&u);
 	other_language(pg, &u);
