@@ -42,6 +42,8 @@ set -- "$@" /es/mapas /en/maps \
 	"/es/mapas?indicator=domestic_violence_rate&country=GTM&level=1&method=quantile&classes=4" \
 	"/en/maps?indicator=homicide_rate&country=SLV&level=2&smooth=1" \
 	"/es/indice?preset=sv-municipal&year=2024" "/en/index?preset=sv-municipal&year=2024"
+# data and method: the release's files and the indicators, the API's documentation
+set -- "$@" /es/datos /en/data /es/datos/api /en/data/api
 # the latest alarms are judged once per snapshot, by the first page or API
 # call that asks (seconds under the sanitizers): ask before the browser's
 # page-load timeout runs
@@ -49,4 +51,4 @@ curl -sf -o /dev/null "$B/api/v1/alerts" || fail "GET /api/v1/alerts"
 (cd "$C" && node portal.mjs "$B" "$out" "$@") >"$T/browser" 2>&1 ||
 	{ cat "$T/browser" >&2; fail "the portal fails in the browser"; }
 cat "$T/browser"
-[ "$(grep -c "^screenshot " "$T/browser")" = $((2 * 28 + 4)) ] || fail "screenshots missing"
+[ "$(grep -c "^screenshot " "$T/browser")" = $((2 * 32 + 4)) ] || fail "screenshots missing"
