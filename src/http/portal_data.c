@@ -273,7 +273,7 @@ static void release_section(struct ob_page *pg, long long num, bool newest)
 	OB_HTML_TEXTF(b, "%s %s", OB_L(pg, "Archivos de la publicación", "Files of release"), id);
 	OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\">");
 	ob_html_text(b, OB_L(pg, "Archivo", "File"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"fmt\">");
 	ob_html_text(b, OB_L(pg, "Formato", "Format"));
 	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
 	ob_html_text(b, OB_L(pg, "Tamaño", "Size"));
@@ -287,7 +287,7 @@ static void release_section(struct ob_page *pg, long long num, bool newest)
 			continue;
 		OB_HTML_LIT(b, "<tr><td class=\"file\">");
 		file_link(pg, num, path, path);
-		OB_HTML_LIT(b, "</td><td>");
+		OB_HTML_LIT(b, "</td><td class=\"fmt\">");
 		ob_html_text(b, file_format(pg, path));
 		OB_HTML_LIT(b, "</td><td class=\"num\">");
 		file_size(pg, (long long)bytes);
@@ -706,8 +706,6 @@ static void operation(struct ob_page *pg, const char *path, const char *method, 
 		OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\">");
 		ob_html_text(b, OB_L(pg, "Nombre", "Name"));
 		OB_HTML_LIT(b, "</th><th scope=\"col\">");
-		ob_html_text(b, OB_L(pg, "En", "In"));
-		OB_HTML_LIT(b, "</th><th scope=\"col\">");
 		ob_html_text(b, OB_L(pg, "Tipo", "Type"));
 		OB_HTML_LIT(b, "</th><th scope=\"col\">");
 		ob_html_text(b, OB_L(pg, "Descripción", "Description"));
@@ -718,9 +716,11 @@ static void operation(struct ob_page *pg, const char *path, const char *method, 
 			OB_HTML_LIT(b, "</code>");
 			if (json_is_true(json_object_get(p, "required")))
 				OB_HTML_LIT(b, " <abbr class=\"req\" title=\"required\">*</abbr>");
-			OB_HTML_LIT(b, "</th><td>");
+			/* where it goes: "query", "path"... */
+			OB_HTML_LIT(b, "<br><span class=\"note\">");
+			ob_html_text(b, OB_L(pg, "en ", "in "));
 			ob_html_text(b, json_string_value(json_object_get(p, "in")));
-			OB_HTML_LIT(b, "</td><td>");
+			OB_HTML_LIT(b, "</span></th><td>");
 			schema_words(pg, json_object_get(p, "schema"));
 			OB_HTML_LIT(b, "</td><td>");
 			half(pg, json_string_value(json_object_get(p, "description")));

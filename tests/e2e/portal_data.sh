@@ -41,7 +41,7 @@ diff = json.load(open(sys.argv[3]))
 ids = re.findall(r'<section class="release" id="(v\d+)">', page)
 assert ids == ["v2", "v1"], ids
 v2 = page[page.index('id="v2"'):page.index('id="v1"')]
-rows = re.findall(r'<tr><td class="file"><a href="([^"]+)">([^<]+)</a></td><td>[^<]*</td>'
+rows = re.findall(r'<tr><td class="file"><a href="([^"]+)">([^<]+)</a></td><td class="fmt">[^<]*</td>'
                   r'<td class="num"><data value="(\d+)">[^<]*</data></td>'
                   r'<td><code class="hash">([0-9a-f]{64})</code></td></tr>', v2)
 got = {name: (href, int(size), sha) for href, name, size, sha in rows}
