@@ -379,8 +379,8 @@ static void rule_words(struct ob_page *pg, const char *rule)
  * grouped by rule: "rule (BLZ, CRI)". */
 static void counting_rules(struct ob_page *pg, json_t *rules)
 {
-	const char *country, *done[64];
-	size_t ndone = 0;
+	const char *country;
+	size_t i = 0;
 	json_t *r;
 
 	if (!json_object_size(rules)) {
@@ -391,15 +391,21 @@ static void counting_rules(struct ob_page *pg, json_t *rules)
 	json_object_foreach(rules, country, r) {
 		const char *rule = json_string_value(r), *c2;
 		bool seen = false, first = true;
+		size_t j = 0;
 		json_t *r2;
 
+		i++;
 		if (!rule)
 			continue;
-		for (size_t i = 0; i < ndone && !seen; i++)
-			seen = !strcmp(done[i], rule);
-		if (seen || ndone == OB_ARRAY_SIZE(done))
+		/* once per rule: at the first country that has it */
+		json_object_foreach(rules, c2, r2) {
+			const char *x = json_string_value(r2);
+			if (++j >= i)
+				break;
+			seen = seen || (x && !strcmp(x, rule));
+		}
+		if (seen)
 			continue;
-		done[ndone++] = rule;
 		OB_HTML_LIT(pg->b, "<li>");
 		rule_words(pg, rule);
 		ob_html_text(pg->b, OB_L(pg, ": ", ": "));
