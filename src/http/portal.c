@@ -48,39 +48,78 @@ bool ob_portal_path(const struct ob_http_target *t)
 
 /* ---- pages and their paths ---- */
 
-static const struct {
-	enum ob_page_kind kind;
-	const char *es, *en; /* the segment after /es/ or /en/ ("": the home) */
-} page_paths[] = {
-	{ OB_PAGE_HOME, "", "" },
-	{ OB_PAGE_TERRITORIES, "territorios", "territories" },
-	{ OB_PAGE_TERRITORY, "territorios", "territories" },
-	{ OB_PAGE_ANALYSER, "analizador", "analyser" },
-	{ OB_PAGE_MAPS, "mapas", "maps" },
-	{ OB_PAGE_INDEX, "indice", "index" },
-	{ OB_PAGE_SITUATION, "situacion", "situation" },
-	{ OB_PAGE_SIGNIN, "acceso", "sign-in" },
-	{ OB_PAGE_SIGNOUT, "salir", "sign-out" },
-	{ OB_PAGE_ADMIN, "gestion", "admin" },
-	{ OB_PAGE_LOGBOOK, "gestion/bitacora", "admin/logbook" },
-	{ OB_PAGE_QUARANTINE, "gestion/cuarentena", "admin/quarantine" },
+/* What a page answers besides GET and HEAD, and whether it is of the
+ * restricted area (portal_auth.c: a session, a worker holding the store's
+ * write lock, never cached). */
+enum {
+	PAGE_PUBLIC = 0,
+	PAGE_RESTRICTED = 1,     /* GET and HEAD */
+	PAGE_RESTRICTED_POST = 3, /* GET, HEAD and POST */
+	PAGE_POST_ONLY = 5,      /* POST alone */
 };
+
+/* Every page: its kind, its path after /es/ or /en/ and the function that
+ * writes it. A page's path is its first segment ("": the home), then
+ * either nothing, a fixed second segment (sub, in each language), or a
+ * second segment that is the page's argument (takes_arg: pg->arg). One
+ * loop dispatches. */
+static const struct page_route {
+	enum ob_page_kind kind;
+	const char *es, *en;
+	const char *sub_es, *sub_en;
+	bool takes_arg;
+	int access;
+	void (*fn)(struct ob_page *pg);
+} pages[] = {
+	{ OB_PAGE_HOME, "", "", NULL, NULL, false, PAGE_PUBLIC, ob_page_home },
+	{ OB_PAGE_TERRITORIES, "territorios", "territories", NULL, NULL, false, PAGE_PUBLIC,
+	  ob_page_territories },
+	{ OB_PAGE_TERRITORY, "territorios", "territories", NULL, NULL, true, PAGE_PUBLIC,
+	  ob_page_territory },
+	{ OB_PAGE_ANALYSER, "analizador", "analyser", NULL, NULL, false, PAGE_PUBLIC,
+	  ob_page_analyser },
+	{ OB_PAGE_MAPS, "mapas", "maps", NULL, NULL, false, PAGE_PUBLIC, ob_page_maps },
+	{ OB_PAGE_INDEX, "indice", "index", NULL, NULL, false, PAGE_PUBLIC, ob_page_index },
+	{ OB_PAGE_SITUATION, "situacion", "situation", NULL, NULL, false, PAGE_PUBLIC,
+	  ob_page_situation },
+	{ OB_PAGE_DATA, "datos", "data", NULL, NULL, false, PAGE_PUBLIC, ob_page_data },
+	{ OB_PAGE_DATA_API, "datos", "data", "api", "api", false, PAGE_PUBLIC, ob_page_data_api },
+	{ OB_PAGE_SIGNIN, "acceso", "sign-in", NULL, NULL, false, PAGE_RESTRICTED_POST,
+	  ob_page_signin },
+	{ OB_PAGE_SIGNOUT, "salir", "sign-out", NULL, NULL, false, PAGE_POST_ONLY,
+	  ob_page_signout },
+	{ OB_PAGE_ADMIN, "gestion", "admin", NULL, NULL, false, PAGE_RESTRICTED, ob_page_admin },
+	{ OB_PAGE_LOGBOOK, "gestion", "admin", "bitacora", "logbook", false, PAGE_RESTRICTED,
+	  ob_page_logbook },
+	{ OB_PAGE_QUARANTINE, "gestion", "admin", "cuarentena", "quarantine", false,
+	  PAGE_RESTRICTED, ob_page_quarantine },
+};
+
+static const struct page_route *route_of(enum ob_page_kind kind)
+{
+	for (size_t i = 0; i < OB_ARRAY_SIZE(pages); i++)
+		if (pages[i].kind == kind)
+			return &pages[i];
+	return NULL;
+}
 
 void ob_page_path(struct ob_buf *u, enum ob_page_kind kind, const char *arg, enum ob_lang lang)
 {
+	const struct page_route *p = route_of(kind);
+
 	if (lang == OB_LANG_EN)
 		OB_HTML_URL_PATH(u, "/en/");
 	else
 		OB_HTML_URL_PATH(u, "/es/");
-	for (size_t i = 0; i < OB_ARRAY_SIZE(page_paths); i++) {
-		if (page_paths[i].kind != kind)
-			continue;
-		ob_buf_puts(u, lang == OB_LANG_EN ? page_paths[i].en : page_paths[i].es);
-		if (kind == OB_PAGE_TERRITORY && arg) {
-			ob_buf_putc(u, '/');
-			ob_html_url_seg(u, arg);
-		}
+	if (!p)
 		return;
+	ob_buf_puts(u, lang == OB_LANG_EN ? p->en : p->es);
+	if (p->sub_es) {
+		ob_buf_putc(u, '/');
+		ob_buf_puts(u, lang == OB_LANG_EN ? p->sub_en : p->sub_es);
+	} else if (p->takes_arg && arg) {
+		ob_buf_putc(u, '/');
+		ob_html_url_seg(u, arg);
 	}
 }
 
@@ -102,7 +141,9 @@ static void other_language(struct ob_page *pg, struct ob_buf *u)
 static void nav_link(struct ob_page *pg, enum ob_page_kind kind, const char *label)
 {
 	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
-	bool here = pg->kind == kind || (kind == OB_PAGE_TERRITORIES && pg->kind == OB_PAGE_TERRITORY);
+	const struct page_route *mine = route_of(pg->kind), *link = route_of(kind);
+	/* the link of a page's section is current on all its pages */
+	bool here = mine && link && !strcmp(mine->es, link->es);
 
 	ob_page_path(&u, kind, NULL, pg->lang);
 	OB_HTML_LIT(pg->b, "<li><a");
@@ -156,6 +197,7 @@ void ob_page_begin(struct ob_page *pg, const char *title)
 	nav_link(pg, OB_PAGE_MAPS, OB_L(pg, "Mapas", "Maps"));
 	nav_link(pg, OB_PAGE_INDEX, OB_L(pg, "Índice", "Index"));
 	nav_link(pg, OB_PAGE_SITUATION, OB_L(pg, "Análisis situacional", "Situational analysis"));
+	nav_link(pg, OB_PAGE_DATA, OB_L(pg, "Datos y método", "Data and method"));
 	OB_HTML_LIT(b, "</ul></nav>\n<a class=\"lang\"");
 	ob_buf_reset(&u);
 	other_language(pg, &u);
@@ -500,64 +542,60 @@ static bool asset(struct ob_http_call *c, const char *seg)
 
 /* ---- dispatch ---- */
 
-/* The restricted area's pages (sign-in, sign-out, /es/gestion/...,
- * /en/admin/...): true when t is one of them and it has been answered.
- * They carry a session and may write (the audit log, a sign-in): they run
- * on a worker, which holds the store's write lock for them. */
-static bool restricted(struct ob_page *pg)
+/* The page of target t, or NULL. */
+static const struct page_route *route_match(const struct ob_http_target *t, enum ob_lang lang)
+{
+	if (t->nseg == 0 || (strcmp(t->seg[0], "es") && strcmp(t->seg[0], "en")))
+		return NULL;
+	for (size_t i = 0; i < OB_ARRAY_SIZE(pages); i++) {
+		const struct page_route *p = &pages[i];
+		const char *first = lang == OB_LANG_EN ? p->en : p->es;
+		const char *sub = lang == OB_LANG_EN ? p->sub_en : p->sub_es;
+		size_t nseg = 1 + (*first != '\0') + (sub || p->takes_arg);
+
+		if (t->nseg != nseg || (*first && strcmp(t->seg[1], first)) ||
+		    (sub && strcmp(t->seg[2], sub)))
+			continue;
+		return p;
+	}
+	return NULL;
+}
+
+/* A page of the restricted area (sign-in, sign-out, /es/gestion/...,
+ * /en/admin/...): it carries a session and may write (the audit log, a
+ * sign-in), so it runs on a worker, which holds the store's write lock
+ * for it; never cached. */
+static void restricted(struct ob_page *pg, const struct page_route *p)
 {
 	struct ob_http_call *c = pg->c;
-	const struct ob_http_target *t = &c->target;
 	const char *method = c->req->method ? c->req->method : "";
-	bool en = pg->lang == OB_LANG_EN, post = !strcmp(method, "POST");
+	bool post = !strcmp(method, "POST");
 	bool get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
-	const char *allow = "GET, HEAD";
+	const char *allow = p->access == PAGE_POST_ONLY         ? "POST"
+	                    : p->access == PAGE_RESTRICTED_POST ? "GET, HEAD, POST"
+	                                                        : "GET, HEAD";
 
-	if (t->nseg < 2 || (strcmp(t->seg[0], "es") && strcmp(t->seg[0], "en")))
-		return false;
-	if (t->nseg == 2 && !strcmp(t->seg[1], en ? "sign-in" : "acceso")) {
-		pg->kind = OB_PAGE_SIGNIN;
-		allow = "GET, HEAD, POST";
-	} else if (t->nseg == 2 && !strcmp(t->seg[1], en ? "sign-out" : "salir")) {
-		pg->kind = OB_PAGE_SIGNOUT;
-		allow = "POST";
-	} else if (t->nseg == 2 && !strcmp(t->seg[1], en ? "admin" : "gestion"))
-		pg->kind = OB_PAGE_ADMIN;
-	else if (t->nseg == 3 && !strcmp(t->seg[1], en ? "admin" : "gestion") &&
-	         !strcmp(t->seg[2], en ? "logbook" : "bitacora"))
-		pg->kind = OB_PAGE_LOGBOOK;
-	else if (t->nseg == 3 && !strcmp(t->seg[1], en ? "admin" : "gestion") &&
-	         !strcmp(t->seg[2], en ? "quarantine" : "cuarentena"))
-		pg->kind = OB_PAGE_QUARANTINE;
-	else
-		return false;
+	pg->kind = p->kind;
 	ob_page_private(pg);
-	if (!(get && pg->kind != OB_PAGE_SIGNOUT) &&
-	    !(post && (pg->kind == OB_PAGE_SIGNIN || pg->kind == OB_PAGE_SIGNOUT))) {
+	if (!(get && p->access != PAGE_POST_ONLY) &&
+	    !(post && (p->access == PAGE_RESTRICTED_POST || p->access == PAGE_POST_ONLY))) {
 		c->res->status = 405;
 		c->res->content_type = "text/plain; charset=utf-8";
 		ob_buf_putf(pg->b, "405: %s\n", allow);
 		ob_http_header_add(c->res, "Allow", "%s", allow);
-		return true;
+		return;
 	}
 	if (ob_http_defer(c, false))
-		return true;
+		return;
 	ob_page_session_load(pg);
-	switch (pg->kind) {
-	case OB_PAGE_SIGNIN: ob_page_signin(pg); break;
-	case OB_PAGE_SIGNOUT: ob_page_signout(pg); break;
-	case OB_PAGE_ADMIN: ob_page_admin(pg); break;
-	case OB_PAGE_LOGBOOK: ob_page_logbook(pg); break;
-	case OB_PAGE_QUARANTINE: ob_page_quarantine(pg); break;
-	default: ob_page_not_found(pg); break;
-	}
-	return true;
+	p->fn(pg);
 }
 
 void ob_portal_handle(struct ob_http_call *c)
 {
 	const struct ob_http_target *t = &c->target;
 	const char *method = c->req->method ? c->req->method : "";
+	const struct page_route *p;
 	struct ob_page pg;
 
 	memset(&pg, 0, sizeof(pg));
@@ -566,8 +604,11 @@ void ob_portal_handle(struct ob_http_call *c)
 	pg.lang = t->nseg && !strcmp(t->seg[0], "en") ? OB_LANG_EN : OB_LANG_ES;
 	ob_buf_reset(pg.b);
 	c->res->status = 200;
-	if (restricted(&pg)) /* the restricted area (portal_auth.c) */
+	p = route_match(t, pg.lang);
+	if (p && p->access != PAGE_PUBLIC) {
+		restricted(&pg, p); /* portal_auth.c */
 		return;
+	}
 	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
 		c->res->status = 405;
 		c->res->content_type = "text/plain; charset=utf-8";
@@ -591,48 +632,12 @@ void ob_portal_handle(struct ob_http_call *c)
 	}
 	if (t->nseg == 2 && !strcmp(t->seg[0], "assets") && asset(c, t->seg[1]))
 		return;
-	if (!strcmp(t->seg[0], "es") || !strcmp(t->seg[0], "en")) {
-		const char *list = pg.lang == OB_LANG_EN ? "territories" : "territorios";
-		if (t->nseg == 1) {
-			pg.kind = OB_PAGE_HOME;
-			ob_page_home(&pg);
-			return;
-		}
-		if (t->nseg == 2 &&
-		    !strcmp(t->seg[1], pg.lang == OB_LANG_EN ? "analyser" : "analizador")) {
-			pg.kind = OB_PAGE_ANALYSER;
-			ob_page_analyser(&pg);
-			return;
-		}
-		if (t->nseg == 2 && !strcmp(t->seg[1], pg.lang == OB_LANG_EN ? "maps" : "mapas")) {
-			pg.kind = OB_PAGE_MAPS;
-			ob_page_maps(&pg);
-			return;
-		}
-		if (t->nseg == 2 && !strcmp(t->seg[1], pg.lang == OB_LANG_EN ? "index" : "indice")) {
-			pg.kind = OB_PAGE_INDEX;
-			ob_page_index(&pg);
-			return;
-		}
-		if (t->nseg == 2 &&
-		    !strcmp(t->seg[1], pg.lang == OB_LANG_EN ? "situation" : "situacion")) {
-			pg.kind = OB_PAGE_SITUATION;
-			ob_page_situation(&pg);
-			return;
-		}
-		if (!strcmp(t->seg[1], list)) {
-			if (t->nseg == 2) {
-				pg.kind = OB_PAGE_TERRITORIES;
-				ob_page_territories(&pg);
-				return;
-			}
-			if (t->nseg == 3) {
-				pg.kind = OB_PAGE_TERRITORY;
-				pg.arg = t->seg[2];
-				ob_page_territory(&pg);
-				return;
-			}
-		}
+	if (p) {
+		pg.kind = p->kind;
+		if (p->takes_arg)
+			pg.arg = t->seg[2];
+		p->fn(&pg);
+		return;
 	}
 	ob_page_not_found(&pg);
 }

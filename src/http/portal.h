@@ -30,6 +30,8 @@ enum ob_page_kind {
 	OB_PAGE_ADMIN,         /* the restricted area's first page (portal_admin.c) */
 	OB_PAGE_LOGBOOK,       /* the logbook of deliveries */
 	OB_PAGE_QUARANTINE,    /* a delivery's rejected rows and warnings */
+	OB_PAGE_DATA,          /* data and method: releases, indicators (portal_data.c) */
+	OB_PAGE_DATA_API,      /* the API's documentation (portal_data.c) */
 	OB_PAGE_NOT_FOUND,
 };
 
@@ -127,6 +129,8 @@ void ob_page_analyser(struct ob_page *pg); /* portal_analyser.c */
 void ob_page_maps(struct ob_page *pg); /* portal_maps.c */
 void ob_page_index(struct ob_page *pg); /* portal_index.c */
 void ob_page_situation(struct ob_page *pg); /* portal_situation.c */
+void ob_page_data(struct ob_page *pg); /* portal_data.c */
+void ob_page_data_api(struct ob_page *pg); /* portal_data.c */
 /* A profile's section on the indices of the unit's country: its level,
  * rank and interval in each one the cache holds, a link to each. */
 void ob_page_index_unit(struct ob_page *pg, const char *code, const char *country);

@@ -186,9 +186,21 @@ static void headline_table(struct ob_page *pg, const struct ob_indicator *def,
 
 	OB_HTML_LIT(b, "<section class=\"headline\"");
 	OB_HTML_ATTR(b, "data-indicator", id);
-	OB_HTML_LIT(b, ">\n<h2>");
+	OB_HTML_LIT(b, ">\n<h2><a");
+	{
+		/* to the indicator's definition on the data page */
+		struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+		ob_page_path(&u, OB_PAGE_DATA, NULL, pg->lang);
+		ob_buf_putc(&u, '#');
+		ob_html_url_seg(&u, id);
+		OB_HTML_ATTR(b, "href", u.ptr);
+		if (ob_buf_failed(&u))
+			b->failed = true;
+		ob_buf_release(&u);
+	}
+	OB_HTML_LIT(b, ">");
 	ob_html_text(b, name);
-	OB_HTML_LIT(b, "</h2>\n");
+	OB_HTML_LIT(b, "</a></h2>\n");
 	if (def && def->unit) {
 		OB_HTML_LIT(b, "<p class=\"note\">");
 		ob_html_text(b, OB_L(pg, def->description_es, def->description_en));

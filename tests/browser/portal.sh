@@ -44,6 +44,8 @@ set -- "$@" /es/mapas /en/maps \
 	"/es/indice?preset=sv-municipal&year=2024" "/en/index?preset=sv-municipal&year=2024"
 # the restricted area's sign-in form
 set -- "$@" /es/acceso /en/sign-in
+# data and method: the release's files and the indicators, the API's documentation
+set -- "$@" /es/datos /en/data /es/datos/api /en/data/api
 # the latest alarms are judged once per snapshot, by the first page or API
 # call that asks (seconds under the sanitizers): ask before the browser's
 # page-load timeout runs
@@ -51,4 +53,4 @@ curl -sf -o /dev/null "$B/api/v1/alerts" || fail "GET /api/v1/alerts"
 (cd "$C" && node portal.mjs "$B" "$out" "$@") >"$T/browser" 2>&1 ||
 	{ cat "$T/browser" >&2; fail "the portal fails in the browser"; }
 cat "$T/browser"
-[ "$(grep -c "^screenshot " "$T/browser")" = $((2 * 30 + 4)) ] || fail "screenshots missing"
+[ "$(grep -c "^screenshot " "$T/browser")" = $((2 * 34 + 4)) ] || fail "screenshots missing"

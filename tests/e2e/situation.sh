@@ -171,14 +171,27 @@ expect_status 0 "$OBSERVA" situation -d "$O" --period 2023-03 --format csv
 cp "$T/out" "$T/cli.csv"
 start_server "$O"
 curl -sf "$B/api/v1/situation?period=2023-03&format=csv" >"$T/api.csv" || fail "GET situation"
-# every row the API does not suppress is the CLI's, to the character
-grep -v ',suppressed,' "$T/api.csv" | while IFS= read -r line; do
-	grep -qxF -- "$line" "$T/cli.csv" || fail "API row not in the CLI's: $line"
+# every row the API does not suppress is the CLI's, to the character but
+# its rank: the public ranking leaves out the units it hides (where one
+# stood would tell how much it changed), so a shown unit may stand higher
+# than in the CLI's ranking of all; in the same order, numbered from 1
+sed 's/,[^,]*$//' "$T/cli.csv" >"$T/cli_norank.csv"
+grep -v ',suppressed,' "$T/api.csv" | sed 's/,[^,]*$//' | while IFS= read -r line; do
+	grep -qxF -- "$line" "$T/cli_norank.csv" || fail "API row not in the CLI's: $line"
 done
-[ "$(wc -l <"$T/api.csv")" = "$(wc -l <"$T/cli.csv")" ] || fail "API and CLI rows differ in number"
-# Santa Ana's 3 homicides are below the threshold: suppressed with their ratio
-grep '^unit,SLV02,' "$T/api.csv" | grep -q ',,,.*,suppressed,' ||
-	fail "Santa Ana not suppressed: $(grep '^unit,SLV02,' "$T/api.csv")"
+! grep -q '^\(unit\|crime\),.*,suppressed,' "$T/api.csv" ||
+	fail "a suppressed row ranked: $(grep '^\(unit\|crime\),.*,suppressed,' "$T/api.csv")"
+grep '^unit,' "$T/api.csv" | cut -d, -f2 >"$T/api_units"
+grep '^unit,' "$T/cli.csv" | cut -d, -f2 | grep -xF -f "$T/api_units" >"$T/cli_units"
+cmp -s "$T/api_units" "$T/cli_units" || fail "the API's ranking is not the CLI's order"
+[ "$(grep '^unit,' "$T/api.csv" | awk -F, '{ print $NF }' | tr '\n' ' ')" = \
+	"$(seq -s ' ' 1 "$(wc -l <"$T/api_units")") " ] || fail "the API's ranks are not 1..n"
+[ "$(grep -c '^territory,' "$T/api.csv")" = "$(grep -c '^territory,' "$T/cli.csv")" ] ||
+	fail "API and CLI rows of the territory differ in number"
+# Santa Ana's 3 homicides are below the threshold: not in the public ranking
+grep -q '^unit,SLV02,' "$T/cli.csv" || fail "Santa Ana not in the CLI's ranking"
+! grep -q '^unit,SLV02,' "$T/api.csv" ||
+	fail "Santa Ana ranked in public: $(grep '^unit,SLV02,' "$T/api.csv")"
 curl -sf "$B/api/v1/situation?period=2023-03" >"$T/api.json" || fail "GET situation (JSON)"
 jq -e '.territory == "SLV" and .indicator == "homicide_rate" and .period == "2023-03"
 	and .disclosure.min_count > 1 and (.data | length) > 3' "$T/api.json" >/dev/null ||
