@@ -169,20 +169,23 @@ expect_status 0 "$OBSERVA" situation -d "$O" --period 2023-03 --category 0101 --
 # --- the API: the same numbers, small counts suppressed ------------------
 expect_status 0 "$OBSERVA" situation -d "$O" --period 2023-03 --format csv
 cp "$T/out" "$T/cli.csv"
+# every unit ranked: the public ranking may reach further down
+expect_status 0 "$OBSERVA" situation -d "$O" --period 2023-03 --format csv --top 1000
+cp "$T/out" "$T/cli_all.csv"
 start_server "$O"
 curl -sf "$B/api/v1/situation?period=2023-03&format=csv" >"$T/api.csv" || fail "GET situation"
 # every row the API does not suppress is the CLI's, to the character but
 # its rank: the public ranking leaves out the units it hides (where one
 # stood would tell how much it changed), so a shown unit may stand higher
 # than in the CLI's ranking of all; in the same order, numbered from 1
-sed 's/,[^,]*$//' "$T/cli.csv" >"$T/cli_norank.csv"
+sed 's/,[^,]*$//' "$T/cli_all.csv" >"$T/cli_norank.csv"
 grep -v ',suppressed,' "$T/api.csv" | sed 's/,[^,]*$//' | while IFS= read -r line; do
 	grep -qxF -- "$line" "$T/cli_norank.csv" || fail "API row not in the CLI's: $line"
 done
 ! grep -q '^\(unit\|crime\),.*,suppressed,' "$T/api.csv" ||
 	fail "a suppressed row ranked: $(grep '^\(unit\|crime\),.*,suppressed,' "$T/api.csv")"
 grep '^unit,' "$T/api.csv" | cut -d, -f2 >"$T/api_units"
-grep '^unit,' "$T/cli.csv" | cut -d, -f2 | grep -xF -f "$T/api_units" >"$T/cli_units"
+grep '^unit,' "$T/cli_all.csv" | cut -d, -f2 | grep -xF -f "$T/api_units" >"$T/cli_units"
 cmp -s "$T/api_units" "$T/cli_units" || fail "the API's ranking is not the CLI's order"
 [ "$(grep '^unit,' "$T/api.csv" | awk -F, '{ print $NF }' | tr '\n' ' ')" = \
 	"$(seq -s ' ' 1 "$(wc -l <"$T/api_units")") " ] || fail "the API's ranks are not 1..n"
@@ -232,14 +235,17 @@ start_server "$T/demo"
 for q in "territory=SLV&period=2019-06" "territory=HND&period=2020&level=2&top=5" \
 	"territory=GTM&period=2021-Q2&indicator=robbery_rate"; do
 	args=$(echo "$q" | sed 's/^/--/; s/&/ --/g; s/=/ /g')
+	# (every unit ranked, and rows without their rank: the public ranking
+	# leaves out the units it hides, as above)
+	args=$(echo "$args" | sed 's/ *--top [0-9]*//')
 	# shellcheck disable=SC2086
-	"$OBSERVA" situation -d "$T/demo" $args --format csv >"$T/cli.csv"
+	"$OBSERVA" situation -d "$T/demo" $args --top 1000 --format csv |
+		sed 's/,[^,]*$//' >"$T/cli.csv"
 	curl -sf "$B/api/v1/situation?$q&format=csv" >"$T/api.csv" || fail "GET situation?$q"
-	n=0
-	while IFS= read -r line; do
+	sed 's/,[^,]*$//' "$T/api.csv" | while IFS= read -r line; do
 		case $line in *,suppressed,*) continue ;; esac
 		grep -qxF -- "$line" "$T/cli.csv" || fail "demo $q: API row not the CLI's: $line"
-		n=$((n + 1))
-	done <"$T/api.csv"
+	done
+	n=$(grep -vc ',suppressed,' "$T/api.csv")
 	[ "$n" -ge 3 ] || fail "demo $q: only $n rows shown"
 done
