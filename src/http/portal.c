@@ -485,6 +485,38 @@ bool ob_page_plain_int(const char *s, long long lo, long long hi, long long *out
 	return true;
 }
 
+void ob_page_value_interval(struct ob_page *pg, const char *value_text, double value,
+                            bool unreliable, double lower, double upper)
+{
+	struct ob_buf *b = pg->b;
+
+	OB_HTML_LIT(b, "<data");
+	OB_HTML_ATTR(b, "value", value_text);
+	OB_HTML_LIT(b, ">");
+	ob_page_num(pg, value, 2);
+	OB_HTML_LIT(b, "</data>");
+	if (unreliable) {
+		OB_HTML_LIT(b, " <span class=\"flag\">");
+		ob_html_text(b, OB_L(pg, "poco fiable", "unreliable"));
+		OB_HTML_LIT(b, "</span>");
+	}
+	OB_HTML_LIT(b, "</td><td class=\"num\">");
+	ob_page_num(pg, lower, 2);
+	ob_html_text(b, " – ");
+	ob_page_num(pg, upper, 2);
+}
+
+void ob_page_option(struct ob_page *pg, const char *value, const char *label, bool selected)
+{
+	OB_HTML_LIT(pg->b, "<option");
+	OB_HTML_ATTR(pg->b, "value", value);
+	if (selected)
+		OB_HTML_LIT(pg->b, " selected");
+	OB_HTML_LIT(pg->b, ">");
+	ob_html_text(pg->b, label);
+	OB_HTML_LIT(pg->b, "</option>");
+}
+
 void ob_page_num(struct ob_page *pg, double v, int decimals)
 {
 	char raw[64], out[96];

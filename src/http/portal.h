@@ -67,6 +67,16 @@ void ob_page_not_found(struct ob_page *pg);
  * Spanish, "12.3" in English; thousands grouped by a no-break space). */
 void ob_page_num(struct ob_page *pg, double v, int decimals);
 
+/* A value and its interval, inside an open numeric cell: the value (text
+ * as published in <data value>, then as the language writes it), "poco
+ * fiable" / "unreliable" when flagged, then the cell closed and the next
+ * opened with "lower – upper" (the caller closes it). */
+void ob_page_value_interval(struct ob_page *pg, const char *value_text, double value,
+                            bool unreliable, double lower, double upper);
+
+/* <option value="value">label</option>, selected or not. */
+void ob_page_option(struct ob_page *pg, const char *value, const char *label, bool selected);
+
 /* A sparkline of y[0..n) (NaN: no data), named label, drawn by
  * src/report/chart.h into the page; nothing when it cannot be drawn (the
  * table beside it carries the numbers). */

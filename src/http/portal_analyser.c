@@ -316,17 +316,6 @@ static void split_where(const char *where, struct form_state *fs)
 
 /* ---- the form ---- */
 
-static void option(struct ob_page *pg, const char *value, const char *label, bool selected)
-{
-	OB_HTML_LIT(pg->b, "<option");
-	OB_HTML_ATTR(pg->b, "value", value);
-	if (selected)
-		OB_HTML_LIT(pg->b, " selected");
-	OB_HTML_LIT(pg->b, ">");
-	ob_html_text(pg->b, label);
-	OB_HTML_LIT(pg->b, "</option>");
-}
-
 static void label_for(struct ob_page *pg, const char *id, const char *text)
 {
 	OB_HTML_LIT(pg->b, "<label");
@@ -349,14 +338,14 @@ static void dim_select(struct ob_page *pg, const char *name, const char *current
 	OB_HTML_ATTR(pg->b, "id", name);
 	OB_HTML_ATTR(pg->b, "name", name);
 	OB_HTML_LIT(pg->b, ">");
-	option(pg, "", none, !current || !*current);
+	ob_page_option(pg, "", none, !current || !*current);
 	for (size_t i = 0; i < OB_ARRAY_SIZE(dim_names); i++) {
 		bool here = current && !strcmp(current, dim_names[i].code);
 		found |= here;
-		option(pg, dim_names[i].code, OB_L(pg, dim_names[i].es, dim_names[i].en), here);
+		ob_page_option(pg, dim_names[i].code, OB_L(pg, dim_names[i].es, dim_names[i].en), here);
 	}
 	if (!found)
-		option(pg, current, current, true);
+		ob_page_option(pg, current, current, true);
 	OB_HTML_LIT(pg->b, "</select></div>\n");
 }
 
@@ -372,13 +361,13 @@ static void code_filter(struct ob_page *pg, size_t fi, const char *field, const 
 	OB_HTML_ATTR(pg->b, "id", filters[fi].param);
 	OB_HTML_ATTR(pg->b, "name", filters[fi].param);
 	OB_HTML_LIT(pg->b, ">");
-	option(pg, "", OB_L(pg, "Todos", "All"), !*cur);
+	ob_page_option(pg, "", OB_L(pg, "Todos", "All"), !*cur);
 	for (size_t i = 0; i < OB_ARRAY_SIZE(value_names); i++)
 		if (!strcmp(value_names[i].field, field))
-			option(pg, value_names[i].code, OB_L(pg, value_names[i].es, value_names[i].en),
+			ob_page_option(pg, value_names[i].code, OB_L(pg, value_names[i].es, value_names[i].en),
 			       !strcmp(cur, value_names[i].code));
 	if (!strcmp(field, "mechanism") || !strcmp(field, "sex"))
-		option(pg, !strcmp(field, "sex") ? "U" : "unknown",
+		ob_page_option(pg, !strcmp(field, "sex") ? "U" : "unknown",
 		       OB_L(pg, "Desconocido", "Unknown"),
 		       !strcmp(cur, "U") || !strcmp(cur, "unknown"));
 	OB_HTML_LIT(pg->b, "</select></div>\n");
@@ -399,7 +388,7 @@ static void store_filter(struct ob_page *pg, size_t fi, const char *label, const
 	OB_HTML_ATTR(pg->b, "id", filters[fi].param);
 	OB_HTML_ATTR(pg->b, "name", filters[fi].param);
 	OB_HTML_LIT(pg->b, ">");
-	option(pg, "", OB_L(pg, "Todos", "All"), !*cur);
+	ob_page_option(pg, "", OB_L(pg, "Todos", "All"), !*cur);
 	if (pg->c->ctx->store &&
 	    sqlite3_prepare_v2(ob_store_db(pg->c->ctx->store), sql, -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_int(st, 1, pg->lang == OB_LANG_EN);
@@ -412,13 +401,13 @@ static void store_filter(struct ob_page *pg, size_t fi, const char *label, const
 				continue;
 			snprintf(text, sizeof(text), "%s%s%s%s", level ? "— " : "",
 			         name ? name : code, name ? " · " : "", name ? code : "");
-			option(pg, code, text, !strcmp(cur, code));
+			ob_page_option(pg, code, text, !strcmp(cur, code));
 			found |= !strcmp(cur, code);
 		}
 	}
 	sqlite3_finalize(st);
 	if (!found)
-		option(pg, cur, cur, true);
+		ob_page_option(pg, cur, cur, true);
 	OB_HTML_LIT(pg->b, "</select></div>\n");
 }
 
@@ -443,18 +432,18 @@ static void form(struct ob_page *pg, const struct form_state *fs)
 	OB_HTML_LIT(b, "<div class=\"field\">");
 	label_for(pg, "measure", OB_L(pg, "Medida", "Measure"));
 	OB_HTML_LIT(b, "<select id=\"measure\" name=\"measure\">");
-	option(pg, "", OB_L(pg, "Conteo", "Count"), !measure || !strcmp(measure, "count"));
-	option(pg, "rate", OB_L(pg, "Tasa por 100 000 habitantes", "Rate per 100,000 inhabitants"),
+	ob_page_option(pg, "", OB_L(pg, "Conteo", "Count"), !measure || !strcmp(measure, "count"));
+	ob_page_option(pg, "rate", OB_L(pg, "Tasa por 100 000 habitantes", "Rate per 100,000 inhabitants"),
 	       measure && !strcmp(measure, "rate"));
-	option(pg, "share", OB_L(pg, "Porcentaje del total", "Share of the total (%)"),
+	ob_page_option(pg, "share", OB_L(pg, "Porcentaje del total", "Share of the total (%)"),
 	       measure && !strcmp(measure, "share"));
 	OB_HTML_LIT(b, "</select></div>\n<div class=\"field\">");
 	label_for(pg, "counts", OB_L(pg, "Qué se cuenta", "What is counted"));
 	OB_HTML_LIT(b, "<select id=\"counts\" name=\"counts\">");
-	option(pg, "", OB_L(pg, "Víctimas, según la regla de conteo de cada país",
+	ob_page_option(pg, "", OB_L(pg, "Víctimas, según la regla de conteo de cada país",
 	                    "Victims, under each country's counting rule"),
 	       !counts || strcmp(counts, "records"));
-	option(pg, "records", OB_L(pg, "Registros de todas las fuentes",
+	ob_page_option(pg, "records", OB_L(pg, "Registros de todas las fuentes",
 	                           "Records of every source"),
 	       counts && !strcmp(counts, "records"));
 	OB_HTML_LIT(b, "</select></div>\n");

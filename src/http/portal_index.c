@@ -159,13 +159,7 @@ static void form(struct ob_page *pg, const struct presets *ps, const char *prese
 	ob_html_text(b, OB_L(pg, "Índice", "Index"));
 	OB_HTML_LIT(b, "</label><select id=\"preset\" name=\"preset\">");
 	for (size_t i = 0; i < ps->n; i++) {
-		OB_HTML_LIT(b, "<option");
-		OB_HTML_ATTR(b, "value", ps->name[i]);
-		if (!strcmp(ps->name[i], preset))
-			OB_HTML_LIT(b, " selected");
-		OB_HTML_LIT(b, ">");
-		ob_html_text(b, ps->title[i]);
-		OB_HTML_LIT(b, "</option>");
+		ob_page_option(pg, ps->name[i], ps->title[i], !strcmp(ps->name[i], preset));
 	}
 	OB_HTML_LIT(b, "</select></div><div><label for=\"year\">");
 	ob_html_text(b, OB_L(pg, "Año", "Year"));

@@ -386,17 +386,6 @@ static void default_country(struct ob_page *pg, const struct ob_http_pub *pub, s
 
 /* ---- the form ---- */
 
-static void option(struct ob_page *pg, const char *value, const char *label, bool selected)
-{
-	OB_HTML_LIT(pg->b, "<option");
-	OB_HTML_ATTR(pg->b, "value", value);
-	if (selected)
-		OB_HTML_LIT(pg->b, " selected");
-	OB_HTML_LIT(pg->b, ">");
-	ob_html_text(pg->b, label);
-	OB_HTML_LIT(pg->b, "</option>");
-}
-
 static void select_open(struct ob_page *pg, const char *name, const char *label)
 {
 	OB_HTML_LIT(pg->b, "<div><label");
@@ -422,14 +411,14 @@ static void form(struct ob_page *pg, const struct ob_indicator_set *set,
 		struct years tmp = { 0 };
 		if (!ob_http_pub_rows(pub, set->v[i].id, NULL, -1, collect_year, &tmp) || !tmp.n)
 			continue;
-		option(pg, set->v[i].id, OB_L(pg, set->v[i].name_es, set->v[i].name_en),
+		ob_page_option(pg, set->v[i].id, OB_L(pg, set->v[i].name_es, set->v[i].name_en),
 		       q->ind == &set->v[i]);
 	}
 	OB_HTML_LIT(b, "</select></div>");
 	select_open(pg, "year", OB_L(pg, "Año", "Year"));
 	for (size_t i = 0; i < y->n; i++) {
 		snprintf(num, sizeof(num), "%lld", y->v[i]);
-		option(pg, num, num, y->v[i] == q->year);
+		ob_page_option(pg, num, num, y->v[i] == q->year);
 	}
 	OB_HTML_LIT(b, "</select></div>");
 	select_open(pg, "country", OB_L(pg, "País", "Country"));
@@ -439,26 +428,26 @@ static void form(struct ob_page *pg, const struct ob_indicator_set *set,
 	                       &st, NULL) == SQLITE_OK)
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *code = (const char *)sqlite3_column_text(st, 0);
-			option(pg, code, (const char *)sqlite3_column_text(st, 1),
+			ob_page_option(pg, code, (const char *)sqlite3_column_text(st, 1),
 			       !strcmp(code, q->country));
 		}
 	sqlite3_finalize(st);
 	OB_HTML_LIT(b, "</select></div>");
 	select_open(pg, "level", OB_L(pg, "Unidades", "Units"));
-	option(pg, "1", OB_L(pg, "departamentos o provincias", "first-level units"), q->level == 1);
-	option(pg, "2", OB_L(pg, "municipios", "municipalities"), q->level == 2);
+	ob_page_option(pg, "1", OB_L(pg, "departamentos o provincias", "first-level units"), q->level == 1);
+	ob_page_option(pg, "2", OB_L(pg, "municipios", "municipalities"), q->level == 2);
 	OB_HTML_LIT(b, "</select></div>");
 	select_open(pg, "method", OB_L(pg, "Clasificación", "Classification"));
-	option(pg, "jenks", OB_L(pg, "cortes naturales (Jenks)", "natural breaks (Jenks)"),
+	ob_page_option(pg, "jenks", OB_L(pg, "cortes naturales (Jenks)", "natural breaks (Jenks)"),
 	       q->method == OB_CHORO_JENKS);
-	option(pg, "quantile", OB_L(pg, "cuantiles", "quantiles"), q->method == OB_CHORO_QUANTILE);
-	option(pg, "equal", OB_L(pg, "intervalos iguales", "equal intervals"),
+	ob_page_option(pg, "quantile", OB_L(pg, "cuantiles", "quantiles"), q->method == OB_CHORO_QUANTILE);
+	ob_page_option(pg, "equal", OB_L(pg, "intervalos iguales", "equal intervals"),
 	       q->method == OB_CHORO_EQUAL);
 	OB_HTML_LIT(b, "</select></div>");
 	select_open(pg, "classes", OB_L(pg, "Clases", "Classes"));
 	for (size_t k = MAP_MIN_CLASSES; k <= MAP_MAX_CLASSES; k++) {
 		snprintf(num, sizeof(num), "%zu", k);
-		option(pg, num, num, k == q->k);
+		ob_page_option(pg, num, num, k == q->k);
 	}
 	OB_HTML_LIT(b, "</select></div><div class=\"check\"><input type=\"checkbox\" id=\"smooth\" "
 	               "name=\"smooth\" value=\"1\"");
@@ -638,20 +627,8 @@ static void draw(struct ob_page *pg, const struct mapq *q, struct munits *u,
 		unit_link(pg, x);
 		OB_HTML_LIT(b, "</th><td class=\"num\">");
 		if (x->has_value) {
-			OB_HTML_LIT(b, "<data");
-			OB_HTML_ATTR(b, "value", x->value_text);
-			OB_HTML_LIT(b, ">");
-			ob_page_num(pg, x->value, 2);
-			OB_HTML_LIT(b, "</data>");
-			if (x->unreliable) {
-				OB_HTML_LIT(b, " <span class=\"flag\">");
-				ob_html_text(b, OB_L(pg, "poco fiable", "unreliable"));
-				OB_HTML_LIT(b, "</span>");
-			}
-			OB_HTML_LIT(b, "</td><td class=\"num\">");
-			ob_page_num(pg, x->lower, 2);
-			ob_html_text(b, " – ");
-			ob_page_num(pg, x->upper, 2);
+			ob_page_value_interval(pg, x->value_text, x->value, x->unreliable,
+			                       x->lower, x->upper);
 		} else {
 			no_value(pg, x);
 			OB_HTML_LIT(b, "</td><td>");

@@ -491,13 +491,8 @@ static void form(struct ob_page *pg, const struct ob_snapshot *snap,
 	for (size_t k = 0; set && k < set->n; k++) {
 		if (set->v[k].denom != OB_DEN_POPULATION || !strncmp(set->v[k].id, "iccs_", 5))
 			continue;
-		OB_HTML_LIT(b, "<option");
-		OB_HTML_ATTR(b, "value", set->v[k].id);
-		if (indicator && !strcmp(indicator, set->v[k].id))
-			OB_HTML_LIT(b, " selected");
-		OB_HTML_LIT(b, ">");
-		ob_html_text(b, OB_L(pg, set->v[k].name_es, set->v[k].name_en));
-		OB_HTML_LIT(b, "</option>");
+		ob_page_option(pg, set->v[k].id, OB_L(pg, set->v[k].name_es, set->v[k].name_en),
+		               indicator && !strcmp(indicator, set->v[k].id));
 	}
 	OB_HTML_LIT(b, "</select></div><div><label for=\"sit-period\">");
 	ob_html_text(b, OB_L(pg, "Mes (AAAA-MM)", "Month (YYYY-MM)"));

@@ -316,20 +316,8 @@ static size_t unit_indicators(struct ob_page *pg, const char *code)
 		ob_html_text(b, OB_L(pg, set->v[i].name_es, set->v[i].name_en));
 		OB_HTML_LIT(b, "</th><td class=\"num\">");
 		if (y && y->has_value) {
-			OB_HTML_LIT(b, "<data");
-			OB_HTML_ATTR(b, "value", y->value_text);
-			OB_HTML_LIT(b, ">");
-			ob_page_num(pg, y->value, 2);
-			OB_HTML_LIT(b, "</data>");
-			if (y->unreliable) {
-				OB_HTML_LIT(b, " <span class=\"flag\">");
-				ob_html_text(b, OB_L(pg, "poco fiable", "unreliable"));
-				OB_HTML_LIT(b, "</span>");
-			}
-			OB_HTML_LIT(b, "</td><td class=\"num\">");
-			ob_page_num(pg, y->lower, 2);
-			ob_html_text(b, " – ");
-			ob_page_num(pg, y->upper, 2);
+			ob_page_value_interval(pg, y->value_text, y->value, y->unreliable,
+			                       y->lower, y->upper);
 		} else {
 			missing++;
 			ob_page_no_value(pg, y);
