@@ -304,20 +304,26 @@ static bool row_hidden(const struct ob_sit_row *x, long long min_count, bool zer
 	                   x->baseline_month_zero, min_count, zero_sensitive);
 }
 
-/* Rank n candidates and keep the first top. Under a public rule (o's
- * min_count) a hidden candidate takes no place: where a hidden unit stood
- * among the others would tell how much it changed. */
+/* Rank n candidates and keep the first top. One with no victims on
+ * either side did not change: it takes no place. Under a public rule
+ * (o's min_count) neither does a hidden candidate: where a hidden unit
+ * stood among the others would tell how much it changed. */
 static void rank_push(struct ob_situation *s, size_t *cap, struct ranked *rk, size_t n,
                       size_t top, const struct ob_sit_options *o)
 {
-	if (o->min_count) {
-		size_t kept = 0;
-		for (size_t i = 0; i < n; i++)
-			if (!row_hidden(&rk[i].row, o->min_count[rk[i].row.indicator],
-			                o->zero_sensitive[rk[i].row.indicator]))
-				rk[kept++] = rk[i];
-		n = kept;
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct ob_sit_row *x = &rk[i].row;
+		if (x->status != OB_SIT_NO_DATA && x->months && x->baseline_months &&
+		    x->count == 0 && x->baseline_count == 0)
+			continue;
+		if (o->min_count &&
+		    row_hidden(x, o->min_count[x->indicator], o->zero_sensitive[x->indicator]))
+			continue;
+		rk[kept++] = rk[i];
 	}
+	n = kept;
 	qsort(rk, n, sizeof(*rk), by_change);
 	for (size_t i = 0; i < n && i < top; i++) {
 		rk[i].row.rank = i + 1;
