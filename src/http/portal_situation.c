@@ -162,6 +162,24 @@ static void change_cells(struct ob_page *pg, const struct ob_sit_row *x)
 	OB_HTML_LIT(b, "</td>");
 }
 
+/* The headings every comparison table shares, from the counts to the
+ * verdict, and the table's body opened. */
+static void comparison_heads(struct ob_page *pg)
+{
+	struct ob_buf *b = pg->b;
+
+	ob_html_text(b, OB_L(pg, "Casos ahora", "Cases now"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
+	ob_html_text(b, OB_L(pg, "Casos antes", "Cases before"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
+	ob_html_text(b, OB_L(pg, "Tasa ahora / antes", "Rate now / before"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
+	ob_html_text(b, OB_L(pg, "Razón (intervalo del 95 %)", "Ratio (95% interval)"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "¿Más allá del azar?", "Beyond chance?"));
+	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
+}
+
 static void row_open(struct ob_page *pg, const struct ob_http_sit *x, const struct ob_sit_row *r)
 {
 	static const char *const sections[] = { "territory", "unit", "crime" };
@@ -212,16 +230,7 @@ static void comparisons(struct ob_page *pg, const struct ob_http_sit *x)
 	OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\">");
 	ob_html_text(b, OB_L(pg, "Comparación", "Comparison"));
 	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
-	ob_html_text(b, OB_L(pg, "Casos ahora", "Cases now"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
-	ob_html_text(b, OB_L(pg, "Casos antes", "Cases before"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
-	ob_html_text(b, OB_L(pg, "Tasa ahora / antes", "Rate now / before"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
-	ob_html_text(b, OB_L(pg, "Razón (intervalo del 95 %)", "Ratio (95% interval)"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "¿Más allá del azar?", "Beyond chance?"));
-	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
+	comparison_heads(pg);
 	for (size_t i = 0; i < x->s.n_rows; i++) {
 		const struct ob_sit_row *r = &x->s.rows[i];
 		if (r->section != OB_SIT_SECTION_TERRITORY)
@@ -274,16 +283,7 @@ static void ranking(struct ob_page *pg, const struct ob_http_sit *x)
 	OB_HTML_LIT(b, "</th><th scope=\"col\">");
 	ob_html_text(b, OB_L(pg, "Territorio", "Unit"));
 	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
-	ob_html_text(b, OB_L(pg, "Casos ahora", "Cases now"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
-	ob_html_text(b, OB_L(pg, "Casos antes", "Cases before"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
-	ob_html_text(b, OB_L(pg, "Tasa ahora / antes", "Rate now / before"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
-	ob_html_text(b, OB_L(pg, "Razón (intervalo del 95 %)", "Ratio (95% interval)"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "¿Más allá del azar?", "Beyond chance?"));
-	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
+	comparison_heads(pg);
 	for (size_t i = 0; i < x->s.n_rows; i++) {
 		const struct ob_sit_row *r = &x->s.rows[i];
 		const struct ob_snap_unit *u = &x->s.snap->units[r->unit];

@@ -23,25 +23,7 @@
 export LC_ALL=C.UTF-8
 expect_status 0 "$OBSERVA" init "$T/obs"
 O="$T/obs"
-cat >"$O/catalog/sources/sv-fx.ini" <<'INI'
-# homicides examined by forensic medicine (a test source)
-[source]
-code = sv-fx
-name = Medicina forense de prueba
-country = SV
-institution = forensic
-period = year
-[file]
-dates = dmy
-[columns]
-source_id = Id
-occurred_on = Fecha
-territory = Municipio
-territory_parent = Departamento
-category = Delito
-[crosswalks]
-category = sv-delito
-INI
+fx_source "$O"
 # fx_file YEAR LAST_MONTH SMALL_MONTH SMALL_COUNT
 fx_file() {
 	awk -v y="$1" -v last="$2" -v sm="$3" -v sc="$4" 'BEGIN {

@@ -60,3 +60,28 @@ wait_for() {
 		sleep 0.1
 	done
 }
+
+# fx_source DIR : a test source in observatory DIR, homicides examined by
+# forensic medicine in El Salvador (sv-fx: Id;Fecha;Municipio;Departamento;
+# Delito, dd/mm/yyyy), which the situation and alert tests deliver.
+fx_source() {
+	cat >"$1/catalog/sources/sv-fx.ini" <<'EOF'
+# homicides examined by forensic medicine (a test source)
+[source]
+code = sv-fx
+name = Medicina forense de prueba
+country = SV
+institution = forensic
+period = year
+[file]
+dates = dmy
+[columns]
+source_id = Id
+occurred_on = Fecha
+territory = Municipio
+territory_parent = Departamento
+category = Delito
+[crosswalks]
+category = sv-delito
+EOF
+}

@@ -10,25 +10,7 @@
 export LC_ALL=C.UTF-8
 expect_status 0 "$OBSERVA" init "$T/obs"
 O="$T/obs"
-cat >"$O/catalog/sources/sv-fx.ini" <<'EOF'
-# homicides examined by forensic medicine (a test source)
-[source]
-code = sv-fx
-name = Medicina forense de prueba
-country = SV
-institution = forensic
-period = year
-[file]
-dates = dmy
-[columns]
-source_id = Id
-occurred_on = Fecha
-territory = Municipio
-territory_parent = Departamento
-category = Delito
-[crosswalks]
-category = sv-delito
-EOF
+fx_source "$O"
 # fx_file YEAR LAST_MONTH SAN_SALVADOR_PER_MONTH SANTA_ANA_PER_MONTH
 fx_file() {
 	awk -v y="$1" -v last="$2" -v ss="$3" -v sa="$4" 'BEGIN {
