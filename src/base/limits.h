@@ -205,6 +205,12 @@
 /* A one-indicator definition made for "situation --category" (CSV text). */
 #define OB_SIT_CATEGORY_CSV 256
 
+/* Months' disclosure tables of the public situational analysis kept by
+ * the server (one per indicator, country and month, a byte per unit of
+ * the country: http/situation.c); all are dropped when full and when the
+ * store's stamp changes. */
+#define OB_SIT_MASK_CACHE 32768
+
 /* Most cells (indicators x territories x periods x disaggregations) one
  * indicator query counts: each thread holds a 32-bit counter per cell. */
 #define OB_MAX_INDICATOR_CELLS (64L * 1024 * 1024)

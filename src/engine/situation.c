@@ -87,40 +87,36 @@ struct side {
 	unsigned months, total;
 	bool pop_ok, no_data;
 	const char *rule;
-	double month_min; /* the smallest monthly count >= 1 (INFINITY: none) */
-	bool month_zero;  /* a delivered month counted 0 */
+	bool hidden; /* a month delivered of it is hidden by the public rule */
 };
 
-/* What a month (or, for a side of one month, the side) tells of the
- * smallest monthly count. */
-static void side_month(struct side *s, const struct ob_ind_value *v)
+/* Whether the public rule hides month m, whose value is v, of indicator k
+ * (index in the set) in unit: a month not delivered shows nothing. */
+static void side_month(struct side *s, const struct ob_ind_value *v,
+                       const struct ob_sit_options *o, size_t k, uint32_t unit, int m)
 {
-	double c;
-
-	if (v->flags & (OB_IND_NO_DATA | OB_IND_NOT_IN_VINTAGE) || !v->months_covered)
+	if (!o->hide || v->flags & (OB_IND_NO_DATA | OB_IND_NOT_IN_VINTAGE) ||
+	    !v->months_covered)
 		return;
-	c = nearbyint(v->count);
-	if (c < 1)
-		s->month_zero = true;
-	else if (c < s->month_min)
-		s->month_min = c;
+	if (o->hide(o->hide_ctx, k, unit, m))
+		s->hidden = true;
 }
 
 /* The months [from, to] of a monthly result r (its period 0 is month
- * first) for indicator k and unit u: the side's smallest monthly count. */
-static void side_months(struct side *s, const struct ob_ind_result *r, size_t k, size_t u,
-                        int first, int from, int to)
+ * first) for r's indicator kr and unit ur, which are indicator k of the
+ * set and snapshot unit unit: whether the rule hides one of them. */
+static void side_months(struct side *s, const struct ob_ind_result *r, size_t kr, size_t ur,
+                        int first, int from, int to, const struct ob_sit_options *o, size_t k,
+                        uint32_t unit)
 {
-	s->month_min = INFINITY;
-	s->month_zero = false;
+	s->hidden = false;
 	for (int m = from; m <= to; m++)
-		side_month(s, ob_ind_result_at(r, k, u, (size_t)(m - first), 0));
+		side_month(s, ob_ind_result_at(r, kr, ur, (size_t)(m - first), 0), o, k, unit, m);
 }
 
 static void side_add(struct side *s, const struct ob_ind_value *v)
 {
 	s->total += v->months_total;
-	side_month(s, v);
 	if (v->flags & (OB_IND_NO_DATA | OB_IND_NOT_IN_VINTAGE))
 		return;
 	s->count += v->count;
@@ -136,7 +132,6 @@ static struct side side_of(const struct ob_ind_value *v)
 	struct side s = { 0 };
 
 	s.pop_ok = true;
-	s.month_min = INFINITY;
 	side_add(&s, v);
 	s.no_data = !s.months;
 	return s;
@@ -155,10 +150,7 @@ static void compare(struct ob_sit_row *x, const struct side *cur, const struct s
 	x->baseline_months = base->months;
 	x->baseline_months_total = base->total;
 	x->counting = cur->rule;
-	x->month_min = cur->month_min;
-	x->month_zero = cur->month_zero;
-	x->baseline_month_min = base->month_min;
-	x->baseline_month_zero = base->month_zero;
+	x->month_hidden = cur->hidden || base->hidden;
 	if (cur->no_data || base->no_data || !cur->months || !base->months) {
 		x->status = OB_SIT_NO_DATA;
 		return;
@@ -287,21 +279,13 @@ static bool hidden(double count, long long min_count, bool zero_sensitive)
 	return (c >= 1 && c < (double)min_count) || (c == 0 && zero_sensitive);
 }
 
-/* A side of months delivered: hidden when its sum or any month would be. */
-static bool side_hidden(unsigned months, double count, double month_min, bool month_zero,
-                        long long min_count, bool zero_sensitive)
-{
-	return months && (hidden(count, min_count, zero_sensitive) ||
-	                  month_min < (double)min_count || (month_zero && zero_sensitive));
-}
-
-/* Whether row x is hidden by the rule of its indicator (ob_situation_suppress). */
+/* Whether row x is hidden by the rule of its indicator (ob_situation_suppress):
+ * a month of either side, or the sum of a side's months delivered. */
 static bool row_hidden(const struct ob_sit_row *x, long long min_count, bool zero_sensitive)
 {
-	return side_hidden(x->months, x->count, x->month_min, x->month_zero, min_count,
-	                   zero_sensitive) ||
-	       side_hidden(x->baseline_months, x->baseline_count, x->baseline_month_min,
-	                   x->baseline_month_zero, min_count, zero_sensitive);
+	return x->month_hidden ||
+	       (x->months && hidden(x->count, min_count, zero_sensitive)) ||
+	       (x->baseline_months && hidden(x->baseline_count, min_count, zero_sensitive));
 }
 
 /* Rank n candidates and keep the first top. One with no victims on
@@ -318,8 +302,9 @@ static void rank_push(struct ob_situation *s, size_t *cap, struct ranked *rk, si
 		if (x->status != OB_SIT_NO_DATA && x->months && x->baseline_months &&
 		    x->count == 0 && x->baseline_count == 0)
 			continue;
-		if (o->min_count &&
-		    row_hidden(x, o->min_count[x->indicator], o->zero_sensitive[x->indicator]))
+		if (o->min_count
+		        ? row_hidden(x, o->min_count[x->indicator], o->zero_sensitive[x->indicator])
+		        : x->month_hidden)
 			continue;
 		rk[kept++] = rk[i];
 	}
@@ -537,6 +522,13 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 			goto fail;
 	}
 
+	/* the public rule: every month asked below lies in January of the
+	 * year before .. the period's last month */
+	if (o->hide_prepare &&
+	    (e = o->hide_prepare(o->hide_ctx, snap->units[unit].country, (per[0].year - 1) * 12,
+	                         per[0].to_month, d)))
+		goto fail;
+
 	/* the territory */
 	{
 		struct ob_sit_row x;
@@ -555,9 +547,14 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 		cur.rule = ob_ind_result_rule(ra, 0, 0, 0);
 		if (ru) {
 			side_months(&cur, ru, 0, 0, per[1].from_month, per[0].from_month,
-			            per[0].to_month);
+			            per[0].to_month, o, ind[0], unit);
 			side_months(&base, ru, 0, 0, per[1].from_month, per[1].from_month,
-			            per[1].to_month);
+			            per[1].to_month, o, ind[0], unit);
+		} else {
+			side_month(&cur, ob_ind_result_at(ra, 0, 0, 0, 0), o, ind[0], unit,
+			           per[0].from_month);
+			side_month(&base, ob_ind_result_at(ra, 0, 0, 1, 0), o, ind[0], unit,
+			           per[1].from_month);
 		}
 		compare(&x, &cur, &base, conf);
 		push(s, &cap, &x);
@@ -577,9 +574,12 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 			            sizeof(x.baseline) - strlen(x.baseline), per[0].from_month - 1);
 			memset(&base, 0, sizeof(base));
 			base.pop_ok = true;
-			base.month_min = INFINITY;
-			for (int m = m0; m < per[0].from_month; m++)
-				side_add(&base, ob_ind_result_at(rm, 0, 0, (size_t)(m - first), 0));
+			for (int m = m0; m < per[0].from_month; m++) {
+				const struct ob_ind_value *v =
+					ob_ind_result_at(rm, 0, 0, (size_t)(m - first), 0);
+				side_add(&base, v);
+				side_month(&base, v, o, ind[0], unit, m);
+			}
 			base.no_data = !base.months;
 			compare(&x, &cur, &base, conf);
 			push(s, &cap, &x);
@@ -600,8 +600,9 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 			cur.rule = ob_ind_result_rule(ry, 0, 0, pc);
 			{
 				int first = (per[0].year - 1) * 12;
-				side_months(&cur, rm, 0, 0, first, per[0].year * 12, end);
-				side_months(&base, rm, 0, 0, first, first, end - 12);
+				side_months(&cur, rm, 0, 0, first, per[0].year * 12, end, o, ind[0],
+				            unit);
+				side_months(&base, rm, 0, 0, first, first, end - 12, o, ind[0], unit);
 			}
 			compare(&x, &cur, &base, conf);
 		} else {
@@ -632,9 +633,13 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 		cur.rule = ob_ind_result_rule(ra, 0, u, 0);
 		if (ru) {
 			side_months(&cur, ru, 0, u, per[1].from_month, per[0].from_month,
-			            per[0].to_month);
+			            per[0].to_month, o, ind[0], units[u]);
 			side_months(&base, ru, 0, u, per[1].from_month, per[1].from_month,
-			            per[1].to_month);
+			            per[1].to_month, o, ind[0], units[u]);
+		} else {
+			side_month(&cur, v, o, ind[0], units[u], per[0].from_month);
+			side_month(&base, ob_ind_result_at(ra, 0, u, 1, 0), o, ind[0], units[u],
+			           per[1].from_month);
 		}
 		compare(x, &cur, &base, conf);
 		rk[nrk++].key = ob_snap_str(snap, snap->units[units[u]].code);
@@ -658,9 +663,14 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 		cur.rule = ob_ind_result_rule(ra, k, 0, 0);
 		if (rc) {
 			side_months(&cur, rc, k, 0, per[1].from_month, per[0].from_month,
-			            per[0].to_month);
+			            per[0].to_month, o, ind[k], unit);
 			side_months(&base, rc, k, 0, per[1].from_month, per[1].from_month,
-			            per[1].to_month);
+			            per[1].to_month, o, ind[k], unit);
+		} else {
+			side_month(&cur, ob_ind_result_at(ra, k, 0, 0, 0), o, ind[k], unit,
+			           per[0].from_month);
+			side_month(&base, ob_ind_result_at(ra, k, 0, 1, 0), o, ind[k], unit,
+			           per[1].from_month);
 		}
 		compare(x, &cur, &base, conf);
 		rk[nrk++].key = set->v[ind[k]].id;

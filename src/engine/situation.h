@@ -90,10 +90,21 @@ struct ob_sit_options {
 	int now_month;         /* year * 12 + month - 1 of today: later periods are
 	                          refused; 0: not checked */
 	int threads;           /* as ob_ind_query.threads */
-	/* the public rule, per indicator of the set (NULL: none): the rankings
-	 * leave out the rows ob_situation_suppress would hide with it */
+	/* the public rule (NULL: none), per indicator of the set: a count over
+	 * several months below min_count (or zero when zero_sensitive) is
+	 * hidden, and hide(hide_ctx, k, u, m) says whether the count of
+	 * indicator k in snapshot unit u for month m (year * 12 + month - 1)
+	 * may not be shown. A row with such a count or month on either side is
+	 * suppressed by ob_situation_suppress and takes no place in a ranking
+	 * (where a hidden row stood would tell how much it changed).
+	 * hide_prepare, when set, is called once before any hide with the
+	 * territory's country and the months hide will be asked about,
+	 * [from, to]; an error it returns ends the computation. */
 	const long long *min_count;
 	const bool *zero_sensitive;
+	ob_err (*hide_prepare)(void *ctx, uint16_t country, int from, int to, struct ob_diag *d);
+	bool (*hide)(void *ctx, size_t k, uint32_t unit, int month);
+	void *hide_ctx;
 };
 
 #define OB_SIT_TOP_DEFAULT 10
@@ -113,11 +124,9 @@ struct ob_sit_row {
 	enum ob_sit_status status;
 	const char *counting;              /* the rule that counted the current period */
 	size_t rank;                       /* 1.. in a ranking, 0 in the territory's rows */
-	/* of the months delivered of each side: the smallest count of 1 or
-	 * more (INFINITY: none) and whether one counted 0, so that a sum over
-	 * months is suppressed when any of its months would be */
-	double month_min, baseline_month_min;
-	bool month_zero, baseline_month_zero;
+	/* a month delivered of either side that the public rule hides (o.hide),
+	 * so that a sum over months is suppressed when any of its months is */
+	bool month_hidden;
 	/* set by ob_situation_suppress: counts below the threshold are hidden */
 	bool suppressed;
 };
@@ -150,14 +159,15 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
                             struct ob_diag *d);
 void ob_situation_release(struct ob_situation *s);
 
-/* Hide every count of indicator k below min_count (and zero when
- * zero_sensitive) with what can be derived from it: the row's rates,
+/* Hide every row of indicator k that the public rule given to
+ * ob_situation_compute hides (a month hidden by o.hide on either side), or
+ * whose count over its months is below min_count (zero when
+ * zero_sensitive), with what can be derived from it: the row's rates,
  * ratio and interval (as releases suppress small counts). A count over
  * several months (a quarter, a year, year to date, the 12 months before)
- * is hidden when any month in it would be, so that the answers for
- * consecutive periods cannot be subtracted to read a hidden month: what
- * is shown is a sum of monthly counts that may be shown. A row with no
- * data to compare is hidden the same way. */
+ * is hidden when any month in it is, so that the answers for consecutive
+ * periods cannot be subtracted to read a hidden month: what is shown is a
+ * sum of monthly counts that may be shown. */
 void ob_situation_suppress(struct ob_situation *s, size_t k, long long min_count,
                            bool zero_sensitive);
 

@@ -8,30 +8,279 @@
  * caller's role: the rows are few and named, and a ratio with one of its
  * counts tells the other. A count over several months is suppressed when
  * any month in it would be (engine/situation.h, docs/disclosure.md).
+ *
+ * A month's counts are hidden as a release hides a table's cells: for each
+ * indicator and month, the counts of every unit of the territory's country
+ * form one table over the country's territorial tree (publish/sdc_tree.h),
+ * protected by publish/sdc.h, primary and secondary suppression alike. So
+ * a department's count less the counts of its municipalities, which the
+ * answers for the department and its municipalities give, never uncovers
+ * a hidden municipality; the tree is the country's whole, so every
+ * question (any territory, any level) meets the same hidden cells. The
+ * server keeps each month's protected table for the next questions on the
+ * same store stamp (OB_SIT_MASK_CACHE).
  * ob_http_sit_compute is shared with the portal's page (portal_situation.c),
  * which shows these very numbers.
  */
 #include "http/situation.h"
 
 #include "base/log.h"
+#include "base/strmap.h"
 #include "engine/counting.h"
 #include "engine/indicators.h"
 #include "engine/situation.h"
 #include "engine/snaphold.h"
 #include "io/json.h"
 #include "publish/sdc.h"
+#include "publish/sdc_tree.h"
 
-/* The disclosure classes of an indicator: its ICCS codes. */
+#include <math.h>
+#include <pthread.h>
+
+/* The disclosure classes of an indicator, as releases take them. */
 static unsigned classes_of(const struct ob_indicator *x)
 {
-	unsigned cls = 0;
+	return ob_sdc_class_of_indicator(x);
+}
 
-	if (x->iccs && *x->iccs)
-		cls |= ob_sdc_class_of_iccs(x->iccs);
-	for (int i = 0; i < x->n_clauses; i++)
-		if (x->clauses[i].field == OB_FLD_CATEGORY)
-			cls |= ob_sdc_class_of_iccs(x->clauses[i].values);
-	return cls;
+/* ---- the months' tables (see the top) ---- */
+
+/* The kept tables: key "indicator|country|month|min_count|zero", value a
+ * struct kept. One per process, under its lock. */
+struct kept {
+	size_t n;                /* units of the country */
+	unsigned char hidden[];  /* per unit, in snapshot order within the country */
+};
+
+static struct {
+	pthread_mutex_t lock;
+	char stamp[OB_SNAPSHOT_STAMP];
+	struct ob_strmap map;
+} kept = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void kept_clear(void)
+{
+	ob_strmap_for_each(&kept.map, e)
+		free(e->value);
+	ob_strmap_release(&kept.map);
+	ob_strmap_init(&kept.map);
+}
+
+/* Copy the kept table of key into hid (n bytes): false when none. */
+static bool kept_get(const char *stamp, const char *key, unsigned char *hid, size_t n)
+{
+	const struct kept *v;
+	bool found = false;
+
+	pthread_mutex_lock(&kept.lock);
+	if (!strcmp(kept.stamp, stamp) &&
+	    (v = ob_strmap_get(&kept.map, key, strlen(key))) && v->n == n) {
+		memcpy(hid, v->hidden, n);
+		found = true;
+	}
+	pthread_mutex_unlock(&kept.lock);
+	return found;
+}
+
+static void kept_put(const char *stamp, const char *key, const unsigned char *hid, size_t n)
+{
+	struct kept *v = ob_malloc(sizeof(*v) + n + 1);
+	void *old = NULL;
+
+	v->n = n;
+	memcpy(v->hidden, hid, n);
+	pthread_mutex_lock(&kept.lock);
+	if (strcmp(kept.stamp, stamp) || kept.map.count >= OB_SIT_MASK_CACHE) {
+		kept_clear();
+		ob_strlcpy(kept.stamp, stamp, sizeof(kept.stamp));
+	}
+	if (ob_strmap_put(&kept.map, key, strlen(key), v, &old))
+		free(v);
+	free(old);
+	pthread_mutex_unlock(&kept.lock);
+}
+
+struct mask {
+	const struct ob_snapshot *snap;
+	const struct ob_population *pop;
+	const struct ob_indicator_set *set;
+	const struct ob_counting *rules;
+	const struct ob_sdc_config *cfg;
+	int threads;
+	uint16_t country;
+	int from, n_months;
+	struct ob_period *months;
+	struct ob_ind_result *res; /* every indicator x units x months */
+	uint32_t *units;           /* the country's units */
+	size_t n_units;
+	long *pos;                 /* snapshot unit -> index in units, or -1 */
+	unsigned char *done;       /* [k][month]: the table was protected */
+	unsigned char *hidden;     /* [k][month][unit index] */
+	bool failed;               /* a table could not be protected: all hidden */
+};
+
+static void mask_release(struct mask *m)
+{
+	ob_ind_result_free(m->res);
+	free(m->months);
+	free(m->units);
+	free(m->pos);
+	free(m->done);
+	free(m->hidden);
+	memset(m, 0, sizeof(*m));
+}
+
+static ob_err mask_prepare(void *ctx, uint16_t country, int from, int to, struct ob_diag *d)
+{
+	struct mask *m = ctx;
+	const struct ob_snapshot *s = m->snap;
+	size_t nk = m->set->n, np = 0;
+	char spec[32];
+	ob_err e;
+
+	m->country = country;
+	m->from = from;
+	snprintf(spec, sizeof(spec), "%04d-%02d..%04d-%02d", from / 12, from % 12 + 1, to / 12,
+	         to % 12 + 1);
+	if ((e = ob_period_parse(spec, &m->months, &np, d)))
+		return e;
+	m->n_months = (int)np;
+	m->units = ob_malloc((s->n_units + 1) * sizeof(uint32_t));
+	m->pos = ob_malloc((s->n_units + 1) * sizeof(long));
+	for (size_t u = 0; u < s->n_units; u++) {
+		m->pos[u] = -1;
+		if (s->units[u].country == country) {
+			m->pos[u] = (long)m->n_units;
+			m->units[m->n_units++] = (uint32_t)u;
+		}
+	}
+	m->done = ob_calloc(nk * (size_t)m->n_months + 1, 1);
+	m->hidden = ob_calloc(nk * (size_t)m->n_months * m->n_units + 1, 1);
+	return OB_OK;
+}
+
+/* Every indicator's counts in every unit of the country and every month
+ * prepared: computed once, for the first table not kept. */
+static ob_err mask_counts(struct mask *m, struct ob_diag *d)
+{
+	struct ob_ind_query q;
+	size_t *ind, nk = m->set->n;
+	ob_err e;
+
+	if (m->res)
+		return OB_OK;
+	ind = ob_malloc((nk + 1) * sizeof(size_t));
+	for (size_t k = 0; k < nk; k++)
+		ind[k] = k;
+	memset(&q, 0, sizeof(q));
+	q.indicators = ind;
+	q.n_indicators = nk;
+	q.units = m->units;
+	q.n_units = m->n_units;
+	q.periods = m->months;
+	q.n_periods = (size_t)m->n_months;
+	q.level = 0.95;
+	q.unreliable_below = OB_RATE_UNRELIABLE_BELOW;
+	q.institution = -1;
+	q.rules = m->rules;
+	q.threads = m->threads;
+	e = ob_indicators_compute(m->snap, m->pop, m->set, &q, &m->res, d);
+	free(ind);
+	return e;
+}
+
+/* A unit's count of month i for the table: whole victims, 0 for no data. */
+static long long mask_count(const struct mask *m, size_t k, size_t ui, size_t i)
+{
+	const struct ob_ind_value *v = ob_ind_result_at(m->res, k, ui, i, 0);
+
+	if (v->flags & (OB_IND_NO_DATA | OB_IND_NOT_IN_VINTAGE) || !(v->count > 0))
+		return 0;
+	return llround(v->count);
+}
+
+/* Protect the table of indicator k and month i. */
+static void mask_table(struct mask *m, size_t k, size_t i)
+{
+	const struct ob_snapshot *s = m->snap;
+	unsigned char *hid = m->hidden + (k * (size_t)m->n_months + i) * m->n_units;
+	struct ob_sdc_tree t;
+	struct ob_sdc_table tb;
+	struct ob_sdc_dim rows, cols;
+	long colpar[1] = { -1 };
+	struct ob_sdc_rule rule = ob_sdc_rule_of(m->cfg, classes_of(&m->set->v[k]));
+	char key[OB_IND_ID_MAX + 96];
+	struct ob_diag d;
+	ob_err e;
+
+	snprintf(key, sizeof(key), "%s|%u|%d|%lld|%d", m->set->v[k].id, (unsigned)m->country,
+	         m->from + (int)i, rule.min_count, rule.zero_sensitive);
+	if (kept_get(s->stamp, key, hid, m->n_units))
+		return;
+	ob_diag_clear(&d);
+	if (mask_counts(m, &d))
+		goto fail_counts;
+	memset(hid, 1, m->n_units); /* what the tree does not hold stays hidden */
+	ob_sdc_tree_build(&t, s, m->pop, m->country, ob_period_refday(&m->months[i]));
+	rows.n = t.n;
+	rows.parent = t.parent;
+	cols.n = 1;
+	cols.parent = colpar;
+	if (!t.n)
+		goto keep;
+	if ((e = ob_sdc_table_init(&tb, &rows, &cols, classes_of(&m->set->v[k]), &d)))
+		goto fail;
+	for (size_t n = 0; n < t.n && !e; n++) {
+		long long c;
+		if (!ob_sdc_row_is_leaf(&tb, n))
+			continue;
+		c = mask_count(m, k, (size_t)m->pos[t.unit_of[n]], i);
+		if (t.is_resid[n]) {
+			/* what the unit holds itself: its count less its children's */
+			for (size_t j = 0; j < t.n; j++)
+				if (!t.is_resid[j] && t.parent[j] == t.node_of[t.unit_of[n]])
+					c -= mask_count(m, k, (size_t)m->pos[t.unit_of[j]], i);
+			if (c < 0)
+				c = 0;
+		}
+		e = ob_sdc_set(&tb, n, 0, c);
+	}
+	if (!e)
+		e = ob_sdc_protect(&tb, m->cfg, NULL, &d);
+	if (!e)
+		for (size_t n = 0; n < t.n; n++)
+			if (!t.is_resid[n])
+				hid[m->pos[t.unit_of[n]]] = ob_sdc_status(&tb, n, 0) != OB_SDC_SHOWN;
+	ob_sdc_table_release(&tb);
+	if (e)
+		goto fail;
+keep:
+	kept_put(s->stamp, key, hid, m->n_units);
+	ob_sdc_tree_release(&t);
+	return;
+fail:
+	ob_sdc_tree_release(&t);
+fail_counts:
+	OB_ERROR("situación: control de divulgación: %s", "situation: disclosure control: %s",
+	         d.message);
+	m->failed = true;
+}
+
+static bool mask_hide(void *ctx, size_t k, uint32_t unit, int month)
+{
+	struct mask *m = ctx;
+	size_t i;
+
+	if (m->failed || !m->months || k >= m->set->n || unit >= m->snap->n_units ||
+	    m->pos[unit] < 0 || month < m->from || month >= m->from + m->n_months)
+		return true;
+	i = (size_t)(month - m->from);
+	if (!m->done[k * (size_t)m->n_months + i]) {
+		mask_table(m, k, i);
+		m->done[k * (size_t)m->n_months + i] = 1;
+	}
+	return m->failed || m->hidden[(k * (size_t)m->n_months + i) * m->n_units +
+	                              (size_t)m->pos[unit]];
 }
 
 static ob_err head_json(struct ob_buf *b, const struct ob_situation *s,
@@ -116,11 +365,25 @@ ob_err ob_http_sit_compute_on(const char *dir, const struct ob_snapshot *snap,
 		x->min_count[k] = rule.min_count;
 		x->zero_sensitive[k] = rule.zero_sensitive;
 	}
-	o->min_count = x->min_count;
-	o->zero_sensitive = x->zero_sensitive;
-	e = ob_situation_compute(snap, pop, x->set, x->rules, o, &x->s, d);
-	o->min_count = NULL;
-	o->zero_sensitive = NULL;
+	{
+		struct mask m = { .snap = snap, .pop = pop, .set = x->set, .rules = x->rules,
+			          .cfg = &x->cfg, .threads = o->threads };
+
+		o->min_count = x->min_count;
+		o->zero_sensitive = x->zero_sensitive;
+		o->hide_prepare = mask_prepare;
+		o->hide = mask_hide;
+		o->hide_ctx = &m;
+		e = ob_situation_compute(snap, pop, x->set, x->rules, o, &x->s, d);
+		if (!e && m.failed)
+			e = OB_ESTORE;
+		o->min_count = NULL;
+		o->zero_sensitive = NULL;
+		o->hide_prepare = NULL;
+		o->hide = NULL;
+		o->hide_ctx = NULL;
+		mask_release(&m);
+	}
 	if (e) {
 		/* the parameter as the API names it: "territory", not "--territory" */
 		if (!strncmp(d->file, "--", 2))

@@ -372,8 +372,6 @@ release:
 	for (size_t t = 0; t < NTABLES; t++)
 		free(r.t[t].rows);
 	free(r.geo_row);
-	free(r.node_of);
-	free(r.resid_of);
 	free(r.kid_first);
 	free(r.kids);
 	free(r.yearstr);

@@ -30,6 +30,7 @@
 #include "io/csvw.h"
 #include "io/json.h"
 #include "publish/sdc.h"
+#include "publish/sdc_tree.h"
 #include "reconcile/reconcile.h"
 #include "stats/rate.h"
 #include "store/audit.h"
@@ -107,7 +108,6 @@ struct rel {
 	long *day;                 /* per period: the day of its territorial division */
 	char (*monthstr)[8];       /* completeness: per month of its range */
 	/* territory trees */
-	long *node_of, *resid_of;  /* per unit: node in its country's tree */
 	size_t *kid_first, *kids;  /* children of each unit */
 	struct rtable t[NTABLES];
 	size_t *geo_row;           /* indicators: row of (k, u, p, T), or SIZE_MAX */

@@ -23,8 +23,6 @@ void rel_build_trees(struct rel *r)
 	const struct ob_snapshot *s = r->snap;
 	size_t nu = s->n_units, *cnt = ob_calloc(nu + 1, sizeof(size_t));
 
-	r->node_of = ob_malloc((nu + 1) * sizeof(long));
-	r->resid_of = ob_malloc((nu + 1) * sizeof(long));
 	r->kid_first = ob_calloc(nu + 2, sizeof(size_t));
 	r->kids = ob_calloc(nu + 1, sizeof(size_t));
 	for (size_t u = 0; u < nu; u++)
@@ -40,107 +38,25 @@ void rel_build_trees(struct rel *r)
 	free(cnt);
 }
 
-/* The valid ancestor of unit u on day (u itself when valid), or -1. */
-static long valid_up(const struct rel *r, long u, long day)
-{
-	const struct ob_snapshot *s = r->snap;
-
-	while (u >= 0 && (size_t)u < s->n_units && !ob_unit_valid(r->pop, (uint32_t)u, day))
-		u = s->units[u].parent;
-	return u >= 0 && (size_t)u < s->n_units ? u : -1;
-}
-
-/* The rows dimension of one country on one day: nodes for its units valid
- * that day, then one unallocated leaf under each unit with valid children.
+/* The rows dimension of one country on one day (publish/sdc_tree.h).
  * Returns the node count; *unit_of receives the unit of each node
  * (residual nodes: their owner) and *is_resid whether it is a residual
- * node. */
+ * node; the caller frees the three arrays. */
 static size_t country_tree(struct rel *r, uint16_t country, long day, long **parent,
                            size_t **unit_of, bool **is_resid)
 {
-	const struct ob_snapshot *s = r->snap;
-	size_t n = 0, nu = s->n_units;
-	bool *has_kids = ob_calloc(nu + 1, sizeof(bool));
+	struct ob_sdc_tree t;
 
-	*parent = ob_malloc((2 * nu + 1) * sizeof(long));
-	*unit_of = ob_malloc((2 * nu + 1) * sizeof(size_t));
-	*is_resid = ob_calloc(2 * nu + 1, sizeof(bool));
-	for (size_t u = 0; u < nu; u++) {
-		r->resid_of[u] = -1;
-		if (s->units[u].country != country || !ob_unit_valid(r->pop, (uint32_t)u, day)) {
-			r->node_of[u] = -1;
-			continue;
-		}
-		r->node_of[u] = (long)n;
-		(*unit_of)[n++] = u;
-	}
-	for (size_t i = 0; i < n; i++) {
-		long p = valid_up(r, s->units[(*unit_of)[i]].parent, day);
-		(*parent)[i] = p >= 0 ? r->node_of[p] : -1;
-		if (p >= 0)
-			has_kids[p] = true;
-	}
-	for (size_t i = 0, m = n; i < m; i++) {
-		size_t u = (*unit_of)[i];
-		if (!has_kids[u])
-			continue;
-		r->resid_of[u] = (long)n;
-		(*parent)[n] = (long)i;
-		(*unit_of)[n] = u;
-		(*is_resid)[n] = true;
-		n++;
-	}
-	free(has_kids);
-	return n;
+	ob_sdc_tree_build(&t, r->snap, r->pop, country, day);
+	*parent = t.parent;
+	*unit_of = t.unit_of;
+	*is_resid = t.is_resid;
+	free(t.node_of);
+	free(t.resid_of);
+	return t.n;
 }
 
 /* ---- indicators ---- */
-
-/* Class of an indicator: sexual violence when its numerator counts ICCS
- * section 03; minors when every victim age it counts is under 18. */
-static unsigned indicator_class(const struct ob_indicator *ind)
-{
-	unsigned cls = 0;
-
-	for (int i = 0; i < ind->n_clauses; i++) {
-		const struct ob_ind_clause *c = &ind->clauses[i];
-		if (c->field == OB_FLD_CATEGORY) {
-			const char *v = c->values;
-			while (*v) {
-				cls |= ob_sdc_class_of_iccs(v);
-				v = strchr(v, '|');
-				if (!v)
-					break;
-				v++;
-			}
-		} else if (c->field == OB_FLD_AGE) {
-			bool minors = true;
-			const char *v = c->values;
-			while (*v) {
-				long long a, b;
-				const char *bar = strchr(v, '|'), *dash = strchr(v, '-');
-				size_t n = bar ? (size_t)(bar - v) : strlen(v);
-				if (dash && dash < v + n) {
-					if (!ob_parse_int(dash + 1, (size_t)(v + n - dash - 1), 0, 200, &b))
-						minors = false;
-					else if (b >= 18)
-						minors = false;
-				} else if (!ob_parse_int(v, n, 0, 200, &a) || a >= 18) {
-					minors = false;
-				}
-				(void)a;
-				if (!bar)
-					break;
-				v = bar + 1;
-			}
-			if (minors)
-				cls |= OB_SDC_MINORS;
-		}
-	}
-	if (ind->iccs)
-		cls |= ob_sdc_class_of_iccs(ind->iccs);
-	return cls;
-}
 
 ob_err rel_compute_indicators(struct rel *r)
 {
@@ -185,7 +101,7 @@ ob_err rel_compute_indicators(struct rel *r)
 #define IX(k, u, p, c) ((((k) * nu + (u)) * np + (p)) * 4 + (c))
 	for (size_t k = 0; k < nk; k++) {
 		bool by = rs->cells[k] > 1;
-		unsigned cls = indicator_class(&r->set->v[k]);
+		unsigned cls = ob_sdc_class_of_indicator(&r->set->v[k]);
 		long colpar[4] = { -1, 0, 0, 0 };
 		struct ob_sdc_dim cols = { by ? 4 : 1, colpar };
 
@@ -591,7 +507,7 @@ ob_err rel_compute_counts(struct rel *r)
 		for (size_t u = 0; u < nu; u++) {
 			int32_t t2 = ob_unit_in_vintage(r->pop, (uint32_t)u, r->day[p]);
 			if (t2 < 0) {
-				t2 = (int32_t)valid_up(r, (long)u, r->day[p]);
+				t2 = (int32_t)ob_sdc_valid_up(r->snap, r->pop, (long)u, r->day[p]);
 				unplaced[p * nu + u] = 1;
 			}
 			place[p * nu + u] = t2;
@@ -812,7 +728,8 @@ ob_err rel_compute_violent_deaths(struct rel *r)
 		 * the nearest one above */
 		at = ob_unit_in_vintage(r->pop, s->territory[i], r->day[y - year0]);
 		if (at < 0)
-			at = (int32_t)valid_up(r, (long)s->territory[i], r->day[y - year0]);
+			at = (int32_t)ob_sdc_valid_up(r->snap, r->pop, (long)s->territory[i],
+			                              r->day[y - year0]);
 		if (at < 0)
 			continue;
 		per_src[((y - year0) * nu + (size_t)at) * ns + k] += s->count[i];

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "base/file.h"
+#include "engine/indicators.h"
 #include "io/ini.h"
 
 #define LA_EPS 1e-9
@@ -908,4 +909,48 @@ void ob_sdc_csv_cell(struct ob_csvw *w, const struct ob_sdc_table *t, size_t r, 
 		ob_csvw_str(w, NULL);
 		ob_csvw_str(w, OB_SDC_FLAG);
 	}
+}
+
+unsigned ob_sdc_class_of_indicator(const struct ob_indicator *ind)
+{
+	unsigned cls = 0;
+
+	for (int i = 0; i < ind->n_clauses; i++) {
+		const struct ob_ind_clause *c = &ind->clauses[i];
+		if (c->field == OB_FLD_CATEGORY) {
+			const char *v = c->values;
+			while (*v) {
+				cls |= ob_sdc_class_of_iccs(v);
+				v = strchr(v, '|');
+				if (!v)
+					break;
+				v++;
+			}
+		} else if (c->field == OB_FLD_AGE) {
+			bool minors = true;
+			const char *v = c->values;
+			while (*v) {
+				long long a, b;
+				const char *bar = strchr(v, '|'), *dash = strchr(v, '-');
+				size_t n = bar ? (size_t)(bar - v) : strlen(v);
+				if (dash && dash < v + n) {
+					if (!ob_parse_int(dash + 1, (size_t)(v + n - dash - 1), 0, 200, &b))
+						minors = false;
+					else if (b >= 18)
+						minors = false;
+				} else if (!ob_parse_int(v, n, 0, 200, &a) || a >= 18) {
+					minors = false;
+				}
+				(void)a;
+				if (!bar)
+					break;
+				v = bar + 1;
+			}
+			if (minors)
+				cls |= OB_SDC_MINORS;
+		}
+	}
+	if (ind->iccs)
+		cls |= ob_sdc_class_of_iccs(ind->iccs);
+	return cls;
 }

@@ -176,6 +176,13 @@ ob_err ob_sdc_config_text(const struct ob_sdc_config *c, struct ob_buf *b); /* O
 /* The class bits of an ICCS code (sexual violence for section 03). */
 unsigned ob_sdc_class_of_iccs(const char *code);
 
+/* The class bits of an indicator: sexual violence when its numerator
+ * counts ICCS section 03 (its code or a category clause), minors when
+ * every victim age it counts is under 18. Every public answer about an
+ * indicator (releases, the situational analysis) takes its rule from it. */
+struct ob_indicator;
+unsigned ob_sdc_class_of_indicator(const struct ob_indicator *ind);
+
 /* A dimension: n nodes, parent[i] the index of node i's parent or -1. */
 struct ob_sdc_dim {
 	size_t n;

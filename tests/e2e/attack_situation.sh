@@ -12,7 +12,9 @@
 #   - a month whose year earlier was not delivered (no data to compare):
 #     its count must still be suppressed;
 #   - the units that changed most, by month, quarter and year: a unit
-#     whose row is suppressed must not hold a place in the ranking.
+#     whose row is suppressed must not hold a place in the ranking;
+#   - the hierarchy: the country's count less a department's shown beside
+#     it is the other department's.
 # Every figure the API shows must be derivable from monthly counts it may
 # show (docs/disclosure.md); the attack must find no suppressed count.
 # Then the same attack on GET /api/v1/alerts: an alarm's observed count is
@@ -79,7 +81,7 @@ def prev(k, n=1):
 leaks = []
 def shown(v):
     return v is not None
-ytd, ytd0, l12 = {}, {}, {}
+ytd, ytd0, l12, fig = {}, {}, {}, {}
 for u in ("SLV", "SLV06", "SLV02"):
     for k in months:
         for row in ask(territory=u, period=k, top=100):
@@ -88,6 +90,8 @@ for u in ("SLV", "SLV06", "SLV02"):
                 t = row["territory"]
                 if len(per) == 7 and shown(row[side]) and (t, per) in hidden:
                     leaks.append("%s %s of %s shown in %s: %s" % (side, per, t, k, row[side]))
+                if len(per) == 7 and shown(row[side]):
+                    fig[(t, per)] = row[side]
             # a hidden row takes no place in a ranking: where it stood
             # among the shown ones would tell how much it changed
             if row["section"] in ("unit", "crime") and row["status"] == "suppressed":
@@ -119,6 +123,13 @@ for u in ("SLV", "SLV06", "SLV02"):
         a, b = l12.get((u, n)), l12.get((u, k))
         if shown(a) and shown(b) and o in truth[u] and a - b + truth[u][o] == truth[u][k]:
             leaks.append("L12(%s) - L12(%s) + %s = %s of %s" % (n, k, o, truth[u][k], u))
+# the hierarchy: the country's month less one department's shown in any
+# answer is the other department's (the rest of the country counted none)
+for k in months:
+    for a_, b_ in (("SLV06", "SLV02"), ("SLV02", "SLV06")):
+        tot, one = fig.get(("SLV", k)), fig.get((a_, k))
+        if shown(tot) and shown(one) and (b_, k) in hidden and tot - one == truth[b_][k]:
+            leaks.append("SLV %s (%s) - %s (%s) = %s of %s" % (k, tot, a_, one, tot - one, b_))
 # quarters and years: a unit's count with a suppressed month in it is the
 # sum of shown months plus that one
 for q in ("2023-Q1", "2022-Q1", "2023", "2022"):
