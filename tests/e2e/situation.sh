@@ -193,6 +193,11 @@ curl -sf "$B/api/v1/situation?period=2023-03" >"$T/api.json" || fail "GET situat
 jq -e '.territory == "SLV" and .indicator == "homicide_rate" and .period == "2023-03"
 	and .disclosure.min_count > 1 and (.data | length) > 3' "$T/api.json" >/dev/null ||
 	fail "JSON: $(head -c 400 "$T/api.json")"
+# the homicides of children under 18 take the minors' threshold, as in releases
+curl -sf "$B/api/v1/situation?period=2023-03&indicator=homicide_rate_0_17" >"$T/minors.json" ||
+	fail "GET situation (minors)"
+jq -e '.disclosure.min_count == 10' "$T/minors.json" >/dev/null ||
+	fail "minors' threshold: $(head -c 400 "$T/minors.json")"
 code=$(curl -s -o "$T/bad.json" -w '%{http_code}' "$B/api/v1/situation?territory=XYZ99")
 [ "$code" = 400 ] || fail "unknown territory: HTTP $code"
 jq -e '.error.parameter == "territory"' "$T/bad.json" >/dev/null || fail "$(cat "$T/bad.json")"
