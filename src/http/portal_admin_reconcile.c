@@ -96,7 +96,7 @@ void ob_page_reconcile(struct ob_page *pg)
 	steward = ob_role_allows(pg->who.role, OB_ROLE_STEWARD);
 	ob_diag_clear(&d);
 	if (ob_store_prepare(pg->c->ctx->store,
-	                     "SELECT r.id, r.period, coalesce(r.country, ''), r.records, r.deaths,"
+	                     "SELECT r.id, r.period, r.country, r.records, r.deaths,"
 	                     " r.candidates, r.linked_pairs, r.review_pairs, r.started_at,"
 	                     " (SELECT a.actor FROM audit a WHERE a.action = 'reconcile'"
 	                     "  AND a.object = 'reconcile_run:' || r.id ORDER BY a.seq LIMIT 1)"
@@ -141,7 +141,14 @@ void ob_page_reconcile(struct ob_page *pg)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		long long run = sqlite3_column_int64(st, 0);
 		OB_HTML_LIT(b, "<tr>");
-		cells(pg, st, 0, 10);
+		cells(pg, st, 0, 2);
+		OB_HTML_LIT(b, "<td>");
+		/* a run of every country has none */
+		ob_html_text(b, sqlite3_column_type(st, 2) == SQLITE_NULL
+		                    ? OB_L(pg, "todos", "all")
+		                    : (const char *)sqlite3_column_text(st, 2));
+		OB_HTML_LIT(b, "</td>");
+		cells(pg, st, 3, 10);
 		OB_HTML_LIT(b, "<td>");
 		run_link(pg, OB_PAGE_RECONCILE_COUNTS, run, OB_L(pg, "conteos", "counts"));
 		if (steward) {

@@ -145,6 +145,7 @@ req "$T/rob" 200 /en/admin
 expect_grep "$T/body" 'href="/en/admin/completeness"'
 req "$T/rob" 200 /es/gestion/conciliacion
 expect_grep "$T/body" "href=\"/es/gestion/conteos?run=$run\""
+expect_grep "$T/body" '<td>todos</td>'
 grep -q 'discrepancias?run=' "$T/body" && fail "the ledger is linked for an analyst"
 portal_no_names runs rob
 req "$T/rob" 200 "/en/admin/counts?run=$run&level=1"
