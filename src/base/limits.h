@@ -314,6 +314,15 @@
 #define OB_PORTAL_SESSIONS 1024
 #define OB_PORTAL_LOGBOOK_ROWS 200
 #define OB_PORTAL_QUARANTINE_ROWS 500
+/* The completeness page (portal_admin_completeness.c) calls a delivery late
+ * when it arrived more than this many months after the end of its period. */
+#define OB_PORTAL_DELIVERY_DUE_MONTHS 2
+/* Pairs the review queue's page shows at once (each with two records). */
+#define OB_PORTAL_REVIEW_ITEMS 20
+/* The upload form (portal_admin_upload.c): its parts at most, and the
+ * longest file name kept from it. */
+#define OB_PORTAL_UPLOAD_PARTS 8
+#define OB_PORTAL_UPLOAD_NAME 256
 
 /* Longest detail text of one audit log entry. */
 #define OB_MAX_AUDIT_DETAIL (16 * 1024)

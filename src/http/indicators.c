@@ -532,60 +532,66 @@ static ob_err encoding_json(struct ob_buf *b, const struct ob_ingest_result *r)
 	return e | ob_buf_adds(b, "]}");
 }
 
-void ob_http_h_submission(struct ob_http_call *c)
+/* A refusal of ob_http_submit: the status, the error code and parameter,
+ * the message in both languages. */
+static ob_err refuse(struct ob_http_submit_out *o, int status, const char *code,
+                     const char *param, const char *es, const char *en)
 {
-	const struct ob_http_request *req = c->req;
-	const char *source = ob_http_str(c, "source"), *name = ob_http_str(c, "file");
-	const char *ct = req->content_type;
+	o->status = status;
+	o->code = code;
+	o->param = param;
+	ob_strlcpy(o->es, es, sizeof(o->es));
+	ob_strlcpy(o->en, en, sizeof(o->en));
+	return OB_EUSAGE;
+}
+
+ob_err ob_http_submit(struct ob_http_call *c, const char *source, const char *name,
+                      const char *period, bool reprocess, const char *type, const char *data,
+                      size_t len, struct ob_http_submit_out *o)
+{
 	struct ob_ingest_options io;
-	struct ob_ingest_result res;
-	struct ob_buf *b = &c->res->body;
+	struct ob_ingest_result *res = &o->res;
 	struct ob_buf detail = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
 	char path[OB_MAX_PATH], tmpdir[OB_MAX_PATH] = "", es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
 	struct ob_diag d, ad;
 	int fd;
 	ob_err e, de;
 
+	memset(o, 0, sizeof(*o));
 	if (!source && c->who.role == OB_ROLE_SUBMITTER && c->who.source[0])
 		source = c->who.source;
-	if (!source) {
-		ob_http_fail(c->res, 400, "missing_parameter", "source",
-		             "Indique la fuente del archivo con ?source=CÓDIGO.",
-		             "Say the file's source with ?source=CODE.");
-		return;
-	}
+	if (!source)
+		return refuse(o, 400, "missing_parameter", "source",
+		              "Indique la fuente del archivo con ?source=CÓDIGO.",
+		              "Say the file's source with ?source=CODE.");
 	if (c->who.role == OB_ROLE_SUBMITTER && strcmp(source, c->who.source)) {
 		snprintf(es, sizeof(es), "Esta cuenta solo puede enviar archivos de la fuente «%s».",
 		         c->who.source);
 		snprintf(en, sizeof(en), "This account may only submit files of source '%s'.",
 		         c->who.source);
-		ob_http_fail(c->res, 403, "forbidden", "source", es, en);
-		return;
+		return refuse(o, 403, "forbidden", "source", es, en);
 	}
-	if (ct && !strncasecmp(ct, "multipart/", 10)) {
-		ob_http_fail(c->res, 415, "unsupported_media_type", NULL,
-		             "Envíe el archivo tal cual como cuerpo de la petición (text/csv), no "
-		             "como formulario multipart.",
-		             "Send the file as the request body (text/csv), not as a multipart form.");
-		return;
-	}
-	if (!req->body_len) {
-		ob_http_fail(c->res, 400, "empty_body", NULL, "El cuerpo está vacío: envíe el archivo.",
-		             "The body is empty: send the file.");
-		return;
-	}
+	if (type && !strncasecmp(type, "multipart/", 10))
+		return refuse(o, 415, "unsupported_media_type", NULL,
+		              "Envíe el archivo tal cual como cuerpo de la petición (text/csv), no "
+		              "como formulario multipart.",
+		              "Send the file as the request body (text/csv), not as a multipart "
+		              "form.");
+	if (!len)
+		return refuse(o, 400, "empty_body", NULL, "El cuerpo está vacío: envíe el archivo.",
+		              "The body is empty: send the file.");
 	/* the file keeps its name (for the logbook) inside a private folder */
 	{
 		char base[128];
 		const char *nm = name ? name : "upload.csv", *slash = strrchr(nm, '/');
-		size_t o = 0;
+		size_t n = 0;
 
-		for (nm = slash ? slash + 1 : nm; *nm && o + 1 < sizeof(base); nm++)
-			base[o++] = (*nm >= 'a' && *nm <= 'z') || (*nm >= 'A' && *nm <= 'Z') ||
+		for (nm = slash ? slash + 1 : nm; *nm && n + 1 < sizeof(base); nm++)
+			base[n++] = (*nm >= 'a' && *nm <= 'z') || (*nm >= 'A' && *nm <= 'Z') ||
 			            (*nm >= '0' && *nm <= '9') || *nm == '.' || *nm == '-' || *nm == '_'
 			            ? *nm : '_';
-		base[o] = '\0';
-		if (!o || base[0] == '.')
+		base[n] = '\0';
+		if (!n || base[0] == '.')
 			ob_strlcpy(base, "upload.csv", sizeof(base));
 		fd = -1;
 		if (snprintf(tmpdir, sizeof(tmpdir), "%s/.upload-XXXXXX",
@@ -596,45 +602,40 @@ void ob_http_h_submission(struct ob_http_call *c)
 		if (fd < 0) {
 			if (tmpdir[0])
 				rmdir(tmpdir);
-			ob_http_fail(c->res, 500, "io_error", NULL,
-			             "No se pudo guardar el archivo recibido.",
-			             "The uploaded file could not be stored.");
-			return;
+			return refuse(o, 500, "io_error", NULL, "No se pudo guardar el archivo recibido.",
+			              "The uploaded file could not be stored.");
 		}
 	}
 	{
 		size_t off = 0;
-		while (off < req->body_len) {
-			ssize_t w = write(fd, req->body + off, req->body_len - off);
+		while (off < len) {
+			ssize_t w = write(fd, data + off, len - off);
 			if (w <= 0)
 				break;
 			off += (size_t)w;
 		}
-		if (off < req->body_len || fsync(fd) != 0) {
+		if (off < len || fsync(fd) != 0) {
 			close(fd);
 			unlink(path);
 			rmdir(tmpdir);
-			ob_http_fail(c->res, 500, "io_error", NULL,
-			             "No se pudo guardar el archivo recibido.",
-			             "The uploaded file could not be stored.");
-			return;
+			return refuse(o, 500, "io_error", NULL, "No se pudo guardar el archivo recibido.",
+			              "The uploaded file could not be stored.");
 		}
 		close(fd);
 	}
 	/* an ingest may take longer than a query: no time limit here */
 	sqlite3_progress_handler(ob_store_db(c->ctx->store), 0, NULL, NULL);
 	memset(&io, 0, sizeof(io));
-	memset(&res, 0, sizeof(res));
 	io.display_name = name ? name : "upload.csv";
-	io.period = ob_http_str(c, "period");
-	io.reprocess = ob_http_int(c, "reprocess", 0) == 1;
+	io.period = period;
+	io.reprocess = reprocess;
 	ob_diag_clear(&d);
-	e = ob_ingest_file(c->ctx->store, source, path, &io, &res, &d);
+	e = ob_ingest_file(c->ctx->store, source, path, &io, res, &d);
 	unlink(path);
 	rmdir(tmpdir);
 	/* the detail lines are short: within OB_MAX_AUDIT_DETAIL */
 	de = ob_buf_addf(&detail, "source=%.64s file=%.100s bytes=%zu period=%.32s", source,
-	                 io.display_name, req->body_len, res.period[0] ? res.period : "-");
+	                 io.display_name, len, res->period[0] ? res->period : "-");
 	if (e) {
 		char msg[OB_MAX_MESSAGE], msg_en[OB_MAX_MESSAGE];
 		de |= ob_buf_addf(&detail, " refused=%s", ob_err_name(e));
@@ -645,68 +646,92 @@ void ob_http_h_submission(struct ob_http_call *c)
 		                    detail.ptr, NULL, &ad))
 			OB_ERROR("API: auditoría: %s", "API: audit: %s", ad.message);
 		ob_diag_format_lang(&d, OB_LANG_ES, msg, sizeof(msg));
-		encoding_note(msg, sizeof(msg), &res, false);
+		encoding_note(msg, sizeof(msg), res, false);
 		ob_diag_format_lang(&d, OB_LANG_EN, msg_en, sizeof(msg_en));
-		encoding_note(msg_en, sizeof(msg_en), &res, true);
-		ob_http_fail(c->res, e == OB_ENOSOURCE ? 404 : e == OB_ESTORE || e == OB_EIO ? 500
-		                     : e == OB_EUSAGE ? 400 : e == OB_EOVERLAP ? 409 : 422,
-		             e == OB_ENOSOURCE ? "unknown_source" : e == OB_EUSAGE ? "bad_parameter"
-		             : e == OB_EPERSONAL ? "personal_columns" : e == OB_EOVERLAP ? "period_overlap"
-		             : "refused", e == OB_EUSAGE ? "period" : NULL, msg, msg_en);
+		encoding_note(msg_en, sizeof(msg_en), res, true);
+		refuse(o, e == OB_ENOSOURCE ? 404 : e == OB_ESTORE || e == OB_EIO ? 500
+		          : e == OB_EUSAGE ? 400 : e == OB_EOVERLAP ? 409 : 422,
+		       e == OB_ENOSOURCE ? "unknown_source" : e == OB_EUSAGE ? "bad_parameter"
+		       : e == OB_EPERSONAL ? "personal_columns" : e == OB_EOVERLAP ? "period_overlap"
+		       : "refused", e == OB_EUSAGE ? "period" : NULL, msg, msg_en);
 		ob_buf_release(&detail);
-		return;
+		return e;
 	}
 	de |= ob_buf_addf(&detail, " submission=%lld sha256=%s rows=%lld accepted=%lld "
-	                  "rejected=%lld%s", res.submission, res.sha256, res.rows_read,
-	                  res.accepted, res.rejected, res.already ? " already" : "");
+	                  "rejected=%lld%s", res->submission, res->sha256, res->rows_read,
+	                  res->accepted, res->rejected, res->already ? " already" : "");
 	if (de)
 		ob_buf_reset(&detail);
 	ob_diag_clear(&ad);
 	if (ob_audit_append(c->ctx->store, NULL, c->who.name, "submit", "submission", detail.ptr,
 	                    NULL, &ad)) {
 		OB_ERROR("API: auditoría: %s", "API: audit: %s", ad.message);
-		ob_http_fail(c->res, 500, "audit_failed", NULL,
-		             "El archivo se ingirió pero no se pudo registrar en la auditoría; avise "
-		             "al administrador.", "The file was ingested but the audit entry failed.");
 		ob_buf_release(&detail);
+		return refuse(o, 500, "audit_failed", NULL,
+		              "El archivo se ingirió pero no se pudo registrar en la auditoría; "
+		              "avise al administrador.",
+		              "The file was ingested but the audit entry failed.");
+	}
+	ob_buf_release(&detail);
+	o->status = res->already ? 200 : 201;
+	o->display_name = io.display_name;
+	return OB_OK;
+}
+
+void ob_http_h_submission(struct ob_http_call *c)
+{
+	const struct ob_http_request *req = c->req;
+	const char *source = ob_http_str(c, "source"), *name = ob_http_str(c, "file");
+	struct ob_http_submit_out *o = ob_calloc(1, sizeof(*o));
+	struct ob_ingest_result *res = &o->res;
+	struct ob_buf *b = &c->res->body;
+	ob_err e;
+
+	if (ob_http_submit(c, source, name, ob_http_str(c, "period"),
+	                   ob_http_int(c, "reprocess", 0) == 1, req->content_type, req->body,
+	                   req->body_len, o)) {
+		ob_http_fail(c->res, o->status, o->code, o->param, o->es, o->en);
+		free(o);
 		return;
 	}
+	if (!source)
+		source = c->who.source;
 	c->audited = true;
-	ob_buf_release(&detail);
-	c->res->status = res.already ? 200 : 201;
+	c->res->status = o->status;
 	e = ob_buf_addf(b, "{\"submission\":%lld,\"superseded\":%lld,\"already\":%s",
-	                res.submission, res.superseded, res.already ? "true" : "false");
+	                res->submission, res->superseded, res->already ? "true" : "false");
 	e |= add_str(b, "source", source);
-	e |= add_str(b, "file", io.display_name);
+	e |= add_str(b, "file", o->display_name);
 	e |= ob_buf_addf(b, ",\"rows_read\":%lld,\"accepted\":%lld,\"rejected\":%lld,"
 	                 "\"warned\":%lld,\"footer_rows\":%lld,\"version\":%lld,"
-	                 "\"header_line\":%ld", res.rows_read, res.accepted, res.rejected,
-	                 res.warned, res.footer_rows, res.version, res.header_line);
-	e |= add_str(b, "period_from", res.period_from);
-	e |= add_str(b, "period_to", res.period_to);
-	e |= add_str(b, "period", res.period);
-	e |= add_str(b, "period_basis", res.period_basis);
-	e |= add_str(b, "period_note", res.period_note);
+	                 "\"header_line\":%ld", res->rows_read, res->accepted, res->rejected,
+	                 res->warned, res->footer_rows, res->version, res->header_line);
+	e |= add_str(b, "period_from", res->period_from);
+	e |= add_str(b, "period_to", res->period_to);
+	e |= add_str(b, "period", res->period);
+	e |= add_str(b, "period_basis", res->period_basis);
+	e |= add_str(b, "period_note", res->period_note);
 	e |= ob_buf_addf(b, ",\"outside_period\":%lld,\"superseded_count\":%lld",
-	                 res.outside_period, res.nsuperseded);
-	e |= encoding_json(b, &res);
-	e |= add_str(b, "sha256", res.sha256);
-	e |= add_str(b, "profile_sha256", res.profile_sha256);
-	e |= add_str(b, "crosswalks_sha256", res.crosswalks_sha256);
+	                 res->outside_period, res->nsuperseded);
+	e |= encoding_json(b, res);
+	e |= add_str(b, "sha256", res->sha256);
+	e |= add_str(b, "profile_sha256", res->profile_sha256);
+	e |= add_str(b, "crosswalks_sha256", res->crosswalks_sha256);
 	e |= ob_buf_addf(b, ",\"unchanged\":%s,\"reprocessed\":%lld,\"warnings\":%lld",
-	                 res.unchanged ? "true" : "false", res.reprocessed, res.warnings);
+	                 res->unchanged ? "true" : "false", res->reprocessed, res->warnings);
 	{
 		struct ob_jw j = OB_JW_INIT(b);
 		ob_jw_s(&j, ",\"reasons\":");
-		ob_reasons_array(&j, res.reasons, res.nreasons);
+		ob_reasons_array(&j, res->reasons, res->nreasons);
 		ob_jw_s(&j, ",\"warning_reasons\":");
-		ob_reasons_array(&j, res.warning_reasons, res.nwarning_reasons);
+		ob_reasons_array(&j, res->warning_reasons, res->nwarning_reasons);
 		e |= ob_jw_err(&j);
 	}
-	e |= add_str(b, "encoding", res.encoding);
-	e |= ob_buf_addf(b, ",\"delimiter\":\"%s\"}\n", res.delimiter == '\t' ? "\\t"
-	                                               : res.delimiter == ';' ? ";"
-	                                               : res.delimiter == '|' ? "|" : ",");
+	e |= add_str(b, "encoding", res->encoding);
+	e |= ob_buf_addf(b, ",\"delimiter\":\"%s\"}\n", res->delimiter == '\t' ? "\\t"
+	                                               : res->delimiter == ';' ? ";"
+	                                               : res->delimiter == '|' ? "|" : ",");
 	if (e) /* the file is in; only its report does not fit this server's responses */
 		ob_http_fail_too_large(c);
+	free(o);
 }

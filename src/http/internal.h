@@ -13,6 +13,7 @@
 #include <limits.h>
 
 #include "http/http.h"
+#include "ingest/ingest.h"
 #include "io/json.h"
 #include "io/rows.h"
 
@@ -176,6 +177,25 @@ void ob_http_h_release_file(struct ob_http_call *c);
 void ob_http_h_indicators(struct ob_http_call *c);
 void ob_http_h_indicator(struct ob_http_call *c);
 void ob_http_h_submission(struct ob_http_call *c);
+/*
+ * What POST /api/v1/submissions does with a file (indicators.c), shared by
+ * the portal's upload form: the account's source when none is given (a
+ * submitter's), the same checks, the file ingested from a private folder,
+ * the audit entry. OB_OK with o->status 201 (200: already received) and
+ * o->res; otherwise o->status, o->code, o->param and the message in both
+ * languages (o->es, o->en) say why. type: the request's content type
+ * (NULL when the caller read the file out of a form). o is large: allocate
+ * it.
+ */
+struct ob_http_submit_out {
+	int status;
+	const char *code, *param, *display_name;
+	char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+	struct ob_ingest_result res;
+};
+ob_err ob_http_submit(struct ob_http_call *c, const char *source, const char *name,
+                      const char *period, bool reprocess, const char *type, const char *data,
+                      size_t len, struct ob_http_submit_out *o);
 void ob_http_h_analyze(struct ob_http_call *c); /* analyze.c */
 void ob_http_h_index(struct ob_http_call *c);   /* index.c */
 /* The JSON GET /api/v1/index answers for preset, year (0: as the route's

@@ -93,6 +93,18 @@ static const struct page_route {
 	  ob_page_logbook },
 	{ OB_PAGE_QUARANTINE, "gestion", "admin", "cuarentena", "quarantine", false,
 	  PAGE_RESTRICTED, ob_page_quarantine },
+	{ OB_PAGE_COMPLETENESS, "gestion", "admin", "completitud", "completeness", false,
+	  PAGE_RESTRICTED, ob_page_completeness },
+	{ OB_PAGE_RECONCILE, "gestion", "admin", "conciliacion", "reconciliation", false,
+	  PAGE_RESTRICTED, ob_page_reconcile },
+	{ OB_PAGE_RECONCILE_COUNTS, "gestion", "admin", "conteos", "counts", false,
+	  PAGE_RESTRICTED, ob_page_reconcile_counts },
+	{ OB_PAGE_DISCREPANCIES, "gestion", "admin", "discrepancias", "discrepancies", false,
+	  PAGE_RESTRICTED, ob_page_discrepancies },
+	{ OB_PAGE_REVIEW, "gestion", "admin", "revision", "review", false, PAGE_RESTRICTED_POST,
+	  ob_page_review },
+	{ OB_PAGE_UPLOAD, "gestion", "admin", "entrega", "upload", false, PAGE_RESTRICTED_POST,
+	  ob_page_upload },
 };
 
 static const struct page_route *route_of(enum ob_page_kind kind)

@@ -30,6 +30,12 @@ enum ob_page_kind {
 	OB_PAGE_ADMIN,         /* the restricted area's first page (portal_admin.c) */
 	OB_PAGE_LOGBOOK,       /* the logbook of deliveries */
 	OB_PAGE_QUARANTINE,    /* a delivery's rejected rows and warnings */
+	OB_PAGE_COMPLETENESS,  /* deliveries per institution and month */
+	OB_PAGE_RECONCILE,     /* reconciliation runs (portal_admin_reconcile.c) */
+	OB_PAGE_RECONCILE_COUNTS, /* a run's counts */
+	OB_PAGE_DISCREPANCIES, /* a run's discrepancy ledger */
+	OB_PAGE_REVIEW,        /* the review queue, and its decisions (POST) */
+	OB_PAGE_UPLOAD,        /* a delivery's upload (portal_admin_upload.c) */
 	OB_PAGE_DATA,          /* data and method: releases, indicators (portal_data.c) */
 	OB_PAGE_DATA_API,      /* the API's documentation (portal_data.c) */
 	OB_PAGE_NOT_FOUND,
@@ -183,11 +189,25 @@ void ob_page_private(struct ob_page *pg);
 ob_err ob_page_form(struct ob_page *pg, struct ob_http_target *form);
 void ob_page_form_release(struct ob_http_target *form);
 bool ob_page_csrf_ok(const struct ob_page *pg, const struct ob_http_target *form);
+/* The same for a token read otherwise (a multipart form's field). */
+bool ob_page_csrf_token_ok(const struct ob_page *pg, const char *token);
 void ob_page_csrf_field(struct ob_page *pg);
 void ob_page_signin(struct ob_page *pg);   /* GET and POST */
 void ob_page_signout(struct ob_page *pg);  /* POST */
 void ob_page_admin(struct ob_page *pg);    /* portal_admin.c */
 void ob_page_logbook(struct ob_page *pg);
 void ob_page_quarantine(struct ob_page *pg);
+void ob_page_completeness(struct ob_page *pg); /* portal_admin_completeness.c */
+void ob_page_reconcile(struct ob_page *pg); /* portal_admin_reconcile.c */
+void ob_page_reconcile_counts(struct ob_page *pg);
+void ob_page_discrepancies(struct ob_page *pg);
+void ob_page_review(struct ob_page *pg);    /* GET and POST */
+void ob_page_upload(struct ob_page *pg);    /* GET and POST (multipart) */
+/* Write the audit entry of a page of the area showing `records` of object
+ * (query: what it shows; the request's "purpose" goes with it), before any
+ * of them leaves. False when it could not be written: the page (title) is
+ * then replaced by one saying why, with nothing of the records. */
+bool ob_page_audit_view(struct ob_page *pg, const char *title, const char *object,
+                        const char *query, long long records);
 
 #endif

@@ -46,6 +46,12 @@ void ob_page_admin(struct ob_page *pg)
 	              pg->who.name, OB_L(pg, "con el rol", "with the role"),
 	              ob_role_name(pg->who.role));
 	OB_HTML_LIT(b, "</p>\n<ul class=\"admin\">\n");
+	if (ob_role_allows(pg->who.role, OB_ROLE_SUBMITTER)) {
+		link_item(pg, OB_PAGE_UPLOAD, OB_L(pg, "Enviar una entrega", "Upload a delivery"),
+		          OB_L(pg, "un archivo de una institución, leído con el perfil de su fuente",
+		               "an institution's file, read with its source's profile"));
+		any = true;
+	}
 	if (ob_role_allows(pg->who.role, OB_ROLE_STEWARD)) {
 		link_item(pg, OB_PAGE_LOGBOOK, OB_L(pg, "Bitácora de entregas", "Logbook of deliveries"),
 		          OB_L(pg, "archivos recibidos de cada institución, con sus filas aceptadas, "
@@ -54,6 +60,25 @@ void ob_page_admin(struct ob_page *pg)
 		               "and warned rows (every view is audited)"));
 		any = true;
 	}
+	if (ob_role_allows(pg->who.role, OB_ROLE_ANALYST)) {
+		link_item(pg, OB_PAGE_COMPLETENESS, OB_L(pg, "Completitud", "Completeness"),
+		          OB_L(pg, "qué entregó cada institución, mes a mes: a tiempo, tarde, "
+		                   "parcial o nada",
+		               "what each institution delivered, month by month: on time, late, "
+		               "partial or nothing"));
+		link_item(pg, OB_PAGE_RECONCILE, OB_L(pg, "Conciliación", "Reconciliation"),
+		          OB_L(pg, "las muertes validadas frente a lo que contó cada institución "
+		                   "(cada consulta se audita)",
+		               "validated deaths against each institution's count (every view is "
+		                   "audited)"));
+		any = true;
+	}
+	if (ob_role_allows(pg->who.role, OB_ROLE_STEWARD))
+		link_item(pg, OB_PAGE_REVIEW, OB_L(pg, "Cola de revisión", "Review queue"),
+		          OB_L(pg, "pares dudosos de la última conciliación, para decidir si son la "
+		                   "misma muerte (con nombres; cada consulta se audita)",
+		               "doubtful pairs of the latest reconciliation, to decide whether they "
+		               "are the same death (with names; every view is audited)"));
 	OB_HTML_LIT(b, "</ul>\n");
 	if (!any) {
 		OB_HTML_LIT(b, "<p>");
@@ -66,15 +91,15 @@ void ob_page_admin(struct ob_page *pg)
 
 /* The answer when the audit entry cannot be written: nothing of the
  * records, and why (the purpose the observatory requires, asked in a form). */
-static void audit_refused(struct ob_page *pg, bool need_purpose)
+static void audit_refused(struct ob_page *pg, const char *title, bool need_purpose)
 {
 	struct ob_buf *b = pg->b;
 	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
 
 	pg->c->res->status = need_purpose ? 400 : 500;
-	ob_page_begin(pg, OB_L(pg, "Bitácora de entregas", "Logbook of deliveries"));
+	ob_page_begin(pg, title);
 	OB_HTML_LIT(b, "<h1>");
-	ob_html_text(b, OB_L(pg, "Bitácora de entregas", "Logbook of deliveries"));
+	ob_html_text(b, title);
 	OB_HTML_LIT(b, "</h1>\n<p class=\"error\" role=\"alert\">");
 	if (!need_purpose) {
 		ob_html_text(b, OB_L(pg, "No se pudo registrar la consulta en la bitácora de "
@@ -93,7 +118,18 @@ static void audit_refused(struct ob_page *pg, bool need_purpose)
 	OB_HTML_LIT(b, "</p>\n<form method=\"get\"");
 	ob_page_path(&u, pg->kind, NULL, pg->lang);
 	OB_HTML_ATTR(b, "action", u.ptr);
-	OB_HTML_LIT(b, "><p><label for=\"purpose\">");
+	OB_HTML_LIT(b, "><p>");
+	/* the page's own query (a delivery's, a run's number) comes back with it */
+	for (size_t i = 0; i < pg->c->target.nparams; i++) {
+		const struct ob_http_param *q = &pg->c->target.params[i];
+		if (!strcmp(q->name, "purpose"))
+			continue;
+		OB_HTML_LIT(b, "<input type=\"hidden\"");
+		OB_HTML_ATTR(b, "name", q->name);
+		OB_HTML_ATTR(b, "value", q->value);
+		OB_HTML_LIT(b, ">");
+	}
+	OB_HTML_LIT(b, "<label for=\"purpose\">");
 	ob_html_text(b, OB_L(pg, "Finalidad", "Purpose"));
 	OB_HTML_LIT(b, "</label> <input id=\"purpose\" name=\"purpose\" required minlength=\"3\"> "
 	               "<button type=\"submit\">");
@@ -105,10 +141,8 @@ static void audit_refused(struct ob_page *pg, bool need_purpose)
 	ob_page_end(pg);
 }
 
-/* Write the audit entry of a page showing `records` of object; false when
- * it could not be written (the page then says why, and shows nothing). */
-static bool audit_view(struct ob_page *pg, const char *object, const char *query,
-                       long long records)
+bool ob_page_audit_view(struct ob_page *pg, const char *title, const char *object,
+                        const char *query, long long records)
 {
 	struct ob_http_call *c = pg->c;
 	const char *purpose = ob_http_param(&c->target, "purpose");
@@ -129,7 +163,7 @@ static bool audit_view(struct ob_page *pg, const char *object, const char *query
 	x.records = records;
 	ob_diag_clear(&d);
 	if (x.purpose && ob_audit_purpose_check(x.purpose, &d)) {
-		audit_refused(pg, true);
+		audit_refused(pg, title, true);
 		return false;
 	}
 	e = ob_audit_disclose(c->ctx->store, &x, NULL, &d);
@@ -137,7 +171,7 @@ static bool audit_view(struct ob_page *pg, const char *object, const char *query
 		if (e != OB_EUSAGE)
 			OB_ERROR("portal: no se pudo escribir la auditoría: %s",
 			         "portal: could not write the audit log: %s", d.message);
-		audit_refused(pg, e == OB_EUSAGE);
+		audit_refused(pg, title, e == OB_EUSAGE);
 		return false;
 	}
 	return true;
@@ -246,7 +280,8 @@ void ob_page_logbook(struct ob_page *pg)
 	OB_HTML_LIT(b, "</tbody>\n</table></div>\n");
 	snprintf(query, sizeof(query), "portal latest=%d", OB_PORTAL_LOGBOOK_ROWS);
 	/* the entry is written before a byte of the page leaves */
-	if (!audit_view(pg, "submission", query, shown))
+	if (!ob_page_audit_view(pg, OB_L(pg, "Bitácora de entregas", "Logbook of deliveries"),
+	                        "submission", query, shown))
 		return;
 	ob_page_end(pg);
 	return;
@@ -313,6 +348,7 @@ static bool rows_table(struct ob_page *pg, const char *sql, long long submission
 void ob_page_quarantine(struct ob_page *pg)
 {
 	struct ob_buf *b = pg->b;
+	const char *title = OB_L(pg, "Filas rechazadas y avisos", "Rejected rows and warnings");
 	long long id = 0, nq = 0, nw = 0;
 	char query[64];
 
@@ -351,7 +387,8 @@ void ob_page_quarantine(struct ob_page *pg)
 		goto store_failed;
 	/* both entries are written before a byte of the page leaves */
 	snprintf(query, sizeof(query), "portal submission=%lld", id);
-	if (!audit_view(pg, "quarantine", query, nq) || !audit_view(pg, "warning", query, nw))
+	if (!ob_page_audit_view(pg, title, "quarantine", query, nq) ||
+	    !ob_page_audit_view(pg, title, "warning", query, nw))
 		return;
 	ob_page_end(pg);
 	return;

@@ -257,11 +257,14 @@ void ob_page_form_release(struct ob_http_target *form)
 	ob_http_target_release(form);
 }
 
+bool ob_page_csrf_token_ok(const struct ob_page *pg, const char *v)
+{
+	return pg->signed_in && v && same_text(pg->csrf, v);
+}
+
 bool ob_page_csrf_ok(const struct ob_page *pg, const struct ob_http_target *form)
 {
-	const char *v = ob_http_param(form, "csrf");
-
-	return pg->signed_in && v && same_text(pg->csrf, v);
+	return ob_page_csrf_token_ok(pg, ob_http_param(form, "csrf"));
 }
 
 void ob_page_csrf_field(struct ob_page *pg)

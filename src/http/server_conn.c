@@ -61,6 +61,15 @@ struct sock *server_sock_of(struct MHD_Connection *con)
 	return ci ? ci->socket_context : NULL;
 }
 
+/* Is uri the path p (with or without a query)? The upload routes: the API's
+ * and the portal's form (portal_admin_upload.c). */
+static bool upload_path(const char *uri, const char *p)
+{
+	size_t n = strlen(p);
+
+	return !strncmp(uri, p, n) && (uri[n] == '\0' || uri[n] == '?');
+}
+
 void *server_uri_cb(void *cls, const char *uri, struct MHD_Connection *con)
 {
 	struct server *srv = cls;
@@ -76,8 +85,9 @@ void *server_uri_cb(void *cls, const char *uri, struct MHD_Connection *con)
 	else
 		c->target = ob_strndup(uri, n);
 	/* uploads of files have a limit of their own */
-	c->body_max = !strncmp(uri, "/api/v1/submissions", 19) &&
-	                      (uri[19] == '\0' || uri[19] == '?')
+	c->body_max = upload_path(uri, "/api/v1/submissions") ||
+	                      upload_path(uri, "/es/gestion/entrega") ||
+	                      upload_path(uri, "/en/admin/upload")
 	                      ? OB_HTTP_MAX_UPLOAD : OB_HTTP_MAX_BODY;
 	ob_buf_init(&c->body, c->body_max);
 	return c;

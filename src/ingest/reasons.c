@@ -25,6 +25,14 @@ const char *ob_reason_text(const char *key)
 	return key ? key : "";
 }
 
+const char *ob_reason_text_in(const char *key, bool english)
+{
+	for (size_t i = 0; key && i < OB_REASON_COUNT; i++)
+		if (!strcmp(kinds[i].key, key))
+			return english ? kinds[i].en : kinds[i].es;
+	return key ? key : "";
+}
+
 void ob_reasons_init(struct ob_reasons *t)
 {
 	memset(t, 0, sizeof(*t));

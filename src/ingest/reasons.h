@@ -96,6 +96,8 @@ const char *ob_reason_key(enum ob_reason_kind k);
 /* What a kind means, in the language in force; a key no kind has (a store
  * written by a later observa) is given back as it is. */
 const char *ob_reason_text(const char *key);
+/* The same in the language given (for a server answering in both). */
+const char *ob_reason_text_in(const char *key, bool english);
 
 /* One reason of a tally, as a report shows it. */
 struct ob_reason {

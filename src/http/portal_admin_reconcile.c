@@ -1,0 +1,692 @@
+/* portal_admin_reconcile.c - the restricted area's reconciliation pages
+ * (/es/gestion/conciliacion..., /en/admin/reconciliation...): the runs, a
+ * run's counts (validated deaths against each institution's) and its
+ * discrepancies with their reasons, and the review queue of doubtful pairs
+ * with a decision form. Each page needs the role of the API route that
+ * reads the same rows (GET /api/v1/reconcile/runs and .../counts: analyst;
+ * .../discrepancies, /api/v1/review and POST /api/v1/review/{item}:
+ * steward); every view is audited before a byte of it leaves (the counts
+ * are not disclosure-controlled, the ledger and the queue are
+ * record-level, the queue with names), and a decision goes through
+ * ob_reconcile_decide(), the route's own, which audits it. See portal.h. */
+#include "http/portal.h"
+
+#include "base/log.h"
+#include "engine/snaphold.h"
+#include "reconcile/reconcile.h"
+
+/* The rows of a run's ledger as the page reads them: cells of st from
+ * column 0, text or number. */
+static void cells(struct ob_page *pg, sqlite3_stmt *st, int from, int to)
+{
+	for (int i = from; i < to; i++) {
+		if (sqlite3_column_type(st, i) == SQLITE_INTEGER) {
+			OB_HTML_LIT(pg->b, "<td class=\"num\">");
+			ob_page_num(pg, (double)sqlite3_column_int64(st, i), 0);
+		} else {
+			OB_HTML_LIT(pg->b, "<td>");
+			ob_html_text(pg->b, (const char *)sqlite3_column_text(st, i));
+		}
+		OB_HTML_LIT(pg->b, "</td>");
+	}
+}
+
+static void head(struct ob_page *pg, const char *const *es, const char *const *en, size_t n)
+{
+	OB_HTML_LIT(pg->b, "<thead><tr>");
+	for (size_t i = 0; i < n; i++) {
+		OB_HTML_LIT(pg->b, "<th scope=\"col\">");
+		ob_html_text(pg->b, OB_L(pg, es[i], en[i]));
+		OB_HTML_LIT(pg->b, "</th>");
+	}
+	OB_HTML_LIT(pg->b, "</tr></thead>\n<tbody>\n");
+}
+
+/* <a href="page?run=N">label</a> */
+static void run_link(struct ob_page *pg, enum ob_page_kind kind, long long run, const char *label)
+{
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	char v[24];
+
+	snprintf(v, sizeof(v), "%lld", run);
+	ob_page_path(&u, kind, NULL, pg->lang);
+	ob_html_url_param(&u, "run", v);
+	OB_HTML_LIT(pg->b, "<a");
+	OB_HTML_ATTR(pg->b, "href", u.ptr);
+	OB_HTML_LIT(pg->b, ">");
+	ob_html_text(pg->b, label);
+	OB_HTML_LIT(pg->b, "</a>");
+	if (ob_buf_failed(&u))
+		pg->b->failed = true;
+	ob_buf_release(&u);
+}
+
+static void store_failed(struct ob_page *pg, const char *title, const struct ob_diag *d)
+{
+	OB_WARN("portal: conciliación: %s", "portal: reconciliation: %s", d->message);
+	pg->c->res->status = 503;
+	ob_page_begin(pg, title);
+	OB_HTML_LIT(pg->b, "<h1>");
+	ob_html_text(pg->b, title);
+	OB_HTML_LIT(pg->b, "</h1>\n<p>");
+	ob_html_text(pg->b, OB_L(pg, "El almacén no respondió; inténtelo de nuevo.",
+	                         "The store did not answer; try again."));
+	OB_HTML_LIT(pg->b, "</p>\n");
+	ob_page_end(pg);
+}
+
+void ob_page_reconcile(struct ob_page *pg)
+{
+	static const char *const h_es[] = { "Conciliación", "Periodo", "País", "Registros",
+		"Muertes", "Candidatos", "Pares enlazados", "Pares en revisión", "Hecha", "Por",
+		"Ver" };
+	static const char *const h_en[] = { "Run", "Period", "Country", "Records", "Deaths",
+		"Candidates", "Linked pairs", "Pairs in review", "Run at", "By", "See" };
+	const char *title = OB_L(pg, "Conciliación de muertes violentas",
+	                         "Reconciliation of violent deaths");
+	bool steward;
+	struct ob_buf *b = pg->b;
+	struct ob_diag d;
+	sqlite3_stmt *st = NULL;
+	long long shown = 0;
+	int rc;
+
+	if (!ob_page_require(pg, OB_ROLE_ANALYST))
+		return;
+	steward = ob_role_allows(pg->who.role, OB_ROLE_STEWARD);
+	ob_diag_clear(&d);
+	if (ob_store_prepare(pg->c->ctx->store,
+	                     "SELECT r.id, r.period, r.country, r.records, r.deaths,"
+	                     " r.candidates, r.linked_pairs, r.review_pairs, r.started_at,"
+	                     " (SELECT a.actor FROM audit a WHERE a.action = 'reconcile'"
+	                     "  AND a.object = 'reconcile_run:' || r.id ORDER BY a.seq LIMIT 1)"
+	                     " FROM reconcile_run r ORDER BY r.id DESC LIMIT ?1",
+	                     &st, &d)) {
+		store_failed(pg, title, &d);
+		return;
+	}
+	sqlite3_bind_int(st, 1, OB_PORTAL_LOGBOOK_ROWS);
+	ob_page_begin(pg, title);
+	OB_HTML_LIT(b, "<h1>");
+	ob_html_text(b, title);
+	OB_HTML_LIT(b, "</h1>\n<p>");
+	ob_html_text(b, OB_L(pg, "Cada conciliación enlaza los registros de la policía, la "
+	                         "medicina forense y la fiscalía que son la misma muerte; sus "
+	                         "conteos no pasan por el control de divulgación (cada consulta "
+	                         "se audita; también: observa reconcile, GET "
+	                         "/api/v1/reconcile/runs).",
+	                     "Each reconciliation links the police's, forensic medicine's and "
+	                     "prosecution's records of the same death; its counts are not "
+	                     "disclosure-controlled (every view is audited; also: observa "
+	                     "reconcile, GET /api/v1/reconcile/runs)."));
+	OB_HTML_LIT(b, "</p>\n");
+	if (steward) {
+		struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+		ob_page_path(&u, OB_PAGE_REVIEW, NULL, pg->lang);
+		OB_HTML_LIT(b, "<p><a");
+		OB_HTML_ATTR(b, "href", u.ptr);
+		OB_HTML_LIT(b, ">");
+		ob_html_text(b, OB_L(pg, "Cola de revisión de pares dudosos",
+		                     "Review queue of doubtful pairs"));
+		OB_HTML_LIT(b, "</a></p>\n");
+		if (ob_buf_failed(&u))
+			b->failed = true;
+		ob_buf_release(&u);
+	}
+	OB_HTML_LIT(b, "<div class=\"table-wrap\"><table class=\"data\">\n<caption>");
+	ob_html_text(b, OB_L(pg, "Conciliaciones, la más reciente primero",
+	                     "Reconciliations, latest first"));
+	OB_HTML_LIT(b, "</caption>\n");
+	head(pg, h_es, h_en, OB_ARRAY_SIZE(h_es));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long run = sqlite3_column_int64(st, 0);
+		OB_HTML_LIT(b, "<tr>");
+		cells(pg, st, 0, 2);
+		OB_HTML_LIT(b, "<td>");
+		/* a run of every country has none */
+		ob_html_text(b, sqlite3_column_type(st, 2) == SQLITE_NULL
+		                    ? OB_L(pg, "todos", "all")
+		                    : (const char *)sqlite3_column_text(st, 2));
+		OB_HTML_LIT(b, "</td>");
+		cells(pg, st, 3, 10);
+		OB_HTML_LIT(b, "<td>");
+		run_link(pg, OB_PAGE_RECONCILE_COUNTS, run, OB_L(pg, "conteos", "counts"));
+		if (steward) {
+			OB_HTML_LIT(b, " · ");
+			run_link(pg, OB_PAGE_DISCREPANCIES, run,
+			         OB_L(pg, "discrepancias", "discrepancies"));
+		}
+		OB_HTML_LIT(b, "</td></tr>\n");
+		shown++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		store_failed(pg, title, &d);
+		return;
+	}
+	OB_HTML_LIT(b, "</tbody>\n</table></div>\n");
+	if (!ob_page_audit_view(pg, title, "reconcile_run", "portal runs", shown))
+		return;
+	ob_page_end(pg);
+}
+
+/* The run of ?run=, or 0 after answering 404 (or 503). */
+static long long page_run(struct ob_page *pg, const char *title)
+{
+	struct ob_diag d;
+	sqlite3_stmt *st;
+	long long id = 0;
+	int rc;
+
+	if (!ob_page_plain_int(ob_http_param(&pg->c->target, "run"), 1, INT64_MAX, &id)) {
+		ob_page_not_found(pg);
+		return 0;
+	}
+	ob_diag_clear(&d);
+	if (ob_store_prepare(pg->c->ctx->store, "SELECT 1 FROM reconcile_run WHERE id = ?1", &st,
+	                     &d)) {
+		store_failed(pg, title, &d);
+		return 0;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return id;
+	if (rc == SQLITE_DONE)
+		ob_page_not_found(pg);
+	else
+		store_failed(pg, title, &d);
+	return 0;
+}
+
+/* A territory's name in the snapshot, or NULL. */
+static const char *unit_name(const struct ob_snapshot *snap, const char *code)
+{
+	for (uint32_t u = 0; snap && code && u < snap->n_units; u++)
+		if (!snap->units[u].valid_to && !strcmp(ob_snap_str(snap, snap->units[u].code), code))
+			return ob_snap_str(snap, snap->units[u].name);
+	return NULL;
+}
+
+void ob_page_reconcile_counts(struct ob_page *pg)
+{
+	static const char *const h_es[] = { "Territorio", "Mes", "Policía", "Medicina forense",
+		                            "Fiscalía", "Muertes validadas" };
+	static const char *const h_en[] = { "Territory", "Month", "Police", "Forensic medicine",
+		                            "Prosecution", "Validated deaths" };
+	const char *title = OB_L(pg, "Conteos de una conciliación", "A reconciliation's counts");
+	struct ob_buf *b = pg->b;
+	struct ob_snapref *ref = NULL;
+	struct ob_diag d;
+	sqlite3_stmt *st = NULL;
+	long long run, level = 0, shown = 0, total = 0;
+	char query[64], v[8];
+	int rc;
+
+	if (!ob_page_require(pg, OB_ROLE_ANALYST) || !(run = page_run(pg, title)))
+		return;
+	if (!ob_page_plain_int(ob_http_param(&pg->c->target, "level"), 0, 2, &level))
+		level = 0;
+	ob_diag_clear(&d);
+	if (ob_store_prepare(pg->c->ctx->store,
+	                     "SELECT territory, month, police, forensic, prosecutor, reconciled,"
+	                     " count(*) OVER () FROM reconcile_count WHERE run = ?1 AND level = ?2"
+	                     " ORDER BY territory, month LIMIT ?3",
+	                     &st, &d)) {
+		store_failed(pg, title, &d);
+		return;
+	}
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, level);
+	sqlite3_bind_int(st, 3, OB_PORTAL_QUARANTINE_ROWS);
+	ref = ob_page_snapshot(pg);
+	ob_page_begin(pg, title);
+	OB_HTML_LIT(b, "<h1>");
+	OB_HTML_TEXTF(b, "%s %lld", OB_L(pg, "Conteos de la conciliación",
+	                                 "Counts of reconciliation"), run);
+	OB_HTML_LIT(b, "</h1>\n<p>");
+	ob_html_text(b, OB_L(pg, "Las muertes validadas (una por persona, tras enlazar los "
+	                         "registros) frente a lo que contó cada institución, sin control "
+	                         "de divulgación: esta consulta se audita.",
+	                     "Validated deaths (one per person, once the records are linked) "
+	                     "against each institution's count, without disclosure control: "
+	                     "this view is audited."));
+	OB_HTML_LIT(b, "</p>\n<form class=\"search\" method=\"get\"><div><label for=\"rc-level\">");
+	ob_html_text(b, OB_L(pg, "Nivel", "Level"));
+	OB_HTML_LIT(b, "</label><select id=\"rc-level\" name=\"level\">");
+	for (int l = 0; l <= 2; l++) {
+		static const char *const es[] = { "País", "Nivel 1 (departamentos...)",
+			                           "Nivel 2 (municipios...)" };
+		static const char *const en[] = { "Country", "Level 1 (departments...)",
+			                           "Level 2 (municipalities...)" };
+		snprintf(v, sizeof(v), "%d", l);
+		ob_page_option(pg, v, OB_L(pg, es[l], en[l]), l == level);
+	}
+	OB_HTML_LIT(b, "</select></div><div>");
+	snprintf(v, sizeof(v), "%lld", run);
+	OB_HTML_LIT(b, "<input type=\"hidden\" name=\"run\"");
+	OB_HTML_ATTR(b, "value", v);
+	OB_HTML_LIT(b, "><button type=\"submit\">");
+	ob_html_text(b, OB_L(pg, "Ver", "Show"));
+	OB_HTML_LIT(b, "</button></div></form>\n<div class=\"table-wrap\"><table class=\"data\">\n"
+	               "<caption>");
+	ob_html_text(b, OB_L(pg, "Muertes por territorio y mes según cada fuente",
+	                     "Deaths per territory and month by each source"));
+	OB_HTML_LIT(b, "</caption>\n");
+	head(pg, h_es, h_en, OB_ARRAY_SIZE(h_es));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 0);
+		const char *name = unit_name(ref ? ref->snap : NULL, code);
+		OB_HTML_LIT(b, "<tr><th scope=\"row\">");
+		ob_html_text(b, name ? name : code);
+		if (name) {
+			OB_HTML_LIT(b, " <small><code>");
+			ob_html_text(b, code);
+			OB_HTML_LIT(b, "</code></small>");
+		}
+		OB_HTML_LIT(b, "</th>");
+		cells(pg, st, 1, 6);
+		OB_HTML_LIT(b, "</tr>\n");
+		total = sqlite3_column_int64(st, 6);
+		shown++;
+	}
+	sqlite3_finalize(st);
+	if (ref)
+		ob_snaphold_put(pg->c->ctx->snaps, ref);
+	if (rc != SQLITE_DONE) {
+		store_failed(pg, title, &d);
+		return;
+	}
+	OB_HTML_LIT(b, "</tbody>\n</table></div>\n");
+	if (total > shown) {
+		OB_HTML_LIT(b, "<p>");
+		OB_HTML_TEXTF(b, "%s %lld %s %lld %s", OB_L(pg, "Se muestran", "Shown are"), shown,
+		              OB_L(pg, "de", "of"), total,
+		              OB_L(pg, "filas (todas: GET /api/v1/reconcile/runs/{id}/counts).",
+		                   "rows (all of them: GET /api/v1/reconcile/runs/{id}/counts)."));
+		OB_HTML_LIT(b, "</p>\n");
+	}
+	snprintf(query, sizeof(query), "portal counts level=%lld", level);
+	{
+		char object[64];
+		snprintf(object, sizeof(object), "reconcile_run:%lld", run);
+		if (!ob_page_audit_view(pg, title, object, query, shown))
+			return;
+	}
+	ob_page_end(pg);
+}
+
+/* The discrepancy ledger's reasons, explained. */
+static const char *reason_text(struct ob_page *pg, const char *reason)
+{
+	static const struct { const char *code, *es, *en; } k[] = {
+		{ "single_source", "solo una fuente registró la muerte",
+		  "only one source recorded the death" },
+		{ "manner", "las fuentes dan maneras de muerte distintas",
+		  "the sources give different manners of death" },
+		{ "territory", "las fuentes la sitúan en municipios distintos",
+		  "the sources place it in different municipalities" },
+		{ "date", "las fechas de las fuentes están demasiado separadas",
+		  "the sources' dates are too far apart" },
+		{ "sex", "una fuente dice hombre y otra mujer", "one source says male, another female" },
+		{ "age", "las edades difieren más de lo admitido",
+		  "the ages differ by more than allowed" },
+		{ "duplicate", "una fuente registró la muerte dos veces",
+		  "a source recorded the death twice" },
+	};
+
+	for (size_t i = 0; reason && i < OB_ARRAY_SIZE(k); i++)
+		if (!strcmp(reason, k[i].code))
+			return OB_L(pg, k[i].es, k[i].en);
+	return reason ? reason : "";
+}
+
+void ob_page_discrepancies(struct ob_page *pg)
+{
+	static const char *const h_es[] = { "Muerte", "Motivo", "Detalle", "País", "Territorio",
+		                            "Fecha", "Fuentes", "Registros" };
+	static const char *const h_en[] = { "Death", "Reason", "Detail", "Country", "Territory",
+		                            "Date", "Sources", "Records" };
+	const char *title = OB_L(pg, "Discrepancias de una conciliación",
+	                         "A reconciliation's discrepancies");
+	struct ob_buf *b = pg->b;
+	struct ob_diag d;
+	sqlite3_stmt *st = NULL;
+	long long run, shown = 0;
+	char object[64];
+	int rc;
+
+	if (!ob_page_require(pg, OB_ROLE_STEWARD) || !(run = page_run(pg, title)))
+		return;
+	ob_diag_clear(&d);
+	if (ob_store_prepare(pg->c->ctx->store,
+	                     "SELECT x.death, x.reason, x.detail, m.country, m.territory,"
+	                     " m.occurred_on, m.sources, (SELECT group_concat(source || ':' ||"
+	                     " source_id, ' ') FROM (SELECT source, source_id FROM reconcile_member"
+	                     " b WHERE b.run = x.run AND b.death = x.death ORDER BY source,"
+	                     " source_id)) FROM discrepancy x JOIN reconciled_death m ON m.run ="
+	                     " x.run AND m.death = x.death WHERE x.run = ?1"
+	                     " ORDER BY x.death, x.reason LIMIT ?2",
+	                     &st, &d)) {
+		store_failed(pg, title, &d);
+		return;
+	}
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int(st, 2, OB_PORTAL_QUARANTINE_ROWS);
+	ob_page_begin(pg, title);
+	OB_HTML_LIT(b, "<h1>");
+	OB_HTML_TEXTF(b, "%s %lld", OB_L(pg, "Discrepancias de la conciliación",
+	                                 "Discrepancies of reconciliation"), run);
+	OB_HTML_LIT(b, "</h1>\n<p>");
+	OB_HTML_TEXTF(b, "%s %d %s", OB_L(pg, "Las primeras", "The first"),
+	              OB_PORTAL_QUARANTINE_ROWS,
+	              OB_L(pg, "muertes en que las fuentes no coinciden, con el motivo (datos por "
+	                       "registro: esta consulta se audita; todas: GET "
+	                       "/api/v1/reconcile/runs/{id}/discrepancies).",
+	                   "deaths on which the sources disagree, with the reason (record-level "
+	                   "data: this view is audited; all of them: GET "
+	                   "/api/v1/reconcile/runs/{id}/discrepancies)."));
+	OB_HTML_LIT(b, "</p>\n<div class=\"table-wrap\"><table class=\"data\">\n<caption>");
+	ob_html_text(b, OB_L(pg, "Discrepancias y su explicación",
+	                     "Discrepancies and their explanation"));
+	OB_HTML_LIT(b, "</caption>\n");
+	head(pg, h_es, h_en, OB_ARRAY_SIZE(h_es));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		OB_HTML_LIT(b, "<tr>");
+		cells(pg, st, 0, 1);
+		OB_HTML_LIT(b, "<td>");
+		ob_html_text(b, reason_text(pg, (const char *)sqlite3_column_text(st, 1)));
+		OB_HTML_LIT(b, "</td>");
+		cells(pg, st, 2, 8);
+		OB_HTML_LIT(b, "</tr>\n");
+		shown++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		store_failed(pg, title, &d);
+		return;
+	}
+	OB_HTML_LIT(b, "</tbody>\n</table></div>\n");
+	snprintf(object, sizeof(object), "reconcile_run:%lld", run);
+	if (!ob_page_audit_view(pg, title, object, "portal discrepancies", shown))
+		return;
+	ob_page_end(pg);
+}
+
+/* ---- the review queue ---- */
+
+/* The two records of a pair side by side: field, A, B. False when the
+ * store failed. */
+static bool pair_table(struct ob_page *pg, const char *sa, const char *ida, const char *sb,
+                       const char *idb)
+{
+	static const char *const label_es[OB_RECONCILE_REVIEW_NFIELDS] = {
+		"Fuente", "Número en la fuente", "Nombres", "Fecha", "Territorio", "Sexo", "Edad",
+		"Manera", "Mecanismo", "Lugar", "Delito" };
+	static const char *const label_en[OB_RECONCILE_REVIEW_NFIELDS] = {
+		"Source", "Number in the source", "Names", "Date", "Territory", "Sex", "Age",
+		"Manner", "Mechanism", "Place", "Crime" };
+	char (*f)[OB_RECONCILE_REVIEW_NFIELDS][OB_RECONCILE_REVIEW_FIELD];
+	struct ob_buf *b = pg->b;
+	struct ob_diag d;
+	bool found[2], ok = true;
+
+	f = ob_calloc(2, sizeof(*f));
+	ob_diag_clear(&d);
+	if (ob_reconcile_review_record(pg->c->ctx->store, sa, ida, f[0], &found[0], &d) ||
+	    ob_reconcile_review_record(pg->c->ctx->store, sb, idb, f[1], &found[1], &d)) {
+		ok = false;
+		goto out;
+	}
+	OB_HTML_LIT(b, "<div class=\"table-wrap\"><table class=\"data\">\n<thead><tr>"
+	               "<th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Campo", "Field"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Registro A", "Record A"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Registro B", "Record B"));
+	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
+	for (size_t k = 0; k < OB_RECONCILE_REVIEW_NFIELDS; k++) {
+		OB_HTML_LIT(b, "<tr><th scope=\"row\">");
+		ob_html_text(b, OB_L(pg, label_es[k], label_en[k]));
+		OB_HTML_LIT(b, "</th>");
+		for (int r = 0; r < 2; r++) {
+			const char *v = k == 0 ? (r ? sb : sa) : k == 1 ? (r ? idb : ida) : f[r][k];
+			OB_HTML_LIT(b, "<td>");
+			if (!found[r] && k > 1)
+				ob_html_text(b, OB_L(pg, "(registro no encontrado)", "(record not found)"));
+			else
+				ob_html_text(b, v);
+			OB_HTML_LIT(b, "</td>");
+		}
+		OB_HTML_LIT(b, "</tr>\n");
+	}
+	OB_HTML_LIT(b, "</tbody></table></div>\n");
+out:
+	free(f);
+	return ok;
+}
+
+/* "field\tlevel\tweight" lines as a list. */
+static void comparisons(struct ob_page *pg, const char *ex)
+{
+	struct ob_buf *b = pg->b;
+
+	OB_HTML_LIT(b, "<details><summary>");
+	ob_html_text(b, OB_L(pg, "Peso de cada comparación", "Each comparison's weight"));
+	OB_HTML_LIT(b, "</summary><ul>");
+	while (ex && *ex) {
+		const char *nl = strchr(ex, '\n');
+		size_t n = nl ? (size_t)(nl - ex) : strlen(ex);
+		char line[256];
+		snprintf(line, sizeof(line), "%.*s", (int)n, ex);
+		for (char *p = line; *p; p++)
+			if (*p == '\t')
+				*p = ' ';
+		OB_HTML_LIT(b, "<li><code>");
+		ob_html_text(b, line);
+		OB_HTML_LIT(b, "</code></li>");
+		ex = nl ? nl + 1 : ex + n;
+	}
+	OB_HTML_LIT(b, "</ul></details>\n");
+}
+
+static void decision_form(struct ob_page *pg, long long item)
+{
+	struct ob_buf *b = pg->b;
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	char v[24], id[40];
+
+	snprintf(v, sizeof(v), "%lld", item);
+	ob_page_path(&u, OB_PAGE_REVIEW, NULL, pg->lang);
+	OB_HTML_LIT(b, "<form class=\"decision\" method=\"post\"");
+	OB_HTML_ATTR(b, "action", u.ptr);
+	OB_HTML_LIT(b, ">");
+	ob_page_csrf_field(pg);
+	OB_HTML_LIT(b, "<input type=\"hidden\" name=\"item\"");
+	OB_HTML_ATTR(b, "value", v);
+	OB_HTML_LIT(b, "><fieldset><legend>");
+	ob_html_text(b, OB_L(pg, "Decisión", "Decision"));
+	OB_HTML_LIT(b, "</legend><label><input type=\"radio\" name=\"decision\" value=\"accept\" "
+	               "required> ");
+	ob_html_text(b, OB_L(pg, "la misma muerte", "the same death"));
+	OB_HTML_LIT(b, "</label> <label><input type=\"radio\" name=\"decision\" value=\"reject\"> ");
+	ob_html_text(b, OB_L(pg, "muertes distintas", "different deaths"));
+	snprintf(id, sizeof(id), "note-%lld", item);
+	OB_HTML_LIT(b, "</label></fieldset><p><label");
+	OB_HTML_ATTR(b, "for", id);
+	OB_HTML_LIT(b, ">");
+	ob_html_text(b, OB_L(pg, "Nota (opcional)", "Note (optional)"));
+	OB_HTML_LIT(b, "</label> <input name=\"note\"");
+	OB_HTML_ATTR(b, "id", id);
+	ob_buf_putf(b, " maxlength=\"%d\">", OB_MAX_AUDIT_DETAIL / 4); /* a number: no escaping */
+	OB_HTML_LIT(b, " <button type=\"submit\">");
+	ob_html_text(b, OB_L(pg, "Registrar", "Record"));
+	OB_HTML_LIT(b, "</button></p></form>\n");
+	if (ob_buf_failed(&u))
+		b->failed = true;
+	ob_buf_release(&u);
+}
+
+#define REVIEW_PENDING                                                                   \
+	" FROM review_item i WHERE i.run = (SELECT max(id) FROM reconcile_run)"          \
+	" AND NOT EXISTS(SELECT 1 FROM review_decision r WHERE (r.source_a = i.source_a"  \
+	" AND r.id_a = i.id_a AND r.source_b = i.source_b AND r.id_b = i.id_b) OR"        \
+	" (r.source_a = i.source_b AND r.id_a = i.id_b AND r.source_b = i.source_a"       \
+	" AND r.id_b = i.id_a))"
+
+/* A POST: the decision on one item, through ob_reconcile_decide (which
+ * audits it), then back to the queue. */
+static void review_decide(struct ob_page *pg, const char *title)
+{
+	struct ob_http_call *c = pg->c;
+	struct ob_http_target form;
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	const char *dec, *note;
+	long long item = 0;
+	struct ob_diag d;
+	ob_err e;
+
+	if (ob_page_form(pg, &form) || !ob_page_csrf_ok(pg, &form)) {
+		ob_page_form_release(&form);
+		ob_page_refuse(pg, "POST 403 csrf");
+		return;
+	}
+	dec = ob_http_param(&form, "decision");
+	note = ob_http_param(&form, "note");
+	if (!ob_page_plain_int(ob_http_param(&form, "item"), 1, INT64_MAX, &item) || !dec ||
+	    (strcmp(dec, "accept") && strcmp(dec, "reject")) ||
+	    (note && strlen(note) > OB_MAX_AUDIT_DETAIL / 4)) {
+		ob_page_form_release(&form);
+		c->res->status = 400;
+		ob_page_begin(pg, title);
+		OB_HTML_LIT(pg->b, "<h1>");
+		ob_html_text(pg->b, title);
+		OB_HTML_LIT(pg->b, "</h1>\n<p class=\"error\" role=\"alert\">");
+		OB_HTML_TEXTF(pg->b, "%s %d %s",
+		              OB_L(pg, "Elija «la misma muerte» o «muertes distintas»; la nota, a lo "
+		                       "sumo", "Choose 'the same death' or 'different deaths'; the "
+		                       "note, at most"), OB_MAX_AUDIT_DETAIL / 4,
+		              OB_L(pg, "bytes.", "bytes."));
+		OB_HTML_LIT(pg->b, "</p>\n");
+		ob_page_end(pg);
+		return;
+	}
+	ob_diag_clear(&d);
+	e = ob_reconcile_decide(c->ctx->store, item, !strcmp(dec, "accept"), pg->who.name,
+	                        note && *note ? note : NULL, &d);
+	ob_page_form_release(&form);
+	if (e) {
+		if (e != OB_ENOENT)
+			OB_WARN("portal: revisión: %s", "portal: review: %s", d.message);
+		c->res->status = e == OB_ENOENT ? 404 : 503;
+		ob_page_begin(pg, title);
+		OB_HTML_LIT(pg->b, "<h1>");
+		ob_html_text(pg->b, title);
+		OB_HTML_LIT(pg->b, "</h1>\n<p class=\"error\" role=\"alert\">");
+		ob_html_text(pg->b, e == OB_ENOENT
+		                        ? OB_L(pg, "Ese par ya no está en la cola de revisión.",
+		                               "That pair is no longer in the review queue.")
+		                        : OB_L(pg, "El almacén no respondió; inténtelo de nuevo.",
+		                               "The store did not answer; try again."));
+		OB_HTML_LIT(pg->b, "</p>\n");
+		ob_page_end(pg);
+		return;
+	}
+	ob_page_path(&u, OB_PAGE_REVIEW, NULL, pg->lang);
+	c->res->status = 303;
+	c->res->content_type = "text/plain; charset=utf-8";
+	ob_http_header_add(c->res, "Location", "%s", u.ptr ? u.ptr : "/es/gestion/revision");
+	ob_buf_reset(pg->b);
+	ob_buf_puts(pg->b, u.ptr ? u.ptr : "/es/gestion/revision");
+	ob_buf_puts(pg->b, "\n");
+	ob_buf_release(&u);
+}
+
+void ob_page_review(struct ob_page *pg)
+{
+	const char *title = OB_L(pg, "Cola de revisión", "Review queue");
+	struct ob_buf *b = pg->b;
+	struct ob_diag d;
+	sqlite3_stmt *st = NULL;
+	long long total = 0, shown = 0;
+	char query[64];
+	int rc;
+
+	if (!ob_page_require(pg, OB_ROLE_STEWARD))
+		return;
+	if (!strcmp(pg->c->req->method, "POST")) {
+		review_decide(pg, title);
+		return;
+	}
+	ob_diag_clear(&d);
+	if (ob_store_prepare(pg->c->ctx->store, "SELECT count(*)" REVIEW_PENDING, &st, &d)) {
+		store_failed(pg, title, &d);
+		return;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		total = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (ob_store_prepare(pg->c->ctx->store,
+	                     "SELECT i.id, i.source_a, i.id_a, i.source_b, i.id_b, i.probability,"
+	                     " i.weight, i.linked, i.explanation" REVIEW_PENDING
+	                     " ORDER BY i.probability DESC, i.id LIMIT ?1",
+	                     &st, &d)) {
+		store_failed(pg, title, &d);
+		return;
+	}
+	sqlite3_bind_int(st, 1, OB_PORTAL_REVIEW_ITEMS);
+	ob_page_begin(pg, title);
+	OB_HTML_LIT(b, "<h1>");
+	ob_html_text(b, title);
+	OB_HTML_LIT(b, "</h1>\n<p>");
+	OB_HTML_TEXTF(b, "%s %lld %s %d %s",
+	              OB_L(pg, "Quedan", "There are"), total,
+	              OB_L(pg, "pares dudosos sin decidir en la última conciliación; se muestran "
+	                       "los", "undecided doubtful pairs in the latest reconciliation; "
+	                       "shown are the"),
+	              OB_PORTAL_REVIEW_ITEMS,
+	              OB_L(pg, "más probables. Cada par muestra dos registros con nombres: esta "
+	                       "consulta se audita, y cada decisión también.",
+	                   "most likely. Each pair shows two records with names: this view is "
+	                   "audited, and so is each decision."));
+	OB_HTML_LIT(b, "</p>\n");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long item = sqlite3_column_int64(st, 0);
+		OB_HTML_LIT(b, "<section class=\"review-item\"><h2>");
+		OB_HTML_TEXTF(b, "%s %lld", OB_L(pg, "Par", "Pair"), item);
+		OB_HTML_LIT(b, "</h2>\n<p>");
+		ob_html_text(b, OB_L(pg, "Probabilidad de ser la misma muerte: ",
+		                     "Probability of being the same death: "));
+		ob_page_num(pg, sqlite3_column_double(st, 5), 3);
+		ob_html_text(b, OB_L(pg, "; peso: ", "; weight: "));
+		ob_page_num(pg, sqlite3_column_double(st, 6), 2);
+		ob_html_text(b, sqlite3_column_int(st, 7)
+		                    ? OB_L(pg, " (la conciliación los enlazó)", " (the run linked them)")
+		                    : OB_L(pg, " (la conciliación no los enlazó)",
+		                           " (the run did not link them)"));
+		OB_HTML_LIT(b, "</p>\n");
+		if (!pair_table(pg, (const char *)sqlite3_column_text(st, 1),
+		                (const char *)sqlite3_column_text(st, 2),
+		                (const char *)sqlite3_column_text(st, 3),
+		                (const char *)sqlite3_column_text(st, 4))) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		comparisons(pg, (const char *)sqlite3_column_text(st, 8));
+		decision_form(pg, item);
+		OB_HTML_LIT(b, "</section>\n");
+		shown++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		store_failed(pg, title, &d);
+		return;
+	}
+	/* two records (with names) per pair, audited before they leave */
+	snprintf(query, sizeof(query), "portal review pairs=%lld", shown);
+	if (!ob_page_audit_view(pg, title, "review_item", query, 2 * shown))
+		return;
+	ob_page_end(pg);
+}
