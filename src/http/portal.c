@@ -14,6 +14,7 @@
 #include "io/json.h"
 #include "publish/release.h"
 #include "report/chart.h"
+#include "store/store.h"
 
 /* web/portal.css and web/portal.js (portal_assets.c, generated) */
 extern const char ob_portal_css_hash[], ob_portal_js_hash[];
@@ -478,6 +479,38 @@ void ob_page_fragment_put(struct ob_page *pg, const char *key, const char *stamp
 	if (cache && !ob_buf_failed(pg->b) && from <= pg->b->len)
 		ob_http_cache_put(cache, key, stamp, fragment_type, pg->b->ptr + from,
 		                  pg->b->len - from);
+}
+
+/* Column col of the one row sql gives for code, into out. */
+static const char *store_name(struct ob_page *pg, const char *sql, const char *code, int col,
+                              char *out, size_t size)
+{
+	sqlite3_stmt *st = NULL;
+	const char *v = NULL, *t;
+
+	if (!pg->c->ctx->store || !code || !*code ||
+	    sqlite3_prepare_v2(ob_store_db(pg->c->ctx->store), sql, -1, &st, NULL) != SQLITE_OK)
+		goto finalize;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW && (t = (const char *)sqlite3_column_text(st, col)) &&
+	    ob_strlcpy(out, t, size) < size)
+		v = out;
+finalize:
+	sqlite3_finalize(st);
+	return v;
+}
+
+const char *ob_page_territory_name(struct ob_page *pg, const char *code, char *out,
+                                   size_t size)
+{
+	return store_name(pg, "SELECT name FROM territory WHERE code = ?1", code, 0, out, size);
+}
+
+const char *ob_page_iccs_name(struct ob_page *pg, const char *code, char *out, size_t size)
+{
+	return store_name(pg, "SELECT coalesce(name_es, name_en), coalesce(name_en, name_es) "
+	                      "FROM iccs WHERE code = ?1", code, pg->lang == OB_LANG_EN ? 1 : 0,
+	                  out, size);
 }
 
 bool ob_page_plain_int(const char *s, long long lo, long long hi, long long *out)

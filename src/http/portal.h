@@ -126,6 +126,13 @@ void ob_page_year_keep(struct ob_page_year *v, size_t *n, size_t max,
  * release withholds (y may be NULL: no row at all). */
 void ob_page_no_value(struct ob_page *pg, const struct ob_page_year *y);
 
+/* The store's name of territory code, or ICCS code's name in the page's
+ * language, copied into out (size bytes): out, or NULL when the store
+ * does not know the code (or has no connection). */
+const char *ob_page_territory_name(struct ob_page *pg, const char *code, char *out,
+                                   size_t size);
+const char *ob_page_iccs_name(struct ob_page *pg, const char *code, char *out, size_t size);
+
 /* A query value that is a whole number written plainly ("5", not "05",
  * "+5" or "5x"), between lo and hi, into *out. */
 bool ob_page_plain_int(const char *s, long long lo, long long hi, long long *out);

@@ -11,6 +11,8 @@
  * ob_reconcile_decide(), the route's own, which audits it. See portal.h. */
 #include "http/portal.h"
 
+#include "report/names.h"
+
 #include "base/log.h"
 #include "engine/snaphold.h"
 #include "reconcile/reconcile.h"
@@ -416,6 +418,39 @@ void ob_page_discrepancies(struct ob_page *pg)
 
 /* ---- the review queue ---- */
 
+/* Field k of a record (the order of pair_table's labels) by its name: a
+ * territory's or a crime's with its code, a sex, manner, mechanism or
+ * place in the page's language; the code when it has no name. */
+static void value_cell(struct ob_page *pg, size_t k, const char *v)
+{
+	static const char *const coded[OB_RECONCILE_REVIEW_NFIELDS] = {
+		[5] = "sex", [7] = "manner", [8] = "mechanism", [9] = "place" };
+	char name[OB_MAX_NAME * 2];
+	const char *x = NULL;
+
+	if (!v || !*v) {
+		ob_html_text(pg->b, "—");
+		return;
+	}
+	if (k == 4)
+		x = ob_page_territory_name(pg, v, name, sizeof(name));
+	else if (k == 10)
+		x = ob_page_iccs_name(pg, v, name, sizeof(name));
+	else if (coded[k])
+		x = !strcmp(v, "unknown") || !strcmp(v, "U") ? OB_L(pg, "desconocido", "unknown")
+		                                             : ob_value_name(coded[k], v, pg->lang);
+	if (!x) {
+		ob_html_text(pg->b, v);
+		return;
+	}
+	ob_html_text(pg->b, x);
+	if (k == 4 || k == 10) {
+		OB_HTML_LIT(pg->b, " · <code>");
+		ob_html_text(pg->b, v);
+		OB_HTML_LIT(pg->b, "</code>");
+	}
+}
+
 /* The two records of a pair side by side: field, A, B. False when the
  * store failed. */
 static bool pair_table(struct ob_page *pg, const char *sa, const char *ida, const char *sb,
@@ -457,7 +492,7 @@ static bool pair_table(struct ob_page *pg, const char *sa, const char *ida, cons
 			if (!found[r] && k > 1)
 				ob_html_text(b, OB_L(pg, "(registro no encontrado)", "(record not found)"));
 			else
-				ob_html_text(b, v);
+				value_cell(pg, k, v);
 			OB_HTML_LIT(b, "</td>");
 		}
 		OB_HTML_LIT(b, "</tr>\n");

@@ -19,6 +19,7 @@
 
 #include "http/analysis.h"
 #include "report/chart.h"
+#include "report/names.h"
 #include "store/store.h"
 
 /* the most rows the chart draws (the table has them all) */
@@ -62,53 +63,6 @@ static const char *dim_label(const struct ob_page *pg, const char *code)
 			return OB_L(pg, dim_names[i].es, dim_names[i].en);
 	return code;
 }
-
-/* Codes of docs/profiles.md, by field. */
-static const struct {
-	const char *field, *code, *es, *en;
-} value_names[] = {
-	{ "sex", "F", "Mujeres", "Women" },
-	{ "sex", "M", "Hombres", "Men" },
-	{ "sex", "U", "Sexo desconocido", "Sex unknown" },
-	{ "mechanism", "firearm", "Arma de fuego", "Firearm" },
-	{ "mechanism", "sharp", "Arma blanca", "Sharp object" },
-	{ "mechanism", "blunt", "Objeto contundente", "Blunt object" },
-	{ "mechanism", "strangulation", "Estrangulamiento", "Strangulation" },
-	{ "mechanism", "poison", "Veneno", "Poison" },
-	{ "mechanism", "fire", "Fuego", "Fire" },
-	{ "mechanism", "explosive", "Explosivo", "Explosive" },
-	{ "mechanism", "other", "Otro mecanismo", "Other mechanism" },
-	{ "manner", "homicide", "Homicidio", "Homicide" },
-	{ "manner", "suicide", "Suicidio", "Suicide" },
-	{ "manner", "accident", "Accidente", "Accident" },
-	{ "manner", "undetermined", "Indeterminada", "Undetermined" },
-	{ "manner", "legal_intervention", "Intervención legal", "Legal intervention" },
-	{ "place", "dwelling", "Vivienda", "Dwelling" },
-	{ "place", "public_road", "Vía pública", "Public road" },
-	{ "place", "commercial", "Comercio", "Commercial premises" },
-	{ "place", "school", "Centro educativo", "School" },
-	{ "place", "transport", "Transporte", "Transport" },
-	{ "place", "rural", "Zona rural", "Rural area" },
-	{ "place", "prison", "Centro penal", "Prison" },
-	{ "relationship", "intimate_partner", "Pareja o expareja", "Intimate partner" },
-	{ "relationship", "family", "Familiar", "Family member" },
-	{ "relationship", "domestic", "Pareja o familiar", "Partner or family member" },
-	{ "relationship", "acquaintance", "Conocido", "Acquaintance" },
-	{ "relationship", "stranger", "Desconocido", "Stranger" },
-	{ "context", "gang", "Pandillas", "Gangs" },
-	{ "context", "organized_crime", "Crimen organizado", "Organised crime" },
-	{ "context", "robbery", "Robo", "Robbery" },
-	{ "context", "interpersonal", "Interpersonal", "Interpersonal" },
-	{ "context", "intimate", "Íntimo", "Intimate" },
-	{ "context", "sociopolitical", "Sociopolítico", "Sociopolitical" },
-	{ "institution", "police", "Policía", "Police" },
-	{ "institution", "forensic", "Medicina forense", "Forensic medicine" },
-	{ "institution", "prosecutor", "Fiscalía", "Prosecutor" },
-	{ "institution", "validated", "Muertes validadas", "Validated deaths" },
-	{ "institution", "other", "Otra institución", "Other institution" },
-	{ "minor", "0-17", "Menores (0-17)", "Minors (0-17)" },
-	{ "minor", "18+", "Adultos (18+)", "Adults (18+)" },
-};
 
 static const char *const months_es[] = { "enero", "febrero", "marzo", "abril", "mayo",
 	"junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre" };
@@ -172,9 +126,8 @@ static const char *value_label(struct ob_page *pg, struct names *n, const char *
 		return OB_L(pg, "Desconocido", "Unknown");
 	if (!strcmp(dim, "weapon"))
 		dim = "mechanism";
-	for (size_t i = 0; i < OB_ARRAY_SIZE(value_names); i++)
-		if (!strcmp(value_names[i].field, dim) && !strcmp(value_names[i].code, code))
-			return OB_L(pg, value_names[i].es, value_names[i].en);
+	if ((v = ob_value_name(dim, code, pg->lang)))
+		return v;
 	if (!strcmp(dim, "month") && ob_parse_int(code, strlen(code), 1, 12, &m))
 		return OB_L(pg, months_es[m - 1], months_en[m - 1]);
 	if (!strcmp(dim, "country") || !strcmp(dim, "admin1") || !strcmp(dim, "admin2"))
@@ -349,7 +302,7 @@ static void dim_select(struct ob_page *pg, const char *name, const char *current
 	OB_HTML_LIT(pg->b, "</select></div>\n");
 }
 
-/* A select of a filter's values (codes of value_names for field). */
+/* A select of a filter's values (the codes report/names.h names for field). */
 static void code_filter(struct ob_page *pg, size_t fi, const char *field, const char *label,
                         const struct form_state *fs)
 {
@@ -362,10 +315,12 @@ static void code_filter(struct ob_page *pg, size_t fi, const char *field, const 
 	OB_HTML_ATTR(pg->b, "name", filters[fi].param);
 	OB_HTML_LIT(pg->b, ">");
 	ob_page_option(pg, "", OB_L(pg, "Todos", "All"), !*cur);
-	for (size_t i = 0; i < OB_ARRAY_SIZE(value_names); i++)
-		if (!strcmp(value_names[i].field, field))
-			ob_page_option(pg, value_names[i].code, OB_L(pg, value_names[i].es, value_names[i].en),
-			       !strcmp(cur, value_names[i].code));
+	for (size_t i = 0, n = ob_value_names_count(); i < n; i++) {
+		const struct ob_value_name *x = ob_value_name_at(i);
+		if (!strcmp(x->field, field))
+			ob_page_option(pg, x->code, pg->lang == OB_LANG_EN ? x->en : x->es,
+			               !strcmp(cur, x->code));
+	}
 	if (!strcmp(field, "mechanism") || !strcmp(field, "sex"))
 		ob_page_option(pg, !strcmp(field, "sex") ? "U" : "unknown",
 		       OB_L(pg, "Desconocido", "Unknown"),
