@@ -336,8 +336,9 @@ static ob_err sit_rows(struct ob_cmd_ctx *ctx, const char *id, const char *terri
 }
 
 /* Rows of a ranking wide enough for every unit below a territory, so
- * that the map and the small multiples have each unit the rule shows. */
-#define SUB_ALL_UNITS 100000
+ * that the map and the small multiples have each unit the rule shows:
+ * the largest "top" the API takes (http/routes.c). */
+#define SUB_ALL_UNITS 1000
 
 /* The period's analysis of each crime; then the trend of the first
  * crime: each step's own analysis (steps the caller's, in u). */

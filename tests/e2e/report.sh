@@ -502,7 +502,45 @@ for ind in inds:
         hidden += sum(r["status"] == "suppressed" for r in units)
 if n < len(inds) // 2 or len(headline) != n:
     sys.exit(f"{path}: {n} crimes checked, {len(headline)} in the table")
-print(path, "situation ok", n, "crimes", hidden, "suppressed")
+# the trend: 24 months to the period's last one, each step the API's
+# answer for that month alone (its rate, "suprimido" when it withholds
+# it); the small multiples of the last month: each unit's rate as the API
+# ranks it, a unit it hides or leaves out a gap ("sin datos")
+y, m = map(int, sitper.split("-"))
+steps = [f"{(y * 12 + m - 1 - k) // 12:04d}-{(y * 12 + m - 1 - k) % 12 + 1:02d}"
+         for k in range(23, -1, -1)]
+descs = re.findall(r"<desc>(.*?)</desc>", text, re.S)
+trend = next(d for d in descs if d.startswith("Gráfico de líneas." if es else "Line chart."))
+trend = dict(p.split(" ", 1) for p in trend.split(". ", 1)[1].rstrip(".").split(", "))
+if list(trend) != steps:
+    sys.exit(f"{path}: trend steps {list(trend)}, want {steps}")
+api = lambda step, extra="": json.load(urllib.request.urlopen(
+    f"{base}/api/v1/situation?territory={terr}&period={step}&indicator={first['id']}{extra}"))["data"]
+for step in steps[:1] + steps[-4:]:
+    r = next((r for r in api(step) if r["section"] == "territory"
+              and r["comparison"] == "year_earlier"), None)
+    want = nodata if r is None else cell(r, "rate", 1)
+    if trend[step] != want:
+        sys.exit(f"{path}: trend {step}: {trend[step]}, the API says {want}")
+    hidden += want == supp
+units = {html.unescape(r["territory_name"]): r for r in api(steps[-1], "&top=1000")
+         if r["section"] == "unit" and r["comparison"] == "year_earlier"}
+multi = next(d for d in descs if d.startswith("Gráficos pequeños" if es else "Small multiples"))
+panels = multi.split(". ", 1)[1].rstrip(".").split("; ")
+shown_units = 0
+for p in panels:
+    name, cells = p.split(": ", 1)
+    got = cells.rsplit(", ", 1)[-1].split(" ", 1)[1]
+    r = units.get(html.unescape(name))
+    want = nodata if r is None or r["status"] == "suppressed" or r["rate"] is None \
+        else num(r["rate"], 1)
+    if got != want:
+        sys.exit(f"{path}: {name} {steps[-1]}: {got}, the API says {want}")
+    shown_units += want != nodata
+if len(panels) < 2:
+    sys.exit(f"{path}: {len(panels)} small multiples")
+print(path, "situation ok", n, "crimes", hidden, "suppressed;", len(panels), "units,",
+      shown_units, "shown")
 print(hidden, file=open(path + ".sitsupp", "w"))
 EOF4
 start_server "$O" --query-rate 0
