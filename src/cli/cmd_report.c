@@ -3,10 +3,13 @@
  * table (its CSV, read as a stream: only the territory's rows are kept) and
  * maps; less than a year from the public situational analysis of the
  * records (http/situation.h), as GET /api/v1/situation answers it. */
+#include "alerts/alerts.h"
 #include "base/common.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
+#include "engine/completeness.h"
 #include "engine/indicators.h"
+#include "engine/query.h"
 #include "engine/situation.h"
 #include "engine/snapshot.h"
 #include "http/situation.h"
@@ -23,7 +26,7 @@ void cmd_report_usage(FILE *out)
 {
 	fputs(OB_TR(
 	"uso: observa report [-d DIR] --territory CÓDIGO --period PERIODO [--release vN]\n"
-	"                    [--lang es|en] [--format html|pdf] [-o ARCHIVO]\n\n"
+	"                    [--lang es|en] [--format html|pdf] [--no-alarms] [-o ARCHIVO]\n\n"
 	"Escribe el boletín de un país o una unidad de primer nivel en un periodo: una\n"
 	"página HTML autónoma (CSS y gráficos SVG dentro, sin pedidos externos) o un PDF\n"
 	"A4 (--format pdf, o un ARCHIVO que termina en .pdf) con las cifras\n"
@@ -34,9 +37,11 @@ void cmd_report_usage(FILE *out)
 	"suprime no aparece. Por omisión, en español y en la salida estándar.\n\n"
 	"PERIODO: un año (2024), de la publicación; un trimestre (2024-Q3), un mes\n"
 	"(2024-09) o lo que va del año (ytd:2024-09-30), de los registros, con las\n"
-	"cifras y la supresión con que GET /api/v1/situation responde al público.\n",
+	"cifras y la supresión con que GET /api/v1/situation responde al público, y\n"
+	"las alertas tempranas de su último mes (--no-alarms: sin ellas; juzgarlas\n"
+	"toma segundos en un observatorio grande).\n",
 	"usage: observa report [-d DIR] --territory CODE --period PERIOD [--release vN]\n"
-	"                      [--lang es|en] [--format html|pdf] [-o FILE]\n\n"
+	"                      [--lang es|en] [--format html|pdf] [--no-alarms] [-o FILE]\n\n"
 	"Writes the bulletin of a country or an admin-1 unit for a period: one\n"
 	"self-contained HTML page (CSS and SVG charts inside, no external request) or\n"
 	"an A4 PDF (--format pdf, or a FILE ending in .pdf) with\n"
@@ -46,7 +51,9 @@ void cmd_report_usage(FILE *out)
 	"it suppresses does not appear. Spanish and standard output by default.\n\n"
 	"PERIOD: a year (2024), from the release; a quarter (2024-Q3), a month\n"
 	"(2024-09) or a year to date (ytd:2024-09-30), from the records, with the\n"
-	"figures and suppression with which GET /api/v1/situation answers the public.\n"), out);
+	"figures and suppression with which GET /api/v1/situation answers the public,\n"
+	"and the early-warning alarms of its last month (--no-alarms: without them;\n"
+	"judging them takes seconds on a large observatory).\n"), out);
 }
 
 static const char *jstr(json_t *o, const char *k)
@@ -269,6 +276,11 @@ struct sub {
 	int day;                   /* the first day of the last month, yyyymmdd */
 	const char **codes, **names; /* the units below, in the snapshot's pool */
 	size_t n_units;
+	int month;                 /* the last month, year * 12 + month - 1 */
+	char month_label[16];
+	struct ob_alerts alerts;   /* of the month, which alarms point into */
+	struct ob_bl_alarm *alarms;
+	size_t n_alarms;
 	json_t *docs; /* the analyses' rows, which v and s point into */
 };
 
@@ -400,6 +412,83 @@ static void sub_children(const struct ob_snapshot *sn, const char *territory, st
 	}
 }
 
+/* Whether snapshot unit code is territory at or under unit at. */
+static bool unit_under(const struct ob_snapshot *sn, const char *code, int32_t at)
+{
+	for (uint32_t i = 0; i < sn->n_units; i++) {
+		int32_t x = (int32_t)i;
+		if (strcmp(ob_snap_str(sn, sn->units[i].code), code))
+			continue;
+		while (x >= 0 && x < (int32_t)sn->n_units && x != at)
+			x = sn->units[x].parent;
+		if (x == at)
+			return true;
+	}
+	return false;
+}
+
+/* The early-warning alarms of the period's last month (alerts/alerts.h,
+ * judged as "observa alerts --from M --to M" and the public alerts route
+ * judge them) of the units in or under territory, with what the public
+ * view shows of each (ob_alert_shown with the disclosure settings). */
+static ob_err sub_alarms(struct ob_cmd_ctx *ctx, struct ob_store *st, const char *territory,
+                         bool en, struct sub *u, struct ob_diag *d)
+{
+	struct ob_completeness_options co = { 0 };
+	struct ob_alerts_options o = { 0 };
+	struct ob_completeness cov;
+	struct ob_indicator_set *set = NULL;
+	struct ob_counting *rules = NULL;
+	struct ob_analyzer *an = NULL;
+	struct ob_sdc_config cfg;
+	const struct ob_snapshot *sn = ctx->snap;
+	int32_t at = -1;
+	ob_err e;
+
+	memset(&cov, 0, sizeof cov);
+	for (uint32_t i = 0; i < sn->n_units && at < 0; i++)
+		if (!strcmp(ob_snap_str(sn, sn->units[i].code), territory))
+			at = (int32_t)i;
+	if ((e = ob_sdc_config_load(&cfg, ctx->dir, d)) ||
+	    (e = ob_indicators_load_dir(ctx->dir, &set, NULL, d)) ||
+	    (e = ob_counting_load(ctx->dir, sn, set, &rules, d)) ||
+	    (e = ob_completeness_build(st, sn, ctx->pop, &co, &cov, d)))
+		goto release;
+	an = ob_analyzer_new(sn, ctx->pop);
+	o.rules = rules;
+	o.from_month = o.to_month = u->month;
+	if ((e = ob_alerts_run(st, an, sn, &cov, &o, &u->alerts, d)))
+		goto release;
+	u->alarms = ob_calloc(u->alerts.n + 1, sizeof *u->alarms);
+	for (size_t i = 0; i < u->alerts.n; i++) {
+		const struct ob_alert *x = &u->alerts.v[i];
+		struct ob_bl_alarm *w;
+		bool obs, model;
+		if (x->month != u->month || at < 0 || !unit_under(sn, x->territory, at))
+			continue;
+		ob_alert_shown(x, ob_sdc_rule_of(&cfg, 0).min_count,
+		               ob_sdc_rule_of(&cfg, OB_SDC_SEXUAL_VIOLENCE).min_count, &obs, &model);
+		w = &u->alarms[u->n_alarms++];
+		w->territory_name = x->territory_name ? x->territory_name : x->territory;
+		w->category_name = en ? x->category_name_en : x->category_name_es;
+		w->method = x->method == OB_ALERT_FARRINGTON ? "Farrington"
+		            : x->method == OB_ALERT_EARS_C3  ? "EARS C3"
+		                                             : "CUSUM";
+		w->observed = x->observed;
+		w->expected = x->expected;
+		w->upper = x->upper;
+		w->observed_shown = obs;
+		w->model_shown = model;
+		w->above = x->above;
+	}
+release:
+	ob_analyzer_free(an);
+	ob_completeness_release(&cov);
+	ob_counting_free(rules);
+	ob_indicators_free(set);
+	return e;
+}
+
 /* The steps of a bulletin's trend: 12 quarters ending with a quarter, or
  * 24 months ending with the period's last month; [hl_from, hl_to) those
  * of the period (a year to date: January to its last month). */
@@ -418,6 +507,8 @@ static void sub_steps(const struct ob_period *p, struct sub *u)
 			snprintf(u->labels[i], sizeof u->labels[i], "%04d-%02d", m / 12, m % 12 + 1);
 		u->steps[i] = u->labels[i];
 	}
+	u->month = last;
+	snprintf(u->month_label, sizeof u->month_label, "%04d-%02d", last / 12, last % 12 + 1);
 	u->day = last / 12 * 10000 + (last % 12 + 1) * 100 + 1;
 	u->hl_to = n;
 	u->hl_from = p->kind == OB_PERIOD_YTD ? n - (size_t)(last % 12 + 1) : n - 1;
@@ -449,11 +540,12 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		{ "release", required_argument, NULL, 'r' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "no-alarms", no_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *territory = NULL, *period = NULL, *release = NULL, *output = NULL;
 	const char *format = NULL;
-	bool pdf, known = false;
+	bool pdf, known = false, alarms = true;
 	char version[64], path[OB_MAX_PATH], date[16] = "";
 	struct ob_indicator_set *set = NULL;
 	struct ob_bl_indicator *ind = NULL;
@@ -461,6 +553,7 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	struct shapes shapes = { 0 };
 	struct sub subrows = { 0 };
 	struct ob_bl_sub sub;
+	struct ob_store *st = NULL;
 	char sitper[OB_SIT_PERIOD_MAX], snapdate[16] = "";
 	bool ytd = false;
 	struct ob_bulletin b;
@@ -484,6 +577,7 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		case 'r': release = optarg; break;
 		case 'o': output = optarg; break;
 		case 'f': format = optarg; break;
+		case 'A': alarms = false; break;
 		default: cmd_report_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
@@ -561,12 +655,14 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	if (kind != OB_PERIOD_YEAR) {
 		time_t at;
 		struct tm tm;
-		if (!ob_cmd_store(ctx, OB_STORE_READONLY)) {
+		if (!(st = ob_cmd_store(ctx, OB_STORE_READONLY))) {
 			status = OB_EXIT_SYSTEM;
 			goto done;
 		}
 		if ((e = ob_cmd_snapshot(ctx, &d)) ||
-		    (e = sub_load(ctx, set, territory, sitper, &subrows, &d)))
+		    (e = sub_load(ctx, set, territory, sitper, &subrows, &d)) ||
+		    (alarms &&
+		     (e = sub_alarms(ctx, st, territory, ctx->lang == OB_LANG_EN, &subrows, &d))))
 			goto fail;
 		sub_children(ctx->snap, territory, &subrows);
 		at = (time_t)ctx->snap->built_at;
@@ -575,7 +671,9 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		sub = (struct ob_bl_sub){ period, ytd, snapdate[0] ? snapdate : NULL, subrows.v,
 			                  subrows.n, subrows.steps, subrows.n_steps,
 			                  subrows.hl_from, subrows.hl_to, subrows.s, subrows.ns,
-			                  subrows.codes, subrows.names, subrows.n_units };
+			                  subrows.codes, subrows.names, subrows.n_units,
+			                  alarms ? subrows.month_label : NULL, subrows.alarms,
+			                  subrows.n_alarms };
 		goto compose;
 	}
 	snprintf(path, sizeof path, "%s/%s/%s/indicators.csv", ctx->dir, OB_RELEASES_DIR, version);
@@ -652,6 +750,8 @@ done:
 	shapes_free(&shapes);
 	free(subrows.v);
 	free(subrows.s);
+	free(subrows.alarms);
+	ob_alerts_release(&subrows.alerts);
 	free(subrows.codes);
 	free(subrows.names);
 	json_decref(subrows.docs);

@@ -721,6 +721,56 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 		return e;
 	}
 
+	/* the alarms of the period's last month */
+	if (u->alarm_month) {
+		snprintf(line, sizeof line, "%s (%s)",
+		         tr(b, "Alertas del periodo", "Alarms of the period"), u->alarm_month);
+		s->heading(s->ctx, 2, line);
+	}
+	if (u->alarm_month && !u->n_alarms) {
+		s->para(s->ctx, OB_BL_PLAIN,
+		        tr(b, "Ninguna alerta temprana en este territorio en el último mes del periodo.",
+		           "No early-warning alarm in this territory in the period's last month."));
+	} else if (u->alarm_month) {
+		t.cols = 7;
+		text(&t, tr(b, "Territorio", "Territory"));
+		text(&t, tr(b, "Delito", "Crime"));
+		text(&t, tr(b, "Método", "Method"));
+		text(&t, tr(b, "Observado", "Observed"));
+		text(&t, tr(b, "Esperado", "Expected"));
+		text(&t, tr(b, "Límite superior", "Upper bound"));
+		text(&t, tr(b, "Meses seguidos", "Months in a row"));
+		for (size_t i = 0; i < u->n_alarms; i++) {
+			const struct ob_bl_alarm *a = &u->alarms[i];
+			struct ob_bl_cell *c;
+			const double v[3] = { a->observed, a->expected, a->upper };
+			const bool sh[3] = { a->observed_shown, a->model_shown, a->model_shown };
+			text(&t, a->territory_name);
+			text(&t, a->category_name);
+			text(&t, a->method);
+			for (int k = 0; k < 3; k++) {
+				c = add(&t);
+				any_supp |= !sh[k];
+				c->kind = sh[k] && isfinite(v[k]) ? OB_BL_NUM : OB_BL_NA;
+				if (!sh[k])
+					ob_strlcpy(c->text, tr(b, "suprimido", "suppressed"), sizeof c->text);
+				else
+					ob_chart_fmt(v[k], k ? 1 : 0, b->lang, c->text, sizeof c->text);
+			}
+			c = add(&t);
+			c->kind = OB_BL_NUM;
+			snprintf(c->text, sizeof c->text, "%d", a->above);
+		}
+		flush(s, &t);
+		s->para(s->ctx, OB_BL_META,
+		        tr(b, "Alertas tempranas: un mes cuyo recuento supera lo que los meses "
+		              "anteriores hacen esperar (Farrington, EARS C3 o CUSUM), con la "
+		              "supresión de la ruta pública de alertas.",
+		           "Early-warning alarms: a month whose count is beyond what the months "
+		           "before make expected (Farrington, EARS C3 or CUSUM), suppressed as the "
+		           "public alerts route does."));
+	}
+
 	/* the units that changed most, as the analysis ranks them */
 	s->heading(s->ctx, 2, tr(b, "Los que más cambiaron", "Largest changes"));
 	t.cols = 7;
@@ -774,6 +824,25 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 		         u->snapshot ? u->snapshot : "—", b->release ? "la publicación " : "las publicaciones",
 		         b->release ? b->release : "");
 	s->para(s->ctx, OB_BL_BOX, line);
+	s->para(s->ctx, OB_BL_BOX,
+	        u->ytd ? tr(b, "Tasas anualizadas: por 100 000 habitantes por año, de modo que un mes "
+	                       "y un año se comparan. La tendencia, el mapa y los gráficos pequeños: "
+	                       "cada mes es el análisis público de ese mes solo, con su supresión; "
+	                       "el mapa de lo que va del año es la media de las tasas de sus meses, "
+	                       "solo cuando cada mes se muestra.",
+	                    "Annualised rates: per 100,000 people per year, so that a month and a "
+	                    "year compare. The trend, the map and the small multiples: each month "
+	                    "is the public analysis of that month alone, with its suppression; the "
+	                    "year-to-date map is the mean of its months' rates, shown only when "
+	                    "every month is.")
+	               : tr(b, "Tasas anualizadas: por 100 000 habitantes por año, de modo que un mes, "
+	                       "un trimestre y un año se comparan. La tendencia y los gráficos "
+	                       "pequeños: cada mes (o trimestre) es el análisis público de ese "
+	                       "periodo solo, con su supresión.",
+	                    "Annualised rates: per 100,000 people per year, so that a month, a "
+	                    "quarter and a year compare. The trend and the small multiples: each "
+	                    "month (or quarter) is the public analysis of that period alone, with "
+	                    "its suppression."));
 	snprintf(line, sizeof line, "%s %s. %s",
 	         tr(b, "Regla de conteo:", "Counting rule:"), top->counting ? top->counting : "—",
 	         tr(b, "Cada víctima se cuenta una vez, según la institución que la regla elige.",

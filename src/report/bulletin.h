@@ -81,6 +81,17 @@ struct ob_bl_sit {
 	long rank;              /* 0: not ranked */
 };
 
+/* An early-warning alarm (alerts/alerts.h) of a unit in or under the
+ * territory in the period's last month, as the public alerts route shows
+ * it: observed hidden below the disclosure threshold, expected and upper
+ * hidden when a month the methods read is (ob_alert_shown). */
+struct ob_bl_alarm {
+	const char *territory_name, *category_name, *method;
+	double observed, expected, upper;
+	bool observed_shown, model_shown;
+	int above; /* months in a row */
+};
+
 /* A bulletin of less than a year: its figures are the public situational
  * analysis's (src/http/situation.h, the function and disclosure settings
  * of GET /api/v1/situation), computed once per crime of the catalogue
@@ -108,6 +119,11 @@ struct ob_bl_sub {
 	 * none: the units the rows have */
 	const char *const *unit_codes, *const *unit_names;
 	size_t n_units;
+	/* the alarms of the period's last month (alarm_month, "2024-09";
+	 * NULL: not judged, no section) */
+	const char *alarm_month;
+	const struct ob_bl_alarm *alarms;
+	size_t n_alarms;
 };
 
 struct ob_bulletin {
