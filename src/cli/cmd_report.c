@@ -3,10 +3,13 @@
  * table (its CSV, read as a stream: only the territory's rows are kept) and
  * maps; less than a year from the public situational analysis of the
  * records (http/situation.h), as GET /api/v1/situation answers it. */
+#include "alerts/alerts.h"
 #include "base/common.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
+#include "engine/completeness.h"
 #include "engine/indicators.h"
+#include "engine/query.h"
 #include "engine/situation.h"
 #include "engine/snapshot.h"
 #include "http/situation.h"
@@ -23,7 +26,7 @@ void cmd_report_usage(FILE *out)
 {
 	fputs(OB_TR(
 	"uso: observa report [-d DIR] --territory CÓDIGO --period PERIODO [--release vN]\n"
-	"                    [--lang es|en] [--format html|pdf] [-o ARCHIVO]\n\n"
+	"                    [--lang es|en] [--format html|pdf] [--no-alarms] [-o ARCHIVO]\n\n"
 	"Escribe el boletín de un país o una unidad de primer nivel en un periodo: una\n"
 	"página HTML autónoma (CSS y gráficos SVG dentro, sin pedidos externos) o un PDF\n"
 	"A4 (--format pdf, o un ARCHIVO que termina en .pdf) con las cifras\n"
@@ -34,9 +37,11 @@ void cmd_report_usage(FILE *out)
 	"suprime no aparece. Por omisión, en español y en la salida estándar.\n\n"
 	"PERIODO: un año (2024), de la publicación; un trimestre (2024-Q3), un mes\n"
 	"(2024-09) o lo que va del año (ytd:2024-09-30), de los registros, con las\n"
-	"cifras y la supresión con que GET /api/v1/situation responde al público.\n",
+	"cifras y la supresión con que GET /api/v1/situation responde al público, y\n"
+	"las alertas tempranas de su último mes (--no-alarms: sin ellas; juzgarlas\n"
+	"toma segundos en un observatorio grande).\n",
 	"usage: observa report [-d DIR] --territory CODE --period PERIOD [--release vN]\n"
-	"                      [--lang es|en] [--format html|pdf] [-o FILE]\n\n"
+	"                      [--lang es|en] [--format html|pdf] [--no-alarms] [-o FILE]\n\n"
 	"Writes the bulletin of a country or an admin-1 unit for a period: one\n"
 	"self-contained HTML page (CSS and SVG charts inside, no external request) or\n"
 	"an A4 PDF (--format pdf, or a FILE ending in .pdf) with\n"
@@ -46,7 +51,9 @@ void cmd_report_usage(FILE *out)
 	"it suppresses does not appear. Spanish and standard output by default.\n\n"
 	"PERIOD: a year (2024), from the release; a quarter (2024-Q3), a month\n"
 	"(2024-09) or a year to date (ytd:2024-09-30), from the records, with the\n"
-	"figures and suppression with which GET /api/v1/situation answers the public.\n"), out);
+	"figures and suppression with which GET /api/v1/situation answers the public,\n"
+	"and the early-warning alarms of its last month (--no-alarms: without them;\n"
+	"judging them takes seconds on a large observatory).\n"), out);
 }
 
 static const char *jstr(json_t *o, const char *k)
@@ -261,9 +268,20 @@ release:
  * from the very JSON the API writes (so that every number is the API's),
  * the territory's rows of each and the ranked units of each. */
 struct sub {
-	struct ob_bl_sit *v;
-	size_t n, cap;
-	json_t *docs; /* the analyses' rows, which v points into */
+	struct ob_bl_sit *v, *s; /* the period's rows; the trend's */
+	size_t n, cap, ns, scap;
+	char labels[24][OB_SIT_PERIOD_MAX];
+	const char *steps[24];
+	size_t n_steps, hl_from, hl_to;
+	int day;                   /* the first day of the last month, yyyymmdd */
+	const char **codes, **names; /* the units below, in the snapshot's pool */
+	size_t n_units;
+	int month;                 /* the last month, year * 12 + month - 1 */
+	char month_label[16];
+	struct ob_alerts alerts;   /* of the month, which alarms point into */
+	struct ob_bl_alarm *alarms;
+	size_t n_alarms;
+	json_t *docs; /* the analyses' rows, which v and s point into */
 };
 
 static double jnum(json_t *o, const char *k)
@@ -272,63 +290,228 @@ static double jnum(json_t *o, const char *k)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* The rows of one public analysis (indicator id of set, period) appended
+ * to *v (n, cap), "crime" rows left out; top: the rows of its rankings. */
+static ob_err sit_rows(struct ob_cmd_ctx *ctx, const char *id, const char *territory,
+                       const char *period, size_t top, json_t *docs, struct ob_bl_sit **v,
+                       size_t *n, size_t *cap, struct ob_diag *d)
+{
+	struct ob_sit_options o = { 0 };
+	struct ob_http_sit x;
+	struct ob_buf buf = OB_BUF_INIT(OB_HTTP_MAX_RESPONSE); /* as the API answers */
+	const char *param;
+	json_error_t je;
+	json_t *rows, *r;
+	size_t i;
+	ob_err e;
+
+	o.territory = territory;
+	o.period = period;
+	o.indicator = id;
+	o.level = -1;
+	o.top = top;
+	o.now_month = ob_situation_now_month();
+	e = ob_http_sit_compute_on(ctx->dir, ctx->snap, ctx->pop, &o, NULL, &x, &param, d);
+	if (!e)
+		e = ob_situation_write(&x.s, OB_ROWS_JSON, &buf, NULL);
+	ob_http_sit_release(&x);
+	rows = e || ob_buf_failed(&buf) ? NULL : json_loadb(buf.ptr, buf.len, 0, &je);
+	ob_buf_release(&buf);
+	if (e)
+		return e;
+	if (!rows)
+		return OB_DIAG(d, OB_ENOMEM, "", 0, 0, NULL, 0,
+		               "sin memoria para el análisis situacional",
+		               "out of memory for the situational analysis");
+	json_array_append_new(docs, rows);
+	json_array_foreach(rows, i, r) {
+		struct ob_bl_sit *w;
+		const char *sec = jstr(r, "section");
+		if (!sec || !strcmp(sec, "crime"))
+			continue;
+		if (*n == *cap) {
+			*cap = *cap ? 2 * *cap : 64;
+			*v = ob_realloc(*v, *cap * sizeof **v);
+		}
+		w = &(*v)[(*n)++];
+		*w = (struct ob_bl_sit){
+			sec, jstr(r, "territory"), jstr(r, "territory_name"),
+			jstr(r, "indicator"), jstr(r, "comparison"), jstr(r, "period"),
+			jstr(r, "baseline"), jstr(r, "change"), jstr(r, "status"),
+			jstr(r, "counting"), jnum(r, "count"), jnum(r, "baseline_count"),
+			jnum(r, "rate"), jnum(r, "baseline_rate"), jnum(r, "ratio"),
+			json_is_integer(json_object_get(r, "rank"))
+				? (long)json_integer_value(json_object_get(r, "rank")) : 0,
+		};
+	}
+	return OB_OK;
+}
+
+/* Rows of a ranking wide enough for every unit below a territory, so
+ * that the map and the small multiples have each unit the rule shows:
+ * the largest "top" the API takes (http/routes.c). */
+#define SUB_ALL_UNITS 1000
+
+/* The period's analysis of each crime; then the trend of the first
+ * crime: each step's own analysis (steps the caller's, in u). */
 static ob_err sub_load(struct ob_cmd_ctx *ctx, const struct ob_indicator_set *set,
                        const char *territory, const char *period, struct sub *u,
                        struct ob_diag *d)
 {
+	const char *first = NULL;
+	ob_err e;
+
 	u->docs = json_array();
 	for (size_t k = 0; k < set->n; k++) {
-		struct ob_sit_options o = { 0 };
-		struct ob_http_sit x;
-		struct ob_buf buf = OB_BUF_INIT(OB_HTTP_MAX_RESPONSE); /* as the API answers */
-		const char *param;
-		json_error_t je;
-		json_t *rows, *r;
-		size_t i;
-		ob_err e;
-
 		if (set->v[k].denom != OB_DEN_POPULATION)
 			continue;
-		o.territory = territory;
-		o.period = period;
-		o.indicator = set->v[k].id;
-		o.level = -1;
-		o.now_month = ob_situation_now_month();
-		e = ob_http_sit_compute_on(ctx->dir, ctx->snap, ctx->pop, &o, NULL, &x, &param, d);
-		if (!e)
-			e = ob_situation_write(&x.s, OB_ROWS_JSON, &buf, NULL);
-		ob_http_sit_release(&x);
-		rows = e || ob_buf_failed(&buf) ? NULL : json_loadb(buf.ptr, buf.len, 0, &je);
-		ob_buf_release(&buf);
-		if (e)
+		if ((e = sit_rows(ctx, set->v[k].id, territory, period, SUB_ALL_UNITS, u->docs,
+		                  &u->v, &u->n, &u->cap, d)))
 			return e;
-		if (!rows)
-			return OB_DIAG(d, OB_ENOMEM, "", 0, 0, NULL, 0,
-			               "sin memoria para el análisis situacional",
-			               "out of memory for the situational analysis");
-		json_array_append_new(u->docs, rows);
-		json_array_foreach(rows, i, r) {
-			struct ob_bl_sit *w;
-			const char *sec = jstr(r, "section");
-			if (!sec || !strcmp(sec, "crime"))
-				continue;
-			if (u->n == u->cap) {
-				u->cap = u->cap ? 2 * u->cap : 64;
-				u->v = ob_realloc(u->v, u->cap * sizeof *u->v);
-			}
-			w = &u->v[u->n++];
-			*w = (struct ob_bl_sit){
-				sec, jstr(r, "territory"), jstr(r, "territory_name"),
-				jstr(r, "indicator"), jstr(r, "comparison"), jstr(r, "period"),
-				jstr(r, "baseline"), jstr(r, "change"), jstr(r, "status"),
-				jstr(r, "counting"), jnum(r, "count"), jnum(r, "baseline_count"),
-				jnum(r, "rate"), jnum(r, "baseline_rate"), jnum(r, "ratio"),
-				json_is_integer(json_object_get(r, "rank"))
-					? (long)json_integer_value(json_object_get(r, "rank")) : 0,
-			};
+		if (!first)
+			first = set->v[k].id;
+	}
+	for (size_t i = 0; first && i < u->n_steps; i++) {
+		struct ob_diag ignored;
+		/* a step the analysis refuses (before the records) is no data */
+		e = sit_rows(ctx, first, territory, u->steps[i], SUB_ALL_UNITS, u->docs, &u->s,
+		             &u->ns, &u->scap, &ignored);
+		if (e && e != OB_EUSAGE) {
+			*d = ignored;
+			return e;
 		}
 	}
 	return OB_OK;
+}
+
+/* The units right below territory in the snapshot on u->day, by code. */
+static void sub_children(const struct ob_snapshot *sn, const char *territory, struct sub *u)
+{
+	int32_t at = -1;
+
+	for (uint32_t i = 0; i < sn->n_units && at < 0; i++)
+		if (!strcmp(ob_snap_str(sn, sn->units[i].code), territory))
+			at = (int32_t)i;
+	u->codes = ob_calloc(sn->n_units + 1, sizeof *u->codes);
+	u->names = ob_calloc(sn->n_units + 1, sizeof *u->names);
+	for (uint32_t i = 0; at >= 0 && i < sn->n_units; i++) {
+		const struct ob_snap_unit *x = &sn->units[i];
+		const char *code = ob_snap_str(sn, x->code);
+		size_t k = u->n_units;
+		if (x->parent != at || (x->valid_from && x->valid_from > u->day) ||
+		    (x->valid_to && x->valid_to < u->day))
+			continue;
+		while (k > 0 && strcmp(u->codes[k - 1], code) > 0) {
+			u->codes[k] = u->codes[k - 1];
+			u->names[k] = u->names[k - 1];
+			k--;
+		}
+		u->codes[k] = code;
+		u->names[k] = ob_snap_str(sn, x->name);
+		u->n_units++;
+	}
+}
+
+/* Whether snapshot unit code is territory at or under unit at. */
+static bool unit_under(const struct ob_snapshot *sn, const char *code, int32_t at)
+{
+	for (uint32_t i = 0; i < sn->n_units; i++) {
+		int32_t x = (int32_t)i;
+		if (strcmp(ob_snap_str(sn, sn->units[i].code), code))
+			continue;
+		while (x >= 0 && x < (int32_t)sn->n_units && x != at)
+			x = sn->units[x].parent;
+		if (x == at)
+			return true;
+	}
+	return false;
+}
+
+/* The early-warning alarms of the period's last month (alerts/alerts.h,
+ * judged as "observa alerts --from M --to M" and the public alerts route
+ * judge them) of the units in or under territory, with what the public
+ * view shows of each (ob_alert_shown with the disclosure settings). */
+static ob_err sub_alarms(struct ob_cmd_ctx *ctx, struct ob_store *st, const char *territory,
+                         bool en, struct sub *u, struct ob_diag *d)
+{
+	struct ob_completeness_options co = { 0 };
+	struct ob_alerts_options o = { 0 };
+	struct ob_completeness cov;
+	struct ob_indicator_set *set = NULL;
+	struct ob_counting *rules = NULL;
+	struct ob_analyzer *an = NULL;
+	struct ob_sdc_config cfg;
+	const struct ob_snapshot *sn = ctx->snap;
+	int32_t at = -1;
+	ob_err e;
+
+	memset(&cov, 0, sizeof cov);
+	for (uint32_t i = 0; i < sn->n_units && at < 0; i++)
+		if (!strcmp(ob_snap_str(sn, sn->units[i].code), territory))
+			at = (int32_t)i;
+	if ((e = ob_sdc_config_load(&cfg, ctx->dir, d)) ||
+	    (e = ob_indicators_load_dir(ctx->dir, &set, NULL, d)) ||
+	    (e = ob_counting_load(ctx->dir, sn, set, &rules, d)) ||
+	    (e = ob_completeness_build(st, sn, ctx->pop, &co, &cov, d)))
+		goto release;
+	an = ob_analyzer_new(sn, ctx->pop);
+	o.rules = rules;
+	o.from_month = o.to_month = u->month;
+	if ((e = ob_alerts_run(st, an, sn, &cov, &o, &u->alerts, d)))
+		goto release;
+	u->alarms = ob_calloc(u->alerts.n + 1, sizeof *u->alarms);
+	for (size_t i = 0; i < u->alerts.n; i++) {
+		const struct ob_alert *x = &u->alerts.v[i];
+		struct ob_bl_alarm *w;
+		bool obs, model;
+		if (x->month != u->month || at < 0 || !unit_under(sn, x->territory, at))
+			continue;
+		ob_alert_shown(x, ob_sdc_rule_of(&cfg, 0).min_count,
+		               ob_sdc_rule_of(&cfg, OB_SDC_SEXUAL_VIOLENCE).min_count, &obs, &model);
+		w = &u->alarms[u->n_alarms++];
+		w->territory_name = x->territory_name ? x->territory_name : x->territory;
+		w->category_name = en ? x->category_name_en : x->category_name_es;
+		w->method = x->method == OB_ALERT_FARRINGTON ? "Farrington"
+		            : x->method == OB_ALERT_EARS_C3  ? "EARS C3"
+		                                             : "CUSUM";
+		w->observed = x->observed;
+		w->expected = x->expected;
+		w->upper = x->upper;
+		w->observed_shown = obs;
+		w->model_shown = model;
+		w->above = x->above;
+	}
+release:
+	ob_analyzer_free(an);
+	ob_completeness_release(&cov);
+	ob_counting_free(rules);
+	ob_indicators_free(set);
+	return e;
+}
+
+/* The steps of a bulletin's trend: 12 quarters ending with a quarter, or
+ * 24 months ending with the period's last month; [hl_from, hl_to) those
+ * of the period (a year to date: January to its last month). */
+static void sub_steps(const struct ob_period *p, struct sub *u)
+{
+	bool q = p->kind == OB_PERIOD_QUARTER;
+	size_t n = q ? 12 : 24;
+	int last = p->to_month;
+
+	u->n_steps = n;
+	for (size_t i = 0; i < n; i++) {
+		int m = q ? last - 3 * (int)(n - 1 - i) : last - (int)(n - 1 - i);
+		if (q)
+			snprintf(u->labels[i], sizeof u->labels[i], "%04d-Q%d", m / 12, m % 12 / 3 + 1);
+		else
+			snprintf(u->labels[i], sizeof u->labels[i], "%04d-%02d", m / 12, m % 12 + 1);
+		u->steps[i] = u->labels[i];
+	}
+	u->month = last;
+	snprintf(u->month_label, sizeof u->month_label, "%04d-%02d", last / 12, last % 12 + 1);
+	u->day = last / 12 * 10000 + (last % 12 + 1) * 100 + 1;
+	u->hl_to = n;
+	u->hl_from = p->kind == OB_PERIOD_YTD ? n - (size_t)(last % 12 + 1) : n - 1;
 }
 
 /* The analysis's period of a bulletin's period: a quarter or a month as
@@ -357,11 +540,12 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		{ "release", required_argument, NULL, 'r' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "no-alarms", no_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *territory = NULL, *period = NULL, *release = NULL, *output = NULL;
 	const char *format = NULL;
-	bool pdf, known = false;
+	bool pdf, known = false, alarms = true;
 	char version[64], path[OB_MAX_PATH], date[16] = "";
 	struct ob_indicator_set *set = NULL;
 	struct ob_bl_indicator *ind = NULL;
@@ -369,6 +553,7 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	struct shapes shapes = { 0 };
 	struct sub subrows = { 0 };
 	struct ob_bl_sub sub;
+	struct ob_store *st = NULL;
 	char sitper[OB_SIT_PERIOD_MAX], snapdate[16] = "";
 	bool ytd = false;
 	struct ob_bulletin b;
@@ -392,6 +577,7 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		case 'r': release = optarg; break;
 		case 'o': output = optarg; break;
 		case 'f': format = optarg; break;
+		case 'A': alarms = false; break;
 		default: cmd_report_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
@@ -425,6 +611,8 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		         "last day (ytd:2024-09-30)", period);
 		return OB_EXIT_USAGE;
 	}
+	if (kind != OB_PERIOD_YEAR)
+		sub_steps(&per[0], &subrows);
 	free(per);
 	if (format && strcmp(format, "html") && strcmp(format, "pdf")) {
 		OB_ERROR("--format «%s»: html o pdf", "--format «%s»: html or pdf", format);
@@ -467,18 +655,25 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	if (kind != OB_PERIOD_YEAR) {
 		time_t at;
 		struct tm tm;
-		if (!ob_cmd_store(ctx, OB_STORE_READONLY)) {
+		if (!(st = ob_cmd_store(ctx, OB_STORE_READONLY))) {
 			status = OB_EXIT_SYSTEM;
 			goto done;
 		}
 		if ((e = ob_cmd_snapshot(ctx, &d)) ||
-		    (e = sub_load(ctx, set, territory, sitper, &subrows, &d)))
+		    (e = sub_load(ctx, set, territory, sitper, &subrows, &d)) ||
+		    (alarms &&
+		     (e = sub_alarms(ctx, st, territory, ctx->lang == OB_LANG_EN, &subrows, &d))))
 			goto fail;
+		sub_children(ctx->snap, territory, &subrows);
 		at = (time_t)ctx->snap->built_at;
 		if (gmtime_r(&at, &tm))
 			strftime(snapdate, sizeof snapdate, "%Y-%m-%d", &tm);
 		sub = (struct ob_bl_sub){ period, ytd, snapdate[0] ? snapdate : NULL, subrows.v,
-			                  subrows.n };
+			                  subrows.n, subrows.steps, subrows.n_steps,
+			                  subrows.hl_from, subrows.hl_to, subrows.s, subrows.ns,
+			                  subrows.codes, subrows.names, subrows.n_units,
+			                  alarms ? subrows.month_label : NULL, subrows.alarms,
+			                  subrows.n_alarms };
 		goto compose;
 	}
 	snprintf(path, sizeof path, "%s/%s/%s/indicators.csv", ctx->dir, OB_RELEASES_DIR, version);
@@ -511,10 +706,20 @@ compose:
 	b.ind = ind;
 	b.n_ind = set->n;
 	b.sub = kind != OB_PERIOD_YEAR ? &sub : NULL;
-	if (!b.sub && set->n) {
+	if (set->n && version[0]) {
+		/* a bulletin of less than a year: the units its analysis has */
+		struct loaded units = { 0 };
+		if (b.sub) {
+			units.v = ob_calloc(subrows.n_units + 1, sizeof *units.v);
+			for (size_t i = 0; i < subrows.n_units; i++) {
+				units.v[units.n].territory = subrows.codes[i];
+				units.v[units.n++].parent = territory;
+			}
+		}
 		snprintf(path, sizeof path, "%s/%s/%s/maps/%s.geojson", ctx->dir, OB_RELEASES_DIR,
 		         version, set->v[0].id);
-		shapes_load(path, &rows, territory, year, &shapes);
+		shapes_load(path, b.sub ? &units : &rows, territory, year, &shapes);
+		free(units.v);
 		b.shapes = shapes.v;
 		b.n_shapes = shapes.n;
 	}
@@ -544,6 +749,11 @@ done:
 	free(ind);
 	shapes_free(&shapes);
 	free(subrows.v);
+	free(subrows.s);
+	free(subrows.alarms);
+	ob_alerts_release(&subrows.alerts);
+	free(subrows.codes);
+	free(subrows.names);
 	json_decref(subrows.docs);
 	rows_free(&rows);
 	ob_indicators_free(set);

@@ -284,13 +284,16 @@ static const char *shape_of(const struct ob_bulletin *b, const char *code)
 	return NULL;
 }
 
-/* The choropleth of the first indicator's value in the year over the
- * units below the territory (codes[0..n)), classified in quantiles; a
- * unit the release suppresses, or without data, in the no-data class.
- * Without a boundary of any unit, a sentence says so instead. */
+/* The choropleth of the first indicator's value (vals[i], NaN: none;
+ * supp[i]: withheld) in the period over the units below the territory
+ * (codes[0..n)), classified in quantiles; a unit withheld, or without
+ * data, in the no-data class. unit is the value's ("per_100000", ...),
+ * sub a subtitle instead of the unit's. Without a boundary of any unit,
+ * a sentence says so instead. */
 static ob_err map(const struct ob_bulletin *b, const struct ob_bl_sink *s, const char *terr_name,
-                  const char **codes, const char **names, size_t n, const char *source,
-                  struct ob_diag *d)
+                  const char **codes, const char **names, const double *vals, const bool *supp,
+                  size_t n, const char *period, const char *unit, const char *sub,
+                  const char *source, const char *date, struct ob_diag *d)
 {
 	const struct ob_bl_indicator *k = &b->ind[0];
 	struct ob_choro_unit *u = ob_calloc(n, sizeof *u);
@@ -298,21 +301,16 @@ static ob_err map(const struct ob_bulletin *b, const struct ob_bl_sink *s, const
 	size_t *cls = ob_calloc(n, sizeof *cls), drawn = 0;
 	struct ob_choro_classes cl;
 	struct ob_choro_map m = { 0 };
-	const char *unit = NULL;
-	char period[16];
 	struct fig g = { 0 };
 	ob_err e = OB_OK;
 
 	for (size_t i = 0; i < n; i++) {
-		const struct ob_bl_row *r = find(b, k->id, codes[i], b->year, "T");
 		u[i].code = codes[i];
 		u[i].name = names[i];
 		u[i].geojson = shape_of(b, codes[i]);
-		u[i].suppressed = suppressed(r);
-		u[i].value = v[i] = shown(r, false);
+		u[i].suppressed = supp[i];
+		u[i].value = v[i] = supp[i] ? NAN : vals[i];
 		drawn += u[i].geojson != NULL;
-		if (r && r->unit && !unit)
-			unit = r->unit;
 	}
 	s->heading(s->ctx, 2, tr(b, "Mapa", "Map"));
 	if (!drawn) {
@@ -329,15 +327,15 @@ static ob_err map(const struct ob_bulletin *b, const struct ob_bl_sink *s, const
 		cl.count[0] = n;
 		memset(cls, 0, n * sizeof *cls);
 	}
-	snprintf(period, sizeof period, "%d", b->year);
 	m.lang = b->lang;
 	m.id = "map";
 	m.indicator = ind_name(b, k);
 	m.territory = terr_name;
 	m.period = period;
-	m.subtitle = eq(unit, "per_100000") ? tr(b, "por 100 000 habitantes", "per 100,000 people")
-	             : eq(unit, "percent")  ? tr(b, "porcentaje", "percentage")
-	                                    : NULL;
+	m.subtitle = sub                      ? sub
+	             : eq(unit, "per_100000") ? tr(b, "por 100 000 habitantes", "per 100,000 people")
+	             : eq(unit, "percent")    ? tr(b, "porcentaje", "percentage")
+	                                      : NULL;
 	m.note = drawn < n ? tr(b, "Rayado: sin datos o suprimido por confidencialidad. Algunas "
 	                           "unidades no tienen límites en la publicación y no se dibujan.",
 	                        "Hatched: no data, or suppressed for confidentiality. Some units "
@@ -345,7 +343,7 @@ static ob_err map(const struct ob_bulletin *b, const struct ob_bl_sink *s, const
 	                   : tr(b, "Rayado: sin datos o suprimido por confidencialidad.",
 	                        "Hatched: no data, or suppressed for confidentiality.");
 	m.source = source;
-	m.date = b->date;
+	m.date = date;
 	m.width = 720;
 	m.decimals = 1;
 	if (fig_open(&g))
@@ -447,6 +445,184 @@ static const char *cmp_label(const struct ob_bulletin *b, const char *cmp)
 	                                   : cmp;
 }
 
+/* The first crime's row of step at (a "territory" row, or a unit's) in
+ * the trend's series; NULL: none (no data, or a unit the ranking leaves
+ * out because the public rule hides it). */
+static const struct ob_bl_sit *step_find(const struct ob_bl_sub *u, const char *first,
+                                         const char *unit, size_t at)
+{
+	for (size_t i = 0; i < u->n_series; i++) {
+		const struct ob_bl_sit *r = &u->series[i];
+		if (eq(r->indicator, first) && eq(r->comparison, "year_earlier") &&
+		    eq(r->period, u->steps[at]) &&
+		    (unit ? eq(r->section, "unit") && eq(r->territory, unit)
+		          : eq(r->section, "territory")))
+			return r;
+	}
+	return NULL;
+}
+
+/* A step's rate as drawn: NaN when hidden or missing. */
+static double step_rate(const struct ob_bl_sit *r)
+{
+	return r && !sit_hidden(r) ? r->rate : NAN;
+}
+
+/* The units below the territory (codes and names, sorted by code): the
+ * caller's, or those the period's rows or the trend's have. */
+static size_t sub_units(const struct ob_bl_sub *u, const char *first, const char **codes,
+                        const char **names, size_t max)
+{
+	size_t n = 0;
+
+	if (u->n_units) {
+		for (; n < u->n_units && n < max; n++) {
+			codes[n] = u->unit_codes[n];
+			names[n] = u->unit_names[n];
+		}
+		return n;
+	}
+	for (size_t pass = 0; pass < 2; pass++) {
+		const struct ob_bl_sit *v = pass ? u->series : u->rows;
+		size_t nv = pass ? u->n_series : u->n_rows;
+		for (size_t i = 0; i < nv && n < max; i++) {
+			size_t at = n;
+			if (!eq(v[i].section, "unit") || !eq(v[i].indicator, first) || !v[i].territory)
+				continue;
+			while (at > 0 && strcmp(codes[at - 1], v[i].territory) > 0)
+				at--;
+			if (at > 0 && !strcmp(codes[at - 1], v[i].territory))
+				continue;
+			memmove(&codes[at + 1], &codes[at], (n - at) * sizeof *codes);
+			memmove(&names[at + 1], &names[at], (n - at) * sizeof *names);
+			codes[at] = v[i].territory;
+			names[at] = v[i].territory_name ? v[i].territory_name : v[i].territory;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* The trend of the first crime, its map in the period and the small
+ * multiples of the units below, for a bulletin of less than a year. */
+static ob_err sub_figures(const struct ob_bulletin *b, const struct ob_bl_sink *s,
+                          const char *first, const char *name, const char *period,
+                          struct ob_diag *d)
+{
+	const struct ob_bl_sub *u = b->sub;
+	const struct ob_bl_indicator *k = NULL;
+	const char *codes[256], *names[256], *rate_sub;
+	char tt[OB_BULLETIN_TEXT_MAX], source[OB_BULLETIN_TEXT_MAX / 2];
+	struct ob_chart_frame f;
+	struct fig g = { 0 };
+	size_t n, ns = u->n_steps;
+	double *y;
+	bool *sp, any = false;
+	ob_err e = OB_OK;
+
+	for (size_t i = 0; i < b->n_ind && !k; i++)
+		if (eq(b->ind[i].id, first))
+			k = &b->ind[i];
+	if (!k || !ns)
+		return OB_OK;
+	snprintf(source, sizeof source, "%s",
+	         tr(b, "Fuente: registros del observatorio, reglas públicas, observa",
+	            "Source: the observatory's records, public rules, observa"));
+	rate_sub = tr(b, "tasa anualizada: por 100 000 habitantes por año",
+	              "annualised rate: per 100,000 people per year");
+
+	/* the trend, the bulletin's period shaded */
+	y = ob_calloc(ns, sizeof *y);
+	sp = ob_calloc(ns, sizeof *sp);
+	for (size_t i = 0; i < ns; i++) {
+		const struct ob_bl_sit *r = step_find(u, first, NULL, i);
+		y[i] = step_rate(r);
+		sp[i] = r && sit_hidden(r);
+		any |= isfinite(y[i]) || sp[i];
+	}
+	s->heading(s->ctx, 2, tr(b, "Tendencia", "Trend"));
+	if (any) {
+		struct ob_chart_series sr = { ind_name(b, k), y, NULL, NULL, NULL, sp };
+		snprintf(tt, sizeof tt, "%s, %s %s-%s", ind_name(b, k), name, u->steps[0],
+		         u->steps[ns - 1]);
+		frame_of(b, &f, 720, 300, tt, source);
+		f.date = u->snapshot;
+		f.subtitle = rate_sub;
+		f.y_label = tr(b, "Sombreado: el periodo del boletín", "Shaded: the bulletin's period");
+		f.hl_from = u->hl_from;
+		f.hl_to = u->hl_to;
+		if (fig_open(&g))
+			e = ob_chart_line(g.f, &f, u->steps, ns, &sr, 1, d);
+		e = fig_close(&g, e, s, d);
+	} else {
+		s->para(s->ctx, OB_BL_PLAIN,
+		        tr(b, "Ningún mes de la tendencia puede mostrarse.",
+		           "No month of the trend can be shown."));
+	}
+	free(sp);
+	free(y);
+	n = e ? 0 : sub_units(u, first, codes, names, OB_ARRAY_SIZE(codes));
+	if (!n)
+		return e;
+
+	/* the map of the period's rate: a month's or a quarter's as the
+	 * analysis of the period gives it; a year to date's the mean of its
+	 * months' annualised rates (the same rate: one population a year),
+	 * shown only when every month is */
+	{
+		double *v = ob_calloc(n, sizeof *v);
+		bool *hide = ob_calloc(n, sizeof *hide);
+		for (size_t i = 0; i < n; i++) {
+			if (u->ytd) {
+				double sum = 0;
+				for (size_t t = u->hl_from; t < u->hl_to && !hide[i]; t++) {
+					double r = step_rate(step_find(u, first, codes[i], t));
+					hide[i] = !isfinite(r);
+					sum += r;
+				}
+				v[i] = hide[i] || u->hl_to <= u->hl_from
+				               ? NAN : sum / (double)(u->hl_to - u->hl_from);
+			} else {
+				const struct ob_bl_sit *r = NULL;
+				for (size_t j = 0; j < u->n_rows && !r; j++)
+					if (eq(u->rows[j].section, "unit") && eq(u->rows[j].indicator, first) &&
+					    eq(u->rows[j].comparison, "year_earlier") &&
+					    eq(u->rows[j].territory, codes[i]))
+						r = &u->rows[j];
+				v[i] = step_rate(r);
+				hide[i] = !r || sit_hidden(r);
+			}
+		}
+		e = map(b, s, name, codes, names, v, hide, n, period, NULL, rate_sub, source,
+		        u->snapshot, d);
+		free(hide);
+		free(v);
+	}
+	if (e)
+		return e;
+
+	/* small multiples of the same steps */
+	y = ob_calloc(n * ns, sizeof *y);
+	for (size_t p = 0; p < n; p++)
+		for (size_t i = 0; i < ns; i++)
+			y[p * ns + i] = step_rate(step_find(u, first, codes[p], i));
+	s->heading(s->ctx, 2, tr(b, "Por unidad", "By unit"));
+	snprintf(tt, sizeof tt, "%s, %s %s-%s", ind_name(b, k), name, u->steps[0],
+	         u->steps[ns - 1]);
+	frame_of(b, &f, 720, 420, tt, source);
+	f.date = u->snapshot;
+	f.subtitle = rate_sub;
+	f.y_label = tr(b, "Sombreado: el periodo del boletín. Un hueco: sin datos o suprimido.",
+	               "Shaded: the bulletin's period. A gap: no data, or suppressed.");
+	f.hl_from = u->hl_from;
+	f.hl_to = u->hl_to;
+	if (fig_open(&g))
+		e = ob_chart_small_multiples(g.f, &f, names, n, u->steps, ns, y, d);
+	e = fig_close(&g, e, s, d);
+	free(y);
+	return e;
+}
+
 static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
                         struct ob_diag *d)
 {
@@ -457,6 +633,7 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 	char title[OB_BULLETIN_TEXT_MAX], meta[OB_BULLETIN_TEXT_MAX], line[OB_BULLETIN_TEXT_MAX];
 	struct tbl t = { 0 };
 	bool any_supp = false;
+	ob_err e;
 
 	for (size_t k = 0; k < b->n_ind && !top; k++)
 		if ((top = sit_find(u, "territory", b->ind[k].id, head)))
@@ -538,6 +715,62 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 	}
 	flush(s, &t);
 
+	/* the trend, the map and the units' small multiples */
+	if ((e = sub_figures(b, s, first, name, top->period ? top->period : u->period, d))) {
+		free(t.c);
+		return e;
+	}
+
+	/* the alarms of the period's last month */
+	if (u->alarm_month) {
+		snprintf(line, sizeof line, "%s (%s)",
+		         tr(b, "Alertas del periodo", "Alarms of the period"), u->alarm_month);
+		s->heading(s->ctx, 2, line);
+	}
+	if (u->alarm_month && !u->n_alarms) {
+		s->para(s->ctx, OB_BL_PLAIN,
+		        tr(b, "Ninguna alerta temprana en este territorio en el último mes del periodo.",
+		           "No early-warning alarm in this territory in the period's last month."));
+	} else if (u->alarm_month) {
+		t.cols = 7;
+		text(&t, tr(b, "Territorio", "Territory"));
+		text(&t, tr(b, "Delito", "Crime"));
+		text(&t, tr(b, "Método", "Method"));
+		text(&t, tr(b, "Observado", "Observed"));
+		text(&t, tr(b, "Esperado", "Expected"));
+		text(&t, tr(b, "Límite superior", "Upper bound"));
+		text(&t, tr(b, "Meses seguidos", "Months in a row"));
+		for (size_t i = 0; i < u->n_alarms; i++) {
+			const struct ob_bl_alarm *a = &u->alarms[i];
+			struct ob_bl_cell *c;
+			const double v[3] = { a->observed, a->expected, a->upper };
+			const bool sh[3] = { a->observed_shown, a->model_shown, a->model_shown };
+			text(&t, a->territory_name);
+			text(&t, a->category_name);
+			text(&t, a->method);
+			for (int k = 0; k < 3; k++) {
+				c = add(&t);
+				any_supp |= !sh[k];
+				c->kind = sh[k] && isfinite(v[k]) ? OB_BL_NUM : OB_BL_NA;
+				if (!sh[k])
+					ob_strlcpy(c->text, tr(b, "suprimido", "suppressed"), sizeof c->text);
+				else
+					ob_chart_fmt(v[k], k ? 1 : 0, b->lang, c->text, sizeof c->text);
+			}
+			c = add(&t);
+			c->kind = OB_BL_NUM;
+			snprintf(c->text, sizeof c->text, "%d", a->above);
+		}
+		flush(s, &t);
+		s->para(s->ctx, OB_BL_META,
+		        tr(b, "Alertas tempranas: un mes cuyo recuento supera lo que los meses "
+		              "anteriores hacen esperar (Farrington, EARS C3 o CUSUM), con la "
+		              "supresión de la ruta pública de alertas.",
+		           "Early-warning alarms: a month whose count is beyond what the months "
+		           "before make expected (Farrington, EARS C3 or CUSUM), suppressed as the "
+		           "public alerts route does."));
+	}
+
 	/* the units that changed most, as the analysis ranks them */
 	s->heading(s->ctx, 2, tr(b, "Los que más cambiaron", "Largest changes"));
 	t.cols = 7;
@@ -591,6 +824,25 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 		         u->snapshot ? u->snapshot : "—", b->release ? "la publicación " : "las publicaciones",
 		         b->release ? b->release : "");
 	s->para(s->ctx, OB_BL_BOX, line);
+	s->para(s->ctx, OB_BL_BOX,
+	        u->ytd ? tr(b, "Tasas anualizadas: por 100 000 habitantes por año, de modo que un mes "
+	                       "y un año se comparan. La tendencia, el mapa y los gráficos pequeños: "
+	                       "cada mes es el análisis público de ese mes solo, con su supresión; "
+	                       "el mapa de lo que va del año es la media de las tasas de sus meses, "
+	                       "solo cuando cada mes se muestra.",
+	                    "Annualised rates: per 100,000 people per year, so that a month and a "
+	                    "year compare. The trend, the map and the small multiples: each month "
+	                    "is the public analysis of that month alone, with its suppression; the "
+	                    "year-to-date map is the mean of its months' rates, shown only when "
+	                    "every month is.")
+	               : tr(b, "Tasas anualizadas: por 100 000 habitantes por año, de modo que un mes, "
+	                       "un trimestre y un año se comparan. La tendencia y los gráficos "
+	                       "pequeños: cada mes (o trimestre) es el análisis público de ese "
+	                       "periodo solo, con su supresión.",
+	                    "Annualised rates: per 100,000 people per year, so that a month, a "
+	                    "quarter and a year compare. The trend and the small multiples: each "
+	                    "month (or quarter) is the public analysis of that period alone, with "
+	                    "its suppression."));
 	snprintf(line, sizeof line, "%s %s. %s",
 	         tr(b, "Regla de conteo:", "Counting rule:"), top->counting ? top->counting : "—",
 	         tr(b, "Cada víctima se cuenta una vez, según la institución que la regla elige.",
@@ -827,8 +1079,24 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 		const char *codes[256], *names[256];
 		size_t n = children(b, first, codes, names, OB_ARRAY_SIZE(codes));
 
-		if (n)
-			e = map(b, s, name, codes, names, n, source, d);
+		if (n) {
+			double *v = ob_calloc(n, sizeof *v);
+			bool *sp = ob_calloc(n, sizeof *sp);
+			const char *unit = NULL;
+			char period[16];
+			for (size_t u = 0; u < n; u++) {
+				const struct ob_bl_row *r = find(b, first, codes[u], b->year, "T");
+				v[u] = shown(r, false);
+				sp[u] = suppressed(r);
+				if (r && r->unit && !unit)
+					unit = r->unit;
+			}
+			snprintf(period, sizeof period, "%d", b->year);
+			e = map(b, s, name, codes, names, v, sp, n, period, unit, NULL, source, b->date,
+			        d);
+			free(sp);
+			free(v);
+		}
 		if (n && !e) {
 			double *y = ob_calloc(n * (size_t)ny, sizeof *y);
 			char tt[OB_BULLETIN_TEXT_MAX];

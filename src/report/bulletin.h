@@ -6,8 +6,11 @@
  * A quarter, a month or a year to date (struct ob_bl_sub) has the public
  * situational analysis's numbers, as GET /api/v1/situation answers them:
  * the headline comparison of each crime, the first crime's comparisons,
- * the units that changed most as it ranks them, and a methods box saying
- * where they come from. What follows is the bulletin of a year.
+ * its trend over 24 months (or 12 quarters) with the period shaded, the
+ * map of its annualised rate in the period over the units below, their
+ * small multiples over the same months, the units that changed most as it
+ * ranks them, and a methods box saying where they come from. What follows
+ * is the bulletin of a year.
  *
  * Its numbers are a release's (publish/release.h: the "indicators" table,
  * read by the caller from <release>/indicators.json): the same counts,
@@ -78,6 +81,17 @@ struct ob_bl_sit {
 	long rank;              /* 0: not ranked */
 };
 
+/* An early-warning alarm (alerts/alerts.h) of a unit in or under the
+ * territory in the period's last month, as the public alerts route shows
+ * it: observed hidden below the disclosure threshold, expected and upper
+ * hidden when a month the methods read is (ob_alert_shown). */
+struct ob_bl_alarm {
+	const char *territory_name, *category_name, *method;
+	double observed, expected, upper;
+	bool observed_shown, model_shown;
+	int above; /* months in a row */
+};
+
 /* A bulletin of less than a year: its figures are the public situational
  * analysis's (src/http/situation.h, the function and disclosure settings
  * of GET /api/v1/situation), computed once per crime of the catalogue
@@ -87,8 +101,29 @@ struct ob_bl_sub {
 	const char *period;       /* as asked: "2024-09", "2024-Q3", "ytd:2024-09-30" */
 	bool ytd;                 /* the headline comparison is year_to_date */
 	const char *snapshot;     /* the records' snapshot date, "2026-12-05" */
-	const struct ob_bl_sit *rows;
+	const struct ob_bl_sit *rows; /* the period's; "unit" rows: every unit below */
 	size_t n_rows;
+	/* The first crime's trend: the periods steps[0..n_steps) (24 months
+	 * for a month or a year to date, 12 quarters for a quarter), those of
+	 * the bulletin steps[hl_from..hl_to); series the public analysis of
+	 * each step on its own ("territory" and "unit" rows of comparison
+	 * year_earlier, period a step's label), so that a step is shown only
+	 * when the API would show it. */
+	const char *const *steps;
+	size_t n_steps, hl_from, hl_to;
+	const struct ob_bl_sit *series;
+	size_t n_series;
+	/* the units right below the territory in the period (codes and names,
+	 * by code): each on the map and in the small multiples, hatched or a
+	 * gap where the rule hides it (the analysis's rankings leave it out);
+	 * none: the units the rows have */
+	const char *const *unit_codes, *const *unit_names;
+	size_t n_units;
+	/* the alarms of the period's last month (alarm_month, "2024-09";
+	 * NULL: not judged, no section) */
+	const char *alarm_month;
+	const struct ob_bl_alarm *alarms;
+	size_t n_alarms;
 };
 
 struct ob_bulletin {
@@ -104,8 +139,8 @@ struct ob_bulletin {
 	const struct ob_bl_shape *shapes;  /* of the units below; none: no map */
 	size_t n_shapes;
 	const struct ob_bl_sub *sub;       /* a quarter, month or year to date: its
-	                                    * figures (rows, shapes unused); NULL: a
-	                                    * year, from the release's rows */
+	                                    * figures (rows unused); NULL: a year,
+	                                    * from the release's rows */
 };
 
 /* One cell of a bulletin's table. */

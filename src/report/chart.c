@@ -264,6 +264,7 @@ ob_err ob_chart_line(FILE *out, const struct ob_chart_frame *f, const char *cons
 	desc_series(out, chart_tr(L, "Gráfico de líneas.", "Line chart."), x_labels_, nx, s, ns,
 	            f->decimals, L);
 	chart_frame_draw(out, &fl, f->height);
+	chart_band(out, f, xs, nx, x0, x1, y0, y1);
 	y_grid(out, &sc, L, x0, x1, y0, y1, true);
 	x_labels(out, x_labels_, xs, nx, y0 + CHART_LINE(CHART_FS_LABEL) + CHART_XLAB_GAP,
 	         nx > 1 ? (x1 - x0) / (double)(nx - 1) : x1 - x0);

@@ -66,6 +66,9 @@ struct ob_chart_frame {
 	                          (bar ends, tooltips, <desc>); tick labels
 	                          have none on whole steps, else at least as
 	                          many, more when the step needs them */
+	size_t hl_from, hl_to; /* periods [hl_from, hl_to) of a line chart or
+	                          small multiples drawn on a shaded band (the
+	                          period a bulletin is about); equal: none */
 };
 
 /* One line (or one set of bars) of values, indexed like the x labels. */
@@ -113,6 +116,9 @@ ob_err ob_chart_bars(FILE *out, const struct ob_chart_frame *f, const char *cons
  * Small multiples: one small line chart per panel (names[0..npanels)), all
  * on the same value scale, over the same nx periods; y is row-major,
  * y[p * nx + i]. Panels are laid out in as many columns as fit the width.
+ * Each panel's head has its latest value shown and the period it is of
+ * ("12,3 (2023)" when 2024 is missing or suppressed), never a period
+ * whose value is not drawn.
  */
 ob_err ob_chart_small_multiples(FILE *out, const struct ob_chart_frame *f,
                                 const char *const *names, size_t npanels,

@@ -282,13 +282,17 @@ ob_err ob_chart_small_multiples(FILE *out, const struct ob_chart_frame *f,
 				last = i;
 		}
 		if (last < nx) {
-			ob_chart_fmt(yp[last], f->decimals, L, num, sizeof num);
+			/* the value and the period it is of: the last period may be
+			 * missing or withheld, and an earlier one shown instead */
+			size_t k = ob_chart_fmt(yp[last], f->decimals, L, num, sizeof num);
+			snprintf(num + k, sizeof num - k, " (%s)", x_labels[last] ? x_labels[last] : "");
 			vw = chart_width(num, CHART_FS_LABEL);
 			chart_text(out, px + pw, py + head - 2, CHART_FS_LABEL, "end",
 			           "font-weight=\"bold\"", num, pw);
 		}
 		chart_text(out, px, py + head - 2, CHART_FS_LABEL, "start", NULL,
 		           names[p] ? names[p] : "", pw - vw - 6);
+		chart_band(out, f, xs, nx, px, px + pw, y0, y1);
 		/* the grid; labels on the first column only, one scale for all */
 		for (size_t i = 0; i < sc.nticks; i++) {
 			double v = sc.min + (double)i * sc.step, ty = chart_scale_pos(&sc, v, y0, y1);

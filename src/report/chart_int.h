@@ -121,6 +121,11 @@ void chart_frame_release(struct chart_frame_layout *fl);
 void chart_svg_begin(FILE *out, double w, double h, const char *title);
 /* Draw the header and footer for height h (the <desc> already written). */
 void chart_frame_draw(FILE *out, const struct chart_frame_layout *fl, double h);
+/* The shaded band of f's periods [hl_from, hl_to) behind a plot whose nx
+ * periods stand at xs[] between x0 and x1, from y1 (top) to y0; nothing
+ * when the frame has none. */
+void chart_band(FILE *out, const struct ob_chart_frame *f, const double *xs, size_t nx,
+                double x0, double x1, double y0, double y1);
 /* The end of the SVG and the stream's state: OB_EIO after a write error. */
 ob_err chart_svg_end(FILE *out, struct ob_diag *d);
 

@@ -424,3 +424,18 @@ void chart_frame_draw(FILE *out, const struct chart_frame_layout *fl, double h)
 	y = chart_lines_draw(out, &fl->key, CHART_MARGIN, y, "fill=\"" CHART_MUTED "\"");
 	chart_lines_draw(out, &fl->source, CHART_MARGIN, y, "fill=\"" CHART_MUTED "\"");
 }
+
+void chart_band(FILE *out, const struct ob_chart_frame *f, const double *xs, size_t nx,
+                double x0, double x1, double y0, double y1)
+{
+	double half, a, b;
+
+	if (f->hl_from >= f->hl_to || f->hl_from >= nx)
+		return;
+	half = nx > 1 ? (xs[1] - xs[0]) / 2 : (x1 - x0) / 2;
+	a = fmax(x0 - 4, xs[f->hl_from] - half);
+	b = fmin(x1 + 4, xs[(f->hl_to < nx ? f->hl_to : nx) - 1] + half);
+	fprintf(out, "<rect class=\"band\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+	             "height=\"%.1f\" fill=\"#F0E442\" fill-opacity=\"0.35\"/>\n",
+	        a, y1, fmax(1, b - a), fmax(0, y0 - y1));
+}

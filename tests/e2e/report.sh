@@ -493,7 +493,8 @@ for ind in inds:
         # the units that changed most: the API's ranking, first five
         units = sorted((r for r in rows if r["section"] == "unit" and r["rank"] and r["rank"] <= 5),
                        key=lambda r: r["rank"])
-        got = table(tables[2])
+        got = table(text.split("Los que más cambiaron" if es else "Largest changes", 1)[1]
+                    .split("</table>", 1)[0])
         want = [[r["territory_name"], cell(r, "count", 0), cell(r, "rate", 1),
                  cell(r, "baseline_count", 0), cell(r, "baseline_rate", 1)] + change(r)
                 for r in units]
@@ -502,18 +503,64 @@ for ind in inds:
         hidden += sum(r["status"] == "suppressed" for r in units)
 if n < len(inds) // 2 or len(headline) != n:
     sys.exit(f"{path}: {n} crimes checked, {len(headline)} in the table")
-print(path, "situation ok", n, "crimes", hidden, "suppressed")
+# the trend: 24 months to the period's last one, each step the API's
+# answer for that month alone (its rate, "suprimido" when it withholds
+# it); the small multiples of the last month: each unit's rate as the API
+# ranks it, a unit it hides or leaves out a gap ("sin datos")
+y, m = map(int, sitper.split("-"))
+steps = [f"{(y * 12 + m - 1 - k) // 12:04d}-{(y * 12 + m - 1 - k) % 12 + 1:02d}"
+         for k in range(23, -1, -1)]
+descs = re.findall(r"<desc>(.*?)</desc>", text, re.S)
+trend = next(d for d in descs if d.startswith("Gráfico de líneas." if es else "Line chart."))
+trend = dict(p.split(" ", 1) for p in trend.split(". ", 1)[1].rstrip(".").split(", "))
+if list(trend) != steps:
+    sys.exit(f"{path}: trend steps {list(trend)}, want {steps}")
+api = lambda step, extra="": json.load(urllib.request.urlopen(
+    f"{base}/api/v1/situation?territory={terr}&period={step}&indicator={first['id']}{extra}"))["data"]
+for step in steps[:1] + steps[-4:]:
+    r = next((r for r in api(step) if r["section"] == "territory"
+              and r["comparison"] == "year_earlier"), None)
+    want = nodata if r is None else cell(r, "rate", 1)
+    if trend[step] != want:
+        sys.exit(f"{path}: trend {step}: {trend[step]}, the API says {want}")
+    hidden += want == supp
+units = {html.unescape(r["territory_name"]): r for r in api(steps[-1], "&top=1000")
+         if r["section"] == "unit" and r["comparison"] == "year_earlier"}
+multi = next(d for d in descs if d.startswith("Gráficos pequeños" if es else "Small multiples"))
+panels = multi.split(". ", 1)[1].rstrip(".").split("; ")
+shown_units = 0
+for p in panels:
+    name, cells = p.split(": ", 1)
+    got = cells.rsplit(", ", 1)[-1].split(" ", 1)[1]
+    r = units.get(html.unescape(name))
+    want = nodata if r is None or r["status"] == "suppressed" or r["rate"] is None \
+        else num(r["rate"], 1)
+    if got != want:
+        sys.exit(f"{path}: {name} {steps[-1]}: {got}, the API says {want}")
+    shown_units += want != nodata
+if len(panels) < 2:
+    sys.exit(f"{path}: {len(panels)} small multiples")
+print(path, "situation ok", n, "crimes", hidden, "suppressed;", len(panels), "units,",
+      shown_units, "shown")
 print(hidden, file=open(path + ".sitsupp", "w"))
 EOF4
 start_server "$O" --query-rate 0
-sub() { # PERIOD ANALYSIS-PERIOD YTD LANG
+sub() { # PERIOD ANALYSIS-PERIOD YTD LANG [--no-alarms]
 	H="$T/sub-$4-$3.html"
-	expect_status 0 "$OBSERVA" report -d "$O" --territory SLV --period "$1" --lang "$4" -o "$H"
+	expect_status 0 "$OBSERVA" report -d "$O" --territory SLV --period "$1" --lang "$4" -o "$H" \
+		${5:+"$5"}
 	python3 "$T/sit.py" "$H" "$4" SLV "$2" "$3" "$B" "$O/catalog/indicators.csv" ||
 		fail "$1: not the API's numbers"
 }
 sub 2024-09 2024-09 0 es
-sub ytd:2024-09-30 2024-09 1 en
+sub ytd:2024-09-30 2024-09 1 en --no-alarms
+# the alarms of the period's last month: judged for the whole observatory
+# (seconds under the sanitizers), so once: the demo has none in 2024-09
+# ("observa alerts" judges 0 alarms at this scale); --no-alarms leaves the
+# section out
+expect_grep "$T/sub-es-0.html" "<h2>Alertas del periodo (2024-09)</h2>"
+expect_grep "$T/sub-es-0.html" "Ninguna alerta temprana en este territorio en el último mes del periodo."
+! grep -q "Alarms of the period" "$T/sub-en-1.html" || fail "--no-alarms wrote the alarms"
 awk '{ n += $1 } END { exit !(n > 0) }' "$T"/sub-*.sitsupp || fail "no suppressed figure"
 expect_grep "$T/sub-es-0.html" "Boletín de seguridad ciudadana: El Salvador, 2024-09"
 expect_grep "$T/sub-es-0.html" "salen de los registros del observatorio (instantánea del"
@@ -522,7 +569,7 @@ expect_grep "$T/sub-en-1.html" "Year to date against the previous year to date"
 expect_grep "$T/sub-en-1.html" "Yearly figures come from release v1."
 # a quarter as a PDF: the same writer
 expect_status 0 "$OBSERVA" --lang en report -d "$O" --territory SLV06 --period 2024-Q3 \
-	-o "$T/sub-q.pdf"
+	--no-alarms -o "$T/sub-q.pdf"
 pdftotext -layout "$T/sub-q.pdf" "$T/sub-q.txt" || fail "pdftotext of a quarter"
 expect_grep "$T/sub-q.txt" "2024-Q3"
 expect_grep "$T/sub-q.txt" "Headline numbers"

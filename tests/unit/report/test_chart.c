@@ -297,7 +297,7 @@ static void multiples_and_sparkline(void **state)
 	static const char *const names[] = { "Ahuachapán", "Santa Ana", "Sonsonate", "Chalatenango",
 		                             "La Libertad" };
 	static const char *const years[] = { "2022", "2023", "2024" };
-	static const double y[] = { 1, 2, 3, NAN, NAN, NAN, 5, NAN, 7, 8, 9, 10, -1, 0, 1 };
+	static const double y[] = { 1, 2, 3, NAN, NAN, NAN, 5, NAN, 7, 8, 9, NAN, -1, 0, 1 };
 	static const double sp[] = { 3, NAN, 5, 6, NAN };
 	struct ob_chart_frame fr = frame_es;
 	struct ob_diag d;
@@ -317,7 +317,15 @@ static void multiples_and_sparkline(void **state)
 		assert_int_equal(count(svg, lang ? ">no data<" : ">sin datos<"), 1);
 		assert_int_equal(count(svg, "<path fill=\"none\""), 4);
 		assert_non_null(strstr(svg, lang ? "Santa Ana: 2022 no data" : "Santa Ana: 2022 sin datos"));
+		/* each head says the period of the value it shows: Chalatenango's
+		 * last is 2023, its 2024 missing; 2024 shaded in every panel */
+		assert_non_null(strstr(svg, lang ? ">9.0 (2023)<" : ">9,0 (2023)<"));
+		assert_non_null(strstr(svg, lang ? ">3.0 (2024)<" : ">3,0 (2024)<"));
+		assert_null(strstr(svg, "(2022)"));
+		assert_int_equal(count(svg, "class=\"band\""), lang ? 5 : 0);
 		free(buf);
+		fr.hl_from = 2;
+		fr.hl_to = 3;
 	}
 
 	buf = NULL;
