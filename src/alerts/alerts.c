@@ -445,6 +445,21 @@ static void judge_series(const struct level_ctx *lc, uint32_t ui, uint32_t ci, c
 	}
 }
 
+/* A unit's series has no data in the months before the unit existed or
+ * after it ceased to (a territorial reform: El Salvador's municipalities
+ * of 2024-05-01 are new series, not a jump from the zeros of the months
+ * before them). valid_from, valid_to: yyyymmdd, 0 when open. */
+static void unit_lifetime(const struct ob_snap_unit *u, const struct coverage *cv, double *y)
+{
+	for (size_t m = 0; m < cv->span; m++) {
+		int month = cv->first + (int)m;
+		int32_t first = (month / 12) * 10000 + (month % 12 + 1) * 100 + 1;
+		int32_t last = first + 30; /* a day past any month's end compares alike */
+		if ((u->valid_from && last < u->valid_from) || (u->valid_to && first > u->valid_to))
+			y[m] = NAN;
+	}
+}
+
 /* Judge every series of unit ui into c. */
 static void judge_unit(const struct level_ctx *lc, uint32_t ui, struct chunk *c, double *y,
                        struct ob_cusum_result *cr, struct ob_cusum_cache *hcache)
@@ -472,6 +487,8 @@ static void judge_unit(const struct level_ctx *lc, uint32_t ui, struct chunk *c,
 		if (lc->block ? !fill_indicator(lc, ui, cover, y)
 		              : !fill_division(lc, ui, ci, cover, y))
 			continue;
+		if (!lc->block)
+			unit_lifetime(&x->snap->units[u - 1], cv, y);
 		judge_series(lc, ui, ci, y, from, to, c, cr, hcache);
 	}
 }

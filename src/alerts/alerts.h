@@ -41,9 +41,10 @@
  * unit not in that division has no series.
  *
  * Territorial reforms: a series of an ICCS division is the code of a unit
- * in the analyser's admin-2 (admin-1) dimension; a unit created by a reform
- * starts a new, short series (not tested until it has the months a method
- * needs). An indicator's series is counted in the division of the
+ * in the analyser's admin-2 (admin-1) dimension, with no data in the months
+ * before the unit's valid_from or after its valid_to; a unit created by a
+ * reform starts a new, short series (not tested until it has the months a
+ * method needs). An indicator's series is counted in the division of the
  * last month, a unit that absorbed others holding their records from the
  * start. Either way a reform is never read as a jump.
  *
