@@ -209,6 +209,26 @@ static struct ob_alert *new_alert(struct level_run *x, const char *code, uintptr
 static ob_err add_alert(struct level_run *x, const struct ob_query_result *r, int level,
                         const struct found *f);
 
+/* Could Farrington alarm at k? Not on a zero, nor without limit_cases
+ * cases in the limit_periods months up to k, all with data (the rule of
+ * ob_farrington, checked before it fits its models: most municipal series
+ * fail it, and the fits are most of the time of a run). */
+static bool farrington_may_alarm(const double *y, size_t k,
+                                 const struct ob_farrington_options *fo)
+{
+	size_t n = fo->limit_periods <= (int)k + 1 ? (size_t)fo->limit_periods : k + 1;
+	double cases = 0;
+
+	if (y[k] == 0)
+		return false;
+	for (size_t i = k + 1 - n; i <= k; i++) {
+		if (isnan(y[i]))
+			return false;
+		cases += y[i];
+	}
+	return cases >= fo->limit_cases;
+}
+
 /* Judge series y[0..k] at k with Farrington (or EARS C3); true with an alarm. */
 static bool judge_fe(const double *y, size_t k, const struct ob_farrington_options *fo,
                      enum ob_alert_method *m, double *expected, double *upper)
@@ -218,6 +238,8 @@ static bool judge_fe(const double *y, size_t k, const struct ob_farrington_optio
 	if (k >= ob_farrington_first(fo)) {
 		struct ob_farrington_result r;
 		*m = OB_ALERT_FARRINGTON;
+		if (!farrington_may_alarm(y, k, fo))
+			return false; /* no model needed: it could not alarm */
 		if (ob_farrington(y, k + 1, k, fo, &r) || !r.alarm)
 			return false;
 		*expected = r.expected;
