@@ -356,7 +356,7 @@ void ob_page_alerts_table(struct ob_page *pg, const struct ob_snapshot *snap,
 			OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\">");
 			ob_html_text(b, OB_L(pg, "Territorio", "Unit"));
 			OB_HTML_LIT(b, "</th><th scope=\"col\">");
-			ob_html_text(b, OB_L(pg, "Delito", "Crime"));
+			ob_html_text(b, OB_L(pg, "Delito o indicador", "Crime or indicator"));
 			OB_HTML_LIT(b, "</th><th scope=\"col\">");
 			ob_html_text(b, OB_L(pg, "Mes", "Month"));
 			OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
