@@ -195,6 +195,8 @@ struct level_run {
 	const struct coverage *cv;
 	struct ob_strmap units;  /* code -> unit index + 1 */
 	sqlite3_stmt *names;
+	struct ob_cusum_cache *caches; /* [judging thread]: kept across the
+	                                  levels and indicators of a run */
 	struct ob_alerts *out;
 	struct ob_diag *d;
 };
@@ -336,6 +338,7 @@ struct level_ctx {
 
 struct judge_worker {
 	struct level_ctx *lc;
+	int index;            /* its cache: lc->x->caches[index] */
 	bool reports;         /* calls progress (the caller's thread) */
 	pthread_t tid;
 	bool started;
@@ -522,10 +525,8 @@ static void *judge_run(void *arg)
 	struct level_ctx *lc = w->lc;
 	double *y = ob_calloc(lc->x->cv->span + 1, sizeof(double));
 	struct ob_cusum_result *cr = ob_calloc(CUSUM_WINDOW, sizeof(*cr));
-	struct ob_cusum_cache *hcache = ob_calloc(1, sizeof(*hcache));
+	struct ob_cusum_cache *hcache = &lc->x->caches[w->index];
 	size_t ch;
-
-	hcache->bracket = true; /* h only: no run length is reported */
 
 	while ((ch = atomic_fetch_add(&lc->next, 1)) < lc->n_chunks) {
 		size_t lo = ch * ALERTS_CHUNK, hi = lo + ALERTS_CHUNK < lc->nu ? lo + ALERTS_CHUNK : lc->nu;
@@ -538,7 +539,6 @@ static void *judge_run(void *arg)
 				                   lc->total);
 		}
 	}
-	free(hcache);
 	free(cr);
 	free(y);
 	return NULL;
@@ -588,6 +588,7 @@ static void judge_all(struct level_ctx *lc, size_t *done, size_t total)
 	wk = ob_calloc((size_t)nt, sizeof(*wk));
 	for (int t = 0; t < nt; t++) {
 		wk[t].lc = lc;
+		wk[t].index = t;
 		wk[t].reports = t == 0;
 	}
 	for (int t = 1; t < nt; t++)
@@ -804,6 +805,9 @@ ob_err ob_alerts_run(struct ob_store *st, const struct ob_analyzer *an,
 	x.cv = &cv;
 	x.out = out;
 	x.d = d;
+	x.caches = ob_calloc(OB_MAX_ALERTS_THREADS, sizeof(*x.caches));
+	for (int t = 0; t < OB_MAX_ALERTS_THREADS; t++)
+		x.caches[t].bracket = true; /* h only: no run length is reported */
 	ob_strmap_init(&x.units);
 	for (uint32_t i = 0; i < snap->n_units; i++) {
 		const char *code = ob_snap_str(snap, snap->units[i].code);
@@ -827,6 +831,7 @@ ob_err ob_alerts_run(struct ob_store *st, const struct ob_analyzer *an,
 		e = run_indicators(&x, &done, total, units, n_units);
 	free(units);
 	sqlite3_finalize(x.names);
+	free(x.caches);
 	ob_strmap_release(&x.units);
 release_coverage:
 	coverage_release(&cv);
