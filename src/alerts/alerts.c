@@ -2,7 +2,8 @@
  * alerts.c - early warning over the observatory (see alerts.h): one count
  * per level (territory x ICCS division x year x month, with the counting
  * rules), the months each country covers, and the detectors on each
- * series.
+ * series; then each indicator of the catalogue, counted as "observa
+ * indicators" counts it, unit by unit and month by month.
  */
 #include "alerts/alerts.h"
 
@@ -45,7 +46,8 @@ const struct ob_rows_col ob_alerts_cols[12] = {
 void ob_alert_shown(const struct ob_alert *x, long long min_count, long long min_count_03,
                     bool *observed, bool *model)
 {
-	long long min = strncmp(x->category, "03", 2) ? min_count : min_count_03;
+	const char *code = x->iccs ? x->iccs : x->category;
+	long long min = strncmp(code, "03", 2) ? min_count : min_count_03;
 
 	*observed = !(min > 0 && x->observed < (double)min);
 	/* a model value read from a month that is suppressed: differencing
@@ -96,6 +98,7 @@ void ob_alerts_release(struct ob_alerts *a)
 		free(a->v[i].category);
 		free(a->v[i].category_name_es);
 		free(a->v[i].category_name_en);
+		free(a->v[i].iccs);
 	}
 	free(a->v);
 	memset(a, 0, sizeof(*a));
@@ -192,41 +195,40 @@ struct level_run {
 	const struct coverage *cv;
 	struct ob_strmap units;  /* code -> unit index + 1 */
 	sqlite3_stmt *names;
+	struct ob_cusum_cache *caches; /* [judging thread]: kept across the
+	                                  levels and indicators of a run */
 	struct ob_alerts *out;
 	struct ob_diag *d;
 };
 
-static ob_err add_alert(struct level_run *x, const struct ob_query_result *r, uint32_t ui,
-                        uint32_t cv, int level, int month, enum ob_alert_method m, double y,
-                        double expected, double upper, int above, double past_min)
-{
-	struct ob_alerts *a = x->out;
-	struct ob_alert *al;
-	const char *code = ob_query_label(r, 0, ui);
-	uintptr_t u = (uintptr_t)ob_strmap_get(&x->units, code, strlen(code));
+/* An alarm of found f: its unit (snapshot index + 1, 0: unknown) and
+ * territory code, level, category and names are set by the caller. */
+struct found;
+static struct ob_alert *new_alert(struct level_run *x, const char *code, uintptr_t u, int level,
+                                  const struct found *f);
 
-	if (a->n == a->cap) {
-		a->cap = a->cap ? 2 * a->cap : 64;
-		a->v = ob_realloc(a->v, a->cap * sizeof(*a->v));
+/* An alarm of an ICCS division series. */
+static ob_err add_alert(struct level_run *x, const struct ob_query_result *r, int level,
+                        const struct found *f);
+
+/* Could Farrington alarm at k? Not on a zero, nor without limit_cases
+ * cases in the limit_periods months up to k, all with data (the rule of
+ * ob_farrington, checked before it fits its models: most municipal series
+ * fail it, and the fits are most of the time of a run). */
+static bool farrington_may_alarm(const double *y, size_t k,
+                                 const struct ob_farrington_options *fo)
+{
+	size_t n = fo->limit_periods <= (int)k + 1 ? (size_t)fo->limit_periods : k + 1;
+	double cases = 0;
+
+	if (y[k] == 0)
+		return false;
+	for (size_t i = k + 1 - n; i <= k; i++) {
+		if (isnan(y[i]))
+			return false;
+		cases += y[i];
 	}
-	al = &a->v[a->n++];
-	memset(al, 0, sizeof(*al));
-	al->territory = ob_strdup(code);
-	al->territory_name = ob_strdup(u ? ob_snap_str(x->snap, x->snap->units[u - 1].name) : "");
-	al->level = level;
-	al->category = ob_strdup(ob_query_label(r, 1, cv));
-	al->month = month;
-	al->observed = y;
-	al->expected = expected;
-	al->upper = upper;
-	al->method = m;
-	al->above = above;
-	al->past_min = past_min;
-	if (iccs_names(x->st, &x->names, al->category, &al->category_name_es,
-	               &al->category_name_en, x->d))
-		return ob_diag_set(x->d, OB_ESTORE, ob_store_dir(x->st), 0, 0, NULL, 0, "iccs: %s",
-		                   sqlite3_errmsg(ob_store_db(x->st)));
-	return OB_OK;
+	return cases >= fo->limit_cases;
 }
 
 /* Judge series y[0..k] at k with Farrington (or EARS C3); true with an alarm. */
@@ -238,6 +240,8 @@ static bool judge_fe(const double *y, size_t k, const struct ob_farrington_optio
 	if (k >= ob_farrington_first(fo)) {
 		struct ob_farrington_result r;
 		*m = OB_ALERT_FARRINGTON;
+		if (!farrington_may_alarm(y, k, fo))
+			return false; /* no model needed: it could not alarm */
 		if (ob_farrington(y, k + 1, k, fo, &r) || !r.alarm)
 			return false;
 		*expected = r.expected;
@@ -266,6 +270,47 @@ struct found {
 	double past_min;
 };
 
+static struct ob_alert *new_alert(struct level_run *x, const char *code, uintptr_t u, int level,
+                                  const struct found *f)
+{
+	struct ob_alerts *a = x->out;
+	struct ob_alert *al;
+
+	if (a->n == a->cap) {
+		a->cap = a->cap ? 2 * a->cap : 64;
+		a->v = ob_realloc(a->v, a->cap * sizeof(*a->v));
+	}
+	al = &a->v[a->n++];
+	memset(al, 0, sizeof(*al));
+	al->territory = ob_strdup(code);
+	al->territory_name = ob_strdup(u ? ob_snap_str(x->snap, x->snap->units[u - 1].name) : "");
+	al->level = level;
+	al->month = f->month;
+	al->observed = f->y;
+	al->expected = f->expected;
+	al->upper = f->upper;
+	al->method = f->m;
+	al->above = f->above;
+	al->past_min = f->past_min;
+	return al;
+}
+
+static ob_err add_alert(struct level_run *x, const struct ob_query_result *r, int level,
+                        const struct found *f)
+{
+	const char *code = ob_query_label(r, 0, f->ui);
+	uintptr_t u = (uintptr_t)ob_strmap_get(&x->units, code, strlen(code));
+	struct ob_alert *al = new_alert(x, code, u, level, f);
+
+	al->category = ob_strdup(ob_query_label(r, 1, f->ci));
+	al->iccs = ob_strdup(al->category);
+	if (iccs_names(x->st, &x->names, al->category, &al->category_name_es,
+	               &al->category_name_en, x->d))
+		return ob_diag_set(x->d, OB_ESTORE, ob_store_dir(x->st), 0, 0, NULL, 0, "iccs: %s",
+		                   sqlite3_errmsg(ob_store_db(x->st)));
+	return OB_OK;
+}
+
 /* The units of a chunk judged by one thread, and what it found. */
 struct chunk {
 	struct found *v;
@@ -276,7 +321,10 @@ struct chunk {
 /* What the threads of one level share (read only but next and done). */
 struct level_ctx {
 	const struct level_run *x;
-	const struct ob_query_result *r;
+	const struct ob_query_result *r;   /* ICCS divisions: the count */
+	const struct ob_ind_result *ir;    /* or an indicator: its values */
+	const struct ob_ind_value *block;  /* [unit][month], of ir */
+	const uint32_t *iunits;            /* [unit of ir]: the snapshot's */
 	const int *year, *monthv;
 	size_t nu, nc, ny, nm;
 	struct ob_farrington_options fo;
@@ -290,6 +338,7 @@ struct level_ctx {
 
 struct judge_worker {
 	struct level_ctx *lc;
+	int index;            /* its cache: lc->x->caches[index] */
 	bool reports;         /* calls progress (the caller's thread) */
 	pthread_t tid;
 	bool started;
@@ -316,97 +365,156 @@ static double past_min(const double *y, size_t k)
 	return m;
 }
 
+/* Fill y[0..span) with the series of ICCS division ci of unit ui (NAN: a
+ * month without data); false when it never counted anything. */
+static bool fill_division(const struct level_ctx *lc, uint32_t ui, uint32_t ci,
+                          const uint8_t *cover, double *y)
+{
+	const struct coverage *cv = lc->x->cv;
+	uint32_t v[4] = { ui, ci, 0, 0 };
+	uint64_t sum = 0;
+
+	if (!strcmp(ob_query_label(lc->r, 1, ci), "unknown"))
+		return false;
+	for (size_t m = 0; m < cv->span; m++)
+		y[m] = cover[m] ? 0 : NAN;
+	for (uint32_t yi = 0; yi < lc->ny; yi++) {
+		if (lc->year[yi] < 0)
+			continue;
+		v[2] = yi;
+		for (uint32_t mi = 0; mi < lc->nm; mi++) {
+			int month;
+			uint64_t n;
+			if (lc->monthv[mi] < 0)
+				continue;
+			v[3] = mi;
+			month = lc->year[yi] * 12 + lc->monthv[mi] - 1;
+			if (month < cv->first || month > cv->last)
+				continue;
+			n = ob_query_count(lc->r, v);
+			sum += n;
+			if (!isnan(y[month - cv->first]))
+				y[month - cv->first] = (double)n;
+		}
+	}
+	return sum > 0;
+}
+
+/* The same for the indicator of lc: unit ui of its query, month by month
+ * (its periods are the months of the coverage). */
+static bool fill_indicator(const struct level_ctx *lc, uint32_t ui, const uint8_t *cover,
+                           double *y)
+{
+	const struct coverage *cv = lc->x->cv;
+	double sum = 0;
+
+	for (size_t m = 0; m < cv->span; m++) {
+		const struct ob_ind_value *v = ob_ind_block_at(lc->ir, lc->block, ui, m, 0);
+		if (v->flags & OB_IND_NOT_IN_VINTAGE)
+			return false; /* not a unit of the division */
+		y[m] = cover[m] && !(v->flags & OB_IND_NO_DATA) ? v->count : NAN;
+		if (!isnan(y[m]))
+			sum += y[m];
+	}
+	return sum > 0;
+}
+
+/* Judge series y of (ui, ci) at the months from..to into c. */
+static void judge_series(const struct level_ctx *lc, uint32_t ui, uint32_t ci, const double *y,
+                         int from, int to, struct chunk *c, struct ob_cusum_result *cr,
+                         struct ob_cusum_cache *hcache)
+{
+	const struct coverage *cv = lc->x->cv;
+	const struct ob_farrington_options *fo = &lc->fo;
+	const struct ob_cusum_options *co = &lc->co;
+
+	c->series++;
+	for (int month = from; month <= to && to >= 0; month++) {
+		size_t k = (size_t)(month - cv->first);
+		struct found f = { .ui = ui, .ci = ci, .month = month };
+
+		if (month < cv->first || month > cv->last || isnan(y[k])) {
+			c->untested++;
+			continue;
+		}
+		if (k >= ob_farrington_first(fo))
+			c->tested[OB_ALERT_FARRINGTON]++;
+		else if (k >= ob_ears_first(OB_EARS_C3, 7))
+			c->tested[OB_ALERT_EARS_C3]++;
+		if (judge_fe(y, k, fo, &f.m, &f.expected, &f.upper)) {
+			double e2, u2;
+			enum ob_alert_method m2;
+			f.above = 1;
+			while (f.above < ABOVE_MAX && k >= (size_t)f.above &&
+			       judge_fe(y, k - (size_t)f.above, fo, &m2, &e2, &u2))
+				f.above++;
+			f.y = y[k];
+			f.past_min = past_min(y, k);
+			found_add(c, &f);
+		}
+		if (k >= (size_t)co->baseline + CUSUM_WINDOW - 1) {
+			struct ob_cusum_plan plan;
+			size_t start = k + 1 - CUSUM_WINDOW;
+			c->tested[OB_ALERT_CUSUM]++;
+			if (ob_cusum_cached(y, k + 1, start, k, co, hcache, &plan, cr) == OB_OK &&
+			    plan.computed && cr[CUSUM_WINDOW - 1].alarm) {
+				f.m = OB_ALERT_CUSUM;
+				f.y = y[k];
+				f.expected = plan.m0;
+				f.upper = cr[CUSUM_WINDOW - 1].upper;
+				f.above = cr[CUSUM_WINDOW - 1].run;
+				f.past_min = past_min(y, k);
+				found_add(c, &f);
+			}
+		}
+	}
+}
+
+/* A unit's series has no data in the months before the unit existed or
+ * after it ceased to (a territorial reform: El Salvador's municipalities
+ * of 2024-05-01 are new series, not a jump from the zeros of the months
+ * before them). valid_from, valid_to: yyyymmdd, 0 when open. */
+static void unit_lifetime(const struct ob_snap_unit *u, const struct coverage *cv, double *y)
+{
+	for (size_t m = 0; m < cv->span; m++) {
+		int month = cv->first + (int)m;
+		int32_t first = (month / 12) * 10000 + (month % 12 + 1) * 100 + 1;
+		int32_t last = first + 30; /* a day past any month's end compares alike */
+		if ((u->valid_from && last < u->valid_from) || (u->valid_to && first > u->valid_to))
+			y[m] = NAN;
+	}
+}
+
 /* Judge every series of unit ui into c. */
 static void judge_unit(const struct level_ctx *lc, uint32_t ui, struct chunk *c, double *y,
                        struct ob_cusum_result *cr, struct ob_cusum_cache *hcache)
 {
 	const struct level_run *x = lc->x;
-	const struct ob_query_result *r = lc->r;
 	const struct coverage *cv = x->cv;
-	const struct ob_farrington_options *fo = &lc->fo;
-	const struct ob_cusum_options *co = &lc->co;
-	size_t span = cv->span;
-	const char *code = ob_query_label(r, 0, ui);
-	uintptr_t u = (uintptr_t)ob_strmap_get(&x->units, code, strlen(code));
+	uintptr_t u;
 	size_t country;
 	const uint8_t *cover;
 	int to, from;
 
+	if (lc->block) {
+		u = (uintptr_t)lc->iunits[ui] + 1;
+	} else {
+		const char *code = ob_query_label(lc->r, 0, ui);
+		u = (uintptr_t)ob_strmap_get(&x->units, code, strlen(code));
+	}
 	if (!u)
 		return; /* "unknown": counted above this level */
 	country = x->snap->units[u - 1].country;
-	cover = cv->cover + country * span;
+	cover = cv->cover + country * cv->span;
 	to = x->o->to_month >= 0 ? x->o->to_month : cv->latest[country];
 	from = x->o->from_month >= 0 ? x->o->from_month : to;
 	for (uint32_t ci = 0; ci < lc->nc; ci++) {
-		uint32_t v[4] = { ui, ci, 0, 0 };
-		uint64_t sum = 0;
-
-		if (!strcmp(ob_query_label(r, 1, ci), "unknown"))
+		if (lc->block ? !fill_indicator(lc, ui, cover, y)
+		              : !fill_division(lc, ui, ci, cover, y))
 			continue;
-		for (size_t m = 0; m < span; m++)
-			y[m] = cover[m] ? 0 : NAN;
-		for (uint32_t yi = 0; yi < lc->ny; yi++) {
-			if (lc->year[yi] < 0)
-				continue;
-			v[2] = yi;
-			for (uint32_t mi = 0; mi < lc->nm; mi++) {
-				int month;
-				uint64_t n;
-				if (lc->monthv[mi] < 0)
-					continue;
-				v[3] = mi;
-				month = lc->year[yi] * 12 + lc->monthv[mi] - 1;
-				if (month < cv->first || month > cv->last)
-					continue;
-				n = ob_query_count(r, v);
-				sum += n;
-				if (!isnan(y[month - cv->first]))
-					y[month - cv->first] = (double)n;
-			}
-		}
-		if (!sum)
-			continue;
-		c->series++;
-		for (int month = from; month <= to && to >= 0; month++) {
-			size_t k = (size_t)(month - cv->first);
-			struct found f = { .ui = ui, .ci = ci, .month = month };
-
-			if (month < cv->first || month > cv->last || isnan(y[k])) {
-				c->untested++;
-				continue;
-			}
-			if (k >= ob_farrington_first(fo))
-				c->tested[OB_ALERT_FARRINGTON]++;
-			else if (k >= ob_ears_first(OB_EARS_C3, 7))
-				c->tested[OB_ALERT_EARS_C3]++;
-			if (judge_fe(y, k, fo, &f.m, &f.expected, &f.upper)) {
-				double e2, u2;
-				enum ob_alert_method m2;
-				f.above = 1;
-				while (f.above < ABOVE_MAX && k >= (size_t)f.above &&
-				       judge_fe(y, k - (size_t)f.above, fo, &m2, &e2, &u2))
-					f.above++;
-				f.y = y[k];
-				f.past_min = past_min(y, k);
-				found_add(c, &f);
-			}
-			if (k >= (size_t)co->baseline + CUSUM_WINDOW - 1) {
-				struct ob_cusum_plan plan;
-				size_t start = k + 1 - CUSUM_WINDOW;
-				c->tested[OB_ALERT_CUSUM]++;
-				if (ob_cusum_cached(y, k + 1, start, k, co, hcache, &plan, cr) == OB_OK &&
-				    plan.computed && cr[CUSUM_WINDOW - 1].alarm) {
-					f.m = OB_ALERT_CUSUM;
-					f.y = y[k];
-					f.expected = plan.m0;
-					f.upper = cr[CUSUM_WINDOW - 1].upper;
-					f.above = cr[CUSUM_WINDOW - 1].run;
-					f.past_min = past_min(y, k);
-					found_add(c, &f);
-				}
-			}
-		}
+		if (!lc->block)
+			unit_lifetime(&x->snap->units[u - 1], cv, y);
+		judge_series(lc, ui, ci, y, from, to, c, cr, hcache);
 	}
 }
 
@@ -417,10 +525,8 @@ static void *judge_run(void *arg)
 	struct level_ctx *lc = w->lc;
 	double *y = ob_calloc(lc->x->cv->span + 1, sizeof(double));
 	struct ob_cusum_result *cr = ob_calloc(CUSUM_WINDOW, sizeof(*cr));
-	struct ob_cusum_cache *hcache = ob_calloc(1, sizeof(*hcache));
+	struct ob_cusum_cache *hcache = &lc->x->caches[w->index];
 	size_t ch;
-
-	hcache->bracket = true; /* h only: no run length is reported */
 
 	while ((ch = atomic_fetch_add(&lc->next, 1)) < lc->n_chunks) {
 		size_t lo = ch * ALERTS_CHUNK, hi = lo + ALERTS_CHUNK < lc->nu ? lo + ALERTS_CHUNK : lc->nu;
@@ -433,7 +539,6 @@ static void *judge_run(void *arg)
 				                   lc->total);
 		}
 	}
-	free(hcache);
 	free(cr);
 	free(y);
 	return NULL;
@@ -454,16 +559,77 @@ static int judge_threads(int asked, size_t chunks)
 	return (int)t;
 }
 
-/* One level: count, then judge every series (in threads, by chunks of
- * units), then the alarms in the order of the units. */
+/* The detectors' options, as the header says. */
+static void level_options(struct level_ctx *lc)
+{
+	ob_farrington_defaults(&lc->fo);
+	lc->fo.no_periods = 10;
+	/* bench/alerts/backtest: at R's 0.05 a municipality where nothing
+	 * happens alarms 0.6 times a year; at 0.01, 0.12, a doubling still
+	 * found two times in three */
+	lc->fo.alpha = 0.01;
+	ob_cusum_defaults(&lc->co);
+}
+
+/* Judge every unit of lc (in threads, by chunks of units) into lc->chunks,
+ * which the caller merges in order and frees. */
+static void judge_all(struct level_ctx *lc, size_t *done, size_t total)
+{
+	struct judge_worker *wk;
+	int nt;
+
+	lc->n_chunks = (lc->nu + ALERTS_CHUNK - 1) / ALERTS_CHUNK;
+	lc->chunks = ob_calloc(lc->n_chunks + 1, sizeof(*lc->chunks));
+	atomic_init(&lc->next, 0);
+	atomic_init(&lc->done, 0);
+	lc->done_base = *done;
+	lc->total = total;
+	nt = judge_threads(lc->x->o->threads, lc->n_chunks);
+	wk = ob_calloc((size_t)nt, sizeof(*wk));
+	for (int t = 0; t < nt; t++) {
+		wk[t].lc = lc;
+		wk[t].index = t;
+		wk[t].reports = t == 0;
+	}
+	for (int t = 1; t < nt; t++)
+		wk[t].started = pthread_create(&wk[t].tid, NULL, judge_run, &wk[t]) == 0;
+	judge_run(&wk[0]); /* and a thread that could not start leaves its chunks here */
+	for (int t = 1; t < nt; t++)
+		if (wk[t].started)
+			pthread_join(wk[t].tid, NULL);
+	*done += lc->nu;
+	free(wk);
+}
+
+/* The tallies of the chunks of lc into out. */
+static void chunk_tallies(const struct level_ctx *lc, struct ob_alerts *out)
+{
+	for (size_t ch = 0; ch < lc->n_chunks; ch++) {
+		const struct chunk *c = &lc->chunks[ch];
+		out->series += c->series;
+		out->untested += c->untested;
+		for (int m = 0; m < 3; m++)
+			out->tested[m] += c->tested[m];
+	}
+}
+
+static void chunks_free(struct level_ctx *lc)
+{
+	for (size_t ch = 0; ch < lc->n_chunks; ch++)
+		free(lc->chunks[ch].v);
+	free(lc->chunks);
+	lc->chunks = NULL;
+}
+
+/* One level: count, then judge every series, then the alarms in the order
+ * of the units. */
 static ob_err run_level(struct level_run *x, const struct ob_analyzer *an, int level,
                         size_t *done, size_t total)
 {
 	struct ob_query q;
 	struct ob_query_result *r = NULL;
 	struct level_ctx lc;
-	struct judge_worker *wk = NULL;
-	int *year = NULL, *monthv = NULL, nt;
+	int *year = NULL, *monthv = NULL;
 	ob_err e;
 
 	memset(&q, 0, sizeof(q));
@@ -479,13 +645,7 @@ static ob_err run_level(struct level_run *x, const struct ob_analyzer *an, int l
 	memset(&lc, 0, sizeof(lc));
 	lc.x = x;
 	lc.r = r;
-	ob_farrington_defaults(&lc.fo);
-	lc.fo.no_periods = 10;
-	/* bench/alerts/backtest: at R's 0.05 a municipality where nothing
-	 * happens alarms 0.6 times a year; at 0.01, 0.12, a doubling still
-	 * found two times in three */
-	lc.fo.alpha = 0.01;
-	ob_cusum_defaults(&lc.co);
+	level_options(&lc);
 	lc.nu = r->extent[0];
 	lc.nc = r->extent[1];
 	lc.ny = r->extent[2];
@@ -504,43 +664,118 @@ static ob_err run_level(struct level_run *x, const struct ob_analyzer *an, int l
 	}
 	lc.year = year;
 	lc.monthv = monthv;
-	lc.n_chunks = (lc.nu + ALERTS_CHUNK - 1) / ALERTS_CHUNK;
-	lc.chunks = ob_calloc(lc.n_chunks + 1, sizeof(*lc.chunks));
-	atomic_init(&lc.next, 0);
-	atomic_init(&lc.done, 0);
-	lc.done_base = *done;
-	lc.total = total;
-	nt = judge_threads(x->o->threads, lc.n_chunks);
-	wk = ob_calloc((size_t)nt, sizeof(*wk));
-	for (int t = 0; t < nt; t++) {
-		wk[t].lc = &lc;
-		wk[t].reports = t == 0;
-	}
-	for (int t = 1; t < nt; t++)
-		wk[t].started = pthread_create(&wk[t].tid, NULL, judge_run, &wk[t]) == 0;
-	judge_run(&wk[0]); /* and a thread that could not start leaves its chunks here */
-	for (int t = 1; t < nt; t++)
-		if (wk[t].started)
-			pthread_join(wk[t].tid, NULL);
-	*done += lc.nu;
+	judge_all(&lc, done, total);
+	chunk_tallies(&lc, x->out);
 	for (size_t ch = 0; ch < lc.n_chunks; ch++) {
-		struct chunk *c = &lc.chunks[ch];
-		x->out->series += c->series;
-		x->out->untested += c->untested;
-		for (int m = 0; m < 3; m++)
-			x->out->tested[m] += c->tested[m];
-		for (size_t i = 0; i < c->n && !e; i++) {
-			const struct found *f = &c->v[i];
-			e = add_alert(x, r, f->ui, f->ci, level, f->month, f->m, f->y, f->expected,
-			              f->upper, f->above, f->past_min);
-		}
-		free(c->v);
+		const struct chunk *c = &lc.chunks[ch];
+		for (size_t i = 0; i < c->n && !e; i++)
+			e = add_alert(x, r, level, &c->v[i]);
 	}
-	free(lc.chunks);
-	free(wk);
+	chunks_free(&lc);
 	free(monthv);
 	free(year);
 	ob_query_result_free(r);
+	return e;
+}
+
+/* The indicators' pass: what the sink of ob_indicators_stream shares. */
+struct ind_run {
+	struct level_run *x;
+	const struct ob_indicator_set *set;
+	const size_t *which;   /* [k of the query]: index into set */
+	const uint32_t *units; /* the query's units (snapshot indices) */
+	size_t n_units;
+	size_t *done, total;
+};
+
+/* One indicator's values: judge each unit's series, keep its alarms. */
+static int ind_sink(void *arg, const struct ob_ind_result *r, size_t k,
+                    const struct ob_ind_value *block)
+{
+	struct ind_run *ir = arg;
+	struct level_run *x = ir->x;
+	const struct ob_indicator *ind = &ir->set->v[ir->which[k]];
+	char category[OB_IND_ID_MAX + 8];
+	struct level_ctx lc;
+
+	memset(&lc, 0, sizeof(lc));
+	lc.x = x;
+	lc.ir = r;
+	lc.block = block;
+	lc.iunits = ir->units;
+	level_options(&lc);
+	lc.nu = ir->n_units;
+	lc.nc = 1;
+	judge_all(&lc, ir->done, ir->total);
+	chunk_tallies(&lc, x->out);
+	snprintf(category, sizeof(category), "ind:%s", ind->id);
+	for (size_t ch = 0; ch < lc.n_chunks; ch++) {
+		const struct chunk *c = &lc.chunks[ch];
+		for (size_t i = 0; i < c->n; i++) {
+			uint32_t su = ir->units[c->v[i].ui];
+			const struct ob_snap_unit *u = &x->snap->units[su];
+			struct ob_alert *al = new_alert(x, ob_snap_str(x->snap, u->code), su + 1,
+			                                u->level, &c->v[i]);
+			al->category = ob_strdup(category);
+			al->category_name_es = ob_strdup(ind->name_es);
+			al->category_name_en = ob_strdup(ind->name_en);
+			al->iccs = ob_strdup(ind->iccs ? ind->iccs : "");
+		}
+	}
+	chunks_free(&lc);
+	return 0;
+}
+
+/* Every indicator of o->indicators over every admin-2 and admin-1 unit,
+ * month by month over the coverage, in the division of its last month. */
+static ob_err run_indicators(struct level_run *x, size_t *done, size_t total,
+                             const uint32_t *units, size_t n_units)
+{
+	const struct ob_indicator_set *set = x->o->indicators;
+	const struct coverage *cv = x->cv;
+	struct ob_ind_result *res = NULL;
+	struct ob_ind_query q;
+	struct ob_period *per;
+	size_t *which;
+	struct ind_run ir;
+	ob_err e;
+
+	per = ob_calloc(cv->span + 1, sizeof(*per));
+	which = ob_calloc(set->n + 1, sizeof(*which));
+	for (size_t m = 0; m < cv->span; m++) {
+		int month = cv->first + (int)m;
+		per[m].kind = OB_PERIOD_MONTH;
+		per[m].year = month / 12;
+		per[m].from_month = per[m].to_month = month;
+		snprintf(per[m].label, sizeof(per[m].label), "%04d-%02d", month / 12, month % 12 + 1);
+	}
+	for (size_t k = 0; k < set->n; k++)
+		which[k] = k;
+	memset(&q, 0, sizeof(q));
+	q.indicators = which;
+	q.n_indicators = set->n;
+	q.units = units;
+	q.n_units = n_units;
+	q.periods = per;
+	q.n_periods = cv->span;
+	q.level = 0.95;
+	q.unreliable_below = 0; /* not read: counts only */
+	q.institution = -1;
+	q.rules = x->o->rules;
+	q.threads = x->o->threads;
+	q.has_vintage = true;
+	q.vintage = ob_period_lastday(&per[cv->span - 1]);
+	ir.x = x;
+	ir.set = set;
+	ir.which = which;
+	ir.units = units;
+	ir.n_units = n_units;
+	ir.done = done;
+	ir.total = total;
+	e = ob_indicators_stream(x->snap, x->o->pop, set, &q, ind_sink, &ir, &res, x->d);
+	ob_ind_result_free(res);
+	free(which);
+	free(per);
 	return e;
 }
 
@@ -551,7 +786,8 @@ ob_err ob_alerts_run(struct ob_store *st, const struct ob_analyzer *an,
 {
 	struct level_run x = { 0 };
 	struct coverage cv = { 0 };
-	size_t done = 0, total;
+	uint32_t *units = NULL;
+	size_t done = 0, total, n_units = 0;
 	ob_err e = OB_OK;
 
 	memset(out, 0, sizeof(*out));
@@ -569,17 +805,33 @@ ob_err ob_alerts_run(struct ob_store *st, const struct ob_analyzer *an,
 	x.cv = &cv;
 	x.out = out;
 	x.d = d;
+	x.caches = ob_calloc(OB_MAX_ALERTS_THREADS, sizeof(*x.caches));
+	for (int t = 0; t < OB_MAX_ALERTS_THREADS; t++)
+		x.caches[t].bracket = true; /* h only: no run length is reported */
 	ob_strmap_init(&x.units);
 	for (uint32_t i = 0; i < snap->n_units; i++) {
 		const char *code = ob_snap_str(snap, snap->units[i].code);
 		ob_strmap_put(&x.units, code, strlen(code), (void *)(uintptr_t)(i + 1), NULL);
 	}
 	total = ob_analyzer_values(an, OB_QD_ADMIN2) + ob_analyzer_values(an, OB_QD_ADMIN1);
+	if (o->indicators && o->indicators->n) {
+		/* admin-2 units, then admin-1, as the divisions are judged */
+		units = ob_calloc(snap->n_units + 1, sizeof(*units));
+		for (int level = 2; level >= 1; level--)
+			for (uint32_t i = 0; i < snap->n_units; i++)
+				if (snap->units[i].level == level)
+					units[n_units++] = i;
+		total += n_units * o->indicators->n;
+	}
 	if (cv.span)
 		e = run_level(&x, an, 2, &done, total);
 	if (!e && cv.span)
 		e = run_level(&x, an, 1, &done, total);
+	if (!e && cv.span && n_units)
+		e = run_indicators(&x, &done, total, units, n_units);
+	free(units);
 	sqlite3_finalize(x.names);
+	free(x.caches);
 	ob_strmap_release(&x.units);
 release_coverage:
 	coverage_release(&cv);

@@ -28,15 +28,33 @@
  * up to k the method alarms (Farrington, EARS: judged again month by month
  * backwards, at most 12) or the CUSUM statistic has been above 0.
  *
- * Territorial reforms: a series is the code of a unit in the analyser's
- * admin-2 (admin-1) dimension; a unit created by a reform starts a new,
- * short series (not tested until it has the months a method needs), so a
- * reform is never read as a jump.
+ * The catalogue's indicators (engine/indicators.h) are categories too, when
+ * ob_alerts_options.indicators is given: category "ind:ID" (ID the
+ * indicator's id, its names the indicator's), the series of each admin-2
+ * and admin-1 unit the indicator's count (its numerator, counted by the
+ * counting rules as "observa indicators" counts it: validated deaths for
+ * homicide where a reconciliation covers the year) month by month, every
+ * month in the division valid at the last month any country covers (as
+ * "observa indicators --vintage" with that month's last day). Same
+ * coverage, same detectors, same minimum count; a month the indicator's
+ * sources did not deliver (OB_IND_NO_DATA) is a month without data, and a
+ * unit not in that division has no series.
+ *
+ * Territorial reforms: a series of an ICCS division is the code of a unit
+ * in the analyser's admin-2 (admin-1) dimension, with no data in the months
+ * before the unit's valid_from or after its valid_to; a unit created by a
+ * reform starts a new, short series (not tested until it has the months a
+ * method needs). An indicator's series is counted in the division of the
+ * last month, a unit that absorbed others holding their records from the
+ * start. Either way a reform is never read as a jump.
  *
  * Speed: the series are judged in threads, by chunks of units, and the
  * alarms kept in the order of the units, so the answers do not depend on
  * the threads; the CUSUM's h is found once per (k, reference) and its search
- * starts at the last h of the same k (struct ob_cusum_cache).
+ * starts at the last h of the same k (struct ob_cusum_cache: one per judging
+ * thread, kept across the levels and indicators of a run). Farrington's
+ * models are not fitted for a month that could not alarm (a zero, or fewer
+ * than its minimum cases in its last months).
  *
  * Ownership: ob_alerts_run() fills a result the caller releases with
  * ob_alerts_release(); names are copied.
@@ -77,12 +95,18 @@ struct ob_alerts_options {
 	                             analyser's choice; one a core to judge) */
 	void (*progress)(void *arg, size_t done, size_t total); /* NULL: none */
 	void *progress_arg;
+	const struct ob_indicator_set *indicators; /* NULL: ICCS divisions only */
+	const struct ob_population *pop; /* the divisions and what the sources
+	                             give (the analyser's); with indicators */
 };
 
 struct ob_alert {
 	char *territory, *territory_name;
 	int level;              /* 1 or 2 */
 	char *category, *category_name_es, *category_name_en;
+	char *iccs;             /* the ICCS code the disclosure threshold reads:
+	                           the division, or an indicator's iccs column
+	                           ("" when it has none) */
 	int month;              /* year * 12 + month - 1 */
 	double observed, expected, upper;
 	enum ob_alert_method method;
@@ -121,7 +145,8 @@ void ob_alerts_release(struct ob_alerts *a);
  * null when any month before (those the methods read) is below it, since
  * the model values of consecutive months could be subtracted to read that
  * month (docs/disclosure.md); min_count_03 is the threshold of ICCS section
- * 03 (sexual violence). Start w with ob_alerts_cols.
+ * 03 (sexual violence), of a division under 03 or an indicator whose iccs
+ * column is. Start w with ob_alerts_cols.
  */
 extern const struct ob_rows_col ob_alerts_cols[12];
 /* What the public view (min_count > 0) shows of alarm x, as above: its

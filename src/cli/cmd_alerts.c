@@ -121,6 +121,8 @@ int cmd_alerts_after_ingest(struct ob_cmd_ctx *ctx)
 		goto out;
 	an = ob_analyzer_new(ctx->snap, ctx->pop);
 	o.rules = rules;
+	o.indicators = set;
+	o.pop = ctx->pop;
 	if (!(e = ob_alerts_run(st, an, ctx->snap, &c, &o, &a, &d)))
 		OB_INFO("%zu alarmas en el último mes de cada país; observa alerts para verlas",
 		        "%zu alarms in each country's latest month; observa alerts to see them", a.n);
@@ -162,6 +164,7 @@ int cmd_alerts(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	struct ob_store *st;
 	struct ob_diag d;
 	int status = OB_EXIT_OK, ch;
+	size_t units = 0;
 	ob_err e;
 
 	optind = 1;
@@ -229,10 +232,16 @@ int cmd_alerts(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		goto diag;
 	an = ob_analyzer_new(ctx->snap, ctx->pop);
 	o.rules = rules;
+	o.indicators = set;
+	o.pop = ctx->pop;
 	o.progress = progress;
 	o.progress_arg = &pg;
+	for (uint32_t i = 0; i < ctx->snap->n_units; i++)
+		if (ctx->snap->units[i].level == 1 || ctx->snap->units[i].level == 2)
+			units++;
 	ob_progress_begin(&pg, OB_TR("alertas", "alerts"),
-	                  ob_analyzer_values(an, OB_QD_ADMIN2) + ob_analyzer_values(an, OB_QD_ADMIN1));
+	                  ob_analyzer_values(an, OB_QD_ADMIN2) + ob_analyzer_values(an, OB_QD_ADMIN1) +
+	                          units * set->n);
 	e = ob_alerts_run(st, an, ctx->snap, &c, &o, &a, &d);
 	ob_progress_end(&pg);
 	if (e)

@@ -60,6 +60,7 @@ static void alerts_copy(struct ob_alerts *to, const struct ob_alerts *from)
 		t->category = ob_strdup(f->category);
 		t->category_name_es = ob_strdup(f->category_name_es);
 		t->category_name_en = ob_strdup(f->category_name_en);
+		t->iccs = f->iccs ? ob_strdup(f->iccs) : NULL;
 	}
 }
 
@@ -82,11 +83,15 @@ static ob_err judge(struct ob_store *st, const char *dir, const struct ob_snapre
 		goto out;
 	}
 	o->rules = rules;
+	o->indicators = set;
+	o->pop = ref->pop;
 	if ((e = ob_completeness_build(st, ref->snap, ref->pop, &co, &t, d)))
 		goto out;
 	e = ob_alerts_run(st, ref->an, ref->snap, &t, o, a, d);
 out:
 	o->rules = NULL;
+	o->indicators = NULL;
+	o->pop = NULL;
 	ob_completeness_release(&t);
 	ob_counting_free(rules);
 	ob_indicators_free(set);

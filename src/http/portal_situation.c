@@ -356,7 +356,7 @@ void ob_page_alerts_table(struct ob_page *pg, const struct ob_snapshot *snap,
 			OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\">");
 			ob_html_text(b, OB_L(pg, "Territorio", "Unit"));
 			OB_HTML_LIT(b, "</th><th scope=\"col\">");
-			ob_html_text(b, OB_L(pg, "Delito", "Crime"));
+			ob_html_text(b, OB_L(pg, "Delito o indicador", "Crime or indicator"));
 			OB_HTML_LIT(b, "</th><th scope=\"col\">");
 			ob_html_text(b, OB_L(pg, "Mes", "Month"));
 			OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
@@ -365,6 +365,8 @@ void ob_page_alerts_table(struct ob_page *pg, const struct ob_snapshot *snap,
 			ob_html_text(b, OB_L(pg, "Esperadas (límite)", "Expected (limit)"));
 			OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
 			ob_html_text(b, OB_L(pg, "Meses seguidos", "Months in a row"));
+			OB_HTML_LIT(b, "</th><th scope=\"col\">");
+			ob_html_text(b, OB_L(pg, "Método", "Method"));
 			OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
 		}
 		ob_alert_shown(x, min, min03, &obs, &model);
@@ -395,6 +397,10 @@ void ob_page_alerts_table(struct ob_page *pg, const struct ob_snapshot *snap,
 		}
 		OB_HTML_LIT(b, "</td><td class=\"num\">");
 		OB_HTML_TEXTF(b, "%d", x->above);
+		OB_HTML_LIT(b, "</td><td>");
+		ob_html_text(b, x->method == OB_ALERT_FARRINGTON ? "Farrington"
+		                : x->method == OB_ALERT_EARS_C3  ? "EARS C3"
+		                                                 : "CUSUM");
 		OB_HTML_LIT(b, "</td></tr>\n");
 	}
 	if (shown)

@@ -13,12 +13,15 @@
 #include "report/chart.h"
 #include "report/choropleth.h"
 
+#include "alerts/alerts.h"
 #include "base/log.h"
 #include "base/strmap.h"
 #include "catalog/catalog.h"
 #include "engine/completeness.h"
 #include "engine/indicators.h"
 #include "engine/snaphold.h"
+#include "http/situation.h"
+#include "publish/sdc.h"
 #include "text/text.h"
 
 /* the most matches a search lists */
@@ -585,6 +588,74 @@ release:
 	ob_strmap_release(&l.at);
 }
 
+/* The unit's current alarms and those of the units under it: the public
+ * answer of GET /api/v1/alerts for the latest month, judged once per
+ * snapshot in the background as for the home (ob_http_alerts_latest: a
+ * view never starts a judging of its own, and until the judging ends the
+ * section says so). */
+static void unit_alerts(struct ob_page *pg, const char *code)
+{
+	struct ob_http_call *c = pg->c;
+	struct ob_buf *b = pg->b;
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	struct ob_sdc_config cfg;
+	struct ob_snapref *ref;
+	struct ob_alerts a;
+	struct ob_diag d;
+	long top = -1;
+	bool ready = false;
+
+	if (!(ref = ob_page_snapshot(pg)))
+		return;
+	for (uint32_t i = 0; i < ref->snap->n_units; i++)
+		if (!strcmp(ob_snap_str(ref->snap, ref->snap->units[i].code), code)) {
+			top = (long)i;
+			break;
+		}
+	if (top < 0) { /* no record was ever counted in it */
+		ob_snaphold_put(c->ctx->snaps, ref);
+		return;
+	}
+	OB_HTML_LIT(b, "<section class=\"alerts\">\n<h2 id=\"alerts\">");
+	ob_html_text(b, OB_L(pg, "Alertas tempranas", "Early warnings"));
+	OB_HTML_LIT(b, "</h2>\n<p class=\"note\">");
+	ob_html_text(b, OB_L(pg, "Series de este territorio (y de los que lo componen) por delito "
+	                         "o indicador cuyo último mes con datos supera lo que su historia "
+	                         "hace esperar: lo observado, lo esperado y su límite, el método y "
+	                         "los meses seguidos por encima.",
+	                     "Series of this unit (and of the units within) by crime or "
+	                     "indicator whose latest month with data exceeds what their history "
+	                     "leads one to expect: observed, expected and its limit, the method "
+	                     "and the months in a row above."));
+	OB_HTML_LIT(b, "</p>\n");
+	if (ob_http_alerts_latest(c, ref, &a, &cfg, &ready, &d) && d.message[0])
+		OB_WARN("portal: alertas: %s", "portal: alerts: %s", d.message);
+	if (ready) {
+		ob_page_alerts_table(pg, ref->snap, &a, &cfg, top, SIZE_MAX);
+	} else {
+		OB_HTML_LIT(b, "<p>");
+		ob_html_text(b, OB_L(pg, "Las alertas de los últimos datos se están calculando; "
+		                         "estarán aquí en unos minutos.",
+		                     "The alerts of the latest data are being computed; they will "
+		                     "be here in a few minutes."));
+		OB_HTML_LIT(b, "</p>\n");
+	}
+	ob_page_path(&u, OB_PAGE_SITUATION, NULL, pg->lang);
+	ob_buf_puts(&u, "?territory=");
+	ob_buf_puts(&u, code);
+	ob_buf_puts(&u, "#alerts");
+	OB_HTML_LIT(b, "<p><a");
+	OB_HTML_ATTR(b, "href", u.ptr);
+	OB_HTML_LIT(b, ">");
+	ob_html_text(b, OB_L(pg, "Su análisis situacional", "Its situational analysis"));
+	OB_HTML_LIT(b, "</a></p>\n</section>\n");
+	if (ob_buf_failed(&u))
+		b->failed = true;
+	ob_buf_release(&u);
+	ob_alerts_release(&a);
+	ob_snaphold_put(c->ctx->snaps, ref);
+}
+
 void ob_page_territory(struct ob_page *pg)
 {
 	struct ob_http_call *c = pg->c;
@@ -637,6 +708,7 @@ void ob_page_territory(struct ob_page *pg)
 	OB_HTML_LIT(b, "</p>\n");
 	unit_locator(pg, code, name, level, country);
 	missing = unit_indicators(pg, code);
+	unit_alerts(pg, code);
 	/* the units within */
 	if (sqlite3_prepare_v2(ob_store_db(c->ctx->store),
 	                       "SELECT code, name FROM territory WHERE parent = ?1 ORDER BY name",

@@ -27,6 +27,30 @@ assert hn and hn[0] == "2024-10", hn
 assert all(set(r) >= {"observed", "expected", "upper", "method", "above"} for r in rows)
 assert all(r["observed"] > r["upper"] or r["method"] == "cusum" for r in rows), rows
 PY
+# the catalogue's indicators are categories too: the robbery outbreak alarms
+# on ind:robbery_rate (robbery, 0401, reported to the police) in HND0511 from
+# October, each month's observed count the one "observa indicators" gives
+# (in the division of the last month: --vintage)
+python3 - "$T/cli.json" >"$T/ind.txt" <<'PY' || fail "indicator alarms"
+import json, sys
+rows = json.load(open(sys.argv[1]))
+ind = [r for r in rows if r["territory"] == "HND0511" and r["category"] == "ind:robbery_rate"]
+months = sorted({r["month"] for r in ind})
+assert months and months[0] == "2024-10" and months[-1] == "2024-12", months
+assert all(r["category_name"].startswith("Tasa de robos") for r in ind), ind
+for r in ind:
+    print(r["month"], r["observed"])
+PY
+expect_status 0 "$OBSERVA" indicators -d "$O" --indicator robbery_rate --territory HND0511 \
+	--period 2024-10..2024-12 --vintage 2024-12-31 --format csv
+python3 - "$T/out" "$T/ind.txt" <<'PY' || { cat "$T/out"; fail "indicator alarm counts"; }
+import csv, sys
+count = {r["period"]: float(r["count"]) for r in csv.DictReader(open(sys.argv[1]))}
+seen = [l.split() for l in open(sys.argv[2])]
+assert seen
+for month, observed in seen:
+    assert float(observed) == count[month], (month, observed, count)
+PY
 # a month no delivery covers is not judged: take December 2024 of every
 # Honduran source out of the logbook's coverage by asking for a month past
 # every delivery
