@@ -66,8 +66,11 @@ ob_err demo_write_inputs(struct gen *g, const char *dir, struct ob_diag *d)
 			struct ob_rng r;
 			double v;
 
+			/* a unit without population has no rate either: a made-up
+			 * risk factor alone would rank it */
 			if (t->ci < 0 || t->level != 2 || !t->country || strlen(t->country) != 3 ||
-			    !strstr(in->countries, t->country))
+			    !strstr(in->countries, t->country) ||
+			    !(demo_terr_pop(g, i, g->o->year_from, 2) > 0))
 				continue;
 			ob_rng_seed_stream(&r, g->o->seed, in->column, demo_str_hash(t->code));
 			v = in->base + in->per_log_risk * log(t->risk > 0 ? t->risk : 1) +
