@@ -485,6 +485,7 @@ static int run_preset(const struct opts *o)
 	pd.pop = o->ctx->pop;
 	pd.set = set;
 	pd.rules = rules;
+	pd.store = ob_cmd_store(o->ctx, OB_STORE_READONLY);
 	if (ob_index_preset_build(text.ptr ? text.ptr : "", text.len, name, &pd, &po, &x.ix.def,
 	                          &x.ix.in, NULL, &d)) {
 		status = fail_diag(&d);

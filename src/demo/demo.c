@@ -6,6 +6,8 @@
 
 #include <sys/stat.h>
 
+#include "catalog/catalog.h"
+
 /* ------------------------------------------------------------------ */
 /* The plan.                                                           */
 
@@ -246,6 +248,14 @@ ob_err ob_demo_generate(struct ob_store *s, const char *outdir,
 	demo_choose_fakes(&g);
 	if ((e = make_dir(outdir, d)))
 		goto free_gen;
+	/* the made-up risk factors of the index presets, beside the catalogue's inputs */
+	{
+		char in[OB_MAX_PATH];
+		if (snprintf(in, sizeof(in), "%s/%s/inputs", ob_store_dir(s), OB_CATALOG_DIR) >=
+		            (int)sizeof(in) ||
+		    (e = make_dir(in, d)) || (e = demo_write_inputs(&g, ob_store_dir(s), d)))
+			goto free_gen;
+	}
 	if (snprintf(plan->ground_truth, sizeof(plan->ground_truth), "%s/ground_truth.csv",
 	             outdir) >= (int)sizeof(plan->ground_truth)) {
 		e = OB_DIAG(d, OB_ETOOBIG, outdir, 0, 0, NULL, 0, "ruta demasiado larga",

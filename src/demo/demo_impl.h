@@ -223,6 +223,9 @@ double demo_hunif(uint64_t seed, const char *tag, uint64_t a, uint64_t b);
 uint64_t demo_str_hash(const char *s);
 bool demo_is_unit(const struct terr *t);
 void demo_assign_risks(struct gen *g);
+
+/* demo_inputs.c: the made-up risk factors DIR/catalog/inputs/demo_*.csv */
+ob_err demo_write_inputs(struct gen *g, const char *dir, struct ob_diag *d);
 void demo_choose_fakes(struct gen *g);
 
 /* demo.c */

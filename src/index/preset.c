@@ -1,6 +1,8 @@
 /* preset.c - index presets: the definition from the catalogue, its indicator values from the snapshot. */
 #include "index/preset.h"
 #include "index/index_impl.h"
+#include "index/inputs.h"
+#include "index/institutional.h"
 
 #include <math.h>
 #include <unistd.h>
@@ -15,7 +17,6 @@
 #include "text/text.h"
 
 #define PRESET_DIR "index"
-#define INPUTS_DIR "inputs" /* the catalogue's municipal inputs (inputs/SOURCES.md) */
 
 /* ------------------------------------------------------------ the text */
 
@@ -237,7 +238,7 @@ out:
 
 struct cat_ref {
 	long ind;     /* index into the set */
-	int by;       /* enum ob_ind_by, or -1 */
+	int by;       /* enum ob_ind_by, -1 none, -2 an institutional measure */
 	char value[OB_IND_ID_MAX];
 };
 
@@ -545,148 +546,6 @@ static bool varies(const double *x, size_t n, size_t stride, size_t j, size_t *p
 	return diff;
 }
 
-/* ------------------------------------------------- the shipped inputs */
-
-/* The best row so far for one unit: a year not after the index's beats any
- * later one; among those, the latest; among later ones, the earliest. */
-static bool better_year(int y, int have, int year)
-{
-	if (!have)
-		return true;
-	if ((y <= year) != (have <= year))
-		return y <= year;
-	return y <= year ? y > have : y < have;
-}
-
-/*
- * The catalogue's inputs (data/catalog/inputs, SOURCES.md there) for the
- * external column col, for the units us: every built-in file inputs/NAME.csv
- * whose header is unit,year,COL, read from the observatory's copy
- * DIR/catalog/inputs/NAME.csv when it has one (dir NULL: the built-in ones
- * only). Each unit takes the value of its best year (better_year). Fills
- * column j of xm (us->n x ni) and years (us->n, 0: no value); returns how
- * many units have a value and names the files used in files.
- */
-static size_t shipped_inputs(const char *dir, const char *col, int year, const struct units *us,
-                             double *xm, size_t ni, size_t j, int *years,
-                             struct ob_buf *files)
-{
-	struct ob_strmap at;
-	size_t found = 0;
-
-	ob_strmap_init(&at);
-	for (size_t u = 0; u < us->n; u++) {
-		years[u] = 0;
-		ob_strmap_put(&at, us->code[u], strlen(us->code[u]), (void *)(uintptr_t)(u + 1),
-		              NULL);
-	}
-	for (size_t i = 0; i < ob_catalog_files_count; i++) {
-		const struct ob_embedded_file *f = &ob_catalog_files[i];
-		struct ob_csv_reader *r = NULL;
-		const struct ob_csv_record *rec;
-		char path[OB_MAX_PATH];
-		struct ob_diag d;
-		size_t n = strlen(f->path), used = 0, bad = 0;
-		ob_err e;
-
-		if (strncmp(f->path, INPUTS_DIR "/", sizeof(INPUTS_DIR)) || n < 4 ||
-		    strcmp(f->path + n - 4, ".csv"))
-			continue;
-		ob_diag_clear(&d);
-		if (dir && (size_t)snprintf(path, sizeof(path), "%s/%s/%s", dir, OB_CATALOG_DIR,
-		                            f->path) < sizeof(path) &&
-		    access(path, F_OK) == 0) {
-			if ((e = ob_csv_open(path, NULL, NULL, &r, &d)))
-				OB_WARN("%s: no se puede leer: se ignora", "%s: cannot be read: ignored",
-				        path);
-		} else {
-			snprintf(path, sizeof(path), "%s/%s", OB_CATALOG_DIR, f->path);
-			e = ob_csv_open_mem((const char *)f->data, f->len, path, NULL, &r, &d);
-		}
-		if (e || ob_csv_next(r, &rec, &d) || rec->nfields != 3 ||
-		    strcmp(rec->fields[0].ptr, "unit") || strcmp(rec->fields[1].ptr, "year") ||
-		    strcmp(rec->fields[2].ptr, col)) {
-			ob_csv_close(r);
-			continue;
-		}
-		while (ob_csv_next(r, &rec, &d) == OB_OK) {
-			const char *id = rec->nfields == 3 ? rec->fields[0].ptr : "";
-			size_t idn = rec->nfields == 3 ? rec->fields[0].len : 0;
-			uintptr_t u;
-			long long y;
-			double v;
-
-			if (rec->blank)
-				continue;
-			ob_trim(&id, &idn);
-			if (rec->nfields != 3 ||
-			    !ob_parse_int(rec->fields[1].ptr, rec->fields[1].len, 1900, 2200, &y) ||
-			    !ob_parse_double(rec->fields[2].ptr, rec->fields[2].len, &v)) {
-				bad++;
-				continue;
-			}
-			u = (uintptr_t)ob_strmap_get(&at, id, idn);
-			if (!u || !better_year((int)y, years[u - 1], year))
-				continue;
-			if (!years[u - 1])
-				found++;
-			years[u - 1] = (int)y;
-			xm[(u - 1) * ni + j] = v;
-			used++;
-		}
-		if (bad)
-			OB_WARN("%s: %zu filas no válidas (unidad, año, número) ignoradas",
-			        "%s: %zu invalid rows (unit, year, number) ignored", path, bad);
-		if (used) {
-			if (files->len)
-				ob_buf_puts(files, ", ");
-			ob_buf_puts(files, path);
-		}
-		ob_csv_close(r);
-	}
-	ob_strmap_release(&at);
-	return found;
-}
-
-/* Say where external column j came from and which units it misses. */
-static void shipped_report(const struct ob_index_def *def, size_t j, const struct units *us,
-                           const int *years, size_t found, const char *files)
-{
-	struct ob_buf miss = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
-	char span[32];
-	int lo = 0, hi = 0;
-	size_t nmiss = 0;
-
-	for (size_t u = 0; u < us->n; u++) {
-		if (!years[u]) {
-			if (nmiss < 20)
-				ob_buf_putf(&miss, "%s%s", nmiss ? ", " : "", us->code[u]);
-			nmiss++;
-			continue;
-		}
-		if (!lo || years[u] < lo)
-			lo = years[u];
-		if (years[u] > hi)
-			hi = years[u];
-	}
-	if (hi > lo)
-		snprintf(span, sizeof(span), "%d-%d", lo, hi);
-	else
-		snprintf(span, sizeof(span), "%d", lo);
-	if (nmiss)
-		OB_WARN("%s: indicador %s (columna %s) de %s (año %s): sin valor para %zu de %zu "
-		        "unidades: %s%s",
-		        "%s: indicator %s (column %s) from %s (year %s): no value for %zu of %zu "
-		        "units: %s%s",
-		        def->file, def->ind[j].id, def->ind[j].column, files, span, nmiss, us->n,
-		        miss.ptr, nmiss > 20 ? "..." : "");
-	else
-		OB_INFO("%s: indicador %s (columna %s) de %s (año %s): las %zu unidades",
-		        "%s: indicator %s (column %s) from %s (year %s): all %zu units",
-		        def->file, def->ind[j].id, def->ind[j].column, files, span, found);
-	ob_buf_release(&miss);
-}
-
 ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
                              const struct ob_index_preset_data *data,
                              const struct ob_index_preset_options *o,
@@ -697,6 +556,7 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 	struct extra x;
 	struct units us;
 	struct cat_ref *refs = NULL;
+	struct ob_inst_def *inst = NULL;
 	struct ob_period *period = NULL;
 	size_t nperiod = 0, ni, nq = 0, ndrop = 0, nskip = 0, kept = 0, nempty = 0;
 	struct ob_buf empty = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
@@ -721,9 +581,18 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 		return e;
 	ni = full.nind;
 	refs = ob_calloc(ni, sizeof(*refs));
+	inst = ob_calloc(ni, sizeof(*inst));
 	for (size_t j = 0; j < ni; j++) {
-		if (!full.ind[j].catalog)
+		const char *c = full.ind[j].catalog;
+		bool found;
+		if (!c)
 			continue;
+		if ((e = ob_inst_find(o->dir, c, strcspn(c, " \t"), &inst[j], &found, d)))
+			goto out;
+		if (found) {
+			refs[j].by = -2;
+			continue;
+		}
 		has_cat = true;
 		if ((e = parse_catalog(&full, j, data->set, &refs[j], d)))
 			goto out;
@@ -783,6 +652,13 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 				if (full.ind[j].catalog)
 					xm[u * ni + j] = qv[qof[u] * ni + j];
 	}
+	/* the institutional measures, per admin-2 unit */
+	for (size_t j = 0; full.admin2 && j < ni; j++)
+		if (refs[j].by == -2 &&
+		    (e = ob_inst_values(data->store, data->snap, data->pop, &inst[j], o->year,
+		                        o->has_vintage ? o->vintage : ob_period_refday(period),
+		                        (const char *const *)us.code, us.n, xm + j, ni, d)))
+			goto out;
 	if (o->extra)
 		for (size_t u = 0; u < us.n; u++)
 			for (size_t j = 0; j < ni; j++)
@@ -796,11 +672,11 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 		size_t found;
 		if (full.ind[j].catalog || (o->extra && x.has_col[j]))
 			continue;
-		found = shipped_inputs(o->dir, full.ind[j].column, o->year, &us, xm, ni, j, years,
-		                       &files);
+		found = ob_ix_shipped_inputs(o->dir, full.ind[j].column, o->year, us.code, us.n,
+		                             xm, ni, j, years, &files);
 		if (found) {
 			shipped[j] = true;
-			shipped_report(&full, j, &us, years, found, files.ptr);
+			ob_ix_shipped_report(&full, j, us.code, us.n, years, found, files.ptr);
 		}
 		ob_buf_release(&files);
 	}
@@ -942,6 +818,7 @@ out:
 	units_release(&us);
 	extra_release(&x);
 	free(refs);
+	free(inst);
 	free(period);
 	free(qunits);
 	free(qof);

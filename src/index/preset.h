@@ -93,6 +93,8 @@ struct ob_index_preset_data {
 	const struct ob_population *pop;
 	const struct ob_indicator_set *set;
 	const struct ob_counting *rules; /* the counting rules (engine/counting.h), or NULL */
+	struct ob_store *store;          /* for the institutional measures
+	                                    (index/institutional.h), or NULL */
 };
 
 /*

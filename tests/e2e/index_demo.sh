@@ -77,17 +77,76 @@ for preset in sv-municipal:50 hn-municipal:30 gt-municipal:50; do
 	[ "$got" -ge "$n" ] || fail "$preset: $got units in the top group, fewer than $n"
 done
 
-# the stated policy: external columns without --input are dropped, with the
-# dimension left empty, and the weights renormalised
-expect_grep "$T/sv-municipal.err" "indicador pobreza (columna poverty_pct) omitido"
-expect_grep "$T/sv-municipal.err" "dimensión riesgo omitida"
-expect_grep "$T/sv-municipal.err" "renormalizan"
-head -n 1 "$T/sv-municipal.csv" | grep -q 'norm_pobreza\|dim_riesgo' && fail "riesgo not dropped"
+# every preset uses all its dimensions on the demo: the Honduran domestic
+# violence by its category, the Salvadoran risk factors from the demo's
+# made-up inputs (DIR/catalog/inputs/demo_*.csv, said so in a README there)
+for preset in sv-municipal hn-municipal gt-municipal; do
+	grep -E "dimensión [a-z_]+ omitida" "$T/$preset.err" && fail "$preset: a dimension dropped"
+done
+for dim in seguridad riesgo; do
+	head -n 1 "$T/sv-municipal.csv" | grep -q "dim_$dim" || fail "sv-municipal: no $dim dimension"
+done
+# (an indicator is dropped only when it does not vary: femicides, none in a
+# small demo year)
+grep "omitido: no es del catálogo" "$T/sv-municipal.err" && fail "sv-municipal: an input missing"
+[ "$(head -n 1 "$T/sv-municipal.csv" | tr , '\n' | grep -c '^norm_')" -ge 11 ] ||
+	fail "sv-municipal: not its 9 + 3 indicators"
+for ind in pobreza desercion jovenes_sin_estudio_ni_empleo; do
+	head -n 1 "$T/sv-municipal.csv" | grep -q "norm_$ind" || fail "sv-municipal: no $ind"
+done
+grep -q "INVENTADOS" "$T/obs/catalog/inputs/README-demo.txt" || fail "the demo inputs are not said to be made up"
+expect_grep "$T/sv-municipal.err" "indicador pobreza (columna poverty_pct) de $T/obs/catalog/inputs/demo_poverty_pct.csv"
+# the made-up values are not constant, and tied to the unit (the file's value)
+[ "$(cut -d, -f3 "$T/obs/catalog/inputs/demo_poverty_pct.csv" | sort -u | wc -l)" -gt 20 ] ||
+	fail "demo poverty is nearly constant"
+u=$(sed -n '2s/,.*//p' "$T/sv-municipal.csv")
+v=$(awk -F, -v u="$u" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$1 == u { print $c["raw_pobreza"] }' "$T/sv-municipal.csv")
+want=$(awk -F, -v u="$u" '$1 == u { print $3 }' "$T/obs/catalog/inputs/demo_poverty_pct.csv")
+awk -v a="$v" -v b="$want" 'BEGIN { exit !(a != "" && a + 0 == b + 0) }' ||
+	fail "$u: poverty $v, the demo file says $want"
+# Guatemala's reports of violence against women vary by municipality
+expect_status 0 "$OBSERVA" indicators -d "$T/obs" -i domestic_violence_rate --by sex \
+	--level 2 --country GTM --period $Y --format csv
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["sex"] == "F" && $c["value"] != "" { v[$c["value"]] = 1 }
+	END { n = 0; for (k in v) n++; exit n < 10 }' "$T/out" ||
+	fail "GTM: women's domestic violence rate nearly constant across municipalities"
+
+# the regional index: its three dimensions, the second from a reconciliation
+expect_status 0 "$OBSERVA" reconcile -d "$T/obs" --period $Y --country CRI
+expect_status 0 "$OBSERVA" index -d "$T/obs" --preset regional --year $Y --country CRI \
+	--format csv --stages --runs 100
+cp "$T/err" "$T/regional2.err"
+grep -E "dimensión [a-z_]+ omitida" "$T/err" && fail "regional: a dimension dropped"
+for dim in inseguridad institucional socioeconomica; do
+	head -n 1 "$T/out" | grep -q "dim_$dim" || fail "regional: no $dim dimension"
+done
+head -n 1 "$T/out" | grep -q "norm_caso_fiscal" || fail "regional: no prosecutor share"
+# the country's delivery measures do not vary inside one country: dropped, said
+expect_grep "$T/err" "indicador completitud (delivery_completeness) omitido"
+# a unit's prosecutor share is the ledger's: homicides with a prosecutor's case
+u=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["raw_caso_fiscal"] != "" { print $1; exit }' "$T/out")
+[ -n "$u" ] || fail "regional: no unit has a prosecutor share"
+got=$(awk -F, -v u="$u" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$1 == u { print $c["raw_caso_fiscal"] }' "$T/out")
+want=$(sql "$T/obs" "SELECT 100.0 * sum(EXISTS (SELECT 1 FROM reconcile_member m
+	WHERE m.run = d.run AND m.death = d.death AND m.institution = 'prosecutor')) / count(*)
+	FROM reconciled_death d WHERE d.run = (SELECT max(id) FROM reconcile_run)
+	AND d.territory = '$u' AND substr(d.occurred_on, 1, 4) = '$Y' AND d.manner = 'homicide'
+	AND EXISTS (SELECT 1 FROM reconcile_member m WHERE m.run = d.run AND m.death = d.death
+	AND m.institution IN ('police', 'forensic'))")
+awk -v a="$got" -v b="$want" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(a != "" && d < 1e-6) }' ||
+	fail "$u: prosecutor share $got, the ledger says $want"
+# without a reconciliation of the year the measure says which one to run
+expect_status 0 "$OBSERVA" index -d "$T/obs" --preset regional --year $Y --country HND --runs 0
+expect_grep "$T/err" "observa reconcile --period $Y --country HND"
 
 # one unit against "observa indicators": its raw homicide rate is the
-# catalogue's, its normalised value is min-max 0-100 of the raw values, and
-# its score is the mean of its normalised values (one arithmetic dimension
-# left, equal weights)
+# catalogue's, its normalised value is min-max 0-100 of the raw values, its
+# risk dimension the mean of its three risk factors, and its score the
+# dimensions weighted 9 and 3 (arithmetic)
 top=$(sed -n '2s/,.*//p' "$T/sv-municipal.csv")
 expect_status 0 "$OBSERVA" indicators -d "$T/obs" -i homicide_rate -t "$top" --period $Y \
 	--format csv
@@ -97,15 +156,16 @@ awk -F, -v u="$top" -v want="$want" '
 	NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 	{ x = $c["raw_homicidios"]; if (n++ == 0 || x < mn) mn = x; if (n == 1 || x > mx) mx = x
 	  if ($1 == u) { raw = x; nrm = $c["norm_homicidios"]; score = $c["score"]
-	    s = 0; k = 0; for (h in c) if (h ~ /^norm_/ && $c[h] != "") { s += $c[h]; k++ }
-	    mean = s / k } }
+	    risk = ($c["norm_pobreza"] + $c["norm_desercion"] + $c["norm_jovenes_sin_estudio_ni_empleo"]) / 3
+	    drisk = $c["dim_riesgo"]; dsec = $c["dim_seguridad"] } }
 	function abs(v) { return v < 0 ? -v : v }
 	END {
 	  if (abs(raw - want) > 1e-6 * (1 + abs(want))) { print "raw", raw, "indicators", want; exit 1 }
 	  if (mx == mn) { print "homicides do not vary"; exit 1 }
 	  e = (raw - mn) / (mx - mn) * 100
 	  if (abs(e - nrm) > 1e-9 * 100) { print "norm", nrm, "expected", e; exit 1 }
-	  if (abs(mean - score) > 1e-9 * 100) { print "score", score, "mean", mean; exit 1 }
+	  if (abs(risk - drisk) > 1e-9 * 100) { print "riesgo", drisk, "mean", risk; exit 1 }
+	  if (abs((9 * dsec + 3 * drisk) / 12 - score) > 1e-9 * 100) { print "score", score; exit 1 }
 	}' "$T/sv-municipal.csv" || fail "sv-municipal: $top does not match observa indicators"
 
 # external columns from --input, joined on the unit code
@@ -119,7 +179,6 @@ expect_status 0 "$OBSERVA" index -d "$T/obs" --preset sv-municipal --year $Y \
 	--input "$T/extra.csv" --format csv --stages --runs 50
 check_csv "$T/out" "$(country_units SLV)"
 head -n 1 "$T/out" | grep -q 'norm_pobreza.*dim_riesgo' || fail "the --input columns are not used"
-expect_grep "$T/err" "vehicle_theft_rate"
 grep -q "pobreza" "$T/err" && fail "pobreza was dropped although --input has it"
 # the preset's missing = refuse: a unit without its row is refused, named
 last=$(sql "$T/obs" "SELECT max(code) FROM territory WHERE level = 2 AND country = 'SLV'
