@@ -69,6 +69,46 @@ long ob_indicators_find(const struct ob_indicator_set *set, const char *id)
 	return -1;
 }
 
+/* Does b's clause list hold clause c (field and values alike)? */
+static bool has_clause(const struct ob_indicator *b, const struct ob_ind_clause *c)
+{
+	for (int i = 0; i < b->n_clauses; i++)
+		if (b->clauses[i].field == c->field && !strcmp(b->clauses[i].values, c->values))
+			return true;
+	return false;
+}
+
+long ob_indicators_sex_base(const struct ob_indicator_set *set, size_t k, char *sex)
+{
+	const struct ob_indicator *x;
+	int sc = -1;
+
+	if (k >= set->n)
+		return -1;
+	x = &set->v[k];
+	for (int i = 0; i < x->n_clauses; i++)
+		if (x->clauses[i].field == OB_FLD_SEX) {
+			if (sc >= 0)
+				return -1;
+			sc = i;
+		}
+	if (sc < 0 || (strcmp(x->clauses[sc].values, "F") && strcmp(x->clauses[sc].values, "M")))
+		return -1;
+	for (size_t j = 0; j < set->n; j++) {
+		const struct ob_indicator *b = &set->v[j];
+		bool same = j != k && b->institution == x->institution &&
+		            (b->by_allowed & (1u << OB_BY_SEX)) && b->n_clauses == x->n_clauses - 1;
+		for (int i = 0; same && i < x->n_clauses; i++)
+			if (i != sc && !has_clause(b, &x->clauses[i]))
+				same = false;
+		if (same) {
+			*sex = x->clauses[sc].values[0];
+			return (long)j;
+		}
+	}
+	return -1;
+}
+
 /* ------------------------------------------------------------------------
  * Parsing one row.
  */

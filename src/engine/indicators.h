@@ -141,6 +141,14 @@ void ob_indicators_free(struct ob_indicator_set *set);
 /* Index of an indicator by id, or -1. */
 long ob_indicators_find(const struct ob_indicator_set *set, const char *id);
 
+/* The indicator of which indicator k counts the victims of one sex: an
+ * indicator of the set that allows the disaggregation by sex, counts the
+ * same institution, and whose numerator is k's without k's one clause
+ * sex=F or sex=M (clauses in any order). Its index, with the sex ('F' or
+ * 'M') in *sex; -1 when k is no such slice. Disclosure control protects a
+ * slice with its base (the same count is published twice). */
+long ob_indicators_sex_base(const struct ob_indicator_set *set, size_t k, char *sex);
+
 const char *ob_ind_field_name(enum ob_ind_field f);
 const char *ob_ind_by_name(enum ob_ind_by b);
 /* enum ob_ind_by of a name, or -1. */

@@ -16,7 +16,11 @@
  * a department's count less the counts of its municipalities, which the
  * answers for the department and its municipalities give, never uncovers
  * a hidden municipality; the tree is the country's whole, so every
- * question (any territory, any level) meets the same hidden cells. The
+ * question (any territory, any level) meets the same hidden cells. An
+ * indicator that allows the disaggregation by sex has its victims of each
+ * sex as columns of its table (the total is their sum), and one that
+ * counts the victims of one sex of another (ob_indicators_sex_base: the
+ * homicides of women) is hidden where that column is, as releases do. The
  * server keeps each month's protected table for the next questions on the
  * same store stamp (OB_SIT_MASK_CACHE).
  * ob_http_sit_compute is shared with the portal's page (portal_situation.c),
@@ -110,7 +114,7 @@ struct mask {
 	uint16_t country;
 	int from, n_months;
 	struct ob_period *months;
-	struct ob_ind_result *res; /* every indicator x units x months */
+	struct ob_ind_result *res; /* every indicator x units x months, by sex */
 	uint32_t *units;           /* the country's units */
 	size_t n_units;
 	long *pos;                 /* snapshot unit -> index in units, or -1 */
@@ -164,6 +168,7 @@ static ob_err mask_prepare(void *ctx, uint16_t country, int from, int to, struct
 static ob_err mask_counts(struct mask *m, struct ob_diag *d)
 {
 	struct ob_ind_query q;
+	enum ob_ind_by by_sex = OB_BY_SEX;
 	size_t *ind, nk = m->set->n;
 	ob_err e;
 
@@ -184,15 +189,18 @@ static ob_err mask_counts(struct mask *m, struct ob_diag *d)
 	q.institution = -1;
 	q.rules = m->rules;
 	q.threads = m->threads;
+	q.by = &by_sex;
+	q.n_by = 1;
 	e = ob_indicators_compute(m->snap, m->pop, m->set, &q, &m->res, d);
 	free(ind);
 	return e;
 }
 
-/* A unit's count of month i for the table: whole victims, 0 for no data. */
-static long long mask_count(const struct mask *m, size_t k, size_t ui, size_t i)
+/* A unit's count of month i in cell (sex) for the table: whole victims, 0
+ * for no data. */
+static long long mask_count(const struct mask *m, size_t k, size_t ui, size_t i, size_t cell)
 {
-	const struct ob_ind_value *v = ob_ind_result_at(m->res, k, ui, i, 0);
+	const struct ob_ind_value *v = ob_ind_result_at(m->res, k, ui, i, cell);
 
 	if (v->flags & (OB_IND_NO_DATA | OB_IND_NOT_IN_VINTAGE) || !(v->count > 0))
 		return 0;
@@ -207,7 +215,10 @@ static void mask_table(struct mask *m, size_t k, size_t i)
 	struct ob_sdc_tree t;
 	struct ob_sdc_table tb;
 	struct ob_sdc_dim rows, cols;
-	long colpar[1] = { -1 };
+	long colpar[4] = { -1, 0, 0, 0 };
+	size_t tk = k, col = 0;
+	char sx;
+	long base;
 	struct ob_sdc_rule rule = ob_sdc_rule_of(m->cfg, classes_of(&m->set->v[k]));
 	char key[OB_IND_ID_MAX + 96];
 	struct ob_diag d;
@@ -221,36 +232,45 @@ static void mask_table(struct mask *m, size_t k, size_t i)
 	if (mask_counts(m, &d))
 		goto fail_counts;
 	memset(hid, 1, m->n_units); /* what the tree does not hold stays hidden */
+	/* the table: of k, or of the indicator whose one sex k counts */
+	base = ob_indicators_sex_base(m->set, k, &sx);
+	if (base >= 0 && m->res->cells[k] == 1 && m->res->cells[base] > 1) {
+		tk = (size_t)base;
+		col = sx == 'F' ? 1 : 2;
+	}
 	ob_sdc_tree_build(&t, s, m->pop, m->country, ob_period_refday(&m->months[i]));
 	rows.n = t.n;
 	rows.parent = t.parent;
-	cols.n = 1;
+	cols.n = m->res->cells[tk] > 1 ? 4 : 1;
 	cols.parent = colpar;
 	if (!t.n)
 		goto keep;
-	if ((e = ob_sdc_table_init(&tb, &rows, &cols, classes_of(&m->set->v[k]), &d)))
+	if ((e = ob_sdc_table_init(&tb, &rows, &cols, classes_of(&m->set->v[tk]), &d)))
 		goto fail;
 	for (size_t n = 0; n < t.n && !e; n++) {
-		long long c;
 		if (!ob_sdc_row_is_leaf(&tb, n))
 			continue;
-		c = mask_count(m, k, (size_t)m->pos[t.unit_of[n]], i);
-		if (t.is_resid[n]) {
-			/* what the unit holds itself: its count less its children's */
-			for (size_t j = 0; j < t.n; j++)
-				if (!t.is_resid[j] && t.parent[j] == t.node_of[t.unit_of[n]])
-					c -= mask_count(m, k, (size_t)m->pos[t.unit_of[j]], i);
-			if (c < 0)
-				c = 0;
+		/* by sex: the total is the sum of the sexes' columns */
+		for (size_t c = cols.n > 1 ? 1 : 0; c < cols.n && !e; c++) {
+			size_t cell = cols.n > 1 ? c - 1 : 0;
+			long long v = mask_count(m, tk, (size_t)m->pos[t.unit_of[n]], i, cell);
+			if (t.is_resid[n]) {
+				/* what the unit holds itself: its count less its children's */
+				for (size_t j = 0; j < t.n; j++)
+					if (!t.is_resid[j] && t.parent[j] == t.node_of[t.unit_of[n]])
+						v -= mask_count(m, tk, (size_t)m->pos[t.unit_of[j]], i, cell);
+				if (v < 0)
+					v = 0;
+			}
+			e = ob_sdc_set(&tb, n, c, v);
 		}
-		e = ob_sdc_set(&tb, n, 0, c);
 	}
 	if (!e)
 		e = ob_sdc_protect(&tb, m->cfg, NULL, &d);
 	if (!e)
 		for (size_t n = 0; n < t.n; n++)
 			if (!t.is_resid[n])
-				hid[m->pos[t.unit_of[n]]] = ob_sdc_status(&tb, n, 0) != OB_SDC_SHOWN;
+				hid[m->pos[t.unit_of[n]]] = ob_sdc_status(&tb, n, col) != OB_SDC_SHOWN;
 	ob_sdc_table_release(&tb);
 	if (e)
 		goto fail;

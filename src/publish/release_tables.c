@@ -104,7 +104,14 @@ ob_err rel_compute_indicators(struct rel *r)
 		unsigned cls = ob_sdc_class_of_indicator(&r->set->v[k]);
 		long colpar[4] = { -1, 0, 0, 0 };
 		struct ob_sdc_dim cols = { by ? 4 : 1, colpar };
+		char sx;
+		long b = ob_indicators_sex_base(r->set, k, &sx);
 
+		/* the victims of one sex of another indicator: hidden where its
+		 * table hides that sex (below), since the same count is published
+		 * twice and two tables protected apart could hide it differently */
+		if (b >= 0 && !by && rs->cells[b] > 1)
+			continue;
 		for (uint32_t ci = 0; ci < s->n_countries; ci++) {
 			for (size_t p = 0; p < np; p++) {
 				long *parent;
@@ -165,6 +172,19 @@ tree_fail:
 					goto free_arrays;
 			}
 		}
+	}
+	for (size_t k = 0; k < nk; k++) {
+		char sx;
+		long b = ob_indicators_sex_base(r->set, k, &sx);
+
+		if (b < 0 || rs->cells[k] > 1 || rs->cells[b] <= 1)
+			continue;
+		for (size_t u = 0; u < nu; u++)
+			for (size_t p = 0; p < np; p++) {
+				size_t x = IX(k, u, p, 0), y = IX((size_t)b, u, p, sx == 'F' ? 1 : 2);
+				shown[x] = shown[y];
+				cnt[x] = cnt[y];
+			}
 	}
 	/* rows */
 	r->geo_row = ob_malloc((nk * nu * np + 1) * sizeof(size_t));
