@@ -1020,6 +1020,45 @@ static void age_band_values(void **state)
 	assert_false(acc[OB_SNAP_AGE_BAND0 + 2]);
 }
 
+/* The indicators that count one sex of another: the default catalogue's
+ * women's and men's homicides are homicide_rate's; other subsets are not;
+ * a clause more or another institution is not a slice. */
+static void sex_slices(void **state)
+{
+	static const char *const text =
+		"id,name_es,name_en,numerator,denominator,multiplier,disaggregations,institution\n"
+		"all,a,a,iccs=0101,population,100000,sex|age_group,\n"
+		"w,w,w,iccs=0101 & sex=F,population:F,100000,age_group,\n"
+		"wp,w,w,iccs=0101 & sex=F,population:F,100000,age_group,police\n"
+		"wf,w,w,iccs=0101 & sex=F & mechanism=firearm,population:F,100000,,\n"
+		"nosex,n,n,iccs=02,population,100000,age_group,\n"
+		"nw,n,n,iccs=02 & sex=F,population:F,100000,,\n";
+	struct ob_indicator_set *s;
+	struct ob_diag d;
+	char sx = 0;
+	(void)state;
+
+	assert_int_equal(ob_indicators_sex_base(set, (size_t)ob_indicators_find(set,
+	                 "homicide_rate_women"), &sx), ob_indicators_find(set, "homicide_rate"));
+	assert_int_equal(sx, 'F');
+	assert_int_equal(ob_indicators_sex_base(set, (size_t)ob_indicators_find(set,
+	                 "homicide_rate_men"), &sx), ob_indicators_find(set, "homicide_rate"));
+	assert_int_equal(sx, 'M');
+	assert_int_equal(ob_indicators_sex_base(set, (size_t)ob_indicators_find(set,
+	                 "femicide_rate"), &sx), -1);
+	assert_int_equal(ob_indicators_sex_base(set, (size_t)ob_indicators_find(set,
+	                 "homicide_rate"), &sx), -1);
+	assert_int_equal(ob_indicators_sex_base(set, (size_t)ob_indicators_find(set,
+	                 "homicide_rate_0_17"), &sx), -1);
+	assert_int_equal(ob_indicators_load_mem(text, strlen(text), "s.csv", &s, &d), OB_OK);
+	assert_int_equal(ob_indicators_sex_base(s, 1, &sx), 0);   /* w of all */
+	assert_int_equal(ob_indicators_sex_base(s, 2, &sx), -1);  /* another institution */
+	assert_int_equal(ob_indicators_sex_base(s, 3, &sx), -1);  /* a clause more */
+	assert_int_equal(ob_indicators_sex_base(s, 5, &sx), -1);  /* its base has no sexes */
+	assert_int_equal(ob_indicators_sex_base(s, 99, &sx), -1);
+	ob_indicators_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1039,6 +1078,7 @@ int main(void)
 		cmocka_unit_test(definition_errors),
 		cmocka_unit_test(compile_errors),
 		cmocka_unit_test(streaming),
+		cmocka_unit_test(sex_slices),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
