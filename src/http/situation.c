@@ -104,7 +104,7 @@ static void kept_put(const char *stamp, const char *key, const unsigned char *hi
 	pthread_mutex_unlock(&kept.lock);
 }
 
-struct mask {
+struct ob_http_mask {
 	const struct ob_snapshot *snap;
 	const struct ob_population *pop;
 	const struct ob_indicator_set *set;
@@ -114,7 +114,9 @@ struct mask {
 	uint16_t country;
 	int from, n_months;
 	struct ob_period *months;
-	struct ob_ind_result *res; /* every indicator x units x months, by sex */
+	struct ob_ind_result *res; /* the indicators asked x units x months, by sex */
+	long *ri;                  /* indicator of the set -> its index in res, or -1 */
+	bool *asked;               /* the indicators hidden may be asked about */
 	uint32_t *units;           /* the country's units */
 	size_t n_units;
 	long *pos;                 /* snapshot unit -> index in units, or -1 */
@@ -123,31 +125,52 @@ struct mask {
 	bool failed;               /* a table could not be protected: all hidden */
 };
 
-static void mask_release(struct mask *m)
+void ob_http_mask_free(struct ob_http_mask *m)
 {
+	if (!m)
+		return;
 	ob_ind_result_free(m->res);
+	free(m->ri);
+	free(m->asked);
 	free(m->months);
 	free(m->units);
 	free(m->pos);
 	free(m->done);
 	free(m->hidden);
-	memset(m, 0, sizeof(*m));
+	free(m);
 }
 
-static ob_err mask_prepare(void *ctx, uint16_t country, int from, int to, struct ob_diag *d)
+ob_err ob_http_mask_new(const struct ob_snapshot *snap, const struct ob_population *pop,
+                        const struct ob_indicator_set *set, const struct ob_counting *rules,
+                        const struct ob_sdc_config *cfg, int threads, const size_t *ind,
+                        size_t n_ind, uint16_t country, int from, int to,
+                        struct ob_http_mask **out, struct ob_diag *d)
 {
-	struct mask *m = ctx;
-	const struct ob_snapshot *s = m->snap;
-	size_t nk = m->set->n, np = 0;
+	struct ob_http_mask *m = ob_calloc(1, sizeof(*m));
+	const struct ob_snapshot *s = snap;
+	size_t nk = set->n, np = 0;
 	char spec[32];
 	ob_err e;
 
+	*out = NULL;
+	m->snap = snap;
+	m->pop = pop;
+	m->set = set;
+	m->rules = rules;
+	m->cfg = cfg;
+	m->threads = threads;
+	m->asked = ob_calloc(nk + 1, sizeof(bool));
+	for (size_t i = 0; i < (ind ? n_ind : nk); i++)
+		if ((ind ? ind[i] : i) < nk)
+			m->asked[ind ? ind[i] : i] = true;
 	m->country = country;
 	m->from = from;
 	snprintf(spec, sizeof(spec), "%04d-%02d..%04d-%02d", from / 12, from % 12 + 1, to / 12,
 	         to % 12 + 1);
-	if ((e = ob_period_parse(spec, &m->months, &np, d)))
+	if ((e = ob_period_parse(spec, &m->months, &np, d))) {
+		ob_http_mask_free(m);
 		return e;
+	}
 	m->n_months = (int)np;
 	m->units = ob_malloc((s->n_units + 1) * sizeof(uint32_t));
 	m->pos = ob_malloc((s->n_units + 1) * sizeof(long));
@@ -160,26 +183,41 @@ static ob_err mask_prepare(void *ctx, uint16_t country, int from, int to, struct
 	}
 	m->done = ob_calloc(nk * (size_t)m->n_months + 1, 1);
 	m->hidden = ob_calloc(nk * (size_t)m->n_months * m->n_units + 1, 1);
+	*out = m;
 	return OB_OK;
 }
 
-/* Every indicator's counts in every unit of the country and every month
- * prepared: computed once, for the first table not kept. */
-static ob_err mask_counts(struct mask *m, struct ob_diag *d)
+/* The counts of the indicators asked and of those whose sexes they count,
+ * in every unit of the country and every month: computed once, for the
+ * first table not kept. */
+static ob_err mask_counts(struct ob_http_mask *m, struct ob_diag *d)
 {
 	struct ob_ind_query q;
 	enum ob_ind_by by_sex = OB_BY_SEX;
-	size_t *ind, nk = m->set->n;
+	size_t *ind, nk = m->set->n, n = 0;
+	char sx;
 	ob_err e;
 
 	if (m->res)
 		return OB_OK;
 	ind = ob_malloc((nk + 1) * sizeof(size_t));
+	m->ri = ob_malloc((nk + 1) * sizeof(long));
 	for (size_t k = 0; k < nk; k++)
-		ind[k] = k;
+		m->ri[k] = -1;
+	for (size_t k = 0; k < nk; k++) {
+		long b = m->asked[k] ? ob_indicators_sex_base(m->set, k, &sx) : -1;
+		if (m->asked[k] && m->ri[k] < 0) {
+			m->ri[k] = (long)n;
+			ind[n++] = k;
+		}
+		if (b >= 0 && m->ri[b] < 0) {
+			m->ri[b] = (long)n;
+			ind[n++] = (size_t)b;
+		}
+	}
 	memset(&q, 0, sizeof(q));
 	q.indicators = ind;
-	q.n_indicators = nk;
+	q.n_indicators = n;
 	q.units = m->units;
 	q.n_units = m->n_units;
 	q.periods = m->months;
@@ -198,9 +236,10 @@ static ob_err mask_counts(struct mask *m, struct ob_diag *d)
 
 /* A unit's count of month i in cell (sex) for the table: whole victims, 0
  * for no data. */
-static long long mask_count(const struct mask *m, size_t k, size_t ui, size_t i, size_t cell)
+static long long mask_count(const struct ob_http_mask *m, size_t k, size_t ui, size_t i,
+                            size_t cell)
 {
-	const struct ob_ind_value *v = ob_ind_result_at(m->res, k, ui, i, cell);
+	const struct ob_ind_value *v = ob_ind_result_at(m->res, (size_t)m->ri[k], ui, i, cell);
 
 	if (v->flags & (OB_IND_NO_DATA | OB_IND_NOT_IN_VINTAGE) || !(v->count > 0))
 		return 0;
@@ -208,7 +247,7 @@ static long long mask_count(const struct mask *m, size_t k, size_t ui, size_t i,
 }
 
 /* Protect the table of indicator k and month i. */
-static void mask_table(struct mask *m, size_t k, size_t i)
+static void mask_table(struct ob_http_mask *m, size_t k, size_t i)
 {
 	const struct ob_snapshot *s = m->snap;
 	unsigned char *hid = m->hidden + (k * (size_t)m->n_months + i) * m->n_units;
@@ -234,14 +273,14 @@ static void mask_table(struct mask *m, size_t k, size_t i)
 	memset(hid, 1, m->n_units); /* what the tree does not hold stays hidden */
 	/* the table: of k, or of the indicator whose one sex k counts */
 	base = ob_indicators_sex_base(m->set, k, &sx);
-	if (base >= 0 && m->res->cells[k] == 1 && m->res->cells[base] > 1) {
+	if (base >= 0 && m->res->cells[m->ri[k]] == 1 && m->res->cells[m->ri[base]] > 1) {
 		tk = (size_t)base;
 		col = sx == 'F' ? 1 : 2;
 	}
 	ob_sdc_tree_build(&t, s, m->pop, m->country, ob_period_refday(&m->months[i]));
 	rows.n = t.n;
 	rows.parent = t.parent;
-	cols.n = m->res->cells[tk] > 1 ? 4 : 1;
+	cols.n = m->res->cells[m->ri[tk]] > 1 ? 4 : 1;
 	cols.parent = colpar;
 	if (!t.n)
 		goto keep;
@@ -286,12 +325,11 @@ fail_counts:
 	m->failed = true;
 }
 
-static bool mask_hide(void *ctx, size_t k, uint32_t unit, int month)
+bool ob_http_mask_hidden(struct ob_http_mask *m, size_t k, uint32_t unit, int month)
 {
-	struct mask *m = ctx;
 	size_t i;
 
-	if (m->failed || !m->months || k >= m->set->n || unit >= m->snap->n_units ||
+	if (m->failed || !m->months || k >= m->set->n || !m->asked[k] || unit >= m->snap->n_units ||
 	    m->pos[unit] < 0 || month < m->from || month >= m->from + m->n_months)
 		return true;
 	i = (size_t)(month - m->from);
@@ -301,6 +339,38 @@ static bool mask_hide(void *ctx, size_t k, uint32_t unit, int month)
 	}
 	return m->failed || m->hidden[(k * (size_t)m->n_months + i) * m->n_units +
 	                              (size_t)m->pos[unit]];
+}
+
+bool ob_http_mask_failed(const struct ob_http_mask *m)
+{
+	return m->failed;
+}
+
+/* The situation's rule (engine/situation.h, o.hide): every indicator of
+ * the set may be asked about (the crimes' rows). */
+struct sit_hide {
+	const struct ob_snapshot *snap;
+	const struct ob_population *pop;
+	const struct ob_indicator_set *set;
+	const struct ob_counting *rules;
+	const struct ob_sdc_config *cfg;
+	int threads;
+	struct ob_http_mask *m;
+};
+
+static ob_err sit_prepare(void *ctx, uint16_t country, int from, int to, struct ob_diag *d)
+{
+	struct sit_hide *h = ctx;
+
+	return ob_http_mask_new(h->snap, h->pop, h->set, h->rules, h->cfg, h->threads, NULL, 0,
+	                        country, from, to, &h->m, d);
+}
+
+static bool sit_hide(void *ctx, size_t k, uint32_t unit, int month)
+{
+	struct sit_hide *h = ctx;
+
+	return !h->m || ob_http_mask_hidden(h->m, k, unit, month);
 }
 
 static ob_err head_json(struct ob_buf *b, const struct ob_situation *s,
@@ -386,23 +456,23 @@ ob_err ob_http_sit_compute_on(const char *dir, const struct ob_snapshot *snap,
 		x->zero_sensitive[k] = rule.zero_sensitive;
 	}
 	{
-		struct mask m = { .snap = snap, .pop = pop, .set = x->set, .rules = x->rules,
-			          .cfg = &x->cfg, .threads = o->threads };
+		struct sit_hide h = { .snap = snap, .pop = pop, .set = x->set, .rules = x->rules,
+			              .cfg = &x->cfg, .threads = o->threads };
 
 		o->min_count = x->min_count;
 		o->zero_sensitive = x->zero_sensitive;
-		o->hide_prepare = mask_prepare;
-		o->hide = mask_hide;
-		o->hide_ctx = &m;
+		o->hide_prepare = sit_prepare;
+		o->hide = sit_hide;
+		o->hide_ctx = &h;
 		e = ob_situation_compute(snap, pop, x->set, x->rules, o, &x->s, d);
-		if (!e && m.failed)
+		if (!e && h.m && ob_http_mask_failed(h.m))
 			e = OB_ESTORE;
 		o->min_count = NULL;
 		o->zero_sensitive = NULL;
 		o->hide_prepare = NULL;
 		o->hide = NULL;
 		o->hide_ctx = NULL;
-		mask_release(&m);
+		ob_http_mask_free(h.m);
 	}
 	if (e) {
 		/* the parameter as the API names it: "territory", not "--territory" */

@@ -51,6 +51,34 @@ ob_err ob_http_sit_compute_on(const char *dir, const struct ob_snapshot *snap,
                               const char *category, struct ob_http_sit *x, const char **param,
                               struct ob_diag *d);
 
+/*
+ * The public rule over a country's monthly counts (situation.c's top): for
+ * each indicator and month, the counts of every unit of the country form
+ * one table over its territorial tree, protected as releases protect
+ * theirs (primary and secondary suppression; the sexes as columns, and an
+ * indicator of one sex hidden with its column). The same answer to every
+ * public route that shows monthly counts (the situation, the alarms).
+ *
+ * ob_http_mask_new: over set (with rules and cfg, all borrowed until
+ * ob_http_mask_free), for the indicators ind[0..n_ind) (NULL: all) of
+ * country's units and the months [from, to] (year * 12 + month - 1).
+ * Counting waits for the first table that the server has not kept
+ * (OB_SIT_MASK_CACHE). Errors: a bad month range (OB_EUSAGE).
+ * ob_http_mask_hidden: whether the count of indicator k in snapshot unit
+ * u for month may not be shown; true for what was not asked, lies outside
+ * the country or the months, or could not be protected (then
+ * ob_http_mask_failed is true and the server's log says why).
+ */
+struct ob_http_mask;
+ob_err ob_http_mask_new(const struct ob_snapshot *snap, const struct ob_population *pop,
+                        const struct ob_indicator_set *set, const struct ob_counting *rules,
+                        const struct ob_sdc_config *cfg, int threads, const size_t *ind,
+                        size_t n_ind, uint16_t country, int from, int to,
+                        struct ob_http_mask **out, struct ob_diag *d);
+bool ob_http_mask_hidden(struct ob_http_mask *m, size_t k, uint32_t unit, int month);
+bool ob_http_mask_failed(const struct ob_http_mask *m);
+void ob_http_mask_free(struct ob_http_mask *m);
+
 /* The disclosure threshold of indicator k of x->set. */
 long long ob_http_sit_min_count(const struct ob_http_sit *x, size_t k);
 
