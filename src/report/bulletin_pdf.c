@@ -3,7 +3,8 @@
  *
  * The bulletin is written twice: once to count the pages (nothing kept),
  * once for real, so that each foot says "página N de M". A block that does
- * not fit what is left of a page starts the next one; a heading is kept
+ * not fit what is left of a page starts the next one (a chart up to a
+ * quarter too tall is drawn smaller instead); a heading is kept
  * with what follows it; a chart taller than a page is scaled down to fit;
  * a table breaks between rows and repeats its header. The font caches are
  * emptied at the end (one PDF per process is the common case, and a
@@ -386,6 +387,11 @@ static void pdf_figure(void *ctx, const char *svg, size_t len)
 	scale = TEXT_W / w;
 	if (h * scale > BOTTOM - MARGIN)
 		scale = (BOTTOM - MARGIN) / h;
+	/* a little too tall for what is left of the page: smaller, rather
+	 * than a page left mostly empty */
+	if (!p->heading_level && p->y > MARGIN && h * scale + 6 > BOTTOM - p->y &&
+	    BOTTOM - p->y - 6 >= 0.75 * h * scale)
+		scale = (BOTTOM - p->y - 6) / h;
 	place(p, h * scale + 6);
 	vp = (RsvgRectangle){ MARGIN + (TEXT_W - w * scale) / 2, p->y, w * scale, h * scale };
 	if (!rsvg_handle_render_document(hd, p->cr, &vp, &err))
