@@ -495,5 +495,12 @@
  * title or source line. */
 #define OB_BULLETIN_CELL_MAX 160
 #define OB_BULLETIN_TEXT_MAX 512
+/* Level-2 headings of a compendium whose page its PDF contents give. */
+#define OB_COMPENDIUM_TOC_MAX 512
+/* An infographic's size in px (a social-media portrait post). */
+#define OB_INFOGRAPHIC_W 1080
+#define OB_INFOGRAPHIC_H 1350
+/* Headline numbers of an infographic. */
+#define OB_INFOGRAPHIC_NUMBERS 6
 
 #endif

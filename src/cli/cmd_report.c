@@ -1,5 +1,7 @@
 /* cmd_report.c - "observa report": a territory's bulletin for a period, as a
- * self-contained HTML page or a PDF: a year from a release's indicators
+ * self-contained HTML page or a PDF; a country's statistical compendium of
+ * a year (HTML or PDF); the infographic of a year (SVG, PNG or an A4 PDF
+ * page): a year from a release's indicators
  * table (its CSV, read as a stream: only the territory's rows are kept) and
  * maps; less than a year from the public situational analysis of the
  * records (http/situation.h), as GET /api/v1/situation answers it. */
@@ -26,7 +28,8 @@ void cmd_report_usage(FILE *out)
 {
 	fputs(OB_TR(
 	"uso: observa report [-d DIR] --territory CÓDIGO --period PERIODO [--release vN]\n"
-	"                    [--lang es|en] [--format html|pdf] [--no-alarms] [-o ARCHIVO]\n\n"
+	"                    [--lang es|en] [--format html|pdf|infographic] [--compendium]\n"
+	"                    [--no-alarms] [-o ARCHIVO]\n\n"
 	"Escribe el boletín de un país o una unidad de primer nivel en un periodo: una\n"
 	"página HTML autónoma (CSS y gráficos SVG dentro, sin pedidos externos) o un PDF\n"
 	"A4 (--format pdf, o un ARCHIVO que termina en .pdf) con las cifras\n"
@@ -39,9 +42,15 @@ void cmd_report_usage(FILE *out)
 	"(2024-09) o lo que va del año (ytd:2024-09-30), de los registros, con las\n"
 	"cifras y la supresión con que GET /api/v1/situation responde al público, y\n"
 	"las alertas tempranas de su último mes (--no-alarms: sin ellas; juzgarlas\n"
-	"toma segundos en un observatorio grande).\n",
+	"toma segundos en un observatorio grande).\n\n"
+	"--compendium: el compendio estadístico de un país en un año (HTML o PDF): índice,\n"
+	"una tabla por indicador y departamento, una página por departamento, el anexo\n"
+	"de municipios y los métodos.\n"
+	"--format infographic: la infografía de un año: SVG de 1080 x 1350 (o PNG si\n"
+	"ARCHIVO termina en .png; una página A4 si termina en .pdf).\n",
 	"usage: observa report [-d DIR] --territory CODE --period PERIOD [--release vN]\n"
-	"                      [--lang es|en] [--format html|pdf] [--no-alarms] [-o FILE]\n\n"
+	"                      [--lang es|en] [--format html|pdf|infographic] [--compendium]\n"
+	"                      [--no-alarms] [-o FILE]\n\n"
 	"Writes the bulletin of a country or an admin-1 unit for a period: one\n"
 	"self-contained HTML page (CSS and SVG charts inside, no external request) or\n"
 	"an A4 PDF (--format pdf, or a FILE ending in .pdf) with\n"
@@ -53,7 +62,12 @@ void cmd_report_usage(FILE *out)
 	"(2024-09) or a year to date (ytd:2024-09-30), from the records, with the\n"
 	"figures and suppression with which GET /api/v1/situation answers the public,\n"
 	"and the early-warning alarms of its last month (--no-alarms: without them;\n"
-	"judging them takes seconds on a large observatory).\n"), out);
+	"judging them takes seconds on a large observatory).\n\n"
+	"--compendium: a country's statistical yearbook for a year (HTML or PDF):\n"
+	"contents, a table per indicator by department, a page per department, the\n"
+	"annex of municipalities and the methods.\n"
+	"--format infographic: the infographic of a year: a 1080 x 1350 SVG (a PNG when\n"
+	"FILE ends in .png; an A4 page when it ends in .pdf).\n"), out);
 }
 
 static const char *jstr(json_t *o, const char *k)
@@ -114,8 +128,8 @@ static void rows_free(struct loaded *l)
 	free(l->v);
 }
 
-static ob_err rows_load(const char *path, const char *territory, struct loaded *l,
-                        bool *known, struct ob_diag *d)
+static ob_err rows_load(const char *path, const char *territory, bool country,
+                        struct loaded *l, bool *known, struct ob_diag *d)
 {
 	const struct ob_csv_options opts = { .encoding = OB_ENC_UTF8, .delimiter = ',' };
 	struct ob_csv_reader *rd = NULL;
@@ -137,9 +151,11 @@ static ob_err rows_load(const char *path, const char *territory, struct loaded *
 		bool self;
 		if (rec->nfields <= max)
 			continue;
-		/* only the territory and the units right below it */
+		/* only the territory and the units right below it (country:
+		 * every unit of the country) */
 		self = !strcmp(f[col[C_TERR]].ptr, territory);
-		if (!self && strcmp(f[col[C_PARENT]].ptr, territory))
+		if (!self && strcmp(f[col[C_PARENT]].ptr, territory) &&
+		    (!country || strcmp(f[col[C_COUNTRY]].ptr, territory)))
 			continue;
 		if (l->n == l->cap) {
 			l->cap = l->cap ? 2 * l->cap : 1024;
@@ -541,11 +557,12 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "no-alarms", no_argument, NULL, 'A' },
+		{ "compendium", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *territory = NULL, *period = NULL, *release = NULL, *output = NULL;
 	const char *format = NULL;
-	bool pdf, known = false, alarms = true;
+	bool pdf, known = false, alarms = true, compendium = false, infographic, png = false;
 	char version[64], path[OB_MAX_PATH], date[16] = "";
 	struct ob_indicator_set *set = NULL;
 	struct ob_bl_indicator *ind = NULL;
@@ -578,6 +595,7 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		case 'o': output = optarg; break;
 		case 'f': format = optarg; break;
 		case 'A': alarms = false; break;
+		case 'C': compendium = true; break;
 		default: cmd_report_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
@@ -614,12 +632,29 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	if (kind != OB_PERIOD_YEAR)
 		sub_steps(&per[0], &subrows);
 	free(per);
-	if (format && strcmp(format, "html") && strcmp(format, "pdf")) {
-		OB_ERROR("--format «%s»: html o pdf", "--format «%s»: html or pdf", format);
+	if (format && strcmp(format, "html") && strcmp(format, "pdf") &&
+	    strcmp(format, "infographic")) {
+		OB_ERROR("--format «%s»: html, pdf o infographic", "--format «%s»: html, pdf or infographic",
+		         format);
 		return OB_EXIT_USAGE;
 	}
-	pdf = format ? !strcmp(format, "pdf")
-	             : output && strlen(output) > 4 && !strcmp(output + strlen(output) - 4, ".pdf");
+	infographic = format && !strcmp(format, "infographic");
+	pdf = format && !infographic
+	              ? !strcmp(format, "pdf")
+	              : output && strlen(output) > 4 && !strcmp(output + strlen(output) - 4, ".pdf");
+	png = infographic && output && strlen(output) > 4 &&
+	      !strcmp(output + strlen(output) - 4, ".png");
+	/* a compendium and an infographic are of a year, from a release */
+	if ((compendium || infographic) && kind != OB_PERIOD_YEAR) {
+		OB_ERROR("--period «%s»: el compendio y la infografía son de un año (2024)",
+		         "--period «%s»: a compendium and an infographic are of a year (2024)", period);
+		return OB_EXIT_USAGE;
+	}
+	if (compendium && infographic) {
+		OB_ERROR("--compendium o --format infographic, no los dos",
+		         "--compendium or --format infographic, not both");
+		return OB_EXIT_USAGE;
+	}
 	ob_diag_clear(&d);
 	if (release) {
 		if (strlen(release) >= sizeof version || strchr(release, '/') || release[0] == '.') {
@@ -677,7 +712,7 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		goto compose;
 	}
 	snprintf(path, sizeof path, "%s/%s/%s/indicators.csv", ctx->dir, OB_RELEASES_DIR, version);
-	if ((e = rows_load(path, territory, &rows, &known, &d))) {
+	if ((e = rows_load(path, territory, compendium, &rows, &known, &d))) {
 		ob_cli_diag(&d);
 		OB_ERROR("%s: no se pudo leer la tabla de indicadores",
 		         "%s: could not read the indicators table", path);
@@ -690,6 +725,14 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		status = OB_EXIT_USAGE;
 		goto done;
 	}
+	for (size_t i = 0; compendium && i < rows.n; i++)
+		if (rows.v[i].territory && !strcmp(rows.v[i].territory, territory) &&
+		    rows.v[i].level != 0) {
+			OB_ERROR("«%s» no es un país: el compendio es el de un país (SLV)",
+			         "«%s» is not a country: a compendium is a country's (SLV)", territory);
+			status = OB_EXIT_USAGE;
+			goto done;
+		}
 compose:
 	ind = ob_calloc(set->n + 1, sizeof *ind);
 	for (size_t k = 0; k < set->n; k++)
@@ -729,7 +772,14 @@ compose:
 		status = OB_EXIT_SYSTEM;
 		goto done;
 	}
-	e = pdf ? ob_bulletin_pdf(out, &b, &d) : ob_bulletin_html(out, &b, &d);
+	if (infographic)
+		e = png ? ob_infographic_png(out, &b, &d)
+		    : pdf ? ob_infographic_pdf(out, &b, &d)
+		          : ob_infographic_svg(out, &b, &d);
+	else if (compendium)
+		e = pdf ? ob_compendium_pdf(out, &b, &d) : ob_compendium_html(out, &b, &d);
+	else
+		e = pdf ? ob_bulletin_pdf(out, &b, &d) : ob_bulletin_html(out, &b, &d);
 	if (output && fclose(out) != 0 && !e)
 		e = OB_DIAG(&d, OB_EIO, output, 0, 0, NULL, 0, "no se pudo escribir",
 		            "could not be written");

@@ -6,6 +6,7 @@
 
 #include "report/chart.h"
 #include "report/choropleth.h"
+#include "report/bulletin_int.h"
 #include "report/chart_int.h"
 #include "stats/rate.h"
 
@@ -25,13 +26,7 @@ static const char *ind_name(const struct ob_bulletin *b, const struct ob_bl_indi
 	return n && *n ? n : k->id;
 }
 
-/* A table being filled, row after row; its cells are its own. */
-struct tbl {
-	struct ob_bl_cell *c;
-	size_t n, cap, cols;
-};
-
-static struct ob_bl_cell *add(struct tbl *t)
+static struct ob_bl_cell *add(struct ob_bl_tbl *t)
 {
 	if (t->n == t->cap) {
 		t->cap = t->cap ? 2 * t->cap : 64;
@@ -41,17 +36,17 @@ static struct ob_bl_cell *add(struct tbl *t)
 	return &t->c[t->n++];
 }
 
-static void text(struct tbl *t, const char *s)
+static void text(struct ob_bl_tbl *t, const char *s)
 {
 	ob_strlcpy(add(t)->text, s ? s : "", OB_BULLETIN_CELL_MAX);
 }
 
-static void year(struct tbl *t, int n)
+static void year(struct ob_bl_tbl *t, int n)
 {
 	snprintf(add(t)->text, OB_BULLETIN_CELL_MAX, "%d", n);
 }
 
-static void flush(const struct ob_bl_sink *s, struct tbl *t)
+static void flush(const struct ob_bl_sink *s, struct ob_bl_tbl *t)
 {
 	if (t->n)
 		s->table(s->ctx, t->c, t->n / t->cols, t->cols);
@@ -93,7 +88,7 @@ static double shown(const struct ob_bl_row *r, bool count)
 	return count ? r->count : r->value;
 }
 
-static void cell(struct tbl *t, const struct ob_bulletin *b, const struct ob_bl_row *r,
+static void cell(struct ob_bl_tbl *t, const struct ob_bulletin *b, const struct ob_bl_row *r,
                  bool count, int dec)
 {
 	struct ob_bl_cell *c = add(t);
@@ -123,7 +118,7 @@ static bool compare(const struct ob_bl_row *r0, const struct ob_bl_row *r1, doub
 }
 
 /* The change from r0 to r1 and whether it is beyond chance, as two cells. */
-static void change(struct tbl *t, const struct ob_bulletin *b, const struct ob_bl_row *r0,
+static void change(struct ob_bl_tbl *t, const struct ob_bulletin *b, const struct ob_bl_row *r0,
                    const struct ob_bl_row *r1, double per)
 {
 	struct ob_rate_cmp c;
@@ -293,7 +288,7 @@ static const char *shape_of(const struct ob_bulletin *b, const char *code)
 static ob_err map(const struct ob_bulletin *b, const struct ob_bl_sink *s, const char *terr_name,
                   const char **codes, const char **names, const double *vals, const bool *supp,
                   size_t n, const char *period, const char *unit, const char *sub,
-                  const char *source, const char *date, struct ob_diag *d)
+                  const char *source, const char *date, double width, struct ob_diag *d)
 {
 	const struct ob_bl_indicator *k = &b->ind[0];
 	struct ob_choro_unit *u = ob_calloc(n, sizeof *u);
@@ -344,7 +339,7 @@ static ob_err map(const struct ob_bulletin *b, const struct ob_bl_sink *s, const
 	                        "Hatched: no data, or suppressed for confidentiality.");
 	m.source = source;
 	m.date = date;
-	m.width = 720;
+	m.width = width;
 	m.decimals = 1;
 	if (fig_open(&g))
 		e = ob_choro_write(g.f, &m, u, n, &cl, cls, d);
@@ -383,7 +378,7 @@ static bool sit_hidden(const struct ob_bl_sit *r)
 
 /* A number of a situation row: "suprimido" for a hidden row, "sin datos"
  * where the analysis gives none (NaN), never 0. */
-static void sit_cell(struct tbl *t, const struct ob_bulletin *b, const struct ob_bl_sit *r,
+static void sit_cell(struct ob_bl_tbl *t, const struct ob_bulletin *b, const struct ob_bl_sit *r,
                      double v, int dec)
 {
 	struct ob_bl_cell *c = add(t);
@@ -401,7 +396,7 @@ static void sit_cell(struct tbl *t, const struct ob_bulletin *b, const struct ob
 
 /* The change of the rate (from the analysis's ratio) and whether it is
  * beyond chance as the analysis says it ("change"), as two cells. */
-static void sit_change(struct tbl *t, const struct ob_bulletin *b, const struct ob_bl_sit *r)
+static void sit_change(struct ob_bl_tbl *t, const struct ob_bulletin *b, const struct ob_bl_sit *r)
 {
 	struct ob_bl_cell *x = add(t);
 	char num[OB_CHART_NUM_MAX];
@@ -594,7 +589,7 @@ static ob_err sub_figures(const struct ob_bulletin *b, const struct ob_bl_sink *
 			}
 		}
 		e = map(b, s, name, codes, names, v, hide, n, period, NULL, rate_sub, source,
-		        u->snapshot, d);
+		        u->snapshot, 720, d);
 		free(hide);
 		free(v);
 	}
@@ -631,7 +626,7 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 	const struct ob_bl_sit *top = NULL;
 	const char *name, *first = NULL;
 	char title[OB_BULLETIN_TEXT_MAX], meta[OB_BULLETIN_TEXT_MAX], line[OB_BULLETIN_TEXT_MAX];
-	struct tbl t = { 0 };
+	struct ob_bl_tbl t = { 0 };
 	bool any_supp = false;
 	ob_err e;
 
@@ -880,7 +875,7 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 	const char *xl[TREND_YEARS];
 	int y0, ny;
 	struct ob_chart_frame f;
-	struct tbl t = { 0 };
+	struct ob_bl_tbl t = { 0 };
 	struct fig g = { 0 };
 	bool estimated = false, split = false, any_supp = false;
 	ob_err e = OB_OK;
@@ -900,11 +895,7 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 	         tr(b, "Fuente: publicación", "Source: release"), b->release);
 	/* the trend starts at the release's first year of the territory, ten
 	 * years back at most: years the release does not have are not drawn */
-	y0 = b->year;
-	for (size_t i = 0; i < b->n_rows; i++)
-		if (b->rows[i].year < y0 && b->rows[i].year > b->year - TREND_YEARS &&
-		    eq(b->rows[i].territory, b->territory))
-			y0 = b->rows[i].year;
+	y0 = ob_bl_first_year(b, b->territory);
 	ny = b->year - y0 + 1;
 	for (int i = 0; i < ny; i++) {
 		snprintf(years[i], sizeof years[i], "%d", y0 + i);
@@ -1079,24 +1070,8 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 		const char *codes[256], *names[256];
 		size_t n = children(b, first, codes, names, OB_ARRAY_SIZE(codes));
 
-		if (n) {
-			double *v = ob_calloc(n, sizeof *v);
-			bool *sp = ob_calloc(n, sizeof *sp);
-			const char *unit = NULL;
-			char period[16];
-			for (size_t u = 0; u < n; u++) {
-				const struct ob_bl_row *r = find(b, first, codes[u], b->year, "T");
-				v[u] = shown(r, false);
-				sp[u] = suppressed(r);
-				if (r && r->unit && !unit)
-					unit = r->unit;
-			}
-			snprintf(period, sizeof period, "%d", b->year);
-			e = map(b, s, name, codes, names, v, sp, n, period, unit, NULL, source, b->date,
-			        d);
-			free(sp);
-			free(v);
-		}
+		if (n)
+			e = ob_bl_year_map(b, s, name, source, 720, d);
 		if (n && !e) {
 			double *y = ob_calloc(n * (size_t)ny, sizeof *y);
 			char tt[OB_BULLETIN_TEXT_MAX];
@@ -1175,38 +1150,8 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 	free(t.c);
 
 	/* methods */
-	if (!e) {
-		char rule[OB_BULLETIN_TEXT_MAX];
-		s->heading(s->ctx, 2, tr(b, "Métodos", "Methods"));
-		snprintf(rule, sizeof rule, "%s %s. %s",
-		         tr(b, "Regla de conteo de las cifras principales:",
-		            "Counting rule of the headline numbers:"),
-		         top->counting_rule ? top->counting_rule : "—",
-		         tr(b, "Cada víctima se cuenta una vez, según la institución que la regla elige "
-		               "para el país y el año.",
-		            "Each victim is counted once, from the institution the rule chooses for the "
-		            "country and year."));
-		s->para(s->ctx, OB_BL_BOX, rule);
-		s->para(s->ctx, OB_BL_BOX,
-		        split ? tr(b, "Poblaciones: algunas son un reparto igual de la del territorio "
-		                      "superior, no una estimación.",
-		                   "Populations: some are an equal share of the unit above, not an estimate.")
-		        : estimated ? tr(b, "Poblaciones: estimadas o provisionales.",
-		                         "Populations: estimates or provisional.")
-		                    : tr(b, "Poblaciones: oficiales.", "Populations: official."));
-		s->para(s->ctx, OB_BL_BOX,
-		        any_supp ? tr(b, "Control de divulgación: las celdas con pocos casos se suprimen "
-		                         "(«suprimido») como en la publicación; nunca se muestran.",
-		                      "Disclosure control: cells with few events are withheld "
-		                      "(\"suppressed\") as in the release; they are never shown.")
-		                 : tr(b, "Control de divulgación: el de la publicación; ninguna cifra de "
-		                         "este boletín está suprimida.",
-		                      "Disclosure control: the release's; no number of this bulletin is "
-		                      "withheld."));
-		snprintf(rule, sizeof rule, "%s · %s %s", source, tr(b, "datos al", "data as of"),
-		         b->date ? b->date : "—");
-		s->para(s->ctx, OB_BL_META, rule);
-	}
+	if (!e)
+		ob_bl_methods(b, s, top->counting_rule, estimated, split, any_supp, false, source);
 	{
 		struct ob_diag ed;
 		ob_err e2 = s->end(s->ctx, &ed);
@@ -1216,6 +1161,176 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 		}
 	}
 	return e;
+}
+
+/* ---- shared with report/compendium.c and report/infographic.c ---- */
+
+struct ob_bl_cell *ob_bl_add(struct ob_bl_tbl *t)
+{
+	return add(t);
+}
+
+void ob_bl_text(struct ob_bl_tbl *t, const char *s)
+{
+	text(t, s);
+}
+
+void ob_bl_flush(const struct ob_bl_sink *s, struct ob_bl_tbl *t)
+{
+	flush(s, t);
+}
+
+const char *ob_bl_tr(const struct ob_bulletin *b, const char *es, const char *en)
+{
+	return tr(b, es, en);
+}
+
+const char *ob_bl_ind_name(const struct ob_bulletin *b, const struct ob_bl_indicator *k)
+{
+	return ind_name(b, k);
+}
+
+const struct ob_bl_row *ob_bl_find(const struct ob_bulletin *b, const char *ind,
+                                   const char *terr, int year, const char *sex)
+{
+	return find(b, ind, terr, year, sex);
+}
+
+bool ob_bl_suppressed(const struct ob_bl_row *r)
+{
+	return suppressed(r);
+}
+
+bool ob_bl_has_flag(const struct ob_bl_row *r, const char *flag)
+{
+	return has_flag(r, flag);
+}
+
+void ob_bl_value(struct ob_bl_tbl *t, const struct ob_bulletin *b, const struct ob_bl_row *r,
+                 bool count, int dec)
+{
+	cell(t, b, r, count, dec);
+}
+
+void ob_bl_change(struct ob_bl_tbl *t, const struct ob_bulletin *b, const struct ob_bl_row *r0,
+                  const struct ob_bl_row *r1, double per)
+{
+	change(t, b, r0, r1, per);
+}
+
+int ob_bl_first_year(const struct ob_bulletin *b, const char *terr)
+{
+	int y0 = b->year;
+
+	for (size_t i = 0; i < b->n_rows; i++)
+		if (b->rows[i].year < y0 && b->rows[i].year > b->year - TREND_YEARS &&
+		    eq(b->rows[i].territory, terr))
+			y0 = b->rows[i].year;
+	return y0;
+}
+
+ob_err ob_bl_trend(const struct ob_bulletin *b, const struct ob_bl_sink *s,
+                   const struct ob_bl_indicator *k, const char *terr, const char *name,
+                   double w, double hh, const char *source, struct ob_diag *d)
+{
+	double y[TREND_YEARS], lo[TREND_YEARS], hi[TREND_YEARS];
+	bool fl[TREND_YEARS], sp[TREND_YEARS];
+	char years[TREND_YEARS][8], tt[OB_BULLETIN_TEXT_MAX];
+	const char *xl[TREND_YEARS];
+	int y0 = ob_bl_first_year(b, terr), ny = b->year - y0 + 1;
+	struct ob_chart_series sr;
+	struct ob_chart_frame f;
+	struct fig g = { 0 };
+	ob_err e = OB_OK;
+
+	for (int i = 0; i < ny; i++) {
+		const struct ob_bl_row *r = find(b, k->id, terr, y0 + i, "T");
+		snprintf(years[i], sizeof years[i], "%d", y0 + i);
+		xl[i] = years[i];
+		y[i] = shown(r, false);
+		lo[i] = r && isfinite(y[i]) ? r->lower : NAN;
+		hi[i] = r && isfinite(y[i]) ? r->upper : NAN;
+		fl[i] = has_flag(r, "unreliable");
+		sp[i] = suppressed(r);
+	}
+	sr = (struct ob_chart_series){ ind_name(b, k), y, lo, hi, fl, sp };
+	snprintf(tt, sizeof tt, "%s, %s %s-%s", ind_name(b, k), name, years[0], years[ny - 1]);
+	frame_of(b, &f, w, hh, tt, source);
+	f.subtitle = tr(b, "con su intervalo de confianza del 95 %",
+	                "with its 95% confidence interval");
+	if (fig_open(&g))
+		e = ob_chart_line(g.f, &f, xl, (size_t)ny, &sr, 1, d);
+	return fig_close(&g, e, s, d);
+}
+
+ob_err ob_bl_year_map(const struct ob_bulletin *b, const struct ob_bl_sink *s, const char *name,
+                      const char *source, double width, struct ob_diag *d)
+{
+	const char *codes[256], *names[256], *unit = NULL;
+	size_t n = children(b, b->ind[0].id, codes, names, OB_ARRAY_SIZE(codes));
+	double *v;
+	bool *sp;
+	char period[16];
+	ob_err e;
+
+	if (!n)
+		return OB_OK;
+	v = ob_calloc(n, sizeof *v);
+	sp = ob_calloc(n, sizeof *sp);
+	for (size_t u = 0; u < n; u++) {
+		const struct ob_bl_row *r = find(b, b->ind[0].id, codes[u], b->year, "T");
+		v[u] = shown(r, false);
+		sp[u] = suppressed(r);
+		if (r && r->unit && !unit)
+			unit = r->unit;
+	}
+	snprintf(period, sizeof period, "%d", b->year);
+	e = map(b, s, name, codes, names, v, sp, n, period, unit, NULL, source, b->date, width,
+	        d);
+	free(sp);
+	free(v);
+	return e;
+}
+
+void ob_bl_methods(const struct ob_bulletin *b, const struct ob_bl_sink *s, const char *rule_name,
+                   bool estimated, bool split, bool any_supp, bool compendium,
+                   const char *source)
+{
+	char rule[OB_BULLETIN_TEXT_MAX];
+
+	s->heading(s->ctx, 2, tr(b, "Métodos", "Methods"));
+	snprintf(rule, sizeof rule, "%s %s. %s",
+	         tr(b, "Regla de conteo de las cifras principales:",
+	            "Counting rule of the headline numbers:"),
+	         rule_name ? rule_name : "—",
+	         tr(b, "Cada víctima se cuenta una vez, según la institución que la regla elige "
+	               "para el país y el año.",
+	            "Each victim is counted once, from the institution the rule chooses for the "
+	            "country and year."));
+	s->para(s->ctx, OB_BL_BOX, rule);
+	s->para(s->ctx, OB_BL_BOX,
+	        split ? tr(b, "Poblaciones: algunas son un reparto igual de la del territorio "
+	                      "superior, no una estimación.",
+	                   "Populations: some are an equal share of the unit above, not an estimate.")
+	        : estimated ? tr(b, "Poblaciones: estimadas o provisionales.",
+	                         "Populations: estimates or provisional.")
+	                    : tr(b, "Poblaciones: oficiales.", "Populations: official."));
+	s->para(s->ctx, OB_BL_BOX,
+	        any_supp ? tr(b, "Control de divulgación: las celdas con pocos casos se suprimen "
+	                         "(«suprimido») como en la publicación; nunca se muestran.",
+	                      "Disclosure control: cells with few events are withheld "
+	                      "(\"suppressed\") as in the release; they are never shown.")
+	        : compendium ? tr(b, "Control de divulgación: el de la publicación; ninguna cifra de "
+	                             "este compendio está suprimida.",
+	                          "Disclosure control: the release's; no number of this compendium "
+	                          "is withheld.")
+	                     : tr(b, "Control de divulgación: el de la publicación; ninguna cifra de "
+	                             "este boletín está suprimida.",
+	                          "Disclosure control: the release's; no number of this bulletin is "
+	                          "withheld."));
+	snprintf(rule, sizeof rule, "%s · %s %s", source, tr(b, "datos al", "data as of"),
+	         b->date ? b->date : "—");
+	s->para(s->ctx, OB_BL_META, rule);
 }
 
 /* The HTML writer: one page, inline CSS, the SVG as it comes. */
@@ -1229,16 +1344,25 @@ static const char CSS[] =
 	"th{background:#f2f2f2}td.n{text-align:right;white-space:nowrap}td.na{color:#595959;"
 	"font-style:italic}.meta{color:#595959;font-size:.85rem}p.box{background:#f5f7fa;"
 	"border-left:4px solid #0072B2;padding:.3rem 1rem;margin:0}"
-	"svg{max-width:100%;height:auto;display:block;margin:.5rem 0}";
+	"svg{max-width:100%;height:auto;display:block;margin:.5rem 0}"
+	"nav.toc ol{columns:2;font-size:.9rem}@media print{div.page{break-after:page}}";
 
 static void h(FILE *out, const char *s)
 {
 	chart_escs(out, s ? s : "");
 }
 
+/* The HTML writer's state: a compendium's level-2 headings are anchors
+ * (id "s1", "s2", ...) that its table of contents links to. */
+struct html {
+	FILE *out;
+	bool anchors;
+	int h2;
+};
+
 static void html_begin(void *ctx, enum ob_lang lang, const char *title, const char *meta)
 {
-	FILE *out = ctx;
+	FILE *out = ((struct html *)ctx)->out;
 	fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
 	             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	             "<title>", lang == OB_LANG_EN ? "en" : "es");
@@ -1252,13 +1376,19 @@ static void html_begin(void *ctx, enum ob_lang lang, const char *title, const ch
 
 static void html_heading(void *ctx, int level, const char *s)
 {
-	fprintf(ctx, "<h%d>", level);
-	h(ctx, s);
-	fprintf(ctx, "</h%d>\n", level);
+	struct html *x = ctx;
+	if (x->anchors && level == 2)
+		fprintf(x->out, "<h2 id=\"s%d\">", ++x->h2);
+	else
+		fprintf(x->out, "<h%d>", level);
+	h(x->out, s);
+	fprintf(x->out, "</h%d>\n", level);
 }
 
-static void html_para(void *ctx, enum ob_bl_para style, const char *s)
+static void html_para(void *x, enum ob_bl_para style, const char *s)
 {
+	FILE *ctx = ((struct html *)x)->out;
+
 	fputs(style == OB_BL_META ? "<p class=\"meta\">" : style == OB_BL_BOX ? "<p class=\"box\">"
 	                                                                      : "<p>",
 	      ctx);
@@ -1266,8 +1396,10 @@ static void html_para(void *ctx, enum ob_bl_para style, const char *s)
 	fputs("</p>\n", ctx);
 }
 
-static void html_table(void *ctx, const struct ob_bl_cell *c, size_t rows, size_t cols)
+static void html_table(void *x, const struct ob_bl_cell *c, size_t rows, size_t cols)
 {
+	FILE *ctx = ((struct html *)x)->out;
+
 	fputs("<table>\n", ctx);
 	for (size_t r = 0; r < rows; r++) {
 		fputs("<tr>", ctx);
@@ -1288,11 +1420,35 @@ static void html_table(void *ctx, const struct ob_bl_cell *c, size_t rows, size_
 
 static void html_figure(void *ctx, const char *svg, size_t len)
 {
-	fwrite(svg, 1, len, ctx);
+	fwrite(svg, 1, len, ((struct html *)ctx)->out);
 }
 
-static ob_err html_end(void *ctx, struct ob_diag *d)
+/* A page of its own: the print style sheet breaks before it. */
+static void html_page(void *ctx)
 {
+	fputs("<div class=\"page\"></div>\n", ((struct html *)ctx)->out);
+}
+
+/* The table of contents: a list of links to the level-2 headings. */
+static void html_toc(void *x, const char *title, const char *const *entries, size_t n)
+{
+	FILE *ctx = ((struct html *)x)->out;
+
+	fputs("<nav class=\"toc\"><h2>", ctx);
+	h(ctx, title);
+	fputs("</h2>\n<ol>\n", ctx);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(ctx, "<li><a href=\"#s%zu\">", i + 1);
+		h(ctx, entries[i]);
+		fputs("</a></li>\n", ctx);
+	}
+	fputs("</ol>\n</nav>\n", ctx);
+}
+
+static ob_err html_end(void *x, struct ob_diag *d)
+{
+	FILE *ctx = ((struct html *)x)->out;
+
 	fputs("</body>\n</html>\n", ctx);
 	if (ferror((FILE *)ctx))
 		return OB_DIAG(d, OB_EIO, "", 0, 0, NULL, 0, "no se pudo escribir el boletín",
@@ -1302,7 +1458,16 @@ static ob_err html_end(void *ctx, struct ob_diag *d)
 
 ob_err ob_bulletin_html(FILE *out, const struct ob_bulletin *b, struct ob_diag *d)
 {
-	const struct ob_bl_sink s = { out, html_begin, html_heading, html_para, html_table,
-		                      html_figure, html_end };
+	struct html x = { out, false, 0 };
+	const struct ob_bl_sink s = { &x, html_begin, html_heading, html_para, html_table,
+		                      html_figure, html_end, html_page, html_toc };
 	return ob_bulletin_write(b, &s, d);
+}
+
+ob_err ob_compendium_html(FILE *out, const struct ob_bulletin *b, struct ob_diag *d)
+{
+	struct html x = { out, true, 0 };
+	const struct ob_bl_sink s = { &x, html_begin, html_heading, html_para, html_table,
+		                      html_figure, html_end, html_page, html_toc };
+	return ob_compendium_write(b, &s, d);
 }

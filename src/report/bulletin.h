@@ -171,6 +171,11 @@ struct ob_bl_sink {
 	void (*table)(void *ctx, const struct ob_bl_cell *cells, size_t rows, size_t cols);
 	void (*figure)(void *ctx, const char *svg, size_t len);
 	ob_err (*end)(void *ctx, struct ob_diag *d);
+	/* what follows starts a new page (the PDF; HTML when printed) */
+	void (*page)(void *ctx);
+	/* a table of contents: entries[i] is the text of the (i+1)-th level-2
+	 * heading that follows (the PDF adds the page of each) */
+	void (*toc)(void *ctx, const char *title, const char *const *entries, size_t n);
 };
 
 /*
@@ -190,5 +195,34 @@ ob_err ob_bulletin_html(FILE *out, const struct ob_bulletin *b, struct ob_diag *
  * librsvg, "página N de M" at the foot of each page.
  */
 ob_err ob_bulletin_pdf(FILE *out, const struct ob_bulletin *b, struct ob_diag *d);
+
+/*
+ * The statistical compendium of a country and a year (report/compendium.c):
+ * a table of contents; one table per catalogue indicator by admin-1 unit
+ * (the country's total first), with names, counts, denominators, values,
+ * 95% intervals and flags, suppressed cells and cells without data as the
+ * release has them; a page per admin-1 unit with its headline numbers and
+ * a small trend; an annex table of the admin-2 units; the methods box.
+ * b->rows: every row of the country (levels 0, 1 and 2) in the years the
+ * release has; b->sub must be NULL. OB_ENOENT as ob_bulletin_write.
+ */
+ob_err ob_compendium_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
+                           struct ob_diag *d);
+ob_err ob_compendium_html(FILE *out, const struct ob_bulletin *b, struct ob_diag *d);
+ob_err ob_compendium_pdf(FILE *out, const struct ob_bulletin *b, struct ob_diag *d);
+
+/*
+ * The infographic of a territory and a year (report/infographic.c): one
+ * 1080 x 1350 SVG with the headline numbers of the first indicators that
+ * have a value (at most OB_INFOGRAPHIC_NUMBERS, each with what it counts
+ * and its change against the year before, the very cells of the
+ * bulletin's headline table), the first indicator's trend, the map of the
+ * units below, the source and the date. b as for ob_bulletin_write (a
+ * year: b->sub NULL). As SVG on out; as a PNG of that size, or an A4
+ * portrait PDF page (report/bulletin_pdf.c).
+ */
+ob_err ob_infographic_svg(FILE *out, const struct ob_bulletin *b, struct ob_diag *d);
+ob_err ob_infographic_png(FILE *out, const struct ob_bulletin *b, struct ob_diag *d);
+ob_err ob_infographic_pdf(FILE *out, const struct ob_bulletin *b, struct ob_diag *d);
 
 #endif

@@ -3,11 +3,15 @@
  *
  * The bulletin is written twice: once to count the pages (nothing kept),
  * once for real, so that each foot says "página N de M". A block that does
- * not fit what is left of a page starts the next one; a heading is kept
+ * not fit what is left of a page starts the next one (a chart up to a
+ * quarter too tall is drawn smaller instead); a heading is kept
  * with what follows it; a chart taller than a page is scaled down to fit;
  * a table breaks between rows and repeats its header. The font caches are
  * emptied at the end (one PDF per process is the common case, and a
- * process that checks its leaks finds none). */
+ * process that checks its leaks finds none). A compendium is written the
+ * same way, its table of contents giving the page of each level-2 heading
+ * found by the first pass. An infographic is its SVG drawn on one A4 page,
+ * or on a PNG of its own size. */
 #include "report/bulletin.h"
 
 #include <cairo-pdf.h>
@@ -23,6 +27,7 @@
 #define TEXT_W (PAGE_W - 2 * MARGIN)
 #define BOTTOM (PAGE_H - MARGIN - FOOT)
 #define FONT "DejaVu Sans"
+#define SHORT_TABLE ((BOTTOM - MARGIN) * 0.45) /* kept on one page */
 
 struct pdf {
 	cairo_surface_t *surface;
@@ -37,6 +42,12 @@ struct pdf {
 	/* a heading waits for what follows it, so that the two go on one page */
 	char heading[OB_BULLETIN_TEXT_MAX];
 	int heading_level; /* 0: none waiting */
+	/* a note (OB_BL_META) right under the heading waits with it */
+	char note[OB_BULLETIN_TEXT_MAX];
+	/* the page of each level-2 heading: found (this pass), known (the
+	 * first pass's, for the table of contents of the second) */
+	int found[OB_COMPENDIUM_TOC_MAX], known[OB_COMPENDIUM_TOC_MAX];
+	size_t n_found, n_known;
 };
 
 static cairo_status_t write_out(void *closure, const unsigned char *data, unsigned int len)
@@ -135,9 +146,9 @@ static void pdf_begin(void *ctx, enum ob_lang lang, const char *title, const cha
  * points of what follows it. */
 static void place(struct pdf *p, double first)
 {
-	PangoLayout *l;
+	PangoLayout *l, *nl = NULL;
 	int level = p->heading_level;
-	double h;
+	double h, nh = 0;
 
 	if (!level) {
 		need(p, first);
@@ -146,8 +157,15 @@ static void place(struct pdf *p, double first)
 	p->heading_level = 0;
 	l = layout(p, p->heading, level <= 2 ? 12.5 : 10.5, true, false, TEXT_W, PANGO_ALIGN_LEFT);
 	h = height(l);
+	if (p->note[0]) {
+		nl = layout(p, p->note, 8, false, false, TEXT_W, PANGO_ALIGN_LEFT);
+		nh = height(nl) + 6;
+		p->note[0] = '\0';
+	}
 	p->y += level <= 2 ? 12 : 6;
-	need(p, h + (level <= 2 ? 8 : 4) + first);
+	need(p, h + (level <= 2 ? 8 : 4) + nh + first);
+	if (level == 2 && p->n_found < OB_COMPENDIUM_TOC_MAX)
+		p->found[p->n_found++] = p->page;
 	draw(p, l, MARGIN, p->y, 0.1, 0.1, 0.1);
 	p->y += h + 2;
 	if (level <= 2) {
@@ -160,6 +178,11 @@ static void place(struct pdf *p, double first)
 	}
 	p->y += 2;
 	g_object_unref(l);
+	if (nl) {
+		draw(p, nl, MARGIN, p->y, 0.35, 0.35, 0.35);
+		p->y += nh;
+		g_object_unref(nl);
+	}
 }
 
 static void pdf_heading(void *ctx, int level, const char *text)
@@ -175,9 +198,16 @@ static void pdf_para(void *ctx, enum ob_bl_para style, const char *text)
 {
 	struct pdf *p = ctx;
 	double in = style == OB_BL_BOX ? 10 : 0;
-	PangoLayout *l = layout(p, text, style == OB_BL_META ? 8 : 9, false, false, TEXT_W - 2 * in,
-	                        PANGO_ALIGN_LEFT);
-	double h = height(l);
+	PangoLayout *l;
+	double h;
+
+	if (style == OB_BL_META && p->heading_level && !p->note[0]) {
+		ob_strlcpy(p->note, text, sizeof p->note);
+		return;
+	}
+	l = layout(p, text, style == OB_BL_META ? 8 : 9, false, false, TEXT_W - 2 * in,
+	           PANGO_ALIGN_LEFT);
+	h = height(l);
 
 	place(p, h + 6);
 	if (style == OB_BL_BOX) {
@@ -197,13 +227,79 @@ static void pdf_para(void *ctx, enum ob_bl_para style, const char *text)
 	g_object_unref(l);
 }
 
-/* Column widths: the first (names) takes what the numbers leave. */
-static void widths(size_t cols, double *w)
+/* The width of text at 8.5 points unwrapped (words: its longest word). */
+static double text_w(struct pdf *p, const char *text, bool bold, bool words)
 {
-	double rest = cols > 1 ? TEXT_W * (cols > 5 ? 0.64 : 0.6) / (double)(cols - 1) : 0;
-	w[0] = TEXT_W - rest * (double)(cols - 1);
-	for (size_t k = 1; k < cols; k++)
-		w[k] = rest;
+	char word[OB_BULLETIN_CELL_MAX + 4];
+	double best = 0;
+	PangoLayout *l;
+	int w, h;
+
+	if (!words) {
+		l = layout(p, text, 8.5, bold, false, -1, PANGO_ALIGN_LEFT);
+		pango_layout_set_width(l, -1);
+		pango_layout_get_size(l, &w, &h);
+		g_object_unref(l);
+		return (double)w / PANGO_SCALE;
+	}
+	for (const char *s = text; *s;) {
+		size_t n = strcspn(s, " ");
+		if (n) {
+			ob_strlcpy(word, s, n + 1 < sizeof word ? n + 1 : sizeof word);
+			if (text_w(p, word, bold, false) > best)
+				best = text_w(p, word, bold, false);
+		}
+		s += n + (s[n] == ' ');
+	}
+	return best;
+}
+
+/* Column widths from the cells: each column as wide as its longest cell
+ * (a header may wrap at its blanks); what the page has left goes first to
+ * the headers that wrap (so that they wrap less), then to the first column
+ * (names). When the cells need more than the page, the columns that can
+ * wrap (text) give up width in proportion to what they can, never below
+ * their longest word. */
+static void widths(struct pdf *p, const struct ob_bl_cell *c, size_t rows, size_t cols, double *w)
+{
+	const double pad = 15; /* 3 each side, and a gap */
+	double nat[16] = { 0 }, min[16] = { 0 }, hdr[16] = { 0 }, sum = 0, give = 0, rest = 0;
+	double want = 0, slack;
+
+	for (size_t r = 0; r < rows; r++)
+		for (size_t k = 0; k < cols; k++) {
+			const struct ob_bl_cell *x = &c[r * cols + k];
+			char s[OB_BULLETIN_CELL_MAX + 4];
+			double n, m;
+			snprintf(s, sizeof s, "%s%s", x->text, x->star ? "*" : "");
+			m = text_w(p, s, r == 0, true) + pad;
+			n = r == 0 ? m : text_w(p, s, false, false) + pad;
+			nat[k] = n > nat[k] ? n : nat[k];
+			min[k] = m > min[k] ? m : min[k];
+			if (r == 0)
+				hdr[k] = text_w(p, s, true, false) + pad;
+		}
+	for (size_t k = 0; k < cols; k++) {
+		sum += nat[k];
+		give += nat[k] - min[k];
+		if (k)
+			rest += nat[k];
+	}
+	if (sum <= TEXT_W) {
+		slack = TEXT_W - sum;
+		for (size_t k = 1; k < cols; k++)
+			want += hdr[k] > nat[k] ? hdr[k] - nat[k] : 0;
+		for (size_t k = 1; k < cols; k++) {
+			double more = hdr[k] > nat[k] ? hdr[k] - nat[k] : 0;
+			w[k] = nat[k] + (want > slack ? more * slack / want : more);
+			rest += w[k] - nat[k];
+		}
+		w[0] = TEXT_W - rest;
+		return;
+	}
+	for (size_t k = 0; k < cols; k++)
+		w[k] = give >= sum - TEXT_W ? nat[k] - (sum - TEXT_W) * (nat[k] - min[k]) / give
+		                            : nat[k] * TEXT_W / sum;
 }
 
 /* One row at p->y; returns its height. draw_it false: only measure. */
@@ -217,8 +313,10 @@ static double row(struct pdf *p, const struct ob_bl_cell *c, size_t cols, const 
 
 	for (size_t k = 0; k < cols; k++) {
 		snprintf(s, sizeof s, "%s%s", c[k].text, c[k].star ? "*" : "");
-		l[k] = layout(p, s, 8.5, header, !header && c[k].kind == OB_BL_NA, w[k] - 2 * pad,
-		              !header && c[k].kind != OB_BL_TEXT ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
+		/* a number right-aligned keeps a gap before the next column */
+		bool right = !header && c[k].kind != OB_BL_TEXT;
+		l[k] = layout(p, s, 8.5, header, !header && c[k].kind == OB_BL_NA,
+		              w[k] - 2 * pad - (right ? 6 : 0), right ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT);
 		if (height(l[k]) > hmax)
 			hmax = height(l[k]);
 	}
@@ -249,13 +347,17 @@ static double row(struct pdf *p, const struct ob_bl_cell *c, size_t cols, const 
 static void pdf_table(void *ctx, const struct ob_bl_cell *c, size_t rows, size_t cols)
 {
 	struct pdf *p = ctx;
-	double w[16];
+	double w[16], all = 0;
 
 	if (cols > OB_ARRAY_SIZE(w) || !rows)
 		return;
-	widths(cols, w);
-	place(p, row(p, c, cols, w, true, false) +
-	                 (rows > 1 ? row(p, c + cols, cols, w, false, false) : 0));
+	widths(p, c, rows, cols, w);
+	/* a short table on one page; a longer one breaks after its first row */
+	for (size_t r = 0; r < rows && all <= SHORT_TABLE; r++)
+		all += row(p, c + r * cols, cols, w, r == 0, false);
+	place(p, all <= SHORT_TABLE ? all
+	                            : row(p, c, cols, w, true, false) +
+	                                      (rows > 1 ? row(p, c + cols, cols, w, false, false) : 0));
 	p->y += row(p, c, cols, w, true, true);
 	for (size_t r = 1; r < rows; r++) {
 		int page = p->page;
@@ -285,6 +387,11 @@ static void pdf_figure(void *ctx, const char *svg, size_t len)
 	scale = TEXT_W / w;
 	if (h * scale > BOTTOM - MARGIN)
 		scale = (BOTTOM - MARGIN) / h;
+	/* a little too tall for what is left of the page: smaller, rather
+	 * than a page left mostly empty */
+	if (!p->heading_level && p->y > MARGIN && h * scale + 6 > BOTTOM - p->y &&
+	    BOTTOM - p->y - 6 >= 0.75 * h * scale)
+		scale = (BOTTOM - p->y - 6) / h;
 	place(p, h * scale + 6);
 	vp = (RsvgRectangle){ MARGIN + (TEXT_W - w * scale) / 2, p->y, w * scale, h * scale };
 	if (!rsvg_handle_render_document(hd, p->cr, &vp, &err))
@@ -295,6 +402,71 @@ free_handle:
 		g_error_free(err);
 	if (hd)
 		g_object_unref(hd);
+}
+
+/* What follows on a new page (none when this one is still empty). */
+static void pdf_page(void *ctx)
+{
+	struct pdf *p = ctx;
+
+	place(p, 0);
+	if (p->y <= MARGIN + 60 && p->page > 1)
+		return;
+	foot(p);
+	cairo_show_page(p->cr);
+	p->page++;
+	p->y = MARGIN;
+}
+
+/* The table of contents: each entry and, right, the page the first pass
+ * found its heading on ("…" during that pass: the same width). */
+static void pdf_toc(void *ctx, const char *title, const char *const *entries, size_t n)
+{
+	struct pdf *p = ctx;
+	PangoLayout *l = layout(p, title, 12.5, true, false, TEXT_W, PANGO_ALIGN_LEFT);
+	char num[16];
+	size_t half;
+	double cw;
+
+	place(p, 0);
+	p->y += 12;
+	need(p, height(l) + 20);
+	draw(p, l, MARGIN, p->y, 0.1, 0.1, 0.1);
+	p->y += height(l) + 6;
+	g_object_unref(l);
+	/* in two columns when long: entry i in column i / half */
+	half = n > 24 ? (n + 1) / 2 : n;
+	cw = n > 24 ? (TEXT_W - 18) / 2 : TEXT_W;
+	for (size_t i = 0; i < half; i++) {
+		double h = 0;
+		for (size_t j = i; j < n; j += half) {
+			PangoLayout *e = layout(p, entries[j], 9, false, false, cw - 34, PANGO_ALIGN_LEFT);
+			h = height(e) + 3 > h ? height(e) + 3 : h;
+			g_object_unref(e);
+		}
+		need(p, h);
+		for (size_t j = i, col = 0; j < n; j += half, col++) {
+			double x = MARGIN + (double)col * (cw + 18);
+			PangoLayout *pg;
+			if (j < p->n_known)
+				snprintf(num, sizeof num, "%d", p->known[j]);
+			else
+				ob_strlcpy(num, "…", sizeof num);
+			l = layout(p, entries[j], 9, false, false, cw - 34, PANGO_ALIGN_LEFT);
+			pg = layout(p, num, 9, false, false, 30, PANGO_ALIGN_RIGHT);
+			draw(p, l, x, p->y, 0.1, 0.1, 0.1);
+			draw(p, pg, x + cw - 30, p->y, 0.1, 0.1, 0.1);
+			cairo_set_source_rgb(p->cr, 0xd9 / 255.0, 0xd9 / 255.0, 0xd9 / 255.0);
+			cairo_set_line_width(p->cr, 0.5);
+			cairo_move_to(p->cr, x, p->y + h - 1);
+			cairo_line_to(p->cr, x + cw, p->y + h - 1);
+			cairo_stroke(p->cr);
+			g_object_unref(pg);
+			g_object_unref(l);
+		}
+		p->y += h;
+	}
+	p->y += 6;
 }
 
 static ob_err pdf_end(void *ctx, struct ob_diag *d)
@@ -325,16 +497,18 @@ static ob_err pdf_end(void *ctx, struct ob_diag *d)
 	return OB_OK;
 }
 
-static ob_err pass(struct pdf *p, const struct ob_bulletin *b, struct ob_diag *d)
+typedef ob_err writer(const struct ob_bulletin *b, const struct ob_bl_sink *s, struct ob_diag *d);
+
+static ob_err pass(struct pdf *p, writer *w, const struct ob_bulletin *b, struct ob_diag *d)
 {
 	const struct ob_bl_sink s = { p, pdf_begin, pdf_heading, pdf_para, pdf_table, pdf_figure,
-		                      pdf_end };
+		                      pdf_end, pdf_page, pdf_toc };
 	ob_err e;
 
 	p->surface = cairo_pdf_surface_create_for_stream(write_out, p, PAGE_W, PAGE_H);
 	p->cr = cairo_create(p->surface);
 	cairo_pdf_surface_set_metadata(p->surface, CAIRO_PDF_METADATA_CREATOR, "observa");
-	e = ob_bulletin_write(b, &s, d);
+	e = w(b, &s, d);
 	if (p->cr) /* refused before it began: pdf_end was not called */
 		cairo_destroy(p->cr);
 	if (p->surface)
@@ -344,18 +518,158 @@ static ob_err pass(struct pdf *p, const struct ob_bulletin *b, struct ob_diag *d
 	return e;
 }
 
-ob_err ob_bulletin_pdf(FILE *out, const struct ob_bulletin *b, struct ob_diag *d)
+/* The font caches of Pango, cairo and fontconfig live until a document
+ * is written. */
+static void fonts_release(void)
 {
-	struct pdf p = { 0 };
-	ob_err e;
-
-	if ((e = pass(&p, b, d)))
-		return e;
-	p = (struct pdf){ .out = out, .pages = p.page };
-	e = pass(&p, b, d);
-	/* the font caches of Pango, cairo and fontconfig live until here */
 	pango_cairo_font_map_set_default(NULL);
 	cairo_debug_reset_static_data();
 	FcFini();
+}
+
+static ob_err two_passes(FILE *out, writer *w, const struct ob_bulletin *b, struct ob_diag *d)
+{
+	struct pdf *p = ob_calloc(1, sizeof *p);
+	ob_err e;
+
+	if (!(e = pass(p, w, b, d))) {
+		int pages = p->page;
+		size_t n = p->n_found;
+		memcpy(p->known, p->found, sizeof p->known);
+		memset(p, 0, offsetof(struct pdf, known));
+		p->n_found = 0;
+		p->out = out;
+		p->pages = pages;
+		p->n_known = n;
+		e = pass(p, w, b, d);
+	}
+	free(p);
+	fonts_release();
+	return e;
+}
+
+ob_err ob_bulletin_pdf(FILE *out, const struct ob_bulletin *b, struct ob_diag *d)
+{
+	return two_passes(out, ob_bulletin_write, b, d);
+}
+
+ob_err ob_compendium_pdf(FILE *out, const struct ob_bulletin *b, struct ob_diag *d)
+{
+	return two_passes(out, ob_compendium_write, b, d);
+}
+
+/* The infographic's SVG in memory (*svg, *len: free(*svg)). */
+static ob_err infographic_mem(const struct ob_bulletin *b, char **svg, size_t *len,
+                              struct ob_diag *d)
+{
+	FILE *f = open_memstream(svg, len);
+	ob_err e;
+
+	if (!f)
+		return OB_DIAG(d, OB_ENOMEM, "", 0, 0, NULL, 0, "sin memoria para la infografía",
+		               "out of memory for the infographic");
+	e = ob_infographic_svg(f, b, d);
+	if (fclose(f) != 0 && !e)
+		e = OB_DIAG(d, OB_ENOMEM, "", 0, 0, NULL, 0, "sin memoria para la infografía",
+		            "out of memory for the infographic");
+	return e;
+}
+
+/* Draw the infographic into the rectangle vp of cr. */
+static ob_err infographic_draw(const char *svg, size_t len, cairo_t *cr, const RsvgRectangle *vp,
+                               struct ob_diag *d)
+{
+	GError *err = NULL;
+	RsvgHandle *hd = rsvg_handle_new_from_data((const guint8 *)svg, len, &err);
+	ob_err e = OB_OK;
+
+	if (!hd || !rsvg_handle_render_document(hd, cr, vp, &err))
+		e = OB_DIAG(d, OB_EIO, "", 0, 0, NULL, 0, "la infografía no se pudo dibujar: %s",
+		            "the infographic could not be drawn: %s", err ? err->message : "SVG");
+	if (err)
+		g_error_free(err);
+	if (hd)
+		g_object_unref(hd);
+	return e;
+}
+
+static ob_err cairo_result(struct pdf *p, cairo_status_t st, struct ob_diag *d)
+{
+	if (p->write_error)
+		return OB_DIAG(d, OB_EIO, "", 0, 0, NULL, 0, "no se pudo escribir la infografía",
+		               "could not write the infographic");
+	if (st)
+		return OB_DIAG(d, OB_EIO, "", 0, 0, NULL, 0, "cairo: %s", "cairo: %s",
+		               cairo_status_to_string(st));
+	return OB_OK;
+}
+
+ob_err ob_infographic_png(FILE *out, const struct ob_bulletin *b, struct ob_diag *d)
+{
+	struct pdf p = { .out = out };
+	cairo_surface_t *sf;
+	cairo_t *cr;
+	char *svg = NULL;
+	size_t len = 0;
+	cairo_status_t st;
+	ob_err e;
+
+	if ((e = infographic_mem(b, &svg, &len, d)))
+		goto free_svg;
+	sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, OB_INFOGRAPHIC_W, OB_INFOGRAPHIC_H);
+	cr = cairo_create(sf);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	e = infographic_draw(svg, len, cr,
+	                     &(RsvgRectangle){ 0, 0, OB_INFOGRAPHIC_W, OB_INFOGRAPHIC_H }, d);
+	st = cairo_status(cr);
+	cairo_destroy(cr);
+	if (!e && !st)
+		st = cairo_surface_write_to_png_stream(sf, write_out, &p);
+	cairo_surface_destroy(sf);
+	if (!e)
+		e = cairo_result(&p, st, d);
+free_svg:
+	free(svg);
+	fonts_release();
+	return e;
+}
+
+ob_err ob_infographic_pdf(FILE *out, const struct ob_bulletin *b, struct ob_diag *d)
+{
+	const double m = 28.35; /* 10 mm */
+	struct pdf p = { .out = out };
+	cairo_surface_t *sf;
+	cairo_t *cr;
+	char *svg = NULL;
+	size_t len = 0;
+	double scale, w, h;
+	cairo_status_t st;
+	ob_err e;
+
+	if ((e = infographic_mem(b, &svg, &len, d)))
+		goto free_svg;
+	scale = (PAGE_W - 2 * m) / OB_INFOGRAPHIC_W;
+	if ((PAGE_H - 2 * m) / OB_INFOGRAPHIC_H < scale)
+		scale = (PAGE_H - 2 * m) / OB_INFOGRAPHIC_H;
+	w = OB_INFOGRAPHIC_W * scale;
+	h = OB_INFOGRAPHIC_H * scale;
+	sf = cairo_pdf_surface_create_for_stream(write_out, &p, PAGE_W, PAGE_H);
+	cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "observa");
+	cr = cairo_create(sf);
+	e = infographic_draw(svg, len, cr,
+	                     &(RsvgRectangle){ (PAGE_W - w) / 2, (PAGE_H - h) / 2, w, h }, d);
+	cairo_show_page(cr);
+	st = cairo_status(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(sf);
+	if (!st)
+		st = cairo_surface_status(sf);
+	cairo_surface_destroy(sf);
+	if (!e)
+		e = cairo_result(&p, st, d);
+free_svg:
+	free(svg);
+	fonts_release();
 	return e;
 }

@@ -6,7 +6,8 @@
 # age group and weapon, the map and the units that changed most are the
 # release's too; a quarter, a month and a year to date have the public
 # situational analysis's numbers, those of GET /api/v1/situation; bad input
-# is refused in both languages with the usual exit status.
+# is refused in both languages with the usual exit status; the compendium
+# and the infographic of a year have the release's and the bulletin's numbers.
 export LC_ALL=C.UTF-8
 O="$T/obs"
 expect_status 0 "$OBSERVA" demo "$O" --scale 0.01
@@ -393,6 +394,151 @@ for p in SLV:es SLV06:en; do
 		expect_grep "$T/$terr-$lang.txt" "Classes (quantiles)"
 	fi
 done
+
+# the compendium of a country: each indicator's table by admin-1 unit and
+# the annex of admin-2 units have the release's cells (counts, values,
+# intervals, "suprimido" / "sin datos"), in HTML (Spanish) and in the PDF's
+# text (English); the infographic's numbers are the bulletin's headline
+# cells, as SVG, PNG (1080 x 1350) and an A4 page
+cat >"$T/comp.py" <<'EOF5'
+import csv, html, re, sys
+path, lang, terr, year, cat, rel = sys.argv[1:7]
+es = lang == "es"
+inds = list(csv.DictReader(open(cat, encoding="utf-8")))
+rows, a2, dept, has = {}, {}, {}, set()
+for r in csv.DictReader(open(rel, encoding="utf-8")):
+    if r["sex"] != "T" or r["year"] != year:
+        continue
+    if r["territory"] == terr or r["parent"] == terr:
+        rows[(r["indicator"], r["territory_name"])] = r
+        dept[r["territory"]] = r["territory_name"]
+        has.add(r["indicator"]) if r["territory"] == terr else None
+    elif r["country"] == terr and r["level"] == "2":
+        a2[(r["indicator"], r["territory_name"], r["parent"])] = r
+supp, nodata = ("suprimido", "sin datos") if es else ("suppressed", "no data")
+
+def num(v, dec):
+    s = f"{abs(v):,.{dec}f}"
+    ip, _, fp = s.partition(".")
+    if len(ip.replace(",", "")) < 5:
+        ip = ip.replace(",", "")
+    elif es:
+        ip = ip.replace(",", "\u202f")
+    s = ip + ((("," if es else ".") + fp) if fp else "")
+    return "-" + s if v < 0 and any(c not in "0,." for c in s) else s
+
+def cell(r, field, dec):
+    if r is None or r["status"] == "M" or (r["status"] != "C" and r[field] == ""):
+        return nodata
+    return supp if r["status"] == "C" else num(float(r[field]), dec)
+
+def interval(r):
+    v = cell(r, "value", 1)
+    if v in (supp, nodata):
+        return v
+    return "—" if r["lower"] == "" else f"{num(float(r['lower']), 1)} – {num(float(r['upper']), 1)}"
+
+text = html.unescape(open(path, encoding="utf-8").read())
+if path.endswith(".html"):
+    parts = re.split(r'<h2 id="s\d+">(.*?)</h2>', text)
+    sections = {parts[i]: parts[i + 1] for i in range(1, len(parts), 2)}
+    table = lambda body: [[c for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", m)]
+                          for m in re.findall(r"<tr>(.*?)</tr>", body.split("</table>")[0])][1:]
+else:  # pdftotext -layout: a heading alone on its line, then rows split at two blanks
+    sections, cur = {}, None
+    names = {i["name_es" if es else "name_en"] for i in inds}
+    for line in text.splitlines():
+        t = line.strip()
+        if t in names or t.startswith(("Department: ", "Departamento: ", "Annex", "Anexo")):
+            cur = t
+            sections[cur] = []
+        elif cur:
+            sections[cur].append([p.strip() for p in re.split(r"\s{2,}", t)])
+    table = lambda body: body
+checked = {"C": 0, "": 0, "M": 0}
+for ind in inds:
+    name = ind["name_es" if es else "name_en"]
+    if name not in sections:
+        continue
+    for row in table(sections[name]):
+        r = rows.get((ind["id"], row[0]))
+        if r is None or len(row) < 5:
+            continue
+        want = [cell(r, "count", 0), cell(r, "value", 1), interval(r)]
+        got = [row[1], row[3].replace("<sup>*</sup>", "").rstrip("*"), row[4]]
+        if got != want:
+            sys.exit(f"{path}: {ind['id']} {row[0]}: {got}, the release says {want}")
+        checked[r["status"]] += 1
+if sum(checked.values()) < 40 or not checked["C"]:
+    sys.exit(f"{path}: only {checked} cells checked (a suppressed one among them)")
+# the annex: municipality, department, the first indicators' values
+annex = next(v for k, v in sections.items() if k.startswith(("Anexo", "Annex")))
+first = [i for i in inds if i["id"] in has][:4]
+code = {v: k for k, v in dept.items()}
+n = 0
+for row in table(annex):
+    if len(row) < 6 or (first[0]["id"], row[0], code.get(row[1])) not in a2:
+        continue
+    want = [cell(a2.get((i["id"], row[0], code[row[1]])), "value", 1) for i in first]
+    row = row[:2] + [c.replace("<sup>*</sup>", "").rstrip("*") for c in row[2:]]
+    if row[2:6] != want:
+        sys.exit(f"{path}: annex {row[0]}: {row[2:6]}, the release says {want}")
+    n += 1
+if n < 20:
+    sys.exit(f"{path}: {n} municipalities checked in the annex")
+print(path, "compendium ok", checked, n)
+EOF5
+expect_status 0 "$OBSERVA" report -d "$O" --territory SLV --period 2024 --compendium \
+	-o "$T/comp-es.html"
+python3 "$T/comp.py" "$T/comp-es.html" es SLV 2024 "$O/catalog/indicators.csv" "$R/indicators.csv" ||
+	fail "compendium (es)"
+expect_grep "$T/comp-es.html" '<a href="#s1">Tasa de homicidios intencionales</a>'
+expect_status 0 "$OBSERVA" --lang en report -d "$O" --territory SLV --period 2024 --compendium \
+	--format pdf -o "$T/comp-en.pdf"
+pdftotext -layout "$T/comp-en.pdf" "$T/comp-en.txt" || fail "pdftotext of the compendium"
+python3 "$T/comp.py" "$T/comp-en.txt" en SLV 2024 "$O/catalog/indicators.csv" "$R/indicators.csv" ||
+	fail "compendium (en)"
+expect_grep "$T/comp-en.txt" "Contents"
+expect_status 2 "$OBSERVA" report -d "$O" --territory SLV06 --period 2024 --compendium
+expect_grep "$T/err" "«SLV06» no es un país"
+expect_status 2 "$OBSERVA" report -d "$O" --territory SLV --period 2024-Q3 --format infographic
+expect_grep "$T/err" "son de un año"
+expect_status 0 "$OBSERVA" report -d "$O" --territory SLV --period 2024 --format infographic \
+	-o "$T/info-es.svg"
+python3 - "$T/info-es.svg" "$T/SLV-es.html" "$O/catalog/indicators.csv" <<'EOF6' || fail "infographic"
+import csv, html, re, sys
+svg, bul, cat = sys.argv[1:4]
+names = {r["id"]: r["name_es"] for r in csv.DictReader(open(cat, encoding="utf-8"))}
+b = open(bul, encoding="utf-8").read().split("</table>", 1)[0]
+head = {html.unescape(m.group(1)): [html.unescape(c.replace("<sup>*</sup>", ""))
+        for c in re.findall(r"<td[^>]*>(.*?)</td>", m.group(2))]
+        for m in re.finditer(r"<tr><td>(.*?)</td>(.*?)</tr>", b)}
+s = open(svg, encoding="utf-8").read()
+tiles = re.findall(r'<g class="number" data-indicator="([^"]*)">(.*?)</g>', s, re.S)
+if not 4 <= len(tiles) <= 6:
+    sys.exit(f"{len(tiles)} headline numbers")
+for ind, body in tiles:
+    value = html.unescape(re.search(r'class="value"[^>]*>([^<]*)<', body).group(1))
+    change = html.unescape(re.search(r'class="change"[^>]*>([^<]*)<', body).group(1))
+    cells = head[names[ind]]
+    want = f"{cells[3]} frente a 2023" if cells[3] != "—" else "sin comparación con 2023"
+    if value != cells[0] or change != want:
+        sys.exit(f"{ind}: «{value}» «{change}», the bulletin says «{cells[0]}» «{want}»")
+if 'id="map-nodata"' not in s or "Línea" not in s and "Gráfico de líneas" not in s:
+    sys.exit("no map or no chart")
+print("infographic ok", len(tiles))
+EOF6
+expect_grep "$T/info-es.svg" "Fuente: publicación v1, observa · datos al"
+expect_status 0 "$OBSERVA" --lang en report -d "$O" --territory SLV --period 2024 \
+	--format infographic -o "$T/info-en.png"
+python3 -c "import struct,sys; d=open(sys.argv[1],'rb').read(24); \
+sys.exit(d[:8] != b'\x89PNG\r\n\x1a\n' or struct.unpack('>II', d[16:24]) != (1080, 1350))" \
+	"$T/info-en.png" || fail "the infographic is not a 1080 x 1350 PNG"
+expect_status 0 "$OBSERVA" report -d "$O" --territory SLV --period 2024 --format infographic \
+	-o "$T/info-es.pdf"
+pdfinfo "$T/info-es.pdf" >"$T/info" || fail "pdfinfo of the infographic"
+grep -q "^Pages: *1$" "$T/info" && grep -q "^Page size: *595.* x 841.* pts (A4)" "$T/info" ||
+	fail "the infographic is not one A4 page: $(cat "$T/info")"
 
 # bad input, in both languages; nothing left behind
 expect_status 2 "$OBSERVA" report -d "$O" --territory SLV99 --period 2024
