@@ -314,6 +314,11 @@
 #define OB_PORTAL_SESSIONS 1024
 #define OB_PORTAL_LOGBOOK_ROWS 200
 #define OB_PORTAL_QUARANTINE_ROWS 500
+/* a profile's neighbours listed at most (portal_neighbours.c), and the
+ * countries whose profiles an indicator's entry on the data and method
+ * page links to at most (portal_data.c) */
+#define OB_PORTAL_NEIGHBOURS 12
+#define OB_PORTAL_PROFILE_COUNTRIES 32
 /* The completeness page (portal_admin_completeness.c) calls a delivery late
  * when it arrived more than this many months after the end of its period. */
 #define OB_PORTAL_DELIVERY_DUE_MONTHS 2
