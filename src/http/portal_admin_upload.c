@@ -187,8 +187,9 @@ static void upload_form(struct ob_page *pg, const char *source, const char *peri
 	OB_HTML_LIT(b, "</label> <input type=\"text\" id=\"up-period\" name=\"period\" "
 	               "size=\"16\"");
 	OB_HTML_ATTR(b, "value", period);
-	OB_HTML_LIT(b, "></p>\n<p><input type=\"checkbox\" id=\"up-reprocess\" name=\"reprocess\" "
-	               "value=\"1\"> <label for=\"up-reprocess\">");
+	/* the box inside its label: on the label's line */
+	OB_HTML_LIT(b, "></p>\n<p><label for=\"up-reprocess\"><input type=\"checkbox\" "
+	               "id=\"up-reprocess\" name=\"reprocess\" value=\"1\"> ");
 	ob_html_text(b, OB_L(pg, "Reprocesar: una nueva versión del mismo periodo, que reemplaza "
 	                         "la entrega anterior",
 	                     "Reprocess: a new version of the same period, superseding the "
