@@ -314,6 +314,14 @@
 #define OB_PORTAL_SESSIONS 1024
 #define OB_PORTAL_LOGBOOK_ROWS 200
 #define OB_PORTAL_QUARANTINE_ROWS 500
+/* rows per page of the restricted area's reconciliation counts and
+ * discrepancies (?page=N pages through the rest) */
+#define OB_PORTAL_PAGE_ROWS 100
+/* a profile's neighbours listed at most (portal_neighbours.c), and the
+ * countries whose profiles an indicator's entry on the data and method
+ * page links to at most (portal_data.c) */
+#define OB_PORTAL_NEIGHBOURS 12
+#define OB_PORTAL_PROFILE_COUNTRIES 32
 /* The completeness page (portal_admin_completeness.c) calls a delivery late
  * when it arrived more than this many months after the end of its period. */
 #define OB_PORTAL_DELIVERY_DUE_MONTHS 2
@@ -322,6 +330,8 @@
 /* The upload form (portal_admin_upload.c): its parts at most, and the
  * longest file name kept from it. */
 #define OB_PORTAL_UPLOAD_PARTS 8
+/* the longest period the upload form passes on ("2024-01..2024-12" and more) */
+#define OB_PORTAL_UPLOAD_PERIOD 64
 #define OB_PORTAL_UPLOAD_NAME 256
 
 /* Longest detail text of one audit log entry. */

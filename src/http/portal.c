@@ -187,7 +187,9 @@ void ob_page_begin(struct ob_page *pg, const char *title)
 	ob_html_text(b, title);
 	ob_html_text(b, OB_L(pg, " · Observatorio de seguridad ciudadana",
 	                     " · Citizen security observatory"));
-	OB_HTML_LIT(b, "</title>\n<link rel=\"stylesheet\"");
+	/* no icon: without one the browser asks for /favicon.ico, a 404 in its
+	 * console */
+	OB_HTML_LIT(b, "</title>\n<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\"");
 	snprintf(asset, sizeof(asset), "/assets/portal-%s.css", ob_portal_css_hash);
 	OB_HTML_ATTR(b, "href", asset);
 	OB_HTML_LIT(b, ">\n<script defer");

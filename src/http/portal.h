@@ -144,6 +144,18 @@ bool ob_page_plain_int(const char *s, long long lo, long long hi, long long *out
 struct ob_snapref;
 struct ob_snapref *ob_page_snapshot(struct ob_page *pg);
 
+/* portal_neighbours.c: the profile's comparison of unit `code` (level 1
+ * or 2) with the units sharing its boundary (or, with none, those of the
+ * same parent, said on the page), its parent and its country, on ind[0..nind)
+ * in `year`. The adjacency is computed once per process from the
+ * catalogue's geometry. */
+struct ob_indicator;
+void ob_page_unit_neighbours(struct ob_page *pg, const struct ob_http_pub *pub,
+                             const struct ob_indicator *const *ind, size_t nind,
+                             long long year, const char *code, const char *name, int level,
+                             const char *parent, const char *parent_name,
+                             const char *country);
+
 /* The pages (portal_home.c, portal_territory.c, ...). */
 void ob_page_home(struct ob_page *pg);
 void ob_page_territories(struct ob_page *pg);

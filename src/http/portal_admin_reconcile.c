@@ -15,6 +15,7 @@
 
 #include "base/log.h"
 #include "engine/snaphold.h"
+#include "ingest/profile.h"
 #include "reconcile/reconcile.h"
 
 /* The rows of a run's ledger as the page reads them: cells of st from
@@ -146,9 +147,14 @@ void ob_page_reconcile(struct ob_page *pg)
 		cells(pg, st, 0, 2);
 		OB_HTML_LIT(b, "<td>");
 		/* a run of every country has none */
-		ob_html_text(b, sqlite3_column_type(st, 2) == SQLITE_NULL
-		                    ? OB_L(pg, "todos", "all")
-		                    : (const char *)sqlite3_column_text(st, 2));
+		if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
+			ob_html_text(b, OB_L(pg, "todos", "all"));
+		} else {
+			const char *cc = (const char *)sqlite3_column_text(st, 2);
+			char cname[OB_MAX_NAME];
+			ob_html_text(b, ob_page_territory_name(pg, cc, cname, sizeof(cname)) ? cname
+			                                                                      : cc);
+		}
 		OB_HTML_LIT(b, "</td>");
 		cells(pg, st, 3, 10);
 		OB_HTML_LIT(b, "<td>");
@@ -170,6 +176,84 @@ void ob_page_reconcile(struct ob_page *pg)
 	if (!ob_page_audit_view(pg, title, "reconcile_run", "portal runs", shown))
 		return;
 	ob_page_end(pg);
+}
+
+/* The page of ?page= (1 when absent or not a plain number). */
+static long long page_number(struct ob_page *pg)
+{
+	long long n;
+
+	if (!ob_page_plain_int(ob_http_param(&pg->c->target, "page"), 1, INT32_MAX, &n))
+		n = 1;
+	return n;
+}
+
+/* The link to page n of kind with the page's other parameters (run, level). */
+static void pager_link(struct ob_page *pg, enum ob_page_kind kind, long long run,
+                       long long level, long long n, const char *rel, const char *label)
+{
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	char v[24];
+
+	ob_page_path(&u, kind, NULL, pg->lang);
+	if (run > 0) {
+		snprintf(v, sizeof(v), "%lld", run);
+		ob_html_url_param(&u, "run", v);
+	}
+	if (level >= 0) {
+		snprintf(v, sizeof(v), "%lld", level);
+		ob_html_url_param(&u, "level", v);
+	}
+	snprintf(v, sizeof(v), "%lld", n);
+	ob_html_url_param(&u, "page", v);
+	OB_HTML_LIT(pg->b, "<a");
+	OB_HTML_ATTR(pg->b, "href", u.ptr);
+	OB_HTML_ATTR(pg->b, "rel", rel);
+	OB_HTML_LIT(pg->b, ">");
+	ob_html_text(pg->b, label);
+	OB_HTML_LIT(pg->b, "</a>");
+	if (ob_buf_failed(&u))
+		pg->b->failed = true;
+	ob_buf_release(&u);
+}
+
+/* Where page n (of per rows) stands among total rows: "rows a–b of total,
+ * page n of m", with links to the previous and the next page. run and
+ * level (< 0: none) are kept in the links. */
+static void pager(struct ob_page *pg, enum ob_page_kind kind, long long run, long long level,
+                  long long n, long long per, long long shown, long long total)
+{
+	struct ob_buf *b = pg->b;
+	long long pages = total ? (total + per - 1) / per : 1;
+	long long first = (n - 1) * per + 1;
+
+	OB_HTML_LIT(b, "<nav class=\"pager\"");
+	OB_HTML_ATTR(b, "aria-label", OB_L(pg, "Páginas", "Pages"));
+	OB_HTML_LIT(b, "><p role=\"status\">");
+	if (!shown && pg->lang == OB_LANG_EN)
+		OB_HTML_TEXTF(b, "No row on page %lld of %lld (%lld rows in all).", n, pages,
+		              total);
+	else if (!shown)
+		OB_HTML_TEXTF(b, "Ninguna fila en la página %lld de %lld (%lld filas en total).",
+		              n, pages, total);
+	else if (pg->lang == OB_LANG_EN)
+		OB_HTML_TEXTF(b, "Rows %lld–%lld of %lld, page %lld of %lld.", first,
+		              first + shown - 1, total, n, pages);
+	else
+		OB_HTML_TEXTF(b, "Filas %lld–%lld de %lld, página %lld de %lld.", first,
+		              first + shown - 1, total, n, pages);
+	OB_HTML_LIT(b, "</p>");
+	if (n > 1) {
+		OB_HTML_LIT(b, " ");
+		pager_link(pg, kind, run, level, n - 1 < pages ? n - 1 : pages, "prev",
+		           OB_L(pg, "← Anterior", "← Previous"));
+	}
+	if (n < pages) {
+		OB_HTML_LIT(b, " ");
+		pager_link(pg, kind, run, level, n + 1, "next",
+		           OB_L(pg, "Siguiente →", "Next →"));
+	}
+	OB_HTML_LIT(b, "</nav>\n");
 }
 
 /* The run of ?run=, or 0 after answering 404 (or 503). */
@@ -222,7 +306,7 @@ void ob_page_reconcile_counts(struct ob_page *pg)
 	struct ob_snapref *ref = NULL;
 	struct ob_diag d;
 	sqlite3_stmt *st = NULL;
-	long long run, level = 0, shown = 0, total = 0;
+	long long run, level = 0, shown = 0, total = 0, page = page_number(pg);
 	char query[64], v[8];
 	int rc;
 
@@ -232,16 +316,28 @@ void ob_page_reconcile_counts(struct ob_page *pg)
 		level = 0;
 	ob_diag_clear(&d);
 	if (ob_store_prepare(pg->c->ctx->store,
-	                     "SELECT territory, month, police, forensic, prosecutor, reconciled,"
-	                     " count(*) OVER () FROM reconcile_count WHERE run = ?1 AND level = ?2"
-	                     " ORDER BY territory, month LIMIT ?3",
+	                     "SELECT count(*) FROM reconcile_count WHERE run = ?1 AND level = ?2",
 	                     &st, &d)) {
 		store_failed(pg, title, &d);
 		return;
 	}
 	sqlite3_bind_int64(st, 1, run);
 	sqlite3_bind_int64(st, 2, level);
-	sqlite3_bind_int(st, 3, OB_PORTAL_QUARANTINE_ROWS);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		total = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (ob_store_prepare(pg->c->ctx->store,
+	                     "SELECT territory, month, police, forensic, prosecutor, reconciled"
+	                     " FROM reconcile_count WHERE run = ?1 AND level = ?2"
+	                     " ORDER BY territory, month LIMIT ?3 OFFSET ?4",
+	                     &st, &d)) {
+		store_failed(pg, title, &d);
+		return;
+	}
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, level);
+	sqlite3_bind_int(st, 3, OB_PORTAL_PAGE_ROWS);
+	sqlite3_bind_int64(st, 4, (page - 1) * OB_PORTAL_PAGE_ROWS);
 	ref = ob_page_snapshot(pg);
 	ob_page_begin(pg, title);
 	OB_HTML_LIT(b, "<h1>");
@@ -290,7 +386,6 @@ void ob_page_reconcile_counts(struct ob_page *pg)
 		OB_HTML_LIT(b, "</th>");
 		cells(pg, st, 1, 6);
 		OB_HTML_LIT(b, "</tr>\n");
-		total = sqlite3_column_int64(st, 6);
 		shown++;
 	}
 	sqlite3_finalize(st);
@@ -301,15 +396,13 @@ void ob_page_reconcile_counts(struct ob_page *pg)
 		return;
 	}
 	OB_HTML_LIT(b, "</tbody>\n</table></div>\n");
-	if (total > shown) {
-		OB_HTML_LIT(b, "<p>");
-		OB_HTML_TEXTF(b, "%s %lld %s %lld %s", OB_L(pg, "Se muestran", "Shown are"), shown,
-		              OB_L(pg, "de", "of"), total,
-		              OB_L(pg, "filas (todas: GET /api/v1/reconcile/runs/{id}/counts).",
-		                   "rows (all of them: GET /api/v1/reconcile/runs/{id}/counts)."));
-		OB_HTML_LIT(b, "</p>\n");
-	}
-	snprintf(query, sizeof(query), "portal counts level=%lld", level);
+	pager(pg, OB_PAGE_RECONCILE_COUNTS, run, level, page, OB_PORTAL_PAGE_ROWS, shown, total);
+	OB_HTML_LIT(b, "<p class=\"note\">");
+	ob_html_text(b, OB_L(pg, "Todas las filas de una vez: GET "
+	                         "/api/v1/reconcile/runs/{id}/counts.",
+	                     "All the rows at once: GET /api/v1/reconcile/runs/{id}/counts."));
+	OB_HTML_LIT(b, "</p>\n");
+	snprintf(query, sizeof(query), "portal counts level=%lld page=%lld", level, page);
 	{
 		char object[64];
 		snprintf(object, sizeof(object), "reconcile_run:%lld", run);
@@ -355,13 +448,24 @@ void ob_page_discrepancies(struct ob_page *pg)
 	struct ob_buf *b = pg->b;
 	struct ob_diag d;
 	sqlite3_stmt *st = NULL;
-	long long run, shown = 0;
-	char object[64];
+	long long run, shown = 0, total = 0, page = page_number(pg);
+	char object[64], query[64];
 	int rc;
 
 	if (!ob_page_require(pg, OB_ROLE_STEWARD) || !(run = page_run(pg, title)))
 		return;
 	ob_diag_clear(&d);
+	if (ob_store_prepare(pg->c->ctx->store,
+	                     "SELECT count(*) FROM discrepancy x JOIN reconciled_death m ON"
+	                     " m.run = x.run AND m.death = x.death WHERE x.run = ?1",
+	                     &st, &d)) {
+		store_failed(pg, title, &d);
+		return;
+	}
+	sqlite3_bind_int64(st, 1, run);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		total = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
 	if (ob_store_prepare(pg->c->ctx->store,
 	                     "SELECT x.death, x.reason, x.detail, m.country, m.territory,"
 	                     " m.occurred_on, m.sources, (SELECT group_concat(source || ':' ||"
@@ -369,26 +473,25 @@ void ob_page_discrepancies(struct ob_page *pg)
 	                     " b WHERE b.run = x.run AND b.death = x.death ORDER BY source,"
 	                     " source_id)) FROM discrepancy x JOIN reconciled_death m ON m.run ="
 	                     " x.run AND m.death = x.death WHERE x.run = ?1"
-	                     " ORDER BY x.death, x.reason LIMIT ?2",
+	                     " ORDER BY x.death, x.reason LIMIT ?2 OFFSET ?3",
 	                     &st, &d)) {
 		store_failed(pg, title, &d);
 		return;
 	}
 	sqlite3_bind_int64(st, 1, run);
-	sqlite3_bind_int(st, 2, OB_PORTAL_QUARANTINE_ROWS);
+	sqlite3_bind_int(st, 2, OB_PORTAL_PAGE_ROWS);
+	sqlite3_bind_int64(st, 3, (page - 1) * OB_PORTAL_PAGE_ROWS);
 	ob_page_begin(pg, title);
 	OB_HTML_LIT(b, "<h1>");
 	OB_HTML_TEXTF(b, "%s %lld", OB_L(pg, "Discrepancias de la conciliación",
 	                                 "Discrepancies of reconciliation"), run);
 	OB_HTML_LIT(b, "</h1>\n<p>");
-	OB_HTML_TEXTF(b, "%s %d %s", OB_L(pg, "Las primeras", "The first"),
-	              OB_PORTAL_QUARANTINE_ROWS,
-	              OB_L(pg, "muertes en que las fuentes no coinciden, con el motivo (datos por "
-	                       "registro: esta consulta se audita; todas: GET "
-	                       "/api/v1/reconcile/runs/{id}/discrepancies).",
-	                   "deaths on which the sources disagree, with the reason (record-level "
-	                   "data: this view is audited; all of them: GET "
-	                   "/api/v1/reconcile/runs/{id}/discrepancies)."));
+	ob_html_text(b, OB_L(pg, "Las muertes en que las fuentes no coinciden, con el motivo "
+	                         "(datos por registro: esta consulta se audita; todas de una vez: "
+	                         "GET /api/v1/reconcile/runs/{id}/discrepancies).",
+	                     "The deaths on which the sources disagree, with the reason "
+	                     "(record-level data: this view is audited; all of them at once: "
+	                     "GET /api/v1/reconcile/runs/{id}/discrepancies)."));
 	OB_HTML_LIT(b, "</p>\n<div class=\"table-wrap\"><table class=\"data\">\n<caption>");
 	ob_html_text(b, OB_L(pg, "Discrepancias y su explicación",
 	                     "Discrepancies and their explanation"));
@@ -410,8 +513,10 @@ void ob_page_discrepancies(struct ob_page *pg)
 		return;
 	}
 	OB_HTML_LIT(b, "</tbody>\n</table></div>\n");
+	pager(pg, OB_PAGE_DISCREPANCIES, run, -1, page, OB_PORTAL_PAGE_ROWS, shown, total);
 	snprintf(object, sizeof(object), "reconcile_run:%lld", run);
-	if (!ob_page_audit_view(pg, title, object, "portal discrepancies", shown))
+	snprintf(query, sizeof(query), "portal discrepancies page=%lld", page);
+	if (!ob_page_audit_view(pg, title, object, query, shown))
 		return;
 	ob_page_end(pg);
 }
@@ -419,8 +524,9 @@ void ob_page_discrepancies(struct ob_page *pg)
 /* ---- the review queue ---- */
 
 /* Field k of a record (the order of pair_table's labels) by its name: a
- * territory's or a crime's with its code, a sex, manner, mechanism or
- * place in the page's language; the code when it has no name. */
+ * source's (its profile's), a territory's or a crime's with its code, a
+ * sex, manner, mechanism or place in the page's language; the code when
+ * it has no name. */
 static void value_cell(struct ob_page *pg, size_t k, const char *v)
 {
 	static const char *const coded[OB_RECONCILE_REVIEW_NFIELDS] = {
@@ -432,19 +538,33 @@ static void value_cell(struct ob_page *pg, size_t k, const char *v)
 		ob_html_text(pg->b, "—");
 		return;
 	}
-	if (k == 4)
+	if (k == 0) {
+		/* a source by its profile's name, beside its code */
+		struct ob_profile *prof = ob_calloc(1, sizeof(*prof));
+		struct ob_diag d;
+		ob_diag_clear(&d);
+		if (!ob_profile_load(pg->c->ctx->dir ? pg->c->ctx->dir : ".", v, prof, &d)) {
+			if (prof->name[0]) {
+				ob_strlcpy(name, prof->name, sizeof(name));
+				x = name;
+			}
+			ob_profile_release(prof);
+		}
+		free(prof);
+	} else if (k == 4) {
 		x = ob_page_territory_name(pg, v, name, sizeof(name));
-	else if (k == 10)
+	} else if (k == 10) {
 		x = ob_page_iccs_name(pg, v, name, sizeof(name));
-	else if (coded[k])
+	} else if (coded[k]) {
 		x = !strcmp(v, "unknown") || !strcmp(v, "U") ? OB_L(pg, "desconocido", "unknown")
 		                                             : ob_value_name(coded[k], v, pg->lang);
+	}
 	if (!x) {
 		ob_html_text(pg->b, v);
 		return;
 	}
 	ob_html_text(pg->b, x);
-	if (k == 4 || k == 10) {
+	if (k == 0 || k == 4 || k == 10) {
 		OB_HTML_LIT(pg->b, " · <code>");
 		ob_html_text(pg->b, v);
 		OB_HTML_LIT(pg->b, "</code>");
@@ -645,12 +765,13 @@ void ob_page_review(struct ob_page *pg)
 	struct ob_buf *b = pg->b;
 	struct ob_diag d;
 	sqlite3_stmt *st = NULL;
-	long long total = 0, shown = 0;
+	long long total = 0, shown = 0, page;
 	char query[64];
 	int rc;
 
 	if (!ob_page_require(pg, OB_ROLE_STEWARD))
 		return;
+	page = page_number(pg);
 	if (!strcmp(pg->c->req->method, "POST")) {
 		review_decide(pg, title);
 		return;
@@ -666,26 +787,28 @@ void ob_page_review(struct ob_page *pg)
 	if (ob_store_prepare(pg->c->ctx->store,
 	                     "SELECT i.id, i.source_a, i.id_a, i.source_b, i.id_b, i.probability,"
 	                     " i.weight, i.linked, i.explanation" REVIEW_PENDING
-	                     " ORDER BY i.probability DESC, i.id LIMIT ?1",
+	                     " ORDER BY i.probability DESC, i.id LIMIT ?1 OFFSET ?2",
 	                     &st, &d)) {
 		store_failed(pg, title, &d);
 		return;
 	}
 	sqlite3_bind_int(st, 1, OB_PORTAL_REVIEW_ITEMS);
+	sqlite3_bind_int64(st, 2, (page - 1) * OB_PORTAL_REVIEW_ITEMS);
 	ob_page_begin(pg, title);
 	OB_HTML_LIT(b, "<h1>");
 	ob_html_text(b, title);
 	OB_HTML_LIT(b, "</h1>\n<p>");
-	OB_HTML_TEXTF(b, "%s %lld %s %d %s",
-	              OB_L(pg, "Quedan", "There are"), total,
-	              OB_L(pg, "pares dudosos sin decidir en la última conciliación; se muestran "
-	                       "los", "undecided doubtful pairs in the latest reconciliation; "
-	                       "shown are the"),
-	              OB_PORTAL_REVIEW_ITEMS,
-	              OB_L(pg, "más probables. Cada par muestra dos registros con nombres: esta "
-	                       "consulta se audita, y cada decisión también.",
-	                   "most likely. Each pair shows two records with names: this view is "
-	                   "audited, and so is each decision."));
+	if (pg->lang == OB_LANG_EN)
+		OB_HTML_TEXTF(b, "There are %lld undecided doubtful pairs in the latest "
+		                 "reconciliation, the most likely first, %d a page. Each pair "
+		                 "shows two records with names: this view is audited, and so is "
+		                 "each decision.", total, OB_PORTAL_REVIEW_ITEMS);
+	else
+		OB_HTML_TEXTF(b, "Quedan %lld pares dudosos sin decidir en la última "
+		                 "conciliación, los más probables primero, %d por página. Cada "
+		                 "par muestra dos registros con nombres: esta consulta se "
+		                 "audita, y cada decisión también.",
+		              total, OB_PORTAL_REVIEW_ITEMS);
 	OB_HTML_LIT(b, "</p>\n");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		long long item = sqlite3_column_int64(st, 0);
@@ -719,8 +842,9 @@ void ob_page_review(struct ob_page *pg)
 		store_failed(pg, title, &d);
 		return;
 	}
+	pager(pg, OB_PAGE_REVIEW, 0, -1, page, OB_PORTAL_REVIEW_ITEMS, shown, total);
 	/* two records (with names) per pair, audited before they leave */
-	snprintf(query, sizeof(query), "portal review pairs=%lld", shown);
+	snprintf(query, sizeof(query), "portal review pairs=%lld page=%lld", shown, page);
 	if (!ob_page_audit_view(pg, title, "review_item", query, 2 * shown))
 		return;
 	ob_page_end(pg);

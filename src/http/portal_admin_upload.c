@@ -1,6 +1,7 @@
 /* portal_admin_upload.c - the restricted area's upload of a delivery
  * (/es/gestion/entrega, /en/admin/upload): a multipart form (the source,
- * the file, the session's CSRF token) for the submitter role and above,
+ * the file, the period it covers and whether it reprocesses the period, the
+ * session's CSRF token) for the submitter role and above,
  * as POST /api/v1/submissions. The file goes through ob_http_submit(), the
  * route's own path: the same checks, limits (the body may be as large as
  * OB_HTTP_MAX_UPLOAD, server_conn.c), audit entry and messages, here in the
@@ -155,7 +156,8 @@ static void source_options(struct ob_page *pg, const char *chosen)
 	free(prof);
 }
 
-static void upload_form(struct ob_page *pg, const char *source, const char *error)
+static void upload_form(struct ob_page *pg, const char *source, const char *period,
+                        const char *error)
 {
 	struct ob_buf *b = pg->b;
 	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
@@ -177,7 +179,22 @@ static void upload_form(struct ob_page *pg, const char *source, const char *erro
 	OB_HTML_LIT(b, "</select></p>\n<p><label for=\"up-file\">");
 	ob_html_text(b, OB_L(pg, "Archivo (CSV, TSV, XLSX u ODS)", "File (CSV, TSV, XLSX or ODS)"));
 	OB_HTML_LIT(b, "</label> <input type=\"file\" id=\"up-file\" name=\"file\" required></p>\n"
-	               "<p><button type=\"submit\">");
+	               "<p><label for=\"up-period\">");
+	ob_html_text(b, OB_L(pg, "Periodo (opcional: 2024, 2024-Q1, 2024-03, "
+	                         "2024-01..2024-06; sin él, el de las fechas del archivo)",
+	                     "Period (optional: 2024, 2024-Q1, 2024-03, 2024-01..2024-06; "
+	                     "without it, the file's dates')"));
+	OB_HTML_LIT(b, "</label> <input type=\"text\" id=\"up-period\" name=\"period\" "
+	               "size=\"16\"");
+	OB_HTML_ATTR(b, "value", period);
+	/* the box inside its label: on the label's line */
+	OB_HTML_LIT(b, "></p>\n<p><label for=\"up-reprocess\"><input type=\"checkbox\" "
+	               "id=\"up-reprocess\" name=\"reprocess\" value=\"1\"> ");
+	ob_html_text(b, OB_L(pg, "Reprocesar: una nueva versión del mismo periodo, que reemplaza "
+	                         "la entrega anterior",
+	                     "Reprocess: a new version of the same period, superseding the "
+	                     "earlier delivery"));
+	OB_HTML_LIT(b, "</label></p>\n<p><button type=\"submit\">");
 	ob_html_text(b, OB_L(pg, "Enviar", "Send"));
 	OB_HTML_LIT(b, "</button></p>\n</form>\n<p>");
 	OB_HTML_TEXTF(b, "%s %d %s", OB_L(pg, "A lo sumo", "At most"),
@@ -307,9 +324,10 @@ void ob_page_upload(struct ob_page *pg)
 	struct ob_http_call *c = pg->c;
 	const char *title = OB_L(pg, "Enviar una entrega", "Upload a delivery");
 	struct part parts[OB_PORTAL_UPLOAD_PARTS];
-	const struct part *csrf, *src, *file;
+	const struct part *csrf, *src, *file, *per, *rep;
 	struct ob_http_submit_out *o;
-	char token[sizeof(pg->csrf)], source[OB_MAX_NAME];
+	char token[sizeof(pg->csrf)], source[OB_MAX_NAME], period[OB_PORTAL_UPLOAD_PERIOD];
+	bool reprocess;
 	size_t n;
 
 	if (!ob_page_require(pg, OB_ROLE_SUBMITTER))
@@ -319,7 +337,7 @@ void ob_page_upload(struct ob_page *pg)
 		OB_HTML_LIT(pg->b, "<h1>");
 		ob_html_text(pg->b, title);
 		OB_HTML_LIT(pg->b, "</h1>\n");
-		upload_form(pg, NULL, NULL);
+		upload_form(pg, NULL, NULL, NULL);
 		ob_page_end(pg);
 		return;
 	}
@@ -343,18 +361,40 @@ void ob_page_upload(struct ob_page *pg)
 		memcpy(source, src->data, src->len);
 		source[src->len] = '\0';
 	}
+	/* the API's period and reprocess=1 */
+	per = part_of(parts, n, "period");
+	period[0] = '\0';
+	if (per && (per->len >= sizeof(period) || memchr(per->data, '\0', per->len))) {
+		c->res->status = 400;
+		ob_page_begin(pg, title);
+		OB_HTML_LIT(pg->b, "<h1>");
+		ob_html_text(pg->b, title);
+		OB_HTML_LIT(pg->b, "</h1>\n");
+		upload_form(pg, source, NULL,
+		            OB_L(pg, "El periodo no es un periodo (2024, 2024-03, 2024-Q1).",
+		                 "The period is not a period (2024, 2024-03, 2024-Q1)."));
+		ob_page_end(pg);
+		return;
+	}
+	if (per) {
+		memcpy(period, per->data, per->len);
+		period[per->len] = '\0';
+	}
+	rep = part_of(parts, n, "reprocess");
+	reprocess = rep && rep->len == 1 && rep->data[0] == '1';
 	o = ob_calloc(1, sizeof(*o));
 	/* the route's own path, for this account */
 	c->who = pg->who;
 	if (ob_http_submit(c, source[0] ? source : NULL,
-	                   file && file->filename[0] ? file->filename : NULL, NULL, false, NULL,
-	                   file ? file->data : NULL, file ? file->len : 0, o)) {
+	                   file && file->filename[0] ? file->filename : NULL,
+	                   period[0] ? period : NULL, reprocess, NULL, file ? file->data : NULL,
+	                   file ? file->len : 0, o)) {
 		c->res->status = o->status;
 		ob_page_begin(pg, title);
 		OB_HTML_LIT(pg->b, "<h1>");
 		ob_html_text(pg->b, title);
 		OB_HTML_LIT(pg->b, "</h1>\n");
-		upload_form(pg, source, OB_L(pg, o->es, o->en));
+		upload_form(pg, source, period[0] ? period : NULL, OB_L(pg, o->es, o->en));
 	} else {
 		c->res->status = o->status;
 		ob_page_begin(pg, title);
@@ -365,7 +405,7 @@ void ob_page_upload(struct ob_page *pg)
 		OB_HTML_LIT(pg->b, "<h2>");
 		ob_html_text(pg->b, OB_L(pg, "Otra entrega", "Another delivery"));
 		OB_HTML_LIT(pg->b, "</h2>\n");
-		upload_form(pg, source, NULL);
+		upload_form(pg, source, NULL, NULL);
 	}
 	ob_page_end(pg);
 	free(o);

@@ -474,8 +474,65 @@ static void dt(struct ob_page *pg, const char *es, const char *en)
 	OB_HTML_LIT(pg->b, "</dt><dd>");
 }
 
+struct countries {
+	size_t n;
+	char code[OB_PORTAL_PROFILE_COUNTRIES][OB_MAX_NAME];
+	char name[OB_PORTAL_PROFILE_COUNTRIES][OB_MAX_NAME];
+};
+
+static void load_countries(struct ob_page *pg, struct countries *cs)
+{
+	sqlite3_stmt *st = NULL;
+
+	cs->n = 0;
+	if (!pg->c->ctx->store ||
+	    sqlite3_prepare_v2(ob_store_db(pg->c->ctx->store),
+	                       "SELECT code, name FROM territory WHERE level = 0 ORDER BY name",
+	                       -1, &st, NULL) != SQLITE_OK)
+		goto finalize;
+	while (sqlite3_step(st) == SQLITE_ROW && cs->n < OB_PORTAL_PROFILE_COUNTRIES) {
+		const char *c = (const char *)sqlite3_column_text(st, 0);
+		const char *n = (const char *)sqlite3_column_text(st, 1);
+		if (!c)
+			continue;
+		ob_strlcpy(cs->code[cs->n], c, sizeof(cs->code[cs->n]));
+		ob_strlcpy(cs->name[cs->n], n ? n : c, sizeof(cs->name[cs->n]));
+		cs->n++;
+	}
+finalize:
+	sqlite3_finalize(st);
+}
+
+/* Links to indicator x's row (#id) on each country's profile: the way from
+ * the definition to the figures; the profile's rows link back here. */
+static void profile_links(struct ob_page *pg, const struct countries *cs,
+                          const struct ob_indicator *x)
+{
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+
+	for (size_t i = 0; i < cs->n; i++) {
+		ob_buf_reset(&u);
+		ob_page_path(&u, OB_PAGE_TERRITORY, cs->code[i], pg->lang);
+		ob_buf_puts(&u, "#");
+		ob_buf_puts(&u, x->id);
+		if (i)
+			ob_html_text(pg->b, ", ");
+		OB_HTML_LIT(pg->b, "<a class=\"profile\"");
+		OB_HTML_ATTR(pg->b, "href", u.ptr);
+		OB_HTML_LIT(pg->b, ">");
+		ob_html_text(pg->b, cs->name[i]);
+		OB_HTML_LIT(pg->b, "</a>");
+	}
+	if (!cs->n)
+		ob_html_text(pg->b, "—");
+	if (ob_buf_failed(&u))
+		pg->b->failed = true;
+	ob_buf_release(&u);
+}
+
 static void indicator_section(struct ob_page *pg, const struct ob_indicator_set *set,
-                              const struct ob_indicator *x, json_t *published)
+                              const struct ob_indicator *x, json_t *published,
+                              const struct countries *cs)
 {
 	struct ob_buf *b = pg->b;
 	const char *inst = x->institution < 0 ? NULL
@@ -527,7 +584,10 @@ static void indicator_section(struct ob_page *pg, const struct ob_indicator_set 
 	OB_HTML_ATTR(b, "href", url);
 	OB_HTML_LIT(b, ">");
 	ob_html_text(b, url);
-	OB_HTML_LIT(b, "</a></dd>\n</dl>\n</section>\n");
+	OB_HTML_LIT(b, "</a></dd>\n");
+	dt(pg, "En los perfiles de territorio", "In the territory profiles");
+	profile_links(pg, cs, x);
+	OB_HTML_LIT(b, "</dd>\n</dl>\n</section>\n");
 }
 
 static void indicators(struct ob_page *pg)
@@ -538,6 +598,7 @@ static void indicators(struct ob_page *pg)
 	json_t *meta = NULL;
 	long long *nums;
 	bool def;
+	struct countries *cs = ob_calloc(1, sizeof(*cs));
 
 	OB_HTML_LIT(b, "<section id=\"indicators\">\n<h2>");
 	ob_html_text(b, OB_L(pg, "Indicadores", "Indicators"));
@@ -548,8 +609,10 @@ static void indicators(struct ob_page *pg)
 		ob_html_text(b, OB_L(pg, "Las definiciones de los indicadores no se pueden leer.",
 		                     "The indicator definitions cannot be read."));
 		OB_HTML_LIT(b, "</p>\n</section>\n");
+		free(cs);
 		return;
 	}
+	load_countries(pg, cs);
 	if (release_numbers(pg->c->ctx->dir, &nums))
 		meta = release_json(pg->c->ctx->dir, nums[0], "metadata.json");
 	free(nums);
@@ -577,8 +640,9 @@ static void indicators(struct ob_page *pg)
 	}
 	OB_HTML_LIT(b, "</ul></nav>\n");
 	for (size_t i = 0; i < set->n; i++)
-		indicator_section(pg, set, &set->v[i], json_object_get(meta, "indicators"));
+		indicator_section(pg, set, &set->v[i], json_object_get(meta, "indicators"), cs);
 	OB_HTML_LIT(b, "</section>\n");
+	free(cs);
 	json_decref(meta);
 	ob_indicators_free(set);
 }

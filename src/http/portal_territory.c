@@ -240,11 +240,70 @@ static void trend_chart(struct ob_page *pg, const struct ob_indicator_set *set,
 	ob_page_line_chart(pg, &f, xl, nyears, &series, 1);
 }
 
-/* Every published indicator of the unit: the latest year with interval and
- * flags, then the years before in a second table. Returns how many
- * indicators have no value in the latest year. */
-static size_t unit_indicators(struct ob_page *pg, const char *code)
+/* The unit as the profile's sections need it. */
+struct unit_id {
+	char code[OB_MAX_NAME], name[OB_MAX_NAME], country[OB_MAX_NAME];
+	char parent[OB_MAX_NAME], parent_name[OB_MAX_NAME];
+	int level;
+};
+
+/* An indicator without a value in the latest year, and why, as a list item
+ * of gaps (written in the page's language). */
+static void gap_item(struct ob_page *pg, struct ob_buf *gaps, const struct ob_indicator *x,
+                     const struct ob_page_year *y)
 {
+	OB_HTML_LIT(gaps, "<li><a");
+	{
+		char href[OB_IND_ID_MAX + 2];
+		snprintf(href, sizeof(href), "#%s", x->id);
+		OB_HTML_ATTR(gaps, "href", href);
+	}
+	OB_HTML_LIT(gaps, ">");
+	ob_html_text(gaps, OB_L(pg, x->name_es, x->name_en));
+	OB_HTML_LIT(gaps, "</a>: ");
+	if (y && !strcmp(y->status, "C"))
+		ob_html_text(gaps, OB_L(pg, "suprimido por el control de divulgación",
+		                        "suppressed by disclosure control"));
+	else if (y && x->denom == OB_DEN_POPULATION && !y->has_denominator)
+		ob_html_text(gaps, OB_L(pg, "sin población de referencia para el año",
+		                        "no reference population for the year"));
+	else if (y && x->denom == OB_DEN_INDICATOR && !y->has_denominator)
+		ob_html_text(gaps, OB_L(pg, "sin su denominador", "without its denominator"));
+	else
+		ob_html_text(gaps, OB_L(pg, "sin registros entregados para el año",
+		                        "no records delivered for the year"));
+	OB_HTML_LIT(gaps, "</li>\n");
+}
+
+/* The name of indicator x, linked to its entry on the data and method page. */
+static void indicator_name(struct ob_page *pg, const struct ob_indicator *x)
+{
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+
+	ob_page_path(&u, OB_PAGE_DATA, NULL, pg->lang);
+	ob_buf_puts(&u, "#");
+	ob_buf_puts(&u, x->id);
+	OB_HTML_LIT(pg->b, "<a");
+	OB_HTML_ATTR(pg->b, "href", u.ptr);
+	OB_HTML_LIT(pg->b, ">");
+	ob_html_text(pg->b, OB_L(pg, x->name_es, x->name_en));
+	OB_HTML_LIT(pg->b, "</a>");
+	if (ob_buf_failed(&u))
+		pg->b->failed = true;
+	ob_buf_release(&u);
+}
+
+/* Every published indicator of the unit: the latest year with interval and
+ * flags (each row anchored by the indicator's id, its name linked to the
+ * indicator's definition), the comparison with the neighbours, then the
+ * years before in a second table. The indicators without a value in the
+ * latest year go to gaps as list items; returns that year (-1: none). */
+static long long unit_indicators(struct ob_page *pg, const struct unit_id *id,
+                                 struct ob_buf *gaps)
+{
+	const char *code = id->code;
+	const struct ob_indicator *main_ind[3];
+	size_t nmain = 0;
 	struct ob_http_call *c = pg->c;
 	struct ob_buf *b = pg->b;
 	struct ob_indicator_set *set = NULL;
@@ -252,7 +311,7 @@ static size_t unit_indicators(struct ob_page *pg, const char *code)
 	struct unit_series *s = NULL;
 	struct ob_diag d;
 	long long latest = -1, years[TREND_MAX];
-	size_t nyears = 0, missing = 0, nind = 0;
+	size_t nyears = 0, nind = 0;
 	bool def;
 
 	OB_HTML_LIT(b, "<h2 id=\"indicators\">");
@@ -314,21 +373,29 @@ static size_t unit_indicators(struct ob_page *pg, const char *code)
 			if (s[i].v[k].year == latest)
 				y = &s[i].v[k];
 		OB_HTML_LIT(b, "<tr");
+		OB_HTML_ATTR(b, "id", set->v[i].id);
 		OB_HTML_ATTR(b, "data-indicator", set->v[i].id);
 		OB_HTML_LIT(b, "><th scope=\"row\">");
-		ob_html_text(b, OB_L(pg, set->v[i].name_es, set->v[i].name_en));
+		indicator_name(pg, &set->v[i]);
 		OB_HTML_LIT(b, "</th><td class=\"num\">");
 		if (y && y->has_value) {
 			ob_page_value_interval(pg, y->value_text, y->value, y->unreliable,
 			                       y->lower, y->upper);
+			if (nmain < sizeof(main_ind) / sizeof(*main_ind))
+				main_ind[nmain++] = &set->v[i];
 		} else {
-			missing++;
+			gap_item(pg, gaps, &set->v[i], y);
 			ob_page_no_value(pg, y);
 			OB_HTML_LIT(b, "</td><td>");
 		}
 		OB_HTML_LIT(b, "</td></tr>\n");
 	}
 	OB_HTML_LIT(b, "</tbody></table></div>\n");
+	for (size_t i = 0; i < set->n; i++)
+		if (!s[i].n)
+			gap_item(pg, gaps, &set->v[i], NULL);
+	ob_page_unit_neighbours(pg, pub, main_ind, nmain, latest, code, id->name, id->level,
+	                        id->parent, id->parent_name, id->country);
 	/* the trend: the headline's chart, then indicators by year */
 	OB_HTML_LIT(b, "<h2 id=\"trend\">");
 	ob_html_text(b, OB_L(pg, "Evolución", "Trend"));
@@ -372,15 +439,19 @@ out:
 		ob_indicators_free(set);
 	if (pub)
 		ob_http_pub_put(pub);
-	return missing;
+	return latest;
 }
 
-/* What data is missing: months without a current delivery of each source
- * that covers the unit's country, at the unit's level (the table computed
- * once per snapshot, unit and language: ob_page_fragment_*). */
-static void unit_completeness(struct ob_page *pg, const char *code, const char *country,
-                              int level, size_t missing)
+/* What data is missing: the indicators without a value in the latest
+ * year and why (gaps, from unit_indicators), then the months without a
+ * current delivery of each source that covers the unit's country, at the
+ * unit's level, those of the latest year first (the table computed once
+ * per snapshot, unit, year and language: ob_page_fragment_*). */
+static void unit_completeness(struct ob_page *pg, const struct unit_id *id, long long latest,
+                              const struct ob_buf *gaps)
 {
+	const char *code = id->code, *country = id->country;
+	int level = id->level;
 	struct ob_http_call *c = pg->c;
 	struct ob_buf *b = pg->b;
 	struct ob_completeness_options o = { 0 };
@@ -393,11 +464,25 @@ static void unit_completeness(struct ob_page *pg, const char *code, const char *
 	OB_HTML_LIT(b, "<h2 id=\"missing\">");
 	ob_html_text(b, OB_L(pg, "Datos que faltan", "Missing data"));
 	OB_HTML_LIT(b, "</h2>\n<p>");
-	if (pg->lang == OB_LANG_EN)
-		OB_HTML_TEXTF(b, "Indicators without a value in the latest year: %zu.", missing);
+	if (latest < 0)
+		ob_html_text(b, OB_L(pg, "La publicación no tiene ningún indicador de este "
+		                         "territorio.",
+		                     "The release has no indicator for this territory."));
+	else if (!gaps->len && pg->lang == OB_LANG_EN)
+		OB_HTML_TEXTF(b, "Every indicator has a value in %lld.", latest);
+	else if (!gaps->len)
+		OB_HTML_TEXTF(b, "Todos los indicadores tienen valor en %lld.", latest);
+	else if (pg->lang == OB_LANG_EN)
+		OB_HTML_TEXTF(b, "Indicators without a value in %lld:", latest);
 	else
-		OB_HTML_TEXTF(b, "Indicadores sin valor en el último año: %zu.", missing);
+		OB_HTML_TEXTF(b, "Indicadores sin valor en %lld:", latest);
 	OB_HTML_LIT(b, "</p>\n");
+	if (gaps->len && !ob_buf_failed(gaps)) {
+		OB_HTML_LIT(b, "<ul class=\"gaps\">\n");
+		/* written by the escaping writer (gap_item) */
+		ob_buf_put(b, gaps->ptr, gaps->len);
+		OB_HTML_LIT(b, "</ul>\n");
+	}
 	memset(&t, 0, sizeof(t));
 	ob_diag_clear(&d);
 	o.country = country;
@@ -408,6 +493,7 @@ static void unit_completeness(struct ob_page *pg, const char *code, const char *
 	OB_HTML_URL_PATH(&key, "portal/unit/completeness/");
 	ob_buf_puts(&key, pg->lang == OB_LANG_EN ? "en/" : "es/");
 	ob_html_url_seg(&key, code);
+	ob_buf_putf(&key, "/%lld", latest);
 	if (ob_buf_failed(&key)) {
 		ob_snaphold_put(c->ctx->snaps, ref);
 		goto release_key;
@@ -430,15 +516,24 @@ static void unit_completeness(struct ob_page *pg, const char *code, const char *
 	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
 	ob_html_text(b, OB_L(pg, "Meses con entrega", "Months delivered"));
 	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	if (latest < 0)
+		ob_html_text(b, OB_L(pg, "Meses del último año sin entrega",
+		                     "Months of the latest year without a delivery"));
+	else if (pg->lang == OB_LANG_EN)
+		OB_HTML_TEXTF(b, "Months of %lld without a delivery", latest);
+	else
+		OB_HTML_TEXTF(b, "Meses de %lld sin entrega", latest);
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
 	ob_html_text(b, OB_L(pg, "Meses sin entrega", "Months without a delivery"));
 	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
 	for (size_t s = 0; s < t.n_sources; s++) {
-		long months = 0, got = 0, listed = 0;
+		long months = 0, got = 0, listed = 0, in_year = 0;
 		for (size_t i = 0; i < t.n; i++) {
 			if (t.rows[i].source != s || strcmp(t.units[t.rows[i].unit].code, code))
 				continue;
 			months++;
 			got += t.rows[i].delivered;
+			in_year += !t.rows[i].delivered && t.rows[i].month / 12 == latest;
 		}
 		if (!months)
 			continue;
@@ -446,6 +541,8 @@ static void unit_completeness(struct ob_page *pg, const char *code, const char *
 		ob_html_text(b, t.sources[s].code);
 		OB_HTML_LIT(b, "</th><td class=\"num\">");
 		OB_HTML_TEXTF(b, "%ld / %ld", got, months);
+		OB_HTML_LIT(b, "</td><td class=\"num\">");
+		OB_HTML_TEXTF(b, "%ld", in_year);
 		OB_HTML_LIT(b, "</td><td>");
 		for (size_t i = 0; i < t.n; i++) {
 			char month[16];
@@ -661,10 +758,12 @@ void ob_page_territory(struct ob_page *pg)
 	struct ob_http_call *c = pg->c;
 	struct ob_buf *b = pg->b;
 	sqlite3_stmt *st = NULL;
-	char code[OB_MAX_NAME], name[OB_MAX_NAME], country[OB_MAX_NAME];
-	char parent[OB_MAX_NAME], parent_name[OB_MAX_NAME];
+	struct unit_id id;
+	struct ob_buf gaps = OB_BUF_INIT(OB_HTTP_MAX_BODY);
+	char *code = id.code, *name = id.name, *country = id.country;
+	char *parent = id.parent, *parent_name = id.parent_name;
 	int level, rc;
-	size_t missing;
+	long long latest;
 
 	if (!c->ctx->store ||
 	    sqlite3_prepare_v2(ob_store_db(c->ctx->store),
@@ -681,16 +780,16 @@ void ob_page_territory(struct ob_page *pg)
 		ob_page_not_found(pg);
 		return;
 	}
-	ob_strlcpy(code, (const char *)sqlite3_column_text(st, 0), sizeof(code));
-	ob_strlcpy(name, (const char *)sqlite3_column_text(st, 1), sizeof(name));
-	level = sqlite3_column_int(st, 2);
-	ob_strlcpy(country, (const char *)sqlite3_column_text(st, 3), sizeof(country));
+	ob_strlcpy(code, (const char *)sqlite3_column_text(st, 0), sizeof(id.code));
+	ob_strlcpy(name, (const char *)sqlite3_column_text(st, 1), sizeof(id.name));
+	level = id.level = sqlite3_column_int(st, 2);
+	ob_strlcpy(country, (const char *)sqlite3_column_text(st, 3), sizeof(id.country));
 	parent[0] = parent_name[0] = '\0';
 	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-		ob_strlcpy(parent, (const char *)sqlite3_column_text(st, 4), sizeof(parent));
+		ob_strlcpy(parent, (const char *)sqlite3_column_text(st, 4), sizeof(id.parent));
 	if (sqlite3_column_type(st, 5) != SQLITE_NULL)
 		ob_strlcpy(parent_name, (const char *)sqlite3_column_text(st, 5),
-		           sizeof(parent_name));
+		           sizeof(id.parent_name));
 	sqlite3_finalize(st);
 	st = NULL;
 
@@ -707,7 +806,7 @@ void ob_page_territory(struct ob_page *pg)
 	}
 	OB_HTML_LIT(b, "</p>\n");
 	unit_locator(pg, code, name, level, country);
-	missing = unit_indicators(pg, code);
+	latest = unit_indicators(pg, &id, &gaps);
 	unit_alerts(pg, code);
 	/* the units within */
 	if (sqlite3_prepare_v2(ob_store_db(c->ctx->store),
@@ -733,6 +832,7 @@ void ob_page_territory(struct ob_page *pg)
 	sqlite3_finalize(st);
 	if (level == 2)
 		ob_page_index_unit(pg, code, country);
-	unit_completeness(pg, code, country, level, missing);
+	unit_completeness(pg, &id, latest, &gaps);
+	ob_buf_release(&gaps);
 	ob_page_end(pg);
 }

@@ -149,6 +149,57 @@ for c in $(sql "$O" "SELECT code FROM territory WHERE level > 0 ORDER BY random(
 	page 200 "/es/territorios/$c"
 done
 
+# a profile's indicators are anchored and linked to their definition, and
+# the data and method page links back to them
+expect_grep "$T/slv" '<tr id="homicide_rate" data-indicator="homicide_rate">'
+expect_grep "$T/slv" 'href="/es/datos#homicide_rate"'
+page 200 /en/data
+expect_grep "$T/body" 'href="/en/territories/SLV#homicide_rate"'
+# what is missing: the indicators without a value (and why), the months of
+# the latest year without a delivery
+expect_grep "$T/slv" 'Meses de 2024 sin entrega'
+grep -q 'Todos los indicadores tienen valor en 2024\|Indicadores sin valor en 2024' "$T/slv" ||
+	fail "the profile does not say which indicators lack a value"
+# neighbours: a municipality's listed neighbours share a boundary with it
+# (the catalogue's geometry), its department and country are beside it
+page 200 /es/territorios/GTM0101
+cp "$T/body" "$T/gtm0101"
+page 200 /en/territories/GTM0101
+expect_grep "$T/body" "Compared with its neighbours"
+python3 - "$T/gtm0101" "$OBSERVA_DATA/catalog/geometry/GTM_admin2.geojson" <<'PY' ||
+import json, math, re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+sec = re.search(r'<table class="neighbours">(.*?)</table>', html, re.S).group(1)
+listed = re.findall(r'<a href="/es/territorios/([A-Z0-9]+)">[^<]*</a> <span class="note">vecino</span>', sec)
+assert len(listed) >= 4, listed
+assert "departamento o provincia" in sec and "su país" in sec, "no parent or country row"
+assert re.search(r'<tr class="self"><th scope="row">Guatemala', sec), "no row of the unit"
+pts = {}
+def walk(c, out):
+    if isinstance(c[0], (int, float)):
+        out.append(c)
+    else:
+        for x in c:
+            walk(x, out)
+for f in json.load(open(sys.argv[2]))["features"]:
+    out = []
+    walk(f["geometry"]["coordinates"], out)
+    pts[f["properties"]["code"]] = out
+me = pts["GTM0101"]
+for code in listed:
+    near = sum(1 for x, y in pts[code] if any(math.hypot(x - a, y - b) < 0.011 for a, b in me))
+    assert near >= 1, f"{code} shares no boundary with GTM0101"
+far = [c for c in pts if c.startswith("GTM") and c != "GTM0101" and c not in listed and
+       min(math.hypot(x - a, y - b) for x, y in pts[c] for a, b in me) > 0.05]
+assert far and not set(far) & set(listed)
+print("neighbours of GTM0101:", " ".join(listed))
+PY
+	fail "the neighbours of GTM0101"
+# a unit without a boundary is compared with its parent's units, and says so
+page 200 /es/territorios/GTM01
+expect_grep "$T/body" "no tiene límites en el catálogo"
+grep -q '<span class="note">misma unidad superior</span>' "$T/body" || fail "no unit of the same parent"
+
 # a hostile query is text, not markup
 page 200 "/es/territorios?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%27"
 ! grep -q '<script>alert' "$T/body" || fail "a query reached the page as markup"

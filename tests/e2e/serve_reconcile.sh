@@ -153,6 +153,27 @@ expect_grep "$T/body" 'Validated deaths'
 portal_no_names counts rob
 [ "$(audit "action = 'read' AND actor = 'rob' AND object LIKE 'reconcile_run%'")" = 2 ] ||
 	fail "the analyst's reads of the runs and counts were not audited"
+# pages of 100: page 2 is not page 1, the last holds the rest, past it none
+rows() { grep -c '^<tr><th scope="row">' "$T/body"; }
+first() { grep -m1 '^<tr><th scope="row">' "$T/body"; }
+total=$(sql "$O" "SELECT count(*) FROM reconcile_count WHERE run = $run AND level = 2")
+pages=$(((total + 99) / 100))
+[ "$pages" -ge 3 ] || fail "too few counts to page through: $total"
+req "$T/rob" 200 "/es/gestion/conteos?run=$run&level=2"
+expect_grep "$T/body" "Filas 1–100 de $total, página 1 de $pages."
+expect_grep "$T/body" "href=\"/es/gestion/conteos?run=$run&amp;level=2&amp;page=2\" rel=\"next\""
+grep -q 'rel="prev"' "$T/body" && fail "a previous page before the first"
+[ "$(rows)" = 100 ] || fail "page 1 of the counts: $(rows) rows"
+f1=$(first)
+req "$T/rob" 200 "/en/admin/counts?run=$run&level=2&page=2"
+expect_grep "$T/body" "Rows 101–200 of $total, page 2 of $pages."
+expect_grep "$T/body" "href=\"/en/admin/counts?run=$run&amp;level=2&amp;page=1\" rel=\"prev\""
+[ "$(rows)" = 100 ] && [ "$(first)" != "$f1" ] || fail "page 2 of the counts is page 1"
+req "$T/rob" 200 "/es/gestion/conteos?run=$run&level=2&page=$pages"
+[ "$(rows)" = $((total - 100 * (pages - 1))) ] || fail "the last page of the counts: $(rows) rows"
+grep -q 'rel="next"' "$T/body" && fail "a next page after the last"
+req "$T/rob" 200 "/es/gestion/conteos?run=$run&level=2&page=$((pages + 1))"
+expect_grep "$T/body" "Ninguna fila en la página $((pages + 1)) de $pages ($total filas en total)."
 req "$T/rob" 404 "/es/gestion/conteos?run=999"
 for p in "/es/gestion/discrepancias?run=$run" /es/gestion/revision /en/admin/upload; do
 	req "$T/rob" 403 "$p"
@@ -165,6 +186,18 @@ req "$T/pat" 200 "/es/gestion/discrepancias?run=$run"
 expect_grep "$T/body" 'solo una fuente registró la muerte'
 [ "$(audit "action = 'read' AND actor = 'pat' AND object = 'reconcile_run:$run'")" = 1 ] ||
 	fail "the ledger's view was not audited"
+# the ledger by pages too: the pages' rows add up to the ledger's
+total=$(sql "$O" "SELECT count(*) FROM discrepancy WHERE run = $run")
+pages=$(((total + 99) / 100))
+[ "$total" -gt 0 ] || fail "no discrepancy"
+seen=0 p=1
+while [ "$p" -le "$pages" ]; do
+	req "$T/pat" 200 "/es/gestion/discrepancias?run=$run&page=$p"
+	expect_grep "$T/body" "de $total, página $p de $pages."
+	seen=$((seen + $(grep -c '^<tr><td class="num">' "$T/body")))
+	p=$((p + 1))
+done
+[ "$seen" = "$total" ] || fail "the ledger's pages show $seen of $total rows"
 req "$T/pat" 200 /es/gestion/revision
 item=$(sed -n 's/.*<h2>Par \([0-9]*\)<\/h2>.*/\1/p' "$T/body" | head -n 1)
 [ -n "$item" ] || fail "no pair in the portal's review queue"
@@ -187,12 +220,24 @@ grep -qi '^location: /es/gestion/revision' "$T/head" || fail "not back to the qu
 [ "$(audit "action = 'review.reject' AND actor = 'pat'")" = 1 ] || fail "the decision was not audited"
 req "$T/pat" 200 /en/admin/review
 grep -q "<h2>Pair $item</h2>" "$T/body" && fail "the decided pair is still in the queue"
+# the queue by pages of 20: page 2 holds other pairs; each source by name
+grep -q '<tr><th scope="row">Source</th><td>[^<·]* — [^<]* · <code>[a-z]*-[a-z]*</code></td>' "$T/body" ||
+	fail "the queue's sources without their names"
+pending=$(sed -n 's/.*There are \([0-9]*\) undecided.*/\1/p' "$T/body")
+[ "${pending:-0}" -gt 20 ] || fail "too few pairs to page through: $pending"
+grep -o '<h2>Pair [0-9]*</h2>' "$T/body" >"$T/page1"
+req "$T/pat" 200 "/en/admin/review?page=2"
+expect_grep "$T/body" "Rows 21–"
+grep -o '<h2>Pair [0-9]*</h2>' "$T/body" >"$T/page2"
+[ -s "$T/page2" ] && ! grep -qxF -f "$T/page1" "$T/page2" || fail "page 2 of the queue repeats page 1"
 
 # an upload: a multipart form for a submitter of the source
 signin sue
 req "$T/sue" 403 /es/gestion/completitud
 req "$T/sue" 200 /es/gestion/entrega
 expect_grep "$T/body" 'enctype="multipart/form-data"'
+expect_grep "$T/body" '<input type="text" id="up-period" name="period"'
+expect_grep "$T/body" '<input type="checkbox" id="up-reprocess" name="reprocess" value="1">'
 expect_grep "$T/body" '<option value="sv-test">Policía de prueba (sv-test)</option>'
 tok=$(csrf)
 H='No. Caso;Fecha del hecho;Municipio;Departamento;Delito;Sexo;Edad;Nombre'
@@ -215,6 +260,10 @@ sub=$(sql "$O" "SELECT max(id) FROM submission WHERE source = 'sv-test'")
 # the same file again, by a steward: already received, its rows linked
 req "$T/pat" 200 /es/gestion/entrega
 tok=$(csrf)
+# the period goes to the route as the API's field: a bad one is its 400
+req "$T/pat" 400 /es/gestion/entrega -F "csrf=$tok" -F "source=sv-test" -F "file=@$T/v1.csv" \
+	-F "period=nunca"
+expect_grep "$T/body" 'name="period" size="16" value="nunca"'
 req "$T/pat" 200 /es/gestion/entrega -F "csrf=$tok" -F "source=sv-test" -F "file=@$T/v1.csv"
 expect_grep "$T/body" "ya se había recibido"
 expect_grep "$T/body" "href=\"/es/gestion/cuarentena?submission=$sub\""
