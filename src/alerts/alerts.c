@@ -456,7 +456,9 @@ static void judge_series(const struct level_ctx *lc, uint32_t ui, uint32_t ci, c
 			struct ob_cusum_plan plan;
 			size_t start = k + 1 - CUSUM_WINDOW;
 			c->tested[OB_ALERT_CUSUM]++;
-			if (ob_cusum_cached(y, k + 1, start, k, co, hcache, &plan, cr) == OB_OK &&
+			/* h is not searched for a month that could not alarm */
+			if (ob_cusum_may_alarm(y, k + 1, start, k, co) &&
+			    ob_cusum_cached(y, k + 1, start, k, co, hcache, &plan, cr) == OB_OK &&
 			    plan.computed && cr[CUSUM_WINDOW - 1].alarm) {
 				f.m = OB_ALERT_CUSUM;
 				f.y = y[k];
