@@ -19,7 +19,9 @@
 #   - one victim a month in Ahuachapán (Centro) is 16 years old, eight in
 #     December 2024: ind:homicide_rate_0_17 alarms there with 8, which the
 #     public view hides as releases do (the minors' threshold, 10), though
-#     8 is above the general one (5).
+#     8 is above the general one (5);
+#   - an ingest judges the latest months and says so in one line, unless
+#     --no-alerts; a month past every delivery is not judged.
 export LC_ALL=C.UTF-8
 expect_status 0 "$OBSERVA" init "$T/obs"
 O="$T/obs"
@@ -48,10 +50,19 @@ fx_file() {
 		}
 	}'
 }
-for y in 2019 2020 2021 2022 2023 2024; do
+for y in 2019 2020 2021 2022 2023; do
 	fx_file $y >"$T/fx-$y.csv"
 	expect_status 0 "$OBSERVA" ingest -d "$O" --source sv-fx --period $y --no-alerts "$T/fx-$y.csv"
 done
+grep -q "observa alerts para verlas" "$T/err" && fail "--no-alerts still computed them"
+# after an ingest: one line
+fx_file 2024 >"$T/fx-2024.csv"
+expect_status 0 "$OBSERVA" ingest -d "$O" --source sv-fx --period 2024 "$T/fx-2024.csv"
+expect_grep "$T/err" "alarmas en el último mes de cada país; observa alerts para verlas"
+# a month no delivery covers is not judged: a month past every delivery
+expect_status 0 "$OBSERVA" alerts -d "$O" --period 2030-01 --format csv
+[ "$(wc -l <"$T/out")" -eq 1 ] || fail "a month past every delivery was judged"
+expect_grep "$T/err" "0 alarmas en" 
 # the records landed where the fixture says (else the test proves nothing)
 expect_status 0 "$OBSERVA" analyze -d "$O" --rows admin2 --where "year=2024 month=6" --format csv
 grep -q '^SLV0114,10,' "$T/out" || { cat "$T/out"; fail "June 2024 not in SLV0114"; }
