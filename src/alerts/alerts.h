@@ -52,9 +52,10 @@
  * alarms kept in the order of the units, so the answers do not depend on
  * the threads; the CUSUM's h is found once per (k, reference) and its search
  * starts at the last h of the same k (struct ob_cusum_cache: one per judging
- * thread, kept across the levels and indicators of a run). Farrington's
- * models are not fitted for a month that could not alarm (a zero, or fewer
- * than its minimum cases in its last months).
+ * thread, kept across the levels and indicators of a run), and only for a
+ * month that could alarm (ob_cusum_may_alarm). Farrington's models are not
+ * fitted for a month that could not alarm (a zero, or fewer than its
+ * minimum cases in its last months).
  *
  * Ownership: ob_alerts_run() fills a result the caller releases with
  * ob_alerts_release(); names are copied.
