@@ -15,6 +15,8 @@
 
 #include "base/limits.h"
 #include "base/strmap.h"
+#include "engine/indicators.h"
+#include "publish/sdc.h"
 #include "stats/outbreak.h"
 
 /* months of a monitoring window of the CUSUM, up to the month judged */
@@ -43,27 +45,31 @@ const struct ob_rows_col ob_alerts_cols[12] = {
 	{ "above", OB_ROWS_NUMBER_COL },       { "suppressed", OB_ROWS_TEXT_COL },
 };
 
-void ob_alert_shown(const struct ob_alert *x, long long min_count, long long min_count_03,
-                    bool *observed, bool *model)
+void ob_alert_shown(const struct ob_alert *x, const struct ob_sdc_config *cfg, bool *observed,
+                    bool *model)
 {
-	const char *code = x->iccs ? x->iccs : x->category;
-	long long min = strncmp(code, "03", 2) ? min_count : min_count_03;
+	struct ob_sdc_rule rule;
 
-	*observed = !(min > 0 && x->observed < (double)min);
+	*observed = *model = true;
+	if (!cfg)
+		return;
+	rule = ob_sdc_rule_of(cfg, x->classes);
+	*observed = !(x->observed < (double)rule.min_count &&
+	              (x->observed > 0 || rule.zero_sensitive));
 	/* a model value read from a month that is suppressed: differencing
 	 * those of consecutive months would tell that month */
-	*model = !(min > 0 && x->past_min < (double)min);
+	*model = !(x->past_min < (double)rule.min_count || (x->past_zero && rule.zero_sensitive));
 }
 
 void ob_alerts_write(const struct ob_alerts *a, struct ob_rows *w, bool en, bool text,
-                     long long min_count, long long min_count_03)
+                     const struct ob_sdc_config *cfg)
 {
 	for (size_t i = 0; i < a->n; i++) {
 		const struct ob_alert *x = &a->v[i];
 		bool shown, model, hide;
 		char month[16];
 
-		ob_alert_shown(x, min_count, min_count_03, &shown, &model);
+		ob_alert_shown(x, cfg, &shown, &model);
 		hide = !shown;
 		ob_completeness_month(x->month, month, sizeof(month));
 		ob_rows_str(w, x->territory);
@@ -98,7 +104,6 @@ void ob_alerts_release(struct ob_alerts *a)
 		free(a->v[i].category);
 		free(a->v[i].category_name_es);
 		free(a->v[i].category_name_en);
-		free(a->v[i].iccs);
 	}
 	free(a->v);
 	memset(a, 0, sizeof(*a));
@@ -268,6 +273,7 @@ struct found {
 	double y, expected, upper;
 	int above;
 	double past_min;
+	bool past_zero;
 };
 
 static struct ob_alert *new_alert(struct level_run *x, const char *code, uintptr_t u, int level,
@@ -292,6 +298,7 @@ static struct ob_alert *new_alert(struct level_run *x, const char *code, uintptr
 	al->method = f->m;
 	al->above = f->above;
 	al->past_min = f->past_min;
+	al->past_zero = f->past_zero;
 	return al;
 }
 
@@ -303,7 +310,7 @@ static ob_err add_alert(struct level_run *x, const struct ob_query_result *r, in
 	struct ob_alert *al = new_alert(x, code, u, level, f);
 
 	al->category = ob_strdup(ob_query_label(r, 1, f->ci));
-	al->iccs = ob_strdup(al->category);
+	al->classes = ob_sdc_class_of_iccs(al->category);
 	if (iccs_names(x->st, &x->names, al->category, &al->category_name_es,
 	               &al->category_name_en, x->d))
 		return ob_diag_set(x->d, OB_ESTORE, ob_store_dir(x->st), 0, 0, NULL, 0, "iccs: %s",
@@ -353,15 +360,18 @@ static void found_add(struct chunk *c, const struct found *f)
 	c->v[c->n++] = *f;
 }
 
-/* The smallest count of 1 or more of y[0..k) (INFINITY: none): the months
- * a method may read to judge month k. */
-static double past_min(const double *y, size_t k)
+/* The smallest count of 1 or more of y[0..k) (INFINITY: none), and whether
+ * one of them is 0: the months a method may read to judge month k. */
+static double past_min(const double *y, size_t k, bool *zero)
 {
 	double m = INFINITY;
 
+	*zero = false;
 	for (size_t i = 0; i < k; i++)
 		if (!isnan(y[i]) && y[i] >= 1 && y[i] < m)
 			m = y[i];
+		else if (y[i] == 0)
+			*zero = true;
 	return m;
 }
 
@@ -449,21 +459,23 @@ static void judge_series(const struct level_ctx *lc, uint32_t ui, uint32_t ci, c
 			       judge_fe(y, k - (size_t)f.above, fo, &m2, &e2, &u2))
 				f.above++;
 			f.y = y[k];
-			f.past_min = past_min(y, k);
+			f.past_min = past_min(y, k, &f.past_zero);
 			found_add(c, &f);
 		}
 		if (k >= (size_t)co->baseline + CUSUM_WINDOW - 1) {
 			struct ob_cusum_plan plan;
 			size_t start = k + 1 - CUSUM_WINDOW;
 			c->tested[OB_ALERT_CUSUM]++;
-			if (ob_cusum_cached(y, k + 1, start, k, co, hcache, &plan, cr) == OB_OK &&
+			/* h is not searched for a month that could not alarm */
+			if (ob_cusum_may_alarm(y, k + 1, start, k, co) &&
+			    ob_cusum_cached(y, k + 1, start, k, co, hcache, &plan, cr) == OB_OK &&
 			    plan.computed && cr[CUSUM_WINDOW - 1].alarm) {
 				f.m = OB_ALERT_CUSUM;
 				f.y = y[k];
 				f.expected = plan.m0;
 				f.upper = cr[CUSUM_WINDOW - 1].upper;
 				f.above = cr[CUSUM_WINDOW - 1].run;
-				f.past_min = past_min(y, k);
+				f.past_min = past_min(y, k, &f.past_zero);
 				found_add(c, &f);
 			}
 		}
@@ -719,7 +731,7 @@ static int ind_sink(void *arg, const struct ob_ind_result *r, size_t k,
 			al->category = ob_strdup(category);
 			al->category_name_es = ob_strdup(ind->name_es);
 			al->category_name_en = ob_strdup(ind->name_en);
-			al->iccs = ob_strdup(ind->iccs ? ind->iccs : "");
+			al->classes = ob_sdc_class_of_indicator(ind);
 		}
 	}
 	chunks_free(&lc);

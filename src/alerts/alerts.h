@@ -52,9 +52,10 @@
  * alarms kept in the order of the units, so the answers do not depend on
  * the threads; the CUSUM's h is found once per (k, reference) and its search
  * starts at the last h of the same k (struct ob_cusum_cache: one per judging
- * thread, kept across the levels and indicators of a run). Farrington's
- * models are not fitted for a month that could not alarm (a zero, or fewer
- * than its minimum cases in its last months).
+ * thread, kept across the levels and indicators of a run), and only for a
+ * month that could alarm (ob_cusum_may_alarm). Farrington's models are not
+ * fitted for a month that could not alarm (a zero, or fewer than its
+ * minimum cases in its last months).
  *
  * Ownership: ob_alerts_run() fills a result the caller releases with
  * ob_alerts_release(); names are copied.
@@ -104,15 +105,16 @@ struct ob_alert {
 	char *territory, *territory_name;
 	int level;              /* 1 or 2 */
 	char *category, *category_name_es, *category_name_en;
-	char *iccs;             /* the ICCS code the disclosure threshold reads:
-	                           the division, or an indicator's iccs column
-	                           ("" when it has none) */
+	unsigned classes;       /* its disclosure classes (publish/sdc.h), whose
+	                           rule the public view applies: of the ICCS
+	                           division, or of the indicator */
 	int month;              /* year * 12 + month - 1 */
 	double observed, expected, upper;
 	enum ob_alert_method method;
 	int above;              /* months in a row */
 	double past_min;        /* the smallest count >= 1 of the months before
 	                           (INFINITY: none), which the methods read */
+	bool past_zero;         /* and one of them counted 0 */
 };
 
 struct ob_alerts {
@@ -140,20 +142,22 @@ void ob_alerts_release(struct ob_alerts *a);
  * The alarms as rows (CLI and API write the same): territory,
  * territory_name, level, category, category_name (in English when en),
  * month (YYYY-MM), observed, expected, upper, method, above, suppressed.
- * min_count > 0 (the public view): an observed count below it is written
- * null and suppressed true; the expected count and its bound are written
- * null when any month before (those the methods read) is below it, since
- * the model values of consecutive months could be subtracted to read that
- * month (docs/disclosure.md); min_count_03 is the threshold of ICCS section
- * 03 (sexual violence), of a division under 03 or an indicator whose iccs
- * column is. Start w with ob_alerts_cols.
+ * cfg (the public view; NULL: everything shown) gives each alarm the rule
+ * of its classes as releases do (ob_sdc_rule_of: sexual violence, minors):
+ * an observed count the rule suppresses (1 .. min_count - 1, and 0 when
+ * zero_sensitive) is written null and suppressed true; the expected count
+ * and its bound are written null when any month before (those the methods
+ * read) is suppressed, since the model values of consecutive months could
+ * be subtracted to read that month (docs/disclosure.md). Start w with
+ * ob_alerts_cols.
  */
 extern const struct ob_rows_col ob_alerts_cols[12];
-/* What the public view (min_count > 0) shows of alarm x, as above: its
- * observed count (*observed) and its expected count and bound (*model). */
-void ob_alert_shown(const struct ob_alert *x, long long min_count, long long min_count_03,
-                    bool *observed, bool *model);
+/* What the public view (cfg; NULL: everything) shows of alarm x, as above:
+ * its observed count (*observed) and its expected count and bound (*model). */
+struct ob_sdc_config;
+void ob_alert_shown(const struct ob_alert *x, const struct ob_sdc_config *cfg, bool *observed,
+                    bool *model);
 void ob_alerts_write(const struct ob_alerts *a, struct ob_rows *w, bool en, bool text,
-                     long long min_count, long long min_count_03);
+                     const struct ob_sdc_config *cfg);
 
 #endif

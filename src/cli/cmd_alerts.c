@@ -82,7 +82,7 @@ static ob_err write_alerts(const struct ob_alerts *a, enum ob_rows_format fmt, b
 	struct ob_rows w;
 
 	ob_rows_begin(&w, fmt, NULL, stdout, ob_alerts_cols, OB_ARRAY_SIZE(ob_alerts_cols));
-	ob_alerts_write(a, &w, en, fmt == OB_ROWS_TEXT, 0, 0);
+	ob_alerts_write(a, &w, en, fmt == OB_ROWS_TEXT, NULL);
 	return ob_rows_end(&w);
 }
 

@@ -482,8 +482,7 @@ static ob_err sub_alarms(struct ob_cmd_ctx *ctx, struct ob_store *st, const char
 		bool obs, model;
 		if (x->month != u->month || at < 0 || !unit_under(sn, x->territory, at))
 			continue;
-		ob_alert_shown(x, ob_sdc_rule_of(&cfg, 0).min_count,
-		               ob_sdc_rule_of(&cfg, OB_SDC_SEXUAL_VIOLENCE).min_count, &obs, &model);
+		ob_alert_shown(x, &cfg, &obs, &model);
 		w = &u->alarms[u->n_alarms++];
 		w->territory_name = x->territory_name ? x->territory_name : x->territory;
 		w->category_name = en ? x->category_name_en : x->category_name_es;

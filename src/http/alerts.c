@@ -60,7 +60,6 @@ static void alerts_copy(struct ob_alerts *to, const struct ob_alerts *from)
 		t->category = ob_strdup(f->category);
 		t->category_name_es = ob_strdup(f->category_name_es);
 		t->category_name_en = ob_strdup(f->category_name_en);
-		t->iccs = f->iccs ? ob_strdup(f->iccs) : NULL;
 	}
 }
 
@@ -331,14 +330,15 @@ void ob_http_h_alerts(struct ob_http_call *c)
 		ob_completeness_month(a.last_month, mt, sizeof(mt));
 		head = ob_buf_addf(&c->res->body,
 		            "{\"from\":\"%s\",\"to\":\"%s\",\"series\":%zu,\"disclosure\":"
-		            "{\"min_count\":%lld,\"min_count_sexual_violence\":%lld},\"data\":",
+		            "{\"min_count\":%lld,\"min_count_sexual_violence\":%lld,"
+		            "\"min_count_minors\":%lld},\"data\":",
 		            mf, mt, a.series, ob_sdc_rule_of(&cfg, 0).min_count,
-		            ob_sdc_rule_of(&cfg, OB_SDC_SEXUAL_VIOLENCE).min_count);
+		            ob_sdc_rule_of(&cfg, OB_SDC_SEXUAL_VIOLENCE).min_count,
+		            ob_sdc_rule_of(&cfg, OB_SDC_MINORS).min_count);
 	}
 	ob_rows_begin(&w, csv ? OB_ROWS_CSV : OB_ROWS_JSON, &c->res->body, NULL, ob_alerts_cols,
 	              OB_ARRAY_SIZE(ob_alerts_cols));
-	ob_alerts_write(&a, &w, false, false, ob_sdc_rule_of(&cfg, 0).min_count,
-	                ob_sdc_rule_of(&cfg, OB_SDC_SEXUAL_VIOLENCE).min_count);
+	ob_alerts_write(&a, &w, false, false, &cfg);
 	if (ob_rows_end(&w) || head || (!csv && ob_buf_addc(&c->res->body, '}'))) {
 		ob_buf_reset(&c->res->body);
 		ob_http_fail(c->res, 400, "too_big", NULL,

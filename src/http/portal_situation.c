@@ -336,8 +336,6 @@ void ob_page_alerts_table(struct ob_page *pg, const struct ob_snapshot *snap,
                           long top, size_t max)
 {
 	struct ob_buf *b = pg->b;
-	long long min = ob_sdc_rule_of(cfg, 0).min_count;
-	long long min03 = ob_sdc_rule_of(cfg, OB_SDC_SEXUAL_VIOLENCE).min_count;
 	size_t shown = 0;
 
 	for (size_t i = 0; i < a->n; i++) {
@@ -369,7 +367,7 @@ void ob_page_alerts_table(struct ob_page *pg, const struct ob_snapshot *snap,
 			ob_html_text(b, OB_L(pg, "Método", "Method"));
 			OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
 		}
-		ob_alert_shown(x, min, min03, &obs, &model);
+		ob_alert_shown(x, cfg, &obs, &model);
 		ob_completeness_month(x->month, month, sizeof(month));
 		OB_HTML_LIT(b, "<tr");
 		OB_HTML_ATTR(b, "data-territory", x->territory);

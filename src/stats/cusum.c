@@ -191,32 +191,74 @@ free_matrix:
 }
 
 /*
- * The run lengths from 0 of the chains of 1 .. m states at once, into
- * arl[0 .. m). With A = I - P of m states factored A = L U (no pivoting: A
- * is a nonsingular M-matrix, whose pivots are positive), the chain of hn
- * states is A's leading block, L_hn U_hn; so with y = L^-1 1 and
- * w = e0' U^-1 (both computed front to back, the first hn entries those of
- * the smaller chain) its run length e0' U_hn^-1 L_hn^-1 1 is the sum of
- * w_j y_j over j < hn. One factorisation instead of one solve per h.
+ * The run lengths from 0 of the chains of 1 .. m states at once. With
+ * A = I - P of m states factored A = L U (no pivoting: A is a nonsingular
+ * M-matrix, whose pivots are positive), the chain of hn states is A's
+ * leading block, L_hn U_hn; so with y = L^-1 1 and w = e0' U^-1 (both
+ * computed front to back, the first hn entries those of the smaller chain)
+ * its run length e0' U_hn^-1 L_hn^-1 1 is the sum of w_j y_j over j < hn.
+ *
+ * struct chain is that factorisation so far, grown on demand (h_scan): the
+ * chain of `have` states factored in place (row-major, stride have), y, w
+ * and their running sum. Growing it to m states factors only the new rows
+ * and columns: each entry receives the same updates in the same order as
+ * the factorisation of m states at once would give it, so the run lengths
+ * are the same numbers whatever the steps, and a search that grows past
+ * its first guess costs about one factorisation of the final size.
  */
-static ob_err arl_prefix(long kn, int den, double theta, size_t m, double *arl)
-{
-	double *a = calloc(m * m, sizeof(*a)), *y = malloc(m * sizeof(*y)),
-	       *w = malloc(m * sizeof(*w)), sum = 0;
-	ob_err err = OB_OK;
+struct chain {
+	size_t have;
+	double *a, *y, *w, sum;
+};
 
+static ob_err chain_grow(struct chain *ch, long kn, int den, double theta, size_t m,
+                         double *arl)
+{
+	size_t have = ch->have;
+	double *a = calloc(m * m, sizeof(*a)), *y = realloc(ch->y, m * sizeof(*y)), *w;
+	ob_err err;
+
+	if (y)
+		ch->y = y;
+	w = y ? realloc(ch->w, m * sizeof(*w)) : NULL;
+	if (w)
+		ch->w = w;
 	if (!a || !y || !w) {
-		err = OB_ENOMEM;
-		goto free_all;
+		free(a);
+		return OB_ENOMEM;
 	}
-	if ((err = chain_matrix(kn, den, theta, m, a)))
-		goto free_all;
-	for (size_t c = 0; c < m; c++) {
+	if ((err = chain_matrix(kn, den, theta, m, a))) {
+		free(a);
+		return err;
+	}
+	for (size_t i = 0; i < have; i++)
+		memcpy(&a[i * m], &ch->a[i * have], have * sizeof(*a));
+	free(ch->a);
+	ch->a = a;
+	/* the columns already eliminated, on the new rows and columns */
+	for (size_t c = 0; c < have; c++) {
 		double piv = a[c * m + c];
-		if (!(piv > 0) || !isfinite(piv)) {
-			err = OB_ENOFIT;
-			goto free_all;
+		for (size_t r = c + 1; r < m; r++) {
+			double f;
+			size_t j0;
+			if (r < have) {
+				f = a[r * m + c];
+				j0 = have;
+			} else {
+				f = a[r * m + c] / piv;
+				a[r * m + c] = f;
+				j0 = c + 1;
+			}
+			if (f == 0)
+				continue;
+			for (size_t j = j0; j < m; j++)
+				a[r * m + j] -= f * a[c * m + j];
 		}
+	}
+	for (size_t c = have; c < m; c++) {
+		double piv = a[c * m + c];
+		if (!(piv > 0) || !isfinite(piv))
+			return OB_ENOFIT;
 		for (size_t r = c + 1; r < m; r++) {
 			double f = a[r * m + c] / piv;
 			a[r * m + c] = f;
@@ -226,57 +268,65 @@ static ob_err arl_prefix(long kn, int den, double theta, size_t m, double *arl)
 				a[r * m + j] -= f * a[c * m + j];
 		}
 	}
-	for (size_t i = 0; i < m; i++) {
+	for (size_t i = have; i < m; i++) {
 		double t = 1;
 		for (size_t j = 0; j < i; j++)
 			t -= a[i * m + j] * y[j];
 		y[i] = t;
 	}
-	for (size_t j = 0; j < m; j++) {
+	for (size_t j = have; j < m; j++) {
 		double t = j == 0 ? 1 : 0;
 		for (size_t i = 0; i < j; i++)
 			t -= w[i] * a[i * m + j];
 		w[j] = t / a[j * m + j];
-		sum += w[j] * y[j];
-		arl[j] = sum;
+		ch->sum += w[j] * y[j];
+		arl[j] = ch->sum;
 	}
-free_all:
-	free(w);
-	free(y);
-	free(a);
-	return err;
+	ch->have = m;
+	return OB_OK;
 }
 
-/* The smallest hn with a run length of at least arl0, from chains of m
- * states (m doubled up to OB_MAX_CUSUM_STATES until one reaches it). */
+/* The smallest hn with a run length of at least arl0, from a chain of m
+ * states first, grown by an eighth up to OB_MAX_CUSUM_STATES until one
+ * reaches it. */
 static ob_err h_scan(long kn, int den, double theta, double arl0, size_t m, long *hn,
                      double *arl)
 {
-	for (;;) {
-		double *v;
-		ob_err err;
+	struct chain ch = { 0 };
+	double *v = NULL;
+	ob_err err;
 
-		if (m > OB_MAX_CUSUM_STATES)
-			m = OB_MAX_CUSUM_STATES;
-		if (!(v = malloc(m * sizeof(*v))))
-			return OB_ENOMEM;
-		if ((err = arl_prefix(kn, den, theta, m, v))) {
-			free(v);
-			return err;
-		}
-		for (size_t i = 0; i < m; i++)
+	if (m > OB_MAX_CUSUM_STATES)
+		m = OB_MAX_CUSUM_STATES;
+	if (!(v = malloc(OB_MAX_CUSUM_STATES * sizeof(*v))))
+		return OB_ENOMEM;
+	for (;;) {
+		size_t from = ch.have;
+		if ((err = chain_grow(&ch, kn, den, theta, m, v)))
+			goto free_chain;
+		for (size_t i = from; i < m; i++)
 			if (v[i] >= arl0) {
 				*hn = (long)i + 1;
 				*arl = v[i];
-				free(v);
-				return OB_OK;
+				goto free_chain;
 			}
-		free(v);
-		if (m == OB_MAX_CUSUM_STATES)
-			return OB_ETOOBIG;
-		m *= 2;
+		if (m == OB_MAX_CUSUM_STATES) {
+			err = OB_ETOOBIG;
+			goto free_chain;
+		}
+		m += m / 8 + 8;
+		if (m > OB_MAX_CUSUM_STATES)
+			m = OB_MAX_CUSUM_STATES;
 	}
+free_chain:
+	free(ch.w);
+	free(ch.y);
+	free(ch.a);
+	free(v);
+	return err;
 }
+
+static long h_lower(long kn, int den, double theta, double arl0);
 
 static ob_err h_args(double k, int den, double theta, double arl0, long *kn)
 {
@@ -386,8 +436,8 @@ static void known_add(struct ob_cusum_cache *c, long kn, int den, double arl0, d
 
 /* A first chain length for a k never seen: from the reference of the
  * nearest k (same den and arl0) among those kept, whose h is close (h
- * grows smoothly with k), a fifth more; 16 without one. A chain too short
- * is doubled (h_scan); one too long costs the cube of its excess. */
+ * grows smoothly with k), a tenth more; 16 without one. A chain too short
+ * grows (h_scan); one too long costs the cube of its excess. */
 static size_t near_hint(const struct ob_cusum_cache *c, long kn, int den, double arl0,
                         double theta)
 {
@@ -403,7 +453,7 @@ static size_t near_hint(const struct ob_cusum_cache *c, long kn, int den, double
 			dist = dk;
 		}
 	}
-	return best > 0 ? (size_t)best + (size_t)best / 5 + 4 : 16;
+	return best > 0 ? (size_t)best + (size_t)best / 10 + 4 : 16;
 }
 
 ob_err ob_cusum_h_cached(double k, int den, double theta, double arl0,
@@ -411,7 +461,7 @@ ob_err ob_cusum_h_cached(double k, int den, double theta, double arl0,
 {
 	struct ob_cusum_memo *mo;
 	struct ob_cusum_hint *hint;
-	long kn, hn;
+	long kn, hn, lo;
 	size_t m = 16;
 	ob_err err;
 
@@ -433,13 +483,17 @@ ob_err ob_cusum_h_cached(double k, int den, double theta, double arl0,
 		*arl = NAN;
 		return OB_OK;
 	}
-	/* the chain as long as the last h of this k needed, and a quarter
+	/* the chain as long as the last h of this k needed, and a sixteenth
 	 * more: a close reference has a close h, and is found in one go */
 	hint = &cache->hint[((uint64_t)kn * 31u + (uint64_t)den) % OB_CUSUM_CACHE_SLOTS];
 	if (hint->kn == kn && hint->den == den && hint->hn > 0)
-		m = (size_t)hint->hn + (size_t)hint->hn / 4 + 1;
+		m = (size_t)hint->hn + (size_t)hint->hn / 16 + 1;
 	else
 		m = near_hint(cache, kn, den, arl0, theta);
+	/* never below a lower bound of h: a chain too short grows */
+	lo = h_lower(kn, den, theta, arl0);
+	if (m < (size_t)lo + 1)
+		m = (size_t)lo + 1;
 	if ((err = h_scan(kn, den, theta, arl0, m, &hn, arl)))
 		return err;
 	known_add(cache, kn, den, arl0, theta, hn);
@@ -469,6 +523,58 @@ static bool enough_cases(const double *y, size_t t, const struct ob_cusum_option
 		cases += y[i];
 	}
 	return cases >= o->limit_cases;
+}
+
+/* A lower bound of h (in steps of 1/den) for k = kn / den and counts
+ * Poisson(theta): the smallest hn with P(X >= (hn + kn) / den) <= 1 / arl0,
+ * less one step for rounding. */
+static long h_lower(long kn, int den, double theta, double arl0)
+{
+	double x = floor(theta);
+	long hn;
+
+	/* q: the smallest x with P(X <= x - 1) >= 1 - 1 / arl0 */
+	while (x > 0 && ppois(x - 1, theta) >= 1 - 1 / arl0)
+		x--;
+	while (ppois(x - 1, theta) < 1 - 1 / arl0 && x < theta + 1e6)
+		x++;
+	hn = (long)(x - 1) * den - kn + 1 - 1;
+	return hn > 0 ? hn : 0;
+}
+
+bool ob_cusum_may_alarm(const double *y, size_t n, size_t start, size_t end,
+                        const struct ob_cusum_options *o)
+{
+	double sum = 0, s = 0, k, m0;
+	size_t nb = 0;
+	int den;
+	long kn, lo;
+
+	if (o->baseline < 1 || start < (size_t)o->baseline || start > end || end >= n ||
+	    o->limit_periods < 1 || !(o->shift > 0) || !(o->arl0 >= 1) || !isfinite(o->arl0))
+		return true;
+	if (isnan(y[end]) || !enough_cases(y, end, o))
+		return false;
+	for (size_t i = start - (size_t)o->baseline; i < start; i++) {
+		if (isnan(y[i]))
+			continue;
+		sum += y[i];
+		nb++;
+	}
+	if (nb < 3 || !(sum > 0))
+		return false; /* not computed: no alarm */
+	m0 = sum / (double)nb;
+	if (ob_cusum_k(m0, o->shift, &k, &den) || grid(1, k, den, &lo, &kn))
+		return true;
+	for (size_t t = start; t <= end; t++) {
+		if (isnan(y[t]))
+			continue;
+		s = s + y[t] - k;
+		if (s < 0)
+			s = 0;
+	}
+	lo = h_lower(kn, den, m0, o->arl0);
+	return s >= (double)lo / den - 1e-6;
 }
 
 ob_err ob_cusum(const double *y, size_t n, size_t start, size_t end,

@@ -221,6 +221,18 @@ struct ob_cusum_result {
 ob_err ob_cusum(const double *y, size_t n, size_t start, size_t end,
                 const struct ob_cusum_options *o, struct ob_cusum_plan *plan,
                 struct ob_cusum_result *r);
+/*
+ * Could the CUSUM over start..end alarm at end? Decided without h, for
+ * judging many series: false when end lacks limit_cases cases in its last
+ * limit_periods periods, or when the statistic without restarts (never
+ * below the one with them) stays under a lower bound of h: from any state
+ * one step alarms with probability at least P(X >= h + k), X ~ Poisson(m0),
+ * so the run length is at most its inverse, and an h with P(X >= h + k) >
+ * 1 / arl0 is too short. When false, ob_cusum's r[end - start].alarm is
+ * false; when true it may be either. Invalid arguments: true.
+ */
+bool ob_cusum_may_alarm(const double *y, size_t n, size_t start, size_t end,
+                        const struct ob_cusum_options *o);
 /* ob_cusum with h through cache (NULL: none); the same answers. */
 ob_err ob_cusum_cached(const double *y, size_t n, size_t start, size_t end,
                        const struct ob_cusum_options *o, struct ob_cusum_cache *cache,

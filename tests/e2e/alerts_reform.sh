@@ -15,20 +15,28 @@
 #     the count "observa indicators --vintage" gives;
 #   - its profile in the portal lists it (from the alarms judged once in the
 #     background), with what GET /api/v1/alerts shows and nothing it hides;
-#     Ahuachapán Norte's says there is none.
+#     Ahuachapán Norte's says there is none;
+#   - one victim a month in Ahuachapán (Centro) is 16 years old, eight in
+#     December 2024: ind:homicide_rate_0_17 alarms there with 8, which the
+#     public view hides as releases do (the minors' threshold, 10), though
+#     8 is above the general one (5);
+#   - an ingest judges the latest months and says so in one line, unless
+#     --no-alerts; a month past every delivery is not judged.
 export LC_ALL=C.UTF-8
 expect_status 0 "$OBSERVA" init "$T/obs"
 O="$T/obs"
 fx_source "$O"
+sed -i 's/^category = Delito$/&\nvictim_age = Edad/' "$O/catalog/sources/sv-fx.ini"
 # fx_file YEAR
 fx_file() {
 	awk -v y="$1" 'function rec(tag, n, mun, m) {
 			for (i = 1; i <= n; i++)
-				printf "%d-%d-%s%d;%02d/%02d/%d;%s;Ahuachapán;Homicidio\n",
-					y, m, tag, i, i % 28 + 1, m, y, mun;
+				printf "%d-%d-%s%d;%02d/%02d/%d;%s;Ahuachapán;Homicidio;%d\n",
+					y, m, tag, i, i % 28 + 1, m, y, mun,
+					tag == "a" && (i == 1 || (y == 2024 && m == 12 && i <= 8)) ? 16 : 30;
 		}
 		BEGIN {
-		print "Id;Fecha;Municipio;Departamento;Delito";
+		print "Id;Fecha;Municipio;Departamento;Delito;Edad";
 		for (m = 1; m <= 12; m++) {
 			if (y < 2024 || m < 5) {
 				rec("a", 4 + m % 3, "Ahuachapán", m);
@@ -42,10 +50,19 @@ fx_file() {
 		}
 	}'
 }
-for y in 2019 2020 2021 2022 2023 2024; do
+for y in 2019 2020 2021 2022 2023; do
 	fx_file $y >"$T/fx-$y.csv"
 	expect_status 0 "$OBSERVA" ingest -d "$O" --source sv-fx --period $y --no-alerts "$T/fx-$y.csv"
 done
+grep -q "observa alerts para verlas" "$T/err" && fail "--no-alerts still computed them"
+# after an ingest: one line
+fx_file 2024 >"$T/fx-2024.csv"
+expect_status 0 "$OBSERVA" ingest -d "$O" --source sv-fx --period 2024 "$T/fx-2024.csv"
+expect_grep "$T/err" "alarmas en el último mes de cada país; observa alerts para verlas"
+# a month no delivery covers is not judged: a month past every delivery
+expect_status 0 "$OBSERVA" alerts -d "$O" --period 2030-01 --format csv
+[ "$(wc -l <"$T/out")" -eq 1 ] || fail "a month past every delivery was judged"
+expect_grep "$T/err" "0 alarmas en" 
 # the records landed where the fixture says (else the test proves nothing)
 expect_status 0 "$OBSERVA" analyze -d "$O" --rows admin2 --where "year=2024 month=6" --format csv
 grep -q '^SLV0114,10,' "$T/out" || { cat "$T/out"; fail "June 2024 not in SLV0114"; }
@@ -64,6 +81,10 @@ assert dec and all(r["month"] == "2024-12" and float(r["observed"]) == 30 for r 
 assert dec[0]["category_name"] == "Tasa de homicidios intencionales", dec
 # the division's series of the new municipality is too short to judge
 assert not [r for r in rows if r["territory"] == "SLV0114" and r["category"] == "0101"], rows
+# the minors' alarm, as counted (no threshold in the CLI)
+minors = [r for r in rows if r["territory"] == "SLV0114" and r["category"] == "ind:homicide_rate_0_17"]
+assert len(minors) >= 1 and all(r["month"] == "2024-12" and float(r["observed"]) == 8 and
+                                r["suppressed"] == "false" for r in minors), rows
 PY
 # the indicator's series is its count in the division of the last month
 expect_status 0 "$OBSERVA" indicators -d "$O" --indicator homicide_rate --territory SLV0114 \
@@ -79,6 +100,19 @@ PY
 # --- the portal's profiles -------------------------------------------------
 start_server "$O"
 curl -s -o "$T/api.json" "$B/api/v1/alerts" || fail "curl"
+# the public view takes each alarm's rule as releases do: 8 victims under
+# 18 are under the minors' threshold (10), not the general one (5)
+python3 - "$T/api.json" <<'PY' || { cat "$T/api.json"; fail "the minors' alarm in the API"; }
+import json, sys
+api = json.load(open(sys.argv[1]))
+assert api["disclosure"]["min_count_minors"] == 10, api["disclosure"]
+rows = [a for a in api["data"] if a["territory"] == "SLV0114"]
+minors = [a for a in rows if a["category"] == "ind:homicide_rate_0_17"]
+assert minors and all(a["observed"] is None and a["suppressed"] is True for a in minors), rows
+# the general rule still shows 30 homicides
+dec = [a for a in rows if a["category"] == "ind:homicide_rate"]
+assert dec and all(a["observed"] == 30 and a["suppressed"] is False for a in dec), rows
+PY
 # the profile never waits for the judging: ask until it is done
 i=0
 while :; do

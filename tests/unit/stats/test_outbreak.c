@@ -388,6 +388,48 @@ static void cusum_h_bracket(void **state)
 	free(c);
 }
 
+/* ob_cusum_may_alarm is false only where ob_cusum does not alarm at the
+ * last period: series of means 0.3 to 60, some rising in the window, some
+ * with months without data; and it spares most of the quiet ones. */
+static void cusum_may_alarm(void **state)
+{
+	struct ob_cusum_options o;
+	struct ob_cusum_result r[12];
+	uint64_t seed = 20241;
+	size_t alarms = 0, spared = 0, quiet = 0;
+	(void)state;
+	ob_cusum_defaults(&o);
+	for (int s = 0; s < 600; s++) {
+		double y[48], mean = 0.3 * pow(200, (double)(s % 60) / 59);
+		struct ob_cusum_plan plan;
+		bool may;
+
+		for (int t = 0; t < 48; t++) {
+			/* a rough count around the mean (rising by s % 3 halves
+			 * in the last months), uniform noise of +-sqrt(mean) */
+			double m = t >= 44 ? mean * (1 + 0.5 * (s % 3)) : mean, u;
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			u = (double)(seed >> 11) / 9007199254740992.0;
+			y[t] = floor(m + (2 * u - 1) * 2 * sqrt(m) + 0.5);
+			if (y[t] < 0)
+				y[t] = 0;
+			if (s % 7 == 0 && t % 11 == 5)
+				y[t] = NAN;
+		}
+		may = ob_cusum_may_alarm(y, 48, 36, 47, &o);
+		assert_int_equal(ob_cusum(y, 48, 36, 47, &o, &plan, r), OB_OK);
+		if (r[11].alarm) {
+			assert_true(may);
+			alarms++;
+		} else {
+			quiet++;
+			spared += !may;
+		}
+	}
+	assert_true(alarms >= 20);
+	assert_true(spared * 2 >= quiet);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +440,7 @@ int main(void)
 		cmocka_unit_test(cusum_h_bracket),
 		cmocka_unit_test(cusum_rules),
 		cmocka_unit_test(cusum_h_cache),
+		cmocka_unit_test(cusum_may_alarm),
 		cmocka_unit_test(bad_calls),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
