@@ -3,7 +3,7 @@
 # GTM0602 from 2024-11), counts as "observa analyze" does, and never judges
 # a month without data.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.02
+fixture_demo "$T/obs" 0.02
 O="$T/obs"
 expect_status 0 "$OBSERVA" alerts -d "$O" --format csv
 cp "$T/out" "$T/alerts.csv"

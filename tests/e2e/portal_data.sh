@@ -7,7 +7,7 @@
 # every path and method of GET /api/v1/openapi.json; an unknown sub-page
 # is a 404 page.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.01
+fixture_demo "$T/obs" 0.01
 O="$T/obs"
 expect_status 0 "$OBSERVA" publish -d "$O" --year 2024 --note "primera"
 expect_status 0 "$OBSERVA" publish -d "$O" --year 2024 \
