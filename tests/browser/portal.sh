@@ -18,9 +18,8 @@ command -v node >/dev/null 2>&1 || fail "node is missing (scripts/bootstrap --ch
 out=${OBSERVA_SCREENSHOTS:-$T/screenshots}
 rm -rf "$out"
 
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.01
+fixture_demo "$T/obs" 0.01 2024
 O="$T/obs"
-expect_status 0 "$OBSERVA" publish -d "$O" --year 2024
 start_server "$O"
 
 # every page: both languages, a country, an admin-1 and an admin-2 unit

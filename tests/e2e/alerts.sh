@@ -7,7 +7,7 @@
 # checks a month past every delivery and the judging after an ingest on
 # its small observatory.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.01
+fixture_demo "$T/obs" 0.01
 O="$T/obs"
 expect_status 0 "$OBSERVA" alerts -d "$O" --format csv
 cp "$T/out" "$T/alerts.csv"

@@ -8,7 +8,7 @@
 # page's CSV link downloads the API's CSV, and its XLSX link a workbook
 # with the same cells.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.01
+fixture_demo "$T/obs" 0.01
 O="$T/obs"
 start_server "$O"
 

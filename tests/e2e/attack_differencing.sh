@@ -16,7 +16,7 @@
 #     averaging them converges to nothing new.
 # The truth comes from "observa analyze" (the steward's tool, exact).
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.03
+fixture_demo "$T/obs" 0.03
 O="$T/obs"
 expect_status 0 "$OBSERVA" publish -d "$O" --year 2023
 R="$O/releases/v1"

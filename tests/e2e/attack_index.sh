@@ -8,7 +8,7 @@
 # counts, it does about as well as guessing every unit the most common count
 # (never better by more than a tenth of the units).
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.05
+fixture_demo "$T/obs" 0.05
 O="$T/obs"
 Y=2016
 expect_status 0 "$OBSERVA" index -d "$O" --preset sv-municipal --year $Y --format csv \

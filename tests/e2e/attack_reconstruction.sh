@@ -8,7 +8,7 @@
 # counts. With the rules loosened (disclosure.ini), the same attacker lists
 # victims: the rules are what stops it.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.05
+fixture_demo "$T/obs" 0.05
 O="$T/obs"
 expect_status 0 "$OBSERVA" analyze -d "$O" --rows admin2,year \
 	--where "iccs=0101 institution=forensic" --format csv

@@ -6,7 +6,7 @@
 # works; a malformed anchor is an error.
 export LC_ALL=C.UTF-8
 O="$T/obs"
-expect_status 0 "$OBSERVA" demo "$O" --scale 0.01
+fixture_demo "$O" 0.01
 for u in ana bea cleo; do
 	expect_status 0 "$OBSERVA" user add "$u" --role analyst -d "$O" --no-password
 done

@@ -12,7 +12,7 @@ export LC_ALL=C.UTF-8
 DOC="$OBSERVA_DATA/../docs/audit.md"
 [ -f "$DOC" ] || fail "no docs/audit.md"
 O="$T/obs"
-expect_status 0 "$OBSERVA" demo "$O" --scale 0.01
+fixture_demo "$O" 0.01
 printf 'review_low = 0.001\nreview_high = 1\n' >"$T/wide.ini"
 expect_status 0 "$OBSERVA" reconcile -q -d "$O" --period 2017..2020 --config "$T/wide.ini" --user rosa
 RUN=$(sql "$O" "SELECT max(id) FROM reconcile_run")

@@ -8,7 +8,7 @@
 # counts for analysts only; a source with a profile that never delivered
 # has every month empty.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.02
+fixture_demo "$T/obs" 0.02
 O="$T/obs"
 # a source with a profile that never delivered
 sed 's/^code = pa-pn-delitos/code = pa-xx-nunca/' "$O/catalog/sources/pa-pn-delitos.ini" \

@@ -8,7 +8,7 @@
 # Honduras 2022 analyser rate is the indicator's; a release publishes the
 # validated deaths, each institution's and their difference with the rule.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.02
+fixture_demo "$T/obs" 0.02
 O="$T/obs"
 expect_status 0 "$OBSERVA" user add ana --role analyst -d "$O" --no-password
 expect_status 0 "$OBSERVA" user token ana -d "$O"

@@ -3,7 +3,7 @@
 # the snapshot: one row per admin-2 unit, rank intervals holding the rank,
 # levels 1..5, the stages agreeing with "observa indicators", external
 # columns from --input, the stated drops, reproducible seeds and the map.
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.05
+fixture_demo "$T/obs" 0.05
 Y=2023
 
 # check_csv FILE UNITS : the columns, one row per unit, rank_low <= rank <=

@@ -4,7 +4,7 @@
 # dimension is dropped, a message names the file, its year and the units
 # without a value; --input still wins; the observatory's copy comes first;
 # a column no input file has is still dropped as before.
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.05
+fixture_demo "$T/obs" 0.05
 Y=2023
 [ -f "$T/obs/catalog/inputs/DOM_school_dropout.csv" ] || fail "init did not copy the inputs"
 

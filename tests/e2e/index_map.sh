@@ -1,7 +1,7 @@
 # index_map.sh - every shipped preset runs on units of the demo observatory,
 # and the admin-2 presets draw a well-formed SVG map of the levels with the
 # five level names.
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.03
+fixture_demo "$T/obs" 0.03
 PRESETS="$OBSERVA_DATA/catalog/index"
 
 # a units CSV for a preset: the admin-2 units of a country with geometry and

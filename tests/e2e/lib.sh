@@ -85,3 +85,54 @@ category = Delito
 category = sv-delito
 EOF
 }
+
+# fixture_demo DIR SCALE [YEARS] : make DIR the test's own copy of the demo
+# observatory of SCALE ("observa demo DIR --scale SCALE"), published for
+# YEARS when given ("observa publish --year YEARS"). Each is built once per
+# binary, under a lock, in $OBSERVA_FIXTURES/<the binary's hash>/ (meson sets
+# it to the build directory's test-fixtures/) for every test that asks for
+# the same one, and never changed afterwards: tests change their copy only.
+# A failure to build it fails the test; $T/out and $T/err are what the last
+# command printed when it was built, as after expect_status.
+fixture_demo() {
+	fx_key=$(sha256sum <"$OBSERVA" | cut -c 1-16)
+	fx_root=${OBSERVA_FIXTURES:-$T/fixtures}
+	fx=$fx_root/$fx_key
+	if [ ! -d "$fx" ]; then
+		mkdir -p "$fx"
+		# the fixtures of older binaries
+		for fx_old in "$fx_root"/*; do
+			[ "$fx_old" = "$fx" ] || rm -rf "$fx_old"
+		done
+	fi
+	fx_make "$fx/demo-$2" "" demo --scale "$2"
+	if [ -n "${3:-}" ]; then
+		fx_make "$fx/demo-$2-pub-$3" "$fx/demo-$2" publish --year "$3"
+		fx="$fx/demo-$2-pub-$3"
+	else
+		fx="$fx/demo-$2"
+	fi
+	cp -a "$fx" "$1"
+	cp "$fx.out" "$T/out"
+	cp "$fx.err" "$T/err"
+}
+
+# fx_make DIR FROM CMD ARGS... : unless already done, build the fixture DIR:
+# "observa CMD DIR ARGS" (demo) or, from a copy of FROM, "observa CMD -d DIR
+# ARGS"; what it prints goes to DIR.out and DIR.err.
+fx_make() {
+	(
+		flock 9
+		[ ! -e "$1.done" ] || exit 0
+		fx_dir=$1 fx_from=$2 fx_cmd=$3
+		shift 3
+		rm -rf "$fx_dir"
+		if [ -z "$fx_from" ]; then
+			"$OBSERVA" "$fx_cmd" "$fx_dir" "$@" >"$fx_dir.out" 2>"$fx_dir.err"
+		else
+			cp -a "$fx_from" "$fx_dir" &&
+				"$OBSERVA" "$fx_cmd" -d "$fx_dir" "$@" >"$fx_dir.out" 2>"$fx_dir.err"
+		fi || { cat "$fx_dir.out" "$fx_dir.err" >&2; rm -rf "$fx_dir"; exit 1; }
+		touch "$fx_dir.done"
+	) 9>"$1.lock" || fail "the fixture $(basename "$1") could not be built"
+}

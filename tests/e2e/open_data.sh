@@ -9,7 +9,7 @@
 # accents, codes and numbers intact (tests/clients/spreadsheet.sh).
 HERE=$(dirname "$0")/../clients
 O=$T/obs
-expect_status 0 "$OBSERVA" demo "$O" --scale 0.005
+fixture_demo "$O" 0.005
 expect_status 0 "$OBSERVA" publish -d "$O" --year 2023..2024 --sheet-rows 200000
 R=$O/releases/v1
 [ ! -e "$R/tables.xlsx" ] || fail "a ten-year release still has tables.xlsx"

@@ -11,8 +11,7 @@ command -v node >/dev/null 2>&1 || fail "node is missing (scripts/bootstrap --ch
 [ -x "$C/node_modules/.bin/redocly" ] && [ -d "$C/node_modules/ajv" ] ||
 	fail "the npm packages of $C are missing (scripts/bootstrap --check)"
 
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.01
-expect_status 0 "$OBSERVA" publish -d "$T/obs" --year 2024
+fixture_demo "$T/obs" 0.01 2024
 start_server "$T/obs" --threads 2
 
 code=$(curl -s -o "$T/openapi.json" -w '%{http_code}' "$B/api/v1/openapi.json") ||

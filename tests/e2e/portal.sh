@@ -11,9 +11,8 @@
 # twelve months up to the latest month delivered (not the one that
 # delivered last).
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.01
+fixture_demo "$T/obs" 0.01 2023..2024
 O="$T/obs"
-expect_status 0 "$OBSERVA" publish -d "$O" --year 2023..2024
 start_server "$O"
 mkdir "$T/pages"
 n=0

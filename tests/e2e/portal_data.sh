@@ -7,9 +7,8 @@
 # every path and method of GET /api/v1/openapi.json; an unknown sub-page
 # is a 404 page.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.01
+fixture_demo "$T/obs" 0.01 2024
 O="$T/obs"
-expect_status 0 "$OBSERVA" publish -d "$O" --year 2024 --note "primera"
 expect_status 0 "$OBSERVA" publish -d "$O" --year 2024 \
 	--note '<script>alert(1)</script> & "x"'
 start_server "$O"

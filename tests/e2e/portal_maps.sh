@@ -13,9 +13,8 @@
 # language. A ranked municipality's profile gives its level and rank; a
 # municipality's profile locates it among its department's.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.01
+fixture_demo "$T/obs" 0.01 2024
 O="$T/obs"
-expect_status 0 "$OBSERVA" publish -d "$O" --year 2024
 start_server "$O"
 
 CSP="default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"

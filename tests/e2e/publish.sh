@@ -4,7 +4,7 @@
 # formula character, suppressed cells have no value), no victim's name is in
 # it, releases are never overwritten and the diff counts what changed.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.03
+fixture_demo "$T/obs" 0.03
 O="$T/obs"
 # a territory name a spreadsheet would run as a formula
 sql "$O" "UPDATE territory SET name = '=HYPERLINK(\"http://x\",\"y\")' WHERE code = 'SLV06'"

@@ -8,7 +8,7 @@
 # in every later run, are in the audit log, and the chain verifies. Last, a
 # store at schema 4 is migrated.
 O="$T/obs"
-expect_status 0 "$OBSERVA" demo "$O" --scale 0.03
+fixture_demo "$O" 0.03
 TRUTH="$O/demo/ground_truth.csv"
 
 expect_status 0 "$OBSERVA" reconcile -d "$O" --period 2020 --out "$T/r1" --truth "$TRUTH" --user ana

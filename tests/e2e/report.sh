@@ -10,7 +10,7 @@
 # and the infographic of a year have the release's and the bulletin's numbers.
 export LC_ALL=C.UTF-8
 O="$T/obs"
-expect_status 0 "$OBSERVA" demo "$O" --scale 0.01
+fixture_demo "$O" 0.01
 
 # no release yet
 expect_status 1 "$OBSERVA" report -d "$O" --territory SLV --period 2024
@@ -18,7 +18,8 @@ expect_grep "$T/err" "observa publish"
 expect_status 1 "$OBSERVA" --lang en report -d "$O" --territory SLV --period 2024
 expect_grep "$T/err" "has no releases"
 
-expect_status 0 "$OBSERVA" publish -d "$O" --year 2023..2024
+rm -rf "$O"
+fixture_demo "$O" 0.01 2023..2024
 R="$O/releases/v1"
 # the release's rows of the territories below, read once (its CSV is large)
 awk -F, 'NR == 1 || $3 ~ /^(SLV|BLZ)/' "$R/indicators.csv" >"$T/rel.csv"

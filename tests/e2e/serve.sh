@@ -4,7 +4,7 @@
 # public response (API or page),
 # record-level reads are audited, and SIGTERM ends the server with status 0.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.03
+fixture_demo "$T/obs" 0.03
 O="$T/obs"
 mkdir -p "$O/releases/2024"
 printf 'pais,anio,homicidios\nSLV,2024,114\n' >"$O/releases/2024/homicidios.csv"

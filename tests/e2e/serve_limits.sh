@@ -12,7 +12,7 @@
 # 200) and a trusted proxy's X-Forwarded-For. Outcomes are asserted, with
 # generous timeouts, never durations.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.03
+fixture_demo "$T/obs" 0.03
 O="$T/obs"
 printf 'una clave bastante larga\n' >"$T/pw"
 expect_status 0 "$OBSERVA" user add ana --role steward -d "$O" --password-fd 3 3<"$T/pw"

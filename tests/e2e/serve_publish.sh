@@ -6,9 +6,8 @@
 # symlinks); a submitter uploads a file of its own source only (audited, size
 # limit); SIGTERM during an upload commits it whole and exits 0.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" demo "$T/obs" --scale 0.03
+fixture_demo "$T/obs" 0.03 2024
 O="$T/obs"
-expect_status 0 "$OBSERVA" publish -d "$O" --year 2024
 # things that must never be served
 mkdir -p "$T/outside"
 printf 'secreto-fuera\n' >"$T/outside/secret.csv"

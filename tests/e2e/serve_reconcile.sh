@@ -8,7 +8,7 @@
 # portal's pages of the same (and of completeness and uploads) by role.
 export LC_ALL=C.UTF-8
 O="$T/obs"
-expect_status 0 "$OBSERVA" demo "$O" --scale 0.03
+fixture_demo "$O" 0.03
 printf 'review_low = 0.001\nreview_high = 1\n' >"$T/wide.ini"
 expect_status 0 "$OBSERVA" reconcile -q -d "$O" --period 2020 --config "$T/wide.ini" --out "$T/r1" --user rosa
 run=$(sql "$O" "SELECT max(id) FROM reconcile_run")
