@@ -54,8 +54,8 @@ void ob_alert_shown(const struct ob_alert *x, const struct ob_sdc_config *cfg, b
 	if (!cfg)
 		return;
 	rule = ob_sdc_rule_of(cfg, x->classes);
-	*observed = !(x->observed < (double)rule.min_count &&
-	              (x->observed > 0 || rule.zero_sensitive));
+	*observed = !x->masked && !(x->observed < (double)rule.min_count &&
+	                            (x->observed > 0 || rule.zero_sensitive));
 	/* a model value read from a month that is suppressed: differencing
 	 * those of consecutive months would tell that month */
 	*model = !(x->past_min < (double)rule.min_count || (x->past_zero && rule.zero_sensitive));

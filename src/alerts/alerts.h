@@ -115,6 +115,10 @@ struct ob_alert {
 	double past_min;        /* the smallest count >= 1 of the months before
 	                           (INFINITY: none), which the methods read */
 	bool past_zero;         /* and one of them counted 0 */
+	bool masked;            /* the public rule over the month's territorial
+	                           tree hides the observed count (set by the
+	                           public routes: http/situation.h,
+	                           ob_http_alerts_mask) */
 };
 
 struct ob_alerts {

@@ -473,7 +473,8 @@ static ob_err sub_alarms(struct ob_cmd_ctx *ctx, struct ob_store *st, const char
 	an = ob_analyzer_new(sn, ctx->pop);
 	o.rules = rules;
 	o.from_month = o.to_month = u->month;
-	if ((e = ob_alerts_run(st, an, sn, &cov, &o, &u->alerts, d)))
+	if ((e = ob_alerts_run(st, an, sn, &cov, &o, &u->alerts, d)) ||
+	    (e = ob_http_alerts_mask(ctx->dir, sn, ctx->pop, &u->alerts, d)))
 		goto release;
 	u->alarms = ob_calloc(u->alerts.n + 1, sizeof *u->alarms);
 	for (size_t i = 0; i < u->alerts.n; i++) {

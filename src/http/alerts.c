@@ -86,7 +86,8 @@ static ob_err judge(struct ob_store *st, const char *dir, const struct ob_snapre
 	o->pop = ref->pop;
 	if ((e = ob_completeness_build(st, ref->snap, ref->pop, &co, &t, d)))
 		goto out;
-	e = ob_alerts_run(st, ref->an, ref->snap, &t, o, a, d);
+	if (!(e = ob_alerts_run(st, ref->an, ref->snap, &t, o, a, d)))
+		e = ob_http_alerts_mask(dir, ref->snap, ref->pop, a, d);
 out:
 	o->rules = NULL;
 	o->indicators = NULL;

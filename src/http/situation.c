@@ -28,6 +28,7 @@
  */
 #include "http/situation.h"
 
+#include "alerts/alerts.h"
 #include "base/log.h"
 #include "base/strmap.h"
 #include "engine/counting.h"
@@ -38,6 +39,7 @@
 #include "publish/sdc.h"
 #include "publish/sdc_tree.h"
 
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 
@@ -344,6 +346,109 @@ bool ob_http_mask_hidden(struct ob_http_mask *m, size_t k, uint32_t unit, int mo
 bool ob_http_mask_failed(const struct ob_http_mask *m)
 {
 	return m->failed;
+}
+
+/* ---- the alarms (situation.h) ---- */
+
+/* The indicator of category cat in set: "ind:ID", or the ICCS division's
+ * (id written to id by ob_situation_add_category); -1 when none. */
+static long alarm_indicator(const struct ob_indicator_set *set, const char *cat)
+{
+	char id[OB_IND_ID_MAX];
+
+	if (!strncmp(cat, "ind:", 4))
+		return ob_indicators_find(set, cat + 4);
+	snprintf(id, sizeof(id), "iccs_%s", cat);
+	return ob_indicators_find(set, id);
+}
+
+ob_err ob_http_alerts_mask(const char *dir, const struct ob_snapshot *snap,
+                           const struct ob_population *pop, struct ob_alerts *a,
+                           struct ob_diag *d)
+{
+	struct ob_indicator_set *set = NULL;
+	struct ob_counting *rules = NULL;
+	struct ob_sdc_config cfg;
+	struct ob_strmap units;
+	long *k = NULL;
+	int32_t *u = NULL;
+	ob_err e = OB_OK;
+
+	for (size_t i = 0; i < a->n; i++)
+		a->v[i].masked = true;
+	if (!a->n)
+		return OB_OK;
+	ob_strmap_init(&units);
+	if (ob_sdc_config_load(&cfg, dir, d) || ob_indicators_load_dir(dir, &set, NULL, d) ||
+	    ob_counting_load(dir, snap, set, &rules, d)) {
+		e = OB_ESTORE;
+		goto free_defs;
+	}
+	/* the ICCS divisions' indicators, then the rules for the grown set */
+	for (size_t i = 0; i < a->n; i++) {
+		char id[OB_IND_ID_MAX];
+		struct ob_diag d2;
+		if (!strncmp(a->v[i].category, "ind:", 4) ||
+		    alarm_indicator(set, a->v[i].category) >= 0)
+			continue;
+		ob_diag_clear(&d2);
+		(void)ob_situation_add_category(set, rules, a->v[i].category, id, &d2);
+	}
+	ob_counting_free(rules);
+	rules = NULL;
+	if (ob_counting_load(dir, snap, set, &rules, d)) {
+		e = OB_ESTORE;
+		goto free_defs;
+	}
+	for (uint32_t i = 0; i < snap->n_units; i++) {
+		const char *code = ob_snap_str(snap, snap->units[i].code);
+		(void)ob_strmap_put(&units, code, strlen(code), (void *)(uintptr_t)(i + 1), NULL);
+	}
+	k = ob_malloc((a->n + 1) * sizeof(long));
+	u = ob_malloc((a->n + 1) * sizeof(int32_t));
+	for (size_t i = 0; i < a->n; i++) {
+		uintptr_t x = (uintptr_t)ob_strmap_get(&units, a->v[i].territory,
+		                                       strlen(a->v[i].territory));
+		k[i] = alarm_indicator(set, a->v[i].category);
+		u[i] = x ? (int32_t)(x - 1) : -1;
+	}
+	/* one rule per country, over the months and indicators its alarms ask */
+	for (uint32_t co = 0; co < snap->n_countries && !e; co++) {
+		size_t *ind = ob_malloc((a->n + 1) * sizeof(size_t)), n = 0;
+		int from = INT_MAX, to = -1;
+		struct ob_http_mask *m = NULL;
+
+		for (size_t i = 0; i < a->n; i++) {
+			if (u[i] < 0 || k[i] < 0 || snap->units[u[i]].country != co)
+				continue;
+			ind[n++] = (size_t)k[i];
+			if (a->v[i].month < from)
+				from = a->v[i].month;
+			if (a->v[i].month > to)
+				to = a->v[i].month;
+		}
+		if (n && !(e = ob_http_mask_new(snap, pop, set, rules, &cfg, 0, ind, n, (uint16_t)co,
+		                                from, to, &m, d))) {
+			for (size_t i = 0; i < a->n; i++)
+				if (u[i] >= 0 && k[i] >= 0 && snap->units[u[i]].country == co)
+					a->v[i].masked = ob_http_mask_hidden(m, (size_t)k[i], (uint32_t)u[i],
+					                                     a->v[i].month);
+			if (ob_http_mask_failed(m))
+				e = OB_ESTORE;
+		}
+		ob_http_mask_free(m);
+		free(ind);
+	}
+	if (e)
+		for (size_t i = 0; i < a->n; i++)
+			a->v[i].masked = true;
+	free(k);
+	free(u);
+free_defs:
+	ob_strmap_release(&units);
+	ob_counting_free(rules);
+	ob_indicators_free(set);
+	return e;
 }
 
 /* The situation's rule (engine/situation.h, o.hide): every indicator of

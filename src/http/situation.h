@@ -79,6 +79,22 @@ bool ob_http_mask_hidden(struct ob_http_mask *m, size_t k, uint32_t unit, int mo
 bool ob_http_mask_failed(const struct ob_http_mask *m);
 void ob_http_mask_free(struct ob_http_mask *m);
 
+/*
+ * Mark every alarm of a whose observed count the public rule over the
+ * month's territorial tree hides (ob_alert.masked): the count of the
+ * alarm's category in its unit and month as the situational analysis
+ * counts it (an indicator, "ind:ID"; an ICCS division, as "situation
+ * --category" counts it), hidden where a department less its shown
+ * municipalities would give it. On dir's catalogue, disclosure settings
+ * and counting rules, and snap and pop. An alarm that cannot be placed
+ * (an unknown unit or category) stays hidden. Errors: reading the
+ * definitions (OB_ESTORE), then every alarm is masked.
+ */
+struct ob_alerts;
+ob_err ob_http_alerts_mask(const char *dir, const struct ob_snapshot *snap,
+                           const struct ob_population *pop, struct ob_alerts *a,
+                           struct ob_diag *d);
+
 /* The disclosure threshold of indicator k of x->set. */
 long long ob_http_sit_min_count(const struct ob_http_sit *x, size_t k);
 

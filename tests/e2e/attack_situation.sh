@@ -43,6 +43,10 @@ fx_file() {
 			for (i = 1; i <= sa; i++)
 				printf "%d-%d-sa%d;%02d/%02d/%d;Santa Ana;Santa Ana;Homicidio;M\n",
 					y, m, i, i % 28 + 1, m, y;
+			# and 4 in Chalchuapa, the other municipality of Santa Ana, in June 2023
+			for (i = 1; y == 2023 && m == 6 && i <= 4; i++)
+				printf "%d-%d-ch%d;%02d/%02d/%d;Chalchuapa;Santa Ana;Homicidio;M\n",
+					y, m, i, i + 1, m, y;
 		}
 	}'
 }
@@ -66,6 +70,7 @@ for y, last in ((2022, 12), (2023, 6)):
         key = "%04d-%02d" % (y, m)
         truth["SLV06"][key] = 3 if (y, m) == (2022, 2) else 2 if (y, m) == (2023, 2) else 10
         truth["SLV02"][key] = 30 if y == 2023 and m >= 5 else 2 + m % 3
+truth["SLV02"]["2023-06"] += 4   # Chalchuapa
 truth["SLV"] = {k: truth["SLV06"][k] + truth["SLV02"][k] for k in truth["SLV06"]}
 hidden = {(u, k) for u in truth for k, v in truth[u].items() if 1 <= v < MIN}
 assert ("SLV06", "2023-02") in hidden and ("SLV02", "2022-03") in hidden
@@ -193,6 +198,14 @@ for a in alerts:
         leaks.append("alert %s %s %s: expected %s, upper %s read from suppressed %s" %
                      (a["territory"], a["month"], a["method"], a["expected"], a["upper"],
                       before[0]))
+# the hierarchy of the alarms: Santa Ana's 34 of June 2023 less the 30 of
+# its municipality Santa Ana would give Chalchuapa's 4 (its only other)
+obs = {(a["territory"], a["category"]): a["observed"] for a in alerts
+       if a["month"] == "2023-06" and a["observed"] is not None}
+for (t, cat), v in obs.items():
+    if t == "SLV02" and ("SLV0210", cat) in obs and v - obs[("SLV0210", cat)] == 4:
+        leaks.append("alerts 2023-06 %s: SLV02 %s - SLV0210 %s = Chalchuapa's 4" %
+                     (cat, v, obs[("SLV0210", cat)]))
 if not seen:
     leaks.append("the rise in Santa Ana in May and June 2023 raised no alarm: %s" % alerts)
 if not seen_ind:
