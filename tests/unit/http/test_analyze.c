@@ -558,8 +558,15 @@ static void test_utility(void **state)
 	print_message("utility: %zu questions, %zu cells; mean absolute perturbation %.4f over "
 	              "%zu counts of min_count + D or more (stated %.4f)\n", questions, cells, err,
 	              n_big, stated);
-	/* |perturbation| has a standard deviation under 1 (at most D = 3 away) */
-	if (fabs(err - stated) > 4.0 / sqrt((double)n_big) + 0.02)
+	/* |perturbation| has a standard deviation under 1 (at most D = 3 away),
+	 * but the counts are not independent draws: a total or a margin comes
+	 * back in many questions with the same victims, hence the same
+	 * perturbation, and each fixture's store has a secret of its own, so
+	 * the mean moves from fixture to fixture (1.11 to 1.21 over fresh
+	 * fixtures for a stated 1.117, a standard deviation near 0.04): the
+	 * bound is about four of those, still far from a method that does not
+	 * perturb (0) or perturbs twice as much */
+	if (fabs(err - stated) > 8.0 / sqrt((double)n_big) + 0.03)
 		fail_msg("mean absolute perturbation %g over %zu counts, stated %g", err, n_big,
 		         stated);
 	/* country x year, the totals a ministry quotes */
