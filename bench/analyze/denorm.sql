@@ -15,9 +15,11 @@ CREATE TABLE rec AS SELECT
        WHEN r.victim_age < 45 THEN '30-44' WHEN r.victim_age < 60 THEN '45-59'
        ELSE '60+' END AS age_group,
   r.category AS iccs,
-  substr(r.category, 1, 2) AS iccs_section,
-  CASE WHEN length(r.category) >= 4 THEN substr(r.category, 1, 4) END AS iccs_division,
-  CASE WHEN length(r.category) >= 5 THEN substr(r.category, 1, 5) END AS iccs_group,
+  -- the ICCS levels of an ICCS code only: a local code (X01) has none
+  -- and is counted as unknown at every level, as the analyser does
+  CASE WHEN r.category GLOB '[0-9][0-9]*' THEN substr(r.category, 1, 2) END AS iccs_section,
+  CASE WHEN r.category GLOB '[0-9][0-9][0-9][0-9]*' THEN substr(r.category, 1, 4) END AS iccs_division,
+  CASE WHEN r.category GLOB '[0-9][0-9][0-9][0-9][0-9]*' THEN substr(r.category, 1, 5) END AS iccs_group,
   coalesce(nullif(r.mechanism, ''), 'unknown') AS mechanism,
   coalesce(nullif(r.place, ''), 'unknown') AS place,
   coalesce(nullif(r.manner, ''), 'unknown') AS manner,
