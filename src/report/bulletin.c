@@ -1,5 +1,6 @@
 /* bulletin.c - a territory's bulletin for a year as one HTML page with
  * inline SVG charts, from a release's indicators table (report/bulletin.h). */
+#include "report/names.h"
 #include "report/bulletin.h"
 
 #include <math.h>
@@ -258,16 +259,9 @@ static void age_label(const struct ob_bulletin *b, const char *v, char *out, siz
 /* A weapon of a numerator (engine mechanism codes) by its name. */
 static const char *weapon_label(const struct ob_bulletin *b, const char *v)
 {
-	static const struct { const char *code, *es, *en; } names[] = {
-		{ "firearm", "Arma de fuego", "Firearm" },
-		{ "sharp", "Arma blanca", "Sharp object" },
-		{ "blunt", "Objeto contundente", "Blunt object" },
-		{ "strangulation", "Estrangulamiento", "Strangulation" },
-	};
-	for (size_t i = 0; i < OB_ARRAY_SIZE(names); i++)
-		if (!strcmp(v, names[i].code))
-			return tr(b, names[i].es, names[i].en);
-	return v;
+	const char *name = ob_value_name("mechanism", v, b->lang);
+
+	return name ? name : v;
 }
 
 /* The boundary of unit code among the bulletin's shapes; NULL: none. */
