@@ -48,6 +48,14 @@ struct plan {
 	/* one pass without the order by territory */
 	bool unsorted;
 	uint32_t *terr_map; /* territory -> base + 1, 0 rejected (unsorted) */
+	/* the cells the count can add to: n_iv intervals [iv[2i], iv[2i + 1])
+	 * in order, from the accepted units' offsets (cell_base, n_cell_base)
+	 * and the other dimensions' whole extent; [cell_lo, cell_hi) their
+	 * hull */
+	uint32_t *cell_base;
+	size_t n_cell_base;
+	size_t *iv, n_iv;
+	size_t cell_lo, cell_hi;
 	/* what a record adds: its count, unless zone_ones is NULL (every
 	 * record counts 1, or records are counted) or says its block's
 	 * records all count 1; and its key into keysums, when asked */
@@ -478,6 +486,8 @@ static int default_threads(uint64_t records)
 }
 
 
+/* Thread t's n counters, zero (kept ones are: merge clears what it
+ * reads). */
 static uint32_t *scratch_get(struct scratch *sc, int t, size_t n)
 {
 	if (!sc)
@@ -486,8 +496,6 @@ static uint32_t *scratch_get(struct scratch *sc, int t, size_t n)
 		free(sc->buf[t]);
 		sc->buf[t] = ob_calloc(n, sizeof(uint32_t));
 		sc->len[t] = n;
-	} else {
-		memset(sc->buf[t], 0, n * sizeof(uint32_t));
 	}
 	return sc->buf[t];
 }
@@ -654,6 +662,7 @@ static uint64_t plan_units(struct plan *pl, const struct ob_analyzer *an, const 
 	uint64_t records = 0;
 
 	pl->units = ob_malloc(((size_t)s->n_units + 1) * sizeof(uint32_t));
+	pl->cell_base = ob_malloc(((size_t)s->n_units + 1) * sizeof(uint32_t));
 	pl->base = ob_malloc(((size_t)s->n_units + 1) * sizeof(uint32_t));
 	pl->ra = ob_malloc(((size_t)s->n_units + 1) * sizeof(uint64_t));
 	pl->rb = ob_malloc(((size_t)s->n_units + 1) * sizeof(uint64_t));
@@ -669,6 +678,7 @@ static uint64_t plan_units(struct plan *pl, const struct ob_analyzer *an, const 
 				base += an->dim[q->dims[j]].map[u] * (uint32_t)stride[j];
 		if (pl->unsorted)
 			pl->terr_map[u] = base + 1;
+		pl->cell_base[pl->n_cell_base++] = base;
 		ra = an->unit_first[u];
 		rb = an->unit_first[u + 1];
 		if (narrow && ra < rb) {
@@ -698,6 +708,43 @@ static uint64_t plan_units(struct plan *pl, const struct ob_analyzer *an, const 
 	return pl->unsorted ? s->n : records;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The cells the count can add to (pl->iv): from each accepted unit's
+ * offset, the cells of the other dimensions (their whole extent). */
+static void plan_cells(struct plan *pl, const struct ob_query *q,
+                       const struct ob_query_result *r, const size_t *stride)
+{
+	size_t span = 1;
+
+	for (size_t j = 0; j < q->n_dims; j++)
+		if (!ob_qi_is_terr_dim(q->dims[j]) && r->extent[j])
+			span += (size_t)(r->extent[j] - 1) * stride[j];
+	qsort(pl->cell_base, pl->n_cell_base, sizeof(uint32_t), cmp_u32);
+	pl->iv = ob_malloc((pl->n_cell_base + 1) * 2 * sizeof(size_t));
+	for (size_t i = 0; i < pl->n_cell_base; i++) {
+		size_t lo = pl->cell_base[i], hi = lo + span;
+		if (hi > r->n_cells)
+			hi = r->n_cells;
+		if (lo >= hi)
+			continue;
+		if (pl->n_iv && lo <= pl->iv[2 * pl->n_iv - 1]) {
+			if (hi > pl->iv[2 * pl->n_iv - 1])
+				pl->iv[2 * pl->n_iv - 1] = hi;
+			continue;
+		}
+		pl->iv[2 * pl->n_iv] = lo;
+		pl->iv[2 * pl->n_iv + 1] = hi;
+		pl->n_iv++;
+	}
+	pl->cell_lo = pl->n_iv ? pl->iv[0] : 0;
+	pl->cell_hi = pl->n_iv ? pl->iv[2 * pl->n_iv - 1] : 0;
+}
+
 static void plan_free(struct plan *pl)
 {
 	for (int k = 0; k < pl->ng; k++)
@@ -709,38 +756,63 @@ static void plan_free(struct plan *pl)
 	free(pl->src_off);
 	free(pl->src_list);
 	free(pl->terr_map);
+	free(pl->cell_base);
+	free(pl->iv);
 	free(pl->year_pre);
 	free(pl->src_pre);
 }
 
-/* The threads' counters (their lanes summed) and key sums into counts and
- * r->keysums. */
-static void merge(const struct plan *pl, struct worker *wk, int T, struct ob_query_result *r,
-                  uint64_t *counts, const struct scratch *sc)
+/* Cells [lo, hi) of one thread's counters wc (lanes interleaved) into
+ * counts, cleared when kept (sc); the sum added. */
+static uint64_t merge_cells(uint32_t *wc, uint64_t *counts, size_t lo, size_t hi, size_t lanes,
+                            const struct scratch *sc)
 {
+	uint64_t added = 0;
+
+	if (lanes == 1) {
+		for (size_t i = lo; i < hi; i++) {
+			counts[i] += wc[i];
+			added += wc[i];
+		}
+	} else {
+		for (size_t i = lo; i < hi; i++) {
+			uint64_t x = 0;
+			for (size_t l = 0; l < lanes; l++)
+				x += wc[i * lanes + l];
+			counts[i] += x;
+			added += x;
+		}
+	}
+	if (sc && hi > lo)
+		memset(wc + lo * lanes, 0, (hi - lo) * lanes * sizeof(uint32_t));
+	return added;
+}
+
+/* The threads' counters (their lanes summed) and key sums into counts and
+ * r->keysums, over the cells the count could add to; kept counters (sc)
+ * are cleared as they are read, and sc->added is the sum added. */
+static void merge(const struct plan *pl, struct worker *wk, int T, struct ob_query_result *r,
+                  uint64_t *counts, struct scratch *sc)
+{
+	const size_t lanes = pl->lanes;
+	uint64_t added = 0;
+
 	if (pl->keys && !r->keysums)
 		r->keysums = ob_calloc(r->n_cells ? r->n_cells : 1, sizeof(uint64_t));
 	for (int t = 0; t < T; t++) {
-		const uint32_t *wc = wk[t].counts;
+		uint32_t *wc = wk[t].counts;
 		if (t && wk[t].tid)
 			pthread_join(wk[t].tid, NULL);
 		for (size_t i = 0; pl->keys && i < r->n_cells; i++)
 			r->keysums[i] += wk[t].keys[i];
 		free(wk[t].keys);
-		if (pl->lanes == 1) {
-			for (size_t i = 0; i < r->n_cells; i++)
-				counts[i] += wc[i];
-		} else {
-			for (size_t i = 0; i < r->n_cells; i++) {
-				uint64_t x = counts[i];
-				for (unsigned l = 0; l < pl->lanes; l++)
-					x += wc[i * pl->lanes + l];
-				counts[i] = x;
-			}
-		}
+		for (size_t k = 0; k < pl->n_iv; k++)
+			added += merge_cells(wc, counts, pl->iv[2 * k], pl->iv[2 * k + 1], lanes, sc);
 		if (!sc)
 			free(wk[t].counts);
 	}
+	if (sc)
+		sc->added = added;
 }
 
 /* Count: the units split among T threads by records, then merged. */
@@ -795,6 +867,7 @@ void ob_qi_count(const struct ob_analyzer *an, const struct ob_query *q,
 	plan_sources(&pl, an, q, c, stride);
 	plan_columns(&pl, an, q, c, stride, year_exact);
 	records = plan_units(&pl, an, q, c, stride, narrow, y_lo, y_hi);
+	plan_cells(&pl, q, r, stride);
 	if (!pl.unsorted)
 		order_filters(&pl, records);
 	/* without a filter or a dimension to read per record, a unit (or a run
@@ -806,6 +879,10 @@ void ob_qi_count(const struct ob_analyzer *an, const struct ob_query *q,
 	if (T < 1)
 		T = 1;
 	run_workers(&pl, T, records, r, counts, sc);
+	if (sc) {
+		sc->lo = pl.cell_lo;
+		sc->hi = pl.cell_hi;
+	}
 	r->scanned += records;
 	if (T > r->threads)
 		r->threads = T;

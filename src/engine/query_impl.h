@@ -134,10 +134,15 @@ void ob_qi_and_into(struct compiled *c, const struct ob_snapshot *s, enum col co
 /* Threads of one count at most. */
 #define QI_MAX_THREADS 16
 
-/* Counter buffers kept from one count to the next (the rule's blocks). */
+/* Counter buffers kept from one count to the next (the rule's blocks),
+ * zero between counts (each count clears what it read). */
 struct scratch {
 	uint32_t *buf[QI_MAX_THREADS];
 	size_t len[QI_MAX_THREADS];
+	/* the cells the last ob_qi_count could add to, [lo, hi): its counts
+	 * outside them are left as they were; and the sum of what it added */
+	size_t lo, hi;
+	uint64_t added;
 };
 void ob_qi_scratch_release(struct scratch *sc);
 

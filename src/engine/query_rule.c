@@ -187,8 +187,8 @@ ob_err ob_qi_count_by_rule(const struct ob_analyzer *an, const struct ob_query *
 	bool *acc = ob_malloc(65536 > ncat ? 65536 : ncat);
 	bool *tacc = ob_malloc(ob_qi_col_domain(s, C_TERR));
 	bool *years_cov = ob_calloc(65536, 1);
-	uint64_t *part = NULL;   /* counts of one rule name, when several */
 	uint64_t **by_name = ob_calloc(64, sizeof(uint64_t *));
+	size_t name_lo[64], name_hi[64]; /* the cells by_name[bit] counted in */
 	struct ob_count_choice *kch = ob_calloc(ncat, sizeof(*kch));
 	uint8_t *done = ob_calloc(ncat, 1);
 	uint64_t counted = 0;    /* the rule names that counted something */
@@ -284,19 +284,20 @@ ob_err ob_qi_count_by_rule(const struct ob_analyzer *an, const struct ob_query *
 						ob_qi_compiled_release(&b);
 						continue;
 					}
-					if (!by_name[bit])
+					if (!by_name[bit]) {
 						by_name[bit] = ob_calloc(r->n_cells ? r->n_cells : 1,
 						                         sizeof(uint64_t));
-					dst = by_name[bit];
-					/* what this block adds: counted apart only for its note */
-					if (!part)
-						part = ob_calloc(r->n_cells ? r->n_cells : 1, sizeof(uint64_t));
-					ob_qi_count(an, q, &b, stride, r, part, &sc, stop);
-					for (size_t i = 0; i < r->n_cells; i++) {
-						total += part[i];
-						dst[i] += part[i];
-						part[i] = 0;
+						name_lo[bit] = r->n_cells;
+						name_hi[bit] = 0;
 					}
+					dst = by_name[bit];
+					/* what this block adds, for its note */
+					ob_qi_count(an, q, &b, stride, r, dst, &sc, stop);
+					total = sc.added;
+					if (sc.lo < name_lo[bit])
+						name_lo[bit] = sc.lo;
+					if (sc.hi > name_hi[bit])
+						name_hi[bit] = sc.hi;
 					if (total)
 						note_add(r, ob_snap_str(s, s->countries[co]), ch->name, ch->rule,
 						         b.acc[C_YEAR], an->year_min, an->year_max, total);
@@ -310,7 +311,7 @@ ob_err ob_qi_count_by_rule(const struct ob_analyzer *an, const struct ob_query *
 	for (size_t bit = 0; bit < 64; bit++) {
 		if (!by_name[bit])
 			continue;
-		for (size_t i = 0; i < r->n_cells; i++) {
+		for (size_t i = name_lo[bit]; i < name_hi[bit]; i++) {
 			r->counts[i] += by_name[bit][i];
 			if (by_name[bit][i]) {
 				counted |= 1ULL << bit;
@@ -331,7 +332,6 @@ ob_err ob_qi_count_by_rule(const struct ob_analyzer *an, const struct ob_query *
 	for (size_t i = 0; i < r->n_notes; i++)
 		note_years(&r->notes[i]);
 	free(by_name);
-	free(part);
 	free(kch);
 	free(done);
 	ob_qi_scratch_release(&sc);

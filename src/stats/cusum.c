@@ -286,19 +286,282 @@ static ob_err chain_grow(struct chain *ch, long kn, int den, double theta, size_
 	return OB_OK;
 }
 
-/* The smallest hn with a run length of at least arl0, from a chain of m
- * states first, grown by an eighth up to OB_MAX_CUSUM_STATES until one
- * reaches it. */
-static ob_err h_scan(long kn, int den, double theta, double arl0, size_t m, long *hn,
-                     double *arl)
+/*
+ * The run lengths of a long chain from its residues (h_scan past
+ * CYC_FROM states). A step from state i leads to i + x den - kn (or to 0),
+ * so the states of residue c modulo den lead only to those of residue
+ * c - kn, and as kn and den share no factor, following that map from 0
+ * visits every residue once before coming back: with the steps to state 0
+ * set apart (their weight on x_0 a right-hand side of its own), I - P is
+ * block-cyclic. Its solve reduces to the residue-0 block, the product of
+ * the den blocks around the cycle: den - 1 products of (m / den)^3 instead
+ * of a factorisation of m^3 / 3.
+ *
+ * One solve gives the run lengths of the chains of m - CYC_WINDOW .. m
+ * states: each smaller chain is the larger one's leading block, whose
+ * solution is read from the larger's (Schur complement) with the columns
+ * of its inverse at the states left out. A chain of hn states is read from
+ * the solve of m = hn rounded up to a multiple of CYC_WINDOW, always the
+ * same one, so its run length is a function of hn alone whatever the order
+ * of the search.
+ */
+#define CYC_WINDOW 16
+#define CYC_FROM 128 /* a multiple of CYC_WINDOW: chains of at most this
+                        many states are factored densely */
+#define CYC_RHS (CYC_WINDOW + 2)
+#define CYC_MAX_DEN 64 /* residues a solve keeps apart (k's grid: 5 or 10) */
+
+/* LU with partial pivoting of the n by n a (row-major), solving for nr
+ * right-hand sides b (n by nr, row-major) in place; false when singular. */
+static bool solve_multi(double *a, double *b, size_t n, size_t nr)
+{
+	for (size_t c = 0; c < n; c++) {
+		size_t piv = c;
+		for (size_t r = c + 1; r < n; r++)
+			if (fabs(a[r * n + c]) > fabs(a[piv * n + c]))
+				piv = r;
+		if (!(fabs(a[piv * n + c]) > 0) || !isfinite(a[piv * n + c]))
+			return false;
+		if (piv != c) {
+			for (size_t j = 0; j < n; j++) {
+				double t = a[c * n + j];
+				a[c * n + j] = a[piv * n + j];
+				a[piv * n + j] = t;
+			}
+			for (size_t j = 0; j < nr; j++) {
+				double t = b[c * nr + j];
+				b[c * nr + j] = b[piv * nr + j];
+				b[piv * nr + j] = t;
+			}
+		}
+		for (size_t r = c + 1; r < n; r++) {
+			double f = a[r * n + c] / a[c * n + c];
+			if (f == 0)
+				continue;
+			for (size_t j = c + 1; j < n; j++)
+				a[r * n + j] -= f * a[c * n + j];
+			for (size_t j = 0; j < nr; j++)
+				b[r * nr + j] -= f * b[c * nr + j];
+		}
+	}
+	for (size_t c = n; c-- > 0;) {
+		for (size_t j = 0; j < nr; j++) {
+			double s = b[c * nr + j];
+			for (size_t i = c + 1; i < n; i++)
+				s -= a[c * n + i] * b[i * nr + j];
+			b[c * nr + j] = s / a[c * n + c];
+		}
+	}
+	return true;
+}
+
+/* Scratch of cyc_window, sized for OB_MAX_CUSUM_STATES states. */
+struct cyc_work {
+	double *px;  /* P(X = x) for x den <= kn + m, then P(X <= x) for x den <= kn */
+	double *t;   /* a block of the cycle */
+	double *mp, *mq; /* the product so far, and the next */
+	double *y;   /* [state][rhs] the right-hand sides, then the solutions */
+	double *z, *zn; /* a block's share of y_0, carried around */
+};
+
+static void cyc_work_release(struct cyc_work *w)
+{
+	free(w->px);
+	free(w->t);
+	free(w->mp);
+	free(w->mq);
+	free(w->y);
+	free(w->z);
+	free(w->zn);
+}
+
+static ob_err cyc_work_init(struct cyc_work *w, long kn, int den)
+{
+	size_t m = OB_MAX_CUSUM_STATES, n = m / (size_t)den + 1;
+	size_t npx = (size_t)((kn + (long)m) / den) + 1 + (size_t)(kn / den) + 1;
+
+	memset(w, 0, sizeof(*w));
+	w->px = malloc(npx * sizeof(double));
+	w->t = malloc(n * n * sizeof(double));
+	w->mp = malloc(n * n * sizeof(double));
+	w->mq = malloc(n * n * sizeof(double));
+	w->y = malloc(m * CYC_RHS * sizeof(double));
+	w->z = malloc(n * CYC_RHS * sizeof(double));
+	w->zn = malloc(n * CYC_RHS * sizeof(double));
+	if (!w->px || !w->t || !w->mp || !w->mq || !w->y || !w->z || !w->zn) {
+		cyc_work_release(w);
+		return OB_ENOMEM;
+	}
+	return OB_OK;
+}
+
+/* States of residue c among 0 .. m - 1. */
+static size_t cyc_count(size_t m, int den, int c)
+{
+	return m > (size_t)c ? (m - (size_t)c - 1) / (size_t)den + 1 : 0;
+}
+
+/* The block of residue c to residue s = c - kn mod den into t (nc by ns):
+ * the step from state den a + c to den b + s, none to state 0. */
+static void cyc_block(const double *px, long kn, int den, int c, int s, size_t nc, size_t ns,
+                      double *t)
+{
+	for (size_t a = 0; a < nc; a++) {
+		long i = (long)a * den + c;
+		for (size_t b = 0; b < ns; b++) {
+			long j = (long)b * den + s, d = j - i + kn;
+			t[a * ns + b] = j >= 1 && d >= 0 ? px[d / den] : 0;
+		}
+	}
+}
+
+/*
+ * The run lengths from 0 of the chains of m - CYC_WINDOW .. m states
+ * (CYC_WINDOW < m <= OB_MAX_CUSUM_STATES, 1 < den <= CYC_MAX_DEN): arl[j] for the chain
+ * of m - j states.
+ */
+static ob_err cyc_window(struct cyc_work *w, long kn, int den, double theta, size_t m,
+                         double *arl)
+{
+	size_t nx = (size_t)((kn + (long)m) / den) + 1, nq = (size_t)(kn / den) + 1;
+	const size_t nr = CYC_RHS;
+	double *q = w->px + nx, *y = w->y, x0[CYC_RHS];
+	size_t base[CYC_MAX_DEN], cnt[CYC_MAX_DEN];
+	int cyc[CYC_MAX_DEN], nres = den;
+
+	if (den < 2 || den > CYC_MAX_DEN || m <= CYC_WINDOW || m > OB_MAX_CUSUM_STATES)
+		return OB_EINVAL;
+	for (size_t x = 0; x < nx; x++)
+		w->px[x] = dpois((double)x, theta);
+	for (size_t x = 0; x < nq; x++)
+		q[x] = ppois((double)x, theta);
+	/* the cycle of residues from 0, and where each residue's states sit
+	 * in y (by residue, in the order of the cycle) */
+	cyc[0] = 0;
+	for (int t = 1; t < nres; t++)
+		cyc[t] = (int)(((cyc[t - 1] - kn) % den + den) % den);
+	for (int t = 0, at = 0; t < nres; t++) {
+		base[t] = (size_t)at;
+		cnt[t] = cyc_count(m, den, cyc[t]);
+		at += (int)cnt[t];
+	}
+	/* right-hand sides: 1; e at states m - 1 .. m - CYC_WINDOW; the
+	 * steps to 0 */
+	for (int t = 0; t < nres; t++)
+		for (size_t a = 0; a < cnt[t]; a++) {
+			long i = (long)a * den + cyc[t];
+			double *r = &y[(base[t] + a) * nr];
+			r[0] = 1;
+			for (size_t s = 1; s <= CYC_WINDOW; s++)
+				r[s] = i == (long)(m - s);
+			r[nr - 1] = i <= kn ? q[(kn - i) / den] : 0;
+		}
+	/* around the cycle backwards: mp = T_t .. T_(den-1), y_t = r_t + T_t
+	 * y_(t+1) with y_den = y_0 left out (the W of the reduction) */
+	{
+		int t = nres - 1;
+		size_t n0 = cnt[0];
+		cyc_block(w->px, kn, den, cyc[t], cyc[0], cnt[t], n0, w->mp);
+		for (t = nres - 2; t >= 0; t--) {
+			size_t nc = cnt[t], ns = cnt[t + 1];
+			double *r = &y[base[t] * nr], *rs = &y[base[t + 1] * nr];
+			cyc_block(w->px, kn, den, cyc[t], cyc[t + 1], nc, ns, w->t);
+			memset(w->mq, 0, nc * n0 * sizeof(double));
+			for (size_t a = 0; a < nc; a++) {
+				double *out = &w->mq[a * n0];
+				for (size_t b = 0; b < ns; b++) {
+					double f = w->t[a * ns + b];
+					const double *in = &w->mp[b * n0];
+					if (f == 0)
+						continue;
+					for (size_t j = 0; j < n0; j++)
+						out[j] += f * in[j];
+					for (size_t j = 0; j < nr; j++)
+						r[a * nr + j] += f * rs[b * nr + j];
+				}
+			}
+			double *sw = w->mp;
+			w->mp = w->mq;
+			w->mq = sw;
+		}
+		/* (I - mp) y_0 = W_0 */
+		for (size_t a = 0; a < n0; a++)
+			for (size_t b = 0; b < n0; b++)
+				w->mp[a * n0 + b] = (a == b) - w->mp[a * n0 + b];
+		if (!solve_multi(w->mp, y, n0, nr))
+			return OB_ENOFIT;
+	}
+	/* the other residues: y_t = W_t + T_t .. T_(den-1) y_0, with z =
+	 * T_t .. T_(den-1) y_0 carried backwards from z_den = y_0 */
+	memcpy(w->z, y, cnt[0] * nr * sizeof(double));
+	for (int t = nres - 1; t >= 1; t--) {
+		size_t nc = cnt[t], ns = cnt[(t + 1) % nres];
+		double *r = &y[base[t] * nr];
+		cyc_block(w->px, kn, den, cyc[t], cyc[(t + 1) % nres], nc, ns, w->t);
+		memset(w->zn, 0, nc * nr * sizeof(double));
+		for (size_t a = 0; a < nc; a++)
+			for (size_t b = 0; b < ns; b++) {
+				double f = w->t[a * ns + b];
+				if (f == 0)
+					continue;
+				for (size_t j = 0; j < nr; j++)
+					w->zn[a * nr + j] += f * w->z[b * nr + j];
+			}
+		for (size_t a = 0; a < nc * nr; a++)
+			r[a] += w->zn[a];
+		double *sw = w->z;
+		w->z = w->zn;
+		w->zn = sw;
+	}
+	/* with x_0 in: x = u + v x_0, x_0 = u_0 / (1 - v_0) */
+	{
+		double v0 = y[nr - 1], *xs = w->z; /* [s - 1][rhs]: x at state m - s */
+		int at[CYC_MAX_DEN];
+		if (!(1 - v0 > 0))
+			return OB_ENOFIT;
+		for (size_t b = 0; b + 1 < nr; b++)
+			x0[b] = y[b] / (1 - v0);
+		for (int t = 0; t < nres; t++)
+			at[cyc[t]] = t;
+		for (size_t s = 1; s <= CYC_WINDOW; s++) {
+			size_t i = m - s, row = base[at[i % (size_t)den]] + i / (size_t)den;
+			for (size_t b = 0; b + 1 < nr; b++)
+				xs[(s - 1) * nr + b] = y[row * nr + b] + y[row * nr + nr - 1] * x0[b];
+		}
+		arl[0] = x0[0];
+		/* the chain of m - j states: x_0 - Z_0S Z_SS^-1 x_S over the
+		 * states S = m - 1 .. m - j left out (column s of Z: the
+		 * solution for e at m - s) */
+		for (size_t j = 1; j <= CYC_WINDOW; j++) {
+			double zs[CYC_WINDOW * CYC_WINDOW], rs[CYC_WINDOW], sum = 0;
+			for (size_t u = 0; u < j; u++) {
+				for (size_t v = 0; v < j; v++)
+					zs[u * j + v] = xs[u * nr + 1 + v];
+				rs[u] = xs[u * nr];
+			}
+			if (!solve_multi(zs, rs, j, 1))
+				return OB_ENOFIT;
+			for (size_t v = 0; v < j; v++)
+				sum += x0[1 + v] * rs[v];
+			arl[j] = x0[0] - sum;
+		}
+	}
+	return OB_OK;
+}
+
+/* The smallest hn <= cap with a run length of at least arl0 by the dense
+ * factorisation, from a chain of m states first, grown by an eighth until
+ * one reaches it; OB_ETOOBIG when none up to cap does. */
+static ob_err h_dense(long kn, int den, double theta, double arl0, size_t m, size_t cap,
+                      long *hn, double *arl)
 {
 	struct chain ch = { 0 };
 	double *v = NULL;
 	ob_err err;
 
-	if (m > OB_MAX_CUSUM_STATES)
-		m = OB_MAX_CUSUM_STATES;
-	if (!(v = malloc(OB_MAX_CUSUM_STATES * sizeof(*v))))
+	if (m > cap)
+		m = cap;
+	if (!(v = malloc(cap * sizeof(*v))))
 		return OB_ENOMEM;
 	for (;;) {
 		size_t from = ch.have;
@@ -310,19 +573,129 @@ static ob_err h_scan(long kn, int den, double theta, double arl0, size_t m, long
 				*arl = v[i];
 				goto free_chain;
 			}
-		if (m == OB_MAX_CUSUM_STATES) {
+		if (m == cap) {
 			err = OB_ETOOBIG;
 			goto free_chain;
 		}
 		m += m / 8 + 8;
-		if (m > OB_MAX_CUSUM_STATES)
-			m = OB_MAX_CUSUM_STATES;
+		if (m > cap)
+			m = cap;
 	}
 free_chain:
 	free(ch.w);
 	free(ch.y);
 	free(ch.a);
 	free(v);
+	return err;
+}
+
+static size_t round_window(double x)
+{
+	size_t g;
+
+	if (!(x > CYC_WINDOW))
+		return CYC_WINDOW;
+	if (x > OB_MAX_CUSUM_STATES)
+		return OB_MAX_CUSUM_STATES;
+	g = (size_t)ceil(x);
+	return (g + CYC_WINDOW - 1) / CYC_WINDOW * CYC_WINDOW;
+}
+
+/*
+ * The smallest hn with a run length of at least arl0: chains of up to
+ * CYC_FROM states by the dense factorisation, longer ones by the residues
+ * (cyc_window), a window of CYC_WINDOW at a time. guess: where the answer
+ * is expected; lo: an hn known to be too short (0: none). The windows' tops are multiples of CYC_WINDOW, the
+ * next one placed by the run length's growth over the last (its logarithm
+ * about linear in h).
+ */
+static ob_err h_scan(long kn, int den, double theta, double arl0, size_t guess, long lo,
+                     long *hn, double *arl)
+{
+	/* a decision on a chain read from the window above its own: by this
+	 * much clear of arl0, else its own window is solved */
+	const double margin = 1e-9;
+	struct cyc_work w;
+	double a[CYC_WINDOW + 1];
+	size_t fail = lo > 0 ? (size_t)lo : 0, ok = OB_MAX_CUSUM_STATES + 1, g;
+	bool dense_done = false;
+	ob_err err;
+
+	/* a chain a sixteenth longer than the guess: the dense search finds
+	 * every shorter chain's run length on the way */
+	if (den < 2 || den > CYC_MAX_DEN)
+		return h_dense(kn, den, theta, arl0, guess + guess / 16 + 1, OB_MAX_CUSUM_STATES, hn,
+		               arl);
+	if (guess <= CYC_FROM && fail < CYC_FROM) {
+		err = h_dense(kn, den, theta, arl0, guess + guess / 16 + 1, CYC_FROM, hn, arl);
+		if (err != OB_ETOOBIG)
+			return err;
+		dense_done = true;
+		fail = CYC_FROM;
+	}
+	if ((err = cyc_work_init(&w, kn, den)))
+		return err;
+	g = round_window((double)(guess > fail + 1 ? guess : fail + 1));
+	for (int round = 0;; round++) {
+		if (round == OB_MAX_CUSUM_STATES / CYC_WINDOW) {
+			err = OB_ENOFIT; /* no answer in as many windows as there are */
+			goto release_work;
+		}
+		if (g <= CYC_FROM) {
+			/* below the windows: the dense factorisation decides */
+			if (!dense_done) {
+				err = h_dense(kn, den, theta, arl0, CYC_FROM / 2, CYC_FROM, hn, arl);
+				dense_done = true;
+				if (err != OB_ETOOBIG)
+					goto release_work;
+			}
+			fail = CYC_FROM;
+			g = CYC_FROM + CYC_WINDOW;
+		}
+		if ((err = cyc_window(&w, kn, den, theta, g, a)))
+			goto release_work;
+		if (!(a[0] >= arl0)) {
+			double slope, need;
+			fail = g;
+			if (g == OB_MAX_CUSUM_STATES) {
+				err = OB_ETOOBIG;
+				goto release_work;
+			}
+			slope = (log(a[0]) - log(a[CYC_WINDOW])) / CYC_WINDOW;
+			need = slope > 0 ? (log(arl0) - log(a[0])) / slope : 0;
+			g = round_window((double)g + need * 1.02 + 1);
+		} else {
+			size_t first = g;
+			double slope, need;
+			ok = g;
+			/* the smallest of the window that reaches arl0 */
+			while (first > g - CYC_WINDOW + 1 && first - 1 > fail &&
+			       a[g - (first - 1)] >= arl0)
+				first--;
+			if (first - 1 <= fail || first > g - CYC_WINDOW + 1 ||
+			    a[CYC_WINDOW] < arl0 * (1 - margin)) {
+				*hn = (long)first;
+				*arl = a[g - first];
+				err = OB_OK;
+				goto release_work;
+			}
+			ok = first;
+			if (a[CYC_WINDOW] < arl0 * (1 + margin)) {
+				g -= CYC_WINDOW; /* too close to call: its own window */
+				continue;
+			}
+			slope = (log(a[0]) - log(a[CYC_WINDOW])) / CYC_WINDOW;
+			need = slope > 0 ? (log(a[CYC_WINDOW]) - log(arl0)) / slope : 0;
+			g = round_window((double)(g - CYC_WINDOW) - need * 0.98);
+		}
+		/* within what is known: above fail, below ok */
+		if (g <= fail)
+			g = round_window((double)fail + 1);
+		if (g >= ok + CYC_WINDOW)
+			g = round_window((double)ok);
+	}
+release_work:
+	cyc_work_release(&w);
 	return err;
 }
 
@@ -344,7 +717,7 @@ ob_err ob_cusum_h(double k, int den, double theta, double arl0, double *h, doubl
 	ob_err err;
 
 	if ((err = h_args(k, den, theta, arl0, &kn)) ||
-	    (err = h_scan(kn, den, theta, arl0, 16, &hn, arl)))
+	    (err = h_scan(kn, den, theta, arl0, 16, 0, &hn, arl)))
 		return err;
 	*h = (double)hn / den;
 	return OB_OK;
@@ -434,10 +807,11 @@ static void known_add(struct ob_cusum_cache *c, long kn, int den, double arl0, d
 	c->n_known++;
 }
 
-/* A first chain length for a k never seen: from the reference of the
+/* A first guess of hn for a k never seen: that of the reference of the
  * nearest k (same den and arl0) among those kept, whose h is close (h
- * grows smoothly with k), a tenth more; 16 without one. A chain too short
- * grows (h_scan); one too long costs the cube of its excess. */
+ * changes smoothly with k); 16 without one. A guess too low costs a
+ * chain grown or a window more (h_scan), one too high the cube of its
+ * excess. */
 static size_t near_hint(const struct ob_cusum_cache *c, long kn, int den, double arl0,
                         double theta)
 {
@@ -453,7 +827,7 @@ static size_t near_hint(const struct ob_cusum_cache *c, long kn, int den, double
 			dist = dk;
 		}
 	}
-	return best > 0 ? (size_t)best + (size_t)best / 10 + 4 : 16;
+	return best > 0 ? (size_t)best : 16;
 }
 
 ob_err ob_cusum_h_cached(double k, int den, double theta, double arl0,
@@ -462,7 +836,7 @@ ob_err ob_cusum_h_cached(double k, int den, double theta, double arl0,
 	struct ob_cusum_memo *mo;
 	struct ob_cusum_hint *hint;
 	long kn, hn, lo;
-	size_t m = 16;
+	size_t guess;
 	ob_err err;
 
 	if (!cache)
@@ -483,18 +857,18 @@ ob_err ob_cusum_h_cached(double k, int den, double theta, double arl0,
 		*arl = NAN;
 		return OB_OK;
 	}
-	/* the chain as long as the last h of this k needed, and a sixteenth
-	 * more: a close reference has a close h, and is found in one go */
+	/* the search starts at the last h of this k: a close reference has
+	 * a close h, and is found in one go */
 	hint = &cache->hint[((uint64_t)kn * 31u + (uint64_t)den) % OB_CUSUM_CACHE_SLOTS];
 	if (hint->kn == kn && hint->den == den && hint->hn > 0)
-		m = (size_t)hint->hn + (size_t)hint->hn / 16 + 1;
+		guess = (size_t)hint->hn;
 	else
-		m = near_hint(cache, kn, den, arl0, theta);
-	/* never below a lower bound of h: a chain too short grows */
+		guess = near_hint(cache, kn, den, arl0, theta);
+	/* never below a lower bound of h (lo itself too short) */
 	lo = h_lower(kn, den, theta, arl0);
-	if (m < (size_t)lo + 1)
-		m = (size_t)lo + 1;
-	if ((err = h_scan(kn, den, theta, arl0, m, &hn, arl)))
+	if (guess < (size_t)lo + 1)
+		guess = (size_t)lo + 1;
+	if ((err = h_scan(kn, den, theta, arl0, guess, lo, &hn, arl)))
 		return err;
 	known_add(cache, kn, den, arl0, theta, hn);
 	hint->kn = kn;

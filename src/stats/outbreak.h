@@ -165,8 +165,8 @@ ob_err ob_cusum_h(double k, int den, double theta, double arl0, double *h, doubl
 
 /*
  * A memory of decision intervals for judging many series: each h found for
- * a (k, den, theta, arl0) is kept, and a search starts from a chain as long
- * as the last h found with the same k and den needed. Allocate it zeroed
+ * a (k, den, theta, arl0) is kept, and a search starts at the last h found
+ * with the same k and den (the nearest k's without one). Allocate it zeroed
  * (ob_calloc); it holds no pointers. One per thread.
  *
  * bracket (set by the caller, false when zeroed): the run length falls as

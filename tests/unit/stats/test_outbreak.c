@@ -361,6 +361,34 @@ static void cusum_h_cache(void **state)
 	free(c);
 }
 
+/* References in the tens and hundreds need chains past 128 states, solved
+ * by their residues a window at a time: the h found is the smallest whose
+ * run length, by the dense solve of ob_cusum_arl, reaches arl0, with and
+ * without the cache (a guess from a close reference, above and below). */
+static void cusum_h_long_chains(void **state)
+{
+	struct ob_cusum_cache *c = ob_calloc(1, sizeof(*c));
+	static const double m0[] = { 60.3, 80.25, 79.9, 151.3, 150.1, 152.7, 305.5 };
+	(void)state;
+	for (size_t i = 0; i < OB_ARRAY_SIZE(m0); i++) {
+		double k, h, h2, arl, arl2, at, below;
+		int den;
+
+		assert_int_equal(ob_cusum_k(m0[i], 1, &k, &den), OB_OK);
+		assert_int_equal(ob_cusum_h(k, den, m0[i], 120, &h, &arl), OB_OK);
+		assert_true(h * den > 128);
+		assert_int_equal(ob_cusum_arl(h, k, den, m0[i], &at), OB_OK);
+		assert_int_equal(ob_cusum_arl(h - 1.0 / den, k, den, m0[i], &below), OB_OK);
+		assert_true(at >= 120);
+		assert_true(below < 120);
+		assert_true(fabs(arl - at) <= 1e-9 * at);
+		assert_int_equal(ob_cusum_h_cached(k, den, m0[i], 120, c, &h2, &arl2), OB_OK);
+		assert_true(h == h2);
+		assert_true(arl == arl2);
+	}
+	free(c);
+}
+
 /* With bracket set, an h read from two references of the same k that
  * bracket theta is the h ob_cusum_h solves for, and some are read so. */
 static void cusum_h_bracket(void **state)
@@ -440,6 +468,7 @@ int main(void)
 		cmocka_unit_test(cusum_h_bracket),
 		cmocka_unit_test(cusum_rules),
 		cmocka_unit_test(cusum_h_cache),
+		cmocka_unit_test(cusum_h_long_chains),
 		cmocka_unit_test(cusum_may_alarm),
 		cmocka_unit_test(bad_calls),
 	};
