@@ -286,6 +286,9 @@
 #define OB_PORTAL_PAGE_CACHE_ENTRIES 256
 #define OB_PORTAL_PAGE_CACHE_BYTES (32 * 1024 * 1024)
 #define OB_PORTAL_PAGE_CACHE_MAX_PAGE (512 * 1024)
+/* Seconds a provisional page is kept (one that will say more once a
+ * computation it does not start is done, such as a profile's index ranks). */
+#define OB_PORTAL_PAGE_PROVISIONAL_SECONDS 10
 /* Bytes of the stamp a cache keeps of its last check (http/cache.h): the
  * store's stamp (OB_SNAPSHOT_STAMP) and a release's version, with room. */
 #define OB_HTTP_CACHE_STAMP 256

@@ -731,7 +731,9 @@ static void restricted(struct ob_page *pg, const struct page_route *p)
  * kept: pages of the restricted area, pages for a signed-in browser
  * (they name the account and carry its CSRF token), answers other than
  * 200 or with headers of their own, deferred ones, and pages that set
- * no_cache (alarms still being judged). */
+ * no_cache (alarms still being judged). A page that set provisional is
+ * kept under a stamp that also names the time, so that it is rendered
+ * again within OB_PORTAL_PAGE_PROVISIONAL_SECONDS. */
 
 /* The stamp of what public pages show into out: false when it cannot be
  * told (no store). */
@@ -825,7 +827,7 @@ static bool page_get(struct ob_http_call *c, const char *stamp)
 
 void ob_portal_handle(struct ob_http_call *c)
 {
-	char stamp[OB_HTTP_CACHE_STAMP];
+	char stamp[OB_HTTP_CACHE_STAMP], provisional[OB_HTTP_CACHE_STAMP + 24];
 	bool cacheable = false;
 	const struct ob_http_target *t = &c->target;
 	const char *method = c->req->method ? c->req->method : "";
@@ -872,16 +874,21 @@ void ob_portal_handle(struct ob_http_call *c)
 			pg.arg = t->seg[2];
 		cacheable = c->ctx->pages && !pg.signed_in && c->req->target &&
 		            page_stamp(c, stamp, sizeof(stamp));
-		if (cacheable && page_get(c, stamp))
+		/* a provisional page is kept under the stamp and a time bucket */
+		if (cacheable)
+			snprintf(provisional, sizeof(provisional), "%s|p%lld", stamp,
+			         c->req->now / OB_PORTAL_PAGE_PROVISIONAL_SECONDS);
+		if (cacheable && (page_get(c, stamp) || page_get(c, provisional)))
 			return;
 		ob_buf_reset(pg.b);
 		p->fn(&pg);
 		if (cacheable && !pg.no_cache && !c->res->deferred && c->res->status == 200 &&
 		    c->res->nheaders == 0 && c->res->content_type == page_type &&
 		    !ob_buf_failed(pg.b) && pg.b->len && page_from_stamp(c, stamp)) {
-			ob_http_cache_put(c->ctx->pages, c->req->target, stamp, page_type, pg.b->ptr,
+			const char *kept = pg.provisional ? provisional : stamp;
+			ob_http_cache_put(c->ctx->pages, c->req->target, kept, page_type, pg.b->ptr,
 			                  pg.b->len);
-			page_put_gzip(c, stamp, pg.b->ptr, pg.b->len);
+			page_put_gzip(c, kept, pg.b->ptr, pg.b->len);
 		}
 		return;
 	}

@@ -55,6 +55,10 @@ struct ob_page {
 	 * something that will change without the store or the release changing
 	 * (alarms still being judged) */
 	bool no_cache;
+	/* the page will say more once a computation it does not start is
+	 * done (a profile's index ranks): kept OB_PORTAL_PAGE_PROVISIONAL_SECONDS
+	 * at most */
+	bool provisional;
 };
 
 /* The text of the page's language (both strings are the program's). */
