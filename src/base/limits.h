@@ -279,6 +279,19 @@
 #define OB_HTTP_CACHE_BYTES (64 * 1024 * 1024)
 #define OB_HTTP_CACHE_MAX_ANSWER (1024 * 1024)
 #define OB_HTTP_STAMP_SECONDS 1
+/* The portal's rendered public pages kept in memory (src/http/portal.c,
+ * keyed by target and the store's and the release's stamps): pages at once,
+ * bytes of all of them, bytes of the largest one kept (a larger page, such
+ * as a big analyser table, is rendered each time). */
+#define OB_PORTAL_PAGE_CACHE_ENTRIES 256
+#define OB_PORTAL_PAGE_CACHE_BYTES (32 * 1024 * 1024)
+#define OB_PORTAL_PAGE_CACHE_MAX_PAGE (512 * 1024)
+/* Seconds a provisional page is kept (one that will say more once a
+ * computation it does not start is done, such as a profile's index ranks). */
+#define OB_PORTAL_PAGE_PROVISIONAL_SECONDS 10
+/* Bytes of the stamp a cache keeps of its last check (http/cache.h): the
+ * store's stamp (OB_SNAPSHOT_STAMP) and a release's version, with room. */
+#define OB_HTTP_CACHE_STAMP 256
 /* Index results kept in memory by GET /api/v1/index (src/http/index.c),
  * and different index results computed at once (a request for one already
  * being computed waits for it instead). */

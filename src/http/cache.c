@@ -20,11 +20,13 @@ struct entry {
 
 struct ob_http_cache {
 	pthread_mutex_t mu;
-	struct entry e[OB_HTTP_CACHE_ENTRIES];
+	struct entry *e;       /* cap slots */
+	size_t cap, max_bytes, max_answer;
 	size_t n, bytes;
 	uint64_t clock, hits, misses;
 	_Atomic long long checked; /* when the stamp was last due */
 	_Atomic int again;         /* due at the next call */
+	char stamp[OB_HTTP_CACHE_STAMP]; /* ob_http_cache_stamp_keep's ("": none) */
 };
 
 static uint64_t hash2(const char *a, const char *b)
@@ -41,8 +43,18 @@ static uint64_t hash2(const char *a, const char *b)
 
 struct ob_http_cache *ob_http_cache_new(void)
 {
+	return ob_http_cache_new_limits(OB_HTTP_CACHE_ENTRIES, OB_HTTP_CACHE_BYTES,
+	                                OB_HTTP_CACHE_MAX_ANSWER);
+}
+
+struct ob_http_cache *ob_http_cache_new_limits(size_t entries, size_t bytes, size_t max_answer)
+{
 	struct ob_http_cache *c = ob_calloc(1, sizeof(*c));
 
+	c->cap = entries ? entries : 1;
+	c->e = ob_calloc(c->cap, sizeof(c->e[0]));
+	c->max_bytes = bytes;
+	c->max_answer = max_answer;
 	pthread_mutex_init(&c->mu, NULL);
 	atomic_init(&c->checked, 0);
 	atomic_init(&c->again, 0);
@@ -65,15 +77,16 @@ void ob_http_cache_free(struct ob_http_cache *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < OB_HTTP_CACHE_ENTRIES; i++)
+	for (size_t i = 0; i < c->cap; i++)
 		entry_release(c, &c->e[i]);
 	pthread_mutex_destroy(&c->mu);
+	free(c->e);
 	free(c);
 }
 
 static struct entry *find(struct ob_http_cache *c, uint64_t h, const char *key, const char *stamp)
 {
-	for (size_t i = 0; i < OB_HTTP_CACHE_ENTRIES; i++) {
+	for (size_t i = 0; i < c->cap; i++) {
 		struct entry *x = &c->e[i];
 		if (x->hash == h && !strcmp(x->key, key) && !strcmp(x->stamp, stamp))
 			return x;
@@ -105,7 +118,7 @@ static struct entry *lru(struct ob_http_cache *c)
 {
 	struct entry *v = NULL;
 
-	for (size_t i = 0; i < OB_HTTP_CACHE_ENTRIES; i++) {
+	for (size_t i = 0; i < c->cap; i++) {
 		struct entry *x = &c->e[i];
 		if (x->hash && (!v || x->used < v->used))
 			v = x;
@@ -118,7 +131,7 @@ static struct entry *slot(struct ob_http_cache *c)
 {
 	struct entry *x;
 
-	for (size_t i = 0; i < OB_HTTP_CACHE_ENTRIES; i++)
+	for (size_t i = 0; i < c->cap; i++)
 		if (!c->e[i].hash)
 			return &c->e[i];
 	x = lru(c);
@@ -132,12 +145,12 @@ void ob_http_cache_put(struct ob_http_cache *c, const char *key, const char *sta
 	uint64_t h = hash2(key, stamp);
 	struct entry *x;
 
-	if (len > OB_HTTP_CACHE_MAX_ANSWER)
+	if (len > c->max_answer || len > c->max_bytes)
 		return;
 	pthread_mutex_lock(&c->mu);
 	if (find(c, h, key, stamp))
 		goto unlock; /* another thread answered it first */
-	while (c->n && c->bytes + len > OB_HTTP_CACHE_BYTES)
+	while (c->n && c->bytes + len > c->max_bytes)
 		entry_release(c, lru(c));
 	x = slot(c);
 	x->hash = h;
@@ -171,6 +184,24 @@ bool ob_http_cache_stamp_due(struct ob_http_cache *c, long long now)
 void ob_http_cache_stamp_again(struct ob_http_cache *c)
 {
 	atomic_store(&c->again, 1);
+}
+
+void ob_http_cache_stamp_keep(struct ob_http_cache *c, const char *stamp)
+{
+	pthread_mutex_lock(&c->mu);
+	if (ob_strlcpy(c->stamp, stamp, sizeof(c->stamp)) >= sizeof(c->stamp))
+		c->stamp[0] = '\0';
+	pthread_mutex_unlock(&c->mu);
+}
+
+bool ob_http_cache_stamp_held(struct ob_http_cache *c, char *out, size_t size)
+{
+	bool ok;
+
+	pthread_mutex_lock(&c->mu);
+	ok = c->stamp[0] && ob_strlcpy(out, c->stamp, size) < size;
+	pthread_mutex_unlock(&c->mu);
+	return ok;
 }
 
 void ob_http_cache_stats(struct ob_http_cache *c, size_t *entries, size_t *bytes,

@@ -27,6 +27,9 @@
 struct ob_http_cache;
 
 struct ob_http_cache *ob_http_cache_new(void);
+/* The same with other limits: at most `entries` answers, `bytes` bytes of
+ * them, none over `max_answer` bytes (the portal's pages: portal.c). */
+struct ob_http_cache *ob_http_cache_new_limits(size_t entries, size_t bytes, size_t max_answer);
 void ob_http_cache_free(struct ob_http_cache *c);
 
 /* Copy the answer for (key, stamp) into body and return its content type
@@ -46,6 +49,14 @@ bool ob_http_cache_stamp_due(struct ob_http_cache *c, long long now);
 /* Make the next ob_http_cache_stamp_due() true: a caller that found the
  * store changed leaves the loading of the new snapshot to another (a worker). */
 void ob_http_cache_stamp_again(struct ob_http_cache *c);
+
+/* The stamp a caller computed at its last due check (ob_http_cache_stamp_due),
+ * kept with the cache: ob_http_cache_stamp_keep copies it (at most
+ * OB_HTTP_CACHE_STAMP bytes, longer is not kept), ob_http_cache_stamp_held
+ * copies it into out (size bytes) and returns false when none is kept or it
+ * does not fit. */
+void ob_http_cache_stamp_keep(struct ob_http_cache *c, const char *stamp);
+bool ob_http_cache_stamp_held(struct ob_http_cache *c, char *out, size_t size);
 
 /* Entries, bytes held, hits and misses (for tests and the log). */
 void ob_http_cache_stats(struct ob_http_cache *c, size_t *entries, size_t *bytes,

@@ -82,6 +82,10 @@ struct ob_http_response {
 	int fd;                    /* >= 0: send this open file instead of body (owned) */
 	uint64_t fd_offset;        /* where in the file the answer starts (a range) */
 	uint64_t fd_size;          /* bytes of the file sent from fd_offset */
+	/* the body already gzip-compressed (a page from the portal's page
+	 * cache), sent instead of compressing body when the client accepts
+	 * gzip; empty: body is compressed as it is sent */
+	struct ob_buf gz;
 	bool deferred;             /* nothing answered: run it again on a worker */
 	bool query;                /* deferred by a public query route to compute its answer */
 	size_t nheaders;
@@ -137,6 +141,7 @@ struct ob_http_ctx {
 	struct ob_ratelimit *rl;   /* login rate limit (NULL: logins refused) */
 	struct ob_snaphold *snaps; /* the records snapshot (NULL: no /analyze) */
 	struct ob_http_cache *cache; /* /analyze answers (NULL: none kept; http/cache.h) */
+	struct ob_http_cache *pages; /* the portal's public pages (NULL: none kept; portal.c) */
 	struct ob_http_load *load; /* the server's counters (NULL: none) */
 	/* cost limits of the analyser for the public and for analysts (0: the
 	 * defaults of base/limits.h) */

@@ -6,10 +6,13 @@
 #include "http/portal.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <math.h>
+#include <zlib.h>
 
 #include "base/log.h"
 #include "engine/snaphold.h"
+#include "engine/snapshot.h"
 #include "http/cache.h"
 #include "io/json.h"
 #include "publish/release.h"
@@ -20,6 +23,9 @@
 extern const char ob_portal_css_hash[], ob_portal_js_hash[];
 extern const size_t ob_portal_css_len, ob_portal_js_len;
 extern const unsigned char ob_portal_css[], ob_portal_js[];
+
+/* the content type of every page (and of the pages in the page cache) */
+static const char page_type[] = "text/html; charset=utf-8";
 
 #define PORTAL_CSP "default-src 'none'; style-src 'self'; script-src 'self'; " \
 	"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -323,7 +329,7 @@ void ob_page_end(struct ob_page *pg)
 
 	OB_HTML_LIT(pg->b, "</main>\n");
 	footer(pg);
-	res->content_type = "text/html; charset=utf-8";
+	res->content_type = page_type;
 	if (ob_buf_failed(pg->b))
 		too_large(pg);
 	if (ob_buf_failed(pg->b)) {
@@ -599,6 +605,44 @@ void ob_page_num(struct ob_page *pg, double v, int decimals)
 
 /* ---- assets ---- */
 
+/* The style sheet and the script gzip-compressed once (level 9: they never
+ * change while the server runs), sent as they are to a browser that
+ * accepts gzip; NULL when compression failed (they are then compressed as
+ * they are sent). */
+static struct {
+	pthread_once_t once;
+	unsigned char *css, *js;
+	size_t css_len, js_len;
+} assets_gz = { .once = PTHREAD_ONCE_INIT };
+
+static unsigned char *gzip_whole(const unsigned char *in, size_t len, size_t *out_len)
+{
+	unsigned char *out = NULL;
+	z_stream z;
+
+	memset(&z, 0, sizeof(z));
+	if (len > UINT_MAX || deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	out = ob_malloc(deflateBound(&z, (uLong)len));
+	z.next_in = (Bytef *)(uintptr_t)in;
+	z.avail_in = (uInt)len;
+	z.next_out = out;
+	z.avail_out = (uInt)deflateBound(&z, (uLong)len);
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		free(out);
+		out = NULL;
+	}
+	*out_len = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+static void assets_gz_make(void)
+{
+	assets_gz.css = gzip_whole(ob_portal_css, ob_portal_css_len, &assets_gz.css_len);
+	assets_gz.js = gzip_whole(ob_portal_js, ob_portal_js_len, &assets_gz.js_len);
+}
+
 static bool asset(struct ob_http_call *c, const char *seg)
 {
 	char name[64];
@@ -607,12 +651,18 @@ static bool asset(struct ob_http_call *c, const char *seg)
 	if (!strcmp(seg, name)) {
 		c->res->content_type = "text/css; charset=utf-8";
 		ob_buf_put(&c->res->body, ob_portal_css, ob_portal_css_len);
+		pthread_once(&assets_gz.once, assets_gz_make);
+		if (assets_gz.css && ob_buf_add(&c->res->gz, assets_gz.css, assets_gz.css_len))
+			ob_buf_reset(&c->res->gz);
 	} else {
 		snprintf(name, sizeof(name), "portal-%s.js", ob_portal_js_hash);
 		if (strcmp(seg, name))
 			return false;
 		c->res->content_type = "text/javascript; charset=utf-8";
 		ob_buf_put(&c->res->body, ob_portal_js, ob_portal_js_len);
+		pthread_once(&assets_gz.once, assets_gz_make);
+		if (assets_gz.js && ob_buf_add(&c->res->gz, assets_gz.js, assets_gz.js_len))
+			ob_buf_reset(&c->res->gz);
 	}
 	c->res->status = ob_buf_failed(&c->res->body) ? 500 : 200;
 	ob_http_header_add(c->res, "Cache-Control", "public, max-age=31536000, immutable");
@@ -670,8 +720,115 @@ static void restricted(struct ob_page *pg, const struct page_route *p)
 	p->fn(pg);
 }
 
+/* ---- the cache of public pages ----
+ *
+ * A public page is a function of its target (path, hence language, and
+ * query), the store's stamp (every delivery, correction, territory or
+ * category changes it) and the latest release: pages are kept in
+ * c->ctx->pages under the target and those two stamps, and a new stamp
+ * makes every older page unreachable (they age out). The stamps are read
+ * at most once per OB_HTTP_STAMP_SECONDS, as the analyser's are. Never
+ * kept: pages of the restricted area, pages for a signed-in browser
+ * (they name the account and carry its CSRF token), answers other than
+ * 200 or with headers of their own, deferred ones, and pages that set
+ * no_cache (alarms still being judged). A page that set provisional is
+ * kept under a stamp that also names the time, so that it is rendered
+ * again within OB_PORTAL_PAGE_PROVISIONAL_SECONDS. */
+
+/* The stamp of what public pages show into out: false when it cannot be
+ * told (no store). */
+static bool page_stamp(struct ob_http_call *c, char *out, size_t size)
+{
+	struct ob_http_cache *pc = c->ctx->pages;
+	char store[OB_SNAPSHOT_STAMP], version[64];
+	struct ob_diag d;
+
+	if (!c->ctx->store || !c->ctx->dir)
+		return false;
+	if (!ob_http_cache_stamp_due(pc, c->req->now) && ob_http_cache_stamp_held(pc, out, size))
+		return true;
+	ob_diag_clear(&d);
+	if (ob_snapshot_stamp(c->ctx->store, store, &d))
+		return false;
+	if (ob_release_latest(c->ctx->dir, version, sizeof(version)))
+		ob_strlcpy(version, "-", sizeof(version));
+	if ((size_t)snprintf(out, size, "%s|%s", store, version) >= size)
+		return false;
+	ob_http_cache_stamp_keep(pc, out);
+	return true;
+}
+
+/* Has the page just written been made from the snapshot of the store's
+ * stamp in key_stamp (or from no snapshot)? A page rendered from an older
+ * snapshot (one that could not be refreshed) is not kept under a newer stamp. */
+static bool page_from_stamp(struct ob_http_call *c, const char *key_stamp)
+{
+	char held[OB_SNAPSHOT_STAMP];
+	size_t n;
+
+	if (!c->ctx->snaps)
+		return true;
+	ob_snaphold_stamp(c->ctx->snaps, held);
+	n = strlen(held);
+	return !held[0] || (!strncmp(key_stamp, held, n) && key_stamp[n] == '|');
+}
+
+/* The key of a page's gzip form in the page cache. */
+static void gzip_key(struct ob_buf *k, const char *target)
+{
+	ob_buf_puts(k, "gzip\n");
+	ob_buf_puts(k, target);
+}
+
+/* Keep body[0..len) gzip-compressed (level 6, as the server compresses)
+ * under the page's gzip key. */
+static void page_put_gzip(struct ob_http_call *c, const char *stamp, const char *body,
+                          size_t len)
+{
+	struct ob_buf k = OB_BUF_INIT(OB_HTTP_MAX_URI + 8);
+	unsigned char *out = NULL;
+	z_stream z;
+
+	memset(&z, 0, sizeof(z));
+	/* 15 + 16: a gzip header and trailer around the deflate stream */
+	if (len > UINT_MAX || deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		goto release_key;
+	out = ob_malloc(deflateBound(&z, (uLong)len));
+	z.next_in = (Bytef *)(uintptr_t)body;
+	z.avail_in = (uInt)len;
+	z.next_out = out;
+	z.avail_out = (uInt)deflateBound(&z, (uLong)len);
+	gzip_key(&k, c->req->target);
+	if (deflate(&z, Z_FINISH) == Z_STREAM_END && !ob_buf_failed(&k))
+		ob_http_cache_put(c->ctx->pages, k.ptr, stamp, page_type, (const char *)out,
+		                  z.total_out);
+	deflateEnd(&z);
+	free(out);
+release_key:
+	ob_buf_release(&k);
+}
+
+/* The page of the request from the page cache into c->res (its gzip form
+ * too, when held): true when held. */
+static bool page_get(struct ob_http_call *c, const char *stamp)
+{
+	struct ob_buf k = OB_BUF_INIT(OB_HTTP_MAX_URI + 8);
+
+	if (ob_http_cache_get(c->ctx->pages, c->req->target, stamp, &c->res->body) != page_type)
+		return false;
+	c->res->content_type = page_type;
+	gzip_key(&k, c->req->target);
+	if (ob_buf_failed(&k) ||
+	    ob_http_cache_get(c->ctx->pages, k.ptr, stamp, &c->res->gz) != page_type)
+		ob_buf_reset(&c->res->gz);
+	ob_buf_release(&k);
+	return true;
+}
+
 void ob_portal_handle(struct ob_http_call *c)
 {
+	char stamp[OB_HTTP_CACHE_STAMP], provisional[OB_HTTP_CACHE_STAMP + 24];
+	bool cacheable = false;
 	const struct ob_http_target *t = &c->target;
 	const char *method = c->req->method ? c->req->method : "";
 	const struct page_route *p;
@@ -715,7 +872,24 @@ void ob_portal_handle(struct ob_http_call *c)
 		pg.kind = p->kind;
 		if (p->takes_arg)
 			pg.arg = t->seg[2];
+		cacheable = c->ctx->pages && !pg.signed_in && c->req->target &&
+		            page_stamp(c, stamp, sizeof(stamp));
+		/* a provisional page is kept under the stamp and a time bucket */
+		if (cacheable)
+			snprintf(provisional, sizeof(provisional), "%s|p%lld", stamp,
+			         c->req->now / OB_PORTAL_PAGE_PROVISIONAL_SECONDS);
+		if (cacheable && (page_get(c, stamp) || page_get(c, provisional)))
+			return;
+		ob_buf_reset(pg.b);
 		p->fn(&pg);
+		if (cacheable && !pg.no_cache && !c->res->deferred && c->res->status == 200 &&
+		    c->res->nheaders == 0 && c->res->content_type == page_type &&
+		    !ob_buf_failed(pg.b) && pg.b->len && page_from_stamp(c, stamp)) {
+			const char *kept = pg.provisional ? provisional : stamp;
+			ob_http_cache_put(c->ctx->pages, c->req->target, kept, page_type, pg.b->ptr,
+			                  pg.b->len);
+			page_put_gzip(c, kept, pg.b->ptr, pg.b->len);
+		}
 		return;
 	}
 	ob_page_not_found(&pg);

@@ -51,6 +51,14 @@ struct ob_page {
 	bool signed_in;
 	struct ob_principal who;
 	char csrf[48];             /* the session's CSRF token */
+	/* the page must not be kept in the page cache (portal.c): it says
+	 * something that will change without the store or the release changing
+	 * (alarms still being judged) */
+	bool no_cache;
+	/* the page will say more once a computation it does not start is
+	 * done (a profile's index ranks): kept OB_PORTAL_PAGE_PROVISIONAL_SECONDS
+	 * at most */
+	bool provisional;
 };
 
 /* The text of the page's language (both strings are the program's). */
@@ -222,6 +230,19 @@ void ob_page_reconcile_counts(struct ob_page *pg);
 void ob_page_discrepancies(struct ob_page *pg);
 void ob_page_review(struct ob_page *pg);    /* GET and POST */
 void ob_page_upload(struct ob_page *pg);    /* GET and POST (multipart) */
+/* One part of a multipart/form-data body: its name and filename (""
+ * when none) and its bytes, which point into the body. */
+struct ob_form_part {
+	char name[32];
+	char filename[OB_PORTAL_UPLOAD_NAME];
+	const char *data;
+	size_t len;
+};
+/* Split body[0..len), of Content-Type type (NULL: none), into at most max
+ * parts (RFC 7578), *n of them; false when it is malformed (parts then
+ * holds nothing to use). portal_admin_upload.c; fuzz/fuzz_upload.c. */
+bool ob_page_multipart(const char *type, const char *body, size_t len,
+                       struct ob_form_part *parts, size_t max, size_t *n);
 /* Write the audit entry of a page of the area showing `records` of object
  * (query: what it shows; the request's "purpose" goes with it), before any
  * of them leaves. False when it could not be written: the page (title) is

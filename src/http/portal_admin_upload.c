@@ -17,39 +17,88 @@
 #include "base/log.h"
 #include "ingest/profile.h"
 #include "ingest/reasons.h"
+#include "text/text.h"
 
-struct part {
-	char name[32];
-	char filename[OB_PORTAL_UPLOAD_NAME];
-	const char *data;
-	size_t len;
-};
+/* a part of the form (portal.h) */
+#define part ob_form_part
 
-/* The value of attribute attr ("name", "filename") of a Content-Disposition
- * header line h[0..n), into out; false when absent or too long. */
+/* Is s[0..n) text: valid UTF-8 without control characters? */
+static bool clean_text(const char *s, size_t n)
+{
+	if (ob_utf8_valid_len(s, n) != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return false;
+	return true;
+}
+
+/* Skip spaces and tabs in h[*i..n). */
+static void skip_blanks(const char *h, size_t n, size_t *i)
+{
+	while (*i < n && (h[*i] == ' ' || h[*i] == '\t'))
+		(*i)++;
+}
+
+/* The value of parameter attr ("name", "filename") of a Content-Disposition
+ * header line h[0..n) ("Content-Disposition: form-data; name=\"x\"; ..."),
+ * into out; false when absent, too long or malformed. The parameters are
+ * read one after the other, a quoted value whole: a parameter's name
+ * written inside another's quoted value is not a parameter. */
 static bool disposition_attr(const char *h, size_t n, const char *attr, char *out, size_t size)
 {
-	size_t alen = strlen(attr);
+	const char *semi = memchr(h, ';', n);
+	size_t alen = strlen(attr), i;
 
-	for (size_t i = 0; i + alen + 2 < n; i++) {
-		const char *v, *end;
-		if ((i && h[i - 1] != ' ' && h[i - 1] != ';') || strncasecmp(h + i, attr, alen) ||
-		    h[i + alen] != '=' || h[i + alen + 1] != '"')
+	if (!semi)
+		return false;
+	for (i = (size_t)(semi - h); i < n && h[i] == ';';) {
+		size_t k0, k1, v0, v1;
+
+		i++;
+		skip_blanks(h, n, &i);
+		k0 = i;
+		while (i < n && h[i] != '=' && h[i] != ';' && h[i] != ' ' && h[i] != '\t')
+			i++;
+		k1 = i;
+		skip_blanks(h, n, &i);
+		if (i == n || h[i] != '=') {
+			if (i < n && h[i] != ';')
+				return false; /* a name, then something other than '=' */
 			continue;
-		v = h + i + alen + 2;
-		end = memchr(v, '"', n - (size_t)(v - h));
-		if (!end || (size_t)(end - v) >= size)
-			return false;
-		memcpy(out, v, (size_t)(end - v));
-		out[end - v] = '\0';
-		return true;
+		}
+		i++;
+		skip_blanks(h, n, &i);
+		if (i < n && h[i] == '"') {
+			const char *end = memchr(h + i + 1, '"', n - i - 1);
+			if (!end)
+				return false;
+			v0 = i + 1;
+			v1 = (size_t)(end - h);
+			i = v1 + 1;
+		} else {
+			v0 = i;
+			while (i < n && h[i] != ';' && h[i] != ' ' && h[i] != '\t' && h[i] != '"')
+				i++;
+			v1 = i;
+		}
+		skip_blanks(h, n, &i);
+		if (i < n && h[i] != ';')
+			return false; /* a value, then something other than ';' */
+		if (k1 - k0 == alen && !strncasecmp(h + k0, attr, alen)) {
+			if (v1 - v0 >= size)
+				return false;
+			memcpy(out, h + v0, v1 - v0);
+			out[v1 - v0] = '\0';
+			return true;
+		}
 	}
 	return false;
 }
 
 /* Split a multipart/form-data body (RFC 7578) into at most max parts;
  * false when it is malformed. The parts point into body. */
-static bool multipart(const char *type, const char *body, size_t len, struct part *parts,
+bool ob_page_multipart(const char *type, const char *body, size_t len, struct part *parts,
                       size_t max, size_t *n)
 {
 	char delim[96];
@@ -96,7 +145,8 @@ static bool multipart(const char *type, const char *body, size_t len, struct par
 			}
 			line = le ? le + 2 : hend;
 		}
-		if (!pt->name[0])
+		/* a field's name is one of the form's: text, never bytes */
+		if (!pt->name[0] || !clean_text(pt->name, strlen(pt->name)))
 			return false;
 		pt->data = hend + 4;
 		pt->len = (size_t)(next - pt->data);
@@ -342,7 +392,7 @@ void ob_page_upload(struct ob_page *pg)
 		return;
 	}
 	/* the token is inside the form: a body that is not one is refused the same */
-	if (!multipart(c->req->content_type, c->req->body ? c->req->body : "", c->req->body_len,
+	if (!ob_page_multipart(c->req->content_type, c->req->body ? c->req->body : "", c->req->body_len,
 	               parts, OB_ARRAY_SIZE(parts), &n) ||
 	    !(csrf = part_of(parts, n, "csrf")) || csrf->len >= sizeof(token)) {
 		ob_page_refuse(pg, "POST 403 csrf");
@@ -360,6 +410,21 @@ void ob_page_upload(struct ob_page *pg)
 	if (src && src->len < sizeof(source) && !memchr(src->data, '\0', src->len)) {
 		memcpy(source, src->data, src->len);
 		source[src->len] = '\0';
+	}
+	/* the file's name goes to the logbook: text, never control bytes */
+	if (file && file->filename[0] && !clean_text(file->filename, strlen(file->filename))) {
+		c->res->status = 400;
+		ob_page_begin(pg, title);
+		OB_HTML_LIT(pg->b, "<h1>");
+		ob_html_text(pg->b, title);
+		OB_HTML_LIT(pg->b, "</h1>\n");
+		upload_form(pg, source, NULL,
+		            OB_L(pg, "El nombre del archivo no es texto válido (UTF-8 sin caracteres "
+		                     "de control); cámbielo y envíelo de nuevo.",
+		                 "The file's name is not valid text (UTF-8 without control "
+		                 "characters); rename it and send it again."));
+		ob_page_end(pg);
+		return;
 	}
 	/* the API's period and reprocess=1 */
 	per = part_of(parts, n, "period");

@@ -272,6 +272,7 @@ static void alerts_block(struct ob_page *pg)
 	/* never waits: until the alarms of this snapshot are judged (in the
 	 * background), the home has no block and keeps no fragment */
 	if (ob_http_alerts_latest(c, ref, &a, &cfg, &ready, &d) || !ready) {
+		pg->no_cache = true; /* the block will appear: the page is not kept */
 		if (d.message[0])
 			OB_WARN("portal: alertas: %s", "portal: alerts: %s", d.message);
 		ob_alerts_release(&a);
@@ -343,6 +344,7 @@ static void completeness(struct ob_page *pg)
 	from = b->len;
 	if (ob_completeness_build(c->ctx->store, ref->snap, ref->pop, &o, &t, &d)) {
 		OB_WARN("portal: completitud: %s", "portal: completeness: %s", d.message);
+		pg->no_cache = true; /* a failure is not kept */
 		OB_HTML_LIT(b, "<p>");
 		ob_html_text(b, OB_L(pg, "No se pudo calcular la completitud.",
 		                     "Completeness could not be computed."));

@@ -571,6 +571,8 @@ void ob_page_index_unit(struct ob_page *pg, const char *code, const char *countr
 		ob_buf_release(&u);
 		/* only an answer already computed: a profile starts no index run */
 		json = ob_http_index_cached(pg->c, ps.name[i], (int)year, &len);
+		if (!json)
+			pg->provisional = true; /* its rank will appear once computed */
 		if (json && (answer = json_loadb(json, len, 0, NULL))) {
 			units = json_object_get(answer, "units");
 			json_array_foreach(units, k, x) {

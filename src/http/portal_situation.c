@@ -443,6 +443,7 @@ static void alarms(struct ob_page *pg, const struct ob_snapref *ref, uint32_t to
 	from = b->len;
 	if (ob_http_alerts_compute(pg->c, ref, &o, &a, &cfg, &defs, &d)) {
 		OB_WARN("portal: alertas: %s", "portal: alerts: %s", d.message);
+		pg->no_cache = true; /* a failure is not kept */
 		OB_HTML_LIT(b, "<p>");
 		ob_html_text(b, OB_L(pg, "No se pudieron calcular las alertas.",
 		                     "The alerts could not be computed."));
@@ -632,6 +633,7 @@ void ob_page_situation(struct ob_page *pg)
 		} else {
 			OB_WARN("portal: análisis situacional: %s", "portal: situational analysis: %s",
 			        d.message);
+			pg->no_cache = true; /* a failure is not kept */
 			ob_html_text(b, OB_L(pg, "No se pudo calcular el análisis.",
 			                     "The analysis could not be computed."));
 		}

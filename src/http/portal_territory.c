@@ -727,6 +727,8 @@ static void unit_alerts(struct ob_page *pg, const char *code)
 	OB_HTML_LIT(b, "</p>\n");
 	if (ob_http_alerts_latest(c, ref, &a, &cfg, &ready, &d) && d.message[0])
 		OB_WARN("portal: alertas: %s", "portal: alerts: %s", d.message);
+	if (!ready)
+		pg->no_cache = true; /* "being computed": not kept in the page cache */
 	if (ready) {
 		ob_page_alerts_table(pg, ref->snap, &a, &cfg, top, SIZE_MAX);
 	} else {

@@ -24,12 +24,14 @@ void ob_http_response_init(struct ob_http_response *r)
 	r->status = 500;
 	r->content_type = "application/json; charset=utf-8";
 	ob_buf_init(&r->body, OB_HTTP_MAX_RESPONSE);
+	ob_buf_init(&r->gz, OB_HTTP_MAX_RESPONSE);
 	r->fd = -1;
 }
 
 void ob_http_response_release(struct ob_http_response *r)
 {
 	ob_buf_release(&r->body);
+	ob_buf_release(&r->gz);
 	for (size_t i = 0; i < r->nheaders; i++)
 		free(r->headers[i].value);
 	r->nheaders = 0;

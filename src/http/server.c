@@ -239,6 +239,9 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 	 * when the store's stamp changes */
 	srv.ctx.snaps = ob_snaphold_new();
 	srv.ctx.cache = ob_http_cache_new();
+	srv.ctx.pages = ob_http_cache_new_limits(OB_PORTAL_PAGE_CACHE_ENTRIES,
+	                                         OB_PORTAL_PAGE_CACHE_BYTES,
+	                                         OB_PORTAL_PAGE_CACHE_MAX_PAGE);
 	{
 		struct ob_diag sd;
 		ob_diag_clear(&sd);
@@ -347,6 +350,7 @@ close_store:
 	ob_http_alerts_stop();
 	ob_snaphold_free(srv.ctx.snaps);
 	ob_http_cache_free(srv.ctx.cache);
+	ob_http_cache_free(srv.ctx.pages);
 	ob_http_index_cache_clear();
 	ob_store_close(srv.ctx.store);
 restore_mask:

@@ -170,7 +170,18 @@ enum MHD_Result server_send_response(struct MHD_Connection *con, struct ob_http_
 		vary_encoding(res);
 		gzip = size >= OB_HTTP_GZIP_MIN && ob_http_accepts_gzip(ae);
 	}
-	if (gzip) {
+	if (gzip && res->gz.len && res->fd < 0) {
+		/* compressed once, when the page was kept (portal.c) */
+		size_t len = 0;
+		char *z = ob_buf_detach(&res->gz, &len);
+		r = MHD_create_response_from_buffer(len, z, MHD_RESPMEM_MUST_FREE);
+		if (r) {
+			etag_gzip(res);
+			MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+		} else {
+			free(z);
+		}
+	} else if (gzip) {
 		r = server_gzip_response(res);
 		if (r) {
 			etag_gzip(res);
