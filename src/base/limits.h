@@ -499,9 +499,14 @@
 /* Most periods one series of "observa stats outbreak" spans. */
 #define OB_MAX_OUTBREAK_SERIES 100000
 /* Most states of the Markov chain that gives a Poisson CUSUM's average run
- * length (stats/outbreak.h): h times the grid's denominator (5 or 10). The
- * chain is solved densely, in time cubic in this. */
+ * length (stats/outbreak.h): h times the grid's denominator (5 or 10). A
+ * chain of up to 128 states is solved densely; a longer one through its
+ * residues modulo the denominator (stats/cusum.c), in time about
+ * states^3 / denominator^2. */
 #define OB_MAX_CUSUM_STATES 1200
+/* Most residues one solve of a long CUSUM chain keeps apart: the largest
+ * denominator of k's grid (5 or 10 today). */
+#define OB_MAX_CUSUM_DEN 64
 /* Slots of a memory of decision intervals (struct ob_cusum_cache): h found
  * for a (k, grid, reference); a slot is overwritten on a collision. */
 #define OB_CUSUM_CACHE_SLOTS 4096

@@ -309,7 +309,6 @@ static ob_err chain_grow(struct chain *ch, long kn, int den, double theta, size_
 #define CYC_FROM 128 /* a multiple of CYC_WINDOW: chains of at most this
                         many states are factored densely */
 #define CYC_RHS (CYC_WINDOW + 2)
-#define CYC_MAX_DEN 64 /* residues a solve keeps apart (k's grid: 5 or 10) */
 
 /* LU with partial pivoting of the n by n a (row-major), solving for nr
  * right-hand sides b (n by nr, row-major) in place; false when singular. */
@@ -417,7 +416,7 @@ static void cyc_block(const double *px, long kn, int den, int c, int s, size_t n
 
 /*
  * The run lengths from 0 of the chains of m - CYC_WINDOW .. m states
- * (CYC_WINDOW < m <= OB_MAX_CUSUM_STATES, 1 < den <= CYC_MAX_DEN): arl[j] for the chain
+ * (CYC_WINDOW < m <= OB_MAX_CUSUM_STATES, 1 < den <= OB_MAX_CUSUM_DEN): arl[j] for the chain
  * of m - j states.
  */
 static ob_err cyc_window(struct cyc_work *w, long kn, int den, double theta, size_t m,
@@ -426,10 +425,10 @@ static ob_err cyc_window(struct cyc_work *w, long kn, int den, double theta, siz
 	size_t nx = (size_t)((kn + (long)m) / den) + 1, nq = (size_t)(kn / den) + 1;
 	const size_t nr = CYC_RHS;
 	double *q = w->px + nx, *y = w->y, x0[CYC_RHS];
-	size_t base[CYC_MAX_DEN], cnt[CYC_MAX_DEN];
-	int cyc[CYC_MAX_DEN], nres = den;
+	size_t base[OB_MAX_CUSUM_DEN], cnt[OB_MAX_CUSUM_DEN];
+	int cyc[OB_MAX_CUSUM_DEN], nres = den;
 
-	if (den < 2 || den > CYC_MAX_DEN || m <= CYC_WINDOW || m > OB_MAX_CUSUM_STATES)
+	if (den < 2 || den > OB_MAX_CUSUM_DEN || m <= CYC_WINDOW || m > OB_MAX_CUSUM_STATES)
 		return OB_EINVAL;
 	for (size_t x = 0; x < nx; x++)
 		w->px[x] = dpois((double)x, theta);
@@ -516,7 +515,7 @@ static ob_err cyc_window(struct cyc_work *w, long kn, int den, double theta, siz
 	/* with x_0 in: x = u + v x_0, x_0 = u_0 / (1 - v_0) */
 	{
 		double v0 = y[nr - 1], *xs = w->z; /* [s - 1][rhs]: x at state m - s */
-		int at[CYC_MAX_DEN];
+		int at[OB_MAX_CUSUM_DEN];
 		if (!(1 - v0 > 0))
 			return OB_ENOFIT;
 		for (size_t b = 0; b + 1 < nr; b++)
@@ -623,7 +622,7 @@ static ob_err h_scan(long kn, int den, double theta, double arl0, size_t guess, 
 
 	/* a chain a sixteenth longer than the guess: the dense search finds
 	 * every shorter chain's run length on the way */
-	if (den < 2 || den > CYC_MAX_DEN)
+	if (den < 2 || den > OB_MAX_CUSUM_DEN)
 		return h_dense(kn, den, theta, arl0, guess + guess / 16 + 1, OB_MAX_CUSUM_STATES, hn,
 		               arl);
 	if (guess <= CYC_FROM && fail < CYC_FROM) {
