@@ -708,6 +708,51 @@ static ob_err block_determined(const struct ob_sdc_system *y, const size_t *cell
 	return OB_OK;
 }
 
+/*
+ * The equations that can tell a cell that must stay unknown: all but those
+ * holding an unknown cell that need not stay unknown and that no other
+ * such equation holds (a hidden rest that is not small: a combination that
+ * uses the equation keeps that cell, so no combination giving one cell
+ * alone uses it), repeated until none is left. active[q] says which.
+ */
+static void peel(const struct ob_sdc_system *y, const size_t *cell_first, const size_t *cell_eq,
+                 bool *active)
+{
+	size_t *uses = ob_calloc(y->n + 1, sizeof(*uses)), *stack, top = 0;
+
+	for (size_t q = 0; q < y->neq; q++)
+		active[q] = true;
+	stack = ob_malloc((y->n + 1) * sizeof(*stack));
+	for (size_t i = 0; i < y->n; i++) {
+		if (!unknown(y, i) || guarded(y, i))
+			continue;
+		uses[i] = cell_first[i + 1] - cell_first[i];
+		if (uses[i] == 1)
+			stack[top++] = i;
+	}
+	while (top) {
+		size_t x = stack[--top], q = SIZE_MAX;
+
+		if (uses[x] != 1)
+			continue;
+		for (size_t k = cell_first[x]; k < cell_first[x + 1]; k++)
+			if (active[cell_eq[k]])
+				q = cell_eq[k];
+		if (q == SIZE_MAX)
+			continue;
+		active[q] = false;
+		for (size_t k = y->eq_first[q]; k < y->eq_first[q + 1]; k++) {
+			size_t c = y->eq_cell[k];
+			if (!unknown(y, c) || guarded(y, c) || !uses[c])
+				continue;
+			if (--uses[c] == 1)
+				stack[top++] = c;
+		}
+	}
+	free(uses);
+	free(stack);
+}
+
 /* Step 3 over all blocks; *added tells whether a cell was suppressed.
  * cell_first/cell_eq: the equations of each cell (CSR). */
 static ob_err algebra_round(struct ob_sdc_system *y, const size_t *cell_first,
@@ -721,15 +766,20 @@ static ob_err algebra_round(struct ob_sdc_system *y, const size_t *cell_first,
 	size_t *col_of = ob_malloc((cells + 1) * sizeof(*col_of)), *fill;
 	size_t *todo = ob_malloc((cells + 1) * sizeof(*todo)), ntodo = 0;
 	size_t *eq_root = ob_malloc((neq + 1) * sizeof(*eq_root));
+	bool *active = ob_malloc((neq + 1) * sizeof(*active));
 	ob_err e = OB_OK;
 
 	*added = false;
 	st->algebra_rounds++;
+	peel(y, cell_first, cell_eq, active);
 	for (size_t i = 0; i < cells; i++)
 		uf[i] = i;
 	/* blocks: unknown cells sharing an equation */
 	for (size_t q = 0; q < neq; q++) {
 		size_t first = SIZE_MAX;
+
+		if (!active[q])
+			continue;
 
 		for (size_t k = y->eq_first[q]; k < y->eq_first[q + 1]; k++) {
 			size_t cell = y->eq_cell[k];
@@ -747,7 +797,7 @@ static ob_err algebra_round(struct ob_sdc_system *y, const size_t *cell_first,
 			start[uf_find(uf, i) + 1]++;
 	for (size_t q = 0; q < neq; q++) {
 		eq_root[q] = SIZE_MAX;
-		for (size_t k = y->eq_first[q]; k < y->eq_first[q + 1]; k++)
+		for (size_t k = y->eq_first[q]; active[q] && k < y->eq_first[q + 1]; k++)
 			if (unknown(y, y->eq_cell[k])) {
 				eq_root[q] = uf_find(uf, y->eq_cell[k]);
 				gstart[eq_root[q] + 1]++;
@@ -790,7 +840,8 @@ static ob_err algebra_round(struct ob_sdc_system *y, const size_t *cell_first,
 		bool have = false;
 
 		for (size_t k = cell_first[todo[i]]; k < cell_first[todo[i] + 1]; k++)
-			best_in_eq(y, cell_eq[k], &best, &have);
+			if (active[cell_eq[k]])
+				best_in_eq(y, cell_eq[k], &best, &have);
 		root = uf_find(uf, todo[i]);
 		for (size_t k = gstart[root]; !have && k < gstart[root + 1]; k++)
 			best_in_eq(y, gorder[k], &best, &have);
@@ -822,6 +873,7 @@ release:
 	free(col_of);
 	free(todo);
 	free(eq_root);
+	free(active);
 	return e;
 }
 

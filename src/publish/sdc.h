@@ -284,7 +284,12 @@ void ob_sdc_csv_cell(struct ob_csvw *w, const struct ob_sdc_table *t, size_t r, 
  * stay unknown gets a partner; a block where such a cell is determined
  * (its unit vector in the row space of the equations restricted to the
  * unknown cells, hidden ones included) gets one more suppression. Hidden
- * cells are never chosen as partners (they are unknown already).
+ * cells are never chosen as partners (they are unknown already). Before
+ * step 3 forms its blocks, an equation holding an unknown cell that need
+ * not stay unknown (a hidden rest that is not small) and that no other
+ * remaining equation holds is left out, repeatedly: no combination giving
+ * one cell alone can use it, since it would keep that rest. That keeps the
+ * blocks of a release as small as its tables' when no rest is small.
  *
  * Ownership: a system owns its arrays; ob_sdc_system_release() frees them.
  */
