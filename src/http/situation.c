@@ -362,6 +362,7 @@ static void mask_table(struct ob_http_mask *m, size_t k, size_t i)
 		if (t.n && !e)
 			e = mask_add_table(m, j, i, &t, ncols[j], &y, &first[j], &d);
 	}
+	ob_sdc_system_links_begin(&y);
 	if (!e && t.n)
 		e = ob_sdc_add_links(&y, m->set, &m->links, first, ncols, t.n);
 	if (!e && t.n)

@@ -180,10 +180,19 @@ ob_err rel_compute_indicators(struct rel *r)
 			}
 			for (size_t k = 0; k < nk; k++)
 				lfirst[k] = own[k] ? first[k] : OB_SDC_NO_TABLE;
+			ob_sdc_system_links_begin(&y);
 			if (!e)
 				e = ob_sdc_add_links(&y, r->set, &links, lfirst, ncols, nn);
 			if (!e)
 				e = ob_sdc_system_protect(&y, &r->cfg, &stats, r->d);
+			if (!e && stats.algebra_tables_only)
+				REL_PROGRESS(r, "control de divulgación: %s %s: la verificación "
+				             "algebraica no cabe con los enlaces entre indicadores; "
+				             "se hace tabla por tabla",
+				             "disclosure control: %s %s: the algebraic check does "
+				             "not fit with the links between indicators; it is done "
+				             "table by table",
+				             ob_snap_str(s, s->countries[ci]), r->yearstr[p]);
 			for (size_t k = 0; k < nk && !e; k++) {
 				if (!own[k])
 					continue;

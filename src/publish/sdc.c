@@ -456,10 +456,25 @@ static ob_err compute_totals(struct ob_sdc_table *t, struct ob_diag *d)
  * Systems: cells and equations (see sdc.h).
  */
 
+/* Kinds of equations: a table's rows (its territorial tree), its columns
+ * (the sexes), links between tables. */
+enum { EQ_ROWS, EQ_COLS, EQ_LINK };
+
+/* Which equations step 3 reads: all; the tables' (rows and columns); the
+ * columns and the links (each territory on its own). */
+enum { ALG_ALL, ALG_TABLES, ALG_LOCAL };
+
 void ob_sdc_system_init(struct ob_sdc_system *y)
 {
 	memset(y, 0, sizeof(*y));
 	y->eq_first = ob_calloc(1, sizeof(*y->eq_first));
+	y->neq_tables = SIZE_MAX;
+}
+
+void ob_sdc_system_links_begin(struct ob_sdc_system *y)
+{
+	y->neq_tables = y->neq;
+	y->kind = EQ_LINK;
 }
 
 void ob_sdc_system_release(struct ob_sdc_system *y)
@@ -471,6 +486,7 @@ void ob_sdc_system_release(struct ob_sdc_system *y)
 	free(y->eq_first);
 	free(y->eq_cell);
 	free(y->eq_coef);
+	free(y->eq_kind);
 	memset(y, 0, sizeof(*y));
 }
 
@@ -532,8 +548,10 @@ ob_err ob_sdc_system_add_equation(struct ob_sdc_system *y, size_t total, const s
 	if (y->neq + 2 > y->eq_cap) {
 		size_t cap = y->eq_cap ? y->eq_cap * 2 : 64;
 		y->eq_first = ob_realloc(y->eq_first, cap * sizeof(*y->eq_first));
+		y->eq_kind = ob_realloc(y->eq_kind, cap);
 		y->eq_cap = cap;
 	}
+	y->eq_kind[y->neq] = y->kind;
 	y->eq_cell[at] = total;
 	y->eq_coef[at] = 1;
 	for (size_t i = 0; i < n_parts; i++) {
@@ -716,17 +734,19 @@ static ob_err block_determined(const struct ob_sdc_system *y, const size_t *cell
  * alone uses it), repeated until none is left. active[q] says which.
  */
 static void peel(const struct ob_sdc_system *y, const size_t *cell_first, const size_t *cell_eq,
-                 bool *active)
+                 int mode, bool *active)
 {
 	size_t *uses = ob_calloc(y->n + 1, sizeof(*uses)), *stack, top = 0;
 
 	for (size_t q = 0; q < y->neq; q++)
-		active[q] = true;
+		active[q] = mode == ALG_ALL || (mode == ALG_TABLES && y->eq_kind[q] != EQ_LINK) ||
+		            (mode == ALG_LOCAL && y->eq_kind[q] != EQ_ROWS);
 	stack = ob_malloc((y->n + 1) * sizeof(*stack));
 	for (size_t i = 0; i < y->n; i++) {
 		if (!unknown(y, i) || guarded(y, i))
 			continue;
-		uses[i] = cell_first[i + 1] - cell_first[i];
+		for (size_t k = cell_first[i]; k < cell_first[i + 1]; k++)
+			uses[i] += active[cell_eq[k]];
 		if (uses[i] == 1)
 			stack[top++] = i;
 	}
@@ -756,8 +776,8 @@ static void peel(const struct ob_sdc_system *y, const size_t *cell_first, const 
 /* Step 3 over all blocks; *added tells whether a cell was suppressed.
  * cell_first/cell_eq: the equations of each cell (CSR). */
 static ob_err algebra_round(struct ob_sdc_system *y, const size_t *cell_first,
-                            const size_t *cell_eq, struct ob_sdc_stats *st, bool *added,
-                            struct ob_diag *d)
+                            const size_t *cell_eq, int mode, struct ob_sdc_stats *st,
+                            bool *added, struct ob_diag *d)
 {
 	size_t cells = y->n, neq = y->neq;
 	size_t *uf = ob_malloc((cells + 1) * sizeof(*uf));
@@ -771,7 +791,7 @@ static ob_err algebra_round(struct ob_sdc_system *y, const size_t *cell_first,
 
 	*added = false;
 	st->algebra_rounds++;
-	peel(y, cell_first, cell_eq, active);
+	peel(y, cell_first, cell_eq, mode, active);
 	for (size_t i = 0; i < cells; i++)
 		uf[i] = i;
 	/* blocks: unknown cells sharing an equation */
@@ -828,6 +848,19 @@ static ob_err algebra_round(struct ob_sdc_system *y, const size_t *cell_first,
 			any = guarded(y, order[i]);
 		if (!any)
 			continue;
+		{
+			size_t ne = gstart[root + 1] - gstart[root];
+			if (ne && n > OB_MAX_SDC_MATRIX / ne && mode == ALG_ALL &&
+			    y->neq_tables < y->neq) {
+				/* too large with the links: the check runs on the
+				 * tables' equations alone from now on (see sdc.h) */
+				y->algebra_tables_only = true;
+				st->algebra_tables_only = true;
+				ntodo = 0;
+				*added = true;
+				goto release;
+			}
+		}
 		if ((e = block_determined(y, order + start[root], n, gorder + gstart[root],
 		                          gstart[root + 1] - gstart[root], col_of, &found, &det, d)))
 			goto release;
@@ -918,8 +951,20 @@ ob_err ob_sdc_system_protect(struct ob_sdc_system *y, const struct ob_sdc_config
 			cell_eq[fill[y->eq_cell[k]]++] = q;
 	free(fill);
 	while (added) {
+		bool more = false;
+
 		pair_fixed_point(y, stats);
-		if ((e = algebra_round(y, cell_first, cell_eq, stats, &added, d))) {
+		if (!y->algebra_tables_only) {
+			e = algebra_round(y, cell_first, cell_eq, ALG_ALL, stats, &added, d);
+		} else {
+			/* too large with the links: each table, then each
+			 * territory's links and sexes */
+			e = algebra_round(y, cell_first, cell_eq, ALG_TABLES, stats, &added, d);
+			if (!e)
+				e = algebra_round(y, cell_first, cell_eq, ALG_LOCAL, stats, &more, d);
+			added |= more;
+		}
+		if (e) {
 			/* nothing of a system that failed protection may be shown */
 			for (size_t i = 0; i < cells; i++)
 				if (!y->hidden[i])
@@ -967,6 +1012,7 @@ ob_err ob_sdc_system_add_table(struct ob_sdc_system *y, const struct ob_sdc_tabl
 	}
 	/* row equations (a total over its children rows), then column ones,
 	 * each in the order of its total cell */
+	y->kind = EQ_ROWS;
 	for (size_t g = 0; g < cells && !e; g++) {
 		size_t r = g / nc, c = g % nc, n = 0;
 		if (ob_sdc_row_is_leaf(t, r))
@@ -975,6 +1021,7 @@ ob_err ob_sdc_system_add_table(struct ob_sdc_system *y, const struct ob_sdc_tabl
 			parts[n++] = first + t->row_kids[k] * nc + c;
 		e = ob_sdc_system_add_equation(y, first + g, parts, n);
 	}
+	y->kind = EQ_COLS;
 	for (size_t g = 0; g < cells && !e; g++) {
 		size_t r = g / nc, c = g % nc, n = 0;
 		if (ob_sdc_col_is_leaf(t, c))
@@ -984,6 +1031,7 @@ ob_err ob_sdc_system_add_table(struct ob_sdc_system *y, const struct ob_sdc_tabl
 		e = ob_sdc_system_add_equation(y, first + g, parts, n);
 	}
 	free(parts);
+	y->kind = y->neq_tables == SIZE_MAX ? EQ_ROWS : EQ_LINK;
 	return e;
 }
 

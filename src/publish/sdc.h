@@ -206,6 +206,7 @@ struct ob_sdc_stats {
 	size_t secondary;
 	size_t pairing_rounds; /* passes of the subtraction fixed point */
 	size_t algebra_rounds; /* linear-algebra checks run */
+	bool algebra_tables_only; /* a system's step 3 left its links out */
 };
 
 struct ob_sdc_table {
@@ -304,6 +305,10 @@ struct ob_sdc_system {
 	size_t *eq_first;         /* neq + 1: terms of equation q: eq_first[q] .. eq_first[q+1] */
 	size_t *eq_cell;          /* the total first, then the parts */
 	signed char *eq_coef;     /* +1 for the total, -1 for a part */
+	unsigned char *eq_kind;   /* a table's rows, its columns, a link (sdc.c) */
+	unsigned char kind;       /* the kind of the equations added next */
+	size_t neq_tables;        /* equations before the links (SIZE_MAX: all) */
+	bool algebra_tables_only; /* step 3 fell back to the tables' equations */
 	bool protected_done;
 };
 
@@ -325,6 +330,19 @@ ob_err ob_sdc_system_set(struct ob_sdc_system *y, size_t cell, long long v);
  * OB_MAX_SDC_TERMS terms in all. */
 ob_err ob_sdc_system_add_equation(struct ob_sdc_system *y, size_t total, const size_t *parts,
                                   size_t n_parts);
+
+/*
+ * Say that the equations added from now on are links between tables. When
+ * a block of step 3 with them is too large for the dense check
+ * (OB_MAX_SDC_MATRIX), step 3 runs twice instead, on each table's
+ * equations alone (as before links were protected) and on the links with
+ * the tables' sex columns (blocks of one territory each), while step 2
+ * keeps all of them: no cell is then deducible within a table, nor from
+ * the links and sexes of one territory, but a combination of links in
+ * several territories with the territorial tree is not checked. The stats
+ * say so (algebra_tables_only); the release notes it.
+ */
+void ob_sdc_system_links_begin(struct ob_sdc_system *y);
 
 /* Add the tree equations of table t, whose cell (r, c) is system cell
  * first + r * ncols + c (cells added already). */
