@@ -14,7 +14,7 @@
 # its denominator), whatever its count: recovering it is a leak only when
 # the count is below the threshold.
 # Before the release protected linked indicators together (one system per
-# country and year, publish/sdc.h) this found 475 cells of "observa demo"'s
+# country and year, publish/sdc.h) this found 419 cells of "observa demo"'s
 # release for 2024 (homicide_rate_0_17 of Belize 2024, 7 victims under 18:
 # under-30s 33 less 18-29s 26); it must find none.
 export LC_ALL=C.UTF-8
