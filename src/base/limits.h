@@ -221,6 +221,13 @@
 #define OB_MAX_SDC_CELLS (4 * 1024 * 1024)
 #define OB_MAX_SDC_COUNT (1LL << 50)
 #define OB_MAX_SDC_MATRIX (16 * 1024 * 1024)
+/* Terms (cells counted once per equation) of one disclosure-control system
+ * (publish/sdc.h): a release protects all linked indicators of a country and
+ * year together. */
+#define OB_MAX_SDC_TERMS (64 * 1024 * 1024)
+/* Parts of one equation between indicators (engine/indicators.h
+ * ob_indicators_links()): further disjoint parts start another equation. */
+#define OB_MAX_LINK_PARTS 32
 
 /* HTTP server (src/http). Connections: seconds a connection may wait for
  * the complete headers of a request (from its opening, or from the end of

@@ -110,6 +110,289 @@ long ob_indicators_sex_base(const struct ob_indicator_set *set, size_t k, char *
 }
 
 /* ------------------------------------------------------------------------
+ * Links: indicators whose counts add up (see indicators.h).
+ */
+
+/* The values of one clause as a set: ages and hours as bits, other fields
+ * as the clause text (codes separated by | or ,). all: no clause. */
+struct vset {
+	int field;
+	bool all;
+	const char *s;
+	size_t n;
+	unsigned char bit[OB_MAX_AGE + 1];
+};
+
+static bool numeric_field(int f)
+{
+	return f == OB_FLD_AGE || f == OB_FLD_HOUR;
+}
+
+static void vset_of(struct vset *v, int field, const struct ob_ind_clause *c)
+{
+	memset(v, 0, sizeof(*v));
+	v->field = field;
+	v->all = !c;
+	if (!c)
+		return;
+	v->s = c->values;
+	v->n = strlen(c->values);
+	if (numeric_field(field)) {
+		const char *it = v->s, *x;
+		size_t xn;
+		int max = field == OB_FLD_AGE ? OB_MAX_AGE : 23;
+
+		while (ob_filter_next_value(&it, v->s + v->n, &x, &xn)) {
+			long lo, hi;
+			if (!ob_filter_span(x, xn, 0, max, &lo, &hi))
+				continue;
+			for (long a = lo;; a = a == max ? 0 : a + 1) {
+				v->bit[a] = 1;
+				if (a == hi)
+					break;
+			}
+		}
+	}
+}
+
+/* Does code a hold code b (a category holds its subcategories: ICCS codes
+ * by prefix; other codes only themselves)? */
+static bool code_holds(int field, const char *a, size_t an, const char *b, size_t bn)
+{
+	if (field == OB_FLD_CATEGORY)
+		return an <= bn && !memcmp(a, b, an);
+	return an == bn && !memcmp(a, b, an);
+}
+
+/* Is every value of b in a? */
+static bool vset_sub(const struct vset *a, const struct vset *b)
+{
+	const char *it, *x, *y;
+	size_t xn, yn;
+
+	if (a->all)
+		return true;
+	if (b->all)
+		return false;
+	if (numeric_field(a->field)) {
+		for (size_t i = 0; i <= OB_MAX_AGE; i++)
+			if (b->bit[i] && !a->bit[i])
+				return false;
+		return true;
+	}
+	it = b->s;
+	while (ob_filter_next_value(&it, b->s + b->n, &x, &xn)) {
+		const char *jt = a->s;
+		bool in = false;
+		while (!in && ob_filter_next_value(&jt, a->s + a->n, &y, &yn))
+			in = code_holds(a->field, y, yn, x, xn);
+		if (!in)
+			return false;
+	}
+	return true;
+}
+
+/* Do a and b share no value? */
+static bool vset_disjoint(const struct vset *a, const struct vset *b)
+{
+	const char *it, *x, *y;
+	size_t xn, yn;
+
+	if (a->all || b->all)
+		return false;
+	if (numeric_field(a->field)) {
+		for (size_t i = 0; i <= OB_MAX_AGE; i++)
+			if (b->bit[i] && a->bit[i])
+				return false;
+		return true;
+	}
+	it = b->s;
+	while (ob_filter_next_value(&it, b->s + b->n, &x, &xn)) {
+		const char *jt = a->s;
+		while (ob_filter_next_value(&jt, a->s + a->n, &y, &yn))
+			if (code_holds(a->field, y, yn, x, xn) || code_holds(a->field, x, xn, y, yn))
+				return false;
+	}
+	return true;
+}
+
+/* Do the parts' values make up all of a's, none left? Ages and hours bit
+ * by bit; codes when each of a's codes is one of the parts' (a category's
+ * subcategories are not known here: never a cover). */
+static bool vset_covered(const struct vset *a, const struct vset *parts, size_t n)
+{
+	const char *it, *x, *y;
+	size_t xn, yn;
+
+	if (a->all)
+		return false; /* records with no value for the field: the rest */
+	if (numeric_field(a->field)) {
+		for (size_t i = 0; i <= OB_MAX_AGE; i++) {
+			bool in = false;
+			for (size_t k = 0; k < n && !in; k++)
+				in = parts[k].bit[i];
+			if (a->bit[i] && !in)
+				return false;
+		}
+		return true;
+	}
+	it = a->s;
+	while (ob_filter_next_value(&it, a->s + a->n, &x, &xn)) {
+		bool in = false;
+		for (size_t k = 0; k < n && !in; k++) {
+			const char *jt = parts[k].s;
+			while (!in && ob_filter_next_value(&jt, parts[k].s + parts[k].n, &y, &yn))
+				in = xn == yn && !memcmp(x, y, xn);
+		}
+		if (!in)
+			return false;
+	}
+	return true;
+}
+
+/* The sex of an indicator's victims: 'F' or 'M' for a single sex=F or
+ * sex=M clause (which the comparison then leaves aside), 'T' otherwise. */
+static char sex_of(const struct ob_indicator *x)
+{
+	for (int i = 0; i < x->n_clauses; i++)
+		if (x->clauses[i].field == OB_FLD_SEX)
+			return !strcmp(x->clauses[i].values, "F") ? 'F'
+			       : !strcmp(x->clauses[i].values, "M") ? 'M' : 'T';
+	return 'T';
+}
+
+static const struct ob_ind_clause *clause_on(const struct ob_indicator *x, int field)
+{
+	for (int i = 0; i < x->n_clauses; i++)
+		if ((int)x->clauses[i].field == field)
+			return &x->clauses[i];
+	return NULL;
+}
+
+/*
+ * Is b a part of a on one field, and which (-1: no)? Same institution; the
+ * clauses of both (a single-sex clause aside) alike but on that field, where
+ * b's values are a strict subset of a's (all values when a has no clause).
+ */
+static int part_field(const struct ob_indicator *a, const struct ob_indicator *b)
+{
+	char sa = sex_of(a), sb = sex_of(b);
+	int field = -1;
+	struct vset va, vb;
+
+	if (a == b || a->institution != b->institution || (sa != 'T' && sb != 'T' && sa != sb))
+		return -1;
+	/* every clause of b is a's, but one (the field) */
+	for (int i = 0; i < b->n_clauses; i++) {
+		const struct ob_ind_clause *c = &b->clauses[i];
+		if (c->field == OB_FLD_SEX && sb != 'T')
+			continue;
+		if (has_clause(a, c))
+			continue;
+		if (field >= 0)
+			return -1;
+		field = (int)c->field;
+	}
+	if (field < 0)
+		return -1;
+	/* every clause of a is b's, but the field */
+	for (int i = 0; i < a->n_clauses; i++) {
+		const struct ob_ind_clause *c = &a->clauses[i];
+		if ((c->field == OB_FLD_SEX && sa != 'T') || (int)c->field == field)
+			continue;
+		if (!has_clause(b, c))
+			return -1;
+	}
+	vset_of(&va, field, clause_on(a, field));
+	vset_of(&vb, field, clause_on(b, field));
+	if (!vset_sub(&va, &vb) || vset_sub(&vb, &va))
+		return -1;
+	return field;
+}
+
+void ob_ind_links_free(struct ob_ind_links *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+ob_err ob_indicators_links(const struct ob_indicator_set *set, struct ob_ind_links *out)
+{
+	size_t n = set->n, cap = 0;
+	int *pf = ob_malloc((n * n + 1) * sizeof(*pf));
+	bool *used = ob_malloc(n + 1);
+	struct vset *vs = ob_malloc((OB_MAX_LINK_PARTS + 1) * sizeof(*vs)), va;
+	ob_err e = OB_OK;
+
+	memset(out, 0, sizeof(*out));
+	for (size_t a = 0; a < n; a++)
+		for (size_t b = 0; b < n; b++)
+			pf[a * n + b] = part_field(&set->v[a], &set->v[b]);
+	for (size_t a = 0; a < n; a++) {
+		const struct ob_indicator *xa = &set->v[a];
+		char sa = sex_of(xa), sx_base;
+
+		/* a sex slice of another indicator is that one's column: its
+		 * equations are the base's in that column */
+		if (ob_indicators_sex_base(set, a, &sx_base) >= 0)
+			continue;
+		for (int f = 0; f < OB_FLD_COUNT; f++) {
+			/* the parts of one sex, for a of all sexes; then the next */
+			for (int sx = 0; sx < 3; sx++) {
+				char want = "TFM"[sx];
+
+				memset(used, 0, n);
+				for (;;) {
+					struct ob_ind_link l;
+					memset(&l, 0, sizeof(l));
+					l.total = a;
+					for (size_t b = 0; b < n; b++) {
+						bool direct = true;
+						char sb = sex_of(&set->v[b]);
+
+						if (used[b] || pf[a * n + b] != f ||
+						    (sa == 'T' ? sb != want : sx != 0))
+							continue;
+						/* a direct part: not inside another part of the
+						 * same kind (that one is an equation of its own) */
+						for (size_t c = 0; c < n && direct; c++)
+							if (c != b && pf[a * n + c] == f &&
+							    sex_of(&set->v[c]) == sb && pf[c * n + b] == f)
+								direct = false;
+						if (!direct)
+							continue;
+						vset_of(&vs[l.n_parts], f, clause_on(&set->v[b], f));
+						{
+							bool disjoint = true;
+							for (size_t k = 0; k < l.n_parts && disjoint; k++)
+								disjoint = vset_disjoint(&vs[k], &vs[l.n_parts]);
+							if (!disjoint || l.n_parts >= OB_MAX_LINK_PARTS)
+								continue;
+						}
+						used[b] = true;
+						l.parts[l.n_parts++] = b;
+					}
+					if (!l.n_parts)
+						break;
+					vset_of(&va, f, clause_on(xa, f));
+					l.field = f;
+					l.rest = !vset_covered(&va, vs, l.n_parts);
+					if (out->n == cap) {
+						cap = cap ? cap * 2 : 16;
+						out->v = ob_realloc(out->v, cap * sizeof(*out->v));
+					}
+					out->v[out->n++] = l;
+				}
+			}
+		}
+	}
+	free(pf);
+	free(used);
+	free(vs);
+	return e;
+}
+
+/* ------------------------------------------------------------------------
  * Parsing one row.
  */
 enum col {

@@ -149,6 +149,48 @@ long ob_indicators_find(const struct ob_indicator_set *set, const char *id);
  * slice with its base (the same count is published twice). */
 long ob_indicators_sex_base(const struct ob_indicator_set *set, size_t k, char *sex);
 
+/*
+ * Links between indicators: equations a reader can write between their
+ * published counts, found from the definitions (not from a list). b is a
+ * part of a when both count the same way (same institution, hence the same
+ * source and counting rule; the denominators do not matter) and b's
+ * numerator is a's with one field narrowed to a strict subset of a's
+ * values on it (all values when a has no clause on it; ICCS codes hold
+ * their subcategories). A single sex=F or sex=M clause is left aside: such
+ * an indicator counts one sex column of the others (the equation then holds
+ * in that column only; sexes F and M are never mixed).
+ *
+ * For each a, field and sex of the parts, the direct parts (those not
+ * inside another part of the same kind, which gets an equation of its own)
+ * with disjoint values make one equation
+ *     count(a) = sum of count(part) [+ rest],
+ * in catalogue order; a part that overlaps one already taken starts another
+ * equation. The rest (victims of a in no part, among them those with no
+ * value for the field) is absent only when a has a clause on the field and
+ * the parts' values make up all of it (homicide_under30_share = 0-17 +
+ * 18-29). The caller (publish/sdc.h systems) publishes no rest: it is a
+ * hidden cell. The equation holds in every territory and in every sex
+ * column that all its indicators publish. A sex slice with a base
+ * (ob_indicators_sex_base()) is never a total: its equations are its
+ * base's, in its column.
+ */
+struct ob_ind_link {
+	size_t total;                      /* indicator index */
+	size_t parts[OB_MAX_LINK_PARTS];   /* indicator indices */
+	size_t n_parts;
+	int field;                         /* enum ob_ind_field narrowed */
+	bool rest;                         /* a hidden rest */
+};
+
+struct ob_ind_links {
+	struct ob_ind_link *v;  /* owned */
+	size_t n;
+};
+
+/* All links of set into *out (the caller frees with ob_ind_links_free()). */
+ob_err ob_indicators_links(const struct ob_indicator_set *set, struct ob_ind_links *out);
+void ob_ind_links_free(struct ob_ind_links *l);
+
 const char *ob_ind_field_name(enum ob_ind_field f);
 const char *ob_ind_by_name(enum ob_ind_by b);
 /* enum ob_ind_by of a name, or -1. */

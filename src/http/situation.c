@@ -20,7 +20,11 @@
  * indicator that allows the disaggregation by sex has its victims of each
  * sex as columns of its table (the total is their sum), and one that
  * counts the victims of one sex of another (ob_indicators_sex_base: the
- * homicides of women) is hidden where that column is, as releases do. The
+ * homicides of women) is hidden where that column is, as releases do.
+ * Indicators linked by an equation (publish/sdc_links.h: the age slices and
+ * homicide_under30_share, the manners of violent deaths) are protected
+ * together in one system for the month, so that no hidden count is the
+ * difference of counts the answers give for other indicators. The
  * server keeps each month's protected table for the next questions on the
  * same store stamp (OB_SIT_MASK_CACHE).
  * ob_http_sit_compute is shared with the portal's page (portal_situation.c),
@@ -37,6 +41,7 @@
 #include "engine/snaphold.h"
 #include "io/json.h"
 #include "publish/sdc.h"
+#include "publish/sdc_links.h"
 #include "publish/sdc_tree.h"
 
 #include <limits.h>
@@ -125,6 +130,8 @@ struct ob_http_mask {
 	unsigned char *done;       /* [k][month]: the table was protected */
 	unsigned char *hidden;     /* [k][month][unit index] */
 	bool failed;               /* a table could not be protected: all hidden */
+	struct ob_ind_links links; /* equations between the indicators */
+	size_t *comp;              /* indicators protected together (sdc_links.h) */
 };
 
 void ob_http_mask_free(struct ob_http_mask *m)
@@ -139,6 +146,8 @@ void ob_http_mask_free(struct ob_http_mask *m)
 	free(m->pos);
 	free(m->done);
 	free(m->hidden);
+	ob_ind_links_free(&m->links);
+	free(m->comp);
 	free(m);
 }
 
@@ -174,6 +183,12 @@ ob_err ob_http_mask_new(const struct ob_snapshot *snap, const struct ob_populati
 		return e;
 	}
 	m->n_months = (int)np;
+	if ((e = ob_indicators_links(set, &m->links))) {
+		ob_http_mask_free(m);
+		return e;
+	}
+	m->comp = ob_malloc((nk + 1) * sizeof(*m->comp));
+	ob_sdc_link_components(set, &m->links, m->comp);
 	m->units = ob_malloc((s->n_units + 1) * sizeof(uint32_t));
 	m->pos = ob_malloc((s->n_units + 1) * sizeof(long));
 	for (size_t u = 0; u < s->n_units; u++) {
@@ -207,8 +222,12 @@ static ob_err mask_counts(struct ob_http_mask *m, struct ob_diag *d)
 	for (size_t k = 0; k < nk; k++)
 		m->ri[k] = -1;
 	for (size_t k = 0; k < nk; k++) {
-		long b = m->asked[k] ? ob_indicators_sex_base(m->set, k, &sx) : -1;
-		if (m->asked[k] && m->ri[k] < 0) {
+		/* an indicator asked about is protected with those linked to it */
+		bool need = false;
+		for (size_t j = 0; j < nk && !need; j++)
+			need = m->asked[j] && m->comp[j] == m->comp[k];
+		long b = need ? ob_indicators_sex_base(m->set, k, &sx) : -1;
+		if (need && m->ri[k] < 0) {
 			m->ri[k] = (long)n;
 			ind[n++] = k;
 		}
@@ -248,58 +267,41 @@ static long long mask_count(const struct ob_http_mask *m, size_t k, size_t ui, s
 	return llround(v->count);
 }
 
-/* Protect the table of indicator k and month i. */
-static void mask_table(struct ob_http_mask *m, size_t k, size_t i)
+/* The kept-table key of indicator k and month i. */
+static void mask_key(const struct ob_http_mask *m, size_t k, size_t i, char *key, size_t n)
 {
-	const struct ob_snapshot *s = m->snap;
-	unsigned char *hid = m->hidden + (k * (size_t)m->n_months + i) * m->n_units;
-	struct ob_sdc_tree t;
-	struct ob_sdc_table tb;
-	struct ob_sdc_dim rows, cols;
-	long colpar[4] = { -1, 0, 0, 0 };
-	size_t tk = k, col = 0;
-	char sx;
-	long base;
 	struct ob_sdc_rule rule = ob_sdc_rule_of(m->cfg, classes_of(&m->set->v[k]));
-	char key[OB_IND_ID_MAX + 96];
-	struct ob_diag d;
+
+	snprintf(key, n, "%s|%u|%d|%lld|%d|linked", m->set->v[k].id, (unsigned)m->country,
+	         m->from + (int)i, rule.min_count, rule.zero_sensitive);
+}
+
+/* Put the table of indicator j (its counts of month i over tree t) into y
+ * from cell *first on. */
+static ob_err mask_add_table(struct ob_http_mask *m, size_t j, size_t i,
+                             const struct ob_sdc_tree *t, size_t ncols,
+                             struct ob_sdc_system *y, size_t *first, struct ob_diag *d)
+{
+	long colpar[4] = { -1, 0, 0, 0 };
+	struct ob_sdc_dim rows = { t->n, t->parent }, cols = { ncols, colpar };
+	unsigned cls = classes_of(&m->set->v[j]);
+	struct ob_sdc_table tb;
 	ob_err e;
 
-	snprintf(key, sizeof(key), "%s|%u|%d|%lld|%d", m->set->v[k].id, (unsigned)m->country,
-	         m->from + (int)i, rule.min_count, rule.zero_sensitive);
-	if (kept_get(s->stamp, key, hid, m->n_units))
-		return;
-	ob_diag_clear(&d);
-	if (mask_counts(m, &d))
-		goto fail_counts;
-	memset(hid, 1, m->n_units); /* what the tree does not hold stays hidden */
-	/* the table: of k, or of the indicator whose one sex k counts */
-	base = ob_indicators_sex_base(m->set, k, &sx);
-	if (base >= 0 && m->res->cells[m->ri[k]] == 1 && m->res->cells[m->ri[base]] > 1) {
-		tk = (size_t)base;
-		col = sx == 'F' ? 1 : 2;
-	}
-	ob_sdc_tree_build(&t, s, m->pop, m->country, ob_period_refday(&m->months[i]));
-	rows.n = t.n;
-	rows.parent = t.parent;
-	cols.n = m->res->cells[m->ri[tk]] > 1 ? 4 : 1;
-	cols.parent = colpar;
-	if (!t.n)
-		goto keep;
-	if ((e = ob_sdc_table_init(&tb, &rows, &cols, classes_of(&m->set->v[tk]), &d)))
-		goto fail;
-	for (size_t n = 0; n < t.n && !e; n++) {
+	if ((e = ob_sdc_table_init(&tb, &rows, &cols, cls, d)))
+		return e;
+	for (size_t n = 0; n < t->n && !e; n++) {
 		if (!ob_sdc_row_is_leaf(&tb, n))
 			continue;
 		/* by sex: the total is the sum of the sexes' columns */
 		for (size_t c = cols.n > 1 ? 1 : 0; c < cols.n && !e; c++) {
 			size_t cell = cols.n > 1 ? c - 1 : 0;
-			long long v = mask_count(m, tk, (size_t)m->pos[t.unit_of[n]], i, cell);
-			if (t.is_resid[n]) {
+			long long v = mask_count(m, j, (size_t)m->pos[t->unit_of[n]], i, cell);
+			if (t->is_resid[n]) {
 				/* what the unit holds itself: its count less its children's */
-				for (size_t j = 0; j < t.n; j++)
-					if (!t.is_resid[j] && t.parent[j] == t.node_of[t.unit_of[n]])
-						v -= mask_count(m, tk, (size_t)m->pos[t.unit_of[j]], i, cell);
+				for (size_t x = 0; x < t->n; x++)
+					if (!t->is_resid[x] && t->parent[x] == t->node_of[t->unit_of[n]])
+						v -= mask_count(m, j, (size_t)m->pos[t->unit_of[x]], i, cell);
 				if (v < 0)
 					v = 0;
 			}
@@ -307,20 +309,91 @@ static void mask_table(struct ob_http_mask *m, size_t k, size_t i)
 		}
 	}
 	if (!e)
-		e = ob_sdc_protect(&tb, m->cfg, NULL, &d);
+		e = ob_sdc_table_totals(&tb, d);
 	if (!e)
-		for (size_t n = 0; n < t.n; n++)
-			if (!t.is_resid[n])
-				hid[m->pos[t.unit_of[n]]] = ob_sdc_status(&tb, n, col) != OB_SDC_SHOWN;
+		e = ob_sdc_system_add_cells(y, t->n * ncols, cls, false, first);
+	if (!e) {
+		memcpy(y->value + *first, tb.value, t->n * ncols * sizeof(*y->value));
+		e = ob_sdc_system_add_table(y, &tb, *first);
+	}
 	ob_sdc_table_release(&tb);
-	if (e)
-		goto fail;
-keep:
-	kept_put(s->stamp, key, hid, m->n_units);
+	return e;
+}
+
+/*
+ * Protect month i of indicator k and of every indicator linked to it
+ * (sdc_links.h): one system over the country's tree, their sexes and the
+ * equations between them, as a release protects a year. Every asked
+ * indicator of the group gets its hidden cells (and its kept entry).
+ */
+static void mask_table(struct ob_http_mask *m, size_t k, size_t i)
+{
+	const struct ob_snapshot *s = m->snap;
+	size_t nk = m->set->n, *first = NULL, *ncols = NULL;
+	unsigned char *hid = m->hidden + (k * (size_t)m->n_months + i) * m->n_units;
+	struct ob_sdc_tree t;
+	struct ob_sdc_system y;
+	char key[OB_IND_ID_MAX + 96];
+	struct ob_diag d;
+	ob_err e = OB_OK;
+
+	mask_key(m, k, i, key, sizeof(key));
+	if (kept_get(s->stamp, key, hid, m->n_units))
+		return;
+	ob_diag_clear(&d);
+	if (mask_counts(m, &d))
+		goto fail_counts;
+	ob_sdc_tree_build(&t, s, m->pop, m->country, ob_period_refday(&m->months[i]));
+	ob_sdc_system_init(&y);
+	first = ob_malloc((nk + 1) * sizeof(*first));
+	ncols = ob_malloc((nk + 1) * sizeof(*ncols));
+	for (size_t j = 0; j < nk; j++) {
+		char sx;
+		long b = ob_indicators_sex_base(m->set, j, &sx);
+
+		first[j] = OB_SDC_NO_TABLE;
+		ncols[j] = 1;
+		if (m->comp[j] != m->comp[k] || m->ri[j] < 0)
+			continue;
+		ncols[j] = m->res->cells[m->ri[j]] > 1 ? 4 : 1;
+		/* the victims of one sex of another: that one's column */
+		if (b >= 0 && ncols[j] == 1 && m->ri[b] >= 0 && m->res->cells[m->ri[b]] > 1)
+			continue;
+		if (t.n && !e)
+			e = mask_add_table(m, j, i, &t, ncols[j], &y, &first[j], &d);
+	}
+	ob_sdc_system_links_begin(&y);
+	if (!e && t.n)
+		e = ob_sdc_add_links(&y, m->set, &m->links, first, ncols, t.n);
+	if (!e && t.n)
+		e = ob_sdc_system_protect(&y, m->cfg, NULL, &d);
+	for (size_t j = 0; j < nk && !e; j++) {
+		unsigned char *hj = m->hidden + (j * (size_t)m->n_months + i) * m->n_units;
+		char sx = 'T';
+
+		if (m->comp[j] != m->comp[k] || !m->asked[j] || m->ri[j] < 0)
+			continue;
+		if (first[j] == OB_SDC_NO_TABLE && ob_indicators_sex_base(m->set, j, &sx) < 0)
+			sx = 'T';
+		memset(hj, 1, m->n_units); /* what the tree does not hold stays hidden */
+		for (size_t n = 0; n < t.n; n++) {
+			size_t cell = first[j] != OB_SDC_NO_TABLE
+			                      ? first[j] + n * ncols[j]
+			                      : ob_sdc_link_cell(m->set, j, n, sx, first, ncols);
+			if (!t.is_resid[n] && cell != OB_SDC_NO_TABLE)
+				hj[m->pos[t.unit_of[n]]] =
+					ob_sdc_system_status(&y, cell) != OB_SDC_SHOWN;
+		}
+		mask_key(m, j, i, key, sizeof(key));
+		kept_put(s->stamp, key, hj, m->n_units);
+		m->done[j * (size_t)m->n_months + i] = 1;
+	}
+	ob_sdc_system_release(&y);
 	ob_sdc_tree_release(&t);
-	return;
-fail:
-	ob_sdc_tree_release(&t);
+	free(first);
+	free(ncols);
+	if (!e)
+		return;
 fail_counts:
 	OB_ERROR("situación: control de divulgación: %s", "situation: disclosure control: %s",
 	         d.message);

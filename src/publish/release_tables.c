@@ -2,6 +2,8 @@
  * ICCS division, violent deaths across institutions, completeness (see release_impl.h). */
 #include "publish/release_impl.h"
 
+#include "publish/sdc_links.h"
+
 static const char *const level_str[] = { "0", "1", "2", "3" };
 static const char *const sex_str[] = { "T", "F", "M", "U" };
 
@@ -71,6 +73,10 @@ ob_err rel_compute_indicators(struct rel *r)
 	long long *cnt = ob_calloc(ncell + 1, sizeof(long long));
 	unsigned char *shown = ob_calloc(ncell + 1, 1);
 	struct rtable *t = &r->t[0];
+	struct ob_ind_links links = { NULL, 0 };
+	struct ob_sdc_table *tabs = NULL;
+	size_t *ncols = NULL, *first = NULL, *lfirst = NULL;
+	bool *own = NULL;
 	ob_err e;
 
 	for (size_t k = 0; k < nk; k++)
@@ -99,41 +105,54 @@ ob_err rel_compute_indicators(struct rel *r)
 	REL_PROGRESS(r, "control de divulgación de los indicadores",
 	             "disclosure control of the indicators");
 #define IX(k, u, p, c) ((((k) * nu + (u)) * np + (p)) * 4 + (c))
+	if ((e = ob_indicators_links(r->set, &links)))
+		goto free_arrays;
+	own = ob_malloc((nk + 1) * sizeof(*own));
+	lfirst = ob_malloc((nk + 1) * sizeof(*lfirst));
+	ncols = ob_malloc((nk + 1) * sizeof(*ncols));
+	first = ob_malloc((nk + 1) * sizeof(*first));
+	tabs = ob_calloc(nk + 1, sizeof(*tabs));
 	for (size_t k = 0; k < nk; k++) {
-		bool by = rs->cells[k] > 1;
-		unsigned cls = ob_sdc_class_of_indicator(&r->set->v[k]);
-		long colpar[4] = { -1, 0, 0, 0 };
-		struct ob_sdc_dim cols = { by ? 4 : 1, colpar };
 		char sx;
 		long b = ob_indicators_sex_base(r->set, k, &sx);
 
+		ncols[k] = rs->cells[k] > 1 ? 4 : 1;
 		/* the victims of one sex of another indicator: hidden where its
 		 * table hides that sex (below), since the same count is published
 		 * twice and two tables protected apart could hide it differently */
-		if (b >= 0 && !by && rs->cells[b] > 1)
-			continue;
-		for (uint32_t ci = 0; ci < s->n_countries; ci++) {
-			for (size_t p = 0; p < np; p++) {
-				long *parent;
-				size_t *unit_of;
-				bool *resid;
-				size_t nn = country_tree(r, (uint16_t)ci, r->day[p], &parent, &unit_of,
-				                         &resid);
-				struct ob_sdc_dim rows = { nn, parent };
-				struct ob_sdc_table tb;
-				struct ob_sdc_stats stats;
+		own[k] = !(b >= 0 && ncols[k] == 1 && rs->cells[b] > 1);
+	}
+	/* one system per country and year: every indicator's table over the
+	 * territorial tree and the sexes, and the equations between linked
+	 * indicators (engine/indicators.h ob_indicators_links()), so that no
+	 * count hidden in one is the difference of counts published in others */
+	for (uint32_t ci = 0; ci < s->n_countries; ci++) {
+		for (size_t p = 0; p < np; p++) {
+			long *parent;
+			size_t *unit_of;
+			bool *resid;
+			size_t nn = country_tree(r, (uint16_t)ci, r->day[p], &parent, &unit_of, &resid);
+			struct ob_sdc_dim rows = { nn, parent };
+			struct ob_sdc_system y;
+			struct ob_sdc_stats stats;
 
-				if (!nn) {
-					free(parent);
-					free(unit_of);
-					free(resid);
+			ob_sdc_system_init(&y);
+			if (!nn)
+				goto next_tree;
+			for (size_t k = 0; k < nk && !e; k++) {
+				unsigned cls = ob_sdc_class_of_indicator(&r->set->v[k]);
+				long colpar[4] = { -1, 0, 0, 0 };
+				struct ob_sdc_dim cols = { ncols[k], colpar };
+				struct ob_sdc_table *tb = &tabs[k];
+				bool by = ncols[k] > 1;
+
+				if (!own[k])
 					continue;
-				}
-				if ((e = ob_sdc_table_init(&tb, &rows, &cols, cls, r->d)))
-					goto tree_fail;
-				for (size_t i = 0; i < nn; i++) {
+				if ((e = ob_sdc_table_init(tb, &rows, &cols, cls, r->d)))
+					break;
+				for (size_t i = 0; i < nn && !e; i++) {
 					size_t u = unit_of[i];
-					if (!ob_sdc_row_is_leaf(&tb, i))
+					if (!ob_sdc_row_is_leaf(tb, i))
 						continue;
 					for (size_t c = by ? 1 : 0; c < cols.n; c++) {
 						const struct ob_ind_result *src = by ? rs : rt;
@@ -145,32 +164,58 @@ ob_err rel_compute_indicators(struct rel *r)
 								v -= ob_ind_result_at(src, k, r->kids[j], p, cell)->count;
 						if (!(v > 0))
 							v = 0;
-						if ((e = ob_sdc_set(&tb, i, c, llround(v))))
+						if ((e = ob_sdc_set(tb, i, c, llround(v))))
 							break;
 					}
 				}
 				if (!e)
-					e = ob_sdc_protect(&tb, &r->cfg, &stats, r->d);
-				if (!e) {
-					for (size_t i = 0; i < nn; i++) {
-						if (resid[i])
-							continue;
-						for (size_t c = 0; c < cols.n; c++) {
-							long long v;
-							size_t x = IX(k, unit_of[i], p, c);
-							shown[x] = ob_sdc_value(&tb, i, c, &v);
-							cnt[x] = shown[x] ? v : 0;
-						}
+					e = ob_sdc_table_totals(tb, r->d);
+				if (!e)
+					e = ob_sdc_system_add_cells(&y, nn * ncols[k], cls, false, &first[k]);
+				if (!e)
+					memcpy(y.value + first[k], tb->value,
+					       nn * ncols[k] * sizeof(*y.value));
+				if (!e)
+					e = ob_sdc_system_add_table(&y, tb, first[k]);
+			}
+			for (size_t k = 0; k < nk; k++)
+				lfirst[k] = own[k] ? first[k] : OB_SDC_NO_TABLE;
+			ob_sdc_system_links_begin(&y);
+			if (!e)
+				e = ob_sdc_add_links(&y, r->set, &links, lfirst, ncols, nn);
+			if (!e)
+				e = ob_sdc_system_protect(&y, &r->cfg, &stats, r->d);
+			if (!e && stats.algebra_tables_only)
+				REL_PROGRESS(r, "control de divulgación: %s %s: la verificación "
+				             "algebraica no cabe con los enlaces entre indicadores; "
+				             "se hace tabla por tabla",
+				             "disclosure control: %s %s: the algebraic check does "
+				             "not fit with the links between indicators; it is done "
+				             "table by table",
+				             ob_snap_str(s, s->countries[ci]), r->yearstr[p]);
+			for (size_t k = 0; k < nk && !e; k++) {
+				if (!own[k])
+					continue;
+				for (size_t i = 0; i < nn; i++) {
+					if (resid[i])
+						continue;
+					for (size_t c = 0; c < ncols[k]; c++) {
+						long long v;
+						size_t x = IX(k, unit_of[i], p, c);
+						shown[x] = ob_sdc_system_value(&y, first[k] + i * ncols[k] + c, &v);
+						cnt[x] = shown[x] ? v : 0;
 					}
 				}
-				ob_sdc_table_release(&tb);
-tree_fail:
-				free(parent);
-				free(unit_of);
-				free(resid);
-				if (e)
-					goto free_arrays;
 			}
+next_tree:
+			for (size_t k = 0; k < nk; k++)
+				ob_sdc_table_release(&tabs[k]);
+			ob_sdc_system_release(&y);
+			free(parent);
+			free(unit_of);
+			free(resid);
+			if (e)
+				goto free_arrays;
 		}
 	}
 	for (size_t k = 0; k < nk; k++) {
@@ -275,6 +320,12 @@ tree_fail:
 #undef IX
 	e = OB_OK;
 free_arrays:
+	ob_ind_links_free(&links);
+	free(own);
+	free(ncols);
+	free(first);
+	free(lfirst);
+	free(tabs);
 	ob_ind_result_free(rt);
 	ob_ind_result_free(rs);
 	free(ind);

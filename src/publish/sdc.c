@@ -452,89 +452,135 @@ static ob_err compute_totals(struct ob_sdc_table *t, struct ob_diag *d)
 	return OB_OK;
 }
 
-/*
- * Equations ("groups"): a total cell and its children along one dimension.
- * Group g < nr*nc is the row group whose total is cell g (its row node is
- * inner); g >= nr*nc is the column group whose total is cell g - nr*nc.
+/* ------------------------------------------------------------------------
+ * Systems: cells and equations (see sdc.h).
  */
-struct group_iter {
-	const struct ob_sdc_table *t;
-	size_t total, k, end;
-	bool by_row;
-	bool started;
-};
 
-static bool group_exists(const struct ob_sdc_table *t, size_t g)
+/* Kinds of equations: a table's rows (its territorial tree), its columns
+ * (the sexes), links between tables. */
+enum { EQ_ROWS, EQ_COLS, EQ_LINK };
+
+/* Which equations step 3 reads: all; the tables' (rows and columns); the
+ * columns and the links (each territory on its own). */
+enum { ALG_ALL, ALG_TABLES, ALG_LOCAL };
+
+void ob_sdc_system_init(struct ob_sdc_system *y)
 {
-	size_t cells = t->nrows * t->ncols;
-
-	if (g < cells)
-		return !ob_sdc_row_is_leaf(t, g / t->ncols);
-	return !ob_sdc_col_is_leaf(t, (g - cells) % t->ncols);
+	memset(y, 0, sizeof(*y));
+	y->eq_first = ob_calloc(1, sizeof(*y->eq_first));
+	y->neq_tables = SIZE_MAX;
 }
 
-static void group_begin(struct group_iter *it, const struct ob_sdc_table *t, size_t g)
+void ob_sdc_system_links_begin(struct ob_sdc_system *y)
 {
-	size_t cells = t->nrows * t->ncols;
+	y->neq_tables = y->neq;
+	y->kind = EQ_LINK;
+}
 
-	it->t = t;
-	it->by_row = g < cells;
-	it->total = it->by_row ? g : g - cells;
-	if (it->by_row) {
-		size_t r = it->total / t->ncols;
-		it->k = t->row_first[r];
-		it->end = t->row_first[r + 1];
-	} else {
-		size_t c = it->total % t->ncols;
-		it->k = t->col_first[c];
-		it->end = t->col_first[c + 1];
+void ob_sdc_system_release(struct ob_sdc_system *y)
+{
+	free(y->value);
+	free(y->status);
+	free(y->cls);
+	free(y->hidden);
+	free(y->eq_first);
+	free(y->eq_cell);
+	free(y->eq_coef);
+	free(y->eq_kind);
+	memset(y, 0, sizeof(*y));
+}
+
+ob_err ob_sdc_system_add_cells(struct ob_sdc_system *y, size_t n, unsigned classes,
+                               bool hidden, size_t *first)
+{
+	if (y->protected_done || n > OB_MAX_SDC_CELLS - y->n)
+		return OB_ETOOBIG;
+	if (y->n + n > y->cap) {
+		size_t cap = y->cap ? y->cap : 64;
+		while (cap < y->n + n)
+			cap *= 2;
+		y->value = ob_realloc(y->value, cap * sizeof(*y->value));
+		y->status = ob_realloc(y->status, cap);
+		y->cls = ob_realloc(y->cls, cap);
+		y->hidden = ob_realloc(y->hidden, cap * sizeof(*y->hidden));
+		y->cap = cap;
 	}
-	it->started = false;
-}
-
-/* Next cell of the group: the total first, then the children. */
-static bool group_next(struct group_iter *it, size_t *cell, int *coef)
-{
-	const struct ob_sdc_table *t = it->t;
-
-	if (!it->started) {
-		it->started = true;
-		*cell = it->total;
-		*coef = 1;
-		return true;
+	for (size_t i = y->n; i < y->n + n; i++) {
+		y->value[i] = 0;
+		y->status[i] = hidden ? OB_SDC_HIDDEN : OB_SDC_SHOWN;
+		y->cls[i] = (unsigned char)classes;
+		y->hidden[i] = hidden;
 	}
-	if (it->k >= it->end)
-		return false;
-	if (it->by_row)
-		*cell = t->row_kids[it->k] * t->ncols + it->total % t->ncols;
-	else
-		*cell = (it->total / t->ncols) * t->ncols + t->col_kids[it->k];
-	it->k++;
-	*coef = -1;
-	return true;
+	if (first)
+		*first = y->n;
+	y->n += n;
+	return OB_OK;
 }
 
-/* The (up to four) groups a cell belongs to. */
-static size_t groups_of(const struct ob_sdc_table *t, size_t cell, size_t g[4])
+ob_err ob_sdc_system_set(struct ob_sdc_system *y, size_t cell, long long v)
 {
-	size_t cells = t->nrows * t->ncols, r = cell / t->ncols, c = cell % t->ncols, n = 0;
+	if (y->protected_done || cell >= y->n || v < 0 || v > OB_MAX_SDC_COUNT)
+		return OB_EINVAL;
+	y->value[cell] = v;
+	return OB_OK;
+}
 
-	if (!ob_sdc_row_is_leaf(t, r))
-		g[n++] = cell;
-	if (!ob_sdc_col_is_leaf(t, c))
-		g[n++] = cells + cell;
-	if (t->row_parent[r] >= 0)
-		g[n++] = (size_t)t->row_parent[r] * t->ncols + c;
-	if (t->col_parent[c] >= 0)
-		g[n++] = cells + r * t->ncols + (size_t)t->col_parent[c];
-	return n;
+ob_err ob_sdc_system_add_equation(struct ob_sdc_system *y, size_t total, const size_t *parts,
+                                  size_t n_parts)
+{
+	size_t at = y->eq_first[y->neq];
+
+	if (y->protected_done || total >= y->n || !n_parts)
+		return OB_EINVAL;
+	for (size_t i = 0; i < n_parts; i++)
+		if (parts[i] >= y->n || parts[i] == total)
+			return OB_EINVAL;
+	if (n_parts + 1 > OB_MAX_SDC_TERMS - at)
+		return OB_ETOOBIG;
+	if (at + n_parts + 1 > y->term_cap) {
+		size_t cap = y->term_cap ? y->term_cap : 256;
+		while (cap < at + n_parts + 1)
+			cap *= 2;
+		y->eq_cell = ob_realloc(y->eq_cell, cap * sizeof(*y->eq_cell));
+		y->eq_coef = ob_realloc(y->eq_coef, cap);
+		y->term_cap = cap;
+	}
+	if (y->neq + 2 > y->eq_cap) {
+		size_t cap = y->eq_cap ? y->eq_cap * 2 : 64;
+		y->eq_first = ob_realloc(y->eq_first, cap * sizeof(*y->eq_first));
+		y->eq_kind = ob_realloc(y->eq_kind, cap);
+		y->eq_cap = cap;
+	}
+	y->eq_kind[y->neq] = y->kind;
+	y->eq_cell[at] = total;
+	y->eq_coef[at] = 1;
+	for (size_t i = 0; i < n_parts; i++) {
+		y->eq_cell[at + 1 + i] = parts[i];
+		y->eq_coef[at + 1 + i] = -1;
+	}
+	y->neq++;
+	y->eq_first[y->neq] = at + n_parts + 1;
+	return OB_OK;
+}
+
+/* Is the cell unknown to a reader (suppressed or hidden)? */
+static bool unknown(const struct ob_sdc_system *y, size_t cell)
+{
+	return y->status[cell] != OB_SDC_SHOWN;
+}
+
+/* Must the cell stay unknown: suppressed, or hidden and small? */
+static bool guarded(const struct ob_sdc_system *y, size_t cell)
+{
+	return y->status[cell] == OB_SDC_PRIMARY || y->status[cell] == OB_SDC_SECONDARY ||
+	       (y->hidden[cell] && y->small[cell]);
 }
 
 /* Is candidate a better partner than best? Non-zero first, then smaller,
  * then lower position. */
-static bool better(const struct ob_sdc_table *t, size_t cand, size_t best, bool have)
+static bool better(const struct ob_sdc_system *y, size_t cand, size_t best, bool have)
 {
-	long long a = t->value[cand], b = t->value[best];
+	long long a = y->value[cand], b = y->value[best];
 
 	if (!have)
 		return true;
@@ -545,46 +591,41 @@ static bool better(const struct ob_sdc_table *t, size_t cand, size_t best, bool 
 	return cand < best;
 }
 
-/* Best unsuppressed cell of group g; false when every cell is suppressed. */
-static bool best_in_group(const struct ob_sdc_table *t, size_t g, size_t *best, bool *have)
+/* Best shown cell of equation q; false when no cell is shown. */
+static bool best_in_eq(const struct ob_sdc_system *y, size_t q, size_t *best, bool *have)
 {
-	struct group_iter it;
-	size_t cell;
-	int coef;
-
-	group_begin(&it, t, g);
-	while (group_next(&it, &cell, &coef))
-		if (t->status[cell] == OB_SDC_SHOWN && better(t, cell, *best, *have)) {
+	for (size_t k = y->eq_first[q]; k < y->eq_first[q + 1]; k++) {
+		size_t cell = y->eq_cell[k];
+		if (y->status[cell] == OB_SDC_SHOWN && better(y, cell, *best, *have)) {
 			*best = cell;
 			*have = true;
 		}
+	}
 	return *have;
 }
 
-/* Step 2: until no group holds exactly one suppressed cell. */
-static void pair_fixed_point(struct ob_sdc_table *t, struct ob_sdc_stats *st)
+/* Step 2: until no equation holds exactly one unknown cell that must stay
+ * unknown. */
+static void pair_fixed_point(struct ob_sdc_system *y, struct ob_sdc_stats *st)
 {
-	size_t ngroups = 2 * t->nrows * t->ncols;
 	bool changed = true;
 
 	while (changed) {
 		changed = false;
 		st->pairing_rounds++;
-		for (size_t g = 0; g < ngroups; g++) {
-			struct group_iter it;
-			size_t cell, n = 0, best = 0;
+		for (size_t q = 0; q < y->neq; q++) {
+			size_t n = 0, best = 0, last = 0;
 			bool have = false;
-			int coef;
 
-			if (!group_exists(t, g))
+			for (size_t k = y->eq_first[q]; k < y->eq_first[q + 1] && n < 2; k++)
+				if (unknown(y, y->eq_cell[k])) {
+					n++;
+					last = y->eq_cell[k];
+				}
+			if (n != 1 || !guarded(y, last))
 				continue;
-			group_begin(&it, t, g);
-			while (group_next(&it, &cell, &coef) && n < 2)
-				n += t->status[cell] != OB_SDC_SHOWN;
-			if (n != 1)
-				continue;
-			if (best_in_group(t, g, &best, &have)) {
-				t->status[best] = OB_SDC_SECONDARY;
+			if (best_in_eq(y, q, &best, &have)) {
+				y->status[best] = OB_SDC_SECONDARY;
 				st->secondary++;
 				changed = true;
 			}
@@ -643,41 +684,35 @@ static size_t rref(double *m, size_t rows, size_t cols, size_t *pivot_of_row)
 }
 
 /*
- * Step 3 on one block: cells[0..n) are its suppressed cells, groups[0..ng)
- * the equations touching them. Returns the first determined cell through
- * *det (and true), or false when none is.
+ * Step 3 on one block: cells[0..n) are its unknown cells, eqs[0..ne) the
+ * equations touching them. Returns the first determined guarded cell
+ * through *det (and *found), or *found false when none is.
  */
-static ob_err block_determined(const struct ob_sdc_table *t, const size_t *cells, size_t n,
-                               const size_t *groups, size_t ng, size_t *col_of,
-                               bool *found, size_t *det, struct ob_diag *d)
+static ob_err block_determined(const struct ob_sdc_system *y, const size_t *cells, size_t n,
+                               const size_t *eqs, size_t ne, size_t *col_of, bool *found,
+                               size_t *det, struct ob_diag *d)
 {
 	double *m;
 	size_t *piv, rank;
 
 	*found = false;
-	if (ng && n > OB_MAX_SDC_MATRIX / ng)
+	if (ne && n > OB_MAX_SDC_MATRIX / ne)
 		return OB_DIAG(d, OB_ETOOBIG, "tabla", 0, 0, NULL, 0,
 		               "un bloque de %zu celdas suprimidas y %zu ecuaciones es "
 		               "demasiado grande para la verificación algebraica",
 		               "a block of %zu suppressed cells and %zu equations is too "
-		               "large for the algebraic check", n, ng);
+		               "large for the algebraic check", n, ne);
 	for (size_t i = 0; i < n; i++)
 		col_of[cells[i]] = i;
-	m = ob_calloc(ng * n, sizeof(*m));
-	piv = ob_calloc(ng + 1, sizeof(*piv));
-	for (size_t i = 0; i < ng; i++) {
-		struct group_iter it;
-		size_t cell;
-		int coef;
-
-		group_begin(&it, t, groups[i]);
-		while (group_next(&it, &cell, &coef))
-			if (t->status[cell] != OB_SDC_SHOWN)
-				m[i * n + col_of[cell]] = coef;
-	}
-	rank = rref(m, ng, n, piv);
+	m = ob_calloc(ne * n + 1, sizeof(*m));
+	piv = ob_calloc(ne + 1, sizeof(*piv));
+	for (size_t i = 0; i < ne; i++)
+		for (size_t k = y->eq_first[eqs[i]]; k < y->eq_first[eqs[i] + 1]; k++)
+			if (unknown(y, y->eq_cell[k]))
+				m[i * n + col_of[y->eq_cell[k]]] += y->eq_coef[k];
+	rank = rref(m, ne, n, piv);
 	for (size_t i = 0; i < rank && !*found; i++) {
-		bool alone = true;
+		bool alone = guarded(y, cells[piv[i]]);
 		for (size_t k = 0; k < n && alone; k++)
 			if (k != piv[i] && fabs(m[i * n + k]) >= LA_EPS)
 				alone = false;
@@ -691,33 +726,84 @@ static ob_err block_determined(const struct ob_sdc_table *t, const size_t *cells
 	return OB_OK;
 }
 
-/* Step 3 over all blocks; *added tells whether a cell was suppressed. */
-static ob_err algebra_round(struct ob_sdc_table *t, struct ob_sdc_stats *st, bool *added,
-                            struct ob_diag *d)
+/*
+ * The equations that can tell a cell that must stay unknown: all but those
+ * holding an unknown cell that need not stay unknown and that no other
+ * such equation holds (a hidden rest that is not small: a combination that
+ * uses the equation keeps that cell, so no combination giving one cell
+ * alone uses it), repeated until none is left. active[q] says which.
+ */
+static void peel(const struct ob_sdc_system *y, const size_t *cell_first, const size_t *cell_eq,
+                 int mode, bool *active)
 {
-	size_t cells = t->nrows * t->ncols, ngroups = 2 * cells;
-	size_t *uf = ob_malloc(cells * sizeof(*uf));
-	size_t *order = ob_malloc(cells * sizeof(*order)), *start = ob_calloc(cells + 1, sizeof(*start));
-	size_t *gorder = ob_malloc(ngroups * sizeof(*gorder)), *gstart = ob_calloc(cells + 1, sizeof(*gstart));
-	size_t *col_of = ob_malloc(cells * sizeof(*col_of)), *fill;
-	size_t *todo = ob_malloc(cells * sizeof(*todo)), ntodo = 0;
+	size_t *uses = ob_calloc(y->n + 1, sizeof(*uses)), *stack, top = 0;
+
+	for (size_t q = 0; q < y->neq; q++)
+		active[q] = mode == ALG_ALL || (mode == ALG_TABLES && y->eq_kind[q] != EQ_LINK) ||
+		            (mode == ALG_LOCAL && y->eq_kind[q] != EQ_ROWS);
+	stack = ob_malloc((y->n + 1) * sizeof(*stack));
+	for (size_t i = 0; i < y->n; i++) {
+		if (!unknown(y, i) || guarded(y, i))
+			continue;
+		for (size_t k = cell_first[i]; k < cell_first[i + 1]; k++)
+			uses[i] += active[cell_eq[k]];
+		if (uses[i] == 1)
+			stack[top++] = i;
+	}
+	while (top) {
+		size_t x = stack[--top], q = SIZE_MAX;
+
+		if (uses[x] != 1)
+			continue;
+		for (size_t k = cell_first[x]; k < cell_first[x + 1]; k++)
+			if (active[cell_eq[k]])
+				q = cell_eq[k];
+		if (q == SIZE_MAX)
+			continue;
+		active[q] = false;
+		for (size_t k = y->eq_first[q]; k < y->eq_first[q + 1]; k++) {
+			size_t c = y->eq_cell[k];
+			if (!unknown(y, c) || guarded(y, c) || !uses[c])
+				continue;
+			if (--uses[c] == 1)
+				stack[top++] = c;
+		}
+	}
+	free(uses);
+	free(stack);
+}
+
+/* Step 3 over all blocks; *added tells whether a cell was suppressed.
+ * cell_first/cell_eq: the equations of each cell (CSR). */
+static ob_err algebra_round(struct ob_sdc_system *y, const size_t *cell_first,
+                            const size_t *cell_eq, int mode, struct ob_sdc_stats *st,
+                            bool *added, struct ob_diag *d)
+{
+	size_t cells = y->n, neq = y->neq;
+	size_t *uf = ob_malloc((cells + 1) * sizeof(*uf));
+	size_t *order = ob_malloc((cells + 1) * sizeof(*order)), *start = ob_calloc(cells + 1, sizeof(*start));
+	size_t *gorder = ob_malloc((neq + 1) * sizeof(*gorder)), *gstart = ob_calloc(cells + 1, sizeof(*gstart));
+	size_t *col_of = ob_malloc((cells + 1) * sizeof(*col_of)), *fill;
+	size_t *todo = ob_malloc((cells + 1) * sizeof(*todo)), ntodo = 0;
+	size_t *eq_root = ob_malloc((neq + 1) * sizeof(*eq_root));
+	bool *active = ob_malloc((neq + 1) * sizeof(*active));
 	ob_err e = OB_OK;
 
 	*added = false;
 	st->algebra_rounds++;
+	peel(y, cell_first, cell_eq, mode, active);
 	for (size_t i = 0; i < cells; i++)
 		uf[i] = i;
-	/* blocks: suppressed cells sharing an equation */
-	for (size_t g = 0; g < ngroups; g++) {
-		struct group_iter it;
-		size_t cell, first = SIZE_MAX;
-		int coef;
+	/* blocks: unknown cells sharing an equation */
+	for (size_t q = 0; q < neq; q++) {
+		size_t first = SIZE_MAX;
 
-		if (!group_exists(t, g))
+		if (!active[q])
 			continue;
-		group_begin(&it, t, g);
-		while (group_next(&it, &cell, &coef)) {
-			if (t->status[cell] == OB_SDC_SHOWN)
+
+		for (size_t k = y->eq_first[q]; k < y->eq_first[q + 1]; k++) {
+			size_t cell = y->eq_cell[k];
+			if (!unknown(y, cell))
 				continue;
 			if (first == SIZE_MAX)
 				first = cell;
@@ -725,21 +811,16 @@ static ob_err algebra_round(struct ob_sdc_table *t, struct ob_sdc_stats *st, boo
 				uf[uf_find(uf, cell)] = uf_find(uf, first);
 		}
 	}
-	/* bucket the suppressed cells and their equations by block root */
+	/* bucket the unknown cells and their equations by block root */
 	for (size_t i = 0; i < cells; i++)
-		if (t->status[i] != OB_SDC_SHOWN)
+		if (unknown(y, i))
 			start[uf_find(uf, i) + 1]++;
-	for (size_t g = 0; g < ngroups; g++) {
-		struct group_iter it;
-		size_t cell;
-		int coef;
-
-		if (!group_exists(t, g))
-			continue;
-		group_begin(&it, t, g);
-		while (group_next(&it, &cell, &coef))
-			if (t->status[cell] != OB_SDC_SHOWN) {
-				gstart[uf_find(uf, cell) + 1]++;
+	for (size_t q = 0; q < neq; q++) {
+		eq_root[q] = SIZE_MAX;
+		for (size_t k = y->eq_first[q]; active[q] && k < y->eq_first[q + 1]; k++)
+			if (unknown(y, y->eq_cell[k])) {
+				eq_root[q] = uf_find(uf, y->eq_cell[k]);
+				gstart[eq_root[q] + 1]++;
 				break;
 			}
 	}
@@ -750,31 +831,37 @@ static ob_err algebra_round(struct ob_sdc_table *t, struct ob_sdc_stats *st, boo
 	fill = ob_malloc((cells + 1) * sizeof(*fill));
 	memcpy(fill, start, (cells + 1) * sizeof(*fill));
 	for (size_t i = 0; i < cells; i++)
-		if (t->status[i] != OB_SDC_SHOWN)
+		if (unknown(y, i))
 			order[fill[uf_find(uf, i)]++] = i;
 	memcpy(fill, gstart, (cells + 1) * sizeof(*fill));
-	for (size_t g = 0; g < ngroups; g++) {
-		struct group_iter it;
-		size_t cell;
-		int coef;
-
-		if (!group_exists(t, g))
-			continue;
-		group_begin(&it, t, g);
-		while (group_next(&it, &cell, &coef))
-			if (t->status[cell] != OB_SDC_SHOWN) {
-				gorder[fill[uf_find(uf, cell)]++] = g;
-				break;
-			}
-	}
+	for (size_t q = 0; q < neq; q++)
+		if (eq_root[q] != SIZE_MAX)
+			gorder[fill[eq_root[q]]++] = q;
 	free(fill);
 	for (size_t root = 0; root < cells; root++) {
 		size_t n = start[root + 1] - start[root], det = 0;
-		bool found;
+		bool found, any = false;
 
 		if (!n)
 			continue;
-		if ((e = block_determined(t, order + start[root], n, gorder + gstart[root],
+		for (size_t i = start[root]; i < start[root + 1] && !any; i++)
+			any = guarded(y, order[i]);
+		if (!any)
+			continue;
+		{
+			size_t ne = gstart[root + 1] - gstart[root];
+			if (ne && n > OB_MAX_SDC_MATRIX / ne && mode == ALG_ALL &&
+			    y->neq_tables < y->neq) {
+				/* too large with the links: the check runs on the
+				 * tables' equations alone from now on (see sdc.h) */
+				y->algebra_tables_only = true;
+				st->algebra_tables_only = true;
+				ntodo = 0;
+				*added = true;
+				goto release;
+			}
+		}
+		if ((e = block_determined(y, order + start[root], n, gorder + gstart[root],
 		                          gstart[root + 1] - gstart[root], col_of, &found, &det, d)))
 			goto release;
 		if (found)
@@ -782,14 +869,15 @@ static ob_err algebra_round(struct ob_sdc_table *t, struct ob_sdc_stats *st, boo
 	}
 	/* one more suppression per block with a determined cell */
 	for (size_t i = 0; i < ntodo; i++) {
-		size_t g[4], ng = groups_of(t, todo[i], g), best = 0, root;
+		size_t best = 0, root;
 		bool have = false;
 
-		for (size_t k = 0; k < ng; k++)
-			best_in_group(t, g[k], &best, &have);
+		for (size_t k = cell_first[todo[i]]; k < cell_first[todo[i] + 1]; k++)
+			if (active[cell_eq[k]])
+				best_in_eq(y, cell_eq[k], &best, &have);
 		root = uf_find(uf, todo[i]);
 		for (size_t k = gstart[root]; !have && k < gstart[root + 1]; k++)
-			best_in_group(t, gorder[k], &best, &have);
+			best_in_eq(y, gorder[k], &best, &have);
 		if (!have) {
 			/* cannot happen (see sdc.h); refuse rather than publish */
 			e = OB_DIAG(d, OB_EINVAL, "tabla", 0, 0, NULL, 0,
@@ -799,8 +887,8 @@ static ob_err algebra_round(struct ob_sdc_table *t, struct ob_sdc_stats *st, boo
 			            "suppress", todo[i]);
 			goto release;
 		}
-		if (t->status[best] == OB_SDC_SHOWN) {
-			t->status[best] = OB_SDC_SECONDARY;
+		if (y->status[best] == OB_SDC_SHOWN) {
+			y->status[best] = OB_SDC_SECONDARY;
 			st->secondary++;
 			*added = true;
 		}
@@ -817,43 +905,175 @@ release:
 	free(gstart);
 	free(col_of);
 	free(todo);
+	free(eq_root);
+	free(active);
 	return e;
+}
+
+ob_err ob_sdc_system_protect(struct ob_sdc_system *y, const struct ob_sdc_config *cfg,
+                             struct ob_sdc_stats *stats, struct ob_diag *d)
+{
+	struct ob_sdc_stats local;
+	size_t cells = y->n, *cell_first = NULL, *cell_eq = NULL, *fill;
+	bool added = true;
+	ob_err e = OB_OK;
+
+	if (!stats)
+		stats = &local;
+	memset(stats, 0, sizeof(*stats));
+	if (y->protected_done)
+		return OB_DIAG(d, OB_EINVAL, "tabla", 0, 0, NULL, 0,
+		               "la tabla ya fue protegida", "the table was already protected");
+	stats->cells = cells;
+	y->small = ob_calloc(cells + 1, sizeof(*y->small));
+	for (size_t i = 0; i < cells; i++) {
+		struct ob_sdc_rule rule = ob_sdc_rule_of(cfg, y->cls[i]);
+		long long v = y->value[i];
+		y->small[i] = v == 0 ? rule.zero_sensitive : v < rule.min_count;
+		if (y->hidden[i]) {
+			y->status[i] = OB_SDC_HIDDEN;
+			continue;
+		}
+		y->status[i] = y->small[i] ? OB_SDC_PRIMARY : OB_SDC_SHOWN;
+		stats->primary += y->small[i];
+	}
+	/* the equations of each cell */
+	cell_first = ob_calloc(cells + 2, sizeof(*cell_first));
+	cell_eq = ob_malloc((y->eq_first[y->neq] + 1) * sizeof(*cell_eq));
+	for (size_t k = 0; k < y->eq_first[y->neq]; k++)
+		cell_first[y->eq_cell[k] + 1]++;
+	for (size_t i = 0; i < cells; i++)
+		cell_first[i + 1] += cell_first[i];
+	fill = ob_malloc((cells + 1) * sizeof(*fill));
+	memcpy(fill, cell_first, (cells + 1) * sizeof(*fill));
+	for (size_t q = 0; q < y->neq; q++)
+		for (size_t k = y->eq_first[q]; k < y->eq_first[q + 1]; k++)
+			cell_eq[fill[y->eq_cell[k]]++] = q;
+	free(fill);
+	while (added) {
+		bool more = false;
+
+		pair_fixed_point(y, stats);
+		if (!y->algebra_tables_only) {
+			e = algebra_round(y, cell_first, cell_eq, ALG_ALL, stats, &added, d);
+		} else {
+			/* too large with the links: each table, then each
+			 * territory's links and sexes */
+			e = algebra_round(y, cell_first, cell_eq, ALG_TABLES, stats, &added, d);
+			if (!e)
+				e = algebra_round(y, cell_first, cell_eq, ALG_LOCAL, stats, &more, d);
+			added |= more;
+		}
+		if (e) {
+			/* nothing of a system that failed protection may be shown */
+			for (size_t i = 0; i < cells; i++)
+				if (!y->hidden[i])
+					y->status[i] = OB_SDC_SECONDARY;
+			goto release;
+		}
+	}
+	y->protected_done = true;
+release:
+	free(cell_first);
+	free(cell_eq);
+	free(y->small);
+	y->small = NULL;
+	return e;
+}
+
+bool ob_sdc_system_value(const struct ob_sdc_system *y, size_t cell, long long *v)
+{
+	if (!y->protected_done || cell >= y->n || y->status[cell] != OB_SDC_SHOWN)
+		return false;
+	*v = y->value[cell];
+	return true;
+}
+
+enum ob_sdc_status ob_sdc_system_status(const struct ob_sdc_system *y, size_t cell)
+{
+	return (enum ob_sdc_status)y->status[cell];
+}
+
+/* ------------------------------------------------------------------------
+ * Tables: a system whose equations are the tree equations of two
+ * dimensions.
+ */
+
+ob_err ob_sdc_system_add_table(struct ob_sdc_system *y, const struct ob_sdc_table *t,
+                               size_t first)
+{
+	size_t nr = t->nrows, nc = t->ncols, cells = nr * nc;
+	size_t *parts = ob_malloc((nr > nc ? nr : nc) * sizeof(*parts) + sizeof(*parts));
+	ob_err e = OB_OK;
+
+	if (first > y->n || cells > y->n - first) {
+		free(parts);
+		return OB_EINVAL;
+	}
+	/* row equations (a total over its children rows), then column ones,
+	 * each in the order of its total cell */
+	y->kind = EQ_ROWS;
+	for (size_t g = 0; g < cells && !e; g++) {
+		size_t r = g / nc, c = g % nc, n = 0;
+		if (ob_sdc_row_is_leaf(t, r))
+			continue;
+		for (size_t k = t->row_first[r]; k < t->row_first[r + 1]; k++)
+			parts[n++] = first + t->row_kids[k] * nc + c;
+		e = ob_sdc_system_add_equation(y, first + g, parts, n);
+	}
+	y->kind = EQ_COLS;
+	for (size_t g = 0; g < cells && !e; g++) {
+		size_t r = g / nc, c = g % nc, n = 0;
+		if (ob_sdc_col_is_leaf(t, c))
+			continue;
+		for (size_t k = t->col_first[c]; k < t->col_first[c + 1]; k++)
+			parts[n++] = first + r * nc + t->col_kids[k];
+		e = ob_sdc_system_add_equation(y, first + g, parts, n);
+	}
+	free(parts);
+	y->kind = y->neq_tables == SIZE_MAX ? EQ_ROWS : EQ_LINK;
+	return e;
+}
+
+ob_err ob_sdc_table_totals(struct ob_sdc_table *t, struct ob_diag *d)
+{
+	if (t->protected_done)
+		return OB_DIAG(d, OB_EINVAL, "tabla", 0, 0, NULL, 0,
+		               "la tabla ya fue protegida", "the table was already protected");
+	return compute_totals(t, d);
+}
+
+void ob_sdc_table_take(struct ob_sdc_table *t, const struct ob_sdc_system *y, size_t first)
+{
+	memcpy(t->status, y->status + first, t->nrows * t->ncols);
+	t->protected_done = y->protected_done;
 }
 
 ob_err ob_sdc_protect(struct ob_sdc_table *t, const struct ob_sdc_config *cfg,
                       struct ob_sdc_stats *stats, struct ob_diag *d)
 {
-	struct ob_sdc_stats local;
-	struct ob_sdc_rule rule = ob_sdc_rule_of(cfg, t->classes);
+	struct ob_sdc_system y;
 	size_t cells = t->nrows * t->ncols;
-	bool added = true;
 	ob_err e;
 
-	if (!stats)
-		stats = &local;
-	memset(stats, 0, sizeof(*stats));
-	if (t->protected_done)
-		return OB_DIAG(d, OB_EINVAL, "tabla", 0, 0, NULL, 0,
-		               "la tabla ya fue protegida", "the table was already protected");
-	if ((e = compute_totals(t, d)))
+	if (stats)
+		memset(stats, 0, sizeof(*stats));
+	if ((e = ob_sdc_table_totals(t, d)))
 		return e;
-	stats->cells = cells;
-	for (size_t i = 0; i < cells; i++) {
-		long long v = t->value[i];
-		bool small = v == 0 ? rule.zero_sensitive : v < rule.min_count;
-		t->status[i] = small ? OB_SDC_PRIMARY : OB_SDC_SHOWN;
-		stats->primary += small;
-	}
-	while (added) {
-		pair_fixed_point(t, stats);
-		if ((e = algebra_round(t, stats, &added, d))) {
-			/* nothing of a table that failed protection may be shown */
-			memset(t->status, OB_SDC_SECONDARY, cells);
-			return e;
-		}
-	}
-	t->protected_done = true;
-	return OB_OK;
+	ob_sdc_system_init(&y);
+	if ((e = ob_sdc_system_add_cells(&y, cells, t->classes, false, NULL)))
+		goto release;
+	memcpy(y.value, t->value, cells * sizeof(*y.value));
+	if ((e = ob_sdc_system_add_table(&y, t, 0)))
+		goto release;
+	e = ob_sdc_system_protect(&y, cfg, stats, d);
+	memcpy(t->status, y.status, cells);
+	t->protected_done = !e;
+release:
+	if (e)
+		memset(t->status, OB_SDC_SECONDARY, cells);
+	ob_sdc_system_release(&y);
+	return e;
 }
 
 enum ob_sdc_status ob_sdc_status(const struct ob_sdc_table *t, size_t r, size_t c)

@@ -197,6 +197,7 @@ enum ob_sdc_status {
 	OB_SDC_SHOWN,
 	OB_SDC_PRIMARY,
 	OB_SDC_SECONDARY,
+	OB_SDC_HIDDEN, /* a cell of a system that no output publishes */
 };
 
 struct ob_sdc_stats {
@@ -205,6 +206,7 @@ struct ob_sdc_stats {
 	size_t secondary;
 	size_t pairing_rounds; /* passes of the subtraction fixed point */
 	size_t algebra_rounds; /* linear-algebra checks run */
+	bool algebra_tables_only; /* a system's step 3 left its links out */
 };
 
 struct ob_sdc_table {
@@ -262,5 +264,104 @@ ob_err ob_sdc_json_value(struct ob_buf *b, const struct ob_sdc_table *t, size_t 
 
 /* Write two CSV fields: the count (empty when suppressed) and the flag. */
 void ob_sdc_csv_cell(struct ob_csvw *w, const struct ob_sdc_table *t, size_t r, size_t c);
+
+/*
+ * Systems of equations. A system is a set of cells (counts) and a list of
+ * equations "total = sum of parts" among them; ob_sdc_protect() of a table
+ * is the system of its tree equations (ob_sdc_system_add_table()), and the
+ * release and the situational analysis put the tables of several linked
+ * indicators (engine/indicators.h ob_indicators_links()) into one system,
+ * so that a count hidden in one indicator cannot be recovered by
+ * subtracting published counts of others.
+ *
+ * A cell is either published (subject to the three steps above, with the
+ * rule of its own classes) or hidden: a residual that no output publishes
+ * (the victims of unknown age beside the age slices of an indicator). A
+ * hidden cell is an unknown to the reader; when its count is small by its
+ * rule it must stay unknown too, like a suppressed cell (a derived count
+ * of 1..4 victims tells as much as a published one). So steps 2 and 3 read
+ * "unknown" for suppressed or hidden, and protect every suppressed cell
+ * and every small hidden cell: an equation whose only unknown cell must
+ * stay unknown gets a partner; a block where such a cell is determined
+ * (its unit vector in the row space of the equations restricted to the
+ * unknown cells, hidden ones included) gets one more suppression. Hidden
+ * cells are never chosen as partners (they are unknown already). Before
+ * step 3 forms its blocks, an equation holding an unknown cell that need
+ * not stay unknown (a hidden rest that is not small) and that no other
+ * remaining equation holds is left out, repeatedly: no combination giving
+ * one cell alone can use it, since it would keep that rest. That keeps the
+ * blocks of a release as small as its tables' when no rest is small.
+ *
+ * Ownership: a system owns its arrays; ob_sdc_system_release() frees them.
+ */
+struct ob_sdc_system {
+	size_t n, cap;            /* cells */
+	long long *value;
+	unsigned char *status;    /* enum ob_sdc_status */
+	unsigned char *cls;       /* class bits of each cell */
+	bool *hidden;
+	bool *small;              /* during protection: below its rule */
+	size_t neq, eq_cap, term_cap;
+	size_t *eq_first;         /* neq + 1: terms of equation q: eq_first[q] .. eq_first[q+1] */
+	size_t *eq_cell;          /* the total first, then the parts */
+	signed char *eq_coef;     /* +1 for the total, -1 for a part */
+	unsigned char *eq_kind;   /* a table's rows, its columns, a link (sdc.c) */
+	unsigned char kind;       /* the kind of the equations added next */
+	size_t neq_tables;        /* equations before the links (SIZE_MAX: all) */
+	bool algebra_tables_only; /* step 3 fell back to the tables' equations */
+	bool protected_done;
+};
+
+void ob_sdc_system_init(struct ob_sdc_system *y);
+void ob_sdc_system_release(struct ob_sdc_system *y);
+
+/* Append n cells (count 0) of the given classes; *first (may be NULL) is
+ * the index of the first. OB_ETOOBIG past OB_MAX_SDC_CELLS. */
+ob_err ob_sdc_system_add_cells(struct ob_sdc_system *y, size_t n, unsigned classes,
+                               bool hidden, size_t *first);
+
+/* Set a cell's count. OB_EINVAL: out of range, negative, past
+ * OB_MAX_SDC_COUNT, or the system is protected. The system does not add
+ * up totals: the caller sets every cell (a table: ob_sdc_table_totals()). */
+ob_err ob_sdc_system_set(struct ob_sdc_system *y, size_t cell, long long v);
+
+/* Add the equation cell total = sum of parts[0..n_parts). OB_EINVAL for a
+ * cell out of range, the total among its parts, no parts; OB_ETOOBIG past
+ * OB_MAX_SDC_TERMS terms in all. */
+ob_err ob_sdc_system_add_equation(struct ob_sdc_system *y, size_t total, const size_t *parts,
+                                  size_t n_parts);
+
+/*
+ * Say that the equations added from now on are links between tables. When
+ * a block of step 3 with them is too large for the dense check
+ * (OB_MAX_SDC_MATRIX), step 3 runs twice instead, on each table's
+ * equations alone (as before links were protected) and on the links with
+ * the tables' sex columns (blocks of one territory each), while step 2
+ * keeps all of them: no cell is then deducible within a table, nor from
+ * the links and sexes of one territory, but a combination of links in
+ * several territories with the territorial tree is not checked. The stats
+ * say so (algebra_tables_only); the release notes it.
+ */
+void ob_sdc_system_links_begin(struct ob_sdc_system *y);
+
+/* Add the tree equations of table t, whose cell (r, c) is system cell
+ * first + r * ncols + c (cells added already). */
+ob_err ob_sdc_system_add_table(struct ob_sdc_system *y, const struct ob_sdc_table *t,
+                               size_t first);
+
+/* Steps 1-3 over the system (once). On error every published cell is
+ * suppressed. */
+ob_err ob_sdc_system_protect(struct ob_sdc_system *y, const struct ob_sdc_config *cfg,
+                             struct ob_sdc_stats *stats, struct ob_diag *d);
+bool ob_sdc_system_value(const struct ob_sdc_system *y, size_t cell, long long *v);
+enum ob_sdc_status ob_sdc_system_status(const struct ob_sdc_system *y, size_t cell);
+
+/* Compute a table's totals from its leaves (what ob_sdc_protect() does
+ * first), for a caller that protects it inside a system. */
+ob_err ob_sdc_table_totals(struct ob_sdc_table *t, struct ob_diag *d);
+
+/* Copy the statuses of system cells first .. first + nrows * ncols into t
+ * (protected when the system is). */
+void ob_sdc_table_take(struct ob_sdc_table *t, const struct ob_sdc_system *y, size_t first);
 
 #endif

@@ -1059,6 +1059,127 @@ static void sex_slices(void **state)
 	ob_indicators_free(s);
 }
 
+/* The link of total on field whose parts are exactly parts (in catalogue
+ * order), or NULL. */
+static const struct ob_ind_link *find_link(const struct ob_ind_links *l, const char *total,
+                                           const char *const *parts, size_t n)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct ob_ind_link *k = &l->v[i];
+		bool same = k->total == (size_t)ob_indicators_find(set, total) && k->n_parts == n;
+		for (size_t j = 0; same && j < n; j++)
+			same = k->parts[j] == (size_t)ob_indicators_find(set, parts[j]);
+		if (same)
+			return k;
+	}
+	return NULL;
+}
+
+/* The equations between the catalogue's indicators, found from their
+ * definitions. */
+static void links_of_the_catalogue(void **state)
+{
+	static const char *const age[] = { "homicide_rate_30_59", "homicide_rate_60p",
+	                                   "homicide_under30_share" };
+	static const char *const under30[] = { "homicide_rate_0_17", "homicide_rate_18_29" };
+	static const char *const manner[] = { "violent_deaths_homicide_rate",
+	                                      "violent_deaths_suicide_rate",
+	                                      "violent_deaths_accident_rate",
+	                                      "violent_deaths_undetermined_rate" };
+	static const char *const women[] = { "violent_deaths_women_rate" };
+	static const char *const women_parts[] = { "violent_deaths_homicide_rate",
+	                                           "violent_deaths_undetermined_rate" };
+	static const char *const firearm[] = { "homicide_firearm_share" };
+	static const char *const night[] = { "homicide_night_share" };
+	static const char *const dwelling[] = { "homicide_dwelling_share" };
+	static const char *const rape[] = { "rape_rate" };
+	struct ob_ind_links l;
+	const struct ob_ind_link *k;
+	(void)state;
+
+	assert_int_equal(ob_indicators_links(set, &l), OB_OK);
+	/* the age slices: the broad ones of the base, the narrow ones of
+	 * under 30, which they make up exactly */
+	assert_non_null(k = find_link(&l, "homicide_rate", age, 3));
+	assert_true(k->rest);
+	assert_int_equal(k->field, OB_FLD_AGE);
+	assert_non_null(k = find_link(&l, "homicide_under30_share", under30, 2));
+	assert_false(k->rest);
+	/* subsets of the base: the rest is hidden */
+	assert_non_null(k = find_link(&l, "homicide_rate", firearm, 1));
+	assert_true(k->rest);
+	assert_non_null(k = find_link(&l, "homicide_rate", night, 1));
+	assert_true(k->rest);
+	assert_non_null(k = find_link(&l, "homicide_rate", dwelling, 1));
+	assert_true(k->rest);
+	/* the manners: legal intervention has no indicator of its own */
+	assert_non_null(k = find_link(&l, "violent_deaths_rate", manner, 4));
+	assert_true(k->rest);
+	assert_int_equal(k->field, OB_FLD_MANNER);
+	/* women's violent deaths: the F column of two manners, exactly */
+	assert_non_null(k = find_link(&l, "violent_deaths_women_rate", women_parts, 2));
+	assert_false(k->rest);
+	assert_non_null(k = find_link(&l, "violent_deaths_rate", women, 1));
+	assert_true(k->rest);
+	/* ICCS subcategories */
+	assert_non_null(k = find_link(&l, "sexual_violence_rate", rape, 1));
+	assert_true(k->rest);
+	/* nothing else: no link across institutions (femicide from the police,
+	 * homicide from forensics), none of a sex slice as a total, none of
+	 * the narrow age slices to the base */
+	assert_int_equal(l.n, 9);
+	for (size_t i = 0; i < l.n; i++) {
+		assert_int_not_equal(l.v[i].total, ob_indicators_find(set, "femicide_rate"));
+		assert_int_not_equal(l.v[i].total, ob_indicators_find(set, "homicide_rate_women"));
+		for (size_t j = 0; j < l.v[i].n_parts; j++)
+			assert_int_not_equal(l.v[i].parts[j], ob_indicators_find(set, "femicide_rate"));
+	}
+	ob_ind_links_free(&l);
+}
+
+/* Definitions that look alike but do not add up. */
+static void links_refused(void **state)
+{
+	static const char text[] =
+		"id,name_es,name_en,numerator,denominator,multiplier,disaggregations,institution\n"
+		"all,a,a,iccs=0101,population,100000,sex,forensic\n"
+		"young,y,y,iccs=0101 & age=0-29,population,100000,,forensic\n"
+		"young_police,y,y,iccs=0101 & age=0-29,population,100000,,police\n"
+		"young_gun,y,y,iccs=0101 & age=0-29 & mechanism=firearm,population,100000,,forensic\n"
+		"kids,k,k,iccs=0101 & age=0-17,population,100000,,forensic\n"
+		"teens,t,t,iccs=0101 & age=10-19,population,100000,,forensic\n";
+	struct ob_indicator_set *s;
+	struct ob_ind_links l;
+	struct ob_diag d;
+	(void)state;
+
+	assert_int_equal(ob_indicators_load_mem(text, strlen(text), "l.csv", &s, &d), OB_OK);
+	assert_int_equal(ob_indicators_links(s, &l), OB_OK);
+	/* all = young + rest (kids and teens are inside young: not direct);
+	 * young = young_gun + rest; young = kids + rest and young = teens +
+	 * rest (kids and teens overlap: two equations); young_police (another
+	 * institution) in none, young_gun (two clauses more) no part of all */
+	for (size_t i = 0; i < l.n; i++) {
+		assert_int_not_equal(l.v[i].total, 2);
+		for (size_t j = 0; j < l.v[i].n_parts; j++)
+			assert_int_not_equal(l.v[i].parts[j], 2);
+		assert_true(l.v[i].rest);
+		assert_int_equal(l.v[i].n_parts, 1);
+	}
+	assert_int_equal(l.n, 4);
+	assert_int_equal(l.v[0].total, 0);
+	assert_int_equal(l.v[0].parts[0], 1);
+	assert_int_equal(l.v[1].total, 1);
+	assert_int_equal(l.v[1].parts[0], 3);
+	assert_int_equal(l.v[1].field, OB_FLD_MECHANISM);
+	assert_int_equal(l.v[2].total, 1);
+	assert_int_equal(l.v[2].parts[0], 4);
+	assert_int_equal(l.v[3].total, 1);
+	assert_int_equal(l.v[3].parts[0], 5);
+	ob_ind_links_free(&l);
+	ob_indicators_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1079,6 +1200,8 @@ int main(void)
 		cmocka_unit_test(compile_errors),
 		cmocka_unit_test(streaming),
 		cmocka_unit_test(sex_slices),
+		cmocka_unit_test(links_of_the_catalogue),
+		cmocka_unit_test(links_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

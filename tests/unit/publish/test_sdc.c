@@ -803,6 +803,183 @@ static void large_table(void **state)
 	ob_sdc_table_release(&t);
 }
 
+/* ---- systems: tables linked by equations across them ---- */
+
+/* The published equations of a system, for the attackers. */
+static void system_eqs(struct eqs *e, const struct ob_sdc_system *y)
+{
+	memset(e, 0, sizeof(*e));
+	for (size_t q = 0; q < y->neq; q++) {
+		for (size_t k = y->eq_first[q]; k < y->eq_first[q + 1]; k++)
+			eq_push(e, y->eq_cell[k], y->eq_coef[k]);
+		eq_end(e);
+	}
+}
+
+/* Three one-column tables over a region and its two parts: A = B + C cell
+ * by cell (homicide_under30_share = homicide_rate_0_17 + _18_29). */
+static const long three_rows[] = { -1, 0, 0 };
+static const long long link_b[] = { 3, 20 }, link_c[] = { 30, 40 };
+
+static void link_table(struct ob_sdc_table *t, const long long *v)
+{
+	long cp[1] = { -1 };
+	struct ob_sdc_dim rows = { 3, three_rows }, cols = { 1, cp };
+	struct ob_diag d;
+
+	assert_int_equal(ob_sdc_table_init(t, &rows, &cols, 0, &d), OB_OK);
+	assert_int_equal(ob_sdc_set(t, 1, 0, v[0]), OB_OK);
+	assert_int_equal(ob_sdc_set(t, 2, 0, v[1]), OB_OK);
+	assert_int_equal(ob_sdc_table_totals(t, &d), OB_OK);
+}
+
+/* Equations A(i) = B(i) + C(i) over system cells a, b, c + i. */
+static void link_eqs(struct ob_sdc_system *y, size_t a, size_t b, size_t c)
+{
+	for (size_t i = 0; i < 3; i++) {
+		size_t parts[2] = { b + i, c + i };
+		assert_int_equal(ob_sdc_system_add_equation(y, a + i, parts, 2), OB_OK);
+	}
+}
+
+/* A small cell of B is safe in B's table alone, and recovered by A - C
+ * when the three are protected apart; protected as one system, it gets a
+ * partner across the tables and nothing is recovered. */
+static void linked_indicators(void **state)
+{
+	long long link_a[2] = { link_b[0] + link_c[0], link_b[1] + link_c[1] };
+	const long long *vals[3] = { link_a, link_b, link_c };
+	struct ob_sdc_config cfg;
+	struct ob_sdc_table t[3];
+	struct ob_sdc_system y;
+	struct ob_sdc_stats st;
+	struct ob_diag d;
+	struct eqs e;
+	bool hidden[9];
+	long long truth[9];
+	(void)state;
+
+	ob_sdc_config_default(&cfg);
+	/* apart: each table is safe, the system is not */
+	ob_sdc_system_init(&y);
+	assert_int_equal(ob_sdc_system_add_cells(&y, 9, 0, false, NULL), OB_OK);
+	link_eqs(&y, 0, 3, 6);
+	for (size_t k = 0; k < 3; k++) {
+		link_table(&t[k], vals[k]);
+		assert_int_equal(ob_sdc_protect(&t[k], &cfg, NULL, &d), OB_OK);
+		check_safe(&t[k]);
+		assert_int_equal(ob_sdc_system_add_table(&y, &t[k], 3 * k), OB_OK);
+		for (size_t i = 0; i < 3; i++) {
+			truth[3 * k + i] = t[k].value[i];
+			hidden[3 * k + i] = t[k].status[i] != OB_SDC_SHOWN;
+		}
+		ob_sdc_table_release(&t[k]);
+	}
+	assert_true(hidden[4] && hidden[5] && !hidden[3]); /* B's pair */
+	system_eqs(&e, &y);
+	assert_int_equal(subtraction_attack(&e, truth, hidden, 9), 2); /* B1 = A1 - C1 ... */
+	free_eqs(&e);
+	ob_sdc_system_release(&y);
+
+	/* together */
+	ob_sdc_system_init(&y);
+	assert_int_equal(ob_sdc_system_add_cells(&y, 9, 0, false, NULL), OB_OK);
+	for (size_t k = 0; k < 3; k++) {
+		link_table(&t[k], vals[k]);
+		assert_int_equal(ob_sdc_system_add_table(&y, &t[k], 3 * k), OB_OK);
+		for (size_t i = 0; i < 3; i++)
+			assert_int_equal(ob_sdc_system_set(&y, 3 * k + i, t[k].value[i]), OB_OK);
+	}
+	link_eqs(&y, 0, 3, 6);
+	assert_int_equal(ob_sdc_system_protect(&y, &cfg, &st, &d), OB_OK);
+	assert_int_equal(st.primary, 1);
+	for (size_t i = 0; i < 9; i++) {
+		long long v;
+		truth[i] = y.value[i];
+		hidden[i] = !ob_sdc_system_value(&y, i, &v);
+		assert_int_equal(hidden[i], y.status[i] != OB_SDC_SHOWN);
+	}
+	assert_true(hidden[4]);
+	assert_true(hidden[7]); /* C1, the smallest partner of B1 in A1 = B1 + C1 */
+	system_eqs(&e, &y);
+	assert_int_equal(subtraction_attack(&e, truth, hidden, 9), 0);
+	assert_int_equal(algebra_attack(&e, hidden, 9), 0);
+	free_eqs(&e);
+	/* each table's view, taken back, is safe alone too */
+	for (size_t k = 0; k < 3; k++) {
+		ob_sdc_table_take(&t[k], &y, 3 * k);
+		check_safe(&t[k]);
+		ob_sdc_table_release(&t[k]);
+	}
+	ob_sdc_system_release(&y);
+}
+
+/* A hidden rest (A = B + rest, the rest never published): a small rest
+ * would be A - B; a large one needs nothing; the rest is never a partner. */
+static void hidden_rest(void **state)
+{
+	static const long long cases[][3] = { { 50, 47, 3 }, { 50, 20, 30 } };
+	struct ob_sdc_config cfg;
+	(void)state;
+
+	ob_sdc_config_default(&cfg);
+	for (size_t c = 0; c < 2; c++) {
+		struct ob_sdc_system y;
+		struct ob_sdc_stats st;
+		struct ob_diag d;
+		struct eqs e;
+		size_t parts[2] = { 1, 2 };
+		bool hidden[3];
+		long long v;
+
+		ob_sdc_system_init(&y);
+		assert_int_equal(ob_sdc_system_add_cells(&y, 2, 0, false, NULL), OB_OK);
+		assert_int_equal(ob_sdc_system_add_cells(&y, 1, 0, true, NULL), OB_OK);
+		for (size_t i = 0; i < 3; i++)
+			assert_int_equal(ob_sdc_system_set(&y, i, cases[c][i]), OB_OK);
+		assert_int_equal(ob_sdc_system_add_equation(&y, 0, parts, 2), OB_OK);
+		assert_int_equal(ob_sdc_system_protect(&y, &cfg, &st, &d), OB_OK);
+		assert_int_equal(st.primary, 0);
+		assert_int_equal(ob_sdc_system_status(&y, 2), OB_SDC_HIDDEN);
+		assert_false(ob_sdc_system_value(&y, 2, &v));
+		if (c == 0) {
+			/* the rest 3 = 50 - 47: the smaller of the two goes */
+			assert_int_equal(st.secondary, 1);
+			assert_false(ob_sdc_system_value(&y, 1, &v));
+			assert_true(ob_sdc_system_value(&y, 0, &v));
+		} else {
+			assert_int_equal(st.secondary, 0);
+			assert_true(ob_sdc_system_value(&y, 0, &v));
+			assert_true(ob_sdc_system_value(&y, 1, &v));
+		}
+		for (size_t i = 0; i < 3; i++)
+			hidden[i] = y.status[i] != OB_SDC_SHOWN;
+		system_eqs(&e, &y);
+		/* a large rest may be derived: it is not small */
+		assert_int_equal(algebra_attack(&e, hidden, 3), c == 0 ? 0 : 1);
+		free_eqs(&e);
+		ob_sdc_system_release(&y);
+	}
+}
+
+/* Systems refuse what is not an equation. */
+static void bad_systems(void **state)
+{
+	struct ob_sdc_system y;
+	size_t parts[2] = { 1, 5 }, self[1] = { 0 };
+	(void)state;
+
+	ob_sdc_system_init(&y);
+	assert_int_equal(ob_sdc_system_add_cells(&y, 3, 0, false, NULL), OB_OK);
+	assert_int_equal(ob_sdc_system_add_equation(&y, 0, parts, 2), OB_EINVAL);
+	assert_int_equal(ob_sdc_system_add_equation(&y, 0, self, 1), OB_EINVAL);
+	assert_int_equal(ob_sdc_system_add_equation(&y, 0, parts, 0), OB_EINVAL);
+	assert_int_equal(ob_sdc_system_set(&y, 1, -1), OB_EINVAL);
+	assert_int_equal(ob_sdc_system_set(&y, 3, 1), OB_EINVAL);
+	assert_int_equal(y.neq, 0);
+	ob_sdc_system_release(&y);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -816,6 +993,9 @@ int main(void)
 		cmocka_unit_test(config_files),
 		cmocka_unit_test(random_tables),
 		cmocka_unit_test(large_table),
+		cmocka_unit_test(linked_indicators),
+		cmocka_unit_test(hidden_rest),
+		cmocka_unit_test(bad_systems),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
