@@ -259,7 +259,8 @@ static ob_err book_write(struct xbook *x, const char *path, struct ob_diag *d)
 			s->width[0] = 30;
 		ob_buf_init(&sheets[i], OB_MAX_RELEASE_MEM_FILE);
 		ob_xlsx_sheet_begin_view(&sheets[i], s->width, XCOLS, s->frozen);
-		ob_buf_put(&sheets[i], s->rows.ptr, s->rows.len);
+		if (s->rows.len)
+			ob_buf_put(&sheets[i], s->rows.ptr, s->rows.len);
 		ob_xlsx_sheet_end(&sheets[i]);
 		names[i] = s->name;
 		if (ob_buf_failed(&s->rows) || ob_buf_failed(&sheets[i]))
