@@ -63,28 +63,38 @@ static size_t chars(const char *s)
 	return n;
 }
 
-/* name, made a legal and unused sheet name, into out (size bytes). */
+/* name, made a legal and unused sheet name, into out (size bytes): the
+ * sheet's number first (sheets after the first: "3 Tasa de homicidios..."),
+ * so that names cut at Excel's length stay apart and follow the table of
+ * contents; a character Excel forbids becomes a space, never two in a row. */
 static void sheet_name(const struct xbook *x, const char *name, char *out, size_t size)
 {
 	char base[OB_XLSX_MAX_SHEET_NAME * 4 + 1];
-	size_t o = 0, nch = 0;
+	size_t o, nch;
 
+	o = x->n ? (size_t)snprintf(base, sizeof base, "%zu ", x->n) : 0;
+	nch = o;
 	for (const char *p = name; *p && o + 4 < sizeof base; p++) {
 		bool lead = ((unsigned char)*p & 0xC0) != 0x80;
+		char c = strchr("[]:*?/\\", *p) ? ' ' : *p;
 		if (lead && nch == OB_XLSX_MAX_SHEET_NAME - 4) /* room for " (9)" */
 			break;
+		if (c == ' ' && o && base[o - 1] == ' ')
+			continue;
 		nch += lead;
-		base[o++] = strchr("[]:*?/\\", *p) ? ' ' : *p;
+		base[o++] = c;
 	}
+	while (o && base[o - 1] == ' ')
+		o--;
 	base[o] = '\0';
 	if (!o)
 		ob_strlcpy(base, "-", sizeof base);
 	for (int k = 1;; k++) {
 		bool used = false;
-		if (k == 1)
-			snprintf(out, size, "%s", base);
-		else
-			snprintf(out, size, "%s (%d)", base, k);
+		/* base leaves room for the suffix: neither is ever cut */
+		if ((k == 1 ? snprintf(out, size, "%s", base)
+		            : snprintf(out, size, "%s (%d)", base, k)) >= (int)size)
+			out[size - 1] = '\0';
 		for (size_t i = 0; i < x->n && !used; i++)
 			used = !strcasecmp(x->s[i].name, out);
 		if (!used || k > 999)
@@ -199,7 +209,7 @@ static void x_table(void *ctx, const struct ob_bl_cell *cells, size_t rows, size
 			} else if (e->kind == OB_BL_NUM && as_number(x, e->text, num, sizeof num)) {
 				ob_xlsx_cell(&s->rows, s->n, c, num, true);
 				widen(s, c, e->text, OB_XLSX_MAX_WIDTH);
-			} else {
+			} else if (e->text[0]) {
 				ob_xlsx_cell(&s->rows, s->n, c, e->text, false);
 				widen(s, c, e->text, OB_XLSX_MAX_WIDTH);
 			}

@@ -79,8 +79,8 @@ sheets = [(s.get("name"), target[s.get(RNS + "id")]) for s in wb.iter(NS + "shee
 assert sheets[0][0] == "Contenido", sheets[0]
 assert len({n.lower() for n, _ in sheets}) == len(sheets), "sheet names not unique"
 assert all(len(n) <= 31 and not re.search(r"[\[\]:*?/\\]", n) for n, _ in sheets)
-assert any(n.startswith("Departamento") for n, _ in sheets), "no sheet per department"
-assert sheets[-1][0] == "Métodos", sheets[-1]
+assert any(re.fullmatch(r"\d+ Departamento .+", n) for n, _ in sheets), "no sheet per department"
+assert re.fullmatch(r"\d+ Métodos", sheets[-1][0]), sheets[-1]
 
 def rows(part):
     out = []
