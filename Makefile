@@ -28,6 +28,8 @@ check: bootstrap-check
 # "git diff tests/golden": every change there is a change users see).
 golden-update: check-build
 	@OBSERVA=$(SAN)/observa OBSERVA_TESTDATA=tests/data tests/golden/run.sh --update
+	@OBSERVA_GOLDEN_UPDATE=1 OBSERVA=$(SAN)/observa OBSERVA_DATA=data OBSERVA_TESTDATA=tests/data \
+		tests/e2e/run.sh tests/e2e/report_svg.sh
 
 check-build: bootstrap
 	@[ -f $(SAN)/build.ninja ] || $(MESON) setup $(SAN) -Db_sanitize=address,undefined -Db_lundef=false >/dev/null

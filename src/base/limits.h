@@ -478,6 +478,17 @@
  * apart. A larger table is refused, never cut. */
 #define OB_XLSX_MAX_ROWS 1048575
 
+/* A release's workbook: bytes of a sheet's XML held before they go to its
+ * file (the sheet itself has no limit but its rows); sheets of one
+ * workbook (the zip's 65,535 entries less the workbook's own parts);
+ * characters of a sheet's name (Excel's 31); column widths in characters,
+ * the narrowest and the widest. */
+#define OB_XLSX_SHEET_CHUNK ((size_t)1 << 20)
+#define OB_XLSX_MAX_SHEETS 65000
+#define OB_XLSX_MAX_SHEET_NAME 31
+#define OB_XLSX_MIN_WIDTH 6
+#define OB_XLSX_MAX_WIDTH 50
+
 /* Most files one release writes. */
 #define OB_MAX_RELEASE_FILES 4096
 

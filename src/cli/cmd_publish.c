@@ -20,7 +20,8 @@ void cmd_publish_usage(FILE *out)
 	"cada archivo y las diferencias con la publicación anterior. Toda cifra pasa por\n"
 	"el control de divulgación. Por omisión, el último año con envíos. Cuando una\n"
 	"tabla no cabe en una hoja (1.048.575 filas, o N con --sheet-rows: 65535 para\n"
-	"Excel 97-2003), el XLSX es un libro por año. --base-url da la URL donde se\n"
+	"Excel 97-2003), tables.xlsx la reparte en hojas «tabla (1)», «tabla (2)»...\n"
+	"--base-url da la URL donde se\n"
 	"sirven las publicaciones (por encima de base_url en catalog/publication.ini).\n",
 	"usage: observa publish [-d DIR] [--year 2024 | --year 2020..2024] [--note TEXT]\n"
 	"                       [--sheet-rows N] [--base-url URL] [--quiet]\n\n"
@@ -31,7 +32,8 @@ void cmd_publish_usage(FILE *out)
 	"file, and the differences from the previous release. Every figure goes through\n"
 	"disclosure control. By default, the last year with submissions. When a table\n"
 	"does not fit in a sheet (1,048,575 rows, or N with --sheet-rows: 65535 for\n"
-	"Excel 97-2003), the XLSX is one workbook per year. --base-url is the URL the\n"
+	"Excel 97-2003), tables.xlsx splits it into sheets \"table (1)\", \"table (2)\"...\n"
+	"--base-url is the URL the\n"
 	"releases are served at (over base_url in catalog/publication.ini).\n"), out);
 }
 

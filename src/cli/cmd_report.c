@@ -28,7 +28,7 @@ void cmd_report_usage(FILE *out)
 {
 	fputs(OB_TR(
 	"uso: observa report [-d DIR] --territory CÓDIGO --period PERIODO [--release vN]\n"
-	"                    [--lang es|en] [--format html|pdf|infographic] [--compendium]\n"
+	"                    [--lang es|en] [--format html|pdf|infographic|xlsx] [--compendium]\n"
 	"                    [--no-alarms] [-o ARCHIVO]\n\n"
 	"Escribe el boletín de un país o una unidad de primer nivel en un periodo: una\n"
 	"página HTML autónoma (CSS y gráficos SVG dentro, sin pedidos externos) o un PDF\n"
@@ -45,11 +45,12 @@ void cmd_report_usage(FILE *out)
 	"toma segundos en un observatorio grande).\n\n"
 	"--compendium: el compendio estadístico de un país en un año (HTML o PDF): índice,\n"
 	"una tabla por indicador y departamento, una página por departamento, el anexo\n"
-	"de municipios y los métodos.\n"
+	"de municipios y los métodos; con --format xlsx (o un ARCHIVO .xlsx), un libro\n"
+	"de cálculo con una hoja por tema.\n"
 	"--format infographic: la infografía de un año: SVG de 1080 x 1350 (o PNG si\n"
 	"ARCHIVO termina en .png; una página A4 si termina en .pdf).\n",
 	"usage: observa report [-d DIR] --territory CODE --period PERIOD [--release vN]\n"
-	"                      [--lang es|en] [--format html|pdf|infographic] [--compendium]\n"
+	"                      [--lang es|en] [--format html|pdf|infographic|xlsx] [--compendium]\n"
 	"                      [--no-alarms] [-o FILE]\n\n"
 	"Writes the bulletin of a country or an admin-1 unit for a period: one\n"
 	"self-contained HTML page (CSS and SVG charts inside, no external request) or\n"
@@ -65,7 +66,8 @@ void cmd_report_usage(FILE *out)
 	"judging them takes seconds on a large observatory).\n\n"
 	"--compendium: a country's statistical yearbook for a year (HTML or PDF):\n"
 	"contents, a table per indicator by department, a page per department, the\n"
-	"annex of municipalities and the methods.\n"
+	"annex of municipalities and the methods; with --format xlsx (or a FILE ending\n"
+	"in .xlsx), a workbook with one sheet per theme.\n"
 	"--format infographic: the infographic of a year: a 1080 x 1350 SVG (a PNG when\n"
 	"FILE ends in .png; an A4 page when it ends in .pdf).\n"), out);
 }
@@ -563,6 +565,7 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	const char *territory = NULL, *period = NULL, *release = NULL, *output = NULL;
 	const char *format = NULL;
 	bool pdf, known = false, alarms = true, compendium = false, infographic, png = false;
+	bool xlsx;
 	char version[64], path[OB_MAX_PATH], date[16] = "";
 	struct ob_indicator_set *set = NULL;
 	struct ob_bl_indicator *ind = NULL;
@@ -633,13 +636,21 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		sub_steps(&per[0], &subrows);
 	free(per);
 	if (format && strcmp(format, "html") && strcmp(format, "pdf") &&
-	    strcmp(format, "infographic")) {
-		OB_ERROR("--format «%s»: html, pdf o infographic", "--format «%s»: html, pdf or infographic",
-		         format);
+	    strcmp(format, "infographic") && strcmp(format, "xlsx")) {
+		OB_ERROR("--format «%s»: html, pdf, infographic o xlsx",
+		         "--format «%s»: html, pdf, infographic or xlsx", format);
+		return OB_EXIT_USAGE;
+	}
+	xlsx = (format && !strcmp(format, "xlsx")) ||
+	       (!format && output && strlen(output) > 5 &&
+	        !strcmp(output + strlen(output) - 5, ".xlsx"));
+	if (xlsx && !compendium) {
+		OB_ERROR("--format xlsx: solo el compendio (--compendium) es un libro de cálculo",
+		         "--format xlsx: only the compendium (--compendium) is a workbook");
 		return OB_EXIT_USAGE;
 	}
 	infographic = format && !strcmp(format, "infographic");
-	pdf = format && !infographic
+	pdf = format && !infographic && !xlsx
 	              ? !strcmp(format, "pdf")
 	              : output && strlen(output) > 4 && !strcmp(output + strlen(output) - 4, ".pdf");
 	png = infographic && output && strlen(output) > 4 &&
@@ -777,7 +788,8 @@ compose:
 		    : pdf ? ob_infographic_pdf(out, &b, &d)
 		          : ob_infographic_svg(out, &b, &d);
 	else if (compendium)
-		e = pdf ? ob_compendium_pdf(out, &b, &d) : ob_compendium_html(out, &b, &d);
+		e = xlsx ? ob_compendium_xlsx(out, &b, &d)
+		    : pdf ? ob_compendium_pdf(out, &b, &d) : ob_compendium_html(out, &b, &d);
 	else
 		e = pdf ? ob_bulletin_pdf(out, &b, &d) : ob_bulletin_html(out, &b, &d);
 	if (output && fclose(out) != 0 && !e)

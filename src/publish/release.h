@@ -85,10 +85,11 @@
  *                        ICCS, interval method, each country's counting rule),
  *                        the code lists with labels (sex, level, status,
  *                        flags, ICCS, territories with parent and level)
- *   tables.xlsx          one sheet per table (deflated OOXML zip); when a
- *                        table has more rows than a sheet holds
- *                        (OB_XLSX_MAX_ROWS), one workbook per year instead,
- *                        tables-<year>.xlsx, with that year's rows
+ *   tables.xlsx          one sheet per table (deflated OOXML zip), the
+ *                        cells of <table>.csv; a table with more rows than
+ *                        a sheet holds (OB_XLSX_MAX_ROWS, or sheet_rows) in
+ *                        sheets "<table> (1)", "<table> (2)"...; then
+ *                        "notes" (release_write.c)
  *   maps/<ind>.geojson   each indicator's values in the admin-2 units (and
  *                        the admin-1 units of a country without admin-2)
  *                        with geometry: RFC 7946 (outer rings
@@ -190,11 +191,15 @@ ob_err ob_release_audit_anchors(const char *dir, struct ob_audit_anchor **out, s
                                 size_t *unanchored, struct ob_diag *d);
 
 /* Write a zip of n entries to path, each deflated (the bytes stay the
- * caller's) and dated 1980-01-01, so the same entries make the same file. */
+ * caller's) and dated 1980-01-01, so the same entries make the same file.
+ * An entry with a file takes its bytes from that file (data and len
+ * unused): a part too large to hold in memory; the file stays the
+ * caller's and must exist until the call returns. */
 struct ob_zip_entry {
 	const char *name;
 	const char *data;
 	size_t len;
+	const char *file;
 };
 ob_err ob_zip_write(const char *path, const struct ob_zip_entry *e, size_t n,
                     struct ob_diag *d);

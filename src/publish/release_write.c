@@ -313,20 +313,20 @@ ob_err rel_write_json(struct rel *r, const struct rtable *t)
 
 /* ---- XLSX ---- */
 
-/* Whether row w of t falls in year (NULL: every year): the "year" column,
- * or the year of the "month" column (yyyy-mm). */
-static bool in_year(const struct rtable *t, const struct rrow *w, const char *year)
-{
-	if (!year)
-		return true;
-	for (size_t i = 0; i < t->ndims; i++) {
-		if (!strcmp(t->dims[i], "year"))
-			return !strcmp(w->dim[i], year);
-		if (!strcmp(t->dims[i], "month"))
-			return !strncmp(w->dim[i], year, strlen(year)) && w->dim[i][strlen(year)] == '-';
-	}
-	return true;
-}
+/*
+ * tables.xlsx: each table in one sheet, or, when it has more rows than a
+ * sheet holds (OB_XLSX_MAX_ROWS, or --sheet-rows), in parts of that many
+ * rows, "indicators (1)", "indicators (2)"..., each with the header; then a
+ * sheet "notes" that says what the marks mean. The cells are those of
+ * <table>.csv (the same text, the same C and M in status, the same empty
+ * cells); only the order of the columns differs: a name follows its code
+ * (unit after indicator, ICCS names after iccs). The header row is bold
+ * and frozen, and each column as wide as its longest text.
+ *
+ * A sheet is streamed to a file beside the release (.sheet<k>.xml) and
+ * zipped from there, so a ten-year release does not hold its workbook in
+ * memory; the files are removed whatever happens.
+ */
 
 /* The most data rows of a sheet (ob_release_options.sheet_rows). */
 static size_t sheet_rows(const struct rel *r)
@@ -336,87 +336,265 @@ static size_t sheet_rows(const struct rel *r)
 	return n > 0 && n < OB_XLSX_MAX_ROWS ? (size_t)n : OB_XLSX_MAX_ROWS;
 }
 
-/* One workbook, name, with a sheet per table holding the rows of year
- * (NULL: all of them). */
-static ob_err write_workbook(struct rel *r, const char *name, const char *year)
+/* The labels that follow a code in the workbook. */
+static const struct {
+	const char *code, *label;
+} next_to[] = {
+	{ "indicator", "unit" },
+	{ "iccs", "iccs_name_es" },
+	{ "iccs", "iccs_name_en" },
+};
+
+static bool follows_code(const struct rtable *t, const char *label)
 {
-	struct ob_buf sheets[NTABLES];
-	const char *names[NTABLES];
-	char path[OB_MAX_PATH], buf[256];
-	bool num, big = false;
-	ob_err e;
+	for (size_t k = 0; k < OB_ARRAY_SIZE(next_to); k++)
+		if (!strcmp(next_to[k].label, label))
+			for (size_t i = 0; i < t->ndims; i++)
+				if (!strcmp(t->dims[i], next_to[k].code))
+					return true;
+	return false;
+}
 
-	for (size_t s = 0; s < NTABLES; s++) {
-		const struct rtable *t = &r->t[s];
-		struct ob_buf *b = &sheets[s];
-		size_t row = 1;
+/* The workbook's order of t's columns (indices of rel_col_name) in order;
+ * returns how many (rel_ncols). */
+static size_t xlsx_order(const struct rtable *t, size_t *order)
+{
+	size_t n = 0, nc = rel_ncols(t), first_label = nc - t->nlabels;
 
-		ob_buf_init(b, OB_MAX_RELEASE_MEM_FILE);
-		names[s] = t->id;
-		ob_xlsx_sheet_begin(b);
-		ob_xlsx_row_begin(b, 1);
-		for (size_t i = 0; i < rel_ncols(t); i++)
-			ob_xlsx_cell(b, 1, i, rel_col_name(t, i), false);
-		ob_xlsx_row_end(b);
-		for (size_t k = 0; k < t->n && !big; k++) {
-			if (!in_year(t, &t->rows[k], year))
-				continue;
-			if (row++ > sheet_rows(r)) {
-				big = true;
-				break;
-			}
-			ob_xlsx_row_begin(b, row);
-			for (size_t i = 0; i < rel_ncols(t); i++) {
-				const char *v = rel_cell(t, &t->rows[k], i, buf, sizeof(buf), &num);
-				ob_xlsx_cell(b, row, i, v, num);
-			}
-			ob_xlsx_row_end(b);
+	for (size_t i = 0; i < nc; i++) {
+		const char *c = rel_col_name(t, i);
+
+		if (i >= first_label && follows_code(t, c))
+			continue;
+		order[n++] = i;
+		if (i >= t->ndims)
+			continue;
+		for (size_t k = 0; k < OB_ARRAY_SIZE(next_to); k++)
+			if (!strcmp(next_to[k].code, c))
+				for (size_t j = first_label; j < nc; j++)
+					if (!strcmp(rel_col_name(t, j), next_to[k].label))
+						order[n++] = j;
+	}
+	return n;
+}
+
+/* Characters of UTF-8 text (continuation bytes not counted). */
+static size_t text_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* Column widths of rows [from, to) of t, in workbook order: the longest
+ * text of each column (its header in bold counts a little wider), between
+ * OB_XLSX_MIN_WIDTH and OB_XLSX_MAX_WIDTH characters. */
+static void col_widths(const struct rtable *t, const size_t *order, size_t nc, size_t from,
+                       size_t to, double *w)
+{
+	char buf[256];
+	bool num;
+
+	for (size_t c = 0; c < nc; c++) {
+		size_t m = text_width(rel_col_name(t, order[c])) + 2;
+		bool measure = order[c] >= t->ndims && order[c] < t->ndims + nmeasures(t);
+
+		/* numbers: as wide as their longest ("123456.123456"); flags: as
+		 * the longest pair; neither formatted twice per row */
+		if (measure) {
+			size_t fixed = !strcmp(rel_col_name(t, order[c]), "flags") ? 30 : 14;
+			w[c] = (double)(m > fixed ? m : fixed);
+			continue;
 		}
-		ob_xlsx_sheet_end(b);
-		if (ob_buf_failed(b))
-			big = true;
+		for (size_t k = from; k < to; k++) {
+			const char *v = rel_cell(t, &t->rows[k], order[c], buf, sizeof(buf), &num);
+			size_t l = v ? text_width(v) : 0;
+			if (l > m)
+				m = l;
+		}
+		w[c] = m < OB_XLSX_MIN_WIDTH ? OB_XLSX_MIN_WIDTH
+		       : m > OB_XLSX_MAX_WIDTH ? OB_XLSX_MAX_WIDTH : (double)m + 1;
 	}
-	if (big) {
-		/* a single year of one table beyond a sheet: no split helps */
-		e = OB_DIAG(r->d, OB_ETOOBIG, name, 0, 0, NULL, 0,
-		            "una tabla tiene más de %lld filas en un año, el máximo de una hoja",
-		            "a table has more than %lld rows in one year, the most a sheet holds",
-		            (long long)sheet_rows(r));
-		goto release;
+}
+
+/* b's bytes to f, b emptied; false when b overflowed or f failed. */
+static bool flush(struct ob_buf *b, FILE *f)
+{
+	bool ok = !ob_buf_failed(b) && (!b->len || fwrite(b->ptr, 1, b->len, f) == b->len);
+
+	ob_buf_reset(b);
+	return ok;
+}
+
+/* Rows [from, to) of t as a sheet in the file path. */
+static ob_err write_part(struct rel *r, const struct rtable *t, size_t from, size_t to,
+                         const char *path)
+{
+	size_t order[MAX_DIMS + 16], nc;
+	double widths[MAX_DIMS + 16];
+	struct ob_buf b = OB_BUF_INIT(2 * OB_XLSX_SHEET_CHUNK);
+	char buf[256];
+	bool num, ok = true;
+	FILE *f;
+	ob_err e = OB_OK;
+
+	if (rel_ncols(t) > OB_ARRAY_SIZE(order))
+		return OB_DIAG(r->d, OB_ETOOBIG, t->id, 0, 0, NULL, 0, "demasiadas columnas",
+		               "too many columns");
+	nc = xlsx_order(t, order);
+	col_widths(t, order, nc, from, to, widths);
+	if (!(f = fopen(path, "wb")))
+		return OB_DIAG(r->d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo crear: %s",
+		               "cannot create: %s", strerror(errno));
+	ob_xlsx_sheet_begin_frozen(&b, widths, nc);
+	ob_xlsx_row_begin(&b, 1);
+	for (size_t c = 0; c < nc; c++)
+		ob_xlsx_head(&b, 1, c, rel_col_name(t, order[c]));
+	ob_xlsx_row_end(&b);
+	for (size_t k = from; k < to && ok; k++) {
+		size_t row = k - from + 2;
+
+		ob_xlsx_row_begin(&b, row);
+		for (size_t c = 0; c < nc; c++) {
+			const char *v = rel_cell(t, &t->rows[k], order[c], buf, sizeof(buf), &num);
+			ob_xlsx_cell(&b, row, c, v, num);
+		}
+		ob_xlsx_row_end(&b);
+		if (b.len >= OB_XLSX_SHEET_CHUNK)
+			ok = flush(&b, f);
 	}
-	if (r->nfiles == OB_MAX_RELEASE_FILES)
-		e = OB_DIAG(r->d, OB_ETOOBIG, name, 0, 0, NULL, 0, "demasiados archivos",
-		            "too many files");
-	else if (snprintf(path, sizeof(path), "%s/%s", r->tmp, name) >= (int)sizeof(path))
-		e = OB_DIAG(r->d, OB_ETOOBIG, r->tmp, 0, 0, NULL, 0, "ruta demasiado larga",
-		            "path too long");
-	else if (!(e = ob_xlsx_write(path, names, sheets, NTABLES, r->d)))
-		r->files[r->nfiles++] = ob_strdup(name);
-release:
-	for (size_t s = 0; s < NTABLES; s++)
-		ob_buf_release(&sheets[s]);
+	ob_xlsx_sheet_end(&b);
+	ok = ok && flush(&b, f);
+	if (!ok | (fclose(f) != 0))
+		e = OB_DIAG(r->d, OB_EIO, path, 0, 0, NULL, 0,
+		            "no se pudo escribir (disco lleno?)", "cannot write (disk full?)");
+	ob_buf_release(&b);
 	return e;
 }
 
-/* tables.xlsx when every table fits in a sheet; otherwise one workbook per
- * year, tables-<year>.xlsx, each with the four tables' rows of that year. */
+/* The sheet "notes": what the workbook's marks and columns mean, in
+ * Spanish and English. */
+static ob_err write_notes(struct rel *r, const char *path)
+{
+	static const char *const notes[][3] = {
+		{ "", "es", "en" },
+		{ "status = " OB_SDC_FLAG,
+		  "celda suprimida por el control de divulgación: sin valor, no es cero",
+		  "cell suppressed by disclosure control: no value, not zero" },
+		{ "status = " NO_DATA_FLAG,
+		  "sin datos: la fuente no entregó el período; no es cero",
+		  "no data: the source did not deliver the period; not zero" },
+		{ "(vacía / empty)", "sin valor (suprimida, sin datos o sin denominador)",
+		  "no value (suppressed, no data or no denominator)" },
+		{ "unit", "unidad del valor: per_100000 (por 100 000 habitantes), percent, ratio",
+		  "unit of the value: per_100000 (per 100,000 inhabitants), percent, ratio" },
+		{ "lower, upper", "intervalo de confianza del 95 %", "95% confidence interval" },
+		{ "flags", "marcas del valor separadas por | (metadata.json las describe)",
+		  "marks of the value separated by | (metadata.json describes them)" },
+		{ "(1), (2)...", "partes de una tabla con más filas de las que caben en una hoja",
+		  "parts of a table with more rows than a sheet holds" },
+		{ "CSV", "cada hoja tiene las celdas de <tabla>.csv de la misma versión",
+		  "each sheet has the cells of the same release's <table>.csv" },
+	};
+	static const double widths[] = { 18, 70, 70 };
+	struct ob_buf b = OB_BUF_INIT(OB_XLSX_SHEET_CHUNK);
+	FILE *f;
+	bool ok;
+
+	ob_xlsx_sheet_begin_frozen(&b, widths, 3);
+	for (size_t k = 0; k < OB_ARRAY_SIZE(notes); k++) {
+		ob_xlsx_row_begin(&b, k + 1);
+		for (size_t c = 0; c < 3; c++) {
+			if (k)
+				ob_xlsx_cell(&b, k + 1, c, notes[k][c], false);
+			else
+				ob_xlsx_head(&b, k + 1, c, notes[k][c]);
+		}
+		ob_xlsx_row_end(&b);
+	}
+	ob_xlsx_sheet_end(&b);
+	if (!(f = fopen(path, "wb"))) {
+		ob_buf_release(&b);
+		return OB_DIAG(r->d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo crear: %s",
+		               "cannot create: %s", strerror(errno));
+	}
+	ok = flush(&b, f);
+	ob_buf_release(&b);
+	if (!ok | (fclose(f) != 0))
+		return OB_DIAG(r->d, OB_EIO, path, 0, 0, NULL, 0,
+		               "no se pudo escribir (disco lleno?)", "cannot write (disk full?)");
+	return OB_OK;
+}
+
 ob_err rel_write_xlsx(struct rel *r)
 {
-	bool fits = true;
+	static const char name[] = "tables.xlsx";
+	size_t per = sheet_rows(r), n = 1, k = 0;
+	char (*names)[OB_XLSX_MAX_SHEET_NAME + 1], (*files)[OB_MAX_PATH], path[OB_MAX_PATH];
+	const char **np, **fp;
 	ob_err e = OB_OK;
 
 	for (size_t s = 0; s < NTABLES; s++)
-		fits &= r->t[s].n <= sheet_rows(r);
-	if (fits) {
-		REL_PROGRESS(r, "escribiendo tables.xlsx", "writing tables.xlsx");
-		return write_workbook(r, "tables.xlsx", NULL);
-	}
-	for (size_t p = 0; p < r->n_periods && !e; p++) {
-		char name[64];
+		n += r->t[s].n > per ? (r->t[s].n + per - 1) / per : 1;
+	if (n > OB_XLSX_MAX_SHEETS)
+		return OB_DIAG(r->d, OB_ETOOBIG, name, 0, 0, NULL, 0,
+		               "%zu hojas de %zu filas; el máximo es %d: use --sheet-rows mayor",
+		               "%zu sheets of %zu rows; the most is %d: use a larger --sheet-rows",
+		               n, per, OB_XLSX_MAX_SHEETS);
+	if (r->nfiles == OB_MAX_RELEASE_FILES)
+		return OB_DIAG(r->d, OB_ETOOBIG, name, 0, 0, NULL, 0, "demasiados archivos",
+		               "too many files");
+	if (snprintf(path, sizeof(path), "%s/%s", r->tmp, name) >= (int)sizeof(path))
+		return OB_DIAG(r->d, OB_ETOOBIG, r->tmp, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
+	REL_PROGRESS(r, "escribiendo %s", "writing %s", name);
+	names = ob_malloc(n * sizeof(*names));
+	files = ob_malloc(n * sizeof(*files));
+	np = ob_malloc(n * sizeof(*np));
+	fp = ob_malloc(n * sizeof(*fp));
+	for (size_t s = 0; s < NTABLES && !e; s++) {
+		const struct rtable *t = &r->t[s];
+		size_t parts = t->n > per ? (t->n + per - 1) / per : 1;
 
-		snprintf(name, sizeof(name), "tables-%s.xlsx", r->yearstr[p]);
-		REL_PROGRESS(r, "escribiendo %s", "writing %s", name);
-		e = write_workbook(r, name, r->yearstr[p]);
+		for (size_t p = 0; p < parts && !e; p++, k++) {
+			size_t from = p * per, to = from + per < t->n ? from + per : t->n;
+
+			if (parts == 1)
+				snprintf(names[k], sizeof(names[k]), "%s", t->id);
+			else
+				snprintf(names[k], sizeof(names[k]), "%s (%zu)", t->id, p + 1);
+			if (snprintf(files[k], sizeof(files[k]), "%s/.sheet%zu.xml", r->tmp, k + 1) >=
+			    (int)sizeof(files[k])) {
+				e = OB_DIAG(r->d, OB_ETOOBIG, r->tmp, 0, 0, NULL, 0,
+				            "ruta demasiado larga", "path too long");
+				break;
+			}
+			e = write_part(r, t, from, to, files[k]);
+		}
 	}
+	if (!e) {
+		snprintf(names[k], sizeof(names[k]), "notes");
+		if (snprintf(files[k], sizeof(files[k]), "%s/.sheet%zu.xml", r->tmp, k + 1) >=
+		    (int)sizeof(files[k]))
+			e = OB_DIAG(r->d, OB_ETOOBIG, r->tmp, 0, 0, NULL, 0, "ruta demasiado larga",
+			            "path too long");
+		else
+			e = write_notes(r, files[k]);
+		k++;
+	}
+	for (size_t i = 0; i < k; i++) {
+		np[i] = names[i];
+		fp[i] = files[i];
+	}
+	if (!e && !(e = ob_xlsx_write_files(path, np, fp, k, r->d)))
+		r->files[r->nfiles++] = ob_strdup(name);
+	for (size_t i = 0; i < k; i++)
+		unlink(files[i]);
+	free(names);
+	free(files);
+	free(np);
+	free(fp);
 	return e;
 }

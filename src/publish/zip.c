@@ -56,7 +56,7 @@ ob_err ob_zip_write(const char *path, const struct ob_zip_entry *e, size_t n,
 		return OB_DIAG(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
 		               "demasiadas entradas para un zip", "too many entries for a zip");
 	for (size_t i = 0; i < n; i++)
-		if (e[i].len >= 0xFFFFFFFFu || strlen(e[i].name) > 0xFFFF)
+		if ((!e[i].file && e[i].len >= 0xFFFFFFFFu) || strlen(e[i].name) > 0xFFFF)
 			return OB_DIAG(d, OB_ETOOBIG, path, 0, 0, e[i].name, strlen(e[i].name),
 			               "una entrada supera 4 GiB; publique menos años",
 			               "an entry exceeds 4 GiB; publish fewer years");
@@ -69,7 +69,9 @@ ob_err ob_zip_write(const char *path, const struct ob_zip_entry *e, size_t n,
 	}
 	for (size_t i = 0; i < n; i++) {
 		/* the caller keeps the bytes until zip_close has written them */
-		zip_source_t *src = zip_source_buffer(za, e[i].len ? e[i].data : "", e[i].len, 0);
+		zip_source_t *src = e[i].file ? zip_source_file(za, e[i].file, 0, -1)
+		                              : zip_source_buffer(za, e[i].len ? e[i].data : "",
+		                                                  e[i].len, 0);
 		zip_int64_t at;
 
 		if (!src)

@@ -210,6 +210,9 @@ ob_err ob_compendium_write(const struct ob_bulletin *b, const struct ob_bl_sink 
                            struct ob_diag *d);
 ob_err ob_compendium_html(FILE *out, const struct ob_bulletin *b, struct ob_diag *d);
 ob_err ob_compendium_pdf(FILE *out, const struct ob_bulletin *b, struct ob_diag *d);
+/* The compendium as a formatted workbook (.xlsx) on out, one sheet per
+ * theme (report/compendium_xlsx.c); out need not be seekable. */
+ob_err ob_compendium_xlsx(FILE *out, const struct ob_bulletin *b, struct ob_diag *d);
 
 /*
  * The infographic of a territory and a year (report/infographic.c): one

@@ -31,10 +31,10 @@ static void test_zip_layout(void **state)
 {
 	char dir[] = "/tmp/test_zip.XXXXXX", path[256], big[64 * 1024];
 	struct ob_zip_entry e[] = {
-		{ "a.txt", "hola", 4 },
-		{ "dir/b.xml", "<x/>", 4 },
-		{ "vacío", "", 0 },
-		{ "big.xml", big, sizeof(big) },
+		{ "a.txt", "hola", 4, NULL },
+		{ "dir/b.xml", "<x/>", 4, NULL },
+		{ "vacío", "", 0, NULL },
+		{ "big.xml", big, sizeof(big), NULL },
 	};
 	char got[sizeof(big)];
 	struct ob_diag d;
@@ -75,6 +75,31 @@ static void test_zip_layout(void **state)
 	}
 	zip_close(za);
 	unlink(path);
+	/* an entry read from a file (a sheet too large for memory): its bytes */
+	{
+		char fpath[300];
+		FILE *f;
+		struct ob_zip_entry fe[] = { { "a.txt", "hola", 4, NULL },
+			                     { "from_file.xml", NULL, 0, fpath } };
+		zip_file_t *zf;
+
+		snprintf(fpath, sizeof(fpath), "%s/part.xml", dir);
+		assert_non_null(f = fopen(fpath, "wb"));
+		assert_int_equal(fwrite(big, 1, sizeof(big), f), sizeof(big));
+		assert_int_equal(fclose(f), 0);
+		assert_int_equal(ob_zip_write(path, fe, OB_ARRAY_SIZE(fe), &d), OB_OK);
+		za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &err);
+		assert_non_null(za);
+		assert_int_equal(zip_get_num_entries(za, 0), 2);
+		zf = zip_fopen_index(za, 1, 0);
+		assert_non_null(zf);
+		assert_int_equal(zip_fread(zf, got, sizeof(got)), (zip_int64_t)sizeof(big));
+		assert_memory_equal(got, big, sizeof(big));
+		zip_fclose(zf);
+		zip_close(za);
+		unlink(path);
+		unlink(fpath);
+	}
 	/* a folder that does not exist: an error, no file */
 	snprintf(path, sizeof(path), "%s/no/t.zip", dir);
 	assert_int_equal(ob_zip_write(path, e, OB_ARRAY_SIZE(e), &d), OB_EIO);
