@@ -21,6 +21,7 @@ struct gdim {
 
 struct plan {
 	const struct ob_snapshot *s;
+	const struct ob_analyzer *an;
 	uint32_t *units;   /* accepted units, in order */
 	uint32_t *base;    /* their cell offset from the territory dimensions */
 	uint64_t *ra, *rb; /* their records [ra, rb) (narrowed to the years) */
@@ -33,6 +34,16 @@ struct plan {
 	const uint32_t *run_first;
 	uint16_t *src_list;     /* the accepted sources in order, when few (owned) */
 	size_t n_src_list;
+	/* with the analyser's runs: the year taken per run (its filter, NULL
+	 * none; its cell offset, NULL when no dimension reads it), and the
+	 * category per run of one category within a run (records ordered so)
+	 * instead of per record */
+	const uint8_t *year_acc;
+	uint32_t *year_off;     /* (owned) */
+	size_t n_year_off;
+	bool cat_runs;
+	const uint8_t *cat_acc; /* the category filter, NULL none */
+	uint32_t *cat_off;      /* cell offset of each category (owned) */
 	size_t n_units;
 	struct filt f[C_COUNT];
 	int nf;
@@ -368,11 +379,149 @@ static uint64_t run_end(const uint16_t *c, uint64_t a, uint64_t b)
 	return lo;
 }
 
+/*
+ * Records gathered from runs of one category (short ranges, a few records
+ * each), counted CHUNK at a time: pos[] the records, idx[] their cells.
+ */
+struct gather {
+	uint32_t pos[CHUNK];
+	uint32_t idx[CHUNK];
+	size_t k;
+};
+
+/* Ranges this long are counted in place rather than gathered. */
+#define GATHER_MIN 64
+
+/* The gathered records through the filters and dimensions, counted. */
+static void gather_flush(const struct plan *pl, struct gather *ga, struct worker *w)
+{
+	const struct ob_snapshot *s = pl->s;
+	uint32_t *pos = ga->pos, *idx = ga->idx, *counts = w->counts;
+	const unsigned lanes = pl->lanes, lmask = lanes - 1;
+	size_t k = ga->k;
+
+	ga->k = 0;
+	if (must_stop(pl))
+		return;
+	for (int f = 0; f < pl->nf && k; f++) {
+		const uint8_t *acc = pl->f[f].acc;
+		size_t k2 = 0;
+		if (pl->f[f].w == 1) {
+			const uint8_t *c = pl->f[f].col;
+			for (size_t t = 0; t < k; t++) {
+				uint32_t j = pos[t];
+				pos[k2] = j;
+				idx[k2] = idx[t];
+				k2 += acc[c[j]];
+			}
+		} else {
+			const uint16_t *c = pl->f[f].col;
+			for (size_t t = 0; t < k; t++) {
+				uint32_t j = pos[t];
+				pos[k2] = j;
+				idx[k2] = idx[t];
+				k2 += acc[c[j]];
+			}
+		}
+		k = k2;
+	}
+	if (pl->date && k) {
+		size_t k2 = 0;
+		for (size_t t = 0; t < k; t++) {
+			uint32_t j = pos[t];
+			pos[k2] = j;
+			idx[k2] = idx[t];
+			k2 += date_ok(pl, s->year[j], s->month[j], s->day[j]);
+		}
+		k = k2;
+	}
+	for (int g = 0; g < pl->ng; g++) {
+		const uint32_t *map = pl->g[g].map;
+		if (pl->g[g].w == 1) {
+			const uint8_t *c = pl->g[g].col;
+			for (size_t t = 0; t < k; t++)
+				idx[t] += map[c[pos[t]]];
+		} else {
+			const uint16_t *c = pl->g[g].col;
+			for (size_t t = 0; t < k; t++)
+				idx[t] += map[c[pos[t]]];
+		}
+	}
+	if (pl->zone_ones)
+		for (size_t t = 0; t < k; t++)
+			counts[(size_t)idx[t] * lanes + (t & lmask)] += s->count[pos[t]];
+	else
+		for (size_t t = 0; t < k; t++)
+			counts[(size_t)idx[t] * lanes + (t & lmask)]++;
+	if (w->keys)
+		for (size_t t = 0; t < k; t++)
+			w->keys[idx[t]] += s->rkey[pos[t]];
+}
+
+/* Records [a, b) at cell offset base: counted by length when nothing is
+ * read per record, else gathered. */
+static void gather_range(const struct plan *pl, struct gather *ga, uint64_t a, uint64_t b,
+                         uint32_t base, struct worker *w)
+{
+	if ((!pl->nf && !pl->ng && !pl->date) || b - a >= GATHER_MIN) {
+		count_range(pl, a, b, base, w);
+		return;
+	}
+	while (a < b) {
+		size_t room = CHUNK - ga->k;
+		uint64_t e = b - a < room ? b : a + room;
+		for (uint64_t i = a; i < e; i++) {
+			ga->pos[ga->k] = (uint32_t)i;
+			ga->idx[ga->k++] = base;
+		}
+		if (ga->k == CHUNK)
+			gather_flush(pl, ga, w);
+		a = e;
+	}
+}
+
+/*
+ * The records of the analyser's run r, at cell offset base: run by run of
+ * one category when the plan takes categories so (adjacent runs that go to
+ * the same cells counted as one range, short ones gathered), else whole.
+ */
+static void count_cats(const struct plan *pl, uint32_t r, uint32_t base, struct gather *ga,
+                       struct worker *w)
+{
+	const struct ob_analyzer *an = pl->an;
+	uint64_t from = 0; /* the range being gathered: [from, the current run) */
+	uint32_t off = 0;
+	bool open = false;
+
+	if (!pl->cat_runs) {
+		gather_range(pl, ga, an->runs[r].start, an->runs[r + 1].start, base, w);
+		return;
+	}
+	for (uint32_t i = an->run_cat[r], i1 = an->run_cat[r + 1]; i < i1; i++) {
+		uint16_t v = an->cat_value[i];
+		bool take = !pl->cat_acc || pl->cat_acc[v];
+
+		if (open && (!take || pl->cat_off[v] != off)) {
+			gather_range(pl, ga, from, an->cat_start[i], base + off, w);
+			open = false;
+		}
+		if (take && !open) {
+			from = an->cat_start[i];
+			off = pl->cat_off[v];
+			open = true;
+		}
+	}
+	if (open)
+		gather_range(pl, ga, from, an->runs[r + 1].start, base + off, w);
+}
+
 static void *worker_run(void *arg)
 {
 	struct worker *w = arg;
 	const struct plan *pl = w->pl;
+	struct gather ga;
 
+	ga.k = 0;
 	if (pl->unsorted) {
 		count_range(pl, w->ra, w->rb, 0, w);
 		return NULL;
@@ -388,10 +537,13 @@ static void *worker_run(void *arg)
 			while (r < r1 && pl->runs[r].start < pl->ra[k])
 				r++;
 			for (; r < r1 && pl->runs[r].start < pl->rb[k]; r++) {
-				uint16_t v = pl->runs[r].source;
-				if (!pl->src_acc || pl->src_acc[v])
-					count_range(pl, pl->runs[r].start, pl->runs[r + 1].start,
-					            pl->base[k] + pl->src_off[v], w);
+				uint16_t v = pl->runs[r].source, y = pl->runs[r].year;
+				uint32_t off = pl->base[k] + pl->src_off[v];
+				if ((pl->src_acc && !pl->src_acc[v]) || (pl->year_acc && !pl->year_acc[y]))
+					continue;
+				if (pl->year_off)
+					off += y < pl->n_year_off ? pl->year_off[y] : 0;
+				count_cats(pl, r, off, &ga, w);
 			}
 			continue;
 		}
@@ -417,6 +569,8 @@ static void *worker_run(void *arg)
 			}
 		}
 	}
+	if (ga.k)
+		gather_flush(pl, &ga, w);
 	return NULL;
 }
 
@@ -521,6 +675,7 @@ static void plan_init(struct plan *pl, const struct ob_analyzer *an, const struc
 	pl->watch = q->deadline > 0 || q->cancel;
 	/* the plan: filters on columns other than the territory, dimensions */
 	pl->s = an->snap;
+	pl->an = an;
 	pl->n_cells = r->n_cells;
 	pl->lanes = r->n_cells <= 4096 ? 4 : r->n_cells <= 65536 ? 2 : 1;
 	pl->unit_first = an->unit_first;
@@ -581,15 +736,55 @@ static bool plan_years(struct plan *pl, const struct ob_analyzer *an, const stru
 /* The sources: taken run by run when the source is filtered or a
  * dimension and the records are so ordered, else by the zone map. */
 static void plan_sources(struct plan *pl, const struct ob_analyzer *an, const struct ob_query *q,
-                         const struct compiled *c, const size_t *stride)
+                         const struct compiled *c, const size_t *stride, bool year_exact)
 {
 	size_t dom = ob_qi_col_domain(pl->s, C_SRC);
 
 	if (!pl->unsorted && an->year_sorted && an->src_sorted) {
-		bool src_dim = false;
-		for (size_t j = 0; j < q->n_dims; j++)
-			src_dim |= ob_qi_dim_col[q->dims[j]] == C_SRC;
+		bool src_dim = false, cat_dim = false, year_dim = false, year_runs;
+		bool per_record = c->date; /* read per record besides the category */
+		for (size_t j = 0; j < q->n_dims; j++) {
+			enum col col = ob_qi_dim_col[q->dims[j]];
+			src_dim |= col == C_SRC;
+			cat_dim |= col == C_CAT;
+			year_dim |= col == C_YEAR;
+			per_record |= col != C_SRC && col != C_CAT && col != C_YEAR &&
+			              !ob_qi_is_terr_dim(q->dims[j]);
+		}
+		for (int k = 0; k < C_COUNT; k++)
+			per_record |= c->acc[k] && k != C_TERR && k != C_YEAR && k != C_SRC &&
+			              k != C_CAT;
 		pl->src_runs = src_dim || c->acc[C_SRC];
+		/* the analyser's runs give each record's year and source, and
+		 * the runs of one category within them: taken when a category
+		 * filter spares the records it rejects, or when nothing else is
+		 * read per record (the runs are then counted by their length);
+		 * a category dimension with other columns read per record is
+		 * read per record (its runs would split the reads) */
+		year_runs = an->runs && (year_dim || (c->acc[C_YEAR] && !year_exact));
+		pl->cat_runs = an->runs && an->cat_start &&
+		               (c->acc[C_CAT] || (cat_dim && !per_record));
+		pl->src_runs |= year_runs || pl->cat_runs;
+		if (year_runs) {
+			pl->year_acc = c->acc[C_YEAR];
+			pl->n_year_off = an->year_max > 0 ? (size_t)an->year_max + 1 : 1;
+			pl->year_off = ob_calloc(pl->n_year_off, sizeof(uint32_t));
+			for (size_t j = 0; j < q->n_dims; j++)
+				if (ob_qi_dim_col[q->dims[j]] == C_YEAR)
+					for (size_t v = 0; v < pl->n_year_off; v++)
+						pl->year_off[v] +=
+							an->dim[q->dims[j]].map[v] * (uint32_t)stride[j];
+		}
+		if (pl->cat_runs) {
+			size_t nc = ob_qi_col_domain(pl->s, C_CAT);
+			pl->cat_acc = c->acc[C_CAT];
+			pl->cat_off = ob_calloc(nc, sizeof(uint32_t));
+			for (size_t j = 0; j < q->n_dims; j++)
+				if (ob_qi_dim_col[q->dims[j]] == C_CAT)
+					for (size_t v = 0; v < nc; v++)
+						pl->cat_off[v] +=
+							an->dim[q->dims[j]].map[v] * (uint32_t)stride[j];
+		}
 	}
 	if (pl->src_runs) {
 		pl->runs = an->runs;
@@ -628,8 +823,8 @@ static void plan_columns(struct plan *pl, const struct ob_analyzer *an, const st
 	const struct ob_snapshot *s = pl->s;
 
 	for (int k = 0; k < C_COUNT; k++) {
-		if (k == C_TERR || !c->acc[k] || (k == C_YEAR && year_exact) ||
-		    (k == C_SRC && pl->src_runs))
+		if (k == C_TERR || !c->acc[k] || (k == C_YEAR && (year_exact || pl->year_off)) ||
+		    (k == C_SRC && pl->src_runs) || (k == C_CAT && pl->cat_runs))
 			continue;
 		pl->f[pl->nf].col = ob_qi_col_ptr(s, (enum col)k, &pl->f[pl->nf].w);
 		pl->f[pl->nf].acc = c->acc[k];
@@ -639,7 +834,8 @@ static void plan_columns(struct plan *pl, const struct ob_analyzer *an, const st
 		enum ob_query_dim k = q->dims[j];
 		enum col col = ob_qi_dim_col[k];
 		size_t dom = ob_qi_col_domain(s, col);
-		if (ob_qi_is_terr_dim(k) || (col == C_SRC && pl->src_runs))
+		if (ob_qi_is_terr_dim(k) || (col == C_SRC && pl->src_runs) ||
+		    (col == C_YEAR && pl->year_off) || (col == C_CAT && pl->cat_runs))
 			continue;
 		if (col == C_YEAR) /* the years records hold: 0..year_max */
 			dom = an->year_max > 0 ? (size_t)an->year_max + 1 : 1;
@@ -755,6 +951,8 @@ static void plan_free(struct plan *pl)
 	free(pl->rb);
 	free(pl->src_off);
 	free(pl->src_list);
+	free(pl->year_off);
+	free(pl->cat_off);
 	free(pl->terr_map);
 	free(pl->cell_base);
 	free(pl->iv);
@@ -864,7 +1062,7 @@ void ob_qi_count(const struct ob_analyzer *an, const struct ob_query *q,
 	plan_init(&pl, an, q, c, r, stop);
 	r->records = q->records;
 	year_exact = plan_years(&pl, an, c, &narrow, &y_lo, &y_hi);
-	plan_sources(&pl, an, q, c, stride);
+	plan_sources(&pl, an, q, c, stride, year_exact);
 	plan_columns(&pl, an, q, c, stride, year_exact);
 	records = plan_units(&pl, an, q, c, stride, narrow, y_lo, y_hi);
 	plan_cells(&pl, q, r, stride);

@@ -96,6 +96,42 @@ static void dim_identity(struct dimmap *m, size_t dom, uint32_t n)
 
 
 /*
+ * Within the n_runs runs, the runs of one category, when categories are
+ * ordered in them and these runs are few (at most one per four records): a
+ * category filter or dimension then takes them whole.
+ */
+static void build_cat_runs(struct ob_analyzer *an, size_t n_runs)
+{
+	const struct ob_snapshot *s = an->snap;
+	uint64_t n_cat = 0;
+	size_t k = 0;
+
+	if (!an->cat_sorted)
+		return;
+	for (size_t r = 0; r < n_runs; r++)
+		for (uint64_t i = an->runs[r].start; i < an->runs[r + 1].start; i++)
+			n_cat += i == an->runs[r].start || s->category[i] != s->category[i - 1];
+	if (n_cat > s->n / 4 + 1)
+		return;
+	an->cat_start = ob_malloc((size_t)(n_cat + 1) * sizeof(uint32_t));
+	an->cat_value = ob_malloc((size_t)(n_cat + 1) * sizeof(uint16_t));
+	an->run_cat = ob_malloc((n_runs + 1) * sizeof(uint32_t));
+	for (size_t r = 0; r < n_runs; r++) {
+		an->run_cat[r] = (uint32_t)k;
+		for (uint64_t i = an->runs[r].start; i < an->runs[r + 1].start; i++) {
+			if (i != an->runs[r].start && s->category[i] == s->category[i - 1])
+				continue;
+			an->cat_start[k] = (uint32_t)i;
+			an->cat_value[k] = s->category[i];
+			k++;
+		}
+	}
+	an->run_cat[n_runs] = (uint32_t)k;
+	an->cat_start[k] = (uint32_t)s->n;
+	an->cat_value[k] = 0;
+}
+
+/*
  * The runs of records of one unit, year and source, when the records are
  * so ordered and the runs are few (at most one per eight records): a filter
  * on years or sources then picks whole runs without reading the records.
@@ -132,6 +168,7 @@ static void build_runs(struct ob_analyzer *an)
 	for (uint32_t u = 1; u <= s->n_units; u++)
 		if (an->run_first[u] < an->run_first[u - 1])
 			an->run_first[u] = an->run_first[u - 1];
+	build_cat_runs(an, k);
 }
 
 struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob_population *pop)
@@ -149,6 +186,7 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 	an->sorted = true;
 	an->year_sorted = true;
 	an->src_sorted = true;
+	an->cat_sorted = true;
 	{
 		uint16_t ymin = UINT16_MAX, ymax = 0;
 		for (uint64_t i = 0; i < s->n; i++) {
@@ -161,6 +199,9 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 			if (i && s->territory[i] == s->territory[i - 1] && y == s->year[i - 1] &&
 			    s->source[i] < s->source[i - 1])
 				an->src_sorted = false;
+			if (i && s->territory[i] == s->territory[i - 1] && y == s->year[i - 1] &&
+			    s->source[i] == s->source[i - 1] && s->category[i] < s->category[i - 1])
+				an->cat_sorted = false;
 			if (y) {
 				ymin = y < ymin ? y : ymin;
 				ymax = y > ymax ? y : ymax;
@@ -375,6 +416,9 @@ void ob_analyzer_free(struct ob_analyzer *an)
 	free(an->unit_first);
 	free(an->runs);
 	free(an->run_first);
+	free(an->cat_start);
+	free(an->cat_value);
+	free(an->run_cat);
 	free(an->zone);
 	free(an->zone_ones);
 	free(an->zone_victims);

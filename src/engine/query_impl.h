@@ -64,8 +64,17 @@ struct ob_analyzer {
 	bool sorted;            /* the territory column is ordered */
 	bool year_sorted;       /* and within each unit, the year column */
 	bool src_sorted;        /* and within each unit and year, the source column */
+	bool cat_sorted;        /* and within each unit, year and source, the category */
 	struct run *runs;       /* n_runs + 1 (the last one starts at n), or NULL */
 	uint32_t *run_first;    /* runs of unit u: [run_first[u], run_first[u + 1]) */
+	/* within the runs, when categories are ordered in them (cat_sorted)
+	 * and these are few (at most one per four records): the runs of one
+	 * category, cat_start[i] to cat_start[i + 1] holding category
+	 * cat_value[i]; run r's are [run_cat[r], run_cat[r + 1]); NULL when
+	 * not made */
+	uint32_t *cat_start;    /* n_cat_runs + 1 */
+	uint16_t *cat_value;    /* n_cat_runs */
+	uint32_t *run_cat;      /* n_runs + 1 */
 	int year_min, year_max; /* of the records with a year; 0 when none */
 	int32_t *country_unit;  /* unit of each country, -1 */
 	struct ob_strmap units; /* unit code -> index + 1 */

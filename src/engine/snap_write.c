@@ -53,11 +53,13 @@ static size_t align_up(size_t v)
 
 /*
  * The readers' rows into the column sections of the image, ordered by
- * territory, then year, then source (a stable counting sort: records of the
- * same key keep the store's order), so that a pass that counts by
- * territory finds its counters in cache and a year filter finds the
- * records of its years together (by territory alone when there are too many
- * keys for that).
+ * territory, then year, then source, then category (two stable counting
+ * sorts: by category, then by the other three; records of the same four
+ * keep the store's order), so that a pass that counts by territory finds
+ * its counters in cache, a year filter finds the records of its years
+ * together and a category filter or dimension takes a run of one category
+ * at a time instead of reading its records (by territory alone when there
+ * are too many keys for that).
  */
 static void scatter(const struct builder *b, const struct reader *rd, int nr,
                     unsigned char *image, const struct snap_section *sec)
@@ -73,7 +75,8 @@ static void scatter(const struct builder *b, const struct reader *rd, int nr,
 	uint8_t *age = image + sec[SEC_COL_AGE].offset, *tag[OB_SNAP_DIMS];
 	uint32_t *yi = ob_calloc(65536, sizeof(uint32_t));
 	size_t nu = b->units.n ? b->units.n : 1, ny = 0, ns = b->sources.n ? b->sources.n : 1;
-	size_t mul_t, mul_y, mul_s, nk, *at, sum = 0;
+	size_t mul_t, mul_y, mul_s, nk, *at, sum = 0, n = 0, first[SNAP_MAX_READERS + 1];
+	uint32_t *by_cat, *cat_at = ob_calloc(65537, sizeof(uint32_t));
 
 	for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
 		tag[dim] = image + sec[SEC_COL_TAG + dim].offset;
@@ -107,9 +110,31 @@ static void scatter(const struct builder *b, const struct reader *rd, int nr,
 		at[t] = sum;
 		sum += c;
 	}
+	/* the rows in order of category (record order among equals): rows
+	 * first[k] + i of reader k, numbered across the readers */
 	for (int k = 0; k < nr; k++) {
 		const struct row *w = (const struct row *)rd[k].rows.p;
-		for (size_t i = 0; i < rd[k].rows.n; i++) {
+		first[k] = n;
+		n += rd[k].rows.n;
+		for (size_t i = 0; i < rd[k].rows.n; i++)
+			cat_at[w[i].cat + 1]++;
+	}
+	first[nr] = n;
+	for (size_t c = 0; c < 65536; c++)
+		cat_at[c + 1] += cat_at[c];
+	by_cat = ob_malloc((n ? n : 1) * sizeof(uint32_t));
+	for (int k = 0; k < nr; k++) {
+		const struct row *w = (const struct row *)rd[k].rows.p;
+		for (size_t i = 0; i < rd[k].rows.n; i++)
+			by_cat[cat_at[w[i].cat]++] = (uint32_t)(first[k] + i);
+	}
+	for (size_t g = 0; g < n; g++) {
+		int k = 0;
+		while (by_cat[g] >= first[k + 1])
+			k++;
+		{
+			const struct row *w = (const struct row *)rd[k].rows.p;
+			size_t i = by_cat[g] - first[k];
 			size_t j = at[SORT_KEY(w[i])]++;
 
 			terr[j] = w[i].terr;
@@ -128,6 +153,8 @@ static void scatter(const struct builder *b, const struct reader *rd, int nr,
 		}
 	}
 #undef SORT_KEY
+	free(by_cat);
+	free(cat_at);
 	free(at);
 	free(yi);
 }

@@ -63,12 +63,14 @@
  * ob_snap_unit_at_level() and ob_snap_category_at_level() follow the
  * parents. engine/query.h precomputes these maps once per snapshot.
  *
- * Records are ordered by territory, then year, then source (records of the
- * same three keep the store's order), so that a pass counting by territory
- * finds its counters in cache and the records of a unit in a year are one
- * contiguous range (engine/query.c finds it by binary search). When units,
+ * Records are ordered by territory, then year, then source, then category
+ * (records of the same four keep the store's order), so that a pass
+ * counting by territory finds its counters in cache, the records of a unit
+ * in a year are one contiguous range (engine/query.c finds it by binary
+ * search) and those of one category within a unit, year and source are one
+ * run, counted by its length when no other column is asked. When units,
  * years and sources together are too many keys, only territory and year,
- * or only territory, order them.
+ * or only territory, order them (and category within those).
  *
  * Building reads the records with one reader per processor (up to four),
  * each over a range of record ids through a connection of its own that sees
@@ -111,8 +113,9 @@
 #define OB_SNAPSHOT_DIR "snapshot"
 #define OB_SNAPSHOT_FILE "records.obs"
 
-/* Version of the file format this program writes and reads. */
-#define OB_SNAPSHOT_VERSION 3
+/* Version of the file format this program writes and reads: 4 orders
+ * records by category within territory, year and source. */
+#define OB_SNAPSHOT_VERSION 4
 
 /* Length of the store stamp kept in the header, NUL included. */
 #define OB_SNAPSHOT_STAMP 96

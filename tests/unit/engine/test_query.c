@@ -10,6 +10,7 @@
 #include "base/strmap.h"
 #include "efixture.h"
 #include "engine/query.h"
+#include "engine/query_impl.h"
 #include "engine/snaphold.h"
 
 static struct efix fx;
@@ -397,6 +398,11 @@ static int setup(void **state)
 		fail_msg("load: %s", d.message);
 	assert_true(snap->victims > snap->n);
 	an = ob_analyzer_new(snap, pop);
+	/* the records come in runs of one unit, year and source, and of one
+	 * category within them, that the analyser keeps: the queries below
+	 * count through them (the year and the category taken per run) */
+	assert_non_null(an->runs);
+	assert_non_null(an->cat_start);
 	exec(reference_sql);
 	/* each row's key: its victims' keys, summed mod 256 */
 	{

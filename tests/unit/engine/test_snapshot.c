@@ -45,11 +45,12 @@ static struct ob_snapshot *build_open(void)
 struct row {
 	char f[14][24];
 	bool null[14];
-	uint32_t unit, year, src;
+	uint32_t unit, year, src, cat;
 	size_t pos;
 };
 
-/* The snapshot's order: territory, year, source, then as stored. */
+/* The snapshot's order: territory, year, source, category, then as
+ * stored. */
 static int by_unit(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
@@ -59,11 +60,14 @@ static int by_unit(const void *a, const void *b)
 		return x->year < y->year ? -1 : 1;
 	if (x->src != y->src)
 		return x->src < y->src ? -1 : 1;
+	if (x->cat != y->cat)
+		return x->cat < y->cat ? -1 : 1;
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
 /* Every current record, field by field, as the store has it, in the
- * snapshot's order: by territory, year and source, then as stored. */
+ * snapshot's order: by territory, year, source and category, then as
+ * stored. */
 static void round_trip(void **state)
 {
 	struct ob_snapshot *s = build_open();
@@ -104,6 +108,12 @@ static void round_trip(void **state)
 			if (!strcmp(ob_snap_str(s, s->sources[k].code), w->f[12]))
 				w->src = k;
 		assert_true(w->src != UINT32_MAX);
+		/* its category: 0 without a code */
+		w->cat = w->null[6] || !w->f[6][0] ? 0 : UINT32_MAX;
+		for (uint32_t k = 1; w->cat && k < s->n_categories; k++)
+			if (!strcmp(ob_snap_str(s, s->categories[k].code), w->f[6]))
+				w->cat = k;
+		assert_true(w->cat != UINT32_MAX);
 		n++;
 	}
 	sqlite3_finalize(q);
