@@ -3,6 +3,7 @@
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
 #include "io/csvw.h"
+#include "store/submissions.h"
 
 #include <getopt.h>
 
@@ -29,6 +30,71 @@ void cmd_log_usage(FILE *out)
 /* the reasons of a delivery nothing was rejected or warned in */
 #define EMPTY_REASONS "{\"rejected\":{},\"warnings\":{}}"
 
+struct log_out {
+	struct ob_csvw w;
+	bool csv;
+	int rows;
+};
+
+static void csv_int_or_empty(struct ob_csvw *w, long long v)
+{
+	if (v)
+		ob_csvw_int(w, v);
+	else
+		ob_csvw_str(w, NULL);
+}
+
+static int log_entry(void *arg, const struct ob_submission *e)
+{
+	struct log_out *o = arg;
+	char period[48];
+
+	o->rows++;
+	if (o->csv) {
+		struct ob_csvw *w = &o->w;
+		ob_csvw_int(w, e->id);
+		ob_csvw_str(w, e->source);
+		ob_csvw_str(w, e->file_name);
+		ob_csvw_str(w, e->period_from);
+		ob_csvw_str(w, e->period_to);
+		ob_csvw_int(w, e->rows_read);
+		ob_csvw_int(w, e->accepted);
+		ob_csvw_int(w, e->rejected);
+		ob_csvw_int(w, e->warned);
+		ob_csvw_int(w, e->version);
+		csv_int_or_empty(w, e->superseded_by);
+		ob_csvw_str(w, e->ingested_at);
+		ob_csvw_str(w, e->sha256);
+		ob_csvw_str(w, e->encoding);
+		ob_csvw_str(w, e->delimiter);
+		ob_csvw_str(w, e->observa_version);
+		ob_csvw_int(w, e->victims);
+		ob_csvw_int(w, e->aggregate);
+		ob_csvw_str(w, e->period);
+		ob_csvw_str(w, e->period_basis);
+		ob_csvw_str(w, e->profile_sha256);
+		ob_csvw_str(w, e->reasons);
+		ob_csvw_int(w, e->reread);
+		ob_csvw_end(w);
+		return 0;
+	}
+	/* "2023 (d)": declared, from the file name (n), or from the rows (f) */
+	snprintf(period, sizeof(period), "%s%s", e->period ? e->period : "-",
+	         !e->period_basis ? ""
+	         : !strcmp(e->period_basis, "declared") ? " (d)"
+	         : !strcmp(e->period_basis, "file_name") ? " (n)"
+	         : " (f)");
+	printf("%-5lld %-16.16s %-16s %-10s %-10s %9lld %9lld %9lld %9lld %7lld %4lld %-9s "
+	       "%-12.12s %s\n",
+	       e->id, e->source, period, e->period_from ? e->period_from : "(null)",
+	       e->period_to ? e->period_to : "(null)", e->rows_read, e->accepted, e->victims,
+	       e->rejected, e->warned, e->version, e->superseded_by ? "sustituido" : "vigente",
+	       e->profile_sha256 ? e->profile_sha256 : "-", e->file_name);
+	if (e->reasons && strcmp(e->reasons, EMPTY_REASONS))
+		printf("      motivos: %s\n", e->reasons);
+	return 0;
+}
+
 int cmd_log(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -36,17 +102,16 @@ int cmd_log(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *source = NULL, *format = "table";
+	const char *format = "table";
+	struct ob_submission_filter f = { .order = OB_SUBMISSIONS_BY_SOURCE, .limit = -1 };
+	struct log_out o = { .rows = 0 };
 	struct ob_store *s;
-	sqlite3_stmt *st;
 	struct ob_diag d;
-	struct ob_csvw w;
-	bool csv;
-	int c, rows = 0;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "s:f:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 's': source = optarg; break;
+		case 's': f.source = optarg; break;
 		case 'f': format = optarg; break;
 		default: cmd_log_usage(stderr); return OB_EXIT_USAGE;
 		}
@@ -56,26 +121,12 @@ int cmd_log(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		         format);
 		return OB_EXIT_USAGE;
 	}
-	csv = !strcmp(format, "csv");
+	o.csv = !strcmp(format, "csv");
 	if (!(s = ob_cmd_store(ctx, OB_STORE_READONLY)))
 		return OB_EXIT_SYSTEM;
 	ob_diag_clear(&d);
-	if (ob_store_prepare(s,
-	                     "SELECT id, source, file_name, period_from, period_to, rows_read,"
-	                     " accepted, rejected, warned, version, superseded_by, ingested_at,"
-	                     " sha256, encoding, delimiter, observa_version,"
-	                     " coalesce(victims, accepted), aggregate, period, period_basis,"
-	                     " profile_sha256, reasons, reread"
-	                     " FROM submission"
-	                     " WHERE ?1 IS NULL OR source = ?1 ORDER BY source, period_from, id",
-	                     &st, &d)) {
-		ob_cli_diag(&d);
-		return OB_EXIT_SYSTEM;
-	}
-	if (source)
-		sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-	ob_csvw_init(&w, stdout, ',');
-	if (csv) {
+	ob_csvw_init(&o.w, stdout, ',');
+	if (o.csv) {
 		static const char *const cols[] = {
 			"submission", "source", "file", "period_from", "period_to", "rows_read",
 			"accepted", "rejected", "warned", "version", "superseded_by",
@@ -84,49 +135,20 @@ int cmd_log(struct ob_cmd_ctx *ctx, int argc, char **argv)
 			"reasons", "reread",
 		};
 		for (size_t i = 0; i < OB_ARRAY_SIZE(cols); i++)
-			ob_csvw_str(&w, cols[i]);
-		ob_csvw_end(&w);
+			ob_csvw_str(&o.w, cols[i]);
+		ob_csvw_end(&o.w);
 	} else {
 		printf("%-5s %-16s %-16s %-10s %-10s %9s %9s %9s %9s %7s %4s %-9s %-12s %s\n", "envío",
 		       "fuente", "periodo", "desde", "hasta", "leídas", "aceptadas", "víctimas",
 		       "rechaz.", "avisos", "ver", "estado", "perfil", "archivo");
 	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		rows++;
-		if (csv) {
-			for (int i = 0; i < 23; i++)
-				ob_cli_csv_column(&w, st, i);
-			ob_csvw_end(&w);
-			continue;
-		}
-		char period[48];
-		/* "2023 (d)": declared, from the file name (n), or from the rows (f) */
-		snprintf(period, sizeof(period), "%s%s", sqlite3_column_type(st, 18) == SQLITE_NULL
-		         ? "-" : (const char *)sqlite3_column_text(st, 18),
-		         !sqlite3_column_text(st, 19) ? ""
-		         : !strcmp((const char *)sqlite3_column_text(st, 19), "declared") ? " (d)"
-		         : !strcmp((const char *)sqlite3_column_text(st, 19), "file_name") ? " (n)"
-		         : " (f)");
-		printf("%-5lld %-16.16s %-16s %-10s %-10s %9lld %9lld %9lld %9lld %7lld %4lld %-9s "
-		       "%-12.12s %s\n",
-		       (long long)sqlite3_column_int64(st, 0), sqlite3_column_text(st, 1), period,
-		       sqlite3_column_text(st, 3), sqlite3_column_text(st, 4),
-		       (long long)sqlite3_column_int64(st, 5), (long long)sqlite3_column_int64(st, 6),
-		       (long long)sqlite3_column_int64(st, 16),
-		       (long long)sqlite3_column_int64(st, 7), (long long)sqlite3_column_int64(st, 8),
-		       (long long)sqlite3_column_int64(st, 9),
-		       sqlite3_column_type(st, 10) == SQLITE_NULL ? "vigente" : "sustituido",
-		       sqlite3_column_type(st, 20) == SQLITE_NULL ? "-"
-		                                                  : (const char *)sqlite3_column_text(st, 20),
-		       sqlite3_column_text(st, 2));
-		if (sqlite3_column_type(st, 21) != SQLITE_NULL &&
-		    strcmp((const char *)sqlite3_column_text(st, 21), EMPTY_REASONS))
-			printf("      motivos: %s\n", sqlite3_column_text(st, 21));
+	if (ob_store_submissions_each(s, &f, log_entry, &o, &d) < 0) {
+		ob_cli_diag(&d);
+		return OB_EXIT_SYSTEM;
 	}
-	sqlite3_finalize(st);
-	if (!csv && !rows)
+	if (!o.csv && !o.rows)
 		fputs(OB_TR("(la bitácora está vacía)\n", "(the logbook is empty)\n"), stdout);
-	else if (!csv)
+	else if (!o.csv)
 		fputs(OB_TR("\nperiodo: (d) declarado, (n) del nombre del archivo, (f) el que reúne "
 		            "más filas\n",
 		            "\nperiod: (d) declared, (n) from the file name, (f) the one most rows "

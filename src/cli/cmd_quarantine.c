@@ -5,17 +5,9 @@
 #include "cli/cliutil.h"
 #include "cli/disclose.h"
 #include "io/csvw.h"
+#include "store/quarantine.h"
 
 #include <getopt.h>
-
-/* the rows of the current deliveries, by source, submission and kind of
- * reason; a table's name is put in by the caller */
-#define LISTING_FROM(table)                                                              \
-	" FROM " table " q JOIN submission b ON b.id = q.submission"                    \
-	" WHERE (?1 IS NULL OR b.source = ?1) AND (?2 = 0 OR q.submission = ?2)"        \
-	" AND (?3 IS NULL OR q.kind = ?3) AND b.superseded_by IS NULL"
-#define QUARANTINE_FROM LISTING_FROM("quarantine")
-#define WARNING_FROM LISTING_FROM("warning")
 
 void cmd_quarantine_usage(FILE *out)
 {
@@ -49,13 +41,39 @@ void cmd_quarantine_usage(FILE *out)
 	"what for (required when \"observa audit policy\" demands it).\n"), out);
 }
 
-static void bind_filters(sqlite3_stmt *st, const char *source, long long sub, const char *reason)
+struct listing {
+	struct ob_csvw w;
+	FILE *out;           /* the export, or NULL for the terminal */
+	bool warnings;
+	long long rows, max; /* rows written, and how many the audit entry counts */
+};
+
+static int quarantine_row(void *arg, const struct ob_quarantine_row *q)
 {
-	if (source)
-		sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, sub);
-	if (reason)
-		sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+	struct listing *l = arg;
+
+	if (l->rows == l->max)
+		return 1; /* rows added since the count are not in the entry */
+	l->rows++;
+	if (l->out) {
+		ob_csvw_int(&l->w, q->submission);
+		ob_csvw_str(&l->w, q->source);
+		ob_csvw_str(&l->w, q->file_name);
+		ob_csvw_int(&l->w, q->line);
+		ob_csvw_int(&l->w, q->column);
+		ob_csvw_str(&l->w, q->field);
+		ob_csvw_str(&l->w, q->value);
+		ob_csvw_str(&l->w, q->reason);
+		if (!l->warnings)
+			ob_csvw_str(&l->w, q->raw);
+		ob_csvw_str(&l->w, q->kind);
+		ob_csvw_end(&l->w);
+		return 0;
+	}
+	printf("%s:%lld:%lld: [%s] %s%s%s%s\n", q->file_name, q->line, q->column, q->source,
+	       q->reason, q->value ? OB_TR(" (valor «", " (value «") : "",
+	       q->value ? q->value : "", q->value ? "»)" : "");
+	return 0;
 }
 
 int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv)
@@ -75,10 +93,9 @@ int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	char query[3 * OB_MAX_NAME + 64];
 	long long sub = 0;
 	struct ob_store *s;
-	sqlite3_stmt *st;
+	struct ob_quarantine_filter f;
+	struct listing l;
 	struct ob_diag d;
-	struct ob_csvw w;
-	FILE *out = NULL;
 	int c, status = OB_EXIT_OK;
 	long long rows = 0;
 
@@ -117,16 +134,20 @@ int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	if (!ob_cli_purpose_ok(s, purpose))
 		return OB_EXIT_USAGE;
 	ob_diag_clear(&d);
+	/* the rows of the current deliveries, by source, submission and line */
+	memset(&f, 0, sizeof(f));
+	f.warnings = warnings;
+	f.source = source;
+	f.submission = sub;
+	f.kind = reason;
+	f.current_only = true;
+	f.order = OB_QUARANTINE_BY_FILE;
+	f.limit = -1;
 	/* how many rows will be shown, for the audit entry written before them */
-	if (ob_store_prepare(s, warnings ? "SELECT count(*)" WARNING_FROM
-	                                 : "SELECT count(*)" QUARANTINE_FROM, &st, &d)) {
+	if (ob_store_quarantine_count(s, &f, &rows, &d)) {
 		ob_cli_diag(&d);
 		return OB_EXIT_SYSTEM;
 	}
-	bind_filters(st, source, sub, reason);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		rows = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	if (sub)
 		snprintf(query, sizeof(query), "source=%s submission=%lld", source ? source : "*", sub);
 	else
@@ -143,56 +164,33 @@ int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	rd.records = rows;
 	if ((status = ob_cli_disclose(s, &rd)))
 		return status;
-	rows = 0;
-	if (ob_store_prepare(s, warnings
-	                     ? "SELECT q.submission, b.source, b.file_name, q.line, q.column, q.field,"
-	                       " q.value, q.reason, q.kind" WARNING_FROM
-	                       " ORDER BY b.source, q.submission, q.line, q.id"
-	                     : "SELECT q.submission, b.source, b.file_name, q.line, q.column, q.field,"
-	                       " q.value, q.reason, q.raw, q.kind" QUARANTINE_FROM
-	                       " ORDER BY b.source, q.submission, q.line",
-	                     &st, &d)) {
-		ob_cli_diag(&d);
-		return OB_EXIT_SYSTEM;
-	}
-	bind_filters(st, source, sub, reason);
+	memset(&l, 0, sizeof(l));
+	l.warnings = warnings;
+	l.max = rd.records;
 	if (export) {
-		if (!(out = fopen(export, "w"))) {
+		if (!(l.out = fopen(export, "w"))) {
 			OB_ERROR("%s: %s; no se escribió nada: elija un archivo en una carpeta con "
 			         "permiso de escritura", "%s: %s; nothing was written: choose a file in a "
 			         "folder that can be written", export, strerror(errno));
-			status = OB_EXIT_FAIL;
-			goto finalize;
+			return OB_EXIT_FAIL;
 		}
-		fputs("\xEF\xBB\xBF", out);
-		ob_csvw_init(&w, out, ';');
+		fputs("\xEF\xBB\xBF", l.out);
+		ob_csvw_init(&l.w, l.out, ';');
 		static const char *const cols[] = { "envio", "fuente", "archivo", "linea", "columna",
 		                                    "campo", "valor", "motivo", "fila_original",
 		                                    "clave" };
 		for (size_t i = 0; i < OB_ARRAY_SIZE(cols); i++)
 			if (!warnings || i != 8)
-				ob_csvw_str(&w, cols[i]);
-		ob_csvw_end(&w);
+				ob_csvw_str(&l.w, cols[i]);
+		ob_csvw_end(&l.w);
 	}
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (rows == rd.records)
-			break; /* rows added since the count are not in the entry */
-		rows++;
-		if (out) {
-			for (int i = 0; i < (warnings ? 9 : 10); i++)
-				ob_cli_csv_column(&w, st, i);
-			ob_csvw_end(&w);
-			continue;
-		}
-		printf("%s:%lld:%lld: [%s] %s%s%s%s\n", sqlite3_column_text(st, 2),
-		       (long long)sqlite3_column_int64(st, 3), (long long)sqlite3_column_int64(st, 4),
-		       sqlite3_column_text(st, 1), sqlite3_column_text(st, 7),
-		       sqlite3_column_type(st, 6) == SQLITE_NULL ? "" : OB_TR(" (valor «", " (value «"),
-		       sqlite3_column_type(st, 6) == SQLITE_NULL ? "" : (const char *)sqlite3_column_text(st, 6),
-		       sqlite3_column_type(st, 6) == SQLITE_NULL ? "" : "»)");
+	if (ob_store_quarantine_each(s, &f, quarantine_row, &l, &d) < 0) {
+		ob_cli_diag(&d);
+		status = OB_EXIT_SYSTEM;
 	}
-	if (out) {
-		if (fclose(out) != 0) {
+	rows = l.rows;
+	if (l.out) {
+		if (fclose(l.out) != 0) {
 			OB_ERROR("%s: %s; el archivo puede estar incompleto: libere espacio y vuelva a "
 			         "exportar", "%s: %s; the file may be incomplete: free some space and "
 			         "export again", export, strerror(errno));
@@ -205,13 +203,11 @@ int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv)
 				OB_NOTICE("%lld filas rechazadas escritas en %s",
 				          "%lld rejected rows written to %s", rows, export);
 		}
-	} else if (!rows) {
+	} else if (!rows && status == OB_EXIT_OK) {
 		if (warnings)
 			printf(OB_TR("(no hay avisos)\n", "(no warnings)\n"));
 		else
 			printf(OB_TR("(no hay filas en cuarentena)\n", "(no rejected rows)\n"));
 	}
-finalize:
-	sqlite3_finalize(st);
 	return status;
 }

@@ -9,6 +9,8 @@
 
 #include "base/log.h"
 #include "store/audit.h"
+#include "store/quarantine.h"
+#include "store/submissions.h"
 
 static void link_item(struct ob_page *pg, enum ob_page_kind kind, const char *label,
                       const char *what)
@@ -177,18 +179,19 @@ bool ob_page_audit_view(struct ob_page *pg, const char *title, const char *objec
 	return true;
 }
 
-static void cell_text(struct ob_buf *b, sqlite3_stmt *st, int i)
+static void cell_text(struct ob_buf *b, const char *s)
 {
 	OB_HTML_LIT(b, "<td>");
-	ob_html_text(b, (const char *)sqlite3_column_text(st, i));
+	ob_html_text(b, s);
 	OB_HTML_LIT(b, "</td>");
 }
 
-static void cell_num(struct ob_page *pg, sqlite3_stmt *st, int i)
+/* A whole number; an empty cell when has is false (no value). */
+static void cell_num(struct ob_page *pg, long long v, bool has)
 {
 	OB_HTML_LIT(pg->b, "<td class=\"num\">");
-	if (sqlite3_column_type(st, i) != SQLITE_NULL)
-		ob_page_num(pg, (double)sqlite3_column_int64(st, i), 0);
+	if (has)
+		ob_page_num(pg, (double)v, 0);
 	OB_HTML_LIT(pg->b, "</td>");
 }
 
@@ -211,34 +214,63 @@ static void delivery_link(struct ob_page *pg, long long id)
 	ob_buf_release(&u);
 }
 
+struct logbook_page {
+	struct ob_page *pg;
+	long long shown; /* rows written */
+};
+
+/* One row of the logbook page. */
+static int logbook_row(void *arg, const struct ob_submission *e)
+{
+	struct logbook_page *lp = arg;
+	struct ob_page *pg = lp->pg;
+	struct ob_buf *b = pg->b;
+	char period[64];
+	const char *shown = e->period;
+
+	/* the period as named, or its dates */
+	if (!shown && e->period_from && e->period_to) {
+		snprintf(period, sizeof(period), "%s..%s", e->period_from, e->period_to);
+		shown = period;
+	}
+	OB_HTML_LIT(b, "<tr>");
+	if (e->rejected + e->warned > 0)
+		delivery_link(pg, e->id);
+	else
+		cell_num(pg, e->id, true);
+	cell_text(b, e->source);
+	cell_text(b, e->file_name);
+	cell_text(b, shown);
+	cell_num(pg, e->rows_read, true);
+	cell_num(pg, e->accepted, true);
+	cell_num(pg, e->rejected, true);
+	cell_num(pg, e->warned, true);
+	cell_text(b, e->ingested_at);
+	cell_num(pg, e->superseded_by, e->superseded_by != 0);
+	OB_HTML_LIT(b, "</tr>\n");
+	lp->shown++;
+	return 0;
+}
+
 void ob_page_logbook(struct ob_page *pg)
 {
 	static const char *const head_es[] = { "Entrega", "Fuente", "Archivo", "Periodo",
 		"Leídas", "Aceptadas", "Rechazadas", "Con avisos", "Recibida", "Reemplazada por" };
 	static const char *const head_en[] = { "Delivery", "Source", "File", "Period",
 		"Read", "Accepted", "Rejected", "Warned", "Received", "Superseded by" };
+	struct ob_submission_filter f = { .order = OB_SUBMISSIONS_LATEST_FIRST,
+		                          .limit = OB_PORTAL_LOGBOOK_ROWS };
 	struct ob_buf *b = pg->b;
 	struct ob_diag d;
-	sqlite3_stmt *st = NULL;
-	long long total = 0, shown = 0;
+	struct logbook_page lp = { .pg = pg, .shown = 0 };
+	long long total = 0;
 	char query[64];
-	int rc;
 
 	if (!ob_page_require(pg, OB_ROLE_STEWARD))
 		return;
 	ob_diag_clear(&d);
-	if (ob_store_prepare(pg->c->ctx->store, "SELECT count(*) FROM submission", &st, &d))
+	if (ob_store_submissions_count(pg->c->ctx->store, &f, &total, &d))
 		goto store_failed;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		total = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (ob_store_prepare(pg->c->ctx->store,
-	                     "SELECT id, source, file_name, coalesce(period, period_from || '..' ||"
-	                     " period_to), rows_read, accepted, rejected, warned, ingested_at,"
-	                     " superseded_by FROM submission ORDER BY id DESC LIMIT ?1",
-	                     &st, &d))
-		goto store_failed;
-	sqlite3_bind_int(st, 1, OB_PORTAL_LOGBOOK_ROWS);
 	ob_page_begin(pg, OB_L(pg, "Bitácora de entregas", "Logbook of deliveries"));
 	OB_HTML_LIT(b, "<h1>");
 	ob_html_text(b, OB_L(pg, "Bitácora de entregas", "Logbook of deliveries"));
@@ -258,30 +290,13 @@ void ob_page_logbook(struct ob_page *pg)
 		OB_HTML_LIT(b, "</th>");
 	}
 	OB_HTML_LIT(b, "</tr></thead>\n<tbody>\n");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		OB_HTML_LIT(b, "<tr>");
-		if (sqlite3_column_int64(st, 6) + sqlite3_column_int64(st, 7) > 0)
-			delivery_link(pg, sqlite3_column_int64(st, 0));
-		else
-			cell_num(pg, st, 0);
-		cell_text(b, st, 1);
-		cell_text(b, st, 2);
-		cell_text(b, st, 3);
-		for (int i = 4; i < 8; i++)
-			cell_num(pg, st, i);
-		cell_text(b, st, 8);
-		cell_num(pg, st, 9);
-		OB_HTML_LIT(b, "</tr>\n");
-		shown++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	if (ob_store_submissions_each(pg->c->ctx->store, &f, logbook_row, &lp, &d) < 0)
 		goto store_failed_page;
 	OB_HTML_LIT(b, "</tbody>\n</table></div>\n");
 	snprintf(query, sizeof(query), "portal latest=%d", OB_PORTAL_LOGBOOK_ROWS);
 	/* the entry is written before a byte of the page leaves */
 	if (!ob_page_audit_view(pg, OB_L(pg, "Bitácora de entregas", "Logbook of deliveries"),
-	                        "submission", query, shown))
+	                        "submission", query, lp.shown))
 		return;
 	ob_page_end(pg);
 	return;
@@ -300,28 +315,52 @@ store_failed:
 	ob_page_end(pg);
 }
 
-/* One table of a delivery's rows from quarantine or warning (sql: line,
- * column, field, value, reason[, raw] of ?1, at most ?2); the number of
- * rows shown in *shown. False when the store failed. */
-static bool rows_table(struct ob_page *pg, const char *sql, long long submission, bool raw,
+struct rows_page {
+	struct ob_page *pg;
+	bool raw;        /* the original row's column (the quarantine's) */
+	long long shown; /* rows written */
+};
+
+static int rows_row(void *arg, const struct ob_quarantine_row *q)
+{
+	struct rows_page *rp = arg;
+	struct ob_buf *b = rp->pg->b;
+
+	OB_HTML_LIT(b, "<tr>");
+	cell_num(rp->pg, q->line, true);
+	cell_num(rp->pg, q->column, true);
+	cell_text(b, q->field);
+	cell_text(b, q->value);
+	cell_text(b, q->reason);
+	if (rp->raw)
+		cell_text(b, q->raw);
+	OB_HTML_LIT(b, "</tr>\n");
+	rp->shown++;
+	return 0;
+}
+
+/* One table of a delivery's rejected rows (with their original row) or
+ * warnings: line, column, field, value, reason, at most
+ * OB_PORTAL_QUARANTINE_ROWS of them as they were written (the listing of
+ * GET /api/v1/quarantine and /warnings); the number of rows shown in
+ * *shown. False when the store failed. */
+static bool rows_table(struct ob_page *pg, bool warnings, long long submission,
                        const char *caption, long long *shown)
 {
 	static const char *const head_es[] = { "Línea", "Columna", "Campo", "Valor", "Motivo",
 		                               "Fila original" };
 	static const char *const head_en[] = { "Line", "Column", "Field", "Value", "Reason",
 		                               "Original row" };
+	struct ob_quarantine_filter f = { .warnings = warnings, .submission = submission,
+		                          .order = OB_QUARANTINE_BY_ID,
+		                          .limit = OB_PORTAL_QUARANTINE_ROWS };
+	struct rows_page rp = { .pg = pg, .raw = !warnings, .shown = 0 };
 	struct ob_buf *b = pg->b;
-	sqlite3_stmt *st;
 	struct ob_diag d;
-	size_t ncol = raw ? 6 : 5;
+	size_t ncol = warnings ? 5 : 6;
 	int rc;
 
-	*shown = 0;
 	ob_diag_clear(&d);
-	if (ob_store_prepare(pg->c->ctx->store, sql, &st, &d))
-		return false;
-	sqlite3_bind_int64(st, 1, submission);
-	sqlite3_bind_int(st, 2, OB_PORTAL_QUARANTINE_ROWS);
 	OB_HTML_LIT(b, "<div class=\"table-wrap\"><table class=\"data\">\n<caption>");
 	ob_html_text(b, caption);
 	OB_HTML_LIT(b, "</caption>\n<thead><tr>");
@@ -331,18 +370,10 @@ static bool rows_table(struct ob_page *pg, const char *sql, long long submission
 		OB_HTML_LIT(b, "</th>");
 	}
 	OB_HTML_LIT(b, "</tr></thead>\n<tbody>\n");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		OB_HTML_LIT(b, "<tr>");
-		cell_num(pg, st, 0);
-		cell_num(pg, st, 1);
-		for (int i = 2; i < (int)ncol; i++)
-			cell_text(b, st, i);
-		OB_HTML_LIT(b, "</tr>\n");
-		(*shown)++;
-	}
-	sqlite3_finalize(st);
+	rc = ob_store_quarantine_each(pg->c->ctx->store, &f, rows_row, &rp, &d);
+	*shown = rp.shown;
 	OB_HTML_LIT(b, "</tbody>\n</table></div>\n");
-	return rc == SQLITE_DONE;
+	return rc == 0;
 }
 
 void ob_page_quarantine(struct ob_page *pg)
@@ -371,18 +402,14 @@ void ob_page_quarantine(struct ob_page *pg)
 	OB_HTML_LIT(b, "</p>\n<h2>");
 	ob_html_text(b, OB_L(pg, "Filas rechazadas", "Rejected rows"));
 	OB_HTML_LIT(b, "</h2>\n");
-	if (!rows_table(pg, "SELECT line, column, field, value, reason, raw FROM quarantine"
-	                    " WHERE submission = ?1 ORDER BY id LIMIT ?2",
-	                id, true, OB_L(pg, "Filas rechazadas, con su motivo y la fila original",
+	if (!rows_table(pg, false, id, OB_L(pg, "Filas rechazadas, con su motivo y la fila original",
 	                               "Rejected rows, with the reason and the original row"),
 	                &nq))
 		goto store_failed;
 	OB_HTML_LIT(b, "<h2>");
 	ob_html_text(b, OB_L(pg, "Avisos de filas aceptadas", "Warnings of accepted rows"));
 	OB_HTML_LIT(b, "</h2>\n");
-	if (!rows_table(pg, "SELECT line, column, field, value, reason FROM warning"
-	                    " WHERE submission = ?1 ORDER BY id LIMIT ?2",
-	                id, false, OB_L(pg, "Avisos, con su motivo", "Warnings, with the reason"),
+	if (!rows_table(pg, true, id, OB_L(pg, "Avisos, con su motivo", "Warnings, with the reason"),
 	                &nw))
 		goto store_failed;
 	/* both entries are written before a byte of the page leaves */

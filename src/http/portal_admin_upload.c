@@ -17,6 +17,7 @@
 #include "base/log.h"
 #include "ingest/profile.h"
 #include "ingest/reasons.h"
+#include "store/submissions.h"
 #include "text/text.h"
 
 /* a part of the form (portal.h) */
@@ -289,19 +290,77 @@ static void reasons(struct ob_page *pg, const char *caption, const struct ob_rea
 	OB_HTML_LIT(b, "</tbody></table></div>\n");
 }
 
-/* The delivery's logbook entry (as the store keeps it: for a file received
- * before, the first reception's), with the way to its rows. */
-static void delivery(struct ob_page *pg, const struct ob_http_submit_out *o)
+struct entry_page {
+	struct ob_page *pg;
+	long long flagged; /* its rows rejected and warned */
+};
+
+static void entry_text(struct ob_buf *b, const char *s)
+{
+	OB_HTML_LIT(b, "<td>");
+	ob_html_text(b, s);
+	OB_HTML_LIT(b, "</td>");
+}
+
+static void entry_num(struct ob_page *pg, long long v)
+{
+	OB_HTML_LIT(pg->b, "<td class=\"num\">");
+	ob_page_num(pg, (double)v, 0);
+	OB_HTML_LIT(pg->b, "</td>");
+}
+
+/* The logbook entry as a one-row table. */
+static int entry_table(void *arg, const struct ob_submission *e)
 {
 	static const char *const head_es[] = { "Entrega", "Fuente", "Archivo", "Periodo",
 		"Leídas", "Aceptadas", "Rechazadas", "Con avisos", "Recibida" };
 	static const char *const head_en[] = { "Delivery", "Source", "File", "Period", "Read",
 		"Accepted", "Rejected", "Warned", "Received" };
+	struct entry_page *ep = arg;
+	struct ob_page *pg = ep->pg;
+	struct ob_buf *b = pg->b;
+	char period[64];
+	const char *shown = e->period;
+
+	/* the period as named, or its dates */
+	if (!shown && e->period_from && e->period_to) {
+		snprintf(period, sizeof(period), "%s..%s", e->period_from, e->period_to);
+		shown = period;
+	}
+	OB_HTML_LIT(b, "<div class=\"table-wrap\"><table class=\"data\">\n<caption>");
+	ob_html_text(b, OB_L(pg, "Su entrada en la bitácora", "Its logbook entry"));
+	OB_HTML_LIT(b, "</caption>\n<thead><tr>");
+	for (size_t i = 0; i < OB_ARRAY_SIZE(head_es); i++) {
+		OB_HTML_LIT(b, "<th scope=\"col\">");
+		ob_html_text(b, OB_L(pg, head_es[i], head_en[i]));
+		OB_HTML_LIT(b, "</th>");
+	}
+	OB_HTML_LIT(b, "</tr></thead>\n<tbody><tr>");
+	entry_num(pg, e->id);
+	entry_text(b, e->source);
+	entry_text(b, e->file_name);
+	entry_text(b, shown);
+	entry_num(pg, e->rows_read);
+	entry_num(pg, e->accepted);
+	entry_num(pg, e->rejected);
+	entry_num(pg, e->warned);
+	entry_text(b, e->ingested_at);
+	OB_HTML_LIT(b, "</tr></tbody></table></div>\n");
+	ep->flagged = e->rejected + e->warned;
+	return 0;
+}
+
+/* The delivery's logbook entry (as the store keeps it: for a file received
+ * before, the first reception's), with the way to its rows. */
+static void delivery(struct ob_page *pg, const struct ob_http_submit_out *o)
+{
 	const struct ob_ingest_result *r = &o->res;
+	struct ob_submission_filter f = { .id = r->submission, .order = OB_SUBMISSIONS_BY_ID,
+		                          .limit = 1 };
+	struct entry_page ep = { .pg = pg, .flagged = 0 };
 	struct ob_buf *b = pg->b;
 	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
-	long long flagged = 0;
-	sqlite3_stmt *st = NULL;
+	long long flagged;
 	struct ob_diag d;
 	char v[24];
 
@@ -311,38 +370,10 @@ static void delivery(struct ob_page *pg, const struct ob_http_submit_out *o)
 	                           : OB_L(pg, "Entrega recibida.", "Delivery received."));
 	OB_HTML_LIT(b, "</p>\n");
 	ob_diag_clear(&d);
-	if (ob_store_prepare(pg->c->ctx->store,
-	                     "SELECT id, source, file_name, coalesce(period, period_from || '..' ||"
-	                     " period_to), rows_read, accepted, rejected, warned, ingested_at"
-	                     " FROM submission WHERE id = ?1", &st, &d) == OB_OK) {
-		sqlite3_bind_int64(st, 1, r->submission);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			OB_HTML_LIT(b, "<div class=\"table-wrap\"><table class=\"data\">\n<caption>");
-			ob_html_text(b, OB_L(pg, "Su entrada en la bitácora", "Its logbook entry"));
-			OB_HTML_LIT(b, "</caption>\n<thead><tr>");
-			for (size_t i = 0; i < OB_ARRAY_SIZE(head_es); i++) {
-				OB_HTML_LIT(b, "<th scope=\"col\">");
-				ob_html_text(b, OB_L(pg, head_es[i], head_en[i]));
-				OB_HTML_LIT(b, "</th>");
-			}
-			OB_HTML_LIT(b, "</tr></thead>\n<tbody><tr>");
-			for (int i = 0; i < 9; i++) {
-				if (sqlite3_column_type(st, i) == SQLITE_INTEGER) {
-					OB_HTML_LIT(b, "<td class=\"num\">");
-					ob_page_num(pg, (double)sqlite3_column_int64(st, i), 0);
-				} else {
-					OB_HTML_LIT(b, "<td>");
-					ob_html_text(b, (const char *)sqlite3_column_text(st, i));
-				}
-				OB_HTML_LIT(b, "</td>");
-			}
-			OB_HTML_LIT(b, "</tr></tbody></table></div>\n");
-			flagged = sqlite3_column_int64(st, 6) + sqlite3_column_int64(st, 7);
-		}
-		sqlite3_finalize(st);
-	} else {
+	if (r->submission > 0 &&
+	    ob_store_submissions_each(pg->c->ctx->store, &f, entry_table, &ep, &d) < 0)
 		OB_WARN("portal: entrega: %s", "portal: upload: %s", d.message);
-	}
+	flagged = ep.flagged;
 	reasons(pg, OB_L(pg, "Motivos de rechazo", "Reasons of rejection"), r->reasons, r->nreasons);
 	reasons(pg, OB_L(pg, "Motivos de aviso", "Reasons of warning"), r->warning_reasons,
 	        r->nwarning_reasons);

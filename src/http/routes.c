@@ -7,6 +7,8 @@
 
 #include "io/json.h"
 #include "store/audit.h"
+#include "store/quarantine.h"
+#include "store/submissions.h"
 
 /* ---- parameters shared by listings ---- */
 
@@ -684,9 +686,57 @@ void ob_http_h_iccs(struct ob_http_call *c)
 	        bind_iccs, 3, cols, OB_ARRAY_SIZE(cols), NULL);
 }
 
-static void bind_logbook(struct ob_http_call *c, sqlite3_stmt *st)
+/* After a store listing fed table t: true (the answer an error) when the
+ * store failed (rc < 0). */
+static bool table_failed(struct ob_http_call *c, struct ob_http_table *t, int rc)
 {
-	bind_opt(st, 1, ob_http_str(c, "source"));
+	if (rc < 0) {
+		ob_http_store_fail(c);
+		ob_http_table_abandon(t);
+		return true;
+	}
+	return false;
+}
+
+static void int_or_null(struct ob_http_table *t, long long v)
+{
+	if (v)
+		ob_http_table_int(t, v);
+	else
+		ob_http_table_str(t, NULL);
+}
+
+static int logbook_row(void *arg, const struct ob_submission *e)
+{
+	struct ob_http_table *t = arg;
+
+	ob_http_table_int(t, e->id);
+	ob_http_table_str(t, e->source);
+	ob_http_table_str(t, e->institution);
+	ob_http_table_str(t, e->country);
+	ob_http_table_str(t, e->file_name);
+	ob_http_table_str(t, e->sha256);
+	ob_http_table_str(t, e->period_from);
+	ob_http_table_str(t, e->period_to);
+	ob_http_table_str(t, e->period);
+	ob_http_table_str(t, e->period_basis);
+	ob_http_table_int(t, e->rows_read);
+	ob_http_table_int(t, e->accepted);
+	ob_http_table_int(t, e->rejected);
+	ob_http_table_int(t, e->warned);
+	ob_http_table_int(t, e->version);
+	int_or_null(t, e->supersedes);
+	int_or_null(t, e->superseded_by);
+	ob_http_table_str(t, e->encoding);
+	ob_http_table_str(t, e->delimiter);
+	ob_http_table_str(t, e->ingested_at);
+	ob_http_table_str(t, e->observa_version);
+	ob_http_table_str(t, e->profile_sha256);
+	ob_http_table_str(t, e->crosswalks_sha256);
+	ob_http_table_int(t, e->reread);
+	ob_http_table_str(t, e->reasons);
+	ob_http_table_end_row(t);
+	return 0;
 }
 
 void ob_http_h_logbook(struct ob_http_call *c)
@@ -698,44 +748,31 @@ void ob_http_h_logbook(struct ob_http_call *c)
 		"version", "supersedes", "superseded_by", "encoding", "delimiter", "ingested_at",
 		"observa_version", "profile_sha256", "crosswalks_sha256", "reread", "reasons",
 	};
-
 	struct ob_buf query = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
-	const char *src = ob_http_str(c, "source");
-	long long limit, offset, rows = 0;
+	struct ob_submission_filter f = { .order = OB_SUBMISSIONS_BY_ID };
+	struct ob_http_table t;
+	struct ob_diag d;
+	long long total;
 
-	listing(c, "SELECT count(*) FROM submission WHERE ?1 IS NULL OR source = ?1",
-	        "SELECT id, source, institution, country, file_name, sha256, period_from,"
-	        " period_to, period, period_basis, rows_read, accepted, rejected, warned,"
-	        " version, supersedes,"
-	        " superseded_by, encoding, delimiter, ingested_at, observa_version,"
-	        " profile_sha256, crosswalks_sha256, reread, reasons"
-	        " FROM submission WHERE ?1 IS NULL OR source = ?1 ORDER BY id"
-	        " LIMIT ?2 OFFSET ?3",
-	        bind_logbook, 2, cols, OB_ARRAY_SIZE(cols), &rows);
+	f.source = ob_http_str(c, "source");
+	ob_http_page(c, &f.limit, &f.offset);
+	if (ob_store_submissions_count(c->ctx->store, &f, &total, &d)) {
+		ob_http_store_fail(c);
+		goto out;
+	}
+	ob_http_table_begin(&t, c, cols, OB_ARRAY_SIZE(cols), total, f.limit, f.offset);
+	if (table_failed(c, &t, ob_store_submissions_each(c->ctx->store, &f, logbook_row, &t, &d)))
+		goto out;
+	ob_http_table_end(&t);
 	if (c->res->status != 200)
 		goto out;
-	ob_http_page(c, &limit, &offset);
-	if (ob_buf_addf(&query, "source=%.64s limit=%lld offset=%lld", src ? src : "*", limit,
-	                offset))
+	if (ob_buf_addf(&query, "source=%.64s limit=%lld offset=%lld", f.source ? f.source : "*",
+	                f.limit, f.offset))
 		ob_buf_reset(&query); /* a short line: never */
-	ob_http_audit_read(c, "submission", query.ptr, rows);
+	ob_http_audit_read(c, "submission", query.ptr, t.w.nrows);
 out:
 	ob_buf_release(&query);
 }
-
-static void bind_quarantine(struct ob_http_call *c, sqlite3_stmt *st)
-{
-	bind_opt(st, 1, ob_http_str(c, "source"));
-	bind_opt_int(c, st, 2, "submission");
-	bind_opt(st, 5, ob_http_str(c, "reason"));
-}
-
-#define LISTING_FROM(table)                                                              \
-	" FROM " table " q JOIN submission b ON b.id = q.submission"                    \
-	" WHERE (?1 IS NULL OR b.source = ?1) AND (?2 IS NULL OR q.submission = ?2)"    \
-	" AND (?5 IS NULL OR q.kind = ?5)"
-#define QUARANTINE_FROM LISTING_FROM("quarantine")
-#define WARNING_FROM LISTING_FROM("warning")
 
 /* The audit entry of a read of the quarantine or the warnings. */
 static void audit_listing(struct ob_http_call *c, const char *object, long long rows)
@@ -753,35 +790,75 @@ static void audit_listing(struct ob_http_call *c, const char *object, long long 
 	ob_buf_release(&detail);
 }
 
-void ob_http_h_quarantine(struct ob_http_call *c)
+struct quarantine_table {
+	struct ob_http_table t;
+	bool raw; /* the quarantine's original row (not the warnings') */
+};
+
+static int quarantine_row(void *arg, const struct ob_quarantine_row *q)
+{
+	struct quarantine_table *qt = arg;
+	struct ob_http_table *t = &qt->t;
+
+	ob_http_table_int(t, q->id);
+	ob_http_table_int(t, q->submission);
+	ob_http_table_str(t, q->source);
+	ob_http_table_str(t, q->file_name);
+	ob_http_table_int(t, q->current);
+	ob_http_table_int(t, q->line);
+	ob_http_table_int(t, q->column);
+	ob_http_table_str(t, q->field);
+	ob_http_table_str(t, q->value);
+	ob_http_table_str(t, q->reason);
+	if (qt->raw)
+		ob_http_table_str(t, q->raw);
+	ob_http_table_str(t, q->kind);
+	ob_http_table_end_row(t);
+	return 0;
+}
+
+/* GET /api/v1/quarantine and /api/v1/warnings: every delivery's rows, the
+ * superseded ones too (the column current tells them apart), as written. */
+static void quarantine_listing(struct ob_http_call *c, bool warnings)
 {
 	static const char *const cols[] = { "id", "submission", "source", "file", "current",
 		                            "line", "column", "field", "value", "reason", "raw",
 		                            "kind" };
-	long long rows = 0;
+	static const char *const wcols[] = { "id", "submission", "source", "file", "current",
+		                             "line", "column", "field", "value", "reason", "kind" };
+	struct ob_quarantine_filter f = { .warnings = warnings, .order = OB_QUARANTINE_BY_ID };
+	struct quarantine_table qt = { .raw = !warnings };
+	struct ob_diag d;
+	long long total;
 
-	listing(c, "SELECT count(*)" QUARANTINE_FROM,
-	        "SELECT q.id, q.submission, b.source, b.file_name, b.superseded_by IS NULL,"
-	        " q.line, q.column, q.field, q.value, q.reason, q.raw, q.kind" QUARANTINE_FROM
-	        " ORDER BY q.id LIMIT ?3 OFFSET ?4",
-	        bind_quarantine, 3, cols, OB_ARRAY_SIZE(cols), &rows);
+	f.source = ob_http_str(c, "source");
+	f.submission = ob_http_str(c, "submission") ? ob_http_int(c, "submission", 0) : 0;
+	f.kind = ob_http_str(c, "reason");
+	ob_http_page(c, &f.limit, &f.offset);
+	if (ob_store_quarantine_count(c->ctx->store, &f, &total, &d)) {
+		ob_http_store_fail(c);
+		return;
+	}
+	if (warnings)
+		ob_http_table_begin(&qt.t, c, wcols, OB_ARRAY_SIZE(wcols), total, f.limit, f.offset);
+	else
+		ob_http_table_begin(&qt.t, c, cols, OB_ARRAY_SIZE(cols), total, f.limit, f.offset);
+	if (table_failed(c, &qt.t,
+	                 ob_store_quarantine_each(c->ctx->store, &f, quarantine_row, &qt, &d)))
+		return;
+	ob_http_table_end(&qt.t);
 	if (c->res->status == 200)
-		audit_listing(c, "quarantine", rows);
+		audit_listing(c, warnings ? "warning" : "quarantine", qt.t.w.nrows);
+}
+
+void ob_http_h_quarantine(struct ob_http_call *c)
+{
+	quarantine_listing(c, false);
 }
 
 void ob_http_h_warnings(struct ob_http_call *c)
 {
-	static const char *const cols[] = { "id", "submission", "source", "file", "current",
-		                            "line", "column", "field", "value", "reason", "kind" };
-	long long rows = 0;
-
-	listing(c, "SELECT count(*)" WARNING_FROM,
-	        "SELECT q.id, q.submission, b.source, b.file_name, b.superseded_by IS NULL,"
-	        " q.line, q.column, q.field, q.value, q.reason, q.kind" WARNING_FROM
-	        " ORDER BY q.id LIMIT ?3 OFFSET ?4",
-	        bind_quarantine, 3, cols, OB_ARRAY_SIZE(cols), &rows);
-	if (c->res->status == 200)
-		audit_listing(c, "warning", rows);
+	quarantine_listing(c, true);
 }
 
 void ob_http_h_me(struct ob_http_call *c)

@@ -40,19 +40,6 @@
 #include "io/date.h"
 #include "text/text.h"
 
-static const char *const statements[ST_COUNT] = {
-	"INSERT INTO record(submission, source, source_id, line, occurred_on, precision,"
-	" occurred_at, territory, lat, lon, category, legal_category, manner, victim_sex,"
-	" victim_age, mechanism, place, relationship, context, perpetrator_sex, extra,"
-	" victims, victim_age_min, victim_age_max)"
-	" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,"
-	" ?22,?23,?24)",
-	"INSERT INTO protected(record, names, document, address) VALUES(?1, ?2, ?3, ?4)",
-	"INSERT INTO quarantine(submission, line, column, field, value, reason, raw, kind)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	"INSERT INTO warning(submission, line, column, field, value, reason, kind)"
-	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-};
 
 /*
  * Rows travel from the reading thread to the writing thread in batches whose
@@ -123,13 +110,13 @@ bool ingest_fold(struct ob_buf *b, const char *s, size_t n)
 	return ob_fold_key(s, n, b) == OB_OK;
 }
 
-ob_err ingest_store_error(struct ingest *g, const char *what)
+ob_err ingest_store_error(struct ingest *g, const char *what, const struct ob_diag *sd)
 {
 	return OB_DIAG(g->d, OB_ESTORE, g->name, 0, 0, NULL, 0,
 	               "%s: %s; no se ingesta nada: compruebe el espacio en disco y los permisos "
 	               "del observatorio y vuelva a intentarlo",
 	               "%s: %s; nothing is ingested: check the disk space and the observatory's "
-	               "permissions and try again", what, sqlite3_errmsg(ob_store_db(g->s)));
+	               "permissions and try again", what, sd->message);
 }
 
 static long today_days(void)
@@ -407,71 +394,77 @@ static ob_err file_sha256(struct ingest *g, const char *path, char hex[65])
  * reading that a later delivery has superseded is not read again, since it
  * would put older data over newer.
  */
+struct last_reading {
+	struct ingest *g;
+	const char *sha;
+	ob_err e;
+};
+
+static int reread_of(void *arg, const struct ob_submission *last)
+{
+	struct last_reading *l = arg;
+	struct ingest *g = l->g;
+	const char *ps = last->profile_sha256, *xs = last->crosswalks_sha256;
+	const char *pf = last->period_from, *pt = last->period_to, *basis = last->period_basis;
+	char range[32];
+	struct ob_span p;
+
+	if (last->superseded_by) {
+		l->e = OB_DIAG(g->d, OB_EEXISTS, g->name, 0, 0, NULL, 0,
+		               "el envío %lld de este archivo fue sustituido por el envío %lld; "
+		               "volver a leerlo pondría datos más antiguos sobre los nuevos: no se "
+		               "ingesta nada; vuelva a leer con --reprocess el archivo del envío "
+		               "vigente (observa log lo nombra)",
+		               "submission %lld of this file was superseded by submission %lld; "
+		               "reading it again would put older data over newer: nothing is "
+		               "ingested; read the file of the current submission again with "
+		               "--reprocess (observa log names it)", last->id, last->superseded_by);
+	} else if (ps && xs && !strcmp(ps, g->res->profile_sha256) &&
+	           !strcmp(xs, g->res->crosswalks_sha256)) {
+		g->res->already = true;
+		g->res->unchanged = true;
+		g->res->submission = last->id;
+		ob_strlcpy(g->res->sha256, l->sha, sizeof(g->res->sha256));
+	} else {
+		g->reread = last->reread + 1;
+		g->res->reprocessed = last->id;
+		if (g->period_from == LONG_MIN && pf && pt &&
+		    snprintf(range, sizeof(range), "%.10s..%.10s", pf, pt) > 0 &&
+		    ob_span_parse(range, strlen(range), &p)) {
+			/* the basis outlives the entry: one of the literals */
+			set_period(g, &p, basis && !strcmp(basis, "file_name") ? "file_name"
+			                  : basis && !strcmp(basis, "rows")    ? "rows"
+			                                                       : "declared");
+			snprintf(g->res->period_note, sizeof(g->res->period_note),
+			         OB_TR("el del envío %lld, que se vuelve a leer",
+			               "that of submission %lld, read again"), last->id);
+		}
+	}
+	return 1;
+}
+
+/*
+ * --reprocess: the last reading of these bytes for the source, if any. Its
+ * profile and crosswalks unchanged: nothing to do (res->already and
+ * res->unchanged). Else the file is read again as a new version of that
+ * reading's period (unless --period says another), which supersedes it; a
+ * reading that a later delivery has superseded is not read again, since it
+ * would put older data over newer.
+ */
 static ob_err reprocess_check(struct ingest *g, const char *path)
 {
-	sqlite3_stmt *st;
 	char sha[65];
+	struct ob_submission_filter f = { .source = g->prof.code, .sha256 = sha,
+		                          .order = OB_SUBMISSIONS_LATEST_FIRST, .limit = 1 };
+	struct last_reading l = { .g = g, .sha = sha, .e = OB_OK };
+	struct ob_diag sd;
 	ob_err e;
-	int rc;
 
 	if ((e = file_sha256(g, path, sha)))
 		return e;
-	if (ob_store_prepare(g->s,
-	                     "SELECT id, superseded_by, profile_sha256, crosswalks_sha256,"
-	                     " period_from, period_to, period_basis, reread FROM submission"
-	                     " WHERE source = ?1 AND sha256 = ?2 ORDER BY id DESC LIMIT 1", &st,
-	                     g->d))
-		return OB_ESTORE;
-	sqlite3_bind_text(st, 1, g->prof.code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, sha, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(st, 0);
-		const char *ps = (const char *)sqlite3_column_text(st, 2);
-		const char *xs = (const char *)sqlite3_column_text(st, 3);
-		const char *pf = (const char *)sqlite3_column_text(st, 4);
-		const char *pt = (const char *)sqlite3_column_text(st, 5);
-		const char *basis = (const char *)sqlite3_column_text(st, 6);
-		char range[32];
-		struct ob_span p;
-
-		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-			long long by = sqlite3_column_int64(st, 1);
-			e = OB_DIAG(g->d, OB_EEXISTS, g->name, 0, 0, NULL, 0,
-			            "el envío %lld de este archivo fue sustituido por el envío %lld; "
-			            "volver a leerlo pondría datos más antiguos sobre los nuevos: no se "
-			            "ingesta nada; vuelva a leer con --reprocess el archivo del envío "
-			            "vigente (observa log lo nombra)",
-			            "submission %lld of this file was superseded by submission %lld; "
-			            "reading it again would put older data over newer: nothing is "
-			            "ingested; read the file of the current submission again with "
-			            "--reprocess (observa log names it)", id, by);
-		} else if (ps && xs && !strcmp(ps, g->res->profile_sha256) &&
-		           !strcmp(xs, g->res->crosswalks_sha256)) {
-			g->res->already = true;
-			g->res->unchanged = true;
-			g->res->submission = id;
-			ob_strlcpy(g->res->sha256, sha, sizeof(g->res->sha256));
-		} else {
-			g->reread = sqlite3_column_int64(st, 7) + 1;
-			g->res->reprocessed = id;
-			if (g->period_from == LONG_MIN && pf && pt &&
-			    snprintf(range, sizeof(range), "%.10s..%.10s", pf, pt) > 0 &&
-			    ob_span_parse(range, strlen(range), &p)) {
-				/* the basis outlives the statement: one of the literals */
-				set_period(g, &p, basis && !strcmp(basis, "file_name") ? "file_name"
-				                  : basis && !strcmp(basis, "rows")    ? "rows"
-				                                                       : "declared");
-				snprintf(g->res->period_note, sizeof(g->res->period_note),
-				         OB_TR("el del envío %lld, que se vuelve a leer",
-				               "that of submission %lld, read again"), id);
-			}
-		}
-	} else if (rc != SQLITE_DONE) {
-		e = ingest_store_error(g, OB_TR("bitácora", "logbook"));
-	}
-	sqlite3_finalize(st);
-	return e;
+	if (ob_store_submissions_each(g->s, &f, reread_of, &l, &sd) < 0)
+		return ingest_store_error(g, OB_TR("bitácora", "logbook"), &sd);
+	return l.e;
 }
 
 /* --- the whole file ----------------------------------------------------- */
@@ -678,14 +671,6 @@ free_pipe:
 	return e;
 }
 
-static ob_err prepare_all(struct ingest *g)
-{
-	for (int i = 0; i < ST_COUNT; i++)
-		if (ob_store_prepare(g->s, statements[i], &g->st[i], g->d))
-			return OB_ESTORE;
-	return OB_OK;
-}
-
 ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
                       const struct ob_ingest_options *o,
                       struct ob_ingest_result *res, struct ob_diag *d)
@@ -759,11 +744,11 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 	 * the record just inserted: the per-row foreign-key lookups prove nothing
 	 * here, so they are switched off for the ingest (a pragma outside the
 	 * transaction) and back on afterwards */
-	if ((e = ob_store_exec(s, "PRAGMA foreign_keys=OFF", d)))
+	if ((e = ob_store_bulk_checks(s, false, d)))
 		goto close_csv;
 	if ((e = ob_store_begin(s, d)))
 		goto close_csv;
-	if ((e = prepare_all(&g)) || (e = ingest_open_submission(&g, path)))
+	if ((e = ob_store_writer_open(s, &g.w, d)) || (e = ingest_open_submission(&g, path)))
 		goto rollback;
 	if ((e = read_rows(&g)))
 		goto rollback;
@@ -823,10 +808,8 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 	}
 	if ((e = ingest_close_submission(&g)))
 		goto rollback;
-	for (int i = 0; i < ST_COUNT; i++) {
-		sqlite3_finalize(g.st[i]);
-		g.st[i] = NULL;
-	}
+	ob_store_writer_free(g.w);
+	g.w = NULL;
 	if (g.o->dry_run) {
 		ob_store_rollback(s);
 		res->submission = 0;
@@ -837,15 +820,13 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 	}
 	goto close_csv;
 rollback:
-	for (int i = 0; i < ST_COUNT; i++) {
-		sqlite3_finalize(g.st[i]);
-		g.st[i] = NULL;
-	}
+	ob_store_writer_free(g.w);
+	g.w = NULL;
 	ob_store_rollback(s);
 	if (!res->already)
 		res->submission = 0;
 close_csv:
-	ob_store_exec(s, "PRAGMA foreign_keys=ON", NULL);
+	(void)ob_store_bulk_checks(s, true, NULL);
 	if (g.csv) /* also when refused: the file's encoding is worth a word */
 		res->encoding_check = *ob_csv_encoding_check(g.csv);
 	ob_csv_close(g.csv);

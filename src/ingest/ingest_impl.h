@@ -8,7 +8,7 @@
  * entry. Nothing here is part of the public API (ingest/ingest.h).
  *
  * Ownership: a struct ingest owns its profile, lookup maps, CSV reader,
- * prepared statements, header arrays and scratch buffers; a struct row only
+ * store writer, header arrays and scratch buffers; a struct row only
  * points into the record it was mapped from (or into a batch's arena).
  */
 #ifndef OB_INGEST_IMPL_H
@@ -23,15 +23,7 @@
 #include "ingest/reasons.h"
 #include "io/csv.h"
 #include "io/date.h"
-
-/* Prepared statements of one ingest. */
-enum {
-	ST_RECORD,
-	ST_PROTECTED,
-	ST_QUARANTINE,
-	ST_WARNING,
-	ST_COUNT
-};
+#include "store/submissions.h"
 
 struct warn {
 	enum ob_reason_kind kind;
@@ -85,7 +77,7 @@ struct ingest {
 	struct ob_profile prof;
 	struct ob_lookup look;
 	struct ob_csv_reader *csv;
-	sqlite3_stmt *st[ST_COUNT];
+	struct ob_store_writer *w; /* the rows' prepared statements, reused */
 	long long sub;
 	/* header */
 	size_t ncols;
@@ -133,7 +125,9 @@ void ingest_row_reject(struct row *r, enum ob_reason_kind k, enum ob_field f, lo
 void ingest_row_warn(struct row *r, enum ob_reason_kind k, enum ob_field f, const char *fmt, ...)
 	OB_PRINTF(4, 5);
 bool ingest_fold(struct ob_buf *b, const char *s, size_t n);
-ob_err ingest_store_error(struct ingest *g, const char *what);
+/* The store failed writing what (sd: the store's diagnostic): g->d says
+ * so, and that nothing is ingested. */
+ob_err ingest_store_error(struct ingest *g, const char *what, const struct ob_diag *sd);
 void ingest_day_string(long day, char out[11]);
 
 /* ingest_header.c */

@@ -12,9 +12,10 @@
 
 /* --- writing ------------------------------------------------------------ */
 
-static int bind_opt(sqlite3_stmt *st, int i, const char *s)
+/* (pointer, length) for the store: NULL when p is NULL. */
+static struct ob_store_str sized(const char *p, size_t n)
 {
-	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC) : sqlite3_bind_null(st, i);
+	return (struct ob_store_str){ p, p ? n : 0 };
 }
 
 /* Count a rejection or a warning by its kind and column; a personal
@@ -54,25 +55,21 @@ ob_err ingest_build_extra(struct ingest *g, const struct ob_csv_record *rec)
 
 ob_err ingest_write_quarantine(struct ingest *g, struct row *r)
 {
-	sqlite3_stmt *st = g->st[ST_QUARANTINE];
 	enum ob_field f = r->bad_field;
+	struct ob_store_flag q = {
+		.submission = g->sub,
+		.line = r->line,
+		.column = r->bad_column,
+		.field = f < OB_F_COUNT ? ob_field_key(f) : NULL,
+		.value = sized(f < OB_F_COUNT ? r->val[f] : NULL, f < OB_F_COUNT ? r->len[f] : 0),
+		.reason = r->reason,
+		.kind = ob_reason_key(r->bad_kind),
+		.raw = sized(r->raw ? r->raw : "", r->raw ? r->raw_len : 0),
+	};
+	struct ob_diag sd;
 
-	sqlite3_bind_int64(st, 1, g->sub);
-	sqlite3_bind_int64(st, 2, r->line);
-	sqlite3_bind_int64(st, 3, r->bad_column);
-	bind_opt(st, 4, f < OB_F_COUNT ? ob_field_key(f) : NULL);
-	if (f < OB_F_COUNT && r->val[f])
-		ob_bind_text(st, 5, r->val[f], r->len[f]);
-	else
-		sqlite3_bind_null(st, 5);
-	sqlite3_bind_text(st, 6, r->reason, -1, SQLITE_STATIC);
-	ob_bind_text(st, 7, r->raw ? r->raw : "", r->raw_len);
-	sqlite3_bind_text(st, 8, ob_reason_key(r->bad_kind), -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
-		sqlite3_reset(st);
-		return ingest_store_error(g, OB_TR("cuarentena", "quarantine"));
-	}
-	sqlite3_reset(st);
+	if (ob_store_writer_quarantine(g->w, &q, &sd))
+		return ingest_store_error(g, OB_TR("cuarentena", "quarantine"), &sd);
 	g->res->rejected++;
 	/* a row's width varies: its column is no key */
 	tally(&g->rejected, r->bad_kind, f, r->bad_kind == OB_REASON_FIELD_COUNT ? 0 : r->bad_column,
@@ -82,21 +79,20 @@ ob_err ingest_write_quarantine(struct ingest *g, struct row *r)
 
 static ob_err write_warnings(struct ingest *g, struct row *r)
 {
-	sqlite3_stmt *st = g->st[ST_WARNING];
+	struct ob_diag sd;
 
 	for (size_t i = 0; i < r->nwarn; i++) {
-		sqlite3_bind_int64(st, 1, g->sub);
-		sqlite3_bind_int64(st, 2, r->line);
-		sqlite3_bind_int64(st, 3, r->warn[i].column);
-		sqlite3_bind_text(st, 4, ob_field_key(r->warn[i].field), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, r->warn[i].value, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, r->warn[i].reason, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, ob_reason_key(r->warn[i].kind), -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			sqlite3_reset(st);
-			return ingest_store_error(g, OB_TR("avisos", "warnings"));
-		}
-		sqlite3_reset(st);
+		struct ob_store_flag q = {
+			.submission = g->sub,
+			.line = r->line,
+			.column = r->warn[i].column,
+			.field = ob_field_key(r->warn[i].field),
+			.value = sized(r->warn[i].value, strlen(r->warn[i].value)),
+			.reason = r->warn[i].reason,
+			.kind = ob_reason_key(r->warn[i].kind),
+		};
+		if (ob_store_writer_warning(g->w, &q, &sd))
+			return ingest_store_error(g, OB_TR("avisos", "warnings"), &sd);
 		tally(&g->warned, r->warn[i].kind, r->warn[i].field, r->warn[i].column,
 		      r->warn[i].value, strlen(r->warn[i].value));
 	}
@@ -112,55 +108,40 @@ static const char *precision_name(enum ob_precision p)
 
 ob_err ingest_write_record(struct ingest *g, struct row *r)
 {
-	sqlite3_stmt *st = g->st[ST_RECORD];
-	int rc;
+	struct ob_store_record rec = {
+		.submission = g->sub,
+		.source = g->prof.code,
+		.source_id = sized(r->val[OB_F_SOURCE_ID], r->len[OB_F_SOURCE_ID]),
+		.line = r->line,
+		.occurred_on = r->occurred_on,
+		.precision = precision_name(r->date.precision),
+		.occurred_at = r->occurred_at[0] ? r->occurred_at : NULL,
+		.territory = r->territory,
+		.category = r->category,
+		.legal_category = sized(r->len[OB_F_CATEGORY] ? r->val[OB_F_CATEGORY] : NULL,
+		                        r->len[OB_F_CATEGORY]),
+		.manner = r->tag[OB_F_MANNER],
+		.victim_sex = r->tag[OB_F_VICTIM_SEX] ? r->tag[OB_F_VICTIM_SEX] : "U",
+		.mechanism = r->tag[OB_F_MECHANISM],
+		.place = r->tag[OB_F_PLACE],
+		.relationship = r->tag[OB_F_RELATIONSHIP],
+		.context = r->tag[OB_F_CONTEXT],
+		.perpetrator_sex = r->tag[OB_F_PERPETRATOR_SEX],
+		.victim_age = r->age >= 0 ? r->age : -1,
+		.age_min = r->age_lo >= 0 ? r->age_lo : -1,
+		.age_max = r->age_lo >= 0 ? r->age_hi : -1,
+		.has_coords = r->has_coords,
+		.lat = r->lat,
+		.lon = r->lon,
+		.extra = sized(r->extra_len ? r->extra : NULL, r->extra_len),
+		.victims = r->victims,
+	};
+	struct ob_diag sd;
+	long long id = 0;
+	ob_err e;
 
-	sqlite3_bind_int64(st, 1, g->sub);
-	sqlite3_bind_text(st, 2, g->prof.code, -1, SQLITE_STATIC);
-	ob_bind_text(st, 3, r->val[OB_F_SOURCE_ID], r->len[OB_F_SOURCE_ID]);
-	sqlite3_bind_int64(st, 4, r->line);
-	sqlite3_bind_text(st, 5, r->occurred_on, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, precision_name(r->date.precision), -1, SQLITE_STATIC);
-	bind_opt(st, 7, r->occurred_at[0] ? r->occurred_at : NULL);
-	bind_opt(st, 8, r->territory);
-	if (r->has_coords) {
-		sqlite3_bind_double(st, 9, r->lat);
-		sqlite3_bind_double(st, 10, r->lon);
-	} else {
-		sqlite3_bind_null(st, 9);
-		sqlite3_bind_null(st, 10);
-	}
-	bind_opt(st, 11, r->category);
-	if (r->len[OB_F_CATEGORY])
-		ob_bind_text(st, 12, r->val[OB_F_CATEGORY], r->len[OB_F_CATEGORY]);
-	else
-		sqlite3_bind_null(st, 12);
-	bind_opt(st, 13, r->tag[OB_F_MANNER]);
-	bind_opt(st, 14, r->tag[OB_F_VICTIM_SEX] ? r->tag[OB_F_VICTIM_SEX] : "U");
-	if (r->age >= 0)
-		sqlite3_bind_int(st, 15, r->age);
-	else
-		sqlite3_bind_null(st, 15);
-	bind_opt(st, 16, r->tag[OB_F_MECHANISM]);
-	bind_opt(st, 17, r->tag[OB_F_PLACE]);
-	bind_opt(st, 18, r->tag[OB_F_RELATIONSHIP]);
-	bind_opt(st, 19, r->tag[OB_F_CONTEXT]);
-	bind_opt(st, 20, r->tag[OB_F_PERPETRATOR_SEX]);
-	if (r->extra_len)
-		sqlite3_bind_text(st, 21, r->extra, (int)r->extra_len, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, 21);
-	sqlite3_bind_int64(st, 22, r->victims);
-	if (r->age_lo >= 0) {
-		sqlite3_bind_int(st, 23, r->age_lo);
-		sqlite3_bind_int(st, 24, r->age_hi);
-	} else {
-		sqlite3_bind_null(st, 23);
-		sqlite3_bind_null(st, 24);
-	}
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_CONSTRAINT) {
+	e = ob_store_writer_record(g->w, &rec, &id, &sd);
+	if (e == OB_EEXISTS) {
 		if (g->prof.aggregate)
 			ingest_row_reject(r, OB_REASON_CELL_DUPLICATE, OB_F_SOURCE_ID, 0,
 			                  OB_TR("celda agregada repetida: otra fila del archivo tiene las "
@@ -174,21 +155,15 @@ ob_err ingest_write_record(struct ingest *g, struct row *r)
 			                        "case id given twice in the file; the first row is kept"));
 		return ingest_write_quarantine(g, r);
 	}
-	if (rc != SQLITE_DONE)
-		return ingest_store_error(g, OB_TR("registro", "record"));
-	if (r->len[OB_F_NAMES] || r->len[OB_F_DOCUMENT] || r->len[OB_F_ADDRESS]) {
-		sqlite3_stmt *p = g->st[ST_PROTECTED];
-		sqlite3_bind_int64(p, 1, sqlite3_last_insert_rowid(ob_store_db(g->s)));
-		ob_bind_text(p, 2, r->len[OB_F_NAMES] ? r->val[OB_F_NAMES] : NULL, r->len[OB_F_NAMES]);
-		ob_bind_text(p, 3, r->len[OB_F_DOCUMENT] ? r->val[OB_F_DOCUMENT] : NULL,
-		             r->len[OB_F_DOCUMENT]);
-		ob_bind_text(p, 4, r->len[OB_F_ADDRESS] ? r->val[OB_F_ADDRESS] : NULL,
-		             r->len[OB_F_ADDRESS]);
-		rc = sqlite3_step(p);
-		sqlite3_reset(p);
-		if (rc != SQLITE_DONE)
-			return ingest_store_error(g, OB_TR("datos protegidos", "protected data"));
-	}
+	if (e)
+		return ingest_store_error(g, OB_TR("registro", "record"), &sd);
+	if ((r->len[OB_F_NAMES] || r->len[OB_F_DOCUMENT] || r->len[OB_F_ADDRESS]) &&
+	    ob_store_writer_protected(
+		    g->w, id, sized(r->len[OB_F_NAMES] ? r->val[OB_F_NAMES] : NULL, r->len[OB_F_NAMES]),
+		    sized(r->len[OB_F_DOCUMENT] ? r->val[OB_F_DOCUMENT] : NULL, r->len[OB_F_DOCUMENT]),
+		    sized(r->len[OB_F_ADDRESS] ? r->val[OB_F_ADDRESS] : NULL, r->len[OB_F_ADDRESS]),
+		    &sd))
+		return ingest_store_error(g, OB_TR("datos protegidos", "protected data"), &sd);
 	g->res->accepted++;
 	g->res->victims += r->victims;
 	return write_warnings(g, r);
@@ -198,47 +173,80 @@ ob_err ingest_write_record(struct ingest *g, struct row *r)
 
 ob_err ingest_open_submission(struct ingest *g, const char *path)
 {
-	sqlite3_stmt *st;
 	const char *base = strrchr(path, '/');
-	int rc;
+	struct ob_submission_new n = {
+		.source = g->prof.code,
+		.file_name = base ? base + 1 : path,
+		.observa_version = OB_VERSION,
+		.institution = g->prof.institution[0] ? g->prof.institution : "other",
+		.country = g->look.country,
+		.aggregate = g->prof.aggregate,
+	};
+	struct ob_diag sd;
 
-	if (ob_store_prepare(g->s,
-	                     "INSERT INTO submission(source, file_name, sha256, rows_read, accepted,"
-	                     " rejected, warned, ingested_at, version, observa_version, institution,"
-	                     " country, aggregate) VALUES(?1, ?2, 'pending', 0, 0, 0, 0,"
-	                     " strftime('%Y-%m-%dT%H:%M:%SZ','now'), 0, ?3, ?4, ?5, ?6)", &st, g->d))
-		return OB_ESTORE;
-	sqlite3_bind_text(st, 1, g->prof.code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, base ? base + 1 : path, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, OB_VERSION, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, g->prof.institution[0] ? g->prof.institution : "other", -1,
-	                  SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, g->look.country, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, g->prof.aggregate);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return ingest_store_error(g, OB_TR("bitácora", "logbook"));
-	g->sub = sqlite3_last_insert_rowid(ob_store_db(g->s));
+	if (ob_store_submission_open(g->s, &n, &g->sub, &sd))
+		return ingest_store_error(g, OB_TR("bitácora", "logbook"), &sd);
 	return OB_OK;
+}
+
+static int latest_id(void *arg, const struct ob_submission *e)
+{
+	*(long long *)arg = e->id;
+	return 1;
 }
 
 /* 1 when this file's bytes were already ingested for the source. */
 int ingest_already_ingested(struct ingest *g)
 {
-	sqlite3_stmt *st;
-	int found;
+	struct ob_submission_filter f = { .source = g->prof.code, .sha256 = g->res->sha256,
+		                          .order = OB_SUBMISSIONS_LATEST_FIRST, .limit = 1 };
+	long long id = 0;
 
-	if (ob_store_prepare(g->s, "SELECT id FROM submission WHERE source = ?1 AND sha256 = ?2"
-	                           " ORDER BY id DESC LIMIT 1", &st, g->d))
+	if (ob_store_submissions_each(g->s, &f, latest_id, &id, g->d) < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, g->prof.code, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, g->res->sha256, -1, SQLITE_STATIC);
-	found = sqlite3_step(st) == SQLITE_ROW;
-	if (found)
-		g->res->submission = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return found;
+	if (id)
+		g->res->submission = id;
+	return id != 0;
+}
+
+struct overlap {
+	struct ingest *g;
+	long long latest, max_version, n;
+	ob_err e;
+};
+
+/* One current delivery of the source whose period meets the new one's:
+ * covered whole (superseded), or overlapped (refused). */
+static int overlapping(void *arg, const struct ob_submission *old)
+{
+	struct overlap *o = arg;
+	struct ingest *g = o->g;
+	char range[32], label[32];
+	struct ob_span span;
+
+	if (strcmp(old->period_from, g->res->period_from) >= 0 &&
+	    strcmp(old->period_to, g->res->period_to) <= 0) {
+		o->latest = old->id;
+		if (old->version > o->max_version)
+			o->max_version = old->version;
+		o->n++;
+		return 0;
+	}
+	snprintf(range, sizeof(range), "%.10s..%.10s", old->period_from, old->period_to);
+	if (ob_span_parse(range, strlen(range), &span))
+		ob_span_label(&span, label, sizeof(label));
+	else
+		ob_strlcpy(label, range, sizeof(label));
+	o->e = OB_DIAG(g->d, OB_EOVERLAP, g->name, 0, 0, g->period_label,
+	               strlen(g->period_label),
+	               "el periodo %s se solapa con el del envío %lld (%s, periodo %s) sin "
+	               "coincidir con él ni cubrirlo entero: declare el periodo %s para "
+	               "sustituirlo, o uno que lo cubra entero; no se ingesta nada",
+	               "the period %s overlaps that of submission %lld (%s, period %s) without "
+	               "being it or covering it whole: declare the period %s to supersede it, "
+	               "or one that covers it whole; nothing is ingested",
+	               g->period_label, old->id, old->file_name, label, label);
+	return 1;
 }
 
 /*
@@ -247,73 +255,25 @@ int ingest_already_ingested(struct ingest *g)
  */
 static ob_err supersede(struct ingest *g, long long *latest, long long *version)
 {
-	sqlite3_stmt *st;
-	long long max_version = 0, n = 0;
-	ob_err e = OB_OK;
-	int rc;
+	struct ob_submission_filter f = {
+		.source = g->prof.code, .current_only = true, .not_id = g->sub,
+		.overlap_from = g->res->period_from, .overlap_to = g->res->period_to,
+		.order = OB_SUBMISSIONS_BY_ID, .limit = -1,
+	};
+	struct overlap o = { .g = g };
+	struct ob_diag sd;
 
 	*latest = 0;
-	if (ob_store_prepare(g->s,
-	                     "SELECT id, version, period_from, period_to, file_name FROM submission"
-	                     " WHERE source = ?1 AND superseded_by IS NULL AND id <> ?2"
-	                     " AND period_from <= ?4 AND period_to >= ?3 ORDER BY id", &st, g->d))
-		return OB_ESTORE;
-	sqlite3_bind_text(st, 1, g->prof.code, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, g->sub);
-	sqlite3_bind_text(st, 3, g->res->period_from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, g->res->period_to, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *pf = (const char *)sqlite3_column_text(st, 2);
-		const char *pt = (const char *)sqlite3_column_text(st, 3);
-		char range[32], label[32];
-		struct ob_span old;
-
-		if (strcmp(pf, g->res->period_from) >= 0 && strcmp(pt, g->res->period_to) <= 0) {
-			*latest = sqlite3_column_int64(st, 0);
-			if (sqlite3_column_int64(st, 1) > max_version)
-				max_version = sqlite3_column_int64(st, 1);
-			n++;
-			continue;
-		}
-		snprintf(range, sizeof(range), "%.10s..%.10s", pf, pt);
-		if (ob_span_parse(range, strlen(range), &old))
-			ob_span_label(&old, label, sizeof(label));
-		else
-			ob_strlcpy(label, range, sizeof(label));
-		e = OB_DIAG(g->d, OB_EOVERLAP, g->name, 0, 0, g->period_label,
-		            strlen(g->period_label),
-		            "el periodo %s se solapa con el del envío %lld (%s, periodo %s) sin "
-		            "coincidir con él ni cubrirlo entero: declare el periodo %s para "
-		            "sustituirlo, o uno que lo cubra entero; no se ingesta nada",
-		            "the period %s overlaps that of submission %lld (%s, period %s) without "
-		            "being it or covering it whole: declare the period %s to supersede it, "
-		            "or one that covers it whole; nothing is ingested",
-		            g->period_label, (long long)sqlite3_column_int64(st, 0),
-		            (const char *)sqlite3_column_text(st, 4), label, label);
-		break;
-	}
-	sqlite3_finalize(st);
-	if (e)
-		return e;
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return ingest_store_error(g, OB_TR("bitácora", "logbook"));
-	if (n) {
-		if (ob_store_prepare(g->s,
-		                     "UPDATE submission SET superseded_by = ?1 WHERE source = ?2"
-		                     " AND superseded_by IS NULL AND id <> ?1 AND period_from >= ?3"
-		                     " AND period_to <= ?4", &st, g->d))
-			return OB_ESTORE;
-		sqlite3_bind_int64(st, 1, g->sub);
-		sqlite3_bind_text(st, 2, g->prof.code, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, g->res->period_from, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, g->res->period_to, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
-			return ingest_store_error(g, OB_TR("bitácora", "logbook"));
-	}
-	g->res->nsuperseded = n;
-	*version = max_version + 1;
+	if (ob_store_submissions_each(g->s, &f, overlapping, &o, &sd) < 0)
+		return ingest_store_error(g, OB_TR("bitácora", "logbook"), &sd);
+	if (o.e)
+		return o.e;
+	if (o.n && ob_store_submissions_supersede(g->s, g->sub, g->prof.code, g->res->period_from,
+	                                          g->res->period_to, &sd))
+		return ingest_store_error(g, OB_TR("bitácora", "logbook"), &sd);
+	*latest = o.latest;
+	g->res->nsuperseded = o.n;
+	*version = o.max_version + 1;
 	return OB_OK;
 }
 
@@ -322,10 +282,18 @@ static ob_err supersede(struct ingest *g, long long *latest, long long *version)
 static ob_err write_encoding_warnings(struct ingest *g)
 {
 	const struct ob_csv_encoding_check *c = &g->res->encoding_check;
-	sqlite3_stmt *st = g->st[ST_WARNING];
 	char reason[OB_MAX_MESSAGE];
+	struct ob_diag sd;
 
 	for (size_t i = 0; c->contradicted && i < c->nexamples; i++) {
+		struct ob_store_flag q = {
+			.submission = g->sub,
+			.line = c->examples[i].line,
+			.column = c->examples[i].column,
+			.value = sized(c->examples[i].as_read, strlen(c->examples[i].as_read)),
+			.reason = reason,
+			.kind = ob_reason_key(OB_REASON_ENCODING),
+		};
 		snprintf(reason, sizeof(reason),
 		         OB_TR("el archivo no está en %s como dice el perfil: se lee en %s; en %s se "
 		               "leería «%s»; corrija encoding en el perfil",
@@ -333,18 +301,8 @@ static ob_err write_encoding_warnings(struct ingest *g)
 		               "would read «%s»; fix encoding in the profile"),
 		         ob_encoding_name(c->given), g->res->encoding, ob_encoding_name(c->given),
 		         c->examples[i].as_given);
-		sqlite3_bind_int64(st, 1, g->sub);
-		sqlite3_bind_int64(st, 2, c->examples[i].line);
-		sqlite3_bind_int64(st, 3, c->examples[i].column);
-		sqlite3_bind_null(st, 4);
-		sqlite3_bind_text(st, 5, c->examples[i].as_read, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, reason, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 7, ob_reason_key(OB_REASON_ENCODING), -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE) {
-			sqlite3_reset(st);
-			return ingest_store_error(g, OB_TR("avisos", "warnings"));
-		}
-		sqlite3_reset(st);
+		if (ob_store_writer_warning(g->w, &q, &sd))
+			return ingest_store_error(g, OB_TR("avisos", "warnings"), &sd);
 	}
 	return OB_OK;
 }
@@ -389,6 +347,14 @@ void ingest_report_reasons(struct ingest *g)
 	}
 }
 
+/* One crosswalk entry into the hash: each value and a NUL. */
+static int hash_entry(void *arg, const char *const v[5])
+{
+	for (int i = 0; i < 5; i++)
+		ob_sha256_update(arg, v[i] ? v[i] : "", v[i] ? strlen(v[i]) + 1 : 1);
+	return 0;
+}
+
 /*
  * The fingerprints a re-try compares: the SHA-256 of the profile's text,
  * and that of the crosswalk entries of every crosswalk the profile names
@@ -398,7 +364,6 @@ ob_err ingest_fingerprints(struct ingest *g)
 {
 	unsigned char dg[OB_SHA256_LEN];
 	struct ob_sha256 h;
-	sqlite3_stmt *st;
 	char *text;
 	size_t len;
 	ob_err e;
@@ -410,35 +375,20 @@ ob_err ingest_fingerprints(struct ingest *g)
 	ob_sha256_final(&h, dg);
 	ob_sha256_hex(dg, g->res->profile_sha256);
 	free(text);
-	if (ob_store_prepare(g->s,
-	                     "SELECT key, label, target, coalesce(valid_from, ''),"
-	                     " coalesce(valid_to, '') FROM crosswalk WHERE name = ?1"
-	                     " ORDER BY key, label, target, valid_from, valid_to", &st, g->d))
-		return OB_ESTORE;
 	ob_sha256_init(&h);
 	for (unsigned f = 0; f < OB_F_COUNT; f++) {
 		const char *name = g->prof.crosswalk[f];
 		bool seen = false;
-		int rc;
+		struct ob_diag sd;
 
 		for (unsigned k = 0; k < f && !seen; k++)
 			seen = !strcmp(g->prof.crosswalk[k], name);
 		if (!name[0] || seen)
 			continue;
 		ob_sha256_update(&h, name, strlen(name) + 1);
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			for (int i = 0; i < 5; i++) {
-				const char *v = (const char *)sqlite3_column_text(st, i);
-				ob_sha256_update(&h, v ? v : "", v ? strlen(v) + 1 : 1);
-			}
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE) {
-			sqlite3_finalize(st);
-			return ingest_store_error(g, OB_TR("cruces", "crosswalks"));
-		}
+		if (ob_store_crosswalk_entries(g->s, name, hash_entry, &h, &sd) < 0)
+			return ingest_store_error(g, OB_TR("cruces", "crosswalks"), &sd);
 	}
-	sqlite3_finalize(st);
 	ob_sha256_final(&h, dg);
 	ob_sha256_hex(dg, g->res->crosswalks_sha256);
 	return OB_OK;
@@ -447,10 +397,11 @@ ob_err ingest_fingerprints(struct ingest *g)
 ob_err ingest_close_submission(struct ingest *g)
 {
 	struct ob_buf reasons = OB_BUF_INIT(OB_MAX_MESSAGE * 8);
-	sqlite3_stmt *st;
 	long long prev = 0, version = 1;
+	struct ob_submission entry;
+	char delim[4] = { g->res->delimiter, 0 };
+	struct ob_diag sd;
 	ob_err e;
-	int rc;
 
 	ingest_day_string(g->period_from, g->res->period_from);
 	ingest_day_string(g->period_to, g->res->period_to);
@@ -458,59 +409,37 @@ ob_err ingest_close_submission(struct ingest *g)
 		return e;
 	g->res->superseded = prev;
 	g->res->version = version;
-	if (ob_store_prepare(g->s,
-	                     "UPDATE submission SET sha256 = ?1, period_from = ?2, period_to = ?3,"
-	                     " rows_read = ?4, accepted = ?5, rejected = ?6, warned = ?7,"
-	                     " encoding = ?8, delimiter = ?9, version = ?10, supersedes = ?11,"
-	                     " fields = ?13, victims = ?14, period = ?15, period_basis = ?16,"
-	                     " reread = ?17, profile_sha256 = ?18, crosswalks_sha256 = ?19,"
-	                     " reasons = ?20"
-	                     " WHERE id = ?12", &st, g->d))
-		return OB_ESTORE;
-	sqlite3_bind_text(st, 1, g->res->sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, g->res->period_from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, g->res->period_to, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, g->res->rows_read);
-	sqlite3_bind_int64(st, 5, g->res->accepted);
-	sqlite3_bind_int64(st, 6, g->res->rejected);
-	sqlite3_bind_int64(st, 7, g->res->warned);
-	sqlite3_bind_text(st, 8, g->res->encoding, -1, SQLITE_STATIC);
-	{
-		char delim[4] = { g->res->delimiter, 0 };
-		if (g->res->delimiter == '\t')
-			ob_strlcpy(delim, "tab", sizeof(delim));
-		sqlite3_bind_text(st, 9, delim, -1, SQLITE_TRANSIENT);
-	}
-	sqlite3_bind_int64(st, 10, version);
-	if (prev)
-		sqlite3_bind_int64(st, 11, prev);
-	else
-		sqlite3_bind_null(st, 11);
-	sqlite3_bind_int64(st, 12, g->sub);
-	{
-		/* the canonical fields this delivery supplied: a column of the
-		 * file, a constant of the profile, or the category's label (a
-		 * report of "Violencia intrafamiliar" tells the relationship;
-		 * the other rows read it as unknown) (bit i: enum ob_field i) */
-		long long fields = 0;
-		for (unsigned f = 0; f < OB_F_COUNT; f++)
-			if (ingest_field_present(g, (enum ob_field)f) ||
-			    (g->implied_fields & (1u << f)))
-				fields |= 1LL << f;
-		sqlite3_bind_int64(st, 13, fields);
-	}
-	sqlite3_bind_int64(st, 14, g->res->victims);
-	sqlite3_bind_text(st, 15, g->period_label, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 16, g->period_basis, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 17, g->reread);
-	sqlite3_bind_text(st, 18, g->res->profile_sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 19, g->res->crosswalks_sha256, -1, SQLITE_STATIC);
-	if (reasons_json(g, &reasons))
-		sqlite3_bind_null(st, 20); /* more than a logbook entry holds: never */
-	else
-		sqlite3_bind_text(st, 20, reasons.ptr, (int)reasons.len, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	if (g->res->delimiter == '\t')
+		ob_strlcpy(delim, "tab", sizeof(delim));
+	memset(&entry, 0, sizeof(entry));
+	entry.id = g->sub;
+	entry.sha256 = g->res->sha256;
+	entry.period_from = g->res->period_from;
+	entry.period_to = g->res->period_to;
+	entry.rows_read = g->res->rows_read;
+	entry.accepted = g->res->accepted;
+	entry.rejected = g->res->rejected;
+	entry.warned = g->res->warned;
+	entry.encoding = g->res->encoding;
+	entry.delimiter = delim;
+	entry.version = version;
+	entry.supersedes = prev;
+	/* the canonical fields this delivery supplied: a column of the file, a
+	 * constant of the profile, or the category's label (a report of
+	 * "Violencia intrafamiliar" tells the relationship; the other rows read
+	 * it as unknown) (bit i: enum ob_field i) */
+	for (unsigned f = 0; f < OB_F_COUNT; f++)
+		if (ingest_field_present(g, (enum ob_field)f) || (g->implied_fields & (1u << f)))
+			entry.fields |= 1LL << f;
+	entry.victims = g->res->victims;
+	entry.period = g->period_label;
+	entry.period_basis = g->period_basis;
+	entry.reread = g->reread;
+	entry.profile_sha256 = g->res->profile_sha256;
+	entry.crosswalks_sha256 = g->res->crosswalks_sha256;
+	/* more than a logbook entry holds: never; then none */
+	entry.reasons = reasons_json(g, &reasons) ? NULL : reasons.ptr;
+	e = ob_store_submission_close(g->s, &entry, &sd);
 	ob_buf_release(&reasons);
-	return rc == SQLITE_DONE ? OB_OK : ingest_store_error(g, OB_TR("bitácora", "logbook"));
+	return e ? ingest_store_error(g, OB_TR("bitácora", "logbook"), &sd) : OB_OK;
 }

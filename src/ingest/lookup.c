@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "io/date.h"
+#include "store/codes.h"
 #include "text/text.h"
 
 /* ISO 3166-1 alpha-2 and alpha-3 codes of the countries of the Americas. */
@@ -74,45 +75,50 @@ static void list_add(struct ob_strmap *m, const char *key, size_t n,
 	lst->v[lst->n++] = t;
 }
 
-static ob_err step_error(struct ob_store *s, struct ob_diag *d)
+/* The store failed (its message in sd): d says so, in the catalogue's terms. */
+static ob_err store_error(struct ob_store *s, const struct ob_diag *sd, struct ob_diag *d)
 {
 	return OB_DIAG(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0,
 	               "catálogo: %s; vuelva a cargarlo con «observa catalog reload»",
-	               "catalogue: %s; load it again with «observa catalog reload»",
-	               sqlite3_errmsg(ob_store_db(s)));
+	               "catalogue: %s; load it again with «observa catalog reload»", sd->message);
+}
+
+/* What the loaders share while the store hands them rows. */
+struct loading {
+	struct ob_lookup *l;
+	struct ob_buf *k;
+	size_t cap;
+};
+
+static int add_territory(void *arg, const struct ob_code_territory *row)
+{
+	struct loading *ld = arg;
+	struct ob_lookup *l = ld->l;
+	struct ob_territory *t;
+
+	if (l->nterrs == ld->cap) {
+		ld->cap = ld->cap ? ld->cap * 2 : 256;
+		l->terrs = ob_realloc(l->terrs, ld->cap * sizeof(*l->terrs));
+	}
+	t = &l->terrs[l->nterrs++];
+	memset(t, 0, sizeof(*t));
+	t->code = ob_strdup(row->code);
+	t->level = row->level;
+	t->parent = row->parent ? ob_strdup(row->parent) : NULL;
+	t->name = ob_strdup(row->name);
+	t->from = parse_day((const unsigned char *)row->valid_from, LONG_MIN);
+	t->to = parse_day((const unsigned char *)row->valid_to, LONG_MAX);
+	return 0;
 }
 
 static ob_err load_territories(struct ob_store *s, struct ob_lookup *l, struct ob_buf *k,
                                struct ob_diag *d)
 {
-	sqlite3_stmt *st;
-	size_t cap = 0;
-	int rc;
+	struct loading ld = { .l = l, .k = k, .cap = 0 };
+	struct ob_diag sd;
 
-	if (ob_store_prepare(s, "SELECT code, level, parent, name, valid_from, valid_to "
-	                        "FROM territory WHERE country = ?1 ORDER BY code", &st, d))
-		return OB_ESTORE;
-	sqlite3_bind_text(st, 1, l->country, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct ob_territory *t;
-		const unsigned char *parent = sqlite3_column_text(st, 2);
-
-		if (l->nterrs == cap) {
-			cap = cap ? cap * 2 : 256;
-			l->terrs = ob_realloc(l->terrs, cap * sizeof(*l->terrs));
-		}
-		t = &l->terrs[l->nterrs++];
-		memset(t, 0, sizeof(*t));
-		t->code = ob_strdup((const char *)sqlite3_column_text(st, 0));
-		t->level = sqlite3_column_int(st, 1);
-		t->parent = parent ? ob_strdup((const char *)parent) : NULL;
-		t->name = ob_strdup((const char *)sqlite3_column_text(st, 3));
-		t->from = parse_day(sqlite3_column_text(st, 4), LONG_MIN);
-		t->to = parse_day(sqlite3_column_text(st, 5), LONG_MAX);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return step_error(s, d);
+	if (ob_store_codes_territories(s, l->country, add_territory, &ld, &sd) < 0)
+		return store_error(s, &sd, d);
 	/* maps are built once the array no longer moves */
 	for (size_t i = 0; i < l->nterrs; i++) {
 		struct ob_territory *t = &l->terrs[i];
@@ -145,119 +151,129 @@ static ob_err load_territories(struct ob_store *s, struct ob_lookup *l, struct o
 	return OB_OK;
 }
 
+static int add_alias(void *arg, const char *code, const char *alias_text)
+{
+	struct loading *ld = arg;
+	struct ob_lookup *l = ld->l;
+	struct ob_buf *k = ld->k;
+	const unsigned char *alias = (const unsigned char *)alias_text;
+	struct ob_territory *t = ob_strmap_get(&l->by_code, code, strlen(code));
+	bool digits = true;
+
+	if (!t || !alias)
+		return 0;
+	for (const unsigned char *p = alias; *p; p++)
+		if (*p < '0' || *p > '9')
+			digits = false;
+	if (digits && *alias) {
+		/* a national code: found by code, not by name */
+		if (!ob_strmap_get(&l->by_code, alias_text, strlen(alias_text)))
+			ob_strmap_put(&l->by_code, alias_text, strlen(alias_text), t, NULL);
+		return 0;
+	}
+	if (ob_territory_is_unit(t) && !key_of(k, NULL, alias))
+		list_add(&l->by_name, k->ptr, k->len, t);
+	if (t->level == 1 && !key_of(k, NULL, alias))
+		list_add(&l->by_admin1, k->ptr, k->len, t);
+	if (((t->level == 1 && t->has_children) || t->level == 0) && !key_of(k, t->code, alias))
+		ob_strmap_put(&l->parent_keys, k->ptr, k->len, t, NULL);
+	return 0;
+}
+
 static ob_err load_aliases(struct ob_store *s, struct ob_lookup *l, struct ob_buf *k,
                            struct ob_diag *d)
 {
-	sqlite3_stmt *st;
-	int rc;
+	struct loading ld = { .l = l, .k = k };
+	struct ob_diag sd;
 
-	if (ob_store_prepare(s, "SELECT a.code, a.alias FROM territory_alias a "
-	                        "JOIN territory t ON t.code = a.code WHERE t.country = ?1",
-	                     &st, d))
-		return OB_ESTORE;
-	sqlite3_bind_text(st, 1, l->country, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(st, 0);
-		const unsigned char *alias = sqlite3_column_text(st, 1);
-		struct ob_territory *t = ob_strmap_get(&l->by_code, code, strlen(code));
-		bool digits = true;
+	if (ob_store_codes_aliases(s, l->country, add_alias, &ld, &sd) < 0)
+		return store_error(s, &sd, d);
+	return OB_OK;
+}
 
-		if (!t || !alias)
-			continue;
-		for (const unsigned char *p = alias; *p; p++)
-			if (*p < '0' || *p > '9')
-				digits = false;
-		if (digits && *alias) {
-			/* a national code: found by code, not by name */
-			if (!ob_strmap_get(&l->by_code, (const char *)alias, strlen((const char *)alias)))
-				ob_strmap_put(&l->by_code, (const char *)alias,
-				              strlen((const char *)alias), t, NULL);
-			continue;
-		}
-		if (ob_territory_is_unit(t) && !key_of(k, NULL, alias))
-			list_add(&l->by_name, k->ptr, k->len, t);
-		if (t->level == 1 && !key_of(k, NULL, alias))
-			list_add(&l->by_admin1, k->ptr, k->len, t);
-		if (((t->level == 1 && t->has_children) || t->level == 0) &&
-		    !key_of(k, t->code, alias))
-			ob_strmap_put(&l->parent_keys, k->ptr, k->len, t, NULL);
+static int add_change(void *arg, const char *a, const char *b, const char *date)
+{
+	struct ob_lookup *l = arg;
+	struct ob_territory *from = ob_strmap_get(&l->by_code, a, strlen(a));
+	struct ob_territory *to = ob_strmap_get(&l->by_code, b, strlen(b));
+
+	if (from && to) {
+		from->successor = to;
+		from->successor_from = parse_day((const unsigned char *)date, LONG_MAX);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? OB_OK : step_error(s, d);
+	return 0;
 }
 
 static ob_err load_changes(struct ob_store *s, struct ob_lookup *l, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
-	int rc;
+	struct ob_diag sd;
 
-	if (ob_store_prepare(s, "SELECT c.old_code, c.new_code, c.date FROM territory_change c"
-	                        " JOIN territory t ON t.code = c.old_code WHERE t.country = ?1",
-	                     &st, d))
-		return OB_ESTORE;
-	sqlite3_bind_text(st, 1, l->country, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *a = (const char *)sqlite3_column_text(st, 0);
-		const char *b = (const char *)sqlite3_column_text(st, 1);
-		struct ob_territory *from = ob_strmap_get(&l->by_code, a, strlen(a));
-		struct ob_territory *to = ob_strmap_get(&l->by_code, b, strlen(b));
+	if (ob_store_codes_changes(s, l->country, add_change, l, &sd) < 0)
+		return store_error(s, &sd, d);
+	return OB_OK;
+}
 
-		if (from && to) {
-			from->successor = to;
-			from->successor_from = parse_day(sqlite3_column_text(st, 2), LONG_MAX);
-		}
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? OB_OK : step_error(s, d);
+static int add_crosswalk(void *arg, const struct ob_code_crosswalk *row)
+{
+	struct loading *ld = arg;
+	struct ob_lookup *l = ld->l;
+	struct ob_xw_entry *x, *head = NULL;
+
+	if (key_of(ld->k, row->name, (const unsigned char *)row->label))
+		return 0;
+	x = ob_calloc(1, sizeof(*x));
+	x->target = ob_strdup(row->target);
+	x->from = parse_day((const unsigned char *)row->valid_from, LONG_MIN);
+	x->to = parse_day((const unsigned char *)row->valid_to, LONG_MAX);
+	ob_strmap_put(&l->crosswalk, ld->k->ptr, ld->k->len, x, (void **)&head);
+	x->next = head;
+	return 0;
 }
 
 static ob_err load_crosswalks(struct ob_store *s, struct ob_lookup *l, struct ob_buf *k,
                               struct ob_diag *d)
 {
-	sqlite3_stmt *st;
-	int rc;
+	struct loading ld = { .l = l, .k = k };
+	struct ob_diag sd;
 
-	if (ob_store_prepare(s, "SELECT name, label, target, valid_from, valid_to "
-	                        "FROM crosswalk ORDER BY rowid", &st, d))
-		return OB_ESTORE;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct ob_xw_entry *x, *head = NULL;
-
-		if (key_of(k, (const char *)sqlite3_column_text(st, 0), sqlite3_column_text(st, 1)))
-			continue;
-		x = ob_calloc(1, sizeof(*x));
-		x->target = ob_strdup((const char *)sqlite3_column_text(st, 2));
-		x->from = parse_day(sqlite3_column_text(st, 3), LONG_MIN);
-		x->to = parse_day(sqlite3_column_text(st, 4), LONG_MAX);
-		ob_strmap_put(&l->crosswalk, k->ptr, k->len, x, (void **)&head);
-		x->next = head;
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? OB_OK : step_error(s, d);
+	if (ob_store_codes_crosswalks(s, add_crosswalk, &ld, &sd) < 0)
+		return store_error(s, &sd, d);
+	return OB_OK;
 }
 
-static ob_err load_codes(struct ob_store *s, struct ob_lookup *l, struct ob_diag *d)
+static int add_iccs(void *arg, const char *code)
 {
-	sqlite3_stmt *st;
-	int rc;
+	struct ob_lookup *l = arg;
 
-	if (ob_store_prepare(s, "SELECT code FROM iccs", &st, d))
-		return OB_ESTORE;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *c = (const char *)sqlite3_column_text(st, 0);
-		ob_strmap_put(&l->iccs, c, strlen(c), (void *)1, NULL);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return step_error(s, d);
-	if (ob_store_prepare(s, "SELECT kind || char(31) || code FROM tag", &st, d))
-		return OB_ESTORE;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *c = (const char *)sqlite3_column_text(st, 0);
-		ob_strmap_put(&l->tags, c, strlen(c), (void *)1, NULL);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? OB_OK : step_error(s, d);
+	ob_strmap_put(&l->iccs, code, strlen(code), (void *)1, NULL);
+	return 0;
+}
+
+/* A tag's key: "<kind>\x1f<code>". */
+static int add_tag(void *arg, const char *kind, const char *code)
+{
+	struct loading *ld = arg;
+	struct ob_buf *k = ld->k;
+
+	ob_buf_reset(k);
+	if (!kind || !code)
+		return 0;
+	if (ob_buf_adds(k, kind) || ob_buf_addc(k, '\x1f') || ob_buf_adds(k, code))
+		return 0; /* longer than any tag: never */
+	ob_strmap_put(&ld->l->tags, k->ptr, k->len, (void *)1, NULL);
+	return 0;
+}
+
+static ob_err load_codes(struct ob_store *s, struct ob_lookup *l, struct ob_buf *k,
+                         struct ob_diag *d)
+{
+	struct loading ld = { .l = l, .k = k };
+	struct ob_diag sd;
+
+	if (ob_store_codes_iccs(s, add_iccs, l, &sd) < 0 ||
+	    ob_store_codes_tags(s, add_tag, &ld, &sd) < 0)
+		return store_error(s, &sd, d);
+	return OB_OK;
 }
 
 ob_err ob_lookup_load(struct ob_store *s, const char *country, struct ob_lookup *l,
@@ -278,7 +294,7 @@ ob_err ob_lookup_load(struct ob_store *s, const char *country, struct ob_lookup 
 	ob_strlcpy(l->country, iso3 ? iso3 : country, sizeof(l->country));
 	if ((e = load_territories(s, l, &k, d)) || (e = load_aliases(s, l, &k, d)) ||
 	    (e = load_changes(s, l, d)) ||
-	    (e = load_crosswalks(s, l, &k, d)) || (e = load_codes(s, l, d))) {
+	    (e = load_crosswalks(s, l, &k, d)) || (e = load_codes(s, l, &k, d))) {
 		ob_buf_release(&k);
 		ob_lookup_release(l);
 		return e;

@@ -1,0 +1,147 @@
+/* codes.c - the SQL of the catalogue's codes an ingest looks up
+ * (store/codes.h). */
+#include "store/codes.h"
+
+static int fail(struct ob_store *s, struct ob_diag *d)
+{
+	ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0, "%s",
+	            sqlite3_errmsg(ob_store_db(s)));
+	return -1;
+}
+
+/* Prepare sql with country as ?1 (when not NULL); -1 with d filled. */
+static int start(struct ob_store *s, const char *sql, const char *country, sqlite3_stmt **st,
+                 struct ob_diag *d)
+{
+	if (ob_store_prepare(s, sql, st, d))
+		return -1;
+	if (country)
+		sqlite3_bind_text(*st, 1, country, -1, SQLITE_STATIC);
+	return 0;
+}
+
+/* After the rows: stop as each returned it, or -1 when the store failed. */
+static int finish(struct ob_store *s, sqlite3_stmt *st, int rc, int stop, struct ob_diag *d)
+{
+	sqlite3_finalize(st);
+	if (!stop && rc != SQLITE_DONE)
+		return fail(s, d);
+	return stop;
+}
+
+static const char *text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i); /* NULL for NULL */
+}
+
+int ob_store_codes_territories(struct ob_store *s, const char *country,
+                               int (*each)(void *arg, const struct ob_code_territory *t),
+                               void *arg, struct ob_diag *d)
+{
+	struct ob_code_territory t;
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if (start(s, "SELECT code, level, parent, name, valid_from, valid_to"
+	             " FROM territory WHERE country = ?1 ORDER BY code", country, &st, d))
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		t.code = text(st, 0);
+		t.level = sqlite3_column_int(st, 1);
+		t.parent = text(st, 2);
+		t.name = text(st, 3);
+		t.valid_from = text(st, 4);
+		t.valid_to = text(st, 5);
+		if ((stop = each(arg, &t)))
+			break;
+	}
+	return finish(s, st, rc, stop, d);
+}
+
+int ob_store_codes_aliases(struct ob_store *s, const char *country,
+                           int (*each)(void *arg, const char *code, const char *alias),
+                           void *arg, struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if (start(s, "SELECT a.code, a.alias FROM territory_alias a"
+	             " JOIN territory t ON t.code = a.code WHERE t.country = ?1", country, &st, d))
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((stop = each(arg, text(st, 0), text(st, 1))))
+			break;
+	return finish(s, st, rc, stop, d);
+}
+
+int ob_store_codes_changes(struct ob_store *s, const char *country,
+                           int (*each)(void *arg, const char *old_code, const char *new_code,
+                                       const char *date),
+                           void *arg, struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if (start(s, "SELECT c.old_code, c.new_code, c.date FROM territory_change c"
+	             " JOIN territory t ON t.code = c.old_code WHERE t.country = ?1", country, &st,
+	          d))
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((stop = each(arg, text(st, 0), text(st, 1), text(st, 2))))
+			break;
+	return finish(s, st, rc, stop, d);
+}
+
+int ob_store_codes_crosswalks(struct ob_store *s,
+                              int (*each)(void *arg, const struct ob_code_crosswalk *x),
+                              void *arg, struct ob_diag *d)
+{
+	struct ob_code_crosswalk x;
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	/* rowid: the order the entries were loaded in (SQLite's; PostgreSQL
+	 * would need a serial column) */
+	if (start(s, "SELECT name, label, target, valid_from, valid_to FROM crosswalk"
+	             " ORDER BY rowid", NULL, &st, d))
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		x.name = text(st, 0);
+		x.label = text(st, 1);
+		x.target = text(st, 2);
+		x.valid_from = text(st, 3);
+		x.valid_to = text(st, 4);
+		if ((stop = each(arg, &x)))
+			break;
+	}
+	return finish(s, st, rc, stop, d);
+}
+
+int ob_store_codes_iccs(struct ob_store *s, int (*each)(void *arg, const char *code),
+                        void *arg, struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if (start(s, "SELECT code FROM iccs", NULL, &st, d))
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((stop = each(arg, text(st, 0))))
+			break;
+	return finish(s, st, rc, stop, d);
+}
+
+int ob_store_codes_tags(struct ob_store *s,
+                        int (*each)(void *arg, const char *kind, const char *code), void *arg,
+                        struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if (start(s, "SELECT kind, code FROM tag", NULL, &st, d))
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((stop = each(arg, text(st, 0), text(st, 1))))
+			break;
+	return finish(s, st, rc, stop, d);
+}

@@ -1,0 +1,109 @@
+/* quarantine.c - the SQL of the quarantine and warning listings
+ * (store/quarantine.h): one count and one listing for every reader. */
+#include "store/quarantine.h"
+
+/* The rows of one table (quarantine or warning) with their delivery,
+ * filtered by ?1 source (NULL: any), ?2 submission (0: any), ?3 reason key
+ * (NULL: any) and ?4 current deliveries only (0 or 1). */
+#define FROM_WHERE(table)                                                                  \
+	" FROM " table " q JOIN submission b ON b.id = q.submission"                      \
+	" WHERE (?1 IS NULL OR b.source = ?1) AND (?2 = 0 OR q.submission = ?2)"          \
+	" AND (?3 IS NULL OR q.kind = ?3) AND (?4 = 0 OR b.superseded_by IS NULL)"
+#define COLUMNS(raw)                                                                       \
+	"SELECT q.id, q.submission, b.source, b.file_name,"                               \
+	" CASE WHEN b.superseded_by IS NULL THEN 1 ELSE 0 END, q.line, q.column, q.field," \
+	" q.value, q.reason, " raw ", q.kind"
+#define BY_ID " ORDER BY q.id"
+#define BY_FILE " ORDER BY b.source, q.submission, q.line, q.id"
+/* ?5 rows after skipping ?6; a negative limit is no limit in SQLite (the one
+ * construct here that is SQLite's: PostgreSQL would bind NULL, LIMIT ALL) */
+#define PAGE " LIMIT ?5 OFFSET ?6"
+
+static const char *const count_sql[2] = {
+	"SELECT count(*)" FROM_WHERE("quarantine"),
+	"SELECT count(*)" FROM_WHERE("warning"),
+};
+
+/* [warnings][order] */
+static const char *const list_sql[2][2] = {
+	{ COLUMNS("q.raw") FROM_WHERE("quarantine") BY_ID PAGE,
+	  COLUMNS("q.raw") FROM_WHERE("quarantine") BY_FILE PAGE },
+	{ COLUMNS("NULL") FROM_WHERE("warning") BY_ID PAGE,
+	  COLUMNS("NULL") FROM_WHERE("warning") BY_FILE PAGE },
+};
+
+static ob_err fail(struct ob_store *s, struct ob_diag *d)
+{
+	return ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0,
+	                   "cuarentena (quarantine): %s", sqlite3_errmsg(ob_store_db(s)));
+}
+
+static void bind_filter(sqlite3_stmt *st, const struct ob_quarantine_filter *f)
+{
+	if (f->source)
+		sqlite3_bind_text(st, 1, f->source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, f->submission > 0 ? f->submission : 0);
+	if (f->kind)
+		sqlite3_bind_text(st, 3, f->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, f->current_only ? 1 : 0);
+}
+
+ob_err ob_store_quarantine_count(struct ob_store *s, const struct ob_quarantine_filter *f,
+                                 long long *n, struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	ob_err e;
+
+	*n = 0;
+	if ((e = ob_store_prepare(s, count_sql[f->warnings], &st, d)))
+		return e;
+	bind_filter(st, f);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		e = fail(s, d);
+	sqlite3_finalize(st);
+	return e;
+}
+
+static const char *text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i); /* NULL for NULL */
+}
+
+int ob_store_quarantine_each(struct ob_store *s, const struct ob_quarantine_filter *f,
+                             int (*each)(void *arg, const struct ob_quarantine_row *row),
+                             void *arg, struct ob_diag *d)
+{
+	struct ob_quarantine_row r;
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_prepare(s, list_sql[f->warnings][f->order == OB_QUARANTINE_BY_FILE], &st, d))
+		return -1;
+	bind_filter(st, f);
+	sqlite3_bind_int64(st, 5, f->limit < 0 ? -1 : f->limit);
+	sqlite3_bind_int64(st, 6, f->limit < 0 || f->offset < 0 ? 0 : f->offset);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.id = sqlite3_column_int64(st, 0);
+		r.submission = sqlite3_column_int64(st, 1);
+		r.source = text(st, 2);
+		r.file_name = text(st, 3);
+		r.current = sqlite3_column_int(st, 4) != 0;
+		r.line = sqlite3_column_int64(st, 5);
+		r.column = sqlite3_column_int64(st, 6);
+		r.field = text(st, 7);
+		r.value = text(st, 8);
+		r.reason = text(st, 9);
+		r.raw = text(st, 10);
+		r.kind = text(st, 11);
+		if ((stop = each(arg, &r)))
+			break;
+	}
+	if (!stop && rc != SQLITE_DONE) {
+		fail(s, d);
+		stop = -1;
+	}
+	sqlite3_finalize(st);
+	return stop;
+}
