@@ -210,6 +210,10 @@
  * the country: http/situation.c); all are dropped when full and when the
  * store's stamp changes. */
 #define OB_SIT_MASK_CACHE 32768
+/* Threads that protect the month tables of one situation question at once
+ * (http/situation.c: one per processor up to this; each protects one
+ * group of linked indicators for one month). */
+#define OB_SIT_MASK_THREADS 8
 
 /* Most cells (indicators x territories x periods x disaggregations) one
  * indicator query counts: each thread holds a 32-bit counter per cell. */

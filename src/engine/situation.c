@@ -524,10 +524,22 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 
 	/* the public rule: every month asked below lies in January of the
 	 * year before .. the period's last month */
-	if (o->hide_prepare &&
-	    (e = o->hide_prepare(o->hide_ctx, snap->units[unit].country, (per[0].year - 1) * 12,
-	                         per[0].to_month, d)))
-		goto fail;
+	if (o->hide_prepare) {
+		struct ob_sit_need need = {
+			.country = snap->units[unit].country,
+			.from = (per[0].year - 1) * 12,
+			.to = per[0].to_month,
+			.focus = ind[0],
+			.crimes = ind,
+			.n_crimes = n_ind,
+			.cur_from = per[0].from_month,
+			.cur_to = per[0].to_month,
+			.base_from = per[1].from_month,
+			.base_to = per[1].to_month,
+		};
+		if ((e = o->hide_prepare(o->hide_ctx, &need, d)))
+			goto fail;
+	}
 
 	/* the territory */
 	{

@@ -79,6 +79,21 @@ enum ob_sit_status {
 	OB_SIT_NO_DATA,    /* either side has no delivered month: not computed */
 };
 
+/* What the public rule (ob_sit_options.hide) will be asked about: in the
+ * territory's country, indicator focus for every month of [from, to] (the
+ * territory's series and the units ranked) and each of crimes[0..n_crimes)
+ * for the months of the period, [cur_from, cur_to], and of the same period
+ * a year earlier, [base_from, base_to] (the crimes ranked); every month
+ * lies in [from, to]. Months are year * 12 + month - 1. */
+struct ob_sit_need {
+	uint16_t country;
+	int from, to;
+	size_t focus;
+	const size_t *crimes;
+	size_t n_crimes;
+	int cur_from, cur_to, base_from, base_to;
+};
+
 struct ob_sit_options {
 	const char *territory; /* a unit code; NULL: the country (when only one) */
 	const char *period;    /* 2024-03, 2024-Q1, 2024; NULL: the last month delivered */
@@ -97,12 +112,13 @@ struct ob_sit_options {
 	 * may not be shown. A row with such a count or month on either side is
 	 * suppressed by ob_situation_suppress and takes no place in a ranking
 	 * (where a hidden row stood would tell how much it changed).
-	 * hide_prepare, when set, is called once before any hide with the
-	 * territory's country and the months hide will be asked about,
-	 * [from, to]; an error it returns ends the computation. */
+	 * hide_prepare, when set, is called once before any hide with what
+	 * hide will be asked about (struct ob_sit_need, borrowed for the
+	 * call), so that it can work it out at once; an error it returns ends
+	 * the computation. */
 	const long long *min_count;
 	const bool *zero_sensitive;
-	ob_err (*hide_prepare)(void *ctx, uint16_t country, int from, int to, struct ob_diag *d);
+	ob_err (*hide_prepare)(void *ctx, const struct ob_sit_need *need, struct ob_diag *d);
 	bool (*hide)(void *ctx, size_t k, uint32_t unit, int month);
 	void *hide_ctx;
 };

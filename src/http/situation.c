@@ -25,8 +25,11 @@
  * homicide_under30_share, the manners of violent deaths) are protected
  * together in one system for the month, so that no hidden count is the
  * difference of counts the answers give for other indicators. The
- * server keeps each month's protected table for the next questions on the
- * same store stamp (OB_SIT_MASK_CACHE).
+ * server keeps each month's protected table, of every indicator of the
+ * linked group whichever was asked, for the next questions on the same
+ * store stamp (OB_SIT_MASK_CACHE); the tables a question needs and the
+ * server has not kept are protected at once, on up to OB_SIT_MASK_THREADS
+ * threads (mask_prefetch), not one by one as its rows ask.
  * ob_http_sit_compute is shared with the portal's page (portal_situation.c),
  * which shows these very numbers.
  */
@@ -47,6 +50,7 @@
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
+#include <unistd.h>
 
 /* The disclosure classes of an indicator, as releases take them. */
 static unsigned classes_of(const struct ob_indicator *x)
@@ -323,10 +327,15 @@ static ob_err mask_add_table(struct ob_http_mask *m, size_t j, size_t i,
 /*
  * Protect month i of indicator k and of every indicator linked to it
  * (sdc_links.h): one system over the country's tree, their sexes and the
- * equations between them, as a release protects a year. Every asked
- * indicator of the group gets its hidden cells (and its kept entry).
+ * equations between them, as a release protects a year. Every indicator of
+ * the group gets its hidden cells and its kept entry, asked or not: the
+ * system is the group's whatever member is asked, so the next question on
+ * another member (the situation after the alarms) finds it kept. False
+ * when the table could not be protected (the log says why). Tables of
+ * different groups or months may be protected at once (mask_prefetch):
+ * each writes its own slices of hidden and done.
  */
-static void mask_table(struct ob_http_mask *m, size_t k, size_t i)
+static bool mask_table(struct ob_http_mask *m, size_t k, size_t i)
 {
 	const struct ob_snapshot *s = m->snap;
 	size_t nk = m->set->n, *first = NULL, *ncols = NULL;
@@ -339,7 +348,7 @@ static void mask_table(struct ob_http_mask *m, size_t k, size_t i)
 
 	mask_key(m, k, i, key, sizeof(key));
 	if (kept_get(s->stamp, key, hid, m->n_units))
-		return;
+		return true;
 	ob_diag_clear(&d);
 	if (mask_counts(m, &d))
 		goto fail_counts;
@@ -371,7 +380,7 @@ static void mask_table(struct ob_http_mask *m, size_t k, size_t i)
 		unsigned char *hj = m->hidden + (j * (size_t)m->n_months + i) * m->n_units;
 		char sx = 'T';
 
-		if (m->comp[j] != m->comp[k] || !m->asked[j] || m->ri[j] < 0)
+		if (m->comp[j] != m->comp[k] || m->ri[j] < 0)
 			continue;
 		if (first[j] == OB_SDC_NO_TABLE && ob_indicators_sex_base(m->set, j, &sx) < 0)
 			sx = 'T';
@@ -393,11 +402,134 @@ static void mask_table(struct ob_http_mask *m, size_t k, size_t i)
 	free(first);
 	free(ncols);
 	if (!e)
-		return;
+		return true;
 fail_counts:
 	OB_ERROR("situación: control de divulgación: %s", "situation: disclosure control: %s",
 	         d.message);
-	m->failed = true;
+	return false;
+}
+
+/* The tables of a question, protected by several threads (mask_prefetch). */
+struct mask_task {
+	size_t k, i;
+	bool failed;
+};
+
+struct mask_pool {
+	struct ob_http_mask *m;
+	struct mask_task *t;
+	size_t n, next;
+	pthread_mutex_t lock;
+};
+
+static void *mask_worker(void *arg)
+{
+	struct mask_pool *p = arg;
+
+	for (;;) {
+		size_t x;
+
+		pthread_mutex_lock(&p->lock);
+		x = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (x >= p->n)
+			break;
+		p->t[x].failed = !mask_table(p->m, p->t[x].k, p->t[x].i);
+	}
+	return NULL;
+}
+
+/* Add the table of indicator k for month (year * 12 + month - 1) to the
+ * n tasks of t unless it is not asked, done, kept (then copied and done)
+ * or the same group and month as a task already there. */
+static void mask_task_add(struct ob_http_mask *m, struct mask_task *t, size_t *n, size_t k,
+                          int month)
+{
+	char key[OB_IND_ID_MAX + 96];
+	size_t i;
+
+	if (k >= m->set->n || !m->asked[k] || month < m->from || month >= m->from + m->n_months)
+		return;
+	i = (size_t)(month - m->from);
+	if (m->done[k * (size_t)m->n_months + i])
+		return;
+	mask_key(m, k, i, key, sizeof(key));
+	if (kept_get(m->snap->stamp, key, m->hidden + (k * (size_t)m->n_months + i) * m->n_units,
+	             m->n_units)) {
+		m->done[k * (size_t)m->n_months + i] = 1;
+		return;
+	}
+	for (size_t x = 0; x < *n; x++)
+		if (t[x].i == i && m->comp[t[x].k] == m->comp[k])
+			return;
+	t[*n].k = k;
+	t[*n].i = i;
+	t[*n].failed = false;
+	(*n)++;
+}
+
+/*
+ * Protect at once every table that need asks for (engine/situation.h) and
+ * the server has not kept: the counts first (mask_counts), then each
+ * group's month on one of up to OB_SIT_MASK_THREADS threads (one per
+ * processor, or m->threads). The same tables as ob_http_mask_hidden would
+ * protect one after the other: only the time changes.
+ */
+static void mask_prefetch(struct ob_http_mask *m, const struct ob_sit_need *need)
+{
+	size_t per = (size_t)m->n_months, nt = 0, cap;
+	struct mask_task *t;
+	struct mask_pool p;
+	pthread_t th[OB_SIT_MASK_THREADS];
+	size_t nth = 0, want;
+	long cpus;
+	struct ob_diag d;
+
+	cap = per + need->n_crimes * per + 1;
+	t = ob_malloc(cap * sizeof(*t));
+	for (int mo = need->from; mo <= need->to && nt < cap; mo++)
+		mask_task_add(m, t, &nt, need->focus, mo);
+	for (size_t c = 0; c < need->n_crimes; c++) {
+		for (int mo = need->cur_from; mo <= need->cur_to; mo++)
+			mask_task_add(m, t, &nt, need->crimes[c], mo);
+		for (int mo = need->base_from; mo <= need->base_to; mo++)
+			mask_task_add(m, t, &nt, need->crimes[c], mo);
+	}
+	if (!nt)
+		goto free_tasks;
+	ob_diag_clear(&d);
+	if (mask_counts(m, &d)) {
+		OB_ERROR("situación: control de divulgación: %s",
+		         "situation: disclosure control: %s", d.message);
+		m->failed = true;
+		goto free_tasks;
+	}
+	cpus = m->threads > 0 ? m->threads : sysconf(_SC_NPROCESSORS_ONLN);
+	want = cpus > 1 ? (size_t)cpus : 1;
+	if (want > OB_SIT_MASK_THREADS)
+		want = OB_SIT_MASK_THREADS;
+	if (want > nt)
+		want = nt;
+	p.m = m;
+	p.t = t;
+	p.n = nt;
+	p.next = 0;
+	pthread_mutex_init(&p.lock, NULL);
+	/* this thread is one of them */
+	while (nth + 1 < want && !pthread_create(&th[nth], NULL, mask_worker, &p))
+		nth++;
+	mask_worker(&p);
+	for (size_t x = 0; x < nth; x++)
+		pthread_join(th[x], NULL);
+	pthread_mutex_destroy(&p.lock);
+	for (size_t x = 0; x < nt; x++) {
+		if (t[x].failed)
+			m->failed = true;
+		else
+			m->done[t[x].k * per + t[x].i] = 1;
+	}
+free_tasks:
+	free(t);
 }
 
 bool ob_http_mask_hidden(struct ob_http_mask *m, size_t k, uint32_t unit, int month)
@@ -409,7 +541,8 @@ bool ob_http_mask_hidden(struct ob_http_mask *m, size_t k, uint32_t unit, int mo
 		return true;
 	i = (size_t)(month - m->from);
 	if (!m->done[k * (size_t)m->n_months + i]) {
-		mask_table(m, k, i);
+		if (!mask_table(m, k, i))
+			m->failed = true;
 		m->done[k * (size_t)m->n_months + i] = 1;
 	}
 	return m->failed || m->hidden[(k * (size_t)m->n_months + i) * m->n_units +
@@ -536,12 +669,17 @@ struct sit_hide {
 	struct ob_http_mask *m;
 };
 
-static ob_err sit_prepare(void *ctx, uint16_t country, int from, int to, struct ob_diag *d)
+/* The mask of the question's country and months, its tables protected at
+ * once (mask_prefetch) rather than one by one as the rows ask. */
+static ob_err sit_prepare(void *ctx, const struct ob_sit_need *need, struct ob_diag *d)
 {
 	struct sit_hide *h = ctx;
+	ob_err e = ob_http_mask_new(h->snap, h->pop, h->set, h->rules, h->cfg, h->threads, NULL, 0,
+	                            need->country, need->from, need->to, &h->m, d);
 
-	return ob_http_mask_new(h->snap, h->pop, h->set, h->rules, h->cfg, h->threads, NULL, 0,
-	                        country, from, to, &h->m, d);
+	if (!e)
+		mask_prefetch(h->m, need);
+	return e;
 }
 
 static bool sit_hide(void *ctx, size_t k, uint32_t unit, int month)
