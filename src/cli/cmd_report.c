@@ -563,6 +563,23 @@ static bool sub_period(const struct ob_period *p, char *out, size_t size, bool *
 
 /* ---- --all: every country's products of a period ---- */
 
+/* The folder of the release the products read, when it is not yet in
+ * place (observa publish --reports writes them before sealing it); NULL:
+ * DIR/releases/vN. Set only while ob_report_all runs. */
+static const char *all_reldir;
+
+/* The path of file in release version (a folder of all_reldir when set);
+ * "" when it does not fit (then nothing opens it). */
+static void relpath(const struct ob_cmd_ctx *ctx, const char *version, const char *file,
+                    char *out, size_t size)
+{
+	int n = all_reldir ? snprintf(out, size, "%s/%s", all_reldir, file)
+	                   : snprintf(out, size, "%s/%s/%s/%s", ctx->dir, OB_RELEASES_DIR,
+	                              version, file);
+	if (n < 0 || (size_t)n >= size)
+		out[0] = '\0';
+}
+
 /* One product of --all: "observa report" itself with these arguments, in
  * language lang (the bulletin's and its messages'). */
 static int all_one(struct ob_cmd_ctx *ctx, enum ob_lang lang, char **argv, int argc)
@@ -610,7 +627,7 @@ static bool mkdirs(const char *dir)
  * status is the first failure's.
  */
 int ob_report_all(struct ob_cmd_ctx *ctx, const char *period, const char *release,
-                  const char *outdir, size_t *files)
+                  const char *reldir, const char *outdir, size_t *files)
 {
 	static const enum ob_lang langs[] = { OB_LANG_ES, OB_LANG_EN };
 	static const char *const lcode[] = { "es", "en" };
@@ -645,10 +662,12 @@ int ob_report_all(struct ob_cmd_ctx *ctx, const char *period, const char *releas
 		         "%s has no releases: run «observa publish» first", ctx->dir);
 		return OB_EXIT_FAIL;
 	}
-	snprintf(path, sizeof path, "%s/%s/%s/metadata.json", ctx->dir, OB_RELEASES_DIR, version);
+	all_reldir = reldir;
+	relpath(ctx, version, "metadata.json", path, sizeof path);
 	if (!(meta = json_load_file(path, 0, &je))) {
 		OB_ERROR("la publicación %s no existe o no se puede leer (%s)",
 		         "the release %s does not exist or cannot be read (%s)", version, je.text);
+		all_reldir = NULL;
 		return OB_EXIT_FAIL;
 	}
 	terr = json_object_get(json_object_get(meta, "code_lists"), "territories");
@@ -660,6 +679,7 @@ int ob_report_all(struct ob_cmd_ctx *ctx, const char *period, const char *releas
 		OB_ERROR("%s: no se pudo crear la carpeta (%s)", "%s: could not create the folder (%s)",
 		         dir, strerror(errno));
 		json_decref(meta);
+		all_reldir = NULL;
 		return OB_EXIT_SYSTEM;
 	}
 	/* a period in a file name: "ytd:2024-09-30" as "ytd-2024-09-30" */
@@ -719,7 +739,10 @@ int ob_report_all(struct ob_cmd_ctx *ctx, const char *period, const char *releas
 			}
 		}
 		*files += made;
-		if (first == OB_EXIT_OK)
+		if (first == OB_EXIT_OK && reldir)
+			OB_INFO("%s: %zu archivos en la publicación %s (reports/)",
+			        "%s: %zu files in release %s (reports/)", code, made, version);
+		else if (first == OB_EXIT_OK)
 			OB_INFO("%s: %zu archivos en %s", "%s: %zu files in %s", code, made, dir);
 		else {
 			OB_ERROR("%s: %zu archivos en %s; faltan %zu (arriba, por qué)",
@@ -730,6 +753,7 @@ int ob_report_all(struct ob_cmd_ctx *ctx, const char *period, const char *releas
 		}
 	}
 	json_decref(meta);
+	all_reldir = NULL;
 	return status;
 }
 
@@ -797,7 +821,7 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 			cmd_report_usage(stderr);
 			return OB_EXIT_USAGE;
 		}
-		return ob_report_all(ctx, period, release, output, &files);
+		return ob_report_all(ctx, period, release, NULL, output, &files);
 	}
 	if (optind < argc || !territory || !period) {
 		if (optind < argc)
@@ -878,7 +902,7 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		         "%s has no releases: run «observa publish» first", ctx->dir);
 		return OB_EXIT_FAIL;
 	}
-	snprintf(path, sizeof path, "%s/%s/%s/metadata.json", ctx->dir, OB_RELEASES_DIR, version);
+	relpath(ctx, version, "metadata.json", path, sizeof path);
 	if (version[0] && (manifest = json_load_file(path, 0, &je))) {
 		const char *issued = jstr(manifest, "issued");
 		if (!issued)
@@ -919,7 +943,7 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 			                  subrows.n_alarms };
 		goto compose;
 	}
-	snprintf(path, sizeof path, "%s/%s/%s/indicators.csv", ctx->dir, OB_RELEASES_DIR, version);
+	relpath(ctx, version, "indicators.csv", path, sizeof path);
 	if ((e = rows_load(path, territory, compendium, &rows, &known, &d))) {
 		ob_cli_diag(&d);
 		OB_ERROR("%s: no se pudo leer la tabla de indicadores",
@@ -967,8 +991,9 @@ compose:
 				units.v[units.n++].parent = territory;
 			}
 		}
-		snprintf(path, sizeof path, "%s/%s/%s/maps/%s.geojson", ctx->dir, OB_RELEASES_DIR,
-		         version, set->v[0].id);
+		char map[OB_MAX_PATH];
+		snprintf(map, sizeof map, "maps/%s.geojson", set->v[0].id);
+		relpath(ctx, version, map, path, sizeof path);
 		shapes_load(path, b.sub ? &units : &rows, territory, year, &shapes);
 		free(units.v);
 		b.shapes = shapes.v;
