@@ -74,6 +74,13 @@ int cmd_profile(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_init(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_publish(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv);
+/* Every country's bulletin of period (HTML and PDF) and infographic of its
+ * year (PNG and SVG), in Spanish and English, from release (NULL: the
+ * latest; reldir: its folder when not yet in place, else NULL) into outdir
+ * (NULL: DIR/reports/vN); *files: how many were written. An exit status
+ * (cmd_report.c). */
+int ob_report_all(struct ob_cmd_ctx *ctx, const char *period, const char *release,
+                  const char *reldir, const char *outdir, size_t *files);
 int cmd_log(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_catalog(struct ob_cmd_ctx *ctx, int argc, char **argv);

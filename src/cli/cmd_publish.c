@@ -4,6 +4,7 @@
 #include "cli/cliutil.h"
 #include "publish/release.h"
 
+#include <dirent.h>
 #include <getopt.h>
 #include <time.h>
 #include <unistd.h>
@@ -12,7 +13,7 @@ void cmd_publish_usage(FILE *out)
 {
 	fputs(OB_TR(
 	"uso: observa publish [-d DIR] [--year 2024 | --year 2020..2024] [--note TEXTO]\n"
-	"                     [--sheet-rows N] [--base-url URL] [--quiet]\n\n"
+	"                     [--sheet-rows N] [--base-url URL] [--reports PERIODO] [--quiet]\n\n"
 	"Publica las tablas públicas (indicadores por territorio, año y sexo; recuentos por\n"
 	"división de la ICCS) en DIR/releases/vN/, una versión nueva que nunca reemplaza\n"
 	"otra: CSV, JSON, SDMX-CSV, SDMX-JSON, XLSX, GeoJSON, metadatos (metadata.json,\n"
@@ -22,9 +23,12 @@ void cmd_publish_usage(FILE *out)
 	"tabla no cabe en una hoja (1.048.575 filas, o N con --sheet-rows: 65535 para\n"
 	"Excel 97-2003), tables.xlsx la reparte en hojas «tabla (1)», «tabla (2)»...\n"
 	"--base-url da la URL donde se\n"
-	"sirven las publicaciones (por encima de base_url en catalog/publication.ini).\n",
+	"sirven las publicaciones (por encima de base_url en catalog/publication.ini).\n"
+	"--reports PERIODO (2024-Q4, 2024...): el boletín de cada país en ese periodo\n"
+	"(HTML y PDF) y la infografía de su año (PNG y SVG), en español y en inglés,\n"
+	"dentro de la publicación (reports/), en su manifiesto y su catálogo.\n",
 	"usage: observa publish [-d DIR] [--year 2024 | --year 2020..2024] [--note TEXT]\n"
-	"                       [--sheet-rows N] [--base-url URL] [--quiet]\n\n"
+	"                       [--sheet-rows N] [--base-url URL] [--reports PERIOD] [--quiet]\n\n"
 	"Publishes the public tables (indicators by territory, year and sex; counts by\n"
 	"ICCS division) in DIR/releases/vN/, a new release that never replaces another:\n"
 	"CSV, JSON, SDMX-CSV, SDMX-JSON, XLSX, GeoJSON, metadata (metadata.json, CSVW,\n"
@@ -34,7 +38,65 @@ void cmd_publish_usage(FILE *out)
 	"does not fit in a sheet (1,048,575 rows, or N with --sheet-rows: 65535 for\n"
 	"Excel 97-2003), tables.xlsx splits it into sheets \"table (1)\", \"table (2)\"...\n"
 	"--base-url is the URL the\n"
-	"releases are served at (over base_url in catalog/publication.ini).\n"), out);
+	"releases are served at (over base_url in catalog/publication.ini).\n"
+	"--reports PERIOD (2024-Q4, 2024...): each country's bulletin of that period\n"
+	"(HTML and PDF) and the infographic of its year (PNG and SVG), in Spanish and\n"
+	"English, inside the release (reports/), in its manifest and its catalogue.\n"), out);
+}
+
+/* --reports: what write_reports needs. */
+struct reports {
+	struct ob_cmd_ctx *ctx;
+	const char *period;
+};
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The bulletins and infographics of the period into tmpdir/reports (the
+ * release's folder before it is sealed), and their names, sorted. */
+static ob_err write_reports(void *vctx, const char *tmpdir, const char *version, char ***names,
+                            size_t *n, struct ob_diag *d)
+{
+	struct reports *rp = vctx;
+	char out[OB_MAX_PATH];
+	size_t files, cap = 0;
+	DIR *dh;
+	struct dirent *de;
+	int st;
+
+	*names = NULL;
+	*n = 0;
+	if (snprintf(out, sizeof out, "%s/reports", tmpdir) >= (int)sizeof out)
+		return OB_DIAG(d, OB_ETOOBIG, tmpdir, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
+	st = ob_report_all(rp->ctx, rp->period, version, tmpdir, out, &files);
+	if (st != OB_EXIT_OK)
+		return OB_DIAG(d, OB_EINVAL, "", 0, 0, rp->period, strlen(rp->period),
+		               "--reports: no se pudieron escribir todos los boletines (arriba, "
+		               "por qué); la publicación no se hace",
+		               "--reports: not every bulletin could be written (why, above); "
+		               "no release is made");
+	if (!(dh = opendir(out)))
+		return OB_DIAG(d, OB_EIO, out, 0, 0, NULL, 0, "no se pudo leer: %s",
+		               "cannot read: %s", strerror(errno));
+	while ((de = readdir(dh))) {
+		char name[OB_MAX_PATH];
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(name, sizeof name, "reports/%s", de->d_name);
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*names = ob_realloc(*names, cap * sizeof **names);
+		}
+		(*names)[(*n)++] = ob_strdup(name);
+	}
+	closedir(dh);
+	if (*n)
+		qsort(*names, *n, sizeof **names, by_name);
+	return OB_OK;
 }
 
 int cmd_publish(struct ob_cmd_ctx *ctx, int argc, char **argv)
@@ -44,10 +106,12 @@ int cmd_publish(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		{ "note", required_argument, NULL, 'n' },
 		{ "sheet-rows", required_argument, NULL, 'r' },
 		{ "base-url", required_argument, NULL, 'b' },
+		{ "reports", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ob_release_options o;
 	struct ob_release_result res;
+	struct reports rp = { ctx, NULL };
 	struct ob_store *st;
 	struct ob_diag d;
 	ob_err e;
@@ -59,6 +123,7 @@ int cmd_publish(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'y': o.years = optarg; break;
 		case 'b': o.base_url = optarg; break;
+		case 'R': rp.period = optarg; break;
 		case 'r':
 			if (!ob_parse_int(optarg, strlen(optarg), 1, OB_XLSX_MAX_ROWS, &o.sheet_rows)) {
 				OB_ERROR("--sheet-rows «%s»: se esperaba un entero de 1 a %d",
@@ -85,6 +150,10 @@ int cmd_publish(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	}
 	o.progress = !ctx->quiet && isatty(STDERR_FILENO);
 	o.now = (long long)time(NULL);
+	if (rp.period) {
+		o.extra = write_reports;
+		o.extra_ctx = &rp;
+	}
 	if (!(st = ob_cmd_store(ctx, OB_STORE_READONLY)))
 		return OB_EXIT_SYSTEM;
 	ob_diag_clear(&d);

@@ -22,6 +22,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
+#include <sys/stat.h>
 #include <time.h>
 
 void cmd_report_usage(FILE *out)
@@ -29,7 +30,8 @@ void cmd_report_usage(FILE *out)
 	fputs(OB_TR(
 	"uso: observa report [-d DIR] --territory CÓDIGO --period PERIODO [--release vN]\n"
 	"                    [--lang es|en] [--format html|pdf|infographic|xlsx] [--compendium]\n"
-	"                    [--no-alarms] [-o ARCHIVO]\n\n"
+	"                    [--no-alarms] [-o ARCHIVO]\n"
+	"       observa report [-d DIR] --all --period PERIODO [--release vN] [-o CARPETA]\n\n"
 	"Escribe el boletín de un país o una unidad de primer nivel en un periodo: una\n"
 	"página HTML autónoma (CSS y gráficos SVG dentro, sin pedidos externos) o un PDF\n"
 	"A4 (--format pdf, o un ARCHIVO que termina en .pdf) con las cifras\n"
@@ -48,10 +50,15 @@ void cmd_report_usage(FILE *out)
 	"de municipios y los métodos; con --format xlsx (o un ARCHIVO .xlsx), un libro\n"
 	"de cálculo con una hoja por tema.\n"
 	"--format infographic: la infografía de un año: SVG de 1080 x 1350 (o PNG si\n"
-	"ARCHIVO termina en .png; una página A4 si termina en .pdf).\n",
+	"ARCHIVO termina en .png; una página A4 si termina en .pdf).\n"
+	"--all: de cada país de la publicación, el boletín del PERIODO (HTML y PDF) y la\n"
+	"infografía de su año (PNG y SVG), en español y en inglés, en CARPETA (por\n"
+	"omisión DIR/reports/vN, al lado de las publicaciones: nunca dentro de una);\n"
+	"una línea por país.\n",
 	"usage: observa report [-d DIR] --territory CODE --period PERIOD [--release vN]\n"
 	"                      [--lang es|en] [--format html|pdf|infographic|xlsx] [--compendium]\n"
-	"                      [--no-alarms] [-o FILE]\n\n"
+	"                      [--no-alarms] [-o FILE]\n"
+	"       observa report [-d DIR] --all --period PERIOD [--release vN] [-o FOLDER]\n\n"
 	"Writes the bulletin of a country or an admin-1 unit for a period: one\n"
 	"self-contained HTML page (CSS and SVG charts inside, no external request) or\n"
 	"an A4 PDF (--format pdf, or a FILE ending in .pdf) with\n"
@@ -69,7 +76,11 @@ void cmd_report_usage(FILE *out)
 	"annex of municipalities and the methods; with --format xlsx (or a FILE ending\n"
 	"in .xlsx), a workbook with one sheet per theme.\n"
 	"--format infographic: the infographic of a year: a 1080 x 1350 SVG (a PNG when\n"
-	"FILE ends in .png; an A4 page when it ends in .pdf).\n"), out);
+	"FILE ends in .png; an A4 page when it ends in .pdf).\n"
+	"--all: for each country of the release, the bulletin of PERIOD (HTML and PDF)\n"
+	"and the infographic of its year (PNG and SVG), in Spanish and in English, into\n"
+	"FOLDER (by default DIR/reports/vN, beside the releases: never inside one); one\n"
+	"line per country.\n"), out);
 }
 
 static const char *jstr(json_t *o, const char *k)
@@ -550,6 +561,202 @@ static bool sub_period(const struct ob_period *p, char *out, size_t size, bool *
 	return p->end_day == last;
 }
 
+/* ---- --all: every country's products of a period ---- */
+
+/* The folder of the release the products read, when it is not yet in
+ * place (observa publish --reports writes them before sealing it); NULL:
+ * DIR/releases/vN. Set only while ob_report_all runs. */
+static const char *all_reldir;
+
+/* The path of file in release version (a folder of all_reldir when set);
+ * "" when it does not fit (then nothing opens it). */
+static void relpath(const struct ob_cmd_ctx *ctx, const char *version, const char *file,
+                    char *out, size_t size)
+{
+	int n = all_reldir ? snprintf(out, size, "%s/%s", all_reldir, file)
+	                   : snprintf(out, size, "%s/%s/%s/%s", ctx->dir, OB_RELEASES_DIR,
+	                              version, file);
+	if (n < 0 || (size_t)n >= size)
+		out[0] = '\0';
+}
+
+/* One product of --all: "observa report" itself with these arguments, in
+ * language lang (the bulletin's and its messages'). */
+static int all_one(struct ob_cmd_ctx *ctx, enum ob_lang lang, char **argv, int argc)
+{
+	enum ob_lang was = ctx->lang;
+	int st;
+
+	ctx->lang = lang;
+	ob_lang_set(lang);
+	st = cmd_report(ctx, argc, argv);
+	ctx->lang = was;
+	ob_lang_set(was);
+	return st;
+}
+
+/* Make dir and its parents (0755); false with errno set when it cannot. */
+static bool mkdirs(const char *dir)
+{
+	char p[OB_MAX_PATH];
+
+	if (ob_strlcpy(p, dir, sizeof p) >= sizeof p) {
+		errno = ENAMETOOLONG;
+		return false;
+	}
+	for (char *c = p + 1; *c; c++) {
+		if (*c != '/')
+			continue;
+		*c = '\0';
+		if (mkdir(p, 0755) != 0 && errno != EEXIST)
+			return false;
+		*c = '/';
+	}
+	return mkdir(p, 0755) == 0 || errno == EEXIST;
+}
+
+/*
+ * observa report --all --period P [--release vN] [-o DIR]: for each country
+ * of the release (its metadata's territories of level 0), the bulletin of
+ * P as HTML and PDF and the infographic of P's year as PNG and SVG, each
+ * in Spanish and in English, into DIR (by default DIR/reports/vN beside
+ * the releases, never inside one: a release is immutable), named
+ * <country>-<period>.<lang>.html|pdf and
+ * <country>-<year>.infographic.<lang>.png|svg. One line per country on
+ * the terminal. A country that fails does not stop the others; the exit
+ * status is the first failure's.
+ */
+int ob_report_all(struct ob_cmd_ctx *ctx, const char *period, const char *release,
+                  const char *reldir, const char *outdir, size_t *files)
+{
+	static const enum ob_lang langs[] = { OB_LANG_ES, OB_LANG_EN };
+	static const char *const lcode[] = { "es", "en" };
+	char version[64], path[OB_MAX_PATH], dir[OB_MAX_PATH], per[OB_SIT_PERIOD_MAX];
+	char year[8];
+	json_t *meta = NULL, *terr;
+	json_error_t je;
+	struct ob_period *pp = NULL;
+	size_t np = 0, i;
+	struct ob_diag d;
+	int status = OB_EXIT_OK;
+
+	*files = 0;
+	if (ob_period_parse(period, &pp, &np, &d) || !np) {
+		free(pp);
+		OB_ERROR("--period «%s»: se esperaba un periodo: un año (2024), un trimestre "
+		         "(2024-Q3), un mes (2024-09) o lo que va del año (ytd:2024-09-30)",
+		         "--period «%s»: expected one period: a year (2024), a quarter (2024-Q3), "
+		         "a month (2024-09) or the year to a day (ytd:2024-09-30)", period);
+		return OB_EXIT_USAGE;
+	}
+	snprintf(year, sizeof year, "%d", pp[0].year);
+	free(pp);
+	if (release) {
+		if (strlen(release) >= sizeof version || strchr(release, '/') || release[0] == '.') {
+			OB_ERROR("--release «%s»: se esperaba vN", "--release «%s»: expected vN", release);
+			return OB_EXIT_USAGE;
+		}
+		ob_strlcpy(version, release, sizeof version);
+	} else if (ob_release_latest(ctx->dir, version, sizeof version)) {
+		OB_ERROR("%s no tiene publicaciones: «observa publish» primero",
+		         "%s has no releases: run «observa publish» first", ctx->dir);
+		return OB_EXIT_FAIL;
+	}
+	all_reldir = reldir;
+	relpath(ctx, version, "metadata.json", path, sizeof path);
+	if (!(meta = json_load_file(path, 0, &je))) {
+		OB_ERROR("la publicación %s no existe o no se puede leer (%s)",
+		         "the release %s does not exist or cannot be read (%s)", version, je.text);
+		all_reldir = NULL;
+		return OB_EXIT_FAIL;
+	}
+	terr = json_object_get(json_object_get(meta, "code_lists"), "territories");
+	if (outdir)
+		ob_strlcpy(dir, outdir, sizeof dir);
+	else
+		snprintf(dir, sizeof dir, "%s/reports/%s", ctx->dir, version);
+	if (!mkdirs(dir)) {
+		OB_ERROR("%s: no se pudo crear la carpeta (%s)", "%s: could not create the folder (%s)",
+		         dir, strerror(errno));
+		json_decref(meta);
+		all_reldir = NULL;
+		return OB_EXIT_SYSTEM;
+	}
+	/* a period in a file name: "ytd:2024-09-30" as "ytd-2024-09-30" */
+	ob_strlcpy(per, period, sizeof per);
+	for (char *c = per; *c; c++)
+		if (*c == ':' || *c == '/')
+			*c = '-';
+	for (i = 0; i < json_array_size(terr); i++) {
+		json_t *t = json_array_get(terr, i);
+		const char *code = jstr(t, "code");
+		size_t made = 0;
+		int first = OB_EXIT_OK;
+
+		if (!code || json_integer_value(json_object_get(t, "level")) != 0)
+			continue;
+		for (size_t l = 0; l < 2; l++) {
+			/* the bulletin (HTML, PDF) of the period, the infographic
+			 * (PNG, SVG) of its year */
+			static const char *const kinds[][2] = {
+				{ "html", NULL }, { "pdf", NULL },
+				{ "png", "infographic" }, { "svg", "infographic" } };
+			for (size_t k = 0; k < 4; k++) {
+				char out[OB_MAX_PATH];
+				char *av[16];
+				int ac = 0, st;
+				bool info = kinds[k][1] != NULL;
+
+				int len = info ? snprintf(out, sizeof out, "%s/%s-%s.infographic.%s.%s",
+				                          dir, code, year, lcode[l], kinds[k][0])
+				               : snprintf(out, sizeof out, "%s/%s-%s.%s.%s", dir, code,
+				                          per, lcode[l], kinds[k][0]);
+				if (len < 0 || (size_t)len >= sizeof out) {
+					OB_ERROR("%s: ruta demasiado larga", "%s: path too long", dir);
+					if (first == OB_EXIT_OK)
+						first = OB_EXIT_USAGE;
+					continue;
+				}
+				av[ac++] = (char *)"report";
+				av[ac++] = (char *)"--territory";
+				av[ac++] = (char *)code;
+				av[ac++] = (char *)"--period";
+				av[ac++] = info ? year : (char *)period;
+				av[ac++] = (char *)"--release";
+				av[ac++] = version;
+				if (info) {
+					av[ac++] = (char *)"--format";
+					av[ac++] = (char *)"infographic";
+				}
+				av[ac++] = (char *)"-o";
+				av[ac++] = out;
+				av[ac] = NULL;
+				st = all_one(ctx, langs[l], av, ac);
+				if (st == OB_EXIT_OK)
+					made++;
+				else if (first == OB_EXIT_OK)
+					first = st;
+			}
+		}
+		*files += made;
+		if (first == OB_EXIT_OK && reldir)
+			OB_INFO("%s: %zu archivos en la publicación %s (reports/)",
+			        "%s: %zu files in release %s (reports/)", code, made, version);
+		else if (first == OB_EXIT_OK)
+			OB_INFO("%s: %zu archivos en %s", "%s: %zu files in %s", code, made, dir);
+		else {
+			OB_ERROR("%s: %zu archivos en %s; faltan %zu (arriba, por qué)",
+			         "%s: %zu files in %s; %zu missing (why, above)", code, made, dir,
+			         8 - made);
+			if (status == OB_EXIT_OK)
+				status = first;
+		}
+	}
+	json_decref(meta);
+	all_reldir = NULL;
+	return status;
+}
+
 int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -560,12 +767,13 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "no-alarms", no_argument, NULL, 'A' },
 		{ "compendium", no_argument, NULL, 'C' },
+		{ "all", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *territory = NULL, *period = NULL, *release = NULL, *output = NULL;
 	const char *format = NULL;
 	bool pdf, known = false, alarms = true, compendium = false, infographic, png = false;
-	bool xlsx;
+	bool xlsx, all = false;
 	char version[64], path[OB_MAX_PATH], date[16] = "";
 	struct ob_indicator_set *set = NULL;
 	struct ob_bl_indicator *ind = NULL;
@@ -599,8 +807,21 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		case 'f': format = optarg; break;
 		case 'A': alarms = false; break;
 		case 'C': compendium = true; break;
+		case 'a': all = true; break;
 		default: cmd_report_usage(stderr); return OB_EXIT_USAGE;
 		}
+	}
+	if (all) {
+		size_t files;
+		if (optind < argc || territory || format || compendium || !alarms || !period) {
+			OB_ERROR("--all: solo --period, --release y -o CARPETA (cada país, cada "
+			         "formato y los dos idiomas)",
+			         "--all: only --period, --release and -o FOLDER (every country, every "
+			         "format and both languages)");
+			cmd_report_usage(stderr);
+			return OB_EXIT_USAGE;
+		}
+		return ob_report_all(ctx, period, release, NULL, output, &files);
 	}
 	if (optind < argc || !territory || !period) {
 		if (optind < argc)
@@ -681,7 +902,7 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		         "%s has no releases: run «observa publish» first", ctx->dir);
 		return OB_EXIT_FAIL;
 	}
-	snprintf(path, sizeof path, "%s/%s/%s/metadata.json", ctx->dir, OB_RELEASES_DIR, version);
+	relpath(ctx, version, "metadata.json", path, sizeof path);
 	if (version[0] && (manifest = json_load_file(path, 0, &je))) {
 		const char *issued = jstr(manifest, "issued");
 		if (!issued)
@@ -722,7 +943,7 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 			                  subrows.n_alarms };
 		goto compose;
 	}
-	snprintf(path, sizeof path, "%s/%s/%s/indicators.csv", ctx->dir, OB_RELEASES_DIR, version);
+	relpath(ctx, version, "indicators.csv", path, sizeof path);
 	if ((e = rows_load(path, territory, compendium, &rows, &known, &d))) {
 		ob_cli_diag(&d);
 		OB_ERROR("%s: no se pudo leer la tabla de indicadores",
@@ -770,8 +991,9 @@ compose:
 				units.v[units.n++].parent = territory;
 			}
 		}
-		snprintf(path, sizeof path, "%s/%s/%s/maps/%s.geojson", ctx->dir, OB_RELEASES_DIR,
-		         version, set->v[0].id);
+		char map[OB_MAX_PATH];
+		snprintf(map, sizeof map, "maps/%s.geojson", set->v[0].id);
+		relpath(ctx, version, map, path, sizeof path);
 		shapes_load(path, b.sub ? &units : &rows, territory, year, &shapes);
 		free(units.v);
 		b.shapes = shapes.v;

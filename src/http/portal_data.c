@@ -120,6 +120,10 @@ static const char *file_format(struct ob_page *pg, const char *name)
 		{ "catalog.jsonld", "DCAT-AP (JSON-LD)", "DCAT-AP (JSON-LD)" },
 		{ ".geojson", "GeoJSON", "GeoJSON" },
 		{ ".xlsx", "XLSX", "XLSX" },
+		{ ".html", "HTML", "HTML" },
+		{ ".pdf", "PDF", "PDF" },
+		{ ".png", "PNG", "PNG" },
+		{ ".svg", "SVG", "SVG" },
 		{ ".csv", "CSV", "CSV" },
 		{ ".json", "JSON", "JSON" },
 	};
@@ -261,6 +265,33 @@ static void release_section(struct ob_page *pg, long long num, bool newest)
 	OB_HTML_LIT(b, "</dt><dd>");
 	file_link(pg, num, "catalog.jsonld", "catalog.jsonld");
 	OB_HTML_LIT(b, "</dd>\n</dl>\n");
+
+	/* its bulletins and infographics (observa publish --reports), as the
+	 * manifest lists them under reports/ */
+	{
+		bool any = false;
+		json_array_foreach(files, k, f) {
+			const char *path = json_string_value(json_object_get(f, "path"));
+			const char *base;
+
+			if (!path || strncmp(path, "reports/", 8))
+				continue;
+			base = path + 8;
+			if (!any) {
+				OB_HTML_LIT(b, "<h4>");
+				ob_html_text(b, OB_L(pg, "Boletines e infografías", "Bulletins and infographics"));
+				OB_HTML_LIT(b, "</h4>\n<ul class=\"reports\">\n");
+				any = true;
+			}
+			OB_HTML_LIT(b, "<li>");
+			file_link(pg, num, path, base);
+			OB_HTML_LIT(b, " (");
+			ob_html_text(b, file_format(pg, path));
+			OB_HTML_LIT(b, ")</li>\n");
+		}
+		if (any)
+			OB_HTML_LIT(b, "</ul>\n");
+	}
 
 	/* the files, as the manifest holds them (itself is not in it) */
 	if (newest)

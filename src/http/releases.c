@@ -41,6 +41,7 @@ static const char *content_type(const char *name)
 		{ ".jsonld", "application/ld+json" },
 		{ ".geojson", "application/geo+json" },
 		{ ".json", "application/json; charset=utf-8" },
+		{ ".html", "text/html; charset=utf-8" },
 		{ ".txt", "text/plain; charset=utf-8" },
 		{ ".md", "text/markdown; charset=utf-8" },
 		{ ".pdf", "application/pdf" },

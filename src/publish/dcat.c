@@ -20,6 +20,10 @@ static const struct ftype ftypes[] = {
 	{ ".geojson", "application/geo+json", "GEOJSON", "https://www.rfc-editor.org/rfc/rfc7946" },
 	{ ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX", NULL },
 	{ ".csv", "text/csv", "CSV", "https://www.rfc-editor.org/rfc/rfc4180" },
+	{ ".html", "text/html", "HTML", NULL },
+	{ ".pdf", "application/pdf", "PDF", NULL },
+	{ ".png", "image/png", "PNG", NULL },
+	{ ".svg", "image/svg+xml", "SVG", NULL },
 	{ ".json", "application/json", "JSON", NULL },
 };
 
@@ -383,6 +387,18 @@ ob_err rel_write_catalog(struct rel *r)
 				if (!strncmp(r->files[i], "maps/", 5))
 					distribution(r, &b, did, r->files[i], "Mapa de un indicador",
 					             "Map of one indicator", &first);
+		/* the bulletins and infographics of "publish --reports" */
+		if (t == 0)
+			for (size_t i = 0; i < r->nfiles; i++)
+				if (!strncmp(r->files[i], "reports/", 8))
+					distribution(r, &b, did, r->files[i],
+					             strstr(r->files[i], ".infographic.")
+					                     ? "Infografía de un país"
+					                     : "Boletín de un país",
+					             strstr(r->files[i], ".infographic.")
+					                     ? "Infographic of a country"
+					                     : "Bulletin of a country",
+					             &first);
 		ob_buf_puts(&b, "]}");
 	}
 	ob_buf_puts(&b, "]}\n");

@@ -218,6 +218,30 @@ static ob_err default_years(const struct ob_snapshot *s, struct ob_period **p, s
 	return ob_period_parse(spec, p, n, d);
 }
 
+/* The caller's files (o->extra), listed with the release's own so that
+ * the catalogue and the manifest name them. */
+static ob_err write_extra(struct rel *r)
+{
+	char **names = NULL;
+	size_t n = 0;
+	ob_err e = OB_OK;
+
+	if (!r->o->extra)
+		return OB_OK;
+	e = r->o->extra(r->o->extra_ctx, r->tmp, r->res->version, &names, &n, r->d);
+	for (size_t i = 0; i < n; i++) {
+		if (!e && r->nfiles == OB_MAX_RELEASE_FILES)
+			e = OB_DIAG(r->d, OB_ETOOBIG, names[i], 0, 0, NULL, 0, "demasiados archivos",
+			            "too many files");
+		if (!e)
+			r->files[r->nfiles++] = names[i];
+		else
+			free(names[i]);
+	}
+	free(names);
+	return e;
+}
+
 ob_err ob_release_publish(struct ob_store *st, const char *dir,
                           const struct ob_release_options *o, struct ob_release_result *res,
                           struct ob_diag *d)
@@ -343,7 +367,7 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 	REL_PROGRESS(&r, "escribiendo la estructura SDMX y metadata.json",
 	             "writing the SDMX structure and metadata.json");
 	if ((e = rel_write_sdmx_structure(&r)) || (e = rel_write_metadata(&r)) ||
-	    (e = rel_write_diff(&r, prev ? prev_dir : NULL)) ||
+	    (e = rel_write_diff(&r, prev ? prev_dir : NULL)) || (e = write_extra(&r)) ||
 	    (e = rel_write_catalog(&r)) || (e = rel_write_manifest(&r)))
 		goto remove_tmp;
 	res->files = (long long)r.nfiles;

@@ -162,6 +162,16 @@ struct ob_release_options {
 	/* most data rows of a workbook's sheet: 0 for OB_XLSX_MAX_ROWS
 	 * (Excel 2007 and later); 65535 for Excel 97-2003 */
 	long long sheet_rows;
+	/* Before the catalogue and the manifest are written: more files the
+	 * caller writes into the release's folder (tmpdir, not yet in place;
+	 * version its name), such as the bulletins of "publish --reports".
+	 * It sets *names to the files it wrote (paths relative to tmpdir, n
+	 * of them; the array and strings malloc'd, the release frees them);
+	 * each is listed in the manifest with its SHA-256 and in the DCAT
+	 * catalogue. NULL: none. An error stops the release. */
+	ob_err (*extra)(void *ctx, const char *tmpdir, const char *version, char ***names,
+	                size_t *n, struct ob_diag *d);
+	void *extra_ctx;
 };
 
 struct ob_release_result {

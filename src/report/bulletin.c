@@ -1038,24 +1038,14 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 			any |= r != NULL;
 		}
 		if (any) {
-			/* the rest: the first indicator's count less the weapons'; a
-			 * difference with a suppressed term would uncover it, so the
-			 * rest is then suppressed too */
-			const struct ob_bl_row *all = find(b, first, b->territory, b->year, "T");
-			y[n] = shown(all, true);
-			sp[n] = suppressed(all);
-			for (size_t i = 0; i < n; i++) {
-				sp[n] |= sp[i];
-				y[n] -= y[i];
-			}
-			if (sp[n])
-				y[n] = NAN;
-			lab[n] = tr(b, "Otra arma o sin dato", "Other weapon or not recorded");
+			/* only the weapons the release counts: no bar of the rest
+			 * (the total less them), a count the release does not
+			 * publish, made by subtraction */
 			s->heading(s->ctx, 2, tr(b, "Por arma", "By weapon"));
 			snprintf(tt, sizeof tt, "%s %s, %s %d",
 			         tr(b, "Víctimas por arma:", "Victims by weapon:"),
 			         ind_name(b, &b->ind[0]), name, b->year);
-			e = count_bars(b, s, tt, ind_name(b, &b->ind[0]), source, lab, y, sp, n + 1, d);
+			e = count_bars(b, s, tt, ind_name(b, &b->ind[0]), source, lab, y, sp, n, d);
 		}
 	}
 

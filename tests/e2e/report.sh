@@ -101,8 +101,8 @@ EOF
 # sections.py HTML LANG TERRITORY YEAR CATALOG RELEASE_CSV: the bars by age
 # group and by weapon of the first indicator (the catalogue's indicators
 # whose numerator is the first's and one age or weapon clause) show the
-# release's counts ("suprimido" where it suppresses; the other weapons are
-# the total less the weapons', suppressed when a term is), and the table
+# release's counts ("suprimido" where it suppresses; no bar of the other
+# weapons: the total less the weapons' is not published), and the table
 # of the units that changed most has each unit's name, rates and counts as
 # the release has them.
 cat >"$T/sections.py" <<'EOF2'
@@ -165,15 +165,6 @@ got = bars("Víctimas por arma:" if es else "Victims by weapon:")
 weap = breakdown("mechanism", False)
 names = {"firearm": "Arma de fuego" if es else "Firearm"}
 want = {names[v]: cell(rows.get((i["id"], terr, year)), "count", 0) for i, v in weap}
-total = rows.get((first["id"], terr, year))
-terms = [total] + [rows.get((i["id"], terr, year)) for i, _ in weap]
-rest = "Otra arma o sin dato" if es else "Other weapon or not recorded"
-if any(r and r["status"] == "C" for r in terms):
-    want[rest] = supp
-elif any(r is None or r["status"] == "M" or r["count"] == "" for r in terms):
-    want[rest] = nodata
-else:
-    want[rest] = num(float(total["count"]) - sum(float(r["count"]) for r in terms[1:]), 0)
 if not weap or got != want:
     sys.exit(f"{path}: by weapon {got}, the release says {want}")
 # the units that changed most: the table after its heading

@@ -1,0 +1,96 @@
+# reports.sh - the bulletins that write themselves (issue 15): "observa
+# report --all --period P" writes every country's bulletin (HTML and PDF)
+# and infographic (PNG and SVG), in Spanish and English, beside the
+# releases (never inside one); "observa publish --reports P" writes the
+# same set inside the new release, listed in its manifest (SHA-256) and its
+# DCAT catalogue; the portal's "Data and method" page links each one, and
+# the release route serves it with its media type and the manifest's bytes.
+export LC_ALL=C.UTF-8
+fixture_demo "$T/obs" 0.01 2024
+O="$T/obs"
+
+# --all over the existing release: DIR/reports/v1, one line per country
+expect_status 0 "$OBSERVA" report -d "$O" --all --period 2024
+countries=$(python3 -c '
+import json, sys
+m = json.load(open(sys.argv[1]))
+print(" ".join(t["code"] for t in m["code_lists"]["territories"] if t["level"] == 0))
+' "$O/releases/v1/metadata.json")
+[ -n "$countries" ] || fail "no country in the release"
+for c in $countries; do
+	expect_grep "$T/err" "$c: 8 archivos"
+	for l in es en; do
+		for f in "$c-2024.$l.html" "$c-2024.$l.pdf" "$c-2024.infographic.$l.png" \
+		         "$c-2024.infographic.$l.svg"; do
+			[ -s "$O/reports/v1/$f" ] || fail "report --all: no $f"
+		done
+	done
+done
+[ ! -e "$O/releases/v1/reports" ] || fail "report --all wrote inside a release"
+expect_grep "$O/reports/v1/SLV-2024.es.html" "Boletín de seguridad ciudadana"
+expect_grep "$O/reports/v1/SLV-2024.en.html" "Citizen security bulletin"
+# refused with a territory, in both languages
+expect_status 2 "$OBSERVA" report -d "$O" --all --period 2024 --territory SLV
+expect_grep "$T/err" "solo --period"
+expect_status 2 "$OBSERVA" --lang en report -d "$O" --all --period 2024 --territory SLV
+expect_grep "$T/err" "only --period"
+
+# publish --reports: inside the new release, in its manifest and catalogue
+expect_status 0 "$OBSERVA" publish -d "$O" --year 2024 --reports 2024
+R="$O/releases/v2"
+python3 - "$R" $countries <<'PY' || fail "publish --reports: manifest or catalogue"
+import hashlib, json, os, sys
+rel, countries = sys.argv[1], sys.argv[2:]
+man = json.load(open(f"{rel}/manifest.json"))
+files = {f["path"]: f for f in man["files"]}
+want = {f"reports/{c}-2024.{l}.{x}" for c in countries for l in ("es", "en")
+        for x in ("html", "pdf")}
+want |= {f"reports/{c}-2024.infographic.{l}.{x}" for c in countries for l in ("es", "en")
+         for x in ("png", "svg")}
+have = set(p for p in files if p.startswith("reports/"))
+assert have == want, (sorted(want - have), sorted(have - want))
+on_disk = set("reports/" + n for n in os.listdir(f"{rel}/reports"))
+assert on_disk == want, sorted(on_disk ^ want)
+for p in want:
+    data = open(f"{rel}/{p}", "rb").read()
+    assert hashlib.sha256(data).hexdigest() == files[p]["sha256"], p
+    assert len(data) == files[p]["bytes"], p
+cat = open(f"{rel}/catalog.jsonld", encoding="utf-8").read()
+for p in want:
+    assert f"/v2/{p}" in cat, f"{p} not in the catalogue"
+print("manifest and catalogue", len(want))
+PY
+
+# the portal lists them and the release route serves each one
+start_server "$O"
+code=$(curl -s -o "$T/datos.html" -w '%{http_code}' "$B/es/datos") || fail "curl /es/datos"
+[ "$code" = 200 ] || fail "/es/datos: $code"
+expect_grep "$T/datos.html" "Boletines e infografías"
+python3 - "$T/datos.html" "$R/manifest.json" >"$T/links" <<'PY' || fail "portal: links"
+import html, json, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+man = json.load(open(sys.argv[2]))
+v2 = page[page.index('id="v2"'):]
+ul = v2[v2.index('<ul class="reports">'):]
+ul = ul[:ul.index("</ul>")]
+links = {html.unescape(h) for h in re.findall(r'<a href="([^"]+)">', ul)}
+want = {"/api/v1/releases/v2/" + f["path"] for f in man["files"] if f["path"].startswith("reports/")}
+assert want and links == want, (sorted(want - links), sorted(links - want))
+for f in man["files"]:
+    if f["path"].startswith("reports/"):
+        print(f["path"], f["sha256"])
+PY
+while read -r path sha; do
+	case $path in
+	*.html) type="text/html; charset=utf-8" ;;
+	*.pdf) type="application/pdf" ;;
+	*.png) type="image/png" ;;
+	*.svg) type="image/svg+xml" ;;
+	*) fail "unexpected $path" ;;
+	esac
+	got=$(curl -s -o "$T/file" -w '%{http_code} %{content_type}' "$B/api/v1/releases/v2/$path") ||
+		fail "curl $path"
+	[ "$got" = "200 $type" ] || fail "$path: «$got», expected «200 $type»"
+	[ "$(sha256sum <"$T/file" | cut -c 1-64)" = "$sha" ] || fail "$path: bytes differ from the manifest"
+done <"$T/links"
+[ "$(wc -l <"$T/links")" -ge 8 ] || fail "too few reports checked"
