@@ -1,11 +1,11 @@
 /* codes.c - the SQL of the catalogue's codes an ingest looks up
  * (store/codes.h). */
 #include "store/codes.h"
+#include "store/store_int.h"
 
 static int fail(struct ob_store *s, struct ob_diag *d)
 {
-	ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0, "%s",
-	            sqlite3_errmsg(ob_store_db(s)));
+	(void)ob_store_fail(s, d, NULL);
 	return -1;
 }
 
@@ -29,11 +29,6 @@ static int finish(struct ob_store *s, sqlite3_stmt *st, int rc, int stop, struct
 	return stop;
 }
 
-static const char *text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i); /* NULL for NULL */
-}
-
 int ob_store_codes_territories(struct ob_store *s, const char *country,
                                int (*each)(void *arg, const struct ob_code_territory *t),
                                void *arg, struct ob_diag *d)
@@ -46,12 +41,12 @@ int ob_store_codes_territories(struct ob_store *s, const char *country,
 	             " FROM territory WHERE country = ?1 ORDER BY code", country, &st, d))
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		t.code = text(st, 0);
+		t.code = ob_store_text(st, 0);
 		t.level = sqlite3_column_int(st, 1);
-		t.parent = text(st, 2);
-		t.name = text(st, 3);
-		t.valid_from = text(st, 4);
-		t.valid_to = text(st, 5);
+		t.parent = ob_store_text(st, 2);
+		t.name = ob_store_text(st, 3);
+		t.valid_from = ob_store_text(st, 4);
+		t.valid_to = ob_store_text(st, 5);
 		if ((stop = each(arg, &t)))
 			break;
 	}
@@ -69,7 +64,7 @@ int ob_store_codes_aliases(struct ob_store *s, const char *country,
 	             " JOIN territory t ON t.code = a.code WHERE t.country = ?1", country, &st, d))
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((stop = each(arg, text(st, 0), text(st, 1))))
+		if ((stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1))))
 			break;
 	return finish(s, st, rc, stop, d);
 }
@@ -87,7 +82,7 @@ int ob_store_codes_changes(struct ob_store *s, const char *country,
 	          d))
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((stop = each(arg, text(st, 0), text(st, 1), text(st, 2))))
+		if ((stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1), ob_store_text(st, 2))))
 			break;
 	return finish(s, st, rc, stop, d);
 }
@@ -106,11 +101,11 @@ int ob_store_codes_crosswalks(struct ob_store *s,
 	             " ORDER BY rowid", NULL, &st, d))
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		x.name = text(st, 0);
-		x.label = text(st, 1);
-		x.target = text(st, 2);
-		x.valid_from = text(st, 3);
-		x.valid_to = text(st, 4);
+		x.name = ob_store_text(st, 0);
+		x.label = ob_store_text(st, 1);
+		x.target = ob_store_text(st, 2);
+		x.valid_from = ob_store_text(st, 3);
+		x.valid_to = ob_store_text(st, 4);
 		if ((stop = each(arg, &x)))
 			break;
 	}
@@ -126,7 +121,7 @@ int ob_store_codes_iccs(struct ob_store *s, int (*each)(void *arg, const char *c
 	if (start(s, "SELECT code FROM iccs", NULL, &st, d))
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((stop = each(arg, text(st, 0))))
+		if ((stop = each(arg, ob_store_text(st, 0))))
 			break;
 	return finish(s, st, rc, stop, d);
 }
@@ -141,7 +136,7 @@ int ob_store_codes_tags(struct ob_store *s,
 	if (start(s, "SELECT kind, code FROM tag", NULL, &st, d))
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((stop = each(arg, text(st, 0), text(st, 1))))
+		if ((stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1))))
 			break;
 	return finish(s, st, rc, stop, d);
 }

@@ -1,6 +1,7 @@
 /* quarantine.c - the SQL of the quarantine and warning listings
  * (store/quarantine.h): one count and one listing for every reader. */
 #include "store/quarantine.h"
+#include "store/store_int.h"
 
 /* The rows of one table (quarantine or warning) with their delivery,
  * filtered by ?1 source (NULL: any), ?2 submission (0: any), ?3 reason key
@@ -34,8 +35,7 @@ static const char *const list_sql[2][2] = {
 
 static ob_err fail(struct ob_store *s, struct ob_diag *d)
 {
-	return ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0,
-	                   "cuarentena (quarantine): %s", sqlite3_errmsg(ob_store_db(s)));
+	return ob_store_fail(s, d, "cuarentena (quarantine)");
 }
 
 static void bind_filter(sqlite3_stmt *st, const struct ob_quarantine_filter *f)
@@ -58,17 +58,7 @@ ob_err ob_store_quarantine_count(struct ob_store *s, const struct ob_quarantine_
 	if ((e = ob_store_prepare(s, count_sql[f->warnings], &st, d)))
 		return e;
 	bind_filter(st, f);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*n = sqlite3_column_int64(st, 0);
-	else
-		e = fail(s, d);
-	sqlite3_finalize(st);
-	return e;
-}
-
-static const char *text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i); /* NULL for NULL */
+	return ob_store_count_rows(s, st, n, "cuarentena (quarantine)", d);
 }
 
 int ob_store_quarantine_each(struct ob_store *s, const struct ob_quarantine_filter *f,
@@ -87,16 +77,16 @@ int ob_store_quarantine_each(struct ob_store *s, const struct ob_quarantine_filt
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		r.id = sqlite3_column_int64(st, 0);
 		r.submission = sqlite3_column_int64(st, 1);
-		r.source = text(st, 2);
-		r.file_name = text(st, 3);
+		r.source = ob_store_text(st, 2);
+		r.file_name = ob_store_text(st, 3);
 		r.current = sqlite3_column_int(st, 4) != 0;
 		r.line = sqlite3_column_int64(st, 5);
 		r.column = sqlite3_column_int64(st, 6);
-		r.field = text(st, 7);
-		r.value = text(st, 8);
-		r.reason = text(st, 9);
-		r.raw = text(st, 10);
-		r.kind = text(st, 11);
+		r.field = ob_store_text(st, 7);
+		r.value = ob_store_text(st, 8);
+		r.reason = ob_store_text(st, 9);
+		r.raw = ob_store_text(st, 10);
+		r.kind = ob_store_text(st, 11);
 		if ((stop = each(arg, &r)))
 			break;
 	}

@@ -1,5 +1,5 @@
 /* store.c - opening, migrating and transactions of the SQLite store. */
-#include "store/store.h"
+#include "store/store_int.h"
 
 #include <sodium.h>
 #include <sys/stat.h>
@@ -389,4 +389,31 @@ int ob_bind_text(sqlite3_stmt *st, int i, const char *p, size_t n)
 	if (!p)
 		return sqlite3_bind_null(st, i);
 	return sqlite3_bind_text(st, i, p, (int)n, SQLITE_STATIC);
+}
+
+/* ------------------------------------------------------------------------
+ * Shared by the subject files (store/store_int.h).
+ */
+
+ob_err ob_store_fail(struct ob_store *s, struct ob_diag *d, const char *what)
+{
+	if (what)
+		return ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0, "%s: %s", what,
+		                   sqlite3_errmsg(ob_store_db(s)));
+	return ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0, "%s",
+	                   sqlite3_errmsg(ob_store_db(s)));
+}
+
+ob_err ob_store_count_rows(struct ob_store *s, sqlite3_stmt *st, long long *n,
+                           const char *what, struct ob_diag *d)
+{
+	ob_err e = OB_OK;
+
+	*n = 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		e = ob_store_fail(s, d, what);
+	sqlite3_finalize(st);
+	return e;
 }

@@ -1,6 +1,7 @@
 /* submissions.c - the SQL of the logbook (store/submissions.h): one count
  * and one listing for every reader. */
 #include "store/submissions.h"
+#include "store/store_int.h"
 
 #include <stdlib.h>
 
@@ -30,8 +31,7 @@ static const char *const list_sql[] = {
 
 static ob_err fail(struct ob_store *s, struct ob_diag *d)
 {
-	return ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0,
-	                   "bitácora (logbook): %s", sqlite3_errmsg(ob_store_db(s)));
+	return ob_store_fail(s, d, "bitácora (logbook)");
 }
 
 static void bind_filter(sqlite3_stmt *st, const struct ob_submission_filter *f)
@@ -59,17 +59,7 @@ ob_err ob_store_submissions_count(struct ob_store *s, const struct ob_submission
 	if ((e = ob_store_prepare(s, "SELECT count(*)" WHERE, &st, d)))
 		return e;
 	bind_filter(st, f);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*n = sqlite3_column_int64(st, 0);
-	else
-		e = fail(s, d);
-	sqlite3_finalize(st);
-	return e;
-}
-
-static const char *text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i); /* NULL for NULL */
+	return ob_store_count_rows(s, st, n, "bitácora (logbook)", d);
 }
 
 int ob_store_submissions_each(struct ob_store *s, const struct ob_submission_filter *f,
@@ -90,15 +80,15 @@ int ob_store_submissions_each(struct ob_store *s, const struct ob_submission_fil
 	sqlite3_bind_int64(st, 4, f->limit < 0 || f->offset < 0 ? 0 : f->offset);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		r.id = sqlite3_column_int64(st, 0);
-		r.source = text(st, 1);
-		r.file_name = text(st, 2);
-		r.sha256 = text(st, 3);
-		r.institution = text(st, 4);
-		r.country = text(st, 5);
-		r.period_from = text(st, 6);
-		r.period_to = text(st, 7);
-		r.period = text(st, 8);
-		r.period_basis = text(st, 9);
+		r.source = ob_store_text(st, 1);
+		r.file_name = ob_store_text(st, 2);
+		r.sha256 = ob_store_text(st, 3);
+		r.institution = ob_store_text(st, 4);
+		r.country = ob_store_text(st, 5);
+		r.period_from = ob_store_text(st, 6);
+		r.period_to = ob_store_text(st, 7);
+		r.period = ob_store_text(st, 8);
+		r.period_basis = ob_store_text(st, 9);
 		r.rows_read = sqlite3_column_int64(st, 10);
 		r.accepted = sqlite3_column_int64(st, 11);
 		r.rejected = sqlite3_column_int64(st, 12);
@@ -107,13 +97,13 @@ int ob_store_submissions_each(struct ob_store *s, const struct ob_submission_fil
 		r.version = sqlite3_column_int64(st, 15);
 		r.supersedes = sqlite3_column_int64(st, 16);
 		r.superseded_by = sqlite3_column_int64(st, 17);
-		r.encoding = text(st, 18);
-		r.delimiter = text(st, 19);
-		r.ingested_at = text(st, 20);
-		r.observa_version = text(st, 21);
-		r.profile_sha256 = text(st, 22);
-		r.crosswalks_sha256 = text(st, 23);
-		r.reasons = text(st, 24);
+		r.encoding = ob_store_text(st, 18);
+		r.delimiter = ob_store_text(st, 19);
+		r.ingested_at = ob_store_text(st, 20);
+		r.observa_version = ob_store_text(st, 21);
+		r.profile_sha256 = ob_store_text(st, 22);
+		r.crosswalks_sha256 = ob_store_text(st, 23);
+		r.reasons = ob_store_text(st, 24);
 		r.aggregate = sqlite3_column_int(st, 25) != 0;
 		r.reread = sqlite3_column_int64(st, 26);
 		r.fields = sqlite3_column_int64(st, 27);
@@ -133,8 +123,7 @@ int ob_store_submissions_each(struct ob_store *s, const struct ob_submission_fil
 /* d with SQLite's message alone: the caller says what it was writing. */
 static ob_err raw_fail(struct ob_store *s, struct ob_diag *d)
 {
-	return ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0, "%s",
-	                   sqlite3_errmsg(ob_store_db(s)));
+	return ob_store_fail(s, d, NULL);
 }
 
 /* Step a statement that returns no rows, then finalize it. */
@@ -261,7 +250,7 @@ int ob_store_crosswalk_entries(struct ob_store *s, const char *name,
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		for (int i = 0; i < 5; i++)
-			v[i] = text(st, i);
+			v[i] = ob_store_text(st, i);
 		if ((stop = each(arg, v)))
 			break;
 	}
