@@ -5,6 +5,7 @@
 #include "cli/cliutil.h"
 #include "cli/disclose.h"
 #include "reconcile/reconcile.h"
+#include "store/reconcile.h"
 
 #include <getopt.h>
 
@@ -72,44 +73,63 @@ static ob_err fetch(struct ob_store *st, const char *source, const char *id,
 	return OB_OK;
 }
 
-#define REVIEW_PENDING                                                                   \
-	" FROM review_item i WHERE i.run = (SELECT max(id) FROM reconcile_run) AND (?1 OR NOT"  \
-	" EXISTS(SELECT 1 FROM review_decision r WHERE (r.source_a = i.source_a"            \
-	"  AND r.id_a = i.id_a AND r.source_b = i.source_b AND r.id_b = i.id_b) OR"         \
-	"  (r.source_a = i.source_b AND r.id_a = i.id_b AND r.source_b = i.source_a"        \
-	"  AND r.id_b = i.id_a)))"
+struct list_ctx {
+	struct ob_store *st;
+	struct ob_diag *d;
+	long long shown, pairs;
+	ob_err e;
+};
 
-/* How many pairs the listing shows (counted before anything is shown). */
-static ob_err count_pairs(struct ob_store *st, bool all, long long *n, struct ob_diag *d)
+static int show_pair(void *arg, const struct ob_store_rc_pair *p)
 {
-	sqlite3_stmt *q;
-	ob_err e = OB_OK;
+	struct list_ctx *l = arg;
+	char a[OB_RECONCILE_REVIEW_NFIELDS][OB_RECONCILE_REVIEW_FIELD];
+	char b[OB_RECONCILE_REVIEW_NFIELDS][OB_RECONCILE_REVIEW_FIELD];
+	const char *ex = p->explanation;
 
-	if ((e = ob_store_prepare(st, "SELECT count(*)" REVIEW_PENDING, &q, d)))
-		return e;
-	sqlite3_bind_int(q, 1, all);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		*n = sqlite3_column_int64(q, 0);
-	else
-		e = ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s",
-		                sqlite3_errmsg(ob_store_db(st)));
-	sqlite3_finalize(q);
-	return e;
+	if (l->shown == l->pairs)
+		return 1; /* a pair queued since the count is not in the entry */
+	if ((l->e = fetch(l->st, p->source_a ? p->source_a : "", p->id_a ? p->id_a : "", a,
+	                  l->d)) ||
+	    (l->e = fetch(l->st, p->source_b ? p->source_b : "", p->id_b ? p->id_b : "", b,
+	                  l->d)))
+		return 1;
+	printf(OB_TR("== par %lld: probabilidad %.4f, peso %.2f bits, %s", 
+	             "== pair %lld: probability %.4f, weight %.2f bits, %s"),
+	       p->id, p->probability, p->weight,
+	       p->linked ? OB_TR("enlazado", "linked") : OB_TR("separado", "apart"));
+	if (p->decision)
+		printf(OB_TR("; decidido: %s (%s, %s)", "; decided: %s (%s, %s)"), p->decision,
+		       p->decided_by ? p->decided_by : "", p->decided_at ? p->decided_at : "");
+	putchar('\n');
+	for (size_t k = 0; k < OB_RECONCILE_REVIEW_NFIELDS; k++)
+		printf("  %-12s %-40s %s\n", rec_cols[k], a[k], b[k]);
+	fputs(OB_TR("  comparación (nivel, peso):\n", "  comparison (level, weight):\n"), stdout);
+	while (ex && *ex) {
+		const char *nl = strchr(ex, '\n');
+		size_t n = nl ? (size_t)(nl - ex) : strlen(ex);
+		const char *t1 = memchr(ex, '\t', n), *t2 = t1 ? memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - ex)) : NULL;
+		if (t1 && t2)
+			printf("    %-18.*s %-22.*s %8.*s\n", (int)(t1 - ex), ex,
+			       (int)(t2 - t1 - 1), t1 + 1, (int)(n - (size_t)(t2 + 1 - ex)), t2 + 1);
+		ex = nl ? nl + 1 : ex + n;
+	}
+	l->shown++;
+	return 0;
 }
 
 static int list(struct ob_store *st, const char *user, const char *purpose, bool all)
 {
-	sqlite3_stmt *q = NULL;
 	struct ob_cli_read rd;
 	struct ob_diag d;
-	long long shown = 0, pairs = 0;
+	struct list_ctx l = { .st = st, .d = &d };
 	ob_err e;
-	int rc, status;
+	int status;
 
 	ob_diag_clear(&d);
 	if (!ob_cli_purpose_ok(st, purpose))
 		return OB_EXIT_USAGE;
-	if ((e = count_pairs(st, all, &pairs, &d)))
+	if ((e = ob_store_rc_pairs_count(st, all, &l.pairs, &d)))
 		goto fail;
 	/* the entry first: two records, with names, per pair */
 	memset(&rd, 0, sizeof(rd));
@@ -119,68 +139,21 @@ static int list(struct ob_store *st, const char *user, const char *purpose, bool
 	rd.object = "review_item";
 	rd.query = all ? "all pairs of the last run" : "pending pairs of the last run";
 	rd.to = "stdout";
-	rd.records = 2 * pairs;
+	rd.records = 2 * l.pairs;
 	if ((status = ob_cli_disclose(st, &rd)))
 		return status;
-	if ((e = ob_store_prepare(
-		     st,
-		     "SELECT i.id, i.source_a, i.id_a, i.source_b, i.id_b, i.probability, i.weight,"
-		     " i.linked, i.explanation,"
-		     " (SELECT decision || ' (' || actor || ', ' || at || ')' FROM review_decision r"
-		     "  WHERE (r.source_a = i.source_a AND r.id_a = i.id_a AND r.source_b = i.source_b"
-		     "   AND r.id_b = i.id_b) OR (r.source_a = i.source_b AND r.id_a = i.id_b"
-		     "   AND r.source_b = i.source_a AND r.id_b = i.id_a) ORDER BY r.id DESC LIMIT 1)"
-		     REVIEW_PENDING " ORDER BY i.probability DESC, i.id",
-		     &q, &d)))
-		goto fail;
-	sqlite3_bind_int(q, 1, all);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		char a[OB_RECONCILE_REVIEW_NFIELDS][OB_RECONCILE_REVIEW_FIELD], b[OB_RECONCILE_REVIEW_NFIELDS][OB_RECONCILE_REVIEW_FIELD];
-		const char *dec = (const char *)sqlite3_column_text(q, 9);
-		const char *ex = (const char *)sqlite3_column_text(q, 8);
-
-		if (shown == pairs)
-			break; /* a pair queued since the count is not in the entry */
-		if ((e = fetch(st, (const char *)sqlite3_column_text(q, 1),
-		               (const char *)sqlite3_column_text(q, 2), a, &d)) ||
-		    (e = fetch(st, (const char *)sqlite3_column_text(q, 3),
-		               (const char *)sqlite3_column_text(q, 4), b, &d)))
-			goto fail;
-		printf(OB_TR("== par %lld: probabilidad %.4f, peso %.2f bits, %s%s%s\n",
-		             "== pair %lld: probability %.4f, weight %.2f bits, %s%s%s\n"),
-		       (long long)sqlite3_column_int64(q, 0), sqlite3_column_double(q, 5),
-		       sqlite3_column_double(q, 6),
-		       sqlite3_column_int(q, 7) ? OB_TR("enlazado", "linked")
-		                                : OB_TR("separado", "apart"),
-		       dec ? OB_TR("; decidido: ", "; decided: ") : "", dec ? dec : "");
-		for (size_t k = 0; k < OB_RECONCILE_REVIEW_NFIELDS; k++)
-			printf("  %-12s %-40s %s\n", rec_cols[k], a[k], b[k]);
-		fputs(OB_TR("  comparación (nivel, peso):\n", "  comparison (level, weight):\n"),
-		      stdout);
-		while (ex && *ex) {
-			const char *nl = strchr(ex, '\n');
-			size_t n = nl ? (size_t)(nl - ex) : strlen(ex);
-			const char *t1 = memchr(ex, '\t', n), *t2 = t1 ? memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - ex)) : NULL;
-			if (t1 && t2)
-				printf("    %-18.*s %-22.*s %8.*s\n", (int)(t1 - ex), ex,
-				       (int)(t2 - t1 - 1), t1 + 1, (int)(n - (size_t)(t2 + 1 - ex)), t2 + 1);
-			ex = nl ? nl + 1 : ex + n;
-		}
-		shown++;
-	}
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		e = ob_diag_set(&d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s",
-		                sqlite3_errmsg(ob_store_db(st)));
+	if (ob_store_rc_pairs_each(st, all, -1, 0, show_pair, &l, &d) < 0) {
+		e = OB_ESTORE;
 		goto fail;
 	}
-	sqlite3_finalize(q);
+	if ((e = l.e))
+		goto fail;
 	if (all)
-		printf(OB_TR("%lld pares en revisión\n", "%lld pairs in review\n"), shown);
+		printf(OB_TR("%lld pares en revisión\n", "%lld pairs in review\n"), l.shown);
 	else
-		printf(OB_TR("%lld pares pendientes\n", "%lld pairs pending\n"), shown);
+		printf(OB_TR("%lld pares pendientes\n", "%lld pairs pending\n"), l.shown);
 	return OB_EXIT_OK;
 fail:
-	sqlite3_finalize(q);
 	ob_cli_diag(&d);
 	return ob_cli_status(e);
 }

@@ -10,32 +10,6 @@
 #include "io/csvw.h"
 #include "store/audit.h"
 
-static ob_err step_done(struct ob_store *st, sqlite3_stmt *q, struct ob_diag *d)
-{
-	int rc = sqlite3_step(q);
-	sqlite3_reset(q);
-	if (rc != SQLITE_DONE)
-		return ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s",
-		                   sqlite3_errmsg(ob_store_db(st)));
-	return OB_OK;
-}
-
-static void bind_str(sqlite3_stmt *q, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(q, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(q, i);
-}
-
-static void bind_prob(sqlite3_stmt *q, int i, double p)
-{
-	if (isnan(p))
-		sqlite3_bind_null(q, i);
-	else
-		sqlite3_bind_double(q, i, p);
-}
-
 /* "forensic:cr-ml:ML-1; police:..." of a death's members. */
 static void sources_of(const struct ob_reconcile_run *run, const struct ob_reconcile_death *x,
                        struct ob_buf *b)
@@ -102,20 +76,6 @@ static void stable_id(const struct ob_reconcile_run *run, const struct ob_reconc
 		ob_buf_putf(b, "%s:%s", best->source, best->source_id);
 }
 
-static long long one_int(struct ob_store *st, sqlite3_stmt *q, struct ob_diag *d, bool *ok)
-{
-	long long v = 0;
-	int rc = sqlite3_step(q);
-
-	*ok = rc == SQLITE_ROW || rc == SQLITE_DONE;
-	if (rc == SQLITE_ROW)
-		v = sqlite3_column_int64(q, 0);
-	else if (rc != SQLITE_DONE)
-		ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s", sqlite3_errmsg(ob_store_db(st)));
-	sqlite3_reset(q);
-	return v;
-}
-
 /* Last day of month "yyyy-mm" as "yyyy-mm-dd". */
 static void month_end(const char *ym, char out[11])
 {
@@ -135,133 +95,63 @@ static void month_end(const char *ym, char out[11])
 static ob_err save_country(struct ob_reconcile_run *run, struct ob_store *st, long long run_id,
                            const char *country, const char *now, struct ob_diag *d)
 {
-	enum { Q_OLD, Q_SUB, Q_REC, Q_CARRY, Q_SUPERSEDE, Q_COUNT, Q_CLOSE, Q_N };
-	static const char *const sql[Q_N] = {
-		/* the current validated deliveries whose months overlap the run's */
-		"SELECT id, period_from, period_to, version FROM submission WHERE source = ?1"
-		" AND superseded_by IS NULL AND substr(period_from, 1, 7) <= ?3"
-		" AND substr(period_to, 1, 7) >= ?2 ORDER BY id",
-		"INSERT INTO submission(source, file_name, sha256, period_from, period_to, rows_read,"
-		" accepted, rejected, warned, encoding, ingested_at, version, supersedes,"
-		" observa_version, institution, country)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, 0, 0, 0, 0, 'UTF-8', ?6, ?7, ?8, ?9, 'validated', ?10)",
-		"INSERT INTO record(submission, source, source_id, line, occurred_on, precision,"
-		" occurred_at, territory, category, manner, victim_sex, victim_age, mechanism, place,"
-		" relationship, context, extra, victim_age_min, victim_age_max)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
-		" ?12, ?12)",
-		/* an earlier run's deaths outside this run's months stay */
-		"INSERT OR IGNORE INTO record(submission, source, source_id, line, occurred_on,"
-		" precision, occurred_at, territory, lat, lon, category, legal_category, manner,"
-		" victim_sex, victim_age, mechanism, place, relationship, context, perpetrator_sex,"
-		" extra, victim_age_min, victim_age_max)"
-		" SELECT ?1, source, source_id, line, occurred_on, precision, occurred_at, territory,"
-		" lat, lon, category, legal_category, manner, victim_sex, victim_age, mechanism, place,"
-		" relationship, context, perpetrator_sex, extra, victim_age_min, victim_age_max"
-		" FROM record WHERE submission = ?2"
-		" AND NOT (substr(occurred_on, 1, 7) BETWEEN ?3 AND ?4)",
-		"UPDATE submission SET superseded_by = ?1 WHERE id = ?2",
-		"SELECT count(*) FROM record WHERE submission = ?1",
-		("UPDATE submission SET rows_read = ?1, accepted = ?1, period_from = ?2,"
-		 " period_to = ?3, sha256 = ?4 WHERE id = ?5"),
-	};
-	sqlite3_stmt *q[Q_N] = { NULL };
 	struct ob_buf b = OB_BUF_INIT(OB_MAX_BUF_DEFAULT), sid = OB_BUF_INIT(OB_MAX_LINE);
+	struct ob_store_rc_validated *v = NULL;
 	struct ob_sha256 h;
 	unsigned char dg[OB_SHA256_LEN];
-	char source[64], file[64], from[11], to[11], pfrom[11], pto[11], hex[65];
-	long long *old = NULL, sub, version = 1, prev = 0, line = 0, n;
-	size_t nold = 0;
-	bool ok = true;
+	char source[64], file[64], from[11], to[11], hex[65];
+	const long long *old;
+	size_t nold;
 	ob_err e = OB_OK;
-	int rc;
 
 	ob_reconcile_validated_source(country, source, sizeof(source));
 	snprintf(file, sizeof(file), "reconcile run %lld", run_id);
 	snprintf(from, sizeof(from), "%.7s-01", run->from);
 	month_end(run->to, to);
-	ob_strlcpy(pfrom, from, sizeof(pfrom));
-	ob_strlcpy(pto, to, sizeof(pto));
-	for (int i = 0; i < Q_N; i++)
-		if ((e = ob_store_prepare(st, sql[i], &q[i], d)))
-			goto out;
-	sqlite3_bind_text(q[Q_OLD], 1, source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q[Q_OLD], 2, run->from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q[Q_OLD], 3, run->to, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(q[Q_OLD])) == SQLITE_ROW) {
-		const char *f = (const char *)sqlite3_column_text(q[Q_OLD], 1);
-		const char *t = (const char *)sqlite3_column_text(q[Q_OLD], 2);
-		old = ob_realloc(old, (nold + 1) * sizeof(*old));
-		old[nold++] = prev = sqlite3_column_int64(q[Q_OLD], 0);
-		if (sqlite3_column_int64(q[Q_OLD], 3) >= version)
-			version = sqlite3_column_int64(q[Q_OLD], 3) + 1;
-		/* the new delivery spans the old ones it replaces */
-		if (f && strlen(f) == 10 && strcmp(f, pfrom) < 0)
-			ob_strlcpy(pfrom, f, sizeof(pfrom));
-		if (t && strlen(t) == 10 && strcmp(t, pto) > 0)
-			ob_strlcpy(pto, t, sizeof(pto));
+	{
+		struct ob_store_rc_validated_new n = {
+			.source = source, .country = country, .file_name = file, .ingested_at = now,
+			.from = run->from, .to = run->to, .period_from = from, .period_to = to,
+		};
+		if ((e = ob_store_rc_validated_open(st, &n, &v, d)))
+			goto release;
 	}
-	if (rc != SQLITE_DONE) {
-		e = ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s",
-		                sqlite3_errmsg(ob_store_db(st)));
-		goto out;
-	}
-	sqlite3_bind_text(q[Q_SUB], 1, source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q[Q_SUB], 2, file, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q[Q_SUB], 3, "pending", -1, SQLITE_STATIC);
-	sqlite3_bind_text(q[Q_SUB], 4, pfrom, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q[Q_SUB], 5, pto, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q[Q_SUB], 6, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q[Q_SUB], 7, version);
-	if (prev)
-		sqlite3_bind_int64(q[Q_SUB], 8, prev);
-	else
-		sqlite3_bind_null(q[Q_SUB], 8);
-	sqlite3_bind_text(q[Q_SUB], 9, OB_VERSION, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q[Q_SUB], 10, country, -1, SQLITE_STATIC);
-	if ((e = step_done(st, q[Q_SUB], d)))
-		goto out;
-	sub = sqlite3_last_insert_rowid(ob_store_db(st));
 
 	/* the deaths of this country, fingerprinted as they are written */
 	ob_sha256_init(&h);
 	ob_sha256_update(&h, file, strlen(file));
 	for (size_t k = 0; k < run->ndeaths; k++) {
 		const struct ob_reconcile_death *x = &run->death[k];
-		const char *v[OB_RECONCILE_NATTR], *src;
+		const char *val[OB_RECONCILE_NATTR], *src;
 		int age = -1;
 
 		if (strcmp(run->rec[run->member[x->first]].country, country))
 			continue;
 		for (int a = 0; a < OB_RECONCILE_NATTR; a++)
-			v[a] = death_attr(run, x, (enum ob_reconcile_attr)a, &src, &age);
+			val[a] = death_attr(run, x, (enum ob_reconcile_attr)a, &src, &age);
 		stable_id(run, x, &sid);
 		ob_buf_reset(&b);
 		ob_buf_putf(&b, "{\"reconcile_run\":%lld,\"death\":%zu,\"records\":%u}", run_id,
 		            k + 1, x->n);
-		sqlite3_bind_int64(q[Q_REC], 1, sub);
-		sqlite3_bind_text(q[Q_REC], 2, source, -1, SQLITE_STATIC);
-		bind_str(q[Q_REC], 3, sid.ptr ? sid.ptr : "");
-		sqlite3_bind_int64(q[Q_REC], 4, ++line);
-		bind_str(q[Q_REC], 5, v[OB_RECONCILE_DATE]);
-		bind_str(q[Q_REC], 6, v[OB_RECONCILE_DATE] && strlen(v[OB_RECONCILE_DATE]) == 10 ? "day"
-		                      : v[OB_RECONCILE_DATE] ? "month" : "year");
-		bind_str(q[Q_REC], 7, v[OB_RECONCILE_TIME]);
-		bind_str(q[Q_REC], 8, v[OB_RECONCILE_TERRITORY]);
-		bind_str(q[Q_REC], 9, v[OB_RECONCILE_CATEGORY]);
-		bind_str(q[Q_REC], 10, v[OB_RECONCILE_MANNER]);
-		bind_str(q[Q_REC], 11, v[OB_RECONCILE_SEX] ? v[OB_RECONCILE_SEX] : "U");
-		if (v[OB_RECONCILE_AGE] && age >= 0)
-			sqlite3_bind_int(q[Q_REC], 12, age);
-		else
-			sqlite3_bind_null(q[Q_REC], 12);
-		bind_str(q[Q_REC], 13, v[OB_RECONCILE_MECHANISM]);
-		bind_str(q[Q_REC], 14, v[OB_RECONCILE_PLACE]);
-		bind_str(q[Q_REC], 15, v[OB_RECONCILE_RELATIONSHIP]);
-		bind_str(q[Q_REC], 16, v[OB_RECONCILE_CONTEXT]);
-		bind_str(q[Q_REC], 17, b.ptr);
-		if ((e = step_done(st, q[Q_REC], d)))
-			goto out;
+		{
+			struct ob_store_rc_validated_record r = {
+				.source_id = sid.ptr ? sid.ptr : "",
+				.occurred_on = val[OB_RECONCILE_DATE],
+				.occurred_at = val[OB_RECONCILE_TIME],
+				.territory = val[OB_RECONCILE_TERRITORY],
+				.category = val[OB_RECONCILE_CATEGORY],
+				.manner = val[OB_RECONCILE_MANNER],
+				.victim_sex = val[OB_RECONCILE_SEX],
+				.mechanism = val[OB_RECONCILE_MECHANISM],
+				.place = val[OB_RECONCILE_PLACE],
+				.relationship = val[OB_RECONCILE_RELATIONSHIP],
+				.context = val[OB_RECONCILE_CONTEXT],
+				.extra = b.ptr,
+				.age = val[OB_RECONCILE_AGE] && age >= 0 ? age : -1,
+			};
+			if ((e = ob_store_rc_validated_record(v, &r, d)))
+				goto release;
+		}
 		ob_sha256_update(&h, sid.ptr ? sid.ptr : "", sid.len);
 		ob_sha256_update(&h, "\n", 1);
 		for (int a = 0; a < OB_RECONCILE_NATTR; a++) {
@@ -269,46 +159,25 @@ static ob_err save_country(struct ob_reconcile_run *run, struct ob_store *st, lo
 				char ab[16];
 				snprintf(ab, sizeof(ab), "%d", age);
 				ob_sha256_update(&h, ab, strlen(ab));
-			} else if (v[a]) {
-				ob_sha256_update(&h, v[a], strlen(v[a]));
+			} else if (val[a]) {
+				ob_sha256_update(&h, val[a], strlen(val[a]));
 			}
 			ob_sha256_update(&h, ",", 1);
 		}
 	}
 	/* earlier runs: their months outside this one stay, and they are superseded */
+	old = ob_store_rc_validated_replaced(v, &nold);
 	for (size_t i = 0; i < nold; i++) {
 		char ob[32];
-		sqlite3_bind_int64(q[Q_CARRY], 1, sub);
-		sqlite3_bind_int64(q[Q_CARRY], 2, old[i]);
-		sqlite3_bind_text(q[Q_CARRY], 3, run->from, -1, SQLITE_STATIC);
-		sqlite3_bind_text(q[Q_CARRY], 4, run->to, -1, SQLITE_STATIC);
-		if ((e = step_done(st, q[Q_CARRY], d)))
-			goto out;
-		sqlite3_bind_int64(q[Q_SUPERSEDE], 1, sub);
-		sqlite3_bind_int64(q[Q_SUPERSEDE], 2, old[i]);
-		if ((e = step_done(st, q[Q_SUPERSEDE], d)))
-			goto out;
 		snprintf(ob, sizeof(ob), "+%lld", old[i]);
 		ob_sha256_update(&h, ob, strlen(ob));
 	}
-	sqlite3_bind_int64(q[Q_COUNT], 1, sub);
-	n = one_int(st, q[Q_COUNT], d, &ok);
-	if (!ok) {
-		e = OB_ESTORE;
-		goto out;
-	}
 	ob_sha256_final(&h, dg);
 	ob_sha256_hex(dg, hex);
-	sqlite3_bind_int64(q[Q_CLOSE], 1, n);
-	sqlite3_bind_text(q[Q_CLOSE], 2, pfrom, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q[Q_CLOSE], 3, pto, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q[Q_CLOSE], 4, hex, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(q[Q_CLOSE], 5, sub);
-	e = step_done(st, q[Q_CLOSE], d);
-out:
-	for (int i = 0; i < Q_N; i++)
-		sqlite3_finalize(q[i]);
-	free(old);
+	e = ob_store_rc_validated_close(v, hex, d);
+	v = NULL;
+release:
+	ob_store_rc_validated_free(v);
 	ob_buf_release(&b);
 	ob_buf_release(&sid);
 	return e;
@@ -334,19 +203,7 @@ static ob_err save_validated(struct ob_reconcile_run *run, struct ob_store *st, 
 ob_err ob_reconcile_save(struct ob_reconcile_run *run, struct ob_store *st, const char *actor,
                    struct ob_diag *d)
 {
-	sqlite3_stmt *q[6] = { NULL };
-	static const char *const sql[6] = {
-		"INSERT INTO reconcile_run(started_at, period, country, settings, records, deaths,"
-		" candidates, linked_pairs, review_pairs, observa_version)"
-		" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-		"INSERT INTO reconciled_death VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-		" ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
-		"INSERT INTO reconcile_member VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-		"INSERT INTO discrepancy VALUES(?1, ?2, ?3, ?4)",
-		"INSERT INTO reconcile_count VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-		"INSERT INTO review_item(run, source_a, id_a, source_b, id_b, probability, weight,"
-		" linked, explanation) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-	};
+	struct ob_store_rc_writer *w = NULL;
 	struct ob_buf b = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
 	char now[32], detail[512];
 	long long id;
@@ -354,100 +211,72 @@ ob_err ob_reconcile_save(struct ob_reconcile_run *run, struct ob_store *st, cons
 
 	if ((e = ob_store_begin(st, d)))
 		return e;
-	for (int i = 0; i < 6; i++)
-		if ((e = ob_store_prepare(st, sql[i], &q[i], d)))
-			goto fail;
 	ob_audit_time((long long)time(NULL), now);
 	ob_reconcile_settings_format(&run->set, &b);
-	sqlite3_bind_text(q[0], 1, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q[0], 2, run->period, -1, SQLITE_TRANSIENT);
-	bind_str(q[0], 3, run->country[0] ? run->country : NULL);
-	sqlite3_bind_text(q[0], 4, b.ptr ? b.ptr : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(q[0], 5, (long long)run->n);
-	sqlite3_bind_int64(q[0], 6, (long long)run->ndeaths);
-	sqlite3_bind_int64(q[0], 7, (long long)run->candidates);
-	sqlite3_bind_int64(q[0], 8, (long long)run->linked_pairs);
-	sqlite3_bind_int64(q[0], 9, (long long)run->nreview);
-	sqlite3_bind_text(q[0], 10, OB_VERSION, -1, SQLITE_STATIC);
-	if ((e = step_done(st, q[0], d)))
-		goto fail;
-	id = sqlite3_last_insert_rowid(ob_store_db(st));
-
+	{
+		struct ob_store_rc_run r = {
+			.started_at = now, .period = run->period,
+			.country = run->country[0] ? run->country : NULL,
+			.settings = b.ptr ? b.ptr : "",
+			.records = (long long)run->n, .deaths = (long long)run->ndeaths,
+			.candidates = (long long)run->candidates,
+			.linked_pairs = (long long)run->linked_pairs,
+			.review_pairs = (long long)run->nreview,
+		};
+		if ((e = ob_store_rc_writer_open(st, &r, &w, &id, d)))
+			goto rollback;
+	}
 	for (size_t k = 0; k < run->ndeaths; k++) {
 		const struct ob_reconcile_death *x = &run->death[k];
 		const struct ob_reconcile_record *f = &run->rec[run->member[x->first]];
+		struct ob_store_rc_death row = {
+			.death = (long long)k + 1, .country = f->country, .records = x->n,
+			.probability = x->probability, .age = -1,
+		};
+
 		sources_of(run, x, &b);
-		sqlite3_bind_int64(q[1], 1, id);
-		sqlite3_bind_int64(q[1], 2, (long long)k + 1);
-		bind_str(q[1], 3, f->country);
-		sqlite3_bind_text(q[1], 4, b.ptr, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(q[1], 5, x->n);
-		bind_prob(q[1], 6, x->probability);
-		for (int a = 0; a < OB_RECONCILE_NATTR_LEDGER; a++) {
-			const char *src;
-			int age = -1;
-			const char *v = death_attr(run, x, (enum ob_reconcile_attr)a, &src, &age);
-			if (a == OB_RECONCILE_AGE && v)
-				sqlite3_bind_int(q[1], 7 + 2 * a, age);
-			else
-				bind_str(q[1], 7 + 2 * a, v);
-			bind_str(q[1], 8 + 2 * a, src);
-		}
-		if ((e = step_done(st, q[1], d)))
-			goto fail;
+		row.sources = b.ptr;
+		for (int a = 0; a < OB_RECONCILE_NATTR_LEDGER; a++)
+			row.value[a] = death_attr(run, x, (enum ob_reconcile_attr)a, &row.from[a],
+			                          &row.age);
+		if ((e = ob_store_rc_death(w, &row, d)))
+			goto rollback;
 		for (uint32_t m = 0; m < x->n; m++) {
 			const struct ob_reconcile_record *r = &run->rec[run->member[x->first + m]];
-			sqlite3_bind_int64(q[2], 1, id);
-			sqlite3_bind_int64(q[2], 2, (long long)k + 1);
-			sqlite3_bind_int64(q[2], 3, r->id);
-			bind_str(q[2], 4, r->source);
-			bind_str(q[2], 5, r->source_id);
-			bind_str(q[2], 6, ob_reconcile_inst_name(r->inst));
-			bind_prob(q[2], 7, r->probability);
-			if ((e = step_done(st, q[2], d)))
-				goto fail;
+			if ((e = ob_store_rc_member(w, (long long)k + 1, r->id, r->source, r->source_id,
+			                            ob_reconcile_inst_name(r->inst), r->probability, d)))
+				goto rollback;
 		}
 		for (int rr = 0; rr < OB_RECONCILE_NREASONS; rr++) {
 			if (!((x->reasons >> rr) & 1))
 				continue;
-			sqlite3_bind_int64(q[3], 1, id);
-			sqlite3_bind_int64(q[3], 2, (long long)k + 1);
-			bind_str(q[3], 3, ob_reconcile_reason_name((enum ob_reconcile_reason)rr));
-			bind_str(q[3], 4, x->detail[rr]);
-			if ((e = step_done(st, q[3], d)))
-				goto fail;
+			if ((e = ob_store_rc_discrepancy(w, (long long)k + 1,
+			                                 ob_reconcile_reason_name((enum ob_reconcile_reason)rr),
+			                                 x->detail[rr], d)))
+				goto rollback;
 		}
 	}
 	for (size_t k = 0; k < run->ncount; k++) {
 		const struct ob_reconcile_count *c = &run->count[k];
-		sqlite3_bind_int64(q[4], 1, id);
-		sqlite3_bind_int(q[4], 2, c->level);
-		bind_str(q[4], 3, c->territory);
-		bind_str(q[4], 4, c->month);
+		long long n[OB_RECONCILE_NINST];
 		for (int t = 0; t < OB_RECONCILE_NINST; t++)
-			sqlite3_bind_int64(q[4], 5 + t, (long long)c->n[t]);
-		sqlite3_bind_int64(q[4], 8, (long long)c->reconciled);
-		if ((e = step_done(st, q[4], d)))
-			goto fail;
+			n[t] = (long long)c->n[t];
+		if ((e = ob_store_rc_count(w, c->level, c->territory, c->month, n,
+		                           (long long)c->reconciled, d)))
+			goto rollback;
 	}
 	for (size_t k = 0; k < run->nreview; k++) {
 		const struct ob_reconcile_review *v = &run->review[k];
 		const struct ob_reconcile_record *a = &run->rec[v->a], *bb = &run->rec[v->b];
-		sqlite3_bind_int64(q[5], 1, id);
-		bind_str(q[5], 2, a->source);
-		bind_str(q[5], 3, a->source_id);
-		bind_str(q[5], 4, bb->source);
-		bind_str(q[5], 5, bb->source_id);
-		sqlite3_bind_double(q[5], 6, v->probability);
-		sqlite3_bind_double(q[5], 7, v->weight);
-		sqlite3_bind_int(q[5], 8, v->linked);
-		bind_str(q[5], 9, v->explanation);
-		if ((e = step_done(st, q[5], d)))
-			goto fail;
+		if ((e = ob_store_rc_review(w, a->source, a->source_id, bb->source, bb->source_id,
+		                            v->probability, v->weight, v->linked, v->explanation, d)))
+			goto rollback;
 	}
+	ob_store_rc_writer_free(w);
+	w = NULL;
 	/* the deaths, as the records of each country's validated source */
 	if ((e = save_validated(run, st, id, now, d)))
-		goto fail;
+		goto rollback;
 	/* the names were read: say so in the audit log, with the run */
 	snprintf(detail, sizeof(detail),
 	         "periodo %s%s%s; %zu registros leídos con nombres; %zu muertes; %zu pares "
@@ -457,18 +286,15 @@ ob_err ob_reconcile_save(struct ob_reconcile_run *run, struct ob_store *st, cons
 		char object[64];
 		snprintf(object, sizeof(object), "reconcile_run:%lld", id);
 		if ((e = ob_audit_append(st, NULL, actor, "reconcile", object, detail, NULL, d)))
-			goto fail;
+			goto rollback;
 	}
-	for (int i = 0; i < 6; i++)
-		sqlite3_finalize(q[i]);
 	ob_buf_release(&b);
 	if ((e = ob_store_commit(st, d)))
 		return e;
 	run->run_id = id;
 	return OB_OK;
-fail:
-	for (int i = 0; i < 6; i++)
-		sqlite3_finalize(q[i]);
+rollback:
+	ob_store_rc_writer_free(w);
 	ob_buf_release(&b);
 	ob_store_rollback(st);
 	return e;
@@ -781,80 +607,36 @@ out:
 ob_err ob_reconcile_decide(struct ob_store *st, long long item, bool accept, const char *actor,
                      const char *note, struct ob_diag *d)
 {
-	sqlite3_stmt *q = NULL, *ins = NULL;
 	char now[32], object[512], detail[OB_MAX_AUDIT_DETAIL / 2];
-	const char *sa, *ia, *sb, *ib;
+	char *sa, *ia, *sb, *ib;
 	ob_err e;
-	int rc;
 
 	if (!actor || !*actor)
 		return OB_DIAG(d, OB_EUSAGE, NULL, 0, 0, NULL, 0, "falta el usuario",
 		               "the user is missing");
 	if ((e = ob_store_begin(st, d)))
 		return e;
-	if ((e = ob_store_prepare(st,
-	                          "SELECT source_a, id_a, source_b, id_b FROM review_item "
-	                          "WHERE id = ?1",
-	                          &q, d)))
-		goto fail;
-	sqlite3_bind_int64(q, 1, item);
-	rc = sqlite3_step(q);
-	if (rc != SQLITE_ROW) {
-		char v[32];
-		snprintf(v, sizeof(v), "%lld", item);
-		e = rc == SQLITE_DONE ? OB_DIAG(d, OB_ENOENT, NULL, 0, 0, v, strlen(v),
-		                                "no hay un par en revisión con ese número",
-		                                "no pair under review has that number")
-		                      : ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s",
-		                                    sqlite3_errmsg(ob_store_db(st)));
-		goto fail;
-	}
-	sa = (const char *)sqlite3_column_text(q, 0);
-	ia = (const char *)sqlite3_column_text(q, 1);
-	sb = (const char *)sqlite3_column_text(q, 2);
-	ib = (const char *)sqlite3_column_text(q, 3);
-	{
-		int cmp = strcmp(sa, sb);
-		if (cmp > 0 || (cmp == 0 && strcmp(ia, ib) > 0)) {
-			const char *t = sa;
-			sa = sb;
-			sb = t;
-			t = ia;
-			ia = ib;
-			ib = t;
-		}
-	}
+	/* a source id is a field of a delivery: up to OB_MAX_FIELD bytes */
+	sa = ob_malloc(4 * (size_t)OB_MAX_FIELD);
+	ia = sa + OB_MAX_FIELD;
+	sb = ia + OB_MAX_FIELD;
+	ib = sb + OB_MAX_FIELD;
+	if ((e = ob_store_rc_review_item(st, item, sa, ia, sb, ib, OB_MAX_FIELD, d)))
+		goto rollback;
 	ob_audit_time((long long)time(NULL), now);
-	if ((e = ob_store_prepare(st,
-	                          "INSERT INTO review_decision(source_a, id_a, source_b, id_b,"
-	                          " decision, actor, at, note, item) VALUES(?1, ?2, ?3, ?4, ?5,"
-	                          " ?6, ?7, ?8, ?9)",
-	                          &ins, d)))
-		goto fail;
-	sqlite3_bind_text(ins, 1, sa, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(ins, 2, ia, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(ins, 3, sb, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(ins, 4, ib, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(ins, 5, accept ? "accept" : "reject", -1, SQLITE_STATIC);
-	sqlite3_bind_text(ins, 6, actor, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(ins, 7, now, -1, SQLITE_TRANSIENT);
-	bind_str(ins, 8, note && *note ? note : NULL);
-	sqlite3_bind_int64(ins, 9, item);
-	if ((e = step_done(st, ins, d)))
-		goto fail;
+	if ((e = ob_store_rc_decision_add(st, item, sa, ia, sb, ib, accept, actor, now, note, d)))
+		goto rollback;
 	snprintf(object, sizeof(object), "pair:%s:%s|%s:%s", sa, ia, sb, ib);
 	snprintf(detail, sizeof(detail), "%s; item %lld%s%.4000s",
 	         accept ? "accept" : "reject", item, note && *note ? "; " : "",
 	         note ? note : "");
 	if ((e = ob_audit_append(st, now, actor, accept ? "review.accept" : "review.reject",
 	                         object, detail, NULL, d)))
-		goto fail;
-	sqlite3_finalize(q);
-	sqlite3_finalize(ins);
+		goto rollback;
+	free(sa);
 	return ob_store_commit(st, d);
-fail:
-	sqlite3_finalize(q);
-	sqlite3_finalize(ins);
+rollback:
+	free(sa);
 	ob_store_rollback(st);
 	return e;
 }
@@ -864,41 +646,24 @@ const char *const ob_reconcile_review_fields[OB_RECONCILE_REVIEW_NFIELDS] = {
 	"victim_age", "manner", "mechanism", "place", "category",
 };
 
+struct review_out {
+	char (*out)[OB_RECONCILE_REVIEW_FIELD];
+};
+
+static void review_got(void *arg, const char *const v[OB_STORE_RC_REVIEW_NFIELDS])
+{
+	struct review_out *o = arg;
+
+	for (int k = 0; k < OB_RECONCILE_REVIEW_NFIELDS; k++)
+		snprintf(o->out[k], OB_RECONCILE_REVIEW_FIELD, "%s", v[k] ? v[k] : "");
+}
+
 ob_err ob_reconcile_review_record(struct ob_store *st, const char *source, const char *id,
                             char out[][OB_RECONCILE_REVIEW_FIELD], bool *found, struct ob_diag *d)
 {
-	sqlite3_stmt *q = NULL;
-	ob_err e;
-	int rc;
+	struct review_out o = { out };
 
-	*found = false;
 	for (size_t k = 0; k < OB_RECONCILE_REVIEW_NFIELDS; k++)
 		out[k][0] = '\0';
-	if ((e = ob_store_prepare(st,
-	                          "SELECT r.source, r.source_id, p.names, r.occurred_on,"
-	                          " r.territory, r.victim_sex, r.victim_age, r.manner,"
-	                          " r.mechanism, r.place, r.category"
-	                          /* by the source's submissions: both lookups indexed */
-	                          " FROM submission s CROSS JOIN record r"
-	                          " ON r.submission = s.id AND r.source_id = ?2"
-	                          " LEFT JOIN protected p ON p.record = r.id"
-	                          " WHERE s.source = ?1 AND r.source = ?1"
-	                          " ORDER BY s.superseded_by IS NOT NULL, s.id DESC LIMIT 1",
-	                          &q, d)))
-		return e;
-	sqlite3_bind_text(q, 1, source, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 2, id, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW) {
-		*found = true;
-		for (int k = 0; k < OB_RECONCILE_REVIEW_NFIELDS; k++) {
-			const char *v = (const char *)sqlite3_column_text(q, k);
-			snprintf(out[k], OB_RECONCILE_REVIEW_FIELD, "%s", v ? v : "");
-		}
-	} else if (rc != SQLITE_DONE) {
-		e = ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s",
-		                sqlite3_errmsg(ob_store_db(st)));
-	}
-	sqlite3_finalize(q);
-	return e;
+	return ob_store_rc_review_record(st, source, id, review_got, &o, found, d);
 }

@@ -415,100 +415,84 @@ ob_err ob_reconcile_add(struct ob_reconcile_run *run, const struct ob_reconcile_
 	return OB_OK;
 }
 
-/* Column i of a row as text (NULL for NULL). */
-const char *rc_col(sqlite3_stmt *st, int i)
+struct load_ctx {
+	struct ob_reconcile_run *run;
+	struct ob_progress prog;
+	struct ob_diag *d;
+	ob_err e;
+};
+
+/* One record read from the store: a death of one person into the run, an
+ * aggregate row or one standing for several people into the counts only. */
+static int load_one(void *arg, const struct ob_store_rc_record *row)
 {
-	return (const char *)sqlite3_column_text(st, i);
+	struct load_ctx *c = arg;
+	struct ob_reconcile_run *run = c->run;
+	struct ob_reconcile_record r;
+	int in = row->institution ? inst_parse(row->institution, strlen(row->institution)) : -1;
+
+	if (in < 0 || !ob_reconcile_is_death(row->category, row->manner))
+		return 0;
+	if (row->aggregate || row->victims != 1) {
+		/* not one person: counts only */
+		struct ob_reconcile_counted *k;
+		if (run->ncounted == run->counted_cap) {
+			run->counted_cap = run->counted_cap ? run->counted_cap * 2 : 256;
+			run->counted = ob_realloc(run->counted,
+			                          run->counted_cap * sizeof(*run->counted));
+		}
+		k = &run->counted[run->ncounted++];
+		k->inst = (enum ob_reconcile_inst)in;
+		k->territory = dup_or_null(row->territory);
+		k->admin1 = dup_or_null(row->admin1);
+		k->date = dup_or_null(row->occurred_on);
+		k->victims = (uint64_t)row->victims;
+		run->counted_victims += k->victims;
+		return 0;
+	}
+	memset(&r, 0, sizeof(r));
+	r.id = row->id;
+	r.source = row->source;
+	r.source_id = row->source_id;
+	r.country = row->country;
+	r.inst = (enum ob_reconcile_inst)in;
+	r.date = row->occurred_on;
+	r.territory = row->territory;
+	r.admin1 = row->admin1;
+	r.sex = row->victim_sex;
+	r.age = row->victim_age;
+	r.manner = row->manner;
+	r.mechanism = row->mechanism;
+	r.place = row->place;
+	r.names = row->names;
+	r.category = row->category;
+	r.relationship = row->relationship;
+	r.context = row->context;
+	r.time = row->occurred_at;
+	if ((c->e = ob_reconcile_add(run, &r, c->d)))
+		return 1;
+	if (run->set.progress && run->n % 4096 == 0)
+		ob_progress_update(&c->prog, run->n);
+	return 0;
 }
 
 ob_err ob_reconcile_load(struct ob_reconcile_run *run, struct ob_store *st, const char *period,
                    const char *from, const char *to, const char *country, struct ob_diag *d)
 {
-	static const char *sql =
-		"SELECT r.id, r.source, r.source_id, s.country, s.institution, r.occurred_on,"
-		" r.territory, t.parent, r.victim_sex, r.victim_age, r.manner, r.mechanism,"
-		" r.place, p.names, r.category, r.relationship, r.context, r.occurred_at,"
-		" r.victims, s.aggregate"
-		" FROM record r JOIN submission s ON s.id = r.submission"
-		" LEFT JOIN territory t ON t.code = r.territory"
-		" LEFT JOIN protected p ON p.record = r.id"
-		" WHERE s.superseded_by IS NULL"
-		" AND s.institution IN ('police', 'forensic', 'prosecutor')"
-		" AND r.occurred_on IS NOT NULL AND substr(r.occurred_on, 1, 7) BETWEEN ?1 AND ?2"
-		" AND (?3 IS NULL OR s.country = ?3)"
-		" ORDER BY s.country, r.source, r.occurred_on, r.id";
-	sqlite3_stmt *q = NULL;
-	struct ob_progress prog;
-	ob_err e = OB_OK;
+	struct load_ctx c = { .run = run, .d = d, .e = OB_OK };
 	int rc;
 
 	snprintf(run->period, sizeof(run->period), "%s", period ? period : "");
 	snprintf(run->from, sizeof(run->from), "%s", from);
 	snprintf(run->to, sizeof(run->to), "%s", to);
 	snprintf(run->country, sizeof(run->country), "%s", country ? country : "");
-	if ((e = ob_store_prepare(st, sql, &q, d)))
-		return e;
-	sqlite3_bind_text(q, 1, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, to, -1, SQLITE_STATIC);
-	if (country)
-		sqlite3_bind_text(q, 3, country, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(q, 3);
 	if (run->set.progress)
-		ob_progress_begin(&prog, "leyendo", 0);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		struct ob_reconcile_record r;
-		int in = inst_parse(rc_col(q, 4), strlen(rc_col(q, 4)));
-
-		if (in < 0 || !ob_reconcile_is_death(rc_col(q, 14), rc_col(q, 10)))
-			continue;
-		if (sqlite3_column_int(q, 19) || sqlite3_column_int64(q, 18) != 1) {
-			/* not one person: counts only */
-			struct ob_reconcile_counted *c;
-			if (run->ncounted == run->counted_cap) {
-				run->counted_cap = run->counted_cap ? run->counted_cap * 2 : 256;
-				run->counted = ob_realloc(run->counted,
-				                          run->counted_cap * sizeof(*run->counted));
-			}
-			c = &run->counted[run->ncounted++];
-			c->inst = (enum ob_reconcile_inst)in;
-			c->territory = dup_or_null(rc_col(q, 6));
-			c->admin1 = dup_or_null(rc_col(q, 7));
-			c->date = dup_or_null(rc_col(q, 5));
-			c->victims = (uint64_t)sqlite3_column_int64(q, 18);
-			run->counted_victims += c->victims;
-			continue;
-		}
-		memset(&r, 0, sizeof(r));
-		r.id = sqlite3_column_int64(q, 0);
-		r.source = rc_col(q, 1);
-		r.source_id = rc_col(q, 2);
-		r.country = rc_col(q, 3);
-		r.inst = (enum ob_reconcile_inst)in;
-		r.date = rc_col(q, 5);
-		r.territory = rc_col(q, 6);
-		r.admin1 = rc_col(q, 7);
-		r.sex = rc_col(q, 8);
-		r.age = sqlite3_column_type(q, 9) == SQLITE_NULL ? -1 : sqlite3_column_int(q, 9);
-		r.manner = rc_col(q, 10);
-		r.mechanism = rc_col(q, 11);
-		r.place = rc_col(q, 12);
-		r.names = rc_col(q, 13);
-		r.category = rc_col(q, 14);
-		r.relationship = rc_col(q, 15);
-		r.context = rc_col(q, 16);
-		r.time = rc_col(q, 17);
-		if ((e = ob_reconcile_add(run, &r, d)))
-			break;
-		if (run->set.progress && run->n % 4096 == 0)
-			ob_progress_update(&prog, run->n);
-	}
+		ob_progress_begin(&c.prog, "leyendo", 0);
+	rc = ob_store_rc_records_each(st, from, to, country, load_one, &c, d);
 	if (run->set.progress)
-		ob_progress_end(&prog);
-	if (!e && rc != SQLITE_DONE)
-		e = ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s",
-		                sqlite3_errmsg(ob_store_db(st)));
-	sqlite3_finalize(q);
-	return e;
+		ob_progress_end(&c.prog);
+	if (c.e)
+		return c.e;
+	return rc < 0 ? OB_ESTORE : OB_OK;
 }
 

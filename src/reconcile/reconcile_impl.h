@@ -15,13 +15,12 @@
 #include "base/log.h"
 #include "io/ini.h"
 #include "link/compare.h"
+#include "store/reconcile.h"
 
 /* A record's text for attribute a: date, territory, codes, time; NULL for
  * the age (an integer: r->age) and for a value the record lacks. Points
  * into r. */
 const char *rc_attr_text(const struct ob_reconcile_record *r, enum ob_reconcile_attr a);
 
-/* Column i of a row as text (NULL for NULL). */
-const char *rc_col(sqlite3_stmt *st, int i);
 
 #endif

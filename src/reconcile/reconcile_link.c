@@ -41,25 +41,17 @@ void ob_reconcile_decision_add(struct ob_reconcile_run *run, const char *source_
 	x->accept = accept;
 }
 
+static int decision_one(void *arg, const char *source_a, const char *id_a,
+                        const char *source_b, const char *id_b, bool accept)
+{
+	ob_reconcile_decision_add(arg, source_a ? source_a : "", id_a ? id_a : "",
+	                          source_b ? source_b : "", id_b ? id_b : "", accept);
+	return 0;
+}
+
 ob_err ob_reconcile_decisions_load(struct ob_reconcile_run *run, struct ob_store *st, struct ob_diag *d)
 {
-	sqlite3_stmt *q = NULL;
-	ob_err e;
-	int rc;
-
-	if ((e = ob_store_prepare(st,
-	                          "SELECT source_a, id_a, source_b, id_b, decision FROM "
-	                          "review_decision ORDER BY id",
-	                          &q, d)))
-		return e;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		ob_reconcile_decision_add(run, rc_col(q, 0), rc_col(q, 1), rc_col(q, 2), rc_col(q, 3),
-		                    !strcmp(rc_col(q, 4), "accept"));
-	if (rc != SQLITE_DONE)
-		e = ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0, "%s",
-		                sqlite3_errmsg(ob_store_db(st)));
-	sqlite3_finalize(q);
-	return e;
+	return ob_store_rc_decisions_each(st, decision_one, run, d) < 0 ? OB_ESTORE : OB_OK;
 }
 
 /* ---- linkage -------------------------------------------------------------------- */

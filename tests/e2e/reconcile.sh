@@ -117,6 +117,10 @@ expect_status 0 "$OBSERVA" review -d "$O" --user rosa --list
 grep -q "== par $yes_id:" "$T/out" && fail "a decided pair is still pending"
 [ "$(sql "$O" "SELECT decision || ',' || actor || ',' || note FROM review_decision WHERE item = $yes_id")" = "reject,rosa,distintas personas" ] ||
 	fail "the rejection is not stored"
+# every pair, with the decision taken on it and by whom
+expect_status 0 "$OBSERVA" review -d "$O" --user rosa --all
+grep -q "^== par $yes_id: .*; decidido: reject (rosa, 20" "$T/out" || fail "the rejection is not listed"
+grep -q "^== par $no_id: .*; decidido: accept (rosa, 20" "$T/out" || fail "the acceptance is not listed"
 
 # later runs respect the decisions, at the default settings and the wide ones
 for cfg in "" "$T/wide.ini"; do
