@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "base/sha256.h"
+#include "store/accounts.h"
 #include "store/audit.h"
 
 static const char *const role_names[] = {
@@ -109,30 +110,11 @@ bool ob_password_verify(const char *hash, const char *pw, size_t n)
 	return hash && crypto_pwhash_str_verify(hash, pw, n) == 0;
 }
 
-static ob_err sql_error(struct ob_store *s, struct ob_diag *d, const char *what)
-{
-	return ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0, "%s: %s", what,
-	                   sqlite3_errmsg(ob_store_db(s)));
-}
-
-/* Run one statement inside the current transaction; SQLITE_DONE expected. */
-static ob_err step_done(struct ob_store *s, sqlite3_stmt *st, struct ob_diag *d, const char *what)
-{
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return ob_diag_set(d, rc == SQLITE_CONSTRAINT ? OB_EEXISTS : OB_ESTORE,
-		                   ob_store_dir(s), 0, 0, NULL, 0, "%s: %s", what,
-		                   sqlite3_errmsg(ob_store_db(s)));
-	return OB_OK;
-}
-
 ob_err ob_user_add(struct ob_store *s, const char *name, enum ob_role role,
                    const char *source, const char *password, size_t pw_len,
                    const char *actor, struct ob_diag *d)
 {
 	char hash[128], now[32], detail[OB_MAX_NAME + 64];
-	sqlite3_stmt *st;
 	ob_err e;
 
 	if (!ob_user_name_valid(name))
@@ -161,17 +143,9 @@ ob_err ob_user_add(struct ob_store *s, const char *name, enum ob_role role,
 	ob_audit_time((long long)time(NULL), now);
 	if ((e = ob_store_begin(s, d)))
 		return e;
-	if ((e = ob_store_prepare(s, "INSERT INTO account(name, role, source, password, created_at)"
-	                             " VALUES(?1, ?2, ?3, ?4, ?5)", &st, d)))
-		goto rollback;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, ob_role_name(role), -1, SQLITE_STATIC);
-	if (role == OB_ROLE_SUBMITTER)
-		sqlite3_bind_text(st, 3, source, -1, SQLITE_STATIC);
-	if (password)
-		sqlite3_bind_text(st, 4, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
-	if ((e = step_done(s, st, d, "añadir usuario"))) {
+	if ((e = ob_store_account_add(s, name, ob_role_name(role),
+	                              role == OB_ROLE_SUBMITTER ? source : NULL,
+	                              password ? hash : NULL, now, d))) {
 		if (e == OB_EEXISTS)
 			OB_DIAG(d, OB_EEXISTS, "usuario", 0, 0, name, strlen(name),
 			        "ya existe un usuario con ese nombre",
@@ -194,30 +168,24 @@ rollback:
 static ob_err find_account(struct ob_store *s, const char *name, long long *id, bool *disabled,
                            struct ob_diag *d)
 {
-	sqlite3_stmt *st;
-	int rc;
+	struct ob_store_account a;
+	bool found;
+	ob_err e;
 
-	if (ob_store_prepare(s, "SELECT id, disabled FROM account WHERE name = ?1", &st, d))
-		return OB_ESTORE;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		*disabled = sqlite3_column_int(st, 1) != 0;
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return OB_OK;
-	if (rc == SQLITE_DONE)
+	if ((e = ob_store_account_find(s, name, &a, &found, d)))
+		return e;
+	if (!found)
 		return OB_DIAG(d, OB_ENOENT, "usuario", 0, 0, name, strlen(name),
 		               "no existe ese usuario", "no such user");
-	return sql_error(s, d, "usuario");
+	*id = a.id;
+	*disabled = a.disabled;
+	sodium_memzero(&a, sizeof(a));
+	return OB_OK;
 }
 
 ob_err ob_user_disable(struct ob_store *s, const char *name, const char *actor,
                        struct ob_diag *d)
 {
-	sqlite3_stmt *st;
 	long long id;
 	bool disabled;
 	ob_err e;
@@ -226,16 +194,7 @@ ob_err ob_user_disable(struct ob_store *s, const char *name, const char *actor,
 		return e;
 	if ((e = find_account(s, name, &id, &disabled, d)))
 		goto rollback;
-	if ((e = ob_store_prepare(s, "UPDATE account SET disabled = 1 WHERE id = ?1", &st, d)))
-		goto rollback;
-	sqlite3_bind_int64(st, 1, id);
-	if ((e = step_done(s, st, d, "desactivar usuario")))
-		goto rollback;
-	if ((e = ob_store_prepare(s, "UPDATE account_token SET revoked = 1 WHERE account = ?1",
-	                          &st, d)))
-		goto rollback;
-	sqlite3_bind_int64(st, 1, id);
-	if ((e = step_done(s, st, d, "revocar credenciales")))
+	if ((e = ob_store_account_disable(s, id, d)))
 		goto rollback;
 	if ((e = ob_audit_append(s, NULL, actor, "user.disable", name,
 	                         disabled ? "already disabled; tokens revoked" : "tokens revoked",
@@ -270,29 +229,16 @@ static ob_err insert_token(struct ob_store *s, long long account, const char *ki
                            char token[OB_TOKEN_SIZE], long long *id, struct ob_diag *d)
 {
 	char hash[65], created[32], expires[32];
-	sqlite3_stmt *st;
 	ob_err e;
 
 	new_token(token, hash);
 	ob_audit_time(now, created);
 	if (expires_at)
 		ob_audit_time(expires_at, expires);
-	if ((e = ob_store_prepare(s, "INSERT INTO account_token(account, hash, kind, label,"
-	                             " created_at, expires_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-	                          &st, d)))
-		return e;
-	sqlite3_bind_int64(st, 1, account);
-	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-	if (label)
-		sqlite3_bind_text(st, 4, label, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, created, -1, SQLITE_STATIC);
-	if (expires_at)
-		sqlite3_bind_text(st, 6, expires, -1, SQLITE_STATIC);
-	if ((e = step_done(s, st, d, "guardar credencial")))
-		return e;
-	*id = sqlite3_last_insert_rowid(ob_store_db(s));
-	return OB_OK;
+	e = ob_store_token_add(s, account, kind, hash, label, created, expires_at ? expires : NULL,
+	                       id, d);
+	sodium_memzero(hash, sizeof(hash));
+	return e;
 }
 
 ob_err ob_user_token(struct ob_store *s, const char *name, const char *label,
@@ -338,39 +284,30 @@ wipe:
 	return e;
 }
 
+struct list_ctx {
+	int (*fn)(void *ctx, const struct ob_user_info *u);
+	void *ctx;
+};
+
+static int list_one(void *arg, const struct ob_store_account_row *r)
+{
+	struct list_ctx *l = arg;
+	struct ob_user_info u = {
+		r->name, r->role, r->source, r->created_at, r->disabled, r->has_password, r->tokens,
+	};
+
+	return l->fn(l->ctx, &u) ? 1 : 0;
+}
+
 ob_err ob_user_list(struct ob_store *s, long long now,
                     int (*fn)(void *ctx, const struct ob_user_info *u), void *ctx,
                     struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct list_ctx l = { fn, ctx };
 	char stamp[32];
-	int rc;
 
 	ob_audit_time(now, stamp);
-	if (ob_store_prepare(s, "SELECT a.name, a.role, a.source, a.created_at, a.disabled,"
-	                        " a.password IS NOT NULL, (SELECT count(*) FROM account_token t"
-	                        " WHERE t.account = a.id AND NOT t.revoked AND"
-	                        " (t.expires_at IS NULL OR t.expires_at > ?1))"
-	                        " FROM account a ORDER BY a.name", &st, d))
-		return OB_ESTORE;
-	sqlite3_bind_text(st, 1, stamp, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct ob_user_info u = {
-			(const char *)sqlite3_column_text(st, 0),
-			(const char *)sqlite3_column_text(st, 1),
-			(const char *)sqlite3_column_text(st, 2),
-			(const char *)sqlite3_column_text(st, 3),
-			sqlite3_column_int(st, 4) != 0,
-			sqlite3_column_int(st, 5) != 0,
-			sqlite3_column_int64(st, 6),
-		};
-		if (fn(ctx, &u)) {
-			rc = SQLITE_DONE;
-			break;
-		}
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? OB_OK : sql_error(s, d, "usuarios");
+	return ob_store_accounts_each(s, stamp, list_one, &l, d) < 0 ? OB_ESTORE : OB_OK;
 }
 
 static bool token_shape_ok(const char *token)
@@ -393,9 +330,7 @@ ob_err ob_auth_token(struct ob_store *s, const char *token, long long now,
 {
 	unsigned char dg[OB_SHA256_LEN];
 	struct ob_sha256 c;
-	sqlite3_stmt *st;
 	char hash[65], stamp[32];
-	int rc;
 	ob_err e = OB_ENOENT;
 
 	ob_principal_public(p);
@@ -406,28 +341,23 @@ ob_err ob_auth_token(struct ob_store *s, const char *token, long long now,
 	ob_sha256_final(&c, dg);
 	ob_sha256_hex(dg, hash);
 	ob_audit_time(now, stamp);
-	if (ob_store_prepare(s, "SELECT a.id, a.name, a.role, a.source, t.id, t.kind"
-	                        " FROM account_token t JOIN account a ON a.id = t.account"
-	                        " WHERE t.hash = ?1 AND NOT t.revoked AND NOT a.disabled"
-	                        " AND (t.expires_at IS NULL OR t.expires_at > ?2)", &st, d))
-		return OB_ESTORE;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, stamp, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const char *src = (const char *)sqlite3_column_text(st, 3);
-		p->account = sqlite3_column_int64(st, 0);
-		ob_strlcpy(p->name, (const char *)sqlite3_column_text(st, 1), sizeof(p->name));
-		if (!ob_role_parse((const char *)sqlite3_column_text(st, 2), &p->role))
-			p->role = OB_ROLE_PUBLIC;
-		ob_strlcpy(p->source, src ? src : "", sizeof(p->source));
-		p->token = sqlite3_column_int64(st, 4);
-		p->session = !strcmp((const char *)sqlite3_column_text(st, 5), "session");
-		e = OB_OK;
-	} else if (rc != SQLITE_DONE) {
-		e = sql_error(s, d, "credencial");
+	{
+		struct ob_store_token_owner o;
+		bool found;
+
+		if (ob_store_token_find(s, hash, stamp, &o, &found, d))
+			return OB_ESTORE;
+		if (found) {
+			p->account = o.account;
+			ob_strlcpy(p->name, o.name, sizeof(p->name));
+			if (!ob_role_parse(o.role, &p->role))
+				p->role = OB_ROLE_PUBLIC;
+			ob_strlcpy(p->source, o.source, sizeof(p->source));
+			p->token = o.token;
+			p->session = o.session;
+			e = OB_OK;
+		}
 	}
-	sqlite3_finalize(st);
 	return e;
 }
 
@@ -460,36 +390,30 @@ ob_err ob_auth_login(struct ob_store *s, const char *name, const char *password,
                      char token[OB_TOKEN_SIZE], long long *expires_at,
                      struct ob_principal *p, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
 	char *stored = NULL, detail[128];
 	long long account = 0, id;
 	bool disabled = true, ok;
 	enum ob_role role = OB_ROLE_PUBLIC;
 	char source[OB_MAX_NAME] = "";
 	ob_err e;
-	int rc;
 
 	token[0] = '\0';
 	ob_principal_public(p);
 	if (ob_user_name_valid(name) && pw_len <= OB_MAX_PASSWORD) {
-		if (ob_store_prepare(s, "SELECT id, password, disabled, role, source FROM account"
-		                        " WHERE name = ?1", &st, d))
-			return OB_ESTORE;
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			const char *h = (const char *)sqlite3_column_text(st, 1);
-			const char *src = (const char *)sqlite3_column_text(st, 4);
-			account = sqlite3_column_int64(st, 0);
-			stored = h ? ob_strdup(h) : NULL;
-			disabled = sqlite3_column_int(st, 2) != 0;
-			if (!ob_role_parse((const char *)sqlite3_column_text(st, 3), &role))
+		struct ob_store_account a;
+		bool found;
+
+		if ((e = ob_store_account_find(s, name, &a, &found, d)))
+			return e;
+		if (found) {
+			account = a.id;
+			stored = a.has_password ? ob_strdup(a.password) : NULL;
+			disabled = a.disabled;
+			if (!ob_role_parse(a.role, &role))
 				disabled = true;
-			ob_strlcpy(source, src ? src : "", sizeof(source));
+			ob_strlcpy(source, a.source, sizeof(source));
 		}
-		sqlite3_finalize(st);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return sql_error(s, d, "usuario");
+		sodium_memzero(&a, sizeof(a));
 	}
 	ok = ob_password_verify(stored ? stored : dummy_hash(), password, pw_len) && stored &&
 	     !disabled;
@@ -500,15 +424,10 @@ ob_err ob_auth_login(struct ob_store *s, const char *name, const char *password,
 		return e;
 	/* ended sessions are of no use: the table does not grow with logins */
 	{
-		sqlite3_stmt *del;
 		char stamp[32];
 
 		ob_audit_time(now, stamp);
-		if ((e = ob_store_prepare(s, "DELETE FROM account_token WHERE kind = 'session'"
-		                             " AND (revoked OR expires_at <= ?1)", &del, d)))
-			goto rollback;
-		sqlite3_bind_text(del, 1, stamp, -1, SQLITE_TRANSIENT);
-		if ((e = step_done(s, del, d, "sesiones vencidas")))
+		if ((e = ob_store_sessions_purge(s, stamp, d)))
 			goto rollback;
 	}
 	*expires_at = now + OB_SESSION_SECONDS;
@@ -535,7 +454,6 @@ wipe:
 
 ob_err ob_auth_logout(struct ob_store *s, const struct ob_principal *p, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
 	char detail[64];
 	ob_err e;
 
@@ -544,10 +462,7 @@ ob_err ob_auth_logout(struct ob_store *s, const struct ob_principal *p, struct o
 		               "no hay sesión que cerrar", "there is no session to close");
 	if ((e = ob_store_begin(s, d)))
 		return e;
-	if ((e = ob_store_prepare(s, "UPDATE account_token SET revoked = 1 WHERE id = ?1", &st, d)))
-		goto rollback;
-	sqlite3_bind_int64(st, 1, p->token);
-	if ((e = step_done(s, st, d, "cerrar sesión")))
+	if ((e = ob_store_token_revoke(s, p->token, d)))
 		goto rollback;
 	snprintf(detail, sizeof(detail), "token=%lld", p->token);
 	if ((e = ob_audit_append(s, NULL, p->name, "logout", p->name, detail, NULL, d)))
