@@ -84,21 +84,3 @@ int ob_cli_status(ob_err e)
 		return OB_EXIT_FAIL;
 	}
 }
-
-void ob_cli_csv_column(struct ob_csvw *w, sqlite3_stmt *st, int i)
-{
-	switch (sqlite3_column_type(st, i)) {
-	case SQLITE_INTEGER:
-		ob_csvw_int(w, sqlite3_column_int64(st, i));
-		break;
-	case SQLITE_FLOAT:
-		ob_csvw_num(w, sqlite3_column_double(st, i));
-		break;
-	case SQLITE_NULL:
-		ob_csvw_str(w, NULL);
-		break;
-	default:
-		ob_csvw_field(w, (const char *)sqlite3_column_text(st, i),
-		              (size_t)sqlite3_column_bytes(st, i));
-	}
-}

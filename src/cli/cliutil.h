@@ -45,8 +45,4 @@ void ob_cmd_release(struct ob_cmd_ctx *ctx);
 /* Exit status for an error code (see builtin.h). */
 int ob_cli_status(ob_err e);
 
-/* Write column i of a result row as one CSV cell: integers and reals as
- * numbers, text through the formula guard (io/csvw.h), NULL empty. */
-void ob_cli_csv_column(struct ob_csvw *w, sqlite3_stmt *st, int i);
-
 #endif

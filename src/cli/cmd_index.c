@@ -19,6 +19,7 @@
 #include "io/csvw.h"
 #include "io/json.h"
 #include "report/svg.h"
+#include "store/catalog.h"
 #include "store/store.h"
 
 /* Drivers shown per direction in the table. */
@@ -278,7 +279,6 @@ static int draw_map(const struct run *x)
 	const struct ob_index_input *in = &x->ix.in;
 	size_t n = in->nunits + in->n_nodata, missing = 0;
 	struct ob_store *s;
-	sqlite3_stmt *st = NULL;
 	struct ob_map_unit *mu;
 	struct ob_strmap geo;
 	char **names, title[OB_MAX_NAME + 64], note[1024];
@@ -299,8 +299,7 @@ static int draw_map(const struct run *x)
 	ob_diag_clear(&d);
 	ob_strmap_init(&geo);
 	/* a unit's own geometry, or that of its districts */
-	if (ob_catalog_geometry(s, keep_geometry, &geo, &d) ||
-	    ob_store_prepare(s, "SELECT name FROM territory WHERE code = ?1", &st, &d)) {
+	if (ob_catalog_geometry(s, keep_geometry, &geo, &d)) {
 		ob_strmap_for_each(&geo, ent) free(ent->value);
 		ob_strmap_release(&geo);
 		return fail_diag(&d);
@@ -313,10 +312,13 @@ static int draw_map(const struct run *x)
 		const char *code = ranked ? in->unit[u] : in->nodata[u - in->nunits];
 		const char *given = ranked ? in->unit_name[u] : in->nodata_name[u - in->nunits];
 
-		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-			names[u] = ob_strdup((const char *)sqlite3_column_text(st, 0));
-		sqlite3_reset(st);
+		{
+			char name[OB_MAX_NAME];
+			bool found;
+			/* a unit the store cannot name keeps its given name or code */
+			if (!ob_store_territory_name(s, code, name, sizeof(name), &found, &d) && found)
+				names[u] = ob_strdup(name);
+		}
 		mu[u].code = code;
 		mu[u].name = given ? given : names[u];
 		mu[u].geojson = ob_strmap_get(&geo, code, strlen(code));
@@ -324,7 +326,6 @@ static int draw_map(const struct run *x)
 		if (!mu[u].geojson)
 			missing++;
 	}
-	sqlite3_finalize(st);
 	if (missing)
 		OB_WARN("%zu de %zu unidades no tienen geometría en el catálogo de %s y no se dibujan",
 		        "%zu of %zu units have no geometry in the catalogue of %s and are not drawn",

@@ -5,6 +5,7 @@
 #include "catalog/catalog.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
+#include "store/catalog.h"
 #include "store/store.h"
 
 void cmd_population_usage(FILE *out)
@@ -46,26 +47,40 @@ void cmd_population_usage(FILE *out)
 /* Gaps over this share of the national figure are warned about. */
 #define POP_GAP_WARN 0.05
 
+struct check_ctx {
+	long rows, warned;
+};
+
+static int check_one(void *arg, const struct ob_store_population_sum *p)
+{
+	struct check_ctx *c = arg;
+	const char *country = p->country ? p->country : "", *sex = p->sex ? p->sex : "";
+	double gap = p->national > 0 ? (p->sum - p->national) / p->national : 0;
+	bool warn = p->national <= 0 || gap > POP_GAP_WARN || gap < -POP_GAP_WARN;
+
+	printf("%-4s %4d %-4s %14.0f %14.0f %+8.2f%% %5ld/%-5ld%s\n", country, p->year, sex,
+	       p->national, p->sum, 100 * gap, p->with, p->units,
+	       warn ? OB_TR("  AVISO", "  WARNING")
+	            : p->with < p->units ? OB_TR("  (unidades sin dato)", "  (units without a figure)")
+	                                 : "");
+	if (warn) {
+		OB_WARN("%s %d %s: la suma de las unidades (%.0f) difiere de la cifra nacional "
+		        "(%.0f) en %+.1f %%; %ld de %ld unidades tienen dato",
+		        "%s %d %s: the sum of the units (%.0f) differs from the national figure "
+		        "(%.0f) by %+.1f %%; %ld of %ld units have a figure", country, p->year, sex,
+		        p->sum, p->national, 100 * gap, p->with, p->units);
+		c->warned++;
+	}
+	c->rows++;
+	return 0;
+}
+
 static int population_check(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
-	static const char sql[] =
-		"WITH deepest AS (SELECT country, max(level) AS lvl FROM territory GROUP BY country),"
-		" units AS (SELECT c.code AS country, p.year AS year, p.sex AS sex,"
-		"   p.population AS national, p.status AS status, t.code AS unit, q.population AS pop"
-		"   FROM territory c JOIN deepest d ON d.country = c.code AND d.lvl > 0"
-		"   JOIN population p ON p.territory = c.code"
-		"   JOIN territory t ON t.country = c.code AND t.level = d.lvl"
-		"    AND (t.valid_from IS NULL OR t.valid_from <= p.year || '-07-01')"
-		"    AND (t.valid_to IS NULL OR t.valid_to >= p.year || '-07-01')"
-		"   LEFT JOIN population q ON q.territory = t.code AND q.year = p.year AND q.sex = p.sex"
-		"   WHERE c.level = 0)"
-		" SELECT country, year, sex, national, status, coalesce(sum(pop), 0), count(*),"
-		"  count(pop) FROM units GROUP BY country, year, sex ORDER BY country, year, sex";
+	struct check_ctx c = { 0, 0 };
 	struct ob_store *s;
-	sqlite3_stmt *q;
 	struct ob_diag d;
-	long rows = 0, warned = 0;
-	int rc;
+	long rows, warned;
 
 	if (argc > 2) {
 		OB_ERROR("argumento inesperado «%s»", "unexpected argument «%s»", argv[2]);
@@ -75,42 +90,14 @@ static int population_check(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	if (!(s = ob_cmd_store(ctx, OB_STORE_READONLY)))
 		return OB_EXIT_SYSTEM;
 	ob_diag_clear(&d);
-	if (ob_store_prepare(s, sql, &q, &d)) {
-		ob_cli_diag(&d);
-		return OB_EXIT_SYSTEM;
-	}
 	printf("%-4s %4s %-4s %14s %14s %9s %11s\n", "país", "año", "sexo", "nacional",
 	       "suma unidades", "dif. %", "unidades");
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *country = (const char *)sqlite3_column_text(q, 0);
-		const char *sex = (const char *)sqlite3_column_text(q, 2);
-		double national = sqlite3_column_double(q, 3), sum = sqlite3_column_double(q, 5);
-		long units = sqlite3_column_int(q, 6), with = sqlite3_column_int(q, 7);
-		double gap = national > 0 ? (sum - national) / national : 0;
-		bool warn = national <= 0 || gap > POP_GAP_WARN || gap < -POP_GAP_WARN;
-
-		printf("%-4s %4d %-4s %14.0f %14.0f %+8.2f%% %5ld/%-5ld%s\n", country,
-		       sqlite3_column_int(q, 1), sex, national, sum, 100 * gap, with, units,
-		       warn ? OB_TR("  AVISO", "  WARNING")
-		            : with < units ? OB_TR("  (unidades sin dato)", "  (units without a figure)")
-		                           : "");
-		if (warn) {
-			OB_WARN("%s %d %s: la suma de las unidades (%.0f) difiere de la cifra nacional "
-			        "(%.0f) en %+.1f %%; %ld de %ld unidades tienen dato",
-			        "%s %d %s: the sum of the units (%.0f) differs from the national figure "
-			        "(%.0f) by %+.1f %%; %ld of %ld units have a figure", country,
-			        sqlite3_column_int(q, 1), sex, sum, national, 100 * gap, with, units);
-			warned++;
-		}
-		rows++;
-	}
-	if (rc != SQLITE_DONE) {
-		ob_diag_set(&d, OB_ESTORE, ctx->dir, 0, 0, NULL, 0, "%s", sqlite3_errmsg(ob_store_db(s)));
+	if (ob_store_population_sums_each(s, check_one, &c, &d) < 0) {
 		ob_cli_diag(&d);
-	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
 		return OB_EXIT_SYSTEM;
+	}
+	rows = c.rows;
+	warned = c.warned;
 	printf(OB_TR("%ld comparaciones, %ld avisos (diferencia de más del 5 %%)\n",
 	             "%ld comparisons, %ld warnings (gap over 5 %%)\n"), rows, warned);
 	return OB_EXIT_OK;

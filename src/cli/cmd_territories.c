@@ -4,6 +4,7 @@
 #include "catalog/catalog.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
+#include "store/catalog.h"
 #include "store/store.h"
 
 void cmd_territories_usage(FILE *out)
@@ -52,36 +53,32 @@ static int open_failed(const struct ob_cmd_ctx *ctx)
 	                                                                   : OB_EXIT_FAIL;
 }
 
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+static int print_territory(void *arg, const struct ob_store_territory *t)
+{
+	(void)arg;
+	printf("%s\t%d\t%s\t%s\t%s\t%s\t%s\n", or_empty(t->code), t->level,
+	       or_empty(t->country), or_empty(t->parent), or_empty(t->name),
+	       or_empty(t->valid_from), or_empty(t->valid_to));
+	return 0;
+}
+
 static int list(struct ob_cmd_ctx *ctx, const char *country, long long level)
 {
 	struct ob_store *s;
 	struct ob_diag d;
-	sqlite3_stmt *st;
-	int rc;
 
 	if (!(s = ob_cmd_store(ctx, OB_STORE_READONLY)))
 		return open_failed(ctx);
 	ob_diag_clear(&d);
-	if (ob_store_prepare(s, "SELECT code, level, country, coalesce(parent, ''), name,"
-	                        " coalesce(valid_from, ''), coalesce(valid_to, '') FROM territory"
-	                        " WHERE (?1 IS NULL OR country = upper(?1))"
-	                        " AND (?2 < 0 OR level = ?2) ORDER BY country, level, code",
-	                     &st, &d))
-		return fail_diag(&d);
-	if (country)
-		sqlite3_bind_text(st, 1, country, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, level);
 	printf("code\tlevel\tcountry\tparent\tname\tvalid_from\tvalid_to\n");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		printf("%s\t%d\t%s\t%s\t%s\t%s\t%s\n", (const char *)sqlite3_column_text(st, 0),
-		       sqlite3_column_int(st, 1), (const char *)sqlite3_column_text(st, 2),
-		       (const char *)sqlite3_column_text(st, 3),
-		       (const char *)sqlite3_column_text(st, 4),
-		       (const char *)sqlite3_column_text(st, 5),
-		       (const char *)sqlite3_column_text(st, 6));
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		OB_ERROR("%s: error al leer el almacén", "%s: error reading the store", ctx->dir);
+	if (ob_store_territories_each(s, country, level, print_territory, NULL, &d) < 0) {
+		OB_ERROR("%s: error al leer el almacén: %s", "%s: error reading the store: %s",
+		         ctx->dir, d.message);
 		return OB_EXIT_SYSTEM;
 	}
 	return OB_EXIT_OK;
