@@ -9,7 +9,6 @@
 
 #include <math.h>
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdatomic.h>
 #include <unistd.h>
 
@@ -18,6 +17,7 @@
 #include "engine/indicators.h"
 #include "publish/sdc.h"
 #include "stats/outbreak.h"
+#include "store/catalog.h"
 
 /* months of a monitoring window of the CUSUM, up to the month judged */
 #define CUSUM_WINDOW 12
@@ -173,24 +173,16 @@ static void coverage_release(struct coverage *c)
 }
 
 /* The ICCS names of a code from the store ("" when unknown). */
-static ob_err iccs_names(struct ob_store *st, sqlite3_stmt **q, const char *code, char **es,
-                         char **en, struct ob_diag *d)
+static ob_err iccs_names(struct ob_store *st, const char *code, char **es, char **en,
+                         struct ob_diag *d)
 {
-	int rc;
+	char a[OB_MAX_NAME], b[OB_MAX_NAME];
+	bool found;
+	ob_err e = ob_store_iccs_names(st, code, a, b, sizeof(a), &found, d);
 
-	if (!*q && ob_store_prepare(st, "SELECT name_es, name_en FROM iccs WHERE code = ?1", q, d))
-		return OB_ESTORE;
-	sqlite3_reset(*q);
-	sqlite3_bind_text(*q, 1, code, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(*q);
-	if (rc == SQLITE_ROW) {
-		*es = ob_strdup((const char *)sqlite3_column_text(*q, 0));
-		*en = ob_strdup((const char *)sqlite3_column_text(*q, 1));
-		return OB_OK;
-	}
-	*es = ob_strdup("");
-	*en = ob_strdup("");
-	return rc == SQLITE_DONE ? OB_OK : OB_ESTORE;
+	*es = ob_strdup(e ? "" : a);
+	*en = ob_strdup(e ? "" : b);
+	return e;
 }
 
 struct level_run {
@@ -199,7 +191,6 @@ struct level_run {
 	const struct ob_alerts_options *o;
 	const struct coverage *cv;
 	struct ob_strmap units;  /* code -> unit index + 1 */
-	sqlite3_stmt *names;
 	struct ob_cusum_cache *caches; /* [judging thread]: kept across the
 	                                  levels and indicators of a run */
 	struct ob_alerts *out;
@@ -311,11 +302,8 @@ static ob_err add_alert(struct level_run *x, const struct ob_query_result *r, in
 
 	al->category = ob_strdup(ob_query_label(r, 1, f->ci));
 	al->classes = ob_sdc_class_of_iccs(al->category);
-	if (iccs_names(x->st, &x->names, al->category, &al->category_name_es,
-	               &al->category_name_en, x->d))
-		return ob_diag_set(x->d, OB_ESTORE, ob_store_dir(x->st), 0, 0, NULL, 0, "iccs: %s",
-		                   sqlite3_errmsg(ob_store_db(x->st)));
-	return OB_OK;
+	return iccs_names(x->st, al->category, &al->category_name_es, &al->category_name_en,
+	                  x->d);
 }
 
 /* The units of a chunk judged by one thread, and what it found. */
@@ -842,7 +830,6 @@ ob_err ob_alerts_run(struct ob_store *st, const struct ob_analyzer *an,
 	if (!e && cv.span && n_units)
 		e = run_indicators(&x, &done, total, units, n_units);
 	free(units);
-	sqlite3_finalize(x.names);
 	free(x.caches);
 	ob_strmap_release(&x.units);
 release_coverage:

@@ -10,6 +10,8 @@
 #include "catalog/embedded.h"
 #include "engine/completeness.h"
 #include "io/csv.h"
+#include "store/reconcile.h"
+#include "store/submissions.h"
 
 static const char *const measure_names[OB_INST_NMEASURES] = {
 	"prosecutor_case", "agreement", "delivery_months", "delivery_timely",
@@ -152,10 +154,21 @@ static size_t countries_of(const struct units *us, char (*out)[4], size_t max)
 
 /* ---------------------------------------------------- reconciliation */
 
-static ob_err store_fail(struct ob_store *st, struct ob_diag *d)
+struct per_death {
+	struct units *us;
+	double *num, *den;
+};
+
+static int per_death_one(void *arg, const char *territory, bool yes)
 {
-	return ob_diag_set(d, OB_ESTORE, ob_store_dir(st), 0, 0, NULL, 0, "%s",
-	                   sqlite3_errmsg(ob_store_db(st)));
+	struct per_death *c = arg;
+	long u = territory ? unit_of(c->us, territory) : -1;
+
+	if (u >= 0) {
+		c->den[u] += 1;
+		c->num[u] += yes;
+	}
+	return 0;
 }
 
 /* Numerator and denominator per unit from the latest reconciliation of country covering year. */
@@ -163,57 +176,20 @@ static ob_err reconciled(struct ob_store *st, struct units *us, enum ob_inst_mea
                          const char *country, const char *year, double *num, double *den,
                          bool *have_run, struct ob_diag *d)
 {
-	static const char *const q_run =
-		"SELECT max(r.id) FROM reconcile_run r WHERE (r.country IS NULL OR r.country = ?1)"
-		" AND EXISTS (SELECT 1 FROM reconciled_death x WHERE x.run = r.id"
-		" AND x.country = ?1 AND substr(x.occurred_on, 1, 4) = ?2)";
-	/* a homicide known to the police or the forensic service; 1 if the prosecutor has it */
-	static const char *const q_case =
-		"SELECT d.territory, EXISTS (SELECT 1 FROM reconcile_member m WHERE m.run = d.run"
-		" AND m.death = d.death AND m.institution = 'prosecutor')"
-		" FROM reconciled_death d WHERE d.run = ?1 AND d.country = ?2"
-		" AND substr(d.occurred_on, 1, 4) = ?3 AND d.manner = 'homicide'"
-		" AND EXISTS (SELECT 1 FROM reconcile_member m WHERE m.run = d.run"
-		" AND m.death = d.death AND m.institution IN ('police', 'forensic'))";
-	/* a death of two institutions or more; 1 if the ledger says they agree */
-	static const char *const q_agree =
-		"SELECT d.territory, NOT EXISTS (SELECT 1 FROM discrepancy x WHERE x.run = d.run"
-		" AND x.death = d.death AND x.reason IN ('manner', 'territory', 'date', 'sex', 'age'))"
-		" FROM reconciled_death d WHERE d.run = ?1 AND d.country = ?2"
-		" AND substr(d.occurred_on, 1, 4) = ?3"
-		" AND (SELECT count(DISTINCT m.institution) FROM reconcile_member m"
-		" WHERE m.run = d.run AND m.death = d.death) >= 2";
-	sqlite3_stmt *q = NULL;
+	struct per_death c = { us, num, den };
 	long long run = 0;
-	int rc;
+	ob_err e;
 
 	*have_run = false;
-	if (ob_store_prepare(st, q_run, &q, d))
-		return OB_ESTORE;
-	sqlite3_bind_text(q, 1, country, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, year, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(q)) == SQLITE_ROW && sqlite3_column_type(q, 0) == SQLITE_INTEGER)
-		run = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(st, d);
+	if ((e = ob_store_rc_latest_run(st, country, year, &run, d)))
+		return e;
 	if (!run)
 		return OB_OK;
 	*have_run = true;
-	if (ob_store_prepare(st, m == OB_INST_PROSECUTOR_CASE ? q_case : q_agree, &q, d))
-		return OB_ESTORE;
-	sqlite3_bind_int64(q, 1, run);
-	sqlite3_bind_text(q, 2, country, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 3, year, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		long u = unit_of(us, (const char *)sqlite3_column_text(q, 0));
-		if (u < 0)
-			continue;
-		den[u] += 1;
-		num[u] += sqlite3_column_int(q, 1) != 0;
-	}
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? OB_OK : store_fail(st, d);
+	return ob_store_rc_deaths_test(st, run, country, year,
+	                               m == OB_INST_PROSECUTOR_CASE ? OB_STORE_RC_PROSECUTED
+	                                                            : OB_STORE_RC_AGREED,
+	                               per_death_one, &c, d) < 0 ? OB_ESTORE : OB_OK;
 }
 
 /* --------------------------------------------------------- deliveries */
@@ -242,30 +218,13 @@ static ob_err delivered_months(struct ob_store *st, const struct ob_snapshot *sn
 static ob_err timely_months(struct ob_store *st, const char *country, const char *year,
                             double *num, double *den, struct ob_diag *d)
 {
-	static const char *const sql =
-		"WITH RECURSIVE mon(m) AS (SELECT 1 UNION ALL SELECT m + 1 FROM mon WHERE m < 12),"
-		" ms(ym, next) AS (SELECT printf('%s-%02d', ?2, m),"
-		" date(printf('%s-%02d-01', ?2, m), '+1 month') FROM mon),"
-		" firsts AS (SELECT ms.next AS next, min(julianday(s.ingested_at)) AS first"
-		" FROM submission s JOIN ms ON substr(s.period_from, 1, 7) <= ms.ym"
-		" AND substr(s.period_to, 1, 7) >= ms.ym WHERE s.country = ?1"
-		" GROUP BY s.source, ms.ym)"
-		" SELECT count(*), coalesce(sum(first <= julianday(next) + ?3), 0) FROM firsts";
-	sqlite3_stmt *q = NULL;
-	int rc;
+	long long months, timely;
+	ob_err e = ob_store_submissions_timely(st, country, year, OB_INST_TIMELY_DAYS, &months,
+	                                       &timely, d);
 
-	*num = *den = 0;
-	if (ob_store_prepare(st, sql, &q, d))
-		return OB_ESTORE;
-	sqlite3_bind_text(q, 1, country, -1, SQLITE_STATIC);
-	sqlite3_bind_text(q, 2, year, -1, SQLITE_STATIC);
-	sqlite3_bind_int(q, 3, OB_INST_TIMELY_DAYS);
-	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		*den = (double)sqlite3_column_int64(q, 0);
-		*num = (double)sqlite3_column_int64(q, 1);
-	}
-	sqlite3_finalize(q);
-	return rc == SQLITE_ROW ? OB_OK : store_fail(st, d);
+	*num = (double)timely;
+	*den = (double)months;
+	return e;
 }
 
 /* ------------------------------------------------------------- values */

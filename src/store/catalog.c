@@ -63,6 +63,31 @@ ob_err ob_store_territory_name(struct ob_store *s, const char *code, char *out, 
 	return e;
 }
 
+ob_err ob_store_iccs_names(struct ob_store *s, const char *code, char *es, char *en,
+                           size_t size, bool *found, struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	ob_err e = OB_OK;
+	int rc;
+
+	*found = false;
+	es[0] = en[0] = '\0';
+	if ((e = ob_store_prepare(s, "SELECT name_es, name_en FROM iccs WHERE code = ?1", &st, d)))
+		return e;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *a = ob_store_text(st, 0), *b = ob_store_text(st, 1);
+		*found = true;
+		ob_strlcpy(es, a ? a : "", size);
+		ob_strlcpy(en, b ? b : "", size);
+	} else if (rc != SQLITE_DONE) {
+		e = ob_store_fail(s, d, "iccs");
+	}
+	sqlite3_finalize(st);
+	return e;
+}
+
 int ob_store_population_sums_each(struct ob_store *s,
                                   int (*each)(void *arg, const struct ob_store_population_sum *p),
                                   void *arg, struct ob_diag *d)

@@ -33,6 +33,11 @@ int ob_store_territories_each(struct ob_store *s, const char *country, long long
 ob_err ob_store_territory_name(struct ob_store *s, const char *code, char *out, size_t size,
                                bool *found, struct ob_diag *d);
 
+/* The Spanish and English names of ICCS code `code` into es and en (size
+ * bytes each, cut to fit); *found false and both "" when unknown. */
+ob_err ob_store_iccs_names(struct ob_store *s, const char *code, char *es, char *en,
+                           size_t size, bool *found, struct ob_diag *d);
+
 /* A country's population of a year and sex beside the sum of its
  * lowest-level units in force on 1 July of that year. */
 struct ob_store_population_sum {

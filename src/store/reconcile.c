@@ -126,6 +126,68 @@ int ob_store_rc_decisions_each(struct ob_store *s,
 	return stop;
 }
 
+ob_err ob_store_rc_latest_run(struct ob_store *s, const char *country, const char *year,
+                              long long *run, struct ob_diag *d)
+{
+	sqlite3_stmt *q = NULL;
+	ob_err e;
+	int rc;
+
+	*run = 0;
+	if ((e = ob_store_prepare(s,
+	                          "SELECT max(r.id) FROM reconcile_run r"
+	                          " WHERE (r.country IS NULL OR r.country = ?1)"
+	                          " AND EXISTS (SELECT 1 FROM reconciled_death x WHERE x.run = r.id"
+	                          " AND x.country = ?1 AND substr(x.occurred_on, 1, 4) = ?2)",
+	                          &q, d)))
+		return e;
+	sqlite3_bind_text(q, 1, country, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 2, year, -1, SQLITE_TRANSIENT);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW && sqlite3_column_type(q, 0) == SQLITE_INTEGER)
+		*run = sqlite3_column_int64(q, 0);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		e = ob_store_fail(s, d, what_run);
+	sqlite3_finalize(q);
+	return e;
+}
+
+int ob_store_rc_deaths_test(struct ob_store *s, long long run, const char *country,
+                            const char *year, enum ob_store_rc_test test,
+                            int (*each)(void *arg, const char *territory, bool yes), void *arg,
+                            struct ob_diag *d)
+{
+	static const char *const q_prosecuted =
+		"SELECT d.territory, EXISTS (SELECT 1 FROM reconcile_member m WHERE m.run = d.run"
+		" AND m.death = d.death AND m.institution = 'prosecutor')"
+		" FROM reconciled_death d WHERE d.run = ?1 AND d.country = ?2"
+		" AND substr(d.occurred_on, 1, 4) = ?3 AND d.manner = 'homicide'"
+		" AND EXISTS (SELECT 1 FROM reconcile_member m WHERE m.run = d.run"
+		" AND m.death = d.death AND m.institution IN ('police', 'forensic'))";
+	static const char *const q_agreed =
+		"SELECT d.territory, NOT EXISTS (SELECT 1 FROM discrepancy x WHERE x.run = d.run"
+		" AND x.death = d.death AND x.reason IN ('manner', 'territory', 'date', 'sex', 'age'))"
+		" FROM reconciled_death d WHERE d.run = ?1 AND d.country = ?2"
+		" AND substr(d.occurred_on, 1, 4) = ?3"
+		" AND (SELECT count(DISTINCT m.institution) FROM reconcile_member m"
+		" WHERE m.run = d.run AND m.death = d.death) >= 2";
+	sqlite3_stmt *q = NULL;
+	int rc, stop = 0;
+
+	if (ob_store_prepare(s, test == OB_STORE_RC_PROSECUTED ? q_prosecuted : q_agreed, &q, d))
+		return -1;
+	sqlite3_bind_int64(q, 1, run);
+	sqlite3_bind_text(q, 2, country, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 3, year, -1, SQLITE_TRANSIENT);
+	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW)
+		stop = each(arg, ob_store_text(q, 0), sqlite3_column_int(q, 1) != 0);
+	if (!stop && rc != SQLITE_DONE) {
+		ob_store_fail(s, d, what_run);
+		stop = -1;
+	}
+	sqlite3_finalize(q);
+	return stop;
+}
+
 /* ---- a run and its ledger ------------------------------------------------------- */
 
 enum { W_DEATH, W_MEMBER, W_DISCREPANCY, W_COUNT, W_REVIEW, W_N };

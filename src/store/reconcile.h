@@ -51,6 +51,30 @@ int ob_store_rc_decisions_each(struct ob_store *s,
                                            bool accept),
                                void *arg, struct ob_diag *d);
 
+/* The latest run covering year ("yyyy") of country, through *run; 0 when
+ * no run has a validated death of that country and year. */
+ob_err ob_store_rc_latest_run(struct ob_store *s, const char *country, const char *year,
+                              long long *run, struct ob_diag *d);
+
+/* What is asked of each validated death of a run (prioritization
+ * indicators of institutional performance). */
+enum ob_store_rc_test {
+	/* homicides known to the police or forensic medicine: does the
+	 * prosecutor have the case? */
+	OB_STORE_RC_PROSECUTED,
+	/* deaths of two institutions or more: do they agree on manner,
+	 * territory, date, sex and age? */
+	OB_STORE_RC_AGREED,
+};
+
+/* Call each with the territory (or NULL) of every death of run, country
+ * and year that the test applies to, and the test's answer. Returns as
+ * ob_store_rc_records_each(). */
+int ob_store_rc_deaths_test(struct ob_store *s, long long run, const char *country,
+                            const char *year, enum ob_store_rc_test test,
+                            int (*each)(void *arg, const char *territory, bool yes), void *arg,
+                            struct ob_diag *d);
+
 /* ---- a run and its ledger ------------------------------------------------------
  *
  * Inside one ob_store_begin()/ob_store_commit(): ob_store_rc_writer_open()

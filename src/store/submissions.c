@@ -426,3 +426,36 @@ ob_err ob_store_writer_warning(struct ob_store_writer *w, const struct ob_store_
 	bind_str(st, 7, f->kind);
 	return step_reset(st) == SQLITE_DONE ? OB_OK : raw_fail(w->s, d);
 }
+
+ob_err ob_store_submissions_timely(struct ob_store *s, const char *country, const char *year,
+                                   int days, long long *months, long long *timely,
+                                   struct ob_diag *d)
+{
+	static const char *const sql =
+		"WITH RECURSIVE mon(m) AS (SELECT 1 UNION ALL SELECT m + 1 FROM mon WHERE m < 12),"
+		" ms(ym, next) AS (SELECT printf('%s-%02d', ?2, m),"
+		" date(printf('%s-%02d-01', ?2, m), '+1 month') FROM mon),"
+		" firsts AS (SELECT ms.next AS next, min(julianday(s.ingested_at)) AS first"
+		" FROM submission s JOIN ms ON substr(s.period_from, 1, 7) <= ms.ym"
+		" AND substr(s.period_to, 1, 7) >= ms.ym WHERE s.country = ?1"
+		" GROUP BY s.source, ms.ym)"
+		" SELECT count(*), coalesce(sum(first <= julianday(next) + ?3), 0) FROM firsts";
+	sqlite3_stmt *q = NULL;
+	ob_err e;
+	int rc;
+
+	*months = *timely = 0;
+	if ((e = ob_store_prepare(s, sql, &q, d)))
+		return e;
+	sqlite3_bind_text(q, 1, country, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(q, 2, year, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(q, 3, days);
+	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		*months = sqlite3_column_int64(q, 0);
+		*timely = sqlite3_column_int64(q, 1);
+	} else {
+		e = ob_store_fail(s, d, "bitácora (logbook)");
+	}
+	sqlite3_finalize(q);
+	return e;
+}

@@ -70,6 +70,13 @@ int ob_store_submissions_each(struct ob_store *s, const struct ob_submission_fil
                               int (*each)(void *arg, const struct ob_submission *row),
                               void *arg, struct ob_diag *d);
 
+/* Of the months of year ("yyyy") that country's sources delivered (one per
+ * source and month), how many (*months), and how many of them first
+ * arrived within `days` days of the month's end (*timely). */
+ob_err ob_store_submissions_timely(struct ob_store *s, const char *country, const char *year,
+                                   int days, long long *months, long long *timely,
+                                   struct ob_diag *d);
+
 /* --- what an ingest writes -------------------------------------------
  *
  * An ingest opens its logbook entry (ob_store_submission_open), writes its
