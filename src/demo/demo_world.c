@@ -6,6 +6,8 @@
 
 #include <strings.h>
 
+#include "store/catalog.h"
+
 /* ------------------------------------------------------------------ */
 /* What the store says about territories and population.               */
 
@@ -34,59 +36,58 @@ static size_t find_terr(const struct gen *g, const char *code)
 	return t ? (size_t)(t - g->t) : SIZE_MAX;
 }
 
-static char *col_dup(sqlite3_stmt *st, int i)
+static char *dup_or_null(const char *p)
 {
-	const unsigned char *p = sqlite3_column_text(st, i);
-	return p ? ob_strdup((const char *)p) : NULL;
+	return p ? ob_strdup(p) : NULL;
 }
 
-static ob_err step_error(struct ob_store *s, struct ob_diag *d, const char *what)
+static int terr_sort(const void *a, const void *b)
 {
-	return ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0, "%s: %s", what,
-	                   sqlite3_errmsg(ob_store_db(s)));
+	return strcmp(((const struct terr *)a)->code, ((const struct terr *)b)->code);
+}
+
+struct terr_load {
+	struct gen *g;
+	size_t alloc;
+};
+
+static int territory_one(void *arg, const struct ob_store_territory *row)
+{
+	struct terr_load *l = arg;
+	struct gen *g = l->g;
+	struct terr *t;
+
+	if (!row->code || !row->name)
+		return 0;
+	if (g->nt == l->alloc) {
+		l->alloc = l->alloc ? l->alloc * 2 : 1024;
+		g->t = ob_realloc(g->t, l->alloc * sizeof(*g->t));
+	}
+	t = &g->t[g->nt++];
+	memset(t, 0, sizeof(*t));
+	t->code = ob_strdup(row->code);
+	t->level = row->level;
+	t->country = dup_or_null(row->country);
+	t->parent = dup_or_null(row->parent);
+	t->name = ob_strdup(row->name);
+	t->ci = find_country(t->country);
+	if (!demo_parse_iso(row->valid_from, &t->from))
+		t->from = OPEN_FROM;
+	if (!demo_parse_iso(row->valid_to, &t->to))
+		t->to = OPEN_TO;
+	t->first_child = t->next_sibling = t->parent_idx = SIZE_MAX;
+	return 0;
 }
 
 ob_err demo_load_territories(struct gen *g, struct ob_store *s)
 {
-	sqlite3_stmt *st;
-	size_t alloc = 0;
-	int rc;
-	ob_err e;
+	struct terr_load l = { g, 0 };
 
-	if ((e = ob_store_prepare(s, "SELECT code, level, country, parent, name, valid_from,"
-	                             " valid_to FROM territory ORDER BY code", &st, g->d)))
-		return e;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct terr *t;
-		char *from, *to;
-
-		if (sqlite3_column_type(st, 0) == SQLITE_NULL || sqlite3_column_type(st, 4) == SQLITE_NULL)
-			continue;
-		if (g->nt == alloc) {
-			alloc = alloc ? alloc * 2 : 1024;
-			g->t = ob_realloc(g->t, alloc * sizeof(*g->t));
-		}
-		t = &g->t[g->nt++];
-		memset(t, 0, sizeof(*t));
-		t->code = col_dup(st, 0);
-		t->level = sqlite3_column_int(st, 1);
-		t->country = col_dup(st, 2);
-		t->parent = col_dup(st, 3);
-		t->name = col_dup(st, 4);
-		t->ci = find_country(t->country);
-		from = col_dup(st, 5);
-		to = col_dup(st, 6);
-		if (!demo_parse_iso(from, &t->from))
-			t->from = OPEN_FROM;
-		if (!demo_parse_iso(to, &t->to))
-			t->to = OPEN_TO;
-		free(from);
-		free(to);
-		t->first_child = t->next_sibling = t->parent_idx = SIZE_MAX;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return step_error(s, g->d, "territory");
+	if (ob_store_territories_each(s, NULL, -1, territory_one, &l, g->d) < 0)
+		return OB_ESTORE;
+	/* by code, for find_terr */
+	if (g->nt)
+		qsort(g->t, g->nt, sizeof(*g->t), terr_sort);
 	for (size_t i = 0; i < g->nt; i++) {
 		size_t p = find_terr(g, g->t[i].parent);
 		if (p == SIZE_MAX || p == i)
@@ -98,85 +99,74 @@ ob_err demo_load_territories(struct gen *g, struct ob_store *s)
 	return OB_OK;
 }
 
+static int alias_one(void *arg, const char *code, const char *alias)
+{
+	struct gen *g = arg;
+	size_t i = find_terr(g, code);
+	struct terr *t;
+
+	if (i == SIZE_MAX || !alias || !*alias || strlen(alias) >= OB_MAX_NAME)
+		return 0;
+	t = &g->t[i];
+	if (demo_all_digits(alias)) {
+		if (!t->natcode)
+			t->natcode = ob_strdup(alias);
+		return 0;
+	}
+	if (!strcmp(alias, t->name))
+		return 0;
+	t->alias = ob_realloc(t->alias, (t->nalias + 1) * sizeof(*t->alias));
+	t->alias[t->nalias++] = ob_strdup(alias);
+	return 0;
+}
+
 ob_err demo_load_aliases(struct gen *g, struct ob_store *s)
 {
-	sqlite3_stmt *st;
-	int rc;
-	ob_err e;
+	return ob_store_aliases_each(s, alias_one, g, g->d) < 0 ? OB_ESTORE : OB_OK;
+}
 
-	if ((e = ob_store_prepare(s, "SELECT code, alias FROM territory_alias ORDER BY code, alias",
-	                          &st, g->d)))
-		return e;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(st, 0);
-		const char *alias = (const char *)sqlite3_column_text(st, 1);
-		size_t i = find_terr(g, code);
-		struct terr *t;
+struct pop_load {
+	struct gen *g;
+	size_t alloc;
+};
 
-		if (i == SIZE_MAX || !alias || !*alias || strlen(alias) >= OB_MAX_NAME)
-			continue;
-		t = &g->t[i];
-		if (demo_all_digits(alias)) {
-			if (!t->natcode)
-				t->natcode = ob_strdup(alias);
-			continue;
+static int population_one(void *arg, const char *territory, int year, const char *sex,
+                          double v)
+{
+	struct pop_load *l = arg;
+	struct gen *g = l->g;
+	size_t i = find_terr(g, territory);
+	struct poprow *p;
+
+	if (i == SIZE_MAX || !sex || !(v >= 0) || v > 1e10)
+		return 0;
+	if (!g->npops || g->pops[g->npops - 1].terr != i || g->pops[g->npops - 1].year != year) {
+		if (g->npops == l->alloc) {
+			l->alloc = l->alloc ? l->alloc * 2 : 4096;
+			g->pops = ob_realloc(g->pops, l->alloc * sizeof(*g->pops));
 		}
-		if (!strcmp(alias, t->name))
-			continue;
-		t->alias = ob_realloc(t->alias, (t->nalias + 1) * sizeof(*t->alias));
-		t->alias[t->nalias++] = ob_strdup(alias);
+		p = &g->pops[g->npops++];
+		memset(p, 0, sizeof(*p));
+		p->terr = i;
+		p->year = year;
+		if (!g->t[i].npop)
+			g->t[i].pop0 = g->npops - 1;
+		g->t[i].npop++;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return step_error(s, g->d, "territory_alias");
-	return OB_OK;
+	p = &g->pops[g->npops - 1];
+	switch (sex[0]) {
+	case 'T': p->t = v; p->has |= 1; break;
+	case 'F': p->f = v; p->has |= 2; break;
+	default: p->m = v; p->has |= 4; break;
+	}
+	return 0;
 }
 
 ob_err demo_load_population(struct gen *g, struct ob_store *s)
 {
-	sqlite3_stmt *st;
-	size_t alloc = 0;
-	int rc;
-	ob_err e;
+	struct pop_load l = { g, 0 };
 
-	if ((e = ob_store_prepare(s, "SELECT territory, year, sex, population FROM population"
-	                             " WHERE sex IN ('T','F','M') ORDER BY territory, year",
-	                          &st, g->d)))
-		return e;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		size_t i = find_terr(g, (const char *)sqlite3_column_text(st, 0));
-		int year = sqlite3_column_int(st, 1);
-		const char *sex = (const char *)sqlite3_column_text(st, 2);
-		double v = sqlite3_column_double(st, 3);
-		struct poprow *p;
-
-		if (i == SIZE_MAX || !sex || !(v >= 0) || v > 1e10)
-			continue;
-		if (!g->npops || g->pops[g->npops - 1].terr != i ||
-		    g->pops[g->npops - 1].year != year) {
-			if (g->npops == alloc) {
-				alloc = alloc ? alloc * 2 : 4096;
-				g->pops = ob_realloc(g->pops, alloc * sizeof(*g->pops));
-			}
-			p = &g->pops[g->npops++];
-			memset(p, 0, sizeof(*p));
-			p->terr = i;
-			p->year = year;
-			if (!g->t[i].npop)
-				g->t[i].pop0 = g->npops - 1;
-			g->t[i].npop++;
-		}
-		p = &g->pops[g->npops - 1];
-		switch (sex[0]) {
-		case 'T': p->t = v; p->has |= 1; break;
-		case 'F': p->f = v; p->has |= 2; break;
-		default: p->m = v; p->has |= 4; break;
-		}
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return step_error(s, g->d, "population");
-	return OB_OK;
+	return ob_store_population_each(s, population_one, &l, g->d) < 0 ? OB_ESTORE : OB_OK;
 }
 
 /* Population of a territory in a year: its own figure for the nearest year

@@ -39,6 +39,49 @@ int ob_store_territories_each(struct ob_store *s, const char *country, long long
 	return stop;
 }
 
+int ob_store_aliases_each(struct ob_store *s,
+                          int (*each)(void *arg, const char *code, const char *alias),
+                          void *arg, struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_prepare(s, "SELECT code, alias FROM territory_alias ORDER BY code, alias",
+	                     &st, d))
+		return -1;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1));
+	if (!stop && rc != SQLITE_DONE) {
+		ob_store_fail(s, d, "territory_alias");
+		stop = -1;
+	}
+	sqlite3_finalize(st);
+	return stop;
+}
+
+int ob_store_population_each(struct ob_store *s,
+                             int (*each)(void *arg, const char *territory, int year,
+                                         const char *sex, double population),
+                             void *arg, struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_prepare(s, "SELECT territory, year, sex, population FROM population"
+	                        " WHERE sex IN ('T','F','M') ORDER BY territory, year",
+	                     &st, d))
+		return -1;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = each(arg, ob_store_text(st, 0), sqlite3_column_int(st, 1),
+		            ob_store_text(st, 2), sqlite3_column_double(st, 3));
+	if (!stop && rc != SQLITE_DONE) {
+		ob_store_fail(s, d, "population");
+		stop = -1;
+	}
+	sqlite3_finalize(st);
+	return stop;
+}
+
 ob_err ob_store_territory_name(struct ob_store *s, const char *code, char *out, size_t size,
                                bool *found, struct ob_diag *d)
 {

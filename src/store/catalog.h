@@ -38,6 +38,19 @@ ob_err ob_store_territory_name(struct ob_store *s, const char *code, char *out, 
 ob_err ob_store_iccs_names(struct ob_store *s, const char *code, char *es, char *en,
                            size_t size, bool *found, struct ob_diag *d);
 
+/* Every alias of every territory (code, alias; alias may be NULL), by
+ * code and alias. */
+int ob_store_aliases_each(struct ob_store *s,
+                          int (*each)(void *arg, const char *code, const char *alias),
+                          void *arg, struct ob_diag *d);
+
+/* Every population figure of sex T, F or M (territory, year, sex, value),
+ * by territory and year. */
+int ob_store_population_each(struct ob_store *s,
+                             int (*each)(void *arg, const char *territory, int year,
+                                         const char *sex, double population),
+                             void *arg, struct ob_diag *d);
+
 /* A country's population of a year and sex beside the sum of its
  * lowest-level units in force on 1 July of that year. */
 struct ob_store_population_sum {
