@@ -221,10 +221,13 @@
 
 /* Disclosure control (src/publish/sdc.h): most cells of one table, largest
  * count of one cell, and most entries (equations x suppressed cells) of the
- * dense matrix of one block in the algebraic check. */
+ * dense matrix of one block in the dense check (the tests' reference). */
 #define OB_MAX_SDC_CELLS (4 * 1024 * 1024)
 #define OB_MAX_SDC_COUNT (1LL << 50)
 #define OB_MAX_SDC_MATRIX (16 * 1024 * 1024)
+/* Most non-zero entries (8 bytes each) the sparse elimination of one block
+ * of the algebraic check stores at once (publish/sdc.h, step 3). */
+#define OB_MAX_SDC_FILL (16 * 1024 * 1024)
 /* Terms (cells counted once per equation) of one disclosure-control system
  * (publish/sdc.h): a release protects all linked indicators of a country and
  * year together. */

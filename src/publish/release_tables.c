@@ -77,6 +77,7 @@ ob_err rel_compute_indicators(struct rel *r)
 	struct ob_sdc_table *tabs = NULL;
 	size_t *ncols = NULL, *first = NULL, *lfirst = NULL;
 	bool *own = NULL;
+	size_t n_systems = 0, n_tables_only = 0, largest = 0, blocks = 0;
 	ob_err e;
 
 	for (size_t k = 0; k < nk; k++)
@@ -185,14 +186,22 @@ ob_err rel_compute_indicators(struct rel *r)
 				e = ob_sdc_add_links(&y, r->set, &links, lfirst, ncols, nn);
 			if (!e)
 				e = ob_sdc_system_protect(&y, &r->cfg, &stats, r->d);
+			if (!e) {
+				n_systems++;
+				n_tables_only += stats.algebra_tables_only;
+				blocks += stats.algebra_blocks;
+				if (stats.algebra_largest > largest)
+					largest = stats.algebra_largest;
+			}
 			if (!e && stats.algebra_tables_only)
-				REL_PROGRESS(r, "control de divulgación: %s %s: la verificación "
-				             "algebraica no cabe con los enlaces entre indicadores; "
-				             "se hace tabla por tabla",
-				             "disclosure control: %s %s: the algebraic check does "
-				             "not fit with the links between indicators; it is done "
-				             "table by table",
-				             ob_snap_str(s, s->countries[ci]), r->yearstr[p]);
+				REL_PROGRESS(r, "control de divulgación: %s %s: la eliminación "
+				             "algebraica con los enlaces entre indicadores pasaría "
+				             "de %d entradas; se hace tabla por tabla",
+				             "disclosure control: %s %s: the algebraic elimination "
+				             "with the links between indicators would exceed %d "
+				             "entries; it is done table by table",
+				             ob_snap_str(s, s->countries[ci]), r->yearstr[p],
+				             OB_MAX_SDC_FILL);
 			for (size_t k = 0; k < nk && !e; k++) {
 				if (!own[k])
 					continue;
@@ -218,6 +227,13 @@ next_tree:
 				goto free_arrays;
 		}
 	}
+	REL_PROGRESS(r, "control de divulgación: %zu sistemas (país y año), %zu verificados "
+	             "con sus enlaces como un solo sistema, %zu tabla por tabla; %zu "
+	             "bloques eliminados, el mayor de %zu celdas desconocidas",
+	             "disclosure control: %zu systems (country and year), %zu checked "
+	             "with their links as one system, %zu table by table; %zu blocks "
+	             "eliminated, the largest of %zu unknown cells",
+	             n_systems, n_systems - n_tables_only, n_tables_only, blocks, largest);
 	for (size_t k = 0; k < nk; k++) {
 		char sx;
 		long b = ob_indicators_sex_base(r->set, k, &sx);

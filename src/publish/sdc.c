@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "base/file.h"
+#include "base/rng.h"
 #include "engine/indicators.h"
 #include "io/ini.h"
 
@@ -642,6 +643,314 @@ static size_t uf_find(size_t *uf, size_t x)
 	return x;
 }
 
+/* ------------------------------------------------------------------------
+ * Step 3, sparse (see sdc.h): Gaussian elimination of a block's equations
+ * modulo a prime, then one random vector of their null space.
+ */
+
+/* The two primes of the check, 2^31 - 1 and 2^31 - 19: a product of two
+ * residues fits in 64 bits. */
+#define SP_PRIME_A 2147483647u
+#define SP_PRIME_B 2147483629u
+#define SP_SEED 0x5DC0A16EB2A5EDull
+
+struct sp_entry {
+	uint32_t col, val;
+};
+
+struct sp_row {
+	struct sp_entry *e;
+	uint32_t n, cap;
+};
+
+struct sp_list {
+	uint32_t *v;
+	uint32_t n, cap;
+};
+
+static void sp_row_push(struct sp_row *r, uint32_t col, uint32_t val)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 8;
+		r->e = ob_realloc(r->e, r->cap * sizeof(*r->e));
+	}
+	r->e[r->n++] = (struct sp_entry){ col, val };
+}
+
+static void sp_list_push(struct sp_list *l, uint32_t x)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 4;
+		l->v = ob_realloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = x;
+}
+
+static uint32_t sp_mul(uint32_t a, uint32_t b, uint32_t p)
+{
+	return (uint32_t)((uint64_t)a * b % p);
+}
+
+/* a^(p-2): the inverse of a non-zero residue (p prime). */
+static uint32_t sp_inv(uint32_t a, uint32_t p)
+{
+	uint64_t r = 1, b = a;
+
+	for (uint32_t k = p - 2; k; k >>= 1) {
+		if (k & 1)
+			r = r * b % p;
+		b = b * b % p;
+	}
+	return (uint32_t)r;
+}
+
+static int sp_cmp_entry(const void *a, const void *b)
+{
+	const struct sp_entry *x = a, *y = b;
+	return (x->col > y->col) - (x->col < y->col);
+}
+
+/* Binary heap of (row length << 32 | row): the shortest row first. Entries
+ * go stale when a row changes; the current length is checked on pop. */
+struct sp_heap {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+static void sp_heap_push(struct sp_heap *h, uint64_t x)
+{
+	size_t i;
+
+	if (h->n == h->cap) {
+		h->cap = h->cap ? 2 * h->cap : 64;
+		h->v = ob_realloc(h->v, h->cap * sizeof(*h->v));
+	}
+	i = h->n++;
+	while (i && h->v[(i - 1) / 2] > x) {
+		h->v[i] = h->v[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h->v[i] = x;
+}
+
+static uint64_t sp_heap_pop(struct sp_heap *h)
+{
+	uint64_t top = h->v[0], x = h->v[--h->n];
+	size_t i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && h->v[c + 1] < h->v[c])
+			c++;
+		if (h->v[c] >= x)
+			break;
+		h->v[i] = h->v[c];
+		i = c;
+	}
+	if (h->n)
+		h->v[i] = x;
+	return top;
+}
+
+/*
+ * Modulo p: which of the n columns of a block (equations eqs[0..ne), the
+ * column of each unknown cell in col_of[cell]) are zero in a random vector of the null space:
+ * det[i] is set (never cleared) for those. Rows are eliminated shortest
+ * first, each on its column held by the fewest rows (Markowitz' rule with
+ * the row's length); OB_ETOOBIG past OB_MAX_SDC_FILL stored entries.
+ */
+static ob_err sparse_null_zero(const struct ob_sdc_system *y, size_t n,
+                               const size_t *eqs, size_t ne, const size_t *col_of, uint32_t p,
+                               uint64_t seed, bool *det)
+{
+	struct sp_row *row = ob_calloc(ne + 1, sizeof(*row)), tmp = { 0 };
+	struct sp_list *col = ob_calloc(n + 1, sizeof(*col));
+	uint32_t *count = ob_calloc(n + 1, sizeof(*count)), *x;
+	uint32_t *done = ob_malloc((ne + 1) * sizeof(*done)), *pivot = ob_malloc((ne + 1) * sizeof(*pivot));
+	bool *active = ob_malloc((ne + 1) * sizeof(*active));
+	struct sp_heap heap = { 0 };
+	size_t ndone = 0, stored = 0;
+	struct ob_rng rng;
+	ob_err e = OB_OK;
+
+	/* the rows: each equation's unknown cells, duplicates summed */
+	for (size_t i = 0; i < ne; i++) {
+		struct sp_row *r = &row[i];
+		uint32_t m = 0;
+
+		for (size_t k = y->eq_first[eqs[i]]; k < y->eq_first[eqs[i] + 1]; k++)
+			if (unknown(y, y->eq_cell[k]))
+				sp_row_push(r, (uint32_t)col_of[y->eq_cell[k]],
+				            y->eq_coef[k] > 0 ? (uint32_t)y->eq_coef[k]
+				                              : p - (uint32_t)-y->eq_coef[k]);
+		qsort(r->e, r->n, sizeof(*r->e), sp_cmp_entry);
+		for (uint32_t k = 0; k < r->n; k++) {
+			if (m && r->e[m - 1].col == r->e[k].col) {
+				r->e[m - 1].val = (uint32_t)(((uint64_t)r->e[m - 1].val + r->e[k].val) % p);
+				if (!r->e[m - 1].val)
+					m--;
+			} else {
+				r->e[m++] = r->e[k];
+			}
+		}
+		r->n = m;
+		stored += m;
+		for (uint32_t k = 0; k < m; k++) {
+			count[r->e[k].col]++;
+			sp_list_push(&col[r->e[k].col], (uint32_t)i);
+		}
+		active[i] = true;
+		sp_heap_push(&heap, (uint64_t)m << 32 | i);
+	}
+	while (heap.n) {
+		uint64_t top = sp_heap_pop(&heap);
+		uint32_t ri = (uint32_t)top, len = (uint32_t)(top >> 32), c, inv;
+		struct sp_row *r = &row[ri];
+
+		if (!active[ri] || r->n != len)
+			continue; /* stale */
+		active[ri] = false;
+		if (!r->n)
+			continue; /* a combination of the rows before */
+		c = r->e[0].col;
+		inv = r->e[0].val;
+		for (uint32_t k = 1; k < r->n; k++)
+			if (count[r->e[k].col] < count[c]) {
+				c = r->e[k].col;
+				inv = r->e[k].val;
+			}
+		inv = sp_inv(inv, p);
+		for (uint32_t k = 0; k < r->n; k++)
+			count[r->e[k].col]--;
+		/* take column c out of every other row that holds it */
+		for (uint32_t j = 0; j < col[c].n; j++) {
+			uint32_t si = col[c].v[j], lo = 0, hi, f, a = 0, b = 0;
+			struct sp_row *s = &row[si];
+
+			if (!active[si])
+				continue;
+			hi = s->n;
+			while (lo < hi) {
+				uint32_t mid = (lo + hi) / 2;
+				if (s->e[mid].col < c)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo == s->n || s->e[lo].col != c)
+				continue; /* stale: cancelled before */
+			f = sp_mul(s->e[lo].val, inv, p);
+			/* s - f * r, merged by column */
+			tmp.n = 0;
+			while (a < s->n || b < r->n) {
+				if (b == r->n || (a < s->n && s->e[a].col < r->e[b].col)) {
+					sp_row_push(&tmp, s->e[a].col, s->e[a].val);
+					a++;
+				} else if (a == s->n || r->e[b].col < s->e[a].col) {
+					uint32_t cc = r->e[b].col;
+					sp_row_push(&tmp, cc, p - sp_mul(f, r->e[b].val, p));
+					count[cc]++;
+					sp_list_push(&col[cc], si);
+					b++;
+				} else {
+					uint32_t cc = s->e[a].col;
+					uint32_t v = (uint32_t)(((uint64_t)s->e[a].val + p -
+					                         sp_mul(f, r->e[b].val, p)) % p);
+					if (v)
+						sp_row_push(&tmp, cc, v);
+					else
+						count[cc]--;
+					a++;
+					b++;
+				}
+			}
+			stored = stored - s->n + tmp.n;
+			{
+				struct sp_row t = *s;
+				*s = tmp;
+				tmp = t;
+			}
+			sp_heap_push(&heap, (uint64_t)s->n << 32 | si);
+			if (stored > OB_MAX_SDC_FILL) {
+				e = OB_ETOOBIG;
+				goto release;
+			}
+		}
+		free(col[c].v);
+		col[c] = (struct sp_list){ 0 };
+		done[ndone] = ri;
+		pivot[ndone++] = c;
+	}
+	/* a random null vector: free columns at random, the pivots solved
+	 * last row first (a row holds no pivot column eliminated before it) */
+	x = ob_malloc((n + 1) * sizeof(*x));
+	ob_rng_seed(&rng, seed);
+	for (size_t i = 0; i < n; i++)
+		x[i] = 1 + (uint32_t)ob_rng_below(&rng, p - 1);
+	for (size_t k = ndone; k-- > 0;) {
+		const struct sp_row *r = &row[done[k]];
+		uint64_t sum = 0;
+		uint32_t pv = 0;
+
+		for (uint32_t j = 0; j < r->n; j++) {
+			if (r->e[j].col == pivot[k])
+				pv = r->e[j].val;
+			else
+				sum = (sum + (uint64_t)r->e[j].val * x[r->e[j].col]) % p;
+		}
+		x[pivot[k]] = sp_mul((uint32_t)((p - sum) % p), sp_inv(pv, p), p);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!x[i])
+			det[i] = true;
+	free(x);
+release:
+	for (size_t i = 0; i < ne; i++)
+		free(row[i].e);
+	for (size_t i = 0; i < n; i++)
+		free(col[i].v);
+	free(row);
+	free(col);
+	free(tmp.e);
+	free(count);
+	free(done);
+	free(pivot);
+	free(active);
+	free(heap.v);
+	return e;
+}
+
+/*
+ * Which cells of a block are determined (det[i] for cells[i]): a cell is
+ * determined exactly when every vector of the null space of the block's
+ * matrix is zero at it. Over the rationals the check is exact; here a
+ * cell counts as determined when a random null vector modulo either prime
+ * is zero at it. A determined cell is always found (its coordinate is zero
+ * in every null vector, unless both primes divide a minor of the matrix);
+ * a cell that is not determined is reported as such unless the random
+ * vector happens to vanish there (probability 1/p per prime), which only
+ * costs one more suppression.
+ */
+static ob_err sparse_determined(const struct ob_sdc_system *y, const size_t *cells, size_t n,
+                                const size_t *eqs, size_t ne, size_t *col_of, bool *det)
+{
+	ob_err e;
+
+	for (size_t i = 0; i < n; i++) {
+		col_of[cells[i]] = i;
+		det[i] = false;
+	}
+	if ((e = sparse_null_zero(y, n, eqs, ne, col_of, SP_PRIME_A, SP_SEED, det)))
+		return e;
+	return sparse_null_zero(y, n, eqs, ne, col_of, SP_PRIME_B, SP_SEED + 1, det);
+}
+
+/* ------------------------------------------------------------------------
+ * Step 3, dense: the reference the sparse check is tested against.
+ */
+
 /* Reduced row echelon form of m (rows x cols) in place; pivot_of_row[i] is
  * the pivot column of row i (for i < rank). Returns the rank. */
 static size_t rref(double *m, size_t rows, size_t cols, size_t *pivot_of_row)
@@ -683,27 +992,25 @@ static size_t rref(double *m, size_t rows, size_t cols, size_t *pivot_of_row)
 	return rank;
 }
 
-/*
- * Step 3 on one block: cells[0..n) are its unknown cells, eqs[0..ne) the
- * equations touching them. Returns the first determined guarded cell
- * through *det (and *found), or *found false when none is.
- */
-static ob_err block_determined(const struct ob_sdc_system *y, const size_t *cells, size_t n,
-                               const size_t *eqs, size_t ne, size_t *col_of, bool *found,
-                               size_t *det, struct ob_diag *d)
+/* det[i]: cells[i] is determined (a pivot whose row has no other non-zero
+ * entry in the reduced row echelon form). */
+static ob_err dense_determined(const struct ob_sdc_system *y, const size_t *cells, size_t n,
+                               const size_t *eqs, size_t ne, size_t *col_of, bool *det,
+                               struct ob_diag *d)
 {
 	double *m;
 	size_t *piv, rank;
 
-	*found = false;
 	if (ne && n > OB_MAX_SDC_MATRIX / ne)
 		return OB_DIAG(d, OB_ETOOBIG, "tabla", 0, 0, NULL, 0,
 		               "un bloque de %zu celdas suprimidas y %zu ecuaciones es "
-		               "demasiado grande para la verificación algebraica",
+		               "demasiado grande para la verificación densa",
 		               "a block of %zu suppressed cells and %zu equations is too "
-		               "large for the algebraic check", n, ne);
-	for (size_t i = 0; i < n; i++)
+		               "large for the dense check", n, ne);
+	for (size_t i = 0; i < n; i++) {
 		col_of[cells[i]] = i;
+		det[i] = false;
+	}
 	m = ob_calloc(ne * n + 1, sizeof(*m));
 	piv = ob_calloc(ne + 1, sizeof(*piv));
 	for (size_t i = 0; i < ne; i++)
@@ -711,19 +1018,51 @@ static ob_err block_determined(const struct ob_sdc_system *y, const size_t *cell
 			if (unknown(y, y->eq_cell[k]))
 				m[i * n + col_of[y->eq_cell[k]]] += y->eq_coef[k];
 	rank = rref(m, ne, n, piv);
-	for (size_t i = 0; i < rank && !*found; i++) {
-		bool alone = guarded(y, cells[piv[i]]);
+	for (size_t i = 0; i < rank; i++) {
+		bool alone = true;
 		for (size_t k = 0; k < n && alone; k++)
 			if (k != piv[i] && fabs(m[i * n + k]) >= LA_EPS)
 				alone = false;
-		if (alone) {
-			*found = true;
-			*det = cells[piv[i]];
-		}
+		det[piv[i]] = alone;
 	}
 	free(piv);
 	free(m);
 	return OB_OK;
+}
+
+ob_err ob_sdc_system_determined(const struct ob_sdc_system *y, bool dense, bool *determined,
+                                struct ob_diag *d)
+{
+	size_t *cells = ob_malloc((y->n + 1) * sizeof(*cells)), n = 0;
+	size_t *eqs = ob_malloc((y->neq + 1) * sizeof(*eqs)), ne = 0;
+	size_t *col_of = ob_malloc((y->n + 1) * sizeof(*col_of));
+	bool *det = ob_calloc(y->n + 1, sizeof(*det));
+	ob_err e;
+
+	for (size_t i = 0; i < y->n; i++) {
+		determined[i] = false;
+		if (unknown(y, i))
+			cells[n++] = i;
+	}
+	for (size_t q = 0; q < y->neq; q++)
+		for (size_t k = y->eq_first[q]; k < y->eq_first[q + 1]; k++)
+			if (unknown(y, y->eq_cell[k])) {
+				eqs[ne++] = q;
+				break;
+			}
+	e = dense ? dense_determined(y, cells, n, eqs, ne, col_of, det, d)
+	          : sparse_determined(y, cells, n, eqs, ne, col_of, det);
+	if (e == OB_ETOOBIG && !dense)
+		e = OB_DIAG(d, OB_ETOOBIG, "tabla", 0, 0, NULL, 0,
+		            "la eliminación dispersa pasa de %d entradas",
+		            "the sparse elimination exceeds %d entries", OB_MAX_SDC_FILL);
+	for (size_t i = 0; i < n && !e; i++)
+		determined[cells[i]] = det[i];
+	free(cells);
+	free(eqs);
+	free(col_of);
+	free(det);
+	return e;
 }
 
 /*
@@ -773,11 +1112,58 @@ static void peel(const struct ob_sdc_system *y, const size_t *cell_first, const 
 	free(stack);
 }
 
+/*
+ * The blocks of step 3 found without a determined cell that must stay
+ * unknown, by signature: a block whose unknown cells and equations are the
+ * same in the next round has the same matrix, so it is not eliminated again
+ * (only the blocks that a suppression touched are). One per mode.
+ */
+struct alg_sig {
+	uint64_t hash;
+	size_t first, n, ne;
+};
+
+struct alg_cache {
+	struct alg_sig *v;
+	size_t n, cap;
+};
+
+static uint64_t mix64(uint64_t h, uint64_t x)
+{
+	h ^= x + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
+	h ^= h >> 31;
+	h *= 0xBF58476D1CE4E5B9ull;
+	return h ^ (h >> 29);
+}
+
+static int sig_cmp(const void *a, const void *b)
+{
+	const struct alg_sig *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	if (x->first != y->first)
+		return x->first < y->first ? -1 : 1;
+	if (x->n != y->n)
+		return x->n < y->n ? -1 : 1;
+	return (x->ne > y->ne) - (x->ne < y->ne);
+}
+
+static void cache_push(struct alg_cache *c, struct alg_sig s)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 64;
+		c->v = ob_realloc(c->v, c->cap * sizeof(*c->v));
+	}
+	c->v[c->n++] = s;
+}
+
 /* Step 3 over all blocks; *added tells whether a cell was suppressed.
- * cell_first/cell_eq: the equations of each cell (CSR). */
+ * cell_first/cell_eq: the equations of each cell (CSR); cache: the blocks
+ * of the round before with no determined cell (replaced by this round's). */
 static ob_err algebra_round(struct ob_sdc_system *y, const size_t *cell_first,
-                            const size_t *cell_eq, int mode, struct ob_sdc_stats *st,
-                            bool *added, struct ob_diag *d)
+                            const size_t *cell_eq, int mode, struct alg_cache *cache,
+                            struct ob_sdc_stats *st, bool *added, struct ob_diag *d)
 {
 	size_t cells = y->n, neq = y->neq;
 	size_t *uf = ob_malloc((cells + 1) * sizeof(*uf));
@@ -787,6 +1173,8 @@ static ob_err algebra_round(struct ob_sdc_system *y, const size_t *cell_first,
 	size_t *todo = ob_malloc((cells + 1) * sizeof(*todo)), ntodo = 0;
 	size_t *eq_root = ob_malloc((neq + 1) * sizeof(*eq_root));
 	bool *active = ob_malloc((neq + 1) * sizeof(*active));
+	bool *det = ob_malloc((cells + 1) * sizeof(*det));
+	struct alg_cache next = { 0 };
 	ob_err e = OB_OK;
 
 	*added = false;
@@ -839,33 +1227,60 @@ static ob_err algebra_round(struct ob_sdc_system *y, const size_t *cell_first,
 			gorder[fill[eq_root[q]]++] = q;
 	free(fill);
 	for (size_t root = 0; root < cells; root++) {
-		size_t n = start[root + 1] - start[root], det = 0;
-		bool found, any = false;
+		size_t n = start[root + 1] - start[root], ne = gstart[root + 1] - gstart[root];
+		const size_t *bc = order + start[root], *bq = gorder + gstart[root];
+		struct alg_sig sig;
+		bool any = false;
 
 		if (!n)
 			continue;
-		for (size_t i = start[root]; i < start[root + 1] && !any; i++)
-			any = guarded(y, order[i]);
+		for (size_t i = 0; i < n && !any; i++)
+			any = guarded(y, bc[i]);
 		if (!any)
 			continue;
-		{
-			size_t ne = gstart[root + 1] - gstart[root];
-			if (ne && n > OB_MAX_SDC_MATRIX / ne && mode == ALG_ALL &&
-			    y->neq_tables < y->neq) {
-				/* too large with the links: the check runs on the
-				 * tables' equations alone from now on (see sdc.h) */
-				y->algebra_tables_only = true;
-				st->algebra_tables_only = true;
-				ntodo = 0;
-				*added = true;
-				goto release;
-			}
+		sig = (struct alg_sig){ (uint64_t)mode, bc[0], n, ne };
+		for (size_t i = 0; i < n; i++)
+			sig.hash = mix64(sig.hash, bc[i]);
+		for (size_t i = 0; i < ne; i++)
+			sig.hash = mix64(sig.hash, bq[i] ^ 0x8000000000000000ull);
+		if (cache->n && bsearch(&sig, cache->v, cache->n, sizeof(sig), sig_cmp)) {
+			st->algebra_blocks_kept++;
+			cache_push(&next, sig);
+			continue;
 		}
-		if ((e = block_determined(y, order + start[root], n, gorder + gstart[root],
-		                          gstart[root + 1] - gstart[root], col_of, &found, &det, d)))
+		st->algebra_blocks++;
+		if (n > st->algebra_largest)
+			st->algebra_largest = n;
+		e = sparse_determined(y, bc, n, bq, ne, col_of, det);
+		if (e == OB_ETOOBIG && mode == ALG_ALL && y->neq_tables < y->neq) {
+			/* too large with the links: the check runs on the
+			 * tables' equations alone from now on (see sdc.h) */
+			e = OB_OK;
+			y->algebra_tables_only = true;
+			st->algebra_tables_only = true;
+			ntodo = 0;
+			*added = true;
 			goto release;
-		if (found)
-			todo[ntodo++] = det;
+		}
+		if (e == OB_ETOOBIG)
+			e = OB_DIAG(d, OB_ETOOBIG, "tabla", 0, 0, NULL, 0,
+			            "un bloque de %zu celdas suprimidas y %zu ecuaciones pasa "
+			            "de %d entradas en la verificación algebraica",
+			            "a block of %zu suppressed cells and %zu equations exceeds "
+			            "%d entries in the algebraic check", n, ne, OB_MAX_SDC_FILL);
+		if (e)
+			goto release;
+		/* the first determined cell that must stay unknown, by position */
+		{
+			bool found = false;
+			for (size_t i = 0; i < n && !found; i++)
+				if (det[i] && guarded(y, bc[i])) {
+					todo[ntodo++] = bc[i];
+					found = true;
+				}
+			if (!found)
+				cache_push(&next, sig);
+		}
 	}
 	/* one more suppression per block with a determined cell */
 	for (size_t i = 0; i < ntodo; i++) {
@@ -897,7 +1312,13 @@ static ob_err algebra_round(struct ob_sdc_system *y, const size_t *cell_first,
 		e = OB_DIAG(d, OB_EINVAL, "tabla", 0, 0, NULL, 0,
 		            "la supresión secundaria no avanza",
 		            "secondary suppression makes no progress");
+	if (next.n)
+		qsort(next.v, next.n, sizeof(*next.v), sig_cmp);
+	free(cache->v);
+	*cache = next;
+	next = (struct alg_cache){ 0 };
 release:
+	free(next.v);
 	free(uf);
 	free(order);
 	free(start);
@@ -907,6 +1328,7 @@ release:
 	free(todo);
 	free(eq_root);
 	free(active);
+	free(det);
 	return e;
 }
 
@@ -915,6 +1337,7 @@ ob_err ob_sdc_system_protect(struct ob_sdc_system *y, const struct ob_sdc_config
 {
 	struct ob_sdc_stats local;
 	size_t cells = y->n, *cell_first = NULL, *cell_eq = NULL, *fill;
+	struct alg_cache cache[3] = { { 0 }, { 0 }, { 0 } };
 	bool added = true;
 	ob_err e = OB_OK;
 
@@ -955,13 +1378,13 @@ ob_err ob_sdc_system_protect(struct ob_sdc_system *y, const struct ob_sdc_config
 
 		pair_fixed_point(y, stats);
 		if (!y->algebra_tables_only) {
-			e = algebra_round(y, cell_first, cell_eq, ALG_ALL, stats, &added, d);
+			e = algebra_round(y, cell_first, cell_eq, ALG_ALL, &cache[ALG_ALL], stats, &added, d);
 		} else {
 			/* too large with the links: each table, then each
 			 * territory's links and sexes */
-			e = algebra_round(y, cell_first, cell_eq, ALG_TABLES, stats, &added, d);
+			e = algebra_round(y, cell_first, cell_eq, ALG_TABLES, &cache[ALG_TABLES], stats, &added, d);
 			if (!e)
-				e = algebra_round(y, cell_first, cell_eq, ALG_LOCAL, stats, &more, d);
+				e = algebra_round(y, cell_first, cell_eq, ALG_LOCAL, &cache[ALG_LOCAL], stats, &more, d);
 			added |= more;
 		}
 		if (e) {
@@ -974,6 +1397,8 @@ ob_err ob_sdc_system_protect(struct ob_sdc_system *y, const struct ob_sdc_config
 	}
 	y->protected_done = true;
 release:
+	for (size_t m = 0; m < OB_ARRAY_SIZE(cache); m++)
+		free(cache[m].v);
 	free(cell_first);
 	free(cell_eq);
 	free(y->small);
