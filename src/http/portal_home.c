@@ -214,7 +214,7 @@ static void headline_table(struct ob_page *pg, const struct ob_indicator *def,
 	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
 	OB_HTML_TEXTF(b, "%lld", h->latest);
 	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
-	ob_html_text(b, OB_L(pg, "Intervalo del 95 %", "95% interval"));
+	ob_html_text(b, OB_L(pg, "Intervalo del 95 %", "95% interval"));
 	OB_HTML_LIT(b, "</th><th scope=\"col\">");
 	ob_html_text(b, OB_L(pg, "Cambio respecto a ", "Change from "));
 	OB_HTML_TEXTF(b, "%lld", h->latest - 1);
@@ -441,7 +441,7 @@ void ob_page_home(struct ob_page *pg)
 				              ob_http_pub_version(pub));
 			else
 				OB_HTML_TEXTF(b, "Último año publicado: %lld (publicación %s). Cada valor "
-				              "lleva su intervalo de confianza del 95 %%; el cambio es la "
+				              "lleva su intervalo de confianza del 95 %%; el cambio es la "
 				              "razón de tasas con el año anterior.", h->latest,
 				              ob_http_pub_version(pub));
 			OB_HTML_LIT(b, "</p>\n");
