@@ -300,6 +300,17 @@
 #define OB_PORTAL_PAGE_CACHE_ENTRIES 256
 #define OB_PORTAL_PAGE_CACHE_BYTES (32 * 1024 * 1024)
 #define OB_PORTAL_PAGE_CACHE_MAX_PAGE (512 * 1024)
+/* The server's warmer (src/http/server_warm.c), which prepares the pages
+ * and answers every visitor asks first when serve starts and whenever the
+ * store or the release changes: seconds between two looks at their stamps,
+ * countries whose pages it prepares (their codes at most OB_HTTP_WARM_CODE
+ * bytes with the NUL), seconds it waits for the alarms to be judged before
+ * keeping the home, and the nice value of its thread (below requests). */
+#define OB_HTTP_WARM_CHECK_SECONDS 2
+#define OB_HTTP_WARM_COUNTRIES 64
+#define OB_HTTP_WARM_CODE 32
+#define OB_HTTP_WARM_ALERTS_SECONDS 600
+#define OB_HTTP_WARM_NICE 10
 /* Seconds a provisional page is kept (one that will say more once a
  * computation it does not start is done, such as a profile's index ranks). */
 #define OB_PORTAL_PAGE_PROVISIONAL_SECONDS 10

@@ -13,7 +13,7 @@ void cmd_serve_usage(FILE *out)
 	"       [--threads N] [--workers N] [--queue N] [--time-limit S]\n"
 	"       [--max-connections N] [--max-per-ip N] [--header-timeout S]\n"
 	"       [--max-response BYTES] [--query-rate N] [--query-burst N]\n"
-	"       [--trusted-proxy ADDR[,ADDR...]]\n\n"
+	"       [--trusted-proxy ADDR[,ADDR...]] [--no-warm]\n\n"
 	"Sirve la API JSON y CSV del observatorio en http://BIND:PORT/api/v1/ (la lista\n"
 	"de rutas está en /api/v1/openapi.json) y los archivos de DIR/releases. Por\n"
 	"omisión escucha solo en 127.0.0.1; póngalo detrás de un proxy con TLS para\n"
@@ -30,13 +30,15 @@ void cmd_serve_usage(FILE *out)
 	"  --max-response B     bytes de una respuesta (%d); más: 413\n"
 	"  --query-rate N       consultas calculadas por minuto y dirección (%d; 0: sin\n"
 	"                       límite); --query-burst N: ráfaga (%d); más: 429\n"
-	"  --trusted-proxy A    proxy cuyo X-Forwarded-For da la dirección del cliente\n\n"
+	"  --trusted-proxy A    proxy cuyo X-Forwarded-For da la dirección del cliente\n"
+	"  --no-warm            no preparar al arrancar (y tras cada cambio del almacén\n"
+	"                       o de la publicación) las páginas que se piden primero\n\n"
 	"Valores por omisión entre paréntesis; vea docs/commands/serve.md.\n",
 	"usage: observa serve [-d DIR] [--port 8080] [--bind 127.0.0.1] [--quiet]\n"
 	"         [--threads N] [--workers N] [--queue N] [--time-limit S]\n"
 	"         [--max-connections N] [--max-per-ip N] [--header-timeout S]\n"
 	"         [--max-response BYTES] [--query-rate N] [--query-burst N]\n"
-	"         [--trusted-proxy ADDR[,ADDR...]]\n\n"
+	"         [--trusted-proxy ADDR[,ADDR...]] [--no-warm]\n\n"
 	"Serves the observatory's JSON and CSV API at http://BIND:PORT/api/v1/ (the\n"
 	"list of routes is at /api/v1/openapi.json) and the files of DIR/releases. By\n"
 	"default it listens on 127.0.0.1 only; put it behind a TLS proxy to serve\n"
@@ -53,7 +55,9 @@ void cmd_serve_usage(FILE *out)
 	"  --max-response B     bytes of a response (%d); more: 413\n"
 	"  --query-rate N       computed queries per minute and address (%d; 0: no\n"
 	"                       limit); --query-burst N: burst (%d); more: 429\n"
-	"  --trusted-proxy A    proxy whose X-Forwarded-For gives the client's address\n\n"
+	"  --trusted-proxy A    proxy whose X-Forwarded-For gives the client's address\n"
+	"  --no-warm            do not prepare, at start (and after every change of the\n"
+	"                       store or the release), the pages asked for first\n\n"
 	"Defaults in parentheses; see docs/commands/serve.md.\n"),
 	        OB_HTTP_QUEUE, OB_HTTP_MAX_SECONDS, OB_HTTP_MAX_CONNECTIONS, OB_HTTP_MAX_PER_IP,
 	        OB_HTTP_HEADER_TIMEOUT, OB_HTTP_MAX_RESPONSE, OB_HTTP_QUERY_RATE,
@@ -74,7 +78,7 @@ int cmd_serve(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	enum {
 		O_THREADS = 256, O_PER_IP, O_MAX_CONN, O_HEADER, O_LIMIT, O_WORKERS, O_QUEUE,
-		O_RESPONSE, O_RATE, O_BURST, O_PROXY
+		O_RESPONSE, O_RATE, O_BURST, O_PROXY, O_NO_WARM
 	};
 	static const struct option longopts[] = {
 		{ "port", required_argument, NULL, 'p' },
@@ -90,6 +94,7 @@ int cmd_serve(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		{ "query-rate", required_argument, NULL, O_RATE },
 		{ "query-burst", required_argument, NULL, O_BURST },
 		{ "trusted-proxy", required_argument, NULL, O_PROXY },
+		{ "no-warm", no_argument, NULL, O_NO_WARM },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ob_serve_options o;
@@ -156,6 +161,7 @@ int cmd_serve(struct ob_cmd_ctx *ctx, int argc, char **argv)
 			o.query_burst = (unsigned)v;
 			break;
 		case O_PROXY: o.trusted_proxies = optarg; break;
+		case O_NO_WARM: o.no_warm = true; break;
 		case 'p':
 			if (!number("port", optarg, 0, 65535, &v))
 				return OB_EXIT_USAGE;

@@ -467,7 +467,14 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 	}
 	{
 		const char *code = ob_snap_str(snap, snap->units[unit].code);
-		if ((e = ob_ind_select_units(snap, code, o->level < 0, o->level >= 0 ? o->level : -1,
+		bool parent = false;
+
+		/* a territory without units below it (a municipality) is analysed
+		 * alone: no ranking of the units below */
+		for (uint32_t u = 0; u < snap->n_units && !parent && o->level < 0; u++)
+			parent = snap->units[u].parent == (int32_t)unit;
+		if ((parent || o->level >= 0) &&
+		    (e = ob_ind_select_units(snap, code, o->level < 0, o->level >= 0 ? o->level : -1,
 		                             NULL, &below, &n_below, d)))
 			goto fail;
 	}

@@ -3,6 +3,7 @@
  * pass), and submissions uploaded by the institutions. */
 #include "http/internal.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <math.h>
 #include <fcntl.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/file.h"
 #include "base/log.h"
 #include "base/strmap.h"
 #include "engine/indicators.h"
@@ -104,7 +106,8 @@ struct ob_http_pub {
 	struct ob_strmap by_indicator; /* id -> struct prange */
 	struct ob_strmap by_territory; /* "id\x1fTERRITORY" -> struct prange (rows of a
 	                                  unit are contiguous within an indicator) */
-	int col_territory, col_year, col_sex;
+	size_t cap;                   /* rows cells has room for */
+	int col_indicator, col_territory, col_year, col_sex;
 	int refs;                     /* holders; the cache holds one */
 };
 
@@ -142,43 +145,21 @@ static void published_put(struct ob_http_pub *p)
 		published_free(p);
 }
 
-static struct ob_http_pub *published_load(const char *dir, const char *version, const char *key)
+/* The columns of p from the release's "columns" array; false when it is
+ * not an array of strings naming the indicator, territory, year and sex
+ * columns. */
+static bool pub_columns(struct ob_http_pub *p, json_t *cols)
 {
-	struct ob_http_pub *p;
-	char path[OB_MAX_PATH];
-	struct ob_diag d;
-	json_t *root, *cols, *data, *row;
-	size_t i;
-	int ci = -1;
-
-	if (snprintf(path, sizeof(path), "%s/%s/%s/indicators.json", dir, OB_RELEASES_DIR,
-	             version) >= (int)sizeof(path))
-		return NULL;
-	if (!(root = ob_json_load_file(path, OB_MAX_RELEASE_MEM_FILE, 0, &d))) {
-		ob_error("API: %s:%ld: %s", path, d.line, d.message);
-		return NULL;
-	}
-	cols = json_object_get(root, "columns");
-	data = json_object_get(root, "data");
-	if (!json_is_array(cols) || !json_is_array(data)) {
-		json_decref(root);
-		return NULL;
-	}
-	p = ob_calloc(1, sizeof(*p));
-	ob_strlcpy(p->key, key, sizeof(p->key));
-	ob_strlcpy(p->version, version, sizeof(p->version));
-	ob_strmap_init(&p->by_indicator);
-	ob_strmap_init(&p->by_territory);
+	if (!json_is_array(cols))
+		return false;
 	p->ncols = json_array_size(cols);
-	p->nrows = json_array_size(data);
 	p->cols = ob_calloc(p->ncols + 1, sizeof(char *));
-	p->cells = ob_calloc(p->nrows * p->ncols + 1, sizeof(struct pcell));
-	p->col_territory = p->col_year = p->col_sex = -1;
+	p->col_indicator = p->col_territory = p->col_year = p->col_sex = -1;
 	for (size_t k = 0; k < p->ncols; k++) {
 		const char *n = json_string_value(json_array_get(cols, k));
 		p->cols[k] = ob_strdup(n ? n : "");
 		if (!strcmp(p->cols[k], "indicator"))
-			ci = (int)k;
+			p->col_indicator = (int)k;
 		else if (!strcmp(p->cols[k], "territory"))
 			p->col_territory = (int)k;
 		else if (!strcmp(p->cols[k], "year"))
@@ -186,58 +167,224 @@ static struct ob_http_pub *published_load(const char *dir, const char *version, 
 		else if (!strcmp(p->cols[k], "sex"))
 			p->col_sex = (int)k;
 	}
-	json_array_foreach(data, i, row) {
-		struct pcell *cell = &p->cells[i * p->ncols];
-		for (size_t k = 0; k < p->ncols; k++) {
-			json_t *v = json_object_get(row, p->cols[k]);
-			if (json_is_string(v)) {
-				cell[k].kind = 's';
-				cell[k].u.s = ob_strdup(json_string_value(v));
-			} else if (json_is_integer(v)) {
-				cell[k].kind = 'i';
-				cell[k].u.i = json_integer_value(v);
-			} else if (json_is_real(v) && isfinite(json_real_value(v))) {
-				/* kept as the short text that reads back as the same
-				 * number ("0.136693", not 0.13669300000000001) */
-				char num[64];
-				snprintf(num, sizeof(num), "%.15g", json_real_value(v));
-				cell[k].kind = 'r';
-				cell[k].u.s = ob_strdup(num);
-			} else {
-				cell[k].kind = 'n';
-			}
+	return p->col_indicator >= 0 && p->col_territory >= 0 && p->col_year >= 0 &&
+	       p->col_sex >= 0;
+}
+
+/* Add the release's row (a JSON object) as p's next row, and index it. */
+static void pub_add_row(struct ob_http_pub *p, json_t *row)
+{
+	size_t i = p->nrows;
+	struct pcell *cell;
+	int ci = p->col_indicator;
+
+	if (p->nrows == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 1024;
+		p->cells = ob_realloc(p->cells, p->cap * p->ncols * sizeof(struct pcell) + 1);
+	}
+	cell = &p->cells[i * p->ncols];
+	p->nrows++;
+	for (size_t k = 0; k < p->ncols; k++) {
+		json_t *v = json_object_get(row, p->cols[k]);
+		if (json_is_string(v)) {
+			cell[k].kind = 's';
+			cell[k].u.s = ob_strdup(json_string_value(v));
+		} else if (json_is_integer(v)) {
+			cell[k].kind = 'i';
+			cell[k].u.i = json_integer_value(v);
+		} else if (json_is_real(v) && isfinite(json_real_value(v))) {
+			/* kept as the short text that reads back as the same
+			 * number ("0.136693", not 0.13669300000000001) */
+			char num[64];
+			snprintf(num, sizeof(num), "%.15g", json_real_value(v));
+			cell[k].kind = 'r';
+			cell[k].u.s = ob_strdup(num);
+		} else {
+			cell[k].kind = 'n';
 		}
-		if (ci >= 0 && cell[ci].kind == 's') {
-			const char *id = cell[ci].u.s;
-			struct prange *r = ob_strmap_get(&p->by_indicator, id, strlen(id));
-			if (!r) {
-				r = ob_malloc(sizeof(*r));
-				r->first = i;
-				ob_strmap_put(&p->by_indicator, id, strlen(id), r, NULL);
-			}
-			r->end = i + 1;
-			if (p->col_territory >= 0 && cell[p->col_territory].kind == 's') {
-				char tkey[OB_IND_ID_MAX + OB_MAX_NAME + 2];
-				int kn = snprintf(tkey, sizeof(tkey), "%s\x1f%s", id,
-				                  cell[p->col_territory].u.s);
-				struct prange *tr;
-				if (kn > 0 && kn < (int)sizeof(tkey)) {
-					for (int q = (int)strlen(id) + 1; q < kn; q++)
-						if (tkey[q] >= 'a' && tkey[q] <= 'z')
-							tkey[q] = (char)(tkey[q] - 32);
-					tr = ob_strmap_get(&p->by_territory, tkey, (size_t)kn);
-					if (!tr) {
-						tr = ob_malloc(sizeof(*tr));
-						tr->first = i;
-						ob_strmap_put(&p->by_territory, tkey, (size_t)kn, tr, NULL);
-					}
-					tr->end = i + 1;
+	}
+	if (cell[ci].kind == 's') {
+		const char *id = cell[ci].u.s;
+		struct prange *r = ob_strmap_get(&p->by_indicator, id, strlen(id));
+		if (!r) {
+			r = ob_malloc(sizeof(*r));
+			r->first = i;
+			ob_strmap_put(&p->by_indicator, id, strlen(id), r, NULL);
+		}
+		r->end = i + 1;
+		if (cell[p->col_territory].kind == 's') {
+			char tkey[OB_IND_ID_MAX + OB_MAX_NAME + 2];
+			int kn = snprintf(tkey, sizeof(tkey), "%s\x1f%s", id,
+			                  cell[p->col_territory].u.s);
+			struct prange *tr;
+			if (kn > 0 && kn < (int)sizeof(tkey)) {
+				for (int q = (int)strlen(id) + 1; q < kn; q++)
+					if (tkey[q] >= 'a' && tkey[q] <= 'z')
+						tkey[q] = (char)(tkey[q] - 32);
+				tr = ob_strmap_get(&p->by_territory, tkey, (size_t)kn);
+				if (!tr) {
+					tr = ob_malloc(sizeof(*tr));
+					tr->first = i;
+					ob_strmap_put(&p->by_territory, tkey, (size_t)kn, tr, NULL);
 				}
+				tr->end = i + 1;
 			}
 		}
 	}
-	json_decref(root);
-	if (ci < 0 || p->col_territory < 0 || p->col_year < 0 || p->col_sex < 0) {
+}
+
+/* The position after the blanks from at in text[0..len). */
+static size_t pub_blank(const char *text, size_t len, size_t at)
+{
+	while (at < len && (text[at] == ' ' || text[at] == '\t' || text[at] == '\n' ||
+	                    text[at] == '\r'))
+		at++;
+	return at;
+}
+
+/* One JSON value from text[*at..len) (jansson's own reading, so every value
+ * is read as the whole document would be), *at moved past it; NULL when
+ * it is not one. An object, an array or a string ends at its closing
+ * character; a number, true, false or null is read alone, to its last
+ * character. */
+static json_t *pub_value(const char *text, size_t len, size_t *at)
+{
+	json_error_t err;
+	json_t *v;
+	size_t n = 0;
+
+	if (*at >= len)
+		return NULL;
+	if (text[*at] == '{' || text[*at] == '[' || text[*at] == '"') {
+		v = json_loadb(text + *at, len - *at, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY,
+		               &err);
+		if (v && (err.position <= 0 || (size_t)err.position > len - *at)) {
+			json_decref(v);
+			return NULL;
+		}
+		if (v)
+			*at += (size_t)err.position;
+		return v;
+	}
+	while (*at + n < len && (isalnum((unsigned char)text[*at + n]) || text[*at + n] == '-' ||
+	                         text[*at + n] == '+' || text[*at + n] == '.'))
+		n++;
+	if (!n || !(v = json_loadb(text + *at, n, JSON_DECODE_ANY, &err)))
+		return NULL;
+	*at += n;
+	return v;
+}
+
+/*
+ * Read the release's indicators.json (an object whose "columns" come
+ * before its "data", as the release writes them) one row at a time: the
+ * whole document as one tree is about ten times the file in memory and
+ * most of the time of the first page that needs it (seconds for a million
+ * records). The values are read by jansson, so each is exactly what the
+ * whole tree held. False when the text is not so laid out (the caller
+ * then reads the whole tree).
+ */
+static bool pub_stream(struct ob_http_pub *p, const char *text, size_t len)
+{
+	size_t at = pub_blank(text, len, 0);
+	bool have_cols = false, have_data = false;
+
+	if (at >= len || text[at] != '{')
+		return false;
+	at = pub_blank(text, len, at + 1);
+	while (at < len && text[at] != '}') {
+		json_t *key = pub_value(text, len, &at);
+		const char *k = json_string_value(key);
+		bool cols = k && !strcmp(k, "columns"), data = k && !strcmp(k, "data");
+
+		json_decref(key);
+		if (!k)
+			return false;
+		at = pub_blank(text, len, at);
+		if (at >= len || text[at] != ':')
+			return false;
+		at = pub_blank(text, len, at + 1);
+		if (data) {
+			if (!have_cols || at >= len || text[at] != '[')
+				return false;
+			at = pub_blank(text, len, at + 1);
+			while (at < len && text[at] != ']') {
+				json_t *row;
+				if (text[at] != '{' || !(row = pub_value(text, len, &at)))
+					return false;
+				pub_add_row(p, row);
+				json_decref(row);
+				at = pub_blank(text, len, at);
+				if (at < len && text[at] == ',')
+					at = pub_blank(text, len, at + 1);
+			}
+			if (at >= len)
+				return false;
+			at++;
+			have_data = true;
+		} else {
+			json_t *v = pub_value(text, len, &at);
+			bool ok = v && (!cols || (!have_cols && pub_columns(p, v)));
+			json_decref(v);
+			if (!ok)
+				return false;
+			have_cols |= cols;
+		}
+		at = pub_blank(text, len, at);
+		if (at < len && text[at] == ',')
+			at = pub_blank(text, len, at + 1);
+	}
+	return have_data && at < len && pub_blank(text, len, at + 1) == len;
+}
+
+/* A new, empty table. */
+static struct ob_http_pub *pub_new(const char *version, const char *key)
+{
+	struct ob_http_pub *p = ob_calloc(1, sizeof(*p));
+
+	ob_strlcpy(p->key, key, sizeof(p->key));
+	ob_strlcpy(p->version, version, sizeof(p->version));
+	ob_strmap_init(&p->by_indicator);
+	ob_strmap_init(&p->by_territory);
+	return p;
+}
+
+static struct ob_http_pub *published_load(const char *dir, const char *version, const char *key)
+{
+	struct ob_http_pub *p;
+	char path[OB_MAX_PATH];
+	struct ob_diag d;
+	json_t *root, *data, *row;
+	char *text;
+	size_t len, i;
+	bool ok;
+
+	if (snprintf(path, sizeof(path), "%s/%s/%s/indicators.json", dir, OB_RELEASES_DIR,
+	             version) >= (int)sizeof(path))
+		return NULL;
+	ob_diag_clear(&d);
+	if (ob_read_file(path, OB_MAX_RELEASE_MEM_FILE, &text, &len, &d)) {
+		ob_error("API: %s: %s", path, d.message);
+		return NULL;
+	}
+	p = pub_new(version, key);
+	ok = pub_stream(p, text, len);
+	if (!ok) {
+		/* laid out otherwise: the whole tree */
+		published_free(p);
+		p = pub_new(version, key);
+		root = json_loadb(text, len, 0, NULL);
+		data = json_object_get(root, "data");
+		ok = root && json_is_array(data) && pub_columns(p, json_object_get(root, "columns"));
+		if (ok)
+			json_array_foreach(data, i, row)
+				pub_add_row(p, row);
+		if (!root)
+			ob_error("API: %s: JSON ilegible / unreadable JSON", path);
+		json_decref(root);
+	}
+	free(text);
+	if (!ok) {
 		published_free(p);
 		return NULL;
 	}

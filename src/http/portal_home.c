@@ -214,7 +214,7 @@ static void headline_table(struct ob_page *pg, const struct ob_indicator *def,
 	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
 	OB_HTML_TEXTF(b, "%lld", h->latest);
 	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
-	ob_html_text(b, OB_L(pg, "Intervalo del 95 %", "95% interval"));
+	ob_html_text(b, OB_L(pg, "Intervalo del 95 %", "95% interval"));
 	OB_HTML_LIT(b, "</th><th scope=\"col\">");
 	ob_html_text(b, OB_L(pg, "Cambio respecto a ", "Change from "));
 	OB_HTML_TEXTF(b, "%lld", h->latest - 1);
@@ -262,6 +262,7 @@ static void alerts_block(struct ob_page *pg)
 	const char *key = OB_L(pg, "portal/home/alerts/es", "portal/home/alerts/en");
 	size_t from = b->len;
 	bool ready;
+	ob_err e;
 
 	if (!(ref = ob_page_snapshot(pg)))
 		return;
@@ -271,9 +272,11 @@ static void alerts_block(struct ob_page *pg)
 	}
 	/* never waits: until the alarms of this snapshot are judged (in the
 	 * background), the home has no block and keeps no fragment */
-	if (ob_http_alerts_latest(c, ref, &a, &cfg, &ready, &d) || !ready) {
+	if ((e = ob_http_alerts_latest(c, ref, &a, &cfg, &ready, &d)) || !ready) {
 		pg->no_cache = true; /* the block will appear: the page is not kept */
-		if (d.message[0])
+		/* (a message left by a read that succeeded, such as a missing
+		 * optional file, is no failure) */
+		if (e && d.message[0])
 			OB_WARN("portal: alertas: %s", "portal: alerts: %s", d.message);
 		ob_alerts_release(&a);
 		ob_snaphold_put(c->ctx->snaps, ref);
@@ -438,7 +441,7 @@ void ob_page_home(struct ob_page *pg)
 				              ob_http_pub_version(pub));
 			else
 				OB_HTML_TEXTF(b, "Último año publicado: %lld (publicación %s). Cada valor "
-				              "lleva su intervalo de confianza del 95 %%; el cambio es la "
+				              "lleva su intervalo de confianza del 95 %%; el cambio es la "
 				              "razón de tasas con el año anterior.", h->latest,
 				              ob_http_pub_version(pub));
 			OB_HTML_LIT(b, "</p>\n");

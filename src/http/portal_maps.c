@@ -611,7 +611,7 @@ static void draw(struct ob_page *pg, const struct mapq *q, struct munits *u,
 	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
 	ob_html_text(b, OB_L(pg, "Valor", "Value"));
 	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
-	ob_html_text(b, OB_L(pg, "Intervalo del 95 %", "95% interval"));
+	ob_html_text(b, OB_L(pg, "Intervalo del 95 %", "95% interval"));
 	if (q->smooth) {
 		OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
 		ob_html_text(b, OB_L(pg, "Suavizado", "Smoothed"));

@@ -412,7 +412,7 @@ void ob_page_unit_neighbours(struct ob_page *pg, const struct ob_http_pub *pub,
 		OB_HTML_LIT(b, "</p>\n");
 	}
 	OB_HTML_LIT(b, "<div class=\"table-wrap\"><table class=\"neighbours\">\n<caption>");
-	ob_html_text(b, OB_L(pg, "Valor y su intervalo del 95 %, ", "Value and its 95% interval, "));
+	ob_html_text(b, OB_L(pg, "Valor y su intervalo del 95 %, ", "Value and its 95% interval, "));
 	OB_HTML_TEXTF(b, "%lld", year);
 	OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\">");
 	ob_html_text(b, OB_L(pg, "Territorio", "Territory"));

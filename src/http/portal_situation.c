@@ -174,7 +174,7 @@ static void comparison_heads(struct ob_page *pg)
 	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
 	ob_html_text(b, OB_L(pg, "Tasa ahora / antes", "Rate now / before"));
 	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
-	ob_html_text(b, OB_L(pg, "Razón (intervalo del 95 %)", "Ratio (95% interval)"));
+	ob_html_text(b, OB_L(pg, "Razón (intervalo del 95 %)", "Ratio (95% interval)"));
 	OB_HTML_LIT(b, "</th><th scope=\"col\">");
 	ob_html_text(b, OB_L(pg, "¿Más allá del azar?", "Beyond chance?"));
 	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
@@ -220,7 +220,7 @@ static void comparisons(struct ob_page *pg, const struct ob_http_sit *x)
 	ob_html_text(b, OB_L(pg, "Se cuentan ", "Counted: "));
 	counting_words(pg, first ? first->counting : NULL);
 	ob_html_text(b, OB_L(pg, ". Las tasas son por 100 000 habitantes y año; la razón compara "
-	                         "las dos tasas, con su intervalo de confianza del 95 %: si el "
+	                         "las dos tasas, con su intervalo de confianza del 95 %: si el "
 	                         "intervalo no contiene 1, el cambio va más allá del azar.",
 	                     ". Rates are per 100,000 inhabitants a year; the ratio compares the "
 	                     "two rates, with its 95% confidence interval: when the interval "

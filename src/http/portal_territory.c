@@ -235,7 +235,7 @@ static void trend_chart(struct ob_page *pg, const struct ob_indicator_set *set,
 	f.height = 300;
 	f.lang = pg->lang;
 	f.title = title;
-	f.subtitle = OB_L(pg, "con su intervalo del 95 %", "with its 95% interval");
+	f.subtitle = OB_L(pg, "con su intervalo del 95 %", "with its 95% interval");
 	f.decimals = 2;
 	ob_page_line_chart(pg, &f, xl, nyears, &series, 1);
 }
@@ -363,7 +363,7 @@ static long long unit_indicators(struct ob_page *pg, const struct unit_id *id,
 	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
 	ob_html_text(b, OB_L(pg, "Valor", "Value"));
 	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
-	ob_html_text(b, OB_L(pg, "Intervalo del 95 %", "95% interval"));
+	ob_html_text(b, OB_L(pg, "Intervalo del 95 %", "95% interval"));
 	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < set->n; i++) {
 		const struct ob_page_year *y = NULL;

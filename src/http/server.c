@@ -267,6 +267,8 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 		}
 	if (!pthread_create(&srv.watch, NULL, server_watch_main, &srv))
 		watching = true;
+	if (!o->no_warm)
+		server_warm_start(&srv);
 	max_conn = fit_connections(o->max_connections ? o->max_connections
 	                                              : OB_HTTP_MAX_CONNECTIONS);
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG |
@@ -323,12 +325,14 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 	}
 	/* no connection may stay suspended when the daemon stops: every
 	 * worker's connection is resumed before the pool stops */
+	server_warm_stop(&srv);
 	stop_pool(&srv);
 	MHD_stop_daemon(daemon);
 	/* refusals still counted in memory go to the audit log */
 	ob_auth_refusals_flush(srv.ctx.rl, srv.ctx.store, (long long)time(NULL));
 	e = OB_OK;
 stop_threads:
+	server_warm_stop(&srv);
 	if (srv.nworkers)
 		stop_pool(&srv);
 	if (watching) {

@@ -69,6 +69,9 @@ struct ob_serve_options {
 	                           * default (OB_HTTP_QUERY_RATE); 0: no limit */
 	unsigned query_burst;     /* 0: OB_HTTP_QUERY_BURST */
 	const char *trusted_proxies; /* addresses separated by commas, or NULL */
+	bool no_warm;             /* do not prepare the first pages in the background
+	                           * (server_warm.c): every page is rendered by the
+	                           * first request that asks for it */
 };
 
 /* The options' defaults (dir ".", 127.0.0.1:8080, the rest from limits.h). */

@@ -99,6 +99,15 @@ struct server {
 	/* the watchdog */
 	pthread_t watch;
 	_Atomic bool watch_stop;
+	/* the warmer (server_warm.c) */
+	pthread_t warm;
+	bool warming;                    /* its thread runs */
+	pthread_mutex_t warm_mu;         /* guards warm_stop */
+	pthread_cond_t warm_cv;
+	bool warm_stop;
+	_Atomic int warm_cancel;         /* RUN, or STOPPING: its request stops */
+	_Atomic unsigned long warm_asked;  /* targets asked (for the log) */
+	_Atomic unsigned long warm_passes; /* passes done */
 };
 
 /* server.c */
@@ -130,6 +139,11 @@ void *server_watch_main(void *arg);
 /* server_gzip.c: a response that compresses res's body or file as it is
  * sent (it takes them: res->fd is -1 after), or NULL */
 struct MHD_Response *server_gzip_response(struct ob_http_response *res);
+
+/* server_warm.c: the first pages prepared in the background (a thread of
+ * low priority, started after the pool and stopped before it) */
+bool server_warm_start(struct server *srv);
+void server_warm_stop(struct server *srv);
 
 /* server_work.c */
 void *server_worker_main(void *arg);

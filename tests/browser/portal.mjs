@@ -57,7 +57,7 @@ const fail = (path, what) => failures.push(`${path}: ${what}`);
 function shotName(path, width) {
 	let s = path.replace(/^\/+/, "").replace(/[^A-Za-z0-9._-]+/g, "_");
 	if (s === "" || s.endsWith("_"))
-		s += "index";
+		s += "home"; /* not "index": the English index page is en/index */
 	return join(out, `${s}-${width}.png`);
 }
 

@@ -198,6 +198,39 @@ curl -sf "$B/api/v1/situation?period=2023-03&indicator=homicide_rate_0_17" >"$T/
 	fail "GET situation (minors)"
 jq -e '.disclosure.min_count == 10' "$T/minors.json" >/dev/null ||
 	fail "minors' threshold: $(head -c 400 "$T/minors.json")"
+# a municipality (admin-2, no units below it) is analysed like a country:
+# its own homicides (San Salvador: 20 in March 2023 against 10), no units
+# ranked; the API answers 200 (not 400), every row it shows the CLI's
+MUNI=$(sql "$O" "SELECT DISTINCT territory FROM record WHERE territory LIKE 'SLV06%' LIMIT 1")
+[ -n "$MUNI" ] && [ "$(sql "$O" "SELECT level FROM territory WHERE code = '$MUNI'")" = 2 ] ||
+	fail "San Salvador's records are not of a municipality: $MUNI"
+expect_status 0 "$OBSERVA" situation -d "$O" --territory "$MUNI" --period 2023-03 --format csv
+cp "$T/out" "$T/cli_muni.csv"
+grep -q "^territory,$MUNI,San Salvador,homicide_rate,year_earlier,2023-03,2022-03,20,10," \
+	"$T/cli_muni.csv" || fail "municipality $MUNI (CLI): $(cat "$T/cli_muni.csv")"
+! grep -q '^unit,' "$T/cli_muni.csv" || fail "units ranked below a municipality"
+grep -q '^crime,' "$T/cli_muni.csv" || fail "no crimes ranked in the municipality"
+expect_status 2 "$OBSERVA" situation -d "$O" --territory "$MUNI" --level 2 --lang en
+expect_grep "$T/err" "the level must lie below"
+code=$(curl -s -o "$T/muni.csv" -w '%{http_code}' \
+	"$B/api/v1/situation?territory=$MUNI&period=2023-03&format=csv")
+[ "$code" = 200 ] || fail "GET situation?territory=$MUNI: HTTP $code: $(cat "$T/muni.csv")"
+# in public, San Salvador's count is hidden as above (the country's less
+# it would give Santa Ana's 3): the municipality's own rows are suppressed
+grep -q "^territory,$MUNI,San Salvador,homicide_rate,year_earlier,2023-03,2022-03,,,1,1,.*,suppressed," \
+	"$T/muni.csv" || fail "municipality $MUNI (API): $(cat "$T/muni.csv")"
+# (every crime ranked: the public ranking leaves out what it hides, as above)
+expect_status 0 "$OBSERVA" situation -d "$O" --territory "$MUNI" --period 2023-03 --format csv \
+	--top 1000
+sed 's/,[^,]*$//' "$T/out" >"$T/cli_muni_norank.csv"
+grep -v ',suppressed,' "$T/muni.csv" | sed 's/,[^,]*$//' | grep -v '^section,' |
+	while IFS= read -r line; do
+		grep -qxF -- "$line" "$T/cli_muni_norank.csv" || fail "municipality API row not the CLI's: $line"
+	done
+curl -sf "$B/api/v1/situation?territory=$MUNI&period=2023-03" >"$T/muni.json" ||
+	fail "GET situation?territory=$MUNI (JSON)"
+jq -e --arg m "$MUNI" '.territory == $m and (.data | length) > 0' "$T/muni.json" >/dev/null ||
+	fail "municipality JSON: $(head -c 400 "$T/muni.json")"
 code=$(curl -s -o "$T/bad.json" -w '%{http_code}' "$B/api/v1/situation?territory=XYZ99")
 [ "$code" = 400 ] || fail "unknown territory: HTTP $code"
 jq -e '.error.parameter == "territory"' "$T/bad.json" >/dev/null || fail "$(cat "$T/bad.json")"
