@@ -339,6 +339,9 @@ static ob_err sit_rows(struct ob_cmd_ctx *ctx, const char *id, const char *terri
 	o.indicator = id;
 	o.level = -1;
 	o.top = top;
+	/* the "crime" rows are left out below: the crimes are not ranked
+	 * (each crime's figures are its own analysis's territory rows) */
+	o.focus_only = true;
 	o.now_month = ob_situation_now_month();
 	e = ob_http_sit_compute_on(ctx->dir, ctx->snap, ctx->pop, &o, NULL, &x, &param, d);
 	if (!e)

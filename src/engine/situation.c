@@ -427,6 +427,8 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 		goto fail;
 	if ((e = choose_indicators(set, o->indicator, &ind, &n_ind, d)))
 		goto fail;
+	if (o->focus_only)
+		n_ind = 1; /* ind[0] is the chosen crime */
 	/* the period, and the same period a year earlier */
 	if (o->period) {
 		if ((e = parse_one(o->period, &per[0], d)))

@@ -105,6 +105,11 @@ struct ob_sit_options {
 	int now_month;         /* year * 12 + month - 1 of today: later periods are
 	                          refused; 0: not checked */
 	int threads;           /* as ob_ind_query.threads */
+	bool focus_only;       /* count and rank no crime but the chosen one (its
+	                          "crime" row alone): for a caller that reads only
+	                          the territory's and the units' rows ("observa
+	                          report"), which then counts one indicator, not
+	                          every crime of the catalogue */
 	/* the public rule (NULL: none), per indicator of the set: a count over
 	 * several months below min_count (or zero when zero_sensitive) is
 	 * hidden, and hide(hide_ctx, k, u, m) says whether the count of

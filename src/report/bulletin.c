@@ -290,6 +290,7 @@ static ob_err map(const struct ob_bulletin *b, const struct ob_bl_sink *s, const
 	size_t *cls = ob_calloc(n, sizeof *cls), drawn = 0;
 	struct ob_choro_classes cl;
 	struct ob_choro_map m = { 0 };
+	char note[OB_BULLETIN_TEXT_MAX];
 	struct fig g = { 0 };
 	ob_err e = OB_OK;
 
@@ -303,11 +304,24 @@ static ob_err map(const struct ob_bulletin *b, const struct ob_bl_sink *s, const
 	}
 	s->heading(s->ctx, 2, tr(b, "Mapa", "Map"));
 	if (!drawn) {
-		s->para(s->ctx, OB_BL_PLAIN,
-		        tr(b, "La publicación no trae los límites de estas unidades: no hay mapa; "
-		              "las cifras de cada una están en las tablas.",
-		           "The release has no boundaries of these units: there is no map; each "
-		           "unit's numbers are in the tables."));
+		char why[OB_BULLETIN_TEXT_MAX];
+		/* the boundaries come from a release: say which is missing */
+		if (!b->release)
+			snprintf(why, sizeof why, "%s",
+			         tr(b, "El observatorio no tiene publicaciones, de donde salen los "
+			               "límites de las unidades: no hay mapa; las cifras de cada una "
+			               "están en las tablas.",
+			            "The observatory has no release, where the units' boundaries come "
+			            "from: there is no map; each unit's numbers are in the tables."));
+		else if (b->lang == OB_LANG_EN)
+			snprintf(why, sizeof why,
+			         "Release %s has no boundaries of these units in %d: there is no map; "
+			         "each unit's numbers are in the tables.", b->release, b->year);
+		else
+			snprintf(why, sizeof why,
+			         "La publicación %s no trae los límites de estas unidades en %d: no hay "
+			         "mapa; las cifras de cada una están en las tablas.", b->release, b->year);
+		s->para(s->ctx, OB_BL_PLAIN, why);
 		goto release;
 	}
 	if (ob_choro_classify(v, n, OB_CHORO_QUANTILE, MAP_CLASSES, &cl, cls)) {
@@ -325,12 +339,29 @@ static ob_err map(const struct ob_bulletin *b, const struct ob_bl_sink *s, const
 	             : eq(unit, "per_100000") ? tr(b, "por 100 000 habitantes", "per 100,000 people")
 	             : eq(unit, "percent")    ? tr(b, "porcentaje", "percentage")
 	                                      : NULL;
-	m.note = drawn < n ? tr(b, "Rayado: sin datos o suprimido por confidencialidad. Algunas "
-	                           "unidades no tienen límites en la publicación y no se dibujan.",
-	                        "Hatched: no data, or suppressed for confidentiality. Some units "
-	                        "have no boundaries in the release and are not drawn.")
-	                   : tr(b, "Rayado: sin datos o suprimido por confidencialidad.",
-	                        "Hatched: no data, or suppressed for confidentiality.");
+	m.note = tr(b, "Rayado: sin datos o suprimido por confidencialidad.",
+	            "Hatched: no data, or suppressed for confidentiality.");
+	if (drawn < n) {
+		/* the units not drawn, by name: their numbers are in the tables */
+		size_t len = (size_t)snprintf(note, sizeof note, "%s %s", m.note,
+		                              tr(b, "Sin límites en la publicación, no se dibujan:",
+		                                 "Without boundaries in the release, not drawn:"));
+		for (size_t i = 0, shown = 0; i < n && len < sizeof note; i++) {
+			const char *nm = names[i] ? names[i] : codes[i];
+			if (u[i].geojson)
+				continue;
+			/* room for this name and a closing " …" */
+			if (len + strlen(nm) + 8 >= sizeof note) {
+				len += (size_t)snprintf(note + len, sizeof note - len, " …");
+				break;
+			}
+			len += (size_t)snprintf(note + len, sizeof note - len, "%s%s",
+			                        shown++ ? ", " : " ", nm);
+		}
+		if (len + 1 < sizeof note)
+			ob_strlcpy(note + len, ".", sizeof note - len);
+		m.note = note;
+	}
 	m.source = source;
 	m.date = date;
 	m.width = width;
@@ -622,6 +653,8 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 	char title[OB_BULLETIN_TEXT_MAX], meta[OB_BULLETIN_TEXT_MAX], line[OB_BULLETIN_TEXT_MAX];
 	struct ob_bl_tbl t = { 0 };
 	bool any_supp = false;
+	size_t with_data = 0; /* crimes whose comparison has data */
+	size_t with_count = 0, with_rate = 0; /* ... a count shown; a rate */
 	ob_err e;
 
 	for (size_t k = 0; k < b->n_ind && !top; k++)
@@ -653,11 +686,14 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 	text(&t, tr(b, "Víctimas antes", "Victims before"));
 	text(&t, tr(b, "Tasa antes", "Rate before"));
 	text(&t, tr(b, "Cambio de la tasa", "Change of the rate"));
-	text(&t, tr(b, "¿Más allá del azar? (95 %)", "Beyond chance? (95%)"));
+	text(&t, tr(b, "¿Más allá del azar? (95\u00a0%)", "Beyond chance? (95%)"));
 	for (size_t k = 0; k < b->n_ind; k++) {
 		const struct ob_bl_sit *r = sit_find(u, "territory", b->ind[k].id, head);
 		if (!r)
 			continue;
+		with_data += !eq(r->status, "no_data");
+		with_count += !sit_hidden(r) && (isfinite(r->count) || isfinite(r->baseline_count));
+		with_rate += isfinite(r->rate) || isfinite(r->baseline_rate);
 		any_supp |= sit_hidden(r);
 		text(&t, ind_name(b, &b->ind[k]));
 		sit_cell(&t, b, r, r->count, 0);
@@ -667,6 +703,33 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 		sit_change(&t, b, r);
 	}
 	flush(s, &t);
+	if (!with_data) {
+		/* a period no delivery covers: said once, in words, not only by
+		 * a table of "sin datos" */
+		const char *p0 = top->period ? top->period : u->period;
+		const char *p1 = top->baseline ? top->baseline : "—";
+		if (b->lang == OB_LANG_EN)
+			snprintf(line, sizeof line,
+			         "No data was delivered of %s to compare %s with %s: a missing figure "
+			         "reads \"no data\", never 0.", name, p0, p1);
+		else
+			snprintf(line, sizeof line,
+			         "No se entregaron datos de %s para comparar %s con %s: una cifra que "
+			         "falta dice «sin datos», nunca 0.", name, p0, p1);
+		s->para(s->ctx, OB_BL_BOX, line);
+	}
+	if (with_count && !with_rate) {
+		/* counts without a population: no rate, said, never 0 */
+		if (b->lang == OB_LANG_EN)
+			snprintf(line, sizeof line,
+			         "The observatory has no population of %s for these years: there are "
+			         "no rates (\"no data\"), only counts of victims.", name);
+		else
+			snprintf(line, sizeof line,
+			         "El observatorio no tiene la población de %s de estos años: no hay "
+			         "tasas («sin datos»), solo conteos de víctimas.", name);
+		s->para(s->ctx, OB_BL_BOX, line);
+	}
 	s->para(s->ctx, OB_BL_META,
 	        tr(b, "Tasas por 100 000 habitantes por año (personas-año de los meses "
 	              "entregados), de modo que un mes, un trimestre y un año se comparan en una "
@@ -689,7 +752,7 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 	text(&t, tr(b, "Base", "Baseline"));
 	text(&t, tr(b, "Víctimas de la base", "Victims of the baseline"));
 	text(&t, tr(b, "Cambio de la tasa", "Change of the rate"));
-	text(&t, tr(b, "¿Más allá del azar? (95 %)", "Beyond chance? (95%)"));
+	text(&t, tr(b, "¿Más allá del azar? (95\u00a0%)", "Beyond chance? (95%)"));
 	for (size_t i = 0; i < u->n_rows; i++) {
 		const struct ob_bl_sit *r = &u->rows[i];
 		if (!eq(r->section, "territory") || !eq(r->indicator, first))
@@ -769,11 +832,14 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 	text(&t, tr(b, "Víctimas antes", "Victims before"));
 	text(&t, tr(b, "Tasa antes", "Rate before"));
 	text(&t, tr(b, "Cambio de la tasa", "Change of the rate"));
-	text(&t, tr(b, "¿Más allá del azar? (95 %)", "Beyond chance? (95%)"));
+	text(&t, tr(b, "¿Más allá del azar? (95\u00a0%)", "Beyond chance? (95%)"));
 	for (long rank = 1; rank <= CHANGED_MOST; rank++)
 		for (size_t i = 0; i < u->n_rows; i++) {
 			const struct ob_bl_sit *r = &u->rows[i];
-			if (!eq(r->section, "unit") || !eq(r->indicator, first) || r->rank != rank)
+			/* a unit without data of either period is ranked last, not a
+			 * change: left out (below, when none has data, a sentence) */
+			if (!eq(r->section, "unit") || !eq(r->indicator, first) || r->rank != rank ||
+			    eq(r->status, "no_data"))
 				continue;
 			any_supp |= sit_hidden(r);
 			text(&t, r->territory_name ? r->territory_name : r->territory);
@@ -909,7 +975,7 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 	text(&t, tr(b, "Víctimas", "Victims"));
 	year(&t, b->year - 1);
 	text(&t, tr(b, "Cambio de la tasa", "Change of the rate"));
-	text(&t, tr(b, "¿Más allá del azar? (95 %)", "Beyond chance? (95%)"));
+	text(&t, tr(b, "¿Más allá del azar? (95\u00a0%)", "Beyond chance? (95%)"));
 	for (size_t k = 0; k < b->n_ind; k++) {
 		const struct ob_bl_row *r1 = find(b, b->ind[k].id, b->territory, b->year, "T");
 		const struct ob_bl_row *r0 = find(b, b->ind[k].id, b->territory, b->year - 1, "T");

@@ -129,6 +129,18 @@ static void pdf_begin(void *ctx, enum ob_lang lang, const char *title, const cha
 	struct pdf *p = ctx;
 	PangoLayout *l = layout(p, title, 17, true, false, TEXT_W, PANGO_ALIGN_LEFT);
 
+	/* a title a little wider than the page is set a little smaller on
+	 * one line rather than broken ("2024-" above "Q4"); a long one
+	 * still wraps at 17 points */
+	for (double size = 16.5; size >= 13 && pango_layout_get_line_count(l) > 1; size -= 0.5) {
+		PangoLayout *s = layout(p, title, size, true, false, TEXT_W, PANGO_ALIGN_LEFT);
+		if (pango_layout_get_line_count(s) == 1) {
+			g_object_unref(l);
+			l = s;
+		} else {
+			g_object_unref(s);
+		}
+	}
 	p->lang = lang;
 	p->meta = meta;
 	p->page = 1;

@@ -205,7 +205,7 @@ ob_err ob_chart_small_multiples(FILE *out, const struct ob_chart_frame *f,
 	enum ob_lang L;
 	double lo = 0, hi = 0, gx0, gw, pw, ph, h, top, avail, lab;
 	size_t cols, rows;
-	bool gaps = false;
+	bool gaps = false, two = false;
 
 	if (!f || !(f->width > 0) || !(f->height > 0) || !isfinite(f->width) ||
 	    !isfinite(f->height))
@@ -249,6 +249,24 @@ ob_err ob_chart_small_multiples(FILE *out, const struct ob_chart_frame *f,
 		           "the chart is too narrow for its text");
 	}
 
+	/* a name that does not fit beside its panel's latest value puts every
+	 * panel's value on a line of its own, under the name, rather than cut
+	 * the name ("San Salvador", not "San Sal...") */
+	for (size_t p = 0; p < np && !two; p++) {
+		size_t last = nx;
+		double vw = 0;
+		for (size_t i = 0; i < nx; i++)
+			if (isfinite(y[p * nx + i]))
+				last = i;
+		if (last < nx) {
+			size_t k = ob_chart_fmt(y[p * nx + last], f->decimals, L, num, sizeof num);
+			snprintf(num + k, sizeof num - k, " (%s)",
+			         x_labels[last] ? x_labels[last] : "");
+			vw = chart_width(num, CHART_FS_LABEL);
+		}
+		two = chart_width(names[p] ? names[p] : "", CHART_FS_LABEL) > pw - vw - 6;
+	}
+
 	chart_svg_begin(out, f->width, h, f->title);
 	fprintf(out, "<desc>%s", chart_tr(L, "Gráficos pequeños en la misma escala.",
 	                                 "Small multiples on one scale."));
@@ -270,7 +288,8 @@ ob_err ob_chart_small_multiples(FILE *out, const struct ob_chart_frame *f,
 		size_t r = p / cols, c = p % cols, last = nx;
 		double px = gx0 + (pw + PANEL_GAP) * (double)c;
 		double py = top + (ph + PANEL_GAP) * (double)r;
-		double head = CHART_LINE(CHART_FS_LABEL), foot = CHART_LINE(CHART_FS_LABEL) + 2;
+		double head = CHART_LINE(CHART_FS_LABEL) * (two ? 2 : 1);
+		double foot = CHART_LINE(CHART_FS_LABEL) + 2;
 		double y1 = py + head + 6, y0 = py + ph - foot, vw = 0;
 		const double *yp = y + p * nx;
 		double *xs = ob_calloc(nx, sizeof *xs);
@@ -286,11 +305,11 @@ ob_err ob_chart_small_multiples(FILE *out, const struct ob_chart_frame *f,
 			 * missing or withheld, and an earlier one shown instead */
 			size_t k = ob_chart_fmt(yp[last], f->decimals, L, num, sizeof num);
 			snprintf(num + k, sizeof num - k, " (%s)", x_labels[last] ? x_labels[last] : "");
-			vw = chart_width(num, CHART_FS_LABEL);
+			vw = two ? 0 : chart_width(num, CHART_FS_LABEL);
 			chart_text(out, px + pw, py + head - 2, CHART_FS_LABEL, "end",
 			           "font-weight=\"bold\"", num, pw);
 		}
-		chart_text(out, px, py + head - 2, CHART_FS_LABEL, "start", NULL,
+		chart_text(out, px, py + CHART_LINE(CHART_FS_LABEL) - 2, CHART_FS_LABEL, "start", NULL,
 		           names[p] ? names[p] : "", pw - vw - 6);
 		chart_band(out, f, xs, nx, px, px + pw, y0, y1);
 		/* the grid; labels on the first column only, one scale for all */

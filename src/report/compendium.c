@@ -193,7 +193,7 @@ static ob_err unit_page(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 	ob_bl_text(t, ob_bl_tr(b, "Recuento", "Count"));
 	snprintf(ob_bl_add(t)->text, OB_BULLETIN_CELL_MAX, "%d", b->year - 1);
 	ob_bl_text(t, ob_bl_tr(b, "Cambio de la tasa", "Change of the rate"));
-	ob_bl_text(t, ob_bl_tr(b, "¿Más allá del azar? (95 %)", "Beyond chance? (95%)"));
+	ob_bl_text(t, ob_bl_tr(b, "¿Más allá del azar? (95\u00a0%)", "Beyond chance? (95%)"));
 	for (size_t k = 0; k < b->n_ind; k++) {
 		const struct ob_bl_row *r1 = ob_bl_find(b, b->ind[k].id, code, b->year, "T");
 		const struct ob_bl_row *r0 = ob_bl_find(b, b->ind[k].id, code, b->year - 1, "T");

@@ -628,8 +628,10 @@ for ind in inds:
         if [g[1:] for g in got] != want:
             sys.exit(f"{path}: comparisons {got}, the API says {want}")
         hidden += sum(r["status"] == "suppressed" for r in mine)
-        # the units that changed most: the API's ranking, first five
-        units = sorted((r for r in rows if r["section"] == "unit" and r["rank"] and r["rank"] <= 5),
+        # the units that changed most: the API's ranking, first five, less
+        # those without data of either period (ranked last, not a change)
+        units = sorted((r for r in rows if r["section"] == "unit" and r["rank"] and r["rank"] <= 5
+                        and r["status"] != "no_data"),
                        key=lambda r: r["rank"])
         got = table(text.split("Los que más cambiaron" if es else "Largest changes", 1)[1]
                     .split("</table>", 1)[0])
@@ -721,3 +723,72 @@ expect_status 2 "$OBSERVA" --lang en report -d "$O" --territory SLV --period 209
 expect_status 2 "$OBSERVA" report -d "$O" --territory SLV --period 2024 --format docx
 expect_grep "$T/err" "docx"
 expect_status 2 "$OBSERVA" report -d "$O" --territory SLV
+
+# bad input the product must say in words, never draw as zeros
+# headline.py HTML COLS...: the headline table's cells in the columns
+# COLS (1: victims, 2: rate, ...) are all "sin datos" / "no data" or
+# "suprimido" / "suppressed" (or "0" victims when COLS allows it): no
+# number stands where there is none
+cat >"$T/headline.py" <<'EOF6'
+import html, re, sys
+path, cols = sys.argv[1], [int(c) for c in sys.argv[2:]]
+text = open(path, encoding="utf-8").read().split("</table>")[0]
+rows = [[html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", m)]
+        for m in re.findall(r"<tr><td>.*?</tr>", text)]
+if len(rows) < 5:
+    sys.exit(f"{path}: {len(rows)} headline rows")
+ok = {"sin datos", "no data", "suprimido", "suppressed"}
+for r in rows:
+    for c in cols:
+        if r[c] not in ok:
+            sys.exit(f"{path}: {r[0]}: column {c} is «{r[c]}», not no data")
+print(path, len(rows), "rows without a number in columns", cols)
+EOF6
+# a quarter before the records (the demo starts in 2015): every cell "sin
+# datos" and a sentence saying so; no unit ranked as a change
+expect_status 0 "$OBSERVA" report -d "$O" --territory SLV --period 2014-Q3 --no-alarms \
+	-o "$T/none-es.html"
+python3 "$T/headline.py" "$T/none-es.html" 1 2 3 4 || fail "2014-Q3: a number without data"
+expect_grep "$T/none-es.html" "No se entregaron datos de El Salvador para comparar 2014-Q3 con 2013-Q3"
+expect_grep "$T/none-es.html" "Ninguna unidad tiene datos de los dos periodos."
+expect_grep "$T/none-es.html" "La publicación v1 no trae los límites de estas unidades en 2014"
+expect_status 0 "$OBSERVA" --lang en report -d "$O" --territory SLV --period 2014-Q3 \
+	--no-alarms -o "$T/none-en.pdf"
+pdftotext "$T/none-en.pdf" - | tr -s ' \n' '  ' >"$T/none-en.txt"
+expect_grep "$T/none-en.txt" "No data was delivered of El Salvador to compare 2014-Q3 with 2013-Q3"
+# a unit without a boundary in the release: the map (of the catalogue's
+# first indicator) draws the others and names it; its numbers are still in
+# the small multiples
+cp -a "$O" "$T/nogeo"
+first=$(awk -F, 'NR == 2 { print $1; exit }' "$O/catalog/indicators.csv")
+for m in "$T/nogeo/releases/v1/maps/$first.geojson"; do
+	python3 - "$m" <<'EOF7' || fail "could not take SLV01 out of $m"
+import json, sys
+fc = json.load(open(sys.argv[1]))
+fc["features"] = [f for f in fc["features"]
+                  if "SLV01" not in (f["properties"].get("code"), f["properties"].get("parent"))]
+json.dump(fc, open(sys.argv[1], "w"))
+EOF7
+done
+expect_status 0 "$OBSERVA" report -d "$T/nogeo" --territory SLV --period 2024 -o "$T/nogeo.html"
+expect_grep "$T/nogeo.html" "Sin límites en la publicación, no se dibujan: Ahuachapán."
+grep -q "Ahuachapán: 2023 " "$T/nogeo.html" || fail "Ahuachapán left the small multiples"
+expect_status 0 "$OBSERVA" --lang en report -d "$T/nogeo" --territory SLV --period 2024 \
+	-o "$T/nogeo.pdf"
+pdftotext "$T/nogeo.pdf" - | tr -s ' \n' '  ' >"$T/nogeo.txt"
+expect_grep "$T/nogeo.txt" "Without boundaries in the release, not drawn: Ahuachapán."
+# a country without population: counts, no rate, and a sentence saying why
+cp -a "$O" "$T/nopop"
+sql "$T/nopop" "DELETE FROM population WHERE territory LIKE 'BLZ%'"
+expect_status 0 "$OBSERVA" report -d "$T/nopop" --territory BLZ --period 2024-Q3 --no-alarms \
+	-o "$T/nopop.html"
+python3 "$T/headline.py" "$T/nopop.html" 2 4 || fail "BLZ without population: a rate"
+expect_grep "$T/nopop.html" "El observatorio no tiene la población de Belize de estos años"
+expect_status 0 "$OBSERVA" --lang en report -d "$T/nopop" --territory BLZ --period 2024-Q3 \
+	--no-alarms -o "$T/nopop-en.html"
+expect_grep "$T/nopop-en.html" "The observatory has no population of Belize for these years"
+# with its population the same bulletin has rates and says nothing of it
+expect_status 0 "$OBSERVA" report -d "$O" --territory BLZ --period 2024-Q3 --no-alarms \
+	-o "$T/pop.html"
+! python3 "$T/headline.py" "$T/pop.html" 2 4 >/dev/null || fail "BLZ with population: no rate"
+! grep -q "no tiene la población" "$T/pop.html" || fail "BLZ with population: said without"

@@ -340,6 +340,53 @@ static void multiples_and_sparkline(void **state)
 	free(buf);
 }
 
+/* Panels too narrow for a name beside its value (four columns, as the
+ * bulletin draws its 14 departments): every name whole,
+ * never cut, its value on the line under it, inside the panel. */
+static void multiples_long_names(void **state)
+{
+	static const char *const names[] = { "Ahuachapán", "San Salvador", "Chalatenango",
+		                             "San Vicente", "Santa Ana", "Sonsonate",
+		                             "La Libertad", "Cuscatlán" };
+	static const char *const q[] = { "2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4" };
+	static const double y[] = { 31.8, 30, 29, NAN, 70.1, 60, 50, 24.2,
+		                    15.8, 16, 17, 15.8, 68.9, 60, NAN, NAN,
+		                    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 };
+	struct ob_chart_frame fr = frame_es;
+	struct ob_diag d;
+	char *buf = NULL, *svg;
+	const char *name_at, *value_at;
+	size_t len;
+	FILE *f;
+	(void)state;
+
+	fr.width = 720; /* the bulletin's */
+	fr.height = 300;
+	f = open_memstream(&buf, &len);
+	assert_int_equal(ob_chart_small_multiples(f, &fr, names, 8, q, 4, y, &d), OB_OK);
+	svg = text_of(f, &buf);
+	well_formed(svg);
+	assert_null(strstr(svg, "\xe2\x80\xa6</text>"));
+	for (size_t i = 0; i < 8; i++) {
+		char want[64];
+		snprintf(want, sizeof want, ">%s</text>", names[i]);
+		assert_non_null(strstr(svg, want));
+	}
+	/* the value is below the name: a larger y on its <text> */
+	name_at = strstr(svg, ">San Salvador</text>");
+	value_at = strstr(svg, ">24,2 (2024-Q4)</text>");
+	assert_non_null(value_at);
+	{
+		const char *a = name_at, *b = value_at;
+		while (a > svg && strncmp(a, "<text", 5))
+			a--;
+		while (b > svg && strncmp(b, "<text", 5))
+			b--;
+		assert_true(strtod(strstr(b, "y=\"") + 3, NULL) > strtod(strstr(a, "y=\"") + 3, NULL));
+	}
+	free(buf);
+}
+
 static void refused(void **state)
 {
 	static const char *const x[] = { "a" };
@@ -450,6 +497,7 @@ int main(void)
 		cmocka_unit_test(axis_labels_apart),
 		cmocka_unit_test(hostile),
 		cmocka_unit_test(multiples_and_sparkline),
+		cmocka_unit_test(multiples_long_names),
 		cmocka_unit_test(refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
