@@ -412,6 +412,14 @@ void ob_si_resolve_bands(struct builder *b, struct reader *rd, int nr)
 
 	for (size_t i = 0; i < nkeys; i++)
 		idx[i] = -1;
+	/* the bands already held (those of the base, for a delta) */
+	for (size_t j = 0; j < b->age_bands.n; j++) {
+		const struct ob_snap_age_band *v = (const struct ob_snap_age_band *)b->age_bands.p + j;
+		size_t key = (size_t)v->lo * (OB_MAX_AGE + 1) + v->hi;
+
+		if (v->lo <= OB_MAX_AGE && v->hi <= OB_MAX_AGE && idx[key] == -1)
+			idx[key] = (int16_t)j;
+	}
 	for (int k = 0; k < nr; k++) {
 		struct row *w = (struct row *)rd[k].rows.p;
 
@@ -485,6 +493,8 @@ ob_err ob_si_load_records(struct builder *b, const char *stamp, struct reader *r
 		hi = sqlite3_column_int64(q, 1);
 	}
 	sqlite3_finalize(q);
+	if (lo < b->from_id)
+		lo = b->from_id; /* a delta: the records of the new deliveries */
 	if (hi - lo < SNAP_MIN_SPLIT)
 		want = 1; /* not worth another connection */
 	for (int k = 0; k < want; k++) {
