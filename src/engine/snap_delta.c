@@ -37,8 +37,9 @@
  * Cost: writing a segment reads the catalogue and the logbook (as a full
  * build does) and the new records only; opening pays one pass copying the
  * base's columns beside the segments' (about a memory copy of 21 bytes per
- * record), on top of the checksum pass it already made. See
- * docs/incremental-snapshot.md.
+ * record), on top of the checksum pass it already made, and the merged
+ * columns are the process's own memory rather than a mapping of the file
+ * shared with other readers. See docs/incremental-snapshot.md.
  */
 #include "engine/snap_impl.h"
 
@@ -59,12 +60,20 @@
 /* Longest segment file name: "delta-" and a submission id. */
 #define DELTA_NAME 48
 
-/* Largest list: a header, the base, the mode and a line per segment. */
-#define DELTA_LIST_MAX (256 + OB_MAX_SNAPSHOT_DELTAS * (DELTA_NAME + OB_SNAPSHOT_STAMP + 16))
+/* The values of the year column: 0 (unknown) and OB_MIN_YEAR..OB_MAX_YEAR. */
+#define DELTA_YEARS (OB_MAX_YEAR - OB_MIN_YEAR + 2)
+
+/* Largest list: a header, the base, the mode, the years present (5 bytes
+ * each) and a line per segment. */
+#define DELTA_LIST_MAX \
+	(256 + DELTA_YEARS * 5 + OB_MAX_SNAPSHOT_DELTAS * (DELTA_NAME + OB_SNAPSHOT_STAMP + 16))
 
 struct delta_list {
 	char base[OB_SNAPSHOT_STAMP];
 	int mode;
+	bool years[DELTA_YEARS]; /* the years present in base and deltas: [0]
+	                            unknown, [1 + y - OB_MIN_YEAR] year y */
+	bool has_years;
 	int n;
 	char name[OB_MAX_SNAPSHOT_DELTAS][DELTA_NAME];
 	char stamp[OB_MAX_SNAPSHOT_DELTAS][OB_SNAPSHOT_STAMP];
@@ -133,6 +142,22 @@ static ob_err list_read(const char *dir, struct delta_list *l, struct ob_diag *d
 			if (nl - tab != 2 || tab[1] < '0' || tab[1] > '2')
 				return list_corrupt(d, path, line, OB_TR("se esperaba 0, 1 o 2", "expected 0, 1 or 2"));
 			l->mode = tab[1] - '0';
+		} else if (tab && tab - p == 5 && !memcmp(p, "years", 5)) {
+			const char *y = tab + 1;
+
+			while (y < nl) {
+				const char *sp = memchr(y, ' ', (size_t)(nl - y));
+				const char *ye = sp ? sp : nl;
+				long long v;
+
+				if (!ob_parse_int(y, (size_t)(ye - y), 0, OB_MAX_YEAR, &v) ||
+				    (v && v < OB_MIN_YEAR))
+					return list_corrupt(d, path, line,
+					                    OB_TR("se esperaban años", "expected years"));
+				l->years[v ? 1 + v - OB_MIN_YEAR : 0] = true;
+				y = ye + 1;
+			}
+			l->has_years = true;
 		} else if (tab && tab - p == 5 && !memcmp(p, "delta", 5)) {
 			tab2 = memchr(tab + 1, '\t', (size_t)(nl - tab - 1));
 			if (l->n >= OB_MAX_SNAPSHOT_DELTAS)
@@ -160,7 +185,7 @@ static ob_err list_read(const char *dir, struct delta_list *l, struct ob_diag *d
 		}
 		p = nl + 1;
 	}
-	if (!ended || !l->base[0] || l->mode < 0)
+	if (!ended || !l->base[0] || l->mode < 0 || !l->has_years)
 		return list_corrupt(d, path, line, OB_TR("incompleta", "incomplete"));
 	return OB_OK;
 }
@@ -188,7 +213,17 @@ static ob_err list_write(const char *dir, const struct delta_list *l, struct ob_
 		return OB_DIAG(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga",
 		               "path too long");
 	ob_buf_init(&t, DELTA_LIST_MAX);
-	ob_buf_putf(&t, "%s\nbase\t%s\nmode\t%d\n", DELTA_MAGIC, l->base, l->mode);
+	ob_buf_putf(&t, "%s\nbase\t%s\nmode\t%d\nyears\t", DELTA_MAGIC, l->base, l->mode);
+	{
+		const char *sep = "";
+
+		for (int y = 0; y < DELTA_YEARS; y++)
+			if (l->years[y]) {
+				ob_buf_putf(&t, "%s%d", sep, y ? y - 1 + OB_MIN_YEAR : 0);
+				sep = " ";
+			}
+		ob_buf_putc(&t, '\n');
+	}
 	for (int i = 0; i < l->n; i++)
 		ob_buf_putf(&t, "delta\t%s\t%s\n", l->name[i], l->stamp[i]);
 	ob_buf_putf(&t, "end\t%d\n", l->n);
@@ -403,7 +438,7 @@ ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, struct ob_dia
 			            "path too long");
 			goto close_parts;
 		}
-		if ((e = ob_si_open_file(path, &parts[np], d)))
+		if ((e = ob_si_open_file(path, false, &parts[np], d)))
 			goto close_parts;
 		if (strcmp(parts[np]->stamp, l.stamp[np]) ||
 		    !extends(np ? parts[np - 1] : base, parts[np])) {
@@ -448,7 +483,7 @@ ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, struct ob_dia
 	if (accbuf)
 		ob_si_big_free(accbuf, acclen);
 
-	/* the last delta's dictionaries, the merged columns, the base's map */
+	/* the last delta's dictionaries, the merged columns */
 	m = ob_calloc(1, sizeof(*m));
 	*m = *parts[np - 1];
 	m->n = n;
@@ -468,14 +503,15 @@ ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, struct ob_dia
 	for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
 		m->tag[dim] = out.c8[6 + dim];
 	m->n_deltas = (uint32_t)np;
-	m->map = base->map;
-	m->map_len = base->map_len;
+	/* the base's columns are copied and its dictionaries not used: its
+	 * mapping goes */
+	m->map = NULL;
+	m->map_len = 0;
 	m->merged = outbuf;
 	m->merged_len = outlen;
 	for (int i = 0; i + 1 < np; i++)
 		parts[i]->parts = parts[i + 1];
 	m->parts = parts[0];
-	base->map = NULL;
 	ob_snapshot_close(base);
 	*s = m;
 	return OB_OK;
@@ -624,7 +660,7 @@ static ob_err write_delta(struct ob_store *st, const char *dir, const struct ob_
 	uint64_t victims = 0;
 	sqlite3_stmt *q;
 	ob_err e;
-	int nr = 0, mode_base, mode_new;
+	int nr = 0, mode_base = -1, mode_new = -1;
 
 	*full = true;
 	if (cur->n_deltas) {
@@ -656,22 +692,53 @@ static ob_err write_delta(struct ob_store *st, const char *dir, const struct ob_
 	for (long long i = 0; i <= scur && i < b.n_subs; i++)
 		b.subs[i].source = -1;
 	ob_si_key_contexts(&b);
-	if ((e = ob_store_prepare(st, "SELECT coalesce((SELECT min(id) FROM record WHERE "
-	                              "submission > ?1), (SELECT coalesce(max(id), 0) + 1 FROM "
-	                              "record))", &q, d)))
+	/* the first record of the new submissions, through the index on
+	 * (submission, source_id): min(id) alone would walk the table in id
+	 * order from its first record */
+	if ((e = ob_store_prepare(st, "SELECT id FROM record INDEXED BY record_source_id "
+	                              "WHERE submission > ?1", &q, d)))
 		goto commit;
 	sqlite3_bind_int64(q, 1, scur);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		b.from_id = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	if (!b.from_id)
-		goto commit;
+	{
+		int rc;
+
+		while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+			if (!b.from_id || sqlite3_column_int64(q, 0) < b.from_id)
+				b.from_id = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+		if (rc != SQLITE_DONE) {
+			e = ob_diag_set(d, OB_ESTORE, ob_store_dir(st), 0, 0, NULL, 0, "record: %s",
+			                sqlite3_errmsg(ob_store_db(st)));
+			goto commit;
+		}
+	}
+	if (!b.from_id) {
+		/* no record: a delivery without rows still changes coverage */
+		if ((e = ob_store_prepare(st, "SELECT coalesce(max(id), 0) + 1 FROM record", &q, d)))
+			goto commit;
+		if (sqlite3_step(q) == SQLITE_ROW)
+			b.from_id = sqlite3_column_int64(q, 0);
+		sqlite3_finalize(q);
+		if (!b.from_id)
+			goto commit;
+	}
 	/* the order of the base, which a full build would keep: the keys of
 	 * units, years and sources before and after */
 	seen = ob_calloc(65536, sizeof(bool));
 	{
-		size_t ny = years_of(cur->year, cur->n, seen);
+		size_t ny = 0;
 
+		if (l.has_years) {
+			/* kept by the list: the base's columns are not read */
+			for (int y = 0; y < DELTA_YEARS; y++)
+				if (l.years[y]) {
+					seen[y ? y - 1 + OB_MIN_YEAR : 0] = true;
+					ny++;
+				}
+		} else {
+			/* the base alone: its year column, 2 bytes a record */
+			ny = years_of(cur->year, cur->n, seen);
+		}
 		mode_base = l.mode >= 0 ? l.mode : ob_si_sort_mode(cur->n_units, ny, cur->n_sources);
 	}
 	b.sort_mode = mode_base;
@@ -695,8 +762,13 @@ commit:
 				seen[w[i].year] = true;
 			victims += rd[k].victims;
 		}
-		for (size_t y = 0; y < 65536; y++)
+		memset(l.years, 0, sizeof(l.years));
+		for (size_t y = 0; y < 65536; y++) {
 			ny += seen[y];
+			if (seen[y] && (!y || (y >= OB_MIN_YEAR && y <= OB_MAX_YEAR)))
+				l.years[y ? y - OB_MIN_YEAR + 1 : 0] = true;
+		}
+		l.has_years = true;
 		mode_new = ob_si_sort_mode(b.units.n, ny, b.sources.n);
 	}
 	if (mode_new != mode_base || cur->victims + victims > (uint64_t)OB_MAX_SNAPSHOT_VICTIMS)
@@ -739,18 +811,58 @@ ob_err ob_si_update_from(struct ob_store *st, const char *dir, const struct ob_s
 
 ob_err ob_snapshot_update(struct ob_store *st, const char *dir, bool *delta, struct ob_diag *d)
 {
-	struct ob_snapshot *cur = NULL;
+	struct ob_snapshot *base = NULL, *last = NULL, cur;
+	struct delta_list l;
 	struct ob_diag ignored;
-	char stamp[OB_SNAPSHOT_STAMP];
+	char path[OB_MAX_PATH], stamp[OB_SNAPSHOT_STAMP];
 	ob_err e;
 
 	if (delta)
 		*delta = false;
-	/* a snapshot that cannot be opened is rebuilt whole */
-	if (ob_snapshot_open(dir, &cur, &ignored))
+	/*
+	 * The state to extend, read lightly (headers and dictionaries, not the
+	 * columns, so that the cost does not grow with the observatory): the
+	 * base, and the last delta when the list names some for this base.
+	 * One that cannot be read is rebuilt whole; a damaged column is found
+	 * by the next reader, which rebuilds it.
+	 */
+	if (ob_snapshot_path(dir, path, sizeof(path)) ||
+	    ob_si_open_file(path, true, &base, &ignored))
 		return ob_snapshot_build(st, dir, d);
-	if (!(e = ob_snapshot_stamp(st, stamp, d)) && strcmp(stamp, cur->stamp))
-		e = ob_si_update_from(st, dir, cur, delta, d);
-	ob_snapshot_close(cur);
+	cur = *base;
+	if (!list_read(dir, &l, &ignored) && !strcmp(l.base, base->stamp) && l.n) {
+		uint64_t victims = base->victims;
+
+		if (snprintf(path, sizeof(path), "%s/%s/%s", dir, OB_SNAPSHOT_DIR, l.name[l.n - 1]) >=
+		        (int)sizeof(path) ||
+		    ob_si_open_file(path, true, &last, &ignored) || strcmp(last->stamp, l.stamp[l.n - 1])) {
+			ob_snapshot_close(last);
+			ob_snapshot_close(base);
+			return ob_snapshot_build(st, dir, d);
+		}
+		/* the headers of the others give their victims */
+		for (int i = 0; i + 1 < l.n; i++) {
+			struct ob_snapshot *o = NULL;
+
+			if (snprintf(path, sizeof(path), "%s/%s/%s", dir, OB_SNAPSHOT_DIR, l.name[i]) >=
+			        (int)sizeof(path) ||
+			    ob_si_open_file(path, true, &o, &ignored)) {
+				ob_snapshot_close(last);
+				ob_snapshot_close(base);
+				return ob_snapshot_build(st, dir, d);
+			}
+			victims += o->victims;
+			ob_snapshot_close(o);
+		}
+		cur = *last;
+		cur.victims = victims + last->victims;
+		cur.n_deltas = (uint32_t)l.n;
+		cur.year = NULL; /* the years are the list's */
+		cur.n = 0;
+	}
+	if (!(e = ob_snapshot_stamp(st, stamp, d)) && strcmp(stamp, cur.stamp))
+		e = ob_si_update_from(st, dir, &cur, delta, d);
+	ob_snapshot_close(last);
+	ob_snapshot_close(base);
 	return e;
 }

@@ -175,8 +175,12 @@ struct reader;
 ob_err ob_si_write_file(struct builder *b, const char *stamp, const struct reader *rd, int nr,
                         const char *name);
 
-/* Map one snapshot file (the base or a delta) and check it whole. */
-ob_err ob_si_open_file(const char *path, struct ob_snapshot **out, struct ob_diag *d);
+/* Map one snapshot file (the base or a delta) and check it whole; light:
+ * its header and dictionaries only, the columns mapped but neither read nor
+ * checked (counts_one is then false), for a writer that needs the
+ * dictionaries. */
+ob_err ob_si_open_file(const char *path, bool light, struct ob_snapshot **out,
+                       struct ob_diag *d);
 
 /* The delta segments listed by DIR/snapshot/deltas merged into *s (the
  * base, replaced by the merged snapshot); nothing when there are none or

@@ -270,7 +270,7 @@ ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_dia
 	/* a delta listed but gone: a full build replaced base and deltas
 	 * meanwhile; the new base is then read */
 	for (int tries = 0; tries < 3; tries++) {
-		if ((e = ob_si_open_file(path, out, d)))
+		if ((e = ob_si_open_file(path, false, out, d)))
 			return e;
 		if (!(e = ob_si_apply_deltas(dir, out, d)))
 			return OB_OK;
@@ -282,7 +282,8 @@ ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_dia
 	return e == OB_ENOENT ? OB_ECORRUPT : e;
 }
 
-ob_err ob_si_open_file(const char *path, struct ob_snapshot **out, struct ob_diag *d)
+ob_err ob_si_open_file(const char *path, bool light, struct ob_snapshot **out,
+                       struct ob_diag *d)
 {
 	struct ob_snapshot *s;
 	struct snap_header h;
@@ -335,7 +336,8 @@ ob_err ob_si_open_file(const char *path, struct ob_snapshot **out, struct ob_dia
 		return corrupt(d, path, "archivo truncado o de tamaño inesperado");
 	}
 	ck = h.header_checksum;
-	base = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	base = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | (light ? 0 : MAP_POPULATE),
+	            fd, 0);
 	close(fd);
 	if (base == MAP_FAILED)
 		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "mmap: %s", strerror(errno));
@@ -411,9 +413,23 @@ ob_err ob_si_open_file(const char *path, struct ob_snapshot **out, struct ob_dia
 		goto fail;
 	}
 	s->counts_one = true;
-	if ((e = verify_sections(s, base, &h, path, &s->counts_one, d)) ||
-	    (e = check_snapshot(s, path, d)))
+	if (light) {
+		/* the dictionaries only: the columns are left unread */
+		for (int i = SEC_STRINGS; i <= SEC_AGE_BANDS; i++)
+			if (ob_si_section_checksum(base + h.sections[i].offset,
+			                           (size_t)(h.sections[i].count *
+			                                    h.sections[i].elem_size)) !=
+			    h.sections[i].checksum) {
+				e = corrupt(d, path, "suma de control errónea");
+				goto fail;
+			}
+		s->counts_one = false; /* not known */
+		if ((e = check_snapshot(s, path, d)))
+			goto fail;
+	} else if ((e = verify_sections(s, base, &h, path, &s->counts_one, d)) ||
+	           (e = check_snapshot(s, path, d))) {
 		goto fail;
+	}
 	*out = s;
 	return OB_OK;
 fail:

@@ -486,7 +486,9 @@ ob_err ob_si_load_records(struct builder *b, const char *stamp, struct reader *r
 	ob_err e = OB_OK;
 	int n = 1;
 
-	if (ob_store_prepare(b->st, "SELECT min(id), max(id) FROM record", &q, b->d))
+	/* two subqueries: min() and max() in one select would scan the table */
+	if (ob_store_prepare(b->st, "SELECT (SELECT min(id) FROM record), (SELECT max(id) FROM record)",
+	                     &q, b->d))
 		return OB_ESTORE;
 	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) == SQLITE_INTEGER) {
 		lo = sqlite3_column_int64(q, 0);
