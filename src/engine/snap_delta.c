@@ -658,7 +658,6 @@ static ob_err write_delta(struct ob_store *st, const char *dir, const struct ob_
 	long long scur, snew;
 	bool *seen = NULL;
 	uint64_t victims = 0;
-	sqlite3_stmt *q;
 	ob_err e;
 	int nr = 0, mode_base = -1, mode_new = -1;
 
@@ -692,36 +691,8 @@ static ob_err write_delta(struct ob_store *st, const char *dir, const struct ob_
 	for (long long i = 0; i <= scur && i < b.n_subs; i++)
 		b.subs[i].source = -1;
 	ob_si_key_contexts(&b);
-	/* the first record of the new submissions, through the index on
-	 * (submission, source_id): min(id) alone would walk the table in id
-	 * order from its first record */
-	if ((e = ob_store_prepare(st, "SELECT id FROM record INDEXED BY record_source_id "
-	                              "WHERE submission > ?1", &q, d)))
+	if ((e = ob_si_first_record_after(&b, scur, &b.from_id)) || !b.from_id)
 		goto commit;
-	sqlite3_bind_int64(q, 1, scur);
-	{
-		int rc;
-
-		while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-			if (!b.from_id || sqlite3_column_int64(q, 0) < b.from_id)
-				b.from_id = sqlite3_column_int64(q, 0);
-		sqlite3_finalize(q);
-		if (rc != SQLITE_DONE) {
-			e = ob_diag_set(d, OB_ESTORE, ob_store_dir(st), 0, 0, NULL, 0, "record: %s",
-			                sqlite3_errmsg(ob_store_db(st)));
-			goto commit;
-		}
-	}
-	if (!b.from_id) {
-		/* no record: a delivery without rows still changes coverage */
-		if ((e = ob_store_prepare(st, "SELECT coalesce(max(id), 0) + 1 FROM record", &q, d)))
-			goto commit;
-		if (sqlite3_step(q) == SQLITE_ROW)
-			b.from_id = sqlite3_column_int64(q, 0);
-		sqlite3_finalize(q);
-		if (!b.from_id)
-			goto commit;
-	}
 	/* the order of the base, which a full build would keep: the keys of
 	 * units, years and sources before and after */
 	seen = ob_calloc(65536, sizeof(bool));

@@ -187,6 +187,11 @@ ob_err ob_si_open_file(const char *path, bool light, struct ob_snapshot **out,
  * they are of another base. */
 ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, struct ob_diag *d);
 
+/* The id of the first record of the submissions above sub (read through
+ * the index on submission), or one past the last record when they have
+ * none, into *id. */
+ob_err ob_si_first_record_after(struct builder *b, long long sub, long long *id);
+
 /* ob_snapshot_update() from cur, the open snapshot (base and deltas). */
 ob_err ob_si_update_from(struct ob_store *st, const char *dir, const struct ob_snapshot *cur,
                          bool *delta, struct ob_diag *d);

@@ -480,8 +480,9 @@ ob_err ob_snapshot_load(struct ob_store *st, const char *dir, struct ob_snapshot
 	} else if (e != OB_ENOENT) {
 		return e;
 	}
+	/* missing or refused: built whole (a delta would extend a damaged one) */
 	ob_diag_clear(d);
-	if ((e = ob_snapshot_update(st, dir, NULL, d)))
+	if ((e = ob_snapshot_build(st, dir, d)))
 		return e;
 	if (rebuilt)
 		*rebuilt = true;

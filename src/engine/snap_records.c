@@ -539,3 +539,33 @@ ob_err ob_si_load_records(struct builder *b, const char *stamp, struct reader *r
 	return e;
 }
 
+
+ob_err ob_si_first_record_after(struct builder *b, long long sub, long long *id)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	*id = 0;
+	/* through the index on (submission, source_id): min(id) alone would
+	 * walk the table in id order from its first record */
+	if (ob_store_prepare(b->st, "SELECT id FROM record INDEXED BY record_source_id "
+	                            "WHERE submission > ?1", &q, b->d))
+		return OB_ESTORE;
+	sqlite3_bind_int64(q, 1, sub);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if (!*id || sqlite3_column_int64(q, 0) < *id)
+			*id = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return ob_diag_set(b->d, OB_ESTORE, ob_store_dir(b->st), 0, 0, NULL, 0, "record: %s",
+		                   sqlite3_errmsg(ob_store_db(b->st)));
+	if (*id)
+		return OB_OK;
+	/* no record: a delivery without rows still changes coverage */
+	if (ob_store_prepare(b->st, "SELECT coalesce(max(id), 0) + 1 FROM record", &q, b->d))
+		return OB_ESTORE;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		*id = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return OB_OK;
+}
