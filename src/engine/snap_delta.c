@@ -17,7 +17,8 @@
  * build).
  *
  * DIR/snapshot/deltas lists the segments in order with the stamp of the
- * base they apply to and the sort mode of the base (snap_impl.h); it is
+ * base they apply to, the sort mode of the base (snap_impl.h) and the years
+ * present (so that a writer need not read the columns to know them); it is
  * written to a temporary file, synced and renamed, after the segment it
  * names. ob_snapshot_open() maps the base, then the listed segments, and
  * merges their columns in memory into the order a full build gives (by the
