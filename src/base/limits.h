@@ -177,6 +177,11 @@
  * unknown): still true, less precise. */
 #define OB_MAX_SNAPSHOT_AGE_BANDS (255 - (OB_MAX_AGE + 1))
 
+/* Most delta segments (deliveries taken since the last full build, written
+ * on their own) a snapshot carries: one more is a full rebuild, which
+ * merges them (each open merges them in memory, so they are kept few). */
+#define OB_MAX_SNAPSHOT_DELTAS 16
+
 /* Most delivered periods (current submissions) a snapshot records for
  * coverage. */
 #define OB_MAX_SNAPSHOT_COVERAGE (1024 * 1024)

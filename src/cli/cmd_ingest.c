@@ -377,11 +377,12 @@ int cmd_ingest(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		changed |= !o.dry_run && !r.already && r.submission > 0;
 	}
 	if (changed && snapshot) {
-		/* the engine reads a snapshot of the current records: rebuild it once */
+		/* the engine reads a snapshot of the current records: brought up
+		 * to date once, by a delta of the new deliveries when it can */
 		struct ob_diag d;
 
 		ob_diag_clear(&d);
-		if (ob_snapshot_build(s, ctx->dir, &d)) {
+		if (ob_snapshot_update(s, ctx->dir, NULL, &d)) {
 			ob_cli_diag(&d);
 			OB_ERROR("no se pudo reconstruir la instantánea; hágalo con «observa snapshot»",
 			         "the snapshot could not be rebuilt; rebuild it with «observa snapshot»");

@@ -8,6 +8,8 @@
  *   snap_records.c  the store's records into rows, over readers
  *   snap_write.c    the rows into columns, the file written
  *   snap_open.c     the file mapped and verified
+ *   snap_delta.c    delta segments: a delivery's records written on their
+ *                   own, merged with the base when the snapshot is opened
  *
  * Ownership: the builder owns its dictionaries and vectors, released by
  * ob_snapshot_build; a reader its rows and misses (ob_si_reader_release).
@@ -138,7 +140,65 @@ struct builder {
 	unsigned char secret[OB_STORE_SECRET_LEN]; /* the store's record-key secret */
 	struct ob_sha256 *key_ctx; /* per source: the digest of secret || source || 0
 	                              so far, copied per record */
+	long long from_id; /* the readers start at this record id (0: the first) */
+	int sort_mode;     /* ob_si_sort_mode() imposed (a delta), or -1 */
 };
+
+/* A builder with empty dictionaries over st (offset 0 of the pool is the
+ * empty string); ended with ob_si_builder_release. */
+void ob_si_builder_init(struct builder *b, struct ob_store *st, const char *dir,
+                        struct ob_diag *d);
+
+void ob_si_builder_release(struct builder *b);
+
+/*
+ * How records are ordered (see snap_write.c): 0 by territory, year, source
+ * and category; 1 by territory, year and category; 2 by territory and
+ * category; chosen by the number of keys nu * ny * ns (units, years
+ * present, sources).
+ */
+int ob_si_sort_mode(size_t nu, size_t ny, size_t ns);
+
+/* The order key of a record under a sort mode: records are sorted by it,
+ * then by record order. */
+static inline uint64_t ob_si_sort_key(int mode, uint16_t terr, uint16_t year, uint16_t source,
+                                       uint16_t cat)
+{
+	return ((uint64_t)terr << 48) | (mode < 2 ? (uint64_t)year << 32 : 0) |
+	       (mode < 1 ? (uint64_t)source << 16 : 0) | cat;
+}
+
+struct reader;
+
+/* The file DIR/snapshot/NAME written from the builder's dictionaries and the
+ * readers' rows: a temporary file synced and renamed over it. */
+ob_err ob_si_write_file(struct builder *b, const char *stamp, const struct reader *rd, int nr,
+                        const char *name);
+
+/* Map one snapshot file (the base or a delta) and check it whole; light:
+ * its header and dictionaries only, the columns mapped but neither read nor
+ * checked (counts_one is then false), for a writer that needs the
+ * dictionaries. */
+ob_err ob_si_open_file(const char *path, bool light, struct ob_snapshot **out,
+                       struct ob_diag *d);
+
+/* The delta segments listed by DIR/snapshot/deltas merged into *s (the
+ * base, replaced by the merged snapshot); nothing when there are none or
+ * they are of another base. */
+ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, struct ob_diag *d);
+
+/* The id of the first record of the submissions above sub (read through
+ * the index on submission), or one past the last record when they have
+ * none, into *id. */
+ob_err ob_si_first_record_after(struct builder *b, long long sub, long long *id);
+
+/* ob_snapshot_update() from cur, the open snapshot (base and deltas). */
+ob_err ob_si_update_from(struct ob_store *st, const char *dir, const struct ob_snapshot *cur,
+                         bool *delta, struct ob_diag *d);
+
+/* Forget the delta segments (after a full build): the list first, then
+ * the files. */
+void ob_si_drop_deltas(const char *dir);
 
 ob_err ob_si_too_many(struct builder *b, const char *what_es, const char *what_en,
                       long long max);

@@ -261,6 +261,30 @@ const void *ob_si_section(const unsigned char *base, const struct snap_header *h
 ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_diag *d)
 {
 	char path[OB_MAX_PATH];
+	ob_err e;
+
+	*out = NULL;
+	if (ob_snapshot_path(dir, path, sizeof(path)))
+		return OB_DIAG(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
+	/* a delta listed but gone: a full build replaced base and deltas
+	 * meanwhile; the new base is then read */
+	for (int tries = 0; tries < 3; tries++) {
+		if ((e = ob_si_open_file(path, false, out, d)))
+			return e;
+		if (!(e = ob_si_apply_deltas(dir, out, d)))
+			return OB_OK;
+		ob_snapshot_close(*out);
+		*out = NULL;
+		if (e != OB_ENOENT)
+			break;
+	}
+	return e == OB_ENOENT ? OB_ECORRUPT : e;
+}
+
+ob_err ob_si_open_file(const char *path, bool light, struct ob_snapshot **out,
+                       struct ob_diag *d)
+{
 	struct ob_snapshot *s;
 	struct snap_header h;
 	struct stat sb;
@@ -270,9 +294,6 @@ ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_dia
 	int fd;
 
 	*out = NULL;
-	if (ob_snapshot_path(dir, path, sizeof(path)))
-		return OB_DIAG(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga",
-		               "path too long");
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return OB_DIAG(d, errno == ENOENT ? OB_ENOENT : OB_EIO, path, 0, 0, NULL, 0,
@@ -315,7 +336,8 @@ ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_dia
 		return corrupt(d, path, "archivo truncado o de tamaño inesperado");
 	}
 	ck = h.header_checksum;
-	base = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	base = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | (light ? 0 : MAP_POPULATE),
+	            fd, 0);
 	close(fd);
 	if (base == MAP_FAILED)
 		return ob_diag_set(d, OB_EIO, path, 0, 0, NULL, 0, "mmap: %s", strerror(errno));
@@ -391,9 +413,23 @@ ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_dia
 		goto fail;
 	}
 	s->counts_one = true;
-	if ((e = verify_sections(s, base, &h, path, &s->counts_one, d)) ||
-	    (e = check_snapshot(s, path, d)))
+	if (light) {
+		/* the dictionaries only: the columns are left unread */
+		for (int i = SEC_STRINGS; i <= SEC_AGE_BANDS; i++)
+			if (ob_si_section_checksum(base + h.sections[i].offset,
+			                           (size_t)(h.sections[i].count *
+			                                    h.sections[i].elem_size)) !=
+			    h.sections[i].checksum) {
+				e = corrupt(d, path, "suma de control errónea");
+				goto fail;
+			}
+		s->counts_one = false; /* not known */
+		if ((e = check_snapshot(s, path, d)))
+			goto fail;
+	} else if ((e = verify_sections(s, base, &h, path, &s->counts_one, d)) ||
+	           (e = check_snapshot(s, path, d))) {
 		goto fail;
+	}
 	*out = s;
 	return OB_OK;
 fail:
@@ -407,6 +443,9 @@ void ob_snapshot_close(struct ob_snapshot *s)
 		return;
 	if (s->map)
 		munmap(s->map, s->map_len);
+	if (s->merged)
+		ob_si_big_free(s->merged, s->merged_len);
+	ob_snapshot_close(s->parts);
 	free(s);
 }
 
@@ -425,16 +464,23 @@ ob_err ob_snapshot_load(struct ob_store *st, const char *dir, struct ob_snapshot
 	if (!e && !strcmp((*out)->stamp, stamp))
 		return OB_OK;
 	if (!e) {
-		OB_INFO("la instantánea es anterior a los últimos cambios del almacén: se reconstruye",
-		        "the snapshot is older than the store's last changes: rebuilding it");
+		OB_INFO("la instantánea es anterior a los últimos cambios del almacén: se actualiza",
+		        "the snapshot is older than the store's last changes: updating it");
+		e = ob_si_update_from(st, dir, *out, NULL, d);
 		ob_snapshot_close(*out);
 		*out = NULL;
+		if (e)
+			return e;
+		if (rebuilt)
+			*rebuilt = true;
+		return ob_snapshot_open(dir, out, d);
 	} else if (e == OB_ECORRUPT || e == OB_ESCHEMA) {
 		ob_diag_format(d, msg, sizeof(msg));
 		ob_warn("%s", msg);
 	} else if (e != OB_ENOENT) {
 		return e;
 	}
+	/* missing or refused: built whole (a delta would extend a damaged one) */
 	ob_diag_clear(d);
 	if ((e = ob_snapshot_build(st, dir, d)))
 		return e;

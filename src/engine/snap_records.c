@@ -412,6 +412,14 @@ void ob_si_resolve_bands(struct builder *b, struct reader *rd, int nr)
 
 	for (size_t i = 0; i < nkeys; i++)
 		idx[i] = -1;
+	/* the bands already held (those of the base, for a delta) */
+	for (size_t j = 0; j < b->age_bands.n; j++) {
+		const struct ob_snap_age_band *v = (const struct ob_snap_age_band *)b->age_bands.p + j;
+		size_t key = (size_t)v->lo * (OB_MAX_AGE + 1) + v->hi;
+
+		if (v->lo <= OB_MAX_AGE && v->hi <= OB_MAX_AGE && idx[key] == -1)
+			idx[key] = (int16_t)j;
+	}
 	for (int k = 0; k < nr; k++) {
 		struct row *w = (struct row *)rd[k].rows.p;
 
@@ -478,13 +486,17 @@ ob_err ob_si_load_records(struct builder *b, const char *stamp, struct reader *r
 	ob_err e = OB_OK;
 	int n = 1;
 
-	if (ob_store_prepare(b->st, "SELECT min(id), max(id) FROM record", &q, b->d))
+	/* two subqueries: min() and max() in one select would scan the table */
+	if (ob_store_prepare(b->st, "SELECT (SELECT min(id) FROM record), (SELECT max(id) FROM record)",
+	                     &q, b->d))
 		return OB_ESTORE;
 	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) == SQLITE_INTEGER) {
 		lo = sqlite3_column_int64(q, 0);
 		hi = sqlite3_column_int64(q, 1);
 	}
 	sqlite3_finalize(q);
+	if (lo < b->from_id)
+		lo = b->from_id; /* a delta: the records of the new deliveries */
 	if (hi - lo < SNAP_MIN_SPLIT)
 		want = 1; /* not worth another connection */
 	for (int k = 0; k < want; k++) {
@@ -527,3 +539,33 @@ ob_err ob_si_load_records(struct builder *b, const char *stamp, struct reader *r
 	return e;
 }
 
+
+ob_err ob_si_first_record_after(struct builder *b, long long sub, long long *id)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	*id = 0;
+	/* through the index on (submission, source_id): min(id) alone would
+	 * walk the table in id order from its first record */
+	if (ob_store_prepare(b->st, "SELECT id FROM record INDEXED BY record_source_id "
+	                            "WHERE submission > ?1", &q, b->d))
+		return OB_ESTORE;
+	sqlite3_bind_int64(q, 1, sub);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if (!*id || sqlite3_column_int64(q, 0) < *id)
+			*id = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	if (rc != SQLITE_DONE)
+		return ob_diag_set(b->d, OB_ESTORE, ob_store_dir(b->st), 0, 0, NULL, 0, "record: %s",
+		                   sqlite3_errmsg(ob_store_db(b->st)));
+	if (*id)
+		return OB_OK;
+	/* no record: a delivery without rows still changes coverage */
+	if (ob_store_prepare(b->st, "SELECT coalesce(max(id), 0) + 1 FROM record", &q, b->d))
+		return OB_ESTORE;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		*id = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return OB_OK;
+}

@@ -51,6 +51,17 @@ static size_t align_up(size_t v)
 /* Sort keys a pass by (territory, year, source) may count in. */
 #define SNAP_SORT_KEYS ((size_t)1 << 22)
 
+int ob_si_sort_mode(size_t nu, size_t ny, size_t ns)
+{
+	if (!nu)
+		nu = 1;
+	if (!ny)
+		ny = 1;
+	if (!ns)
+		ns = 1;
+	return nu * ny * ns <= SNAP_SORT_KEYS ? 0 : nu * ny <= SNAP_SORT_KEYS ? 1 : 2;
+}
+
 /*
  * The readers' rows into the column sections of the image, ordered by
  * territory, then year, then source, then category (two stable counting
@@ -90,12 +101,10 @@ static void scatter(const struct builder *b, const struct reader *rd, int nr,
 		yi[y] = yi[y] ? (uint32_t)ny++ : 0;
 	if (!ny)
 		ny = 1;
-	if (nu * ny * ns <= SNAP_SORT_KEYS) {
-		mul_t = ny * ns, mul_y = ns, mul_s = 1;
-	} else if (nu * ny <= SNAP_SORT_KEYS) {
-		mul_t = ny, mul_y = 1, mul_s = 0;
-	} else {
-		mul_t = 1, mul_y = 0, mul_s = 0;
+	switch (b->sort_mode >= 0 ? b->sort_mode : ob_si_sort_mode(nu, ny, ns)) {
+	case 0: mul_t = ny * ns, mul_y = ns, mul_s = 1; break;
+	case 1: mul_t = ny, mul_y = 1, mul_s = 0; break;
+	default: mul_t = 1, mul_y = 0, mul_s = 0; break;
 	}
 	nk = nu * mul_t + 1;
 	at = ob_calloc(nk, sizeof(size_t));
@@ -159,7 +168,8 @@ static void scatter(const struct builder *b, const struct reader *rd, int nr,
 	free(yi);
 }
 
-static ob_err write_file(struct builder *b, const char *stamp, const struct reader *rd, int nr)
+ob_err ob_si_write_file(struct builder *b, const char *stamp, const struct reader *rd, int nr,
+                        const char *name)
 {
 	struct out_section sec[SEC_COUNT];
 	struct snap_header *h;
@@ -243,7 +253,7 @@ static ob_err write_file(struct builder *b, const char *stamp, const struct read
 	h->header_checksum = ob_si_checksum(image, SNAP_HEADER_SIZE);
 
 	if (snprintf(sdir, sizeof(sdir), "%s/%s", b->dir, OB_SNAPSHOT_DIR) >= (int)sizeof(sdir) ||
-	    ob_snapshot_path(b->dir, path, sizeof(path))) {
+	    snprintf(path, sizeof(path), "%s/%s", sdir, name) >= (int)sizeof(path)) {
 		ob_si_big_free(image, image_len);
 		return OB_DIAG(b->d, OB_ETOOBIG, b->dir, 0, 0, NULL, 0, "ruta demasiado larga",
 		               "path too long");
@@ -300,6 +310,60 @@ static long long pragma_int(struct ob_store *st, const char *sql)
 	return v;
 }
 
+void ob_si_builder_init(struct builder *b, struct ob_store *st, const char *dir,
+                        struct ob_diag *d)
+{
+	memset(b, 0, sizeof(*b));
+	b->sort_mode = -1;
+	b->st = st;
+	b->d = d;
+	b->dir = dir;
+	ob_buf_init(&b->strings, OB_MAX_TEXT_FILE);
+	ob_si_vec_init(&b->units, sizeof(struct ob_snap_unit), OB_MAX_SNAPSHOT_UNITS);
+	ob_si_vec_init(&b->cats, sizeof(struct ob_snap_category), OB_MAX_SNAPSHOT_UNITS);
+	ob_si_vec_init(&b->sources, sizeof(struct ob_snap_source), OB_MAX_SNAPSHOT_UNITS);
+	ob_si_vec_init(&b->countries, 4, OB_MAX_SNAPSHOT_UNITS);
+	ob_si_vec_init(&b->coverage, sizeof(struct ob_snap_coverage), OB_MAX_SNAPSHOT_COVERAGE);
+	ob_si_vec_init(&b->age_bands, sizeof(struct ob_snap_age_band), OB_MAX_SNAPSHOT_AGE_BANDS);
+	ob_strmap_init(&b->unit_map);
+	ob_strmap_init(&b->cat_map);
+	ob_strmap_init(&b->source_map);
+	ob_strmap_init(&b->country_map);
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
+		ob_si_vec_init(&b->tags[dim], 4, OB_MAX_SNAPSHOT_TAGS);
+		ob_strmap_init(&b->tag_map[dim]);
+	}
+	/* offset 0 of the pool is the empty string (a failed add sticks:
+	 * the pool's adds below report it) */
+	ob_buf_putc(&b->strings, '\0');
+}
+
+void ob_si_builder_release(struct builder *b)
+{
+	ob_buf_release(&b->strings);
+	ob_si_vec_free(&b->units);
+	ob_si_vec_free(&b->cats);
+	ob_si_vec_free(&b->sources);
+	ob_si_vec_free(&b->countries);
+	ob_si_vec_free(&b->coverage);
+	ob_si_vec_free(&b->age_bands);
+	ob_strmap_release(&b->unit_map);
+	ob_strmap_release(&b->cat_map);
+	ob_strmap_release(&b->source_map);
+	ob_strmap_release(&b->country_map);
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
+		ob_si_vec_free(&b->tags[dim]);
+		ob_strmap_release(&b->tag_map[dim]);
+	}
+	free(b->country_unit);
+	free(b->subs);
+	explicit_bzero(b->secret, sizeof(b->secret));
+	if (b->key_ctx) {
+		explicit_bzero(b->key_ctx, b->sources.n * sizeof(*b->key_ctx));
+		free(b->key_ctx);
+	}
+}
+
 ob_err ob_snapshot_build(struct ob_store *st, const char *dir, struct ob_diag *d)
 {
 	struct builder b;
@@ -309,29 +373,7 @@ ob_err ob_snapshot_build(struct ob_store *st, const char *dir, struct ob_diag *d
 	int nr = 0;
 	ob_err e;
 
-	memset(&b, 0, sizeof(b));
-	b.st = st;
-	b.d = d;
-	b.dir = dir;
-	ob_buf_init(&b.strings, OB_MAX_TEXT_FILE);
-	ob_si_vec_init(&b.units, sizeof(struct ob_snap_unit), OB_MAX_SNAPSHOT_UNITS);
-	ob_si_vec_init(&b.cats, sizeof(struct ob_snap_category), OB_MAX_SNAPSHOT_UNITS);
-	ob_si_vec_init(&b.sources, sizeof(struct ob_snap_source), OB_MAX_SNAPSHOT_UNITS);
-	ob_si_vec_init(&b.countries, 4, OB_MAX_SNAPSHOT_UNITS);
-	ob_si_vec_init(&b.coverage, sizeof(struct ob_snap_coverage), OB_MAX_SNAPSHOT_COVERAGE);
-	ob_si_vec_init(&b.age_bands, sizeof(struct ob_snap_age_band), OB_MAX_SNAPSHOT_AGE_BANDS);
-	ob_strmap_init(&b.unit_map);
-	ob_strmap_init(&b.cat_map);
-	ob_strmap_init(&b.source_map);
-	ob_strmap_init(&b.country_map);
-	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
-		ob_si_vec_init(&b.tags[dim], 4, OB_MAX_SNAPSHOT_TAGS);
-		ob_strmap_init(&b.tag_map[dim]);
-	}
-	/* offset 0 of the pool is the empty string (a failed add sticks:
-	 * the pool's adds below report it) */
-	ob_buf_putc(&b.strings, '\0');
-
+	ob_si_builder_init(&b, st, dir, d);
 	/* the store's pages mapped rather than copied for the long scan (the
 	 * connection's setting is put back afterwards) */
 	mmap_was = pragma_int(st, "PRAGMA mmap_size");
@@ -355,33 +397,14 @@ ob_err ob_snapshot_build(struct ob_store *st, const char *dir, struct ob_diag *d
 	}
 	if (!e && !(e = ob_si_resolve_misses(&b, rd, nr))) {
 		ob_si_resolve_bands(&b, rd, nr);
-		e = write_file(&b, stamp, rd, nr);
+		/* the base replaced, then its deltas forgotten: a crash between
+		 * leaves a list naming another base, which readers ignore */
+		if (!(e = ob_si_write_file(&b, stamp, rd, nr, OB_SNAPSHOT_FILE)))
+			ob_si_drop_deltas(dir);
 	}
 	for (int k = 0; k < nr; k++)
 		ob_si_reader_release(&rd[k]);
 release:
-	ob_buf_release(&b.strings);
-	ob_si_vec_free(&b.units);
-	ob_si_vec_free(&b.cats);
-	ob_si_vec_free(&b.sources);
-	ob_si_vec_free(&b.countries);
-	ob_si_vec_free(&b.coverage);
-	ob_si_vec_free(&b.age_bands);
-	ob_strmap_release(&b.unit_map);
-	ob_strmap_release(&b.cat_map);
-	ob_strmap_release(&b.source_map);
-	ob_strmap_release(&b.country_map);
-	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
-		ob_si_vec_free(&b.tags[dim]);
-		ob_strmap_release(&b.tag_map[dim]);
-	}
-	free(b.country_unit);
-	free(b.subs);
-	explicit_bzero(b.secret, sizeof(b.secret));
-	if (b.key_ctx) {
-		explicit_bzero(b.key_ctx, b.sources.n * sizeof(*b.key_ctx));
-		free(b.key_ctx);
-	}
+	ob_si_builder_release(&b);
 	return e;
 }
-

@@ -99,6 +99,13 @@
  * is refused (OB_ECORRUPT, OB_ESCHEMA) with a message saying so;
  * ob_snapshot_load() then rebuilds it.
  *
+ * Deltas: a delivery taken since the last full build may live in a delta
+ * segment of its own, DIR/snapshot/delta-N.obs (same format: the full
+ * dictionaries, only the delivery's records), listed with the base's stamp
+ * in DIR/snapshot/deltas; ob_snapshot_open() merges base and deltas in
+ * memory into the order a full build gives, so that every reader sees one
+ * snapshot (engine/snap_delta.c, docs/incremental-snapshot.md).
+ *
  * Ownership: ob_snapshot_open() and ob_snapshot_load() return a snapshot the
  * caller ends with ob_snapshot_close(); every pointer in it points into the
  * read-only mapping and is valid until then. A snapshot is immutable and may
@@ -222,11 +229,16 @@ struct ob_snapshot {
 	char stamp[OB_SNAPSHOT_STAMP]; /* the store's stamp when built */
 	int64_t built_at;              /* seconds since the epoch */
 
+	uint32_t n_deltas; /* delta segments merged into it (0: the base alone) */
+
 	/* private */
 	const char *strings;
 	uint64_t strings_len;
 	void *map;
 	size_t map_len;
+	void *merged;               /* the merged columns of base + deltas, or NULL */
+	size_t merged_len;
+	struct ob_snapshot *parts;  /* the deltas merged in, chained by parts */
 };
 
 /* A string of the snapshot's pool ("" for an offset outside it). */
@@ -321,6 +333,18 @@ ob_err ob_snapshot_build(struct ob_store *st, const char *dir, struct ob_diag *d
 ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_diag *d);
 
 void ob_snapshot_close(struct ob_snapshot *s);
+
+/*
+ * Bring the snapshot of the observatory in DIR up to the store's state:
+ * when only new deliveries were taken since it was built (no supersession,
+ * no catalogue change) and fewer than OB_MAX_SNAPSHOT_DELTAS deltas exist,
+ * their records are written as one delta segment (engine/snap_delta.c),
+ * in time proportional to the deliveries, not to the observatory;
+ * otherwise the snapshot is rebuilt whole (ob_snapshot_build). *delta (may
+ * be NULL) says whether a delta was written. Errors as ob_snapshot_build.
+ */
+ob_err ob_snapshot_update(struct ob_store *st, const char *dir, bool *delta,
+                          struct ob_diag *d);
 
 /*
  * Open the snapshot of the observatory in DIR, building it first when it is
