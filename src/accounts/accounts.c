@@ -172,6 +172,8 @@ static ob_err find_account(struct ob_store *s, const char *name, long long *id, 
 	bool found;
 	ob_err e;
 
+	*id = 0;
+	*disabled = true;
 	if ((e = ob_store_account_find(s, name, &a, &found, d)))
 		return e;
 	if (!found)

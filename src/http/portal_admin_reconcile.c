@@ -17,6 +17,7 @@
 #include "engine/snaphold.h"
 #include "ingest/profile.h"
 #include "reconcile/reconcile.h"
+#include "store/reconcile.h"
 
 /* The rows of a run's ledger as the page reads them: cells of st from
  * column 0, text or number. */
@@ -684,13 +685,6 @@ static void decision_form(struct ob_page *pg, long long item)
 	ob_buf_release(&u);
 }
 
-#define REVIEW_PENDING                                                                   \
-	" FROM review_item i WHERE i.run = (SELECT max(id) FROM reconcile_run)"          \
-	" AND NOT EXISTS(SELECT 1 FROM review_decision r WHERE (r.source_a = i.source_a"  \
-	" AND r.id_a = i.id_a AND r.source_b = i.source_b AND r.id_b = i.id_b) OR"        \
-	" (r.source_a = i.source_b AND r.id_a = i.id_b AND r.source_b = i.source_a"       \
-	" AND r.id_b = i.id_a))"
-
 /* A POST: the decision on one item, through ob_reconcile_decide (which
  * audits it), then back to the queue. */
 static void review_decide(struct ob_page *pg, const char *title)
@@ -759,15 +753,49 @@ static void review_decide(struct ob_page *pg, const char *title)
 	ob_buf_release(&u);
 }
 
+struct review_list {
+	struct ob_page *pg;
+	long long shown;
+	bool failed;
+};
+
+static int review_one(void *arg, const struct ob_store_rc_pair *p)
+{
+	struct review_list *l = arg;
+	struct ob_page *pg = l->pg;
+	struct ob_buf *b = pg->b;
+
+	OB_HTML_LIT(b, "<section class=\"review-item\"><h2>");
+	OB_HTML_TEXTF(b, "%s %lld", OB_L(pg, "Par", "Pair"), p->id);
+	OB_HTML_LIT(b, "</h2>\n<p>");
+	ob_html_text(b, OB_L(pg, "Probabilidad de ser la misma muerte: ",
+	                     "Probability of being the same death: "));
+	ob_page_num(pg, p->probability, 3);
+	ob_html_text(b, OB_L(pg, "; peso: ", "; weight: "));
+	ob_page_num(pg, p->weight, 2);
+	ob_html_text(b, p->linked ? OB_L(pg, " (la conciliación los enlazó)", " (the run linked them)")
+	                          : OB_L(pg, " (la conciliación no los enlazó)",
+	                                 " (the run did not link them)"));
+	OB_HTML_LIT(b, "</p>\n");
+	if (!pair_table(pg, p->source_a, p->id_a, p->source_b, p->id_b)) {
+		l->failed = true;
+		return 1;
+	}
+	comparisons(pg, p->explanation);
+	decision_form(pg, p->id);
+	OB_HTML_LIT(b, "</section>\n");
+	l->shown++;
+	return 0;
+}
+
 void ob_page_review(struct ob_page *pg)
 {
 	const char *title = OB_L(pg, "Cola de revisión", "Review queue");
 	struct ob_buf *b = pg->b;
 	struct ob_diag d;
-	sqlite3_stmt *st = NULL;
-	long long total = 0, shown = 0, page;
+	struct review_list l = { .pg = pg };
+	long long total = 0, page;
 	char query[64];
-	int rc;
 
 	if (!ob_page_require(pg, OB_ROLE_STEWARD))
 		return;
@@ -777,23 +805,10 @@ void ob_page_review(struct ob_page *pg)
 		return;
 	}
 	ob_diag_clear(&d);
-	if (ob_store_prepare(pg->c->ctx->store, "SELECT count(*)" REVIEW_PENDING, &st, &d)) {
+	if (ob_store_rc_pairs_count(pg->c->ctx->store, false, &total, &d)) {
 		store_failed(pg, title, &d);
 		return;
 	}
-	if (sqlite3_step(st) == SQLITE_ROW)
-		total = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (ob_store_prepare(pg->c->ctx->store,
-	                     "SELECT i.id, i.source_a, i.id_a, i.source_b, i.id_b, i.probability,"
-	                     " i.weight, i.linked, i.explanation" REVIEW_PENDING
-	                     " ORDER BY i.probability DESC, i.id LIMIT ?1 OFFSET ?2",
-	                     &st, &d)) {
-		store_failed(pg, title, &d);
-		return;
-	}
-	sqlite3_bind_int(st, 1, OB_PORTAL_REVIEW_ITEMS);
-	sqlite3_bind_int64(st, 2, (page - 1) * OB_PORTAL_REVIEW_ITEMS);
 	ob_page_begin(pg, title);
 	OB_HTML_LIT(b, "<h1>");
 	ob_html_text(b, title);
@@ -810,42 +825,16 @@ void ob_page_review(struct ob_page *pg)
 		                 "audita, y cada decisión también.",
 		              total, OB_PORTAL_REVIEW_ITEMS);
 	OB_HTML_LIT(b, "</p>\n");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long item = sqlite3_column_int64(st, 0);
-		OB_HTML_LIT(b, "<section class=\"review-item\"><h2>");
-		OB_HTML_TEXTF(b, "%s %lld", OB_L(pg, "Par", "Pair"), item);
-		OB_HTML_LIT(b, "</h2>\n<p>");
-		ob_html_text(b, OB_L(pg, "Probabilidad de ser la misma muerte: ",
-		                     "Probability of being the same death: "));
-		ob_page_num(pg, sqlite3_column_double(st, 5), 3);
-		ob_html_text(b, OB_L(pg, "; peso: ", "; weight: "));
-		ob_page_num(pg, sqlite3_column_double(st, 6), 2);
-		ob_html_text(b, sqlite3_column_int(st, 7)
-		                    ? OB_L(pg, " (la conciliación los enlazó)", " (the run linked them)")
-		                    : OB_L(pg, " (la conciliación no los enlazó)",
-		                           " (the run did not link them)"));
-		OB_HTML_LIT(b, "</p>\n");
-		if (!pair_table(pg, (const char *)sqlite3_column_text(st, 1),
-		                (const char *)sqlite3_column_text(st, 2),
-		                (const char *)sqlite3_column_text(st, 3),
-		                (const char *)sqlite3_column_text(st, 4))) {
-			rc = SQLITE_ERROR;
-			break;
-		}
-		comparisons(pg, (const char *)sqlite3_column_text(st, 8));
-		decision_form(pg, item);
-		OB_HTML_LIT(b, "</section>\n");
-		shown++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	if (ob_store_rc_pairs_each(pg->c->ctx->store, false, OB_PORTAL_REVIEW_ITEMS,
+	                           (page - 1) * OB_PORTAL_REVIEW_ITEMS, review_one, &l, &d) < 0 ||
+	    l.failed) {
 		store_failed(pg, title, &d);
 		return;
 	}
-	pager(pg, OB_PAGE_REVIEW, 0, -1, page, OB_PORTAL_REVIEW_ITEMS, shown, total);
+	pager(pg, OB_PAGE_REVIEW, 0, -1, page, OB_PORTAL_REVIEW_ITEMS, l.shown, total);
 	/* two records (with names) per pair, audited before they leave */
-	snprintf(query, sizeof(query), "portal review pairs=%lld page=%lld", shown, page);
-	if (!ob_page_audit_view(pg, title, "review_item", query, 2 * shown))
+	snprintf(query, sizeof(query), "portal review pairs=%lld page=%lld", l.shown, page);
+	if (!ob_page_audit_view(pg, title, "review_item", query, 2 * l.shown))
 		return;
 	ob_page_end(pg);
 }

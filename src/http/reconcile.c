@@ -6,6 +6,7 @@
 
 #include "io/json.h"
 #include "reconcile/reconcile.h"
+#include "store/reconcile.h"
 
 static bool prepare(struct ob_http_call *c, const char *sql, sqlite3_stmt **st)
 {
@@ -208,15 +209,6 @@ void ob_http_h_rec_discrepancies(struct ob_http_call *c)
 
 /* ---- clerical review ---- */
 
-#define REVIEW_DECIDED                                                                   \
-	"EXISTS(SELECT 1 FROM review_decision r WHERE (r.source_a = i.source_a"           \
-	" AND r.id_a = i.id_a AND r.source_b = i.source_b AND r.id_b = i.id_b) OR"        \
-	" (r.source_a = i.source_b AND r.id_a = i.id_b AND r.source_b = i.source_a"       \
-	" AND r.id_b = i.id_a))"
-#define REVIEW_WHERE                                                                     \
-	" FROM review_item i WHERE i.run = (SELECT max(id) FROM reconcile_run)"          \
-	" AND (?1 OR NOT " REVIEW_DECIDED ")"
-
 /* The writers return non-zero once the body is full (see internal.h). */
 static ob_err jkey(struct ob_buf *b, const char *k)
 {
@@ -294,80 +286,84 @@ static ob_err comparisons(struct ob_buf *b, const char *ex)
 	return e;
 }
 
+struct review_json {
+	struct ob_http_call *c;
+	struct ob_buf *b;
+	long long rows;
+	ob_err e;
+	bool failed;    /* a record's lookup failed, or its answer did not fit */
+};
+
+static int review_row(void *arg, const struct ob_store_rc_pair *p)
+{
+	struct review_json *r = arg;
+	struct ob_buf *b = r->b;
+	ob_err e = 0;
+
+	e |= ob_buf_addf(b, "%s{\"item\":%lld,\"run\":%lld,\"probability\":",
+	                 r->rows++ ? ",\n" : "\n", p->id, p->run);
+	e |= ob_json_num(b, p->probability);
+	e |= ob_buf_adds(b, ",\"weight\":");
+	e |= ob_json_num(b, p->weight);
+	e |= ob_buf_addf(b, ",\"linked\":%s,\"decision\":", p->linked ? "true" : "false");
+	e |= jstr(b, p->decision);
+	e |= ob_buf_adds(b, ",\"a\":");
+	if (e || !review_record(r->c, b, p->source_a, p->id_a))
+		goto stop;
+	e |= ob_buf_adds(b, ",\"b\":");
+	if (e || !review_record(r->c, b, p->source_b, p->id_b))
+		goto stop;
+	e |= ob_buf_adds(b, ",\"comparisons\":");
+	e |= comparisons(b, p->explanation);
+	e |= ob_buf_addc(b, '}');
+	if (e)
+		goto stop;
+	return 0;
+stop:
+	r->e = e;
+	r->failed = !e;
+	return 1;
+}
+
 void ob_http_h_review(struct ob_http_call *c)
 {
 	struct ob_buf *b = &c->res->body;
 	struct ob_buf detail = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
-	long long limit, offset, total = -1, rows = 0;
+	long long limit, offset, total = -1;
 	bool all = ob_http_int(c, "all", 0) != 0;
-	sqlite3_stmt *st;
-	int rc = SQLITE_DONE;
-	ob_err e;
+	struct review_json r = { .c = c, .b = b };
+	struct ob_diag d;
+	int rc;
 
 	ob_http_page(c, &limit, &offset);
-	if (!prepare(c, "SELECT count(*)" REVIEW_WHERE, &st))
-		return;
-	sqlite3_bind_int(st, 1, all);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		total = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (total < 0) {
+	ob_diag_clear(&d);
+	if (ob_store_rc_pairs_count(c->ctx->store, all, &total, &d)) {
 		ob_http_store_fail(c);
 		return;
 	}
-	if (!prepare(c, "SELECT i.id, i.run, i.source_a, i.id_a, i.source_b, i.id_b,"
-	                " i.probability, i.weight, i.linked, i.explanation,"
-	                " (SELECT decision FROM review_decision r WHERE (r.source_a = i.source_a"
-	                "  AND r.id_a = i.id_a AND r.source_b = i.source_b AND r.id_b = i.id_b) OR"
-	                "  (r.source_a = i.source_b AND r.id_a = i.id_b AND r.source_b = i.source_a"
-	                "  AND r.id_b = i.id_a) ORDER BY r.id DESC LIMIT 1)" REVIEW_WHERE
-	                " ORDER BY i.probability DESC, i.id LIMIT ?2 OFFSET ?3", &st))
+	if (ob_buf_addf(b, "{\"total\":%lld,\"limit\":%lld,\"offset\":%lld,\"data\":[", total,
+	                limit, offset)) {
+		ob_http_fail_too_large(c);
 		return;
-	sqlite3_bind_int(st, 1, all);
-	sqlite3_bind_int64(st, 2, limit);
-	sqlite3_bind_int64(st, 3, offset);
-	e = ob_buf_addf(b, "{\"total\":%lld,\"limit\":%lld,\"offset\":%lld,\"data\":[", total,
-	                limit, offset);
-	while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		e |= ob_buf_addf(b, "%s{\"item\":%lld,\"run\":%lld,\"probability\":",
-		                 rows++ ? ",\n" : "\n", (long long)sqlite3_column_int64(st, 0),
-		                 (long long)sqlite3_column_int64(st, 1));
-		e |= ob_json_num(b, sqlite3_column_double(st, 6));
-		e |= ob_buf_adds(b, ",\"weight\":");
-		e |= ob_json_num(b, sqlite3_column_double(st, 7));
-		e |= ob_buf_addf(b, ",\"linked\":%s,\"decision\":",
-		                 sqlite3_column_int(st, 8) ? "true" : "false");
-		e |= jstr(b, (const char *)sqlite3_column_text(st, 10));
-		e |= ob_buf_adds(b, ",\"a\":");
-		if (e || !review_record(c, b, (const char *)sqlite3_column_text(st, 2),
-		                        (const char *)sqlite3_column_text(st, 3)))
-			break;
-		e |= ob_buf_adds(b, ",\"b\":");
-		if (e || !review_record(c, b, (const char *)sqlite3_column_text(st, 4),
-		                        (const char *)sqlite3_column_text(st, 5)))
-			break;
-		e |= ob_buf_adds(b, ",\"comparisons\":");
-		e |= comparisons(b, (const char *)sqlite3_column_text(st, 9));
-		e |= ob_buf_addc(b, '}');
 	}
-	if (c->res->status != 200)
+	rc = ob_store_rc_pairs_each(c->ctx->store, all, limit, offset, review_row, &r, &d);
+	if (r.failed || c->res->status != 200)
 		goto out; /* a record's lookup failed, or its answer did not fit */
-	if (e || ob_buf_adds(b, "\n]}\n")) {
+	if (r.e || ob_buf_adds(b, "\n]}\n")) {
 		ob_http_fail_too_large(c);
 		goto out;
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc < 0) {
 		ob_http_store_fail(c);
 		goto out;
 	}
 	ob_http_header_add(c->res, "X-Total-Count", "%lld", total);
 	/* two records (with names) per pair */
 	if (ob_buf_addf(&detail, "review all=%d limit=%lld offset=%lld pairs=%lld", all, limit,
-	                offset, rows))
+	                offset, r.rows))
 		ob_buf_reset(&detail); /* a short line: never */
-	ob_http_audit_read(c, "review_item", detail.ptr, 2 * rows);
+	ob_http_audit_read(c, "review_item", detail.ptr, 2 * r.rows);
 out:
-	sqlite3_finalize(st);
 	ob_buf_release(&detail);
 }
 
