@@ -2,14 +2,6 @@
 #include "store/accounts.h"
 #include "store/store_int.h"
 
-static void bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 /* Step a statement that returns no row and finalize it; with `exists`, a
  * constraint failure is OB_EEXISTS with d untouched. */
 static ob_err step_done(struct ob_store *s, sqlite3_stmt *st, const char *what, bool exists,
@@ -43,11 +35,11 @@ ob_err ob_store_account_add(struct ob_store *s, const char *name, const char *ro
 	if ((e = ob_store_prepare(s, "INSERT INTO account(name, role, source, password, created_at)"
 	                             " VALUES(?1, ?2, ?3, ?4, ?5)", &st, d)))
 		return e;
-	bind_opt(st, 1, name);
-	bind_opt(st, 2, role);
-	bind_opt(st, 3, source);
-	bind_opt(st, 4, password_hash);
-	bind_opt(st, 5, created_at);
+	ob_store_bind_text(st, 1, name);
+	ob_store_bind_text(st, 2, role);
+	ob_store_bind_text(st, 3, source);
+	ob_store_bind_text(st, 4, password_hash);
+	ob_store_bind_text(st, 5, created_at);
 	return step_done(s, st, "añadir usuario (add user)", true, d);
 }
 
@@ -122,12 +114,7 @@ int ob_store_accounts_each(struct ob_store *s, const char *now,
 		};
 		stop = each(arg, &r);
 	}
-	if (!stop && rc != SQLITE_DONE) {
-		ob_store_fail(s, d, "usuarios (users)");
-		stop = -1;
-	}
-	sqlite3_finalize(st);
-	return stop;
+	return ob_store_each_end(s, st, rc, stop, "usuarios (users)", d);
 }
 
 ob_err ob_store_token_add(struct ob_store *s, long long account, const char *kind,
@@ -142,11 +129,11 @@ ob_err ob_store_token_add(struct ob_store *s, long long account, const char *kin
 	                          &st, d)))
 		return e;
 	sqlite3_bind_int64(st, 1, account);
-	bind_opt(st, 2, hash);
-	bind_opt(st, 3, kind);
-	bind_opt(st, 4, label);
-	bind_opt(st, 5, created_at);
-	bind_opt(st, 6, expires_at);
+	ob_store_bind_text(st, 2, hash);
+	ob_store_bind_text(st, 3, kind);
+	ob_store_bind_text(st, 4, label);
+	ob_store_bind_text(st, 5, created_at);
+	ob_store_bind_text(st, 6, expires_at);
 	if ((e = step_done(s, st, "guardar credencial (store token)", false, d)))
 		return e;
 	*id = sqlite3_last_insert_rowid(ob_store_db(s));

@@ -31,12 +31,7 @@ int ob_store_territories_each(struct ob_store *s, const char *country, long long
 		};
 		stop = each(arg, &t);
 	}
-	if (!stop && rc != SQLITE_DONE) {
-		ob_store_fail(s, d, what_catalog);
-		stop = -1;
-	}
-	sqlite3_finalize(st);
-	return stop;
+	return ob_store_each_end(s, st, rc, stop, what_catalog, d);
 }
 
 int ob_store_aliases_each(struct ob_store *s,
@@ -51,12 +46,7 @@ int ob_store_aliases_each(struct ob_store *s,
 		return -1;
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1));
-	if (!stop && rc != SQLITE_DONE) {
-		ob_store_fail(s, d, "territory_alias");
-		stop = -1;
-	}
-	sqlite3_finalize(st);
-	return stop;
+	return ob_store_each_end(s, st, rc, stop, "territory_alias", d);
 }
 
 int ob_store_population_each(struct ob_store *s,
@@ -74,12 +64,7 @@ int ob_store_population_each(struct ob_store *s,
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		stop = each(arg, ob_store_text(st, 0), sqlite3_column_int(st, 1),
 		            ob_store_text(st, 2), sqlite3_column_double(st, 3));
-	if (!stop && rc != SQLITE_DONE) {
-		ob_store_fail(s, d, "population");
-		stop = -1;
-	}
-	sqlite3_finalize(st);
-	return stop;
+	return ob_store_each_end(s, st, rc, stop, "population", d);
 }
 
 ob_err ob_store_territory_name(struct ob_store *s, const char *code, char *out, size_t size,
@@ -166,10 +151,5 @@ int ob_store_population_sums_each(struct ob_store *s,
 		};
 		stop = each(arg, &p);
 	}
-	if (!stop && rc != SQLITE_DONE) {
-		ob_store_fail(s, d, what_catalog);
-		stop = -1;
-	}
-	sqlite3_finalize(q);
-	return stop;
+	return ob_store_each_end(s, q, rc, stop, what_catalog, d);
 }

@@ -9,14 +9,6 @@
 
 static const char *what_run = "conciliación (reconciliation)";
 
-static void bind_str(sqlite3_stmt *q, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(q, i, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(q, i);
-}
-
 static void bind_prob(sqlite3_stmt *q, int i, double p)
 {
 	if (isnan(p))
@@ -64,7 +56,7 @@ int ob_store_rc_records_each(struct ob_store *s, const char *from, const char *t
 		return -1;
 	sqlite3_bind_text(q, 1, from, -1, SQLITE_STATIC);
 	sqlite3_bind_text(q, 2, to, -1, SQLITE_STATIC);
-	bind_str(q, 3, country);
+	ob_store_bind_text(q, 3, country);
 	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
 		struct ob_store_rc_record r = {
 			.id = sqlite3_column_int64(q, 0),
@@ -91,12 +83,7 @@ int ob_store_rc_records_each(struct ob_store *s, const char *from, const char *t
 		};
 		stop = each(arg, &r);
 	}
-	if (!stop && rc != SQLITE_DONE) {
-		ob_store_fail(s, d, what_run);
-		stop = -1;
-	}
-	sqlite3_finalize(q);
-	return stop;
+	return ob_store_each_end(s, q, rc, stop, what_run, d);
 }
 
 int ob_store_rc_decisions_each(struct ob_store *s,
@@ -118,12 +105,7 @@ int ob_store_rc_decisions_each(struct ob_store *s,
 		stop = each(arg, ob_store_text(q, 0), ob_store_text(q, 1), ob_store_text(q, 2),
 		            ob_store_text(q, 3), dec && !strcmp(dec, "accept"));
 	}
-	if (!stop && rc != SQLITE_DONE) {
-		ob_store_fail(s, d, what_run);
-		stop = -1;
-	}
-	sqlite3_finalize(q);
-	return stop;
+	return ob_store_each_end(s, q, rc, stop, what_run, d);
 }
 
 ob_err ob_store_rc_latest_run(struct ob_store *s, const char *country, const char *year,
@@ -180,12 +162,7 @@ int ob_store_rc_deaths_test(struct ob_store *s, long long run, const char *count
 	sqlite3_bind_text(q, 3, year, -1, SQLITE_TRANSIENT);
 	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW)
 		stop = each(arg, ob_store_text(q, 0), sqlite3_column_int(q, 1) != 0);
-	if (!stop && rc != SQLITE_DONE) {
-		ob_store_fail(s, d, what_run);
-		stop = -1;
-	}
-	sqlite3_finalize(q);
-	return stop;
+	return ob_store_each_end(s, q, rc, stop, what_run, d);
 }
 
 /* ---- a run and its ledger ------------------------------------------------------- */
@@ -224,10 +201,10 @@ ob_err ob_store_rc_writer_open(struct ob_store *s, const struct ob_store_rc_run 
 	                          " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	                          &q, d)))
 		goto free_writer;
-	bind_str(q, 1, run->started_at);
-	bind_str(q, 2, run->period);
-	bind_str(q, 3, run->country);
-	bind_str(q, 4, run->settings ? run->settings : "");
+	ob_store_bind_text(q, 1, run->started_at);
+	ob_store_bind_text(q, 2, run->period);
+	ob_store_bind_text(q, 3, run->country);
+	ob_store_bind_text(q, 4, run->settings ? run->settings : "");
 	sqlite3_bind_int64(q, 5, run->records);
 	sqlite3_bind_int64(q, 6, run->deaths);
 	sqlite3_bind_int64(q, 7, run->candidates);
@@ -266,8 +243,8 @@ ob_err ob_store_rc_death(struct ob_store_rc_writer *w, const struct ob_store_rc_
 
 	sqlite3_bind_int64(q, 1, w->run);
 	sqlite3_bind_int64(q, 2, x->death);
-	bind_str(q, 3, x->country);
-	bind_str(q, 4, x->sources);
+	ob_store_bind_text(q, 3, x->country);
+	ob_store_bind_text(q, 4, x->sources);
 	sqlite3_bind_int64(q, 5, x->records);
 	bind_prob(q, 6, x->probability);
 	for (int a = 0; a < OB_STORE_RC_LEDGER_ATTRS; a++) {
@@ -275,8 +252,8 @@ ob_err ob_store_rc_death(struct ob_store_rc_writer *w, const struct ob_store_rc_
 		if (a == 3 && x->value[a])
 			sqlite3_bind_int(q, 7 + 2 * a, x->age);
 		else
-			bind_str(q, 7 + 2 * a, x->value[a]);
-		bind_str(q, 8 + 2 * a, x->from[a]);
+			ob_store_bind_text(q, 7 + 2 * a, x->value[a]);
+		ob_store_bind_text(q, 8 + 2 * a, x->from[a]);
 	}
 	return step_done(w->s, q, d);
 }
@@ -290,9 +267,9 @@ ob_err ob_store_rc_member(struct ob_store_rc_writer *w, long long death, long lo
 	sqlite3_bind_int64(q, 1, w->run);
 	sqlite3_bind_int64(q, 2, death);
 	sqlite3_bind_int64(q, 3, record);
-	bind_str(q, 4, source);
-	bind_str(q, 5, source_id);
-	bind_str(q, 6, institution);
+	ob_store_bind_text(q, 4, source);
+	ob_store_bind_text(q, 5, source_id);
+	ob_store_bind_text(q, 6, institution);
 	bind_prob(q, 7, probability);
 	return step_done(w->s, q, d);
 }
@@ -304,8 +281,8 @@ ob_err ob_store_rc_discrepancy(struct ob_store_rc_writer *w, long long death,
 
 	sqlite3_bind_int64(q, 1, w->run);
 	sqlite3_bind_int64(q, 2, death);
-	bind_str(q, 3, reason);
-	bind_str(q, 4, detail);
+	ob_store_bind_text(q, 3, reason);
+	ob_store_bind_text(q, 4, detail);
 	return step_done(w->s, q, d);
 }
 
@@ -317,8 +294,8 @@ ob_err ob_store_rc_count(struct ob_store_rc_writer *w, int level, const char *te
 
 	sqlite3_bind_int64(q, 1, w->run);
 	sqlite3_bind_int(q, 2, level);
-	bind_str(q, 3, territory);
-	bind_str(q, 4, month);
+	ob_store_bind_text(q, 3, territory);
+	ob_store_bind_text(q, 4, month);
 	for (int t = 0; t < 3; t++)
 		sqlite3_bind_int64(q, 5 + t, n[t]);
 	sqlite3_bind_int64(q, 8, reconciled);
@@ -333,14 +310,14 @@ ob_err ob_store_rc_review(struct ob_store_rc_writer *w, const char *source_a, co
 	sqlite3_stmt *q = w->q[W_REVIEW];
 
 	sqlite3_bind_int64(q, 1, w->run);
-	bind_str(q, 2, source_a);
-	bind_str(q, 3, id_a);
-	bind_str(q, 4, source_b);
-	bind_str(q, 5, id_b);
+	ob_store_bind_text(q, 2, source_a);
+	ob_store_bind_text(q, 3, id_a);
+	ob_store_bind_text(q, 4, source_b);
+	ob_store_bind_text(q, 5, id_b);
 	sqlite3_bind_double(q, 6, probability);
 	sqlite3_bind_double(q, 7, weight);
 	sqlite3_bind_int(q, 8, linked);
-	bind_str(q, 9, explanation);
+	ob_store_bind_text(q, 9, explanation);
 	return step_done(w->s, q, d);
 }
 
@@ -442,18 +419,18 @@ ob_err ob_store_rc_validated_open(struct ob_store *s, const struct ob_store_rc_v
 	                          " ?6, ?7, ?8, 'validated', ?9)",
 	                          &q, d)))
 		goto free_validated;
-	bind_str(q, 1, n->source);
-	bind_str(q, 2, n->file_name);
-	bind_str(q, 3, v->pfrom);
-	bind_str(q, 4, v->pto);
-	bind_str(q, 5, n->ingested_at);
+	ob_store_bind_text(q, 1, n->source);
+	ob_store_bind_text(q, 2, n->file_name);
+	ob_store_bind_text(q, 3, v->pfrom);
+	ob_store_bind_text(q, 4, v->pto);
+	ob_store_bind_text(q, 5, n->ingested_at);
 	sqlite3_bind_int64(q, 6, version);
 	if (prev)
 		sqlite3_bind_int64(q, 7, prev);
 	else
 		sqlite3_bind_null(q, 7);
 	sqlite3_bind_text(q, 8, OB_VERSION, -1, SQLITE_STATIC);
-	bind_str(q, 9, n->country);
+	ob_store_bind_text(q, 9, n->country);
 	e = step_done(s, q, d);
 	sqlite3_finalize(q);
 	if (e)
@@ -487,24 +464,24 @@ ob_err ob_store_rc_validated_record(struct ob_store_rc_validated *v,
 	int rc;
 
 	sqlite3_bind_int64(q, 1, v->sub);
-	bind_str(q, 3, r->source_id ? r->source_id : "");
+	ob_store_bind_text(q, 3, r->source_id ? r->source_id : "");
 	sqlite3_bind_int64(q, 4, ++v->line);
-	bind_str(q, 5, r->occurred_on);
-	bind_str(q, 6, precision);
-	bind_str(q, 7, r->occurred_at);
-	bind_str(q, 8, r->territory);
-	bind_str(q, 9, r->category);
-	bind_str(q, 10, r->manner);
-	bind_str(q, 11, r->victim_sex ? r->victim_sex : "U");
+	ob_store_bind_text(q, 5, r->occurred_on);
+	ob_store_bind_text(q, 6, precision);
+	ob_store_bind_text(q, 7, r->occurred_at);
+	ob_store_bind_text(q, 8, r->territory);
+	ob_store_bind_text(q, 9, r->category);
+	ob_store_bind_text(q, 10, r->manner);
+	ob_store_bind_text(q, 11, r->victim_sex ? r->victim_sex : "U");
 	if (r->age >= 0)
 		sqlite3_bind_int(q, 12, r->age);
 	else
 		sqlite3_bind_null(q, 12);
-	bind_str(q, 13, r->mechanism);
-	bind_str(q, 14, r->place);
-	bind_str(q, 15, r->relationship);
-	bind_str(q, 16, r->context);
-	bind_str(q, 17, r->extra);
+	ob_store_bind_text(q, 13, r->mechanism);
+	ob_store_bind_text(q, 14, r->place);
+	ob_store_bind_text(q, 15, r->relationship);
+	ob_store_bind_text(q, 16, r->context);
+	ob_store_bind_text(q, 17, r->extra);
 	/* not step_done: the source (?2) stays bound */
 	rc = sqlite3_step(q);
 	sqlite3_reset(q);
@@ -609,12 +586,7 @@ int ob_store_rc_pairs_each(struct ob_store *s, bool all, long long limit, long l
 		};
 		stop = each(arg, &p);
 	}
-	if (!stop && rc != SQLITE_DONE) {
-		ob_store_fail(s, d, what_run);
-		stop = -1;
-	}
-	sqlite3_finalize(q);
-	return stop;
+	return ob_store_each_end(s, q, rc, stop, what_run, d);
 }
 
 ob_err ob_store_rc_review_item(struct ob_store *s, long long item, char *source_a,
@@ -684,14 +656,14 @@ ob_err ob_store_rc_decision_add(struct ob_store *s, long long item, const char *
 	                          " ?6, ?7, ?8, ?9)",
 	                          &q, d)))
 		return e;
-	bind_str(q, 1, source_a);
-	bind_str(q, 2, id_a);
-	bind_str(q, 3, source_b);
-	bind_str(q, 4, id_b);
+	ob_store_bind_text(q, 1, source_a);
+	ob_store_bind_text(q, 2, id_a);
+	ob_store_bind_text(q, 3, source_b);
+	ob_store_bind_text(q, 4, id_b);
 	sqlite3_bind_text(q, 5, accept ? "accept" : "reject", -1, SQLITE_STATIC);
-	bind_str(q, 6, actor);
-	bind_str(q, 7, at);
-	bind_str(q, 8, note && *note ? note : NULL);
+	ob_store_bind_text(q, 6, actor);
+	ob_store_bind_text(q, 7, at);
+	ob_store_bind_text(q, 8, note && *note ? note : NULL);
 	sqlite3_bind_int64(q, 9, item);
 	e = step_done(s, q, d);
 	sqlite3_finalize(q);

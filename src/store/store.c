@@ -404,6 +404,17 @@ ob_err ob_store_fail(struct ob_store *s, struct ob_diag *d, const char *what)
 	                   sqlite3_errmsg(ob_store_db(s)));
 }
 
+int ob_store_each_end(struct ob_store *s, sqlite3_stmt *st, int rc, int stop, const char *what,
+                      struct ob_diag *d)
+{
+	if (!stop && rc != SQLITE_DONE) {
+		ob_store_fail(s, d, what);   /* the message before finalize clears it */
+		stop = -1;
+	}
+	sqlite3_finalize(st);
+	return stop;
+}
+
 ob_err ob_store_count_rows(struct ob_store *s, sqlite3_stmt *st, long long *n,
                            const char *what, struct ob_diag *d)
 {

@@ -26,4 +26,19 @@ static inline const char *ob_store_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/* Bind v as text parameter i (copied), or NULL when v is NULL. */
+static inline void ob_store_bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* The end of a listing: rc is the last step's result and stop what the
+ * callback last returned. Finalizes st; returns stop, or -1 with d filled
+ * as ob_store_fail(s, d, what) when the listing ended on a failed step. */
+int ob_store_each_end(struct ob_store *s, sqlite3_stmt *st, int rc, int stop, const char *what,
+                      struct ob_diag *d);
+
 #endif
