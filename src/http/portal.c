@@ -833,6 +833,7 @@ void ob_portal_handle(struct ob_http_call *c)
 	const char *method = c->req->method ? c->req->method : "";
 	const struct page_route *p;
 	struct ob_page pg;
+	ob_err stopped;
 
 	memset(&pg, 0, sizeof(pg));
 	pg.c = c;
@@ -882,6 +883,12 @@ void ob_portal_handle(struct ob_http_call *c)
 			return;
 		ob_buf_reset(pg.b);
 		p->fn(&pg);
+		if (!c->res->deferred && c->res->status < 400 && (stopped = ob_http_stopped(c))) {
+			/* a store read cut by the time limit leaves a part out: that
+			 * is not the page, so it is neither kept nor sent as one */
+			ob_http_fail_stopped(c, stopped);
+			return;
+		}
 		if (cacheable && !pg.no_cache && !c->res->deferred && c->res->status == 200 &&
 		    c->res->nheaders == 0 && c->res->content_type == page_type &&
 		    !ob_buf_failed(pg.b) && pg.b->len && page_from_stamp(c, stamp)) {
