@@ -27,9 +27,15 @@
  * snapshot holds at most OB_MAX_SNAPSHOT_VICTIMS (2^32 - 1) victims, and
  * each counts at most once in a counter, even summed up the hierarchy.
  */
+struct span {
+	uint64_t from, to;
+};
+
 struct worker {
 	const struct plan *pl;
-	uint64_t from, to;
+	uint64_t from, to;          /* the span being counted */
+	const struct span *spans;   /* this worker's spans of records */
+	size_t n_spans;
 	uint32_t *counts;
 	size_t counts_len;
 };
@@ -193,11 +199,73 @@ static void *worker_run(void *arg)
 	struct worker *w = arg;
 	bool weighted = !w->pl->snap->counts_one;
 
-	if (w->pl->c->W == 1)
-		weighted ? count_one_word_weighted(w) : count_one_word(w);
-	else
-		weighted ? count_words_weighted(w) : count_words(w);
+	for (size_t k = 0; k < w->n_spans; k++) {
+		w->from = w->spans[k].from;
+		w->to = w->spans[k].to;
+		if (w->pl->c->W == 1)
+			weighted ? count_one_word_weighted(w) : count_one_word(w);
+		else
+			weighted ? count_words_weighted(w) : count_words(w);
+	}
 	return NULL;
+}
+
+/*
+ * The records a pass must read, as spans; their total in *total. Every
+ * record, unless the snapshot knows where each unit's records are
+ * (unit_first) and the query asks for units of some countries only: then
+ * the records of those countries' units, which a query's units and
+ * everything counted into them (the units below, and the former units a
+ * division absorbs, absorb() in indicators.c) belong to.
+ */
+static struct span *spans_of(const struct plan *pl, const struct ob_ind_query *q, size_t *n,
+                             uint64_t *total)
+{
+	const struct ob_snapshot *s = pl->snap;
+	struct span *sp;
+	bool *want = NULL, every = true;
+
+	*n = 0;
+	*total = 0;
+	if (s->unit_first && q->n_units && s->n_countries) {
+		want = ob_calloc(s->n_countries, sizeof(*want));
+		for (size_t i = 0; i < q->n_units; i++) {
+			uint16_t c = s->units[q->units[i]].country;
+			if (c < s->n_countries)
+				want[c] = true;
+		}
+		/* every country asked: no record can be skipped */
+		every = true;
+		for (uint32_t c = 0; c < s->n_countries; c++)
+			if (!want[c])
+				every = false;
+		/* a unit outside every country (never made by a build) */
+		for (uint32_t u = 0; u < s->n_units && !every; u++)
+			if (s->units[u].country >= s->n_countries)
+				every = true;
+	}
+	if (every) {
+		free(want);
+		sp = ob_malloc(sizeof(*sp));
+		sp[0].from = 0;
+		sp[0].to = s->n;
+		*n = s->n ? 1 : 0;
+		*total = s->n;
+		return sp;
+	}
+	sp = ob_malloc(((size_t)s->n_units + 1) * sizeof(*sp));
+	for (uint32_t u = 0; u < s->n_units; u++) {
+		uint64_t a = s->unit_first[u], b = s->unit_first[u + 1];
+		if (!want[s->units[u].country] || a == b)
+			continue;
+		if (*n && sp[*n - 1].to == a)
+			sp[*n - 1].to = b;
+		else
+			sp[(*n)++] = (struct span){ a, b };
+		*total += b - a;
+	}
+	free(want);
+	return sp;
 }
 
 int ob_ii_thread_count(const struct ob_ind_query *q, uint64_t n)
@@ -217,17 +285,34 @@ int ob_ii_thread_count(const struct ob_ind_query *q, uint64_t n)
 /* Count every record into counts (cells x K counters). */
 void ob_ii_count_all(const struct plan *pl, const struct ob_ind_query *q, uint32_t *counts)
 {
-	uint64_t n = pl->snap->n;
+	uint64_t n;
+	size_t n_spans, cells = pl->NT * pl->NP * pl->NC * pl->K;
+	struct span *spans = spans_of(pl, q, &n_spans, &n);
 	int T = ob_ii_thread_count(q, n);
-	size_t cells = pl->NT * pl->NP * pl->NC * pl->K;
+	/* each worker's spans: the records cut into T shares of about n / T */
+	struct span *cut = ob_malloc((n_spans + (size_t)T + 1) * sizeof(*cut));
 	struct worker *w = ob_calloc((size_t)T, sizeof(*w));
 	pthread_t *th = ob_calloc((size_t)T, sizeof(*th));
 	bool *started = ob_calloc((size_t)T, sizeof(bool));
+	size_t k = 0, nc = 0;
+	uint64_t at = spans && n_spans ? spans[0].from : 0, done = 0;
 
 	for (int t = 0; t < T; t++) {
+		uint64_t want = n * (uint64_t)(t + 1) / (uint64_t)T;
+
 		w[t].pl = pl;
-		w[t].from = n * (uint64_t)t / (uint64_t)T;
-		w[t].to = n * (uint64_t)(t + 1) / (uint64_t)T;
+		w[t].spans = cut + nc;
+		while (done < want && k < n_spans) {
+			uint64_t end = spans[k].to, take = end - at;
+			if (take > want - done)
+				take = want - done;
+			cut[nc++] = (struct span){ at, at + take };
+			w[t].n_spans++;
+			done += take;
+			at += take;
+			if (at == end && ++k < n_spans)
+				at = spans[k].from;
+		}
 		w[t].counts = t == 0 ? counts : ob_ii_big_calloc(cells * sizeof(uint32_t), &w[t].counts_len);
 	}
 	for (int t = 1; t < T; t++)
@@ -245,6 +330,8 @@ void ob_ii_count_all(const struct plan *pl, const struct ob_ind_query *q, uint32
 	free(started);
 	free(w);
 	free(th);
+	free(cut);
+	free(spans);
 }
 
 /* Add every unit's counters into its parent's, leaves first (a parent has

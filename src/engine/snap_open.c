@@ -258,6 +258,24 @@ const void *ob_si_section(const unsigned char *base, const struct snap_header *h
 	return base + s->offset;
 }
 
+/* unit_first, when the territory column is ordered: one pass over it. */
+static void index_units(struct ob_snapshot *s)
+{
+	uint64_t *first = ob_calloc((size_t)s->n_units + 2, sizeof(*first));
+
+	for (uint64_t i = 0; i < s->n; i++) {
+		if (i && s->territory[i] < s->territory[i - 1]) {
+			free(first);
+			return;
+		}
+		first[s->territory[i] + 1]++;
+	}
+	for (uint32_t u = 0; u <= s->n_units; u++)
+		first[u + 1] += first[u];
+	s->unit_index = first;
+	s->unit_first = first;
+}
+
 ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_diag *d)
 {
 	char path[OB_MAX_PATH];
@@ -272,8 +290,10 @@ ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_dia
 	for (int tries = 0; tries < 3; tries++) {
 		if ((e = ob_si_open_file(path, false, out, d)))
 			return e;
-		if (!(e = ob_si_apply_deltas(dir, out, d)))
+		if (!(e = ob_si_apply_deltas(dir, out, d))) {
+			index_units(*out);
 			return OB_OK;
+		}
 		ob_snapshot_close(*out);
 		*out = NULL;
 		if (e != OB_ENOENT)
@@ -445,6 +465,7 @@ void ob_snapshot_close(struct ob_snapshot *s)
 		munmap(s->map, s->map_len);
 	if (s->merged)
 		ob_si_big_free(s->merged, s->merged_len);
+	free(s->unit_index);
 	ob_snapshot_close(s->parts);
 	free(s);
 }

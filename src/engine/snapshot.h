@@ -231,6 +231,12 @@ struct ob_snapshot {
 
 	uint32_t n_deltas; /* delta segments merged into it (0: the base alone) */
 
+	/* records of unit u: [unit_first[u], unit_first[u + 1]), when the
+	 * territory column is ordered (set by ob_snapshot_open); NULL when it
+	 * is not, or for a snapshot made another way: readers then pass over
+	 * every record */
+	const uint64_t *unit_first;
+
 	/* private */
 	const char *strings;
 	uint64_t strings_len;
@@ -239,6 +245,7 @@ struct ob_snapshot {
 	void *merged;               /* the merged columns of base + deltas, or NULL */
 	size_t merged_len;
 	struct ob_snapshot *parts;  /* the deltas merged in, chained by parts */
+	uint64_t *unit_index;       /* unit_first's storage, or NULL */
 };
 
 /* A string of the snapshot's pool ("" for an offset outside it). */

@@ -90,3 +90,25 @@ expect_status 0 "$OBSERVA" indicators -d "$T/obs" --indicator homicide_rate --co
 	--level 2 --period 2023..2024 --format csv
 [ "$(grep -c ',2,2023,' "$T/out")" -eq 262 ] && [ "$(grep -c ',2,2024,' "$T/out")" -eq 44 ] ||
 	fail "El Salvador: not 262 municipalities in 2023 and 44 in 2024"
+
+# A country's indicators read only its own records (the snapshot knows
+# where each unit's records are): the same numbers as in the run over every
+# country, which reads them all, here across El Salvador's 2024 reform
+# (former municipalities absorbed into the new ones) and by sex
+for args in "--level 2 --period 2023..2024" "--level 1 --period 2024-Q4 --by sex"; do
+	expect_status 0 "$OBSERVA" indicators -d "$T/obs" --all $args --format csv
+	mv "$T/out" "$T/every.csv"
+	for c in SLV GTM PAN; do
+		expect_status 0 "$OBSERVA" indicators -d "$T/obs" --all $args --country $c --format csv
+		python3 - "$T/every.csv" "$T/out" "$c" <<'PY' || fail "indicators of $c alone differ from the run over every country ($args)"
+import csv, sys
+every = list(csv.reader(open(sys.argv[1], encoding="utf-8")))
+one = list(csv.reader(open(sys.argv[2], encoding="utf-8")))
+t = every[0].index("territory")
+mine = [r for r in every[1:] if r[t].startswith(sys.argv[3])]
+assert one[0] == every[0], "headers differ"
+assert len(mine) > 0 and one[1:] == mine, (len(one) - 1, len(mine))
+assert any(r[every[0].index("count")] not in ("", "0") for r in mine), "no count at all"
+PY
+	done
+done
