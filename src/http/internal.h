@@ -38,6 +38,9 @@ struct ob_http_call {
 	struct ob_principal who;
 	bool audited;              /* the handler wrote its audit entry */
 	double deadline;           /* of this request (ob_now()) */
+	bool interrupted;          /* a store statement or wait was stopped for
+	                              it (time limit, client gone): what read
+	                              the store may lack a part */
 	bool portal;               /* a page of the portal (portal.c), not the API */
 };
 

@@ -883,10 +883,11 @@ void ob_portal_handle(struct ob_http_call *c)
 			return;
 		ob_buf_reset(pg.b);
 		p->fn(&pg);
-		if (!c->res->deferred && c->res->status < 400 && (stopped = ob_http_stopped(c))) {
+		if (!c->res->deferred && c->res->status < 400 && c->interrupted) {
 			/* a store read cut by the time limit leaves a part out: that
 			 * is not the page, so it is neither kept nor sent as one */
-			ob_http_fail_stopped(c, stopped);
+			stopped = ob_http_stopped(c);
+			ob_http_fail_stopped(c, stopped ? stopped : OB_ETIMEDOUT);
 			return;
 		}
 		if (cacheable && !pg.no_cache && !c->res->deferred && c->res->status == 200 &&

@@ -423,7 +423,12 @@ static const char *const security_headers[][2] = {
 /* SQLite's progress handler: non-zero interrupts the statement. */
 static int stop_progress(void *arg)
 {
-	return ob_http_stopped(arg) != OB_OK;
+	struct ob_http_call *c = arg;
+
+	if (ob_http_stopped(c) == OB_OK)
+		return 0;
+	c->interrupted = true;
+	return 1;
 }
 
 /* SQLite's busy handler: wait for another writer's lock (5 to 50 ms at a
@@ -432,8 +437,10 @@ static int busy_wait(void *arg, int tries)
 {
 	struct timespec ts = { 0, (long)(tries < 9 ? tries + 1 : 10) * 5 * 1000 * 1000 };
 
-	if (ob_http_stopped(arg))
+	if (ob_http_stopped(arg)) {
+		((struct ob_http_call *)arg)->interrupted = true;
 		return 0;
+	}
 	nanosleep(&ts, NULL);
 	return 1;
 }
