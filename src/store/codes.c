@@ -3,12 +3,6 @@
 #include "store/codes.h"
 #include "store/store_int.h"
 
-static int fail(struct ob_store *s, struct ob_diag *d)
-{
-	(void)ob_store_fail(s, d, NULL);
-	return -1;
-}
-
 /* Prepare sql with country as ?1 (when not NULL); -1 with d filled. */
 static int start(struct ob_store *s, const char *sql, const char *country, sqlite3_stmt **st,
                  struct ob_diag *d)
@@ -20,14 +14,6 @@ static int start(struct ob_store *s, const char *sql, const char *country, sqlit
 	return 0;
 }
 
-/* After the rows: stop as each returned it, or -1 when the store failed. */
-static int finish(struct ob_store *s, sqlite3_stmt *st, int rc, int stop, struct ob_diag *d)
-{
-	sqlite3_finalize(st);
-	if (!stop && rc != SQLITE_DONE)
-		return fail(s, d);
-	return stop;
-}
 
 int ob_store_codes_territories(struct ob_store *s, const char *country,
                                int (*each)(void *arg, const struct ob_code_territory *t),
@@ -50,7 +36,7 @@ int ob_store_codes_territories(struct ob_store *s, const char *country,
 		if ((stop = each(arg, &t)))
 			break;
 	}
-	return finish(s, st, rc, stop, d);
+	return ob_store_each_end(s, st, rc, stop, NULL, d);
 }
 
 int ob_store_codes_aliases(struct ob_store *s, const char *country,
@@ -66,7 +52,7 @@ int ob_store_codes_aliases(struct ob_store *s, const char *country,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if ((stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1))))
 			break;
-	return finish(s, st, rc, stop, d);
+	return ob_store_each_end(s, st, rc, stop, NULL, d);
 }
 
 int ob_store_codes_changes(struct ob_store *s, const char *country,
@@ -84,7 +70,7 @@ int ob_store_codes_changes(struct ob_store *s, const char *country,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if ((stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1), ob_store_text(st, 2))))
 			break;
-	return finish(s, st, rc, stop, d);
+	return ob_store_each_end(s, st, rc, stop, NULL, d);
 }
 
 int ob_store_codes_crosswalks(struct ob_store *s,
@@ -109,7 +95,7 @@ int ob_store_codes_crosswalks(struct ob_store *s,
 		if ((stop = each(arg, &x)))
 			break;
 	}
-	return finish(s, st, rc, stop, d);
+	return ob_store_each_end(s, st, rc, stop, NULL, d);
 }
 
 int ob_store_codes_iccs(struct ob_store *s, int (*each)(void *arg, const char *code),
@@ -123,7 +109,7 @@ int ob_store_codes_iccs(struct ob_store *s, int (*each)(void *arg, const char *c
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if ((stop = each(arg, ob_store_text(st, 0))))
 			break;
-	return finish(s, st, rc, stop, d);
+	return ob_store_each_end(s, st, rc, stop, NULL, d);
 }
 
 int ob_store_codes_tags(struct ob_store *s,
@@ -138,5 +124,5 @@ int ob_store_codes_tags(struct ob_store *s,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if ((stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1))))
 			break;
-	return finish(s, st, rc, stop, d);
+	return ob_store_each_end(s, st, rc, stop, NULL, d);
 }
