@@ -59,6 +59,10 @@
 /* Longest name of a territory, category, label or alias. */
 #define OB_MAX_NAME 256
 
+/* Most columns of a catalogue table's row as the loader writes it
+ * (territories.csv has 10). */
+#define OB_CATALOG_MAX_COLUMNS 16
+
 /* Largest catalogue or profile text file read whole into memory. */
 #define OB_MAX_TEXT_FILE (64 * 1024 * 1024)
 

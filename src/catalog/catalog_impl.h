@@ -26,6 +26,7 @@
 #include "io/csvw.h"
 #include "io/date.h"
 #include "io/value.h"
+#include "store/catalog_write.h"
 #include "text/text.h"
 
 struct column {
@@ -63,8 +64,8 @@ struct table_def {
 	const struct column *cols;
 	size_t ncols;
 	ob_err (*check)(const struct row *w, struct ob_diag *d); /* NULL: none */
-	const char *insert;     /* prepared as L->ins; NULL: none */
-	const char *types;      /* of its parameters, for insert_row() */
+	enum ob_catalog_table table; /* the table its rows go to */
+	const char *types;      /* of its columns, for insert_row(); NULL: none */
 	const char *what;       /* a row, in messages, in Spanish */
 	const char *what_en;    /* and in English */
 	ob_err (*row)(struct loader *L, const struct row *w);
@@ -101,7 +102,6 @@ ob_err cat_check_territory(const struct row *w, struct ob_diag *d);
 ob_err cat_check_population(const struct row *w, struct ob_diag *d);
 ob_err cat_mkdirs(const char *path, struct ob_diag *d);
 /* catalog_load.c */
-int cat_query_int(sqlite3_stmt *st, const char *v, int none);
 ob_err cat_each_feature(const char *path, const char *name, feature_fn fn, void *arg,
                         struct ob_diag *d);
 bool cat_has_suffix(const char *s, const char *suffix);

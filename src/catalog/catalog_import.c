@@ -1,6 +1,7 @@
 /* catalog_import.c - imports merged into the catalogue's files, geometry
  * drawn from the store, and the catalogue's summary (see catalog_impl.h). */
 #include "catalog/catalog_impl.h"
+#include "store/catalog.h"
 
 /* ------------------------------------------------------------------------
  * Imports: the catalogue files stay the truth. An import merges its rows
@@ -251,7 +252,7 @@ free_tables:
 }
 
 struct geo_import {
-	sqlite3_stmt *known, *has_geo;
+	struct ob_store *s;
 	json_t *features;
 	struct ob_catalog_import *res;
 };
@@ -260,13 +261,19 @@ static ob_err geo_collect(void *arg, const char *file, size_t n, const char *cod
                           const char *name, json_t *geometry, struct ob_diag *d)
 {
 	struct geo_import *g = arg;
+	bool known, has;
 	json_t *f;
+	ob_err e;
 
-	if (!cat_query_int(g->known, code, 0))
+	if ((e = ob_store_territory_known(g->s, code, NULL, &known, d)))
+		return e;
+	if (!known)
 		return OB_DIAG(d, OB_EINVAL, file, 0, 0, code, strlen(code),
 		               "elemento %zu: territorio desconocido; impórtelo primero",
 		               "feature %zu: unknown territory; import it first", n);
-	if (cat_query_int(g->has_geo, code, 0))
+	if ((e = ob_store_territory_has_geometry(g->s, code, &has, d)))
+		return e;
+	if (has)
 		g->res->replaced++;
 	else
 		g->res->added++;
@@ -283,7 +290,7 @@ static ob_err import_geojson(struct ob_store *s, const char *dir, const char *fi
                              struct ob_catalog_import *res, struct ob_diag *d)
 {
 	char gdir[OB_MAX_PATH], path[OB_MAX_PATH], tmp[OB_MAX_PATH], stem[256];
-	struct geo_import g = { NULL, NULL, NULL, res };
+	struct geo_import g = { s, NULL, res };
 	const char *base = strrchr(file, '/');
 	json_t *root = NULL;
 	ob_err e;
@@ -303,10 +310,6 @@ static ob_err import_geojson(struct ob_store *s, const char *dir, const char *fi
 	    (e = cat_make_path(d, path, "%s/import-%s.geojson", gdir, stem)) ||
 	    (e = cat_make_path(d, tmp, "%s.new", path)))
 		return e;
-	if ((e = ob_store_prepare(s, "SELECT 1 FROM territory WHERE code = ?1", &g.known, d)) ||
-	    (e = ob_store_prepare(s, "SELECT 1 FROM territory_geometry WHERE code = ?1",
-	                          &g.has_geo, d)))
-		goto finalize;
 	g.features = json_array();
 	if ((e = cat_each_feature(file, file, geo_collect, &g, d)))
 		goto finalize;
@@ -322,8 +325,6 @@ static ob_err import_geojson(struct ob_store *s, const char *dir, const char *fi
 finalize:
 	json_decref(root);
 	json_decref(g.features);
-	sqlite3_finalize(g.known);
-	sqlite3_finalize(g.has_geo);
 	return e;
 }
 
@@ -405,128 +406,92 @@ static ob_err emit_union(const char *code, json_t *polys, ob_geometry_fn fn, voi
 	return e;
 }
 
+struct geo_each {
+	ob_geometry_fn fn;
+	void *arg;
+	struct ob_diag *d;
+	ob_err e;
+	char last[64];
+	json_t *polys;
+};
+
+static int geometry_one(void *arg, const char *code, const char *geojson)
+{
+	struct geo_each *g = arg;
+
+	return (g->e = g->fn(g->arg, code, geojson)) ? 1 : 0;
+}
+
+/* A district's boundary: gathered under the unit that took it over, and
+ * that unit's union given when the next unit begins. */
+static int district_one(void *arg, const char *code, const char *geojson)
+{
+	struct geo_each *g = arg;
+
+	if (strlen(code) >= sizeof(g->last))
+		return 0;
+	if (strcmp(code, g->last)) {
+		if (g->polys && (g->e = emit_union(g->last, g->polys, g->fn, g->arg, g->d)))
+			return 1;
+		json_decref(g->polys);
+		g->polys = json_array();
+		ob_strlcpy(g->last, code, sizeof(g->last));
+	}
+	add_polygons(g->polys, geojson);
+	return 0;
+}
+
 ob_err ob_catalog_geometry(struct ob_store *s, ob_geometry_fn fn, void *arg,
                            struct ob_diag *d)
 {
-	sqlite3_stmt *st;
-	char last[64] = "";
-	json_t *polys = NULL;
-	ob_err e = OB_OK;
-	int rc;
+	struct geo_each g = { fn, arg, d, OB_OK, "", NULL };
 
-	if (ob_store_prepare(s, "SELECT code, geojson FROM territory_geometry", &st, d))
+	if (ob_store_geometry_each(s, geometry_one, &g, d) < 0)
 		return OB_ESTORE;
-	while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(st, 0);
-		const char *g = (const char *)sqlite3_column_text(st, 1);
-		if (code && g)
-			e = fn(arg, code, g);
-	}
-	if (!e && rc != SQLITE_DONE)
-		e = ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0, "%s",
-		                sqlite3_errmsg(ob_store_db(s)));
-	sqlite3_finalize(st);
-	if (e)
-		return e;
-	if (ob_store_prepare(s, "SELECT c.new_code, g.geojson FROM territory_change c"
-	                        " JOIN territory_geometry g ON g.code = c.old_code"
-	                        " WHERE c.kind = 'district_of' AND NOT EXISTS (SELECT 1 FROM"
-	                        " territory_geometry n WHERE n.code = c.new_code)"
-	                        " ORDER BY c.new_code, c.old_code", &st, d))
-		return OB_ESTORE;
-	while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(st, 0);
-		const char *g = (const char *)sqlite3_column_text(st, 1);
-		if (!code || !g || strlen(code) >= sizeof(last))
-			continue;
-		if (strcmp(code, last)) {
-			if (polys)
-				e = emit_union(last, polys, fn, arg, d);
-			json_decref(polys);
-			polys = json_array();
-			ob_strlcpy(last, code, sizeof(last));
-		}
-		add_polygons(polys, g);
-	}
-	if (!e && rc != SQLITE_DONE)
-		e = ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0, "%s",
-		                sqlite3_errmsg(ob_store_db(s)));
-	if (!e && polys)
-		e = emit_union(last, polys, fn, arg, d);
-	json_decref(polys);
-	sqlite3_finalize(st);
-	return e;
+	if (g.e)
+		return g.e;
+	if (ob_store_district_geometry_each(s, district_one, &g, d) < 0)
+		g.e = OB_ESTORE;
+	if (!g.e && g.polys)
+		g.e = emit_union(g.last, g.polys, fn, arg, d);
+	json_decref(g.polys);
+	return g.e;
 }
 
 /* ------------------------------------------------------------------------
  * Summary.
  */
-static long count_of(struct ob_store *s, const char *sql)
+static int overview_one(void *arg, const struct ob_store_country_overview *c)
 {
-	sqlite3_stmt *st;
-	long n = -1;
+	FILE *out = arg;
+	char pop[64], years[32] = "-";
 
-	if (sqlite3_prepare_v2(ob_store_db(s), sql, -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	/* official / estimated / equal split rows */
+	snprintf(pop, sizeof(pop), "%ld/%ld/%ld", c->pop_official, c->pop_estimate,
+	         c->pop_equal_split);
+	if (c->year_first)
+		snprintf(years, sizeof(years), "%d-%d", c->year_first, c->year_last);
+	fprintf(out, "%-4s %-22.22s %7ld %7ld %9ld %24s %s\n", c->code, c->name, c->admin1,
+	        c->admin2, c->geometry, pop, years);
+	return 0;
 }
 
 ob_err ob_catalog_print_summary(struct ob_store *s, FILE *out, struct ob_diag *d)
 {
-	static const char sql[] =
-		"SELECT t.code, t.name,"
-		" (SELECT count(*) FROM territory u WHERE u.country = t.code AND u.level = 1),"
-		" (SELECT count(*) FROM territory u WHERE u.country = t.code AND u.level = 2),"
-		" (SELECT count(*) FROM territory_geometry g JOIN territory u ON u.code = g.code"
-		"   WHERE u.country = t.code),"
-		" (SELECT count(*) FROM population p JOIN territory u ON u.code = p.territory"
-		"   WHERE u.country = t.code AND p.status = 'official'),"
-		" (SELECT count(*) FROM population p JOIN territory u ON u.code = p.territory"
-		"   WHERE u.country = t.code AND p.status NOT IN ('official', 'equal_split')),"
-		" (SELECT count(*) FROM population p JOIN territory u ON u.code = p.territory"
-		"   WHERE u.country = t.code AND p.status = 'equal_split'),"
-		" (SELECT min(year) || '-' || max(year) FROM population p JOIN territory u"
-		"   ON u.code = p.territory WHERE u.country = t.code)"
-		" FROM territory t WHERE t.level = 0 ORDER BY t.code";
-	sqlite3_stmt *st;
-	int rc;
+	struct ob_store_catalog_counts n;
 
-	if (ob_store_prepare(s, sql, &st, d))
-		return OB_ESTORE;
 	fprintf(out, "%-4s %-22s %7s %7s %9s %-24s %s\n", OB_TR("país", "iso3"),
 	        OB_TR("nombre", "name"), OB_TR("nivel 1", "level 1"), OB_TR("nivel 2", "level 2"),
 	        OB_TR("geometría", "geometry"),
 	        OB_TR("  población of/est/igual", "  population off/est/equal"),
 	        OB_TR("años", "years"));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *years = (const char *)sqlite3_column_text(st, 8);
-		char pop[64];
-
-		/* official / estimated / equal split rows */
-		snprintf(pop, sizeof(pop), "%d/%d/%d", sqlite3_column_int(st, 5),
-		         sqlite3_column_int(st, 6), sqlite3_column_int(st, 7));
-		fprintf(out, "%-4s %-22.22s %7d %7d %9d %24s %s\n",
-		        (const char *)sqlite3_column_text(st, 0),
-		        (const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2),
-		        sqlite3_column_int(st, 3), sqlite3_column_int(st, 4), pop,
-		        years ? years : "-");
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0, "%s",
-		                   sqlite3_errmsg(ob_store_db(s)));
+	if (ob_store_countries_overview_each(s, overview_one, out, d) < 0 ||
+	    ob_store_catalog_counts(s, &n, d))
+		return OB_ESTORE;
 	fprintf(out, OB_TR("ICCS: %ld códigos; etiquetas: %ld; cruces: %ld etiquetas en %ld "
 	                   "tablas; alias: %ld; cambios territoriales: %ld\n",
 	                   "ICCS: %ld codes; tags: %ld; crosswalks: %ld labels in %ld tables; "
 	                   "aliases: %ld; territorial changes: %ld\n"),
-	        count_of(s, "SELECT count(*) FROM iccs"), count_of(s, "SELECT count(*) FROM tag"),
-	        count_of(s, "SELECT count(*) FROM crosswalk"),
-	        count_of(s, "SELECT count(DISTINCT name) FROM crosswalk"),
-	        count_of(s, "SELECT count(*) FROM territory_alias"),
-	        count_of(s, "SELECT count(*) FROM territory_change"));
+	        n.iccs, n.tags, n.crosswalk_rows, n.crosswalks, n.aliases, n.changes);
 	return OB_OK;
 }
-

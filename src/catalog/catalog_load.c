@@ -3,6 +3,7 @@
 #include "catalog/catalog_impl.h"
 #include "catalog/geom.h"
 #include "base/log.h"
+#include "store/catalog_write.h"
 
 /* ------------------------------------------------------------------------
  * Loading into the store. Each CSV file is a table_def: its columns, the
@@ -21,90 +22,83 @@ struct loader {
 	char dir[OB_MAX_PATH];  /* DIR/catalog */
 	struct ob_diag *d;
 	struct ob_buf key;      /* a folded key */
-	sqlite3_stmt *has_territory, *ins_alias, *iccs_level, *known_target, *kind_tag;
+	struct ob_catalog_writer *w;
 	const struct table_def *table; /* the file being loaded */
 	char path[OB_MAX_PATH]; /* its path */
-	sqlite3_stmt *ins;      /* its insert */
 	int terr_col[T_NCOLS];  /* territories.csv: the file's columns */
 	struct parent_ref *refs;
 	size_t nrefs, cap;
 	struct ob_strmap pop_line; /* "territory|year|sex" -> line of population.csv */
 };
 
-static ob_err prepare(struct loader *L, const char *sql, sqlite3_stmt **st)
-{
-	return ob_store_prepare(L->s, sql, st, L->d);
-}
-
-/* Column 0 of the first row st gives with ?1 = v; none when it gives no row. */
-int cat_query_int(sqlite3_stmt *st, const char *v, int none)
-{
-	int r = none;
-
-	sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		r = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return r;
-}
-
 static bool territory_exists(struct loader *L, const char *code)
 {
-	return cat_query_int(L->has_territory, code, 0) != 0;
+	return ob_catalog_writer_has_territory(L->w, code);
 }
 
-static ob_err step_done(struct loader *L, sqlite3_stmt *st, const struct row *w,
-                        const char *what)
+/* What the store said about row w of the file being loaded (e from one
+ * of the writer's calls), with the file and line. */
+static ob_err write_failed(struct loader *L, ob_err e, bool conflict, const struct row *w,
+                           const char *what)
 {
-	int rc = sqlite3_step(st);
+	char msg[sizeof(L->d->message)];
 
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	if (!e)
 		return OB_OK;
-	if (rc == SQLITE_CONSTRAINT)
+	ob_strlcpy(msg, L->d->message, sizeof(msg));
+	if (conflict)
 		return OB_DIAG(L->d, OB_EINVAL, w->file, w->line, 0, NULL, 0,
 		               "%s repetido o inconsistente: %s",
-		               "%s duplicated or inconsistent: %s", what,
-		               sqlite3_errmsg(ob_store_db(L->s)));
-	return ob_diag_set(L->d, OB_ESTORE, w->file, w->line, 0, NULL, 0, "%s: %s", what,
-	                   sqlite3_errmsg(ob_store_db(L->s)));
+		               "%s duplicated or inconsistent: %s", what, msg);
+	return ob_diag_set(L->d, OB_ESTORE, w->file, w->line, 0, NULL, 0, "%s: %s", what, msg);
 }
 
 /*
- * Bind column i of w to parameter i + 1 of L->ins as the table's types[i]
- * says (t: text, NULL when empty; i: integer; d: number), then run the
- * insert. The checks have already seen the numbers.
+ * Write row w into the table of the file being loaded, column i as the
+ * table's types[i] says (t: text, NULL when empty; i: integer; d: number),
+ * then extra (NULL: none) as the last column. The checks have already seen
+ * the numbers.
  */
-static ob_err insert_row(struct loader *L, const struct row *w)
+static ob_err insert_row(struct loader *L, const struct row *w,
+                         const struct ob_catalog_value *extra)
 {
+	struct ob_catalog_value v[OB_CATALOG_MAX_COLUMNS];
 	const char *types = L->table->types;
+	size_t n = 0;
+	bool conflict;
+	ob_err e;
 
-	for (int i = 0; types[i]; i++) {
-		const char *v = w->v[i];
-		long long n;
-		double x;
+	for (int i = 0; types[i] && n < OB_ARRAY_SIZE(v) - 1; i++, n++) {
+		const char *s = w->v[i];
 
+		memset(&v[n], 0, sizeof(v[n]));
 		if (types[i] == 'i') {
-			if (!ob_parse_int(v, strlen(v), INT32_MIN, INT32_MAX, &n))
+			if (!ob_parse_int(s, strlen(s), INT32_MIN, INT32_MAX, &v[n].i))
 				return cat_bad(L->d, w, i, "se esperaba un número entero",
 				                           "expected an integer");
-			sqlite3_bind_int64(L->ins, i + 1, n);
+			v[n].type = OB_CV_INT;
 		} else if (types[i] == 'd') {
-			if (!ob_parse_double(v, strlen(v), &x))
+			if (!ob_parse_double(s, strlen(s), &v[n].x))
 				return cat_bad(L->d, w, i, "se esperaba un número",
 				                           "expected a number");
-			sqlite3_bind_double(L->ins, i + 1, x);
+			v[n].type = OB_CV_REAL;
 		} else {
-			ob_bind_text(L->ins, i + 1, *v ? v : NULL, strlen(v));
+			v[n].type = *s ? OB_CV_TEXT : OB_CV_NULL;
+			v[n].text = s;
+			v[n].n = strlen(s);
 		}
 	}
-	return step_done(L, L->ins, w, OB_TR(L->table->what, L->table->what_en));
+	if (extra)
+		v[n++] = *extra;
+	e = ob_catalog_writer_insert(L->w, L->table->table, v, n, &conflict, L->d);
+	return write_failed(L, e, conflict, w, OB_TR(L->table->what, L->table->what_en));
 }
 
 /* Index territory w->v[code] under the folded text of column alias. */
 static ob_err add_alias(struct loader *L, const struct row *w, int code, int alias)
 {
 	const char *a = w->v[alias];
+	bool conflict;
 	ob_err e;
 
 	ob_buf_reset(&L->key);
@@ -114,10 +108,8 @@ static ob_err add_alias(struct loader *L, const struct row *w, int code, int ali
 	if (L->key.len == 0)
 		return cat_bad(L->d, w, alias, "alias vacío tras normalizar",
 		                               "empty alias");
-	ob_bind_text(L->ins_alias, 1, L->key.ptr, L->key.len);
-	sqlite3_bind_text(L->ins_alias, 2, w->v[code], -1, SQLITE_STATIC);
-	sqlite3_bind_text(L->ins_alias, 3, a, -1, SQLITE_STATIC);
-	return step_done(L, L->ins_alias, w, "alias");
+	e = ob_catalog_writer_alias(L->w, L->key.ptr, L->key.len, w->v[code], a, &conflict, L->d);
+	return write_failed(L, e, conflict, w, "alias");
 }
 
 static ob_err territory_row(struct loader *L, const struct row *w)
@@ -125,7 +117,7 @@ static ob_err territory_row(struct loader *L, const struct row *w)
 	long long level = 0;
 	ob_err e;
 
-	if ((e = insert_row(L, w)) ||
+	if ((e = insert_row(L, w, NULL)) ||
 	    (e = add_alias(L, w, T_CODE, T_NAME)))
 		return e;
 	ob_parse_int(w->v[T_LEVEL], strlen(w->v[T_LEVEL]), 0, 3, &level);
@@ -143,13 +135,12 @@ static ob_err territory_row(struct loader *L, const struct row *w)
 static ob_err check_parents(struct loader *L)
 {
 	const int cp = L->terr_col[T_PARENT], cc = L->terr_col[T_COUNTRY];
-	sqlite3_stmt *get;
-	ob_err e;
+	ob_err e = OB_OK;
 
-	if ((e = prepare(L, "SELECT level, country FROM territory WHERE code = ?1", &get)))
-		return e;
 	for (size_t i = 0; i < L->nrefs && !e; i++) {
 		const struct parent_ref *r = &L->refs[i];
+		char country[OB_MAX_NAME];
+		int level;
 
 		if (r->level == 0) {
 			if (strcmp(r->code, r->country))
@@ -158,34 +149,29 @@ static ob_err check_parents(struct loader *L)
 				              "a country's country must be its own code");
 			continue;
 		}
-		sqlite3_bind_text(get, 1, r->parent, -1, SQLITE_STATIC);
-		if (sqlite3_step(get) != SQLITE_ROW)
+		if (!ob_catalog_writer_territory(L->w, r->parent, &level, country, sizeof(country)))
 			e = cat_bad_value(L->d, L->path, r->line, cp, r->parent,
 			              "el territorio padre no existe en "
 			              "territories.csv",
 			              "the parent territory is not in "
 			              "territories.csv");
-		else if (sqlite3_column_int(get, 0) != r->level - 1)
+		else if (level != r->level - 1)
 			e = cat_bad_value(L->d, L->path, r->line, cp, r->parent,
 			              "el padre debe ser del nivel "
 			              "inmediatamente superior",
 			              "parent must be one level up");
-		else if (strcmp((const char *)sqlite3_column_text(get, 1), r->country))
+		else if (strcmp(country, r->country))
 			e = cat_bad_value(L->d, L->path, r->line, cc, r->country,
 			              "el país no coincide con el del padre",
 			              "country differs from parent's");
-		sqlite3_reset(get);
 	}
-	sqlite3_finalize(get);
 	return e;
 }
 
 const struct table_def cat_territories_def = {
 	.file = "territories.csv", .required = true, COLS(cat_terr_cols), .check = cat_check_territory,
 	.row = territory_row, .finish = check_parents,
-	.insert = "INSERT INTO territory(code, level, country, parent, name, valid_from,"
-	          " valid_to, status, source, note) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-	          " coalesce(?8, 'official'), ?9, ?10)",
+	.table = OB_CATALOG_TERRITORY,
 	.types = "titttttttt", .what = "territorio",
 	.what_en = "territory",
 };
@@ -224,13 +210,12 @@ static ob_err change_row(struct loader *L, const struct row *w)
 	if (!cat_is_code(w->v[3]))
 		return cat_bad(L->d, w, 3, "tipo de cambio no válido",
 		                           "invalid kind");
-	return insert_row(L, w);
+	return insert_row(L, w, NULL);
 }
 
 static const struct table_def changes_def = {
 	.file = "territory_changes.csv", COLS(change_cols), .row = change_row,
-	.insert = "INSERT INTO territory_change(old_code, new_code, date, kind)"
-	          " VALUES(?1, ?2, ?3, ?4)",
+	.table = OB_CATALOG_CHANGE,
 	.types = "tttt", .what = "cambio territorial",
 	.what_en = "territorial change",
 };
@@ -255,7 +240,7 @@ static ob_err iccs_row(struct loader *L, const struct row *w)
 		                           "demás sí",
 		                           "levels 0 and 1 have no parent, the "
 		                           "others do");
-	if (*w->v[2] && cat_query_int(L->iccs_level, w->v[2], -1) != level - 1)
+	if (*w->v[2] && ob_catalog_writer_iccs_level(L->w, w->v[2]) != level - 1)
 		return cat_bad(L->d, w, 2, "el padre debe aparecer antes y ser del "
 		                           "nivel superior",
 		                           "parent must come first, one level up");
@@ -263,13 +248,12 @@ static ob_err iccs_row(struct loader *L, const struct row *w)
 		if (!cat_has_text(w->v[i]))
 			return cat_bad(L->d, w, i, "falta el nombre",
 			                           "name missing");
-	return insert_row(L, w);
+	return insert_row(L, w, NULL);
 }
 
 static const struct table_def iccs_def = {
 	.file = "iccs.csv", .required = true, COLS(iccs_cols), .row = iccs_row,
-	.insert = "INSERT INTO iccs(code, level, parent, name_es, name_en)"
-	          " VALUES(?1, ?2, ?3, ?4, ?5)",
+	.table = OB_CATALOG_ICCS,
 	.types = "tittt", .what = "código ICCS",
 	.what_en = "ICCS code",
 };
@@ -288,12 +272,12 @@ static ob_err tag_row(struct loader *L, const struct row *w)
 		if (!cat_has_text(w->v[i]))
 			return cat_bad(L->d, w, i, "falta el nombre",
 			                           "name missing");
-	return insert_row(L, w);
+	return insert_row(L, w, NULL);
 }
 
 static const struct table_def tags_def = {
 	.file = "tags.csv", .required = true, COLS(tag_cols), .row = tag_row,
-	.insert = "INSERT INTO tag(kind, code, name_es, name_en) VALUES(?1, ?2, ?3, ?4)",
+	.table = OB_CATALOG_TAG,
 	.types = "tttt", .what = "etiqueta",
 	.what_en = "label",
 };
@@ -320,8 +304,8 @@ static bool implied_target_ok(struct loader *L, const char *p)
 			return false;
 		memcpy(tok, p, n);
 		tok[n] = '\0';
-		if (code ? cat_query_int(L->iccs_level, tok, -1) < 0
-		         : !cat_query_int(L->kind_tag, tok, 0))
+		if (code ? ob_catalog_writer_iccs_level(L->w, tok) < 0
+		         : !ob_catalog_writer_has_tag(L->w, tok))
 			return false;
 		code = false;
 		p += n;
@@ -351,7 +335,7 @@ static ob_err crosswalk_row(struct loader *L, const struct row *w)
 			                           "invalid target: a code of iccs.csv followed "
 			                           "by kind=code of tags.csv separated by blanks "
 			                           "(0201 relationship=domestic)");
-	} else if (!cat_query_int(L->known_target, w->v[2], 0) &&
+	} else if (!ob_catalog_writer_known_target(L->w, w->v[2]) &&
 	           !ob_age_band_code(w->v[2], strlen(w->v[2]), &lo, &hi))
 		return cat_bad(L->d, w, 2, "destino desconocido: no es un código de "
 		                           "iccs.csv ni de tags.csv ni un grupo de "
@@ -361,15 +345,15 @@ static ob_err crosswalk_row(struct loader *L, const struct row *w)
 		                           "A+, U)");
 	if ((e = cat_check_dates(L->d, w, 3, 4)))
 		return e;
-	ob_bind_text(L->ins, 6, L->key.ptr, L->key.len);
-	return insert_row(L, w);
+	return insert_row(L, w, &(struct ob_catalog_value){ .type = OB_CV_TEXT,
+	                                                   .text = L->key.ptr,
+	                                                   .n = L->key.len });
 }
 
 const struct table_def cat_crosswalks_def = {
 	.file = "crosswalks.csv", .required = true, COLS(crosswalk_cols), .row = crosswalk_row,
-	.insert = "INSERT INTO crosswalk(name, label, target, valid_from, valid_to, key)"
-	          " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
-	.types = "ttttt", .what = "cruce", /* ?6, the key, is bound by crosswalk_row */
+	.table = OB_CATALOG_CROSSWALK,
+	.types = "ttttt", .what = "cruce", /* the key, last, is added by crosswalk_row */
 	.what_en = "crosswalk",
 };
 
@@ -385,7 +369,7 @@ static ob_err population_row(struct loader *L, const struct row *w)
 	n = snprintf(key, sizeof(key), "%s|%s|%s", w->v[P_TERR], w->v[P_YEAR], w->v[P_SEX]);
 	if (n > 0 && (size_t)n < sizeof(key))
 		ob_strmap_put(&L->pop_line, key, (size_t)n, (void *)(intptr_t)w->line, NULL);
-	return insert_row(L, w);
+	return insert_row(L, w, NULL);
 }
 
 /*
@@ -459,92 +443,56 @@ static ob_err pop_violation(struct loader *L, const char *code, int year, const 
 	               whole, 100 * OB_POP_TOLERANCE, codes);
 }
 
+struct pop_check {
+	struct loader *L;
+	int what;   /* 0 children, 1 districts, 2 sexes (pop_violation) */
+	ob_err e;
+};
+
+static int parts_one(void *arg, const struct ob_population_parts *p)
+{
+	struct pop_check *c = arg;
+	double gap = p->sum - p->whole, allowed = pop_allowed(p->whole, p->present);
+
+	/* with every part present the sum is the whole; else it is at most
+	 * the whole */
+	if (gap > allowed || (p->present >= p->parts && -gap > allowed))
+		c->e = pop_violation(c->L, p->territory, p->year, p->sex, p->whole, p->sum,
+		                     p->labels, c->what);
+	return c->e ? 1 : 0;
+}
+
+static int sexes_one(void *arg, const char *code, int year, double whole, double sum)
+{
+	struct pop_check *c = arg;
+
+	if (fabs(sum - whole) > pop_allowed(whole, 2))
+		c->e = pop_violation(c->L, code, year, "T", whole, sum, "F+M", 2);
+	return c->e ? 1 : 0;
+}
+
 static ob_err check_population_sums(struct loader *L)
 {
-	/* the parts of each sum, largest first, as "code=figure" */
-	static const char children[] =
-		"SELECT territory, year, sex, whole, sum(part), count(part), parts,"
-		" group_concat(label, ' ') FROM ("
-		" SELECT p.territory, p.year, p.sex, p.population AS whole, c.population AS part,"
-		"  t.code || '=' || CAST(c.population AS INTEGER) AS label,"
-		"  (SELECT count(*) FROM territory k WHERE k.parent = p.territory"
-		"    AND (k.valid_from IS NULL OR k.valid_from <= printf('%04d-07-01', p.year))"
-		"    AND (k.valid_to IS NULL OR k.valid_to >= printf('%04d-07-01', p.year))) AS parts"
-		" FROM population p JOIN territory t ON t.parent = p.territory"
-		"  AND (t.valid_from IS NULL OR t.valid_from <= printf('%04d-07-01', p.year))"
-		"  AND (t.valid_to IS NULL OR t.valid_to >= printf('%04d-07-01', p.year))"
-		" JOIN population c ON c.territory = t.code AND c.year = p.year AND c.sex = p.sex"
-		" ORDER BY p.territory, p.year, p.sex, c.population DESC)"
-		" GROUP BY territory, year, sex ORDER BY territory, year, sex";
-	static const char districts[] =
-		"SELECT territory, year, sex, whole, sum(part), count(part), parts,"
-		" group_concat(label, ' ') FROM ("
-		" SELECT n.territory, n.year, n.sex, n.population AS whole, o.population AS part,"
-		"  ch.old_code || '=' || CAST(o.population AS INTEGER) AS label,"
-		"  (SELECT count(*) FROM territory_change x WHERE x.new_code = n.territory"
-		"    AND x.kind = 'district_of') AS parts"
-		" FROM territory_change ch JOIN population n ON n.territory = ch.new_code"
-		" JOIN population o ON o.territory = ch.old_code AND o.year = n.year AND o.sex = n.sex"
-		" WHERE ch.kind = 'district_of'"
-		" ORDER BY n.territory, n.year, n.sex, o.population DESC)"
-		" GROUP BY territory, year, sex ORDER BY territory, year, sex";
-	static const char sexes[] =
-		"SELECT t.territory, t.year, t.population, f.population + m.population"
-		" FROM population t"
-		" JOIN population f ON f.territory = t.territory AND f.year = t.year AND f.sex = 'F'"
-		" JOIN population m ON m.territory = t.territory AND m.year = t.year AND m.sex = 'M'"
-		" WHERE t.sex = 'T' ORDER BY t.territory, t.year";
-	const char *const sums[] = { children, districts };
-	sqlite3_stmt *st;
-	ob_err e = OB_OK;
-	int rc;
+	static const enum ob_population_sum sums[] = { OB_POP_SUM_CHILDREN, OB_POP_SUM_DISTRICTS };
+	struct pop_check c = { L, 0, OB_OK };
 
-	for (size_t i = 0; i < OB_ARRAY_SIZE(sums) && !e; i++) {
-		if ((e = prepare(L, sums[i], &st)))
-			return e;
-		while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-			const char *code = (const char *)sqlite3_column_text(st, 0);
-			int year = sqlite3_column_int(st, 1);
-			const char *sex = (const char *)sqlite3_column_text(st, 2);
-			double whole = sqlite3_column_double(st, 3), sum = sqlite3_column_double(st, 4);
-			long present = sqlite3_column_int(st, 5), parts = sqlite3_column_int(st, 6);
-			double gap = sum - whole, allowed = pop_allowed(whole, present);
-
-			/* with every part present the sum is the whole; else it is
-			 * at most the whole */
-			if (gap > allowed || (present >= parts && -gap > allowed))
-				e = pop_violation(L, code, year, sex, whole, sum,
-				                  (const char *)sqlite3_column_text(st, 7), (int)i);
-		}
-		if (!e && rc != SQLITE_DONE)
-			e = OB_DIAG(L->d, OB_ESTORE, L->dir, 0, 0, NULL, 0, "población: %s",
-			            "population: %s", sqlite3_errmsg(ob_store_db(L->s)));
-		sqlite3_finalize(st);
+	for (size_t i = 0; i < OB_ARRAY_SIZE(sums); i++) {
+		c.what = (int)i;
+		if (ob_store_population_parts_each(L->s, sums[i], parts_one, &c, L->d) < 0)
+			return OB_ESTORE;
+		if (c.e)
+			return c.e;
 	}
-	if (e)
-		return e;
-	if ((e = prepare(L, sexes, &st)))
-		return e;
-	while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(st, 0);
-		int year = sqlite3_column_int(st, 1);
-		double whole = sqlite3_column_double(st, 2), sum = sqlite3_column_double(st, 3);
-
-		if (fabs(sum - whole) > pop_allowed(whole, 2))
-			e = pop_violation(L, code, year, "T", whole, sum, "F+M", 2);
-	}
-	if (!e && rc != SQLITE_DONE)
-		e = OB_DIAG(L->d, OB_ESTORE, L->dir, 0, 0, NULL, 0, "población: %s",
-		            "population: %s", sqlite3_errmsg(ob_store_db(L->s)));
-	sqlite3_finalize(st);
-	return e;
+	c.what = 2;
+	if (ob_store_population_sexes_each(L->s, sexes_one, &c, L->d) < 0)
+		return OB_ESTORE;
+	return c.e;
 }
 
 const struct table_def cat_population_def = {
 	.file = "population.csv", COLS(cat_pop_cols), .check = cat_check_population,
 	.row = population_row, .finish = check_population_sums,
-	.insert = "INSERT INTO population(territory, year, sex, population, status, source)"
-	          " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+	.table = OB_CATALOG_POPULATION,
 	.types = "titdtt", .what = "población (territorio, año, sexo)",
 	.what_en = "population (territory, year, sex)",
 };
@@ -574,11 +522,7 @@ static ob_err load_table(struct loader *L, const struct table_def *t)
 	if (!t->required && access(L->path, F_OK) != 0)
 		return OB_OK;
 	L->table = t;
-	if (t->insert && (e = prepare(L, t->insert, &L->ins)))
-		return e;
 	e = cat_each_row(L->path, t->cols, t->ncols, load_row, L, L->d);
-	sqlite3_finalize(L->ins);
-	L->ins = NULL;
 	if (!e && t->finish)
 		e = t->finish(L);
 	return e;
@@ -655,7 +599,6 @@ decref:
 
 struct geo_load {
 	struct loader *L;
-	sqlite3_stmt *ins;
 };
 
 static ob_err geo_insert(void *arg, const char *file, size_t n, const char *code,
@@ -664,7 +607,7 @@ static ob_err geo_insert(void *arg, const char *file, size_t n, const char *code
 	struct geo_load *g = arg;
 	struct ob_geom_report rep;
 	char *text;
-	int rc;
+	ob_err e;
 
 	(void)name;
 	if (!territory_exists(g->L, code))
@@ -694,15 +637,11 @@ static ob_err geo_insert(void *arg, const char *file, size_t n, const char *code
 	if (!text)
 		return OB_DIAG(d, OB_ENOMEM, file, 0, 0, NULL, 0, "memoria agotada",
 		               "out of memory");
-	sqlite3_bind_text(g->ins, 1, code, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(g->ins, 2, text, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(g->ins);
-	sqlite3_reset(g->ins);
+	e = ob_catalog_writer_geometry(g->L->w, code, text, d);
 	free(text);
-	if (rc != SQLITE_DONE)
-		return ob_diag_set(d, OB_ESTORE, file, 0, 0, NULL, 0, "%s",
-		                   sqlite3_errmsg(ob_store_db(g->L->s)));
-	return OB_OK;
+	if (e)
+		ob_strlcpy(d->file, file, sizeof(d->file));
+	return e;
 }
 
 bool cat_has_suffix(const char *s, const char *suffix)
@@ -720,7 +659,7 @@ static int cmp_names(const void *a, const void *b)
 static ob_err load_geometry(struct loader *L)
 {
 	char gdir[OB_MAX_PATH], path[OB_MAX_PATH];
-	struct geo_load g = { L, NULL };
+	struct geo_load g = { L };
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *ent;
@@ -743,14 +682,9 @@ static ob_err load_geometry(struct loader *L)
 	}
 	closedir(dh);
 	qsort(names, n, sizeof(*names), cmp_names);
-	if ((e = prepare(L, "INSERT OR REPLACE INTO territory_geometry(code, geojson)"
-	                    " VALUES(?1, ?2)", &g.ins)))
-		goto free_names;
 	for (size_t i = 0; i < n && !e; i++)
 		if (!(e = cat_make_path(L->d, path, "%s/%s", gdir, names[i])))
 			e = cat_each_feature(path, path, geo_insert, &g, L->d);
-	sqlite3_finalize(g.ins);
-free_names:
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
@@ -759,22 +693,12 @@ free_names:
 
 static ob_err load_all(struct loader *L)
 {
-	static const char clear[] =
-		"DELETE FROM crosswalk; DELETE FROM tag; DELETE FROM iccs;"
-		"DELETE FROM population; DELETE FROM territory_geometry;"
-		"DELETE FROM territory_alias; DELETE FROM territory_change;"
-		"DELETE FROM territory;";
 	ob_err e;
 
-	if ((e = ob_store_exec(L->s, clear, L->d)) ||
-	    (e = prepare(L, "SELECT 1 FROM territory WHERE code = ?1", &L->has_territory)) ||
-	    (e = prepare(L, "INSERT OR IGNORE INTO territory_alias(key, code, alias)"
-	                    " VALUES(?1, ?2, ?3)", &L->ins_alias)) ||
-	    (e = prepare(L, "SELECT level FROM iccs WHERE code = ?1", &L->iccs_level)) ||
-	    (e = prepare(L, "SELECT 1 FROM iccs WHERE code = ?1 UNION ALL "
-	                    "SELECT 1 FROM tag WHERE code = ?1", &L->known_target)) ||
-	    (e = prepare(L, "SELECT 1 FROM tag WHERE kind || '=' || code = ?1", &L->kind_tag)))
+	if ((e = ob_store_catalog_clear(L->s, L->d)))
 		return e;
+	if (!(L->w = ob_catalog_writer_new(L->s, L->d)))
+		return OB_ESTORE;
 	for (size_t i = 0; i < OB_ARRAY_SIZE(tables); i++)
 		if ((e = load_table(L, tables[i])))
 			return e;
@@ -793,11 +717,7 @@ ob_err ob_catalog_load(struct ob_store *s, const char *dir, struct ob_diag *d)
 	ob_strmap_init(&L.pop_line);
 	e = load_all(&L);
 	ob_strmap_release(&L.pop_line);
-	sqlite3_finalize(L.has_territory);
-	sqlite3_finalize(L.ins_alias);
-	sqlite3_finalize(L.iccs_level);
-	sqlite3_finalize(L.known_target);
-	sqlite3_finalize(L.kind_tag);
+	ob_catalog_writer_free(L.w);
 	for (size_t i = 0; i < L.nrefs; i++) {
 		free(L.refs[i].code);
 		free(L.refs[i].parent);

@@ -6,6 +6,7 @@
 
 #include "base/log.h"
 #include "catalog/catalog_impl.h"
+#include "store/catalog.h"
 
 /* The catalogue files a country add may change, put back on failure. */
 static const char *const touched[] = { "territories.csv", "territory_aliases.csv",
@@ -416,7 +417,6 @@ static ob_err geometry_convert(struct ob_store *s, const char *file, const char 
 {
 	json_error_t jerr;
 	json_t *root = NULL, *features, *kept = NULL, *f;
-	sqlite3_stmt *known = NULL;
 	char *data;
 	size_t len, i;
 	ob_err e;
@@ -435,15 +435,13 @@ static ob_err geometry_convert(struct ob_store *s, const char *file, const char 
 		            "expected a GeoJSON FeatureCollection with \"features\"");
 		goto free_root;
 	}
-	if ((e = ob_store_prepare(s, "SELECT 1 FROM territory WHERE code = ?1 AND country = ?2",
-	                          &known, d)))
-		goto free_root;
 	kept = json_array();
 	json_array_foreach(features, i, f) {
 		json_t *props = json_object_get(f, "properties");
 		const char *v = json_string_value(json_object_get(props, prop));
 		const char *name = json_string_value(json_object_get(props, "name"));
 		char code[64];
+		bool known;
 		json_t *nf;
 
 		if (!name)
@@ -470,8 +468,9 @@ static ob_err geometry_convert(struct ob_store *s, const char *file, const char 
 				p++;
 			snprintf(code, sizeof(code), "%s%s", iso3, p);
 		}
-		sqlite3_bind_text(known, 2, iso3, -1, SQLITE_STATIC);
-		if (!cat_query_int(known, code, 0)) {
+		if ((e = ob_store_territory_known(s, code, iso3, &known, d)))
+			goto free_root;
+		if (!known) {
 			if (!res->geometry_skipped++)
 				ob_strlcpy(res->first_skipped, v, sizeof(res->first_skipped));
 			continue;
@@ -496,7 +495,6 @@ static ob_err geometry_convert(struct ob_store *s, const char *file, const char 
 	if (!root || json_dump_file(root, out, JSON_COMPACT) != 0)
 		e = OB_DIAG(d, OB_EIO, out, 0, 0, NULL, 0, "error de escritura", "write error");
 free_root:
-	sqlite3_finalize(known);
 	json_decref(kept);
 	json_decref(root);
 	return e;
@@ -594,103 +592,61 @@ remove_work:
  * What a country has.
  */
 
-static long one_long(struct ob_store *s, const char *sql, const char *iso3, int *y2)
-{
-	sqlite3_stmt *q;
-	struct ob_diag d;
-	long v = 0;
-
-	if (ob_store_prepare(s, sql, &q, &d))
-		return 0;
-	sqlite3_bind_text(q, 1, iso3, -1, SQLITE_STATIC);
-	if (y2)
-		sqlite3_bind_int(q, 2, *y2);
-	if (sqlite3_step(q) == SQLITE_ROW)
-		v = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	return v;
-}
-
-#define IN_FORCE                                                                 \
-	" AND (t.valid_from IS NULL OR t.valid_from <= date('now'))"             \
-	" AND (t.valid_to IS NULL OR t.valid_to >= date('now'))"
-
 ob_err ob_country_status(struct ob_store *s, const char *iso3, struct ob_country_status *st,
                          struct ob_diag *d)
 {
-	sqlite3_stmt *q;
+	struct ob_store_country_summary c;
+	bool found;
 	ob_err e;
-	int found = 0;
 
 	memset(st, 0, sizeof(*st));
-	if ((e = ob_store_prepare(s, "SELECT name FROM territory WHERE code = ?1 AND level = 0", &q,
-	                          d)))
+	if ((e = ob_store_country_summary(s, iso3, &c, &found, d)))
 		return e;
-	sqlite3_bind_text(q, 1, iso3, -1, SQLITE_STATIC);
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		found = 1;
-		ob_strlcpy(st->name, (const char *)sqlite3_column_text(q, 0), sizeof(st->name));
-	}
-	sqlite3_finalize(q);
 	if (!found)
 		return OB_DIAG(d, OB_ENOENT, NULL, 0, 0, iso3, strlen(iso3),
 		               "el catálogo no tiene ese país (observa country add)",
 		               "the catalogue does not have that country (observa country add)");
 	ob_strlcpy(st->iso3, iso3, sizeof(st->iso3));
-	st->admin1 = one_long(s, "SELECT count(*) FROM territory t WHERE country = ?1 AND level = 1"
-	                      IN_FORCE, iso3, NULL);
-	st->admin2 = one_long(s, "SELECT count(*) FROM territory t WHERE country = ?1 AND level = 2"
-	                      IN_FORCE, iso3, NULL);
-	/* boundaries of the deepest level in force: its own, or all its districts' */
-	st->level = st->admin2 ? 2 : 1;
-	st->units = st->admin2 ? st->admin2 : st->admin1;
-	st->geometry = one_long(s, "SELECT count(*) FROM territory t WHERE country = ?1"
-	                        " AND level = ?2" IN_FORCE
-	                        " AND (EXISTS (SELECT 1 FROM territory_geometry g WHERE g.code = t.code)"
-	                        "  OR (EXISTS (SELECT 1 FROM territory_change c WHERE"
-	                        "   c.kind = 'district_of' AND c.new_code = t.code)"
-	                        "  AND NOT EXISTS (SELECT 1 FROM territory_change c WHERE"
-	                        "   c.kind = 'district_of' AND c.new_code = t.code AND NOT EXISTS"
-	                        "   (SELECT 1 FROM territory_geometry g WHERE g.code = c.old_code))))",
-	                        iso3, &st->level);
-	st->pop_first = (int)one_long(s, "SELECT min(year) FROM population WHERE territory = ?1"
-	                              " AND sex = 'T'", iso3, NULL);
-	st->pop_last = (int)one_long(s, "SELECT max(year) FROM population WHERE territory = ?1"
-	                             " AND sex = 'T'", iso3, NULL);
-	if (st->pop_last)
-		st->units_pop_last = one_long(s, st->level == 2
-		                              ? "SELECT count(*) FROM territory t JOIN population p"
-		                                " ON p.territory = t.code AND p.year = ?2"
-		                                " AND p.sex = 'T' WHERE t.country = ?1 AND t.level = 2"
-		                                IN_FORCE
-		                              : "SELECT count(*) FROM territory t JOIN population p"
-		                                " ON p.territory = t.code AND p.year = ?2"
-		                                " AND p.sex = 'T' WHERE t.country = ?1 AND t.level = 1"
-		                                IN_FORCE, iso3, &st->pop_last);
-	/* names, not the national codes that the flat list adds */
-	st->aliases = one_long(s, "SELECT count(*) FROM territory_alias a JOIN territory t"
-	                       " ON t.code = a.code WHERE t.country = ?1"
-	                       " AND a.alias GLOB '*[^0-9]*'", iso3, NULL);
+	ob_strlcpy(st->name, c.name, sizeof(st->name));
+	st->admin1 = c.admin1;
+	st->admin2 = c.admin2;
+	st->level = c.level;
+	st->units = c.admin2 ? c.admin2 : c.admin1;
+	st->geometry = c.geometry;
+	st->pop_first = c.pop_first;
+	st->pop_last = c.pop_last;
+	st->units_pop_last = c.units_pop_last;
+	st->aliases = c.aliases;
 	return OB_OK;
 }
 
 long ob_country_crosswalk_rows(struct ob_store *s, const char *name)
 {
-	return one_long(s, "SELECT count(*) FROM crosswalk WHERE name = ?1", name, NULL);
+	struct ob_diag d;
+	long n;
+
+	return ob_store_crosswalk_rows(s, name, &n, &d) ? 0 : n;
+}
+
+struct each_country {
+	ob_err (*fn)(void *arg, const char *iso3);
+	void *arg;
+	ob_err e;
+};
+
+static int country_one(void *arg, const struct ob_store_territory *t)
+{
+	struct each_country *c = arg;
+
+	return (c->e = c->fn(c->arg, t->code)) ? 1 : 0;
 }
 
 ob_err ob_country_each(struct ob_store *s, ob_err (*fn)(void *arg, const char *iso3), void *arg,
                        struct ob_diag *d)
 {
-	sqlite3_stmt *q;
-	ob_err e;
-	int rc;
+	struct each_country c = { fn, arg, OB_OK };
 
-	if ((e = ob_store_prepare(s, "SELECT code FROM territory WHERE level = 0 ORDER BY code", &q,
-	                          d)))
-		return e;
-	while (!e && (rc = sqlite3_step(q)) == SQLITE_ROW)
-		e = fn(arg, (const char *)sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
-	return e;
+	if (ob_store_territories_each(s, NULL, 0, country_one, &c, d) < 0)
+		return OB_ESTORE;
+	return c.e;
 }

@@ -130,9 +130,11 @@ struct pop_load {
 	size_t alloc;
 };
 
-static int population_one(void *arg, const char *territory, int year, const char *sex,
-                          double v)
+static int population_one(void *arg, const struct ob_store_population *row)
 {
+	const char *territory = row->territory, *sex = row->sex;
+	int year = row->year;
+	double v = row->population;
 	struct pop_load *l = arg;
 	struct gen *g = l->g;
 	size_t i = find_terr(g, territory);

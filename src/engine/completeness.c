@@ -10,6 +10,8 @@
 #include "ingest/profile.h"
 #include "io/date.h"
 #include "io/json.h"
+#include "store/catalog.h"
+#include "store/submissions.h"
 
 /* A submission's months, as the logbook has them. */
 struct span {
@@ -82,45 +84,37 @@ static size_t source_of(struct build *b, const char *code, const char *instituti
 }
 
 /* The logbook: every submission's source and months. */
+static int logbook_entry(void *arg, const struct ob_submission *e)
+{
+	struct build *b = arg;
+	int from = month_of(e->period_from);
+	int to = month_of(e->period_to);
+	bool added;
+	size_t s;
+
+	if (!e->source)
+		return 0;
+	if (b->c->n_sources >= OB_MAX_COMPLETENESS_SOURCES &&
+	    !ob_strmap_get(&b->by_code, e->source, strlen(e->source)))
+		return 0;
+	s = source_of(b, e->source, e->institution, e->country, &added);
+	if (from < 0 || to < from)
+		return 0;
+	if (b->n_spans == b->cap_spans) {
+		b->cap_spans = b->cap_spans ? 2 * b->cap_spans : 256;
+		b->spans = ob_realloc(b->spans, b->cap_spans * sizeof(*b->spans));
+	}
+	b->spans[b->n_spans++] = (struct span){
+		(uint32_t)s, from, to, e->superseded_by != 0, e->fields_known,
+		ob_ind_fields_of((uint32_t)e->fields) };
+	return 0;
+}
+
 static ob_err read_logbook(struct build *b)
 {
-	sqlite3_stmt *q;
-	int rc;
+	struct ob_submission_filter f = { .order = OB_SUBMISSIONS_BY_ID, .limit = -1 };
 
-	if (ob_store_prepare(b->st, "SELECT source, institution, country, period_from, period_to,"
-	                            " superseded_by IS NOT NULL, fields FROM submission ORDER BY id",
-	                     &q, b->d))
-		return OB_ESTORE;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *src = (const char *)sqlite3_column_text(q, 0);
-		int from = month_of((const char *)sqlite3_column_text(q, 3));
-		int to = month_of((const char *)sqlite3_column_text(q, 4));
-		bool added;
-		size_t s;
-
-		if (!src)
-			continue;
-		if (b->c->n_sources >= OB_MAX_COMPLETENESS_SOURCES &&
-		    !ob_strmap_get(&b->by_code, src, strlen(src)))
-			continue;
-		s = source_of(b, src, (const char *)sqlite3_column_text(q, 1),
-		              (const char *)sqlite3_column_text(q, 2), &added);
-		if (from < 0 || to < from)
-			continue;
-		if (b->n_spans == b->cap_spans) {
-			b->cap_spans = b->cap_spans ? 2 * b->cap_spans : 256;
-			b->spans = ob_realloc(b->spans, b->cap_spans * sizeof(*b->spans));
-		}
-		b->spans[b->n_spans++] = (struct span){
-			(uint32_t)s, from, to, sqlite3_column_int(q, 5) != 0,
-			sqlite3_column_type(q, 6) == SQLITE_INTEGER,
-			ob_ind_fields_of((uint32_t)sqlite3_column_int64(q, 6)) };
-	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
-		return ob_diag_set(b->d, OB_ESTORE, ob_store_dir(b->st), 0, 0, NULL, 0,
-		                   "submission: %s", sqlite3_errmsg(ob_store_db(b->st)));
-	return OB_OK;
+	return ob_store_submissions_each(b->st, &f, logbook_entry, b, b->d) < 0 ? OB_ESTORE : OB_OK;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -194,11 +188,15 @@ static uint32_t profile_fields(const struct ob_profile *p)
 	return bits;
 }
 
+static int section_one(void *arg, const char *section)
+{
+	add_section(arg, section);
+	return 0;
+}
+
 /* The sections a profile's categories, constant or crosswalk can give. */
 static ob_err profile_sections(struct build *b, const struct ob_profile *p, char **secs)
 {
-	sqlite3_stmt *q;
-	int rc;
 
 	if (p->categories) {
 		for (const char *c = p->categories; *c;) {
@@ -219,17 +217,8 @@ static ob_err profile_sections(struct build *b, const struct ob_profile *p, char
 		add_section(secs, "0101");
 	if (!p->crosswalk[OB_F_CATEGORY][0])
 		return OB_OK;
-	if (ob_store_prepare(b->st, "SELECT DISTINCT substr(target, 1, instr(target || ' ', ' ') - 1) "
-	                      "FROM crosswalk WHERE name = ?1", &q,
-	                     b->d))
-		return OB_ESTORE;
-	sqlite3_bind_text(q, 1, p->crosswalk[OB_F_CATEGORY], -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		add_section(secs, (const char *)sqlite3_column_text(q, 0));
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? OB_OK
-	                         : ob_diag_set(b->d, OB_ESTORE, ob_store_dir(b->st), 0, 0, NULL, 0,
-	                                       "crosswalk: %s", sqlite3_errmsg(ob_store_db(b->st)));
+	return ob_store_crosswalk_codes_each(b->st, p->crosswalk[OB_F_CATEGORY], section_one,
+	                                        secs, b->d) < 0 ? OB_ESTORE : OB_OK;
 }
 
 /* The profiles: sources that never delivered, and what each can give. */

@@ -19,6 +19,7 @@
 #include "text/text.h"
 #include "stats/prop.h"
 #include "stats/rate.h"
+#include "store/catalog.h"
 
 /* ------------------------------------------------------------------------
  * Population.
@@ -88,32 +89,53 @@ static long day_of_month(int year, int month, int day)
 	return ob_date_days(&dt);
 }
 
-static ob_err store_fail(struct ob_store *st, const char *what, struct ob_diag *d)
+struct figures {
+	struct ob_population *p;
+	const struct ob_strmap *units;
+	int y0, y1;
+};
+
+static int figure_one(void *arg, const struct ob_store_population *row)
 {
-	return ob_diag_set(d, OB_ESTORE, ob_store_dir(st), 0, 0, NULL, 0, "%s: %s", what,
-	                   sqlite3_errmsg(ob_store_db(st)));
+	struct figures *f = arg;
+	struct ob_population *p = f->p;
+	long u;
+	size_t at;
+	int sx;
+
+	if (!row->territory || !row->sex || row->year < f->y0 || row->year > f->y1 ||
+	    !(row->population >= 0) || !isfinite(row->population))
+		return 0;
+	sx = !strcmp(row->sex, "T") ? 0 : !strcmp(row->sex, "F") ? 1 : !strcmp(row->sex, "M") ? 2 : -1;
+	if (sx < 0 || (u = unit_find(f->units, row->territory, strlen(row->territory))) < 0)
+		return 0;
+	at = ((size_t)u * (size_t)p->n_years + (size_t)(row->year - f->y0)) * 3 + (size_t)sx;
+	p->value[at] = row->population;
+	p->status[at] = !row->status || !strcmp(row->status, "official") ? OB_POP_OFFICIAL
+	              : !strcmp(row->status, "equal_split") ? OB_POP_EQUAL_SPLIT
+	                                                    : OB_POP_ESTIMATE;
+	return 0;
 }
 
 static ob_err load_figures(struct ob_store *st, struct ob_population *p,
                            const struct ob_strmap *units, struct ob_diag *d)
 {
-	sqlite3_stmt *q;
-	int y0 = 0, y1 = -1, rc;
+	struct figures f = { p, units, 0, -1 };
 	size_t cells;
+	bool found;
 
-	if (ob_store_prepare(st, "SELECT min(year), max(year) FROM population", &q, d))
+	if (ob_store_population_years(st, &f.y0, &f.y1, &found, d))
 		return OB_ESTORE;
-	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) == SQLITE_INTEGER) {
-		y0 = sqlite3_column_int(q, 0);
-		y1 = sqlite3_column_int(q, 1);
+	if (!found) {
+		f.y0 = 0;
+		f.y1 = -1;
 	}
-	sqlite3_finalize(q);
-	if (y0 < OB_MIN_YEAR)
-		y0 = OB_MIN_YEAR;
-	if (y1 > OB_MAX_YEAR)
-		y1 = OB_MAX_YEAR;
-	p->year0 = y0;
-	p->n_years = y1 >= y0 ? y1 - y0 + 1 : 0;
+	if (f.y0 < OB_MIN_YEAR)
+		f.y0 = OB_MIN_YEAR;
+	if (f.y1 > OB_MAX_YEAR)
+		f.y1 = OB_MAX_YEAR;
+	p->year0 = f.y0;
+	p->n_years = f.y1 >= f.y0 ? f.y1 - f.y0 + 1 : 0;
 	cells = (size_t)p->n_units * (size_t)p->n_years * 3;
 	p->value = ob_malloc((cells ? cells : 1) * sizeof(double));
 	p->status = ob_calloc(cells ? cells : 1, 1);
@@ -121,77 +143,55 @@ static ob_err load_figures(struct ob_store *st, struct ob_population *p,
 		p->value[i] = -1;
 	if (!cells)
 		return OB_OK;
-	if (ob_store_prepare(st, "SELECT territory, year, sex, population, status FROM population",
-	                     &q, d))
-		return OB_ESTORE;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(q, 0);
-		const char *sex = (const char *)sqlite3_column_text(q, 2);
-		const char *status = (const char *)sqlite3_column_text(q, 4);
-		int year = sqlite3_column_int(q, 1), sx;
-		double v = sqlite3_column_double(q, 3);
-		long u;
-		size_t at;
+	return ob_store_population_each(st, figure_one, &f, d) < 0 ? OB_ESTORE : OB_OK;
+}
 
-		if (!code || !sex || year < y0 || year > y1 || !(v >= 0) || !isfinite(v))
-			continue;
-		sx = !strcmp(sex, "T") ? 0 : !strcmp(sex, "F") ? 1 : !strcmp(sex, "M") ? 2 : -1;
-		if (sx < 0 || (u = unit_find(units, code, strlen(code))) < 0)
-			continue;
-		at = ((size_t)u * (size_t)p->n_years + (size_t)(year - y0)) * 3 + (size_t)sx;
-		p->value[at] = v;
-		p->status[at] = !status || !strcmp(status, "official") ? OB_POP_OFFICIAL
-		              : !strcmp(status, "equal_split") ? OB_POP_EQUAL_SPLIT
-		                                                : OB_POP_ESTIMATE;
-	}
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? OB_OK : store_fail(st, "population", d);
+struct spans {
+	struct ob_population *p;
+	const struct ob_strmap *units;
+};
+
+static int validity_one(void *arg, const struct ob_store_territory *t)
+{
+	struct spans *sp = arg;
+	long u, day;
+
+	if (!t->code || (u = unit_find(sp->units, t->code, strlen(t->code))) < 0)
+		return 0;
+	if (day_of(t->valid_from, &day))
+		sp->p->span[u].from = day;
+	if (day_of(t->valid_to, &day))
+		sp->p->span[u].to = day;
+	return 0;
+}
+
+static int change_one(void *arg, const char *o, const char *n, const char *date)
+{
+	struct spans *sp = arg;
+	long uo, un, day;
+
+	if (!o || !n || (uo = unit_find(sp->units, o, strlen(o))) < 0 ||
+	    (un = unit_find(sp->units, n, strlen(n))) < 0 || uo == un || !day_of(date, &day) ||
+	    sp->p->span[uo].successor >= 0)
+		return 0;
+	sp->p->span[uo].successor = (int32_t)un;
+	sp->p->span[uo].change = day;
+	return 0;
 }
 
 /* Validity of the units and the changes between divisions. */
 static ob_err load_spans(struct ob_store *st, struct ob_population *p,
                          const struct ob_strmap *units, struct ob_diag *d)
 {
-	sqlite3_stmt *q;
-	int rc;
+	struct spans sp = { p, units };
 
 	p->span = ob_malloc(((size_t)p->n_units + 1) * sizeof(*p->span));
 	for (uint32_t u = 0; u < p->n_units; u++)
 		p->span[u] = (struct ob_unit_span){ LONG_MIN, LONG_MAX, -1, 0 };
-	if (ob_store_prepare(st, "SELECT code, valid_from, valid_to FROM territory", &q, d))
+	if (ob_store_territories_each(st, NULL, -1, validity_one, &sp, d) < 0 ||
+	    ob_store_territory_changes_each(st, "district_of", change_one, &sp, d) < 0)
 		return OB_ESTORE;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(q, 0);
-		long u, day;
-
-		if (!code || (u = unit_find(units, code, strlen(code))) < 0)
-			continue;
-		if (day_of((const char *)sqlite3_column_text(q, 1), &day))
-			p->span[u].from = day;
-		if (day_of((const char *)sqlite3_column_text(q, 2), &day))
-			p->span[u].to = day;
-	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
-		return store_fail(st, "territory", d);
-	if (ob_store_prepare(st, "SELECT old_code, new_code, date FROM territory_change"
-	                         " WHERE kind = 'district_of' ORDER BY date, old_code", &q, d))
-		return OB_ESTORE;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		const char *o = (const char *)sqlite3_column_text(q, 0);
-		const char *n = (const char *)sqlite3_column_text(q, 1);
-		long uo, un, day;
-
-		if (!o || !n || (uo = unit_find(units, o, strlen(o))) < 0 ||
-		    (un = unit_find(units, n, strlen(n))) < 0 || uo == un ||
-		    !day_of((const char *)sqlite3_column_text(q, 2), &day) ||
-		    p->span[uo].successor >= 0)
-			continue;
-		p->span[uo].successor = (int32_t)un;
-		p->span[uo].change = day;
-	}
-	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? OB_OK : store_fail(st, "territory_change", d);
+	return OB_OK;
 }
 
 /* Bits of enum ob_ind_field a profile field gives, or 0. */
@@ -245,24 +245,34 @@ static void cover_code(const struct ob_snapshot *snap, uint8_t *row, uint32_t c,
 			}
 }
 
+struct covers {
+	const struct ob_snapshot *snap;
+	uint8_t *row;
+};
+
+static int cover_one(void *arg, const char *section)
+{
+	struct covers *cv = arg;
+	long c = ob_ii_category_find(cv->snap, section, strlen(section));
+
+	if (c >= 0)
+		cover_code(cv->snap, cv->row, (uint32_t)c, false);
+	return 0;
+}
+
 /* What each source's profile says it gives. */
 static ob_err load_profiles(struct ob_store *st, const struct ob_snapshot *snap,
                             struct ob_population *p, bool *declared, struct ob_diag *d)
 {
-	sqlite3_stmt *xw = NULL;
 	size_t nc = snap->n_categories;
 	ob_err e = OB_OK;
 
-	if (ob_store_prepare(st, "SELECT DISTINCT substr(target, 1, instr(target || ' ', ' ') - 1) "
-	                      "FROM crosswalk WHERE name = ?1", &xw, d))
-		return OB_ESTORE;
 	for (uint32_t s = 0; s < snap->n_sources && !e; s++) {
 		struct ob_profile prof;
 		struct ob_diag pd;
 		uint8_t *row = p->covers + (size_t)s * nc;
 		const char *xname;
 		long c;
-		int rc;
 
 		if (ob_profile_load(ob_store_dir(st), ob_snap_str(snap, snap->sources[s].code), &prof,
 		                    &pd))
@@ -290,15 +300,9 @@ static ob_err load_profiles(struct ob_store *st, const struct ob_snapshot *snap,
 			cover_code(snap, row, (uint32_t)c, false);
 		xname = prof.crosswalk[OB_F_CATEGORY];
 		if (xname[0]) {
-			sqlite3_bind_text(xw, 1, xname, -1, SQLITE_TRANSIENT);
-			while ((rc = sqlite3_step(xw)) == SQLITE_ROW) {
-				const char *t = (const char *)sqlite3_column_text(xw, 0);
-				if (t && (c = ob_ii_category_find(snap, t, strlen(t))) >= 0)
-					cover_code(snap, row, (uint32_t)c, false);
-			}
-			sqlite3_reset(xw);
-			if (rc != SQLITE_DONE)
-				e = store_fail(st, "crosswalk", d);
+			struct covers cv = { snap, row };
+			if (ob_store_crosswalk_codes_each(st, xname, cover_one, &cv, d) < 0)
+				e = OB_ESTORE;
 		}
 		/* ingest gives homicides 0101 when a profile maps no category */
 		if (!prof.columns[OB_F_CATEGORY].nalt && !prof.value[OB_F_CATEGORY] &&
@@ -307,7 +311,6 @@ static ob_err load_profiles(struct ob_store *st, const struct ob_snapshot *snap,
 			cover_code(snap, row, (uint32_t)c, false);
 		ob_profile_release(&prof);
 	}
-	sqlite3_finalize(xw);
 	return e;
 }
 

@@ -6,6 +6,7 @@
 
 #include "base/file.h"
 #include "io/ini.h"
+#include "store/catalog.h"
 
 /* ---- catalog/publication.ini ---- */
 
@@ -227,24 +228,24 @@ const char *rel_level_label(const char *code, bool en)
 	return label_of(level_labels, OB_ARRAY_SIZE(level_labels), code, en);
 }
 
+struct iccs_each {
+	rel_iccs_fn fn;
+	void *arg;
+};
+
+static int iccs_one(void *arg, const struct ob_store_iccs *c)
+{
+	struct iccs_each *x = arg;
+
+	x->fn(x->arg, c->code, c->level, c->parent, c->name_es, c->name_en);
+	return 0;
+}
+
 ob_err rel_each_iccs(struct rel *r, rel_iccs_fn fn, void *arg)
 {
-	sqlite3_stmt *st;
-	ob_err e;
-	int rc;
+	struct iccs_each x = { fn, arg };
 
-	if ((e = ob_store_prepare(r->st, "SELECT code, level, parent, name_es, name_en FROM iccs "
-	                                 "ORDER BY rowid", &st, r->d)))
-		return e;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *c = (const char *)sqlite3_column_text(st, 0);
-		const char *p = (const char *)sqlite3_column_text(st, 2);
-		const char *es = (const char *)sqlite3_column_text(st, 3);
-		const char *en = (const char *)sqlite3_column_text(st, 4);
-		fn(arg, c ? c : "", sqlite3_column_int(st, 1), p ? p : "", es ? es : "", en ? en : "");
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	if (ob_store_iccs_each(r->st, iccs_one, &x, r->d) < 0)
 		return OB_DIAG(r->d, OB_EIO, "iccs", 0, 0, NULL, 0,
 		               "no se pudo leer la ICCS del almacén",
 		               "cannot read the ICCS from the store");

@@ -3,6 +3,7 @@
 #include "publish/release_impl.h"
 
 #include "publish/sdc_links.h"
+#include "store/catalog.h"
 
 static const char *const level_str[] = { "0", "1", "2", "3" };
 static const char *const sex_str[] = { "T", "F", "M", "U" };
@@ -488,32 +489,29 @@ struct iccs_name {
 	const char *es, *en;
 };
 
+struct iccs_load {
+	struct rel *r;
+	struct ob_strmap *m;
+};
+
+static int iccs_name_one(void *arg, const struct ob_store_iccs *c)
+{
+	struct iccs_load *l = arg;
+	struct iccs_name *n = ob_malloc(sizeof(*n));
+
+	n->es = *c->name_es ? rel_keep_name(l->r, c->name_es) : NULL;
+	n->en = *c->name_en ? rel_keep_name(l->r, c->name_en) : NULL;
+	if (ob_strmap_put(l->m, c->code, strlen(c->code), n, NULL))
+		free(n);
+	return 0;
+}
+
 static ob_err iccs_names_load(struct rel *r, struct ob_strmap *m)
 {
-	sqlite3_stmt *st;
-	int rc;
+	struct iccs_load l = { r, m };
 
 	ob_strmap_init(m);
-	if (ob_store_prepare(r->st, "SELECT code, name_es, name_en FROM iccs", &st, r->d))
-		return OB_ESTORE;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(st, 0);
-		const char *es = (const char *)sqlite3_column_text(st, 1);
-		const char *en = (const char *)sqlite3_column_text(st, 2);
-		struct iccs_name *n;
-		if (!code)
-			continue;
-		n = ob_malloc(sizeof(*n));
-		n->es = es && *es ? rel_keep_name(r, es) : NULL;
-		n->en = en && *en ? rel_keep_name(r, en) : NULL;
-		if (ob_strmap_put(m, code, strlen(code), n, NULL))
-			free(n);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return ob_diag_set(r->d, OB_ESTORE, ob_store_dir(r->st), 0, 0, NULL, 0, "%s",
-		                   sqlite3_errmsg(ob_store_db(r->st)));
-	return OB_OK;
+	return ob_store_iccs_each(r->st, iccs_name_one, &l, r->d) < 0 ? OB_ESTORE : OB_OK;
 }
 
 static void iccs_labels(const struct ob_strmap *m, const char *code, const char **lab)

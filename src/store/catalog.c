@@ -50,21 +50,110 @@ int ob_store_aliases_each(struct ob_store *s,
 }
 
 int ob_store_population_each(struct ob_store *s,
-                             int (*each)(void *arg, const char *territory, int year,
-                                         const char *sex, double population),
+                             int (*each)(void *arg, const struct ob_store_population *p),
                              void *arg, struct ob_diag *d)
+{
+	struct ob_store_population p;
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_prepare(s, "SELECT territory, year, sex, population, status FROM population"
+	                        " WHERE sex IN ('T','F','M') ORDER BY territory, year",
+	                     &st, d))
+		return -1;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		p.territory = ob_store_text(st, 0);
+		p.year = sqlite3_column_int(st, 1);
+		p.sex = ob_store_text(st, 2);
+		p.population = sqlite3_column_double(st, 3);
+		p.status = ob_store_text(st, 4);
+		stop = each(arg, &p);
+	}
+	return ob_store_each_end(s, st, rc, stop, "population", d);
+}
+
+ob_err ob_store_population_years(struct ob_store *s, int *first, int *last, bool *found,
+                                 struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*first = *last = 0;
+	*found = false;
+	if (ob_store_prepare(s, "SELECT min(year), max(year) FROM population", &st, d))
+		return OB_ESTORE;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
+		*first = sqlite3_column_int(st, 0);
+		*last = sqlite3_column_int(st, 1);
+		*found = true;
+	}
+	return ob_store_each_end(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, 0, "population",
+	                         d) < 0 ? OB_ESTORE : OB_OK;
+}
+
+int ob_store_territory_changes_each(struct ob_store *s, const char *kind,
+                                    int (*each)(void *arg, const char *old_code,
+                                                const char *new_code, const char *date),
+                                    void *arg, struct ob_diag *d)
 {
 	sqlite3_stmt *st;
 	int rc, stop = 0;
 
-	if (ob_store_prepare(s, "SELECT territory, year, sex, population FROM population"
-	                        " WHERE sex IN ('T','F','M') ORDER BY territory, year",
+	if (ob_store_prepare(s, "SELECT old_code, new_code, date FROM territory_change"
+	                        " WHERE ?1 IS NULL OR kind = ?1 ORDER BY date, old_code",
 	                     &st, d))
 		return -1;
+	ob_store_bind_text(st, 1, kind);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		stop = each(arg, ob_store_text(st, 0), sqlite3_column_int(st, 1),
-		            ob_store_text(st, 2), sqlite3_column_double(st, 3));
-	return ob_store_each_end(s, st, rc, stop, "population", d);
+		stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1), ob_store_text(st, 2));
+	return ob_store_each_end(s, st, rc, stop, "territory_change", d);
+}
+
+int ob_store_iccs_each(struct ob_store *s, int (*each)(void *arg, const struct ob_store_iccs *c),
+                       void *arg, struct ob_diag *d)
+{
+	struct ob_store_iccs c;
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	/* rowid: the order the codes were loaded in */
+	if (ob_store_prepare(s, "SELECT code, level, coalesce(parent, ''), name_es, name_en"
+	                        " FROM iccs WHERE code IS NOT NULL ORDER BY rowid",
+	                     &st, d))
+		return -1;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		c.code = ob_store_text(st, 0);
+		c.level = sqlite3_column_int(st, 1);
+		c.parent = ob_store_text(st, 2);
+		c.name_es = ob_store_text(st, 3);
+		c.name_en = ob_store_text(st, 4);
+		if (!c.parent)
+			c.parent = "";
+		if (!c.name_es)
+			c.name_es = "";
+		if (!c.name_en)
+			c.name_en = "";
+		stop = each(arg, &c);
+	}
+	return ob_store_each_end(s, st, rc, stop, "iccs", d);
+}
+
+int ob_store_crosswalk_codes_each(struct ob_store *s, const char *name,
+                                     int (*each)(void *arg, const char *section), void *arg,
+                                     struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_prepare(s, "SELECT DISTINCT substr(target, 1, instr(target || ' ', ' ') - 1)"
+	                        " FROM crosswalk WHERE name = ?1",
+	                     &st, d))
+		return -1;
+	ob_store_bind_text(st, 1, name);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (ob_store_text(st, 0))
+			stop = each(arg, ob_store_text(st, 0));
+	return ob_store_each_end(s, st, rc, stop, "crosswalk", d);
 }
 
 ob_err ob_store_territory_name(struct ob_store *s, const char *code, char *out, size_t size,
@@ -152,4 +241,226 @@ int ob_store_population_sums_each(struct ob_store *s,
 		stop = each(arg, &p);
 	}
 	return ob_store_each_end(s, q, rc, stop, what_catalog, d);
+}
+
+/* ---- a country and the catalogue at a glance ---- */
+
+/* The first column of sql's first row, with ?1 = a (when not NULL), ?2 =
+ * b (text, when not NULL) or y (when b is NULL and y > 0), and ?3 = z
+ * (when z > 0); *v 0 when no row or a NULL. */
+static ob_err scalar(struct ob_store *s, const char *sql, const char *a, const char *b, int y,
+                     int z, long *v, const char *what, struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*v = 0;
+	if (ob_store_prepare(s, sql, &st, d))
+		return OB_ESTORE;
+	if (a)
+		ob_store_bind_text(st, 1, a);
+	if (b)
+		ob_store_bind_text(st, 2, b);
+	else if (y > 0)
+		sqlite3_bind_int(st, 2, y);
+	if (z > 0)
+		sqlite3_bind_int(st, 3, z);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*v = (long)sqlite3_column_int64(st, 0);
+	return ob_store_each_end(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, 0, what, d) < 0
+	       ? OB_ESTORE : OB_OK;
+}
+
+ob_err ob_store_territory_known(struct ob_store *s, const char *code, const char *iso3,
+                                bool *known, struct ob_diag *d)
+{
+	long v;
+	ob_err e = scalar(s, iso3 ? "SELECT 1 FROM territory WHERE code = ?1 AND country = ?2"
+	                          : "SELECT 1 FROM territory WHERE code = ?1",
+	                  code, iso3, 0, 0, &v, what_catalog, d);
+
+	*known = v != 0;
+	return e;
+}
+
+ob_err ob_store_territory_has_geometry(struct ob_store *s, const char *code, bool *has,
+                                       struct ob_diag *d)
+{
+	long v;
+	ob_err e = scalar(s, "SELECT 1 FROM territory_geometry WHERE code = ?1", code, NULL, 0, 0, &v,
+	                  what_catalog, d);
+
+	*has = v != 0;
+	return e;
+}
+
+static int pairs_each(struct ob_store *s, const char *sql,
+                      int (*each)(void *arg, const char *code, const char *geojson), void *arg,
+                      struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_prepare(s, sql, &st, d))
+		return -1;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (ob_store_text(st, 0) && ob_store_text(st, 1))
+			stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1));
+	return ob_store_each_end(s, st, rc, stop, "territory_geometry", d);
+}
+
+int ob_store_geometry_each(struct ob_store *s,
+                           int (*each)(void *arg, const char *code, const char *geojson),
+                           void *arg, struct ob_diag *d)
+{
+	return pairs_each(s, "SELECT code, geojson FROM territory_geometry", each, arg, d);
+}
+
+int ob_store_district_geometry_each(struct ob_store *s,
+                                    int (*each)(void *arg, const char *code,
+                                                const char *geojson),
+                                    void *arg, struct ob_diag *d)
+{
+	return pairs_each(s, "SELECT c.new_code, g.geojson FROM territory_change c"
+	                     " JOIN territory_geometry g ON g.code = c.old_code"
+	                     " WHERE c.kind = 'district_of' AND NOT EXISTS (SELECT 1 FROM"
+	                     " territory_geometry n WHERE n.code = c.new_code)"
+	                     " ORDER BY c.new_code, c.old_code",
+	                  each, arg, d);
+}
+
+#define IN_FORCE                                                                 \
+	" AND (t.valid_from IS NULL OR t.valid_from <= date('now'))"             \
+	" AND (t.valid_to IS NULL OR t.valid_to >= date('now'))"
+
+ob_err ob_store_country_summary(struct ob_store *s, const char *iso3,
+                                struct ob_store_country_summary *c, bool *found,
+                                struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	long v;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	*found = false;
+	if (ob_store_prepare(s, "SELECT name FROM territory WHERE code = ?1 AND level = 0", &st, d))
+		return OB_ESTORE;
+	ob_store_bind_text(st, 1, iso3);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*found = true;
+		ob_strlcpy(c->name, ob_store_text(st, 0) ? ob_store_text(st, 0) : "", sizeof(c->name));
+	}
+	if (ob_store_each_end(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, 0, what_catalog, d) < 0)
+		return OB_ESTORE;
+	if (!*found)
+		return OB_OK;
+	if (scalar(s, "SELECT count(*) FROM territory t WHERE country = ?1 AND level = 1" IN_FORCE,
+	           iso3, NULL, 0, 0, &c->admin1, what_catalog, d) ||
+	    scalar(s, "SELECT count(*) FROM territory t WHERE country = ?1 AND level = 2" IN_FORCE,
+	           iso3, NULL, 0, 0, &c->admin2, what_catalog, d))
+		return OB_ESTORE;
+	/* boundaries of the deepest level in force: its own, or all its districts' */
+	c->level = c->admin2 ? 2 : 1;
+	if (scalar(s, "SELECT count(*) FROM territory t WHERE country = ?1"
+	              " AND level = ?2" IN_FORCE
+	              " AND (EXISTS (SELECT 1 FROM territory_geometry g WHERE g.code = t.code)"
+	              "  OR (EXISTS (SELECT 1 FROM territory_change c WHERE"
+	              "   c.kind = 'district_of' AND c.new_code = t.code)"
+	              "  AND NOT EXISTS (SELECT 1 FROM territory_change c WHERE"
+	              "   c.kind = 'district_of' AND c.new_code = t.code AND NOT EXISTS"
+	              "   (SELECT 1 FROM territory_geometry g WHERE g.code = c.old_code))))",
+	           iso3, NULL, c->level, 0, &c->geometry, what_catalog, d))
+		return OB_ESTORE;
+	if (scalar(s, "SELECT min(year) FROM population WHERE territory = ?1 AND sex = 'T'", iso3,
+	           NULL, 0, 0, &v, "population", d))
+		return OB_ESTORE;
+	c->pop_first = (int)v;
+	if (scalar(s, "SELECT max(year) FROM population WHERE territory = ?1 AND sex = 'T'", iso3,
+	           NULL, 0, 0, &v, "population", d))
+		return OB_ESTORE;
+	c->pop_last = (int)v;
+	if (c->pop_last &&
+	    scalar(s, "SELECT count(*) FROM territory t JOIN population p"
+	              " ON p.territory = t.code AND p.year = ?2"
+	              " AND p.sex = 'T' WHERE t.country = ?1 AND t.level = ?3" IN_FORCE,
+	           iso3, NULL, c->pop_last, c->level, &c->units_pop_last, "population", d))
+		return OB_ESTORE;
+	/* names, not the national codes that the flat list adds */
+	return scalar(s, "SELECT count(*) FROM territory_alias a JOIN territory t"
+	                 " ON t.code = a.code WHERE t.country = ?1"
+	                 " AND a.alias GLOB '*[^0-9]*'",
+	              iso3, NULL, 0, 0, &c->aliases, "territory_alias", d);
+}
+
+int ob_store_countries_overview_each(struct ob_store *s,
+                                     int (*each)(void *arg,
+                                                 const struct ob_store_country_overview *c),
+                                     void *arg, struct ob_diag *d)
+{
+	static const char sql[] =
+		"SELECT t.code, t.name,"
+		" (SELECT count(*) FROM territory u WHERE u.country = t.code AND u.level = 1),"
+		" (SELECT count(*) FROM territory u WHERE u.country = t.code AND u.level = 2),"
+		" (SELECT count(*) FROM territory_geometry g JOIN territory u ON u.code = g.code"
+		"   WHERE u.country = t.code),"
+		" (SELECT count(*) FROM population p JOIN territory u ON u.code = p.territory"
+		"   WHERE u.country = t.code AND p.status = 'official'),"
+		" (SELECT count(*) FROM population p JOIN territory u ON u.code = p.territory"
+		"   WHERE u.country = t.code AND p.status NOT IN ('official', 'equal_split')),"
+		" (SELECT count(*) FROM population p JOIN territory u ON u.code = p.territory"
+		"   WHERE u.country = t.code AND p.status = 'equal_split'),"
+		" (SELECT min(year) FROM population p JOIN territory u"
+		"   ON u.code = p.territory WHERE u.country = t.code),"
+		" (SELECT max(year) FROM population p JOIN territory u"
+		"   ON u.code = p.territory WHERE u.country = t.code)"
+		" FROM territory t WHERE t.level = 0 ORDER BY t.code";
+	struct ob_store_country_overview c;
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_prepare(s, sql, &st, d))
+		return -1;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		c.code = ob_store_text(st, 0);
+		c.name = ob_store_text(st, 1);
+		if (!c.code)
+			continue;
+		if (!c.name)
+			c.name = "";
+		c.admin1 = (long)sqlite3_column_int64(st, 2);
+		c.admin2 = (long)sqlite3_column_int64(st, 3);
+		c.geometry = (long)sqlite3_column_int64(st, 4);
+		c.pop_official = (long)sqlite3_column_int64(st, 5);
+		c.pop_estimate = (long)sqlite3_column_int64(st, 6);
+		c.pop_equal_split = (long)sqlite3_column_int64(st, 7);
+		c.year_first = sqlite3_column_int(st, 8);
+		c.year_last = sqlite3_column_int(st, 9);
+		stop = each(arg, &c);
+	}
+	return ob_store_each_end(s, st, rc, stop, what_catalog, d);
+}
+
+ob_err ob_store_catalog_counts(struct ob_store *s, struct ob_store_catalog_counts *n,
+                               struct ob_diag *d)
+{
+	memset(n, 0, sizeof(*n));
+	if (scalar(s, "SELECT count(*) FROM iccs", NULL, NULL, 0, 0, &n->iccs, "iccs", d) ||
+	    scalar(s, "SELECT count(*) FROM tag", NULL, NULL, 0, 0, &n->tags, "tag", d) ||
+	    scalar(s, "SELECT count(*) FROM crosswalk", NULL, NULL, 0, 0, &n->crosswalk_rows,
+	           "crosswalk", d) ||
+	    scalar(s, "SELECT count(DISTINCT name) FROM crosswalk", NULL, NULL, 0, 0,
+	           &n->crosswalks, "crosswalk", d) ||
+	    scalar(s, "SELECT count(*) FROM territory_alias", NULL, NULL, 0, 0, &n->aliases,
+	           "territory_alias", d) ||
+	    scalar(s, "SELECT count(*) FROM territory_change", NULL, NULL, 0, 0, &n->changes,
+	           "territory_change", d))
+		return OB_ESTORE;
+	return OB_OK;
+}
+
+ob_err ob_store_crosswalk_rows(struct ob_store *s, const char *name, long *n,
+                               struct ob_diag *d)
+{
+	return scalar(s, "SELECT count(*) FROM crosswalk WHERE name = ?1", name, NULL, 0, 0, n,
+	              "crosswalk", d);
 }

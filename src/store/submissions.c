@@ -107,6 +107,7 @@ int ob_store_submissions_each(struct ob_store *s, const struct ob_submission_fil
 		r.aggregate = sqlite3_column_int(st, 25) != 0;
 		r.reread = sqlite3_column_int64(st, 26);
 		r.fields = sqlite3_column_int64(st, 27);
+		r.fields_known = sqlite3_column_type(st, 27) == SQLITE_INTEGER;
 		if ((stop = each(arg, &r)))
 			break;
 	}

@@ -56,6 +56,7 @@ struct ob_submission {
 	bool aggregate;        /* an aggregate source's delivery */
 	long long reread;      /* 0 for the first reading of these bytes, n for the n-th again */
 	long long fields;      /* the canonical fields it supplied (bit i: enum ob_field i) */
+	bool fields_known;     /* false: an older entry that did not record them */
 };
 
 /* How many entries the filter selects, ignoring its limit and offset. */
