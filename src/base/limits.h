@@ -63,6 +63,19 @@
  * (territories.csv has 10). */
 #define OB_CATALOG_MAX_COLUMNS 16
 
+/* An online backup of the store copies this many pages per step (4 MiB
+ * at SQLite's 4 KiB pages; progress is drawn after each), and waits this
+ * many milliseconds when a step finds the store busy. */
+#define OB_BACKUP_STEP_PAGES 1024
+#define OB_BACKUP_BUSY_MS 50
+
+/* A directory listing (base/tree.h, backups) holds at most this many
+ * files and goes at most this many levels down; files are copied and
+ * hashed in chunks of OB_COPY_CHUNK bytes. */
+#define OB_MAX_TREE_FILES 1000000
+#define OB_MAX_TREE_DEPTH 16
+#define OB_COPY_CHUNK (256 * 1024)
+
 /* Largest catalogue or profile text file read whole into memory. */
 #define OB_MAX_TEXT_FILE (64 * 1024 * 1024)
 

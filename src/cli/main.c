@@ -81,6 +81,10 @@ const struct ob_command ob_commands[] = {
 	  "reconcile violent deaths across sources" },
 	{ "review", cmd_review, cmd_review_usage, OBS | RW,
 	  "revisión manual de pares dudosos", "manual review of doubtful pairs" },
+	{ "backup", cmd_backup, cmd_backup_usage, OBS | RW,
+	  "copia el observatorio en uso, con sus hashes", "back up the observatory while in use" },
+	{ "restore", cmd_restore, cmd_restore_usage, OBS,
+	  "restaura una copia como observatorio nuevo", "restore a backup as a new observatory" },
 	{ "version", cmd_version, cmd_version_usage, 0,
 	  "muestra la versión", "print the version" },
 };
