@@ -63,6 +63,12 @@
  * (territories.csv has 10). */
 #define OB_CATALOG_MAX_COLUMNS 16
 
+/* How long a command waits for another writer of the store (an ingest,
+ * a reconciliation) to commit before it gives up: deliveries from several
+ * institutions at once take turns. The server's requests wait within
+ * their own time limit instead (--time-limit). */
+#define OB_STORE_BUSY_MS (5 * 60 * 1000)
+
 /* An online backup of the store copies this many pages per step (4 MiB
  * at SQLite's 4 KiB pages; progress is drawn after each), and waits this
  * many milliseconds when a step finds the store busy. */

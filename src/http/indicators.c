@@ -681,6 +681,38 @@ static ob_err encoding_json(struct ob_buf *b, const struct ob_ingest_result *r)
 
 /* A refusal of ob_http_submit: the status, the error code and parameter,
  * the message in both languages. */
+/* The audit entry of an upload, written inside the delivery's
+ * transaction (ob_ingest_options.before_commit). */
+struct upload_audit {
+	struct ob_http_call *c;
+	const char *source, *name;
+	size_t len;
+	bool failed;
+};
+
+static ob_err audit_upload(void *arg, struct ob_store *s, const struct ob_ingest_result *res,
+                           struct ob_diag *d)
+{
+	struct upload_audit *au = arg;
+	struct ob_buf detail = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
+	ob_err e;
+
+	/* the detail lines are short: within OB_MAX_AUDIT_DETAIL */
+	if (ob_buf_addf(&detail, "source=%.64s file=%.100s bytes=%zu period=%.32s submission=%lld "
+	                         "sha256=%s rows=%lld accepted=%lld rejected=%lld",
+	                au->source, au->name, au->len, res->period[0] ? res->period : "-",
+	                res->submission, res->sha256, res->rows_read, res->accepted,
+	                res->rejected))
+		ob_buf_reset(&detail);
+	e = ob_audit_append(s, NULL, au->c->who.name, "submit", "submission", detail.ptr, NULL, d);
+	if (e) {
+		OB_ERROR("API: auditoría: %s", "API: audit: %s", d->message);
+		au->failed = true;
+	}
+	ob_buf_release(&detail);
+	return e;
+}
+
 static ob_err refuse(struct ob_http_submit_out *o, int status, const char *code,
                      const char *param, const char *es, const char *en)
 {
@@ -700,6 +732,7 @@ ob_err ob_http_submit(struct ob_http_call *c, const char *source, const char *na
 	struct ob_ingest_result *res = &o->res;
 	struct ob_buf detail = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
 	char path[OB_MAX_PATH], tmpdir[OB_MAX_PATH] = "", es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+	struct upload_audit au = { NULL, NULL, NULL, 0, false };
 	struct ob_diag d, ad;
 	int fd;
 	ob_err e, de;
@@ -776,22 +809,56 @@ ob_err ob_http_submit(struct ob_http_call *c, const char *source, const char *na
 	io.display_name = name ? name : "upload.csv";
 	io.period = period;
 	io.reprocess = reprocess;
+	/* the upload's audit entry is written with the delivery, in its
+	 * transaction: both or neither */
+	au.c = c;
+	au.source = source;
+	au.name = io.display_name;
+	au.len = len;
+	io.before_commit = audit_upload;
+	io.before_commit_arg = &au;
 	ob_diag_clear(&d);
 	e = ob_ingest_file(c->ctx->store, source, path, &io, res, &d);
 	unlink(path);
 	rmdir(tmpdir);
-	/* the detail lines are short: within OB_MAX_AUDIT_DETAIL */
-	de = ob_buf_addf(&detail, "source=%.64s file=%.100s bytes=%zu period=%.32s", source,
-	                 io.display_name, len, res->period[0] ? res->period : "-");
-	if (e) {
-		char msg[OB_MAX_MESSAGE], msg_en[OB_MAX_MESSAGE];
-		de |= ob_buf_addf(&detail, " refused=%s", ob_err_name(e));
+	if (e && au.failed) {
+		ob_buf_release(&detail);
+		return refuse(o, 500, "audit_failed", NULL,
+		              "El archivo no se ingirió: no se pudo registrar en la auditoría; "
+		              "avise al administrador.",
+		              "The file was not ingested: its audit entry could not be written.");
+	}
+	if (e && c->interrupted) {
+		/* the store's write lock did not come within the request's time:
+		 * nothing was written; the delivery can be sent again */
+		ob_buf_release(&detail);
+		o->retry_after = 10;
+		return refuse(o, 503, "timeout", NULL,
+		              "El almacén está recibiendo otras entregas y esta no pudo empezar a "
+		              "tiempo; no se ingirió nada. Envíela de nuevo en unos segundos.",
+		              "The store is taking other deliveries and this one could not start in "
+		              "time; nothing was ingested. Send it again in a few seconds.");
+	}
+	if (e || res->already) {
+		/* refused, or bytes already ingested: nothing was written, and the
+		 * attempt is recorded on its own */
+		de = ob_buf_addf(&detail, "source=%.64s file=%.100s bytes=%zu period=%.32s", source,
+		                 io.display_name, len, res->period[0] ? res->period : "-");
+		if (e)
+			de |= ob_buf_addf(&detail, " refused=%s", ob_err_name(e));
+		else
+			de |= ob_buf_addf(&detail, " submission=%lld sha256=%s already",
+			                  res->submission, res->sha256);
 		if (de)
 			ob_buf_reset(&detail);
 		ob_diag_clear(&ad);
 		if (ob_audit_append(c->ctx->store, NULL, c->who.name, "submit", "submission",
 		                    detail.ptr, NULL, &ad))
 			OB_ERROR("API: auditoría: %s", "API: audit: %s", ad.message);
+	}
+	ob_buf_release(&detail);
+	if (e) {
+		char msg[OB_MAX_MESSAGE], msg_en[OB_MAX_MESSAGE];
 		ob_diag_format_lang(&d, OB_LANG_ES, msg, sizeof(msg));
 		encoding_note(msg, sizeof(msg), res, false);
 		ob_diag_format_lang(&d, OB_LANG_EN, msg_en, sizeof(msg_en));
@@ -801,25 +868,8 @@ ob_err ob_http_submit(struct ob_http_call *c, const char *source, const char *na
 		       e == OB_ENOSOURCE ? "unknown_source" : e == OB_EUSAGE ? "bad_parameter"
 		       : e == OB_EPERSONAL ? "personal_columns" : e == OB_EOVERLAP ? "period_overlap"
 		       : "refused", e == OB_EUSAGE ? "period" : NULL, msg, msg_en);
-		ob_buf_release(&detail);
 		return e;
 	}
-	de |= ob_buf_addf(&detail, " submission=%lld sha256=%s rows=%lld accepted=%lld "
-	                  "rejected=%lld%s", res->submission, res->sha256, res->rows_read,
-	                  res->accepted, res->rejected, res->already ? " already" : "");
-	if (de)
-		ob_buf_reset(&detail);
-	ob_diag_clear(&ad);
-	if (ob_audit_append(c->ctx->store, NULL, c->who.name, "submit", "submission", detail.ptr,
-	                    NULL, &ad)) {
-		OB_ERROR("API: auditoría: %s", "API: audit: %s", ad.message);
-		ob_buf_release(&detail);
-		return refuse(o, 500, "audit_failed", NULL,
-		              "El archivo se ingirió pero no se pudo registrar en la auditoría; "
-		              "avise al administrador.",
-		              "The file was ingested but the audit entry failed.");
-	}
-	ob_buf_release(&detail);
 	o->status = res->already ? 200 : 201;
 	o->display_name = io.display_name;
 	return OB_OK;
@@ -838,6 +888,8 @@ void ob_http_h_submission(struct ob_http_call *c)
 	                   ob_http_int(c, "reprocess", 0) == 1, req->content_type, req->body,
 	                   req->body_len, o)) {
 		ob_http_fail(c->res, o->status, o->code, o->param, o->es, o->en);
+		if (o->retry_after)
+			ob_http_header_add(c->res, "Retry-After", "%d", o->retry_after);
 		free(o);
 		return;
 	}

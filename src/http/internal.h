@@ -192,6 +192,7 @@ void ob_http_h_submission(struct ob_http_call *c);
  */
 struct ob_http_submit_out {
 	int status;
+	int retry_after;   /* seconds for a Retry-After header; 0: none */
 	const char *code, *param, *display_name;
 	char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
 	struct ob_ingest_result res;

@@ -814,9 +814,13 @@ ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
 		ob_store_rollback(s);
 		res->submission = 0;
 	} else {
-		if ((e = ob_store_commit(s, d)))
-			goto close_csv;
 		res->submission = g.sub;
+		if (g.o->before_commit && (e = g.o->before_commit(g.o->before_commit_arg, s, res, d)))
+			goto rollback;
+		if ((e = ob_store_commit(s, d))) {
+			res->submission = 0;
+			goto close_csv;
+		}
 	}
 	goto close_csv;
 rollback:

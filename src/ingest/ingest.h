@@ -48,6 +48,8 @@
 #include "io/csv.h"
 #include "store/store.h"
 
+struct ob_ingest_result;
+
 struct ob_ingest_options {
 	const char *display_name; /* how messages name the file (NULL: path) */
 	bool progress;            /* draw a progress bar on a terminal */
@@ -58,6 +60,14 @@ struct ob_ingest_options {
 	                             or NULL: found (see above) */
 	const char *sheet;        /* spreadsheets: the sheet, over the profile's
 	                             (io/csv.h), or NULL */
+	/* Called inside the delivery's transaction just before it commits (not
+	 * on a dry run, nor for bytes already ingested), with res filled and
+	 * res->submission the new entry: what must be written with the
+	 * delivery or not at all, such as the audit entry of an upload. An
+	 * error rolls the delivery back. NULL: none. */
+	ob_err (*before_commit)(void *arg, struct ob_store *s, const struct ob_ingest_result *res,
+	                        struct ob_diag *d);
+	void *before_commit_arg;
 };
 
 struct ob_ingest_result {

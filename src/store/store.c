@@ -270,7 +270,7 @@ ob_err ob_store_open(const char *dir, enum ob_store_mode mode,
 		e = sql_error(s, d, "no se pudo abrir el almacén");
 		goto close_db;
 	}
-	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_busy_timeout(s->db, OB_STORE_BUSY_MS);
 	if (mode != OB_STORE_READONLY) {
 		if (sqlite3_db_readonly(s->db, "main") == 1) {
 			e = read_only_error(dir, path, d);
