@@ -177,6 +177,9 @@ ob_err ob_query_cost(const struct ob_analyzer *an, const struct ob_query *q,
 		if (c.acc[C_TERR] && !c.acc[C_TERR][u])
 			continue;
 		if (c.acc[C_YEAR] && an->year_sorted && ra < rb) {
+			/* the years read: checked first when opened lazily */
+			if ((e = ob_snapshot_check(s, 1u << C_YEAR, ra, rb, d)))
+				goto out;
 			ra = ob_qi_year_bound(s->year, ra, rb, y_lo);
 			rb = ob_qi_year_bound(s->year, ra, rb, y_hi + 1);
 		}
@@ -184,7 +187,7 @@ ob_err ob_query_cost(const struct ob_analyzer *an, const struct ob_query *q,
 	}
 out:
 	ob_qi_compiled_release(&c);
-	return OB_OK;
+	return e;
 }
 
 /* The error of a query stopped by its deadline or its cancel flag. */
@@ -288,6 +291,10 @@ static uint32_t cols_read(const struct ob_analyzer *an, const struct ob_query *q
 		cols |= 1u << C_TERR;
 	else
 		cols &= ~(1u << C_TERR); /* read by unit, through unit_first */
+	/* a unit's records are walked year by year and source by source when
+	 * no runs were made */
+	if (!an->runs)
+		cols |= 1u << C_YEAR | 1u << C_SRC;
 	if (!q->records && !an->snap->counts_one)
 		cols |= 1u << OB_SNAP_COL_COUNT;
 	if (q->keys)
