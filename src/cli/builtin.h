@@ -39,7 +39,8 @@ enum ob_cmd_flags {
 	OB_CMD_OWN_HELP = 1 << 4,    /* answers -h itself (subcommands with their own help) */
 	OB_CMD_SNAPSHOT_LAZY = 1 << 5, /* with OB_CMD_SNAPSHOT: reads the snapshot's columns
 	                                  only through the analyser, which checks each block
-	                                  it reads (ob_snapshot_open_lazy) */
+	                                  it reads (ob_snapshot_open_lazy), and loads the
+	                                  population only when it needs it (ob_cmd_population) */
 };
 
 struct ob_command;
