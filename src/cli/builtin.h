@@ -37,6 +37,10 @@ enum ob_cmd_flags {
 	OB_CMD_STORE_RW = 1 << 2,    /* may write the store (ob_cmd_store, any mode) */
 	OB_CMD_SNAPSHOT = 1 << 3,    /* reads the engine snapshot (ob_cmd_snapshot) */
 	OB_CMD_OWN_HELP = 1 << 4,    /* answers -h itself (subcommands with their own help) */
+	OB_CMD_SNAPSHOT_LAZY = 1 << 5, /* with OB_CMD_SNAPSHOT: reads the snapshot's columns
+	                                  only through the analyser, which checks each block
+	                                  it reads (ob_snapshot_open_lazy), and loads the
+	                                  population only when it needs it (ob_cmd_population) */
 };
 
 struct ob_command;

@@ -44,6 +44,9 @@ ob_err ob_cmd_snapshot(struct ob_cmd_ctx *ctx, struct ob_diag *d)
 	assert(ctx->cmd && (ctx->cmd->flags & OB_CMD_SNAPSHOT) && ctx->store);
 	if (ctx->snap)
 		return OB_OK;
+	if (ctx->cmd->flags & OB_CMD_SNAPSHOT_LAZY)
+		/* the columns are checked as read; the population when asked */
+		return ob_snapshot_load_lazy(ctx->store, ctx->dir, &ctx->snap, NULL, d);
 	if ((e = ob_snapshot_load(ctx->store, ctx->dir, &ctx->snap, NULL, d)))
 		return e;
 	if ((e = ob_population_load(ctx->store, ctx->snap, &ctx->pop, d))) {
@@ -51,6 +54,25 @@ ob_err ob_cmd_snapshot(struct ob_cmd_ctx *ctx, struct ob_diag *d)
 		ctx->snap = NULL;
 	}
 	return e;
+}
+
+ob_err ob_cmd_population(struct ob_cmd_ctx *ctx, struct ob_diag *d)
+{
+	/* the population reads, over every record, what each source
+	 * delivered: those columns are checked whole before it */
+	uint32_t cols = 1u << OB_SNAP_COL_TERRITORY | 1u << OB_SNAP_COL_CATEGORY |
+	                1u << OB_SNAP_COL_SOURCE | 1u << OB_SNAP_COL_SEX | 1u << OB_SNAP_COL_AGE |
+	                1u << OB_SNAP_COL_HOUR;
+	ob_err e;
+
+	assert(ctx->snap && ctx->store);
+	if (ctx->pop)
+		return OB_OK;
+	for (int t = 0; t < OB_SNAP_DIMS; t++)
+		cols |= 1u << (OB_SNAP_COL_TAG0 + t);
+	if ((e = ob_snapshot_check(ctx->snap, cols, 0, ctx->snap->n, d)))
+		return e;
+	return ob_population_load(ctx->store, ctx->snap, &ctx->pop, d);
 }
 
 bool ob_cli_output_en(const struct ob_cmd_ctx *ctx)

@@ -33,6 +33,14 @@ struct ob_store *ob_cmd_store(struct ob_cmd_ctx *ctx, enum ob_store_mode mode);
  */
 ob_err ob_cmd_snapshot(struct ob_cmd_ctx *ctx, struct ob_diag *d);
 
+/*
+ * For a command with OB_CMD_SNAPSHOT_LAZY, ob_cmd_snapshot opens the
+ * snapshot lazily and loads no population (ctx->pop stays NULL): this loads
+ * it, when the command needs it (rates), after checking the columns it
+ * reads over every record. OB_OK at once when it is loaded.
+ */
+ob_err ob_cmd_population(struct ob_cmd_ctx *ctx, struct ob_diag *d);
+
 /* Whether a command that writes its tables in Spanish or English writes
  * them in English: only when --lang en was given (the tables' language
  * does not follow the environment, so that a script reads the same

@@ -487,7 +487,8 @@ int cmd_analyze(struct ob_cmd_ctx *ctx, int argc, char **argv)
 
 	if (!ob_cmd_store(ctx, OB_STORE_READONLY))
 		return OB_EXIT_SYSTEM;
-	if ((e = ob_cmd_snapshot(ctx, &d)))
+	if ((e = ob_cmd_snapshot(ctx, &d)) ||
+	    (o.measure == OB_QM_RATE && (e = ob_cmd_population(ctx, &d))))
 		goto diag;
 	if (!o.records && ((e = ob_indicators_load_dir(ctx->dir, &set, NULL, &d)) ||
 	                   (e = ob_counting_load(ctx->dir, ctx->snap, set, &rules, &d))))

@@ -52,7 +52,7 @@ const struct ob_command ob_commands[] = {
 	  "what each source delivered, month by month" },
 	{ "alerts", cmd_alerts, cmd_alerts_usage, OBS | RO | SNAP,
 	  "alerta temprana: qué subió más allá del azar", "early warning: what rose beyond chance" },
-	{ "analyze", cmd_analyze, cmd_analyze_usage, OBS | RO | SNAP,
+	{ "analyze", cmd_analyze, cmd_analyze_usage, OBS | RO | SNAP | OB_CMD_SNAPSHOT_LAZY,
 	  "cuenta y cruza registros por cualquier dimensión",
 	  "counts and cross-tabulations by any dimension" },
 	{ "situation", cmd_situation, cmd_situation_usage, OBS | RO | SNAP,

@@ -177,6 +177,9 @@ ob_err ob_query_cost(const struct ob_analyzer *an, const struct ob_query *q,
 		if (c.acc[C_TERR] && !c.acc[C_TERR][u])
 			continue;
 		if (c.acc[C_YEAR] && an->year_sorted && ra < rb) {
+			/* the years read: checked first when opened lazily */
+			if ((e = ob_snapshot_check(s, 1u << C_YEAR, ra, rb, d)))
+				goto out;
 			ra = ob_qi_year_bound(s->year, ra, rb, y_lo);
 			rb = ob_qi_year_bound(s->year, ra, rb, y_hi + 1);
 		}
@@ -184,7 +187,7 @@ ob_err ob_query_cost(const struct ob_analyzer *an, const struct ob_query *q,
 	}
 out:
 	ob_qi_compiled_release(&c);
-	return OB_OK;
+	return e;
 }
 
 /* The error of a query stopped by its deadline or its cancel flag. */
@@ -270,6 +273,109 @@ static void finish(const struct ob_query *q, struct ob_query_result *r, double t
 	r->seconds = ob_now() - t0;
 }
 
+/* The columns a count reads (bits of enum ob_snap_col; the analyser's
+ * enum col numbers them alike), beside those read over every record. */
+static uint32_t cols_read(const struct ob_analyzer *an, const struct ob_query *q,
+                          const struct compiled *c)
+{
+	uint32_t cols = 0;
+
+	for (int k = 0; k < C_COUNT; k++)
+		if (c->acc[k])
+			cols |= 1u << k;
+	if (c->date)
+		cols |= 1u << C_YEAR | 1u << C_MONTH | 1u << C_DAY;
+	for (size_t j = 0; j < q->n_dims; j++)
+		cols |= 1u << ob_qi_dim_col[q->dims[j]];
+	if (!an->sorted)
+		cols |= 1u << C_TERR;
+	else
+		cols &= ~(1u << C_TERR); /* read by unit, through unit_first */
+	/* a unit's records are walked year by year and source by source when
+	 * no runs were made */
+	if (!an->runs)
+		cols |= 1u << C_YEAR | 1u << C_SRC;
+	if (!q->records && !an->snap->counts_one)
+		cols |= 1u << OB_SNAP_COL_COUNT;
+	if (q->keys)
+		cols |= 1u << OB_SNAP_COL_RKEY;
+	if (!q->records && q->rules)
+		/* the counting rule: by source, category and period */
+		cols |= 1u << C_SRC | 1u << C_CAT | 1u << C_YEAR | 1u << C_MONTH;
+	return cols;
+}
+
+/*
+ * Before a count on a snapshot whose columns are checked when read
+ * (ob_snapshot_open_lazy): the blocks of the columns it reads, over the
+ * records of the units it keeps, narrowed to the years it keeps (the year
+ * column checked first when the narrowing reads it).
+ */
+static ob_err check_read(const struct ob_analyzer *an, const struct ob_query *q,
+                         const struct compiled *c, struct ob_diag *d)
+{
+	const struct ob_snapshot *s = an->snap;
+	uint32_t cols = cols_read(an, q, c), y_lo = 0, y_hi = UINT16_MAX;
+	uint64_t from = 0, to = 0;
+	bool narrow = false;
+	ob_err e = OB_OK;
+
+	if (!s->lazy || !cols)
+		return OB_OK;
+	if (!an->sorted)
+		return ob_snapshot_check(s, cols, 0, s->n, d);
+	if (c->acc[C_YEAR] && an->year_sorted) {
+		bool any = c->acc[C_YEAR][0] != 0;
+		int first = an->year_min > 0 ? an->year_min : 1;
+
+		y_lo = y_hi = 0;
+		for (int v = first; v <= an->year_max; v++) {
+			if (!c->acc[C_YEAR][v])
+				continue;
+			if (!any)
+				y_lo = (uint32_t)v;
+			y_hi = (uint32_t)v;
+			any = true;
+		}
+		if (!any)
+			return OB_OK;
+		narrow = true;
+	}
+	for (uint32_t u = 0; u <= s->n_units && !e; u++) {
+		uint64_t ra = u < s->n_units ? an->unit_first[u] : s->n, rb = ra;
+
+		if (u < s->n_units && !(c->acc[C_TERR] && !c->acc[C_TERR][u])) {
+			rb = an->unit_first[u + 1];
+			if (narrow && ra < rb && an->runs) {
+				uint32_t ri = an->run_first[u], r1 = an->run_first[u + 1];
+				while (ri < r1 && an->runs[ri].year < y_lo)
+					ri++;
+				ra = ri < r1 ? an->runs[ri].start : rb;
+				while (ri < r1 && an->runs[ri].year <= y_hi)
+					ri++;
+				rb = ri < r1 ? an->runs[ri].start : rb;
+			} else if (narrow && ra < rb) {
+				if ((e = ob_snapshot_check(s, 1u << C_YEAR, ra, rb, d)))
+					break;
+				ra = ob_qi_year_bound(s->year, ra, rb, y_lo);
+				rb = ob_qi_year_bound(s->year, ra, rb, y_hi + 1);
+			}
+		}
+		/* ranges that touch are checked as one */
+		if (ra < rb && ra == to) {
+			to = rb;
+			continue;
+		}
+		if (from < to)
+			e = ob_snapshot_check(s, cols, from, to, d);
+		from = ra;
+		to = rb;
+	}
+	if (!e && from < to)
+		e = ob_snapshot_check(s, cols, from, to, d);
+	return e;
+}
+
 ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
                     struct ob_query_result **out, struct ob_diag *d)
 {
@@ -290,7 +396,7 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 		return stopped(d, OB_ECANCELED);
 	if (q->deadline > 0 && ob_now() > q->deadline)
 		return stopped(d, OB_ETIMEDOUT);
-	if ((e = ob_qi_compile(an, q->where, &c, d)))
+	if ((e = ob_qi_compile(an, q->where, &c, d)) || (e = check_read(an, q, &c, d)))
 		goto release_compiled;
 	if (!(r = result_new(an, q, stride, d))) {
 		e = OB_ETOOBIG;
@@ -312,3 +418,11 @@ release_compiled:
 	ob_qi_compiled_release(&c);
 	return e;
 }
+
+_Static_assert((int)C_TERR == OB_SNAP_COL_TERRITORY && (int)C_YEAR == OB_SNAP_COL_YEAR &&
+                       (int)C_MONTH == OB_SNAP_COL_MONTH && (int)C_DAY == OB_SNAP_COL_DAY &&
+                       (int)C_HOUR == OB_SNAP_COL_HOUR && (int)C_SEX == OB_SNAP_COL_SEX &&
+                       (int)C_AGE == OB_SNAP_COL_AGE && (int)C_CAT == OB_SNAP_COL_CATEGORY &&
+                       (int)C_SRC == OB_SNAP_COL_SOURCE && (int)C_TAG0 == OB_SNAP_COL_TAG0 &&
+                       (int)C_COUNT == OB_SNAP_COL_COUNT,
+               "the analyser's columns are numbered as the snapshot's");

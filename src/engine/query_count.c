@@ -30,7 +30,7 @@ struct plan {
 	bool src_runs;
 	const uint8_t *src_acc; /* the source filter, NULL none */
 	uint32_t *src_off;      /* cell offset of each source (owned) */
-	const struct run *runs; /* the analyser's runs, or NULL */
+	const struct ob_snap_run *runs; /* the analyser's runs, or NULL */
 	const uint32_t *run_first;
 	uint16_t *src_list;     /* the accepted sources in order, when few (owned) */
 	size_t n_src_list;

@@ -95,82 +95,6 @@ static void dim_identity(struct dimmap *m, size_t dom, uint32_t n)
 }
 
 
-/*
- * Within the n_runs runs, the runs of one category, when categories are
- * ordered in them and these runs are few (at most one per four records): a
- * category filter or dimension then takes them whole.
- */
-static void build_cat_runs(struct ob_analyzer *an, size_t n_runs)
-{
-	const struct ob_snapshot *s = an->snap;
-	uint64_t n_cat = 0;
-	size_t k = 0;
-
-	if (!an->cat_sorted)
-		return;
-	for (size_t r = 0; r < n_runs; r++)
-		for (uint64_t i = an->runs[r].start; i < an->runs[r + 1].start; i++)
-			n_cat += i == an->runs[r].start || s->category[i] != s->category[i - 1];
-	if (n_cat > s->n / 4 + 1)
-		return;
-	an->cat_start = ob_malloc((size_t)(n_cat + 1) * sizeof(uint32_t));
-	an->cat_value = ob_malloc((size_t)(n_cat + 1) * sizeof(uint16_t));
-	an->run_cat = ob_malloc((n_runs + 1) * sizeof(uint32_t));
-	for (size_t r = 0; r < n_runs; r++) {
-		an->run_cat[r] = (uint32_t)k;
-		for (uint64_t i = an->runs[r].start; i < an->runs[r + 1].start; i++) {
-			if (i != an->runs[r].start && s->category[i] == s->category[i - 1])
-				continue;
-			an->cat_start[k] = (uint32_t)i;
-			an->cat_value[k] = s->category[i];
-			k++;
-		}
-	}
-	an->run_cat[n_runs] = (uint32_t)k;
-	an->cat_start[k] = (uint32_t)s->n;
-	an->cat_value[k] = 0;
-}
-
-/*
- * The runs of records of one unit, year and source, when the records are
- * so ordered and the runs are few (at most one per eight records): a filter
- * on years or sources then picks whole runs without reading the records.
- */
-static void build_runs(struct ob_analyzer *an)
-{
-	const struct ob_snapshot *s = an->snap;
-	uint64_t n_runs = 0;
-	size_t k = 0;
-
-	if (s->n >= UINT32_MAX)
-		return;
-	for (uint64_t i = 0; i < s->n; i++)
-		n_runs += !i || s->territory[i] != s->territory[i - 1] ||
-		          s->year[i] != s->year[i - 1] || s->source[i] != s->source[i - 1];
-	if (n_runs > s->n / 8 + 1)
-		return;
-	an->runs = ob_malloc((size_t)(n_runs + 1) * sizeof(struct run));
-	an->run_first = ob_calloc((size_t)s->n_units + 1, sizeof(uint32_t));
-	for (uint64_t i = 0; i < s->n; i++) {
-		if (i && s->territory[i] == s->territory[i - 1] && s->year[i] == s->year[i - 1] &&
-		    s->source[i] == s->source[i - 1])
-			continue;
-		an->runs[k].start = (uint32_t)i;
-		an->runs[k].year = s->year[i];
-		an->runs[k].source = s->source[i];
-		an->run_first[s->territory[i] + 1] = (uint32_t)(k + 1);
-		k++;
-	}
-	an->runs[k].start = (uint32_t)s->n;
-	an->runs[k].year = 0;
-	an->runs[k].source = 0;
-	/* a unit without records: its runs start where the last one's ended */
-	for (uint32_t u = 1; u <= s->n_units; u++)
-		if (an->run_first[u] < an->run_first[u - 1])
-			an->run_first[u] = an->run_first[u - 1];
-	build_cat_runs(an, k);
-}
-
 struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob_population *pop)
 {
 	struct ob_analyzer *an = ob_calloc(1, sizeof(*an));
@@ -181,79 +105,31 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 	an->pop = pop;
 	an->unknown = "unknown";
 
-	/* records of each territory, and the years present */
-	an->unit_first = ob_calloc((size_t)s->n_units + 2, sizeof(uint64_t));
-	an->sorted = true;
-	an->year_sorted = true;
-	an->src_sorted = true;
-	an->cat_sorted = true;
+	/* what is derived from the columns: stored in the snapshot's file, or
+	 * made here (from the snapshot's unit index, when it has one) */
 	{
-		uint16_t ymin = UINT16_MAX, ymax = 0;
-		for (uint64_t i = 0; i < s->n; i++) {
-			uint16_t y = s->year[i];
-			an->unit_first[s->territory[i] + 1]++;
-			if (i && s->territory[i] < s->territory[i - 1])
-				an->sorted = false;
-			if (i && s->territory[i] == s->territory[i - 1] && y < s->year[i - 1])
-				an->year_sorted = false;
-			if (i && s->territory[i] == s->territory[i - 1] && y == s->year[i - 1] &&
-			    s->source[i] < s->source[i - 1])
-				an->src_sorted = false;
-			if (i && s->territory[i] == s->territory[i - 1] && y == s->year[i - 1] &&
-			    s->source[i] == s->source[i - 1] && s->category[i] < s->category[i - 1])
-				an->cat_sorted = false;
-			if (y) {
-				ymin = y < ymin ? y : ymin;
-				ymax = y > ymax ? y : ymax;
-			}
+		const struct ob_snap_derived *dv = s->derived;
+		if (!dv) {
+			ob_snap_derive(s, &an->own);
+			dv = &an->own;
 		}
-		an->year_min = ymin <= ymax ? ymin : 0;
-		an->year_max = ymin <= ymax ? ymax : -1;
-	}
-	for (uint32_t u = 0; u < s->n_units; u++)
-		an->unit_first[u + 1] += an->unit_first[u];
-	if (an->sorted && an->year_sorted && an->src_sorted)
-		build_runs(an);
-	an->n_zones = (s->n + CHUNK - 1) / CHUNK;
-	an->zone = ob_malloc((an->n_zones + 1) * 4 * sizeof(uint16_t));
-	for (uint64_t z = 0; z < an->n_zones; z++) {
-		uint16_t y0 = UINT16_MAX, y1 = 0, s0 = UINT16_MAX, s1 = 0;
-		uint64_t end = (z + 1) * CHUNK < s->n ? (z + 1) * CHUNK : s->n;
-		for (uint64_t i = z * CHUNK; i < end; i++) {
-			uint16_t y = s->year[i], x = s->source[i];
-			y0 = y < y0 ? y : y0;
-			y1 = y > y1 ? y : y1;
-			s0 = x < s0 ? x : s0;
-			s1 = x > s1 ? x : s1;
-		}
-		an->zone[z * 4] = y0;
-		an->zone[z * 4 + 1] = y1;
-		an->zone[z * 4 + 2] = s0;
-		an->zone[z * 4 + 3] = s1;
-	}
-	/* victims and keys before each block, so that a range of records is
-	 * summed by its two ends; which blocks count every record once */
-	an->zone_keys = ob_malloc((an->n_zones + 1) * sizeof(uint64_t));
-	an->zone_keys[0] = 0;
-	if (!s->counts_one) {
-		an->zone_ones = ob_malloc(an->n_zones + 1);
-		an->zone_victims = ob_malloc((an->n_zones + 1) * sizeof(uint64_t));
-		an->zone_victims[0] = 0;
-	}
-	for (uint64_t z = 0; z < an->n_zones; z++) {
-		uint64_t end = (z + 1) * CHUNK < s->n ? (z + 1) * CHUNK : s->n, v = 0, k = 0;
-		unsigned ones = 1;
-		for (uint64_t i = z * CHUNK; i < end; i++)
-			k += s->rkey[i];
-		an->zone_keys[z + 1] = an->zone_keys[z] + k;
-		if (!an->zone_ones)
-			continue;
-		for (uint64_t i = z * CHUNK; i < end; i++) {
-			v += s->count[i];
-			ones &= s->count[i] == 1;
-		}
-		an->zone_victims[z + 1] = an->zone_victims[z] + v;
-		an->zone_ones[z] = (uint8_t)ones;
+		an->unit_first = dv->unit_first;
+		an->sorted = dv->sorted;
+		an->year_sorted = dv->year_sorted;
+		an->src_sorted = dv->src_sorted;
+		an->cat_sorted = dv->cat_sorted;
+		an->runs = dv->runs;
+		an->run_first = dv->run_first;
+		an->cat_start = dv->cat_start;
+		an->cat_value = dv->cat_value;
+		an->run_cat = dv->run_cat;
+		an->year_min = dv->year_min;
+		an->year_max = dv->year_max;
+		an->zone = dv->zone;
+		an->n_zones = dv->n_zones;
+		an->zone_ones = dv->zone_ones;
+		an->zone_victims = dv->zone_victims;
+		an->zone_keys = dv->zone_keys;
 	}
 
 	ob_strmap_init(&an->units);
@@ -413,16 +289,7 @@ void ob_analyzer_free(struct ob_analyzer *an)
 		free(an->dim[i].map);
 		free(an->dim[i].label);
 	}
-	free(an->unit_first);
-	free(an->runs);
-	free(an->run_first);
-	free(an->cat_start);
-	free(an->cat_value);
-	free(an->run_cat);
-	free(an->zone);
-	free(an->zone_ones);
-	free(an->zone_victims);
-	free(an->zone_keys);
+	ob_snap_derived_release(&an->own);
 	free(an->country_unit);
 	ob_strmap_release(&an->units);
 	free(an->pool);

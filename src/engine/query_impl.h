@@ -50,48 +50,46 @@ struct dimmap {
 	const char **label;  /* n labels */
 };
 
-/* A run of records of one unit, year and source: [start, next run's start). */
-struct run {
-	uint32_t start;
-	uint16_t year, source;
-};
-
 struct ob_analyzer {
 	const struct ob_snapshot *snap;
 	const struct ob_population *pop;
 	struct dimmap dim[OB_QD_COUNT];
-	uint64_t *unit_first;   /* records of unit u: [unit_first[u], unit_first[u + 1]) */
+	/* what is derived from the columns: the snapshot's own (stored in its
+	 * file), or made by ob_snap_derive into own when it carries none; the
+	 * pointers below point into one of them (struct ob_snap_derived) */
+	struct ob_snap_derived own;
+	const uint64_t *unit_first; /* records of unit u: [unit_first[u], unit_first[u + 1]) */
 	bool sorted;            /* the territory column is ordered */
 	bool year_sorted;       /* and within each unit, the year column */
 	bool src_sorted;        /* and within each unit and year, the source column */
 	bool cat_sorted;        /* and within each unit, year and source, the category */
-	struct run *runs;       /* n_runs + 1 (the last one starts at n), or NULL */
-	uint32_t *run_first;    /* runs of unit u: [run_first[u], run_first[u + 1]) */
+	const struct ob_snap_run *runs; /* n_runs + 1 (the last one starts at n), or NULL */
+	const uint32_t *run_first; /* runs of unit u: [run_first[u], run_first[u + 1]) */
 	/* within the runs, when categories are ordered in them (cat_sorted)
 	 * and these are few (at most one per four records): the runs of one
 	 * category, cat_start[i] to cat_start[i + 1] holding category
 	 * cat_value[i]; run r's are [run_cat[r], run_cat[r + 1]); NULL when
 	 * not made */
-	uint32_t *cat_start;    /* n_cat_runs + 1 */
-	uint16_t *cat_value;    /* n_cat_runs */
-	uint32_t *run_cat;      /* n_runs + 1 */
+	const uint32_t *cat_start; /* n_cat_runs + 1 */
+	const uint16_t *cat_value; /* n_cat_runs */
+	const uint32_t *run_cat;   /* n_runs + 1 */
 	int year_min, year_max; /* of the records with a year; 0 when none */
 	int32_t *country_unit;  /* unit of each country, -1 */
 	struct ob_strmap units; /* unit code -> index + 1 */
 	char *pool;             /* labels of numbers */
-	uint16_t *zone;         /* per block of ZONE records: min, max year, min, max source */
+	const uint16_t *zone;   /* per block of ZONE records: min, max year, min, max source */
 	uint64_t n_zones;
 	/* counts: NULL when every record counts 1 (then no column is read) */
-	uint8_t *zone_ones;     /* per block: every count in it is 1 */
-	uint64_t *zone_victims; /* victims before each block (n_zones + 1) */
-	uint64_t *zone_keys;    /* rkeys before each block (n_zones + 1) */
+	const uint8_t *zone_ones;     /* per block: every count in it is 1 */
+	const uint64_t *zone_victims; /* victims before each block (n_zones + 1) */
+	const uint64_t *zone_keys;    /* rkeys before each block (n_zones + 1) */
 	const char *unknown;
 };
 
 /* Records per block of the counting pass and of the zone map (the years
  * and sources of a block, so that a block no filter value can be in is
  * skipped: records arrive by submission, so years and sources cluster). */
-#define CHUNK 2048
+#define CHUNK OB_SNAP_ZONE
 
 /* Rule names of mixed cells and of counts made source by source. */
 #define RULE_MIXED "mixed"

@@ -427,6 +427,9 @@ ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, struct ob_dia
 		return e == OB_ENOENT ? OB_OK : e;
 	if (strcmp(l.base, base->stamp) || !l.n)
 		return OB_OK; /* of another base: a full build replaced it */
+	/* the base's columns are all read by the merge: checked first */
+	if (base->lazy && (e = ob_snapshot_check(base, OB_SNAP_COLS_ALL, 0, base->n, d)))
+		return e;
 	n = base->n;
 	victims = base->victims;
 	one = base->counts_one;
@@ -439,7 +442,7 @@ ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, struct ob_dia
 			            "path too long");
 			goto close_parts;
 		}
-		if ((e = ob_si_open_file(path, false, &parts[np], d)))
+		if ((e = ob_si_open_file(path, SNAP_OPEN_FULL, &parts[np], d)))
 			goto close_parts;
 		if (strcmp(parts[np]->stamp, l.stamp[np]) ||
 		    !extends(np ? parts[np - 1] : base, parts[np])) {
@@ -504,6 +507,14 @@ ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, struct ob_dia
 	for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
 		m->tag[dim] = out.c8[6 + dim];
 	m->n_deltas = (uint32_t)np;
+	/* the last delta's derived structures and index describe its own
+	 * records, not the merged ones: the readers derive them */
+	m->derived = NULL;
+	memset(&m->derived_store, 0, sizeof(m->derived_store));
+	m->unit_first = NULL;
+	m->unit_index = NULL;
+	m->lazy = false;
+	m->lazy_state = NULL;
 	/* the base's columns are copied and its dictionaries not used: its
 	 * mapping goes */
 	m->map = NULL;
@@ -799,7 +810,7 @@ ob_err ob_snapshot_update(struct ob_store *st, const char *dir, bool *delta, str
 	 * by the next reader, which rebuilds it.
 	 */
 	if (ob_snapshot_path(dir, path, sizeof(path)) ||
-	    ob_si_open_file(path, true, &base, &ignored))
+	    ob_si_open_file(path, SNAP_OPEN_LIGHT, &base, &ignored))
 		return ob_snapshot_build(st, dir, d);
 	cur = *base;
 	if (!list_read(dir, &l, &ignored) && !strcmp(l.base, base->stamp) && l.n) {
@@ -807,7 +818,7 @@ ob_err ob_snapshot_update(struct ob_store *st, const char *dir, bool *delta, str
 
 		if (snprintf(path, sizeof(path), "%s/%s/%s", dir, OB_SNAPSHOT_DIR, l.name[l.n - 1]) >=
 		        (int)sizeof(path) ||
-		    ob_si_open_file(path, true, &last, &ignored) || strcmp(last->stamp, l.stamp[l.n - 1])) {
+		    ob_si_open_file(path, SNAP_OPEN_LIGHT, &last, &ignored) || strcmp(last->stamp, l.stamp[l.n - 1])) {
 			ob_snapshot_close(last);
 			ob_snapshot_close(base);
 			return ob_snapshot_build(st, dir, d);
@@ -818,7 +829,7 @@ ob_err ob_snapshot_update(struct ob_store *st, const char *dir, bool *delta, str
 
 			if (snprintf(path, sizeof(path), "%s/%s/%s", dir, OB_SNAPSHOT_DIR, l.name[i]) >=
 			        (int)sizeof(path) ||
-			    ob_si_open_file(path, true, &o, &ignored)) {
+			    ob_si_open_file(path, SNAP_OPEN_LIGHT, &o, &ignored)) {
 				ob_snapshot_close(last);
 				ob_snapshot_close(base);
 				return ob_snapshot_build(st, dir, d);

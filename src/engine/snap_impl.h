@@ -53,8 +53,39 @@ enum section {
 	SEC_COL_TAG,                              /* + dimension */
 	SEC_COL_COUNT = SEC_COL_TAG + OB_SNAP_DIMS,
 	SEC_COL_RKEY,
+	/* format 5: what readers derive from the columns (struct
+	 * ob_snap_derived), and the checksum of every block of the columns */
+	SEC_DER_META,       /* struct snap_derived_meta, one */
+	SEC_DER_UNIT_FIRST, /* uint64_t, n_units + 2 */
+	SEC_DER_RUNS,       /* struct ob_snap_run, n_runs + 1, or none */
+	SEC_DER_RUN_FIRST,  /* uint32_t, n_units + 1 with the runs */
+	SEC_DER_CAT_START,  /* uint32_t, n_cat_runs + 1, or none */
+	SEC_DER_CAT_VALUE,  /* uint16_t, n_cat_runs + 1 */
+	SEC_DER_RUN_CAT,    /* uint32_t, n_runs + 1 with the category runs */
+	SEC_DER_ZONE,       /* uint16_t, 4 a zone */
+	SEC_DER_ZONE_ONES,  /* uint8_t a zone, none when every count is 1 */
+	SEC_DER_ZONE_VICTIMS, /* uint64_t, n_zones + 1, none likewise */
+	SEC_DER_ZONE_KEYS,  /* uint64_t, n_zones + 1 */
+	SEC_BLOCK_SUMS,     /* uint64_t: the sum of each block of SNAP_BLOCK
+	                       bytes of each column section, in section order */
 	SEC_COUNT
 };
+
+/* The column sections, first and last. */
+#define SEC_COL_FIRST SEC_COL_TERRITORY
+#define SEC_COL_LAST SEC_COL_RKEY
+
+struct snap_derived_meta {
+	uint8_t sorted, year_sorted, src_sorted, cat_sorted, counts_one;
+	uint8_t has_runs, has_cat_runs, reserved;
+	int32_t year_min, year_max;
+	uint32_t zone_records; /* OB_SNAP_ZONE when written */
+	uint32_t reserved2;
+};
+
+/* The column section of a column (enum ob_snap_col). */
+int ob_si_col_section(int col);
+
 
 struct snap_section {
 	uint32_t id, elem_size;
@@ -85,9 +116,10 @@ uint64_t ob_si_checksum(const unsigned char *p, size_t n);
  * The checksum of a section: each block of SNAP_BLOCK bytes checksummed on
  * its own, the block sums folded in order. Blocks can so be verified by
  * several threads at once, each while the block is in cache for its range
- * checks.
+ * checks, and (format 5, whose file keeps every block's sum) one at a time
+ * when a reader first reads it.
  */
-#define SNAP_BLOCK ((size_t)1 << 20)
+#define SNAP_BLOCK ((size_t)1 << 16)
 
 uint64_t ob_si_fold_start(void);
 
@@ -179,7 +211,14 @@ ob_err ob_si_write_file(struct builder *b, const char *stamp, const struct reade
  * its header and dictionaries only, the columns mapped but neither read nor
  * checked (counts_one is then false), for a writer that needs the
  * dictionaries. */
-ob_err ob_si_open_file(const char *path, bool light, struct ob_snapshot **out,
+enum snap_open_mode {
+	SNAP_OPEN_FULL,  /* every section checked */
+	SNAP_OPEN_LIGHT, /* header and dictionaries: a writer's */
+	SNAP_OPEN_LAZY   /* all but the columns, whose blocks ob_snapshot_check
+	                    checks when first read */
+};
+
+ob_err ob_si_open_file(const char *path, enum snap_open_mode mode, struct ob_snapshot **out,
                        struct ob_diag *d);
 
 /* The delta segments listed by DIR/snapshot/deltas merged into *s (the

@@ -258,6 +258,292 @@ const void *ob_si_section(const unsigned char *base, const struct snap_header *h
 	return base + s->offset;
 }
 
+/* ------------------------------------------------------------------------
+ * The derived structures (format 5), checked so that no index they hold
+ * leads a reader outside the columns or the dictionaries.
+ */
+static bool nondecreasing64(const uint64_t *v, uint64_t n, uint64_t max)
+{
+	for (uint64_t i = 0; i < n; i++)
+		if ((i && v[i] < v[i - 1]) || v[i] > max)
+			return false;
+	return true;
+}
+
+static bool nondecreasing32(const uint32_t *v, uint64_t n, uint64_t max)
+{
+	for (uint64_t i = 0; i < n; i++)
+		if ((i && v[i] < v[i - 1]) || v[i] > max)
+			return false;
+	return true;
+}
+
+static ob_err load_derived(struct ob_snapshot *s, const unsigned char *base,
+                           const struct snap_header *h, const char *path, struct ob_diag *d)
+{
+	struct ob_snap_derived *dv = &s->derived_store;
+	const struct snap_derived_meta *meta;
+	uint64_t cnt, nu = s->n_units, nz = (s->n + OB_SNAP_ZONE - 1) / OB_SNAP_ZONE, c2, c3;
+	const char *why = NULL;
+
+#define DER(ptr, id, elem, want)                                                        \
+	do {                                                                            \
+		if (!((ptr) = ob_si_section(base, h, (id), (elem), &cnt)) || cnt != (want)) {   \
+			why = "estructuras derivadas de tamaño inesperado";             \
+			goto bad;                                                       \
+		}                                                                       \
+	} while (0)
+	memset(dv, 0, sizeof(*dv));
+	DER(meta, SEC_DER_META, sizeof(*meta), 1);
+	if (meta->zone_records != OB_SNAP_ZONE) {
+		why = "mapa de zonas de otro tamaño";
+		goto bad;
+	}
+	dv->sorted = meta->sorted;
+	dv->year_sorted = meta->year_sorted;
+	dv->src_sorted = meta->src_sorted;
+	dv->cat_sorted = meta->cat_sorted;
+	dv->counts_one = meta->counts_one;
+	dv->year_min = meta->year_min;
+	dv->year_max = meta->year_max;
+	if ((dv->year_min || dv->year_max != -1) &&
+	    (dv->year_min < OB_MIN_YEAR || dv->year_max > OB_MAX_YEAR ||
+	     dv->year_min > dv->year_max)) {
+		why = "años fuera de rango";
+		goto bad;
+	}
+	DER(dv->unit_first, SEC_DER_UNIT_FIRST, 8, nu + 2);
+	if (dv->unit_first[0] || !nondecreasing64(dv->unit_first, nu + 1, s->n) ||
+	    dv->unit_first[nu] != s->n) {
+		why = "índice de territorios";
+		goto bad;
+	}
+	if (meta->has_runs) {
+		if (!(dv->runs = ob_si_section(base, h, SEC_DER_RUNS, sizeof(struct ob_snap_run),
+		                               &cnt)) || !cnt) {
+			why = "tramos";
+			goto bad;
+		}
+		dv->n_runs = cnt - 1;
+		for (uint64_t r = 0; r <= dv->n_runs; r++)
+			if ((r && dv->runs[r].start < dv->runs[r - 1].start) ||
+			    dv->runs[r].start > s->n || (r < dv->n_runs &&
+			                                 dv->runs[r].source >= s->n_sources))
+				why = "tramos";
+		if (why || dv->runs[0].start || dv->runs[dv->n_runs].start != s->n)
+			goto bad_runs;
+		DER(dv->run_first, SEC_DER_RUN_FIRST, 4, nu + 1);
+		if (!nondecreasing32(dv->run_first, nu + 1, dv->n_runs))
+			goto bad_runs;
+	}
+	if (meta->has_cat_runs) {
+		if (!meta->has_runs ||
+		    !(dv->cat_start = ob_si_section(base, h, SEC_DER_CAT_START, 4, &cnt)) || !cnt)
+			goto bad_runs;
+		dv->n_cat_runs = cnt - 1;
+		DER(dv->cat_value, SEC_DER_CAT_VALUE, 2, dv->n_cat_runs + 1);
+		DER(dv->run_cat, SEC_DER_RUN_CAT, 4, dv->n_runs + 1);
+		if (!nondecreasing32(dv->cat_start, dv->n_cat_runs + 1, s->n) ||
+		    dv->cat_start[dv->n_cat_runs] != s->n ||
+		    !nondecreasing32(dv->run_cat, dv->n_runs + 1, dv->n_cat_runs) ||
+		    dv->run_cat[dv->n_runs] != dv->n_cat_runs)
+			goto bad_runs;
+		for (uint64_t i = 0; i < dv->n_cat_runs; i++)
+			if (dv->cat_value[i] >= s->n_categories)
+				goto bad_runs;
+	}
+	dv->n_zones = nz;
+	DER(dv->zone, SEC_DER_ZONE, 2, nz * 4);
+	for (uint64_t z = 0; z < nz; z++)
+		if (dv->zone[z * 4 + 2] > dv->zone[z * 4 + 3] || dv->zone[z * 4 + 3] >= s->n_sources ||
+		    dv->zone[z * 4] > dv->zone[z * 4 + 1]) {
+			why = "mapa de zonas";
+			goto bad;
+		}
+	c2 = dv->counts_one ? 0 : nz;
+	c3 = dv->counts_one ? 0 : nz + 1;
+	DER(dv->zone_ones, SEC_DER_ZONE_ONES, 1, c2);
+	DER(dv->zone_victims, SEC_DER_ZONE_VICTIMS, 8, c3);
+	DER(dv->zone_keys, SEC_DER_ZONE_KEYS, 8, nz + 1);
+	if (dv->counts_one) {
+		dv->zone_ones = NULL;
+		dv->zone_victims = NULL;
+	}
+#undef DER
+	s->derived = dv;
+	if (dv->sorted)
+		s->unit_first = dv->unit_first;
+	return OB_OK;
+bad_runs:
+	why = "tramos de territorio, año y fuente";
+bad:
+	memset(dv, 0, sizeof(*dv));
+	return corrupt(d, path, why);
+}
+
+/* ------------------------------------------------------------------------
+ * Lazy checking: a column's blocks checked when a reader first asks.
+ */
+struct lazy_state {
+	const unsigned char *base;
+	struct snap_header h;
+	const uint64_t *sums;      /* every column block's sum */
+	uint64_t first[SEC_COUNT]; /* index in sums of a column's first block */
+	_Atomic uint8_t *checked;  /* per block: 1 once checked */
+	size_t n_blocks;
+	char path[OB_MAX_PATH];
+};
+
+static const char *const col_names[OB_SNAP_COLS] = {
+	"territory", "year", "month", "day", "hour", "sex", "age", "category", "source",
+	"manner", "mechanism", "place", "relationship", "context", "count", "rkey",
+};
+
+int ob_si_col_section(int col)
+{
+	static const int sec[OB_SNAP_COLS] = {
+		SEC_COL_TERRITORY, SEC_COL_YEAR, SEC_COL_MONTH, SEC_COL_DAY, SEC_COL_HOUR,
+		SEC_COL_SEX, SEC_COL_AGE, SEC_COL_CATEGORY, SEC_COL_SOURCE, SEC_COL_TAG,
+		SEC_COL_TAG + 1, SEC_COL_TAG + 2, SEC_COL_TAG + 3, SEC_COL_TAG + 4, SEC_COL_COUNT,
+		SEC_COL_RKEY,
+	};
+	return col >= 0 && col < OB_SNAP_COLS ? sec[col] : -1;
+}
+
+static void lazy_free(void *p)
+{
+	struct lazy_state *z = p;
+
+	if (!z)
+		return;
+	free((void *)z->checked);
+	free(z);
+}
+
+/* The table of block sums, and each column's checksum folded from it. */
+static ob_err lazy_init(struct ob_snapshot *s, const unsigned char *base,
+                        const struct snap_header *h, const char *path, struct ob_diag *d)
+{
+	struct lazy_state *z = ob_calloc(1, sizeof(*z));
+	uint64_t cnt, k = 0;
+
+	z->base = base;
+	z->h = *h;
+	ob_strlcpy(z->path, path, sizeof(z->path));
+	if (!(z->sums = ob_si_section(base, h, SEC_BLOCK_SUMS, 8, &cnt)))
+		goto bad;
+	for (int i = SEC_COL_FIRST; i <= SEC_COL_LAST; i++) {
+		uint64_t len = h->sections[i].count * h->sections[i].elem_size, acc;
+
+		z->first[i] = k;
+		acc = ob_si_fold_start();
+		for (uint64_t o = 0; o < len; o += SNAP_BLOCK, k++) {
+			if (k >= cnt)
+				goto bad;
+			acc = ob_si_fold_block(acc, z->sums[k]);
+		}
+		if (ob_si_fold_end(acc, len) != h->sections[i].checksum)
+			goto bad;
+	}
+	if (k != cnt)
+		goto bad;
+	z->n_blocks = (size_t)cnt;
+	z->checked = ob_calloc(z->n_blocks + 1, 1);
+	s->lazy_state = z;
+	return OB_OK;
+bad:
+	free(z);
+	return corrupt(d, path, "tabla de sumas de control de los bloques");
+}
+
+ob_err ob_snapshot_check(const struct ob_snapshot *s, uint32_t cols, uint64_t from, uint64_t to,
+                         struct ob_diag *d)
+{
+	struct lazy_state *z = s->lazy_state;
+	struct verifier v;
+	size_t cap = 0, done;
+	long ncpu;
+	int T;
+	pthread_t th[8];
+	bool started[8] = { false };
+	ob_err e = OB_OK;
+
+	if (!s->lazy || !z || from >= to)
+		return OB_OK;
+	if (to > s->n)
+		to = s->n;
+	/* the blocks not checked yet */
+	for (int c = 0; c < OB_SNAP_COLS; c++) {
+		int sec = ob_si_col_section(c);
+		uint64_t w = z->h.sections[sec].elem_size;
+		if (cols & (1u << c))
+			cap += (size_t)((to * w - 1) / SNAP_BLOCK - from * w / SNAP_BLOCK + 1);
+	}
+	v.jobs = ob_calloc(cap + 1, sizeof(*v.jobs));
+	v.n = 0;
+	atomic_init(&v.next, 0);
+	for (int c = 0; c < OB_SNAP_COLS; c++) {
+		int sec = ob_si_col_section(c);
+		uint64_t w = z->h.sections[sec].elem_size, len = z->h.sections[sec].count * w;
+		uint32_t limit;
+		enum range_kind kind = range_of(s, sec, &limit);
+
+		if (!(cols & (1u << c)))
+			continue;
+		for (uint64_t b = from * w / SNAP_BLOCK; b <= (to * w - 1) / SNAP_BLOCK; b++) {
+			struct vjob *j;
+			if (atomic_load_explicit(&z->checked[z->first[sec] + b], memory_order_acquire))
+				continue;
+			j = &v.jobs[v.n++];
+			j->p = z->base + z->h.sections[sec].offset + b * SNAP_BLOCK;
+			j->len = (size_t)(len - b * SNAP_BLOCK < SNAP_BLOCK ? len - b * SNAP_BLOCK
+			                                                    : SNAP_BLOCK);
+			j->section = sec;
+			j->kind = kind;
+			j->limit = limit;
+			j->sum = b; /* the block's number until checked */
+		}
+	}
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	T = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (int)ncpu;
+	if ((uint64_t)T > v.n / 16 + 1)
+		T = (int)(v.n / 16 + 1);
+	{
+		/* the numbers of the blocks, kept apart from the sums the run makes */
+		uint64_t *bno = ob_malloc((v.n + 1) * sizeof(uint64_t));
+		for (size_t k = 0; k < v.n; k++)
+			bno[k] = v.jobs[k].sum;
+		for (int t = 1; t < T; t++)
+			started[t] = pthread_create(&th[t], NULL, verify_run, &v) == 0;
+		verify_run(&v);
+		for (int t = 1; t < T; t++)
+			if (started[t])
+				pthread_join(th[t], NULL);
+		for (done = 0; done < v.n && !e; done++) {
+			const struct vjob *j = &v.jobs[done];
+			size_t at = (size_t)(z->first[j->section] + bno[done]);
+			const char *col = "?";
+			char why[160];
+
+			for (int c = 0; c < OB_SNAP_COLS; c++)
+				if (ob_si_col_section(c) == j->section)
+					col = col_names[c];
+			if (j->sum != z->sums[at] || !j->in_range) {
+				snprintf(why, sizeof(why), "columna «%s», bloque %llu: %s", col,
+				         (unsigned long long)bno[done],
+				         j->sum != z->sums[at] ? "suma de control errónea"
+				                               : "valores fuera de su diccionario");
+				e = corrupt(d, z->path, why);
+				break;
+			}
+			atomic_store_explicit(&z->checked[at], 1, memory_order_release);
+		}
+		free(bno);
+	}
+	free(v.jobs);
+	return e;
+}
+
 /* unit_first, when the territory column is ordered: one pass over it. */
 static void index_units(struct ob_snapshot *s)
 {
@@ -276,7 +562,8 @@ static void index_units(struct ob_snapshot *s)
 	s->unit_first = first;
 }
 
-ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_diag *d)
+static ob_err open_dir(const char *dir, enum snap_open_mode mode, struct ob_snapshot **out,
+                       struct ob_diag *d)
 {
 	char path[OB_MAX_PATH];
 	ob_err e;
@@ -288,10 +575,11 @@ ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_dia
 	/* a delta listed but gone: a full build replaced base and deltas
 	 * meanwhile; the new base is then read */
 	for (int tries = 0; tries < 3; tries++) {
-		if ((e = ob_si_open_file(path, false, out, d)))
+		if ((e = ob_si_open_file(path, mode, out, d)))
 			return e;
 		if (!(e = ob_si_apply_deltas(dir, out, d))) {
-			index_units(*out);
+			if (!(*out)->unit_first)
+				index_units(*out);
 			return OB_OK;
 		}
 		ob_snapshot_close(*out);
@@ -302,7 +590,17 @@ ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_dia
 	return e == OB_ENOENT ? OB_ECORRUPT : e;
 }
 
-ob_err ob_si_open_file(const char *path, bool light, struct ob_snapshot **out,
+ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_diag *d)
+{
+	return open_dir(dir, SNAP_OPEN_FULL, out, d);
+}
+
+ob_err ob_snapshot_open_lazy(const char *dir, struct ob_snapshot **out, struct ob_diag *d)
+{
+	return open_dir(dir, SNAP_OPEN_LAZY, out, d);
+}
+
+ob_err ob_si_open_file(const char *path, enum snap_open_mode mode, struct ob_snapshot **out,
                        struct ob_diag *d)
 {
 	struct ob_snapshot *s;
@@ -356,7 +654,8 @@ ob_err ob_si_open_file(const char *path, bool light, struct ob_snapshot **out,
 		return corrupt(d, path, "archivo truncado o de tamaño inesperado");
 	}
 	ck = h.header_checksum;
-	base = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | (light ? 0 : MAP_POPULATE),
+	base = mmap(NULL, (size_t)sb.st_size, PROT_READ,
+	            MAP_PRIVATE | (mode == SNAP_OPEN_FULL ? MAP_POPULATE : 0),
 	            fd, 0);
 	close(fd);
 	if (base == MAP_FAILED)
@@ -433,7 +732,25 @@ ob_err ob_si_open_file(const char *path, bool light, struct ob_snapshot **out,
 		goto fail;
 	}
 	s->counts_one = true;
-	if (light) {
+	if (mode == SNAP_OPEN_LAZY) {
+		/* all but the columns, checked whole; the columns' blocks when read */
+		for (int i = 0; i < SEC_COUNT; i++) {
+			if (i >= SEC_COL_FIRST && i <= SEC_COL_LAST)
+				continue;
+			if (ob_si_section_checksum(base + h.sections[i].offset,
+			                           (size_t)(h.sections[i].count *
+			                                    h.sections[i].elem_size)) !=
+			    h.sections[i].checksum) {
+				e = corrupt(d, path, "suma de control errónea");
+				goto fail;
+			}
+		}
+		if ((e = check_snapshot(s, path, d)) || (e = load_derived(s, base, &h, path, d)) ||
+		    (e = lazy_init(s, base, &h, path, d)))
+			goto fail;
+		s->counts_one = s->derived->counts_one;
+		s->lazy = true;
+	} else if (mode == SNAP_OPEN_LIGHT) {
 		/* the dictionaries only: the columns are left unread */
 		for (int i = SEC_STRINGS; i <= SEC_AGE_BANDS; i++)
 			if (ob_si_section_checksum(base + h.sections[i].offset,
@@ -447,7 +764,10 @@ ob_err ob_si_open_file(const char *path, bool light, struct ob_snapshot **out,
 		if ((e = check_snapshot(s, path, d)))
 			goto fail;
 	} else if ((e = verify_sections(s, base, &h, path, &s->counts_one, d)) ||
-	           (e = check_snapshot(s, path, d))) {
+	           (e = check_snapshot(s, path, d)) || (e = load_derived(s, base, &h, path, d))) {
+		goto fail;
+	} else if (s->derived->counts_one != s->counts_one) {
+		e = corrupt(d, path, "estructuras derivadas que no concuerdan con las columnas");
 		goto fail;
 	}
 	*out = s;
@@ -466,12 +786,13 @@ void ob_snapshot_close(struct ob_snapshot *s)
 	if (s->merged)
 		ob_si_big_free(s->merged, s->merged_len);
 	free(s->unit_index);
+	lazy_free(s->lazy_state);
 	ob_snapshot_close(s->parts);
 	free(s);
 }
 
-ob_err ob_snapshot_load(struct ob_store *st, const char *dir, struct ob_snapshot **out,
-                        bool *rebuilt, struct ob_diag *d)
+static ob_err load(struct ob_store *st, const char *dir, enum snap_open_mode mode,
+                   struct ob_snapshot **out, bool *rebuilt, struct ob_diag *d)
 {
 	char stamp[OB_SNAPSHOT_STAMP], msg[OB_MAX_MESSAGE];
 	ob_err e;
@@ -481,7 +802,7 @@ ob_err ob_snapshot_load(struct ob_store *st, const char *dir, struct ob_snapshot
 		*rebuilt = false;
 	if ((e = ob_snapshot_stamp(st, stamp, d)))
 		return e;
-	e = ob_snapshot_open(dir, out, d);
+	e = open_dir(dir, mode, out, d);
 	if (!e && !strcmp((*out)->stamp, stamp))
 		return OB_OK;
 	if (!e) {
@@ -494,7 +815,7 @@ ob_err ob_snapshot_load(struct ob_store *st, const char *dir, struct ob_snapshot
 			return e;
 		if (rebuilt)
 			*rebuilt = true;
-		return ob_snapshot_open(dir, out, d);
+		return open_dir(dir, mode, out, d);
 	} else if (e == OB_ECORRUPT || e == OB_ESCHEMA) {
 		ob_diag_format(d, msg, sizeof(msg));
 		ob_warn("%s", msg);
@@ -507,5 +828,17 @@ ob_err ob_snapshot_load(struct ob_store *st, const char *dir, struct ob_snapshot
 		return e;
 	if (rebuilt)
 		*rebuilt = true;
-	return ob_snapshot_open(dir, out, d);
+	return open_dir(dir, mode, out, d);
+}
+
+ob_err ob_snapshot_load(struct ob_store *st, const char *dir, struct ob_snapshot **out,
+                        bool *rebuilt, struct ob_diag *d)
+{
+	return load(st, dir, SNAP_OPEN_FULL, out, rebuilt, d);
+}
+
+ob_err ob_snapshot_load_lazy(struct ob_store *st, const char *dir, struct ob_snapshot **out,
+                             bool *rebuilt, struct ob_diag *d)
+{
+	return load(st, dir, SNAP_OPEN_LAZY, out, rebuilt, d);
 }

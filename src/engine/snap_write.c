@@ -168,6 +168,106 @@ static void scatter(const struct builder *b, const struct reader *rd, int nr,
 	free(yi);
 }
 
+/* The bytes of section i: in the image, or a derived part. */
+static const void *section_bytes(const unsigned char *image, const struct snap_header *h,
+                                 const struct ob_snap_derived *dv,
+                                 const struct snap_derived_meta *meta, const uint64_t *sums,
+                                 int i)
+{
+	switch (i) {
+	case SEC_DER_META: return meta;
+	case SEC_DER_UNIT_FIRST: return dv->unit_first;
+	case SEC_DER_RUNS: return dv->runs;
+	case SEC_DER_RUN_FIRST: return dv->run_first;
+	case SEC_DER_CAT_START: return dv->cat_start;
+	case SEC_DER_CAT_VALUE: return dv->cat_value;
+	case SEC_DER_RUN_CAT: return dv->run_cat;
+	case SEC_DER_ZONE: return dv->zone;
+	case SEC_DER_ZONE_ONES: return dv->zone_ones;
+	case SEC_DER_ZONE_VICTIMS: return dv->zone_victims;
+	case SEC_DER_ZONE_KEYS: return dv->zone_keys;
+	case SEC_BLOCK_SUMS: return sums;
+	default: return image + h->sections[i].offset;
+	}
+}
+
+/*
+ * What readers derive from the columns laid out in image (ob_snap_derive),
+ * placed after the image: the derived sections' offsets and counts in h,
+ * the sums of the columns' blocks (*sums, SEC_BLOCK_SUMS) and the columns'
+ * checksums folded from them; h->file_size the whole file's.
+ */
+static void derive_sections(const unsigned char *image, struct snap_header *h, size_t n_units,
+                            struct ob_snap_derived *dv, struct snap_derived_meta *meta,
+                            uint64_t **sums)
+{
+	struct ob_snapshot view;
+	size_t off = (size_t)h->file_size, nb = 0, k = 0;
+	uint64_t n = h->n_records;
+	const uint16_t *count;
+
+	memset(&view, 0, sizeof(view));
+	view.n = n;
+	view.territory = (const uint16_t *)(image + h->sections[SEC_COL_TERRITORY].offset);
+	view.year = (const uint16_t *)(image + h->sections[SEC_COL_YEAR].offset);
+	view.category = (const uint16_t *)(image + h->sections[SEC_COL_CATEGORY].offset);
+	view.source = (const uint16_t *)(image + h->sections[SEC_COL_SOURCE].offset);
+	view.count = count = (const uint16_t *)(image + h->sections[SEC_COL_COUNT].offset);
+	view.rkey = image + h->sections[SEC_COL_RKEY].offset;
+	view.n_units = (uint32_t)n_units;
+	view.counts_one = true;
+	for (uint64_t i = 0; i < n; i++)
+		view.counts_one &= count[i] == 1;
+	ob_snap_derive(&view, dv);
+
+	memset(meta, 0, sizeof(*meta));
+	meta->sorted = dv->sorted;
+	meta->year_sorted = dv->year_sorted;
+	meta->src_sorted = dv->src_sorted;
+	meta->cat_sorted = dv->cat_sorted;
+	meta->counts_one = dv->counts_one;
+	meta->has_runs = dv->runs != NULL;
+	meta->has_cat_runs = dv->cat_start != NULL;
+	meta->year_min = dv->year_min;
+	meta->year_max = dv->year_max;
+	meta->zone_records = OB_SNAP_ZONE;
+	h->sections[SEC_DER_META].count = 1;
+	h->sections[SEC_DER_UNIT_FIRST].count = n_units + 2;
+	h->sections[SEC_DER_RUNS].count = dv->runs ? dv->n_runs + 1 : 0;
+	h->sections[SEC_DER_RUN_FIRST].count = dv->runs ? n_units + 1 : 0;
+	h->sections[SEC_DER_CAT_START].count = dv->cat_start ? dv->n_cat_runs + 1 : 0;
+	h->sections[SEC_DER_CAT_VALUE].count = dv->cat_start ? dv->n_cat_runs + 1 : 0;
+	h->sections[SEC_DER_RUN_CAT].count = dv->cat_start ? dv->n_runs + 1 : 0;
+	h->sections[SEC_DER_ZONE].count = dv->n_zones * 4;
+	h->sections[SEC_DER_ZONE_ONES].count = dv->zone_ones ? dv->n_zones : 0;
+	h->sections[SEC_DER_ZONE_VICTIMS].count = dv->zone_victims ? dv->n_zones + 1 : 0;
+	h->sections[SEC_DER_ZONE_KEYS].count = dv->n_zones + 1;
+
+	/* every block's sum of every column, and each column's checksum */
+	for (int i = SEC_COL_FIRST; i <= SEC_COL_LAST; i++)
+		nb += ((size_t)h->sections[i].elem_size * h->sections[i].count + SNAP_BLOCK - 1) /
+		      SNAP_BLOCK;
+	*sums = ob_malloc((nb + 1) * sizeof(uint64_t));
+	for (int i = SEC_COL_FIRST; i <= SEC_COL_LAST; i++) {
+		const unsigned char *p = image + h->sections[i].offset;
+		size_t len = (size_t)h->sections[i].elem_size * h->sections[i].count;
+		uint64_t acc = ob_si_fold_start();
+
+		for (size_t o = 0; o < len; o += SNAP_BLOCK) {
+			(*sums)[k] = ob_si_checksum(p + o, len - o < SNAP_BLOCK ? len - o : SNAP_BLOCK);
+			acc = ob_si_fold_block(acc, (*sums)[k++]);
+		}
+		h->sections[i].checksum = ob_si_fold_end(acc, len);
+	}
+	h->sections[SEC_BLOCK_SUMS].count = nb;
+
+	for (int i = SEC_DER_META; i < SEC_COUNT; i++) {
+		h->sections[i].offset = off;
+		off = align_up(off + (size_t)h->sections[i].elem_size * h->sections[i].count);
+	}
+	h->file_size = off;
+}
+
 ob_err ob_si_write_file(struct builder *b, const char *stamp, const struct reader *rd, int nr,
                         const char *name)
 {
@@ -175,8 +275,10 @@ ob_err ob_si_write_file(struct builder *b, const char *stamp, const struct reade
 	struct snap_header *h;
 	char path[OB_MAX_PATH], tmp[OB_MAX_PATH + 32], sdir[OB_MAX_PATH];
 	unsigned char *image;
-	size_t off = SNAP_HEADER_SIZE, image_len;
-	uint64_t n = 0, victims = 0;
+	size_t off = SNAP_HEADER_SIZE, image_len, written;
+	uint64_t n = 0, victims = 0, *sums = NULL;
+	struct ob_snap_derived dv;
+	struct snap_derived_meta meta;
 	ob_err e;
 	int fd;
 
@@ -215,6 +317,19 @@ ob_err ob_si_write_file(struct builder *b, const char *stamp, const struct reade
 	sec[SEC_COL_AGE] = (struct out_section){ NULL, 1, n };
 	sec[SEC_COL_COUNT] = (struct out_section){ NULL, 2, n };
 	sec[SEC_COL_RKEY] = (struct out_section){ NULL, 1, n };
+	/* the derived sections follow the image, once the columns are laid out */
+	sec[SEC_DER_META] = (struct out_section){ NULL, sizeof(struct snap_derived_meta), 0 };
+	sec[SEC_DER_UNIT_FIRST] = (struct out_section){ NULL, 8, 0 };
+	sec[SEC_DER_RUNS] = (struct out_section){ NULL, sizeof(struct ob_snap_run), 0 };
+	sec[SEC_DER_RUN_FIRST] = (struct out_section){ NULL, 4, 0 };
+	sec[SEC_DER_CAT_START] = (struct out_section){ NULL, 4, 0 };
+	sec[SEC_DER_CAT_VALUE] = (struct out_section){ NULL, 2, 0 };
+	sec[SEC_DER_RUN_CAT] = (struct out_section){ NULL, 4, 0 };
+	sec[SEC_DER_ZONE] = (struct out_section){ NULL, 2, 0 };
+	sec[SEC_DER_ZONE_ONES] = (struct out_section){ NULL, 1, 0 };
+	sec[SEC_DER_ZONE_VICTIMS] = (struct out_section){ NULL, 8, 0 };
+	sec[SEC_DER_ZONE_KEYS] = (struct out_section){ NULL, 8, 0 };
+	sec[SEC_BLOCK_SUMS] = (struct out_section){ NULL, 8, 0 };
 
 	for (int i = 0; i < SEC_COUNT; i++)
 		off = align_up(off + (size_t)sec[i].elem * sec[i].count);
@@ -245,15 +360,22 @@ ob_err ob_si_write_file(struct builder *b, const char *stamp, const struct reade
 		off = align_up(off + len);
 	}
 	scatter(b, rd, nr, image, h->sections);
-	for (int i = 0; i < SEC_COUNT; i++)
-		h->sections[i].checksum =
-			ob_si_section_checksum(image + h->sections[i].offset,
-			                 (size_t)h->sections[i].elem_size * h->sections[i].count);
+	derive_sections(image, h, b->units.n, &dv, &meta, &sums);
+	for (int i = 0; i < SEC_COUNT; i++) {
+		if (i >= SEC_COL_FIRST && i <= SEC_COL_LAST)
+			continue; /* folded from their blocks' sums */
+		h->sections[i].checksum = ob_si_section_checksum(
+			section_bytes(image, h, &dv, &meta, sums, i),
+			(size_t)h->sections[i].elem_size * h->sections[i].count);
+	}
 	h->header_checksum = 0;
 	h->header_checksum = ob_si_checksum(image, SNAP_HEADER_SIZE);
 
+	written = image_len;
 	if (snprintf(sdir, sizeof(sdir), "%s/%s", b->dir, OB_SNAPSHOT_DIR) >= (int)sizeof(sdir) ||
 	    snprintf(path, sizeof(path), "%s/%s", sdir, name) >= (int)sizeof(path)) {
+		ob_snap_derived_release(&dv);
+		free(sums);
 		ob_si_big_free(image, image_len);
 		return OB_DIAG(b->d, OB_ETOOBIG, b->dir, 0, 0, NULL, 0, "ruta demasiado larga",
 		               "path too long");
@@ -262,6 +384,8 @@ ob_err ob_si_write_file(struct builder *b, const char *stamp, const struct reade
 		e = OB_DIAG(b->d, OB_EIO, sdir, 0, 0, NULL, 0,
 		            "no se pudo crear el directorio: %s",
 		            "cannot create the directory: %s", strerror(errno));
+		ob_snap_derived_release(&dv);
+		free(sums);
 		ob_si_big_free(image, image_len);
 		return e;
 	}
@@ -270,11 +394,31 @@ ob_err ob_si_write_file(struct builder *b, const char *stamp, const struct reade
 	if (fd < 0) {
 		e = OB_DIAG(b->d, OB_EIO, tmp, 0, 0, NULL, 0, "no se pudo crear: %s",
 		            "cannot create: %s", strerror(errno));
+		ob_snap_derived_release(&dv);
+		free(sums);
 		ob_si_big_free(image, image_len);
 		return e;
 	}
-	e = write_all(fd, image, off, tmp, b->d);
+	e = write_all(fd, image, image_len, tmp, b->d);
+	for (int i = SEC_DER_META; i < SEC_COUNT && !e; i++) {
+		static const unsigned char zeros[SNAP_ALIGN];
+		size_t len = (size_t)h->sections[i].elem_size * h->sections[i].count;
+		size_t pad = (size_t)h->sections[i].offset - written;
+
+		if (pad && (e = write_all(fd, zeros, pad, tmp, b->d)))
+			break;
+		if (len)
+			e = write_all(fd, section_bytes(image, h, &dv, &meta, sums, i), len, tmp,
+			              b->d);
+		written = (size_t)h->sections[i].offset + len;
+	}
+	if (!e && written < h->file_size) {
+		static const unsigned char zeros[SNAP_ALIGN];
+		e = write_all(fd, zeros, (size_t)h->file_size - written, tmp, b->d);
+	}
 	ob_si_big_free(image, image_len);
+	ob_snap_derived_release(&dv);
+	free(sums);
 	if (!e && fsync(fd) != 0)
 		e = ob_diag_set(b->d, OB_EIO, tmp, 0, 0, NULL, 0, "fsync: %s", strerror(errno));
 	if (close(fd) != 0 && !e)

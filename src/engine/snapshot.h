@@ -121,8 +121,14 @@
 #define OB_SNAPSHOT_FILE "records.obs"
 
 /* Version of the file format this program writes and reads: 4 orders
- * records by category within territory, year and source. */
-#define OB_SNAPSHOT_VERSION 4
+ * records by category within territory, year and source; 5 stores what a
+ * reader derives from the columns (struct ob_snap_derived) and the
+ * checksum of every block of every column, so that a reader may check a
+ * column's blocks when it first reads them (ob_snapshot_check). */
+#define OB_SNAPSHOT_VERSION 5
+
+/* Records per zone of the zone map (struct ob_snap_derived). */
+#define OB_SNAP_ZONE 2048
 
 /* Length of the store stamp kept in the header, NUL included. */
 #define OB_SNAPSHOT_STAMP 96
@@ -200,6 +206,82 @@ struct ob_snap_coverage {
 	uint32_t fields;
 };
 
+/* The columns, as bits of the mask ob_snapshot_check() takes. */
+enum ob_snap_col {
+	OB_SNAP_COL_TERRITORY = 0,
+	OB_SNAP_COL_YEAR,
+	OB_SNAP_COL_MONTH,
+	OB_SNAP_COL_DAY,
+	OB_SNAP_COL_HOUR,
+	OB_SNAP_COL_SEX,
+	OB_SNAP_COL_AGE,
+	OB_SNAP_COL_CATEGORY,
+	OB_SNAP_COL_SOURCE,
+	OB_SNAP_COL_TAG0, /* + dimension */
+	OB_SNAP_COL_COUNT = OB_SNAP_COL_TAG0 + OB_SNAP_DIMS,
+	OB_SNAP_COL_RKEY,
+	OB_SNAP_COLS
+};
+
+#define OB_SNAP_COLS_ALL ((1u << OB_SNAP_COLS) - 1)
+
+/* A run of records of one unit, year and source: [start, next run's start). */
+struct ob_snap_run {
+	uint32_t start;
+	uint16_t year, source;
+};
+
+/*
+ * What a reader derives from the columns, made once when the file is
+ * written (engine/snap_derive.c) and stored in it, so that opening costs
+ * nothing per record:
+ *
+ *   sorted ...    whether the territory column is ordered, and within a
+ *                 unit the year, within a year the source, within a
+ *                 source the category
+ *   year_min/max  the years of the records with a year (0, -1: none)
+ *   unit_first    records of unit u: [unit_first[u], unit_first[u + 1])
+ *                 (n_units + 2 entries) when sorted; the count of each
+ *                 unit's records in any case
+ *   runs          runs of one unit, year and source (n_runs + 1, the last
+ *                 starting at n), with run_first[u] the first of unit u
+ *                 (n_units + 1); NULL when the records are not so ordered
+ *                 or the runs are many (more than one per eight records)
+ *   cat_start ... within the runs, runs of one category (n_cat_runs + 1):
+ *                 cat_start[i] holds category cat_value[i]; run r's are
+ *                 [run_cat[r], run_cat[r + 1]); NULL unless categories are
+ *                 ordered in the runs and few (one per four records)
+ *   zone          per block of OB_SNAP_ZONE records: its min and max year,
+ *                 min and max source (4 values a zone)
+ *   zone_ones     per zone: every count in it is 1 (NULL when counts_one)
+ *   zone_victims  victims before each zone (n_zones + 1; NULL when
+ *                 counts_one); zone_keys the rkeys summed likewise
+ */
+struct ob_snap_derived {
+	bool sorted, year_sorted, src_sorted, cat_sorted, counts_one;
+	int year_min, year_max;
+	const uint64_t *unit_first;
+	const struct ob_snap_run *runs;
+	uint64_t n_runs;
+	const uint32_t *run_first;
+	const uint32_t *cat_start;
+	const uint16_t *cat_value;
+	const uint32_t *run_cat;
+	uint64_t n_cat_runs;
+	const uint16_t *zone;
+	uint64_t n_zones;
+	const uint8_t *zone_ones;
+	const uint64_t *zone_victims, *zone_keys;
+};
+
+/* The derived structures of s, computed from its columns into *out
+ * (arrays of their own, ended with ob_snap_derived_release). When
+ * s->unit_first is set, it is taken rather than counted again. */
+struct ob_snapshot;
+void ob_snap_derive(const struct ob_snapshot *s, struct ob_snap_derived *out);
+
+void ob_snap_derived_release(struct ob_snap_derived *dv);
+
 struct ob_snapshot {
 	uint64_t n;       /* records */
 	uint64_t victims; /* the sum of count */
@@ -237,6 +319,16 @@ struct ob_snapshot {
 	 * every record */
 	const uint64_t *unit_first;
 
+	/* what a reader derives from the columns, as stored in the file
+	 * (format 5); NULL when the snapshot carries none (deltas merged in):
+	 * ob_snap_derive() then makes them */
+	const struct ob_snap_derived *derived;
+
+	/* the columns are checked block by block when first read: a reader
+	 * calls ob_snapshot_check() before reading them (ob_snapshot_open_lazy);
+	 * false when every column was checked at open */
+	bool lazy;
+
 	/* private */
 	const char *strings;
 	uint64_t strings_len;
@@ -246,6 +338,8 @@ struct ob_snapshot {
 	size_t merged_len;
 	struct ob_snapshot *parts;  /* the deltas merged in, chained by parts */
 	uint64_t *unit_index;       /* unit_first's storage, or NULL */
+	struct ob_snap_derived derived_store; /* derived's, pointing into the mapping */
+	void *lazy_state;           /* which blocks were checked (snap_open.c) */
 };
 
 /* A string of the snapshot's pool ("" for an offset outside it). */
@@ -342,6 +436,27 @@ ob_err ob_snapshot_open(const char *dir, struct ob_snapshot **out, struct ob_dia
 void ob_snapshot_close(struct ob_snapshot *s);
 
 /*
+ * As ob_snapshot_open, but the columns are not read: the header, the
+ * dictionaries, the derived structures and the table of block checksums
+ * are checked whole, and each block of a column is checked (its checksum,
+ * every value inside its dictionary) by ob_snapshot_check() the first time
+ * a reader asks for it. Opening so costs nothing per record. When deltas
+ * are merged in, every column is checked at open as ob_snapshot_open does
+ * (s->lazy is then false). Errors as ob_snapshot_open.
+ */
+ob_err ob_snapshot_open_lazy(const char *dir, struct ob_snapshot **out, struct ob_diag *d);
+
+/*
+ * Check the blocks of the columns in cols (bits 1 << enum ob_snap_col) that
+ * hold records from..to-1 and were not checked yet; OB_OK at once for a
+ * snapshot checked at open. OB_ECORRUPT, naming the column, when a block
+ * fails its checksum or holds a value outside its dictionary; the snapshot
+ * is then not to be read. Safe from several threads at once.
+ */
+ob_err ob_snapshot_check(const struct ob_snapshot *s, uint32_t cols, uint64_t from, uint64_t to,
+                         struct ob_diag *d);
+
+/*
  * Bring the snapshot of the observatory in DIR up to the store's state:
  * when only new deliveries were taken since it was built (no supersession,
  * no catalogue change) and fewer than OB_MAX_SNAPSHOT_DELTAS deltas exist,
@@ -361,5 +476,10 @@ ob_err ob_snapshot_update(struct ob_store *st, const char *dir, bool *delta,
  */
 ob_err ob_snapshot_load(struct ob_store *st, const char *dir, struct ob_snapshot **out,
                         bool *rebuilt, struct ob_diag *d);
+
+/* ob_snapshot_load, opening with ob_snapshot_open_lazy: for a reader that
+ * calls ob_snapshot_check() before it reads a column (the analyser). */
+ob_err ob_snapshot_load_lazy(struct ob_store *st, const char *dir, struct ob_snapshot **out,
+                             bool *rebuilt, struct ob_diag *d);
 
 #endif

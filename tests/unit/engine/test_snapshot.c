@@ -1,6 +1,7 @@
 /* test_snapshot.c - the columnar snapshot: round trip against the store,
- * counts and record keys, coverage, validity, staleness, and refusal of
- * damaged or foreign files. */
+ * counts and record keys, coverage, validity, staleness, what is derived
+ * from the columns stored alike, and refusal of damaged or foreign files
+ * (whole at open, or a column's blocks when first read). */
 #include "test.h"
 
 #include <dirent.h>
@@ -10,6 +11,7 @@
 
 #include "efixture.h"
 #include "engine/query.h"
+#include "engine/snap_impl.h"
 #include "engine/snapshot.h"
 
 static struct efix fx;
@@ -42,7 +44,7 @@ static struct ob_snapshot *build_open(void)
 }
 
 /* A record as the store has it, with where the snapshot should put it. */
-struct row {
+struct store_row {
 	char f[14][24];
 	bool null[14];
 	uint32_t unit, year, src, cat;
@@ -53,7 +55,7 @@ struct row {
  * stored. */
 static int by_unit(const void *a, const void *b)
 {
-	const struct row *x = a, *y = b;
+	const struct store_row *x = a, *y = b;
 	if (x->unit != y->unit)
 		return x->unit < y->unit ? -1 : 1;
 	if (x->year != y->year)
@@ -73,7 +75,7 @@ static void round_trip(void **state)
 	struct ob_snapshot *s = build_open();
 	sqlite3_stmt *q;
 	struct ob_diag d;
-	struct row *rows;
+	struct store_row *rows;
 	size_t n = 0;
 	(void)state;
 
@@ -89,7 +91,7 @@ static void round_trip(void **state)
 	                 " ON s.id = r.submission WHERE s.superseded_by IS NULL ORDER BY r.id", &q, &d),
 	                 OB_OK);
 	while (sqlite3_step(q) == SQLITE_ROW) {
-		struct row *w = &rows[n];
+		struct store_row *w = &rows[n];
 		assert_true(n < s->n);
 		for (int c = 0; c < 14; c++) {
 			w->null[c] = sqlite3_column_type(q, c) == SQLITE_NULL;
@@ -120,7 +122,7 @@ static void round_trip(void **state)
 	assert_int_equal(n, s->n);
 	qsort(rows, n, sizeof(*rows), by_unit);
 	for (uint64_t i = 0; i < n; i++) {
-		const struct row *w = &rows[i];
+		const struct store_row *w = &rows[i];
 		const char *on = w->f[1], *prec = w->f[2];
 		int y = (on[0] - '0') * 1000 + (on[1] - '0') * 100 + (on[2] - '0') * 10 + (on[3] - '0');
 		int m = 0, day = 0;
@@ -561,6 +563,170 @@ static void refuse_and_rebuild(void **state)
 	ob_snapshot_close(s);
 }
 
+/* The header of the snapshot file at path. */
+static void read_header(const char *path, struct snap_header *h)
+{
+	int fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, h, sizeof(*h), 0), (ssize_t)sizeof(*h));
+	close(fd);
+}
+
+/* Flip one bit of the byte at off. */
+static void flip_at(const char *path, uint64_t off)
+{
+	unsigned char b;
+	int fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, &b, 1, (off_t)off), 1);
+	close(fd);
+	b ^= 0x04;
+	write_at(path, (long)off, &b, 1);
+}
+
+/* What the file stores as derived from its columns is what
+ * ob_snap_derive makes from them. */
+static void derived_stored(void **state)
+{
+	struct ob_snapshot *s = build_open();
+	const struct ob_snap_derived *st = s->derived;
+	struct ob_snap_derived mk;
+	struct ob_snapshot v;
+	(void)state;
+
+	assert_non_null(st);
+	assert_true(s->n > 0);
+	v = *s; /* made from the columns alone, the unit index counted again */
+	v.unit_first = NULL;
+	v.derived = NULL;
+	ob_snap_derive(&v, &mk);
+	assert_int_equal(st->sorted, mk.sorted);
+	assert_int_equal(st->year_sorted, mk.year_sorted);
+	assert_int_equal(st->src_sorted, mk.src_sorted);
+	assert_int_equal(st->cat_sorted, mk.cat_sorted);
+	assert_int_equal(st->counts_one, mk.counts_one);
+	assert_int_equal(st->counts_one, s->counts_one);
+	assert_int_equal(st->year_min, mk.year_min);
+	assert_int_equal(st->year_max, mk.year_max);
+	assert_memory_equal(st->unit_first, mk.unit_first, (s->n_units + 2) * sizeof(uint64_t));
+	assert_true(s->unit_first == st->unit_first); /* the analyser's index too */
+	assert_int_equal(st->n_runs, mk.n_runs);
+	assert_int_equal(st->runs != NULL, mk.runs != NULL);
+	if (mk.runs) {
+		assert_memory_equal(st->runs, mk.runs, (mk.n_runs + 1) * sizeof(*mk.runs));
+		assert_memory_equal(st->run_first, mk.run_first, (s->n_units + 1) * 4);
+	}
+	assert_int_equal(st->n_cat_runs, mk.n_cat_runs);
+	if (mk.cat_start) {
+		assert_memory_equal(st->cat_start, mk.cat_start, (mk.n_cat_runs + 1) * 4);
+		assert_memory_equal(st->cat_value, mk.cat_value, mk.n_cat_runs * 2);
+		assert_memory_equal(st->run_cat, mk.run_cat, (mk.n_runs + 1) * 4);
+	}
+	assert_int_equal(st->n_zones, mk.n_zones);
+	assert_memory_equal(st->zone, mk.zone, mk.n_zones * 4 * sizeof(uint16_t));
+	assert_memory_equal(st->zone_keys, mk.zone_keys, (mk.n_zones + 1) * 8);
+	assert_int_equal(st->zone_ones != NULL, mk.zone_ones != NULL);
+	if (mk.zone_ones) {
+		assert_memory_equal(st->zone_ones, mk.zone_ones, mk.n_zones);
+		assert_memory_equal(st->zone_victims, mk.zone_victims, (mk.n_zones + 1) * 8);
+	}
+	ob_snap_derived_release(&mk);
+	ob_snapshot_close(s);
+}
+
+/* Opened lazily, a snapshot checks its columns block by block when read:
+ * a damaged column is refused, naming it, before a query reads it; the
+ * other columns still answer; damage to the derived structures or to the
+ * table of block sums is refused at open. */
+static void lazy_check(void **state)
+{
+	struct ob_snapshot *s = build_open(), *z = NULL;
+	struct ob_analyzer *an;
+	struct ob_query_result *r = NULL;
+	struct ob_query q;
+	struct snap_header h;
+	char path[OB_MAX_PATH];
+	struct ob_diag d;
+	uint64_t n = s->n;
+	(void)state;
+
+	ob_snapshot_close(s);
+	assert_int_equal(ob_snapshot_path(fx.dir, path, sizeof(path)), OB_OK);
+	read_header(path, &h);
+
+	/* undamaged: open lazily, every column checks */
+	assert_int_equal(ob_snapshot_open_lazy(fx.dir, &z, &d), OB_OK);
+	assert_true(z->lazy);
+	assert_int_equal(z->n, n);
+	assert_int_equal(ob_snapshot_check(z, OB_SNAP_COLS_ALL, 0, z->n, &d), OB_OK);
+	ob_snapshot_close(z);
+
+	/* a flipped bit in the month column */
+	flip_at(path, h.sections[SEC_COL_MONTH].offset + h.sections[SEC_COL_MONTH].count / 2);
+	assert_int_equal(ob_snapshot_open(fx.dir, &z, &d), OB_ECORRUPT); /* whole: refused */
+	assert_null(z);
+	assert_int_equal(ob_snapshot_open_lazy(fx.dir, &z, &d), OB_OK);   /* lazily: opened */
+	assert_int_equal(ob_snapshot_check(z, 1u << OB_SNAP_COL_SEX, 0, z->n, &d), OB_OK);
+	ob_diag_clear(&d);
+	assert_int_equal(ob_snapshot_check(z, 1u << OB_SNAP_COL_MONTH, 0, z->n, &d), OB_ECORRUPT);
+	assert_non_null(strstr(d.message, "dañada"));
+	assert_non_null(strstr(d.message, "«month»"));
+	/* a query that reads the month is refused; one that does not answers */
+	an = ob_analyzer_new(z, NULL);
+	memset(&q, 0, sizeof(q));
+	q.records = true;
+	assert_int_equal(ob_query_dims_parse("month", "--rows", q.dims, &q.n_dims, &d), OB_OK);
+	q.n_row_dims = q.n_dims;
+	ob_diag_clear(&d);
+	assert_int_equal(ob_query_run(an, &q, &r, &d), OB_ECORRUPT);
+	assert_null(r);
+	assert_non_null(strstr(d.message, "«month»"));
+	memset(&q, 0, sizeof(q));
+	q.records = true;
+	assert_int_equal(ob_query_dims_parse("sex", "--rows", q.dims, &q.n_dims, &d), OB_OK);
+	q.n_row_dims = q.n_dims;
+	assert_int_equal(ob_query_run(an, &q, &r, &d), OB_OK);
+	assert_int_equal(r->total, n);
+	ob_query_result_free(r);
+	ob_analyzer_free(an);
+	ob_snapshot_close(z);
+
+	/* the derived structures: the unit index */
+	s = build_open();
+	ob_snapshot_close(s);
+	read_header(path, &h);
+	flip_at(path, h.sections[SEC_DER_UNIT_FIRST].offset + 8);
+	assert_int_equal(ob_snapshot_open(fx.dir, &z, &d), OB_ECORRUPT);
+	assert_int_equal(ob_snapshot_open_lazy(fx.dir, &z, &d), OB_ECORRUPT);
+	assert_null(z);
+	assert_non_null(strstr(d.message, "dañada"));
+
+	/* the zone map */
+	s = build_open();
+	ob_snapshot_close(s);
+	read_header(path, &h);
+	flip_at(path, h.sections[SEC_DER_ZONE].offset);
+	assert_int_equal(ob_snapshot_open_lazy(fx.dir, &z, &d), OB_ECORRUPT);
+
+	/* the table of block sums */
+	s = build_open();
+	ob_snapshot_close(s);
+	read_header(path, &h);
+	flip_at(path, h.sections[SEC_BLOCK_SUMS].offset + 3);
+	assert_int_equal(ob_snapshot_open_lazy(fx.dir, &z, &d), OB_ECORRUPT);
+	assert_int_equal(ob_snapshot_open(fx.dir, &z, &d), OB_ECORRUPT);
+
+	/* the header's section table (a section moved) */
+	s = build_open();
+	ob_snapshot_close(s);
+	flip_at(path, (uint64_t)((const char *)&h.sections[SEC_DER_RUNS].offset - (const char *)&h));
+	assert_int_equal(ob_snapshot_open_lazy(fx.dir, &z, &d), OB_ECORRUPT);
+	assert_non_null(strstr(d.message, "encabezado"));
+
+	s = build_open();
+	ob_snapshot_close(s);
+}
+
 /* A change to the store makes the snapshot stale; an unchanged store does
  * not; the build leaves no temporary file. */
 static void stamp_and_swap(void **state)
@@ -692,6 +858,8 @@ int main(void)
 		cmocka_unit_test(validity_and_fields),
 		cmocka_unit_test(migration),
 		cmocka_unit_test(refuse_and_rebuild),
+		cmocka_unit_test(derived_stored),
+		cmocka_unit_test(lazy_check),
 		cmocka_unit_test(stamp_and_swap),
 		cmocka_unit_test(empty_store),
 	};

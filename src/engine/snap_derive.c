@@ -1,0 +1,204 @@
+/* snap_derive.c - what a reader derives from a snapshot's columns (the
+ * order they keep, the records of each unit, runs, zone maps), made once
+ * when the file is written and stored in it (format 5), or made by the
+ * analyser for a snapshot that carries none (deltas merged in). */
+#include "engine/snap_impl.h"
+
+/*
+ * Within the n_runs runs, the runs of one category, when categories are
+ * ordered in them and these runs are few (at most one per four records).
+ */
+static void derive_cat_runs(const struct ob_snapshot *s, struct ob_snap_derived *dv)
+{
+	const struct ob_snap_run *runs = dv->runs;
+	uint64_t n_cat = 0, n_runs = dv->n_runs;
+	uint32_t *cat_start, *run_cat;
+	uint16_t *cat_value;
+	size_t k = 0;
+
+	if (!dv->cat_sorted)
+		return;
+	for (size_t r = 0; r < n_runs; r++)
+		for (uint64_t i = runs[r].start; i < runs[r + 1].start; i++)
+			n_cat += i == runs[r].start || s->category[i] != s->category[i - 1];
+	if (n_cat > s->n / 4 + 1)
+		return;
+	cat_start = ob_malloc((size_t)(n_cat + 1) * sizeof(uint32_t));
+	cat_value = ob_malloc((size_t)(n_cat + 1) * sizeof(uint16_t));
+	run_cat = ob_malloc((n_runs + 1) * sizeof(uint32_t));
+	for (size_t r = 0; r < n_runs; r++) {
+		run_cat[r] = (uint32_t)k;
+		for (uint64_t i = runs[r].start; i < runs[r + 1].start; i++) {
+			if (i != runs[r].start && s->category[i] == s->category[i - 1])
+				continue;
+			cat_start[k] = (uint32_t)i;
+			cat_value[k] = s->category[i];
+			k++;
+		}
+	}
+	run_cat[n_runs] = (uint32_t)k;
+	cat_start[k] = (uint32_t)s->n;
+	cat_value[k] = 0;
+	dv->cat_start = cat_start;
+	dv->cat_value = cat_value;
+	dv->run_cat = run_cat;
+	dv->n_cat_runs = k;
+}
+
+/*
+ * The runs of records of one unit, year and source, when the records are
+ * so ordered and the runs are few (at most one per eight records).
+ */
+static void derive_runs(const struct ob_snapshot *s, struct ob_snap_derived *dv)
+{
+	uint64_t n_runs = 0;
+	struct ob_snap_run *runs;
+	uint32_t *run_first;
+	size_t k = 0;
+
+	if (s->n >= UINT32_MAX)
+		return;
+	for (uint64_t i = 0; i < s->n; i++)
+		n_runs += !i || s->territory[i] != s->territory[i - 1] ||
+		          s->year[i] != s->year[i - 1] || s->source[i] != s->source[i - 1];
+	if (n_runs > s->n / 8 + 1)
+		return;
+	runs = ob_malloc((size_t)(n_runs + 1) * sizeof(*runs));
+	run_first = ob_calloc((size_t)s->n_units + 1, sizeof(uint32_t));
+	for (uint64_t i = 0; i < s->n; i++) {
+		if (i && s->territory[i] == s->territory[i - 1] && s->year[i] == s->year[i - 1] &&
+		    s->source[i] == s->source[i - 1])
+			continue;
+		runs[k].start = (uint32_t)i;
+		runs[k].year = s->year[i];
+		runs[k].source = s->source[i];
+		run_first[s->territory[i] + 1] = (uint32_t)(k + 1);
+		k++;
+	}
+	runs[k].start = (uint32_t)s->n;
+	runs[k].year = 0;
+	runs[k].source = 0;
+	/* a unit without records: its runs start where the last one's ended */
+	for (uint32_t u = 1; u <= s->n_units; u++)
+		if (run_first[u] < run_first[u - 1])
+			run_first[u] = run_first[u - 1];
+	dv->runs = runs;
+	dv->run_first = run_first;
+	dv->n_runs = k;
+	derive_cat_runs(s, dv);
+}
+
+/* The zone map, and victims and keys before each zone. */
+static void derive_zones(const struct ob_snapshot *s, struct ob_snap_derived *dv)
+{
+	uint64_t nz = (s->n + OB_SNAP_ZONE - 1) / OB_SNAP_ZONE;
+	uint16_t *zone = ob_malloc((nz + 1) * 4 * sizeof(uint16_t));
+	uint64_t *keys = ob_malloc((nz + 1) * sizeof(uint64_t)), *victims = NULL;
+	uint8_t *ones = NULL;
+
+	for (uint64_t z = 0; z < nz; z++) {
+		uint16_t y0 = UINT16_MAX, y1 = 0, s0 = UINT16_MAX, s1 = 0;
+		uint64_t end = (z + 1) * OB_SNAP_ZONE < s->n ? (z + 1) * OB_SNAP_ZONE : s->n;
+		for (uint64_t i = z * OB_SNAP_ZONE; i < end; i++) {
+			uint16_t y = s->year[i], x = s->source[i];
+			y0 = y < y0 ? y : y0;
+			y1 = y > y1 ? y : y1;
+			s0 = x < s0 ? x : s0;
+			s1 = x > s1 ? x : s1;
+		}
+		zone[z * 4] = y0;
+		zone[z * 4 + 1] = y1;
+		zone[z * 4 + 2] = s0;
+		zone[z * 4 + 3] = s1;
+	}
+	keys[0] = 0;
+	if (!dv->counts_one) {
+		ones = ob_malloc(nz + 1);
+		victims = ob_malloc((nz + 1) * sizeof(uint64_t));
+		victims[0] = 0;
+	}
+	for (uint64_t z = 0; z < nz; z++) {
+		uint64_t end = (z + 1) * OB_SNAP_ZONE < s->n ? (z + 1) * OB_SNAP_ZONE : s->n, v = 0,
+		         k = 0;
+		unsigned one = 1;
+		for (uint64_t i = z * OB_SNAP_ZONE; i < end; i++)
+			k += s->rkey[i];
+		keys[z + 1] = keys[z] + k;
+		if (!ones)
+			continue;
+		for (uint64_t i = z * OB_SNAP_ZONE; i < end; i++) {
+			v += s->count[i];
+			one &= s->count[i] == 1;
+		}
+		victims[z + 1] = victims[z] + v;
+		ones[z] = (uint8_t)one;
+	}
+	dv->zone = zone;
+	dv->n_zones = nz;
+	dv->zone_keys = keys;
+	dv->zone_ones = ones;
+	dv->zone_victims = victims;
+}
+
+void ob_snap_derive(const struct ob_snapshot *s, struct ob_snap_derived *dv)
+{
+	uint64_t *first = NULL;
+	uint16_t ymin = UINT16_MAX, ymax = 0;
+
+	memset(dv, 0, sizeof(*dv));
+	dv->sorted = dv->year_sorted = dv->src_sorted = dv->cat_sorted = true;
+	dv->counts_one = s->counts_one;
+	if (!s->unit_first)
+		first = ob_calloc((size_t)s->n_units + 2, sizeof(uint64_t));
+	for (uint64_t i = 0; i < s->n; i++) {
+		uint16_t y = s->year[i];
+		if (first)
+			first[s->territory[i] + 1]++;
+		if (i && s->territory[i] < s->territory[i - 1])
+			dv->sorted = false;
+		if (i && s->territory[i] == s->territory[i - 1] && y < s->year[i - 1])
+			dv->year_sorted = false;
+		if (i && s->territory[i] == s->territory[i - 1] && y == s->year[i - 1] &&
+		    s->source[i] < s->source[i - 1])
+			dv->src_sorted = false;
+		if (i && s->territory[i] == s->territory[i - 1] && y == s->year[i - 1] &&
+		    s->source[i] == s->source[i - 1] && s->category[i] < s->category[i - 1])
+			dv->cat_sorted = false;
+		if (y) {
+			ymin = y < ymin ? y : ymin;
+			ymax = y > ymax ? y : ymax;
+		}
+	}
+	dv->year_min = ymin <= ymax ? ymin : 0;
+	dv->year_max = ymin <= ymax ? ymax : -1;
+	if (first) {
+		for (uint32_t u = 0; u < s->n_units; u++)
+			first[u + 1] += first[u];
+		dv->unit_first = first;
+	} else {
+		/* the snapshot's own index (set only when the territory is ordered) */
+		uint64_t *copy = ob_malloc(((size_t)s->n_units + 2) * sizeof(uint64_t));
+		memcpy(copy, s->unit_first, ((size_t)s->n_units + 2) * sizeof(uint64_t));
+		dv->unit_first = copy;
+	}
+	if (dv->sorted && dv->year_sorted && dv->src_sorted)
+		derive_runs(s, dv);
+	derive_zones(s, dv);
+}
+
+void ob_snap_derived_release(struct ob_snap_derived *dv)
+{
+	if (!dv)
+		return;
+	free((void *)dv->unit_first);
+	free((void *)dv->runs);
+	free((void *)dv->run_first);
+	free((void *)dv->cat_start);
+	free((void *)dv->cat_value);
+	free((void *)dv->run_cat);
+	free((void *)dv->zone);
+	free((void *)dv->zone_ones);
+	free((void *)dv->zone_victims);
+	free((void *)dv->zone_keys);
+	memset(dv, 0, sizeof(*dv));
+}
