@@ -497,6 +497,10 @@ static ob_err sub_alarms(struct ob_cmd_ctx *ctx, struct ob_store *st, const char
 	an = ob_analyzer_new(sn, ctx->pop);
 	o.rules = rules;
 	o.from_month = o.to_month = u->month;
+	/* the territory's country only: its alarms are the same (each series
+	 * is judged on its own), without counting the other countries */
+	if (at >= 0 && sn->units[at].country < sn->n_countries)
+		o.country = ob_snap_str(sn, sn->countries[sn->units[at].country]);
 	if ((e = ob_alerts_run(st, an, sn, &cov, &o, &u->alerts, d)) ||
 	    (e = ob_http_alerts_mask(ctx->dir, sn, ctx->pop, &u->alerts, d)))
 		goto release;
