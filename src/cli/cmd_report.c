@@ -328,10 +328,11 @@ static double jnum(json_t *o, const char *k)
 }
 
 /* The rows of one public analysis (indicator id of set, period) appended
- * to *v (n, cap), "crime" rows left out; top: the rows of its rankings. */
+ * to *v (n, cap), "crime" rows left out; top: the rows of its rankings;
+ * step: a step of the trend (its year-earlier comparisons only). */
 static ob_err sit_rows(struct ob_cmd_ctx *ctx, const char *id, const char *territory,
-                       const char *period, size_t top, json_t *docs, struct ob_bl_sit **v,
-                       size_t *n, size_t *cap, struct ob_diag *d)
+                       const char *period, size_t top, bool step, json_t *docs,
+                       struct ob_bl_sit **v, size_t *n, size_t *cap, struct ob_diag *d)
 {
 	struct ob_sit_options o = { 0 };
 	struct ob_http_sit x;
@@ -350,6 +351,9 @@ static ob_err sit_rows(struct ob_cmd_ctx *ctx, const char *id, const char *terri
 	/* the "crime" rows are left out below: the crimes are not ranked
 	 * (each crime's figures are its own analysis's territory rows) */
 	o.focus_only = true;
+	/* a step of the trend: its comparisons with a year earlier, all
+	 * that the trend and the small multiples read */
+	o.year_earlier_only = step;
 	o.now_month = ob_situation_now_month();
 	e = ob_http_sit_compute_on(ctx->dir, ctx->snap, ctx->pop, &o, NULL, &x, &param, d);
 	if (!e)
@@ -405,7 +409,7 @@ static ob_err sub_load(struct ob_cmd_ctx *ctx, const struct ob_indicator_set *se
 	for (size_t k = 0; k < set->n; k++) {
 		if (set->v[k].denom != OB_DEN_POPULATION)
 			continue;
-		if ((e = sit_rows(ctx, set->v[k].id, territory, period, SUB_ALL_UNITS, u->docs,
+		if ((e = sit_rows(ctx, set->v[k].id, territory, period, SUB_ALL_UNITS, false, u->docs,
 		                  &u->v, &u->n, &u->cap, d)))
 			return e;
 		if (!first)
@@ -414,7 +418,7 @@ static ob_err sub_load(struct ob_cmd_ctx *ctx, const struct ob_indicator_set *se
 	for (size_t i = 0; first && i < u->n_steps; i++) {
 		struct ob_diag ignored;
 		/* a step the analysis refuses (before the records) is no data */
-		e = sit_rows(ctx, first, territory, u->steps[i], SUB_ALL_UNITS, u->docs, &u->s,
+		e = sit_rows(ctx, first, territory, u->steps[i], SUB_ALL_UNITS, true, u->docs, &u->s,
 		             &u->ns, &u->scap, &ignored);
 		if (e && e != OB_EUSAGE) {
 			*d = ignored;
