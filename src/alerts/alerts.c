@@ -630,6 +630,7 @@ static ob_err run_level(struct level_run *x, const struct ob_analyzer *an, int l
 	struct ob_query_result *r = NULL;
 	struct level_ctx lc;
 	int *year = NULL, *monthv = NULL;
+	char where[OB_MAX_NAME + 16];
 	ob_err e;
 
 	memset(&q, 0, sizeof(q));
@@ -640,6 +641,10 @@ static ob_err run_level(struct level_run *x, const struct ob_analyzer *an, int l
 	q.n_dims = q.n_row_dims = 4;
 	q.rules = x->o->rules;
 	q.threads = x->o->threads;
+	if (x->o->country) {
+		snprintf(where, sizeof(where), "country=%s", x->o->country);
+		q.where = where;
+	}
 	if ((e = ob_query_run(an, &q, &r, x->d)))
 		return e;
 	memset(&lc, 0, sizeof(lc));

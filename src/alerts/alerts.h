@@ -100,6 +100,9 @@ struct ob_alerts_options {
 	const struct ob_indicator_set *indicators; /* NULL: ICCS divisions only */
 	const struct ob_population *pop; /* the divisions and what the sources
 	                             give (the analyser's); with indicators */
+	const char *country;      /* ISO3: count only its records (the series
+	                             of its units; a report of one country);
+	                             NULL: every country */
 };
 
 struct ob_alert {

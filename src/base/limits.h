@@ -582,6 +582,13 @@
  * source line is wrapped to (the last is cut with an ellipsis). */
 #define OB_CHART_MAX_SERIES 8
 #define OB_CHART_MAX_LINES 4
+/* Most digits after the point of a map legend's class bounds: a legend
+ * takes as many as its smallest non-zero bound needs for two significant
+ * digits (a rate of 0.03 reads "0,030", not "0,0"), up to this. */
+#define OB_CHOROPLETH_DECIMALS_MAX 6
+/* Most countries whose products "observa report --all" makes at once,
+ * each in its own process (--jobs; by default the online cores). */
+#define OB_REPORT_JOBS_MAX 16
 
 /* Bulletins (report/bulletin.h): longest text of a table cell, and of a
  * title or source line. */

@@ -23,6 +23,8 @@
 #include <jansson.h>
 #include <math.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <time.h>
 
 void cmd_report_usage(FILE *out)
@@ -31,7 +33,8 @@ void cmd_report_usage(FILE *out)
 	"uso: observa report [-d DIR] --territory CÓDIGO --period PERIODO [--release vN]\n"
 	"                    [--lang es|en] [--format html|pdf|infographic|xlsx] [--compendium]\n"
 	"                    [--no-alarms] [-o ARCHIVO]\n"
-	"       observa report [-d DIR] --all --period PERIODO [--release vN] [-o CARPETA]\n\n"
+	"       observa report [-d DIR] --all --period PERIODO [--release vN] [--jobs N]\n"
+	"                    [-o CARPETA]\n\n"
 	"Escribe el boletín de un país o una unidad de primer nivel en un periodo: una\n"
 	"página HTML autónoma (CSS y gráficos SVG dentro, sin pedidos externos) o un PDF\n"
 	"A4 (--format pdf, o un ARCHIVO que termina en .pdf) con las cifras\n"
@@ -54,11 +57,14 @@ void cmd_report_usage(FILE *out)
 	"--all: de cada país de la publicación, el boletín del PERIODO (HTML y PDF) y la\n"
 	"infografía de su año (PNG y SVG), en español y en inglés, en CARPETA (por\n"
 	"omisión DIR/reports/vN, al lado de las publicaciones: nunca dentro de una);\n"
-	"una línea por país.\n",
+	"una línea por país. --jobs N: N países a la vez, cada uno en su proceso (por\n"
+	"omisión, los núcleos del equipo); los archivos y las líneas son los mismos que\n"
+	"con --jobs 1.\n",
 	"usage: observa report [-d DIR] --territory CODE --period PERIOD [--release vN]\n"
 	"                      [--lang es|en] [--format html|pdf|infographic|xlsx] [--compendium]\n"
 	"                      [--no-alarms] [-o FILE]\n"
-	"       observa report [-d DIR] --all --period PERIOD [--release vN] [-o FOLDER]\n\n"
+	"       observa report [-d DIR] --all --period PERIOD [--release vN] [--jobs N]\n"
+	"                      [-o FOLDER]\n\n"
 	"Writes the bulletin of a country or an admin-1 unit for a period: one\n"
 	"self-contained HTML page (CSS and SVG charts inside, no external request) or\n"
 	"an A4 PDF (--format pdf, or a FILE ending in .pdf) with\n"
@@ -80,7 +86,9 @@ void cmd_report_usage(FILE *out)
 	"--all: for each country of the release, the bulletin of PERIOD (HTML and PDF)\n"
 	"and the infographic of its year (PNG and SVG), in Spanish and in English, into\n"
 	"FOLDER (by default DIR/reports/vN, beside the releases: never inside one); one\n"
-	"line per country.\n"), out);
+	"line per country. --jobs N: N countries at once, each in a process of its own\n"
+	"(by default, the machine's cores); the files and the lines are those of\n"
+	"--jobs 1.\n"), out);
 }
 
 static const char *jstr(json_t *o, const char *k)
@@ -320,10 +328,11 @@ static double jnum(json_t *o, const char *k)
 }
 
 /* The rows of one public analysis (indicator id of set, period) appended
- * to *v (n, cap), "crime" rows left out; top: the rows of its rankings. */
+ * to *v (n, cap), "crime" rows left out; top: the rows of its rankings;
+ * step: a step of the trend (its year-earlier comparisons only). */
 static ob_err sit_rows(struct ob_cmd_ctx *ctx, const char *id, const char *territory,
-                       const char *period, size_t top, json_t *docs, struct ob_bl_sit **v,
-                       size_t *n, size_t *cap, struct ob_diag *d)
+                       const char *period, size_t top, bool step, json_t *docs,
+                       struct ob_bl_sit **v, size_t *n, size_t *cap, struct ob_diag *d)
 {
 	struct ob_sit_options o = { 0 };
 	struct ob_http_sit x;
@@ -342,6 +351,9 @@ static ob_err sit_rows(struct ob_cmd_ctx *ctx, const char *id, const char *terri
 	/* the "crime" rows are left out below: the crimes are not ranked
 	 * (each crime's figures are its own analysis's territory rows) */
 	o.focus_only = true;
+	/* a step of the trend: its comparisons with a year earlier, all
+	 * that the trend and the small multiples read */
+	o.year_earlier_only = step;
 	o.now_month = ob_situation_now_month();
 	e = ob_http_sit_compute_on(ctx->dir, ctx->snap, ctx->pop, &o, NULL, &x, &param, d);
 	if (!e)
@@ -397,7 +409,7 @@ static ob_err sub_load(struct ob_cmd_ctx *ctx, const struct ob_indicator_set *se
 	for (size_t k = 0; k < set->n; k++) {
 		if (set->v[k].denom != OB_DEN_POPULATION)
 			continue;
-		if ((e = sit_rows(ctx, set->v[k].id, territory, period, SUB_ALL_UNITS, u->docs,
+		if ((e = sit_rows(ctx, set->v[k].id, territory, period, SUB_ALL_UNITS, false, u->docs,
 		                  &u->v, &u->n, &u->cap, d)))
 			return e;
 		if (!first)
@@ -406,7 +418,7 @@ static ob_err sub_load(struct ob_cmd_ctx *ctx, const struct ob_indicator_set *se
 	for (size_t i = 0; first && i < u->n_steps; i++) {
 		struct ob_diag ignored;
 		/* a step the analysis refuses (before the records) is no data */
-		e = sit_rows(ctx, first, territory, u->steps[i], SUB_ALL_UNITS, u->docs, &u->s,
+		e = sit_rows(ctx, first, territory, u->steps[i], SUB_ALL_UNITS, true, u->docs, &u->s,
 		             &u->ns, &u->scap, &ignored);
 		if (e && e != OB_EUSAGE) {
 			*d = ignored;
@@ -489,6 +501,10 @@ static ob_err sub_alarms(struct ob_cmd_ctx *ctx, struct ob_store *st, const char
 	an = ob_analyzer_new(sn, ctx->pop);
 	o.rules = rules;
 	o.from_month = o.to_month = u->month;
+	/* the territory's country only: its alarms are the same (each series
+	 * is judged on its own), without counting the other countries */
+	if (at >= 0 && sn->units[at].country < sn->n_countries)
+		o.country = ob_snap_str(sn, sn->countries[sn->units[at].country]);
 	if ((e = ob_alerts_run(st, an, sn, &cov, &o, &u->alerts, d)) ||
 	    (e = ob_http_alerts_mask(ctx->dir, sn, ctx->pop, &u->alerts, d)))
 		goto release;
@@ -618,6 +634,233 @@ static bool mkdirs(const char *dir)
 	return mkdir(p, 0755) == 0 || errno == EEXIST;
 }
 
+/* What every country of --all shares. */
+struct all_job {
+	struct ob_cmd_ctx *ctx;
+	const char *dir;          /* the folder of the products */
+	const char *version;      /* the release */
+	const char *year;         /* of the infographics */
+	const char *per;          /* the period in a file name */
+	const char *period;       /* as asked */
+	bool in_release;          /* into a release being made (publish --reports) */
+};
+
+/* The products of --all a country has */
+#define ALL_PER_COUNTRY 8
+
+/* One country's 8 products (its bulletin as HTML and PDF, its infographic
+ * as PNG and SVG, in both languages) and its line on the terminal; the
+ * first failure's exit status, *made how many were written. */
+static int all_country(const struct all_job *j, const char *code, size_t *made)
+{
+	static const enum ob_lang langs[] = { OB_LANG_ES, OB_LANG_EN };
+	static const char *const lcode[] = { "es", "en" };
+	int first = OB_EXIT_OK;
+
+	*made = 0;
+	for (size_t l = 0; l < 2; l++) {
+		/* the bulletin (HTML, PDF) of the period, the infographic
+		 * (PNG, SVG) of its year */
+		static const char *const kinds[][2] = {
+			{ "html", NULL }, { "pdf", NULL },
+			{ "png", "infographic" }, { "svg", "infographic" } };
+		for (size_t k = 0; k < 4; k++) {
+			char out[OB_MAX_PATH];
+			char *av[16];
+			int ac = 0, st;
+			bool info = kinds[k][1] != NULL;
+
+			int len = info ? snprintf(out, sizeof out, "%s/%s-%s.infographic.%s.%s",
+			                          j->dir, code, j->year, lcode[l], kinds[k][0])
+			               : snprintf(out, sizeof out, "%s/%s-%s.%s.%s", j->dir, code,
+			                          j->per, lcode[l], kinds[k][0]);
+			if (len < 0 || (size_t)len >= sizeof out) {
+				OB_ERROR("%s: ruta demasiado larga", "%s: path too long", j->dir);
+				if (first == OB_EXIT_OK)
+					first = OB_EXIT_USAGE;
+				continue;
+			}
+			av[ac++] = (char *)"report";
+			av[ac++] = (char *)"--territory";
+			av[ac++] = (char *)code;
+			av[ac++] = (char *)"--period";
+			av[ac++] = info ? (char *)j->year : (char *)j->period;
+			av[ac++] = (char *)"--release";
+			av[ac++] = (char *)j->version;
+			if (info) {
+				av[ac++] = (char *)"--format";
+				av[ac++] = (char *)"infographic";
+			}
+			av[ac++] = (char *)"-o";
+			av[ac++] = out;
+			av[ac] = NULL;
+			st = all_one(j->ctx, langs[l], av, ac);
+			if (st == OB_EXIT_OK)
+				(*made)++;
+			else if (first == OB_EXIT_OK)
+				first = st;
+		}
+	}
+	if (first == OB_EXIT_OK && j->in_release)
+		OB_INFO("%s: %zu archivos en la publicación %s (reports/)",
+		        "%s: %zu files in release %s (reports/)", code, *made, j->version);
+	else if (first == OB_EXIT_OK)
+		OB_INFO("%s: %zu archivos en %s", "%s: %zu files in %s", code, *made, j->dir);
+	else
+		OB_ERROR("%s: %zu archivos en %s; faltan %zu (arriba, por qué)",
+		         "%s: %zu files in %s; %zu missing (why, above)", code, *made, j->dir,
+		         ALL_PER_COUNTRY - *made);
+	return first;
+}
+
+/* How many countries --all makes at once (--jobs; 0: the online cores),
+ * each in a process of its own. Set only while cmd_report runs --all. */
+static long all_jobs;
+
+/* A country being made in a child process: its messages, replayed on
+ * the terminal in the countries' order once it is done. */
+struct all_child {
+	pid_t pid;        /* 0: not started; -1: done */
+	FILE *log;        /* its standard error */
+	int status;       /* its exit status */
+	size_t made;
+};
+
+/* Copy the child's messages to standard error. */
+static void all_replay(struct all_child *c)
+{
+	char buf[4096];
+	size_t n;
+
+	if (!c->log)
+		return;
+	fflush(stderr);
+	rewind(c->log);
+	while ((n = fread(buf, 1, sizeof buf, c->log)) > 0)
+		fwrite(buf, 1, n, stderr);
+	fflush(stderr);
+	fclose(c->log);
+	c->log = NULL;
+}
+
+/*
+ * Every country of codes[0..n): one after the other in this process when
+ * one job is asked (or the store is open for writing: a child must not
+ * share it); else each in a child process (the command's globals, such
+ * as getopt's state and the language of messages, are per process), at
+ * most all_jobs at once. A child's exit code carries its first failure's
+ * status and how many files it wrote (status * 16 + made); its messages
+ * go to a temporary file that is copied to the terminal in the
+ * countries' order, so the terminal and the files are those of a serial
+ * run. The first failure's exit status.
+ */
+static int all_run(const struct all_job *j, const char **codes, size_t n, size_t *files)
+{
+	struct all_child *kids;
+	long jobs = all_jobs > 0 ? all_jobs : sysconf(_SC_NPROCESSORS_ONLN);
+	size_t next = 0, shown = 0, running = 0;
+	int status = OB_EXIT_OK;
+
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > OB_REPORT_JOBS_MAX)
+		jobs = OB_REPORT_JOBS_MAX;
+	if (j->ctx->store && j->ctx->store_mode != OB_STORE_READONLY)
+		jobs = 1;
+	if (jobs == 1 || n < 2) {
+		for (size_t i = 0; i < n; i++) {
+			size_t made;
+			int st = all_country(j, codes[i], &made);
+			*files += made;
+			if (st != OB_EXIT_OK && status == OB_EXIT_OK)
+				status = st;
+		}
+		return status;
+	}
+	kids = ob_calloc(n, sizeof *kids);
+	fflush(stdout);
+	fflush(stderr);
+	while (shown < n) {
+		int ws;
+		pid_t pid;
+
+		/* start as many as the limit allows */
+		while (next < n && running < (size_t)jobs) {
+			struct all_child *c = &kids[next];
+			if (!(c->log = tmpfile())) {
+				OB_ERROR("%s: no se pudo crear un archivo temporal (%s)",
+				         "%s: could not create a temporary file (%s)", codes[next],
+				         strerror(errno));
+				c->pid = -1;
+				c->status = OB_EXIT_SYSTEM;
+				next++;
+				continue;
+			}
+			if ((c->pid = fork()) == 0) {
+				size_t made;
+				int st;
+				/* the child's own read-only connection: never the parent's */
+				j->ctx->store = NULL;
+				dup2(fileno(c->log), STDERR_FILENO);
+				st = all_country(j, codes[next], &made);
+				fflush(stdout);
+				fflush(stderr);
+				_exit((st & 15) * 16 + (int)(made & 15));
+			}
+			if (c->pid < 0) {
+				OB_ERROR("%s: no se pudo crear un proceso (%s)",
+				         "%s: could not start a process (%s)", codes[next], strerror(errno));
+				fclose(c->log);
+				c->log = NULL;
+				c->status = OB_EXIT_SYSTEM;
+			} else {
+				running++;
+			}
+			next++;
+		}
+		/* the countries done, in order */
+		while (shown < next && kids[shown].pid == -1) {
+			all_replay(&kids[shown]);
+			*files += kids[shown].made;
+			if (kids[shown].status != OB_EXIT_OK && status == OB_EXIT_OK)
+				status = kids[shown].status;
+			shown++;
+		}
+		if (!running)
+			continue;
+		if ((pid = waitpid(-1, &ws, 0)) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (size_t i = 0; i < next; i++) {
+			if (kids[i].pid != pid)
+				continue;
+			kids[i].pid = -1;
+			running--;
+			if (WIFEXITED(ws)) {
+				kids[i].status = WEXITSTATUS(ws) / 16;
+				kids[i].made = (size_t)(WEXITSTATUS(ws) % 16);
+			} else {
+				OB_ERROR("%s: el proceso terminó por la señal %d",
+				         "%s: the process ended on signal %d", codes[i],
+				         WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
+				kids[i].status = OB_EXIT_SYSTEM;
+			}
+		}
+	}
+	/* a wait that failed: what is left is lost */
+	for (; shown < n; shown++) {
+		if (kids[shown].pid > 0)
+			waitpid(kids[shown].pid, NULL, 0);
+		all_replay(&kids[shown]);
+		if (status == OB_EXIT_OK)
+			status = OB_EXIT_SYSTEM;
+	}
+	free(kids);
+	return status;
+}
+
 /*
  * observa report --all --period P [--release vN] [-o DIR]: for each country
  * of the release (its metadata's territories of level 0), the bulletin of
@@ -632,14 +875,13 @@ static bool mkdirs(const char *dir)
 int ob_report_all(struct ob_cmd_ctx *ctx, const char *period, const char *release,
                   const char *reldir, const char *outdir, size_t *files)
 {
-	static const enum ob_lang langs[] = { OB_LANG_ES, OB_LANG_EN };
-	static const char *const lcode[] = { "es", "en" };
 	char version[64], path[OB_MAX_PATH], dir[OB_MAX_PATH], per[OB_SIT_PERIOD_MAX];
 	char year[8];
 	json_t *meta = NULL, *terr;
 	json_error_t je;
 	struct ob_period *pp = NULL;
-	size_t np = 0, i;
+	size_t np = 0, i, n_codes = 0, cap = 16;
+	const char **codes;
 	struct ob_diag d;
 	int status = OB_EXIT_OK;
 
@@ -685,6 +927,7 @@ int ob_report_all(struct ob_cmd_ctx *ctx, const char *period, const char *releas
 		all_reldir = NULL;
 		return OB_EXIT_SYSTEM;
 	}
+	codes = ob_malloc(cap * sizeof *codes);
 	/* a period in a file name: "ytd:2024-09-30" as "ytd-2024-09-30" */
 	ob_strlcpy(per, period, sizeof per);
 	for (char *c = per; *c; c++)
@@ -693,68 +936,18 @@ int ob_report_all(struct ob_cmd_ctx *ctx, const char *period, const char *releas
 	for (i = 0; i < json_array_size(terr); i++) {
 		json_t *t = json_array_get(terr, i);
 		const char *code = jstr(t, "code");
-		size_t made = 0;
-		int first = OB_EXIT_OK;
-
-		if (!code || json_integer_value(json_object_get(t, "level")) != 0)
-			continue;
-		for (size_t l = 0; l < 2; l++) {
-			/* the bulletin (HTML, PDF) of the period, the infographic
-			 * (PNG, SVG) of its year */
-			static const char *const kinds[][2] = {
-				{ "html", NULL }, { "pdf", NULL },
-				{ "png", "infographic" }, { "svg", "infographic" } };
-			for (size_t k = 0; k < 4; k++) {
-				char out[OB_MAX_PATH];
-				char *av[16];
-				int ac = 0, st;
-				bool info = kinds[k][1] != NULL;
-
-				int len = info ? snprintf(out, sizeof out, "%s/%s-%s.infographic.%s.%s",
-				                          dir, code, year, lcode[l], kinds[k][0])
-				               : snprintf(out, sizeof out, "%s/%s-%s.%s.%s", dir, code,
-				                          per, lcode[l], kinds[k][0]);
-				if (len < 0 || (size_t)len >= sizeof out) {
-					OB_ERROR("%s: ruta demasiado larga", "%s: path too long", dir);
-					if (first == OB_EXIT_OK)
-						first = OB_EXIT_USAGE;
-					continue;
-				}
-				av[ac++] = (char *)"report";
-				av[ac++] = (char *)"--territory";
-				av[ac++] = (char *)code;
-				av[ac++] = (char *)"--period";
-				av[ac++] = info ? year : (char *)period;
-				av[ac++] = (char *)"--release";
-				av[ac++] = version;
-				if (info) {
-					av[ac++] = (char *)"--format";
-					av[ac++] = (char *)"infographic";
-				}
-				av[ac++] = (char *)"-o";
-				av[ac++] = out;
-				av[ac] = NULL;
-				st = all_one(ctx, langs[l], av, ac);
-				if (st == OB_EXIT_OK)
-					made++;
-				else if (first == OB_EXIT_OK)
-					first = st;
-			}
-		}
-		*files += made;
-		if (first == OB_EXIT_OK && reldir)
-			OB_INFO("%s: %zu archivos en la publicación %s (reports/)",
-			        "%s: %zu files in release %s (reports/)", code, made, version);
-		else if (first == OB_EXIT_OK)
-			OB_INFO("%s: %zu archivos en %s", "%s: %zu files in %s", code, made, dir);
-		else {
-			OB_ERROR("%s: %zu archivos en %s; faltan %zu (arriba, por qué)",
-			         "%s: %zu files in %s; %zu missing (why, above)", code, made, dir,
-			         8 - made);
-			if (status == OB_EXIT_OK)
-				status = first;
+		if (code && json_integer_value(json_object_get(t, "level")) == 0)
+			codes[n_codes++] = code;
+		if (n_codes == cap) {
+			cap *= 2;
+			codes = ob_realloc(codes, cap * sizeof *codes);
 		}
 	}
+	{
+		struct all_job job = { ctx, dir, version, year, per, period, reldir != NULL };
+		status = all_run(&job, codes, n_codes, files);
+	}
+	free(codes);
 	json_decref(meta);
 	all_reldir = NULL;
 	return status;
@@ -771,12 +964,14 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		{ "no-alarms", no_argument, NULL, 'A' },
 		{ "compendium", no_argument, NULL, 'C' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *territory = NULL, *period = NULL, *release = NULL, *output = NULL;
 	const char *format = NULL;
 	bool pdf, known = false, alarms = true, compendium = false, infographic, png = false;
 	bool xlsx, all = false;
+	long long jobs = 0;
 	char version[64], path[OB_MAX_PATH], date[16] = "";
 	struct ob_indicator_set *set = NULL;
 	struct ob_bl_indicator *ind = NULL;
@@ -811,11 +1006,25 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		case 'A': alarms = false; break;
 		case 'C': compendium = true; break;
 		case 'a': all = true; break;
+		case 'j':
+			if (!ob_parse_int(optarg, strlen(optarg), 1, OB_REPORT_JOBS_MAX, &jobs)) {
+				OB_ERROR("--jobs «%s»: se esperaba un número de 1 a %d",
+				         "--jobs «%s»: expected a number from 1 to %d", optarg,
+				         OB_REPORT_JOBS_MAX);
+				return OB_EXIT_USAGE;
+			}
+			break;
 		default: cmd_report_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
+	if (jobs && !all) {
+		OB_ERROR("--jobs: solo con --all", "--jobs: only with --all");
+		cmd_report_usage(stderr);
+		return OB_EXIT_USAGE;
+	}
 	if (all) {
 		size_t files;
+		int all_st;
 		if (optind < argc || territory || format || compendium || !alarms || !period) {
 			OB_ERROR("--all: solo --period, --release y -o CARPETA (cada país, cada "
 			         "formato y los dos idiomas)",
@@ -824,7 +1033,10 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 			cmd_report_usage(stderr);
 			return OB_EXIT_USAGE;
 		}
-		return ob_report_all(ctx, period, release, NULL, output, &files);
+		all_jobs = (long)jobs;
+		all_st = ob_report_all(ctx, period, release, NULL, output, &files);
+		all_jobs = 0;
+		return all_st;
 	}
 	if (optind < argc || !territory || !period) {
 		if (optind < argc)

@@ -495,17 +495,19 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 	month_label(spec + strlen(spec), sizeof(spec) - strlen(spec), per[0].to_month);
 	if ((e = ob_period_parse(spec, &months, &n_months, d)))
 		goto fail;
-	if ((e = run(snap, pop, set, rules, ind, 1, &unit, 1, months, n_months, o, &rm, d)))
+	if (!o->year_earlier_only &&
+	    (e = run(snap, pop, set, rules, ind, 1, &unit, 1, months, n_months, o, &rm, d)))
 		goto fail;
 	/* year to date: up to the last month delivered within the period */
-	{
+	end = -1;
+	if (rm) {
 		int first = (per[0].year - 1) * 12;
 		end = per[0].to_month;
 		while (end >= per[0].year * 12 &&
 		       (ob_ind_result_at(rm, 0, 0, (size_t)(end - first), 0)->flags & OB_IND_NO_DATA))
 			end--;
 	}
-	if (end >= per[0].year * 12) {
+	if (rm && end >= per[0].year * 12) {
 		month_label(s->ytd_to, sizeof(s->ytd_to), end);
 		if (end % 12 == 11)
 			snprintf(spec, sizeof(spec), "%04d..%04d", per[0].year - 1, per[0].year);
@@ -527,7 +529,8 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 			goto fail;
 		if ((e = run(snap, pop, set, rules, ind, 1, units, n_units, both, n_both, o, &ru, d)))
 			goto fail;
-		if ((e = run(snap, pop, set, rules, ind, n_ind, &unit, 1, both, n_both, o, &rc, d)))
+		if (!o->year_earlier_only &&
+		    (e = run(snap, pop, set, rules, ind, n_ind, &unit, 1, both, n_both, o, &rc, d)))
 			goto fail;
 	}
 
@@ -580,7 +583,7 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 		compare(&x, &cur, &base, conf);
 		push(s, &cap, &x);
 
-		if (per[0].kind == OB_PERIOD_MONTH) {
+		if (per[0].kind == OB_PERIOD_MONTH && rm) {
 			int first = (per[0].year - 1) * 12, m0 = per[0].from_month - 12;
 			memset(&x, 0, sizeof(x));
 			x.section = OB_SIT_SECTION_TERRITORY;
@@ -611,6 +614,8 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 		x.unit = unit;
 		x.indicator = ind[0];
 		x.kind = OB_SIT_YEAR_TO_DATE;
+		if (o->year_earlier_only)
+			goto units;
 		if (ry) {
 			/* a year range lists the earlier year first; ytd: the later */
 			size_t pc = n_ytd == 2 && ytd[0].year < ytd[1].year ? 1 : 0;
@@ -634,6 +639,7 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 		push(s, &cap, &x);
 	}
 
+units:
 	/* the units under it, by the chosen crime, and the crimes in it */
 	rk = ob_calloc(n_units + n_ind + 1, sizeof(*rk));
 	for (size_t u = 1; u < n_units; u++) {
@@ -668,7 +674,7 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 	s->units_considered = nrk;
 	rank_push(s, &cap, rk, nrk, top, o);
 	nrk = 0;
-	for (size_t k = 0; k < n_ind; k++) {
+	for (size_t k = 0; k < n_ind && !o->year_earlier_only; k++) {
 		struct side cur, base;
 		struct ob_sit_row *x = &rk[nrk].row;
 

@@ -110,6 +110,11 @@ struct ob_sit_options {
 	                          the territory's and the units' rows ("observa
 	                          report"), which then counts one indicator, not
 	                          every crime of the catalogue */
+	bool year_earlier_only; /* only the territory's and the units' comparisons
+	                          with the same period a year earlier: no
+	                          last-12-months, year-to-date nor crime rows, and
+	                          none of their counting (the steps of a
+	                          bulletin's trend, which read no other) */
 	/* the public rule (NULL: none), per indicator of the set: a count over
 	 * several months below min_count (or zero when zero_sensitive) is
 	 * hidden, and hide(hide_ctx, k, u, m) says whether the count of

@@ -523,11 +523,12 @@ static size_t sub_units(const struct ob_bl_sub *u, const char *first, const char
 	return n;
 }
 
-/* The trend of the first crime, its map in the period and the small
- * multiples of the units below, for a bulletin of less than a year. */
+/* The trend of the first crime and its map in the period (multiples
+ * false), or the small multiples of the units below (multiples true), for
+ * a bulletin of less than a year. *mapped: whether a map was drawn. */
 static ob_err sub_figures(const struct ob_bulletin *b, const struct ob_bl_sink *s,
                           const char *first, const char *name, const char *period,
-                          struct ob_diag *d)
+                          bool multiples, bool *mapped, struct ob_diag *d)
 {
 	const struct ob_bl_sub *u = b->sub;
 	const struct ob_bl_indicator *k = NULL;
@@ -550,6 +551,8 @@ static ob_err sub_figures(const struct ob_bulletin *b, const struct ob_bl_sink *
 	            "Source: the observatory's records, public rules, observa"));
 	rate_sub = tr(b, "tasa anualizada: por 100 000 habitantes por año",
 	              "annualised rate: per 100,000 people per year");
+	if (multiples)
+		goto multiples;
 
 	/* the trend, the bulletin's period shaded */
 	y = ob_calloc(ns, sizeof *y);
@@ -613,15 +616,20 @@ static ob_err sub_figures(const struct ob_bulletin *b, const struct ob_bl_sink *
 				hide[i] = !r || sit_hidden(r);
 			}
 		}
+		for (size_t i = 0; i < n && !*mapped; i++)
+			*mapped = shape_of(b, codes[i]) != NULL;
 		e = map(b, s, name, codes, names, v, hide, n, period, NULL, rate_sub, source,
 		        u->snapshot, 720, d);
 		free(hide);
 		free(v);
 	}
-	if (e)
-		return e;
+	return e;
 
+multiples:
 	/* small multiples of the same steps */
+	n = sub_units(u, first, codes, names, OB_ARRAY_SIZE(codes));
+	if (!n)
+		return OB_OK;
 	y = ob_calloc(n * ns, sizeof *y);
 	for (size_t p = 0; p < n; p++)
 		for (size_t i = 0; i < ns; i++)
@@ -643,6 +651,47 @@ static ob_err sub_figures(const struct ob_bulletin *b, const struct ob_bl_sink *
 	return e;
 }
 
+/* The units that changed most, as the analysis ranks them; *any_supp
+ * set when one of its cells is suppressed. */
+static void sub_changed(const struct ob_bulletin *b, const struct ob_bl_sink *s,
+                        const char *first, struct ob_bl_tbl *t, bool *any_supp)
+{
+	const struct ob_bl_sub *u = b->sub;
+
+	/* the units that changed most, as the analysis ranks them */
+	s->heading(s->ctx, 2, tr(b, "Los que más cambiaron", "Largest changes"));
+	t->cols = 7;
+	text(t, tr(b, "Territorio", "Territory"));
+	text(t, tr(b, "Víctimas", "Victims"));
+	text(t, tr(b, "Tasa", "Rate"));
+	text(t, tr(b, "Víctimas antes", "Victims before"));
+	text(t, tr(b, "Tasa antes", "Rate before"));
+	text(t, tr(b, "Cambio de la tasa", "Change of the rate"));
+	text(t, tr(b, "¿Más allá del azar? (95\u00a0%)", "Beyond chance? (95%)"));
+	for (long rank = 1; rank <= CHANGED_MOST; rank++)
+		for (size_t i = 0; i < u->n_rows; i++) {
+			const struct ob_bl_sit *r = &u->rows[i];
+			/* a unit without data of either period is ranked last, not a
+			 * change: left out (below, when none has data, a sentence) */
+			if (!eq(r->section, "unit") || !eq(r->indicator, first) || r->rank != rank ||
+			    eq(r->status, "no_data"))
+				continue;
+			*any_supp |= sit_hidden(r);
+			text(t, r->territory_name ? r->territory_name : r->territory);
+			sit_cell(t, b, r, r->count, 0);
+			sit_cell(t, b, r, r->rate, 1);
+			sit_cell(t, b, r, r->baseline_count, 0);
+			sit_cell(t, b, r, r->baseline_rate, 1);
+			sit_change(t, b, r);
+		}
+	if (t->n > t->cols)
+		flush(s, t);
+	else
+		s->para(s->ctx, OB_BL_PLAIN,
+		        tr(b, "Ninguna unidad tiene datos de los dos periodos.",
+		           "No unit has data for both periods."));
+}
+
 static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
                         struct ob_diag *d)
 {
@@ -652,7 +701,7 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 	const char *name, *first = NULL;
 	char title[OB_BULLETIN_TEXT_MAX], meta[OB_BULLETIN_TEXT_MAX], line[OB_BULLETIN_TEXT_MAX];
 	struct ob_bl_tbl t = { 0 };
-	bool any_supp = false;
+	bool any_supp = false, head_supp = false, mapped = false;
 	size_t with_data = 0; /* crimes whose comparison has data */
 	size_t with_count = 0, with_rate = 0; /* ... a count shown; a rate */
 	ob_err e;
@@ -695,6 +744,7 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 		with_count += !sit_hidden(r) && (isfinite(r->count) || isfinite(r->baseline_count));
 		with_rate += isfinite(r->rate) || isfinite(r->baseline_rate);
 		any_supp |= sit_hidden(r);
+		head_supp |= sit_hidden(r);
 		text(&t, ind_name(b, &b->ind[k]));
 		sit_cell(&t, b, r, r->count, 0);
 		sit_cell(&t, b, r, r->rate, 1);
@@ -737,6 +787,25 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 	           "Rates per 100,000 people per year (person-years of the months delivered), so "
 	           "that a month, a quarter and a year compare on one scale. \"—\": no "
 	           "comparison possible."));
+	if (head_supp)
+		/* a blank headline (often the women's while the total and the
+		 * men's show) says why: the rule hides it, or what it would
+		 * let a reader work out by subtraction */
+		s->para(s->ctx, OB_BL_META,
+		        tr(b, "«suprimido»: la fila entera se oculta cuando, en alguno de los meses del "
+		              "periodo o de la base, su cifra tiene muy pocos casos, o cuando mostrarla "
+		              "permitiría deducir por diferencia otra cifra pequeña que se oculta "
+		              "(supresión secundaria). Así, la fila de mujeres puede ocultarse aunque "
+		              "el total y la de hombres se muestren: con las tres, una resta daría las "
+		              "víctimas de sexo no registrado, cuando son pocas. El total no revela "
+		              "ninguna cifra oculta.",
+		           "\"suppressed\": the whole row is hidden when, in any month of the period "
+		           "or of the baseline, its figure has very few events, or when showing it "
+		           "would let a reader work out by subtraction another small figure that is "
+		           "hidden (secondary suppression). So the row of women can be hidden while "
+		           "the total and the row of men show: with all three, a subtraction would "
+		           "give the victims whose sex was not recorded, when they are few. The "
+		           "total reveals no hidden figure."));
 
 	/* the first crime's comparisons */
 	for (size_t k = 0; k < b->n_ind; k++)
@@ -767,8 +836,19 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 	}
 	flush(s, &t);
 
-	/* the trend, the map and the units' small multiples */
-	if ((e = sub_figures(b, s, first, name, top->period ? top->period : u->period, d))) {
+	/* the trend and the map; then the units' small multiples, after the
+	 * units that changed most when there is no map (so that its one
+	 * sentence does not leave the page below it empty: the small
+	 * multiples take most of a page) */
+	if ((e = sub_figures(b, s, first, name, top->period ? top->period : u->period, false,
+	                     &mapped, d))) {
+		free(t.c);
+		return e;
+	}
+	if (!mapped)
+		sub_changed(b, s, first, &t, &any_supp);
+	if ((e = sub_figures(b, s, first, name, top->period ? top->period : u->period, true,
+	                     &mapped, d))) {
 		free(t.c);
 		return e;
 	}
@@ -823,38 +903,8 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 		           "public alerts route does."));
 	}
 
-	/* the units that changed most, as the analysis ranks them */
-	s->heading(s->ctx, 2, tr(b, "Los que más cambiaron", "Largest changes"));
-	t.cols = 7;
-	text(&t, tr(b, "Territorio", "Territory"));
-	text(&t, tr(b, "Víctimas", "Victims"));
-	text(&t, tr(b, "Tasa", "Rate"));
-	text(&t, tr(b, "Víctimas antes", "Victims before"));
-	text(&t, tr(b, "Tasa antes", "Rate before"));
-	text(&t, tr(b, "Cambio de la tasa", "Change of the rate"));
-	text(&t, tr(b, "¿Más allá del azar? (95\u00a0%)", "Beyond chance? (95%)"));
-	for (long rank = 1; rank <= CHANGED_MOST; rank++)
-		for (size_t i = 0; i < u->n_rows; i++) {
-			const struct ob_bl_sit *r = &u->rows[i];
-			/* a unit without data of either period is ranked last, not a
-			 * change: left out (below, when none has data, a sentence) */
-			if (!eq(r->section, "unit") || !eq(r->indicator, first) || r->rank != rank ||
-			    eq(r->status, "no_data"))
-				continue;
-			any_supp |= sit_hidden(r);
-			text(&t, r->territory_name ? r->territory_name : r->territory);
-			sit_cell(&t, b, r, r->count, 0);
-			sit_cell(&t, b, r, r->rate, 1);
-			sit_cell(&t, b, r, r->baseline_count, 0);
-			sit_cell(&t, b, r, r->baseline_rate, 1);
-			sit_change(&t, b, r);
-		}
-	if (t.n > t.cols)
-		flush(s, &t);
-	else
-		s->para(s->ctx, OB_BL_PLAIN,
-		        tr(b, "Ninguna unidad tiene datos de los dos periodos.",
-		           "No unit has data for both periods."));
+	if (mapped)
+		sub_changed(b, s, first, &t, &any_supp);
 	free(t.c);
 
 	/* methods */
@@ -905,9 +955,11 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 	s->para(s->ctx, OB_BL_BOX, line);
 	s->para(s->ctx, OB_BL_BOX,
 	        any_supp ? tr(b, "Control de divulgación: las cifras con pocos casos se suprimen "
-	                         "(«suprimido»); nunca se muestran.",
+	                         "(«suprimido»), y también las que, restadas de un total, dejarían "
+	                         "ver una de ellas; nunca se muestran.",
 	                      "Disclosure control: figures with few events are withheld "
-	                      "(\"suppressed\"); they are never shown.")
+	                      "(\"suppressed\"), and so are those that, subtracted from a total, "
+	                      "would reveal one of them; they are never shown.")
 	                 : tr(b, "Control de divulgación: ninguna cifra de este boletín está "
 	                         "suprimida.",
 	                      "Disclosure control: no number of this bulletin is withheld."));

@@ -219,6 +219,22 @@ static void class_bounds(const struct ob_choro_classes *cl, size_t c, int decima
 		snprintf(out, size, "%s – %s", a, b);
 }
 
+/* The digits after the point of a legend's bounds (and the values beside
+ * them): at least decimals, more while a non-zero bound would show fewer
+ * than two significant digits (0.03 as "0,030", never "0,0" or "0"). */
+static int legend_decimals(const struct ob_choro_classes *cl, int decimals)
+{
+	int dec = decimals < 0 ? 0 : decimals;
+
+	for (size_t c = 0; c <= cl->k; c++) {
+		double x = fabs(cl->brks[c]);
+		while (isfinite(x) && x > 0 && dec < OB_CHOROPLETH_DECIMALS_MAX &&
+		       x < pow(10, 1 - dec))
+			dec++;
+	}
+	return dec;
+}
+
 static const char *method_name(enum ob_choro_method m, enum ob_lang lang)
 {
 	switch (m) {
@@ -243,6 +259,7 @@ ob_err ob_choro_write(FILE *out, const struct ob_choro_map *m, const struct ob_c
 	double w = m->width >= 240 ? m->width : 240, mapw, maph, h, y, legend_h;
 	enum ob_lang L = m->lang;
 	size_t rows;
+	int dec = legend_decimals(cl, m->decimals);
 	ob_err e;
 
 	if ((e = load_all(u, n, geo, &b, d)))
@@ -288,8 +305,8 @@ ob_err ob_choro_write(FILE *out, const struct ob_choro_map *m, const struct ob_c
 		if (c && m->class_names) {
 			snprintf(tip + o, sizeof(tip) - o, "%s", m->class_names[c - 1]);
 		} else if (c) {
-			ob_chart_fmt(u[i].value, m->decimals, L, val, sizeof(val));
-			class_bounds(cl, c, m->decimals, L, bounds, sizeof(bounds));
+			ob_chart_fmt(u[i].value, dec, L, val, sizeof(val));
+			class_bounds(cl, c, dec, L, bounds, sizeof(bounds));
 			snprintf(tip + o, sizeof(tip) - o, "%s · %s %zu (%s)", val,
 			         chart_tr(L, "clase", "class"), c, bounds);
 		} else {
@@ -324,7 +341,7 @@ ob_err ob_choro_write(FILE *out, const struct ob_choro_map *m, const struct ob_c
 			if (m->class_names)
 				snprintf(bounds, sizeof(bounds), "%s", m->class_names[c - 1]);
 			else
-				class_bounds(cl, c, m->decimals, L, bounds, sizeof(bounds));
+				class_bounds(cl, c, dec, L, bounds, sizeof(bounds));
 			snprintf(label, sizeof(label), "%s (%zu)", bounds, cl->count[c]);
 		}
 		fprintf(out,

@@ -703,6 +703,20 @@ expect_grep "$T/sub-es-0.html" "Ninguna alerta temprana en este territorio en el
 ! grep -q "Alarms of the period" "$T/sub-en-1.html" || fail "--no-alarms wrote the alarms"
 awk '{ n += $1 } END { exit !(n > 0) }' "$T"/sub-*.sitsupp || fail "no suppressed figure"
 expect_grep "$T/sub-es-0.html" "Boletín de seguridad ciudadana: El Salvador, 2024-09"
+# a headline row that reads "suprimido" is explained under the table (why a
+# row of women can be hidden while the total shows); none: no such note
+python3 - "$T/sub-es-0.html" "$T/sub-en-1.html" <<'EOF7' || fail "the note on suppressed rows"
+import sys
+for path, word, note in ((sys.argv[1], "suprimido", "supresión secundaria"),
+                         (sys.argv[2], "suppressed", "secondary suppression")):
+    text = open(path, encoding="utf-8").read()
+    head = text.split("</table>", 1)[0]
+    hidden = f">{word}<" in head or f"<em>{word}</em>" in head
+    after = text.split("</table>", 1)[1].split("<h2>", 1)[0]
+    if hidden != (note in after):
+        sys.exit(f"{path}: a suppressed headline row {hidden}, its note {note in after}")
+    print(path, "suppressed headline rows:", hidden)
+EOF7
 expect_grep "$T/sub-es-0.html" "salen de los registros del observatorio (instantánea del"
 expect_grep "$T/sub-es-0.html" "Las cifras anuales salen de la publicación v1."
 expect_grep "$T/sub-en-1.html" "Year to date against the previous year to date"

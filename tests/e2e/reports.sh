@@ -6,11 +6,16 @@
 # DCAT catalogue; the portal's "Data and method" page links each one, and
 # the release route serves it with its media type and the manifest's bytes.
 export LC_ALL=C.UTF-8
-fixture_demo "$T/obs" 0.01 2024
+# the fixture of report.sh and report_svg.sh (built once for the three)
+fixture_demo "$T/obs" 0.01 2023..2024
 O="$T/obs"
 
-# --all over the existing release: DIR/reports/v1, one line per country
-expect_status 0 "$OBSERVA" report -d "$O" --all --period 2024
+# --all over the existing release: DIR/reports/v1, one line per country;
+# three countries at once, each in a process of its own (by default, as
+# many as the machine has cores: three here so that the children run on
+# any machine)
+expect_status 0 "$OBSERVA" report -d "$O" --all --period 2024 --jobs 3
+cp "$T/err" "$T/err.par"
 countries=$(python3 -c '
 import json, sys
 m = json.load(open(sys.argv[1]))
@@ -29,6 +34,31 @@ done
 [ ! -e "$O/releases/v1/reports" ] || fail "report --all wrote inside a release"
 expect_grep "$O/reports/v1/SLV-2024.es.html" "Boletín de seguridad ciudadana"
 expect_grep "$O/reports/v1/SLV-2024.en.html" "Citizen security bulletin"
+# the countries made in parallel are those of one after the other (--jobs
+# 1): the same files, byte for byte (but a PDF's creation time, from the
+# clock), and the same lines in the same order on the terminal
+expect_status 0 "$OBSERVA" report -d "$O" --all --period 2024 --jobs 1 -o "$T/serial"
+python3 - "$O/reports/v1" "$T/serial" "$T/err.par" "$T/err" $countries <<'PY' || fail "--jobs 3 and --jobs 1 differ"
+import os, re, sys
+par, ser, epar, eser, countries = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
+names = sorted(os.listdir(ser))
+assert names == sorted(os.listdir(par)), "not the same files"
+assert len(names) == 8 * len(countries), len(names)
+def body(path):
+    data = open(path, "rb").read()
+    return re.sub(rb"/CreationDate \(D:[0-9Z+'-]+\)", b"", data) if path.endswith(".pdf") else data
+for n in names:
+    assert body(f"{par}/{n}") == body(f"{ser}/{n}"), n
+lines = lambda p, d: open(p, encoding="utf-8").read().replace(d, "DIR")
+assert lines(epar, par) == lines(eser, ser), "the terminal lines differ"
+order = [l.split(":")[1].strip() for l in open(eser, encoding="utf-8") if "archivos" in l]
+assert order == countries, order
+print(len(names), "files alike")
+PY
+expect_status 2 "$OBSERVA" report -d "$O" --all --period 2024 --jobs 0
+expect_grep "$T/err" "se esperaba un número"
+expect_status 2 "$OBSERVA" --lang en report -d "$O" --territory SLV --period 2024 --jobs 2
+expect_grep "$T/err" "only with --all"
 # refused with a territory, in both languages
 expect_status 2 "$OBSERVA" report -d "$O" --all --period 2024 --territory SLV
 expect_grep "$T/err" "solo --period"

@@ -211,6 +211,49 @@ static void svg(void **state)
 	free(text);
 }
 
+/* Small rates: the legend and the values beside it take the digits
+ * that give the smallest non-zero bound two significant digits, in each
+ * language's convention; never a "0,0" class for rates of 0.03. */
+static void small_values(void **state)
+{
+	static const struct ob_choro_unit u[] = {
+		{ "A1", "Uno", SQ(0), NULL, 0.031, false },
+		{ "A2", "Dos", SQ(1), NULL, 0.047, false },
+		{ "A3", "Tres", SQ(2), NULL, 0.052, false },
+		{ "A4", "Cuatro", SQ(3), NULL, 0.068, false },
+	};
+	struct ob_choro_map m = { 0 };
+	struct ob_choro_classes cl;
+	char *text;
+	(void)state;
+
+	m.lang = OB_LANG_ES;
+	m.width = 480;
+	m.decimals = 1;
+	text = draw(&m, u, 4, 2, &cl);
+	assert_null(strstr(text, ">0,0 "));
+	assert_null(strstr(text, ">0,0<"));
+	assert_non_null(strstr(text, ">0,031 – "));
+	assert_non_null(strstr(text, "Uno (A1): 0,031 · clase 1"));
+	free(text);
+	m.lang = OB_LANG_EN;
+	text = draw(&m, u, 4, 2, &cl);
+	assert_non_null(strstr(text, ">0.031 – "));
+	assert_non_null(strstr(text, " – 0.068 ("));
+	free(text);
+	/* values of 1 and more keep the map's digits */
+	{
+		static const struct ob_choro_unit w[] = {
+			{ "A1", "Uno", SQ(0), NULL, 12.34, false },
+			{ "A2", "Dos", SQ(1), NULL, 30.5, false },
+		};
+		m.lang = OB_LANG_ES;
+		text = draw(&m, w, 2, 2, &cl);
+		assert_non_null(strstr(text, "Uno (A1): 12,3 · clase 1"));
+		free(text);
+	}
+}
+
 static void categories(void **state)
 {
 	static const struct ob_choro_unit u[] = {
@@ -290,6 +333,7 @@ int main(void)
 		cmocka_unit_test(quantiles_and_equal),
 		cmocka_unit_test(ties_one_value_no_value),
 		cmocka_unit_test(svg),
+		cmocka_unit_test(small_values),
 		cmocka_unit_test(categories),
 		cmocka_unit_test(locator_and_errors),
 	};
