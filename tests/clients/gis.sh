@@ -16,9 +16,12 @@ command -v python3 >/dev/null || { echo "gis.sh: python3 missing" >&2; exit 1; }
 n=0
 for f in "$rel"/maps/*.geojson; do
 	[ -f "$f" ] || { echo "gis.sh: no maps in $rel" >&2; exit 1; }
-	# the layer is named by the collection's "name" (the indicator)
-	layer=$(ogrinfo -ro -q "$f" | sed -n 's/^1: \([^ ]*\).*/\1/p')
-	[ -n "$layer" ] || { echo "gis.sh: ogrinfo finds no layer in $f" >&2; exit 1; }
+	# GDAL names the layer by the collection's "name" (the indicator), the
+	# first member after "type" on the file's first line: the query below
+	# finds no such layer, and fails, when GDAL names it otherwise (asking
+	# ogrinfo for the name would parse the whole file once more)
+	layer=$(sed -n '1s/^{"type":"FeatureCollection","name":"\([^"]*\)".*/\1/p;q' "$f")
+	[ -n "$layer" ] || { echo "gis.sh: $f does not start with a named FeatureCollection" >&2; exit 1; }
 	out=$(ogrinfo -ro -q -dialect sqlite -sql \
 		"select count(*) as n, sum(not st_isvalid(geometry)) as bad from \"$layer\"" "$f" 2>&1) ||
 		{ echo "$out" >&2; echo "gis.sh: ogrinfo cannot read $f" >&2; exit 1; }

@@ -31,12 +31,23 @@ def fail(msg):
     sys.exit(1)
 
 
+COLUMNS = {}
+
+
 def col_index(ref):
-    letters = re.match(r"[A-Z]+", ref).group(0)
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - ord("A") + 1
-    return n - 1
+    """The column of a cell reference ("C12": 2). A sheet names the same few
+    columns on every row: each is worked out once."""
+    letters = ref.rstrip("0123456789")
+    n = COLUMNS.get(letters)
+    if n is None:
+        if not re.fullmatch(r"[A-Z]+", letters):
+            fail(f"cell reference {ref}")
+        n = 0
+        for ch in letters:
+            n = n * 26 + ord(ch) - ord("A") + 1
+        n -= 1
+        COLUMNS[letters] = n
+    return n
 
 
 def sheet_rows(z, part):
