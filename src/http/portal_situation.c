@@ -14,6 +14,7 @@
 
 #include "alerts/alerts.h"
 #include "base/log.h"
+#include "base/strmap.h"
 #include "engine/completeness.h"
 #include "engine/snaphold.h"
 #include "http/situation.h"
@@ -322,6 +323,7 @@ static bool within(const struct ob_snapshot *snap, uint32_t u, uint32_t top)
 	return false;
 }
 
+/* Is alarm a's territory a snapshot unit that is `top` or under it? */
 static bool alert_within(const struct ob_snapshot *snap, const struct ob_alert *a, uint32_t top)
 {
 	for (uint32_t u = 0; u < snap->n_units; u++)
@@ -331,19 +333,37 @@ static bool alert_within(const struct ob_snapshot *snap, const struct ob_alert *
 	return false;
 }
 
+/* The codes of the snapshot's units that are `top` or under it, into set
+ * (the values unused): what alert_within answers, for every alarm at once.
+ * False when it could not be built (no memory). */
+static bool units_within(const struct ob_snapshot *snap, uint32_t top, struct ob_strmap *set)
+{
+	for (uint32_t u = 0; u < snap->n_units; u++) {
+		const char *code = ob_snap_str(snap, snap->units[u].code);
+		if (within(snap, u, top) && ob_strmap_put(set, code, strlen(code), (void *)1, NULL))
+			return false;
+	}
+	return true;
+}
+
 void ob_page_alerts_table(struct ob_page *pg, const struct ob_snapshot *snap,
                           const struct ob_alerts *a, const struct ob_sdc_config *cfg,
                           long top, size_t max)
 {
 	struct ob_buf *b = pg->b;
+	struct ob_strmap inside;
+	bool indexed;
 	size_t shown = 0;
 
+	ob_strmap_init(&inside);
+	indexed = top >= 0 && units_within(snap, (uint32_t)top, &inside);
 	for (size_t i = 0; i < a->n; i++) {
 		const struct ob_alert *x = &a->v[i];
 		bool obs, model;
 		char month[16];
 
-		if (top >= 0 && !alert_within(snap, x, (uint32_t)top))
+		if (top >= 0 && (indexed ? !ob_strmap_get(&inside, x->territory, strlen(x->territory))
+		                         : !alert_within(snap, x, (uint32_t)top)))
 			continue;
 		if (shown == max)
 			break;
@@ -409,6 +429,7 @@ void ob_page_alerts_table(struct ob_page *pg, const struct ob_snapshot *snap,
 		                     "No alarm in the latest month with data."));
 		OB_HTML_LIT(b, "</p>\n");
 	}
+	ob_strmap_release(&inside);
 }
 
 /* The territory's current alarms: GET /api/v1/alerts's public answer. */

@@ -9,6 +9,9 @@
 #include "http/portal.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "report/chart.h"
 #include "report/choropleth.h"
@@ -20,6 +23,7 @@
 #include "engine/completeness.h"
 #include "engine/indicators.h"
 #include "engine/snaphold.h"
+#include "http/cache.h"
 #include "http/situation.h"
 #include "publish/sdc.h"
 #include "text/text.h"
@@ -442,11 +446,140 @@ out:
 	return latest;
 }
 
+/* The deliveries of a country's units at one level, as every profile of
+ * them reads them: the completeness table (engine/completeness.h) is
+ * built once per snapshot, country and level and kept in the answer cache
+ * (http/cache.h) in this compact form, instead of once per profile. One
+ * line per unit code and source, in the order of the table's sources and
+ * then of its rows: "CODE\tSOURCE\tRUNS\n"; RUNS are the unit's rows of the
+ * source in the table's order, as runs of consecutive months
+ * "MONTH:MARKS" separated by ';', a mark per month from MONTH on: '1'
+ * delivered, '0' not. */
+static const char deliveries_type[] = "text/tab-separated-values; observa=deliveries";
+
+/* The runs of one unit code and source while they are written. */
+struct deliveries_pair {
+	uint32_t unit;             /* the first unit of the table with the code */
+	int last;                  /* the month of the last row */
+	struct ob_buf runs;
+};
+
+/* Write table t in the compact form into out; false when it cannot (a
+ * code that holds a tab or a line break, no memory). */
+static bool deliveries_encode(const struct ob_completeness *t, struct ob_buf *out)
+{
+	struct ob_strmap canon;    /* code -> its first unit + 1 */
+	uint32_t *first = NULL;    /* unit -> the first unit with its code */
+	size_t *at = NULL;         /* first unit -> its pair of the current source + 1 */
+	struct deliveries_pair *pairs = NULL;
+	size_t npairs = 0;
+	bool ok = false;
+
+	ob_strmap_init(&canon);
+	if (!t->n_units)
+		return true;
+	first = calloc(t->n_units, sizeof(*first));
+	at = calloc(t->n_units, sizeof(*at));
+	pairs = calloc(t->n_units, sizeof(*pairs));
+	if (!first || !at || !pairs)
+		goto release;
+	for (size_t u = 0; u < t->n_units; u++) {
+		const char *code = t->units[u].code ? t->units[u].code : "";
+		void *v = ob_strmap_get(&canon, code, strlen(code));
+		if (strpbrk(code, "\t\n"))
+			goto release;
+		if (!v && ob_strmap_put(&canon, code, strlen(code), (void *)(uintptr_t)(u + 1), NULL))
+			goto release;
+		first[u] = v ? (uint32_t)((uintptr_t)v - 1) : (uint32_t)u;
+	}
+	for (size_t s = 0; s < t->n_sources; s++) {
+		const char *src = t->sources[s].code ? t->sources[s].code : "";
+		if (strpbrk(src, "\t\n"))
+			goto release;
+		npairs = 0;
+		memset(at, 0, t->n_units * sizeof(*at));
+		for (size_t i = 0; i < t->n; i++) {
+			const struct ob_completeness_row *r = &t->rows[i];
+			struct deliveries_pair *p;
+			if (r->source != s)
+				continue;
+			if (r->unit >= t->n_units)
+				goto release;
+			if (!at[first[r->unit]]) {
+				p = &pairs[npairs];
+				p->unit = first[r->unit];
+				ob_buf_init(&p->runs, OB_HTTP_CACHE_MAX_ANSWER);
+				at[first[r->unit]] = ++npairs;
+			} else {
+				p = &pairs[at[first[r->unit]] - 1];
+			}
+			if (!p->runs.len || r->month != p->last + 1)
+				ob_buf_putf(&p->runs, "%s%d:", p->runs.len ? ";" : "", r->month);
+			ob_buf_putc(&p->runs, r->delivered ? '1' : '0');
+			p->last = r->month;
+		}
+		for (size_t k = 0; k < npairs; k++) {
+			ob_buf_puts(out, t->units[pairs[k].unit].code ? t->units[pairs[k].unit].code : "");
+			ob_buf_putc(out, '\t');
+			ob_buf_puts(out, src);
+			ob_buf_putc(out, '\t');
+			ob_buf_put(out, pairs[k].runs.ptr, pairs[k].runs.len);
+			ob_buf_putc(out, '\n');
+			if (ob_buf_failed(&pairs[k].runs))
+				ob_buf_putc(out, '\0'); /* not a whole table: fails below */
+			ob_buf_release(&pairs[k].runs);
+		}
+		npairs = 0;
+	}
+	ok = !ob_buf_failed(out) && !memchr(out->ptr ? out->ptr : "", '\0', out->len);
+release:
+	for (size_t k = 0; k < npairs; k++)
+		ob_buf_release(&pairs[k].runs);
+	free(pairs);
+	free(at);
+	free(first);
+	ob_strmap_release(&canon);
+	return ok;
+}
+
+/* The deliveries of country's units at level, from the answer cache or
+ * built and kept there, into out (compact form above). False when the
+ * table cannot be built (said in the server's log) or read. */
+static bool unit_deliveries(struct ob_page *pg, struct ob_snapref *ref, const char *country,
+                            int level, struct ob_buf *out)
+{
+	struct ob_http_call *c = pg->c;
+	struct ob_http_cache *cache = c->ctx->cache;
+	struct ob_completeness_options o = { 0 };
+	struct ob_completeness t;
+	char key[OB_HTTP_MAX_URI];
+	struct ob_diag d;
+	bool ok = false;
+
+	snprintf(key, sizeof(key), "portal/deliveries/%s/%d", country ? country : "", level);
+	if (cache && ob_http_cache_get(cache, key, ref->snap->stamp, out) == deliveries_type)
+		return true;
+	ob_buf_reset(out);
+	memset(&t, 0, sizeof(t));
+	ob_diag_clear(&d);
+	o.country = country;
+	o.level = level;
+	if (ob_completeness_build(c->ctx->store, ref->snap, ref->pop, &o, &t, &d)) {
+		OB_WARN("portal: completitud: %s", "portal: completeness: %s", d.message);
+		return false;
+	}
+	if ((ok = deliveries_encode(&t, out)) && cache)
+		ob_http_cache_put(cache, key, ref->snap->stamp, deliveries_type, out->ptr, out->len);
+	ob_completeness_release(&t);
+	return ok;
+}
+
 /* What data is missing: the indicators without a value in the latest
  * year and why (gaps, from unit_indicators), then the months without a
  * current delivery of each source that covers the unit's country, at the
  * unit's level, those of the latest year first (the table computed once
- * per snapshot, unit, year and language: ob_page_fragment_*). */
+ * per snapshot, country and level: unit_deliveries; the fragment once per
+ * snapshot, unit, year and language: ob_page_fragment_*). */
 static void unit_completeness(struct ob_page *pg, const struct unit_id *id, long long latest,
                               const struct ob_buf *gaps)
 {
@@ -454,12 +587,14 @@ static void unit_completeness(struct ob_page *pg, const struct unit_id *id, long
 	int level = id->level;
 	struct ob_http_call *c = pg->c;
 	struct ob_buf *b = pg->b;
-	struct ob_completeness_options o = { 0 };
-	struct ob_completeness t;
 	struct ob_snapref *ref;
 	struct ob_buf key = OB_BUF_INIT(OB_HTTP_MAX_URI);
-	struct ob_diag d;
-	size_t from;
+	/* the compact table: a row of the completeness table takes 32 bytes
+	 * of it at worst (a line of code and source, a run of one month) */
+	struct ob_buf del = OB_BUF_INIT(32 * (size_t)OB_MAX_COMPLETENESS_ROWS);
+	size_t from, codelen = strlen(code);
+	const char *line, *end;
+	char *stop;
 
 	OB_HTML_LIT(b, "<h2 id=\"missing\">");
 	ob_html_text(b, OB_L(pg, "Datos que faltan", "Missing data"));
@@ -483,10 +618,6 @@ static void unit_completeness(struct ob_page *pg, const struct unit_id *id, long
 		ob_buf_put(b, gaps->ptr, gaps->len);
 		OB_HTML_LIT(b, "</ul>\n");
 	}
-	memset(&t, 0, sizeof(t));
-	ob_diag_clear(&d);
-	o.country = country;
-	o.level = level > 2 ? 2 : level;
 	if (!(ref = ob_page_snapshot(pg)))
 		return;
 	ob_buf_reset(&key);
@@ -494,20 +625,13 @@ static void unit_completeness(struct ob_page *pg, const struct unit_id *id, long
 	ob_buf_puts(&key, pg->lang == OB_LANG_EN ? "en/" : "es/");
 	ob_html_url_seg(&key, code);
 	ob_buf_putf(&key, "/%lld", latest);
-	if (ob_buf_failed(&key)) {
-		ob_snaphold_put(c->ctx->snaps, ref);
-		goto release_key;
-	}
-	if (ob_page_fragment_get(pg, key.ptr, ref->snap->stamp)) {
-		ob_snaphold_put(c->ctx->snaps, ref);
-		goto release_key;
-	}
+	if (ob_buf_failed(&key))
+		goto put_snapshot;
+	if (ob_page_fragment_get(pg, key.ptr, ref->snap->stamp))
+		goto put_snapshot;
+	if (!unit_deliveries(pg, ref, country, level > 2 ? 2 : level, &del) || ob_buf_failed(&del))
+		goto put_snapshot;
 	from = b->len;
-	if (ob_completeness_build(c->ctx->store, ref->snap, ref->pop, &o, &t, &d)) {
-		OB_WARN("portal: completitud: %s", "portal: completeness: %s", d.message);
-		ob_snaphold_put(c->ctx->snaps, ref);
-		goto release_key;
-	}
 	OB_HTML_LIT(b, "<div class=\"table-wrap\"><table class=\"completeness\">\n<caption>");
 	ob_html_text(b, OB_L(pg, "Entregas de las fuentes que cubren este territorio",
 	                     "Deliveries of the sources that cover this territory"));
@@ -526,47 +650,73 @@ static void unit_completeness(struct ob_page *pg, const struct unit_id *id, long
 	OB_HTML_LIT(b, "</th><th scope=\"col\">");
 	ob_html_text(b, OB_L(pg, "Meses sin entrega", "Months without a delivery"));
 	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
-	for (size_t s = 0; s < t.n_sources; s++) {
+	end = del.ptr + del.len;
+	for (line = del.ptr; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		const char *src, *runs, *tab;
 		long months = 0, got = 0, listed = 0, in_year = 0;
-		for (size_t i = 0; i < t.n; i++) {
-			if (t.rows[i].source != s || strcmp(t.units[t.rows[i].unit].code, code))
-				continue;
-			months++;
-			got += t.rows[i].delivered;
-			in_year += !t.rows[i].delivered && t.rows[i].month / 12 == latest;
-		}
-		if (!months)
+
+		if (!nl)
+			break;
+		src = line + codelen + 1;
+		if ((size_t)(nl - line) <= codelen + 1 || memcmp(line, code, codelen) ||
+		    line[codelen] != '\t' || !(tab = memchr(src, '\t', (size_t)(nl - src)))) {
+			line = nl + 1;
 			continue;
-		OB_HTML_LIT(b, "<tr><th scope=\"row\">");
-		ob_html_text(b, t.sources[s].code);
-		OB_HTML_LIT(b, "</th><td class=\"num\">");
-		OB_HTML_TEXTF(b, "%ld / %ld", got, months);
-		OB_HTML_LIT(b, "</td><td class=\"num\">");
-		OB_HTML_TEXTF(b, "%ld", in_year);
-		OB_HTML_LIT(b, "</td><td>");
-		for (size_t i = 0; i < t.n; i++) {
-			char month[16];
-			if (t.rows[i].source != s || strcmp(t.units[t.rows[i].unit].code, code) ||
-			    t.rows[i].delivered)
-				continue;
-			if (listed++ == 24) {
-				ob_html_text(b, " …");
-				break;
-			}
-			ob_completeness_month(t.rows[i].month, month, sizeof(month));
-			if (listed > 1)
-				ob_html_text(b, ", ");
-			ob_html_text(b, month);
 		}
-		if (!listed)
-			ob_html_text(b, OB_L(pg, "ninguno", "none"));
-		OB_HTML_LIT(b, "</td></tr>\n");
+		runs = tab + 1;
+		line = nl + 1;
+		for (int pass = 0; pass < 2; pass++) {
+			/* pass 0 counts, pass 1 lists the months without a delivery */
+			int month = 0;
+			for (const char *q = runs; q < nl; q++) {
+				char mark[16];
+				if (*q == ';')
+					continue;
+				if (*q != '0' && *q != '1') {
+					/* a run's first month */
+					month = (int)strtol(q, &stop, 10);
+					q = stop; /* at ':' */
+					continue;
+				}
+				if (pass == 0) {
+					months++;
+					got += *q == '1';
+					in_year += *q == '0' && month / 12 == latest;
+				} else if (*q == '0') {
+					if (listed++ == 24) {
+						ob_html_text(b, " …");
+						break;
+					}
+					ob_completeness_month(month, mark, sizeof(mark));
+					if (listed > 1)
+						ob_html_text(b, ", ");
+					ob_html_text(b, mark);
+				}
+				month++;
+			}
+			if (pass == 0 && !months)
+				break;
+			if (pass == 0) {
+				OB_HTML_LIT(b, "<tr><th scope=\"row\">");
+				ob_html_textn(b, src, (size_t)(tab - src));
+				OB_HTML_LIT(b, "</th><td class=\"num\">");
+				OB_HTML_TEXTF(b, "%ld / %ld", got, months);
+				OB_HTML_LIT(b, "</td><td class=\"num\">");
+				OB_HTML_TEXTF(b, "%ld", in_year);
+				OB_HTML_LIT(b, "</td><td>");
+			} else {
+				if (!listed)
+					ob_html_text(b, OB_L(pg, "ninguno", "none"));
+				OB_HTML_LIT(b, "</td></tr>\n");
+			}
+		}
 	}
 	OB_HTML_LIT(b, "</tbody></table></div>\n");
 	ob_page_fragment_put(pg, key.ptr, ref->snap->stamp, from);
-	ob_completeness_release(&t);
+put_snapshot:
 	ob_snaphold_put(c->ctx->snaps, ref);
-release_key:
+	ob_buf_release(&del);
 	ob_buf_release(&key);
 }
 

@@ -9,7 +9,9 @@
  * the territory list, the index, the maps, the situational analysis and
  * the data pages in both languages, the situation API's default answer,
  * and for each country (at most OB_HTTP_WARM_COUNTRIES) its profile and
- * its situation, page and API. The answers are thrown away: what stays is
+ * its situation, page and API, and, once the alarms are judged, the
+ * profile of its first admin-1 and admin-2 unit (what the profiles of a
+ * level share). The answers are thrown away: what stays is
  * what rendering them kept (the page cache, the situation's protected
  * tables, the completeness table, the neighbours), exactly as a visitor's
  * request would have kept it, so a page is byte for byte the one a cold
@@ -119,6 +121,26 @@ static size_t warm_countries(struct server *srv, char (*codes)[OB_HTTP_WARM_CODE
 	return n;
 }
 
+/* The first current unit of `level` (1 or 2) of country (a code) in the
+ * records snapshot into code (OB_HTTP_WARM_CODE bytes): false for none. */
+static bool warm_unit(struct server *srv, const char *country, int level, char *code)
+{
+	struct ob_snapref *ref = ob_snaphold_get(srv->ctx.snaps);
+	bool found = false;
+
+	if (!ref)
+		return false;
+	for (uint32_t u = 0; u < ref->snap->n_units && !found; u++) {
+		const struct ob_snap_unit *x = &ref->snap->units[u];
+		if (x->level == level && x->valid_to == 0 &&
+		    !strcmp(ob_snap_str(ref->snap, ref->snap->countries[x->country]), country))
+			found = ob_strlcpy(code, ob_snap_str(ref->snap, x->code), OB_HTTP_WARM_CODE) <
+			        OB_HTTP_WARM_CODE;
+	}
+	ob_snaphold_put(srv->ctx.snaps, ref);
+	return found;
+}
+
 /* Every public target a first visitor asks, in the order visitors come:
  * the home first (it starts the judging of the alarms). */
 static const char *const warm_targets[] = {
@@ -167,7 +189,23 @@ static bool warm_pass(struct server *srv)
 		if (warm_wait(srv, 100))
 			goto free_countries;
 	}
-	ok = warm_get(srv, "/es/") && warm_get(srv, "/en/");
+	if (!warm_get(srv, "/es/") || !warm_get(srv, "/en/"))
+		goto free_countries;
+	/* an admin-1 and an admin-2 profile of each country: what every
+	 * profile of its level shares (the deliveries table, the neighbours)
+	 * is then computed before the first visitor asks for one */
+	for (size_t k = 0; k < n; k++)
+		for (int level = 1; level <= 2; level++) {
+			char code[OB_HTTP_WARM_CODE];
+			if (!warm_unit(srv, countries[k], level, code))
+				continue;
+			for (size_t i = 0; i < 2; i++) {
+				snprintf(target, sizeof(target), "%s%s", warm_country_targets[i], code);
+				if (!warm_get(srv, target))
+					goto free_countries;
+			}
+		}
+	ok = true;
 free_countries:
 	free(countries);
 	return ok;

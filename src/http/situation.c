@@ -42,6 +42,7 @@
 #include "engine/indicators.h"
 #include "engine/situation.h"
 #include "engine/snaphold.h"
+#include "http/cache.h"
 #include "io/json.h"
 #include "publish/sdc.h"
 #include "publish/sdc_links.h"
@@ -807,6 +808,33 @@ long long ob_http_sit_min_count(const struct ob_http_sit *x, size_t k)
 	return ob_sdc_rule_of(&x->cfg, classes_of(&x->set->v[k])).min_count;
 }
 
+/* The key of an answer of GET /api/v1/situation in the answer cache
+ * (http/cache.h, under the snapshot's stamp): every parameter that shapes
+ * it (each as its length and bytes, so that no two questions share a
+ * key), the month it is asked in (the default periods follow it) and the
+ * disclosure settings. OB_ETOOBIG or a settings file that cannot be read:
+ * not kept. */
+static ob_err sit_cache_key(struct ob_http_call *c, const struct ob_sit_options *o,
+                            const char *category, bool csv, struct ob_buf *k)
+{
+	const char *v[] = { o->territory, o->period, o->indicator, category };
+	struct ob_sdc_config cfg;
+	struct ob_diag d;
+	ob_err e = ob_buf_adds(k, "situation\n");
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(v); i++)
+		e |= v[i] ? ob_buf_addf(k, "%zu:%s\n", strlen(v[i]), v[i]) : ob_buf_adds(k, "-\n");
+	e |= ob_buf_addf(k, "%d;%zu;%d;%s;", o->level, o->top, o->now_month, csv ? "csv" : "json");
+	if (e)
+		return OB_ETOOBIG;
+	ob_diag_clear(&d);
+	if (ob_sdc_config_load(&cfg, c->ctx->dir, &d))
+		return OB_ESTORE;
+	if (ob_sdc_config_text(&cfg, k))
+		return OB_ETOOBIG;
+	return k->len + 1 >= k->max ? OB_ETOOBIG : OB_OK;
+}
+
 void ob_http_h_situation(struct ob_http_call *c)
 {
 	const char *fmt = ob_http_str(c, "format"), *category = ob_http_str(c, "category");
@@ -815,7 +843,8 @@ void ob_http_h_situation(struct ob_http_call *c)
 	struct ob_snapref *ref = NULL;
 	struct ob_http_sit x;
 	struct ob_buf *b = &c->res->body;
-	const char *param;
+	struct ob_buf key = OB_BUF_INIT(OB_HTTP_MAX_URI * 2);
+	const char *param, *type;
 	struct ob_diag d;
 	ob_err e;
 
@@ -849,6 +878,14 @@ void ob_http_h_situation(struct ob_http_call *c)
 		             "The records snapshot could not be loaded.");
 		return;
 	}
+	/* the same question on the same snapshot, in the same month, with the
+	 * same disclosure settings: the answer already given */
+	if (c->ctx->cache && sit_cache_key(c, &o, category, csv, &key) != OB_OK)
+		ob_buf_reset(&key); /* not kept */
+	if (key.len && (type = ob_http_cache_get(c->ctx->cache, key.ptr, ref->snap->stamp, b))) {
+		c->res->content_type = type;
+		goto out;
+	}
 	if ((e = ob_http_sit_compute(c, ref, &o, category, &x, &param, &d))) {
 		if (e == OB_EUSAGE)
 			ob_http_fail_diag(c->res, 400, "bad_parameter", param, &d);
@@ -869,8 +906,13 @@ void ob_http_h_situation(struct ob_http_call *c)
 	if (e) {
 		ob_buf_reset(b);
 		ob_http_fail_too_large(c);
+	} else if (c->ctx->cache && key.len && !ob_buf_failed(&key) && !c->interrupted &&
+	           c->res->status == 200) {
+		ob_http_cache_put(c->ctx->cache, key.ptr, ref->snap->stamp, c->res->content_type,
+		                  b->ptr, b->len);
 	}
 out:
 	ob_http_sit_release(&x);
 	ob_snaphold_put(c->ctx->snaps, ref);
+	ob_buf_release(&key);
 }

@@ -5,7 +5,10 @@
 # serious or critical axe-core violation (WCAG 2.1 AA), no page wider than a
 # 360 px phone, the data tables shown with JavaScript off; the analyser's
 # journey (a municipality x year table built with the form, its CSV
-# downloaded); screenshots at
+# downloaded, on a phone); the first visitor's three tasks followed from
+# the home page (tasks.mjs: a municipality's homicide rate and trend, its
+# place in the index, a municipality x year table downloaded), their
+# numbers against the command line's; screenshots at
 # 1280 and 360 px under $OBSERVA_SCREENSHOTS (the meson log dir), their
 # paths printed. Run by tests/e2e/run.sh; chromium or the npm packages of
 # tests/browser missing ("scripts/bootstrap --check") fail the test.
@@ -52,4 +55,40 @@ curl -sf -o /dev/null "$B/api/v1/alerts" || fail "GET /api/v1/alerts"
 (cd "$C" && node portal.mjs "$B" "$out" "$@") >"$T/browser" 2>&1 ||
 	{ cat "$T/browser" >&2; fail "the portal fails in the browser"; }
 cat "$T/browser"
-[ "$(grep -c "^screenshot " "$T/browser")" = $((2 * 34 + 4)) ] || fail "screenshots missing"
+[ "$(grep -c "^screenshot " "$T/browser")" = $((2 * 34 + 2)) ] || fail "screenshots missing"
+
+# the first visitor's three tasks from the home page (tasks.mjs): the
+# municipality's homicide rate and trend, its place in the index, a
+# municipality x year table downloaded; what they show against the
+# command line's answers (the index's against the API's: the public index
+# ranks perturbed counts)
+curl -sf -o "$T/index.csv" "$B/api/v1/index?preset=sv-municipal&year=2024&format=csv" ||
+	fail "GET /api/v1/index"
+rel=$(ls -d "$O"/releases/v* | sort -V | tail -n 1)
+# the first unit of the index whose homicide rate the release publishes
+unit=$(awk -F, 'NR == FNR { if ($1 == "homicide_rate" && $7 == "T" && $11 != "") ok[$3] = 1; next }
+	FNR > 1 && ($1 in ok) { print $1; exit }' "$rel/indicators.csv" "$T/index.csv")
+[ -n "$unit" ] || fail "no unit of the index with a published homicide rate"
+"$OBSERVA" indicators -d "$O" -i homicide_rate -t "$unit" --format csv >"$T/rate.csv" 2>/dev/null ||
+	fail "observa indicators"
+"$OBSERVA" analyze -d "$O" --rows admin2 --cols year --where "territory=SLV iccs=0101 sex=F" \
+	--format csv >"$T/table.csv" 2>/dev/null || fail "observa analyze"
+d=$("$OBSERVA" disclosure -d "$O" --lang en | awk '$1 == "max_perturbation" { print $NF }')
+[ -n "$d" ] || fail "observa disclosure: no max_perturbation"
+python3 - "$T" "$unit" "$d" <<'PY' || fail "the expected answers"
+import csv, json, sys
+t, unit, d = sys.argv[1], sys.argv[2], int(sys.argv[3])
+rows = lambda f: list(csv.DictReader(open(t + "/" + f, encoding="utf-8")))
+u = next(r for r in rows("index.csv") if r["unit"] == unit)
+json.dump({"unit": unit, "name": u["name"], "preset": "sv-municipal", "year": 2024,
+           "rate": {r["period"]: [float(r["value"]), float(r["lower"]), float(r["upper"])]
+                    for r in rows("rate.csv") if r["value"] != ""},
+           "rank": [int(u["rank"]), int(u["rank_low"]), int(u["rank_high"])],
+           "counts": {r["admin2"] + "," + r["year"]: int(r["count"]) for r in rows("table.csv")},
+           "max_perturbation": d}, open(t + "/expect.json", "w", encoding="utf-8"),
+          ensure_ascii=False)
+PY
+(cd "$C" && node tasks.mjs "$B" "$out" "$T/expect.json") >"$T/tasks" 2>&1 ||
+	{ cat "$T/tasks" >&2; fail "the first visitor's tasks fail in the browser"; }
+cat "$T/tasks"
+[ "$(grep -c "^screenshot " "$T/tasks")" = 3 ] || fail "screenshots of the tasks missing"

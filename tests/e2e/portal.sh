@@ -13,7 +13,9 @@
 export LC_ALL=C.UTF-8
 fixture_demo "$T/obs" 0.01 2023..2024
 O="$T/obs"
-start_server "$O"
+# the first page renders what later pages share (seconds under the
+# sanitizers on a loaded machine): a time limit for that, not the default
+start_server "$O" --time-limit 120
 mkdir "$T/pages"
 n=0
 

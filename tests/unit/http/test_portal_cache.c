@@ -2,7 +2,7 @@
  * without sockets: a second request is answered from it with the same
  * bytes, a new delivery or a changed territory renders the page again,
  * and pages of the restricted area or for a signed-in browser are never
- * kept. */
+ * kept, nor a page whose store reads were cut (time limit, client gone). */
 #include "test.h"
 
 #include <string.h>
@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "fixture.h"
+#include "base/log.h"
 #include "engine/snaphold.h"
 #include "http/cache.h"
 #include "http/http.h"
@@ -18,6 +19,9 @@ static struct ob_store *store;
 static const char *dir;
 static struct ob_http_ctx ctx;
 static long long now = 1700000000;
+/* of the next call(): its deadline (0: none) and its cancel flag (NULL: none) */
+static double call_deadline;
+static const _Atomic int *call_cancel;
 
 struct counts {
 	size_t entries, bytes;
@@ -69,6 +73,8 @@ static void call(const char *method, const char *target, const char *cookie, con
 	req.cookie = cookie;
 	req.remote = "192.0.2.10";
 	req.now = now;
+	req.deadline = call_deadline;
+	req.cancel = call_cancel;
 	if (body) {
 		req.body = body;
 		req.body_len = strlen(body);
@@ -307,6 +313,63 @@ static void being_computed_not_kept(void **state)
 	}
 }
 
+/* A page whose store reads were stopped (its time limit passed, its client
+ * gone) lacks a part: it answers 503 (499) and is not kept, so that the
+ * next request renders it whole instead of being given the cut page. */
+static void interrupted_not_kept(void **state)
+{
+	static const _Atomic int gone = 1;
+	const char *targets[] = { "/es/territorios?q=cus", "/en/territories/SLV06" };
+	(void)state;
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(targets); i++) {
+		for (int why = 0; why < 2; why++) {
+			struct ob_http_response res;
+			struct counts a;
+			char *page;
+
+			a = counts();
+			/* a deadline already past, or a client already gone */
+			call_deadline = why == 0 ? ob_now() - 1 : 0;
+			call_cancel = why == 1 ? &gone : NULL;
+			call("GET", targets[i], NULL, NULL, &res);
+			call_deadline = 0;
+			call_cancel = NULL;
+			assert_int_equal(res.status, why == 0 ? 503 : 499);
+			page = body_text(&res);
+			assert_non_null(strstr(page, why == 0 ? "\"timeout\"" : "\"canceled\""));
+			assert_null(strstr(page, "</html>"));
+			free(page);
+			ob_http_response_release(&res);
+			assert_int_equal(counts().entries, a.entries);
+			assert_int_equal(counts().hits, a.hits);
+		}
+		/* the same page without a limit, once the stamps are due for a
+		 * check again (the snapshot's refresh was cut as well): rendered
+		 * whole (not from the cache, which holds nothing of it), then kept */
+		struct ob_http_response res;
+		struct counts a;
+		bool computing;
+		char *page;
+
+		now += 2 * OB_HTTP_STAMP_SECONDS;
+		a = counts();
+		call("GET", targets[i], NULL, NULL, &res);
+		assert_int_equal(res.status, 200);
+		page = body_text(&res);
+		assert_non_null(strstr(page, "</html>"));
+		assert_null(strstr(page, "No se pudo leer"));
+		assert_null(strstr(page, "Could not read"));
+		/* a profile whose alarms are still being judged is not kept
+		 * (being_computed_not_kept) */
+		computing = strstr(page, "se están calculando") || strstr(page, "being computed");
+		free(page);
+		ob_http_response_release(&res);
+		assert_int_equal(counts().hits, a.hits);
+		assert_int_equal(counts().entries, a.entries + (computing ? 0 : 2));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +377,7 @@ int main(void)
 		cmocka_unit_test(store_change_renders_again),
 		cmocka_unit_test(restricted_and_signed_in_not_kept),
 		cmocka_unit_test(being_computed_not_kept),
+		cmocka_unit_test(interrupted_not_kept),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
