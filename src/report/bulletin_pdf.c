@@ -13,12 +13,52 @@
  * found by the first pass. An infographic is its SVG drawn on one A4 page,
  * or on a PNG of its own size. */
 #include "report/bulletin.h"
+#include "report/render_lib.h"
 
-#include <cairo-pdf.h>
-#include <cairo.h>
-#include <fontconfig/fontconfig.h>
-#include <librsvg/rsvg.h>
-#include <pango/pangocairo.h>
+/* every call into the drawing libraries goes through the table loaded on
+ * first use (report/render_lib.h) */
+#define cairo_create (ob_render()->cairo_create)
+#define cairo_debug_reset_static_data (ob_render()->cairo_debug_reset_static_data)
+#define cairo_destroy (ob_render()->cairo_destroy)
+#define cairo_fill (ob_render()->cairo_fill)
+#define cairo_image_surface_create (ob_render()->cairo_image_surface_create)
+#define cairo_line_to (ob_render()->cairo_line_to)
+#define cairo_move_to (ob_render()->cairo_move_to)
+#define cairo_paint (ob_render()->cairo_paint)
+#define cairo_pdf_surface_create_for_stream (ob_render()->cairo_pdf_surface_create_for_stream)
+#define cairo_pdf_surface_set_metadata (ob_render()->cairo_pdf_surface_set_metadata)
+#define cairo_rectangle (ob_render()->cairo_rectangle)
+#define cairo_set_line_width (ob_render()->cairo_set_line_width)
+#define cairo_set_source_rgb (ob_render()->cairo_set_source_rgb)
+#define cairo_show_page (ob_render()->cairo_show_page)
+#define cairo_status (ob_render()->cairo_status)
+#define cairo_status_to_string (ob_render()->cairo_status_to_string)
+#define cairo_stroke (ob_render()->cairo_stroke)
+#define cairo_surface_destroy (ob_render()->cairo_surface_destroy)
+#define cairo_surface_finish (ob_render()->cairo_surface_finish)
+#define cairo_surface_status (ob_render()->cairo_surface_status)
+#define cairo_surface_write_to_png_stream (ob_render()->cairo_surface_write_to_png_stream)
+#define g_error_free (ob_render()->g_error_free)
+#define g_object_unref (ob_render()->g_object_unref)
+#define pango_cairo_create_layout (ob_render()->pango_cairo_create_layout)
+#define pango_cairo_font_map_set_default (ob_render()->pango_cairo_font_map_set_default)
+#define pango_cairo_show_layout (ob_render()->pango_cairo_show_layout)
+#define pango_font_description_free (ob_render()->pango_font_description_free)
+#define pango_font_description_from_string (ob_render()->pango_font_description_from_string)
+#define pango_font_description_set_absolute_size (ob_render()->pango_font_description_set_absolute_size)
+#define pango_font_description_set_style (ob_render()->pango_font_description_set_style)
+#define pango_font_description_set_weight (ob_render()->pango_font_description_set_weight)
+#define pango_layout_get_line_count (ob_render()->pango_layout_get_line_count)
+#define pango_layout_get_size (ob_render()->pango_layout_get_size)
+#define pango_layout_set_alignment (ob_render()->pango_layout_set_alignment)
+#define pango_layout_set_font_description (ob_render()->pango_layout_set_font_description)
+#define pango_layout_set_text (ob_render()->pango_layout_set_text)
+#define pango_layout_set_width (ob_render()->pango_layout_set_width)
+#define pango_layout_set_wrap (ob_render()->pango_layout_set_wrap)
+#define rsvg_handle_get_intrinsic_size_in_pixels (ob_render()->rsvg_handle_get_intrinsic_size_in_pixels)
+#define rsvg_handle_new_from_data (ob_render()->rsvg_handle_new_from_data)
+#define rsvg_handle_render_document (ob_render()->rsvg_handle_render_document)
+#define FcFini (ob_render()->FcFini)
 
 #define PAGE_W 595.276 /* A4 in points */
 #define PAGE_H 841.890
@@ -562,11 +602,15 @@ static ob_err two_passes(FILE *out, writer *w, const struct ob_bulletin *b, stru
 
 ob_err ob_bulletin_pdf(FILE *out, const struct ob_bulletin *b, struct ob_diag *d)
 {
+	if (ob_render_load(d))
+		return d->code;
 	return two_passes(out, ob_bulletin_write, b, d);
 }
 
 ob_err ob_compendium_pdf(FILE *out, const struct ob_bulletin *b, struct ob_diag *d)
 {
+	if (ob_render_load(d))
+		return d->code;
 	return two_passes(out, ob_compendium_write, b, d);
 }
 
@@ -626,6 +670,8 @@ ob_err ob_infographic_png(FILE *out, const struct ob_bulletin *b, struct ob_diag
 	cairo_status_t st;
 	ob_err e;
 
+	if (ob_render_load(d))
+		return d->code;
 	if ((e = infographic_mem(b, &svg, &len, d)))
 		goto free_svg;
 	sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, OB_INFOGRAPHIC_W, OB_INFOGRAPHIC_H);
@@ -659,6 +705,8 @@ ob_err ob_infographic_pdf(FILE *out, const struct ob_bulletin *b, struct ob_diag
 	cairo_status_t st;
 	ob_err e;
 
+	if (ob_render_load(d))
+		return d->code;
 	if ((e = infographic_mem(b, &svg, &len, d)))
 		goto free_svg;
 	scale = (PAGE_W - 2 * m) / OB_INFOGRAPHIC_W;
