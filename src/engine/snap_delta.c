@@ -789,10 +789,10 @@ ob_err ob_si_update_from(struct ob_store *st, const char *dir, const struct ob_s
 			*delta = true;
 		return OB_OK;
 	}
-	return ob_snapshot_build(st, dir, d);
+	return ob_si_build(st, dir, d);
 }
 
-ob_err ob_snapshot_update(struct ob_store *st, const char *dir, bool *delta, struct ob_diag *d)
+static ob_err update_locked(struct ob_store *st, const char *dir, bool *delta, struct ob_diag *d)
 {
 	struct ob_snapshot *base = NULL, *last = NULL, cur;
 	struct delta_list l;
@@ -811,7 +811,7 @@ ob_err ob_snapshot_update(struct ob_store *st, const char *dir, bool *delta, str
 	 */
 	if (ob_snapshot_path(dir, path, sizeof(path)) ||
 	    ob_si_open_file(path, SNAP_OPEN_LIGHT, &base, &ignored))
-		return ob_snapshot_build(st, dir, d);
+		return ob_si_build(st, dir, d);
 	cur = *base;
 	if (!list_read(dir, &l, &ignored) && !strcmp(l.base, base->stamp) && l.n) {
 		uint64_t victims = base->victims;
@@ -821,7 +821,7 @@ ob_err ob_snapshot_update(struct ob_store *st, const char *dir, bool *delta, str
 		    ob_si_open_file(path, SNAP_OPEN_LIGHT, &last, &ignored) || strcmp(last->stamp, l.stamp[l.n - 1])) {
 			ob_snapshot_close(last);
 			ob_snapshot_close(base);
-			return ob_snapshot_build(st, dir, d);
+			return ob_si_build(st, dir, d);
 		}
 		/* the headers of the others give their victims */
 		for (int i = 0; i + 1 < l.n; i++) {
@@ -832,7 +832,7 @@ ob_err ob_snapshot_update(struct ob_store *st, const char *dir, bool *delta, str
 			    ob_si_open_file(path, SNAP_OPEN_LIGHT, &o, &ignored)) {
 				ob_snapshot_close(last);
 				ob_snapshot_close(base);
-				return ob_snapshot_build(st, dir, d);
+				return ob_si_build(st, dir, d);
 			}
 			victims += o->victims;
 			ob_snapshot_close(o);
@@ -847,5 +847,21 @@ ob_err ob_snapshot_update(struct ob_store *st, const char *dir, bool *delta, str
 		e = ob_si_update_from(st, dir, &cur, delta, d);
 	ob_snapshot_close(last);
 	ob_snapshot_close(base);
+	return e;
+}
+
+ob_err ob_snapshot_update(struct ob_store *st, const char *dir, bool *delta, struct ob_diag *d)
+{
+	int lock;
+	ob_err e;
+
+	if (delta)
+		*delta = false;
+	/* the state is read again under the lock: a writer that waited sees
+	 * what the one before it wrote */
+	if ((e = ob_si_writer_lock(dir, &lock, d)))
+		return e;
+	e = update_locked(st, dir, delta, d);
+	ob_si_writer_unlock(lock);
 	return e;
 }

@@ -204,6 +204,17 @@ struct reader;
 
 /* The file DIR/snapshot/NAME written from the builder's dictionaries and the
  * readers' rows: a temporary file synced and renamed over it. */
+/* A full build of DIR's snapshot, without taking the writers' lock (the
+ * caller holds it): ob_snapshot_build() is this under the lock. */
+ob_err ob_si_build(struct ob_store *st, const char *dir, struct ob_diag *d);
+
+/* The writers of a snapshot (a full build, a delta and its list), in any
+ * process or thread, take turns: an exclusive lock (flock) on
+ * DIR/snapshot/.lock, waited for, held while the state is read and
+ * written. *fd is released with ob_si_writer_unlock(). */
+ob_err ob_si_writer_lock(const char *dir, int *fd, struct ob_diag *d);
+void ob_si_writer_unlock(int fd);
+
 ob_err ob_si_write_file(struct builder *b, const char *stamp, const struct reader *rd, int nr,
                         const char *name);
 

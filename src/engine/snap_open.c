@@ -808,9 +808,11 @@ static ob_err load(struct ob_store *st, const char *dir, enum snap_open_mode mod
 	if (!e) {
 		OB_INFO("la instantánea es anterior a los últimos cambios del almacén: se actualiza",
 		        "the snapshot is older than the store's last changes: updating it");
-		e = ob_si_update_from(st, dir, *out, NULL, d);
+		/* under the writers' lock, from the state found there (another
+		 * writer may have moved it since this one was opened) */
 		ob_snapshot_close(*out);
 		*out = NULL;
+		e = ob_snapshot_update(st, dir, NULL, d);
 		if (e)
 			return e;
 		if (rebuilt)

@@ -508,7 +508,7 @@ void ob_si_builder_release(struct builder *b)
 	}
 }
 
-ob_err ob_snapshot_build(struct ob_store *st, const char *dir, struct ob_diag *d)
+ob_err ob_si_build(struct ob_store *st, const char *dir, struct ob_diag *d)
 {
 	struct builder b;
 	struct reader rd[SNAP_MAX_READERS];
@@ -550,5 +550,17 @@ ob_err ob_snapshot_build(struct ob_store *st, const char *dir, struct ob_diag *d
 		ob_si_reader_release(&rd[k]);
 release:
 	ob_si_builder_release(&b);
+	return e;
+}
+
+ob_err ob_snapshot_build(struct ob_store *st, const char *dir, struct ob_diag *d)
+{
+	int lock;
+	ob_err e;
+
+	if ((e = ob_si_writer_lock(dir, &lock, d)))
+		return e;
+	e = ob_si_build(st, dir, d);
+	ob_si_writer_unlock(lock);
 	return e;
 }

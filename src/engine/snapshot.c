@@ -3,7 +3,9 @@
  * it is built from. The pieces are listed in engine/snap_impl.h. */
 #include "engine/snap_impl.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/mman.h>
@@ -198,3 +200,37 @@ ob_err ob_snapshot_stamp(struct ob_store *st, char *out, struct ob_diag *d)
 	return OB_OK;
 }
 
+
+ob_err ob_si_writer_lock(const char *dir, int *fd, struct ob_diag *d)
+{
+	char path[OB_MAX_PATH];
+
+	*fd = -1;
+	if (snprintf(path, sizeof(path), "%s/%s", dir, OB_SNAPSHOT_DIR) >= (int)sizeof(path))
+		return OB_DIAG(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
+	if (mkdir(path, 0777) != 0 && errno != EEXIST)
+		return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo crear: %s",
+		               "cannot create: %s", strerror(errno));
+	if (snprintf(path, sizeof(path), "%s/%s/.lock", dir, OB_SNAPSHOT_DIR) >= (int)sizeof(path))
+		return OB_DIAG(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
+	if ((*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+		return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo abrir: %s",
+		               "cannot open: %s", strerror(errno));
+	while (flock(*fd, LOCK_EX) != 0) {
+		if (errno == EINTR)
+			continue;
+		close(*fd);
+		*fd = -1;
+		return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo bloquear: %s",
+		               "cannot lock: %s", strerror(errno));
+	}
+	return OB_OK;
+}
+
+void ob_si_writer_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);   /* releases the lock */
+}
