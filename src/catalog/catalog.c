@@ -273,29 +273,6 @@ ob_err cat_check_population(const struct row *w, struct ob_diag *d)
 /* ------------------------------------------------------------------------
  * Writing the default catalogue.
  */
-ob_err cat_mkdirs(const char *path, struct ob_diag *d)
-{
-	char buf[OB_MAX_PATH];
-
-	if (ob_strlcpy(buf, path, sizeof(buf)) >= sizeof(buf))
-		return OB_DIAG(d, OB_ETOOBIG, path, 0, 0, NULL, 0, "ruta demasiado larga",
-		               "path too long");
-	/* each ancestor, then the directory itself */
-	for (char *p = buf + (*buf == '/');; p++) {
-		char c = *p;
-
-		if (c && c != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-			return OB_DIAG(d, OB_EIO, buf, 0, 0, NULL, 0,
-			               "no se pudo crear el directorio: %s",
-			               "cannot create the directory: %s", strerror(errno));
-		if (!c)
-			return OB_OK;
-		*p = c;
-	}
-}
 
 static ob_err write_all(int fd, const void *p, size_t n)
 {
@@ -322,7 +299,7 @@ ob_err ob_catalog_write_default(const char *dir, struct ob_diag *d)
 
 	/* source profiles live here even before the first one is added */
 	if ((err = cat_make_path(d, path, "%s/%s/sources", dir, OB_CATALOG_DIR)) ||
-	    (err = cat_mkdirs(path, d)))
+	    (err = ob_mkdirs(path, d)))
 		return err;
 	for (size_t i = 0; i < ob_catalog_files_count; i++) {
 		const struct ob_embedded_file *f = &ob_catalog_files[i];
@@ -334,7 +311,7 @@ ob_err ob_catalog_write_default(const char *dir, struct ob_diag *d)
 			return e;
 		slash = strrchr(path, '/');
 		*slash = '\0';
-		e = cat_mkdirs(path, d);
+		e = ob_mkdirs(path, d);
 		*slash = '/';
 		if (e)
 			return e;

@@ -21,6 +21,7 @@
 #include "base/buf.h"
 #include "base/file.h"
 #include "base/strmap.h"
+#include "base/tree.h"
 #include "catalog/embedded.h"
 #include "io/csv.h"
 #include "io/csvw.h"
@@ -100,7 +101,6 @@ bool cat_has_text(const char *s);
 ob_err cat_check_dates(struct ob_diag *d, const struct row *w, int from, int to);
 ob_err cat_check_territory(const struct row *w, struct ob_diag *d);
 ob_err cat_check_population(const struct row *w, struct ob_diag *d);
-ob_err cat_mkdirs(const char *path, struct ob_diag *d);
 /* catalog_load.c */
 ob_err cat_each_feature(const char *path, const char *name, feature_fn fn, void *arg,
                         struct ob_diag *d);

@@ -313,7 +313,7 @@ static ob_err import_geojson(struct ob_store *s, const char *dir, const char *fi
 	g.features = json_array();
 	if ((e = cat_each_feature(file, file, geo_collect, &g, d)))
 		goto finalize;
-	if ((e = cat_mkdirs(gdir, d)))
+	if ((e = ob_mkdirs(gdir, d)))
 		goto finalize;
 	root = json_pack("{s:s, s:O}", "type", "FeatureCollection", "features", g.features);
 	if (!root || json_dump_file(root, tmp, JSON_COMPACT) != 0) {

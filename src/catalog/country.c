@@ -74,7 +74,7 @@ static ob_err backup_take(struct backup *b, const char *dir, const char *iso3, s
 	if ((e = cat_make_path(d, b->work, "%s/%s/.country-%s", dir, OB_CATALOG_DIR, iso3)))
 		return e;
 	work_remove(b->work); /* left by a run that was killed */
-	if ((e = cat_mkdirs(b->work, d)))
+	if ((e = ob_mkdirs(b->work, d)))
 		return e;
 	for (size_t i = 0; i < NTOUCHED; i++) {
 		if ((e = cat_make_path(d, b->path[i], "%s/%s/%s", dir, OB_CATALOG_DIR, touched[i])) ||

@@ -168,22 +168,41 @@ static void db_progress(void *arg, long long done, long long total)
 	ob_progress_update(&p->bar, p->before + (uint64_t)done * p->page_size);
 }
 
+/* path + ".partial" into tmp (size bytes), where the work is written
+ * before it is renamed to path; OB_EEXISTS when one was left by a backup
+ * (or a restore) that was interrupted. */
+static ob_err partial_of(const char *path, char *tmp, size_t size, bool restore,
+                         struct ob_diag *d)
+{
+	struct stat st;
+
+	if (snprintf(tmp, size, "%s.partial", path) >= (int)size)
+		return OB_DIAG(d, OB_ETOOBIG, path, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
+	if (stat(tmp, &st) == 0)
+		return restore ? OB_DIAG(d, OB_EEXISTS, tmp, 0, 0, NULL, 0,
+		                         "quedó de una restauración interrumpida: bórrelo y "
+		                         "vuelva a empezar",
+		                         "left by an interrupted restore: remove it and start again")
+		               : OB_DIAG(d, OB_EEXISTS, tmp, 0, 0, NULL, 0,
+		                         "quedó de una copia interrumpida: bórrelo y vuelva a "
+		                         "empezar",
+		                         "left by an interrupted backup: remove it and start again");
+	return OB_OK;
+}
+
 ob_err ob_backup_dest_ok(const char *dir, const char *dest, struct ob_diag *d)
 {
 	char tmp[OB_MAX_PATH];
 	struct stat st;
+	ob_err e;
 
 	if (stat(dest, &st) == 0)
 		return OB_DIAG(d, OB_EEXISTS, dest, 0, 0, NULL, 0,
 		               "ya existe: una copia se escribe en un directorio nuevo",
 		               "already exists: a backup is written into a new directory");
-	if (snprintf(tmp, sizeof(tmp), "%s.partial", dest) >= (int)sizeof(tmp))
-		return OB_DIAG(d, OB_ETOOBIG, dest, 0, 0, NULL, 0, "ruta demasiado larga",
-		               "path too long");
-	if (stat(tmp, &st) == 0)
-		return OB_DIAG(d, OB_EEXISTS, tmp, 0, 0, NULL, 0,
-		               "quedó de una copia interrumpida: bórrelo y vuelva a empezar",
-		               "left by an interrupted backup: remove it and start again");
+	if ((e = partial_of(dest, tmp, sizeof(tmp), false, d)))
+		return e;
 	if (inside(dest, dir))
 		return OB_DIAG(d, OB_EINVAL, dest, 0, 0, NULL, 0,
 		               "la copia no puede quedar dentro del observatorio que copia",
@@ -534,19 +553,13 @@ ob_err ob_backup_restore(const char *src, const char *dir, struct ob_backup_resu
 	struct manifest m;
 	struct ob_store *s = NULL;
 	uint64_t copied = 0;
-	struct stat st;
 	bool empty;
 	ob_err e;
 
 	if ((e = target_free(dir, &empty, d)))
 		return e;
-	if (snprintf(tmp, sizeof(tmp), "%s.partial", dir) >= (int)sizeof(tmp))
-		return OB_DIAG(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga",
-		               "path too long");
-	if (stat(tmp, &st) == 0)
-		return OB_DIAG(d, OB_EEXISTS, tmp, 0, 0, NULL, 0,
-		               "quedó de una restauración interrumpida: bórrelo y vuelva a empezar",
-		               "left by an interrupted restore: remove it and start again");
+	if ((e = partial_of(dir, tmp, sizeof(tmp), true, d)))
+		return e;
 	if ((e = verify(src, &m, r, d)))
 		return e;
 	if ((e = ob_mkdirs(tmp, d)))

@@ -1,6 +1,8 @@
 /* release.c - immutable versioned releases of the public tables (see release.h). */
 #include "publish/release_impl.h"
 
+#include "base/tree.h"
+
 #include "io/json.h"
 
 void rel_progress(const struct rel *r, const char *fmt, ...)
@@ -177,28 +179,6 @@ ob_err ob_release_audit_anchors(const char *dir, struct ob_audit_anchor **out, s
 	}
 	*out = a;
 	return OB_OK;
-}
-
-static void remove_tree(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-
-	if (d) {
-		while ((e = readdir(d))) {
-			char sub[OB_MAX_PATH];
-			struct stat st;
-			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-				continue;
-			snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-			if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
-				remove_tree(sub);
-			else
-				unlink(sub);
-		}
-		closedir(d);
-	}
-	rmdir(path);
 }
 
 static ob_err default_years(const struct ob_snapshot *s, struct ob_period **p, size_t *n,
@@ -389,7 +369,7 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 	REL_PROGRESS(&r, "publicación %s lista", "release %s ready", res->version);
 	goto release;
 remove_tmp:
-	remove_tree(r.tmp);
+	ob_tree_remove(r.tmp);
 release:
 	for (size_t i = 0; i < r.nfiles; i++)
 		free(r.files[i]);
