@@ -774,8 +774,10 @@ release:
 	return e;
 }
 
-ob_err ob_si_update_from(struct ob_store *st, const char *dir, const struct ob_snapshot *cur,
-                         bool *delta, struct ob_diag *d)
+/* ob_snapshot_update() from cur, the open snapshot (base and deltas), under
+ * the writers' lock. */
+static ob_err update_from(struct ob_store *st, const char *dir, const struct ob_snapshot *cur,
+                          bool *delta, struct ob_diag *d)
 {
 	bool full = true;
 	ob_err e;
@@ -844,7 +846,7 @@ static ob_err update_locked(struct ob_store *st, const char *dir, bool *delta, s
 		cur.n = 0;
 	}
 	if (!(e = ob_snapshot_stamp(st, stamp, d)) && strcmp(stamp, cur.stamp))
-		e = ob_si_update_from(st, dir, &cur, delta, d);
+		e = update_from(st, dir, &cur, delta, d);
 	ob_snapshot_close(last);
 	ob_snapshot_close(base);
 	return e;

@@ -242,10 +242,6 @@ ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, struct ob_dia
  * none, into *id. */
 ob_err ob_si_first_record_after(struct builder *b, long long sub, long long *id);
 
-/* ob_snapshot_update() from cur, the open snapshot (base and deltas). */
-ob_err ob_si_update_from(struct ob_store *st, const char *dir, const struct ob_snapshot *cur,
-                         bool *delta, struct ob_diag *d);
-
 /* Forget the delta segments (after a full build): the list first, then
  * the files. */
 void ob_si_drop_deltas(const char *dir);
