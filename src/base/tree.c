@@ -122,7 +122,8 @@ ob_err ob_copy_file(const char *from, const char *to, char hex[65], uint64_t *by
 	ssize_t r;
 	ob_err e = OB_OK;
 
-	if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0)
+	/* a link is never followed: what is copied is what was listed */
+	if ((in = open(from, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
 		return io_error(from, "no se pudo abrir", "cannot open", d);
 	if ((out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0) {
 		e = errno == EEXIST ? OB_DIAG(d, OB_EEXISTS, to, 0, 0, NULL, 0, "ya existe",

@@ -23,8 +23,8 @@ ob_err ob_tree_list(const char *root, char ***paths, size_t *n, size_t *skipped,
                     struct ob_diag *d);
 void ob_tree_list_free(char **paths, size_t n);
 
-/* Copy file from to the new file to (its directory must exist; to must
- * not), synced to disk, with its SHA-256 in hex (may be NULL) and its size
+/* Copy the regular file from (a symbolic link is refused, never followed)
+ * to the new file to (its directory must exist; to must not), synced to disk, with its SHA-256 in hex (may be NULL) and its size
  * in *bytes (may be NULL). *copied (may be NULL) grows by the bytes as
  * they are written, for progress. */
 ob_err ob_copy_file(const char *from, const char *to, char hex[65], uint64_t *bytes,

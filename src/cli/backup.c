@@ -476,9 +476,18 @@ static ob_err verify(const char *src, struct manifest *m, struct ob_backup_resul
 	for (size_t i = 0; i < m->n && !e; i++) {
 		if ((e = path_join(path, sizeof(path), src, m->e[i].path, d)))
 			break;
-		if (stat(path, &st) != 0) {
+		if (lstat(path, &st) != 0) {
 			e = OB_DIAG(d, OB_ECORRUPT, src, 0, 0, m->e[i].path, strlen(m->e[i].path),
 			            "falta un archivo del manifiesto", "a file of the manifest is missing");
+			break;
+		}
+		/* a link would make the restore copy whatever it points to */
+		if (!S_ISREG(st.st_mode)) {
+			e = OB_DIAG(d, OB_ECORRUPT, src, 0, 0, m->e[i].path, strlen(m->e[i].path),
+			            "no es un archivo común (un enlace u otra cosa): una copia sólo "
+			            "lleva archivos",
+			            "not a regular file (a link or something else): a backup holds "
+			            "files only");
 			break;
 		}
 		if ((e = ob_file_sha256(path, hex, &bytes, d)))

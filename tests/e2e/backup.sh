@@ -117,6 +117,13 @@ bad "rm '$T/badbk/catalog/territories.csv'" "catalog/territories.csv"
 bad "sed -i '1s/^./0/' '$T/badbk/MANIFEST.sha256'" "SHA-256"
 bad "printf 'not a manifest line\n' >>'$T/badbk/MANIFEST.sha256'" "MANIFEST.sha256:"
 bad "rm '$T/badbk/MANIFEST.sha256'" "manifiesto"
+# a file replaced by a link to another file, the manifest's hash made to
+# match what it points to: a restore would copy a file from elsewhere
+bad "cp '$T/bk/catalog/iccs.csv' '$T/other.csv' && rm '$T/badbk/catalog/tags.csv' &&
+	ln -s '$T/other.csv' '$T/badbk/catalog/tags.csv' &&
+	h=\$(sha256sum '$T/other.csv' | cut -c 1-64) &&
+	sed -i \"s|^[0-9a-f]*  catalog/tags.csv\$|\$h  catalog/tags.csv|\" '$T/badbk/MANIFEST.sha256'" \
+	"no es un archivo común" restore
 # a damaged store whose manifest line was made to match: the integrity check
 pages=$(( $(stat -c %s "$T/bk/observa.db") / 4096 ))
 bad "dd if=/dev/zero of='$T/badbk/observa.db' bs=4096 seek=$((pages / 2)) count=4 conv=notrunc 2>/dev/null &&
