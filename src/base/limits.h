@@ -602,4 +602,8 @@
 /* Headline numbers of an infographic. */
 #define OB_INFOGRAPHIC_NUMBERS 6
 
+/* Why a library loaded on first use (base/dynlib.h) could not be: its
+ * soname, package and the loader's message. */
+#define OB_DYNLIB_WHY_MAX 512
+
 #endif

@@ -6,7 +6,6 @@
 
 #include <arpa/inet.h>
 #include <limits.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -21,6 +20,7 @@
 #include "http/bucket.h"
 #include "http/cache.h"
 #include "http/internal.h"
+#include "http/mhd_lib.h"
 #include "http/server_impl.h"
 #include "http/situation.h"
 #include "store/store.h"
@@ -198,6 +198,8 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 	int sig = 0;
 	ob_err e;
 
+	if ((e = ob_mhd_load(d)))
+		return e;
 	memset(&srv, 0, sizeof(srv));
 	pthread_mutex_init(&srv.mu, NULL);
 	pthread_mutex_init(&srv.write_mu, NULL);

@@ -16,12 +16,12 @@
 
 #include "http/server.h"
 
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 
 #include "http/internal.h"
+#include "http/mhd_lib.h"
 
 /* How often the watchdog looks at the connections and the deferred
  * requests, in milliseconds. */

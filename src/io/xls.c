@@ -4,10 +4,10 @@
  * General (io/numfmt.h). */
 #include "io/sheet_impl.h"
 
+#include "io/freexl_lib.h"
 #include "io/numfmt.h"
 
 #include <fcntl.h>
-#include <freexl.h>
 #include <limits.h>
 #include <unistd.h>
 
@@ -61,13 +61,15 @@ static ob_err encrypted(struct ob_sheet *s, struct ob_diag *d)
 ob_err xls_open(struct ob_sheet *s, const char *path, const char *data, size_t len,
                 const char *want, struct ob_diag *d)
 {
-	struct xls *x = ob_calloc(1, sizeof(*x));
+	struct xls *x;
 	char *names[OB_MAX_SHEETS];
 	unsigned int info = 0, n = 0, pick = UINT_MAX;
 	int rc;
 	ob_err e = OB_OK;
 
-	s->impl = x;
+	if ((e = ob_freexl_load(d)))
+		return e;
+	s->impl = x = ob_calloc(1, sizeof(*x));
 	if (!path) {
 		if ((e = to_file(s, x, data, len, d)))
 			return e;

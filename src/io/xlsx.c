@@ -5,12 +5,12 @@
 #include "io/sheet_impl.h"
 
 #include "io/numfmt.h"
+#include "io/xml_lib.h"
+#include "io/zip_lib.h"
 #include "text/text.h"
 
 #include <ctype.h>
-#include <libxml/xmlreader.h>
 #include <strings.h>
-#include <zip.h>
 
 /* Entries over this size must not compress better than OB_MAX_ZIP_RATIO:
  * small XML parts may, and cannot hurt. */
@@ -563,7 +563,7 @@ static ob_err check_entries(struct ob_sheet *s, struct ob_diag *d)
 ob_err xlsx_open(struct ob_sheet *s, const char *path, const char *data, size_t len,
                  const char *want, struct ob_diag *d)
 {
-	struct xlsx *x = ob_calloc(1, sizeof(*x));
+	struct xlsx *x;
 	struct book b = { 0 };
 	char part[OB_MAX_PATH];
 	size_t pick = SIZE_MAX;
@@ -571,7 +571,9 @@ ob_err xlsx_open(struct ob_sheet *s, const char *path, const char *data, size_t 
 	zip_error_t ze;
 	ob_err e;
 
-	s->impl = x;
+	if ((e = ob_zip_load(d)) || (e = ob_xml_load(d)))
+		return e;
+	s->impl = x = ob_calloc(1, sizeof(*x));
 	ob_buf_init(&x->cell, OB_MAX_FIELD);
 	x->blank_field.ptr = "";
 	x->blank.nfields = 1;

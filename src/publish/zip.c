@@ -3,7 +3,8 @@
 
 #include <time.h>
 #include <unistd.h>
-#include <zip.h>
+
+#include "io/zip_lib.h"
 
 static uint32_t crc_table[256];
 static bool crc_ready;
@@ -51,7 +52,10 @@ ob_err ob_zip_write(const char *path, const struct ob_zip_entry *e, size_t n,
 	zip_error_t ze;
 	int err = 0;
 	time_t epoch = zip_epoch();
+	ob_err le;
 
+	if ((le = ob_zip_load(d)))
+		return le;
 	if (n > 0xFFFF)
 		return OB_DIAG(d, OB_ETOOBIG, path, 0, 0, NULL, 0,
 		               "demasiadas entradas para un zip", "too many entries for a zip");

@@ -2,68 +2,33 @@
  * (report/render_lib.h). */
 #include "report/render_lib.h"
 
-#include <dlfcn.h>
-#include <pthread.h>
+#include "base/dynlib.h"
 
 /* Each library by its soname in Debian 12, and the package that has it. */
-static const struct {
-	const char *name, *soname, *package;
-} libs[] = {
-#define LIB_cairo 0
-	{ "cairo", "libcairo.so.2", "libcairo2" },
-#define LIB_glib 1
-	{ "glib", "libglib-2.0.so.0", "libglib2.0-0" },
-#define LIB_gobject 2
-	{ "gobject", "libgobject-2.0.so.0", "libglib2.0-0" },
-#define LIB_pango 3
-	{ "pango", "libpango-1.0.so.0", "libpango-1.0-0" },
-#define LIB_pangocairo 4
-	{ "pangocairo", "libpangocairo-1.0.so.0", "libpangocairo-1.0-0" },
-#define LIB_rsvg 5
-	{ "rsvg", "librsvg-2.so.2", "librsvg2-2" },
-#define LIB_fontconfig 6
-	{ "fontconfig", "libfontconfig.so.1", "libfontconfig1" },
+enum { LIB_cairo, LIB_glib, LIB_gobject, LIB_pango, LIB_pangocairo, LIB_rsvg, LIB_fontconfig };
+static const struct ob_dynlib_lib libs[] = {
+	[LIB_cairo] = { "libcairo.so.2", "libcairo2" },
+	[LIB_glib] = { "libglib-2.0.so.0", "libglib2.0-0" },
+	[LIB_gobject] = { "libgobject-2.0.so.0", "libglib2.0-0" },
+	[LIB_pango] = { "libpango-1.0.so.0", "libpango-1.0-0" },
+	[LIB_pangocairo] = { "libpangocairo-1.0.so.0", "libpangocairo-1.0-0" },
+	[LIB_rsvg] = { "librsvg-2.so.2", "librsvg2-2" },
+	[LIB_fontconfig] = { "libfontconfig.so.1", "libfontconfig1" },
+};
+
+static const struct ob_dynlib_fn fns[] = {
+#define OB_RENDER_FN(lib, fn) { LIB_##lib, #fn, offsetof(struct ob_render_lib, fn) },
+	OB_RENDER_FUNCS(OB_RENDER_FN)
+#undef OB_RENDER_FN
 };
 
 static struct ob_render_lib table;
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-static char failure[512];   /* why the load failed; "" when it did not */
-
-static void load(void)
-{
-	void *h[sizeof(libs) / sizeof(libs[0])];
-
-	for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++) {
-		/* kept loaded for the process's life */
-		if (!(h[i] = dlopen(libs[i].soname, RTLD_NOW | RTLD_LOCAL))) {
-			snprintf(failure, sizeof(failure), "%s (%s, %s)", libs[i].soname,
-			         libs[i].package, dlerror());
-			return;
-		}
-	}
-	/* a data pointer into a function pointer: copied, as POSIX allows */
-#define OB_RENDER_LOAD(lib, fn)                                                         \
-	{                                                                               \
-		void *sym = dlsym(h[LIB_##lib], #fn);                                   \
-		if (!sym) {                                                             \
-			snprintf(failure, sizeof(failure), "%s: %s (%s)",               \
-			         libs[LIB_##lib].soname, #fn, libs[LIB_##lib].package); \
-			return;                                                         \
-		}                                                                       \
-		memcpy(&table.fn, &sym, sizeof(sym));                                   \
-	}
-	OB_RENDER_FUNCS(OB_RENDER_LOAD)
-#undef OB_RENDER_LOAD
-}
+static struct ob_dynlib dl = OB_DYNLIB_INIT(libs, fns, &table, "la biblioteca de dibujo",
+                                            "the drawing library");
 
 ob_err ob_render_load(struct ob_diag *d)
 {
-	pthread_once(&once, load);
-	if (failure[0])
-		return OB_DIAG(d, OB_ENOENT, NULL, 0, 0, NULL, 0,
-		               "no se pudo cargar la biblioteca de dibujo %s: instale el paquete",
-		               "cannot load the drawing library %s: install the package", failure);
-	return OB_OK;
+	return ob_dynlib_load(&dl, d);
 }
 
 const struct ob_render_lib *ob_render(void)
