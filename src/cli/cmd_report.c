@@ -329,10 +329,14 @@ static double jnum(json_t *o, const char *k)
 
 /* The rows of one public analysis (indicator id of set, period) appended
  * to *v (n, cap), "crime" rows left out; top: the rows of its rankings;
- * step: a step of the trend (its year-earlier comparisons only). */
+ * step: a step of the trend (its year-earlier comparisons only);
+ * prepare_from: 0, or the first month (year * 12 + month - 1) of the
+ * analyses still to come, whose disclosure control is then worked out
+ * with this one's (ob_sit_options.prepare_from). */
 static ob_err sit_rows(struct ob_cmd_ctx *ctx, const char *id, const char *territory,
-                       const char *period, size_t top, bool step, json_t *docs,
-                       struct ob_bl_sit **v, size_t *n, size_t *cap, struct ob_diag *d)
+                       const char *period, size_t top, bool step, int prepare_from,
+                       json_t *docs, struct ob_bl_sit **v, size_t *n, size_t *cap,
+                       struct ob_diag *d)
 {
 	struct ob_sit_options o = { 0 };
 	struct ob_http_sit x;
@@ -354,6 +358,7 @@ static ob_err sit_rows(struct ob_cmd_ctx *ctx, const char *id, const char *terri
 	/* a step of the trend: its comparisons with a year earlier, all
 	 * that the trend and the small multiples read */
 	o.year_earlier_only = step;
+	o.prepare_from = prepare_from;
 	o.now_month = ob_situation_now_month();
 	e = ob_http_sit_compute_on(ctx->dir, ctx->snap, ctx->pop, &o, NULL, &x, &param, d);
 	if (!e)
@@ -403,14 +408,22 @@ static ob_err sub_load(struct ob_cmd_ctx *ctx, const struct ob_indicator_set *se
                        struct ob_diag *d)
 {
 	const char *first = NULL;
+	int prepare = 0;
+	long long y;
 	ob_err e;
 
+	/* the first analysis works out the disclosure control of every
+	 * crime's and every step's months (January of the year before the
+	 * first step on): one count of the country's months, not one per
+	 * analysis */
+	if (u->n_steps && ob_parse_int(u->steps[0], 4, 1, 9999, &y))
+		prepare = (int)(y - 1) * 12;
 	u->docs = json_array();
 	for (size_t k = 0; k < set->n; k++) {
 		if (set->v[k].denom != OB_DEN_POPULATION)
 			continue;
-		if ((e = sit_rows(ctx, set->v[k].id, territory, period, SUB_ALL_UNITS, false, u->docs,
-		                  &u->v, &u->n, &u->cap, d)))
+		if ((e = sit_rows(ctx, set->v[k].id, territory, period, SUB_ALL_UNITS, false,
+		                  first ? 0 : prepare, u->docs, &u->v, &u->n, &u->cap, d)))
 			return e;
 		if (!first)
 			first = set->v[k].id;
@@ -418,8 +431,8 @@ static ob_err sub_load(struct ob_cmd_ctx *ctx, const struct ob_indicator_set *se
 	for (size_t i = 0; first && i < u->n_steps; i++) {
 		struct ob_diag ignored;
 		/* a step the analysis refuses (before the records) is no data */
-		e = sit_rows(ctx, first, territory, u->steps[i], SUB_ALL_UNITS, true, u->docs, &u->s,
-		             &u->ns, &u->scap, &ignored);
+		e = sit_rows(ctx, first, territory, u->steps[i], SUB_ALL_UNITS, true, 0, u->docs,
+		             &u->s, &u->ns, &u->scap, &ignored);
 		if (e && e != OB_EUSAGE) {
 			*d = ignored;
 			return e;
