@@ -311,6 +311,8 @@ struct chunk {
 	struct found *v;
 	size_t n, cap;
 	size_t series, tested[3], untested;
+	ob_err err;           /* a unit's count failed (per_unit): d says why */
+	struct ob_diag d;
 };
 
 /* What the threads of one level share (read only but next and done). */
@@ -322,6 +324,14 @@ struct level_ctx {
 	const uint32_t *iunits;            /* [unit of ir]: the snapshot's */
 	const int *year, *monthv;
 	size_t nu, nc, ny, nm;
+	/* one country's level: r counts unit x division (lc->nu x lc->nc, the
+	 * labels and which series have any count); each unit's series are
+	 * counted by a query of their own (division x year x month) when the
+	 * unit is judged, small enough to be reused from the heap, where one
+	 * count of every unit of the analyser would fault in hundreds of MB */
+	const struct ob_analyzer *an;
+	int level;
+	bool per_unit;
 	struct ob_farrington_options fo;
 	struct ob_cusum_options co;
 	struct chunk *chunks;
@@ -363,33 +373,53 @@ static double past_min(const double *y, size_t k, bool *zero)
 	return m;
 }
 
+static bool fill_division_of(const struct level_ctx *lc, const struct ob_query_result *r,
+                             const int *year, const int *monthv, size_t ny, size_t nm,
+                             uint32_t ui, uint32_t ci, const uint8_t *cover, double *y);
+
 /* Fill y[0..span) with the series of ICCS division ci of unit ui (NAN: a
  * month without data); false when it never counted anything. */
 static bool fill_division(const struct level_ctx *lc, uint32_t ui, uint32_t ci,
                           const uint8_t *cover, double *y)
 {
+	return fill_division_of(lc, lc->r, lc->year, lc->monthv, lc->ny, lc->nm, ui, ci, cover,
+	                        y);
+}
+
+/* fill_division from count r: unit x division x year x month, or with
+ * unit UINT32_MAX division x year x month (one unit's count); year, monthv
+ * the values of r's years and months (-1: unknown), ny and nm their
+ * numbers. */
+static bool fill_division_of(const struct level_ctx *lc, const struct ob_query_result *r,
+                             const int *year, const int *monthv, size_t ny, size_t nm,
+                             uint32_t ui, uint32_t ci, const uint8_t *cover, double *y)
+{
 	const struct coverage *cv = lc->x->cv;
+	bool one = ui == UINT32_MAX;
 	uint32_t v[4] = { ui, ci, 0, 0 };
+	uint32_t *vy = one ? &v[1] : &v[2], *vm = one ? &v[2] : &v[3];
 	uint64_t sum = 0;
 
-	if (!strcmp(ob_query_label(lc->r, 1, ci), "unknown"))
+	if (one)
+		v[0] = ci;
+	if (!strcmp(ob_query_label(r, one ? 0 : 1, ci), "unknown"))
 		return false;
 	for (size_t m = 0; m < cv->span; m++)
 		y[m] = cover[m] ? 0 : NAN;
-	for (uint32_t yi = 0; yi < lc->ny; yi++) {
-		if (lc->year[yi] < 0)
+	for (uint32_t yi = 0; yi < ny; yi++) {
+		if (year[yi] < 0)
 			continue;
-		v[2] = yi;
-		for (uint32_t mi = 0; mi < lc->nm; mi++) {
+		*vy = yi;
+		for (uint32_t mi = 0; mi < nm; mi++) {
 			int month;
 			uint64_t n;
-			if (lc->monthv[mi] < 0)
+			if (monthv[mi] < 0)
 				continue;
-			v[3] = mi;
-			month = lc->year[yi] * 12 + lc->monthv[mi] - 1;
+			*vm = mi;
+			month = year[yi] * 12 + monthv[mi] - 1;
 			if (month < cv->first || month > cv->last)
 				continue;
-			n = ob_query_count(lc->r, v);
+			n = ob_query_count(r, v);
 			sum += n;
 			if (!isnan(y[month - cv->first]))
 				y[month - cv->first] = (double)n;
@@ -485,6 +515,67 @@ static void unit_lifetime(const struct ob_snap_unit *u, const struct coverage *c
 	}
 }
 
+/* Judge the series of unit ui (snapshot index u - 1) of a country's level
+ * (lc->per_unit) into c: those with a count in lc->r, from a count of the
+ * unit's own by division, year and month. */
+static void judge_unit_alone(const struct level_ctx *lc, uint32_t ui, uintptr_t u,
+                             const uint8_t *cover, int from, int to, struct chunk *c,
+                             double *y, struct ob_cusum_result *cr,
+                             struct ob_cusum_cache *hcache)
+{
+	const struct level_run *x = lc->x;
+	struct ob_query q;
+	struct ob_query_result *r = NULL;
+	char where[2 * OB_MAX_NAME + 32];
+	int *year = NULL, *monthv = NULL;
+	uint32_t v[2] = { ui, 0 };
+	bool any = false;
+
+	for (uint32_t ci = 0; ci < lc->nc && !any; ci++) {
+		v[1] = ci;
+		any = ob_query_count(lc->r, v) > 0;
+	}
+	if (!any || c->err)
+		return; /* no series counts anything (or a count failed already) */
+	memset(&q, 0, sizeof(q));
+	q.dims[0] = OB_QD_ICCS_DIVISION;
+	q.dims[1] = OB_QD_YEAR;
+	q.dims[2] = OB_QD_MONTH;
+	q.n_dims = q.n_row_dims = 3;
+	q.rules = x->o->rules;
+	q.threads = 1; /* the judging threads are the parallelism */
+	snprintf(where, sizeof(where), "country=%s %s=%s", x->o->country,
+	         lc->level == 2 ? "admin2" : "admin1",
+	         ob_snap_str(x->snap, x->snap->units[u - 1].code));
+	q.where = where;
+	if ((c->err = ob_query_run(lc->an, &q, &r, &c->d)))
+		return;
+	year = ob_calloc(r->extent[1] + 1, sizeof(int));
+	monthv = ob_calloc(r->extent[2] + 1, sizeof(int));
+	for (uint32_t i = 0; i < r->extent[1]; i++) {
+		const char *s = ob_query_label(r, 1, i);
+		long long n;
+		year[i] = ob_parse_int(s, strlen(s), 1, 9999, &n) ? (int)n : -1;
+	}
+	for (uint32_t i = 0; i < r->extent[2]; i++) {
+		const char *s = ob_query_label(r, 2, i);
+		long long n;
+		monthv[i] = ob_parse_int(s, strlen(s), 1, 12, &n) ? (int)n : -1;
+	}
+	for (uint32_t ci = 0; ci < lc->nc && ci < r->extent[0]; ci++) {
+		v[1] = ci;
+		if (!ob_query_count(lc->r, v) ||
+		    !fill_division_of(lc, r, year, monthv, r->extent[1], r->extent[2], UINT32_MAX,
+		                      ci, cover, y))
+			continue;
+		unit_lifetime(&x->snap->units[u - 1], lc->x->cv, y);
+		judge_series(lc, ui, ci, y, from, to, c, cr, hcache);
+	}
+	free(monthv);
+	free(year);
+	ob_query_result_free(r);
+}
+
 /* Judge every series of unit ui into c. */
 static void judge_unit(const struct level_ctx *lc, uint32_t ui, struct chunk *c, double *y,
                        struct ob_cusum_result *cr, struct ob_cusum_cache *hcache)
@@ -508,6 +599,10 @@ static void judge_unit(const struct level_ctx *lc, uint32_t ui, struct chunk *c,
 	cover = cv->cover + country * cv->span;
 	to = x->o->to_month >= 0 ? x->o->to_month : cv->latest[country];
 	from = x->o->from_month >= 0 ? x->o->from_month : to;
+	if (lc->per_unit) {
+		judge_unit_alone(lc, ui, u, cover, from, to, c, y, cr, hcache);
+		return;
+	}
 	for (uint32_t ci = 0; ci < lc->nc; ci++) {
 		if (lc->block ? !fill_indicator(lc, ui, cover, y)
 		              : !fill_division(lc, ui, ci, cover, y))
@@ -638,7 +733,8 @@ static ob_err run_level(struct level_run *x, const struct ob_analyzer *an, int l
 	q.dims[1] = OB_QD_ICCS_DIVISION;
 	q.dims[2] = OB_QD_YEAR;
 	q.dims[3] = OB_QD_MONTH;
-	q.n_dims = q.n_row_dims = 4;
+	/* one country: unit x division here, each unit's months when judged */
+	q.n_dims = q.n_row_dims = x->o->country ? 2 : 4;
 	q.rules = x->o->rules;
 	q.threads = x->o->threads;
 	if (x->o->country) {
@@ -650,11 +746,14 @@ static ob_err run_level(struct level_run *x, const struct ob_analyzer *an, int l
 	memset(&lc, 0, sizeof(lc));
 	lc.x = x;
 	lc.r = r;
+	lc.an = an;
+	lc.level = level;
+	lc.per_unit = x->o->country != NULL;
 	level_options(&lc);
 	lc.nu = r->extent[0];
 	lc.nc = r->extent[1];
-	lc.ny = r->extent[2];
-	lc.nm = r->extent[3];
+	lc.ny = lc.per_unit ? 0 : r->extent[2];
+	lc.nm = lc.per_unit ? 0 : r->extent[3];
 	year = ob_calloc(lc.ny + 1, sizeof(int));
 	monthv = ob_calloc(lc.nm + 1, sizeof(int));
 	for (uint32_t v = 0; v < lc.ny; v++) {
@@ -671,6 +770,9 @@ static ob_err run_level(struct level_run *x, const struct ob_analyzer *an, int l
 	lc.monthv = monthv;
 	judge_all(&lc, done, total);
 	chunk_tallies(&lc, x->out);
+	for (size_t ch = 0; ch < lc.n_chunks && !e; ch++)
+		if ((e = lc.chunks[ch].err) && x->d)
+			*x->d = lc.chunks[ch].d;
 	for (size_t ch = 0; ch < lc.n_chunks; ch++) {
 		const struct chunk *c = &lc.chunks[ch];
 		for (size_t i = 0; i < c->n && !e; i++)

@@ -48,7 +48,13 @@
  * last month, a unit that absorbed others holding their records from the
  * start. Either way a reform is never read as a jump.
  *
- * Speed: the series are judged in threads, by chunks of units, and the
+ * Speed: with ob_alerts_options.country, a level is counted unit x ICCS
+ * division first, then each unit's division x year x month by a query of
+ * its own when a judging thread takes the unit (only a unit and division
+ * that counted anything), not as one count of every unit of the analyser
+ * x division x year x month, whose cells (11 million at the demo's scale
+ * 10) cost more to zero than to count one country. The series are
+ * judged in threads, by chunks of units, and the
  * alarms kept in the order of the units, so the answers do not depend on
  * the threads; the CUSUM's h is found once per (k, reference) and its search
  * starts at the last h of the same k (struct ob_cusum_cache: one per judging

@@ -329,10 +329,14 @@ static double jnum(json_t *o, const char *k)
 
 /* The rows of one public analysis (indicator id of set, period) appended
  * to *v (n, cap), "crime" rows left out; top: the rows of its rankings;
- * step: a step of the trend (its year-earlier comparisons only). */
+ * step: a step of the trend (its year-earlier comparisons only);
+ * prepare_from: 0, or the first month (year * 12 + month - 1) of the
+ * analyses still to come, whose disclosure control is then worked out
+ * with this one's (ob_sit_options.prepare_from). */
 static ob_err sit_rows(struct ob_cmd_ctx *ctx, const char *id, const char *territory,
-                       const char *period, size_t top, bool step, json_t *docs,
-                       struct ob_bl_sit **v, size_t *n, size_t *cap, struct ob_diag *d)
+                       const char *period, size_t top, bool step, int prepare_from,
+                       json_t *docs, struct ob_bl_sit **v, size_t *n, size_t *cap,
+                       struct ob_diag *d)
 {
 	struct ob_sit_options o = { 0 };
 	struct ob_http_sit x;
@@ -354,6 +358,7 @@ static ob_err sit_rows(struct ob_cmd_ctx *ctx, const char *id, const char *terri
 	/* a step of the trend: its comparisons with a year earlier, all
 	 * that the trend and the small multiples read */
 	o.year_earlier_only = step;
+	o.prepare_from = prepare_from;
 	o.now_month = ob_situation_now_month();
 	e = ob_http_sit_compute_on(ctx->dir, ctx->snap, ctx->pop, &o, NULL, &x, &param, d);
 	if (!e)
@@ -403,14 +408,22 @@ static ob_err sub_load(struct ob_cmd_ctx *ctx, const struct ob_indicator_set *se
                        struct ob_diag *d)
 {
 	const char *first = NULL;
+	int prepare = 0;
+	long long y;
 	ob_err e;
 
+	/* the first analysis works out the disclosure control of every
+	 * crime's and every step's months (January of the year before the
+	 * first step on): one count of the country's months, not one per
+	 * analysis */
+	if (u->n_steps && ob_parse_int(u->steps[0], 4, 1, 9999, &y))
+		prepare = (int)(y - 1) * 12;
 	u->docs = json_array();
 	for (size_t k = 0; k < set->n; k++) {
 		if (set->v[k].denom != OB_DEN_POPULATION)
 			continue;
-		if ((e = sit_rows(ctx, set->v[k].id, territory, period, SUB_ALL_UNITS, false, u->docs,
-		                  &u->v, &u->n, &u->cap, d)))
+		if ((e = sit_rows(ctx, set->v[k].id, territory, period, SUB_ALL_UNITS, false,
+		                  first ? 0 : prepare, u->docs, &u->v, &u->n, &u->cap, d)))
 			return e;
 		if (!first)
 			first = set->v[k].id;
@@ -418,8 +431,8 @@ static ob_err sub_load(struct ob_cmd_ctx *ctx, const struct ob_indicator_set *se
 	for (size_t i = 0; first && i < u->n_steps; i++) {
 		struct ob_diag ignored;
 		/* a step the analysis refuses (before the records) is no data */
-		e = sit_rows(ctx, first, territory, u->steps[i], SUB_ALL_UNITS, true, u->docs, &u->s,
-		             &u->ns, &u->scap, &ignored);
+		e = sit_rows(ctx, first, territory, u->steps[i], SUB_ALL_UNITS, true, 0, u->docs,
+		             &u->s, &u->ns, &u->scap, &ignored);
 		if (e && e != OB_EUSAGE) {
 			*d = ignored;
 			return e;
@@ -471,12 +484,12 @@ static bool unit_under(const struct ob_snapshot *sn, const char *code, int32_t a
 	return false;
 }
 
-/* The early-warning alarms of the period's last month (alerts/alerts.h,
- * judged as "observa alerts --from M --to M" and the public alerts route
- * judge them) of the units in or under territory, with what the public
- * view shows of each (ob_alert_shown with the disclosure settings). */
+/* The early-warning alarms of the period's last month into u->alerts
+ * (alerts/alerts.h, judged as "observa alerts --from M --to M" and the
+ * public alerts route judge them), of the territory's country, masked as
+ * the public view masks them; sub_alarms_pick then takes the territory's. */
 static ob_err sub_alarms(struct ob_cmd_ctx *ctx, struct ob_store *st, const char *territory,
-                         bool en, struct sub *u, struct ob_diag *d)
+                         struct sub *u, struct ob_diag *d)
 {
 	struct ob_completeness_options co = { 0 };
 	struct ob_alerts_options o = { 0 };
@@ -484,7 +497,6 @@ static ob_err sub_alarms(struct ob_cmd_ctx *ctx, struct ob_store *st, const char
 	struct ob_indicator_set *set = NULL;
 	struct ob_counting *rules = NULL;
 	struct ob_analyzer *an = NULL;
-	struct ob_sdc_config cfg;
 	const struct ob_snapshot *sn = ctx->snap;
 	int32_t at = -1;
 	ob_err e;
@@ -493,8 +505,7 @@ static ob_err sub_alarms(struct ob_cmd_ctx *ctx, struct ob_store *st, const char
 	for (uint32_t i = 0; i < sn->n_units && at < 0; i++)
 		if (!strcmp(ob_snap_str(sn, sn->units[i].code), territory))
 			at = (int32_t)i;
-	if ((e = ob_sdc_config_load(&cfg, ctx->dir, d)) ||
-	    (e = ob_indicators_load_dir(ctx->dir, &set, NULL, d)) ||
+	if ((e = ob_indicators_load_dir(ctx->dir, &set, NULL, d)) ||
 	    (e = ob_counting_load(ctx->dir, sn, set, &rules, d)) ||
 	    (e = ob_completeness_build(st, sn, ctx->pop, &co, &cov, d)))
 		goto release;
@@ -505,9 +516,35 @@ static ob_err sub_alarms(struct ob_cmd_ctx *ctx, struct ob_store *st, const char
 	 * is judged on its own), without counting the other countries */
 	if (at >= 0 && sn->units[at].country < sn->n_countries)
 		o.country = ob_snap_str(sn, sn->countries[sn->units[at].country]);
-	if ((e = ob_alerts_run(st, an, sn, &cov, &o, &u->alerts, d)) ||
-	    (e = ob_http_alerts_mask(ctx->dir, sn, ctx->pop, &u->alerts, d)))
+	if ((e = ob_alerts_run(st, an, sn, &cov, &o, &u->alerts, d)))
 		goto release;
+	e = ob_http_alerts_mask(ctx->dir, sn, ctx->pop, &u->alerts, d);
+release:
+	ob_analyzer_free(an);
+	ob_completeness_release(&cov);
+	ob_counting_free(rules);
+	ob_indicators_free(set);
+	return e;
+}
+
+/* u->alarms from u->alerts: those of the period's last month in or under
+ * territory, named in English when en, with what the public view shows
+ * of each (the disclosure settings of the observatory). */
+static ob_err sub_alarms_pick(struct ob_cmd_ctx *ctx, const char *territory, bool en,
+                              struct sub *u, struct ob_diag *d)
+{
+	const struct ob_snapshot *sn = ctx->snap;
+	struct ob_sdc_config cfg;
+	int32_t at = -1;
+	ob_err e;
+
+	for (uint32_t i = 0; i < sn->n_units && at < 0; i++)
+		if (!strcmp(ob_snap_str(sn, sn->units[i].code), territory))
+			at = (int32_t)i;
+	if ((e = ob_sdc_config_load(&cfg, ctx->dir, d)))
+		return e;
+	free(u->alarms);
+	u->n_alarms = 0;
 	u->alarms = ob_calloc(u->alerts.n + 1, sizeof *u->alarms);
 	for (size_t i = 0; i < u->alerts.n; i++) {
 		const struct ob_alert *x = &u->alerts.v[i];
@@ -529,12 +566,78 @@ static ob_err sub_alarms(struct ob_cmd_ctx *ctx, struct ob_store *st, const char
 		w->model_shown = model;
 		w->above = x->above;
 	}
-release:
-	ob_analyzer_free(an);
-	ob_completeness_release(&cov);
-	ob_counting_free(rules);
-	ob_indicators_free(set);
-	return e;
+	return OB_OK;
+}
+
+/*
+ * The figures of the last bulletin of a quarter, a month or a year to date
+ * that this process computed (sub_load, sub_alarms, sub_children): "observa
+ * report --all" writes each country's as HTML and PDF in two languages,
+ * four bulletins of the same figures (the alarms' names aside, picked for
+ * each by sub_alarms_pick), now computed once. Keyed by the observatory,
+ * its snapshot, the territory, the period and whether alarms were asked;
+ * owned here, released when the next other one replaces it (the last one
+ * lives as long as the process).
+ */
+static struct {
+	bool valid;
+	const struct ob_snapshot *snap;
+	char dir[OB_MAX_PATH], territory[OB_MAX_PATH], period[OB_SIT_PERIOD_MAX];
+	bool alarms;
+	struct sub u;
+} sub_kept;
+
+/* Point u->steps at u's own labels (a struct sub copied keeps them). */
+static void sub_steps_own(struct sub *u)
+{
+	for (size_t i = 0; i < u->n_steps; i++)
+		u->steps[i] = u->labels[i];
+}
+
+static void sub_release(struct sub *u)
+{
+	free(u->v);
+	free(u->s);
+	free(u->alarms);
+	ob_alerts_release(&u->alerts);
+	free(u->codes);
+	free(u->names);
+	json_decref(u->docs);
+	memset(u, 0, sizeof *u);
+}
+
+static bool sub_kept_is(const struct ob_cmd_ctx *ctx, const char *territory, const char *period,
+                        bool alarms)
+{
+	return sub_kept.valid && sub_kept.snap == ctx->snap && sub_kept.alarms == alarms &&
+	       !strcmp(sub_kept.dir, ctx->dir) && !strcmp(sub_kept.territory, territory) &&
+	       !strcmp(sub_kept.period, period);
+}
+
+/* Keep u (its alarms left out), which sub_kept then owns; false (u left
+ * to the caller) when a key does not fit. */
+static bool sub_keep(const struct ob_cmd_ctx *ctx, const char *territory, const char *period,
+                     bool alarms, struct sub *u)
+{
+	if (strlen(ctx->dir) >= sizeof sub_kept.dir ||
+	    strlen(territory) >= sizeof sub_kept.territory ||
+	    strlen(period) >= sizeof sub_kept.period)
+		return false;
+	if (sub_kept.valid)
+		sub_release(&sub_kept.u);
+	ob_strlcpy(sub_kept.dir, ctx->dir, sizeof sub_kept.dir);
+	ob_strlcpy(sub_kept.territory, territory, sizeof sub_kept.territory);
+	ob_strlcpy(sub_kept.period, period, sizeof sub_kept.period);
+	sub_kept.snap = ctx->snap;
+	sub_kept.alarms = alarms;
+	free(u->alarms);
+	u->alarms = NULL;
+	u->n_alarms = 0;
+	sub_kept.u = *u;
+	sub_steps_own(&sub_kept.u);
+	sub_kept.valid = true;
+	memset(u, 0, sizeof *u);
+	return true;
 }
 
 /* The steps of a bulletin's trend: 12 quarters ending with a quarter, or
@@ -978,6 +1081,7 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	struct loaded rows = { 0 };
 	struct shapes shapes = { 0 };
 	struct sub subrows = { 0 };
+	bool borrowed = false, computed = false; /* subrows: sub_kept's; to keep */
 	struct ob_bl_sub sub;
 	struct ob_store *st = NULL;
 	char sitper[OB_SIT_PERIOD_MAX], snapdate[16] = "";
@@ -1141,12 +1245,23 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 			status = OB_EXIT_SYSTEM;
 			goto done;
 		}
-		if ((e = ob_cmd_snapshot(ctx, &d)) ||
-		    (e = sub_load(ctx, set, territory, sitper, &subrows, &d)) ||
-		    (alarms &&
-		     (e = sub_alarms(ctx, st, territory, ctx->lang == OB_LANG_EN, &subrows, &d))))
+		if ((e = ob_cmd_snapshot(ctx, &d)))
 			goto fail;
-		sub_children(ctx->snap, territory, &subrows);
+		if (sub_kept_is(ctx, territory, sitper, alarms)) {
+			/* the same figures in another format or language */
+			subrows = sub_kept.u;
+			sub_steps_own(&subrows);
+			borrowed = true;
+		} else {
+			if ((e = sub_load(ctx, set, territory, sitper, &subrows, &d)) ||
+			    (alarms && (e = sub_alarms(ctx, st, territory, &subrows, &d))))
+				goto fail;
+			sub_children(ctx->snap, territory, &subrows);
+			computed = true;
+		}
+		if (alarms &&
+		    (e = sub_alarms_pick(ctx, territory, ctx->lang == OB_LANG_EN, &subrows, &d)))
+			goto fail;
 		at = (time_t)ctx->snap->built_at;
 		if (gmtime_r(&at, &tm))
 			strftime(snapdate, sizeof snapdate, "%Y-%m-%d", &tm);
@@ -1247,13 +1362,10 @@ fail:
 done:
 	free(ind);
 	shapes_free(&shapes);
-	free(subrows.v);
-	free(subrows.s);
-	free(subrows.alarms);
-	ob_alerts_release(&subrows.alerts);
-	free(subrows.codes);
-	free(subrows.names);
-	json_decref(subrows.docs);
+	if (borrowed)
+		free(subrows.alarms); /* the rest is sub_kept's */
+	else if (!computed || !sub_keep(ctx, territory, sitper, alarms, &subrows))
+		sub_release(&subrows);
 	rows_free(&rows);
 	ob_indicators_free(set);
 	json_decref(manifest);

@@ -413,7 +413,7 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 	struct ranked *rk = NULL;
 	uint32_t unit, *units = NULL, *below = NULL;
 	size_t *ind = NULL, n_ind = 0, n_below = 0, n_units = 0, n_months = 0, n_ytd = 0, cap = 0;
-	size_t n_both = 0;
+	size_t n_both = 0, n_all;
 	size_t top = o->top ? o->top : OB_SIT_TOP_DEFAULT, nrk = 0;
 	double conf = o->conf > 0 ? o->conf : 0.95;
 	char spec[OB_SIT_PERIOD_MAX];
@@ -427,6 +427,7 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 		goto fail;
 	if ((e = choose_indicators(set, o->indicator, &ind, &n_ind, d)))
 		goto fail;
+	n_all = n_ind;
 	if (o->focus_only)
 		n_ind = 1; /* ind[0] is the chosen crime */
 	/* the period, and the same period a year earlier */
@@ -549,6 +550,15 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 			.base_from = per[1].from_month,
 			.base_to = per[1].to_month,
 		};
+		if (o->prepare_from > 0) {
+			/* every crime over the months of its own analysis, the
+			 * chosen one from prepare_from */
+			need.n_crimes = n_all;
+			need.cur_from = need.from;
+			need.cur_to = need.to;
+			if (o->prepare_from < need.from)
+				need.from = o->prepare_from;
+		}
 		if ((e = o->hide_prepare(o->hide_ctx, &need, d)))
 			goto fail;
 	}

@@ -115,6 +115,19 @@ struct ob_sit_options {
 	                          last-12-months, year-to-date nor crime rows, and
 	                          none of their counting (the steps of a
 	                          bulletin's trend, which read no other) */
+	int prepare_from;      /* 0: none. Else hide_prepare (below) is told about
+	                          every crime of the catalogue, even under
+	                          focus_only, for the months of the analysis
+	                          (January of the year before the period to its
+	                          last month), and about the chosen crime from
+	                          prepare_from (year * 12 + month - 1) on: for a
+	                          caller about to ask the other crimes' analyses
+	                          of the period and the chosen crime's of earlier
+	                          periods, in the same country ("observa
+	                          report"), whose rule then works out all their
+	                          months at once, from one count. The answers are
+	                          the same: what hide says of a month does not
+	                          depend on what it was told */
 	/* the public rule (NULL: none), per indicator of the set: a count over
 	 * several months below min_count (or zero when zero_sensitive) is
 	 * hidden, and hide(hide_ctx, k, u, m) says whether the count of
