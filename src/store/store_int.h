@@ -41,4 +41,14 @@ static inline void ob_store_bind_text(sqlite3_stmt *st, int i, const char *v)
 int ob_store_each_end(struct ob_store *s, sqlite3_stmt *st, int rc, int stop, const char *what,
                       struct ob_diag *d);
 
+/* Columns 0..n-1 of st's current row as values (store.h); their text is
+ * valid until the next step or finalize of st. */
+void ob_store_values(sqlite3_stmt *st, int n, struct ob_store_value *v);
+
+/* Step st (prepared and bound) to its end, giving each row's first ncols
+ * columns (at most OB_STORE_MAX_COLUMNS) to each; finalizes st. Returns as
+ * a listing (store.h); on failure d as ob_store_fail(s, d, what). */
+int ob_store_rows(struct ob_store *s, sqlite3_stmt *st, int ncols, ob_store_row_fn each,
+                  void *arg, const char *what, struct ob_diag *d);
+
 #endif
