@@ -51,4 +51,19 @@ void ob_store_values(sqlite3_stmt *st, int n, struct ob_store_value *v);
 int ob_store_rows(struct ob_store *s, sqlite3_stmt *st, int ncols, ob_store_row_fn each,
                   void *arg, const char *what, struct ob_diag *d);
 
+struct ob_store_cursor;
+
+/* A cursor (store/cursor.h) over st (prepared and bound), whose rows have
+ * ncols columns; what names the subject in failures (as ob_store_fail()).
+ * kinds, when not NULL, declares each column (ncols characters, a static
+ * string): 'T' text (OB_STORE_TEXT, or OB_STORE_NULL), 'I' an integer or
+ * NULL (OB_STORE_INT or OB_STORE_NULL), 'N' an integer never NULL (read as
+ * OB_STORE_INT, 0 for NULL); a text column holding a number reads as its
+ * text; a kind in lower case is read only when asked for
+ * (ob_store_cursor_get(); the step leaves it OB_STORE_NULL). NULL: each
+ * value by its type (ob_store_values()). Takes st:
+ * finalized by the cursor's close, or here on failure. */
+ob_err ob_store_cursor_new(struct ob_store *s, sqlite3_stmt *st, int ncols, const char *kinds,
+                           const char *what, struct ob_store_cursor **out, struct ob_diag *d);
+
 #endif
