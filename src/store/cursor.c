@@ -8,6 +8,7 @@ struct ob_store_cursor {
 	sqlite3_stmt *st;
 	const char *what;
 	const char *kinds;   /* per column, or NULL: by the value's type */
+	void (*fill)(sqlite3_stmt *st, struct ob_store_value *row); /* or NULL */
 	int ncols;
 	int done;      /* 0 reading, 1 at the end, -1 failed */
 	struct ob_store_value row[OB_STORE_MAX_COLUMNS];
@@ -121,7 +122,9 @@ int ob_store_cursor_step(struct ob_store_cursor *c, const struct ob_store_value 
 		return c->done > 0 ? 0 : -1;
 	rc = sqlite3_step(c->st);
 	if (rc == SQLITE_ROW) {
-		if (c->kinds)
+		if (c->fill)
+			c->fill(c->st, c->row);
+		else if (c->kinds)
 			typed_values(c);
 		else
 			ob_store_values(c->st, c->ncols, c->row);
@@ -135,6 +138,12 @@ int ob_store_cursor_step(struct ob_store_cursor *c, const struct ob_store_value 
 	ob_store_fail(c->s, d, c->what);
 	c->done = -1;
 	return -1;
+}
+
+void ob_store_cursor_fill(struct ob_store_cursor *c,
+                          void (*fill)(sqlite3_stmt *st, struct ob_store_value *row))
+{
+	c->fill = fill;
 }
 
 void ob_store_cursor_close(struct ob_store_cursor *c)

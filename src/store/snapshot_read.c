@@ -169,10 +169,45 @@ ob_err ob_store_records_bounds(struct ob_store *s, long long *lo, long long *hi,
 	return OB_OK;
 }
 
+static inline void text_at(sqlite3_stmt *st, int i, struct ob_store_value *x)
+{
+	x->text = (const char *)sqlite3_column_text(st, i);
+	x->len = x->text ? (size_t)sqlite3_column_bytes(st, i) : 0;
+	x->type = x->text ? OB_STORE_TEXT : OB_STORE_NULL;
+}
+
+/* A record's row as its kinds below declare it, column by column. */
+static void record_fill(sqlite3_stmt *st, struct ob_store_value *v)
+{
+	text_at(st, OB_STORE_REC_TERRITORY, &v[OB_STORE_REC_TERRITORY]);
+	text_at(st, OB_STORE_REC_OCCURRED_ON, &v[OB_STORE_REC_OCCURRED_ON]);
+	v[OB_STORE_REC_PRECISION].type = OB_STORE_NULL;   /* on demand */
+	text_at(st, OB_STORE_REC_OCCURRED_AT, &v[OB_STORE_REC_OCCURRED_AT]);
+	text_at(st, OB_STORE_REC_SEX, &v[OB_STORE_REC_SEX]);
+	if (sqlite3_column_type(st, OB_STORE_REC_AGE) == SQLITE_INTEGER) {
+		v[OB_STORE_REC_AGE].i = sqlite3_column_int64(st, OB_STORE_REC_AGE);
+		v[OB_STORE_REC_AGE].type = OB_STORE_INT;
+	} else {
+		v[OB_STORE_REC_AGE].i = 0;
+		v[OB_STORE_REC_AGE].type = OB_STORE_NULL;
+	}
+	text_at(st, OB_STORE_REC_CATEGORY, &v[OB_STORE_REC_CATEGORY]);
+	for (int k = 0; k < OB_STORE_REC_DIMS; k++)
+		text_at(st, OB_STORE_REC_DIM0 + k, &v[OB_STORE_REC_DIM0 + k]);
+	v[OB_STORE_REC_SUBMISSION].i = sqlite3_column_int64(st, OB_STORE_REC_SUBMISSION);
+	v[OB_STORE_REC_SUBMISSION].type = OB_STORE_INT;
+	v[OB_STORE_REC_VICTIMS].i = sqlite3_column_int64(st, OB_STORE_REC_VICTIMS);
+	v[OB_STORE_REC_VICTIMS].type = OB_STORE_INT;
+	text_at(st, OB_STORE_REC_SOURCE_ID, &v[OB_STORE_REC_SOURCE_ID]);
+	v[OB_STORE_REC_AGE_MIN].type = OB_STORE_NULL;     /* on demand */
+	v[OB_STORE_REC_AGE_MAX].type = OB_STORE_NULL;
+}
+
 ob_err ob_store_records_scan(struct ob_store *s, long long from, long long to,
                              struct ob_store_cursor **out, struct ob_diag *d)
 {
 	sqlite3_stmt *st;
+	ob_err e;
 
 	*out = NULL;
 	if (ob_store_prepare(s, "SELECT territory, occurred_on, precision, occurred_at, victim_sex,"
@@ -185,8 +220,11 @@ ob_err ob_store_records_scan(struct ob_store *s, long long from, long long to,
 	sqlite3_bind_int64(st, 2, to);
 	/* declared kinds: as many calls to SQLite per row as reading the
 	 * statement directly; precision and the age group on demand */
-	return ob_store_cursor_new(s, st, OB_STORE_REC_COLUMNS, "TTtTTIT" "TTTTT" "NNTii",
-	                           "registros (records)", out, d);
+	if ((e = ob_store_cursor_new(s, st, OB_STORE_REC_COLUMNS, "TTtTTIT" "TTTTT" "NNTii",
+	                             "registros (records)", out, d)))
+		return e;
+	ob_store_cursor_fill(*out, record_fill);
+	return OB_OK;
 }
 
 ob_err ob_store_records_first_after(struct ob_store *s, long long sub, long long *id,

@@ -66,4 +66,11 @@ struct ob_store_cursor;
 ob_err ob_store_cursor_new(struct ob_store *s, sqlite3_stmt *st, int ncols, const char *kinds,
                            const char *what, struct ob_store_cursor **out, struct ob_diag *d);
 
+/* A cursor's own reading of a row, for the longest scans: fill sets the
+ * columns read at every step exactly as kinds declares them (kinds still
+ * serves ob_store_cursor_get()), in straight-line code rather than a
+ * loop over kinds. */
+void ob_store_cursor_fill(struct ob_store_cursor *c,
+                          void (*fill)(sqlite3_stmt *st, struct ob_store_value *row));
+
 #endif
