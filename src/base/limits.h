@@ -69,6 +69,13 @@
  * their own time limit instead (--time-limit). */
 #define OB_STORE_BUSY_MS (5 * 60 * 1000)
 
+/* A guard over a request's statements (store.h) asks whether to stop every
+ * this many steps of SQLite's machine (a fraction of a millisecond), and a
+ * listing's row has at most this many columns (the widest, a territory,
+ * has 11; a record of the snapshot's scan, 17). */
+#define OB_STORE_GUARD_STEPS 1000
+#define OB_STORE_MAX_COLUMNS 24
+
 /* An online backup of the store copies this many pages per step (4 MiB
  * at SQLite's 4 KiB pages; progress is drawn after each), and waits this
  * many milliseconds when a step finds the store busy. */

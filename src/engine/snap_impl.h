@@ -17,12 +17,12 @@
 #ifndef OB_ENGINE_SNAP_IMPL_H
 #define OB_ENGINE_SNAP_IMPL_H
 
-#include <sqlite3.h>
 
 #include "base/buf.h"
 #include "base/sha256.h"
 #include "base/strmap.h"
 #include "engine/snapshot.h"
+#include "store/snapshot_read.h"
 
 extern const char ob_si_snap_magic[8];
 
@@ -254,7 +254,19 @@ static inline uintptr_t map_get(const struct ob_strmap *m, const char *k, size_t
 	return (uintptr_t)ob_strmap_get(m, k, n);
 }
 
-const char *ob_si_col_text(sqlite3_stmt *q, int i, size_t *n);
+/* A store's value (store/snapshot_read.h) as text and its length: NULL
+ * and 0 for a missing value; an integer has no text here. */
+static inline const char *ob_si_text(const struct ob_store_value *v, size_t *n)
+{
+	*n = v->len;
+	return v->text;
+}
+
+/* A store's value as an integer, 0 when it holds none. */
+static inline long long ob_si_int(const struct ob_store_value *v)
+{
+	return v->type == OB_STORE_INT ? v->i : v->type == OB_STORE_REAL ? (long long)v->r : 0;
+}
 
 /* Territories, parents before children (ordered by level). */
 ob_err ob_si_load_units(struct builder *b);
@@ -329,7 +341,11 @@ struct reader {
 
 #define SNAP_MAX_READERS 4
 
-#define SNAP_MMAP_SIZE "2147418112"
+/* Bytes of the store a build's connections map rather than read. */
+#define SNAP_MMAP_SIZE 2147418112LL
+
+_Static_assert(OB_SNAP_DIMS == OB_STORE_REC_DIMS,
+               "the record scan's coded fields are the snapshot's dimensions");
 
 /*
  * The record keys of victims from..to-1 of a stored record of source

@@ -63,7 +63,7 @@ static ob_err reader_err(struct reader *r, ob_err e, const char *what)
 		               "the snapshot holds at most %lld %s",
 		               (long long)OB_MAX_SNAPSHOT_RECORDS, what);
 	return ob_diag_set(&r->diag, e, ob_store_dir(r->st), 0, 0, NULL, 0, "%s: %s", what,
-	                   sqlite3_errmsg(ob_store_db(r->st)));
+	                   ob_store_last_message(r->st));
 }
 
 static bool add_miss(struct reader *r, int col, const char *s, size_t n, int32_t country)
@@ -152,11 +152,12 @@ uint8_t ob_si_record_key(const struct builder *b, int32_t source, const char *id
 	return (uint8_t)sum;
 }
 
-static ob_err read_row(struct reader *r, sqlite3_stmt *q)
+static ob_err read_row(struct reader *r, struct ob_store_cursor *cur,
+                       const struct ob_store_value *q)
 {
 	const struct builder *b = r->b;
-	long long sub = sqlite3_column_int64(q, 12);
-	long long victims = sqlite3_column_int64(q, 13);
+	long long sub = ob_si_int(&q[OB_STORE_REC_SUBMISSION]);
+	long long victims = ob_si_int(&q[OB_STORE_REC_VICTIMS]);
 	const struct sub_info *si;
 	struct row *w;
 	size_t n, ni, first, nmiss, pieces;
@@ -186,7 +187,7 @@ static ob_err read_row(struct reader *r, sqlite3_stmt *q)
 	w->age = OB_SNAP_AGE_UNKNOWN;
 
 	/* territory; without one (or unknown), its submission's country */
-	t = ob_si_col_text(q, 0, &n);
+	t = ob_si_text(&q[OB_STORE_REC_TERRITORY], &n);
 	if (t)
 		terr = lookup(&b->unit_map, &r->last_terr, t, n);
 	if (terr < 0)
@@ -196,11 +197,11 @@ static ob_err read_row(struct reader *r, sqlite3_stmt *q)
 	w->terr = (uint16_t)(terr < 0 ? 0 : terr);
 
 	/* date: yyyy[-mm[-dd]] with its precision */
-	t = ob_si_col_text(q, 1, &n);
+	t = ob_si_text(&q[OB_STORE_REC_OCCURRED_ON], &n);
 	if (t && n >= 4) {
 		long long y;
 		size_t np;
-		const char *prec = ob_si_col_text(q, 2, &np);
+		const char *prec = ob_si_text(ob_store_cursor_get(cur, OB_STORE_REC_PRECISION), &np);
 
 		if (ob_parse_int(t, 4, OB_MIN_YEAR, OB_MAX_YEAR, &y)) {
 			w->year = (uint16_t)y;
@@ -211,7 +212,7 @@ static ob_err read_row(struct reader *r, sqlite3_stmt *q)
 		}
 	}
 	/* time of day hh:mm[:ss] */
-	t = ob_si_col_text(q, 3, &n);
+	t = ob_si_text(&q[OB_STORE_REC_OCCURRED_AT], &n);
 	if (t && n >= 2 && (n == 2 || t[2] == ':')) {
 		uint8_t h = two_digits(t, 23);
 		if (h || (t[0] == '0' && t[1] == '0'))
@@ -219,19 +220,20 @@ static ob_err read_row(struct reader *r, sqlite3_stmt *q)
 	} else if (t && n >= 2 && t[1] == ':' && t[0] >= '0' && t[0] <= '9') {
 		w->hour = (uint8_t)(t[0] - '0');
 	}
-	t = ob_si_col_text(q, 4, &n);
+	t = ob_si_text(&q[OB_STORE_REC_SEX], &n);
 	if (t && n == 1)
 		w->sex = t[0] == 'F' ? OB_SNAP_SEX_F : t[0] == 'M' ? OB_SNAP_SEX_M : OB_SNAP_SEX_U;
 	w->age_lo = w->age_hi = 255;
-	if (sqlite3_column_type(q, 5) == SQLITE_INTEGER) {
-		long long a = sqlite3_column_int64(q, 5);
+	if (q[OB_STORE_REC_AGE].type == OB_STORE_INT) {
+		long long a = q[OB_STORE_REC_AGE].i;
 		if (a >= 0 && a <= OB_MAX_AGE)
 			w->age = (uint8_t)a;
 	}
-	if (w->age == OB_SNAP_AGE_UNKNOWN && sqlite3_column_type(q, 15) == SQLITE_INTEGER &&
-	    sqlite3_column_type(q, 16) == SQLITE_INTEGER) {
+	if (w->age == OB_SNAP_AGE_UNKNOWN &&
+	    ob_store_cursor_get(cur, OB_STORE_REC_AGE_MIN)->type == OB_STORE_INT &&
+	    ob_store_cursor_get(cur, OB_STORE_REC_AGE_MAX)->type == OB_STORE_INT) {
 		/* an age group instead of an age; one year of it is an age */
-		long long lo = sqlite3_column_int64(q, 15), hi = sqlite3_column_int64(q, 16);
+		long long lo = q[OB_STORE_REC_AGE_MIN].i, hi = q[OB_STORE_REC_AGE_MAX].i;
 		if (lo >= 0 && lo <= hi && hi <= OB_MAX_AGE) {
 			if (lo == hi) {
 				w->age = (uint8_t)lo;
@@ -243,7 +245,7 @@ static ob_err read_row(struct reader *r, sqlite3_stmt *q)
 	}
 
 	/* category */
-	t = ob_si_col_text(q, 6, &n);
+	t = ob_si_text(&q[OB_STORE_REC_CATEGORY], &n);
 	cat = 0;
 	if (t && n && (cat = lookup(&b->cat_map, &r->last_cat, t, n)) < 0) {
 		if (!add_miss(r, MISS_CAT, t, n, 0))
@@ -255,7 +257,7 @@ static ob_err read_row(struct reader *r, sqlite3_stmt *q)
 	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
 		int32_t idx = 0;
 
-		t = ob_si_col_text(q, 7 + dim, &n);
+		t = ob_si_text(&q[OB_STORE_REC_DIM0 + dim], &n);
 		if (t && n && (idx = lookup(&b->tag_map[dim], &r->last_tag[dim], t, n)) < 0) {
 			if (!add_miss(r, MISS_TAG + dim, t, n, 0))
 				return OB_ETOOBIG;
@@ -266,7 +268,7 @@ static ob_err read_row(struct reader *r, sqlite3_stmt *q)
 
 	/* the count and key, and the further records of a count too large
 	 * for one (the misses of the first stand for all) */
-	id = ob_si_col_text(q, 14, &ni);
+	id = ob_si_text(&q[OB_STORE_REC_SOURCE_ID], &ni);
 	for (size_t k = 0; k < pieces; k++) {
 		uint64_t from = (uint64_t)k * OB_MAX_SNAPSHOT_COUNT;
 		uint64_t to = k + 1 < pieces ? from + OB_MAX_SNAPSHOT_COUNT : (uint64_t)victims;
@@ -287,29 +289,26 @@ static ob_err read_row(struct reader *r, sqlite3_stmt *q)
 static void *reader_run(void *arg)
 {
 	struct reader *r = arg;
-	sqlite3_stmt *q;
+	struct ob_store_cursor *q;
+	const struct ob_store_value *row;
+	struct ob_diag d;
 	ob_err e = OB_OK;
 	int rc;
 
-	if (ob_store_prepare(r->st,
-	                     "SELECT territory, occurred_on, precision, occurred_at, victim_sex,"
-	                     " victim_age, category, manner, mechanism, place, relationship,"
-	                     " context, submission, victims, source_id, victim_age_min,"
-	                     " victim_age_max FROM record"
-	                     " WHERE id BETWEEN ?1 AND ?2 ORDER BY id", &q, &r->diag)) {
+	if (ob_store_records_scan(r->st, r->from, r->to, &q, &r->diag)) {
 		r->err = OB_ESTORE;
 		return NULL;
 	}
-	sqlite3_bind_int64(q, 1, r->from);
-	sqlite3_bind_int64(q, 2, r->to);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		if ((e = read_row(r, q)))
+	ob_diag_clear(&d);
+	/* each row read in place, valid until the next step */
+	while ((rc = ob_store_cursor_step(q, &row, &d)) > 0)
+		if ((e = read_row(r, q, row)))
 			break;
 	if (e)
 		r->err = reader_err(r, e, OB_TR("registros", "records"));
-	else if (rc != SQLITE_DONE)
+	else if (rc < 0)
 		r->err = reader_err(r, OB_ESTORE, OB_TR("registros", "records"));
-	sqlite3_finalize(q);
+	ob_store_cursor_close(q);
 	return NULL;
 }
 
@@ -324,8 +323,8 @@ static struct ob_store *open_peer(struct builder *b, const char *stamp)
 	if (ob_store_open(ob_store_dir(b->st), OB_STORE_READONLY, &st, &d))
 		return NULL;
 	/* pages mapped, not copied, for the long scan */
-	ob_store_exec(st, "PRAGMA mmap_size=" SNAP_MMAP_SIZE, &d);
-	if (ob_store_exec(st, "BEGIN", &d) || ob_snapshot_stamp(st, other, &d) ||
+	ob_store_set_mmap_size(st, SNAP_MMAP_SIZE, &d);
+	if (ob_store_read_begin(st, &d) || ob_snapshot_stamp(st, other, &d) ||
 	    strcmp(stamp, other)) {
 		ob_store_close(st);
 		return NULL;
@@ -335,9 +334,7 @@ static struct ob_store *open_peer(struct builder *b, const char *stamp)
 
 static void close_peer(struct ob_store *st)
 {
-	struct ob_diag ignored;
-
-	ob_store_exec(st, "COMMIT", &ignored);
+	ob_store_read_end(st);
 	ob_store_close(st);
 }
 
@@ -477,8 +474,8 @@ void ob_si_resolve_bands(struct builder *b, struct reader *rd, int nr)
  */
 ob_err ob_si_load_records(struct builder *b, const char *stamp, struct reader *rd, int *nr)
 {
-	sqlite3_stmt *q;
 	long long lo = 0, hi = -1;
+	bool any;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int want = cpus < 1 ? 1 : cpus > SNAP_MAX_READERS ? SNAP_MAX_READERS : (int)cpus;
 	pthread_t th[SNAP_MAX_READERS];
@@ -486,15 +483,12 @@ ob_err ob_si_load_records(struct builder *b, const char *stamp, struct reader *r
 	ob_err e = OB_OK;
 	int n = 1;
 
-	/* two subqueries: min() and max() in one select would scan the table */
-	if (ob_store_prepare(b->st, "SELECT (SELECT min(id) FROM record), (SELECT max(id) FROM record)",
-	                     &q, b->d))
+	if (ob_store_records_bounds(b->st, &lo, &hi, &any, b->d))
 		return OB_ESTORE;
-	if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) == SQLITE_INTEGER) {
-		lo = sqlite3_column_int64(q, 0);
-		hi = sqlite3_column_int64(q, 1);
+	if (!any) {
+		lo = 0;
+		hi = -1;
 	}
-	sqlite3_finalize(q);
 	if (lo < b->from_id)
 		lo = b->from_id; /* a delta: the records of the new deliveries */
 	if (hi - lo < SNAP_MIN_SPLIT)
@@ -542,30 +536,5 @@ ob_err ob_si_load_records(struct builder *b, const char *stamp, struct reader *r
 
 ob_err ob_si_first_record_after(struct builder *b, long long sub, long long *id)
 {
-	sqlite3_stmt *q;
-	int rc;
-
-	*id = 0;
-	/* through the index on (submission, source_id): min(id) alone would
-	 * walk the table in id order from its first record */
-	if (ob_store_prepare(b->st, "SELECT id FROM record INDEXED BY record_source_id "
-	                            "WHERE submission > ?1", &q, b->d))
-		return OB_ESTORE;
-	sqlite3_bind_int64(q, 1, sub);
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		if (!*id || sqlite3_column_int64(q, 0) < *id)
-			*id = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
-		return ob_diag_set(b->d, OB_ESTORE, ob_store_dir(b->st), 0, 0, NULL, 0, "record: %s",
-		                   sqlite3_errmsg(ob_store_db(b->st)));
-	if (*id)
-		return OB_OK;
-	/* no record: a delivery without rows still changes coverage */
-	if (ob_store_prepare(b->st, "SELECT coalesce(max(id), 0) + 1 FROM record", &q, b->d))
-		return OB_ESTORE;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		*id = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	return OB_OK;
+	return ob_store_records_first_after(b->st, sub, id, b->d);
 }

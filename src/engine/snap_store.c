@@ -77,7 +77,7 @@ void *ob_si_vec_push(struct vec *v)
 static ob_err store_err(struct builder *b, const char *what)
 {
 	return ob_diag_set(b->d, OB_ESTORE, ob_store_dir(b->st), 0, 0, NULL, 0, "%s: %s", what,
-	                   sqlite3_errmsg(ob_store_db(b->st)));
+	                   ob_store_last_message(b->st));
 }
 
 ob_err ob_si_too_many(struct builder *b, const char *what_es, const char *what_en,
@@ -130,19 +130,12 @@ static int32_t country_index(struct builder *b, const char *code, size_t n)
 	return (int32_t)b->countries.n - 1;
 }
 
-const char *ob_si_col_text(sqlite3_stmt *q, int i, size_t *n)
-{
-	const char *t = (const char *)sqlite3_column_text(q, i);
-	*n = t ? (size_t)sqlite3_column_bytes(q, i) : 0;
-	return t;
-}
-
 /* A date column "yyyy-mm-dd" as yyyymmdd; 0 when empty or not a date
  * (the catalogue checks the dates it loads). */
-static int32_t ymd_of(sqlite3_stmt *q, int i)
+static int32_t ymd_of(const struct ob_store_value *v)
 {
 	size_t n;
-	const char *t = ob_si_col_text(q, i, &n);
+	const char *t = ob_si_text(v, &n);
 	long long y, m, dd;
 
 	if (!t || n != 10 || t[4] != '-' || t[7] != '-' ||
@@ -155,20 +148,22 @@ static int32_t ymd_of(sqlite3_stmt *q, int i)
 /* Territories, parents before children (ordered by level). */
 ob_err ob_si_load_units(struct builder *b)
 {
-	sqlite3_stmt *q;
+	struct ob_store_cursor *q;
+	const struct ob_store_value *row;
 	char **parents = NULL;
 	size_t nparents = 0;
 	ob_err e = OB_OK;
 	int rc;
 
-	if (ob_store_prepare(b->st, "SELECT code, level, country, parent, name, valid_from, "
-	                            "valid_to FROM territory ORDER BY level, code", &q, b->d))
+	if (ob_store_snap_units(b->st, &q, b->d))
 		return OB_ESTORE;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while ((rc = ob_store_cursor_step(q, &row, b->d)) > 0) {
 		size_t ncode, ncountry, nparent, nname;
-		const char *code = ob_si_col_text(q, 0, &ncode), *country = ob_si_col_text(q, 2, &ncountry);
-		const char *parent = ob_si_col_text(q, 3, &nparent), *name = ob_si_col_text(q, 4, &nname);
-		int level = sqlite3_column_int(q, 1);
+		const char *code = ob_si_text(&row[OB_STORE_SU_CODE], &ncode);
+		const char *country = ob_si_text(&row[OB_STORE_SU_COUNTRY], &ncountry);
+		const char *parent = ob_si_text(&row[OB_STORE_SU_PARENT], &nparent);
+		const char *name = ob_si_text(&row[OB_STORE_SU_NAME], &nname);
+		int level = (int)ob_si_int(&row[OB_STORE_SU_LEVEL]);
 		struct ob_snap_unit *u;
 		int32_t c;
 
@@ -189,8 +184,8 @@ ob_err ob_si_load_units(struct builder *b)
 		u->country = (uint16_t)c;
 		u->level = (uint8_t)(level < 0 ? 0 : level > 255 ? 255 : level);
 		u->reserved = 0;
-		u->valid_from = ymd_of(q, 5);
-		u->valid_to = ymd_of(q, 6);
+		u->valid_from = ymd_of(&row[OB_STORE_SU_VALID_FROM]);
+		u->valid_to = ymd_of(&row[OB_STORE_SU_VALID_TO]);
 		if (u->code == UINT32_MAX || u->name == UINT32_MAX) {
 			e = ob_si_too_many(b, "bytes de texto", "bytes of text", UINT32_MAX);
 			goto finalize;
@@ -202,8 +197,8 @@ ob_err ob_si_load_units(struct builder *b)
 		if (level == 0 && ncountry == ncode && !memcmp(code, country, ncode))
 			b->country_unit[c] = (int32_t)b->units.n - 1;
 	}
-	if (rc != SQLITE_DONE)
-		e = store_err(b, "territorios");
+	if (rc < 0)
+		e = OB_ESTORE; /* b->d says why */
 	for (size_t i = 0; !e && i < nparents; i++) {
 		struct ob_snap_unit *u = (struct ob_snap_unit *)b->units.p + i;
 		uintptr_t v;
@@ -219,7 +214,7 @@ finalize:
 	for (size_t i = 0; i < nparents; i++)
 		free(parents[i]);
 	free(parents);
-	sqlite3_finalize(q);
+	ob_store_cursor_close(q);
 	return e;
 }
 
@@ -254,30 +249,31 @@ int32_t ob_si_add_category(struct builder *b, const char *code, size_t n, int le
 /* ICCS codes by level, so that parents come first. Index 0: unknown. */
 ob_err ob_si_load_categories(struct builder *b)
 {
-	sqlite3_stmt *q;
+	struct ob_store_cursor *q;
+	const struct ob_store_value *row;
 	ob_err e = OB_OK;
 	int rc;
 
 	if (ob_si_add_category(b, "", 0, -1, NULL, 0) != 0)
 		return ob_si_too_many(b, "categorías", "categories", OB_MAX_SNAPSHOT_UNITS);
-	if (ob_store_prepare(b->st, "SELECT code, level, parent FROM iccs "
-	                            "ORDER BY level, code", &q, b->d))
+	if (ob_store_snap_categories(b->st, &q, b->d))
 		return OB_ESTORE;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while ((rc = ob_store_cursor_step(q, &row, b->d)) > 0) {
 		size_t n, np;
-		const char *code = ob_si_col_text(q, 0, &n), *parent = ob_si_col_text(q, 2, &np);
+		const char *code = ob_si_text(&row[OB_STORE_SC_CODE], &n);
+		const char *parent = ob_si_text(&row[OB_STORE_SC_PARENT], &np);
 
 		if (!code || !n || map_get(&b->cat_map, code, n))
 			continue;
-		if (ob_si_add_category(b, code, n, sqlite3_column_int(q, 1), parent ? parent : "",
-		                 parent ? np : 0) < 0) {
+		if (ob_si_add_category(b, code, n, (int)ob_si_int(&row[OB_STORE_SC_LEVEL]),
+		                       parent ? parent : "", parent ? np : 0) < 0) {
 			e = ob_si_too_many(b, "categorías", "categories", OB_MAX_SNAPSHOT_UNITS);
 			break;
 		}
 	}
-	if (!e && rc != SQLITE_DONE)
-		e = store_err(b, "iccs");
-	sqlite3_finalize(q);
+	if (!e && rc < 0)
+		e = OB_ESTORE; /* b->d says why */
+	ob_store_cursor_close(q);
 	return e;
 }
 
@@ -295,18 +291,20 @@ int32_t ob_si_add_tag(struct builder *b, int dim, const char *code, size_t n)
 
 ob_err ob_si_load_tags(struct builder *b)
 {
-	sqlite3_stmt *q;
+	struct ob_store_cursor *q;
+	const struct ob_store_value *row;
 	ob_err e = OB_OK;
 	int rc;
 
 	for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
 		if (ob_si_add_tag(b, dim, "unknown", 7) != 0)
 			return ob_si_too_many(b, "códigos", "codes", OB_MAX_SNAPSHOT_TAGS);
-	if (ob_store_prepare(b->st, "SELECT kind, code FROM tag ORDER BY kind, code", &q, b->d))
+	if (ob_store_snap_tags(b->st, &q, b->d))
 		return OB_ESTORE;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while ((rc = ob_store_cursor_step(q, &row, b->d)) > 0) {
 		size_t nk, nc;
-		const char *kind = ob_si_col_text(q, 0, &nk), *code = ob_si_col_text(q, 1, &nc);
+		const char *kind = ob_si_text(&row[OB_STORE_ST_KIND], &nk);
+		const char *code = ob_si_text(&row[OB_STORE_ST_CODE], &nc);
 
 		if (!kind || !code || !nc)
 			continue;
@@ -320,10 +318,10 @@ ob_err ob_si_load_tags(struct builder *b)
 			}
 		}
 	}
-	if (rc != SQLITE_DONE)
-		e = store_err(b, "tag");
+	if (rc < 0)
+		e = OB_ESTORE; /* b->d says why */
 done:
-	sqlite3_finalize(q);
+	ob_store_cursor_close(q);
 	return e;
 }
 
@@ -340,32 +338,30 @@ static int month_index(const char *s, size_t n)
 /* Sources and coverage from the logbook. */
 ob_err ob_si_load_submissions(struct builder *b)
 {
-	sqlite3_stmt *q;
+	struct ob_store_cursor *q;
+	const struct ob_store_value *row;
 	ob_err e = OB_OK;
 	long long maxid = 0;
 	int rc;
 
-	if (ob_store_prepare(b->st, "SELECT coalesce(max(id), 0) FROM submission", &q, b->d))
+	if (ob_store_submission_max_id(b->st, &maxid, b->d))
 		return OB_ESTORE;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		maxid = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
 	if (maxid < 0 || maxid >= OB_MAX_MAP_ENTRIES)
 		return ob_si_too_many(b, "envíos", "deliveries", OB_MAX_MAP_ENTRIES);
 	b->n_subs = maxid + 1;
 	b->subs = ob_malloc((size_t)b->n_subs * sizeof(*b->subs));
 	for (long long i = 0; i < b->n_subs; i++)
 		b->subs[i].source = -1;
-	if (ob_store_prepare(b->st, "SELECT id, source, institution, country, period_from, "
-	                            "period_to, fields FROM submission WHERE superseded_by IS NULL "
-	                            "ORDER BY id", &q, b->d))
+	if (ob_store_snap_submissions(b->st, &q, b->d))
 		return OB_ESTORE;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(q, 0);
+	while ((rc = ob_store_cursor_step(q, &row, b->d)) > 0) {
+		long long id = ob_si_int(&row[OB_STORE_SS_ID]);
 		size_t ns, ni, nc, nf, nt;
-		const char *src = ob_si_col_text(q, 1, &ns), *inst = ob_si_col_text(q, 2, &ni);
-		const char *country = ob_si_col_text(q, 3, &nc);
-		const char *from = ob_si_col_text(q, 4, &nf), *to = ob_si_col_text(q, 5, &nt);
+		const char *src = ob_si_text(&row[OB_STORE_SS_SOURCE], &ns);
+		const char *inst = ob_si_text(&row[OB_STORE_SS_INSTITUTION], &ni);
+		const char *country = ob_si_text(&row[OB_STORE_SS_COUNTRY], &nc);
+		const char *from = ob_si_text(&row[OB_STORE_SS_FROM], &nf);
+		const char *to = ob_si_text(&row[OB_STORE_SS_TO], &nt);
 		uintptr_t v;
 		int32_t s, c;
 		int mf, mt;
@@ -413,14 +409,14 @@ ob_err ob_si_load_submissions(struct builder *b)
 			cv->from_month = mf;
 			cv->to_month = mt;
 			/* unknown (taken before fields were kept): every field */
-			cv->fields = sqlite3_column_type(q, 6) == SQLITE_INTEGER
-			                     ? (uint32_t)sqlite3_column_int64(q, 6)
+			cv->fields = row[OB_STORE_SS_FIELDS].type == OB_STORE_INT
+			                     ? (uint32_t)row[OB_STORE_SS_FIELDS].i
 			                     : OB_SNAP_FIELDS_ALL;
 		}
 	}
-	if (!e && rc != SQLITE_DONE)
-		e = store_err(b, "submission");
-	sqlite3_finalize(q);
+	if (!e && rc < 0)
+		e = OB_ESTORE; /* b->d says why */
+	ob_store_cursor_close(q);
 	return e;
 }
 

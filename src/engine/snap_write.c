@@ -439,21 +439,6 @@ ob_err ob_si_write_file(struct builder *b, const char *stamp, const struct reade
 	return OB_OK;
 }
 
-/* The integer a pragma reads, 0 when it cannot be read. */
-static long long pragma_int(struct ob_store *st, const char *sql)
-{
-	sqlite3_stmt *q;
-	struct ob_diag ignored;
-	long long v = 0;
-
-	if (ob_store_prepare(st, sql, &q, &ignored))
-		return 0;
-	if (sqlite3_step(q) == SQLITE_ROW)
-		v = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	return v;
-}
-
 void ob_si_builder_init(struct builder *b, struct ob_store *st, const char *dir,
                         struct ob_diag *d)
 {
@@ -520,10 +505,10 @@ ob_err ob_si_build(struct ob_store *st, const char *dir, struct ob_diag *d)
 	ob_si_builder_init(&b, st, dir, d);
 	/* the store's pages mapped rather than copied for the long scan (the
 	 * connection's setting is put back afterwards) */
-	mmap_was = pragma_int(st, "PRAGMA mmap_size");
-	ob_store_exec(st, "PRAGMA mmap_size=" SNAP_MMAP_SIZE, d);
+	mmap_was = ob_store_mmap_size(st);
+	ob_store_set_mmap_size(st, SNAP_MMAP_SIZE, d);
 	/* one read transaction: the snapshot is of one state of the store */
-	if ((e = ob_store_exec(st, "BEGIN", d)))
+	if ((e = ob_store_read_begin(st, d)))
 		goto release;
 	if (!(e = ob_snapshot_stamp(st, stamp, d)) && !(e = ob_store_key_secret(st, b.secret, d)) &&
 	    !(e = ob_si_load_units(&b)) && !(e = ob_si_load_categories(&b)) && !(e = ob_si_load_tags(&b)) &&
@@ -533,11 +518,9 @@ ob_err ob_si_build(struct ob_store *st, const char *dir, struct ob_diag *d)
 	}
 	{
 		struct ob_diag ignored;
-		char sql[64];
 
-		ob_store_exec(st, "COMMIT", &ignored);
-		snprintf(sql, sizeof(sql), "PRAGMA mmap_size=%lld", mmap_was);
-		ob_store_exec(st, sql, &ignored);
+		ob_store_read_end(st);
+		ob_store_set_mmap_size(st, mmap_was, &ignored);
 	}
 	if (!e && !(e = ob_si_resolve_misses(&b, rd, nr))) {
 		ob_si_resolve_bands(&b, rd, nr);

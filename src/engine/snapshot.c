@@ -150,50 +150,20 @@ static uint64_t hash_mix(uint64_t h, const void *p, size_t n)
 	return (h ^ ob_hash_bytes(p, n)) * CK_P1 + 0x632BE59BD9B4E019ULL;
 }
 
-static ob_err hash_query(struct ob_store *st, const char *sql, uint64_t *h, struct ob_diag *d)
+static void hash_text(void *arg, const char *t, size_t n)
 {
-	sqlite3_stmt *q;
-	int rc;
+	uint64_t *h = arg;
 
-	if (ob_store_prepare(st, sql, &q, d))
-		return OB_ESTORE;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		int nc = sqlite3_column_count(q);
-		for (int i = 0; i < nc; i++) {
-			const unsigned char *t = sqlite3_column_text(q, i);
-			size_t n = (size_t)sqlite3_column_bytes(q, i);
-			*h = t ? hash_mix(*h, t, n) : hash_mix(*h, "\x01", 1);
-		}
-	}
-	sqlite3_finalize(q);
-	if (rc != SQLITE_DONE)
-		return ob_diag_set(d, OB_ESTORE, ob_store_dir(st), 0, 0, NULL, 0, "%s",
-		                   sqlite3_errmsg(ob_store_db(st)));
-	return OB_OK;
+	*h = t ? hash_mix(*h, t, n) : hash_mix(*h, "\x01", 1);
 }
 
 ob_err ob_snapshot_stamp(struct ob_store *st, char *out, struct ob_diag *d)
 {
 	uint64_t h = CK_P3;
-	sqlite3_stmt *q;
 	long long maxid = 0, current = 0;
 	ob_err e;
 
-	if (ob_store_prepare(st, "SELECT coalesce(max(id), 0), "
-	                         "coalesce(sum(superseded_by IS NULL), 0) FROM submission",
-	                     &q, d))
-		return OB_ESTORE;
-	if (sqlite3_step(q) == SQLITE_ROW) {
-		maxid = sqlite3_column_int64(q, 0);
-		current = sqlite3_column_int64(q, 1);
-	}
-	sqlite3_finalize(q);
-	if ((e = hash_query(st, "SELECT code, level, country, parent, name, valid_from, valid_to "
-	                        "FROM territory ORDER BY code", &h, d)) ||
-	    (e = hash_query(st, "SELECT code, level, parent FROM iccs ORDER BY code", &h, d)) ||
-	    (e = hash_query(st, "SELECT kind, code FROM tag ORDER BY kind, code", &h, d)) ||
-	    (e = hash_query(st, "SELECT id, superseded_by FROM submission "
-	                        "WHERE superseded_by IS NOT NULL ORDER BY id", &h, d)))
+	if ((e = ob_store_snapshot_inputs(st, &maxid, &current, hash_text, &h, d)))
 		return e;
 	snprintf(out, OB_SNAPSHOT_STAMP, "v%d s%lld c%lld k%016llx", OB_SNAPSHOT_VERSION, maxid,
 	         current, (unsigned long long)h);

@@ -804,7 +804,7 @@ ob_err ob_http_submit(struct ob_http_call *c, const char *source, const char *na
 		close(fd);
 	}
 	/* an ingest may take longer than a query: no time limit here */
-	sqlite3_progress_handler(ob_store_db(c->ctx->store), 0, NULL, NULL);
+	ob_store_guard_untimed(c->ctx->store);
 	memset(&io, 0, sizeof(io));
 	io.display_name = name ? name : "upload.csv";
 	io.period = period;

@@ -117,7 +117,11 @@ void ob_http_table_int(struct ob_http_table *t, long long v);
 void ob_http_table_num(struct ob_http_table *t, double v);
 /* A number already written as text (digits, sign, '.', 'e'), as it is. */
 void ob_http_table_numtext(struct ob_http_table *t, const char *s);
-void ob_http_table_column(struct ob_http_table *t, sqlite3_stmt *st, int i); /* by type */
+/* A value of the store, by its type. */
+void ob_http_table_value(struct ob_http_table *t, const struct ob_store_value *v);
+/* A listing's callback (store.h, ob_store_row_fn): arg is the table; writes
+ * the n values as one row. */
+int ob_http_table_row(void *arg, const struct ob_store_value *v, size_t n);
 void ob_http_table_end_row(struct ob_http_table *t);
 void ob_http_table_end(struct ob_http_table *t);
 /* Free a table that will not be ended (the answer became an error). */

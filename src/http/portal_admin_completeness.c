@@ -11,6 +11,7 @@
 #include "engine/completeness.h"
 #include "engine/snaphold.h"
 #include "ingest/profile.h"
+#include "store/submissions.h"
 
 enum state { ST_MISSING, ST_DELIVERED, ST_LATE, ST_PARTIAL, ST_COUNT };
 
@@ -43,28 +44,40 @@ static int month_of(const char *s)
 	return (int)(y * 12 + m - 1);
 }
 
+/* The first current delivery covering a month, oldest first. */
+struct covering {
+	int month;
+	bool late;
+};
+
+static int covering_row(void *arg, const struct ob_submission *e)
+{
+	struct covering *c = arg;
+	int from = month_of(e->period_from), to = month_of(e->period_to);
+	int got = month_of(e->ingested_at);
+
+	if (from < 0 || to < from || c->month < from || c->month > to || got < 0)
+		return 0;
+	c->late = got > to + OB_PORTAL_DELIVERY_DUE_MONTHS;
+	return 1;
+}
+
 /* Was source's current delivery covering month received late (more than
  * OB_PORTAL_DELIVERY_DUE_MONTHS after the end of its period)? */
-static bool late(sqlite3_stmt *q, const char *source, int month)
+static bool late(struct ob_store *store, const char *source, int month)
 {
-	bool is_late = false;
+	struct ob_submission_filter f = { .source = source, .current_only = true,
+		                          .order = OB_SUBMISSIONS_BY_ID, .limit = -1 };
+	struct covering c = { .month = month };
+	struct ob_diag d;
 
-	sqlite3_reset(q);
-	sqlite3_bind_text(q, 1, source, -1, SQLITE_STATIC);
-	while (sqlite3_step(q) == SQLITE_ROW) {
-		int from = month_of((const char *)sqlite3_column_text(q, 0));
-		int to = month_of((const char *)sqlite3_column_text(q, 1));
-		int got = month_of((const char *)sqlite3_column_text(q, 2));
-		if (from < 0 || to < from || month < from || month > to || got < 0)
-			continue;
-		is_late = got > to + OB_PORTAL_DELIVERY_DUE_MONTHS;
-		break;
-	}
-	return is_late;
+	ob_diag_clear(&d);
+	ob_store_submissions_each(store, &f, covering_row, &c, &d);
+	return c.late;
 }
 
 static enum state state_of(const struct ob_completeness *t, const struct ob_completeness_row *r,
-                           sqlite3_stmt *q)
+                           struct ob_store *store)
 {
 	const struct ob_completeness_source *s = &t->sources[r->source];
 
@@ -72,7 +85,7 @@ static enum state state_of(const struct ob_completeness *t, const struct ob_comp
 		return ST_MISSING;
 	if (r->rows == 0 || (s->fields & ~r->fields) != 0)
 		return ST_PARTIAL;
-	if (q && late(q, s->code, r->month))
+	if (store && late(store, s->code, r->month))
 		return ST_LATE;
 	return ST_DELIVERED;
 }
@@ -164,7 +177,7 @@ static void legend(struct ob_page *pg)
 }
 
 static void grid(struct ob_page *pg, const struct ob_completeness *t, const char *country,
-                 long long year, sqlite3_stmt *q)
+                 long long year, struct ob_store *store)
 {
 	static const char *const mon_es[] = { "ene", "feb", "mar", "abr", "may", "jun", "jul",
 		                              "ago", "sep", "oct", "nov", "dic" };
@@ -211,7 +224,7 @@ static void grid(struct ob_page *pg, const struct ob_completeness *t, const char
 			enum state st = ST_MISSING;
 			for (size_t i = 0; i < t->n; i++)
 				if (t->rows[i].source == s && t->rows[i].month == m) {
-					st = state_of(t, &t->rows[i], q);
+					st = state_of(t, &t->rows[i], store);
 					break;
 				}
 			OB_HTML_LIT(b, "<td");
@@ -236,7 +249,6 @@ void ob_page_completeness(struct ob_page *pg)
 	struct ob_completeness t;
 	struct ob_snapref *ref;
 	struct ob_diag d;
-	sqlite3_stmt *q = NULL;
 	const char *country = ob_http_param(&c->target, "country");
 	const char *title = OB_L(pg, "Completitud de las entregas", "Completeness of deliveries");
 	long long year = 0;
@@ -267,10 +279,6 @@ void ob_page_completeness(struct ob_page *pg)
 	if (!ob_page_plain_int(ob_http_param(&c->target, "year"), t.from_month / 12,
 	                       t.to_month / 12, &year))
 		year = t.to_month / 12;
-	if (ob_store_prepare(c->ctx->store, "SELECT period_from, period_to, ingested_at FROM"
-	                     " submission WHERE source = ?1 AND superseded_by IS NULL ORDER BY id",
-	                     &q, &d))
-		goto failed;
 	ob_page_begin(pg, title);
 	OB_HTML_LIT(b, "<h1>");
 	ob_html_text(b, title);
@@ -291,16 +299,14 @@ void ob_page_completeness(struct ob_page *pg)
 		OB_HTML_TEXTF(b, "%s, %lld", country_name(ref->snap, country), year);
 		OB_HTML_LIT(b, "</h2>\n");
 		legend(pg);
-		grid(pg, &t, country, year, q);
+		grid(pg, &t, country, year, c->ctx->store);
 	}
-	sqlite3_finalize(q);
 	ob_page_end(pg);
 	ob_completeness_release(&t);
 	ob_snaphold_put(c->ctx->snaps, ref);
 	return;
 failed:
 	OB_WARN("portal: completitud: %s", "portal: completeness: %s", d.message);
-	sqlite3_finalize(q);
 	ob_completeness_release(&t);
 	ob_snaphold_put(c->ctx->snaps, ref);
 	ob_buf_reset(b);

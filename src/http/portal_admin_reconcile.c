@@ -18,22 +18,31 @@
 #include "ingest/profile.h"
 #include "reconcile/reconcile.h"
 #include "store/reconcile.h"
+#include "store/reconcile_read.h"
 
-/* The rows of a run's ledger as the page reads them: cells of st from
- * column 0, text or number. */
-static void cells(struct ob_page *pg, sqlite3_stmt *st, int from, int to)
+/* The rows of a run's ledger as the page reads them: cells of values
+ * from..to-1, text or number. */
+static void cells(struct ob_page *pg, const struct ob_store_value *v, int from, int to)
 {
 	for (int i = from; i < to; i++) {
-		if (sqlite3_column_type(st, i) == SQLITE_INTEGER) {
+		if (v[i].type == OB_STORE_INT) {
 			OB_HTML_LIT(pg->b, "<td class=\"num\">");
-			ob_page_num(pg, (double)sqlite3_column_int64(st, i), 0);
+			ob_page_num(pg, (double)v[i].i, 0);
 		} else {
 			OB_HTML_LIT(pg->b, "<td>");
-			ob_html_text(pg->b, (const char *)sqlite3_column_text(st, i));
+			ob_html_text(pg->b, v[i].text);
 		}
 		OB_HTML_LIT(pg->b, "</td>");
 	}
 }
+
+/* What the rows of a page's table need. */
+struct page_rows {
+	struct ob_page *pg;
+	bool steward;
+	const struct ob_snapshot *snap;
+	long long shown;
+};
 
 static void head(struct ob_page *pg, const char *const *es, const char *const *en, size_t n)
 {
@@ -79,6 +88,39 @@ static void store_failed(struct ob_page *pg, const char *title, const struct ob_
 	ob_page_end(pg);
 }
 
+/* A run as a row of the runs' table (latest first). */
+static int run_row(void *arg, const struct ob_store_value *v, size_t n)
+{
+	struct page_rows *r = arg;
+	struct ob_page *pg = r->pg;
+	struct ob_buf *b = pg->b;
+	long long run = v[0].i;
+
+	(void)n;
+	OB_HTML_LIT(b, "<tr>");
+	cells(pg, v, 0, 2);
+	OB_HTML_LIT(b, "<td>");
+	/* a run of every country has none */
+	if (v[2].type == OB_STORE_NULL) {
+		ob_html_text(b, OB_L(pg, "todos", "all"));
+	} else {
+		const char *cc = v[2].text;
+		char cname[OB_MAX_NAME];
+		ob_html_text(b, ob_page_territory_name(pg, cc, cname, sizeof(cname)) ? cname : cc);
+	}
+	OB_HTML_LIT(b, "</td>");
+	cells(pg, v, 3, 10);
+	OB_HTML_LIT(b, "<td>");
+	run_link(pg, OB_PAGE_RECONCILE_COUNTS, run, OB_L(pg, "conteos", "counts"));
+	if (r->steward) {
+		OB_HTML_LIT(b, " · ");
+		run_link(pg, OB_PAGE_DISCREPANCIES, run, OB_L(pg, "discrepancias", "discrepancies"));
+	}
+	OB_HTML_LIT(b, "</td></tr>\n");
+	r->shown++;
+	return 0;
+}
+
 void ob_page_reconcile(struct ob_page *pg)
 {
 	static const char *const h_es[] = { "Conciliación", "Periodo", "País", "Registros",
@@ -91,25 +133,14 @@ void ob_page_reconcile(struct ob_page *pg)
 	bool steward;
 	struct ob_buf *b = pg->b;
 	struct ob_diag d;
-	sqlite3_stmt *st = NULL;
-	long long shown = 0;
+	struct page_rows r = { .pg = pg };
 	int rc;
 
 	if (!ob_page_require(pg, OB_ROLE_ANALYST))
 		return;
 	steward = ob_role_allows(pg->who.role, OB_ROLE_STEWARD);
+	r.steward = steward;
 	ob_diag_clear(&d);
-	if (ob_store_prepare(pg->c->ctx->store,
-	                     "SELECT r.id, r.period, r.country, r.records, r.deaths,"
-	                     " r.candidates, r.linked_pairs, r.review_pairs, r.started_at,"
-	                     " (SELECT a.actor FROM audit a WHERE a.action = 'reconcile'"
-	                     "  AND a.object = 'reconcile_run:' || r.id ORDER BY a.seq LIMIT 1)"
-	                     " FROM reconcile_run r ORDER BY r.id DESC LIMIT ?1",
-	                     &st, &d)) {
-		store_failed(pg, title, &d);
-		return;
-	}
-	sqlite3_bind_int(st, 1, OB_PORTAL_LOGBOOK_ROWS);
 	ob_page_begin(pg, title);
 	OB_HTML_LIT(b, "<h1>");
 	ob_html_text(b, title);
@@ -142,39 +173,14 @@ void ob_page_reconcile(struct ob_page *pg)
 	                     "Reconciliations, latest first"));
 	OB_HTML_LIT(b, "</caption>\n");
 	head(pg, h_es, h_en, OB_ARRAY_SIZE(h_es));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long run = sqlite3_column_int64(st, 0);
-		OB_HTML_LIT(b, "<tr>");
-		cells(pg, st, 0, 2);
-		OB_HTML_LIT(b, "<td>");
-		/* a run of every country has none */
-		if (sqlite3_column_type(st, 2) == SQLITE_NULL) {
-			ob_html_text(b, OB_L(pg, "todos", "all"));
-		} else {
-			const char *cc = (const char *)sqlite3_column_text(st, 2);
-			char cname[OB_MAX_NAME];
-			ob_html_text(b, ob_page_territory_name(pg, cc, cname, sizeof(cname)) ? cname
-			                                                                      : cc);
-		}
-		OB_HTML_LIT(b, "</td>");
-		cells(pg, st, 3, 10);
-		OB_HTML_LIT(b, "<td>");
-		run_link(pg, OB_PAGE_RECONCILE_COUNTS, run, OB_L(pg, "conteos", "counts"));
-		if (steward) {
-			OB_HTML_LIT(b, " · ");
-			run_link(pg, OB_PAGE_DISCREPANCIES, run,
-			         OB_L(pg, "discrepancias", "discrepancies"));
-		}
-		OB_HTML_LIT(b, "</td></tr>\n");
-		shown++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	rc = ob_store_rc_runs_each(pg->c->ctx->store, true, OB_PORTAL_LOGBOOK_ROWS, 0, run_row, &r,
+	                           &d);
+	if (rc < 0) {
 		store_failed(pg, title, &d);
 		return;
 	}
 	OB_HTML_LIT(b, "</tbody>\n</table></div>\n");
-	if (!ob_page_audit_view(pg, title, "reconcile_run", "portal runs", shown))
+	if (!ob_page_audit_view(pg, title, "reconcile_run", "portal runs", r.shown))
 		return;
 	ob_page_end(pg);
 }
@@ -261,29 +267,21 @@ static void pager(struct ob_page *pg, enum ob_page_kind kind, long long run, lon
 static long long page_run(struct ob_page *pg, const char *title)
 {
 	struct ob_diag d;
-	sqlite3_stmt *st;
 	long long id = 0;
-	int rc;
+	bool found;
 
 	if (!ob_page_plain_int(ob_http_param(&pg->c->target, "run"), 1, INT64_MAX, &id)) {
 		ob_page_not_found(pg);
 		return 0;
 	}
 	ob_diag_clear(&d);
-	if (ob_store_prepare(pg->c->ctx->store, "SELECT 1 FROM reconcile_run WHERE id = ?1", &st,
-	                     &d)) {
+	if (ob_store_rc_run_exists(pg->c->ctx->store, id, &found, &d)) {
 		store_failed(pg, title, &d);
 		return 0;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
+	if (found)
 		return id;
-	if (rc == SQLITE_DONE)
-		ob_page_not_found(pg);
-	else
-		store_failed(pg, title, &d);
+	ob_page_not_found(pg);
 	return 0;
 }
 
@@ -296,6 +294,31 @@ static const char *unit_name(const struct ob_snapshot *snap, const char *code)
 	return NULL;
 }
 
+/* A count of the ledger as a row of the counts' table (its level's
+ * column is left out: the page shows one level). */
+static int count_row(void *arg, const struct ob_store_value *v, size_t n)
+{
+	struct page_rows *r = arg;
+	struct ob_page *pg = r->pg;
+	struct ob_buf *b = pg->b;
+	const char *code = v[1].text;
+	const char *name = unit_name(r->snap, code);
+
+	(void)n;
+	OB_HTML_LIT(b, "<tr><th scope=\"row\">");
+	ob_html_text(b, name ? name : code);
+	if (name) {
+		OB_HTML_LIT(b, " <small><code>");
+		ob_html_text(b, code);
+		OB_HTML_LIT(b, "</code></small>");
+	}
+	OB_HTML_LIT(b, "</th>");
+	cells(pg, v, 2, 7);
+	OB_HTML_LIT(b, "</tr>\n");
+	r->shown++;
+	return 0;
+}
+
 void ob_page_reconcile_counts(struct ob_page *pg)
 {
 	static const char *const h_es[] = { "Territorio", "Mes", "Policía", "Medicina forense",
@@ -306,8 +329,9 @@ void ob_page_reconcile_counts(struct ob_page *pg)
 	struct ob_buf *b = pg->b;
 	struct ob_snapref *ref = NULL;
 	struct ob_diag d;
-	sqlite3_stmt *st = NULL;
-	long long run, level = 0, shown = 0, total = 0, page = page_number(pg);
+	struct ob_store_rc_counts_filter f = { .limit = OB_PORTAL_PAGE_ROWS };
+	struct page_rows r = { .pg = pg };
+	long long run, level = 0, total = 0, page = page_number(pg);
 	char query[64], v[8];
 	int rc;
 
@@ -315,31 +339,14 @@ void ob_page_reconcile_counts(struct ob_page *pg)
 		return;
 	if (!ob_page_plain_int(ob_http_param(&pg->c->target, "level"), 0, 2, &level))
 		level = 0;
+	f.run = run;
+	f.level = level;
+	f.offset = (page - 1) * OB_PORTAL_PAGE_ROWS;
 	ob_diag_clear(&d);
-	if (ob_store_prepare(pg->c->ctx->store,
-	                     "SELECT count(*) FROM reconcile_count WHERE run = ?1 AND level = ?2",
-	                     &st, &d)) {
-		store_failed(pg, title, &d);
-		return;
-	}
-	sqlite3_bind_int64(st, 1, run);
-	sqlite3_bind_int64(st, 2, level);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		total = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (ob_store_prepare(pg->c->ctx->store,
-	                     "SELECT territory, month, police, forensic, prosecutor, reconciled"
-	                     " FROM reconcile_count WHERE run = ?1 AND level = ?2"
-	                     " ORDER BY territory, month LIMIT ?3 OFFSET ?4",
-	                     &st, &d)) {
-		store_failed(pg, title, &d);
-		return;
-	}
-	sqlite3_bind_int64(st, 1, run);
-	sqlite3_bind_int64(st, 2, level);
-	sqlite3_bind_int(st, 3, OB_PORTAL_PAGE_ROWS);
-	sqlite3_bind_int64(st, 4, (page - 1) * OB_PORTAL_PAGE_ROWS);
+	if (ob_store_rc_counts_count(pg->c->ctx->store, &f, &total, &d))
+		total = 0; /* the listing that follows says whether the store answers */
 	ref = ob_page_snapshot(pg);
+	r.snap = ref ? ref->snap : NULL;
 	ob_page_begin(pg, title);
 	OB_HTML_LIT(b, "<h1>");
 	OB_HTML_TEXTF(b, "%s %lld", OB_L(pg, "Conteos de la conciliación",
@@ -374,30 +381,16 @@ void ob_page_reconcile_counts(struct ob_page *pg)
 	                     "Deaths per territory and month by each source"));
 	OB_HTML_LIT(b, "</caption>\n");
 	head(pg, h_es, h_en, OB_ARRAY_SIZE(h_es));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(st, 0);
-		const char *name = unit_name(ref ? ref->snap : NULL, code);
-		OB_HTML_LIT(b, "<tr><th scope=\"row\">");
-		ob_html_text(b, name ? name : code);
-		if (name) {
-			OB_HTML_LIT(b, " <small><code>");
-			ob_html_text(b, code);
-			OB_HTML_LIT(b, "</code></small>");
-		}
-		OB_HTML_LIT(b, "</th>");
-		cells(pg, st, 1, 6);
-		OB_HTML_LIT(b, "</tr>\n");
-		shown++;
-	}
-	sqlite3_finalize(st);
+	ob_diag_clear(&d);
+	rc = ob_store_rc_counts_each(pg->c->ctx->store, &f, count_row, &r, &d);
 	if (ref)
 		ob_snaphold_put(pg->c->ctx->snaps, ref);
-	if (rc != SQLITE_DONE) {
+	if (rc < 0) {
 		store_failed(pg, title, &d);
 		return;
 	}
 	OB_HTML_LIT(b, "</tbody>\n</table></div>\n");
-	pager(pg, OB_PAGE_RECONCILE_COUNTS, run, level, page, OB_PORTAL_PAGE_ROWS, shown, total);
+	pager(pg, OB_PAGE_RECONCILE_COUNTS, run, level, page, OB_PORTAL_PAGE_ROWS, r.shown, total);
 	OB_HTML_LIT(b, "<p class=\"note\">");
 	ob_html_text(b, OB_L(pg, "Todas las filas de una vez: GET "
 	                         "/api/v1/reconcile/runs/{id}/counts.",
@@ -407,7 +400,7 @@ void ob_page_reconcile_counts(struct ob_page *pg)
 	{
 		char object[64];
 		snprintf(object, sizeof(object), "reconcile_run:%lld", run);
-		if (!ob_page_audit_view(pg, title, object, query, shown))
+		if (!ob_page_audit_view(pg, title, object, query, r.shown))
 			return;
 	}
 	ob_page_end(pg);
@@ -438,6 +431,25 @@ static const char *reason_text(struct ob_page *pg, const char *reason)
 	return reason ? reason : "";
 }
 
+/* A discrepancy as a row of its table, the reason explained. */
+static int disc_row(void *arg, const struct ob_store_value *v, size_t n)
+{
+	struct page_rows *r = arg;
+	struct ob_page *pg = r->pg;
+	struct ob_buf *b = pg->b;
+
+	(void)n;
+	OB_HTML_LIT(b, "<tr>");
+	cells(pg, v, 0, 1);
+	OB_HTML_LIT(b, "<td>");
+	ob_html_text(b, reason_text(pg, v[1].text));
+	OB_HTML_LIT(b, "</td>");
+	cells(pg, v, 2, 8);
+	OB_HTML_LIT(b, "</tr>\n");
+	r->shown++;
+	return 0;
+}
+
 void ob_page_discrepancies(struct ob_page *pg)
 {
 	static const char *const h_es[] = { "Muerte", "Motivo", "Detalle", "País", "Territorio",
@@ -448,40 +460,19 @@ void ob_page_discrepancies(struct ob_page *pg)
 	                         "A reconciliation's discrepancies");
 	struct ob_buf *b = pg->b;
 	struct ob_diag d;
-	sqlite3_stmt *st = NULL;
-	long long run, shown = 0, total = 0, page = page_number(pg);
+	struct ob_store_rc_disc_filter f = { .limit = OB_PORTAL_PAGE_ROWS };
+	struct page_rows r = { .pg = pg };
+	long long run, total = 0, page = page_number(pg);
 	char object[64], query[64];
 	int rc;
 
 	if (!ob_page_require(pg, OB_ROLE_STEWARD) || !(run = page_run(pg, title)))
 		return;
+	f.run = run;
+	f.offset = (page - 1) * OB_PORTAL_PAGE_ROWS;
 	ob_diag_clear(&d);
-	if (ob_store_prepare(pg->c->ctx->store,
-	                     "SELECT count(*) FROM discrepancy x JOIN reconciled_death m ON"
-	                     " m.run = x.run AND m.death = x.death WHERE x.run = ?1",
-	                     &st, &d)) {
-		store_failed(pg, title, &d);
-		return;
-	}
-	sqlite3_bind_int64(st, 1, run);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		total = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (ob_store_prepare(pg->c->ctx->store,
-	                     "SELECT x.death, x.reason, x.detail, m.country, m.territory,"
-	                     " m.occurred_on, m.sources, (SELECT group_concat(source || ':' ||"
-	                     " source_id, ' ') FROM (SELECT source, source_id FROM reconcile_member"
-	                     " b WHERE b.run = x.run AND b.death = x.death ORDER BY source,"
-	                     " source_id)) FROM discrepancy x JOIN reconciled_death m ON m.run ="
-	                     " x.run AND m.death = x.death WHERE x.run = ?1"
-	                     " ORDER BY x.death, x.reason LIMIT ?2 OFFSET ?3",
-	                     &st, &d)) {
-		store_failed(pg, title, &d);
-		return;
-	}
-	sqlite3_bind_int64(st, 1, run);
-	sqlite3_bind_int(st, 2, OB_PORTAL_PAGE_ROWS);
-	sqlite3_bind_int64(st, 3, (page - 1) * OB_PORTAL_PAGE_ROWS);
+	if (ob_store_rc_disc_count(pg->c->ctx->store, &f, &total, &d))
+		total = 0; /* the listing that follows says whether the store answers */
 	ob_page_begin(pg, title);
 	OB_HTML_LIT(b, "<h1>");
 	OB_HTML_TEXTF(b, "%s %lld", OB_L(pg, "Discrepancias de la conciliación",
@@ -498,26 +489,16 @@ void ob_page_discrepancies(struct ob_page *pg)
 	                     "Discrepancies and their explanation"));
 	OB_HTML_LIT(b, "</caption>\n");
 	head(pg, h_es, h_en, OB_ARRAY_SIZE(h_es));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		OB_HTML_LIT(b, "<tr>");
-		cells(pg, st, 0, 1);
-		OB_HTML_LIT(b, "<td>");
-		ob_html_text(b, reason_text(pg, (const char *)sqlite3_column_text(st, 1)));
-		OB_HTML_LIT(b, "</td>");
-		cells(pg, st, 2, 8);
-		OB_HTML_LIT(b, "</tr>\n");
-		shown++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	rc = ob_store_rc_disc_each(pg->c->ctx->store, &f, disc_row, &r, &d);
+	if (rc < 0) {
 		store_failed(pg, title, &d);
 		return;
 	}
 	OB_HTML_LIT(b, "</tbody>\n</table></div>\n");
-	pager(pg, OB_PAGE_DISCREPANCIES, run, -1, page, OB_PORTAL_PAGE_ROWS, shown, total);
+	pager(pg, OB_PAGE_DISCREPANCIES, run, -1, page, OB_PORTAL_PAGE_ROWS, r.shown, total);
 	snprintf(object, sizeof(object), "reconcile_run:%lld", run);
 	snprintf(query, sizeof(query), "portal discrepancies page=%lld", page);
-	if (!ob_page_audit_view(pg, title, object, query, shown))
+	if (!ob_page_audit_view(pg, title, object, query, r.shown))
 		return;
 	ob_page_end(pg);
 }

@@ -7,35 +7,22 @@
 #include "io/json.h"
 #include "reconcile/reconcile.h"
 #include "store/reconcile.h"
-
-static bool prepare(struct ob_http_call *c, const char *sql, sqlite3_stmt **st)
-{
-	struct ob_diag d;
-
-	if (ob_store_prepare(c->ctx->store, sql, st, &d) == OB_OK)
-		return true;
-	ob_http_store_fail(c);
-	return false;
-}
+#include "store/reconcile_read.h"
 
 /* The run of the path, or 0 after answering 404 or an error. */
 static long long path_run(struct ob_http_call *c)
 {
 	long long id = 0;
-	sqlite3_stmt *st;
-	int rc;
+	struct ob_diag d;
+	bool found;
 
 	if (!ob_parse_int(c->path_value, strlen(c->path_value), 1, INT64_MAX, &id))
 		return 0; /* the router checked it already */
-	if (!prepare(c, "SELECT 1 FROM reconcile_run WHERE id = ?1", &st))
-		return 0;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return id;
-	if (rc != SQLITE_DONE) {
+	ob_diag_clear(&d);
+	if (ob_store_rc_run_exists(c->ctx->store, id, &found, &d)) {
 		ob_http_store_fail(c);
+	} else if (found) {
+		return id;
 	} else {
 		char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
 		snprintf(es, sizeof(es), "No existe la conciliación %lld; vea /api/v1/reconcile/runs.",
@@ -46,57 +33,31 @@ static long long path_run(struct ob_http_call *c)
 	return 0;
 }
 
-/* A listing: count_sql gives the total; page_sql, whose parameters bind()
- * sets and whose last two are limit and offset (numbered limit_at and
- * limit_at + 1), gives the page. *rows: rows written. */
-static void listing(struct ob_http_call *c, const char *count_sql, const char *page_sql,
-                    void (*bind)(struct ob_http_call *c, sqlite3_stmt *st, long long run),
-                    long long run, int limit_at, const char *const *cols, size_t ncols,
-                    long long *rows)
+/* A listing's page once its total is known (count_failed: it is not):
+ * the rows rows_of() gives (through a store listing) as the table's rows.
+ * *rows: rows written. */
+static void table_page(struct ob_http_call *c, ob_err count_failed, long long total,
+                       int rows_of(struct ob_http_call *c, struct ob_http_table *t, void *arg),
+                       void *arg, const char *const *cols, size_t ncols, long long limit,
+                       long long offset, long long *rows)
 {
 	struct ob_http_table t;
-	long long limit, offset, total = -1;
-	sqlite3_stmt *st;
-	int rc;
 
-	ob_http_page(c, &limit, &offset);
-	if (!prepare(c, count_sql, &st))
-		return;
-	bind(c, st, run);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		total = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (total < 0) {
+	if (count_failed) {
 		ob_http_store_fail(c);
 		return;
 	}
-	if (!prepare(c, page_sql, &st))
-		return;
-	bind(c, st, run);
-	sqlite3_bind_int64(st, limit_at, limit);
-	sqlite3_bind_int64(st, limit_at + 1, offset);
 	ob_http_table_begin(&t, c, cols, ncols, total, limit, offset);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (int i = 0; i < (int)ncols; i++)
-			ob_http_table_column(&t, st, i);
-		ob_http_table_end_row(&t);
+	if (rows_of(c, &t, arg) < 0) {
+		if (rows)
+			*rows = t.w.nrows;
+		ob_http_table_abandon(&t);
+		ob_http_store_fail(c);
+		return;
 	}
 	if (rows)
 		*rows = t.w.nrows;
-	if (rc != SQLITE_DONE) {
-		ob_http_table_abandon(&t);
-		ob_http_store_fail(c);
-	} else {
-		ob_http_table_end(&t);
-	}
-	sqlite3_finalize(st);
-}
-
-static void bind_none(struct ob_http_call *c, sqlite3_stmt *st, long long run)
-{
-	(void)c;
-	(void)st;
-	(void)run;
+	ob_http_table_end(&t);
 }
 
 /* The audit entry of a listing that answered 200 (unsuppressed counts or
@@ -114,94 +75,93 @@ static void audit_page(struct ob_http_call *c, const char *object, const char *w
 	ob_http_audit_read(c, object, query, rows);
 }
 
+static int runs_rows(struct ob_http_call *c, struct ob_http_table *t, void *arg)
+{
+	long long *page = arg;
+	struct ob_diag d;
+
+	ob_diag_clear(&d);
+	return ob_store_rc_runs_each(c->ctx->store, false, page[0], page[1], ob_http_table_row, t,
+	                             &d);
+}
+
 void ob_http_h_rec_runs(struct ob_http_call *c)
 {
 	static const char *const cols[] = { "id", "period", "country", "records", "deaths",
 		                            "candidates", "linked_pairs", "review_pairs",
 		                            "started_at", "user", "observa_version" };
-	long long rows = 0;
+	long long rows = 0, total = -1, page[2];
+	struct ob_diag d;
+	ob_err e;
 
-	listing(c, "SELECT count(*) FROM reconcile_run",
-	        "SELECT r.id, r.period, r.country, r.records, r.deaths, r.candidates,"
-	        " r.linked_pairs, r.review_pairs, r.started_at,"
-	        " (SELECT a.actor FROM audit a WHERE a.action = 'reconcile'"
-	        "  AND a.object = 'reconcile_run:' || r.id ORDER BY a.seq LIMIT 1),"
-	        " r.observa_version FROM reconcile_run r ORDER BY r.id LIMIT ?1 OFFSET ?2",
-	        bind_none, 0, 1, cols, OB_ARRAY_SIZE(cols), &rows);
+	ob_http_page(c, &page[0], &page[1]);
+	ob_diag_clear(&d);
+	e = ob_store_rc_runs_count(c->ctx->store, &total, &d);
+	table_page(c, e, total, runs_rows, page, cols, OB_ARRAY_SIZE(cols), page[0], page[1],
+	           &rows);
 	audit_page(c, "reconcile_run", "runs", rows);
 }
 
-static void bind_counts(struct ob_http_call *c, sqlite3_stmt *st, long long run)
+static int counts_rows(struct ob_http_call *c, struct ob_http_table *t, void *arg)
 {
-	const char *t = ob_http_str(c, "territory");
+	struct ob_diag d;
 
-	sqlite3_bind_int64(st, 1, run);
-	if (ob_http_str(c, "level"))
-		sqlite3_bind_int64(st, 2, ob_http_int(c, "level", 0));
-	else
-		sqlite3_bind_null(st, 2);
-	if (t)
-		sqlite3_bind_text(st, 3, t, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, 3);
+	ob_diag_clear(&d);
+	return ob_store_rc_counts_each(c->ctx->store, arg, ob_http_table_row, t, &d);
 }
-
-#define COUNTS_WHERE                                                                     \
-	" FROM reconcile_count WHERE run = ?1 AND (?2 IS NULL OR level = ?2)"            \
-	" AND (?3 IS NULL OR territory = upper(?3))"
 
 void ob_http_h_rec_counts(struct ob_http_call *c)
 {
 	static const char *const cols[] = { "level", "territory", "month", "police", "forensic",
 		                            "prosecutor", "reconciled" };
 	const char *level = ob_http_str(c, "level"), *territory = ob_http_str(c, "territory");
-	long long run = path_run(c), rows = 0;
+	long long run = path_run(c), rows = 0, total = -1;
+	struct ob_store_rc_counts_filter f = { .run = run, .territory = territory, .level = -1 };
 	char object[64], what[160];
+	struct ob_diag d;
+	ob_err e;
 
 	if (!run)
 		return;
-	listing(c, "SELECT count(*)" COUNTS_WHERE,
-	        "SELECT level, territory, month, police, forensic, prosecutor, reconciled"
-	        COUNTS_WHERE " ORDER BY level, territory, month LIMIT ?4 OFFSET ?5",
-	        bind_counts, run, 4, cols, OB_ARRAY_SIZE(cols), &rows);
+	if (level)
+		f.level = ob_http_int(c, "level", 0);
+	ob_http_page(c, &f.limit, &f.offset);
+	ob_diag_clear(&d);
+	e = ob_store_rc_counts_count(c->ctx->store, &f, &total, &d);
+	table_page(c, e, total, counts_rows, &f, cols, OB_ARRAY_SIZE(cols), f.limit, f.offset,
+	           &rows);
 	snprintf(object, sizeof(object), "reconcile_run:%lld", run);
 	snprintf(what, sizeof(what), "counts level=%s territory=%.64s", level ? level : "*",
 	         territory ? territory : "*");
 	audit_page(c, object, what, rows);
 }
 
-static void bind_disc(struct ob_http_call *c, sqlite3_stmt *st, long long run)
+static int disc_rows(struct ob_http_call *c, struct ob_http_table *t, void *arg)
 {
-	const char *r = ob_http_str(c, "reason");
+	struct ob_diag d;
 
-	sqlite3_bind_int64(st, 1, run);
-	if (r)
-		sqlite3_bind_text(st, 2, r, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, 2);
+	ob_diag_clear(&d);
+	return ob_store_rc_disc_each(c->ctx->store, arg, ob_http_table_row, t, &d);
 }
-
-#define DISC_WHERE                                                                       \
-	" FROM discrepancy x JOIN reconciled_death m ON m.run = x.run AND m.death = x.death" \
-	" WHERE x.run = ?1 AND (?2 IS NULL OR x.reason = ?2)"
 
 void ob_http_h_rec_discrepancies(struct ob_http_call *c)
 {
 	static const char *const cols[] = { "death", "reason", "detail", "country", "territory",
 		                            "occurred_on", "sources", "records" };
 	char object[64], what[64];
-	long long run = path_run(c), rows = 0;
+	long long run = path_run(c), rows = 0, total = -1;
 	const char *reason = ob_http_str(c, "reason");
+	struct ob_store_rc_disc_filter f = { .run = run, .reason = reason };
+	struct ob_diag d;
+	ob_err e;
 
 	if (!run)
 		return;
-	listing(c, "SELECT count(*)" DISC_WHERE,
-	        "SELECT x.death, x.reason, x.detail, m.country, m.territory, m.occurred_on,"
-	        " m.sources, (SELECT group_concat(source || ':' || source_id, ' ') FROM"
-	        "  (SELECT source, source_id FROM reconcile_member b WHERE b.run = x.run"
-	        "   AND b.death = x.death ORDER BY source, source_id))" DISC_WHERE
-	        " ORDER BY x.death, x.reason LIMIT ?3 OFFSET ?4",
-	        bind_disc, run, 3, cols, OB_ARRAY_SIZE(cols), &rows);
+	ob_http_page(c, &f.limit, &f.offset);
+	ob_diag_clear(&d);
+	e = ob_store_rc_disc_count(c->ctx->store, &f, &total, &d);
+	table_page(c, e, total, disc_rows, &f, cols, OB_ARRAY_SIZE(cols), f.limit, f.offset,
+	           &rows);
 	snprintf(object, sizeof(object), "reconcile_run:%lld", run);
 	snprintf(what, sizeof(what), "discrepancies reason=%s", reason ? reason : "*");
 	audit_page(c, object, what, rows);

@@ -193,19 +193,18 @@ bool ob_http_snapshot_stale(struct ob_http_call *c)
 
 void ob_http_store_fail(struct ob_http_call *c)
 {
-	sqlite3 *db = ob_store_db(c->ctx->store);
-	int code = sqlite3_errcode(db);
+	enum ob_store_failure code = ob_store_last_failure(c->ctx->store);
 	ob_err why = ob_http_stopped(c);
 
-	if (why && (code == SQLITE_INTERRUPT || code == SQLITE_BUSY || code == SQLITE_LOCKED)) {
+	if (why && code != OB_STORE_FAILED) {
 		ob_http_fail_stopped(c, why);
 		return;
 	}
-	if (code == SQLITE_INTERRUPT) {
+	if (code == OB_STORE_INTERRUPTED) {
 		ob_http_fail_stopped(c, OB_ETIMEDOUT);
 		return;
 	}
-	if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+	if (code == OB_STORE_BUSY) {
 		ob_http_fail(c->res, 503, "busy", NULL,
 		             "El almacén está ocupado por otra escritura; inténtelo de nuevo en unos "
 		             "segundos.",
@@ -213,7 +212,8 @@ void ob_http_store_fail(struct ob_http_call *c)
 		ob_http_header_add(c->res, "Retry-After", "%d", 5);
 		return;
 	}
-	OB_ERROR("API: error del almacén: %s", "API: store error: %s", sqlite3_errmsg(db));
+	OB_ERROR("API: error del almacén: %s", "API: store error: %s",
+	         ob_store_last_message(c->ctx->store));
 	ob_http_fail(c->res, 500, "store_error", NULL,
 	             "Error interno del almacén; el administrador encontrará el detalle en el "
 	             "registro del servidor.",
@@ -420,7 +420,7 @@ static const char *const security_headers[][2] = {
 	{ "Cross-Origin-Opener-Policy", "same-origin" },
 };
 
-/* SQLite's progress handler: non-zero interrupts the statement. */
+/* The store's guard (store.h): non-zero interrupts the statement. */
 static int stop_progress(void *arg)
 {
 	struct ob_http_call *c = arg;
@@ -431,7 +431,7 @@ static int stop_progress(void *arg)
 	return 1;
 }
 
-/* SQLite's busy handler: wait for another writer's lock (5 to 50 ms at a
+/* The store's busy callback: wait for another writer's lock (5 to 50 ms at a
  * time) while the request has budget and a client. */
 static int busy_wait(void *arg, int tries)
 {
@@ -567,9 +567,7 @@ void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
 		/* a page of the portal: public, read-only, its own headers */
 		c.portal = true;
 		if (ctx->store) {
-			sqlite3 *db = ob_store_db(ctx->store);
-			sqlite3_progress_handler(db, 1000, stop_progress, &c);
-			sqlite3_busy_handler(db, busy_wait, &c);
+			ob_store_guard(ctx->store, stop_progress, busy_wait, &c);
 			guarded = true;
 		}
 		ob_portal_handle(&c);
@@ -629,9 +627,7 @@ void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
 	if ((strcmp(method, "GET") || req->authorization) && ob_http_defer(&c, false))
 		goto done;
 	if (ctx->store) {
-		sqlite3 *db = ob_store_db(ctx->store);
-		sqlite3_progress_handler(db, 1000, stop_progress, &c);
-		sqlite3_busy_handler(db, busy_wait, &c);
+		ob_store_guard(ctx->store, stop_progress, busy_wait, &c);
 		guarded = true;
 	}
 	if (!authenticate(&c))
@@ -674,11 +670,8 @@ void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
 done:
 	if ((res->status == 401 || res->status == 403) && c.route && !c.audited)
 		ob_http_audit_refusal(&c);
-	if (guarded) {
-		sqlite3 *db = ob_store_db(ctx->store);
-		sqlite3_progress_handler(db, 0, NULL, NULL);
-		sqlite3_busy_timeout(db, STORE_BUSY_MS);
-	}
+	if (guarded)
+		ob_store_unguard(ctx->store, STORE_BUSY_MS);
 	if (!res->deferred)
 		finish_headers(&c);
 	ob_buf_release(&allow);
@@ -798,21 +791,31 @@ void ob_http_table_numtext(struct ob_http_table *t, const char *s)
 	ob_rows_numtext(&t->w, s);
 }
 
-void ob_http_table_column(struct ob_http_table *t, sqlite3_stmt *st, int i)
+void ob_http_table_value(struct ob_http_table *t, const struct ob_store_value *v)
 {
-	switch (sqlite3_column_type(st, i)) {
-	case SQLITE_INTEGER:
-		ob_http_table_int(t, sqlite3_column_int64(st, i));
+	switch (v->type) {
+	case OB_STORE_INT:
+		ob_http_table_int(t, v->i);
 		break;
-	case SQLITE_FLOAT:
-		ob_http_table_num(t, sqlite3_column_double(st, i));
+	case OB_STORE_REAL:
+		ob_http_table_num(t, v->r);
 		break;
-	case SQLITE_NULL:
+	case OB_STORE_NULL:
 		ob_http_table_str(t, NULL);
 		break;
 	default:
-		ob_http_table_str(t, (const char *)sqlite3_column_text(st, i));
+		ob_http_table_str(t, v->text);
 	}
+}
+
+int ob_http_table_row(void *arg, const struct ob_store_value *v, size_t n)
+{
+	struct ob_http_table *t = arg;
+
+	for (size_t i = 0; i < n; i++)
+		ob_http_table_value(t, &v[i]);
+	ob_http_table_end_row(t);
+	return 0;
 }
 
 void ob_http_table_end_row(struct ob_http_table *t)

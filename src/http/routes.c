@@ -7,6 +7,7 @@
 
 #include "io/json.h"
 #include "store/audit.h"
+#include "store/catalog_read.h"
 #include "store/quarantine.h"
 #include "store/submissions.h"
 
@@ -399,94 +400,34 @@ const size_t ob_http_nroutes = OB_ARRAY_SIZE(ob_http_routes);
 
 /* ---- small helpers ---- */
 
-static bool prepare(struct ob_http_call *c, const char *sql, sqlite3_stmt **st)
-{
-	struct ob_diag d;
-
-	if (ob_store_prepare(c->ctx->store, sql, st, &d) == OB_OK)
-		return true;
-	ob_http_store_fail(c);
-	return false;
-}
-
-static void bind_opt(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static void bind_opt_int(struct ob_http_call *c, sqlite3_stmt *st, int i, const char *name)
-{
-	if (ob_http_str(c, name))
-		sqlite3_bind_int64(st, i, ob_http_int(c, name, 0));
-	else
-		sqlite3_bind_null(st, i);
-}
-
-/* count(*) of a query whose parameters bind() sets; -1 after answering an error. */
-static long long count_rows(struct ob_http_call *c, const char *sql,
-                            void (*bind)(struct ob_http_call *c, sqlite3_stmt *st))
-{
-	sqlite3_stmt *st;
-	long long n = -1;
-
-	if (!prepare(c, sql, &st))
-		return -1;
-	bind(c, st);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	else
-		ob_http_store_fail(c);
-	sqlite3_finalize(st);
-	return n;
-}
-
-/* Write every row of st as a table row of ncols columns; false on error. */
-static bool rows_out(struct ob_http_call *c, struct ob_http_table *t, sqlite3_stmt *st,
-                     int ncols)
-{
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		for (int i = 0; i < ncols; i++)
-			ob_http_table_column(t, st, i);
-		ob_http_table_end_row(t);
-	}
-	if (rc != SQLITE_DONE) {
-		ob_http_store_fail(c);
-		return false;
-	}
-	return true;
-}
-
-/* A listing: count with count_sql, then one page of page_sql (whose last two
- * parameters are limit and offset, numbered limit_at and limit_at + 1). */
-static void listing(struct ob_http_call *c, const char *count_sql, const char *page_sql,
-                    void (*bind)(struct ob_http_call *c, sqlite3_stmt *st), int limit_at,
-                    const char *const *cols, size_t ncols, long long *rows_out_n)
+/* A listing's page once its total is known (count_failed: it is not):
+ * the rows rows_of() gives (through a store listing, ob_store_row_fn)
+ * as the table's rows. */
+static void table_page(struct ob_http_call *c, ob_err count_failed, long long total,
+                       int rows_of(struct ob_http_call *c, struct ob_http_table *t,
+                                   const void *f),
+                       const void *f, const char *const *cols, size_t ncols, long long limit,
+                       long long offset)
 {
 	struct ob_http_table t;
-	long long limit, offset, total;
-	sqlite3_stmt *st;
 
-	ob_http_page(c, &limit, &offset);
-	if ((total = count_rows(c, count_sql, bind)) < 0)
+	if (count_failed) {
+		ob_http_store_fail(c);
 		return;
-	if (!prepare(c, page_sql, &st))
-		return;
-	bind(c, st);
-	sqlite3_bind_int64(st, limit_at, limit);
-	sqlite3_bind_int64(st, limit_at + 1, offset);
+	}
 	ob_http_table_begin(&t, c, cols, ncols, total, limit, offset);
-	if (rows_out(c, &t, st, (int)ncols))
-		ob_http_table_end(&t);
-	else
+	if (rows_of(c, &t, f) < 0) {
+		ob_http_store_fail(c);
 		ob_http_table_abandon(&t);
-	if (rows_out_n)
-		*rows_out_n = t.w.nrows;
-	sqlite3_finalize(st);
+		return;
+	}
+	ob_http_table_end(&t);
+}
+
+/* A query parameter that is an integer, or -1 when absent. */
+static long long opt_int(struct ob_http_call *c, const char *name)
+{
+	return ob_http_str(c, name) ? ob_http_int(c, name, 0) : -1;
 }
 
 /* ---- handlers ---- */
@@ -500,16 +441,12 @@ void ob_http_h_openapi(struct ob_http_call *c)
 void ob_http_h_health(struct ob_http_call *c)
 {
 	struct ob_buf *b = &c->res->body;
-	sqlite3_stmt *st;
+	struct ob_diag d;
 	char now[32];
 	int schema = -1;
 
-	if (!prepare(c, "PRAGMA user_version", &st))
-		return;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		schema = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (schema < 0) {
+	ob_diag_clear(&d);
+	if (ob_store_schema_read(c->ctx->store, &schema, &d)) {
 		ob_http_store_fail(c);
 		return;
 	}
@@ -520,170 +457,195 @@ void ob_http_h_health(struct ob_http_call *c)
 		ob_http_fail_too_large(c);
 }
 
-static void bind_territories(struct ob_http_call *c, sqlite3_stmt *st)
+static int territory_rows(struct ob_http_call *c, struct ob_http_table *t, const void *f)
 {
-	bind_opt(st, 1, ob_http_str(c, "country"));
-	bind_opt_int(c, st, 2, "level");
-	bind_opt(st, 3, ob_http_str(c, "parent"));
-}
+	struct ob_diag d;
 
-#define TERRITORY_WHERE                                                                  \
-	" WHERE (?1 IS NULL OR country = upper(?1)) AND (?2 IS NULL OR level = ?2)"     \
-	" AND (?3 IS NULL OR parent = upper(?3))"
+	ob_diag_clear(&d);
+	return ob_store_territory_rows_each(c->ctx->store, f, ob_http_table_row, t, &d);
+}
 
 void ob_http_h_territories(struct ob_http_call *c)
 {
 	static const char *const cols[] = { "code", "level", "country", "parent", "name",
 		                            "valid_from", "valid_to", "status", "note" };
-
-	listing(c, "SELECT count(*) FROM territory" TERRITORY_WHERE,
-	        "SELECT code, level, country, parent, name, valid_from, valid_to, status, note"
-	        " FROM territory" TERRITORY_WHERE " ORDER BY country, level, code"
-	        " LIMIT ?4 OFFSET ?5",
-	        bind_territories, 4, cols, OB_ARRAY_SIZE(cols), NULL);
-}
-
-/* "name": [ {col: value...}... ] from a query with one text parameter. */
-static bool sub_list(struct ob_http_call *c, const char *name, const char *sql,
-                     const char *code, const char *const *cols, int ncols)
-{
-	struct ob_buf *b = &c->res->body;
-	sqlite3_stmt *st;
-	int rc, n = 0;
+	struct ob_store_territory_filter f = { .country = ob_http_str(c, "country"),
+		                               .parent = ob_http_str(c, "parent"),
+		                               .level = opt_int(c, "level") };
+	long long total = 0;
+	struct ob_diag d;
 	ob_err e;
 
-	if (!prepare(c, sql, &st))
-		return false;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-	e = ob_buf_addf(b, ",\"%s\":[", name);
-	while (!e && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		e |= ob_buf_adds(b, n++ ? ",{" : "{");
-		for (int i = 0; i < ncols; i++) {
-			if (i)
-				e |= ob_buf_addc(b, ',');
-			e |= ob_json_str(b, cols[i], strlen(cols[i]));
-			e |= ob_buf_addc(b, ':');
-			switch (sqlite3_column_type(st, i)) {
-			case SQLITE_NULL:
-				e |= ob_buf_adds(b, "null");
-				break;
-			case SQLITE_INTEGER:
-				e |= ob_buf_addf(b, "%lld", (long long)sqlite3_column_int64(st, i));
-				break;
-			case SQLITE_FLOAT:
-				e |= ob_json_num(b, sqlite3_column_double(st, i));
-				break;
-			default: {
-				const char *v = (const char *)sqlite3_column_text(st, i);
-				e |= ob_json_str(b, v, strlen(v));
-			}
-			}
-		}
-		e |= ob_buf_addc(b, '}');
+	ob_http_page(c, &f.limit, &f.offset);
+	ob_diag_clear(&d);
+	e = ob_store_territory_rows_count(c->ctx->store, &f, &total, &d);
+	table_page(c, e, total, territory_rows, &f, cols, OB_ARRAY_SIZE(cols), f.limit, f.offset);
+}
+
+/* A value as JSON. */
+static ob_err json_value(struct ob_buf *b, const struct ob_store_value *v)
+{
+	switch (v->type) {
+	case OB_STORE_NULL:
+		return ob_buf_adds(b, "null");
+	case OB_STORE_INT:
+		return ob_buf_addf(b, "%lld", v->i);
+	case OB_STORE_REAL:
+		return ob_json_num(b, v->r);
+	default:
+		return ob_json_str(b, v->text, strlen(v->text));
 	}
-	sqlite3_finalize(st);
-	if (e || ob_buf_addc(b, ']')) {
+}
+
+/* The objects of a sub-list: {col: value...} per row. */
+struct sub_json {
+	struct ob_buf *b;
+	const char *const *cols;
+	int n;
+	ob_err e;
+};
+
+static int sub_row(void *arg, const struct ob_store_value *v, size_t n)
+{
+	struct sub_json *j = arg;
+	struct ob_buf *b = j->b;
+	ob_err e = ob_buf_adds(b, j->n++ ? ",{" : "{");
+
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			e |= ob_buf_addc(b, ',');
+		e |= ob_json_str(b, j->cols[i], strlen(j->cols[i]));
+		e |= ob_buf_addc(b, ':');
+		e |= json_value(b, &v[i]);
+	}
+	e |= ob_buf_addc(b, '}');
+	j->e = e;
+	return e != OB_OK;
+}
+
+/* "name": [ {col: value...}... ] of a part of territory code. */
+static bool sub_list(struct ob_http_call *c, const char *name,
+                     enum ob_store_territory_part part, const char *code,
+                     const char *const *cols)
+{
+	struct sub_json j = { .b = &c->res->body, .cols = cols };
+	struct ob_diag d;
+	int rc;
+
+	ob_diag_clear(&d);
+	j.e = ob_buf_addf(j.b, ",\"%s\":[", name);
+	rc = j.e ? 0 : ob_store_territory_part_each(c->ctx->store, part, code, sub_row, &j, &d);
+	if (j.e || ob_buf_addc(j.b, ']')) {
 		ob_http_fail_too_large(c);
 		return false;
 	}
-	if (rc != SQLITE_DONE) {
+	if (rc < 0) {
 		ob_http_store_fail(c);
 		return false;
 	}
 	return true;
 }
 
+/* The territory's own object, opened: {"code":...,"has_geometry":...
+ * (the sub-lists follow). */
+struct territory_json {
+	struct ob_buf *b;
+	char code[OB_MAX_NAME];
+	ob_err e;
+};
+
+static int territory_main(void *arg, const struct ob_store_value *v, size_t n)
+{
+	static const char *const cols[] = { "code", "level", "country", "parent", "name",
+		                            "valid_from", "valid_to", "status", "source",
+		                            "note", "has_geometry" };
+	struct territory_json *j = arg;
+	struct ob_buf *b = j->b;
+	ob_err e;
+
+	ob_strlcpy(j->code, v[0].text ? v[0].text : "", sizeof(j->code));
+	e = ob_buf_addc(b, '{');
+	for (size_t i = 0; i < n && i < OB_ARRAY_SIZE(cols); i++) {
+		if (i)
+			e |= ob_buf_addc(b, ',');
+		e |= ob_json_str(b, cols[i], strlen(cols[i]));
+		e |= ob_buf_addc(b, ':');
+		if (i == 10) {
+			e |= ob_buf_adds(b, v[i].i ? "true" : "false");
+		} else if (v[i].type == OB_STORE_NULL) {
+			e |= ob_buf_adds(b, "null");
+		} else if (i == 1) {
+			e |= ob_buf_addf(b, "%d", (int)v[i].i);
+		} else if (v[i].type == OB_STORE_INT) {
+			e |= ob_buf_addf(b, "\"%lld\"", v[i].i);
+		} else {
+			e |= ob_json_str(b, v[i].text, strlen(v[i].text));
+		}
+	}
+	j->e = e;
+	return 0;
+}
+
 void ob_http_h_territory(struct ob_http_call *c)
 {
-	static const char *const main_cols[] = { "code", "level", "country", "parent", "name",
-		                                 "valid_from", "valid_to", "status", "source",
-		                                 "note", "has_geometry" };
 	static const char *const alias_cols[] = { "alias" };
 	static const char *const child_cols[] = { "code", "name", "level" };
 	static const char *const change_cols[] = { "old_code", "new_code", "date", "kind" };
 	static const char *const pop_cols[] = { "year", "sex", "population", "status", "source" };
-	struct ob_buf *b = &c->res->body;
-	sqlite3_stmt *st;
-	char code[OB_MAX_NAME];
-	int rc;
-	ob_err e;
+	struct territory_json j = { .b = &c->res->body };
+	struct ob_diag d;
+	bool found;
 
-	if (!prepare(c, "SELECT code, level, country, parent, name, valid_from, valid_to, status,"
-	                " source, note, EXISTS(SELECT 1 FROM territory_geometry g"
-	                " WHERE g.code = t.code) FROM territory t WHERE code = upper(?1)", &st))
-		return;
-	sqlite3_bind_text(st, 1, c->path_value, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		if (rc == SQLITE_DONE) {
-			char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
-			snprintf(es, sizeof(es), "No existe el territorio «%.80s». Busque el código en "
-			         "/api/v1/territories?country=PAÍS (códigos P-code, p. ej. SLV0614).",
-			         c->path_value);
-			snprintf(en, sizeof(en), "No territory '%.80s'. Look the code up in "
-			         "/api/v1/territories?country=ISO3 (P-codes, e.g. SLV0614).",
-			         c->path_value);
-			ob_http_fail(c->res, 404, "not_found", "code", es, en);
-		} else {
-			ob_http_store_fail(c);
-		}
+	ob_diag_clear(&d);
+	if (ob_store_territory_row(c->ctx->store, c->path_value, territory_main, &j, &found, &d)) {
+		ob_http_store_fail(c);
 		return;
 	}
-	ob_strlcpy(code, (const char *)sqlite3_column_text(st, 0), sizeof(code));
-	e = ob_buf_addc(b, '{');
-	for (int i = 0; i < 11; i++) {
-		if (i)
-			e |= ob_buf_addc(b, ',');
-		e |= ob_json_str(b, main_cols[i], strlen(main_cols[i]));
-		e |= ob_buf_addc(b, ':');
-		if (i == 10) {
-			e |= ob_buf_adds(b, sqlite3_column_int(st, i) ? "true" : "false");
-		} else if (sqlite3_column_type(st, i) == SQLITE_NULL) {
-			e |= ob_buf_adds(b, "null");
-		} else if (i == 1) {
-			e |= ob_buf_addf(b, "%d", sqlite3_column_int(st, i));
-		} else {
-			const char *v = (const char *)sqlite3_column_text(st, i);
-			e |= ob_json_str(b, v, strlen(v));
-		}
+	if (!found) {
+		char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+		snprintf(es, sizeof(es), "No existe el territorio «%.80s». Busque el código en "
+		         "/api/v1/territories?country=PAÍS (códigos P-code, p. ej. SLV0614).",
+		         c->path_value);
+		snprintf(en, sizeof(en), "No territory '%.80s'. Look the code up in "
+		         "/api/v1/territories?country=ISO3 (P-codes, e.g. SLV0614).",
+		         c->path_value);
+		ob_http_fail(c->res, 404, "not_found", "code", es, en);
+		return;
 	}
-	sqlite3_finalize(st);
-	if (e) {
+	if (j.e) {
 		ob_http_fail_too_large(c);
 		return;
 	}
-	if (!sub_list(c, "aliases", "SELECT alias FROM territory_alias WHERE code = ?1"
-	                            " ORDER BY alias", code, alias_cols, 1) ||
-	    !sub_list(c, "children", "SELECT code, name, level FROM territory WHERE parent = ?1"
-	                             " ORDER BY code", code, child_cols, 3) ||
-	    !sub_list(c, "changes", "SELECT old_code, new_code, date, kind FROM territory_change"
-	                            " WHERE old_code = ?1 OR new_code = ?1 ORDER BY date, old_code",
-	              code, change_cols, 4) ||
-	    !sub_list(c, "population", "SELECT year, sex, population, status, source"
-	                               " FROM population WHERE territory = ?1 ORDER BY year, sex",
-	              code, pop_cols, 5))
+	if (!sub_list(c, "aliases", OB_STORE_T_ALIASES, j.code, alias_cols) ||
+	    !sub_list(c, "children", OB_STORE_T_CHILDREN, j.code, child_cols) ||
+	    !sub_list(c, "changes", OB_STORE_T_CHANGES, j.code, change_cols) ||
+	    !sub_list(c, "population", OB_STORE_T_POPULATION, j.code, pop_cols))
 		return;
-	if (ob_buf_adds(b, "}\n"))
+	if (ob_buf_adds(&c->res->body, "}\n"))
 		ob_http_fail_too_large(c);
 }
 
-static void bind_iccs(struct ob_http_call *c, sqlite3_stmt *st)
+static int iccs_rows(struct ob_http_call *c, struct ob_http_table *t, const void *f)
 {
-	bind_opt_int(c, st, 1, "level");
-	bind_opt(st, 2, ob_http_str(c, "parent"));
+	struct ob_diag d;
+
+	ob_diag_clear(&d);
+	return ob_store_iccs_rows_each(c->ctx->store, f, ob_http_table_row, t, &d);
 }
 
 void ob_http_h_iccs(struct ob_http_call *c)
 {
 	static const char *const cols[] = { "code", "level", "parent", "name_es", "name_en" };
+	struct ob_store_iccs_filter f = { .level = opt_int(c, "level"),
+		                          .parent = ob_http_str(c, "parent") };
+	long long total = 0;
+	struct ob_diag d;
+	ob_err e;
 
-	listing(c, "SELECT count(*) FROM iccs WHERE (?1 IS NULL OR level = ?1)"
-	           " AND (?2 IS NULL OR parent = ?2)",
-	        "SELECT code, level, parent, name_es, name_en FROM iccs"
-	        " WHERE (?1 IS NULL OR level = ?1) AND (?2 IS NULL OR parent = ?2)"
-	        " ORDER BY code LIMIT ?3 OFFSET ?4",
-	        bind_iccs, 3, cols, OB_ARRAY_SIZE(cols), NULL);
+	ob_http_page(c, &f.limit, &f.offset);
+	ob_diag_clear(&d);
+	e = ob_store_iccs_rows_count(c->ctx->store, &f, &total, &d);
+	table_page(c, e, total, iccs_rows, &f, cols, OB_ARRAY_SIZE(cols), f.limit, f.offset);
 }
 
 /* After a store listing fed table t: true (the answer an error) when the

@@ -428,3 +428,107 @@ ob_err ob_store_count_rows(struct ob_store *s, sqlite3_stmt *st, long long *n,
 	sqlite3_finalize(st);
 	return e;
 }
+
+/* ---- for the readers outside the store (store.h) ---- */
+
+ob_err ob_store_schema_read(struct ob_store *s, int *version, struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (ob_store_prepare(s, "PRAGMA user_version", &st, d))
+		return OB_ESTORE;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	if (v < 0) {
+		ob_store_fail(s, d, NULL);
+		sqlite3_finalize(st);
+		return OB_ESTORE;
+	}
+	sqlite3_finalize(st);
+	*version = v;
+	return OB_OK;
+}
+
+void ob_store_guard(struct ob_store *s, int (*stop)(void *arg),
+                    int (*busy)(void *arg, int tries), void *arg)
+{
+	sqlite3_progress_handler(s->db, OB_STORE_GUARD_STEPS, stop, arg);
+	sqlite3_busy_handler(s->db, busy, arg);
+}
+
+void ob_store_guard_untimed(struct ob_store *s)
+{
+	sqlite3_progress_handler(s->db, 0, NULL, NULL);
+}
+
+void ob_store_unguard(struct ob_store *s, int busy_ms)
+{
+	sqlite3_progress_handler(s->db, 0, NULL, NULL);
+	sqlite3_busy_timeout(s->db, busy_ms);
+}
+
+enum ob_store_failure ob_store_last_failure(struct ob_store *s)
+{
+	int code = sqlite3_errcode(s->db);
+
+	if (code == SQLITE_INTERRUPT)
+		return OB_STORE_INTERRUPTED;
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+		return OB_STORE_BUSY;
+	return OB_STORE_FAILED;
+}
+
+const char *ob_store_last_message(struct ob_store *s)
+{
+	return sqlite3_errmsg(s->db);
+}
+
+void ob_store_values(sqlite3_stmt *st, int n, struct ob_store_value *v)
+{
+	for (int i = 0; i < n; i++) {
+		struct ob_store_value *x = &v[i];
+
+		switch (sqlite3_column_type(st, i)) {
+		case SQLITE_NULL:
+			x->type = OB_STORE_NULL;
+			x->i = 0;
+			x->text = NULL;
+			x->len = 0;
+			break;
+		case SQLITE_INTEGER:
+			x->type = OB_STORE_INT;
+			x->i = sqlite3_column_int64(st, i);
+			x->text = NULL;
+			x->len = 0;
+			break;
+		case SQLITE_FLOAT:
+			x->type = OB_STORE_REAL;
+			x->r = sqlite3_column_double(st, i);
+			x->i = 0;
+			x->text = (const char *)sqlite3_column_text(st, i);
+			x->len = x->text ? (size_t)sqlite3_column_bytes(st, i) : 0;
+			break;
+		default:
+			x->type = OB_STORE_TEXT;
+			x->i = 0;
+			x->text = (const char *)sqlite3_column_text(st, i);
+			x->len = x->text ? (size_t)sqlite3_column_bytes(st, i) : 0;
+		}
+	}
+}
+
+int ob_store_rows(struct ob_store *s, sqlite3_stmt *st, int ncols, ob_store_row_fn each,
+                  void *arg, const char *what, struct ob_diag *d)
+{
+	struct ob_store_value v[OB_STORE_MAX_COLUMNS];
+	int rc = SQLITE_DONE, stop = 0;
+
+	if (ncols > OB_STORE_MAX_COLUMNS)
+		ncols = OB_STORE_MAX_COLUMNS;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ob_store_values(st, ncols, v);
+		stop = each(arg, v, (size_t)ncols);
+	}
+	return ob_store_each_end(s, st, rc, stop, what, d);
+}

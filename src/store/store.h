@@ -79,6 +79,53 @@ ob_err ob_store_meta_get(struct ob_store *s, const char *key, char *out,
 ob_err ob_store_key_secret(struct ob_store *s, unsigned char out[OB_STORE_SECRET_LEN],
                            struct ob_diag *d);
 
+/* ---- what the store's readers outside src/store see ---- */
+
+/* A column's value as a listing read it: its type, and by type the
+ * integer (i), the number (r) or the text (text, len bytes without the
+ * terminating NUL; NULL and 0 for OB_STORE_NULL and OB_STORE_INT). For
+ * OB_STORE_REAL, text is the store's own rendering of the number too.
+ * Values belong to the store and live only during the callback that
+ * receives them (or until the next step of a cursor, store/cursor.h). */
+enum ob_store_type { OB_STORE_NULL, OB_STORE_INT, OB_STORE_REAL, OB_STORE_TEXT };
+struct ob_store_value {
+	enum ob_store_type type;
+	long long i;
+	double r;
+	const char *text;
+	size_t len;
+};
+
+/* A listing's callback: one row of n values; non-zero stops the listing.
+ * Listings that take one return 0 when every row was given, each's
+ * non-zero return when it stopped, or -1 with d filled (OB_ESTORE). */
+typedef int (*ob_store_row_fn)(void *arg, const struct ob_store_value *v, size_t n);
+
+/* The schema version of the open store (what its migrations reached). */
+ob_err ob_store_schema_read(struct ob_store *s, int *version, struct ob_diag *d);
+
+/*
+ * A guard over a request's statements (the HTTP server): while it is set,
+ * stop(arg) is asked every OB_STORE_GUARD_STEPS steps of the database's
+ * machine and a non-zero answer interrupts the statement; a lock held by
+ * another writer calls busy(arg, tries) instead of waiting, and a zero
+ * answer gives up (the statement fails as busy). ob_store_guard_untimed()
+ * drops the stop check and keeps busy (a task that may run longer than a
+ * query, an ingest). ob_store_unguard() removes both and waits busy_ms for
+ * a lock again. arg is borrowed until ob_store_unguard().
+ */
+void ob_store_guard(struct ob_store *s, int (*stop)(void *arg),
+                    int (*busy)(void *arg, int tries), void *arg);
+void ob_store_guard_untimed(struct ob_store *s);
+void ob_store_unguard(struct ob_store *s, int busy_ms);
+
+/* Why the last statement on s failed: interrupted (a guard's stop), busy
+ * (another writer held the lock), or anything else; and the database's
+ * message (owned by the store, valid until its next statement). */
+enum ob_store_failure { OB_STORE_FAILED, OB_STORE_INTERRUPTED, OB_STORE_BUSY };
+enum ob_store_failure ob_store_last_failure(struct ob_store *s);
+const char *ob_store_last_message(struct ob_store *s);
+
 /* Bind a (pointer, length) string, or NULL when p is NULL. Not copied: p must
  * stay valid until the statement is stepped and reset. */
 int ob_bind_text(sqlite3_stmt *st, int i, const char *p, size_t n);

@@ -41,4 +41,36 @@ static inline void ob_store_bind_text(sqlite3_stmt *st, int i, const char *v)
 int ob_store_each_end(struct ob_store *s, sqlite3_stmt *st, int rc, int stop, const char *what,
                       struct ob_diag *d);
 
+/* Columns 0..n-1 of st's current row as values (store.h); their text is
+ * valid until the next step or finalize of st. */
+void ob_store_values(sqlite3_stmt *st, int n, struct ob_store_value *v);
+
+/* Step st (prepared and bound) to its end, giving each row's first ncols
+ * columns (at most OB_STORE_MAX_COLUMNS) to each; finalizes st. Returns as
+ * a listing (store.h); on failure d as ob_store_fail(s, d, what). */
+int ob_store_rows(struct ob_store *s, sqlite3_stmt *st, int ncols, ob_store_row_fn each,
+                  void *arg, const char *what, struct ob_diag *d);
+
+struct ob_store_cursor;
+
+/* A cursor (store/cursor.h) over st (prepared and bound), whose rows have
+ * ncols columns; what names the subject in failures (as ob_store_fail()).
+ * kinds, when not NULL, declares each column (ncols characters, a static
+ * string): 'T' text (OB_STORE_TEXT, or OB_STORE_NULL), 'I' an integer or
+ * NULL (OB_STORE_INT or OB_STORE_NULL), 'N' an integer never NULL (read as
+ * OB_STORE_INT, 0 for NULL); a text column holding a number reads as its
+ * text; a kind in lower case is read only when asked for
+ * (ob_store_cursor_get(); the step leaves it OB_STORE_NULL). NULL: each
+ * value by its type (ob_store_values()). Takes st:
+ * finalized by the cursor's close, or here on failure. */
+ob_err ob_store_cursor_new(struct ob_store *s, sqlite3_stmt *st, int ncols, const char *kinds,
+                           const char *what, struct ob_store_cursor **out, struct ob_diag *d);
+
+/* A cursor's own reading of a row, for the longest scans: fill sets the
+ * columns read at every step exactly as kinds declares them (kinds still
+ * serves ob_store_cursor_get()), in straight-line code rather than a
+ * loop over kinds. */
+void ob_store_cursor_fill(struct ob_store_cursor *c,
+                          void (*fill)(sqlite3_stmt *st, struct ob_store_value *row));
+
 #endif
