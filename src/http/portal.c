@@ -234,33 +234,68 @@ void ob_page_begin(struct ob_page *pg, const char *title)
 	ob_buf_release(&u);
 }
 
-/* The latest release's publisher and licence (metadata.json), or NULL. */
-static json_t *release_metadata(const char *dir, char *version, size_t size)
+/* What the footer says of the latest release: its publisher and licence
+ * (metadata.json). A release is never rewritten, so its metadata is read
+ * once per directory and version (the file is large: it describes every
+ * indicator) and kept here, not parsed again by every page's footer. */
+struct release_meta {
+	char *key;                    /* dir "\n" version; NULL: nothing held */
+	char *pname, *lname, *lurl;   /* NULL: not in the file */
+};
+
+static pthread_mutex_t meta_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct release_meta meta_held; /* under meta_mu; lives as long as the process */
+
+static char *meta_dup(const json_t *v)
+{
+	return json_string_value(v) ? ob_strdup(json_string_value(v)) : NULL;
+}
+
+/* Make meta_held that of version of dir (key): false when metadata.json
+ * cannot be read (nothing is then held, the next footer tries again).
+ * Called with meta_mu held; the file is read under it, once per release. */
+static bool release_meta_load(const char *dir, const char *version, const char *key)
 {
 	char path[OB_MAX_PATH];
 	struct ob_diag d;
+	json_t *meta;
 
-	if (!dir || ob_release_latest(dir, version, size))
-		return NULL;
+	if (meta_held.key && !strcmp(meta_held.key, key))
+		return true;
+	free(meta_held.key);
+	free(meta_held.pname);
+	free(meta_held.lname);
+	free(meta_held.lurl);
+	memset(&meta_held, 0, sizeof(meta_held));
 	if (snprintf(path, sizeof(path), "%s/%s/%s/metadata.json", dir, OB_RELEASES_DIR,
 	             version) >= (int)sizeof(path))
-		return NULL;
-	return ob_json_load_file(path, OB_MAX_TEXT_FILE, 0, &d);
+		return false;
+	ob_diag_clear(&d);
+	if (!(meta = ob_json_load_file(path, OB_MAX_TEXT_FILE, 0, &d)))
+		return false;
+	meta_held.pname = meta_dup(json_object_get(json_object_get(meta, "publisher"), "name"));
+	meta_held.lname = meta_dup(json_object_get(json_object_get(meta, "licence"), "name"));
+	meta_held.lurl = meta_dup(json_object_get(json_object_get(meta, "licence"), "url"));
+	meta_held.key = ob_strdup(key);
+	json_decref(meta);
+	return true;
 }
 
 static void footer(struct ob_page *pg)
 {
 	struct ob_buf *b = pg->b;
-	char version[32];
-	json_t *meta = release_metadata(pg->c->ctx->dir, version, sizeof(version));
+	const char *dir = pg->c->ctx->dir;
+	char version[32], key[OB_MAX_PATH + 40];
+	bool meta;
 
 	OB_HTML_LIT(b, "<footer class=\"site\">\n<p>");
+	pthread_mutex_lock(&meta_mu);
+	meta = dir && !ob_release_latest(dir, version, sizeof(version)) &&
+	       (size_t)snprintf(key, sizeof(key), "%s\n%s", dir, version) < sizeof(key) &&
+	       release_meta_load(dir, version, key);
 	if (meta) {
-		json_t *lic = json_object_get(meta, "licence");
-		json_t *pub = json_object_get(meta, "publisher");
-		const char *lname = json_string_value(json_object_get(lic, "name"));
-		const char *lurl = json_string_value(json_object_get(lic, "url"));
-		const char *pname = json_string_value(json_object_get(pub, "name"));
+		const char *lname = meta_held.lname, *lurl = meta_held.lurl,
+		           *pname = meta_held.pname;
 
 		ob_html_text(b, OB_L(pg, "Cifras de la publicación ", "Figures of release "));
 		OB_HTML_LIT(b, "<a href=\"/api/v1/releases\">");
@@ -289,11 +324,11 @@ static void footer(struct ob_page *pg)
 			}
 		}
 		ob_html_text(b, ".");
-		json_decref(meta);
-	} else {
+	}
+	pthread_mutex_unlock(&meta_mu);
+	if (!meta)
 		ob_html_text(b, OB_L(pg, "El observatorio aún no ha publicado cifras.",
 		                     "The observatory has published no figures yet."));
-	}
 	OB_HTML_LIT(b, "</p>\n<p>");
 	ob_html_text(b, OB_L(pg, "Los mismos datos, en la ", "The same data, through the "));
 	OB_HTML_LIT(b, "<a href=\"/api/v1/openapi.json\">API</a> ");
@@ -464,6 +499,17 @@ struct ob_snapref *ob_page_snapshot(struct ob_page *pg)
 
 	if (!c->ctx->snaps || !c->ctx->store || !c->ctx->dir)
 		return NULL;
+	if (pg->stamp) {
+		/* the store's stamp was just read for the page cache: the
+		 * snapshot that has it is current */
+		char held[OB_SNAPSHOT_STAMP];
+		size_t n;
+
+		ob_snaphold_stamp(c->ctx->snaps, held);
+		n = strlen(held);
+		if (n && !strncmp(pg->stamp, held, n) && pg->stamp[n] == '|')
+			return ob_snaphold_get(c->ctx->snaps);
+	}
 	ob_diag_clear(&d);
 	if (ob_snaphold_refresh(c->ctx->snaps, c->ctx->store, c->ctx->dir, NULL, &d))
 		OB_WARN("portal: instantánea: %s", "portal: snapshot: %s", d.message);
@@ -881,6 +927,8 @@ void ob_portal_handle(struct ob_http_call *c)
 			         c->req->now / OB_PORTAL_PAGE_PROVISIONAL_SECONDS);
 		if (cacheable && (page_get(c, stamp) || page_get(c, provisional)))
 			return;
+		if (cacheable)
+			pg.stamp = stamp;
 		ob_buf_reset(pg.b);
 		p->fn(&pg);
 		if (!c->res->deferred && c->res->status < 400 && c->interrupted) {

@@ -59,6 +59,10 @@ struct ob_page {
 	 * done (a profile's index ranks): kept OB_PORTAL_PAGE_PROVISIONAL_SECONDS
 	 * at most */
 	bool provisional;
+	/* the stamp the page cache read for this request ("STORE|RELEASE",
+	 * at most OB_HTTP_STAMP_SECONDS old), or NULL: ob_page_snapshot does
+	 * not read the store's stamp again when its snapshot has it */
+	const char *stamp;
 };
 
 /* The text of the page's language (both strings are the program's). */
