@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "base/log.h"
+#include "catalog/catalog.h"
 #include "engine/snaphold.h"
 #include "engine/snapshot.h"
 #include "http/cache.h"
@@ -514,6 +515,118 @@ struct ob_snapref *ob_page_snapshot(struct ob_page *pg)
 	if (ob_snaphold_refresh(c->ctx->snaps, c->ctx->store, c->ctx->dir, NULL, &d))
 		OB_WARN("portal: instantánea: %s", "portal: snapshot: %s", d.message);
 	return ob_snaphold_get(c->ctx->snaps);
+}
+
+/* ---- the catalogue's boundaries ----
+ *
+ * ob_catalog_geometry's walk, kept for the store's stamp it was read under
+ * (a catalogue reload changes it): a locator map or a map needs only some
+ * units, but the walk reads every unit's (2.4 MB at the demo's scale).
+ * Held by reference: the last holder frees it. */
+struct geo_held {
+	char stamp[OB_SNAPSHOT_STAMP];
+	char **code, **geojson;    /* owned, in the walk's order */
+	size_t n, cap, bytes;
+	int refs;                  /* under geo_mu; the cache holds one */
+};
+
+static pthread_mutex_t geo_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct geo_held *geo_cache; /* under geo_mu */
+
+static void geo_free(struct geo_held *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->n; i++) {
+		free(g->code[i]);
+		free(g->geojson[i]);
+	}
+	free(g->code);
+	free(g->geojson);
+	free(g);
+}
+
+static void geo_put(struct geo_held *g)
+{
+	bool last;
+
+	pthread_mutex_lock(&geo_mu);
+	last = --g->refs == 0;
+	pthread_mutex_unlock(&geo_mu);
+	if (last)
+		geo_free(g);
+}
+
+static ob_err geo_keep(void *arg, const char *code, const char *geojson)
+{
+	struct geo_held *g = arg;
+	size_t len = strlen(code) + strlen(geojson);
+
+	if (len > OB_PORTAL_GEOMETRY_BYTES - g->bytes)
+		return OB_ETOOBIG;
+	if (g->n == g->cap) {
+		g->cap = g->cap ? 2 * g->cap : 256;
+		g->code = ob_realloc(g->code, g->cap * sizeof(*g->code));
+		g->geojson = ob_realloc(g->geojson, g->cap * sizeof(*g->geojson));
+	}
+	g->code[g->n] = ob_strdup(code);
+	g->geojson[g->n++] = ob_strdup(geojson);
+	g->bytes += len;
+	return OB_OK;
+}
+
+/* The boundaries for the store's stamp in the page's stamp (a reference
+ * to give back with geo_put), or NULL: no stamp, or a catalogue over
+ * OB_PORTAL_GEOMETRY_BYTES, or the store could not be read. */
+static struct geo_held *geo_get(struct ob_page *pg)
+{
+	struct geo_held *g = NULL;
+	const char *bar = pg->stamp ? strchr(pg->stamp, '|') : NULL;
+	char stamp[OB_SNAPSHOT_STAMP];
+	struct ob_diag d;
+
+	if (!bar || (size_t)(bar - pg->stamp) >= sizeof(stamp) || !pg->c->ctx->store)
+		return NULL;
+	memcpy(stamp, pg->stamp, (size_t)(bar - pg->stamp));
+	stamp[bar - pg->stamp] = '\0';
+	pthread_mutex_lock(&geo_mu);
+	if (geo_cache && !strcmp(geo_cache->stamp, stamp)) {
+		g = geo_cache;
+		g->refs++;
+	}
+	pthread_mutex_unlock(&geo_mu);
+	if (g)
+		return g;
+	/* read outside the lock; two pages may read it at once, the last one
+	 * read stays */
+	g = ob_calloc(1, sizeof(*g));
+	ob_strlcpy(g->stamp, stamp, sizeof(g->stamp));
+	ob_diag_clear(&d);
+	if (ob_catalog_geometry(pg->c->ctx->store, geo_keep, g, &d)) {
+		geo_free(g);
+		return NULL;
+	}
+	g->refs = 2;
+	pthread_mutex_lock(&geo_mu);
+	if (geo_cache && --geo_cache->refs == 0)
+		geo_free(geo_cache);
+	geo_cache = g;
+	pthread_mutex_unlock(&geo_mu);
+	return g;
+}
+
+ob_err ob_page_geometry(struct ob_page *pg, ob_geometry_fn fn, void *arg, struct ob_diag *d)
+{
+	struct geo_held *g = geo_get(pg);
+	ob_err e = OB_OK;
+
+	if (!g)
+		return pg->c->ctx->store ? ob_catalog_geometry(pg->c->ctx->store, fn, arg, d)
+		                         : OB_ESTORE;
+	for (size_t i = 0; i < g->n && !e; i++)
+		e = fn(arg, g->code[i], g->geojson[i]);
+	geo_put(g);
+	return e;
 }
 
 /* the content type of the fragments in the answer cache: never an answer's */

@@ -9,7 +9,6 @@
 #include "http/portal.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -742,107 +741,6 @@ static ob_err locator_geometry(void *arg, const char *code, const char *geojson)
 	return OB_OK;
 }
 
-/* The catalogue's boundaries, code -> GeoJSON text, as ob_catalog_geometry
- * walks them, kept for the store's stamp they were read under (a catalogue
- * reload changes it): each locator map needs only a parent's units, but
- * the walk reads every unit's (2.4 MB at the demo's scale). Held by
- * reference: the last holder frees it. */
-struct geo_held {
-	char stamp[OB_SNAPSHOT_STAMP];
-	struct ob_strmap at;       /* code -> char * (owned) */
-	char **owned;              /* the values, to free them */
-	size_t n, cap, bytes;
-	int refs;                  /* under geo_mu; the cache holds one */
-};
-
-static pthread_mutex_t geo_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct geo_held *geo_cache; /* under geo_mu */
-
-static void geo_free(struct geo_held *g)
-{
-	if (!g)
-		return;
-	for (size_t i = 0; i < g->n; i++)
-		free(g->owned[i]);
-	free(g->owned);
-	ob_strmap_release(&g->at);
-	free(g);
-}
-
-static void geo_put(struct geo_held *g)
-{
-	bool last;
-
-	if (!g)
-		return;
-	pthread_mutex_lock(&geo_mu);
-	last = --g->refs == 0;
-	pthread_mutex_unlock(&geo_mu);
-	if (last)
-		geo_free(g);
-}
-
-static ob_err geo_keep(void *arg, const char *code, const char *geojson)
-{
-	struct geo_held *g = arg;
-	size_t len = strlen(geojson);
-	char *v;
-
-	if (ob_strmap_get(&g->at, code, strlen(code)))
-		return OB_OK; /* the first one, as the locator takes it */
-	if (len > OB_PORTAL_GEOMETRY_BYTES - g->bytes)
-		return OB_ETOOBIG;
-	if (g->n == g->cap) {
-		g->cap = g->cap ? 2 * g->cap : 256;
-		g->owned = ob_realloc(g->owned, g->cap * sizeof(*g->owned));
-	}
-	v = ob_strdup(geojson);
-	g->owned[g->n++] = v;
-	g->bytes += len;
-	return ob_strmap_put(&g->at, code, strlen(code), v, NULL);
-}
-
-/* The boundaries for the store's stamp in the page's stamp (a reference
- * to give back with geo_put), or NULL: no stamp, or a catalogue over
- * OB_PORTAL_GEOMETRY_BYTES, or the store could not be read. */
-static struct geo_held *geo_get(struct ob_page *pg)
-{
-	struct geo_held *g = NULL;
-	const char *bar = pg->stamp ? strchr(pg->stamp, '|') : NULL;
-	char stamp[OB_SNAPSHOT_STAMP];
-	struct ob_diag d;
-
-	if (!bar || (size_t)(bar - pg->stamp) >= sizeof(stamp))
-		return NULL;
-	memcpy(stamp, pg->stamp, (size_t)(bar - pg->stamp));
-	stamp[bar - pg->stamp] = '\0';
-	pthread_mutex_lock(&geo_mu);
-	if (geo_cache && !strcmp(geo_cache->stamp, stamp)) {
-		g = geo_cache;
-		g->refs++;
-	}
-	pthread_mutex_unlock(&geo_mu);
-	if (g)
-		return g;
-	/* read outside the lock; two pages may read it at once, the last one
-	 * read stays */
-	g = ob_calloc(1, sizeof(*g));
-	ob_strlcpy(g->stamp, stamp, sizeof(g->stamp));
-	ob_strmap_init(&g->at);
-	ob_diag_clear(&d);
-	if (ob_catalog_geometry(pg->c->ctx->store, geo_keep, g, &d)) {
-		geo_free(g);
-		return NULL;
-	}
-	g->refs = 2;
-	pthread_mutex_lock(&geo_mu);
-	if (geo_cache && --geo_cache->refs == 0)
-		geo_free(geo_cache);
-	geo_cache = g;
-	pthread_mutex_unlock(&geo_mu);
-	return g;
-}
-
 /*
  * Where the unit lies: an admin-2 unit among its parent's units of the
  * same division (those valid when it is), an admin-1 unit as its admin-2
@@ -854,7 +752,6 @@ static void unit_locator(struct ob_page *pg, const char *code, const char *name,
 {
 	struct ob_http_call *c = pg->c;
 	struct locator l = { 0 };
-	struct geo_held *geo;
 	sqlite3_stmt *st = NULL;
 	struct ob_diag d;
 	char *svg = NULL, title[2 * OB_MAX_NAME + 32];
@@ -904,19 +801,9 @@ static void unit_locator(struct ob_page *pg, const char *code, const char *name,
 	sqlite3_finalize(st);
 	if (!focused)
 		goto release;
-	if ((geo = geo_get(pg))) {
-		for (size_t i = 0; i < l.n; i++) {
-			const char *v = ob_buf_failed(&l.names[i]) ? NULL :
-			                ob_strmap_get(&geo->at, l.names[i].ptr, strlen(l.names[i].ptr));
-			if (v)
-				l.geo[i] = ob_strdup(v);
-		}
-		geo_put(geo);
-	} else {
-		ob_diag_clear(&d);
-		if (ob_catalog_geometry(c->ctx->store, locator_geometry, &l, &d))
-			goto release;
-	}
+	ob_diag_clear(&d);
+	if (ob_page_geometry(pg, locator_geometry, &l, &d))
+		goto release;
 	l.u = ob_calloc(l.n + 1, sizeof(*l.u));
 	for (size_t i = 0; i < l.n; i++) {
 		if (ob_buf_failed(&l.names[i]))
