@@ -8,9 +8,13 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <math.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <zlib.h>
 
+
 #include "base/log.h"
+#include "base/strmap.h"
 #include "catalog/catalog.h"
 #include "engine/snaphold.h"
 #include "engine/snapshot.h"
@@ -984,6 +988,86 @@ static bool page_get(struct ob_http_call *c, const char *stamp)
 	return true;
 }
 
+/* Pages being rendered: a request that misses the page cache for a page
+ * another request (or the warmer) is already rendering under the same
+ * stamps waits for it and is answered from the cache, instead of
+ * rendering it again beside it (the first request after a start or a new
+ * release: the home's first rendering loads the release's table and
+ * computes the completeness table, for seconds under the sanitizers). A
+ * page is named by a hash of the server's page cache, its target and its
+ * stamp: two pages with the same hash only make one wait for nothing. A
+ * page that the first could not keep (not cacheable, cut by the time
+ * limit) is then rendered by the one that waited, which finds what the
+ * first computed kept (the release's table, the fragments). */
+static pthread_mutex_t flight_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t flight_cv = PTHREAD_COND_INITIALIZER;
+static uint64_t flight[OB_PORTAL_PAGES_IN_FLIGHT]; /* under flight_mu */
+static size_t nflight;
+
+static uint64_t flight_key(const struct ob_http_call *c, const char *stamp)
+{
+	char head[32];
+	int n = snprintf(head, sizeof(head), "%p\n", (const void *)c->ctx->pages);
+	uint64_t h = ob_hash_bytes(head, n > 0 ? (size_t)n : 0);
+
+	h = h * 31 + ob_hash_bytes(c->req->target, strlen(c->req->target));
+	return h * 31 + ob_hash_bytes(stamp, strlen(stamp));
+}
+
+static bool flight_has(uint64_t k)
+{
+	for (size_t i = 0; i < nflight; i++)
+		if (flight[i] == k)
+			return true;
+	return false;
+}
+
+/* Wait while page k is being rendered (until the request's deadline):
+ * true when it was (the caller looks in the cache again). Else register
+ * k as being rendered by the caller (*mine; unless the table is full). */
+static bool flight_wait_or_take(const struct ob_http_call *c, uint64_t k, bool *mine)
+{
+	bool waited = false;
+
+	*mine = false;
+	pthread_mutex_lock(&flight_mu);
+	while (flight_has(k)) {
+		double left = c->deadline - ob_now();
+		struct timespec ts;
+
+		if (left <= 0)
+			break;
+		waited = true;
+		/* a second at most between two looks at the deadline and the
+		 * client */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += (long)((left < 1 ? left : 1) * 1e9);
+		ts.tv_sec += ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&flight_cv, &flight_mu, &ts);
+		if (c->req->cancel && atomic_load(c->req->cancel))
+			break;
+	}
+	if (!waited && nflight < OB_ARRAY_SIZE(flight)) {
+		flight[nflight++] = k;
+		*mine = true;
+	}
+	pthread_mutex_unlock(&flight_mu);
+	return waited;
+}
+
+static void flight_done(uint64_t k)
+{
+	pthread_mutex_lock(&flight_mu);
+	for (size_t i = 0; i < nflight; i++)
+		if (flight[i] == k) {
+			flight[i] = flight[--nflight];
+			break;
+		}
+	pthread_cond_broadcast(&flight_cv);
+	pthread_mutex_unlock(&flight_mu);
+}
+
 void ob_portal_handle(struct ob_http_call *c)
 {
 	char stamp[OB_HTTP_CACHE_STAMP], provisional[OB_HTTP_CACHE_STAMP + 24];
@@ -993,6 +1077,8 @@ void ob_portal_handle(struct ob_http_call *c)
 	const struct page_route *p;
 	struct ob_page pg;
 	ob_err stopped;
+	uint64_t fk = 0;
+	bool mine = false;
 
 	memset(&pg, 0, sizeof(pg));
 	pg.c = c;
@@ -1040,8 +1126,13 @@ void ob_portal_handle(struct ob_http_call *c)
 			         c->req->now / OB_PORTAL_PAGE_PROVISIONAL_SECONDS);
 		if (cacheable && (page_get(c, stamp) || page_get(c, provisional)))
 			return;
-		if (cacheable)
+		if (cacheable) {
 			pg.stamp = stamp;
+			fk = flight_key(c, stamp);
+			if (flight_wait_or_take(c, fk, &mine) &&
+			    (page_get(c, stamp) || page_get(c, provisional)))
+				return;
+		}
 		ob_buf_reset(pg.b);
 		p->fn(&pg);
 		if (!c->res->deferred && c->res->status < 400 && c->interrupted) {
@@ -1049,6 +1140,8 @@ void ob_portal_handle(struct ob_http_call *c)
 			 * is not the page, so it is neither kept nor sent as one */
 			stopped = ob_http_stopped(c);
 			ob_http_fail_stopped(c, stopped ? stopped : OB_ETIMEDOUT);
+			if (mine)
+				flight_done(fk);
 			return;
 		}
 		if (cacheable && !pg.no_cache && !c->res->deferred && c->res->status == 200 &&
@@ -1059,6 +1152,8 @@ void ob_portal_handle(struct ob_http_call *c)
 			                  pg.b->len);
 			page_put_gzip(c, kept, pg.b->ptr, pg.b->len);
 		}
+		if (mine)
+			flight_done(fk);
 		return;
 	}
 	ob_page_not_found(&pg);
