@@ -256,34 +256,72 @@ static char *meta_dup(const json_t *v)
 	return json_string_value(v) ? ob_strdup(json_string_value(v)) : NULL;
 }
 
-/* Make meta_held that of version of dir (key): false when metadata.json
- * cannot be read (nothing is then held, the next footer tries again).
- * Called with meta_mu held; the file is read under it, once per release. */
-static bool release_meta_load(const char *dir, const char *version, const char *key)
+static void meta_release(struct release_meta *m)
+{
+	free(m->key);
+	free(m->pname);
+	free(m->lname);
+	free(m->lurl);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Read version's metadata.json of dir into m (key its key): false when it
+ * cannot be read. */
+static bool meta_read(const char *dir, const char *version, const char *key,
+                      struct release_meta *m)
 {
 	char path[OB_MAX_PATH];
 	struct ob_diag d;
 	json_t *meta;
 
-	if (meta_held.key && !strcmp(meta_held.key, key))
-		return true;
-	free(meta_held.key);
-	free(meta_held.pname);
-	free(meta_held.lname);
-	free(meta_held.lurl);
-	memset(&meta_held, 0, sizeof(meta_held));
+	memset(m, 0, sizeof(*m));
 	if (snprintf(path, sizeof(path), "%s/%s/%s/metadata.json", dir, OB_RELEASES_DIR,
 	             version) >= (int)sizeof(path))
 		return false;
 	ob_diag_clear(&d);
 	if (!(meta = ob_json_load_file(path, OB_MAX_TEXT_FILE, 0, &d)))
 		return false;
-	meta_held.pname = meta_dup(json_object_get(json_object_get(meta, "publisher"), "name"));
-	meta_held.lname = meta_dup(json_object_get(json_object_get(meta, "licence"), "name"));
-	meta_held.lurl = meta_dup(json_object_get(json_object_get(meta, "licence"), "url"));
-	meta_held.key = ob_strdup(key);
+	m->pname = meta_dup(json_object_get(json_object_get(meta, "publisher"), "name"));
+	m->lname = meta_dup(json_object_get(json_object_get(meta, "licence"), "name"));
+	m->lurl = meta_dup(json_object_get(json_object_get(meta, "licence"), "url"));
+	m->key = ob_strdup(key);
 	json_decref(meta);
 	return true;
+}
+
+/* The footer's sentence on release version of m. */
+static void footer_release(struct ob_page *pg, const char *version, const struct release_meta *m)
+{
+	struct ob_buf *b = pg->b;
+	const char *lname = m->lname, *lurl = m->lurl, *pname = m->pname;
+
+	ob_html_text(b, OB_L(pg, "Cifras de la publicación ", "Figures of release "));
+	OB_HTML_LIT(b, "<a href=\"/api/v1/releases\">");
+	ob_html_text(b, version);
+	OB_HTML_LIT(b, "</a>");
+	if (pname && !strcmp(pname, OB_REL_PUBLISHER_UNSET)) {
+		/* publish's placeholder, said in the page's language */
+		ob_html_text(b, OB_L(pg, " de un observatorio que aún no ha dado su nombre "
+		                         "(catalog/publication.ini)",
+		                     " by an observatory that has not yet given its name "
+		                     "(catalog/publication.ini)"));
+	} else if (pname) {
+		ob_html_text(b, OB_L(pg, " de ", " by "));
+		ob_html_text(b, pname);
+	}
+	if (lname) {
+		ob_html_text(b, OB_L(pg, ", bajo la licencia ", ", under the licence "));
+		if (lurl && (!strncmp(lurl, "https://", 8) || !strncmp(lurl, "http://", 7))) {
+			OB_HTML_LIT(b, "<a rel=\"license\"");
+			OB_HTML_ATTR(b, "href", lurl);
+			OB_HTML_LIT(b, ">");
+			ob_html_text(b, lname);
+			OB_HTML_LIT(b, "</a>");
+		} else {
+			ob_html_text(b, lname);
+		}
+	}
+	ob_html_text(b, ".");
 }
 
 static void footer(struct ob_page *pg)
@@ -291,46 +329,27 @@ static void footer(struct ob_page *pg)
 	struct ob_buf *b = pg->b;
 	const char *dir = pg->c->ctx->dir;
 	char version[32], key[OB_MAX_PATH + 40];
-	bool meta;
+	struct release_meta fresh;
+	bool meta = false, held = false;
 
 	OB_HTML_LIT(b, "<footer class=\"site\">\n<p>");
-	pthread_mutex_lock(&meta_mu);
-	meta = dir && !ob_release_latest(dir, version, sizeof(version)) &&
-	       (size_t)snprintf(key, sizeof(key), "%s\n%s", dir, version) < sizeof(key) &&
-	       release_meta_load(dir, version, key);
-	if (meta) {
-		const char *lname = meta_held.lname, *lurl = meta_held.lurl,
-		           *pname = meta_held.pname;
-
-		ob_html_text(b, OB_L(pg, "Cifras de la publicación ", "Figures of release "));
-		OB_HTML_LIT(b, "<a href=\"/api/v1/releases\">");
-		ob_html_text(b, version);
-		OB_HTML_LIT(b, "</a>");
-		if (pname && !strcmp(pname, OB_REL_PUBLISHER_UNSET)) {
-			/* publish's placeholder, said in the page's language */
-			ob_html_text(b, OB_L(pg, " de un observatorio que aún no ha dado su nombre "
-			                         "(catalog/publication.ini)",
-			                     " by an observatory that has not yet given its name "
-			                     "(catalog/publication.ini)"));
-		} else if (pname) {
-			ob_html_text(b, OB_L(pg, " de ", " by "));
-			ob_html_text(b, pname);
+	if (dir && !ob_release_latest(dir, version, sizeof(version)) &&
+	    (size_t)snprintf(key, sizeof(key), "%s\n%s", dir, version) < sizeof(key)) {
+		pthread_mutex_lock(&meta_mu);
+		if ((held = meta_held.key && !strcmp(meta_held.key, key)))
+			footer_release(pg, version, &meta_held);
+		pthread_mutex_unlock(&meta_mu);
+		meta = held;
+		/* read outside the lock (a thread of low priority may read it);
+		 * two pages may read it at once, the last one read stays */
+		if (!held && (meta = meta_read(dir, version, key, &fresh))) {
+			footer_release(pg, version, &fresh);
+			pthread_mutex_lock(&meta_mu);
+			meta_release(&meta_held);
+			meta_held = fresh;
+			pthread_mutex_unlock(&meta_mu);
 		}
-		if (lname) {
-			ob_html_text(b, OB_L(pg, ", bajo la licencia ", ", under the licence "));
-			if (lurl && (!strncmp(lurl, "https://", 8) || !strncmp(lurl, "http://", 7))) {
-				OB_HTML_LIT(b, "<a rel=\"license\"");
-				OB_HTML_ATTR(b, "href", lurl);
-				OB_HTML_LIT(b, ">");
-				ob_html_text(b, lname);
-				OB_HTML_LIT(b, "</a>");
-			} else {
-				ob_html_text(b, lname);
-			}
-		}
-		ob_html_text(b, ".");
 	}
-	pthread_mutex_unlock(&meta_mu);
 	if (!meta)
 		ob_html_text(b, OB_L(pg, "El observatorio aún no ha publicado cifras.",
 		                     "The observatory has published no figures yet."));
@@ -989,20 +1008,32 @@ static bool page_get(struct ob_http_call *c, const char *stamp)
 }
 
 /* Pages being rendered: a request that misses the page cache for a page
- * another request (or the warmer) is already rendering under the same
- * stamps waits for it and is answered from the cache, instead of
- * rendering it again beside it (the first request after a start or a new
- * release: the home's first rendering loads the release's table and
- * computes the completeness table, for seconds under the sanitizers). A
- * page is named by a hash of the server's page cache, its target and its
- * stamp: two pages with the same hash only make one wait for nothing. A
- * page that the first could not keep (not cacheable, cut by the time
- * limit) is then rendered by the one that waited, which finds what the
- * first computed kept (the release's table, the fragments). */
+ * another request is already rendering under the same stamps waits for it
+ * and is answered from the cache, instead of rendering it again beside it
+ * (the first visitors after a start or a new release all ask for the home,
+ * whose first rendering loads the release's table and computes the
+ * completeness table, for seconds under the sanitizers). The warmer waits
+ * so for a visitor's rendering, but no visitor waits for the warmer's: its
+ * thread runs below the requests (OB_HTTP_WARM_NICE) and would hold them
+ * back on a loaded machine. A page is named by a hash of the server's page
+ * cache, its target and its stamp: two pages with the same hash only make
+ * one wait for nothing. A page the first could not keep (not cacheable,
+ * cut by the time limit) is then rendered by the one that waited, which
+ * finds what the first kept (the release's table, the fragments). */
+struct flight {
+	uint64_t key;
+	bool warmer;               /* rendered by the warmer's thread */
+};
 static pthread_mutex_t flight_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t flight_cv = PTHREAD_COND_INITIALIZER;
-static uint64_t flight[OB_PORTAL_PAGES_IN_FLIGHT]; /* under flight_mu */
+static struct flight flight[OB_PORTAL_PAGES_IN_FLIGHT]; /* under flight_mu */
 static size_t nflight;
+static _Thread_local bool on_warmer; /* ob_portal_warmer_thread() */
+
+void ob_portal_warmer_thread(void)
+{
+	on_warmer = true;
+}
 
 static uint64_t flight_key(const struct ob_http_call *c, const char *stamp)
 {
@@ -1014,10 +1045,11 @@ static uint64_t flight_key(const struct ob_http_call *c, const char *stamp)
 	return h * 31 + ob_hash_bytes(stamp, strlen(stamp));
 }
 
+/* Is page k being rendered by a thread the caller waits for? */
 static bool flight_has(uint64_t k)
 {
 	for (size_t i = 0; i < nflight; i++)
-		if (flight[i] == k)
+		if (flight[i].key == k && (on_warmer || !flight[i].warmer))
 			return true;
 	return false;
 }
@@ -1049,7 +1081,8 @@ static bool flight_wait_or_take(const struct ob_http_call *c, uint64_t k, bool *
 			break;
 	}
 	if (!waited && nflight < OB_ARRAY_SIZE(flight)) {
-		flight[nflight++] = k;
+		flight[nflight].key = k;
+		flight[nflight++].warmer = on_warmer;
 		*mine = true;
 	}
 	pthread_mutex_unlock(&flight_mu);
@@ -1060,7 +1093,7 @@ static void flight_done(uint64_t k)
 {
 	pthread_mutex_lock(&flight_mu);
 	for (size_t i = 0; i < nflight; i++)
-		if (flight[i] == k) {
+		if (flight[i].key == k && flight[i].warmer == on_warmer) {
 			flight[i] = flight[--nflight];
 			break;
 		}

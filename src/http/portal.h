@@ -69,6 +69,10 @@ struct ob_page {
 /* The text of the page's language (both strings are the program's). */
 #define OB_L(pg, es, en) ((pg)->lang == OB_LANG_EN ? (en) : (es))
 
+/* Mark the calling thread as the warmer's (server_warm.c): no request
+ * waits for a page it is rendering (portal.c), since it runs below them. */
+void ob_portal_warmer_thread(void);
+
 /* Append the path of page kind (with arg) in lang to u. */
 void ob_page_path(struct ob_buf *u, enum ob_page_kind kind, const char *arg, enum ob_lang lang);
 
