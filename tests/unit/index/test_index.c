@@ -584,8 +584,8 @@ static void bad_definitions(void **state)
 static void english_names(void **state)
 {
 	static const char *const texts[] = {
-		"[index]\nname = Índice\nname_en = Index\nlevels = 3\nlevel_names = a | b | c\n"
-		"level_names_en = A | B | C\n[indicator a]\n",
+		("[index]\nname = Índice\nname_en = Index\nlevels = 3\nlevel_names = a | b | c\n"
+		 "level_names_en = A | B | C\n[indicator a]\n"),
 		"[index]\nname = Índice\n[indicator a]\n",
 		"[index]\nlevels = 2\nlevel_names = bajo | alto\n[indicator a]\n",
 		"[index]\nlevels = 3\n[indicator a]\n",
