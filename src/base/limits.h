@@ -349,6 +349,15 @@
 /* Seconds a provisional page is kept (one that will say more once a
  * computation it does not start is done, such as a profile's index ranks). */
 #define OB_PORTAL_PAGE_PROVISIONAL_SECONDS 10
+/* Public pages being rendered at once that a second request for the same
+ * page waits for instead of rendering it again (src/http/portal.c); more
+ * are rendered side by side. */
+#define OB_PORTAL_PAGES_IN_FLIGHT 64
+/* Bytes of the catalogue's boundaries (GeoJSON text) the profiles' locator
+ * maps keep in memory between pages (src/http/portal_territory.c; about
+ * 2.4 MB for the demo's seven countries); a catalogue over it is read
+ * from the store by each locator. */
+#define OB_PORTAL_GEOMETRY_BYTES (64 * 1024 * 1024)
 /* Bytes of the stamp a cache keeps of its last check (http/cache.h): the
  * store's stamp (OB_SNAPSHOT_STAMP) and a release's version, with room. */
 #define OB_HTTP_CACHE_STAMP 256

@@ -8,9 +8,14 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <math.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <zlib.h>
 
+
 #include "base/log.h"
+#include "base/strmap.h"
+#include "catalog/catalog.h"
 #include "engine/snaphold.h"
 #include "engine/snapshot.h"
 #include "http/cache.h"
@@ -234,66 +239,120 @@ void ob_page_begin(struct ob_page *pg, const char *title)
 	ob_buf_release(&u);
 }
 
-/* The latest release's publisher and licence (metadata.json), or NULL. */
-static json_t *release_metadata(const char *dir, char *version, size_t size)
+/* What the footer says of the latest release: its publisher and licence
+ * (metadata.json). A release is never rewritten, so its metadata is read
+ * once per directory and version (the file is large: it describes every
+ * indicator) and kept here, not parsed again by every page's footer. */
+struct release_meta {
+	char *key;                    /* dir "\n" version; NULL: nothing held */
+	char *pname, *lname, *lurl;   /* NULL: not in the file */
+};
+
+static pthread_mutex_t meta_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct release_meta meta_held; /* under meta_mu; lives as long as the process */
+
+static char *meta_dup(const json_t *v)
+{
+	return json_string_value(v) ? ob_strdup(json_string_value(v)) : NULL;
+}
+
+static void meta_release(struct release_meta *m)
+{
+	free(m->key);
+	free(m->pname);
+	free(m->lname);
+	free(m->lurl);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Read version's metadata.json of dir into m (key its key): false when it
+ * cannot be read. */
+static bool meta_read(const char *dir, const char *version, const char *key,
+                      struct release_meta *m)
 {
 	char path[OB_MAX_PATH];
 	struct ob_diag d;
+	json_t *meta;
 
-	if (!dir || ob_release_latest(dir, version, size))
-		return NULL;
+	memset(m, 0, sizeof(*m));
 	if (snprintf(path, sizeof(path), "%s/%s/%s/metadata.json", dir, OB_RELEASES_DIR,
 	             version) >= (int)sizeof(path))
-		return NULL;
-	return ob_json_load_file(path, OB_MAX_TEXT_FILE, 0, &d);
+		return false;
+	ob_diag_clear(&d);
+	if (!(meta = ob_json_load_file(path, OB_MAX_TEXT_FILE, 0, &d)))
+		return false;
+	m->pname = meta_dup(json_object_get(json_object_get(meta, "publisher"), "name"));
+	m->lname = meta_dup(json_object_get(json_object_get(meta, "licence"), "name"));
+	m->lurl = meta_dup(json_object_get(json_object_get(meta, "licence"), "url"));
+	m->key = ob_strdup(key);
+	json_decref(meta);
+	return true;
+}
+
+/* The footer's sentence on release version of m. */
+static void footer_release(struct ob_page *pg, const char *version, const struct release_meta *m)
+{
+	struct ob_buf *b = pg->b;
+	const char *lname = m->lname, *lurl = m->lurl, *pname = m->pname;
+
+	ob_html_text(b, OB_L(pg, "Cifras de la publicación ", "Figures of release "));
+	OB_HTML_LIT(b, "<a href=\"/api/v1/releases\">");
+	ob_html_text(b, version);
+	OB_HTML_LIT(b, "</a>");
+	if (pname && !strcmp(pname, OB_REL_PUBLISHER_UNSET)) {
+		/* publish's placeholder, said in the page's language */
+		ob_html_text(b, OB_L(pg, " de un observatorio que aún no ha dado su nombre "
+		                         "(catalog/publication.ini)",
+		                     " by an observatory that has not yet given its name "
+		                     "(catalog/publication.ini)"));
+	} else if (pname) {
+		ob_html_text(b, OB_L(pg, " de ", " by "));
+		ob_html_text(b, pname);
+	}
+	if (lname) {
+		ob_html_text(b, OB_L(pg, ", bajo la licencia ", ", under the licence "));
+		if (lurl && (!strncmp(lurl, "https://", 8) || !strncmp(lurl, "http://", 7))) {
+			OB_HTML_LIT(b, "<a rel=\"license\"");
+			OB_HTML_ATTR(b, "href", lurl);
+			OB_HTML_LIT(b, ">");
+			ob_html_text(b, lname);
+			OB_HTML_LIT(b, "</a>");
+		} else {
+			ob_html_text(b, lname);
+		}
+	}
+	ob_html_text(b, ".");
 }
 
 static void footer(struct ob_page *pg)
 {
 	struct ob_buf *b = pg->b;
-	char version[32];
-	json_t *meta = release_metadata(pg->c->ctx->dir, version, sizeof(version));
+	const char *dir = pg->c->ctx->dir;
+	char version[32], key[OB_MAX_PATH + 40];
+	struct release_meta fresh;
+	bool meta = false, held = false;
 
 	OB_HTML_LIT(b, "<footer class=\"site\">\n<p>");
-	if (meta) {
-		json_t *lic = json_object_get(meta, "licence");
-		json_t *pub = json_object_get(meta, "publisher");
-		const char *lname = json_string_value(json_object_get(lic, "name"));
-		const char *lurl = json_string_value(json_object_get(lic, "url"));
-		const char *pname = json_string_value(json_object_get(pub, "name"));
-
-		ob_html_text(b, OB_L(pg, "Cifras de la publicación ", "Figures of release "));
-		OB_HTML_LIT(b, "<a href=\"/api/v1/releases\">");
-		ob_html_text(b, version);
-		OB_HTML_LIT(b, "</a>");
-		if (pname && !strcmp(pname, OB_REL_PUBLISHER_UNSET)) {
-			/* publish's placeholder, said in the page's language */
-			ob_html_text(b, OB_L(pg, " de un observatorio que aún no ha dado su nombre "
-			                         "(catalog/publication.ini)",
-			                     " by an observatory that has not yet given its name "
-			                     "(catalog/publication.ini)"));
-		} else if (pname) {
-			ob_html_text(b, OB_L(pg, " de ", " by "));
-			ob_html_text(b, pname);
+	if (dir && !ob_release_latest(dir, version, sizeof(version)) &&
+	    (size_t)snprintf(key, sizeof(key), "%s\n%s", dir, version) < sizeof(key)) {
+		pthread_mutex_lock(&meta_mu);
+		if ((held = meta_held.key && !strcmp(meta_held.key, key)))
+			footer_release(pg, version, &meta_held);
+		pthread_mutex_unlock(&meta_mu);
+		meta = held;
+		/* read outside the lock (a thread of low priority may read it);
+		 * two pages may read it at once, the last one read stays */
+		if (!held && (meta = meta_read(dir, version, key, &fresh))) {
+			footer_release(pg, version, &fresh);
+			pthread_mutex_lock(&meta_mu);
+			meta_release(&meta_held);
+			meta_held = fresh;
+			pthread_mutex_unlock(&meta_mu);
 		}
-		if (lname) {
-			ob_html_text(b, OB_L(pg, ", bajo la licencia ", ", under the licence "));
-			if (lurl && (!strncmp(lurl, "https://", 8) || !strncmp(lurl, "http://", 7))) {
-				OB_HTML_LIT(b, "<a rel=\"license\"");
-				OB_HTML_ATTR(b, "href", lurl);
-				OB_HTML_LIT(b, ">");
-				ob_html_text(b, lname);
-				OB_HTML_LIT(b, "</a>");
-			} else {
-				ob_html_text(b, lname);
-			}
-		}
-		ob_html_text(b, ".");
-		json_decref(meta);
-	} else {
+	}
+	if (!meta)
 		ob_html_text(b, OB_L(pg, "El observatorio aún no ha publicado cifras.",
 		                     "The observatory has published no figures yet."));
-	}
 	OB_HTML_LIT(b, "</p>\n<p>");
 	ob_html_text(b, OB_L(pg, "Los mismos datos, en la ", "The same data, through the "));
 	OB_HTML_LIT(b, "<a href=\"/api/v1/openapi.json\">API</a> ");
@@ -464,10 +523,133 @@ struct ob_snapref *ob_page_snapshot(struct ob_page *pg)
 
 	if (!c->ctx->snaps || !c->ctx->store || !c->ctx->dir)
 		return NULL;
+	if (pg->stamp) {
+		/* the store's stamp was just read for the page cache: the
+		 * snapshot that has it is current */
+		char held[OB_SNAPSHOT_STAMP];
+		size_t n;
+
+		ob_snaphold_stamp(c->ctx->snaps, held);
+		n = strlen(held);
+		if (n && !strncmp(pg->stamp, held, n) && pg->stamp[n] == '|')
+			return ob_snaphold_get(c->ctx->snaps);
+	}
 	ob_diag_clear(&d);
 	if (ob_snaphold_refresh(c->ctx->snaps, c->ctx->store, c->ctx->dir, NULL, &d))
 		OB_WARN("portal: instantánea: %s", "portal: snapshot: %s", d.message);
 	return ob_snaphold_get(c->ctx->snaps);
+}
+
+/* ---- the catalogue's boundaries ----
+ *
+ * ob_catalog_geometry's walk, kept for the store's stamp it was read under
+ * (a catalogue reload changes it): a locator map or a map needs only some
+ * units, but the walk reads every unit's (2.4 MB at the demo's scale).
+ * Held by reference: the last holder frees it. */
+struct geo_held {
+	char stamp[OB_SNAPSHOT_STAMP];
+	char **code, **geojson;    /* owned, in the walk's order */
+	size_t n, cap, bytes;
+	int refs;                  /* under geo_mu; the cache holds one */
+};
+
+static pthread_mutex_t geo_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct geo_held *geo_cache; /* under geo_mu */
+
+static void geo_free(struct geo_held *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->n; i++) {
+		free(g->code[i]);
+		free(g->geojson[i]);
+	}
+	free(g->code);
+	free(g->geojson);
+	free(g);
+}
+
+static void geo_put(struct geo_held *g)
+{
+	bool last;
+
+	pthread_mutex_lock(&geo_mu);
+	last = --g->refs == 0;
+	pthread_mutex_unlock(&geo_mu);
+	if (last)
+		geo_free(g);
+}
+
+static ob_err geo_keep(void *arg, const char *code, const char *geojson)
+{
+	struct geo_held *g = arg;
+	size_t len = strlen(code) + strlen(geojson);
+
+	if (len > OB_PORTAL_GEOMETRY_BYTES - g->bytes)
+		return OB_ETOOBIG;
+	if (g->n == g->cap) {
+		g->cap = g->cap ? 2 * g->cap : 256;
+		g->code = ob_realloc(g->code, g->cap * sizeof(*g->code));
+		g->geojson = ob_realloc(g->geojson, g->cap * sizeof(*g->geojson));
+	}
+	g->code[g->n] = ob_strdup(code);
+	g->geojson[g->n++] = ob_strdup(geojson);
+	g->bytes += len;
+	return OB_OK;
+}
+
+/* The boundaries for the store's stamp in the page's stamp (a reference
+ * to give back with geo_put), or NULL: no stamp, or a catalogue over
+ * OB_PORTAL_GEOMETRY_BYTES, or the store could not be read. */
+static struct geo_held *geo_get(struct ob_page *pg)
+{
+	struct geo_held *g = NULL;
+	const char *bar = pg->stamp ? strchr(pg->stamp, '|') : NULL;
+	char stamp[OB_SNAPSHOT_STAMP];
+	struct ob_diag d;
+
+	if (!bar || (size_t)(bar - pg->stamp) >= sizeof(stamp) || !pg->c->ctx->store)
+		return NULL;
+	memcpy(stamp, pg->stamp, (size_t)(bar - pg->stamp));
+	stamp[bar - pg->stamp] = '\0';
+	pthread_mutex_lock(&geo_mu);
+	if (geo_cache && !strcmp(geo_cache->stamp, stamp)) {
+		g = geo_cache;
+		g->refs++;
+	}
+	pthread_mutex_unlock(&geo_mu);
+	if (g)
+		return g;
+	/* read outside the lock; two pages may read it at once, the last one
+	 * read stays */
+	g = ob_calloc(1, sizeof(*g));
+	ob_strlcpy(g->stamp, stamp, sizeof(g->stamp));
+	ob_diag_clear(&d);
+	if (ob_catalog_geometry(pg->c->ctx->store, geo_keep, g, &d)) {
+		geo_free(g);
+		return NULL;
+	}
+	g->refs = 2;
+	pthread_mutex_lock(&geo_mu);
+	if (geo_cache && --geo_cache->refs == 0)
+		geo_free(geo_cache);
+	geo_cache = g;
+	pthread_mutex_unlock(&geo_mu);
+	return g;
+}
+
+ob_err ob_page_geometry(struct ob_page *pg, ob_geometry_fn fn, void *arg, struct ob_diag *d)
+{
+	struct geo_held *g = geo_get(pg);
+	ob_err e = OB_OK;
+
+	if (!g)
+		return pg->c->ctx->store ? ob_catalog_geometry(pg->c->ctx->store, fn, arg, d)
+		                         : OB_ESTORE;
+	for (size_t i = 0; i < g->n && !e; i++)
+		e = fn(arg, g->code[i], g->geojson[i]);
+	geo_put(g);
+	return e;
 }
 
 /* the content type of the fragments in the answer cache: never an answer's */
@@ -825,6 +1007,100 @@ static bool page_get(struct ob_http_call *c, const char *stamp)
 	return true;
 }
 
+/* Pages being rendered: a request that misses the page cache for a page
+ * another request is already rendering under the same stamps waits for it
+ * and is answered from the cache, instead of rendering it again beside it
+ * (the first visitors after a start or a new release all ask for the home,
+ * whose first rendering loads the release's table and computes the
+ * completeness table, for seconds under the sanitizers). The warmer waits
+ * so for a visitor's rendering, but no visitor waits for the warmer's: its
+ * thread runs below the requests (OB_HTTP_WARM_NICE) and would hold them
+ * back on a loaded machine. A page is named by a hash of the server's page
+ * cache, its target and its stamp: two pages with the same hash only make
+ * one wait for nothing. A page the first could not keep (not cacheable,
+ * cut by the time limit) is then rendered by the one that waited, which
+ * finds what the first kept (the release's table, the fragments). */
+struct flight {
+	uint64_t key;
+	bool warmer;               /* rendered by the warmer's thread */
+};
+static pthread_mutex_t flight_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t flight_cv = PTHREAD_COND_INITIALIZER;
+static struct flight flight[OB_PORTAL_PAGES_IN_FLIGHT]; /* under flight_mu */
+static size_t nflight;
+static _Thread_local bool on_warmer; /* ob_portal_warmer_thread() */
+
+void ob_portal_warmer_thread(void)
+{
+	on_warmer = true;
+}
+
+static uint64_t flight_key(const struct ob_http_call *c, const char *stamp)
+{
+	char head[32];
+	int n = snprintf(head, sizeof(head), "%p\n", (const void *)c->ctx->pages);
+	uint64_t h = ob_hash_bytes(head, n > 0 ? (size_t)n : 0);
+
+	h = h * 31 + ob_hash_bytes(c->req->target, strlen(c->req->target));
+	return h * 31 + ob_hash_bytes(stamp, strlen(stamp));
+}
+
+/* Is page k being rendered by a thread the caller waits for? */
+static bool flight_has(uint64_t k)
+{
+	for (size_t i = 0; i < nflight; i++)
+		if (flight[i].key == k && (on_warmer || !flight[i].warmer))
+			return true;
+	return false;
+}
+
+/* Wait while page k is being rendered (until the request's deadline):
+ * true when it was (the caller looks in the cache again). Else register
+ * k as being rendered by the caller (*mine; unless the table is full). */
+static bool flight_wait_or_take(const struct ob_http_call *c, uint64_t k, bool *mine)
+{
+	bool waited = false;
+
+	*mine = false;
+	pthread_mutex_lock(&flight_mu);
+	while (flight_has(k)) {
+		double left = c->deadline - ob_now();
+		struct timespec ts;
+
+		if (left <= 0)
+			break;
+		waited = true;
+		/* a second at most between two looks at the deadline and the
+		 * client */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += (long)((left < 1 ? left : 1) * 1e9);
+		ts.tv_sec += ts.tv_nsec / 1000000000L;
+		ts.tv_nsec %= 1000000000L;
+		pthread_cond_timedwait(&flight_cv, &flight_mu, &ts);
+		if (c->req->cancel && atomic_load(c->req->cancel))
+			break;
+	}
+	if (!waited && nflight < OB_ARRAY_SIZE(flight)) {
+		flight[nflight].key = k;
+		flight[nflight++].warmer = on_warmer;
+		*mine = true;
+	}
+	pthread_mutex_unlock(&flight_mu);
+	return waited;
+}
+
+static void flight_done(uint64_t k)
+{
+	pthread_mutex_lock(&flight_mu);
+	for (size_t i = 0; i < nflight; i++)
+		if (flight[i].key == k && flight[i].warmer == on_warmer) {
+			flight[i] = flight[--nflight];
+			break;
+		}
+	pthread_cond_broadcast(&flight_cv);
+	pthread_mutex_unlock(&flight_mu);
+}
+
 void ob_portal_handle(struct ob_http_call *c)
 {
 	char stamp[OB_HTTP_CACHE_STAMP], provisional[OB_HTTP_CACHE_STAMP + 24];
@@ -834,6 +1110,8 @@ void ob_portal_handle(struct ob_http_call *c)
 	const struct page_route *p;
 	struct ob_page pg;
 	ob_err stopped;
+	uint64_t fk = 0;
+	bool mine = false;
 
 	memset(&pg, 0, sizeof(pg));
 	pg.c = c;
@@ -881,6 +1159,13 @@ void ob_portal_handle(struct ob_http_call *c)
 			         c->req->now / OB_PORTAL_PAGE_PROVISIONAL_SECONDS);
 		if (cacheable && (page_get(c, stamp) || page_get(c, provisional)))
 			return;
+		if (cacheable) {
+			pg.stamp = stamp;
+			fk = flight_key(c, stamp);
+			if (flight_wait_or_take(c, fk, &mine) &&
+			    (page_get(c, stamp) || page_get(c, provisional)))
+				return;
+		}
 		ob_buf_reset(pg.b);
 		p->fn(&pg);
 		if (!c->res->deferred && c->res->status < 400 && c->interrupted) {
@@ -888,6 +1173,8 @@ void ob_portal_handle(struct ob_http_call *c)
 			 * is not the page, so it is neither kept nor sent as one */
 			stopped = ob_http_stopped(c);
 			ob_http_fail_stopped(c, stopped ? stopped : OB_ETIMEDOUT);
+			if (mine)
+				flight_done(fk);
 			return;
 		}
 		if (cacheable && !pg.no_cache && !c->res->deferred && c->res->status == 200 &&
@@ -898,6 +1185,8 @@ void ob_portal_handle(struct ob_http_call *c)
 			                  pg.b->len);
 			page_put_gzip(c, kept, pg.b->ptr, pg.b->len);
 		}
+		if (mine)
+			flight_done(fk);
 		return;
 	}
 	ob_page_not_found(&pg);

@@ -14,6 +14,7 @@
 
 #include "accounts/accounts.h"
 #include "base/lang.h"
+#include "catalog/catalog.h"
 #include "http/html.h"
 #include "http/internal.h"
 
@@ -59,10 +60,18 @@ struct ob_page {
 	 * done (a profile's index ranks): kept OB_PORTAL_PAGE_PROVISIONAL_SECONDS
 	 * at most */
 	bool provisional;
+	/* the stamp the page cache read for this request ("STORE|RELEASE",
+	 * at most OB_HTTP_STAMP_SECONDS old), or NULL: ob_page_snapshot does
+	 * not read the store's stamp again when its snapshot has it */
+	const char *stamp;
 };
 
 /* The text of the page's language (both strings are the program's). */
 #define OB_L(pg, es, en) ((pg)->lang == OB_LANG_EN ? (en) : (es))
+
+/* Mark the calling thread as the warmer's (server_warm.c): no request
+ * waits for a page it is rendering (portal.c), since it runs below them. */
+void ob_portal_warmer_thread(void);
 
 /* Append the path of page kind (with arg) in lang to u. */
 void ob_page_path(struct ob_buf *u, enum ob_page_kind kind, const char *arg, enum ob_lang lang);
@@ -113,6 +122,13 @@ void ob_page_line_chart(struct ob_page *pg, const struct ob_chart_frame *f,
  * `from` to its end (not when the page has failed). */
 bool ob_page_fragment_get(struct ob_page *pg, const char *key, const char *stamp);
 void ob_page_fragment_put(struct ob_page *pg, const char *key, const char *stamp, size_t from);
+
+/* ob_catalog_geometry's walk (catalog/catalog.h: fn once per unit with a
+ * boundary, in the same order, stopped by a non-OK return), from a copy
+ * kept in memory for the store's stamp of the page (pg->stamp), read once
+ * per stamp; from the store when the page has no stamp or the catalogue's
+ * boundaries pass OB_PORTAL_GEOMETRY_BYTES. OB_ESTORE without a store. */
+ob_err ob_page_geometry(struct ob_page *pg, ob_geometry_fn fn, void *arg, struct ob_diag *d);
 
 /* One year of a published indicator as the pages show it. */
 struct ob_page_year {

@@ -28,13 +28,62 @@
 struct presets {
 	char name[16][64];
 	char title[16][OB_MAX_NAME];
+	char title_en[16][OB_MAX_NAME]; /* name_en, or the title */
 	char country[16][4];     /* the definition's, or "" */
+	struct ob_index_def *def; /* 16, owned: the definitions (presets_release) */
 	size_t n;
 };
+
+static void presets_release(struct presets *p)
+{
+	for (size_t i = 0; p->def && i < p->n; i++)
+		ob_index_def_release(&p->def[i]);
+	free(p->def);
+	p->def = NULL;
+}
+
+/* The name of level `level` of preset i in the page's language: the
+ * definition's, or fallback (the answer's) when it has no such level. */
+static const char *preset_level_name(const struct ob_page *pg, const struct presets *p, size_t i,
+                                     size_t level, const char *fallback)
+{
+	if (pg->lang != OB_LANG_EN || i >= p->n || level < 1 || level > p->def[i].levels)
+		return fallback;
+	return ob_index_level_name_en(&p->def[i], level);
+}
+
+/* An observatory's copy of a built-in definition (DIR/catalog/index/,
+ * written before name_en and level_names_en existed) keeps its English
+ * names from the built-in one f when it names the index and its levels as
+ * that one does. */
+static void english_from_builtin(struct ob_index_def *def, const struct ob_embedded_file *f)
+{
+	struct ob_index_def in;
+	struct ob_diag d;
+
+	if (def->name_en && def->level_names_en[0])
+		return;
+	memset(&in, 0, sizeof(in));
+	ob_diag_clear(&d);
+	if (!ob_index_load_mem((const char *)f->data, f->len, f->path, &in, &d)) {
+		if (!def->name_en && in.name_en && def->name && in.name && !strcmp(def->name, in.name))
+			def->name_en = ob_strdup(in.name_en);
+		if (!def->level_names_en[0] && in.levels == def->levels) {
+			bool same = true;
+			for (size_t l = 0; l < def->levels && same; l++)
+				same = in.level_names_en[l] &&
+				       !strcmp(ob_index_level_name(def, l + 1), ob_index_level_name(&in, l + 1));
+			for (size_t l = 0; l < def->levels && same; l++)
+				def->level_names_en[l] = ob_strdup(in.level_names_en[l]);
+		}
+	}
+	ob_index_def_release(&in);
+}
 
 static void presets_list(const char *dir, struct presets *p)
 {
 	memset(p, 0, sizeof(*p));
+	p->def = ob_calloc(OB_ARRAY_SIZE(p->name), sizeof(*p->def));
 	for (size_t i = 0; i < ob_catalog_files_count && p->n < OB_ARRAY_SIZE(p->name); i++) {
 		const char *path = ob_catalog_files[i].path;
 		size_t n = strlen(path);
@@ -52,13 +101,17 @@ static void presets_list(const char *dir, struct presets *p)
 		ob_diag_clear(&d);
 		if (!ob_index_preset_text(dir, p->name[p->n], &text, name, sizeof(name), &d) &&
 		    !ob_index_load_mem(text.ptr, text.len, name, &def, &d) && def.admin2) {
+			english_from_builtin(&def, &ob_catalog_files[i]);
 			ob_strlcpy(p->title[p->n], def.name ? def.name : p->name[p->n],
 			           sizeof(p->title[0]));
+			ob_strlcpy(p->title_en[p->n], def.name_en ? def.name_en : p->title[p->n],
+			           sizeof(p->title_en[0]));
 			ob_strlcpy(p->country[p->n], def.country ? def.country : "",
 			           sizeof(p->country[0]));
-			p->n++;
+			p->def[p->n++] = def; /* kept: released by presets_release */
+		} else {
+			ob_index_def_release(&def);
 		}
-		ob_index_def_release(&def);
 		ob_buf_release(&text);
 	}
 }
@@ -159,7 +212,8 @@ static void form(struct ob_page *pg, const struct presets *ps, const char *prese
 	ob_html_text(b, OB_L(pg, "Índice", "Index"));
 	OB_HTML_LIT(b, "</label><select id=\"preset\" name=\"preset\">");
 	for (size_t i = 0; i < ps->n; i++) {
-		ob_page_option(pg, ps->name[i], ps->title[i], !strcmp(ps->name[i], preset));
+		ob_page_option(pg, ps->name[i], OB_L(pg, ps->title[i], ps->title_en[i]),
+		               !strcmp(ps->name[i], preset));
 	}
 	OB_HTML_LIT(b, "</select></div><div><label for=\"year\">");
 	ob_html_text(b, OB_L(pg, "Año", "Year"));
@@ -289,7 +343,7 @@ sources:
 }
 
 static void levels_map(struct ob_page *pg, struct iunits *u, const json_t *answer,
-                       long long year)
+                       long long year, const struct presets *ps, size_t pi)
 {
 	const json_t *lv = json_object_get(answer, "levels");
 	const char *names[OB_MAX_CLASSES];
@@ -304,9 +358,10 @@ static void levels_map(struct ob_page *pg, struct iunits *u, const json_t *answe
 	size_t len = 0;
 	FILE *mem;
 
-	for (size_t i = 0; i < json_array_size(lv) && k < OB_MAX_CLASSES; i++)
-		names[k++] = json_string_value(json_array_get(lv, i)) ?
-		                     json_string_value(json_array_get(lv, i)) : "";
+	for (size_t i = 0; i < json_array_size(lv) && k < OB_MAX_CLASSES; i++, k++)
+		names[k] = preset_level_name(pg, ps, pi, k + 1,
+		                             json_string_value(json_array_get(lv, i)) ?
+		                                     json_string_value(json_array_get(lv, i)) : "");
 	for (size_t i = 0; i < u->n; i++) {
 		hrefs[i] = (struct ob_buf)OB_BUF_INIT(OB_HTTP_MAX_URI);
 		ob_page_path(&hrefs[i], OB_PAGE_TERRITORY, u->v[i].code, pg->lang);
@@ -321,7 +376,9 @@ static void levels_map(struct ob_page *pg, struct iunits *u, const json_t *answe
 	snprintf(period, sizeof(period), "%lld", year);
 	m.lang = pg->lang;
 	m.id = "index-map";
-	m.indicator = json_string_value(json_object_get(answer, "index"));
+	m.indicator = pg->lang == OB_LANG_EN && pi < ps->n
+	                      ? ps->title_en[pi]
+	                      : json_string_value(json_object_get(answer, "index"));
 	m.period = period;
 	m.width = INDEX_MAP_WIDTH;
 	m.class_names = names;
@@ -394,7 +451,7 @@ void ob_page_index(struct ob_page *pg)
 	long long year = 0;
 	json_t *answer = NULL;
 	char *json = NULL;
-	size_t len = 0, ranked = 0;
+	size_t len = 0, ranked = 0, pi;
 	int status = 0;
 
 	ob_strmap_init(&u.by_code);
@@ -416,6 +473,8 @@ void ob_page_index(struct ob_page *pg)
 			err = OB_L(pg, "Ese índice no está en el catálogo.",
 			           "That index is not in the catalogue.");
 	}
+	for (pi = 0; pi < ps.n && strcmp(ps.name[pi], preset); pi++)
+		;
 	if (!err && ys && !ob_page_plain_int(ys, 1900, 2999, &year))
 		err = OB_L(pg, "El año debe ser un número de cuatro cifras.",
 		           "The year must be a four-digit number.");
@@ -471,16 +530,20 @@ void ob_page_index(struct ob_page *pg)
 			v->level = (size_t)json_integer_value(json_object_get(x, "level"));
 			v->top = json_is_true(json_object_get(x, "top"));
 			ob_strlcpy(v->level_name,
-			           json_string_value(json_object_get(x, "level_name"))
-			                   ? json_string_value(json_object_get(x, "level_name"))
-			                   : "",
+			           preset_level_name(pg, &ps, pi, v->level,
+			                             json_string_value(json_object_get(x, "level_name"))
+			                                     ? json_string_value(json_object_get(
+			                                               x, "level_name"))
+			                                     : ""),
 			           sizeof(v->level_name));
 			ob_strmap_put(&u.by_code, code, strlen(code), (void *)(uintptr_t)u.n, NULL);
 		}
 		ranked = u.n;
 	}
 	OB_HTML_LIT(b, "<p class=\"lead\">");
-	ob_html_text(b, json_string_value(json_object_get(answer, "index")));
+	ob_html_text(b, pg->lang == OB_LANG_EN && pi < ps.n
+	                        ? ps.title_en[pi]
+	                        : json_string_value(json_object_get(answer, "index")));
 	OB_HTML_TEXTF(b, ", %lld.", year);
 	OB_HTML_LIT(b, "</p>\n");
 	if (pub && ranked) {
@@ -493,9 +556,9 @@ void ob_page_index(struct ob_page *pg)
 	if (c->ctx->store) {
 		struct ob_diag d;
 		ob_diag_clear(&d);
-		ob_catalog_geometry(c->ctx->store, keep_geometry, &u, &d);
+		ob_page_geometry(pg, keep_geometry, &u, &d);
 	}
-	levels_map(pg, &u, answer, year);
+	levels_map(pg, &u, answer, year, &ps, pi);
 	ranking(pg, &u, ranked);
 	definition(pg, preset, answer);
 out:
@@ -505,6 +568,7 @@ out:
 	ob_strmap_release(&u.by_code);
 	json_decref(answer);
 	free(json);
+	presets_release(&ps);
 	if (pub)
 		ob_http_pub_put(pub);
 	ob_page_end(pg);
@@ -539,8 +603,10 @@ void ob_page_index_unit(struct ob_page *pg, const char *code, const char *countr
 	char num[32];
 
 	presets_list(pg->c->ctx->dir, &ps);
-	if (!(year = release_year(pg)))
+	if (!(year = release_year(pg))) {
+		presets_release(&ps);
 		return;
+	}
 	for (size_t i = 0; i < ps.n; i++) {
 		struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
 		const json_t *x, *units;
@@ -563,7 +629,7 @@ void ob_page_index_unit(struct ob_page *pg, const char *code, const char *countr
 		ob_html_url_param(&u, "year", num);
 		OB_HTML_ATTR(b, "href", u.ptr);
 		OB_HTML_LIT(b, ">");
-		ob_html_text(b, ps.title[i]);
+		ob_html_text(b, OB_L(pg, ps.title[i], ps.title_en[i]));
 		OB_HTML_TEXTF(b, ", %lld", year);
 		OB_HTML_LIT(b, "</a>");
 		if (ob_buf_failed(&u))
@@ -580,7 +646,10 @@ void ob_page_index_unit(struct ob_page *pg, const char *code, const char *countr
 				if (!uc || strcmp(uc, code))
 					continue;
 				OB_HTML_LIT(b, ": <strong>");
-				ob_html_text(b, json_string_value(json_object_get(x, "level_name")));
+				ob_html_text(b, preset_level_name(
+				                        pg, &ps, i,
+				                        (size_t)json_integer_value(json_object_get(x, "level")),
+				                        json_string_value(json_object_get(x, "level_name"))));
 				OB_HTML_LIT(b, "</strong>");
 				if (pg->lang == OB_LANG_EN)
 					OB_HTML_TEXTF(b, ", rank %lld (interval %lld – %lld)",
@@ -607,4 +676,5 @@ void ob_page_index_unit(struct ob_page *pg, const char *code, const char *countr
 		                     "could be recovered from it."));
 		OB_HTML_LIT(b, "</p>\n");
 	}
+	presets_release(&ps);
 }

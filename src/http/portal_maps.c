@@ -17,6 +17,7 @@
 #include "engine/indicators.h"
 #include "engine/snaphold.h"
 #include "engine/snapshot.h"
+#include "http/cache.h"
 #include "report/choropleth.h"
 #include "stats/eb.h"
 
@@ -102,6 +103,61 @@ static bool collect_value(void *arg, const struct ob_http_pub_row *r)
 	m->den = r->denominator;
 	ob_strlcpy(m->value_text, r->value_text ? r->value_text : "", sizeof(m->value_text));
 	return true;
+}
+
+/* The years of every indicator with published totals, as collect_year
+ * orders them (newest first), computed once per release and kept in the
+ * answer cache (http/cache.h) under the release's version: the maps'
+ * form lists the indicators that have any, and each of them walked its
+ * whole table. One line per indicator of the set: "ID\tYEAR YEAR...\n". */
+static const char years_type[] = "text/tab-separated-values; observa=indicator-years";
+#define YEARS_KEY "portal/maps/indicator-years"
+
+static void years_table(struct ob_page *pg, const struct ob_indicator_set *set,
+                        const struct ob_http_pub *pub, struct ob_buf *t)
+{
+	struct ob_http_cache *cache = pg->c->ctx->cache;
+
+	if (cache && ob_http_cache_get(cache, YEARS_KEY, ob_http_pub_version(pub), t) == years_type)
+		return;
+	ob_buf_reset(t);
+	for (size_t i = 0; i < set->n; i++) {
+		struct years y = { 0 };
+		ob_http_pub_rows(pub, set->v[i].id, NULL, -1, collect_year, &y);
+		ob_buf_puts(t, set->v[i].id);
+		for (size_t k = 0; k < y.n; k++)
+			ob_buf_putf(t, "%c%lld", k ? ' ' : '\t', y.v[k]);
+		ob_buf_putc(t, '\n');
+	}
+	if (cache && !ob_buf_failed(t))
+		ob_http_cache_put(cache, YEARS_KEY, ob_http_pub_version(pub), years_type, t->ptr,
+		                  t->len);
+}
+
+/* The years of indicator id into y: from table t when it has the
+ * indicator's line, else from the release's rows. */
+static void indicator_years(const struct ob_http_pub *pub, const struct ob_buf *t,
+                            const char *id, struct years *y)
+{
+	size_t n = strlen(id);
+	const char *p = ob_buf_failed(t) ? NULL : t->ptr, *end = p ? p + t->len : NULL;
+
+	memset(y, 0, sizeof(*y));
+	while (p && p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			break;
+		if ((size_t)(eol - p) >= n && !memcmp(p, id, n) && (p + n == eol || p[n] == '\t')) {
+			for (p += n; p < eol && y->n < OB_ARRAY_SIZE(y->v);) {
+				char *next;
+				y->v[y->n++] = strtoll(p + 1, &next, 10);
+				p = next;
+			}
+			return;
+		}
+		p = eol + 1;
+	}
+	ob_http_pub_rows(pub, id, NULL, -1, collect_year, y);
 }
 
 /* Append the polygons of geometry text g to array polys. */
@@ -268,8 +324,8 @@ static bool country_name(struct ob_page *pg, const char *code, char *name, size_
  * the page's language, is returned (NULL: none).
  */
 static const char *parse_query(struct ob_page *pg, const struct ob_indicator_set *set,
-                               const struct ob_http_pub *pub, struct mapq *q,
-                               struct years *years)
+                               const struct ob_http_pub *pub, const struct ob_buf *t,
+                               struct mapq *q, struct years *years)
 {
 	struct ob_http_call *c = pg->c;
 	const char *ind = ob_http_str(c, "indicator"), *s;
@@ -290,8 +346,8 @@ static const char *parse_query(struct ob_page *pg, const struct ob_indicator_set
 	}
 	if (!q->ind)
 		return OB_L(pg, "No hay indicadores.", "There are no indicators.");
-	memset(years, 0, sizeof(*years));
-	if (!ob_http_pub_rows(pub, q->ind->id, NULL, -1, collect_year, years) || !years->n)
+	indicator_years(pub, t, q->ind->id, years);
+	if (!years->n)
 		return OB_L(pg, "La publicación no tiene cifras de ese indicador.",
 		            "The release has no figures for that indicator.");
 	q->year = years->v[0];
@@ -399,7 +455,8 @@ static void select_open(struct ob_page *pg, const char *name, const char *label)
 }
 
 static void form(struct ob_page *pg, const struct ob_indicator_set *set,
-                 const struct ob_http_pub *pub, const struct mapq *q, const struct years *y)
+                 const struct ob_http_pub *pub, const struct ob_buf *t, const struct mapq *q,
+                 const struct years *y)
 {
 	struct ob_buf *b = pg->b;
 	sqlite3_stmt *st = NULL;
@@ -408,8 +465,9 @@ static void form(struct ob_page *pg, const struct ob_indicator_set *set,
 	OB_HTML_LIT(b, "<form class=\"controls\" method=\"get\">");
 	select_open(pg, "indicator", OB_L(pg, "Indicador", "Indicator"));
 	for (size_t i = 0; i < set->n; i++) {
-		struct years tmp = { 0 };
-		if (!ob_http_pub_rows(pub, set->v[i].id, NULL, -1, collect_year, &tmp) || !tmp.n)
+		struct years tmp;
+		indicator_years(pub, t, set->v[i].id, &tmp);
+		if (!tmp.n)
 			continue;
 		ob_page_option(pg, set->v[i].id, OB_L(pg, set->v[i].name_es, set->v[i].name_en),
 		       q->ind == &set->v[i]);
@@ -663,6 +721,7 @@ void ob_page_maps(struct ob_page *pg)
 	struct ob_indicator_set *set = NULL;
 	struct ob_http_pub *pub = ob_http_pub_get(c->ctx->dir);
 	struct munits u = { 0 };
+	struct ob_buf yt = OB_BUF_INIT(OB_HTTP_CACHE_MAX_ANSWER);
 	struct years years;
 	struct mapq q;
 	struct ob_diag d;
@@ -684,7 +743,8 @@ void ob_page_maps(struct ob_page *pg)
 		OB_HTML_LIT(b, "</p>\n");
 		goto out;
 	}
-	err = parse_query(pg, set, pub, &q, &years);
+	years_table(pg, set, pub, &yt);
+	err = parse_query(pg, set, pub, &yt, &q, &years);
 	if (!err) {
 		default_country(pg, pub, &q);
 		if (!q.country[0])
@@ -696,10 +756,10 @@ void ob_page_maps(struct ob_page *pg)
 		ob_html_text(b, err);
 		OB_HTML_LIT(b, "</p>\n");
 		if (q.ind && years.n)
-			form(pg, set, pub, &q, &years);
+			form(pg, set, pub, &yt, &q, &years);
 		goto out;
 	}
-	form(pg, set, pub, &q, &years);
+	form(pg, set, pub, &yt, &q, &years);
 	/* the map and its table: drawn once per release, state of the store (its
 	 * boundaries), question and language, then kept in the answer cache */
 	if ((ref = ob_page_snapshot(pg))) {
@@ -725,7 +785,7 @@ void ob_page_maps(struct ob_page *pg)
 		goto out;
 	}
 	ob_http_pub_rows(pub, q.ind->id, NULL, q.year, collect_value, &u);
-	ob_catalog_geometry(c->ctx->store, keep_geometry, &u, &d);
+	ob_page_geometry(pg, keep_geometry, &u, &d);
 	union_parts(&u);
 	units_in_release(&u);
 	if (!u.n) {
@@ -744,6 +804,7 @@ out:
 	if (ref)
 		ob_snaphold_put(c->ctx->snaps, ref);
 	units_release(&u);
+	ob_buf_release(&yt);
 	if (set)
 		ob_indicators_free(set);
 	if (pub)

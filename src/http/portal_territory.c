@@ -802,7 +802,7 @@ static void unit_locator(struct ob_page *pg, const char *code, const char *name,
 	if (!focused)
 		goto release;
 	ob_diag_clear(&d);
-	if (ob_catalog_geometry(c->ctx->store, locator_geometry, &l, &d))
+	if (ob_page_geometry(pg, locator_geometry, &l, &d))
 		goto release;
 	l.u = ob_calloc(l.n + 1, sizeof(*l.u));
 	for (size_t i = 0; i < l.n; i++) {

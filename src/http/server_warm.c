@@ -35,6 +35,7 @@
 #include "engine/snaphold.h"
 #include "engine/snapshot.h"
 #include "http/cache.h"
+#include "http/portal.h"
 #include "publish/release.h"
 
 /* The stamp of the store and the latest release into out (as the page
@@ -219,6 +220,7 @@ static void *warm_main(void *arg)
 	/* below the requests: a thread of its own nice value (Linux), which the
 	 * threads it starts inherit */
 	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), OB_HTTP_WARM_NICE);
+	ob_portal_warmer_thread();
 	for (;;) {
 		struct ob_http_ctx *ctx = server_thread_ctx(srv);
 

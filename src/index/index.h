@@ -178,6 +178,7 @@ struct ob_ix_uncertainty {
 struct ob_index_def {
 	char *file;          /* path it was read from */
 	char *name;
+	char *name_en;       /* the name in English (name_en), or NULL: name */
 	bool admin2;         /* units are catalogue territory codes */
 	char *unit_column, *name_column; /* name_column may be NULL */
 	char *country;       /* ISO3 of the admin2 units for --preset, or NULL: all */
@@ -189,6 +190,10 @@ struct ob_index_def {
 	size_t levels;
 	double thresholds[OB_MAX_CLASSES]; /* fixed: levels - 1 of them */
 	char *level_names[OB_MAX_CLASSES];
+	/* in English (level_names_en): as many as level_names; by default
+	 * "Very low" ... "Very high" for 5 levels, "Level N" otherwise, when
+	 * level_names is not given either; else NULL: level_names */
+	char *level_names_en[OB_MAX_CLASSES];
 	size_t top;          /* 0: none */
 	size_t nind;
 	struct ob_ix_indicator *ind;
@@ -299,6 +304,9 @@ void ob_index_result_release(struct ob_index_result *r);
 
 /* The Spanish name of level 1..levels. */
 const char *ob_index_level_name(const struct ob_index_def *def, size_t level);
+/* Its English name (level_names_en), or the Spanish one when the
+ * definition gives none. */
+const char *ob_index_level_name_en(const struct ob_index_def *def, size_t level);
 
 /* "minmax 0 100", "zscore 0 1", "rank", "distance mean"... into out. */
 void ob_index_norm_describe(const struct ob_ix_norm *n, char *out, size_t size);

@@ -30,6 +30,7 @@ struct parser {
 	bool inform;
 	long index_line, unc_line, classify_line, levels_line, names_line, mc_norm_line,
 		mc_agg_line, norm_line, agg_line;
+	long names_en_line; /* level_names_en */
 	bool levels_given;
 	const char *const *skip; /* section ids left out (ob_index_load_mem_skip) */
 	size_t nskip;
@@ -290,6 +291,9 @@ static ob_err set_index_key(struct parser *p, const char *k, char *v)
 	if (!strcmp(k, "name")) {
 		free(def->name);
 		def->name = ob_strdup(v);
+	} else if (!strcmp(k, "name_en")) {
+		free(def->name_en);
+		def->name_en = ob_strdup(v);
 	} else if (!strcmp(k, "units")) {
 		if (!strcmp(v, "admin2"))
 			def->admin2 = true;
@@ -373,7 +377,9 @@ static ob_err set_index_key(struct parser *p, const char *k, char *v)
 		def->levels = lv;
 		p->levels_given = true;
 		p->levels_line = p->line;
-	} else if (!strcmp(k, "level_names")) {
+	} else if (!strcmp(k, "level_names") || !strcmp(k, "level_names_en")) {
+		bool en = !strcmp(k, "level_names_en");
+		char **names = en ? def->level_names_en : def->level_names;
 		char *items[OB_MAX_CLASSES + 1];
 		size_t n = split_bar(v, items, OB_MAX_CLASSES);
 		if (n > OB_MAX_CLASSES)
@@ -381,16 +387,19 @@ static ob_err set_index_key(struct parser *p, const char *k, char *v)
 			                     "more than %d level names",
 			            OB_MAX_CLASSES);
 		for (size_t i = 0; i < OB_MAX_CLASSES; i++) {
-			free(def->level_names[i]);
-			def->level_names[i] = NULL;
+			free(names[i]);
+			names[i] = NULL;
 		}
 		for (size_t i = 0; i < n; i++) {
 			if (!*items[i])
 				return perr(p, NULL, "nombre de nivel vacío",
 				                     "empty level name");
-			def->level_names[i] = ob_strdup(items[i]);
+			names[i] = ob_strdup(items[i]);
 		}
-		p->names_line = p->line;
+		if (en)
+			p->names_en_line = p->line;
+		else
+			p->names_line = p->line;
 	} else if (!strcmp(k, "country")) {
 		if (strlen(v) != 3 || !isupper((unsigned char)v[0]) ||
 		    !isupper((unsigned char)v[1]) || !isupper((unsigned char)v[2]))
@@ -807,6 +816,15 @@ static ob_err check(struct parser *p)
 			if (def->node[c].depth == depth)
 				def->order[pos++] = c;
 	/* levels and their names */
+	if (def->level_names_en[0]) {
+		size_t n = 0;
+		while (n < OB_MAX_CLASSES && def->level_names_en[n])
+			n++;
+		if (n != def->levels)
+			return lerr(p, p->names_en_line, NULL, "%zu nombres para %zu niveles",
+			                                       "%zu names for %zu levels", n,
+			            def->levels);
+	}
 	if (def->level_names[0]) {
 		size_t n = 0;
 		while (n < OB_MAX_CLASSES && def->level_names[n])
@@ -817,13 +835,22 @@ static ob_err check(struct parser *p)
 	} else {
 		static const char *const five[] = { "Muy bajo", "Bajo", "Medio", "Alto",
 			                            "Muy alto" };
+		static const char *const five_en[] = { "Very low", "Low", "Medium", "High",
+			                               "Very high" };
+		bool en = !def->level_names_en[0];
 		for (size_t i = 0; i < def->levels; i++) {
 			char buf[32];
 			if (def->levels == 5) {
 				def->level_names[i] = ob_strdup(five[i]);
+				if (en)
+					def->level_names_en[i] = ob_strdup(five_en[i]);
 			} else {
 				snprintf(buf, sizeof(buf), "Nivel %zu", i + 1);
 				def->level_names[i] = ob_strdup(buf);
+				if (en) {
+					snprintf(buf, sizeof(buf), "Level %zu", i + 1);
+					def->level_names_en[i] = ob_strdup(buf);
+				}
 			}
 		}
 	}
@@ -960,8 +987,10 @@ void ob_index_def_release(struct ob_index_def *def)
 			free(def->node[c].id);
 			free(def->node[c].name);
 		}
-	for (size_t i = 0; i < OB_MAX_CLASSES; i++)
+	for (size_t i = 0; i < OB_MAX_CLASSES; i++) {
 		free(def->level_names[i]);
+		free(def->level_names_en[i]);
+	}
 	free(def->ind);
 	free(def->node);
 	free(def->order);
@@ -969,6 +998,7 @@ void ob_index_def_release(struct ob_index_def *def)
 	free(def->kids);
 	free(def->file);
 	free(def->name);
+	free(def->name_en);
 	free(def->unit_column);
 	free(def->name_column);
 	free(def->country);

@@ -40,6 +40,13 @@ const char *ob_index_level_name(const struct ob_index_def *def, size_t level)
 	return def->level_names[level - 1];
 }
 
+const char *ob_index_level_name_en(const struct ob_index_def *def, size_t level)
+{
+	if (level >= 1 && level <= def->levels && def->level_names_en[level - 1])
+		return def->level_names_en[level - 1];
+	return ob_index_level_name(def, level);
+}
+
 void ob_index_norm_describe(const struct ob_ix_norm *n, char *out, size_t size)
 {
 	static const char *const refs[] = { "", "mean", "median", "min", "max" };

@@ -125,6 +125,15 @@ page 200 "/en/index?preset=sv-municipal&year=2024"
 cp "$T/body" "$T/ix_en"
 expect_grep "$T/ix_en" 'Priority level'
 expect_grep "$T/ix_en" 'Dimensions and indicators'
+# the English page names the index and its levels in English (the
+# definition's name_en and level_names_en), the Spanish one in Spanish
+expect_grep "$T/ix_en" 'Municipal prioritization index (El Salvador style), 2024'
+expect_grep "$T/ix_es" 'Índice de priorización municipal (estilo El Salvador), 2024'
+for l in 'Muy bajo' 'Bajo' 'Medio' 'Alto' 'Muy alto'; do
+	! grep -q "<td>$l</td>" "$T/ix_en" || fail "/en/index: the level \"$l\" in Spanish"
+done
+grep -q '<td>\(Very low\|Low\|Medium\|High\|Very high\)</td>' "$T/ix_en" ||
+	fail "/en/index: no level in English in the ranking"
 curl -s "$B/api/v1/index?preset=sv-municipal&year=2024&format=csv" >"$T/ix.csv"
 head -n 1 "$T/ix.csv" | grep -q '^unit,name,rank,rank_low,rank_high,level,level_name' ||
 	fail "the index's CSV columns changed: $(head -n 1 "$T/ix.csv")"

@@ -528,6 +528,8 @@ static void bad_definitions(void **state)
 		  "geométrica" },
 		{ "[index]\nmissing = ignore\n[indicator a]\n", 2, "ignore" },
 		{ "[index]\nlevels = 5\nlevel_names = a | b\n[indicator a]\n", 3, "nombres" },
+		{ "[index]\nlevels = 3\nlevel_names_en = a | b\n[indicator a]\n", 3, "nombres" },
+		{ "[index]\nlevel_names_en = a | | c\n[indicator a]\n", 2, "vacío" },
 		{ "[index]\nclassify = fixed 3 2\n[indicator a]\n", 2, "crecientes" },
 		{ "[index]\nlevels = 5\nclassify = fixed 1 2\n[indicator a]\n", 3, "niveles" },
 		{ "[index]\nlevels = 1\n[indicator a]\n", 2, "1" },
@@ -574,6 +576,37 @@ static void bad_definitions(void **state)
 		if (!strstr(msg, bad[i].what))
 			fail_msg("case %zu: «%s» lacks «%s»", i, msg, bad[i].what);
 		assert_null(def.ind);
+	}
+}
+
+/* The English names of an index and its levels: given, defaulted for five
+ * levels without names, and the Spanish ones when only those are given. */
+static void english_names(void **state)
+{
+	static const char *const texts[] = {
+		("[index]\nname = Índice\nname_en = Index\nlevels = 3\nlevel_names = a | b | c\n"
+		 "level_names_en = A | B | C\n[indicator a]\n"),
+		"[index]\nname = Índice\n[indicator a]\n",
+		"[index]\nlevels = 2\nlevel_names = bajo | alto\n[indicator a]\n",
+		"[index]\nlevels = 3\n[indicator a]\n",
+	};
+	static const char *const want[][2] = {
+		{ "Index", "B" }, { NULL, "Low" }, { NULL, "alto" }, { NULL, "Level 2" },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(texts); i++) {
+		struct ob_index_def def;
+		struct ob_diag d;
+		ob_diag_clear(&d);
+		if (ob_index_load_mem(texts[i], strlen(texts[i]), "en.ini", &def, &d))
+			fail_msg("case %zu refused: %s", i, d.message);
+		if (want[i][0])
+			assert_string_equal(def.name_en, want[i][0]);
+		else
+			assert_null(def.name_en);
+		assert_string_equal(ob_index_level_name_en(&def, 2), want[i][1]);
+		ob_index_def_release(&def);
 	}
 }
 
@@ -815,6 +848,7 @@ int main(void)
 		cmocka_unit_test(missing_policies),
 		cmocka_unit_test(input_csv),
 		cmocka_unit_test(bad_definitions),
+		cmocka_unit_test(english_names),
 		cmocka_unit_test(skip_sections),
 		cmocka_unit_test(names_with_hash),
 		cmocka_unit_test(bad_values),
