@@ -52,16 +52,29 @@ static const char *preset_level_name(const struct ob_page *pg, const struct pres
 	return ob_index_level_name_en(&p->def[i], level);
 }
 
+/* Whether two sections have the same id and the same Spanish name. */
+static bool same_named(const char *id, const char *name, const char *id2, const char *name2)
+{
+	return id && id2 && !strcmp(id, id2) && name && name2 && !strcmp(name, name2);
+}
+
 /* An observatory's copy of a built-in definition (DIR/catalog/index/,
- * written before name_en and level_names_en existed) keeps its English
- * names from the built-in one f when it names the index and its levels as
- * that one does. */
+ * written before the name_en keys existed) keeps its English names from
+ * the built-in one f: the index's and its levels' when it names them as
+ * that one does, a dimension's or an indicator's when it has the same id
+ * and Spanish name. */
 static void english_from_builtin(struct ob_index_def *def, const struct ob_embedded_file *f)
 {
 	struct ob_index_def in;
 	struct ob_diag d;
 
-	if (def->name_en && def->level_names_en[0])
+	bool named = def->name_en && def->level_names_en[0];
+
+	for (size_t c = 1; c < def->nnode && named; c++)
+		named = def->node[c].name_en != NULL;
+	for (size_t j = 0; j < def->nind && named; j++)
+		named = def->ind[j].name_en != NULL;
+	if (named)
 		return;
 	memset(&in, 0, sizeof(in));
 	ob_diag_clear(&d);
@@ -76,6 +89,17 @@ static void english_from_builtin(struct ob_index_def *def, const struct ob_embed
 			for (size_t l = 0; l < def->levels && same; l++)
 				def->level_names_en[l] = ob_strdup(in.level_names_en[l]);
 		}
+		/* dimensions and indicators by id, when named as the built-in's */
+		for (size_t c = 1; c < def->nnode; c++)
+			for (size_t k = 1; k < in.nnode && !def->node[c].name_en; k++)
+				if (same_named(def->node[c].id, def->node[c].name, in.node[k].id,
+				               in.node[k].name) && in.node[k].name_en)
+					def->node[c].name_en = ob_strdup(in.node[k].name_en);
+		for (size_t j = 0; j < def->nind; j++)
+			for (size_t k = 0; k < in.nind && !def->ind[j].name_en; k++)
+				if (same_named(def->ind[j].id, def->ind[j].name, in.ind[k].id,
+				               in.ind[k].name) && in.ind[k].name_en)
+					def->ind[j].name_en = ob_strdup(in.ind[k].name_en);
 	}
 	ob_index_def_release(&in);
 }
@@ -292,7 +316,9 @@ static void definition(struct ob_page *pg, const char *preset, const json_t *ans
 			if (def.node[s].parent == def.node[c].parent)
 				sib += def.node[s].weight;
 		OB_HTML_LIT(b, "<tr class=\"dimension\"><th scope=\"row\">");
-		ob_html_text(b, def.node[c].name ? def.node[c].name : def.node[c].id);
+		ob_html_text(b, def.node[c].name_en && pg->lang == OB_LANG_EN ? def.node[c].name_en
+		                : def.node[c].name                        ? def.node[c].name
+		                                                          : def.node[c].id);
 		OB_HTML_LIT(b, "</th><td class=\"num\">");
 		ob_page_num(pg, sib > 0 ? 100 * def.node[c].weight / sib : NAN, 1);
 		OB_HTML_LIT(b, " %</td><td></td></tr>\n");
@@ -305,7 +331,9 @@ static void definition(struct ob_page *pg, const char *preset, const json_t *ans
 			if (x->parent != c)
 				continue;
 			OB_HTML_LIT(b, "<tr><td class=\"indent\">");
-			ob_html_text(b, x->name ? x->name : x->id);
+			ob_html_text(b, x->name_en && pg->lang == OB_LANG_EN ? x->name_en
+			                : x->name                          ? x->name
+			                                                   : x->id);
 			OB_HTML_LIT(b, "</td><td class=\"num\">");
 			ob_page_num(pg, in > 0 ? 100 * x->weight / in : NAN, 1);
 			OB_HTML_LIT(b, " %</td><td>");

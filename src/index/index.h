@@ -118,6 +118,7 @@ struct ob_ix_treat {
 
 struct ob_ix_indicator {
 	char *id, *name, *column;
+	char *name_en;    /* its name in English (name_en), or NULL: name */
 	size_t parent;    /* node index (0 = the index itself) */
 	double weight;
 	int direction;    /* +1 or -1 */
@@ -136,6 +137,7 @@ struct ob_ix_indicator {
 /* A node of the hierarchy: node 0 is the index, the others dimensions. */
 struct ob_ix_node {
 	char *id, *name;
+	char *name_en;    /* its name in English (name_en), or NULL: name */
 	size_t parent;    /* node index; the root's is 0 */
 	double weight;
 	enum ob_ix_agg agg;

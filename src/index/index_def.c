@@ -430,6 +430,9 @@ static ob_err set_dimension_key(struct parser *p, const char *k, char *v)
 	if (!strcmp(k, "name")) {
 		free(n->name);
 		n->name = ob_strdup(v);
+	} else if (!strcmp(k, "name_en")) {
+		free(n->name_en);
+		n->name_en = ob_strdup(v);
 	} else if (!strcmp(k, "parent")) {
 		free(p->node_parent[p->cur]);
 		p->node_parent[p->cur] = ob_strdup(v);
@@ -457,6 +460,9 @@ static ob_err set_indicator_key(struct parser *p, const char *k, char *v)
 	if (!strcmp(k, "name")) {
 		free(ind->name);
 		ind->name = ob_strdup(v);
+	} else if (!strcmp(k, "name_en")) {
+		free(ind->name_en);
+		ind->name_en = ob_strdup(v);
 	} else if (!strcmp(k, "column")) {
 		if (!*v)
 			return perr(p, NULL, "columna vacía",
@@ -979,6 +985,7 @@ void ob_index_def_release(struct ob_index_def *def)
 		for (size_t j = 0; j < OB_MAX_INDEX_INDICATORS; j++) {
 			free(def->ind[j].id);
 			free(def->ind[j].name);
+			free(def->ind[j].name_en);
 			free(def->ind[j].column);
 			free(def->ind[j].catalog);
 		}
@@ -986,6 +993,7 @@ void ob_index_def_release(struct ob_index_def *def)
 		for (size_t c = 0; c < OB_MAX_INDEX_NODES; c++) {
 			free(def->node[c].id);
 			free(def->node[c].name);
+			free(def->node[c].name_en);
 		}
 	for (size_t i = 0; i < OB_MAX_CLASSES; i++) {
 		free(def->level_names[i]);

@@ -134,6 +134,15 @@ for l in 'Muy bajo' 'Bajo' 'Medio' 'Alto' 'Muy alto'; do
 done
 grep -q '<td>\(Very low\|Low\|Medium\|High\|Very high\)</td>' "$T/ix_en" ||
 	fail "/en/index: no level in English in the ranking"
+# and its dimensions and indicators (name_en of each section; the
+# observatory's copy of the definition, written without them, takes the
+# built-in one's)
+expect_grep "$T/ix_en" '<th scope="row">Citizen security</th>'
+expect_grep "$T/ix_en" '>Femicides per 100,000 women</td>'
+expect_grep "$T/ix_es" '<th scope="row">Seguridad ciudadana</th>'
+for l in 'Seguridad ciudadana' 'Factores de riesgo' 'Feminicidios por 100.000 mujeres'; do
+	! grep -q "$l" "$T/ix_en" || fail "/en/index: \"$l\" in Spanish"
+done
 curl -s "$B/api/v1/index?preset=sv-municipal&year=2024&format=csv" >"$T/ix.csv"
 head -n 1 "$T/ix.csv" | grep -q '^unit,name,rank,rank_low,rank_high,level,level_name' ||
 	fail "the index's CSV columns changed: $(head -n 1 "$T/ix.csv")"

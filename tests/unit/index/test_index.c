@@ -608,6 +608,23 @@ static void english_names(void **state)
 		assert_string_equal(ob_index_level_name_en(&def, 2), want[i][1]);
 		ob_index_def_release(&def);
 	}
+	/* a dimension's and an indicator's */
+	{
+		static const char text[] = "[index]\n[dimension d]\nname = Dimensión\nname_en = "
+		                           "Dimension\n[dimension e]\nname = Otra\n[indicator a]\n"
+		                           "name = Tasa\nname_en = Rate\ndimension = d\n"
+		                           "[indicator b]\ndimension = e\n";
+		struct ob_index_def def;
+		struct ob_diag d;
+		ob_diag_clear(&d);
+		if (ob_index_load_mem(text, strlen(text), "en.ini", &def, &d))
+			fail_msg("refused: %s", d.message);
+		assert_string_equal(def.node[1].name_en, "Dimension");
+		assert_null(def.node[2].name_en);
+		assert_string_equal(def.ind[0].name_en, "Rate");
+		assert_null(def.ind[1].name_en);
+		ob_index_def_release(&def);
+	}
 }
 
 /* The preset keys, and sections left out as if they were not written: the
