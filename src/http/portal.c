@@ -22,6 +22,7 @@
 #include "io/json.h"
 #include "publish/release.h"
 #include "report/chart.h"
+#include "store/catalog.h"
 #include "store/store.h"
 
 /* web/portal.css and web/portal.js (portal_assets.c, generated) */
@@ -671,36 +672,43 @@ void ob_page_fragment_put(struct ob_page *pg, const char *key, const char *stamp
 		                  pg->b->len - from);
 }
 
-/* Column col of the one row sql gives for code, into out. */
-static const char *store_name(struct ob_page *pg, const char *sql, const char *code, int col,
-                              char *out, size_t size)
+/* name copied into out when it fits whole, else NULL. */
+static const char *whole(const char *name, char *out, size_t size)
 {
-	sqlite3_stmt *st = NULL;
-	const char *v = NULL, *t;
-
-	if (!pg->c->ctx->store || !code || !*code ||
-	    sqlite3_prepare_v2(ob_store_db(pg->c->ctx->store), sql, -1, &st, NULL) != SQLITE_OK)
-		goto finalize;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW && (t = (const char *)sqlite3_column_text(st, col)) &&
-	    ob_strlcpy(out, t, size) < size)
-		v = out;
-finalize:
-	sqlite3_finalize(st);
-	return v;
+	return ob_strlcpy(out, name, size) < size ? out : NULL;
 }
 
 const char *ob_page_territory_name(struct ob_page *pg, const char *code, char *out,
                                    size_t size)
 {
-	return store_name(pg, "SELECT name FROM territory WHERE code = ?1", code, 0, out, size);
+	char name[2 * OB_MAX_NAME];
+	struct ob_diag ignored;
+	bool found = false;
+
+	if (!pg->c->ctx->store || !code || !*code ||
+	    ob_store_territory_name(pg->c->ctx->store, code, name, sizeof(name), &found,
+	                            &ignored) ||
+	    !found || strlen(name) + 1 >= sizeof(name))
+		return NULL;
+	return whole(name, out, size);
 }
 
 const char *ob_page_iccs_name(struct ob_page *pg, const char *code, char *out, size_t size)
 {
-	return store_name(pg, "SELECT coalesce(name_es, name_en), coalesce(name_en, name_es) "
-	                      "FROM iccs WHERE code = ?1", code, pg->lang == OB_LANG_EN ? 1 : 0,
-	                  out, size);
+	char es[2 * OB_MAX_NAME], en[2 * OB_MAX_NAME];
+	struct ob_diag ignored;
+	bool found = false;
+	const char *pick;
+
+	if (!pg->c->ctx->store || !code || !*code ||
+	    ob_store_iccs_names(pg->c->ctx->store, code, es, en, sizeof(es), &found, &ignored) ||
+	    !found)
+		return NULL;
+	/* the page's language, else the other */
+	pick = pg->lang == OB_LANG_EN ? (en[0] ? en : es) : (es[0] ? es : en);
+	if (!pick[0] || strlen(pick) + 1 >= sizeof(es))
+		return NULL;
+	return whole(pick, out, size);
 }
 
 bool ob_page_plain_int(const char *s, long long lo, long long hi, long long *out)

@@ -15,6 +15,7 @@
 #include "engine/snapshot.h"
 #include "io/json.h"
 #include "publish/release.h"
+#include "store/catalog.h"
 
 /* ---- releases ---- */
 
@@ -511,27 +512,37 @@ struct countries {
 	char name[OB_PORTAL_PROFILE_COUNTRIES][OB_MAX_NAME];
 };
 
+static int add_country(void *arg, const struct ob_store_territory *t)
+{
+	struct countries *cs = arg;
+
+	if (cs->n >= OB_PORTAL_PROFILE_COUNTRIES)
+		return 1;
+	ob_strlcpy(cs->code[cs->n], t->code, sizeof(cs->code[cs->n]));
+	ob_strlcpy(cs->name[cs->n], t->name ? t->name : t->code, sizeof(cs->name[cs->n]));
+	cs->n++;
+	return 0;
+}
+
+/* The countries of the catalogue, by name (by code among equal names). */
 static void load_countries(struct ob_page *pg, struct countries *cs)
 {
-	sqlite3_stmt *st = NULL;
+	struct ob_diag ignored;
 
 	cs->n = 0;
-	if (!pg->c->ctx->store ||
-	    sqlite3_prepare_v2(ob_store_db(pg->c->ctx->store),
-	                       "SELECT code, name FROM territory WHERE level = 0 ORDER BY name",
-	                       -1, &st, NULL) != SQLITE_OK)
-		goto finalize;
-	while (sqlite3_step(st) == SQLITE_ROW && cs->n < OB_PORTAL_PROFILE_COUNTRIES) {
-		const char *c = (const char *)sqlite3_column_text(st, 0);
-		const char *n = (const char *)sqlite3_column_text(st, 1);
-		if (!c)
-			continue;
-		ob_strlcpy(cs->code[cs->n], c, sizeof(cs->code[cs->n]));
-		ob_strlcpy(cs->name[cs->n], n ? n : c, sizeof(cs->name[cs->n]));
-		cs->n++;
-	}
-finalize:
-	sqlite3_finalize(st);
+	if (!pg->c->ctx->store)
+		return;
+	ob_store_territories_each(pg->c->ctx->store, NULL, 0, add_country, cs, &ignored);
+	for (size_t i = 1; i < cs->n; i++)
+		for (size_t j = i; j > 0 && strcmp(cs->name[j - 1], cs->name[j]) > 0; j--) {
+			char t[OB_MAX_NAME];
+			ob_strlcpy(t, cs->name[j], sizeof(t));
+			ob_strlcpy(cs->name[j], cs->name[j - 1], sizeof(cs->name[j]));
+			ob_strlcpy(cs->name[j - 1], t, sizeof(cs->name[j - 1]));
+			ob_strlcpy(t, cs->code[j], sizeof(t));
+			ob_strlcpy(cs->code[j], cs->code[j - 1], sizeof(cs->code[j]));
+			ob_strlcpy(cs->code[j - 1], t, sizeof(cs->code[j - 1]));
+		}
 }
 
 /* Links to indicator x's row (#id) on each country's profile: the way from

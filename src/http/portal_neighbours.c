@@ -13,6 +13,7 @@
 #include "base/strmap.h"
 #include "catalog/catalog.h"
 #include "engine/indicators.h"
+#include "store/catalog.h"
 
 /* Boundaries are simplified unit by unit, so two neighbours' vertices on
  * their common border need not coincide: points closer than this (in
@@ -335,6 +336,35 @@ static void unit_row(struct ob_page *pg, const struct ob_http_pub *pub,
 	ob_buf_release(&url);
 }
 
+/* The rows of the comparison, as the store lists the unit's peers. */
+struct peers {
+	struct ob_page *pg;
+	const struct adjacency *a;
+	long at;
+	bool bounded;
+	struct cmp_unit *rows; /* OB_PORTAL_NEIGHBOURS */
+	size_t n, more;        /* rows kept, and those past the limit */
+};
+
+static int add_peer(void *arg, const char *sc, const char *sn)
+{
+	struct peers *p = arg;
+	struct ob_page *pg = p->pg;
+
+	if (!sc || (p->bounded && !adj_linked(p->a, p->at, sc)))
+		return 0;
+	if (p->n == OB_PORTAL_NEIGHBOURS) {
+		p->more++;
+		return 0;
+	}
+	ob_strlcpy(p->rows[p->n].code, sc, sizeof(p->rows[p->n].code));
+	ob_strlcpy(p->rows[p->n].name, sn ? sn : sc, sizeof(p->rows[p->n].name));
+	p->rows[p->n].role = p->bounded ? OB_L(pg, "vecino", "neighbour")
+	                                : OB_L(pg, "misma unidad superior", "same parent unit");
+	p->n++;
+	return 0;
+}
+
 void ob_page_unit_neighbours(struct ob_page *pg, const struct ob_http_pub *pub,
                              const struct ob_indicator *const *ind, size_t nind,
                              long long year, const char *code, const char *name, int level,
@@ -345,7 +375,6 @@ void ob_page_unit_neighbours(struct ob_page *pg, const struct ob_http_pub *pub,
 	struct ob_buf *b = pg->b;
 	const struct adjacency *a;
 	struct cmp_unit *rows = NULL, self;
-	sqlite3_stmt *st = NULL;
 	size_t n = 0, more = 0;
 	long at;
 	bool bounded;
@@ -357,33 +386,15 @@ void ob_page_unit_neighbours(struct ob_page *pg, const struct ob_http_pub *pub,
 	bounded = at >= 0;
 	/* the units of the same level and country alive when it is; with a
 	 * boundary those that share it, without one those of the same parent */
-	if (sqlite3_prepare_v2(ob_store_db(c->ctx->store),
-	                       "SELECT s.code, s.name FROM territory u JOIN territory s"
-	                       " ON s.country = u.country AND s.level = u.level"
-	                       " AND s.code <> u.code AND (?2 OR s.parent IS u.parent)"
-	                       " WHERE u.code = ?1 AND (s.valid_from IS NULL OR"
-	                       " u.valid_to IS NULL OR s.valid_from <= u.valid_to) AND"
-	                       " (s.valid_to IS NULL OR u.valid_from IS NULL OR"
-	                       " s.valid_to >= u.valid_from) ORDER BY s.name",
-	                       -1, &st, NULL) != SQLITE_OK)
-		goto finalize;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, bounded);
 	rows = ob_calloc(OB_PORTAL_NEIGHBOURS + 1, sizeof(*rows));
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *sc = (const char *)sqlite3_column_text(st, 0);
-		const char *sn = (const char *)sqlite3_column_text(st, 1);
-		if (!sc || (bounded && !adj_linked(a, at, sc)))
-			continue;
-		if (n == OB_PORTAL_NEIGHBOURS) {
-			more++;
-			continue;
-		}
-		ob_strlcpy(rows[n].code, sc, sizeof(rows[n].code));
-		ob_strlcpy(rows[n].name, sn ? sn : sc, sizeof(rows[n].name));
-		rows[n].role = bounded ? OB_L(pg, "vecino", "neighbour")
-		                       : OB_L(pg, "misma unidad superior", "same parent unit");
-		n++;
+	{
+		struct peers p = { pg, a, at, bounded, rows, 0, 0 };
+		struct ob_diag ignored;
+		if (ob_store_territory_peers_each(c->ctx->store, code, bounded, add_peer, &p,
+		                                  &ignored) < 0)
+			goto finalize;
+		n = p.n;
+		more = p.more;
 	}
 	OB_HTML_LIT(b, "<section class=\"neighbours\">\n<h2 id=\"neighbours\">");
 	ob_html_text(b, OB_L(pg, "Comparación con sus vecinos", "Compared with its neighbours"));
@@ -453,6 +464,5 @@ void ob_page_unit_neighbours(struct ob_page *pg, const struct ob_http_pub *pub,
 	}
 	OB_HTML_LIT(b, "</tbody></table></div>\n</section>\n");
 finalize:
-	sqlite3_finalize(st);
 	free(rows);
 }

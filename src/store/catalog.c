@@ -34,6 +34,29 @@ int ob_store_territories_each(struct ob_store *s, const char *country, long long
 	return ob_store_each_end(s, st, rc, stop, what_catalog, d);
 }
 
+int ob_store_territory_peers_each(struct ob_store *s, const char *code, bool any_parent,
+                                  int (*each)(void *arg, const char *code, const char *name),
+                                  void *arg, struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_prepare(s, "SELECT s.code, s.name FROM territory u JOIN territory s"
+	                        " ON s.country = u.country AND s.level = u.level"
+	                        " AND s.code <> u.code AND (?2 OR s.parent IS u.parent)"
+	                        " WHERE u.code = ?1 AND (s.valid_from IS NULL OR"
+	                        " u.valid_to IS NULL OR s.valid_from <= u.valid_to) AND"
+	                        " (s.valid_to IS NULL OR u.valid_from IS NULL OR"
+	                        " s.valid_to >= u.valid_from) ORDER BY s.name",
+	                     &st, d))
+		return -1;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, any_parent);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1));
+	return ob_store_each_end(s, st, rc, stop, what_catalog, d);
+}
+
 int ob_store_aliases_each(struct ob_store *s,
                           int (*each)(void *arg, const char *code, const char *alias),
                           void *arg, struct ob_diag *d)

@@ -38,6 +38,13 @@ ob_err ob_store_territory_name(struct ob_store *s, const char *code, char *out, 
 ob_err ob_store_iccs_names(struct ob_store *s, const char *code, char *es, char *en,
                            size_t size, bool *found, struct ob_diag *d);
 
+/* The units of code's country and level (other than code) whose validity
+ * overlaps its own; with any_parent false, only those of its parent. Each
+ * gets code and name (name may be NULL), by name. */
+int ob_store_territory_peers_each(struct ob_store *s, const char *code, bool any_parent,
+                                  int (*each)(void *arg, const char *code, const char *name),
+                                  void *arg, struct ob_diag *d);
+
 /* Every alias of every territory (code, alias; alias may be NULL), by
  * code and alias. */
 int ob_store_aliases_each(struct ob_store *s,
