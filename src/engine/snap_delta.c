@@ -687,7 +687,7 @@ static ob_err write_delta(struct ob_store *st, const char *dir, const struct ob_
 	if (l.n >= OB_MAX_SNAPSHOT_DELTAS || !stamp_parts(cur->stamp, &scur, kcur, sizeof(kcur)))
 		return OB_OK;
 	ob_si_builder_init(&b, st, dir, d);
-	if ((e = ob_store_exec(st, "BEGIN", d)))
+	if ((e = ob_store_read_begin(st, d)))
 		goto release;
 	if ((e = ob_snapshot_stamp(st, stamp, d)))
 		goto commit;
@@ -727,10 +727,7 @@ static ob_err write_delta(struct ob_store *st, const char *dir, const struct ob_
 	b.sort_mode = mode_base;
 	e = ob_si_load_records(&b, stamp, rd, &nr);
 commit:
-	{
-		struct ob_diag ignored;
-		ob_store_exec(st, "COMMIT", &ignored);
-	}
+	ob_store_read_end(st);
 	if (e || !b.from_id || !seen)
 		goto readers;
 	if ((e = ob_si_resolve_misses(&b, rd, nr)))
