@@ -20,6 +20,7 @@
 #include "http/analysis.h"
 #include "report/chart.h"
 #include "report/names.h"
+#include "store/catalog.h"
 #include "store/store.h"
 
 /* the most rows the chart draws (the table has them all) */
@@ -71,45 +72,20 @@ static const char *const months_en[] = { "January", "February", "March", "April"
 
 /* The store's names of territories and ICCS categories. */
 struct names {
-	sqlite3_stmt *territory, *iccs;
+	struct ob_store_names *store; /* NULL: no names */
 	char out[OB_MAX_NAME * 2];
 };
 
 static void names_open(struct names *n, struct ob_page *pg)
 {
-	sqlite3 *db;
-
 	memset(n, 0, sizeof(*n));
-	if (!pg->c->ctx->store)
-		return;
-	db = ob_store_db(pg->c->ctx->store);
-	if (sqlite3_prepare_v2(db, "SELECT name FROM territory WHERE code = ?1", -1,
-	                       &n->territory, NULL) != SQLITE_OK)
-		n->territory = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT coalesce(name_es, name_en), coalesce(name_en, name_es)"
-	                       " FROM iccs WHERE code = ?1", -1, &n->iccs, NULL) != SQLITE_OK)
-		n->iccs = NULL;
+	if (pg->c->ctx->store)
+		n->store = ob_store_names_open(pg->c->ctx->store);
 }
 
 static void names_close(struct names *n)
 {
-	sqlite3_finalize(n->territory);
-	sqlite3_finalize(n->iccs);
-}
-
-/* A name from statement st for code (column col), or NULL. */
-static const char *lookup(struct names *n, sqlite3_stmt *st, const char *code, int col)
-{
-	const char *v = NULL;
-
-	if (!st)
-		return NULL;
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW && (v = (const char *)sqlite3_column_text(st, col)))
-		v = ob_strlcpy(n->out, v, sizeof(n->out)) < sizeof(n->out) ? n->out : NULL;
-	sqlite3_reset(st);
-	return v;
+	ob_store_names_close(n->store);
 }
 
 /* The name of value `code` of dimension `dim` in the page's language (the
@@ -131,9 +107,11 @@ static const char *value_label(struct ob_page *pg, struct names *n, const char *
 	if (!strcmp(dim, "month") && ob_parse_int(code, strlen(code), 1, 12, &m))
 		return OB_L(pg, months_es[m - 1], months_en[m - 1]);
 	if (!strcmp(dim, "country") || !strcmp(dim, "admin1") || !strcmp(dim, "admin2"))
-		return (v = lookup(n, n->territory, code, 0)) ? v : code;
+		return (v = ob_store_names_territory(n->store, code, n->out, sizeof(n->out))) ? v
+		                                                                              : code;
 	if (!strncmp(dim, "iccs", 4)) {
-		if ((v = lookup(n, n->iccs, code, pg->lang == OB_LANG_EN ? 1 : 0))) {
+		if ((v = ob_store_names_iccs(n->store, code, pg->lang == OB_LANG_EN, n->out,
+		                             sizeof(n->out)))) {
 			/* "0101 Homicidio intencional" */
 			char tmp[sizeof(n->out)];
 			if (snprintf(tmp, sizeof(tmp), "%s %s", code, v) < (int)sizeof(tmp))
@@ -328,14 +306,34 @@ static void code_filter(struct ob_page *pg, size_t fi, const char *field, const 
 	OB_HTML_LIT(pg->b, "</select></div>\n");
 }
 
+/* The options of a store_filter() select. */
+struct choices {
+	struct ob_page *pg;
+	const char *cur;
+	bool found;
+};
+
+static int add_choice(void *arg, const char *code, const char *name, int depth)
+{
+	struct choices *c = arg;
+	char text[OB_MAX_NAME * 2];
+
+	if (!code)
+		return 0;
+	snprintf(text, sizeof(text), "%s%s%s%s", depth ? "— " : "", name ? name : code,
+	         name ? " · " : "", name ? code : "");
+	ob_page_option(c->pg, code, text, !strcmp(c->cur, code));
+	c->found |= !strcmp(c->cur, code);
+	return 0;
+}
+
 /* A select of the store's territories (countries and first-level units) or
  * ICCS categories (sections and divisions). */
-static void store_filter(struct ob_page *pg, size_t fi, const char *label, const char *sql,
-                         const struct form_state *fs)
+static void store_filter(struct ob_page *pg, size_t fi, const char *label,
+                         enum ob_store_choice what, const struct form_state *fs)
 {
-	const char *cur = fs->sel[fi];
-	sqlite3_stmt *st = NULL;
-	bool found = !*cur;
+	struct choices c = { pg, fs->sel[fi], !*fs->sel[fi] };
+	struct ob_diag ignored;
 
 	OB_HTML_LIT(pg->b, "<div class=\"field\">");
 	label_for(pg, filters[fi].param, label);
@@ -343,26 +341,12 @@ static void store_filter(struct ob_page *pg, size_t fi, const char *label, const
 	OB_HTML_ATTR(pg->b, "id", filters[fi].param);
 	OB_HTML_ATTR(pg->b, "name", filters[fi].param);
 	OB_HTML_LIT(pg->b, ">");
-	ob_page_option(pg, "", OB_L(pg, "Todos", "All"), !*cur);
-	if (pg->c->ctx->store &&
-	    sqlite3_prepare_v2(ob_store_db(pg->c->ctx->store), sql, -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int(st, 1, pg->lang == OB_LANG_EN);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const char *code = (const char *)sqlite3_column_text(st, 0);
-			const char *name = (const char *)sqlite3_column_text(st, 1);
-			int level = sqlite3_column_int(st, 2);
-			char text[OB_MAX_NAME * 2];
-			if (!code)
-				continue;
-			snprintf(text, sizeof(text), "%s%s%s%s", level ? "— " : "",
-			         name ? name : code, name ? " · " : "", name ? code : "");
-			ob_page_option(pg, code, text, !strcmp(cur, code));
-			found |= !strcmp(cur, code);
-		}
-	}
-	sqlite3_finalize(st);
-	if (!found)
-		ob_page_option(pg, cur, cur, true);
+	ob_page_option(pg, "", OB_L(pg, "Todos", "All"), !*c.cur);
+	if (pg->c->ctx->store)
+		ob_store_choices_each(pg->c->ctx->store, what, pg->lang == OB_LANG_EN, add_choice, &c,
+		                      &ignored);
+	if (!c.found)
+		ob_page_option(pg, c.cur, c.cur, true);
 	OB_HTML_LIT(pg->b, "</select></div>\n");
 }
 
@@ -411,9 +395,7 @@ static void form(struct ob_page *pg, const struct form_state *fs)
 	OB_HTML_LIT(b, "</fieldset>\n<fieldset><legend>");
 	ob_html_text(b, OB_L(pg, "Filtros", "Filters"));
 	OB_HTML_LIT(b, "</legend>\n");
-	store_filter(pg, 0, OB_L(pg, "Territorio", "Territory"),
-	             "SELECT code, name, level FROM territory WHERE level <= 1"
-	             " ORDER BY country, level, name", fs);
+	store_filter(pg, 0, OB_L(pg, "Territorio", "Territory"), OB_STORE_CHOICE_TERRITORY, fs);
 	OB_HTML_LIT(b, "<div class=\"field\">");
 	label_for(pg, "f_year", OB_L(pg, "Años (2020 o 2015..2024)", "Years (2020 or 2015..2024)"));
 	OB_HTML_LIT(b, "<input type=\"text\" id=\"f_year\" name=\"f_year\" inputmode=\"numeric\""
@@ -421,9 +403,7 @@ static void form(struct ob_page *pg, const struct form_state *fs)
 	OB_HTML_ATTR(b, "value", fs->sel[1]);
 	OB_HTML_LIT(b, "></div>\n");
 	store_filter(pg, 2, OB_L(pg, "Delito (categoría ICCS)", "Offence (ICCS category)"),
-	             "SELECT code, CASE WHEN ?1 THEN coalesce(name_en, name_es)"
-	             " ELSE coalesce(name_es, name_en) END, level - 1 FROM iccs"
-	             " WHERE level <= 2 ORDER BY code", fs);
+	             OB_STORE_CHOICE_ICCS, fs);
 	code_filter(pg, 3, "sex", OB_L(pg, "Sexo de la víctima", "Victim's sex"), fs);
 	code_filter(pg, 4, "mechanism", OB_L(pg, "Arma o mecanismo", "Weapon or mechanism"), fs);
 	OB_HTML_LIT(b, "<div class=\"field wide\">");

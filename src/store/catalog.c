@@ -57,6 +57,83 @@ int ob_store_territory_peers_each(struct ob_store *s, const char *code, bool any
 	return ob_store_each_end(s, st, rc, stop, what_catalog, d);
 }
 
+struct ob_store_names {
+	sqlite3_stmt *territory, *iccs;
+};
+
+struct ob_store_names *ob_store_names_open(struct ob_store *s)
+{
+	struct ob_store_names *n = ob_calloc(1, sizeof(*n));
+	struct ob_diag ignored;
+
+	if (ob_store_prepare(s, "SELECT name FROM territory WHERE code = ?1", &n->territory,
+	                     &ignored) ||
+	    ob_store_prepare(s, "SELECT coalesce(name_es, name_en), coalesce(name_en, name_es)"
+	                        " FROM iccs WHERE code = ?1",
+	                     &n->iccs, &ignored)) {
+		ob_store_names_close(n);
+		return NULL;
+	}
+	return n;
+}
+
+/* Column col of the row st gives for code, copied into out whole, or NULL. */
+static const char *name_of(sqlite3_stmt *st, const char *code, int col, char *out, size_t size)
+{
+	const char *v = NULL;
+
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW && (v = ob_store_text(st, col)))
+		v = ob_strlcpy(out, v, size) < size ? out : NULL;
+	sqlite3_reset(st);
+	return v;
+}
+
+const char *ob_store_names_territory(struct ob_store_names *n, const char *code, char *out,
+                                     size_t size)
+{
+	return n ? name_of(n->territory, code, 0, out, size) : NULL;
+}
+
+const char *ob_store_names_iccs(struct ob_store_names *n, const char *code, bool english,
+                                char *out, size_t size)
+{
+	return n ? name_of(n->iccs, code, english ? 1 : 0, out, size) : NULL;
+}
+
+void ob_store_names_close(struct ob_store_names *n)
+{
+	if (!n)
+		return;
+	sqlite3_finalize(n->territory);
+	sqlite3_finalize(n->iccs);
+	free(n);
+}
+
+int ob_store_choices_each(struct ob_store *s, enum ob_store_choice what, bool english,
+                          int (*each)(void *arg, const char *code, const char *name, int depth),
+                          void *arg, struct ob_diag *d)
+{
+	static const char *const sql[] = {
+		[OB_STORE_CHOICE_TERRITORY] = "SELECT code, name, level FROM territory WHERE"
+		                              " level <= 1 ORDER BY country, level, name",
+		[OB_STORE_CHOICE_ICCS] = "SELECT code, CASE WHEN ?1 THEN coalesce(name_en, name_es)"
+		                         " ELSE coalesce(name_es, name_en) END, level - 1 FROM iccs"
+		                         " WHERE level <= 2 ORDER BY code",
+	};
+	sqlite3_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_prepare(s, sql[what], &st, d))
+		return -1;
+	if (what == OB_STORE_CHOICE_ICCS)
+		sqlite3_bind_int(st, 1, english);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1), sqlite3_column_int(st, 2));
+	return ob_store_each_end(s, st, rc, stop, what_catalog, d);
+}
+
 int ob_store_aliases_each(struct ob_store *s,
                           int (*each)(void *arg, const char *code, const char *alias),
                           void *arg, struct ob_diag *d)

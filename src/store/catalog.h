@@ -45,6 +45,31 @@ int ob_store_territory_peers_each(struct ob_store *s, const char *code, bool any
                                   int (*each)(void *arg, const char *code, const char *name),
                                   void *arg, struct ob_diag *d);
 
+/*
+ * A reader of names for many lookups (the labels of a table): its
+ * statements are prepared once by ob_store_names_open() (NULL when they
+ * cannot be) and released by ob_store_names_close(); it borrows the store
+ * until then. A lookup copies the name into out and returns out, or NULL
+ * when there is none or it does not fit whole in size bytes. An ICCS
+ * category's name is in English (english) or Spanish, else in the other.
+ */
+struct ob_store_names;
+struct ob_store_names *ob_store_names_open(struct ob_store *s);
+const char *ob_store_names_territory(struct ob_store_names *n, const char *code, char *out,
+                                     size_t size);
+const char *ob_store_names_iccs(struct ob_store_names *n, const char *code, bool english,
+                                char *out, size_t size);
+void ob_store_names_close(struct ob_store_names *n);
+
+/* The choices of the analyser's filters: the territories of levels 0 and
+ * 1 (depth: the level) by country, level and name; or the ICCS sections
+ * and divisions (depth 0 and 1) by code, named in English (english) or
+ * Spanish, else in the other. each gets code, name (may be NULL), depth. */
+enum ob_store_choice { OB_STORE_CHOICE_TERRITORY, OB_STORE_CHOICE_ICCS };
+int ob_store_choices_each(struct ob_store *s, enum ob_store_choice what, bool english,
+                          int (*each)(void *arg, const char *code, const char *name, int depth),
+                          void *arg, struct ob_diag *d);
+
 /* Every alias of every territory (code, alias; alias may be NULL), by
  * code and alias. */
 int ob_store_aliases_each(struct ob_store *s,
