@@ -293,7 +293,7 @@ static ob_err set_index_key(struct parser *p, const char *k, char *v)
 		def->name = ob_strdup(v);
 	} else if (!strcmp(k, "name_en")) {
 		free(def->name_en);
-		def->name_en = ob_strdup(v);
+		def->name_en = *v ? ob_strdup(v) : NULL; /* empty: the Spanish name */
 	} else if (!strcmp(k, "units")) {
 		if (!strcmp(v, "admin2"))
 			def->admin2 = true;
@@ -432,7 +432,7 @@ static ob_err set_dimension_key(struct parser *p, const char *k, char *v)
 		n->name = ob_strdup(v);
 	} else if (!strcmp(k, "name_en")) {
 		free(n->name_en);
-		n->name_en = ob_strdup(v);
+		n->name_en = *v ? ob_strdup(v) : NULL; /* empty: the Spanish name */
 	} else if (!strcmp(k, "parent")) {
 		free(p->node_parent[p->cur]);
 		p->node_parent[p->cur] = ob_strdup(v);
@@ -462,7 +462,7 @@ static ob_err set_indicator_key(struct parser *p, const char *k, char *v)
 		ind->name = ob_strdup(v);
 	} else if (!strcmp(k, "name_en")) {
 		free(ind->name_en);
-		ind->name_en = ob_strdup(v);
+		ind->name_en = *v ? ob_strdup(v) : NULL; /* empty: the Spanish name */
 	} else if (!strcmp(k, "column")) {
 		if (!*v)
 			return perr(p, NULL, "columna vacía",

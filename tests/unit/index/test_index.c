@@ -613,7 +613,7 @@ static void english_names(void **state)
 		static const char text[] = "[index]\n[dimension d]\nname = Dimensión\nname_en = "
 		                           "Dimension\n[dimension e]\nname = Otra\n[indicator a]\n"
 		                           "name = Tasa\nname_en = Rate\ndimension = d\n"
-		                           "[indicator b]\ndimension = e\n";
+		                           "[indicator b]\nname_en =\ndimension = e\n";
 		struct ob_index_def def;
 		struct ob_diag d;
 		ob_diag_clear(&d);
