@@ -19,16 +19,17 @@
 #include "stats/prop.h"
 #include "stats/rate.h"
 
-size_t ob_ii_cov_key(struct coverage *cv, uint32_t need, int32_t src)
+size_t ob_ii_cov_key(struct coverage *cv, uint32_t need, int32_t src, int32_t manner)
 {
 	for (size_t i = 0; i < cv->nkeys; i++)
-		if (cv->keys[i].need == need && cv->keys[i].src == src)
+		if (cv->keys[i].need == need && cv->keys[i].src == src &&
+		    cv->keys[i].manner == manner)
 			return i;
 	if (cv->nkeys == cv->cap) {
 		cv->cap = cv->cap ? 2 * cv->cap : 8;
 		cv->keys = ob_realloc(cv->keys, cv->cap * sizeof(*cv->keys));
 	}
-	cv->keys[cv->nkeys] = (struct covkey){ need, src };
+	cv->keys[cv->nkeys] = (struct covkey){ need, src, manner };
 	return cv->nkeys++;
 }
 
@@ -63,6 +64,16 @@ static uint32_t supplied(const struct ob_snapshot *snap, const struct ob_populat
 	return ob_ii_has_sources(snap, pop) ? pop->supplies[e->source] : ~0u;
 }
 
+/* Does source s record manner code m (-1: no manner asked)? */
+static bool records_manner(const struct ob_snapshot *snap, const struct ob_population *pop,
+                           uint32_t s, int32_t m)
+{
+	if (m < 0 || !ob_ii_has_sources(snap, pop) || !pop->manners ||
+	    pop->n_manners != snap->n_tags[OB_SNAP_MANNER] || (uint32_t)m >= pop->n_manners)
+		return true;
+	return pop->manners[(size_t)s * pop->n_manners + (uint32_t)m] != 0;
+}
+
 /* Fill cv->map for computed indicator k, for the keys cells of k use. */
 void ob_ii_cov_fill(const struct ob_snapshot *snap, const struct ob_population *pop,
                      const struct compiled *c, size_t k, bool split, struct coverage *cv)
@@ -90,7 +101,8 @@ void ob_ii_cov_fill(const struct ob_snapshot *snap, const struct ob_population *
 			uint8_t *row;
 			if (!cv->used[key] || (cv->keys[key].src >= 0 &&
 			                       (uint32_t)cv->keys[key].src != e->source) ||
-			    ((c->req[k] | cv->keys[key].need) & ~sup))
+			    ((c->req[k] | cv->keys[key].need) & ~sup) ||
+			    !records_manner(snap, pop, e->source, cv->keys[key].manner))
 				continue;
 			row = cv->map + key * plane + (size_t)e->country * cv->span;
 			for (int m = a; m <= b; m++)

@@ -50,7 +50,7 @@ bool ob_ii_has_sources(const struct ob_snapshot *snap, const struct ob_populatio
  */
 static void clause_needs(const struct ob_snapshot *snap, const struct ob_population *pop,
                          const struct ob_ind_clause *cl, const bool *acc, struct compiled *c,
-                         size_t k)
+                         size_t k, bool split_manner)
 {
 	size_t unknown;
 
@@ -59,6 +59,16 @@ static void clause_needs(const struct ob_snapshot *snap, const struct ob_populat
 	case OB_FLD_AGE: unknown = OB_SNAP_AGE_UNKNOWN; break;
 	case OB_FLD_HOUR: unknown = OB_SNAP_HOUR_UNKNOWN; break;
 	case OB_FLD_MANNER:
+		/* and that the source records every manner it names (split by
+		 * manner, each cell asks for its own: ind_cover.c) */
+		if (!split_manner && ob_ii_has_sources(snap, pop) && pop->manners &&
+		    pop->n_manners == snap->n_tags[OB_SNAP_MANNER])
+			for (uint32_t s = 0; s < snap->n_sources; s++)
+				for (uint32_t m = 1; m < pop->n_manners; m++)
+					if (acc[m] && !pop->manners[(size_t)s * pop->n_manners + m])
+						c->cat_ok[k * snap->n_sources + s] = 0;
+		unknown = 0;
+		break;
 	case OB_FLD_MECHANISM:
 	case OB_FLD_PLACE:
 	case OB_FLD_RELATIONSHIP:
@@ -314,7 +324,12 @@ ob_err ob_ii_compile(const struct ob_snapshot *snap, const struct ob_population 
 		c->tag[i] = table_new(256, c->W, c->K);
 	for (size_t k = 0; k < c->K && !e; k++) {
 		const struct ob_indicator *x = &set->v[c->ind[k]];
-		bool chooses_source = false;
+		bool chooses_source = false, split = true, by_manner = false;
+
+		for (size_t j = 0; j < q->n_by; j++) {
+			split = split && (x->by_allowed >> q->by[j] & 1);
+			by_manner = by_manner || q->by[j] == OB_BY_MANNER;
+		}
 
 		for (int ci = 0; ci < x->n_clauses; ci++) {
 			const struct ob_ind_clause *cl = &x->clauses[ci];
@@ -323,7 +338,7 @@ ob_err ob_ii_compile(const struct ob_snapshot *snap, const struct ob_population 
 
 			if ((e = clause_accept(snap, set, x, cl, acc, nacc, d)))
 				break;
-			clause_needs(snap, pop, cl, acc, c, k);
+			clause_needs(snap, pop, cl, acc, c, k, split && by_manner);
 			switch (cl->field) {
 			case OB_FLD_CATEGORY: t = c->cat; n = snap->n_categories; break;
 			case OB_FLD_SEX: t = c->sex; n = OB_SNAP_SEX_COUNT; break;

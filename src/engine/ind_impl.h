@@ -55,7 +55,7 @@ struct compiled {
 	uint32_t *req;        /* per computed indicator: fields a source must supply
 	                         (1 << enum ob_ind_field) */
 	uint8_t *cat_ok;      /* [computed indicator][source]: the source covers every
-	                         category the indicator counts */
+	                         category and records every manner the indicator counts */
 };
 
 /* ------------------------------------------------------------------------
@@ -145,6 +145,7 @@ int ob_ii_days_in(int year, int month);
 struct covkey {
 	uint32_t need; /* fields besides the indicator's own */
 	int32_t src;   /* the cell's source, or -1 */
+	int32_t manner; /* the cell's manner code (a --by manner cell), or -1 */
 };
 
 /* ------------------------------------------------------------------------
@@ -164,7 +165,7 @@ struct coverage {
 };
 
 /* The key of (fields needed, source; -1 any), added when new. */
-size_t ob_ii_cov_key(struct coverage *cv, uint32_t need, int32_t src);
+size_t ob_ii_cov_key(struct coverage *cv, uint32_t need, int32_t src, int32_t manner);
 
 void ob_ii_cov_free(struct coverage *cv);
 

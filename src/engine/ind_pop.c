@@ -60,6 +60,7 @@ void ob_population_free(struct ob_population *p)
 	free(p->span);
 	free(p->covers);
 	free(p->supplies);
+	free(p->manners);
 	free(p);
 }
 
@@ -260,6 +261,27 @@ static int cover_one(void *arg, const char *section)
 	return 0;
 }
 
+/* Source s records only the manners of list ("homicide undetermined"). */
+static void declare_manners(const struct ob_snapshot *snap, struct ob_population *p, uint32_t s,
+                            const char *list)
+{
+	uint8_t *row = p->manners + (size_t)s * p->n_manners;
+
+	memset(row, 0, p->n_manners);
+	row[0] = 1; /* the unknown manner */
+	while (*list) {
+		size_t n = strcspn(list, " ");
+		for (uint32_t k = 1; k < p->n_manners; k++) {
+			const char *code = ob_snap_str(snap, snap->tags[OB_SNAP_MANNER][k]);
+			if (strlen(code) == n && !memcmp(code, list, n))
+				row[k] = 1;
+		}
+		list += n;
+		while (*list == ' ')
+			list++;
+	}
+}
+
 /* What each source's profile says it gives. */
 static ob_err load_profiles(struct ob_store *st, const struct ob_snapshot *snap,
                             struct ob_population *p, bool *declared, struct ob_diag *d)
@@ -280,6 +302,8 @@ static ob_err load_profiles(struct ob_store *st, const struct ob_snapshot *snap,
 		for (int f = 0; f < OB_F_COUNT; f++)
 			if (prof.columns[f].nalt || prof.value[f])
 				p->supplies[s] |= ob_ii_field_bit((enum ob_field)f);
+		if (prof.manners)
+			declare_manners(snap, p, s, prof.manners);
 		if (prof.categories) {
 			const char *q = prof.categories;
 			declared[s] = true;
@@ -333,6 +357,7 @@ static void scan_delivered(const struct ob_snapshot *snap, struct ob_population 
 		for (int t = 0; t < OB_SNAP_DIMS; t++)
 			k |= (uint32_t)(snap->tag[t][i] != 0) << (OB_FLD_MANNER + t);
 		known[s] |= k;
+		p->manners[(size_t)s * p->n_manners + snap->tag[OB_SNAP_MANNER][i]] = 1;
 	}
 	for (size_t s = 0; s < ns; s++) {
 		p->supplies[s] |= known[s];
@@ -355,9 +380,38 @@ static void validated_supplies(const struct ob_snapshot *snap, struct ob_populat
 			continue;
 		for (uint32_t s = 0; s < snap->n_sources; s++) {
 			int in = snap->sources[s].institution;
-			if (snap->sources[s].country == snap->sources[v].country &&
-			    (in == OB_INST_POLICE || in == OB_INST_FORENSIC || in == OB_INST_PROSECUTOR))
-				p->supplies[v] |= p->supplies[s];
+			if (snap->sources[s].country != snap->sources[v].country ||
+			    !(in == OB_INST_POLICE || in == OB_INST_FORENSIC || in == OB_INST_PROSECUTOR))
+				continue;
+			p->supplies[v] |= p->supplies[s];
+		}
+
+	}
+}
+
+/* The manners a country's validated deaths record: those its police,
+ * forensic and prosecutor profiles state, of the sources whose profile maps
+ * a manner (called before the records add what was delivered). */
+static void validated_manners(const struct ob_snapshot *snap, struct ob_population *p)
+{
+	for (uint32_t v = 0; v < snap->n_sources; v++) {
+		uint8_t *row = p->manners + (size_t)v * p->n_manners;
+		bool any = false;
+
+		if (snap->sources[v].institution != OB_INST_VALIDATED)
+			continue;
+		for (uint32_t s = 0; s < snap->n_sources; s++) {
+			int in = snap->sources[s].institution;
+			const uint8_t *from = p->manners + (size_t)s * p->n_manners;
+			if (snap->sources[s].country != snap->sources[v].country ||
+			    !(in == OB_INST_POLICE || in == OB_INST_FORENSIC || in == OB_INST_PROSECUTOR) ||
+			    !(p->supplies[s] & 1u << OB_FLD_MANNER))
+				continue;
+			if (!any)
+				memset(row, 0, p->n_manners);
+			any = true;
+			for (uint32_t k = 0; k < p->n_manners; k++)
+				row[k] |= from[k];
 		}
 	}
 }
@@ -376,9 +430,13 @@ ob_err ob_population_load(struct ob_store *st, const struct ob_snapshot *snap,
 	p->n_categories = snap->n_categories;
 	p->covers = ob_calloc((size_t)p->n_sources * p->n_categories + 1, 1);
 	p->supplies = ob_calloc((size_t)p->n_sources + 1, sizeof(uint32_t));
+	p->n_manners = snap->n_tags[OB_SNAP_MANNER];
+	p->manners = ob_malloc((size_t)p->n_sources * p->n_manners + 1);
+	memset(p->manners, 1, (size_t)p->n_sources * p->n_manners + 1);
 	if ((e = load_figures(st, p, units, d)) || (e = load_spans(st, p, units, d)) ||
 	    (e = load_profiles(st, snap, p, declared, d)))
 		goto fail;
+	validated_manners(snap, p);
 	scan_delivered(snap, p);
 	validated_supplies(snap, p);
 	unit_map_free(units);

@@ -691,12 +691,12 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 	ci = ob_calloc(pl.NC, sizeof(*ci));
 	cv.cell_key = ob_calloc(pl.NC, sizeof(size_t));
 	cv.cell_key_muni = ob_calloc(pl.NC, sizeof(size_t));
-	ob_ii_cov_key(&cv, 0, -1);
-	cv.total_muni = ob_ii_cov_key(&cv, 1u << OB_FLD_MUNICIPALITY, -1);
+	ob_ii_cov_key(&cv, 0, -1, -1);
+	cv.total_muni = ob_ii_cov_key(&cv, 1u << OB_FLD_MUNICIPALITY, -1, -1);
 	for (size_t cell = 0; cell < pl.NC; cell++) {
 		size_t stride = 1;
 		uint32_t need = 0;
-		int32_t src = -1;
+		int32_t src = -1, manner = -1;
 
 		ci[cell].sex = -1;
 		ci[cell].age = by_age >= 0;
@@ -719,12 +719,14 @@ ob_err ob_indicators_stream(const struct ob_snapshot *snap, const struct ob_popu
 			default:
 				if (v != 0)
 					need |= 1u << (OB_FLD_MANNER + (q->by[j] - OB_BY_MANNER));
+				if (v != 0 && q->by[j] == OB_BY_MANNER)
+					manner = (int32_t)v;
 			}
 			stride *= r->by_values[j];
 		}
-		cv.cell_key[cell] = ob_ii_cov_key(&cv, need, src);
+		cv.cell_key[cell] = ob_ii_cov_key(&cv, need, src, manner);
 		cv.cell_key_muni[cell] =
-			ob_ii_cov_key(&cv, need | 1u << OB_FLD_MUNICIPALITY, src);
+			ob_ii_cov_key(&cv, need | 1u << OB_FLD_MUNICIPALITY, src, manner);
 	}
 	cv.m0 = m0;
 	cv.span = (size_t)(m1 - m0 + 1);

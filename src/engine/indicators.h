@@ -286,6 +286,12 @@ ob_err ob_period_parse(const char *spec, struct ob_period **out, size_t *n, stru
  * profile states none, when its crosswalk or constant can give a code under
  * it (a profile mapping no category but a manner gives 0101 to homicides);
  * and always when the source has delivered a record under it. A field
+ * A manner of death is recorded by a source unless its profile states the
+ * manners it records ([source] manners) without it; and always when the
+ * source has delivered a record of that manner. An indicator whose
+ * numerator names a manner a source does not record (the suicide rate of a
+ * register of homicides) has no data from that source, as for a category.
+ * A field
  * (sex, age, hour, manner, mechanism, place, relationship, context) is
  * supplied by a delivery when the delivery says so (ob_snap_coverage.fields:
  * its profile mapped a column found in the file, or a constant); for a
@@ -314,6 +320,8 @@ struct ob_population {
 	uint32_t n_sources, n_categories;
 	uint8_t *covers;   /* [source][category]: 1 when the source covers the code */
 	uint32_t *supplies; /* [source]: bit (1 << enum ob_ind_field) of the fields it gives */
+	uint32_t n_manners; /* the snapshot's manner codes (n_tags[OB_SNAP_MANNER]) */
+	uint8_t *manners;   /* [source][manner code]: 1 when the source records that manner */
 };
 
 /* Read the store's population table, territorial divisions and what each

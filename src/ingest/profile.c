@@ -65,6 +65,8 @@ void ob_profile_release(struct ob_profile *p)
 	}
 	free(p->categories);
 	p->categories = NULL;
+	free(p->manners);
+	p->manners = NULL;
 	release_column(&p->ignore);
 	release_column(&p->not_personal);
 }
@@ -237,6 +239,39 @@ static ob_err add_category(void *vctx, const char *s, size_t n)
 	return OB_OK;
 }
 
+/* The manners of death a record can have (the codes the manner crosswalks
+ * give; docs/profiles.md). */
+static const char *const manner_codes[] = {
+	"homicide", "suicide", "accident", "undetermined", "legal_intervention",
+};
+
+/* One code of [source] manners. */
+static ob_err add_manner(void *vctx, const char *s, size_t n)
+{
+	struct parse_ctx *c = vctx;
+	struct ob_profile *p = c->p;
+	size_t have = p->manners ? strlen(p->manners) : 0;
+	bool known = false;
+
+	for (size_t i = 0; i < sizeof(manner_codes) / sizeof(*manner_codes); i++)
+		known |= eq(s, n, manner_codes[i]);
+	if (!known)
+		return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 0, s, n,
+		               "manera desconocida en manners; se esperaba homicide, suicide, "
+		               "accident, undetermined o legal_intervention",
+		               "unknown manner in manners; expected homicide, suicide, accident, "
+		               "undetermined or legal_intervention");
+	if (have + n + 2 > OB_MAX_CONFIG_LINE)
+		return OB_DIAG(c->d, OB_ETOOBIG, c->name, c->line, 0, s, n,
+		               "manners demasiado largo", "manners too long");
+	p->manners = ob_realloc(p->manners, have + n + 2);
+	if (have)
+		p->manners[have++] = ' ';
+	memcpy(p->manners + have, s, n);
+	p->manners[have + n] = '\0';
+	return OB_OK;
+}
+
 static ob_err copy_into(struct parse_ctx *c, char *dst, size_t size, const char *v,
                         size_t n)
 {
@@ -286,6 +321,19 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 				               "o false",
 				               "invalid value for aggregate; expected true or "
 				               "false");
+			return OB_OK;
+		}
+		if (eq(k, kn, "manners")) {
+			free(p->manners);
+			p->manners = NULL;
+			if ((e = each_item(v, vn, ',', add_manner, c)))
+				return e;
+			if (!p->manners)
+				return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
+				               "manners vacío: dé las maneras de muerte que la "
+				               "fuente registra (homicide, undetermined)",
+				               "empty manners: give the manners of death the source "
+				               "records (homicide, undetermined)");
 			return OB_OK;
 		}
 		if (eq(k, kn, "categories")) {

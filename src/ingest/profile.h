@@ -107,6 +107,10 @@ struct ob_profile {
 	 * stated (then what its crosswalk can give and what it delivered:
 	 * docs/completeness.md) */
 	char *categories;
+	/* [source] manners: the manners of death the source records, as
+	 * "homicide undetermined" (blank-separated canonical codes), or NULL
+	 * when not stated (then every manner its crosswalk can give) */
+	char *manners;
 	enum ob_encoding encoding;
 	char delimiter;       /* 0 = sniff */
 	char sheet[OB_MAX_NAME]; /* spreadsheets: the sheet's name or number ("": the first) */

@@ -24,11 +24,15 @@ static const char indicators[] =
 	"theft_any,c,c,category=0502,population,100000,sex|age_group|source,\n"
 	"robbery_or_theft,d,d,category=0401|0502,population,100000,,\n"
 	"robbery,e,e,category=0401,population,100000,,\n"
-	"unknown_sex_theft,f,f,category=0502&victim_sex=U,population,100000,,\n";
+	"unknown_sex_theft,f,f,category=0502&victim_sex=U,population,100000,,\n"
+	"suicides,g,g,manner=suicide,population,100000,,\n"
+	"accidents,h,h,manner=accident,population,100000,,\n"
+	"homicides_or_suicides,i,i,manner=homicide|suicide,population,100000,manner,\n"
+	"homicides,j,j,manner=homicide,population,100000,,\n";
 
 static int setup(void **state)
 {
-	long long full, early, nosex, noprof;
+	long long full, early, nosex, noprof, deaths, necro;
 	struct ob_diag d;
 	char date[16];
 	(void)state;
@@ -75,6 +79,35 @@ static int setup(void **state)
 	noprof = cfix_submission(&fx, "xx-noprof", "police", "SLV", "2020-01-01", "2020-12-31",
 	                         -1);
 	cfix_records(&fx, noprof, 4, "2020-07-07", "SLV0614", "0401", "M", 40);
+	/* a forensic register of homicides and undetermined deaths that says
+	 * so, which delivered one accident all the same; and a necropsy
+	 * register that states no manners */
+	cfix_profile(&fx, "xx-deaths",
+	             "[source]\ncode = xx-deaths\ncountry = SV\ninstitution = forensic\n"
+	             "manners = homicide, undetermined\n"
+	             "[columns]\nsource_id = Id\noccurred_on = Fecha\nterritory_code = Codigo\n"
+	             "manner = Manera\n[crosswalks]\nmanner = manera\n");
+	cfix_profile(&fx, "xx-necro",
+	             "[source]\ncode = xx-necro\ncountry = SV\ninstitution = forensic\n"
+	             "[columns]\nsource_id = Id\noccurred_on = Fecha\nterritory_code = Codigo\n"
+	             "manner = Manera\n[crosswalks]\nmanner = manera\n");
+	deaths = cfix_submission(&fx, "xx-deaths", "forensic", "SLV", "2020-01-01", "2020-12-31",
+	                         (1 << OB_F_SOURCE_ID) | (1 << OB_F_OCCURRED_ON) |
+	                         (1 << OB_F_TERRITORY_CODE) | (1 << OB_F_MANNER));
+	cfix_records(&fx, deaths, 7, "2020-03-03", "SLV0614", NULL, "M", 30);
+	cfix_records(&fx, deaths, 1, "2020-04-04", "SLV0614", NULL, "F", 30);
+	necro = cfix_submission(&fx, "xx-necro", "forensic", "SLV", "2020-01-01", "2020-12-31",
+	                        (1 << OB_F_SOURCE_ID) | (1 << OB_F_OCCURRED_ON) |
+	                        (1 << OB_F_TERRITORY_CODE) | (1 << OB_F_MANNER));
+	cfix_records(&fx, necro, 3, "2020-03-03", "SLV0614", NULL, "M", 30);
+	{
+		char sql[256];
+		snprintf(sql, sizeof(sql),
+		         "UPDATE record SET manner = CASE WHEN occurred_on = '2020-04-04' THEN "
+		         "'accident' ELSE 'homicide' END WHERE submission IN (%lld, %lld)",
+		         deaths, necro);
+		cfix_exec(&fx, sql);
+	}
 	ob_diag_clear(&d);
 	if (ob_snapshot_load(fx.st, fx.dir, &snap, NULL, &d) ||
 	    ob_population_load(fx.st, snap, &pop, &d) ||
@@ -182,6 +215,56 @@ static void categories(void **state)
 	ob_ind_result_free(r);
 }
 
+/* A manner the source's profile says it does not record is no data, alone
+ * or among others; one it records, or delivered, counts; a source that
+ * states no manners records them all (a true zero). */
+static void manners(void **state)
+{
+	enum ob_ind_by by = OB_BY_MANNER;
+	struct ob_ind_result *r;
+	bool saw_homicide = false, saw_suicide = false;
+	(void)state;
+
+	r = compute("suicides", "xx-deaths", NULL, 0);
+	assert_no_data(ob_ind_result_at(r, 0, 0, 0, 0));
+	ob_ind_result_free(r);
+	r = compute("homicides_or_suicides", "xx-deaths", NULL, 0);
+	assert_no_data(ob_ind_result_at(r, 0, 0, 0, 0));
+	ob_ind_result_free(r);
+	r = compute("homicides", "xx-deaths", NULL, 0);
+	assert_true(ob_ind_result_at(r, 0, 0, 0, 0)->count == 7);
+	assert_int_equal(ob_ind_result_at(r, 0, 0, 0, 0)->months_covered, 12);
+	ob_ind_result_free(r);
+	/* delivered, so recorded */
+	r = compute("accidents", "xx-deaths", NULL, 0);
+	assert_true(ob_ind_result_at(r, 0, 0, 0, 0)->count == 1);
+	assert_false(ob_ind_result_at(r, 0, 0, 0, 0)->flags & OB_IND_NO_DATA);
+	ob_ind_result_free(r);
+	/* no manners stated: a suicide would have been recorded */
+	r = compute("suicides", "xx-necro", NULL, 0);
+	assert_false(ob_ind_result_at(r, 0, 0, 0, 0)->flags & OB_IND_NO_DATA);
+	assert_true(ob_ind_result_at(r, 0, 0, 0, 0)->count == 0);
+	assert_int_equal(ob_ind_result_at(r, 0, 0, 0, 0)->months_covered, 12);
+	ob_ind_result_free(r);
+	/* by manner: each cell asks for its own manner */
+	r = compute("homicides_or_suicides", "xx-deaths", &by, 1);
+	assert_true(r->cells[0] > 2);
+	for (size_t c = 0; c < r->cells[0]; c++) {
+		const char *m = ob_ind_cell_label(r, c, 0);
+		const struct ob_ind_value *v = ob_ind_result_at(r, 0, 0, 0, c);
+		if (!strcmp(m, "homicide")) {
+			saw_homicide = true;
+			assert_true(v->count == 7);
+			assert_false(v->flags & OB_IND_NO_DATA);
+		} else if (!strcmp(m, "suicide")) {
+			saw_suicide = true;
+			assert_no_data(v);
+		}
+	}
+	assert_true(saw_homicide && saw_suicide);
+	ob_ind_result_free(r);
+}
+
 /* A field a delivery did not supply: no data for what filters on it, and
  * for the cells of its known values; its unknown cell counts everything. */
 static void fields(void **state)
@@ -238,8 +321,9 @@ static void by_source(void **state)
 	for (size_t c = 0; c < r->cells[0]; c++) {
 		const char *src = ob_ind_cell_label(r, c, 0);
 		const struct ob_ind_value *v = ob_ind_result_at(r, 0, 0, 0, c);
-		if (!strcmp(src, "xx-noprof"))
-			assert_no_data(v); /* delivers robbery only */
+		if (!strcmp(src, "xx-noprof") || !strcmp(src, "xx-deaths") ||
+		    !strcmp(src, "xx-necro"))
+			assert_no_data(v); /* robbery only; deaths without a crime category */
 		else
 			assert_false(v->flags & OB_IND_NO_DATA);
 	}
@@ -356,6 +440,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(categories),
+		cmocka_unit_test(manners),
 		cmocka_unit_test(fields),
 		cmocka_unit_test(by_source),
 		cmocka_unit_test(table),

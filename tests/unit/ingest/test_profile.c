@@ -9,6 +9,7 @@ static void parses_all_sections(void **state)
 	static const char text[] =
 		"[source]\ncode = sv-pnc\ncountry = SV\nperiod = month\n"
 		"categories = 0101,  02 ,X01   # what it records\n"
+		"manners = homicide , undetermined\n"
 		"[file]\ndelimiter = ;\nencoding = windows-1252\ndates = dmy, excel\n"
 		"footer = total, fuente\n"
 		"[columns]\nsource_id = No. Caso | Correlativo  # two names\n"
@@ -37,8 +38,10 @@ static void parses_all_sections(void **state)
 	assert_false(p.required[OB_F_SOURCE_ID]); /* require does not list it */
 	assert_false(p.required[OB_F_TERRITORY]);
 	assert_string_equal(p.categories, "0101 02 X01");
+	assert_string_equal(p.manners, "homicide undetermined");
 	ob_profile_release(&p);
 	assert_null(p.categories);
+	assert_null(p.manners);
 }
 
 static const struct {
@@ -86,6 +89,10 @@ static const struct {
 	{ "[source]\ncode = x\ncountry = SV\ncategories = 01.01\n", OB_EINVAL, 4 },
 	{ "[source]\ncode = x\ncountry = SV\ncategories = 01 02\n", OB_EINVAL, 4 },
 	{ "[source]\ncode = x\ncountry = SV\ncategories = ,\n", OB_EINVAL, 4 },
+	/* manners: the canonical codes, at least one */
+	{ "[source]\ncode = x\ncountry = SV\nmanners = Homicidio\n", OB_EINVAL, 4 },
+	{ "[source]\ncode = x\ncountry = SV\nmanners = homicide undetermined\n", OB_EINVAL, 4 },
+	{ "[source]\ncode = x\ncountry = SV\nmanners = ,\n", OB_EINVAL, 4 },
 };
 
 /* A count column; an aggregate source (no source_id, a period that may be
