@@ -207,6 +207,16 @@ static ob_err add_required(void *vctx, const char *s, size_t n)
 	return OB_OK;
 }
 
+/* Append word s (n bytes) to the blank-separated *list of have bytes. */
+static void append_word(char **list, size_t have, const char *s, size_t n)
+{
+	*list = ob_realloc(*list, have + n + 2);
+	if (have)
+		(*list)[have++] = ' ';
+	memcpy(*list + have, s, n);
+	(*list)[have + n] = '\0';
+}
+
 /* One code of [source] categories: letters and digits, as in iccs.csv. */
 static ob_err add_category(void *vctx, const char *s, size_t n)
 {
@@ -231,11 +241,7 @@ static ob_err add_category(void *vctx, const char *s, size_t n)
 		               "demasiadas categorías",
 		               "too many categories; give the highest codes that cover them (01 "
 		               "covers 0101)");
-	p->categories = ob_realloc(p->categories, have + n + 2);
-	if (have)
-		p->categories[have++] = ' ';
-	memcpy(p->categories + have, s, n);
-	p->categories[have + n] = '\0';
+	append_word(&p->categories, have, s, n);
 	return OB_OK;
 }
 
@@ -264,11 +270,7 @@ static ob_err add_manner(void *vctx, const char *s, size_t n)
 	if (have + n + 2 > OB_MAX_CONFIG_LINE)
 		return OB_DIAG(c->d, OB_ETOOBIG, c->name, c->line, 0, s, n,
 		               "manners demasiado largo", "manners too long");
-	p->manners = ob_realloc(p->manners, have + n + 2);
-	if (have)
-		p->manners[have++] = ' ';
-	memcpy(p->manners + have, s, n);
-	p->manners[have + n] = '\0';
+	append_word(&p->manners, have, s, n);
 	return OB_OK;
 }
 
@@ -323,31 +325,26 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 				               "false");
 			return OB_OK;
 		}
-		if (eq(k, kn, "manners")) {
-			free(p->manners);
-			p->manners = NULL;
-			if ((e = each_item(v, vn, ',', add_manner, c)))
+		if (eq(k, kn, "manners") || eq(k, kn, "categories")) {
+			bool manners = eq(k, kn, "manners");
+			char **list = manners ? &p->manners : &p->categories;
+			free(*list);
+			*list = NULL;
+			if ((e = each_item(v, vn, ',', manners ? add_manner : add_category, c)))
 				return e;
-			if (!p->manners)
+			if (*list)
+				return OB_OK;
+			if (manners)
 				return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
 				               "manners vacío: dé las maneras de muerte que la "
 				               "fuente registra (homicide, undetermined)",
 				               "empty manners: give the manners of death the source "
 				               "records (homicide, undetermined)");
-			return OB_OK;
-		}
-		if (eq(k, kn, "categories")) {
-			free(p->categories);
-			p->categories = NULL;
-			if ((e = each_item(v, vn, ',', add_category, c)))
-				return e;
-			if (!p->categories)
-				return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
-				               "categories vacío: dé los códigos ICCS que la "
-				               "fuente registra (0101, 02, 04)",
-				               "empty categories: give the ICCS codes the source "
-				               "records (0101, 02, 04)");
-			return OB_OK;
+			return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
+			               "categories vacío: dé los códigos ICCS que la "
+			               "fuente registra (0101, 02, 04)",
+			               "empty categories: give the ICCS codes the source "
+			               "records (0101, 02, 04)");
 		}
 	} else if (!strcmp(sec, "file")) {
 		if (eq(k, kn, "encoding")) {
