@@ -9,6 +9,9 @@
 #include "store/codes.h"
 #include "store/quarantine.h"
 #include "store/submissions.h"
+/* raw SQL (store_sql.h): plants deliveries, superseded ones and their quarantine in states an
+ * ingest would not make. */
+#include "store_sql.h"
 
 static char dir[64];
 
