@@ -13,13 +13,15 @@ void cmd_quarantine_usage(FILE *out)
 {
 	fputs(OB_TR(
 	"uso: observa quarantine [-d DIR] [--warnings] [--source FUENTE]\n"
-	"                        [--submission N] [--reason CLAVE]\n"
+	"                        [--submission N] [--reason CLAVE] [--superseded]\n"
 	"                        [--export ARCHIVO.csv] [--purpose TEXTO]\n\n"
 	"Lista las filas rechazadas de las entregas vigentes: archivo, línea, columna,\n"
 	"campo, valor y motivo. Con --warnings, los avisos de las filas aceptadas\n"
 	"(valores no reconocidos, dejados vacíos, fechas fuera del periodo aceptadas,\n"
 	"codificación). --reason lista solo los de una clave de motivo (la columna\n"
 	"«clave» del resumen de observa ingest: category_unknown, tag_unmapped...).\n"
+	"--superseded suma las de las entregas reemplazadas por otra posterior (las de\n"
+	"un --submission se listan siempre); GET /api/v1/quarantine da las mismas.\n"
 	"Con --export las escribe en CSV (UTF-8 con BOM, separado por ';', para abrir\n"
 	"en una hoja de cálculo) con la fila original, para que la institución corrija.\n"
 	"Los valores y las filas originales pueden tener nombres: antes de mostrar nada\n"
@@ -27,13 +29,15 @@ void cmd_quarantine_usage(FILE *out)
 	"filas); --purpose dice para qué (obligatorio si lo exige «observa audit\n"
 	"policy»).\n",
 	"usage: observa quarantine [-d DIR] [--warnings] [--source SOURCE]\n"
-	"                          [--submission N] [--reason KEY]\n"
+	"                          [--submission N] [--reason KEY] [--superseded]\n"
 	"                          [--export FILE.csv] [--purpose TEXT]\n\n"
 	"Lists the rejected rows of the current deliveries: file, line, column, field,\n"
 	"value and reason. With --warnings, the warnings of the accepted rows\n"
 	"(values not recognised, left empty, dates outside the period accepted,\n"
 	"encoding). --reason lists only those of one reason key (the column \"key\" of\n"
 	"observa ingest's summary: category_unknown, tag_unmapped...).\n"
+	"--superseded adds those of the deliveries a later one replaced (those of a\n"
+	"--submission are always listed); GET /api/v1/quarantine gives the same.\n"
 	"With --export it writes them as CSV (UTF-8 with a BOM, ';'-separated, to open\n"
 	"in a spreadsheet) with the original row, for the institution to correct.\n"
 	"Values and original rows may hold names: before anything is shown the read is\n"
@@ -85,10 +89,11 @@ int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		{ "purpose", required_argument, NULL, 'P' },
 		{ "warnings", no_argument, NULL, 'w' },
 		{ "reason", required_argument, NULL, 'r' },
+		{ "superseded", no_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *source = NULL, *export = NULL, *purpose = NULL, *reason = NULL;
-	bool warnings = false;
+	bool warnings = false, superseded = false;
 	struct ob_cli_read rd;
 	char query[3 * OB_MAX_NAME + 64];
 	long long sub = 0;
@@ -99,7 +104,7 @@ int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	int c, status = OB_EXIT_OK;
 	long long rows = 0;
 
-	while ((c = getopt_long(argc, argv, "s:n:e:P:wr:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:n:e:P:wr:S", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': source = optarg; break;
 		case 'n':
@@ -114,6 +119,7 @@ int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		case 'P': purpose = optarg; break;
 		case 'w': warnings = true; break;
 		case 'r': reason = optarg; break;
+		case 'S': superseded = true; break;
 		default: cmd_quarantine_usage(stderr); return OB_EXIT_USAGE;
 		}
 	}
@@ -135,14 +141,12 @@ int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		return OB_EXIT_USAGE;
 	ob_diag_clear(&d);
 	/* the rows of the current deliveries, by source, submission and line */
-	memset(&f, 0, sizeof(f));
-	f.warnings = warnings;
+	ob_quarantine_filter_init(&f, warnings);
 	f.source = source;
 	f.submission = sub;
 	f.kind = reason;
-	f.current_only = true;
+	f.current_only = !superseded;
 	f.order = OB_QUARANTINE_BY_FILE;
-	f.limit = -1;
 	/* how many rows will be shown, for the audit entry written before them */
 	if (ob_store_quarantine_count(s, &f, &rows, &d)) {
 		ob_cli_diag(&d);
@@ -154,6 +158,8 @@ int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		snprintf(query, sizeof(query), "source=%s submission=*", source ? source : "*");
 	if (reason)
 		snprintf(query + strlen(query), sizeof(query) - strlen(query), " reason=%s", reason);
+	if (superseded)
+		snprintf(query + strlen(query), sizeof(query) - strlen(query), " superseded=true");
 	memset(&rd, 0, sizeof(rd));
 	rd.purpose = purpose;
 	rd.action = warnings ? (export ? "warning.export" : "warning.list")

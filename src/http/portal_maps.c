@@ -20,6 +20,7 @@
 #include "http/cache.h"
 #include "report/choropleth.h"
 #include "stats/eb.h"
+#include "store/territory_read.h"
 
 /* the classes a reader may ask for */
 #define MAP_MIN_CLASSES 2
@@ -220,57 +221,63 @@ static void units_release(struct munits *u)
 	ob_strmap_release(&u->children);
 }
 
+/* One unit of the level into the array (units_load). */
+struct units_fill {
+	struct munits *u;
+	size_t cap;
+};
+
+static int unit_add(void *arg, const struct ob_store_unit *t)
+{
+	struct units_fill *f = arg;
+	struct munits *u = f->u;
+	struct munit *m;
+
+	if (u->n >= OB_MAX_AREAS)
+		return 1;
+	if (u->n == f->cap) {
+		f->cap = f->cap ? 2 * f->cap : 64;
+		u->v = ob_realloc(u->v, f->cap * sizeof(*u->v));
+	}
+	m = &u->v[u->n++];
+	memset(m, 0, sizeof(*m));
+	ob_strlcpy(m->code, t->code, sizeof(m->code));
+	ob_strlcpy(m->name, t->name, sizeof(m->name));
+	m->value = m->smooth = NAN;
+	return 0;
+}
+
+/* A municipality under its department (units_load, admin-1 maps). */
+static int unit_child(void *arg, const struct ob_store_unit *t)
+{
+	struct munits *u = arg;
+	struct munit *m = ob_strmap_get(&u->by_code, t->parent, strlen(t->parent));
+
+	if (m)
+		ob_strmap_put(&u->children, t->code, strlen(t->code), m, NULL);
+	return 0;
+}
+
 /* The country's units of the level, from the catalogue, by name. */
 static bool units_load(struct ob_page *pg, const struct mapq *q, struct munits *u)
 {
-	sqlite3_stmt *st = NULL;
-	size_t cap = 0;
+	struct units_fill f = { .u = u };
+	struct ob_diag d;
 	int rc;
 
 	ob_strmap_init(&u->by_code);
 	ob_strmap_init(&u->children);
-	if (!pg->c->ctx->store ||
-	    sqlite3_prepare_v2(ob_store_db(pg->c->ctx->store),
-	                       "SELECT code, name FROM territory WHERE country = ?1 AND level = ?2"
-	                       " ORDER BY name, code",
-	                       -1, &st, NULL) != SQLITE_OK)
+	if (!pg->c->ctx->store)
 		return false;
-	sqlite3_bind_text(st, 1, q->country, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, q->level);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && u->n < OB_MAX_AREAS) {
-		struct munit *m;
-		if (u->n == cap) {
-			cap = cap ? 2 * cap : 64;
-			u->v = ob_realloc(u->v, cap * sizeof(*u->v));
-		}
-		m = &u->v[u->n++];
-		memset(m, 0, sizeof(*m));
-		ob_strlcpy(m->code, (const char *)sqlite3_column_text(st, 0), sizeof(m->code));
-		ob_strlcpy(m->name, (const char *)sqlite3_column_text(st, 1), sizeof(m->name));
-		m->value = m->smooth = NAN;
-	}
-	sqlite3_finalize(st);
+	rc = ob_store_units_by_name_each(pg->c->ctx->store, q->country, q->level, unit_add, &f, &d);
 	/* the map's pointers once the array no longer moves */
 	for (size_t i = 0; i < u->n; i++)
 		ob_strmap_put(&u->by_code, u->v[i].code, strlen(u->v[i].code), &u->v[i], NULL);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+	if (rc < 0)
 		return false;
 	if (q->level != 1)
 		return true;
-	if (sqlite3_prepare_v2(ob_store_db(pg->c->ctx->store),
-	                       "SELECT code, parent FROM territory WHERE country = ?1 AND level = 2"
-	                       " AND parent IS NOT NULL",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return true;
-	sqlite3_bind_text(st, 1, q->country, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(st, 0);
-		const char *parent = (const char *)sqlite3_column_text(st, 1);
-		struct munit *m = ob_strmap_get(&u->by_code, parent, strlen(parent));
-		if (m)
-			ob_strmap_put(&u->children, code, strlen(code), m, NULL);
-	}
-	sqlite3_finalize(st);
+	ob_store_unit_parents_each(pg->c->ctx->store, q->country, unit_child, u, &d);
 	return true;
 }
 
@@ -299,21 +306,11 @@ static void units_in_release(struct munits *u)
 /* The country's name, or false when code is no country of the catalogue. */
 static bool country_name(struct ob_page *pg, const char *code, char *name, size_t size)
 {
-	sqlite3_stmt *st = NULL;
-	bool ok = false;
+	struct ob_diag d;
+	bool found = false;
 
-	if (!pg->c->ctx->store ||
-	    sqlite3_prepare_v2(ob_store_db(pg->c->ctx->store),
-	                       "SELECT name FROM territory WHERE level = 0 AND code = upper(?1)", -1,
-	                       &st, NULL) != SQLITE_OK)
-		return false;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		ob_strlcpy(name, (const char *)sqlite3_column_text(st, 0), size);
-		ok = true;
-	}
-	sqlite3_finalize(st);
-	return ok;
+	return pg->c->ctx->store &&
+	       !ob_store_country_name(pg->c->ctx->store, code, name, size, &found, &d) && found;
 }
 
 /*
@@ -418,26 +415,28 @@ static bool first_country(void *arg, const struct ob_http_pub_row *r)
 	return true;
 }
 
+/* The catalogue's first country (default_country): taken, and stop. */
+static int catalogue_first(void *arg, const struct ob_store_unit *t)
+{
+	struct mapq *q = arg;
+
+	ob_strlcpy(q->country, t->code, sizeof(q->country));
+	ob_strlcpy(q->country_name, t->name, sizeof(q->country_name));
+	return 1;
+}
+
 /* For a map that names no country: the first (by code) with a value of
  * the indicator in the year, else the catalogue's first. */
 static void default_country(struct ob_page *pg, const struct ob_http_pub *pub, struct mapq *q)
 {
-	sqlite3_stmt *st = NULL;
+	struct ob_diag d;
 
 	if (q->country[0])
 		return;
 	ob_http_pub_rows(pub, q->ind->id, NULL, q->year, first_country, q);
-	if (q->country[0] || !pg->c->ctx->store ||
-	    sqlite3_prepare_v2(ob_store_db(pg->c->ctx->store),
-	                       "SELECT code, name FROM territory WHERE level = 0 ORDER BY code"
-	                       " LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+	if (q->country[0] || !pg->c->ctx->store)
 		return;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		ob_strlcpy(q->country, (const char *)sqlite3_column_text(st, 0), sizeof(q->country));
-		ob_strlcpy(q->country_name, (const char *)sqlite3_column_text(st, 1),
-		           sizeof(q->country_name));
-	}
-	sqlite3_finalize(st);
+	ob_store_countries_each(pg->c->ctx->store, true, catalogue_first, q, &d);
 }
 
 /* ---- the form ---- */
@@ -454,12 +453,27 @@ static void select_open(struct ob_page *pg, const char *name, const char *label)
 	OB_HTML_LIT(pg->b, ">");
 }
 
+/* A country of the form's choice (form). */
+struct country_option {
+	struct ob_page *pg;
+	const char *chosen;
+};
+
+static int country_option(void *arg, const struct ob_store_unit *t)
+{
+	struct country_option *o = arg;
+
+	ob_page_option(o->pg, t->code, t->name, !strcmp(t->code, o->chosen));
+	return 0;
+}
+
 static void form(struct ob_page *pg, const struct ob_indicator_set *set,
                  const struct ob_http_pub *pub, const struct ob_buf *t, const struct mapq *q,
                  const struct years *y)
 {
 	struct ob_buf *b = pg->b;
-	sqlite3_stmt *st = NULL;
+	struct country_option opt = { .pg = pg, .chosen = q->country };
+	struct ob_diag d;
 	char num[32];
 
 	OB_HTML_LIT(b, "<form class=\"controls\" method=\"get\">");
@@ -480,16 +494,8 @@ static void form(struct ob_page *pg, const struct ob_indicator_set *set,
 	}
 	OB_HTML_LIT(b, "</select></div>");
 	select_open(pg, "country", OB_L(pg, "País", "Country"));
-	if (pg->c->ctx->store &&
-	    sqlite3_prepare_v2(ob_store_db(pg->c->ctx->store),
-	                       "SELECT code, name FROM territory WHERE level = 0 ORDER BY name", -1,
-	                       &st, NULL) == SQLITE_OK)
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const char *code = (const char *)sqlite3_column_text(st, 0);
-			ob_page_option(pg, code, (const char *)sqlite3_column_text(st, 1),
-			       !strcmp(code, q->country));
-		}
-	sqlite3_finalize(st);
+	if (pg->c->ctx->store)
+		ob_store_countries_each(pg->c->ctx->store, false, country_option, &opt, &d);
 	OB_HTML_LIT(b, "</select></div>");
 	select_open(pg, "level", OB_L(pg, "Unidades", "Units"));
 	ob_page_option(pg, "1", OB_L(pg, "departamentos o provincias", "first-level units"), q->level == 1);

@@ -26,6 +26,7 @@
 #include "http/cache.h"
 #include "http/situation.h"
 #include "publish/sdc.h"
+#include "store/territory_read.h"
 #include "text/text.h"
 
 /* the most matches a search lists */
@@ -81,14 +82,57 @@ static void store_trouble(struct ob_page *pg)
 	OB_HTML_LIT(pg->b, "</p>\n");
 }
 
+/* The list being printed (ob_page_territories): the folded search, or
+ * NULL for the countries and their first-level units. */
+struct listing {
+	struct ob_page *pg;
+	const char *key;
+	size_t shown, matched;
+	bool opened;
+};
+
+static void listing_open(struct listing *l)
+{
+	if (!l->opened)
+		OB_HTML_LIT(l->pg->b, "<ul id=\"territory-list\">\n");
+	l->opened = true;
+}
+
+static int listing_item(void *arg, const struct ob_store_unit *t)
+{
+	struct listing *l = arg;
+	struct ob_page *pg = l->pg;
+	struct ob_buf *b = pg->b;
+
+	listing_open(l);
+	if (l->key && !name_matches(t->name, l->key) && !name_matches(t->aliases, l->key))
+		return 0;
+	l->matched++;
+	if (l->shown == SEARCH_MAX)
+		return 0;
+	l->shown++;
+	OB_HTML_LIT(b, "<li>");
+	link_to(pg, t->code, t->name);
+	OB_HTML_LIT(b, " <span class=\"note\">");
+	ob_html_text(b, level_name(pg, t->level));
+	if (t->parent_name) {
+		ob_html_text(b, OB_L(pg, " de ", " of "));
+		ob_html_text(b, t->parent_name);
+	}
+	ob_html_text(b, " · ");
+	ob_html_text(b, t->code);
+	OB_HTML_LIT(b, "</span></li>\n");
+	return 0;
+}
+
 void ob_page_territories(struct ob_page *pg)
 {
 	struct ob_http_call *c = pg->c;
 	struct ob_buf *b = pg->b;
 	struct ob_buf key = OB_BUF_INIT(OB_MAX_NAME * 4);
 	const char *q = ob_http_str(c, "q");
-	sqlite3_stmt *st = NULL;
-	size_t shown = 0, matched = 0;
+	struct listing l = { .pg = pg };
+	struct ob_diag d;
 	int rc;
 
 	if (q && ob_fold_key(q, strlen(q), &key))
@@ -116,60 +160,31 @@ void ob_page_territories(struct ob_page *pg)
 		                     "by its name (accents and case do not matter)."));
 		OB_HTML_LIT(b, "</p>\n");
 	}
-	if (!c->ctx->store ||
-	    sqlite3_prepare_v2(ob_store_db(c->ctx->store),
-	                       /* the aliases grouped once, not a scan of them per unit */
-	                       "SELECT t.code, t.name, t.level, p.name, a.aliases"
-	                       " FROM territory t LEFT JOIN territory p ON p.code = t.parent"
-	                       " LEFT JOIN (SELECT code, group_concat(alias, '|') AS aliases"
-	                       " FROM territory_alias GROUP BY code) a ON a.code = t.code"
-	                       " WHERE ?1 OR t.level <= 1 ORDER BY t.country, t.level, t.code",
-	                       -1, &st, NULL) != SQLITE_OK) {
+	if (!c->ctx->store) {
 		store_trouble(pg);
 		goto end;
 	}
-	sqlite3_bind_int(st, 1, q != NULL);
-	OB_HTML_LIT(b, "<ul id=\"territory-list\">\n");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *code = (const char *)sqlite3_column_text(st, 0);
-		const char *name = (const char *)sqlite3_column_text(st, 1);
-		const char *parent = (const char *)sqlite3_column_text(st, 3);
-		const char *alias = (const char *)sqlite3_column_text(st, 4);
-		int level = sqlite3_column_int(st, 2);
-
-		if (q && !name_matches(name, key.ptr) && !name_matches(alias, key.ptr))
-			continue;
-		matched++;
-		if (shown == SEARCH_MAX)
-			continue;
-		shown++;
-		OB_HTML_LIT(b, "<li>");
-		link_to(pg, code, name);
-		OB_HTML_LIT(b, " <span class=\"note\">");
-		ob_html_text(b, level_name(pg, level));
-		if (parent) {
-			ob_html_text(b, OB_L(pg, " de ", " of "));
-			ob_html_text(b, parent);
-		}
-		ob_html_text(b, " · ");
-		ob_html_text(b, code);
-		OB_HTML_LIT(b, "</span></li>\n");
+	l.key = q ? key.ptr : NULL;
+	rc = ob_store_territory_list_each(c->ctx->store, q != NULL, listing_item, &l, &d);
+	if (rc < 0 && !l.opened) { /* nothing listed: the store could not be read */
+		store_trouble(pg);
+		goto end;
 	}
+	listing_open(&l);
 	OB_HTML_LIT(b, "</ul>\n");
-	if (rc != SQLITE_DONE)
+	if (rc < 0)
 		store_trouble(pg);
 	if (q) {
 		OB_HTML_LIT(b, "<p role=\"status\">");
 		if (pg->lang == OB_LANG_EN)
-			OB_HTML_TEXTF(b, "%zu matches%s.", matched,
-			              matched > shown ? "; the first ones are listed" : "");
+			OB_HTML_TEXTF(b, "%zu matches%s.", l.matched,
+			              l.matched > l.shown ? "; the first ones are listed" : "");
 		else
-			OB_HTML_TEXTF(b, "%zu coincidencias%s.", matched,
-			              matched > shown ? "; se listan las primeras" : "");
+			OB_HTML_TEXTF(b, "%zu coincidencias%s.", l.matched,
+			              l.matched > l.shown ? "; se listan las primeras" : "");
 		OB_HTML_LIT(b, "</p>\n");
 	}
 end:
-	sqlite3_finalize(st);
 	ob_buf_release(&key);
 	ob_page_end(pg);
 }
@@ -741,6 +756,32 @@ static ob_err locator_geometry(void *arg, const char *code, const char *geojson)
 	return OB_OK;
 }
 
+/* One unit around the located one, with a copy of its code and name. */
+static int locator_unit(void *arg, const struct ob_store_unit *t)
+{
+	struct locator *l = arg;
+	const char *sc = t->code, *sn = t->name;
+
+	if (l->n >= OB_MAX_AREAS)
+		return 1;
+	if (!sc)
+		return 0;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->focus = ob_realloc(l->focus, l->cap * sizeof(*l->focus));
+		l->geo = ob_realloc(l->geo, l->cap * sizeof(*l->geo));
+		l->names = ob_realloc(l->names, l->cap * sizeof(*l->names));
+	}
+	l->focus[l->n] = t->focus;
+	l->geo[l->n] = NULL;
+	l->names[l->n] = (struct ob_buf)OB_BUF_INIT(4 * OB_MAX_NAME);
+	ob_buf_put(&l->names[l->n], sc, strlen(sc) + 1);
+	ob_buf_put(&l->names[l->n], sn ? sn : sc, strlen(sn ? sn : sc) + 1);
+	l->n++;
+	ob_strmap_put(&l->at, sc, strlen(sc), (void *)(uintptr_t)l->n, NULL);
+	return 0;
+}
+
 /*
  * Where the unit lies: an admin-2 unit among its parent's units of the
  * same division (those valid when it is), an admin-1 unit as its admin-2
@@ -752,7 +793,6 @@ static void unit_locator(struct ob_page *pg, const char *code, const char *name,
 {
 	struct ob_http_call *c = pg->c;
 	struct locator l = { 0 };
-	sqlite3_stmt *st = NULL;
 	struct ob_diag d;
 	char *svg = NULL, title[2 * OB_MAX_NAME + 32];
 	size_t len = 0, focused = 0;
@@ -762,43 +802,10 @@ static void unit_locator(struct ob_page *pg, const char *code, const char *name,
 	if (level < 1 || level > 2 || !c->ctx->store)
 		return;
 	ob_strmap_init(&l.at);
-	if (sqlite3_prepare_v2(ob_store_db(c->ctx->store),
-	                       level == 2
-	                               ? "SELECT s.code, s.name, s.code = u.code FROM territory u"
-	                                 " JOIN territory s ON s.parent = u.parent AND s.level ="
-	                                 " u.level WHERE u.code = ?1 AND (s.valid_from IS NULL OR"
-	                                 " u.valid_to IS NULL OR s.valid_from <= u.valid_to) AND"
-	                                 " (s.valid_to IS NULL OR u.valid_from IS NULL OR"
-	                                 " s.valid_to >= u.valid_from) ORDER BY s.code"
-	                               : "SELECT code, name, parent = ?1 FROM territory WHERE"
-	                                 " country = ?2 AND level = 2 AND valid_to IS NULL"
-	                                 " ORDER BY code",
-	                       -1, &st, NULL) != SQLITE_OK)
-		goto release;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-	if (level == 1)
-		sqlite3_bind_text(st, 2, country, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(st) == SQLITE_ROW && l.n < OB_MAX_AREAS) {
-		const char *sc = (const char *)sqlite3_column_text(st, 0);
-		const char *sn = (const char *)sqlite3_column_text(st, 1);
-		if (!sc)
-			continue;
-		if (l.n == l.cap) {
-			l.cap = l.cap ? 2 * l.cap : 64;
-			l.focus = ob_realloc(l.focus, l.cap * sizeof(*l.focus));
-			l.geo = ob_realloc(l.geo, l.cap * sizeof(*l.geo));
-			l.names = ob_realloc(l.names, l.cap * sizeof(*l.names));
-		}
-		l.focus[l.n] = sqlite3_column_int(st, 2) != 0;
-		focused += l.focus[l.n];
-		l.geo[l.n] = NULL;
-		l.names[l.n] = (struct ob_buf)OB_BUF_INIT(4 * OB_MAX_NAME);
-		ob_buf_put(&l.names[l.n], sc, strlen(sc) + 1);
-		ob_buf_put(&l.names[l.n], sn ? sn : sc, strlen(sn ? sn : sc) + 1);
-		l.n++;
-		ob_strmap_put(&l.at, sc, strlen(sc), (void *)(uintptr_t)l.n, NULL);
-	}
-	sqlite3_finalize(st);
+	ob_diag_clear(&d);
+	ob_store_locator_units_each(c->ctx->store, code, level, country, locator_unit, &l, &d);
+	for (size_t i = 0; i < l.n; i++)
+		focused += l.focus[i];
 	if (!focused)
 		goto release;
 	ob_diag_clear(&d);
@@ -905,45 +912,67 @@ static void unit_alerts(struct ob_page *pg, const char *code)
 	ob_snaphold_put(c->ctx->snaps, ref);
 }
 
+/* The unit asked for (ob_page_territory), copied. */
+static int unit_found(void *arg, const struct ob_store_unit *t)
+{
+	struct unit_id *id = arg;
+
+	ob_strlcpy(id->code, t->code, sizeof(id->code));
+	ob_strlcpy(id->name, t->name, sizeof(id->name));
+	id->level = t->level;
+	ob_strlcpy(id->country, t->country, sizeof(id->country));
+	id->parent[0] = id->parent_name[0] = '\0';
+	if (t->parent)
+		ob_strlcpy(id->parent, t->parent, sizeof(id->parent));
+	if (t->parent_name)
+		ob_strlcpy(id->parent_name, t->parent_name, sizeof(id->parent_name));
+	return 0;
+}
+
+/* The units within (ob_page_territory), listed under their heading. */
+struct within {
+	struct ob_page *pg;
+	bool any;
+};
+
+static int within_item(void *arg, const struct ob_store_unit *t)
+{
+	struct within *w = arg;
+	struct ob_buf *b = w->pg->b;
+
+	if (!w->any) {
+		OB_HTML_LIT(b, "<h2 id=\"children\">");
+		ob_html_text(b, OB_L(w->pg, "Unidades que lo componen", "Units within"));
+		OB_HTML_LIT(b, "</h2>\n<ul class=\"children\">\n");
+		w->any = true;
+	}
+	OB_HTML_LIT(b, "<li>");
+	link_to(w->pg, t->code, t->name);
+	OB_HTML_LIT(b, "</li>\n");
+	return 0;
+}
+
 void ob_page_territory(struct ob_page *pg)
 {
 	struct ob_http_call *c = pg->c;
 	struct ob_buf *b = pg->b;
-	sqlite3_stmt *st = NULL;
 	struct unit_id id;
 	struct ob_buf gaps = OB_BUF_INIT(OB_HTTP_MAX_BODY);
+	struct within w = { .pg = pg };
+	struct ob_diag d;
 	char *code = id.code, *name = id.name, *country = id.country;
 	char *parent = id.parent, *parent_name = id.parent_name;
-	int level, rc;
+	int level;
 	long long latest;
+	bool found = false;
 
 	if (!c->ctx->store ||
-	    sqlite3_prepare_v2(ob_store_db(c->ctx->store),
-	                       "SELECT t.code, t.name, t.level, t.country, t.parent, p.name"
-	                       " FROM territory t LEFT JOIN territory p ON p.code = t.parent"
-	                       " WHERE t.code = upper(?1)", -1, &st, NULL) != SQLITE_OK) {
-		sqlite3_finalize(st);
+	    ob_store_territory_unit(c->ctx->store, pg->arg, unit_found, &id, &found, &d) ||
+	    !found) {
 		ob_page_not_found(pg);
 		return;
 	}
-	sqlite3_bind_text(st, 1, pg->arg, -1, SQLITE_TRANSIENT);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		ob_page_not_found(pg);
-		return;
-	}
-	ob_strlcpy(code, (const char *)sqlite3_column_text(st, 0), sizeof(id.code));
-	ob_strlcpy(name, (const char *)sqlite3_column_text(st, 1), sizeof(id.name));
-	level = id.level = sqlite3_column_int(st, 2);
-	ob_strlcpy(country, (const char *)sqlite3_column_text(st, 3), sizeof(id.country));
-	parent[0] = parent_name[0] = '\0';
-	if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-		ob_strlcpy(parent, (const char *)sqlite3_column_text(st, 4), sizeof(id.parent));
-	if (sqlite3_column_type(st, 5) != SQLITE_NULL)
-		ob_strlcpy(parent_name, (const char *)sqlite3_column_text(st, 5),
-		           sizeof(id.parent_name));
-	sqlite3_finalize(st);
-	st = NULL;
+	level = id.level;
 
 	ob_page_begin(pg, name);
 	OB_HTML_LIT(b, "<h1>");
@@ -961,27 +990,9 @@ void ob_page_territory(struct ob_page *pg)
 	latest = unit_indicators(pg, &id, &gaps);
 	unit_alerts(pg, code);
 	/* the units within */
-	if (sqlite3_prepare_v2(ob_store_db(c->ctx->store),
-	                       "SELECT code, name FROM territory WHERE parent = ?1 ORDER BY name",
-	                       -1, &st, NULL) == SQLITE_OK) {
-		bool any = false;
-		sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (!any) {
-				OB_HTML_LIT(b, "<h2 id=\"children\">");
-				ob_html_text(b, OB_L(pg, "Unidades que lo componen", "Units within"));
-				OB_HTML_LIT(b, "</h2>\n<ul class=\"children\">\n");
-				any = true;
-			}
-			OB_HTML_LIT(b, "<li>");
-			link_to(pg, (const char *)sqlite3_column_text(st, 0),
-			        (const char *)sqlite3_column_text(st, 1));
-			OB_HTML_LIT(b, "</li>\n");
-		}
-		if (any)
-			OB_HTML_LIT(b, "</ul>\n");
-	}
-	sqlite3_finalize(st);
+	ob_store_territory_within_each(c->ctx->store, code, within_item, &w, &d);
+	if (w.any)
+		OB_HTML_LIT(b, "</ul>\n");
 	if (level == 2)
 		ob_page_index_unit(pg, code, country);
 	unit_completeness(pg, &id, latest, &gaps);

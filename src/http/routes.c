@@ -73,6 +73,7 @@ static const struct ob_http_pspec p_logbook[] = {
 };
 
 /* the quarantine and the warnings */
+static const char *const bool_choices[] = { "true", "false", NULL };
 static const struct ob_http_pspec p_quarantine[] = {
 	{ "source", "query", OB_HTTP_STRING, false, 0, 0, NULL, "código de la fuente (sv-pnc...)",
 	  "source code" },
@@ -81,6 +82,11 @@ static const struct ob_http_pspec p_quarantine[] = {
 	{ "reason", "query", OB_HTTP_STRING, false, 0, 0, NULL,
 	  "clave del motivo (category_unknown, tag_unmapped...: la columna kind)",
 	  "reason key (category_unknown, tag_unmapped...: the kind column)" },
+	{ "superseded", "query", OB_HTTP_STRING, false, 0, 0, bool_choices,
+	  "true: también las de entregas reemplazadas por otra posterior (columna current); "
+	  "las de un submission se dan siempre",
+	  "true: those of deliveries a later one replaced too (column current); those of a "
+	  "submission are always given" },
 	P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD, P_PURPOSE,
 };
 
@@ -779,8 +785,10 @@ static int quarantine_row(void *arg, const struct ob_quarantine_row *q)
 	return 0;
 }
 
-/* GET /api/v1/quarantine and /api/v1/warnings: every delivery's rows, the
- * superseded ones too (the column current tells them apart), as written. */
+/* GET /api/v1/quarantine and /api/v1/warnings: the rows of the current
+ * deliveries, with superseded=true those of the replaced ones too (the
+ * column current tells them apart), as written: the filter of `observa
+ * quarantine` (store/quarantine.h). */
 static void quarantine_listing(struct ob_http_call *c, bool warnings)
 {
 	static const char *const cols[] = { "id", "submission", "source", "file", "current",
@@ -788,10 +796,14 @@ static void quarantine_listing(struct ob_http_call *c, bool warnings)
 		                            "kind" };
 	static const char *const wcols[] = { "id", "submission", "source", "file", "current",
 		                             "line", "column", "field", "value", "reason", "kind" };
-	struct ob_quarantine_filter f = { .warnings = warnings, .order = OB_QUARANTINE_BY_ID };
+	struct ob_quarantine_filter f;
 	struct quarantine_table qt = { .raw = !warnings };
 	struct ob_diag d;
+	const char *superseded = ob_http_str(c, "superseded");
 	long long total;
+
+	ob_quarantine_filter_init(&f, warnings);
+	f.current_only = !(superseded && !strcmp(superseded, "true"));
 
 	f.source = ob_http_str(c, "source");
 	f.submission = ob_http_str(c, "submission") ? ob_http_int(c, "submission", 0) : 0;

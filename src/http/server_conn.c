@@ -369,21 +369,38 @@ static bool peer_gone(int fd)
 	return (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
+/* Whether the peer of fd has sent its whole header block (up to the blank
+ * line) and it waits unread in the socket: the server's threads are behind
+ * (a loaded machine), and the slowness is the server's, not the client's.
+ * peek: OB_HTTP_MEMORY_LIMIT bytes (more headers than that are refused). */
+static bool headers_waiting(int fd, char *peek)
+{
+	ssize_t n = recv(fd, peek, OB_HTTP_MEMORY_LIMIT, MSG_PEEK | MSG_DONTWAIT);
+
+	return n >= 4 && memmem(peek, (size_t)n, "\r\n\r\n", 4) != NULL;
+}
+
 void *server_watch_main(void *arg)
 {
 	struct server *srv = arg;
 	struct timespec ts = { 0, WATCH_MS * 1000L * 1000L };
+	char *peek = ob_malloc(OB_HTTP_MEMORY_LIMIT);
 
 	while (!atomic_load(&srv->watch_stop)) {
 		long long now = server_now_ms(), limit = (long long)srv->header_timeout * 1000;
 
 		nanosleep(&ts, NULL);
 		/* connections slow to send their headers: shut down; their thread
-		 * sees the end of the stream and closes them */
+		 * sees the end of the stream and closes them. One whose complete
+		 * headers wait unread is the server's delay: another period */
 		pthread_mutex_lock(&srv->socks_mu);
 		for (struct sock *s = srv->socks; s; s = s->next)
 			if (!s->cut && atomic_load(&s->waiting) && s->fd >= 0 &&
 			    now - atomic_load(&s->since) > limit) {
+				if (headers_waiting(s->fd, peek)) {
+					atomic_store(&s->since, now);
+					continue;
+				}
 				shutdown(s->fd, SHUT_RDWR);
 				s->cut = true;
 				atomic_fetch_add(&srv->load.cut, 1);
@@ -396,5 +413,6 @@ void *server_watch_main(void *arg)
 				atomic_store(&c->cancel, GONE);
 		pthread_mutex_unlock(&srv->pool_mu);
 	}
+	free(peek);
 	return NULL;
 }

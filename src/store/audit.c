@@ -1,5 +1,6 @@
 /* audit.c - the append-only, hash-chained audit log (see audit.h). */
 #include "store/audit.h"
+#include "store/store_int.h"
 
 #include <time.h>
 

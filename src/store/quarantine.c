@@ -3,13 +3,17 @@
 #include "store/quarantine.h"
 #include "store/store_int.h"
 
+#include <string.h>
+
 /* The rows of one table (quarantine or warning) with their delivery,
  * filtered by ?1 source (NULL: any), ?2 submission (0: any), ?3 reason key
- * (NULL: any) and ?4 current deliveries only (0 or 1). */
+ * (NULL: any) and ?4 current deliveries only (0 or 1; a named submission
+ * is shown whether current or not). */
 #define FROM_WHERE(table)                                                                  \
 	" FROM " table " q JOIN submission b ON b.id = q.submission"                      \
 	" WHERE (?1 IS NULL OR b.source = ?1) AND (?2 = 0 OR q.submission = ?2)"          \
-	" AND (?3 IS NULL OR q.kind = ?3) AND (?4 = 0 OR b.superseded_by IS NULL)"
+	" AND (?3 IS NULL OR q.kind = ?3)"                                                 \
+	" AND (?4 = 0 OR ?2 <> 0 OR b.superseded_by IS NULL)"
 #define COLUMNS(raw)                                                                       \
 	"SELECT q.id, q.submission, b.source, b.file_name,"                               \
 	" CASE WHEN b.superseded_by IS NULL THEN 1 ELSE 0 END, q.line, q.column, q.field," \
@@ -32,6 +36,15 @@ static const char *const list_sql[2][2] = {
 	{ COLUMNS("NULL") FROM_WHERE("warning") BY_ID PAGE,
 	  COLUMNS("NULL") FROM_WHERE("warning") BY_FILE PAGE },
 };
+
+void ob_quarantine_filter_init(struct ob_quarantine_filter *f, bool warnings)
+{
+	memset(f, 0, sizeof(*f));
+	f->warnings = warnings;
+	f->current_only = true;
+	f->order = OB_QUARANTINE_BY_ID;
+	f->limit = -1;
+}
 
 static ob_err fail(struct ob_store *s, struct ob_diag *d)
 {

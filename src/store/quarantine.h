@@ -28,11 +28,25 @@ struct ob_quarantine_filter {
 	const char *source;    /* a source's code; NULL: every source */
 	long long submission;  /* a logbook submission number; 0: every one */
 	const char *kind;      /* a reason key (category_unknown...); NULL: every one */
-	bool current_only;     /* only deliveries no later one superseded */
+	bool current_only;     /* only deliveries no later one superseded, unless a
+	                        * submission is named (asked by number, a delivery's
+	                        * rows are shown superseded or not) */
 	enum ob_quarantine_order order;
 	long long limit;       /* at most this many rows; negative: all of them */
 	long long offset;      /* after skipping this many (with a limit) */
 };
+
+/*
+ * The one default every listing of the quarantine starts from (`observa
+ * quarantine`, GET /api/v1/quarantine and /warnings), so that the same
+ * question gives the same rows whoever asks: the rows of the current
+ * deliveries (a superseded delivery's rows are no longer the data's; a
+ * reader asks for them with current_only false), of every source, reason
+ * and submission, all of them. The caller then narrows it. The order is
+ * the reader's: as written (OB_QUARANTINE_BY_ID, the default: pages that
+ * do not shift when a delivery arrives) or by file.
+ */
+void ob_quarantine_filter_init(struct ob_quarantine_filter *f, bool warnings);
 
 /* A rejected row or a warning. Nullable strings are NULL when the store
  * holds none; raw is always NULL for a warning. */

@@ -10,8 +10,13 @@
  * mode, without per-call locking).
  *
  * Ownership: ob_store_open() returns a handle the caller must release with
- * ob_store_close(). Statements prepared through ob_store_prepare() belong to
- * the caller and must be finalized before closing.
+ * ob_store_close(), after closing every cursor and reader opened on it.
+ *
+ * The boundary: this header names no database. Other modules read and
+ * write through the subject headers beside it (store/submissions.h,
+ * store/catalog.h, ...); the database handle, statements and their binding
+ * are in store/store_int.h, which only src/store's own files include
+ * (tests/lint/store_boundary.sh).
  *
  * Writes: every change happens inside ob_store_begin()/ob_store_commit();
  * ob_store_rollback() undoes all of it. A process killed between begin and
@@ -21,8 +26,6 @@
 #define OB_STORE_H
 
 #include "base/common.h"
-
-#include <sqlite3.h>
 
 #define OB_VERSION "0.1.0"
 #define OB_STORE_FILE "observa.db"
@@ -45,19 +48,9 @@ void ob_store_close(struct ob_store *s);
 /* Path of the observatory directory (owned by the store). */
 const char *ob_store_dir(const struct ob_store *s);
 
-/* The underlying database, for the modules that keep their SQL beside them. */
-sqlite3 *ob_store_db(struct ob_store *s);
-
 ob_err ob_store_begin(struct ob_store *s, struct ob_diag *d);
 ob_err ob_store_commit(struct ob_store *s, struct ob_diag *d);
 void ob_store_rollback(struct ob_store *s);
-
-/* Run SQL without results. On error fills d with SQLite's message. */
-ob_err ob_store_exec(struct ob_store *s, const char *sql, struct ob_diag *d);
-
-/* Prepare a statement; on error fills d. */
-ob_err ob_store_prepare(struct ob_store *s, const char *sql, sqlite3_stmt **st,
-                        struct ob_diag *d);
 
 /* Read and write rows of the meta table (key/value settings). */
 ob_err ob_store_meta_set(struct ob_store *s, const char *key, const char *value,
@@ -125,9 +118,5 @@ void ob_store_unguard(struct ob_store *s, int busy_ms);
 enum ob_store_failure { OB_STORE_FAILED, OB_STORE_INTERRUPTED, OB_STORE_BUSY };
 enum ob_store_failure ob_store_last_failure(struct ob_store *s);
 const char *ob_store_last_message(struct ob_store *s);
-
-/* Bind a (pointer, length) string, or NULL when p is NULL. Not copied: p must
- * stay valid until the statement is stepped and reset. */
-int ob_bind_text(sqlite3_stmt *st, int i, const char *p, size_t n);
 
 #endif

@@ -9,6 +9,23 @@
 
 #include "store/store.h"
 
+#include <sqlite3.h>
+
+/* The underlying database (owned by the store). */
+sqlite3 *ob_store_db(struct ob_store *s);
+
+/* Run SQL without results. On error fills d with SQLite's message. */
+ob_err ob_store_exec(struct ob_store *s, const char *sql, struct ob_diag *d);
+
+/* Prepare a statement; on error fills d. The statement belongs to the
+ * caller, who finalizes it before the store is closed. */
+ob_err ob_store_prepare(struct ob_store *s, const char *sql, sqlite3_stmt **st,
+                        struct ob_diag *d);
+
+/* Bind a (pointer, length) string, or NULL when p is NULL. Not copied: p must
+ * stay valid until the statement is stepped and reset. */
+int ob_bind_text(sqlite3_stmt *st, int i, const char *p, size_t n);
+
 /* Fill d with the database's last message, after "what: " when what is not
  * NULL (a subject in both languages, e.g. "bitácora (logbook)"), and return
  * OB_ESTORE. */

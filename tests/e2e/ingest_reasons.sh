@@ -132,10 +132,19 @@ head -n 1 "$T/body" | grep -q '^id,submission,source,file,current,line,column,fi
 	fail "the API's warnings are not audited"
 code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $TOK" \
 	"$B/api/v1/quarantine?reason=age_invalid")
-# the API lists superseded readings too, marked by current
+# the API lists the current deliveries' rows, as observa quarantine does
+jq -e '.total == 1 and .data[0].kind == "age_invalid" and .data[0].current == 1' \
+	"$T/body" >/dev/null || fail "quarantine?reason: $(cat "$T/body")"
+expect_status 0 "$OBSERVA" quarantine -d "$O" --reason age_invalid
+[ "$(grep -c 'edad no válida' "$T/out")" = 1 ] || fail "CLI and API disagree: $(cat "$T/out")"
+# and the superseded readings too when asked, marked by current
+code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $TOK" \
+	"$B/api/v1/quarantine?reason=age_invalid&superseded=true")
 jq -e '.total == 2 and ([.data[].kind] | unique) == ["age_invalid"] and
 	([.data[].current] | sort) == [0, 1]' "$T/body" >/dev/null ||
-	fail "quarantine?reason: $(cat "$T/body")"
+	fail "quarantine?superseded: $(cat "$T/body")"
+expect_status 0 "$OBSERVA" quarantine -d "$O" --reason age_invalid --superseded
+[ "$(grep -c 'edad no válida' "$T/out")" = 2 ] || fail "CLI --superseded: $(cat "$T/out")"
 curl -s "$B/api/v1/openapi.json" >"$T/openapi.json"
 jq -e '.paths["/api/v1/warnings"].get["x-audited"] == true and
 	([.paths["/api/v1/warnings"].get.parameters[].name] | index("reason")) and

@@ -8,6 +8,9 @@
 #include "catalog/embedded.h"
 #include "store/store.h"
 #include "text/text.h"
+/* raw SQL (store_sql.h): asks the catalogue tables directly, as the oracle of what an import
+ * wrote. */
+#include "store_sql.h"
 
 struct fixture {
 	char dir[128];

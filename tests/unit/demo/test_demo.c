@@ -13,6 +13,8 @@
 
 #include "demo/demo.h"
 #include "store/store.h"
+/* raw SQL (store_sql.h): a catalogue laid out in SQL for the demo. */
+#include "store_sql.h"
 
 /* ------------------------------------------------------------------ */
 /* Fixture: a few territories of each country, populations near the    */

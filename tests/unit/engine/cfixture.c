@@ -5,6 +5,8 @@
 
 #include "catalog/catalog.h"
 #include "cfixture.h"
+/* raw SQL (store_sql.h): lays out thousands of records directly, faster than an ingest. */
+#include "store_sql.h"
 
 void cfix_exec(struct cfix *f, const char *sql)
 {

@@ -6,6 +6,8 @@
 #include "base/sha256.h"
 #include "catalog/catalog.h"
 #include "efixture.h"
+/* raw SQL (store_sql.h): lays out thousands of records directly, faster than an ingest. */
+#include "store_sql.h"
 
 void efix_set_victims(struct ob_store *st)
 {

@@ -12,6 +12,9 @@
 #include "engine/query.h"
 #include "engine/query_impl.h"
 #include "engine/snaphold.h"
+/* raw SQL (store_sql.h): the SQL oracle the analyser is compared against, and keys set on a
+ * fixture. */
+#include "store_sql.h"
 
 static struct efix fx;
 static struct ob_snapshot *snap;

@@ -13,6 +13,8 @@
 #include "engine/query.h"
 #include "engine/snap_impl.h"
 #include "engine/snapshot.h"
+/* raw SQL (store_sql.h): counts records in SQL, the oracle the snapshot is compared against. */
+#include "store_sql.h"
 
 static struct efix fx;
 

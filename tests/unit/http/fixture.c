@@ -7,6 +7,8 @@
 
 #include "catalog/catalog.h"
 #include "fixture.h"
+/* raw SQL (store_sql.h): plants deliveries of given dates without an ingest. */
+#include "store_sql.h"
 
 static char dir[64];
 

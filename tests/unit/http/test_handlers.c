@@ -11,6 +11,8 @@
 #include "engine/snaphold.h"
 #include "http/http.h"
 #include "store/audit.h"
+/* raw SQL (store_sql.h): triggers that make the audit log fail, to test the answer to a fault. */
+#include "store_sql.h"
 
 static struct ob_store *store;
 static const char *dir;

@@ -11,6 +11,8 @@
 #include "http/http.h"
 #include "reconcile/reconcile.h"
 #include "store/audit.h"
+/* raw SQL (store_sql.h): plants deliveries of given dates without an ingest. */
+#include "store_sql.h"
 
 static struct ob_store *store;
 static const char *dir;

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include "fixture.h"
+/* raw SQL (store_sql.h): a small catalogue laid out in SQL. */
+#include "store_sql.h"
 
 static const char catalogue_sql[] =
 	"INSERT INTO territory(code, level, country, parent, name, valid_from, valid_to) VALUES"

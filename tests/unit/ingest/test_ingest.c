@@ -6,6 +6,8 @@
 #include "fixture.h"
 #include "ingest/ingest.h"
 #include "ingest/profile.h"
+/* raw SQL (store_sql.h): reads back the records an ingest wrote, as the oracle. */
+#include "store_sql.h"
 
 #define HDR "No. Caso;Fecha del hecho;Hora;Municipio;Departamento;Delito;Sexo;Edad;Arma;Nombre\r\n"
 

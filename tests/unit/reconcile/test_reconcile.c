@@ -10,6 +10,8 @@
 
 #include "reconcile/reconcile.h"
 #include "store/audit.h"
+/* raw SQL (store_sql.h): plants records and protected names without an ingest. */
+#include "store_sql.h"
 
 static void is_death(void **state)
 {

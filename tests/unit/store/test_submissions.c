@@ -9,6 +9,9 @@
 #include "store/codes.h"
 #include "store/quarantine.h"
 #include "store/submissions.h"
+/* raw SQL (store_sql.h): plants deliveries, superseded ones and their quarantine in states an
+ * ingest would not make. */
+#include "store_sql.h"
 
 static char dir[64];
 
@@ -206,6 +209,28 @@ static void quarantine(void **state)
 	assert_true(seen.null[0]);
 	assert_string_equal(seen.text[1], "3:pnc:6:q:1");
 	f.current_only = true;
+	assert_int_equal(ob_store_quarantine_count(s, &f, &n, &d), OB_OK);
+	assert_int_equal(n, 1);
+
+	/* the one default of the CLI and the API: the current deliveries' rows,
+	 * all of them; a delivery asked by number is shown superseded or not */
+	ob_quarantine_filter_init(&f, false);
+	assert_true(f.current_only);
+	assert_int_equal(f.limit, -1);
+	assert_int_equal(ob_store_quarantine_count(s, &f, &n, &d), OB_OK);
+	assert_int_equal(n, 3);
+	f.submission = 1;
+	assert_int_equal(ob_store_quarantine_count(s, &f, &n, &d), OB_OK);
+	assert_int_equal(n, 2);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(ob_store_quarantine_each(s, &f, q_cb, &seen, &d), 0);
+	assert_int_equal(seen.n, 2);
+	assert_string_equal(seen.text[0], "1:pnc:4:x:0");
+	f.submission = 0;
+	f.current_only = false;
+	assert_int_equal(ob_store_quarantine_count(s, &f, &n, &d), OB_OK);
+	assert_int_equal(n, 5);
+	ob_quarantine_filter_init(&f, true);
 	assert_int_equal(ob_store_quarantine_count(s, &f, &n, &d), OB_OK);
 	assert_int_equal(n, 1);
 	gone(s);
