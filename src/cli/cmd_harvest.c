@@ -532,7 +532,7 @@ static ob_err harvest_one(struct ob_cmd_ctx *ctx, struct ob_store *st, const str
 		static const char *const need[] = { "catalog.jsonld", "indicators.csv",
 			                            "counts_iccs.csv", "violent_deaths.csv" };
 		for (size_t i = 0; i < OB_ARRAY_SIZE(need); i++) {
-			struct mfile f;
+			struct mfile f = { 0 };
 			if ((e = manifest_file(files, need[i], &f, s->url, d)) ||
 			    (e = get_file(base, ver, &f, tmp, &o->lim, progress, d)))
 				goto remove_tmp;
@@ -570,6 +570,40 @@ release_buf:
 
 /* ---- --status and --compare ---- */
 
+/* Print s in a column of w characters (UTF-8: a character is any byte
+ * but a continuation byte), left-aligned, or right-aligned when right;
+ * then sep. */
+static void col(const char *s, int w, bool right, const char *sep)
+{
+	int n = 0;
+
+	for (const char *p = s; *p; p++)
+		n += ((unsigned char)*p & 0xC0) != 0x80;
+	if (right)
+		for (; n < w; n++)
+			putchar(' ');
+	fputs(s, stdout);
+	if (!right)
+		for (; n < w; n++)
+			putchar(' ');
+	fputs(sep, stdout);
+}
+
+/* One line of the --compare table. */
+static void cmp_line(const char *country, const char *terr, const char *name, const char *sex,
+                     const char *value, const char *interval, const char *count,
+                     const char *release)
+{
+	col(country, 4, false, " ");
+	col(terr, 10, false, " ");
+	col(name, 28, false, " ");
+	col(sex, 2, false, " ");
+	col(value, 10, true, "  ");
+	col(interval, 23, false, " ");
+	col(count, 8, true, "  ");
+	col(release, 0, false, "\n");
+}
+
 static const char *vtext(const struct ob_store_value *v)
 {
 	return v->type == OB_STORE_NULL ? "" : v->text ? v->text : "";
@@ -589,8 +623,17 @@ static int status_row(void *arg, const struct ob_store_value *v, size_t n)
 		ob_csvw_end(w);
 		return 0;
 	}
-	printf("%-8s %-6s %10lld  %-20s  %.12s  %s\n", vtext(&v[0]), vtext(&v[2]), v[5].i,
-	       vtext(&v[4]), vtext(&v[3]), vtext(&v[1]));
+	{
+		char cells[32], sha[13];
+		snprintf(cells, sizeof(cells), "%lld", v[5].i);
+		ob_strlcpy(sha, vtext(&v[3]), sizeof(sha));
+		col(vtext(&v[0]), 8, false, " ");
+		col(vtext(&v[2]), 8, false, " ");
+		col(cells, 10, true, "  ");
+		col(vtext(&v[4]), 20, false, "  ");
+		col(sha, 12, false, "  ");
+		col(vtext(&v[1]), 0, false, "\n");
+	}
 	return 0;
 }
 
@@ -605,10 +648,12 @@ static int run_status(struct ob_store *st, bool csv)
 		ob_csvw_init(&w, stdout, ',');
 		fputs("country,url,version,manifest_sha256,harvested_at,cells\n", stdout);
 	} else {
-		printf("%-8s %-6s %10s  %-20s  %-12s  %s\n", OB_TR("país", "country"),
-		       OB_TR("versión", "version"), OB_TR("celdas", "cells"),
-		       OB_TR("cosechada", "harvested"), OB_TR("manifiesto", "manifest"),
-		       OB_TR("fuente", "source"));
+		col(OB_TR("país", "country"), 8, false, " ");
+		col(OB_TR("versión", "version"), 8, false, " ");
+		col(OB_TR("celdas", "cells"), 10, true, "  ");
+		col(OB_TR("cosechada", "harvested"), 20, false, "  ");
+		col(OB_TR("manifiesto", "manifest"), 12, false, "  ");
+		col(OB_TR("fuente", "source"), 0, false, "\n");
 	}
 	rc = ob_store_harvest_sources_each(st, status_row, csv ? &w : NULL, &d);
 	if (rc < 0) {
@@ -641,20 +686,18 @@ static int compare_row(void *arg, const struct ob_store_value *v, size_t n)
 	}
 	if (*status) {
 		/* withheld or no data: said so, never a number */
-		printf("%-4s %-10s %-28.28s %-2s %10s  %-23s %8s  %s\n", vtext(&v[0]), vtext(&v[1]),
-		       vtext(&v[2]), vtext(&v[5]), status,
-		       !strcmp(status, "C") ? OB_TR("reservado", "withheld") :
-		                              OB_TR("sin datos", "no data"),
-		       "", vtext(&v[11]));
+		cmp_line(vtext(&v[0]), vtext(&v[1]), vtext(&v[2]), vtext(&v[5]), status,
+		         !strcmp(status, "C") ? OB_TR("reservado", "withheld") :
+		                                OB_TR("sin datos", "no data"),
+		         "", vtext(&v[11]));
 		return 0;
 	}
 	{
 		char iv[64];
 		snprintf(iv, sizeof(iv), "%s – %s", vtext(&v[8]), vtext(&v[9]));
-		printf("%-4s %-10s %-28.28s %-2s %10s  %-23s %8s  %s\n", vtext(&v[0]),
-		       vtext(&v[1]), vtext(&v[2]), vtext(&v[5]),
-		       v[7].type == OB_STORE_NULL ? vtext(&v[6]) : vtext(&v[7]), iv, vtext(&v[6]),
-		       vtext(&v[11]));
+		cmp_line(vtext(&v[0]), vtext(&v[1]), vtext(&v[2]), vtext(&v[5]),
+		         v[7].type == OB_STORE_NULL ? vtext(&v[6]) : vtext(&v[7]), iv, vtext(&v[6]),
+		         vtext(&v[11]));
 	}
 	return 0;
 }
@@ -676,10 +719,10 @@ static int run_compare(struct ob_store *st, const struct opts *o)
 		      stdout);
 	} else {
 		printf("%s %s, %lld\n", OB_TR("Indicador", "Indicator"), o->compare, o->year);
-		printf("%-4s %-10s %-28s %-2s %10s  %-23s %8s  %s\n", OB_TR("país", "ctry"),
-		       OB_TR("territorio", "territory"), OB_TR("nombre", "name"),
-		       OB_TR("sx", "sx"), OB_TR("valor", "value"), OB_TR("intervalo", "interval"),
-		       OB_TR("conteo", "count"), OB_TR("versión", "release"));
+		cmp_line(OB_TR("país", "ctry"), OB_TR("territorio", "territory"),
+		         OB_TR("nombre", "name"), OB_TR("sx", "sx"), OB_TR("valor", "value"),
+		         OB_TR("intervalo", "interval"), OB_TR("conteo", "count"),
+		         OB_TR("versión", "release"));
 	}
 	rc = ob_store_harvest_cells_each(st, &q, compare_row, &out, &d);
 	if (rc < 0) {

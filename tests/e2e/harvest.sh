@@ -16,7 +16,7 @@ REL="$B/api/v1/releases"
 expect_status 0 "$OBSERVA" init "$T/reg" -q
 R="$T/reg"
 
-expect_status 0 "$OBSERVA" harvest -d "$R" "SLV=$REL" "CRI=$REL/"
+expect_status 0 "$OBSERVA" harvest -d "$R" "SLV=$REL" "CRI=$REL/" "PAN=$REL"
 expect_grep "$T/err" "SLV=$REL: v1 cosechada"
 expect_grep "$T/err" "CRI=$REL: v1 cosechada"
 
@@ -28,7 +28,7 @@ rel, db, version = sys.argv[1:4]
 series = {"indicators": "indicator", "counts_iccs": "iccs", "violent_deaths": "count_of"}
 con = sqlite3.connect(db)
 countries = [r[0] for r in con.execute("SELECT DISTINCT country FROM harvest_cell")]
-assert sorted(countries) == ["CRI", "SLV"], countries
+assert sorted(countries) == ["CRI", "PAN", "SLV"], countries
 status_seen = set()
 for t, s in series.items():
     want = set()
@@ -58,17 +58,17 @@ check_cells "$N/releases/v1" "$R/observa.db" v1
 # the same release again: skipped, the store unchanged
 dump() { sql "$R" "SELECT * FROM harvest_source; SELECT * FROM harvest_cell ORDER BY 1,2,3,4,5,6;" | sha256sum; }
 before=$(dump)
-expect_status 0 "$OBSERVA" harvest -d "$R" "SLV=$REL" "CRI=$REL"
+expect_status 0 "$OBSERVA" harvest -d "$R" "SLV=$REL" "CRI=$REL" "PAN=$REL"
 expect_grep "$T/err" "v1 ya cosechada"
 expect_grep "$T/err" "sin cambios"
 [ "$(dump)" = "$before" ] || fail "a second harvest changed the store"
 
 # side by side
 expect_status 0 "$OBSERVA" harvest -d "$R" --status --format csv
-[ "$(grep -c ",v1," "$T/out")" = 2 ] || { cat "$T/out"; fail "status: two countries at v1"; }
+[ "$(grep -c ",v1," "$T/out")" = 3 ] || { cat "$T/out"; fail "status: three countries at v1"; }
 expect_grep "$T/out" "SLV,$REL,v1,"
 expect_status 0 "$OBSERVA" harvest -d "$R" --compare homicide_rate --year 2024 --sex T --format csv
-[ "$(wc -l <"$T/out")" = 3 ] || { cat "$T/out"; fail "compare: a header and two countries"; }
+[ "$(wc -l <"$T/out")" = 4 ] || { cat "$T/out"; fail "compare: a header and three countries"; }
 want=$(awk -F, '$1 == "homicide_rate" && $2 == "SLV" && $5 == 0 && $7 == "T" { print $11 "," $12 "," $13 "," $15 }' \
 	"$N/releases/v1/indicators.csv")
 got=$(awk -F, '$1 == "SLV" { print $8 "," $9 "," $10 "," $11 }' "$T/out")
@@ -78,12 +78,12 @@ for st in C M; do
 	set -- $(python3 - "$N/releases/v1/indicators.csv" "$st" <<'PY'
 import csv, sys
 for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
-    if r["country"] in ("SLV", "CRI") and r["status"] == sys.argv[2]:
+    if r["country"] in ("SLV", "CRI", "PAN") and r["status"] == sys.argv[2]:
         print(r["indicator"], r["year"], r["level"], r["sex"], r["territory"])
         break
 PY
 )
-	[ $# = 5 ] || fail "no $st cell of SLV or CRI in the release"
+	[ $# = 5 ] || fail "no $st cell of SLV, CRI or PAN in the release"
 	expect_status 0 "$OBSERVA" harvest -d "$R" --compare "$1" --year "$2" --level "$3" --sex "$4"
 	line=$(grep "^[A-Z]* *$5 " "$T/out") || { cat "$T/out"; fail "compare: no row of $5"; }
 	case $st in

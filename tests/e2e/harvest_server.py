@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # harvest_server.py - a web server that misbehaves on purpose, for
-# e2e/harvest.sh: it serves ROOT (a folder of release folders) under
-# /good/, and under other prefixes the faults a harvest must bound:
+# e2e/harvest.sh: it serves the release folders of ROOT under
+# /good/ (ROOT/good) and /tamper/ (ROOT/tamper), and under other prefixes
+# the faults a harvest must bound:
 #   /redirect/P   302 to http://localhost:PORT/good/P (another host)
 #   /samehost/P   302 to http://127.0.0.1:PORT/good/P (followed)
 #   /endless/P    manifest.json as /good/ has it; any other file: bytes
@@ -35,8 +36,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         port = self.server.server_address[1]
         _, prefix, rest = self.path.split("/", 2)
-        if prefix == "good":
-            self.send_file(rest)
+        if prefix in ("good", "tamper"):
+            self.send_file(prefix + "/" + rest)
         elif prefix in ("redirect", "samehost"):
             host = "localhost" if prefix == "redirect" else "127.0.0.1"
             self.send_response(302)
@@ -45,7 +46,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
         elif prefix == "endless":
             if rest.endswith("manifest.json"):
-                self.send_file(rest)
+                self.send_file("good/" + rest)
                 return
             self.send_response(200)
             self.end_headers()
