@@ -666,7 +666,24 @@ static int run_status(struct ob_store *st, bool csv)
 struct cmp_out {
 	struct ob_csvw *w;
 	long long rows;
+	const char *indicator;
+	long long year;
 };
+
+/* The header, before the first row (none when no country has the cells). */
+static void cmp_header(const struct cmp_out *o)
+{
+	if (o->w) {
+		fputs("country,territory,territory_name,level,year,sex,count,value,lower,upper,"
+		      "status,release,url\n",
+		      stdout);
+		return;
+	}
+	printf("%s %s, %lld\n", OB_TR("Indicador", "Indicator"), o->indicator, o->year);
+	cmp_line(OB_TR("país", "ctry"), OB_TR("territorio", "territory"), OB_TR("nombre", "name"),
+	         OB_TR("sx", "sx"), OB_TR("valor", "value"), OB_TR("intervalo", "interval"),
+	         OB_TR("conteo", "count"), OB_TR("versión", "release"));
+}
 
 static int compare_row(void *arg, const struct ob_store_value *v, size_t n)
 {
@@ -674,7 +691,8 @@ static int compare_row(void *arg, const struct ob_store_value *v, size_t n)
 	const char *status = vtext(&v[10]);
 
 	(void)n;
-	o->rows++;
+	if (!o->rows++)
+		cmp_header(o);
 	if (o->w) {
 		for (size_t i = 0; i < OB_STORE_HARVEST_CELL_COLUMNS; i++)
 			if (v[i].type == OB_STORE_INT)
@@ -707,23 +725,13 @@ static int run_compare(struct ob_store *st, const struct opts *o)
 	struct ob_harvest_query q = { .table = "indicators", .series = o->compare, .sex = o->sex,
 		                      .year = o->year, .level = o->level };
 	struct ob_csvw w;
-	struct cmp_out out = { o->csv ? &w : NULL, 0 };
+	struct cmp_out out = { o->csv ? &w : NULL, 0, o->compare, o->year };
 	struct ob_diag d;
 	int rc;
 
 	ob_diag_clear(&d);
-	if (o->csv) {
+	if (o->csv)
 		ob_csvw_init(&w, stdout, ',');
-		fputs("country,territory,territory_name,level,year,sex,count,value,lower,upper,"
-		      "status,release,url\n",
-		      stdout);
-	} else {
-		printf("%s %s, %lld\n", OB_TR("Indicador", "Indicator"), o->compare, o->year);
-		cmp_line(OB_TR("país", "ctry"), OB_TR("territorio", "territory"),
-		         OB_TR("nombre", "name"), OB_TR("sx", "sx"), OB_TR("valor", "value"),
-		         OB_TR("intervalo", "interval"), OB_TR("conteo", "count"),
-		         OB_TR("versión", "release"));
-	}
 	rc = ob_store_harvest_cells_each(st, &q, compare_row, &out, &d);
 	if (rc < 0) {
 		ob_cli_diag(&d);
