@@ -15,6 +15,7 @@ start_server "$N" --threads 2
 REL="$B/api/v1/releases"
 expect_status 0 "$OBSERVA" init "$T/reg" -q
 R="$T/reg"
+cp -a "$R" "$T/r2" # a second regional observatory, for the faults
 
 expect_status 0 "$OBSERVA" harvest -d "$R" "SLV=$REL" "CRI=$REL/" "PAN=$REL"
 expect_grep "$T/err" "SLV=$REL: v1 cosechada"
@@ -112,27 +113,44 @@ expect_grep "$T/err" "v1 cosechada"
 check_cells "$N/releases/v1" "$R/observa.db" v1
 
 # ---- faults, from a server that misbehaves ----
+# the release cut to El Salvador's rows, its manifest rewritten to match
+# (a smaller download for each fault)
 W="$T/www"
-for v in good tamper; do
-	mkdir -p "$W/$v/v1"
-	for f in manifest.json catalog.jsonld indicators.csv counts_iccs.csv violent_deaths.csv; do
-		cp "$N/releases/v1/$f" "$W/$v/v1/"
-	done
-done
+mkdir -p "$W/good/v1"
+python3 - "$N/releases/v1" "$W/good/v1" <<'PY' || fail "cutting the release"
+import csv, hashlib, io, json, os, shutil, sys
+src, dst = sys.argv[1:3]
+m = json.load(open(os.path.join(src, "manifest.json"), encoding="utf-8"))
+shutil.copy(os.path.join(src, "catalog.jsonld"), dst)
+for t in ("indicators", "counts_iccs", "violent_deaths"):
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    rows = csv.reader(open(os.path.join(src, t + ".csv"), encoding="utf-8", newline=""))
+    head = next(rows)
+    w.writerow(head)
+    ci = head.index("country")
+    w.writerows(r for r in rows if r[ci] == "SLV")
+    data = out.getvalue().encode("utf-8")
+    open(os.path.join(dst, t + ".csv"), "wb").write(data)
+    for f in m["files"]:
+        if f["path"] == t + ".csv":
+            f["bytes"], f["sha256"] = len(data), hashlib.sha256(data).hexdigest()
+open(os.path.join(dst, "manifest.json"), "w", encoding="utf-8").write(json.dumps(m))
+PY
+cp -r "$W/good" "$W/tamper"
 # one digit changed: same size, another hash
 sed -i '2s/,2024,/,2025,/' "$W/tamper/v1/indicators.csv"
-cmp -s "$W/tamper/v1/indicators.csv" "$N/releases/v1/indicators.csv" && fail "tamper did nothing"
+cmp -s "$W/tamper/v1/indicators.csv" "$W/good/v1/indicators.csv" && fail "tamper did nothing"
 python3 "$(dirname "$script")/harvest_server.py" "$W" "$T/port" 2>"$T/py.err" &
 PYPID=$!
 trap 'kill -TERM "$PID" "$PYPID" 2>/dev/null || true; rm -rf "$T"' EXIT
 wait_for "$T/port" '[0-9]' "the test server did not start" "$PYPID"
 P="http://127.0.0.1:$(cat "$T/port")"
-expect_status 0 "$OBSERVA" init "$T/r2" -q
 cells() { sql "$T/r2" "SELECT count(*) FROM harvest_cell"; }
 
 expect_status 1 "$OBSERVA" harvest -d "$T/r2" "SLV=$P/tamper"
 expect_grep "$T/err" "publicación rechazada, nada cargado"
-expect_grep "$T/err" "indicators.csv: SHA-256 esperado $(sha256sum <"$N/releases/v1/indicators.csv" | cut -c 1-64)"
+expect_grep "$T/err" "indicators.csv: SHA-256 esperado $(sha256sum <"$W/good/v1/indicators.csv" | cut -c 1-64)"
 expect_grep "$T/err" "obtenido $(sha256sum <"$W/tamper/v1/indicators.csv" | cut -c 1-64)"
 [ "$(cells)" = 0 ] || fail "a refused release left cells"
 ls -a "$T/r2" | grep -q '^\.harvest-' && fail "a refused release left its download"
