@@ -622,4 +622,27 @@
  * soname, package and the loader's message. */
 #define OB_DYNLIB_WHY_MAX 512
 
+/* Harvesting national releases over HTTP(S) (io/fetch.h, cli/cmd_harvest.c).
+ * A file is never read past what its manifest declares nor past
+ * OB_FETCH_MAX_BYTES (2 GiB: a ten-year indicators table of a national
+ * release is about 160 MB), whichever is smaller; the manifest itself past
+ * OB_FETCH_MANIFEST_MAX (a release lists some sixty files in 8 KB). The
+ * connection must open within OB_FETCH_CONNECT_S seconds, a file arrive
+ * within OB_FETCH_TOTAL_S, and a transfer that moves less than a byte a
+ * second for OB_FETCH_STALL_S is given up. At most OB_FETCH_MAX_REDIRECTS
+ * redirects, each to the same scheme, host and port. */
+#define OB_FETCH_MAX_BYTES (2LL * 1024 * 1024 * 1024)
+#define OB_FETCH_MANIFEST_MAX (4 * 1024 * 1024)
+#define OB_FETCH_CONNECT_S 15
+#define OB_FETCH_TOTAL_S 1800
+#define OB_FETCH_STALL_S 60
+#define OB_FETCH_MAX_REDIRECTS 5
+/* Longest URL a harvest source may have, and most sources in one run
+ * (arguments plus the configuration's [harvest] list). */
+#define OB_FETCH_URL_MAX 2048
+#define OB_HARVEST_MAX_SOURCES 64
+/* Most release versions probed upwards from the last one harvested when
+ * looking for a source's newest release (v1, v2, ... until one is missing). */
+#define OB_HARVEST_MAX_VERSIONS 10000
+
 #endif

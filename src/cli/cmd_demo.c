@@ -14,7 +14,7 @@
 void cmd_demo_usage(FILE *out)
 {
 	fprintf(out, OB_TR(
-	"uso: observa demo DIR [--scale F] [--seed N]\n\n"
+	"uso: observa demo DIR [--scale F] [--seed N] [--country PAÍS]\n\n"
 	"Crea un observatorio en DIR y lo llena con exportaciones sintéticas y\n"
 	"deterministas de Belice, Costa Rica, El Salvador, Guatemala, Honduras,\n"
 	"Panamá y República Dominicana, 2015-2024 (policía, medicina forense,\n"
@@ -23,8 +23,10 @@ void cmd_demo_usage(FILE *out)
 	"públicas (data/demo/targets.csv); los delitos denunciados son una muestra\n"
 	"y sus tasas son solo de demostración.\n\n"
 	"  --scale F   multiplica todos los conteos (1 por omisión, ~1,1 millones de filas)\n"
-	"  --seed N    semilla (%d por omisión): la misma semilla da los mismos bytes\n",
-	"usage: observa demo DIR [--scale F] [--seed N]\n\n"
+	"  --seed N    semilla (%d por omisión): la misma semilla da los mismos bytes\n"
+	"  --country P solo las exportaciones de un país (SV o SLV...): una demostración\n"
+	"              nacional, con los mismos bytes que su parte de la completa\n",
+	"usage: observa demo DIR [--scale F] [--seed N] [--country COUNTRY]\n\n"
 	"Creates an observatory in DIR and fills it with synthetic, deterministic\n"
 	"exports of Belize, Costa Rica, El Salvador, Guatemala, Honduras, Panama and\n"
 	"the Dominican Republic, 2015-2024 (police, forensic medicine, prosecutor and\n"
@@ -33,7 +35,9 @@ void cmd_demo_usage(FILE *out)
 	"(data/demo/targets.csv); reported crimes are a sample and their rates are\n"
 	"for demonstration only.\n\n"
 	"  --scale F   multiplies every count (default 1, ~1.1 million rows)\n"
-	"  --seed N    seed (default %d): the same seed gives the same bytes\n"),
+	"  --seed N    seed (default %d): the same seed gives the same bytes\n"
+	"  --country C only one country's exports (SV or SLV...): a national demo,\n"
+	"              the same bytes as its part of the full one\n"),
 	        OB_DEMO_SEED);
 }
 
@@ -77,6 +81,16 @@ static int parse_args(int argc, char **argv, const char **dir, struct ob_demo_op
 				return OB_EXIT_USAGE;
 			}
 			o->seed = (uint64_t)v;
+		} else if (!strcmp(a, "--country") && i + 1 < argc) {
+			a = argv[++i];
+			if (ob_demo_country_index(a) < 0) {
+				OB_ERROR("--country: «%s» no es un país de la demostración (BZ, CR, DO, "
+				         "GT, HN, PA, SV o sus códigos de tres letras)",
+				         "--country: «%s» is not a demo country (BZ, CR, DO, GT, HN, "
+				         "PA, SV or their three-letter codes)", a);
+				return OB_EXIT_USAGE;
+			}
+			o->country = a;
 		} else if (a[0] == '-' && a[1]) {
 			OB_ERROR("opción desconocida «%s»", "unknown option «%s»", a);
 			return OB_EXIT_USAGE;

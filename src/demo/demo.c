@@ -4,6 +4,7 @@
  */
 #include "demo/demo_impl.h"
 
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "catalog/catalog.h"
@@ -18,6 +19,16 @@ void ob_demo_options_init(struct ob_demo_options *o)
 	o->year_from = OB_DEMO_YEAR_FROM;
 	o->year_to = OB_DEMO_YEAR_TO;
 	o->crime_sampling = OB_DEMO_CRIME_SAMPLING;
+	o->country = NULL;
+}
+
+int ob_demo_country_index(const char *code)
+{
+	for (int ci = 0; ci < DEMO_COUNTRIES; ci++)
+		if (!strcasecmp(code, demo_countries[ci].iso2) ||
+		    !strcasecmp(code, demo_countries[ci].iso3))
+			return ci;
+	return -1;
 }
 
 void ob_demo_plan_init(struct ob_demo_plan *p)
@@ -206,6 +217,7 @@ ob_err ob_demo_generate(struct ob_store *s, const char *outdir,
 {
 	struct gen g;
 	size_t total = 0;
+	int only = o->country ? ob_demo_country_index(o->country) : -1;
 	ob_err e;
 
 	if (!(o->scale > 0 && o->scale <= 1000) ||
@@ -217,6 +229,12 @@ ob_err ob_demo_generate(struct ob_store *s, const char *outdir,
 		               "1], años entre %d y %d",
 		               "invalid options: scale in (0, 1000], sampling in (0, 1], "
 		               "years between %d and %d", OB_DEMO_YEAR_FROM, OB_DEMO_YEAR_TO);
+	if (o->country && only < 0)
+		return OB_DIAG(d, OB_EINVAL, outdir, 0, 0, o->country, strlen(o->country),
+		               "país desconocido en la demostración (BZ, CR, DO, GT, HN, PA, SV o "
+		               "sus códigos de tres letras)",
+		               "unknown country in the demo (BZ, CR, DO, GT, HN, PA, SV or their "
+		               "three-letter codes)");
 	memset(&g, 0, sizeof(g));
 	g.o = o;
 	g.plan = plan;
@@ -267,7 +285,7 @@ ob_err ob_demo_generate(struct ob_store *s, const char *outdir,
 	out_str(&g.truth, "source,source_id,death_id\n");
 	for (int year = o->year_from; year <= o->year_to && !e; year++)
 		for (int ci = 0; ci < DEMO_COUNTRIES && !e; ci++)
-			if (g.nunits[ci])
+			if (g.nunits[ci] && (only < 0 || ci == only))
 				e = country_year(&g, ci, year);
 	if (!e)
 		e = demo_out_close(&g.truth, d);

@@ -39,10 +39,17 @@ struct ob_demo_options {
 	double scale;          /* multiplies every count (1 = the default demo) */
 	int year_from, year_to;
 	double crime_sampling; /* fraction of reported crimes written, (0, 1] */
+	const char *country;   /* ISO 3166 alpha-2 or alpha-3 code: only this
+	                          country's exports (a national demo, the same
+	                          bytes as its part of the full one); NULL: all */
 };
 
 /* Fill o with the defaults above. */
 void ob_demo_options_init(struct ob_demo_options *o);
+
+/* The index of a demo country by its ISO 3166 alpha-2 or alpha-3 code (any
+ * case), or -1. */
+int ob_demo_country_index(const char *code);
 
 enum ob_demo_kind {
 	OB_DEMO_POLICE,     /* police homicide register */

@@ -197,4 +197,23 @@ static const char *const ob_migrations[] = {
 	"  CHECK (victim_age_max BETWEEN victim_age_min AND 120);"
 	"UPDATE record SET victim_age_min = victim_age, victim_age_max = victim_age"
 	"  WHERE victim_age BETWEEN 0 AND 120;",
+	/* 11: a regional observatory's copy of national releases (observa
+	 * harvest, store/harvest.h): each country's current source (the URL,
+	 * release version and manifest hash it was last harvested from) and
+	 * the cells of the releases' public tables as published, text kept
+	 * verbatim (no type: a count "12" stays "12"), NULL where the release
+	 * left them empty; status "" a figure, "C" withheld, "M" no data */
+	"CREATE TABLE harvest_source("
+	"  country TEXT PRIMARY KEY, url TEXT NOT NULL, version TEXT NOT NULL,"
+	"  manifest_sha256 TEXT NOT NULL, harvested_at TEXT NOT NULL,"
+	"  cells INTEGER NOT NULL CHECK (cells >= 0));"
+	"CREATE TABLE harvest_cell("
+	"  country TEXT NOT NULL, tbl TEXT NOT NULL, series TEXT NOT NULL,"
+	"  territory TEXT NOT NULL, name TEXT, level INTEGER NOT NULL,"
+	"  year INTEGER NOT NULL, sex TEXT NOT NULL, counting_rule TEXT,"
+	"  count, value, lower, upper,"
+	"  status TEXT NOT NULL CHECK (status IN ('', 'C', 'M')),"
+	"  release TEXT NOT NULL, url TEXT NOT NULL,"
+	"  PRIMARY KEY(country, tbl, series, territory, year, sex)) WITHOUT ROWID;"
+	"CREATE INDEX harvest_cell_series ON harvest_cell(tbl, series, year, level);",
 };

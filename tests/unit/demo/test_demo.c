@@ -951,6 +951,58 @@ static void deterministic(void **state)
 	ob_demo_plan_release(&c);
 }
 
+/* demo --country: one country's files, byte for byte its part of the
+ * seven-country demo (a national demo observatory for the harvest); an
+ * unknown country is refused. */
+static void one_country_is_its_part_of_all(void **state)
+{
+	struct ob_demo_options o;
+	struct ob_demo_plan all, one;
+	size_t sv = 0;
+	(void)state;
+	ob_demo_options_init(&o);
+	o.scale = 0.02;
+	generate("one-all", &o, &all);
+	o.country = "SLV";
+	generate("one-sv", &o, &one);
+	assert_true(one.nfiles > 0);
+	for (size_t i = 0; i < all.nfiles; i++)
+		sv += !strcmp(all.files[i].country, "SV");
+	assert_int_equal(one.nfiles, sv);
+	for (size_t i = 0; i < one.nfiles; i++) {
+		const char *name = strrchr(one.files[i].path, '/');
+		bool found = false;
+		assert_string_equal(one.files[i].country, "SV");
+		for (size_t k = 0; k < all.nfiles && !found; k++) {
+			const char *other = strrchr(all.files[k].path, '/');
+			if (strcmp(all.files[k].source, one.files[i].source) || strcmp(other, name))
+				continue;
+			found = true;
+			assert_true(same_bytes(one.files[i].path, all.files[k].path));
+		}
+		assert_true(found);
+	}
+	ob_demo_plan_release(&all);
+	ob_demo_plan_release(&one);
+	o.country = "XX";
+	{
+		char dir[OB_MAX_PATH], out[OB_MAX_PATH];
+		struct ob_store *s;
+		struct ob_diag d;
+		struct ob_demo_plan p;
+		snprintf(dir, sizeof(dir), "%s/one-xx", tmp_root);
+		snprintf(out, sizeof(out), "%s/one-xx/files", tmp_root);
+		s = fixture_store(dir, true);
+		ob_demo_plan_init(&p);
+		assert_int_equal(ob_demo_generate(s, out, &o, &p, &d), OB_EINVAL);
+		ob_demo_plan_release(&p);
+		ob_store_close(s);
+	}
+	assert_int_equal(ob_demo_country_index("sv"), ob_demo_country_index("SLV"));
+	assert_true(ob_demo_country_index("SLV") >= 0);
+	assert_int_equal(ob_demo_country_index("XX"), -1);
+}
+
 static void plan_covers_every_source_and_year(void **state)
 {
 	const char *codes[64];
@@ -1348,6 +1400,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(deterministic),
+		cmocka_unit_test(one_country_is_its_part_of_all),
 		cmocka_unit_test(plan_covers_every_source_and_year),
 		cmocka_unit_test(rows_and_bad_rows_as_planned),
 		cmocka_unit_test(counted_and_aggregate_sources),

@@ -1,0 +1,183 @@
+# harvest.sh - "observa harvest" reads national releases served by "observa
+# serve" into a regional observatory: the cells equal the release's CSV rows
+# of each country (C and M kept as such, never 0), a second run skips the
+# unchanged release and leaves the store as it was, a new version replaces
+# the country's cells, --status and --compare show every country. Faults,
+# from a server that misbehaves on purpose (harvest_server.py): a tampered
+# file (refused, naming the file and both hashes; nothing loaded), a
+# redirect to another host (refused, naming both), a file without end
+# (stopped at the size the manifest declares), a file over --max-bytes
+# (refused before downloading), a server that never answers (--timeout).
+export LC_ALL=C.UTF-8
+fixture_demo "$T/nat" 0.03 2024
+N="$T/nat"
+start_server "$N" --threads 2
+REL="$B/api/v1/releases"
+expect_status 0 "$OBSERVA" init "$T/reg" -q
+R="$T/reg"
+cp -a "$R" "$T/r2" # a second regional observatory, for the faults
+
+expect_status 0 "$OBSERVA" harvest -d "$R" "SLV=$REL" "CRI=$REL/" "PAN=$REL"
+expect_grep "$T/err" "SLV=$REL: v1 cosechada"
+expect_grep "$T/err" "CRI=$REL: v1 cosechada"
+
+# every cell is the release's row of that country, text as published
+check_cells() {
+	python3 - "$1" "$2" "$3" <<'PY' || fail "harvested cells differ from the release"
+import csv, sqlite3, sys
+rel, db, version = sys.argv[1:4]
+series = {"indicators": "indicator", "counts_iccs": "iccs", "violent_deaths": "count_of"}
+con = sqlite3.connect(db)
+countries = [r[0] for r in con.execute("SELECT DISTINCT country FROM harvest_cell")]
+assert sorted(countries) == ["CRI", "PAN", "SLV"], countries
+status_seen = set()
+for t, s in series.items():
+    want = set()
+    for r in csv.DictReader(open("%s/%s.csv" % (rel, t), encoding="utf-8")):
+        if r["country"] not in countries:
+            continue
+        want.add((r["country"], r[s], r["territory"], int(r["level"]), int(r["year"]),
+                  r.get("sex", ""), r["count"] or None, r.get("value") or None,
+                  r.get("lower") or None, r.get("upper") or None, r["status"]))
+        if r["status"] in ("C", "M"):
+            assert not r["count"], r
+    got = set(con.execute(
+        "SELECT country, series, territory, level, year, sex, count, value, lower, upper,"
+        " status FROM harvest_cell WHERE tbl = ?", (t,)))
+    assert want, t
+    assert got == want, (t, len(got), len(want), sorted(got ^ want)[:3])
+    status_seen |= {c[10] for c in got}
+    for c in got:
+        assert c[10] == "" or (c[6] is None and c[7] is None), c
+vers = {r[0] for r in con.execute("SELECT DISTINCT release FROM harvest_cell")}
+assert vers == {version}, vers
+assert {"C", "M", ""} <= status_seen, status_seen
+PY
+}
+check_cells "$N/releases/v1" "$R/observa.db" v1
+
+# the same release again: skipped, the store unchanged
+dump() { sql "$R" "SELECT * FROM harvest_source; SELECT * FROM harvest_cell ORDER BY 1,2,3,4,5,6;" | sha256sum; }
+before=$(dump)
+expect_status 0 "$OBSERVA" harvest -d "$R" "SLV=$REL" "CRI=$REL" "PAN=$REL"
+expect_grep "$T/err" "v1 ya cosechada"
+expect_grep "$T/err" "sin cambios"
+[ "$(dump)" = "$before" ] || fail "a second harvest changed the store"
+
+# side by side
+expect_status 0 "$OBSERVA" harvest -d "$R" --status --format csv
+[ "$(grep -c ",v1," "$T/out")" = 3 ] || { cat "$T/out"; fail "status: three countries at v1"; }
+expect_grep "$T/out" "SLV,$REL,v1,"
+expect_status 0 "$OBSERVA" harvest -d "$R" --compare homicide_rate --year 2024 --sex T --format csv
+[ "$(wc -l <"$T/out")" = 4 ] || { cat "$T/out"; fail "compare: a header and three countries"; }
+want=$(awk -F, '$1 == "homicide_rate" && $2 == "SLV" && $5 == 0 && $7 == "T" { print $11 "," $12 "," $13 "," $15 }' \
+	"$N/releases/v1/indicators.csv")
+got=$(awk -F, '$1 == "SLV" { print $8 "," $9 "," $10 "," $11 }' "$T/out")
+[ -n "$want" ] && [ "$want" = "$got" ] || fail "compare: SLV «$got», release «$want»"
+# a withheld (C) and a no-data (M) cell are shown as such
+for st in C M; do
+	set -- $(python3 - "$N/releases/v1/indicators.csv" "$st" <<'PY'
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
+    if r["country"] in ("SLV", "CRI", "PAN") and r["status"] == sys.argv[2]:
+        print(r["indicator"], r["year"], r["level"], r["sex"], r["territory"])
+        break
+PY
+)
+	[ $# = 5 ] || fail "no $st cell of SLV, CRI or PAN in the release"
+	expect_status 0 "$OBSERVA" harvest -d "$R" --compare "$1" --year "$2" --level "$3" --sex "$4"
+	line=$(grep "^[A-Z]* *$5 " "$T/out") || { cat "$T/out"; fail "compare: no row of $5"; }
+	case $st in
+	C) want="C  reservado" ;;
+	M) want="M  sin datos" ;;
+	esac
+	case $line in
+	*"$want"*) ;;
+	*) fail "compare: $5 shows «$line», expected «$want»" ;;
+	esac
+	expect_grep "$T/out" "nunca 0"
+done
+
+# a new version of the release: found, and it replaces the country's cells
+cp -a "$N/releases/v1" "$N/releases/v2"
+sed -i 's/"release":"v1"/"release":"v2"/' "$N/releases/v2/manifest.json"
+expect_status 0 "$OBSERVA" harvest -d "$R" "SLV=$REL"
+expect_grep "$T/err" "SLV=$REL: v2 cosechada"
+[ "$(sql "$R" "SELECT DISTINCT release FROM harvest_cell WHERE country = 'SLV'")" = v2 ] ||
+	fail "SLV's cells are not all from v2"
+[ "$(sql "$R" "SELECT DISTINCT release FROM harvest_cell WHERE country = 'CRI'")" = v1 ] ||
+	fail "CRI's cells changed with SLV's release"
+# one release named in the URL
+expect_status 0 "$OBSERVA" harvest -d "$R" "SLV=$REL/v1"
+expect_grep "$T/err" "v1 cosechada"
+check_cells "$N/releases/v1" "$R/observa.db" v1
+
+# ---- faults, from a server that misbehaves ----
+# the release cut to El Salvador's rows, its manifest rewritten to match
+# (a smaller download for each fault)
+W="$T/www"
+mkdir -p "$W/good/v1"
+python3 - "$N/releases/v1" "$W/good/v1" <<'PY' || fail "cutting the release"
+import csv, hashlib, io, json, os, shutil, sys
+src, dst = sys.argv[1:3]
+m = json.load(open(os.path.join(src, "manifest.json"), encoding="utf-8"))
+shutil.copy(os.path.join(src, "catalog.jsonld"), dst)
+for t in ("indicators", "counts_iccs", "violent_deaths"):
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    rows = csv.reader(open(os.path.join(src, t + ".csv"), encoding="utf-8", newline=""))
+    head = next(rows)
+    w.writerow(head)
+    ci = head.index("country")
+    w.writerows(r for r in rows if r[ci] == "SLV")
+    data = out.getvalue().encode("utf-8")
+    open(os.path.join(dst, t + ".csv"), "wb").write(data)
+    for f in m["files"]:
+        if f["path"] == t + ".csv":
+            f["bytes"], f["sha256"] = len(data), hashlib.sha256(data).hexdigest()
+open(os.path.join(dst, "manifest.json"), "w", encoding="utf-8").write(json.dumps(m))
+PY
+cp -r "$W/good" "$W/tamper"
+# one digit changed: same size, another hash
+sed -i '2s/,2024,/,2025,/' "$W/tamper/v1/indicators.csv"
+cmp -s "$W/tamper/v1/indicators.csv" "$W/good/v1/indicators.csv" && fail "tamper did nothing"
+python3 "$(dirname "$script")/harvest_server.py" "$W" "$T/port" 2>"$T/py.err" &
+PYPID=$!
+trap 'kill -TERM "$PID" "$PYPID" 2>/dev/null || true; rm -rf "$T"' EXIT
+wait_for "$T/port" '[0-9]' "the test server did not start" "$PYPID"
+P="http://127.0.0.1:$(cat "$T/port")"
+cells() { sql "$T/r2" "SELECT count(*) FROM harvest_cell"; }
+
+expect_status 1 "$OBSERVA" harvest -d "$T/r2" "SLV=$P/tamper"
+expect_grep "$T/err" "publicación rechazada, nada cargado"
+expect_grep "$T/err" "indicators.csv: SHA-256 esperado $(sha256sum <"$W/good/v1/indicators.csv" | cut -c 1-64)"
+expect_grep "$T/err" "obtenido $(sha256sum <"$W/tamper/v1/indicators.csv" | cut -c 1-64)"
+[ "$(cells)" = 0 ] || fail "a refused release left cells"
+ls -a "$T/r2" | grep -q '^\.harvest-' && fail "a refused release left its download"
+
+expect_status 1 "$OBSERVA" harvest -d "$T/r2" "SLV=$P/redirect"
+expect_grep "$T/err" "redirección rechazada: de http://127.0.0.1:"
+expect_grep "$T/err" "http://localhost:"
+
+expect_status 1 "$OBSERVA" harvest -d "$T/r2" "SLV=$P/endless"
+bytes=$(python3 -c 'import json,sys; print([f["bytes"] for f in json.load(open(sys.argv[1]))["files"] if f["path"] == "catalog.jsonld"][0])' \
+	"$W/good/v1/manifest.json")
+expect_grep "$T/err" "el servidor envía más de $bytes bytes: descarga detenida"
+
+expect_status 1 "$OBSERVA" harvest -d "$T/r2" --max-bytes 1000 "SLV=$P/good"
+expect_grep "$T/err" "más que el límite de 1000"
+
+expect_status 1 "$OBSERVA" harvest -d "$T/r2" --timeout 2 "SLV=$P/hang"
+expect_grep "$T/err" "se agotó el tiempo"
+[ "$(cells)" = 0 ] || fail "a refused release left cells"
+
+# not http(s): refused before anything
+expect_status 2 "$OBSERVA" harvest -d "$T/r2" "file:///etc/passwd"
+expect_grep "$T/err" "http:// o https://"
+
+# a redirect to the same host is followed; the list can come from the configuration
+printf '# national releases to harvest\n[harvest]\nSLV = %s/samehost\n' "$P" >"$T/r2/catalog/harvest.ini"
+expect_status 0 "$OBSERVA" harvest -d "$T/r2"
+expect_grep "$T/err" "SLV=$P/samehost: v1 cosechada"
+[ "$(cells)" = "$(sql "$R" "SELECT count(*) FROM harvest_cell WHERE country = 'SLV'")" ] ||
+	fail "the same release gave another number of cells"
