@@ -41,17 +41,28 @@ static const char *const portal_headers[][2] = {
 	{ "X-Content-Type-Options", "nosniff" },
 	{ "X-Frame-Options", "DENY" },
 	{ "Referrer-Policy", "same-origin" },
-	{ "Cross-Origin-Opener-Policy", "same-origin" },
 };
 
+/* Cross-Origin-Opener-Policy goes on every answer that is not a public page:
+ * the restricted area, any page shown to a signed-in browser, the errors.
+ * A public page (Cache-Control: public) is the same bytes for every reader
+ * and holds nothing another window could learn from it; without the header
+ * a browser does not move a new tab's first page to a browsing context
+ * group of its own, a new renderer process that delayed the first render by
+ * 150 to 250 ms (bench/portal/README.md, "Where the first render went"). */
 void ob_portal_headers(struct ob_http_response *r)
 {
+	const char *cc;
+
 	for (size_t i = 0; i < OB_ARRAY_SIZE(portal_headers); i++)
 		if (!ob_http_header_get(r, portal_headers[i][0]))
 			ob_http_header_add(r, portal_headers[i][0], "%s", portal_headers[i][1]);
 	if (!ob_http_header_get(r, "Cache-Control"))
 		ob_http_header_add(r, "Cache-Control", "%s",
 		                   r->status < 400 ? "public, max-age=60" : "no-store");
+	cc = ob_http_header_get(r, "Cache-Control");
+	if ((!cc || strncmp(cc, "public", 6)) && !ob_http_header_get(r, "Cross-Origin-Opener-Policy"))
+		ob_http_header_add(r, "Cross-Origin-Opener-Policy", "same-origin");
 }
 
 bool ob_portal_path(const struct ob_http_target *t)
