@@ -3,8 +3,13 @@
 # web/portal.js) into a C file (portal_assets.c) at build time, each with the
 # first 16 hexadecimal digits of its SHA-256, so that the binary serves them
 # under a name that changes whenever their content does
-# (/assets/portal-HASH.css) and browsers may keep them for good.
+# (/assets/portal-HASH.css) and browsers may keep them for good. The style
+# sheet is also written inline in every page's <style> (portal.c): its
+# SHA-256 in base64, for the Content-Security-Policy's 'sha256-...', is
+# ob_portal_css_csp; a style sheet that would end its <style> element early
+# is refused.
 # Usage: embed_assets.py portal.css portal.js OUTPUT.c
+import base64
 import hashlib
 import sys
 
@@ -22,6 +27,10 @@ def emit(out, name, data):
 def main(css, js, dst):
     with open(css, "rb") as f:
         css_data = f.read()
+    if b"</" in css_data or b"<!--" in css_data:
+        sys.stderr.write("embed_assets.py: %s: \"</\" o \"<!--\" cerraría su <style> / "
+                         "would close its <style>\n" % css)
+        sys.exit(1)
     with open(js, "rb") as f:
         js_data = f.read()
     with open(dst, "w", encoding="ascii") as out:
@@ -29,6 +38,8 @@ def main(css, js, dst):
                   "and web/portal.js; do not edit. */\n")
         out.write("#include <stddef.h>\n\n")
         emit(out, "css", css_data)
+        out.write("const char ob_portal_css_csp[] = \"sha256-%s\";\n"
+                  % base64.b64encode(hashlib.sha256(css_data).digest()).decode("ascii"))
         emit(out, "js", js_data)
 
 

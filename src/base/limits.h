@@ -150,6 +150,15 @@
 /* Most classes of a choropleth or priority classification. */
 #define OB_MAX_CLASSES 32
 
+/* Boundaries the choropleths keep parsed between maps (src/report/
+ * choropleth.c: each unit's GeoJSON text, its points and box, 48 bytes a
+ * point with the text; about 8 MB for the demo's seven countries): past
+ * this, the kept ones are dropped and the next maps parse again. */
+#define OB_CHORO_GEOM_CACHE_BYTES (96 * 1024 * 1024)
+/* Slots of that cache's table (a power of two; about 8,000 units of the
+ * demo's catalogue, every division); full, it is dropped too. */
+#define OB_CHORO_GEOM_CACHE_SLOTS 32768
+
 /* Most distinct values the exact optimal (Fisher, Jenks) classification
  * takes: its time grows with classes x values^2. */
 #define OB_MAX_OPTIMAL_CLASSIFY 10000

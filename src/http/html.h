@@ -20,7 +20,9 @@
  * One exception to "markup only from literals": ob_html_trusted_report_svg
  * inserts a chart drawn by src/report/chart.h or a map drawn by
  * src/report/choropleth.h, which escape every text they draw themselves. It is the only raw path; nothing else may
- * be passed to it.
+ * be passed to it. (The page's head, src/http/portal.c, also writes the
+ * portal's style sheet, web/portal.css as built into the program, inside
+ * its <style>.)
  */
 #ifndef OB_HTTP_HTML_H
 #define OB_HTTP_HTML_H

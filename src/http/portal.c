@@ -25,33 +25,48 @@
 #include "store/catalog.h"
 #include "store/store.h"
 
-/* web/portal.css and web/portal.js (portal_assets.c, generated) */
-extern const char ob_portal_css_hash[], ob_portal_js_hash[];
+/* web/portal.css and web/portal.js (portal_assets.c, generated); the
+ * style sheet's SHA-256 in base64 as the CSP names it ("sha256-...") */
+extern const char ob_portal_css_hash[], ob_portal_js_hash[], ob_portal_css_csp[];
 extern const size_t ob_portal_css_len, ob_portal_js_len;
 extern const unsigned char ob_portal_css[], ob_portal_js[];
 
 /* the content type of every page (and of the pages in the page cache) */
 static const char page_type[] = "text/html; charset=utf-8";
 
-#define PORTAL_CSP "default-src 'none'; style-src 'self'; script-src 'self'; " \
+/* The pages' policy: no inline style but the style sheet itself, written
+ * in every page's <style> and named by its hash; no inline script. */
+#define PORTAL_CSP_FMT "default-src 'none'; style-src '%s'; script-src 'self'; " \
 	"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 static const char *const portal_headers[][2] = {
-	{ "Content-Security-Policy", PORTAL_CSP },
 	{ "X-Content-Type-Options", "nosniff" },
 	{ "X-Frame-Options", "DENY" },
 	{ "Referrer-Policy", "same-origin" },
-	{ "Cross-Origin-Opener-Policy", "same-origin" },
 };
 
+/* Cross-Origin-Opener-Policy goes on every answer that is not a public page:
+ * the restricted area, any page shown to a signed-in browser, the errors.
+ * A public page (Cache-Control: public) is the same bytes for every reader
+ * and holds nothing another window could learn from it; without the header
+ * a browser does not move a new tab's first page to a browsing context
+ * group of its own, a new renderer process that delayed the first render by
+ * 150 to 250 ms (bench/portal/README.md, "Where the first render went"). */
 void ob_portal_headers(struct ob_http_response *r)
 {
+	const char *cc;
+
+	if (!ob_http_header_get(r, "Content-Security-Policy"))
+		ob_http_header_add(r, "Content-Security-Policy", PORTAL_CSP_FMT, ob_portal_css_csp);
 	for (size_t i = 0; i < OB_ARRAY_SIZE(portal_headers); i++)
 		if (!ob_http_header_get(r, portal_headers[i][0]))
 			ob_http_header_add(r, portal_headers[i][0], "%s", portal_headers[i][1]);
 	if (!ob_http_header_get(r, "Cache-Control"))
 		ob_http_header_add(r, "Cache-Control", "%s",
 		                   r->status < 400 ? "public, max-age=60" : "no-store");
+	cc = ob_http_header_get(r, "Cache-Control");
+	if ((!cc || strncmp(cc, "public", 6)) && !ob_http_header_get(r, "Cross-Origin-Opener-Policy"))
+		ob_http_header_add(r, "Cross-Origin-Opener-Policy", "same-origin");
 }
 
 bool ob_portal_path(const struct ob_http_target *t)
@@ -201,10 +216,13 @@ void ob_page_begin(struct ob_page *pg, const char *title)
 	                     " · Citizen security observatory"));
 	/* no icon: without one the browser asks for /favicon.ico, a 404 in its
 	 * console */
-	OB_HTML_LIT(b, "</title>\n<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\"");
-	snprintf(asset, sizeof(asset), "/assets/portal-%s.css", ob_portal_css_hash);
-	OB_HTML_ATTR(b, "href", asset);
-	OB_HTML_LIT(b, ">\n<script defer");
+	OB_HTML_LIT(b, "</title>\n<link rel=\"icon\" href=\"data:,\">\n<style>");
+	/* The style sheet inline (3 KB gzipped): the first paint waits for no
+	 * other request. It is web/portal.css as built into the program,
+	 * which web/embed_assets.py refuses when it holds "</" or "<!--"; the
+	 * CSP allows it by its hash and no other style. */
+	ob_buf_put(b, ob_portal_css, ob_portal_css_len);
+	OB_HTML_LIT(b, "</style>\n<script defer");
 	snprintf(asset, sizeof(asset), "/assets/portal-%s.js", ob_portal_js_hash);
 	OB_HTML_ATTR(b, "src", asset);
 	OB_HTML_LIT(b, "></script>\n</head>\n<body>\n<a class=\"skip\" href=\"#main\">");
@@ -833,6 +851,9 @@ static void assets_gz_make(void)
 	assets_gz.js = gzip_whole(ob_portal_js, ob_portal_js_len, &assets_gz.js_len);
 }
 
+/* /assets/portal-HASH.css|js. Pages carry the style sheet inline and link
+ * the script; the style sheet's address still answers, for a page kept by
+ * a browser from before the style sheet was inlined. */
 static bool asset(struct ob_http_call *c, const char *seg)
 {
 	char name[64];

@@ -379,11 +379,12 @@ static void form(struct ob_page *pg, const struct form_state *fs)
 	OB_HTML_LIT(b, "</select></div>\n<div class=\"field\">");
 	label_for(pg, "counts", OB_L(pg, "Qué se cuenta", "What is counted"));
 	OB_HTML_LIT(b, "<select id=\"counts\" name=\"counts\">");
-	ob_page_option(pg, "", OB_L(pg, "Víctimas, según la regla de conteo de cada país",
-	                    "Victims, under each country's counting rule"),
+	/* short: a select does not wrap, and a phone gives it some 250 px;
+	 * the sentence under the table says what is counted in full */
+	ob_page_option(pg, "", OB_L(pg, "Víctimas (regla del país)", "Victims (country's rule)"),
 	       !counts || strcmp(counts, "records"));
-	ob_page_option(pg, "records", OB_L(pg, "Registros de todas las fuentes",
-	                           "Records of every source"),
+	ob_page_option(pg, "records", OB_L(pg, "Registros (todas las fuentes)",
+	                           "Records (every source)"),
 	       counts && !strcmp(counts, "records"));
 	OB_HTML_LIT(b, "</select></div>\n");
 	if (top && *top) {

@@ -232,14 +232,22 @@ static void form(struct ob_page *pg, const struct presets *ps, const char *prese
 	struct ob_buf *b = pg->b;
 	char num[32];
 
-	OB_HTML_LIT(b, "<form class=\"controls\" method=\"get\"><div><label for=\"preset\">");
+	/* the indices as radio buttons: a few, with long names that a select
+	 * would cut on a phone (a select does not wrap) */
+	OB_HTML_LIT(b, "<form class=\"controls\" method=\"get\"><fieldset class=\"choices\">"
+	               "<legend>");
 	ob_html_text(b, OB_L(pg, "Índice", "Index"));
-	OB_HTML_LIT(b, "</label><select id=\"preset\" name=\"preset\">");
+	OB_HTML_LIT(b, "</legend>");
 	for (size_t i = 0; i < ps->n; i++) {
-		ob_page_option(pg, ps->name[i], OB_L(pg, ps->title[i], ps->title_en[i]),
-		               !strcmp(ps->name[i], preset));
+		OB_HTML_LIT(b, "<label><input type=\"radio\" name=\"preset\"");
+		OB_HTML_ATTR(b, "value", ps->name[i]);
+		if (!strcmp(ps->name[i], preset))
+			OB_HTML_LIT(b, " checked");
+		OB_HTML_LIT(b, "> ");
+		ob_html_text(b, OB_L(pg, ps->title[i], ps->title_en[i]));
+		OB_HTML_LIT(b, "</label>");
 	}
-	OB_HTML_LIT(b, "</select></div><div><label for=\"year\">");
+	OB_HTML_LIT(b, "</fieldset><div><label for=\"year\">");
 	ob_html_text(b, OB_L(pg, "Año", "Year"));
 	OB_HTML_LIT(b, "</label><input type=\"text\" inputmode=\"numeric\" id=\"year\" "
 	               "name=\"year\" size=\"6\"");

@@ -3,6 +3,7 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 
 #include "report/chart_int.h"
 #include "report/svg.h"
@@ -133,20 +134,223 @@ static void id_prefix(const char *id, char *out, size_t size)
 	out[o] = '\0';
 }
 
-/* Parse every unit's geometry into geo[] and their common box. */
-static ob_err load_all(const struct ob_choro_unit *u, size_t n, json_t **geo,
+/* ---- the boundaries, parsed once ----
+ *
+ * A map's first drawing spent most of its time parsing its units' GeoJSON
+ * (tens of ms for a country's municipalities), and every map, locator and
+ * index of the same units parsed the same texts again. Each text is parsed
+ * once (ob_svg_geom_load: the same checks) into its points and box and
+ * kept, keyed by its bytes (a hash, then the text itself compared), so a
+ * boundary that changes in the store is a new key and never the old
+ * drawing. Entries are shared by the maps being drawn (refs, under
+ * geo_mu); at OB_CHORO_GEOM_CACHE_BYTES or OB_CHORO_GEOM_CACHE_SLOTS the
+ * table is emptied and an entry still in use is freed by its last user.
+ * The paths drawn from the kept points are the bytes ob_svg_geom_path
+ * writes (the same projection, the same format). */
+
+struct geo_pt {
+	double lon, lat;
+	bool ring_start, ring_end;
+};
+
+struct geo_entry {
+	uint64_t hash;
+	size_t len;           /* of text */
+	char *text;           /* the GeoJSON, owned */
+	struct geo_pt *pt;    /* owned */
+	size_t npt;
+	struct ob_svg_bbox box;
+	size_t refs;          /* the table's (1 while in it) and each map's */
+	size_t bytes;
+};
+
+static pthread_mutex_t geo_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct geo_entry **geo_slots; /* OB_CHORO_GEOM_CACHE_SLOTS, under geo_mu */
+static size_t geo_used, geo_bytes;
+
+static uint64_t geo_hash(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void geo_free(struct geo_entry *g)
+{
+	free(g->text);
+	free(g->pt);
+	free(g);
+}
+
+/* Drop one reference (under geo_mu). */
+static void geo_unref_locked(struct geo_entry *g)
+{
+	if (g && --g->refs == 0)
+		geo_free(g);
+}
+
+static void geo_add_pt(struct geo_entry *g, size_t *cap, json_t *p, bool rs, bool re)
+{
+	if (g->npt == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		g->pt = ob_realloc(g->pt, *cap * sizeof(*g->pt));
+	}
+	g->pt[g->npt++] = (struct geo_pt){ json_number_value(json_array_get(p, 0)),
+	                                   json_number_value(json_array_get(p, 1)), rs, re };
+}
+
+/* The points of a polygon already checked by ob_svg_geom_load. */
+static void geo_polygon(struct geo_entry *g, size_t *cap, json_t *poly)
+{
+	size_t r, i;
+	json_t *ring, *p;
+
+	json_array_foreach(poly, r, ring) {
+		size_t n = json_array_size(ring);
+		json_array_foreach(ring, i, p)
+			geo_add_pt(g, cap, p, i == 0, i + 1 == n);
+	}
+}
+
+/* Text geojson parsed into a new entry (refs 1), or NULL when it is not a
+ * Polygon or MultiPolygon in longitude and latitude. */
+static struct geo_entry *geo_parse(const char *geojson, size_t len, uint64_t hash)
+{
+	struct geo_entry *g;
+	json_t *j, *coords;
+	size_t cap = 0;
+
+	g = ob_calloc(1, sizeof(*g));
+	if (!(j = ob_svg_geom_load(geojson, &g->box))) {
+		free(g);
+		return NULL;
+	}
+	coords = json_object_get(j, "coordinates");
+	if (!strcmp(json_string_value(json_object_get(j, "type")), "Polygon")) {
+		geo_polygon(g, &cap, coords);
+	} else {
+		size_t i;
+		json_t *poly;
+		json_array_foreach(coords, i, poly)
+			geo_polygon(g, &cap, poly);
+	}
+	json_decref(j);
+	g->hash = hash;
+	g->len = len;
+	g->text = ob_strndup(geojson, len);
+	g->refs = 1;
+	g->bytes = sizeof(*g) + len + 1 + g->npt * sizeof(*g->pt);
+	return g;
+}
+
+/* Empty the table (under geo_mu): entries in use live on with their maps. */
+static void geo_clear_locked(void)
+{
+	for (size_t i = 0; geo_slots && i < OB_CHORO_GEOM_CACHE_SLOTS; i++) {
+		geo_unref_locked(geo_slots[i]);
+		geo_slots[i] = NULL;
+	}
+	geo_used = geo_bytes = 0;
+}
+
+/* The parsed boundary of text geojson, with a reference for the caller
+ * (give it back with geo_put), or NULL when it is not valid geometry. */
+static struct geo_entry *geo_get(const char *geojson)
+{
+	size_t len = strlen(geojson), at;
+	uint64_t h = geo_hash(geojson, len);
+	struct geo_entry *g, *found = NULL;
+
+	pthread_mutex_lock(&geo_mu);
+	if (!geo_slots)
+		geo_slots = ob_calloc(OB_CHORO_GEOM_CACHE_SLOTS, sizeof(*geo_slots));
+	for (at = h & (OB_CHORO_GEOM_CACHE_SLOTS - 1); (g = geo_slots[at]);
+	     at = (at + 1) & (OB_CHORO_GEOM_CACHE_SLOTS - 1))
+		if (g->hash == h && g->len == len && !memcmp(g->text, geojson, len)) {
+			found = g;
+			found->refs++;
+			break;
+		}
+	pthread_mutex_unlock(&geo_mu);
+	if (found)
+		return found;
+	/* parsed outside the lock; two maps may parse the same text at once,
+	 * the second's is then used once and not kept */
+	if (!(g = geo_parse(geojson, len, h)))
+		return NULL;
+	pthread_mutex_lock(&geo_mu);
+	if (geo_bytes + g->bytes > OB_CHORO_GEOM_CACHE_BYTES ||
+	    2 * (geo_used + 1) > OB_CHORO_GEOM_CACHE_SLOTS)
+		geo_clear_locked();
+	for (at = h & (OB_CHORO_GEOM_CACHE_SLOTS - 1); geo_slots[at];
+	     at = (at + 1) & (OB_CHORO_GEOM_CACHE_SLOTS - 1))
+		if (geo_slots[at]->hash == h && geo_slots[at]->len == len &&
+		    !memcmp(geo_slots[at]->text, geojson, len))
+			break;
+	if (!geo_slots[at] && g->bytes <= OB_CHORO_GEOM_CACHE_BYTES) {
+		geo_slots[at] = g;
+		g->refs++;
+		geo_used++;
+		geo_bytes += g->bytes;
+	}
+	pthread_mutex_unlock(&geo_mu);
+	return g;
+}
+
+static void geo_put(struct geo_entry *g)
+{
+	if (!g)
+		return;
+	pthread_mutex_lock(&geo_mu);
+	geo_unref_locked(g);
+	pthread_mutex_unlock(&geo_mu);
+}
+
+/* The path data of g: ob_svg_geom_path's, from the kept points. */
+static void geo_path(FILE *out, const struct geo_entry *g, const struct ob_svg_proj *p)
+{
+	for (size_t i = 0; i < g->npt; i++) {
+		double lon = g->pt[i].lon, lat = g->pt[i].lat;
+		double x = (lon - p->lon0) * p->k * p->s + p->x0, y = (p->lat1 - lat) * p->s + p->y0;
+		fprintf(out, "%s%.2f %.2f%s", g->pt[i].ring_start ? "M" : "L", x, y,
+		        g->pt[i].ring_end ? "Z" : "");
+	}
+}
+
+static void box_merge(struct ob_svg_bbox *b, const struct ob_svg_bbox *u)
+{
+	if (!u->any)
+		return;
+	if (!b->any) {
+		*b = *u;
+		return;
+	}
+	b->lon0 = u->lon0 < b->lon0 ? u->lon0 : b->lon0;
+	b->lon1 = u->lon1 > b->lon1 ? u->lon1 : b->lon1;
+	b->lat0 = u->lat0 < b->lat0 ? u->lat0 : b->lat0;
+	b->lat1 = u->lat1 > b->lat1 ? u->lat1 : b->lat1;
+}
+
+/* Every unit's geometry into geo[] (each with a reference: geo_put) and
+ * their common box. */
+static ob_err load_all(const struct ob_choro_unit *u, size_t n, struct geo_entry **geo,
                        struct ob_svg_bbox *b, struct ob_diag *d)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (!u[i].geojson)
 			continue;
-		if (!(geo[i] = ob_svg_geom_load(u[i].geojson, b)))
+		if (!(geo[i] = geo_get(u[i].geojson)))
 			return OB_DIAG(d, OB_EINVAL, "territory_geometry", 0, 0, u[i].code,
 			               u[i].code ? strlen(u[i].code) : 0,
 			               "geometría no válida: se esperaba un Polygon o "
 			               "MultiPolygon GeoJSON en longitud/latitud",
 			               "invalid geometry: expected a GeoJSON Polygon or "
 			               "MultiPolygon in longitude/latitude");
+		box_merge(b, &geo[i]->box);
 	}
 	if (!b->any)
 		return OB_DIAG(d, OB_EINVAL, "territory_geometry", 0, 0, NULL, 0,
@@ -171,7 +375,7 @@ static void svg_open(FILE *out, double w, double h, const char *title, const cha
 }
 
 /* One unit: <a> (when it has a link) around its <path> and <title>. */
-static void unit_path(FILE *out, const struct ob_choro_unit *u, json_t *g,
+static void unit_path(FILE *out, const struct ob_choro_unit *u, const struct geo_entry *g,
                       const struct ob_svg_proj *p, const char *fill, const char *tip)
 {
 	if (u->href) {
@@ -184,7 +388,7 @@ static void unit_path(FILE *out, const struct ob_choro_unit *u, json_t *g,
 	fputs("<path fill=\"", out);
 	chart_escs(out, fill);
 	fputs("\" d=\"", out);
-	ob_svg_geom_path(out, g, p);
+	geo_path(out, g, p);
 	fputs("\"><title>", out);
 	chart_escs(out, tip);
 	fputs("</title></path>", out);
@@ -254,7 +458,7 @@ ob_err ob_choro_write(FILE *out, const struct ob_choro_map *m, const struct ob_c
 	struct chart_lines note;
 	struct ob_svg_bbox b = { 0 };
 	struct ob_svg_proj p;
-	json_t **geo = ob_calloc(n ? n : 1, sizeof(*geo));
+	struct geo_entry **geo = ob_calloc(n ? n : 1, sizeof(*geo));
 	char prefix[32], title[3 * OB_MAX_NAME + 8], legend[OB_MAX_NAME];
 	double w = m->width >= 240 ? m->width : 240, mapw, maph, h, y, legend_h;
 	enum ob_lang L = m->lang;
@@ -359,7 +563,7 @@ ob_err ob_choro_write(FILE *out, const struct ob_choro_map *m, const struct ob_c
 	e = chart_svg_end(out, d);
 free_geo:
 	for (size_t i = 0; i < n; i++)
-		json_decref(geo[i]);
+		geo_put(geo[i]);
 	free(geo);
 	return e;
 }
@@ -369,7 +573,7 @@ ob_err ob_choro_locator(FILE *out, const struct ob_choro_unit *u, size_t n, cons
 {
 	struct ob_svg_bbox b = { 0 };
 	struct ob_svg_proj p;
-	json_t **geo = ob_calloc(n ? n : 1, sizeof(*geo));
+	struct geo_entry **geo = ob_calloc(n ? n : 1, sizeof(*geo));
 	double w = width >= 80 ? width : 80, mapw, maph;
 	ob_err e;
 
@@ -396,7 +600,7 @@ ob_err ob_choro_locator(FILE *out, const struct ob_choro_unit *u, size_t n, cons
 	e = chart_svg_end(out, d);
 free_geo:
 	for (size_t i = 0; i < n; i++)
-		json_decref(geo[i]);
+		geo_put(geo[i]);
 	free(geo);
 	return e;
 }

@@ -8,7 +8,9 @@
 // console error (a Content-Security-Policy violation is one), raise no
 // script error and ask nothing of any other host than BASE-URL's; axe-core
 // (WCAG 2.1 A and AA) must find no serious or critical violation; the page
-// must scroll no wider than the window; and with JavaScript off each of its
+// must scroll no wider than the window, and every form control must show
+// whole in it (inside the window, clipped by no box, a select's chosen
+// option not cut); and with JavaScript off each of its
 // data tables must still show (one with no data row is noted). A full-page
 // screenshot of each page at each width goes to OUT-DIR (its path printed).
 // Then the analyser's journey: a municipality x year table built with the
@@ -63,6 +65,46 @@ function shotName(path, width) {
 }
 
 // load PATH in a fresh page of CONTEXT, checking status, console and hosts
+// The form controls a reader cannot see whole: a control whose box leaves
+// the window or is clipped by a box around it, or a select too narrow for
+// its chosen option's text (a select does not wrap: the text is cut). In
+// the page; returns one line per control.
+function controlsCut() {
+	const vw = document.documentElement.clientWidth, out = [];
+	const canvas = document.createElement("canvas").getContext("2d");
+	for (const e of document.querySelectorAll("input, select, textarea, button")) {
+		const r = e.getBoundingClientRect();
+		if (r.width === 0 || r.height === 0 || e.closest(".vh"))
+			continue;
+		const name = `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : e.name ? "[" + e.name + "]" : ""}`;
+		if (r.left < -0.5 || r.right > vw + 0.5) {
+			out.push(`${name} spans ${r.left.toFixed(0)} to ${r.right.toFixed(0)} px of ${vw}`);
+			continue;
+		}
+		let clipped = false;
+		for (let a = e.parentElement; a && a !== document.documentElement; a = a.parentElement)
+			if (getComputedStyle(a).overflowX !== "visible") {
+				const ar = a.getBoundingClientRect();
+				clipped ||= r.left < ar.left - 0.5 || r.right > ar.right + 0.5;
+			}
+		if (clipped) {
+			out.push(`${name} is clipped by a box around it`);
+			continue;
+		}
+		if (e.tagName === "SELECT" && e.selectedIndex >= 0) {
+			const st = getComputedStyle(e);
+			canvas.font = `${st.fontStyle} ${st.fontWeight} ${st.fontSize} ${st.fontFamily}`;
+			const text = e.options[e.selectedIndex].text;
+			// the box less its padding and the arrow Chromium draws (20 px)
+			const room = e.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight) - 20;
+			const need = canvas.measureText(text).width;
+			if (need > room + 0.5)
+				out.push(`${name} shows "${text}" in ${room.toFixed(0)} px: it needs ${need.toFixed(0)}`);
+		}
+	}
+	return out;
+}
+
 async function load(context, { status, path }) {
 	const page = await context.newPage();
 	const problems = [];
@@ -109,6 +151,8 @@ try {
 				document.documentElement.scrollWidth - document.documentElement.clientWidth);
 			if (wide > 0)
 				fail(`${p.path} @${width}`, `the page is ${wide} px wider than the window`);
+			for (const s of await page.evaluate(controlsCut))
+				fail(`${p.path} @${width}`, s);
 			if (width === 1280) {
 				await page.evaluate(axeSource);
 				const r = await page.evaluate((tags) =>
@@ -199,6 +243,8 @@ try {
 			document.documentElement.scrollWidth - document.documentElement.clientWidth);
 		if (wide > 0)
 			fail(where, `the page is ${wide} px wider than the window`);
+		for (const s of await page.evaluate(controlsCut))
+			fail(where, s);
 		const [download] = await Promise.all([page.waitForEvent("download"),
 		                                      page.click("#download-csv")]);
 		const csv = readFileSync(await download.path(), "utf8");

@@ -19,7 +19,9 @@ start_server "$O" --time-limit 120
 mkdir "$T/pages"
 n=0
 
-CSP="default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+# the style sheet is inline, allowed by its hash (web/portal.css's SHA-256)
+CSSH=$(python3 -c 'import base64, hashlib, sys; print(base64.b64encode(hashlib.sha256(open(sys.argv[1], "rb").read()).digest()).decode())' "$OBSERVA_DATA/../web/portal.css")
+CSP="default-src 'none'; style-src 'sha256-$CSSH'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 # page STATUS URL : fetch a page, check status, type and headers, keep it
 page() {
@@ -86,7 +88,26 @@ for a in $(grep -o '/assets/portal-[0-9a-f]*\.\(css\|js\)' "$T/home_es"); do
 		cmp -s "$T/asset" "$OBSERVA_DATA/../web/portal.js" || fail "$a is not web/portal.js" ;;
 	esac
 done
-[ "$(grep -c '/assets/portal-' "$T/home_es")" = 2 ] || fail "the home lacks its assets"
+[ "$(grep -c '/assets/portal-' "$T/home_es")" = 1 ] || fail "the home lacks its script"
+# the style sheet inline, web/portal.css as it is, once
+python3 - "$T/home_es" "$OBSERVA_DATA/../web/portal.css" <<'PY' || fail "the home's <style> is not web/portal.css"
+import re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+styles = re.findall(r"<style>(.*?)</style>", html, re.S)
+sys.exit(0 if styles == [open(sys.argv[2], encoding="utf-8").read()] else 1)
+PY
+# the style sheet's own address still answers, for pages kept from before
+code=$(curl -s -o /dev/null -w '%{http_code}' "$B/assets/portal-$(python3 -c 'import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], "rb").read()).hexdigest()[:16])' "$OBSERVA_DATA/../web/portal.css").css")
+[ "$code" = 200 ] || fail "the style sheet's address: status $code"
+# Cross-Origin-Opener-Policy on what is not a public page (an error, the
+# restricted area), not on a public page (a new renderer process for a
+# new tab's first page: bench/portal/README.md)
+curl -s -D - -o /dev/null "$B/es/territorios" | tr -d '\r' >"$T/h"
+! grep -qi '^cross-origin-opener-policy:' "$T/h" || fail "a public page with Cross-Origin-Opener-Policy"
+curl -s -D - -o /dev/null "$B/es/no-existe" | tr -d '\r' >"$T/h"
+grep -qix 'cross-origin-opener-policy: same-origin' "$T/h" || fail "the 404 page without Cross-Origin-Opener-Policy"
+curl -s -D - -o /dev/null "$B/es/acceso" | tr -d '\r' >"$T/h"
+grep -qix 'cross-origin-opener-policy: same-origin' "$T/h" || fail "the sign-in page without Cross-Origin-Opener-Policy"
 code=$(curl -s -o /dev/null -w '%{http_code}' "$B/assets/portal-0000000000000000.css")
 [ "$code" = 404 ] || fail "an unknown asset: status $code"
 

@@ -17,7 +17,9 @@ fixture_demo "$T/obs" 0.01 2024
 O="$T/obs"
 start_server "$O"
 
-CSP="default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+# the style sheet is inline, allowed by its hash (web/portal.css's SHA-256)
+CSSH=$(python3 -c 'import base64, hashlib, sys; print(base64.b64encode(hashlib.sha256(open(sys.argv[1], "rb").read()).digest()).decode())' "$OBSERVA_DATA/../web/portal.css")
+CSP="default-src 'none'; style-src 'sha256-$CSSH'; script-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 # page STATUS URL : fetch a page into $T/body, check status and headers
 page() {
