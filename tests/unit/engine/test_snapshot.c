@@ -354,6 +354,8 @@ static void migration(void **state)
 	              "ALTER TABLE quarantine DROP COLUMN kind;"
 	              "ALTER TABLE warning DROP COLUMN kind;"
 	              "DELETE FROM meta WHERE key = 'record_key_secret';"
+	              "DROP TABLE harvest_cell;"
+	              "DROP TABLE harvest_source;"
 	              "PRAGMA user_version = 5");
 	ob_store_close(st);
 	/* read-only, it is refused until migrated */
@@ -372,6 +374,9 @@ static void migration(void **state)
 	                                " AND victim_age_min = 30 AND victim_age_max = 30"), 1);
 	assert_int_equal(efix_count(st, "SELECT count(*) FROM record WHERE source_id = 'a2'"
 	                                " AND victim_age_min IS NULL AND victim_age_max IS NULL"), 1);
+	/* schema 11: the harvest's tables, empty */
+	assert_int_equal(efix_count(st, "SELECT count(*) FROM harvest_source"), 0);
+	assert_int_equal(efix_count(st, "SELECT count(*) FROM harvest_cell"), 0);
 	assert_int_equal(ob_store_meta_get(st, OB_STORE_KEY_SECRET, hex, sizeof(hex)), OB_OK);
 	assert_int_equal(strlen(hex), 64);
 	assert_int_equal(ob_snapshot_build(st, dir, &d), OB_OK);
