@@ -614,6 +614,12 @@ static void judge_unit(const struct level_ctx *lc, uint32_t ui, struct chunk *c,
 }
 
 /* A judging thread: chunks of units until none is left. */
+/* Has another thread asked the run to stop (ob_alerts_options.stop)? */
+static bool stopped(const struct ob_alerts_options *o)
+{
+	return o->stop && atomic_load(o->stop);
+}
+
 static void *judge_run(void *arg)
 {
 	struct judge_worker *w = arg;
@@ -623,7 +629,7 @@ static void *judge_run(void *arg)
 	struct ob_cusum_cache *hcache = &lc->x->caches[w->index];
 	size_t ch;
 
-	while ((ch = atomic_fetch_add(&lc->next, 1)) < lc->n_chunks) {
+	while (!stopped(lc->x->o) && (ch = atomic_fetch_add(&lc->next, 1)) < lc->n_chunks) {
 		size_t lo = ch * ALERTS_CHUNK, hi = lo + ALERTS_CHUNK < lc->nu ? lo + ALERTS_CHUNK : lc->nu;
 		for (size_t ui = lo; ui < hi; ui++) {
 			size_t done;
@@ -814,6 +820,10 @@ static int ind_sink(void *arg, const struct ob_ind_result *r, size_t k,
 	lc.nu = ir->n_units;
 	lc.nc = 1;
 	judge_all(&lc, ir->done, ir->total);
+	if (stopped(x->o)) {
+		chunks_free(&lc);
+		return 1;
+	}
 	chunk_tallies(&lc, x->out);
 	snprintf(category, sizeof(category), "ind:%s", ind->id);
 	for (size_t ch = 0; ch < lc.n_chunks; ch++) {
@@ -932,10 +942,13 @@ ob_err ob_alerts_run(struct ob_store *st, const struct ob_analyzer *an,
 	}
 	if (cv.span)
 		e = run_level(&x, an, 2, &done, total);
-	if (!e && cv.span)
+	if (!e && cv.span && !stopped(o))
 		e = run_level(&x, an, 1, &done, total);
-	if (!e && cv.span && n_units)
+	if (!e && cv.span && n_units && !stopped(o))
 		e = run_indicators(&x, &done, total, units, n_units);
+	if (stopped(o)) /* what a stopped level or indicator left is not whole */
+		e = OB_DIAG(d, OB_ECANCELED, NULL, 0, 0, NULL, 0, "alertas detenidas",
+		            "alerts stopped");
 	free(units);
 	free(x.caches);
 	ob_strmap_release(&x.units);

@@ -77,6 +77,8 @@
 #include "io/rows.h"
 #include "store/store.h"
 
+#include <stdatomic.h>
+
 /*
  * After an ingest the alerts are computed only for an observatory of at most
  * this many records: about 2 s at the demo's scale 1 (1.1 million records)
@@ -109,6 +111,9 @@ struct ob_alerts_options {
 	const char *country;      /* ISO3: count only its records (the series
 	                             of its units; a report of one country);
 	                             NULL: every country */
+	const atomic_bool *stop;  /* NULL, or set by another thread to stop the
+	                             run soon (between units): ob_alerts_run then
+	                             returns OB_ECANCELED with nothing kept */
 };
 
 struct ob_alert {

@@ -158,10 +158,14 @@ struct bg_job {
 	const char *dir;
 };
 
+/* Set by ob_http_alerts_stop: the judging in the background ends at its
+ * next unit instead of running to the end while the server waits. */
+static atomic_bool bg_stop;
+
 static void *bg_main(void *arg)
 {
 	struct bg_job *j = arg;
-	struct ob_alerts_options o = { .from_month = -1, .to_month = -1 };
+	struct ob_alerts_options o = { .from_month = -1, .to_month = -1, .stop = &bg_stop };
 	struct ob_store *st = NULL;
 	struct ob_alerts a;
 	struct ob_diag d;
@@ -174,11 +178,14 @@ static void *bg_main(void *arg)
 	if (!(e = ob_store_open(j->dir, OB_STORE_EXISTING, &st, &d)))
 		e = judge(st, j->dir, j->ref, &o, &a, &defs, &d);
 	pthread_mutex_lock(&latest.lock);
-	if (e)
+	if (e && e != OB_ECANCELED) /* stopped is not failed: judge it again */
 		ob_strlcpy(latest.failed, j->ref->snap->stamp, sizeof(latest.failed));
 	latest_keep(j->ref->snap->stamp, &a, !e);
 	pthread_mutex_unlock(&latest.lock);
-	if (e)
+	if (e == OB_ECANCELED)
+		OB_INFO("alertas: juicio en segundo plano detenido tras %.1f s",
+		        "alerts: the judging in the background stopped after %.1f s", ob_now() - t0);
+	else if (e)
 		OB_WARN("alertas (en segundo plano): %s", "alerts (in the background): %s",
 		        d.message);
 	else
@@ -248,9 +255,11 @@ void ob_http_alerts_stop(void)
 	pthread_mutex_lock(&latest.lock);
 	join = latest.bg_started;
 	latest.bg_started = false;
+	atomic_store(&bg_stop, true);
 	pthread_mutex_unlock(&latest.lock);
 	if (join)
 		pthread_join(latest.bg, NULL);
+	atomic_store(&bg_stop, false);
 }
 
 /*
