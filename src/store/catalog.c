@@ -259,25 +259,8 @@ int ob_store_crosswalk_codes_each(struct ob_store *s, const char *name,
 ob_err ob_store_territory_name(struct ob_store *s, const char *code, char *out, size_t size,
                                bool *found, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
-	ob_err e = OB_OK;
-	int rc;
-
-	*found = false;
-	if (size)
-		out[0] = '\0';
-	if ((e = ob_store_prepare(s, "SELECT name FROM territory WHERE code = ?1", &st, d)))
-		return e;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && ob_store_text(st, 0)) {
-		*found = true;
-		ob_strlcpy(out, ob_store_text(st, 0), size);
-	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		e = ob_store_fail(s, d, what_catalog);
-	}
-	sqlite3_finalize(st);
-	return e;
+	return ob_store_text_one(s, "SELECT name FROM territory WHERE code = ?1", code, out, size,
+	                         found, what_catalog, d);
 }
 
 ob_err ob_store_iccs_names(struct ob_store *s, const char *code, char *es, char *en,

@@ -415,6 +415,30 @@ int ob_store_each_end(struct ob_store *s, sqlite3_stmt *st, int rc, int stop, co
 	return stop;
 }
 
+ob_err ob_store_text_one(struct ob_store *s, const char *sql, const char *arg, char *out,
+                         size_t size, bool *found, const char *what, struct ob_diag *d)
+{
+	sqlite3_stmt *st;
+	ob_err e;
+	int rc;
+
+	*found = false;
+	if (size)
+		out[0] = '\0';
+	if ((e = ob_store_prepare(s, sql, &st, d)))
+		return e;
+	ob_store_bind_text(st, 1, arg);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && ob_store_text(st, 0)) {
+		*found = true;
+		ob_strlcpy(out, ob_store_text(st, 0), size);
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		e = ob_store_fail(s, d, what);
+	}
+	sqlite3_finalize(st);
+	return e;
+}
+
 ob_err ob_store_count_rows(struct ob_store *s, sqlite3_stmt *st, long long *n,
                            const char *what, struct ob_diag *d)
 {

@@ -52,6 +52,12 @@ static inline void ob_store_bind_text(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
+/* The text of the first column of sql's first row, ?1 bound to arg, into
+ * out (at most size bytes, truncated); *found false and out "" when there
+ * is no row or the value is NULL. what names the subject of an error. */
+ob_err ob_store_text_one(struct ob_store *s, const char *sql, const char *arg, char *out,
+                         size_t size, bool *found, const char *what, struct ob_diag *d);
+
 /* The end of a listing: rc is the last step's result and stop what the
  * callback last returned. Finalizes st; returns stop, or -1 with d filled
  * as ob_store_fail(s, d, what) when the listing ended on a failed step. */

@@ -81,26 +81,8 @@ int ob_store_countries_each(struct ob_store *s, bool by_code, ob_store_unit_fn e
 ob_err ob_store_country_name(struct ob_store *s, const char *code, char *out, size_t size,
                              bool *found, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
-	ob_err e = OB_OK;
-	int rc;
-
-	*found = false;
-	if (size)
-		out[0] = '\0';
-	if ((e = ob_store_prepare(s, "SELECT name FROM territory WHERE level = 0 AND code = upper(?1)",
-	                          &st, d)))
-		return e;
-	ob_store_bind_text(st, 1, code);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*found = true;
-		ob_strlcpy(out, ob_store_text(st, 0), size);
-	} else if (rc != SQLITE_DONE) {
-		e = ob_store_fail(s, d, what_territory);
-	}
-	sqlite3_finalize(st);
-	return e;
+	return ob_store_text_one(s, "SELECT name FROM territory WHERE level = 0 AND code = upper(?1)",
+	                         code, out, size, found, what_territory, d);
 }
 
 static void fill_listed(sqlite3_stmt *st, struct ob_store_unit *u)
