@@ -29,7 +29,9 @@
  * linked group whichever was asked, for the next questions on the same
  * store stamp (OB_SIT_MASK_CACHE); the tables a question needs and the
  * server has not kept are protected at once, on up to OB_SIT_MASK_THREADS
- * threads (mask_prefetch), not one by one as its rows ask.
+ * threads (mask_prefetch), not one by one as its rows ask. A unit hidden
+ * in one month of a year is hidden in all the months of that year
+ * (ob_http_mask_hidden), so the months of its year are protected with it.
  * ob_http_sit_compute is shared with the portal's page (portal_situation.c),
  * which shows these very numbers.
  */
@@ -180,6 +182,12 @@ ob_err ob_http_mask_new(const struct ob_snapshot *snap, const struct ob_populati
 		if ((ind ? ind[i] : i) < nk)
 			m->asked[ind ? ind[i] : i] = true;
 	m->country = country;
+	/* whole years: a month's rule reads every month of its year (see
+	 * ob_http_mask_hidden) */
+	if (from >= 0)
+		from -= from % 12;
+	if (to >= 0)
+		to += 11 - to % 12;
 	m->from = from;
 	snprintf(spec, sizeof(spec), "%04d-%02d..%04d-%02d", from / 12, from % 12 + 1, to / 12,
 	         to % 12 + 1);
@@ -469,6 +477,17 @@ static void mask_task_add(struct ob_http_mask *m, struct mask_task *t, size_t *n
 	(*n)++;
 }
 
+/* The first and last month (year * 12 + month - 1) of month's year. */
+static int year_first(int month)
+{
+	return month < 0 ? month : month - month % 12;
+}
+
+static int year_last(int month)
+{
+	return month < 0 ? month : month + 11 - month % 12;
+}
+
 /*
  * Protect at once every table that need asks for (engine/situation.h) and
  * the server has not kept: the counts first (mask_counts), then each
@@ -488,12 +507,15 @@ static void mask_prefetch(struct ob_http_mask *m, const struct ob_sit_need *need
 
 	cap = per + need->n_crimes * per + 1;
 	t = ob_malloc(cap * sizeof(*t));
-	for (int mo = need->from; mo <= need->to && nt < cap; mo++)
+	/* each month asked brings the other months of its year */
+	for (int mo = year_first(need->from); mo <= year_last(need->to) && nt < cap; mo++)
 		mask_task_add(m, t, &nt, need->focus, mo);
 	for (size_t c = 0; c < need->n_crimes; c++) {
-		for (int mo = need->cur_from; mo <= need->cur_to; mo++)
+		for (int mo = year_first(need->cur_from); mo <= year_last(need->cur_to) && nt < cap;
+		     mo++)
 			mask_task_add(m, t, &nt, need->crimes[c], mo);
-		for (int mo = need->base_from; mo <= need->base_to; mo++)
+		for (int mo = year_first(need->base_from); mo <= year_last(need->base_to) && nt < cap;
+		     mo++)
 			mask_task_add(m, t, &nt, need->crimes[c], mo);
 	}
 	if (!nt)
@@ -533,21 +555,50 @@ free_tasks:
 	free(t);
 }
 
-bool ob_http_mask_hidden(struct ob_http_mask *m, size_t k, uint32_t unit, int month)
+/* Is the count of indicator k in unit u (index in m->units) hidden in the
+ * table of month i (index in m->months)? Protects the table first. */
+static bool month_hidden(struct ob_http_mask *m, size_t k, size_t u, size_t i)
 {
-	size_t i;
-
-	if (m->failed || !m->months || k >= m->set->n || !m->asked[k] || unit >= m->snap->n_units ||
-	    m->pos[unit] < 0 || month < m->from || month >= m->from + m->n_months)
-		return true;
-	i = (size_t)(month - m->from);
 	if (!m->done[k * (size_t)m->n_months + i]) {
 		if (!mask_table(m, k, i))
 			m->failed = true;
 		m->done[k * (size_t)m->n_months + i] = 1;
 	}
-	return m->failed || m->hidden[(k * (size_t)m->n_months + i) * m->n_units +
-	                              (size_t)m->pos[unit]];
+	return m->failed || m->hidden[(k * (size_t)m->n_months + i) * m->n_units + u];
+}
+
+/*
+ * A unit's month is hidden when its count is hidden in the table of any
+ * month of the same year. Each month's table is protected alone, and a
+ * release protects each year alone: a year published whole, less the
+ * eleven months shown, would give the twelfth. Hidden in every month of
+ * its year, a unit's months are unknowns of a table (units x months) whose
+ * margins are known, which no subtraction solves: with n a way to change
+ * the hidden counts of one month that keeps every total of that month's
+ * tree (there is one for each hidden count, or the table would not have
+ * been protected), adding n to one month and taking it from another keeps
+ * every month's totals and every unit's year. The union of the months'
+ * patterns is itself protected in each month: protection depends only on
+ * which cells are hidden among the same equations, and hiding more never
+ * reveals more.
+ */
+bool ob_http_mask_hidden(struct ob_http_mask *m, size_t k, uint32_t unit, int month)
+{
+	int first, last;
+
+	if (m->failed || !m->months || k >= m->set->n || !m->asked[k] || unit >= m->snap->n_units ||
+	    m->pos[unit] < 0 || month < m->from || month >= m->from + m->n_months)
+		return true;
+	first = month - month % 12;
+	last = first + 11;
+	if (first < m->from)
+		first = m->from;
+	if (last >= m->from + m->n_months)
+		last = m->from + m->n_months - 1;
+	for (int mo = first; mo <= last; mo++)
+		if (month_hidden(m, k, (size_t)m->pos[unit], (size_t)(mo - m->from)))
+			return true;
+	return false;
 }
 
 bool ob_http_mask_failed(const struct ob_http_mask *m)

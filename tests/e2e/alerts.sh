@@ -82,8 +82,14 @@ for c, a in zip(cli, rows):
     if c["observed"] < 5:
         assert a["observed"] is None and a["suppressed"] is True, (a, c)
         hidden += 1
+    elif a["suppressed"]:
+        # not small, but its unit is hidden in another month of the year:
+        # the release's year less the months shown would give that month
+        # (docs/disclosure.md)
+        assert a["observed"] is None, (a, c)
+        hidden += 1
     else:
-        assert a["observed"] == c["observed"] and a["suppressed"] is False, (a, c)
+        assert a["observed"] == c["observed"], (a, c)
 assert len(rows) > hidden, "every count hidden: nothing compared"
 PY
 code=$(curl -s -o "$T/bad.json" -w '%{http_code}' "$B/api/v1/alerts?period=2024-13")
