@@ -4,13 +4,11 @@
 # formula character, suppressed cells have no value), no victim's name is in
 # it, releases are never overwritten and the diff counts what changed.
 export LC_ALL=C.UTF-8
-fixture_demo "$T/obs" 0.03
+# v1, 2024: the published demo that serve_publish.sh, serve_warm.sh,
+# harvest.sh and attack_links.sh share (built once; $T/out and $T/err are
+# what its "observa publish -d DIR --year 2024" printed)
+fixture_demo "$T/obs" 0.03 2024
 O="$T/obs"
-# a territory name a spreadsheet would run as a formula
-sql "$O" "UPDATE territory SET name = '=HYPERLINK(\"http://x\",\"y\")' WHERE code = 'SLV06'"
-rm -f "$O/snapshot/records.obs"
-
-expect_status 0 "$OBSERVA" publish -d "$O" --year 2024 --note "primera publicación"
 expect_grep "$T/out" "publicación v1"
 R="$O/releases/v1"
 [ -d "$R" ] || fail "no release folder"
@@ -83,20 +81,6 @@ jq -e '[."dcat:dataset"[]."dcat:distribution"[]."dcat:mediaType"."@id"] |
 jq -e '[.features[] | select(.geometry.type == "Polygon" or .geometry.type == "MultiPolygon")]
 	| length > 10' "$R/maps/homicide_rate.geojson" >/dev/null || fail "map without geometry"
 
-# CSV: no cell starts with a formula character; the guarded name is there
-python3 - "$R"/*.csv <<'PY' || fail "a CSV cell could run as a formula"
-import csv, sys
-bad = 0
-for path in sys.argv[1:]:
-    with open(path, newline="", encoding="utf-8") as f:
-        for row in csv.reader(f):
-            for c in row:
-                if c and c[0] in "=+-@\t\r":
-                    print(path, repr(c)); bad += 1
-sys.exit(1 if bad else 0)
-PY
-expect_grep "$R/indicators.csv" "'=HYPERLINK"
-
 # suppression: cells flagged C carry no count and no value, never a zero
 python3 - "$R/indicators.csv" "$R/counts_iccs.csv" <<'PY' || fail "suppression"
 import csv, sys
@@ -145,7 +129,11 @@ fi
 # a second release of another year: v1 untouched, the diff counts the cells
 # of 2023 as added and those of 2024 as removed
 (cd "$R" && sha256sum $(find . -type f | sort)) >"$T/v1.sums"
-expect_status 0 "$OBSERVA" publish -d "$O" --year 2023 --base-url https://datos.example.org/r
+# a territory name a spreadsheet would run as a formula
+sql "$O" "UPDATE territory SET name = '=HYPERLINK(\"http://x\",\"y\")' WHERE code = 'SLV06'"
+rm -f "$O/snapshot/records.obs"
+expect_status 0 "$OBSERVA" publish -d "$O" --year 2023 --base-url https://datos.example.org/r \
+	--note "segunda publicación"
 expect_grep "$T/out" "publicación v2"
 # --base-url: every IRI of the catalogue under it
 jq -e '."@id" == "https://datos.example.org/r/v2/" and ([.. | objects | ."dcat:downloadURL"? |
@@ -157,6 +145,20 @@ jq -e '.previous == "v1" and .added > 0 and .removed > 0 and .changed == 0' \
 [ "$(grep -c ',added,' "$O/releases/v2/diff.csv")" = "$(jq .added "$O/releases/v2/diff.json")" ] ||
 	fail "diff.csv and diff.json disagree"
 jq -e '.previous == "v1"' "$O/releases/v2/manifest.json" >/dev/null || fail "manifest previous"
+
+# CSV: no cell starts with a formula character; the guarded name is there
+python3 - "$O/releases/v2"/*.csv <<'PY' || fail "a CSV cell could run as a formula"
+import csv, sys
+bad = 0
+for path in sys.argv[1:]:
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.reader(f):
+            for c in row:
+                if c and c[0] in "=+-@\t\r":
+                    print(path, repr(c)); bad += 1
+sys.exit(1 if bad else 0)
+PY
+expect_grep "$O/releases/v2/indicators.csv" "'=HYPERLINK"
 
 # a bad year is refused with a message, and nothing is written
 expect_status 2 "$OBSERVA" publish -d "$O" --year 2024-03
