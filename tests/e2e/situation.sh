@@ -248,7 +248,8 @@ kill -TERM "$PID"
 wait "$PID" 2>/dev/null || true
 
 # --- the demo: CLI and API agree -------------------------------------------
-expect_status 0 "$OBSERVA" demo "$T/demo" --scale 0.02
+# the demo that completeness.sh and counting.sh share (built once)
+fixture_demo "$T/demo" 0.02
 for q in "territory=SLV&period=2019-06" "territory=HND&period=2020&level=2&top=5" \
 	"territory=GTM&period=2021-Q2&indicator=robbery_rate"; do
 	args=$(echo "$q" | sed 's/^/--/; s/&/ --/g; s/=/ /g')
