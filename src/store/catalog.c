@@ -12,7 +12,7 @@ int ob_store_territories_each(struct ob_store *s, const char *country, long long
 	int rc, stop = 0;
 
 	if (ob_store_sql(s, "SELECT code, level, country, parent, name, valid_from, valid_to"
-	                        " FROM territory WHERE (?1 IS NULL OR country = upper(?1))"
+	                        " FROM territory WHERE (country = upper(?1) OR ?1 IS NULL)"
 	                        " AND (?2 < 0 OR level = ?2) ORDER BY country, level, code",
 	                     &st, d))
 		return -1;
@@ -208,7 +208,7 @@ int ob_store_territory_changes_each(struct ob_store *s, const char *kind,
 	int rc, stop = 0;
 
 	if (ob_store_sql(s, "SELECT old_code, new_code, date FROM territory_change"
-	                        " WHERE ?1 IS NULL OR kind = ?1 ORDER BY date, old_code",
+	                        " WHERE kind = ?1 OR ?1 IS NULL ORDER BY date, old_code",
 	                     &st, d))
 		return -1;
 	ob_db_bind_str(st, 1, kind);

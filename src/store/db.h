@@ -17,6 +17,10 @@
  * ob_db_dialect(); the schema's differences are the table in
  * store/schema_pg.h.
  *
+ * A parameter's type is left for PostgreSQL to infer from where it first
+ * appears: write "col = ?1 OR ?1 IS NULL", not "?1 IS NULL OR col = ?1"
+ * (whose ?1 it cannot type).
+ *
  * Values: a bound text is copied, so it may change after the bind. A
  * column's text is valid until the next step, reset or finalize of its
  * statement. Integers are 64-bit; a PostgreSQL bigint, integer or

@@ -4,7 +4,10 @@
  * A statement keeps its SQL with $N parameters and, bound, a copy of
  * each parameter's text; its first step sends both (PQexecParams, text
  * format) and keeps the whole result, which the following steps walk a
- * row at a time. A reset drops the result; the bindings stay. */
+ * row at a time. A reset drops the result; the bindings stay. A
+ * statement run a second time (a load's insert, run for every row) is
+ * prepared on the server then, and later runs send only its parameters;
+ * its finalize deallocates it. */
 #include "store/db.h"
 #include "store/pq_lib.h"
 
@@ -21,6 +24,7 @@ enum {
 struct pg_db {
 	struct ob_db base;
 	PGconn *conn;
+	unsigned long long prepared;   /* statements prepared so far: their names */
 	enum ob_db_failure failure;
 	char msg[OB_DB_MESSAGE_MAX];
 };
@@ -34,6 +38,8 @@ struct pg_stmt {
 	Oid *types;        /* 0: the server infers it from the statement */
 	PGresult *res;     /* after the first step, until reset or finalize */
 	int row, nrows;    /* the current row of res */
+	long long runs;    /* executions so far */
+	char name[32];     /* its name on the server once prepared, else "" */
 };
 
 static struct pg_db *D(struct ob_db *db)
@@ -254,10 +260,30 @@ static int pg_step(struct ob_db_stmt *s)
 	struct pg_stmt *st = P(s);
 
 	if (!st->res) {
+		PGconn *conn = D(s->db)->conn;
 		ExecStatusType t;
 
-		st->res = PQexecParams(D(s->db)->conn, st->sql, st->nparams, st->types,
-		                       (const char *const *)st->values, st->lengths, NULL, 0);
+		if (st->runs == 1 && !st->name[0]) {
+			PGresult *r;
+			char name[sizeof(st->name)];
+
+			snprintf(name, sizeof(name), "ob_%llu", ++D(s->db)->prepared);
+			r = PQprepare(conn, name, st->sql, st->nparams, st->types);
+			if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+				int rc = fail(D(s->db), r);
+				PQclear(r);
+				return rc;
+			}
+			PQclear(r);
+			ob_strlcpy(st->name, name, sizeof(st->name));
+		}
+		st->runs++;
+		if (st->name[0])
+			st->res = PQexecPrepared(conn, st->name, st->nparams,
+			                         (const char *const *)st->values, st->lengths, NULL, 0);
+		else
+			st->res = PQexecParams(conn, st->sql, st->nparams, st->types,
+			                       (const char *const *)st->values, st->lengths, NULL, 0);
 		t = PQresultStatus(st->res);
 		if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
 			int rc = fail(D(s->db), st->res);
@@ -292,6 +318,14 @@ static void pg_finalize(struct ob_db_stmt *s)
 	struct pg_stmt *st = P(s);
 
 	PQclear(st->res);
+	if (st->name[0]) {
+		/* in a failed transaction the server refuses this too: the
+		 * statement then lasts until the connection ends */
+		char sql[sizeof(st->name) + 16];
+
+		snprintf(sql, sizeof(sql), "DEALLOCATE %s", st->name);
+		PQclear(PQexec(D(s->db)->conn, sql));
+	}
 	for (int i = 0; i < st->nparams; i++)
 		free(st->values[i]);
 	free(st->values);

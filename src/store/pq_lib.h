@@ -26,6 +26,8 @@
 	X(pq, PQsetClientEncoding)    \
 	X(pq, PQexec)                 \
 	X(pq, PQexecParams)           \
+	X(pq, PQprepare)              \
+	X(pq, PQexecPrepared)         \
 	X(pq, PQresultStatus)         \
 	X(pq, PQresultErrorMessage)   \
 	X(pq, PQresultErrorField)     \
@@ -60,6 +62,8 @@ const struct ob_pq_lib *ob_pq(void);
 #define PQsetClientEncoding (ob_pq()->PQsetClientEncoding)
 #define PQexec (ob_pq()->PQexec)
 #define PQexecParams (ob_pq()->PQexecParams)
+#define PQprepare (ob_pq()->PQprepare)
+#define PQexecPrepared (ob_pq()->PQexecPrepared)
 #define PQresultStatus (ob_pq()->PQresultStatus)
 #define PQresultErrorMessage (ob_pq()->PQresultErrorMessage)
 #define PQresultErrorField (ob_pq()->PQresultErrorField)
