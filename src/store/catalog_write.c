@@ -3,6 +3,10 @@
 #include "store/catalog_write.h"
 #include "store/store_int.h"
 
+#include <limits.h>
+
+#include "base/strmap.h"
+
 static const char *const insert_sql[OB_CATALOG_TABLES] = {
 	[OB_CATALOG_TERRITORY] = "INSERT INTO territory(code, level, country, parent, name,"
 	                         " valid_from, valid_to, status, source, note) VALUES(?1, ?2, ?3,"
@@ -18,8 +22,21 @@ static const char *const insert_sql[OB_CATALOG_TABLES] = {
 	                          " source) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
+/* A territory the writer inserted: its level and country. */
+struct known_territory {
+	int level;
+	char country[];
+};
+
 struct ob_catalog_writer {
 	struct ob_store *s;
+	/* code -> struct known_territory of every territory inserted, which a
+	 * load's lookups (one per population row) read instead of the
+	 * database: the load runs in one transaction on tables it emptied, so
+	 * these are exactly the rows the table holds. Unused (the lookups ask
+	 * the database) once a row could not be kept here. */
+	struct ob_strmap territories;
+	bool territories_known;
 	struct ob_db_stmt *insert[OB_CATALOG_TABLES];  /* prepared when first used */
 	struct ob_db_stmt *alias, *geometry, *has_territory, *territory, *iccs_level, *known_target,
 		*has_tag;
@@ -55,6 +72,8 @@ struct ob_catalog_writer *ob_catalog_writer_new(struct ob_store *s, struct ob_di
 	enum ob_db_dialect dl = ob_db_dialect(ob_store_conn(s));
 
 	w->s = s;
+	ob_strmap_init(&w->territories);
+	w->territories_known = true;
 	if (ob_store_sql(s, alias_sql[dl], &w->alias, d) ||
 	    ob_store_sql(s, geometry_sql[dl], &w->geometry, d) ||
 	    ob_store_sql(s, "SELECT 1 FROM territory WHERE code = ?1", &w->has_territory, d) ||
@@ -75,6 +94,9 @@ void ob_catalog_writer_free(struct ob_catalog_writer *w)
 {
 	if (!w)
 		return;
+	ob_strmap_for_each(&w->territories, e)
+		free(e->value);
+	ob_strmap_release(&w->territories);
 	for (size_t i = 0; i < OB_CATALOG_TABLES; i++)
 		ob_db_finalize(w->insert[i]);
 	ob_db_finalize(w->alias);
@@ -103,11 +125,34 @@ static ob_err run(struct ob_catalog_writer *w, struct ob_db_stmt *st, bool *conf
 	return e;
 }
 
+/* Keep the territory row v (code, level, country, ...) just inserted. */
+static void remember(struct ob_catalog_writer *w, const struct ob_catalog_value *v, size_t nv)
+{
+	struct known_territory *k;
+	void *old = NULL;
+
+	if (nv < 3 || v[0].type != OB_CV_TEXT || v[1].type != OB_CV_INT ||
+	    v[2].type != OB_CV_TEXT || v[1].i < INT_MIN || v[1].i > INT_MAX) {
+		w->territories_known = false;
+		return;
+	}
+	k = ob_malloc(sizeof(*k) + v[2].n + 1);
+	k->level = (int)v[1].i;
+	memcpy(k->country, v[2].text, v[2].n);
+	k->country[v[2].n] = '\0';
+	if (ob_strmap_put(&w->territories, v[0].text, v[0].n, k, &old)) {
+		free(k);
+		w->territories_known = false;
+	}
+	free(old);
+}
+
 ob_err ob_catalog_writer_insert(struct ob_catalog_writer *w, enum ob_catalog_table t,
                                 const struct ob_catalog_value *v, size_t nv, bool *conflict,
                                 struct ob_diag *d)
 {
 	struct ob_db_stmt *st;
+	ob_err e;
 
 	*conflict = false;
 	if ((size_t)t >= OB_CATALOG_TABLES)
@@ -131,7 +176,10 @@ ob_err ob_catalog_writer_insert(struct ob_catalog_writer *w, enum ob_catalog_tab
 			ob_db_bind_null(st, p);
 		}
 	}
-	return run(w, st, conflict, d);
+	if ((e = run(w, st, conflict, d)) || t != OB_CATALOG_TERRITORY || !w->territories_known)
+		return e;
+	remember(w, v, nv);
+	return OB_OK;
 }
 
 ob_err ob_catalog_writer_alias(struct ob_catalog_writer *w, const char *key, size_t keylen,
@@ -166,6 +214,8 @@ static int lookup(struct ob_db_stmt *st, const char *v, int none)
 
 bool ob_catalog_writer_has_territory(struct ob_catalog_writer *w, const char *code)
 {
+	if (w->territories_known)
+		return code && ob_strmap_get(&w->territories, code, strlen(code));
 	return lookup(w->has_territory, code, 0) != 0;
 }
 
@@ -173,6 +223,16 @@ bool ob_catalog_writer_territory(struct ob_catalog_writer *w, const char *code, 
                                  char *country, size_t size)
 {
 	bool found = false;
+
+	if (w->territories_known) {
+		const struct known_territory *k =
+			code ? ob_strmap_get(&w->territories, code, strlen(code)) : NULL;
+		if (k) {
+			*level = k->level;
+			ob_strlcpy(country, k->country, size);
+		}
+		return k != NULL;
+	}
 
 	ob_db_bind_str(w->territory, 1, code);
 	if (ob_db_step(w->territory) == OB_DB_ROW) {

@@ -35,7 +35,9 @@ struct pg_stmt {
 	int nparams;
 	char **values;     /* nparams copies, NULL for SQL NULL */
 	int *lengths;
-	Oid *types;        /* 0: the server infers it from the statement */
+	Oid *types;        /* 0 for all: the server infers each parameter's type from
+	                      the statement, as forgiving as SQLite of an integer
+	                      bound where a text is compared, and the reverse */
 	PGresult *res;     /* after the first step, until reset or finalize */
 	int row, nrows;    /* the current row of res */
 	long long runs;    /* executions so far */
@@ -156,8 +158,10 @@ static int pg_exec(struct ob_db *db, const char *sql)
 	ExecStatusType s = PQresultStatus(r);
 	int rc = 0;
 
-	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
-		fail(D(db), r), rc = OB_DB_FAIL;
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+		fail(D(db), r);
+		rc = OB_DB_FAIL;
+	}
 	PQclear(r);
 	return rc;
 }
@@ -221,8 +225,12 @@ static int put(struct ob_db_stmt *s, int i, const char *p, size_t n, Oid type)
 	st->lengths[i - 1] = 0;
 	st->types[i - 1] = type;
 	if (p) {
-		if (n > INT32_MAX - 1)
+		if (n > INT32_MAX - 1) {
+			ob_strlcpy(D(s->db)->msg, "parámetro de más de 2 GiB (parameter over 2 GiB)",
+			           sizeof(D(s->db)->msg));
+			D(s->db)->failure = OB_DB_FAILED;
 			return OB_DB_FAIL;
+		}
 		st->values[i - 1] = ob_malloc(n + 1);
 		memcpy(st->values[i - 1], p, n);
 		st->values[i - 1][n] = '\0';
@@ -240,14 +248,14 @@ static int pg_bind_int64(struct ob_db_stmt *st, int i, long long v)
 {
 	char num[24];
 	int k = snprintf(num, sizeof(num), "%lld", v);
-	return put(st, i, num, (size_t)k, PG_INT8);
+	return put(st, i, num, (size_t)k, 0);
 }
 
 static int pg_bind_double(struct ob_db_stmt *st, int i, double v)
 {
 	char num[40];
 	int k = snprintf(num, sizeof(num), "%.17g", v);
-	return put(st, i, num, (size_t)k, PG_FLOAT8);
+	return put(st, i, num, (size_t)k, 0);
 }
 
 static int pg_bind_null(struct ob_db_stmt *st, int i)
