@@ -11,7 +11,8 @@
 void cmd_init_usage(FILE *out)
 {
 	fputs(OB_TR(
-	"uso: observa init [--store URL] DIR\n\n"
+	"uso: observa init DIR\n"
+	"     observa init --store URL DIR\n\n"
 	"Crea un observatorio en DIR: su almacén (SQLite, WAL) y el catálogo por\n"
 	"defecto (territorios, población, ICCS, cruces de etiquetas, perfiles de\n"
 	"fuentes) como archivos de texto editables en DIR/catalog.\n\n"
@@ -19,7 +20,8 @@ void cmd_init_usage(FILE *out)
 	"                base debe existir y estar vacía) en vez de DIR/observa.db;\n"
 	"                DIR/store.url la guarda. Parte de observa funciona ya con\n"
 	"                PostgreSQL (docs/store.md dice qué).\n",
-	"usage: observa init [--store URL] DIR\n\n"
+	"usage: observa init DIR\n"
+	"       observa init --store URL DIR\n\n"
 	"Creates an observatory in DIR: its store (SQLite, WAL) and the default\n"
 	"catalogue (territories, population, ICCS, label crosswalks, source profiles)\n"
 	"as editable text files in DIR/catalog.\n\n"
