@@ -76,6 +76,18 @@
 #define OB_STORE_GUARD_STEPS 1000
 #define OB_STORE_MAX_COLUMNS 24
 
+/* The store's database layer (db.h in src/store): a PostgreSQL error
+ * message kept for the caller (the server's primary message, a line or
+ * two), the longest SQL text the PostgreSQL driver or the schema's
+ * rewriting makes (the longest, the whole first migration, is under
+ * 16 KiB), the highest parameter number a statement may use (the widest
+ * insert, a record, binds 24), and the longest connection URL an
+ * observatory names in its store.url. */
+#define OB_DB_MESSAGE_MAX 1024
+#define OB_DB_SQL_MAX (256 * 1024)
+#define OB_DB_MAX_PARAMS 256
+#define OB_STORE_URL_MAX 2048
+
 /* An online backup of the store copies this many pages per step (4 MiB
  * at SQLite's 4 KiB pages; progress is drawn after each), and waits this
  * many milliseconds when a step finds the store busy. */

@@ -10,6 +10,12 @@
 
 ob_err ob_observatory_create(const char *dir, FILE *summary, struct ob_diag *d)
 {
+	return ob_observatory_create_in(dir, NULL, summary, d);
+}
+
+ob_err ob_observatory_create_in(const char *dir, const char *url, FILE *summary,
+                                struct ob_diag *d)
+{
 	struct ob_store *s = NULL;
 	char stamp[32];
 	time_t now = time(NULL);
@@ -19,7 +25,8 @@ ob_err ob_observatory_create(const char *dir, FILE *summary, struct ob_diag *d)
 		return OB_DIAG(d, OB_EIO, dir, 0, 0, NULL, 0,
 		               "no se pudo crear el directorio: %s",
 		               "cannot create the directory: %s", strerror(errno));
-	if ((e = ob_store_open(dir, OB_STORE_CREATE, &s, d)))
+	if ((e = url ? ob_store_create_url(dir, url, &s, d)
+	             : ob_store_open(dir, OB_STORE_CREATE, &s, d)))
 		return e;
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	if ((e = ob_store_meta_set(s, "created_at", stamp, d)) ||

@@ -17,4 +17,9 @@
 
 ob_err ob_observatory_create(const char *dir, FILE *summary, struct ob_diag *d);
 
+/* The same with the store in the PostgreSQL database at url
+ * (ob_store_create_url()), or in DIR/observa.db when url is NULL. */
+ob_err ob_observatory_create_in(const char *dir, const char *url, FILE *summary,
+                                struct ob_diag *d);
+
 #endif

@@ -1,4 +1,5 @@
-/* audit.c - the append-only, hash-chained audit log (see audit.h). */
+/* audit.c - the append-only, hash-chained audit log (see audit.h), on
+ * SQLite and PostgreSQL. */
 #include "store/audit.h"
 #include "store/store_int.h"
 
@@ -54,24 +55,24 @@ static ob_err store_error(struct ob_store *s, struct ob_diag *d, const char *wha
 {
 	return OB_DIAG(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0,
 	               "bitácora de auditoría: %s: %s", "audit log: %s: %s", what,
-	               sqlite3_errmsg(ob_store_db(s)));
+	               ob_store_last_message(s));
 }
 
 static ob_err append(struct ob_store *s, const char *at, const char *actor,
                      const char *action, const char *object, const char *detail,
                      long long *seq_out, struct ob_diag *d)
 {
-	sqlite3_stmt *st = NULL;
+	struct ob_db_stmt *st = NULL;
 	long long seq = 1;
 	char prev[65] = OB_AUDIT_ZERO_HASH, hash[65], head[96];
 	ob_err e = OB_OK;
 
-	if (ob_store_prepare(s, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &st, d))
+	if (ob_store_sql(s, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &st, d))
 		return OB_ESTORE;
-	switch (sqlite3_step(st)) {
-	case SQLITE_ROW: {
-		const char *h = (const char *)sqlite3_column_text(st, 1);
-		long long last = sqlite3_column_int64(st, 0);
+	switch (ob_db_step(st)) {
+	case OB_DB_ROW: {
+		const char *h = ob_db_column_text(st, 1);
+		long long last = ob_db_column_int64(st, 0);
 		if (last == INT64_MAX) {
 			e = OB_DIAG(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0,
 			            "bitácora de auditoría: la última entrada tiene el "
@@ -86,27 +87,27 @@ static ob_err append(struct ob_store *s, const char *at, const char *actor,
 		ob_strlcpy(prev, h ? h : "", sizeof(prev));
 		break;
 	}
-	case SQLITE_DONE:
+	case OB_DB_DONE:
 		break;
 	default:
 		e = store_error(s, d, "leer la última entrada");
 		goto finalize;
 	}
-	sqlite3_finalize(st);
+	ob_db_finalize(st);
 	st = NULL;
 	ob_audit_hash(prev, seq, at, actor, action, object, detail, hash);
-	if (ob_store_prepare(s, "INSERT INTO audit(seq, at, actor, action, object, detail,"
+	if (ob_store_sql(s, "INSERT INTO audit(seq, at, actor, action, object, detail,"
 	                        " prev_hash, hash) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &st, d))
 		return OB_ESTORE;
-	sqlite3_bind_int64(st, 1, seq);
-	sqlite3_bind_text(st, 2, at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, actor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, object, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, detail, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, prev, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, hash, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE) {
+	ob_db_bind_int64(st, 1, seq);
+	ob_db_bind_str(st, 2, at);
+	ob_db_bind_str(st, 3, actor);
+	ob_db_bind_str(st, 4, action);
+	ob_db_bind_str(st, 5, object);
+	ob_db_bind_str(st, 6, detail);
+	ob_db_bind_str(st, 7, prev);
+	ob_db_bind_str(st, 8, hash);
+	if (ob_db_step(st) != OB_DB_DONE) {
 		e = store_error(s, d, "añadir una entrada");
 		goto finalize;
 	}
@@ -116,7 +117,7 @@ static ob_err append(struct ob_store *s, const char *at, const char *actor,
 	if (seq_out)
 		*seq_out = seq;
 finalize:
-	sqlite3_finalize(st);
+	ob_db_finalize(st);
 	return e;
 }
 
@@ -142,7 +143,7 @@ ob_err ob_audit_append(struct ob_store *s, const char *at, const char *actor,
 		ob_audit_time((long long)time(NULL), now);
 		at = now;
 	}
-	own_tx = sqlite3_get_autocommit(ob_store_db(s)) != 0;
+	own_tx = !ob_db_in_transaction(ob_store_conn(s));
 	if (own_tx && (e = ob_store_begin(s, d)))
 		return e;
 	e = append(s, at, actor, action, object, detail, seq, d);
@@ -155,9 +156,9 @@ ob_err ob_audit_append(struct ob_store *s, const char *at, const char *actor,
 	return e;
 }
 
-static const char *col(sqlite3_stmt *st, int i)
+static const char *col(struct ob_db_stmt *st, int i)
 {
-	const char *p = (const char *)sqlite3_column_text(st, i);
+	const char *p = ob_db_column_text(st, i);
 	return p ? p : "";
 }
 
@@ -166,32 +167,36 @@ ob_err ob_audit_list(struct ob_store *s, long long from, long long limit, const 
                      int (*fn)(void *ctx, const struct ob_audit_entry *e), void *ctx,
                      struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc;
 
-	if (ob_store_prepare(s, "SELECT seq, at, actor, action, object, detail, prev_hash, hash"
-	                        " FROM audit WHERE seq >= ?1 AND (?2 IS NULL OR actor = ?2)"
-	                        " AND (?3 IS NULL OR action = ?3) ORDER BY seq LIMIT ?4",
+	if (ob_store_sql(s, "SELECT seq, at, actor, action, object, detail, prev_hash, hash"
+	                        " FROM audit WHERE seq >= ?1 AND (actor = ?2 OR ?2 IS NULL)"
+	                        " AND (action = ?3 OR ?3 IS NULL) ORDER BY seq LIMIT ?4",
 	                     &st, d))
 		return OB_ESTORE;
-	sqlite3_bind_int64(st, 1, from);
+	ob_db_bind_int64(st, 1, from);
 	if (actor)
-		sqlite3_bind_text(st, 2, actor, -1, SQLITE_STATIC);
+		ob_db_bind_str(st, 2, actor);
 	if (action)
-		sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, limit > 0 ? limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ob_db_bind_str(st, 3, action);
+	/* no limit: -1 in SQLite, NULL in PostgreSQL */
+	if (limit > 0)
+		ob_db_bind_int64(st, 4, limit);
+	else if (ob_db_dialect(ob_store_conn(s)) == OB_DB_SQLITE)
+		ob_db_bind_int64(st, 4, -1);
+	while ((rc = ob_db_step(st)) == OB_DB_ROW) {
 		struct ob_audit_entry e = {
-			sqlite3_column_int64(st, 0), col(st, 1), col(st, 2), col(st, 3),
+			ob_db_column_int64(st, 0), col(st, 1), col(st, 2), col(st, 3),
 			col(st, 4), col(st, 5), col(st, 6), col(st, 7),
 		};
 		if (fn(ctx, &e)) {
-			rc = SQLITE_DONE;
+			rc = OB_DB_DONE;
 			break;
 		}
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	ob_db_finalize(st);
+	if (rc != OB_DB_DONE)
 		return store_error(s, d, "leer");
 	return OB_OK;
 }
@@ -237,14 +242,14 @@ ob_err ob_audit_verify_anchors(struct ob_store *s, const struct ob_audit_anchor 
                                void *ctx, struct ob_audit_report *rep, struct ob_diag *d)
 {
 	const struct ob_audit_anchor **by_seq = NULL;
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	char prev[65] = OB_AUDIT_ZERO_HASH, head[96];
 	long long expect = 1;
 	size_t next = 0;
 	int rc;
 
 	memset(rep, 0, sizeof(*rep));
-	if (ob_store_prepare(s, "SELECT seq, at, actor, action, object, detail, prev_hash, hash"
+	if (ob_store_sql(s, "SELECT seq, at, actor, action, object, detail, prev_hash, hash"
 	                        " FROM audit ORDER BY seq", &st, d))
 		return OB_ESTORE;
 	if (n) {
@@ -253,8 +258,8 @@ ob_err ob_audit_verify_anchors(struct ob_store *s, const struct ob_audit_anchor 
 			by_seq[i] = &anchors[i];
 		qsort(by_seq, n, sizeof(*by_seq), anchor_cmp);
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long seq = sqlite3_column_int64(st, 0);
+	while ((rc = ob_db_step(st)) == OB_DB_ROW) {
+		long long seq = ob_db_column_int64(st, 0);
 		const char *stored = col(st, 7), *prev_hash = col(st, 6);
 		char hash[65];
 
@@ -298,8 +303,8 @@ ob_err ob_audit_verify_anchors(struct ob_store *s, const struct ob_audit_anchor 
 		rep->head_seq = seq;
 		expect = after(seq);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	ob_db_finalize(st);
+	if (rc != OB_DB_DONE) {
 		free(by_seq);
 		return store_error(s, d, "leer");
 	}
@@ -352,20 +357,20 @@ ob_err ob_audit_verify(struct ob_store *s, long long anchor_seq, const char *anc
 
 ob_err ob_audit_head(struct ob_store *s, long long *seq, char hash[65], struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc;
 
 	*seq = 0;
 	hash[0] = '\0';
-	if (ob_store_prepare(s, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &st, d))
+	if (ob_store_sql(s, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &st, d))
 		return OB_ESTORE;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*seq = sqlite3_column_int64(st, 0);
+	rc = ob_db_step(st);
+	if (rc == OB_DB_ROW) {
+		*seq = ob_db_column_int64(st, 0);
 		ob_strlcpy(hash, col(st, 1), 65);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	ob_db_finalize(st);
+	if (rc != OB_DB_ROW && rc != OB_DB_DONE)
 		return store_error(s, d, "leer la cabeza");
 	return OB_OK;
 }
@@ -500,14 +505,14 @@ static ob_err json_member(struct ob_buf *b, const char *key, const char *value)
 /* PRAGMA synchronous as a number (NORMAL when it cannot be read). */
 static int sync_level(struct ob_store *s)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int v = 1;
 
-	if (sqlite3_prepare_v2(ob_store_db(s), "PRAGMA synchronous", -1, &st, NULL) != SQLITE_OK)
+	if (ob_db_prepare(ob_store_conn(s), "PRAGMA synchronous", &st))
 		return v;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	if (ob_db_step(st) == OB_DB_ROW)
+		v = ob_db_column_int(st, 0);
+	ob_db_finalize(st);
 	return v;
 }
 
@@ -519,7 +524,7 @@ ob_err ob_audit_disclose(struct ob_store *s, const struct ob_disclosure *x, long
 	int level;
 	ob_err e;
 
-	if (!sqlite3_get_autocommit(ob_store_db(s)))
+	if (ob_db_in_transaction(ob_store_conn(s)))
 		return OB_DIAG(d, OB_EINVAL, ob_store_dir(s), 0, 0, NULL, 0,
 		               "bitácora de auditoría: una lectura se registra en una "
 		               "transacción propia, no dentro de otra",
@@ -560,13 +565,22 @@ ob_err ob_audit_disclose(struct ob_store *s, const struct ob_disclosure *x, long
 		               OB_MAX_AUDIT_DETAIL);
 	}
 	/* synced to disk before anything is shown: FULL makes the commit wait
-	 * for the log's fsync, NORMAL (the store's default in WAL mode) not */
+	 * for the log's fsync, NORMAL (the store's default in WAL mode) not;
+	 * PostgreSQL's commit waits for its log's flush with synchronous_commit
+	 * on, whatever the server's default */
+	if (ob_db_dialect(ob_store_conn(s)) == OB_DB_POSTGRES) {
+		if ((e = ob_store_exec(s, "SET synchronous_commit = on", d)))
+			goto release;
+		e = ob_audit_append(s, NULL, x->actor, x->action, x->object, b.ptr, seq, d);
+		ob_db_exec(ob_store_conn(s), "RESET synchronous_commit");
+		goto release;
+	}
 	level = sync_level(s);
 	if ((e = ob_store_exec(s, "PRAGMA synchronous=FULL", d)))
 		goto release;
 	e = ob_audit_append(s, NULL, x->actor, x->action, x->object, b.ptr, seq, d);
 	snprintf(pragma, sizeof(pragma), "PRAGMA synchronous=%d", level);
-	sqlite3_exec(ob_store_db(s), pragma, NULL, NULL, NULL);
+	ob_db_exec(ob_store_conn(s), pragma);
 release:
 	ob_buf_release(&b);
 	return e;

@@ -8,57 +8,61 @@ int ob_store_territories_each(struct ob_store *s, const char *country, long long
                               int (*each)(void *arg, const struct ob_store_territory *t),
                               void *arg, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
-	if (ob_store_prepare(s, "SELECT code, level, country, parent, name, valid_from, valid_to"
-	                        " FROM territory WHERE (?1 IS NULL OR country = upper(?1))"
+	if (ob_store_sql(s, "SELECT code, level, country, parent, name, valid_from, valid_to"
+	                        " FROM territory WHERE (country = upper(?1) OR ?1 IS NULL)"
 	                        " AND (?2 < 0 OR level = ?2) ORDER BY country, level, code",
 	                     &st, d))
 		return -1;
 	if (country)
-		sqlite3_bind_text(st, 1, country, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, level);
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ob_db_bind_str(st, 1, country);
+	ob_db_bind_int64(st, 2, level);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW) {
 		struct ob_store_territory t = {
-			.code = ob_store_text(st, 0),
-			.level = sqlite3_column_int(st, 1),
-			.country = ob_store_text(st, 2),
-			.parent = ob_store_text(st, 3),
-			.name = ob_store_text(st, 4),
-			.valid_from = ob_store_text(st, 5),
-			.valid_to = ob_store_text(st, 6),
+			.code = ob_db_column_text(st, 0),
+			.level = ob_db_column_int(st, 1),
+			.country = ob_db_column_text(st, 2),
+			.parent = ob_db_column_text(st, 3),
+			.name = ob_db_column_text(st, 4),
+			.valid_from = ob_db_column_text(st, 5),
+			.valid_to = ob_db_column_text(st, 6),
 		};
 		stop = each(arg, &t);
 	}
-	return ob_store_each_end(s, st, rc, stop, what_catalog, d);
+	return ob_store_sql_end(s, st, rc, stop, what_catalog, d);
 }
 
 int ob_store_territory_peers_each(struct ob_store *s, const char *code, bool any_parent,
                                   int (*each)(void *arg, const char *code, const char *name),
                                   void *arg, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
-	if (ob_store_prepare(s, "SELECT s.code, s.name FROM territory u JOIN territory s"
-	                        " ON s.country = u.country AND s.level = u.level"
-	                        " AND s.code <> u.code AND (?2 OR s.parent IS u.parent)"
-	                        " WHERE u.code = ?1 AND (s.valid_from IS NULL OR"
-	                        " u.valid_to IS NULL OR s.valid_from <= u.valid_to) AND"
-	                        " (s.valid_to IS NULL OR u.valid_from IS NULL OR"
-	                        " s.valid_to >= u.valid_from) ORDER BY s.name",
-	                     &st, d))
+#define PEERS_SQL(any_parent)                                                        \
+	"SELECT s.code, s.name FROM territory u JOIN territory s"                     \
+	" ON s.country = u.country AND s.level = u.level"                             \
+	" AND s.code <> u.code AND (" any_parent ")"                                   \
+	" WHERE u.code = ?1 AND (s.valid_from IS NULL OR"                             \
+	" u.valid_to IS NULL OR s.valid_from <= u.valid_to) AND"                      \
+	" (s.valid_to IS NULL OR u.valid_from IS NULL OR"                             \
+	" s.valid_to >= u.valid_from) ORDER BY s.name"
+	if (ob_store_sql(s, ob_store_dialect_sql(s, PEERS_SQL("?2 OR s.parent IS u.parent"),
+	                                         PEERS_SQL("?2 <> 0 OR s.parent IS NOT DISTINCT"
+	                                                   " FROM u.parent")),
+	                 &st, d))
 		return -1;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, any_parent);
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1));
-	return ob_store_each_end(s, st, rc, stop, what_catalog, d);
+	ob_db_bind_str(st, 1, code);
+	ob_db_bind_int64(st, 2, any_parent);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW)
+		stop = each(arg, ob_db_column_text(st, 0), ob_db_column_text(st, 1));
+	return ob_store_sql_end(s, st, rc, stop, what_catalog, d);
 }
 
 struct ob_store_names {
-	sqlite3_stmt *territory, *iccs;
+	struct ob_db_stmt *territory, *iccs;
 };
 
 struct ob_store_names *ob_store_names_open(struct ob_store *s)
@@ -66,9 +70,9 @@ struct ob_store_names *ob_store_names_open(struct ob_store *s)
 	struct ob_store_names *n = ob_calloc(1, sizeof(*n));
 	struct ob_diag ignored;
 
-	if (ob_store_prepare(s, "SELECT name FROM territory WHERE code = ?1", &n->territory,
+	if (ob_store_sql(s, "SELECT name FROM territory WHERE code = ?1", &n->territory,
 	                     &ignored) ||
-	    ob_store_prepare(s, "SELECT coalesce(name_es, name_en), coalesce(name_en, name_es)"
+	    ob_store_sql(s, "SELECT coalesce(name_es, name_en), coalesce(name_en, name_es)"
 	                        " FROM iccs WHERE code = ?1",
 	                     &n->iccs, &ignored)) {
 		ob_store_names_close(n);
@@ -78,15 +82,15 @@ struct ob_store_names *ob_store_names_open(struct ob_store *s)
 }
 
 /* Column col of the row st gives for code, copied into out whole, or NULL. */
-static const char *name_of(sqlite3_stmt *st, const char *code, int col, char *out, size_t size)
+static const char *name_of(struct ob_db_stmt *st, const char *code, int col, char *out, size_t size)
 {
 	const char *v = NULL;
 
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW && (v = ob_store_text(st, col)))
+	ob_db_reset(st);
+	ob_db_bind_str(st, 1, code);
+	if (ob_db_step(st) == OB_DB_ROW && (v = ob_db_column_text(st, col)))
 		v = ob_strlcpy(out, v, size) < size ? out : NULL;
-	sqlite3_reset(st);
+	ob_db_reset(st);
 	return v;
 }
 
@@ -106,8 +110,8 @@ void ob_store_names_close(struct ob_store_names *n)
 {
 	if (!n)
 		return;
-	sqlite3_finalize(n->territory);
-	sqlite3_finalize(n->iccs);
+	ob_db_finalize(n->territory);
+	ob_db_finalize(n->iccs);
 	free(n);
 }
 
@@ -122,31 +126,35 @@ int ob_store_choices_each(struct ob_store *s, enum ob_store_choice what, bool en
 		                         " ELSE coalesce(name_es, name_en) END, level - 1 FROM iccs"
 		                         " WHERE level <= 2 ORDER BY code",
 	};
-	sqlite3_stmt *st;
+	static const char iccs_pg[] = "SELECT code, CASE WHEN ?1 <> 0 THEN coalesce(name_en,"
+	                              " name_es) ELSE coalesce(name_es, name_en) END, level - 1"
+	                              " FROM iccs WHERE level <= 2 ORDER BY code";
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
-	if (ob_store_prepare(s, sql[what], &st, d))
+	if (ob_store_sql(s, what == OB_STORE_CHOICE_ICCS ? ob_store_dialect_sql(s, sql[what], iccs_pg)
+	                                                 : sql[what], &st, d))
 		return -1;
 	if (what == OB_STORE_CHOICE_ICCS)
-		sqlite3_bind_int(st, 1, english);
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1), sqlite3_column_int(st, 2));
-	return ob_store_each_end(s, st, rc, stop, what_catalog, d);
+		ob_db_bind_int64(st, 1, english);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW)
+		stop = each(arg, ob_db_column_text(st, 0), ob_db_column_text(st, 1), ob_db_column_int(st, 2));
+	return ob_store_sql_end(s, st, rc, stop, what_catalog, d);
 }
 
 int ob_store_aliases_each(struct ob_store *s,
                           int (*each)(void *arg, const char *code, const char *alias),
                           void *arg, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
-	if (ob_store_prepare(s, "SELECT code, alias FROM territory_alias ORDER BY code, alias",
+	if (ob_store_sql(s, "SELECT code, alias FROM territory_alias ORDER BY code, alias",
 	                     &st, d))
 		return -1;
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1));
-	return ob_store_each_end(s, st, rc, stop, "territory_alias", d);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW)
+		stop = each(arg, ob_db_column_text(st, 0), ob_db_column_text(st, 1));
+	return ob_store_sql_end(s, st, rc, stop, "territory_alias", d);
 }
 
 int ob_store_population_each(struct ob_store *s,
@@ -154,40 +162,40 @@ int ob_store_population_each(struct ob_store *s,
                              void *arg, struct ob_diag *d)
 {
 	struct ob_store_population p;
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
-	if (ob_store_prepare(s, "SELECT territory, year, sex, population, status FROM population"
+	if (ob_store_sql(s, "SELECT territory, year, sex, population, status FROM population"
 	                        " WHERE sex IN ('T','F','M') ORDER BY territory, year",
 	                     &st, d))
 		return -1;
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		p.territory = ob_store_text(st, 0);
-		p.year = sqlite3_column_int(st, 1);
-		p.sex = ob_store_text(st, 2);
-		p.population = sqlite3_column_double(st, 3);
-		p.status = ob_store_text(st, 4);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW) {
+		p.territory = ob_db_column_text(st, 0);
+		p.year = ob_db_column_int(st, 1);
+		p.sex = ob_db_column_text(st, 2);
+		p.population = ob_db_column_double(st, 3);
+		p.status = ob_db_column_text(st, 4);
 		stop = each(arg, &p);
 	}
-	return ob_store_each_end(s, st, rc, stop, "population", d);
+	return ob_store_sql_end(s, st, rc, stop, "population", d);
 }
 
 ob_err ob_store_population_years(struct ob_store *s, int *first, int *last, bool *found,
                                  struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc;
 
 	*first = *last = 0;
 	*found = false;
-	if (ob_store_prepare(s, "SELECT min(year), max(year) FROM population", &st, d))
+	if (ob_store_sql(s, "SELECT min(year), max(year) FROM population", &st, d))
 		return OB_ESTORE;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
-		*first = sqlite3_column_int(st, 0);
-		*last = sqlite3_column_int(st, 1);
+	if ((rc = ob_db_step(st)) == OB_DB_ROW && ob_db_column_type(st, 0) == OB_STORE_INT) {
+		*first = ob_db_column_int(st, 0);
+		*last = ob_db_column_int(st, 1);
 		*found = true;
 	}
-	return ob_store_each_end(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, 0, "population",
+	return ob_store_sql_end(s, st, rc == OB_DB_ROW ? OB_DB_DONE : rc, 0, "population",
 	                         d) < 0 ? OB_ESTORE : OB_OK;
 }
 
@@ -196,37 +204,37 @@ int ob_store_territory_changes_each(struct ob_store *s, const char *kind,
                                                 const char *new_code, const char *date),
                                     void *arg, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
-	if (ob_store_prepare(s, "SELECT old_code, new_code, date FROM territory_change"
-	                        " WHERE ?1 IS NULL OR kind = ?1 ORDER BY date, old_code",
+	if (ob_store_sql(s, "SELECT old_code, new_code, date FROM territory_change"
+	                        " WHERE kind = ?1 OR ?1 IS NULL ORDER BY date, old_code",
 	                     &st, d))
 		return -1;
-	ob_store_bind_text(st, 1, kind);
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1), ob_store_text(st, 2));
-	return ob_store_each_end(s, st, rc, stop, "territory_change", d);
+	ob_db_bind_str(st, 1, kind);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW)
+		stop = each(arg, ob_db_column_text(st, 0), ob_db_column_text(st, 1), ob_db_column_text(st, 2));
+	return ob_store_sql_end(s, st, rc, stop, "territory_change", d);
 }
 
 int ob_store_iccs_each(struct ob_store *s, int (*each)(void *arg, const struct ob_store_iccs *c),
                        void *arg, struct ob_diag *d)
 {
 	struct ob_store_iccs c;
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
 	/* rowid: the order the codes were loaded in */
-	if (ob_store_prepare(s, "SELECT code, level, coalesce(parent, ''), name_es, name_en"
+	if (ob_store_sql(s, "SELECT code, level, coalesce(parent, ''), name_es, name_en"
 	                        " FROM iccs WHERE code IS NOT NULL ORDER BY rowid",
 	                     &st, d))
 		return -1;
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		c.code = ob_store_text(st, 0);
-		c.level = sqlite3_column_int(st, 1);
-		c.parent = ob_store_text(st, 2);
-		c.name_es = ob_store_text(st, 3);
-		c.name_en = ob_store_text(st, 4);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW) {
+		c.code = ob_db_column_text(st, 0);
+		c.level = ob_db_column_int(st, 1);
+		c.parent = ob_db_column_text(st, 2);
+		c.name_es = ob_db_column_text(st, 3);
+		c.name_en = ob_db_column_text(st, 4);
 		if (!c.parent)
 			c.parent = "";
 		if (!c.name_es)
@@ -235,25 +243,28 @@ int ob_store_iccs_each(struct ob_store *s, int (*each)(void *arg, const struct o
 			c.name_en = "";
 		stop = each(arg, &c);
 	}
-	return ob_store_each_end(s, st, rc, stop, "iccs", d);
+	return ob_store_sql_end(s, st, rc, stop, "iccs", d);
 }
 
 int ob_store_crosswalk_codes_each(struct ob_store *s, const char *name,
                                      int (*each)(void *arg, const char *section), void *arg,
                                      struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
-	if (ob_store_prepare(s, "SELECT DISTINCT substr(target, 1, instr(target || ' ', ' ') - 1)"
-	                        " FROM crosswalk WHERE name = ?1",
-	                     &st, d))
+	if (ob_store_sql(s, ob_store_dialect_sql(s, "SELECT DISTINCT substr(target, 1,"
+	                                            " instr(target || ' ', ' ') - 1)"
+	                                            " FROM crosswalk WHERE name = ?1",
+	                                         "SELECT DISTINCT split_part(target, ' ', 1)"
+	                                         " FROM crosswalk WHERE name = ?1"),
+	                 &st, d))
 		return -1;
-	ob_store_bind_text(st, 1, name);
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (ob_store_text(st, 0))
-			stop = each(arg, ob_store_text(st, 0));
-	return ob_store_each_end(s, st, rc, stop, "crosswalk", d);
+	ob_db_bind_str(st, 1, name);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW)
+		if (ob_db_column_text(st, 0))
+			stop = each(arg, ob_db_column_text(st, 0));
+	return ob_store_sql_end(s, st, rc, stop, "crosswalk", d);
 }
 
 ob_err ob_store_territory_name(struct ob_store *s, const char *code, char *out, size_t size,
@@ -266,25 +277,25 @@ ob_err ob_store_territory_name(struct ob_store *s, const char *code, char *out, 
 ob_err ob_store_iccs_names(struct ob_store *s, const char *code, char *es, char *en,
                            size_t size, bool *found, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	ob_err e = OB_OK;
 	int rc;
 
 	*found = false;
 	es[0] = en[0] = '\0';
-	if ((e = ob_store_prepare(s, "SELECT name_es, name_en FROM iccs WHERE code = ?1", &st, d)))
+	if ((e = ob_store_sql(s, "SELECT name_es, name_en FROM iccs WHERE code = ?1", &st, d)))
 		return e;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const char *a = ob_store_text(st, 0), *b = ob_store_text(st, 1);
+	ob_db_bind_str(st, 1, code);
+	rc = ob_db_step(st);
+	if (rc == OB_DB_ROW) {
+		const char *a = ob_db_column_text(st, 0), *b = ob_db_column_text(st, 1);
 		*found = true;
 		ob_strlcpy(es, a ? a : "", size);
 		ob_strlcpy(en, b ? b : "", size);
-	} else if (rc != SQLITE_DONE) {
+	} else if (rc != OB_DB_DONE) {
 		e = ob_store_fail(s, d, "iccs");
 	}
-	sqlite3_finalize(st);
+	ob_db_finalize(st);
 	return e;
 }
 
@@ -305,25 +316,25 @@ int ob_store_population_sums_each(struct ob_store *s,
 		"   WHERE c.level = 0)"
 		" SELECT country, year, sex, national, status, coalesce(sum(pop), 0), count(*),"
 		"  count(pop) FROM units GROUP BY country, year, sex ORDER BY country, year, sex";
-	sqlite3_stmt *q;
+	struct ob_db_stmt *q;
 	int rc, stop = 0;
 
-	if (ob_store_prepare(s, sql, &q, d))
+	if (ob_store_sql(s, sql, &q, d))
 		return -1;
-	while (!stop && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+	while (!stop && (rc = ob_db_step(q)) == OB_DB_ROW) {
 		struct ob_store_population_sum p = {
-			.country = ob_store_text(q, 0),
-			.year = sqlite3_column_int(q, 1),
-			.sex = ob_store_text(q, 2),
-			.national = sqlite3_column_double(q, 3),
-			.status = ob_store_text(q, 4),
-			.sum = sqlite3_column_double(q, 5),
-			.units = sqlite3_column_int(q, 6),
-			.with = sqlite3_column_int(q, 7),
+			.country = ob_db_column_text(q, 0),
+			.year = ob_db_column_int(q, 1),
+			.sex = ob_db_column_text(q, 2),
+			.national = ob_db_column_double(q, 3),
+			.status = ob_db_column_text(q, 4),
+			.sum = ob_db_column_double(q, 5),
+			.units = ob_db_column_int(q, 6),
+			.with = ob_db_column_int(q, 7),
 		};
 		stop = each(arg, &p);
 	}
-	return ob_store_each_end(s, q, rc, stop, what_catalog, d);
+	return ob_store_sql_end(s, q, rc, stop, what_catalog, d);
 }
 
 /* ---- a country and the catalogue at a glance ---- */
@@ -334,23 +345,23 @@ int ob_store_population_sums_each(struct ob_store *s,
 static ob_err scalar(struct ob_store *s, const char *sql, const char *a, const char *b, int y,
                      int z, long *v, const char *what, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc;
 
 	*v = 0;
-	if (ob_store_prepare(s, sql, &st, d))
+	if (ob_store_sql(s, sql, &st, d))
 		return OB_ESTORE;
 	if (a)
-		ob_store_bind_text(st, 1, a);
+		ob_db_bind_str(st, 1, a);
 	if (b)
-		ob_store_bind_text(st, 2, b);
+		ob_db_bind_str(st, 2, b);
 	else if (y > 0)
-		sqlite3_bind_int(st, 2, y);
+		ob_db_bind_int64(st, 2, y);
 	if (z > 0)
-		sqlite3_bind_int(st, 3, z);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*v = (long)sqlite3_column_int64(st, 0);
-	return ob_store_each_end(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, 0, what, d) < 0
+		ob_db_bind_int64(st, 3, z);
+	if ((rc = ob_db_step(st)) == OB_DB_ROW)
+		*v = (long)ob_db_column_int64(st, 0);
+	return ob_store_sql_end(s, st, rc == OB_DB_ROW ? OB_DB_DONE : rc, 0, what, d) < 0
 	       ? OB_ESTORE : OB_OK;
 }
 
@@ -381,15 +392,15 @@ static int pairs_each(struct ob_store *s, const char *sql,
                       int (*each)(void *arg, const char *code, const char *geojson), void *arg,
                       struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
-	if (ob_store_prepare(s, sql, &st, d))
+	if (ob_store_sql(s, sql, &st, d))
 		return -1;
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (ob_store_text(st, 0) && ob_store_text(st, 1))
-			stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1));
-	return ob_store_each_end(s, st, rc, stop, "territory_geometry", d);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW)
+		if (ob_db_column_text(st, 0) && ob_db_column_text(st, 1))
+			stop = each(arg, ob_db_column_text(st, 0), ob_db_column_text(st, 1));
+	return ob_store_sql_end(s, st, rc, stop, "territory_geometry", d);
 }
 
 int ob_store_geometry_each(struct ob_store *s,
@@ -420,20 +431,20 @@ ob_err ob_store_country_summary(struct ob_store *s, const char *iso3,
                                 struct ob_store_country_summary *c, bool *found,
                                 struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	long v;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
 	*found = false;
-	if (ob_store_prepare(s, "SELECT name FROM territory WHERE code = ?1 AND level = 0", &st, d))
+	if (ob_store_sql(s, "SELECT name FROM territory WHERE code = ?1 AND level = 0", &st, d))
 		return OB_ESTORE;
-	ob_store_bind_text(st, 1, iso3);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	ob_db_bind_str(st, 1, iso3);
+	if ((rc = ob_db_step(st)) == OB_DB_ROW) {
 		*found = true;
-		ob_strlcpy(c->name, ob_store_text(st, 0) ? ob_store_text(st, 0) : "", sizeof(c->name));
+		ob_strlcpy(c->name, ob_db_column_text(st, 0) ? ob_db_column_text(st, 0) : "", sizeof(c->name));
 	}
-	if (ob_store_each_end(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, 0, what_catalog, d) < 0)
+	if (ob_store_sql_end(s, st, rc == OB_DB_ROW ? OB_DB_DONE : rc, 0, what_catalog, d) < 0)
 		return OB_ESTORE;
 	if (!*found)
 		return OB_OK;
@@ -498,29 +509,29 @@ int ob_store_countries_overview_each(struct ob_store *s,
 		"   ON u.code = p.territory WHERE u.country = t.code)"
 		" FROM territory t WHERE t.level = 0 ORDER BY t.code";
 	struct ob_store_country_overview c;
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
-	if (ob_store_prepare(s, sql, &st, d))
+	if (ob_store_sql(s, sql, &st, d))
 		return -1;
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		c.code = ob_store_text(st, 0);
-		c.name = ob_store_text(st, 1);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW) {
+		c.code = ob_db_column_text(st, 0);
+		c.name = ob_db_column_text(st, 1);
 		if (!c.code)
 			continue;
 		if (!c.name)
 			c.name = "";
-		c.admin1 = (long)sqlite3_column_int64(st, 2);
-		c.admin2 = (long)sqlite3_column_int64(st, 3);
-		c.geometry = (long)sqlite3_column_int64(st, 4);
-		c.pop_official = (long)sqlite3_column_int64(st, 5);
-		c.pop_estimate = (long)sqlite3_column_int64(st, 6);
-		c.pop_equal_split = (long)sqlite3_column_int64(st, 7);
-		c.year_first = sqlite3_column_int(st, 8);
-		c.year_last = sqlite3_column_int(st, 9);
+		c.admin1 = (long)ob_db_column_int64(st, 2);
+		c.admin2 = (long)ob_db_column_int64(st, 3);
+		c.geometry = (long)ob_db_column_int64(st, 4);
+		c.pop_official = (long)ob_db_column_int64(st, 5);
+		c.pop_estimate = (long)ob_db_column_int64(st, 6);
+		c.pop_equal_split = (long)ob_db_column_int64(st, 7);
+		c.year_first = ob_db_column_int(st, 8);
+		c.year_last = ob_db_column_int(st, 9);
 		stop = each(arg, &c);
 	}
-	return ob_store_each_end(s, st, rc, stop, what_catalog, d);
+	return ob_store_sql_end(s, st, rc, stop, what_catalog, d);
 }
 
 ob_err ob_store_catalog_counts(struct ob_store *s, struct ob_store_catalog_counts *n,

@@ -1,6 +1,11 @@
-/* catalog_write.c - the SQL of a catalogue load (store/catalog_write.h). */
+/* catalog_write.c - the SQL of a catalogue load (store/catalog_write.h),
+ * on SQLite and PostgreSQL. */
 #include "store/catalog_write.h"
 #include "store/store_int.h"
+
+#include <limits.h>
+
+#include "base/strmap.h"
 
 static const char *const insert_sql[OB_CATALOG_TABLES] = {
 	[OB_CATALOG_TERRITORY] = "INSERT INTO territory(code, level, country, parent, name,"
@@ -17,10 +22,23 @@ static const char *const insert_sql[OB_CATALOG_TABLES] = {
 	                          " source) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
+/* A territory the writer inserted: its level and country. */
+struct known_territory {
+	int level;
+	char country[];
+};
+
 struct ob_catalog_writer {
 	struct ob_store *s;
-	sqlite3_stmt *insert[OB_CATALOG_TABLES];  /* prepared when first used */
-	sqlite3_stmt *alias, *geometry, *has_territory, *territory, *iccs_level, *known_target,
+	/* code -> struct known_territory of every territory inserted, which a
+	 * load's lookups (one per population row) read instead of the
+	 * database: the load runs in one transaction on tables it emptied, so
+	 * these are exactly the rows the table holds. Unused (the lookups ask
+	 * the database) once a row could not be kept here. */
+	struct ob_strmap territories;
+	bool territories_known;
+	struct ob_db_stmt *insert[OB_CATALOG_TABLES];  /* prepared when first used */
+	struct ob_db_stmt *alias, *geometry, *has_territory, *territory, *iccs_level, *known_target,
 		*has_tag;
 };
 
@@ -34,22 +52,37 @@ ob_err ob_store_catalog_clear(struct ob_store *s, struct ob_diag *d)
 	                     d);
 }
 
+/* the same change in each database's words */
+static const char *const alias_sql[] = {
+	[OB_DB_SQLITE] = "INSERT OR IGNORE INTO territory_alias(key, code, alias)"
+	                 " VALUES(?1, ?2, ?3)",
+	[OB_DB_POSTGRES] = "INSERT INTO territory_alias(key, code, alias) VALUES(?1, ?2, ?3)"
+	                   " ON CONFLICT DO NOTHING",
+};
+static const char *const geometry_sql[] = {
+	[OB_DB_SQLITE] = "INSERT OR REPLACE INTO territory_geometry(code, geojson)"
+	                 " VALUES(?1, ?2)",
+	[OB_DB_POSTGRES] = "INSERT INTO territory_geometry(code, geojson) VALUES(?1, ?2)"
+	                   " ON CONFLICT(code) DO UPDATE SET geojson = excluded.geojson",
+};
+
 struct ob_catalog_writer *ob_catalog_writer_new(struct ob_store *s, struct ob_diag *d)
 {
 	struct ob_catalog_writer *w = ob_calloc(1, sizeof(*w));
+	enum ob_db_dialect dl = ob_db_dialect(ob_store_conn(s));
 
 	w->s = s;
-	if (ob_store_prepare(s, "INSERT OR IGNORE INTO territory_alias(key, code, alias)"
-	                        " VALUES(?1, ?2, ?3)", &w->alias, d) ||
-	    ob_store_prepare(s, "INSERT OR REPLACE INTO territory_geometry(code, geojson)"
-	                        " VALUES(?1, ?2)", &w->geometry, d) ||
-	    ob_store_prepare(s, "SELECT 1 FROM territory WHERE code = ?1", &w->has_territory, d) ||
-	    ob_store_prepare(s, "SELECT level, country FROM territory WHERE code = ?1",
+	ob_strmap_init(&w->territories);
+	w->territories_known = true;
+	if (ob_store_sql(s, alias_sql[dl], &w->alias, d) ||
+	    ob_store_sql(s, geometry_sql[dl], &w->geometry, d) ||
+	    ob_store_sql(s, "SELECT 1 FROM territory WHERE code = ?1", &w->has_territory, d) ||
+	    ob_store_sql(s, "SELECT level, country FROM territory WHERE code = ?1",
 	                     &w->territory, d) ||
-	    ob_store_prepare(s, "SELECT level FROM iccs WHERE code = ?1", &w->iccs_level, d) ||
-	    ob_store_prepare(s, "SELECT 1 FROM iccs WHERE code = ?1 UNION ALL"
+	    ob_store_sql(s, "SELECT level FROM iccs WHERE code = ?1", &w->iccs_level, d) ||
+	    ob_store_sql(s, "SELECT 1 FROM iccs WHERE code = ?1 UNION ALL"
 	                        " SELECT 1 FROM tag WHERE code = ?1", &w->known_target, d) ||
-	    ob_store_prepare(s, "SELECT 1 FROM tag WHERE kind || '=' || code = ?1", &w->has_tag,
+	    ob_store_sql(s, "SELECT 1 FROM tag WHERE kind || '=' || code = ?1", &w->has_tag,
 	                     d)) {
 		ob_catalog_writer_free(w);
 		return NULL;
@@ -61,97 +94,128 @@ void ob_catalog_writer_free(struct ob_catalog_writer *w)
 {
 	if (!w)
 		return;
+	ob_strmap_for_each(&w->territories, e)
+		free(e->value);
+	ob_strmap_release(&w->territories);
 	for (size_t i = 0; i < OB_CATALOG_TABLES; i++)
-		sqlite3_finalize(w->insert[i]);
-	sqlite3_finalize(w->alias);
-	sqlite3_finalize(w->geometry);
-	sqlite3_finalize(w->has_territory);
-	sqlite3_finalize(w->territory);
-	sqlite3_finalize(w->iccs_level);
-	sqlite3_finalize(w->known_target);
-	sqlite3_finalize(w->has_tag);
+		ob_db_finalize(w->insert[i]);
+	ob_db_finalize(w->alias);
+	ob_db_finalize(w->geometry);
+	ob_db_finalize(w->has_territory);
+	ob_db_finalize(w->territory);
+	ob_db_finalize(w->iccs_level);
+	ob_db_finalize(w->known_target);
+	ob_db_finalize(w->has_tag);
 	free(w);
 }
 
 /* Run st, already bound, and reset it. */
-static ob_err run(struct ob_catalog_writer *w, sqlite3_stmt *st, bool *conflict,
+static ob_err run(struct ob_catalog_writer *w, struct ob_db_stmt *st, bool *conflict,
                   struct ob_diag *d)
 {
-	int rc = sqlite3_step(st);
+	int rc = ob_db_step(st);
 	ob_err e = OB_OK;
 
 	if (conflict)
-		*conflict = rc == SQLITE_CONSTRAINT;
-	if (rc != SQLITE_DONE)
+		*conflict = rc == OB_DB_CONSTRAINT;
+	if (rc != OB_DB_DONE)
 		e = ob_store_fail(w->s, d, NULL);   /* the message before the reset */
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	ob_db_reset(st);
+	ob_db_clear_bindings(st);
 	return e;
+}
+
+/* Keep the territory row v (code, level, country, ...) just inserted. */
+static void remember(struct ob_catalog_writer *w, const struct ob_catalog_value *v, size_t nv)
+{
+	struct known_territory *k;
+	void *old = NULL;
+
+	if (nv < 3 || v[0].type != OB_CV_TEXT || v[1].type != OB_CV_INT ||
+	    v[2].type != OB_CV_TEXT || v[1].i < INT_MIN || v[1].i > INT_MAX) {
+		w->territories_known = false;
+		return;
+	}
+	k = ob_malloc(sizeof(*k) + v[2].n + 1);
+	k->level = (int)v[1].i;
+	memcpy(k->country, v[2].text, v[2].n);
+	k->country[v[2].n] = '\0';
+	if (ob_strmap_put(&w->territories, v[0].text, v[0].n, k, &old)) {
+		free(k);
+		w->territories_known = false;
+	}
+	free(old);
 }
 
 ob_err ob_catalog_writer_insert(struct ob_catalog_writer *w, enum ob_catalog_table t,
                                 const struct ob_catalog_value *v, size_t nv, bool *conflict,
                                 struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
+	ob_err e;
 
 	*conflict = false;
 	if ((size_t)t >= OB_CATALOG_TABLES)
 		return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, NULL, 0, "catalog table %d", (int)t);
-	if (!w->insert[t] && ob_store_prepare(w->s, insert_sql[t], &w->insert[t], d))
+	if (!w->insert[t] && ob_store_sql(w->s, insert_sql[t], &w->insert[t], d))
 		return OB_ESTORE;
 	st = w->insert[t];
 	for (size_t i = 0; i < nv; i++) {
 		int p = (int)i + 1;
 		switch (v[i].type) {
 		case OB_CV_TEXT:
-			ob_bind_text(st, p, v[i].text, v[i].n);
+			ob_db_bind_text(st, p, v[i].text, v[i].n);
 			break;
 		case OB_CV_INT:
-			sqlite3_bind_int64(st, p, v[i].i);
+			ob_db_bind_int64(st, p, v[i].i);
 			break;
 		case OB_CV_REAL:
-			sqlite3_bind_double(st, p, v[i].x);
+			ob_db_bind_double(st, p, v[i].x);
 			break;
 		default:
-			sqlite3_bind_null(st, p);
+			ob_db_bind_null(st, p);
 		}
 	}
-	return run(w, st, conflict, d);
+	if ((e = run(w, st, conflict, d)) || t != OB_CATALOG_TERRITORY || !w->territories_known)
+		return e;
+	remember(w, v, nv);
+	return OB_OK;
 }
 
 ob_err ob_catalog_writer_alias(struct ob_catalog_writer *w, const char *key, size_t keylen,
                                const char *code, const char *alias, bool *conflict,
                                struct ob_diag *d)
 {
-	ob_bind_text(w->alias, 1, key, keylen);
-	ob_store_bind_text(w->alias, 2, code);
-	ob_store_bind_text(w->alias, 3, alias);
+	ob_db_bind_text(w->alias, 1, key, keylen);
+	ob_db_bind_str(w->alias, 2, code);
+	ob_db_bind_str(w->alias, 3, alias);
 	return run(w, w->alias, conflict, d);
 }
 
 ob_err ob_catalog_writer_geometry(struct ob_catalog_writer *w, const char *code,
                                   const char *geojson, struct ob_diag *d)
 {
-	ob_store_bind_text(w->geometry, 1, code);
-	ob_store_bind_text(w->geometry, 2, geojson);
+	ob_db_bind_str(w->geometry, 1, code);
+	ob_db_bind_str(w->geometry, 2, geojson);
 	return run(w, w->geometry, NULL, d);
 }
 
 /* Column 0 of st's first row with ?1 = v, as an integer; none when no row. */
-static int lookup(sqlite3_stmt *st, const char *v, int none)
+static int lookup(struct ob_db_stmt *st, const char *v, int none)
 {
 	int r = none;
 
-	ob_store_bind_text(st, 1, v);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		r = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
+	ob_db_bind_str(st, 1, v);
+	if (ob_db_step(st) == OB_DB_ROW)
+		r = ob_db_column_int(st, 0);
+	ob_db_reset(st);
 	return r;
 }
 
 bool ob_catalog_writer_has_territory(struct ob_catalog_writer *w, const char *code)
 {
+	if (w->territories_known)
+		return code && ob_strmap_get(&w->territories, code, strlen(code));
 	return lookup(w->has_territory, code, 0) != 0;
 }
 
@@ -160,14 +224,24 @@ bool ob_catalog_writer_territory(struct ob_catalog_writer *w, const char *code, 
 {
 	bool found = false;
 
-	ob_store_bind_text(w->territory, 1, code);
-	if (sqlite3_step(w->territory) == SQLITE_ROW) {
-		const char *c = ob_store_text(w->territory, 1);
-		*level = sqlite3_column_int(w->territory, 0);
+	if (w->territories_known) {
+		const struct known_territory *k =
+			code ? ob_strmap_get(&w->territories, code, strlen(code)) : NULL;
+		if (k) {
+			*level = k->level;
+			ob_strlcpy(country, k->country, size);
+		}
+		return k != NULL;
+	}
+
+	ob_db_bind_str(w->territory, 1, code);
+	if (ob_db_step(w->territory) == OB_DB_ROW) {
+		const char *c = ob_db_column_text(w->territory, 1);
+		*level = ob_db_column_int(w->territory, 0);
 		ob_strlcpy(country, c ? c : "", size);
 		found = true;
 	}
-	sqlite3_reset(w->territory);
+	ob_db_reset(w->territory);
 	return found;
 }
 
@@ -188,7 +262,10 @@ bool ob_catalog_writer_has_tag(struct ob_catalog_writer *w, const char *kind_cod
 
 /* ---- population figures that do not add up ---- */
 
-/* the parts of each sum, largest first, as "code=figure" */
+/* the parts of each sum, largest first, as "code=figure"; SQLite's text,
+ * then PostgreSQL's (which has string_agg for group_concat, lpad for
+ * printf, trunc for the integer part CAST takes in SQLite, and wants
+ * every column of a group named in its GROUP BY or aggregated) */
 static const char *const parts_sql[] = {
 	[OB_POP_SUM_CHILDREN] =
 		"SELECT territory, year, sex, whole, sum(part), count(part), parts,"
@@ -217,33 +294,62 @@ static const char *const parts_sql[] = {
 		" ORDER BY n.territory, n.year, n.sex, o.population DESC)"
 		" GROUP BY territory, year, sex ORDER BY territory, year, sex",
 };
+static const char *const parts_pg_sql[] = {
+	[OB_POP_SUM_CHILDREN] =
+		"SELECT territory, year, sex, max(whole), sum(part), count(part), max(parts),"
+		" string_agg(label, ' ' ORDER BY part DESC, label) FROM ("
+		" SELECT p.territory, p.year, p.sex, p.population AS whole, c.population AS part,"
+		"  t.code || '=' || trunc(c.population)::bigint AS label,"
+		"  (SELECT count(*) FROM territory k WHERE k.parent = p.territory"
+		"    AND (k.valid_from IS NULL OR k.valid_from <= lpad(p.year::text, 4, '0') || '-07-01')"
+		"    AND (k.valid_to IS NULL OR k.valid_to >= lpad(p.year::text, 4, '0') || '-07-01'))"
+		"   AS parts"
+		" FROM population p JOIN territory t ON t.parent = p.territory"
+		"  AND (t.valid_from IS NULL OR t.valid_from <= lpad(p.year::text, 4, '0') || '-07-01')"
+		"  AND (t.valid_to IS NULL OR t.valid_to >= lpad(p.year::text, 4, '0') || '-07-01')"
+		" JOIN population c ON c.territory = t.code AND c.year = p.year AND c.sex = p.sex) x"
+		" GROUP BY territory, year, sex ORDER BY territory, year, sex",
+	[OB_POP_SUM_DISTRICTS] =
+		"SELECT territory, year, sex, max(whole), sum(part), count(part), max(parts),"
+		" string_agg(label, ' ' ORDER BY part DESC, label) FROM ("
+		" SELECT n.territory, n.year, n.sex, n.population AS whole, o.population AS part,"
+		"  ch.old_code || '=' || trunc(o.population)::bigint AS label,"
+		"  (SELECT count(*) FROM territory_change x WHERE x.new_code = n.territory"
+		"    AND x.kind = 'district_of') AS parts"
+		" FROM territory_change ch JOIN population n ON n.territory = ch.new_code"
+		" JOIN population o ON o.territory = ch.old_code AND o.year = n.year AND o.sex = n.sex"
+		" WHERE ch.kind = 'district_of') x"
+		" GROUP BY territory, year, sex ORDER BY territory, year, sex",
+};
 
 int ob_store_population_parts_each(struct ob_store *s, enum ob_population_sum kind,
                                    int (*each)(void *arg, const struct ob_population_parts *p),
                                    void *arg, struct ob_diag *d)
 {
 	struct ob_population_parts p;
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
 	if ((size_t)kind >= OB_ARRAY_SIZE(parts_sql))
 		return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, NULL, 0, "population sum %d", (int)kind),
 		       -1;
-	if (ob_store_prepare(s, parts_sql[kind], &st, d))
+	if (ob_store_sql(s, ob_db_dialect(ob_store_conn(s)) == OB_DB_POSTGRES ? parts_pg_sql[kind]
+	                                                                      : parts_sql[kind],
+	                 &st, d))
 		return -1;
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		p.territory = ob_store_text(st, 0);
-		p.year = sqlite3_column_int(st, 1);
-		p.sex = ob_store_text(st, 2);
-		p.whole = sqlite3_column_double(st, 3);
-		p.sum = sqlite3_column_double(st, 4);
-		p.present = sqlite3_column_int(st, 5);
-		p.parts = sqlite3_column_int(st, 6);
-		p.labels = ob_store_text(st, 7);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW) {
+		p.territory = ob_db_column_text(st, 0);
+		p.year = ob_db_column_int(st, 1);
+		p.sex = ob_db_column_text(st, 2);
+		p.whole = ob_db_column_double(st, 3);
+		p.sum = ob_db_column_double(st, 4);
+		p.present = ob_db_column_int(st, 5);
+		p.parts = ob_db_column_int(st, 6);
+		p.labels = ob_db_column_text(st, 7);
 		if (p.territory && p.sex)
 			stop = each(arg, &p);
 	}
-	return ob_store_each_end(s, st, rc, stop, "población (population)", d);
+	return ob_store_sql_end(s, st, rc, stop, "población (population)", d);
 }
 
 int ob_store_population_sexes_each(struct ob_store *s,
@@ -251,10 +357,10 @@ int ob_store_population_sexes_each(struct ob_store *s,
                                                double total, double women_and_men),
                                    void *arg, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
-	if (ob_store_prepare(s, "SELECT t.territory, t.year, t.population,"
+	if (ob_store_sql(s, "SELECT t.territory, t.year, t.population,"
 	                        " f.population + m.population FROM population t"
 	                        " JOIN population f ON f.territory = t.territory"
 	                        "  AND f.year = t.year AND f.sex = 'F'"
@@ -263,9 +369,9 @@ int ob_store_population_sexes_each(struct ob_store *s,
 	                        " WHERE t.sex = 'T' ORDER BY t.territory, t.year",
 	                     &st, d))
 		return -1;
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (ob_store_text(st, 0))
-			stop = each(arg, ob_store_text(st, 0), sqlite3_column_int(st, 1),
-			             sqlite3_column_double(st, 2), sqlite3_column_double(st, 3));
-	return ob_store_each_end(s, st, rc, stop, "población (population)", d);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW)
+		if (ob_db_column_text(st, 0))
+			stop = each(arg, ob_db_column_text(st, 0), ob_db_column_int(st, 1),
+			             ob_db_column_double(st, 2), ob_db_column_double(st, 3));
+	return ob_store_sql_end(s, st, rc, stop, "población (population)", d);
 }

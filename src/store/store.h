@@ -1,8 +1,10 @@
 /*
- * store.h - the observatory's store: one SQLite database per observatory.
+ * store.h - the observatory's store: one database per observatory, SQLite
+ * (the default) or PostgreSQL (store/db.h, docs/store.md).
  *
- * An observatory is a directory holding observa.db (the store), catalog/
- * (editable catalogue files) and releases/. The store is opened in WAL
+ * An observatory is a directory holding observa.db (the store; or
+ * store.url, the address of its PostgreSQL database), catalog/ (editable
+ * catalogue files) and releases/. The store is opened in WAL
  * mode; ob_store_open() applies pending schema migrations in one
  * transaction, so a store is always at a known version.
  *
@@ -29,6 +31,10 @@
 
 #define OB_VERSION "0.1.0"
 #define OB_STORE_FILE "observa.db"
+/* An observatory whose store is a PostgreSQL database has, instead of
+ * observa.db, this file: the database's address (a libpq connection URI,
+ * postgresql://...) on its first line, readable by its owner only. */
+#define OB_STORE_URL_FILE "store.url"
 
 struct ob_store;
 
@@ -43,6 +49,21 @@ int ob_store_schema_version(void);
 
 ob_err ob_store_open(const char *dir, enum ob_store_mode mode,
                      struct ob_store **out, struct ob_diag *d);
+
+/*
+ * A new observatory in dir whose store is the PostgreSQL database at url
+ * (postgresql://...; the database must exist, and hold no observatory
+ * yet): the schema is created there and url written to dir/store.url, so
+ * that ob_store_open(dir) opens it from then on. OB_EEXISTS when dir
+ * already has a store or the database an observatory; OB_ENOENT when
+ * libpq is not installed; OB_ESTORE when the server refuses. Only part of
+ * the store works on PostgreSQL yet (docs/store.md); the rest answers
+ * OB_ESTORE saying so.
+ */
+ob_err ob_store_create_url(const char *dir, const char *url, struct ob_store **out,
+                           struct ob_diag *d);
+/* Whether url is a PostgreSQL address ob_store_create_url() takes. */
+bool ob_store_url_valid(const char *url);
 void ob_store_close(struct ob_store *s);
 
 /* Path of the observatory directory (owned by the store). */

@@ -2,23 +2,63 @@
  * store_int.h - what the subject files of src/store (submissions.c,
  * quarantine.c, codes.c, ...) share: the failure message of a statement and
  * the small steps every listing repeats. Only files under src/store include
- * it: it names SQLite, which nothing outside the store may.
+ * it: it names SQLite, which nothing outside the store may, and the
+ * database layer (store/db.h) that runs the store on SQLite or PostgreSQL.
  */
 #ifndef OB_STORE_INT_H
 #define OB_STORE_INT_H
 
+#include "store/db.h"
 #include "store/store.h"
 
 #include <sqlite3.h>
 
-/* The underlying database (owned by the store). */
+/* The underlying SQLite database (owned by the store); NULL when the
+ * store is on PostgreSQL. */
 sqlite3 *ob_store_db(struct ob_store *s);
+
+/* The store's connection through the database layer (store/db.h), on
+ * either database (owned by the store). Files ported to the layer use it
+ * and the ob_store_sql*() calls below; the others still use the sqlite3
+ * calls, and their ob_store_prepare() answers on PostgreSQL that the
+ * operation does not work there yet. */
+struct ob_db *ob_store_conn(struct ob_store *s);
+
+/* The database layer's SQLite driver over h, which it owns from then on
+ * (closed by ob_db_close()); the handle of a SQLite connection, NULL for
+ * another. */
+struct ob_db *ob_db_sqlite_wrap(sqlite3 *h);
+sqlite3 *ob_db_sqlite_handle(struct ob_db *db);
+
+/* ob_store_prepare() on the database layer: a statement of either
+ * database, finalized by the caller (ob_db_finalize()). */
+ob_err ob_store_sql(struct ob_store *s, const char *sql, struct ob_db_stmt **st,
+                    struct ob_diag *d);
+
+/* Of two texts of one statement, SQLite's or PostgreSQL's, the one for
+ * s's database (where the two differ: a function one lacks, a rowid). */
+static inline const char *ob_store_dialect_sql(struct ob_store *s, const char *sqlite,
+                                               const char *pg)
+{
+	return ob_db_dialect(ob_store_conn(s)) == OB_DB_POSTGRES ? pg : sqlite;
+}
+
+/* ob_store_each_end(), ob_store_count_rows(), ob_store_values() and
+ * ob_store_rows() for a statement of the database layer. */
+int ob_store_sql_end(struct ob_store *s, struct ob_db_stmt *st, int rc, int stop,
+                     const char *what, struct ob_diag *d);
+ob_err ob_store_sql_count(struct ob_store *s, struct ob_db_stmt *st, long long *n,
+                          const char *what, struct ob_diag *d);
+void ob_store_sql_values(struct ob_db_stmt *st, int n, struct ob_store_value *v);
+int ob_store_sql_rows(struct ob_store *s, struct ob_db_stmt *st, int ncols,
+                      ob_store_row_fn each, void *arg, const char *what, struct ob_diag *d);
 
 /* Run SQL without results. On error fills d with SQLite's message. */
 ob_err ob_store_exec(struct ob_store *s, const char *sql, struct ob_diag *d);
 
 /* Prepare a statement; on error fills d. The statement belongs to the
- * caller, who finalizes it before the store is closed. */
+ * caller, who finalizes it before the store is closed. SQLite only: on
+ * PostgreSQL, OB_ESTORE saying the operation does not work there yet. */
 ob_err ob_store_prepare(struct ob_store *s, const char *sql, sqlite3_stmt **st,
                         struct ob_diag *d);
 
