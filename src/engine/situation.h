@@ -145,8 +145,8 @@ struct ob_sit_options {
 	bool (*hide)(void *ctx, size_t k, uint32_t unit, int month);
 	/* when set, asked first about a count over the months from .. to
 	 * (several): 1 hidden, 0 shown (the rule protects that period's count
-	 * itself: publish/sdc_periods.h), -1 when it does not (a span over two
-	 * years: then the count is hidden when any month in it is, by hide) */
+	 * itself: whole quarters of one year, http/situation.h), -1 when it
+	 * does not (then the count is hidden when any month in it is, by hide) */
 	int (*hide_span)(void *ctx, size_t k, uint32_t unit, int from, int to);
 	void *hide_ctx;
 };
@@ -210,12 +210,13 @@ void ob_situation_release(struct ob_situation *s);
  * or a month of a span the rule does not protect as one), or whose count
  * over its months is below min_count (zero when zero_sensitive), with what
  * can be derived from it: the row's rates, ratio and interval (as releases
- * suppress small counts). A month, a quarter, a year and a year to date are
- * each protected cells of one system per year (publish/sdc_periods.h), so
- * a quarter of 40 victims is shown though one of its months had 2, and no
+ * suppress small counts). A month, a quarter and a year are each protected
+ * as their own tables, read together by the rule (http/situation.h), so a
+ * quarter of 40 victims is shown though one of its months had 2, and no
  * hidden count is the difference of shown ones (a year less eleven months,
- * a year to date less the one before); the 12 months before a month span
- * two years and are shown only when each of their months is. */
+ * a year to date less the one before); any other span (a year to a month
+ * that ends no quarter, the 12 months before a month) is shown only when
+ * each of its months is. */
 void ob_situation_suppress(struct ob_situation *s, size_t k, long long min_count,
                            bool zero_sensitive);
 

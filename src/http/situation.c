@@ -6,11 +6,11 @@
  * (publish/sdc.h, the catalogue's disclosure settings) is suppressed as in
  * releases, with the rates, ratio and interval of its row, whatever the
  * caller's role: the rows are few and named, and a ratio with one of its
- * counts tells the other. A count over several months is suppressed when
- * any month in it would be (engine/situation.h, docs/disclosure.md).
+ * counts tells the other.
  *
- * A month's counts are hidden as a release hides a table's cells: for each
- * indicator and month, the counts of every unit of the territory's country
+ * A period's counts are hidden as a release hides a table's cells: for each
+ * indicator and period (each month, quarter and year), the counts of every
+ * unit of the territory's country
  * form one table over the country's territorial tree (publish/sdc_tree.h),
  * protected by publish/sdc.h, primary and secondary suppression alike. So
  * a department's count less the counts of its municipalities, which the
@@ -29,9 +29,21 @@
  * linked group whichever was asked, for the next questions on the same
  * store stamp (OB_SIT_MASK_CACHE); the tables a question needs and the
  * server has not kept are protected at once, on up to OB_SIT_MASK_THREADS
- * threads (mask_prefetch), not one by one as its rows ask. A unit hidden
- * in one month of a year is hidden in all the months of that year
- * (ob_http_mask_hidden), so the months of its year are protected with it.
+ * threads (mask_prefetch), not one by one as its rows ask.
+ *
+ * The periods of a year are read together (month_hidden, quarter_hidden,
+ * year_hidden), all over the year's territorial division: a unit hidden in
+ * one quarter's table is hidden in every quarter of the year, one hidden
+ * in a month's table in every month of its quarter; what the year hides
+ * its quarters hide, and what a quarter hides its months. Then no hidden
+ * small count is a difference of shown ones, the release's year included:
+ * each small count's table has a change of its hidden cells that keeps all
+ * its totals; added to its month and taken from another month of the
+ * quarter (for a month), or to a month of its quarter and from a month of
+ * another quarter (for a quarter), or to January (for the year), it
+ * changes no count shown anywhere (docs/disclosure.md). A count over whole
+ * quarters of one year takes its quarters' (or year's) rule; any other
+ * span is shown only when each of its months is (engine/situation.h).
  * ob_http_sit_compute is shared with the portal's page (portal_situation.c),
  * which shows these very numbers.
  */
@@ -131,9 +143,10 @@ struct ob_http_mask {
 	size_t n_slots;            /* the periods protected: n_months, then 4 quarters
 	                              per year, then the years (slot_of_quarter, ...) */
 	struct ob_period *periods; /* n_slots */
-	struct ob_ind_result **res; /* per kind (months, quarters, years) and year:
-	                               the indicators asked x units x periods, by
-	                               sex, in the year's division (mask_count) */
+	struct ob_ind_result **res; /* the indicators asked x units x periods, by
+	                               sex: [0] the months, [1] the years, [2 + y]
+	                               year y's months in its division, when it
+	                               changes during the year (mask_count) */
 	long *ri;                  /* indicator of the set -> its index in res, or -1 */
 	bool *asked;               /* the indicators hidden may be asked about */
 	uint32_t *units;           /* the country's units */
@@ -150,7 +163,7 @@ void ob_http_mask_free(struct ob_http_mask *m)
 {
 	if (!m)
 		return;
-	for (int x = 0; m->res && x < 3 * m->n_years; x++)
+	for (int x = 0; m->res && x < 2 + m->n_years; x++)
 		ob_ind_result_free(m->res[x]);
 	free(m->res);
 	free(m->ri);
@@ -280,6 +293,21 @@ ob_err ob_http_mask_new(const struct ob_snapshot *snap, const struct ob_populati
 	return OB_OK;
 }
 
+/* Does the territorial division of m's country change during year (a
+ * unit begins or ends in its course)? */
+static bool division_changes(const struct ob_http_mask *m, int year)
+{
+	int32_t first = year * 10000 + 101, last = year * 10000 + 1231;
+
+	for (size_t i = 0; i < m->n_units; i++) {
+		const struct ob_snap_unit *u = &m->snap->units[m->units[i]];
+		if ((u->valid_from > first && u->valid_from <= last) ||
+		    (u->valid_to && u->valid_to >= first && u->valid_to < last))
+			return true;
+	}
+	return false;
+}
+
 /* The counts of the indicators asked and of those whose sexes they count,
  * in every unit of the country and every month: computed once, for the
  * first table not kept. */
@@ -325,23 +353,28 @@ static ob_err mask_counts(struct ob_http_mask *m, struct ob_diag *d)
 	q.threads = m->threads;
 	q.by = &by_sex;
 	q.n_by = 1;
-	/* one computation per kind (the months, the quarters, the year) and
-	 * year, all in the division of the year (its 1 July): the periods of a
-	 * year are then tables over the same tree, as the rule needs (the top
-	 * of this file); a unit not in that division stays hidden */
-	m->res = ob_calloc(3 * (size_t)m->n_years + 1, sizeof(*m->res));
+	/* the months (each in its own division) and the years (1 July's):
+	 * one computation each; a quarter is the sum of its months, as the
+	 * analysis counts it. A year whose division changes in its course
+	 * (units that begin or end in it) has its months again in the year's
+	 * division: the periods of a year must be tables over one tree, as
+	 * the rule needs (the top of this file); a unit not in the year's
+	 * division stays hidden in all of them */
+	m->res = ob_calloc(2 + (size_t)m->n_years + 1, sizeof(*m->res));
+	q.n_periods = (size_t)m->n_months;
+	e = ob_indicators_compute(m->snap, m->pop, m->set, &q, &m->res[0], d);
+	q.periods = m->periods + slot_of_year(m, 0);
+	q.n_periods = (size_t)m->n_years;
+	if (!e)
+		e = ob_indicators_compute(m->snap, m->pop, m->set, &q, &m->res[1], d);
 	q.has_vintage = true;
-	e = OB_OK;
-	for (int x = 0; x < 3 && !e; x++) {
-		static const size_t per_year[3] = { 12, 4, 1 };
-		size_t at = x == 0 ? 0 : (size_t)m->n_months + (x == 2 ? 4 * (size_t)m->n_years : 0);
-		for (int y = 0; y < m->n_years && !e; y++) {
-			q.periods = m->periods + at + per_year[x] * (size_t)y;
-			q.n_periods = per_year[x];
-			q.vintage = ob_period_refday(&m->periods[slot_of_year(m, y)]);
-			e = ob_indicators_compute(m->snap, m->pop, m->set, &q,
-			                          &m->res[x * m->n_years + y], d);
-		}
+	q.n_periods = 12;
+	for (int y = 0; y < m->n_years && !e; y++) {
+		if (!division_changes(m, m->periods[slot_of_year(m, y)].year))
+			continue;
+		q.periods = m->periods + 12 * (size_t)y;
+		q.vintage = ob_period_refday(&m->periods[slot_of_year(m, y)]);
+		e = ob_indicators_compute(m->snap, m->pop, m->set, &q, &m->res[2 + y], d);
 	}
 	free(ind);
 	return e;
@@ -353,20 +386,19 @@ static long long mask_count(const struct ob_http_mask *m, size_t k, size_t ui, s
                             size_t cell)
 {
 	const struct ob_ind_value *v;
-	size_t x = 0, per = 12;
 
-	if (i >= (size_t)m->n_months) {
-		i -= (size_t)m->n_months;
-		x = 1;
-		per = 4;
-		if (i >= 4 * (size_t)m->n_years) {
-			i -= 4 * (size_t)m->n_years;
-			x = 2;
-			per = 1;
-		}
+	if (i >= slot_of_year(m, 0)) {
+		v = ob_ind_result_at(m->res[1], (size_t)m->ri[k], ui, i - slot_of_year(m, 0), cell);
+	} else if (i >= (size_t)m->n_months) {
+		/* a quarter: its three months */
+		size_t first = 3 * (i - (size_t)m->n_months);
+		return mask_count(m, k, ui, first, cell) + mask_count(m, k, ui, first + 1, cell) +
+		       mask_count(m, k, ui, first + 2, cell);
+	} else if (m->res[2 + i / 12]) {
+		v = ob_ind_result_at(m->res[2 + i / 12], (size_t)m->ri[k], ui, i % 12, cell);
+	} else {
+		v = ob_ind_result_at(m->res[0], (size_t)m->ri[k], ui, i, cell);
 	}
-	v = ob_ind_result_at(m->res[x * (size_t)m->n_years + i / per], (size_t)m->ri[k], ui,
-	                     i % per, cell);
 	if (v->flags & (OB_IND_NO_DATA | OB_IND_NOT_IN_VINTAGE) || !(v->count > 0))
 		return 0;
 	return llround(v->count);
