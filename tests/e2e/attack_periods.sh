@@ -67,11 +67,13 @@ R="$O/releases/v1"
 [ -f "$R/indicators.csv" ] || fail "no release"
 start_server "$O" --query-rate 0
 
-python3 - "$B" "$R" <<'PY' || fail "differencing across periods"
+python3 - "$B" "$R" "$(dirname "$0")" <<'PY' || fail "differencing across periods"
 import csv, json, sys, urllib.parse, urllib.request
 from fractions import Fraction
 
 base, rel = sys.argv[1], sys.argv[2]
+sys.path.insert(0, sys.argv[3])
+from exact import determined
 IND = "homicide_rate"
 problems = []
 release = list(csv.DictReader(open(rel + "/indicators.csv", encoding="utf-8")))
@@ -80,38 +82,6 @@ def ask(**q):
     url = base + "/api/v1/situation?" + urllib.parse.urlencode(q)
     with urllib.request.urlopen(url) as r:
         return json.loads(r.read())["data"]
-
-def solve(eqs, unknown):
-    """exact Gauss-Jordan: the unknowns each equation set determines alone"""
-    idx = {k: i for i, k in enumerate(unknown)}
-    n = len(unknown)
-    m = []
-    for terms, rhs in eqs:
-        row = [Fraction(0)] * (n + 1)
-        row[n] = Fraction(rhs)
-        for k, c in terms:
-            row[idx[k]] += c
-        if any(row[:n]):
-            m.append(row)
-    rank, piv = 0, []
-    for c in range(n):
-        p = next((r for r in range(rank, len(m)) if m[r][c] != 0), None)
-        if p is None:
-            continue
-        m[rank], m[p] = m[p], m[rank]
-        pv = m[rank][c]
-        m[rank] = [x / pv for x in m[rank]]
-        for r in range(len(m)):
-            if r != rank and m[r][c] != 0:
-                f = m[r][c]
-                m[r] = [a - f * b for a, b in zip(m[r], m[rank])]
-        piv.append(c)
-        rank += 1
-    out = {}
-    for r, c in enumerate(piv):
-        if all(m[r][j] == 0 for j in range(n) if j != c):
-            out[unknown[c]] = m[r][n]
-    return out
 
 def attack(year, country, depts, truth):
     """collect what the release and the situation show of year, then solve"""
@@ -194,7 +164,7 @@ def attack(year, country, depts, truth):
                 rhs -= c * known[(u, mo, mo)]
         if terms:
             eqs.append((terms, rhs))
-    for (u, mo), v in sorted(solve(eqs, hidden + years).items(), key=str):
+    for (u, mo), v in sorted(determined(eqs, hidden + years).items(), key=str):
         t = sum(truth[u]) if mo == "year" else truth[u][mo - 1]
         if mo == "year" or 0 < t < 5:
             problems.append("%s %s-%s recovered: %s (truth %s)" % (u, y, mo, v, t))
