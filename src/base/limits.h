@@ -628,9 +628,9 @@
 #define OB_REPORT_JOBS_MAX 16
 
 /* Bulletins (report/bulletin.h): longest text of a table cell, and of a
- * title or source line. */
+ * title, a source line or a paragraph of the methods. */
 #define OB_BULLETIN_CELL_MAX 160
-#define OB_BULLETIN_TEXT_MAX 512
+#define OB_BULLETIN_TEXT_MAX 1024
 /* Level-2 headings of a compendium whose page its PDF contents give. */
 #define OB_COMPENDIUM_TOC_MAX 512
 /* An infographic's size in px (a social-media portrait post). */

@@ -104,12 +104,31 @@ static void side_month(struct side *s, const struct ob_ind_value *v,
 
 /* The months [from, to] of a monthly result r (its period 0 is month
  * first) for r's indicator kr and unit ur, which are indicator k of the
- * set and snapshot unit unit: whether the rule hides one of them. */
+ * set and snapshot unit unit: whether the rule hides their count (the
+ * period's own cell when the rule protects it as one, o->hide_span; else
+ * any month delivered in it). */
 static void side_months(struct side *s, const struct ob_ind_result *r, size_t kr, size_t ur,
                         int first, int from, int to, const struct ob_sit_options *o, size_t k,
                         uint32_t unit)
 {
+	bool any = false;
+	int span;
+
 	s->hidden = false;
+	if (o->hide_span && from < to) {
+		/* the period's own count, protected with its months */
+		for (int m = from; m <= to && !any; m++) {
+			const struct ob_ind_value *v = ob_ind_result_at(r, kr, ur, (size_t)(m - first), 0);
+			any = !(v->flags & (OB_IND_NO_DATA | OB_IND_NOT_IN_VINTAGE)) &&
+			      v->months_covered;
+		}
+		if (!any)
+			return;
+		if ((span = o->hide_span(o->hide_ctx, k, unit, from, to)) >= 0) {
+			s->hidden = span > 0;
+			return;
+		}
+	}
 	for (int m = from; m <= to; m++)
 		side_month(s, ob_ind_result_at(r, kr, ur, (size_t)(m - first), 0), o, k, unit, m);
 }

@@ -143,6 +143,11 @@ struct ob_sit_options {
 	const bool *zero_sensitive;
 	ob_err (*hide_prepare)(void *ctx, const struct ob_sit_need *need, struct ob_diag *d);
 	bool (*hide)(void *ctx, size_t k, uint32_t unit, int month);
+	/* when set, asked first about a count over the months from .. to
+	 * (several): 1 hidden, 0 shown (the rule protects that period's count
+	 * itself: whole quarters of one year, http/situation.h), -1 when it
+	 * does not (then the count is hidden when any month in it is, by hide) */
+	int (*hide_span)(void *ctx, size_t k, uint32_t unit, int from, int to);
 	void *hide_ctx;
 };
 
@@ -163,8 +168,10 @@ struct ob_sit_row {
 	enum ob_sit_status status;
 	const char *counting;              /* the rule that counted the current period */
 	size_t rank;                       /* 1.. in a ranking, 0 in the territory's rows */
-	/* a month delivered of either side that the public rule hides (o.hide),
-	 * so that a sum over months is suppressed when any of its months is */
+	/* either side's count is hidden by the public rule: its period's own
+	 * protected count (o.hide_span), or, for a span the rule does not
+	 * protect as one (the 12 months before a month), a month delivered in
+	 * it (o.hide), so that such a sum is shown only when every month is */
 	bool month_hidden;
 	/* set by ob_situation_suppress: counts below the threshold are hidden */
 	bool suppressed;
@@ -199,14 +206,17 @@ ob_err ob_situation_compute(const struct ob_snapshot *snap, const struct ob_popu
 void ob_situation_release(struct ob_situation *s);
 
 /* Hide every row of indicator k that the public rule given to
- * ob_situation_compute hides (a month hidden by o.hide on either side), or
- * whose count over its months is below min_count (zero when
- * zero_sensitive), with what can be derived from it: the row's rates,
- * ratio and interval (as releases suppress small counts). A count over
- * several months (a quarter, a year, year to date, the 12 months before)
- * is hidden when any month in it is, so that the answers for consecutive
- * periods cannot be subtracted to read a hidden month: what is shown is a
- * sum of monthly counts that may be shown. */
+ * ob_situation_compute hides on either side (the period's protected count,
+ * or a month of a span the rule does not protect as one), or whose count
+ * over its months is below min_count (zero when zero_sensitive), with what
+ * can be derived from it: the row's rates, ratio and interval (as releases
+ * suppress small counts). A month, a quarter and a year are each protected
+ * as their own tables, read together by the rule (http/situation.h), so a
+ * quarter of 40 victims is shown though one of its months had 2, and no
+ * hidden count is the difference of shown ones (a year less eleven months,
+ * a year to date less the one before); any other span (a year to a month
+ * that ends no quarter, the 12 months before a month) is shown only when
+ * each of its months is. */
 void ob_situation_suppress(struct ob_situation *s, size_t k, long long min_count,
                            bool zero_sensitive);
 

@@ -6,11 +6,11 @@
  * (publish/sdc.h, the catalogue's disclosure settings) is suppressed as in
  * releases, with the rates, ratio and interval of its row, whatever the
  * caller's role: the rows are few and named, and a ratio with one of its
- * counts tells the other. A count over several months is suppressed when
- * any month in it would be (engine/situation.h, docs/disclosure.md).
+ * counts tells the other.
  *
- * A month's counts are hidden as a release hides a table's cells: for each
- * indicator and month, the counts of every unit of the territory's country
+ * A period's counts are hidden as a release hides a table's cells: for each
+ * indicator and period (each month, quarter and year), the counts of every
+ * unit of the territory's country
  * form one table over the country's territorial tree (publish/sdc_tree.h),
  * protected by publish/sdc.h, primary and secondary suppression alike. So
  * a department's count less the counts of its municipalities, which the
@@ -29,9 +29,21 @@
  * linked group whichever was asked, for the next questions on the same
  * store stamp (OB_SIT_MASK_CACHE); the tables a question needs and the
  * server has not kept are protected at once, on up to OB_SIT_MASK_THREADS
- * threads (mask_prefetch), not one by one as its rows ask. A unit hidden
- * in one month of a year is hidden in all the months of that year
- * (ob_http_mask_hidden), so the months of its year are protected with it.
+ * threads (mask_prefetch), not one by one as its rows ask.
+ *
+ * The periods of a year are read together (month_hidden, quarter_hidden,
+ * year_hidden), all over the year's territorial division: a unit hidden in
+ * one quarter's table is hidden in every quarter of the year, one hidden
+ * in a month's table in every month of its quarter; what the year hides
+ * its quarters hide, and what a quarter hides its months. Then no hidden
+ * small count is a difference of shown ones, the release's year included:
+ * each small count's table has a change of its hidden cells that keeps all
+ * its totals; added to its month and taken from another month of the
+ * quarter (for a month), or to a month of its quarter and from a month of
+ * another quarter (for a quarter), or to January (for the year), it
+ * changes no count shown anywhere (docs/disclosure.md). A count over whole
+ * quarters of one year takes its quarters' (or year's) rule; any other
+ * span is shown only when each of its months is (engine/situation.h).
  * ob_http_sit_compute is shared with the portal's page (portal_situation.c),
  * which shows these very numbers.
  */
@@ -126,16 +138,22 @@ struct ob_http_mask {
 	const struct ob_sdc_config *cfg;
 	int threads;
 	uint16_t country;
-	int from, n_months;
-	struct ob_period *months;
-	struct ob_ind_result *res; /* the indicators asked x units x months, by sex */
+	int from, n_months;        /* whole years: n_months is a multiple of 12 */
+	int n_years;
+	size_t n_slots;            /* the periods protected: n_months, then 4 quarters
+	                              per year, then the years (slot_of_quarter, ...) */
+	struct ob_period *periods; /* n_slots */
+	struct ob_ind_result **res; /* the indicators asked x units x periods, by
+	                               sex: [0] the months, [1] the years, [2 + y]
+	                               year y's months in its division, when it
+	                               changes during the year (mask_count) */
 	long *ri;                  /* indicator of the set -> its index in res, or -1 */
 	bool *asked;               /* the indicators hidden may be asked about */
 	uint32_t *units;           /* the country's units */
 	size_t n_units;
 	long *pos;                 /* snapshot unit -> index in units, or -1 */
-	unsigned char *done;       /* [k][month]: the table was protected */
-	unsigned char *hidden;     /* [k][month][unit index] */
+	unsigned char *done;       /* [k][slot]: the table was protected */
+	unsigned char *hidden;     /* [k][slot][unit index]: hidden by its own table */
 	bool failed;               /* a table could not be protected: all hidden */
 	struct ob_ind_links links; /* equations between the indicators */
 	size_t *comp;              /* indicators protected together (sdc_links.h) */
@@ -145,10 +163,12 @@ void ob_http_mask_free(struct ob_http_mask *m)
 {
 	if (!m)
 		return;
-	ob_ind_result_free(m->res);
+	for (int x = 0; m->res && x < 2 + m->n_years; x++)
+		ob_ind_result_free(m->res[x]);
+	free(m->res);
 	free(m->ri);
 	free(m->asked);
-	free(m->months);
+	free(m->periods);
 	free(m->units);
 	free(m->pos);
 	free(m->done);
@@ -156,6 +176,66 @@ void ob_http_mask_free(struct ob_http_mask *m)
 	ob_ind_links_free(&m->links);
 	free(m->comp);
 	free(m);
+}
+
+/* The slots of a year's quarters and of the year (the top of this file):
+ * y counts the years from m->from. */
+static size_t slot_of_quarter(const struct ob_http_mask *m, int y, int q)
+{
+	return (size_t)m->n_months + 4 * (size_t)y + (size_t)q;
+}
+
+static size_t slot_of_year(const struct ob_http_mask *m, int y)
+{
+	return (size_t)m->n_months + 4 * (size_t)m->n_years + (size_t)y;
+}
+
+/* The year (counted from m->from) of period slot i. */
+static int slot_year(const struct ob_http_mask *m, size_t i)
+{
+	if (i < (size_t)m->n_months)
+		return (int)(i / 12);
+	i -= (size_t)m->n_months;
+	return (int)(i < 4 * (size_t)m->n_years ? i / 4 : i - 4 * (size_t)m->n_years);
+}
+
+/* The periods whose tables protect the whole years from .. to (months,
+ * year * 12 + month - 1): every month, then every quarter, then every
+ * year. */
+static ob_err mask_periods(struct ob_http_mask *m, int from, int to, struct ob_diag *d)
+{
+	struct ob_period *part[3] = { NULL, NULL, NULL };
+	size_t np[3] = { 0, 0, 0 }, at = 0;
+	char spec[48];
+	ob_err e = OB_OK;
+
+	for (int x = 0; x < 3 && !e; x++) {
+		if (x == 0)
+			snprintf(spec, sizeof(spec), "%04d-%02d..%04d-%02d", from / 12,
+			         from % 12 + 1, to / 12, to % 12 + 1);
+		else if (x == 1)
+			snprintf(spec, sizeof(spec), "%04d-Q1..%04d-Q4", from / 12, to / 12);
+		else
+			snprintf(spec, sizeof(spec), "%04d..%04d", from / 12, to / 12);
+		e = ob_period_parse(spec, &part[x], &np[x], d);
+	}
+	if (!e && (np[0] % 12 || np[1] != np[0] / 3 || np[2] != np[0] / 12))
+		e = OB_DIAG(d, OB_EINVAL, "periodo", 0, 0, spec, strlen(spec),
+		            "los periodos de años enteros no cuadran",
+		            "the periods of whole years do not add up");
+	if (!e) {
+		m->n_months = (int)np[0];
+		m->n_years = (int)np[2];
+		m->n_slots = np[0] + np[1] + np[2];
+		m->periods = ob_malloc((m->n_slots + 1) * sizeof(*m->periods));
+		for (int x = 0; x < 3; x++) {
+			memcpy(m->periods + at, part[x], np[x] * sizeof(*part[x]));
+			at += np[x];
+		}
+	}
+	for (int x = 0; x < 3; x++)
+		free(part[x]);
+	return e;
 }
 
 ob_err ob_http_mask_new(const struct ob_snapshot *snap, const struct ob_population *pop,
@@ -166,8 +246,7 @@ ob_err ob_http_mask_new(const struct ob_snapshot *snap, const struct ob_populati
 {
 	struct ob_http_mask *m = ob_calloc(1, sizeof(*m));
 	const struct ob_snapshot *s = snap;
-	size_t nk = set->n, np = 0;
-	char spec[32];
+	size_t nk = set->n;
 	ob_err e;
 
 	*out = NULL;
@@ -189,13 +268,10 @@ ob_err ob_http_mask_new(const struct ob_snapshot *snap, const struct ob_populati
 	if (to >= 0)
 		to += 11 - to % 12;
 	m->from = from;
-	snprintf(spec, sizeof(spec), "%04d-%02d..%04d-%02d", from / 12, from % 12 + 1, to / 12,
-	         to % 12 + 1);
-	if ((e = ob_period_parse(spec, &m->months, &np, d))) {
+	if ((e = mask_periods(m, from, to, d))) {
 		ob_http_mask_free(m);
 		return e;
 	}
-	m->n_months = (int)np;
 	if ((e = ob_indicators_links(set, &m->links))) {
 		ob_http_mask_free(m);
 		return e;
@@ -211,10 +287,25 @@ ob_err ob_http_mask_new(const struct ob_snapshot *snap, const struct ob_populati
 			m->units[m->n_units++] = (uint32_t)u;
 		}
 	}
-	m->done = ob_calloc(nk * (size_t)m->n_months + 1, 1);
-	m->hidden = ob_calloc(nk * (size_t)m->n_months * m->n_units + 1, 1);
+	m->done = ob_calloc(nk * m->n_slots + 1, 1);
+	m->hidden = ob_calloc(nk * m->n_slots * m->n_units + 1, 1);
 	*out = m;
 	return OB_OK;
+}
+
+/* Does the territorial division of m's country change during year (a
+ * unit begins or ends in its course)? */
+static bool division_changes(const struct ob_http_mask *m, int year)
+{
+	int32_t first = year * 10000 + 101, last = year * 10000 + 1231;
+
+	for (size_t i = 0; i < m->n_units; i++) {
+		const struct ob_snap_unit *u = &m->snap->units[m->units[i]];
+		if ((u->valid_from > first && u->valid_from <= last) ||
+		    (u->valid_to && u->valid_to >= first && u->valid_to < last))
+			return true;
+	}
+	return false;
 }
 
 /* The counts of the indicators asked and of those whose sexes they count,
@@ -254,8 +345,7 @@ static ob_err mask_counts(struct ob_http_mask *m, struct ob_diag *d)
 	q.n_indicators = n;
 	q.units = m->units;
 	q.n_units = m->n_units;
-	q.periods = m->months;
-	q.n_periods = (size_t)m->n_months;
+	q.periods = m->periods;
 	q.level = 0.95;
 	q.unreliable_below = OB_RATE_UNRELIABLE_BELOW;
 	q.institution = -1;
@@ -263,34 +353,68 @@ static ob_err mask_counts(struct ob_http_mask *m, struct ob_diag *d)
 	q.threads = m->threads;
 	q.by = &by_sex;
 	q.n_by = 1;
-	e = ob_indicators_compute(m->snap, m->pop, m->set, &q, &m->res, d);
+	/* the months (each in its own division) and the years (1 July's):
+	 * one computation each; a quarter is the sum of its months, as the
+	 * analysis counts it. A year whose division changes in its course
+	 * (units that begin or end in it) has its months again in the year's
+	 * division: the periods of a year must be tables over one tree, as
+	 * the rule needs (the top of this file); a unit not in the year's
+	 * division stays hidden in all of them */
+	m->res = ob_calloc(2 + (size_t)m->n_years + 1, sizeof(*m->res));
+	q.n_periods = (size_t)m->n_months;
+	e = ob_indicators_compute(m->snap, m->pop, m->set, &q, &m->res[0], d);
+	q.periods = m->periods + slot_of_year(m, 0);
+	q.n_periods = (size_t)m->n_years;
+	if (!e)
+		e = ob_indicators_compute(m->snap, m->pop, m->set, &q, &m->res[1], d);
+	q.has_vintage = true;
+	q.n_periods = 12;
+	for (int y = 0; y < m->n_years && !e; y++) {
+		if (!division_changes(m, m->periods[slot_of_year(m, y)].year))
+			continue;
+		q.periods = m->periods + 12 * (size_t)y;
+		q.vintage = ob_period_refday(&m->periods[slot_of_year(m, y)]);
+		e = ob_indicators_compute(m->snap, m->pop, m->set, &q, &m->res[2 + y], d);
+	}
 	free(ind);
 	return e;
 }
 
-/* A unit's count of month i in cell (sex) for the table: whole victims, 0
- * for no data. */
+/* A unit's count of period slot i in cell (sex) for the table: whole
+ * victims, 0 for no data. */
 static long long mask_count(const struct ob_http_mask *m, size_t k, size_t ui, size_t i,
                             size_t cell)
 {
-	const struct ob_ind_value *v = ob_ind_result_at(m->res, (size_t)m->ri[k], ui, i, cell);
+	const struct ob_ind_value *v;
 
+	if (i >= slot_of_year(m, 0)) {
+		v = ob_ind_result_at(m->res[1], (size_t)m->ri[k], ui, i - slot_of_year(m, 0), cell);
+	} else if (i >= (size_t)m->n_months) {
+		/* a quarter: its three months */
+		size_t first = 3 * (i - (size_t)m->n_months);
+		return mask_count(m, k, ui, first, cell) + mask_count(m, k, ui, first + 1, cell) +
+		       mask_count(m, k, ui, first + 2, cell);
+	} else if (m->res[2 + i / 12]) {
+		v = ob_ind_result_at(m->res[2 + i / 12], (size_t)m->ri[k], ui, i % 12, cell);
+	} else {
+		v = ob_ind_result_at(m->res[0], (size_t)m->ri[k], ui, i, cell);
+	}
 	if (v->flags & (OB_IND_NO_DATA | OB_IND_NOT_IN_VINTAGE) || !(v->count > 0))
 		return 0;
 	return llround(v->count);
 }
 
-/* The kept-table key of indicator k and month i. */
+/* The kept-table key of indicator k and period slot i. */
 static void mask_key(const struct ob_http_mask *m, size_t k, size_t i, char *key, size_t n)
 {
 	struct ob_sdc_rule rule = ob_sdc_rule_of(m->cfg, classes_of(&m->set->v[k]));
 
-	snprintf(key, n, "%s|%u|%d|%lld|%d|linked", m->set->v[k].id, (unsigned)m->country,
-	         m->from + (int)i, rule.min_count, rule.zero_sensitive);
+	snprintf(key, n, "%s|%u|%s|%lld|%d|linked", m->set->v[k].id, (unsigned)m->country,
+	         m->periods[i].label, rule.min_count, rule.zero_sensitive);
 }
 
-/* Put the table of indicator j (its counts of month i over tree t) into y
- * from cell *first on. */
+/* Put the table of indicator j (its counts of period slot i over tree t)
+ * into y from cell *first on. */
 static ob_err mask_add_table(struct ob_http_mask *m, size_t j, size_t i,
                              const struct ob_sdc_tree *t, size_t ncols,
                              struct ob_sdc_system *y, size_t *first, struct ob_diag *d)
@@ -348,7 +472,7 @@ static bool mask_table(struct ob_http_mask *m, size_t k, size_t i)
 {
 	const struct ob_snapshot *s = m->snap;
 	size_t nk = m->set->n, *first = NULL, *ncols = NULL;
-	unsigned char *hid = m->hidden + (k * (size_t)m->n_months + i) * m->n_units;
+	unsigned char *hid = m->hidden + (k * m->n_slots + i) * m->n_units;
 	struct ob_sdc_tree t;
 	struct ob_sdc_system y;
 	char key[OB_IND_ID_MAX + 96];
@@ -361,7 +485,8 @@ static bool mask_table(struct ob_http_mask *m, size_t k, size_t i)
 	ob_diag_clear(&d);
 	if (mask_counts(m, &d))
 		goto fail_counts;
-	ob_sdc_tree_build(&t, s, m->pop, m->country, ob_period_refday(&m->months[i]));
+	ob_sdc_tree_build(&t, s, m->pop, m->country,
+	                  ob_period_refday(&m->periods[slot_of_year(m, slot_year(m, i))]));
 	ob_sdc_system_init(&y);
 	first = ob_malloc((nk + 1) * sizeof(*first));
 	ncols = ob_malloc((nk + 1) * sizeof(*ncols));
@@ -373,9 +498,9 @@ static bool mask_table(struct ob_http_mask *m, size_t k, size_t i)
 		ncols[j] = 1;
 		if (m->comp[j] != m->comp[k] || m->ri[j] < 0)
 			continue;
-		ncols[j] = m->res->cells[m->ri[j]] > 1 ? 4 : 1;
+		ncols[j] = m->res[0]->cells[m->ri[j]] > 1 ? 4 : 1;
 		/* the victims of one sex of another: that one's column */
-		if (b >= 0 && ncols[j] == 1 && m->ri[b] >= 0 && m->res->cells[m->ri[b]] > 1)
+		if (b >= 0 && ncols[j] == 1 && m->ri[b] >= 0 && m->res[0]->cells[m->ri[b]] > 1)
 			continue;
 		if (t.n && !e)
 			e = mask_add_table(m, j, i, &t, ncols[j], &y, &first[j], &d);
@@ -386,7 +511,7 @@ static bool mask_table(struct ob_http_mask *m, size_t k, size_t i)
 	if (!e && t.n)
 		e = ob_sdc_system_protect(&y, m->cfg, NULL, &d);
 	for (size_t j = 0; j < nk && !e; j++) {
-		unsigned char *hj = m->hidden + (j * (size_t)m->n_months + i) * m->n_units;
+		unsigned char *hj = m->hidden + (j * m->n_slots + i) * m->n_units;
 		char sx = 'T';
 
 		if (m->comp[j] != m->comp[k] || m->ri[j] < 0)
@@ -404,7 +529,7 @@ static bool mask_table(struct ob_http_mask *m, size_t k, size_t i)
 		}
 		mask_key(m, j, i, key, sizeof(key));
 		kept_put(s->stamp, key, hj, m->n_units);
-		m->done[j * (size_t)m->n_months + i] = 1;
+		m->done[j * m->n_slots + i] = 1;
 	}
 	ob_sdc_system_release(&y);
 	ob_sdc_tree_release(&t);
@@ -448,24 +573,20 @@ static void *mask_worker(void *arg)
 	return NULL;
 }
 
-/* Add the table of indicator k for month (year * 12 + month - 1) to the
- * n tasks of t unless it is not asked, done, kept (then copied and done)
- * or the same group and month as a task already there. */
+/* Add the table of indicator k for period slot i to the n tasks of t
+ * unless it is not asked, done, kept (then copied and done) or the same
+ * group and slot as a task already there. */
 static void mask_task_add(struct ob_http_mask *m, struct mask_task *t, size_t *n, size_t k,
-                          int month)
+                          size_t i)
 {
 	char key[OB_IND_ID_MAX + 96];
-	size_t i;
 
-	if (k >= m->set->n || !m->asked[k] || month < m->from || month >= m->from + m->n_months)
-		return;
-	i = (size_t)(month - m->from);
-	if (m->done[k * (size_t)m->n_months + i])
+	if (k >= m->set->n || !m->asked[k] || i >= m->n_slots || m->done[k * m->n_slots + i])
 		return;
 	mask_key(m, k, i, key, sizeof(key));
-	if (kept_get(m->snap->stamp, key, m->hidden + (k * (size_t)m->n_months + i) * m->n_units,
+	if (kept_get(m->snap->stamp, key, m->hidden + (k * m->n_slots + i) * m->n_units,
 	             m->n_units)) {
-		m->done[k * (size_t)m->n_months + i] = 1;
+		m->done[k * m->n_slots + i] = 1;
 		return;
 	}
 	for (size_t x = 0; x < *n; x++)
@@ -477,15 +598,23 @@ static void mask_task_add(struct ob_http_mask *m, struct mask_task *t, size_t *n
 	(*n)++;
 }
 
-/* The first and last month (year * 12 + month - 1) of month's year. */
-static int year_first(int month)
+/* Add the tables of indicator k for every period of the years of the
+ * months from .. to (year * 12 + month - 1): their months, quarters and
+ * the years themselves, which the rule reads together (mask_hidden). */
+static void mask_task_years(struct ob_http_mask *m, struct mask_task *t, size_t *n, size_t k,
+                            int from, int to)
 {
-	return month < 0 ? month : month - month % 12;
-}
-
-static int year_last(int month)
-{
-	return month < 0 ? month : month + 11 - month % 12;
+	if (from < m->from)
+		from = m->from;
+	if (to >= m->from + m->n_months)
+		to = m->from + m->n_months - 1;
+	for (int y = (from - m->from) / 12; from <= to && y <= (to - m->from) / 12; y++) {
+		for (int mo = 0; mo < 12; mo++)
+			mask_task_add(m, t, n, k, (size_t)(12 * y + mo));
+		for (int q = 0; q < 4; q++)
+			mask_task_add(m, t, n, k, slot_of_quarter(m, y, q));
+		mask_task_add(m, t, n, k, slot_of_year(m, y));
+	}
 }
 
 /*
@@ -497,7 +626,7 @@ static int year_last(int month)
  */
 static void mask_prefetch(struct ob_http_mask *m, const struct ob_sit_need *need)
 {
-	size_t per = (size_t)m->n_months, nt = 0, cap;
+	size_t per = m->n_slots, nt = 0, cap;
 	struct mask_task *t;
 	struct mask_pool p;
 	pthread_t th[OB_SIT_MASK_THREADS];
@@ -507,16 +636,11 @@ static void mask_prefetch(struct ob_http_mask *m, const struct ob_sit_need *need
 
 	cap = per + need->n_crimes * per + 1;
 	t = ob_malloc(cap * sizeof(*t));
-	/* each month asked brings the other months of its year */
-	for (int mo = year_first(need->from); mo <= year_last(need->to) && nt < cap; mo++)
-		mask_task_add(m, t, &nt, need->focus, mo);
+	/* each month asked brings the other periods of its year */
+	mask_task_years(m, t, &nt, need->focus, need->from, need->to);
 	for (size_t c = 0; c < need->n_crimes; c++) {
-		for (int mo = year_first(need->cur_from); mo <= year_last(need->cur_to) && nt < cap;
-		     mo++)
-			mask_task_add(m, t, &nt, need->crimes[c], mo);
-		for (int mo = year_first(need->base_from); mo <= year_last(need->base_to) && nt < cap;
-		     mo++)
-			mask_task_add(m, t, &nt, need->crimes[c], mo);
+		mask_task_years(m, t, &nt, need->crimes[c], need->cur_from, need->cur_to);
+		mask_task_years(m, t, &nt, need->crimes[c], need->base_from, need->base_to);
 	}
 	if (!nt)
 		goto free_tasks;
@@ -555,50 +679,73 @@ free_tasks:
 	free(t);
 }
 
-/* Is the count of indicator k in unit u (index in m->units) hidden in the
- * table of month i (index in m->months)? Protects the table first. */
-static bool month_hidden(struct ob_http_mask *m, size_t k, size_t u, size_t i)
+/* Is the count of indicator k in unit u (index in m->units) hidden by the
+ * table of period slot i alone? Protects the table first. */
+static bool slot_hidden(struct ob_http_mask *m, size_t k, size_t u, size_t i)
 {
-	if (!m->done[k * (size_t)m->n_months + i]) {
+	if (!m->done[k * m->n_slots + i]) {
 		if (!mask_table(m, k, i))
 			m->failed = true;
-		m->done[k * (size_t)m->n_months + i] = 1;
+		m->done[k * m->n_slots + i] = 1;
 	}
-	return m->failed || m->hidden[(k * (size_t)m->n_months + i) * m->n_units + u];
+	return m->failed || m->hidden[(k * m->n_slots + i) * m->n_units + u];
 }
 
-/*
- * A unit's month is hidden when its count is hidden in the table of any
- * month of the same year. Each month's table is protected alone, and a
- * release protects each year alone: a year published whole, less the
- * eleven months shown, would give the twelfth. Hidden in every month of
- * its year, a unit's months are unknowns of a table (units x months) whose
- * margins are known, which no subtraction solves: with n a way to change
- * the hidden counts of one month that keeps every total of that month's
- * tree (there is one for each hidden count, or the table would not have
- * been protected), adding n to one month and taking it from another keeps
- * every month's totals and every unit's year. The union of the months'
- * patterns is itself protected in each month: protection depends only on
- * which cells are hidden among the same equations, and hiding more never
- * reveals more.
- */
+/* The rule over the periods of year y (counted from m->from), for
+ * indicator k and unit u (index in m->units), as the top of this file and
+ * docs/disclosure.md state it: the year as its own table hides it; a
+ * quarter, when the year does or any quarter's table of the year does; a
+ * month, when its quarter does or any month's table of that quarter does. */
+static bool year_hidden(struct ob_http_mask *m, size_t k, size_t u, int y)
+{
+	return slot_hidden(m, k, u, slot_of_year(m, y));
+}
+
+static bool quarter_hidden(struct ob_http_mask *m, size_t k, size_t u, int y)
+{
+	for (int q = 0; q < 4; q++)
+		if (slot_hidden(m, k, u, slot_of_quarter(m, y, q)))
+			return true;
+	return year_hidden(m, k, u, y);
+}
+
+static bool month_hidden(struct ob_http_mask *m, size_t k, size_t u, int i)
+{
+	int first = i - i % 3;
+
+	for (int mo = first; mo < first + 3; mo++)
+		if (slot_hidden(m, k, u, (size_t)mo))
+			return true;
+	return quarter_hidden(m, k, u, i / 12);
+}
+
+/* Is unit (of the snapshot) outside what m answers for indicator k? */
+static bool mask_outside(const struct ob_http_mask *m, size_t k, uint32_t unit)
+{
+	return m->failed || !m->periods || k >= m->set->n || !m->asked[k] ||
+	       unit >= m->snap->n_units || m->pos[unit] < 0;
+}
+
 bool ob_http_mask_hidden(struct ob_http_mask *m, size_t k, uint32_t unit, int month)
 {
-	int first, last;
-
-	if (m->failed || !m->months || k >= m->set->n || !m->asked[k] || unit >= m->snap->n_units ||
-	    m->pos[unit] < 0 || month < m->from || month >= m->from + m->n_months)
+	if (mask_outside(m, k, unit) || month < m->from || month >= m->from + m->n_months)
 		return true;
-	first = month - month % 12;
-	last = first + 11;
-	if (first < m->from)
-		first = m->from;
-	if (last >= m->from + m->n_months)
-		last = m->from + m->n_months - 1;
-	for (int mo = first; mo <= last; mo++)
-		if (month_hidden(m, k, (size_t)m->pos[unit], (size_t)(mo - m->from)))
-			return true;
-	return false;
+	return month_hidden(m, k, (size_t)m->pos[unit], month - m->from);
+}
+
+int ob_http_mask_hidden_span(struct ob_http_mask *m, size_t k, uint32_t unit, int from, int to)
+{
+	int y;
+
+	if (from < m->from || to >= m->from + m->n_months || from > to ||
+	    from / 12 != to / 12 || from % 3 || to % 3 != 2)
+		return -1;
+	if (mask_outside(m, k, unit))
+		return 1;
+	y = (from - m->from) / 12;
+	if (from % 12 == 0 && to % 12 == 11)
+		return year_hidden(m, k, (size_t)m->pos[unit], y);
+	return quarter_hidden(m, k, (size_t)m->pos[unit], y);
 }
 
 bool ob_http_mask_failed(const struct ob_http_mask *m)
@@ -741,6 +888,13 @@ static bool sit_hide(void *ctx, size_t k, uint32_t unit, int month)
 	return !h->m || ob_http_mask_hidden(h->m, k, unit, month);
 }
 
+static int sit_hide_span(void *ctx, size_t k, uint32_t unit, int from, int to)
+{
+	struct sit_hide *h = ctx;
+
+	return !h->m ? 1 : ob_http_mask_hidden_span(h->m, k, unit, from, to);
+}
+
 static ob_err head_json(struct ob_buf *b, const struct ob_situation *s,
                         const struct ob_indicator_set *set, const struct ob_sdc_config *cfg)
 {
@@ -831,6 +985,7 @@ ob_err ob_http_sit_compute_on(const char *dir, const struct ob_snapshot *snap,
 		o->zero_sensitive = x->zero_sensitive;
 		o->hide_prepare = sit_prepare;
 		o->hide = sit_hide;
+		o->hide_span = sit_hide_span;
 		o->hide_ctx = &h;
 		e = ob_situation_compute(snap, pop, x->set, x->rules, o, &x->s, d);
 		if (!e && h.m && ob_http_mask_failed(h.m))
@@ -839,6 +994,7 @@ ob_err ob_http_sit_compute_on(const char *dir, const struct ob_snapshot *snap,
 		o->zero_sensitive = NULL;
 		o->hide_prepare = NULL;
 		o->hide = NULL;
+		o->hide_span = NULL;
 		o->hide_ctx = NULL;
 		ob_http_mask_free(h.m);
 	}

@@ -52,12 +52,16 @@ ob_err ob_http_sit_compute_on(const char *dir, const struct ob_snapshot *snap,
                               struct ob_diag *d);
 
 /*
- * The public rule over a country's monthly counts (situation.c's top): for
- * each indicator and month, the counts of every unit of the country form
- * one table over its territorial tree, protected as releases protect
- * theirs (primary and secondary suppression; the sexes as columns, and an
- * indicator of one sex hidden with its column). The same answer to every
- * public route that shows monthly counts (the situation, the alarms).
+ * The public rule over a country's counts by month, quarter and year
+ * (situation.c's top): for each indicator and period, the counts of every
+ * unit of the country form one table over its territorial tree, protected
+ * as releases protect theirs (primary and secondary suppression; the sexes
+ * as columns, and an indicator of one sex hidden with its column); a unit
+ * hidden in a quarter's table is hidden in every quarter of the year, and
+ * one hidden in a month's table in every month of the quarter, and what
+ * the year hides its quarters hide, what a quarter hides its months. The
+ * same answer to every public route that shows counts below the year (the
+ * situation, the alarms, the bulletins).
  *
  * ob_http_mask_new: over set (with rules and cfg, all borrowed until
  * ob_http_mask_free), for the indicators ind[0..n_ind) (NULL: all) of
@@ -76,6 +80,11 @@ ob_err ob_http_mask_new(const struct ob_snapshot *snap, const struct ob_populati
                         size_t n_ind, uint16_t country, int from, int to,
                         struct ob_http_mask **out, struct ob_diag *d);
 bool ob_http_mask_hidden(struct ob_http_mask *m, size_t k, uint32_t unit, int month);
+/* Whether the count of indicator k in unit over the months from .. to may
+ * not be shown, when they are whole quarters of one year (the rule protects
+ * those counts as their own: 1 hidden, 0 shown); -1 for any other span,
+ * which is shown only when every month in it is (ob_http_mask_hidden). */
+int ob_http_mask_hidden_span(struct ob_http_mask *m, size_t k, uint32_t unit, int from, int to);
 bool ob_http_mask_failed(const struct ob_http_mask *m);
 void ob_http_mask_free(struct ob_http_mask *m);
 

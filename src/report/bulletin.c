@@ -792,17 +792,19 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 		 * men's show) says why: the rule hides it, or what it would
 		 * let a reader work out by subtraction */
 		s->para(s->ctx, OB_BL_META,
-		        tr(b, "«suprimido»: la fila entera se oculta cuando, en alguno de los meses del "
-		              "periodo o de la base, su cifra tiene muy pocos casos, o cuando mostrarla "
-		              "permitiría deducir por diferencia otra cifra pequeña que se oculta "
-		              "(supresión secundaria). Así, la fila de mujeres puede ocultarse aunque "
+		        tr(b, "«suprimido»: la fila entera se oculta cuando la cifra del periodo o de "
+		              "la base tiene muy pocos casos, o cuando mostrarla permitiría deducir por "
+		              "diferencia (con otros territorios, otros periodos del año u otros "
+		              "indicadores) otra cifra pequeña que se oculta (supresión secundaria). "
+		              "Así, la fila de mujeres puede ocultarse aunque "
 		              "el total y la de hombres se muestren: con las tres, una resta daría las "
 		              "víctimas de sexo no registrado, cuando son pocas. El total no revela "
 		              "ninguna cifra oculta.",
-		           "\"suppressed\": the whole row is hidden when, in any month of the period "
-		           "or of the baseline, its figure has very few events, or when showing it "
-		           "would let a reader work out by subtraction another small figure that is "
-		           "hidden (secondary suppression). So the row of women can be hidden while "
+		           "\"suppressed\": the whole row is hidden when the figure of the period or "
+		           "of the baseline has very few events, or when showing it would let a reader "
+		           "work out by subtraction (with other territories, other periods of the year "
+		           "or other indicators) another small figure that is hidden (secondary "
+		           "suppression). So the row of women can be hidden while "
 		           "the total and the row of men show: with all three, a subtraction would "
 		           "give the victims whose sex was not recorded, when they are few. The "
 		           "total reveals no hidden figure."));
@@ -913,9 +915,12 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 		snprintf(line, sizeof line,
 		         "Figures of less than a year come from the observatory's records (snapshot "
 		         "of %s) under the public rules: the very computation and disclosure "
-		         "settings with which the API (GET /api/v1/situation) answers the public. A "
-		         "figure over several months is shown only when each of its months would "
-		         "be; a hidden row is hidden whole. Yearly figures come from %s%s.",
+		         "settings with which the API (GET /api/v1/situation) answers the public. "
+		         "Each month, quarter and year is protected as its own table, and a unit "
+		         "hidden in a month is hidden in its whole quarter, one hidden in a quarter "
+		         "in its whole year; other spans of several months are shown only when "
+		         "each of their months is; a hidden row is hidden whole. Yearly figures "
+		         "come from %s%s.",
 		         u->snapshot ? u->snapshot : "—", b->release ? "release " : "the releases",
 		         b->release ? b->release : "");
 	else
@@ -923,9 +928,11 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 		         "Las cifras de menos de un año salen de los registros del observatorio "
 		         "(instantánea del %s) con las reglas públicas: el mismo cálculo y el mismo "
 		         "control de divulgación con que la API (GET /api/v1/situation) responde al "
-		         "público. Una cifra de varios meses se muestra solo si cada uno de sus "
-		         "meses se mostraría; una fila oculta se oculta entera. Las cifras anuales "
-		         "salen de %s%s.",
+		         "público. Cada mes, trimestre y año se protege como su propia tabla, y una "
+		         "unidad oculta en un mes se oculta en todo su trimestre, una oculta en un "
+		         "trimestre en todo su año; otros lapsos de varios meses se muestran solo si "
+		         "cada uno de sus meses se muestra; una fila oculta se oculta entera. Las "
+		         "cifras anuales salen de %s%s.",
 		         u->snapshot ? u->snapshot : "—", b->release ? "la publicación " : "las publicaciones",
 		         b->release ? b->release : "");
 	s->para(s->ctx, OB_BL_BOX, line);

@@ -1,11 +1,11 @@
-/* render_lib.c - cairo, Pango, librsvg and fontconfig loaded on first use
+/* render_lib.c - cairo, Pango and librsvg loaded on first use
  * (report/render_lib.h). */
 #include "report/render_lib.h"
 
 #include "base/dynlib.h"
 
 /* Each library by its soname in Debian 12, and the package that has it. */
-enum { LIB_cairo, LIB_glib, LIB_gobject, LIB_pango, LIB_pangocairo, LIB_rsvg, LIB_fontconfig };
+enum { LIB_cairo, LIB_glib, LIB_gobject, LIB_pango, LIB_pangocairo, LIB_rsvg };
 static const struct ob_dynlib_lib libs[] = {
 	[LIB_cairo] = { "libcairo.so.2", "libcairo2" },
 	[LIB_glib] = { "libglib-2.0.so.0", "libglib2.0-0" },
@@ -13,7 +13,6 @@ static const struct ob_dynlib_lib libs[] = {
 	[LIB_pango] = { "libpango-1.0.so.0", "libpango-1.0-0" },
 	[LIB_pangocairo] = { "libpangocairo-1.0.so.0", "libpangocairo-1.0-0" },
 	[LIB_rsvg] = { "librsvg-2.so.2", "librsvg2-2" },
-	[LIB_fontconfig] = { "libfontconfig.so.1", "libfontconfig1" },
 };
 
 static const struct ob_dynlib_fn fns[] = {

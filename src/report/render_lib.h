@@ -1,5 +1,5 @@
 /*
- * render_lib.h - cairo, Pango, librsvg and fontconfig, loaded the first time
+ * render_lib.h - cairo, Pango and librsvg, loaded the first time
  * a PDF or a PNG is drawn instead of when observa starts.
  *
  * Linked at build time, these libraries and what they pull in (GLib, GIO,
@@ -19,7 +19,6 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
-#include <fontconfig/fontconfig.h>
 #include <librsvg/rsvg.h>
 #include <pango/pangocairo.h>
 
@@ -28,7 +27,6 @@
 /* X(library, function): every function bulletin_pdf.c calls. */
 #define OB_RENDER_FUNCS(X)                                  \
 	X(cairo, cairo_create)                              \
-	X(cairo, cairo_debug_reset_static_data)             \
 	X(cairo, cairo_destroy)                             \
 	X(cairo, cairo_fill)                                \
 	X(cairo, cairo_image_surface_create)                \
@@ -67,8 +65,7 @@
 	X(pango, pango_layout_set_wrap)                     \
 	X(rsvg, rsvg_handle_get_intrinsic_size_in_pixels)   \
 	X(rsvg, rsvg_handle_new_from_data)                  \
-	X(rsvg, rsvg_handle_render_document)                \
-	X(fontconfig, FcFini)
+	X(rsvg, rsvg_handle_render_document)
 
 struct ob_render_lib {
 #define OB_RENDER_MEMBER(lib, fn) __typeof__(&fn) fn;
