@@ -13,9 +13,11 @@
 // option not cut); and with JavaScript off each of its
 // data tables must still show (one with no data row is noted). A full-page
 // screenshot of each page at each width goes to OUT-DIR (its path printed).
-// Then the analyser's journey: a municipality x year table built with the
-// form of /es/analizador and its CSV downloaded, at 360 px (tasks.mjs does
-// it at 1280 px from the home page).
+// At 360 px, every text of the analyser's charts must read at 11 CSS px or
+// more (its font size times the scale its SVG is drawn at). Then the
+// analyser's journey: a municipality x year table built with the form of
+// /es/analizador and its CSV downloaded, at 360 px (tasks.mjs does it at
+// 1280 px from the home page).
 // Exits 1 with the list of failures, or 2 when the browser or the packages
 // are missing.
 import { existsSync, readFileSync, mkdirSync } from "node:fs";
@@ -55,6 +57,7 @@ mkdirSync(out, { recursive: true });
 
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const failures = [];
+let chartChecked = 0; /* analyser pages whose chart texts were measured */
 const fail = (path, what) => failures.push(`${path}: ${what}`);
 
 function shotName(path, width) {
@@ -105,6 +108,37 @@ function controlsCut() {
 	return out;
 }
 
+// The chart texts a reader cannot read: each <text> of a chart's SVG shown
+// on the page (figure.chart) whose font size, times the scale the SVG is
+// drawn at, is under MIN_CHART_PX CSS px. In the page; returns one line per
+// text, and how many chart texts were seen.
+const MIN_CHART_PX = 11;
+function chartTextsSmall(min) {
+	const out = [];
+	let seen = 0;
+	for (const svg of document.querySelectorAll("figure.chart svg")) {
+		const r = svg.getBoundingClientRect();
+		if (r.width === 0 || r.height === 0)
+			continue; /* not shown (the chart for another width) */
+		const m = svg.getScreenCTM();
+		const scale = m ? Math.hypot(m.a, m.b) : 0;
+		for (const t of svg.querySelectorAll("text")) {
+			const tr = t.getBoundingClientRect();
+			if (tr.width === 0 && tr.height === 0)
+				continue;
+			seen++;
+			const tm = t.getScreenCTM();
+			const px = parseFloat(getComputedStyle(t).fontSize) *
+			           (tm ? Math.hypot(tm.a, tm.b) : scale);
+			if (!(px >= min - 0.05))
+				out.push(`the chart's text "${t.textContent.trim().slice(0, 40)}" is ` +
+				         `${px.toFixed(1)} px (under ${min})`);
+		}
+	}
+	return { out, seen };
+}
+const hasChartCheck = (path) => /^\/(es\/analizador|en\/analyser)(\?|$)/.test(path);
+
 async function load(context, { status, path }) {
 	const page = await context.newPage();
 	const problems = [];
@@ -153,6 +187,15 @@ try {
 				fail(`${p.path} @${width}`, `the page is ${wide} px wider than the window`);
 			for (const s of await page.evaluate(controlsCut))
 				fail(`${p.path} @${width}`, s);
+			// the analyser's chart is read on a phone: no text under 11 px
+			if (width === 360 && hasChartCheck(p.path)) {
+				const { out: small, seen } = await page.evaluate(chartTextsSmall, MIN_CHART_PX);
+				for (const s of small)
+					fail(`${p.path} @${width}`, s);
+				console.log(`chart texts @${width} ${p.path}: ${seen} shown, ${small.length} ` +
+				            `under ${MIN_CHART_PX} px`);
+				chartChecked += seen > 0;
+			}
 			if (width === 1280) {
 				await page.evaluate(axeSource);
 				const r = await page.evaluate((tags) =>
@@ -245,6 +288,11 @@ try {
 			fail(where, `the page is ${wide} px wider than the window`);
 		for (const s of await page.evaluate(controlsCut))
 			fail(where, s);
+		const charts = await page.evaluate(chartTextsSmall, MIN_CHART_PX);
+		for (const s of charts.out)
+			fail(where, s);
+		if (charts.seen === 0)
+			fail(where, "no chart text shown beside the table");
 		const [download] = await Promise.all([page.waitForEvent("download"),
 		                                      page.click("#download-csv")]);
 		const csv = readFileSync(await download.path(), "utf8");
@@ -261,6 +309,8 @@ try {
 	}
 	if (tables === 0)
 		fail("(no JavaScript)", "no data table on any page");
+	if (chartChecked === 0)
+		fail("(charts @360)", "no chart shown on any analyser page: nothing was measured");
 	console.log(`${pages.length} pages at 1280 and 360 px, ${tables} data tables without JavaScript`);
 } finally {
 	await browser.close();

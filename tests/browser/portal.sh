@@ -3,9 +3,10 @@
 # and English from "observa serve" over a small published demo: status 200
 # (404 for the 404 page), no console error, no request to another host, no
 # serious or critical axe-core violation (WCAG 2.1 AA), no page wider than a
-# 360 px phone, the data tables shown with JavaScript off; the analyser's
-# journey (a municipality x year table built with the form, its CSV
-# downloaded, on a phone); the first visitor's three tasks followed from
+# 360 px phone, the data tables shown with JavaScript off, the analyser's
+# chart readable on a phone (no text under 11 CSS px at 360 px); the
+# analyser's journey (a municipality x year table built with the form, its
+# CSV downloaded, on a phone); the first visitor's three tasks followed from
 # the home page (tasks.mjs: a municipality's homicide rate and trend, its
 # place in the index, a municipality x year table downloaded), their
 # numbers against the command line's; screenshots at
