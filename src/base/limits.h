@@ -436,6 +436,9 @@
 /* the longest period the upload form passes on ("2024-01..2024-12" and more) */
 #define OB_PORTAL_UPLOAD_PERIOD 64
 #define OB_PORTAL_UPLOAD_NAME 256
+/* The manners of death the home's line "no data: the sources delivered
+ * record no ..." names at most (portal_home.c; the profiles know five). */
+#define OB_PORTAL_NODATA_MANNERS 8
 
 /* Longest detail text of one audit log entry. */
 #define OB_MAX_AUDIT_DETAIL (16 * 1024)

@@ -27,6 +27,18 @@
 #define CHART_ROWS 30
 /* the most series a chart has (chart.h's palette) */
 #define CHART_SERIES 8
+/* The chart is drawn twice, and the style sheet shows the one that suits
+ * the width it has (web/portal.css, a container query on the figure): for
+ * a desktop, 640 px wide; for a phone, 300 px wide, its legend in more rows
+ * and its ticks thinned, so that, drawn over a 360 px screen's 344 px, its
+ * smallest text (10 px, the source) reads at 11.5 px rather than shrinking
+ * to 5.4 px as the wide one would. Heights: a line chart's; bars grow by
+ * their rows. */
+#define CHART_WIDE_W 640.0
+#define CHART_WIDE_LINE_H 320.0
+#define CHART_NARROW_W 300.0
+#define CHART_NARROW_LINE_H 340.0
+#define CHART_BARS_H 120.0
 
 /* ---- names of dimensions and of their values ---- */
 
@@ -654,8 +666,8 @@ static void chart(struct ob_page *pg, struct names *n, const struct ob_http_anal
 	struct ob_chart_frame f;
 	struct ob_analysis_cell x;
 	struct ob_diag d;
-	char *svg = NULL;
-	size_t len = 0;
+	char *svg[2];
+	size_t len[2];
 	FILE *mem;
 	ob_err e;
 
@@ -707,22 +719,37 @@ static void chart(struct ob_page *pg, struct names *n, const struct ob_http_anal
 	         ? OB_L(pg, "Las primeras 30 filas; la tabla las tiene todas",
 	                "The first 30 rows; the table has them all")
 	         : OB_L(pg, "Las cifras, en la tabla", "The figures are in the table"));
-	f = (struct ob_chart_frame){ .width = 640, .height = time_cols ? 320 : 120,
-	                             .lang = pg->lang, .title = title, .subtitle = sub,
+	f = (struct ob_chart_frame){ .lang = pg->lang, .title = title, .subtitle = sub,
 	                             .source = OB_L(pg, "Fuente: observa, /api/v1/analyze",
 	                                            "Source: observa, /api/v1/analyze"),
 	                             .decimals = a->m == OB_QM_COUNT ? 0 : 1 };
-	ob_diag_clear(&d);
-	if ((mem = open_memstream(&svg, &len))) {
+	/* the wide chart, then the narrow one; a chart too small for its
+	 * text is left out (the wide alone is shown at every width) */
+	for (size_t k = 0; k < 2; k++) {
+		f.width = k ? CHART_NARROW_W : CHART_WIDE_W;
+		f.height = !time_cols ? CHART_BARS_H : k ? CHART_NARROW_LINE_H : CHART_WIDE_LINE_H;
+		ob_diag_clear(&d);
+		svg[k] = NULL;
+		len[k] = 0;
+		if (!(mem = open_memstream(&svg[k], &len[k])))
+			continue;
 		e = time_cols ? ob_chart_line(mem, &f, labels, nx, s, ns, &d)
 		              : ob_chart_bars(mem, &f, labels, nx, s, ns, &d);
-		if (fclose(mem) == 0 && !e) {
-			OB_HTML_LIT(pg->b, "<figure class=\"chart analysis-chart\">");
-			ob_html_trusted_report_svg(pg->b, svg, len);
-			OB_HTML_LIT(pg->b, "</figure>\n");
+		if (fclose(mem) || e) {
+			free(svg[k]);
+			svg[k] = NULL;
 		}
-		free(svg);
 	}
+	/* the wide <svg>, then the narrow one when it could be drawn */
+	if (svg[0]) {
+		OB_HTML_LIT(pg->b, "<figure class=\"chart analysis-chart\">");
+		ob_html_trusted_report_svg(pg->b, svg[0], len[0]);
+		if (svg[1])
+			ob_html_trusted_report_svg(pg->b, svg[1], len[1]);
+		OB_HTML_LIT(pg->b, "</figure>\n");
+	}
+	free(svg[0]);
+	free(svg[1]);
 	free(lab);
 	free(labels);
 	free(sname);

@@ -15,6 +15,7 @@
 #include "engine/indicators.h"
 #include "engine/snaphold.h"
 #include "http/situation.h"
+#include "report/names.h"
 #include "stats/rate.h"
 
 /* the headlines, in this order, those the release has */
@@ -30,6 +31,10 @@ struct country {
 	char code[OB_MAX_NAME], name[OB_MAX_NAME];
 	size_t n;
 	struct ob_page_year v[TREND_YEARS + 1]; /* the latest years, oldest first */
+	/* the country's rows of every year published: with a value, withheld
+	 * (status C), no data (flag no_data), and without a value otherwise
+	 * (no reference population) */
+	size_t valued, suppressed, nodata, other;
 };
 
 struct headline {
@@ -52,6 +57,24 @@ static struct country *country_of(struct headline *h, const struct ob_http_pub_r
 	return &h->c[h->n++];
 }
 
+/* A byte of a flag's name (ASCII, whatever the locale). */
+static bool flag_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '_';
+}
+
+/* Does the row's list of flags ("no_data;incomplete_coverage") hold flag? */
+static bool flag_has(const char *flags, const char *flag)
+{
+	size_t n = strlen(flag);
+
+	for (const char *p = flags; p && (p = strstr(p, flag)); p += n)
+		if ((p == flags || !flag_char(p[-1])) && !flag_char(p[n]))
+			return true;
+	return false;
+}
+
 /* Keep a country's row (level 0), its years in order, the last
  * TREND_YEARS + 1 of them. */
 static bool collect(void *arg, const struct ob_http_pub_row *r)
@@ -62,6 +85,14 @@ static bool collect(void *arg, const struct ob_http_pub_row *r)
 	if (r->level != 0 || !r->territory || r->year < 0 || !(c = country_of(h, r)))
 		return true;
 	ob_page_year_keep(c->v, &c->n, TREND_YEARS + 1, r);
+	if (r->has_value)
+		c->valued++;
+	else if (r->status && !strcmp(r->status, "C"))
+		c->suppressed++;
+	else if (flag_has(r->flags, "no_data"))
+		c->nodata++;
+	else
+		c->other++;
 	if (r->year > h->latest)
 		h->latest = r->year;
 	return true;
@@ -178,8 +209,165 @@ static void trend_cell(struct ob_page *pg, const char *name, const struct countr
 	OB_HTML_LIT(b, "</td>");
 }
 
+/* ---- why a headline has no figure ----
+ *
+ * A headline whose every published row, in every year, is no data (no
+ * value, nothing withheld) is not shown as a table of "sin datos": one line
+ * says why, from the rows' flags and, for no data, from what the sources
+ * delivered record (the snapshot's coverage, engine/indicators.h: a manner
+ * of death its numerator names that no source of its institution records
+ * makes the cell no data). The same for one country's row. */
+
+/* A manner of death as a plural noun in a sentence, in lang; NULL for a
+ * manner without one (its name from report/names.h is used instead). */
+static const char *manner_plural(const char *code, enum ob_lang lang)
+{
+	static const struct {
+		const char *code, *es, *en;
+	} m[] = {
+		{ "homicide", "homicidios", "homicides" },
+		{ "suicide", "suicidios", "suicides" },
+		{ "accident", "accidentes", "accidents" },
+		{ "undetermined", "muertes de manera indeterminada", "deaths of undetermined manner" },
+		{ "legal_intervention", "muertes por intervención legal",
+		  "deaths by legal intervention" },
+	};
+	for (size_t i = 0; i < OB_ARRAY_SIZE(m); i++)
+		if (!strcmp(m[i].code, code))
+			return lang == OB_LANG_EN ? m[i].en : m[i].es;
+	return NULL;
+}
+
+/* Does a source of the indicator's institution (or validated deaths) that
+ * delivered for country (NULL: any) record the manner code[0..n)? */
+static bool manner_recorded(const struct ob_snapshot *snap, const struct ob_population *pop,
+                            const struct ob_indicator *x, const char *country,
+                            const char *code, size_t n)
+{
+	uint32_t m = 0;
+
+	for (uint32_t k = 1; k < snap->n_tags[OB_SNAP_MANNER]; k++) {
+		const char *t = ob_snap_str(snap, snap->tags[OB_SNAP_MANNER][k]);
+		if (strlen(t) == n && !memcmp(t, code, n))
+			m = k;
+	}
+	if (!m)
+		return false; /* no record and no profile names it */
+	for (uint32_t i = 0; i < snap->n_coverage; i++) {
+		uint32_t s = snap->coverage[i].source, k = snap->coverage[i].country;
+		int in;
+
+		if (s >= snap->n_sources || s >= pop->n_sources || k >= snap->n_countries ||
+		    (country && strcmp(ob_snap_str(snap, snap->countries[k]), country)))
+			continue;
+		in = snap->sources[s].institution;
+		if (x->institution >= 0 && in != x->institution && in != OB_INST_VALIDATED)
+			continue;
+		if (pop->manners[(size_t)s * pop->n_manners + m])
+			return true;
+	}
+	return false;
+}
+
+/* The manners of death that x's numerator names and that no source
+ * delivered for country (NULL: any) records, as a list in words into t
+ * ("suicidios ni accidentes"); false when there is none or it cannot be
+ * told (no snapshot, no view of the sources). */
+static bool unrecorded_manners(struct ob_page *pg, const struct ob_snapref *ref,
+                               const struct ob_indicator *x, const char *country,
+                               struct ob_buf *t)
+{
+	const struct ob_snapshot *snap = ref ? ref->snap : NULL;
+	const struct ob_population *pop = ref ? ref->pop : NULL;
+	const char *miss[OB_PORTAL_NODATA_MANNERS];
+	size_t nm = 0;
+
+	if (!snap || !pop || !pop->manners || pop->n_manners != snap->n_tags[OB_SNAP_MANNER])
+		return false;
+	for (int i = 0; i < x->n_clauses; i++) {
+		const char *v = x->clauses[i].values;
+		if (x->clauses[i].field != OB_FLD_MANNER || !v)
+			continue;
+		while (*v && nm < OB_PORTAL_NODATA_MANNERS) {
+			size_t n = strcspn(v, "|");
+			char code[OB_MAX_NAME];
+			const char *word;
+
+			if (n && n < sizeof(code) && !manner_recorded(snap, pop, x, country, v, n)) {
+				memcpy(code, v, n);
+				code[n] = '\0';
+				if (!(word = manner_plural(code, pg->lang)))
+					word = ob_value_name("manner", code, pg->lang);
+				if (word)
+					miss[nm++] = word;
+			}
+			v += n;
+			if (*v == '|')
+				v++;
+		}
+	}
+	for (size_t i = 0; i < nm; i++) {
+		if (i)
+			ob_buf_puts(t, i + 1 < nm ? ", " : OB_L(pg, " ni ", " or "));
+		ob_buf_puts(t, miss[i]);
+	}
+	return nm > 0;
+}
+
+/* Why rows without a value (nodata of them no data, other without a
+ * population) have none, in one sentence into t, for country (NULL: every
+ * country of the headline). */
+static void nodata_reason(struct ob_page *pg, const struct ob_snapref *ref,
+                          const struct ob_indicator *x, const char *country, size_t nodata,
+                          size_t other, struct ob_buf *t)
+{
+	struct ob_buf m = OB_BUF_INIT(OB_MAX_MESSAGE);
+	const char *inst = x && x->institution >= 0
+	                   ? ob_value_name("institution", ob_institution_name((enum ob_institution)x->institution), pg->lang)
+	                   : NULL;
+
+	if (nodata && !other && x && unrecorded_manners(pg, ref, x, country, &m)) {
+		ob_buf_puts(t, OB_L(pg, "Sin datos: las fuentes entregadas no registran ",
+		                    "No data: the sources delivered record no "));
+		ob_buf_puts(t, m.ptr);
+	} else if (nodata && !other) {
+		ob_buf_puts(t, OB_L(pg, "Sin datos: ninguna entrega", "No data: no delivery"));
+		if (inst && *inst) {
+			/* the institution's name inside the sentence: "de medicina forense" */
+			ob_buf_puts(t, OB_L(pg, " de ", " from "));
+			ob_buf_putc(t, inst[0] >= 'A' && inst[0] <= 'Z' ? (char)(inst[0] - 'A' + 'a')
+			                                               : inst[0]);
+			ob_buf_puts(t, inst + 1);
+		}
+		ob_buf_puts(t, OB_L(pg, " registra lo que cuenta este indicador",
+		                    " records what this indicator counts"));
+	} else if (other && !nodata) {
+		ob_buf_puts(t, OB_L(pg, "Sin datos: no hay población de referencia para los años publicados",
+		                    "No data: there is no reference population for the years published"));
+	} else {
+		ob_buf_puts(t, OB_L(pg, "Sin datos en ninguno de los años publicados",
+		                    "No data in any of the years published"));
+	}
+	ob_buf_putc(t, '.');
+	if (ob_buf_failed(&m))
+		t->failed = true;
+	ob_buf_release(&m);
+}
+
+/* The reason's sentence as a paragraph (or a cell) of the page. */
+static void nodata_line(struct ob_page *pg, const struct ob_snapref *ref,
+                        const struct ob_indicator *x, const char *country, size_t nodata,
+                        size_t other)
+{
+	struct ob_buf t = OB_BUF_INIT(OB_MAX_MESSAGE);
+
+	nodata_reason(pg, ref, x, country, nodata, other, &t);
+	ob_html_text(pg->b, ob_buf_failed(&t) ? OB_L(pg, "Sin datos.", "No data.") : t.ptr);
+	ob_buf_release(&t);
+}
+
 static void headline_table(struct ob_page *pg, const struct ob_indicator *def,
-                           const char *id, struct headline *h)
+                           const char *id, struct headline *h, const struct ob_snapref *ref)
 {
 	struct ob_buf *b = pg->b;
 	const char *name = def ? OB_L(pg, def->name_es, def->name_en) : id;
@@ -205,6 +393,22 @@ static void headline_table(struct ob_page *pg, const struct ob_indicator *def,
 		OB_HTML_LIT(b, "<p class=\"note\">");
 		ob_html_text(b, OB_L(pg, def->description_es, def->description_en));
 		OB_HTML_LIT(b, "</p>\n");
+	}
+	{
+		/* no country has a figure in any year: why, in one line */
+		size_t nodata = 0, other = 0;
+		bool none = h->n > 0;
+		for (size_t i = 0; i < h->n; i++) {
+			none = none && !h->c[i].valued && !h->c[i].suppressed;
+			nodata += h->c[i].nodata;
+			other += h->c[i].other;
+		}
+		if (none) {
+			OB_HTML_LIT(b, "<p class=\"nodata-reason\">");
+			nodata_line(pg, ref, def, NULL, nodata, other);
+			OB_HTML_LIT(b, "</p>\n</section>\n");
+			return;
+		}
 	}
 	OB_HTML_LIT(b, "<div class=\"table-wrap\"><table>\n<caption>");
 	ob_html_text(b, name);
@@ -233,9 +437,16 @@ static void headline_table(struct ob_page *pg, const struct ob_indicator *def,
 		OB_HTML_LIT(b, ">");
 		ob_html_text(b, c->name);
 		OB_HTML_LIT(b, "</a></th>");
-		value_cells(pg, year_of(c, h->latest));
-		change_cell(pg, def, year_of(c, h->latest - 1), year_of(c, h->latest));
-		trend_cell(pg, name, c);
+		if (!c->valued && !c->suppressed) {
+			/* the country has no figure in any year: why, in one cell */
+			OB_HTML_LIT(b, "<td colspan=\"4\" class=\"nodata-reason\">");
+			nodata_line(pg, ref, def, c->code, c->nodata, c->other);
+			OB_HTML_LIT(b, "</td>");
+		} else {
+			value_cells(pg, year_of(c, h->latest));
+			change_cell(pg, def, year_of(c, h->latest - 1), year_of(c, h->latest));
+			trend_cell(pg, name, c);
+		}
 		OB_HTML_LIT(b, "</tr>\n");
 		if (ob_buf_failed(&u))
 			b->failed = true;
@@ -408,6 +619,7 @@ void ob_page_home(struct ob_page *pg)
 	struct ob_indicator_set *set = NULL;
 	struct ob_http_pub *pub = ob_http_pub_get(c->ctx->dir);
 	struct headline *h = ob_calloc(1, sizeof(*h));
+	struct ob_snapref *ref = NULL; /* what the sources record: taken when needed */
 	struct ob_diag d;
 	bool def, any = false;
 
@@ -447,8 +659,13 @@ void ob_page_home(struct ob_page *pg)
 			OB_HTML_LIT(b, "</p>\n");
 			any = true;
 		}
-		headline_table(pg, k >= 0 ? &set->v[k] : NULL, headlines[i], h);
+		for (size_t j = 0; !ref && j < h->n; j++)
+			if (!h->c[j].valued && !h->c[j].suppressed)
+				ref = ob_page_snapshot(pg);
+		headline_table(pg, k >= 0 ? &set->v[k] : NULL, headlines[i], h, ref);
 	}
+	if (ref)
+		ob_snaphold_put(c->ctx->snaps, ref);
 	alerts_block(pg);
 	completeness(pg);
 	ob_page_end(pg);

@@ -13,9 +13,12 @@
 // option not cut); and with JavaScript off each of its
 // data tables must still show (one with no data row is noted). A full-page
 // screenshot of each page at each width goes to OUT-DIR (its path printed).
-// Then the analyser's journey: a municipality x year table built with the
-// form of /es/analizador and its CSV downloaded, at 360 px (tasks.mjs does
-// it at 1280 px from the home page).
+// At 360 px, every text of the analyser's charts must read at 11 CSS px or
+// more (its font size times the scale its SVG is drawn at). And the
+// analyser's journey: a municipality x year table built with the form of
+// /es/analizador and its CSV downloaded, at 360 px (tasks.mjs does it at
+// 1280 px from the home page). One browser does it all, several pages at
+// a time (OBSERVA_BROWSER_PARALLEL, 4 by default).
 // Exits 1 with the list of failures, or 2 when the browser or the packages
 // are missing.
 import { existsSync, readFileSync, mkdirSync } from "node:fs";
@@ -55,6 +58,7 @@ mkdirSync(out, { recursive: true });
 
 const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const failures = [];
+let chartChecked = 0; /* analyser pages whose chart texts were measured */
 const fail = (path, what) => failures.push(`${path}: ${what}`);
 
 function shotName(path, width) {
@@ -64,7 +68,6 @@ function shotName(path, width) {
 	return join(out, `${s}-${width}.png`);
 }
 
-// load PATH in a fresh page of CONTEXT, checking status, console and hosts
 // The form controls a reader cannot see whole: a control whose box leaves
 // the window or is clipped by a box around it, or a select too narrow for
 // its chosen option's text (a select does not wrap: the text is cut). In
@@ -105,22 +108,74 @@ function controlsCut() {
 	return out;
 }
 
-async function load(context, { status, path }) {
+// The chart texts a reader cannot read: each <text> of a chart's SVG shown
+// on the page (figure.chart) whose font size, times the scale the SVG is
+// drawn at, is under MIN_CHART_PX CSS px. In the page; returns one line per
+// text, and how many chart texts were seen.
+const MIN_CHART_PX = 11;
+function chartTextsSmall(min) {
+	const out = [];
+	let seen = 0;
+	for (const svg of document.querySelectorAll("figure.chart svg")) {
+		const r = svg.getBoundingClientRect();
+		if (r.width === 0 || r.height === 0)
+			continue; /* not shown (the chart for another width) */
+		const m = svg.getScreenCTM();
+		const scale = m ? Math.hypot(m.a, m.b) : 0;
+		for (const t of svg.querySelectorAll("text")) {
+			const tr = t.getBoundingClientRect();
+			if (tr.width === 0 && tr.height === 0)
+				continue;
+			seen++;
+			const tm = t.getScreenCTM();
+			const px = parseFloat(getComputedStyle(t).fontSize) *
+			           (tm ? Math.hypot(tm.a, tm.b) : scale);
+			if (!(px >= min - 0.05))
+				out.push(`the chart's text "${t.textContent.trim().slice(0, 40)}" is ` +
+				         `${px.toFixed(1)} px (under ${min})`);
+		}
+	}
+	return { out, seen };
+}
+const hasChartCheck = (path) => /^\/(es\/analizador|en\/analyser)(\?|$)/.test(path);
+
+// The pages kept open, per context, for the next path to load: a new page
+// costs a renderer process (half a second on a loaded machine), a
+// navigation of an open one does not. Each page's listeners write to the
+// problems of its current path (page.problems, set anew by load).
+const idle = new Map();
+async function pageOf(context) {
+	const free = idle.get(context);
+	if (free?.length)
+		return free.pop();
 	const page = await context.newPage();
-	const problems = [];
+	page.problems = [];
 	page.on("console", (m) => {
 		if (m.type() === "error")
-			problems.push(`console error: ${m.text()}`);
+			page.problems.push(`console error: ${m.text()}`);
 	});
-	page.on("pageerror", (e) => problems.push(`script error: ${e.message}`));
+	page.on("pageerror", (e) => page.problems.push(`script error: ${e.message}`));
 	page.on("request", (r) => {
 		const u = new URL(r.url());
 		if (u.protocol !== "data:" && u.origin !== origin)
-			problems.push(`request to another host: ${r.url()}`);
+			page.problems.push(`request to another host: ${r.url()}`);
 	});
 	page.on("requestfailed", (r) => {
-		problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
+		page.problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
 	});
+	return page;
+}
+// a page done with, for the next path of its context
+function release(context, page) {
+	if (!idle.has(context))
+		idle.set(context, []);
+	idle.get(context).push(page);
+}
+
+// load PATH in a page of CONTEXT, checking status, console and hosts
+async function load(context, { status, path }) {
+	const page = await pageOf(context);
+	const problems = page.problems = [];
 	const res = await page.goto(base + path, { waitUntil: "load" });
 	if (!res)
 		problems.push("no response");
@@ -129,138 +184,205 @@ async function load(context, { status, path }) {
 	return { page, problems };
 }
 
+// Each page at one width: status, console, hosts, width, controls, the
+// analyser's chart texts at 360 px, axe-core at 1280 px, its screenshot.
+async function checkPage(context, p, width) {
+	const { page, problems } = await load(context, p);
+	// console messages of a 404 document are the browser's own
+	const real = problems.filter((s) => !(p.status !== 200 &&
+		/Failed to load resource: the server responded with a status of/.test(s)));
+	for (const s of real)
+		fail(`${p.path} @${width}`, s);
+	const wide = await page.evaluate(() =>
+		document.documentElement.scrollWidth - document.documentElement.clientWidth);
+	if (wide > 0)
+		fail(`${p.path} @${width}`, `the page is ${wide} px wider than the window`);
+	for (const s of await page.evaluate(controlsCut))
+		fail(`${p.path} @${width}`, s);
+	// the analyser's chart is read on a phone: no text under 11 px
+	if (width === 360 && hasChartCheck(p.path)) {
+		const { out: small, seen } = await page.evaluate(chartTextsSmall, MIN_CHART_PX);
+		for (const s of small)
+			fail(`${p.path} @${width}`, s);
+		console.log(`chart texts @${width} ${p.path}: ${seen} shown, ${small.length} ` +
+		            `under ${MIN_CHART_PX} px`);
+		chartChecked += seen > 0;
+	}
+	if (width === 1280) {
+		await page.evaluate(axeSource);
+		// every rule of the tags is run; only the violations' nodes are
+		// gathered and sent back (the passes' would be thrown away)
+		const violations = await page.evaluate((tags) =>
+			globalThis.axe.run(document, { runOnly: { type: "tag", values: tags },
+			                               resultTypes: ["violations"] })
+				.then((r) => r.violations), AXE_TAGS);
+		for (const v of violations) {
+			if (v.impact !== "serious" && v.impact !== "critical")
+				continue;
+			const where = v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ");
+			fail(p.path, `axe ${v.impact} ${v.id}: ${v.help} (${where})`);
+		}
+	}
+	const file = shotName(p.path, width);
+	await page.screenshot({ path: file, fullPage: true });
+	console.log(`screenshot ${file}`);
+	release(context, page);
+}
+
+// JavaScript off: the page's data tables are there and shown; returns how
+// many tables it has.
+async function checkNoScript(context, p) {
+	const { page, problems } = await load(context, p);
+	let n = 0;
+	if (p.status === 200 && problems.length === 0) {
+		const seen = await page.evaluate(() =>
+			Array.from(document.querySelectorAll("table")).map((t) => {
+				const r = t.getBoundingClientRect();
+				return { name: t.className || t.caption?.textContent || "table",
+				         shown: r.width > 0 && r.height > 0, rows: t.rows.length };
+			}));
+		for (const t of seen) {
+			if (!t.shown)
+				fail(`${p.path} (no JavaScript)`, `the table ${t.name} is hidden`);
+			else if (t.rows < 2)
+				console.log(`note: ${p.path}: the table ${t.name} has no data row`);
+		}
+		n = seen.length;
+	}
+	release(context, page);
+	return n;
+}
+
+// the analyser's journey (issue 14, "done when"): a municipality x year
+// table of homicides of women by weapon, built with the form; the
+// public rules allow one attribute of the victim with municipalities,
+// so the page says why it refuses sex and weapon together, the weapon
+// is let go, and the table of homicides of women is downloaded as CSV;
+// on a phone (360 px): at 1280 px, tasks.mjs follows it from the home
+// page with the same checks and compares its counts with the command
+// line's
+async function journey(browser, width) {
+	const context = await browser.newContext({ viewport: { width, height: 800 },
+	                                           acceptDownloads: true });
+	context.setDefaultTimeout(NAV_TIMEOUT);
+	const where = `journey @${width}`;
+	const { page, problems } = await load(context, { status: 200, path: "/es/analizador" });
+	await page.selectOption("#rows", "admin2");
+	await page.selectOption("#cols", "year");
+	await page.selectOption("#f_territory", "SLV");
+	await page.selectOption("#f_iccs", "0101");
+	await page.selectOption("#f_sex", "F");
+	await page.selectOption("#f_weapon", "firearm");
+	let [res] = await Promise.all([page.waitForNavigation(),
+	                               page.click("form.analyser button[type=submit]")]);
+	if (res?.status() !== 400 || !(await page.isVisible("#analysis-error")))
+		fail(where, `sex and weapon by municipality: status ${res?.status()}, no refusal shown`);
+	const refusal = join(out, `journey-analyser-refused-${width}.png`);
+	await page.screenshot({ path: refusal, fullPage: true });
+	console.log(`screenshot ${refusal}`);
+	// the form kept every choice; let the weapon go
+	await page.selectOption("#f_weapon", "");
+	[res] = await Promise.all([page.waitForNavigation(),
+	                           page.click("form.analyser button[type=submit]")]);
+	if (res?.status() !== 200)
+		fail(where, `status ${res?.status()}`);
+	const url = new URL(page.url());
+	if (url.searchParams.get("where") !== "territory=SLV iccs=0101 sex=F" ||
+	    [...url.searchParams.keys()].some((k) => k.startsWith("f_")))
+		fail(where, `the form led to ${page.url()}`);
+	// the 400 page's own console message is the browser's
+	const real = problems.filter((s) => !/status of 400/.test(s));
+	problems.length = 0;
+	problems.push(...real);
+	const rows = await page.evaluate(() => document.querySelector("#analysis")?.rows.length ?? 0);
+	if (rows < 3)
+		fail(where, `the table has ${rows} rows`);
+	const wide = await page.evaluate(() =>
+		document.documentElement.scrollWidth - document.documentElement.clientWidth);
+	if (wide > 0)
+		fail(where, `the page is ${wide} px wider than the window`);
+	for (const s of await page.evaluate(controlsCut))
+		fail(where, s);
+	const charts = await page.evaluate(chartTextsSmall, MIN_CHART_PX);
+	for (const s of charts.out)
+		fail(where, s);
+	if (charts.seen === 0)
+		fail(where, "no chart text shown beside the table");
+	const [download] = await Promise.all([page.waitForEvent("download"),
+	                                      page.click("#download-csv")]);
+	const csv = readFileSync(await download.path(), "utf8");
+	if (!csv.startsWith("admin2,year,count,flag,status,counting_rule"))
+		fail(where, `the CSV starts ${JSON.stringify(csv.slice(0, 60))}`);
+	else if (csv.trim().split("\n").length < 3)
+		fail(where, "the CSV has no rows");
+	for (const s of problems)
+		fail(where, s);
+	const file = join(out, `journey-analyser-${width}.png`);
+	await page.screenshot({ path: file, fullPage: true });
+	console.log(`screenshot ${file}`);
+	await context.close();
+}
+
+// Run jobs[] n at a time, in order: each a function returning a promise.
+async function inParallel(jobs, n) {
+	let next = 0;
+	const worker = async () => {
+		while (next < jobs.length) {
+			const job = jobs[next++];
+			// a check that throws (a page that does not load in time) is
+			// a failure of its own, not the end of the others
+			await job().catch((e) => fail(job.what, e.message));
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(n, jobs.length) }, worker));
+}
+
+// One browser for every check: the pages at 1280 px, at 360 px and without
+// JavaScript, each in a context of its own, and the journey in a fourth,
+// PARALLEL pages at a time (OBSERVA_BROWSER_PARALLEL, default 4). The
+// server answers them from several threads and the browser renders them
+// in separate processes, so that one page's wait for the server overlaps
+// another's rendering, screenshot or axe-core run.
+const PARALLEL = Math.max(1, Number(process.env.OBSERVA_BROWSER_PARALLEL) || 4);
+const NAV_TIMEOUT = 120000;
 const browser = await chromium.launch({
 	executablePath: exe,
 	headless: true,
 	args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
 });
+let tables = 0;
 try {
-	for (const width of [1280, 360]) {
-		const context = await browser.newContext({
+	const contexts = {};
+	for (const width of [1280, 360])
+		contexts[width] = await browser.newContext({
 			viewport: { width, height: width > 400 ? 800 : 740 },
 			deviceScaleFactor: 1,
 		});
-		for (const p of pages) {
-			const { page, problems } = await load(context, p);
-			// console messages of a 404 document are the browser's own
-			const real = problems.filter((s) => !(p.status !== 200 &&
-				/Failed to load resource: the server responded with a status of/.test(s)));
-			for (const s of real)
-				fail(`${p.path} @${width}`, s);
-			const wide = await page.evaluate(() =>
-				document.documentElement.scrollWidth - document.documentElement.clientWidth);
-			if (wide > 0)
-				fail(`${p.path} @${width}`, `the page is ${wide} px wider than the window`);
-			for (const s of await page.evaluate(controlsCut))
-				fail(`${p.path} @${width}`, s);
-			if (width === 1280) {
-				await page.evaluate(axeSource);
-				const r = await page.evaluate((tags) =>
-					globalThis.axe.run(document, { runOnly: { type: "tag", values: tags } }), AXE_TAGS);
-				for (const v of r.violations) {
-					if (v.impact !== "serious" && v.impact !== "critical")
-						continue;
-					const where = v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join("; ");
-					fail(p.path, `axe ${v.impact} ${v.id}: ${v.help} (${where})`);
-				}
-			}
-			const file = shotName(p.path, width);
-			await page.screenshot({ path: file, fullPage: true });
-			console.log(`screenshot ${file}`);
-			await page.close();
-		}
-		await context.close();
-	}
-
-	// JavaScript off: the data tables are there and shown
-	const nojs = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
-	let tables = 0;
+	const nojs = await browser.newContext({ javaScriptEnabled: false,
+	                                        viewport: { width: 1280, height: 800 } });
+	// pages in parallel under the sanitizers on a shared machine: more
+	// than the default 30 s for one to load (its time is not checked)
+	for (const c of [contexts[1280], contexts[360], nojs])
+		c.setDefaultTimeout(NAV_TIMEOUT);
+	// the journey first (its steps wait on each other), then each page at
+	// both widths and without JavaScript next to each other: the server
+	// draws the page for the first and answers the others from its cache
+	const job = (what, run) => Object.assign(run, { what });
+	const jobs = [job("journey @360", () => journey(browser, 360))];
 	for (const p of pages) {
-		const { page, problems } = await load(nojs, p);
-		if (p.status === 200 && problems.length === 0) {
-			const seen = await page.evaluate(() =>
-				Array.from(document.querySelectorAll("table")).map((t) => {
-					const r = t.getBoundingClientRect();
-					return { name: t.className || t.caption?.textContent || "table",
-					         shown: r.width > 0 && r.height > 0, rows: t.rows.length };
-				}));
-			for (const t of seen) {
-				if (!t.shown)
-					fail(`${p.path} (no JavaScript)`, `the table ${t.name} is hidden`);
-				else if (t.rows < 2)
-					console.log(`note: ${p.path}: the table ${t.name} has no data row`);
-			}
-			tables += seen.length;
-		}
-		await page.close();
+		jobs.push(job(`${p.path} @1280`, () => checkPage(contexts[1280], p, 1280)));
+		jobs.push(job(`${p.path} @360`, () => checkPage(contexts[360], p, 360)));
+		jobs.push(job(`${p.path} (no JavaScript)`, async () => {
+			tables += await checkNoScript(nojs, p);
+		}));
 	}
-	await nojs.close();
-
-	// the analyser's journey (issue 14, "done when"): a municipality x year
-	// table of homicides of women by weapon, built with the form; the
-	// public rules allow one attribute of the victim with municipalities,
-	// so the page says why it refuses sex and weapon together, the weapon
-	// is let go, and the table of homicides of women is downloaded as CSV;
-	// on a phone (360 px): at 1280 px, tasks.mjs follows it from the home
-	// page with the same checks and compares its counts with the command
-	// line's
-	for (const width of [360]) {
-		const context = await browser.newContext({ viewport: { width, height: 800 },
-		                                           acceptDownloads: true });
-		const where = `journey @${width}`;
-		const { page, problems } = await load(context, { status: 200, path: "/es/analizador" });
-		await page.selectOption("#rows", "admin2");
-		await page.selectOption("#cols", "year");
-		await page.selectOption("#f_territory", "SLV");
-		await page.selectOption("#f_iccs", "0101");
-		await page.selectOption("#f_sex", "F");
-		await page.selectOption("#f_weapon", "firearm");
-		let [res] = await Promise.all([page.waitForNavigation(),
-		                               page.click("form.analyser button[type=submit]")]);
-		if (res?.status() !== 400 || !(await page.isVisible("#analysis-error")))
-			fail(where, `sex and weapon by municipality: status ${res?.status()}, no refusal shown`);
-		const refusal = join(out, `journey-analyser-refused-${width}.png`);
-		await page.screenshot({ path: refusal, fullPage: true });
-		console.log(`screenshot ${refusal}`);
-		// the form kept every choice; let the weapon go
-		await page.selectOption("#f_weapon", "");
-		[res] = await Promise.all([page.waitForNavigation(),
-		                           page.click("form.analyser button[type=submit]")]);
-		if (res?.status() !== 200)
-			fail(where, `status ${res?.status()}`);
-		const url = new URL(page.url());
-		if (url.searchParams.get("where") !== "territory=SLV iccs=0101 sex=F" ||
-		    [...url.searchParams.keys()].some((k) => k.startsWith("f_")))
-			fail(where, `the form led to ${page.url()}`);
-		// the 400 page's own console message is the browser's
-		const real = problems.filter((s) => !/status of 400/.test(s));
-		problems.length = 0;
-		problems.push(...real);
-		const rows = await page.evaluate(() => document.querySelector("#analysis")?.rows.length ?? 0);
-		if (rows < 3)
-			fail(where, `the table has ${rows} rows`);
-		const wide = await page.evaluate(() =>
-			document.documentElement.scrollWidth - document.documentElement.clientWidth);
-		if (wide > 0)
-			fail(where, `the page is ${wide} px wider than the window`);
-		for (const s of await page.evaluate(controlsCut))
-			fail(where, s);
-		const [download] = await Promise.all([page.waitForEvent("download"),
-		                                      page.click("#download-csv")]);
-		const csv = readFileSync(await download.path(), "utf8");
-		if (!csv.startsWith("admin2,year,count,flag,status,counting_rule"))
-			fail(where, `the CSV starts ${JSON.stringify(csv.slice(0, 60))}`);
-		else if (csv.trim().split("\n").length < 3)
-			fail(where, "the CSV has no rows");
-		for (const s of problems)
-			fail(where, s);
-		const file = join(out, `journey-analyser-${width}.png`);
-		await page.screenshot({ path: file, fullPage: true });
-		console.log(`screenshot ${file}`);
-		await context.close();
-	}
+	await inParallel(jobs, PARALLEL);
+	for (const c of [contexts[1280], contexts[360], nojs])
+		await c.close();
 	if (tables === 0)
 		fail("(no JavaScript)", "no data table on any page");
+	if (chartChecked === 0)
+		fail("(charts @360)", "no chart shown on any analyser page: nothing was measured");
 	console.log(`${pages.length} pages at 1280 and 360 px, ${tables} data tables without JavaScript`);
 } finally {
 	await browser.close();

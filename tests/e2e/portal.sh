@@ -118,6 +118,8 @@ html = open(sys.argv[1], encoding="utf-8").read()
 n = 0
 for sec in re.findall(r'<section class="headline" data-indicator="([^"]+)">(.*?)</section>', html, re.S):
     ind, body = sec
+    if "<table" not in body:
+        continue # no figure in any country (checked below)
     year = re.search(r'<caption>[^<]*, (\d{4})</caption>', body).group(1)
     for terr, row in re.findall(r'<tr data-territory="([^"]+)">(.*?)</tr>', body, re.S):
         m = re.search(r'<data class="value-n" value="([^"]+)">', row)
@@ -138,6 +140,70 @@ while read -r ind terr year value; do
 	fi
 done <"$T/figures"
 grep -q 'data-indicator="homicide_rate"' "$T/home_es" || fail "no homicide rate on the home"
+
+# a headline without a figure in any country and year is one line saying
+# why, in each language, not a table of "sin datos": exactly those whose
+# every country row of the API is no data (null, not withheld); the demo's
+# forensic sources record homicides and deaths of undetermined manner
+# only, so the violent deaths rate is one; the manners the line names are
+# those of the indicator's numerator that no forensic profile records
+for lang in es en; do
+	python3 - "$T/home_$lang" "$lang" >"$T/nodata_$lang" <<'PY' || fail "the home's lines without data ($lang)"
+import html as H, re, sys
+page, lang = open(sys.argv[1], encoding="utf-8").read(), sys.argv[2]
+for ind, body in re.findall(r'<section class="headline" data-indicator="([^"]+)">(.*?)</section>', page, re.S):
+    if "<table" in body:
+        continue
+    m = re.search(r'<p class="nodata-reason">([^<]+)</p>', body)
+    if not m or not m.group(1).startswith("Sin datos" if lang == "es" else "No data"):
+        sys.exit(f"{ind}: neither a table nor a line saying why: {body[:300]}")
+    print(ind + "\t" + H.unescape(m.group(1)))
+PY
+done
+cut -f 1 "$T/nodata_es" >"$T/nodata_ids"
+cut -f 1 "$T/nodata_en" | cmp -s - "$T/nodata_ids" || fail "the lines without data differ between languages"
+grep -qx violent_deaths_rate "$T/nodata_ids" ||
+	{ cat "$T/nodata_es" >&2; fail "the violent deaths rate (no data in the demo) has no line saying why"; }
+for ind in $(grep -o '<section class="headline" data-indicator="[^"]*"' "$T/home_es" | cut -d '"' -f 4); do
+	nulls=$(for c in $(sql "$O" "SELECT code FROM territory WHERE level = 0 ORDER BY code"); do
+		curl -sf "$B/api/v1/indicators/$ind?territory=$c" |
+			jq -r '.data[] | if .value == null and .status != "C" then "none" else "some" end'
+	done | sort -u | tr '\n' ' ')
+	if grep -qx "$ind" "$T/nodata_ids"; then
+		[ "$nulls" = "none " ] || fail "$ind: a line without data, but the API has $nulls"
+	else
+		[ "$nulls" != "none " ] || fail "$ind: every row of the API is no data, but the home has a table"
+	fi
+done
+num=$(python3 -c '
+import csv, sys
+for r in csv.DictReader(open(sys.argv[1], encoding="utf-8")):
+    if r["id"] == "violent_deaths_rate": print(r["numerator"])' "$O/catalog/indicators.csv") ||
+	fail "the observatory's indicators.csv"
+python3 - "$T/nodata_es" "$T/nodata_en" "$num" "$O/catalog/sources" <<'PY' || fail "the violent deaths rate's line"
+import glob, re, sys
+es = dict(l.rstrip("\n").split("\t", 1) for l in open(sys.argv[1], encoding="utf-8"))["violent_deaths_rate"]
+en = dict(l.rstrip("\n").split("\t", 1) for l in open(sys.argv[2], encoding="utf-8"))["violent_deaths_rate"]
+asked = re.search(r"manner=([a-z_|]+)", sys.argv[3]).group(1).split("|")
+recorded = set()
+for f in glob.glob(sys.argv[4] + "/*.ini"):
+    t = open(f, encoding="utf-8").read()
+    if re.search(r"^institution = forensic$", t, re.M):
+        m = re.search(r"^manners = (.*)$", t, re.M)
+        recorded |= set(re.split(r"[ ,]+", m.group(1).strip())) if m else set(asked)
+words = {"homicide": ("homicidios", "homicides"), "suicide": ("suicidios", "suicides"),
+         "accident": ("accidentes", "accidents"),
+         "undetermined": ("manera indeterminada", "undetermined manner"),
+         "legal_intervention": ("intervención legal", "legal intervention")}
+for m in asked:
+    for text, w in ((es, words[m][0]), (en, words[m][1])):
+        if (w in text) == (m in recorded):
+            sys.exit(f"{m} ({'recorded' if m in recorded else 'not recorded'}): {text}")
+if not es.startswith("Sin datos: las fuentes entregadas no registran ") or \
+   not en.startswith("No data: the sources delivered record no "):
+    sys.exit(f"{es} / {en}")
+print("violent_deaths_rate:", es, "/", en)
+PY
 grep -q 'Completitud de las últimas entregas' "$T/home_es" || fail "no completeness on the home"
 grep -Eq 'sin cambio más allá del azar|aumento|disminución' "$T/home_es" || fail "no change on the home"
 
