@@ -24,6 +24,7 @@
 import { existsSync, readFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { analyserRefused } from "./steps.mjs";
 
 const require = createRequire(import.meta.url);
 let chromium, axeSource;
@@ -267,23 +268,14 @@ async function journey(browser, width) {
 	context.setDefaultTimeout(NAV_TIMEOUT);
 	const where = `journey @${width}`;
 	const { page, problems } = await load(context, { status: 200, path: "/es/analizador" });
-	await page.selectOption("#rows", "admin2");
-	await page.selectOption("#cols", "year");
-	await page.selectOption("#f_territory", "SLV");
-	await page.selectOption("#f_iccs", "0101");
-	await page.selectOption("#f_sex", "F");
-	await page.selectOption("#f_weapon", "firearm");
-	let [res] = await Promise.all([page.waitForNavigation(),
-	                               page.click("form.analyser button[type=submit]")]);
-	if (res?.status() !== 400 || !(await page.isVisible("#analysis-error")))
-		fail(where, `sex and weapon by municipality: status ${res?.status()}, no refusal shown`);
+	await analyserRefused(page, fail, where);
 	const refusal = join(out, `journey-analyser-refused-${width}.png`);
 	await page.screenshot({ path: refusal, fullPage: true });
 	console.log(`screenshot ${refusal}`);
 	// the form kept every choice; let the weapon go
 	await page.selectOption("#f_weapon", "");
-	[res] = await Promise.all([page.waitForNavigation(),
-	                           page.click("form.analyser button[type=submit]")]);
+	const [res] = await Promise.all([page.waitForNavigation(),
+	                                 page.click("form.analyser button[type=submit]")]);
 	if (res?.status() !== 200)
 		fail(where, `status ${res?.status()}`);
 	const url = new URL(page.url());

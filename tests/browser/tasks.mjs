@@ -29,6 +29,7 @@
 import { existsSync, readFileSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { analyserRefused } from "./steps.mjs";
 
 const require = createRequire(import.meta.url);
 let chromium;
@@ -197,19 +198,10 @@ try {
 		const page = await visit(context, problems);
 		await page.goto(base + "/es/");
 		await nav(page, "Analizador");
-		await page.selectOption("#rows", "admin2");
-		await page.selectOption("#cols", "year");
-		await page.selectOption("#f_territory", "SLV");
-		await page.selectOption("#f_iccs", "0101");
-		await page.selectOption("#f_sex", "F");
-		await page.selectOption("#f_weapon", "firearm");
-		let [res] = await Promise.all([page.waitForNavigation(),
-		                               page.click("form.analyser button[type=submit]")]);
-		if (res?.status() !== 400 || !(await page.isVisible("#analysis-error")))
-			fail(task, `sex and weapon by municipality: status ${res?.status()}, no refusal shown`);
+		await analyserRefused(page, fail, task);
 		await page.selectOption("#f_weapon", "");
-		[res] = await Promise.all([page.waitForNavigation(),
-		                           page.click("form.analyser button[type=submit]")]);
+		const [res] = await Promise.all([page.waitForNavigation(),
+		                                 page.click("form.analyser button[type=submit]")]);
 		if (res?.status() !== 200)
 			fail(task, `status ${res?.status()}`);
 		const url = new URL(page.url());
