@@ -377,6 +377,16 @@ static ob_err mask_counts(struct ob_http_mask *m, struct ob_diag *d)
 		e = ob_indicators_compute(m->snap, m->pop, m->set, &q, &m->res[2 + y], d);
 	}
 	free(ind);
+	if (e) {
+		/* none kept: a later table counts again rather than reading a
+		 * count that is not there */
+		for (int x = 0; x < 2 + m->n_years; x++)
+			ob_ind_result_free(m->res[x]);
+		free(m->res);
+		m->res = NULL;
+		free(m->ri);
+		m->ri = NULL;
+	}
 	return e;
 }
 
