@@ -66,9 +66,10 @@ int cmd_disclosure(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	}
 	fputs(OB_TR("supresión (publicaciones; analistas)\n", "suppression (releases; analysts)\n"),
 	      stdout);
-	printf("  general           min_count %lld, zero_sensitive %s\n",
+	printf("  general           min_count %lld, zero_sensitive %s, unknown_sensitive %s\n",
 	       cfg.rule[OB_SDC_RULE_GENERAL].min_count,
-	       cfg.rule[OB_SDC_RULE_GENERAL].zero_sensitive ? "yes" : "no");
+	       cfg.rule[OB_SDC_RULE_GENERAL].zero_sensitive ? "yes" : "no",
+	       cfg.unknown_sensitive ? "yes" : "no");
 	printf("  sexual_violence   min_count %lld, zero_sensitive %s\n",
 	       cfg.rule[OB_SDC_RULE_SEXUAL_VIOLENCE].min_count,
 	       cfg.rule[OB_SDC_RULE_SEXUAL_VIOLENCE].zero_sensitive ? "yes" : "no");

@@ -250,6 +250,26 @@ static bool vset_covered(const struct vset *a, const struct vset *parts, size_t 
 	return true;
 }
 
+/* For a total with no clause on a numeric field (age, hour): do the parts
+ * hold every value the field can take? Then what they leave out is the
+ * victims whose age (hour) was not recorded, or recorded only as a band
+ * spanning several parts. */
+static bool vset_whole_domain(int field, const struct vset *parts, size_t n)
+{
+	int max = field == OB_FLD_AGE ? OB_MAX_AGE : 23;
+
+	if (!numeric_field(field))
+		return false;
+	for (int i = 0; i <= max; i++) {
+		bool in = false;
+		for (size_t k = 0; k < n && !in; k++)
+			in = parts[k].bit[i];
+		if (!in)
+			return false;
+	}
+	return true;
+}
+
 /* The sex of an indicator's victims: 'F' or 'M' for a single sex=F or
  * sex=M clause (which the comparison then leaves aside), 'T' otherwise. */
 static char sex_of(const struct ob_indicator *x)
@@ -377,6 +397,8 @@ ob_err ob_indicators_links(const struct ob_indicator_set *set, struct ob_ind_lin
 					vset_of(&va, f, clause_on(xa, f));
 					l.field = f;
 					l.rest = !vset_covered(&va, vs, l.n_parts);
+					l.rest_not_recorded = l.rest && va.all &&
+					                      vset_whole_domain(f, vs, l.n_parts);
 					if (out->n == cap) {
 						cap = cap ? cap * 2 : 16;
 						out->v = ob_realloc(out->v, cap * sizeof(*out->v));

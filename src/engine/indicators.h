@@ -92,6 +92,9 @@ enum ob_ind_by {
 	OB_BY_COUNT
 };
 
+/* The cells of the disaggregation by sex, in this order. */
+enum { OB_IND_SEX_F, OB_IND_SEX_M, OB_IND_SEX_U };
+
 /* One clause of a numerator: field = values. */
 struct ob_ind_clause {
 	enum ob_ind_field field;
@@ -180,6 +183,9 @@ struct ob_ind_link {
 	size_t n_parts;
 	int field;                         /* enum ob_ind_field narrowed */
 	bool rest;                         /* a hidden rest */
+	bool rest_not_recorded;            /* the rest is the victims whose field
+	                                      (age, hour) was not recorded: the
+	                                      parts hold every value */
 };
 
 struct ob_ind_links {

@@ -419,8 +419,9 @@ static void mask_key(const struct ob_http_mask *m, size_t k, size_t i, char *key
 {
 	struct ob_sdc_rule rule = ob_sdc_rule_of(m->cfg, classes_of(&m->set->v[k]));
 
-	snprintf(key, n, "%s|%u|%s|%lld|%d|linked", m->set->v[k].id, (unsigned)m->country,
-	         m->periods[i].label, rule.min_count, rule.zero_sensitive);
+	snprintf(key, n, "%s|%u|%s|%lld|%d|%d|linked", m->set->v[k].id, (unsigned)m->country,
+	         m->periods[i].label, rule.min_count, rule.zero_sensitive,
+	         m->cfg->unknown_sensitive);
 }
 
 /* Put the table of indicator j (its counts of period slot i over tree t)
@@ -437,6 +438,9 @@ static ob_err mask_add_table(struct ob_http_mask *m, size_t j, size_t i,
 
 	if ((e = ob_sdc_table_init(&tb, &rows, &cols, cls, d)))
 		return e;
+	/* columns: both sexes, then F, M, U (not recorded) */
+	if (cols.n > 1)
+		e = ob_sdc_col_add_classes(&tb, 1 + OB_IND_SEX_U, OB_SDC_NOT_RECORDED);
 	for (size_t n = 0; n < t->n && !e; n++) {
 		if (!ob_sdc_row_is_leaf(&tb, n))
 			continue;

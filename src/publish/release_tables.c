@@ -152,6 +152,10 @@ ob_err rel_compute_indicators(struct rel *r)
 					continue;
 				if ((e = ob_sdc_table_init(tb, &rows, &cols, cls, r->d)))
 					break;
+				/* columns: both sexes, then F, M, U (not recorded) */
+				if (by && (e = ob_sdc_col_add_classes(tb, 1 + OB_IND_SEX_U,
+				                                      OB_SDC_NOT_RECORDED)))
+					break;
 				for (size_t i = 0; i < nn && !e; i++) {
 					size_t u = unit_of[i];
 					if (!ob_sdc_row_is_leaf(tb, i))

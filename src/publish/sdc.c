@@ -60,6 +60,7 @@ ob_err ob_sdc_config_text(const struct ob_sdc_config *c, struct ob_buf *b)
 
 	for (size_t i = 0; i < OB_SDC_NRULES; i++)
 		ob_buf_putf(b, "%lld,%d;", c->rule[i].min_count, c->rule[i].zero_sensitive);
+	ob_buf_putf(b, "u%d;", c->unknown_sensitive);
 	ob_buf_putf(b, "ck%d,%.17g,%d;", c->ck.max_perturbation, c->ck.variance,
 	            c->ck.never_shown);
 	ob_buf_putf(b, "pub%d,%d,%d,%d,%d,%d,%d", p->max_dimensions, p->max_attributes,
@@ -110,7 +111,8 @@ static const struct int_key int_keys[] = {
 /* The keys each section knows, for messages. */
 static const char *section_keys(int s)
 {
-	return s < OB_SDC_NRULES ? "min_count, zero_sensitive"
+	return s == OB_SDC_RULE_GENERAL ? "min_count, zero_sensitive, unknown_sensitive"
+	       : s < OB_SDC_NRULES ? "min_count, zero_sensitive"
 	       : s == SEC_CELL_KEY ? "max_perturbation, variance, never_shown"
 	                           : "max_dimensions, max_attributes, small_area_attributes, "
 	                             "max_values, age, dates, hour_small_areas";
@@ -139,6 +141,13 @@ static ob_err parse_setting(struct ob_sdc_config *tmp, int section,
 				return OB_DIAG(d, OB_EINVAL, file, line, col, v, nv,
 				               "se esperaba yes o no", "expected yes or no");
 			tmp->rule[section].zero_sensitive = b;
+			return OB_OK;
+		}
+		if (section == OB_SDC_RULE_GENERAL && word_is(k, nk, "unknown_sensitive")) {
+			if (!parse_bool(v, nv, &b))
+				return OB_DIAG(d, OB_EINVAL, file, line, col, v, nv,
+				               "se esperaba yes o no", "expected yes or no");
+			tmp->unknown_sensitive = b;
 			return OB_OK;
 		}
 	}
@@ -381,7 +390,18 @@ void ob_sdc_table_release(struct ob_sdc_table *t)
 	free(t->col_kids);
 	free(t->value);
 	free(t->status);
+	free(t->col_classes);
 	memset(t, 0, sizeof(*t));
+}
+
+ob_err ob_sdc_col_add_classes(struct ob_sdc_table *t, size_t c, unsigned classes)
+{
+	if (t->protected_done || c >= t->ncols)
+		return OB_EINVAL;
+	if (!t->col_classes)
+		t->col_classes = ob_calloc(t->ncols, 1);
+	t->col_classes[c] |= (unsigned char)classes;
+	return OB_OK;
 }
 
 bool ob_sdc_row_is_leaf(const struct ob_sdc_table *t, size_t r)
@@ -1353,6 +1373,8 @@ ob_err ob_sdc_system_protect(struct ob_sdc_system *y, const struct ob_sdc_config
 		struct ob_sdc_rule rule = ob_sdc_rule_of(cfg, y->cls[i]);
 		long long v = y->value[i];
 		y->small[i] = v == 0 ? rule.zero_sensitive : v < rule.min_count;
+		if ((y->cls[i] & OB_SDC_NOT_RECORDED) && !cfg->unknown_sensitive)
+			y->small[i] = false;
 		if (y->hidden[i]) {
 			y->status[i] = OB_SDC_HIDDEN;
 			continue;
@@ -1435,6 +1457,9 @@ ob_err ob_sdc_system_add_table(struct ob_sdc_system *y, const struct ob_sdc_tabl
 		free(parts);
 		return OB_EINVAL;
 	}
+	if (t->col_classes)
+		for (size_t g = 0; g < cells; g++)
+			y->cls[first + g] |= t->col_classes[g % nc];
 	/* row equations (a total over its children rows), then column ones,
 	 * each in the order of its total cell */
 	y->kind = EQ_ROWS;

@@ -84,6 +84,15 @@
 enum {
 	OB_SDC_SEXUAL_VIOLENCE = 1u << 0, /* ICCS section 03 */
 	OB_SDC_MINORS = 1u << 1,          /* victims under 18 */
+	/* Not a rule of its own: the cell counts victims whose sex was not
+	 * recorded, or (a hidden rest of linked indicators, sdc_links.h) whose
+	 * age or hour was not, where the parts hold every value the field can
+	 * take. The count tells of a gap in a record, not of a person, so
+	 * it is not suppressed for being small unless the configuration says
+	 * so (ob_sdc_config.unknown_sensitive); it may still be suppressed as
+	 * a partner of another cell, and the cells of its equations keep
+	 * their own rules. */
+	OB_SDC_NOT_RECORDED = 1u << 2,
 };
 
 /* Rule indexes in ob_sdc_config.rule. */
@@ -135,6 +144,8 @@ struct ob_sdc_public {
 
 struct ob_sdc_config {
 	struct ob_sdc_rule rule[OB_SDC_NRULES];
+	bool unknown_sensitive; /* [general]: small counts of victims whose sex
+	                           was not recorded are suppressed too (default no) */
 	struct ob_ck_params ck;
 	struct ob_sdc_public pub;
 };
@@ -158,6 +169,7 @@ void ob_sdc_config_default(struct ob_sdc_config *c);
  *   [general]            (or [sexual_violence], [minors])
  *   min_count = 5
  *   zero_sensitive = no  (yes/no, si/no, true/false, 1/0)
+ *   unknown_sensitive = no   ([general] only: see OB_SDC_NOT_RECORDED)
  *   [cell_key]
  *   max_perturbation = 3
  *   variance = 2
@@ -235,6 +247,8 @@ struct ob_sdc_table {
 	long long *value;       /* nrows * ncols, row-major */
 	unsigned char *status;  /* enum ob_sdc_status per cell */
 	unsigned classes;
+	unsigned char *col_classes; /* per column node: bits added to its cells
+	                               (ob_sdc_col_add_classes); NULL when none */
 	bool protected_done;
 };
 
@@ -249,6 +263,11 @@ ob_err ob_sdc_table_init(struct ob_sdc_table *t, const struct ob_sdc_dim *rows,
 void ob_sdc_table_release(struct ob_sdc_table *t);
 
 bool ob_sdc_row_is_leaf(const struct ob_sdc_table *t, size_t r);
+
+/* Add class bits (OB_SDC_NOT_RECORDED: a column of victims whose sex was
+ * not recorded) to every cell of column node c, before protection.
+ * OB_EINVAL for c out of range or a table already protected. */
+ob_err ob_sdc_col_add_classes(struct ob_sdc_table *t, size_t c, unsigned classes);
 bool ob_sdc_col_is_leaf(const struct ob_sdc_table *t, size_t c);
 
 /* Set or add to the count of a leaf x leaf cell. OB_EINVAL for an inner
@@ -364,7 +383,8 @@ ob_err ob_sdc_system_add_equation(struct ob_sdc_system *y, size_t total, const s
 void ob_sdc_system_links_begin(struct ob_sdc_system *y);
 
 /* Add the tree equations of table t, whose cell (r, c) is system cell
- * first + r * ncols + c (cells added already). */
+ * first + r * ncols + c (cells added already), and give those cells the
+ * class bits of t's columns (ob_sdc_col_add_classes()). */
 ob_err ob_sdc_system_add_table(struct ob_sdc_system *y, const struct ob_sdc_table *t,
                                size_t first);
 

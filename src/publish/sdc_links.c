@@ -59,7 +59,11 @@ ob_err ob_sdc_add_links(struct ob_sdc_system *y, const struct ob_indicator_set *
 					rest = y->value[tot];
 					for (size_t j = 0; j < np; j++)
 						rest -= y->value[parts[j]];
-					if ((e = ob_sdc_system_add_cells(y, 1, y->cls[tot], true, &parts[np])))
+					/* victims whose age was not recorded: a gap in a
+					 * record, like an unrecorded sex (sdc.h) */
+					unsigned cls = y->cls[tot] |
+					               (l->rest_not_recorded ? OB_SDC_NOT_RECORDED : 0);
+					if ((e = ob_sdc_system_add_cells(y, 1, cls, true, &parts[np])))
 						break;
 					if ((e = ob_sdc_system_set(y, parts[np], rest > 0 ? rest : 0)))
 						break;

@@ -1103,11 +1103,14 @@ static void links_of_the_catalogue(void **state)
 	assert_non_null(k = find_link(&l, "homicide_rate", age, 3));
 	assert_true(k->rest);
 	assert_int_equal(k->field, OB_FLD_AGE);
+	/* they hold every age: the rest is the victims of unrecorded age */
+	assert_true(k->rest_not_recorded);
 	assert_non_null(k = find_link(&l, "homicide_under30_share", under30, 2));
 	assert_false(k->rest);
 	/* subsets of the base: the rest is hidden */
 	assert_non_null(k = find_link(&l, "homicide_rate", firearm, 1));
 	assert_true(k->rest);
+	assert_false(k->rest_not_recorded);
 	assert_non_null(k = find_link(&l, "homicide_rate", night, 1));
 	assert_true(k->rest);
 	assert_non_null(k = find_link(&l, "homicide_rate", dwelling, 1));
@@ -1115,6 +1118,7 @@ static void links_of_the_catalogue(void **state)
 	/* the manners: legal intervention has no indicator of its own */
 	assert_non_null(k = find_link(&l, "violent_deaths_rate", manner, 4));
 	assert_true(k->rest);
+	assert_false(k->rest_not_recorded);
 	assert_int_equal(k->field, OB_FLD_MANNER);
 	/* women's violent deaths: the F column of two manners, exactly */
 	assert_non_null(k = find_link(&l, "violent_deaths_women_rate", women_parts, 2));
@@ -1164,6 +1168,8 @@ static void links_refused(void **state)
 		for (size_t j = 0; j < l.v[i].n_parts; j++)
 			assert_int_not_equal(l.v[i].parts[j], 2);
 		assert_true(l.v[i].rest);
+		/* ages 0-29 of all ages: the rest is older victims too */
+		assert_false(l.v[i].rest_not_recorded);
 		assert_int_equal(l.v[i].n_parts, 1);
 	}
 	assert_int_equal(l.n, 4);

@@ -550,6 +550,95 @@ static void bad_tables(void **state)
 	ob_sdc_table_release(&t);
 }
 
+/* Victims whose sex was not recorded (OB_SDC_NOT_RECORDED): a small count
+ * of them is not suppressed by default, so it does not take the women's
+ * count with it as a partner; with unknown_sensitive it is, as before. */
+static void not_recorded_sex(void **state)
+{
+	/* rows: the country (0) > two departments (1, 2); columns: both
+	 * sexes (0) > F (1), M (2), U (3) */
+	static const long rp[3] = { -1, 0, 0 }, cp[4] = { -1, 0, 0, 0 };
+	static const long long v[2][3] = { { 23, 200, 1 }, { 30, 300, 0 } };
+	struct ob_sdc_dim rows = { 3, rp }, cols = { 4, cp };
+	(void)state;
+
+	for (int sensitive = 0; sensitive < 2; sensitive++) {
+		struct ob_sdc_config cfg;
+		struct ob_sdc_table t;
+		struct ob_diag d;
+		size_t hidden = 0;
+
+		ob_sdc_config_default(&cfg);
+		cfg.unknown_sensitive = sensitive;
+		assert_int_equal(ob_sdc_table_init(&t, &rows, &cols, 0, &d), OB_OK);
+		assert_int_equal(ob_sdc_col_add_classes(&t, 3, OB_SDC_NOT_RECORDED), OB_OK);
+		assert_int_equal(ob_sdc_col_add_classes(&t, 4, OB_SDC_NOT_RECORDED), OB_EINVAL);
+		for (size_t r = 0; r < 2; r++)
+			for (size_t c = 0; c < 3; c++)
+				assert_int_equal(ob_sdc_set(&t, r + 1, c + 1, v[r][c]), OB_OK);
+		protect_ok(&t, &cfg, NULL);
+		for (size_t r = 0; r < 3; r++)
+			for (size_t c = 0; c < 4; c++)
+				hidden += ob_sdc_status(&t, r, c) != OB_SDC_SHOWN;
+		if (!sensitive) {
+			assert_int_equal(hidden, 0);
+			assert_int_equal(ob_sdc_status(&t, 1, 1), OB_SDC_SHOWN);
+			assert_int_equal(ob_sdc_status(&t, 0, 3), OB_SDC_SHOWN);
+		} else {
+			assert_int_equal(ob_sdc_status(&t, 1, 3), OB_SDC_PRIMARY);
+			assert_int_equal(ob_sdc_status(&t, 0, 3), OB_SDC_PRIMARY);
+			assert_true(hidden >= 4);
+		}
+		assert_int_equal(ob_sdc_col_add_classes(&t, 3, OB_SDC_NOT_RECORDED), OB_EINVAL);
+		check_safe(&t);
+		ob_sdc_table_release(&t);
+	}
+	/* a hidden rest of linked indicators (victims of unrecorded age beside
+	 * age slices that hold every age): a rest of 1 needs no partner when it
+	 * is not recorded, and takes one otherwise */
+	for (int nr = 0; nr < 2; nr++) {
+		struct ob_sdc_config cfg;
+		struct ob_sdc_system y;
+		struct ob_diag d;
+		size_t parts[3] = { 1, 2, 3 }, shown = 0;
+
+		ob_sdc_config_default(&cfg);
+		ob_sdc_system_init(&y);
+		assert_int_equal(ob_sdc_system_add_cells(&y, 3, 0, false, NULL), OB_OK);
+		assert_int_equal(ob_sdc_system_add_cells(&y, 1, nr ? OB_SDC_NOT_RECORDED : 0, true,
+		                                         NULL), OB_OK);
+		assert_int_equal(ob_sdc_system_set(&y, 0, 30), OB_OK);
+		assert_int_equal(ob_sdc_system_set(&y, 1, 10), OB_OK);
+		assert_int_equal(ob_sdc_system_set(&y, 2, 19), OB_OK);
+		assert_int_equal(ob_sdc_system_set(&y, 3, 1), OB_OK);
+		assert_int_equal(ob_sdc_system_add_equation(&y, 0, parts, 3), OB_OK);
+		assert_int_equal(ob_sdc_system_protect(&y, &cfg, NULL, &d), OB_OK);
+		for (size_t i = 0; i < 3; i++)
+			shown += ob_sdc_system_status(&y, i) == OB_SDC_SHOWN;
+		assert_int_equal(shown, nr ? 3 : 2);
+		ob_sdc_system_release(&y);
+	}
+	/* a small count of women is still protected, with the unrecorded 1
+	 * as a possible partner, and nothing hidden can be worked out */
+	{
+		static const long long w[2][3] = { { 2, 200, 1 }, { 30, 300, 6 } };
+		struct ob_sdc_config cfg;
+		struct ob_sdc_table t;
+		struct ob_diag d;
+
+		ob_sdc_config_default(&cfg);
+		assert_int_equal(ob_sdc_table_init(&t, &rows, &cols, 0, &d), OB_OK);
+		assert_int_equal(ob_sdc_col_add_classes(&t, 3, OB_SDC_NOT_RECORDED), OB_OK);
+		for (size_t r = 0; r < 2; r++)
+			for (size_t c = 0; c < 3; c++)
+				assert_int_equal(ob_sdc_set(&t, r + 1, c + 1, w[r][c]), OB_OK);
+		protect_ok(&t, &cfg, NULL);
+		assert_int_equal(ob_sdc_status(&t, 1, 1), OB_SDC_PRIMARY);
+		check_safe(&t);
+		ob_sdc_table_release(&t);
+	}
+}
+
 static void config_files(void **state)
 {
 	static const struct {
@@ -568,6 +657,9 @@ static void config_files(void **state)
 		{ "[general]\n\nzero_sensitive = quizá\n", OB_EINVAL, 3 },
 		{ "[general]\nthreshold = 5\n", OB_EINVAL, 2 },
 		{ "[general]\nmin_count\n", OB_EPARSE, 2 },
+		{ "[general]\nunknown_sensitive = yes\n", OB_OK, 0 },
+		{ "[general]\nunknown_sensitive = a veces\n", OB_EINVAL, 2 },
+		{ "[minors]\nunknown_sensitive = yes\n", OB_EINVAL, 2 },
 	};
 	(void)state;
 
@@ -598,6 +690,10 @@ static void config_files(void **state)
 		assert_true(c.rule[OB_SDC_RULE_MINORS].zero_sensitive);
 		assert_int_equal(c.rule[OB_SDC_RULE_GENERAL].min_count, 5);
 		assert_int_equal(c.rule[OB_SDC_RULE_SEXUAL_VIOLENCE].min_count, 10);
+		assert_false(c.unknown_sensitive);
+		t = "[general]\nunknown_sensitive = sí\n";
+		assert_int_equal(ob_sdc_config_parse(&c, t, strlen(t), "x", &d), OB_OK);
+		assert_true(c.unknown_sensitive);
 	}
 	assert_int_equal(ob_sdc_class_of_iccs("0301"), OB_SDC_SEXUAL_VIOLENCE);
 	assert_int_equal(ob_sdc_class_of_iccs("0101"), 0);
@@ -990,6 +1086,7 @@ int main(void)
 		cmocka_unit_test(bridge_needs_algebra),
 		cmocka_unit_test(values_and_rates),
 		cmocka_unit_test(bad_tables),
+		cmocka_unit_test(not_recorded_sex),
 		cmocka_unit_test(config_files),
 		cmocka_unit_test(random_tables),
 		cmocka_unit_test(large_table),
