@@ -34,7 +34,7 @@ void cmd_report_usage(FILE *out)
 	"                    [--lang es|en] [--format html|pdf|infographic|xlsx] [--compendium]\n"
 	"                    [--no-alarms] [-o ARCHIVO]\n"
 	"       observa report [-d DIR] --all --period PERIODO [--release vN] [--jobs N]\n"
-	"                    [-o CARPETA]\n\n"
+	"                    [--format LISTA] [-o CARPETA]\n\n"
 	"Escribe el boletín de un país o una unidad de primer nivel en un periodo: una\n"
 	"página HTML autónoma (CSS y gráficos SVG dentro, sin pedidos externos) o un PDF\n"
 	"A4 (--format pdf, o un ARCHIVO que termina en .pdf) con las cifras\n"
@@ -59,12 +59,14 @@ void cmd_report_usage(FILE *out)
 	"omisión DIR/reports/vN, al lado de las publicaciones: nunca dentro de una);\n"
 	"una línea por país. --jobs N: N países a la vez, cada uno en su proceso (por\n"
 	"omisión, los núcleos del equipo); los archivos y las líneas son los mismos que\n"
-	"con --jobs 1.\n",
+	"con --jobs 1. --format LISTA: solo esos formatos (html,pdf,png,svg); con\n"
+	"--lang antes de report, solo ese idioma (observa --lang es report --all\n"
+	"--period 2024-Q4 --format pdf,png: el boletín en PDF y la infografía en PNG).\n",
 	"usage: observa report [-d DIR] --territory CODE --period PERIOD [--release vN]\n"
 	"                      [--lang es|en] [--format html|pdf|infographic|xlsx] [--compendium]\n"
 	"                      [--no-alarms] [-o FILE]\n"
 	"       observa report [-d DIR] --all --period PERIOD [--release vN] [--jobs N]\n"
-	"                      [-o FOLDER]\n\n"
+	"                      [--format LIST] [-o FOLDER]\n\n"
 	"Writes the bulletin of a country or an admin-1 unit for a period: one\n"
 	"self-contained HTML page (CSS and SVG charts inside, no external request) or\n"
 	"an A4 PDF (--format pdf, or a FILE ending in .pdf) with\n"
@@ -88,7 +90,9 @@ void cmd_report_usage(FILE *out)
 	"FOLDER (by default DIR/reports/vN, beside the releases: never inside one); one\n"
 	"line per country. --jobs N: N countries at once, each in a process of its own\n"
 	"(by default, the machine's cores); the files and the lines are those of\n"
-	"--jobs 1.\n"), out);
+	"--jobs 1. --format LIST: only those formats (html,pdf,png,svg); with --lang\n"
+	"before report, only that language (observa --lang en report --all --period\n"
+	"2024-Q4 --format pdf,png: the bulletin as PDF and the infographic as PNG).\n"), out);
 }
 
 static const char *jstr(json_t *o, const char *k)
@@ -748,8 +752,12 @@ struct all_job {
 	bool in_release;          /* into a release being made (publish --reports) */
 };
 
-/* The products of --all a country has */
-#define ALL_PER_COUNTRY 8
+/* The products --all makes, as bits: formats (1 << k over html, pdf, png,
+ * svg, in all_country's order) and languages (1 << l over es, en). Every
+ * one but while cmd_report runs --all with --format LIST or --lang. */
+#define ALL_KINDS_EVERY 0xfu
+#define ALL_LANGS_EVERY 0x3u
+static unsigned all_kinds = ALL_KINDS_EVERY, all_langs = ALL_LANGS_EVERY;
 
 /* One country's 8 products (its bulletin as HTML and PDF, its infographic
  * as PNG and SVG, in both languages) and its line on the terminal; the
@@ -760,7 +768,12 @@ static int all_country(const struct all_job *j, const char *code, size_t *made)
 	static const char *const lcode[] = { "es", "en" };
 	int first = OB_EXIT_OK;
 
+	size_t wanted = 0;
+
 	*made = 0;
+	for (size_t l = 0; l < 2; l++)
+		for (size_t k = 0; k < 4; k++)
+			wanted += (all_langs >> l & 1u) && (all_kinds >> k & 1u);
 	for (size_t l = 0; l < 2; l++) {
 		/* the bulletin (HTML, PDF) of the period, the infographic
 		 * (PNG, SVG) of its year */
@@ -772,6 +785,9 @@ static int all_country(const struct all_job *j, const char *code, size_t *made)
 			char *av[16];
 			int ac = 0, st;
 			bool info = kinds[k][1] != NULL;
+
+			if (!(all_langs >> l & 1u) || !(all_kinds >> k & 1u))
+				continue;
 
 			int len = info ? snprintf(out, sizeof out, "%s/%s-%s.infographic.%s.%s",
 			                          j->dir, code, j->year, lcode[l], kinds[k][0])
@@ -812,7 +828,7 @@ static int all_country(const struct all_job *j, const char *code, size_t *made)
 	else
 		OB_ERROR("%s: %zu archivos en %s; faltan %zu (arriba, por qué)",
 		         "%s: %zu files in %s; %zu missing (why, above)", code, *made, j->dir,
-		         ALL_PER_COUNTRY - *made);
+		         wanted - *made);
 	return first;
 }
 
@@ -962,6 +978,36 @@ static int all_run(const struct all_job *j, const char **codes, size_t n, size_t
 	}
 	free(kids);
 	return status;
+}
+
+/* --format LIST of --all: html, pdf, png, svg separated by commas, into
+ * bits of all_kinds; false (said why) for an unknown or empty one. */
+static bool all_formats(const char *list, unsigned *kinds)
+{
+	static const char *const names[] = { "html", "pdf", "png", "svg" };
+	const char *p = list;
+
+	*kinds = 0;
+	for (;;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		size_t k = 0;
+
+		while (k < OB_ARRAY_SIZE(names) && !(strlen(names[k]) == n && !strncmp(p, names[k], n)))
+			k++;
+		if (k == OB_ARRAY_SIZE(names)) {
+			OB_ERROR("--format «%.*s» con --all: se esperaba una lista de html, pdf (el "
+			         "boletín), png y svg (la infografía), separados por comas",
+			         "--format «%.*s» with --all: expected a list of html, pdf (the "
+			         "bulletin), png and svg (the infographic), separated by commas",
+			         (int)n, p);
+			return false;
+		}
+		*kinds |= 1u << k;
+		if (!end)
+			return true;
+		p = end + 1;
+	}
 }
 
 /*
@@ -1129,17 +1175,24 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	if (all) {
 		size_t files;
 		int all_st;
-		if (optind < argc || territory || format || compendium || !alarms || !period) {
-			OB_ERROR("--all: solo --period, --release y -o CARPETA (cada país, cada "
-			         "formato y los dos idiomas)",
-			         "--all: only --period, --release and -o FOLDER (every country, every "
-			         "format and both languages)");
+		unsigned kinds = ALL_KINDS_EVERY;
+		if (optind < argc || territory || compendium || !alarms || !period) {
+			OB_ERROR("--all: solo --period, --release, --format LISTA, --jobs y -o CARPETA "
+			         "(cada país)",
+			         "--all: only --period, --release, --format LIST, --jobs and -o FOLDER "
+			         "(every country)");
 			cmd_report_usage(stderr);
 			return OB_EXIT_USAGE;
 		}
+		if (format && !all_formats(format, &kinds))
+			return OB_EXIT_USAGE;
 		all_jobs = (long)jobs;
+		all_kinds = kinds;
+		all_langs = ctx->lang_given ? 1u << (ctx->lang == OB_LANG_EN) : ALL_LANGS_EVERY;
 		all_st = ob_report_all(ctx, period, release, NULL, output, &files);
 		all_jobs = 0;
+		all_kinds = ALL_KINDS_EVERY;
+		all_langs = ALL_LANGS_EVERY;
 		return all_st;
 	}
 	if (optind < argc || !territory || !period) {

@@ -324,6 +324,28 @@ static ob_err map(const struct ob_bulletin *b, const struct ob_bl_sink *s, const
 		s->para(s->ctx, OB_BL_PLAIN, why);
 		goto release;
 	}
+	{
+		/* every unit hatched: a sentence, not an empty map */
+		size_t valued = 0;
+		for (size_t i = 0; i < n; i++)
+			valued += u[i].geojson && isfinite(v[i]);
+		if (!valued) {
+			if (b->lang == OB_LANG_EN)
+				snprintf(note, sizeof note,
+				         "No unit can be shown on the map of %s: each has no data, or "
+				         "so few events that its figure is suppressed for "
+				         "confidentiality. The figures of %s as a whole are above.",
+				         period, terr_name ? terr_name : "");
+			else
+				snprintf(note, sizeof note,
+				         "Ninguna unidad puede mostrarse en el mapa de %s: cada una no "
+				         "tiene datos o tiene tan pocos casos que su cifra se suprime por "
+				         "confidencialidad. Las cifras de %s en conjunto están arriba.",
+				         period, terr_name ? terr_name : "");
+			s->para(s->ctx, OB_BL_PLAIN, note);
+			goto release;
+		}
+	}
 	if (ob_choro_classify(v, n, OB_CHORO_QUANTILE, MAP_CLASSES, &cl, cls)) {
 		memset(&cl, 0, sizeof cl);
 		cl.method = OB_CHORO_QUANTILE;
@@ -688,8 +710,10 @@ static void sub_changed(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 		flush(s, t);
 	else
 		s->para(s->ctx, OB_BL_PLAIN,
-		        tr(b, "Ninguna unidad tiene datos de los dos periodos.",
-		           "No unit has data for both periods."));
+		        tr(b, "Ninguna unidad puede compararse: en uno de los dos periodos no "
+		              "tiene datos o su cifra está suprimida.",
+		           "No unit can be compared: in one of the two periods it has no data "
+		           "or its figure is suppressed."));
 }
 
 static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
@@ -790,24 +814,27 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 	if (head_supp)
 		/* a blank headline (often the women's while the total and the
 		 * men's show) says why: the rule hides it, or what it would
-		 * let a reader work out by subtraction */
+		 * let a reader work out by subtraction; an unrecorded sex or
+		 * age is not hidden for being small (publish/sdc.h) */
 		s->para(s->ctx, OB_BL_META,
 		        tr(b, "«suprimido»: la fila entera se oculta cuando la cifra del periodo o de "
 		              "la base tiene muy pocos casos, o cuando mostrarla permitiría deducir por "
 		              "diferencia (con otros territorios, otros periodos del año u otros "
 		              "indicadores) otra cifra pequeña que se oculta (supresión secundaria). "
 		              "Así, la fila de mujeres puede ocultarse aunque "
-		              "el total y la de hombres se muestren: con las tres, una resta daría las "
-		              "víctimas de sexo no registrado, cuando son pocas. El total no revela "
+		              "el total y la de hombres se muestren. Las víctimas cuyo sexo o edad no "
+		              "consta en el registro no se ocultan por ser pocas: dicen que al "
+		              "registro le falta un dato, no quién es la víctima. El total no revela "
 		              "ninguna cifra oculta.",
 		           "\"suppressed\": the whole row is hidden when the figure of the period or "
 		           "of the baseline has very few events, or when showing it would let a reader "
 		           "work out by subtraction (with other territories, other periods of the year "
 		           "or other indicators) another small figure that is hidden (secondary "
 		           "suppression). So the row of women can be hidden while "
-		           "the total and the row of men show: with all three, a subtraction would "
-		           "give the victims whose sex was not recorded, when they are few. The "
-		           "total reveals no hidden figure."));
+		           "the total and the row of men show. Victims whose sex or age the record "
+		           "does not give are not hidden for being few: they tell that a record "
+		           "lacks a field, not who the victim is. The total reveals no hidden "
+		           "figure."));
 
 	/* the first crime's comparisons */
 	for (size_t k = 0; k < b->n_ind; k++)

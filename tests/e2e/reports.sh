@@ -66,6 +66,26 @@ order = [l.split(":")[1].strip() for l in open(epar, encoding="utf-8") if "archi
 assert order == countries, order
 print(len(names), "files alike")
 PY
+# --format LIST and --lang: only those products, the same bytes as above
+expect_status 0 "$OBSERVA" --lang es report -d "$O" --all --period 2024 --format pdf,png \
+	--jobs 1 -o "$T/only"
+for c in $countries; do
+	expect_grep "$T/err" "$c: 2 archivos"
+done
+python3 - "$O/reports/v1" "$T/only" $countries <<'PY' || fail "--format pdf,png --lang es"
+import os, re, sys
+full, only, countries = sys.argv[1], sys.argv[2], sys.argv[3:]
+want = sorted(f"{c}-2024{k}" for c in countries for k in (".es.pdf", ".infographic.es.png"))
+assert sorted(os.listdir(only)) == want, sorted(os.listdir(only))
+def body(path):
+    data = open(path, "rb").read()
+    return re.sub(rb"/CreationDate \(D:[0-9Z+'-]+\)", b"", data) if path.endswith(".pdf") else data
+for n in want:
+    assert body(f"{only}/{n}") == body(f"{full}/{n}"), n
+PY
+expect_status 2 "$OBSERVA" report -d "$O" --all --period 2024 --format pdf,jpg -o "$T/bad"
+expect_grep "$T/err" "«jpg» con --all"
+[ ! -e "$T/bad" ] || fail "a refused --format wrote a folder"
 expect_status 2 "$OBSERVA" report -d "$O" --all --period 2024 --jobs 0
 expect_grep "$T/err" "se esperaba un número"
 expect_status 2 "$OBSERVA" --lang en report -d "$O" --territory SLV --period 2024 --jobs 2
