@@ -140,7 +140,7 @@ static void estimates_against_r(void **state)
 	assert_int_equal(t.nrows, 28);
 	for (size_t r = 0; r < t.nrows; r++) {
 		const char *est = refcsv_str(&t, r, "estimator"), *var = refcsv_str(&t, r, "variable");
-		enum ob_svy_estimator k;
+		enum ob_svy_estimator k = OB_SVY_MEAN;
 		const double *y = NULL, *x = NULL;
 		const size_t *rows = NULL;
 		size_t m = 0, vrows[64];
@@ -290,12 +290,173 @@ static void svyciprop_against_r(void **state)
 	sample_free(&s);
 }
 
+/* Every row of designs.csv (make_designs.R): a lonely PSU under "adjust" and
+ * "remove", fpc as fractions, domains of every estimator and interval. */
+static void designs_against_r(void **state)
+{
+	struct sample s;
+	struct refcsv t;
+	double *victim, *reported, *incidents, *income;
+	size_t lonely_flagged = 0;
+	(void)state;
+
+	sample_load(&s, "survey/designs_sample.csv", "stratum", "psu");
+	victim = column(&s, "victim");
+	reported = column(&s, "reported");
+	incidents = column(&s, "incidents");
+	income = column(&s, "income");
+	for (size_t r = 0; r < s.n; r++)
+		s.fpc[r] = refcsv_num(&s.t, r, "fpc_frac");
+	refcsv_load(&t, "survey/designs.csv");
+	assert_int_equal(t.nrows, 108);
+	for (size_t r = 0; r < t.nrows; r++) {
+		const char *dn = refcsv_str(&t, r, "design"), *var = refcsv_str(&t, r, "variable");
+		const char *est = refcsv_str(&t, r, "estimator"), *dom = refcsv_str(&t, r, "domain");
+		const double *y = NULL, *x = NULL;
+		enum ob_svy_estimator k = OB_SVY_MEAN;
+		enum ob_svy_lonely rule = strncmp(dn, "adjust", 6) ? OB_SVY_LONELY_REMOVE
+		                                                   : OB_SVY_LONELY_ADJUST;
+		size_t rows[64], m = 0;
+		struct ob_svy_design ds;
+		struct ob_svy_scratch sc;
+		struct ob_svy_opts o;
+		struct ob_svy_est e;
+		struct ob_diag d;
+
+		if (!strcmp(var, "victim"))
+			y = victim;
+		else if (!strcmp(var, "reported"))
+			y = reported;
+		else if (!strcmp(var, "incidents"))
+			y = incidents;
+		else if (!strcmp(var, "income"))
+			y = income;
+		else
+			fail_msg("row %zu: variable %s", r + 2, var);
+		if (!strcmp(est, "prop"))
+			k = OB_SVY_PROP;
+		else if (!strcmp(est, "mean"))
+			k = OB_SVY_MEAN;
+		else if (!strcmp(est, "total"))
+			k = OB_SVY_TOTAL;
+		else if (!strcmp(est, "ratio"))
+			k = OB_SVY_RATIO, x = victim;
+		else
+			fail_msg("row %zu: estimator %s", r + 2, est);
+		if (*dom)
+			for (size_t i = 0; i < s.n; i++)
+				if (!strcmp(refcsv_str(&s.t, i, "region"), dom))
+					rows[m++] = i;
+		ob_diag_clear(&d);
+		assert_int_equal(ob_svy_design_init(&ds, s.n, s.w, s.stratum, s.nstrata, s.psu, s.npsu,
+		                                    strstr(dn, "_fpc") ? s.fpc : NULL, rule, NULL, &d),
+		                 OB_OK);
+		assert_int_equal(ds.nlonely, 1);
+		assert_true(ds.df == refcsv_num(&t, r, "degf"));
+		ob_svy_scratch_init(&sc, &ds);
+		ob_svy_opts_init(&o);
+		assert_true(ob_svy_ci_parse(refcsv_str(&t, r, "ci_method"), &o.prop_ci));
+		assert_int_equal(ob_svy_estimate(&ds, &sc, k, y, x, *dom ? rows : NULL, m, &o, &e),
+		                 OB_OK);
+		REF_CHECK(&t, r, "estimate", e.estimate, REL, 0);
+		REF_CHECK(&t, r, "se", e.se, REL, 0);
+		REF_CHECK(&t, r, "ci_lower", e.lower, REL, 0);
+		REF_CHECK(&t, r, "ci_upper", e.upper, REL, 0);
+		if (!refcsv_is_na(&t, r, "deff"))
+			REF_CHECK(&t, r, "deff", e.deff, REL, 0);
+		else if (k == OB_SVY_RATIO)
+			assert_true(isnan(e.deff));
+		assert_int_equal(!!(e.flags & OB_SVY_MISSING), y == reported);
+		lonely_flagged += !!(e.flags & OB_SVY_LONELY_PSU);
+		ob_svy_scratch_release(&sc);
+		ob_svy_design_release(&ds);
+	}
+	/* the lonely stratum C has respondents in every domain */
+	assert_int_equal(lonely_flagged, 108);
+	refcsv_free(&t);
+	free(victim);
+	free(reported);
+	free(incidents);
+	free(income);
+	sample_free(&s);
+}
+
+/* Bad designs are refused with where and why; empty domains are flagged. */
+static void refusals_and_flags(void **state)
+{
+	double w[4] = { 1, 2, 3, 4 }, y[4] = { 1, 0, 1, NAN }, fpc[4] = { 10, 10, 10, 12 };
+	size_t st[4] = { 0, 0, 1, 1 }, psu[4] = { 0, 1, 2, 2 }, rows[1] = { 3 };
+	long line[4] = { 2, 3, 4, 5 };
+	const char *names[2] = { "uno", "dos" };
+	struct ob_svy_source src = { "x.csv", line, 7, 8, names };
+	struct ob_svy_design ds;
+	struct ob_svy_scratch sc;
+	struct ob_svy_opts o;
+	struct ob_svy_est e;
+	struct ob_diag d;
+	(void)state;
+
+	ob_diag_clear(&d);
+	/* a lonely PSU under "fail": names the stratum */
+	assert_int_equal(ob_svy_design_init(&ds, 4, w, st, 2, psu, 3, NULL, OB_SVY_LONELY_FAIL,
+	                                    &src, &d), OB_EINVAL);
+	assert_non_null(strstr(d.message, "dos"));
+	/* a weight of 0: file, line, column, value */
+	w[1] = 0;
+	assert_int_equal(ob_svy_design_init(&ds, 4, w, st, 2, psu, 3, NULL, OB_SVY_LONELY_ADJUST,
+	                                    &src, &d), OB_EINVAL);
+	assert_string_equal(d.file, "x.csv");
+	assert_int_equal(d.line, 3);
+	assert_int_equal(d.column, 7);
+	assert_string_equal(d.value, "0");
+	w[1] = 2;
+	/* an fpc that changes within a stratum */
+	assert_int_equal(ob_svy_design_init(&ds, 4, w, st, 2, psu, 3, fpc, OB_SVY_LONELY_ADJUST,
+	                                    &src, &d), OB_EINVAL);
+	assert_int_equal(d.line, 5);
+	assert_int_equal(d.column, 8);
+	/* a PSU in two strata */
+	psu[2] = 1;
+	assert_int_equal(ob_svy_design_init(&ds, 4, w, st, 2, psu, 3, NULL, OB_SVY_LONELY_ADJUST,
+	                                    &src, &d), OB_EINVAL);
+	assert_int_equal(d.line, 4);
+	psu[2] = 2;
+
+	assert_int_equal(ob_svy_design_init(&ds, 4, w, st, 2, psu, 3, NULL, OB_SVY_LONELY_ADJUST,
+	                                    &src, &d), OB_OK);
+	ob_svy_scratch_init(&sc, &ds);
+	ob_svy_opts_init(&o);
+	/* a domain whose only respondent has no value: no estimate, flagged */
+	assert_int_equal(ob_svy_estimate(&ds, &sc, OB_SVY_PROP, y, NULL, rows, 1, &o, &e), OB_OK);
+	assert_true(isnan(e.estimate) && isnan(e.se) && isnan(e.lower));
+	assert_true(e.flags & OB_SVY_NO_CASES);
+	assert_true(e.flags & OB_SVY_MISSING);
+	assert_int_equal(e.n, 0);
+	/* a domain with no respondents at all */
+	assert_int_equal(ob_svy_estimate(&ds, &sc, OB_SVY_MEAN, y, NULL, rows, 0, &o, &e), OB_OK);
+	assert_true((e.flags & OB_SVY_NO_CASES) && isnan(e.estimate));
+	/* a proportion of a variable that is not 0/1 */
+	y[0] = 2;
+	assert_int_equal(ob_svy_estimate(&ds, &sc, OB_SVY_PROP, y, NULL, NULL, 0, &o, &e),
+	                 OB_EINVAL);
+	/* a proportion of 1: no logit interval, flagged, never a number */
+	y[0] = 1;
+	y[1] = 1;
+	assert_int_equal(ob_svy_estimate(&ds, &sc, OB_SVY_PROP, y, NULL, NULL, 0, &o, &e), OB_OK);
+	assert_true(e.estimate == 1 && isnan(e.lower) && (e.flags & OB_SVY_NO_INTERVAL));
+	assert_true(e.flags & OB_SVY_FEW_CASES);
+	ob_svy_scratch_release(&sc);
+	ob_svy_design_release(&ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(estimates_against_r),
 		cmocka_unit_test(domains_against_r),
 		cmocka_unit_test(svyciprop_against_r),
+		cmocka_unit_test(designs_against_r),
+		cmocka_unit_test(refusals_and_flags),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
