@@ -152,6 +152,35 @@ void cmd_survey_usage(FILE *out)
 	"\"observa survey estimate --help\" describes its options.\n"), out);
 }
 
+/* Where each cell of a loaded table starts: st_table_cell() walks the row,
+ * which costs a pass over the row for every cell read. */
+struct cells {
+	const struct st_table *t;
+	uint32_t *off;   /* [nrows * ncols] offsets in t->cells (at most
+	                  * OB_MAX_STATS_BUFFER bytes, so they fit) */
+	size_t ncols;
+};
+
+static void cells_init(struct cells *cx, struct st_table *t)
+{
+	size_t cnt;
+
+	cx->t = t;
+	cx->ncols = t->rd.ncols;
+	cnt = t->nrows * cx->ncols;
+	cx->off = ob_malloc((cnt > 0 ? cnt : 1) * sizeof(uint32_t));
+	for (size_t r = 0; r < t->nrows; r++) {
+		const char **row = st_table_row(t, r);
+		for (size_t i = 0; i < cx->ncols; i++)
+			cx->off[r * cx->ncols + i] = (uint32_t)(row[i] - t->cells.ptr);
+	}
+}
+
+static inline const char *cell(const struct cells *cx, size_t r, size_t col)
+{
+	return cx->t->cells.ptr + cx->off[r * cx->ncols + col];
+}
+
 static bool parse_spec(const char *cmd, char *item, struct spec *s)
 {
 	char *colon = strchr(item, ':'), *var = item, *p;
@@ -207,20 +236,21 @@ static bool blank(const char *s)
 }
 
 /* Column col as numbers, NaN where the cell is empty. */
-static ob_err numbers_or_missing(const struct st_table *t, size_t col, double *out,
+static ob_err numbers_or_missing(const struct cells *cx, size_t col, double *out,
                                  struct ob_diag *d)
 {
+	const struct st_table *t = cx->t;
 	struct st_numcol nc;
 	ob_err e;
 
 	st_numcol_init(&nc, t->rd.name, col, t->rd.cols[col], t->rd.mark);
 	for (size_t r = 0; r < t->nrows; r++) {
-		const char *s = st_table_cell(t, r, col);
+		const char *s = cell(cx, r, col);
 		if (!blank(s) && (e = st_numcol_learn(&nc, t->line[r], s, strlen(s), d)))
 			return e;
 	}
 	for (size_t r = 0; r < t->nrows; r++) {
-		const char *s = st_table_cell(t, r, col);
+		const char *s = cell(cx, r, col);
 		if (blank(s))
 			out[r] = NAN;
 		else if ((e = st_numcol_parse(&nc, t->line[r], s, strlen(s), ST_REAL, &out[r], d)))
@@ -232,11 +262,12 @@ static ob_err numbers_or_missing(const struct st_table *t, size_t col, double *o
 /* Codes of the values of column col into code[], looked up in map and
  * added to it in order of first appearance after the *count it holds
  * (value: code + 1). An empty cell is refused. */
-static ob_err codes(const struct st_table *t, size_t col, const char *opt, size_t *code,
+static ob_err codes(const struct cells *cx, size_t col, const char *opt, size_t *code,
                     struct ob_strmap *map, size_t *count, struct ob_diag *d)
 {
+	const struct st_table *t = cx->t;
 	for (size_t r = 0; r < t->nrows; r++) {
-		const char *s = st_table_cell(t, r, col);
+		const char *s = cell(cx, r, col);
 		size_t len = strlen(s);
 		void *v;
 		ob_err e;
@@ -272,13 +303,14 @@ static const struct labels *labels_of(const struct labels *lab, size_t nlab, con
 }
 
 /* Check column col against its --values, if it has any. */
-static ob_err check_labels(const struct st_table *t, size_t col, const struct labels *l,
+static ob_err check_labels(const struct cells *cx, size_t col, const struct labels *l,
                            struct ob_diag *d)
 {
+	const struct st_table *t = cx->t;
 	if (!l)
 		return OB_OK;
 	for (size_t r = 0; r < t->nrows; r++) {
-		const char *s = st_table_cell(t, r, col);
+		const char *s = cell(cx, r, col);
 		bool ok = blank(s);
 		for (size_t i = 0; i < l->n && !ok; i++)
 			ok = !strcmp(s, l->v[i]);
@@ -291,23 +323,25 @@ static ob_err check_labels(const struct st_table *t, size_t col, const struct la
 }
 
 /* The domains of --by variable b. */
-static ob_err by_build(const struct st_table *t, struct by *b, const struct labels *l,
+static ob_err by_build(const struct cells *cx, struct by *b, const struct labels *l,
                        struct ob_diag *d)
 {
+	const struct st_table *t = cx->t;
 	struct ob_strmap map;
 	size_t *code = ob_malloc((t->nrows ? t->nrows : 1) * sizeof(size_t)), *pos, count = 0;
 	ob_err e;
 
 	ob_strmap_init(&map);
-	if ((e = check_labels(t, b->col, l, d)))
+	if ((e = check_labels(cx, b->col, l, d)))
 		goto release_map;
 	if (l) {
 		for (size_t i = 0; i < l->n; i++)
-			if ((e = ob_strmap_put(&map, l->v[i], strlen(l->v[i]),
+			if (!ob_strmap_get(&map, l->v[i], strlen(l->v[i])) &&
+			    (e = ob_strmap_put(&map, l->v[i], strlen(l->v[i]),
 			                       (void *)(uintptr_t)(++count), NULL)))
 				goto release_map;
 	}
-	if ((e = codes(t, b->col, "--by", code, &map, &count, d)))
+	if ((e = codes(cx, b->col, "--by", code, &map, &count, d)))
 		goto release_map;
 	if (count > OB_MAX_SURVEY_DOMAINS) {
 		e = OB_DIAG(d, OB_ETOOBIG, t->rd.name, 0, (long)b->col + 1, NULL, 0,
@@ -356,31 +390,32 @@ static void by_release(struct by *b)
 }
 
 /* The values of a spec: y (and x), checked. */
-static ob_err spec_values(const struct st_table *t, struct spec *s, const struct labels *lab,
+static ob_err spec_values(const struct cells *cx, struct spec *s, const struct labels *lab,
                           size_t nlab, struct ob_diag *d)
 {
+	const struct st_table *t = cx->t;
 	size_t n = t->nrows ? t->nrows : 1;
 	ob_err e;
 
 	if ((e = st_column(&t->rd, "--estimate", s->var, &s->col, d)) ||
 	    (s->den && (e = st_column(&t->rd, "--estimate", s->den, &s->den_col, d))) ||
-	    (e = check_labels(t, s->col, labels_of(lab, nlab, s->var), d)) ||
-	    (s->den && (e = check_labels(t, s->den_col, labels_of(lab, nlab, s->den), d))))
+	    (e = check_labels(cx, s->col, labels_of(lab, nlab, s->var), d)) ||
+	    (s->den && (e = check_labels(cx, s->den_col, labels_of(lab, nlab, s->den), d))))
 		return e;
 	s->y = ob_malloc(n * sizeof(double));
 	if (s->value) {
 		for (size_t r = 0; r < t->nrows; r++) {
-			const char *c = st_table_cell(t, r, s->col);
+			const char *c = cell(cx, r, s->col);
 			s->y[r] = blank(c) ? NAN : !strcmp(c, s->value);
 		}
 		return OB_OK;
 	}
-	if ((e = numbers_or_missing(t, s->col, s->y, d)))
+	if ((e = numbers_or_missing(cx, s->col, s->y, d)))
 		return e;
 	if (s->k == OB_SVY_PROP)
 		for (size_t r = 0; r < t->nrows; r++)
 			if (!isnan(s->y[r]) && s->y[r] != 0 && s->y[r] != 1) {
-				const char *c = st_table_cell(t, r, s->col);
+				const char *c = cell(cx, r, s->col);
 				return OB_DIAG(d, OB_EINVAL, t->rd.name, t->line[r], (long)s->col + 1, c,
 				               strlen(c),
 				               "prop:%s necesita 0 o 1 (o vacío); para la proporción de "
@@ -390,7 +425,7 @@ static ob_err spec_values(const struct st_table *t, struct spec *s, const struct
 			}
 	if (s->den) {
 		s->x = ob_malloc(n * sizeof(double));
-		if ((e = numbers_or_missing(t, s->den_col, s->x, d)))
+		if ((e = numbers_or_missing(cx, s->den_col, s->x, d)))
 			return e;
 	}
 	return OB_OK;
@@ -569,6 +604,7 @@ static int cmd_estimate(int argc, char **argv)
 	struct ob_svy_opts so;
 	struct st_common co;
 	struct st_table t;
+	struct cells cx = { NULL, NULL, 0 };
 	struct ob_svy_design ds;
 	struct ob_svy_scratch scr;
 	struct ob_strmap smap, cmap;
@@ -725,6 +761,7 @@ static int cmd_estimate(int argc, char **argv)
 		status = st_fail(&o.csv, &d);
 		goto release_out;
 	}
+	cells_init(&cx, &t);
 	if ((e = st_column(&t.rd, "--weight", weight, &wc, &d)) ||
 	    (strata && (e = st_column(&t.rd, "--strata", strata, &sc, &d))) ||
 	    (cluster && (e = st_column(&t.rd, "--cluster", cluster, &cc, &d))) ||
@@ -750,7 +787,7 @@ static int cmd_estimate(int argc, char **argv)
 	}
 	if (strata) {
 		scode = ob_malloc(t.nrows * sizeof(size_t));
-		if ((e = codes(&t, sc, "--strata", scode, &smap, &nstrata, &d)))
+		if ((e = codes(&cx, sc, "--strata", scode, &smap, &nstrata, &d)))
 			goto fail;
 		sname = ob_calloc(nstrata, sizeof(char *));
 		ob_strmap_for_each(&smap, en)
@@ -762,7 +799,7 @@ static int cmd_estimate(int argc, char **argv)
 		ccode = ob_malloc(t.nrows * sizeof(size_t));
 		ob_buf_init(&key, OB_MAX_FIELD + 32);
 		for (size_t r = 0; r < t.nrows; r++) {
-			const char *s = st_table_cell(&t, r, cc);
+			const char *s = cell(&cx, r, cc);
 			void *v;
 			if (blank(s)) {
 				e = OB_DIAG(&d, OB_EINVAL, t.rd.name, t.line[r], (long)cc + 1, NULL, 0,
@@ -799,10 +836,10 @@ static int cmd_estimate(int argc, char **argv)
 		design_made = true;
 	}
 	for (size_t i = 0; i < nspec; i++)
-		if ((e = spec_values(&t, &spec[i], lab, nlab, &d)))
+		if ((e = spec_values(&cx, &spec[i], lab, nlab, &d)))
 			goto fail;
 	for (size_t i = 0; i < nby; i++)
-		if ((e = by_build(&t, &by[i], labels_of(lab, nlab, by[i].name), &d)))
+		if ((e = by_build(&cx, &by[i], labels_of(lab, nlab, by[i].name), &d)))
 			goto fail;
 
 	if (o.json)
@@ -859,6 +896,7 @@ release_out:
 	free(scode);
 	free(ccode);
 	free(sname);
+	free(cx.off);
 	goto release_options;
 usage:
 	estimate_usage(stderr);
