@@ -562,9 +562,9 @@ static void json_head(struct out *o, const char *file, const struct ob_svy_desig
 	ob_jw_c(j, ','); ob_jw_key(j, "fpc_column"); ob_jw_str(j, fpc);
 	ob_jw_c(j, ','); ob_jw_key(j, "lonely_psu"); ob_jw_str(j, o->lonely);
 	ob_jw_c(j, ','); ob_jw_key(j, "lonely_strata"); ob_jw_f(j, "%zu", ds->nlonely);
-	ob_jw_s(j, "},\n \"level\":"); ob_jw_num(j, so->level);
+	ob_jw_s(j, "},\n \"level\":"); ob_jw_f(j, "%.15g", so->level);
 	ob_jw_c(j, ','); ob_jw_key(j, "interval"); ob_jw_str(j, so->normal ? "normal" : "t");
-	ob_jw_c(j, ','); ob_jw_key(j, "max_cv"); ob_jw_num(j, so->max_cv);
+	ob_jw_c(j, ','); ob_jw_key(j, "max_cv"); ob_jw_f(j, "%.15g", so->max_cv);
 	ob_jw_c(j, ','); ob_jw_key(j, "min_n"); ob_jw_f(j, "%zu", so->min_n);
 	ob_jw_s(j, ",\n \"estimates\":[");
 }
