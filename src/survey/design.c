@@ -213,8 +213,13 @@ double ob_svy_variance(const struct ob_svy_design *ds, struct ob_svy_work *wk,
 	memset(wk->stratum_sum, 0, ds->nstrata * sizeof(double));
 	if (!rows)
 		m = ds->n;
-	for (size_t k = 0; k < m; k++)
-		wk->psu_total[ds->psu[rows ? rows[k] : k]] += z[k];
+	for (size_t k = 0; k < m; k++) {
+		size_t p = ds->psu[rows ? rows[k] : k], h = ds->psu_stratum[p];
+
+		wk->psu_total[p] += z[k];
+		if (ds->nlonely && ds->stratum_npsu[h] == 1 && ds->stratum_f[h] < 1 && lonely_used)
+			*lonely_used = true;
+	}
 	for (size_t p = 0; p < ds->npsu; p++)
 		wk->stratum_sum[ds->psu_stratum[p]] += wk->psu_total[p];
 	/* stratum_sum becomes each stratum's mean PSU total */
@@ -227,8 +232,6 @@ double ob_svy_variance(const struct ob_svy_design *ds, struct ob_svy_work *wk,
 		if (ds->stratum_f[h] >= 1)
 			continue;
 		if (ds->stratum_npsu[h] == 1) {
-			if (t != 0 && lonely_used)
-				*lonely_used = true;
 			if (ds->lonely == OB_SVY_LONELY_ADJUST)
 				v += (1 - ds->stratum_f[h]) * t * t;
 			continue;

@@ -109,7 +109,8 @@ void ob_svy_work_release(struct ob_svy_work *wk);
  * values of respondents rows[0..m) (z[k] belongs to rows[k]; rows NULL:
  * z[i] is respondent i and m = n). Respondents not listed count as 0, so a
  * domain's variance is taken on the whole design. *lonely_used (may be
- * NULL) is set when a lonely stratum had a non-zero total under "adjust".
+ * NULL) is set when a respondent listed is in a lonely stratum (its
+ * variance then rests on the lonely-PSU rule).
  */
 double ob_svy_variance(const struct ob_svy_design *ds, struct ob_svy_work *wk,
                        const double *z, const size_t *rows, size_t m, bool *lonely_used);

@@ -435,6 +435,15 @@ static void refusals_and_flags(void **state)
 	/* a domain with no respondents at all */
 	assert_int_equal(ob_svy_estimate(&ds, &sc, OB_SVY_MEAN, y, NULL, rows, 0, &o, &e), OB_OK);
 	assert_true((e.flags & OB_SVY_NO_CASES) && isnan(e.estimate));
+	/* a domain of one respondent of the lonely stratum: its linearised
+	 * value is 0, yet its variance rests on the lonely-PSU rule */
+	rows[0] = 2;
+	assert_int_equal(ob_svy_estimate(&ds, &sc, OB_SVY_MEAN, y, NULL, rows, 1, &o, &e), OB_OK);
+	assert_true(e.estimate == 1 && e.se == 0);
+	assert_true(e.flags & OB_SVY_LONELY_PSU);
+	rows[0] = 0;
+	assert_int_equal(ob_svy_estimate(&ds, &sc, OB_SVY_MEAN, y, NULL, rows, 1, &o, &e), OB_OK);
+	assert_false(e.flags & OB_SVY_LONELY_PSU);
 	/* a proportion of a variable that is not 0/1 */
 	y[0] = 2;
 	assert_int_equal(ob_svy_estimate(&ds, &sc, OB_SVY_PROP, y, NULL, NULL, 0, &o, &e),
