@@ -402,6 +402,18 @@ static ob_err spec_values(const struct cells *cx, struct spec *s, const struct l
 	    (e = check_labels(cx, s->col, labels_of(lab, nlab, s->var), d)) ||
 	    (s->den && (e = check_labels(cx, s->den_col, labels_of(lab, nlab, s->den), d))))
 		return e;
+	if (s->value && labels_of(lab, nlab, s->var)) {
+		const struct labels *l = labels_of(lab, nlab, s->var);
+		bool ok = false;
+		for (size_t i = 0; i < l->n && !ok; i++)
+			ok = !strcmp(s->value, l->v[i]);
+		if (!ok)
+			return OB_DIAG(d, OB_EINVAL, t->rd.name, 0, (long)s->col + 1, s->value,
+			               strlen(s->value),
+			               "prop:%s=%s: el valor no está entre los de --values %s=...",
+			               "prop:%s=%s: the value is not among those of --values %s=...",
+			               s->var, s->value, s->var);
+	}
 	s->y = ob_malloc(n * sizeof(double));
 	if (s->value) {
 		for (size_t r = 0; r < t->nrows; r++) {

@@ -133,6 +133,7 @@ refuse "wempty.csv:6:4" "$T/wempty.csv" $DESIGN --estimate victim
 awk -F, -v OFS=, 'NR == 7 { $7 = 2 } { print }' "$IN" >"$T/v2.csv"
 refuse "v2.csv:7:7" "$T/v2.csv" $DESIGN --estimate prop:victim
 refuse "designs_sample.csv:2:6" "$IN" $DESIGN --estimate victim --by region --values 'region=Norte|Oeste'
+refuse "«Este»" "$IN" $DESIGN --estimate prop:region=Este --values 'region=Norte|Sur'
 refuse "«C»" "$IN" $DESIGN --lonely-psu fail --estimate victim
 refuse "«peso»" "$IN" --weight peso --estimate victim
 refuse "«nada»" "$IN" $DESIGN --estimate mean:nada
