@@ -180,6 +180,16 @@
  * it is complete (more is streamed). */
 #define OB_MAX_STATS_BUFFER (64 * 1024 * 1024)
 
+/* "observa survey estimate": most estimates (--estimate items), most --by
+ * variables, most domains (distinct values) of one --by variable, most
+ * --values options and most values each lists. Estimates x domains is at
+ * most 256 x 16 x 1000 rows, each computed in one pass over its domain. */
+#define OB_MAX_SURVEY_ESTIMATES 256
+#define OB_MAX_SURVEY_BY 16
+#define OB_MAX_SURVEY_DOMAINS 1000
+#define OB_MAX_SURVEY_LABELS 16
+#define OB_MAX_SURVEY_VALUES 256
+
 /* Longest number "observa stats" reads in a cell, blanks around it aside
  * (R writes at most 24 characters: 17 digits, sign, point, exponent). */
 #define OB_MAX_NUMBER_CHARS 64

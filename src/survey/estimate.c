@@ -1,0 +1,220 @@
+/* estimate.c - totals, means, proportions and ratios of a survey with linearised standard errors. */
+#include "survey/estimate.h"
+
+#include <math.h>
+
+#include "stats/dist.h"
+
+const char *ob_svy_estimator_name(enum ob_svy_estimator k)
+{
+	switch (k) {
+	case OB_SVY_TOTAL: return "total";
+	case OB_SVY_MEAN: return "mean";
+	case OB_SVY_PROP: return "prop";
+	case OB_SVY_RATIO: return "ratio";
+	}
+	return "?";
+}
+
+const char *ob_svy_ci_name(enum ob_svy_ci m)
+{
+	switch (m) {
+	case OB_SVY_CI_WALD: return "wald";
+	case OB_SVY_CI_LOGIT: return "logit";
+	case OB_SVY_CI_BETA: return "beta";
+	case OB_SVY_CI_ASIN: return "asin";
+	}
+	return "?";
+}
+
+bool ob_svy_ci_parse(const char *s, enum ob_svy_ci *m)
+{
+	if (!strcmp(s, "wald") || !strcmp(s, "mean"))
+		*m = OB_SVY_CI_WALD;
+	else if (!strcmp(s, "logit") || !strcmp(s, "xlogit"))
+		*m = OB_SVY_CI_LOGIT;
+	else if (!strcmp(s, "beta") || !strcmp(s, "korn-graubard"))
+		*m = OB_SVY_CI_BETA;
+	else if (!strcmp(s, "asin"))
+		*m = OB_SVY_CI_ASIN;
+	else
+		return false;
+	return true;
+}
+
+void ob_svy_opts_init(struct ob_svy_opts *o)
+{
+	o->level = 0.95;
+	o->normal = false;
+	o->prop_ci = OB_SVY_CI_LOGIT;
+	o->max_cv = OB_SURVEY_DEFAULT_MAX_CV;
+	o->min_n = OB_SURVEY_DEFAULT_MIN_N;
+}
+
+void ob_svy_scratch_init(struct ob_svy_scratch *s, const struct ob_svy_design *ds)
+{
+	ob_svy_work_init(&s->wk, ds);
+	s->z = ob_malloc((ds->n ? ds->n : 1) * sizeof(double));
+	s->idx = ob_malloc((ds->n ? ds->n : 1) * sizeof(size_t));
+}
+
+void ob_svy_scratch_release(struct ob_svy_scratch *s)
+{
+	ob_svy_work_release(&s->wk);
+	free(s->z);
+	free(s->idx);
+	s->z = NULL;
+	s->idx = NULL;
+}
+
+static double expit(double x)
+{
+	return 1 / (1 + exp(-x));
+}
+
+/* The interval of e at level o->level by method m; q is the quantile. */
+static void interval(struct ob_svy_est *e, enum ob_svy_ci m, double q, const struct ob_svy_opts *o,
+                     double df)
+{
+	double p = e->estimate, se = e->se, a = 1 - o->level;
+
+	e->ci = m;
+	e->lower = e->upper = NAN;
+	if (!isfinite(q) || !isfinite(se)) {
+		e->flags |= OB_SVY_NO_INTERVAL;
+		return;
+	}
+	switch (m) {
+	case OB_SVY_CI_WALD:
+		e->lower = p - q * se;
+		e->upper = p + q * se;
+		return;
+	case OB_SVY_CI_LOGIT:
+	case OB_SVY_CI_ASIN:
+	case OB_SVY_CI_BETA:
+		if (!(p > 0 && p < 1) || !(se > 0)) {
+			e->flags |= OB_SVY_NO_INTERVAL;
+			return;
+		}
+		break;
+	}
+	if (m == OB_SVY_CI_LOGIT) {
+		double l = log(p / (1 - p)), s = se / (p * (1 - p));
+		e->lower = expit(l - q * s);
+		e->upper = expit(l + q * s);
+	} else if (m == OB_SVY_CI_ASIN) {
+		double c = asin(sqrt(p)), s = se / (2 * sqrt(p * (1 - p)));
+		double lo = c - q * s, hi = c + q * s;
+		e->lower = lo <= 0 ? 0 : sin(lo) * sin(lo);
+		e->upper = hi >= M_PI / 2 ? 1 : sin(hi) * sin(hi);
+	} else {
+		/* Korn-Graubard: the effective n, scaled by the ratio of t quantiles
+		 * on n - 1 and on the design's degrees of freedom (as svyciprop) */
+		double neff = p * (1 - p) / (se * se), r;
+
+		if (e->n < 2 || !(df > 0)) {
+			e->flags |= OB_SVY_NO_INTERVAL;
+			return;
+		}
+		r = ob_qt(a / 2, (double)e->n - 1) / ob_qt(a / 2, df);
+		neff *= r * r;
+		e->lower = ob_qbeta(a / 2, neff * p, neff * (1 - p) + 1);
+		e->upper = ob_qbeta_upper(a / 2, neff * p + 1, neff * (1 - p));
+	}
+}
+
+ob_err ob_svy_estimate(const struct ob_svy_design *ds, struct ob_svy_scratch *s,
+                       enum ob_svy_estimator k, const double *y, const double *x,
+                       const size_t *rows, size_t m, const struct ob_svy_opts *o,
+                       struct ob_svy_est *e)
+{
+	size_t nn = 0, total = rows ? m : ds->n;
+	double W = 0, Y = 0, X = 0, est, v, q, df;
+	bool lonely = false;
+
+	memset(e, 0, sizeof(*e));
+	e->estimate = e->se = e->lower = e->upper = e->deff = e->cv = NAN;
+	e->ci = k == OB_SVY_PROP ? o->prop_ci : OB_SVY_CI_WALD;
+	df = o->normal ? INFINITY : ds->df;
+	e->df = df;
+	for (size_t j = 0; j < total; j++) {
+		size_t i = rows ? rows[j] : j;
+		if (isnan(y[i]) || (k == OB_SVY_RATIO && isnan(x[i])))
+			continue;
+		if (k == OB_SVY_PROP && y[i] != 0 && y[i] != 1)
+			return OB_EINVAL;
+		s->idx[nn++] = i;
+		W += ds->w[i];
+		Y += ds->w[i] * y[i];
+		if (k == OB_SVY_RATIO)
+			X += ds->w[i] * x[i];
+	}
+	e->n = nn;
+	e->n_missing = total - nn;
+	e->wsum = W;
+	if (e->n_missing)
+		e->flags |= OB_SVY_MISSING;
+	if (nn < o->min_n)
+		e->flags |= OB_SVY_FEW_CASES;
+	if (!nn) {
+		e->flags |= OB_SVY_NO_CASES | OB_SVY_NO_INTERVAL;
+		return OB_OK;
+	}
+	switch (k) {
+	case OB_SVY_TOTAL:
+		est = Y;
+		for (size_t j = 0; j < nn; j++)
+			s->z[j] = ds->w[s->idx[j]] * y[s->idx[j]];
+		break;
+	case OB_SVY_MEAN:
+	case OB_SVY_PROP:
+		est = Y / W;
+		for (size_t j = 0; j < nn; j++) {
+			size_t i = s->idx[j];
+			s->z[j] = ds->w[i] * (y[i] - est) / W;
+		}
+		break;
+	case OB_SVY_RATIO:
+		if (X == 0) {
+			e->flags |= OB_SVY_ZERO_DENOMINATOR | OB_SVY_NO_INTERVAL | OB_SVY_HIGH_CV;
+			return OB_OK;
+		}
+		est = Y / X;
+		for (size_t j = 0; j < nn; j++) {
+			size_t i = s->idx[j];
+			s->z[j] = ds->w[i] * (y[i] - est * x[i]) / X;
+		}
+		break;
+	default:
+		return OB_EINVAL;
+	}
+	v = ob_svy_variance(ds, &s->wk, s->z, s->idx, nn, &lonely);
+	if (lonely)
+		e->flags |= OB_SVY_LONELY_PSU;
+	e->estimate = est;
+	e->se = sqrt(v);
+	e->cv = est != 0 ? e->se / fabs(est) : NAN;
+	if (!(e->cv <= o->max_cv))
+		e->flags |= OB_SVY_HIGH_CV;
+
+	/* design effect against simple random sampling without replacement */
+	if (k != OB_SVY_RATIO && nn >= 2 && W > (double)nn) {
+		double ybar = Y / W, ss = 0, s2, dn = (double)nn, vsrs;
+		for (size_t j = 0; j < nn; j++) {
+			size_t i = s->idx[j];
+			ss += ds->w[i] * (y[i] - ybar) * (y[i] - ybar);
+		}
+		s2 = dn / (dn - 1) * ss / W;
+		vsrs = s2 / dn * (W - dn) / W;
+		if (k == OB_SVY_TOTAL)
+			vsrs *= W * W;
+		e->deff = vsrs > 0 ? v / vsrs : NAN;
+	}
+
+	if (o->normal)
+		q = ob_qnorm_upper((1 - o->level) / 2);
+	else
+		q = df > 0 ? -ob_qt((1 - o->level) / 2, df) : NAN;
+	interval(e, e->ci, q, o, ds->df);
+	return OB_OK;
+}

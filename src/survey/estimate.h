@@ -1,0 +1,127 @@
+/*
+ * estimate.h - design-based estimates of a survey: totals, means,
+ * proportions and ratios, each with its Taylor-linearised standard error,
+ * confidence interval, design effect, coefficient of variation and flags,
+ * for the whole population or for a domain (subpopulation).
+ *
+ * The formulas are those of R's survey package (Lumley 2004, 2010), with
+ * which tests/unit/survey/ checks every figure to 1e-9 relative:
+ *   total     Y = sum w y                       z = w y
+ *   mean      ybar = Y / W, W = sum w            z = w (y - ybar) / W
+ *   ratio     R = Y / X                          z = w (y - R x) / X
+ *   proportion of a 0/1 variable: its mean
+ * and V = ob_svy_variance(z) (design.h). Domains are estimated on the
+ * whole design, not by cutting the file: respondents outside the domain
+ * count with y = 0 and weight 0 in their PSUs, which stay in the variance
+ * (Cochran 1977 §2.13; survey's subset() and svyby()). A respondent with
+ * no value (y or x NaN) is left out of the domain, as survey does with
+ * na.rm = TRUE.
+ *
+ * Design effect (Kish): V over the variance under simple random sampling
+ * without replacement of the same n from a population of W, as survey's
+ * deff = TRUE: for a mean s2 / n (1 - n / W), for a total W^2 s2 / n (1 -
+ * n / W), s2 = n / (n - 1) sum w (y - ybar)^2 / W. None for ratios.
+ *
+ * Intervals at level 1 - a, with q the 1 - a/2 quantile of Student's t
+ * with the design's degrees of freedom (or of the normal):
+ *   wald    estimate +- q se (survey's confint; svyciprop "mean")
+ *   logit   expit(logit p +- q se / (p (1 - p))) (svyciprop "logit" and
+ *           "xlogit": the two agree for a proportion), the default for
+ *           proportions: it stays inside (0, 1)
+ *   beta    Korn and Graubard (1998): Clopper-Pearson with the effective
+ *           sample size n* = p (1 - p) / V (t_{n-1} / t_df)^2, svyciprop "beta"
+ *   asin    sin^2(asin sqrt p +- q se / (2 sqrt(p (1 - p)))), svyciprop
+ *           "asin", its limits kept inside [0, 1]
+ * logit, beta and asin apply to proportions; totals, means and ratios
+ * always take wald.
+ *
+ * Undefined values are NaN, and a flag says why; nothing undefined is
+ * ever written as a number.
+ */
+#ifndef OB_SURVEY_ESTIMATE_H
+#define OB_SURVEY_ESTIMATE_H
+
+#include "survey/design.h"
+
+enum ob_svy_estimator {
+	OB_SVY_TOTAL,
+	OB_SVY_MEAN,
+	OB_SVY_PROP,
+	OB_SVY_RATIO,
+};
+
+enum ob_svy_ci {
+	OB_SVY_CI_WALD,
+	OB_SVY_CI_LOGIT,
+	OB_SVY_CI_BETA,
+	OB_SVY_CI_ASIN,
+};
+
+const char *ob_svy_estimator_name(enum ob_svy_estimator k); /* total, mean, prop, ratio */
+const char *ob_svy_ci_name(enum ob_svy_ci m);               /* wald, logit, beta, asin */
+bool ob_svy_ci_parse(const char *s, enum ob_svy_ci *m);
+
+enum ob_svy_flag {
+	OB_SVY_NO_CASES = 1u << 0,    /* no respondent of the domain has a value: no estimate */
+	OB_SVY_HIGH_CV = 1u << 1,     /* CV above opts.max_cv (or undefined) */
+	OB_SVY_FEW_CASES = 1u << 2,   /* fewer than opts.min_n respondents */
+	OB_SVY_LONELY_PSU = 1u << 3,  /* the variance used the lonely-PSU rule */
+	OB_SVY_NO_INTERVAL = 1u << 4, /* the interval is undefined: no degrees of
+	                                 freedom, no variance, or a proportion of 0 or 1
+	                                 on the logit, beta or asin scale */
+	OB_SVY_MISSING = 1u << 5,     /* respondents of the domain without a value were left out */
+	OB_SVY_ZERO_DENOMINATOR = 1u << 6, /* a ratio whose denominator totals 0 */
+};
+
+/* Default flag thresholds (ob_svy_opts_init): a CV above 30 % and fewer
+ * than 30 respondents, the thresholds most national statistics offices
+ * publish with (e.g. NCHS, INEC Costa Rica). */
+#define OB_SURVEY_DEFAULT_MAX_CV 0.30
+#define OB_SURVEY_DEFAULT_MIN_N 30
+
+struct ob_svy_opts {
+	double level;          /* of the intervals, in (0, 1): 0.95 */
+	bool normal;           /* normal quantile instead of t(df) */
+	enum ob_svy_ci prop_ci;/* interval of proportions */
+	double max_cv;         /* flag above this CV (0.3) */
+	size_t min_n;          /* flag below this many respondents (30) */
+};
+
+void ob_svy_opts_init(struct ob_svy_opts *o);
+
+struct ob_svy_est {
+	double estimate, se;
+	double lower, upper;
+	enum ob_svy_ci ci;     /* the method of the interval */
+	double deff;           /* NaN for ratios, or n < 2, or W <= n */
+	double cv;             /* se / |estimate|; NaN when the estimate is 0 */
+	double df;             /* degrees of freedom of the interval (Inf: normal) */
+	size_t n;              /* respondents used */
+	size_t n_missing;      /* respondents of the domain without a value */
+	double wsum;           /* their weights: the domain's estimated size */
+	unsigned flags;        /* enum ob_svy_flag */
+};
+
+/* Scratch space, for one thread at a time. */
+struct ob_svy_scratch {
+	struct ob_svy_work wk;
+	double *z;
+	size_t *idx;
+};
+
+void ob_svy_scratch_init(struct ob_svy_scratch *s, const struct ob_svy_design *ds);
+void ob_svy_scratch_release(struct ob_svy_scratch *s);
+
+/*
+ * Estimate k of y[n] (x[n], the denominator, for OB_SVY_RATIO; else NULL)
+ * over the domain rows[0..m) (respondent numbers, ascending or not; NULL:
+ * everyone). y and x hold NaN where a respondent has no value; for
+ * OB_SVY_PROP y must hold 0 or 1 (else OB_EINVAL). Fills *e; never fails
+ * for lack of data (flags say what is undefined).
+ */
+ob_err ob_svy_estimate(const struct ob_svy_design *ds, struct ob_svy_scratch *s,
+                       enum ob_svy_estimator k, const double *y, const double *x,
+                       const size_t *rows, size_t m, const struct ob_svy_opts *o,
+                       struct ob_svy_est *e);
+
+#endif
