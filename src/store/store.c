@@ -18,6 +18,8 @@ struct ob_store {
 	sqlite3 *db;          /* a SQLite store's handle (owned by conn); NULL on PostgreSQL */
 	char dir[OB_MAX_PATH];
 	bool in_tx;
+	struct ob_store_writer *writer;   /* a delivery's writer, open in the transaction */
+	bool unsent;   /* a writer was freed with rows it never sent: no commit */
 };
 
 int ob_store_schema_version(void)
@@ -577,6 +579,27 @@ sqlite3 *ob_store_db(struct ob_store *s)
 	return s->db;
 }
 
+long long ob_store_sqlite_last_id(struct ob_store *s)
+{
+	return s->db ? sqlite3_last_insert_rowid(s->db) : 0;
+}
+
+struct ob_store_writer *ob_store_writer_of(struct ob_store *s)
+{
+	return s->writer;
+}
+
+void ob_store_writer_set(struct ob_store *s, struct ob_store_writer *w)
+{
+	s->writer = w;
+}
+
+void ob_store_unsent_rows(struct ob_store *s)
+{
+	if (s->in_tx)
+		s->unsent = true;
+}
+
 /* SQLite: one writer at a time from the start (BEGIN IMMEDIATE), so a
  * transaction never fails half-way for another's lock. PostgreSQL:
  * SERIALIZABLE, so that concurrent writers give the result of some order
@@ -587,11 +610,18 @@ ob_err ob_store_begin(struct ob_store *s, struct ob_diag *d)
 	if (ob_store_exec(s, s->db ? "BEGIN IMMEDIATE" : "BEGIN ISOLATION LEVEL SERIALIZABLE", d))
 		return OB_ESTORE;
 	s->in_tx = true;
+	s->unsent = false;
 	return OB_OK;
 }
 
 ob_err ob_store_commit(struct ob_store *s, struct ob_diag *d)
 {
+	if (s->unsent) {
+		ob_store_rollback(s);
+		return OB_DIAG(d, OB_ESTORE, s->dir, 0, 0, NULL, 0,
+		               "filas de un envío quedaron sin escribir: no se guardó nada",
+		               "rows of a delivery were left unwritten: nothing was saved");
+	}
 	if (ob_store_exec(s, "COMMIT", d)) {
 		ob_store_rollback(s);
 		return OB_ESTORE;
@@ -602,6 +632,7 @@ ob_err ob_store_commit(struct ob_store *s, struct ob_diag *d)
 
 void ob_store_rollback(struct ob_store *s)
 {
+	s->unsent = false;
 	if (s->db)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	else
