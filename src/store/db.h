@@ -53,7 +53,9 @@ enum {
 enum ob_db_failure {
 	OB_DB_FAILED,        /* anything else */
 	OB_DB_CONSTRAINED,   /* a constraint refused a change */
-	OB_DB_BUSY,          /* another writer held a lock, or a serialization failure */
+	OB_DB_BUSY,          /* another writer held a lock too long */
+	OB_DB_CONFLICT,      /* a serialization failure or a deadlock with another
+	                        writer: the transaction, run again whole, may pass */
 	OB_DB_INTERRUPTED,   /* interrupted (a guard's stop, a cancelled query) */
 };
 

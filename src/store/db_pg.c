@@ -152,9 +152,15 @@ static int fail(struct pg_db *db, const PGresult *r)
 	db->failure = OB_DB_FAILED;
 	if (state && !strncmp(state, "23", 2))
 		db->failure = OB_DB_CONSTRAINED;
-	else if (state && (!strcmp(state, "40001") || !strcmp(state, "40P01") ||
-	                   !strcmp(state, "55P03")))
+	else if (state && (!strcmp(state, "40001") || !strcmp(state, "40P01")))
+		db->failure = OB_DB_CONFLICT;
+	else if (state && !strcmp(state, "55P03"))
 		db->failure = OB_DB_BUSY;
+	if (db->failure == OB_DB_CONFLICT || db->failure == OB_DB_BUSY)
+		snprintf(db->msg + n, sizeof(db->msg) - n, " (otro proceso escribía a la vez: no se "
+		         "guardó nada de la transacción; repita la orden / another process was "
+		         "writing at the same time: nothing of the transaction was saved; run the "
+		         "command again)");
 	else if (state && !strcmp(state, "57014"))
 		db->failure = OB_DB_INTERRUPTED;
 	return db->failure == OB_DB_CONSTRAINED ? OB_DB_CONSTRAINT : OB_DB_FAIL;
@@ -636,11 +642,17 @@ ob_err ob_db_pg_connect(const char *url, bool read_only, struct ob_db **out,
                         struct ob_diag *d)
 {
 	struct pg_db *db;
+	char setup[160];
 	ob_err e;
 
 	*out = NULL;
 	if ((e = ob_pq_load(d)))
 		return e;
+	/* a lock held by another writer is waited for as SQLite's busy
+	 * timeout waits, then reported busy */
+	snprintf(setup, sizeof(setup), "%sSET client_min_messages = warning;"
+	         "SET lock_timeout = %d", read_only ? "SET default_transaction_read_only = on;" : "",
+	         OB_STORE_BUSY_MS);
 	db = ob_calloc(1, sizeof(*db));
 	db->base.drv = &pg_driver;
 	db->base.dialect = OB_DB_POSTGRES;
@@ -657,9 +669,7 @@ ob_err ob_db_pg_connect(const char *url, bool read_only, struct ob_db **out,
 	}
 	PQsetNoticeProcessor(db->conn, quiet, NULL);
 	if (PQsetClientEncoding(db->conn, "UTF8") != 0 ||
-	    pg_exec(&db->base, read_only ? "SET default_transaction_read_only = on;"
-	                                   "SET client_min_messages = warning"
-	                                 : "SET client_min_messages = warning")) {
+	    pg_exec(&db->base, setup)) {
 		if (!*db->msg)
 			fail(db, NULL);
 		e = OB_DIAG(d, OB_ESTORE, NULL, 0, 0, NULL, 0,

@@ -808,10 +808,16 @@ enum ob_store_failure ob_store_last_failure(struct ob_store *s)
 	case OB_DB_INTERRUPTED:
 		return OB_STORE_INTERRUPTED;
 	case OB_DB_BUSY:
+	case OB_DB_CONFLICT:
 		return OB_STORE_BUSY;
 	default:
 		return OB_STORE_FAILED;
 	}
+}
+
+bool ob_store_conflicted(struct ob_store *s)
+{
+	return ob_db_failure(s->conn) == OB_DB_CONFLICT;
 }
 
 const char *ob_store_last_message(struct ob_store *s)

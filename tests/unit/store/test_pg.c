@@ -193,6 +193,35 @@ static void test_store(void **state)
 		assert_non_null(strstr(d.message, "PostgreSQL"));
 		OK(ob_store_meta_get(s, "note", value, sizeof(value)));
 	}
+	/* two writers that each read what the other writes: SERIALIZABLE lets
+	 * one commit and fails the other as a conflict worth running again,
+	 * saying so, never as a lost update */
+	if (ob_store_open(dir, OB_STORE_EXISTING, &t, &d))
+		fail_msg("open a second connection: %s", d.message);
+	OK(ob_store_begin(s, &d));
+	OK(ob_store_begin(t, &d));
+	OK(ob_store_meta_get(s, "note", value, sizeof(value)));
+	OK(ob_store_meta_get(t, "note", value, sizeof(value)));
+	OK(ob_store_meta_set(s, "note", "from s", &d));
+	OK(ob_store_meta_set(t, "other", "from t", &d));
+	OK(ob_store_meta_set(t, "note2", "from t", &d));
+	{
+		ob_err a_err = ob_store_commit(s, &d), b_err;
+		b_err = ob_store_commit(t, &d);
+		/* the first commit passes; the second, which read the note the
+		 * first changed, cannot be ordered after it */
+		assert_int_equal(a_err, OB_OK);
+		assert_int_equal(b_err, OB_ESTORE);
+		assert_true(ob_store_conflicted(t));
+		assert_int_equal(ob_store_last_failure(t), OB_STORE_BUSY);
+		assert_non_null(strstr(d.message, "run the command again"));
+	}
+	OK(ob_store_meta_get(s, "note", value, sizeof(value)));
+	assert_string_equal(value, "from s");
+	assert_int_equal(ob_store_meta_get(s, "other", value, sizeof(value)), OB_ENOENT);
+	assert_false(ob_store_conflicted(s));
+	ob_store_close(t);
+
 	ob_store_close(s);
 
 	/* read-only: reads, refuses writes */
