@@ -224,10 +224,10 @@ ob_err ob_store_records_scan(struct ob_store *s, long long from, long long to,
 
 	*out = NULL;
 	if (ob_store_sql(s, "SELECT territory, occurred_on, precision, occurred_at, victim_sex,"
-	                        " victim_age, category, manner, mechanism, place, relationship,"
-	                        " context, submission, victims, source_id, victim_age_min,"
-	                        " victim_age_max FROM record"
-	                        " WHERE id BETWEEN ?1 AND ?2 ORDER BY id", &st, d))
+	                    " victim_age, category, manner, mechanism, place, relationship,"
+	                    " context, submission, victims, source_id, victim_age_min,"
+	                    " victim_age_max FROM record"
+	                    " WHERE id BETWEEN ?1 AND ?2 ORDER BY id", &st, d))
 		return OB_ESTORE;
 	ob_db_bind_int64(st, 1, from);
 	ob_db_bind_int64(st, 2, to);

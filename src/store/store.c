@@ -674,13 +674,6 @@ ob_err ob_store_meta_get(struct ob_store *s, const char *key, char *out, size_t 
 	return e;
 }
 
-int ob_bind_text(sqlite3_stmt *st, int i, const char *p, size_t n)
-{
-	if (!p)
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, p, (int)n, SQLITE_STATIC);
-}
-
 /* ------------------------------------------------------------------------
  * Shared by the subject files (store/store_int.h).
  */
@@ -866,7 +859,10 @@ int ob_store_sql_rows(struct ob_store *s, struct ob_db_stmt *st, int ncols, ob_s
 	return ob_store_sql_end(s, st, rc, stop, what, d);
 }
 
-void ob_store_values(sqlite3_stmt *st, int n, struct ob_store_value *v)
+/* Columns 0..n-1 of st's current row as values (store.h), for the files
+ * not yet on the layer (ob_store_rows()); their text is valid until the
+ * next step or finalize of st. */
+static void ob_store_values(sqlite3_stmt *st, int n, struct ob_store_value *v)
 {
 	for (int i = 0; i < n; i++) {
 		struct ob_store_value *x = &v[i];

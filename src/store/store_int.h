@@ -92,10 +92,6 @@ ob_err ob_store_exec(struct ob_store *s, const char *sql, struct ob_diag *d);
 ob_err ob_store_prepare(struct ob_store *s, const char *sql, sqlite3_stmt **st,
                         struct ob_diag *d);
 
-/* Bind a (pointer, length) string, or NULL when p is NULL. Not copied: p must
- * stay valid until the statement is stepped and reset. */
-int ob_bind_text(sqlite3_stmt *st, int i, const char *p, size_t n);
-
 /* Fill d with the database's last message, after "what: " when what is not
  * NULL (a subject in both languages, e.g. "bitácora (logbook)"), and return
  * OB_ESTORE. */
@@ -133,10 +129,6 @@ ob_err ob_store_text_one(struct ob_store *s, const char *sql, const char *arg, c
  * as ob_store_fail(s, d, what) when the listing ended on a failed step. */
 int ob_store_each_end(struct ob_store *s, sqlite3_stmt *st, int rc, int stop, const char *what,
                       struct ob_diag *d);
-
-/* Columns 0..n-1 of st's current row as values (store.h); their text is
- * valid until the next step or finalize of st. */
-void ob_store_values(sqlite3_stmt *st, int n, struct ob_store_value *v);
 
 /* Step st (prepared and bound) to its end, giving each row's first ncols
  * columns (at most OB_STORE_MAX_COLUMNS) to each; finalizes st. Returns as

@@ -36,7 +36,7 @@ int ob_store_units_by_name_each(struct ob_store *s, const char *country, int lev
 	struct ob_db_stmt *st;
 
 	if (ob_store_sql(s, "SELECT code, name FROM territory WHERE country = ?1 AND level = ?2"
-	                        " ORDER BY name, code",
+	                    " ORDER BY name, code",
 	                     &st, d))
 		return -1;
 	ob_db_bind_str(st, 1, country);
@@ -57,7 +57,7 @@ int ob_store_unit_parents_each(struct ob_store *s, const char *country, ob_store
 	struct ob_db_stmt *st;
 
 	if (ob_store_sql(s, "SELECT code, parent FROM territory WHERE country = ?1 AND level = 2"
-	                        " AND parent IS NOT NULL",
+	                    " AND parent IS NOT NULL",
 	                     &st, d))
 		return -1;
 	ob_db_bind_str(st, 1, country);
@@ -126,8 +126,8 @@ ob_err ob_store_territory_unit(struct ob_store *s, const char *code, ob_store_un
 
 	*found = false;
 	if ((e = ob_store_sql(s, "SELECT t.code, t.name, t.level, t.country, t.parent, p.name"
-	                             " FROM territory t LEFT JOIN territory p ON p.code = t.parent"
-	                             " WHERE t.code = upper(?1)",
+	                         " FROM territory t LEFT JOIN territory p ON p.code = t.parent"
+	                         " WHERE t.code = upper(?1)",
 	                          &st, d)))
 		return e;
 	ob_db_bind_str(st, 1, code);
