@@ -68,7 +68,8 @@ int ob_store_codes_changes(struct ob_store *s, const char *country,
 	          d))
 		return -1;
 	while ((rc = ob_db_step(st)) == OB_DB_ROW)
-		if ((stop = each(arg, ob_db_column_text(st, 0), ob_db_column_text(st, 1), ob_db_column_text(st, 2))))
+		if ((stop = each(arg, ob_db_column_text(st, 0), ob_db_column_text(st, 1),
+		                 ob_db_column_text(st, 2))))
 			break;
 	return ob_store_sql_end(s, st, rc, stop, NULL, d);
 }

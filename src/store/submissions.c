@@ -336,8 +336,8 @@ static const char *const copy_sql[W_COUNT] = {
 	" victim_age, mechanism, place, relationship, context, perpetrator_sex, extra,"
 	" victims, victim_age_min, victim_age_max) FROM STDIN",
 	"COPY protected(record, names, document, address) FROM STDIN",
-	"COPY quarantine(id, submission, line, \"column\", field, value, reason, raw, kind)"
-	" FROM STDIN",
+	("COPY quarantine(id, submission, line, \"column\", field, value, reason, raw, kind)"
+	 " FROM STDIN"),
 	"COPY warning(id, submission, line, \"column\", field, value, reason, kind) FROM STDIN",
 };
 
