@@ -88,6 +88,24 @@
 #define OB_DB_MAX_PARAMS 256
 #define OB_STORE_URL_MAX 2048
 
+/* The store on PostgreSQL (docs/store.md): a long scan (the snapshot's
+ * records) is read through a server-side cursor this many rows at a
+ * fetch, so that memory holds one batch, not the whole result (10,000
+ * records are a few MiB); an ingest's rows go to the server by COPY in
+ * pieces of at most this many bytes per table (the last piece at the
+ * delivery's end), all inside the delivery's one transaction; and a
+ * delivery whose transaction fails for a concurrent writer (a
+ * serialization failure or a deadlock) is tried again as a whole at most
+ * this many times in all before the ingest reports the store busy. */
+#define OB_DB_FETCH_ROWS 10000
+#define OB_DB_COPY_BYTES (8 * 1024 * 1024)
+/* ... and one row in COPY's text format takes at most this many bytes:
+ * every field of a line (OB_MAX_LINE) escaped, each byte at most two
+ * (a quarantined row holds its value and the whole raw line), plus the
+ * row's own columns. */
+#define OB_DB_COPY_ROW_MAX (4 * OB_MAX_LINE + 64 * 1024)
+#define OB_STORE_TX_TRIES 3
+
 /* An online backup of the store copies this many pages per step (4 MiB
  * at SQLite's 4 KiB pages; progress is drawn after each), and waits this
  * many milliseconds when a step finds the store busy. */

@@ -671,9 +671,10 @@ free_pipe:
 	return e;
 }
 
-ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
-                      const struct ob_ingest_options *o,
-                      struct ob_ingest_result *res, struct ob_diag *d)
+/* One reading of the file in one transaction (ob_ingest_file()). */
+static ob_err ingest_once(struct ob_store *s, const char *source, const char *path,
+                          const struct ob_ingest_options *o, struct ob_ingest_result *res,
+                          struct ob_diag *d)
 {
 	static const struct ob_ingest_options defaults;
 	struct ingest g;
@@ -853,4 +854,23 @@ release_bufs:
 	ob_strmap_release(&g.row_ids);
 	ob_strmap_release(&g.terr_names);
 	return e;
+}
+
+/* A delivery whose transaction met a concurrent writer's conflict
+ * (PostgreSQL) is read and written again whole, a few times at most;
+ * nothing of a failed try was kept. */
+ob_err ob_ingest_file(struct ob_store *s, const char *source, const char *path,
+                      const struct ob_ingest_options *o,
+                      struct ob_ingest_result *res, struct ob_diag *d)
+{
+	ob_err e;
+
+	for (int try = 1;; try++) {
+		e = ingest_once(s, source, path, o, res, d);
+		if (e != OB_ESTORE || try >= OB_STORE_TX_TRIES || !ob_store_conflicted(s))
+			return e;
+		OB_INFO("otro proceso escribía a la vez: se vuelve a leer %s (intento %d de %d)",
+		        "another process was writing at the same time: reading %s again (try %d "
+		        "of %d)", path, try + 1, OB_STORE_TX_TRIES);
+	}
 }

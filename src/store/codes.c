@@ -4,13 +4,13 @@
 #include "store/store_int.h"
 
 /* Prepare sql with country as ?1 (when not NULL); -1 with d filled. */
-static int start(struct ob_store *s, const char *sql, const char *country, sqlite3_stmt **st,
+static int start(struct ob_store *s, const char *sql, const char *country, struct ob_db_stmt **st,
                  struct ob_diag *d)
 {
-	if (ob_store_prepare(s, sql, st, d))
+	if (ob_store_sql(s, sql, st, d))
 		return -1;
 	if (country)
-		sqlite3_bind_text(*st, 1, country, -1, SQLITE_STATIC);
+		ob_db_bind_str(*st, 1, country);
 	return 0;
 }
 
@@ -20,39 +20,39 @@ int ob_store_codes_territories(struct ob_store *s, const char *country,
                                void *arg, struct ob_diag *d)
 {
 	struct ob_code_territory t;
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
 	if (start(s, "SELECT code, level, parent, name, valid_from, valid_to"
 	             " FROM territory WHERE country = ?1 ORDER BY code", country, &st, d))
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		t.code = ob_store_text(st, 0);
-		t.level = sqlite3_column_int(st, 1);
-		t.parent = ob_store_text(st, 2);
-		t.name = ob_store_text(st, 3);
-		t.valid_from = ob_store_text(st, 4);
-		t.valid_to = ob_store_text(st, 5);
+	while ((rc = ob_db_step(st)) == OB_DB_ROW) {
+		t.code = ob_db_column_text(st, 0);
+		t.level = ob_db_column_int(st, 1);
+		t.parent = ob_db_column_text(st, 2);
+		t.name = ob_db_column_text(st, 3);
+		t.valid_from = ob_db_column_text(st, 4);
+		t.valid_to = ob_db_column_text(st, 5);
 		if ((stop = each(arg, &t)))
 			break;
 	}
-	return ob_store_each_end(s, st, rc, stop, NULL, d);
+	return ob_store_sql_end(s, st, rc, stop, NULL, d);
 }
 
 int ob_store_codes_aliases(struct ob_store *s, const char *country,
                            int (*each)(void *arg, const char *code, const char *alias),
                            void *arg, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
 	if (start(s, "SELECT a.code, a.alias FROM territory_alias a"
 	             " JOIN territory t ON t.code = a.code WHERE t.country = ?1", country, &st, d))
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1))))
+	while ((rc = ob_db_step(st)) == OB_DB_ROW)
+		if ((stop = each(arg, ob_db_column_text(st, 0), ob_db_column_text(st, 1))))
 			break;
-	return ob_store_each_end(s, st, rc, stop, NULL, d);
+	return ob_store_sql_end(s, st, rc, stop, NULL, d);
 }
 
 int ob_store_codes_changes(struct ob_store *s, const char *country,
@@ -60,17 +60,18 @@ int ob_store_codes_changes(struct ob_store *s, const char *country,
                                        const char *date),
                            void *arg, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
 	if (start(s, "SELECT c.old_code, c.new_code, c.date FROM territory_change c"
 	             " JOIN territory t ON t.code = c.old_code WHERE t.country = ?1", country, &st,
 	          d))
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1), ob_store_text(st, 2))))
+	while ((rc = ob_db_step(st)) == OB_DB_ROW)
+		if ((stop = each(arg, ob_db_column_text(st, 0), ob_db_column_text(st, 1),
+		                 ob_db_column_text(st, 2))))
 			break;
-	return ob_store_each_end(s, st, rc, stop, NULL, d);
+	return ob_store_sql_end(s, st, rc, stop, NULL, d);
 }
 
 int ob_store_codes_crosswalks(struct ob_store *s,
@@ -78,51 +79,51 @@ int ob_store_codes_crosswalks(struct ob_store *s,
                               void *arg, struct ob_diag *d)
 {
 	struct ob_code_crosswalk x;
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
-	/* rowid: the order the entries were loaded in (SQLite's; PostgreSQL
-	 * would need a serial column) */
+	/* rowid: the order the entries were loaded in (on PostgreSQL a column
+	 * of that name, store/schema_pg.c) */
 	if (start(s, "SELECT name, label, target, valid_from, valid_to FROM crosswalk"
 	             " ORDER BY rowid", NULL, &st, d))
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		x.name = ob_store_text(st, 0);
-		x.label = ob_store_text(st, 1);
-		x.target = ob_store_text(st, 2);
-		x.valid_from = ob_store_text(st, 3);
-		x.valid_to = ob_store_text(st, 4);
+	while ((rc = ob_db_step(st)) == OB_DB_ROW) {
+		x.name = ob_db_column_text(st, 0);
+		x.label = ob_db_column_text(st, 1);
+		x.target = ob_db_column_text(st, 2);
+		x.valid_from = ob_db_column_text(st, 3);
+		x.valid_to = ob_db_column_text(st, 4);
 		if ((stop = each(arg, &x)))
 			break;
 	}
-	return ob_store_each_end(s, st, rc, stop, NULL, d);
+	return ob_store_sql_end(s, st, rc, stop, NULL, d);
 }
 
 int ob_store_codes_iccs(struct ob_store *s, int (*each)(void *arg, const char *code),
                         void *arg, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
 	if (start(s, "SELECT code FROM iccs", NULL, &st, d))
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((stop = each(arg, ob_store_text(st, 0))))
+	while ((rc = ob_db_step(st)) == OB_DB_ROW)
+		if ((stop = each(arg, ob_db_column_text(st, 0))))
 			break;
-	return ob_store_each_end(s, st, rc, stop, NULL, d);
+	return ob_store_sql_end(s, st, rc, stop, NULL, d);
 }
 
 int ob_store_codes_tags(struct ob_store *s,
                         int (*each)(void *arg, const char *kind, const char *code), void *arg,
                         struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
 	if (start(s, "SELECT kind, code FROM tag", NULL, &st, d))
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((stop = each(arg, ob_store_text(st, 0), ob_store_text(st, 1))))
+	while ((rc = ob_db_step(st)) == OB_DB_ROW)
+		if ((stop = each(arg, ob_db_column_text(st, 0), ob_db_column_text(st, 1))))
 			break;
-	return ob_store_each_end(s, st, rc, stop, NULL, d);
+	return ob_store_sql_end(s, st, rc, stop, NULL, d);
 }

@@ -5,16 +5,16 @@
 
 struct ob_store_cursor {
 	struct ob_store *s;
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	const char *what;
 	const char *kinds;   /* per column, or NULL: by the value's type */
-	void (*fill)(sqlite3_stmt *st, struct ob_store_value *row); /* or NULL */
+	void (*fill)(struct ob_db_stmt *st, struct ob_store_value *row); /* or NULL */
 	int ncols;
 	int done;      /* 0 reading, 1 at the end, -1 failed */
 	struct ob_store_value row[OB_STORE_MAX_COLUMNS];
 };
 
-ob_err ob_store_cursor_new(struct ob_store *s, sqlite3_stmt *st, int ncols, const char *kinds,
+ob_err ob_store_cursor_new(struct ob_store *s, struct ob_db_stmt *st, int ncols, const char *kinds,
                            const char *what, struct ob_store_cursor **out, struct ob_diag *d)
 {
 	struct ob_store_cursor *c;
@@ -22,7 +22,7 @@ ob_err ob_store_cursor_new(struct ob_store *s, sqlite3_stmt *st, int ncols, cons
 	*out = NULL;
 	if (ncols < 0 || ncols > (int)OB_ARRAY_SIZE(c->row) ||
 	    (kinds && strlen(kinds) != (size_t)ncols)) {
-		sqlite3_finalize(st);
+		ob_db_finalize(st);
 		return ob_diag_set(d, OB_EINVAL, ob_store_dir(s), 0, 0, NULL, 0,
 		                   "cursor: %d columns", ncols);
 	}
@@ -32,6 +32,7 @@ ob_err ob_store_cursor_new(struct ob_store *s, sqlite3_stmt *st, int ncols, cons
 	c->what = what;
 	c->kinds = kinds;
 	c->ncols = ncols;
+	ob_db_stream(st);   /* PostgreSQL: a batch at a time, not the whole result */
 	*out = c;
 	return OB_OK;
 }
@@ -44,18 +45,18 @@ static void typed_value(struct ob_store_cursor *c, int i)
 	switch (c->kinds[i]) {
 	case 'T':
 	case 't':
-		x->text = (const char *)sqlite3_column_text(c->st, i);
-		x->len = x->text ? (size_t)sqlite3_column_bytes(c->st, i) : 0;
+		x->text = ob_db_column_text(c->st, i);
+		x->len = x->text ? ob_db_column_bytes(c->st, i) : 0;
 		x->type = x->text ? OB_STORE_TEXT : OB_STORE_NULL;
 		break;
 	case 'N':
 	case 'n':
-		x->i = sqlite3_column_int64(c->st, i);
+		x->i = ob_db_column_int64(c->st, i);
 		x->type = OB_STORE_INT;
 		break;
 	default: /* 'I', 'i' */
-		if (sqlite3_column_type(c->st, i) == SQLITE_INTEGER) {
-			x->i = sqlite3_column_int64(c->st, i);
+		if (ob_db_column_type(c->st, i) == OB_STORE_INT) {
+			x->i = ob_db_column_int64(c->st, i);
 			x->type = OB_STORE_INT;
 		} else {
 			x->i = 0;
@@ -73,7 +74,7 @@ const struct ob_store_value *ob_store_cursor_get(struct ob_store_cursor *c, int 
 	return &c->row[i];
 }
 
-/* The row by the columns' declared kinds: one call to SQLite per text
+/* The row by the columns' declared kinds: one call to the database per text
  * column and two per integer, as a loop over the statement would make
  * (the record scan's rows are a million or more); a column declared in
  * lower case is left for ob_store_cursor_get(). */
@@ -92,17 +93,17 @@ static void typed_values(struct ob_store_cursor *c)
 			x->i = 0;
 			break;
 		case 'T':
-			x->text = (const char *)sqlite3_column_text(c->st, i);
-			x->len = x->text ? (size_t)sqlite3_column_bytes(c->st, i) : 0;
+			x->text = ob_db_column_text(c->st, i);
+			x->len = x->text ? ob_db_column_bytes(c->st, i) : 0;
 			x->type = x->text ? OB_STORE_TEXT : OB_STORE_NULL;
 			break;
 		case 'N':
-			x->i = sqlite3_column_int64(c->st, i);
+			x->i = ob_db_column_int64(c->st, i);
 			x->type = OB_STORE_INT;
 			break;
 		default: /* 'I' */
-			if (sqlite3_column_type(c->st, i) == SQLITE_INTEGER) {
-				x->i = sqlite3_column_int64(c->st, i);
+			if (ob_db_column_type(c->st, i) == OB_STORE_INT) {
+				x->i = ob_db_column_int64(c->st, i);
 				x->type = OB_STORE_INT;
 			} else {
 				x->i = 0;
@@ -120,18 +121,18 @@ int ob_store_cursor_step(struct ob_store_cursor *c, const struct ob_store_value 
 	*row = NULL;
 	if (c->done)
 		return c->done > 0 ? 0 : -1;
-	rc = sqlite3_step(c->st);
-	if (rc == SQLITE_ROW) {
+	rc = ob_db_step(c->st);
+	if (rc == OB_DB_ROW) {
 		if (c->fill)
 			c->fill(c->st, c->row);
 		else if (c->kinds)
 			typed_values(c);
 		else
-			ob_store_values(c->st, c->ncols, c->row);
+			ob_store_sql_values(c->st, c->ncols, c->row);
 		*row = c->row;
 		return 1;
 	}
-	if (rc == SQLITE_DONE) {
+	if (rc == OB_DB_DONE) {
 		c->done = 1;
 		return 0;
 	}
@@ -141,7 +142,7 @@ int ob_store_cursor_step(struct ob_store_cursor *c, const struct ob_store_value 
 }
 
 void ob_store_cursor_fill(struct ob_store_cursor *c,
-                          void (*fill)(sqlite3_stmt *st, struct ob_store_value *row))
+                          void (*fill)(struct ob_db_stmt *st, struct ob_store_value *row))
 {
 	c->fill = fill;
 }
@@ -150,6 +151,6 @@ void ob_store_cursor_close(struct ob_store_cursor *c)
 {
 	if (!c)
 		return;
-	sqlite3_finalize(c->st);
+	ob_db_finalize(c->st);
 	free(c);
 }

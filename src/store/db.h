@@ -53,7 +53,9 @@ enum {
 enum ob_db_failure {
 	OB_DB_FAILED,        /* anything else */
 	OB_DB_CONSTRAINED,   /* a constraint refused a change */
-	OB_DB_BUSY,          /* another writer held a lock, or a serialization failure */
+	OB_DB_BUSY,          /* another writer held a lock too long */
+	OB_DB_CONFLICT,      /* a serialization failure or a deadlock with another
+	                        writer: the transaction, run again whole, may pass */
 	OB_DB_INTERRUPTED,   /* interrupted (a guard's stop, a cancelled query) */
 };
 
@@ -84,6 +86,9 @@ struct ob_db_driver {
 	size_t (*column_bytes)(struct ob_db_stmt *st, int i);
 	long long (*column_int64)(struct ob_db_stmt *st, int i);
 	double (*column_double)(struct ob_db_stmt *st, int i);
+	/* NULL where the driver has nothing to do or cannot (see below) */
+	void (*stream)(struct ob_db_stmt *st);
+	int (*copy)(struct ob_db *db, const char *sql, const char *data, size_t n);
 };
 
 /* What every driver's connection and statement begin with. */
@@ -213,5 +218,37 @@ static inline double ob_db_column_double(struct ob_db_stmt *st, int i)
 {
 	return st->db->drv->column_double(st, i);
 }
+
+/* Mark st, before its first step, as a long scan: on PostgreSQL, inside a
+ * transaction, its rows are read through a server-side cursor
+ * OB_DB_FETCH_ROWS at a time (base/limits.h) instead of as one whole
+ * result, and other statements may run on the connection between its
+ * steps; outside a transaction it is read as any other. SQLite reads a row
+ * at a time anyway: nothing to do. */
+static inline void ob_db_stream(struct ob_db_stmt *st)
+{
+	if (st->db->drv->stream)
+		st->db->drv->stream(st);
+}
+/* Whether db can load rows with ob_db_copy(). */
+static inline bool ob_db_can_copy(const struct ob_db *db)
+{
+	return db->drv->copy != NULL;
+}
+/* Run sql, a "COPY table(columns) FROM STDIN" (text format), sending it
+ * data (n bytes: rows of tab-separated fields ending in a newline, \N for
+ * NULL, backslash, tab, newline and carriage return escaped; see
+ * ob_db_copy_field()): 0, OB_DB_CONSTRAINT or OB_DB_FAIL as a step. Only
+ * where ob_db_can_copy(); elsewhere OB_DB_FAIL. */
+static inline int ob_db_copy(struct ob_db *db, const char *sql, const char *data, size_t n)
+{
+	return db->drv->copy ? db->drv->copy(db, sql, data, n) : OB_DB_FAIL;
+}
+
+struct ob_buf;
+/* Append to b one field of a COPY row in text format: p (n bytes) escaped,
+ * or \N when p is NULL; then sep (a tab, or the row's newline). Sticky
+ * as ob_buf_put(). */
+void ob_db_copy_field(struct ob_buf *b, const char *p, size_t n, char sep);
 
 #endif

@@ -39,7 +39,11 @@
 	X(pq, PQgetlength)            \
 	X(pq, PQgetisnull)            \
 	X(pq, PQtransactionStatus)    \
-	X(pq, PQsetNoticeProcessor)
+	X(pq, PQsetNoticeProcessor)   \
+	X(pq, PQcmdStatus)            \
+	X(pq, PQputCopyData)          \
+	X(pq, PQputCopyEnd)           \
+	X(pq, PQgetResult)
 
 struct ob_pq_lib {
 #define OB_LIB_MEMBER(lib, fn) __typeof__(&fn) fn;
@@ -76,6 +80,10 @@ const struct ob_pq_lib *ob_pq(void);
 #define PQgetisnull (ob_pq()->PQgetisnull)
 #define PQtransactionStatus (ob_pq()->PQtransactionStatus)
 #define PQsetNoticeProcessor (ob_pq()->PQsetNoticeProcessor)
+#define PQcmdStatus (ob_pq()->PQcmdStatus)
+#define PQputCopyData (ob_pq()->PQputCopyData)
+#define PQputCopyEnd (ob_pq()->PQputCopyEnd)
+#define PQgetResult (ob_pq()->PQgetResult)
 #endif
 
 #endif

@@ -11,17 +11,17 @@
  * is shown whether current or not). */
 #define FROM_WHERE(table)                                                                  \
 	" FROM " table " q JOIN submission b ON b.id = q.submission"                      \
-	" WHERE (?1 IS NULL OR b.source = ?1) AND (?2 = 0 OR q.submission = ?2)"          \
-	" AND (?3 IS NULL OR q.kind = ?3)"                                                 \
+	" WHERE (b.source = ?1 OR ?1 IS NULL) AND (?2 = 0 OR q.submission = ?2)"          \
+	" AND (q.kind = ?3 OR ?3 IS NULL)"                                                 \
 	" AND (?4 = 0 OR ?2 <> 0 OR b.superseded_by IS NULL)"
 #define COLUMNS(raw)                                                                       \
 	"SELECT q.id, q.submission, b.source, b.file_name,"                               \
-	" CASE WHEN b.superseded_by IS NULL THEN 1 ELSE 0 END, q.line, q.column, q.field," \
+	" CASE WHEN b.superseded_by IS NULL THEN 1 ELSE 0 END, q.line, q.\"column\", q.field," \
 	" q.value, q.reason, " raw ", q.kind"
 #define BY_ID " ORDER BY q.id"
 #define BY_FILE " ORDER BY b.source, q.submission, q.line, q.id"
-/* ?5 rows after skipping ?6; a negative limit is no limit in SQLite (the one
- * construct here that is SQLite's: PostgreSQL would bind NULL, LIMIT ALL) */
+/* ?5 rows after skipping ?6; no limit is -1 on SQLite and NULL on
+ * PostgreSQL (LIMIT ALL), bound so by bind_page() */
 #define PAGE " LIMIT ?5 OFFSET ?6"
 
 static const char *const count_sql[2] = {
@@ -51,27 +51,25 @@ static ob_err fail(struct ob_store *s, struct ob_diag *d)
 	return ob_store_fail(s, d, "cuarentena (quarantine)");
 }
 
-static void bind_filter(sqlite3_stmt *st, const struct ob_quarantine_filter *f)
+static void bind_filter(struct ob_db_stmt *st, const struct ob_quarantine_filter *f)
 {
-	if (f->source)
-		sqlite3_bind_text(st, 1, f->source, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, f->submission > 0 ? f->submission : 0);
-	if (f->kind)
-		sqlite3_bind_text(st, 3, f->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 4, f->current_only ? 1 : 0);
+	ob_db_bind_str(st, 1, f->source);
+	ob_db_bind_int64(st, 2, f->submission > 0 ? f->submission : 0);
+	ob_db_bind_str(st, 3, f->kind);
+	ob_db_bind_int64(st, 4, f->current_only ? 1 : 0);
 }
 
 ob_err ob_store_quarantine_count(struct ob_store *s, const struct ob_quarantine_filter *f,
                                  long long *n, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	ob_err e;
 
 	*n = 0;
-	if ((e = ob_store_prepare(s, count_sql[f->warnings], &st, d)))
+	if ((e = ob_store_sql(s, count_sql[f->warnings], &st, d)))
 		return e;
 	bind_filter(st, f);
-	return ob_store_count_rows(s, st, n, "cuarentena (quarantine)", d);
+	return ob_store_sql_count(s, st, n, "cuarentena (quarantine)", d);
 }
 
 int ob_store_quarantine_each(struct ob_store *s, const struct ob_quarantine_filter *f,
@@ -79,34 +77,33 @@ int ob_store_quarantine_each(struct ob_store *s, const struct ob_quarantine_filt
                              void *arg, struct ob_diag *d)
 {
 	struct ob_quarantine_row r;
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
-	if (ob_store_prepare(s, list_sql[f->warnings][f->order == OB_QUARANTINE_BY_FILE], &st, d))
+	if (ob_store_sql(s, list_sql[f->warnings][f->order == OB_QUARANTINE_BY_FILE], &st, d))
 		return -1;
 	bind_filter(st, f);
-	sqlite3_bind_int64(st, 5, f->limit < 0 ? -1 : f->limit);
-	sqlite3_bind_int64(st, 6, f->limit < 0 || f->offset < 0 ? 0 : f->offset);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r.id = sqlite3_column_int64(st, 0);
-		r.submission = sqlite3_column_int64(st, 1);
-		r.source = ob_store_text(st, 2);
-		r.file_name = ob_store_text(st, 3);
-		r.current = sqlite3_column_int(st, 4) != 0;
-		r.line = sqlite3_column_int64(st, 5);
-		r.column = sqlite3_column_int64(st, 6);
-		r.field = ob_store_text(st, 7);
-		r.value = ob_store_text(st, 8);
-		r.reason = ob_store_text(st, 9);
-		r.raw = ob_store_text(st, 10);
-		r.kind = ob_store_text(st, 11);
+	ob_store_bind_page(s, st, 5, f->limit, f->offset);
+	while ((rc = ob_db_step(st)) == OB_DB_ROW) {
+		r.id = ob_db_column_int64(st, 0);
+		r.submission = ob_db_column_int64(st, 1);
+		r.source = ob_db_column_text(st, 2);
+		r.file_name = ob_db_column_text(st, 3);
+		r.current = ob_db_column_int(st, 4) != 0;
+		r.line = ob_db_column_int64(st, 5);
+		r.column = ob_db_column_int64(st, 6);
+		r.field = ob_db_column_text(st, 7);
+		r.value = ob_db_column_text(st, 8);
+		r.reason = ob_db_column_text(st, 9);
+		r.raw = ob_db_column_text(st, 10);
+		r.kind = ob_db_column_text(st, 11);
 		if ((stop = each(arg, &r)))
 			break;
 	}
-	if (!stop && rc != SQLITE_DONE) {
+	if (!stop && rc != OB_DB_DONE) {
 		fail(s, d);
 		stop = -1;
 	}
-	sqlite3_finalize(st);
+	ob_db_finalize(st);
 	return stop;
 }

@@ -18,6 +18,8 @@ struct ob_store {
 	sqlite3 *db;          /* a SQLite store's handle (owned by conn); NULL on PostgreSQL */
 	char dir[OB_MAX_PATH];
 	bool in_tx;
+	struct ob_store_writer *writer;   /* a delivery's writer, open in the transaction */
+	bool unsent;   /* a writer was freed with rows it never sent: no commit */
 };
 
 int ob_store_schema_version(void)
@@ -577,6 +579,27 @@ sqlite3 *ob_store_db(struct ob_store *s)
 	return s->db;
 }
 
+long long ob_store_sqlite_last_id(struct ob_store *s)
+{
+	return s->db ? sqlite3_last_insert_rowid(s->db) : 0;
+}
+
+struct ob_store_writer *ob_store_writer_of(struct ob_store *s)
+{
+	return s->writer;
+}
+
+void ob_store_writer_set(struct ob_store *s, struct ob_store_writer *w)
+{
+	s->writer = w;
+}
+
+void ob_store_unsent_rows(struct ob_store *s)
+{
+	if (s->in_tx)
+		s->unsent = true;
+}
+
 /* SQLite: one writer at a time from the start (BEGIN IMMEDIATE), so a
  * transaction never fails half-way for another's lock. PostgreSQL:
  * SERIALIZABLE, so that concurrent writers give the result of some order
@@ -587,11 +610,18 @@ ob_err ob_store_begin(struct ob_store *s, struct ob_diag *d)
 	if (ob_store_exec(s, s->db ? "BEGIN IMMEDIATE" : "BEGIN ISOLATION LEVEL SERIALIZABLE", d))
 		return OB_ESTORE;
 	s->in_tx = true;
+	s->unsent = false;
 	return OB_OK;
 }
 
 ob_err ob_store_commit(struct ob_store *s, struct ob_diag *d)
 {
+	if (s->unsent) {
+		ob_store_rollback(s);
+		return OB_DIAG(d, OB_ESTORE, s->dir, 0, 0, NULL, 0,
+		               "filas de un envío quedaron sin escribir: no se guardó nada",
+		               "rows of a delivery were left unwritten: nothing was saved");
+	}
 	if (ob_store_exec(s, "COMMIT", d)) {
 		ob_store_rollback(s);
 		return OB_ESTORE;
@@ -602,6 +632,7 @@ ob_err ob_store_commit(struct ob_store *s, struct ob_diag *d)
 
 void ob_store_rollback(struct ob_store *s)
 {
+	s->unsent = false;
 	if (s->db)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	else
@@ -641,13 +672,6 @@ ob_err ob_store_meta_get(struct ob_store *s, const char *key, char *out, size_t 
 	}
 	ob_db_finalize(st);
 	return e;
-}
-
-int ob_bind_text(sqlite3_stmt *st, int i, const char *p, size_t n)
-{
-	if (!p)
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, p, (int)n, SQLITE_STATIC);
 }
 
 /* ------------------------------------------------------------------------
@@ -777,10 +801,16 @@ enum ob_store_failure ob_store_last_failure(struct ob_store *s)
 	case OB_DB_INTERRUPTED:
 		return OB_STORE_INTERRUPTED;
 	case OB_DB_BUSY:
+	case OB_DB_CONFLICT:
 		return OB_STORE_BUSY;
 	default:
 		return OB_STORE_FAILED;
 	}
+}
+
+bool ob_store_conflicted(struct ob_store *s)
+{
+	return ob_db_failure(s->conn) == OB_DB_CONFLICT;
 }
 
 const char *ob_store_last_message(struct ob_store *s)
@@ -829,7 +859,10 @@ int ob_store_sql_rows(struct ob_store *s, struct ob_db_stmt *st, int ncols, ob_s
 	return ob_store_sql_end(s, st, rc, stop, what, d);
 }
 
-void ob_store_values(sqlite3_stmt *st, int n, struct ob_store_value *v)
+/* Columns 0..n-1 of st's current row as values (store.h), for the files
+ * not yet on the layer (ob_store_rows()); their text is valid until the
+ * next step or finalize of st. */
+static void ob_store_values(sqlite3_stmt *st, int n, struct ob_store_value *v)
 {
 	for (int i = 0; i < n; i++) {
 		struct ob_store_value *x = &v[i];

@@ -139,5 +139,11 @@ void ob_store_unguard(struct ob_store *s, int busy_ms);
 enum ob_store_failure { OB_STORE_FAILED, OB_STORE_INTERRUPTED, OB_STORE_BUSY };
 enum ob_store_failure ob_store_last_failure(struct ob_store *s);
 const char *ob_store_last_message(struct ob_store *s);
+/* Whether the last failure on s was a conflict with a concurrent writer
+ * that the same transaction, run again as a whole, may not meet
+ * (PostgreSQL's serialization failure or deadlock: busy above; never on
+ * SQLite, whose writers take turns). A caller retries at most
+ * OB_STORE_TX_TRIES times in all (base/limits.h). */
+bool ob_store_conflicted(struct ob_store *s);
 
 #endif

@@ -17,6 +17,20 @@
  * store is on PostgreSQL. */
 sqlite3 *ob_store_db(struct ob_store *s);
 
+/* The id SQLite gave the last row inserted on s's connection (SQLite's
+ * rowid; 0 on PostgreSQL, where an insert says RETURNING id). */
+long long ob_store_sqlite_last_id(struct ob_store *s);
+
+/* The writer of a delivery open on s (store/submissions.h), which
+ * ob_store_submission_close() has send its last rows; NULL when none. Set
+ * by the writer's opening and cleared by its free. */
+struct ob_store_writer;
+struct ob_store_writer *ob_store_writer_of(struct ob_store *s);
+void ob_store_writer_set(struct ob_store *s, struct ob_store_writer *w);
+/* A writer was freed holding rows it never sent: the open transaction's
+ * commit is refused (rolled back, OB_ESTORE), never half a delivery. */
+void ob_store_unsent_rows(struct ob_store *s);
+
 /* The store's connection through the database layer (store/db.h), on
  * either database (owned by the store). Files ported to the layer use it
  * and the ob_store_sql*() calls below; the others still use the sqlite3
@@ -43,6 +57,22 @@ static inline const char *ob_store_dialect_sql(struct ob_store *s, const char *s
 	return ob_db_dialect(ob_store_conn(s)) == OB_DB_POSTGRES ? pg : sqlite;
 }
 
+/* Bind a page of a listing, "LIMIT ?i OFFSET ?i+1": limit rows (negative:
+ * all) after skipping offset (negative: none, and none without a limit).
+ * No limit is -1 on SQLite and NULL (LIMIT ALL) on PostgreSQL, which
+ * refuses a negative one. */
+static inline void ob_store_bind_page(struct ob_store *s, struct ob_db_stmt *st, int i,
+                                      long long limit, long long offset)
+{
+	if (limit >= 0)
+		ob_db_bind_int64(st, i, limit);
+	else if (ob_db_dialect(ob_store_conn(s)) == OB_DB_POSTGRES)
+		ob_db_bind_null(st, i);
+	else
+		ob_db_bind_int64(st, i, -1);
+	ob_db_bind_int64(st, i + 1, limit < 0 || offset < 0 ? 0 : offset);
+}
+
 /* ob_store_each_end(), ob_store_count_rows(), ob_store_values() and
  * ob_store_rows() for a statement of the database layer. */
 int ob_store_sql_end(struct ob_store *s, struct ob_db_stmt *st, int rc, int stop,
@@ -61,10 +91,6 @@ ob_err ob_store_exec(struct ob_store *s, const char *sql, struct ob_diag *d);
  * PostgreSQL, OB_ESTORE saying the operation does not work there yet. */
 ob_err ob_store_prepare(struct ob_store *s, const char *sql, sqlite3_stmt **st,
                         struct ob_diag *d);
-
-/* Bind a (pointer, length) string, or NULL when p is NULL. Not copied: p must
- * stay valid until the statement is stepped and reset. */
-int ob_bind_text(sqlite3_stmt *st, int i, const char *p, size_t n);
 
 /* Fill d with the database's last message, after "what: " when what is not
  * NULL (a subject in both languages, e.g. "bitácora (logbook)"), and return
@@ -104,10 +130,6 @@ ob_err ob_store_text_one(struct ob_store *s, const char *sql, const char *arg, c
 int ob_store_each_end(struct ob_store *s, sqlite3_stmt *st, int rc, int stop, const char *what,
                       struct ob_diag *d);
 
-/* Columns 0..n-1 of st's current row as values (store.h); their text is
- * valid until the next step or finalize of st. */
-void ob_store_values(sqlite3_stmt *st, int n, struct ob_store_value *v);
-
 /* Step st (prepared and bound) to its end, giving each row's first ncols
  * columns (at most OB_STORE_MAX_COLUMNS) to each; finalizes st. Returns as
  * a listing (store.h); on failure d as ob_store_fail(s, d, what). */
@@ -116,8 +138,9 @@ int ob_store_rows(struct ob_store *s, sqlite3_stmt *st, int ncols, ob_store_row_
 
 struct ob_store_cursor;
 
-/* A cursor (store/cursor.h) over st (prepared and bound), whose rows have
- * ncols columns; what names the subject in failures (as ob_store_fail()).
+/* A cursor (store/cursor.h) over st (a statement of the database layer,
+ * prepared and bound; on PostgreSQL read in batches, ob_db_stream()),
+ * whose rows have ncols columns; what names the subject in failures (as ob_store_fail()).
  * kinds, when not NULL, declares each column (ncols characters, a static
  * string): 'T' text (OB_STORE_TEXT, or OB_STORE_NULL), 'I' an integer or
  * NULL (OB_STORE_INT or OB_STORE_NULL), 'N' an integer never NULL (read as
@@ -126,14 +149,16 @@ struct ob_store_cursor;
  * (ob_store_cursor_get(); the step leaves it OB_STORE_NULL). NULL: each
  * value by its type (ob_store_values()). Takes st:
  * finalized by the cursor's close, or here on failure. */
-ob_err ob_store_cursor_new(struct ob_store *s, sqlite3_stmt *st, int ncols, const char *kinds,
-                           const char *what, struct ob_store_cursor **out, struct ob_diag *d);
+ob_err ob_store_cursor_new(struct ob_store *s, struct ob_db_stmt *st, int ncols,
+                           const char *kinds,
+                           const char *what, struct ob_store_cursor **out,
+                           struct ob_diag *d);
 
 /* A cursor's own reading of a row, for the longest scans: fill sets the
  * columns read at every step exactly as kinds declares them (kinds still
  * serves ob_store_cursor_get()), in straight-line code rather than a
  * loop over kinds. */
 void ob_store_cursor_fill(struct ob_store_cursor *c,
-                          void (*fill)(sqlite3_stmt *st, struct ob_store_value *row));
+                          void (*fill)(struct ob_db_stmt *st, struct ob_store_value *row));
 
 #endif

@@ -5,22 +5,24 @@
 
 #include <stdlib.h>
 
+#include "base/buf.h"
+#include "base/strmap.h"
+
 /* ?1 source (NULL: any), ?2 submission id (0: any), ?5 sha256 (NULL: any),
  * ?6 current only (0 or 1), ?7 an id left out (0: none), ?8..?9 a period
  * the delivery's overlaps (NULL: any) */
 #define WHERE                                                                             \
-	" FROM submission WHERE (?1 IS NULL OR source = ?1) AND (?2 = 0 OR id = ?2)"     \
-	" AND (?5 IS NULL OR sha256 = ?5) AND (?6 = 0 OR superseded_by IS NULL)"        \
+	" FROM submission WHERE (source = ?1 OR ?1 IS NULL) AND (?2 = 0 OR id = ?2)"     \
+	" AND (sha256 = ?5 OR ?5 IS NULL) AND (?6 = 0 OR superseded_by IS NULL)"        \
 	" AND (?7 = 0 OR id <> ?7)"                                                      \
-	" AND (?8 IS NULL OR (period_from <= ?9 AND period_to >= ?8))"
+	" AND ((period_from <= ?9 AND period_to >= ?8) OR ?8 IS NULL)"
 #define COLUMNS                                                                              \
 	"SELECT id, source, file_name, sha256, institution, country, period_from, period_to," \
 	" period, period_basis, rows_read, accepted, rejected, warned,"                      \
 	" coalesce(victims, accepted), version, supersedes, superseded_by, encoding,"       \
 	" delimiter, ingested_at, observa_version, profile_sha256, crosswalks_sha256,"      \
 	" reasons, aggregate, reread, fields"
-/* ?3 rows after skipping ?4; a negative limit is no limit in SQLite (the one
- * construct here that is SQLite's: PostgreSQL would bind NULL, LIMIT ALL) */
+/* ?3 rows after skipping ?4 (ob_store_bind_page()) */
 #define PAGE " LIMIT ?3 OFFSET ?4"
 
 static const char *const list_sql[] = {
@@ -34,32 +36,38 @@ static ob_err fail(struct ob_store *s, struct ob_diag *d)
 	return ob_store_fail(s, d, "bitácora (logbook)");
 }
 
-static void bind_filter(sqlite3_stmt *st, const struct ob_submission_filter *f)
+static bool on_pg(struct ob_store *s)
 {
-	if (f->source)
-		sqlite3_bind_text(st, 1, f->source, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, f->id > 0 ? f->id : 0);
-	if (f->sha256)
-		sqlite3_bind_text(st, 5, f->sha256, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, f->current_only ? 1 : 0);
-	sqlite3_bind_int64(st, 7, f->not_id > 0 ? f->not_id : 0);
+	return ob_db_dialect(ob_store_conn(s)) == OB_DB_POSTGRES;
+}
+
+static void bind_filter(struct ob_db_stmt *st, const struct ob_submission_filter *f)
+{
+	ob_db_bind_str(st, 1, f->source);
+	ob_db_bind_int64(st, 2, f->id > 0 ? f->id : 0);
+	ob_db_bind_str(st, 5, f->sha256);
+	ob_db_bind_int64(st, 6, f->current_only ? 1 : 0);
+	ob_db_bind_int64(st, 7, f->not_id > 0 ? f->not_id : 0);
 	if (f->overlap_from && f->overlap_to) {
-		sqlite3_bind_text(st, 8, f->overlap_from, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 9, f->overlap_to, -1, SQLITE_STATIC);
+		ob_db_bind_str(st, 8, f->overlap_from);
+		ob_db_bind_str(st, 9, f->overlap_to);
+	} else {
+		ob_db_bind_null(st, 8);
+		ob_db_bind_null(st, 9);
 	}
 }
 
 ob_err ob_store_submissions_count(struct ob_store *s, const struct ob_submission_filter *f,
                                   long long *n, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	ob_err e;
 
 	*n = 0;
-	if ((e = ob_store_prepare(s, "SELECT count(*)" WHERE, &st, d)))
+	if ((e = ob_store_sql(s, "SELECT count(*)" WHERE, &st, d)))
 		return e;
 	bind_filter(st, f);
-	return ob_store_count_rows(s, st, n, "bitácora (logbook)", d);
+	return ob_store_sql_count(s, st, n, "bitácora (logbook)", d);
 }
 
 int ob_store_submissions_each(struct ob_store *s, const struct ob_submission_filter *f,
@@ -67,171 +75,184 @@ int ob_store_submissions_each(struct ob_store *s, const struct ob_submission_fil
                               void *arg, struct ob_diag *d)
 {
 	struct ob_submission r;
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	size_t order = (size_t)f->order;
 	int rc, stop = 0;
 
 	if (order >= OB_ARRAY_SIZE(list_sql))
 		order = OB_SUBMISSIONS_BY_ID;
-	if (ob_store_prepare(s, list_sql[order], &st, d))
+	if (ob_store_sql(s, list_sql[order], &st, d))
 		return -1;
 	bind_filter(st, f);
-	sqlite3_bind_int64(st, 3, f->limit < 0 ? -1 : f->limit);
-	sqlite3_bind_int64(st, 4, f->limit < 0 || f->offset < 0 ? 0 : f->offset);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r.id = sqlite3_column_int64(st, 0);
-		r.source = ob_store_text(st, 1);
-		r.file_name = ob_store_text(st, 2);
-		r.sha256 = ob_store_text(st, 3);
-		r.institution = ob_store_text(st, 4);
-		r.country = ob_store_text(st, 5);
-		r.period_from = ob_store_text(st, 6);
-		r.period_to = ob_store_text(st, 7);
-		r.period = ob_store_text(st, 8);
-		r.period_basis = ob_store_text(st, 9);
-		r.rows_read = sqlite3_column_int64(st, 10);
-		r.accepted = sqlite3_column_int64(st, 11);
-		r.rejected = sqlite3_column_int64(st, 12);
-		r.warned = sqlite3_column_int64(st, 13);
-		r.victims = sqlite3_column_int64(st, 14);
-		r.version = sqlite3_column_int64(st, 15);
-		r.supersedes = sqlite3_column_int64(st, 16);
-		r.superseded_by = sqlite3_column_int64(st, 17);
-		r.encoding = ob_store_text(st, 18);
-		r.delimiter = ob_store_text(st, 19);
-		r.ingested_at = ob_store_text(st, 20);
-		r.observa_version = ob_store_text(st, 21);
-		r.profile_sha256 = ob_store_text(st, 22);
-		r.crosswalks_sha256 = ob_store_text(st, 23);
-		r.reasons = ob_store_text(st, 24);
-		r.aggregate = sqlite3_column_int(st, 25) != 0;
-		r.reread = sqlite3_column_int64(st, 26);
-		r.fields = sqlite3_column_int64(st, 27);
-		r.fields_known = sqlite3_column_type(st, 27) == SQLITE_INTEGER;
+	ob_store_bind_page(s, st, 3, f->limit, f->offset);
+	while ((rc = ob_db_step(st)) == OB_DB_ROW) {
+		r.id = ob_db_column_int64(st, 0);
+		r.source = ob_db_column_text(st, 1);
+		r.file_name = ob_db_column_text(st, 2);
+		r.sha256 = ob_db_column_text(st, 3);
+		r.institution = ob_db_column_text(st, 4);
+		r.country = ob_db_column_text(st, 5);
+		r.period_from = ob_db_column_text(st, 6);
+		r.period_to = ob_db_column_text(st, 7);
+		r.period = ob_db_column_text(st, 8);
+		r.period_basis = ob_db_column_text(st, 9);
+		r.rows_read = ob_db_column_int64(st, 10);
+		r.accepted = ob_db_column_int64(st, 11);
+		r.rejected = ob_db_column_int64(st, 12);
+		r.warned = ob_db_column_int64(st, 13);
+		r.victims = ob_db_column_int64(st, 14);
+		r.version = ob_db_column_int64(st, 15);
+		r.supersedes = ob_db_column_int64(st, 16);
+		r.superseded_by = ob_db_column_int64(st, 17);
+		r.encoding = ob_db_column_text(st, 18);
+		r.delimiter = ob_db_column_text(st, 19);
+		r.ingested_at = ob_db_column_text(st, 20);
+		r.observa_version = ob_db_column_text(st, 21);
+		r.profile_sha256 = ob_db_column_text(st, 22);
+		r.crosswalks_sha256 = ob_db_column_text(st, 23);
+		r.reasons = ob_db_column_text(st, 24);
+		r.aggregate = ob_db_column_int(st, 25) != 0;
+		r.reread = ob_db_column_int64(st, 26);
+		r.fields = ob_db_column_int64(st, 27);
+		r.fields_known = ob_db_column_type(st, 27) == OB_STORE_INT;
 		if ((stop = each(arg, &r)))
 			break;
 	}
-	if (!stop && rc != SQLITE_DONE) {
+	if (!stop && rc != OB_DB_DONE) {
 		fail(s, d);
 		stop = -1;
 	}
-	sqlite3_finalize(st);
+	ob_db_finalize(st);
 	return stop;
 }
 
 /* --- what an ingest writes ------------------------------------------- */
 
-/* d with SQLite's message alone: the caller says what it was writing. */
+/* d with the database's message alone: the caller says what it was writing. */
 static ob_err raw_fail(struct ob_store *s, struct ob_diag *d)
 {
 	return ob_store_fail(s, d, NULL);
 }
 
 /* Step a statement that returns no rows, then finalize it. */
-static ob_err run_once(struct ob_store *s, sqlite3_stmt *st, struct ob_diag *d)
+static ob_err run_once(struct ob_store *s, struct ob_db_stmt *st, struct ob_diag *d)
 {
-	ob_err e = sqlite3_step(st) == SQLITE_DONE ? OB_OK : raw_fail(s, d);
+	ob_err e = ob_db_step(st) == OB_DB_DONE ? OB_OK : raw_fail(s, d);
 
-	sqlite3_finalize(st);
+	ob_db_finalize(st);
 	return e;
 }
 
-static void bind_str(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static void bind_id(sqlite3_stmt *st, int i, long long id)
+static void bind_id(struct ob_db_stmt *st, int i, long long id)
 {
 	if (id)
-		sqlite3_bind_int64(st, i, id);
+		ob_db_bind_int64(st, i, id);
 	else
-		sqlite3_bind_null(st, i);
+		ob_db_bind_null(st, i);
 }
 
 ob_err ob_store_submission_open(struct ob_store *s, const struct ob_submission_new *n,
                                 long long *id, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	ob_err e;
 
-	/* strftime: SQLite's clock (PostgreSQL: to_char(now() at time zone 'UTC', ...)) */
-	if ((e = ob_store_prepare(s,
-	                          "INSERT INTO submission(source, file_name, sha256, rows_read,"
-	                          " accepted, rejected, warned, ingested_at, version,"
-	                          " observa_version, institution, country, aggregate)"
-	                          " VALUES(?1, ?2, 'pending', 0, 0, 0, 0,"
-	                          " strftime('%Y-%m-%dT%H:%M:%SZ','now'), 0, ?3, ?4, ?5, ?6)",
-	                          &st, d)))
+	/* the time by each database's clock; on PostgreSQL the id is the one
+	 * SQLite gives a rowid (the highest plus one, also after a delivery
+	 * rolled back), so that both number deliveries alike
+	 * (ob_store_writer_open() holds the lock that makes it safe) */
+	if ((e = ob_store_sql(s, ob_store_dialect_sql(s,
+	                  "INSERT INTO submission(source, file_name, sha256, rows_read,"
+	                  " accepted, rejected, warned, ingested_at, version,"
+	                  " observa_version, institution, country, aggregate)"
+	                  " VALUES(?1, ?2, 'pending', 0, 0, 0, 0,"
+	                  " strftime('%Y-%m-%dT%H:%M:%SZ','now'), 0, ?3, ?4, ?5, ?6)",
+	                  "INSERT INTO submission(id, source, file_name, sha256, rows_read,"
+	                  " accepted, rejected, warned, ingested_at, version,"
+	                  " observa_version, institution, country, aggregate)"
+	                  " VALUES((SELECT coalesce(max(id), 0) + 1 FROM submission), ?1, ?2,"
+	                  " 'pending', 0, 0, 0, 0, to_char(now() AT TIME ZONE 'UTC',"
+	                  " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), 0, ?3, ?4, ?5, ?6) RETURNING id"),
+	                      &st, d)))
 		return e;
-	bind_str(st, 1, n->source);
-	bind_str(st, 2, n->file_name);
-	bind_str(st, 3, n->observa_version);
-	bind_str(st, 4, n->institution);
-	bind_str(st, 5, n->country);
-	sqlite3_bind_int(st, 6, n->aggregate ? 1 : 0);
-	if ((e = run_once(s, st, d)))
-		return e;
-	*id = sqlite3_last_insert_rowid(ob_store_db(s));
-	return OB_OK;
+	ob_db_bind_str(st, 1, n->source);
+	ob_db_bind_str(st, 2, n->file_name);
+	ob_db_bind_str(st, 3, n->observa_version);
+	ob_db_bind_str(st, 4, n->institution);
+	ob_db_bind_str(st, 5, n->country);
+	ob_db_bind_int64(st, 6, n->aggregate ? 1 : 0);
+	if (!on_pg(s)) {
+		if ((e = run_once(s, st, d)))
+			return e;
+		*id = ob_store_sqlite_last_id(s);
+		return OB_OK;
+	}
+	if (ob_db_step(st) == OB_DB_ROW)
+		*id = ob_db_column_int64(st, 0);
+	else
+		e = raw_fail(s, d);
+	ob_db_finalize(st);
+	return e;
 }
 
 ob_err ob_store_submissions_supersede(struct ob_store *s, long long by, const char *source,
                                       const char *from, const char *to, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	ob_err e;
 
-	if ((e = ob_store_prepare(s,
-	                          "UPDATE submission SET superseded_by = ?1 WHERE source = ?2"
-	                          " AND superseded_by IS NULL AND id <> ?1 AND period_from >= ?3"
-	                          " AND period_to <= ?4", &st, d)))
+	if ((e = ob_store_sql(s,
+	                      "UPDATE submission SET superseded_by = ?1 WHERE source = ?2"
+	                      " AND superseded_by IS NULL AND id <> ?1 AND period_from >= ?3"
+	                      " AND period_to <= ?4", &st, d)))
 		return e;
-	sqlite3_bind_int64(st, 1, by);
-	bind_str(st, 2, source);
-	bind_str(st, 3, from);
-	bind_str(st, 4, to);
+	ob_db_bind_int64(st, 1, by);
+	ob_db_bind_str(st, 2, source);
+	ob_db_bind_str(st, 3, from);
+	ob_db_bind_str(st, 4, to);
 	return run_once(s, st, d);
 }
+
+static ob_err writer_flush(struct ob_store_writer *w, struct ob_diag *d);
 
 ob_err ob_store_submission_close(struct ob_store *s, const struct ob_submission *e,
                                  struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	ob_err err;
 
-	if ((err = ob_store_prepare(s,
-	                            "UPDATE submission SET sha256 = ?1, period_from = ?2,"
-	                            " period_to = ?3, rows_read = ?4, accepted = ?5, rejected = ?6,"
-	                            " warned = ?7, encoding = ?8, delimiter = ?9, version = ?10,"
-	                            " supersedes = ?11, fields = ?13, victims = ?14, period = ?15,"
-	                            " period_basis = ?16, reread = ?17, profile_sha256 = ?18,"
-	                            " crosswalks_sha256 = ?19, reasons = ?20"
-	                            " WHERE id = ?12", &st, d)))
+	/* the rows still waiting for their COPY go first (PostgreSQL) */
+	if (ob_store_writer_of(s) && (err = writer_flush(ob_store_writer_of(s), d)))
 		return err;
-	bind_str(st, 1, e->sha256);
-	bind_str(st, 2, e->period_from);
-	bind_str(st, 3, e->period_to);
-	sqlite3_bind_int64(st, 4, e->rows_read);
-	sqlite3_bind_int64(st, 5, e->accepted);
-	sqlite3_bind_int64(st, 6, e->rejected);
-	sqlite3_bind_int64(st, 7, e->warned);
-	bind_str(st, 8, e->encoding);
-	bind_str(st, 9, e->delimiter);
-	sqlite3_bind_int64(st, 10, e->version);
+	if ((err = ob_store_sql(s,
+	                        "UPDATE submission SET sha256 = ?1, period_from = ?2,"
+	                        " period_to = ?3, rows_read = ?4, accepted = ?5, rejected = ?6,"
+	                        " warned = ?7, encoding = ?8, delimiter = ?9, version = ?10,"
+	                        " supersedes = ?11, fields = ?13, victims = ?14, period = ?15,"
+	                        " period_basis = ?16, reread = ?17, profile_sha256 = ?18,"
+	                        " crosswalks_sha256 = ?19, reasons = ?20"
+	                        " WHERE id = ?12", &st, d)))
+		return err;
+	ob_db_bind_str(st, 1, e->sha256);
+	ob_db_bind_str(st, 2, e->period_from);
+	ob_db_bind_str(st, 3, e->period_to);
+	ob_db_bind_int64(st, 4, e->rows_read);
+	ob_db_bind_int64(st, 5, e->accepted);
+	ob_db_bind_int64(st, 6, e->rejected);
+	ob_db_bind_int64(st, 7, e->warned);
+	ob_db_bind_str(st, 8, e->encoding);
+	ob_db_bind_str(st, 9, e->delimiter);
+	ob_db_bind_int64(st, 10, e->version);
 	bind_id(st, 11, e->supersedes);
-	sqlite3_bind_int64(st, 12, e->id);
-	sqlite3_bind_int64(st, 13, e->fields);
-	sqlite3_bind_int64(st, 14, e->victims);
-	bind_str(st, 15, e->period);
-	bind_str(st, 16, e->period_basis);
-	sqlite3_bind_int64(st, 17, e->reread);
-	bind_str(st, 18, e->profile_sha256);
-	bind_str(st, 19, e->crosswalks_sha256);
-	bind_str(st, 20, e->reasons);
+	ob_db_bind_int64(st, 12, e->id);
+	ob_db_bind_int64(st, 13, e->fields);
+	ob_db_bind_int64(st, 14, e->victims);
+	ob_db_bind_str(st, 15, e->period);
+	ob_db_bind_str(st, 16, e->period_basis);
+	ob_db_bind_int64(st, 17, e->reread);
+	ob_db_bind_str(st, 18, e->profile_sha256);
+	ob_db_bind_str(st, 19, e->crosswalks_sha256);
+	ob_db_bind_str(st, 20, e->reasons);
 	return run_once(s, st, d);
 }
 
@@ -240,39 +261,59 @@ int ob_store_crosswalk_entries(struct ob_store *s, const char *name,
                                struct ob_diag *d)
 {
 	const char *v[5];
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
-	if (ob_store_prepare(s,
-	                     "SELECT key, label, target, coalesce(valid_from, ''),"
-	                     " coalesce(valid_to, '') FROM crosswalk WHERE name = ?1"
-	                     " ORDER BY key, label, target, valid_from, valid_to", &st, d))
+	if (ob_store_sql(s, "SELECT key, label, target, coalesce(valid_from, ''),"
+	                    " coalesce(valid_to, '') FROM crosswalk WHERE name = ?1"
+	                    " ORDER BY key, label, target, valid_from, valid_to", &st, d))
 		return -1;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	ob_db_bind_str(st, 1, name);
+	while ((rc = ob_db_step(st)) == OB_DB_ROW) {
 		for (int i = 0; i < 5; i++)
-			v[i] = ob_store_text(st, i);
+			v[i] = ob_db_column_text(st, i);
 		if ((stop = each(arg, v)))
 			break;
 	}
-	if (!stop && rc != SQLITE_DONE) {
+	if (!stop && rc != OB_DB_DONE) {
 		raw_fail(s, d);
 		stop = -1;
 	}
-	sqlite3_finalize(st);
+	ob_db_finalize(st);
 	return stop;
 }
 
+/* PostgreSQL's foreign keys cannot be switched off per connection (nor
+ * deferred, as declared): there they stay on. */
 ob_err ob_store_bulk_checks(struct ob_store *s, bool on, struct ob_diag *d)
 {
+	if (on_pg(s))
+		return OB_OK;
 	return ob_store_exec(s, on ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF", d);
 }
 
 enum { W_RECORD, W_PROTECTED, W_QUARANTINE, W_WARNING, W_COUNT };
 
+/*
+ * The writer. SQLite: an insert per row, each statement prepared once.
+ * PostgreSQL: each table's rows in COPY's text format in a buffer, sent by
+ * COPY when one holds OB_DB_COPY_BYTES and when the delivery's entry is
+ * closed (ob_store_submission_close()), in the order the foreign keys
+ * need (records before their protected fields). The ids are given by the
+ * writer as SQLite would give them (the highest plus one), under a lock on
+ * the logbook taken at the opening, first in the transaction: deliveries
+ * are written one at a time, as on SQLite, while readers go on. A record's
+ * source_id is checked against the others of its delivery here, since the
+ * unique index can only answer for the whole COPY.
+ */
 struct ob_store_writer {
 	struct ob_store *s;
-	sqlite3_stmt *st[W_COUNT];
+	struct ob_db_stmt *st[W_COUNT];   /* SQLite */
+	bool copy;                        /* PostgreSQL */
+	struct ob_buf rows[W_COUNT];
+	long long next[W_COUNT];          /* the next id of records, quarantine, warnings */
+	long long ids_of;                 /* the submission whose source ids are in ids */
+	struct ob_strmap ids;
 };
 
 static const char *const writer_sql[W_COUNT] = {
@@ -283,11 +324,54 @@ static const char *const writer_sql[W_COUNT] = {
 	" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,"
 	" ?22,?23,?24)",
 	"INSERT INTO protected(record, names, document, address) VALUES(?1, ?2, ?3, ?4)",
-	"INSERT INTO quarantine(submission, line, column, field, value, reason, raw, kind)"
+	"INSERT INTO quarantine(submission, line, \"column\", field, value, reason, raw, kind)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	"INSERT INTO warning(submission, line, column, field, value, reason, kind)"
+	"INSERT INTO warning(submission, line, \"column\", field, value, reason, kind)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 };
+
+static const char *const copy_sql[W_COUNT] = {
+	"COPY record(id, submission, source, source_id, line, occurred_on, precision,"
+	" occurred_at, territory, lat, lon, category, legal_category, manner, victim_sex,"
+	" victim_age, mechanism, place, relationship, context, perpetrator_sex, extra,"
+	" victims, victim_age_min, victim_age_max) FROM STDIN",
+	"COPY protected(record, names, document, address) FROM STDIN",
+	("COPY quarantine(id, submission, line, \"column\", field, value, reason, raw, kind)"
+	 " FROM STDIN"),
+	"COPY warning(id, submission, line, \"column\", field, value, reason, kind) FROM STDIN",
+};
+
+/* the tables whose ids the writer gives, and their sequences kept past them
+ * for the inserts that leave the id to the database */
+static const char *const id_table[W_COUNT] = {
+	[W_RECORD] = "record", [W_QUARANTINE] = "quarantine", [W_WARNING] = "warning",
+};
+
+/* PostgreSQL: the logbook's lock, then the next ids. */
+static ob_err writer_start_copy(struct ob_store_writer *w, struct ob_diag *d)
+{
+	struct ob_store *s = w->s;
+	struct ob_db_stmt *st;
+	ob_err e;
+
+	/* SHARE ROW EXCLUSIVE: one writer of deliveries (or anything else
+	 * that adds to the logbook) at a time; readers are not held up */
+	if ((e = ob_store_exec(s, "LOCK TABLE submission IN SHARE ROW EXCLUSIVE MODE", d)))
+		return e;
+	if ((e = ob_store_sql(s, "SELECT (SELECT coalesce(max(id), 0) FROM record),"
+	                         " (SELECT coalesce(max(id), 0) FROM quarantine),"
+	                         " (SELECT coalesce(max(id), 0) FROM warning)", &st, d)))
+		return e;
+	if (ob_db_step(st) != OB_DB_ROW) {
+		e = raw_fail(s, d);
+	} else {
+		w->next[W_RECORD] = ob_db_column_int64(st, 0) + 1;
+		w->next[W_QUARANTINE] = ob_db_column_int64(st, 1) + 1;
+		w->next[W_WARNING] = ob_db_column_int64(st, 2) + 1;
+	}
+	ob_db_finalize(st);
+	return e;
+}
 
 ob_err ob_store_writer_open(struct ob_store *s, struct ob_store_writer **out,
                             struct ob_diag *d)
@@ -300,87 +384,247 @@ ob_err ob_store_writer_open(struct ob_store *s, struct ob_store_writer **out,
 		return ob_diag_set2(d, OB_ENOMEM, ob_store_dir(s), 0, 0, NULL, 0,
 		                    "memoria agotada", "out of memory");
 	w->s = s;
+	w->copy = ob_db_can_copy(ob_store_conn(s));
+	ob_strmap_init(&w->ids);
 	for (int i = 0; i < W_COUNT; i++)
-		if ((e = ob_store_prepare(s, writer_sql[i], &w->st[i], d))) {
+		ob_buf_init(&w->rows[i], OB_DB_COPY_BYTES + OB_DB_COPY_ROW_MAX);
+	if (w->copy) {
+		if ((e = writer_start_copy(w, d))) {
 			ob_store_writer_free(w);
 			return e;
 		}
+	} else {
+		for (int i = 0; i < W_COUNT; i++)
+			if ((e = ob_store_sql(s, writer_sql[i], &w->st[i], d))) {
+				ob_store_writer_free(w);
+				return e;
+			}
+	}
+	ob_store_writer_set(s, w);
 	*out = w;
 	return OB_OK;
+}
+
+/* Send the rows waiting (PostgreSQL), then keep each table's sequence at
+ * its highest id. */
+static ob_err writer_flush(struct ob_store_writer *w, struct ob_diag *d)
+{
+	struct ob_store *s = w->s;
+	bool sent = false;
+
+	if (!w->copy)
+		return OB_OK;
+	for (int i = 0; i < W_COUNT; i++) {
+		if (!w->rows[i].len)
+			continue;
+		if (ob_db_copy(ob_store_conn(s), copy_sql[i], w->rows[i].ptr, w->rows[i].len))
+			return raw_fail(s, d);
+		ob_buf_reset(&w->rows[i]);
+		sent = true;
+	}
+	if (!sent)
+		return OB_OK;
+	for (int i = 0; i < W_COUNT; i++) {
+		char sql[160];
+
+		if (!id_table[i])
+			continue;
+		snprintf(sql, sizeof(sql), "SELECT setval(pg_get_serial_sequence('%s', 'id'),"
+		         " (SELECT max(id) FROM %s))", id_table[i], id_table[i]);
+		if (ob_store_exec(s, sql, d))
+			return OB_ESTORE;
+	}
+	return ob_store_exec(s, "SELECT setval(pg_get_serial_sequence('submission', 'id'),"
+	                        " (SELECT max(id) FROM submission))", d);
 }
 
 void ob_store_writer_free(struct ob_store_writer *w)
 {
 	if (!w)
 		return;
-	for (int i = 0; i < W_COUNT; i++)
-		sqlite3_finalize(w->st[i]);
+	if (ob_store_writer_of(w->s) == w)
+		ob_store_writer_set(w->s, NULL);
+	for (int i = 0; i < W_COUNT; i++) {
+		/* rows never sent: a commit now would lose them, so it is refused */
+		if (w->rows[i].len)
+			ob_store_unsent_rows(w->s);
+		ob_buf_release(&w->rows[i]);
+		ob_db_finalize(w->st[i]);
+	}
+	ob_strmap_release(&w->ids);
 	free(w);
 }
 
-/* Step a reused statement and reset it for the next row. */
-static int step_reset(sqlite3_stmt *st)
+/* After a row was added to table i's buffer: sent when it is full enough,
+ * refused when the row alone was too long for it. */
+static ob_err added(struct ob_store_writer *w, int i, struct ob_diag *d)
 {
-	int rc = sqlite3_step(st);
+	if (ob_buf_failed(&w->rows[i]))
+		return ob_diag_set2(d, OB_ETOOBIG, ob_store_dir(w->s), 0, 0, NULL, 0,
+		                    "una fila pasa del tamaño que admite el almacén",
+		                    "a row exceeds the size the store accepts");
+	return w->rows[i].len >= OB_DB_COPY_BYTES ? writer_flush(w, d) : OB_OK;
+}
 
-	sqlite3_reset(st);
+static void put_str(struct ob_buf *b, const char *v)
+{
+	ob_db_copy_field(b, v, v ? strlen(v) : 0, '\t');
+}
+
+static void put_sized(struct ob_buf *b, struct ob_store_str v)
+{
+	ob_db_copy_field(b, v.p, v.n, '\t');
+}
+
+static void put_int(struct ob_buf *b, long long v)
+{
+	ob_buf_putf(b, "%lld\t", v);
+}
+
+/* The end of a row: its last field's tab made a newline. */
+static void end_row(struct ob_buf *b)
+{
+	if (!ob_buf_failed(b) && b->len)
+		b->ptr[b->len - 1] = '\n';
+}
+
+/* Whether r's source_id is new in its delivery (then remembered): OB_OK,
+ * OB_EEXISTS, or a failure in d. */
+static ob_err new_source_id(struct ob_store_writer *w, const struct ob_store_record *r,
+                            struct ob_diag *d)
+{
+	const char *p = r->source_id.p ? r->source_id.p : "";
+
+	if (r->submission != w->ids_of) {
+		ob_strmap_release(&w->ids);
+		ob_strmap_init(&w->ids);
+		w->ids_of = r->submission;
+	}
+	if (ob_strmap_find(&w->ids, p, r->source_id.n))
+		return OB_EEXISTS;
+	if (ob_strmap_put(&w->ids, p, r->source_id.n, (void *)1, NULL))
+		return ob_diag_set2(d, OB_ETOOBIG, ob_store_dir(w->s), 0, 0, NULL, 0,
+		                    "demasiados registros en un envío",
+		                    "too many records in one delivery");
+	return OB_OK;
+}
+
+static ob_err copy_record(struct ob_store_writer *w, const struct ob_store_record *r,
+                          long long *id, struct ob_diag *d)
+{
+	struct ob_buf *b = &w->rows[W_RECORD];
+	ob_err e;
+
+	if ((e = new_source_id(w, r, d)))
+		return e;
+	*id = w->next[W_RECORD]++;
+	put_int(b, *id);
+	put_int(b, r->submission);
+	put_str(b, r->source);
+	put_sized(b, r->source_id);
+	put_int(b, r->line);
+	put_str(b, r->occurred_on);
+	put_str(b, r->precision);
+	put_str(b, r->occurred_at);
+	put_str(b, r->territory);
+	if (r->has_coords) {
+		ob_buf_putf(b, "%.17g\t%.17g\t", r->lat, r->lon);
+	} else {
+		put_str(b, NULL);
+		put_str(b, NULL);
+	}
+	put_str(b, r->category);
+	put_sized(b, r->legal_category);
+	put_str(b, r->manner);
+	put_str(b, r->victim_sex);
+	if (r->victim_age >= 0)
+		put_int(b, r->victim_age);
+	else
+		put_str(b, NULL);
+	put_str(b, r->mechanism);
+	put_str(b, r->place);
+	put_str(b, r->relationship);
+	put_str(b, r->context);
+	put_str(b, r->perpetrator_sex);
+	put_sized(b, r->extra);
+	put_int(b, r->victims);
+	if (r->age_min >= 0) {
+		put_int(b, r->age_min);
+		put_int(b, r->age_max);
+	} else {
+		put_str(b, NULL);
+		put_str(b, NULL);
+	}
+	end_row(b);
+	return added(w, W_RECORD, d);
+}
+
+/* Step a reused statement and reset it for the next row. */
+static int step_reset(struct ob_db_stmt *st)
+{
+	int rc = ob_db_step(st);
+
+	ob_db_reset(st);
 	return rc;
 }
 
-static void bind_sized(sqlite3_stmt *st, int i, struct ob_store_str v)
+/* Bind a (pointer, length) string, NULL when absent. */
+static void bind_sized(struct ob_db_stmt *st, int i, struct ob_store_str v)
 {
-	ob_bind_text(st, i, v.p, v.n);
+	ob_db_bind_text(st, i, v.p, v.n);
 }
 
 ob_err ob_store_writer_record(struct ob_store_writer *w, const struct ob_store_record *r,
                               long long *id, struct ob_diag *d)
 {
-	sqlite3_stmt *st = w->st[W_RECORD];
+	struct ob_db_stmt *st = w->st[W_RECORD];
 	int rc;
 
-	sqlite3_bind_int64(st, 1, r->submission);
-	bind_str(st, 2, r->source);
+	if (w->copy)
+		return copy_record(w, r, id, d);
+	ob_db_bind_int64(st, 1, r->submission);
+	ob_db_bind_str(st, 2, r->source);
 	bind_sized(st, 3, r->source_id);
-	sqlite3_bind_int64(st, 4, r->line);
-	bind_str(st, 5, r->occurred_on);
-	bind_str(st, 6, r->precision);
-	bind_str(st, 7, r->occurred_at);
-	bind_str(st, 8, r->territory);
+	ob_db_bind_int64(st, 4, r->line);
+	ob_db_bind_str(st, 5, r->occurred_on);
+	ob_db_bind_str(st, 6, r->precision);
+	ob_db_bind_str(st, 7, r->occurred_at);
+	ob_db_bind_str(st, 8, r->territory);
 	if (r->has_coords) {
-		sqlite3_bind_double(st, 9, r->lat);
-		sqlite3_bind_double(st, 10, r->lon);
+		ob_db_bind_double(st, 9, r->lat);
+		ob_db_bind_double(st, 10, r->lon);
 	} else {
-		sqlite3_bind_null(st, 9);
-		sqlite3_bind_null(st, 10);
+		ob_db_bind_null(st, 9);
+		ob_db_bind_null(st, 10);
 	}
-	bind_str(st, 11, r->category);
+	ob_db_bind_str(st, 11, r->category);
 	bind_sized(st, 12, r->legal_category);
-	bind_str(st, 13, r->manner);
-	bind_str(st, 14, r->victim_sex);
+	ob_db_bind_str(st, 13, r->manner);
+	ob_db_bind_str(st, 14, r->victim_sex);
 	if (r->victim_age >= 0)
-		sqlite3_bind_int(st, 15, r->victim_age);
+		ob_db_bind_int64(st, 15, r->victim_age);
 	else
-		sqlite3_bind_null(st, 15);
-	bind_str(st, 16, r->mechanism);
-	bind_str(st, 17, r->place);
-	bind_str(st, 18, r->relationship);
-	bind_str(st, 19, r->context);
-	bind_str(st, 20, r->perpetrator_sex);
+		ob_db_bind_null(st, 15);
+	ob_db_bind_str(st, 16, r->mechanism);
+	ob_db_bind_str(st, 17, r->place);
+	ob_db_bind_str(st, 18, r->relationship);
+	ob_db_bind_str(st, 19, r->context);
+	ob_db_bind_str(st, 20, r->perpetrator_sex);
 	bind_sized(st, 21, r->extra);
-	sqlite3_bind_int64(st, 22, r->victims);
+	ob_db_bind_int64(st, 22, r->victims);
 	if (r->age_min >= 0) {
-		sqlite3_bind_int(st, 23, r->age_min);
-		sqlite3_bind_int(st, 24, r->age_max);
+		ob_db_bind_int64(st, 23, r->age_min);
+		ob_db_bind_int64(st, 24, r->age_max);
 	} else {
-		sqlite3_bind_null(st, 23);
-		sqlite3_bind_null(st, 24);
+		ob_db_bind_null(st, 23);
+		ob_db_bind_null(st, 24);
 	}
 	rc = step_reset(st);
-	if (rc == SQLITE_CONSTRAINT)
+	if (rc == OB_DB_CONSTRAINT)
 		return OB_EEXISTS;
-	if (rc != SQLITE_DONE)
+	if (rc != OB_DB_DONE)
 		return raw_fail(w->s, d);
-	*id = sqlite3_last_insert_rowid(ob_store_db(w->s));
+	*id = ob_store_sqlite_last_id(w->s);
 	return OB_OK;
 }
 
@@ -388,51 +632,86 @@ ob_err ob_store_writer_protected(struct ob_store_writer *w, long long id,
                                  struct ob_store_str names, struct ob_store_str document,
                                  struct ob_store_str address, struct ob_diag *d)
 {
-	sqlite3_stmt *st = w->st[W_PROTECTED];
+	struct ob_db_stmt *st = w->st[W_PROTECTED];
 
-	sqlite3_bind_int64(st, 1, id);
+	if (w->copy) {
+		struct ob_buf *b = &w->rows[W_PROTECTED];
+
+		put_int(b, id);
+		put_sized(b, names);
+		put_sized(b, document);
+		put_sized(b, address);
+		end_row(b);
+		return added(w, W_PROTECTED, d);
+	}
+	ob_db_bind_int64(st, 1, id);
 	bind_sized(st, 2, names);
 	bind_sized(st, 3, document);
 	bind_sized(st, 4, address);
-	return step_reset(st) == SQLITE_DONE ? OB_OK : raw_fail(w->s, d);
+	return step_reset(st) == OB_DB_DONE ? OB_OK : raw_fail(w->s, d);
+}
+
+/* A quarantine row (raw given) or a warning (raw NULL) as a COPY row. */
+static ob_err copy_flag(struct ob_store_writer *w, int table, const struct ob_store_flag *f,
+                        const struct ob_store_str *raw, struct ob_diag *d)
+{
+	struct ob_buf *b = &w->rows[table];
+
+	put_int(b, w->next[table]++);
+	put_int(b, f->submission);
+	put_int(b, f->line);
+	put_int(b, f->column);
+	put_str(b, f->field);
+	put_sized(b, f->value);
+	put_str(b, f->reason);
+	if (raw)
+		put_sized(b, *raw);
+	put_str(b, f->kind);
+	end_row(b);
+	return added(w, table, d);
 }
 
 ob_err ob_store_writer_quarantine(struct ob_store_writer *w, const struct ob_store_flag *f,
                                   struct ob_diag *d)
 {
-	sqlite3_stmt *st = w->st[W_QUARANTINE];
+	struct ob_db_stmt *st = w->st[W_QUARANTINE];
+	struct ob_store_str raw = { f->raw.p ? f->raw.p : "", f->raw.p ? f->raw.n : 0 };
 
-	sqlite3_bind_int64(st, 1, f->submission);
-	sqlite3_bind_int64(st, 2, f->line);
-	sqlite3_bind_int64(st, 3, f->column);
-	bind_str(st, 4, f->field);
+	if (w->copy)
+		return copy_flag(w, W_QUARANTINE, f, &raw, d);
+	ob_db_bind_int64(st, 1, f->submission);
+	ob_db_bind_int64(st, 2, f->line);
+	ob_db_bind_int64(st, 3, f->column);
+	ob_db_bind_str(st, 4, f->field);
 	bind_sized(st, 5, f->value);
-	bind_str(st, 6, f->reason);
-	ob_bind_text(st, 7, f->raw.p ? f->raw.p : "", f->raw.p ? f->raw.n : 0);
-	bind_str(st, 8, f->kind);
-	return step_reset(st) == SQLITE_DONE ? OB_OK : raw_fail(w->s, d);
+	ob_db_bind_str(st, 6, f->reason);
+	bind_sized(st, 7, raw);
+	ob_db_bind_str(st, 8, f->kind);
+	return step_reset(st) == OB_DB_DONE ? OB_OK : raw_fail(w->s, d);
 }
 
 ob_err ob_store_writer_warning(struct ob_store_writer *w, const struct ob_store_flag *f,
                                struct ob_diag *d)
 {
-	sqlite3_stmt *st = w->st[W_WARNING];
+	struct ob_db_stmt *st = w->st[W_WARNING];
 
-	sqlite3_bind_int64(st, 1, f->submission);
-	sqlite3_bind_int64(st, 2, f->line);
-	sqlite3_bind_int64(st, 3, f->column);
-	bind_str(st, 4, f->field);
+	if (w->copy)
+		return copy_flag(w, W_WARNING, f, NULL, d);
+	ob_db_bind_int64(st, 1, f->submission);
+	ob_db_bind_int64(st, 2, f->line);
+	ob_db_bind_int64(st, 3, f->column);
+	ob_db_bind_str(st, 4, f->field);
 	bind_sized(st, 5, f->value);
-	bind_str(st, 6, f->reason);
-	bind_str(st, 7, f->kind);
-	return step_reset(st) == SQLITE_DONE ? OB_OK : raw_fail(w->s, d);
+	ob_db_bind_str(st, 6, f->reason);
+	ob_db_bind_str(st, 7, f->kind);
+	return step_reset(st) == OB_DB_DONE ? OB_OK : raw_fail(w->s, d);
 }
 
 ob_err ob_store_submissions_timely(struct ob_store *s, const char *country, const char *year,
                                    int days, long long *months, long long *timely,
                                    struct ob_diag *d)
 {
-	static const char *const sql =
+	static const char *const sqlite_sql =
 		"WITH RECURSIVE mon(m) AS (SELECT 1 UNION ALL SELECT m + 1 FROM mon WHERE m < 12),"
 		" ms(ym, next) AS (SELECT printf('%s-%02d', ?2, m),"
 		" date(printf('%s-%02d-01', ?2, m), '+1 month') FROM mon),"
@@ -441,22 +720,33 @@ ob_err ob_store_submissions_timely(struct ob_store *s, const char *country, cons
 		" AND substr(s.period_to, 1, 7) >= ms.ym WHERE s.country = ?1"
 		" GROUP BY s.source, ms.ym)"
 		" SELECT count(*), coalesce(sum(first <= julianday(next) + ?3), 0) FROM firsts";
-	sqlite3_stmt *q = NULL;
+	/* the same months and days by PostgreSQL's functions */
+	static const char *const pg_sql =
+		"WITH ms(ym, next) AS (SELECT ?2::text || '-' || lpad(m::text, 2, '0'),"
+		" (to_date(?2::text || '-' || lpad(m::text, 2, '0') || '-01', 'YYYY-MM-DD')"
+		" + interval '1 month') FROM generate_series(1, 12) AS g(m)),"
+		" firsts AS (SELECT ms.next AS next, min(s.ingested_at::timestamp) AS first"
+		" FROM submission s JOIN ms ON substr(s.period_from, 1, 7) <= ms.ym"
+		" AND substr(s.period_to, 1, 7) >= ms.ym WHERE s.country = ?1::text"
+		" GROUP BY s.source, ms.ym)"
+		" SELECT count(*), coalesce(sum(CASE WHEN first <= next + ?3::int * interval '1 day'"
+		" THEN 1 ELSE 0 END), 0) FROM firsts";
+	struct ob_db_stmt *q = NULL;
 	ob_err e;
 	int rc;
 
 	*months = *timely = 0;
-	if ((e = ob_store_prepare(s, sql, &q, d)))
+	if ((e = ob_store_sql(s, ob_store_dialect_sql(s, sqlite_sql, pg_sql), &q, d)))
 		return e;
-	sqlite3_bind_text(q, 1, country, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(q, 2, year, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(q, 3, days);
-	if ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		*months = sqlite3_column_int64(q, 0);
-		*timely = sqlite3_column_int64(q, 1);
+	ob_db_bind_str(q, 1, country);
+	ob_db_bind_str(q, 2, year);
+	ob_db_bind_int64(q, 3, days);
+	if ((rc = ob_db_step(q)) == OB_DB_ROW) {
+		*months = ob_db_column_int64(q, 0);
+		*timely = ob_db_column_int64(q, 1);
 	} else {
 		e = ob_store_fail(s, d, "bitácora (logbook)");
 	}
-	sqlite3_finalize(q);
+	ob_db_finalize(q);
 	return e;
 }

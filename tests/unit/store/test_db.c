@@ -1,11 +1,14 @@
 /* test_db.c - the database layer's pieces that need no server: the
- * PostgreSQL driver's rewriting of ?N parameters, and the migrations'
+ * PostgreSQL driver's rewriting of ?N parameters, the fields of COPY's
+ * text format an ingest sends it, and the migrations'
  * rewriting for PostgreSQL (every rewrite of schema_pg.c finds its text,
  * and none of SQLite's own words is left). test_pg.c runs the store on a
  * server. */
 #include "test.h"
 
 #include "store/db.h"
+
+#include "base/buf.h"
 #include "store/schema.sql.h"
 #include "store/schema_pg.h"
 
@@ -44,6 +47,30 @@ static void test_placeholders(void **state)
 	assert_null(ob_db_pg_sql("SELECT ?257", &n));
 	/* an empty statement has nothing to send */
 	assert_null(ob_db_pg_sql("", &n));
+}
+
+/* A row of COPY's text format: a field with each byte COPY treats
+ * specially, an empty one (not NULL), a NULL, and UTF-8 as it is. */
+static void test_copy_fields(void **state)
+{
+	struct ob_buf b = OB_BUF_INIT(1024);
+	static const char tricky[] = "a\tb\\c\nd\re \\N";
+
+	(void)state;
+	ob_db_copy_field(&b, tricky, sizeof(tricky) - 1, '\t');
+	ob_db_copy_field(&b, "", 0, '\t');
+	ob_db_copy_field(&b, NULL, 0, '\t');
+	ob_db_copy_field(&b, "Peñas Blancas", strlen("Peñas Blancas"), '\t');
+	/* a length, not the terminating NUL, ends a field */
+	ob_db_copy_field(&b, "xyz", 2, '\n');
+	assert_false(ob_buf_failed(&b));
+	assert_string_equal(b.ptr, "a\\tb\\\\c\\nd\\re \\\\N\t\t\\N\tPeñas Blancas\txy\n");
+	/* past the buffer's ceiling: the failure sticks */
+	ob_buf_release(&b);
+	ob_buf_init(&b, 4);
+	ob_db_copy_field(&b, "abcdef", 6, '\n');
+	assert_true(ob_buf_failed(&b));
+	ob_buf_release(&b);
 }
 
 static void test_url(void **state)
@@ -104,6 +131,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_placeholders),
+		cmocka_unit_test(test_copy_fields),
 		cmocka_unit_test(test_url),
 		cmocka_unit_test(test_schema),
 	};

@@ -12,6 +12,7 @@
 
 #include "store/accounts.h"
 #include "store/audit.h"
+#include "store/reconcile_read.h"
 #include "store/submissions.h"
 /* raw SQL (store_sql.h): tampers with the audit log, which the store must refuse. */
 #include "store_sql.h"
@@ -181,14 +182,46 @@ static void test_store(void **state)
 	OK(ob_audit_verify(s, 0, NULL, NULL, NULL, &rep, &d));
 	assert_int_equal(rep.problems, 0);
 
-	/* a part not yet on PostgreSQL says so, and the store goes on */
+	/* the logbook is on PostgreSQL (empty yet); a part not yet there says
+	 * so, and the store goes on */
 	{
 		struct ob_submission_filter f = { .order = OB_SUBMISSIONS_BY_ID, .limit = -1 };
+		OK(ob_store_submissions_count(s, &f, &n, &d));
+		assert_int_equal(n, 0);
 		ob_diag_clear(&d);
-		assert_int_equal(ob_store_submissions_count(s, &f, &n, &d), OB_ESTORE);
+		assert_int_equal(ob_store_rc_runs_count(s, &n, &d), OB_ESTORE);
 		assert_non_null(strstr(d.message, "PostgreSQL"));
 		OK(ob_store_meta_get(s, "note", value, sizeof(value)));
 	}
+	/* two writers that each read what the other writes: SERIALIZABLE lets
+	 * one commit and fails the other as a conflict worth running again,
+	 * saying so, never as a lost update */
+	if (ob_store_open(dir, OB_STORE_EXISTING, &t, &d))
+		fail_msg("open a second connection: %s", d.message);
+	OK(ob_store_begin(s, &d));
+	OK(ob_store_begin(t, &d));
+	OK(ob_store_meta_get(s, "note", value, sizeof(value)));
+	OK(ob_store_meta_get(t, "note", value, sizeof(value)));
+	OK(ob_store_meta_set(s, "note", "from s", &d));
+	OK(ob_store_meta_set(t, "other", "from t", &d));
+	OK(ob_store_meta_set(t, "note2", "from t", &d));
+	{
+		ob_err a_err = ob_store_commit(s, &d), b_err;
+		b_err = ob_store_commit(t, &d);
+		/* the first commit passes; the second, which read the note the
+		 * first changed, cannot be ordered after it */
+		assert_int_equal(a_err, OB_OK);
+		assert_int_equal(b_err, OB_ESTORE);
+		assert_true(ob_store_conflicted(t));
+		assert_int_equal(ob_store_last_failure(t), OB_STORE_BUSY);
+		assert_non_null(strstr(d.message, "run the command again"));
+	}
+	OK(ob_store_meta_get(s, "note", value, sizeof(value)));
+	assert_string_equal(value, "from s");
+	assert_int_equal(ob_store_meta_get(s, "other", value, sizeof(value)), OB_ENOENT);
+	assert_false(ob_store_conflicted(s));
+	ob_store_close(t);
+
 	ob_store_close(s);
 
 	/* read-only: reads, refuses writes */
