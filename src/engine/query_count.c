@@ -44,6 +44,13 @@ struct plan {
 	bool cat_runs;
 	const uint8_t *cat_acc; /* the category filter, NULL none */
 	uint32_t *cat_off;      /* cell offset of each category (owned) */
+	/* with the category runs, their pre-aggregates (struct ob_snap_agg)
+	 * counted instead of their records, when no column but the sex and
+	 * the manner is read per record: those two filters (NULL none) and
+	 * cell offsets (AGG_DOM values each, owned) */
+	bool agg;
+	const uint8_t *sex_acc, *man_acc;
+	uint32_t *sex_off, *man_off;
 	size_t n_units;
 	struct filt f[C_COUNT];
 	int nf;
@@ -480,6 +487,47 @@ static void gather_range(const struct plan *pl, struct gather *ga, uint64_t a, u
 	}
 }
 
+/* The values of the sex and manner columns (one byte each). */
+#define AGG_DOM 256
+
+/*
+ * The category runs [i, i1) of one run, at cell offset base, from their
+ * pre-aggregates: each adds its records (or victims, unless every record
+ * counts 1 or records are counted) and its keys to the cell of its sex and
+ * manner, as its records would one by one.
+ */
+static void count_aggs(const struct plan *pl, uint32_t i, uint32_t i1, uint32_t base,
+                       struct worker *w)
+{
+	const struct ob_analyzer *an = pl->an;
+	const struct ob_snap_agg *agg = an->agg;
+	const unsigned lanes = pl->lanes;
+	const bool weighted = pl->zone_ones != NULL;
+	uint32_t *counts = w->counts;
+	uint64_t *keys = w->keys;
+
+	if (must_stop(pl))
+		return;
+	for (; i < i1; i++) {
+		uint16_t v = an->cat_value[i];
+		uint32_t off;
+		if (pl->cat_acc && !pl->cat_acc[v])
+			continue;
+		off = base + pl->cat_off[v];
+		for (uint32_t k = an->agg_first[i], k1 = an->agg_first[i + 1]; k < k1; k++) {
+			const struct ob_snap_agg *a = &agg[k];
+			uint32_t cell;
+			if ((pl->sex_acc && !pl->sex_acc[a->sex]) ||
+			    (pl->man_acc && !pl->man_acc[a->manner]))
+				continue;
+			cell = off + pl->sex_off[a->sex] + pl->man_off[a->manner];
+			counts[(size_t)cell * lanes] += weighted ? a->victims : a->records;
+			if (keys)
+				keys[cell] += a->keys;
+		}
+	}
+}
+
 /*
  * The records of the analyser's run r, at cell offset base: run by run of
  * one category when the plan takes categories so (adjacent runs that go to
@@ -493,6 +541,10 @@ static void count_cats(const struct plan *pl, uint32_t r, uint32_t base, struct 
 	uint32_t off = 0;
 	bool open = false;
 
+	if (pl->agg) {
+		count_aggs(pl, an->run_cat[r], an->run_cat[r + 1], base, w);
+		return;
+	}
 	if (!pl->cat_runs) {
 		gather_range(pl, ga, an->runs[r].start, an->runs[r + 1].start, base, w);
 		return;
@@ -733,6 +785,52 @@ static bool plan_years(struct plan *pl, const struct ob_analyzer *an, const stru
 	return year_exact;
 }
 
+/*
+ * Whether the category runs' pre-aggregates count the query: they exist,
+ * no column but the territory, year, source, category, sex and manner is
+ * filtered or a dimension, no date is asked, and the sex or the manner is
+ * (else the runs' lengths count it without them). Then their filters and
+ * cell offsets are set.
+ */
+static bool plan_agg(struct plan *pl, const struct ob_analyzer *an, const struct ob_query *q,
+                     const struct compiled *c, const size_t *stride)
+{
+	bool reads = false;
+
+	if (!an->agg || !an->runs || !an->cat_start || c->date)
+		return false;
+	for (size_t j = 0; j < q->n_dims; j++) {
+		enum col col = ob_qi_dim_col[q->dims[j]];
+		if (col == C_SEX || col == C_TAG0)
+			reads = true;
+		else if (col != C_SRC && col != C_CAT && col != C_YEAR &&
+		         !ob_qi_is_terr_dim(q->dims[j]))
+			return false;
+	}
+	for (int k = 0; k < C_COUNT; k++) {
+		if (!c->acc[k])
+			continue;
+		if (k == C_SEX || k == C_TAG0)
+			reads = true;
+		else if (k != C_TERR && k != C_YEAR && k != C_SRC && k != C_CAT)
+			return false;
+	}
+	if (!reads)
+		return false;
+	pl->sex_acc = c->acc[C_SEX];
+	pl->man_acc = c->acc[C_TAG0];
+	pl->sex_off = ob_calloc(AGG_DOM, sizeof(uint32_t));
+	pl->man_off = ob_calloc(AGG_DOM, sizeof(uint32_t));
+	for (size_t j = 0; j < q->n_dims; j++) {
+		enum col col = ob_qi_dim_col[q->dims[j]];
+		uint32_t *off = col == C_SEX ? pl->sex_off : col == C_TAG0 ? pl->man_off : NULL;
+		if (off)
+			for (size_t v = 0; v < AGG_DOM; v++)
+				off[v] += an->dim[q->dims[j]].map[v] * (uint32_t)stride[j];
+	}
+	return true;
+}
+
 /* The sources: taken run by run when the source is filtered or a
  * dimension and the records are so ordered, else by the zone map. */
 static void plan_sources(struct plan *pl, const struct ob_analyzer *an, const struct ob_query *q,
@@ -762,8 +860,9 @@ static void plan_sources(struct plan *pl, const struct ob_analyzer *an, const st
 		 * a category dimension with other columns read per record is
 		 * read per record (its runs would split the reads) */
 		year_runs = an->runs && (year_dim || (c->acc[C_YEAR] && !year_exact));
+		pl->agg = plan_agg(pl, an, q, c, stride);
 		pl->cat_runs = an->runs && an->cat_start &&
-		               (c->acc[C_CAT] || (cat_dim && !per_record));
+		               (pl->agg || c->acc[C_CAT] || (cat_dim && !per_record));
 		pl->src_runs |= year_runs || pl->cat_runs;
 		if (year_runs) {
 			pl->year_acc = c->acc[C_YEAR];
@@ -824,7 +923,8 @@ static void plan_columns(struct plan *pl, const struct ob_analyzer *an, const st
 
 	for (int k = 0; k < C_COUNT; k++) {
 		if (k == C_TERR || !c->acc[k] || (k == C_YEAR && (year_exact || pl->year_off)) ||
-		    (k == C_SRC && pl->src_runs) || (k == C_CAT && pl->cat_runs))
+		    (k == C_SRC && pl->src_runs) || (k == C_CAT && pl->cat_runs) ||
+		    ((k == C_SEX || k == C_TAG0) && pl->agg))
 			continue;
 		pl->f[pl->nf].col = ob_qi_col_ptr(s, (enum col)k, &pl->f[pl->nf].w);
 		pl->f[pl->nf].acc = c->acc[k];
@@ -835,7 +935,8 @@ static void plan_columns(struct plan *pl, const struct ob_analyzer *an, const st
 		enum col col = ob_qi_dim_col[k];
 		size_t dom = ob_qi_col_domain(s, col);
 		if (ob_qi_is_terr_dim(k) || (col == C_SRC && pl->src_runs) ||
-		    (col == C_YEAR && pl->year_off) || (col == C_CAT && pl->cat_runs))
+		    (col == C_YEAR && pl->year_off) || (col == C_CAT && pl->cat_runs) ||
+		    ((col == C_SEX || col == C_TAG0) && pl->agg))
 			continue;
 		if (col == C_YEAR) /* the years records hold: 0..year_max */
 			dom = an->year_max > 0 ? (size_t)an->year_max + 1 : 1;
@@ -953,6 +1054,8 @@ static void plan_free(struct plan *pl)
 	free(pl->src_list);
 	free(pl->year_off);
 	free(pl->cat_off);
+	free(pl->sex_off);
+	free(pl->man_off);
 	free(pl->terr_map);
 	free(pl->cell_base);
 	free(pl->iv);

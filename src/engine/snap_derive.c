@@ -1,8 +1,11 @@
 /* snap_derive.c - what a reader derives from a snapshot's columns (the
- * order they keep, the records of each unit, runs, zone maps), made once
+ * order they keep, the records of each unit, runs, zone maps, the
+ * pre-aggregates of the category runs), made once
  * when the file is written and stored in it (format 5), or made by the
  * analyser for a snapshot that carries none (deltas merged in). */
 #include "engine/snap_impl.h"
+
+static void derive_agg(const struct ob_snapshot *s, struct ob_snap_derived *dv);
 
 /*
  * Within the n_runs runs, the runs of one category, when categories are
@@ -43,6 +46,80 @@ static void derive_cat_runs(const struct ob_snapshot *s, struct ob_snap_derived 
 	dv->cat_value = cat_value;
 	dv->run_cat = run_cat;
 	dv->n_cat_runs = k;
+	derive_agg(s, dv);
+}
+
+/*
+ * The pre-aggregates of the category runs (struct ob_snap_agg): per run,
+ * its records by sex and manner, with their victims and rkeys summed.
+ * None when they would be many (more than one per four records) or when a
+ * sum would not fit in 32 bits.
+ */
+static void derive_agg(const struct ob_snapshot *s, struct ob_snap_derived *dv)
+{
+	enum { PAIRS = OB_SNAP_SEX_COUNT * 256 };
+	uint32_t slot[PAIRS]; /* pair -> its entry + 1 in the current run, 0 none */
+	uint16_t used[PAIRS];
+	struct ob_snap_agg *agg = NULL;
+	uint32_t *first;
+	size_t n = 0, cap = 0;
+
+	if (!dv->cat_start || !s->sex || !s->tag[0])
+		return;
+	memset(slot, 0, sizeof(slot));
+	first = ob_malloc((size_t)(dv->n_cat_runs + 1) * sizeof(uint32_t));
+	for (uint64_t i = 0; i < dv->n_cat_runs; i++) {
+		size_t n_used = 0, at = n;
+		first[i] = (uint32_t)n;
+		for (uint64_t j = dv->cat_start[i]; j < dv->cat_start[i + 1]; j++) {
+			unsigned key = (unsigned)s->sex[j] * 256 + s->tag[0][j];
+			struct ob_snap_agg *a;
+			if (s->sex[j] >= OB_SNAP_SEX_COUNT)
+				goto too_big; /* not a sex: left to the columns' check */
+			if (!slot[key]) {
+				if (n == cap) {
+					cap = cap ? cap * 2 : 4096;
+					agg = ob_realloc(agg, cap * sizeof(*agg));
+				}
+				memset(&agg[n], 0, sizeof(*agg));
+				agg[n].sex = (uint8_t)s->sex[j];
+				agg[n].manner = s->tag[0][j];
+				used[n_used++] = (uint16_t)key;
+				slot[key] = (uint32_t)(++n - at);
+			}
+			a = &agg[at + slot[key] - 1];
+			if (a->records == UINT32_MAX ||
+			    a->victims > UINT32_MAX - (s->count ? s->count[j] : 1u) ||
+			    a->keys > UINT32_MAX - 255u)
+				goto too_big;
+			a->records++;
+			a->victims += s->count ? s->count[j] : 1u;
+			a->keys += s->rkey ? s->rkey[j] : 0u;
+		}
+		for (size_t k = 0; k < n_used; k++)
+			slot[used[k]] = 0;
+		/* ordered by sex, then manner: few entries, sorted in place */
+		for (size_t k = at + 1; k < n; k++) {
+			struct ob_snap_agg x = agg[k];
+			size_t m = k;
+			while (m > at && (agg[m - 1].sex > x.sex ||
+			                  (agg[m - 1].sex == x.sex && agg[m - 1].manner > x.manner))) {
+				agg[m] = agg[m - 1];
+				m--;
+			}
+			agg[m] = x;
+		}
+		if (n > s->n / 4 + 1)
+			goto too_big;
+	}
+	first[dv->n_cat_runs] = (uint32_t)n;
+	dv->agg_first = first;
+	dv->agg = agg;
+	dv->n_agg = n;
+	return;
+too_big:
+	free(first);
+	free(agg);
 }
 
 /*
@@ -200,5 +277,7 @@ void ob_snap_derived_release(struct ob_snap_derived *dv)
 	free((void *)dv->zone_ones);
 	free((void *)dv->zone_victims);
 	free((void *)dv->zone_keys);
+	free((void *)dv->agg_first);
+	free((void *)dv->agg);
 	memset(dv, 0, sizeof(*dv));
 }

@@ -352,6 +352,32 @@ static ob_err load_derived(struct ob_snapshot *s, const unsigned char *base,
 			if (dv->cat_value[i] >= s->n_categories)
 				goto bad_runs;
 	}
+	if (meta->has_agg) {
+		/* every pre-aggregate a sex and a manner of the dictionaries, and
+		 * each category run's records added up to its length */
+		if (!meta->has_cat_runs)
+			goto bad_agg;
+		DER(dv->agg_first, SEC_DER_AGG_FIRST, 4, dv->n_cat_runs + 1);
+		if (!(dv->agg = ob_si_section(base, h, SEC_DER_AGG, sizeof(struct ob_snap_agg),
+		                              &cnt)))
+			goto bad_agg;
+		dv->n_agg = cnt;
+		if (dv->agg_first[0] || !nondecreasing32(dv->agg_first, dv->n_cat_runs + 1, cnt) ||
+		    dv->agg_first[dv->n_cat_runs] != cnt)
+			goto bad_agg;
+		for (uint64_t i = 0; i < dv->n_cat_runs; i++) {
+			uint64_t rec = 0;
+			for (uint32_t k = dv->agg_first[i]; k < dv->agg_first[i + 1]; k++) {
+				const struct ob_snap_agg *a = &dv->agg[k];
+				if (a->sex >= OB_SNAP_SEX_COUNT || a->manner >= s->n_tags[0] ||
+				    a->victims > s->victims)
+					goto bad_agg;
+				rec += a->records;
+			}
+			if (rec != (uint64_t)dv->cat_start[i + 1] - dv->cat_start[i])
+				goto bad_agg;
+		}
+	}
 	dv->n_zones = nz;
 	DER(dv->zone, SEC_DER_ZONE, 2, nz * 4);
 	for (uint64_t z = 0; z < nz; z++)
@@ -374,6 +400,9 @@ static ob_err load_derived(struct ob_snapshot *s, const unsigned char *base,
 	if (dv->sorted)
 		s->unit_first = dv->unit_first;
 	return OB_OK;
+bad_agg:
+	why = "agregados de los tramos de categoría";
+	goto bad;
 bad_runs:
 	why = "tramos de territorio, año y fuente";
 bad:
