@@ -45,12 +45,17 @@ struct plan {
 	const uint8_t *cat_acc; /* the category filter, NULL none */
 	uint32_t *cat_off;      /* cell offset of each category (owned) */
 	/* with the category runs, their pre-aggregates (struct ob_snap_agg)
-	 * counted instead of their records, when no column but the sex and
-	 * the manner is read per record: those two filters (NULL none) and
-	 * cell offsets (AGG_DOM values each, owned) */
+	 * counted instead of their records, when no column but the sex, the
+	 * manner and the age group is read per record: the level (agg_first,
+	 * aggs: the analyser's by sex and manner, or by age group too), the
+	 * three filters (NULL none; the age group's by group) and cell offsets
+	 * (AGG_DOM values each, owned; the age group's 0 for OB_SNAP_AGG_ANY) */
 	bool agg;
+	const uint32_t *agg_first;
+	const struct ob_snap_agg *aggs;
 	const uint8_t *sex_acc, *man_acc;
-	uint32_t *sex_off, *man_off;
+	uint8_t *age_acc;
+	uint32_t *sex_off, *man_off, *age_off;
 	size_t n_units;
 	struct filt f[C_COUNT];
 	int nf;
@@ -500,7 +505,8 @@ static void count_aggs(const struct plan *pl, uint32_t i, uint32_t i1, uint32_t 
                        struct worker *w)
 {
 	const struct ob_analyzer *an = pl->an;
-	const struct ob_snap_agg *agg = an->agg;
+	const struct ob_snap_agg *agg = pl->aggs;
+	const uint32_t *first = pl->agg_first;
 	const unsigned lanes = pl->lanes;
 	const bool weighted = pl->zone_ones != NULL;
 	uint32_t *counts = w->counts;
@@ -514,13 +520,15 @@ static void count_aggs(const struct plan *pl, uint32_t i, uint32_t i1, uint32_t 
 		if (pl->cat_acc && !pl->cat_acc[v])
 			continue;
 		off = base + pl->cat_off[v];
-		for (uint32_t k = an->agg_first[i], k1 = an->agg_first[i + 1]; k < k1; k++) {
+		for (uint32_t k = first[i], k1 = first[i + 1]; k < k1; k++) {
 			const struct ob_snap_agg *a = &agg[k];
 			uint32_t cell;
 			if ((pl->sex_acc && !pl->sex_acc[a->sex]) ||
-			    (pl->man_acc && !pl->man_acc[a->manner]))
+			    (pl->man_acc && !pl->man_acc[a->manner]) ||
+			    (pl->age_acc && !pl->age_acc[a->age_group]))
 				continue;
-			cell = off + pl->sex_off[a->sex] + pl->man_off[a->manner];
+			cell = off + pl->sex_off[a->sex] + pl->man_off[a->manner] +
+			       pl->age_off[a->age_group];
 			counts[(size_t)cell * lanes] += weighted ? a->victims : a->records;
 			if (keys)
 				keys[cell] += a->keys;
@@ -786,16 +794,41 @@ static bool plan_years(struct plan *pl, const struct ob_analyzer *an, const stru
 }
 
 /*
+ * The age filter by age group (acc of the age column): a table of
+ * AGG_DOM entries, [g] whether group g passes, into *out (owned); false
+ * when the filter splits a group (it cannot be taken by group then).
+ */
+static bool age_by_group(const struct ob_analyzer *an, const uint8_t *acc, uint8_t **out)
+{
+	const uint32_t *grp = an->dim[OB_QD_AGE_GROUP].map;
+	uint8_t seen[AGG_DOM] = { 0 }, *by = ob_calloc(AGG_DOM, 1);
+
+	for (size_t v = 0; v < AGG_DOM; v++) {
+		uint32_t g = grp[v];
+		if (g >= AGG_DOM || (seen[g] && by[g] != (acc[v] != 0))) {
+			free(by);
+			return false;
+		}
+		seen[g] = 1;
+		by[g] = acc[v] != 0;
+	}
+	*out = by;
+	return true;
+}
+
+/*
  * Whether the category runs' pre-aggregates count the query: they exist,
- * no column but the territory, year, source, category, sex and manner is
- * filtered or a dimension, no date is asked, and the sex or the manner is
- * (else the runs' lengths count it without them). Then their filters and
- * cell offsets are set.
+ * no column but the territory, year, source, category, sex, manner and
+ * age is filtered or a dimension (the age only as age groups: the age
+ * group dimension, a filter that takes or leaves whole groups; then the
+ * level by age group is taken), no date is asked, and the sex, the manner
+ * or the age group is (else the runs' lengths count it without them).
+ * Then their level, filters and cell offsets are set.
  */
 static bool plan_agg(struct plan *pl, const struct ob_analyzer *an, const struct ob_query *q,
                      const struct compiled *c, const size_t *stride)
 {
-	bool reads = false;
+	bool reads = false, by_age = false;
 
 	if (!an->agg || !an->runs || !an->cat_start || c->date)
 		return false;
@@ -803,6 +836,8 @@ static bool plan_agg(struct plan *pl, const struct ob_analyzer *an, const struct
 		enum col col = ob_qi_dim_col[q->dims[j]];
 		if (col == C_SEX || col == C_TAG0)
 			reads = true;
+		else if (q->dims[j] == OB_QD_AGE_GROUP)
+			reads = by_age = true;
 		else if (col != C_SRC && col != C_CAT && col != C_YEAR &&
 		         !ob_qi_is_terr_dim(q->dims[j]))
 			return false;
@@ -812,19 +847,29 @@ static bool plan_agg(struct plan *pl, const struct ob_analyzer *an, const struct
 			continue;
 		if (k == C_SEX || k == C_TAG0)
 			reads = true;
+		else if (k == C_AGE)
+			reads = by_age = true;
 		else if (k != C_TERR && k != C_YEAR && k != C_SRC && k != C_CAT)
 			return false;
 	}
-	if (!reads)
+	if (!reads || (by_age && !an->age_agg))
 		return false;
+	if (c->acc[C_AGE] && !age_by_group(an, c->acc[C_AGE], &pl->age_acc))
+		return false;
+	pl->agg_first = by_age ? an->age_first : an->agg_first;
+	pl->aggs = by_age ? an->age_agg : an->agg;
 	pl->sex_acc = c->acc[C_SEX];
 	pl->man_acc = c->acc[C_TAG0];
 	pl->sex_off = ob_calloc(AGG_DOM, sizeof(uint32_t));
 	pl->man_off = ob_calloc(AGG_DOM, sizeof(uint32_t));
+	pl->age_off = ob_calloc(AGG_DOM, sizeof(uint32_t));
 	for (size_t j = 0; j < q->n_dims; j++) {
 		enum col col = ob_qi_dim_col[q->dims[j]];
 		uint32_t *off = col == C_SEX ? pl->sex_off : col == C_TAG0 ? pl->man_off : NULL;
-		if (off)
+		if (q->dims[j] == OB_QD_AGE_GROUP) /* value index = the group */
+			for (size_t g = 0; g < an->dim[OB_QD_AGE_GROUP].n && g < AGG_DOM; g++)
+				pl->age_off[g] += (uint32_t)g * (uint32_t)stride[j];
+		else if (off)
 			for (size_t v = 0; v < AGG_DOM; v++)
 				off[v] += an->dim[q->dims[j]].map[v] * (uint32_t)stride[j];
 	}
@@ -924,7 +969,7 @@ static void plan_columns(struct plan *pl, const struct ob_analyzer *an, const st
 	for (int k = 0; k < C_COUNT; k++) {
 		if (k == C_TERR || !c->acc[k] || (k == C_YEAR && (year_exact || pl->year_off)) ||
 		    (k == C_SRC && pl->src_runs) || (k == C_CAT && pl->cat_runs) ||
-		    ((k == C_SEX || k == C_TAG0) && pl->agg))
+		    ((k == C_SEX || k == C_TAG0 || k == C_AGE) && pl->agg))
 			continue;
 		pl->f[pl->nf].col = ob_qi_col_ptr(s, (enum col)k, &pl->f[pl->nf].w);
 		pl->f[pl->nf].acc = c->acc[k];
@@ -936,7 +981,7 @@ static void plan_columns(struct plan *pl, const struct ob_analyzer *an, const st
 		size_t dom = ob_qi_col_domain(s, col);
 		if (ob_qi_is_terr_dim(k) || (col == C_SRC && pl->src_runs) ||
 		    (col == C_YEAR && pl->year_off) || (col == C_CAT && pl->cat_runs) ||
-		    ((col == C_SEX || col == C_TAG0) && pl->agg))
+		    ((col == C_SEX || col == C_TAG0 || col == C_AGE) && pl->agg))
 			continue;
 		if (col == C_YEAR) /* the years records hold: 0..year_max */
 			dom = an->year_max > 0 ? (size_t)an->year_max + 1 : 1;
@@ -1056,6 +1101,8 @@ static void plan_free(struct plan *pl)
 	free(pl->cat_off);
 	free(pl->sex_off);
 	free(pl->man_off);
+	free(pl->age_off);
+	free(pl->age_acc);
 	free(pl->terr_map);
 	free(pl->cell_base);
 	free(pl->iv);

@@ -236,14 +236,18 @@ struct ob_snap_run {
 
 /*
  * A pre-aggregate: within one run of one category (a unit, a year, a
- * source and a category), the records of one sex and one manner, their
+ * source and a category), the records of one sex and one manner (and, in
+ * the second level, one age group of ob_ind_age_group_value), their
  * victims (the sum of count) and the sum of their rkeys. 16 bytes.
  */
 struct ob_snap_agg {
 	uint32_t records, victims, keys;
 	uint8_t sex, manner; /* the sex and manner (tag 0) columns' values */
-	uint16_t reserved;   /* 0 */
+	uint8_t age_group;   /* 0..OB_IND_AGE_GROUPS - 1; OB_SNAP_AGG_ANY in
+	                        the first level */
+	uint8_t reserved;    /* 0 */
 };
+#define OB_SNAP_AGG_ANY 255
 
 /*
  * What a reader derives from the columns, made once when the file is
@@ -275,8 +279,12 @@ struct ob_snap_agg {
  *                 (agg_first: n_cat_runs + 1), ordered by sex then manner,
  *                 one per pair its records hold; their records add up to
  *                 the run's length. NULL when there are no category runs,
- *                 when they would be many (more than one per four
+ *                 when they would be many (more than one per two
  *                 records) or when a sum would not fit its 32 bits
+ *   age_agg ...   the same by sex, manner and age group (age_first,
+ *                 n_age_agg), ordered by sex, manner, age group; NULL
+ *                 likewise, or when the two levels together would hold
+ *                 more than one per two records
  */
 struct ob_snap_derived {
 	bool sorted, year_sorted, src_sorted, cat_sorted, counts_one;
@@ -296,6 +304,9 @@ struct ob_snap_derived {
 	const uint32_t *agg_first;
 	const struct ob_snap_agg *agg;
 	uint64_t n_agg;
+	const uint32_t *age_first;
+	const struct ob_snap_agg *age_agg;
+	uint64_t n_age_agg;
 };
 
 /* The derived structures of s, computed from its columns into *out
