@@ -261,6 +261,12 @@
  * merges them (each open merges them in memory, so they are kept few). */
 #define OB_MAX_SNAPSHOT_DELTAS 16
 
+/* Pre-aggregates of the category runs (engine/snapshot.h, struct
+ * ob_snap_agg, 16 bytes each) a snapshot always may hold, both levels
+ * together, however few its records (1 MiB); beyond, at most one per two
+ * records, so that they never add more than 8 bytes a record. */
+#define OB_SNAP_AGG_FREE 65536
+
 /* Most delivered periods (current submissions) a snapshot records for
  * coverage. */
 #define OB_MAX_SNAPSHOT_COVERAGE (1024 * 1024)

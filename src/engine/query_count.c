@@ -44,6 +44,18 @@ struct plan {
 	bool cat_runs;
 	const uint8_t *cat_acc; /* the category filter, NULL none */
 	uint32_t *cat_off;      /* cell offset of each category (owned) */
+	/* with the category runs, their pre-aggregates (struct ob_snap_agg)
+	 * counted instead of their records, when no column but the sex, the
+	 * manner and the age group is read per record: the level (agg_first,
+	 * aggs: the analyser's by sex and manner, or by age group too), the
+	 * three filters (NULL none; the age group's by group) and cell offsets
+	 * (AGG_DOM values each, owned; the age group's 0 for OB_SNAP_AGG_ANY) */
+	bool agg;
+	const uint32_t *agg_first;
+	const struct ob_snap_agg *aggs;
+	const uint8_t *sex_acc, *man_acc;
+	uint8_t *age_acc;
+	uint32_t *sex_off, *man_off, *age_off;
 	size_t n_units;
 	struct filt f[C_COUNT];
 	int nf;
@@ -480,6 +492,50 @@ static void gather_range(const struct plan *pl, struct gather *ga, uint64_t a, u
 	}
 }
 
+/* The values of the sex and manner columns (one byte each). */
+#define AGG_DOM 256
+
+/*
+ * The category runs [i, i1) of one run, at cell offset base, from their
+ * pre-aggregates: each adds its records (or victims, unless every record
+ * counts 1 or records are counted) and its keys to the cell of its sex and
+ * manner, as its records would one by one.
+ */
+static void count_aggs(const struct plan *pl, uint32_t i, uint32_t i1, uint32_t base,
+                       struct worker *w)
+{
+	const struct ob_analyzer *an = pl->an;
+	const struct ob_snap_agg *agg = pl->aggs;
+	const uint32_t *first = pl->agg_first;
+	const unsigned lanes = pl->lanes;
+	const bool weighted = pl->zone_ones != NULL;
+	uint32_t *counts = w->counts;
+	uint64_t *keys = w->keys;
+
+	if (must_stop(pl))
+		return;
+	for (; i < i1; i++) {
+		uint16_t v = an->cat_value[i];
+		uint32_t off;
+		if (pl->cat_acc && !pl->cat_acc[v])
+			continue;
+		off = base + pl->cat_off[v];
+		for (uint32_t k = first[i], k1 = first[i + 1]; k < k1; k++) {
+			const struct ob_snap_agg *a = &agg[k];
+			uint32_t cell;
+			if ((pl->sex_acc && !pl->sex_acc[a->sex]) ||
+			    (pl->man_acc && !pl->man_acc[a->manner]) ||
+			    (pl->age_acc && !pl->age_acc[a->age_group]))
+				continue;
+			cell = off + pl->sex_off[a->sex] + pl->man_off[a->manner] +
+			       pl->age_off[a->age_group];
+			counts[(size_t)cell * lanes] += weighted ? a->victims : a->records;
+			if (keys)
+				keys[cell] += a->keys;
+		}
+	}
+}
+
 /*
  * The records of the analyser's run r, at cell offset base: run by run of
  * one category when the plan takes categories so (adjacent runs that go to
@@ -493,6 +549,10 @@ static void count_cats(const struct plan *pl, uint32_t r, uint32_t base, struct 
 	uint32_t off = 0;
 	bool open = false;
 
+	if (pl->agg) {
+		count_aggs(pl, an->run_cat[r], an->run_cat[r + 1], base, w);
+		return;
+	}
 	if (!pl->cat_runs) {
 		gather_range(pl, ga, an->runs[r].start, an->runs[r + 1].start, base, w);
 		return;
@@ -733,6 +793,89 @@ static bool plan_years(struct plan *pl, const struct ob_analyzer *an, const stru
 	return year_exact;
 }
 
+/*
+ * The age filter by age group (acc of the age column): a table of
+ * AGG_DOM entries, [g] whether group g passes, into *out (owned); false
+ * when the filter splits a group (it cannot be taken by group then).
+ */
+static bool age_by_group(const struct ob_analyzer *an, const uint8_t *acc, uint8_t **out)
+{
+	const uint32_t *grp = an->dim[OB_QD_AGE_GROUP].map;
+	uint8_t seen[AGG_DOM] = { 0 }, *by = ob_calloc(AGG_DOM, 1);
+
+	for (size_t v = 0; v < AGG_DOM; v++) {
+		uint32_t g = grp[v];
+		if (g >= AGG_DOM || (seen[g] && by[g] != (acc[v] != 0))) {
+			free(by);
+			return false;
+		}
+		seen[g] = 1;
+		by[g] = acc[v] != 0;
+	}
+	*out = by;
+	return true;
+}
+
+/*
+ * Whether the category runs' pre-aggregates count the query: they exist,
+ * no column but the territory, year, source, category, sex, manner and
+ * age is filtered or a dimension (the age only as age groups: the age
+ * group dimension, a filter that takes or leaves whole groups; then the
+ * level by age group is taken), no date is asked, and the sex, the manner
+ * or the age group is (else the runs' lengths count it without them).
+ * Then their level, filters and cell offsets are set.
+ */
+static bool plan_agg(struct plan *pl, const struct ob_analyzer *an, const struct ob_query *q,
+                     const struct compiled *c, const size_t *stride)
+{
+	bool reads = false, by_age = false;
+
+	if (!an->agg || !an->runs || !an->cat_start || c->date)
+		return false;
+	for (size_t j = 0; j < q->n_dims; j++) {
+		enum col col = ob_qi_dim_col[q->dims[j]];
+		if (col == C_SEX || col == C_TAG0)
+			reads = true;
+		else if (q->dims[j] == OB_QD_AGE_GROUP)
+			reads = by_age = true;
+		else if (col != C_SRC && col != C_CAT && col != C_YEAR &&
+		         !ob_qi_is_terr_dim(q->dims[j]))
+			return false;
+	}
+	for (int k = 0; k < C_COUNT; k++) {
+		if (!c->acc[k])
+			continue;
+		if (k == C_SEX || k == C_TAG0)
+			reads = true;
+		else if (k == C_AGE)
+			reads = by_age = true;
+		else if (k != C_TERR && k != C_YEAR && k != C_SRC && k != C_CAT)
+			return false;
+	}
+	if (!reads || (by_age && !an->age_agg))
+		return false;
+	if (c->acc[C_AGE] && !age_by_group(an, c->acc[C_AGE], &pl->age_acc))
+		return false;
+	pl->agg_first = by_age ? an->age_first : an->agg_first;
+	pl->aggs = by_age ? an->age_agg : an->agg;
+	pl->sex_acc = c->acc[C_SEX];
+	pl->man_acc = c->acc[C_TAG0];
+	pl->sex_off = ob_calloc(AGG_DOM, sizeof(uint32_t));
+	pl->man_off = ob_calloc(AGG_DOM, sizeof(uint32_t));
+	pl->age_off = ob_calloc(AGG_DOM, sizeof(uint32_t));
+	for (size_t j = 0; j < q->n_dims; j++) {
+		enum col col = ob_qi_dim_col[q->dims[j]];
+		uint32_t *off = col == C_SEX ? pl->sex_off : col == C_TAG0 ? pl->man_off : NULL;
+		if (q->dims[j] == OB_QD_AGE_GROUP) /* value index = the group */
+			for (size_t g = 0; g < an->dim[OB_QD_AGE_GROUP].n && g < AGG_DOM; g++)
+				pl->age_off[g] += (uint32_t)g * (uint32_t)stride[j];
+		else if (off)
+			for (size_t v = 0; v < AGG_DOM; v++)
+				off[v] += an->dim[q->dims[j]].map[v] * (uint32_t)stride[j];
+	}
+	return true;
+}
+
 /* The sources: taken run by run when the source is filtered or a
  * dimension and the records are so ordered, else by the zone map. */
 static void plan_sources(struct plan *pl, const struct ob_analyzer *an, const struct ob_query *q,
@@ -762,8 +905,9 @@ static void plan_sources(struct plan *pl, const struct ob_analyzer *an, const st
 		 * a category dimension with other columns read per record is
 		 * read per record (its runs would split the reads) */
 		year_runs = an->runs && (year_dim || (c->acc[C_YEAR] && !year_exact));
+		pl->agg = plan_agg(pl, an, q, c, stride);
 		pl->cat_runs = an->runs && an->cat_start &&
-		               (c->acc[C_CAT] || (cat_dim && !per_record));
+		               (pl->agg || c->acc[C_CAT] || (cat_dim && !per_record));
 		pl->src_runs |= year_runs || pl->cat_runs;
 		if (year_runs) {
 			pl->year_acc = c->acc[C_YEAR];
@@ -824,7 +968,8 @@ static void plan_columns(struct plan *pl, const struct ob_analyzer *an, const st
 
 	for (int k = 0; k < C_COUNT; k++) {
 		if (k == C_TERR || !c->acc[k] || (k == C_YEAR && (year_exact || pl->year_off)) ||
-		    (k == C_SRC && pl->src_runs) || (k == C_CAT && pl->cat_runs))
+		    (k == C_SRC && pl->src_runs) || (k == C_CAT && pl->cat_runs) ||
+		    ((k == C_SEX || k == C_TAG0 || k == C_AGE) && pl->agg))
 			continue;
 		pl->f[pl->nf].col = ob_qi_col_ptr(s, (enum col)k, &pl->f[pl->nf].w);
 		pl->f[pl->nf].acc = c->acc[k];
@@ -835,7 +980,8 @@ static void plan_columns(struct plan *pl, const struct ob_analyzer *an, const st
 		enum col col = ob_qi_dim_col[k];
 		size_t dom = ob_qi_col_domain(s, col);
 		if (ob_qi_is_terr_dim(k) || (col == C_SRC && pl->src_runs) ||
-		    (col == C_YEAR && pl->year_off) || (col == C_CAT && pl->cat_runs))
+		    (col == C_YEAR && pl->year_off) || (col == C_CAT && pl->cat_runs) ||
+		    ((col == C_SEX || col == C_TAG0 || col == C_AGE) && pl->agg))
 			continue;
 		if (col == C_YEAR) /* the years records hold: 0..year_max */
 			dom = an->year_max > 0 ? (size_t)an->year_max + 1 : 1;
@@ -953,6 +1099,10 @@ static void plan_free(struct plan *pl)
 	free(pl->src_list);
 	free(pl->year_off);
 	free(pl->cat_off);
+	free(pl->sex_off);
+	free(pl->man_off);
+	free(pl->age_off);
+	free(pl->age_acc);
 	free(pl->terr_map);
 	free(pl->cell_base);
 	free(pl->iv);

@@ -123,6 +123,10 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 		an->cat_start = dv->cat_start;
 		an->cat_value = dv->cat_value;
 		an->run_cat = dv->run_cat;
+		an->agg_first = dv->agg_first;
+		an->agg = dv->agg;
+		an->age_first = dv->age_first;
+		an->age_agg = dv->age_agg;
 		an->year_min = dv->year_min;
 		an->year_max = dv->year_max;
 		an->zone = dv->zone;

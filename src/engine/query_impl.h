@@ -73,6 +73,14 @@ struct ob_analyzer {
 	const uint32_t *cat_start; /* n_cat_runs + 1 */
 	const uint16_t *cat_value; /* n_cat_runs */
 	const uint32_t *run_cat;   /* n_runs + 1 */
+	/* the pre-aggregates of the category runs by sex and manner (struct
+	 * ob_snap_agg): run i's are agg[agg_first[i]] to agg[agg_first[i + 1]
+	 * - 1]; and by age group too (age_first, age_agg); NULL when the
+	 * snapshot has none */
+	const uint32_t *agg_first; /* n_cat_runs + 1 */
+	const struct ob_snap_agg *agg;
+	const uint32_t *age_first; /* n_cat_runs + 1 */
+	const struct ob_snap_agg *age_agg;
 	int year_min, year_max; /* of the records with a year; 0 when none */
 	int32_t *country_unit;  /* unit of each country, -1 */
 	struct ob_strmap units; /* unit code -> index + 1 */

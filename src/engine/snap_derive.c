@@ -1,8 +1,13 @@
 /* snap_derive.c - what a reader derives from a snapshot's columns (the
- * order they keep, the records of each unit, runs, zone maps), made once
+ * order they keep, the records of each unit, runs, zone maps, the
+ * pre-aggregates of the category runs), made once
  * when the file is written and stored in it (format 5), or made by the
  * analyser for a snapshot that carries none (deltas merged in). */
 #include "engine/snap_impl.h"
+
+#include "engine/indicators.h"
+
+static void derive_aggs(const struct ob_snapshot *s, struct ob_snap_derived *dv);
 
 /*
  * Within the n_runs runs, the runs of one category, when categories are
@@ -43,6 +48,116 @@ static void derive_cat_runs(const struct ob_snapshot *s, struct ob_snap_derived 
 	dv->cat_value = cat_value;
 	dv->run_cat = run_cat;
 	dv->n_cat_runs = k;
+	derive_aggs(s, dv);
+}
+
+/*
+ * The pre-aggregates of the category runs (struct ob_snap_agg): per run,
+ * its records by sex and manner, and by age group too when grp (the age
+ * group of each age value) is given, with their victims and rkeys summed;
+ * at most max of them. false (none made) when they would be more or when
+ * a sum would not fit in 32 bits.
+ */
+static bool derive_agg(const struct ob_snapshot *s, const struct ob_snap_derived *dv,
+                       const uint8_t *grp, uint64_t max, uint32_t **first_out,
+                       struct ob_snap_agg **agg_out, uint64_t *n_out)
+{
+	enum { PAIRS = OB_SNAP_SEX_COUNT * 256 * 8 };
+	_Static_assert(OB_IND_AGE_GROUPS <= 8, "an age group in 3 bits");
+	uint32_t slot[PAIRS]; /* key -> its entry + 1 in the current run, 0 none */
+	uint16_t used[PAIRS];
+	struct ob_snap_agg *agg = NULL;
+	uint32_t *first;
+	size_t n = 0, cap = 0;
+
+	memset(slot, 0, sizeof(slot));
+	first = ob_malloc((size_t)(dv->n_cat_runs + 1) * sizeof(uint32_t));
+	for (uint64_t i = 0; i < dv->n_cat_runs; i++) {
+		size_t n_used = 0, at = n;
+		first[i] = (uint32_t)n;
+		for (uint64_t j = dv->cat_start[i]; j < dv->cat_start[i + 1]; j++) {
+			unsigned g = grp ? grp[s->age[j]] : 0;
+			unsigned key = ((unsigned)s->sex[j] * 256 + s->tag[0][j]) * 8 + g;
+			struct ob_snap_agg *a;
+			if (s->sex[j] >= OB_SNAP_SEX_COUNT)
+				goto too_big; /* not a sex: left to the columns' check */
+			if (!slot[key]) {
+				if (n == cap) {
+					cap = cap ? cap * 2 : 4096;
+					agg = ob_realloc(agg, cap * sizeof(*agg));
+				}
+				memset(&agg[n], 0, sizeof(*agg));
+				agg[n].sex = (uint8_t)s->sex[j];
+				agg[n].manner = s->tag[0][j];
+				agg[n].age_group = grp ? (uint8_t)g : OB_SNAP_AGG_ANY;
+				used[n_used++] = (uint16_t)key;
+				slot[key] = (uint32_t)(++n - at);
+			}
+			a = &agg[at + slot[key] - 1];
+			if (a->records == UINT32_MAX ||
+			    a->victims > UINT32_MAX - (s->count ? s->count[j] : 1u) ||
+			    a->keys > UINT32_MAX - 255u)
+				goto too_big;
+			a->records++;
+			a->victims += s->count ? s->count[j] : 1u;
+			a->keys += s->rkey ? s->rkey[j] : 0u;
+		}
+		for (size_t k = 0; k < n_used; k++)
+			slot[used[k]] = 0;
+		/* ordered by sex, manner, age group: few entries, sorted in place */
+		for (size_t k = at + 1; k < n; k++) {
+			struct ob_snap_agg x = agg[k];
+			uint32_t kx = ((uint32_t)x.sex << 16) | ((uint32_t)x.manner << 8) | x.age_group;
+			size_t m = k;
+			while (m > at && (((uint32_t)agg[m - 1].sex << 16) |
+			                  ((uint32_t)agg[m - 1].manner << 8) | agg[m - 1].age_group) > kx) {
+				agg[m] = agg[m - 1];
+				m--;
+			}
+			agg[m] = x;
+		}
+		if (n > max)
+			goto too_big;
+	}
+	first[dv->n_cat_runs] = (uint32_t)n;
+	*first_out = first;
+	*agg_out = agg;
+	*n_out = n;
+	return true;
+too_big:
+	free(first);
+	free(agg);
+	return false;
+}
+
+/* Both levels of pre-aggregates, when the category runs are made. */
+static void derive_aggs(const struct ob_snapshot *s, struct ob_snap_derived *dv)
+{
+	uint8_t grp[256];
+	uint32_t *first;
+	struct ob_snap_agg *agg;
+	uint64_t n;
+
+	if (!dv->cat_start || !s->sex || !s->tag[0])
+		return;
+	/* both levels together at most one entry per two records (8 bytes a
+	 * record), or OB_SNAP_AGG_FREE */
+	uint64_t max = s->n / 2 > OB_SNAP_AGG_FREE ? s->n / 2 : OB_SNAP_AGG_FREE;
+
+	if (derive_agg(s, dv, NULL, max, &first, &agg, &n)) {
+		dv->agg_first = first;
+		dv->agg = agg;
+		dv->n_agg = n;
+	}
+	if (!dv->agg || !s->age)
+		return;
+	for (unsigned v = 0; v < 256; v++)
+		grp[v] = (uint8_t)ob_ind_age_group_value(s, (uint8_t)v);
+	if (derive_agg(s, dv, grp, max - dv->n_agg, &first, &agg, &n)) {
+		dv->age_first = first;
+		dv->age_agg = agg;
+		dv->n_age_agg = n;
+	}
 }
 
 /*
@@ -200,5 +315,9 @@ void ob_snap_derived_release(struct ob_snap_derived *dv)
 	free((void *)dv->zone_ones);
 	free((void *)dv->zone_victims);
 	free((void *)dv->zone_keys);
+	free((void *)dv->agg_first);
+	free((void *)dv->agg);
+	free((void *)dv->age_first);
+	free((void *)dv->age_agg);
 	memset(dv, 0, sizeof(*dv));
 }

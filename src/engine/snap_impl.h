@@ -66,6 +66,11 @@ enum section {
 	SEC_DER_ZONE_ONES,  /* uint8_t a zone, none when every count is 1 */
 	SEC_DER_ZONE_VICTIMS, /* uint64_t, n_zones + 1, none likewise */
 	SEC_DER_ZONE_KEYS,  /* uint64_t, n_zones + 1 */
+	/* format 6: the pre-aggregates of the category runs */
+	SEC_DER_AGG_FIRST,  /* uint32_t, n_cat_runs + 1 with them, or none */
+	SEC_DER_AGG,        /* struct ob_snap_agg, n_agg */
+	SEC_DER_AGE_FIRST,  /* uint32_t, n_cat_runs + 1 by age group too, or none */
+	SEC_DER_AGE_AGG,    /* struct ob_snap_agg, n_age_agg */
 	SEC_BLOCK_SUMS,     /* uint64_t: the sum of each block of SNAP_BLOCK
 	                       bytes of each column section, in section order */
 	SEC_COUNT
@@ -77,7 +82,8 @@ enum section {
 
 struct snap_derived_meta {
 	uint8_t sorted, year_sorted, src_sorted, cat_sorted, counts_one;
-	uint8_t has_runs, has_cat_runs, reserved;
+	uint8_t has_runs, has_cat_runs, has_agg; /* has_agg: 1 by sex and
+	                                           manner, 3 by age group too */
 	int32_t year_min, year_max;
 	uint32_t zone_records; /* OB_SNAP_ZONE when written */
 	uint32_t reserved2;

@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/sha256.h"
 #include "base/strmap.h"
+#include "engine/indicators.h"
 #include "ingest/profile.h"
 
 /* ------------------------------------------------------------------------
@@ -278,6 +279,33 @@ static bool nondecreasing32(const uint32_t *v, uint64_t n, uint64_t max)
 	return true;
 }
 
+/* Pre-aggregates (n, run i's from first[i]) that name a sex, a manner and
+ * (by_age) an age group of the dictionaries, whose offsets are ordered and
+ * whose records add up to each category run's length. */
+static bool aggs_ok(const struct ob_snapshot *s, const struct ob_snap_derived *dv,
+                    const uint32_t *first, const struct ob_snap_agg *agg, uint64_t n,
+                    bool by_age)
+{
+	if (first[0] || !nondecreasing32(first, dv->n_cat_runs + 1, n) ||
+	    first[dv->n_cat_runs] != n)
+		return false;
+	for (uint64_t i = 0; i < dv->n_cat_runs; i++) {
+		uint64_t rec = 0;
+		for (uint32_t k = first[i]; k < first[i + 1]; k++) {
+			const struct ob_snap_agg *a = &agg[k];
+			if (a->sex >= OB_SNAP_SEX_COUNT || a->manner >= s->n_tags[0] ||
+			    a->victims > s->victims || a->reserved ||
+			    (by_age ? a->age_group >= OB_IND_AGE_GROUPS
+			            : a->age_group != OB_SNAP_AGG_ANY))
+				return false;
+			rec += a->records;
+		}
+		if (rec != (uint64_t)dv->cat_start[i + 1] - dv->cat_start[i])
+			return false;
+	}
+	return true;
+}
+
 static ob_err load_derived(struct ob_snapshot *s, const unsigned char *base,
                            const struct snap_header *h, const char *path, struct ob_diag *d)
 {
@@ -352,6 +380,25 @@ static ob_err load_derived(struct ob_snapshot *s, const unsigned char *base,
 			if (dv->cat_value[i] >= s->n_categories)
 				goto bad_runs;
 	}
+	if (meta->has_agg & ~3 || (meta->has_agg && !meta->has_cat_runs) ||
+	    meta->has_agg == 2)
+		goto bad_agg;
+	if (meta->has_agg & 1) {
+		DER(dv->agg_first, SEC_DER_AGG_FIRST, 4, dv->n_cat_runs + 1);
+		if (!(dv->agg = ob_si_section(base, h, SEC_DER_AGG, sizeof(struct ob_snap_agg),
+		                              &cnt)) ||
+		    !aggs_ok(s, dv, dv->agg_first, dv->agg, cnt, false))
+			goto bad_agg;
+		dv->n_agg = cnt;
+	}
+	if (meta->has_agg & 2) {
+		DER(dv->age_first, SEC_DER_AGE_FIRST, 4, dv->n_cat_runs + 1);
+		if (!(dv->age_agg = ob_si_section(base, h, SEC_DER_AGE_AGG,
+		                                  sizeof(struct ob_snap_agg), &cnt)) ||
+		    !aggs_ok(s, dv, dv->age_first, dv->age_agg, cnt, true))
+			goto bad_agg;
+		dv->n_age_agg = cnt;
+	}
 	dv->n_zones = nz;
 	DER(dv->zone, SEC_DER_ZONE, 2, nz * 4);
 	for (uint64_t z = 0; z < nz; z++)
@@ -374,6 +421,9 @@ static ob_err load_derived(struct ob_snapshot *s, const unsigned char *base,
 	if (dv->sorted)
 		s->unit_first = dv->unit_first;
 	return OB_OK;
+bad_agg:
+	why = "agregados de los tramos de categoría";
+	goto bad;
 bad_runs:
 	why = "tramos de territorio, año y fuente";
 bad:

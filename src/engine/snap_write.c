@@ -186,6 +186,10 @@ static const void *section_bytes(const unsigned char *image, const struct snap_h
 	case SEC_DER_ZONE_ONES: return dv->zone_ones;
 	case SEC_DER_ZONE_VICTIMS: return dv->zone_victims;
 	case SEC_DER_ZONE_KEYS: return dv->zone_keys;
+	case SEC_DER_AGG_FIRST: return dv->agg_first;
+	case SEC_DER_AGG: return dv->agg;
+	case SEC_DER_AGE_FIRST: return dv->age_first;
+	case SEC_DER_AGE_AGG: return dv->age_agg;
 	case SEC_BLOCK_SUMS: return sums;
 	default: return image + h->sections[i].offset;
 	}
@@ -214,6 +218,12 @@ static void derive_sections(const unsigned char *image, struct snap_header *h, s
 	view.source = (const uint16_t *)(image + h->sections[SEC_COL_SOURCE].offset);
 	view.count = count = (const uint16_t *)(image + h->sections[SEC_COL_COUNT].offset);
 	view.rkey = image + h->sections[SEC_COL_RKEY].offset;
+	view.sex = image + h->sections[SEC_COL_SEX].offset;
+	view.tag[0] = image + h->sections[SEC_COL_TAG].offset;
+	view.age = image + h->sections[SEC_COL_AGE].offset;
+	view.age_bands = (const struct ob_snap_age_band *)(image +
+	                                                   h->sections[SEC_AGE_BANDS].offset);
+	view.n_age_bands = (uint32_t)h->sections[SEC_AGE_BANDS].count;
 	view.n_units = (uint32_t)n_units;
 	view.counts_one = true;
 	for (uint64_t i = 0; i < n; i++)
@@ -228,6 +238,7 @@ static void derive_sections(const unsigned char *image, struct snap_header *h, s
 	meta->counts_one = dv->counts_one;
 	meta->has_runs = dv->runs != NULL;
 	meta->has_cat_runs = dv->cat_start != NULL;
+	meta->has_agg = (uint8_t)((dv->agg_first ? 1 : 0) | (dv->age_first ? 2 : 0));
 	meta->year_min = dv->year_min;
 	meta->year_max = dv->year_max;
 	meta->zone_records = OB_SNAP_ZONE;
@@ -242,6 +253,10 @@ static void derive_sections(const unsigned char *image, struct snap_header *h, s
 	h->sections[SEC_DER_ZONE_ONES].count = dv->zone_ones ? dv->n_zones : 0;
 	h->sections[SEC_DER_ZONE_VICTIMS].count = dv->zone_victims ? dv->n_zones + 1 : 0;
 	h->sections[SEC_DER_ZONE_KEYS].count = dv->n_zones + 1;
+	h->sections[SEC_DER_AGG_FIRST].count = dv->agg_first ? dv->n_cat_runs + 1 : 0;
+	h->sections[SEC_DER_AGG].count = dv->agg_first ? dv->n_agg : 0;
+	h->sections[SEC_DER_AGE_FIRST].count = dv->age_first ? dv->n_cat_runs + 1 : 0;
+	h->sections[SEC_DER_AGE_AGG].count = dv->age_first ? dv->n_age_agg : 0;
 
 	/* every block's sum of every column, and each column's checksum */
 	for (int i = SEC_COL_FIRST; i <= SEC_COL_LAST; i++)
@@ -329,6 +344,10 @@ ob_err ob_si_write_file(struct builder *b, const char *stamp, const struct reade
 	sec[SEC_DER_ZONE_ONES] = (struct out_section){ NULL, 1, 0 };
 	sec[SEC_DER_ZONE_VICTIMS] = (struct out_section){ NULL, 8, 0 };
 	sec[SEC_DER_ZONE_KEYS] = (struct out_section){ NULL, 8, 0 };
+	sec[SEC_DER_AGG_FIRST] = (struct out_section){ NULL, 4, 0 };
+	sec[SEC_DER_AGG] = (struct out_section){ NULL, sizeof(struct ob_snap_agg), 0 };
+	sec[SEC_DER_AGE_FIRST] = (struct out_section){ NULL, 4, 0 };
+	sec[SEC_DER_AGE_AGG] = (struct out_section){ NULL, sizeof(struct ob_snap_agg), 0 };
 	sec[SEC_BLOCK_SUMS] = (struct out_section){ NULL, 8, 0 };
 
 	for (int i = 0; i < SEC_COUNT; i++)

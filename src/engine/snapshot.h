@@ -124,8 +124,11 @@
  * records by category within territory, year and source; 5 stores what a
  * reader derives from the columns (struct ob_snap_derived) and the
  * checksum of every block of every column, so that a reader may check a
- * column's blocks when it first reads them (ob_snapshot_check). */
-#define OB_SNAPSHOT_VERSION 5
+ * column's blocks when it first reads them (ob_snapshot_check); 6 adds
+ * the pre-aggregates of the runs of one category (struct ob_snap_agg), so
+ * that a question reading no other column than the sex and the manner per
+ * record is counted from them. An older file is rebuilt, never read. */
+#define OB_SNAPSHOT_VERSION 6
 
 /* Records per zone of the zone map (struct ob_snap_derived). */
 #define OB_SNAP_ZONE 2048
@@ -232,6 +235,21 @@ struct ob_snap_run {
 };
 
 /*
+ * A pre-aggregate: within one run of one category (a unit, a year, a
+ * source and a category), the records of one sex and one manner (and, in
+ * the second level, one age group of ob_ind_age_group_value), their
+ * victims (the sum of count) and the sum of their rkeys. 16 bytes.
+ */
+struct ob_snap_agg {
+	uint32_t records, victims, keys;
+	uint8_t sex, manner; /* the sex and manner (tag 0) columns' values */
+	uint8_t age_group;   /* 0..OB_IND_AGE_GROUPS - 1; OB_SNAP_AGG_ANY in
+	                        the first level */
+	uint8_t reserved;    /* 0 */
+};
+#define OB_SNAP_AGG_ANY 255
+
+/*
  * What a reader derives from the columns, made once when the file is
  * written (engine/snap_derive.c) and stored in it, so that opening costs
  * nothing per record:
@@ -256,6 +274,17 @@ struct ob_snap_run {
  *   zone_ones     per zone: every count in it is 1 (NULL when counts_one)
  *   zone_victims  victims before each zone (n_zones + 1; NULL when
  *                 counts_one); zone_keys the rkeys summed likewise
+ *   agg ...       with the category runs: the pre-aggregates of category
+ *                 run i are agg[agg_first[i]] to agg[agg_first[i + 1] - 1]
+ *                 (agg_first: n_cat_runs + 1), ordered by sex then manner,
+ *                 one per pair its records hold; their records add up to
+ *                 the run's length. NULL when there are no category runs,
+ *                 when they would be many (more than one per two
+ *                 records) or when a sum would not fit its 32 bits
+ *   age_agg ...   the same by sex, manner and age group (age_first,
+ *                 n_age_agg), ordered by sex, manner, age group; NULL
+ *                 likewise, or when the two levels together would hold
+ *                 more than one per two records
  */
 struct ob_snap_derived {
 	bool sorted, year_sorted, src_sorted, cat_sorted, counts_one;
@@ -272,6 +301,12 @@ struct ob_snap_derived {
 	uint64_t n_zones;
 	const uint8_t *zone_ones;
 	const uint64_t *zone_victims, *zone_keys;
+	const uint32_t *agg_first;
+	const struct ob_snap_agg *agg;
+	uint64_t n_agg;
+	const uint32_t *age_first;
+	const struct ob_snap_agg *age_agg;
+	uint64_t n_age_agg;
 };
 
 /* The derived structures of s, computed from its columns into *out

@@ -637,6 +637,15 @@ static void derived_stored(void **state)
 		assert_memory_equal(st->zone_ones, mk.zone_ones, mk.n_zones);
 		assert_memory_equal(st->zone_victims, mk.zone_victims, (mk.n_zones + 1) * 8);
 	}
+	assert_int_equal(st->n_agg, mk.n_agg);
+	assert_int_equal(st->agg_first != NULL, mk.agg_first != NULL);
+	assert_non_null(mk.agg_first); /* the fixture's category runs have them */
+	assert_memory_equal(st->agg_first, mk.agg_first, (mk.n_cat_runs + 1) * 4);
+	assert_memory_equal(st->agg, mk.agg, mk.n_agg * sizeof(*mk.agg));
+	assert_int_equal(st->n_age_agg, mk.n_age_agg);
+	assert_non_null(mk.age_first);
+	assert_memory_equal(st->age_first, mk.age_first, (mk.n_cat_runs + 1) * 4);
+	assert_memory_equal(st->age_agg, mk.age_agg, mk.n_age_agg * sizeof(*mk.age_agg));
 	ob_snap_derived_release(&mk);
 	ob_snapshot_close(s);
 }
@@ -714,6 +723,17 @@ static void lazy_check(void **state)
 	read_header(path, &h);
 	flip_at(path, h.sections[SEC_DER_ZONE].offset);
 	assert_int_equal(ob_snapshot_open_lazy(fx.dir, &z, &d), OB_ECORRUPT);
+
+	/* the pre-aggregates of the category runs (format 6) */
+	s = build_open();
+	assert_non_null(s->derived->agg);
+	ob_snapshot_close(s);
+	read_header(path, &h);
+	assert_true(h.sections[SEC_DER_AGG].count > 0);
+	flip_at(path, h.sections[SEC_DER_AGG].offset + sizeof(struct ob_snap_agg) *
+	                                                  (h.sections[SEC_DER_AGG].count / 2));
+	assert_int_equal(ob_snapshot_open_lazy(fx.dir, &z, &d), OB_ECORRUPT);
+	assert_int_equal(ob_snapshot_open(fx.dir, &z, &d), OB_ECORRUPT);
 
 	/* the table of block sums */
 	s = build_open();
