@@ -91,6 +91,20 @@ static void estimate_usage(FILE *out)
 	"                         Korn-Graubard con el tamaño efectivo)\n"
 	"  --max-cv N             marca cv_alto sobre este CV (0.3)\n"
 	"  --min-n N              marca pocos_casos con menos encuestados (30)\n"
+	"  --repweights PREFIJO|C1,C2,...\n"
+	"                         pesos de réplica (combinados: incluyen el peso):\n"
+	"                         las columnas que empiezan por PREFIJO, o la lista;\n"
+	"                         la varianza sale de las réplicas, como svrepdesign\n"
+	"                         de R. No se combina con --strata, --cluster, --fpc\n"
+	"                         ni --lonely-psu\n"
+	"  --rep-type brr|fay|jk1|jkn|bootstrap\n"
+	"                         cómo se hicieron las réplicas (obligatorio con\n"
+	"                         --repweights)\n"
+	"  --rho R                perturbación de fay, en (0, 1)\n"
+	"  --scale S              escala (jk1: (R-1)/R; jkn: 1; bootstrap: 1/(R-1))\n"
+	"  --rscales A[,B...]     escala de cada réplica (una para todas, o una por\n"
+	"                         réplica); obligatoria con jkn\n"
+	"  --mse                  centrar en la estimación, no en la media de réplicas\n"
 	"  --format csv|json      formato de salida (csv)\n"
 	"Marcas: sin_casos, cv_alto, pocos_casos, upm_solitaria, sin_intervalo,\n"
 	"valores_faltantes, denominador_cero. Un valor indefinido sale vacío (null\n"
@@ -129,6 +143,20 @@ static void estimate_usage(FILE *out)
 	"                         Korn-Graubard with the effective sample size)\n"
 	"  --max-cv N             flag high_cv above this CV (0.3)\n"
 	"  --min-n N              flag few_cases below this many respondents (30)\n"
+	"  --repweights PREFIX|C1,C2,...\n"
+	"                         replicate weights (combined: they include the\n"
+	"                         weight): the columns beginning with PREFIX, or the\n"
+	"                         list; the variance comes from the replicates, as\n"
+	"                         R's svrepdesign. Does not combine with --strata,\n"
+	"                         --cluster, --fpc or --lonely-psu\n"
+	"  --rep-type brr|fay|jk1|jkn|bootstrap\n"
+	"                         how the replicates were made (required with\n"
+	"                         --repweights)\n"
+	"  --rho R                fay's perturbation, in (0, 1)\n"
+	"  --scale S              scale (jk1: (R-1)/R; jkn: 1; bootstrap: 1/(R-1))\n"
+	"  --rscales A[,B...]     each replicate's scale (one for all, or one per\n"
+	"                         replicate); required with jkn\n"
+	"  --mse                  centre on the estimate, not the replicates' mean\n"
 	"  --format csv|json      output format (csv)\n"
 	"Flags (--lang en): no_cases, high_cv, few_cases, lonely_psu, no_interval,\n"
 	"missing_values, zero_denominator. An undefined value is empty (null in\n"
@@ -564,16 +592,24 @@ static void json_head(struct out *o, const char *file, const struct ob_svy_desig
 	ob_jw_key(j, "file"); ob_jw_str(j, file);
 	ob_jw_s(j, ",\n \"design\":{");
 	ob_jw_key(j, "respondents"); ob_jw_f(j, "%zu", ds->n);
-	ob_jw_c(j, ','); ob_jw_key(j, "strata"); ob_jw_f(j, "%zu", ds->nstrata);
-	ob_jw_c(j, ','); ob_jw_key(j, "psus"); ob_jw_f(j, "%zu", ds->npsu);
+	/* a replicate design has no strata or PSUs of its own: null */
+	ob_jw_c(j, ','); ob_jw_key(j, "strata"); ob_jw_num(j, ds->nrep ? NAN : (double)ds->nstrata);
+	ob_jw_c(j, ','); ob_jw_key(j, "psus"); ob_jw_num(j, ds->nrep ? NAN : (double)ds->npsu);
 	ob_jw_c(j, ','); ob_jw_key(j, "df"); ob_jw_num(j, ds->df);
 	ob_jw_c(j, ','); ob_jw_key(j, "weighted_n"); ob_jw_num(j, ds->wsum);
 	ob_jw_c(j, ','); ob_jw_key(j, "weight"); ob_jw_str(j, weight);
 	ob_jw_c(j, ','); ob_jw_key(j, "strata_column"); ob_jw_str(j, strata);
 	ob_jw_c(j, ','); ob_jw_key(j, "cluster_column"); ob_jw_str(j, cluster);
 	ob_jw_c(j, ','); ob_jw_key(j, "fpc_column"); ob_jw_str(j, fpc);
-	ob_jw_c(j, ','); ob_jw_key(j, "lonely_psu"); ob_jw_str(j, o->lonely);
+	ob_jw_c(j, ','); ob_jw_key(j, "lonely_psu"); ob_jw_str(j, *o->lonely ? o->lonely : NULL);
 	ob_jw_c(j, ','); ob_jw_key(j, "lonely_strata"); ob_jw_f(j, "%zu", ds->nlonely);
+	if (ds->nrep) {
+		ob_jw_c(j, ','); ob_jw_key(j, "replicate_type"); ob_jw_str(j, ob_svy_rep_name(ds->rep));
+		ob_jw_c(j, ','); ob_jw_key(j, "replicates"); ob_jw_f(j, "%zu", ds->nrep);
+		ob_jw_c(j, ','); ob_jw_key(j, "replicate_scale"); ob_jw_num(j, ds->scale);
+		ob_jw_c(j, ','); ob_jw_key(j, "rho"); ob_jw_num(j, ds->rep == OB_SVY_REP_FAY ? ds->rho : NAN);
+		ob_jw_c(j, ','); ob_jw_key(j, "mse"); ob_jw_s(j, ds->mse ? "true" : "false");
+	}
 	ob_jw_s(j, "},\n \"level\":"); ob_jw_f(j, "%.15g", so->level);
 	ob_jw_c(j, ','); ob_jw_key(j, "interval"); ob_jw_str(j, so->normal ? "normal" : "t");
 	ob_jw_c(j, ','); ob_jw_key(j, "max_cv"); ob_jw_f(j, "%.15g", so->max_cv);
