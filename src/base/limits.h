@@ -207,6 +207,10 @@
 #define OB_MAX_SURVEY_DOMAINS 1000
 #define OB_MAX_SURVEY_LABELS 16
 #define OB_MAX_SURVEY_VALUES 256
+/* Most columns of replicate weights (--repweights): bootstrap designs
+ * published with 500 or 1000 replicates fit; the weights take
+ * replicates x respondents doubles. */
+#define OB_MAX_SURVEY_REPLICATES 1000
 
 /* Longest number "observa stats" reads in a cell, blanks around it aside
  * (R writes at most 24 characters: 17 digits, sign, point, exponent). */

@@ -91,6 +91,20 @@ static void estimate_usage(FILE *out)
 	"                         Korn-Graubard con el tamaño efectivo)\n"
 	"  --max-cv N             marca cv_alto sobre este CV (0.3)\n"
 	"  --min-n N              marca pocos_casos con menos encuestados (30)\n"
+	"  --repweights PREFIJO|C1,C2,...\n"
+	"                         pesos de réplica (combinados: incluyen el peso):\n"
+	"                         las columnas que empiezan por PREFIJO, o la lista;\n"
+	"                         la varianza sale de las réplicas, como svrepdesign\n"
+	"                         de R. No se combina con --strata, --cluster, --fpc\n"
+	"                         ni --lonely-psu\n"
+	"  --rep-type brr|fay|jk1|jkn|bootstrap\n"
+	"                         cómo se hicieron las réplicas (obligatorio con\n"
+	"                         --repweights)\n"
+	"  --rho R                perturbación de fay, en (0, 1)\n"
+	"  --scale S              escala (jk1: (R-1)/R; jkn: 1; bootstrap: 1/(R-1))\n"
+	"  --rscales A[,B...]     escala de cada réplica (una para todas, o una por\n"
+	"                         réplica); obligatoria con jkn\n"
+	"  --mse                  centrar en la estimación, no en la media de réplicas\n"
 	"  --format csv|json      formato de salida (csv)\n"
 	"Marcas: sin_casos, cv_alto, pocos_casos, upm_solitaria, sin_intervalo,\n"
 	"valores_faltantes, denominador_cero. Un valor indefinido sale vacío (null\n"
@@ -129,6 +143,20 @@ static void estimate_usage(FILE *out)
 	"                         Korn-Graubard with the effective sample size)\n"
 	"  --max-cv N             flag high_cv above this CV (0.3)\n"
 	"  --min-n N              flag few_cases below this many respondents (30)\n"
+	"  --repweights PREFIX|C1,C2,...\n"
+	"                         replicate weights (combined: they include the\n"
+	"                         weight): the columns beginning with PREFIX, or the\n"
+	"                         list; the variance comes from the replicates, as\n"
+	"                         R's svrepdesign. Does not combine with --strata,\n"
+	"                         --cluster, --fpc or --lonely-psu\n"
+	"  --rep-type brr|fay|jk1|jkn|bootstrap\n"
+	"                         how the replicates were made (required with\n"
+	"                         --repweights)\n"
+	"  --rho R                fay's perturbation, in (0, 1)\n"
+	"  --scale S              scale (jk1: (R-1)/R; jkn: 1; bootstrap: 1/(R-1))\n"
+	"  --rscales A[,B...]     each replicate's scale (one for all, or one per\n"
+	"                         replicate); required with jkn\n"
+	"  --mse                  centre on the estimate, not the replicates' mean\n"
 	"  --format csv|json      output format (csv)\n"
 	"Flags (--lang en): no_cases, high_cv, few_cases, lonely_psu, no_interval,\n"
 	"missing_values, zero_denominator. An undefined value is empty (null in\n"
@@ -564,16 +592,24 @@ static void json_head(struct out *o, const char *file, const struct ob_svy_desig
 	ob_jw_key(j, "file"); ob_jw_str(j, file);
 	ob_jw_s(j, ",\n \"design\":{");
 	ob_jw_key(j, "respondents"); ob_jw_f(j, "%zu", ds->n);
-	ob_jw_c(j, ','); ob_jw_key(j, "strata"); ob_jw_f(j, "%zu", ds->nstrata);
-	ob_jw_c(j, ','); ob_jw_key(j, "psus"); ob_jw_f(j, "%zu", ds->npsu);
+	/* a replicate design has no strata or PSUs of its own: null */
+	ob_jw_c(j, ','); ob_jw_key(j, "strata"); ob_jw_num(j, ds->nrep ? NAN : (double)ds->nstrata);
+	ob_jw_c(j, ','); ob_jw_key(j, "psus"); ob_jw_num(j, ds->nrep ? NAN : (double)ds->npsu);
 	ob_jw_c(j, ','); ob_jw_key(j, "df"); ob_jw_num(j, ds->df);
 	ob_jw_c(j, ','); ob_jw_key(j, "weighted_n"); ob_jw_num(j, ds->wsum);
 	ob_jw_c(j, ','); ob_jw_key(j, "weight"); ob_jw_str(j, weight);
 	ob_jw_c(j, ','); ob_jw_key(j, "strata_column"); ob_jw_str(j, strata);
 	ob_jw_c(j, ','); ob_jw_key(j, "cluster_column"); ob_jw_str(j, cluster);
 	ob_jw_c(j, ','); ob_jw_key(j, "fpc_column"); ob_jw_str(j, fpc);
-	ob_jw_c(j, ','); ob_jw_key(j, "lonely_psu"); ob_jw_str(j, o->lonely);
+	ob_jw_c(j, ','); ob_jw_key(j, "lonely_psu"); ob_jw_str(j, *o->lonely ? o->lonely : NULL);
 	ob_jw_c(j, ','); ob_jw_key(j, "lonely_strata"); ob_jw_f(j, "%zu", ds->nlonely);
+	if (ds->nrep) {
+		ob_jw_c(j, ','); ob_jw_key(j, "replicate_type"); ob_jw_str(j, ob_svy_rep_name(ds->rep));
+		ob_jw_c(j, ','); ob_jw_key(j, "replicates"); ob_jw_f(j, "%zu", ds->nrep);
+		ob_jw_c(j, ','); ob_jw_key(j, "replicate_scale"); ob_jw_num(j, ds->scale);
+		ob_jw_c(j, ','); ob_jw_key(j, "rho"); ob_jw_num(j, ds->rep == OB_SVY_REP_FAY ? ds->rho : NAN);
+		ob_jw_c(j, ','); ob_jw_key(j, "mse"); ob_jw_s(j, ds->mse ? "true" : "false");
+	}
 	ob_jw_s(j, "},\n \"level\":"); ob_jw_f(j, "%.15g", so->level);
 	ob_jw_c(j, ','); ob_jw_key(j, "interval"); ob_jw_str(j, so->normal ? "normal" : "t");
 	ob_jw_c(j, ','); ob_jw_key(j, "max_cv"); ob_jw_f(j, "%.15g", so->max_cv);
@@ -581,12 +617,68 @@ static void json_head(struct out *o, const char *file, const struct ob_svy_desig
 	ob_jw_s(j, ",\n \"estimates\":[");
 }
 
+/* ---- replicate weights --------------------------------------------------- */
+
+/* The columns (1-based) of --repweights spec: a comma-separated list of
+ * names, each required, or a prefix: every column whose name begins with
+ * it, in file order, but the --weight column wc. */
+static ob_err rep_columns(const struct st_table *t, const char *spec, size_t wc, long **col,
+                          size_t *n, struct ob_diag *d)
+{
+	size_t len = strlen(spec), k = 0;
+	ob_err e;
+
+	*col = ob_malloc(OB_MAX_SURVEY_REPLICATES * sizeof(long));
+	if (strchr(spec, ',')) {
+		char *copy = ob_strdup(spec), *p = copy;
+		for (;;) {
+			char *comma = strchr(p, ',');
+			size_t c;
+			if (comma)
+				*comma = '\0';
+			if (k >= OB_MAX_SURVEY_REPLICATES) {
+				free(copy);
+				goto too_many;
+			}
+			if ((e = st_column(&t->rd, "--repweights", p, &c, d))) {
+				free(copy);
+				return e;
+			}
+			(*col)[k++] = (long)c + 1;
+			if (!comma)
+				break;
+			p = comma + 1;
+		}
+		free(copy);
+	} else {
+		for (size_t c = 0; c < t->rd.ncols; c++)
+			if (c != wc && !strncmp(t->rd.cols[c], spec, len)) {
+				if (k >= OB_MAX_SURVEY_REPLICATES)
+					goto too_many;
+				(*col)[k++] = (long)c + 1;
+			}
+		if (!k)
+			return OB_DIAG(d, OB_EINVAL, t->rd.name, t->rd.header_line, 0, spec, len,
+			               "--repweights %s: ninguna columna empieza así (para nombrarlas "
+			               "una a una, sepárelas con comas)",
+			               "--repweights %s: no column begins so (to name them one by "
+			               "one, separate them with commas)", spec);
+	}
+	*n = k;
+	return OB_OK;
+too_many:
+	return OB_DIAG(d, OB_ETOOBIG, t->rd.name, t->rd.header_line, 0, spec, len,
+	               "--repweights: más de %d columnas de réplica",
+	               "--repweights: more than %d replicate columns", OB_MAX_SURVEY_REPLICATES);
+}
+
 /* ---- the subcommand ----------------------------------------------------- */
 
 static int cmd_estimate(int argc, char **argv)
 {
 	enum { O_WEIGHT = ST_OPT_LOCAL, O_STRATA, O_CLUSTER, O_FPC, O_ESTIMATE, O_BY, O_VALUES,
-	       O_LONELY, O_LEVEL, O_INTERVAL, O_PROPCI, O_MAXCV, O_MINN, O_FORMAT };
+	       O_LONELY, O_LEVEL, O_INTERVAL, O_PROPCI, O_MAXCV, O_MINN, O_FORMAT, O_REPW,
+	       O_REPTYPE, O_RHO, O_SCALE, O_RSCALES, O_MSE };
 	static const struct option longopts[] = {
 		{ "weight", required_argument, NULL, O_WEIGHT },
 		{ "strata", required_argument, NULL, O_STRATA },
@@ -602,6 +694,12 @@ static int cmd_estimate(int argc, char **argv)
 		{ "max-cv", required_argument, NULL, O_MAXCV },
 		{ "min-n", required_argument, NULL, O_MINN },
 		{ "format", required_argument, NULL, O_FORMAT },
+		{ "repweights", required_argument, NULL, O_REPW },
+		{ "rep-type", required_argument, NULL, O_REPTYPE },
+		{ "rho", required_argument, NULL, O_RHO },
+		{ "scale", required_argument, NULL, O_SCALE },
+		{ "rscales", required_argument, NULL, O_RSCALES },
+		{ "mse", no_argument, NULL, O_MSE },
 		ST_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
@@ -625,7 +723,13 @@ static int cmd_estimate(int argc, char **argv)
 	double *w = NULL, *fpc = NULL, num = 0;
 	size_t *scode = NULL, *ccode = NULL, nstrata = 0, npsu = 0;
 	const char **sname = NULL;
-	bool design_made = false;
+	bool design_made = false, lonely_given = false, mse = false;
+	const char *repw = NULL, *rs_items[OB_MAX_SURVEY_REPLICATES];
+	char *rs_copy = NULL;
+	size_t nrs = 0, nrep = 0;
+	enum ob_svy_rep rtype = OB_SVY_REP_NONE;
+	double rho = NAN, rscale = NAN, *rsv = NULL, *rw = NULL;
+	long *rcol = NULL;
 	ob_err e;
 	int c, rc, status;
 
@@ -692,6 +796,7 @@ static int cmd_estimate(int argc, char **argv)
 			break;
 		}
 		case O_LONELY:
+			lonely_given = true;
 			if (!ob_svy_lonely_parse(optarg, &lonely)) {
 				st_usage_error(argv[0], OB_TR("--lonely-psu «%s»: se esperaba adjust, remove o "
 				                              "fail", "--lonely-psu «%s»: expected adjust, "
@@ -741,6 +846,30 @@ static int cmd_estimate(int argc, char **argv)
 			}
 			o.json = !strcmp(optarg, "json");
 			break;
+		case O_REPW: repw = optarg; break;
+		case O_REPTYPE:
+			if (!ob_svy_rep_parse(optarg, &rtype)) {
+				st_usage_error(argv[0], OB_TR("--rep-type «%s»: se esperaba brr, fay, jk1, jkn "
+				                              "o bootstrap", "--rep-type «%s»: expected brr, "
+				                              "fay, jk1, jkn or bootstrap"), optarg);
+				goto usage;
+			}
+			break;
+		case O_RHO:
+			if (!st_opt_number(argv[0], "--rho", optarg, 0, true, 1, true, &rho))
+				goto usage;
+			break;
+		case O_SCALE:
+			if (!st_opt_number(argv[0], "--scale", optarg, 0, true, 1e12, false, &rscale))
+				goto usage;
+			break;
+		case O_RSCALES:
+			free(rs_copy);
+			if (!(nrs = st_opt_list(argv[0], "--rscales", optarg, &rs_copy, rs_items,
+			                        OB_MAX_SURVEY_REPLICATES)))
+				goto usage;
+			break;
+		case O_MSE: mse = true; break;
 		default:
 			if ((rc = st_common_option(&co, argv[0], c, optarg)) == 1) {
 				estimate_usage(stdout);
@@ -758,11 +887,36 @@ static int cmd_estimate(int argc, char **argv)
 	}
 	if (!st_file_operand(argc, argv, argv[0], &file))
 		goto usage;
+	if (repw && (strata || cluster || fpc_col || lonely_given)) {
+		st_usage_error(argv[0], OB_TR("--repweights no se combina con --strata, --cluster, "
+		                              "--fpc ni --lonely-psu: los pesos de réplica ya llevan "
+		                              "el diseño; use uno u otro",
+		                              "--repweights does not combine with --strata, "
+		                              "--cluster, --fpc or --lonely-psu: the replicate "
+		                              "weights already carry the design; use one or the "
+		                              "other"));
+		goto usage;
+	}
+	if (!repw != (rtype == OB_SVY_REP_NONE) ||
+	    (!repw && (!isnan(rho) || !isnan(rscale) || nrs || mse))) {
+		st_usage_error(argv[0], OB_TR("--repweights y --rep-type van juntos; --rho, --scale, "
+		                              "--rscales y --mse solo valen con ellos",
+		                              "--repweights and --rep-type go together; --rho, "
+		                              "--scale, --rscales and --mse apply only with them"));
+		goto usage;
+	}
+	if (nrs) {
+		rsv = ob_malloc(nrs * sizeof(double));
+		for (size_t i = 0; i < nrs; i++)
+			if (!st_opt_number(argv[0], "--rscales", rs_items[i], 0, true, 1e12, false,
+			                   &rsv[i]))
+				goto usage;
+	}
 
 	o.co = &co;
 	o.rows = 0;
 	o.level = so.level;
-	o.lonely = ob_svy_lonely_name(lonely);
+	o.lonely = repw ? "" : ob_svy_lonely_name(lonely);
 	ob_diag_clear(&d);
 	ob_strmap_init(&smap);
 	ob_strmap_init(&cmap);
@@ -779,6 +933,15 @@ static int cmd_estimate(int argc, char **argv)
 	    (cluster && (e = st_column(&t.rd, "--cluster", cluster, &cc, &d))) ||
 	    (fpc_col && (e = st_column(&t.rd, "--fpc", fpc_col, &fc, &d))))
 		goto fail;
+	if (repw && (e = rep_columns(&t, repw, wc, &rcol, &nrep, &d)))
+		goto fail;
+	if (nrs > 1 && nrs != nrep) {
+		e = OB_DIAG(&d, OB_EINVAL, t.rd.name, 0, 0, NULL, 0,
+		            "--rscales da %zu valores y hay %zu réplicas: se esperaba uno o uno "
+		            "por réplica", "--rscales gives %zu values and there are %zu "
+		            "replicates: expected one, or one per replicate", nrs, nrep);
+		goto fail;
+	}
 	for (size_t i = 0; i < nby; i++) {
 		by[i].name = by_items[i];
 		if ((e = st_column(&t.rd, "--by", by_items[i], &by[i].col, &d)))
@@ -792,6 +955,20 @@ static int cmd_estimate(int argc, char **argv)
 	w = ob_malloc(t.nrows * sizeof(double));
 	if ((e = st_table_numbers(&t, wc, ST_POSITIVE, w, &d)))
 		goto fail;
+	if (repw) {
+		rw = ob_malloc(nrep * t.nrows * sizeof(double));
+		for (size_t r = 0; r < nrep; r++)
+			if ((e = st_table_numbers(&t, (size_t)rcol[r] - 1, ST_NONNEG, rw + r * t.nrows,
+			                          &d)))
+				goto fail;
+		if (nrs == 1) {
+			double v = rsv[0];
+			free(rsv);
+			rsv = ob_malloc(nrep * sizeof(double));
+			for (size_t r = 0; r < nrep; r++)
+				rsv[r] = v;
+		}
+	}
 	if (fpc_col) {
 		fpc = ob_malloc(t.nrows * sizeof(double));
 		if ((e = st_table_numbers(&t, fc, ST_POSITIVE, fpc, &d)))
@@ -841,9 +1018,14 @@ static int cmd_estimate(int argc, char **argv)
 	}
 	{
 		struct ob_svy_source src = { t.rd.name, t.line, (long)wc + 1, fpc_col ? (long)fc + 1 : 0,
-		                             sname };
-		if ((e = ob_svy_design_init(&ds, t.nrows, w, scode, nstrata, ccode, npsu, fpc, lonely,
-		                            &src, &d)))
+		                             sname, rcol };
+		if (repw)
+			e = ob_svy_design_init_rep(&ds, t.nrows, w, nrep, rw, rtype, rho, rscale, rsv, mse,
+			                           &src, &d);
+		else
+			e = ob_svy_design_init(&ds, t.nrows, w, scode, nstrata, ccode, npsu, fpc, lonely,
+			                       &src, &d);
+		if (e)
 			goto fail;
 		design_made = true;
 	}
@@ -909,6 +1091,8 @@ release_out:
 	free(ccode);
 	free(sname);
 	free(cx.off);
+	free(rw);
+	free(rcol);
 	goto release_options;
 usage:
 	estimate_usage(stderr);
@@ -917,6 +1101,8 @@ release_options:
 	for (size_t i = 0; i < nest_opts; i++)
 		free(est_copy[i]);
 	free(by_copy);
+	free(rs_copy);
+	free(rsv);
 	for (size_t i = 0; i < nlab; i++)
 		free(lab[i].copy);
 	return status;

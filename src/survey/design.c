@@ -2,6 +2,7 @@
 #include "survey/design.h"
 
 #include <math.h>
+#include <strings.h>
 
 const char *ob_svy_lonely_name(enum ob_svy_lonely rule)
 {
@@ -188,6 +189,8 @@ void ob_svy_design_release(struct ob_svy_design *ds)
 	free(ds->psu_stratum);
 	free(ds->stratum_npsu);
 	free(ds->stratum_f);
+	free(ds->rw);
+	free(ds->rscales);
 	memset(ds, 0, sizeof(*ds));
 }
 
@@ -240,4 +243,186 @@ double ob_svy_variance(const struct ob_svy_design *ds, struct ob_svy_work *wk,
 		v += (1 - ds->stratum_f[h]) * nh / (nh - 1) * t * t;
 	}
 	return v;
+}
+
+/* ---- replicate weights -------------------------------------------------- */
+
+const char *ob_svy_rep_name(enum ob_svy_rep t)
+{
+	switch (t) {
+	case OB_SVY_REP_NONE: return "none";
+	case OB_SVY_REP_BRR: return "brr";
+	case OB_SVY_REP_FAY: return "fay";
+	case OB_SVY_REP_JK1: return "jk1";
+	case OB_SVY_REP_JKN: return "jkn";
+	case OB_SVY_REP_BOOTSTRAP: return "bootstrap";
+	}
+	return "?";
+}
+
+bool ob_svy_rep_parse(const char *s, enum ob_svy_rep *t)
+{
+	static const enum ob_svy_rep all[] = { OB_SVY_REP_BRR, OB_SVY_REP_FAY, OB_SVY_REP_JK1,
+	                                       OB_SVY_REP_JKN, OB_SVY_REP_BOOTSTRAP };
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(all); i++)
+		if (!strcasecmp(s, ob_svy_rep_name(all[i]))) {
+			*t = all[i];
+			return true;
+		}
+	return false;
+}
+
+/* The rank of the n x R matrix a (column r at a + r n), as R's qr(, tol =
+ * 1e-5): modified Gram-Schmidt, a column counting when what is left of it
+ * after removing the columns before is above 1e-5 of its norm. q is
+ * scratch of R n doubles. */
+static size_t rank_of(const double *a, size_t n, size_t R, double *q)
+{
+	size_t rank = 0;
+
+	for (size_t r = 0; r < R; r++) {
+		double *v = q + rank * n, norm0 = 0, norm = 0;
+
+		memcpy(v, a + r * n, n * sizeof(double));
+		for (size_t i = 0; i < n; i++)
+			norm0 += v[i] * v[i];
+		for (size_t k = 0; k < rank; k++) {
+			const double *u = q + k * n;
+			double dot = 0;
+			for (size_t i = 0; i < n; i++)
+				dot += u[i] * v[i];
+			for (size_t i = 0; i < n; i++)
+				v[i] -= dot * u[i];
+		}
+		for (size_t i = 0; i < n; i++)
+			norm += v[i] * v[i];
+		if (norm0 > 0 && sqrt(norm) > 1e-5 * sqrt(norm0)) {
+			double s = 1 / sqrt(norm);
+			for (size_t i = 0; i < n; i++)
+				v[i] *= s;
+			rank++;
+		}
+	}
+	return rank;
+}
+
+ob_err ob_svy_design_init_rep(struct ob_svy_design *ds, size_t n, const double *w,
+                              size_t nrep, const double *rw, enum ob_svy_rep t, double rho,
+                              double scale, const double *rscales, bool mse,
+                              const struct ob_svy_source *src, struct ob_diag *d)
+{
+	long wcol = src ? src->col_weight : 0;
+	const char *name = ob_svy_rep_name(t);
+	char num[64];
+	double *q;
+	ob_err e = OB_OK;
+
+	memset(ds, 0, sizeof(*ds));
+	if (!n)
+		return OB_DIAG(d, OB_EINVAL, file_of(src), 0, 0, NULL, 0,
+		               "la encuesta no tiene encuestados", "the survey has no respondents");
+	if (t == OB_SVY_REP_NONE || nrep < 2)
+		return OB_DIAG(d, OB_EINVAL, file_of(src), 0, 0, NULL, 0,
+		               "se necesitan al menos 2 columnas de pesos de réplica (hay %zu)",
+		               "at least 2 columns of replicate weights are needed (there are %zu)",
+		               nrep);
+	if (t == OB_SVY_REP_FAY ? !(rho > 0 && rho < 1) : !isnan(rho))
+		return OB_DIAG(d, OB_EINVAL, file_of(src), 0, 0, NULL, 0,
+		               t == OB_SVY_REP_FAY ? "el tipo fay necesita --rho en (0, 1)"
+		                                   : "--rho solo vale con el tipo fay (es %s)",
+		               t == OB_SVY_REP_FAY ? "type fay needs --rho in (0, 1)"
+		                                   : "--rho applies to type fay only (this is %s)",
+		               name);
+	if ((t == OB_SVY_REP_BRR || t == OB_SVY_REP_FAY) && (!isnan(scale) || rscales))
+		return OB_DIAG(d, OB_EINVAL, file_of(src), 0, 0, NULL, 0,
+		               "el tipo %s fija su escala: quite --scale y --rscales",
+		               "type %s fixes its scale: drop --scale and --rscales", name);
+	if (t == OB_SVY_REP_JKN && !rscales)
+		return OB_DIAG(d, OB_EINVAL, file_of(src), 0, 0, NULL, 0,
+		               "el tipo jkn necesita --rscales: (n_h - 1)/n_h de cada réplica",
+		               "type jkn needs --rscales: (n_h - 1)/n_h of each replicate");
+	if (!isnan(scale) && !(scale > 0 && isfinite(scale)))
+		return OB_DIAG(d, OB_EINVAL, file_of(src), 0, 0, NULL, 0,
+		               "--scale debe ser un número mayor que 0",
+		               "--scale must be a number greater than 0");
+
+	ds->n = n;
+	ds->nstrata = 1;
+	ds->npsu = n;
+	ds->rep = t;
+	ds->nrep = nrep;
+	ds->mse = mse;
+	ds->rho = t == OB_SVY_REP_FAY ? rho : 0;
+	ds->w = ob_malloc(n * sizeof(double));
+	ds->rw = ob_malloc(nrep * n * sizeof(double));
+	ds->rscales = ob_malloc(nrep * sizeof(double));
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(w[i]) || w[i] <= 0) {
+			snprintf(num, sizeof(num), "%.15g", w[i]);
+			e = OB_DIAG(d, OB_EINVAL, file_of(src), line_of(src, i), wcol, num,
+			            strlen(num), "peso no válido: se esperaba un número mayor que 0",
+			            "invalid weight: expected a number greater than 0");
+			goto release_design;
+		}
+		ds->w[i] = w[i];
+		ds->wsum += w[i];
+	}
+	for (size_t r = 0; r < nrep; r++) {
+		long col = src && src->col_rep ? src->col_rep[r] : 0;
+		for (size_t i = 0; i < n; i++) {
+			double v = rw[r * n + i];
+			if (!isfinite(v) || v < 0) {
+				snprintf(num, sizeof(num), "%.15g", v);
+				e = OB_DIAG(d, OB_EINVAL, file_of(src), line_of(src, i), col, num,
+				            strlen(num),
+				            "peso de réplica no válido: se esperaba un número mayor o "
+				            "igual que 0",
+				            "invalid replicate weight: expected a number greater than "
+				            "or equal to 0");
+				goto release_design;
+			}
+		}
+		if (rscales && !(rscales[r] > 0 && isfinite(rscales[r]))) {
+			snprintf(num, sizeof(num), "%.15g", rscales[r]);
+			e = OB_DIAG(d, OB_EINVAL, file_of(src), 0, 0, num, strlen(num),
+			            "--rscales: la réplica %zu necesita un número mayor que 0",
+			            "--rscales: replicate %zu needs a number greater than 0", r + 1);
+			goto release_design;
+		}
+		ds->rscales[r] = rscales ? rscales[r] : 1;
+	}
+	memcpy(ds->rw, rw, nrep * n * sizeof(double));
+	switch (t) {
+	case OB_SVY_REP_BRR: ds->scale = 1 / (double)nrep; break;
+	case OB_SVY_REP_FAY: ds->scale = 1 / ((double)nrep * (1 - rho) * (1 - rho)); break;
+	case OB_SVY_REP_JK1: ds->scale = isnan(scale) ? ((double)nrep - 1) / (double)nrep : scale; break;
+	case OB_SVY_REP_JKN: ds->scale = isnan(scale) ? 1 : scale; break;
+	case OB_SVY_REP_BOOTSTRAP: ds->scale = isnan(scale) ? 1 / ((double)nrep - 1) : scale; break;
+	case OB_SVY_REP_NONE: break;
+	}
+	q = ob_malloc(nrep * n * sizeof(double));
+	ds->df = (double)rank_of(ds->rw, n, nrep, q) - 1;
+	free(q);
+	return OB_OK;
+
+release_design:
+	ob_svy_design_release(ds);
+	return e;
+}
+
+double ob_svy_rep_variance(const struct ob_svy_design *ds, double theta, const double *theta_r)
+{
+	double c = 0, v = 0;
+
+	if (ds->mse) {
+		c = theta;
+	} else {
+		for (size_t r = 0; r < ds->nrep; r++)
+			c += theta_r[r];
+		c /= (double)ds->nrep;
+	}
+	for (size_t r = 0; r < ds->nrep; r++)
+		v += ds->rscales[r] * (theta_r[r] - c) * (theta_r[r] - c);
+	return ds->scale * v;
 }

@@ -31,6 +31,25 @@
  *
  * Degrees of freedom: PSUs minus strata (survey's degf).
  *
+ * Replicate weights (ob_svy_design_init_rep): instead of strata and PSUs,
+ * R columns of replicate weights w_ri (combined: they include the sampling
+ * weight), as R's svrepdesign(combined.weights = TRUE). An estimator is
+ * computed once with the weights w (theta) and once with each replicate
+ * (theta_r); its variance is
+ *   V = scale sum_r rscale_r (theta_r - c)^2
+ * with c the mean of the theta_r (mse false, survey's default) or theta
+ * (mse true). scale and rscale by type, as svrepdesign:
+ *   brr        scale 1/R, rscale 1
+ *   fay        scale 1/(R (1 - rho)^2), rscale 1 (rho in (0, 1) required)
+ *   jk1        scale (R - 1)/R unless given, rscale 1 unless given
+ *   jkn        scale 1 unless given; rscales required ((n_h - 1)/n_h of the
+ *              stratum each replicate drops a PSU from)
+ *   bootstrap  scale 1/(R - 1) unless given, rscale 1 unless given
+ * Domains: theta_r is the domain's estimate with the replicate's weights
+ * over the whole file (respondents outside count with weight 0), as
+ * svyby and subset() do. Degrees of freedom: the rank of the n x R matrix
+ * of replicate weights minus 1 (survey's degf). No lonely PSUs.
+ *
  * Ownership: a design owns its arrays (ob_svy_design_release frees them);
  * it keeps no pointer to the caller's.
  */
@@ -57,7 +76,23 @@ struct ob_svy_source {
 	const long *line;
 	long col_weight, col_fpc; /* 1-based columns */
 	const char *const *stratum_name; /* [nstrata]: how messages call a stratum */
+	const long *col_rep;    /* [nrep]: 1-based column of each replicate, or NULL */
 };
+
+/* How replicate weights were made (svrepdesign's type); NONE: no replicates. */
+enum ob_svy_rep {
+	OB_SVY_REP_NONE,
+	OB_SVY_REP_BRR,
+	OB_SVY_REP_FAY,
+	OB_SVY_REP_JK1,
+	OB_SVY_REP_JKN,
+	OB_SVY_REP_BOOTSTRAP,
+};
+
+/* Name of a type ("brr", "fay", "jk1", "jkn", "bootstrap"), and the type
+ * of a name, case-insensitive (false when it is none of them). */
+const char *ob_svy_rep_name(enum ob_svy_rep t);
+bool ob_svy_rep_parse(const char *s, enum ob_svy_rep *t);
 
 struct ob_svy_design {
 	size_t n;               /* respondents */
@@ -72,7 +107,15 @@ struct ob_svy_design {
 	enum ob_svy_lonely lonely;
 	bool clustered, stratified, has_fpc;
 	double wsum;            /* sum of the weights */
-	double df;              /* degrees of freedom: PSUs - strata */
+	double df;              /* degrees of freedom: PSUs - strata (replicates: rank - 1) */
+	/* replicate weights (rep != OB_SVY_REP_NONE); strata and PSUs then unused */
+	enum ob_svy_rep rep;
+	size_t nrep;            /* R */
+	double *rw;             /* [nrep * n]: replicate r of respondent i is rw[r * n + i] */
+	double scale;
+	double *rscales;        /* [nrep] */
+	double rho;             /* fay: the perturbation; else 0 */
+	bool mse;               /* centre on theta instead of the mean of the theta_r */
 };
 
 /*
@@ -94,6 +137,26 @@ ob_err ob_svy_design_init(struct ob_svy_design *ds, size_t n, const double *w,
                           size_t npsu, const double *fpc, enum ob_svy_lonely lonely,
                           const struct ob_svy_source *src, struct ob_diag *d);
 void ob_svy_design_release(struct ob_svy_design *ds);
+
+/*
+ * Make a design of n respondents (n >= 1) from their weights w[n] (each
+ * finite and > 0) and nrep >= 2 replicate weights rw[nrep * n] (replicate r
+ * of respondent i at rw[r * n + i], each finite and >= 0) of type t (not
+ * NONE). rho: fay's, in (0, 1); NaN for the other types (else OB_EINVAL).
+ * scale: > 0, or NaN for the type's default; brr and fay take none.
+ * rscales: NULL for the default, or [nrep] values > 0; required by jkn.
+ * mse: see above. Errors as ob_svy_design_init; on error *ds is released.
+ */
+ob_err ob_svy_design_init_rep(struct ob_svy_design *ds, size_t n, const double *w,
+                              size_t nrep, const double *rw, enum ob_svy_rep t, double rho,
+                              double scale, const double *rscales, bool mse,
+                              const struct ob_svy_source *src, struct ob_diag *d);
+
+/*
+ * The replicate variance scale sum_r rscale_r (theta_r - c)^2 of an
+ * estimate theta from its replicates theta[0..nrep) (NaN when one is).
+ */
+double ob_svy_rep_variance(const struct ob_svy_design *ds, double theta, const double *theta_r);
 
 /* Scratch space for the variance: one per thread. */
 struct ob_svy_work {

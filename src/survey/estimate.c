@@ -56,6 +56,7 @@ void ob_svy_scratch_init(struct ob_svy_scratch *s, const struct ob_svy_design *d
 	ob_svy_work_init(&s->wk, ds);
 	s->z = ob_malloc((ds->n ? ds->n : 1) * sizeof(double));
 	s->idx = ob_malloc((ds->n ? ds->n : 1) * sizeof(size_t));
+	s->theta = ob_malloc((ds->nrep ? ds->nrep : 1) * sizeof(double));
 }
 
 void ob_svy_scratch_release(struct ob_svy_scratch *s)
@@ -63,6 +64,8 @@ void ob_svy_scratch_release(struct ob_svy_scratch *s)
 	ob_svy_work_release(&s->wk);
 	free(s->z);
 	free(s->idx);
+	free(s->theta);
+	s->theta = NULL;
 	s->z = NULL;
 	s->idx = NULL;
 }
@@ -121,6 +124,26 @@ static void interval(struct ob_svy_est *e, enum ob_svy_ci m, double q, const str
 		e->lower = ob_qbeta(a / 2, neff * p, neff * (1 - p) + 1);
 		e->upper = ob_qbeta_upper(a / 2, neff * p + 1, neff * (1 - p));
 	}
+}
+
+/* Estimator k of the respondents idx[0..nn) with weights w: NaN when its
+ * denominator is 0. */
+static double point(enum ob_svy_estimator k, const double *w, const double *y, const double *x,
+                    const size_t *idx, size_t nn)
+{
+	double Y = 0, D = 0;
+
+	for (size_t j = 0; j < nn; j++) {
+		size_t i = idx[j];
+		Y += w[i] * y[i];
+		if (k == OB_SVY_RATIO)
+			D += w[i] * x[i];
+		else
+			D += w[i];
+	}
+	if (k == OB_SVY_TOTAL)
+		return Y;
+	return D != 0 ? Y / D : NAN;
 }
 
 ob_err ob_svy_estimate(const struct ob_svy_design *ds, struct ob_svy_scratch *s,
@@ -188,7 +211,13 @@ ob_err ob_svy_estimate(const struct ob_svy_design *ds, struct ob_svy_scratch *s,
 	default:
 		return OB_EINVAL;
 	}
-	v = ob_svy_variance(ds, &s->wk, s->z, s->idx, nn, &lonely);
+	if (ds->nrep) {
+		for (size_t r = 0; r < ds->nrep; r++)
+			s->theta[r] = point(k, ds->rw + r * ds->n, y, x, s->idx, nn);
+		v = ob_svy_rep_variance(ds, est, s->theta);
+	} else {
+		v = ob_svy_variance(ds, &s->wk, s->z, s->idx, nn, &lonely);
+	}
 	if (lonely)
 		e->flags |= OB_SVY_LONELY_PSU;
 	e->estimate = est;
@@ -198,7 +227,7 @@ ob_err ob_svy_estimate(const struct ob_svy_design *ds, struct ob_svy_scratch *s,
 		e->flags |= OB_SVY_HIGH_CV;
 
 	/* design effect against simple random sampling without replacement */
-	if (k != OB_SVY_RATIO && nn >= 2 && W > (double)nn) {
+	if (k != OB_SVY_RATIO && !ds->nrep && nn >= 2 && W > (double)nn) {
 		double ybar = Y / W, ss = 0, s2, dn = (double)nn, vsrs;
 		for (size_t j = 0; j < nn; j++) {
 			size_t i = s->idx[j];

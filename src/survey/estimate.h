@@ -17,7 +17,10 @@
  * no value (y or x NaN) is left out of the domain, as survey does with
  * na.rm = TRUE.
  *
- * Design effect (Kish): V over the variance under simple random sampling
+ * With replicate weights (design.h) V is the replicate variance of the
+ * same estimator computed with each replicate's weights over the domain.
+ *
+ * Design effect (Kish), linearised designs only (NaN with replicates): V over the variance under simple random sampling
  * without replacement of the same n from a population of W, as survey's
  * deff = TRUE: for a mean s2 / n (1 - n / W), for a total W^2 s2 / n (1 -
  * n / W), s2 = n / (n - 1) sum w (y - ybar)^2 / W. None for ratios.
@@ -107,6 +110,7 @@ struct ob_svy_scratch {
 	struct ob_svy_work wk;
 	double *z;
 	size_t *idx;
+	double *theta;  /* [nrep]: the replicates' estimates */
 };
 
 void ob_svy_scratch_init(struct ob_svy_scratch *s, const struct ob_svy_design *ds);
