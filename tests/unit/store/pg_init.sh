@@ -75,6 +75,19 @@ done
 	{ cat "$tmp/err" >&2; fail "catalog reload on PostgreSQL after the refusals"; }
 cmp "$tmp/reload.out" "$tmp/reload2.out" || fail "a refused reload changed the catalogue"
 
+# a country's check (territories in force today, names among the aliases)
+# gives on PostgreSQL what it gives on SQLite, status and bytes
+for c in CRI SLV; do
+	for o in lite pg; do
+		st=0
+		"$OBSERVA" -d "$tmp/$o" country check "$c" >"$tmp/check.$o" 2>&1 || st=$?
+		echo "status $st" >>"$tmp/check.$o"
+		sed -i "s|$tmp/$o|DIR|g" "$tmp/check.$o"
+	done
+	grep -q "^status [01]$" "$tmp/check.lite" || fail "country check $c on SQLite: $(cat "$tmp/check.lite")"
+	diff -u "$tmp/check.lite" "$tmp/check.pg" || fail "country check $c differs between SQLite and PostgreSQL"
+done
+
 # one observatory per database
 "$OBSERVA" init --store "$OBSERVA_PG_URL" "$tmp/again" 2>"$tmp/err" && fail "a second init"
 grep -q "already holds an observatory" "$tmp/err" || fail "second init: $(cat "$tmp/err")"
