@@ -423,9 +423,17 @@ int ob_store_district_geometry_each(struct ob_store *s,
 	                  each, arg, d);
 }
 
-#define IN_FORCE                                                                 \
-	" AND (t.valid_from IS NULL OR t.valid_from <= date('now'))"             \
-	" AND (t.valid_to IS NULL OR t.valid_to >= date('now'))"
+/* t in force today (UTC), in each database's words: SQLite's date('now') is
+ * PostgreSQL's UTC date as text; the statements below are written once
+ * with TODAY and given to each as IN_FORCE_SQL(...) */
+#define IN_FORCE_AT(today)                                                       \
+	" AND (t.valid_from IS NULL OR t.valid_from <= " today ")"                 \
+	" AND (t.valid_to IS NULL OR t.valid_to >= " today ")"
+#define TODAY_SQLITE "date('now')"
+#define TODAY_PG "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+#define IN_FORCE_SQL(s, head, tail)                                               \
+	ob_store_dialect_sql(s, head IN_FORCE_AT(TODAY_SQLITE) tail,                 \
+	                     head IN_FORCE_AT(TODAY_PG) tail)
 
 ob_err ob_store_country_summary(struct ob_store *s, const char *iso3,
                                 struct ob_store_country_summary *c, bool *found,
@@ -448,21 +456,23 @@ ob_err ob_store_country_summary(struct ob_store *s, const char *iso3,
 		return OB_ESTORE;
 	if (!*found)
 		return OB_OK;
-	if (scalar(s, "SELECT count(*) FROM territory t WHERE country = ?1 AND level = 1" IN_FORCE,
+	if (scalar(s, IN_FORCE_SQL(s, "SELECT count(*) FROM territory t WHERE country = ?1"
+	                             " AND level = 1", ""),
 	           iso3, NULL, 0, 0, &c->admin1, what_catalog, d) ||
-	    scalar(s, "SELECT count(*) FROM territory t WHERE country = ?1 AND level = 2" IN_FORCE,
+	    scalar(s, IN_FORCE_SQL(s, "SELECT count(*) FROM territory t WHERE country = ?1"
+	                             " AND level = 2", ""),
 	           iso3, NULL, 0, 0, &c->admin2, what_catalog, d))
 		return OB_ESTORE;
 	/* boundaries of the deepest level in force: its own, or all its districts' */
 	c->level = c->admin2 ? 2 : 1;
-	if (scalar(s, "SELECT count(*) FROM territory t WHERE country = ?1"
-	              " AND level = ?2" IN_FORCE
+	if (scalar(s, IN_FORCE_SQL(s, "SELECT count(*) FROM territory t WHERE country = ?1"
+	              " AND level = ?2",
 	              " AND (EXISTS (SELECT 1 FROM territory_geometry g WHERE g.code = t.code)"
 	              "  OR (EXISTS (SELECT 1 FROM territory_change c WHERE"
 	              "   c.kind = 'district_of' AND c.new_code = t.code)"
 	              "  AND NOT EXISTS (SELECT 1 FROM territory_change c WHERE"
 	              "   c.kind = 'district_of' AND c.new_code = t.code AND NOT EXISTS"
-	              "   (SELECT 1 FROM territory_geometry g WHERE g.code = c.old_code))))",
+	              "   (SELECT 1 FROM territory_geometry g WHERE g.code = c.old_code))))"),
 	           iso3, NULL, c->level, 0, &c->geometry, what_catalog, d))
 		return OB_ESTORE;
 	if (scalar(s, "SELECT min(year) FROM population WHERE territory = ?1 AND sex = 'T'", iso3,
@@ -474,15 +484,18 @@ ob_err ob_store_country_summary(struct ob_store *s, const char *iso3,
 		return OB_ESTORE;
 	c->pop_last = (int)v;
 	if (c->pop_last &&
-	    scalar(s, "SELECT count(*) FROM territory t JOIN population p"
+	    scalar(s, IN_FORCE_SQL(s, "SELECT count(*) FROM territory t JOIN population p"
 	              " ON p.territory = t.code AND p.year = ?2"
-	              " AND p.sex = 'T' WHERE t.country = ?1 AND t.level = ?3" IN_FORCE,
+	              " AND p.sex = 'T' WHERE t.country = ?1 AND t.level = ?3", ""),
 	           iso3, NULL, c->pop_last, c->level, &c->units_pop_last, "population", d))
 		return OB_ESTORE;
 	/* names, not the national codes that the flat list adds */
-	return scalar(s, "SELECT count(*) FROM territory_alias a JOIN territory t"
-	                 " ON t.code = a.code WHERE t.country = ?1"
+	return scalar(s, ob_store_dialect_sql(s, "SELECT count(*) FROM territory_alias a"
+	                 " JOIN territory t ON t.code = a.code WHERE t.country = ?1"
 	                 " AND a.alias GLOB '*[^0-9]*'",
+	                 "SELECT count(*) FROM territory_alias a"
+	                 " JOIN territory t ON t.code = a.code WHERE t.country = ?1"
+	                 " AND a.alias ~ '[^0-9]'"),
 	              iso3, NULL, 0, 0, &c->aliases, "territory_alias", d);
 }
 

@@ -5,6 +5,7 @@
 
 #include <limits.h>
 
+#include "base/buf.h"
 #include "base/strmap.h"
 
 static const char *const insert_sql[OB_CATALOG_TABLES] = {
@@ -21,6 +22,59 @@ static const char *const insert_sql[OB_CATALOG_TABLES] = {
 	[OB_CATALOG_POPULATION] = "INSERT INTO population(territory, year, sex, population, status,"
 	                          " source) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
 };
+
+/* PostgreSQL: each table's rows wait in COPY's text format and go to the
+ * server by COPY (docs/store.md), in this order (what a row refers to
+ * first). The alias index, which SQLite fills by INSERT OR IGNORE, is one
+ * more buffer after the enum's tables. */
+enum { W_ALIAS = OB_CATALOG_TABLES, W_TABLES };
+static const int copy_order[W_TABLES] = {
+	OB_CATALOG_TERRITORY, W_ALIAS, OB_CATALOG_CHANGE, OB_CATALOG_ICCS, OB_CATALOG_TAG,
+	OB_CATALOG_CROSSWALK, OB_CATALOG_POPULATION,
+};
+static const char *const copy_sql[W_TABLES] = {
+	[OB_CATALOG_TERRITORY] = "COPY territory(code, level, country, parent, name, valid_from,"
+	                         " valid_to, status, source, note) FROM STDIN",
+	[OB_CATALOG_CHANGE] = "COPY territory_change(old_code, new_code, date, kind) FROM STDIN",
+	[OB_CATALOG_ICCS] = "COPY iccs(code, level, parent, name_es, name_en) FROM STDIN",
+	[OB_CATALOG_TAG] = "COPY tag(kind, code, name_es, name_en) FROM STDIN",
+	[OB_CATALOG_CROSSWALK] = "COPY crosswalk(name, label, target, valid_from, valid_to, key)"
+	                         " FROM STDIN",
+	[OB_CATALOG_POPULATION] = "COPY population(territory, year, sex, population, status,"
+	                          " source) FROM STDIN",
+	[W_ALIAS] = "COPY territory_alias(key, code, alias) FROM STDIN",
+};
+/* What the constraints of each table would refuse, checked by the writer
+ * before a row waits for COPY (a COPY's failure could not say which line of
+ * which file it was): the columns a row must have (NOT NULL, bit i for
+ * column i), the columns of its key (primary key), the table and key as
+ * a message names them. A territory's status NULL is 'official'. */
+static const struct {
+	unsigned not_null, key;
+	const char *name;
+} copy_rules[W_TABLES] = {
+	[OB_CATALOG_TERRITORY] = { 0x17, 0x01, "territory(code)" },
+	[OB_CATALOG_CHANGE] = { 0x0f, 0x07, "territory_change(old_code, new_code, date)" },
+	[OB_CATALOG_ICCS] = { 0x1b, 0x01, "iccs(code)" },
+	[OB_CATALOG_TAG] = { 0x0f, 0x03, "tag(kind, code)" },
+	[OB_CATALOG_CROSSWALK] = { 0x27, 0x00, "crosswalk" },
+	[OB_CATALOG_POPULATION] = { 0x1f, 0x07, "population(territory, year, sex)" },
+	[W_ALIAS] = { 0x07, 0x03, "territory_alias(key, code)" },
+};
+/* the columns of each table (for a message) */
+static const char *const copy_columns[W_TABLES][10] = {
+	[OB_CATALOG_TERRITORY] = { "code", "level", "country", "parent", "name", "valid_from",
+	                           "valid_to", "status", "source", "note" },
+	[OB_CATALOG_CHANGE] = { "old_code", "new_code", "date", "kind" },
+	[OB_CATALOG_ICCS] = { "code", "level", "parent", "name_es", "name_en" },
+	[OB_CATALOG_TAG] = { "kind", "code", "name_es", "name_en" },
+	[OB_CATALOG_CROSSWALK] = { "name", "label", "target", "valid_from", "valid_to", "key" },
+	[OB_CATALOG_POPULATION] = { "territory", "year", "sex", "population", "status",
+	                            "source" },
+	[W_ALIAS] = { "key", "code", "alias" },
+};
+/* a value standing for "present" in the writer's sets */
+static char present;
 
 /* A territory the writer inserted: its level and country. */
 struct known_territory {
@@ -40,6 +94,17 @@ struct ob_catalog_writer {
 	struct ob_db_stmt *insert[OB_CATALOG_TABLES];  /* prepared when first used */
 	struct ob_db_stmt *alias, *geometry, *has_territory, *territory, *iccs_level, *known_target,
 		*has_tag;
+	/* PostgreSQL (copy): the rows waiting for COPY, and what the tables
+	 * will hold once they are sent, which the lookups read and the
+	 * constraints' checks consult: each table's keys (W_TABLES sets, the
+	 * key's columns joined by a unit separator), ICCS code -> level
+	 * (int), "kind=code" of the tags and the tags' codes (sets). The
+	 * load runs in one transaction on tables it emptied, so these are
+	 * exactly the rows the tables hold. */
+	bool copy;
+	struct ob_buf rows[W_TABLES];
+	struct ob_strmap keys[W_TABLES], iccs, tags, tag_codes;
+	struct ob_buf key;
 };
 
 ob_err ob_store_catalog_clear(struct ob_store *s, struct ob_diag *d)
@@ -74,6 +139,15 @@ struct ob_catalog_writer *ob_catalog_writer_new(struct ob_store *s, struct ob_di
 	w->s = s;
 	ob_strmap_init(&w->territories);
 	w->territories_known = true;
+	w->copy = ob_db_can_copy(ob_store_conn(s));
+	for (size_t i = 0; i < W_TABLES; i++) {
+		ob_buf_init(&w->rows[i], w->copy ? OB_DB_COPY_BYTES + OB_DB_COPY_ROW_MAX : 0);
+		ob_strmap_init(&w->keys[i]);
+	}
+	ob_strmap_init(&w->iccs);
+	ob_strmap_init(&w->tags);
+	ob_strmap_init(&w->tag_codes);
+	ob_buf_init(&w->key, OB_MAX_LINE);
 	if (ob_store_sql(s, alias_sql[dl], &w->alias, d) ||
 	    ob_store_sql(s, geometry_sql[dl], &w->geometry, d) ||
 	    ob_store_sql(s, "SELECT 1 FROM territory WHERE code = ?1", &w->has_territory, d) ||
@@ -87,13 +161,51 @@ struct ob_catalog_writer *ob_catalog_writer_new(struct ob_store *s, struct ob_di
 		ob_catalog_writer_free(w);
 		return NULL;
 	}
+	if (w->copy)
+		ob_store_catalog_writer_set(s, w);
 	return w;
+}
+
+/* PostgreSQL: send the rows waiting, every table in copy_order. */
+static ob_err flush(struct ob_catalog_writer *w, struct ob_diag *d)
+{
+	for (size_t k = 0; k < W_TABLES; k++) {
+		int i = copy_order[k];
+		int rc;
+
+		if (!w->rows[i].len)
+			continue;
+		rc = ob_db_copy(ob_store_conn(w->s), copy_sql[i], w->rows[i].ptr, w->rows[i].len);
+		ob_buf_reset(&w->rows[i]);
+		if (rc)
+			return ob_store_fail(w->s, d, NULL);
+	}
+	return OB_OK;
 }
 
 void ob_catalog_writer_free(struct ob_catalog_writer *w)
 {
 	if (!w)
 		return;
+	if (w->copy) {
+		struct ob_diag d = { 0 };
+
+		if (ob_store_catalog_writer_of(w->s) == w)
+			ob_store_catalog_writer_set(w->s, NULL);
+		/* the last rows; those that cannot be sent make the commit fail */
+		if (flush(w, &d))
+			ob_store_unsent_rows(w->s);
+	}
+	for (size_t i = 0; i < W_TABLES; i++) {
+		ob_buf_release(&w->rows[i]);
+		ob_strmap_release(&w->keys[i]);
+	}
+	ob_strmap_for_each(&w->iccs, e)
+		free(e->value);
+	ob_strmap_release(&w->iccs);
+	ob_strmap_release(&w->tags);
+	ob_strmap_release(&w->tag_codes);
+	ob_buf_release(&w->key);
 	ob_strmap_for_each(&w->territories, e)
 		free(e->value);
 	ob_strmap_release(&w->territories);
@@ -107,6 +219,145 @@ void ob_catalog_writer_free(struct ob_catalog_writer *w)
 	ob_db_finalize(w->known_target);
 	ob_db_finalize(w->has_tag);
 	free(w);
+}
+
+/* ---- PostgreSQL: rows by COPY ---- */
+
+/* Append v's text as a key's part (then a unit separator) to w->key. */
+static void key_part(struct ob_catalog_writer *w, const struct ob_catalog_value *v)
+{
+	if (v->type == OB_CV_TEXT)
+		ob_buf_put(&w->key, v->text, v->n);
+	else if (v->type == OB_CV_INT)
+		ob_buf_putf(&w->key, "%lld", v->i);
+	else if (v->type == OB_CV_REAL)
+		ob_buf_putf(&w->key, "%.17g", v->x);
+	ob_buf_putc(&w->key, '\x1f');
+}
+
+static bool known_code(struct ob_catalog_writer *w, const struct ob_catalog_value *v)
+{
+	return !w->territories_known || ob_strmap_get(&w->territories, v->text, v->n);
+}
+
+/* What a foreign key to a territory would refuse in row v of table t (an
+ * alias's code, a change's old and new codes): false, with *conflict and
+ * d set, when a code it names is not a territory. */
+static bool codes_known(struct ob_catalog_writer *w, int t, const struct ob_catalog_value *v,
+                        bool *conflict, struct ob_diag *d)
+{
+	int from = t == W_ALIAS ? 1 : 0, to = t == W_ALIAS ? 1 : t == OB_CATALOG_CHANGE ? 1 : -1;
+
+	for (int col = from; col <= to; col++)
+		if (!known_code(w, &v[col])) {
+			*conflict = true;
+			ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0,
+			            "insert on table \"%s\" violates foreign key constraint: key "
+			            "(%s)=(%.*s) is not present in table \"territory\"",
+			            t == W_ALIAS ? "territory_alias" : "territory_change",
+			            copy_columns[t][col], (int)v[col].n, v[col].text);
+			return false;
+		}
+	return true;
+}
+
+/* Row v (nv columns) of table t into its COPY buffer, after the checks its
+ * table's constraints would make (a conflict as a step's); a duplicate
+ * alias is left out, as INSERT OR IGNORE does. */
+static ob_err copy_row(struct ob_catalog_writer *w, int t, const struct ob_catalog_value *v,
+                       size_t nv, bool *conflict, struct ob_diag *d)
+{
+	static const struct ob_catalog_value none = { .type = OB_CV_NULL };
+	struct ob_buf *b = &w->rows[t];
+	size_t ncols = 0;
+	void *old = NULL;
+
+	*conflict = false;
+	while (ncols < OB_ARRAY_SIZE(copy_columns[t]) && copy_columns[t][ncols])
+		ncols++;
+	if (nv > ncols)
+		return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, NULL, 0, "catalog table %d: %zu columns",
+		                   t, nv);
+	/* the columns not given are NULL, as parameters left unbound */
+	for (size_t i = 0; i < ncols; i++)
+		if ((copy_rules[t].not_null >> i & 1) && (i >= nv || v[i].type == OB_CV_NULL)) {
+			*conflict = true;
+			return ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0,
+			                   "null value in column \"%s\" of %s violates not-null "
+			                   "constraint", copy_columns[t][i], copy_rules[t].name);
+		}
+	if (!codes_known(w, t, v, conflict, d))
+		return OB_ESTORE;
+	ob_buf_reset(&w->key);
+	for (size_t i = 0; i < nv; i++)
+		if (copy_rules[t].key >> i & 1)
+			key_part(w, &v[i]);
+	if (ob_buf_failed(&w->key))
+		return ob_diag_set2(d, OB_ETOOBIG, ob_store_dir(w->s), 0, 0, NULL, 0,
+		                    "una clave pasa del tamaño que admite el almacén",
+		                    "a key exceeds the size the store accepts");
+	if (copy_rules[t].key && ob_strmap_find(&w->keys[t], w->key.ptr, w->key.len)) {
+		if (t == W_ALIAS)
+			return OB_OK;
+		*conflict = true;
+		return ob_diag_set(d, OB_ESTORE, NULL, 0, 0, NULL, 0,
+		                   "duplicate key value violates unique constraint of %s",
+		                   copy_rules[t].name);
+	}
+	for (size_t i = 0; i < ncols; i++) {
+		const struct ob_catalog_value *x = i < nv ? &v[i] : &none;
+		char sep = i + 1 < ncols ? '\t' : '\n';
+
+		if (x->type == OB_CV_TEXT)
+			ob_db_copy_field(b, x->text, x->n, sep);
+		else if (x->type == OB_CV_INT)
+			ob_buf_putf(b, "%lld%c", x->i, sep);
+		else if (x->type == OB_CV_REAL)
+			ob_buf_putf(b, "%.17g%c", x->x, sep);
+		else if (t == OB_CATALOG_TERRITORY && i == 7)
+			ob_db_copy_field(b, "official", 8, sep);  /* status's default */
+		else
+			ob_db_copy_field(b, NULL, 0, sep);
+	}
+	if (ob_buf_failed(b))
+		return ob_diag_set2(d, OB_ETOOBIG, ob_store_dir(w->s), 0, 0, NULL, 0,
+		                    "una fila pasa del tamaño que admite el almacén",
+		                    "a row exceeds the size the store accepts");
+	/* what the lookups will ask of the rows this one joins */
+	if (copy_rules[t].key &&
+	    ob_strmap_put(&w->keys[t], w->key.ptr, w->key.len, &present, NULL))
+		goto too_many;
+	if (t == OB_CATALOG_ICCS) {
+		int *level = ob_malloc(sizeof(*level));
+
+		*level = v[1].type == OB_CV_INT ? (int)v[1].i : 0;
+		if (ob_strmap_put(&w->iccs, v[0].text, v[0].n, level, &old)) {
+			free(level);
+			goto too_many;
+		}
+		free(old);
+	} else if (t == OB_CATALOG_TAG) {
+		ob_buf_reset(&w->key);
+		ob_buf_put(&w->key, v[0].text, v[0].n);
+		ob_buf_putc(&w->key, '=');
+		ob_buf_put(&w->key, v[1].text, v[1].n);
+		if (ob_buf_failed(&w->key) ||
+		    ob_strmap_put(&w->tags, w->key.ptr, w->key.len, &present, NULL) ||
+		    ob_strmap_put(&w->tag_codes, v[1].text, v[1].n, &present, NULL))
+			goto too_many;
+	}
+	return b->len >= OB_DB_COPY_BYTES ? flush(w, d) : OB_OK;
+
+too_many:
+	return ob_diag_set2(d, OB_ENOMEM, ob_store_dir(w->s), 0, 0, NULL, 0,
+	                    "memoria agotada", "out of memory");
+}
+
+/* PostgreSQL: the rows waiting sent, before a statement reads or refers
+ * to them. */
+static ob_err sent(struct ob_catalog_writer *w, struct ob_diag *d)
+{
+	return w->copy ? flush(w, d) : OB_OK;
 }
 
 /* Run st, already bound, and reset it. */
@@ -155,8 +406,14 @@ ob_err ob_catalog_writer_insert(struct ob_catalog_writer *w, enum ob_catalog_tab
 	ob_err e;
 
 	*conflict = false;
-	if ((size_t)t >= OB_CATALOG_TABLES)
+	if ((size_t)t >= OB_CATALOG_TABLES || nv == 0)
 		return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, NULL, 0, "catalog table %d", (int)t);
+	if (w->copy) {
+		if ((e = copy_row(w, t, v, nv, conflict, d)) || t != OB_CATALOG_TERRITORY)
+			return e;
+		remember(w, v, nv);
+		return OB_OK;
+	}
 	if (!w->insert[t] && ob_store_sql(w->s, insert_sql[t], &w->insert[t], d))
 		return OB_ESTORE;
 	st = w->insert[t];
@@ -186,6 +443,16 @@ ob_err ob_catalog_writer_alias(struct ob_catalog_writer *w, const char *key, siz
                                const char *code, const char *alias, bool *conflict,
                                struct ob_diag *d)
 {
+	if (w->copy) {
+		struct ob_catalog_value v[3] = {
+			{ .type = key ? OB_CV_TEXT : OB_CV_NULL, .text = key, .n = keylen },
+			{ .type = code ? OB_CV_TEXT : OB_CV_NULL, .text = code,
+			  .n = code ? strlen(code) : 0 },
+			{ .type = alias ? OB_CV_TEXT : OB_CV_NULL, .text = alias,
+			  .n = alias ? strlen(alias) : 0 },
+		};
+		return copy_row(w, W_ALIAS, v, 3, conflict, d);
+	}
 	ob_db_bind_text(w->alias, 1, key, keylen);
 	ob_db_bind_str(w->alias, 2, code);
 	ob_db_bind_str(w->alias, 3, alias);
@@ -195,6 +462,8 @@ ob_err ob_catalog_writer_alias(struct ob_catalog_writer *w, const char *key, siz
 ob_err ob_catalog_writer_geometry(struct ob_catalog_writer *w, const char *code,
                                   const char *geojson, struct ob_diag *d)
 {
+	if (sent(w, d))
+		return OB_ESTORE;
 	ob_db_bind_str(w->geometry, 1, code);
 	ob_db_bind_str(w->geometry, 2, geojson);
 	return run(w, w->geometry, NULL, d);
@@ -216,6 +485,8 @@ bool ob_catalog_writer_has_territory(struct ob_catalog_writer *w, const char *co
 {
 	if (w->territories_known)
 		return code && ob_strmap_get(&w->territories, code, strlen(code));
+	if (sent(w, &(struct ob_diag){ 0 }))
+		return false;
 	return lookup(w->has_territory, code, 0) != 0;
 }
 
@@ -233,6 +504,8 @@ bool ob_catalog_writer_territory(struct ob_catalog_writer *w, const char *code, 
 		}
 		return k != NULL;
 	}
+	if (sent(w, &(struct ob_diag){ 0 }))
+		return false;
 
 	ob_db_bind_str(w->territory, 1, code);
 	if (ob_db_step(w->territory) == OB_DB_ROW) {
@@ -247,16 +520,25 @@ bool ob_catalog_writer_territory(struct ob_catalog_writer *w, const char *code, 
 
 int ob_catalog_writer_iccs_level(struct ob_catalog_writer *w, const char *code)
 {
+	if (w->copy) {
+		const int *level = code ? ob_strmap_get(&w->iccs, code, strlen(code)) : NULL;
+		return level ? *level : -1;
+	}
 	return lookup(w->iccs_level, code, -1);
 }
 
 bool ob_catalog_writer_known_target(struct ob_catalog_writer *w, const char *code)
 {
+	if (w->copy)
+		return code && (ob_strmap_get(&w->iccs, code, strlen(code)) ||
+		                ob_strmap_get(&w->tag_codes, code, strlen(code)));
 	return lookup(w->known_target, code, 0) != 0;
 }
 
 bool ob_catalog_writer_has_tag(struct ob_catalog_writer *w, const char *kind_code)
 {
+	if (w->copy)
+		return kind_code && ob_strmap_get(&w->tags, kind_code, strlen(kind_code));
 	return lookup(w->has_tag, kind_code, 0) != 0;
 }
 
@@ -333,6 +615,8 @@ int ob_store_population_parts_each(struct ob_store *s, enum ob_population_sum ki
 	if ((size_t)kind >= OB_ARRAY_SIZE(parts_sql))
 		return ob_diag_set(d, OB_EINVAL, NULL, 0, 0, NULL, 0, "population sum %d", (int)kind),
 		       -1;
+	if (ob_store_catalog_writer_of(s) && sent(ob_store_catalog_writer_of(s), d))
+		return -1;
 	if (ob_store_sql(s, ob_db_dialect(ob_store_conn(s)) == OB_DB_POSTGRES ? parts_pg_sql[kind]
 	                                                                      : parts_sql[kind],
 	                 &st, d))
@@ -360,6 +644,8 @@ int ob_store_population_sexes_each(struct ob_store *s,
 	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
+	if (ob_store_catalog_writer_of(s) && sent(ob_store_catalog_writer_of(s), d))
+		return -1;
 	if (ob_store_sql(s, "SELECT t.territory, t.year, t.population,"
 	                        " f.population + m.population FROM population t"
 	                        " JOIN population f ON f.territory = t.territory"

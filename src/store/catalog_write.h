@@ -9,7 +9,12 @@
  * empties the tables, ob_catalog_writer_new() prepares the statements once,
  * rows go in through ob_catalog_writer_insert() and friends, and
  * ob_catalog_writer_free() releases the writer (before the commit or the
- * rollback).
+ * rollback). On PostgreSQL the rows wait in the writer and go to the
+ * server by COPY in batches, before the writer's statements and the
+ * population queries below read them, and at the latest in
+ * ob_catalog_writer_free(): rows it cannot send there make the commit
+ * fail. The constraints' refusals are checked by the writer as each row
+ * comes, so that *conflict still names the row.
  *
  * Ownership: every string passed in is borrowed for the call. Errors:
  * OB_ESTORE with d's message the database's own; a row the tables refuse

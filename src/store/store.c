@@ -19,6 +19,7 @@ struct ob_store {
 	char dir[OB_MAX_PATH];
 	bool in_tx;
 	struct ob_store_writer *writer;   /* a delivery's writer, open in the transaction */
+	struct ob_catalog_writer *catalog_writer;   /* a catalogue load's, likewise */
 	bool unsent;   /* a writer was freed with rows it never sent: no commit */
 };
 
@@ -592,6 +593,16 @@ struct ob_store_writer *ob_store_writer_of(struct ob_store *s)
 void ob_store_writer_set(struct ob_store *s, struct ob_store_writer *w)
 {
 	s->writer = w;
+}
+
+struct ob_catalog_writer *ob_store_catalog_writer_of(struct ob_store *s)
+{
+	return s->catalog_writer;
+}
+
+void ob_store_catalog_writer_set(struct ob_store *s, struct ob_catalog_writer *w)
+{
+	s->catalog_writer = w;
 }
 
 void ob_store_unsent_rows(struct ob_store *s)

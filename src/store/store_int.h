@@ -27,6 +27,12 @@ long long ob_store_sqlite_last_id(struct ob_store *s);
 struct ob_store_writer;
 struct ob_store_writer *ob_store_writer_of(struct ob_store *s);
 void ob_store_writer_set(struct ob_store *s, struct ob_store_writer *w);
+/* The catalogue writer open on s (store/catalog_write.h), whose rows
+ * waiting for COPY the store's catalogue queries send first; NULL when
+ * none. Set by the writer's creation and cleared by its free. */
+struct ob_catalog_writer;
+struct ob_catalog_writer *ob_store_catalog_writer_of(struct ob_store *s);
+void ob_store_catalog_writer_set(struct ob_store *s, struct ob_catalog_writer *w);
 /* A writer was freed holding rows it never sent: the open transaction's
  * commit is refused (rolled back, OB_ESTORE), never half a delivery. */
 void ob_store_unsent_rows(struct ob_store *s);

@@ -52,6 +52,42 @@ if "$OBSERVA" -d "$tmp/pg" review --user ana --list >"$tmp/review" 2>"$tmp/err";
 fi
 grep -q "PostgreSQL" "$tmp/err" || fail "observa review: $(cat "$tmp/err")"
 
+# the load's checks on PostgreSQL, where rows go by COPY: a catalogue row
+# the tables refuse (a territory twice, an ICCS code twice, a population
+# figure twice) fails the reload naming its file and line, as on SQLite,
+# and nothing of it is kept (the summary is as before)
+"$OBSERVA" -d "$tmp/pg" catalog reload >"$tmp/reload.out" 2>"$tmp/err" ||
+	{ cat "$tmp/err" >&2; fail "catalog reload on PostgreSQL"; }
+for f in territories iccs population; do
+	for o in lite pg; do
+		c="$tmp/$o/catalog/$f.csv"
+		cp "$c" "$tmp/$f.$o.keep"
+		sed -n 2p "$c" >>"$c"
+		line=$(wc -l <"$c")
+		"$OBSERVA" -d "$tmp/$o" catalog reload >/dev/null 2>"$tmp/err.$o" &&
+			fail "$o: a catalogue with a row of $f.csv twice was loaded"
+		grep -q "$f.csv.*$line" "$tmp/err.$o" && grep -q "duplicated or inconsistent" "$tmp/err.$o" ||
+			fail "$o: $f.csv twice: $(cat "$tmp/err.$o")"
+		mv "$tmp/$f.$o.keep" "$c"
+	done
+done
+"$OBSERVA" -d "$tmp/pg" catalog reload >"$tmp/reload2.out" 2>"$tmp/err" ||
+	{ cat "$tmp/err" >&2; fail "catalog reload on PostgreSQL after the refusals"; }
+cmp "$tmp/reload.out" "$tmp/reload2.out" || fail "a refused reload changed the catalogue"
+
+# a country's check (territories in force today, names among the aliases)
+# gives on PostgreSQL what it gives on SQLite, status and bytes
+for c in CRI SLV; do
+	for o in lite pg; do
+		st=0
+		"$OBSERVA" -d "$tmp/$o" country check "$c" >"$tmp/check.$o" 2>&1 || st=$?
+		echo "status $st" >>"$tmp/check.$o"
+		sed -i "s|$tmp/$o|DIR|g" "$tmp/check.$o"
+	done
+	grep -q "^status [01]$" "$tmp/check.lite" || fail "country check $c on SQLite: $(cat "$tmp/check.lite")"
+	diff -u "$tmp/check.lite" "$tmp/check.pg" || fail "country check $c differs between SQLite and PostgreSQL"
+done
+
 # one observatory per database
 "$OBSERVA" init --store "$OBSERVA_PG_URL" "$tmp/again" 2>"$tmp/err" && fail "a second init"
 grep -q "already holds an observatory" "$tmp/err" || fail "second init: $(cat "$tmp/err")"
