@@ -46,6 +46,11 @@ static int open_sqlite(struct ob_store *s, const char *name, int flags)
 {
 	int rc = sqlite3_open_v2(name, &s->db, flags, NULL);
 
+	/* wait for other processes from the first statement on: a reader's
+	 * first read of a WAL store can meet another process setting up the
+	 * shared index, and must wait for it, not fail as locked */
+	if (rc == SQLITE_OK)
+		sqlite3_busy_timeout(s->db, OB_STORE_BUSY_MS);
 	s->conn = ob_db_sqlite_wrap(s->db);
 	return rc;
 }
