@@ -227,7 +227,7 @@ static bool parse_spec(const char *cmd, char *item, struct spec *s)
 		else if (!strcmp(item, "ratio"))
 			s->k = OB_SVY_RATIO;
 		else {
-			st_usage_error(cmd, OB_TR("--estimate «%s»: se esperaba mean, total, prop o ratio "
+			st_usage_error_in("survey", cmd, OB_TR("--estimate «%s»: se esperaba mean, total, prop o ratio "
 			                          "antes de «:»",
 			                          "--estimate «%s»: expected mean, total, prop or ratio "
 			                          "before «:»"), item);
@@ -236,7 +236,7 @@ static bool parse_spec(const char *cmd, char *item, struct spec *s)
 	}
 	if (s->k == OB_SVY_RATIO) {
 		if (!(p = strchr(var, '/')) || p == var || !p[1]) {
-			st_usage_error(cmd, OB_TR("--estimate ratio:%s: se esperaba ratio:VAR/DENOMINADOR",
+			st_usage_error_in("survey", cmd, OB_TR("--estimate ratio:%s: se esperaba ratio:VAR/DENOMINADOR",
 			                          "--estimate ratio:%s: expected ratio:VAR/DENOMINATOR"),
 			               var);
 			return false;
@@ -248,7 +248,7 @@ static bool parse_spec(const char *cmd, char *item, struct spec *s)
 		s->value = p + 1;
 	}
 	if (!*var) {
-		st_usage_error(cmd, OB_TR("--estimate: falta la variable", "--estimate: the variable "
+		st_usage_error_in("survey", cmd, OB_TR("--estimate: falta la variable", "--estimate: the variable "
 		                          "is missing"));
 		return false;
 	}
@@ -748,7 +748,7 @@ static int cmd_estimate(int argc, char **argv)
 			size_t k;
 			char *copy;
 			if (nest_opts >= OB_MAX_SURVEY_ESTIMATES) {
-				st_usage_error(argv[0], OB_TR("demasiadas --estimate", "too many --estimate"));
+				st_usage_error_in("survey", argv[0], OB_TR("demasiadas --estimate", "too many --estimate"));
 				goto usage;
 			}
 			if (!(k = st_opt_list(argv[0], "--estimate", optarg, &copy, est_items + nspec,
@@ -770,7 +770,7 @@ static int cmd_estimate(int argc, char **argv)
 			struct labels *l;
 			char *eq, *p;
 			if (nlab >= OB_ARRAY_SIZE(lab) || !(eq = strchr(optarg, '=')) || eq == optarg) {
-				st_usage_error(argv[0], OB_TR("--values %s: se esperaba VAR=a|b|c",
+				st_usage_error_in("survey", argv[0], OB_TR("--values %s: se esperaba VAR=a|b|c",
 				                              "--values %s: expected VAR=a|b|c"), optarg);
 				goto usage;
 			}
@@ -782,7 +782,7 @@ static int cmd_estimate(int argc, char **argv)
 			for (p = l->copy + (eq - optarg) + 1;; p++) {
 				char *bar = strchr(p, '|');
 				if (l->n >= OB_MAX_SURVEY_VALUES) {
-					st_usage_error(argv[0], OB_TR("--values: más de %d valores",
+					st_usage_error_in("survey", argv[0], OB_TR("--values: más de %d valores",
 					                              "--values: more than %d values"),
 					               OB_MAX_SURVEY_VALUES);
 					goto usage;
@@ -798,7 +798,7 @@ static int cmd_estimate(int argc, char **argv)
 		case O_LONELY:
 			lonely_given = true;
 			if (!ob_svy_lonely_parse(optarg, &lonely)) {
-				st_usage_error(argv[0], OB_TR("--lonely-psu «%s»: se esperaba adjust, remove o "
+				st_usage_error_in("survey", argv[0], OB_TR("--lonely-psu «%s»: se esperaba adjust, remove o "
 				                              "fail", "--lonely-psu «%s»: expected adjust, "
 				                              "remove or fail"), optarg);
 				goto usage;
@@ -810,7 +810,7 @@ static int cmd_estimate(int argc, char **argv)
 			break;
 		case O_INTERVAL:
 			if (strcmp(optarg, "t") && strcmp(optarg, "normal")) {
-				st_usage_error(argv[0], OB_TR("--interval «%s»: se esperaba t o normal",
+				st_usage_error_in("survey", argv[0], OB_TR("--interval «%s»: se esperaba t o normal",
 				                              "--interval «%s»: expected t or normal"), optarg);
 				goto usage;
 			}
@@ -818,7 +818,7 @@ static int cmd_estimate(int argc, char **argv)
 			break;
 		case O_PROPCI:
 			if (!ob_svy_ci_parse(optarg, &so.prop_ci)) {
-				st_usage_error(argv[0], OB_TR("--prop-ci «%s»: se esperaba logit, beta, asin o "
+				st_usage_error_in("survey", argv[0], OB_TR("--prop-ci «%s»: se esperaba logit, beta, asin o "
 				                              "wald", "--prop-ci «%s»: expected logit, beta, "
 				                              "asin or wald"), optarg);
 				goto usage;
@@ -832,7 +832,7 @@ static int cmd_estimate(int argc, char **argv)
 			if (!st_opt_number(argv[0], "--min-n", optarg, 0, false, 1e9, false, &num))
 				goto usage;
 			if (num != floor(num)) {
-				st_usage_error(argv[0], OB_TR("--min-n: se esperaba un número entero",
+				st_usage_error_in("survey", argv[0], OB_TR("--min-n: se esperaba un número entero",
 				                              "--min-n: expected a whole number"));
 				goto usage;
 			}
@@ -840,7 +840,7 @@ static int cmd_estimate(int argc, char **argv)
 			break;
 		case O_FORMAT:
 			if (strcmp(optarg, "csv") && strcmp(optarg, "json")) {
-				st_usage_error(argv[0], OB_TR("--format «%s»: se esperaba csv o json",
+				st_usage_error_in("survey", argv[0], OB_TR("--format «%s»: se esperaba csv o json",
 				                              "--format «%s»: expected csv or json"), optarg);
 				goto usage;
 			}
@@ -849,7 +849,7 @@ static int cmd_estimate(int argc, char **argv)
 		case O_REPW: repw = optarg; break;
 		case O_REPTYPE:
 			if (!ob_svy_rep_parse(optarg, &rtype)) {
-				st_usage_error(argv[0], OB_TR("--rep-type «%s»: se esperaba brr, fay, jk1, jkn "
+				st_usage_error_in("survey", argv[0], OB_TR("--rep-type «%s»: se esperaba brr, fay, jk1, jkn "
 				                              "o bootstrap", "--rep-type «%s»: expected brr, "
 				                              "fay, jk1, jkn or bootstrap"), optarg);
 				goto usage;
@@ -881,14 +881,14 @@ static int cmd_estimate(int argc, char **argv)
 		}
 	}
 	if (!weight || !nspec) {
-		st_usage_error(argv[0], OB_TR("faltan --weight y --estimate",
+		st_usage_error_in("survey", argv[0], OB_TR("faltan --weight y --estimate",
 		                              "--weight and --estimate are required"));
 		goto usage;
 	}
 	if (!st_file_operand(argc, argv, argv[0], &file))
 		goto usage;
 	if (repw && (strata || cluster || fpc_col || lonely_given)) {
-		st_usage_error(argv[0], OB_TR("--repweights no se combina con --strata, --cluster, "
+		st_usage_error_in("survey", argv[0], OB_TR("--repweights no se combina con --strata, --cluster, "
 		                              "--fpc ni --lonely-psu: los pesos de réplica ya llevan "
 		                              "el diseño; use uno u otro",
 		                              "--repweights does not combine with --strata, "
@@ -899,7 +899,7 @@ static int cmd_estimate(int argc, char **argv)
 	}
 	if (!repw != (rtype == OB_SVY_REP_NONE) ||
 	    (!repw && (!isnan(rho) || !isnan(rscale) || nrs || mse))) {
-		st_usage_error(argv[0], OB_TR("--repweights y --rep-type van juntos; --rho, --scale, "
+		st_usage_error_in("survey", argv[0], OB_TR("--repweights y --rep-type van juntos; --rho, --scale, "
 		                              "--rscales y --mse solo valen con ellos",
 		                              "--repweights and --rep-type go together; --rho, "
 		                              "--scale, --rscales and --mse apply only with them"));

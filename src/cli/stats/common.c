@@ -39,15 +39,33 @@ void st_common_init(struct st_common *co)
 	co->stream = false;
 }
 
-void st_usage_error(const char *cmd, const char *fmt, ...)
+static void usage_error_v(const char *group, const char *cmd, const char *fmt, va_list ap)
+	OB_PRINTF(3, 0);
+
+static void usage_error_v(const char *group, const char *cmd, const char *fmt, va_list ap)
 {
 	char msg[OB_MAX_MESSAGE];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	ob_error("%s %s: %s", group, cmd, msg);
+}
+
+void st_usage_error(const char *cmd, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	usage_error_v("stats", cmd, fmt, ap);
 	va_end(ap);
-	ob_error("stats %s: %s", cmd, msg);
+}
+
+void st_usage_error_in(const char *group, const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	usage_error_v(group, cmd, fmt, ap);
+	va_end(ap);
 }
 
 int st_common_option(struct st_common *co, const char *cmd, int c, const char *arg)

@@ -91,6 +91,8 @@ bool st_file_operand(int argc, char **argv, const char *cmd, const char **file);
 
 /* Usage errors: "observa stats CMD: message" on stderr. */
 void st_usage_error(const char *cmd, const char *fmt, ...) OB_PRINTF(2, 3);
+/* The same for a command of another group ("survey estimate: ..."). */
+void st_usage_error_in(const char *group, const char *cmd, const char *fmt, ...) OB_PRINTF(3, 4);
 
 /* Parse an option's number; prints a usage error and returns false if it is
  * not a finite number inside [min, max] (an open bound when *_open). */
