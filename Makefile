@@ -27,8 +27,8 @@ check: bootstrap-check
 # Rewrite tests/golden/*.test with what the commands print now (then review
 # "git diff tests/golden": every change there is a change users see).
 golden-update: check-build
-	@OBSERVA=$(SAN)/observa OBSERVA_TESTDATA=tests/data tests/golden/run.sh --update
-	@OBSERVA_GOLDEN_UPDATE=1 OBSERVA=$(SAN)/observa OBSERVA_DATA=data OBSERVA_TESTDATA=tests/data \
+	@OBSERVA=$(abspath $(SAN))/observa OBSERVA_TESTDATA=$(CURDIR)/tests/data tests/golden/run.sh --update
+	@OBSERVA_GOLDEN_UPDATE=1 OBSERVA=$(abspath $(SAN))/observa OBSERVA_DATA=$(CURDIR)/data OBSERVA_TESTDATA=$(CURDIR)/tests/data \
 		tests/e2e/run.sh tests/e2e/report_svg.sh
 
 check-build: bootstrap
