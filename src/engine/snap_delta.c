@@ -275,8 +275,8 @@ void ob_si_drop_deltas(const char *dir)
 		if (strncmp(de->d_name, DELTA_PREFIX, strlen(DELTA_PREFIX)) ||
 		    strlen(de->d_name) >= DELTA_NAME)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", sdir, de->d_name);
-		unlink(path);
+		if (snprintf(path, sizeof(path), "%s/%s", sdir, de->d_name) < (int)sizeof(path))
+			unlink(path);
 	}
 	closedir(dh);
 }

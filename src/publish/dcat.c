@@ -360,9 +360,9 @@ ob_err rel_write_catalog(struct rel *r)
 		date(&b, "dct:issued", when);
 		date(&b, "dct:modified", when);
 		{
-			char page[OB_MAX_PUB_SETTING + 64];
-			snprintf(page, sizeof(page), "%smetadata.json", id);
-			iri(&b, "foaf:page", page, "foaf:Document");
+			char page[sizeof(id) + sizeof("metadata.json")];
+			if (snprintf(page, sizeof(page), "%smetadata.json", id) < (int)sizeof(page))
+				iri(&b, "foaf:page", page, "foaf:Document");
 		}
 		ob_buf_puts(&b, ",\"dcat:distribution\":[");
 		for (size_t x = 0; x < OB_ARRAY_SIZE(suffix); x++) {
