@@ -14,7 +14,7 @@ struct crime {
 	uint8_t type, sex, age, mech, place;
 };
 
-static const double crime_female[N_CRIME] = { 0.35, 0.40, 0.30, 0.35, 0.35, 0.82, 0.92, 0.40 };
+static const double crime_female[N_CRIME] = { 0.35, 0.40, 0.30, 0.35, 0.35, 0.82, 0.92, 0.40, 0.45 };
 static const double crime_hours[24] = {
 	2, 1.5, 1, 1, 1, 1.5, 3, 5, 6, 6, 6, 6, 6.5, 6.5, 6, 6, 6.5, 7, 8, 8, 7, 5, 4, 3,
 };
@@ -78,6 +78,7 @@ static void draw_crime(struct ob_rng *r, const struct demo_country *c, struct cr
 			[CR_DOMESTIC] = { 95, 0, 0, 0, 0, 0, 0, 5, 0 },
 			[CR_RAPE] = { 65, 20, 0, 0, 0, 15, 0, 0, 0 },
 			[CR_MISSING] = { 0, 40, 0, 0, 0, 0, 0, 0, 60 },
+			[CR_BURGLARY] = { 90, 0, 10, 0, 0, 0, 0, 0, 0 },
 		};
 		k->place = (uint8_t)ob_rng_pick(r, w[k->type], N_PLACE);
 	}

@@ -22,10 +22,11 @@ const char *const demo_manner_code[N_MANNER] = { "homicide", "undetermined" };
  * kidnapping 020221, assault 02011 (injuries; domestic violence is assault
  * in a family relationship), rape 03011, and missing persons under illegal
  * restraint 020222, which includes forced disappearance (a convention of
- * the demo: a missing-person report is not always a crime).
+ * the demo: a missing-person report is not always a crime), and burglary
+ * 0501.
  */
 const char *const demo_crime_iccs[N_CRIME] = {
-	"0401", "0502", "02051", "020221", "02011", "02011", "03011", "020222",
+	"0401", "0502", "02051", "020221", "02011", "02011", "03011", "020222", "0501",
 };
 
 #define ES_MECH { "Arma de fuego", "Arma blanca", "Objeto contundente", "Estrangulamiento", "Otro", "Sin dato" }
@@ -89,7 +90,8 @@ const struct demo_style demo_styles[2][OB_DEMO_KINDS] = {
 };
 
 #define ES_CRIMES { "Robo", "Hurto", "Extorsión", "Secuestro", "Lesiones", \
-		    "Violencia intrafamiliar", "Violación", "Desaparición de personas" }
+		    "Violencia intrafamiliar", "Violación", "Desaparición de personas", \
+		    "Robo con allanamiento" }
 
 /*
  * Recording probabilities follow the usual pattern: forensic medicine sees
@@ -107,10 +109,10 @@ const struct demo_country demo_countries[DEMO_COUNTRIES] = {
 		.police_homicide = "Murder", .prosecutor_labels = { "Murder", "Murder" },
 		.female = 0.11, .firearm = 0.70, .gang = 0.30, .organized = 0.10,
 		.p_police = 0.92, .p_forensic = 0.95, .p_prosecutor = 0.85, .p_undetermined = 0.03,
-		.crime_rate = { 150, 300, 1, 0.5, 200, 100, 15, 10 },
+		.crime_rate = { 150, 300, 1, 0.5, 200, 100, 15, 10, 200 },
 		.doc_pattern = "999999999",
 		.crime_label = { "Robbery", "Theft", "Extortion", "Kidnapping", "Wounding",
-				 "Domestic violence", "Rape", "Missing person" },
+				 "Domestic violence", "Rape", "Missing person", "Burglary" },
 		.crime_shape = CRIMES_AGGREGATE,
 		.src = {
 			{ "bz-bpd", "Belize Police Department", "BPD", "murders" },
@@ -128,7 +130,7 @@ const struct demo_country demo_countries[DEMO_COUNTRIES] = {
 		.prosecutor_labels = { "Homicidio simple", "Homicidio calificado" },
 		.female = 0.11, .firearm = 0.70, .gang = 0.05, .organized = 0.40,
 		.p_police = 0.93, .p_forensic = 0.97, .p_prosecutor = 0.88, .p_undetermined = 0.02,
-		.crime_rate = { 250, 500, 5, 0.5, 100, 250, 30, 20 },
+		.crime_rate = { 250, 500, 5, 0.5, 100, 250, 30, 20, 300 },
 		.doc_pattern = "9-9999-9999",
 		.crime_label = ES_CRIMES,
 		.crime_shape = CRIMES_COUNTED,
@@ -149,7 +151,7 @@ const struct demo_country demo_countries[DEMO_COUNTRIES] = {
 		.prosecutor_labels = { "Homicidio voluntario", "Asesinato" },
 		.female = 0.10, .firearm = 0.65, .gang = 0.05, .organized = 0.15,
 		.p_police = 0.90, .p_forensic = 0.94, .p_prosecutor = 0.80, .p_undetermined = 0.04,
-		.crime_rate = { 200, 250, 3, 0.3, 60, 300, 20, 10 },
+		.crime_rate = { 200, 250, 3, 0.3, 60, 300, 20, 10, 120 },
 		.doc_pattern = "999-9999999-9",
 		.crime_label = ES_CRIMES,
 		.src = {
@@ -169,7 +171,7 @@ const struct demo_country demo_countries[DEMO_COUNTRIES] = {
 		.prosecutor_labels = { "Homicidio", "Asesinato" },
 		.female = 0.12, .firearm = 0.75, .gang = 0.25, .organized = 0.10,
 		.p_police = 0.72, .p_forensic = 0.97, .p_prosecutor = 0.80, .p_undetermined = 0.05,
-		.crime_rate = { 50, 60, 45, 0.3, 30, 150, 15, 30 },
+		.crime_rate = { 50, 60, 45, 0.3, 30, 150, 15, 30, 30 },
 		.doc_pattern = "9999 99999 9999",
 		.crime_label = ES_CRIMES,
 		.src = {
@@ -190,7 +192,7 @@ const struct demo_country demo_countries[DEMO_COUNTRIES] = {
 		.prosecutor_labels = { "Homicidio", "Asesinato" },
 		.female = 0.09, .firearm = 0.74, .gang = 0.25, .organized = 0.15,
 		.p_police = 0.88, .p_forensic = 0.95, .p_prosecutor = 0.82, .p_undetermined = 0.04,
-		.crime_rate = { 100, 50, 10, 0.5, 40, 150, 25, 10 },
+		.crime_rate = { 100, 50, 10, 0.5, 40, 150, 25, 10, 50 },
 		.doc_pattern = "9999-9999-99999",
 		.crime_label = ES_CRIMES,
 		.src = {
@@ -210,7 +212,7 @@ const struct demo_country demo_countries[DEMO_COUNTRIES] = {
 		.prosecutor_labels = { "Homicidio doloso", "Homicidio doloso agravado" },
 		.female = 0.09, .firearm = 0.73, .gang = 0.20, .organized = 0.25,
 		.p_police = 0.92, .p_forensic = 0.96, .p_prosecutor = 0.85, .p_undetermined = 0.03,
-		.crime_rate = { 150, 300, 3, 0.3, 120, 350, 30, 15 },
+		.crime_rate = { 150, 300, 3, 0.3, 120, 350, 30, 15, 150 },
 		.doc_pattern = "9-999-9999",
 		.crime_label = ES_CRIMES,
 		.src = {
@@ -232,7 +234,7 @@ const struct demo_country demo_countries[DEMO_COUNTRIES] = {
 		.prosecutor_femicide = "Feminicidio agravado",
 		.female = 0.10, .firearm = 0.72, .gang = 0.35, .organized = 0.05,
 		.p_police = 0.90, .p_forensic = 0.96, .p_prosecutor = 0.85, .p_undetermined = 0.03,
-		.crime_rate = { 40, 80, 30, 0.3, 35, 25, 25, 25 },
+		.crime_rate = { 40, 80, 30, 0.3, 35, 25, 25, 25, 40 },
 		.doc_pattern = "99999999-9",
 		.crime_label = ES_CRIMES,
 		.src = {
