@@ -198,6 +198,13 @@
  * it is complete (more is streamed). */
 #define OB_MAX_STATS_BUFFER (64 * 1024 * 1024)
 
+/* SPSS and Stata files (io/statfile.h): most variables read (Stata allows
+ * 32,767; more is refused), and bytes of their names, variable labels and
+ * value labels together. The cells themselves count against the caller's
+ * limit (OB_MAX_STATS_BUFFER for "observa stats" and "observa survey"). */
+#define OB_MAX_STATFILE_VARS 32767
+#define OB_MAX_STATFILE_META (16 * 1024 * 1024)
+
 /* "observa survey estimate": most estimates (--estimate items), most --by
  * variables, most domains (distinct values) of one --by variable, most
  * --values options and most values each lists. Estimates x domains is at

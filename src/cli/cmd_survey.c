@@ -43,6 +43,9 @@ struct labels {
 	char *copy;
 	const char *v[OB_MAX_SURVEY_VALUES];
 	size_t n;
+	const struct ob_statfile_var *file; /* the codes are the value labels
+	                                     * of this variable of the file
+	                                     * (not --values) */
 };
 
 static const struct st_word w_no_cases = { "sin_casos", "no_cases" };
@@ -330,6 +333,24 @@ static const struct labels *labels_of(const struct labels *lab, size_t nlab, con
 	return NULL;
 }
 
+/* "1 (Norte), 2 (Sur)": the codes of l with their labels, for a message
+ * (cut short past its buffer; valid until the next call). */
+static const char *labels_list(const struct labels *l)
+{
+	static char text[400];
+	size_t len = 0;
+
+	text[0] = '\0';
+	for (size_t i = 0; i < l->n && len + 1 < sizeof(text); i++) {
+		int k = snprintf(text + len, sizeof(text) - len, "%s%s (%s)", i ? ", " : "", l->v[i],
+		                 l->file->labels[i].label);
+		if (k < 0)
+			break;
+		len += (size_t)k < sizeof(text) - len ? (size_t)k : sizeof(text) - len - 1;
+	}
+	return text;
+}
+
 /* Check column col against its --values, if it has any. */
 static ob_err check_labels(const struct cells *cx, size_t col, const struct labels *l,
                            struct ob_diag *d)
@@ -342,12 +363,54 @@ static ob_err check_labels(const struct cells *cx, size_t col, const struct labe
 		bool ok = blank(s);
 		for (size_t i = 0; i < l->n && !ok; i++)
 			ok = !strcmp(s, l->v[i]);
+		if (!ok && l->file)
+			return OB_DIAG(d, OB_EINVAL, t->rd.name, t->line[r], (long)col + 1, s, strlen(s),
+			               "caso %ld: %s vale un código sin etiqueta en el archivo; se "
+			               "esperaba uno de %s (--values %s=... admite otros)",
+			               "case %ld: %s holds a code without a label in the file; "
+			               "expected one of %s (--values %s=... allows others)",
+			               t->line[r], l->var, labels_list(l), l->var);
 		if (!ok)
 			return OB_DIAG(d, OB_EINVAL, t->rd.name, t->line[r], (long)col + 1, s, strlen(s),
 			               "valor fuera de los admitidos por --values %s=...",
 			               "value not among those --values %s=... allows", l->var);
 	}
 	return OB_OK;
+}
+
+/*
+ * The value labels of an SPSS or Stata file as the --values of the
+ * variables whose codes name groups (--by, prop:VAR=VALUE) and have no
+ * --values of their own: a code the file does not label is an error, not a
+ * domain of its own. A variable with more labels than --values holds is
+ * left unchecked.
+ */
+static void file_labels(const struct st_table *t, const struct by *by, size_t nby,
+                        const struct spec *spec, size_t nspec, struct labels *lab, size_t *nlab)
+{
+	const struct ob_statfile *f = t->rd.file;
+
+	for (size_t k = 0; f && k < nby + nspec; k++) {
+		const char *name = k < nby ? by[k].name : spec[k - nby].var;
+		const struct ob_statfile_var *v = NULL;
+		struct labels *l;
+
+		if (k >= nby && !(spec[k - nby].k == OB_SVY_PROP && spec[k - nby].value))
+			continue;
+		if (labels_of(lab, *nlab, name) || *nlab >= OB_MAX_SURVEY_LABELS)
+			continue;
+		for (size_t i = 0; i < f->nvars && !v; i++)
+			if (!strcmp(f->vars[i].name, name))
+				v = &f->vars[i];
+		if (!v || !v->nlabels || v->nlabels > OB_MAX_SURVEY_VALUES)
+			continue;
+		l = &lab[(*nlab)++];
+		memset(l, 0, sizeof(*l));
+		l->var = v->name;
+		l->file = v;
+		for (size_t i = 0; i < v->nlabels; i++)
+			l->v[l->n++] = v->labels[i].value;
+	}
 }
 
 /* The domains of --by variable b. */
@@ -438,8 +501,12 @@ static ob_err spec_values(const struct cells *cx, struct spec *s, const struct l
 		if (!ok)
 			return OB_DIAG(d, OB_EINVAL, t->rd.name, 0, (long)s->col + 1, s->value,
 			               strlen(s->value),
-			               "prop:%s=%s: el valor no está entre los de --values %s=...",
-			               "prop:%s=%s: the value is not among those of --values %s=...",
+			               l->file ? "prop:%s=%s: el valor no tiene etiqueta en el "
+			                         "archivo (--values %s=... admite otros)"
+			                       : "prop:%s=%s: el valor no está entre los de --values %s=...",
+			               l->file ? "prop:%s=%s: the value has no label in the file "
+			                         "(--values %s=... allows others)"
+			                       : "prop:%s=%s: the value is not among those of --values %s=...",
 			               s->var, s->value, s->var);
 	}
 	s->y = ob_malloc(n * sizeof(double));
@@ -1029,6 +1096,7 @@ static int cmd_estimate(int argc, char **argv)
 			goto fail;
 		design_made = true;
 	}
+	file_labels(&t, by, nby, spec, nspec, lab, &nlab);
 	for (size_t i = 0; i < nspec; i++)
 		if ((e = spec_values(&cx, &spec[i], lab, nlab, &d)))
 			goto fail;

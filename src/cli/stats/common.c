@@ -189,6 +189,49 @@ static void free_cols(struct st_reader *r)
 	r->ncols = 0;
 }
 
+/* An SPSS or Stata file, read whole (io/statfile.h): its variable names
+ * are the header, its cases the records (line: the case number), its
+ * numbers written with a decimal point. */
+static ob_err reader_open_statfile(struct st_reader *r, const char *path, struct ob_diag *d)
+{
+	struct ob_statfile *f = ob_calloc(1, sizeof(*f));
+	ob_err e;
+
+	if ((e = ob_statfile_load(f, path, OB_MAX_STATS_BUFFER, d))) {
+		free(f);
+		return e;
+	}
+	r->file = f;
+	r->mark = '.';
+	r->ncols = f->nvars;
+	r->cols = ob_calloc(f->nvars ? f->nvars : 1, sizeof(*r->cols));
+	for (size_t i = 0; i < f->nvars; i++)
+		r->cols[i] = ob_strdup(f->vars[i].name);
+	r->fields = ob_calloc(f->nvars ? f->nvars : 1, sizeof(*r->fields));
+	return OB_OK;
+}
+
+/* The next case of an SPSS or Stata file as a record. */
+static ob_err reader_next_statfile(struct st_reader *r)
+{
+	const struct ob_statfile *f = r->file;
+	const char *p;
+
+	if (r->next >= f->nrows)
+		return OB_ENOENT;
+	p = f->cells.ptr + f->off[r->next];
+	for (size_t i = 0; i < f->nvars; i++) {
+		size_t len = strlen(p);
+		r->fields[i] = (struct ob_csv_field){ p, len, false };
+		p += len + 1;
+	}
+	r->next++;
+	r->frec = (struct ob_csv_record){ .line = (long)r->next, .end_line = (long)r->next,
+	                                  .nfields = f->nvars, .fields = r->fields };
+	r->rec = &r->frec;
+	return OB_OK;
+}
+
 ob_err st_reader_open(struct st_reader *r, const char *path, const struct st_common *co,
                       struct ob_diag *d)
 {
@@ -199,6 +242,8 @@ ob_err st_reader_open(struct st_reader *r, const char *path, const struct st_com
 
 	memset(r, 0, sizeof(*r));
 	ob_strlcpy(r->name, stdin_ ? "(entrada estándar)" : path, sizeof(r->name));
+	if (!stdin_ && ob_statfile_is(path))
+		return reader_open_statfile(r, path, d);
 	if ((e = ob_csv_open(stdin_ ? "/dev/stdin" : path, r->name, &opts, &r->csv, d)))
 		return e;
 	do {
@@ -226,6 +271,8 @@ ob_err st_reader_next(struct st_reader *r, struct ob_diag *d)
 {
 	ob_err e;
 
+	if (r->file)
+		return reader_next_statfile(r);
 	do {
 		if ((e = ob_csv_next(r->csv, &r->rec, d)))
 			return e;
@@ -244,6 +291,13 @@ void st_reader_close(struct st_reader *r)
 		ob_csv_close(r->csv);
 	r->csv = NULL;
 	r->rec = NULL;
+	if (r->file) {
+		ob_statfile_release(r->file);
+		free(r->file);
+	}
+	r->file = NULL;
+	free(r->fields);
+	r->fields = NULL;
 	free_cols(r);
 }
 
@@ -447,6 +501,8 @@ ob_err st_table_load(struct st_table *t, const char *path, const struct st_commo
 		goto release;
 	if (t->rd.csv)
 		ob_csv_close(t->rd.csv);
+	if (t->rd.file)
+		ob_statfile_drop_cells(t->rd.file);
 	t->rd.csv = NULL;
 	t->rd.rec = NULL;
 	t->row = ob_calloc(t->rd.ncols ? t->rd.ncols : 1, sizeof(*t->row));

@@ -27,6 +27,7 @@
 #include "cli/stats/number.h"
 #include "io/csv.h"
 #include "io/csvw.h"
+#include "io/statfile.h"
 #include "stats/nb.h"
 
 #include <getopt.h>
@@ -118,6 +119,13 @@ struct st_reader {
 	char mark;              /* the decimal mark given (--decimal-mark), or 0 */
 	const struct ob_csv_record *rec; /* after st_reader_next(): valid until
 	                                  * the next call */
+	struct ob_statfile *file; /* an SPSS or Stata file (io/statfile.h), read
+	                           * whole at open: its variables and their value
+	                           * labels; NULL for CSV. Owned; st_table_load()
+	                           * drops its cells once copied */
+	size_t next;              /* its case read next */
+	struct ob_csv_record frec;  /* its current case as a record */
+	struct ob_csv_field *fields;
 };
 
 /*
