@@ -3,9 +3,16 @@
 # roles and missing fields leaving nothing changed, deadlines on the right
 # day across El Salvador's Holy Week (holidays and court recess), alerts at
 # several --now times, the history append-only, and the audit log holding
-# every change and every read of protected fields, and verifying.
+# every change and every read of protected fields, and verifying. On
+# SQLite, or on PostgreSQL when e2e/pg_cases.sh sets CASES_PG.
 O="$T/obs"
-expect_status 0 "$OBSERVA" init -q "$O"
+if [ -n "${CASES_PG:-}" ]; then
+	expect_status 0 "$OBSERVA" init -q --store "$OBSERVA_PG_URL" "$O"
+	db() { "$OBSERVA_PG_BINDIR/psql" -X -A -t -q -v ON_ERROR_STOP=1 "$OBSERVA_PG_URL" -c "$1"; }
+else
+	expect_status 0 "$OBSERVA" init -q "$O"
+	db() { sql "$O" "$1"; }
+fi
 for u in ana:analyst sol:steward juez:admin; do
 	expect_status 0 "$OBSERVA" user add "${u%%:*}" --role "${u#*:}" -d "$O" --no-password
 done
@@ -42,7 +49,7 @@ expect_status 1 "$OBSERVA" case open salve -d "$O" --user ana --set school=CE-1 
 expect_grep "$T/err" "el rol analyst no puede abrir casos del tipo salve"
 expect_status 2 "$OBSERVA" case open salve -d "$O" --now 2025-13-01 --set school=CE-1
 expect_status 1 "$OBSERVA" case open salve -d "$O" --user nadie --set school=CE-1
-[ "$(sql "$O" "SELECT count(*) FROM case_file")" = 0 ] || fail "a refused case was stored"
+[ "$(db "SELECT count(*) FROM case_file")" = 0 ] || fail "a refused case was stored"
 
 open_salve CE-10101 bullying 2025-03-01T10:00 --set victim="Rosa Quetzal Monterrosa"
 [ "$(cat "$T/out")" = 1 ] || fail "the first case is not 1"
@@ -62,7 +69,7 @@ expect_grep "$T/err" "se puede pasar a: triaged, closed"
 expect_status 1 "$OBSERVA" case move 1 triaged -d "$O" --user sol --now 2025-02-28T09:00 \
 	--set priority=high --set weapon=no
 expect_grep "$T/err" "anterior al último cambio"
-[ "$(sql "$O" "SELECT state || events FROM case_file WHERE id = 1")" = reported1 ] ||
+[ "$(db "SELECT state || events FROM case_file WHERE id = 1")" = reported1 ] ||
 	fail "a refused move changed the case"
 expect_status 0 "$OBSERVA" case move 1 triaged -d "$O" --user sol --now 2025-03-02T09:00 \
 	--set priority=high --set weapon=no
@@ -98,19 +105,19 @@ grep -q "^repeat,5,salve,aggressor,,aggressor = (protegido); 2 casos: 4 5" "$T/a
 expect_status 0 "$OBSERVA" case show 1 -d "$O" --user ana
 ! grep -q "Rosa" "$T/out" || fail "an analyst sees a protected field"
 expect_grep "$T/out" "victim                 (protegido)"
-[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'case.read'")" = 0 ] ||
+[ "$(db "SELECT count(*) FROM audit WHERE action = 'case.read'")" = 0 ] ||
 	fail "nothing protected was shown, nothing to record"
 expect_status 0 "$OBSERVA" case show 1 -d "$O" --user sol --now 2025-03-02T10:00
 expect_grep "$T/out" "victim                 Rosa Quetzal Monterrosa"
 expect_grep "$T/out" "estado: triaged (Clasificado)"
 expect_grep "$T/err" "case.read"
-[ "$(sql "$O" "SELECT actor || ' ' || object || ' ' || detail FROM audit WHERE action = 'case.read'")" = \
+[ "$(db "SELECT actor || ' ' || object || ' ' || detail FROM audit WHERE action = 'case.read'")" = \
 	'sol case:1 {"records":1,"query":"fields=protected","role":"cli","to":"stdout","os_user":"'"$(id -un)"'"}' ] ||
-	fail "the read of case 1's protected fields is not recorded as expected: $(sql "$O" "SELECT detail FROM audit WHERE action = 'case.read'")"
+	fail "the read of case 1's protected fields is not recorded as expected: $(db "SELECT detail FROM audit WHERE action = 'case.read'")"
 # the local administrator sees them too, and that read is recorded as well
 expect_status 0 "$OBSERVA" case show 4 -d "$O"
 expect_grep "$T/out" "Juan Pérez"
-[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'case.read'")" = 2 ] || fail "two reads"
+[ "$(db "SELECT count(*) FROM audit WHERE action = 'case.read'")" = 2 ] || fail "two reads"
 
 # ---- a court case: hearing within 10 business days of admission ----
 expect_status 0 "$OBSERVA" case open vcm-judicial -d "$O" --user sol --now 2025-04-08T09:00 \
@@ -165,18 +172,18 @@ expect_status 0 "$OBSERVA" case list -d "$O" --unit CE-10101 --lang en --format 
 [ "$(wc -l <"$T/out")" = 4 ] || fail "three cases of CE-10101"
 
 # ---- the history: complete, and never changed ----
-[ "$(sql "$O" "SELECT group_concat(kind || ':' || coalesce(state_from, '') || '>' || state_to, ' ')
-	FROM (SELECT * FROM case_event WHERE case_id = $C ORDER BY seq)")" = \
-	"open:>filed move:filed>admission move:admission>hearing move:hearing>sentence" ] ||
+[ "$(db "SELECT kind || ':' || coalesce(state_from, '') || '>' || state_to FROM case_event
+	WHERE case_id = $C ORDER BY seq" | tr '\n' ' ')" = \
+	"open:>filed move:filed>admission move:admission>hearing move:hearing>sentence " ] ||
 	fail "the court case's history"
 set +e
-sql "$O" "UPDATE case_event SET state_to = 'archived' WHERE case_id = $C" 2>"$T/sqlerr"
-sql "$O" "DELETE FROM case_event_value" 2>>"$T/sqlerr"
+db "UPDATE case_event SET state_to = 'archived' WHERE case_id = $C" 2>"$T/sqlerr"
+db "DELETE FROM case_event_value" 2>>"$T/sqlerr"
 set -e
 [ "$(grep -c "append-only" "$T/sqlerr")" = 2 ] || { cat "$T/sqlerr"; fail "the history was changed"; }
-[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action IN ('case.open', 'case.move')")" = \
-	"$(sql "$O" "SELECT count(*) FROM case_event")" ] || fail "an event without its audit entry"
-[ "$(sql "$O" "SELECT count(*) FROM audit WHERE detail LIKE '%María%' OR detail LIKE '%Rosa%'")" = 0 ] ||
+[ "$(db "SELECT count(*) FROM audit WHERE action IN ('case.open', 'case.move')")" = \
+	"$(db "SELECT count(*) FROM case_event")" ] || fail "an event without its audit entry"
+[ "$(db "SELECT count(*) FROM audit WHERE detail LIKE '%María%' OR detail LIKE '%Rosa%'")" = 0 ] ||
 	fail "a protected value in the audit log"
 expect_status 0 "$OBSERVA" audit verify -d "$O"
 expect_grep "$T/out" "íntegra"
