@@ -181,8 +181,8 @@ static void describe(const struct opts *o, const struct ob_case_type *t,
 	printf(OB_TR("campos:\n", "fields:\n"));
 	for (size_t i = 0; i < t->n_fields; i++) {
 		const struct ob_case_field *f = &t->fields[i];
-		printf("  %-22s %-9s%s  %s", f->name, ftype_names[f->type],
-		       f->protected ? OB_TR(" protegido", " protected") : "",
+		printf("  %-22s %-10s %-10s %s", f->name, ftype_names[f->type],
+		       f->protected ? OB_TR("protegido", "protected") : "",
 		       label(o, f->label, f->label_en, ""));
 		for (size_t k = 0; k < f->n_choices; k++)
 			printf("%s%s", k ? ", " : " [", f->choices[k]);
@@ -392,10 +392,12 @@ static int print_event(void *arg, const struct ob_store_case_event *e)
 		if (!ob_case_time_parse(e->at, 0, &t))
 			t = 0;
 		ob_case_time_local(t, sh->utc_offset, at, sizeof(at));
-		printf("  %3lld  %s  %s (%s)  %s %s%s\n", e->seq, at, e->actor, e->role,
-		       !strcmp(e->kind, "open") ? OB_TR("abre", "opens") : OB_TR("mueve", "moves"),
-		       e->state_from ? e->state_from : "", e->state_from ? " -> " : "");
-		printf("       %s %s\n", OB_TR("estado", "state"), e->state_to);
+		if (e->state_from)
+			printf("  %3lld  %s  %s (%s)  %s -> %s\n", e->seq, at, e->actor, e->role,
+			       e->state_from, e->state_to);
+		else
+			printf("  %3lld  %s  %s (%s)  %s %s\n", e->seq, at, e->actor, e->role,
+			       OB_TR("abre en", "opens in"), e->state_to);
 	}
 	if (e->field)
 		printf("       %s = %s\n", e->field, shown(sh, e->field, e->value));
