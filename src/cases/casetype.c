@@ -507,6 +507,10 @@ static ob_err complete(struct parse *p)
 	if (!t->code[0] || !t->name[0] || !t->country[0] || t->initial < 0 || !t->n_states)
 		return bad_at(p, 0, 0, NULL, "[case] necesita code, name, country e initial, y un [state.X]",
 		              "[case] needs code, name, country and initial, and a [state.X]");
+	if (t->unit_field >= 0 && t->fields[t->unit_field].protected)
+		return bad_at(p, 0, 0, t->fields[t->unit_field].name,
+		              "unit no puede ser un campo protegido: las listas lo muestran",
+		              "unit cannot be a protected field: listings show it");
 	for (size_t i = 0; i < t->n_fields; i++)
 		if (t->fields[i].type == OB_CASE_CHOICE && !t->fields[i].n_choices)
 			return OB_DIAG(p->d, OB_EINVAL, p->name, 0, 0, t->fields[i].name,

@@ -244,6 +244,8 @@ static void refused_files(void **state)
 		{ "[repeat.r]\nfield = f\nwindow = 2 hours\ncount = 2\n", 12, 10, "2 hours",
 		  "calendar days" },
 		{ "[field.g]\ntype = choice\n", 0, 0, "g", "values" },
+		{ "[field.g]\ntype = text\nprotected = yes\n[case]\nunit = g\n", 0, 0, "g",
+		  "unit no puede ser un campo protegido" },
 	};
 	(void)state;
 
