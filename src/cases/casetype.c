@@ -452,25 +452,32 @@ static ob_err open_section(struct parse *p, const struct ob_ini_item *it)
 	}
 	p->cur = (int)(*counts[k])++;
 	switch (k) {
-	case 0: ob_strlcpy(t->fields[p->cur].name, dot + 1, OB_CASE_NAME); break;
+	case 0:
+		ob_strlcpy(t->fields[p->cur].name, dot + 1, OB_CASE_NAME);
+		t->fields[p->cur].line = it->line;
+		break;
 	case 1: ob_strlcpy(t->states[p->cur].name, dot + 1, OB_CASE_NAME); break;
 	case 2:
 		ob_strlcpy(t->transitions[p->cur].name, dot + 1, OB_CASE_NAME);
 		t->transitions[p->cur].to = -1;
+		t->transitions[p->cur].line = it->line;
 		break;
 	case 3: {
 		struct ob_case_deadline *r = &t->deadlines[p->cur];
 		ob_strlcpy(r->name, dot + 1, OB_CASE_NAME);
 		r->start_state = r->start_field = r->reset_field = -1;
+		r->line = it->line;
 		break;
 	}
 	case 4:
 		ob_strlcpy(t->repeats[p->cur].name, dot + 1, OB_CASE_NAME);
 		t->repeats[p->cur].field = -1;
+		t->repeats[p->cur].line = it->line;
 		break;
 	default:
 		ob_strlcpy(t->severities[p->cur].name, dot + 1, OB_CASE_NAME);
 		t->severities[p->cur].field = -1;
+		t->severities[p->cur].line = it->line;
 		break;
 	}
 	return OB_OK;
@@ -508,25 +515,26 @@ static ob_err complete(struct parse *p)
 		return bad_at(p, 0, 0, NULL, "[case] necesita code, name, country e initial, y un [state.X]",
 		              "[case] needs code, name, country and initial, and a [state.X]");
 	if (t->unit_field >= 0 && t->fields[t->unit_field].protected)
-		return bad_at(p, 0, 0, t->fields[t->unit_field].name,
+		return bad_at(p, t->fields[t->unit_field].line, 1, t->fields[t->unit_field].name,
 		              "unit no puede ser un campo protegido: las listas lo muestran",
 		              "unit cannot be a protected field: listings show it");
 	for (size_t i = 0; i < t->n_fields; i++)
 		if (t->fields[i].type == OB_CASE_CHOICE && !t->fields[i].n_choices)
-			return OB_DIAG(p->d, OB_EINVAL, p->name, 0, 0, t->fields[i].name,
+			return OB_DIAG(p->d, OB_EINVAL, p->name, t->fields[i].line, 1, t->fields[i].name,
 			               strlen(t->fields[i].name), "[field.%s]: un campo choice necesita values",
 			               "[field.%s]: a choice field needs values", t->fields[i].name);
 	for (size_t i = 0; i < t->n_transitions; i++)
 		if (!t->transitions[i].from || t->transitions[i].to < 0 ||
 		    t->transitions[i].role == OB_ROLE_PUBLIC)
-			return OB_DIAG(p->d, OB_EINVAL, p->name, 0, 0, t->transitions[i].name,
+			return OB_DIAG(p->d, OB_EINVAL, p->name, t->transitions[i].line, 1,
+			               t->transitions[i].name,
 			               strlen(t->transitions[i].name),
 			               "[transition.%s] necesita from, to y role",
 			               "[transition.%s] needs from, to and role", t->transitions[i].name);
 	for (size_t i = 0; i < t->n_deadlines; i++) {
 		struct ob_case_deadline *r = &t->deadlines[i];
 		if ((r->start_state < 0 && r->start_field < 0) || !r->within.n)
-			return OB_DIAG(p->d, OB_EINVAL, p->name, 0, 0, r->name, strlen(r->name),
+			return OB_DIAG(p->d, OB_EINVAL, p->name, r->line, 1, r->name, strlen(r->name),
 			               "[deadline.%s] necesita start y within (o every)",
 			               "[deadline.%s] needs start and within (or every)", r->name);
 		if (!r->soon.n)
@@ -536,13 +544,14 @@ static ob_err complete(struct parse *p)
 	}
 	for (size_t i = 0; i < t->n_repeats; i++)
 		if (t->repeats[i].field < 0 || !t->repeats[i].window_days || !t->repeats[i].count)
-			return OB_DIAG(p->d, OB_EINVAL, p->name, 0, 0, t->repeats[i].name,
+			return OB_DIAG(p->d, OB_EINVAL, p->name, t->repeats[i].line, 1, t->repeats[i].name,
 			               strlen(t->repeats[i].name),
 			               "[repeat.%s] necesita field, window y count",
 			               "[repeat.%s] needs field, window and count", t->repeats[i].name);
 	for (size_t i = 0; i < t->n_severities; i++)
 		if (t->severities[i].field < 0 || !t->severities[i].n_values)
-			return OB_DIAG(p->d, OB_EINVAL, p->name, 0, 0, t->severities[i].name,
+			return OB_DIAG(p->d, OB_EINVAL, p->name, t->severities[i].line, 1,
+			               t->severities[i].name,
 			               strlen(t->severities[i].name),
 			               "[severity.%s] necesita field y values",
 			               "[severity.%s] needs field and values", t->severities[i].name);

@@ -61,6 +61,7 @@ struct ob_case_field {
 	bool protected;
 	char (*choices)[OB_CASE_NAME];
 	size_t n_choices;
+	long line;                    /* of its [section] in the file */
 };
 
 struct ob_case_state {
@@ -75,6 +76,7 @@ struct ob_case_transition {
 	unsigned from;                /* bit i: state i */
 	int to;
 	enum ob_role role;
+	long line;
 };
 
 enum ob_case_unit { OB_CASE_HOURS, OB_CASE_CALENDAR_DAYS, OB_CASE_BUSINESS_DAYS };
@@ -94,6 +96,7 @@ struct ob_case_deadline {
 	struct ob_case_duration soon;
 	bool recurring;
 	bool courts;
+	long line;
 };
 
 struct ob_case_repeat {
@@ -101,6 +104,7 @@ struct ob_case_repeat {
 	int field;
 	int window_days;
 	int count;
+	long line;
 };
 
 struct ob_case_severity {
@@ -109,6 +113,7 @@ struct ob_case_severity {
 	int field;
 	char (*values)[OB_CASE_NAME];
 	size_t n_values;
+	long line;
 };
 
 struct ob_case_type {

@@ -240,11 +240,11 @@ static void refused_files(void **state)
 		{ "[rule.d]\n", 10, 1, "rule.d", "[deadline.X]" },
 		{ "[state.a]\n", 10, 1, "state.a", "repetida" },
 		{ "[field.F]\n", 10, 1, "field.F", "a-z" },
-		{ "[transition.t]\nfrom = a\n", 0, 0, "t", "necesita from, to y role" },
+		{ "[transition.t]\nfrom = a\n", 10, 1, "t", "necesita from, to y role" },
 		{ "[repeat.r]\nfield = f\nwindow = 2 hours\ncount = 2\n", 12, 10, "2 hours",
 		  "calendar days" },
-		{ "[field.g]\ntype = choice\n", 0, 0, "g", "values" },
-		{ "[field.g]\ntype = text\nprotected = yes\n[case]\nunit = g\n", 0, 0, "g",
+		{ "[field.g]\ntype = choice\n", 10, 1, "g", "values" },
+		{ "[field.g]\ntype = text\nprotected = yes\n[case]\nunit = g\n", 10, 1, "g",
 		  "unit no puede ser un campo protegido" },
 	};
 	(void)state;
