@@ -357,6 +357,51 @@ ob_err ob_case_load(struct ob_store *s, const struct ob_case_type *t, struct ob_
 	return OB_OK;
 }
 
+struct one {
+	struct ob_case_set *set;
+	long long last_seq;
+};
+
+static int one_value(void *arg, const char *field, const char *value)
+{
+	struct one *o = arg;
+
+	return add_value(o->set, o->set->cases[0].id, field, value);
+}
+
+static int one_event(void *arg, const struct ob_store_case_event *e)
+{
+	struct one *o = arg;
+
+	if (e->seq == o->last_seq)
+		return 0; /* another value of the same event */
+	o->last_seq = e->seq;
+	return add_entry(o->set, o->set->cases[0].id, e->state_to, e->at);
+}
+
+ob_err ob_case_load_one(struct ob_store *s, const struct ob_case_type *t, long long id,
+                        struct ob_case_set *set, struct ob_diag *d)
+{
+	struct one o = { set, -1 };
+	struct ob_store_case sc;
+	bool found;
+	ob_err e;
+
+	memset(set, 0, sizeof(*set));
+	set->type = t;
+	if ((e = ob_store_case_get(s, id, &sc, &found, d)))
+		return e;
+	if (!found || strcmp(sc.type, t->code))
+		return OB_OK;
+	add_case(set, &sc);
+	if (ob_store_case_values_each(s, id, one_value, &o, d) < 0 ||
+	    ob_store_case_events_each(s, id, one_event, &o, d) < 0) {
+		ob_case_set_free(set);
+		return OB_ESTORE;
+	}
+	return OB_OK;
+}
+
 void ob_case_set_free(struct ob_case_set *set)
 {
 	for (size_t i = 0; i < set->n; i++) {

@@ -96,6 +96,9 @@ struct ob_case_set {
 /* Every case of type t from the store. */
 ob_err ob_case_load(struct ob_store *s, const struct ob_case_type *t, struct ob_case_set *set,
                     struct ob_diag *d);
+/* Case id of type t alone (set->n 0 when there is no such case). */
+ob_err ob_case_load_one(struct ob_store *s, const struct ob_case_type *t, long long id,
+                        struct ob_case_set *set, struct ob_diag *d);
 void ob_case_set_free(struct ob_case_set *set);
 
 /* A deadline of a case at a time: whether it runs (the clock started and

@@ -499,7 +499,7 @@ static int sub_show(struct ob_cmd_ctx *ctx, const struct opts *o, int argc, char
 		          "protected fields are shown only to the role %s or above",
 		          ob_role_name(sh.t->protected_role));
 	printf("%s:\n", OB_TR("plazos", "deadlines"));
-	if (ob_case_load(s, sh.t, &set, &d)) {
+	if (ob_case_load_one(s, sh.t, id, &set, &d)) {
 		ob_cli_diag(&d);
 		status = OB_EXIT_SYSTEM;
 		goto free_values;
