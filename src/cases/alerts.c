@@ -135,7 +135,8 @@ static int severe(const struct ob_case_set *set, long long now,
 			for (size_t j = 0; v && j < r->n_values; j++)
 				if (!strcmp(v, r->values[j])) {
 					struct ob_case_alert a = {
-						.kind = OB_CASE_SEVERE, .case_id = c->id, .rule = r->name,
+						.kind = OB_CASE_SEVERE, .case_id = c->id, .unit = c->unit,
+						.rule = r->name,
 						.label = r->label, .label_en = r->label_en,
 						.field = t->fields[r->field].name,
 						.value = t->fields[r->field].protected ? NULL : v,
@@ -167,6 +168,7 @@ static int deadlines(const struct ob_case_set *set, const struct ob_calendar *ca
 				continue;
 			struct ob_case_alert a = {
 				.kind = (enum ob_case_alert_kind)kind, .case_id = set->cases[i].id,
+				.unit = set->cases[i].unit,
 				.rule = r->name, .label = r->label, .label_en = r->label_en, .due = &due,
 			};
 			if ((stop = fn(arg, &a)))
@@ -178,6 +180,7 @@ static int deadlines(const struct ob_case_set *set, const struct ob_calendar *ca
 struct by_value {
 	const char *value;
 	long long id;
+	const char *unit;
 };
 
 static int cmp_by_value(const void *a, const void *b)
@@ -204,7 +207,7 @@ static int repeats(const struct ob_case_set *set, long long now,
 		for (size_t i = 0; i < set->n; i++) {
 			const struct ob_case_rec *c = &set->cases[i];
 			if (opened_by(c, now) && c->entries[0].at > from && c->values[r->field])
-				v[n++] = (struct by_value){ c->values[r->field], c->id };
+				v[n++] = (struct by_value){ c->values[r->field], c->id, c->unit };
 		}
 		qsort(v, n, sizeof(*v), cmp_by_value);
 		for (size_t i = 0; !stop && i < n;) {
@@ -215,7 +218,8 @@ static int repeats(const struct ob_case_set *set, long long now,
 				for (size_t m = i; m < j; m++)
 					ids[m - i] = v[m].id;
 				struct ob_case_alert a = {
-					.kind = OB_CASE_REPEAT, .case_id = v[j - 1].id, .rule = r->name,
+					.kind = OB_CASE_REPEAT, .case_id = v[j - 1].id,
+					.unit = v[j - 1].unit, .rule = r->name,
 					.field = t->fields[r->field].name,
 					.value = t->fields[r->field].protected ? NULL : v[i].value,
 					.ids = ids, .n_ids = j - i,

@@ -44,6 +44,100 @@ int ob_cases_find(const struct ob_cases *c, const char *code)
 	return -1;
 }
 
+/* ---- units ---- */
+
+static int add_unit(void *arg, const char *unit)
+{
+	struct ob_case_units *u = arg;
+
+	u->units = ob_realloc(u->units, (u->n + 1) * sizeof(*u->units));
+	ob_strlcpy(u->units[u->n++], unit, OB_MAX_NAME);
+	return 0;
+}
+
+ob_err ob_case_units_load(struct ob_store *s, const struct ob_case_type *t,
+                          const struct ob_case_actor *a, struct ob_case_units *u,
+                          struct ob_diag *d)
+{
+	memset(u, 0, sizeof(*u));
+	if (!a->account || a->role == OB_ROLE_ADMIN)
+		return OB_OK;
+	if (ob_store_case_units_each(s, a->account, t->code, add_unit, u, d) < 0) {
+		ob_case_units_release(u);
+		return OB_ESTORE;
+	}
+	u->limited = u->n > 0;
+	return OB_OK;
+}
+
+void ob_case_units_release(struct ob_case_units *u)
+{
+	free(u->units);
+	memset(u, 0, sizeof(*u));
+}
+
+bool ob_case_unit_allowed(const struct ob_case_units *u, const char *unit)
+{
+	if (!u->limited)
+		return true;
+	for (size_t i = 0; unit && i < u->n; i++)
+		if (!strcmp(u->units[i], unit))
+			return true;
+	return false;
+}
+
+ob_err ob_case_unit_check(const struct ob_case_type *t, const struct ob_case_actor *a,
+                          const struct ob_case_units *u, const char *unit, struct ob_diag *d)
+{
+	char list[1024] = "";
+	size_t at = 0;
+
+	if (ob_case_unit_allowed(u, unit))
+		return OB_OK;
+	for (size_t i = 0; i < u->n && at < sizeof(list); i++)
+		at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%s", i ? ", " : "",
+		                       u->units[i]);
+	return OB_DIAG(d, OB_EINVAL, t->code, 0, 0, unit ? unit : "", unit ? strlen(unit) : 0,
+	               "la cuenta «%s» no actúa en esa unidad; sus unidades de %s: %s",
+	               "the account «%s» does not act in that unit; its units of %s: %s",
+	               a->account, t->code, list);
+}
+
+ob_err ob_case_grant(struct ob_store *s, const struct ob_case_type *t,
+                     const struct ob_case_actor *a, const char *account, const char *unit,
+                     long long at, struct ob_diag *d)
+{
+	struct ob_buf b = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
+	char when[32], object[OB_MAX_USER_NAME + 16];
+	ob_err e;
+
+	if (a->role != OB_ROLE_ADMIN)
+		return OB_DIAG(d, OB_EINVAL, t->code, 0, 0, ob_role_name(a->role),
+		               strlen(ob_role_name(a->role)),
+		               "solo el rol admin da unidades a una cuenta",
+		               "only the role admin gives an account its units");
+	ob_audit_time(at, when);
+	snprintf(object, sizeof(object), "account:%s", account);
+	ob_buf_puts(&b, "{\"type\":");
+	(void)ob_json_str(&b, t->code, strlen(t->code));
+	ob_buf_puts(&b, ",\"unit\":");
+	(void)ob_json_str(&b, unit, strlen(unit));
+	ob_buf_puts(&b, "}");
+	if (ob_buf_failed(&b)) {
+		ob_buf_release(&b);
+		return OB_DIAG(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0, "unidad demasiado larga",
+		               "unit too long");
+	}
+	if (!(e = ob_store_begin(s, d))) {
+		if ((e = ob_store_case_grant(s, account, t->code, unit, when, a->name, d)) ||
+		    (e = ob_audit_append(s, NULL, a->name, "case.grant", object, b.ptr, NULL, d)) ||
+		    (e = ob_store_commit(s, d)))
+			ob_store_rollback(s);
+	}
+	ob_buf_release(&b);
+	return e;
+}
+
 /* ---- changes ---- */
 
 /* The values given, checked and in their stored form: vals[f] for field
@@ -162,6 +256,7 @@ ob_err ob_case_open(struct ob_store *s, const struct ob_case_type *t,
                     const struct ob_calendar *cal, const struct ob_case_actor *a, long long at,
                     const struct ob_case_input *in, size_t n, long long *id, struct ob_diag *d)
 {
+	struct ob_case_units u = { 0 };
 	struct checked c;
 	unsigned long long missing;
 	const char *state = t->states[t->initial].name;
@@ -179,6 +274,9 @@ ob_err ob_case_open(struct ob_store *s, const struct ob_case_type *t,
 		goto release_values;
 	}
 	if ((e = check_inputs(s, t, cal, in, n, &c, d)))
+		goto release_values;
+	if ((e = ob_case_units_load(s, t, a, &u, d)) ||
+	    (e = ob_case_unit_check(t, a, &u, t->unit_field >= 0 ? c.vals[t->unit_field] : NULL, d)))
 		goto release_values;
 	if ((missing = ob_case_missing(t, t->initial, c.given))) {
 		int f = __builtin_ctzll(missing);
@@ -199,6 +297,7 @@ ob_err ob_case_open(struct ob_store *s, const struct ob_case_type *t,
 	    (e = ob_store_commit(s, d)))
 		ob_store_rollback(s);
 release_values:
+	ob_case_units_release(&u);
 	checked_release(&c);
 	return e;
 }
@@ -220,6 +319,7 @@ ob_err ob_case_move(struct ob_store *s, const struct ob_case_type *t,
                     const char *state, long long at, const struct ob_case_input *in, size_t n,
                     struct ob_diag *d)
 {
+	struct ob_case_units u = { 0 };
 	struct ob_store_case sc;
 	struct checked c;
 	unsigned long long have = 0;
@@ -257,6 +357,11 @@ ob_err ob_case_move(struct ob_store *s, const struct ob_case_type *t,
 		return OB_ESTORE;
 	if ((e = check_inputs(s, t, cal, in, n, &c, d)))
 		goto release_values;
+	if ((e = ob_case_units_load(s, t, a, &u, d)) ||
+	    (e = ob_case_unit_check(t, a, &u, sc.unit, d)) ||
+	    (t->unit_field >= 0 && c.vals[t->unit_field] &&
+	     (e = ob_case_unit_check(t, a, &u, c.vals[t->unit_field], d))))
+		goto release_values;
 	if ((e = ob_case_type_check_move(t, from, to, a->role, have | c.given, &tr, d)))
 		goto release_values;
 	ob_audit_time(at, when);
@@ -270,6 +375,7 @@ ob_err ob_case_move(struct ob_store *s, const struct ob_case_type *t,
 	    (e = ob_store_commit(s, d)))
 		ob_store_rollback(s);
 release_values:
+	ob_case_units_release(&u);
 	checked_release(&c);
 	return e;
 }

@@ -40,7 +40,37 @@ int ob_cases_find(const struct ob_cases *c, const char *code);
 struct ob_case_actor {
 	const char *name;
 	enum ob_role role;
+	const char *account;  /* the account (--user), NULL for the local administrator */
 };
+
+/*
+ * The units (store/cases.h: a case type's unit field, a school or a court)
+ * an actor acts in for a type: every unit (limited false) for the local
+ * administrator, an admin account and an account given none of the type;
+ * else only those granted. A limited actor may open, move and see only
+ * the cases of its units; listings and alerts leave the others out.
+ */
+struct ob_case_units {
+	bool limited;
+	char (*units)[OB_MAX_NAME];
+	size_t n;
+};
+ob_err ob_case_units_load(struct ob_store *s, const struct ob_case_type *t,
+                          const struct ob_case_actor *a, struct ob_case_units *u,
+                          struct ob_diag *d);
+void ob_case_units_release(struct ob_case_units *u);
+bool ob_case_unit_allowed(const struct ob_case_units *u, const char *unit);
+/* OB_OK when a acts in unit (NULL or "": a case without a unit), else
+ * OB_EINVAL with d naming the account, the unit and its units. */
+ob_err ob_case_unit_check(const struct ob_case_type *t, const struct ob_case_actor *a,
+                          const struct ob_case_units *u, const char *unit, struct ob_diag *d);
+
+/* Let account act in unit of type t, by a (an admin): the grant and its
+ * audit entry ("case.grant", object "account:NAME") in one transaction.
+ * OB_EINVAL when a is not an admin; OB_EEXISTS when granted already. */
+ob_err ob_case_grant(struct ob_store *s, const struct ob_case_type *t,
+                     const struct ob_case_actor *a, const char *account, const char *unit,
+                     long long at, struct ob_diag *d);
 
 /* A value given for a field (--set FIELD=VALUE), as typed. */
 struct ob_case_input {
@@ -52,8 +82,8 @@ struct ob_case_input {
  * Open a case of type t (calendar cal) at time `at` (seconds since the
  * epoch) in its initial state, with the values given (each checked; a
  * territory must be in the catalogue; the initial state's required fields
- * must be among them). Its id in *id. OB_EINVAL with d saying why when
- * refused; OB_ESTORE.
+ * must be among them; a must act in its unit). Its id in *id. OB_EINVAL
+ * with d saying why when refused; OB_ESTORE.
  */
 ob_err ob_case_open(struct ob_store *s, const struct ob_case_type *t,
                     const struct ob_calendar *cal, const struct ob_case_actor *a, long long at,
@@ -63,7 +93,8 @@ ob_err ob_case_open(struct ob_store *s, const struct ob_case_type *t,
  * Move case id of type t to state, at time `at` (not before the case's
  * last change), setting the values given: refused (OB_EINVAL) when no
  * transition leads there from the case's state, when a's role is below the
- * transition's, or when the new state's required fields would be missing;
+ * transition's, when a does not act in the case's unit (or in the one the
+ * move gives it), or when the new state's required fields would be missing;
  * OB_ENOENT when there is no such case; OB_EEXISTS when another change
  * came first.
  */
@@ -129,6 +160,7 @@ const char *ob_case_alert_name(enum ob_case_alert_kind k); /* "overdue"... */
 struct ob_case_alert {
 	enum ob_case_alert_kind kind;
 	long long case_id;          /* repeats: the latest of the cases */
+	const char *unit;           /* that case's unit ("" when none) */
 	const char *rule;           /* the rule's name */
 	const char *label, *label_en;
 	const struct ob_case_due *due;  /* deadlines only */

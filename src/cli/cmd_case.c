@@ -22,12 +22,15 @@ void cmd_case_usage(FILE *out)
 	"  observa case open TIPO --set CAMPO=VALOR... [--user NOMBRE] [--now FECHA]\n"
 	"  observa case move ID ESTADO [--set CAMPO=VALOR...] [--user NOMBRE] [--now FECHA]\n"
 	"  observa case show ID [--user NOMBRE] [--purpose TEXTO] [--now FECHA]\n"
-	"  observa case list [--type TIPO] [--state ESTADO] [--unit UNIDAD] [--format F]\n"
-	"  observa case alerts [--type TIPO] [--now FECHA] [--format F]\n\n"
+	"  observa case list [--type TIPO] [--state ESTADO] [--unit UNIDAD] [--user NOMBRE]\n"
+	"                    [--format F]\n"
+	"  observa case alerts [--type TIPO] [--now FECHA] [--user NOMBRE] [--format F]\n"
+	"  observa case grant USUARIO TIPO UNIDAD\n\n"
 	"Casos de los tipos del catálogo (catalog/cases/TIPO.ini): estados, transiciones\n"
 	"con el rol que puede hacerlas, campos exigidos, plazos sobre el calendario del\n"
 	"país (catalog/calendars/) y alertas. Cada cambio queda en la historia del caso\n"
-	"y en la bitácora de auditoría; leer campos protegidos también.\n\n"
+	"y en la bitácora de auditoría; leer campos protegidos también. «grant» limita una\n"
+	"cuenta a las unidades que se le dan (centros, juzgados) en los casos de un tipo.\n\n"
 	"  -u, --user NOMBRE   la cuenta que actúa (observa user); su rol decide. Sin\n"
 	"                      ella, el administrador local (el usuario del sistema)\n"
 	"  -s, --set C=V       un valor de un campo (se repite)\n"
@@ -40,13 +43,16 @@ void cmd_case_usage(FILE *out)
 	"  observa case open TYPE --set FIELD=VALUE... [--user NAME] [--now TIME]\n"
 	"  observa case move ID STATE [--set FIELD=VALUE...] [--user NAME] [--now TIME]\n"
 	"  observa case show ID [--user NAME] [--purpose TEXT] [--now TIME]\n"
-	"  observa case list [--type TYPE] [--state STATE] [--unit UNIT] [--format F]\n"
-	"  observa case alerts [--type TYPE] [--now TIME] [--format F]\n\n"
+	"  observa case list [--type TYPE] [--state STATE] [--unit UNIT] [--user NAME]\n"
+	"                    [--format F]\n"
+	"  observa case alerts [--type TYPE] [--now TIME] [--user NAME] [--format F]\n"
+	"  observa case grant USER TYPE UNIT\n\n"
 	"Cases of the catalogue's case types (catalog/cases/TYPE.ini): states,\n"
 	"transitions with the role that may make each, required fields, deadlines on\n"
 	"the country's calendar (catalog/calendars/) and alerts. Every change goes to\n"
 	"the case's history and to the audit log; so does every read of a protected\n"
-	"field.\n\n"
+	"field. \"grant\" limits an account to the units it is given (schools, courts)\n"
+	"in the cases of a type.\n\n"
 	"  -u, --user NAME     the account that acts (observa user); its role decides.\n"
 	"                      Without it, the local administrator (the system user)\n"
 	"  -s, --set F=V       a field's value (repeatable)\n"
@@ -95,6 +101,7 @@ static int actor(struct ob_store *s, const struct opts *o, struct ob_case_actor 
 	struct ob_diag d;
 	bool found;
 
+	a->account = o->user;
 	if (!o->user) {
 		ob_cli_os_actor(name, size);
 		a->name = name;
@@ -451,6 +458,18 @@ static int sub_show(struct ob_cmd_ctx *ctx, const struct opts *o, int argc, char
 	}
 	if ((status = actor(s, o, &a, who, sizeof(who))))
 		goto release_types;
+	{
+		struct ob_case_units u;
+		ob_err e = ob_case_units_load(s, &c.types[i], &a, &u, &d);
+		if (!e)
+			e = ob_case_unit_check(&c.types[i], &a, &u, sc.unit, &d);
+		ob_case_units_release(&u);
+		if (e) {
+			ob_cli_diag(&d);
+			status = e == OB_ESTORE ? OB_EXIT_SYSTEM : OB_EXIT_FAIL;
+			goto release_types;
+		}
+	}
 	sh.t = &c.types[i];
 	sh.utc_offset = c.calendars[i].utc_offset;
 	sh.values = ob_calloc(sh.t->n_fields + 1, sizeof(char *));
@@ -545,7 +564,36 @@ struct lister {
 	struct ob_rows w;
 	const struct ob_cases *c;
 	const struct opts *o;
+	struct ob_case_units *units;   /* per type: those --user acts in */
 };
+
+/* The units the actor acts in, for every type (units[i] for type i). */
+static int load_units(struct ob_store *s, const struct ob_cases *c, const struct opts *o,
+                      struct ob_case_units **units)
+{
+	struct ob_case_actor a;
+	char who[OB_MAX_USER_NAME + 64];
+	struct ob_diag d;
+	int status;
+
+	*units = ob_calloc(c->n ? c->n : 1, sizeof(**units));
+	if ((status = actor(s, o, &a, who, sizeof(who))))
+		return status;
+	ob_diag_clear(&d);
+	for (size_t i = 0; i < c->n; i++)
+		if (ob_case_units_load(s, &c->types[i], &a, &(*units)[i], &d)) {
+			ob_cli_diag(&d);
+			return OB_EXIT_SYSTEM;
+		}
+	return OB_EXIT_OK;
+}
+
+static void free_units(const struct ob_cases *c, struct ob_case_units *units)
+{
+	for (size_t i = 0; units && i < c->n; i++)
+		ob_case_units_release(&units[i]);
+	free(units);
+}
 
 static int list_row(void *arg, const struct ob_store_case *sc)
 {
@@ -554,6 +602,8 @@ static int list_row(void *arg, const struct ob_store_case *sc)
 	long long t;
 	char tm[32];
 
+	if (i >= 0 && !ob_case_unit_allowed(&l->units[i], sc->unit))
+		return 0;
 	ob_rows_int(&l->w, sc->id);
 	ob_rows_str(&l->w, sc->type);
 	ob_rows_str(&l->w, sc->state);
@@ -602,6 +652,8 @@ static int sub_list(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
 		goto release_types;
 	}
 	l.c = &c;
+	if ((status = load_units(s, &c, o, &l.units)))
+		goto release_types;
 	ob_diag_clear(&d);
 	ob_rows_begin(&l.w, o->fmt, NULL, stdout, o->en ? cols_en : cols_es, OB_ARRAY_SIZE(cols_es));
 	if (ob_store_cases_each(s, o->type, o->state, o->unit, list_row, &l, &d) < 0) {
@@ -611,6 +663,7 @@ static int sub_list(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
 	if (ob_rows_end(&l.w) && !status)
 		status = OB_EXIT_SYSTEM;
 release_types:
+	free_units(&c, l.units);
 	ob_cases_release(&c);
 	return status;
 }
@@ -622,6 +675,7 @@ struct alerter {
 	const struct opts *o;
 	const struct ob_case_type *t;
 	const struct ob_calendar *cal;
+	const struct ob_case_units *units;   /* of t, those --user acts in */
 	long long count;
 };
 
@@ -631,6 +685,8 @@ static int alert_row(void *arg, const struct ob_case_alert *a)
 	char tm[32], detail[1024];
 	size_t at = 0;
 
+	if (!ob_case_unit_allowed(al->units, a->unit))
+		return 0;
 	ob_rows_str(&al->w, ob_case_alert_name(a->kind));
 	ob_rows_int(&al->w, a->case_id);
 	ob_rows_str(&al->w, al->t->code);
@@ -676,6 +732,7 @@ static int sub_alerts(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
 		{ "due", OB_ROWS_TEXT_COL }, { "detail", OB_ROWS_TEXT_COL },
 	};
 	struct alerter al = { .o = o };
+	struct ob_case_units *units = NULL;
 	struct ob_cases c;
 	struct ob_store *s;
 	struct ob_diag d;
@@ -695,6 +752,8 @@ static int sub_alerts(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
 		status = OB_EXIT_SYSTEM;
 		goto release_types;
 	}
+	if ((status = load_units(s, &c, o, &units)))
+		goto release_types;
 	ob_diag_clear(&d);
 	ob_rows_begin(&al.w, o->fmt, NULL, stdout, o->en ? cols_en : cols_es, OB_ARRAY_SIZE(cols_es));
 	for (size_t i = 0; i < c.n && !status; i++) {
@@ -714,6 +773,7 @@ static int sub_alerts(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
 		}
 		al.t = &c.types[i];
 		al.cal = &c.calendars[i];
+		al.units = &units[i];
 		if (ob_case_alerts(&set, &c.calendars[i], now, alert_row, &al, &d)) {
 			ob_cli_diag(&d);
 			status = OB_EXIT_FAIL;
@@ -724,6 +784,71 @@ static int sub_alerts(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
 		status = OB_EXIT_SYSTEM;
 	if (!status && !al.count)
 		OB_INFO("sin alertas", "no alerts");
+release_types:
+	free_units(&c, units);
+	ob_cases_release(&c);
+	return status;
+}
+
+/* ---- grant ---- */
+
+static int sub_grant(struct ob_cmd_ctx *ctx, const struct opts *o, int argc, char **argv)
+{
+	struct ob_store_account acc;
+	struct ob_case_actor a;
+	struct ob_cases c;
+	struct ob_store *s;
+	struct ob_diag d;
+	char who[OB_MAX_USER_NAME + 64];
+	int status, i;
+	bool found;
+	ob_err e;
+
+	if (argc != 3) {
+		OB_ERROR("uso: observa case grant USUARIO TIPO UNIDAD",
+		         "usage: observa case grant USER TYPE UNIT");
+		return OB_EXIT_USAGE;
+	}
+	if (!*argv[2] || strlen(argv[2]) >= OB_MAX_NAME) {
+		OB_ERROR("la unidad: de 1 a %d bytes", "the unit: 1 to %d bytes", OB_MAX_NAME - 1);
+		return OB_EXIT_USAGE;
+	}
+	if ((status = load_cases(ctx, &c)))
+		return status;
+	if ((i = find_type(&c, argv[1])) < 0) {
+		status = OB_EXIT_FAIL;
+		goto release_types;
+	}
+	if (!(s = ob_cmd_store(ctx, OB_STORE_EXISTING))) {
+		status = OB_EXIT_SYSTEM;
+		goto release_types;
+	}
+	if ((status = actor(s, o, &a, who, sizeof(who))))
+		goto release_types;
+	ob_diag_clear(&d);
+	if ((e = ob_store_account_find(s, argv[0], &acc, &found, &d))) {
+		ob_cli_diag(&d);
+		status = OB_EXIT_SYSTEM;
+		goto release_types;
+	}
+	if (!found || acc.disabled) {
+		OB_ERROR("«%s»: no hay una cuenta activa con ese nombre (observa user list)",
+		         "«%s»: there is no active account of that name (observa user list)", argv[0]);
+		status = OB_EXIT_FAIL;
+		goto release_types;
+	}
+	e = ob_case_grant(s, &c.types[i], &a, argv[0], argv[2], (long long)time(NULL), &d);
+	if (e == OB_EEXISTS) {
+		OB_INFO("«%s» ya actúa en %s (%s)", "«%s» already acts in %s (%s)", argv[0], argv[2],
+		        argv[1]);
+	} else if (e) {
+		ob_cli_diag(&d);
+		status = e == OB_ESTORE ? OB_EXIT_SYSTEM : OB_EXIT_FAIL;
+	} else {
+		OB_INFO("«%s» actúa ahora en %s (%s); en los casos de otras unidades de %s, no",
+		        "«%s» now acts in %s (%s); not in cases of other units of %s", argv[0],
+		        argv[2], argv[1], argv[1]);
+	}
 release_types:
 	ob_cases_release(&c);
 	return status;
@@ -810,7 +935,9 @@ int cmd_case(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		return sub_list(ctx, &o, argc);
 	if (!strcmp(sub, "alerts"))
 		return sub_alerts(ctx, &o, argc);
-	OB_ERROR("subcomando desconocido «%s»; se esperaba types, open, move, show, list o alerts",
-	         "unknown subcommand «%s»; expected types, open, move, show, list or alerts", sub);
+	if (!strcmp(sub, "grant"))
+		return sub_grant(ctx, &o, argc, argv);
+	OB_ERROR("subcomando desconocido «%s»; se esperaba types, open, move, show, list, alerts o grant",
+	         "unknown subcommand «%s»; expected types, open, move, show, list, alerts or grant", sub);
 	return OB_EXIT_USAGE;
 }

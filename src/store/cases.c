@@ -289,3 +289,44 @@ int ob_store_case_type_entries_each(struct ob_store *s, const char *type,
 		            ob_db_column_text(st, 2));
 	return ob_store_sql_end(s, st, rc, stop, "historia de los casos (case history)", d);
 }
+
+ob_err ob_store_case_grant(struct ob_store *s, const char *account, const char *type,
+                           const char *unit, const char *at, const char *by,
+                           struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	ob_err e;
+	int rc;
+
+	if ((e = ob_store_sql(s, "INSERT INTO case_access(account, type, unit, granted_at,"
+	                         " granted_by) VALUES(?1, ?2, ?3, ?4, ?5)", &st, d)))
+		return e;
+	ob_db_bind_str(st, 1, account);
+	ob_db_bind_str(st, 2, type);
+	ob_db_bind_str(st, 3, unit);
+	ob_db_bind_str(st, 4, at);
+	ob_db_bind_str(st, 5, by);
+	rc = ob_db_step(st);
+	e = rc == OB_DB_DONE ? OB_OK
+	  : rc == OB_DB_CONSTRAINT ? OB_EEXISTS
+	                           : ob_store_fail(s, d, "unidades de una cuenta (account units)");
+	ob_db_finalize(st);
+	return e;
+}
+
+int ob_store_case_units_each(struct ob_store *s, const char *account, const char *type,
+                             int (*each)(void *arg, const char *unit), void *arg,
+                             struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_sql(s, "SELECT unit FROM case_access WHERE account = ?1 AND type = ?2"
+	                    " ORDER BY unit", &st, d))
+		return -1;
+	ob_db_bind_str(st, 1, account);
+	ob_db_bind_str(st, 2, type);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW)
+		stop = each(arg, ob_db_column_text(st, 0));
+	return ob_store_sql_end(s, st, rc, stop, "unidades de una cuenta (account units)", d);
+}

@@ -92,4 +92,15 @@ int ob_store_case_type_entries_each(struct ob_store *s, const char *type,
                                                 const char *at),
                                     void *arg, struct ob_diag *d);
 
+/* The units of case type `type` account acts in: ob_store_case_grant()
+ * adds one (OB_EEXISTS with d untouched when it is there already);
+ * ob_store_case_units_each() gives them by unit (none: the account is not
+ * limited to units of that type). */
+ob_err ob_store_case_grant(struct ob_store *s, const char *account, const char *type,
+                           const char *unit, const char *at, const char *by,
+                           struct ob_diag *d);
+int ob_store_case_units_each(struct ob_store *s, const char *account, const char *type,
+                             int (*each)(void *arg, const char *unit), void *arg,
+                             struct ob_diag *d);
+
 #endif

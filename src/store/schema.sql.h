@@ -232,7 +232,8 @@ static const char *const ob_migrations[] = {
 	 * of the catalogue with its current state and field values, kept in
 	 * step with its history in the same transaction; the history is one
 	 * event per opening or move, with the values it set, and is never
-	 * updated or deleted (triggers, as for the audit log) */
+	 * updated or deleted (triggers, as for the audit log); the units of
+	 * a case type an account acts in (none listed: all) */
 	"CREATE TABLE case_file("
 	"  id INTEGER PRIMARY KEY, type TEXT NOT NULL, state TEXT NOT NULL, unit TEXT,"
 	"  opened_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
@@ -249,5 +250,9 @@ static const char *const ob_migrations[] = {
 	"CREATE TABLE case_event_value("
 	"  event INTEGER NOT NULL REFERENCES case_event(id), field TEXT NOT NULL,"
 	"  value TEXT NOT NULL, PRIMARY KEY(event, field));"
+	"CREATE TABLE case_access("
+	"  account TEXT NOT NULL, type TEXT NOT NULL, unit TEXT NOT NULL,"
+	"  granted_at TEXT NOT NULL, granted_by TEXT NOT NULL,"
+	"  PRIMARY KEY(account, type, unit));"
 	CASE_HISTORY_TRIGGERS_SQLITE,
 };

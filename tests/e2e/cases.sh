@@ -101,6 +101,31 @@ grep -q "^repeat,5,salve,aggressor,,aggressor = (protegido); 2 casos: 4 5" "$T/a
 	{ cat "$T/alerts"; fail "90 days: 3 March and 2 April are a repeat of the aggressor"; }
 ! grep -q "Juan" "$T/alerts" || fail "alerts show a protected value"
 
+# ---- units: an account limited to the schools it is given ----
+expect_status 1 "$OBSERVA" case grant sol salve CE-10101 -d "$O" --user ana
+expect_grep "$T/err" "solo el rol admin"
+expect_status 0 "$OBSERVA" case grant sol salve CE-10101 -d "$O"
+expect_status 0 "$OBSERVA" case grant sol salve CE-10101 -d "$O"
+expect_grep "$T/err" "ya actúa"
+expect_status 1 "$OBSERVA" case grant nadie salve CE-10101 -d "$O"
+[ "$(db "SELECT count(*) FROM audit WHERE action = 'case.grant' AND object = 'account:sol'")" = 1 ] ||
+	fail "the grant is not in the audit log once"
+expect_status 1 "$OBSERVA" case move 4 triaged -d "$O" --user sol --now 2025-04-05T09:00 \
+	--set priority=high --set weapon=no
+expect_grep "$T/err" "la cuenta «sol» no actúa en esa unidad; sus unidades de salve: CE-10101"
+expect_status 1 "$OBSERVA" case open salve -d "$O" --user sol --now 2025-04-05T09:00 \
+	--set school=CE-20202 --set territory=SLV0614 --set category=theft
+expect_grep "$T/err" "no actúa en esa unidad"
+expect_status 1 "$OBSERVA" case show 4 -d "$O" --user sol
+[ ! -s "$T/out" ] || fail "a case of another unit was shown"
+expect_status 0 "$OBSERVA" case list -d "$O" --user sol --type salve --format csv
+[ "$(cut -d, -f1 "$T/out" | tr '\n' ' ')" = "caso 1 2 3 " ] || { cat "$T/out"; fail "list --user sol"; }
+expect_status 0 "$OBSERVA" case alerts -d "$O" --user sol --type salve --now 2025-03-21T08:00 \
+	--format csv
+! grep -q ",4,salve," "$T/out" || fail "an alert of another unit"
+expect_grep "$T/out" "repeat,3,salve,school"
+[ "$(db "SELECT state FROM case_file WHERE id = 4")" = reported ] || fail "case 4 moved"
+
 # ---- show: protected fields for the steward only, and recorded ----
 expect_status 0 "$OBSERVA" case show 1 -d "$O" --user ana
 ! grep -q "Rosa" "$T/out" || fail "an analyst sees a protected field"

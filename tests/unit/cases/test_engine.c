@@ -119,6 +119,30 @@ static void engine(void **state)
 	assert_int_equal(ob_store_exec(s, "DELETE FROM case_event_value", &d), OB_ESTORE);
 	assert_int_equal(count(s, "SELECT count(*) FROM case_event_value"), 3);
 
+	/* units: a steward given A-1 acts there only; an admin account anywhere */
+	{
+		struct ob_case_actor sol = { "sol", OB_ROLE_STEWARD, "sol" };
+		struct ob_case_actor root = { "root", OB_ROLE_ADMIN, "root" };
+		struct ob_case_input b2[] = { { "office", "B-2" } };
+		struct ob_case_units u;
+
+		assert_int_equal(ob_case_grant(s, t, &sol, "sol", "A-1", at, &d), OB_EINVAL);
+		assert_int_equal(ob_case_open(s, t, &cal, &sol, at, b2, 1, &id, &d), OB_OK);
+		assert_int_equal(ob_case_grant(s, t, &admin, "sol", "A-1", at, &d), OB_OK);
+		assert_int_equal(ob_case_grant(s, t, &admin, "sol", "A-1", at, &d), OB_EEXISTS);
+		assert_int_equal(ob_case_open(s, t, &cal, &sol, at, b2, 1, &id, &d), OB_EINVAL);
+		assert_non_null(strstr(d.message, "sus unidades de t: A-1"));
+		assert_int_equal(ob_case_open(s, t, &cal, &sol, at, open_in, 1, &id, &d), OB_OK);
+		assert_int_equal(ob_case_open(s, t, &cal, &root, at, b2, 1, &id, &d), OB_OK);
+		assert_int_equal(ob_case_units_load(s, t, &sol, &u, &d), OB_OK);
+		assert_true(u.limited);
+		assert_true(ob_case_unit_allowed(&u, "A-1"));
+		assert_false(ob_case_unit_allowed(&u, "B-2"));
+		assert_false(ob_case_unit_allowed(&u, NULL));
+		ob_case_units_release(&u);
+		assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE action = 'case.grant'"), 1);
+	}
+
 	ob_store_close(s);
 	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
 	                                                    "observa.db-shm", NULL };
