@@ -1,9 +1,13 @@
 /* fuzz_ini.c - libFuzzer harness: the INI reader, and the settings readers built
- * on it (profiles, index definitions, linkage, reconciliation, disclosure), on
- * arbitrary bytes. */
+ * on it (profiles, index definitions, linkage, reconciliation, disclosure,
+ * case types and calendars), on arbitrary bytes. */
 #include "base/common.h"
 
+#include "cases/calendar.h"
+#include "cases/casetype.h"
+
 #include "index/index.h"
+#include "io/date.h"
 #include "ingest/profile.h"
 #include "io/ini.h"
 #include "link/config.h"
@@ -129,6 +133,48 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(d.message[0]);
 			CHECK(!memcmp(&c, &before, sizeof(c)));
 		}
+	}
+	{
+		/* a case type that reads: every move between its states by every
+		 * role is allowed or refused with a reason */
+		struct ob_case_type *t = ob_calloc(1, sizeof(*t));
+		ob_diag_clear(&d);
+		if (ob_case_type_parse(text, size, "fuzz.ini", t, &d) == OB_OK) {
+			for (size_t a = 0; a < t->n_states; a++)
+				for (size_t b = 0; b < t->n_states; b++)
+					for (int r = OB_ROLE_PUBLIC; r <= OB_ROLE_ADMIN; r++) {
+						int tr = -1;
+						ob_diag_clear(&d);
+						e = ob_case_type_check_move(t, (int)a, (int)b, (enum ob_role)r,
+						                            (unsigned long long)a * 0x9e3779b97f4a7c15ull,
+						                            &tr, &d);
+						CHECK(e == OB_OK ? tr >= 0 && (size_t)tr < t->n_transitions
+						                 : e == OB_EINVAL && d.message[0]);
+					}
+		} else {
+			CHECK(d.message[0]);
+		}
+		ob_case_type_release(t);
+		free(t);
+	}
+	{
+		/* a calendar that reads: days counted from each of its years */
+		struct ob_calendar cal;
+		ob_diag_clear(&d);
+		if (ob_calendar_parse(text, size, "fuzz.ini", &cal, &d) == OB_OK) {
+			struct ob_date first = { cal.first_year, 1, 1, OB_PREC_DAY };
+			long day = ob_date_days(&first), out;
+			for (int n = 0; n < 400; n += 37) {
+				ob_diag_clear(&d);
+				if (ob_calendar_add_business(&cal, day + n, n, n & 1, &out, &d) == OB_OK)
+					CHECK(out >= day + n && ob_calendar_business(&cal, out, n & 1));
+				else
+					CHECK(d.message[0]);
+			}
+		} else {
+			CHECK(d.message[0]);
+		}
+		ob_calendar_release(&cal);
 	}
 	return 0;
 }

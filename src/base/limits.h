@@ -714,4 +714,22 @@
  * looking for a source's newest release (v1, v2, ... until one is missing). */
 #define OB_HARVEST_MAX_VERSIONS 10000
 
+/* Case workflows (src/cases): fields, states, transitions, deadline,
+ * repeat and severity rules of one case type, values of one choice field,
+ * case types in a catalogue; holidays and recess periods of one country's
+ * calendar (a few a year over the years it covers); the longest value of a
+ * case's field; the cases one listing or alert run holds in memory; and the
+ * years a calendar may cover (a deadline outside them is refused, never
+ * computed without its holidays). */
+#define OB_MAX_CASE_FIELDS 64
+#define OB_MAX_CASE_STATES 32
+#define OB_MAX_CASE_TRANSITIONS 64
+#define OB_MAX_CASE_RULES 32
+#define OB_MAX_CASE_CHOICES 64
+#define OB_MAX_CASE_TYPES 64
+#define OB_MAX_CASE_VALUE 4096
+#define OB_MAX_CASES_LOADED 1000000
+#define OB_MAX_CALENDAR_DAYS 4096
+#define OB_MAX_CALENDAR_YEARS 50
+
 #endif

@@ -73,6 +73,8 @@ const struct ob_command ob_commands[] = {
 	  "sirve la API HTTP", "serve the HTTP API" },
 	{ "user", cmd_user, cmd_user_usage, OBS | RW,
 	  "usuarios, roles y credenciales", "users, roles and tokens" },
+	{ "case", cmd_case, cmd_case_usage, OBS | RW,
+	  "casos: tipos, estados, plazos y alertas", "cases: types, states, deadlines and alerts" },
 	{ "audit", cmd_audit, cmd_audit_usage, OBS | RW,
 	  "lista o verifica la bitácora de auditoría",
 	  "list or verify the audit log" },

@@ -4,6 +4,18 @@
  * Migration N brings a store from user_version N-1 to N. Never edit a
  * migration that has shipped: add a new one at the end.
  */
+/* Migration 12's triggers: a case's history is never changed (store/
+ * schema_pg.c has their PostgreSQL text). */
+#define CASE_HISTORY_REFUSE_SQLITE(trigger, op, table)                                   \
+	"CREATE TRIGGER " trigger " BEFORE " op " ON " table " BEGIN"                    \
+	"  SELECT RAISE(ABORT, 'la historia de un caso no admite cambios"                \
+	" (a case history is append-only)'); END;"
+#define CASE_HISTORY_TRIGGERS_SQLITE                                                     \
+	CASE_HISTORY_REFUSE_SQLITE("case_event_no_update", "UPDATE", "case_event")        \
+	CASE_HISTORY_REFUSE_SQLITE("case_event_no_delete", "DELETE", "case_event")        \
+	CASE_HISTORY_REFUSE_SQLITE("case_event_value_no_update", "UPDATE", "case_event_value") \
+	CASE_HISTORY_REFUSE_SQLITE("case_event_value_no_delete", "DELETE", "case_event_value")
+
 static const char *const ob_migrations[] = {
 	/* 1: catalogue, logbook, records, quarantine */
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -216,4 +228,31 @@ static const char *const ob_migrations[] = {
 	"  release TEXT NOT NULL, url TEXT NOT NULL,"
 	"  PRIMARY KEY(country, tbl, series, territory, year, sex)) WITHOUT ROWID;"
 	"CREATE INDEX harvest_cell_series ON harvest_cell(tbl, series, year, level);",
+	/* 12: case workflows (src/cases, store/cases.h): a case of a case type
+	 * of the catalogue with its current state and field values, kept in
+	 * step with its history in the same transaction; the history is one
+	 * event per opening or move, with the values it set, and is never
+	 * updated or deleted (triggers, as for the audit log); the units of
+	 * a case type an account acts in (none listed: all) */
+	"CREATE TABLE case_file("
+	"  id INTEGER PRIMARY KEY, type TEXT NOT NULL, state TEXT NOT NULL, unit TEXT,"
+	"  opened_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+	"  events INTEGER NOT NULL CHECK (events >= 1));"
+	"CREATE INDEX case_file_type ON case_file(type, state);"
+	"CREATE TABLE case_value("
+	"  case_id INTEGER NOT NULL REFERENCES case_file(id), field TEXT NOT NULL,"
+	"  value TEXT NOT NULL, PRIMARY KEY(case_id, field));"
+	"CREATE TABLE case_event("
+	"  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES case_file(id),"
+	"  seq INTEGER NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('open', 'move')),"
+	"  state_from TEXT, state_to TEXT NOT NULL, UNIQUE(case_id, seq));"
+	"CREATE TABLE case_event_value("
+	"  event INTEGER NOT NULL REFERENCES case_event(id), field TEXT NOT NULL,"
+	"  value TEXT NOT NULL, PRIMARY KEY(event, field));"
+	"CREATE TABLE case_access("
+	"  account TEXT NOT NULL, type TEXT NOT NULL, unit TEXT NOT NULL,"
+	"  granted_at TEXT NOT NULL, granted_by TEXT NOT NULL,"
+	"  PRIMARY KEY(account, type, unit));"
+	CASE_HISTORY_TRIGGERS_SQLITE,
 };

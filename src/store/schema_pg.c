@@ -21,6 +21,17 @@
 	"  SELECT RAISE(ABORT, 'la bitácora de auditoría solo admite la entrada siguiente" \
 	" (audit entries are appended in order)'); END;"
 
+/* Migration 12's triggers, as schema.sql.h has them, and as PostgreSQL
+ * runs them (on the audit log's function, which raises its argument). */
+#define CASE_HISTORY_REFUSE_SQLITE(trigger, op, table)                                   \
+	"CREATE TRIGGER " trigger " BEFORE " op " ON " table " BEGIN"                    \
+	"  SELECT RAISE(ABORT, 'la historia de un caso no admite cambios"                \
+	" (a case history is append-only)'); END;"
+#define CASE_REFUSE_PG(trigger, op, table)                                               \
+	"CREATE TRIGGER " trigger " BEFORE " op " ON " table " FOR EACH ROW"             \
+	" EXECUTE FUNCTION audit_refuse('la historia de un caso no admite cambios"       \
+	" (a case history is append-only)');"
+
 static const struct rewrite {
 	int migration;     /* 0-based, or ANY */
 	const char *from;  /* replaced wherever it appears (at least once) */
@@ -61,6 +72,21 @@ static const struct rewrite {
 	  " (audit entries are appended in order)'; END IF; RETURN NEW; END $f$;"
 	  "CREATE TRIGGER audit_in_order BEFORE INSERT ON audit FOR EACH ROW"
 	  " EXECUTE FUNCTION audit_check_order();" },
+	/* a case's append-only history */
+	{ 11, CASE_HISTORY_REFUSE_SQLITE("case_event_no_update", "UPDATE", "case_event"),
+	  CASE_REFUSE_PG("case_event_no_update", "UPDATE", "case_event")
+	  "CREATE TRIGGER case_event_no_truncate BEFORE TRUNCATE ON case_event FOR EACH STATEMENT"
+	  " EXECUTE FUNCTION audit_refuse('la historia de un caso no admite cambios"
+	  " (a case history is append-only)');" },
+	{ 11, CASE_HISTORY_REFUSE_SQLITE("case_event_no_delete", "DELETE", "case_event"),
+	  CASE_REFUSE_PG("case_event_no_delete", "DELETE", "case_event") },
+	{ 11, CASE_HISTORY_REFUSE_SQLITE("case_event_value_no_update", "UPDATE", "case_event_value"),
+	  CASE_REFUSE_PG("case_event_value_no_update", "UPDATE", "case_event_value")
+	  "CREATE TRIGGER case_event_value_no_truncate BEFORE TRUNCATE ON case_event_value"
+	  " FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse('la historia de un caso no admite"
+	  " cambios (a case history is append-only)');" },
+	{ 11, CASE_HISTORY_REFUSE_SQLITE("case_event_value_no_delete", "DELETE", "case_event_value"),
+	  CASE_REFUSE_PG("case_event_value_no_delete", "DELETE", "case_event_value") },
 };
 
 /* text with every from replaced by to; NULL when from is absent or the

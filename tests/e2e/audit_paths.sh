@@ -237,6 +237,13 @@ case_link_out() {
 	cli_file link-out "$1" "$2" "$T/lk/pairs.csv" "$OBSERVA" link -q -d "$O" \
 		--config "$T/p.ini" --out "$T/lk" "$T/police.csv" "$T/forensic.csv"
 }
+case_case_show() {
+	if [ "$(sql "$O" "SELECT count(*) FROM case_file")" = 0 ]; then
+		expect_status 0 "$OBSERVA" case open salve -d "$O" --set school=CE-1 \
+			--set territory=SLV0614 --set category=threats --set victim="Rosa Quetzal"
+	fi
+	cli_stdout case-show "$1" "$2" "$OBSERVA" case show 1 -d "$O" --user ana
+}
 case_api_review() {
 	api api-review "$1" "$2" steward "/api/v1/review?all=1&limit=1000"
 }

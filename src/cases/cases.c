@@ -1,0 +1,523 @@
+/* cases.c - cases opened and moved with the rules of their type, each
+ * change in the case's history and the audit log at once (cases.h); the
+ * catalogue's case types with their calendars; cases loaded for alerts. */
+#include "cases/cases.h"
+
+#include "base/buf.h"
+#include "io/json.h"
+#include "store/audit.h"
+#include "store/cases.h"
+#include "store/territory_read.h"
+
+#include <stdlib.h>
+
+ob_err ob_cases_load(const char *dir, struct ob_cases *c, struct ob_diag *d)
+{
+	ob_err e;
+
+	memset(c, 0, sizeof(*c));
+	if ((e = ob_case_types_load(dir, &c->types, &c->n, d)))
+		return e;
+	c->calendars = ob_calloc(c->n ? c->n : 1, sizeof(*c->calendars));
+	for (size_t i = 0; i < c->n; i++)
+		if ((e = ob_calendar_load(dir, c->types[i].country, &c->calendars[i], d))) {
+			ob_cases_release(c);
+			return e;
+		}
+	return OB_OK;
+}
+
+void ob_cases_release(struct ob_cases *c)
+{
+	for (size_t i = 0; c->calendars && i < c->n; i++)
+		ob_calendar_release(&c->calendars[i]);
+	free(c->calendars);
+	ob_case_types_free(c->types, c->n);
+	memset(c, 0, sizeof(*c));
+}
+
+int ob_cases_find(const struct ob_cases *c, const char *code)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->types[i].code, code))
+			return (int)i;
+	return -1;
+}
+
+/* ---- units ---- */
+
+static int add_unit(void *arg, const char *unit)
+{
+	struct ob_case_units *u = arg;
+
+	u->units = ob_realloc(u->units, (u->n + 1) * sizeof(*u->units));
+	ob_strlcpy(u->units[u->n++], unit, OB_MAX_NAME);
+	return 0;
+}
+
+ob_err ob_case_units_load(struct ob_store *s, const struct ob_case_type *t,
+                          const struct ob_case_actor *a, struct ob_case_units *u,
+                          struct ob_diag *d)
+{
+	memset(u, 0, sizeof(*u));
+	if (!a->account || a->role == OB_ROLE_ADMIN)
+		return OB_OK;
+	if (ob_store_case_units_each(s, a->account, t->code, add_unit, u, d) < 0) {
+		ob_case_units_release(u);
+		return OB_ESTORE;
+	}
+	u->limited = u->n > 0;
+	return OB_OK;
+}
+
+void ob_case_units_release(struct ob_case_units *u)
+{
+	free(u->units);
+	memset(u, 0, sizeof(*u));
+}
+
+bool ob_case_unit_allowed(const struct ob_case_units *u, const char *unit)
+{
+	if (!u->limited)
+		return true;
+	for (size_t i = 0; unit && i < u->n; i++)
+		if (!strcmp(u->units[i], unit))
+			return true;
+	return false;
+}
+
+ob_err ob_case_unit_check(const struct ob_case_type *t, const struct ob_case_actor *a,
+                          const struct ob_case_units *u, const char *unit, struct ob_diag *d)
+{
+	char list[1024] = "";
+	size_t at = 0;
+
+	if (ob_case_unit_allowed(u, unit))
+		return OB_OK;
+	for (size_t i = 0; i < u->n && at < sizeof(list); i++)
+		at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%s", i ? ", " : "",
+		                       u->units[i]);
+	return OB_DIAG(d, OB_EINVAL, t->code, 0, 0, unit ? unit : "", unit ? strlen(unit) : 0,
+	               "la cuenta «%s» no actúa en esa unidad; sus unidades de %s: %s",
+	               "the account «%s» does not act in that unit; its units of %s: %s",
+	               a->account, t->code, list);
+}
+
+ob_err ob_case_grant(struct ob_store *s, const struct ob_case_type *t,
+                     const struct ob_case_actor *a, const char *account, const char *unit,
+                     long long at, struct ob_diag *d)
+{
+	struct ob_buf b = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
+	char when[32], object[OB_MAX_USER_NAME + 16];
+	ob_err e;
+
+	if (a->role != OB_ROLE_ADMIN)
+		return OB_DIAG(d, OB_EINVAL, t->code, 0, 0, ob_role_name(a->role),
+		               strlen(ob_role_name(a->role)),
+		               "solo el rol admin da unidades a una cuenta",
+		               "only the role admin gives an account its units");
+	ob_audit_time(at, when);
+	snprintf(object, sizeof(object), "account:%s", account);
+	ob_buf_puts(&b, "{\"type\":");
+	(void)ob_json_str(&b, t->code, strlen(t->code));
+	ob_buf_puts(&b, ",\"unit\":");
+	(void)ob_json_str(&b, unit, strlen(unit));
+	ob_buf_puts(&b, "}");
+	if (ob_buf_failed(&b)) {
+		ob_buf_release(&b);
+		return OB_DIAG(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0, "unidad demasiado larga",
+		               "unit too long");
+	}
+	if (!(e = ob_store_begin(s, d))) {
+		if ((e = ob_store_case_grant(s, account, t->code, unit, when, a->name, d)) ||
+		    (e = ob_audit_append(s, NULL, a->name, "case.grant", object, b.ptr, NULL, d)) ||
+		    (e = ob_store_commit(s, d)))
+			ob_store_rollback(s);
+	}
+	ob_buf_release(&b);
+	return e;
+}
+
+/* ---- changes ---- */
+
+/* The values given, checked and in their stored form: vals[f] for field
+ * f (NULL when not given); *given the fields given, as bits. */
+struct checked {
+	char *vals[OB_MAX_CASE_FIELDS];
+	unsigned long long given;
+};
+
+static void checked_release(struct checked *c)
+{
+	for (size_t i = 0; i < OB_MAX_CASE_FIELDS; i++)
+		free(c->vals[i]);
+}
+
+static int found_unit(void *arg, const struct ob_store_unit *u)
+{
+	(void)u;
+	*(bool *)arg = true;
+	return 0;
+}
+
+static ob_err check_inputs(struct ob_store *s, const struct ob_case_type *t,
+                           const struct ob_calendar *cal, const struct ob_case_input *in,
+                           size_t n, struct checked *c, struct ob_diag *d)
+{
+	char out[OB_MAX_CASE_VALUE + 1];
+
+	memset(c, 0, sizeof(*c));
+	for (size_t i = 0; i < n; i++) {
+		int f = ob_case_field_index(t, in[i].field);
+		bool found = false;
+		ob_err e;
+
+		if (f < 0)
+			return OB_DIAG(d, OB_EINVAL, t->path, 0, 0, in[i].field, strlen(in[i].field),
+			               "el tipo de caso %s no tiene ese campo (observa case types lo "
+			               "describe)",
+			               "the case type %s has no such field (observa case types "
+			               "describes it)",
+			               t->code);
+		if (c->given & (1ull << f))
+			return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, in[i].field, strlen(in[i].field),
+			               "campo dado dos veces", "field given twice");
+		if ((e = ob_case_value_check(t, f, in[i].value, cal->utc_offset, out, sizeof(out), d)))
+			return e;
+		if (t->fields[f].type == OB_CASE_TERRITORY) {
+			bool unit = false;
+			if ((e = ob_store_territory_unit(s, out, found_unit, &unit, &found, d)))
+				return e;
+			if (!found)
+				return OB_DIAG(d, OB_EINVAL, t->fields[f].name, 0, 0, out, strlen(out),
+				               "se esperaba el código de un territorio del catálogo",
+				               "expected the code of a territory of the catalogue");
+		}
+		c->vals[f] = ob_strdup(out);
+		c->given |= 1ull << f;
+	}
+	return OB_OK;
+}
+
+/* The audit entry of a change: {"type":..., "from":..., "to":..., "fields":[...]}
+ * (the names of the fields set, never their values). */
+static ob_err audit_change(struct ob_store *s, const struct ob_case_type *t,
+                           const struct ob_case_actor *a, const char *action, long long id,
+                           const char *from, const char *to, const struct checked *c,
+                           struct ob_diag *d)
+{
+	struct ob_buf b = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
+	char object[64];
+	bool first = true;
+	ob_err e;
+
+	ob_buf_puts(&b, "{\"type\":");
+	(void)ob_json_str(&b, t->code, strlen(t->code));
+	if (from) {
+		ob_buf_puts(&b, ",\"from\":");
+		(void)ob_json_str(&b, from, strlen(from));
+	}
+	ob_buf_puts(&b, ",\"to\":");
+	(void)ob_json_str(&b, to, strlen(to));
+	ob_buf_puts(&b, ",\"role\":");
+	(void)ob_json_str(&b, ob_role_name(a->role), strlen(ob_role_name(a->role)));
+	ob_buf_puts(&b, ",\"fields\":[");
+	for (size_t f = 0; f < t->n_fields; f++)
+		if (c->given & (1ull << f)) {
+			if (!first)
+				ob_buf_putc(&b, ',');
+			(void)ob_json_str(&b, t->fields[f].name, strlen(t->fields[f].name));
+			first = false;
+		}
+	ob_buf_puts(&b, "]}");
+	snprintf(object, sizeof(object), "case:%lld", id);
+	if (ob_buf_failed(&b))
+		e = OB_DIAG(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0, "detalle de auditoría demasiado largo",
+		            "audit detail too long");
+	else
+		e = ob_audit_append(s, NULL, a->name, action, object, b.ptr, NULL, d);
+	ob_buf_release(&b);
+	return e;
+}
+
+/* The values of c written with event `event` of case id. */
+static ob_err write_values(struct ob_store *s, const struct ob_case_type *t, long long id,
+                           long long event, const struct checked *c, struct ob_diag *d)
+{
+	ob_err e;
+
+	for (size_t f = 0; f < t->n_fields; f++)
+		if (c->vals[f] && (e = ob_store_case_set(s, id, event, t->fields[f].name, c->vals[f], d)))
+			return e;
+	return OB_OK;
+}
+
+ob_err ob_case_open(struct ob_store *s, const struct ob_case_type *t,
+                    const struct ob_calendar *cal, const struct ob_case_actor *a, long long at,
+                    const struct ob_case_input *in, size_t n, long long *id, struct ob_diag *d)
+{
+	struct ob_case_units u = { 0 };
+	struct checked c;
+	unsigned long long missing;
+	const char *state = t->states[t->initial].name;
+	long long event;
+	char when[32];
+	ob_err e;
+
+	memset(&c, 0, sizeof(c));
+	if (!ob_role_allows(a->role, t->open_role)) {
+		e = OB_DIAG(d, OB_EINVAL, t->path, 0, 0, ob_role_name(a->role),
+		            strlen(ob_role_name(a->role)),
+		            "el rol %s no puede abrir casos del tipo %s: lo hace el rol %s",
+		            "the role %s may not open cases of type %s: the role %s does",
+		            ob_role_name(a->role), t->code, ob_role_name(t->open_role));
+		goto release_values;
+	}
+	if ((e = check_inputs(s, t, cal, in, n, &c, d)))
+		goto release_values;
+	if ((e = ob_case_units_load(s, t, a, &u, d)) ||
+	    (e = ob_case_unit_check(t, a, &u, t->unit_field >= 0 ? c.vals[t->unit_field] : NULL, d)))
+		goto release_values;
+	if ((missing = ob_case_missing(t, t->initial, c.given))) {
+		int f = __builtin_ctzll(missing);
+		e = OB_DIAG(d, OB_EINVAL, t->path, 0, 0, t->fields[f].name, strlen(t->fields[f].name),
+		            "un caso nuevo (estado «%s») exige este campo (dé --set %s=VALOR)",
+		            "a new case (state «%s») requires this field (give --set %s=VALUE)", state,
+		            t->fields[f].name);
+		goto release_values;
+	}
+	ob_audit_time(at, when);
+	if ((e = ob_store_begin(s, d)))
+		goto release_values;
+	if ((e = ob_store_case_open(s, t->code, state,
+	                            t->unit_field >= 0 ? c.vals[t->unit_field] : NULL, when, a->name,
+	                            ob_role_name(a->role), id, &event, d)) ||
+	    (e = write_values(s, t, *id, event, &c, d)) ||
+	    (e = audit_change(s, t, a, "case.open", *id, NULL, state, &c, d)) ||
+	    (e = ob_store_commit(s, d)))
+		ob_store_rollback(s);
+release_values:
+	ob_case_units_release(&u);
+	checked_release(&c);
+	return e;
+}
+
+static int note_field(void *arg, const char *field, const char *value)
+{
+	void **p = arg;
+	const struct ob_case_type *t = p[0];
+	int f = ob_case_field_index(t, field);
+
+	(void)value;
+	if (f >= 0)
+		*(unsigned long long *)p[1] |= 1ull << f;
+	return 0;
+}
+
+ob_err ob_case_move(struct ob_store *s, const struct ob_case_type *t,
+                    const struct ob_calendar *cal, const struct ob_case_actor *a, long long id,
+                    const char *state, long long at, const struct ob_case_input *in, size_t n,
+                    struct ob_diag *d)
+{
+	struct ob_case_units u = { 0 };
+	struct ob_store_case sc;
+	struct checked c;
+	unsigned long long have = 0;
+	void *arg[2] = { (void *)t, &have };
+	long long last, event;
+	int from, to, tr;
+	char when[32];
+	bool found;
+	ob_err e;
+
+	memset(&c, 0, sizeof(c));
+	if ((e = ob_store_case_get(s, id, &sc, &found, d)))
+		return e;
+	if (!found || strcmp(sc.type, t->code))
+		return OB_DIAG(d, OB_ENOENT, NULL, 0, 0, NULL, 0, "no hay caso %lld del tipo %s",
+		               "there is no case %lld of type %s", id, t->code);
+	if ((to = ob_case_state_index(t, state)) < 0)
+		return OB_DIAG(d, OB_EINVAL, t->path, 0, 0, state, strlen(state),
+		               "el tipo de caso %s no tiene ese estado", "the case type %s has no such state",
+		               t->code);
+	if ((from = ob_case_state_index(t, sc.state)) < 0)
+		return OB_DIAG(d, OB_EINVAL, t->path, 0, 0, sc.state, strlen(sc.state),
+		               "el caso está en un estado que el tipo %s ya no tiene",
+		               "the case is in a state the type %s no longer has", t->code);
+	if (ob_case_time_parse(sc.updated_at, 0, &last) && at < last) {
+		char s1[32], s2[32];
+		ob_case_time_local(at, cal->utc_offset, s1, sizeof(s1));
+		ob_case_time_local(last, cal->utc_offset, s2, sizeof(s2));
+		return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, s1, strlen(s1),
+		               "la fecha es anterior al último cambio del caso %lld (%s, hora local)",
+		               "the time is before the last change of case %lld (%s, local time)", id,
+		               s2);
+	}
+	if (ob_store_case_values_each(s, id, note_field, arg, d) < 0)
+		return OB_ESTORE;
+	if ((e = check_inputs(s, t, cal, in, n, &c, d)))
+		goto release_values;
+	if ((e = ob_case_units_load(s, t, a, &u, d)) ||
+	    (e = ob_case_unit_check(t, a, &u, sc.unit, d)) ||
+	    (t->unit_field >= 0 && c.vals[t->unit_field] &&
+	     (e = ob_case_unit_check(t, a, &u, c.vals[t->unit_field], d))))
+		goto release_values;
+	if ((e = ob_case_type_check_move(t, from, to, a->role, have | c.given, &tr, d)))
+		goto release_values;
+	ob_audit_time(at, when);
+	if ((e = ob_store_begin(s, d)))
+		goto release_values;
+	if ((e = ob_store_case_move(s, &sc, state,
+	                            t->unit_field >= 0 ? c.vals[t->unit_field] : NULL, when, a->name,
+	                            ob_role_name(a->role), &event, d)) ||
+	    (e = write_values(s, t, id, event, &c, d)) ||
+	    (e = audit_change(s, t, a, "case.move", id, sc.state, state, &c, d)) ||
+	    (e = ob_store_commit(s, d)))
+		ob_store_rollback(s);
+release_values:
+	ob_case_units_release(&u);
+	checked_release(&c);
+	return e;
+}
+
+/* ---- loading for alerts ---- */
+
+static int add_case(void *arg, const struct ob_store_case *sc)
+{
+	struct ob_case_set *set = arg;
+	struct ob_case_rec *r;
+
+	if (set->n >= OB_MAX_CASES_LOADED)
+		return 1;
+	if (!(set->n & (set->n + 1)) || !set->cases)
+		set->cases = ob_realloc(set->cases, (set->n + 1) * 2 * sizeof(*set->cases));
+	r = &set->cases[set->n++];
+	memset(r, 0, sizeof(*r));
+	r->id = sc->id;
+	ob_strlcpy(r->unit, sc->unit, sizeof(r->unit));
+	r->values = ob_calloc(set->type->n_fields ? set->type->n_fields : 1, sizeof(char *));
+	return 0;
+}
+
+static struct ob_case_rec *find_case(const struct ob_case_set *set, long long id)
+{
+	size_t lo = 0, hi = set->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (set->cases[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < set->n && set->cases[lo].id == id ? &set->cases[lo] : NULL;
+}
+
+static int add_value(void *arg, long long id, const char *field, const char *value)
+{
+	struct ob_case_set *set = arg;
+	struct ob_case_rec *r = find_case(set, id);
+	int f = ob_case_field_index(set->type, field);
+
+	if (r && f >= 0 && !r->values[f])
+		r->values[f] = ob_strdup(value);
+	return 0;
+}
+
+static int add_entry(void *arg, long long id, const char *state, const char *at)
+{
+	struct ob_case_set *set = arg;
+	struct ob_case_rec *r = find_case(set, id);
+	long long t;
+
+	if (!r || !ob_case_time_parse(at, 0, &t))
+		return 0;
+	if (r->n_entries == r->cap_entries) {
+		r->cap_entries = r->cap_entries ? 2 * r->cap_entries : 4;
+		r->entries = ob_realloc(r->entries, r->cap_entries * sizeof(*r->entries));
+	}
+	r->entries[r->n_entries++] = (struct ob_case_entry){ ob_case_state_index(set->type, state), t };
+	return 0;
+}
+
+ob_err ob_case_load(struct ob_store *s, const struct ob_case_type *t, struct ob_case_set *set,
+                    struct ob_diag *d)
+{
+	int rc;
+
+	memset(set, 0, sizeof(*set));
+	set->type = t;
+	ob_diag_clear(d);
+	rc = ob_store_cases_each(s, t->code, NULL, NULL, add_case, set, d);
+	if (rc > 0) {
+		OB_DIAG(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0, "más de %d casos del tipo %s",
+		        "more than %d cases of type %s", OB_MAX_CASES_LOADED, t->code);
+		rc = -1;
+	}
+	if (rc < 0 || ob_store_case_type_values_each(s, t->code, add_value, set, d) < 0 ||
+	    ob_store_case_type_entries_each(s, t->code, add_entry, set, d) < 0) {
+		ob_err e = d->code ? d->code : OB_ESTORE;
+		ob_case_set_free(set);
+		return e;
+	}
+	return OB_OK;
+}
+
+struct one {
+	struct ob_case_set *set;
+	long long last_seq;
+};
+
+static int one_value(void *arg, const char *field, const char *value)
+{
+	struct one *o = arg;
+
+	return add_value(o->set, o->set->cases[0].id, field, value);
+}
+
+static int one_event(void *arg, const struct ob_store_case_event *e)
+{
+	struct one *o = arg;
+
+	if (e->seq == o->last_seq)
+		return 0; /* another value of the same event */
+	o->last_seq = e->seq;
+	return add_entry(o->set, o->set->cases[0].id, e->state_to, e->at);
+}
+
+ob_err ob_case_load_one(struct ob_store *s, const struct ob_case_type *t, long long id,
+                        struct ob_case_set *set, struct ob_diag *d)
+{
+	struct one o = { set, -1 };
+	struct ob_store_case sc;
+	bool found;
+	ob_err e;
+
+	memset(set, 0, sizeof(*set));
+	set->type = t;
+	if ((e = ob_store_case_get(s, id, &sc, &found, d)))
+		return e;
+	if (!found || strcmp(sc.type, t->code))
+		return OB_OK;
+	add_case(set, &sc);
+	if (ob_store_case_values_each(s, id, one_value, &o, d) < 0 ||
+	    ob_store_case_events_each(s, id, one_event, &o, d) < 0) {
+		ob_case_set_free(set);
+		return OB_ESTORE;
+	}
+	return OB_OK;
+}
+
+void ob_case_set_free(struct ob_case_set *set)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		struct ob_case_rec *r = &set->cases[i];
+		for (size_t f = 0; f < set->type->n_fields; f++)
+			free(r->values[f]);
+		free(r->values);
+		free(r->entries);
+	}
+	free(set->cases);
+	set->cases = NULL;
+	set->n = 0;
+}

@@ -1,0 +1,181 @@
+/*
+ * cases.h - the case engine: cases of the catalogue's case types
+ * (cases/casetype.h) opened and moved through their states with the rules
+ * checked, every change in the case's append-only history and in the
+ * audit log in the same transaction (store/cases.h, store/audit.h); the
+ * deadlines of a case computed on its country's calendar
+ * (cases/calendar.h); and the alerts of a type at a given time: due soon,
+ * due today, overdue, repeated reports and severe cases (docs/cases.md).
+ *
+ * A change is all or nothing: a refused value, transition or role, or a
+ * failure of the store, leaves the case (and the audit log) as it was.
+ *
+ * Ownership: struct ob_cases owns its types and calendars
+ * (ob_cases_release); struct ob_case_set lives for ob_case_load's result
+ * (ob_case_set_free). Alerts handed to a callback live during the call.
+ */
+#ifndef OB_CASES_CASES_H
+#define OB_CASES_CASES_H
+
+#include "accounts/accounts.h"
+#include "cases/calendar.h"
+#include "cases/casetype.h"
+#include "store/store.h"
+
+/* The observatory's case types, each with its country's calendar. */
+struct ob_cases {
+	struct ob_case_type *types;
+	struct ob_calendar *calendars; /* calendars[i] is types[i]'s */
+	size_t n;
+};
+
+/* Read dir/catalog/cases/ and the calendar of each type's country. */
+ob_err ob_cases_load(const char *dir, struct ob_cases *c, struct ob_diag *d);
+void ob_cases_release(struct ob_cases *c);
+/* The index of type code; -1 when there is none. */
+int ob_cases_find(const struct ob_cases *c, const char *code);
+
+/* Who acts: the audit log's actor and the role the rules are checked
+ * against. */
+struct ob_case_actor {
+	const char *name;
+	enum ob_role role;
+	const char *account;  /* the account (--user), NULL for the local administrator */
+};
+
+/*
+ * The units (store/cases.h: a case type's unit field, a school or a court)
+ * an actor acts in for a type: every unit (limited false) for the local
+ * administrator, an admin account and an account given none of the type;
+ * else only those granted. A limited actor may open, move and see only
+ * the cases of its units; listings and alerts leave the others out.
+ */
+struct ob_case_units {
+	bool limited;
+	char (*units)[OB_MAX_NAME];
+	size_t n;
+};
+ob_err ob_case_units_load(struct ob_store *s, const struct ob_case_type *t,
+                          const struct ob_case_actor *a, struct ob_case_units *u,
+                          struct ob_diag *d);
+void ob_case_units_release(struct ob_case_units *u);
+bool ob_case_unit_allowed(const struct ob_case_units *u, const char *unit);
+/* OB_OK when a acts in unit (NULL or "": a case without a unit), else
+ * OB_EINVAL with d naming the account, the unit and its units. */
+ob_err ob_case_unit_check(const struct ob_case_type *t, const struct ob_case_actor *a,
+                          const struct ob_case_units *u, const char *unit, struct ob_diag *d);
+
+/* Let account act in unit of type t, by a (an admin): the grant and its
+ * audit entry ("case.grant", object "account:NAME") in one transaction.
+ * OB_EINVAL when a is not an admin; OB_EEXISTS when granted already. */
+ob_err ob_case_grant(struct ob_store *s, const struct ob_case_type *t,
+                     const struct ob_case_actor *a, const char *account, const char *unit,
+                     long long at, struct ob_diag *d);
+
+/* A value given for a field (--set FIELD=VALUE), as typed. */
+struct ob_case_input {
+	const char *field;
+	const char *value;
+};
+
+/*
+ * Open a case of type t (calendar cal) at time `at` (seconds since the
+ * epoch) in its initial state, with the values given (each checked; a
+ * territory must be in the catalogue; the initial state's required fields
+ * must be among them; a must act in its unit). Its id in *id. OB_EINVAL
+ * with d saying why when refused; OB_ESTORE.
+ */
+ob_err ob_case_open(struct ob_store *s, const struct ob_case_type *t,
+                    const struct ob_calendar *cal, const struct ob_case_actor *a, long long at,
+                    const struct ob_case_input *in, size_t n, long long *id, struct ob_diag *d);
+
+/*
+ * Move case id of type t to state, at time `at` (not before the case's
+ * last change), setting the values given: refused (OB_EINVAL) when no
+ * transition leads there from the case's state, when a's role is below the
+ * transition's, when a does not act in the case's unit (or in the one the
+ * move gives it), or when the new state's required fields would be missing;
+ * OB_ENOENT when there is no such case; OB_EEXISTS when another change
+ * came first.
+ */
+ob_err ob_case_move(struct ob_store *s, const struct ob_case_type *t,
+                    const struct ob_calendar *cal, const struct ob_case_actor *a, long long id,
+                    const char *state, long long at, const struct ob_case_input *in, size_t n,
+                    struct ob_diag *d);
+
+/* ---- deadlines and alerts ---- */
+
+/* A case as the alerts read it: its current values (NULL where none,
+ * one per field of the type) and every state it entered, in order. */
+struct ob_case_entry {
+	int state;
+	long long at;
+};
+struct ob_case_rec {
+	long long id;
+	char unit[OB_MAX_NAME];
+	char **values;
+	struct ob_case_entry *entries;
+	size_t n_entries, cap_entries;
+};
+struct ob_case_set {
+	const struct ob_case_type *type;
+	struct ob_case_rec *cases;     /* by id */
+	size_t n;
+};
+
+/* Every case of type t from the store. */
+ob_err ob_case_load(struct ob_store *s, const struct ob_case_type *t, struct ob_case_set *set,
+                    struct ob_diag *d);
+/* Case id of type t alone (set->n 0 when there is no such case). */
+ob_err ob_case_load_one(struct ob_store *s, const struct ob_case_type *t, long long id,
+                        struct ob_case_set *set, struct ob_diag *d);
+void ob_case_set_free(struct ob_case_set *set);
+
+/* A deadline of a case at a time: whether it runs (the clock started and
+ * no `until` state, nor a final one, was reached by then) and when it
+ * falls due. Rules in days fall due at the end of their last local day. */
+struct ob_case_due {
+	bool active;
+	long long due;        /* seconds since the epoch */
+	long due_day;         /* its local day (days since 1970-01-01) */
+	bool day_based;
+};
+ob_err ob_case_deadline_due(const struct ob_case_type *t, const struct ob_calendar *cal,
+                            const struct ob_case_deadline *r, const struct ob_case_rec *c,
+                            long long now, struct ob_case_due *out, struct ob_diag *d);
+
+/* The state of c at time now (-1: not opened yet). */
+int ob_case_state_at(const struct ob_case_rec *c, long long now);
+
+enum ob_case_alert_kind {
+	OB_CASE_SEVERE,     /* a severity rule matches an open case: escalate now */
+	OB_CASE_OVERDUE,
+	OB_CASE_DUE_TODAY,
+	OB_CASE_DUE_SOON,
+	OB_CASE_REPEAT,     /* count cases or more with one value of a field within the window */
+};
+const char *ob_case_alert_name(enum ob_case_alert_kind k); /* "overdue"... */
+
+struct ob_case_alert {
+	enum ob_case_alert_kind kind;
+	long long case_id;          /* repeats: the latest of the cases */
+	const char *unit;           /* that case's unit ("" when none) */
+	const char *rule;           /* the rule's name */
+	const char *label, *label_en;
+	const struct ob_case_due *due;  /* deadlines only */
+	const char *field;          /* severity and repeat: the field */
+	const char *value;          /* its value; NULL when the field is protected */
+	const long long *ids;       /* repeat: the cases, n_ids of them */
+	size_t n_ids;
+};
+
+/* Call fn for every alert of set at time now: severe, overdue, due today,
+ * due soon, repeats, in that order, each by case. Cases opened after now
+ * are left out and a case's state is the one it had at now; its values are
+ * its current ones. fn's non-zero return stops. */
+ob_err ob_case_alerts(const struct ob_case_set *set, const struct ob_calendar *cal,
+                      long long now, int (*fn)(void *arg, const struct ob_case_alert *a),
+                      void *arg, struct ob_diag *d);
+
+#endif

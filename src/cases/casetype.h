@@ -1,0 +1,196 @@
+/*
+ * casetype.h - a case type as data: one INI file per type in the
+ * observatory's catalogue (catalog/cases/CODE.ini, docs/cases.md), read by
+ * io/ini.h. It names the type's typed fields (some protected), its states
+ * with the fields each requires, the transitions between them with the
+ * role allowed to make each, deadline rules, repeat rules and severity
+ * rules. Nothing here touches the store: the checks of a transition
+ * (ob_case_type_check_move) and of a value (ob_case_value_check) are pure,
+ * so that the engine (cases/cases.h) and the tests share them.
+ *
+ * The file, section by section (every name is [a-z0-9_-], at most 63 bytes):
+ *
+ *   [case]           code, name, name_en, country (alpha-3: its calendar),
+ *                    unit (the field naming the unit a case belongs to),
+ *                    initial (the state a case opens in), open_role (the
+ *                    least role that may open one; analyst), protected_role
+ *                    (the role that may read protected fields; steward)
+ *   [field.NAME]     type = text | date | datetime | integer | choice |
+ *                    territory; values = a, b, c (choice); protected = yes;
+ *                    label, label_en
+ *   [state.NAME]     label, label_en; require = fields a case must have to
+ *                    be in the state; final = yes
+ *   [transition.NAME] from = states; to = state; role = the least role
+ *                    (accounts/accounts.h: analyst, steward, admin...)
+ *   [deadline.NAME]  start = STATE (entered) | field:FIELD (a date);
+ *                    within = N hours | N calendar days | N business days
+ *                    (or every = ..., recurring; reset = FIELD, a date
+ *                    that restarts it); until = states that end it;
+ *                    courts = yes (court recesses are not business days);
+ *                    soon = N hours | N calendar days; label, label_en
+ *   [repeat.NAME]    field; window = N calendar days; count = N
+ *   [severity.NAME]  field; values = a, b; label, label_en
+ *
+ * Ownership: an ob_case_type owns everything it holds and is released by
+ * ob_case_type_release(). Errors name the file, line, column, the value and
+ * what was expected.
+ */
+#ifndef OB_CASES_CASETYPE_H
+#define OB_CASES_CASETYPE_H
+
+#include "accounts/accounts.h"
+#include "base/common.h"
+#include "base/limits.h"
+
+#define OB_CASE_NAME 64
+#define OB_CASE_LABEL 160
+
+enum ob_case_ftype {
+	OB_CASE_TEXT,
+	OB_CASE_DATE,
+	OB_CASE_DATETIME,
+	OB_CASE_INTEGER,
+	OB_CASE_CHOICE,
+	OB_CASE_TERRITORY,
+};
+
+struct ob_case_field {
+	char name[OB_CASE_NAME];
+	char label[OB_CASE_LABEL], label_en[OB_CASE_LABEL];
+	enum ob_case_ftype type;
+	bool protected;
+	char (*choices)[OB_CASE_NAME];
+	size_t n_choices;
+	long line;                    /* of its [section] in the file */
+};
+
+struct ob_case_state {
+	char name[OB_CASE_NAME];
+	char label[OB_CASE_LABEL], label_en[OB_CASE_LABEL];
+	bool final;
+	unsigned long long require;   /* bit i: field i */
+};
+
+struct ob_case_transition {
+	char name[OB_CASE_NAME];
+	unsigned from;                /* bit i: state i */
+	int to;
+	enum ob_role role;
+	long line;
+};
+
+enum ob_case_unit { OB_CASE_HOURS, OB_CASE_CALENDAR_DAYS, OB_CASE_BUSINESS_DAYS };
+struct ob_case_duration {
+	int n;
+	enum ob_case_unit unit;
+};
+
+struct ob_case_deadline {
+	char name[OB_CASE_NAME];
+	char label[OB_CASE_LABEL], label_en[OB_CASE_LABEL];
+	int start_state;              /* -1 when it starts at a field */
+	int start_field;              /* -1 when it starts at a state */
+	int reset_field;              /* -1: none */
+	unsigned until;               /* bit i: state i ends it */
+	struct ob_case_duration within;
+	struct ob_case_duration soon;
+	bool recurring;
+	bool courts;
+	long line;
+};
+
+struct ob_case_repeat {
+	char name[OB_CASE_NAME];
+	int field;
+	int window_days;
+	int count;
+	long line;
+};
+
+struct ob_case_severity {
+	char name[OB_CASE_NAME];
+	char label[OB_CASE_LABEL], label_en[OB_CASE_LABEL];
+	int field;
+	char (*values)[OB_CASE_NAME];
+	size_t n_values;
+	long line;
+};
+
+struct ob_case_type {
+	char code[OB_CASE_NAME];
+	char name[OB_CASE_LABEL], name_en[OB_CASE_LABEL];
+	char country[4];
+	char path[OB_MAX_PATH];
+	int unit_field;               /* -1: none */
+	int initial;
+	enum ob_role open_role;
+	enum ob_role protected_role;
+	struct ob_case_field fields[OB_MAX_CASE_FIELDS];
+	size_t n_fields;
+	struct ob_case_state states[OB_MAX_CASE_STATES];
+	size_t n_states;
+	struct ob_case_transition transitions[OB_MAX_CASE_TRANSITIONS];
+	size_t n_transitions;
+	struct ob_case_deadline deadlines[OB_MAX_CASE_RULES];
+	size_t n_deadlines;
+	struct ob_case_repeat repeats[OB_MAX_CASE_RULES];
+	size_t n_repeats;
+	struct ob_case_severity severities[OB_MAX_CASE_RULES];
+	size_t n_severities;
+};
+
+/* Parse a case type's text (name: its path, for diagnostics) into *t,
+ * which the caller releases (also after a failure). */
+ob_err ob_case_type_parse(const char *text, size_t len, const char *name,
+                          struct ob_case_type *t, struct ob_diag *d);
+
+/* Every case type of the observatory dir (the files dir/catalog/cases/CODE.ini), by
+ * code, into a new array *types of *n (the caller frees it with
+ * ob_case_types_free). No folder is no types. */
+ob_err ob_case_types_load(const char *dir, struct ob_case_type **types, size_t *n,
+                          struct ob_diag *d);
+void ob_case_type_release(struct ob_case_type *t);
+void ob_case_types_free(struct ob_case_type *types, size_t n);
+
+/* Index of a field, state; -1 when the type has none of that name. */
+int ob_case_field_index(const struct ob_case_type *t, const char *name);
+int ob_case_state_index(const struct ob_case_type *t, const char *name);
+
+/*
+ * Check a value given for field f (text as the user typed it) and write
+ * its stored form into out (size >= OB_MAX_CASE_VALUE + 1): a date as
+ * YYYY-MM-DD (also read as dd/mm/yyyy), a datetime as UTC
+ * YYYY-MM-DDTHH:MM:SSZ (a time without a zone is local: utc_offset
+ * minutes east of UTC), an integer in decimal, a choice as listed, text
+ * and territory codes as given (a territory's existence is the caller's
+ * check). OB_EINVAL with d naming the field, the value and what was
+ * expected.
+ */
+ob_err ob_case_value_check(const struct ob_case_type *t, int f, const char *text,
+                           int utc_offset, char *out, size_t size, struct ob_diag *d);
+
+/*
+ * May a case of type t in state `from` move to state `to`, made by role,
+ * when it will hold the fields `have` (bit i: field i has a value, those
+ * given with the move included)? OB_OK, or OB_EINVAL with d saying which
+ * transitions are allowed from `from`, which role makes this one, or
+ * which required fields of `to` are missing. *transition receives the
+ * transition's index.
+ */
+ob_err ob_case_type_check_move(const struct ob_case_type *t, int from, int to, enum ob_role role,
+                               unsigned long long have, int *transition, struct ob_diag *d);
+
+/* The fields of state `state` that a case holding `have` lacks, as bits. */
+unsigned long long ob_case_missing(const struct ob_case_type *t, int state,
+                                   unsigned long long have);
+
+/* A time as the command line or a datetime field gives it:
+ * YYYY-MM-DD (the local start of the day), YYYY-MM-DDTHH:MM[:SS] (local),
+ * the same followed by Z (UTC) or ±HH:MM; a space may stand for the T.
+ * utc_offset is the local time's offset (minutes east of UTC). false when
+ * it is none of these. */
+bool ob_case_time_parse(const char *s, int utc_offset, long long *t);
+/* t as local "YYYY-MM-DD HH:MM" at utc_offset (out >= 20 bytes). */
+void ob_case_time_local(long long t, int utc_offset, char *out, size_t size);
+
+#endif

@@ -1,0 +1,332 @@
+/* cases.c - the rows of case workflows (see cases.h), on SQLite and
+ * PostgreSQL: one text of every statement serves both. */
+#include "store/cases.h"
+#include "store/store_int.h"
+
+/* Step a statement that returns no row and finalize it. */
+static ob_err step_done(struct ob_store *s, struct ob_db_stmt *st, const char *what,
+                        struct ob_diag *d)
+{
+	ob_err e = ob_db_step(st) == OB_DB_DONE ? OB_OK : ob_store_fail(s, d, what);
+
+	ob_db_finalize(st);
+	return e;
+}
+
+/* Step an "INSERT ... RETURNING id" and finalize it. */
+static ob_err step_id(struct ob_store *s, struct ob_db_stmt *st, long long *id, const char *what,
+                      struct ob_diag *d)
+{
+	ob_err e = OB_OK;
+
+	if (ob_db_step(st) != OB_DB_ROW)
+		e = ob_store_fail(s, d, what);
+	else
+		*id = ob_db_column_int64(st, 0);
+	if (!e && ob_db_step(st) != OB_DB_DONE)
+		e = ob_store_fail(s, d, what);
+	ob_db_finalize(st);
+	return e;
+}
+
+static ob_err add_event(struct ob_store *s, long long id, long long seq, const char *at,
+                        const char *actor, const char *role, const char *kind,
+                        const char *from, const char *to, long long *event, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	ob_err e;
+
+	if ((e = ob_store_sql(s, "INSERT INTO case_event(case_id, seq, at, actor, role, kind,"
+	                         " state_from, state_to) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+	                         " RETURNING id",
+	                      &st, d)))
+		return e;
+	ob_db_bind_int64(st, 1, id);
+	ob_db_bind_int64(st, 2, seq);
+	ob_db_bind_str(st, 3, at);
+	ob_db_bind_str(st, 4, actor);
+	ob_db_bind_str(st, 5, role);
+	ob_db_bind_str(st, 6, kind);
+	ob_db_bind_str(st, 7, from);
+	ob_db_bind_str(st, 8, to);
+	return step_id(s, st, event, "historia del caso (case history)", d);
+}
+
+ob_err ob_store_case_open(struct ob_store *s, const char *type, const char *state,
+                          const char *unit, const char *at, const char *actor, const char *role,
+                          long long *id, long long *event, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	ob_err e;
+
+	if ((e = ob_store_sql(s, "INSERT INTO case_file(type, state, unit, opened_at, updated_at,"
+	                         " events) VALUES(?1, ?2, ?3, ?4, ?4, 1) RETURNING id",
+	                      &st, d)))
+		return e;
+	ob_db_bind_str(st, 1, type);
+	ob_db_bind_str(st, 2, state);
+	ob_db_bind_str(st, 3, unit);
+	ob_db_bind_str(st, 4, at);
+	if ((e = step_id(s, st, id, "abrir caso (open case)", d)))
+		return e;
+	return add_event(s, *id, 1, at, actor, role, "open", NULL, state, event, d);
+}
+
+ob_err ob_store_case_move(struct ob_store *s, const struct ob_store_case *c, const char *state,
+                          const char *unit, const char *at, const char *actor, const char *role,
+                          long long *event, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	long long changed = 0;
+	ob_err e;
+
+	/* the row changes only if nobody moved the case since it was read */
+	if ((e = ob_store_sql(s, "UPDATE case_file SET state = ?1, updated_at = ?2,"
+	                         " events = events + 1, unit = coalesce(?3, unit)"
+	                         " WHERE id = ?4 AND state = ?5 AND events = ?6 RETURNING events",
+	                      &st, d)))
+		return e;
+	ob_db_bind_str(st, 1, state);
+	ob_db_bind_str(st, 2, at);
+	ob_db_bind_str(st, 3, unit);
+	ob_db_bind_int64(st, 4, c->id);
+	ob_db_bind_str(st, 5, c->state);
+	ob_db_bind_int64(st, 6, c->events);
+	switch (ob_db_step(st)) {
+	case OB_DB_ROW:
+		changed = ob_db_column_int64(st, 0);
+		if (ob_db_step(st) != OB_DB_DONE)
+			e = ob_store_fail(s, d, "mover caso (move case)");
+		break;
+	case OB_DB_DONE:
+		break;
+	default:
+		e = ob_store_fail(s, d, "mover caso (move case)");
+	}
+	ob_db_finalize(st);
+	if (e)
+		return e;
+	if (changed != c->events + 1)
+		return OB_DIAG(d, OB_EEXISTS, NULL, 0, 0, NULL, 0,
+		               "el caso %lld cambió mientras tanto; vuelva a leerlo y a intentarlo",
+		               "case %lld changed meanwhile; read it again and retry", c->id);
+	return add_event(s, c->id, c->events + 1, at, actor, role, "move", c->state, state, event,
+	                 d);
+}
+
+ob_err ob_store_case_set(struct ob_store *s, long long case_id, long long event,
+                         const char *field, const char *value, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	ob_err e;
+
+	if ((e = ob_store_sql(s, "INSERT INTO case_event_value(event, field, value)"
+	                         " VALUES(?1, ?2, ?3)", &st, d)))
+		return e;
+	ob_db_bind_int64(st, 1, event);
+	ob_db_bind_str(st, 2, field);
+	ob_db_bind_str(st, 3, value);
+	if ((e = step_done(s, st, "historia del caso (case history)", d)))
+		return e;
+	if ((e = ob_store_sql(s, "INSERT INTO case_value(case_id, field, value) VALUES(?1, ?2, ?3)"
+	                         " ON CONFLICT(case_id, field) DO UPDATE SET value = excluded.value",
+	                      &st, d)))
+		return e;
+	ob_db_bind_int64(st, 1, case_id);
+	ob_db_bind_str(st, 2, field);
+	ob_db_bind_str(st, 3, value);
+	return step_done(s, st, "valores del caso (case values)", d);
+}
+
+#define CASE_COLUMNS "id, type, state, unit, opened_at, updated_at, events"
+
+static void read_case(struct ob_db_stmt *st, struct ob_store_case *c)
+{
+	const char *v;
+
+	memset(c, 0, sizeof(*c));
+	c->id = ob_db_column_int64(st, 0);
+	ob_strlcpy(c->type, ob_db_column_text(st, 1), sizeof(c->type));
+	ob_strlcpy(c->state, ob_db_column_text(st, 2), sizeof(c->state));
+	if ((v = ob_db_column_text(st, 3)))
+		ob_strlcpy(c->unit, v, sizeof(c->unit));
+	ob_strlcpy(c->opened_at, ob_db_column_text(st, 4), sizeof(c->opened_at));
+	ob_strlcpy(c->updated_at, ob_db_column_text(st, 5), sizeof(c->updated_at));
+	c->events = ob_db_column_int64(st, 6);
+}
+
+ob_err ob_store_case_get(struct ob_store *s, long long id, struct ob_store_case *c, bool *found,
+                         struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	int rc;
+
+	*found = false;
+	if (ob_store_sql(s, "SELECT " CASE_COLUMNS " FROM case_file WHERE id = ?1", &st, d))
+		return OB_ESTORE;
+	ob_db_bind_int64(st, 1, id);
+	rc = ob_db_step(st);
+	if (rc == OB_DB_ROW) {
+		*found = true;
+		read_case(st, c);
+	}
+	ob_db_finalize(st);
+	if (rc != OB_DB_ROW && rc != OB_DB_DONE)
+		return ob_store_fail(s, d, "caso (case)");
+	return OB_OK;
+}
+
+int ob_store_case_values_each(struct ob_store *s, long long id,
+                              int (*each)(void *arg, const char *field, const char *value),
+                              void *arg, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_sql(s, "SELECT field, value FROM case_value WHERE case_id = ?1 ORDER BY field",
+	                 &st, d))
+		return -1;
+	ob_db_bind_int64(st, 1, id);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW)
+		stop = each(arg, ob_db_column_text(st, 0), ob_db_column_text(st, 1));
+	return ob_store_sql_end(s, st, rc, stop, "valores del caso (case values)", d);
+}
+
+int ob_store_case_events_each(struct ob_store *s, long long id,
+                              int (*each)(void *arg, const struct ob_store_case_event *e),
+                              void *arg, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_sql(s, "SELECT e.seq, e.at, e.actor, e.role, e.kind, e.state_from, e.state_to,"
+	                    " v.field, v.value FROM case_event e"
+	                    " LEFT JOIN case_event_value v ON v.event = e.id"
+	                    " WHERE e.case_id = ?1 ORDER BY e.seq, v.field",
+	                 &st, d))
+		return -1;
+	ob_db_bind_int64(st, 1, id);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW) {
+		struct ob_store_case_event e = {
+			.seq = ob_db_column_int64(st, 0),
+			.at = ob_db_column_text(st, 1),
+			.actor = ob_db_column_text(st, 2),
+			.role = ob_db_column_text(st, 3),
+			.kind = ob_db_column_text(st, 4),
+			.state_from = ob_db_column_text(st, 5),
+			.state_to = ob_db_column_text(st, 6),
+			.field = ob_db_column_text(st, 7),
+			.value = ob_db_column_text(st, 8),
+		};
+		stop = each(arg, &e);
+	}
+	return ob_store_sql_end(s, st, rc, stop, "historia del caso (case history)", d);
+}
+
+int ob_store_cases_each(struct ob_store *s, const char *type, const char *state,
+                        const char *unit,
+                        int (*each)(void *arg, const struct ob_store_case *c), void *arg,
+                        struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_sql(s, "SELECT " CASE_COLUMNS " FROM case_file"
+	                    " WHERE (type = ?1 OR ?1 IS NULL) AND (state = ?2 OR ?2 IS NULL)"
+	                    " AND (unit = ?3 OR ?3 IS NULL) ORDER BY id",
+	                 &st, d))
+		return -1;
+	ob_db_bind_str(st, 1, type);
+	ob_db_bind_str(st, 2, state);
+	ob_db_bind_str(st, 3, unit);
+	ob_db_stream(st);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW) {
+		struct ob_store_case c;
+		read_case(st, &c);
+		stop = each(arg, &c);
+	}
+	return ob_store_sql_end(s, st, rc, stop, "casos (cases)", d);
+}
+
+int ob_store_case_type_values_each(struct ob_store *s, const char *type,
+                                   int (*each)(void *arg, long long id, const char *field,
+                                               const char *value),
+                                   void *arg, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_sql(s, "SELECT v.case_id, v.field, v.value FROM case_value v"
+	                    " JOIN case_file c ON c.id = v.case_id WHERE c.type = ?1"
+	                    " ORDER BY v.case_id, v.field",
+	                 &st, d))
+		return -1;
+	ob_db_bind_str(st, 1, type);
+	ob_db_stream(st);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW)
+		stop = each(arg, ob_db_column_int64(st, 0), ob_db_column_text(st, 1),
+		            ob_db_column_text(st, 2));
+	return ob_store_sql_end(s, st, rc, stop, "valores de los casos (case values)", d);
+}
+
+int ob_store_case_type_entries_each(struct ob_store *s, const char *type,
+                                    int (*each)(void *arg, long long id, const char *state,
+                                                const char *at),
+                                    void *arg, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_sql(s, "SELECT e.case_id, e.state_to, e.at FROM case_event e"
+	                    " JOIN case_file c ON c.id = e.case_id WHERE c.type = ?1"
+	                    " ORDER BY e.case_id, e.seq",
+	                 &st, d))
+		return -1;
+	ob_db_bind_str(st, 1, type);
+	ob_db_stream(st);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW)
+		stop = each(arg, ob_db_column_int64(st, 0), ob_db_column_text(st, 1),
+		            ob_db_column_text(st, 2));
+	return ob_store_sql_end(s, st, rc, stop, "historia de los casos (case history)", d);
+}
+
+ob_err ob_store_case_grant(struct ob_store *s, const char *account, const char *type,
+                           const char *unit, const char *at, const char *by,
+                           struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	ob_err e;
+	int rc;
+
+	if ((e = ob_store_sql(s, "INSERT INTO case_access(account, type, unit, granted_at,"
+	                         " granted_by) VALUES(?1, ?2, ?3, ?4, ?5)", &st, d)))
+		return e;
+	ob_db_bind_str(st, 1, account);
+	ob_db_bind_str(st, 2, type);
+	ob_db_bind_str(st, 3, unit);
+	ob_db_bind_str(st, 4, at);
+	ob_db_bind_str(st, 5, by);
+	rc = ob_db_step(st);
+	e = rc == OB_DB_DONE ? OB_OK
+	  : rc == OB_DB_CONSTRAINT ? OB_EEXISTS
+	                           : ob_store_fail(s, d, "unidades de una cuenta (account units)");
+	ob_db_finalize(st);
+	return e;
+}
+
+int ob_store_case_units_each(struct ob_store *s, const char *account, const char *type,
+                             int (*each)(void *arg, const char *unit), void *arg,
+                             struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_sql(s, "SELECT unit FROM case_access WHERE account = ?1 AND type = ?2"
+	                    " ORDER BY unit", &st, d))
+		return -1;
+	ob_db_bind_str(st, 1, account);
+	ob_db_bind_str(st, 2, type);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW)
+		stop = each(arg, ob_db_column_text(st, 0));
+	return ob_store_sql_end(s, st, rc, stop, "unidades de una cuenta (account units)", d);
+}

@@ -1,0 +1,106 @@
+/*
+ * cases.h - the rows of case workflows (src/cases): cases (case_file),
+ * their current field values (case_value) and their history (case_event,
+ * case_event_value), on SQLite and PostgreSQL.
+ *
+ * The history is append-only (triggers refuse UPDATE and DELETE): a case
+ * is opened by an 'open' event and every move adds a 'move' event with the
+ * values it set; the case's row and its current values are changed in the
+ * same transaction as the event, so they always agree with the history.
+ * What a case type allows is decided by src/cases, not here.
+ *
+ * Times are the audit log's UTC text "YYYY-MM-DDTHH:MM:SSZ".
+ *
+ * Ownership: strings passed in are read during the call only; strings a
+ * callback receives belong to the statement and live during the call.
+ * Writes happen inside the caller's ob_store_begin()/ob_store_commit().
+ * Errors: OB_ESTORE with d holding the database's message, unless said
+ * otherwise.
+ */
+#ifndef OB_STORE_CASES_H
+#define OB_STORE_CASES_H
+
+#include "store/store.h"
+
+/* A case's row. */
+struct ob_store_case {
+	long long id;
+	char type[64];
+	char state[64];
+	char unit[OB_MAX_NAME];      /* "" when none */
+	char opened_at[32], updated_at[32];
+	long long events;            /* events in its history */
+};
+
+/* A new case of type in state, belonging to unit (may be NULL), opened at
+ * `at` by actor acting as role: its row and its 'open' event (seq 1). The
+ * case's id in *id and the event's in *event. */
+ob_err ob_store_case_open(struct ob_store *s, const char *type, const char *state,
+                          const char *unit, const char *at, const char *actor, const char *role,
+                          long long *id, long long *event, struct ob_diag *d);
+
+/* A 'move' event of case c (as read by ob_store_case_get) to state at
+ * `at`: refused (OB_EEXISTS, d saying that the case changed meanwhile)
+ * when the case is no longer in c->state with c->events events. unit, when
+ * not NULL, becomes the case's unit. The event's id in *event. */
+ob_err ob_store_case_move(struct ob_store *s, const struct ob_store_case *c, const char *state,
+                          const char *unit, const char *at, const char *actor, const char *role,
+                          long long *event, struct ob_diag *d);
+
+/* Record that event set field to value, and make it the case's current
+ * value of field. */
+ob_err ob_store_case_set(struct ob_store *s, long long case_id, long long event,
+                         const char *field, const char *value, struct ob_diag *d);
+
+/* Case id into *c; *found false when there is none. */
+ob_err ob_store_case_get(struct ob_store *s, long long id, struct ob_store_case *c, bool *found,
+                         struct ob_diag *d);
+
+/* The current values of case id, by field: each(arg, field, value).
+ * Returns as a listing (store.h). */
+int ob_store_case_values_each(struct ob_store *s, long long id,
+                              int (*each)(void *arg, const char *field, const char *value),
+                              void *arg, struct ob_diag *d);
+
+/* The history of case id, in order: one call per event and value set
+ * (field and value NULL for an event that set none). */
+struct ob_store_case_event {
+	long long seq;
+	const char *at, *actor, *role, *kind, *state_from, *state_to;
+	const char *field, *value;
+};
+int ob_store_case_events_each(struct ob_store *s, long long id,
+                              int (*each)(void *arg, const struct ob_store_case_event *e),
+                              void *arg, struct ob_diag *d);
+
+/* The cases whose type, state and unit are those given (NULL: any), by
+ * id. */
+int ob_store_cases_each(struct ob_store *s, const char *type, const char *state,
+                        const char *unit,
+                        int (*each)(void *arg, const struct ob_store_case *c), void *arg,
+                        struct ob_diag *d);
+
+/* For the alerts of a type: every current value of its cases (case id,
+ * field, value), and every event's time and state reached (case id,
+ * state_to, at), each by case id. */
+int ob_store_case_type_values_each(struct ob_store *s, const char *type,
+                                   int (*each)(void *arg, long long id, const char *field,
+                                               const char *value),
+                                   void *arg, struct ob_diag *d);
+int ob_store_case_type_entries_each(struct ob_store *s, const char *type,
+                                    int (*each)(void *arg, long long id, const char *state,
+                                                const char *at),
+                                    void *arg, struct ob_diag *d);
+
+/* The units of case type `type` account acts in: ob_store_case_grant()
+ * adds one (OB_EEXISTS with d untouched when it is there already);
+ * ob_store_case_units_each() gives them by unit (none: the account is not
+ * limited to units of that type). */
+ob_err ob_store_case_grant(struct ob_store *s, const char *account, const char *type,
+                           const char *unit, const char *at, const char *by,
+                           struct ob_diag *d);
+int ob_store_case_units_each(struct ob_store *s, const char *account, const char *type,
+                             int (*each)(void *arg, const char *unit), void *arg,
+                             struct ob_diag *d);
+
+#endif

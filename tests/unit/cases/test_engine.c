@@ -1,0 +1,165 @@
+/* test_engine.c - cases in a store: opened and moved by the engine with
+ * the type's rules, a refused change leaving the case, its history and the
+ * audit log as they were, a move that lost a race refused, the history
+ * complete and append-only, and every change in the audit log. */
+#include "test.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cases/cases.h"
+#include "store/audit.h"
+#include "store/cases.h"
+/* raw SQL (store_sql.h): the oracle counting rows, and an UPDATE of the
+ * history the store must refuse. */
+#include "store_sql.h"
+
+static char dir[64];
+
+static const char type_text[] =
+	"[case]\ncode = t\nname = T\ncountry = SLV\ninitial = open\nunit = office\n"
+	"[field.office]\ntype = text\n[field.note]\ntype = text\nprotected = yes\n"
+	"[field.outcome]\ntype = choice\nvalues = done, dropped\n"
+	"[state.open]\nrequire = office\n[state.closed]\nrequire = outcome\nfinal = yes\n"
+	"[transition.close]\nfrom = open\nto = closed\nrole = steward\n";
+
+static long long count(struct ob_store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	struct ob_diag d;
+	long long n = -1;
+
+	assert_int_equal(ob_store_prepare(s, sql, &st, &d), OB_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int keep_event(void *arg, const struct ob_store_case_event *e)
+{
+	char *out = arg;
+	size_t n = strlen(out);
+
+	snprintf(out + n, 512 - n, "%lld %s %s>%s %s=%s;", e->seq, e->kind,
+	         e->state_from ? e->state_from : "", e->state_to, e->field ? e->field : "",
+	         e->value ? e->value : "");
+	return 0;
+}
+
+static void engine(void **state)
+{
+	struct ob_case_type *t = ob_calloc(1, sizeof(*t));
+	struct ob_calendar cal = { .country = "SLV", .utc_offset = -360 };
+	struct ob_case_actor admin = { "cli:test", OB_ROLE_ADMIN }, ana = { "ana", OB_ROLE_ANALYST };
+	struct ob_case_input open_in[] = { { "office", "A-1" }, { "note", "Ana Pérez" } };
+	struct ob_case_input close_in[] = { { "outcome", "done" } };
+	struct ob_store_case c;
+	struct ob_store *s;
+	struct ob_diag d;
+	char history[512] = "";
+	long long id = 0, ev, at = 1741996800LL; /* 2025-03-15T00:00:00Z */
+	bool found;
+	(void)state;
+
+	assert_int_equal(ob_case_type_parse(type_text, strlen(type_text), "t.ini", t, &d), OB_OK);
+	snprintf(dir, sizeof(dir), "/tmp/observa-cases.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(ob_store_open(dir, OB_STORE_CREATE, &s, &d), OB_OK);
+
+	/* refused: the required office missing; an analyst opening is allowed (open_role) */
+	assert_int_equal(ob_case_open(s, t, &cal, &admin, at, open_in + 1, 1, &id, &d), OB_EINVAL);
+	assert_int_equal(count(s, "SELECT count(*) FROM case_file"), 0);
+	assert_int_equal(ob_case_open(s, t, &cal, &ana, at, open_in, 2, &id, &d), OB_OK);
+	assert_int_equal(id, 1);
+	/* refused: an analyst closing; the outcome missing; a time before the opening */
+	assert_int_equal(ob_case_move(s, t, &cal, &ana, id, "closed", at + 60, close_in, 1, &d),
+	                 OB_EINVAL);
+	assert_int_equal(ob_case_move(s, t, &cal, &admin, id, "closed", at + 60, NULL, 0, &d),
+	                 OB_EINVAL);
+	assert_int_equal(ob_case_move(s, t, &cal, &admin, id, "closed", at - 60, close_in, 1, &d),
+	                 OB_EINVAL);
+	assert_int_equal(ob_case_move(s, t, &cal, &admin, 7, "closed", at + 60, close_in, 1, &d),
+	                 OB_ENOENT);
+	assert_int_equal(count(s, "SELECT count(*) FROM case_event"), 1);
+	assert_int_equal(count(s, "SELECT count(*) FROM audit"), 1);
+
+	/* a move that lost a race: the case as read before another move */
+	assert_int_equal(ob_store_case_get(s, id, &c, &found, &d), OB_OK);
+	assert_true(found);
+	assert_int_equal(c.events, 1);
+	assert_string_equal(c.unit, "A-1");
+	assert_int_equal(ob_case_move(s, t, &cal, &admin, id, "closed", at + 60, close_in, 1, &d),
+	                 OB_OK);
+	assert_int_equal(ob_store_begin(s, &d), OB_OK);
+	assert_int_equal(ob_store_case_move(s, &c, "closed", NULL, "2025-03-15T00:02:00Z", "x",
+	                                    "admin", &ev, &d),
+	                 OB_EEXISTS);
+	ob_store_rollback(s);
+	assert_non_null(strstr(d.message, "cambió mientras tanto"));
+
+	/* the history, complete; the audit log, one entry a change, no values */
+	assert_true(ob_store_case_events_each(s, id, keep_event, history, &d) == 0);
+	assert_string_equal(history, "1 open >open note=Ana Pérez;1 open >open office=A-1;"
+	                             "2 move open>closed outcome=done;");
+	assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE action IN ('case.open',"
+	                          " 'case.move') AND object = 'case:1'"), 2);
+	assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE detail LIKE '%Pérez%'"), 0);
+	assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE actor = 'ana'"
+	                          " AND detail LIKE '%\"fields\":[\"office\",\"note\"]%'"), 1);
+	{
+		struct ob_audit_report rep;
+		assert_int_equal(ob_audit_verify(s, 0, NULL, NULL, NULL, &rep, &d), OB_OK);
+		assert_int_equal(rep.problems, 0);
+	}
+	/* append-only */
+	assert_int_equal(ob_store_exec(s, "UPDATE case_event SET actor = 'x'", &d), OB_ESTORE);
+	assert_non_null(strstr(d.message, "append-only"));
+	assert_int_equal(ob_store_exec(s, "DELETE FROM case_event_value", &d), OB_ESTORE);
+	assert_int_equal(count(s, "SELECT count(*) FROM case_event_value"), 3);
+
+	/* units: a steward given A-1 acts there only; an admin account anywhere */
+	{
+		struct ob_case_actor sol = { "sol", OB_ROLE_STEWARD, "sol" };
+		struct ob_case_actor root = { "root", OB_ROLE_ADMIN, "root" };
+		struct ob_case_input b2[] = { { "office", "B-2" } };
+		struct ob_case_units u;
+
+		assert_int_equal(ob_case_grant(s, t, &sol, "sol", "A-1", at, &d), OB_EINVAL);
+		assert_int_equal(ob_case_open(s, t, &cal, &sol, at, b2, 1, &id, &d), OB_OK);
+		assert_int_equal(ob_case_grant(s, t, &admin, "sol", "A-1", at, &d), OB_OK);
+		assert_int_equal(ob_case_grant(s, t, &admin, "sol", "A-1", at, &d), OB_EEXISTS);
+		assert_int_equal(ob_case_open(s, t, &cal, &sol, at, b2, 1, &id, &d), OB_EINVAL);
+		assert_non_null(strstr(d.message, "sus unidades de t: A-1"));
+		assert_int_equal(ob_case_open(s, t, &cal, &sol, at, open_in, 1, &id, &d), OB_OK);
+		assert_int_equal(ob_case_open(s, t, &cal, &root, at, b2, 1, &id, &d), OB_OK);
+		assert_int_equal(ob_case_units_load(s, t, &sol, &u, &d), OB_OK);
+		assert_true(u.limited);
+		assert_true(ob_case_unit_allowed(&u, "A-1"));
+		assert_false(ob_case_unit_allowed(&u, "B-2"));
+		assert_false(ob_case_unit_allowed(&u, NULL));
+		ob_case_units_release(&u);
+		assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE action = 'case.grant'"), 1);
+	}
+
+	ob_store_close(s);
+	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
+	                                                    "observa.db-shm", NULL };
+	     *f; f++) {
+		char path[128];
+		snprintf(path, sizeof(path), "%s/%s", dir, *f);
+		unlink(path);
+	}
+	rmdir(dir);
+	ob_case_type_release(t);
+	free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(engine),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
