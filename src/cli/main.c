@@ -43,7 +43,7 @@ const struct ob_command ob_commands[] = {
 	  "add a country to the catalogue; what it has and lacks" },
 	{ "stats", cmd_stats, cmd_stats_usage, OB_CMD_OWN_HELP,
 	  "estadísticas sobre cualquier CSV", "statistics on any CSV" },
-	{ "survey", cmd_survey, cmd_survey_usage, OB_CMD_OWN_HELP,
+	{ "survey", cmd_survey, cmd_survey_usage, OBS | RW | OB_CMD_OWN_HELP,
 	  "estimaciones de encuestas según su diseño", "design-based survey estimates" },
 	{ "index", cmd_index, cmd_index_usage, OBS | RO | SNAP,
 	  "índice de priorización territorial", "territorial prioritization index" },
