@@ -133,6 +133,11 @@ void ob_http_table_abandon(struct ob_http_table *t);
  * OB_HTTP_ALL_ROWS. */
 void ob_http_page(const struct ob_http_call *c, long long *limit, long long *offset);
 
+/* GET /api/v1/indicators/{id} of a survey indicator (survey.c): answers
+ * from the latest release's survey_indicators.csv and returns true; false
+ * when id is no survey indicator. */
+bool ob_http_survey_indicator(struct ob_http_call *c);
+
 /* ---- published indicator values (indicators.c): the latest release's
  * table, kept in memory, that GET /api/v1/indicators/{id} answers from and
  * the portal's pages read ---- */
