@@ -138,6 +138,22 @@ void ob_http_page(const struct ob_http_call *c, long long *limit, long long *off
  * when id is no survey indicator. */
 bool ob_http_survey_indicator(struct ob_http_call *c);
 
+/* The latest published estimate of survey indicator id in territory up to
+ * max_year (-1: any) in release version's survey_indicators.csv, in
+ * percent (NaN: none, as a suppressed one); false when there is none. */
+struct ob_http_survey_value {
+	long long year;
+	double value, lower, upper;
+	char flags[160];
+};
+bool ob_http_survey_latest(const char *dir, const char *version, const char *id,
+                           const char *territory, long long max_year,
+                           struct ob_http_survey_value *v);
+
+/* GET /api/v1/plans/{code} (plan.c): a plan's indicators against their
+ * targets, from the latest release. */
+void ob_http_h_plan(struct ob_http_call *c);
+
 /* ---- published indicator values (indicators.c): the latest release's
  * table, kept in memory, that GET /api/v1/indicators/{id} answers from and
  * the portal's pages read ---- */

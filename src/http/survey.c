@@ -14,6 +14,7 @@
 #include "publish/release.h"
 #include "survey/profile.h"
 
+#include <math.h>
 #include <unistd.h>
 
 /* Whether id is a survey indicator of the observatory's catalogue. */
@@ -160,4 +161,51 @@ bool ob_http_survey_indicator(struct ob_http_call *c)
 	ob_http_table_end(&t);
 	rows_release(&r);
 	return true;
+}
+
+bool ob_http_survey_latest(const char *dir, const char *version, const char *id,
+                           const char *territory, long long max_year,
+                           struct ob_http_survey_value *v)
+{
+	char path[OB_MAX_PATH];
+	struct rows r;
+	struct ob_diag d;
+	long ce = -1, cl = -1, cu = -1, cy = -1, cf = -1;
+	bool found = false;
+
+	memset(&r, 0, sizeof(r));
+	memset(v, 0, sizeof(*v));
+	ob_diag_clear(&d);
+	if (snprintf(path, sizeof(path), "%s/%s/%s/survey_indicators.csv", dir, OB_RELEASES_DIR,
+	             version) >= (int)sizeof(path) || access(path, R_OK) ||
+	    rows_load(path, id, territory, -1, &r, &d)) {
+		rows_release(&r);
+		return false;
+	}
+	for (size_t i = 0; i < r.ncols; i++) {
+		ce = !strcmp(r.cols[i], "estimate") ? (long)i : ce;
+		cl = !strcmp(r.cols[i], "lower") ? (long)i : cl;
+		cu = !strcmp(r.cols[i], "upper") ? (long)i : cu;
+		cy = !strcmp(r.cols[i], "year") ? (long)i : cy;
+		cf = !strcmp(r.cols[i], "flag") ? (long)i : cf;
+	}
+	for (size_t i = 0; ce >= 0 && cl >= 0 && cu >= 0 && cy >= 0 && cf >= 0 && i < r.nrows; i++) {
+		char **row = &r.cell[i * r.ncols];
+		long long y;
+		if (!ob_parse_int(row[cy], strlen(row[cy]), 0, 9999, &y) ||
+		    (max_year >= 0 && y > max_year) || y < v->year)
+			continue;
+		v->year = y;
+		v->value = v->lower = v->upper = NAN;
+		if (*row[ce])
+			ob_parse_double(row[ce], strlen(row[ce]), &v->value);
+		if (*row[cl])
+			ob_parse_double(row[cl], strlen(row[cl]), &v->lower);
+		if (*row[cu])
+			ob_parse_double(row[cu], strlen(row[cu]), &v->upper);
+		ob_strlcpy(v->flags, row[cf], sizeof(v->flags));
+		found = true;
+	}
+	rows_release(&r);
+	return found;
 }

@@ -217,6 +217,34 @@ curl -sf "$B/api/v1/indicators/violence_victims_share?territory=SLV&format=csv" 
 grep '^violence_victims_share,[^,]*,SLV,SLV,' "$O/releases/v2/survey_indicators.csv" >"$T/want.csv"
 tail -n +2 "$T/api.csv" | tr -d '\r' | cmp -s - "$T/want.csv" ||
 	{ cat "$T/api.csv" "$T/want.csv" >&2; fail "API and release differ"; }
+# the demo's plan from the same release: each indicator's latest published
+# value against its path, the status by the interval (docs/commands/plan.md)
+curl -sf "$B/api/v1/plans/sv-seguro?format=csv" | tr -d '\r' >"$T/plan.csv" || fail "API: the plan"
+python3 - "$T/plan.csv" "$O/releases/v2/survey_indicators.csv" <<'PY' || fail "API: the plan's rows"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+pub = {(r["indicator"], r["territory"]): r for r in csv.DictReader(open(sys.argv[2]))}
+bad = 0
+if [r["source"] for r in rows] != ["catalog", "catalog", "survey", "survey", "survey"]:
+    print("rows", rows); bad += 1
+for r in rows:
+    if r["year"] != "2023":
+        print("not the release's year", r); bad += 1
+        continue
+    if r["source"] == "survey":
+        p = pub[(r["measure"], r["territory"])]
+        if abs(float(r["value"]) - float(p["estimate"])) > 1e-9:
+            print("value", r, p); bad += 1
+    lo, hi, path = float(r["lower"]), float(r["upper"]), float(r["path"])
+    if r["direction"] == "down":
+        want = "on_track" if hi <= path else "off_track" if lo > path else "at_risk"
+    else:
+        want = "on_track" if lo >= path else "off_track" if hi < path else "at_risk"
+    if r["status"] != want:
+        print("status", r, want); bad += 1
+sys.exit(1 if bad else 0)
+PY
+curl -s -o /dev/null -w '%{http_code}' "$B/api/v1/plans/no-such-plan" | grep -q 404 || fail "API: an unknown plan"
 kill -TERM "$PID"
 wait "$PID" 2>/dev/null || true
 
