@@ -150,7 +150,7 @@ bool ob_http_survey_latest(const char *dir, const char *version, const char *id,
                            const char *territory, long long max_year,
                            struct ob_http_survey_value *v);
 
-/* GET /api/v1/plans/{code} (plan.c): a plan's indicators against their
+/* GET /api/v1/plans/{plan} (plan.c): a plan's indicators against their
  * targets, from the latest release. */
 void ob_http_h_plan(struct ob_http_call *c);
 

@@ -1,5 +1,5 @@
 /*
- * plan.c - GET /api/v1/plans/{code}: each indicator of a plan
+ * plan.c - GET /api/v1/plans/{plan}: each indicator of a plan
  * (DIR/catalog/plans/<code>.ini, plan/plan.h) with its latest published
  * value and interval, the target path of that year and its status by the
  * rule of plan.h (decided with the interval). Values come from the latest

@@ -116,7 +116,7 @@ static const struct ob_http_pspec p_indicator[] = {
 
 /* plans (plan.c) */
 static const struct ob_http_pspec p_plan[] = {
-	{ "code", "path", OB_HTTP_STRING, true, 0, 0, NULL,
+	{ "plan", "path", OB_HTTP_STRING, true, 0, 0, NULL,
 	  "código del plan (catalog/plans/CÓDIGO.ini)", "plan code (catalog/plans/CODE.ini)" },
 	{ "year", "query", OB_HTTP_INTEGER, false, 1900, 2100, NULL,
 	  "el último valor hasta ese año (por omisión, el último publicado)",
@@ -308,7 +308,7 @@ const struct ob_http_route ob_http_routes[] = {
 	  "Valores publicados de un indicador (de la última publicación, tras el control de "
 	  "divulgación)", "Published values of an indicator (latest release, disclosure-controlled)",
 	  PARAMS(p_indicator), "json+csv", NULL },
-	{ "GET", "/api/v1/plans/{code}", OB_ROLE_PUBLIC, false, false, ob_http_h_plan,
+	{ "GET", "/api/v1/plans/{plan}", OB_ROLE_PUBLIC, false, false, ob_http_h_plan,
 	  "Un plan: cada indicador con su último valor publicado frente a su meta, y su estado "
 	  "decidido con el intervalo (on_track, at_risk, off_track, no_data)",
 	  "A plan: each indicator's latest published value against its target, and its status "
