@@ -153,6 +153,20 @@ bool ob_http_survey_latest(const char *dir, const char *version, const char *id,
 /* GET /api/v1/plans/{plan} (plan.c): a plan's indicators against their
  * targets, from the latest release. */
 void ob_http_h_plan(struct ob_http_call *c);
+/* The latest published value of plan indicator x in release p up to year
+ * (-1: any), the path of its year and its status (plan/plan.h); year 0
+ * when nothing is published. Shared by the route and the portal's page. */
+struct ob_plan_indicator;
+struct ob_http_pub;
+struct ob_http_plan_value {
+	long long year, max_year;
+	double value, lower, upper, path;
+	int status;            /* enum ob_plan_status */
+	char flags[160];
+};
+void ob_http_plan_value(const char *dir, struct ob_http_pub *p,
+                        const struct ob_plan_indicator *x, long long year,
+                        struct ob_http_plan_value *v);
 
 /* ---- published indicator values (indicators.c): the latest release's
  * table, kept in memory, that GET /api/v1/indicators/{id} answers from and

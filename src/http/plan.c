@@ -16,15 +16,9 @@
 #include "base/log.h"
 #include "plan/plan.h"
 
-struct latest {
-	long long year, max_year;
-	double value, lower, upper;
-	char flags[160];
-};
-
 static bool catalog_row(void *arg, const struct ob_http_pub_row *r)
 {
-	struct latest *l = arg;
+	struct ob_http_plan_value *l = arg;
 
 	if (!r->has_value || (l->max_year >= 0 && r->year > l->max_year) || r->year < l->year)
 		return true;
@@ -34,6 +28,30 @@ static bool catalog_row(void *arg, const struct ob_http_pub_row *r)
 	l->upper = r->upper_text ? r->upper : NAN;
 	ob_strlcpy(l->flags, r->flags ? r->flags : "", sizeof(l->flags));
 	return true;
+}
+
+void ob_http_plan_value(const char *dir, struct ob_http_pub *p,
+                        const struct ob_plan_indicator *x, long long year,
+                        struct ob_http_plan_value *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->max_year = year;
+	l->value = l->lower = l->upper = NAN;
+	if (x->source == OB_PLAN_SURVEY) {
+		struct ob_http_survey_value v;
+		if (ob_http_survey_latest(dir, ob_http_pub_version(p), x->indicator, x->territory,
+		                          year, &v)) {
+			l->year = v.year;
+			l->value = v.value;
+			l->lower = v.lower;
+			l->upper = v.upper;
+			ob_strlcpy(l->flags, v.flags, sizeof(l->flags));
+		}
+	} else {
+		(void)ob_http_pub_rows(p, x->indicator, x->territory, -1, catalog_row, l);
+	}
+	l->path = l->year ? ob_plan_path(x, (int)l->year) : NAN;
+	l->status = ob_plan_status(x->direction, l->path, l->lower, l->upper);
 }
 
 void ob_http_h_plan(struct ob_http_call *c)
@@ -84,23 +102,9 @@ void ob_http_h_plan(struct ob_http_call *c)
 	for (size_t i = 0; i < plan.nind; i++) {
 		const struct ob_plan_indicator *x = &plan.ind[i];
 		const struct ob_plan_target *last = &x->target[x->ntargets - 1];
-		struct latest l = { 0, year, NAN, NAN, NAN, "" };
-		double path;
+		struct ob_http_plan_value l;
 
-		if (x->source == OB_PLAN_SURVEY) {
-			struct ob_http_survey_value v;
-			if (ob_http_survey_latest(dir, ob_http_pub_version(p), x->indicator,
-			                          x->territory, year, &v)) {
-				l.year = v.year;
-				l.value = v.value;
-				l.lower = v.lower;
-				l.upper = v.upper;
-				ob_strlcpy(l.flags, v.flags, sizeof(l.flags));
-			}
-		} else {
-			(void)ob_http_pub_rows(p, x->indicator, x->territory, -1, catalog_row, &l);
-		}
-		path = l.year ? ob_plan_path(x, (int)l.year) : NAN;
+		ob_http_plan_value(dir, p, x, year, &l);
 		ob_http_table_str(&t, x->goal);
 		ob_http_table_str(&t, x->id);
 		ob_http_table_str(&t, x->indicator);
@@ -113,14 +117,13 @@ void ob_http_h_plan(struct ob_http_call *c)
 		ob_http_table_num(&t, l.value);
 		ob_http_table_num(&t, l.lower);
 		ob_http_table_num(&t, l.upper);
-		ob_http_table_num(&t, path);
+		ob_http_table_num(&t, l.path);
 		ob_http_table_num(&t, x->baseline);
 		ob_http_table_int(&t, x->baseline_year);
 		ob_http_table_num(&t, last->value);
 		ob_http_table_int(&t, last->year);
 		ob_http_table_str(&t, x->direction < 0 ? "down" : "up");
-		ob_http_table_str(&t, ob_plan_status_name(ob_plan_status(x->direction, path, l.lower,
-		                                                         l.upper), true));
+		ob_http_table_str(&t, ob_plan_status_name(l.status, true));
 		ob_http_table_str(&t, l.year ? l.flags : "no_data");
 		ob_http_table_str(&t, x->responsible);
 		ob_http_table_end_row(&t);

@@ -245,6 +245,25 @@ for r in rows:
 sys.exit(1 if bad else 0)
 PY
 curl -s -o /dev/null -w '%{http_code}' "$B/api/v1/plans/no-such-plan" | grep -q 404 || fail "API: an unknown plan"
+# the portal's plan dashboard says the same, in both languages
+for l in es en; do
+	code=$(curl -s -o "$T/plan.$l.html" -w '%{http_code}' "$B/$l/plan") || fail "curl /$l/plan"
+	[ "$code" = 200 ] || fail "/$l/plan: status $code"
+done
+python3 - "$T/plan.csv" "$T/plan.es.html" "$T/plan.en.html" <<'PY' || fail "the plan dashboard"
+import csv, re, sys
+api = [(r["indicator"], r["status"]) for r in csv.DictReader(open(sys.argv[1]))]
+words = {"es": {"on_track": "en curso", "at_risk": "en riesgo", "off_track": "desviado", "no_data": "sin datos"},
+         "en": {"on_track": "on track", "at_risk": "at risk", "off_track": "off track", "no_data": "no data"}}
+for lang, path in (("es", sys.argv[2]), ("en", sys.argv[3])):
+    page = open(path, encoding="utf-8").read()
+    rows = re.findall(r'<tr><th scope="row">([^ <]+) .*?<td>([^<]+)</td></tr>', page)
+    want = [(i, words[lang][s]) for i, s in api]
+    if rows != want:
+        print(lang, rows, want); sys.exit(1)
+    if '<html lang="%s">' % lang not in page:
+        print("language", lang); sys.exit(1)
+PY
 kill -TERM "$PID"
 wait "$PID" 2>/dev/null || true
 
