@@ -219,6 +219,20 @@
  * replicates x respondents doubles. */
 #define OB_MAX_SURVEY_REPLICATES 1000
 
+/* A survey profile (survey/profile.h): most indicators it maps, most
+ * conditions of one indicator's universe, and most codes one of its keys
+ * (yes, no, missing, a condition's values) lists. */
+#define OB_MAX_SURVEY_PROFILE_INDICATORS 32
+#define OB_MAX_SURVEY_UNIVERSE 8
+#define OB_MAX_SURVEY_CODES 32
+/* Most survey indicators of a catalogue (survey_indicators.csv) and most
+ * indicators of a plan (plan/plan.h), and most targets (years) of one. */
+#define OB_MAX_SURVEY_INDICATORS 64
+#define OB_MAX_PLAN_INDICATORS 64
+#define OB_MAX_PLAN_TARGETS 32
+/* Most territories (domains) one survey ingest estimates for. */
+#define OB_MAX_SURVEY_TERRITORIES 64
+
 /* Longest number "observa stats" reads in a cell, blanks around it aside
  * (R writes at most 24 characters: 17 digits, sign, point, exponent). */
 #define OB_MAX_NUMBER_CHARS 64

@@ -3,7 +3,9 @@
 #include "base/log.h"
 #include "cli/builtin.h"
 #include "cli/observatory.h"
+#include "cli/survey_ingest.h"
 #include "demo/demo.h"
+#include "demo/survey.h"
 #include "engine/snapshot.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
@@ -155,6 +157,41 @@ static void print_national(const struct ob_demo_plan *p, int year_from, int year
 	}
 }
 
+/* The demo's victimization surveys (demo/survey.h), each ingested with its
+ * profile: the number of those that failed. */
+static int surveys(struct ob_store *s, const char *dir, const char *outdir,
+                   const struct ob_demo_options *o)
+{
+	struct ob_demo_surveys sv;
+	struct ob_diag d;
+	char msg[OB_MAX_MESSAGE];
+	int failed = 0;
+
+	ob_diag_clear(&d);
+	if (ob_demo_surveys_write(s, outdir, o, &sv, &d)) {
+		ob_diag_format(&d, msg, sizeof(msg));
+		ob_error("%s", msg);
+		return 1;
+	}
+	if (sv.n)
+		printf("\n%-18s %6s %12s %12s %11s\n", OB_TR("encuesta", "survey"), OB_TR("año", "year"),
+		       OB_TR("encuestados", "respondents"), OB_TR("estimaciones", "estimates"),
+		       OB_TR("suprimidas", "suppressed"));
+	for (size_t i = 0; i < sv.n; i++) {
+		struct ob_survey_ingest_result res;
+		ob_diag_clear(&d);
+		if (ob_cli_survey_ingest(s, dir, sv.f[i].profile, sv.f[i].path, NULL, &res, &d)) {
+			ob_diag_format(&d, msg, sizeof(msg));
+			ob_error("%s", msg);
+			failed++;
+			continue;
+		}
+		printf("%-18s %6d %12zu %12zu %11zu\n", res.survey, sv.f[i].year, res.respondents,
+		       res.rows, res.suppressed);
+	}
+	return failed;
+}
+
 int cmd_demo(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct ob_demo_options o;
@@ -256,6 +293,7 @@ int cmd_demo(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		       rej, bad, vic);
 	}
 	print_national(&plan, o.year_from, o.year_to);
+	failed += surveys(s, dir, outdir, &o);
 	ob_diag_clear(&d);
 	if (ob_snapshot_build(s, dir, &d)) {
 		ob_diag_format(&d, msg, sizeof(msg));
@@ -265,8 +303,9 @@ int cmd_demo(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		fputs(OB_TR("\nSiguientes pasos:\n", "\nNext steps:\n"), stdout);
 		printf("  observa log -d %s\n"
 		       "  observa quarantine -d %s\n"
-		       "  observa indicators -d %s --indicator homicide_rate --level 0 --period 2015..2024\n",
-		       dir, dir, dir);
+		       "  observa indicators -d %s --indicator homicide_rate --level 0 --period 2015..2024\n"
+		       "  observa plan status -d %s\n",
+		       dir, dir, dir, dir);
 	}
 	if (mismatched)
 		OB_WARN("%d archivos con más o menos rechazos o víctimas que los previstos",

@@ -15,6 +15,7 @@
 #include "io/csvw.h"
 #include "io/json.h"
 #include "stats/rate.h"
+#include "survey/profile.h"
 
 #include <limits.h>
 #include <math.h>
@@ -250,6 +251,34 @@ int cmd_list(const struct opts *o)
 	             : "\n%zu indicadores; «+validated»: las muertes validadas donde la "
 	               "conciliación cubre el periodo (docs/counting.md)\n",
 	       set->n);
+	/* the survey indicators: estimated from a survey, not counted */
+	{
+		struct ob_svy_catalog cat;
+		if (ob_svy_catalog_load(o->dir, &cat, &d)) {
+			ob_cli_diag(&d);
+			ob_count_rules_free(rules);
+			ob_indicators_free(set);
+			return OB_EXIT_FAIL;
+		}
+		if (cat.n)
+			printf("\n%-34s %-20s %-12s %-8s %s\n", "id",
+			       en(o) ? "estimated from" : "se estima con", en(o) ? "of" : "de", "ODS/SDG",
+			       en(o) ? "name" : "nombre");
+		for (size_t i = 0; i < cat.n; i++) {
+			const struct ob_svy_indicator *x = &cat.ind[i];
+			printf("%-34s %-20s %-12s %-8s %s\n", x->id, en(o) ? "survey" : "encuesta", "%",
+			       x->sdg[0] ? x->sdg : "-", en(o) ? x->name_en : x->name_es);
+			printf("%-34s %s\n", "", en(o) ? x->universe_en : x->universe_es);
+		}
+		if (cat.n)
+			printf(en(o) ? "\n%zu survey indicators (catalog/survey_indicators.csv): "
+			               "design-based estimates from the surveys ingested with "
+			               "\"observa survey ingest\"\n"
+			             : "\n%zu indicadores de encuesta (catalog/survey_indicators.csv): "
+			               "estimaciones según el diseño de las encuestas ingresadas con "
+			               "«observa survey ingest»\n", cat.n);
+		ob_svy_catalog_release(&cat);
+	}
 	ob_count_rules_free(rules);
 	ob_indicators_free(set);
 	return OB_EXIT_OK;

@@ -1,6 +1,8 @@
 /*
  * cmd_survey.c - "observa survey": design-based estimates from survey
- * microdata (src/survey), on any CSV file, without an observatory.
+ * microdata (src/survey), on any CSV file, without an observatory; its
+ * subcommands "ingest" and "list", which work on an observatory's store,
+ * are cli/survey_ingest.c.
  *
  * "observa survey estimate" reads the file with the CSV reader of "observa
  * stats" (cli/stats/stats.h: UTF-8 or Windows-1252, delimiter sniffed,
@@ -12,6 +14,7 @@
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
 #include "cli/stats/stats.h"
+#include "cli/survey_ingest.h"
 #include "io/json.h"
 #include "survey/estimate.h"
 
@@ -171,16 +174,24 @@ static void estimate_usage(FILE *out)
 void cmd_survey_usage(FILE *out)
 {
 	fputs(OB_TR(
-	"uso: observa survey estimate [OPCIONES] ARCHIVO\n\n"
-	"Encuestas por muestreo, fuera del almacén:\n"
+	"uso: observa survey estimate|ingest|list [OPCIONES] ...\n\n"
+	"Encuestas por muestreo:\n"
 	"  estimate   totales, medias, proporciones y razones con su error estándar\n"
-	"             según el diseño (estratos, UPM, pesos, fpc), por dominios\n\n"
-	"\"observa survey estimate --help\" describe sus opciones.\n",
-	"usage: observa survey estimate [OPTIONS] FILE\n\n"
-	"Sample surveys, outside the store:\n"
+	"             según el diseño (estratos, UPM, pesos, fpc), por dominios, sobre\n"
+	"             cualquier archivo, fuera del almacén\n"
+	"  ingest     los indicadores de encuesta del catálogo (ODS 16.1.3, 16.1.4,\n"
+	"             5.2.1) estimados con el perfil de una encuesta, al almacén\n"
+	"  list       las estimaciones guardadas\n\n"
+	"\"observa survey SUBCOMANDO --help\" describe sus opciones.\n",
+	"usage: observa survey estimate|ingest|list [OPTIONS] ...\n\n"
+	"Sample surveys:\n"
 	"  estimate   totals, means, proportions and ratios with their design-based\n"
-	"             standard errors (strata, PSUs, weights, fpc), by domain\n\n"
-	"\"observa survey estimate --help\" describes its options.\n"), out);
+	"             standard errors (strata, PSUs, weights, fpc), by domain, on any\n"
+	"             file, outside the store\n"
+	"  ingest     the catalogue's survey indicators (SDG 16.1.3, 16.1.4, 5.2.1)\n"
+	"             estimated with a survey's profile, into the store\n"
+	"  list       the estimates kept\n\n"
+	"\"observa survey SUBCOMMAND --help\" describes its options.\n"), out);
 }
 
 /* Where each cell of a loaded table starts: st_table_cell() walks the row,
@@ -1189,6 +1200,10 @@ int cmd_survey(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "estimate"))
 		return cmd_estimate(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ingest"))
+		return cmd_survey_ingest(ctx, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "list"))
+		return cmd_survey_list(ctx, argc - 1, argv + 1);
 	OB_ERROR("survey: subcomando desconocido «%s»", "survey: unknown subcommand «%s»", argv[1]);
 	cmd_survey_usage(stderr);
 	return OB_EXIT_USAGE;

@@ -20,6 +20,7 @@
 #include "io/json.h"
 #include "publish/release.h"
 #include "store/audit.h"
+#include "survey/profile.h"
 
 /* ---- GET /api/v1/indicators ---- */
 
@@ -29,6 +30,7 @@ void ob_http_h_indicators(struct ob_http_call *c)
 		                            "description_en", "unit", "multiplier", "denominator",
 		                            "sdg", "iccs", "disaggregations", "url" };
 	struct ob_indicator_set *set = NULL;
+	struct ob_svy_catalog cat;
 	struct ob_http_table t;
 	struct ob_diag d;
 	long long limit, offset;
@@ -43,8 +45,13 @@ void ob_http_h_indicators(struct ob_http_call *c)
 		             "The indicator definitions could not be read.");
 		return;
 	}
+	if (ob_svy_catalog_load(c->ctx->dir ? c->ctx->dir : ".", &cat, &d)) {
+		OB_ERROR("API: indicadores de encuesta: %s", "API: survey indicators: %s", d.message);
+		cat.n = 0;
+	}
 	ob_http_page(c, &limit, &offset);
-	ob_http_table_begin(&t, c, cols, OB_ARRAY_SIZE(cols), (long long)set->n, limit, offset);
+	ob_http_table_begin(&t, c, cols, OB_ARRAY_SIZE(cols), (long long)(set->n + cat.n), limit,
+	                    offset);
 	for (size_t i = (size_t)offset; i < set->n && i < (size_t)(offset + limit); i++) {
 		const struct ob_indicator *x = &set->v[i];
 		char den[OB_IND_ID_MAX + 32], by[256], url[OB_IND_ID_MAX + 32];
@@ -79,7 +86,28 @@ void ob_http_h_indicators(struct ob_http_call *c)
 		ob_http_table_str(&t, url);
 		ob_http_table_end_row(&t);
 	}
+	/* then the survey indicators: shares estimated from a survey, in percent */
+	for (size_t i = offset > (long long)set->n ? (size_t)offset - set->n : 0;
+	     i < cat.n && set->n + i < (size_t)(offset + limit); i++) {
+		const struct ob_svy_indicator *x = &cat.ind[i];
+		char url[OB_MAX_NAME + 32];
+		snprintf(url, sizeof(url), "/api/v1/indicators/%s", x->id);
+		ob_http_table_str(&t, x->id);
+		ob_http_table_str(&t, x->name_es);
+		ob_http_table_str(&t, x->name_en);
+		ob_http_table_str(&t, x->description_es);
+		ob_http_table_str(&t, x->description_en);
+		ob_http_table_str(&t, "%");
+		ob_http_table_num(&t, 100);
+		ob_http_table_str(&t, "survey");
+		ob_http_table_str(&t, x->sdg[0] ? x->sdg : NULL);
+		ob_http_table_str(&t, NULL);
+		ob_http_table_str(&t, "");
+		ob_http_table_str(&t, url);
+		ob_http_table_end_row(&t);
+	}
 	ob_http_table_end(&t);
+	ob_svy_catalog_release(&cat);
 	ob_indicators_free(set);
 }
 
@@ -580,7 +608,7 @@ bool ob_http_pub_rows(const struct ob_http_pub *p, const char *id, const char *t
 
 void ob_http_h_indicator(struct ob_http_call *c)
 {
-	struct ob_http_pub *p = published_get(c->ctx->dir);
+	struct ob_http_pub *p;
 	const char *territory = ob_http_str(c, "territory"), *by = ob_http_str(c, "by");
 	long long year = ob_http_int(c, "year", -1), limit, offset, total = 0, seen = 0;
 	const struct prange *r;
@@ -588,6 +616,9 @@ void ob_http_h_indicator(struct ob_http_call *c)
 	char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
 	bool by_sex = by && !strcmp(by, "sex");
 
+	if (ob_http_survey_indicator(c)) /* survey.c */
+		return;
+	p = published_get(c->ctx->dir);
 	if (!p) {
 		ob_http_fail(c->res, 404, "no_release", NULL,
 		             "El observatorio aún no ha publicado cifras; se publican con «observa "

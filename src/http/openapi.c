@@ -47,8 +47,11 @@ static const struct shape {
 	{ ob_http_h_indicators, PAGE, "id:s,name_es:s?,name_en:s?,description_es:s?,"
 	  "description_en:s?,unit:s?,multiplier:n?,denominator:s?,sdg:s?,iccs:s?,"
 	  "disaggregations:s?,url:s" },
-	{ ob_http_h_indicator, PAGE, "indicator:s,territory:s,year:i,sex:s?,~value:n?,~lower:n?,"
-	  "~upper:n?,~count:i?,~status:s?,~flags:s?" },
+	{ ob_http_h_indicator, PAGE, "indicator:s,territory:s,year:i,~sex:s?,~value:n?,~lower:n?,"
+	  "~upper:n?,~count:i?,~status:s?,~flags:s?,~estimate:n?,~se:n?,~cv:n?,~n:i?,~flag:s?" },
+	{ ob_http_h_plan, PAGE, "goal:s?,indicator:s,measure:s,source:s,territory:s,year:i?,"
+	  "value:n?,lower:n?,upper:n?,path:n?,baseline:n,baseline_year:i,target:n,target_year:i,"
+	  "direction:s,status:s,flags:s?,responsible:s?" },
 	{ ob_http_h_submission, OBJECT, "submission:i,superseded:i,already:b,source:s,file:s,"
 	  "rows_read:i,accepted:i,rejected:i,warned:i" },
 	{ ob_http_h_analyze, OBJECT, "dimensions:[s,measure:s,protection:s" },
@@ -218,6 +221,8 @@ static const char *example_of(const struct ob_http_route *r, const struct ob_htt
 		return r->fn == ob_http_h_indicator ? "homicide_rate" : "1";
 	if (!strcmp(p->name, "item"))
 		return "1";
+	if (!strcmp(p->name, "plan"))
+		return "sv-seguro"; /* the demo's */
 	if (!strcmp(p->name, "preset"))
 		return "sv-municipal";
 	if (!strcmp(p->name, "year") && p->required)

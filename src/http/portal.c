@@ -110,6 +110,7 @@ static const struct page_route {
 	{ OB_PAGE_INDEX, "indice", "index", NULL, NULL, false, PAGE_PUBLIC, ob_page_index },
 	{ OB_PAGE_SITUATION, "situacion", "situation", NULL, NULL, false, PAGE_PUBLIC,
 	  ob_page_situation },
+	{ OB_PAGE_PLAN, "plan", "plan", NULL, NULL, false, PAGE_PUBLIC, ob_page_plan },
 	{ OB_PAGE_DATA, "datos", "data", NULL, NULL, false, PAGE_PUBLIC, ob_page_data },
 	{ OB_PAGE_DATA_API, "datos", "data", "api", "api", false, PAGE_PUBLIC, ob_page_data_api },
 	{ OB_PAGE_SIGNIN, "acceso", "sign-in", NULL, NULL, false, PAGE_RESTRICTED_POST,
@@ -242,6 +243,7 @@ void ob_page_begin(struct ob_page *pg, const char *title)
 	nav_link(pg, OB_PAGE_MAPS, OB_L(pg, "Mapas", "Maps"));
 	nav_link(pg, OB_PAGE_INDEX, OB_L(pg, "Índice", "Index"));
 	nav_link(pg, OB_PAGE_SITUATION, OB_L(pg, "Análisis situacional", "Situational analysis"));
+	nav_link(pg, OB_PAGE_PLAN, OB_L(pg, "Plan", "Plan"));
 	nav_link(pg, OB_PAGE_DATA, OB_L(pg, "Datos y método", "Data and method"));
 	OB_HTML_LIT(b, "</ul></nav>\n<a class=\"lang\"");
 	ob_buf_reset(&u);

@@ -1,7 +1,8 @@
 /* portal_data.c - the portal's "Data and method" pages: /es/datos
  * (/en/data) lists every release with its files, sizes and SHA-256 (from
  * its manifest.json), its DCAT catalogue and its changes against the
- * previous one, then the metadata of every indicator of the catalogue with
+ * previous one, then the metadata of every indicator of the catalogue (the
+ * survey indicators of survey_indicators.csv after the others) with
  * an anchor each (/es/datos#homicide_rate); /es/datos/api (/en/data/api)
  * is the API's documentation, written from the very OpenAPI document that
  * GET /api/v1/openapi.json serves (ob_http_openapi). See docs/portal.md. */
@@ -16,6 +17,7 @@
 #include "io/json.h"
 #include "publish/release.h"
 #include "store/catalog.h"
+#include "survey/profile.h"
 
 /* ---- releases ---- */
 
@@ -632,6 +634,43 @@ static void indicator_section(struct ob_page *pg, const struct ob_indicator_set 
 	OB_HTML_LIT(b, "</dd>\n</dl>\n</section>\n");
 }
 
+/* A survey indicator (catalog/survey_indicators.csv): a share estimated from
+ * a survey, not a count of records. */
+static void survey_section(struct ob_page *pg, const struct ob_svy_indicator *x)
+{
+	struct ob_buf *b = pg->b;
+	char url[OB_MAX_NAME + 32];
+
+	OB_HTML_LIT(b, "<section class=\"indicator\"");
+	OB_HTML_ATTR(b, "id", x->id);
+	OB_HTML_LIT(b, ">\n<h3>");
+	ob_html_text(b, OB_L(pg, x->name_es, x->name_en));
+	OB_HTML_LIT(b, "</h3>\n<dl class=\"facts\">\n");
+	dt(pg, "Definición", "Definition");
+	ob_html_text(b, OB_L(pg, x->description_es, x->description_en));
+	OB_HTML_LIT(b, "</dd>\n");
+	dt(pg, "Unidad", "Unit");
+	ob_html_text(b, OB_L(pg, "porcentaje de: ", "percent of: "));
+	ob_html_text(b, OB_L(pg, x->universe_es, x->universe_en));
+	OB_HTML_LIT(b, "</dd>\n");
+	dt(pg, "Fuente", "Source");
+	ob_html_text(b, OB_L(pg, "encuesta por muestreo: estimación según su diseño, con su "
+	                         "intervalo; sin número cuando hay muy pocos encuestados",
+	                     "sample survey: design-based estimate with its interval; no number "
+	                     "when there are too few respondents"));
+	OB_HTML_LIT(b, "</dd>\n");
+	dt(pg, "Código ODS", "SDG code");
+	ob_html_text(b, *x->sdg ? x->sdg : "—");
+	OB_HTML_LIT(b, "</dd>\n");
+	dt(pg, "Cifras", "Figures");
+	snprintf(url, sizeof(url), "/api/v1/indicators/%s", x->id);
+	OB_HTML_LIT(b, "<a");
+	OB_HTML_ATTR(b, "href", url);
+	OB_HTML_LIT(b, ">");
+	ob_html_text(b, url);
+	OB_HTML_LIT(b, "</a></dd>\n</dl>\n</section>\n");
+}
+
 static void indicators(struct ob_page *pg)
 {
 	struct ob_buf *b = pg->b;
@@ -641,6 +680,7 @@ static void indicators(struct ob_page *pg)
 	long long *nums;
 	bool def;
 	struct countries *cs = ob_calloc(1, sizeof(*cs));
+	struct ob_svy_catalog cat;
 
 	OB_HTML_LIT(b, "<section id=\"indicators\">\n<h2>");
 	ob_html_text(b, OB_L(pg, "Indicadores", "Indicators"));
@@ -654,6 +694,8 @@ static void indicators(struct ob_page *pg)
 		free(cs);
 		return;
 	}
+	if (ob_svy_catalog_load(pg->c->ctx->dir ? pg->c->ctx->dir : ".", &cat, &d))
+		cat.n = 0; /* no survey indicators to show, the others still */
 	load_countries(pg, cs);
 	if (release_numbers(pg->c->ctx->dir, &nums))
 		meta = release_json(pg->c->ctx->dir, nums[0], "metadata.json");
@@ -680,10 +722,22 @@ static void indicators(struct ob_page *pg)
 		ob_html_text(b, OB_L(pg, set->v[i].name_es, set->v[i].name_en));
 		OB_HTML_LIT(b, "</a></li>");
 	}
+	for (size_t i = 0; i < cat.n; i++) {
+		char href[OB_MAX_NAME + 2];
+		snprintf(href, sizeof(href), "#%s", cat.ind[i].id);
+		OB_HTML_LIT(b, "<li><a");
+		OB_HTML_ATTR(b, "href", href);
+		OB_HTML_LIT(b, ">");
+		ob_html_text(b, OB_L(pg, cat.ind[i].name_es, cat.ind[i].name_en));
+		OB_HTML_LIT(b, "</a></li>");
+	}
 	OB_HTML_LIT(b, "</ul></nav>\n");
 	for (size_t i = 0; i < set->n; i++)
 		indicator_section(pg, set, &set->v[i], json_object_get(meta, "indicators"), cs);
+	for (size_t i = 0; i < cat.n; i++)
+		survey_section(pg, &cat.ind[i]);
 	OB_HTML_LIT(b, "</section>\n");
+	ob_svy_catalog_release(&cat);
 	free(cs);
 	json_decref(meta);
 	ob_indicators_free(set);

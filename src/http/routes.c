@@ -114,6 +114,16 @@ static const struct ob_http_pspec p_indicator[] = {
 	P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD,
 };
 
+/* plans (plan.c) */
+static const struct ob_http_pspec p_plan[] = {
+	{ "plan", "path", OB_HTTP_STRING, true, 0, 0, NULL,
+	  "código del plan (catalog/plans/CÓDIGO.ini)", "plan code (catalog/plans/CODE.ini)" },
+	{ "year", "query", OB_HTTP_INTEGER, false, 1900, 2100, NULL,
+	  "el último valor hasta ese año (por omisión, el último publicado)",
+	  "the latest value up to that year (default: the latest published)" },
+	P_FORMAT,
+};
+
 static const struct ob_http_pspec p_submission[] = {
 	{ "source", "query", OB_HTTP_STRING, false, 0, 0, NULL,
 	  "código de la fuente (por omisión, la de la cuenta remitente)",
@@ -298,6 +308,12 @@ const struct ob_http_route ob_http_routes[] = {
 	  "Valores publicados de un indicador (de la última publicación, tras el control de "
 	  "divulgación)", "Published values of an indicator (latest release, disclosure-controlled)",
 	  PARAMS(p_indicator), "json+csv", NULL },
+	{ "GET", "/api/v1/plans/{plan}", OB_ROLE_PUBLIC, false, false, ob_http_h_plan,
+	  "Un plan: cada indicador con su último valor publicado frente a su meta, y su estado "
+	  "decidido con el intervalo (on_track, at_risk, off_track, no_data)",
+	  "A plan: each indicator's latest published value against its target, and its status "
+	  "decided with the interval (on_track, at_risk, off_track, no_data)",
+	  PARAMS(p_plan), "json+csv", NULL },
 	{ "POST", "/api/v1/submissions", OB_ROLE_SUBMITTER, false, true, ob_http_h_submission,
 	  "Envía un archivo de la fuente propia (cuerpo: el CSV); devuelve el informe de ingesta",
 	  "Submit a file of one's own source (body: the CSV); returns the ingest report",

@@ -150,6 +150,11 @@ ob_err rel_write_xlsx(struct rel *r);
 size_t rel_ncols(const struct rtable *t);
 const char *rel_col_name(const struct rtable *t, size_t i);
 
+/* release_survey.c: the survey indicators' CSV and its data dictionary,
+ * and their entry of metadata.json (after its indicators) */
+ob_err rel_write_survey(struct rel *r);
+void rel_survey_metadata(struct rel *r, struct ob_buf *b);
+
 /* release_maps.c: the maps (GeoJSON) */
 ob_err rel_write_maps(struct rel *r);
 

@@ -554,7 +554,9 @@ ob_err rel_write_metadata(struct rel *r)
 		ob_buf_puts(&b, "}}");
 	}
 	/* code lists */
-	ob_buf_puts(&b, "],\n\"code_lists\":{\"sex\":");
+	ob_buf_puts(&b, "]");
+	rel_survey_metadata(r, &b);
+	ob_buf_puts(&b, ",\n\"code_lists\":{\"sex\":");
 	labels3(&b, sex_labels, OB_ARRAY_SIZE(sex_labels));
 	ob_buf_puts(&b, ",\n\"level\":");
 	labels3(&b, level_labels, OB_ARRAY_SIZE(level_labels));

@@ -255,4 +255,21 @@ static const char *const ob_migrations[] = {
 	"  granted_at TEXT NOT NULL, granted_by TEXT NOT NULL,"
 	"  PRIMARY KEY(account, type, unit));"
 	CASE_HISTORY_TRIGGERS_SQLITE,
+	/* 13: estimates of the catalogue's survey indicators (store/survey.h,
+	 * observa survey ingest): one row per survey, indicator, territory (the
+	 * country or an admin-1 unit) and period, with its design-based
+	 * standard error, interval, CV, design effect, respondents and flags
+	 * (separated by ";"); a suppressed estimate (fewer respondents than the
+	 * survey profile's min_n) keeps no number: estimate, se, lower, upper,
+	 * cv and deff NULL */
+	"CREATE TABLE survey_estimate("
+	"  survey TEXT NOT NULL, indicator TEXT NOT NULL, territory TEXT NOT NULL,"
+	"  period TEXT NOT NULL, estimate REAL, se REAL, lower REAL, upper REAL,"
+	"  cv REAL, deff REAL, level REAL NOT NULL, method TEXT NOT NULL,"
+	"  n INTEGER NOT NULL CHECK (n >= 0), flags TEXT NOT NULL,"
+	"  suppressed INTEGER NOT NULL CHECK (suppressed IN (0, 1)),"
+	"  file TEXT NOT NULL, sha256 TEXT NOT NULL, ingested_at TEXT NOT NULL,"
+	"  CHECK (suppressed = 0 OR estimate IS NULL),"
+	"  PRIMARY KEY(survey, indicator, territory, period)) WITHOUT ROWID;"
+	"CREATE INDEX survey_estimate_indicator ON survey_estimate(indicator, territory, period);",
 };

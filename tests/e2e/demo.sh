@@ -112,3 +112,14 @@ assert any(r[every[0].index("count")] not in ("", "0") for r in mine), "no count
 PY
 	done
 done
+
+# the victimization surveys: every country, two years, three indicators for
+# the country and each first-level unit; the plan reads them
+[ "$(sql "$T/obs" "SELECT count(DISTINCT survey || period) FROM survey_estimate")" = 14 ] ||
+	fail "the demo did not store 7 surveys of 2 years"
+[ "$(sql "$T/obs" "SELECT count(DISTINCT indicator) FROM survey_estimate WHERE territory = 'SLV'")" = 3 ] ||
+	fail "El Salvador's survey lacks an indicator"
+expect_grep "$T/out.demo" "sv-evic"
+expect_status 0 "$OBSERVA" plan status -d "$T/obs" --format csv --lang en
+[ "$(grep -c ',survey,SLV,2023,' "$T/out")" = 3 ] || fail "plan status: the survey indicators of 2023"
+[ "$(grep -c ',catalog,SLV,2024,' "$T/out")" = 2 ] || fail "plan status: the police indicators of 2024"

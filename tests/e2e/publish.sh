@@ -168,6 +168,105 @@ sys.exit(1 if bad else 0)
 PY
 expect_grep "$O/releases/v2/indicators.csv" "'=HYPERLINK"
 
+# the survey indicators of the demo's 2023 surveys: 16.1.3, 16.1.4 and 5.2.1
+# of every country with intervals, in percent, as the store keeps them; a
+# suppressed estimate has no number; 2024 had no survey: a header alone
+[ "$(wc -l <"$R/survey_indicators.csv")" -eq 1 ] || fail "v1 (2024) has survey estimates"
+expect_status 0 "$OBSERVA" survey list -d "$O" --territory SLV
+cp "$T/out" "$T/svlist.csv"
+python3 - "$O/releases/v2/survey_indicators.csv" "$T/svlist.csv" <<'PY' || fail "survey_indicators.csv"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+store = {(r["indicator"], r["period"]): r for r in csv.DictReader(open(sys.argv[2]))}
+bad = 0
+nat = {(r["indicator"], r["country"]) for r in rows if r["territory"] == r["country"]}
+if len(nat) != 21 or {r["sdg"] for r in rows} != {"16.1.3", "16.1.4", "5.2.1"}:
+    print("national estimates:", sorted(nat)); bad += 1
+nsup = 0
+for r in rows:
+    if r["year"] != "2023" or r["unit"] != "percent":
+        print("year or unit", r); bad += 1
+    if "suppressed" in r["flag"].split(";"):
+        nsup += 1
+        if any(r[k] for k in ("estimate", "lower", "upper", "se", "cv")) or int(r["n"]) >= 30:
+            print("suppressed with a number or enough respondents", r); bad += 1
+        continue
+    est = float(r["estimate"])
+    if r["lower"] == "" or r["upper"] == "":
+        # a share of 0 or 1 in a small domain: no logit interval, said so
+        if "no_interval" not in r["flag"].split(";") or est not in (0, 100):
+            print("no interval and no reason", r); bad += 1
+        continue
+    lo, hi = float(r["lower"]), float(r["upper"])
+    if not 0 <= lo <= est <= hi <= 100:
+        print("interval", r); bad += 1
+    if r["country"] == "SLV" and r["territory"] == "SLV":
+        s = store[(r["indicator"], "2023")]
+        if abs(100 * float(s["estimate"]) - est) > 6e-5 or abs(100 * float(s["ci_lower"]) - lo) > 6e-5:
+            print("release", r, "store", s); bad += 1
+sys.exit(1 if bad else 0)
+PY
+jq -e '[.survey_indicators.indicators[].sdg] == ["16.1.3", "16.1.4", "5.2.1"]' \
+	"$O/releases/v2/metadata.json" >/dev/null || fail "metadata.json lacks the survey indicators"
+jq -e '.tableSchema.columns | length == 16' "$O/releases/v2/survey_indicators.csv-metadata.json" \
+	>/dev/null || fail "the survey indicators' dictionary"
+# the API answers the published rows, and nothing else
+start_server "$O"
+curl -sf "$B/api/v1/indicators/violence_victims_share?territory=SLV&format=csv" >"$T/api.csv" ||
+	fail "API: violence_victims_share"
+grep '^violence_victims_share,[^,]*,SLV,SLV,' "$O/releases/v2/survey_indicators.csv" >"$T/want.csv"
+tail -n +2 "$T/api.csv" | tr -d '\r' | cmp -s - "$T/want.csv" ||
+	{ cat "$T/api.csv" "$T/want.csv" >&2; fail "API and release differ"; }
+# the demo's plan from the same release: each indicator's latest published
+# value against its path, the status by the interval (docs/commands/plan.md)
+curl -sf "$B/api/v1/plans/sv-seguro?format=csv" | tr -d '\r' >"$T/plan.csv" || fail "API: the plan"
+python3 - "$T/plan.csv" "$O/releases/v2/survey_indicators.csv" <<'PY' || fail "API: the plan's rows"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+pub = {(r["indicator"], r["territory"]): r for r in csv.DictReader(open(sys.argv[2]))}
+bad = 0
+if [r["source"] for r in rows] != ["catalog", "catalog", "survey", "survey", "survey"]:
+    print("rows", rows); bad += 1
+for r in rows:
+    if r["year"] != "2023":
+        print("not the release's year", r); bad += 1
+        continue
+    if r["source"] == "survey":
+        p = pub[(r["measure"], r["territory"])]
+        if abs(float(r["value"]) - float(p["estimate"])) > 1e-9:
+            print("value", r, p); bad += 1
+    lo, hi, path = float(r["lower"]), float(r["upper"]), float(r["path"])
+    if r["direction"] == "down":
+        want = "on_track" if hi <= path else "off_track" if lo > path else "at_risk"
+    else:
+        want = "on_track" if lo >= path else "off_track" if hi < path else "at_risk"
+    if r["status"] != want:
+        print("status", r, want); bad += 1
+sys.exit(1 if bad else 0)
+PY
+curl -s -o /dev/null -w '%{http_code}' "$B/api/v1/plans/no-such-plan" | grep -q 404 || fail "API: an unknown plan"
+# the portal's plan dashboard says the same, in both languages
+for l in es en; do
+	code=$(curl -s -o "$T/plan.$l.html" -w '%{http_code}' "$B/$l/plan") || fail "curl /$l/plan"
+	[ "$code" = 200 ] || fail "/$l/plan: status $code"
+done
+python3 - "$T/plan.csv" "$T/plan.es.html" "$T/plan.en.html" <<'PY' || fail "the plan dashboard"
+import csv, re, sys
+api = [(r["indicator"], r["status"]) for r in csv.DictReader(open(sys.argv[1]))]
+words = {"es": {"on_track": "en curso", "at_risk": "en riesgo", "off_track": "desviado", "no_data": "sin datos"},
+         "en": {"on_track": "on track", "at_risk": "at risk", "off_track": "off track", "no_data": "no data"}}
+for lang, path in (("es", sys.argv[2]), ("en", sys.argv[3])):
+    page = open(path, encoding="utf-8").read()
+    rows = re.findall(r'<tr><th scope="row">([^ <]+) .*?<td>([^<]+)</td></tr>', page)
+    want = [(i, words[lang][s]) for i, s in api]
+    if rows != want:
+        print(lang, rows, want); sys.exit(1)
+    if '<html lang="%s">' % lang not in page:
+        print("language", lang); sys.exit(1)
+PY
+kill -TERM "$PID"
+wait "$PID" 2>/dev/null || true
+
 # a bad year is refused with a message, and nothing is written
 expect_status 2 "$OBSERVA" publish -d "$O" --year 2024-03
 expect_grep "$T/err" "--year"

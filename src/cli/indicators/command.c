@@ -251,6 +251,15 @@ int cmd_indicators(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (list)
 		return cmd_list(&o);
-	return ind_run(ctx, &o);
+	if (ind_survey_only(&o))
+		return ind_survey_run(ctx, &o, false);
+	{
+		int status = ind_run(ctx, &o);
+		/* the survey indicators after the table of every indicator */
+		if (status == OB_EXIT_OK && !o.indicators && !o.map && !o.n_by &&
+		    !strcmp(o.format, "table"))
+			status = ind_survey_run(ctx, &o, true);
+		return status;
+	}
 }
 

@@ -7,6 +7,7 @@
  *   indicators/run.c      the run: definitions, snapshot, units, periods,
  *                         then the values streamed to the output
  *   indicators/map.c      --map: the SVG choropleth
+ *   indicators/survey.c   the survey indicators' estimates (store/survey.h)
  *   cmd_indicators.c      the output: table, CSV, JSON, notes; the list
  *
  * Ownership: struct ctx points into what ind_run() owns (the snapshot and
@@ -88,5 +89,12 @@ int ind_draw_map(const struct ctx *x, const struct ob_strmap *geo);
 
 /* indicators/run.c: compute and write what the options ask */
 int ind_run(struct ob_cmd_ctx *ctx, struct opts *op);
+
+/* indicators/survey.c: the survey indicators' estimates from the store.
+ * ind_survey_only: every id of --indicator is a survey indicator.
+ * ind_survey_run: their table in op's format; as a section (after the
+ * table of a run), with a title and nothing when there is none. */
+bool ind_survey_only(const struct opts *o);
+int ind_survey_run(struct ob_cmd_ctx *ctx, const struct opts *o, bool section);
 
 #endif

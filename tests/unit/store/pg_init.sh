@@ -26,7 +26,7 @@ sed "s|$tmp/pg|DIR|g" "$tmp/pg.out" >"$tmp/a"
 sed "s|$tmp/lite|DIR|g" "$tmp/lite.out" >"$tmp/b"
 grep -q "^CRI  Costa Rica" "$tmp/a" || fail "no Costa Rica in the summary"
 diff -u "$tmp/b" "$tmp/a" || fail "the catalogue summary differs between SQLite and PostgreSQL"
-grep -q "schema 12" "$tmp/pg.err" || fail "init did not say the schema: $(cat "$tmp/pg.err")"
+grep -q "schema 13" "$tmp/pg.err" || fail "init did not say the schema: $(cat "$tmp/pg.err")"
 
 # accounts and the audit log
 "$OBSERVA" -d "$tmp/pg" user add ana --role analyst --no-password 2>"$tmp/err" ||
@@ -87,6 +87,24 @@ for c in CRI SLV; do
 	grep -q "^status [01]$" "$tmp/check.lite" || fail "country check $c on SQLite: $(cat "$tmp/check.lite")"
 	diff -u "$tmp/check.lite" "$tmp/check.pg" || fail "country check $c differs between SQLite and PostgreSQL"
 done
+
+# a survey's estimates (store/survey.c): the same rows on both databases,
+# suppressed ones without a number, and the plan reads them alike
+SV="$(dirname "$0")/../../data/survey_ingest"
+for o in lite pg; do
+	mkdir -p "$tmp/$o/catalog/surveys" "$tmp/$o/catalog/plans"
+	cp "$SV/victimization.ini" "$tmp/$o/catalog/surveys/slv-test.ini"
+	cp "$SV/../plan/plan.ini" "$tmp/$o/catalog/plans/test-plan.ini"
+	"$OBSERVA" -q -d "$tmp/$o" survey ingest --profile slv-test "$SV/victimization.csv" \
+		2>"$tmp/err" || fail "survey ingest on $o: $(cat "$tmp/err")"
+	"$OBSERVA" -d "$tmp/$o" survey list >"$tmp/survey.$o" 2>"$tmp/err" ||
+		fail "survey list on $o: $(cat "$tmp/err")"
+	"$OBSERVA" -d "$tmp/$o" plan status --format csv >"$tmp/plan.$o" 2>"$tmp/err" ||
+		fail "plan status on $o: $(cat "$tmp/err")"
+done
+[ "$(wc -l <"$tmp/survey.lite")" -eq 16 ] || fail "survey list on SQLite: $(cat "$tmp/survey.lite")"
+diff -u "$tmp/survey.lite" "$tmp/survey.pg" || fail "survey estimates differ between SQLite and PostgreSQL"
+diff -u "$tmp/plan.lite" "$tmp/plan.pg" || fail "plan status differs between SQLite and PostgreSQL"
 
 # one observatory per database
 "$OBSERVA" init --store "$OBSERVA_PG_URL" "$tmp/again" 2>"$tmp/err" && fail "a second init"

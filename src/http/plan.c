@@ -1,0 +1,134 @@
+/*
+ * plan.c - GET /api/v1/plans/{plan}: each indicator of a plan
+ * (DIR/catalog/plans/<code>.ini, plan/plan.h) with its latest published
+ * value and interval, the target path of that year and its status by the
+ * rule of plan.h (decided with the interval). Values come from the latest
+ * release only, as every public figure of the API: a catalogue indicator's
+ * from its published totals (the table GET /api/v1/indicators/{id}
+ * answers), a survey indicator's from survey_indicators.csv (percent); a
+ * suppressed estimate or a cell without a value gives no_data. "observa
+ * plan status" computes the same from the store and the snapshot.
+ */
+#include "http/internal.h"
+
+#include <math.h>
+
+#include "base/log.h"
+#include "plan/plan.h"
+
+static bool catalog_row(void *arg, const struct ob_http_pub_row *r)
+{
+	struct ob_http_plan_value *l = arg;
+
+	if (!r->has_value || (l->max_year >= 0 && r->year > l->max_year) || r->year < l->year)
+		return true;
+	l->year = r->year;
+	l->value = r->value;
+	l->lower = r->lower_text ? r->lower : NAN;
+	l->upper = r->upper_text ? r->upper : NAN;
+	ob_strlcpy(l->flags, r->flags ? r->flags : "", sizeof(l->flags));
+	return true;
+}
+
+void ob_http_plan_value(const char *dir, struct ob_http_pub *p,
+                        const struct ob_plan_indicator *x, long long year,
+                        struct ob_http_plan_value *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->max_year = year;
+	l->value = l->lower = l->upper = NAN;
+	if (x->source == OB_PLAN_SURVEY) {
+		struct ob_http_survey_value v;
+		if (ob_http_survey_latest(dir, ob_http_pub_version(p), x->indicator, x->territory,
+		                          year, &v)) {
+			l->year = v.year;
+			l->value = v.value;
+			l->lower = v.lower;
+			l->upper = v.upper;
+			ob_strlcpy(l->flags, v.flags, sizeof(l->flags));
+		}
+	} else {
+		(void)ob_http_pub_rows(p, x->indicator, x->territory, -1, catalog_row, l);
+	}
+	l->path = l->year ? ob_plan_path(x, (int)l->year) : NAN;
+	l->status = ob_plan_status(x->direction, l->path, l->lower, l->upper);
+}
+
+void ob_http_h_plan(struct ob_http_call *c)
+{
+	static const char *const cols[] = {
+		"goal", "indicator", "measure", "source", "territory", "year", "value", "lower",
+		"upper", "path", "baseline", "baseline_year", "target", "target_year", "direction",
+		"status", "flags", "responsible",
+	};
+	const char *dir = c->ctx->dir ? c->ctx->dir : ".";
+	long long year = ob_http_int(c, "year", -1);
+	struct ob_http_pub *p;
+	struct ob_http_table t;
+	struct ob_plan plan;
+	struct ob_diag d;
+	char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+	const char *code = c->path_value ? c->path_value : "";
+	ob_err e;
+
+	for (const char *s = code; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
+			code = "";
+	ob_diag_clear(&d);
+	if (!*code || (e = ob_plan_load(dir, code, &plan, &d)) == OB_ENOENT) {
+		snprintf(es, sizeof(es), "No hay un plan «%.80s» en el observatorio.", code);
+		snprintf(en, sizeof(en), "There is no plan '%.80s' in the observatory.", code);
+		ob_http_fail(c->res, 404, "not_found", "code", es, en);
+		return;
+	}
+	if (e) {
+		OB_ERROR("API: el plan %s: %s", "API: plan %s: %s", code, d.message);
+		ob_http_fail(c->res, 500, "plan", NULL,
+		             "El plan no se puede leer; el administrador encontrará el detalle en el "
+		             "registro del servidor.", "The plan cannot be read.");
+		return;
+	}
+	if (!(p = ob_http_pub_get(dir))) {
+		ob_http_fail(c->res, 404, "no_release", NULL,
+		             "El observatorio aún no ha publicado cifras; se publican con «observa "
+		             "publish».", "The observatory has published no figures yet ('observa "
+		             "publish').");
+		ob_plan_release(&plan);
+		return;
+	}
+	ob_http_table_begin(&t, c, cols, OB_ARRAY_SIZE(cols), (long long)plan.nind,
+	                    OB_HTTP_PAGE_MAX, 0);
+	ob_http_header_add(c->res, "X-Release", "%s", ob_http_pub_version(p));
+	for (size_t i = 0; i < plan.nind; i++) {
+		const struct ob_plan_indicator *x = &plan.ind[i];
+		const struct ob_plan_target *last = &x->target[x->ntargets - 1];
+		struct ob_http_plan_value l;
+
+		ob_http_plan_value(dir, p, x, year, &l);
+		ob_http_table_str(&t, x->goal);
+		ob_http_table_str(&t, x->id);
+		ob_http_table_str(&t, x->indicator);
+		ob_http_table_str(&t, x->source == OB_PLAN_SURVEY ? "survey" : "catalog");
+		ob_http_table_str(&t, x->territory);
+		if (l.year)
+			ob_http_table_int(&t, l.year);
+		else
+			ob_http_table_str(&t, NULL);
+		ob_http_table_num(&t, l.value);
+		ob_http_table_num(&t, l.lower);
+		ob_http_table_num(&t, l.upper);
+		ob_http_table_num(&t, l.path);
+		ob_http_table_num(&t, x->baseline);
+		ob_http_table_int(&t, x->baseline_year);
+		ob_http_table_num(&t, last->value);
+		ob_http_table_int(&t, last->year);
+		ob_http_table_str(&t, x->direction < 0 ? "down" : "up");
+		ob_http_table_str(&t, ob_plan_status_name(l.status, true));
+		ob_http_table_str(&t, l.year ? l.flags : "no_data");
+		ob_http_table_str(&t, x->responsible);
+		ob_http_table_end_row(&t);
+	}
+	ob_http_table_end(&t);
+	ob_http_pub_put(p);
+	ob_plan_release(&plan);
+}
