@@ -702,17 +702,6 @@ ob_err ob_store_fail(struct ob_store *s, struct ob_diag *d, const char *what)
 	return ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0, "%s", errmsg(s));
 }
 
-int ob_store_each_end(struct ob_store *s, sqlite3_stmt *st, int rc, int stop, const char *what,
-                      struct ob_diag *d)
-{
-	if (!stop && rc != SQLITE_DONE) {
-		ob_store_fail(s, d, what);   /* the message before finalize clears it */
-		stop = -1;
-	}
-	sqlite3_finalize(st);
-	return stop;
-}
-
 int ob_store_sql_end(struct ob_store *s, struct ob_db_stmt *st, int rc, int stop,
                      const char *what, struct ob_diag *d)
 {
@@ -745,20 +734,6 @@ ob_err ob_store_text_one(struct ob_store *s, const char *sql, const char *arg, c
 		e = ob_store_fail(s, d, what);
 	}
 	ob_db_finalize(st);
-	return e;
-}
-
-ob_err ob_store_count_rows(struct ob_store *s, sqlite3_stmt *st, long long *n,
-                           const char *what, struct ob_diag *d)
-{
-	ob_err e = OB_OK;
-
-	*n = 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*n = sqlite3_column_int64(st, 0);
-	else
-		e = ob_store_fail(s, d, what);
-	sqlite3_finalize(st);
 	return e;
 }
 
@@ -924,5 +899,10 @@ int ob_store_rows(struct ob_store *s, sqlite3_stmt *st, int ncols, ob_store_row_
 		ob_store_values(st, ncols, v);
 		stop = each(arg, v, (size_t)ncols);
 	}
-	return ob_store_each_end(s, st, rc, stop, what, d);
+	if (!stop && rc != SQLITE_DONE) {
+		ob_store_fail(s, d, what);   /* the message before finalize clears it */
+		stop = -1;
+	}
+	sqlite3_finalize(st);
+	return stop;
 }

@@ -79,8 +79,12 @@ static inline void ob_store_bind_page(struct ob_store *s, struct ob_db_stmt *st,
 	ob_db_bind_int64(st, i + 1, limit < 0 || offset < 0 ? 0 : offset);
 }
 
-/* ob_store_each_end(), ob_store_count_rows(), ob_store_values() and
- * ob_store_rows() for a statement of the database layer. */
+/* For a statement of the database layer: the end of a listing (rc the last
+ * step's result, stop what the callback last returned; finalizes st and
+ * returns stop, or -1 with d filled as ob_store_fail(s, d, what) when the
+ * listing ended on a failed step); the count of a "SELECT count(*) ..."
+ * already bound into *n (0 on failure; finalizes st); a row's values;
+ * ob_store_rows(). */
 int ob_store_sql_end(struct ob_store *s, struct ob_db_stmt *st, int rc, int stop,
                      const char *what, struct ob_diag *d);
 ob_err ob_store_sql_count(struct ob_store *s, struct ob_db_stmt *st, long long *n,
@@ -103,11 +107,6 @@ ob_err ob_store_prepare(struct ob_store *s, const char *sql, sqlite3_stmt **st,
  * OB_ESTORE. */
 ob_err ob_store_fail(struct ob_store *s, struct ob_diag *d, const char *what);
 
-/* Step st (a "SELECT count(*) ..." already bound), put its first column in
- * *n (0 on failure), finalize st. Errors as ob_store_fail(s, d, what). */
-ob_err ob_store_count_rows(struct ob_store *s, sqlite3_stmt *st, long long *n,
-                           const char *what, struct ob_diag *d);
-
 /* Column i of the current row as text, NULL for SQL NULL; valid until the
  * next step or finalize of st. */
 static inline const char *ob_store_text(sqlite3_stmt *st, int i)
@@ -129,12 +128,6 @@ static inline void ob_store_bind_text(sqlite3_stmt *st, int i, const char *v)
  * is no row or the value is NULL. what names the subject of an error. */
 ob_err ob_store_text_one(struct ob_store *s, const char *sql, const char *arg, char *out,
                          size_t size, bool *found, const char *what, struct ob_diag *d);
-
-/* The end of a listing: rc is the last step's result and stop what the
- * callback last returned. Finalizes st; returns stop, or -1 with d filled
- * as ob_store_fail(s, d, what) when the listing ended on a failed step. */
-int ob_store_each_end(struct ob_store *s, sqlite3_stmt *st, int rc, int stop, const char *what,
-                      struct ob_diag *d);
 
 /* Step st (prepared and bound) to its end, giving each row's first ncols
  * columns (at most OB_STORE_MAX_COLUMNS) to each; finalizes st. Returns as

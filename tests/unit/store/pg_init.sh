@@ -4,7 +4,7 @@
 # catalogue it loads into PostgreSQL is summarised exactly as the same init
 # on SQLite summarises its own; accounts and the audit log work there
 # (user add, user list, audit verify, audit list), and the logbook (log); a
-# command of a part not yet on PostgreSQL (review) fails with a message
+# command of a part not yet on PostgreSQL (harvest) fails with a message
 # saying so, not a crash; and init
 # refuses a database that already holds an observatory.
 set -eu
@@ -44,13 +44,15 @@ grep -q "^eva  *submitter  *police" "$tmp/list" || fail "user list lacks eva: $(
 "$OBSERVA" -d "$tmp/pg" audit list >"$tmp/audit" 2>&1 || fail "audit list"
 [ "$(grep -c "user.add" "$tmp/audit")" = 2 ] || fail "audit list: $(cat "$tmp/audit")"
 
-# the logbook works there (empty yet); a part not on PostgreSQL yet, the
-# clerical review of a reconciliation: an error that says so
+# the logbook and the review queue work there (empty yet); a part not on
+# PostgreSQL yet, the regional harvest's status: an error that says so
 "$OBSERVA" -d "$tmp/pg" log >"$tmp/log" 2>"$tmp/err" || fail "observa log: $(cat "$tmp/err")"
-if "$OBSERVA" -d "$tmp/pg" review --user ana --list >"$tmp/review" 2>"$tmp/err"; then
-	fail "observa review worked on PostgreSQL: update this test and docs/store.md"
+"$OBSERVA" -d "$tmp/pg" review --user ana --list >"$tmp/review" 2>"$tmp/err" ||
+	fail "observa review: $(cat "$tmp/err")"
+if "$OBSERVA" -d "$tmp/pg" harvest --status >"$tmp/harvest" 2>"$tmp/err"; then
+	fail "observa harvest worked on PostgreSQL: update this test and docs/store.md"
 fi
-grep -q "PostgreSQL" "$tmp/err" || fail "observa review: $(cat "$tmp/err")"
+grep -q "PostgreSQL" "$tmp/err" || fail "observa harvest: $(cat "$tmp/err")"
 
 # the load's checks on PostgreSQL, where rows go by COPY: a catalogue row
 # the tables refuse (a territory twice, an ICCS code twice, a population

@@ -12,6 +12,7 @@
 
 #include "store/accounts.h"
 #include "store/audit.h"
+#include "store/harvest.h"
 #include "store/reconcile_read.h"
 #include "store/submissions.h"
 /* raw SQL (store_sql.h): tampers with the audit log, which the store must refuse. */
@@ -63,6 +64,14 @@ static int count_account(void *arg, const struct ob_store_account_row *r)
 	assert_string_equal(r->role, "analyst");
 	assert_null(r->source);
 	*tokens = r->tokens;
+	return 0;
+}
+
+static int count_row(void *arg, const struct ob_store_value *v, size_t n)
+{
+	(void)v;
+	(void)n;
+	++*(long long *)arg;
 	return 0;
 }
 
@@ -182,14 +191,20 @@ static void test_store(void **state)
 	OK(ob_audit_verify(s, 0, NULL, NULL, NULL, &rep, &d));
 	assert_int_equal(rep.problems, 0);
 
-	/* the logbook is on PostgreSQL (empty yet); a part not yet there says
-	 * so, and the store goes on */
+	/* the logbook and the reconciliations are on PostgreSQL (empty yet);
+	 * a part not yet there says so, and the store goes on */
 	{
 		struct ob_submission_filter f = { .order = OB_SUBMISSIONS_BY_ID, .limit = -1 };
+		long long rows = 0;
 		OK(ob_store_submissions_count(s, &f, &n, &d));
 		assert_int_equal(n, 0);
+		n = -1;
+		OK(ob_store_rc_runs_count(s, &n, &d));
+		assert_int_equal(n, 0);
+		assert_int_equal(ob_store_rc_runs_each(s, true, -1, 0, count_row, &rows, &d), 0);
+		assert_int_equal(rows, 0);
 		ob_diag_clear(&d);
-		assert_int_equal(ob_store_rc_runs_count(s, &n, &d), OB_ESTORE);
+		assert_int_equal(ob_store_harvest_sources_each(s, count_row, &rows, &d), -1);
 		assert_non_null(strstr(d.message, "PostgreSQL"));
 		OK(ob_store_meta_get(s, "note", value, sizeof(value)));
 	}
