@@ -763,11 +763,32 @@ ob_err ob_store_schema_read(struct ob_store *s, int *version, struct ob_diag *d)
 	return OB_OK;
 }
 
-void ob_store_guard(struct ob_store *s, int (*stop)(void *arg),
-                    int (*busy)(void *arg, int tries), void *arg)
+/* PostgreSQL: a statement's time limit and a lock's wait, in ms (0: none),
+ * for the connection's statements from now on (a session's settings, set
+ * outside a transaction; a negative one is left as it was). */
+static void pg_limits(struct ob_store *s, long long statement_ms, long long lock_ms)
 {
-	if (!s->db)
-		return;   /* PostgreSQL: not yet (docs/store.md) */
+	char sql[128];
+	int n = 0;
+
+	if (statement_ms >= 0)
+		n = snprintf(sql, sizeof(sql), "SET statement_timeout = %lld;", statement_ms);
+	if (lock_ms >= 0)
+		snprintf(sql + n, sizeof(sql) - (size_t)n, "SET lock_timeout = %lld", lock_ms);
+	/* a failure shows in the statements that follow */
+	ob_db_exec(s->conn, sql);
+}
+
+void ob_store_guard(struct ob_store *s, int (*stop)(void *arg),
+                    int (*busy)(void *arg, int tries), void *arg, long long budget_ms)
+{
+	if (!s->db) {
+		/* the lock's wait shorter, or the statement's limit would always
+		 * come first and a lock never be reported busy */
+		budget_ms = budget_ms < 2 ? 2 : budget_ms;
+		pg_limits(s, budget_ms, budget_ms * 9 / 10);
+		return;
+	}
 	sqlite3_progress_handler(s->db, OB_STORE_GUARD_STEPS, stop, arg);
 	sqlite3_busy_handler(s->db, busy, arg);
 }
@@ -776,12 +797,16 @@ void ob_store_guard_untimed(struct ob_store *s)
 {
 	if (s->db)
 		sqlite3_progress_handler(s->db, 0, NULL, NULL);
+	else
+		pg_limits(s, 0, -1);
 }
 
 void ob_store_unguard(struct ob_store *s, int busy_ms)
 {
-	if (!s->db)
+	if (!s->db) {
+		pg_limits(s, 0, busy_ms);
 		return;
+	}
 	sqlite3_progress_handler(s->db, 0, NULL, NULL);
 	sqlite3_busy_timeout(s->db, busy_ms);
 }

@@ -1,8 +1,9 @@
 /* test_pg.c - the store on PostgreSQL (the part that works there, see
  * docs/store.md): a store made with ob_store_create_url() on the server
  * OBSERVA_PG_URL names, its schema, settings, accounts and audit log, the
- * audit log's refusals, a read-only opening, and a clear error from a part
- * not yet ported. Run by meson under scripts/pg-test-cluster, which sets
+ * audit log's refusals, two writers in conflict, a request's guard (a time
+ * limit and a lock's wait), a read-only opening, and a clear error from a
+ * part not yet ported. Run by meson under scripts/pg-test-cluster, which sets
  * OBSERVA_PG_URL; without it the test fails (it is not a skip: the
  * wrapper decides whether PostgreSQL is required). */
 #include "test.h"
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "store/accounts.h"
 #include "store/audit.h"
 #include "store/harvest.h"
@@ -235,6 +237,31 @@ static void test_store(void **state)
 	assert_string_equal(value, "from s");
 	assert_int_equal(ob_store_meta_get(s, "other", value, sizeof(value)), OB_ENOENT);
 	assert_false(ob_store_conflicted(s));
+
+	/* a request's guard (the HTTP server's): a statement running past
+	 * the time left is cancelled as interrupted, a lock another writer
+	 * holds is waited for no longer and fails as busy; unguarded, both
+	 * wait again */
+	ob_store_guard(s, NULL, NULL, NULL, 100);
+	assert_int_equal(ob_store_exec(s, "SELECT pg_sleep(2)", &d), OB_ESTORE);
+	assert_int_equal(ob_store_last_failure(s), OB_STORE_INTERRUPTED);
+	ob_store_guard_untimed(s);
+	OK(ob_store_exec(s, "SELECT pg_sleep(0.2)", &d));
+	OK(ob_store_begin(t, &d));
+	OK(ob_store_meta_set(t, "note", "held by t", &d));
+	ob_store_guard(s, NULL, NULL, NULL, 100);
+	{
+		double t0 = ob_now();
+		assert_int_equal(ob_store_meta_set(s, "note", "from s again", &d), OB_ESTORE);
+		assert_int_equal(ob_store_last_failure(s), OB_STORE_BUSY);
+		assert_true(ob_now() - t0 < 5);
+	}
+	ob_store_unguard(s, 10000);
+	OK(ob_store_commit(t, &d));
+	OK(ob_store_meta_set(s, "note", "from s again", &d));
+	OK(ob_store_exec(s, "SELECT pg_sleep(0.2)", &d));
+	OK(ob_store_meta_get(t, "note", value, sizeof(value)));
+	assert_string_equal(value, "from s again");
 	ob_store_close(t);
 
 	ob_store_close(s);
