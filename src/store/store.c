@@ -387,6 +387,11 @@ static ob_err read_url(const char *dir, char *url, size_t size, struct ob_diag *
 	return OB_OK;
 }
 
+ob_err ob_store_read_url(const char *dir, char *url, size_t size, struct ob_diag *d)
+{
+	return read_url(dir, url, size, d);
+}
+
 /* Open the PostgreSQL store at url for dir's observatory: migrated and
  * with its secret unless read-only, at this program's schema if so. */
 static ob_err open_pg(const char *dir, const char *url, enum ob_store_mode mode,
