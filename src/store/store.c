@@ -10,6 +10,7 @@
 
 #include "base/buf.h"
 
+#include "store/backup.h"
 #include "store/schema.sql.h"
 #include "store/schema_pg.h"
 
