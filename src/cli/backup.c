@@ -23,7 +23,8 @@
 static bool left_out(const char *rel)
 {
 	static const char *const top[] = { OB_STORE_FILE, OB_STORE_FILE "-wal",
-		OB_STORE_FILE "-shm", OB_STORE_FILE "-journal", OB_SNAPSHOT_DIR };
+		OB_STORE_FILE "-shm", OB_STORE_FILE "-journal", OB_STORE_DUMP_FILE,
+		OB_SNAPSHOT_DIR };
 	size_t n = strcspn(rel, "/");
 
 	for (size_t i = 0; i < OB_ARRAY_SIZE(top); i++)
@@ -253,15 +254,21 @@ ob_err ob_backup_make(struct ob_store *s, const char *dir, const char *dest,
 	if ((e = ob_mkdirs(tmp, d)))
 		goto free_list;
 	ob_progress_begin(&cp.bar, OB_TR("copia", "backup"), total);
-	/* the store first: online, one committed state */
-	if ((e = path_join(to, sizeof(to), tmp, OB_STORE_FILE, d)) ||
-	    (e = ob_store_backup_to(s, to, db_progress, &cp, d)) ||
-	    (e = ob_file_sha256(to, hex, &bytes, d)))
+	/* the store first: online, one committed state (PostgreSQL: pg_dump's) */
+	if (ob_store_on_pg(s)) {
+		if ((e = path_join(to, sizeof(to), tmp, OB_STORE_DUMP_FILE, d)) ||
+		    (e = ob_store_dump_to(s, to, d)))
+			goto remove_tmp;
+	} else if ((e = path_join(to, sizeof(to), tmp, OB_STORE_FILE, d)) ||
+	           (e = ob_store_backup_to(s, to, db_progress, &cp, d))) {
+		goto remove_tmp;
+	}
+	if ((e = ob_file_sha256(to, hex, &bytes, d)))
 		goto remove_tmp;
 	copied = bytes;
 	r->files = 1;
 	r->bytes = bytes;
-	ob_buf_putf(&man, "%s  %s\n", hex, OB_STORE_FILE);
+	ob_buf_putf(&man, "%s  %s\n", hex, ob_store_on_pg(s) ? OB_STORE_DUMP_FILE : OB_STORE_FILE);
 	for (size_t i = 0; i < nk; i++) {
 		if ((e = path_join(from, sizeof(from), dir, kept[i], d)) ||
 		    (e = path_join(to, sizeof(to), tmp, kept[i], d)) || (e = ob_mkdirs_for(to, d)) ||
@@ -434,6 +441,8 @@ static void info_read(const char *src, struct ob_backup_result *r)
 	ob_strlcpy(r->created, json_string_value(json_object_get(root, "created")) ?
 	                           json_string_value(json_object_get(root, "created")) : "",
 	           sizeof(r->created));
+	if (r->schema < 0 && json_is_integer(json_object_get(root, "schema")))
+		r->schema = (int)json_integer_value(json_object_get(root, "schema"));
 	json_decref(root);
 }
 
@@ -452,9 +461,10 @@ static ob_err verify(const char *src, struct manifest *m, struct ob_backup_resul
 	memset(r, 0, sizeof(*r));
 	if ((e = manifest_read(src, m, d)))
 		return e;
-	if (!manifest_find(m, OB_STORE_FILE)) {
+	if (!manifest_find(m, OB_STORE_FILE) && !manifest_find(m, OB_STORE_DUMP_FILE)) {
 		e = OB_DIAG(d, OB_ECORRUPT, src, 0, 0, NULL, 0,
-		            "la copia no tiene %s", "the backup has no %s", OB_STORE_FILE);
+		            "la copia no tiene %s ni %s", "the backup has neither %s nor %s",
+		            OB_STORE_FILE, OB_STORE_DUMP_FILE);
 		goto release;
 	}
 	if ((e = ob_tree_list(src, &paths, &n, &r->skipped, d)))
@@ -506,10 +516,25 @@ static ob_err verify(const char *src, struct manifest *m, struct ob_backup_resul
 		ob_progress_update(&bar, done);
 	}
 	ob_progress_end(&bar);
-	if (!e && !(e = path_join(path, sizeof(path), src, OB_STORE_FILE, d)))
-		e = ob_store_check_file(path, &r->schema, d);
-	if (!e)
-		info_read(src, r);
+	if (!e && manifest_find(m, OB_STORE_DUMP_FILE)) {
+		/* PostgreSQL's dump: pg_restore reads it; its schema is backup.json's */
+		r->schema = -1;
+		if (!(e = path_join(path, sizeof(path), src, OB_STORE_DUMP_FILE, d)))
+			e = ob_store_check_dump(path, d);
+		if (!e)
+			info_read(src, r);
+		if (!e && (r->schema <= 0 || r->schema > ob_store_schema_version()))
+			e = OB_DIAG(d, r->schema > 0 ? OB_ESCHEMA : OB_ECORRUPT, src, 0, 0,
+			            OB_BACKUP_INFO, strlen(OB_BACKUP_INFO),
+			            "esquema %d: este observa conoce del 1 al %d",
+			            "schema %d: this observa knows 1 to %d", r->schema,
+			            ob_store_schema_version());
+	} else if (!e) {
+		if (!(e = path_join(path, sizeof(path), src, OB_STORE_FILE, d)))
+			e = ob_store_check_file(path, &r->schema, d);
+		if (!e)
+			info_read(src, r);
+	}
 release:
 	ob_tree_list_free(paths, n);
 	if (e)
@@ -554,27 +579,79 @@ static ob_err target_free(const char *dir, bool *empty, struct ob_diag *d)
 	return OB_OK;
 }
 
-ob_err ob_backup_restore(const char *src, const char *dir, struct ob_backup_result *r,
-                         struct ob_diag *d)
+/* The store of the observatory restored at tmp is the PostgreSQL
+ * database at url (given) or the one the backup's store.url names: its
+ * address in tmp's store.url, the dump restored there. */
+static ob_err restore_pg(const char *src, const char *tmp, const char *url, struct ob_diag *d)
+{
+	char have[OB_STORE_URL_MAX], path[OB_MAX_PATH];
+	ob_err e;
+	int fd;
+
+	if (!url) {
+		if ((e = ob_store_read_url(src, have, sizeof(have), d)) == OB_ENOENT)
+			return OB_DIAG(d, OB_EUSAGE, src, 0, 0, NULL, 0,
+			               "la copia es de un almacén PostgreSQL y no dice cuál: indique "
+			               "la base de destino con --store postgresql://...",
+			               "the backup is of a PostgreSQL store and does not say which: "
+			               "name the target database with --store postgresql://...");
+		if (e)
+			return e;
+		url = have;
+	}
+	if ((e = path_join(path, sizeof(path), tmp, OB_STORE_URL_FILE, d)))
+		return e;
+	/* readable by its owner only, as observa init --store writes it */
+	unlink(path);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0 ||
+	    dprintf(fd, "%s\n", url) < 0 || fsync(fd) != 0) {
+		e = OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo escribir: %s",
+		            "cannot write: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return e;
+	}
+	close(fd);
+	if ((e = path_join(path, sizeof(path), src, OB_STORE_DUMP_FILE, d)))
+		return e;
+	return ob_store_restore_dump(url, path, d);
+}
+
+ob_err ob_backup_restore(const char *src, const char *dir, const char *url,
+                         struct ob_backup_result *r, struct ob_diag *d)
 {
 	char tmp[OB_MAX_PATH], from[OB_MAX_PATH], to[OB_MAX_PATH], hex[65];
 	struct ob_progress bar;
 	struct manifest m;
 	struct ob_store *s = NULL;
 	uint64_t copied = 0;
-	bool empty;
+	bool empty, pg;
 	ob_err e;
 
+	if (url && !ob_store_url_valid(url))
+		return OB_DIAG(d, OB_EUSAGE, NULL, 0, 0, url, strlen(url),
+		               "se esperaba la dirección de una base PostgreSQL (postgresql://...)",
+		               "expected the address of a PostgreSQL database (postgresql://...)");
 	if ((e = target_free(dir, &empty, d)))
 		return e;
 	if ((e = partial_of(dir, tmp, sizeof(tmp), true, d)))
 		return e;
 	if ((e = verify(src, &m, r, d)))
 		return e;
+	pg = manifest_find(&m, OB_STORE_DUMP_FILE) != NULL;
+	if (url && !pg) {
+		e = OB_DIAG(d, OB_EUSAGE, src, 0, 0, NULL, 0,
+		            "--store es para una copia de un almacén PostgreSQL; esta es de SQLite",
+		            "--store is for a backup of a PostgreSQL store; this one is SQLite's");
+		goto release;
+	}
 	if ((e = ob_mkdirs(tmp, d)))
 		goto release;
 	ob_progress_begin(&bar, OB_TR("restauración", "restore"), r->bytes);
 	for (size_t i = 0; i < m.n && !e; i++) {
+		/* the dump goes into the database, not the observatory */
+		if (!strcmp(m.e[i].path, OB_STORE_DUMP_FILE))
+			continue;
 		if ((e = path_join(from, sizeof(from), src, m.e[i].path, d)) ||
 		    (e = path_join(to, sizeof(to), tmp, m.e[i].path, d)) ||
 		    (e = ob_mkdirs_for(to, d)) || (e = ob_copy_file(from, to, hex, NULL, &copied, d)))
@@ -587,7 +664,7 @@ ob_err ob_backup_restore(const char *src, const char *dir, struct ob_backup_resu
 		ob_progress_update(&bar, copied);
 	}
 	ob_progress_end(&bar);
-	if (e)
+	if (e || (pg && (e = restore_pg(src, tmp, url, d))))
 		goto remove_tmp;
 	/* a backup of an older version is migrated now, and the snapshot
 	 * rebuilt, so that the observatory answers at once */

@@ -5,7 +5,8 @@
  * A backup is a directory that did not exist before:
  *   observa.db        the store, copied online (store/backup.h): the state
  *                     of its last commit when the copy began, while
- *                     ingests and the portal go on;
+ *                     ingests and the portal go on; on PostgreSQL,
+ *   observa.dump      instead, pg_dump's of the database (custom format);
  *   everything else   of the observatory, file by file (catalog/,
  *                     releases/, reports/, the rest), except what is
  *                     derived or temporary: observa.db-wal/-shm/-journal,
@@ -61,8 +62,11 @@ ob_err ob_backup_make(struct ob_store *s, const char *dir, const char *dest,
  * missing, unlisted or differs). */
 ob_err ob_backup_verify(const char *src, struct ob_backup_result *r, struct ob_diag *d);
 
-/* Check the backup at src, then restore it as the new observatory dir. */
-ob_err ob_backup_restore(const char *src, const char *dir, struct ob_backup_result *r,
-                         struct ob_diag *d);
+/* Check the backup at src, then restore it as the new observatory dir.
+ * A backup of a PostgreSQL store is restored into the database at url
+ * (NULL: the one the backup's store.url names), which must be empty; a
+ * url with a SQLite backup is a usage error. */
+ob_err ob_backup_restore(const char *src, const char *dir, const char *url,
+                         struct ob_backup_result *r, struct ob_diag *d);
 
 #endif

@@ -859,9 +859,11 @@ ob_err ob_http_submit(struct ob_http_call *c, const char *source, const char *na
 		              "avise al administrador.",
 		              "The file was not ingested: its audit entry could not be written.");
 	}
-	if (e && c->interrupted) {
-		/* the store's write lock did not come within the request's time:
-		 * nothing was written; the delivery can be sent again */
+	if (e && (c->interrupted || (e == OB_ESTORE && ob_store_last_failure(c->ctx->store) ==
+	                                                   OB_STORE_BUSY))) {
+		/* the store's write lock did not come within the request's time
+		 * (PostgreSQL: its lock_timeout, store.h): nothing was written;
+		 * the delivery can be sent again */
 		ob_buf_release(&detail);
 		o->retry_after = 10;
 		return refuse(o, 503, "timeout", NULL,

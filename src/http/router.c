@@ -445,6 +445,15 @@ static int busy_wait(void *arg, int tries)
 	return 1;
 }
 
+/* The request's time left, in ms: the store's limit where it cannot ask
+ * stop_progress() (PostgreSQL). */
+static long long budget_ms(const struct ob_http_call *c)
+{
+	double left = (c->deadline - ob_now()) * 1000;
+
+	return left < 1 ? 1 : (long long)left;
+}
+
 /* What store.c sets when it opens a connection, put back after a request. */
 #define STORE_BUSY_MS 10000
 
@@ -567,7 +576,7 @@ void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
 		/* a page of the portal: public, read-only, its own headers */
 		c.portal = true;
 		if (ctx->store) {
-			ob_store_guard(ctx->store, stop_progress, busy_wait, &c);
+			ob_store_guard(ctx->store, stop_progress, busy_wait, &c, budget_ms(&c));
 			guarded = true;
 		}
 		ob_portal_handle(&c);
@@ -627,7 +636,7 @@ void ob_http_handle(struct ob_http_ctx *ctx, const struct ob_http_request *req,
 	if ((strcmp(method, "GET") || req->authorization) && ob_http_defer(&c, false))
 		goto done;
 	if (ctx->store) {
-		ob_store_guard(ctx->store, stop_progress, busy_wait, &c);
+		ob_store_guard(ctx->store, stop_progress, busy_wait, &c, budget_ms(&c));
 		guarded = true;
 	}
 	if (!authenticate(&c))

@@ -10,7 +10,7 @@
 
 struct ob_store_harvest_load {
 	struct ob_store *s;
-	sqlite3_stmt *ins, *del;
+	struct ob_db_stmt *ins, *del;
 	char *url, *version, *sha256;
 	char country[OB_HARVEST_MAX_SOURCES][COUNTRY_MAX];
 	long long cells[OB_HARVEST_MAX_SOURCES];
@@ -22,38 +22,38 @@ ob_err ob_store_harvest_last(struct ob_store *s, const char *url, const char *co
                              char version[32], char sha256[65], bool *found,
                              struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 	int rc;
 
 	*found = false;
 	version[0] = sha256[0] = 0;
-	if (ob_store_prepare(s,
-	                     "SELECT version, manifest_sha256 FROM harvest_source"
-	                     " WHERE url = ?1 AND (?2 IS NULL OR country = ?2)"
-	                     " ORDER BY harvested_at DESC LIMIT 1",
-	                     &st, d))
+	if (ob_store_sql(s,
+	                 "SELECT version, manifest_sha256 FROM harvest_source"
+	                 " WHERE url = ?1 AND (country = ?2 OR ?2 IS NULL)"
+	                 " ORDER BY harvested_at DESC LIMIT 1",
+	                 &st, d))
 		return OB_ESTORE;
-	ob_store_bind_text(st, 1, url);
-	ob_store_bind_text(st, 2, country);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const char *v = ob_store_text(st, 0), *h = ob_store_text(st, 1);
+	ob_db_bind_str(st, 1, url);
+	ob_db_bind_str(st, 2, country);
+	rc = ob_db_step(st);
+	if (rc == OB_DB_ROW) {
+		const char *v = ob_db_column_text(st, 0), *h = ob_db_column_text(st, 1);
 		ob_strlcpy(version, v ? v : "", 32);
 		ob_strlcpy(sha256, h ? h : "", 65);
 		*found = true;
-	} else if (rc != SQLITE_DONE) {
+	} else if (rc != OB_DB_DONE) {
 		ob_store_fail(s, d, WHAT);
-		sqlite3_finalize(st);
+		ob_db_finalize(st);
 		return OB_ESTORE;
 	}
-	sqlite3_finalize(st);
+	ob_db_finalize(st);
 	return OB_OK;
 }
 
 static void load_free(struct ob_store_harvest_load *l)
 {
-	sqlite3_finalize(l->ins);
-	sqlite3_finalize(l->del);
+	ob_db_finalize(l->ins);
+	ob_db_finalize(l->del);
 	free(l->url);
 	free(l->version);
 	free(l->sha256);
@@ -74,13 +74,13 @@ ob_err ob_store_harvest_begin(struct ob_store *s, const char *url, const char *v
 	l->url = ob_strdup(url);
 	l->version = ob_strdup(version);
 	l->sha256 = ob_strdup(sha256);
-	if (ob_store_prepare(s,
-	                     "INSERT INTO harvest_cell(country, tbl, series, territory, name,"
-	                     " level, year, sex, counting_rule, count, value, lower, upper,"
-	                     " status, release, url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	                     " ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
-	                     &l->ins, d) ||
-	    ob_store_prepare(s, "DELETE FROM harvest_cell WHERE country = ?1", &l->del, d))
+	if (ob_store_sql(s,
+	                 "INSERT INTO harvest_cell(country, tbl, series, territory, name,"
+	                 " level, year, sex, counting_rule, count, value, lower, upper,"
+	                 " status, release, url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	                 " ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+	                 &l->ins, d) ||
+	    ob_store_sql(s, "DELETE FROM harvest_cell WHERE country = ?1", &l->del, d))
 		goto undo_begin;
 	*out = l;
 	return OB_OK;
@@ -91,9 +91,9 @@ undo_begin:
 }
 
 /* Bind a published number: NULL when the release left it empty. */
-static void bind_cell(sqlite3_stmt *st, int i, const char *v)
+static void bind_cell(struct ob_db_stmt *st, int i, const char *v)
 {
-	ob_store_bind_text(st, i, v && *v ? v : NULL);
+	ob_db_bind_str(st, i, v && *v ? v : NULL);
 }
 
 ob_err ob_store_harvest_add(struct ob_store_harvest_load *l, const struct ob_harvest_cell *c,
@@ -115,29 +115,29 @@ ob_err ob_store_harvest_add(struct ob_store_harvest_load *l, const struct ob_har
 			               OB_HARVEST_MAX_SOURCES);
 		ob_strlcpy(l->country[k], c->country, COUNTRY_MAX);
 		l->ncountries++;
-		sqlite3_reset(l->del);
-		ob_store_bind_text(l->del, 1, c->country);
-		if (sqlite3_step(l->del) != SQLITE_DONE)
+		ob_db_reset(l->del);
+		ob_db_bind_str(l->del, 1, c->country);
+		if (ob_db_step(l->del) != OB_DB_DONE)
 			return ob_store_fail(l->s, d, WHAT);
 	}
-	sqlite3_reset(l->ins);
-	ob_store_bind_text(l->ins, 1, c->country);
-	ob_store_bind_text(l->ins, 2, c->table);
-	ob_store_bind_text(l->ins, 3, c->series);
-	ob_store_bind_text(l->ins, 4, c->territory);
-	ob_store_bind_text(l->ins, 5, c->name);
-	sqlite3_bind_int64(l->ins, 6, c->level);
-	sqlite3_bind_int64(l->ins, 7, c->year);
-	ob_store_bind_text(l->ins, 8, c->sex ? c->sex : "");
+	ob_db_reset(l->ins);
+	ob_db_bind_str(l->ins, 1, c->country);
+	ob_db_bind_str(l->ins, 2, c->table);
+	ob_db_bind_str(l->ins, 3, c->series);
+	ob_db_bind_str(l->ins, 4, c->territory);
+	ob_db_bind_str(l->ins, 5, c->name);
+	ob_db_bind_int64(l->ins, 6, c->level);
+	ob_db_bind_int64(l->ins, 7, c->year);
+	ob_db_bind_str(l->ins, 8, c->sex ? c->sex : "");
 	bind_cell(l->ins, 9, c->counting_rule);
 	bind_cell(l->ins, 10, c->count);
 	bind_cell(l->ins, 11, c->value);
 	bind_cell(l->ins, 12, c->lower);
 	bind_cell(l->ins, 13, c->upper);
-	ob_store_bind_text(l->ins, 14, c->status ? c->status : "");
-	ob_store_bind_text(l->ins, 15, l->version);
-	ob_store_bind_text(l->ins, 16, l->url);
-	if (sqlite3_step(l->ins) != SQLITE_DONE)
+	ob_db_bind_str(l->ins, 14, c->status ? c->status : "");
+	ob_db_bind_str(l->ins, 15, l->version);
+	ob_db_bind_str(l->ins, 16, l->url);
+	if (ob_db_step(l->ins) != OB_DB_DONE)
 		return ob_store_fail(l->s, d, WHAT);
 	l->cells[k]++;
 	l->added++;
@@ -151,39 +151,42 @@ long long ob_store_harvest_added(const struct ob_store_harvest_load *l)
 
 ob_err ob_store_harvest_commit(struct ob_store_harvest_load *l, struct ob_diag *d)
 {
-	sqlite3_stmt *drop = NULL, *put = NULL;
+	struct ob_db_stmt *drop = NULL, *put = NULL;
 	ob_err e = OB_ESTORE;
 
-	if (ob_store_prepare(l->s, "DELETE FROM harvest_source WHERE country = ?1", &drop, d) ||
-	    ob_store_prepare(l->s,
-	                     "INSERT INTO harvest_source(country, url, version, manifest_sha256,"
-	                     " harvested_at, cells) VALUES (?1, ?2, ?3, ?4,"
-	                     " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?5)",
-	                     &put, d))
+	if (ob_store_sql(l->s, "DELETE FROM harvest_source WHERE country = ?1", &drop, d) ||
+	    ob_store_sql(l->s, ob_store_dialect_sql(l->s,
+	                 "INSERT INTO harvest_source(country, url, version, manifest_sha256,"
+	                 " harvested_at, cells) VALUES (?1, ?2, ?3, ?4,"
+	                 " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?5)",
+	                 "INSERT INTO harvest_source(country, url, version, manifest_sha256,"
+	                 " harvested_at, cells) VALUES (?1, ?2, ?3, ?4,"
+	                 " to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), ?5)"),
+	                 &put, d))
 		goto rollback;
 	for (size_t k = 0; k < l->ncountries; k++) {
-		sqlite3_reset(drop);
-		ob_store_bind_text(drop, 1, l->country[k]);
-		if (sqlite3_step(drop) != SQLITE_DONE) {
+		ob_db_reset(drop);
+		ob_db_bind_str(drop, 1, l->country[k]);
+		if (ob_db_step(drop) != OB_DB_DONE) {
 			ob_store_fail(l->s, d, WHAT);
 			goto rollback;
 		}
-		sqlite3_reset(put);
-		ob_store_bind_text(put, 1, l->country[k]);
-		ob_store_bind_text(put, 2, l->url);
-		ob_store_bind_text(put, 3, l->version);
-		ob_store_bind_text(put, 4, l->sha256);
-		sqlite3_bind_int64(put, 5, l->cells[k]);
-		if (sqlite3_step(put) != SQLITE_DONE) {
+		ob_db_reset(put);
+		ob_db_bind_str(put, 1, l->country[k]);
+		ob_db_bind_str(put, 2, l->url);
+		ob_db_bind_str(put, 3, l->version);
+		ob_db_bind_str(put, 4, l->sha256);
+		ob_db_bind_int64(put, 5, l->cells[k]);
+		if (ob_db_step(put) != OB_DB_DONE) {
 			ob_store_fail(l->s, d, WHAT);
 			goto rollback;
 		}
 	}
-	sqlite3_finalize(drop);
-	sqlite3_finalize(put);
+	ob_db_finalize(drop);
+	ob_db_finalize(put);
 	drop = put = NULL;
-	sqlite3_finalize(l->ins);
-	sqlite3_finalize(l->del);
+	ob_db_finalize(l->ins);
+	ob_db_finalize(l->del);
 	l->ins = l->del = NULL;
 	e = ob_store_commit(l->s, d) ? OB_ESTORE : OB_OK;
 	if (e)
@@ -191,8 +194,8 @@ ob_err ob_store_harvest_commit(struct ob_store_harvest_load *l, struct ob_diag *
 	load_free(l);
 	return e;
 rollback:
-	sqlite3_finalize(drop);
-	sqlite3_finalize(put);
+	ob_db_finalize(drop);
+	ob_db_finalize(put);
 	ob_store_harvest_abort(l);
 	return e;
 }
@@ -201,8 +204,8 @@ void ob_store_harvest_abort(struct ob_store_harvest_load *l)
 {
 	if (!l)
 		return;
-	sqlite3_finalize(l->ins);
-	sqlite3_finalize(l->del);
+	ob_db_finalize(l->ins);
+	ob_db_finalize(l->del);
 	l->ins = l->del = NULL;
 	ob_store_rollback(l->s);
 	load_free(l);
@@ -211,32 +214,32 @@ void ob_store_harvest_abort(struct ob_store_harvest_load *l)
 int ob_store_harvest_sources_each(struct ob_store *s, ob_store_row_fn each, void *arg,
                                   struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 
-	if (ob_store_prepare(s,
-	                     "SELECT country, url, version, manifest_sha256, harvested_at, cells"
-	                     " FROM harvest_source ORDER BY country",
-	                     &st, d))
+	if (ob_store_sql(s,
+	                 "SELECT country, url, version, manifest_sha256, harvested_at, cells"
+	                 " FROM harvest_source ORDER BY country",
+	                 &st, d))
 		return -1;
-	return ob_store_rows(s, st, OB_STORE_HARVEST_SOURCE_COLUMNS, each, arg, WHAT, d);
+	return ob_store_sql_rows(s, st, OB_STORE_HARVEST_SOURCE_COLUMNS, each, arg, WHAT, d);
 }
 
 int ob_store_harvest_cells_each(struct ob_store *s, const struct ob_harvest_query *q,
                                 ob_store_row_fn each, void *arg, struct ob_diag *d)
 {
-	sqlite3_stmt *st;
+	struct ob_db_stmt *st;
 
-	if (ob_store_prepare(s,
-	                     "SELECT country, territory, name, level, year, sex, count, value,"
-	                     " lower, upper, status, release, url FROM harvest_cell"
-	                     " WHERE tbl = ?1 AND series = ?2 AND year = ?3 AND level = ?4"
-	                     " AND (?5 IS NULL OR sex = ?5) ORDER BY country, territory, sex",
-	                     &st, d))
+	if (ob_store_sql(s,
+	                 "SELECT country, territory, name, level, year, sex, count, value,"
+	                 " lower, upper, status, release, url FROM harvest_cell"
+	                 " WHERE tbl = ?1 AND series = ?2 AND year = ?3 AND level = ?4"
+	                 " AND (sex = ?5 OR ?5 IS NULL) ORDER BY country, territory, sex",
+	                 &st, d))
 		return -1;
-	ob_store_bind_text(st, 1, q->table);
-	ob_store_bind_text(st, 2, q->series);
-	sqlite3_bind_int64(st, 3, q->year);
-	sqlite3_bind_int64(st, 4, q->level);
-	ob_store_bind_text(st, 5, q->sex);
-	return ob_store_rows(s, st, OB_STORE_HARVEST_CELL_COLUMNS, each, arg, WHAT, d);
+	ob_db_bind_str(st, 1, q->table);
+	ob_db_bind_str(st, 2, q->series);
+	ob_db_bind_int64(st, 3, q->year);
+	ob_db_bind_int64(st, 4, q->level);
+	ob_db_bind_str(st, 5, q->sex);
+	return ob_store_sql_rows(s, st, OB_STORE_HARVEST_CELL_COLUMNS, each, arg, WHAT, d);
 }

@@ -21,18 +21,18 @@ ob_err ob_store_rc_run_exists(struct ob_store *s, long long id, bool *found,
 ob_err ob_store_rc_runs_count(struct ob_store *s, long long *n, struct ob_diag *d);
 
 /* The runs, oldest first (latest first when latest_first), at most limit
- * (negative: all) after skipping offset. Columns: id, period, country (NULL:
- * every country), records, deaths, candidates, linked_pairs, review_pairs,
- * started_at, user (who ran it, from the audit log, or NULL),
- * observa_version. */
+ * after skipping offset (limit negative: all, from the first). Columns: id,
+ * period, country (NULL: every country), records, deaths, candidates,
+ * linked_pairs, review_pairs, started_at, user (who ran it, from the audit
+ * log, or NULL), observa_version. */
 #define OB_STORE_RC_RUN_COLUMNS 11
 int ob_store_rc_runs_each(struct ob_store *s, bool latest_first, long long limit,
                           long long offset, ob_store_row_fn each, void *arg,
                           struct ob_diag *d);
 
 /* Which counts of a run: level negative for every level, territory NULL
- * for every territory (any case); at most limit (negative: all) after
- * skipping offset, by level, territory and month. */
+ * for every territory (any case); at most limit after skipping offset
+ * (limit negative: all, from the first), by level, territory and month. */
 struct ob_store_rc_counts_filter {
 	long long run, level;
 	const char *territory;
@@ -47,7 +47,8 @@ int ob_store_rc_counts_each(struct ob_store *s, const struct ob_store_rc_counts_
                             ob_store_row_fn each, void *arg, struct ob_diag *d);
 
 /* Which discrepancies of a run: reason NULL for every reason; at most limit
- * (negative: all) after skipping offset, by death and reason. */
+ * after skipping offset (limit negative: all, from the first), by death
+ * and reason. */
 struct ob_store_rc_disc_filter {
 	long long run;
 	const char *reason;

@@ -10,6 +10,7 @@
 
 #include "base/buf.h"
 
+#include "store/backup.h"
 #include "store/schema.sql.h"
 #include "store/schema_pg.h"
 
@@ -387,6 +388,11 @@ static ob_err read_url(const char *dir, char *url, size_t size, struct ob_diag *
 	return OB_OK;
 }
 
+ob_err ob_store_read_url(const char *dir, char *url, size_t size, struct ob_diag *d)
+{
+	return read_url(dir, url, size, d);
+}
+
 /* Open the PostgreSQL store at url for dir's observatory: migrated and
  * with its secret unless read-only, at this program's schema if so. */
 static ob_err open_pg(const char *dir, const char *url, enum ob_store_mode mode,
@@ -702,17 +708,6 @@ ob_err ob_store_fail(struct ob_store *s, struct ob_diag *d, const char *what)
 	return ob_diag_set(d, OB_ESTORE, ob_store_dir(s), 0, 0, NULL, 0, "%s", errmsg(s));
 }
 
-int ob_store_each_end(struct ob_store *s, sqlite3_stmt *st, int rc, int stop, const char *what,
-                      struct ob_diag *d)
-{
-	if (!stop && rc != SQLITE_DONE) {
-		ob_store_fail(s, d, what);   /* the message before finalize clears it */
-		stop = -1;
-	}
-	sqlite3_finalize(st);
-	return stop;
-}
-
 int ob_store_sql_end(struct ob_store *s, struct ob_db_stmt *st, int rc, int stop,
                      const char *what, struct ob_diag *d)
 {
@@ -748,20 +743,6 @@ ob_err ob_store_text_one(struct ob_store *s, const char *sql, const char *arg, c
 	return e;
 }
 
-ob_err ob_store_count_rows(struct ob_store *s, sqlite3_stmt *st, long long *n,
-                           const char *what, struct ob_diag *d)
-{
-	ob_err e = OB_OK;
-
-	*n = 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*n = sqlite3_column_int64(st, 0);
-	else
-		e = ob_store_fail(s, d, what);
-	sqlite3_finalize(st);
-	return e;
-}
-
 ob_err ob_store_sql_count(struct ob_store *s, struct ob_db_stmt *st, long long *n,
                           const char *what, struct ob_diag *d)
 {
@@ -788,11 +769,32 @@ ob_err ob_store_schema_read(struct ob_store *s, int *version, struct ob_diag *d)
 	return OB_OK;
 }
 
-void ob_store_guard(struct ob_store *s, int (*stop)(void *arg),
-                    int (*busy)(void *arg, int tries), void *arg)
+/* PostgreSQL: a statement's time limit and a lock's wait, in ms (0: none),
+ * for the connection's statements from now on (a session's settings, set
+ * outside a transaction; a negative one is left as it was). */
+static void pg_limits(struct ob_store *s, long long statement_ms, long long lock_ms)
 {
-	if (!s->db)
-		return;   /* PostgreSQL: not yet (docs/store.md) */
+	char sql[128];
+	int n = 0;
+
+	if (statement_ms >= 0)
+		n = snprintf(sql, sizeof(sql), "SET statement_timeout = %lld;", statement_ms);
+	if (lock_ms >= 0)
+		snprintf(sql + n, sizeof(sql) - (size_t)n, "SET lock_timeout = %lld", lock_ms);
+	/* a failure shows in the statements that follow */
+	ob_db_exec(s->conn, sql);
+}
+
+void ob_store_guard(struct ob_store *s, int (*stop)(void *arg),
+                    int (*busy)(void *arg, int tries), void *arg, long long budget_ms)
+{
+	if (!s->db) {
+		/* the lock's wait shorter, or the statement's limit would always
+		 * come first and a lock never be reported busy */
+		budget_ms = budget_ms < 2 ? 2 : budget_ms;
+		pg_limits(s, budget_ms, budget_ms * 9 / 10);
+		return;
+	}
 	sqlite3_progress_handler(s->db, OB_STORE_GUARD_STEPS, stop, arg);
 	sqlite3_busy_handler(s->db, busy, arg);
 }
@@ -801,12 +803,16 @@ void ob_store_guard_untimed(struct ob_store *s)
 {
 	if (s->db)
 		sqlite3_progress_handler(s->db, 0, NULL, NULL);
+	else
+		pg_limits(s, 0, -1);
 }
 
 void ob_store_unguard(struct ob_store *s, int busy_ms)
 {
-	if (!s->db)
+	if (!s->db) {
+		pg_limits(s, 0, busy_ms);
 		return;
+	}
 	sqlite3_progress_handler(s->db, 0, NULL, NULL);
 	sqlite3_busy_timeout(s->db, busy_ms);
 }
@@ -873,56 +879,4 @@ int ob_store_sql_rows(struct ob_store *s, struct ob_db_stmt *st, int ncols, ob_s
 		stop = each(arg, v, (size_t)ncols);
 	}
 	return ob_store_sql_end(s, st, rc, stop, what, d);
-}
-
-/* Columns 0..n-1 of st's current row as values (store.h), for the files
- * not yet on the layer (ob_store_rows()); their text is valid until the
- * next step or finalize of st. */
-static void ob_store_values(sqlite3_stmt *st, int n, struct ob_store_value *v)
-{
-	for (int i = 0; i < n; i++) {
-		struct ob_store_value *x = &v[i];
-
-		switch (sqlite3_column_type(st, i)) {
-		case SQLITE_NULL:
-			x->type = OB_STORE_NULL;
-			x->i = 0;
-			x->text = NULL;
-			x->len = 0;
-			break;
-		case SQLITE_INTEGER:
-			x->type = OB_STORE_INT;
-			x->i = sqlite3_column_int64(st, i);
-			x->text = NULL;
-			x->len = 0;
-			break;
-		case SQLITE_FLOAT:
-			x->type = OB_STORE_REAL;
-			x->r = sqlite3_column_double(st, i);
-			x->i = 0;
-			x->text = (const char *)sqlite3_column_text(st, i);
-			x->len = x->text ? (size_t)sqlite3_column_bytes(st, i) : 0;
-			break;
-		default:
-			x->type = OB_STORE_TEXT;
-			x->i = 0;
-			x->text = (const char *)sqlite3_column_text(st, i);
-			x->len = x->text ? (size_t)sqlite3_column_bytes(st, i) : 0;
-		}
-	}
-}
-
-int ob_store_rows(struct ob_store *s, sqlite3_stmt *st, int ncols, ob_store_row_fn each,
-                  void *arg, const char *what, struct ob_diag *d)
-{
-	struct ob_store_value v[OB_STORE_MAX_COLUMNS];
-	int rc = SQLITE_DONE, stop = 0;
-
-	if (ncols > OB_STORE_MAX_COLUMNS)
-		ncols = OB_STORE_MAX_COLUMNS;
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		ob_store_values(st, ncols, v);
-		stop = each(arg, v, (size_t)ncols);
-	}
-	return ob_store_each_end(s, st, rc, stop, what, d);
 }

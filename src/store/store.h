@@ -127,9 +127,17 @@ ob_err ob_store_schema_read(struct ob_store *s, int *version, struct ob_diag *d)
  * drops the stop check and keeps busy (a task that may run longer than a
  * query, an ingest). ob_store_unguard() removes both and waits busy_ms for
  * a lock again. arg is borrowed until ob_store_unguard().
+ *
+ * PostgreSQL cannot call back during a statement: there the guard is the
+ * request's time left, budget_ms, as the connection's statement_timeout
+ * (a statement still running then is cancelled and fails as interrupted)
+ * and nine tenths of it as lock_timeout (a lock not granted by then fails
+ * as busy); stop and busy are not called. ob_store_guard_untimed() lifts the statement's
+ * limit and keeps the lock's; ob_store_unguard() lifts the first and sets
+ * the second to busy_ms. Set outside a transaction.
  */
 void ob_store_guard(struct ob_store *s, int (*stop)(void *arg),
-                    int (*busy)(void *arg, int tries), void *arg);
+                    int (*busy)(void *arg, int tries), void *arg, long long budget_ms);
 void ob_store_guard_untimed(struct ob_store *s);
 void ob_store_unguard(struct ob_store *s, int busy_ms);
 

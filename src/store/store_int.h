@@ -38,10 +38,10 @@ void ob_store_catalog_writer_set(struct ob_store *s, struct ob_catalog_writer *w
 void ob_store_unsent_rows(struct ob_store *s);
 
 /* The store's connection through the database layer (store/db.h), on
- * either database (owned by the store). Files ported to the layer use it
- * and the ob_store_sql*() calls below; the others still use the sqlite3
- * calls, and their ob_store_prepare() answers on PostgreSQL that the
- * operation does not work there yet. */
+ * either database (owned by the store). Every subject file uses it and
+ * the ob_store_sql*() calls below; SQLite's own calls remain for its
+ * online backup (backup.c) and the tests' raw SQL (ob_store_prepare(),
+ * tests/unit/store_sql.h). */
 struct ob_db *ob_store_conn(struct ob_store *s);
 
 /* The database layer's SQLite driver over h, which it owns from then on
@@ -79,8 +79,14 @@ static inline void ob_store_bind_page(struct ob_store *s, struct ob_db_stmt *st,
 	ob_db_bind_int64(st, i + 1, limit < 0 || offset < 0 ? 0 : offset);
 }
 
-/* ob_store_each_end(), ob_store_count_rows(), ob_store_values() and
- * ob_store_rows() for a statement of the database layer. */
+/* For a statement of the database layer: the end of a listing (rc the last
+ * step's result, stop what the callback last returned; finalizes st and
+ * returns stop, or -1 with d filled as ob_store_fail(s, d, what) when the
+ * listing ended on a failed step); the count of a "SELECT count(*) ..."
+ * already bound into *n (0 on failure; finalizes st); a row's first n
+ * columns as values (their text valid until the next step or finalize of
+ * st); every row's first ncols columns (at most OB_STORE_MAX_COLUMNS) given
+ * to each, as a listing (store.h), finalizing st. */
 int ob_store_sql_end(struct ob_store *s, struct ob_db_stmt *st, int rc, int stop,
                      const char *what, struct ob_diag *d);
 ob_err ob_store_sql_count(struct ob_store *s, struct ob_db_stmt *st, long long *n,
@@ -92,9 +98,10 @@ int ob_store_sql_rows(struct ob_store *s, struct ob_db_stmt *st, int ncols,
 /* Run SQL without results. On error fills d with SQLite's message. */
 ob_err ob_store_exec(struct ob_store *s, const char *sql, struct ob_diag *d);
 
-/* Prepare a statement; on error fills d. The statement belongs to the
- * caller, who finalizes it before the store is closed. SQLite only: on
- * PostgreSQL, OB_ESTORE saying the operation does not work there yet. */
+/* Prepare a SQLite statement (the tests' raw SQL, tests/unit/store_sql.h);
+ * on error fills d. The statement belongs to the caller, who finalizes it
+ * before the store is closed. SQLite only: on PostgreSQL, OB_ESTORE saying
+ * the operation does not work there. */
 ob_err ob_store_prepare(struct ob_store *s, const char *sql, sqlite3_stmt **st,
                         struct ob_diag *d);
 
@@ -103,44 +110,11 @@ ob_err ob_store_prepare(struct ob_store *s, const char *sql, sqlite3_stmt **st,
  * OB_ESTORE. */
 ob_err ob_store_fail(struct ob_store *s, struct ob_diag *d, const char *what);
 
-/* Step st (a "SELECT count(*) ..." already bound), put its first column in
- * *n (0 on failure), finalize st. Errors as ob_store_fail(s, d, what). */
-ob_err ob_store_count_rows(struct ob_store *s, sqlite3_stmt *st, long long *n,
-                           const char *what, struct ob_diag *d);
-
-/* Column i of the current row as text, NULL for SQL NULL; valid until the
- * next step or finalize of st. */
-static inline const char *ob_store_text(sqlite3_stmt *st, int i)
-{
-	return (const char *)sqlite3_column_text(st, i);
-}
-
-/* Bind v as text parameter i (copied), or NULL when v is NULL. */
-static inline void ob_store_bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
-}
-
 /* The text of the first column of sql's first row, ?1 bound to arg, into
  * out (at most size bytes, truncated); *found false and out "" when there
  * is no row or the value is NULL. what names the subject of an error. */
 ob_err ob_store_text_one(struct ob_store *s, const char *sql, const char *arg, char *out,
                          size_t size, bool *found, const char *what, struct ob_diag *d);
-
-/* The end of a listing: rc is the last step's result and stop what the
- * callback last returned. Finalizes st; returns stop, or -1 with d filled
- * as ob_store_fail(s, d, what) when the listing ended on a failed step. */
-int ob_store_each_end(struct ob_store *s, sqlite3_stmt *st, int rc, int stop, const char *what,
-                      struct ob_diag *d);
-
-/* Step st (prepared and bound) to its end, giving each row's first ncols
- * columns (at most OB_STORE_MAX_COLUMNS) to each; finalizes st. Returns as
- * a listing (store.h); on failure d as ob_store_fail(s, d, what). */
-int ob_store_rows(struct ob_store *s, sqlite3_stmt *st, int ncols, ob_store_row_fn each,
-                  void *arg, const char *what, struct ob_diag *d);
 
 struct ob_store_cursor;
 

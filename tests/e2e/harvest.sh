@@ -8,14 +8,31 @@
 # redirect to another host (refused, naming both), a file without end
 # (stopped at the size the manifest declares), a file over --max-bytes
 # (refused before downloading), a server that never answers (--timeout).
+# OBSERVA_TEST_STORE=postgresql puts the regional observatories on
+# PostgreSQL (under scripts/pg-test-cluster, which sets OBSERVA_PG_URL);
+# else on SQLite.
 export LC_ALL=C.UTF-8
 fixture_demo "$T/nat" 0.03 2024
 N="$T/nat"
 start_server "$N" --threads 2
 REL="$B/api/v1/releases"
-expect_status 0 "$OBSERVA" init "$T/reg" -q
 R="$T/reg"
-cp -a "$R" "$T/r2" # a second regional observatory, for the faults
+if [ "${OBSERVA_TEST_STORE:-sqlite}" = postgresql ]; then
+	: "${OBSERVA_PG_URL:?run under scripts/pg-test-cluster}"
+	# a second regional observatory, for the faults, in a database of its own
+	"$OBSERVA_PG_BINDIR/createdb" -h "$OBSERVA_PG_DIR" -U observa observa_r2 || fail "createdb"
+	expect_status 0 "$OBSERVA" init --store "$OBSERVA_PG_URL" "$R" -q
+	expect_status 0 "$OBSERVA" init --store "$(printf '%s' "$OBSERVA_PG_URL" |
+		sed 's|^postgresql:///[^?]*|postgresql:///observa_r2|')" "$T/r2" -q
+	DB=$OBSERVA_PG_URL
+	sql() {
+		"$OBSERVA_PG_BINDIR/psql" -X -A -t -q -v ON_ERROR_STOP=1 -d "$(cat "$1/store.url")" -c "$2"
+	}
+else
+	expect_status 0 "$OBSERVA" init "$R" -q
+	cp -a "$R" "$T/r2" # a second regional observatory, for the faults
+	DB=$R/observa.db
+fi
 
 expect_status 0 "$OBSERVA" harvest -d "$R" "SLV=$REL" "CRI=$REL/" "PAN=$REL"
 expect_grep "$T/err" "SLV=$REL: v1 cosechada"
@@ -24,10 +41,28 @@ expect_grep "$T/err" "CRI=$REL: v1 cosechada"
 # every cell is the release's row of that country, text as published
 check_cells() {
 	python3 - "$1" "$2" "$3" <<'PY' || fail "harvested cells differ from the release"
-import csv, sqlite3, sys
+import csv, os, sqlite3, subprocess, sys
 rel, db, version = sys.argv[1:4]
 series = {"indicators": "indicator", "counts_iccs": "iccs", "violent_deaths": "count_of"}
-con = sqlite3.connect(db)
+
+class Pg:
+    """what the checks ask of sqlite3, through psql: text, NULL as None,
+    level and year (the 4th and 5th columns of a cell) as integers"""
+    def execute(self, q, args=()):
+        for a in args:
+            q = q.replace("?", "'%s'" % a.replace("'", "''"), 1)
+        out = subprocess.run([os.environ["OBSERVA_PG_BINDIR"] + "/psql", "-X", "-A", "-t", "-q",
+                              "-F", "\x1f", "-P", "null=\\N", "-d", db, "-c", q],
+                             check=True, capture_output=True, text=True).stdout
+        for line in out.split("\n"):
+            if not line:
+                continue
+            r = [None if v == "\\N" else v for v in line.split("\x1f")]
+            if len(r) == 11:
+                r[3], r[4] = int(r[3]), int(r[4])
+            yield tuple(r)
+
+con = Pg() if db.startswith("postgresql") else sqlite3.connect(db)
 countries = [r[0] for r in con.execute("SELECT DISTINCT country FROM harvest_cell")]
 assert sorted(countries) == ["CRI", "PAN", "SLV"], countries
 status_seen = set()
@@ -54,7 +89,7 @@ assert vers == {version}, vers
 assert {"C", "M", ""} <= status_seen, status_seen
 PY
 }
-check_cells "$N/releases/v1" "$R/observa.db" v1
+check_cells "$N/releases/v1" "$DB" v1
 
 # the same release again: skipped, the store unchanged
 dump() { sql "$R" "SELECT * FROM harvest_source; SELECT * FROM harvest_cell ORDER BY 1,2,3,4,5,6;" | sha256sum; }
@@ -110,7 +145,7 @@ expect_grep "$T/err" "SLV=$REL: v2 cosechada"
 # one release named in the URL
 expect_status 0 "$OBSERVA" harvest -d "$R" "SLV=$REL/v1"
 expect_grep "$T/err" "v1 cosechada"
-check_cells "$N/releases/v1" "$R/observa.db" v1
+check_cells "$N/releases/v1" "$DB" v1
 
 # ---- faults, from a server that misbehaves ----
 # the release cut to El Salvador's rows, its manifest rewritten to match

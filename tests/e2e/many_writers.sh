@@ -3,8 +3,18 @@
 # lost or torn, nobody is told "database is locked", a delivery the server
 # could not take in time is refused whole with Retry-After and taken when
 # retried, and afterwards the store, its logbook and its audit log hold.
+# OBSERVA_TEST_STORE=postgresql runs it on PostgreSQL (under
+# scripts/pg-test-cluster, which sets OBSERVA_PG_URL); else on SQLite.
 O=$T/obs
-expect_status 0 "$OBSERVA" init "$O"
+if [ "${OBSERVA_TEST_STORE:-sqlite}" = postgresql ]; then
+	: "${OBSERVA_PG_URL:?run under scripts/pg-test-cluster}"
+	expect_status 0 "$OBSERVA" init --store "$OBSERVA_PG_URL" "$O"
+	sql() {
+		"$OBSERVA_PG_BINDIR/psql" -X -A -t -q -v ON_ERROR_STOP=1 -d "$OBSERVA_PG_URL" -c "$2"
+	}
+else
+	expect_status 0 "$OBSERVA" init "$O"
+fi
 rows=400
 for i in 1 2 3 4 5 6 7 8; do
 	sed "s/^code = sv-test/code = sv-w$i/" "$OBSERVA_TESTDATA/ingest/sv-test.ini" \
@@ -92,7 +102,14 @@ bad=$(grep -v -x -e 200 -e 503 -e 429 "$T/reads" | sort | uniq -c || true)
 [ "$(sql "$O" "SELECT count(*) FROM submission s WHERE accepted = $rows AND
 	(SELECT count(*) FROM record r WHERE r.submission = s.id) = $rows")" = 8 ] ||
 	fail "a delivery is torn"
-[ "$(sql "$O" "PRAGMA integrity_check")" = ok ] || fail "integrity"
+[ "$(sql "$O" "SELECT count(*) FROM record r WHERE NOT EXISTS
+	(SELECT 1 FROM submission s WHERE s.id = r.submission)")" = 0 ] || fail "records without a delivery"
+# the deliveries and their records numbered without a gap, as SQLite numbers them
+[ "$(sql "$O" "SELECT max(id) FROM submission")" = 8 ] || fail "delivery ids: $(sql "$O" "SELECT id FROM submission")"
+[ "$(sql "$O" "SELECT max(id) FROM record")" = $((8 * rows)) ] || fail "record ids run past the records"
+if [ "${OBSERVA_TEST_STORE:-sqlite}" != postgresql ]; then
+	[ "$(sql "$O" "PRAGMA integrity_check")" = ok ] || fail "integrity"
+fi
 [ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'submit'")" = 6 ] ||
 	fail "audit entries of the uploads: $(sql "$O" "SELECT count(*) FROM audit WHERE action = 'submit'")"
 kill -TERM "$PID" && wait "$PID" || true

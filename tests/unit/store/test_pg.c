@@ -1,8 +1,9 @@
 /* test_pg.c - the store on PostgreSQL (the part that works there, see
  * docs/store.md): a store made with ob_store_create_url() on the server
  * OBSERVA_PG_URL names, its schema, settings, accounts and audit log, the
- * audit log's refusals, a read-only opening, and a clear error from a part
- * not yet ported. Run by meson under scripts/pg-test-cluster, which sets
+ * audit log's refusals, the regional harvest's cells and sources, two
+ * writers in conflict, a request's guard (a time limit and a lock's wait),
+ * a read-only opening, and a clear error from SQLite's own calls. Run by meson under scripts/pg-test-cluster, which sets
  * OBSERVA_PG_URL; without it the test fails (it is not a skip: the
  * wrapper decides whether PostgreSQL is required). */
 #include "test.h"
@@ -10,8 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/buf.h"
+#include "base/log.h"
 #include "store/accounts.h"
 #include "store/audit.h"
+#include "store/harvest.h"
 #include "store/reconcile_read.h"
 #include "store/submissions.h"
 /* raw SQL (store_sql.h): tampers with the audit log, which the store must refuse. */
@@ -63,6 +67,32 @@ static int count_account(void *arg, const struct ob_store_account_row *r)
 	assert_string_equal(r->role, "analyst");
 	assert_null(r->source);
 	*tokens = r->tokens;
+	return 0;
+}
+
+static int count_row(void *arg, const struct ob_store_value *v, size_t n)
+{
+	(void)v;
+	(void)n;
+	++*(long long *)arg;
+	return 0;
+}
+
+/* each cell's country, territory, year, count, value and status, one line
+ * each; NULL as "-" */
+static int cell_line(void *arg, const struct ob_store_value *v, size_t n)
+{
+	struct ob_buf *b = arg;
+	static const size_t cols[] = { 0, 1, 4, 6, 7, 10 };
+
+	for (size_t k = 0; k < OB_ARRAY_SIZE(cols) && cols[k] < n; k++) {
+		const struct ob_store_value *x = &v[cols[k]];
+		if (x->type == OB_STORE_INT)
+			ob_buf_putf(b, "%lld", x->i);
+		else
+			ob_buf_puts(b, x->text ? x->text : "-");
+		ob_buf_putc(b, k + 1 < OB_ARRAY_SIZE(cols) ? ',' : '\n');
+	}
 	return 0;
 }
 
@@ -182,17 +212,91 @@ static void test_store(void **state)
 	OK(ob_audit_verify(s, 0, NULL, NULL, NULL, &rep, &d));
 	assert_int_equal(rep.problems, 0);
 
-	/* the logbook is on PostgreSQL (empty yet); a part not yet there says
-	 * so, and the store goes on */
+	/* the logbook and the reconciliations are on PostgreSQL (empty yet);
+	 * SQLite's own calls (the tests' raw SQL) say they do not work there,
+	 * and the store goes on */
 	{
 		struct ob_submission_filter f = { .order = OB_SUBMISSIONS_BY_ID, .limit = -1 };
+		long long rows = 0;
 		OK(ob_store_submissions_count(s, &f, &n, &d));
 		assert_int_equal(n, 0);
+		n = -1;
+		OK(ob_store_rc_runs_count(s, &n, &d));
+		assert_int_equal(n, 0);
+		assert_int_equal(ob_store_rc_runs_each(s, true, -1, 0, count_row, &rows, &d), 0);
+		assert_int_equal(rows, 0);
 		ob_diag_clear(&d);
-		assert_int_equal(ob_store_rc_runs_count(s, &n, &d), OB_ESTORE);
-		assert_non_null(strstr(d.message, "PostgreSQL"));
+		{
+			sqlite3_stmt *raw = NULL;
+			assert_int_equal(ob_store_prepare(s, "SELECT 1", &raw, &d), OB_ESTORE);
+			assert_null(raw);
+			assert_non_null(strstr(d.message, "PostgreSQL"));
+		}
 		OK(ob_store_meta_get(s, "note", value, sizeof(value)));
 	}
+	/* a regional harvest: a release's cells (numbers as published text,
+	 * an empty one NULL, withheld and no-data kept), its source per
+	 * country, the last version of a URL; a second version replaces the
+	 * country's cells; a load abandoned leaves nothing */
+	{
+		struct ob_store_harvest_load *l;
+		struct ob_harvest_cell c = { .table = "indicators", .series = "homicide_rate",
+		                             .territory = "SLV", .name = "El Salvador", .sex = "T",
+		                             .level = 0, .year = 2024, .count = "120",
+		                             .value = "1.90", .lower = "1.5", .upper = "2.3",
+		                             .status = "" };
+		struct ob_harvest_query q = { .table = "indicators", .series = "homicide_rate",
+		                              .year = 2024, .level = 0 };
+		struct ob_buf b = OB_BUF_INIT(4096);
+		char ver[32], sha[65];
+		bool seen;
+		long long rows = 0;
+
+		OK(ob_store_harvest_last(s, "http://a/r", NULL, ver, sha, &seen, &d));
+		assert_false(seen);
+		OK(ob_store_harvest_begin(s, "http://a/r", "v1", "ab12", &l, &d));
+		c.country = "SLV";
+		OK(ob_store_harvest_add(l, &c, &d));
+		c.country = "CRI";
+		c.territory = "CRI";
+		c.count = c.value = c.lower = c.upper = "";
+		c.status = "C";
+		OK(ob_store_harvest_add(l, &c, &d));
+		assert_int_equal(ob_store_harvest_added(l), 2);
+		OK(ob_store_harvest_commit(l, &d));
+		OK(ob_store_harvest_last(s, "http://a/r", "CRI", ver, sha, &seen, &d));
+		assert_true(seen);
+		assert_string_equal(ver, "v1");
+		assert_string_equal(sha, "ab12");
+		assert_int_equal(ob_store_harvest_sources_each(s, count_row, &rows, &d), 0);
+		assert_int_equal(rows, 2);
+		assert_int_equal(ob_store_harvest_cells_each(s, &q, cell_line, &b, &d), 0);
+		assert_string_equal(b.ptr, "CRI,CRI,2024,-,-,C\nSLV,SLV,2024,120,1.90,\n");
+		/* v2 of SLV replaces its cell; CRI's stays */
+		OK(ob_store_harvest_begin(s, "http://a/r", "v2", "cd34", &l, &d));
+		c.country = c.territory = "SLV";
+		c.count = "121";
+		c.value = "1.91";
+		c.status = "";
+		OK(ob_store_harvest_add(l, &c, &d));
+		OK(ob_store_harvest_commit(l, &d));
+		ob_buf_reset(&b);
+		q.sex = "T";
+		assert_int_equal(ob_store_harvest_cells_each(s, &q, cell_line, &b, &d), 0);
+		assert_string_equal(b.ptr, "CRI,CRI,2024,-,-,C\nSLV,SLV,2024,121,1.91,\n");
+		OK(ob_store_harvest_last(s, "http://a/r", "SLV", ver, sha, &seen, &d));
+		assert_string_equal(ver, "v2");
+		/* abandoned: nothing of it stays */
+		OK(ob_store_harvest_begin(s, "http://a/r", "v3", "ef56", &l, &d));
+		c.count = "999";
+		OK(ob_store_harvest_add(l, &c, &d));
+		ob_store_harvest_abort(l);
+		ob_buf_reset(&b);
+		assert_int_equal(ob_store_harvest_cells_each(s, &q, cell_line, &b, &d), 0);
+		assert_string_equal(b.ptr, "CRI,CRI,2024,-,-,C\nSLV,SLV,2024,121,1.91,\n");
+		ob_buf_release(&b);
+	}
+
 	/* two writers that each read what the other writes: SERIALIZABLE lets
 	 * one commit and fails the other as a conflict worth running again,
 	 * saying so, never as a lost update */
@@ -220,6 +324,31 @@ static void test_store(void **state)
 	assert_string_equal(value, "from s");
 	assert_int_equal(ob_store_meta_get(s, "other", value, sizeof(value)), OB_ENOENT);
 	assert_false(ob_store_conflicted(s));
+
+	/* a request's guard (the HTTP server's): a statement running past
+	 * the time left is cancelled as interrupted, a lock another writer
+	 * holds is waited for no longer and fails as busy; unguarded, both
+	 * wait again */
+	ob_store_guard(s, NULL, NULL, NULL, 100);
+	assert_int_equal(ob_store_exec(s, "SELECT pg_sleep(2)", &d), OB_ESTORE);
+	assert_int_equal(ob_store_last_failure(s), OB_STORE_INTERRUPTED);
+	ob_store_guard_untimed(s);
+	OK(ob_store_exec(s, "SELECT pg_sleep(0.2)", &d));
+	OK(ob_store_begin(t, &d));
+	OK(ob_store_meta_set(t, "note", "held by t", &d));
+	ob_store_guard(s, NULL, NULL, NULL, 100);
+	{
+		double t0 = ob_now();
+		assert_int_equal(ob_store_meta_set(s, "note", "from s again", &d), OB_ESTORE);
+		assert_int_equal(ob_store_last_failure(s), OB_STORE_BUSY);
+		assert_true(ob_now() - t0 < 5);
+	}
+	ob_store_unguard(s, 10000);
+	OK(ob_store_commit(t, &d));
+	OK(ob_store_meta_set(s, "note", "from s again", &d));
+	OK(ob_store_exec(s, "SELECT pg_sleep(0.2)", &d));
+	OK(ob_store_meta_get(t, "note", value, sizeof(value)));
+	assert_string_equal(value, "from s again");
 	ob_store_close(t);
 
 	ob_store_close(s);
