@@ -153,6 +153,8 @@ sqlite3 "$T/old/observa.db" "DROP TABLE review_decision; DROP TABLE review_item;
 	ALTER TABLE submission DROP COLUMN crosswalks_sha256;
 	ALTER TABLE quarantine DROP COLUMN kind; ALTER TABLE warning DROP COLUMN kind;
 	DROP TABLE harvest_cell; DROP TABLE harvest_source;
+	DROP TABLE case_event_value; DROP TABLE case_event; DROP TABLE case_value;
+	DROP TABLE case_access; DROP TABLE case_file; DROP TABLE survey_estimate;
 	PRAGMA user_version = 4;"
 expect_status 0 "$OBSERVA" reconcile -q -d "$T/old" --period 2020-01..2020-06 --country GTM
 [ "$(sql "$T/old" "PRAGMA user_version")" -ge 5 ] || fail "the old store was not migrated"

@@ -69,6 +69,11 @@ while read -r route; do
 	# nothing published with observa publish here (tests/e2e/serve_publish.sh has it)
 	*'{id}'*) get 404 "$(echo "$route" | sed 's|{id}|homicide_rate|')"
 		jq -e '.error.code == "no_release"' "$T/body" >/dev/null || fail "$route" ;;
+	# the demo's plan exists, its figures come from a release
+	*'{plan}'*) get 404 "$(echo "$route" | sed 's|{plan}|sv-seguro|')"
+		jq -e '.error.code == "no_release"' "$T/body" >/dev/null || fail "$route"
+		get 404 "$(echo "$route" | sed 's|{plan}|no-such-plan|')"
+		jq -e '.error.code == "not_found"' "$T/body" >/dev/null || fail "$route: unknown plan" ;;
 	*) get 200 "$route" ;;
 	esac
 done <"$T/public_routes"

@@ -96,6 +96,9 @@ while read -r route; do
 	*'{path}'*) for f in v1/indicators.csv v1/counts_iccs.json v1/manifest.json v1/catalog.jsonld; do
 		get 200 "$(echo "$route" | sed "s|{path}|$f|")"; done ;;
 	/api/v1/index) get 200 "$route?preset=sv-municipal&year=2024" ;;
+	# the demo's plan, against the release
+	*'{plan}'*) get 200 "$(echo "$route" | sed 's|{plan}|sv-seguro|')"
+		jq -e '.data | length > 0' "$T/body" >/dev/null || fail "$route: no rows" ;;
 	# the demo has several countries: one must be chosen
 	/api/v1/situation) get 200 "$route?territory=SLV&period=2024-03" ;;
 	/api/v1/analyze) code=$(curl -s -o "$T/body" -w '%{http_code}' \

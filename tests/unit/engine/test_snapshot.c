@@ -356,6 +356,12 @@ static void migration(void **state)
 	              "DELETE FROM meta WHERE key = 'record_key_secret';"
 	              "DROP TABLE harvest_cell;"
 	              "DROP TABLE harvest_source;"
+	              "DROP TABLE case_event_value;"
+	              "DROP TABLE case_event;"
+	              "DROP TABLE case_value;"
+	              "DROP TABLE case_access;"
+	              "DROP TABLE case_file;"
+	              "DROP TABLE survey_estimate;"
 	              "PRAGMA user_version = 5");
 	ob_store_close(st);
 	/* read-only, it is refused until migrated */
