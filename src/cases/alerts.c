@@ -215,8 +215,9 @@ static int repeats(const struct ob_case_set *set, long long now,
 			while (j < n && !strcmp(v[j].value, v[i].value))
 				j++;
 			if (j - i >= (size_t)r->count) {
-				for (size_t m = i; m < j; m++)
-					ids[m - i] = v[m].id;
+				const struct by_value *run = v + i;
+				for (size_t m = 0, len = j - i; m < len; m++)
+					ids[m] = run[m].id;
 				struct ob_case_alert a = {
 					.kind = OB_CASE_REPEAT, .case_id = v[j - 1].id,
 					.unit = v[j - 1].unit, .rule = r->name,
