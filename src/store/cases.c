@@ -248,25 +248,35 @@ int ob_store_cases_each(struct ob_store *s, const char *type, const char *state,
 	return ob_store_sql_end(s, st, rc, stop, "casos (cases)", d);
 }
 
-int ob_store_case_type_values_each(struct ob_store *s, const char *type,
-                                   int (*each)(void *arg, long long id, const char *field,
-                                               const char *value),
-                                   void *arg, struct ob_diag *d)
+/* The rows (case id, text, text) of sql, whose ?1 is a case type, to each
+ * until it returns non-zero; what names them in messages. */
+static int type_triples_each(struct ob_store *s, const char *sql, const char *type,
+                             int (*each)(void *arg, long long id, const char *a,
+                                         const char *b),
+                             void *arg, const char *what, struct ob_diag *d)
 {
 	struct ob_db_stmt *st;
 	int rc, stop = 0;
 
-	if (ob_store_sql(s, "SELECT v.case_id, v.field, v.value FROM case_value v"
-	                    " JOIN case_file c ON c.id = v.case_id WHERE c.type = ?1"
-	                    " ORDER BY v.case_id, v.field",
-	                 &st, d))
+	if (ob_store_sql(s, sql, &st, d))
 		return -1;
 	ob_db_bind_str(st, 1, type);
 	ob_db_stream(st);
 	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW)
 		stop = each(arg, ob_db_column_int64(st, 0), ob_db_column_text(st, 1),
 		            ob_db_column_text(st, 2));
-	return ob_store_sql_end(s, st, rc, stop, "valores de los casos (case values)", d);
+	return ob_store_sql_end(s, st, rc, stop, what, d);
+}
+
+int ob_store_case_type_values_each(struct ob_store *s, const char *type,
+                                   int (*each)(void *arg, long long id, const char *field,
+                                               const char *value),
+                                   void *arg, struct ob_diag *d)
+{
+	return type_triples_each(s, "SELECT v.case_id, v.field, v.value FROM case_value v"
+	                            " JOIN case_file c ON c.id = v.case_id WHERE c.type = ?1"
+	                            " ORDER BY v.case_id, v.field",
+	                         type, each, arg, "valores de los casos (case values)", d);
 }
 
 int ob_store_case_type_entries_each(struct ob_store *s, const char *type,
@@ -274,20 +284,10 @@ int ob_store_case_type_entries_each(struct ob_store *s, const char *type,
                                                 const char *at),
                                     void *arg, struct ob_diag *d)
 {
-	struct ob_db_stmt *st;
-	int rc, stop = 0;
-
-	if (ob_store_sql(s, "SELECT e.case_id, e.state_to, e.at FROM case_event e"
-	                    " JOIN case_file c ON c.id = e.case_id WHERE c.type = ?1"
-	                    " ORDER BY e.case_id, e.seq",
-	                 &st, d))
-		return -1;
-	ob_db_bind_str(st, 1, type);
-	ob_db_stream(st);
-	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW)
-		stop = each(arg, ob_db_column_int64(st, 0), ob_db_column_text(st, 1),
-		            ob_db_column_text(st, 2));
-	return ob_store_sql_end(s, st, rc, stop, "historia de los casos (case history)", d);
+	return type_triples_each(s, "SELECT e.case_id, e.state_to, e.at FROM case_event e"
+	                            " JOIN case_file c ON c.id = e.case_id WHERE c.type = ?1"
+	                            " ORDER BY e.case_id, e.seq",
+	                         type, each, arg, "historia de los casos (case history)", d);
 }
 
 ob_err ob_store_case_grant(struct ob_store *s, const char *account, const char *type,
