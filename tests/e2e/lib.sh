@@ -42,9 +42,12 @@ start_server() {
 	"$OBSERVA" serve -d "$dir" --port 0 --bind 127.0.0.1 "$@" 2>"$T/serve.err" &
 	PID=$!
 	trap 'kill -TERM "$PID" 2>/dev/null || true; rm -rf "$T"' EXIT
-	wait_for "$T/serve.err" 'http://127.0.0.1:[0-9]*/api/v1/' "the server did not start" "$PID"
-	PORT=$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/api/v1/.*|\1|p' "$T/serve.err" | head -n 1)
-	[ "${PORT:-0}" -gt 0 ] || fail "no port announced"
+	wait_for "$T/serve.err" 'http://127.0.0.1:[1-9][0-9]*/api/v1/ ' "the server did not start" "$PID"
+	# bytewise (LC_ALL=C, -a): another thread's message on the same stream
+	# must not hide the address from a UTF-8 regular expression
+	PORT=$(LC_ALL=C grep -a -o 'http://127.0.0.1:[1-9][0-9]*/api/v1/ ' "$T/serve.err" |
+		head -n 1 | LC_ALL=C sed 's|^http://127.0.0.1:||; s|/.*||')
+	[ "${PORT:-0}" -gt 0 ] || { cat -v "$T/serve.err" >&2; fail "no port announced"; }
 	B="http://127.0.0.1:$PORT"
 }
 
