@@ -4,6 +4,8 @@
 
 #include "store/store_int.h"
 
+#include "base/buf.h"
+
 #define WHAT "cosecha (harvest)"
 /* room for a country code (ISO 3166 alpha-3 in releases) */
 #define COUNTRY_MAX 8
@@ -11,6 +13,10 @@
 struct ob_store_harvest_load {
 	struct ob_store *s;
 	struct ob_db_stmt *ins, *del;
+	/* PostgreSQL: the cells go by COPY, OB_DB_COPY_BYTES at a time, instead
+	 * of a statement (a round trip) each */
+	bool copy;
+	struct ob_buf rows;
 	char *url, *version, *sha256;
 	char country[OB_HARVEST_MAX_SOURCES][COUNTRY_MAX];
 	long long cells[OB_HARVEST_MAX_SOURCES];
@@ -54,6 +60,7 @@ static void load_free(struct ob_store_harvest_load *l)
 {
 	ob_db_finalize(l->ins);
 	ob_db_finalize(l->del);
+	ob_buf_release(&l->rows);
 	free(l->url);
 	free(l->version);
 	free(l->sha256);
@@ -74,6 +81,8 @@ ob_err ob_store_harvest_begin(struct ob_store *s, const char *url, const char *v
 	l->url = ob_strdup(url);
 	l->version = ob_strdup(version);
 	l->sha256 = ob_strdup(sha256);
+	l->copy = ob_db_can_copy(ob_store_conn(s));
+	ob_buf_init(&l->rows, OB_DB_COPY_BYTES + OB_DB_COPY_ROW_MAX);
 	if (ob_store_sql(s,
 	                 "INSERT INTO harvest_cell(country, tbl, series, territory, name,"
 	                 " level, year, sex, counting_rule, count, value, lower, upper,"
@@ -88,6 +97,55 @@ undo_begin:
 	ob_store_rollback(s);
 	load_free(l);
 	return OB_ESTORE;
+}
+
+static const char copy_sql[] =
+	"COPY harvest_cell(country, tbl, series, territory, name, level, year, sex,"
+	" counting_rule, count, value, lower, upper, status, release, url) FROM STDIN";
+
+/* Send the cells waiting (PostgreSQL). */
+static ob_err send_rows(struct ob_store_harvest_load *l, struct ob_diag *d)
+{
+	if (!l->rows.len)
+		return OB_OK;
+	if (ob_db_copy(ob_store_conn(l->s), copy_sql, l->rows.ptr, l->rows.len))
+		return ob_store_fail(l->s, d, WHAT);
+	ob_buf_reset(&l->rows);
+	return OB_OK;
+}
+
+/* One field of a COPY row: NULL when p is NULL, then sep. */
+static void put(struct ob_buf *b, const char *p, char sep)
+{
+	ob_db_copy_field(b, p, p ? strlen(p) : 0, sep);
+}
+
+/* c as a row of COPY's text format, in the order of copy_sql. */
+static ob_err put_row(struct ob_store_harvest_load *l, const struct ob_harvest_cell *c,
+                      struct ob_diag *d)
+{
+	struct ob_buf *b = &l->rows;
+
+	put(b, c->country, '\t');
+	put(b, c->table, '\t');
+	put(b, c->series, '\t');
+	put(b, c->territory, '\t');
+	put(b, c->name, '\t');
+	ob_buf_putf(b, "%lld\t%lld\t", c->level, c->year);
+	put(b, c->sex ? c->sex : "", '\t');
+	put(b, c->counting_rule && *c->counting_rule ? c->counting_rule : NULL, '\t');
+	put(b, c->count && *c->count ? c->count : NULL, '\t');
+	put(b, c->value && *c->value ? c->value : NULL, '\t');
+	put(b, c->lower && *c->lower ? c->lower : NULL, '\t');
+	put(b, c->upper && *c->upper ? c->upper : NULL, '\t');
+	put(b, c->status ? c->status : "", '\t');
+	put(b, l->version, '\t');
+	put(b, l->url, '\n');
+	if (ob_buf_failed(b))
+		return OB_DIAG(d, OB_ETOOBIG, l->url, 0, 0, c->territory, strlen(c->territory),
+		               "una celda pasa del tamaño que admite el almacén",
+		               "a cell exceeds the size the store accepts");
+	return b->len >= OB_DB_COPY_BYTES ? send_rows(l, d) : OB_OK;
 }
 
 /* Bind a published number: NULL when the release left it empty. */
@@ -119,6 +177,15 @@ ob_err ob_store_harvest_add(struct ob_store_harvest_load *l, const struct ob_har
 		ob_db_bind_str(l->del, 1, c->country);
 		if (ob_db_step(l->del) != OB_DB_DONE)
 			return ob_store_fail(l->s, d, WHAT);
+	}
+	if (l->copy) {
+		ob_err e = put_row(l, c, d);
+
+		if (e)
+			return e;
+		l->cells[k]++;
+		l->added++;
+		return OB_OK;
 	}
 	ob_db_reset(l->ins);
 	ob_db_bind_str(l->ins, 1, c->country);
@@ -154,6 +221,8 @@ ob_err ob_store_harvest_commit(struct ob_store_harvest_load *l, struct ob_diag *
 	struct ob_db_stmt *drop = NULL, *put = NULL;
 	ob_err e = OB_ESTORE;
 
+	if (send_rows(l, d))
+		goto rollback;
 	if (ob_store_sql(l->s, "DELETE FROM harvest_source WHERE country = ?1", &drop, d) ||
 	    ob_store_sql(l->s, ob_store_dialect_sql(l->s,
 	                 "INSERT INTO harvest_source(country, url, version, manifest_sha256,"
