@@ -230,6 +230,11 @@
 #define OB_MAX_SURVEY_INDICATORS 64
 #define OB_MAX_PLAN_INDICATORS 64
 #define OB_MAX_PLAN_TARGETS 32
+/* the flags of a plan indicator's published value, as the release writes
+ * them ("provisional;estimated_population") */
+#define OB_PLAN_FLAGS_MAX 160
+/* plans an observatory's catalogue may hold (catalog/plans/) */
+#define OB_MAX_PLANS 16
 /* Most territories (domains) one survey ingest estimates for. */
 #define OB_MAX_SURVEY_TERRITORIES 64
 

@@ -15,6 +15,7 @@
 #include "engine/situation.h"
 #include "engine/snapshot.h"
 #include "http/situation.h"
+#include "plan/plan.h"
 #include "io/csv.h"
 #include "publish/release.h"
 #include "report/bulletin.h"
@@ -706,6 +707,60 @@ static void relpath(const struct ob_cmd_ctx *ctx, const char *version, const cha
 		out[0] = '\0';
 }
 
+/* The plans of a country (catalog/plans, a plan's country the bulletin's
+ * territory) and their values in the release, up to the bulletin's year:
+ * the plans section of a year's bulletin, with the figures
+ * GET /api/v1/plans/{plan}?year=YEAR gives from the same release. A plan
+ * that cannot be read is left out with a warning saying why. */
+struct plans {
+	struct ob_plan *p;
+	struct ob_plan_value *v[OB_MAX_PLANS];
+	struct ob_bl_plan bl[OB_MAX_PLANS];
+	size_t n;
+};
+
+static void plans_load(struct ob_cmd_ctx *ctx, const char *version, const char *territory,
+                       int year, struct plans *pl)
+{
+	char *files[OB_MAX_PLANS], ind[OB_MAX_PATH], svy[OB_MAX_PATH];
+	size_t nf = ob_plan_files(ctx->dir, files, OB_MAX_PLANS);
+
+	relpath(ctx, version, "indicators.csv", ind, sizeof ind);
+	relpath(ctx, version, "survey_indicators.csv", svy, sizeof svy);
+	pl->p = nf ? ob_calloc(nf, sizeof *pl->p) : NULL;
+	for (size_t i = 0; i < nf; i++) {
+		struct ob_plan *p = &pl->p[pl->n];
+		struct ob_diag d;
+		ob_diag_clear(&d);
+		if (ob_plan_load(ctx->dir, files[i], p, &d)) {
+			ob_cli_diag(&d);
+			OB_WARN("el boletín sigue sin el plan %s", "the bulletin goes on without plan %s",
+			        files[i]);
+		} else if (!p->country || strcmp(p->country, territory)) {
+			ob_plan_release(p);
+		} else {
+			pl->v[pl->n] = ob_calloc(p->nind + 1, sizeof *pl->v[0]);
+			if (ob_plan_release_values(ind, svy, p, year, pl->v[pl->n], &d)) {
+				ob_cli_diag(&d);
+				OB_WARN("el plan %s: valores incompletos", "plan %s: values incomplete",
+				        p->code);
+			}
+			pl->bl[pl->n] = (struct ob_bl_plan){ p, pl->v[pl->n] };
+			pl->n++;
+		}
+		free(files[i]);
+	}
+}
+
+static void plans_release(struct plans *pl)
+{
+	for (size_t i = 0; i < pl->n; i++) {
+		ob_plan_release(&pl->p[i]);
+		free(pl->v[i]);
+	}
+	free(pl->p);
+}
+
 /* One product of --all: "observa report" itself with these arguments, in
  * language lang (the bulletin's and its messages'). */
 static int all_one(struct ob_cmd_ctx *ctx, enum ob_lang lang, char **argv, int argc)
@@ -1126,6 +1181,7 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	struct ob_bl_indicator *ind = NULL;
 	struct loaded rows = { 0 };
 	struct shapes shapes = { 0 };
+	struct plans plans = { 0 };
 	struct sub subrows = { 0 };
 	bool borrowed = false, computed = false; /* subrows: sub_kept's; to keep */
 	struct ob_bl_sub sub;
@@ -1364,6 +1420,11 @@ compose:
 	b.ind = ind;
 	b.n_ind = set->n;
 	b.sub = kind != OB_PERIOD_YEAR ? &sub : NULL;
+	if (!b.sub && !compendium && !infographic && version[0]) {
+		plans_load(ctx, version, territory, year, &plans);
+		b.plans = plans.bl;
+		b.n_plans = plans.n;
+	}
 	if (set->n && version[0]) {
 		/* a bulletin of less than a year: the units its analysis has */
 		struct loaded units = { 0 };
@@ -1415,6 +1476,7 @@ fail:
 done:
 	free(ind);
 	shapes_free(&shapes);
+	plans_release(&plans);
 	if (borrowed)
 		free(subrows.alarms); /* the rest is sub_kept's */
 	else if (!computed || !sub_keep(ctx, territory, sitper, alarms, &subrows))

@@ -138,18 +138,6 @@ void ob_http_page(const struct ob_http_call *c, long long *limit, long long *off
  * when id is no survey indicator. */
 bool ob_http_survey_indicator(struct ob_http_call *c);
 
-/* The latest published estimate of survey indicator id in territory up to
- * max_year (-1: any) in release version's survey_indicators.csv, in
- * percent (NaN: none, as a suppressed one); false when there is none. */
-struct ob_http_survey_value {
-	long long year;
-	double value, lower, upper;
-	char flags[160];
-};
-bool ob_http_survey_latest(const char *dir, const char *version, const char *id,
-                           const char *territory, long long max_year,
-                           struct ob_http_survey_value *v);
-
 /* GET /api/v1/plans/{plan} (plan.c): a plan's indicators against their
  * targets, from the latest release. */
 void ob_http_h_plan(struct ob_http_call *c);
@@ -157,16 +145,11 @@ void ob_http_h_plan(struct ob_http_call *c);
  * (-1: any), the path of its year and its status (plan/plan.h); year 0
  * when nothing is published. Shared by the route and the portal's page. */
 struct ob_plan_indicator;
+struct ob_plan_value;
 struct ob_http_pub;
-struct ob_http_plan_value {
-	long long year, max_year;
-	double value, lower, upper, path;
-	int status;            /* enum ob_plan_status */
-	char flags[160];
-};
 void ob_http_plan_value(const char *dir, struct ob_http_pub *p,
                         const struct ob_plan_indicator *x, long long year,
-                        struct ob_http_plan_value *v);
+                        struct ob_plan_value *v);
 
 /* ---- published indicator values (indicators.c): the latest release's
  * table, kept in memory, that GET /api/v1/indicators/{id} answers from and

@@ -15,43 +15,43 @@
 
 #include "base/log.h"
 #include "plan/plan.h"
+#include "publish/release.h"
+
+struct catalog_arg {
+	struct ob_plan_value *v;
+	long long max_year;
+};
 
 static bool catalog_row(void *arg, const struct ob_http_pub_row *r)
 {
-	struct ob_http_plan_value *l = arg;
+	struct catalog_arg *a = arg;
 
-	if (!r->has_value || (l->max_year >= 0 && r->year > l->max_year) || r->year < l->year)
-		return true;
-	l->year = r->year;
-	l->value = r->value;
-	l->lower = r->lower_text ? r->lower : NAN;
-	l->upper = r->upper_text ? r->upper : NAN;
-	ob_strlcpy(l->flags, r->flags ? r->flags : "", sizeof(l->flags));
+	if (r->has_value)
+		ob_plan_value_offer(a->v, a->max_year, r->year, r->value,
+		                    r->lower_text ? r->lower : NAN, r->upper_text ? r->upper : NAN,
+		                    r->flags);
 	return true;
 }
 
 void ob_http_plan_value(const char *dir, struct ob_http_pub *p,
                         const struct ob_plan_indicator *x, long long year,
-                        struct ob_http_plan_value *l)
+                        struct ob_plan_value *v)
 {
-	memset(l, 0, sizeof(*l));
-	l->max_year = year;
-	l->value = l->lower = l->upper = NAN;
+	ob_plan_value_init(v);
 	if (x->source == OB_PLAN_SURVEY) {
-		struct ob_http_survey_value v;
-		if (ob_http_survey_latest(dir, ob_http_pub_version(p), x->indicator, x->territory,
-		                          year, &v)) {
-			l->year = v.year;
-			l->value = v.value;
-			l->lower = v.lower;
-			l->upper = v.upper;
-			ob_strlcpy(l->flags, v.flags, sizeof(l->flags));
-		}
+		char path[OB_MAX_PATH];
+		struct ob_diag d;
+		ob_diag_clear(&d);
+		if (snprintf(path, sizeof(path), "%s/%s/%s/survey_indicators.csv", dir,
+		             OB_RELEASES_DIR, ob_http_pub_version(p)) < (int)sizeof(path) &&
+		    ob_plan_survey_value(path, x, year, v, &d) && d.message[0])
+			OB_WARN("API: el indicador %s del plan: %s", "API: plan indicator %s: %s", x->id,
+			        d.message);
 	} else {
-		(void)ob_http_pub_rows(p, x->indicator, x->territory, -1, catalog_row, l);
+		struct catalog_arg a = { v, year };
+		(void)ob_http_pub_rows(p, x->indicator, x->territory, -1, catalog_row, &a);
 	}
-	l->path = l->year ? ob_plan_path(x, (int)l->year) : NAN;
-	l->status = ob_plan_status(x->direction, l->path, l->lower, l->upper);
+	ob_plan_value_judge(x, v);
 }
 
 void ob_http_h_plan(struct ob_http_call *c)
@@ -102,7 +102,7 @@ void ob_http_h_plan(struct ob_http_call *c)
 	for (size_t i = 0; i < plan.nind; i++) {
 		const struct ob_plan_indicator *x = &plan.ind[i];
 		const struct ob_plan_target *last = &x->target[x->ntargets - 1];
-		struct ob_http_plan_value l;
+		struct ob_plan_value l;
 
 		ob_http_plan_value(dir, p, x, year, &l);
 		ob_http_table_str(&t, x->goal);

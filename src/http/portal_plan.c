@@ -8,40 +8,9 @@
  */
 #include "http/portal.h"
 
-#include <dirent.h>
 #include <math.h>
 
 #include "plan/plan.h"
-
-#define MAX_PLANS 16
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The .ini files of DIR/catalog/plans, sorted: *n of them in names. */
-static void plan_files(const char *dir, char **names, size_t *n)
-{
-	char path[OB_MAX_PATH];
-	struct dirent *de;
-	DIR *dh;
-
-	*n = 0;
-	if (snprintf(path, sizeof(path), "%s/catalog/plans", dir) >= (int)sizeof(path) ||
-	    !(dh = opendir(path)))
-		return;
-	while ((de = readdir(dh)) && *n < MAX_PLANS) {
-		size_t len = strlen(de->d_name);
-		char full[OB_MAX_PATH];
-		if (len <= 4 || de->d_name[0] == '.' || strcmp(de->d_name + len - 4, ".ini") ||
-		    snprintf(full, sizeof(full), "%s/%s", path, de->d_name) >= (int)sizeof(full))
-			continue;
-		names[(*n)++] = ob_strdup(full);
-	}
-	closedir(dh);
-	qsort(names, *n, sizeof(char *), cmp_str);
-}
 
 static void num(struct ob_buf *b, double v)
 {
@@ -93,15 +62,12 @@ static void one_plan(struct ob_page *pg, const struct ob_plan *plan, struct ob_h
 	for (size_t i = 0; i < plan->nind; i++) {
 		const struct ob_plan_indicator *x = &plan->ind[i];
 		const struct ob_plan_target *last = &x->target[x->ntargets - 1];
-		struct ob_http_plan_value v;
+		struct ob_plan_value v;
 
-		if (pub) {
+		if (pub)
 			ob_http_plan_value(dir, pub, x, -1, &v);
-		} else {
-			memset(&v, 0, sizeof(v));
-			v.value = v.lower = v.upper = v.path = NAN;
-			v.status = OB_PLAN_NO_DATA;
-		}
+		else
+			ob_plan_value_init(&v);
 		OB_HTML_LIT(b, "<tr><th scope=\"row\">");
 		ob_html_text(b, x->id);
 		OB_HTML_LIT(b, " <span class=\"note\">");
@@ -147,7 +113,7 @@ void ob_page_plan(struct ob_page *pg)
 	struct ob_buf *b = pg->b;
 	const char *dir = pg->c->ctx->dir ? pg->c->ctx->dir : ".";
 	struct ob_http_pub *pub = ob_http_pub_get(dir);
-	char *files[MAX_PLANS];
+	char *files[OB_MAX_PLANS];
 	size_t n = 0, shown = 0;
 
 	ob_page_begin(pg, OB_L(pg, "Seguimiento del plan", "Plan monitoring"));
@@ -173,7 +139,7 @@ void ob_page_plan(struct ob_page *pg)
 		                     "The observatory has published no figures yet."));
 		OB_HTML_LIT(b, "</p>\n");
 	}
-	plan_files(dir, files, &n);
+	n = ob_plan_files(dir, files, OB_MAX_PLANS);
 	for (size_t i = 0; i < n; i++) {
 		struct ob_plan plan;
 		struct ob_diag d;

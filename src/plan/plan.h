@@ -96,4 +96,52 @@ enum ob_plan_status ob_plan_status(int direction, double path, double lower, dou
  * "desviado", "sin_datos" (es). */
 const char *ob_plan_status_name(enum ob_plan_status s, bool en);
 
+/*
+ * The value of a plan indicator that a release publishes, and where it
+ * stands: the latest year at or before a given year with a value. The
+ * bulletins (report/bulletin.h), GET /api/v1/plans/{plan} and the portal's
+ * plan page read the same release through these, so they show the same
+ * figure. A catalogue indicator's value is a row of the release's
+ * indicators table (its total: sex T) with a value; a survey indicator's
+ * is the latest row of the release's survey_indicators.csv, whose
+ * estimate may be suppressed (no value: no_data).
+ */
+struct ob_plan_value {
+	long long year;             /* 0: none */
+	double value, lower, upper; /* NaN where none */
+	double path;                /* the target path of year; NaN: none */
+	enum ob_plan_status status;
+	char flags[OB_PLAN_FLAGS_MAX];
+};
+
+void ob_plan_value_init(struct ob_plan_value *v);
+
+/* A published value of year (NaN where empty): kept when it has a value,
+ * is at or before max_year (-1: any) and not older than the one kept. */
+void ob_plan_value_offer(struct ob_plan_value *v, long long max_year, long long year,
+                         double value, double lower, double upper, const char *flags);
+
+/* The latest row of survey indicator x (its territory) at or before
+ * max_year (-1: any) in path, a release's survey_indicators.csv (percent):
+ * OB_OK (v->year 0 when there is none), OB_ENOENT when path does not
+ * exist, or an error reading it in d. */
+ob_err ob_plan_survey_value(const char *path, const struct ob_plan_indicator *x,
+                            long long max_year, struct ob_plan_value *v, struct ob_diag *d);
+
+/* The values of every indicator of p (v[i] for p->ind[i], judged) in a
+ * release, read from its files: indicators_csv (indicators.csv, for the
+ * catalogue's) and survey_csv (survey_indicators.csv, for the survey's; a
+ * release without one has none), up to max_year (-1: any). OB_OK, or an
+ * error reading a file in d (the values found before it are kept). */
+ob_err ob_plan_release_values(const char *indicators_csv, const char *survey_csv,
+                              const struct ob_plan *p, long long max_year,
+                              struct ob_plan_value *v, struct ob_diag *d);
+
+/* v's path (x's target path in v->year) and status. */
+void ob_plan_value_judge(const struct ob_plan_indicator *x, struct ob_plan_value *v);
+
+/* The .ini files of DIR/catalog/plans (paths, sorted, at most max; the
+ * caller frees each): how many. */
+size_t ob_plan_files(const char *dir, char **paths, size_t max);
+
 #endif

@@ -146,13 +146,7 @@ static void change(struct ob_bl_tbl *t, const struct ob_bulletin *b, const struc
 }
 
 /* A chart written by report/chart.h into memory, then to the sink. */
-struct fig {
-	FILE *f;
-	char *svg;
-	size_t len;
-};
-
-static FILE *fig_open(struct fig *g)
+FILE *ob_bl_fig_open(struct ob_bl_fig *g)
 {
 	g->svg = NULL;
 	g->len = 0;
@@ -160,7 +154,8 @@ static FILE *fig_open(struct fig *g)
 	return g->f;
 }
 
-static ob_err fig_close(struct fig *g, ob_err e, const struct ob_bl_sink *s, struct ob_diag *d)
+ob_err ob_bl_fig_close(struct ob_bl_fig *g, ob_err e, const struct ob_bl_sink *s,
+                       struct ob_diag *d)
 {
 	if (g->f && fclose(g->f) != 0 && !e)
 		e = OB_DIAG(d, OB_ENOMEM, "", 0, 0, NULL, 0, "sin memoria para un gráfico",
@@ -291,7 +286,7 @@ static ob_err map(const struct ob_bulletin *b, const struct ob_bl_sink *s, const
 	struct ob_choro_classes cl;
 	struct ob_choro_map m = { 0 };
 	char note[OB_BULLETIN_TEXT_MAX];
-	struct fig g = { 0 };
+	struct ob_bl_fig g = { 0 };
 	ob_err e = OB_OK;
 
 	for (size_t i = 0; i < n; i++) {
@@ -388,9 +383,9 @@ static ob_err map(const struct ob_bulletin *b, const struct ob_bl_sink *s, const
 	m.date = date;
 	m.width = width;
 	m.decimals = 1;
-	if (fig_open(&g))
+	if (ob_bl_fig_open(&g))
 		e = ob_choro_write(g.f, &m, u, n, &cl, cls, d);
-	e = fig_close(&g, e, s, d);
+	e = ob_bl_fig_close(&g, e, s, d);
 release:
 	free(cls);
 	free(v);
@@ -406,14 +401,14 @@ static ob_err count_bars(const struct ob_bulletin *b, const struct ob_bl_sink *s
 {
 	struct ob_chart_series sr = { series, y, NULL, NULL, NULL, sp };
 	struct ob_chart_frame f;
-	struct fig g = { 0 };
+	struct ob_bl_fig g = { 0 };
 	ob_err e = OB_OK;
 
 	frame_of(b, &f, 720, 70 + 26 * (double)n, title, source);
 	f.decimals = 0;
-	if (fig_open(&g))
+	if (ob_bl_fig_open(&g))
 		e = ob_chart_bars(g.f, &f, labels, n, &sr, 1, d);
-	return fig_close(&g, e, s, d);
+	return ob_bl_fig_close(&g, e, s, d);
 }
 
 /* ---- a quarter, a month or a year to date: the situational analysis ---- */
@@ -557,7 +552,7 @@ static ob_err sub_figures(const struct ob_bulletin *b, const struct ob_bl_sink *
 	const char *codes[256], *names[256], *rate_sub;
 	char tt[OB_BULLETIN_TEXT_MAX], source[OB_BULLETIN_TEXT_MAX / 2];
 	struct ob_chart_frame f;
-	struct fig g = { 0 };
+	struct ob_bl_fig g = { 0 };
 	size_t n, ns = u->n_steps;
 	double *y;
 	bool *sp, any = false;
@@ -596,9 +591,9 @@ static ob_err sub_figures(const struct ob_bulletin *b, const struct ob_bl_sink *
 		f.y_label = tr(b, "Sombreado: el periodo del boletín", "Shaded: the bulletin's period");
 		f.hl_from = u->hl_from;
 		f.hl_to = u->hl_to;
-		if (fig_open(&g))
+		if (ob_bl_fig_open(&g))
 			e = ob_chart_line(g.f, &f, u->steps, ns, &sr, 1, d);
-		e = fig_close(&g, e, s, d);
+		e = ob_bl_fig_close(&g, e, s, d);
 	} else {
 		s->para(s->ctx, OB_BL_PLAIN,
 		        tr(b, "Ningún mes de la tendencia puede mostrarse.",
@@ -666,9 +661,9 @@ multiples:
 	               "Shaded: the bulletin's period. A gap: no data, or suppressed.");
 	f.hl_from = u->hl_from;
 	f.hl_to = u->hl_to;
-	if (fig_open(&g))
+	if (ob_bl_fig_open(&g))
 		e = ob_chart_small_multiples(g.f, &f, names, n, u->steps, ns, y, d);
-	e = fig_close(&g, e, s, d);
+	e = ob_bl_fig_close(&g, e, s, d);
 	free(y);
 	return e;
 }
@@ -1022,7 +1017,7 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 	int y0, ny;
 	struct ob_chart_frame f;
 	struct ob_bl_tbl t = { 0 };
-	struct fig g = { 0 };
+	struct ob_bl_fig g = { 0 };
 	bool estimated = false, split = false, any_supp = false;
 	ob_err e = OB_OK;
 
@@ -1121,9 +1116,9 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 		frame_of(b, &f, 720, 300, tt, source);
 		f.subtitle = tr(b, "con su intervalo de confianza del 95 %",
 		                "with its 95% confidence interval");
-		if (fig_open(&g))
+		if (ob_bl_fig_open(&g))
 			e = ob_chart_line(g.f, &f, xl, (size_t)ny, &sr, 1, d);
-		e = fig_close(&g, e, s, d);
+		e = ob_bl_fig_close(&g, e, s, d);
 		drawn++;
 	}
 
@@ -1151,9 +1146,9 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 			sr.name = ind_name(b, &b->ind[0]);
 			frame_of(b, &f, 720, 180, tt, source);
 			f.decimals = 0;
-			if (fig_open(&g))
+			if (ob_bl_fig_open(&g))
 				e = ob_chart_bars(g.f, &f, lab, 3, &sr, 1, d);
-			e = fig_close(&g, e, s, d);
+			e = ob_bl_fig_close(&g, e, s, d);
 		}
 	}
 
@@ -1223,9 +1218,9 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 			snprintf(tt, sizeof tt, "%s, %s %s-%s", ind_name(b, &b->ind[0]), name, years[0],
 			         years[ny - 1]);
 			frame_of(b, &f, 720, 420, tt, source);
-			if (fig_open(&g))
+			if (ob_bl_fig_open(&g))
 				e = ob_chart_small_multiples(g.f, &f, names, n, xl, (size_t)ny, y, d);
-			e = fig_close(&g, e, s, d);
+			e = ob_bl_fig_close(&g, e, s, d);
 			free(y);
 
 			s->heading(s->ctx, 3, tr(b, "Los que más cambiaron", "Largest changes"));
@@ -1284,6 +1279,10 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 		}
 	}
 	free(t.c);
+
+	/* the plans of the territory against their targets */
+	if (!e)
+		e = ob_bl_plans(b, s, source, d);
 
 	/* methods */
 	if (!e)
@@ -1376,7 +1375,7 @@ ob_err ob_bl_trend(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 	int y0 = ob_bl_first_year(b, terr), ny = b->year - y0 + 1;
 	struct ob_chart_series sr;
 	struct ob_chart_frame f;
-	struct fig g = { 0 };
+	struct ob_bl_fig g = { 0 };
 	ob_err e = OB_OK;
 
 	for (int i = 0; i < ny; i++) {
@@ -1394,9 +1393,9 @@ ob_err ob_bl_trend(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 	frame_of(b, &f, w, hh, tt, source);
 	f.subtitle = tr(b, "con su intervalo de confianza del 95 %",
 	                "with its 95% confidence interval");
-	if (fig_open(&g))
+	if (ob_bl_fig_open(&g))
 		e = ob_chart_line(g.f, &f, xl, (size_t)ny, &sr, 1, d);
-	return fig_close(&g, e, s, d);
+	return ob_bl_fig_close(&g, e, s, d);
 }
 
 ob_err ob_bl_year_map(const struct ob_bulletin *b, const struct ob_bl_sink *s, const char *name,

@@ -126,6 +126,17 @@ struct ob_bl_sub {
 	size_t n_alarms;
 };
 
+/* A plan of the territory (plan/plan.h) and, for each of its indicators
+ * (plan->ind[i]), the value the bulletin's release publishes and where it
+ * stands (values[i]: ob_plan_value_offer/judge, as GET /api/v1/plans/{plan}
+ * gives them). */
+struct ob_plan;
+struct ob_plan_value;
+struct ob_bl_plan {
+	const struct ob_plan *plan;
+	const struct ob_plan_value *values;
+};
+
 struct ob_bulletin {
 	enum ob_lang lang;
 	const char *territory; /* its code */
@@ -141,6 +152,9 @@ struct ob_bulletin {
 	const struct ob_bl_sub *sub;       /* a quarter, month or year to date: its
 	                                    * figures (rows unused); NULL: a year,
 	                                    * from the release's rows */
+	const struct ob_bl_plan *plans;    /* the plans section (after the figures,
+	                                    * before the methods); none: no section */
+	size_t n_plans;
 };
 
 /* One cell of a bulletin's table. */

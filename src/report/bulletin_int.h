@@ -50,6 +50,21 @@ ob_err ob_bl_trend(const struct ob_bulletin *b, const struct ob_bl_sink *s,
  * paragraph saying why there is none). */
 ob_err ob_bl_year_map(const struct ob_bulletin *b, const struct ob_bl_sink *s, const char *name,
                       const char *source, double width, struct ob_diag *d);
+/* The section of each plan of b->plans (report/bulletin_plan.c): a table
+ * of its indicators against their targets and a chart of the way each
+ * has come from its baseline toward its final target. */
+ob_err ob_bl_plans(const struct ob_bulletin *b, const struct ob_bl_sink *s, const char *source,
+                   struct ob_diag *d);
+/* A figure: an SVG being written to memory, then given to the sink. */
+struct ob_bl_fig {
+	FILE *f;
+	char *svg;
+	size_t len;
+};
+FILE *ob_bl_fig_open(struct ob_bl_fig *g);
+/* Close g and give its SVG to s unless e (or closing fails): the error. */
+ob_err ob_bl_fig_close(struct ob_bl_fig *g, ob_err e, const struct ob_bl_sink *s,
+                       struct ob_diag *d);
 /* The methods box: counting rule, populations, disclosure control, source. */
 void ob_bl_methods(const struct ob_bulletin *b, const struct ob_bl_sink *s, const char *rule,
                    bool estimated, bool split, bool any_supp, bool compendium,

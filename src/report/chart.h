@@ -125,4 +125,26 @@ ob_err ob_chart_small_multiples(FILE *out, const struct ob_chart_frame *f,
                                 const char *const *x_labels, size_t nx, const double *y,
                                 struct ob_diag *d);
 
+/*
+ * The way each target of a plan has come (report/chart_progress.c): one
+ * row per indicator on a common axis, the share of the way from its
+ * baseline (0 %) to its final target (100 %), whatever its unit and
+ * direction: p(v) = (v - baseline) / (target - baseline). A row shows the
+ * value (a dot, coloured and named by its status), its interval (a line)
+ * and where the target path stands in the value's year (a tick). A row
+ * without a value, or whose target equals its baseline, says so in words.
+ * Values beyond the axis (-50 % .. 150 %) are drawn at its end with an
+ * arrow. The status words are written beside each row, so colour is never
+ * the only sign.
+ */
+struct ob_chart_progress {
+	const char *label;       /* the indicator */
+	double baseline, target; /* its baseline and final target */
+	double value, lower, upper, path; /* NaN: none */
+	int status;              /* enum ob_plan_status */
+	const char *status_text; /* the status in words */
+};
+ob_err ob_chart_progress(FILE *out, const struct ob_chart_frame *f,
+                         const struct ob_chart_progress *rows, size_t n, struct ob_diag *d);
+
 #endif

@@ -168,7 +168,8 @@ want = {names[v]: cell(rows.get((i["id"], terr, year)), "count", 0) for i, v in 
 if not weap or got != want:
     sys.exit(f"{path}: by weapon {got}, the release says {want}")
 # the units that changed most: the table after its heading
-part = text.split("Los que más cambiaron" if es else "Largest changes", 1)[1].split("</table>")[0]
+part = text.split("Los que más cambiaron" if es else "Largest changes", 1)[1]
+part = part.split("<h2>")[0].split("</table>")[0]  # its table, if it has one
 n = 0
 byname = {r["territory_name"]: r["territory"] for r in rows.values() if r["parent"] == terr}
 for m in re.finditer(r"<tr><td>(.*?)</td>(.*?)</tr>", part):
@@ -705,6 +706,58 @@ sub() { # PERIOD ANALYSIS-PERIOD YTD LANG [--no-alarms]
 }
 sub 2024-09 2024-09 0 es
 sub ytd:2024-09-30 2024-09 1 en --no-alarms
+# the plans section of a year's bulletin: each indicator of the demo's plan
+# with the year, value, interval, path and status GET /api/v1/plans/{plan}
+# gives for that year from the same release, written as the language writes
+# numbers; the chart names each status in words too
+curl -sf "$B/api/v1/plans/sv-seguro?year=2024&format=csv" | tr -d '\r' >"$T/plan.csv" ||
+	fail "API: the plan"
+python3 - "$T/plan.csv" "$T/SLV-es.html" es "$O/catalog/plans/sv-seguro.ini" <<'EOF8' ||
+import csv, html, re, sys
+api = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+page, lang, ini = open(sys.argv[2], encoding="utf-8").read(), sys.argv[3], sys.argv[4]
+m = re.search(r"<h2>Plan: ([^<]*)</h2>\s*<table>(.*?)</table>", page, re.S)
+if not m:
+    sys.exit(f"{sys.argv[2]}: no plan section")
+if "Plan El Salvador Seguro" not in m.group(1):
+    sys.exit(f"plan named {m.group(1)}")
+rows = [[html.unescape(re.sub(r"<[^>]*>", "", c)) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r)]
+        for r in re.findall(r"<tr>(.*?)</tr>", m.group(2), re.S)][1:]
+if len(rows) != len(api) or len(api) != 5:
+    sys.exit(f"{len(rows)} rows in the bulletin, {len(api)} in the API")
+def fmt(x):  # one decimal as the language writes it
+    s = f"{float(x):,.1f}"
+    return s.replace(",", "\u202f").replace(".", ",") if lang == "es" else s
+words = {"on_track": "en curso", "at_risk": "en riesgo", "off_track": "desviado",
+         "no_data": "sin datos"}
+seen = set()
+for a, r in zip(api, rows):
+    if not r[1].startswith(a["indicator"] + " (" + a["measure"]):
+        sys.exit(f"row {r} is not {a['indicator']}")
+    if r[2] != (a["year"] or "\u2014"):
+        sys.exit(f"{a['indicator']}: year {r[2]}, the API says {a['year']}")
+    if a["value"]:
+        want = fmt(a["value"])
+        if a["lower"] and a["upper"]:
+            want += f" ({fmt(a['lower'])} \u2013 {fmt(a['upper'])})"
+        if r[3] != want:
+            sys.exit(f"{a['indicator']}: value {r[3]}, the API says {want}")
+    elif r[3] not in ("sin datos", "suprimido") or re.search(r"\d", r[3]):
+        sys.exit(f"{a['indicator']}: {r[3]} where the API has no value")
+    if r[4] != (fmt(a["path"]) if a["path"] else "\u2014"):
+        sys.exit(f"{a['indicator']}: path {r[4]}, the API says {a['path']}")
+    if r[5] != f"{fmt(a['target'])} ({a['target_year']})":
+        sys.exit(f"{a['indicator']}: final target {r[5]}")
+    if r[6] != words[a["status"]]:
+        sys.exit(f"{a['indicator']}: {r[6]}, the API says {a['status']}")
+    seen.add(a["status"])
+    if f">{words[a['status']]}</text>" not in page:
+        sys.exit(f"the chart does not say {words[a['status']]}")
+if len(seen) < 2:
+    sys.exit(f"every indicator {seen}: the test shows nothing")
+print("plan section ok:", ", ".join(f"{a['indicator']} {a['status']}" for a in api))
+EOF8
+	fail "the bulletin's plan section is not the API's"
 # the alarms of the period's last month: judged for the whole observatory
 # (seconds under the sanitizers), so once: the demo has none in 2024-09
 # ("observa alerts" judges 0 alarms at this scale); --no-alarms leaves the

@@ -486,6 +486,58 @@ static void axis_labels_apart(void **state)
 	assert_int_equal(labels, 2);
 }
 
+/* The progress of a plan's targets: a dot where the value stands on the way
+ * from baseline (0 %) to final target (100 %), whatever the direction; an
+ * indicator without a value or with a target equal to its baseline says
+ * so in words and draws no dot; a value beyond the axis gets an arrow; the
+ * status is written beside each row. */
+static void progress(void **state)
+{
+	static const struct ob_chart_progress rows[] = {
+		/* down: 50 -> 10, value 30 = half way, interval 26..34 */
+		{ "homicidios", 50, 10, 30, 26, 34, 26, 1, "en riesgo" },
+		/* up: 30 -> 60, value 90 = 200 %: beyond the axis */
+		{ "seguridad", 30, 60, 90, NAN, NAN, 45, 0, "en curso" },
+		{ "sin_valor", 10, 5, NAN, NAN, NAN, NAN, 3, "sin datos" },
+		{ "plana", 10, 10, 8, 7, 9, 10, 0, "en curso" },
+	};
+	struct ob_chart_frame f = frame_es;
+	struct ob_diag d;
+	char *buf = NULL, *svg, *dot;
+	size_t len;
+	double cx, x0, x100;
+	FILE *fp = open_memstream(&buf, &len);
+	(void)state;
+
+	f.height = 100;
+	assert_int_equal(ob_chart_progress(fp, &f, rows, 4, &d), OB_OK);
+	svg = text_of(fp, &buf);
+	well_formed(svg);
+	/* two dots: no value and a flat target draw none */
+	assert_int_equal(count(svg, "<circle cx="), 2 + 1 /* the key's */);
+	assert_non_null(strstr(svg, "homicidios: 50 %"));
+	assert_non_null(strstr(svg, "seguridad: 200 %"));
+	assert_non_null(strstr(svg, "meta igual a la línea de base"));
+	assert_int_equal(count(svg, ">sin datos<"), 2); /* its status and its row */
+	assert_int_equal(count(svg, ">en riesgo<"), 1);
+	assert_int_equal(count(svg, ">en curso<"), 2);
+	/* one arrow: the value beyond 150 % */
+	assert_int_equal(count(svg, "v10z"), 1);
+	/* half way is half way between the baseline's and the target's lines */
+	x0 = strtod(strstr(svg, "<line x1=\"") + 10, NULL);
+	x100 = strtod(strstr(strstr(strstr(svg, "<line x1=\"") + 1, "<line x1=\"") + 1,
+	                     "<line x1=\"") + 10, NULL);
+	dot = strstr(svg, "<circle cx=\"");
+	cx = strtod(dot + 12, NULL);
+	assert_true(fabs(cx - (x0 + x100) / 2) < 0.11);
+	free(buf);
+	/* nothing to draw */
+	fp = open_memstream(&buf, &len);
+	assert_int_not_equal(ob_chart_progress(fp, &f, rows, 0, &d), OB_OK);
+	fclose(fp);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -499,6 +551,7 @@ int main(void)
 		cmocka_unit_test(multiples_and_sparkline),
 		cmocka_unit_test(multiples_long_names),
 		cmocka_unit_test(refused),
+		cmocka_unit_test(progress),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
