@@ -423,6 +423,12 @@ static struct ob_http_pub *published_load(const char *dir, const char *version, 
  * with published_put), or NULL when there is none. */
 static struct ob_http_pub *published_get(const char *dir)
 {
+	/* the release being loaded (its key; empty: none): one thread loads it
+	 * while the others asking for it wait, instead of each parsing the
+	 * whole table at once when a server starts (the warm-up and the first
+	 * visitors' requests) */
+	static char loading[OB_MAX_PATH + 40];
+	static pthread_cond_t loaded = PTHREAD_COND_INITIALIZER;
 	char version[32], key[OB_MAX_PATH + 40];
 	struct ob_http_pub *p = NULL;
 
@@ -430,24 +436,31 @@ static struct ob_http_pub *published_get(const char *dir)
 		return NULL;
 	snprintf(key, sizeof(key), "%s\n%s", dir, version);
 	pthread_mutex_lock(&pub_mu);
-	if (pub_cache && !strcmp(pub_cache->key, key)) {
-		p = pub_cache;
-		p->refs++;
+	for (;;) {
+		if (pub_cache && !strcmp(pub_cache->key, key)) {
+			p = pub_cache;
+			p->refs++;
+			pthread_mutex_unlock(&pub_mu);
+			return p;
+		}
+		if (strcmp(loading, key))
+			break;
+		pthread_cond_wait(&loaded, &pub_mu);
 	}
+	/* another release may still be loading: this one goes ahead, and
+	 * whichever ends last stays in the cache */
+	ob_strlcpy(loading, key, sizeof(loading));
 	pthread_mutex_unlock(&pub_mu);
-	if (p)
-		return p;
-	/* loaded outside the lock; two threads may load the same release, the
-	 * second one's copy is then dropped */
-	if (!(p = published_load(dir, version, key)))
-		return NULL;
-	p->refs = 2;
+	p = published_load(dir, version, key);
 	pthread_mutex_lock(&pub_mu);
-	if (pub_cache && !strcmp(pub_cache->key, key)) {
+	if (!strcmp(loading, key))
+		loading[0] = '\0';
+	pthread_cond_broadcast(&loaded);
+	if (!p) {
 		pthread_mutex_unlock(&pub_mu);
-		published_free(p);
-		return published_get(dir);
+		return NULL;
 	}
+	p->refs = 2;
 	if (pub_cache && --pub_cache->refs == 0)
 		published_free(pub_cache);
 	pub_cache = p;
