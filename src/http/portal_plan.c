@@ -37,7 +37,10 @@ static void one_plan(struct ob_page *pg, const struct ob_plan *plan, struct ob_h
 
 	OB_HTML_LIT(b, "<h2>");
 	ob_html_text(b, plan->name ? plan->name : plan->code);
-	OB_HTML_LIT(b, "</h2>\n<div class=\"table-wrap\"><table class=\"plan\">\n<caption>");
+	/* a wide table scrolls on a phone: a region the keyboard can reach */
+	OB_HTML_LIT(b, "</h2>\n<div class=\"table-wrap\" tabindex=\"0\" role=\"region\"");
+	OB_HTML_ATTR(b, "aria-label", plan->name ? plan->name : plan->code);
+	OB_HTML_LIT(b, "><table class=\"plan\">\n<caption>");
 	ob_html_text(b, OB_L(pg, "Último valor publicado de cada indicador frente a su meta",
 	                     "Each indicator's latest published value against its target"));
 	OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\">");
