@@ -113,11 +113,11 @@ PY
 	done
 done
 
-# the victimization surveys: every country, two years, three indicators for
+# the victimization surveys: every country, two years, four indicators for
 # the country and each first-level unit; the plan reads them
 [ "$(sql "$T/obs" "SELECT count(DISTINCT survey || period) FROM survey_estimate")" = 14 ] ||
 	fail "the demo did not store 7 surveys of 2 years"
-[ "$(sql "$T/obs" "SELECT count(DISTINCT indicator) FROM survey_estimate WHERE territory = 'SLV'")" = 3 ] ||
+[ "$(sql "$T/obs" "SELECT count(DISTINCT indicator) FROM survey_estimate WHERE territory = 'SLV'")" = 4 ] ||
 	fail "El Salvador's survey lacks an indicator"
 expect_grep "$T/out.demo" "sv-evic"
 expect_status 0 "$OBSERVA" plan status -d "$T/obs" --format csv --lang en

@@ -168,7 +168,7 @@ sys.exit(1 if bad else 0)
 PY
 expect_grep "$O/releases/v2/indicators.csv" "'=HYPERLINK"
 
-# the survey indicators of the demo's 2023 surveys: 16.1.3, 16.1.4 and 5.2.1
+# the survey indicators of the demo's 2023 surveys: 16.1.3, 16.1.4, 5.2.1, 16.3.1
 # of every country with intervals, in percent, as the store keeps them; a
 # suppressed estimate has no number; 2024 had no survey: a header alone
 [ "$(wc -l <"$R/survey_indicators.csv")" -eq 1 ] || fail "v1 (2024) has survey estimates"
@@ -180,7 +180,7 @@ rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
 store = {(r["indicator"], r["period"]): r for r in csv.DictReader(open(sys.argv[2]))}
 bad = 0
 nat = {(r["indicator"], r["country"]) for r in rows if r["territory"] == r["country"]}
-if len(nat) != 21 or {r["sdg"] for r in rows} != {"16.1.3", "16.1.4", "5.2.1"}:
+if len(nat) != 28 or {r["sdg"] for r in rows} != {"16.1.3", "16.1.4", "5.2.1", "16.3.1"}:
     print("national estimates:", sorted(nat)); bad += 1
 nsup = 0
 for r in rows:
@@ -206,7 +206,22 @@ for r in rows:
             print("release", r, "store", s); bad += 1
 sys.exit(1 if bad else 0)
 PY
-jq -e '[.survey_indicators.indicators[].sdg] == ["16.1.3", "16.1.4", "5.2.1"]' \
+# 16.3.1, the victims who reported it: a share of the victims only (a
+# domain of the survey), the estimate "observa survey estimate" gives for
+# the domain p1_victima = 1 of the demo's microdata
+awk -F, 'BEGIN { OFS = "," }
+NR == 1 { print $0, "r", "u"; next }
+{ print $0, ($12 == 1 ? 1 : $12 == 2 ? 0 : ""), ($8 == 1 ? "yes" : "no") }' \
+	"$O/demo/surveys/sv-evic-2023.csv" >"$T/reported.csv"
+expect_status 0 "$OBSERVA" survey estimate --weight factor --strata estrato --cluster upm \
+	--estimate prop:r --by u "$T/reported.csv"
+want=$(awk -F, '$5 == "u" && $6 == "yes" { print 100 * $7 }' "$T/out")
+got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	$c["indicator"] == "crime_reporting_share" && $c["territory"] == "SLV" && $c["year"] == 2023 {
+		print $c["estimate"] }' "$O/releases/v2/survey_indicators.csv")
+awk -v a="$want" -v b="$got" 'BEGIN { d = a - b; exit !(a != "" && b != "" && d * d < 1e-8) }' ||
+	fail "16.3.1 for El Salvador 2023: the release has «$got», survey estimate «$want»"
+jq -e '[.survey_indicators.indicators[].sdg] == ["16.1.3", "16.1.4", "5.2.1", "16.3.1"]' \
 	"$O/releases/v2/metadata.json" >/dev/null || fail "metadata.json lacks the survey indicators"
 jq -e '.tableSchema.columns | length == 16' "$O/releases/v2/survey_indicators.csv-metadata.json" \
 	>/dev/null || fail "the survey indicators' dictionary"
