@@ -150,6 +150,13 @@ expect_grep "$T/out" "451"
 	fail "the failed delivery does not keep its three attempts"
 echo 0 >"$S/smtp_fail"
 
+# ---- a repeat on a protected field names the field, never its value ----
+open_salve CE-30303 threats 2025-03-05T09:00 --set aggressor="Juan Pérez Ayala"
+expect_status 0 "$OBSERVA" case notify --once -d "$O" --now 2025-03-05T09:05
+grep -F '"key": "salve/repeat/aggressor/4"' "$S/hooks.jsonl" |
+	grep -F '"field": "aggressor"' | grep -q '"value": null' ||
+	fail "the repeat of an aggressor is not told, or tells the aggressor"
+
 # ---- killed mid-delivery: nothing is lost ----
 touch "$S/http_hang"
 expect_status 0 "$OBSERVA" case move 2 triaged -d "$O" --now 2025-03-05T13:10 \
