@@ -751,4 +751,22 @@
 #define OB_MAX_CALENDAR_DAYS 4096
 #define OB_MAX_CALENDAR_YEARS 50
 
+/* Case notifications (cases/notify.h, catalog/notify.ini): routes in the
+ * file, e-mail addresses and webhooks of one route, the longest address;
+ * the deliveries one pass of observa case notify attempts; the default
+ * attempts before a delivery is failed, the wait before the second one
+ * (doubled after each failure, up to OB_NOTIFY_BACKOFF_MAX_S) and the
+ * seconds one attempt may take; the seconds the running notifier sleeps
+ * between passes; the longest message. */
+#define OB_MAX_NOTIFY_ROUTES 64
+#define OB_MAX_NOTIFY_TARGETS 16
+#define OB_MAX_EMAIL 254
+#define OB_NOTIFY_BATCH 1000
+#define OB_NOTIFY_ATTEMPTS 8
+#define OB_NOTIFY_BACKOFF_S 60
+#define OB_NOTIFY_BACKOFF_MAX_S 86400
+#define OB_NOTIFY_TIMEOUT_S 20
+#define OB_NOTIFY_POLL_S 30
+#define OB_MAX_NOTIFY_MESSAGE 16384
+
 #endif

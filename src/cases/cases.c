@@ -5,6 +5,7 @@
 
 #include "base/buf.h"
 #include "io/json.h"
+#include "cases/notify.h"
 #include "store/audit.h"
 #include "store/cases.h"
 #include "store/territory_read.h"
@@ -294,6 +295,8 @@ ob_err ob_case_open(struct ob_store *s, const struct ob_case_type *t,
 	                            ob_role_name(a->role), id, &event, d)) ||
 	    (e = write_values(s, t, *id, event, &c, d)) ||
 	    (e = audit_change(s, t, a, "case.open", *id, NULL, state, &c, d)) ||
+	    (e = ob_notify_change(s, t, *id, t->unit_field >= 0 ? c.vals[t->unit_field] : NULL, 1,
+	                          NULL, state, when, c.vals, d)) ||
 	    (e = ob_store_commit(s, d)))
 		ob_store_rollback(s);
 release_values:
@@ -372,6 +375,10 @@ ob_err ob_case_move(struct ob_store *s, const struct ob_case_type *t,
 	                            ob_role_name(a->role), &event, d)) ||
 	    (e = write_values(s, t, id, event, &c, d)) ||
 	    (e = audit_change(s, t, a, "case.move", id, sc.state, state, &c, d)) ||
+	    (e = ob_notify_change(s, t, id,
+	                          t->unit_field >= 0 && c.vals[t->unit_field] ? c.vals[t->unit_field]
+	                                                                      : sc.unit,
+	                          sc.events + 1, sc.state, state, when, c.vals, d)) ||
 	    (e = ob_store_commit(s, d)))
 		ob_store_rollback(s);
 release_values:

@@ -9,6 +9,8 @@
  *
  * A change is all or nothing: a refused value, transition or role, or a
  * failure of the store, leaves the case (and the audit log) as it was.
+ * Its notifications (cases/notify.h: the change, and a severity rule the
+ * values it sets meet) go into the outbox in the same transaction.
  *
  * Ownership: struct ob_cases owns its types and calendars
  * (ob_cases_release); struct ob_case_set lives for ob_case_load's result

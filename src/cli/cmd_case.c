@@ -5,6 +5,7 @@
 #include "cases/cases.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
+#include "cli/cmd_case_notify.h"
 #include "cli/disclose.h"
 #include "io/rows.h"
 #include "store/accounts.h"
@@ -16,7 +17,7 @@
 
 void cmd_case_usage(FILE *out)
 {
-	fputs(OB_TR(
+	fprintf(out, OB_TR(
 	"uso:\n"
 	"  observa case types [TIPO]\n"
 	"  observa case open TIPO --set CAMPO=VALOR... [--user NOMBRE] [--now FECHA]\n"
@@ -25,19 +26,25 @@ void cmd_case_usage(FILE *out)
 	"  observa case list [--type TIPO] [--state ESTADO] [--unit UNIDAD] [--user NOMBRE]\n"
 	"                    [--format F]\n"
 	"  observa case alerts [--type TIPO] [--now FECHA] [--user NOMBRE] [--format F]\n"
-	"  observa case grant USUARIO TIPO UNIDAD\n\n"
+	"  observa case grant USUARIO TIPO UNIDAD\n"
+	"  observa case notify [--once] [--now FECHA] [--type TIPO]\n"
+	"  observa case outbox [--status pending|sent|failed] [--format F]\n\n"
 	"Casos de los tipos del catálogo (catalog/cases/TIPO.ini): estados, transiciones\n"
 	"con el rol que puede hacerlas, campos exigidos, plazos sobre el calendario del\n"
 	"país (catalog/calendars/) y alertas. Cada cambio queda en la historia del caso\n"
 	"y en la bitácora de auditoría; leer campos protegidos también. «grant» limita una\n"
-	"cuenta a las unidades que se le dan (centros, juzgados) en los casos de un tipo.\n\n"
+	"cuenta a las unidades que se le dan (centros, juzgados) en los casos de un tipo.\n"
+	"«notify» pone las alertas en la bandeja de salida y entrega los avisos por correo\n"
+	"y webhooks a las rutas de catalog/notify.ini, con reintentos; «outbox» los lista.\n\n"
 	"  -u, --user NOMBRE   la cuenta que actúa (observa user); su rol decide. Sin\n"
 	"                      ella, el administrador local (el usuario del sistema)\n"
 	"  -s, --set C=V       un valor de un campo (se repite)\n"
 	"  -n, --now FECHA     la hora del cambio o de las alertas: AAAA-MM-DD,\n"
 	"                      AAAA-MM-DDTHH:MM (hora local del país), o con Z o ±HH:MM\n"
 	"  -p, --purpose TEXTO para qué se leen campos protegidos\n"
-	"  -f, --format F      text (por defecto), csv o json\n",
+	"  -f, --format F      text (por defecto), csv o json\n"
+	"      --once          notify: una pasada y termina (sin ella, cada %d s)\n"
+	"      --status S      outbox: solo las entregas pending, sent o failed\n",
 	"usage:\n"
 	"  observa case types [TYPE]\n"
 	"  observa case open TYPE --set FIELD=VALUE... [--user NAME] [--now TIME]\n"
@@ -46,25 +53,33 @@ void cmd_case_usage(FILE *out)
 	"  observa case list [--type TYPE] [--state STATE] [--unit UNIT] [--user NAME]\n"
 	"                    [--format F]\n"
 	"  observa case alerts [--type TYPE] [--now TIME] [--user NAME] [--format F]\n"
-	"  observa case grant USER TYPE UNIT\n\n"
+	"  observa case grant USER TYPE UNIT\n"
+	"  observa case notify [--once] [--now TIME] [--type TYPE]\n"
+	"  observa case outbox [--status pending|sent|failed] [--format F]\n\n"
 	"Cases of the catalogue's case types (catalog/cases/TYPE.ini): states,\n"
 	"transitions with the role that may make each, required fields, deadlines on\n"
 	"the country's calendar (catalog/calendars/) and alerts. Every change goes to\n"
 	"the case's history and to the audit log; so does every read of a protected\n"
 	"field. \"grant\" limits an account to the units it is given (schools, courts)\n"
-	"in the cases of a type.\n\n"
+	"in the cases of a type. \"notify\" puts the alerts into the outbox and delivers\n"
+	"the notifications by e-mail and webhooks to the routes of catalog/notify.ini,\n"
+	"with retries; \"outbox\" lists them.\n\n"
 	"  -u, --user NAME     the account that acts (observa user); its role decides.\n"
 	"                      Without it, the local administrator (the system user)\n"
 	"  -s, --set F=V       a field's value (repeatable)\n"
 	"  -n, --now TIME      the time of the change or of the alerts: YYYY-MM-DD,\n"
 	"                      YYYY-MM-DDTHH:MM (the country's local time), or with Z or ±HH:MM\n"
 	"  -p, --purpose TEXT  why protected fields are read\n"
-	"  -f, --format F      text (the default), csv or json\n"), out);
+	"  -f, --format F      text (the default), csv or json\n"
+	"      --once          notify: one pass, then end (without it, every %d s)\n"
+	"      --status S      outbox: only the deliveries pending, sent or failed\n"),
+	OB_NOTIFY_POLL_S);
 }
 
 struct opts {
-	const char *user, *purpose, *now, *type, *state, *unit;
+	const char *user, *purpose, *now, *type, *state, *unit, *status;
 	enum ob_rows_format fmt;
+	bool once;        /* notify: one pass */
 	struct ob_case_input set[OB_MAX_CASE_FIELDS];
 	size_t n_set;
 	bool en;          /* tables and labels in English */
@@ -865,6 +880,8 @@ int cmd_case(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		{ "state", required_argument, NULL, 'S' },
 		{ "unit", required_argument, NULL, 'U' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "once", no_argument, NULL, 'O' },
+		{ "status", required_argument, NULL, 'X' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .fmt = OB_ROWS_TEXT, .en = ob_cli_output_en(ctx) };
@@ -900,6 +917,8 @@ int cmd_case(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		case 't': o.type = optarg; break;
 		case 'S': o.state = optarg; break;
 		case 'U': o.unit = optarg; break;
+		case 'O': o.once = true; break;
+		case 'X': o.status = optarg; break;
 		case 'f':
 			if (!strcmp(optarg, "text"))
 				o.fmt = OB_ROWS_TEXT;
@@ -937,7 +956,13 @@ int cmd_case(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		return sub_alerts(ctx, &o, argc);
 	if (!strcmp(sub, "grant"))
 		return sub_grant(ctx, &o, argc, argv);
-	OB_ERROR("subcomando desconocido «%s»; se esperaba types, open, move, show, list, alerts o grant",
-	         "unknown subcommand «%s»; expected types, open, move, show, list, alerts or grant", sub);
+	if (!strcmp(sub, "notify"))
+		return ob_case_cmd_notify(ctx, o.now, o.once, o.type, argc);
+	if (!strcmp(sub, "outbox"))
+		return ob_case_cmd_outbox(ctx, o.status, o.fmt, o.en, argc);
+	OB_ERROR("subcomando desconocido «%s»; se esperaba types, open, move, show, list, alerts, "
+	         "grant, notify u outbox",
+	         "unknown subcommand «%s»; expected types, open, move, show, list, alerts, grant, "
+	         "notify or outbox", sub);
 	return OB_EXIT_USAGE;
 }

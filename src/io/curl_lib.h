@@ -3,8 +3,9 @@
  * (observa harvest) instead of when observa starts.
  *
  * Linked at build time, libcurl brings GnuTLS, nettle, libidn2, nghttp2,
- * librtmp, LDAP and SSH libraries into every command. io/fetch.c, the only
- * file that talks to libcurl, includes this header and calls through the
+ * librtmp, LDAP and SSH libraries into every command. io/fetch.c and
+ * io/send.c (the case notifications: webhooks and SMTP), the only files
+ * that talk to libcurl, include this header and calls through the
  * table ob_curl() gives, filled by ob_curl_load() before its first call
  * (base/dynlib.h). Every function it calls is listed below and redefined as
  * a call through the table: one missing from the list is a link error, not
@@ -32,7 +33,9 @@
 	X(curl, curl_url_set)      \
 	X(curl, curl_url_get)      \
 	X(curl, curl_url_cleanup)  \
-	X(curl, curl_free)
+	X(curl, curl_free)         \
+	X(curl, curl_slist_append) \
+	X(curl, curl_slist_free_all)
 
 struct ob_curl_lib {
 #define OB_LIB_MEMBER(lib, fn) __typeof__(&fn) fn;
@@ -64,6 +67,8 @@ const struct ob_curl_lib *ob_curl(void);
 #define curl_url_get (ob_curl()->curl_url_get)
 #define curl_url_cleanup (ob_curl()->curl_url_cleanup)
 #define curl_free (ob_curl()->curl_free)
+#define curl_slist_append (ob_curl()->curl_slist_append)
+#define curl_slist_free_all (ob_curl()->curl_slist_free_all)
 #endif
 
 #endif

@@ -272,4 +272,32 @@ static const char *const ob_migrations[] = {
 	"  CHECK (suppressed = 0 OR estimate IS NULL),"
 	"  PRIMARY KEY(survey, indicator, territory, period)) WITHOUT ROWID;"
 	"CREATE INDEX survey_estimate_indicator ON survey_estimate(indicator, territory, period);",
+	/* 14: the notifications outbox of case workflows (store/outbox.h,
+	 * docs/cases.md): one row per thing to tell (a case opened or moved,
+	 * an alert), written in the same transaction as the change or by the
+	 * alert scan of observa case notify, once per key (the key says which
+	 * alert and which deadline, so that an alert is not told twice); the
+	 * rows carry no field value but those of unprotected fields a rule
+	 * names. routed = 1 once its deliveries (one per e-mail address or
+	 * webhook the catalogue gives it) are written; a delivery is pending
+	 * until sent or failed (its attempts used), and every attempt is kept
+	 * with its time and error */
+	"CREATE TABLE case_outbox("
+	"  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE,"
+	"  case_id INTEGER NOT NULL REFERENCES case_file(id), type TEXT NOT NULL,"
+	"  unit TEXT, kind TEXT NOT NULL, rule TEXT, state TEXT NOT NULL, state_from TEXT,"
+	"  due TEXT, field TEXT, value TEXT, at TEXT NOT NULL, created_at TEXT NOT NULL,"
+	"  routed INTEGER NOT NULL DEFAULT 0 CHECK (routed IN (0, 1)));"
+	"CREATE INDEX case_outbox_unrouted ON case_outbox(routed, id);"
+	"CREATE TABLE case_delivery("
+	"  id INTEGER PRIMARY KEY, outbox INTEGER NOT NULL REFERENCES case_outbox(id),"
+	"  channel TEXT NOT NULL CHECK (channel IN ('email', 'webhook')), target TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0), next_at TEXT NOT NULL,"
+	"  done_at TEXT, error TEXT, UNIQUE(outbox, channel, target));"
+	"CREATE INDEX case_delivery_due ON case_delivery(status, next_at);"
+	"CREATE TABLE case_delivery_attempt("
+	"  delivery INTEGER NOT NULL REFERENCES case_delivery(id), seq INTEGER NOT NULL,"
+	"  at TEXT NOT NULL, ok INTEGER NOT NULL CHECK (ok IN (0, 1)), error TEXT,"
+	"  PRIMARY KEY(delivery, seq));",
 };
