@@ -54,6 +54,9 @@ set -- "$@" /es/mapas /en/maps \
 set -- "$@" /es/acceso /en/sign-in
 # data and method: the release's files and the indicators, the API's documentation
 set -- "$@" /es/datos /en/data /es/datos/api /en/data/api
+# missing persons: the list, a search, a person's page with its form
+set -- "$@" /es/desaparecidos /en/missing "/es/desaparecidos?sex=f&age_min=18" \
+	/es/desaparecidos/1 /en/missing/1
 # the latest alarms are judged once per snapshot, by the first page or API
 # call that asks (seconds under the sanitizers): ask before the browser's
 # page-load timeout runs
