@@ -494,6 +494,60 @@ static void missing_stats(void **state)
 	free_type(t);
 }
 
+/* Disclosure control of the statistics' cells. */
+static void missing_suppress(void **state)
+{
+	/* groups a..e and the total: b is small (3); c's located count (2) is
+	 * small; e is a minors' group, which needs 10 */
+	struct ob_missing_cell c[] = {
+		{ .key = "a", .reported = 20, .located = 7, .alive = 7, .dead = 0 },
+		{ .key = "b", .reported = 3, .located = 1, .alive = 1 },
+		{ .key = "c", .reported = 12, .located = 2, .alive = 1, .dead = 1 },
+		{ .key = "d", .reported = 6, .located = 0 },
+		{ .key = "e", .reported = 9, .located = 9, .alive = 9, .minors = true },
+		{ .key = "", .reported = 50, .located = 19, .alive = 18, .dead = 1 },
+	};
+	(void)state;
+
+	ob_missing_suppress(c, OB_ARRAY_SIZE(c), 5, 10);
+	assert_false(c[0].reported_hidden);
+	assert_true(c[1].reported_hidden && c[1].located_hidden && c[1].split_hidden);
+	assert_false(c[2].reported_hidden);
+	assert_true(c[2].located_hidden);
+	/* b (3) and e (9, a minors' group) are hidden first: two, so no
+	 * secondary cell in the reported column */
+	assert_true(c[4].reported_hidden);
+	assert_false(c[3].reported_hidden);
+	/* located: b, c and e hidden: three */
+	assert_false(c[0].located_hidden);
+	/* the total's split goes with the groups' */
+	assert_false(c[5].reported_hidden || c[5].located_hidden);
+	assert_true(c[5].split_hidden);
+
+	/* a single small group beside a shown total takes a partner */
+	{
+		struct ob_missing_cell x[] = {
+			{ .key = "a", .reported = 30 }, { .key = "b", .reported = 2 },
+			{ .key = "c", .reported = 8 }, { .key = "d", .reported = 0 },
+			{ .key = "", .reported = 40 },
+		};
+		ob_missing_suppress(x, OB_ARRAY_SIZE(x), 5, 10);
+		assert_true(x[1].reported_hidden);
+		assert_true(x[2].reported_hidden);  /* the smallest non-zero other */
+		assert_false(x[0].reported_hidden || x[3].reported_hidden || x[4].reported_hidden);
+	}
+	/* a small total hides itself, and no partner is needed */
+	{
+		struct ob_missing_cell y[] = {
+			{ .key = "a", .reported = 3 }, { .key = "b", .reported = 0 },
+			{ .key = "", .reported = 3 },
+		};
+		ob_missing_suppress(y, OB_ARRAY_SIZE(y), 5, 10);
+		assert_true(y[0].reported_hidden && y[2].reported_hidden);
+		assert_false(y[1].reported_hidden);
+	}
+}
+
 /* A case that entered the given states at the given UTC times. */
 static void add_entry(struct ob_case_rec *c, const struct ob_case_type *t, const char *state,
                       const char *at)
@@ -654,6 +708,7 @@ int main(void)
 		cmocka_unit_test(refused_files),
 		cmocka_unit_test(publication),
 		cmocka_unit_test(missing_stats),
+		cmocka_unit_test(missing_suppress),
 		cmocka_unit_test(deadlines_and_alerts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
