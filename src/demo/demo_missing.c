@@ -12,9 +12,12 @@ static const char *const offices[] = { "pnc-san-salvador", "pnc-santa-ana", "pnc
 	                               "pnc-la-libertad", "pnc-sonsonate" };
 static const char *const builds[] = { "complexión delgada", "complexión media",
 	                              "complexión robusta" };
-static const char *const clothes[] = { "camisa blanca y pantalón azul", "uniforme escolar",
-	                               "blusa roja y falda negra", "camiseta gris y jeans",
-	                               "sudadero negro y pantalón de lona" };
+static const char *const clothes[2][4] = {
+	{ "camisa blanca y pantalón azul", "uniforme escolar", "camiseta gris y jeans",
+	  "sudadero negro y pantalón de lona" },
+	{ "blusa roja y falda negra", "uniforme escolar", "camiseta gris y jeans",
+	  "vestido azul y sandalias" },
+};
 
 static void day_text(long day, char *out)
 {
@@ -74,7 +77,7 @@ static void one(struct ob_rng *r, const struct ob_demo_unit *units, size_t nunit
 	snprintf(m->name, sizeof(m->name), "%s %s %s", given, s1, s2);
 	snprintf(m->description, sizeof(m->description), "%s, %s; vestía %s",
 	         female ? "mujer" : "hombre", builds[ob_rng_below(r, OB_ARRAY_SIZE(builds))],
-	         clothes[ob_rng_below(r, OB_ARRAY_SIZE(clothes))]);
+	         clothes[female][ob_rng_below(r, OB_ARRAY_SIZE(clothes[0]))]);
 	snprintf(m->photo, sizeof(m->photo), "fotos/desaparecida-%06zu.jpg", serial);
 	snprintf(m->document, sizeof(m->document), "%08llu-%llu",
 	         (unsigned long long)ob_rng_below(r, 100000000), (unsigned long long)serial % 10);

@@ -206,7 +206,10 @@ void ob_page_missing(struct ob_page *pg)
 		OB_HTML_TEXTF(b, "%lld reportes.", total);
 	OB_HTML_LIT(b, "</p>\n");
 	if (total) {
-		OB_HTML_LIT(b, "<table class=\"missing\"><thead><tr><th scope=\"col\">");
+		OB_HTML_LIT(b, "<div class=\"table-wrap\"><table class=\"data\">\n<caption>");
+		ob_html_text(b, OB_L(pg, "Reportes, el más reciente primero",
+		                     "Reports, latest first"));
+		OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\">");
 		ob_html_text(b, OB_L(pg, "Persona", "Person"));
 		OB_HTML_LIT(b, "</th><th scope=\"col\">");
 		ob_html_text(b, OB_L(pg, "Sexo", "Sex"));
@@ -245,7 +248,7 @@ void ob_page_missing(struct ob_page *pg)
 		OB_HTML_LIT(b, "</td></tr>\n");
 	}
 	if (total)
-		OB_HTML_LIT(b, "</tbody></table>\n");
+		OB_HTML_LIT(b, "</tbody></table></div>\n");
 	if (offset + shown < total) {
 		struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
 		const struct ob_http_target *t = &pg->c->target;
@@ -350,7 +353,7 @@ void ob_page_missing_one(struct ob_page *pg)
 	}
 	OB_HTML_LIT(b, "<p class=\"lead\">");
 	state_text(pg, &x, (size_t)i);
-	OB_HTML_LIT(b, "</p>\n<dl class=\"person\">\n");
+	OB_HTML_LIT(b, "</p>\n<dl class=\"facts\">\n");
 	if (!name) {
 		OB_HTML_LIT(b, "<dt>");
 		ob_html_text(b, OB_L(pg, "Nombre", "Name"));
