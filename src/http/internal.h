@@ -151,26 +151,6 @@ bool ob_http_survey_latest(const char *dir, const char *version, const char *id,
                            const char *territory, long long max_year,
                            struct ob_http_survey_value *v);
 
-/* GET /api/v1/missing and /api/v1/missing/{id} (missing.c): the public
- * missing-persons reports, each with the fields it publishes. */
-void ob_http_h_missing(struct ob_http_call *c);
-void ob_http_h_missing_one(struct ob_http_call *c);
-/* The reports of the missing-persons case type, with the public fields of
- * each (mask[i] for set.cases[i]; 0: not public). load: OB_ENOENT when the
- * catalogue has no such type; release it whatever load returned. */
-struct ob_http_missing {
-	struct ob_cases types;
-	struct ob_missing_type m;
-	struct ob_case_set set;
-	unsigned long long *mask;
-	bool loaded, have_set;
-};
-ob_err ob_http_missing_load(struct ob_http_call *c, struct ob_http_missing *x,
-                            struct ob_diag *d);
-void ob_http_missing_release(struct ob_http_missing *x);
-/* The index in x->set of public report id, or -1. */
-long long ob_http_missing_find(const struct ob_http_missing *x, long long id);
-
 /* GET /api/v1/plans/{plan} (plan.c): a plan's indicators against their
  * targets, from the latest release. */
 void ob_http_h_plan(struct ob_http_call *c);
@@ -286,5 +266,25 @@ void ob_http_h_rec_counts(struct ob_http_call *c);
 void ob_http_h_rec_discrepancies(struct ob_http_call *c);
 void ob_http_h_review(struct ob_http_call *c);
 void ob_http_h_review_decide(struct ob_http_call *c);
+
+/* GET /api/v1/missing and /api/v1/missing/{id} (missing.c): the public
+ * missing-persons reports, each with the fields it publishes. */
+void ob_http_h_missing(struct ob_http_call *c);
+void ob_http_h_missing_one(struct ob_http_call *c);
+/* The reports of the missing-persons case type, with the public fields of
+ * each (mask[i] for set.cases[i]; 0: not public). load: OB_ENOENT when the
+ * catalogue has no such type; release it whatever load returned. */
+struct ob_http_missing {
+	struct ob_cases types;
+	struct ob_missing_type m;
+	struct ob_case_set set;
+	unsigned long long *mask;
+	bool loaded, have_set;
+};
+ob_err ob_http_missing_load(struct ob_http_call *c, struct ob_http_missing *x,
+                            struct ob_diag *d);
+void ob_http_missing_release(struct ob_http_missing *x);
+/* The index in x->set of public report id, or -1. */
+long long ob_http_missing_find(const struct ob_http_missing *x, long long id);
 
 #endif
