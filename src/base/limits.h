@@ -748,6 +748,11 @@
 #define OB_MAX_CASE_TYPES 64
 #define OB_MAX_CASE_VALUE 4096
 #define OB_MAX_CASES_LOADED 1000000
+/* The portal's "I have information" form about a missing person
+ * (http/portal_missing.c): the message and the informant's contact, in
+ * bytes. */
+#define OB_MISSING_TIP_MESSAGE 2000
+#define OB_MISSING_TIP_CONTACT 200
 #define OB_MAX_CALENDAR_DAYS 4096
 #define OB_MAX_CALENDAR_YEARS 50
 

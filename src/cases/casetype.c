@@ -226,34 +226,87 @@ static ob_err case_key(struct parse *p, const struct ob_ini_item *it)
 	return OB_OK;
 }
 
+static ob_err consent_field(struct parse *p, const struct ob_ini_item *it, int *out)
+{
+	const struct ob_case_field *f;
+
+	*out = ob_case_field_index(p->t, it->value);
+	f = *out >= 0 ? &p->t->fields[*out] : NULL;
+	if (f && f->type == OB_CASE_CHOICE)
+		for (size_t i = 0; i < f->n_choices; i++)
+			if (!strcmp(f->choices[i], "yes"))
+				return OB_OK;
+	return bad_value(p, it, "se esperaba un campo choice con el valor yes (el consentimiento)",
+	                 "expected a choice field with the value yes (the consent)");
+}
+
 static ob_err field_key(struct parse *p, const struct ob_ini_item *it)
 {
 	struct ob_case_field *f = &p->t->fields[p->cur];
 	const char *k = it->key, *v = it->value;
 	static const char *const types[] = { "text", "date", "datetime", "integer", "choice",
-	                                     "territory" };
+	                                     "territory", "point" };
 	size_t i;
 
-	if (p->pass == 2)
+	if (p->pass == 2) {
+		if (!strcmp(k, "public_if")) {
+			f->public = true;
+			return consent_field(p, it, &f->public_if);
+		}
 		return OB_OK;
+	}
 	if (!strcmp(k, "type")) {
 		for (i = 0; i < OB_ARRAY_SIZE(types); i++)
 			if (!strcmp(v, types[i]))
 				break;
 		if (i == OB_ARRAY_SIZE(types))
 			return bad_value(p, it,
-			                 "se esperaba text, date, datetime, integer, choice o territory",
-			                 "expected text, date, datetime, integer, choice or territory");
+			                 "se esperaba text, date, datetime, integer, choice, territory o "
+			                 "point",
+			                 "expected text, date, datetime, integer, choice, territory or "
+			                 "point");
 		f->type = (enum ob_case_ftype)i;
 	} else if (!strcmp(k, "values")) {
 		return each_item(p, it, add_choice, &f->choices);
-	} else if (!strcmp(k, "protected")) {
-		if (!yes_no(v, &f->protected))
+	} else if (!strcmp(k, "protected") || !strcmp(k, "public")) {
+		if (!yes_no(v, !strcmp(k, "public") ? &f->public : &f->protected))
 			return bad_value(p, it, "se esperaba yes o no", "expected yes or no");
 	} else if (!strcmp(k, "label") || !strcmp(k, "label_en")) {
 		return label_key(p, it, f->label, f->label_en);
+	} else if (strcmp(k, "public_if")) {
+		return unknown_key(p, it, "type, values, protected, public, public_if, label o "
+		                          "label_en");
+	}
+	return OB_OK;
+}
+
+/* [publish]: read in the second pass (it names fields and states). */
+static ob_err publish_key(struct parse *p, const struct ob_ini_item *it)
+{
+	struct ob_case_publish *u = &p->t->publish;
+	const char *k = it->key, *v = it->value;
+	long long n;
+
+	if (p->pass == 1)
+		return OB_OK;
+	if (!strcmp(k, "states"))
+		return each_item(p, it, state_bit, &u->states);
+	if (!strcmp(k, "minor_hide"))
+		return each_item(p, it, field_bit, &u->minor_hide);
+	if (!strcmp(k, "minor_consent"))
+		return consent_field(p, it, &u->minor_consent);
+	if (!strcmp(k, "age")) {
+		u->age_field = ob_case_field_index(p->t, v);
+		if (u->age_field < 0 || p->t->fields[u->age_field].type != OB_CASE_INTEGER)
+			return bad_value(p, it, "se esperaba un campo de tipo integer",
+			                 "expected a field of type integer");
+	} else if (!strcmp(k, "adult_age")) {
+		if (!ob_parse_int(v, it->value_len, 1, 150, &n))
+			return bad_value(p, it, "se esperaba una edad de 1 a 150",
+			                 "expected an age from 1 to 150");
+		u->adult_age = (int)n;
 	} else {
-		return unknown_key(p, it, "type, values, protected, label o label_en");
+		return unknown_key(p, it, "states, age, adult_age, minor_hide o minor_consent");
 	}
 	return OB_OK;
 }
@@ -408,8 +461,9 @@ static ob_err open_section(struct parse *p, const struct ob_ini_item *it)
 	                     &t->n_repeats, &t->n_severities };
 	size_t k, len;
 
-	if (!strcmp(sec, "case")) {
-		p->kind = "case";
+	if (!strcmp(sec, "case") || !strcmp(sec, "publish")) {
+		p->kind = !strcmp(sec, "case") ? "case" : "publish";
+		p->cur = 0;
 		return OB_OK;
 	}
 	for (k = 0; dot && k < OB_ARRAY_SIZE(kinds); k++)
@@ -418,9 +472,9 @@ static ob_err open_section(struct parse *p, const struct ob_ini_item *it)
 	if (!dot || k == OB_ARRAY_SIZE(kinds))
 		return bad_at(p, it->line, it->key_column, sec,
 		              "sección desconocida; se esperaba [case], [field.X], [state.X], "
-		              "[transition.X], [deadline.X], [repeat.X] o [severity.X]",
+		              "[transition.X], [deadline.X], [repeat.X], [severity.X] o [publish]",
 		              "unknown section; expected [case], [field.X], [state.X], "
-		              "[transition.X], [deadline.X], [repeat.X] or [severity.X]");
+		              "[transition.X], [deadline.X], [repeat.X], [severity.X] or [publish]");
 	len = strlen(dot + 1);
 	if (!valid_name(dot + 1, len))
 		return bad_at(p, it->line, it->key_column, sec,
@@ -455,6 +509,7 @@ static ob_err open_section(struct parse *p, const struct ob_ini_item *it)
 	case 0:
 		ob_strlcpy(t->fields[p->cur].name, dot + 1, OB_CASE_NAME);
 		t->fields[p->cur].line = it->line;
+		t->fields[p->cur].public_if = -1;
 		break;
 	case 1: ob_strlcpy(t->states[p->cur].name, dot + 1, OB_CASE_NAME); break;
 	case 2:
@@ -491,6 +546,8 @@ static ob_err on_item(void *ctx, const struct ob_ini_item *it)
 		return open_section(p, it);
 	if (!strcmp(p->kind, "case"))
 		return case_key(p, it);
+	if (!strcmp(p->kind, "publish"))
+		return publish_key(p, it);
 	if (p->cur < 0)
 		return OB_OK; /* read in the other pass */
 	if (!strcmp(p->kind, "field"))
@@ -518,6 +575,14 @@ static ob_err complete(struct parse *p)
 		return bad_at(p, t->fields[t->unit_field].line, 1, t->fields[t->unit_field].name,
 		              "unit no puede ser un campo protegido: las listas lo muestran",
 		              "unit cannot be a protected field: listings show it");
+	for (size_t i = 0; i < t->n_fields; i++)
+		if (t->fields[i].protected && t->fields[i].public && t->fields[i].public_if < 0)
+			return OB_DIAG(p->d, OB_EINVAL, p->name, t->fields[i].line, 1, t->fields[i].name,
+			               strlen(t->fields[i].name),
+			               "[field.%s]: un campo protegido solo se publica con un "
+			               "consentimiento (public_if = CAMPO), no con public = yes",
+			               "[field.%s]: a protected field is published only with a consent "
+			               "(public_if = FIELD), not with public = yes", t->fields[i].name);
 	for (size_t i = 0; i < t->n_fields; i++)
 		if (t->fields[i].type == OB_CASE_CHOICE && !t->fields[i].n_choices)
 			return OB_DIAG(p->d, OB_EINVAL, p->name, t->fields[i].line, 1, t->fields[i].name,
@@ -568,6 +633,8 @@ ob_err ob_case_type_parse(const char *text, size_t len, const char *name,
 	t->unit_field = t->initial = -1;
 	t->protected_role = OB_ROLE_STEWARD;
 	t->open_role = OB_ROLE_ANALYST;
+	t->publish.age_field = t->publish.minor_consent = -1;
+	t->publish.adult_age = 18;
 	ob_strlcpy(t->path, name, sizeof(t->path));
 	for (p.pass = 1; p.pass <= 2; p.pass++) {
 		p.kind = "";
@@ -768,6 +835,20 @@ ob_err ob_case_value_check(const struct ob_case_type *t, int f, const char *text
 			               "Z or ±HH:MM)");
 		ob_audit_time(tm, out);
 		return OB_OK;
+	case OB_CASE_POINT: {
+		double lat, lon;
+		size_t comma = strcspn(text, ",");
+		if (text[comma] != ',' || !ob_parse_double(text, comma, &lat) ||
+		    !ob_parse_double(text + comma + 1, n - comma - 1, &lon) || lat < -90 || lat > 90 ||
+		    lon < -180 || lon > 180)
+			return OB_DIAG(d, OB_EINVAL, fd->name, 0, 0, text, n,
+			               "se esperaba un punto «latitud,longitud» en grados decimales "
+			               "(13.69,-89.19)",
+			               "expected a point 'latitude,longitude' in decimal degrees "
+			               "(13.69,-89.19)");
+		snprintf(out, size, "%.6f,%.6f", lat, lon);
+		return OB_OK;
+	}
 	case OB_CASE_INTEGER:
 		if (!ob_parse_int(text, n, -999999999999LL, 999999999999LL, &v))
 			return OB_DIAG(d, OB_EINVAL, fd->name, 0, 0, text, n,
@@ -791,6 +872,40 @@ ob_err ob_case_value_check(const struct ob_case_type *t, int f, const char *text
 		}
 	}
 	return OB_EINVAL;
+}
+
+bool ob_case_state_public(const struct ob_case_type *t, int state)
+{
+	return state >= 0 && state < (int)t->n_states && (t->publish.states >> state & 1u);
+}
+
+static bool is_yes(char *const *values, int f)
+{
+	return f >= 0 && values[f] && !strcmp(values[f], "yes");
+}
+
+unsigned long long ob_case_public_fields(const struct ob_case_type *t, int state,
+                                         char *const *values)
+{
+	const struct ob_case_publish *u = &t->publish;
+	unsigned long long mask = 0;
+	long long age = -1;
+
+	if (!ob_case_state_public(t, state))
+		return 0;
+	for (size_t i = 0; i < t->n_fields; i++) {
+		const struct ob_case_field *f = &t->fields[i];
+		if (f->public && values[i] && (f->public_if < 0 || is_yes(values, f->public_if)))
+			mask |= 1ull << i;
+	}
+	if (u->age_field >= 0) {
+		const char *a = values[u->age_field];
+		if (!a || !ob_parse_int(a, strlen(a), 0, 200, &age))
+			age = -1;
+		if (age < u->adult_age && !is_yes(values, u->minor_consent))
+			mask &= ~u->minor_hide;
+	}
+	return mask;
 }
 
 unsigned long long ob_case_missing(const struct ob_case_type *t, int state,

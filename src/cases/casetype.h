@@ -16,8 +16,11 @@
  *                    least role that may open one; analyst), protected_role
  *                    (the role that may read protected fields; steward)
  *   [field.NAME]     type = text | date | datetime | integer | choice |
- *                    territory; values = a, b, c (choice); protected = yes;
- *                    label, label_en
+ *                    territory | point; values = a, b, c (choice);
+ *                    protected = yes; public = yes (it may appear on the
+ *                    public routes); public_if = FIELD (only when that
+ *                    choice field of the case is yes: a consent; the only
+ *                    way a protected field is published); label, label_en
  *   [state.NAME]     label, label_en; require = fields a case must have to
  *                    be in the state; final = yes
  *   [transition.NAME] from = states; to = state; role = the least role
@@ -30,6 +33,12 @@
  *                    soon = N hours | N calendar days; label, label_en
  *   [repeat.NAME]    field; window = N calendar days; count = N
  *   [severity.NAME]  field; values = a, b; label, label_en
+ *   [publish]        states = the states whose cases the public sees (none:
+ *                    no case of the type is public); age = the integer
+ *                    field of the person's age; adult_age = 18; minor_hide
+ *                    = fields withheld from a minor's public record (an
+ *                    age under adult_age, or none given) unless the choice
+ *                    field minor_consent is yes (ob_case_public_fields)
  *
  * Ownership: an ob_case_type owns everything it holds and is released by
  * ob_case_type_release(). Errors name the file, line, column, the value and
@@ -52,6 +61,7 @@ enum ob_case_ftype {
 	OB_CASE_INTEGER,
 	OB_CASE_CHOICE,
 	OB_CASE_TERRITORY,
+	OB_CASE_POINT,                /* "lat,lon" in decimal degrees */
 };
 
 struct ob_case_field {
@@ -59,6 +69,8 @@ struct ob_case_field {
 	char label[OB_CASE_LABEL], label_en[OB_CASE_LABEL];
 	enum ob_case_ftype type;
 	bool protected;
+	bool public;                  /* may be published (public or public_if) */
+	int public_if;                /* -1, or the consent field it needs at yes */
 	char (*choices)[OB_CASE_NAME];
 	size_t n_choices;
 	long line;                    /* of its [section] in the file */
@@ -116,6 +128,15 @@ struct ob_case_severity {
 	long line;
 };
 
+/* Who sees what of a case on the public routes ([publish]). */
+struct ob_case_publish {
+	unsigned states;              /* bit i: cases in state i are public */
+	int age_field;                /* -1: none (no case is a minor's) */
+	int adult_age;
+	unsigned long long minor_hide; /* bit i: withheld from a minor's record */
+	int minor_consent;            /* -1: none (minor_hide always applies) */
+};
+
 struct ob_case_type {
 	char code[OB_CASE_NAME];
 	char name[OB_CASE_LABEL], name_en[OB_CASE_LABEL];
@@ -137,6 +158,7 @@ struct ob_case_type {
 	size_t n_repeats;
 	struct ob_case_severity severities[OB_MAX_CASE_RULES];
 	size_t n_severities;
+	struct ob_case_publish publish;
 };
 
 /* Parse a case type's text (name: its path, for diagnostics) into *t,
@@ -183,6 +205,19 @@ ob_err ob_case_type_check_move(const struct ob_case_type *t, int from, int to, e
 /* The fields of state `state` that a case holding `have` lacks, as bits. */
 unsigned long long ob_case_missing(const struct ob_case_type *t, int state,
                                    unsigned long long have);
+
+/*
+ * The fields of a case of type t in state `state` with these values (one
+ * per field, NULL where none) that the public may see, as bits: none when
+ * the state is not public; else the fields marked public whose consent
+ * field (public_if), if any, is "yes", less minor_hide when the age field
+ * is empty, not a number or under adult_age and minor_consent is not
+ * "yes". A field without a value is never a bit.
+ */
+unsigned long long ob_case_public_fields(const struct ob_case_type *t, int state,
+                                         char *const *values);
+/* Is a case of type t in state `state` public at all? */
+bool ob_case_state_public(const struct ob_case_type *t, int state);
 
 /* A time as the command line or a datetime field gives it:
  * YYYY-MM-DD (the local start of the day), YYYY-MM-DDTHH:MM[:SS] (local),

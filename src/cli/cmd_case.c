@@ -172,7 +172,7 @@ static bool parse_id(const char *s, long long *id)
 /* ---- types ---- */
 
 static const char *const ftype_names[] = { "text", "date", "datetime", "integer", "choice",
-                                           "territory" };
+                                           "territory", "point" };
 
 static void print_duration(const struct ob_case_duration *u)
 {
@@ -206,6 +206,11 @@ static void describe(const struct opts *o, const struct ob_case_type *t,
 		printf("  %-22s %-10s %-10s %s", f->name, ftype_names[f->type],
 		       f->protected ? OB_TR("protegido", "protected") : "",
 		       label(o, f->label, f->label_en, ""));
+		if (f->public && f->public_if >= 0)
+			printf(OB_TR(" (público si %s = yes)", " (public if %s = yes)"),
+			       t->fields[f->public_if].name);
+		else if (f->public)
+			printf(OB_TR(" (público)", " (public)"));
 		for (size_t k = 0; k < f->n_choices; k++)
 			printf("%s%s", k ? ", " : " [", f->choices[k]);
 		printf("%s\n", f->n_choices ? "]" : "");

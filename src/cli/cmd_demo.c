@@ -5,7 +5,15 @@
 #include "cli/observatory.h"
 #include "cli/survey_ingest.h"
 #include "demo/demo.h"
+#include "demo/missing.h"
 #include "demo/survey.h"
+#include "cases/missing.h"
+#include "cli/disclose.h"
+#include "io/date.h"
+#include "store/catalog.h"
+
+#include <limits.h>
+#include <stdlib.h>
 #include "engine/snapshot.h"
 #include "ingest/ingest.h"
 #include "store/store.h"
@@ -192,6 +200,137 @@ static int surveys(struct ob_store *s, const char *dir, const char *outdir,
 	return failed;
 }
 
+/* The admin-2 units of El Salvador with the days each is valid. */
+struct units {
+	struct ob_demo_unit *u;
+	size_t n;
+};
+
+static long day_or(const char *s, long none)
+{
+	struct ob_date dt;
+
+	if (!s || ob_date_parse(s, strlen(s), OB_DATE_ISO, &dt, NULL, 0))
+		return none;
+	return ob_date_days(&dt);
+}
+
+static int unit_one(void *arg, const struct ob_store_territory *t)
+{
+	struct units *l = arg;
+
+	l->u = ob_realloc(l->u, (l->n + 1) * sizeof(*l->u));
+	ob_strlcpy(l->u[l->n].code, t->code, sizeof(l->u[l->n].code));
+	l->u[l->n].from = day_or(t->valid_from, LONG_MIN);
+	l->u[l->n].to = day_or(t->valid_to, LONG_MAX);
+	if (t->valid_to && l->u[l->n].to != LONG_MAX)
+		l->u[l->n].to--; /* valid_to is the first day it is not */
+	l->n++;
+	return 0;
+}
+
+/* One report opened, and moved as it came out, on the case engine. */
+static ob_err open_report(struct ob_store *s, const struct ob_case_type *t,
+                          const struct ob_calendar *cal, const struct ob_case_actor *a,
+                          const struct ob_demo_missing *m, struct ob_diag *d)
+{
+	char age[16];
+	struct ob_case_input in[20];
+	size_t n = 0;
+	long long id, at;
+	ob_err e;
+
+#define SET(f, v)                                                                        \
+	do {                                                                             \
+		if ((v)[0])                                                              \
+			in[n++] = (struct ob_case_input){ (f), (v) };                    \
+	} while (0)
+	SET("office", m->office);
+	SET("reported_on", m->reported_on);
+	SET("missing_since", m->missing_since);
+	SET("last_seen_territory", m->territory);
+	SET("last_seen_point", m->point);
+	SET("sex", m->sex);
+	if (m->age >= 0) {
+		snprintf(age, sizeof(age), "%d", m->age);
+		SET("age", age);
+	}
+	SET("name", m->name);
+	SET("description", m->description);
+	SET("photo", m->photo);
+	SET("publication_consent", m->consent ? "yes" : "no");
+	SET("photo_consent", m->photo_consent ? "yes" : "no");
+	if (m->age >= 0 && m->age < 18)
+		SET("minor_consent", m->minor_consent ? "yes" : "no");
+	SET("document", m->document);
+	SET("reporter_name", m->reporter);
+	SET("reporter_contact", m->contact);
+	/* noon, local time */
+	at = day_or(m->reported_on, 0) * 86400LL + 12 * 3600LL - cal->utc_offset * 60LL;
+	if ((e = ob_case_open(s, t, cal, a, at, in, n, &id, d)) || m->outcome == OB_DEMO_STILL_MISSING)
+		return e;
+	n = 0;
+	SET("located_on", m->located_on);
+	SET("located_territory", m->located_territory);
+	at = day_or(m->located_on, 0) * 86400LL + 12 * 3600LL - cal->utc_offset * 60LL;
+	if ((e = ob_case_move(s, t, cal, a, id,
+	                      m->outcome == OB_DEMO_LOCATED_ALIVE ? "located_alive" : "located_dead",
+	                      at, in, n, d)) || !m->closed_on[0])
+		return e;
+	n = 0;
+	SET("closure", "located");
+	at = day_or(m->closed_on, 0) * 86400LL + 12 * 3600LL - cal->utc_offset * 60LL;
+	return ob_case_move(s, t, cal, a, id, "closed", at, in, n, d);
+#undef SET
+}
+
+/* The demo's missing-person reports (demo/missing.h), for El Salvador when
+ * the catalogue has the case type: 0, or 1 after printing why not. */
+static int missing_persons(struct ob_store *s, const char *dir, const struct ob_demo_options *o)
+{
+	struct ob_demo_missing *r = NULL;
+	struct units l = { 0 };
+	struct ob_cases types;
+	struct ob_diag d;
+	char actor[OB_MAX_NAME], msg[OB_MAX_MESSAGE];
+	size_t n = 0, alive = 0, dead = 0;
+	int k, failed = 0;
+
+	if (o->country && ob_demo_country_index(o->country) != ob_demo_country_index("SLV"))
+		return 0;
+	ob_diag_clear(&d);
+	if (ob_cases_load(dir, &types, &d))
+		goto fail;
+	if ((k = ob_cases_find(&types, OB_MISSING_TYPE)) >= 0) {
+		struct ob_case_actor a = { actor, OB_ROLE_ADMIN, NULL };
+		ob_cli_os_actor(actor, sizeof(actor));
+		if (ob_store_territories_each(s, "SLV", 2, unit_one, &l, &d) < 0 ||
+		    ob_demo_missing_generate(o, l.u, l.n, &r, &n, &d))
+			failed = 1;
+		for (size_t i = 0; i < n && !failed; i++) {
+			if (open_report(s, &types.types[k], &types.calendars[k], &a, &r[i], &d))
+				failed = 1;
+			alive += r[i].outcome == OB_DEMO_LOCATED_ALIVE;
+			dead += r[i].outcome == OB_DEMO_LOCATED_DEAD;
+		}
+		if (!failed && n)
+			printf(OB_TR("\npersonas desaparecidas (El Salvador): %zu reportes; %zu localizadas "
+			             "con vida, %zu sin vida, %zu aún desaparecidas\n",
+			             "\nmissing persons (El Salvador): %zu reports; %zu located alive, "
+			             "%zu dead, %zu still missing\n"),
+			       n, alive, dead, n - alive - dead);
+	}
+	ob_cases_release(&types);
+	free(r);
+	free(l.u);
+	if (!failed)
+		return 0;
+fail:
+	ob_diag_format(&d, msg, sizeof(msg));
+	ob_error("%s", msg);
+	return 1;
+}
+
 int cmd_demo(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct ob_demo_options o;
@@ -294,6 +433,7 @@ int cmd_demo(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	}
 	print_national(&plan, o.year_from, o.year_to);
 	failed += surveys(s, dir, outdir, &o);
+	failed += missing_persons(s, dir, &o);
 	ob_diag_clear(&d);
 	if (ob_snapshot_build(s, dir, &d)) {
 		ob_diag_format(&d, msg, sizeof(msg));

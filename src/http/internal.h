@@ -12,6 +12,7 @@
 
 #include <limits.h>
 
+#include "cases/missing.h"
 #include "http/http.h"
 #include "ingest/ingest.h"
 #include "io/json.h"
@@ -248,5 +249,25 @@ void ob_http_h_rec_counts(struct ob_http_call *c);
 void ob_http_h_rec_discrepancies(struct ob_http_call *c);
 void ob_http_h_review(struct ob_http_call *c);
 void ob_http_h_review_decide(struct ob_http_call *c);
+
+/* GET /api/v1/missing and /api/v1/missing/{id} (missing.c): the public
+ * missing-persons reports, each with the fields it publishes. */
+void ob_http_h_missing(struct ob_http_call *c);
+void ob_http_h_missing_one(struct ob_http_call *c);
+/* The reports of the missing-persons case type, with the public fields of
+ * each (mask[i] for set.cases[i]; 0: not public). load: OB_ENOENT when the
+ * catalogue has no such type; release it whatever load returned. */
+struct ob_http_missing {
+	struct ob_cases types;
+	struct ob_missing_type m;
+	struct ob_case_set set;
+	unsigned long long *mask;
+	bool loaded, have_set;
+};
+ob_err ob_http_missing_load(struct ob_http_call *c, struct ob_http_missing *x,
+                            struct ob_diag *d);
+void ob_http_missing_release(struct ob_http_missing *x);
+/* The index in x->set of public report id, or -1. */
+long long ob_http_missing_find(const struct ob_http_missing *x, long long id);
 
 #endif

@@ -52,6 +52,13 @@ static const struct shape {
 	{ ob_http_h_plan, PAGE, "goal:s?,indicator:s,measure:s,source:s,territory:s,year:i?,"
 	  "value:n?,lower:n?,upper:n?,path:n?,baseline:n,baseline_year:i,target:n,target_year:i,"
 	  "direction:s,status:s,flags:s?,responsible:s?" },
+	/* the shipped missing-persons type's public fields (catalog/cases/) */
+	{ ob_http_h_missing, PAGE, "id:i,state:s,state_es:s,state_en:s,~reported_on:s?,"
+	  "~missing_since:s?,~last_seen_territory:s?,~sex:s?,~age:i?,~name:s?,~description:s?,"
+	  "~photo:s?,~located_on:s?" },
+	{ ob_http_h_missing_one, PAGE, "id:i,state:s,state_es:s,state_en:s,~reported_on:s?,"
+	  "~missing_since:s?,~last_seen_territory:s?,~sex:s?,~age:i?,~name:s?,~description:s?,"
+	  "~photo:s?,~located_on:s?" },
 	{ ob_http_h_submission, OBJECT, "submission:i,superseded:i,already:b,source:s,file:s,"
 	  "rows_read:i,accepted:i,rejected:i,warned:i" },
 	{ ob_http_h_analyze, OBJECT, "dimensions:[s,measure:s,protection:s" },

@@ -111,6 +111,10 @@ static const struct page_route {
 	{ OB_PAGE_SITUATION, "situacion", "situation", NULL, NULL, false, PAGE_PUBLIC,
 	  ob_page_situation },
 	{ OB_PAGE_PLAN, "plan", "plan", NULL, NULL, false, PAGE_PUBLIC, ob_page_plan },
+	{ OB_PAGE_MISSING, "desaparecidos", "missing", NULL, NULL, false, PAGE_PUBLIC,
+	  ob_page_missing },
+	{ OB_PAGE_MISSING_ONE, "desaparecidos", "missing", NULL, NULL, true, PAGE_PUBLIC,
+	  ob_page_missing_one },
 	{ OB_PAGE_DATA, "datos", "data", NULL, NULL, false, PAGE_PUBLIC, ob_page_data },
 	{ OB_PAGE_DATA_API, "datos", "data", "api", "api", false, PAGE_PUBLIC, ob_page_data_api },
 	{ OB_PAGE_SIGNIN, "acceso", "sign-in", NULL, NULL, false, PAGE_RESTRICTED_POST,
@@ -244,6 +248,7 @@ void ob_page_begin(struct ob_page *pg, const char *title)
 	nav_link(pg, OB_PAGE_INDEX, OB_L(pg, "Índice", "Index"));
 	nav_link(pg, OB_PAGE_SITUATION, OB_L(pg, "Análisis situacional", "Situational analysis"));
 	nav_link(pg, OB_PAGE_PLAN, OB_L(pg, "Plan", "Plan"));
+	nav_link(pg, OB_PAGE_MISSING, OB_L(pg, "Desaparecidos", "Missing persons"));
 	nav_link(pg, OB_PAGE_DATA, OB_L(pg, "Datos y método", "Data and method"));
 	OB_HTML_LIT(b, "</ul></nav>\n<a class=\"lang\"");
 	ob_buf_reset(&u);
@@ -1153,6 +1158,16 @@ void ob_portal_handle(struct ob_http_call *c)
 	p = route_match(t, pg.lang);
 	if (p && p->access != PAGE_PUBLIC) {
 		restricted(&pg, p); /* portal_auth.c */
+		return;
+	}
+	if (p && p->kind == OB_PAGE_MISSING_ONE && !strcmp(method, "POST")) {
+		/* "I have information": no account; it writes, on a worker, as a
+		 * computed query limited per address (http/bucket.h) */
+		pg.kind = p->kind;
+		pg.arg = t->seg[2];
+		if (ob_http_defer(c, true))
+			return;
+		ob_page_missing_tip(&pg);
 		return;
 	}
 	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {

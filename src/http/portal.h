@@ -27,6 +27,8 @@ enum ob_page_kind {
 	OB_PAGE_INDEX,         /* the prioritization index */
 	OB_PAGE_SITUATION,     /* situational analysis (portal_situation.c) */
 	OB_PAGE_PLAN,          /* the plans' dashboard (portal_plan.c) */
+	OB_PAGE_MISSING,       /* missing persons: search and list (portal_missing.c) */
+	OB_PAGE_MISSING_ONE,   /* one person's page: arg is the report's number */
 	OB_PAGE_SIGNIN,        /* the restricted area's sign-in (portal_auth.c) */
 	OB_PAGE_SIGNOUT,       /* its sign-out (POST only) */
 	OB_PAGE_ADMIN,         /* the restricted area's first page (portal_admin.c) */
@@ -190,6 +192,9 @@ void ob_page_maps(struct ob_page *pg); /* portal_maps.c */
 void ob_page_index(struct ob_page *pg); /* portal_index.c */
 void ob_page_situation(struct ob_page *pg); /* portal_situation.c */
 void ob_page_plan(struct ob_page *pg); /* portal_plan.c */
+void ob_page_missing(struct ob_page *pg); /* portal_missing.c */
+void ob_page_missing_one(struct ob_page *pg);
+void ob_page_missing_tip(struct ob_page *pg); /* its form's POST */
 void ob_page_data(struct ob_page *pg); /* portal_data.c */
 void ob_page_data_api(struct ob_page *pg); /* portal_data.c */
 /* A profile's section on the indices of the unit's country: its level,

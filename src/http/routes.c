@@ -124,6 +124,33 @@ static const struct ob_http_pspec p_plan[] = {
 	P_FORMAT,
 };
 
+/* missing persons (missing.c) */
+static const char *const sex_choices[] = { "f", "m", "unknown", NULL };
+static const struct ob_http_pspec p_missing[] = {
+	{ "sex", "query", OB_HTTP_STRING, false, 0, 0, sex_choices, "sexo: f, m o unknown",
+	  "sex: f, m or unknown" },
+	{ "age_min", "query", OB_HTTP_INTEGER, false, 0, 200, NULL,
+	  "edad mínima (años, al desaparecer)", "least age (years, when missing)" },
+	{ "age_max", "query", OB_HTTP_INTEGER, false, 0, 200, NULL,
+	  "edad máxima (años, al desaparecer)", "greatest age (years, when missing)" },
+	{ "territory", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "código del territorio del último lugar en que se vio a la persona, o de una unidad "
+	  "que lo contiene", "code of the territory last seen in, or of a unit containing it" },
+	{ "from", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "desaparecida desde esta fecha (AAAA-MM-DD) o después",
+	  "missing since this date (YYYY-MM-DD) or later" },
+	{ "to", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "desaparecida desde esta fecha (AAAA-MM-DD) o antes",
+	  "missing since this date (YYYY-MM-DD) or earlier" },
+	P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD,
+};
+
+static const struct ob_http_pspec p_missing_one[] = {
+	{ "id", "path", OB_HTTP_INTEGER, true, 1, INT64_MAX, NULL, "número del reporte",
+	  "report number" },
+	P_FORMAT,
+};
+
 static const struct ob_http_pspec p_submission[] = {
 	{ "source", "query", OB_HTTP_STRING, false, 0, 0, NULL,
 	  "código de la fuente (por omisión, la de la cuenta remitente)",
@@ -314,6 +341,19 @@ const struct ob_http_route ob_http_routes[] = {
 	  "A plan: each indicator's latest published value against its target, and its status "
 	  "decided with the interval (on_track, at_risk, off_track, no_data)",
 	  PARAMS(p_plan), "json+csv", NULL },
+	{ "GET", "/api/v1/missing", OB_ROLE_PUBLIC, false, false, ob_http_h_missing,
+	  "Personas desaparecidas: los reportes públicos (desaparecidas y localizadas con vida), "
+	  "los más recientes primero, con solo los campos que cada uno publica (nombre, "
+	  "descripción y foto solo con consentimiento; de menores, solo con autorización "
+	  "expresa); los demás campos son nulos",
+	  "Missing persons: the public reports (missing and located alive), newest first, with "
+	  "only the fields each publishes (name, description and photo only with consent; of "
+	  "minors, only when expressly authorised); other fields are null",
+	  PARAMS(p_missing), "json+csv", NULL },
+	{ "GET", "/api/v1/missing/{id}", OB_ROLE_PUBLIC, false, false, ob_http_h_missing_one,
+	  "Un reporte público de persona desaparecida (404 si no existe o no es público)",
+	  "One public missing-person report (404 when there is none or it is not public)",
+	  PARAMS(p_missing_one), "json+csv", NULL },
 	{ "POST", "/api/v1/submissions", OB_ROLE_SUBMITTER, false, true, ob_http_h_submission,
 	  "Envía un archivo de la fuente propia (cuerpo: el CSV); devuelve el informe de ingesta",
 	  "Submit a file of one's own source (body: the CSV); returns the ingest report",

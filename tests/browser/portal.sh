@@ -56,6 +56,9 @@ set -- "$@" /es/acceso /en/sign-in
 set -- "$@" /es/datos /en/data /es/datos/api /en/data/api
 # the dashboard of the demo's plan
 set -- "$@" /es/plan /en/plan
+# missing persons: the list, a search, a person's page with its form
+set -- "$@" /es/desaparecidos /en/missing "/es/desaparecidos?sex=f&age_min=18" \
+	/es/desaparecidos/1 /en/missing/1
 # the latest alarms are judged once per snapshot, by the first page or API
 # call that asks (seconds under the sanitizers): ask before the browser's
 # page-load timeout runs
@@ -104,7 +107,7 @@ pages=0
 wait "$BROWSER" || pages=$?
 [ "$pages" = 0 ] || { cat "$T/browser" >&2; fail "the portal fails in the browser"; }
 cat "$T/browser"
-[ "$(grep -c "^screenshot " "$T/browser")" = $((2 * 36 + 2)) ] || fail "screenshots missing"
+[ "$(grep -c "^screenshot " "$T/browser")" = $((2 * 41 + 2)) ] || fail "screenshots missing"
 [ "$tasks" = 0 ] || { cat "$T/tasks" >&2; fail "the first visitor's tasks fail in the browser"; }
 cat "$T/tasks"
 [ "$(grep -c "^screenshot " "$T/tasks")" = 3 ] || fail "screenshots of the tasks missing"

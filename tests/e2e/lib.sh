@@ -32,6 +32,23 @@ sql() {
 	sqlite3 -batch -noheader -cmd '.timeout 10000' "$1/observa.db" "$2"
 }
 
+# drop_shown_names NAMES URL : leave out of the file NAMES (one name a line,
+# searched for in public answers) every name that is part of a name the
+# demo's missing-person reports publish at URL (the server's base): the demo
+# draws victims and missing persons from one pool of names, and a victim's
+# "Given Surname" inside a missing person's published name is not the
+# victim's record leaking.
+drop_shown_names() {
+	curl -s "$2/api/v1/missing?limit=1000" | jq -r '.data[].name // empty' >"$T/shown_names"
+	python3 - "$1" "$T/shown_names" <<'PY'
+import sys
+shown = [l.strip().lower() for l in open(sys.argv[2], encoding="utf-8") if l.strip()]
+names = [l for l in open(sys.argv[1], encoding="utf-8")
+         if not any(l.strip().lower() in s for s in shown)]
+open(sys.argv[1], "w", encoding="utf-8").writelines(names)
+PY
+}
+
 # start_server DIR [ARGS...] : start "observa serve" on DIR on a free port of
 # the loopback, its stderr in $T/serve.err, and wait until it announces its
 # address. Sets PID, PORT and B (http://127.0.0.1:PORT); the server is

@@ -91,6 +91,11 @@ while read -r route; do
 	case "$route" in
 	*'{code}'*) for c in SLV SLV06 SLV0614 GTM01; do
 		get 200 "$(echo "$route" | sed "s/{code}/$c/")"; done ;;
+	# the demo's missing-person reports: the first, and every one listed
+	/api/v1/missing/'{id}') get 200 "$(echo "$route" | sed 's|{id}|1|')"
+		get 200 /api/v1/missing?limit=1000
+		for id in $(jq '.data[].id' "$T/body"); do
+			get 200 "$(echo "$route" | sed "s|{id}|$id|")"; done ;;
 	*'{id}'*) for id in homicide_rate femicide_rate sexual_violence_rate homicide_firearm_share; do
 		get 200 "$(echo "$route" | sed "s/{id}/$id/")?by=sex&limit=1000"; done ;;
 	*'{path}'*) for f in v1/indicators.csv v1/counts_iccs.json v1/manifest.json v1/catalog.jsonld; do
@@ -133,6 +138,22 @@ for u in /api/v1/reconcile/runs /api/v1/reconcile/runs/1/counts /api/v1/review; 
 done
 sqlite3 -batch "$O/observa.db" "SELECT DISTINCT names FROM protected WHERE names LIKE '% %'" >"$T/names"
 [ "$(wc -l <"$T/names")" -gt 100 ] || fail "too few names to search for"
+# the missing persons' names no route may show: a report that is not public,
+# without the family's consent, or a child's without express authorisation
+# (docs/missing.md), less any name a public report shares
+sqlite3 -batch "$O/observa.db" "SELECT v.value FROM case_value v JOIN case_file f ON f.id = v.case_id
+	WHERE f.type = 'missing-persons' AND v.field = 'name' AND (
+	f.state NOT IN ('missing', 'located_alive')
+	OR NOT EXISTS (SELECT 1 FROM case_value c WHERE c.case_id = f.id
+		AND c.field = 'publication_consent' AND c.value = 'yes')
+	OR (COALESCE((SELECT CAST(a.value AS INTEGER) FROM case_value a WHERE a.case_id = f.id
+		AND a.field = 'age'), -1) < 18 AND NOT EXISTS (SELECT 1 FROM case_value m
+		WHERE m.case_id = f.id AND m.field = 'minor_consent' AND m.value = 'yes')))" >"$T/hidden"
+[ "$(wc -l <"$T/hidden")" -gt 10 ] || fail "too few hidden missing persons' names"
+curl -s "$B/api/v1/missing?limit=1000" | jq -r '.data[].name // empty' >"$T/shown"
+[ -s "$T/shown" ] || fail "no missing person's name is public"
+grep -v -x -F -f "$T/shown" "$T/hidden" >>"$T/names" || true
+drop_shown_names "$T/names" "$B"
 head -n 1 "$T/names" >"$T/control"
 grep -F -q -f "$T/names" "$T/control" || fail "the name search finds nothing"
 if LC_ALL=C grep -F -i -l -f "$T/names" "$T/public"/*; then

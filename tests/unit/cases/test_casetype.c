@@ -2,13 +2,16 @@
  * types read, transitions refused by role, by the absence of a transition
  * and by missing required fields, values checked and normalised, refused
  * type files with their line and column, and deadlines and alerts of
- * cases at chosen times. */
+ * cases at chosen times; the missing-persons type's rules of publication,
+ * filters and statistics. */
 #include "test.h"
 
 #include "base/file.h"
 #include "cases/cases.h"
+#include "cases/missing.h"
 #include "io/date.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 static void load_file(const char *rel, char **text, size_t *len, char *path, size_t size)
@@ -246,6 +249,13 @@ static void refused_files(void **state)
 		{ "[field.g]\ntype = choice\n", 10, 1, "g", "values" },
 		{ "[field.g]\ntype = text\nprotected = yes\n[case]\nunit = g\n", 10, 1, "g",
 		  "unit no puede ser un campo protegido" },
+		{ "[field.g]\ntype = text\nprotected = yes\npublic = yes\n", 10, 1, "g",
+		  "consentimiento" },
+		{ "[field.g]\ntype = text\npublic_if = f\n", 12, 13, "f", "choice con el valor yes" },
+		{ "[publish]\nstates = a, b\n", 11, 10, "a, b", "estado desconocido" },
+		{ "[publish]\nage = f\n", 11, 7, "f", "integer" },
+		{ "[publish]\nadult_age = 0\n", 11, 13, "0", "edad" },
+		{ "[publish]\nminor = f\n", 11, 1, "minor", "clave desconocida" },
 	};
 	(void)state;
 
@@ -271,6 +281,270 @@ static void refused_files(void **state)
 		struct ob_diag d;
 		assert_int_equal(ob_case_type_parse(head, strlen(head), "x.ini", t, &d), OB_OK);
 		free_type(t);
+	}
+}
+
+/* The fields of a case in state `state` that the public sees, given as
+ * "field=value" pairs. */
+static unsigned long long public_of(const struct ob_case_type *t, const char *state,
+                                    const char *const *kv, size_t n)
+{
+	char *values[OB_MAX_CASE_FIELDS] = { 0 };
+	char buf[OB_MAX_CASE_FIELDS][64];
+	unsigned long long m;
+
+	assert_true(n <= OB_MAX_CASE_FIELDS);
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(kv[i], '=');
+		int f;
+		ob_strlcpy(buf[i], kv[i], (size_t)(eq - kv[i]) + 1);
+		if ((f = ob_case_field_index(t, buf[i])) < 0)
+			fail_msg("no field %s", buf[i]);
+		ob_strlcpy(buf[i], eq + 1, sizeof(buf[i]));
+		values[f] = buf[i];
+	}
+	m = ob_case_public_fields(t, ob_case_state_index(t, state), values);
+	return m;
+}
+
+static void publication(void **state)
+{
+	struct ob_case_type *t = load_type("missing-persons");
+	const char *adult[] = { "office=pnc-ss", "reported_on=2024-03-02",
+		                "missing_since=2024-03-01", "last_seen_territory=SV0614",
+		                "sex=f", "age=34", "name=Ana", "description=alta",
+		                "photo=p1.jpg", "document=0123", "reporter_name=Luz",
+		                "publication_consent=yes", "photo_consent=no" };
+	const char *child[] = { "office=pnc-ss", "sex=m", "age=12", "name=Beto",
+		                "photo=p2.jpg", "publication_consent=yes", "photo_consent=yes" };
+	const char *agent[] = { "office=pnc-ss", "sex=m", "name=Beto", "photo=p2.jpg",
+		                "publication_consent=yes", "photo_consent=yes" };
+	unsigned long long base;
+	char buf[OB_MAX_CASE_VALUE + 1];
+	struct ob_diag d;
+	(void)state;
+
+	assert_int_equal(t->fields[ob_case_field_index(t, "last_seen_point")].type, OB_CASE_POINT);
+	assert_true(t->fields[ob_case_field_index(t, "name")].protected);
+	assert_int_equal(t->publish.adult_age, 18);
+	base = fields(t, "reported_on,missing_since,last_seen_territory,sex,age");
+	/* an adult with consent to publish the name, not the photo */
+	assert_true(public_of(t, "missing", adult, OB_ARRAY_SIZE(adult)) ==
+	            (base | fields(t, "name,description")));
+	assert_true(public_of(t, "located_alive", adult, OB_ARRAY_SIZE(adult)) ==
+	            (base | fields(t, "name,description")));
+	/* located dead or closed: nothing public */
+	assert_true(public_of(t, "located_dead", adult, OB_ARRAY_SIZE(adult)) == 0);
+	assert_true(public_of(t, "closed", adult, OB_ARRAY_SIZE(adult)) == 0);
+	assert_false(ob_case_state_public(t, ob_case_state_index(t, "closed")));
+	/* without consent the name goes too */
+	adult[11] = "publication_consent=no";
+	assert_true(public_of(t, "missing", adult, OB_ARRAY_SIZE(adult)) == base);
+	/* a child: neither name nor photo, even with both consents... */
+	assert_true(public_of(t, "missing", child, OB_ARRAY_SIZE(child)) == fields(t, "sex,age"));
+	/* ...unless publication as a minor is expressly authorised */
+	{
+		const char *c2[] = { "sex=m", "age=12", "name=Beto", "photo=p2.jpg",
+			             "publication_consent=yes", "photo_consent=yes",
+			             "minor_consent=yes" };
+		assert_true(public_of(t, "missing", c2, OB_ARRAY_SIZE(c2)) ==
+		            fields(t, "sex,age,name,photo"));
+	}
+	/* no age given: treated as a minor */
+	assert_true(public_of(t, "missing", agent, OB_ARRAY_SIZE(agent)) == fields(t, "sex"));
+	/* points */
+	ob_diag_clear(&d);
+	assert_int_equal(ob_case_value_check(t, ob_case_field_index(t, "last_seen_point"),
+	                                     "13.69,-89.19", 0, buf, sizeof(buf), &d), OB_OK);
+	assert_string_equal(buf, "13.690000,-89.190000");
+	assert_int_equal(ob_case_value_check(t, ob_case_field_index(t, "last_seen_point"),
+	                                     "93.1,-89.19", 0, buf, sizeof(buf), &d), OB_EINVAL);
+	assert_non_null(strstr(d.message, "latitud"));
+	assert_int_equal(ob_case_value_check(t, ob_case_field_index(t, "last_seen_point"),
+	                                     "13.69", 0, buf, sizeof(buf), &d), OB_EINVAL);
+	free_type(t);
+}
+
+/* A missing-person report: its fields "k=v;k=v" and the states it entered
+ * (state names, in order). */
+static void missing_rec(struct ob_case_rec *c, const struct ob_case_type *t, long long id,
+                        const char *kv, const char *states)
+{
+	char buf[512];
+
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	c->values = ob_calloc(t->n_fields, sizeof(*c->values));
+	ob_strlcpy(buf, kv, sizeof(buf));
+	for (char *p = buf, *q; p && *p; p = q) {
+		char *eq = strchr(p, '=');
+		int f;
+		if ((q = strchr(p, ';')))
+			*q++ = '\0';
+		*eq = '\0';
+		if ((f = ob_case_field_index(t, p)) < 0)
+			fail_msg("no field %s", p);
+		c->values[f] = ob_strdup(eq + 1);
+	}
+	ob_strlcpy(buf, states, sizeof(buf));
+	for (char *p = buf, *q; p && *p; p = q) {
+		if ((q = strchr(p, ',')))
+			*q++ = '\0';
+		c->entries = ob_realloc(c->entries, (c->n_entries + 1) * sizeof(*c->entries));
+		c->entries[c->n_entries].state = ob_case_state_index(t, p);
+		c->entries[c->n_entries].at = 1000 * (long long)(c->n_entries + 1);
+		c->n_entries++;
+	}
+}
+
+static void missing_stats(void **state)
+{
+	struct ob_case_type *t = load_type("missing-persons");
+	struct ob_missing_type m;
+	struct ob_case_set set = { .type = t };
+	struct ob_missing_filter f;
+	struct ob_missing_cell *cells;
+	struct ob_diag d;
+	size_t n;
+	(void)state;
+
+	ob_diag_clear(&d);
+	assert_int_equal(ob_missing_bind(t, &m, &d), OB_OK);
+	set.n = 5;
+	set.cases = ob_calloc(set.n, sizeof(*set.cases));
+	missing_rec(&set.cases[0], t, 1,
+	            "missing_since=2024-01-05;last_seen_territory=SLV0614;sex=f;age=34;name=Ana;"
+	            "publication_consent=yes;located_on=2024-01-15", "missing,located_alive");
+	missing_rec(&set.cases[1], t, 2,
+	            "missing_since=2024-01-20;last_seen_territory=SLV0601;sex=m;age=15;name=Beto;"
+	            "publication_consent=yes", "missing");
+	missing_rec(&set.cases[2], t, 3,
+	            "missing_since=2024-02-01;last_seen_territory=SLV0210;sex=m;age=40;"
+	            "located_on=2024-02-05", "missing,located_dead");
+	missing_rec(&set.cases[3], t, 4,
+	            "missing_since=2024-02-11;last_seen_territory=SLV0614;sex=f;"
+	            "located_on=2024-02-12", "missing,located_alive,closed");
+	missing_rec(&set.cases[4], t, 5, "missing_since=2024-03-01;sex=unknown;age=70", "missing");
+
+	/* public: 1 (with name), 2 (a minor: no name), 5; not 3 (dead) nor 4 (closed) */
+	assert_true(ob_missing_public(&m, &set.cases[0]) >> ob_case_field_index(t, "name") & 1);
+	assert_false(ob_missing_public(&m, &set.cases[1]) >> ob_case_field_index(t, "name") & 1);
+	assert_true(ob_missing_public(&m, &set.cases[2]) == 0);
+	assert_true(ob_missing_public(&m, &set.cases[3]) == 0);
+	ob_missing_filter_init(&f);
+	f.territory = "SLV06";
+	assert_true(ob_missing_match(&m, &set.cases[0], ob_missing_public(&m, &set.cases[0]), &f));
+	assert_true(ob_missing_match(&m, &set.cases[1], ob_missing_public(&m, &set.cases[1]), &f));
+	assert_false(ob_missing_match(&m, &set.cases[4], ob_missing_public(&m, &set.cases[4]), &f));
+	ob_missing_filter_init(&f);
+	f.age_min = 18;
+	f.sex = "f";
+	f.from = "2024-01-01";
+	f.to = "2024-01-31";
+	assert_true(ob_missing_match(&m, &set.cases[0], ob_missing_public(&m, &set.cases[0]), &f));
+	f.to = "2024-01-04";
+	assert_false(ob_missing_match(&m, &set.cases[0], ob_missing_public(&m, &set.cases[0]), &f));
+	/* a filter on a field the report does not publish never matches */
+	ob_missing_filter_init(&f);
+	f.sex = "m";
+	assert_false(ob_missing_match(&m, &set.cases[2], ob_missing_public(&m, &set.cases[2]), &f));
+
+	/* by month: 2024-01 (2, 1 located in 10 days), 2024-02 (2, both: 4 and 1 days), 2024-03 */
+	assert_int_equal(ob_missing_stats(&m, &set, OB_MISSING_BY_MONTH, &cells, &n, &d), OB_OK);
+	assert_int_equal(n, 4);
+	assert_string_equal(cells[0].key, "2024-01");
+	assert_int_equal(cells[0].reported, 2);
+	assert_int_equal(cells[0].located, 1);
+	assert_true(cells[0].median_days == 10);
+	assert_string_equal(cells[1].key, "2024-02");
+	assert_int_equal(cells[1].located, 2);
+	assert_int_equal(cells[1].alive, 1);
+	assert_int_equal(cells[1].dead, 1);
+	assert_true(cells[1].median_days == 2.5);
+	assert_true(isnan(cells[2].median_days));
+	assert_string_equal(cells[3].key, "");
+	assert_int_equal(cells[3].reported, 5);
+	assert_int_equal(cells[3].located, 3);
+	assert_true(cells[3].median_days == 4);
+	free(cells);
+	/* by age group: a missing age is unknown; 12-17 is a minors' group */
+	assert_int_equal(ob_missing_stats(&m, &set, OB_MISSING_BY_AGE, &cells, &n, &d), OB_OK);
+	assert_int_equal(n, 5);
+	assert_string_equal(cells[0].key, "12-17");
+	assert_true(cells[0].minors);
+	assert_string_equal(cells[1].key, "30-44");
+	assert_false(cells[1].minors);
+	assert_int_equal(cells[1].reported, 2);
+	assert_string_equal(cells[2].key, "60+");
+	assert_string_equal(cells[3].key, "unknown");
+	free(cells);
+	assert_int_equal(ob_missing_stats(&m, &set, OB_MISSING_BY_TERRITORY, &cells, &n, &d), OB_OK);
+	assert_int_equal(n, 5);
+	assert_string_equal(cells[0].key, "SLV0210");
+	assert_int_equal(cells[2].reported, 2);
+	assert_string_equal(cells[3].key, "unknown");
+	free(cells);
+	for (size_t i = 0; i < set.n; i++) {
+		for (size_t k = 0; k < t->n_fields; k++)
+			free(set.cases[i].values[k]);
+		free(set.cases[i].values);
+		free(set.cases[i].entries);
+	}
+	free(set.cases);
+	free_type(t);
+}
+
+/* Disclosure control of the statistics' cells. */
+static void missing_suppress(void **state)
+{
+	/* groups a..e and the total: b is small (3); c's located count (2) is
+	 * small; e is a minors' group, which needs 10 */
+	struct ob_missing_cell c[] = {
+		{ .key = "a", .reported = 20, .located = 7, .alive = 7, .dead = 0 },
+		{ .key = "b", .reported = 3, .located = 1, .alive = 1 },
+		{ .key = "c", .reported = 12, .located = 2, .alive = 1, .dead = 1 },
+		{ .key = "d", .reported = 6, .located = 0 },
+		{ .key = "e", .reported = 9, .located = 9, .alive = 9, .minors = true },
+		{ .key = "", .reported = 50, .located = 19, .alive = 18, .dead = 1 },
+	};
+	(void)state;
+
+	ob_missing_suppress(c, OB_ARRAY_SIZE(c), 5, 10);
+	assert_false(c[0].reported_hidden);
+	assert_true(c[1].reported_hidden && c[1].located_hidden && c[1].split_hidden);
+	assert_false(c[2].reported_hidden);
+	assert_true(c[2].located_hidden);
+	/* b (3) and e (9, a minors' group) are hidden first: two, so no
+	 * secondary cell in the reported column */
+	assert_true(c[4].reported_hidden);
+	assert_false(c[3].reported_hidden);
+	/* located: b, c and e hidden: three */
+	assert_false(c[0].located_hidden);
+	/* the total's split goes with the groups' */
+	assert_false(c[5].reported_hidden || c[5].located_hidden);
+	assert_true(c[5].split_hidden);
+
+	/* a single small group beside a shown total takes a partner */
+	{
+		struct ob_missing_cell x[] = {
+			{ .key = "a", .reported = 30 }, { .key = "b", .reported = 2 },
+			{ .key = "c", .reported = 8 }, { .key = "d", .reported = 0 },
+			{ .key = "", .reported = 40 },
+		};
+		ob_missing_suppress(x, OB_ARRAY_SIZE(x), 5, 10);
+		assert_true(x[1].reported_hidden);
+		assert_true(x[2].reported_hidden);  /* the smallest non-zero other */
+		assert_false(x[0].reported_hidden || x[3].reported_hidden || x[4].reported_hidden);
+	}
+	/* a small total hides itself, and no partner is needed */
+	{
+		struct ob_missing_cell y[] = {
+			{ .key = "a", .reported = 3 }, { .key = "b", .reported = 0 },
+			{ .key = "", .reported = 3 },
+		};
+		ob_missing_suppress(y, OB_ARRAY_SIZE(y), 5, 10);
+		assert_true(y[0].reported_hidden && y[2].reported_hidden);
+		assert_false(y[1].reported_hidden);
 	}
 }
 
@@ -432,6 +706,9 @@ int main(void)
 		cmocka_unit_test(transitions),
 		cmocka_unit_test(values),
 		cmocka_unit_test(refused_files),
+		cmocka_unit_test(publication),
+		cmocka_unit_test(missing_stats),
+		cmocka_unit_test(missing_suppress),
 		cmocka_unit_test(deadlines_and_alerts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

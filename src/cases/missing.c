@@ -1,0 +1,313 @@
+/* missing.c - the missing-persons configuration on the case engine
+ * (missing.h): what of a report the public sees, the listing's filters and
+ * the statistics without identities. */
+#include "cases/missing.h"
+
+#include "io/date.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+
+static ob_err need(const struct ob_case_type *t, const char *name, enum ob_case_ftype type,
+                   int *out, struct ob_diag *d)
+{
+	static const char *const names[] = { "text", "date", "datetime", "integer", "choice",
+		                             "territory", "point" };
+
+	*out = ob_case_field_index(t, name);
+	if (*out >= 0 && t->fields[*out].type == type)
+		return OB_OK;
+	return OB_DIAG(d, OB_EINVAL, t->path, 0, 0, name, strlen(name),
+	               "el tipo %s necesita el campo %s de tipo %s",
+	               "the type %s needs the field %s of type %s", t->code, name, names[type]);
+}
+
+ob_err ob_missing_bind(const struct ob_case_type *t, struct ob_missing_type *m,
+                       struct ob_diag *d)
+{
+	ob_err e;
+
+	memset(m, 0, sizeof(*m));
+	m->t = t;
+	if ((e = need(t, "reported_on", OB_CASE_DATE, &m->reported_on, d)) ||
+	    (e = need(t, "missing_since", OB_CASE_DATE, &m->missing_since, d)) ||
+	    (e = need(t, "last_seen_territory", OB_CASE_TERRITORY, &m->territory, d)) ||
+	    (e = need(t, "sex", OB_CASE_CHOICE, &m->sex, d)) ||
+	    (e = need(t, "age", OB_CASE_INTEGER, &m->age, d)) ||
+	    (e = need(t, "located_on", OB_CASE_DATE, &m->located_on, d)))
+		return e;
+	m->located_alive = ob_case_state_index(t, "located_alive");
+	m->located_dead = ob_case_state_index(t, "located_dead");
+	if (m->located_alive < 0 || m->located_dead < 0)
+		return OB_DIAG(d, OB_EINVAL, t->path, 0, 0, NULL, 0,
+		               "el tipo %s necesita los estados located_alive y located_dead",
+		               "the type %s needs the states located_alive and located_dead", t->code);
+	return OB_OK;
+}
+
+void ob_missing_filter_init(struct ob_missing_filter *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->age_min = f->age_max = -1;
+}
+
+unsigned long long ob_missing_public(const struct ob_missing_type *m,
+                                     const struct ob_case_rec *c)
+{
+	return ob_case_public_fields(m->t, ob_case_state_at(c, LLONG_MAX), c->values);
+}
+
+/* The value of field f when the mask publishes it, else NULL. */
+static const char *shown(const struct ob_case_rec *c, unsigned long long mask, int f)
+{
+	return f >= 0 && (mask >> f & 1ull) ? c->values[f] : NULL;
+}
+
+static bool age_of(const char *s, long long *age)
+{
+	return s && ob_parse_int(s, strlen(s), 0, 200, age);
+}
+
+bool ob_missing_match(const struct ob_missing_type *m, const struct ob_case_rec *c,
+                      unsigned long long mask, const struct ob_missing_filter *f)
+{
+	const char *v;
+	long long age;
+
+	if (!mask)
+		return false;
+	if (f->sex && (!(v = shown(c, mask, m->sex)) || strcmp(v, f->sex)))
+		return false;
+	if (f->age_min >= 0 || f->age_max >= 0) {
+		if (!age_of(shown(c, mask, m->age), &age) || (f->age_min >= 0 && age < f->age_min) ||
+		    (f->age_max >= 0 && age > f->age_max))
+			return false;
+	}
+	if (f->territory && (!(v = shown(c, mask, m->territory)) ||
+	                     strncmp(v, f->territory, strlen(f->territory))))
+		return false;
+	if (f->from || f->to) {
+		if (!(v = shown(c, mask, m->missing_since)) || (f->from && strcmp(v, f->from) < 0) ||
+		    (f->to && strcmp(v, f->to) > 0))
+			return false;
+	}
+	return true;
+}
+
+/* ---- statistics ---- */
+
+static const char *const by_names[] = { "month", "territory", "sex", "age" };
+
+const char *ob_missing_by_name(enum ob_missing_by by)
+{
+	return by_names[by];
+}
+
+bool ob_missing_by_parse(const char *s, enum ob_missing_by *by)
+{
+	for (size_t i = 0; i < OB_ARRAY_SIZE(by_names); i++)
+		if (!strcmp(s, by_names[i])) {
+			*by = (enum ob_missing_by)i;
+			return true;
+		}
+	return false;
+}
+
+const char *ob_missing_age_group(long long age, bool *minor)
+{
+	*minor = age >= 0 && age < 18;
+	if (age < 0)
+		return "unknown";
+	if (age < 12)
+		return "0-11";
+	if (age < 18)
+		return "12-17";
+	if (age < 30)
+		return "18-29";
+	if (age < 45)
+		return "30-44";
+	if (age < 60)
+		return "45-59";
+	return "60+";
+}
+
+static bool day_of(const char *s, long *day)
+{
+	struct ob_date dt;
+
+	if (!s || ob_date_parse(s, strlen(s), OB_DATE_ISO, &dt, NULL, 0) ||
+	    dt.precision != OB_PREC_DAY)
+		return false;
+	*day = ob_date_days(&dt);
+	return true;
+}
+
+static bool entered(const struct ob_case_rec *c, int state)
+{
+	for (size_t i = 0; i < c->n_entries; i++)
+		if (c->entries[i].state == state)
+			return true;
+	return false;
+}
+
+struct acc {
+	struct ob_missing_cell cell;
+	long *days;
+	size_t n_days;
+};
+
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+	return (x > y) - (x < y);
+}
+
+static int cmp_acc(const void *a, const void *b)
+{
+	return strcmp(((const struct acc *)a)->cell.key, ((const struct acc *)b)->cell.key);
+}
+
+static void add_to(struct acc *a, const struct ob_missing_type *m, const struct ob_case_rec *c)
+{
+	long since, found;
+
+	a->cell.reported++;
+	if (!c->values[m->located_on])
+		return;
+	a->cell.located++;
+	a->cell.alive += entered(c, m->located_alive);
+	a->cell.dead += entered(c, m->located_dead);
+	if (day_of(c->values[m->missing_since], &since) && day_of(c->values[m->located_on], &found) &&
+	    found >= since) {
+		a->days = ob_realloc(a->days, (a->n_days + 1) * sizeof(*a->days));
+		a->days[a->n_days++] = found - since;
+	}
+}
+
+static void median(struct acc *a)
+{
+	a->cell.median_days = NAN;
+	if (!a->n_days)
+		return;
+	qsort(a->days, a->n_days, sizeof(*a->days), cmp_long);
+	a->cell.median_days = a->n_days % 2 ? (double)a->days[a->n_days / 2]
+	                                    : (a->days[a->n_days / 2 - 1] + a->days[a->n_days / 2]) / 2.0;
+}
+
+ob_err ob_missing_stats(const struct ob_missing_type *m, const struct ob_case_set *set,
+                        enum ob_missing_by by, struct ob_missing_cell **cells, size_t *n,
+                        struct ob_diag *d)
+{
+	struct acc *acc = NULL, total = { 0 };
+	size_t na = 0;
+
+	(void)d;
+	for (size_t i = 0; i < set->n; i++) {
+		const struct ob_case_rec *c = &set->cases[i];
+		const char *v = NULL;
+		char key[OB_CASE_NAME];
+		bool minor = false;
+		long long age;
+		size_t k;
+
+		switch (by) {
+		case OB_MISSING_BY_MONTH:
+			v = c->values[m->missing_since];
+			if (v && strlen(v) >= 7) {
+				memcpy(key, v, 7);
+				key[7] = '\0';
+				v = key;
+			} else {
+				v = NULL;
+			}
+			break;
+		case OB_MISSING_BY_TERRITORY: v = c->values[m->territory]; break;
+		case OB_MISSING_BY_SEX: v = c->values[m->sex]; break;
+		case OB_MISSING_BY_AGE:
+			v = ob_missing_age_group(age_of(c->values[m->age], &age) ? age : -1, &minor);
+			break;
+		}
+		if (!v)
+			v = "unknown";
+		for (k = 0; k < na; k++)
+			if (!strcmp(acc[k].cell.key, v))
+				break;
+		if (k == na) {
+			acc = ob_realloc(acc, (na + 1) * sizeof(*acc));
+			memset(&acc[na], 0, sizeof(*acc));
+			ob_strlcpy(acc[na].cell.key, v, sizeof(acc[na].cell.key));
+			acc[na].cell.minors = minor;
+			na++;
+		}
+		add_to(&acc[k], m, c);
+		add_to(&total, m, c);
+	}
+	qsort(acc, na, sizeof(*acc), cmp_acc);
+	*cells = ob_calloc(na + 1, sizeof(**cells));
+	for (size_t k = 0; k < na; k++) {
+		median(&acc[k]);
+		(*cells)[k] = acc[k].cell;
+		free(acc[k].days);
+	}
+	median(&total);
+	(*cells)[na] = total.cell;
+	free(total.days);
+	free(acc);
+	*n = na + 1;
+	return OB_OK;
+}
+
+static bool small(long long v, long long min)
+{
+	return v > 0 && v < min;
+}
+
+/* The second cell of a column to hide: the smallest shown non-zero group. */
+static void secondary(struct ob_missing_cell *cells, size_t groups, bool located)
+{
+	size_t hidden = 0, pick = groups;
+
+	for (size_t i = 0; i < groups; i++) {
+		bool h = located ? cells[i].located_hidden || cells[i].reported_hidden
+		                 : cells[i].reported_hidden;
+		long long v = located ? cells[i].located : cells[i].reported;
+		if (h && v > 0)
+			hidden++;
+		else if (!h && v > 0 &&
+		         (pick == groups || v < (located ? cells[pick].located : cells[pick].reported)))
+			pick = i;
+	}
+	if (hidden != 1 || pick == groups)
+		return;
+	if (located)
+		cells[pick].located_hidden = true;
+	else
+		cells[pick].reported_hidden = true;
+}
+
+void ob_missing_suppress(struct ob_missing_cell *cells, size_t n, long long min_count,
+                         long long min_minors)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct ob_missing_cell *c = &cells[i];
+		long long min = c->minors ? min_minors : min_count;
+		c->reported_hidden = small(c->reported, min);
+		c->located_hidden = c->reported_hidden || small(c->located, min);
+		c->split_hidden = c->located_hidden || small(c->alive, min) || small(c->dead, min);
+	}
+	if (n < 2 || cells[n - 1].reported_hidden)
+		return;
+	secondary(cells, n - 1, false);
+	if (!cells[n - 1].located_hidden)
+		secondary(cells, n - 1, true);
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (cells[i].reported_hidden)
+			cells[i].located_hidden = true;
+		if (cells[i].located_hidden)
+			cells[i].split_hidden = true;
+		/* alive and dead of a hidden group would come back from the total's */
+		if (cells[i].split_hidden && cells[i].located)
+			cells[n - 1].split_hidden = true;
+	}
+}

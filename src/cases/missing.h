@@ -1,0 +1,107 @@
+/*
+ * missing.h - the missing-persons configuration (catalog/cases/
+ * missing-persons.ini, docs/missing.md) read through the case engine: which
+ * reports the public may see and with which fields (the type's [publish]
+ * rules, cases/casetype.h), the filters of the public listing, and the
+ * statistics without identities (reports by month, territory, sex and age
+ * group, the share located and the median time to location). Nothing here
+ * touches the store or applies disclosure control: the callers (the API,
+ * the portal, "observa missing stats") load the cases (cases/cases.h) and
+ * suppress small counts.
+ *
+ * Ownership: an ob_missing_type points into its case type, which must
+ * outlive it; ob_missing_stats' cells are the caller's (free()).
+ */
+#ifndef OB_CASES_MISSING_H
+#define OB_CASES_MISSING_H
+
+#include "cases/cases.h"
+
+/* The case type's code. */
+#define OB_MISSING_TYPE "missing-persons"
+
+/* The fields and states the statistics and the public listing read. */
+struct ob_missing_type {
+	const struct ob_case_type *t;
+	int reported_on, missing_since, territory, sex, age, located_on; /* fields */
+	int located_alive, located_dead;                                 /* states */
+};
+
+/* Bind m to t: OB_EINVAL with d naming the field or state t lacks (or of
+ * the wrong type): reported_on and missing_since (date),
+ * last_seen_territory (territory), sex (choice), age (integer),
+ * located_on (date); states located_alive and located_dead. */
+ob_err ob_missing_bind(const struct ob_case_type *t, struct ob_missing_type *m,
+                       struct ob_diag *d);
+
+/* The public listing's filters; NULL or -1: none. Every filter reads only
+ * what the case publishes: a report whose age is withheld never matches
+ * an age range. */
+struct ob_missing_filter {
+	const char *sex;
+	long long age_min, age_max;
+	const char *territory; /* the code or any unit under it (a code prefix) */
+	const char *from, *to; /* missing_since, YYYY-MM-DD, inclusive */
+};
+void ob_missing_filter_init(struct ob_missing_filter *f);
+
+/* The public fields of c (ob_case_public_fields at its current state); 0:
+ * the report is not public. */
+unsigned long long ob_missing_public(const struct ob_missing_type *m,
+                                     const struct ob_case_rec *c);
+/* Does c (with public fields mask) pass f? */
+bool ob_missing_match(const struct ob_missing_type *m, const struct ob_case_rec *c,
+                      unsigned long long mask, const struct ob_missing_filter *f);
+
+/* ---- statistics ---- */
+
+enum ob_missing_by {
+	OB_MISSING_BY_MONTH,     /* of missing_since, YYYY-MM */
+	OB_MISSING_BY_TERRITORY, /* last_seen_territory as recorded */
+	OB_MISSING_BY_SEX,
+	OB_MISSING_BY_AGE,       /* age groups (ob_missing_age_group) */
+};
+/* "month", "territory", "sex", "age"; parse: false when none. */
+const char *ob_missing_by_name(enum ob_missing_by by);
+bool ob_missing_by_parse(const char *s, enum ob_missing_by *by);
+
+/* The age group of an age in years: "0-11", "12-17", "18-29", "30-44",
+ * "45-59", "60+"; "unknown" for a negative age (none given). Groups under
+ * 18 are minors'. */
+const char *ob_missing_age_group(long long age, bool *minor);
+
+struct ob_missing_cell {
+	char key[OB_CASE_NAME];  /* the group; "" for the total */
+	bool minors;             /* an age group under 18 */
+	long long reported;      /* reports */
+	long long located;       /* of them, with a date of location */
+	long long alive, dead;   /* of them, located alive and dead */
+	double median_days;      /* located_on - missing_since; NAN when none */
+	/* ob_missing_suppress: what may not be shown */
+	bool reported_hidden;    /* reported, and everything else of the cell */
+	bool located_hidden;     /* located, the share and the median */
+	bool split_hidden;       /* alive and dead */
+};
+
+/* The cells of set (every report, public or not: counts only) by `by`,
+ * sorted by key, followed by the total (key ""): *n cells in *cells. A
+ * report without the grouping value counts under "unknown". */
+ob_err ob_missing_stats(const struct ob_missing_type *m, const struct ob_case_set *set,
+                        enum ob_missing_by by, struct ob_missing_cell **cells, size_t *n,
+                        struct ob_diag *d);
+
+/*
+ * Disclosure control of the cells (the total last, as ob_missing_stats
+ * gives them): a count from 1 to min_count - 1 (min_minors in a minors'
+ * age group) is hidden, with what derives from it (the share located and
+ * the median need the located count shown; alive and dead are hidden
+ * together when either is small). Secondary suppression: in the reported
+ * and in the located column, when a single group is hidden beside a shown
+ * total, the smallest other non-zero group is hidden too, so that no
+ * subtraction from the total gives it back; the total's alive and dead
+ * are hidden when a group's are.
+ */
+void ob_missing_suppress(struct ob_missing_cell *cells, size_t n, long long min_count,
+                         long long min_minors);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * missing.h - the demo's missing-person reports (docs/demo.md): for El
+ * Salvador, a modest number of reports a year (OB_DEMO_MISSING_PER_YEAR
+ * times the scale, at least OB_DEMO_MISSING_MIN), each with the fields of
+ * the missing-persons case type (catalog/cases/missing-persons.ini): the
+ * dates, the district or municipality last seen in (one of the admin-2
+ * units valid that day) and sometimes a point, sex, age (three in ten are
+ * children), a synthetic name, a description, a photo reference, the
+ * consents (most families consent to the name, fewer to the photo, few
+ * for a child), the reporter; and what became of the person: located
+ * alive (about 55 %), located dead (about 8 %) or still missing, with the
+ * days to location drawn from a skewed distribution, and some located
+ * reports closed later. The first report is an adult's, public, so that
+ * GET /api/v1/missing/1 answers on the demo.
+ *
+ * Pure: the caller opens the cases (cli/cmd_demo.c, on the case engine).
+ * Its own random stream (seed and tag), so the rest of the demo keeps its
+ * bytes. The same units, options and seed give the same reports.
+ * Ownership: the reports are the caller's (free()).
+ */
+#ifndef OB_DEMO_MISSING_H
+#define OB_DEMO_MISSING_H
+
+#include "demo/demo.h"
+
+#define OB_DEMO_MISSING_PER_YEAR 40
+#define OB_DEMO_MISSING_MIN 12
+
+/* An admin-2 unit and the days (since 1970-01-01) it is valid. */
+struct ob_demo_unit {
+	char code[32];
+	long from, to;  /* LONG_MIN, LONG_MAX when open */
+};
+
+enum ob_demo_outcome { OB_DEMO_STILL_MISSING, OB_DEMO_LOCATED_ALIVE, OB_DEMO_LOCATED_DEAD };
+
+struct ob_demo_missing {
+	char reported_on[11], missing_since[11], located_on[11], closed_on[11]; /* "" none */
+	char territory[32], located_territory[32];
+	char point[40];           /* "lat,lon" or "" */
+	char sex[2];              /* "f" or "m" */
+	int age;                  /* -1: not given */
+	char name[128], description[160], photo[48], document[16];
+	char reporter[128], contact[24], office[24];
+	bool consent, photo_consent, minor_consent;
+	enum ob_demo_outcome outcome;
+};
+
+/* The reports of o's years, sorted by the day reported, into *out (*n);
+ * none (OB_OK, *n 0) without units. */
+ob_err ob_demo_missing_generate(const struct ob_demo_options *o, const struct ob_demo_unit *units,
+                                size_t nunits, struct ob_demo_missing **out, size_t *n,
+                                struct ob_diag *d);
+
+#endif

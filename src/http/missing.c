@@ -1,0 +1,215 @@
+/*
+ * missing.c - GET /api/v1/missing and GET /api/v1/missing/{id}: the
+ * missing-persons reports the public may see (cases/missing.h), with only
+ * the fields the case type publishes for each (its [publish] rules: the
+ * public states, the consents, the stricter rules for minors). A field a
+ * report does not publish is null; a report that is not public answers as
+ * one that does not exist. The portal's pages (portal_missing.c) read the
+ * same through ob_http_missing_load().
+ */
+#include "http/internal.h"
+
+#include <limits.h>
+#include <stdlib.h>
+
+#include "base/log.h"
+#include "io/date.h"
+
+ob_err ob_http_missing_load(struct ob_http_call *c, struct ob_http_missing *x,
+                            struct ob_diag *d)
+{
+	const char *dir = c->ctx->dir ? c->ctx->dir : ".";
+	int k;
+	ob_err e;
+
+	memset(x, 0, sizeof(*x));
+	ob_diag_clear(d);
+	if (!c->ctx->store)
+		return OB_ESTORE;
+	if ((e = ob_cases_load(dir, &x->types, d)))
+		return e;
+	x->loaded = true;
+	if ((k = ob_cases_find(&x->types, OB_MISSING_TYPE)) < 0)
+		return OB_ENOENT;
+	if ((e = ob_missing_bind(&x->types.types[k], &x->m, d)) ||
+	    (e = ob_case_load(c->ctx->store, &x->types.types[k], &x->set, d)))
+		return e;
+	x->have_set = true;
+	x->mask = ob_calloc(x->set.n ? x->set.n : 1, sizeof(*x->mask));
+	for (size_t i = 0; i < x->set.n; i++)
+		x->mask[i] = ob_missing_public(&x->m, &x->set.cases[i]);
+	return OB_OK;
+}
+
+void ob_http_missing_release(struct ob_http_missing *x)
+{
+	free(x->mask);
+	if (x->have_set)
+		ob_case_set_free(&x->set);
+	if (x->loaded)
+		ob_cases_release(&x->types);
+	memset(x, 0, sizeof(*x));
+}
+
+long long ob_http_missing_find(const struct ob_http_missing *x, long long id)
+{
+	for (size_t i = 0; i < x->set.n; i++)
+		if (x->set.cases[i].id == id)
+			return x->mask[i] ? (long long)i : -1;
+	return -1;
+}
+
+/* Answer why the reports cannot be read; false when e is OB_OK. */
+static bool load_failed(struct ob_http_call *c, ob_err e, const struct ob_diag *d)
+{
+	if (!e)
+		return false;
+	if (e == OB_ENOENT) {
+		ob_http_fail(c->res, 404, "no_missing_persons", NULL,
+		             "El observatorio no tiene el tipo de caso missing-persons "
+		             "(catalog/cases/missing-persons.ini).",
+		             "The observatory has no missing-persons case type "
+		             "(catalog/cases/missing-persons.ini).");
+	} else if (e == OB_ESTORE && !c->ctx->store) {
+		ob_http_fail(c->res, 503, "no_store", NULL, "El almacén no está disponible.",
+		             "The store is not available.");
+	} else if (e == OB_ESTORE) {
+		ob_http_store_fail(c);
+	} else {
+		OB_ERROR("API: personas desaparecidas: %s", "API: missing persons: %s", d->message);
+		ob_http_fail(c->res, 500, "missing_persons", NULL,
+		             "Los reportes no se pueden leer; el administrador encontrará el detalle "
+		             "en el registro del servidor.", "The reports cannot be read.");
+	}
+	return true;
+}
+
+/* The filters of the query; false (after a 400) when a date is not one. */
+static bool filters(struct ob_http_call *c, struct ob_missing_filter *f)
+{
+	static const char *const dates[] = { "from", "to" };
+
+	ob_missing_filter_init(f);
+	f->sex = ob_http_str(c, "sex");
+	f->territory = ob_http_str(c, "territory");
+	f->age_min = ob_http_int(c, "age_min", -1);
+	f->age_max = ob_http_int(c, "age_max", -1);
+	for (size_t i = 0; i < OB_ARRAY_SIZE(dates); i++) {
+		const char *v = ob_http_str(c, dates[i]);
+		struct ob_date dt;
+		if (v && (strlen(v) != 10 || ob_date_parse(v, 10, OB_DATE_ISO, &dt, NULL, 0) ||
+		          dt.precision != OB_PREC_DAY)) {
+			ob_http_fail(c->res, 400, "bad_parameter", dates[i],
+			             "Se esperaba una fecha AAAA-MM-DD.", "Expected a date YYYY-MM-DD.");
+			return false;
+		}
+		if (i == 0)
+			f->from = v;
+		else
+			f->to = v;
+	}
+	return true;
+}
+
+/* The columns: id, state and its labels, then every field the type may
+ * publish, in the type's order. */
+static size_t columns(const struct ob_case_type *t, const char **cols, int *field)
+{
+	size_t n = 0;
+
+	cols[n] = "id", field[n++] = -1;
+	cols[n] = "state", field[n++] = -1;
+	cols[n] = "state_es", field[n++] = -1;
+	cols[n] = "state_en", field[n++] = -1;
+	for (size_t i = 0; i < t->n_fields; i++)
+		if (t->fields[i].public)
+			cols[n] = t->fields[i].name, field[n++] = (int)i;
+	return n;
+}
+
+static void row(struct ob_http_table *w, const struct ob_http_missing *x, size_t i,
+                const int *field, size_t ncols)
+{
+	const struct ob_case_rec *r = &x->set.cases[i];
+	const struct ob_case_state *st = &x->m.t->states[ob_case_state_at(r, LLONG_MAX)];
+
+	ob_http_table_int(w, r->id);
+	ob_http_table_str(w, st->name);
+	ob_http_table_str(w, st->label[0] ? st->label : st->name);
+	ob_http_table_str(w, st->label_en[0] ? st->label_en : st->name);
+	for (size_t k = 4; k < ncols; k++) {
+		const char *v = (x->mask[i] >> field[k] & 1ull) ? r->values[field[k]] : NULL;
+		if (v && x->m.t->fields[field[k]].type == OB_CASE_INTEGER)
+			ob_http_table_numtext(w, v);
+		else
+			ob_http_table_str(w, v);
+	}
+	ob_http_table_end_row(w);
+}
+
+void ob_http_h_missing(struct ob_http_call *c)
+{
+	const char *cols[OB_MAX_CASE_FIELDS + 4];
+	int field[OB_MAX_CASE_FIELDS + 4];
+	struct ob_missing_filter f;
+	struct ob_http_missing x;
+	struct ob_http_table w;
+	struct ob_diag d;
+	long long limit, offset, total = 0, at = 0;
+	size_t ncols;
+
+	if (!filters(c, &f))
+		return;
+	if (load_failed(c, ob_http_missing_load(c, &x, &d), &d)) {
+		ob_http_missing_release(&x);
+		return;
+	}
+	for (size_t i = 0; i < x.set.n; i++)
+		total += ob_missing_match(&x.m, &x.set.cases[i], x.mask[i], &f);
+	ob_http_page(c, &limit, &offset);
+	ncols = columns(x.m.t, cols, field);
+	ob_http_table_begin(&w, c, cols, ncols, total, limit, offset);
+	/* the newest reports first */
+	for (size_t j = x.set.n; j-- > 0;) {
+		if (!ob_missing_match(&x.m, &x.set.cases[j], x.mask[j], &f))
+			continue;
+		if (at++ < offset)
+			continue;
+		if (at - offset > limit)
+			break;
+		row(&w, &x, j, field, ncols);
+	}
+	ob_http_table_end(&w);
+	ob_http_missing_release(&x);
+}
+
+void ob_http_h_missing_one(struct ob_http_call *c)
+{
+	const char *cols[OB_MAX_CASE_FIELDS + 4];
+	int field[OB_MAX_CASE_FIELDS + 4];
+	struct ob_http_missing x;
+	struct ob_http_table w;
+	struct ob_diag d;
+	long long id = 0, i;
+	size_t ncols;
+
+	if (!c->path_value || !ob_parse_int(c->path_value, strlen(c->path_value), 1, LLONG_MAX / 2,
+	                                    &id))
+		id = 0;
+	if (load_failed(c, ob_http_missing_load(c, &x, &d), &d)) {
+		ob_http_missing_release(&x);
+		return;
+	}
+	if (!id || (i = ob_http_missing_find(&x, id)) < 0) {
+		ob_http_fail(c->res, 404, "not_found", "id",
+		             "No hay un reporte público con ese número.",
+		             "There is no public report with that number.");
+		ob_http_missing_release(&x);
+		return;
+	}
+	ncols = columns(x.m.t, cols, field);
+	ob_http_table_begin(&w, c, cols, ncols, 1, 1, 0);
+	row(&w, &x, (size_t)i, field, ncols);
+	ob_http_table_end(&w);
+	ob_http_missing_release(&x);
+}

@@ -1,0 +1,187 @@
+# missing.sh - missing persons on the demo (docs/missing.md): the reports
+# the demo opens on the case engine; "observa missing stats" counts them
+# with small counts suppressed (primary and secondary); GET /api/v1/missing
+# lists exactly the public reports (missing or located alive) with a name
+# only where the family consented and, for a child, publication was
+# expressly authorised, and never a document, a reporter, a point or a
+# non-consented name, in any route or page; its filters read only what a
+# report publishes; a report that is not public is a 404 like one that
+# does not exist; the portal's pages answer in both languages; the "I have
+# information" form opens a missing-persons-tip case without an account,
+# drops what a robot sends through the hidden field, and is rate-limited
+# per address (429).
+export LC_ALL=C.UTF-8
+fixture_demo "$T/obs" 0.03
+O="$T/obs"
+expect_grep "$T/out" "personas desaparecidas (El Salvador):"
+val() { # val CASE FIELD
+	sql "$O" "SELECT value FROM case_value WHERE case_id = $1 AND field = '$2'"
+}
+n=$(sql "$O" "SELECT count(*) FROM case_file WHERE type = 'missing-persons'")
+[ "$n" -ge 100 ] || fail "the demo opened $n missing-person reports"
+
+# the statistics: every report counted once, small counts never shown
+for by in month territory sex age; do
+	expect_status 0 "$OBSERVA" missing stats -d "$O" --by "$by" --format csv --lang en
+	head -n 1 "$T/out" | grep -q '^group,reported,located,located_alive,located_dead,share_located,median_days,flags$' ||
+		fail "stats header"
+	[ "$(grep '^total,' "$T/out" | cut -d, -f2)" = "$n" ] || fail "by $by: total is not $n"
+	python3 - "$T/out" "$by" <<'PY' || fail "stats by $by"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+groups = [r for r in rows if r["group"] != "total"]
+for r in rows:
+    for k in ("reported", "located", "located_alive", "located_dead"):
+        v = r[k]
+        if v and 0 < int(v) < (10 if r["group"] in ("0-11", "12-17") else 5):
+            sys.exit("%s %s: %s shown" % (r["group"], k, v))
+        if not v and r["flags"] != "C":
+            sys.exit("%s %s: hidden without the flag" % (r["group"], k))
+    if r["share_located"] and not r["located"]:
+        sys.exit("share shown beside a hidden count")
+# no single hidden group beside a shown total
+total = [r for r in rows if r["group"] == "total"][0]
+for k in ("reported", "located"):
+    hidden = [r for r in groups if not r[k]]
+    if total[k] and len(hidden) == 1 and int(hidden[0]["reported"] or 1) > 0:
+        sys.exit("%s: one group hidden alone" % k)
+PY
+done
+grep -q ',C$' "$T/out" || fail "nothing suppressed by age: the test proves nothing"
+expect_status 2 "$OBSERVA" missing stats -d "$O" --by week
+
+start_server "$O" --query-burst 4 --query-rate 1
+mkdir "$T/public"
+k=0
+get() {
+	want=$1 url=$2
+	shift 2
+	k=$((k + 1))
+	code=$(curl -s -o "$T/body" -w '%{http_code}' "$@" "$B$url") || fail "curl $url"
+	[ "$code" = "$want" ] || { cat "$T/body" >&2; fail "$url: status $code, expected $want"; }
+	cp "$T/body" "$T/public/$k"
+}
+public=$(sql "$O" "SELECT count(*) FROM case_file WHERE type = 'missing-persons' AND state IN ('missing', 'located_alive')")
+[ "$public" -gt 10 ] && [ "$public" -lt "$n" ] || fail "$public public reports of $n"
+get 200 "/api/v1/missing?limit=1000"
+[ "$(jq .total "$T/body")" = "$public" ] || fail "total $(jq .total "$T/body"), $public public"
+jq -c '.data[]' "$T/body" >"$T/rows"
+[ "$(wc -l <"$T/rows")" = "$public" ] || fail "rows"
+# each row's name and photo as the rules decide them, from the store
+python3 - "$O/observa.db" "$T/body" <<'PY' || fail "published fields"
+import json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+vals = {}
+for case, field, value in db.execute("SELECT case_id, field, value FROM case_value"):
+    vals.setdefault(case, {})[field] = value
+for row in json.load(open(sys.argv[2]))["data"]:
+    v = vals[row["id"]]
+    adult = "age" in v and int(v["age"]) >= 18
+    may = adult or v.get("minor_consent") == "yes"
+    name = v["name"] if v.get("publication_consent") == "yes" and may else None
+    photo = v["photo"] if v.get("photo_consent") == "yes" and may else None
+    if row["name"] != name or row["photo"] != photo:
+        sys.exit("report %d: name %r photo %r, expected %r %r" % (row["id"], row["name"],
+                 row["photo"], name, photo))
+    if row["age"] != (int(v["age"]) if "age" in v else None) or row["sex"] != v["sex"]:
+        sys.exit("report %d: age or sex" % row["id"])
+PY
+[ "$(jq '[.data[] | select(.name != null)] | length' "$T/body")" -gt 0 ] || fail "no name published"
+[ "$(jq '[.data[] | select(.name == null)] | length' "$T/body")" -gt 0 ] || fail "every name published"
+for f in document reporter_name reporter_contact last_seen_point located_territory office; do
+	jq -e --arg f "$f" '[.data[] | has($f)] | any | not' "$T/body" >/dev/null || fail "$f listed"
+done
+# filters
+get 200 "/api/v1/missing?sex=f&limit=1000"
+[ "$(jq '[.data[] | select(.sex != "f")] | length' "$T/body")" = 0 ] || fail "sex filter"
+[ "$(jq .total "$T/body")" -gt 0 ] || fail "no woman"
+get 200 "/api/v1/missing?age_min=12&age_max=17&limit=1000"
+[ "$(jq '[.data[] | select(.age < 12 or .age > 17)] | length' "$T/body")" = 0 ] || fail "age filter"
+get 200 "/api/v1/missing?territory=SLV06&from=2020-01-01&to=2022-12-31&limit=1000"
+[ "$(jq '[.data[] | select((.last_seen_territory | startswith("SLV06") | not) or .missing_since < "2020-01-01" or .missing_since > "2022-12-31")] | length' "$T/body")" = 0 ] ||
+	fail "territory and date filters"
+get 400 "/api/v1/missing?from=2020-13-01"
+get 200 "/api/v1/missing?format=csv"
+head -n 1 "$T/body" | grep -q '^id,state,state_es,state_en,reported_on,missing_since,last_seen_territory,sex,age,name,description,photo,located_on' ||
+	fail "CSV header"
+# one report: public ones answer, the others are 404 like none
+first=$(head -n 1 "$T/rows" | jq .id)
+get 200 "/api/v1/missing/$first"
+[ "$(jq '.data[0].id' "$T/body")" = "$first" ] || fail "one report"
+get 200 /api/v1/missing/1
+dead=$(sql "$O" "SELECT id FROM case_file WHERE type = 'missing-persons' AND state = 'located_dead' LIMIT 1")
+[ -n "$dead" ] || fail "no report located dead"
+get 404 "/api/v1/missing/$dead"
+get 404 /api/v1/missing/999999
+get 400 /api/v1/missing/abc
+# the portal, in both languages
+get 200 /es/desaparecidos
+expect_grep "$T/body" "Personas desaparecidas"
+get 200 "/en/missing?sex=m&age_min=18"
+expect_grep "$T/body" "Missing persons"
+get 200 "/es/desaparecidos/$first"
+expect_grep "$T/body" "Tengo información"
+expect_grep "$T/body" "Enlace para compartir: <a rel=\"bookmark\" href=\"/es/desaparecidos/$first\">"
+get 200 "/en/missing/$first"
+expect_grep "$T/body" "I have information"
+get 404 "/es/desaparecidos/$dead"
+get 404 /en/missing/999999
+
+# no protected value in anything public
+{
+	sql "$O" "SELECT value FROM case_value v JOIN case_file f ON f.id = v.case_id
+		WHERE f.type = 'missing-persons' AND v.field IN ('document', 'reporter_name',
+		'reporter_contact', 'last_seen_point')"
+	# names that may not be published: no consent, a child without the
+	# authorisation, or a report not public
+	sql "$O" "SELECT v.value FROM case_value v JOIN case_file f ON f.id = v.case_id
+		WHERE f.type = 'missing-persons' AND v.field = 'name' AND (
+		f.state NOT IN ('missing', 'located_alive')
+		OR NOT EXISTS (SELECT 1 FROM case_value c WHERE c.case_id = f.id
+			AND c.field = 'publication_consent' AND c.value = 'yes')
+		OR (COALESCE((SELECT CAST(a.value AS INTEGER) FROM case_value a WHERE a.case_id = f.id
+			AND a.field = 'age'), -1) < 18 AND NOT EXISTS (SELECT 1 FROM case_value m
+			WHERE m.case_id = f.id AND m.field = 'minor_consent' AND m.value = 'yes')))"
+} >"$T/secret"
+[ "$(wc -l <"$T/secret")" -gt 100 ] || fail "too few protected values to search for"
+# a name published for one report may be a hidden one's too: leave those out
+jq -r '.data[].name // empty' "$T/public/1" >"$T/shown_names"
+grep -v -x -F -f "$T/shown_names" "$T/secret" >"$T/secret2" || true
+# whole values (a reporter's two words may begin a published name): as a
+# JSON string, an HTML element's text or a CSV cell
+sed 's/.*/"&"/' "$T/secret2" >"$T/patterns"
+sed 's/.*/>&</' "$T/secret2" >>"$T/patterns"
+sed 's/.*/,&,/' "$T/secret2" >>"$T/patterns"
+head -n 1 "$T/secret2" | sed 's/.*/{"x":"&"}/' >"$T/control"
+grep -F -q -f "$T/patterns" "$T/control" || fail "the search finds nothing"
+if LC_ALL=C grep -F -l -f "$T/patterns" "$T/public"/*; then
+	fail "a protected value in a public answer"
+fi
+
+# "I have information": a case of the tip type, no account
+tips() { sql "$O" "SELECT count(*) FROM case_file WHERE type = 'missing-persons-tip'"; }
+get 200 "/es/desaparecidos/$first" -X POST --data-urlencode 'message=La vi ayer
+en el mercado' --data-urlencode 'contact=7777-1234' --data-urlencode 'website='
+expect_grep "$T/body" "Su información se recibió"
+[ "$(tips)" = 1 ] || fail "no tip case"
+tip=$(sql "$O" "SELECT id FROM case_file WHERE type = 'missing-persons-tip'")
+[ "$(val "$tip" report)" = "$first" ] || fail "the tip names another report"
+[ "$(val "$tip" message)" = "La vi ayer en el mercado" ] || fail "message: $(val "$tip" message)"
+[ "$(sql "$O" "SELECT actor || '/' || role FROM case_event WHERE case_id = $tip")" = portal/public ] ||
+	fail "the tip's actor"
+# the hidden field filled: thanked, nothing kept
+get 200 "/en/missing/$first" -X POST -d 'message=buy+now&website=http%3A%2F%2Fspam'
+expect_grep "$T/body" "Your information was received"
+[ "$(tips)" = 1 ] || fail "a robot's tip was kept"
+get 400 "/es/desaparecidos/$first" -X POST -d 'contact=x'
+get 404 "/es/desaparecidos/$dead" -X POST -d 'message=hola'
+# the restricted side reads it, audited
+expect_status 0 "$OBSERVA" case show "$tip" -d "$O"
+expect_grep "$T/out" "La vi ayer en el mercado"
+# beyond the burst, 429
+code=200
+for _ in 1 2 3 4 5 6; do
+	code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d 'message=otra' "$B/es/desaparecidos/$first")
+	[ "$code" = 429 ] && break
+done
+[ "$code" = 429 ] || fail "no rate limit on the form"
