@@ -515,6 +515,10 @@ bool ob_http_analysis_run(struct ob_http_call *c, struct ob_http_analysis *a)
 	ob_diag_clear(&d);
 	q.deadline = c->deadline;
 	q.cancel = c->req->cancel;
+	/* one thread a question: the server's workers already take a
+	 * processor each, and a count's own threads (created and joined for
+	 * each block of the counting rule) cost more than they gain there */
+	q.threads = 1;
 	if ((err = ob_query_run(a->ref->an, &q, &a->r, &d))) {
 		if (err == OB_ETIMEDOUT || err == OB_ECANCELED)
 			ob_http_fail_stopped(c, err);
