@@ -1,6 +1,8 @@
 /* counting.c - the counting rules resolved against a snapshot, and the choice they make (see counting.h). */
 #include "engine/counting.h"
 
+#include <stdatomic.h>
+
 #include <sys/stat.h>
 
 #include "catalog/catalog.h"
@@ -21,6 +23,12 @@ struct ob_counting {
 	struct resolved *r; /* one per row */
 	bool from_default;
 	uint64_t hash;
+	/* the snapshot they were resolved against, and the classes of its
+	 * categories and manners of each of its countries, made on first use
+	 * (ob_counting_classes) */
+	const struct ob_snapshot *snap;
+	uint32_t n_countries;
+	_Atomic(struct ob_count_classes *) *classes;
 };
 
 static const char *const victims_of[OB_INST_COUNT] = {
@@ -139,6 +147,9 @@ static struct ob_counting *resolve(struct ob_count_rules *rules, bool from_defau
 	c->from_default = from_default;
 	c->r = ob_calloc(rules->n ? rules->n : 1, sizeof(*c->r));
 	c->hash = 0xcbf29ce484222325ULL;
+	c->snap = snap;
+	c->n_countries = snap->n_countries;
+	c->classes = ob_calloc(snap->n_countries ? snap->n_countries : 1, sizeof(*c->classes));
 	for (size_t i = 0; i < rules->n; i++) {
 		const struct ob_count_rule *w = &rules->v[i];
 		struct resolved *x = &c->r[i];
@@ -206,10 +217,24 @@ ob_err ob_counting_parse(const char *data, size_t len, const char *name,
 	return load(NULL, data, len, name, snap, set, out, d);
 }
 
+static void classes_free(struct ob_count_classes *x)
+{
+	if (!x)
+		return;
+	free(x->ccls);
+	free(x->crep);
+	free(x->mcls);
+	free(x->mrep);
+	free(x);
+}
+
 void ob_counting_free(struct ob_counting *c)
 {
 	if (!c)
 		return;
+	for (uint32_t i = 0; i < c->n_countries; i++)
+		classes_free(atomic_load(&c->classes[i]));
+	free((void *)c->classes);
 	ob_count_rules_free(c->rules);
 	free(c->r);
 	free(c);
@@ -424,4 +449,87 @@ bool ob_count_choice_accepts(const struct ob_snapshot *snap, const struct ob_cou
 		return so->institution == ch->institution && so->country == country;
 	}
 	return false;
+}
+
+/* ------------------------------------------------------------------------
+ * Classes of categories and manners, for the analyser.
+ */
+
+/* Classes of the values 0..n-1 of one axis by their row of keys (n x m,
+ * row-major): cls[v] = class, rep[class] = its first value, *ncls =
+ * classes. */
+static void classes_of_rows(const uintptr_t *keys, size_t n, size_t m, uint32_t *cls,
+                            uint32_t *rep, uint32_t *ncls)
+{
+	*ncls = 0;
+	for (size_t v = 0; v < n; v++) {
+		uint32_t k;
+		for (k = 0; k < *ncls; k++)
+			if (!memcmp(keys + (size_t)rep[k] * m, keys + v * m, m * sizeof(uintptr_t)))
+				break;
+		if (k == *ncls)
+			rep[(*ncls)++] = (uint32_t)v;
+		cls[v] = k;
+	}
+}
+
+static struct ob_count_classes *classes_make(const struct ob_counting *c,
+                                             const struct ob_snapshot *s, uint32_t co)
+{
+	struct ob_count_classes *x = ob_calloc(1, sizeof(*x));
+	uint32_t ncat = s->n_categories ? s->n_categories : 1;
+	uint32_t nman = s->n_tags[OB_SNAP_MANNER] ? s->n_tags[OB_SNAP_MANNER] : 1;
+	uintptr_t *row_km = ob_malloc((size_t)ncat * nman * sizeof(uintptr_t));
+	uintptr_t *row_mk = ob_malloc((size_t)ncat * nman * sizeof(uintptr_t));
+
+	x->n_cat = ncat;
+	x->n_man = nman;
+	x->ccls = ob_malloc(ncat * sizeof(uint32_t));
+	x->crep = ob_malloc(ncat * sizeof(uint32_t));
+	x->mcls = ob_malloc(nman * sizeof(uint32_t));
+	x->mrep = ob_malloc(nman * sizeof(uint32_t));
+	/* the row of the rules of each category and manner */
+	for (uint32_t k = 0; k < ncat; k++)
+		for (uint32_t m = 0; m < nman; m++) {
+			struct ob_count_choice ch;
+			ob_counting_for_record(c, s, co, k, m, 0, &ch);
+			row_km[(size_t)k * nman + m] = row_mk[(size_t)m * ncat + k] =
+				(uintptr_t)ch.rule;
+		}
+	classes_of_rows(row_km, ncat, nman, x->ccls, x->crep, &x->nc);
+	classes_of_rows(row_mk, nman, ncat, x->mcls, x->mrep, &x->nm);
+	free(row_km);
+	free(row_mk);
+	return x;
+}
+
+const struct ob_count_classes *ob_counting_classes(const struct ob_counting *c,
+                                                   const struct ob_snapshot *snap,
+                                                   uint32_t country)
+{
+	struct ob_count_classes *x, *none = NULL;
+
+	if (snap != c->snap || country >= c->n_countries)
+		return classes_make(c, snap, country);
+	if ((x = atomic_load(&c->classes[country])))
+		return x;
+	x = classes_make(c, snap, country);
+	/* another thread may have made them meanwhile: the first kept */
+	if (!atomic_compare_exchange_strong(&c->classes[country], &none, x)) {
+		classes_free(x);
+		x = none;
+	}
+	return x;
+}
+
+void ob_count_classes_put(const struct ob_counting *c, const struct ob_count_classes *x)
+{
+	uint32_t i;
+
+	if (!x)
+		return;
+	for (i = 0; i < c->n_countries; i++)
+		if (atomic_load(&c->classes[i]) == x)
+			return; /* kept with the rules */
+	classes_free((struct ob_count_classes *)x);
 }

@@ -32,8 +32,9 @@
  * ob_counting_free(); they borrow the snapshot (and keep nothing of the
  * indicator set but indices into it): free them before the snapshot, and
  * use them with the same indicator set. Choices point into the rules.
- * Everything here is read-only after loading and may be used from any
- * number of threads.
+ * Everything here is read-only after loading (but for the classes of
+ * ob_counting_classes, made on first use and published atomically) and
+ * may be used from any number of threads.
  */
 #ifndef OB_ENGINE_COUNTING_H
 #define OB_ENGINE_COUNTING_H
@@ -109,6 +110,26 @@ void ob_counting_for_indicator(const struct ob_counting *c, const struct ob_snap
 void ob_counting_for_record(const struct ob_counting *c, const struct ob_snapshot *snap,
                             uint32_t country, uint32_t category, uint32_t manner, int year,
                             struct ob_count_choice *out);
+
+/*
+ * The categories and manners of a country in classes that the rules treat
+ * alike: two categories are in one class when, for every manner, the same
+ * row of the rules applies to both (and two manners likewise, for every
+ * category). The analyser counts a class as one block (engine/query_rule.c).
+ * Made on first use for each country and kept with the rules (any thread
+ * may ask); with a snapshot other than the one the rules were resolved
+ * against, made for the caller alone. Give back with ob_count_classes_put.
+ */
+struct ob_count_classes {
+	uint32_t n_cat, n_man;   /* categories and manners of the snapshot (at least 1) */
+	uint32_t nc, nm;         /* classes of each */
+	uint32_t *ccls, *crep;   /* class of each category; a category of each class */
+	uint32_t *mcls, *mrep;   /* class of each manner; a manner of each class */
+};
+const struct ob_count_classes *ob_counting_classes(const struct ob_counting *c,
+                                                   const struct ob_snapshot *snap,
+                                                   uint32_t country);
+void ob_count_classes_put(const struct ob_counting *c, const struct ob_count_classes *x);
 
 /* "victims:police", ... of an institution; "validated_deaths" for the
  * validated one; "records" for -1. */

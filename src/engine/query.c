@@ -176,7 +176,16 @@ ob_err ob_query_cost(const struct ob_analyzer *an, const struct ob_query *q,
 		uint64_t ra = an->unit_first[u], rb = an->unit_first[u + 1];
 		if (c.acc[C_TERR] && !c.acc[C_TERR][u])
 			continue;
-		if (c.acc[C_YEAR] && an->year_sorted && ra < rb) {
+		if (c.acc[C_YEAR] && an->year_sorted && ra < rb && an->runs) {
+			/* the unit's runs give its years' bounds (as check_read) */
+			uint32_t ri = an->run_first[u], r1 = an->run_first[u + 1];
+			while (ri < r1 && an->runs[ri].year < y_lo)
+				ri++;
+			ra = ri < r1 ? an->runs[ri].start : rb;
+			while (ri < r1 && an->runs[ri].year <= y_hi)
+				ri++;
+			rb = ri < r1 ? an->runs[ri].start : rb;
+		} else if (c.acc[C_YEAR] && an->year_sorted && ra < rb) {
 			/* the years read: checked first when opened lazily */
 			if ((e = ob_snapshot_check(s, 1u << C_YEAR, ra, rb, d)))
 				goto out;

@@ -690,11 +690,30 @@ uint64_t ob_qi_year_bound(const uint16_t *year, uint64_t a, uint64_t b, uint32_t
 	return a;
 }
 
+/* The processors online, asked once: sysconf reads /sys on every call
+ * (an open, a read and a close), which a small count would pay each time. */
+static long processors(void)
+{
+	static _Atomic long np;
+	long n = atomic_load_explicit(&np, memory_order_relaxed);
+
+	if (!n) {
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		if (n < 1)
+			n = 1;
+		atomic_store_explicit(&np, n, memory_order_relaxed);
+	}
+	return n;
+}
+
 static int default_threads(uint64_t records)
 {
-	long np = sysconf(_SC_NPROCESSORS_ONLN);
+	long np;
 
-	if (records < 500000 || np < 2)
+	if (records < 500000)
+		return 1;
+	np = processors();
+	if (np < 2)
 		return 1;
 	return 2;
 }

@@ -55,23 +55,6 @@ static bool narrow_to(const struct ob_snapshot *s, struct compiled *c, enum col 
 	return any;
 }
 
-/* Classes of the values 0..n-1 of one axis by their row of keys (n x m,
- * row-major): cls[v] = class, *ncls = classes. */
-static void classes_of_rows(const uintptr_t *keys, size_t n, size_t m, uint32_t *cls,
-                            uint32_t *rep, uint32_t *ncls)
-{
-	*ncls = 0;
-	for (size_t v = 0; v < n; v++) {
-		uint32_t k;
-		for (k = 0; k < *ncls; k++)
-			if (!memcmp(keys + (size_t)rep[k] * m, keys + v * m, m * sizeof(uintptr_t)))
-				break;
-		if (k == *ncls)
-			rep[(*ncls)++] = (uint32_t)v;
-		cls[v] = k;
-	}
-}
-
 /* The rule names that counted, by index: a bit each in the cells' masks. */
 static uint32_t rule_bit(struct ob_query_result *r, const char *name)
 {
@@ -180,10 +163,6 @@ ob_err ob_qi_count_by_rule(const struct ob_analyzer *an, const struct ob_query *
 	const struct ob_snapshot *s = an->snap;
 	uint32_t ncat = s->n_categories ? s->n_categories : 1;
 	uint32_t nman = s->n_tags[OB_SNAP_MANNER] ? s->n_tags[OB_SNAP_MANNER] : 1;
-	uintptr_t *row_km = ob_malloc((size_t)ncat * nman * sizeof(uintptr_t));
-	uintptr_t *row_mk = ob_malloc((size_t)ncat * nman * sizeof(uintptr_t));
-	uint32_t *ccls = ob_malloc(ncat * sizeof(uint32_t)), *crep = ob_malloc(ncat * sizeof(uint32_t));
-	uint32_t *mcls = ob_malloc(nman * sizeof(uint32_t)), *mrep = ob_malloc(nman * sizeof(uint32_t));
 	bool *acc = ob_malloc(65536 > ncat ? 65536 : ncat);
 	bool *tacc = ob_malloc(ob_qi_col_domain(s, C_TERR));
 	bool *years_cov = ob_calloc(65536, 1);
@@ -198,6 +177,8 @@ ob_err ob_qi_count_by_rule(const struct ob_analyzer *an, const struct ob_query *
 
 	r->rule_names = ob_calloc(64, sizeof(char *));
 	for (uint32_t co = 0; co < s->n_countries && !atomic_load(stop); co++) {
+		const struct ob_count_classes *cl;
+		const uint32_t *ccls, *crep, *mcls, *mrep;
 		uint32_t nc, nm;
 		bool any = false;
 
@@ -208,16 +189,15 @@ ob_err ob_qi_count_by_rule(const struct ob_analyzer *an, const struct ob_query *
 		}
 		if (!any)
 			continue;
-		/* the row of the rules of each category and manner */
-		for (uint32_t k = 0; k < ncat; k++)
-			for (uint32_t m = 0; m < nman; m++) {
-				struct ob_count_choice ch;
-				ob_counting_for_record(q->rules, s, co, k, m, 0, &ch);
-				row_km[(size_t)k * nman + m] = row_mk[(size_t)m * ncat + k] =
-					(uintptr_t)ch.rule;
-			}
-		classes_of_rows(row_km, ncat, nman, ccls, crep, &nc);
-		classes_of_rows(row_mk, nman, ncat, mcls, mrep, &nm);
+		/* the categories and manners whose rows of the rules are alike
+		 * (made once per country and kept with the rules) */
+		cl = ob_counting_classes(q->rules, s, co);
+		ccls = cl->ccls;
+		crep = cl->crep;
+		mcls = cl->mcls;
+		mrep = cl->mrep;
+		nc = cl->nc;
+		nm = cl->nm;
 		/* the years its validated deaths cover */
 		for (int y = an->year_min; y >= OB_MIN_YEAR && y <= an->year_max; y++)
 			years_cov[y] = ob_counting_validated_covers(s, co, y * 12, y * 12 + 11);
@@ -304,6 +284,7 @@ ob_err ob_qi_count_by_rule(const struct ob_analyzer *an, const struct ob_query *
 					ob_qi_compiled_release(&b);
 				}
 			}
+		ob_count_classes_put(q->rules, cl);
 	}
 	/* the cells, and which rule names counted in each */
 	if (r->n_rule_names > 1)
@@ -335,12 +316,6 @@ ob_err ob_qi_count_by_rule(const struct ob_analyzer *an, const struct ob_query *
 	free(kch);
 	free(done);
 	ob_qi_scratch_release(&sc);
-	free(row_km);
-	free(row_mk);
-	free(ccls);
-	free(crep);
-	free(mcls);
-	free(mrep);
 	free(acc);
 	free(tacc);
 	free(years_cov);

@@ -16,17 +16,26 @@ void ob_qi_compiled_release(struct compiled *c)
 	free(c->terr_given);
 }
 
+_Static_assert(sizeof(bool) == 1, "a clause's table is copied as bytes");
+
 void ob_qi_and_into(struct compiled *c, const struct ob_snapshot *s, enum col col,
                     const bool *acc)
 {
 	size_t n = ob_qi_col_domain(s, col);
+	uint8_t *to;
 
 	if (!c->acc[col]) {
+		/* the first clause on the column: its table as it is (bools of
+		 * 0 and 1, a byte each) */
 		c->acc[col] = ob_malloc(n);
-		memset(c->acc[col], 1, n);
+		memcpy(c->acc[col], acc, n);
+		return;
 	}
+	/* through a local pointer: a store through c->acc[col] could otherwise
+	 * change c->acc[col] itself, and the loop would reload it each time */
+	to = c->acc[col];
 	for (size_t v = 0; v < n; v++)
-		c->acc[col][v] &= acc[v];
+		to[v] &= acc[v];
 }
 
 static const struct { const char *iso2, *iso3; } iso2_codes[] = {

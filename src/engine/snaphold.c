@@ -3,7 +3,9 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/stat.h>
 
+#include "catalog/catalog.h"
 #include "engine/query.h"
 
 struct ob_snaphold {
@@ -21,11 +23,14 @@ struct ob_snapref *ob_snapref_new(struct ob_snapshot *snap, struct ob_population
 	r->pop = pop;
 	r->an = ob_analyzer_new(snap, pop);
 	atomic_init(&r->refs, 1);
+	pthread_mutex_init(&r->defs_lock, NULL);
 	return r;
 }
 
 static void ref_free(struct ob_snapref *r)
 {
+	ob_snapdefs_put(r->defs);
+	pthread_mutex_destroy(&r->defs_lock);
 	ob_analyzer_free(r->an);
 	ob_population_free(r->pop);
 	ob_snapshot_close(r->snap);
@@ -128,4 +133,102 @@ ob_err ob_snaphold_refresh(struct ob_snaphold *h, struct ob_store *st, const cha
 unlock:
 	pthread_mutex_unlock(&h->refresh);
 	return e;
+}
+
+/* ------------------------------------------------------------------------
+ * The definitions kept with a ref.
+ */
+
+/* The files the definitions are read from, under dir (OB_MAX_PATH each). */
+static bool defs_paths(const char *dir, char path[OB_SNAPDEFS_FILES][OB_MAX_PATH])
+{
+	static const char *const name[OB_SNAPDEFS_FILES] = { OB_INDICATORS_FILE, OB_COUNTING_FILE, "sources" };
+
+	for (int i = 0; i < OB_SNAPDEFS_FILES; i++)
+		if ((size_t)snprintf(path[i], OB_MAX_PATH, "%s/%s/%s", dir, OB_CATALOG_DIR,
+		                     name[i]) >= OB_MAX_PATH)
+			return false;
+	return true;
+}
+
+static void defs_sig(const char *path, struct ob_defs_sig *g)
+{
+	struct stat sb;
+
+	memset(g, 0, sizeof(*g));
+	if (stat(path, &sb))
+		return;
+	g->exists = true;
+	g->dev = sb.st_dev;
+	g->ino = sb.st_ino;
+	g->size = sb.st_size;
+	g->mtime = sb.st_mtim;
+	g->ctime = sb.st_ctim;
+}
+
+static bool sig_equal(const struct ob_defs_sig *a, const struct ob_defs_sig *b)
+{
+	if (a->exists != b->exists)
+		return false;
+	return !a->exists ||
+	       (a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	        a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec &&
+	        a->ctime.tv_sec == b->ctime.tv_sec && a->ctime.tv_nsec == b->ctime.tv_nsec);
+}
+
+void ob_snapdefs_put(struct ob_snapdefs *x)
+{
+	if (!x || atomic_fetch_sub(&x->refs, 1) != 1)
+		return;
+	ob_counting_free(x->rules);
+	ob_indicators_free(x->set);
+	free(x);
+}
+
+ob_err ob_snapref_defs(struct ob_snapref *r, const char *dir, struct ob_snapdefs **out,
+                       struct ob_diag *d)
+{
+	char path[OB_SNAPDEFS_FILES][OB_MAX_PATH];
+	struct ob_defs_sig sig[OB_SNAPDEFS_FILES];
+	struct ob_snapdefs *x, *old;
+	bool same;
+	ob_err e;
+
+	*out = NULL;
+	if (!defs_paths(dir, path) || strlen(dir) >= sizeof(x->dir))
+		return OB_DIAG(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
+	/* read before the files are: a change while they load is seen next time */
+	for (int i = 0; i < OB_SNAPDEFS_FILES; i++)
+		defs_sig(path[i], &sig[i]);
+	pthread_mutex_lock(&r->defs_lock);
+	x = r->defs;
+	same = x && !strcmp(x->dir, dir);
+	for (int i = 0; same && i < OB_SNAPDEFS_FILES; i++)
+		same = sig_equal(&x->sig[i], &sig[i]);
+	if (same) {
+		atomic_fetch_add(&x->refs, 1);
+		pthread_mutex_unlock(&r->defs_lock);
+		*out = x;
+		return OB_OK;
+	}
+	pthread_mutex_unlock(&r->defs_lock);
+	x = ob_calloc(1, sizeof(*x));
+	atomic_init(&x->refs, 2); /* the caller's and the ref's */
+	ob_strlcpy(x->dir, dir, sizeof(x->dir));
+	memcpy(x->sig, sig, sizeof(sig));
+	if ((e = ob_indicators_load_dir(dir, &x->set, NULL, d)) ||
+	    (e = ob_counting_load(dir, r->snap, x->set, &x->rules, d))) {
+		ob_counting_free(x->rules);
+		ob_indicators_free(x->set);
+		free(x);
+		return e;
+	}
+	pthread_mutex_lock(&r->defs_lock);
+	old = r->defs;
+	r->defs = x;
+	pthread_mutex_unlock(&r->defs_lock);
+	ob_snapdefs_put(old);
+	*out = x;
+	return OB_OK;
 }

@@ -21,11 +21,15 @@
 #ifndef OB_ENGINE_SNAPHOLD_H
 #define OB_ENGINE_SNAPHOLD_H
 
+#include <pthread.h>
+
 #include "base/common.h"
+#include "engine/counting.h"
 #include "engine/indicators.h"
 #include "engine/snapshot.h"
 
 struct ob_analyzer;
+struct ob_snapdefs;
 
 struct ob_snapref {
 	struct ob_snapshot *snap;
@@ -33,7 +37,50 @@ struct ob_snapref {
 	struct ob_analyzer *an;     /* query maps (engine/query.h) */
 	/* private */
 	_Atomic long refs;
+	pthread_mutex_t defs_lock;  /* around defs */
+	struct ob_snapdefs *defs;   /* the last definitions loaded (ob_snapref_defs) */
 };
+
+/*
+ * The catalogue's indicator definitions and counting rules of an
+ * observatory, resolved against a ref's snapshot (ob_indicators_load_dir,
+ * ob_counting_load), for readers that would otherwise read and parse them
+ * on every request (the analyser's API route). Reference-counted: the ref
+ * keeps the last ones loaded, and a reader keeps what it got until it puts
+ * it, whatever the ref keeps meanwhile. Both are read only once loaded.
+ */
+/* The files the definitions are read from (see ob_snapref_defs). */
+#define OB_SNAPDEFS_FILES 3
+
+struct ob_snapdefs {
+	struct ob_indicator_set *set;
+	struct ob_counting *rules;
+	/* private */
+	_Atomic long refs;
+	char dir[OB_MAX_PATH];
+	struct ob_defs_sig {        /* a file the definitions were read from */
+		bool exists;
+		dev_t dev;
+		ino_t ino;
+		off_t size;
+		struct timespec mtime, ctime;
+	} sig[OB_SNAPDEFS_FILES];
+};
+
+/*
+ * The definitions of the observatory in dir resolved against r's snapshot
+ * into *out, with a reference for the caller (ob_snapdefs_put). Those the
+ * ref keeps are given while the files they were read from are unchanged
+ * (catalog/indicators.csv, catalog/counting.csv and the directory of
+ * source profiles, which the rules may name: same device, inode, size,
+ * modification and change times, or still missing); otherwise they are
+ * read again, and kept when they load. Errors as ob_indicators_load_dir
+ * and ob_counting_load (nothing kept then).
+ */
+ob_err ob_snapref_defs(struct ob_snapref *r, const char *dir, struct ob_snapdefs **out,
+                       struct ob_diag *d);
+/* Give back definitions from ob_snapref_defs (NULL is ignored). */
+void ob_snapdefs_put(struct ob_snapdefs *x);
 
 struct ob_snaphold;
 

@@ -36,8 +36,7 @@ struct ob_http_analysis {
 	enum ob_query_measure m;
 	bool pub;                           /* the public (cell-key) view */
 	struct ob_snapref *ref;
-	struct ob_indicator_set *set;
-	struct ob_counting *rules;
+	struct ob_snapdefs *defs;           /* the counting rules (kept with ref), or NULL */
 	struct ob_query_result *r;
 	struct ob_query_table *t;
 	struct ob_ck_ptable *pt;

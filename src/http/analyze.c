@@ -475,8 +475,7 @@ bool ob_http_analysis_run(struct ob_http_call *c, struct ob_http_analysis *a)
 	}
 	/* what is counted: the counting rules of the catalogue (docs/counting.md) */
 	q.records = a->counts && !strcmp(a->counts, "records");
-	if (!q.records && (ob_indicators_load_dir(c->ctx->dir, &a->set, NULL, &d) ||
-	                   ob_counting_load(c->ctx->dir, a->ref->snap, a->set, &a->rules, &d))) {
+	if (!q.records && ob_snapref_defs(a->ref, c->ctx->dir, &a->defs, &d)) {
 		char msg[OB_MAX_MESSAGE];
 		ob_diag_format(&d, msg, sizeof(msg));
 		OB_ERROR("API: reglas de conteo: %s", "API: counting rules: %s", msg);
@@ -486,7 +485,7 @@ bool ob_http_analysis_run(struct ob_http_call *c, struct ob_http_analysis *a)
 		             "The counting rules could not be read.");
 		return false;
 	}
-	q.rules = a->rules;
+	q.rules = a->defs ? a->defs->rules : NULL;
 	/* what a public question may combine */
 	ob_diag_clear(&d);
 	if (a->pub && ob_ck_public_check(&a->cfg.pub, a->ref->snap, q.dims, q.n_dims, where, &d)) {
@@ -500,7 +499,7 @@ bool ob_http_analysis_run(struct ob_http_call *c, struct ob_http_analysis *a)
 		const char *type;
 
 		if (cache_key(&a->key, rows, cols, where, a->measure, a->top, a->format, a->pub,
-		              &a->cfg, a->counts, ob_counting_hash(a->rules)))
+		              &a->cfg, a->counts, ob_counting_hash(q.rules)))
 			ob_buf_release(&a->key); /* too long a key: not kept */
 		else if ((type = ob_http_cache_get(c->ctx->cache, a->key.ptr, a->ref->snap->stamp,
 		                                   b))) {
@@ -516,6 +515,10 @@ bool ob_http_analysis_run(struct ob_http_call *c, struct ob_http_analysis *a)
 	ob_diag_clear(&d);
 	q.deadline = c->deadline;
 	q.cancel = c->req->cancel;
+	/* one thread a question: the server's workers already take a
+	 * processor each, and a count's own threads (created and joined for
+	 * each block of the counting rule) cost more than they gain there */
+	q.threads = 1;
 	if ((err = ob_query_run(a->ref->an, &q, &a->r, &d))) {
 		if (err == OB_ETIMEDOUT || err == OB_ECANCELED)
 			ob_http_fail_stopped(c, err);
@@ -563,8 +566,7 @@ void ob_http_analysis_release(struct ob_http_call *c, struct ob_http_analysis *a
 	free(a->pt);
 	ob_query_table_free(a->t);
 	ob_query_result_free(a->r);
-	ob_counting_free(a->rules);
-	ob_indicators_free(a->set);
+	ob_snapdefs_put(a->defs);
 	ob_snaphold_put(c->ctx->snaps, a->ref);
 	ob_buf_release(&a->key);
 	memset(a, 0, sizeof(*a));

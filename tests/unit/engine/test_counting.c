@@ -235,6 +235,70 @@ static void for_record(void **state)
 	ob_counting_free(c);
 }
 
+/* The classes of categories and manners of each country: two categories
+ * of one class have the same row of the rules under every manner (and two
+ * manners under every category), categories of two classes differ under
+ * some manner; kept with the rules (the same classes asked again), and made
+ * apart for another snapshot. */
+static void classes(void **state)
+{
+	struct ob_counting *c = load(rules_text);
+	struct ob_snapshot other;
+	(void)state;
+
+	for (uint32_t co = 0; co < snap->n_countries; co++) {
+		const struct ob_count_classes *x = ob_counting_classes(c, snap, co), *y;
+		uint32_t split = 0;
+
+		assert_int_equal(x->n_cat, snap->n_categories);
+		assert_true(x->nc >= 1 && x->nc <= x->n_cat && x->nm >= 1 && x->nm <= x->n_man);
+		for (uint32_t k = 0; k < x->n_cat; k++)
+			for (uint32_t m = 0; m < x->n_man; m++) {
+				struct ob_count_choice a, b, e;
+				assert_true(x->ccls[k] < x->nc && x->mcls[m] < x->nm);
+				ob_counting_for_record(c, snap, co, k, m, 0, &a);
+				ob_counting_for_record(c, snap, co, x->crep[x->ccls[k]], m, 0, &b);
+				ob_counting_for_record(c, snap, co, k, x->mrep[x->mcls[m]], 0, &e);
+				assert_ptr_equal(a.rule, b.rule);
+				assert_ptr_equal(a.rule, e.rule);
+			}
+		for (uint32_t i = 0; i < x->nc; i++)
+			for (uint32_t j = i + 1; j < x->nc; j++) {
+				bool differ = false;
+				for (uint32_t m = 0; m < x->n_man && !differ; m++) {
+					struct ob_count_choice a, b;
+					ob_counting_for_record(c, snap, co, x->crep[i], m, 0, &a);
+					ob_counting_for_record(c, snap, co, x->crep[j], m, 0, &b);
+					differ = a.rule != b.rule;
+				}
+				assert_true(differ);
+			}
+		split += x->nc > 1;
+		y = ob_counting_classes(c, snap, co);
+		assert_ptr_equal(x, y);
+		ob_count_classes_put(c, y);
+		ob_count_classes_put(c, x);
+		/* the rules split some country's categories (SLV: section 01) */
+		if (co == country("SLV"))
+			assert_true(split);
+	}
+	/* another snapshot (a copy, to the rules another one): made apart,
+	 * alike, and freed when given back */
+	other = *snap;
+	{
+		const struct ob_count_classes *x = ob_counting_classes(c, &other, 0);
+		const struct ob_count_classes *y = ob_counting_classes(c, snap, 0);
+		assert_ptr_not_equal(x, y);
+		assert_int_equal(x->nc, y->nc);
+		assert_int_equal(x->nm, y->nm);
+		assert_memory_equal(x->ccls, y->ccls, x->n_cat * sizeof(uint32_t));
+		assert_memory_equal(x->mcls, y->mcls, x->n_man * sizeof(uint32_t));
+		ob_count_classes_put(c, x);
+		ob_count_classes_put(c, y);
+	}
+	ob_counting_free(c);
+}
+
 static void refused(void **state)
 {
 	static const struct {
@@ -356,6 +420,7 @@ int main(void)
 		cmocka_unit_test(covers),
 		cmocka_unit_test(for_indicator),
 		cmocka_unit_test(for_record),
+		cmocka_unit_test(classes),
 		cmocka_unit_test(refused),
 		cmocka_unit_test(counted),
 	};

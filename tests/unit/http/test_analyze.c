@@ -678,6 +678,45 @@ static void test_cache(void **state)
 	ctx.cache = NULL;
 }
 
+/* The counting rules the route applies are kept between requests while
+ * their file is unchanged, and read again when it changes, is broken or
+ * goes away. */
+static void test_rules_reread(void **state)
+{
+	static const char *target = "/api/v1/analyze?rows=year&where=iccs%3D0101&format=csv";
+	char *before, *police, *after, path[OB_MAX_PATH];
+	size_t n0, n1, n2;
+	FILE *f;
+
+	(void)state;
+	before = get_body(target, analyst, &n0);
+	assert_non_null(strstr(before, "victims:forensic"));
+	assert_null(strstr(before, "victims:police"));
+	snprintf(path, sizeof(path), "%s/catalog/counting.csv", fx.dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("country,scope,institution,validated_first,reason_es,reason_en\n"
+	      "*,*,police,no,Todo de la policía,Everything from the police\n", f);
+	fclose(f);
+	police = get_body(target, analyst, &n1);
+	assert_non_null(strstr(police, "victims:police"));
+	assert_null(strstr(police, "victims:forensic"));
+	/* a broken file: the answer says so, nothing kept is used */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("country,scope,institution,validated_first,reason_es,reason_en\n"
+	      "*,*,nobody,no,Nadie,Nobody\n", f);
+	fclose(f);
+	json_decref(call(target, analyst, 500, NULL));
+	remove(path);
+	after = get_body(target, analyst, &n2);
+	assert_int_equal(n2, n0);
+	assert_memory_equal(after, before, n0);
+	free(before);
+	free(police);
+	free(after);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -690,6 +729,7 @@ int main(void)
 		cmocka_unit_test(test_utility),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_cache),
+		cmocka_unit_test(test_rules_reread),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
