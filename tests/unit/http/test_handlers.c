@@ -626,7 +626,18 @@ static void public_routes_hide_names(void **state)
 			char content[4096];
 			size_t n = 0;
 
-			if (brace)
+			bool int_path = false;
+
+			for (size_t q = 0; q < r->nparams; q++)
+				int_path |= !strcmp(r->params[q].in, "path") &&
+				            r->params[q].type == OB_HTTP_INTEGER;
+			if (brace && int_path) {
+				/* a number: the first records' */
+				if (k > 1)
+					continue;
+				snprintf(target, sizeof(target), "%.*s%zu", (int)(brace - r->pattern),
+				         r->pattern, k + 1);
+			} else if (brace)
 				snprintf(target, sizeof(target), "%.*s%s", (int)(brace - r->pattern),
 				         r->pattern, samples[k]);
 			else if (k == 0)
