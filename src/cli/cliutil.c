@@ -1,6 +1,8 @@
 /* cliutil.c - helpers shared by subcommands (see cliutil.h). */
 #include "cli/cliutil.h"
 
+#include "io/rows.h"
+
 #include <assert.h>
 
 #include "base/log.h"
@@ -105,4 +107,21 @@ int ob_cli_status(ob_err e)
 	default:
 		return OB_EXIT_FAIL;
 	}
+}
+
+bool ob_cli_rows_format(const char *arg, enum ob_rows_format *fmt)
+{
+	static const struct {
+		const char *name;
+		enum ob_rows_format fmt;
+	} formats[] = { { "text", OB_ROWS_TEXT }, { "csv", OB_ROWS_CSV }, { "json", OB_ROWS_JSON } };
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(formats); i++)
+		if (!strcmp(arg, formats[i].name)) {
+			*fmt = formats[i].fmt;
+			return true;
+		}
+	OB_ERROR("--format «%s»: se esperaba text, csv o json",
+	         "--format «%s»: expected text, csv or json", arg);
+	return false;
 }

@@ -53,4 +53,10 @@ void ob_cmd_release(struct ob_cmd_ctx *ctx);
 /* Exit status for an error code (see builtin.h). */
 int ob_cli_status(ob_err e);
 
+/* --format's value for a table: "text", "csv" or "json" into *fmt and
+ * true; anything else is refused with a message naming the value (false:
+ * the caller exits with OB_EXIT_USAGE). */
+enum ob_rows_format;
+bool ob_cli_rows_format(const char *arg, enum ob_rows_format *fmt);
+
 #endif

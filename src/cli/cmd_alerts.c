@@ -184,17 +184,8 @@ int cmd_alerts(struct ob_cmd_ctx *ctx, int argc, char **argv)
 				goto bad_month;
 			break;
 		case 'f':
-			if (!strcmp(optarg, "csv"))
-				fmt = OB_ROWS_CSV;
-			else if (!strcmp(optarg, "json"))
-				fmt = OB_ROWS_JSON;
-			else if (!strcmp(optarg, "text"))
-				fmt = OB_ROWS_TEXT;
-			else {
-				OB_ERROR("--format: se esperaba text, csv o json",
-				         "--format: expected text, csv or json");
+			if (!ob_cli_rows_format(optarg, &fmt))
 				return OB_EXIT_USAGE;
-			}
 			break;
 		case 'j': {
 			long long v;

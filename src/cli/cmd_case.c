@@ -925,17 +925,8 @@ int cmd_case(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		case 'O': o.once = true; break;
 		case 'X': o.status = optarg; break;
 		case 'f':
-			if (!strcmp(optarg, "text"))
-				o.fmt = OB_ROWS_TEXT;
-			else if (!strcmp(optarg, "csv"))
-				o.fmt = OB_ROWS_CSV;
-			else if (!strcmp(optarg, "json"))
-				o.fmt = OB_ROWS_JSON;
-			else {
-				OB_ERROR("--format «%s»: se esperaba text, csv o json",
-				         "--format «%s»: expected text, csv or json", optarg);
+			if (!ob_cli_rows_format(optarg, &o.fmt))
 				return OB_EXIT_USAGE;
-			}
 			break;
 		default: cmd_case_usage(stderr); return OB_EXIT_USAGE;
 		}

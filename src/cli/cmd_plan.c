@@ -213,17 +213,8 @@ static int cmd_status(struct ob_cmd_ctx *ctx, int argc, char **argv)
 			}
 			break;
 		case 'f':
-			if (!strcmp(optarg, "csv"))
-				fmt = OB_ROWS_CSV;
-			else if (!strcmp(optarg, "json"))
-				fmt = OB_ROWS_JSON;
-			else if (!strcmp(optarg, "text"))
-				fmt = OB_ROWS_TEXT;
-			else {
-				OB_ERROR("--format «%s»: se esperaba text, csv o json",
-				         "--format «%s»: expected text, csv or json", optarg);
+			if (!ob_cli_rows_format(optarg, &fmt))
 				return OB_EXIT_USAGE;
-			}
 			break;
 		case 'h': cmd_plan_usage(stdout); return OB_EXIT_OK;
 		default: cmd_plan_usage(stderr); return OB_EXIT_USAGE;

@@ -115,17 +115,8 @@ int cmd_situation(struct ob_cmd_ctx *ctx, int argc, char **argv)
 			o.top = (size_t)v;
 			break;
 		case 'f':
-			if (!strcmp(optarg, "text"))
-				fmt = OB_ROWS_TEXT;
-			else if (!strcmp(optarg, "csv"))
-				fmt = OB_ROWS_CSV;
-			else if (!strcmp(optarg, "json"))
-				fmt = OB_ROWS_JSON;
-			else {
-				OB_ERROR("--format: se esperaba text, csv o json",
-				         "--format: expected text, csv or json");
+			if (!ob_cli_rows_format(optarg, &fmt))
 				return OB_EXIT_USAGE;
-			}
 			format = optarg;
 			break;
 		default: cmd_situation_usage(stderr); return OB_EXIT_USAGE;

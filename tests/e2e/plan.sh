@@ -85,6 +85,10 @@ expect_grep "$T/out" "sin_datos"
 printf '[plan]\ncode = b\ncountry = SLV\n[indicator x]\nindicator = homicide_rate\nbaseline = 1\nbaseline_year = 2015\ntarget 2020 = 1\ndirection = sideways\n' \
 	>"$O/catalog/plans/bad.ini"
 expect_status 2 "$OBSERVA" plan status -d "$O" --year 1800
+expect_status 2 "$OBSERVA" plan status -d "$O" --format xml
+expect_grep "$T/err" "--format «xml»: se esperaba text, csv o json"
+expect_status 2 "$OBSERVA" --lang en situation -d "$O" --period 2024 --format xml
+expect_grep "$T/err" "--format «xml»: expected text, csv or json"
 expect_status 1 "$OBSERVA" plan status -d "$O"
 expect_grep "$T/err" "hay 2 planes"
 expect_status 1 "$OBSERVA" plan status -d "$O" --plan bad
