@@ -639,6 +639,38 @@ static int list_row(void *arg, const struct ob_store_case *sc)
 	return 0;
 }
 
+/* What list and alerts start with: no argument left, the case types (with
+ * --type among them), the store read-only and the units the actor acts in.
+ * 0, or the exit status with nothing left to release. */
+static int open_listing(struct ob_cmd_ctx *ctx, const struct opts *o, int argc,
+                        struct ob_cases *c, struct ob_store **s, struct ob_case_units **units)
+{
+	int status;
+
+	*units = NULL;
+	if (argc) {
+		OB_ERROR("argumento de más", "one argument too many");
+		return OB_EXIT_USAGE;
+	}
+	if ((status = load_cases(ctx, c)))
+		return status;
+	if (o->type && find_type(c, o->type) < 0) {
+		status = OB_EXIT_FAIL;
+		goto release_types;
+	}
+	if (!(*s = ob_cmd_store(ctx, OB_STORE_READONLY))) {
+		status = OB_EXIT_SYSTEM;
+		goto release_types;
+	}
+	if (!(status = load_units(*s, c, o, units)))
+		return 0;
+release_types:
+	free_units(c, *units);
+	*units = NULL;
+	ob_cases_release(c);
+	return status;
+}
+
 static int sub_list(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
 {
 	static const struct ob_rows_col cols_es[] = {
@@ -657,23 +689,9 @@ static int sub_list(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
 	struct ob_diag d;
 	int status;
 
-	if (argc) {
-		OB_ERROR("argumento de más", "one argument too many");
-		return OB_EXIT_USAGE;
-	}
-	if ((status = load_cases(ctx, &c)))
+	if ((status = open_listing(ctx, o, argc, &c, &s, &l.units)))
 		return status;
-	if (o->type && find_type(&c, o->type) < 0) {
-		status = OB_EXIT_FAIL;
-		goto release_types;
-	}
-	if (!(s = ob_cmd_store(ctx, OB_STORE_READONLY))) {
-		status = OB_EXIT_SYSTEM;
-		goto release_types;
-	}
 	l.c = &c;
-	if ((status = load_units(s, &c, o, &l.units)))
-		goto release_types;
 	ob_diag_clear(&d);
 	ob_rows_begin(&l.w, o->fmt, NULL, stdout, o->en ? cols_en : cols_es, OB_ARRAY_SIZE(cols_es));
 	if (ob_store_cases_each(s, o->type, o->state, o->unit, list_row, &l, &d) < 0) {
@@ -682,7 +700,6 @@ static int sub_list(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
 	}
 	if (ob_rows_end(&l.w) && !status)
 		status = OB_EXIT_SYSTEM;
-release_types:
 	free_units(&c, l.units);
 	ob_cases_release(&c);
 	return status;
@@ -758,22 +775,8 @@ static int sub_alerts(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
 	struct ob_diag d;
 	int status;
 
-	if (argc) {
-		OB_ERROR("argumento de más", "one argument too many");
-		return OB_EXIT_USAGE;
-	}
-	if ((status = load_cases(ctx, &c)))
+	if ((status = open_listing(ctx, o, argc, &c, &s, &units)))
 		return status;
-	if (o->type && find_type(&c, o->type) < 0) {
-		status = OB_EXIT_FAIL;
-		goto release_types;
-	}
-	if (!(s = ob_cmd_store(ctx, OB_STORE_READONLY))) {
-		status = OB_EXIT_SYSTEM;
-		goto release_types;
-	}
-	if ((status = load_units(s, &c, o, &units)))
-		goto release_types;
 	ob_diag_clear(&d);
 	ob_rows_begin(&al.w, o->fmt, NULL, stdout, o->en ? cols_en : cols_es, OB_ARRAY_SIZE(cols_es));
 	for (size_t i = 0; i < c.n && !status; i++) {
@@ -804,7 +807,6 @@ static int sub_alerts(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
 		status = OB_EXIT_SYSTEM;
 	if (!status && !al.count)
 		OB_INFO("sin alertas", "no alerts");
-release_types:
 	free_units(&c, units);
 	ob_cases_release(&c);
 	return status;
