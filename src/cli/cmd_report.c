@@ -719,8 +719,24 @@ struct plans {
 	size_t n;
 };
 
+/* Whether the rows loaded have every unit p's catalogue indicators are
+ * of: then they hold every row of the release those indicators need (a
+ * unit's rows are all loaded or none). */
+static bool plan_covered(const struct ob_plan *p, const struct loaded *rows)
+{
+	for (size_t i = 0; i < p->nind; i++) {
+		bool found = p->ind[i].source != OB_PLAN_CATALOG;
+		for (size_t k = 0; !found && k < rows->n; k++)
+			found = rows->v[k].territory &&
+			        !strcasecmp(rows->v[k].territory, p->ind[i].territory);
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
 static void plans_load(struct ob_cmd_ctx *ctx, const char *version, const char *territory,
-                       int year, struct plans *pl)
+                       int year, const struct loaded *rows, struct plans *pl)
 {
 	char *files[OB_MAX_PLANS], ind[OB_MAX_PATH], svy[OB_MAX_PATH];
 	size_t nf = ob_plan_files(ctx->dir, files, OB_MAX_PLANS);
@@ -739,8 +755,19 @@ static void plans_load(struct ob_cmd_ctx *ctx, const char *version, const char *
 		} else if (!p->country || strcmp(p->country, territory)) {
 			ob_plan_release(p);
 		} else {
-			pl->v[pl->n] = ob_calloc(p->nind + 1, sizeof *pl->v[0]);
-			if (ob_plan_release_values(ind, svy, p, year, pl->v[pl->n], &d)) {
+			struct ob_plan_value *v = ob_calloc(p->nind + 1, sizeof *v);
+			bool covered = plan_covered(p, rows);
+
+			/* the rows read already, when they are enough: the table
+			 * is not read again */
+			ob_plan_values_begin(p, v);
+			for (size_t k = 0; covered && k < rows->n; k++) {
+				const struct ob_bl_row *r = &rows->v[k];
+				ob_plan_offer_row(p, year, r->indicator, r->territory, r->sex, r->year,
+				                  r->value, r->lower, r->upper, r->flags, v);
+			}
+			pl->v[pl->n] = v;
+			if (ob_plan_values_end(covered ? NULL : ind, svy, p, year, v, &d)) {
 				ob_cli_diag(&d);
 				OB_WARN("el plan %s: valores incompletos", "plan %s: values incomplete",
 				        p->code);
@@ -1421,7 +1448,7 @@ compose:
 	b.n_ind = set->n;
 	b.sub = kind != OB_PERIOD_YEAR ? &sub : NULL;
 	if (!b.sub && !compendium && !infographic && version[0]) {
-		plans_load(ctx, version, territory, year, &plans);
+		plans_load(ctx, version, territory, year, &rows, &plans);
 		b.plans = plans.bl;
 		b.n_plans = plans.n;
 	}

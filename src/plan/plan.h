@@ -137,6 +137,20 @@ ob_err ob_plan_release_values(const char *indicators_csv, const char *survey_csv
                               const struct ob_plan *p, long long max_year,
                               struct ob_plan_value *v, struct ob_diag *d);
 
+/* The same in steps, for a caller that holds some rows of the indicators
+ * table already: ob_plan_values_begin() empties v; ob_plan_offer_row()
+ * gives one row (every catalogue indicator of p whose indicator and
+ * territory it has, when its sex is T, takes it as ob_plan_value_offer
+ * does); ob_plan_values_end() reads indicators_csv (NULL: the rows offered
+ * are all there is) and survey_csv, and judges each value. */
+void ob_plan_values_begin(const struct ob_plan *p, struct ob_plan_value *v);
+void ob_plan_offer_row(const struct ob_plan *p, long long max_year, const char *indicator,
+                       const char *territory, const char *sex, long long year, double value,
+                       double lower, double upper, const char *flags, struct ob_plan_value *v);
+ob_err ob_plan_values_end(const char *indicators_csv, const char *survey_csv,
+                          const struct ob_plan *p, long long max_year, struct ob_plan_value *v,
+                          struct ob_diag *d);
+
 /* v's path (x's target path in v->year) and status. */
 void ob_plan_value_judge(const struct ob_plan_indicator *x, struct ob_plan_value *v);
 

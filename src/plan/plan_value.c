@@ -122,18 +122,13 @@ static ob_err table_values(const char *path, const struct ob_plan *p, long long 
 	while (!(e = ob_csv_next(rd, &rec, d))) {
 		const struct ob_csv_field *f = rec->fields;
 		long long y;
-		if (rec->blank || rec->nfields < need || strcmp(f[col[T_SEX]].ptr, "T") ||
+		if (rec->blank || rec->nfields < need ||
 		    !ob_parse_int(f[col[T_YEAR]].ptr, f[col[T_YEAR]].len, 0, 9999, &y))
 			continue;
-		for (size_t i = 0; i < p->nind; i++) {
-			const struct ob_plan_indicator *x = &p->ind[i];
-			if (x->source != OB_PLAN_CATALOG || strcmp(f[col[T_IND]].ptr, x->indicator) ||
-			    strcasecmp(f[col[T_TERR]].ptr, x->territory))
-				continue;
-			ob_plan_value_offer(&v[i], max_year, y, table_num(&f[col[T_VALUE]]),
-			                    table_num(&f[col[T_LOW]]), table_num(&f[col[T_UPP]]),
-			                    f[col[T_FLAGS]].ptr);
-		}
+		ob_plan_offer_row(p, max_year, f[col[T_IND]].ptr, f[col[T_TERR]].ptr,
+		                  f[col[T_SEX]].ptr, y, table_num(&f[col[T_VALUE]]),
+		                  table_num(&f[col[T_LOW]]), table_num(&f[col[T_UPP]]),
+		                  f[col[T_FLAGS]].ptr, v);
 	}
 	if (e == OB_ENOENT)
 		e = OB_OK;
@@ -142,18 +137,36 @@ close_reader:
 	return e;
 }
 
-ob_err ob_plan_release_values(const char *indicators_csv, const char *survey_csv,
-                              const struct ob_plan *p, long long max_year,
-                              struct ob_plan_value *v, struct ob_diag *d)
+void ob_plan_offer_row(const struct ob_plan *p, long long max_year, const char *indicator,
+                       const char *territory, const char *sex, long long year, double value,
+                       double lower, double upper, const char *flags, struct ob_plan_value *v)
+{
+	if (!indicator || !territory || !sex || strcmp(sex, "T"))
+		return;
+	for (size_t i = 0; i < p->nind; i++) {
+		const struct ob_plan_indicator *x = &p->ind[i];
+		if (x->source == OB_PLAN_CATALOG && !strcmp(indicator, x->indicator) &&
+		    !strcasecmp(territory, x->territory))
+			ob_plan_value_offer(&v[i], max_year, year, value, lower, upper, flags);
+	}
+}
+
+void ob_plan_values_begin(const struct ob_plan *p, struct ob_plan_value *v)
+{
+	for (size_t i = 0; i < p->nind; i++)
+		ob_plan_value_init(&v[i]);
+}
+
+ob_err ob_plan_values_end(const char *indicators_csv, const char *survey_csv,
+                          const struct ob_plan *p, long long max_year, struct ob_plan_value *v,
+                          struct ob_diag *d)
 {
 	ob_err e = OB_OK;
 	bool catalog = false;
 
-	for (size_t i = 0; i < p->nind; i++) {
-		ob_plan_value_init(&v[i]);
+	for (size_t i = 0; i < p->nind; i++)
 		catalog |= p->ind[i].source == OB_PLAN_CATALOG;
-	}
-	if (catalog)
+	if (catalog && indicators_csv)
 		e = table_values(indicators_csv, p, max_year, v, d);
 	for (size_t i = 0; i < p->nind && !e; i++)
 		if (p->ind[i].source == OB_PLAN_SURVEY) {
@@ -164,6 +177,14 @@ ob_err ob_plan_release_values(const char *indicators_csv, const char *survey_csv
 	for (size_t i = 0; i < p->nind; i++)
 		ob_plan_value_judge(&p->ind[i], &v[i]);
 	return e;
+}
+
+ob_err ob_plan_release_values(const char *indicators_csv, const char *survey_csv,
+                              const struct ob_plan *p, long long max_year,
+                              struct ob_plan_value *v, struct ob_diag *d)
+{
+	ob_plan_values_begin(p, v);
+	return ob_plan_values_end(indicators_csv, survey_csv, p, max_year, v, d);
 }
 
 static int cmp_str(const void *a, const void *b)

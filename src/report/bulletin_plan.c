@@ -11,6 +11,8 @@
 static const char *goal_name(const struct ob_bulletin *b, const struct ob_plan *p,
                              const char *id)
 {
+	if (!id)
+		return "—"; /* an indicator under no goal */
 	for (size_t g = 0; g < p->ngoals; g++)
 		if (!strcmp(p->goal[g].id, id)) {
 			const char *n = b->lang == OB_LANG_EN ? p->goal[g].name_en : p->goal[g].name_es;

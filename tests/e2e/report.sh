@@ -870,3 +870,34 @@ expect_status 0 "$OBSERVA" report -d "$O" --territory BLZ --period 2024-Q3 --no-
 	-o "$T/pop.html"
 ! python3 "$T/headline.py" "$T/pop.html" 2 4 >/dev/null || fail "BLZ with population: no rate"
 ! grep -q "no tiene la población" "$T/pop.html" || fail "BLZ with population: said without"
+
+# a second plan of El Salvador, some of whose indicators are under no goal,
+# has its own section, "—" in place of a goal, and words where a value is
+# missing; a plan that cannot be read is left out with its file, line and
+# value, and the bulletin is still written
+cp -a "$O" "$T/plans"
+cp "$OBSERVA_TESTDATA/plan/plan.ini" "$T/plans/catalog/plans/test-plan.ini"
+printf '[plan]\ncode = bad\ncountry = SLV\n[indicator x]\nindicator = homicide_rate\nbaseline = 1\nbaseline_year = 2015\ntarget 2020 = 1\ndirection = sideways\n' \
+	>"$T/plans/catalog/plans/zz-bad.ini"
+expect_status 0 "$OBSERVA" report -d "$T/plans" --territory SLV --period 2024 -o "$T/plans.html"
+expect_grep "$T/err" "zz-bad.ini:9:13"
+expect_grep "$T/err" "«sideways»"
+python3 - "$T/plans.html" <<'EOF9' || fail "the plan the release does not cover"
+import html, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+heads = re.findall(r"<h2>Plan: ([^<]*)</h2>", page)
+if heads != ["Plan El Salvador Seguro (demostración)", "Plan de prueba"]:
+    sys.exit(f"plan sections {heads}")
+table = page.split("<h2>Plan: Plan de prueba</h2>", 1)[1].split("</table>")[0]
+rows = [[html.unescape(re.sub(r"<[^>]*>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)]
+        for r in re.findall(r"<tr>(.*?)</tr>", table, re.S)][1:]
+if len(rows) != 5:
+    sys.exit(f"{len(rows)} rows")
+for r in rows:
+    # a value, or words saying why there is none and no status
+    if not re.search(r"\d", r[3]) and (r[3] not in ("sin datos", "suprimido") or r[6] != "sin datos"):
+        sys.exit(f"no value and no reason: {r}")
+if not any(r[0] == "\u2014" for r in rows):
+    sys.exit("no indicator under no goal")
+print("plans without values ok")
+EOF9
