@@ -35,7 +35,8 @@ void cmd_demo_usage(FILE *out)
 	"  --scale F   multiplica todos los conteos (1 por omisión, ~1,1 millones de filas)\n"
 	"  --seed N    semilla (%d por omisión): la misma semilla da los mismos bytes\n"
 	"  --country P solo las exportaciones de un país (SV o SLV...): una demostración\n"
-	"              nacional, con los mismos bytes que su parte de la completa\n",
+	"              nacional, con los mismos bytes que su parte de la completa; o\n"
+	"              de varios, separados por comas (SV,GT,HN)\n",
 	"usage: observa demo DIR [--scale F] [--seed N] [--country COUNTRY]\n\n"
 	"Creates an observatory in DIR and fills it with synthetic, deterministic\n"
 	"exports of Belize, Costa Rica, El Salvador, Guatemala, Honduras, Panama and\n"
@@ -47,7 +48,8 @@ void cmd_demo_usage(FILE *out)
 	"  --scale F   multiplies every count (default 1, ~1.1 million rows)\n"
 	"  --seed N    seed (default %d): the same seed gives the same bytes\n"
 	"  --country C only one country's exports (SV or SLV...): a national demo,\n"
-	"              the same bytes as its part of the full one\n"),
+	"              the same bytes as its part of the full one; or several's,\n"
+	"              separated by commas (SV,GT,HN)\n"),
 	        OB_DEMO_SEED);
 }
 
@@ -92,12 +94,15 @@ static int parse_args(int argc, char **argv, const char **dir, struct ob_demo_op
 			}
 			o->seed = (uint64_t)v;
 		} else if (!strcmp(a, "--country") && i + 1 < argc) {
+			const char *bad = NULL;
+			size_t bad_len = 0;
 			a = argv[++i];
-			if (ob_demo_country_index(a) < 0) {
-				OB_ERROR("--country: «%s» no es un país de la demostración (BZ, CR, DO, "
-				         "GT, HN, PA, SV o sus códigos de tres letras)",
-				         "--country: «%s» is not a demo country (BZ, CR, DO, GT, HN, "
-				         "PA, SV or their three-letter codes)", a);
+			if (ob_demo_country_mask(a, &bad, &bad_len) < 0) {
+				OB_ERROR("--country: «%.*s» no es un país de la demostración (BZ, CR, DO, "
+				         "GT, HN, PA, SV o sus códigos de tres letras, separados por comas)",
+				         "--country: «%.*s» is not a demo country (BZ, CR, DO, GT, HN, "
+				         "PA, SV or their three-letter codes, separated by commas)",
+				         (int)bad_len, bad);
 				return OB_EXIT_USAGE;
 			}
 			o->country = a;
@@ -296,7 +301,8 @@ static int missing_persons(struct ob_store *s, const char *dir, const struct ob_
 	size_t n = 0, alive = 0, dead = 0;
 	int k, failed = 0;
 
-	if (o->country && ob_demo_country_index(o->country) != ob_demo_country_index("SLV"))
+	if (o->country && !(ob_demo_country_mask(o->country, NULL, NULL) >>
+	                    ob_demo_country_index("SLV") & 1))
 		return 0;
 	ob_diag_clear(&d);
 	if (ob_cases_load(dir, &types, &d))

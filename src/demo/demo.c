@@ -22,13 +22,43 @@ void ob_demo_options_init(struct ob_demo_options *o)
 	o->country = NULL;
 }
 
-int ob_demo_country_index(const char *code)
+/* The index of the demo country whose code is the n bytes at code, or -1. */
+static int country_index_n(const char *code, size_t n)
 {
 	for (int ci = 0; ci < DEMO_COUNTRIES; ci++)
-		if (!strcasecmp(code, demo_countries[ci].iso2) ||
-		    !strcasecmp(code, demo_countries[ci].iso3))
+		if ((n == 2 && !strncasecmp(code, demo_countries[ci].iso2, 2)) ||
+		    (n == 3 && !strncasecmp(code, demo_countries[ci].iso3, 3)))
 			return ci;
 	return -1;
+}
+
+int ob_demo_country_index(const char *code)
+{
+	return country_index_n(code, strlen(code));
+}
+
+long ob_demo_country_mask(const char *list, const char **bad, size_t *bad_len)
+{
+	long mask = 0;
+
+	if (!list)
+		return 0;
+	for (const char *p = list;;) {
+		size_t n = strcspn(p, ",");
+		int ci = country_index_n(p, n);
+
+		if (ci < 0) {
+			if (bad)
+				*bad = p;
+			if (bad_len)
+				*bad_len = n;
+			return -1;
+		}
+		mask |= 1L << ci;
+		if (!p[n])
+			return mask;
+		p += n + 1;
+	}
 }
 
 void ob_demo_plan_init(struct ob_demo_plan *p)
@@ -217,7 +247,9 @@ ob_err ob_demo_generate(struct ob_store *s, const char *outdir,
 {
 	struct gen g;
 	size_t total = 0;
-	int only = o->country ? ob_demo_country_index(o->country) : -1;
+	const char *bad = NULL;
+	size_t bad_len = 0;
+	long only = ob_demo_country_mask(o->country, &bad, &bad_len);
 	ob_err e;
 
 	if (!(o->scale > 0 && o->scale <= 1000) ||
@@ -229,8 +261,8 @@ ob_err ob_demo_generate(struct ob_store *s, const char *outdir,
 		               "1], años entre %d y %d",
 		               "invalid options: scale in (0, 1000], sampling in (0, 1], "
 		               "years between %d and %d", OB_DEMO_YEAR_FROM, OB_DEMO_YEAR_TO);
-	if (o->country && only < 0)
-		return OB_DIAG(d, OB_EINVAL, outdir, 0, 0, o->country, strlen(o->country),
+	if (only < 0)
+		return OB_DIAG(d, OB_EINVAL, outdir, 0, 0, bad, bad_len,
 		               "país desconocido en la demostración (BZ, CR, DO, GT, HN, PA, SV o "
 		               "sus códigos de tres letras)",
 		               "unknown country in the demo (BZ, CR, DO, GT, HN, PA, SV or their "
@@ -285,7 +317,7 @@ ob_err ob_demo_generate(struct ob_store *s, const char *outdir,
 	out_str(&g.truth, "source,source_id,death_id\n");
 	for (int year = o->year_from; year <= o->year_to && !e; year++)
 		for (int ci = 0; ci < DEMO_COUNTRIES && !e; ci++)
-			if (g.nunits[ci] && (only < 0 || ci == only))
+			if (g.nunits[ci] && (!only || only >> ci & 1))
 				e = country_year(&g, ci, year);
 	if (!e)
 		e = demo_out_close(&g.truth, d);

@@ -39,8 +39,9 @@ struct ob_demo_options {
 	double scale;          /* multiplies every count (1 = the default demo) */
 	int year_from, year_to;
 	double crime_sampling; /* fraction of reported crimes written, (0, 1] */
-	const char *country;   /* ISO 3166 alpha-2 or alpha-3 code: only this
-	                          country's exports (a national demo, the same
+	const char *country;   /* ISO 3166 alpha-2 or alpha-3 codes, separated
+	                          by commas ("SV" or "SV,GTM,hn"): only these
+	                          countries' exports (a national demo, the same
 	                          bytes as its part of the full one); NULL: all */
 };
 
@@ -50,6 +51,13 @@ void ob_demo_options_init(struct ob_demo_options *o);
 /* The index of a demo country by its ISO 3166 alpha-2 or alpha-3 code (any
  * case), or -1. */
 int ob_demo_country_index(const char *code);
+
+/* The demo countries a list names (ISO 3166 alpha-2 or alpha-3 codes, any
+ * case, separated by commas, as ob_demo_options.country) as a mask with the
+ * bit of each one's ob_demo_country_index() set; 0 for NULL (every country).
+ * -1 when an item is empty or not a demo country: then *bad and *bad_len
+ * (when not NULL) are that item within list. */
+long ob_demo_country_mask(const char *list, const char **bad, size_t *bad_len);
 
 enum ob_demo_kind {
 	OB_DEMO_POLICE,     /* police homicide register */

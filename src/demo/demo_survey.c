@@ -323,7 +323,7 @@ ob_err ob_demo_surveys_write(struct ob_store *s, const char *outdir,
                              struct ob_diag *d)
 {
 	char dir[OB_MAX_PATH], cat[OB_MAX_PATH], path[OB_MAX_PATH];
-	int only = o->country ? ob_demo_country_index(o->country) : -1;
+	long only = ob_demo_country_mask(o->country, NULL, NULL);
 	int years[OB_DEMO_SURVEY_YEARS], ny = 0, y2 = o->year_to - 1, y1;
 	struct gen g;
 	ob_err e;
@@ -352,7 +352,7 @@ ob_err ob_demo_surveys_write(struct ob_store *s, const char *outdir,
 	for (int ci = 0; ci < DEMO_COUNTRIES && !e; ci++) {
 		const struct demo_country *c = &demo_countries[ci];
 		int pi = -1;
-		if (only >= 0 && ci != only)
+		if (only && !(only >> ci & 1))
 			continue;
 		for (size_t i = 0; i < OB_ARRAY_SIZE(params); i++)
 			if (!strcmp(params[i].iso2, c->iso2))

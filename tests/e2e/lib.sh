@@ -106,9 +106,10 @@ category = sv-delito
 EOF
 }
 
-# fixture_demo DIR SCALE [YEARS] : make DIR the test's own copy of the demo
-# observatory of SCALE ("observa demo DIR --scale SCALE"), published for
-# YEARS when given ("observa publish --year YEARS"). Each is built once per
+# fixture_demo DIR SCALE [YEARS [COUNTRIES]] : make DIR the test's own copy
+# of the demo observatory of SCALE ("observa demo DIR --scale SCALE"), of
+# COUNTRIES only when given ("--country SV,GT"), published for YEARS when
+# given and not empty ("observa publish --year YEARS"). Each is built once per
 # binary, under a lock, in $OBSERVA_FIXTURES/<the binary's hash>/ (meson sets
 # it to the build directory's test-fixtures/) for every test that asks for
 # the same one, and never changed afterwards: tests change their copy only.
@@ -125,12 +126,16 @@ fixture_demo() {
 			[ "$fx_old" = "$fx" ] || rm -rf "$fx_old"
 		done
 	fi
-	fx_make "$fx/demo-$2" "" demo --scale "$2"
-	if [ -n "${3:-}" ]; then
-		fx_make "$fx/demo-$2-pub-$3" "$fx/demo-$2" publish --year "$3"
-		fx="$fx/demo-$2-pub-$3"
+	if [ -n "${4:-}" ]; then
+		fx_make "$fx/demo-$2-$4" "" demo --scale "$2" --country "$4"
+		fx="$fx/demo-$2-$4"
 	else
+		fx_make "$fx/demo-$2" "" demo --scale "$2"
 		fx="$fx/demo-$2"
+	fi
+	if [ -n "${3:-}" ]; then
+		fx_make "$fx-pub-$3" "$fx" publish --year "$3"
+		fx="$fx-pub-$3"
 	fi
 	cp -a "$fx" "$1"
 	cp "$fx.out" "$T/out"

@@ -1003,6 +1003,51 @@ static void one_country_is_its_part_of_all(void **state)
 	assert_int_equal(ob_demo_country_index("XX"), -1);
 }
 
+/* demo --country A,B: the countries a list names, each code as --country
+ * takes it alone; an empty or unknown item is refused and named. */
+static void country_lists(void **state)
+{
+	static const struct {
+		const char *list;
+		bool ok;
+		const char *want[8]; /* the countries of the mask, when ok */
+		const char *bad;     /* the item named, when refused */
+	} cases[] = {
+		{ "SV", true, { "SLV" }, NULL },
+		{ "sv,GTM,hn", true, { "SV", "GT", "HND" }, NULL },
+		{ "PA,PAN,pa", true, { "PAN" }, NULL },
+		{ "BZ,CR,DO,GT,HN,PA,SV", true, { "BLZ", "CRI", "DOM", "GTM", "HND", "PAN", "SLV" },
+		  NULL },
+		{ "SV,XX,GT", false, { NULL }, "XX" },
+		{ "SV,", false, { NULL }, "" },
+		{ ",SV", false, { NULL }, "" },
+		{ "SV,,GT", false, { NULL }, "" },
+		{ "", false, { NULL }, "" },
+		{ "SVN", false, { NULL }, "SVN" },
+		{ "S", false, { NULL }, "S" },
+	};
+	(void)state;
+	assert_int_equal(ob_demo_country_mask(NULL, NULL, NULL), 0);
+	for (size_t i = 0; i < OB_ARRAY_SIZE(cases); i++) {
+		const char *bad = NULL;
+		size_t bad_len = 99;
+		long m = ob_demo_country_mask(cases[i].list, &bad, &bad_len), want = 0;
+
+		if (!cases[i].ok) {
+			assert_int_equal(m, -1);
+			assert_non_null(bad);
+			assert_int_equal(bad_len, strlen(cases[i].bad));
+			assert_memory_equal(bad, cases[i].bad, bad_len);
+			continue;
+		}
+		for (size_t k = 0; k < OB_ARRAY_SIZE(cases[i].want) && cases[i].want[k]; k++) {
+			assert_true(ob_demo_country_index(cases[i].want[k]) >= 0);
+			want |= 1L << ob_demo_country_index(cases[i].want[k]);
+		}
+		assert_int_equal(m, want);
+	}
+}
+
 static void plan_covers_every_source_and_year(void **state)
 {
 	const char *codes[64];
@@ -1401,6 +1446,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(deterministic),
 		cmocka_unit_test(one_country_is_its_part_of_all),
+		cmocka_unit_test(country_lists),
 		cmocka_unit_test(plan_covers_every_source_and_year),
 		cmocka_unit_test(rows_and_bad_rows_as_planned),
 		cmocka_unit_test(counted_and_aggregate_sources),
