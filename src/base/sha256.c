@@ -59,8 +59,9 @@ static void compress(uint32_t h[8], const unsigned char *p, size_t nblocks)
 #define OB_SHA256_X86 1
 #include <cpuid.h>
 #include <immintrin.h>
+#include <pthread.h>
 
-static bool cpu_has_sha(void)
+static bool cpu_has_sha_now(void)
 {
 	unsigned a, b, c, d;
 
@@ -69,6 +70,23 @@ static bool cpu_has_sha(void)
 	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
 		return false;
 	return (b & bit_SHA) != 0;
+}
+
+static bool has_sha;
+static pthread_once_t asked = PTHREAD_ONCE_INIT;
+
+static void ask_cpu(void)
+{
+	has_sha = cpu_has_sha_now();
+}
+
+/* Whether the CPU has the SHA extensions, asked once per process: CPUID
+ * is slow where it traps to a hypervisor (about 6 µs each on a virtual
+ * machine), and a digest is started for every row of a delivery. */
+static bool cpu_has_sha(void)
+{
+	pthread_once(&asked, ask_cpu);
+	return has_sha;
 }
 
 /*

@@ -74,6 +74,8 @@ struct ob_db_driver {
 	enum ob_db_failure (*failure)(struct ob_db *db);
 	bool (*in_transaction)(struct ob_db *db);
 	int (*bind_text)(struct ob_db_stmt *st, int i, const char *p, size_t n);
+	/* as bind_text, but p is only borrowed (NULL: the driver copies anyway) */
+	int (*bind_text_ref)(struct ob_db_stmt *st, int i, const char *p, size_t n);
 	int (*bind_int64)(struct ob_db_stmt *st, int i, long long v);
 	int (*bind_double)(struct ob_db_stmt *st, int i, double v);
 	int (*bind_null)(struct ob_db_stmt *st, int i);
@@ -157,6 +159,17 @@ static inline int ob_db_bind_text(struct ob_db_stmt *st, int i, const char *p, s
 static inline int ob_db_bind_str(struct ob_db_stmt *st, int i, const char *p)
 {
 	return ob_db_bind_text(st, i, p, OB_DB_NTS);
+}
+/* As ob_db_bind_text, without the copy where the driver can: the caller
+ * keeps p unchanged until the statement's next step (or its finalize). For
+ * a statement run many times whose values are all bound again before each
+ * step, as a delivery's inserts. */
+static inline int ob_db_bind_text_ref(struct ob_db_stmt *st, int i, const char *p, size_t n)
+{
+	if (!p)
+		return st->db->drv->bind_null(st, i);
+	return st->db->drv->bind_text_ref ? st->db->drv->bind_text_ref(st, i, p, n)
+	                                  : st->db->drv->bind_text(st, i, p, n);
 }
 static inline int ob_db_bind_int64(struct ob_db_stmt *st, int i, long long v)
 {

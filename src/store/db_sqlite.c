@@ -89,6 +89,13 @@ static int sq_bind_text(struct ob_db_stmt *st, int i, const char *p, size_t n)
 	                               SQLITE_TRANSIENT));
 }
 
+static int sq_bind_text_ref(struct ob_db_stmt *st, int i, const char *p, size_t n)
+{
+	if (n != OB_DB_NTS && n > INT_MAX)
+		return OB_DB_FAIL;
+	return rc_of(sqlite3_bind_text(S(st), i, p, n == OB_DB_NTS ? -1 : (int)n, SQLITE_STATIC));
+}
+
 static int sq_bind_int64(struct ob_db_stmt *st, int i, long long v)
 {
 	return rc_of(sqlite3_bind_int64(S(st), i, v));
@@ -176,6 +183,7 @@ static const struct ob_db_driver sqlite_driver = {
 	.failure = sq_failure,
 	.in_transaction = sq_in_transaction,
 	.bind_text = sq_bind_text,
+	.bind_text_ref = sq_bind_text_ref,
 	.bind_int64 = sq_bind_int64,
 	.bind_double = sq_bind_double,
 	.bind_null = sq_bind_null,

@@ -569,9 +569,16 @@ static int step_reset(struct ob_db_stmt *st)
 }
 
 /* Bind a (pointer, length) string, NULL when absent. */
+/* A delivery's values are the caller's until the insert is made: bound
+ * without a copy. */
 static void bind_sized(struct ob_db_stmt *st, int i, struct ob_store_str v)
 {
-	ob_db_bind_text(st, i, v.p, v.n);
+	ob_db_bind_text_ref(st, i, v.p, v.n);
+}
+
+static void bind_ref(struct ob_db_stmt *st, int i, const char *p)
+{
+	ob_db_bind_text_ref(st, i, p, OB_DB_NTS);
 }
 
 ob_err ob_store_writer_record(struct ob_store_writer *w, const struct ob_store_record *r,
@@ -583,13 +590,13 @@ ob_err ob_store_writer_record(struct ob_store_writer *w, const struct ob_store_r
 	if (w->copy)
 		return copy_record(w, r, id, d);
 	ob_db_bind_int64(st, 1, r->submission);
-	ob_db_bind_str(st, 2, r->source);
+	bind_ref(st, 2, r->source);
 	bind_sized(st, 3, r->source_id);
 	ob_db_bind_int64(st, 4, r->line);
-	ob_db_bind_str(st, 5, r->occurred_on);
-	ob_db_bind_str(st, 6, r->precision);
-	ob_db_bind_str(st, 7, r->occurred_at);
-	ob_db_bind_str(st, 8, r->territory);
+	bind_ref(st, 5, r->occurred_on);
+	bind_ref(st, 6, r->precision);
+	bind_ref(st, 7, r->occurred_at);
+	bind_ref(st, 8, r->territory);
 	if (r->has_coords) {
 		ob_db_bind_double(st, 9, r->lat);
 		ob_db_bind_double(st, 10, r->lon);
@@ -597,19 +604,19 @@ ob_err ob_store_writer_record(struct ob_store_writer *w, const struct ob_store_r
 		ob_db_bind_null(st, 9);
 		ob_db_bind_null(st, 10);
 	}
-	ob_db_bind_str(st, 11, r->category);
+	bind_ref(st, 11, r->category);
 	bind_sized(st, 12, r->legal_category);
-	ob_db_bind_str(st, 13, r->manner);
-	ob_db_bind_str(st, 14, r->victim_sex);
+	bind_ref(st, 13, r->manner);
+	bind_ref(st, 14, r->victim_sex);
 	if (r->victim_age >= 0)
 		ob_db_bind_int64(st, 15, r->victim_age);
 	else
 		ob_db_bind_null(st, 15);
-	ob_db_bind_str(st, 16, r->mechanism);
-	ob_db_bind_str(st, 17, r->place);
-	ob_db_bind_str(st, 18, r->relationship);
-	ob_db_bind_str(st, 19, r->context);
-	ob_db_bind_str(st, 20, r->perpetrator_sex);
+	bind_ref(st, 16, r->mechanism);
+	bind_ref(st, 17, r->place);
+	bind_ref(st, 18, r->relationship);
+	bind_ref(st, 19, r->context);
+	bind_ref(st, 20, r->perpetrator_sex);
 	bind_sized(st, 21, r->extra);
 	ob_db_bind_int64(st, 22, r->victims);
 	if (r->age_min >= 0) {
@@ -682,11 +689,11 @@ ob_err ob_store_writer_quarantine(struct ob_store_writer *w, const struct ob_sto
 	ob_db_bind_int64(st, 1, f->submission);
 	ob_db_bind_int64(st, 2, f->line);
 	ob_db_bind_int64(st, 3, f->column);
-	ob_db_bind_str(st, 4, f->field);
+	bind_ref(st, 4, f->field);
 	bind_sized(st, 5, f->value);
-	ob_db_bind_str(st, 6, f->reason);
+	bind_ref(st, 6, f->reason);
 	bind_sized(st, 7, raw);
-	ob_db_bind_str(st, 8, f->kind);
+	bind_ref(st, 8, f->kind);
 	return step_reset(st) == OB_DB_DONE ? OB_OK : raw_fail(w->s, d);
 }
 
@@ -700,10 +707,10 @@ ob_err ob_store_writer_warning(struct ob_store_writer *w, const struct ob_store_
 	ob_db_bind_int64(st, 1, f->submission);
 	ob_db_bind_int64(st, 2, f->line);
 	ob_db_bind_int64(st, 3, f->column);
-	ob_db_bind_str(st, 4, f->field);
+	bind_ref(st, 4, f->field);
 	bind_sized(st, 5, f->value);
-	ob_db_bind_str(st, 6, f->reason);
-	ob_db_bind_str(st, 7, f->kind);
+	bind_ref(st, 6, f->reason);
+	bind_ref(st, 7, f->kind);
 	return step_reset(st) == OB_DB_DONE ? OB_OK : raw_fail(w->s, d);
 }
 
