@@ -751,6 +751,10 @@ static ob_err ingest_once(struct ob_store *s, const char *source, const char *pa
 		goto close_csv;
 	if ((e = ob_store_writer_open(s, &g.w, d)) || (e = ingest_open_submission(&g, path)))
 		goto rollback;
+	/* ids made from the rows' content come in no order */
+	if ((g.prof.aggregate || !ingest_field_present(&g, OB_F_SOURCE_ID)) &&
+	    (e = ob_store_writer_scattered_ids(g.w, d)))
+		goto rollback;
 	if ((e = read_rows(&g)))
 		goto rollback;
 	ob_csv_sha256(g.csv, res->sha256);

@@ -841,9 +841,7 @@ static void content_id(struct ingest *g, const struct ob_csv_record *rec, struct
 	ob_sha256_update(&h, b->ptr ? b->ptr : "", b->len);
 	ob_sha256_final(&h, dg);
 	/* the first 16 bytes of the digest count the rows alike */
-	seen = ob_strmap_get(&g->row_ids, (const char *)dg, 16);
-	nth = (uintptr_t)seen + 1;
-	if (ob_strmap_put(&g->row_ids, (const char *)dg, 16, (void *)nth, NULL)) {
+	if (ob_strmap_put(&g->row_ids, (const char *)dg, 16, (void *)(uintptr_t)1, &seen)) {
 		ingest_row_reject(r, OB_REASON_ID_MISSING, OB_F_SOURCE_ID, 0,
 		                  OB_TR("demasiadas filas distintas sin identificador (más de %d): dé la "
 		                        "columna source_id en el perfil",
@@ -851,6 +849,10 @@ static void content_id(struct ingest *g, const struct ob_csv_record *rec, struct
 		                        "source_id column in the profile"), OB_MAX_MAP_ENTRIES);
 		return;
 	}
+	/* the first of its content (one probe), or the next of them */
+	nth = (uintptr_t)seen + 1;
+	if (seen)
+		ob_strmap_find(&g->row_ids, (const char *)dg, 16)->value = (void *)nth;
 	ob_sha256_hex(dg, hex);
 	snprintf(r->agg_id, sizeof(r->agg_id), "row:%s:%lu", hex, (unsigned long)nth);
 	r->val[OB_F_SOURCE_ID] = r->agg_id;

@@ -314,6 +314,8 @@ struct ob_store_writer {
 	long long next[W_COUNT];          /* the next id of records, quarantine, warnings */
 	long long ids_of;                 /* the submission whose source ids are in ids */
 	struct ob_strmap ids;
+	long long cache_was;              /* SQLite's cache_size before
+	                                     ob_store_writer_scattered_ids(), or 0 */
 };
 
 static const char *const writer_sql[W_COUNT] = {
@@ -451,8 +453,32 @@ void ob_store_writer_free(struct ob_store_writer *w)
 		ob_buf_release(&w->rows[i]);
 		ob_db_finalize(w->st[i]);
 	}
+	if (w->cache_was) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA cache_size=%lld", w->cache_was);
+		ob_db_exec(ob_store_conn(w->s), sql);
+	}
 	ob_strmap_release(&w->ids);
 	free(w);
+}
+
+ob_err ob_store_writer_scattered_ids(struct ob_store_writer *w, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	char sql[64];
+	ob_err e;
+
+	if (w->copy || w->cache_was)
+		return OB_OK;
+	if ((e = ob_store_sql(w->s, "PRAGMA cache_size", &st, d)))
+		return e;
+	if (ob_db_step(st) == OB_DB_ROW)
+		w->cache_was = ob_db_column_int64(st, 0);
+	ob_db_finalize(st);
+	if (!w->cache_was)
+		return OB_OK;
+	snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", OB_STORE_SCATTERED_CACHE_KIB);
+	return ob_store_exec(w->s, sql, d);
 }
 
 /* After a row was added to table i's buffer: sent when it is full enough,

@@ -167,6 +167,14 @@ ob_err ob_store_writer_open(struct ob_store *s, struct ob_store_writer **out,
                             struct ob_diag *d);
 void ob_store_writer_free(struct ob_store_writer *w);
 
+/* Tell the writer that the delivery's ids come in no order (made from each
+ * row's content, docs/profiles.md): every insert lands anywhere in the
+ * unique index, so until it is freed the writer keeps up to
+ * OB_STORE_SCATTERED_CACHE_KIB of the store's pages in memory rather than
+ * writing them out and reading them back. SQLite only (nothing to do on
+ * PostgreSQL, whose COPY checks the index once). */
+ob_err ob_store_writer_scattered_ids(struct ob_store_writer *w, struct ob_diag *d);
+
 /* Insert a record; its id in *id. OB_EEXISTS (d untouched) when the
  * submission already holds one with the same source_id. */
 ob_err ob_store_writer_record(struct ob_store_writer *w, const struct ob_store_record *r,

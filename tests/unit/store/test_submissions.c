@@ -307,13 +307,18 @@ static void writer(void **state)
 	struct ob_submission e, got;
 	struct ob_store_writer *w;
 	struct ob_diag d;
-	long long id = 0, rec = 0, rec2 = 0;
+	long long id = 0, rec = 0, rec2 = 0, cache;
 	(void)state;
 
 	assert_int_equal(ob_store_begin(s, &d), OB_OK);
 	assert_int_equal(ob_store_submission_open(s, &n, &id, &d), OB_OK);
 	assert_int_equal(id, 4);
 	assert_int_equal(ob_store_writer_open(s, &w, &d), OB_OK);
+	/* ids in no order: a larger page cache while the writer lives */
+	cache = count_of(s, "PRAGMA cache_size");
+	assert_int_equal(ob_store_writer_scattered_ids(w, &d), OB_OK);
+	assert_int_equal(count_of(s, "PRAGMA cache_size"), -OB_STORE_SCATTERED_CACHE_KIB);
+	assert_int_equal(ob_store_writer_scattered_ids(w, &d), OB_OK);
 	r.submission = q.submission = id;
 	r.source_id = (struct ob_store_str){ "A-1xx", 3 }; /* the length counts */
 	assert_int_equal(ob_store_writer_record(w, &r, &rec, &d), OB_OK);
@@ -332,6 +337,8 @@ static void writer(void **state)
 	q.value = (struct ob_store_str){ NULL, 0 };
 	assert_int_equal(ob_store_writer_warning(w, &q, &d), OB_OK);
 	ob_store_writer_free(w);
+	assert_int_equal(count_of(s, "PRAGMA cache_size"), cache);
+	assert_true(cache != -OB_STORE_SCATTERED_CACHE_KIB);
 
 	/* it covers 2023 whole: pnc's current delivery 3 is superseded */
 	assert_int_equal(ob_store_submissions_supersede(s, id, "pnc", "2023-01-01", "2023-12-31",
