@@ -5,6 +5,7 @@
 #include "base/buf.h"
 #include "base/strmap.h"
 #include "cases/missing.h"
+#include "ingest/profile.h"
 #include "io/date.h"
 #include "io/json.h"
 #include "link/compare.h"
@@ -209,6 +210,13 @@ bool ob_mm_unidentified(const char *names, const char *document)
 	return nn;
 }
 
+bool ob_mm_body_unidentified(const char *names, const char *document, long long fields)
+{
+	if (fields >= 0 && !(fields >> OB_F_NAMES & 1))
+		return false;
+	return ob_mm_unidentified(names, document);
+}
+
 /* ---- the run ---- */
 
 /* A body kept for scoring (strings owned). */
@@ -235,7 +243,7 @@ static int body_one(void *arg, const struct ob_store_body *x)
 	struct body *b;
 
 	l->read++;
-	if (!ob_mm_unidentified(x->names, x->document))
+	if (!ob_mm_body_unidentified(x->names, x->document, x->fields))
 		return 0;
 	l->b = ob_realloc(l->b, (l->n + 1) * sizeof(*l->b));
 	b = &l->b[l->n++];

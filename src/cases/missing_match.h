@@ -76,6 +76,11 @@ void ob_mm_explain(const struct ob_mm_score *sc, char *out, size_t size);
  * a name that says nothing (link/compare.h's ob_is_missing_word:
  * DESCONOCIDO, NN, SIN NOMBRE...)? */
 bool ob_mm_unidentified(const char *names, const char *document);
+/* The same for a record whose delivery supplied the canonical fields
+ * `fields` (store/missing_match.h; -1: not known, all): a delivery without
+ * a names column says nothing of who its dead were, so none of its
+ * records is an unidentified body. */
+bool ob_mm_body_unidentified(const char *names, const char *document, long long fields);
 
 /* What a run did. */
 struct ob_mm_run {
@@ -88,7 +93,8 @@ struct ob_mm_run {
 };
 
 /*
- * Compare the unidentified bodies of t's country found on or after since
+ * Compare the unidentified bodies (ob_mm_body_unidentified) of t's
+ * country found on or after since
  * (YYYY-MM-DD, NULL: any) with the reports of t (the missing-persons type)
  * in its initial state, and add the pairs scoring threshold bits or more
  * to the queue, at time now (seconds since the epoch), in one

@@ -242,7 +242,7 @@ static int body_one(void *arg, const struct ob_store_body *x)
 	struct demo_bodies *l = arg;
 	struct ob_demo_body *b;
 
-	if (!x->territory || !ob_mm_unidentified(x->names, x->document))
+	if (!x->territory || !ob_mm_body_unidentified(x->names, x->document, x->fields))
 		return 0;
 	l->b = ob_realloc(l->b, (l->n + 1) * sizeof(*l->b));
 	b = &l->b[l->n++];

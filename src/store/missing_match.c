@@ -14,7 +14,8 @@ int ob_store_bodies_each(struct ob_store *s, const char *country, const char *si
 {
 	static const char *sql =
 		"SELECT r.id, r.source, r.source_id, r.occurred_on, r.territory, t.parent,"
-		" r.victim_sex, p.names, p.document, r.victim_age_min, r.victim_age_max, r.lat, r.lon"
+		" r.victim_sex, p.names, p.document, r.victim_age_min, r.victim_age_max, r.lat, r.lon,"
+		" s.fields"
 		" FROM record r JOIN submission s ON s.id = r.submission"
 		" LEFT JOIN territory t ON t.code = r.territory"
 		" LEFT JOIN protected p ON p.record = r.id"
@@ -47,6 +48,7 @@ int ob_store_bodies_each(struct ob_store *s, const char *country, const char *si
 			                                                     : ob_db_column_int(q, 10),
 			.lat = ob_db_column_type(q, 11) == OB_STORE_NULL ? NAN : ob_db_column_double(q, 11),
 			.lon = ob_db_column_type(q, 12) == OB_STORE_NULL ? NAN : ob_db_column_double(q, 12),
+			.fields = ob_db_column_type(q, 13) == OB_STORE_NULL ? -1 : ob_db_column_int64(q, 13),
 		};
 		stop = each(arg, &b);
 	}

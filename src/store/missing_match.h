@@ -26,12 +26,15 @@
 
 /* A forensic record as matching reads it. names and document are the
  * protected ones (NULL when none), read to tell an unidentified body and
- * never shown; admin1 is the territory's parent (NULL when unknown);
- * ages -1 when unknown; lat and lon NAN when none. */
+ * never shown; fields, the canonical fields its delivery supplied (bit i
+ * for enum ob_field i of ingest/profile.h; -1 when not kept: all); admin1
+ * is the territory's parent (NULL when unknown); ages -1 when unknown; lat
+ * and lon NAN when none. */
 struct ob_store_body {
 	long long id;
 	const char *source, *source_id, *occurred_on, *territory, *admin1, *sex;
 	const char *names, *document;
+	long long fields;
 	int age_min, age_max;
 	double lat, lon;
 };

@@ -8,6 +8,7 @@
 #include "test.h"
 
 #include "cases/missing_match.h"
+#include "ingest/profile.h"
 #include "link/compare.h"
 
 #include <math.h>
@@ -194,6 +195,11 @@ static void unidentified(void **state)
 	assert_true(ob_mm_unidentified("sin nombre", NULL));
 	assert_false(ob_mm_unidentified("DESCONOCIDO", "01234567-8"));
 	assert_false(ob_mm_unidentified("GARCÍA LÓPEZ, ANA MARÍA", NULL));
+	/* a delivery without a names column says nothing of identities */
+	assert_true(ob_mm_body_unidentified(NULL, NULL, -1));
+	assert_true(ob_mm_body_unidentified("DESCONOCIDO", NULL, 1ll << OB_F_NAMES));
+	assert_false(ob_mm_body_unidentified(NULL, NULL, 1ll << OB_F_VICTIM_SEX));
+	assert_false(ob_mm_body_unidentified("DESCONOCIDO", NULL, 0));
 }
 
 int main(void)
