@@ -21,7 +21,7 @@ int ob_store_bodies_each(struct ob_store *s, const char *country, const char *si
 		" LEFT JOIN protected p ON p.record = r.id"
 		" WHERE s.superseded_by IS NULL AND s.institution = 'forensic' AND s.aggregate = 0"
 		" AND s.country = ?1 AND r.occurred_on IS NOT NULL"
-		" AND (?2 IS NULL OR r.occurred_on >= ?2)"
+		" AND (r.occurred_on >= ?2 OR ?2 IS NULL)"
 		" AND NOT EXISTS (SELECT 1 FROM missing_match m WHERE m.source = r.source"
 		"  AND m.source_id = r.source_id AND m.status = 'confirmed')"
 		" ORDER BY r.source, r.occurred_on, r.id";
@@ -132,7 +132,7 @@ int ob_store_matches_each(struct ob_store *s, const char *status,
 	int rc, stop = 0;
 
 	if (ob_store_sql(s, "SELECT " MATCH_COLUMNS " FROM missing_match"
-	                    " WHERE ?1 IS NULL OR status = ?1 ORDER BY score DESC, id",
+	                    " WHERE status = ?1 OR ?1 IS NULL ORDER BY score DESC, id",
 	                 &st, d))
 		return -1;
 	ob_db_bind_str(st, 1, status);
