@@ -441,12 +441,33 @@ static int hold(void *arg, const struct ob_store_match *x)
 	return 0;
 }
 
+/* The decision and its audit entry, inside the caller's transaction. */
+struct decision {
+	long long id;
+	bool confirm;
+	const char *actor, *at, *object, *detail;
+};
+
+static ob_err record_decision(void *arg, struct ob_store *s, struct ob_diag *d)
+{
+	const struct decision *x = arg;
+	ob_err e;
+
+	if ((e = ob_store_match_decide(s, x->id, x->confirm ? "confirmed" : "rejected", x->actor,
+	                               x->at, d)))
+		return e;
+	return ob_audit_append(s, x->at, x->actor,
+	                       x->confirm ? "missing.match.confirm" : "missing.match.reject",
+	                       x->object, x->detail, NULL, d);
+}
+
 ob_err ob_missing_match_decide(struct ob_store *s, const struct ob_case_type *t,
                                const struct ob_calendar *cal, const struct ob_case_actor *a,
                                long long id, bool confirm, long long now, struct ob_diag *d)
 {
 	struct held h;
 	struct ob_buf detail = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
+	struct decision x;
 	char at[32], object[48];
 	bool found;
 	ob_err e;
@@ -471,13 +492,6 @@ ob_err ob_missing_match_decide(struct ob_store *s, const struct ob_case_type *t,
 		        ob_role_name(t->protected_role));
 		return OB_EINVAL;
 	}
-	if (confirm) {
-		struct ob_case_input in[2] = { { "located_on", h.found_on },
-			                       { "located_territory", h.territory } };
-		if ((e = ob_case_move(s, t, cal, a, h.case_id, "located_dead", now, in,
-		                      h.territory[0] ? 2 : 1, d)))
-			return e;
-	}
 	ob_audit_time(now, at);
 	snprintf(object, sizeof(object), "missing_match:%lld", id);
 	ob_buf_putf(&detail, "{\"case\":%lld,\"source\":", h.case_id);
@@ -489,13 +503,18 @@ ob_err ob_missing_match_decide(struct ob_store *s, const struct ob_case_type *t,
 		ob_buf_release(&detail);
 		return OB_ETOOBIG;
 	}
+	x = (struct decision){ id, confirm, a->name, at, object, detail.ptr };
+	if (confirm) {
+		/* the move, the decision and both audit entries: all or nothing */
+		struct ob_case_input in[2] = { { "located_on", h.found_on },
+			                       { "located_territory", h.territory } };
+		e = ob_case_move_also(s, t, cal, a, h.case_id, "located_dead", now, in,
+		                      h.territory[0] ? 2 : 1, record_decision, &x, d);
+		goto cleanup_detail;
+	}
 	if ((e = ob_store_begin(s, d)))
 		goto cleanup_detail;
-	if ((e = ob_store_match_decide(s, id, confirm ? "confirmed" : "rejected", a->name, at, d)) ||
-	    (e = ob_audit_append(s, at, a->name,
-	                         confirm ? "missing.match.confirm" : "missing.match.reject", object,
-	                         detail.ptr, NULL, d)) ||
-	    (e = ob_store_commit(s, d)))
+	if ((e = record_decision(&x, s, d)) || (e = ob_store_commit(s, d)))
 		ob_store_rollback(s);
 cleanup_detail:
 	ob_buf_release(&detail);

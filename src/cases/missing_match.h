@@ -107,13 +107,14 @@ ob_err ob_missing_match_run(struct ob_store *s, const struct ob_case_type *t, co
                             struct ob_mm_run *res, struct ob_diag *d);
 
 /*
- * Decide candidate id at time now: confirm moves its report to
- * located_dead (located_on the body's date, located_territory its
- * territory) through the case engine, with a's role checked by the
- * transition, and then records the decision; reject records it, for an
- * actor of the type's protected role or above. Each decision is an audit
- * entry ("missing.match.confirm" or ".reject", object
- * "missing_match:ID") in the decision's transaction. OB_ENOENT when there
+ * Decide candidate id at time now, for an actor of the type's protected
+ * role or above: confirm moves its report to located_dead (located_on
+ * the body's date, located_territory its territory) through the case
+ * engine, with a's role checked by the transition, and records the
+ * decision in the move's transaction (ob_case_move_also: both or
+ * neither); reject records it. Each decision is an audit entry
+ * ("missing.match.confirm" or ".reject", object "missing_match:ID") in
+ * the decision's transaction. OB_ENOENT when there
  * is no such candidate; OB_EEXISTS when it is decided already; OB_EINVAL
  * (d saying why) when refused.
  */

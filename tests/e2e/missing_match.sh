@@ -4,7 +4,8 @@
 # unidentified bodies, and running it again adds nothing; the queue is
 # listed only with an audit entry and not to an analyst; a steward
 # confirms one (the report becomes located dead on the case engine, with
-# the body's date, audited) and rejects another (audited, never proposed
+# the body's date, audited; when the decision cannot be written the
+# report does not move either) and rejects another (audited, never proposed
 # again); a decided match cannot be decided twice; the restricted pages
 # of the matches and of the information received ask for a session, show
 # the queue to a steward and take a decision with the session's CSRF
@@ -69,6 +70,18 @@ other=$(sql "$O" "SELECT id FROM missing_match WHERE case_id <> $case_id
 expect_status 1 "$OBSERVA" missing review "$best" confirm -d "$O" --user bob
 [ "$(sql "$O" "SELECT state FROM case_file WHERE id = $case_id")" = missing ] ||
 	fail "an analyst moved the report"
+# the decision cannot be written: the report is not moved either
+sql "$O" "CREATE TRIGGER mm_refuse BEFORE UPDATE ON missing_match BEGIN
+	SELECT RAISE(ABORT, 'refused by the test'); END;"
+if "$OBSERVA" missing review "$best" confirm -d "$O" --user ana >"$T/out" 2>"$T/err"; then
+	fail "confirmed without writing the decision"
+fi
+sql "$O" "DROP TRIGGER mm_refuse"
+[ "$(sql "$O" "SELECT state FROM case_file WHERE id = $case_id")" = missing ] ||
+	fail "the report moved without its decision"
+[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'missing.match.confirm'
+	OR (action = 'case.move' AND object = 'case:$case_id')")" = 0 ] ||
+	fail "audit entries of an undone confirmation"
 expect_status 0 "$OBSERVA" missing review "$best" confirm -d "$O" --user ana
 [ "$(sql "$O" "SELECT state FROM case_file WHERE id = $case_id")" = located_dead ] ||
 	fail "the report was not moved"
@@ -80,6 +93,8 @@ expect_status 0 "$OBSERVA" missing review "$best" confirm -d "$O" --user ana
 	fail "decision not kept"
 [ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'missing.match.confirm'
 	AND object = 'missing_match:$best' AND actor = 'ana'")" = 1 ] || fail "confirmation not audited"
+[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'case.move' AND object = 'case:$case_id'
+	AND actor = 'ana'")" = 1 ] || fail "the move not audited"
 expect_status 1 "$OBSERVA" missing review "$best" reject -d "$O" --user ana
 expect_status 0 "$OBSERVA" missing review "$other" reject -d "$O" --user ana
 [ "$(sql "$O" "SELECT status FROM missing_match WHERE id = $other")" = rejected ] || fail "reject"
