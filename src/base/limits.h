@@ -760,6 +760,12 @@
  * bytes. */
 #define OB_MISSING_TIP_MESSAGE 2000
 #define OB_MISSING_TIP_CONTACT 200
+/* The restricted pages of missing persons (http/portal_missing_admin.c):
+ * the candidate matches of bodies and reports, and the information
+ * received, shown on one page at most (the rest: observa missing matches,
+ * observa case list --type missing-persons-tip). */
+#define OB_PORTAL_MISSING_MATCHES 50
+#define OB_PORTAL_MISSING_TIPS 100
 #define OB_MAX_CALENDAR_DAYS 4096
 #define OB_MAX_CALENDAR_YEARS 50
 

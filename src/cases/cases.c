@@ -322,6 +322,16 @@ ob_err ob_case_move(struct ob_store *s, const struct ob_case_type *t,
                     const char *state, long long at, const struct ob_case_input *in, size_t n,
                     struct ob_diag *d)
 {
+	return ob_case_move_also(s, t, cal, a, id, state, at, in, n, NULL, NULL, d);
+}
+
+ob_err ob_case_move_also(struct ob_store *s, const struct ob_case_type *t,
+                         const struct ob_calendar *cal, const struct ob_case_actor *a,
+                         long long id, const char *state, long long at,
+                         const struct ob_case_input *in, size_t n,
+                         ob_err (*also)(void *arg, struct ob_store *s, struct ob_diag *d),
+                         void *also_arg, struct ob_diag *d)
+{
 	struct ob_case_units u = { 0 };
 	struct ob_store_case sc;
 	struct checked c;
@@ -379,6 +389,7 @@ ob_err ob_case_move(struct ob_store *s, const struct ob_case_type *t,
 	                          t->unit_field >= 0 && c.vals[t->unit_field] ? c.vals[t->unit_field]
 	                                                                      : sc.unit,
 	                          sc.events + 1, sc.state, state, when, c.vals, d)) ||
+	    (also && (e = also(also_arg, s, d))) ||
 	    (e = ob_store_commit(s, d)))
 		ob_store_rollback(s);
 release_values:

@@ -104,6 +104,15 @@ ob_err ob_case_move(struct ob_store *s, const struct ob_case_type *t,
                     const struct ob_calendar *cal, const struct ob_case_actor *a, long long id,
                     const char *state, long long at, const struct ob_case_input *in, size_t n,
                     struct ob_diag *d);
+/* The same, with also(also_arg, s, d) called inside the move's transaction
+ * after the move is written (what the move decides elsewhere: a match's
+ * decision, cases/missing_match.h); its failure undoes the move. */
+ob_err ob_case_move_also(struct ob_store *s, const struct ob_case_type *t,
+                         const struct ob_calendar *cal, const struct ob_case_actor *a,
+                         long long id, const char *state, long long at,
+                         const struct ob_case_input *in, size_t n,
+                         ob_err (*also)(void *arg, struct ob_store *s, struct ob_diag *d),
+                         void *also_arg, struct ob_diag *d);
 
 /* ---- deadlines and alerts ---- */
 

@@ -8,6 +8,8 @@
 #include "demo/missing.h"
 #include "demo/survey.h"
 #include "cases/missing.h"
+#include "cases/missing_match.h"
+#include "store/missing_match.h"
 #include "cli/disclose.h"
 #include "io/date.h"
 #include "store/catalog.h"
@@ -234,6 +236,28 @@ static int unit_one(void *arg, const struct ob_store_territory *t)
 	return 0;
 }
 
+/* The unidentified bodies of El Salvador's forensic records. */
+struct demo_bodies {
+	struct ob_demo_body *b;
+	size_t n;
+};
+
+static int body_one(void *arg, const struct ob_store_body *x)
+{
+	struct demo_bodies *l = arg;
+	struct ob_demo_body *b;
+
+	if (!x->territory || !ob_mm_body_unidentified(x->names, x->document, x->fields))
+		return 0;
+	l->b = ob_realloc(l->b, (l->n + 1) * sizeof(*l->b));
+	b = &l->b[l->n++];
+	b->found = day_or(x->occurred_on, 0);
+	ob_strlcpy(b->territory, x->territory, sizeof(b->territory));
+	ob_strlcpy(b->sex, x->sex ? x->sex : "", sizeof(b->sex));
+	b->age = x->age_min;
+	return 0;
+}
+
 /* One report opened, and moved as it came out, on the case engine. */
 static ob_err open_report(struct ob_store *s, const struct ob_case_type *t,
                           const struct ob_calendar *cal, const struct ob_case_actor *a,
@@ -310,9 +334,15 @@ static int missing_persons(struct ob_store *s, const char *dir, const struct ob_
 	if ((k = ob_cases_find(&types, OB_MISSING_TYPE)) >= 0) {
 		struct ob_case_actor a = { actor, OB_ROLE_ADMIN, NULL };
 		ob_cli_os_actor(actor, sizeof(actor));
+		struct demo_bodies b = { 0 };
+		size_t made = 0;
 		if (ob_store_territories_each(s, "SLV", 2, unit_one, &l, &d) < 0 ||
-		    ob_demo_missing_generate(o, l.u, l.n, &r, &n, &d))
+		    ob_demo_missing_generate(o, l.u, l.n, &r, &n, &d) ||
+		    ob_store_bodies_each(s, "SLV", NULL, body_one, &b, &d) < 0)
 			failed = 1;
+		else
+			ob_demo_missing_bodies(o, b.b, b.n, r, n, &made);
+		free(b.b);
 		for (size_t i = 0; i < n && !failed; i++) {
 			if (open_report(s, &types.types[k], &types.calendars[k], &a, &r[i], &d))
 				failed = 1;

@@ -10,6 +10,7 @@
 #include "cases/missing.h"
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
+#include "cli/cmd_missing_match.h"
 #include "io/rows.h"
 #include "publish/sdc.h"
 
@@ -20,7 +21,12 @@
 void cmd_missing_usage(FILE *out)
 {
 	fputs(OB_TR(
-	"uso: observa missing stats [-d DIR] [--by month|territory|sex|age] [--format text|csv|json]\n\n"
+	"uso: observa missing stats [-d DIR] [--by month|territory|sex|age] [--format text|csv|json]\n"
+	"     observa missing match [--since FECHA] [--threshold BITS] [--user NOMBRE]\n"
+	"     observa missing matches [--status S] [--user NOMBRE] [--purpose TEXTO] [--format F]\n"
+	"     observa missing review ID confirm|reject [--user NOMBRE]\n"
+	"(match, matches y review: coincidencias entre cuerpos sin identificar y\n"
+	"reportes, docs/missing.md; observa missing match -h)\n\n"
 	"Los reportes de personas desaparecidas (tipo de caso missing-persons,\n"
 	"docs/missing.md) contados sin identidades: por mes de la desaparición (por\n"
 	"defecto), territorio del último lugar en que se vio a la persona, sexo o\n"
@@ -31,7 +37,12 @@ void cmd_missing_usage(FILE *out)
 	"una celda suprimida se muestra vacía con la marca C.\n"
 	"  --by D          month, territory, sex o age\n"
 	"  --format F      text (por defecto), csv o json\n",
-	"usage: observa missing stats [-d DIR] [--by month|territory|sex|age] [--format text|csv|json]\n\n"
+	"usage: observa missing stats [-d DIR] [--by month|territory|sex|age] [--format text|csv|json]\n"
+	"       observa missing match [--since DATE] [--threshold BITS] [--user NAME]\n"
+	"       observa missing matches [--status S] [--user NAME] [--purpose TEXT] [--format F]\n"
+	"       observa missing review ID confirm|reject [--user NAME]\n"
+	"(match, matches and review: matches between unidentified bodies and\n"
+	"reports, docs/missing.md; observa missing match -h)\n\n"
 	"The missing-persons reports (case type missing-persons, docs/missing.md)\n"
 	"counted without identities: by month of disappearance (the default),\n"
 	"territory last seen in, sex or age group; how many were located (alive,\n"
@@ -174,6 +185,12 @@ int cmd_missing(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "stats"))
 		return missing_stats(ctx, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "match"))
+		return ob_missing_cmd_match(ctx, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "matches"))
+		return ob_missing_cmd_matches(ctx, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "review"))
+		return ob_missing_cmd_review(ctx, argc - 1, argv + 1);
 	OB_ERROR("missing: subcomando desconocido «%s»", "missing: unknown subcommand «%s»",
 	         argv[1]);
 	cmd_missing_usage(stderr);

@@ -78,7 +78,7 @@ const struct ob_command ob_commands[] = {
 	  "usuarios, roles y credenciales", "users, roles and tokens" },
 	{ "case", cmd_case, cmd_case_usage, OBS | RW,
 	  "casos: tipos, estados, plazos y alertas", "cases: types, states, deadlines and alerts" },
-	{ "missing", cmd_missing, cmd_missing_usage, OBS | RO | OB_CMD_OWN_HELP,
+	{ "missing", cmd_missing, cmd_missing_usage, OBS | RW | OB_CMD_OWN_HELP,
 	  "personas desaparecidas: estadísticas sin identidades",
 	  "missing persons: statistics without identities" },
 	{ "audit", cmd_audit, cmd_audit_usage, OBS | RW,

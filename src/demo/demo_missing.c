@@ -151,3 +151,59 @@ ob_err ob_demo_missing_generate(const struct ob_demo_options *o, const struct ob
 	*n = at;
 	return OB_OK;
 }
+
+static long day_of(const char *s)
+{
+	struct ob_date dt;
+
+	if (ob_date_parse(s, strlen(s), OB_DATE_ISO, &dt, NULL, 0))
+		return LONG_MIN;
+	return ob_date_days(&dt);
+}
+
+void ob_demo_missing_bodies(const struct ob_demo_options *o, const struct ob_demo_body *bodies,
+                            size_t nbodies, struct ob_demo_missing *r, size_t n, size_t *made)
+{
+	size_t want = n / 20 < 3 ? 3 : n / 20;
+	bool *taken;
+	struct ob_rng g;
+
+	*made = 0;
+	if (n < 2 || !nbodies)
+		return;
+	taken = ob_calloc(nbodies, sizeof(*taken));
+	ob_rng_seed_stream(&g, o->seed, "missing-bodies", 0);
+	/* the reports from a random start, every one visited once */
+	for (size_t k = 0, start = 1 + (size_t)ob_rng_below(&g, n - 1); k < n - 1 && *made < want;
+	     k++) {
+		struct ob_demo_missing *m = &r[1 + (start - 1 + k) % (n - 1)];
+		long since = day_of(m->missing_since);
+
+		if (m->outcome != OB_DEMO_STILL_MISSING || since == LONG_MIN)
+			continue;
+		for (size_t j = 0; j < nbodies; j++) {
+			const struct ob_demo_body *b = &bodies[j];
+			long days = b->found - since;
+			int age;
+
+			if (taken[j] || days < 1 || days > 365)
+				continue;
+			taken[j] = true;
+			if ((!strcmp(b->sex, "f") || !strcmp(b->sex, "m")) && strcmp(b->sex, m->sex)) {
+				char desc[sizeof(m->description)];
+				bool was_f = !strncmp(m->description, "mujer", 5);
+				ob_strlcpy(m->sex, b->sex, sizeof(m->sex));
+				snprintf(desc, sizeof(desc), "%s%s", was_f ? "hombre" : "mujer",
+				         m->description + (was_f ? 5 : 6));
+				ob_strlcpy(m->description, desc, sizeof(m->description));
+			}
+			ob_strlcpy(m->territory, b->territory, sizeof(m->territory));
+			age = b->age < 0 ? m->age : b->age - (int)(days / 365) + (int)ob_rng_range(&g, -1, 1);
+			m->age = age < 0 ? 0 : age;
+			m->minor_consent = false;
+			(*made)++;
+			break;
+		}
+	}
+	free(taken);
+}

@@ -52,4 +52,26 @@ ob_err ob_demo_missing_generate(const struct ob_demo_options *o, const struct ob
                                 size_t nunits, struct ob_demo_missing **out, size_t *n,
                                 struct ob_diag *d);
 
+/* An unidentified body of the forensic records (cases/missing_match.h):
+ * the day it was found (days since 1970-01-01), where, its sex ("f", "m"
+ * or other) and its estimated age (-1 unknown). */
+struct ob_demo_body {
+	long found;
+	char territory[32];
+	char sex[8];
+	int age;
+};
+
+/*
+ * Make a few of the reports still missing (about one in twenty of the
+ * reports, at least three; never the first) the reports of bodies: for
+ * each, a body found 1 to 365 days after the report's missing_since and not taken
+ * yet, whose sex (when known), territory and age (the estimate less the
+ * years elapsed, give or take a year) the report takes; its dates, and
+ * everything else, stay. On its own random stream, so nothing else of the
+ * demo changes; how many were made in *made.
+ */
+void ob_demo_missing_bodies(const struct ob_demo_options *o, const struct ob_demo_body *bodies,
+                            size_t nbodies, struct ob_demo_missing *r, size_t n, size_t *made);
+
 #endif

@@ -81,6 +81,8 @@ static const struct shape {
 	{ ob_http_h_rec_discrepancies, PAGE, "~reason:s?" },
 	{ ob_http_h_review, OBJECT, "total:i,limit:i,offset:i,data:[o" },
 	{ ob_http_h_review_decide, OBJECT, "item:i,decision:s" },
+	{ ob_http_h_missing_matches, OBJECT, "total:i,limit:i,offset:i,data:[o" },
+	{ ob_http_h_missing_match_decide, OBJECT, "id:i,decision:s,user:s" },
 };
 
 static const struct shape *shape_of(const struct ob_http_route *r)

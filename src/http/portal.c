@@ -138,6 +138,11 @@ static const struct page_route {
 	  ob_page_review },
 	{ OB_PAGE_UPLOAD, "gestion", "admin", "entrega", "upload", false, PAGE_RESTRICTED_POST,
 	  ob_page_upload },
+	/* missing persons' restricted pages */
+	{ OB_PAGE_MISSING_MATCHES, "gestion", "admin", "coincidencias", "matches", false,
+	  PAGE_RESTRICTED_POST, ob_page_missing_matches },
+	{ OB_PAGE_MISSING_TIPS, "gestion", "admin", "informacion", "tips", false, PAGE_RESTRICTED,
+	  ob_page_missing_tips },
 };
 
 static const struct page_route *route_of(enum ob_page_kind kind)

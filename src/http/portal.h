@@ -40,6 +40,9 @@ enum ob_page_kind {
 	OB_PAGE_DISCREPANCIES, /* a run's discrepancy ledger */
 	OB_PAGE_REVIEW,        /* the review queue, and its decisions (POST) */
 	OB_PAGE_UPLOAD,        /* a delivery's upload (portal_admin_upload.c) */
+	/* missing persons' restricted pages (portal_missing_admin.c) */
+	OB_PAGE_MISSING_MATCHES, /* bodies matched to reports, and their decisions (POST) */
+	OB_PAGE_MISSING_TIPS,    /* the information the public sent */
 	OB_PAGE_DATA,          /* data and method: releases, indicators (portal_data.c) */
 	OB_PAGE_DATA_API,      /* the API's documentation (portal_data.c) */
 	OB_PAGE_NOT_FOUND,
@@ -253,6 +256,8 @@ void ob_page_reconcile_counts(struct ob_page *pg);
 void ob_page_discrepancies(struct ob_page *pg);
 void ob_page_review(struct ob_page *pg);    /* GET and POST */
 void ob_page_upload(struct ob_page *pg);    /* GET and POST (multipart) */
+void ob_page_missing_matches(struct ob_page *pg); /* portal_missing_admin.c; GET and POST */
+void ob_page_missing_tips(struct ob_page *pg);
 /* One part of a multipart/form-data body: its name and filename (""
  * when none) and its bytes, which point into the body. */
 struct ob_form_part {

@@ -81,6 +81,20 @@ void ob_page_admin(struct ob_page *pg)
 		                   "misma muerte (con nombres; cada consulta se audita)",
 		               "doubtful pairs of the latest reconciliation, to decide whether they "
 		               "are the same death (with names; every view is audited)"));
+	if (ob_role_allows(pg->who.role, OB_ROLE_STEWARD)) {
+		link_item(pg, OB_PAGE_MISSING_MATCHES,
+		          OB_L(pg, "Coincidencias de desaparecidos", "Missing persons' matches"),
+		          OB_L(pg, "cuerpos sin identificar que podrían ser personas desaparecidas, "
+		                   "para confirmar o descartar (cada consulta se audita)",
+		               "unidentified bodies that may be missing persons, to confirm or "
+		               "reject (every view is audited)"));
+		link_item(pg, OB_PAGE_MISSING_TIPS,
+		          OB_L(pg, "Información sobre desaparecidos", "Information on missing persons"),
+		          OB_L(pg, "lo que el público envió con «Tengo información» (cada consulta "
+		                   "se audita)",
+		               "what the public sent with \"I have information\" (every view is "
+		               "audited)"));
+	}
 	OB_HTML_LIT(b, "</ul>\n");
 	if (!any) {
 		OB_HTML_LIT(b, "<p>");

@@ -305,6 +305,18 @@ static const struct ob_http_pspec p_review[] = {
 	P_LIMIT, P_OFFSET, P_PURPOSE,
 };
 
+/* missing persons' matches (missing_match.c) */
+static const char *const match_status[] = { "pending", "confirmed", "rejected", "all", NULL };
+static const struct ob_http_pspec p_missing_matches[] = {
+	{ "status", "query", OB_HTTP_STRING, false, 0, 0, match_status,
+	  "pending (por omisión), confirmed, rejected o all", "pending (default), confirmed, "
+	  "rejected or all" },
+	P_LIMIT, P_OFFSET, P_PURPOSE,
+};
+static const struct ob_http_pspec p_missing_match_decide[] = {
+	{ "id", "path", OB_HTTP_INTEGER, true, 1, INT64_MAX, NULL,
+	  "número de la coincidencia", "match number" },
+};
 static const struct ob_http_pspec p_review_decide[] = {
 	{ "item", "path", OB_HTTP_INTEGER, true, 1, INT64_MAX, NULL,
 	  "número del par en revisión", "review item number" },
@@ -457,6 +469,23 @@ const struct ob_http_route ob_http_routes[] = {
 	  "{\"type\":\"object\",\"required\":[\"decision\"],\"properties\":{"
 	  "\"decision\":{\"type\":\"string\",\"enum\":[\"accept\",\"reject\"]},"
 	  "\"note\":{\"type\":\"string\"}}}" },
+	/* missing persons' matches (missing_match.c) */
+	{ "GET", "/api/v1/missing-matches", OB_ROLE_STEWARD, false, true, ob_http_h_missing_matches,
+	  "Coincidencias candidatas entre cuerpos sin identificar y reportes de personas "
+	  "desaparecidas, la puntuación más alta primero, sin identidades (cada lectura se "
+	  "audita)",
+	  "Candidate matches between unidentified bodies and missing-person reports, highest "
+	  "score first, without identities (every read is audited)",
+	  PARAMS(p_missing_matches), "json", NULL },
+	{ "POST", "/api/v1/missing-matches/{id}", OB_ROLE_STEWARD, false, true,
+	  ob_http_h_missing_match_decide,
+	  "Registra la decisión sobre una coincidencia (confirm: el reporte pasa a localizada "
+	  "sin vida; reject: no es la persona)",
+	  "Record the decision on a match (confirm: the report becomes located dead; reject: "
+	  "not the person)",
+	  PARAMS(p_missing_match_decide), "json",
+	  "{\"type\":\"object\",\"required\":[\"decision\"],\"properties\":{"
+	  "\"decision\":{\"type\":\"string\",\"enum\":[\"confirm\",\"reject\"]}}}" },
 };
 const size_t ob_http_nroutes = OB_ARRAY_SIZE(ob_http_routes);
 

@@ -300,4 +300,21 @@ static const char *const ob_migrations[] = {
 	"  delivery INTEGER NOT NULL REFERENCES case_delivery(id), seq INTEGER NOT NULL,"
 	"  at TEXT NOT NULL, ok INTEGER NOT NULL CHECK (ok IN (0, 1)), error TEXT,"
 	"  PRIMARY KEY(delivery, seq));",
+	/* 15: candidate matches between an unidentified body of a forensic
+	 * source and an open missing-person report (store/missing_match.h,
+	 * docs/missing.md): one row per report and body (the body named by
+	 * its source and its id there, which a new delivery keeps), with what
+	 * the body's record said when it was scored, the score in bits and
+	 * the contribution of each comparison; pending until a reviewer
+	 * confirms or rejects it, and never scored twice */
+	"CREATE TABLE missing_match("
+	"  id INTEGER PRIMARY KEY, case_id INTEGER NOT NULL REFERENCES case_file(id),"
+	"  source TEXT NOT NULL, source_id TEXT NOT NULL, record INTEGER NOT NULL,"
+	"  found_on TEXT NOT NULL, territory TEXT, sex TEXT, age_min INTEGER, age_max INTEGER,"
+	"  score REAL NOT NULL, explanation TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'pending'"
+	"  CHECK (status IN ('pending', 'confirmed', 'rejected')),"
+	"  created_at TEXT NOT NULL, decided_by TEXT, decided_at TEXT,"
+	"  UNIQUE(case_id, source, source_id));"
+	"CREATE INDEX missing_match_status ON missing_match(status, score);",
 };

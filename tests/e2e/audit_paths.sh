@@ -244,8 +244,21 @@ case_case_show() {
 	fi
 	cli_stdout case-show "$1" "$2" "$OBSERVA" case show 1 -d "$O" --user ana
 }
+case_missing_matches() {
+	# every possible pair of the demo's bodies and open reports: a long list
+	if [ "$(sql "$O" "SELECT count(*) FROM missing_match")" = 0 ]; then
+		expect_status 0 "$OBSERVA" missing match -d "$O" --threshold -1000
+	fi
+	[ "$(sql "$O" "SELECT count(*) FROM missing_match")" -gt 10 ] || fail "too few matches"
+	cli_stdout missing-matches "$1" "$2" "$OBSERVA" missing matches -d "$O" --status all
+}
 case_api_review() {
 	api api-review "$1" "$2" steward "/api/v1/review?all=1&limit=1000"
+}
+case_api_missing_matches() {
+	[ "$(sql "$O" "SELECT count(*) FROM missing_match")" -gt 0 ] ||
+		expect_status 0 "$OBSERVA" missing match -d "$O" --threshold -1000
+	api api-missing-matches "$1" "$2" steward "/api/v1/missing-matches?status=all&limit=1000"
 }
 case_api_quarantine() {
 	api api-quarantine "$1" "$2" steward "/api/v1/quarantine?limit=1000"
