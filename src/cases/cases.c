@@ -104,6 +104,13 @@ ob_err ob_case_unit_check(const struct ob_case_type *t, const struct ob_case_act
 	               a->account, t->code, list);
 }
 
+void ob_case_diag_outside(struct ob_diag *d, const struct ob_case_type *t)
+{
+	ob_strlcpy(d->file, t->code, sizeof(d->file));
+	d->line = 0;
+	d->column = 0;
+}
+
 ob_err ob_case_grant(struct ob_store *s, const struct ob_case_type *t,
                      const struct ob_case_actor *a, const char *account, const char *unit,
                      long long at, struct ob_diag *d)

@@ -74,6 +74,11 @@ ob_err ob_case_grant(struct ob_store *s, const struct ob_case_type *t,
                      const struct ob_case_actor *a, const char *account, const char *unit,
                      long long at, struct ob_diag *d);
 
+/* A refusal of the engine about type t as said outside the server (the
+ * API, the portal): d's place becomes the type's code instead of its
+ * file's path and line on the server. */
+void ob_case_diag_outside(struct ob_diag *d, const struct ob_case_type *t);
+
 /* A value given for a field (--set FIELD=VALUE), as typed. */
 struct ob_case_input {
 	const char *field;

@@ -457,6 +457,7 @@ void ob_http_h_case(struct ob_http_call *c)
 	if (e == OB_ESTORE) {
 		ob_http_store_fail(c);
 	} else if (e == OB_EINVAL) {
+		ob_case_diag_outside(&d, sh.t);
 		ob_http_fail_diag(c->res, 422, "deadline", NULL, &d);
 	} else if (e) {
 		ob_http_fail_too_large(c);
@@ -545,9 +546,11 @@ static const char *given_unit(const struct ob_case_type *t, const struct ob_case
 	return NULL;
 }
 
-/* Answer a change the engine refused or failed (e != OB_OK). */
-static void change_failed(struct ob_http_call *c, ob_err e, const struct ob_diag *d)
+/* Answer a change the engine refused or failed (e != OB_OK) about type t. */
+static void change_failed(struct ob_http_call *c, const struct ob_case_type *t, ob_err e,
+                          struct ob_diag *d)
 {
+	ob_case_diag_outside(d, t);
 	if (e == OB_EINVAL)
 		ob_http_fail_diag(c->res, 422, "refused", NULL, d);
 	else if (e == OB_EEXISTS)
@@ -599,7 +602,7 @@ void ob_http_h_case_open(struct ob_http_call *c)
 		goto release_units;
 	e = ob_case_open(c->ctx->store, t, &types.calendars[i], &a, c->req->now, in, n, &id, &d);
 	if (e) {
-		change_failed(c, e, &d);
+		change_failed(c, t, e, &d);
 		goto release_units;
 	}
 	/* no value is echoed: the protected ones stay where they were written */
@@ -668,7 +671,7 @@ void ob_http_h_case_move(struct ob_http_call *c)
 	e = ob_case_move(c->ctx->store, t, &types.calendars[i], &a, id, state, c->req->now, in, n,
 	                 &d);
 	if (e) {
-		change_failed(c, e, &d);
+		change_failed(c, t, e, &d);
 		goto release_units;
 	}
 	e = ob_buf_addf(b, "{\"case\":%lld,\"type\":", id);
@@ -813,7 +816,11 @@ failed:
 		ob_http_store_fail(c);
 	} else {
 		OB_ERROR("API: alertas de casos: %s", "API: case alerts: %s", d.message);
-		ob_http_fail_diag(c->res, 422, "alerts", NULL, &d);
+		ob_http_fail(c->res, 422, "alerts", NULL,
+		             "Las alertas no se pudieron calcular en ese momento (¿fuera de los años "
+		             "del calendario del país?).",
+		             "The alerts could not be computed at that moment (outside the years of "
+		             "the country's calendar?).");
 	}
 release:
 	free(now);

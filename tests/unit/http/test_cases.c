@@ -262,6 +262,7 @@ static void transitions(void **state)
 	msg = json_string_value(json_object_get(json_object_get(j, "error"), "message_en"));
 	assert_non_null(msg);
 	assert_non_null(strstr(msg, "steward"));
+	assert_null(strstr(msg, dir)); /* the type, not its file's path on the server */
 	assert_non_null(json_string_value(json_object_get(json_object_get(j, "error"), "message")));
 	json_decref(j);
 	expect_state(id, "reported", 1);
