@@ -138,6 +138,12 @@ static const struct page_route {
 	  ob_page_review },
 	{ OB_PAGE_UPLOAD, "gestion", "admin", "entrega", "upload", false, PAGE_RESTRICTED_POST,
 	  ob_page_upload },
+	{ OB_PAGE_CASE_REPORT, "gestion", "admin", "reporte", "report", false,
+	  PAGE_RESTRICTED_POST, ob_page_case_report },
+	{ OB_PAGE_CASE_TRIAGE, "gestion", "admin", "triaje", "triage", false,
+	  PAGE_RESTRICTED_POST, ob_page_case_triage },
+	{ OB_PAGE_CASE_BOARD, "gestion", "admin", "plazos", "deadlines", false, PAGE_RESTRICTED,
+	  ob_page_case_board },
 };
 
 static const struct page_route *route_of(enum ob_page_kind kind)

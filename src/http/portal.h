@@ -40,6 +40,9 @@ enum ob_page_kind {
 	OB_PAGE_DISCREPANCIES, /* a run's discrepancy ledger */
 	OB_PAGE_REVIEW,        /* the review queue, and its decisions (POST) */
 	OB_PAGE_UPLOAD,        /* a delivery's upload (portal_admin_upload.c) */
+	OB_PAGE_CASE_REPORT,   /* a SALVE report's form (portal_cases.c) */
+	OB_PAGE_CASE_TRIAGE,   /* the SALVE triage queue, and its moves (POST) */
+	OB_PAGE_CASE_BOARD,    /* a court's deadline board */
 	OB_PAGE_DATA,          /* data and method: releases, indicators (portal_data.c) */
 	OB_PAGE_DATA_API,      /* the API's documentation (portal_data.c) */
 	OB_PAGE_NOT_FOUND,
@@ -253,6 +256,9 @@ void ob_page_reconcile_counts(struct ob_page *pg);
 void ob_page_discrepancies(struct ob_page *pg);
 void ob_page_review(struct ob_page *pg);    /* GET and POST */
 void ob_page_upload(struct ob_page *pg);    /* GET and POST (multipart) */
+void ob_page_case_report(struct ob_page *pg); /* portal_cases.c: GET and POST */
+void ob_page_case_triage(struct ob_page *pg); /* GET and POST */
+void ob_page_case_board(struct ob_page *pg);
 /* One part of a multipart/form-data body: its name and filename (""
  * when none) and its bytes, which point into the body. */
 struct ob_form_part {
