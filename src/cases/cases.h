@@ -89,7 +89,9 @@ struct ob_case_input {
  * Open a case of type t (calendar cal) at time `at` (seconds since the
  * epoch) in its initial state, with the values given (each checked; a
  * territory must be in the catalogue; the initial state's required fields
- * must be among them; a must act in its unit). Its id in *id. OB_EINVAL
+ * must be among them; a must act in its unit; a's role must allow the
+ * type's open_role, or a is the public, for no account, and the type has
+ * public_form = yes). Its id in *id. OB_EINVAL
  * with d saying why when refused; OB_ESTORE.
  */
 ob_err ob_case_open(struct ob_store *s, const struct ob_case_type *t,

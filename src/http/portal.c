@@ -115,6 +115,8 @@ static const struct page_route {
 	  ob_page_missing },
 	{ OB_PAGE_MISSING_ONE, "desaparecidos", "missing", NULL, NULL, true, PAGE_PUBLIC,
 	  ob_page_missing_one },
+	{ OB_PAGE_CASE_PUBLIC, "reportar", "report", NULL, NULL, false, PAGE_PUBLIC,
+	  ob_page_case_public },
 	{ OB_PAGE_DATA, "datos", "data", NULL, NULL, false, PAGE_PUBLIC, ob_page_data },
 	{ OB_PAGE_DATA_API, "datos", "data", "api", "api", false, PAGE_PUBLIC, ob_page_data_api },
 	{ OB_PAGE_SIGNIN, "acceso", "sign-in", NULL, NULL, false, PAGE_RESTRICTED_POST,
@@ -1174,6 +1176,14 @@ void ob_portal_handle(struct ob_http_call *c)
 		if (ob_http_defer(c, true))
 			return;
 		ob_page_missing_tip(&pg);
+		return;
+	}
+	if (p && p->kind == OB_PAGE_CASE_PUBLIC && !strcmp(method, "POST")) {
+		/* an anonymous SALVE report: as the form above */
+		pg.kind = p->kind;
+		if (ob_http_defer(c, true))
+			return;
+		ob_page_case_public_post(&pg);
 		return;
 	}
 	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {

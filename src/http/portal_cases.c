@@ -888,3 +888,144 @@ release:
 		ob_case_set_free(&set);
 	type_close(&x);
 }
+
+/* ---- the public, anonymous SALVE report ---- */
+
+/* The SALVE type when it takes anonymous reports (public_form = yes); a
+ * 404 page otherwise. */
+static bool public_type(struct ob_page *pg, struct case_page *x)
+{
+	const char *title = OB_L(pg, "Reportar violencia escolar", "Report school violence");
+
+	if (!type_open(pg, SALVE_TYPE, title, x))
+		return false;
+	if (x->t->public_form)
+		return true;
+	ob_buf_reset(pg->b);
+	ob_page_not_found(pg);
+	return false;
+}
+
+static void public_form(struct ob_page *pg, const struct case_page *x, const char *error)
+{
+	const char *title = OB_L(pg, "Reportar violencia escolar", "Report school violence");
+	const struct ob_case_type *t = x->t;
+	struct ob_buf *b = pg->b;
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	char id[OB_CASE_NAME + 4];
+
+	ob_page_begin(pg, title);
+	OB_HTML_LIT(b, "<h1>");
+	ob_html_text(b, title);
+	OB_HTML_LIT(b, "</h1>\n");
+	if (error) {
+		OB_HTML_LIT(b, "<p class=\"error\" role=\"alert\">");
+		ob_html_text(b, error);
+		OB_HTML_LIT(b, "</p>\n");
+	}
+	OB_HTML_LIT(b, "<p>");
+	ob_html_text(b, OB_L(pg, "Cualquier persona puede reportar un hecho de violencia en un "
+	                         "centro escolar o cerca de él, sin cuenta y sin dar su nombre. "
+	                         "El reporte llega a quien los clasifica en el Ministerio; lo que "
+	                         "escriba no se publica ni se le muestra de vuelta.",
+	                     "Anyone may report violence in or near a school, without an account "
+	                     "and without giving a name. The report reaches those who triage "
+	                     "them at the Ministry; what you write is neither published nor shown "
+	                     "back to you."));
+	OB_HTML_LIT(b, "</p>\n<form class=\"case-report\" method=\"post\"");
+	ob_page_path(&u, OB_PAGE_CASE_PUBLIC, NULL, pg->lang);
+	OB_HTML_ATTR(b, "action", u.ptr);
+	OB_HTML_LIT(b, ">");
+	for (size_t f = 0; f < t->n_fields; f++) {
+		if (!on_form(t, (int)f))
+			continue;
+		snprintf(id, sizeof(id), "f-%s", t->fields[f].name);
+		OB_HTML_LIT(b, "<p>");
+		field_input(pg, t, (int)f, id, NULL, (t->states[t->initial].require >> f) & 1);
+		OB_HTML_LIT(b, "</p>\n");
+	}
+	ob_page_trap_field(pg);
+	OB_HTML_LIT(b, "<p><button type=\"submit\">");
+	ob_html_text(b, OB_L(pg, "Enviar el reporte", "Send the report"));
+	OB_HTML_LIT(b, "</button></p></form>\n");
+	if (ob_buf_failed(&u))
+		b->failed = true;
+	ob_buf_release(&u);
+	ob_page_end(pg);
+}
+
+void ob_page_case_public(struct ob_page *pg)
+{
+	struct case_page x;
+
+	/* the setting is read at each request: not kept in the page cache */
+	pg->no_cache = true;
+	if (public_type(pg, &x))
+		public_form(pg, &x, NULL);
+	type_close(&x);
+}
+
+/* The answer of a POST: a sentence, never a value that was sent. */
+static void public_answer(struct ob_page *pg, int status, const char *text)
+{
+	const char *title = status == 200 ? OB_L(pg, "Gracias", "Thank you")
+	                                  : OB_L(pg, "No se pudo enviar", "Could not be sent");
+
+	message_page(pg, status, title, text, OB_PAGE_CASE_PUBLIC);
+}
+
+void ob_page_case_public_post(struct ob_page *pg)
+{
+	struct ob_case_input in[OB_MAX_CASE_FIELDS];
+	struct ob_case_actor a = { "portal", OB_ROLE_PUBLIC, NULL };
+	struct ob_http_target form;
+	struct case_page x;
+	struct ob_diag d;
+	char msg[OB_MAX_MESSAGE];
+	long long id = 0;
+	size_t n;
+	ob_err e;
+
+	ob_page_private(pg);
+	if (!public_type(pg, &x)) {
+		type_close(&x);
+		return;
+	}
+	if (ob_page_public_form(pg->c->req, &form)) {
+		public_answer(pg, 400, OB_L(pg, "El formulario no es válido.",
+		                            "The form is not valid."));
+		goto release;
+	}
+	if (ob_page_trapped(&form)) {
+		/* a robot: thanked, nothing kept */
+		OB_INFO("portal: reporte público con el campo trampa lleno, descartado",
+		        "portal: public report with the trap field filled, dropped");
+		public_answer(pg, 200, OB_L(pg, "Su reporte se recibió.", "Your report was received."));
+		goto release;
+	}
+	n = form_inputs(x.t, &form, in);
+	ob_diag_clear(&d);
+	e = ob_case_open(pg->c->ctx->store, x.t, x.cal, &a, pg->c->req->now, in, n, &id, &d);
+	if (e == OB_EINVAL) {
+		/* the engine's reason, without the value it refused (it may be
+		 * one of the protected fields) */
+		d.value[0] = '\0';
+		ob_case_diag_outside(&d, x.t);
+		ob_diag_format_lang(&d, pg->lang, msg, sizeof(msg));
+		pg->c->res->status = 422;
+		ob_buf_reset(pg->b);
+		public_form(pg, &x, msg);
+	} else if (e) {
+		OB_ERROR("portal: reporte público: %s", "portal: public report: %s", d.message);
+		public_answer(pg, 503, OB_L(pg, "No se pudo guardar ahora; inténtelo más tarde.",
+		                            "It could not be kept now; try again later."));
+	} else {
+		public_answer(pg, 200, OB_L(pg, "Su reporte se recibió y llegará a quien clasifica "
+		                                "los reportes.",
+		                            "Your report was received and will reach those who "
+		                            "triage reports."));
+	}
+release:
+	ob_http_target_release(&form);
+	type_close(&x);
+}

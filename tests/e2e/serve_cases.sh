@@ -8,7 +8,11 @@
 # transitions, refuses one that does not exist with the engine's message
 # and makes the one asked (CSRF missing: 403); a court's board lists its
 # own court's open cases, the overdue first, the one due soon next, the
-# one without a deadline last, at a moment the test gives.
+# one without a deadline last, at a moment the test gives. The public,
+# anonymous SALVE form answers 404 until the type says public_form = yes;
+# then it takes a report without an account (the trap field filled: thanked,
+# nothing kept; a refusal with the engine's reason and no value sent back),
+# and past the server's burst per address it answers 429.
 export LC_ALL=C.UTF-8
 O="$T/obs"
 expect_status 0 "$OBSERVA" init -q "$O"
@@ -47,7 +51,7 @@ expect_status 0 "$OBSERVA" case open salve -d "$O" --now 2025-03-03T08:00 --set 
 	--set territory=SLV0614 --set category=bullying
 OLD=$(cat "$T/out")
 
-start_server "$O" --threads 2
+start_server "$O" --threads 2 --query-burst 5 --query-rate 1
 req() {
 	jar=$1 want=$2 path=$3
 	shift 3
@@ -154,3 +158,52 @@ grep -q '<tr class="due-today"><td class="num">'"$CB" "$T/body" || fail "due tod
 grep -q 'due today' "$T/body" || fail "the English words"
 req "$T/bob" 400 "/es/gestion/plazos?now=ayer"
 req "$T/bob" 403 /es/gestion/triaje
+
+# ---- the public, anonymous SALVE form ----
+get() {
+	want=$1 url=$2
+	shift 2
+	code=$(curl -s -o "$T/body" -w '%{http_code}' "$@" "$B$url") || fail "curl $url"
+	[ "$code" = "$want" ] || { cat "$T/body" >&2; fail "$url: status $code, expected $want"; }
+}
+pub="f_school=CE-7&f_territory=SLV0614&f_victim=Rosa+Nieves+Secreta&website="
+get 404 /es/reportar
+n=$(cases)
+get 404 /es/reportar --data "$pub&f_category=theft"
+[ "$(cases)" = "$n" ] || fail "a public report while the form is off"
+sed -i 's/^open_role = submitter$/open_role = submitter\npublic_form = yes/' "$O/catalog/cases/salve.ini"
+get 200 /es/reportar
+grep -q 'name="f_school"' "$T/body" || fail "no school on the public form"
+grep -q 'name="website"' "$T/body" || fail "no trap field"
+! grep -q 'name="csrf"' "$T/body" || fail "a session's token on a public form"
+get 200 /en/report
+grep -q 'Send the report' "$T/body" || fail "no English public form"
+get 200 /es/reportar --data "f_school=CE-7&f_territory=SLV0614&f_category=theft&website=http%3A%2F%2Fspam"
+grep -q 'Su reporte se recibió' "$T/body" || fail "the robot is not thanked"
+[ "$(cases)" = "$n" ] || fail "a robot's report was kept"
+get 422 /es/reportar --data "$pub"
+grep -q 'category' "$T/body" || fail "the public refusal does not name the missing field"
+! grep -q 'Nieves' "$T/body" || fail "a protected value sent back by a refusal"
+! grep -q "$O" "$T/body" || fail "the refusal names a server path"
+[ "$(cases)" = "$n" ] || fail "a refused public report was kept"
+get 200 /es/reportar --data "$pub&f_category=sexual_violence"
+! grep -q 'Nieves' "$T/body" || fail "a protected value sent back"
+[ "$(cases)" = $((n + 1)) ] || fail "the public report was not kept"
+P=$(sql "$O" "SELECT max(id) FROM case_file")
+[ "$(sql "$O" "SELECT type || ',' || state || ',' || unit FROM case_file WHERE id = $P")" = \
+	"salve,reported,CE-7" ] || fail "the public report is not a SALVE report in its initial state"
+[ "$(sql "$O" "SELECT actor || '/' || role FROM case_event WHERE case_id = $P")" = portal/public ] ||
+	fail "the public report's actor"
+[ "$(audit "action = 'case.open' AND actor = 'portal'")" = 1 ] || fail "the public report is not audited"
+# the triage desk sees it among the severe, before the older report that is not
+req "$T/tri" 200 /es/gestion/triaje
+order=$(grep -o '<tr[^>]*><td class="num">[0-9]*' "$T/body" | sed 's/.*>//' | tr '\n' ' ')
+[ "$order" = "$NEW $P $OLD " ] || fail "the queue's order: $order (expected $NEW $P $OLD)"
+# past the burst: 429
+code=200
+for _ in 1 2 3 4 5 6; do
+	code=$(curl -s -o /dev/null -w '%{http_code}' --data "$pub&f_category=theft" "$B/es/reportar")
+	[ "$code" = 429 ] && break
+done
+[ "$code" = 429 ] || fail "no rate limit on the public form"
+[ "$(cases)" -le $((n + 2)) ] || fail "reports past the limit were kept"
