@@ -766,6 +766,12 @@
  * observa case list --type missing-persons-tip). */
 #define OB_PORTAL_MISSING_MATCHES 50
 #define OB_PORTAL_MISSING_TIPS 100
+/* The case pages of the restricted area (http/portal_cases.c): the cases
+ * the triage queue and the deadline board list at most (the oldest and the
+ * most urgent first), and the longest text a report form's field takes, in
+ * bytes. */
+#define OB_PORTAL_CASE_ROWS 500
+#define OB_PORTAL_CASE_TEXT 2000
 #define OB_MAX_CALENDAR_DAYS 4096
 #define OB_MAX_CALENDAR_YEARS 50
 

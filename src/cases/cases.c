@@ -104,6 +104,13 @@ ob_err ob_case_unit_check(const struct ob_case_type *t, const struct ob_case_act
 	               a->account, t->code, list);
 }
 
+void ob_case_diag_outside(struct ob_diag *d, const struct ob_case_type *t)
+{
+	ob_strlcpy(d->file, t->code, sizeof(d->file));
+	d->line = 0;
+	d->column = 0;
+}
+
 ob_err ob_case_grant(struct ob_store *s, const struct ob_case_type *t,
                      const struct ob_case_actor *a, const char *account, const char *unit,
                      long long at, struct ob_diag *d)
@@ -266,7 +273,10 @@ ob_err ob_case_open(struct ob_store *s, const struct ob_case_type *t,
 	ob_err e;
 
 	memset(&c, 0, sizeof(c));
-	if (!ob_role_allows(a->role, t->open_role)) {
+	/* the public form of a type that takes anonymous reports acts for no
+	 * account, as the public */
+	if (!(t->public_form && a->role == OB_ROLE_PUBLIC && !a->account) &&
+	    !ob_role_allows(a->role, t->open_role)) {
 		e = OB_DIAG(d, OB_EINVAL, t->path, 0, 0, ob_role_name(a->role),
 		            strlen(ob_role_name(a->role)),
 		            "el rol %s no puede abrir casos del tipo %s: lo hace el rol %s",

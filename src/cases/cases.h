@@ -74,6 +74,11 @@ ob_err ob_case_grant(struct ob_store *s, const struct ob_case_type *t,
                      const struct ob_case_actor *a, const char *account, const char *unit,
                      long long at, struct ob_diag *d);
 
+/* A refusal of the engine about type t as said outside the server (the
+ * API, the portal): d's place becomes the type's code instead of its
+ * file's path and line on the server. */
+void ob_case_diag_outside(struct ob_diag *d, const struct ob_case_type *t);
+
 /* A value given for a field (--set FIELD=VALUE), as typed. */
 struct ob_case_input {
 	const char *field;
@@ -84,7 +89,9 @@ struct ob_case_input {
  * Open a case of type t (calendar cal) at time `at` (seconds since the
  * epoch) in its initial state, with the values given (each checked; a
  * territory must be in the catalogue; the initial state's required fields
- * must be among them; a must act in its unit). Its id in *id. OB_EINVAL
+ * must be among them; a must act in its unit; a's role must allow the
+ * type's open_role, or a is the public, for no account, and the type has
+ * public_form = yes). Its id in *id. OB_EINVAL
  * with d saying why when refused; OB_ESTORE.
  */
 ob_err ob_case_open(struct ob_store *s, const struct ob_case_type *t,

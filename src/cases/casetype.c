@@ -219,9 +219,13 @@ static ob_err case_key(struct parse *p, const struct ob_ini_item *it)
 		if (!ob_role_parse(v, !strcmp(k, "open_role") ? &t->open_role : &t->protected_role))
 			return bad_value(p, it, "se esperaba un rol: analyst, steward o admin",
 			                 "expected a role: analyst, steward or admin");
+	} else if (!strcmp(k, "public_form")) {
+		if (!yes_no(v, &t->public_form))
+			return bad_value(p, it, "public_form: se esperaba yes o no",
+			                 "public_form: expected yes or no");
 	} else if (strcmp(k, "unit") && strcmp(k, "initial")) {
-		return unknown_key(p, it, "code, name, name_en, country, unit, initial, open_role o "
-		                          "protected_role");
+		return unknown_key(p, it, "code, name, name_en, country, unit, initial, open_role, "
+		                          "protected_role o public_form");
 	}
 	return OB_OK;
 }

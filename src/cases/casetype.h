@@ -14,7 +14,9 @@
  *                    unit (the field naming the unit a case belongs to),
  *                    initial (the state a case opens in), open_role (the
  *                    least role that may open one; analyst), protected_role
- *                    (the role that may read protected fields; steward)
+ *                    (the role that may read protected fields; steward),
+ *                    public_form (yes: the portal's public form opens cases
+ *                    of the type without an account; no, the default)
  *   [field.NAME]     type = text | date | datetime | integer | choice |
  *                    territory | point; values = a, b, c (choice);
  *                    protected = yes; public = yes (it may appear on the
@@ -146,6 +148,7 @@ struct ob_case_type {
 	int initial;
 	enum ob_role open_role;
 	enum ob_role protected_role;
+	bool public_form;             /* anonymous reports from the portal's public form */
 	struct ob_case_field fields[OB_MAX_CASE_FIELDS];
 	size_t n_fields;
 	struct ob_case_state states[OB_MAX_CASE_STATES];

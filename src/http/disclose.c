@@ -8,6 +8,12 @@
 bool ob_http_audit_read(struct ob_http_call *c, const char *object, const char *query,
                         long long records)
 {
+	return ob_http_audit_disclose(c, "read", object, query, records);
+}
+
+bool ob_http_audit_disclose(struct ob_http_call *c, const char *action, const char *object,
+                            const char *query, long long records)
+{
 	const char *purpose = ob_http_str(c, "purpose");
 	const char *role = ob_role_name(c->who.role);
 	char to[96], es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
@@ -19,7 +25,7 @@ bool ob_http_audit_read(struct ob_http_call *c, const char *object, const char *
 	memset(&x, 0, sizeof(x));
 	x.actor = c->who.name;
 	x.role = role;
-	x.action = "read";
+	x.action = action;
 	x.object = object;
 	x.query = query;
 	x.purpose = purpose && *purpose ? purpose : NULL;

@@ -87,6 +87,10 @@ long long ob_http_int(const struct ob_http_call *c, const char *name, long long 
  */
 bool ob_http_audit_read(struct ob_http_call *c, const char *object, const char *query,
                         long long records);
+/* The same with the entry's action named (ob_http_audit_read's is "read";
+ * a case's protected fields are "case.read", as the command line's). */
+bool ob_http_audit_disclose(struct ob_http_call *c, const char *action, const char *object,
+                            const char *query, long long records);
 
 /* Record a 401 or 403 answer in the audit log (bounded; http/auth.h). */
 void ob_http_audit_refusal(struct ob_http_call *c);
@@ -237,6 +241,12 @@ char *ob_http_index_cached(struct ob_http_call *c, const char *preset, int year,
 void ob_http_h_completeness(struct ob_http_call *c); /* completeness.c */
 void ob_http_h_situation(struct ob_http_call *c); /* situation.c */
 void ob_http_h_alerts(struct ob_http_call *c);    /* alerts.c */
+/* cases.c: case workflows (docs/cases.md) */
+void ob_http_h_cases(struct ob_http_call *c);
+void ob_http_h_case(struct ob_http_call *c);
+void ob_http_h_case_open(struct ob_http_call *c);
+void ob_http_h_case_move(struct ob_http_call *c);
+void ob_http_h_case_alerts(struct ob_http_call *c);
 
 /* The portal: every target outside /api/ (portal.c). */
 bool ob_portal_path(const struct ob_http_target *t);

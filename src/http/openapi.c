@@ -83,6 +83,16 @@ static const struct shape {
 	{ ob_http_h_review_decide, OBJECT, "item:i,decision:s" },
 	{ ob_http_h_missing_matches, OBJECT, "total:i,limit:i,offset:i,data:[o" },
 	{ ob_http_h_missing_match_decide, OBJECT, "id:i,decision:s,user:s" },
+	/* case workflows (cases.c) */
+	{ ob_http_h_cases, PAGE, "case:i,type:s,state:s,unit:s?,opened_at:s,opened_local:s?,"
+	  "updated_at:s,events:i" },
+	{ ob_http_h_case_alerts, PAGE, "alert:s,case:i,type:s,unit:s?,rule:s,due:s?,due_local:s?,"
+	  "field:s?,value:s?,cases:s?,label:s?,label_en:s?" },
+	{ ob_http_h_case, OBJECT, "case:i,type:s,name:s,name_en:s?,state:s,state_label:s?,"
+	  "state_label_en:s?,final:b,unit:s?,opened_at:s,updated_at:s,time_zone:s,fields:o,"
+	  "withheld:[s,transitions:[o,deadlines:[o,history:[o" },
+	{ ob_http_h_case_open, OBJECT, "case:i,type:s,state:s,url:s" },
+	{ ob_http_h_case_move, OBJECT, "case:i,type:s,from:s,state:s" },
 };
 
 static const struct shape *shape_of(const struct ob_http_route *r)
@@ -330,6 +340,10 @@ static ob_err responses(struct ob_buf *b, const struct ob_http_route *r, const c
 		e |= ob_buf_addf(b, "\"201\":{\"description\":\"Submitted: the ingest report\","
 		                 "\"content\":{\"application/json\":{\"schema\":{\"$ref\":"
 		                 "\"#/components/schemas/%s\"}}}},", opid);
+	if (r->fn == ob_http_h_case_open)
+		e |= ob_buf_addf(b, "\"201\":{\"description\":\"Opened: its number, no value "
+		                 "repeated\",\"content\":{\"application/json\":{\"schema\":{\"$ref\":"
+		                 "\"#/components/schemas/%s\"}}}},", opid);
 	e |= ob_buf_addf(b, "\"200\":{\"description\":\"%s\",\"content\":{\"application/json\":"
 	                 "{\"schema\":{\"$ref\":\"#/components/schemas/%s\"}}",
 	                 r->fn == ob_http_h_submission ? "Already submitted: the same report"
@@ -349,8 +363,12 @@ static ob_err responses(struct ob_buf *b, const struct ob_http_route *r, const c
 		e |= error_ref(b, 415);
 	if (get || r->fn == ob_http_h_submission)
 		e |= error_ref(b, 413);
+	if (r->fn == ob_http_h_case_move)
+		e |= error_ref(b, 409);
 	if (r->fn == ob_http_h_analyze || r->fn == ob_http_h_index ||
-	    r->fn == ob_http_h_completeness || r->fn == ob_http_h_submission)
+	    r->fn == ob_http_h_completeness || r->fn == ob_http_h_submission ||
+	    r->fn == ob_http_h_case_open || r->fn == ob_http_h_case_move ||
+	    r->fn == ob_http_h_case || r->fn == ob_http_h_case_alerts)
 		e |= error_ref(b, 422);
 	if (r->fn == ob_http_h_analyze || r->fn == ob_http_h_index || r->fn == ob_http_h_login)
 		e |= error_ref(b, 429);

@@ -115,6 +115,8 @@ static const struct page_route {
 	  ob_page_missing },
 	{ OB_PAGE_MISSING_ONE, "desaparecidos", "missing", NULL, NULL, true, PAGE_PUBLIC,
 	  ob_page_missing_one },
+	{ OB_PAGE_CASE_PUBLIC, "reportar", "report", NULL, NULL, false, PAGE_PUBLIC,
+	  ob_page_case_public },
 	{ OB_PAGE_DATA, "datos", "data", NULL, NULL, false, PAGE_PUBLIC, ob_page_data },
 	{ OB_PAGE_DATA_API, "datos", "data", "api", "api", false, PAGE_PUBLIC, ob_page_data_api },
 	{ OB_PAGE_SIGNIN, "acceso", "sign-in", NULL, NULL, false, PAGE_RESTRICTED_POST,
@@ -143,6 +145,12 @@ static const struct page_route {
 	  PAGE_RESTRICTED_POST, ob_page_missing_matches },
 	{ OB_PAGE_MISSING_TIPS, "gestion", "admin", "informacion", "tips", false, PAGE_RESTRICTED,
 	  ob_page_missing_tips },
+	{ OB_PAGE_CASE_REPORT, "gestion", "admin", "reporte", "report", false,
+	  PAGE_RESTRICTED_POST, ob_page_case_report },
+	{ OB_PAGE_CASE_TRIAGE, "gestion", "admin", "triaje", "triage", false,
+	  PAGE_RESTRICTED_POST, ob_page_case_triage },
+	{ OB_PAGE_CASE_BOARD, "gestion", "admin", "plazos", "deadlines", false, PAGE_RESTRICTED,
+	  ob_page_case_board },
 };
 
 static const struct page_route *route_of(enum ob_page_kind kind)
@@ -1173,6 +1181,14 @@ void ob_portal_handle(struct ob_http_call *c)
 		if (ob_http_defer(c, true))
 			return;
 		ob_page_missing_tip(&pg);
+		return;
+	}
+	if (p && p->kind == OB_PAGE_CASE_PUBLIC && !strcmp(method, "POST")) {
+		/* an anonymous SALVE report: as the form above */
+		pg.kind = p->kind;
+		if (ob_http_defer(c, true))
+			return;
+		ob_page_case_public_post(&pg);
 		return;
 	}
 	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {

@@ -43,6 +43,10 @@ enum ob_page_kind {
 	/* missing persons' restricted pages (portal_missing_admin.c) */
 	OB_PAGE_MISSING_MATCHES, /* bodies matched to reports, and their decisions (POST) */
 	OB_PAGE_MISSING_TIPS,    /* the information the public sent */
+	OB_PAGE_CASE_REPORT,   /* a SALVE report's form (portal_cases.c) */
+	OB_PAGE_CASE_TRIAGE,   /* the SALVE triage queue, and its moves (POST) */
+	OB_PAGE_CASE_BOARD,    /* a court's deadline board */
+	OB_PAGE_CASE_PUBLIC,   /* the public, anonymous SALVE report (public_form) */
 	OB_PAGE_DATA,          /* data and method: releases, indicators (portal_data.c) */
 	OB_PAGE_DATA_API,      /* the API's documentation (portal_data.c) */
 	OB_PAGE_NOT_FOUND,
@@ -198,6 +202,21 @@ void ob_page_plan(struct ob_page *pg); /* portal_plan.c */
 void ob_page_missing(struct ob_page *pg); /* portal_missing.c */
 void ob_page_missing_one(struct ob_page *pg);
 void ob_page_missing_tip(struct ob_page *pg); /* its form's POST */
+/* The public forms (no account, no session: the "I have information" form
+ * and the anonymous SALVE report), in portal_missing.c: the body of a POST
+ * (application/x-www-form-urlencoded) parsed as a query into form, its line
+ * breaks and tabs (which a textarea sends, and a target may not hold) made
+ * spaces (OB_EPARSE for another type, OB_ETOOBIG past OB_HTTP_MAX_URI);
+ * release it with ob_http_target_release. The hidden field people leave
+ * empty, and whether a robot filled it (thank it; keep nothing). Such a
+ * POST is deferred as a computed query (ob_http_defer(c, true)), so that
+ * the server's per-address limit (http/bucket.h) answers 429 past it. */
+ob_err ob_page_public_form(const struct ob_http_request *req, struct ob_http_target *form);
+void ob_page_trap_field(struct ob_page *pg);
+bool ob_page_trapped(const struct ob_http_target *form);
+/* The anonymous SALVE report (portal_cases.c): its form, and its POST. */
+void ob_page_case_public(struct ob_page *pg);
+void ob_page_case_public_post(struct ob_page *pg);
 void ob_page_data(struct ob_page *pg); /* portal_data.c */
 void ob_page_data_api(struct ob_page *pg); /* portal_data.c */
 /* A profile's section on the indices of the unit's country: its level,
@@ -258,6 +277,9 @@ void ob_page_review(struct ob_page *pg);    /* GET and POST */
 void ob_page_upload(struct ob_page *pg);    /* GET and POST (multipart) */
 void ob_page_missing_matches(struct ob_page *pg); /* portal_missing_admin.c; GET and POST */
 void ob_page_missing_tips(struct ob_page *pg);
+void ob_page_case_report(struct ob_page *pg); /* portal_cases.c: GET and POST */
+void ob_page_case_triage(struct ob_page *pg); /* GET and POST */
+void ob_page_case_board(struct ob_page *pg);
 /* One part of a multipart/form-data body: its name and filename (""
  * when none) and its bytes, which point into the body. */
 struct ob_form_part {

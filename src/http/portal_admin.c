@@ -75,6 +75,25 @@ void ob_page_admin(struct ob_page *pg)
 		                   "audited)"));
 		any = true;
 	}
+	if (ob_role_allows(pg->who.role, OB_ROLE_SUBMITTER)) {
+		link_item(pg, OB_PAGE_CASE_REPORT, OB_L(pg, "Reportar violencia escolar (SALVE)",
+		                                        "Report school violence (SALVE)"),
+		          OB_L(pg, "un reporte de un centro escolar de sus unidades",
+		               "a report of a school among your units"));
+		any = true;
+	}
+	if (ob_role_allows(pg->who.role, OB_ROLE_STEWARD))
+		link_item(pg, OB_PAGE_CASE_TRIAGE, OB_L(pg, "Cola de clasificación (SALVE)",
+		                                        "Triage queue (SALVE)"),
+		          OB_L(pg, "los reportes abiertos por gravedad y antigüedad, con las "
+		                   "transiciones de su rol",
+		               "open reports by severity and age, with your role's transitions"));
+	if (ob_role_allows(pg->who.role, OB_ROLE_ANALYST))
+		link_item(pg, OB_PAGE_CASE_BOARD, OB_L(pg, "Tablero de plazos del juzgado",
+		                                       "Court deadline board"),
+		          OB_L(pg, "los casos abiertos con su próximo plazo: vencidos, que vencen hoy "
+		                   "o pronto",
+		               "open cases with their next deadline: overdue, due today or soon"));
 	if (ob_role_allows(pg->who.role, OB_ROLE_STEWARD))
 		link_item(pg, OB_PAGE_REVIEW, OB_L(pg, "Cola de revisión", "Review queue"),
 		          OB_L(pg, "pares dudosos de la última conciliación, para decidir si son la "

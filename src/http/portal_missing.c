@@ -309,11 +309,9 @@ static void tip_form(struct ob_page *pg, const char *path)
 	               "autocomplete=\"tel\"");
 	snprintf(max, sizeof(max), "%d", OB_MISSING_TIP_CONTACT);
 	OB_HTML_ATTR(b, "maxlength", max);
-	/* the hidden field people leave empty */
-	OB_HTML_LIT(b, "></div>\n<div hidden><label for=\"website\">");
-	ob_html_text(b, OB_L(pg, "No llene este campo", "Leave this field empty"));
-	OB_HTML_LIT(b, "</label><input type=\"text\" id=\"website\" name=\"website\" "
-	               "tabindex=\"-1\" autocomplete=\"off\"></div>\n<button type=\"submit\">");
+	OB_HTML_LIT(b, "></div>\n");
+	ob_page_trap_field(pg);
+	OB_HTML_LIT(b, "<button type=\"submit\">");
 	ob_html_text(b, OB_L(pg, "Enviar", "Send"));
 	OB_HTML_LIT(b, "</button></form>\n");
 }
@@ -397,11 +395,26 @@ end:
 	ob_page_end(pg);
 }
 
+void ob_page_trap_field(struct ob_page *pg)
+{
+	struct ob_buf *b = pg->b;
+
+	OB_HTML_LIT(b, "<div hidden><label for=\"website\">");
+	ob_html_text(b, OB_L(pg, "No llene este campo", "Leave this field empty"));
+	OB_HTML_LIT(b, "</label><input type=\"text\" id=\"website\" name=\"website\" "
+	               "tabindex=\"-1\" autocomplete=\"off\"></div>\n");
+}
+
+bool ob_page_trapped(const struct ob_http_target *form)
+{
+	const char *trap = ob_http_param(form, "website");
+
+	return trap && trap[0];
+}
+
 /* ---- the form's POST ---- */
 
-/* The form's body parsed as a query, its line breaks and tabs (which a
- * textarea sends, and a target may not hold) made spaces. */
-static ob_err tip_parse(const struct ob_http_request *req, struct ob_http_target *form)
+ob_err ob_page_public_form(const struct ob_http_request *req, struct ob_http_target *form)
 {
 	struct ob_buf q = OB_BUF_INIT(OB_HTTP_MAX_URI);
 	const char *s = req->body ? req->body : "";
@@ -463,7 +476,7 @@ void ob_page_missing_tip(struct ob_page *pg)
 	struct ob_http_missing x;
 	struct ob_cases types;
 	struct ob_diag d;
-	const char *message, *contact, *trap;
+	const char *message, *contact;
 	long long id = 0, case_id;
 	bool types_loaded = false;
 	char report[32];
@@ -474,14 +487,13 @@ void ob_page_missing_tip(struct ob_page *pg)
 	memset(&x, 0, sizeof(x));
 	if (!pg->arg || !ob_page_plain_int(pg->arg, 1, LLONG_MAX / 2, &id))
 		id = 0;
-	if (tip_parse(c->req, &form)) {
+	if (ob_page_public_form(c->req, &form)) {
 		ob_http_target_release(&form);
 		tip_answer(pg, 400, "El formulario no es válido.", "The form is not valid.");
 		return;
 	}
 	message = ob_http_param(&form, "message");
 	contact = ob_http_param(&form, "contact");
-	trap = ob_http_param(&form, "website");
 	if (contact && !contact[0])
 		contact = NULL;
 	if (!message || !message[0] || strlen(message) > OB_MISSING_TIP_MESSAGE ||
@@ -499,7 +511,7 @@ void ob_page_missing_tip(struct ob_page *pg)
 	}
 	if (e)
 		goto trouble;
-	if (trap && trap[0]) {
+	if (ob_page_trapped(&form)) {
 		/* a robot: thanked, nothing kept */
 		OB_INFO("portal: formulario de información con el campo trampa lleno, descartado",
 		        "portal: information form with the trap field filled, dropped");

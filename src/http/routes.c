@@ -171,6 +171,50 @@ static const struct ob_http_pspec p_submission[] = {
 	  "a new version of its period (with the same profile and crosswalks nothing changes)" },
 };
 
+/* case workflows (cases.c) */
+static const struct ob_http_pspec p_cases[] = {
+	{ "type", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "tipo de caso del catálogo (salve, vcm-judicial...)",
+	  "case type of the catalogue (salve, vcm-judicial...)" },
+	{ "state", "query", OB_HTTP_STRING, false, 0, 0, NULL, "solo los casos en este estado",
+	  "only the cases in this state" },
+	{ "unit", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "solo los casos de esta unidad (centro escolar, juzgado)",
+	  "only the cases of this unit (school, court)" },
+	P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD,
+};
+
+/* the moment of deadlines and alerts */
+#define P_NOW                                                                            \
+	{ "now", "query", OB_HTTP_STRING, false, 0, 0, NULL,                             \
+	  "el momento: AAAA-MM-DD, AAAA-MM-DDTHH:MM (hora local del país del tipo), o con " \
+	  "Z o ±HH:MM (por omisión, el reloj del servidor)",                              \
+	  "the moment: YYYY-MM-DD, YYYY-MM-DDTHH:MM (the type's country's local time), or " \
+	  "with Z or ±HH:MM (default: the server's clock)" }
+
+static const struct ob_http_pspec p_case[] = {
+	{ "id", "path", OB_HTTP_INTEGER, true, 1, INT64_MAX, NULL, "número del caso",
+	  "case number" },
+	P_NOW, P_PURPOSE,
+};
+
+static const struct ob_http_pspec p_case_move[] = {
+	{ "id", "path", OB_HTTP_INTEGER, true, 1, INT64_MAX, NULL, "número del caso",
+	  "case number" },
+};
+
+static const char *const case_alert_kinds[] = { "severe", "overdue", "due-today", "due-soon",
+	                                        "repeat", NULL };
+static const struct ob_http_pspec p_case_alerts[] = {
+	{ "type", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "tipo de caso del catálogo (por omisión, todos)",
+	  "case type of the catalogue (default: all)" },
+	{ "kind", "query", OB_HTTP_STRING, false, 0, 0, case_alert_kinds,
+	  "solo las alertas de esta clase: severe, overdue, due-today, due-soon o repeat",
+	  "only the alerts of this kind: severe, overdue, due-today, due-soon or repeat" },
+	P_NOW, P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD,
+};
+
 #define PARAMS(a) (a), OB_ARRAY_SIZE(a)
 #define NO_PARAMS NULL, 0
 
@@ -486,6 +530,50 @@ const struct ob_http_route ob_http_routes[] = {
 	  PARAMS(p_missing_match_decide), "json",
 	  "{\"type\":\"object\",\"required\":[\"decision\"],\"properties\":{"
 	  "\"decision\":{\"type\":\"string\",\"enum\":[\"confirm\",\"reject\"]}}}" },
+	{ "GET", "/api/v1/cases", OB_ROLE_PUBLIC, true, false, ob_http_h_cases,
+	  "Casos de los tipos del catálogo (SALVE, juzgados): número, tipo, estado, unidad y "
+	  "fechas, sin valores; cualquier cuenta, solo los casos de sus unidades "
+	  "(observa case grant)",
+	  "Cases of the catalogue's types (SALVE, courts): number, type, state, unit and "
+	  "dates, no values; any account, only the cases of its units (observa case grant)",
+	  PARAMS(p_cases), "json+csv", NULL },
+	{ "POST", "/api/v1/cases", OB_ROLE_PUBLIC, true, false, ob_http_h_case_open,
+	  "Abre un caso en el estado inicial de su tipo (el rol mínimo es el open_role del "
+	  "tipo; la unidad, una de la cuenta); 201 con su número, sin repetir los valores; "
+	  "422 con el motivo si se rechaza, sin cambiar nada",
+	  "Open a case in its type's initial state (the least role is the type's open_role; "
+	  "the unit, one of the account's); 201 with its number, the values not repeated; "
+	  "422 with the reason when refused, nothing changed",
+	  NO_PARAMS, "json",
+	  "{\"type\":\"object\",\"required\":[\"type\"],\"properties\":{"
+	  "\"type\":{\"type\":\"string\"},\"values\":{\"type\":\"object\","
+	  "\"additionalProperties\":{\"type\":\"string\"}}}}" },
+	{ "GET", "/api/v1/cases/alerts", OB_ROLE_PUBLIC, true, false, ob_http_h_case_alerts,
+	  "Alertas de los casos en un momento: severe (gravedad), overdue (plazo vencido), "
+	  "due-today, due-soon y repeat (reportes repetidos), de las unidades de la cuenta; "
+	  "el valor de un campo protegido es nulo",
+	  "Case alerts at a moment: severe, overdue, due-today, due-soon and repeat, of the "
+	  "account's units; a protected field's value is null",
+	  PARAMS(p_case_alerts), "json+csv", NULL },
+	{ "GET", "/api/v1/cases/{id}", OB_ROLE_PUBLIC, true, false, ob_http_h_case,
+	  "Un caso con sus valores, plazos, transiciones posibles e historia; los campos "
+	  "protegidos solo al protected_role del tipo, y cada lectura de ellos se audita "
+	  "(case.read); 403 si el caso es de una unidad que no es de la cuenta",
+	  "One case with its values, deadlines, possible transitions and history; protected "
+	  "fields only for the type's protected_role, every read of them audited (case.read); "
+	  "403 when the case belongs to a unit not the account's",
+	  PARAMS(p_case), "json", NULL },
+	{ "POST", "/api/v1/cases/{id}/move", OB_ROLE_PUBLIC, true, false, ob_http_h_case_move,
+	  "Mueve un caso a otro estado con los valores dados, con las reglas de su tipo "
+	  "(transición, rol, campos exigidos); 422 con el motivo si se rechaza, 409 si otro "
+	  "cambio llegó antes, sin cambiar nada",
+	  "Move a case to another state with the values given, under its type's rules "
+	  "(transition, role, required fields); 422 with the reason when refused, 409 when "
+	  "another change came first, nothing changed",
+	  PARAMS(p_case_move), "json",
+	  "{\"type\":\"object\",\"required\":[\"state\"],\"properties\":{"
+	  "\"state\":{\"type\":\"string\"},\"values\":{\"type\":\"object\","
+	  "\"additionalProperties\":{\"type\":\"string\"}}}}" },
 };
 const size_t ob_http_nroutes = OB_ARRAY_SIZE(ob_http_routes);
 

@@ -175,7 +175,7 @@ api() {
 	# a client that disconnects after the first bytes
 	n=$(entries "$act" "$glob")
 	curl -sN -H "Authorization: Bearer $tok" "$B$url" | head -c 64 >"$T/first" || true
-	grep -q '"total"' "$T/first" || { cat "$T/first" >&2; fail "$id: no data"; }
+	grep -q '"total"\|"case"' "$T/first" || { cat "$T/first" >&2; fail "$id: no data"; }
 	one_more "$id" "disconnect" "$n" "$act" "$glob"
 	# the client killed with kill -9 after the first byte
 	n=$(entries "$act" "$glob")
@@ -251,6 +251,20 @@ case_missing_matches() {
 	fi
 	[ "$(sql "$O" "SELECT count(*) FROM missing_match")" -gt 10 ] || fail "too few matches"
 	cli_stdout missing-matches "$1" "$2" "$OBSERVA" missing matches -d "$O" --status all
+}
+case_api_case() {
+	if [ "$(sql "$O" "SELECT count(*) FROM case_file")" = 0 ]; then
+		expect_status 0 "$OBSERVA" case open salve -d "$O" --set school=CE-1 \
+			--set territory=SLV0614 --set category=threats --set victim="Rosa Quetzal"
+	fi
+	api api-case "$1" "$2" steward "/api/v1/cases/1"
+	# a role below the type's protected_role: no value, no entry
+	n=$(entries "$1" "$2")
+	curl -s -H "Authorization: Bearer $TOK_analyst" "$B/api/v1/cases/1" >"$T/body"
+	jq -e '(.withheld | length) > 0 and ([.fields[.withheld[]]] | all(. == null))' \
+		"$T/body" >/dev/null ||
+		fail "api-case: $(cat "$T/body")"
+	[ "$(entries "$1" "$2")" = "$n" ] || fail "api-case: an entry for an analyst's read"
 }
 case_api_review() {
 	api api-review "$1" "$2" steward "/api/v1/review?all=1&limit=1000"

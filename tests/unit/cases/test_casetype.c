@@ -103,6 +103,7 @@ static void shipped_types(void **state)
 	assert_int_equal(s->n_severities, 2);
 	assert_int_equal(s->n_repeats, 2);
 	assert_true(s->states[ob_case_state_index(s, "closed")].final);
+	assert_false(s->public_form); /* the public form is off unless the file says so */
 
 	assert_string_equal(v->states[v->initial].name, "filed");
 	assert_int_equal(v->n_deadlines, 2);
@@ -256,6 +257,7 @@ static void refused_files(void **state)
 		{ "[publish]\nage = f\n", 11, 7, "f", "integer" },
 		{ "[publish]\nadult_age = 0\n", 11, 13, "0", "edad" },
 		{ "[publish]\nminor = f\n", 11, 1, "minor", "clave desconocida" },
+		{ "[case]\npublic_form = maybe\n", 11, 15, "maybe", "yes o no" },
 	};
 	(void)state;
 

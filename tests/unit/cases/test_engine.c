@@ -156,10 +156,51 @@ static void engine(void **state)
 	free(t);
 }
 
+/* The public (no account) opens a case only of a type with public_form =
+ * yes; an account of the public role does not. */
+static void public_form(void **state)
+{
+	struct ob_case_type *t = ob_calloc(1, sizeof(*t));
+	struct ob_calendar cal = { .country = "SLV", .utc_offset = -360 };
+	struct ob_case_actor anyone = { "portal", OB_ROLE_PUBLIC, NULL },
+	                     account = { "pepe", OB_ROLE_PUBLIC, "pepe" };
+	struct ob_case_input in[] = { { "office", "A-1" }, { "note", "Ana Pérez" } };
+	struct ob_store *s;
+	struct ob_diag d;
+	long long id = 0, at = 1741996800LL;
+	(void)state;
+
+	assert_int_equal(ob_case_type_parse(type_text, strlen(type_text), "t.ini", t, &d), OB_OK);
+	snprintf(dir, sizeof(dir), "/tmp/observa-cases.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(ob_store_open(dir, OB_STORE_CREATE, &s, &d), OB_OK);
+	assert_false(t->public_form);
+	assert_int_equal(ob_case_open(s, t, &cal, &anyone, at, in, 2, &id, &d), OB_EINVAL);
+	assert_non_null(strstr(d.message, "public"));
+	t->public_form = true;
+	assert_int_equal(ob_case_open(s, t, &cal, &account, at, in, 2, &id, &d), OB_EINVAL);
+	assert_int_equal(count(s, "SELECT count(*) FROM case_file"), 0);
+	assert_int_equal(ob_case_open(s, t, &cal, &anyone, at, in, 2, &id, &d), OB_OK);
+	assert_int_equal(count(s, "SELECT count(*) FROM case_event WHERE actor = 'portal' AND "
+	                          "role = 'public' AND state_to = 'open'"), 1);
+	ob_store_close(s);
+	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
+	                                                    "observa.db-shm", NULL };
+	     *f; f++) {
+		char path[128];
+		snprintf(path, sizeof(path), "%s/%s", dir, *f);
+		unlink(path);
+	}
+	rmdir(dir);
+	ob_case_type_release(t);
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(engine),
+		cmocka_unit_test(public_form),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

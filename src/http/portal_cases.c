@@ -1,0 +1,1031 @@
+/*
+ * portal_cases.c - the case pages of the portal's restricted area
+ * (docs/cases.md): a school's SALVE report form (/es/gestion/reporte,
+ * /en/admin/report), the SALVE triage queue with the transitions the
+ * account's role makes as buttons (/es/gestion/triaje, /en/admin/triage)
+ * and a court's deadline board (/es/gestion/plazos, /en/admin/deadlines).
+ *
+ * Every rule is the case engine's (cases/cases.h), as for "observa case"
+ * and the API (cases.c): who opens, who moves, which fields each state
+ * requires, the units an account acts in, the deadlines and the alerts. A
+ * page shows no protected field; the report form writes them, and nothing
+ * of them is shown back. A case of a unit not the account's is refused
+ * with a 403 page in the audit log; a change the engine refuses shows its
+ * message in the page's language, and nothing changed.
+ */
+#include "http/portal.h"
+
+#include <limits.h>
+#include <stdlib.h>
+
+#include "base/log.h"
+#include "cases/cases.h"
+#include "store/cases.h"
+
+/* The shipped types the pages are for (catalog/cases/). */
+#define SALVE_TYPE "salve"
+#define COURT_TYPE "vcm-judicial"
+
+/* A page's case type, its calendar and who acts. */
+struct case_page {
+	struct ob_cases types;
+	bool loaded;
+	const struct ob_case_type *t;
+	const struct ob_calendar *cal;
+	struct ob_case_actor a;
+	struct ob_case_units u;      /* the units the account acts in */
+};
+
+/* A page saying why it shows nothing (text: its one sentence). */
+static void message_page(struct ob_page *pg, int status, const char *title, const char *text,
+                         enum ob_page_kind back)
+{
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	struct ob_buf *b = pg->b;
+
+	pg->c->res->status = status;
+	ob_buf_reset(b);
+	ob_page_begin(pg, title);
+	OB_HTML_LIT(b, "<h1>");
+	ob_html_text(b, title);
+	if (status < 400)
+		OB_HTML_LIT(b, "</h1>\n<p class=\"note\" role=\"status\">");
+	else
+		OB_HTML_LIT(b, "</h1>\n<p class=\"error\" role=\"alert\">");
+	ob_html_text(b, text);
+	OB_HTML_LIT(b, "</p>\n<p><a");
+	ob_page_path(&u, back, NULL, pg->lang);
+	OB_HTML_ATTR(b, "href", u.ptr);
+	OB_HTML_LIT(b, ">");
+	ob_html_text(b, OB_L(pg, "Volver", "Back"));
+	OB_HTML_LIT(b, "</a></p>\n");
+	if (ob_buf_failed(&u))
+		b->failed = true;
+	ob_buf_release(&u);
+	ob_page_end(pg);
+}
+
+/* 303 to page kind, with ?case=id when id > 0. */
+static void see_page(struct ob_page *pg, enum ob_page_kind kind, long long id)
+{
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	char v[24];
+
+	ob_page_path(&u, kind, NULL, pg->lang);
+	if (id > 0) {
+		snprintf(v, sizeof(v), "%lld", id);
+		ob_html_url_param(&u, "case", v);
+	}
+	pg->c->res->status = 303;
+	pg->c->res->content_type = "text/plain; charset=utf-8";
+	ob_buf_reset(pg->b);
+	if (ob_buf_failed(&u)) {
+		ob_http_header_add(pg->c->res, "Location", "%s", pg->lang == OB_LANG_EN ? "/en/admin"
+		                                                                        : "/es/gestion");
+	} else {
+		ob_http_header_add(pg->c->res, "Location", "%s", u.ptr);
+		ob_buf_puts(pg->b, u.ptr);
+		ob_buf_puts(pg->b, "\n");
+	}
+	ob_buf_release(&u);
+}
+
+/* The case type `code` into x; false (the answer written) when the
+ * catalogue has none or cannot be read. */
+static bool type_open(struct ob_page *pg, const char *code, const char *title,
+                      struct case_page *x)
+{
+	struct ob_diag d;
+	int k;
+
+	memset(x, 0, sizeof(*x));
+	ob_diag_clear(&d);
+	if (ob_cases_load(pg->c->ctx->dir ? pg->c->ctx->dir : ".", &x->types, &d)) {
+		OB_ERROR("portal: tipos de caso: %s", "portal: case types: %s", d.message);
+		message_page(pg, 500, title, OB_L(pg, "No se pudieron leer los tipos de caso del "
+		                                      "catálogo.",
+		                                  "The catalogue's case types could not be read."),
+		             OB_PAGE_ADMIN);
+		return false;
+	}
+	x->loaded = true;
+	if ((k = ob_cases_find(&x->types, code)) < 0) {
+		message_page(pg, 404, title, OB_L(pg, "El catálogo del observatorio no tiene este "
+		                                      "tipo de caso (catalog/cases/).",
+		                                  "The observatory's catalogue has no such case type "
+		                                  "(catalog/cases/)."),
+		             OB_PAGE_ADMIN);
+		return false;
+	}
+	x->t = &x->types.types[k];
+	x->cal = &x->types.calendars[k];
+	return true;
+}
+
+/* Who acts (the signed-in account) and its units; false with a 503 page. */
+static bool actor_load(struct ob_page *pg, struct case_page *x, const char *title,
+                       enum ob_page_kind back)
+{
+	struct ob_diag d;
+
+	x->a.name = pg->who.name;
+	x->a.role = pg->who.role;
+	x->a.account = pg->who.name;
+	ob_diag_clear(&d);
+	if (!ob_case_units_load(pg->c->ctx->store, x->t, &x->a, &x->u, &d))
+		return true;
+	message_page(pg, 503, title, OB_L(pg, "El almacén no respondió; inténtelo de nuevo.",
+	                                  "The store did not answer; try again."), back);
+	return false;
+}
+
+static void type_close(struct case_page *x)
+{
+	ob_case_units_release(&x->u);
+	if (x->loaded)
+		ob_cases_release(&x->types);
+}
+
+/* The label of a field, state or rule in the page's language. */
+static const char *lbl(const struct ob_page *pg, const char *es, const char *en,
+                       const char *name)
+{
+	const char *l = pg->lang == OB_LANG_EN && en[0] ? en : es;
+
+	return l[0] ? l : name;
+}
+
+/* An input for field f named "f_NAME" (id: its id), value v (NULL: none):
+ * a list for a choice, a date picker for a date, a line of text
+ * otherwise. */
+static void field_input(struct ob_page *pg, const struct ob_case_type *t, int f, const char *id,
+                        const char *v, bool required)
+{
+	const struct ob_case_field *fl = &t->fields[f];
+	struct ob_buf *b = pg->b;
+	char name[OB_CASE_NAME + 4];
+
+	snprintf(name, sizeof(name), "f_%s", fl->name);
+	OB_HTML_LIT(b, "<label");
+	OB_HTML_ATTR(b, "for", id);
+	OB_HTML_LIT(b, ">");
+	ob_html_text(b, lbl(pg, fl->label, fl->label_en, fl->name));
+	if (fl->protected)
+		ob_html_text(b, OB_L(pg, " (protegido)", " (protected)"));
+	OB_HTML_LIT(b, "</label> ");
+	if (fl->type == OB_CASE_CHOICE) {
+		OB_HTML_LIT(b, "<select");
+		OB_HTML_ATTR(b, "id", id);
+		OB_HTML_ATTR(b, "name", name);
+		if (required)
+			OB_HTML_LIT(b, " required");
+		OB_HTML_LIT(b, ">");
+		ob_page_option(pg, "", "—", !v);
+		for (size_t k = 0; k < fl->n_choices; k++)
+			ob_page_option(pg, fl->choices[k], fl->choices[k], v && !strcmp(v, fl->choices[k]));
+		OB_HTML_LIT(b, "</select>");
+		return;
+	}
+	OB_HTML_LIT(b, "<input");
+	OB_HTML_ATTR(b, "id", id);
+	OB_HTML_ATTR(b, "name", name);
+	if (fl->type == OB_CASE_DATE)
+		OB_HTML_LIT(b, " type=\"date\"");
+	else
+		OB_HTML_LIT(b, " type=\"text\"");
+	ob_buf_putf(b, " maxlength=\"%d\"", OB_PORTAL_CASE_TEXT); /* a number: no escaping */
+	if (v)
+		OB_HTML_ATTR(b, "value", v);
+	if (required)
+		OB_HTML_LIT(b, " required");
+	OB_HTML_LIT(b, ">");
+}
+
+/* The values of a form's "f_NAME" fields that are not empty, as inputs
+ * (pointing into form); their number. */
+static size_t form_inputs(const struct ob_case_type *t, const struct ob_http_target *form,
+                          struct ob_case_input *in)
+{
+	char name[OB_CASE_NAME + 4];
+	size_t n = 0;
+
+	for (size_t f = 0; f < t->n_fields && n < OB_MAX_CASE_FIELDS; f++) {
+		const char *v;
+		snprintf(name, sizeof(name), "f_%s", t->fields[f].name);
+		if ((v = ob_http_param(form, name)) && v[0])
+			in[n++] = (struct ob_case_input){ t->fields[f].name, v };
+	}
+	return n;
+}
+
+/* The value given for t's unit field among in, or NULL. */
+static const char *given_unit(const struct ob_case_type *t, const struct ob_case_input *in,
+                              size_t n)
+{
+	for (size_t k = 0; t->unit_field >= 0 && k < n; k++)
+		if (!strcmp(in[k].field, t->fields[t->unit_field].name))
+			return in[k].value;
+	return NULL;
+}
+
+/* An engine's refusal (e) as the page: 422 with its message, 409 for a
+ * lost race, 404 for no such case, 503 for the store. */
+static void refused_page(struct ob_page *pg, const struct ob_case_type *t, ob_err e,
+                         struct ob_diag *d, const char *title, enum ob_page_kind back)
+{
+	char msg[OB_MAX_MESSAGE], text[OB_MAX_MESSAGE + 64];
+
+	if (e == OB_ESTORE) {
+		OB_WARN("portal: casos: %s", "portal: cases: %s", d->message);
+		message_page(pg, 503, title, OB_L(pg, "El almacén no respondió; inténtelo de nuevo.",
+		                                  "The store did not answer; try again."), back);
+		return;
+	}
+	ob_case_diag_outside(d, t);
+	ob_diag_format_lang(d, pg->lang, msg, sizeof(msg));
+	snprintf(text, sizeof(text), "%s %s", msg, OB_L(pg, "Nada cambió.", "Nothing changed."));
+	message_page(pg, e == OB_EEXISTS ? 409 : e == OB_ENOENT ? 404 : 422, title, text, back);
+}
+
+/* ---- the report form ---- */
+
+/* Is field f on the report form: one the initial state requires, one no
+ * state requires (said when known: the account, the victim), or one a
+ * severity rule reads (a weapon: it escalates at once)? The rest (priority,
+ * referral, closure) are for those who triage. */
+static bool on_form(const struct ob_case_type *t, int f)
+{
+	unsigned long long bit = 1ull << f, any = 0;
+
+	if (t->states[t->initial].require & bit)
+		return true;
+	for (size_t s = 0; s < t->n_states; s++)
+		any |= t->states[s].require;
+	if (!(any & bit))
+		return true;
+	for (size_t r = 0; r < t->n_severities; r++)
+		if (t->severities[r].field == f)
+			return true;
+	return false;
+}
+
+static void report_form(struct ob_page *pg, const struct case_page *x, const char *title,
+                        const struct ob_http_target *form, const char *error)
+{
+	const struct ob_case_type *t = x->t;
+	struct ob_buf *b = pg->b;
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	long long opened;
+	char id[OB_CASE_NAME + 4], name[OB_CASE_NAME + 4];
+
+	ob_page_begin(pg, title);
+	OB_HTML_LIT(b, "<h1>");
+	ob_html_text(b, title);
+	OB_HTML_LIT(b, "</h1>\n");
+	if (error) {
+		OB_HTML_LIT(b, "<p class=\"error\" role=\"alert\">");
+		ob_html_text(b, error);
+		OB_HTML_LIT(b, "</p>\n");
+	} else if (ob_page_plain_int(ob_http_param(&pg->c->target, "case"), 1, LLONG_MAX / 2,
+	                             &opened)) {
+		OB_HTML_LIT(b, "<p class=\"note\" role=\"status\">");
+		OB_HTML_TEXTF(b, "%s %lld %s", OB_L(pg, "Reporte", "Report"), opened,
+		              OB_L(pg, "registrado. Quien clasifica los reportes lo verá en su cola.",
+		                   "recorded. Those who triage reports will see it in their queue."));
+		OB_HTML_LIT(b, "</p>\n");
+	}
+	OB_HTML_LIT(b, "<p>");
+	ob_html_text(b, OB_L(pg, "Los campos protegidos (el relato y los nombres) solo los ven "
+	                         "los roles que el tipo de caso autoriza, y cada lectura queda en "
+	                         "la bitácora de auditoría.",
+	                     "Protected fields (the account and the names) are seen only by the "
+	                     "roles the case type allows, and every read is in the audit log."));
+	OB_HTML_LIT(b, "</p>\n<form class=\"case-report\" method=\"post\"");
+	ob_page_path(&u, OB_PAGE_CASE_REPORT, NULL, pg->lang);
+	OB_HTML_ATTR(b, "action", u.ptr);
+	OB_HTML_LIT(b, ">");
+	ob_page_csrf_field(pg);
+	for (size_t f = 0; f < t->n_fields; f++) {
+		const char *v = NULL;
+		bool required = (t->states[t->initial].require >> f) & 1;
+		if (!on_form(t, (int)f))
+			continue;
+		snprintf(id, sizeof(id), "f-%s", t->fields[f].name);
+		snprintf(name, sizeof(name), "f_%s", t->fields[f].name);
+		if (form)
+			v = ob_http_param(form, name);
+		OB_HTML_LIT(b, "<p>");
+		if ((int)f == t->unit_field && x->u.limited) {
+			/* the account's own units, and no other */
+			OB_HTML_LIT(b, "<label");
+			OB_HTML_ATTR(b, "for", id);
+			OB_HTML_LIT(b, ">");
+			ob_html_text(b, lbl(pg, t->fields[f].label, t->fields[f].label_en,
+			                    t->fields[f].name));
+			OB_HTML_LIT(b, "</label> <select required");
+			OB_HTML_ATTR(b, "id", id);
+			OB_HTML_ATTR(b, "name", name);
+			OB_HTML_LIT(b, ">");
+			for (size_t k = 0; k < x->u.n; k++)
+				ob_page_option(pg, x->u.units[k], x->u.units[k],
+				               v ? !strcmp(v, x->u.units[k]) : k == 0);
+			OB_HTML_LIT(b, "</select>");
+		} else {
+			field_input(pg, t, (int)f, id, v, required);
+		}
+		OB_HTML_LIT(b, "</p>\n");
+	}
+	OB_HTML_LIT(b, "<p><button type=\"submit\">");
+	ob_html_text(b, OB_L(pg, "Registrar el reporte", "Record the report"));
+	OB_HTML_LIT(b, "</button></p></form>\n");
+	if (ob_buf_failed(&u))
+		b->failed = true;
+	ob_buf_release(&u);
+	ob_page_end(pg);
+}
+
+static void report_post(struct ob_page *pg, struct case_page *x, const char *title)
+{
+	struct ob_case_input in[OB_MAX_CASE_FIELDS];
+	struct ob_http_target form;
+	struct ob_diag d;
+	char msg[OB_MAX_MESSAGE], text[OB_MAX_MESSAGE + 64];
+	const char *unit;
+	long long id = 0;
+	size_t n;
+	ob_err e;
+
+	if (ob_page_form(pg, &form) || !ob_page_csrf_ok(pg, &form)) {
+		ob_page_form_release(&form);
+		ob_page_refuse(pg, "POST 403 csrf");
+		return;
+	}
+	n = form_inputs(x->t, &form, in);
+	ob_diag_clear(&d);
+	if ((unit = given_unit(x->t, in, n)) &&
+	    ob_case_unit_check(x->t, &x->a, &x->u, unit, &d)) {
+		ob_page_form_release(&form);
+		ob_page_refuse(pg, "POST 403 unit");
+		return;
+	}
+	e = ob_case_open(pg->c->ctx->store, x->t, x->cal, &x->a, pg->c->req->now, in, n, &id, &d);
+	if (e == OB_EINVAL) {
+		/* the form again, with what was typed and why it was refused */
+		ob_case_diag_outside(&d, x->t);
+		ob_diag_format_lang(&d, pg->lang, msg, sizeof(msg));
+		snprintf(text, sizeof(text), "%s %s", msg,
+		         OB_L(pg, "No se registró nada.", "Nothing was recorded."));
+		pg->c->res->status = 422;
+		report_form(pg, x, title, &form, text);
+	} else if (e) {
+		refused_page(pg, x->t, e, &d, title, OB_PAGE_CASE_REPORT);
+	} else {
+		see_page(pg, OB_PAGE_CASE_REPORT, id);
+	}
+	ob_page_form_release(&form);
+}
+
+void ob_page_case_report(struct ob_page *pg)
+{
+	const char *title = OB_L(pg, "Reporte de violencia escolar (SALVE)",
+	                         "School violence report (SALVE)");
+	struct case_page x;
+
+	if (!type_open(pg, SALVE_TYPE, title, &x))
+		goto release;
+	if (!ob_page_require(pg, x.t->open_role) ||
+	    !actor_load(pg, &x, title, OB_PAGE_ADMIN))
+		goto release;
+	if (!strcmp(pg->c->req->method, "POST"))
+		report_post(pg, &x, title);
+	else
+		report_form(pg, &x, title, NULL, NULL);
+release:
+	type_close(&x);
+}
+
+/* ---- a move posted from a page ---- */
+
+static void move_post(struct ob_page *pg, struct case_page *x, const char *title,
+                      enum ob_page_kind back)
+{
+	struct ob_case_input in[OB_MAX_CASE_FIELDS];
+	struct ob_http_target form;
+	struct ob_store_case sc;
+	struct ob_diag d;
+	const char *state, *unit;
+	long long id = 0;
+	bool found = false;
+	size_t n;
+	ob_err e;
+
+	if (ob_page_form(pg, &form) || !ob_page_csrf_ok(pg, &form)) {
+		ob_page_form_release(&form);
+		ob_page_refuse(pg, "POST 403 csrf");
+		return;
+	}
+	state = ob_http_param(&form, "state");
+	if (!ob_page_plain_int(ob_http_param(&form, "case"), 1, LLONG_MAX / 2, &id) || !state) {
+		ob_page_form_release(&form);
+		message_page(pg, 400, title, OB_L(pg, "El formulario no es válido.",
+		                                  "The form is not valid."), back);
+		return;
+	}
+	n = form_inputs(x->t, &form, in);
+	ob_diag_clear(&d);
+	if (ob_store_case_get(pg->c->ctx->store, id, &sc, &found, &d)) {
+		refused_page(pg, x->t, OB_ESTORE, &d, title, back);
+	} else if (!found || strcmp(sc.type, x->t->code)) {
+		message_page(pg, 404, title, OB_L(pg, "Ese caso no existe.", "There is no such case."),
+		             back);
+	} else if (ob_case_unit_check(x->t, &x->a, &x->u, sc.unit, &d) ||
+	           ((unit = given_unit(x->t, in, n)) &&
+	            ob_case_unit_check(x->t, &x->a, &x->u, unit, &d))) {
+		ob_page_refuse(pg, "POST 403 unit");
+	} else if ((e = ob_case_move(pg->c->ctx->store, x->t, x->cal, &x->a, id, state,
+	                             pg->c->req->now, in, n, &d))) {
+		refused_page(pg, x->t, e, &d, title, back);
+	} else {
+		see_page(pg, back, 0);
+	}
+	ob_page_form_release(&form);
+}
+
+/* ---- the triage queue ---- */
+
+/* An open case on a page, with what its order needs. */
+struct case_row {
+	size_t i;                 /* in the set */
+	int state;
+	long long opened;
+	long long due;            /* the next deadline; LLONG_MAX: none */
+	bool day_based;
+	int rule;                 /* that deadline's index; -1: none */
+	int urgency;              /* 3 overdue, 2 due today, 1 due soon, 0 none */
+	int severe;               /* the first severity rule it meets; -1: none */
+};
+
+struct rows {
+	const struct ob_case_type *t;
+	const struct ob_case_set *set;
+	struct case_row *r;
+	size_t n;
+};
+
+static struct case_row *row_of(struct rows *rs, long long id)
+{
+	for (size_t k = 0; k < rs->n; k++)
+		if (rs->set->cases[rs->r[k].i].id == id)
+			return &rs->r[k];
+	return NULL;
+}
+
+/* The alerts of the moment: severity rules and the urgency of deadlines. */
+static int note_alert(void *arg, const struct ob_case_alert *a)
+{
+	struct rows *rs = arg;
+	struct case_row *r = row_of(rs, a->case_id);
+	int urgency = a->kind == OB_CASE_OVERDUE ? 3 : a->kind == OB_CASE_DUE_TODAY ? 2
+	              : a->kind == OB_CASE_DUE_SOON ? 1 : 0;
+
+	if (!r)
+		return 0;
+	if (a->kind == OB_CASE_SEVERE && r->severe < 0)
+		for (size_t k = 0; k < rs->t->n_severities; k++)
+			if (!strcmp(rs->t->severities[k].name, a->rule))
+				r->severe = (int)k;
+	if (urgency > r->urgency)
+		r->urgency = urgency;
+	return 0;
+}
+
+/* The open cases of the account's units at now, with their next deadline
+ * and alerts, into rs (rs->r allocated). false with d on failure. */
+static bool rows_load(const struct case_page *x, const struct ob_case_set *set, long long now,
+                      struct rows *rs, struct ob_diag *d)
+{
+	rs->t = x->t;
+	rs->set = set;
+	rs->n = 0;
+	rs->r = ob_calloc(set->n ? set->n : 1, sizeof(*rs->r));
+	for (size_t i = 0; i < set->n; i++) {
+		const struct ob_case_rec *c = &set->cases[i];
+		struct case_row *r;
+		int st = ob_case_state_at(c, now);
+		if (st < 0 || x->t->states[st].final || !ob_case_unit_allowed(&x->u, c->unit))
+			continue;
+		r = &rs->r[rs->n++];
+		r->i = i;
+		r->state = st;
+		r->opened = c->n_entries ? c->entries[0].at : 0;
+		r->due = LLONG_MAX;
+		r->rule = -1;
+		r->severe = -1;
+		for (size_t k = 0; k < x->t->n_deadlines; k++) {
+			struct ob_case_due due;
+			if (ob_case_deadline_due(x->t, x->cal, &x->t->deadlines[k], c, now, &due, d))
+				return false;
+			if (due.active && due.due < r->due) {
+				r->due = due.due;
+				r->day_based = due.day_based;
+				r->rule = (int)k;
+			}
+		}
+	}
+	return ob_case_alerts(set, x->cal, now, note_alert, rs, d) == OB_OK;
+}
+
+/* Severe first, then the oldest. */
+static int by_severity(const void *pa, const void *pb)
+{
+	const struct case_row *a = pa, *b = pb;
+
+	if ((a->severe >= 0) != (b->severe >= 0))
+		return a->severe >= 0 ? -1 : 1;
+	return a->opened < b->opened ? -1 : a->opened > b->opened;
+}
+
+/* The most urgent first, then the nearest deadline (none: last). */
+static int by_due(const void *pa, const void *pb)
+{
+	const struct case_row *a = pa, *b = pb;
+
+	if (a->urgency != b->urgency)
+		return b->urgency - a->urgency;
+	return a->due < b->due ? -1 : a->due > b->due;
+}
+
+/* The value of field `name` of case c, or NULL. */
+static const char *value_of(const struct ob_case_type *t, const struct ob_case_rec *c,
+                            const char *name)
+{
+	int f = ob_case_field_index(t, name);
+
+	return f >= 0 && !t->fields[f].protected ? c->values[f] : NULL;
+}
+
+static void cell(struct ob_buf *b, const char *s)
+{
+	OB_HTML_LIT(b, "<td>");
+	ob_html_text(b, s && s[0] ? s : "—");
+	OB_HTML_LIT(b, "</td>");
+}
+
+/* The forms of the transitions out of the case's state that the
+ * account's role makes, each with the fields its new state still lacks. */
+static void transition_forms(struct ob_page *pg, const struct case_page *x,
+                             const struct ob_case_rec *c, int st)
+{
+	const struct ob_case_type *t = x->t;
+	struct ob_buf *b = pg->b;
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	unsigned long long have = 0;
+	char v[24], id[OB_CASE_NAME * 2 + 48];
+	bool any = false;
+
+	for (size_t f = 0; f < t->n_fields; f++)
+		if (c->values[f])
+			have |= 1ull << f;
+	snprintf(v, sizeof(v), "%lld", c->id);
+	ob_page_path(&u, OB_PAGE_CASE_TRIAGE, NULL, pg->lang);
+	for (size_t k = 0; k < t->n_transitions; k++) {
+		const struct ob_case_transition *tr = &t->transitions[k];
+		const struct ob_case_state *to = &t->states[tr->to];
+		unsigned long long missing;
+		if (!(tr->from & (1u << st)) || !ob_role_allows(x->a.role, tr->role))
+			continue;
+		any = true;
+		missing = ob_case_missing(t, tr->to, have);
+		OB_HTML_LIT(b, "<form class=\"case-move\" method=\"post\"");
+		OB_HTML_ATTR(b, "action", u.ptr);
+		OB_HTML_LIT(b, ">");
+		ob_page_csrf_field(pg);
+		OB_HTML_LIT(b, "<input type=\"hidden\" name=\"case\"");
+		OB_HTML_ATTR(b, "value", v);
+		OB_HTML_LIT(b, "><input type=\"hidden\" name=\"state\"");
+		OB_HTML_ATTR(b, "value", to->name);
+		OB_HTML_LIT(b, ">");
+		for (size_t f = 0; f < t->n_fields; f++) {
+			if (!(missing & (1ull << f)))
+				continue;
+			snprintf(id, sizeof(id), "c%lld-%s-%s", c->id, tr->name, t->fields[f].name);
+			OB_HTML_LIT(b, " ");
+			field_input(pg, t, (int)f, id, NULL, true);
+		}
+		OB_HTML_LIT(b, " <button type=\"submit\">");
+		ob_html_text(b, lbl(pg, to->label, to->label_en, to->name));
+		OB_HTML_LIT(b, "</button></form>\n");
+	}
+	if (!any)
+		ob_html_text(b, "—");
+	if (ob_buf_failed(&u))
+		b->failed = true;
+	ob_buf_release(&u);
+}
+
+void ob_page_case_triage(struct ob_page *pg)
+{
+	const char *title = OB_L(pg, "Cola de clasificación (SALVE)", "Triage queue (SALVE)");
+	struct case_page x;
+	struct ob_case_set set = { 0 };
+	struct rows rs = { 0 };
+	struct ob_buf *b = pg->b;
+	struct ob_diag d;
+	enum ob_role need = OB_ROLE_STEWARD;
+	long long now = pg->c->req->now;
+	char tm[32];
+	bool have_set = false;
+
+	if (!type_open(pg, SALVE_TYPE, title, &x))
+		goto release;
+	/* the role of the first transition out of the initial state (triage) */
+	for (size_t k = 0; k < x.t->n_transitions; k++)
+		if (x.t->transitions[k].from & (1u << x.t->initial)) {
+			need = x.t->transitions[k].role;
+			break;
+		}
+	if (!ob_page_require(pg, need) || !actor_load(pg, &x, title, OB_PAGE_ADMIN))
+		goto release;
+	if (!strcmp(pg->c->req->method, "POST")) {
+		move_post(pg, &x, title, OB_PAGE_CASE_TRIAGE);
+		goto release;
+	}
+	ob_diag_clear(&d);
+	if (ob_case_load(pg->c->ctx->store, x.t, &set, &d)) {
+		refused_page(pg, x.t, OB_ESTORE, &d, title, OB_PAGE_ADMIN);
+		goto release;
+	}
+	have_set = true;
+	if (!rows_load(&x, &set, now, &rs, &d)) {
+		OB_ERROR("portal: triaje: %s", "portal: triage: %s", d.message);
+		message_page(pg, 500, title, OB_L(pg, "No se pudieron calcular los plazos y alertas.",
+		                                  "The deadlines and alerts could not be computed."),
+		             OB_PAGE_ADMIN);
+		goto release;
+	}
+	qsort(rs.r, rs.n, sizeof(*rs.r), by_severity);
+	ob_page_begin(pg, title);
+	OB_HTML_LIT(b, "<h1>");
+	ob_html_text(b, title);
+	OB_HTML_LIT(b, "</h1>\n<p>");
+	if (pg->lang == OB_LANG_EN)
+		OB_HTML_TEXTF(b, "%zu open reports of your units: the severe ones first (sexual "
+		                 "violence, a weapon), then the oldest. Each row offers the "
+		                 "transitions your role makes, with the fields the new state asks "
+		                 "for. Protected fields are not shown here.", rs.n);
+	else
+		OB_HTML_TEXTF(b, "%zu reportes abiertos de sus unidades: primero los graves "
+		                 "(violencia sexual, arma), luego los más antiguos. Cada fila ofrece "
+		                 "las transiciones que hace su rol, con los campos que pide el nuevo "
+		                 "estado. Los campos protegidos no se muestran aquí.", rs.n);
+	OB_HTML_LIT(b, "</p>\n");
+	if (rs.n > OB_PORTAL_CASE_ROWS) {
+		OB_HTML_LIT(b, "<p class=\"note\">");
+		OB_HTML_TEXTF(b, "%s %d.", OB_L(pg, "Se muestran los primeros", "Showing the first"),
+		              OB_PORTAL_CASE_ROWS);
+		OB_HTML_LIT(b, "</p>\n");
+	}
+	OB_HTML_LIT(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\"");
+	OB_HTML_ATTR(b, "aria-label", title);
+	OB_HTML_LIT(b, "><table class=\"cases\">\n<caption>");
+	ob_html_text(b, OB_L(pg, "Reportes abiertos por gravedad y antigüedad",
+	                     "Open reports by severity and age"));
+	OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\" class=\"num\">");
+	ob_html_text(b, OB_L(pg, "Reporte", "Report"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Gravedad", "Severity"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Estado", "State"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Centro escolar", "School"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Categoría", "Category"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Arma", "Weapon"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Abierto (hora local)", "Opened (local time)"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
+	ob_html_text(b, OB_L(pg, "Horas", "Hours"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Próximo plazo", "Next deadline"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Acciones", "Actions"));
+	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
+	for (size_t k = 0; k < rs.n && k < OB_PORTAL_CASE_ROWS; k++) {
+		const struct case_row *r = &rs.r[k];
+		const struct ob_case_rec *c = &set.cases[r->i];
+		const struct ob_case_state *st = &x.t->states[r->state];
+		if (r->severe >= 0)
+			OB_HTML_LIT(b, "<tr class=\"case-severe\"><td class=\"num\">");
+		else
+			OB_HTML_LIT(b, "<tr><td class=\"num\">");
+		OB_HTML_TEXTF(b, "%lld", c->id);
+		OB_HTML_LIT(b, "</td>");
+		if (r->severe >= 0) {
+			const struct ob_case_severity *sv = &x.t->severities[r->severe];
+			OB_HTML_LIT(b, "<td><strong>");
+			ob_html_text(b, lbl(pg, sv->label, sv->label_en, sv->name));
+			OB_HTML_LIT(b, "</strong></td>");
+		} else {
+			cell(b, NULL);
+		}
+		cell(b, lbl(pg, st->label, st->label_en, st->name));
+		cell(b, c->unit);
+		cell(b, value_of(x.t, c, "category"));
+		cell(b, value_of(x.t, c, "weapon"));
+		ob_case_time_local(r->opened, x.cal->utc_offset, tm, sizeof(tm));
+		cell(b, tm);
+		OB_HTML_LIT(b, "<td class=\"num\">");
+		OB_HTML_TEXTF(b, "%lld", now > r->opened ? (now - r->opened) / 3600 : 0);
+		OB_HTML_LIT(b, "</td><td>");
+		if (r->rule >= 0) {
+			ob_case_time_local(r->due, x.cal->utc_offset, tm, sizeof(tm));
+			if (r->day_based)
+				tm[10] = '\0';
+			ob_html_text(b, tm);
+			if (r->urgency == 3)
+				ob_html_text(b, OB_L(pg, " (vencido)", " (overdue)"));
+		} else {
+			ob_html_text(b, "—");
+		}
+		OB_HTML_LIT(b, "</td><td>");
+		transition_forms(pg, &x, c, r->state);
+		OB_HTML_LIT(b, "</td></tr>\n");
+	}
+	OB_HTML_LIT(b, "</tbody></table></div>\n");
+	ob_page_end(pg);
+release:
+	free(rs.r);
+	if (have_set)
+		ob_case_set_free(&set);
+	type_close(&x);
+}
+
+/* ---- a court's deadline board ---- */
+
+void ob_page_case_board(struct ob_page *pg)
+{
+	static const char *const urgency_class[] = { "due-ok", "due-soon", "due-today",
+		                                     "due-overdue" };
+	const char *title = OB_L(pg, "Tablero de plazos del juzgado", "Court deadline board");
+	const char *at = ob_http_param(&pg->c->target, "now");
+	const char *words[4];
+	struct case_page x;
+	struct ob_case_set set = { 0 };
+	struct rows rs = { 0 };
+	struct ob_buf *b = pg->b;
+	struct ob_diag d;
+	long long now = pg->c->req->now;
+	char tm[32];
+	bool have_set = false;
+
+	words[0] = OB_L(pg, "en plazo", "on time");
+	words[1] = OB_L(pg, "vence pronto", "due soon");
+	words[2] = OB_L(pg, "vence hoy", "due today");
+	words[3] = OB_L(pg, "vencido", "overdue");
+	if (!type_open(pg, COURT_TYPE, title, &x))
+		goto release;
+	if (!ob_page_require(pg, OB_ROLE_ANALYST) || !actor_load(pg, &x, title, OB_PAGE_ADMIN))
+		goto release;
+	if (at && !ob_case_time_parse(at, x.cal->utc_offset, &now)) {
+		message_page(pg, 400, title, OB_L(pg, "«now»: se esperaba AAAA-MM-DD o "
+		                                      "AAAA-MM-DDTHH:MM (hora local).",
+		                                  "'now': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM "
+		                                  "(local time)."),
+		             OB_PAGE_CASE_BOARD);
+		goto release;
+	}
+	ob_diag_clear(&d);
+	if (ob_case_load(pg->c->ctx->store, x.t, &set, &d)) {
+		refused_page(pg, x.t, OB_ESTORE, &d, title, OB_PAGE_ADMIN);
+		goto release;
+	}
+	have_set = true;
+	if (!rows_load(&x, &set, now, &rs, &d)) {
+		OB_ERROR("portal: plazos: %s", "portal: deadlines: %s", d.message);
+		message_page(pg, 500, title, OB_L(pg, "No se pudieron calcular los plazos.",
+		                                  "The deadlines could not be computed."),
+		             OB_PAGE_ADMIN);
+		goto release;
+	}
+	qsort(rs.r, rs.n, sizeof(*rs.r), by_due);
+	ob_case_time_local(now, x.cal->utc_offset, tm, sizeof(tm));
+	ob_page_begin(pg, title);
+	OB_HTML_LIT(b, "<h1>");
+	ob_html_text(b, title);
+	OB_HTML_LIT(b, "</h1>\n<p>");
+	OB_HTML_TEXTF(b, "%zu %s %s %s (%s). %s", rs.n,
+	              OB_L(pg, "casos abiertos de sus juzgados, cada uno con su próximo plazo, "
+	                       "a las", "open cases of your courts, each with its next deadline, "
+	                       "at"), tm, OB_L(pg, "hora local", "local time"), x.cal->time_zone,
+	              OB_L(pg, "Primero los vencidos, luego los que vencen hoy, pronto y los "
+	                       "demás. Los plazos cuentan los días hábiles del calendario del "
+	                       "país, sin feriados ni vacaciones judiciales.",
+	                   "Overdue first, then due today, due soon and the rest. Deadlines "
+	                   "count the business days of the country's calendar, without holidays "
+	                   "or court recesses."));
+	OB_HTML_LIT(b, "</p>\n<ul class=\"legend\">");
+	for (int k = 3; k >= 0; k--) {
+		OB_HTML_LIT(b, "<li><span");
+		OB_HTML_ATTR(b, "class", urgency_class[k]);
+		OB_HTML_LIT(b, ">");
+		ob_html_text(b, words[k]);
+		OB_HTML_LIT(b, "</span></li>");
+	}
+	OB_HTML_LIT(b, "</ul>\n<div class=\"table-wrap\" tabindex=\"0\" role=\"region\"");
+	OB_HTML_ATTR(b, "aria-label", title);
+	OB_HTML_LIT(b, "><table class=\"cases\">\n<caption>");
+	ob_html_text(b, OB_L(pg, "Casos abiertos por urgencia de su próximo plazo",
+	                     "Open cases by the urgency of their next deadline"));
+	OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\" class=\"num\">");
+	ob_html_text(b, OB_L(pg, "Caso", "Case"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Juzgado", "Court"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Expediente", "Case file"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Estado", "State"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Próximo plazo", "Next deadline"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Vence (hora local)", "Due (local time)"));
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Situación", "Status"));
+	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
+	for (size_t k = 0; k < rs.n && k < OB_PORTAL_CASE_ROWS; k++) {
+		const struct case_row *r = &rs.r[k];
+		const struct ob_case_rec *c = &set.cases[r->i];
+		const struct ob_case_state *st = &x.t->states[r->state];
+		OB_HTML_LIT(b, "<tr");
+		OB_HTML_ATTR(b, "class", urgency_class[r->urgency]);
+		OB_HTML_LIT(b, "><td class=\"num\">");
+		OB_HTML_TEXTF(b, "%lld", c->id);
+		OB_HTML_LIT(b, "</td>");
+		cell(b, c->unit);
+		cell(b, value_of(x.t, c, "case_number"));
+		cell(b, lbl(pg, st->label, st->label_en, st->name));
+		if (r->rule >= 0) {
+			const struct ob_case_deadline *dl = &x.t->deadlines[r->rule];
+			cell(b, lbl(pg, dl->label, dl->label_en, dl->name));
+			ob_case_time_local(r->due, x.cal->utc_offset, tm, sizeof(tm));
+			if (r->day_based)
+				tm[10] = '\0';
+			cell(b, tm);
+		} else {
+			cell(b, NULL);
+			cell(b, NULL);
+		}
+		OB_HTML_LIT(b, "<td>");
+		ob_html_text(b, r->rule >= 0 || r->urgency ? words[r->urgency]
+		                                           : OB_L(pg, "sin plazo", "no deadline"));
+		OB_HTML_LIT(b, "</td></tr>\n");
+	}
+	OB_HTML_LIT(b, "</tbody></table></div>\n");
+	ob_page_end(pg);
+release:
+	free(rs.r);
+	if (have_set)
+		ob_case_set_free(&set);
+	type_close(&x);
+}
+
+/* ---- the public, anonymous SALVE report ---- */
+
+/* The SALVE type when it takes anonymous reports (public_form = yes); a
+ * 404 page otherwise. */
+static bool public_type(struct ob_page *pg, struct case_page *x)
+{
+	const char *title = OB_L(pg, "Reportar violencia escolar", "Report school violence");
+
+	if (!type_open(pg, SALVE_TYPE, title, x))
+		return false;
+	if (x->t->public_form)
+		return true;
+	ob_buf_reset(pg->b);
+	ob_page_not_found(pg);
+	return false;
+}
+
+static void public_form(struct ob_page *pg, const struct case_page *x, const char *error)
+{
+	const char *title = OB_L(pg, "Reportar violencia escolar", "Report school violence");
+	const struct ob_case_type *t = x->t;
+	struct ob_buf *b = pg->b;
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	char id[OB_CASE_NAME + 4];
+
+	ob_page_begin(pg, title);
+	OB_HTML_LIT(b, "<h1>");
+	ob_html_text(b, title);
+	OB_HTML_LIT(b, "</h1>\n");
+	if (error) {
+		OB_HTML_LIT(b, "<p class=\"error\" role=\"alert\">");
+		ob_html_text(b, error);
+		OB_HTML_LIT(b, "</p>\n");
+	}
+	OB_HTML_LIT(b, "<p>");
+	ob_html_text(b, OB_L(pg, "Cualquier persona puede reportar un hecho de violencia en un "
+	                         "centro escolar o cerca de él, sin cuenta y sin dar su nombre. "
+	                         "El reporte llega a quien los clasifica en el Ministerio; lo que "
+	                         "escriba no se publica ni se le muestra de vuelta.",
+	                     "Anyone may report violence in or near a school, without an account "
+	                     "and without giving a name. The report reaches those who triage "
+	                     "them at the Ministry; what you write is neither published nor shown "
+	                     "back to you."));
+	OB_HTML_LIT(b, "</p>\n<form class=\"case-report\" method=\"post\"");
+	ob_page_path(&u, OB_PAGE_CASE_PUBLIC, NULL, pg->lang);
+	OB_HTML_ATTR(b, "action", u.ptr);
+	OB_HTML_LIT(b, ">");
+	for (size_t f = 0; f < t->n_fields; f++) {
+		if (!on_form(t, (int)f))
+			continue;
+		snprintf(id, sizeof(id), "f-%s", t->fields[f].name);
+		OB_HTML_LIT(b, "<p>");
+		field_input(pg, t, (int)f, id, NULL, (t->states[t->initial].require >> f) & 1);
+		OB_HTML_LIT(b, "</p>\n");
+	}
+	ob_page_trap_field(pg);
+	OB_HTML_LIT(b, "<p><button type=\"submit\">");
+	ob_html_text(b, OB_L(pg, "Enviar el reporte", "Send the report"));
+	OB_HTML_LIT(b, "</button></p></form>\n");
+	if (ob_buf_failed(&u))
+		b->failed = true;
+	ob_buf_release(&u);
+	ob_page_end(pg);
+}
+
+void ob_page_case_public(struct ob_page *pg)
+{
+	struct case_page x;
+
+	/* the setting is read at each request: not kept in the page cache */
+	pg->no_cache = true;
+	if (public_type(pg, &x))
+		public_form(pg, &x, NULL);
+	type_close(&x);
+}
+
+/* The answer of a POST: a sentence, never a value that was sent. */
+static void public_answer(struct ob_page *pg, int status, const char *text)
+{
+	const char *title = status == 200 ? OB_L(pg, "Gracias", "Thank you")
+	                                  : OB_L(pg, "No se pudo enviar", "Could not be sent");
+
+	message_page(pg, status, title, text, OB_PAGE_CASE_PUBLIC);
+}
+
+void ob_page_case_public_post(struct ob_page *pg)
+{
+	struct ob_case_input in[OB_MAX_CASE_FIELDS];
+	struct ob_case_actor a = { "portal", OB_ROLE_PUBLIC, NULL };
+	struct ob_http_target form;
+	struct case_page x;
+	struct ob_diag d;
+	char msg[OB_MAX_MESSAGE];
+	long long id = 0;
+	size_t n;
+	ob_err e;
+
+	ob_page_private(pg);
+	if (!public_type(pg, &x)) {
+		type_close(&x);
+		return;
+	}
+	if (ob_page_public_form(pg->c->req, &form)) {
+		public_answer(pg, 400, OB_L(pg, "El formulario no es válido.",
+		                            "The form is not valid."));
+		goto release;
+	}
+	if (ob_page_trapped(&form)) {
+		/* a robot: thanked, nothing kept */
+		OB_INFO("portal: reporte público con el campo trampa lleno, descartado",
+		        "portal: public report with the trap field filled, dropped");
+		public_answer(pg, 200, OB_L(pg, "Su reporte se recibió.", "Your report was received."));
+		goto release;
+	}
+	n = form_inputs(x.t, &form, in);
+	ob_diag_clear(&d);
+	e = ob_case_open(pg->c->ctx->store, x.t, x.cal, &a, pg->c->req->now, in, n, &id, &d);
+	if (e == OB_EINVAL) {
+		/* the engine's reason, without the value it refused (it may be
+		 * one of the protected fields) */
+		d.value[0] = '\0';
+		ob_case_diag_outside(&d, x.t);
+		ob_diag_format_lang(&d, pg->lang, msg, sizeof(msg));
+		pg->c->res->status = 422;
+		ob_buf_reset(pg->b);
+		public_form(pg, &x, msg);
+	} else if (e) {
+		OB_ERROR("portal: reporte público: %s", "portal: public report: %s", d.message);
+		public_answer(pg, 503, OB_L(pg, "No se pudo guardar ahora; inténtelo más tarde.",
+		                            "It could not be kept now; try again later."));
+	} else {
+		public_answer(pg, 200, OB_L(pg, "Su reporte se recibió y llegará a quien clasifica "
+		                                "los reportes.",
+		                            "Your report was received and will reach those who "
+		                            "triage reports."));
+	}
+release:
+	ob_http_target_release(&form);
+	type_close(&x);
+}

@@ -1,0 +1,209 @@
+# serve_cases.sh - the case pages of the portal's restricted area over a
+# served observatory, with curl and a cookie jar per account: each page
+# sends a browser without a session to the sign-in; a school's account
+# reports on its own school only (another school: 403, audited), a report
+# the engine refuses shows its reason and records nothing, one it takes
+# comes back with its number and without its protected values; the triage
+# queue puts the severe report before an older one, offers the steward's
+# transitions, refuses one that does not exist with the engine's message
+# and makes the one asked (CSRF missing: 403); a court's board lists its
+# own court's open cases, the overdue first, the one due soon next, the
+# one without a deadline last, at a moment the test gives. The public,
+# anonymous SALVE form answers 404 until the type says public_form = yes;
+# then it takes a report without an account (the trap field filled: thanked,
+# nothing kept; a refusal with the engine's reason and no value sent back),
+# and past the server's burst per address it answers 429.
+export LC_ALL=C.UTF-8
+O="$T/obs"
+expect_status 0 "$OBSERVA" init -q "$O"
+for u in esc:submitter tri:steward bob:analyst; do
+	printf 'la clave de %s es larga\n' "${u%%:*}" >"$T/pw"
+	src=
+	[ "${u#*:}" = submitter ] && src="--source sv-pnc"
+	# shellcheck disable=SC2086
+	expect_status 0 "$OBSERVA" user add "${u%%:*}" --role "${u#*:}" $src -d "$O" \
+		--password-fd 3 3<"$T/pw"
+done
+expect_status 0 "$OBSERVA" case grant esc salve CE-1 -d "$O"
+expect_status 0 "$OBSERVA" case grant bob vcm-judicial JEVLV-SS -d "$O"
+
+# court cases, opened in April 2025
+court_open() { # COURT TIME -> $T/out: the case
+	expect_status 0 "$OBSERVA" case open vcm-judicial -d "$O" --now "$2" --set court="$1" \
+		--set territory=SLV0614 --set violence=physical --set victim="Elvira Nieves Secreta"
+}
+court_open JEVLV-SS 2025-04-01T09:00
+CA=$(cat "$T/out")
+expect_status 0 "$OBSERVA" case move "$CA" admission -d "$O" --now 2025-04-01T10:00 \
+	--set case_number=VM-31-2025
+court_open JEVLV-SS 2025-04-08T09:00
+CB=$(cat "$T/out")
+expect_status 0 "$OBSERVA" case move "$CB" admission -d "$O" --now 2025-04-09T09:00 \
+	--set case_number=VM-33-2025 --set measures_ordered_on=2025-04-09
+court_open JEVLV-SM 2025-04-01T09:00
+CC=$(cat "$T/out")
+expect_status 0 "$OBSERVA" case move "$CC" admission -d "$O" --now 2025-04-01T10:00 \
+	--set case_number=VM-99-2025
+court_open JEVLV-SS 2025-04-20T09:00
+CD=$(cat "$T/out")
+# an old SALVE report of CE-1 that nobody triaged
+expect_status 0 "$OBSERVA" case open salve -d "$O" --now 2025-03-03T08:00 --set school=CE-1 \
+	--set territory=SLV0614 --set category=bullying
+OLD=$(cat "$T/out")
+
+start_server "$O" --threads 2 --query-burst 5 --query-rate 1
+req() {
+	jar=$1 want=$2 path=$3
+	shift 3
+	code=$(curl -s -b "$jar" -c "$jar" -o "$T/body" -D "$T/head" -w '%{http_code}' "$@" \
+		"$B$path") || fail "curl $path"
+	[ "$code" = "$want" ] || { cat "$T/head" "$T/body" >&2; fail "$path: $code, expected $want"; }
+}
+csrf() {
+	sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/body" | head -n 1
+}
+signin() {
+	req "$T/$1" 200 /es/acceso
+	req "$T/$1" 303 /es/acceso --data-urlencode "csrf=$(csrf)" --data-urlencode "user=$1" \
+		--data-urlencode "password=la clave de $1 es larga"
+}
+audit() {
+	sql "$O" "SELECT count(*) FROM audit WHERE $1"
+}
+cases() {
+	sql "$O" "SELECT count(*) FROM case_file"
+}
+
+# without a session: to the sign-in, and nothing recorded by a POST
+for p in /es/gestion/reporte /en/admin/report /es/gestion/triaje /en/admin/triage \
+	/es/gestion/plazos /en/admin/deadlines; do
+	req "$T/p0" 303 "$p"
+	grep -qi '^location: /e[sn]/\(acceso\|sign-in\)?return=' "$T/head" || fail "$p: no sign-in"
+done
+n=$(cases)
+req "$T/p0" 303 /es/gestion/reporte --data "f_school=CE-1&f_territory=SLV0614&f_category=theft"
+[ "$(cases)" = "$n" ] || fail "a report without a session was recorded"
+
+# ---- a school reports ----
+signin esc
+req "$T/esc" 200 /es/gestion/reporte
+grep -q '<option value="CE-1" selected>' "$T/body" || fail "the school's unit is not offered"
+grep -q 'name="f_victim"' "$T/body" || fail "no victim field on the form"
+! grep -q 'name="f_priority"' "$T/body" || fail "the triage's fields on a school's form"
+grep -q 'class="table-wrap"\|<form class="case-report"' "$T/body" || fail "no form"
+tok=$(csrf)
+body="f_territory=SLV0614&f_category=threats&f_weapon=yes&f_victim=Lucia+Nieves+Secreta"
+# (the refusals of one account, page and address in a minute are one entry
+# with their count: the first one is written at once)
+refusals=$(audit "action = 'http.403' AND actor = 'esc'")
+req "$T/esc" 403 /es/gestion/reporte --data "csrf=$tok&f_school=CE-2&$body"
+[ "$(audit "action = 'http.403' AND actor = 'esc'")" = $((refusals + 1)) ] ||
+	fail "a report on another school was not audited"
+req "$T/esc" 403 /es/gestion/reporte --data "f_school=CE-1&$body"
+req "$T/esc" 422 /es/gestion/reporte --data "csrf=$tok&f_school=CE-1&f_territory=SLV0614"
+grep -q 'category' "$T/body" || fail "the refusal does not name the missing field"
+grep -q 'No se registró nada' "$T/body" || fail "the refusal does not say nothing was recorded"
+[ "$(cases)" = "$n" ] || fail "a refused report was recorded"
+req "$T/esc" 303 /es/gestion/reporte --data "csrf=$tok&f_school=CE-1&$body"
+NEW=$(sql "$O" "SELECT max(id) FROM case_file")
+grep -qi "^location: /es/gestion/reporte?case=$NEW" "$T/head" || fail "not back with the report's number"
+[ "$(sql "$O" "SELECT state || ',' || unit FROM case_file WHERE id = $NEW")" = "reported,CE-1" ] ||
+	fail "the report is not open in CE-1"
+[ "$(sql "$O" "SELECT value FROM case_value WHERE case_id = $NEW AND field = 'victim'")" = \
+	"Lucia Nieves Secreta" ] || fail "the protected value was not kept"
+req "$T/esc" 200 "/es/gestion/reporte?case=$NEW"
+grep -q "Reporte $NEW registrado" "$T/body" || fail "no word of the report"
+! grep -q "Nieves" "$T/body" || fail "a protected value shown back"
+req "$T/esc" 200 /en/admin/report
+grep -q 'Record the report' "$T/body" || fail "no English form"
+req "$T/esc" 403 /es/gestion/triaje
+req "$T/esc" 403 /es/gestion/plazos
+
+# ---- the triage queue ----
+signin tri
+req "$T/tri" 200 /es/gestion/triaje
+! grep -q "Nieves" "$T/body" || fail "a protected value in the queue"
+order=$(grep -o '<tr[^>]*><td class="num">[0-9]*' "$T/body" | sed 's/.*>//' | tr '\n' ' ')
+[ "$order" = "$NEW $OLD " ] || fail "the queue's order: $order (the severe $NEW first, then $OLD)"
+grep -q 'Con arma: escalar de inmediato' "$T/body" || fail "the severity is not said"
+grep -q 'name="f_priority"' "$T/body" || fail "triage asks for no priority"
+grep -q 'tabindex="0" role="region"' "$T/body" || fail "the table is no region the keyboard reaches"
+tok=$(csrf)
+req "$T/tri" 422 /es/gestion/triaje --data "csrf=$tok&case=$NEW&state=referred&f_referred_to=pnc"
+grep -q 'triaged' "$T/body" || fail "the refusal does not say where the case may go"
+grep -q 'Nada cambió' "$T/body" || fail "the refusal does not say nothing changed"
+req "$T/tri" 403 /es/gestion/triaje --data "case=$NEW&state=triaged&f_priority=high&f_weapon=yes"
+[ "$(sql "$O" "SELECT state FROM case_file WHERE id = $NEW")" = reported ] || fail "a refused move changed the case"
+req "$T/tri" 303 /es/gestion/triaje --data "csrf=$tok&case=$NEW&state=triaged&f_priority=high&f_weapon=yes"
+grep -qi '^location: /es/gestion/triaje' "$T/head" || fail "not back to the queue"
+[ "$(sql "$O" "SELECT state FROM case_file WHERE id = $NEW")" = triaged ] || fail "the move was not made"
+[ "$(audit "action = 'case.move' AND actor = 'tri'")" = 1 ] || fail "the move is not in the audit log"
+req "$T/tri" 200 /en/admin/triage
+grep -q 'Triage queue' "$T/body" || fail "no English queue"
+grep -q 'value="referred"' "$T/body" || fail "the triaged report offers no referral"
+
+# ---- a court's deadline board ----
+signin bob
+req "$T/bob" 200 "/es/gestion/plazos?now=2025-04-28T12:00"
+! grep -q "Nieves" "$T/body" || fail "a protected value on the board"
+rows=$(grep -o '<tr class="due-[a-z]*"><td class="num">[0-9]*' "$T/body" |
+	sed 's/<tr class="\(due-[a-z]*\)"><td class="num">/\1:/' | tr '\n' ' ')
+[ "$rows" = "due-overdue:$CA due-soon:$CB due-ok:$CD " ] ||
+	fail "the board: $rows (expected $CA overdue, $CB due soon, $CD without a deadline; not $CC)"
+grep -q '2025-04-22' "$T/body" || fail "the overdue hearing's day (Holy Week skipped)"
+grep -q '2025-04-30' "$T/body" || fail "the hearing due soon"
+grep -q 'sin plazo' "$T/body" || fail "a case without a deadline"
+req "$T/bob" 200 "/en/admin/deadlines?now=2025-04-30T12:00"
+grep -q '<tr class="due-today"><td class="num">'"$CB" "$T/body" || fail "due today in English"
+grep -q 'due today' "$T/body" || fail "the English words"
+req "$T/bob" 400 "/es/gestion/plazos?now=ayer"
+req "$T/bob" 403 /es/gestion/triaje
+
+# ---- the public, anonymous SALVE form ----
+get() {
+	want=$1 url=$2
+	shift 2
+	code=$(curl -s -o "$T/body" -w '%{http_code}' "$@" "$B$url") || fail "curl $url"
+	[ "$code" = "$want" ] || { cat "$T/body" >&2; fail "$url: status $code, expected $want"; }
+}
+pub="f_school=CE-7&f_territory=SLV0614&f_victim=Rosa+Nieves+Secreta&website="
+get 404 /es/reportar
+n=$(cases)
+get 404 /es/reportar --data "$pub&f_category=theft"
+[ "$(cases)" = "$n" ] || fail "a public report while the form is off"
+sed -i 's/^open_role = submitter$/open_role = submitter\npublic_form = yes/' "$O/catalog/cases/salve.ini"
+get 200 /es/reportar
+grep -q 'name="f_school"' "$T/body" || fail "no school on the public form"
+grep -q 'name="website"' "$T/body" || fail "no trap field"
+! grep -q 'name="csrf"' "$T/body" || fail "a session's token on a public form"
+get 200 /en/report
+grep -q 'Send the report' "$T/body" || fail "no English public form"
+get 200 /es/reportar --data "f_school=CE-7&f_territory=SLV0614&f_category=theft&website=http%3A%2F%2Fspam"
+grep -q 'Su reporte se recibió' "$T/body" || fail "the robot is not thanked"
+[ "$(cases)" = "$n" ] || fail "a robot's report was kept"
+get 422 /es/reportar --data "$pub"
+grep -q 'category' "$T/body" || fail "the public refusal does not name the missing field"
+! grep -q 'Nieves' "$T/body" || fail "a protected value sent back by a refusal"
+! grep -q "$O" "$T/body" || fail "the refusal names a server path"
+[ "$(cases)" = "$n" ] || fail "a refused public report was kept"
+get 200 /es/reportar --data "$pub&f_category=sexual_violence"
+! grep -q 'Nieves' "$T/body" || fail "a protected value sent back"
+[ "$(cases)" = $((n + 1)) ] || fail "the public report was not kept"
+P=$(sql "$O" "SELECT max(id) FROM case_file")
+[ "$(sql "$O" "SELECT type || ',' || state || ',' || unit FROM case_file WHERE id = $P")" = \
+	"salve,reported,CE-7" ] || fail "the public report is not a SALVE report in its initial state"
+[ "$(sql "$O" "SELECT actor || '/' || role FROM case_event WHERE case_id = $P")" = portal/public ] ||
+	fail "the public report's actor"
+[ "$(audit "action = 'case.open' AND actor = 'portal'")" = 1 ] || fail "the public report is not audited"
+# the triage desk sees it among the severe, before the older report that is not
+req "$T/tri" 200 /es/gestion/triaje
+order=$(grep -o '<tr[^>]*><td class="num">[0-9]*' "$T/body" | sed 's/.*>//' | tr '\n' ' ')
+[ "$order" = "$NEW $P $OLD " ] || fail "the queue's order: $order (expected $NEW $P $OLD)"
+# past the burst: 429
+code=200
+for _ in 1 2 3 4 5 6; do
+	code=$(curl -s -o /dev/null -w '%{http_code}' --data "$pub&f_category=theft" "$B/es/reportar")
+	[ "$code" = 429 ] && break
+done
+[ "$code" = 429 ] || fail "no rate limit on the public form"
+[ "$(cases)" -le $((n + 2)) ] || fail "reports past the limit were kept"
