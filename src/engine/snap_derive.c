@@ -307,7 +307,7 @@ static void derive_cube(const struct ob_snapshot *s, struct ob_snap_derived *dv)
 		uint64_t j = dv->cat_start[i];
 		int32_t c = s->territory[j] < s->n_units ? cty[s->territory[j]] : -1;
 		if (c < 0 || c > UINT16_MAX)
-			goto done;
+			goto free_work;
 		ckey[i] = (uint64_t)c << 48 | (uint64_t)s->year[j] << 32 |
 		          (uint64_t)s->source[j] << 16 | s->category[j];
 		uniq[i] = ckey[i];
@@ -352,7 +352,7 @@ static void derive_cube(const struct ob_snapshot *s, struct ob_snap_derived *dv)
 				uint32_t cnt = s->count ? s->count[j] : 1u;
 				size_t h;
 				if (s->sex[j] >= OB_SNAP_SEX_COUNT)
-					goto done; /* not a sex: left to the columns' check */
+					goto free_work; /* not a sex: left to the columns' check */
 				for (h = slot_of(key, mask); slots[h] && t[slots[h] - 1].key != key;
 				     h = (h + 1) & mask)
 					;
@@ -386,7 +386,7 @@ static void derive_cube(const struct ob_snapshot *s, struct ob_snap_derived *dv)
 					struct tuple *x = &t[slots[h] - 1];
 					if (x->records == UINT32_MAX || x->victims > UINT32_MAX - cnt ||
 					    x->keys > UINT32_MAX - 255u)
-						goto done;
+						goto free_work;
 					x->records++;
 					x->victims += cnt;
 					x->keys += s->rkey ? s->rkey[j] : 0u;
@@ -398,9 +398,9 @@ static void derive_cube(const struct ob_snapshot *s, struct ob_snap_derived *dv)
 		for (int L = 0; L < OB_SNAP_CUBES; L++) {
 			first[L][c] = (uint32_t)nl[L];
 			if (!project(t, nt, ob_snap_cube_cols[L], tmp, &lv[L], &nl[L], &capl[L]))
-				goto done;
+				goto free_work;
 			if (nl[L] >= UINT32_MAX)
-				goto done;
+				goto free_work;
 		}
 	}
 	/* the levels kept, in order, within the budget */
@@ -426,7 +426,7 @@ static void derive_cube(const struct ob_snapshot *s, struct ob_snap_derived *dv)
 		first[L] = NULL;
 		lv[L] = NULL;
 	}
-done:
+free_work:
 	for (int L = 0; L < OB_SNAP_CUBES; L++) {
 		free(first[L]);
 		free(lv[L]);

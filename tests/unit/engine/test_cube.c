@@ -211,7 +211,7 @@ static bool same(ob_err ea, const struct ob_query_result *a, ob_err eb,
 static void test_cube_against_records(void **state)
 {
 	const char *env = getenv("OBSERVA_QUERY_TESTS");
-	long long n_queries = 1000;
+	long long n_queries = 600;
 	size_t eligible = 0, differ_bad = 0;
 
 	(void)state;
