@@ -1030,15 +1030,9 @@ static bool plan_cube(struct plan *pl, const struct ob_analyzer *an, const struc
 			return false;
 	}
 	for (int k = 0; k < C_COUNT; k++) {
-		if (!c->acc[k] || k == C_YEAR || k == C_SRC || k == C_CAT)
+		if (!c->acc[k] || k == C_TERR || k == C_YEAR || k == C_SRC || k == C_CAT)
 			continue;
-		if (k == C_TERR) {
-			for (uint32_t u = 0; u < s->n_units; u++) {
-				int32_t cu = ob_snap_unit_at_level(s, u, 0);
-				if (cu < 0 || c->acc[k][u] != c->acc[k][cu])
-					return false;
-			}
-		} else if (k == C_SEX) {
+		if (k == C_SEX) {
 			need |= 1u << OB_CUBE_SEX;
 		} else if (k == C_TAG0) {
 			need |= 1u << OB_CUBE_MANNER;
@@ -1066,6 +1060,12 @@ static bool plan_cube(struct plan *pl, const struct ob_analyzer *an, const struc
 	}
 	if (best < 0)
 		return false;
+	if (c->acc[C_TERR])
+		for (uint32_t u = 0; u < s->n_units; u++) {
+			int32_t cu = ob_snap_unit_at_level(s, u, 0);
+			if (cu < 0 || c->acc[C_TERR][u] != c->acc[C_TERR][cu])
+				return false;
+		}
 	if (c->acc[C_AGE] && !age_by_group(an, c->acc[C_AGE], &pl->age_acc))
 		return false;
 	pl->cube = best + 1;
