@@ -205,37 +205,53 @@ static int cmp_lvl(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* What the tuples of one crun make a level: their values projected onto
- * the level's columns, summed, in order, appended to *out (n, cap).
- * false when a sum would not fit its 32 bits. */
+static inline size_t slot_of(uint64_t key, size_t mask)
+{
+	key *= 0x9E3779B97F4A7C15ULL;
+	return (size_t)(key >> 32) & mask;
+}
+
+/* What the nt tuples of one crun make a level: their values projected
+ * onto the level's columns, summed in the hash table slots (mask + 1 of
+ * them, at least 2 nt, all 0; left so) through tmp and used (nt each),
+ * ordered, appended to *out (n, cap). false when a sum would not fit its
+ * 32 bits. */
 static bool project(const struct tuple *t, size_t nt, const uint8_t *cols,
-                    struct lvl_entry *tmp, struct ob_snap_cube **out, size_t *n, size_t *cap)
+                    struct lvl_entry *tmp, uint32_t *slots, uint32_t *used, size_t mask,
+                    struct ob_snap_cube **out, size_t *n, size_t *cap)
 {
 	size_t m = 0;
+	bool fits = true;
 
-	for (size_t i = 0; i < nt; i++) {
+	for (size_t i = 0; i < nt && fits; i++) {
 		uint32_t key = 0;
+		size_t h;
+		struct lvl_entry *e;
 		for (int j = 0; j < OB_SNAP_CUBE_COLS; j++) {
 			uint32_t v = cols[j] == OB_CUBE_NONE ? OB_SNAP_AGG_ANY
 			                                     : (uint32_t)(t[i].key >> (8 * cols[j])) & 255;
 			key |= v << (8 * (OB_SNAP_CUBE_COLS - 1 - j));
 		}
-		tmp[i] = (struct lvl_entry){ key, t[i].records, t[i].victims, t[i].keys };
-	}
-	qsort(tmp, nt, sizeof(*tmp), cmp_lvl);
-	for (size_t i = 0; i < nt; i++) {
-		if (m && tmp[m - 1].key == tmp[i].key) {
-			struct lvl_entry *e = &tmp[m - 1];
-			if (e->records > UINT32_MAX - tmp[i].records ||
-			    e->victims > UINT32_MAX - tmp[i].victims || e->keys > UINT32_MAX - tmp[i].keys)
-				return false;
-			e->records += tmp[i].records;
-			e->victims += tmp[i].victims;
-			e->keys += tmp[i].keys;
-			continue;
+		for (h = slot_of(key, mask); slots[h] && tmp[slots[h] - 1].key != key;
+		     h = (h + 1) & mask)
+			;
+		if (!slots[h]) {
+			tmp[m] = (struct lvl_entry){ key, 0, 0, 0 };
+			used[m] = (uint32_t)h;
+			slots[h] = (uint32_t)++m;
 		}
-		tmp[m++] = tmp[i];
+		e = &tmp[slots[h] - 1];
+		fits = e->records <= UINT32_MAX - t[i].records &&
+		       e->victims <= UINT32_MAX - t[i].victims && e->keys <= UINT32_MAX - t[i].keys;
+		e->records += t[i].records;
+		e->victims += t[i].victims;
+		e->keys += t[i].keys;
 	}
+	for (size_t k = 0; k < m; k++)
+		slots[used[k]] = 0;
+	if (!fits)
+		return false;
+	qsort(tmp, m, sizeof(*tmp), cmp_lvl);
 	if (*n + m > *cap) {
 		*cap = (*n + m) * 2 > 4096 ? (*n + m) * 2 : 4096;
 		*out = ob_realloc(*out, *cap * sizeof(**out));
@@ -260,12 +276,6 @@ static uint64_t tuple_key(const struct ob_snapshot *s, const uint8_t *grp, uint6
 	       (uint64_t)s->month[j] << (8 * OB_CUBE_MONTH) |
 	       (uint64_t)s->tag[1][j] << (8 * OB_CUBE_MECHANISM) |
 	       (uint64_t)s->tag[2][j] << (8 * OB_CUBE_PLACE);
-}
-
-static inline size_t slot_of(uint64_t key, size_t mask)
-{
-	key *= 0x9E3779B97F4A7C15ULL;
-	return (size_t)(key >> 32) & mask;
 }
 
 /*
@@ -397,7 +407,8 @@ static void derive_cube(const struct ob_snapshot *s, struct ob_snap_derived *dv)
 			slots[used[k]] = 0;
 		for (int L = 0; L < OB_SNAP_CUBES; L++) {
 			first[L][c] = (uint32_t)nl[L];
-			if (!project(t, nt, ob_snap_cube_cols[L], tmp, &lv[L], &nl[L], &capl[L]))
+			if (!project(t, nt, ob_snap_cube_cols[L], tmp, slots, used, mask, &lv[L],
+			             &nl[L], &capl[L]))
 				goto free_work;
 			if (nl[L] >= UINT32_MAX)
 				goto free_work;
