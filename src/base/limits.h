@@ -304,6 +304,11 @@
  * records, so that they never add more than 8 bytes a record. */
 #define OB_SNAP_AGG_FREE 65536
 
+/* Records per pre-aggregate by country (engine/snapshot.h, struct
+ * ob_snap_cube, 16 bytes each) at most, every level together, beyond
+ * OB_SNAP_AGG_FREE of them: half a byte a record. */
+#define OB_SNAP_CUBE_RECORDS 32
+
 /* Most delivered periods (current submissions) a snapshot records for
  * coverage. */
 #define OB_MAX_SNAPSHOT_COVERAGE (1024 * 1024)

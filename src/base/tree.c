@@ -114,8 +114,7 @@ static ob_err io_error(const char *path, const char *what_es, const char *what_e
 ob_err ob_copy_file(const char *from, const char *to, char hex[65], uint64_t *bytes,
                     uint64_t *copied, struct ob_diag *d)
 {
-	static _Thread_local unsigned char buf[OB_COPY_CHUNK];
-	unsigned char digest[OB_SHA256_LEN];
+	unsigned char digest[OB_SHA256_LEN], *buf = NULL;
 	struct ob_sha256 c;
 	uint64_t total = 0;
 	int in, out;
@@ -131,8 +130,9 @@ ob_err ob_copy_file(const char *from, const char *to, char hex[65], uint64_t *by
 		                    : io_error(to, "no se pudo crear", "cannot create", d);
 		goto close_in;
 	}
+	buf = ob_malloc(OB_COPY_CHUNK);
 	ob_sha256_init(&c);
-	while ((r = read(in, buf, sizeof(buf))) > 0) {
+	while ((r = read(in, buf, OB_COPY_CHUNK)) > 0) {
 		for (ssize_t off = 0; off < r;) {
 			ssize_t w = write(out, buf + off, (size_t)(r - off));
 			if (w < 0) {
@@ -155,6 +155,7 @@ ob_err ob_copy_file(const char *from, const char *to, char hex[65], uint64_t *by
 	if (fsync(out) != 0)
 		e = io_error(to, "no se pudo asegurar en disco", "could not sync to disk", d);
 close_out:
+	free(buf);
 	if (close(out) != 0 && !e)
 		e = io_error(to, "error de escritura", "write error", d);
 	if (e)
@@ -173,8 +174,7 @@ close_in:
 
 ob_err ob_file_sha256(const char *path, char hex[65], uint64_t *bytes, struct ob_diag *d)
 {
-	static _Thread_local unsigned char buf[OB_COPY_CHUNK];
-	unsigned char digest[OB_SHA256_LEN];
+	unsigned char digest[OB_SHA256_LEN], *buf;
 	struct ob_sha256 c;
 	uint64_t total = 0;
 	ssize_t r;
@@ -182,11 +182,13 @@ ob_err ob_file_sha256(const char *path, char hex[65], uint64_t *bytes, struct ob
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return io_error(path, "no se pudo abrir", "cannot open", d);
+	buf = ob_malloc(OB_COPY_CHUNK);
 	ob_sha256_init(&c);
-	while ((r = read(fd, buf, sizeof(buf))) > 0) {
+	while ((r = read(fd, buf, OB_COPY_CHUNK)) > 0) {
 		ob_sha256_update(&c, buf, (size_t)r);
 		total += (uint64_t)r;
 	}
+	free(buf);
 	close(fd);
 	if (r < 0)
 		return io_error(path, "error de lectura", "read error", d);

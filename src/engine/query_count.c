@@ -56,6 +56,18 @@ struct plan {
 	const uint8_t *sex_acc, *man_acc;
 	uint8_t *age_acc;
 	uint32_t *sex_off, *man_off, *age_off;
+	/* the pre-aggregates by country counted instead of any run or record
+	 * (plan_cube): the level + 1 (0: not taken); the filters of the
+	 * territory (by country unit), year, source and category (NULL none)
+	 * and their cell offsets (by unit, year, source, category: owned);
+	 * per column of the level its filter (NULL none) and cell offsets
+	 * (AGG_DOM values each, owned) */
+	int cube;
+	const uint8_t *cube_terr_acc, *cube_year_acc, *cube_src_acc, *cube_cat_acc;
+	uint32_t *cube_terr_off, *cube_year_off, *cube_src_off, *cube_cat_off;
+	size_t cube_n_year;
+	const uint8_t *cube_acc[OB_SNAP_CUBE_COLS];
+	uint32_t *cube_off[OB_SNAP_CUBE_COLS];
 	size_t n_units;
 	struct filt f[C_COUNT];
 	int nf;
@@ -537,6 +549,54 @@ static void count_aggs(const struct plan *pl, uint32_t i, uint32_t i1, uint32_t 
 }
 
 /*
+ * The question from the pre-aggregates by country (plan_cube): each crun
+ * the filters keep adds, entry by entry, its records (or victims, unless
+ * every record counts 1 or records are counted) and its keys to the cell
+ * its country, year, source, category and the entry's values give, as its
+ * records would one by one.
+ */
+static void count_cube(const struct plan *pl, struct worker *w)
+{
+	const struct ob_analyzer *an = pl->an;
+	const int L = pl->cube - 1;
+	const uint32_t *first = an->cube_first[L];
+	const struct ob_snap_cube *e = an->cube[L];
+	const uint8_t *a0 = pl->cube_acc[0], *a1 = pl->cube_acc[1], *a2 = pl->cube_acc[2],
+	              *a3 = pl->cube_acc[3];
+	const uint32_t *o0 = pl->cube_off[0], *o1 = pl->cube_off[1], *o2 = pl->cube_off[2],
+	               *o3 = pl->cube_off[3];
+	const unsigned lanes = pl->lanes;
+	const bool weighted = pl->zone_ones != NULL;
+	uint32_t *counts = w->counts;
+	uint64_t *keys = w->keys;
+
+	for (uint64_t i = 0; i < an->n_cruns; i++) {
+		const struct ob_snap_crun *cr = &an->cruns[i];
+		uint32_t off;
+		if (i % 256 == 0 && must_stop(pl))
+			return;
+		if ((pl->cube_terr_acc && !pl->cube_terr_acc[cr->country]) ||
+		    (pl->cube_year_acc && !pl->cube_year_acc[cr->year]) ||
+		    (pl->cube_src_acc && !pl->cube_src_acc[cr->source]) ||
+		    (pl->cube_cat_acc && !pl->cube_cat_acc[cr->category]))
+			continue;
+		off = pl->cube_terr_off[cr->country] + pl->cube_src_off[cr->source] +
+		      pl->cube_cat_off[cr->category] +
+		      (cr->year < pl->cube_n_year ? pl->cube_year_off[cr->year] : 0);
+		for (uint32_t k = first[i], k1 = first[i + 1]; k < k1; k++) {
+			uint32_t cell;
+			if ((a0 && !a0[e[k].v[0]]) || (a1 && !a1[e[k].v[1]]) || (a2 && !a2[e[k].v[2]]) ||
+			    (a3 && !a3[e[k].v[3]]))
+				continue;
+			cell = off + o0[e[k].v[0]] + o1[e[k].v[1]] + o2[e[k].v[2]] + o3[e[k].v[3]];
+			counts[(size_t)cell * lanes] += weighted ? e[k].victims : e[k].records;
+			if (keys)
+				keys[cell] += e[k].keys;
+		}
+	}
+}
+
+/*
  * The records of the analyser's run r, at cell offset base: run by run of
  * one category when the plan takes categories so (adjacent runs that go to
  * the same cells counted as one range, short ones gathered), else whole.
@@ -582,6 +642,10 @@ static void *worker_run(void *arg)
 	struct gather ga;
 
 	ga.k = 0;
+	if (pl->cube) {
+		count_cube(pl, w);
+		return NULL;
+	}
 	if (pl->unsorted) {
 		count_range(pl, w->ra, w->rb, 0, w);
 		return NULL;
@@ -895,6 +959,148 @@ static bool plan_agg(struct plan *pl, const struct ob_analyzer *an, const struct
 	return true;
 }
 
+/* The column of the snapshot a column of the pre-aggregates by country
+ * holds (the age group: the age's). */
+static enum col cube_col(uint8_t k)
+{
+	switch (k) {
+	case OB_CUBE_SEX: return C_SEX;
+	case OB_CUBE_MANNER: return C_TAG0;
+	case OB_CUBE_AGE_GROUP: return C_AGE;
+	case OB_CUBE_MONTH: return C_MONTH;
+	case OB_CUBE_MECHANISM: return (enum col)(C_TAG0 + OB_SNAP_MECHANISM);
+	default: return (enum col)(C_TAG0 + OB_SNAP_PLACE);
+	}
+}
+
+/* A cell offset table of n values for the dimensions reading column col
+ * (their map times their stride), owned. */
+static uint32_t *col_offsets(const struct ob_analyzer *an, const struct ob_query *q,
+                             const size_t *stride, enum col col, size_t n)
+{
+	uint32_t *off = ob_calloc(n ? n : 1, sizeof(uint32_t));
+
+	for (size_t j = 0; j < q->n_dims; j++)
+		if (ob_qi_dim_col[q->dims[j]] == col && !ob_qi_is_terr_dim(q->dims[j]) &&
+		    q->dims[j] != OB_QD_AGE_GROUP)
+			for (size_t v = 0; v < n; v++)
+				off[v] += an->dim[q->dims[j]].map[v] * (uint32_t)stride[j];
+	return off;
+}
+
+/*
+ * Whether the pre-aggregates by country count the question: a level of
+ * them holds every column read besides the territory, year, source and
+ * category (the sex, manner, age group, month, mechanism, place); the
+ * territory is read by whole countries (the country dimension, a filter
+ * that takes or leaves every unit of a country alike); the age only as
+ * age groups (the age group dimension, a filter that takes or leaves
+ * whole groups); no date is asked. The level with the fewest entries is
+ * taken, and its filters and cell offsets set.
+ */
+static bool plan_cube(struct plan *pl, const struct ob_analyzer *an, const struct ob_query *q,
+                      const struct compiled *c, const size_t *stride)
+{
+	const struct ob_snapshot *s = pl->s;
+	unsigned need = 0;
+	int best = -1;
+
+	if (!an->cruns || c->date || pl->unsorted)
+		return false;
+	for (size_t j = 0; j < q->n_dims; j++) {
+		enum ob_query_dim k = q->dims[j];
+		enum col col = ob_qi_dim_col[k];
+		if (k == OB_QD_AGE_GROUP)
+			need |= 1u << OB_CUBE_AGE_GROUP;
+		else if (k == OB_QD_COUNTRY || col == C_YEAR || col == C_SRC || col == C_CAT)
+			continue;
+		else if (ob_qi_is_terr_dim(k) || col == C_AGE)
+			return false;
+		else if (col == C_SEX)
+			need |= 1u << OB_CUBE_SEX;
+		else if (col == C_TAG0)
+			need |= 1u << OB_CUBE_MANNER;
+		else if (col == C_TAG0 + OB_SNAP_MECHANISM)
+			need |= 1u << OB_CUBE_MECHANISM;
+		else if (col == C_TAG0 + OB_SNAP_PLACE)
+			need |= 1u << OB_CUBE_PLACE;
+		else if (col == C_MONTH)
+			need |= 1u << OB_CUBE_MONTH;
+		else
+			return false;
+	}
+	for (int k = 0; k < C_COUNT; k++) {
+		if (!c->acc[k] || k == C_TERR || k == C_YEAR || k == C_SRC || k == C_CAT)
+			continue;
+		if (k == C_SEX) {
+			need |= 1u << OB_CUBE_SEX;
+		} else if (k == C_TAG0) {
+			need |= 1u << OB_CUBE_MANNER;
+		} else if (k == C_TAG0 + OB_SNAP_MECHANISM) {
+			need |= 1u << OB_CUBE_MECHANISM;
+		} else if (k == C_TAG0 + OB_SNAP_PLACE) {
+			need |= 1u << OB_CUBE_PLACE;
+		} else if (k == C_MONTH) {
+			need |= 1u << OB_CUBE_MONTH;
+		} else if (k == C_AGE) {
+			need |= 1u << OB_CUBE_AGE_GROUP;
+		} else {
+			return false;
+		}
+	}
+	for (int L = 0; L < OB_SNAP_CUBES; L++) {
+		unsigned has = 0;
+		if (!an->cube[L])
+			continue;
+		for (int j = 0; j < OB_SNAP_CUBE_COLS; j++)
+			if (ob_snap_cube_cols[L][j] != OB_CUBE_NONE)
+				has |= 1u << ob_snap_cube_cols[L][j];
+		if ((need & ~has) == 0 && (best < 0 || an->n_cube[L] < an->n_cube[best]))
+			best = L;
+	}
+	if (best < 0)
+		return false;
+	if (c->acc[C_TERR])
+		for (uint32_t u = 0; u < s->n_units; u++) {
+			int32_t cu = ob_snap_unit_at_level(s, u, 0);
+			if (cu < 0 || c->acc[C_TERR][u] != c->acc[C_TERR][cu])
+				return false;
+		}
+	if (c->acc[C_AGE] && !age_by_group(an, c->acc[C_AGE], &pl->age_acc))
+		return false;
+	pl->cube = best + 1;
+	pl->cube_terr_acc = c->acc[C_TERR];
+	pl->cube_year_acc = c->acc[C_YEAR];
+	pl->cube_src_acc = c->acc[C_SRC];
+	pl->cube_cat_acc = c->acc[C_CAT];
+	pl->cube_terr_off = ob_calloc((size_t)s->n_units + 1, sizeof(uint32_t));
+	for (size_t j = 0; j < q->n_dims; j++)
+		if (q->dims[j] == OB_QD_COUNTRY)
+			for (uint32_t u = 0; u < s->n_units; u++)
+				pl->cube_terr_off[u] += an->dim[OB_QD_COUNTRY].map[u] * (uint32_t)stride[j];
+	pl->cube_n_year = an->year_max > 0 ? (size_t)an->year_max + 1 : 1;
+	pl->cube_year_off = col_offsets(an, q, stride, C_YEAR, pl->cube_n_year);
+	pl->cube_src_off = col_offsets(an, q, stride, C_SRC, ob_qi_col_domain(s, C_SRC));
+	pl->cube_cat_off = col_offsets(an, q, stride, C_CAT, ob_qi_col_domain(s, C_CAT));
+	for (int j = 0; j < OB_SNAP_CUBE_COLS; j++) {
+		uint8_t k = ob_snap_cube_cols[best][j];
+		if (k == OB_CUBE_NONE) {
+			pl->cube_off[j] = ob_calloc(AGG_DOM, sizeof(uint32_t));
+		} else if (k == OB_CUBE_AGE_GROUP) {
+			pl->cube_acc[j] = pl->age_acc;
+			pl->cube_off[j] = ob_calloc(AGG_DOM, sizeof(uint32_t));
+			for (size_t d = 0; d < q->n_dims; d++)
+				if (q->dims[d] == OB_QD_AGE_GROUP) /* value index = the group */
+					for (size_t g = 0; g < an->dim[OB_QD_AGE_GROUP].n && g < AGG_DOM; g++)
+						pl->cube_off[j][g] += (uint32_t)g * (uint32_t)stride[d];
+		} else {
+			pl->cube_acc[j] = c->acc[cube_col(k)];
+			pl->cube_off[j] = col_offsets(an, q, stride, cube_col(k), AGG_DOM);
+		}
+	}
+	return true;
+}
+
 /* The sources: taken run by run when the source is filtered or a
  * dimension and the records are so ordered, else by the zone map. */
 static void plan_sources(struct plan *pl, const struct ob_analyzer *an, const struct ob_query *q,
@@ -1122,6 +1328,12 @@ static void plan_free(struct plan *pl)
 	free(pl->man_off);
 	free(pl->age_off);
 	free(pl->age_acc);
+	free(pl->cube_terr_off);
+	free(pl->cube_year_off);
+	free(pl->cube_src_off);
+	free(pl->cube_cat_off);
+	for (int j = 0; j < OB_SNAP_CUBE_COLS; j++)
+		free(pl->cube_off[j]);
 	free(pl->terr_map);
 	free(pl->cell_base);
 	free(pl->iv);
@@ -1231,16 +1443,21 @@ void ob_qi_count(const struct ob_analyzer *an, const struct ob_query *q,
 	plan_init(&pl, an, q, c, r, stop);
 	r->records = q->records;
 	year_exact = plan_years(&pl, an, c, &narrow, &y_lo, &y_hi);
-	plan_sources(&pl, an, q, c, stride, year_exact);
-	plan_columns(&pl, an, q, c, stride, year_exact);
+	if (!plan_cube(&pl, an, q, c, stride)) {
+		plan_sources(&pl, an, q, c, stride, year_exact);
+		plan_columns(&pl, an, q, c, stride, year_exact);
+	}
 	records = plan_units(&pl, an, q, c, stride, narrow, y_lo, y_hi);
 	plan_cells(&pl, q, r, stride);
 	if (!pl.unsorted)
 		order_filters(&pl, records);
 	/* without a filter or a dimension to read per record, a unit (or a run
-	 * of one source) is counted by its length: little work, one thread */
-	T = q->threads > 0 ? q->threads
-	                   : default_threads(pl.nf || pl.ng || pl.date ? records : 0);
+	 * of one source) is counted by its length: little work, one thread;
+	 * so are the pre-aggregates by country */
+	T = pl.cube ? 1
+	    : q->threads > 0
+	            ? q->threads
+	            : default_threads(pl.nf || pl.ng || pl.date ? records : 0);
 	if (T > QI_MAX_THREADS)
 		T = QI_MAX_THREADS;
 	if (T < 1)

@@ -127,6 +127,13 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 		an->agg = dv->agg;
 		an->age_first = dv->age_first;
 		an->age_agg = dv->age_agg;
+		an->cruns = dv->cruns;
+		an->n_cruns = dv->n_cruns;
+		for (int L = 0; L < OB_SNAP_CUBES; L++) {
+			an->cube_first[L] = dv->cube_first[L];
+			an->cube[L] = dv->cube[L];
+			an->n_cube[L] = dv->n_cube[L];
+		}
 		an->year_min = dv->year_min;
 		an->year_max = dv->year_max;
 		an->zone = dv->zone;

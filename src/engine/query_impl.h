@@ -81,6 +81,14 @@ struct ob_analyzer {
 	const struct ob_snap_agg *agg;
 	const uint32_t *age_first; /* n_cat_runs + 1 */
 	const struct ob_snap_agg *age_agg;
+	/* the pre-aggregates by country (struct ob_snap_cube): the runs of
+	 * one country, year, source and category, and per level of
+	 * ob_snap_cube_cols their entries (cube[L] NULL: not made) */
+	const struct ob_snap_crun *cruns;
+	uint64_t n_cruns;
+	const uint32_t *cube_first[OB_SNAP_CUBES];
+	const struct ob_snap_cube *cube[OB_SNAP_CUBES];
+	uint64_t n_cube[OB_SNAP_CUBES];
 	int year_min, year_max; /* of the records with a year; 0 when none */
 	int32_t *country_unit;  /* unit of each country, -1 */
 	struct ob_strmap units; /* unit code -> index + 1 */

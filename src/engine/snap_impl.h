@@ -71,7 +71,11 @@ enum section {
 	SEC_DER_AGG,        /* struct ob_snap_agg, n_agg */
 	SEC_DER_AGE_FIRST,  /* uint32_t, n_cat_runs + 1 by age group too, or none */
 	SEC_DER_AGE_AGG,    /* struct ob_snap_agg, n_age_agg */
-	SEC_BLOCK_SUMS,     /* uint64_t: the sum of each block of SNAP_BLOCK
+	/* format 7: the pre-aggregates by country */
+	SEC_DER_CRUNS,      /* struct ob_snap_crun, n_cruns, or none */
+	SEC_DER_CUBE_FIRST, /* + level: uint32_t, n_cruns + 1 when made, or none */
+	SEC_DER_CUBE = SEC_DER_CUBE_FIRST + OB_SNAP_CUBES, /* + level: struct ob_snap_cube */
+	SEC_BLOCK_SUMS = SEC_DER_CUBE + OB_SNAP_CUBES, /* uint64_t: the sum of each block of SNAP_BLOCK
 	                       bytes of each column section, in section order */
 	SEC_COUNT
 };
@@ -86,7 +90,7 @@ struct snap_derived_meta {
 	                                           manner, 3 by age group too */
 	int32_t year_min, year_max;
 	uint32_t zone_records; /* OB_SNAP_ZONE when written */
-	uint32_t reserved2;
+	uint32_t has_cube;     /* bit L: level L of the pre-aggregates by country */
 };
 
 /* The column section of a column (enum ob_snap_col). */

@@ -306,6 +306,72 @@ static bool aggs_ok(const struct ob_snapshot *s, const struct ob_snap_derived *d
 	return true;
 }
 
+/* The runs of one country, year, source and category: strictly ordered,
+ * each naming a country, a source and a category of the dictionaries. */
+static bool cruns_ok(const struct ob_snapshot *s, const struct ob_snap_crun *c, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t k = (uint64_t)c[i].country << 48 | (uint64_t)c[i].year << 32 |
+		             (uint64_t)c[i].source << 16 | c[i].category;
+		if (c[i].country >= s->n_units || s->units[c[i].country].level != 0 ||
+		    c[i].source >= s->n_sources || c[i].category >= s->n_categories ||
+		    c[i].year > OB_MAX_YEAR)
+			return false;
+		if (i && k <= ((uint64_t)c[i - 1].country << 48 | (uint64_t)c[i - 1].year << 32 |
+		               (uint64_t)c[i - 1].source << 16 | c[i - 1].category))
+			return false;
+	}
+	return true;
+}
+
+/* Level L of the pre-aggregates by country (n entries): offsets ordered
+ * and ending at n, values of the dictionaries strictly ordered within a
+ * crun, and each crun's records those of the first level made (ref, or
+ * NULL when L is it), every record once. */
+static bool cube_ok(const struct ob_snapshot *s, const struct ob_snap_derived *dv, int L,
+                    uint64_t n, int ref)
+{
+	const uint32_t *first = dv->cube_first[L];
+	const struct ob_snap_cube *e = dv->cube[L];
+	const uint8_t *cols = ob_snap_cube_cols[L];
+	uint64_t all = 0;
+
+	if (first[0] || !nondecreasing32(first, dv->n_cruns + 1, n) || first[dv->n_cruns] != n)
+		return false;
+	for (uint64_t i = 0; i < dv->n_cruns; i++) {
+		uint64_t rec = 0, rec_ref = 0;
+		for (uint32_t k = first[i]; k < first[i + 1]; k++) {
+			uint32_t key = 0, prev = 0;
+			for (int j = 0; j < OB_SNAP_CUBE_COLS; j++) {
+				uint32_t v = e[k].v[j], lim;
+				switch (cols[j]) {
+				case OB_CUBE_SEX: lim = OB_SNAP_SEX_COUNT; break;
+				case OB_CUBE_MANNER: lim = s->n_tags[0]; break;
+				case OB_CUBE_AGE_GROUP: lim = OB_IND_AGE_GROUPS; break;
+				case OB_CUBE_MONTH: lim = 13; break;
+				case OB_CUBE_MECHANISM: lim = s->n_tags[1]; break;
+				case OB_CUBE_PLACE: lim = s->n_tags[2]; break;
+				default: lim = v == OB_SNAP_AGG_ANY ? v + 1 : 0; break;
+				}
+				if (v >= lim)
+					return false;
+				key = key << 8 | v;
+				prev = prev << 8 | e[k - (k > first[i])].v[j];
+			}
+			if ((k > first[i] && prev >= key) || e[k].victims > s->victims)
+				return false;
+			rec += e[k].records;
+		}
+		if (ref >= 0)
+			for (uint32_t k = dv->cube_first[ref][i]; k < dv->cube_first[ref][i + 1]; k++)
+				rec_ref += dv->cube[ref][k].records;
+		if (ref >= 0 && rec != rec_ref)
+			return false;
+		all += rec;
+	}
+	return all == s->n;
+}
+
 static ob_err load_derived(struct ob_snapshot *s, const unsigned char *base,
                            const struct snap_header *h, const char *path, struct ob_diag *d)
 {
@@ -399,6 +465,27 @@ static ob_err load_derived(struct ob_snapshot *s, const unsigned char *base,
 			goto bad_agg;
 		dv->n_age_agg = cnt;
 	}
+	if (meta->has_cube >> OB_SNAP_CUBES || (meta->has_cube && !meta->has_cat_runs))
+		goto bad_cube;
+	if (meta->has_cube) {
+		int ref = -1;
+		if (!(dv->cruns = ob_si_section(base, h, SEC_DER_CRUNS, sizeof(struct ob_snap_crun),
+		                                &cnt)) ||
+		    !cnt || !cruns_ok(s, dv->cruns, cnt))
+			goto bad_cube;
+		dv->n_cruns = cnt;
+		for (int L = 0; L < OB_SNAP_CUBES; L++) {
+			if (!(meta->has_cube & 1u << L))
+				continue;
+			DER(dv->cube_first[L], SEC_DER_CUBE_FIRST + L, 4, dv->n_cruns + 1);
+			if (!(dv->cube[L] = ob_si_section(base, h, SEC_DER_CUBE + L,
+			                                  sizeof(struct ob_snap_cube), &cnt)) ||
+			    !cube_ok(s, dv, L, cnt, ref))
+				goto bad_cube;
+			dv->n_cube[L] = cnt;
+			ref = ref < 0 ? L : ref;
+		}
+	}
 	dv->n_zones = nz;
 	DER(dv->zone, SEC_DER_ZONE, 2, nz * 4);
 	for (uint64_t z = 0; z < nz; z++)
@@ -423,6 +510,9 @@ static ob_err load_derived(struct ob_snapshot *s, const unsigned char *base,
 	return OB_OK;
 bad_agg:
 	why = "agregados de los tramos de categoría";
+	goto bad;
+bad_cube:
+	why = "agregados por país";
 	goto bad;
 bad_runs:
 	why = "tramos de territorio, año y fuente";

@@ -190,8 +190,14 @@ static const void *section_bytes(const unsigned char *image, const struct snap_h
 	case SEC_DER_AGG: return dv->agg;
 	case SEC_DER_AGE_FIRST: return dv->age_first;
 	case SEC_DER_AGE_AGG: return dv->age_agg;
+	case SEC_DER_CRUNS: return dv->cruns;
 	case SEC_BLOCK_SUMS: return sums;
-	default: return image + h->sections[i].offset;
+	default:
+		if (i >= SEC_DER_CUBE_FIRST && i < SEC_DER_CUBE_FIRST + OB_SNAP_CUBES)
+			return dv->cube_first[i - SEC_DER_CUBE_FIRST];
+		if (i >= SEC_DER_CUBE && i < SEC_DER_CUBE + OB_SNAP_CUBES)
+			return dv->cube[i - SEC_DER_CUBE];
+		return image + h->sections[i].offset;
 	}
 }
 
@@ -221,6 +227,10 @@ static void derive_sections(const unsigned char *image, struct snap_header *h, s
 	view.sex = image + h->sections[SEC_COL_SEX].offset;
 	view.tag[0] = image + h->sections[SEC_COL_TAG].offset;
 	view.age = image + h->sections[SEC_COL_AGE].offset;
+	view.month = image + h->sections[SEC_COL_MONTH].offset;
+	view.tag[1] = image + h->sections[SEC_COL_TAG + 1].offset;
+	view.tag[2] = image + h->sections[SEC_COL_TAG + 2].offset;
+	view.units = (const struct ob_snap_unit *)(image + h->sections[SEC_UNITS].offset);
 	view.age_bands = (const struct ob_snap_age_band *)(image +
 	                                                   h->sections[SEC_AGE_BANDS].offset);
 	view.n_age_bands = (uint32_t)h->sections[SEC_AGE_BANDS].count;
@@ -257,6 +267,12 @@ static void derive_sections(const unsigned char *image, struct snap_header *h, s
 	h->sections[SEC_DER_AGG].count = dv->agg_first ? dv->n_agg : 0;
 	h->sections[SEC_DER_AGE_FIRST].count = dv->age_first ? dv->n_cat_runs + 1 : 0;
 	h->sections[SEC_DER_AGE_AGG].count = dv->age_first ? dv->n_age_agg : 0;
+	h->sections[SEC_DER_CRUNS].count = dv->cruns ? dv->n_cruns : 0;
+	for (int L = 0; L < OB_SNAP_CUBES; L++) {
+		h->sections[SEC_DER_CUBE_FIRST + L].count = dv->cube[L] ? dv->n_cruns + 1 : 0;
+		h->sections[SEC_DER_CUBE + L].count = dv->cube[L] ? dv->n_cube[L] : 0;
+		meta->has_cube |= dv->cube[L] ? 1u << L : 0;
+	}
 
 	/* every block's sum of every column, and each column's checksum */
 	for (int i = SEC_COL_FIRST; i <= SEC_COL_LAST; i++)
@@ -348,6 +364,11 @@ ob_err ob_si_write_file(struct builder *b, const char *stamp, const struct reade
 	sec[SEC_DER_AGG] = (struct out_section){ NULL, sizeof(struct ob_snap_agg), 0 };
 	sec[SEC_DER_AGE_FIRST] = (struct out_section){ NULL, 4, 0 };
 	sec[SEC_DER_AGE_AGG] = (struct out_section){ NULL, sizeof(struct ob_snap_agg), 0 };
+	sec[SEC_DER_CRUNS] = (struct out_section){ NULL, sizeof(struct ob_snap_crun), 0 };
+	for (int L = 0; L < OB_SNAP_CUBES; L++) {
+		sec[SEC_DER_CUBE_FIRST + L] = (struct out_section){ NULL, 4, 0 };
+		sec[SEC_DER_CUBE + L] = (struct out_section){ NULL, sizeof(struct ob_snap_cube), 0 };
+	}
 	sec[SEC_BLOCK_SUMS] = (struct out_section){ NULL, 8, 0 };
 
 	for (int i = 0; i < SEC_COUNT; i++)

@@ -127,8 +127,11 @@
  * column's blocks when it first reads them (ob_snapshot_check); 6 adds
  * the pre-aggregates of the runs of one category (struct ob_snap_agg), so
  * that a question reading no other column than the sex and the manner per
- * record is counted from them. An older file is rebuilt, never read. */
-#define OB_SNAPSHOT_VERSION 6
+ * record is counted from them; 7 the pre-aggregates by country (struct
+ * ob_snap_cube), so that a question over whole countries reading the sex,
+ * manner, age group, month, mechanism or place is counted from them. An
+ * older file is rebuilt, never read. */
+#define OB_SNAPSHOT_VERSION 7
 
 /* Records per zone of the zone map (struct ob_snap_derived). */
 #define OB_SNAP_ZONE 2048
@@ -249,6 +252,40 @@ struct ob_snap_agg {
 };
 #define OB_SNAP_AGG_ANY 255
 
+/* A run of records of one country (the unit of level 0), year, source and
+ * category, wherever their units are: the key of the pre-aggregates by
+ * country. 8 bytes. */
+struct ob_snap_crun {
+	uint16_t country, year, source, category;
+};
+
+/* The columns a level of pre-aggregates by country may hold. */
+enum ob_snap_cube_col {
+	OB_CUBE_SEX = 0,
+	OB_CUBE_MANNER,
+	OB_CUBE_AGE_GROUP, /* ob_ind_age_group_value */
+	OB_CUBE_MONTH,
+	OB_CUBE_MECHANISM,
+	OB_CUBE_PLACE,
+	OB_CUBE_NONE = 255
+};
+
+/* Levels of pre-aggregates by country, and the columns each holds. */
+#define OB_SNAP_CUBES 6
+#define OB_SNAP_CUBE_COLS 4
+extern const uint8_t ob_snap_cube_cols[OB_SNAP_CUBES][OB_SNAP_CUBE_COLS];
+
+/*
+ * A pre-aggregate by country: within one run of one country, year, source
+ * and category (struct ob_snap_crun), the records holding the values v of
+ * its level's columns (ob_snap_cube_cols; OB_SNAP_AGG_ANY for none), their
+ * victims and the sum of their rkeys. 16 bytes.
+ */
+struct ob_snap_cube {
+	uint32_t records, victims, keys;
+	uint8_t v[OB_SNAP_CUBE_COLS];
+};
+
 /*
  * What a reader derives from the columns, made once when the file is
  * written (engine/snap_derive.c) and stored in it, so that opening costs
@@ -285,6 +322,18 @@ struct ob_snap_agg {
  *                 n_age_agg), ordered by sex, manner, age group; NULL
  *                 likewise, or when the two levels together would hold
  *                 more than one per two records
+ *   cruns ...     the runs of one country, year and source and category
+ *                 (n_cruns, ordered so), and per level L of
+ *                 ob_snap_cube_cols their pre-aggregates: crun i's are
+ *                 cube[L][cube_first[L][i]] to cube[L][cube_first[L][i + 1]
+ *                 - 1] (cube_first: n_cruns + 1), ordered by their values,
+ *                 one per tuple its records hold; their records add up to
+ *                 the crun's. A level is NULL when not made: the levels
+ *                 are made in order while together they hold at most one
+ *                 entry per OB_SNAP_CUBE_RECORDS records (or
+ *                 OB_SNAP_AGG_FREE); none when the categories' runs are
+ *                 not made, a unit has no country or a sum would not fit
+ *                 its 32 bits
  */
 struct ob_snap_derived {
 	bool sorted, year_sorted, src_sorted, cat_sorted, counts_one;
@@ -307,6 +356,11 @@ struct ob_snap_derived {
 	const uint32_t *age_first;
 	const struct ob_snap_agg *age_agg;
 	uint64_t n_age_agg;
+	const struct ob_snap_crun *cruns;
+	uint64_t n_cruns;
+	const uint32_t *cube_first[OB_SNAP_CUBES];
+	const struct ob_snap_cube *cube[OB_SNAP_CUBES];
+	uint64_t n_cube[OB_SNAP_CUBES];
 };
 
 /* The derived structures of s, computed from its columns into *out

@@ -60,9 +60,8 @@ static void assign(int *f, long lo, long hi, long a, long b, int v)
 /* The baseline of period k (0-based), laid out as surveillance's
  * algo.farrington.data.glm and blocks() do; 0 marks "not in a block". */
 static ob_err gather(const double *y, size_t n, size_t k, const struct ob_farrington_options *o,
-                     struct baseline *bl)
+                     struct baseline *bl, int *f)
 {
-	static _Thread_local int f[N_MAX];
 	long k1 = (long)k + 1, freq = o->freq, w = o->w, pl = o->no_periods;
 	long past = o->past_excluded < 0 ? w : o->past_excluded;
 	long lo = k1 - o->b * freq - w, hi = k1;
@@ -153,6 +152,17 @@ struct fit {
 	bool converged;
 };
 
+/* The working memory of one ob_farrington call (about 1 MB), allocated by
+ * the call rather than kept in each thread's static storage, which every
+ * new thread of the process would otherwise zero. */
+struct work {
+	struct baseline bl;
+	struct fit f;
+	int blocks[N_MAX];                              /* gather() */
+	double a[N_MAX * P_MAX], z[N_MAX], eta[N_MAX];  /* glm_fit() */
+	double pw[N_MAX], s[N_MAX];                     /* fit_flexible() */
+};
+
 static double deviance(const double *y, const double *mu, const double *pw, size_t n)
 {
 	double d = 0;
@@ -230,9 +240,10 @@ static void rt_solve(const double *r, size_t p, const double *x, double *v)
 	}
 }
 
-static bool glm_fit(const struct baseline *bl, bool trend, const double *pw, struct fit *f)
+static bool glm_fit(const struct baseline *bl, bool trend, const double *pw, struct fit *f,
+                    struct work *w)
 {
-	static _Thread_local double a[N_MAX * P_MAX], z[N_MAX], eta[N_MAX];
+	double *a = w->a, *z = w->z, *eta = w->eta;
 	size_t n = bl->n, p = 0, good = 0;
 	double devold, dev;
 
@@ -307,23 +318,23 @@ static double quad(const struct fit *f, const double *x0)
  * Anscombe residuals. *trend says which model it is. false: no model.
  */
 static bool fit_flexible(const struct baseline *bl, const struct ob_farrington_options *o,
-                         bool *trend, struct fit *f, double *phi)
+                         bool *trend, struct fit *f, double *phi, struct work *w)
 {
-	static _Thread_local double pw[N_MAX];
+	double *pw = w->pw;
 	size_t n = bl->n;
 
 	for (size_t i = 0; i < n; i++)
 		pw[i] = 1;
-	if (!glm_fit(bl, *trend, pw, f) || !f->converged) {
+	if (!glm_fit(bl, *trend, pw, f, w) || !f->converged) {
 		if (!*trend)
 			return false;
 		*trend = false;
-		if (!glm_fit(bl, false, pw, f) || !f->converged)
+		if (!glm_fit(bl, false, pw, f, w) || !f->converged)
 			return false;
 	}
 	*phi = f->disp > 1 ? f->disp : 1;
 	if (o->reweight) {
-		static _Thread_local double s[N_MAX];
+		double *s = w->s;
 		double sum = 0, gamma;
 		for (size_t i = 0; i < n; i++) {
 			double xi[P_MAX], h;
@@ -337,7 +348,7 @@ static bool fit_flexible(const struct baseline *bl, const struct ob_farrington_o
 		gamma = (double)n / sum;
 		for (size_t i = 0; i < n; i++)
 			pw[i] = s[i] > o->weights_threshold ? gamma / (s[i] * s[i]) : gamma;
-		if (!glm_fit(bl, *trend, pw, f))
+		if (!glm_fit(bl, *trend, pw, f, w))
 			return false;
 		*phi = f->disp > 1 ? f->disp : 1;
 		/* R's fitGLM.flexible then stores the weights of the fit in place
@@ -355,11 +366,12 @@ static bool fit_flexible(const struct baseline *bl, const struct ob_farrington_o
 	return true;
 }
 
-ob_err ob_farrington(const double *y, size_t n, size_t k, const struct ob_farrington_options *o,
-                     struct ob_farrington_result *r)
+static ob_err farrington(const double *y, size_t n, size_t k,
+                         const struct ob_farrington_options *o, struct ob_farrington_result *r,
+                         struct work *w)
 {
-	static _Thread_local struct baseline bl;
-	static _Thread_local struct fit f;
+	struct baseline *const bl = &w->bl;
+	struct fit *const f = &w->f;
 	double x0[P_MAX], phi, mu0, se, z, e, v, ymax = 0;
 	bool trend;
 	ob_err err;
@@ -372,49 +384,49 @@ ob_err ob_farrington(const double *y, size_t n, size_t k, const struct ob_farrin
 	for (size_t i = 0; i < n; i++)
 		if (y[i] < 0)
 			return OB_EINVAL;
-	if ((err = gather(y, n, k, o, &bl)))
+	if ((err = gather(y, n, k, o, bl, w->blocks)))
 		return err;
-	r->n_baseline = bl.n;
+	r->n_baseline = bl->n;
 	trend = o->trend;
-	if (!fit_flexible(&bl, o, &trend, &f, &phi))
+	if (!fit_flexible(bl, o, &trend, f, &phi, w))
 		return OB_OK;
-	for (size_t i = 0; i < bl.n; i++)
-		ymax = bl.y[i] > ymax ? bl.y[i] : ymax;
-	design_row(&bl, trend, (double)(k + 1), o->no_periods, x0);
+	for (size_t i = 0; i < bl->n; i++)
+		ymax = bl->y[i] > ymax ? bl->y[i] : ymax;
+	design_row(bl, trend, (double)(k + 1), o->no_periods, x0);
 	if (trend) {
 		double tstat, pval, eta = 0;
-		for (size_t c = 0; c < f.p; c++)
-			eta += x0[c] * f.beta[c];
+		for (size_t c = 0; c < f->p; c++)
+			eta += x0[c] * f->beta[c];
 		{
 			/* the trend coefficient's t-test, with the estimated dispersion */
 			double e1[P_MAX] = { 0 }, cov11 = 0;
 			double vv[P_MAX];
 			/* (X'WX)^-1 [1][1] = || R^-T e_1 ||^2 over the rows below */
 			e1[1] = 1;
-			rt_solve(f.r, f.p, e1, vv);
-			for (size_t j = 0; j < f.p; j++)
+			rt_solve(f->r, f->p, e1, vv);
+			for (size_t j = 0; j < f->p; j++)
 				cov11 += vv[j] * vv[j];
-			tstat = f.beta[1] / sqrt(f.disp_pred * cov11);
-			pval = 2 * ob_pt(-fabs(tstat), (double)f.df);
+			tstat = f->beta[1] / sqrt(f->disp_pred * cov11);
+			pval = 2 * ob_pt(-fabs(tstat), (double)f->df);
 		}
 		if (!(o->b >= 3 && pval < o->p_trend && exp(eta) <= ymax)) {
 			trend = false;
-			if (!fit_flexible(&bl, o, &trend, &f, &phi))
+			if (!fit_flexible(bl, o, &trend, f, &phi, w))
 				return OB_OK;
-			design_row(&bl, false, (double)(k + 1), o->no_periods, x0);
+			design_row(bl, false, (double)(k + 1), o->no_periods, x0);
 		} else {
 			r->trend = true;
-			r->trend_coef = f.beta[1];
+			r->trend_coef = f->beta[1];
 		}
 	}
 	r->computed = true;
 	r->phi = phi;
 	{
 		double eta = 0;
-		for (size_t c = 0; c < f.p; c++)
-			eta += x0[c] * f.beta[c];
+		for (size_t c = 0; c < f->p; c++)
+			eta += x0[c] * f->beta[c];
 		mu0 = exp(eta);
-		se = sqrt(f.disp_pred * quad(&f, x0)) * mu0;
+		se = sqrt(f->disp_pred * quad(f, x0)) * mu0;
 	}
 	r->expected = mu0;
 	z = ob_qnorm(1 - o->alpha);
@@ -455,6 +467,16 @@ ob_err ob_farrington(const double *y, size_t n, size_t k, const struct ob_farrin
 		r->upper = 0;
 	r->alarm = r->tested && r->enough_cases && r->score > 1 && y[k] != 0;
 	return OB_OK;
+}
+
+ob_err ob_farrington(const double *y, size_t n, size_t k, const struct ob_farrington_options *o,
+                     struct ob_farrington_result *r)
+{
+	struct work *w = ob_malloc(sizeof(*w));
+	ob_err e = farrington(y, n, k, o, r, w);
+
+	free(w);
+	return e;
 }
 
 /* ---- EARS ---- */

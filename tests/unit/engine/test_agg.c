@@ -1,5 +1,6 @@
 /* test_agg.c - the pre-aggregates of the category runs (snapshot format 6)
- * against the records they sum: random questions over the dimensions and
+ * against the records they sum (the pre-aggregates by country left out of
+ * every analyser here: test_cube.c): random questions over the dimensions and
  * filters the pre-aggregates hold (territory, year, source, category, sex,
  * manner, age group; counting victims or records, with or without keys,
  * under the counting rule or not), asked of an analyser that counts from them and of
@@ -21,8 +22,8 @@ static struct ob_population *pop;
  * with one pre-aggregate changed (copies of the snapshot's struct, sharing
  * its columns) */
 static struct ob_analyzer *an_agg, *an_rec, *an_bad;
-static struct ob_snapshot snap_rec, snap_bad;
-static struct ob_snap_derived dv_rec, dv_bad;
+static struct ob_snapshot snap_agg, snap_rec, snap_bad;
+static struct ob_snap_derived dv_agg, dv_rec, dv_bad;
 static struct ob_snap_agg *agg_bad;
 
 static uint64_t rng_state = 0x2545F4914F6CDD1DULL;
@@ -55,12 +56,18 @@ static int setup(void **state)
 	assert_non_null(snap->derived->age_first);
 	assert_true(snap->derived->n_age_agg >= snap->derived->n_agg &&
 	            snap->derived->n_age_agg < snap->n);
-	an_agg = ob_analyzer_new(snap, pop);
+	snap_agg = *snap;
+	dv_agg = *snap->derived;
+	dv_agg.cruns = NULL; /* no pre-aggregates by country */
+	dv_agg.n_cruns = 0;
+	snap_agg.derived = &dv_agg;
+	an_agg = ob_analyzer_new(&snap_agg, pop);
 	assert_non_null(an_agg->agg);
 	assert_non_null(an_agg->age_agg);
+	assert_null(an_agg->cruns);
 
-	snap_rec = *snap;
-	dv_rec = *snap->derived;
+	snap_rec = snap_agg;
+	dv_rec = dv_agg;
 	dv_rec.agg_first = dv_rec.age_first = NULL;
 	dv_rec.agg = dv_rec.age_agg = NULL;
 	dv_rec.n_agg = dv_rec.n_age_agg = 0;
@@ -70,8 +77,8 @@ static int setup(void **state)
 
 	/* one pre-aggregate of a category run in the middle, one record and
 	 * one victim more, in each level */
-	snap_bad = *snap;
-	dv_bad = *snap->derived;
+	snap_bad = snap_agg;
+	dv_bad = dv_agg;
 	agg_bad = ob_malloc((dv_bad.n_agg + dv_bad.n_age_agg) * sizeof(*agg_bad));
 	memcpy(agg_bad, dv_bad.agg, dv_bad.n_agg * sizeof(*agg_bad));
 	memcpy(agg_bad + dv_bad.n_agg, dv_bad.age_agg, dv_bad.n_age_agg * sizeof(*agg_bad));

@@ -744,6 +744,23 @@ static void lazy_check(void **state)
 	assert_int_equal(ob_snapshot_open_lazy(fx.dir, &z, &d), OB_ECORRUPT);
 	assert_int_equal(ob_snapshot_open(fx.dir, &z, &d), OB_ECORRUPT);
 
+	/* the pre-aggregates by country (format 7): an entry's count, and a
+	 * crun's country */
+	s = build_open();
+	assert_non_null(s->derived->cube[1]);
+	ob_snapshot_close(s);
+	read_header(path, &h);
+	assert_true(h.sections[SEC_DER_CUBE + 1].count > 0);
+	flip_at(path, h.sections[SEC_DER_CUBE + 1].offset + sizeof(struct ob_snap_cube) *
+	                                                      (h.sections[SEC_DER_CUBE + 1].count / 2));
+	assert_int_equal(ob_snapshot_open_lazy(fx.dir, &z, &d), OB_ECORRUPT);
+	assert_int_equal(ob_snapshot_open(fx.dir, &z, &d), OB_ECORRUPT);
+	s = build_open();
+	ob_snapshot_close(s);
+	read_header(path, &h);
+	flip_at(path, h.sections[SEC_DER_CRUNS].offset);
+	assert_int_equal(ob_snapshot_open_lazy(fx.dir, &z, &d), OB_ECORRUPT);
+
 	/* the table of block sums */
 	s = build_open();
 	ob_snapshot_close(s);
