@@ -10,7 +10,7 @@ DEMO ?= demo
 
 all: bootstrap
 	@[ -f $(BUILD)/build.ninja ] || $(MESON) setup $(BUILD) --buildtype=release -Dtests=false >/dev/null
-	@ninja -C $(BUILD) observa >/dev/null
+	@out=$$(ninja -C $(BUILD) observa) || { echo "$$out" | grep -v '^\['; exit 1; }
 
 bootstrap:
 	@./scripts/bootstrap
@@ -21,7 +21,7 @@ bootstrap-check:
 
 check: bootstrap-check
 	@[ -f $(SAN)/build.ninja ] || $(MESON) setup $(SAN) -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
-	@ninja -C $(SAN) | grep -v "^\[" || true; ninja -C $(SAN) >/dev/null
+	@out=$$(ninja -C $(SAN)) || { echo "$$out" | grep -v '^\['; exit 1; }
 	@$(MESON) test -C $(SAN) --print-errorlogs -q
 
 # Rewrite tests/golden/*.test with what the commands print now (then review
@@ -33,7 +33,7 @@ golden-update: check-build
 
 check-build: bootstrap
 	@[ -f $(SAN)/build.ninja ] || $(MESON) setup $(SAN) -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
-	@ninja -C $(SAN) >/dev/null
+	@out=$$(ninja -C $(SAN)) || { echo "$$out" | grep -v '^\['; exit 1; }
 
 demo: all
 	@rm -rf $(DEMO)
@@ -46,7 +46,7 @@ FUZZ_SECONDS ?= 60
 fuzz: bootstrap
 	@[ -f $(FUZZ)/build.ninja ] || CC=clang $(MESON) setup $(FUZZ) -Dfuzzing=true -Dtests=false \
 		-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
-	@ninja -C $(FUZZ) >/dev/null
+	@out=$$(ninja -C $(FUZZ)) || { echo "$$out" | grep -v '^\['; exit 1; }
 	@for h in csv date ini query; do \
 		mkdir -p $(FUZZ)/corpus-$$h && \
 		echo "fuzz: $$h, $(FUZZ_SECONDS) s" && \
