@@ -356,6 +356,7 @@ static void migration(void **state)
 	              "DELETE FROM meta WHERE key = 'record_key_secret';"
 	              "DROP TABLE harvest_cell;"
 	              "DROP TABLE harvest_source;"
+	              "DROP TABLE missing_match;"
 	              "DROP TABLE case_delivery_attempt;"
 	              "DROP TABLE case_delivery;"
 	              "DROP TABLE case_outbox;"
