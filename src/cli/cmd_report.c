@@ -1092,6 +1092,65 @@ static bool all_formats(const char *list, unsigned *kinds)
 	}
 }
 
+/* Whether flag is one of the '|'-separated flags of the n bytes at p. */
+static bool flag_listed(const char *p, size_t n, const char *flag)
+{
+	size_t fl = strlen(flag);
+
+	while (n) {
+		size_t k = 0;
+		while (k < n && p[k] != '|')
+			k++;
+		if (k == fl && !memcmp(p, flag, fl))
+			return true;
+		p += k < n ? k + 1 : k;
+		n -= k < n ? k + 1 : k;
+	}
+	return false;
+}
+
+/* Which of the n countries (codes) the release's indicators table has
+ * data of, in has[]: a row of the country not flagged no_data. A release
+ * lists every country of the catalogue in its code lists, also those the
+ * observatory receives nothing from (a national observatory's others). */
+static ob_err with_data(const char *path, const char *const *codes, size_t n, bool *has,
+                        struct ob_diag *d)
+{
+	static const char *const cols[] = { "country", "flags" };
+	const struct ob_csv_options opts = { .encoding = OB_ENC_UTF8, .delimiter = ',' };
+	struct ob_csv_reader *rd = NULL;
+	const struct ob_csv_record *rec;
+	long col[2];
+	size_t left = n;
+	ob_err e;
+
+	memset(has, 0, n * sizeof *has);
+	if ((e = ob_csv_open(path, NULL, &opts, &rd, d)))
+		return e;
+	if ((e = ob_csv_next(rd, &rec, d)) ||
+	    (e = ob_csv_header_columns(rec, path, cols, NULL, 2, col, d)))
+		goto close_reader;
+	while (left && !(e = ob_csv_next(rd, &rec, d))) {
+		const struct ob_csv_field *c, *f;
+		if (rec->nfields <= (size_t)(col[0] > col[1] ? col[0] : col[1]))
+			continue;
+		c = &rec->fields[col[0]];
+		f = &rec->fields[col[1]];
+		if (flag_listed(f->ptr, f->len, "no_data"))
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (!has[k] && strlen(codes[k]) == c->len && !memcmp(codes[k], c->ptr, c->len)) {
+				has[k] = true;
+				left--;
+			}
+	}
+	if (e == OB_ENOENT)
+		e = OB_OK;
+close_reader:
+	ob_csv_close(rd);
+	return e;
+}
+
 /*
  * observa report --all --period P [--release vN] [-o DIR]: for each country
  * of the release (its metadata's territories of level 0), the bulletin of
@@ -1174,7 +1233,34 @@ int ob_report_all(struct ob_cmd_ctx *ctx, const char *period, const char *releas
 			codes = ob_realloc(codes, cap * sizeof *codes);
 		}
 	}
+	/* the countries the release has data of; the others are named */
 	{
+		bool *has = ob_malloc((n_codes ? n_codes : 1) * sizeof *has);
+		struct ob_diag d2;
+		size_t kept = 0;
+
+		relpath(ctx, version, "indicators.csv", path, sizeof path);
+		if (with_data(path, codes, n_codes, has, &d2)) {
+			ob_cli_diag(&d2);
+			status = OB_EXIT_FAIL;
+		} else {
+			for (i = 0; i < n_codes; i++) {
+				if (has[i])
+					codes[kept++] = codes[i];
+				else
+					OB_INFO("%s: sin datos en la publicación %s; sin boletín",
+					        "%s: no data in release %s; no bulletin", codes[i], version);
+			}
+			if (!kept) {
+				OB_ERROR("la publicación %s no tiene datos de ningún país: ningún boletín",
+				         "release %s has no data of any country: no bulletin", version);
+				status = OB_EXIT_FAIL;
+			}
+		}
+		free(has);
+		n_codes = kept;
+	}
+	if (status == OB_EXIT_OK) {
 		struct all_job job = { ctx, dir, version, year, per, period, reldir != NULL };
 		status = all_run(&job, codes, n_codes, files);
 	}

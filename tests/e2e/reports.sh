@@ -7,8 +7,7 @@
 # the release route serves it with its media type and the manifest's bytes.
 export LC_ALL=C.UTF-8
 # the demo of three countries (every product of each is made three times:
-# seven countries made this the suite's longest test); one country's
-# products made alone are report.sh's
+# seven countries made this the suite's longest test)
 fixture_demo "$T/obs" 0.01 2023..2024 SV,GT,HN
 O="$T/obs"
 
@@ -18,12 +17,26 @@ O="$T/obs"
 # any machine)
 expect_status 0 "$OBSERVA" report -d "$O" --all --period 2024 --jobs 3
 cp "$T/err" "$T/err.par"
-countries=$(python3 -c '
-import json, sys
-m = json.load(open(sys.argv[1]))
-print(" ".join(t["code"] for t in m["code_lists"]["territories"] if t["level"] == 0))
-' "$O/releases/v1/metadata.json")
+# the countries the release has data of (a row of indicators.csv not
+# flagged no_data): the fixture's three; the release's code lists name the
+# catalogue's seven, and the other four get a line and no bulletin
+countries=$(python3 - "$O/releases/v1" "$T/none" <<'PY'
+import csv, json, sys
+rel = sys.argv[1]
+m = json.load(open(f"{rel}/metadata.json"))
+listed = [t["code"] for t in m["code_lists"]["territories"] if t["level"] == 0]
+have = {r["country"] for r in csv.DictReader(open(f"{rel}/indicators.csv", encoding="utf-8"))
+        if "no_data" not in r["flags"].split("|")}
+assert len(listed) == 7 and sorted(have) == ["GTM", "HND", "SLV"], (listed, sorted(have))
+print(" ".join(c for c in listed if c in have))
+print(" ".join(c for c in listed if c not in have), file=open(sys.argv[2], "w"))
+PY
+) || fail "the countries of the release"
 [ -n "$countries" ] || fail "no country in the release"
+for c in $(cat "$T/none"); do
+	expect_grep "$T/err" "$c: sin datos en la publicación v1; sin boletín"
+	! ls "$O/reports/v1" | grep -q "^$c-" || fail "report --all: a bulletin of $c, which has no data"
+done
 for c in $countries; do
 	expect_grep "$T/err" "$c: 8 archivos"
 	for l in es en; do
