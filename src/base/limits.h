@@ -102,8 +102,7 @@
  * inserts all over the unique index of (submission, source_id): its writer
  * keeps up to this many KiB of SQLite's pages in memory (instead of the
  * default 2,000 KiB), so that the index's pages are not written out and
- * read back for every row. 200,000 rows without an id: 14.4 s -> 6.5-10.5 s
- * on the 2-core bench machine (bench/ingest). */
+ * read back for every row (bench/ingest: 200,000 rows without an id). */
 #define OB_STORE_SCATTERED_CACHE_KIB (16 * 1024)
 #define OB_DB_COPY_BYTES (8 * 1024 * 1024)
 /* ... and one row in COPY's text format takes at most this many bytes:
