@@ -535,6 +535,32 @@ static bool rows_load(const struct case_page *x, const struct ob_case_set *set, 
 	return ob_case_alerts(set, x->cal, now, note_alert, rs, d) == OB_OK;
 }
 
+/* The cases of the page's type read and their rows at now (rows_load),
+ * or the page that says why not (false). *have_set: set was filled, for
+ * the caller to free. */
+static bool page_rows(struct ob_page *pg, const struct case_page *x, long long now,
+                      const char *title, struct ob_case_set *set, bool *have_set,
+                      struct rows *rs)
+{
+	struct ob_diag d;
+
+	ob_diag_clear(&d);
+	if (ob_case_load(pg->c->ctx->store, x->t, set, &d)) {
+		refused_page(pg, x->t, OB_ESTORE, &d, title, OB_PAGE_ADMIN);
+		return false;
+	}
+	*have_set = true;
+	if (!rows_load(x, set, now, rs, &d)) {
+		OB_ERROR("portal: página de casos «%s»: %s", "portal: case page «%s»: %s", title,
+		         d.message);
+		message_page(pg, 500, title, OB_L(pg, "No se pudieron calcular los plazos y alertas.",
+		                                  "The deadlines and alerts could not be computed."),
+		             OB_PAGE_ADMIN);
+		return false;
+	}
+	return true;
+}
+
 /* Severe first, then the oldest. */
 static int by_severity(const void *pa, const void *pb)
 {
@@ -630,7 +656,6 @@ void ob_page_case_triage(struct ob_page *pg)
 	struct ob_case_set set = { 0 };
 	struct rows rs = { 0 };
 	struct ob_buf *b = pg->b;
-	struct ob_diag d;
 	enum ob_role need = OB_ROLE_STEWARD;
 	long long now = pg->c->req->now;
 	char tm[32];
@@ -650,19 +675,8 @@ void ob_page_case_triage(struct ob_page *pg)
 		move_post(pg, &x, title, OB_PAGE_CASE_TRIAGE);
 		goto release;
 	}
-	ob_diag_clear(&d);
-	if (ob_case_load(pg->c->ctx->store, x.t, &set, &d)) {
-		refused_page(pg, x.t, OB_ESTORE, &d, title, OB_PAGE_ADMIN);
+	if (!page_rows(pg, &x, now, title, &set, &have_set, &rs))
 		goto release;
-	}
-	have_set = true;
-	if (!rows_load(&x, &set, now, &rs, &d)) {
-		OB_ERROR("portal: triaje: %s", "portal: triage: %s", d.message);
-		message_page(pg, 500, title, OB_L(pg, "No se pudieron calcular los plazos y alertas.",
-		                                  "The deadlines and alerts could not be computed."),
-		             OB_PAGE_ADMIN);
-		goto release;
-	}
 	qsort(rs.r, rs.n, sizeof(*rs.r), by_severity);
 	ob_page_begin(pg, title);
 	OB_HTML_LIT(b, "<h1>");
@@ -774,7 +788,6 @@ void ob_page_case_board(struct ob_page *pg)
 	struct ob_case_set set = { 0 };
 	struct rows rs = { 0 };
 	struct ob_buf *b = pg->b;
-	struct ob_diag d;
 	long long now = pg->c->req->now;
 	char tm[32];
 	bool have_set = false;
@@ -795,19 +808,8 @@ void ob_page_case_board(struct ob_page *pg)
 		             OB_PAGE_CASE_BOARD);
 		goto release;
 	}
-	ob_diag_clear(&d);
-	if (ob_case_load(pg->c->ctx->store, x.t, &set, &d)) {
-		refused_page(pg, x.t, OB_ESTORE, &d, title, OB_PAGE_ADMIN);
+	if (!page_rows(pg, &x, now, title, &set, &have_set, &rs))
 		goto release;
-	}
-	have_set = true;
-	if (!rows_load(&x, &set, now, &rs, &d)) {
-		OB_ERROR("portal: plazos: %s", "portal: deadlines: %s", d.message);
-		message_page(pg, 500, title, OB_L(pg, "No se pudieron calcular los plazos.",
-		                                  "The deadlines could not be computed."),
-		             OB_PAGE_ADMIN);
-		goto release;
-	}
 	qsort(rs.r, rs.n, sizeof(*rs.r), by_due);
 	ob_case_time_local(now, x.cal->utc_offset, tm, sizeof(tm));
 	ob_page_begin(pg, title);
