@@ -707,6 +707,180 @@ static void relpath(const struct ob_cmd_ctx *ctx, const char *version, const cha
 		out[0] = '\0';
 }
 
+/* The violent deaths of a territory by institution, every year of the
+ * release's violent_deaths table, and the deliveries of the bulletin's
+ * months; their strings are their own (sources_free). */
+struct sources {
+	struct ob_bl_deaths *deaths;
+	size_t n_deaths, cap_deaths;
+	struct ob_bl_delivery *deliv;
+	size_t n_deliv, cap_deliv;
+};
+
+static void sources_free(struct sources *x)
+{
+	for (size_t i = 0; i < x->n_deaths; i++) {
+		free((char *)x->deaths[i].count_of);
+		free((char *)x->deaths[i].status);
+	}
+	for (size_t i = 0; i < x->n_deliv; i++) {
+		free((char *)x->deliv[i].source);
+		free((char *)x->deliv[i].institution);
+	}
+	free(x->deaths);
+	free(x->deliv);
+	memset(x, 0, sizeof *x);
+}
+
+static void deliv_add(struct sources *x, const char *source, const char *inst, int month,
+                      bool delivered)
+{
+	if (x->n_deliv == x->cap_deliv) {
+		x->cap_deliv = x->cap_deliv ? 2 * x->cap_deliv : 64;
+		x->deliv = ob_realloc(x->deliv, x->cap_deliv * sizeof *x->deliv);
+	}
+	x->deliv[x->n_deliv++] = (struct ob_bl_delivery){
+		ob_strdup(source), inst ? ob_strdup(inst) : NULL, month, delivered,
+	};
+}
+
+/* "2024-10" as a month index (year * 12 + month - 1); -1 when it is not one. */
+static int month_index(const struct ob_csv_field *f)
+{
+	long long y, m;
+	if (f->len != 7 || f->ptr[4] != '-' || !ob_parse_int(f->ptr, 4, 1, 9999, &y) ||
+	    !ob_parse_int(f->ptr + 5, 2, 1, 12, &m))
+		return -1;
+	return (int)(y * 12 + m - 1);
+}
+
+/* Read a table of the release: path's rows whose column cols[0] is key,
+ * each given to row() with the columns' indexes. A table that is missing
+ * or lacks a column is left out with a warning (a release made before it
+ * was published): the bulletin then says it has none. */
+static void table_rows(const char *path, const char *const *cols, size_t ncols, const char *key,
+                       void (*row)(const struct ob_csv_field *f, const long *col, void *arg),
+                       void *arg)
+{
+	const struct ob_csv_options opts = { .encoding = OB_ENC_UTF8, .delimiter = ',' };
+	struct ob_csv_reader *rd = NULL;
+	const struct ob_csv_record *rec;
+	long col[8];
+	size_t max = 0;
+	struct ob_diag d;
+	ob_err e;
+
+	if (ncols > OB_ARRAY_SIZE(col) || !path[0])
+		return;
+	ob_diag_clear(&d);
+	if ((e = ob_csv_open(path, NULL, &opts, &rd, &d)) || (e = ob_csv_next(rd, &rec, &d)) ||
+	    (e = ob_csv_header_columns(rec, path, cols, NULL, ncols, col, &d)))
+		goto close_reader;
+	for (size_t k = 0; k < ncols; k++)
+		max = (size_t)col[k] > max ? (size_t)col[k] : max;
+	while (!(e = ob_csv_next(rd, &rec, &d)))
+		if (rec->nfields > max && !strcmp(rec->fields[col[0]].ptr, key))
+			row(rec->fields, col, arg);
+	if (e == OB_ENOENT)
+		e = OB_OK;
+close_reader:
+	if (e) {
+		ob_cli_diag(&d);
+		OB_WARN("%s: el boletín sigue sin esta tabla", "%s: the bulletin goes on without it",
+		        path);
+	}
+	ob_csv_close(rd);
+}
+
+static void death_row(const struct ob_csv_field *f, const long *col, void *arg)
+{
+	struct sources *x = arg;
+	int year = cint(&f[col[1]]);
+
+	if (year < 0)
+		return;
+	if (x->n_deaths == x->cap_deaths) {
+		x->cap_deaths = x->cap_deaths ? 2 * x->cap_deaths : 64;
+		x->deaths = ob_realloc(x->deaths, x->cap_deaths * sizeof *x->deaths);
+	}
+	x->deaths[x->n_deaths++] = (struct ob_bl_deaths){
+		year, cstr(&f[col[2]]), cstr(&f[col[4]]), cnum(&f[col[3]]),
+	};
+}
+
+struct deliv_want {
+	struct sources *x;
+	int from, to;
+};
+
+static void deliv_row(const struct ob_csv_field *f, const long *col, void *arg)
+{
+	struct deliv_want *w = arg;
+	int m = month_index(&f[col[3]]);
+
+	if (m >= w->from && m <= w->to)
+		deliv_add(w->x, f[col[1]].ptr, f[col[2]].ptr, m, f[col[4]].len == 1 &&
+		          f[col[4]].ptr[0] == '1');
+}
+
+/* The deaths of territory from the release's violent_deaths.csv. */
+static void deaths_load(struct ob_cmd_ctx *ctx, const char *version, const char *territory,
+                        struct sources *x)
+{
+	static const char *const cols[] = { "territory", "year", "count_of", "count", "status" };
+	char path[OB_MAX_PATH];
+
+	relpath(ctx, version, "violent_deaths.csv", path, sizeof path);
+	table_rows(path, cols, OB_ARRAY_SIZE(cols), territory, death_row, x);
+}
+
+/* The deliveries of country in months [from, to] from the release's
+ * completeness.csv (a year's bulletin: what its release says). */
+static void deliveries_release(struct ob_cmd_ctx *ctx, const char *version, const char *country,
+                               int from, int to, struct sources *x)
+{
+	static const char *const cols[] = { "country", "source", "institution", "month",
+		                            "delivered" };
+	char path[OB_MAX_PATH];
+	struct deliv_want w = { x, from, to };
+
+	relpath(ctx, version, "completeness.csv", path, sizeof path);
+	table_rows(path, cols, OB_ARRAY_SIZE(cols), country, deliv_row, &w);
+}
+
+/* The deliveries of the territory's country in months [from, to] from the
+ * logbook (a bulletin of less than a year: as of its records). */
+static ob_err deliveries_records(struct ob_cmd_ctx *ctx, struct ob_store *st,
+                                 const char *territory, int from, int to, struct sources *x,
+                                 struct ob_diag *d)
+{
+	const struct ob_snapshot *sn = ctx->snap;
+	struct ob_completeness_options co = { 0 };
+	struct ob_completeness cov;
+	char f[16], t[16];
+	ob_err e;
+
+	memset(&cov, 0, sizeof cov);
+	for (uint32_t i = 0; i < sn->n_units && !co.country; i++)
+		if (!strcmp(ob_snap_str(sn, sn->units[i].code), territory) &&
+		    sn->units[i].country < sn->n_countries)
+			co.country = ob_snap_str(sn, sn->countries[sn->units[i].country]);
+	if (!co.country)
+		return OB_OK;
+	ob_completeness_month(from, f, sizeof f);
+	ob_completeness_month(to, t, sizeof t);
+	co.from = f;
+	co.to = t;
+	if ((e = ob_completeness_build(st, sn, ctx->pop, &co, &cov, d)))
+		return e;
+	for (size_t i = 0; i < cov.n; i++) {
+		const struct ob_completeness_source *src = &cov.sources[cov.rows[i].source];
+		deliv_add(x, src->code, src->institution, cov.rows[i].month, cov.rows[i].delivered);
+	}
+	ob_completeness_release(&cov);
+	return OB_OK;
+}
+
 /* The plans of a country (catalog/plans, a plan's country the bulletin's
  * territory) and their values in the release, up to the bulletin's year:
  * the plans section of a year's bulletin, with the figures
@@ -1298,6 +1472,8 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	struct sub subrows = { 0 };
 	bool borrowed = false, computed = false; /* subrows: sub_kept's; to keep */
 	struct ob_bl_sub sub;
+	struct sources src = { 0 };
+	int from_month = 0, to_month = 0;
 	struct ob_store *st = NULL;
 	char sitper[OB_SIT_PERIOD_MAX], snapdate[16] = "";
 	bool ytd = false;
@@ -1385,6 +1561,8 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	}
 	year = per[0].year;
 	kind = per[0].kind;
+	from_month = per[0].from_month;
+	to_month = per[0].to_month;
 	/* less than a year: the situational analysis, which counts whole months */
 	if (kind != OB_PERIOD_YEAR && !sub_period(&per[0], sitper, sizeof sitper, &ytd)) {
 		free(per);
@@ -1484,6 +1662,9 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		if (alarms &&
 		    (e = sub_alarms_pick(ctx, territory, ctx->lang == OB_LANG_EN, &subrows, &d)))
 			goto fail;
+		if (!infographic && !compendium &&
+		    (e = deliveries_records(ctx, st, territory, from_month, to_month, &src, &d)))
+			goto fail;
 		at = (time_t)ctx->snap->built_at;
 		if (gmtime_r(&at, &tm))
 			strftime(snapdate, sizeof snapdate, "%Y-%m-%d", &tm);
@@ -1538,6 +1719,27 @@ compose:
 		b.plans = plans.bl;
 		b.n_plans = plans.n;
 	}
+	if (!compendium && !infographic) {
+		/* where the numbers come from: each institution's violent
+		 * deaths, the deliveries of the months (a year's from its
+		 * release; less than a year's were read from the records) */
+		if (version[0])
+			deaths_load(ctx, version, territory, &src);
+		for (size_t i = 0; !b.sub && i < rows.n; i++)
+			if (rows.v[i].territory && !strcmp(rows.v[i].territory, territory) &&
+			    rows.v[i].country) {
+				deliveries_release(ctx, version, rows.v[i].country, from_month, to_month,
+				                   &src);
+				break;
+			}
+		b.deaths = src.deaths;
+		b.n_deaths = src.n_deaths;
+		b.deliveries = src.deliv;
+		b.n_deliveries = src.n_deliv;
+		b.from_month = from_month;
+		b.to_month = to_month;
+		b.deliveries_date = b.sub ? (snapdate[0] ? snapdate : NULL) : b.date;
+	}
 	if (set->n && version[0]) {
 		/* a bulletin of less than a year: the units its analysis has */
 		struct loaded units = { 0 };
@@ -1588,6 +1790,7 @@ fail:
 	status = e == OB_EIO ? OB_EXIT_SYSTEM : ob_cli_status(e);
 done:
 	free(ind);
+	sources_free(&src);
 	shapes_free(&shapes);
 	plans_release(&plans);
 	if (borrowed)

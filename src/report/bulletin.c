@@ -394,10 +394,10 @@ release:
 }
 
 /* A bar chart of counts y[0..n) (sp[i]: suppressed, drawn as such). */
-static ob_err count_bars(const struct ob_bulletin *b, const struct ob_bl_sink *s,
-                         const char *title, const char *series, const char *source,
-                         const char *const *labels, const double *y, const bool *sp, size_t n,
-                         struct ob_diag *d)
+ob_err ob_bl_count_bars(const struct ob_bulletin *b, const struct ob_bl_sink *s,
+                        const char *title, const char *series, const char *source,
+                        const char *const *labels, const double *y, const bool *sp, size_t n,
+                        struct ob_diag *d)
 {
 	struct ob_chart_series sr = { series, y, NULL, NULL, NULL, sp };
 	struct ob_chart_frame f;
@@ -711,6 +711,57 @@ static void sub_changed(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 		           "or its figure is suppressed."));
 }
 
+/* The victims of the first crime in the period by sex and by age group:
+ * the headline rows of its breakdowns (the women's and men's, each age
+ * group's: numerator the first's and "sex=" or "age="), as bars; hidden
+ * where the table hides them. Nothing when the catalogue has none. */
+static ob_err sub_bars(const struct ob_bulletin *b, const struct ob_bl_sink *s, const char *first,
+                       const char *name, const char *period, const char *head, struct ob_diag *d)
+{
+	static const char *const fields[] = { "sex", "age" };
+	const char *first_name = NULL;
+	ob_err e = OB_OK;
+
+	for (size_t k = 0; k < b->n_ind && !first_name; k++)
+		if (eq(b->ind[k].id, first))
+			first_name = ind_name(b, &b->ind[k]);
+	if (!first_name || !eq(first, b->ind[0].id))
+		return OB_OK; /* the breakdowns are the first indicator's */
+	for (size_t fi = 0; fi < OB_ARRAY_SIZE(fields) && !e; fi++) {
+		const char *vals[12], *lab[12];
+		char ages[12][48], tt[OB_BULLETIN_TEXT_MAX];
+		double y[12];
+		bool sp[12], any = false;
+		size_t at[12], n = breakdown(b, fields[fi], true, vals, at, 12);
+		for (size_t i = 0; i < n; i++) {
+			const struct ob_bl_sit *r = sit_find(b->sub, "territory", b->ind[at[i]].id, head);
+			if (fi == 0) {
+				const char *nm = ob_value_name("sex", vals[i], b->lang);
+				lab[i] = nm ? nm : vals[i];
+			} else {
+				age_label(b, vals[i], ages[i], sizeof ages[i]);
+				lab[i] = ages[i];
+			}
+			y[i] = r && !sit_hidden(r) ? r->count : NAN;
+			sp[i] = r && sit_hidden(r);
+			any |= r && isfinite(y[i]);
+		}
+		if (!any)
+			continue;
+		s->heading(s->ctx, 2, fi == 0 ? tr(b, "Por sexo", "By sex")
+		                              : tr(b, "Por edad", "By age group"));
+		snprintf(tt, sizeof tt, "%s %s, %s %s",
+		         fi == 0 ? tr(b, "Víctimas por sexo:", "Victims by sex:")
+		                 : tr(b, "Víctimas por edad:", "Victims by age group:"),
+		         first_name, name, period);
+		e = ob_bl_count_bars(b, s, tt, first_name,
+		                     tr(b, "Fuente: registros del observatorio, reglas públicas, observa",
+		                        "Source: the observatory's records, public rules, observa"),
+		                     lab, y, sp, n, d);
+	}
+	return e;
+}
+
 static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
                         struct ob_diag *d)
 {
@@ -719,8 +770,9 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 	const struct ob_bl_sit *top = NULL;
 	const char *name, *first = NULL;
 	char title[OB_BULLETIN_TEXT_MAX], meta[OB_BULLETIN_TEXT_MAX], line[OB_BULLETIN_TEXT_MAX];
+	char words[OB_BULLETIN_CELL_MAX];
 	struct ob_bl_tbl t = { 0 };
-	bool any_supp = false, head_supp = false, mapped = false;
+	bool any_supp = false, head_supp = false, mapped = false, count_no_rate = false;
 	size_t with_data = 0; /* crimes whose comparison has data */
 	size_t with_count = 0, with_rate = 0; /* ... a count shown; a rate */
 	ob_err e;
@@ -762,6 +814,7 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 		with_data += !eq(r->status, "no_data");
 		with_count += !sit_hidden(r) && (isfinite(r->count) || isfinite(r->baseline_count));
 		with_rate += isfinite(r->rate) || isfinite(r->baseline_rate);
+		count_no_rate |= !sit_hidden(r) && isfinite(r->count) && !isfinite(r->rate);
 		any_supp |= sit_hidden(r);
 		head_supp |= sit_hidden(r);
 		text(&t, ind_name(b, &b->ind[k]));
@@ -798,6 +851,16 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 			         "El observatorio no tiene la población de %s de estos años: no hay "
 			         "tasas («sin datos»), solo conteos de víctimas.", name);
 		s->para(s->ctx, OB_BL_BOX, line);
+	} else if (count_no_rate) {
+		/* a group without its own population (the catalogue has none by
+		 * age): its victims are counted, its rate is not made up */
+		s->para(s->ctx, OB_BL_META,
+		        tr(b, "Una tasa «sin datos» junto a víctimas contadas: el observatorio no "
+		              "tiene la población de ese grupo (por ejemplo, por edad), así que se da "
+		              "el conteo sin tasa.",
+		           "A rate of \"no data\" beside counted victims: the observatory has no "
+		           "population of that group (by age, for example), so the count is given "
+		           "without a rate."));
 	}
 	s->para(s->ctx, OB_BL_META,
 	        tr(b, "Tasas por 100 000 habitantes por año (personas-año de los meses "
@@ -869,6 +932,10 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 		free(t.c);
 		return e;
 	}
+	if ((e = sub_bars(b, s, first, name, top->period ? top->period : u->period, head, d))) {
+		free(t.c);
+		return e;
+	}
 	if (!mapped)
 		sub_changed(b, s, first, &t, &any_supp);
 	if ((e = sub_figures(b, s, first, name, top->period ? top->period : u->period, true,
@@ -931,6 +998,13 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 		sub_changed(b, s, first, &t, &any_supp);
 	free(t.c);
 
+	/* where the numbers come from: the year's violent deaths by
+	 * institution, the period's deliveries */
+	if ((e = ob_bl_institutions(b, s, name, tr(b, "Fuente: publicación, observa",
+	                                           "Source: release, observa"), &any_supp, d)))
+		return e;
+	ob_bl_deliveries(b, s, name);
+
 	/* methods */
 	s->heading(s->ctx, 2, tr(b, "Métodos", "Methods"));
 	if (b->lang == OB_LANG_EN)
@@ -977,8 +1051,9 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 	                    "quarter and a year compare. The trend and the small multiples: each "
 	                    "month (or quarter) is the public analysis of that period alone, with "
 	                    "its suppression."));
+	ob_bl_rule_words(b, top->counting, words, sizeof words);
 	snprintf(line, sizeof line, "%s %s. %s",
-	         tr(b, "Regla de conteo:", "Counting rule:"), top->counting ? top->counting : "—",
+	         tr(b, "Regla de conteo:", "Counting rule:"), words,
 	         tr(b, "Cada víctima se cuenta una vez, según la institución que la regla elige.",
 	            "Each victim is counted once, from the institution the rule chooses."));
 	s->para(s->ctx, OB_BL_BOX, line);
@@ -1173,7 +1248,7 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 			snprintf(tt, sizeof tt, "%s %s, %s %d",
 			         tr(b, "Víctimas por edad:", "Victims by age group:"),
 			         ind_name(b, &b->ind[0]), name, b->year);
-			e = count_bars(b, s, tt, ind_name(b, &b->ind[0]), source, lab, y, sp, n, d);
+			e = ob_bl_count_bars(b, s, tt, ind_name(b, &b->ind[0]), source, lab, y, sp, n, d);
 		}
 		n = e ? 0 : breakdown(b, "mechanism", false, vals, at, 12);
 		any = false;
@@ -1192,7 +1267,7 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 			snprintf(tt, sizeof tt, "%s %s, %s %d",
 			         tr(b, "Víctimas por arma:", "Victims by weapon:"),
 			         ind_name(b, &b->ind[0]), name, b->year);
-			e = count_bars(b, s, tt, ind_name(b, &b->ind[0]), source, lab, y, sp, n, d);
+			e = ob_bl_count_bars(b, s, tt, ind_name(b, &b->ind[0]), source, lab, y, sp, n, d);
 		}
 	}
 
@@ -1279,6 +1354,13 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 		}
 	}
 	free(t.c);
+
+	/* where the numbers come from: each institution's count of violent
+	 * deaths against the validated one, and the year's deliveries */
+	if (!e)
+		e = ob_bl_institutions(b, s, name, source, &any_supp, d);
+	if (!e)
+		ob_bl_deliveries(b, s, name);
 
 	/* the plans of the territory against their targets */
 	if (!e)
@@ -1431,13 +1513,14 @@ void ob_bl_methods(const struct ob_bulletin *b, const struct ob_bl_sink *s, cons
                    bool estimated, bool split, bool any_supp, bool compendium,
                    const char *source)
 {
-	char rule[OB_BULLETIN_TEXT_MAX];
+	char rule[OB_BULLETIN_TEXT_MAX], words[OB_BULLETIN_CELL_MAX];
 
 	s->heading(s->ctx, 2, tr(b, "Métodos", "Methods"));
+	ob_bl_rule_words(b, rule_name, words, sizeof words);
 	snprintf(rule, sizeof rule, "%s %s. %s",
 	         tr(b, "Regla de conteo de las cifras principales:",
 	            "Counting rule of the headline numbers:"),
-	         rule_name ? rule_name : "—",
+	         words,
 	         tr(b, "Cada víctima se cuenta una vez, según la institución que la regla elige "
 	               "para el país y el año.",
 	            "Each victim is counted once, from the institution the rule chooses for the "

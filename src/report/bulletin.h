@@ -9,8 +9,10 @@
  * its trend over 24 months (or 12 quarters) with the period shaded, the
  * map of its annualised rate in the period over the units below, their
  * small multiples over the same months, the units that changed most as it
- * ranks them, and a methods box saying where they come from. What follows
- * is the bulletin of a year.
+ * ranks them, the victims by sex and by age group of the first crime (its
+ * headline rows), the year's violent deaths by institution and the
+ * period's deliveries, and a methods box saying where they come from.
+ * What follows is the bulletin of a year.
  *
  * Its numbers are a release's (publish/release.h: the "indicators" table,
  * read by the caller from <release>/indicators.json): the same counts,
@@ -30,7 +32,9 @@
  * same rows as the tables; a suppressed unit or one without data is in the
  * hatched no-data class; without boundaries the bulletin says so and draws
  * none); small multiples of the units below the territory; the units
- * that changed most; a methods box (counting rules, populations and
+ * that changed most; the violent deaths each institution counted against
+ * the validated count (struct ob_bl_deaths); the deliveries of the period
+ * (struct ob_bl_delivery); a methods box (counting rules, populations and
  * whether estimated, suppression); the source line and the date.
  *
  * Ownership: every string and array is the caller's; nothing is kept.
@@ -90,6 +94,26 @@ struct ob_bl_alarm {
 	double observed, expected, upper;
 	bool observed_shown, model_shown;
 	int above; /* months in a row */
+};
+
+/* The violent deaths of the territory in a year as each institution
+ * counted them, and as reconciliation validated them (a release's
+ * violent_deaths table, publish/release.h: count_of "deaths" is the
+ * validated count, "police", "forensic", "prosecutor" each institution's
+ * own); status as the release has it ("C" suppressed: count NaN; "M" no
+ * data). */
+struct ob_bl_deaths {
+	int year;
+	const char *count_of, *status;
+	double count;
+};
+
+/* One month of one source's deliveries for the bulletin's country
+ * (engine/completeness.h): month is year * 12 + month - 1. */
+struct ob_bl_delivery {
+	const char *source, *institution;
+	int month;
+	bool delivered;
 };
 
 /* A bulletin of less than a year: its figures are the public situational
@@ -155,6 +179,18 @@ struct ob_bulletin {
 	const struct ob_bl_plan *plans;    /* the plans section (after the figures,
 	                                    * before the methods); none: no section */
 	size_t n_plans;
+	/* the territory's violent deaths by institution, every year the
+	 * release has (none: the section says the release has none) */
+	const struct ob_bl_deaths *deaths;
+	size_t n_deaths;
+	/* the deliveries of the country's sources in the months
+	 * [from_month, to_month] of the bulletin (as of deliveries_date: the
+	 * release's date for a year, the records' for less); none, with
+	 * from_month 0: no section */
+	const struct ob_bl_delivery *deliveries;
+	size_t n_deliveries;
+	int from_month, to_month;
+	const char *deliveries_date;
 };
 
 /* One cell of a bulletin's table. */

@@ -65,6 +65,26 @@ FILE *ob_bl_fig_open(struct ob_bl_fig *g);
 /* Close g and give its SVG to s unless e (or closing fails): the error. */
 ob_err ob_bl_fig_close(struct ob_bl_fig *g, ob_err e, const struct ob_bl_sink *s,
                        struct ob_diag *d);
+/* Counts as horizontal bars (title, series, source line; sp: suppressed;
+ * NaN: no data) as a figure of s. */
+ob_err ob_bl_count_bars(const struct ob_bulletin *b, const struct ob_bl_sink *s,
+                        const char *title, const char *series, const char *source,
+                        const char *const *labels, const double *y, const bool *sp, size_t n,
+                        struct ob_diag *d);
+/* A counting rule in words ("victims:forensic": "víctimas según Medicina
+ * forense (victims:forensic)") into out. */
+void ob_bl_rule_words(const struct ob_bulletin *b, const char *rule, char *out, size_t size);
+/* The section of b->deaths (report/bulletin_sources.c): the heading, a
+ * table of the years up to b->year by institution against the validated
+ * count, bars of b->year and the differences in words; a sentence when
+ * there is no release or no row of the year. *any_supp is set when a cell
+ * is suppressed. */
+ob_err ob_bl_institutions(const struct ob_bulletin *b, const struct ob_bl_sink *s,
+                          const char *name, const char *source, bool *any_supp,
+                          struct ob_diag *d);
+/* The section of b->deliveries: each source's months delivered of the
+ * period and those it did not deliver; nothing when b->from_month is 0. */
+void ob_bl_deliveries(const struct ob_bulletin *b, const struct ob_bl_sink *s, const char *name);
 /* The methods box: counting rule, populations, disclosure control, source. */
 void ob_bl_methods(const struct ob_bulletin *b, const struct ob_bl_sink *s, const char *rule,
                    bool estimated, bool split, bool any_supp, bool compendium,

@@ -369,6 +369,109 @@ expect_status 0 "$OBSERVA" indicators -d "$O" --territory SLV --period 2024 -i t
 	--format csv
 grep -q ",2024,$n," "$T/out" || fail "release count $n is not the engine's: $(cat "$T/out")"
 
+# sources.py HTML LANG TERRITORY YEAR DEATHS_CSV DELIVERIES_CSV COUNTRY FROM TO:
+# the section of violent deaths by institution has, for each year it shows
+# (the bulletin's and up to four before it), the release's count of each
+# series (the counting rule's figure, validated deaths when a reconciliation
+# covers a year, each institution), "suprimido" or "sin datos" as the
+# release has them, never a number the release lacks; the deliveries table
+# has, for each source of the country, the months of FROM..TO it delivered
+# (DELIVERIES_CSV: the release's completeness table, or "observa
+# completeness"), and names each month it did not.
+cat >"$T/sources.py" <<'EOF9'
+import csv, html, re, sys
+path, lang, terr, year, deaths, deliv, country, frm, to = sys.argv[1:10]
+year = int(year)
+page = open(path, encoding="utf-8").read()
+es = lang == "es"
+def cells(table):
+    rows = []
+    for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S):
+        rows.append([html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                     for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)])
+    return rows
+head = "Muertes violentas según cada institución" if es else \
+    "Violent deaths as each institution counts them"
+m = re.search(r"<h2>" + head + r", (\d+)</h2>.*?<table>(.*?)</table>", page, re.S)
+if not m or int(m.group(1)) != year:
+    sys.exit(f"{path}: no table of violent deaths by institution of {year}")
+table = cells(m.group(2))
+names = {"deaths": "Cifra oficial (regla de conteo)" if es else "Official figure (counting rule)",
+         "validated_deaths": "Muertes validadas" if es else "Validated deaths",
+         "police": "Policía" if es else "Police",
+         "forensic": "Medicina forense" if es else "Forensic medicine",
+         "prosecutor": "Fiscalía" if es else "Prosecutor"}
+rel = {}
+for r in csv.DictReader(open(deaths, encoding="utf-8")):
+    if r["territory"] == terr:
+        rel[(int(r["year"]), r["count_of"])] = r
+header = table[0][1:]
+inv = {v: k for k, v in names.items()}
+series = [inv.get(h) for h in header]
+if None in series:
+    sys.exit(f"{path}: unknown column in {header}")
+if ("validated_deaths" in series) != any(k[1] == "validated_deaths" and year - 4 <= k[0] <= year
+                                         for k in rel):
+    sys.exit(f"{path}: validated deaths column {'validated_deaths' in series}, the release differs")
+years = []
+checked = 0
+for row in table[1:]:
+    y = int(row[0])
+    years.append(y)
+    for s, got in zip(series, row[1:]):
+        r = rel.get((y, s))
+        if r is None or r["status"] == "M":
+            want = "sin datos" if es else "no data"
+        elif r["status"] == "C":
+            want = "suprimido" if es else "suppressed"
+        else:
+            want = str(int(float(r["count"])))
+            got = got.replace("\u00a0", "").replace(" ", "").replace(",", "")
+            checked += 1
+        if got != want:
+            sys.exit(f"{path}: {y} {s}: {got!r}, the release has {want!r}")
+want_years = sorted({k[0] for k in rel if year - 4 <= k[0] <= year}, reverse=True)
+if years != want_years:
+    sys.exit(f"{path}: years {years}, the release has {want_years}")
+# the deliveries
+m = re.search(r"<h2>" + ("Entregas del periodo" if es else "Deliveries of the period") +
+              r"</h2>\s*<table>(.*?)</table>", page, re.S)
+if not m:
+    sys.exit(f"{path}: no table of deliveries")
+fy, fm = map(int, frm.split("-"))
+ty, tm = map(int, to.split("-"))
+months = [f"{y:04d}-{mo:02d}" for y in range(fy, ty + 1) for mo in range(1, 13)
+          if (y, mo) >= (fy, fm) and (y, mo) <= (ty, tm)]
+got_src = {}
+for r in csv.DictReader(open(deliv, encoding="utf-8")):
+    if r["country"] == country and r["month"] in months:
+        got_src.setdefault(r["source"], set())
+        if r["delivered"] == "1":
+            got_src[r["source"]].add(r["month"])
+rows = cells(m.group(1))[1:]
+if sorted(r[1] for r in rows) != sorted(got_src):
+    sys.exit(f"{path}: sources {[r[1] for r in rows]}, expected {sorted(got_src)}")
+missing_seen = 0
+for inst, src, n, miss in rows:
+    d = got_src[src]
+    want = f"{len(d)} de {len(months)}" if es else f"{len(d)} of {len(months)}"
+    if n != want:
+        sys.exit(f"{path}: {src}: {n!r}, expected {want!r}")
+    want_miss = ", ".join(mo for mo in months if mo not in d) or ("ninguno" if es else "none")
+    if miss != want_miss:
+        sys.exit(f"{path}: {src}: months not delivered {miss!r}, expected {want_miss!r}")
+    missing_seen += miss not in ("ninguno", "none")
+print(path, "sources ok:", checked, "counts,", len(rows), "sources,", missing_seen,
+      "with a month missing")
+EOF9
+sources() { # HTML LANG TERRITORY YEAR DELIVERIES COUNTRY FROM TO
+	python3 "$T/sources.py" "$@" >"$T/out.sources" || fail "$1: violent deaths or deliveries"
+	cat "$T/out.sources"
+}
+# the bulletin of a year: the release's tables
+sources "$T/SLV-es.html" es SLV 2024 "$R/violent_deaths.csv" "$R/completeness.csv" SLV 2024-01 2024-12
+sources "$T/SLV06-en.html" en SLV06 2024 "$R/violent_deaths.csv" "$R/completeness.csv" SLV 2024-01 2024-12
+
 # PDF: A4 pages, fonts embedded, the same headline numbers
 # the PDF of a year the release lacks: refused, no file
 expect_status 1 "$OBSERVA" --lang en report -d "$O" --territory SLV --period 2019 -o "$T/bad.pdf"
@@ -646,7 +749,7 @@ for ind in inds:
                         and r["status"] != "no_data"),
                        key=lambda r: r["rank"])
         got = table(text.split("Los que más cambiaron" if es else "Largest changes", 1)[1]
-                    .split("</table>", 1)[0])
+                    .split("<h2>", 1)[0].split("</table>", 1)[0])
         want = [[r["territory_name"], cell(r, "count", 0), cell(r, "rate", 1),
                  cell(r, "baseline_count", 0), cell(r, "baseline_rate", 1)] + change(r)
                 for r in units]
@@ -706,6 +809,23 @@ sub() { # PERIOD ANALYSIS-PERIOD YTD LANG [--no-alarms]
 }
 sub 2024-09 2024-09 0 es
 sub ytd:2024-09-30 2024-09 1 en --no-alarms
+# less than a year: the deliveries as of the records ("observa completeness")
+"$OBSERVA" completeness -d "$O" --country SLV --from 2024-01 --to 2024-09 --format csv \
+	>"$T/compl.csv" || fail "observa completeness"
+sources "$T/sub-es-0.html" es SLV 2024 "$R/violent_deaths.csv" "$T/compl.csv" SLV 2024-09 2024-09
+sources "$T/sub-en-1.html" en SLV 2024 "$R/violent_deaths.csv" "$T/compl.csv" SLV 2024-01 2024-09
+# a source that has a profile and never delivered: every month missing
+sed 's/^code = sv-iml$/code = sv-iml-2/' "$O/catalog/sources/sv-iml.ini" \
+	>"$O/catalog/sources/sv-iml-2.ini"
+grep -q '^code = sv-iml-2$' "$O/catalog/sources/sv-iml-2.ini" || fail "sv-iml-2 profile"
+"$OBSERVA" completeness -d "$O" --country SLV --from 2024-01 --to 2024-09 --format csv \
+	>"$T/compl.csv" || fail "observa completeness"
+expect_status 0 "$OBSERVA" --lang en report -d "$O" --territory SLV --period ytd:2024-09-30 \
+	--no-alarms -o "$T/sub-gap.html"
+sources "$T/sub-gap.html" en SLV 2024 "$R/violent_deaths.csv" "$T/compl.csv" SLV 2024-01 2024-09
+grep -q "sources ok:.* 1 with a month missing" "$T/out.sources" ||
+	fail "the source without deliveries is not the one with months missing"
+rm "$O/catalog/sources/sv-iml-2.ini"
 # the plans section of a year's bulletin: each indicator of the demo's plan
 # with the year, value, interval, path and status GET /api/v1/plans/{plan}
 # gives for that year from the same release, written as the language writes
