@@ -19,6 +19,7 @@
 #include "io/csv.h"
 #include "publish/release.h"
 #include "report/bulletin.h"
+#include "stats/rate.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -49,6 +50,7 @@ void cmd_report_usage(FILE *out)
 	"cifras y la supresión con que GET /api/v1/situation responde al público, y\n"
 	"las alertas tempranas de su último mes (--no-alarms: sin ellas; juzgarlas\n"
 	"toma segundos en un observatorio grande).\n\n"
+	"--territory region: la región, cada país lado a lado y su suma (de un año).\n"
 	"--compendium: el compendio estadístico de un país en un año (HTML o PDF): índice,\n"
 	"una tabla por indicador y departamento, una página por departamento, el anexo\n"
 	"de municipios y los métodos; con --format xlsx (o un ARCHIVO .xlsx), un libro\n"
@@ -80,6 +82,8 @@ void cmd_report_usage(FILE *out)
 	"figures and suppression with which GET /api/v1/situation answers the public,\n"
 	"and the early-warning alarms of its last month (--no-alarms: without them;\n"
 	"judging them takes seconds on a large observatory).\n\n"
+	"--territory region: the region, every country side by side and their sum (a\n"
+	"year).\n"
 	"--compendium: a country's statistical yearbook for a year (HTML or PDF):\n"
 	"contents, a table per indicator by department, a page per department, the\n"
 	"annex of municipalities and the methods; with --format xlsx (or a FILE ending\n"
@@ -133,6 +137,15 @@ static int cint(const struct ob_csv_field *f)
 	return ob_parse_int(f->ptr, f->len, -1, 9999, &n) ? (int)n : -1;
 }
 
+/* The region: every country of the release side by side, and their sum
+ * ("observa report --territory region"). */
+#define REGION_CODE "REGION"
+
+static bool is_region(const char *t)
+{
+	return !strcasecmp(t, "region") || !strcmp(t, REGION_CODE);
+}
+
 /* The rows of the release's indicators table (<release>/indicators.csv)
  * of territory and of the units right below it, in *rows (n of them,
  * their strings the caller's: rows_free). The CSV rather than the JSON:
@@ -157,6 +170,7 @@ static void rows_free(struct loaded *l)
 static ob_err rows_load(const char *path, const char *territory, bool country,
                         struct loaded *l, bool *known, struct ob_diag *d)
 {
+	bool region = !strcmp(territory, REGION_CODE);
 	const struct ob_csv_options opts = { .encoding = OB_ENC_UTF8, .delimiter = ',' };
 	struct ob_csv_reader *rd = NULL;
 	const struct ob_csv_record *rec;
@@ -178,11 +192,17 @@ static ob_err rows_load(const char *path, const char *territory, bool country,
 		if (rec->nfields <= max)
 			continue;
 		/* only the territory and the units right below it (country:
-		 * every unit of the country) */
-		self = !strcmp(f[col[C_TERR]].ptr, territory);
-		if (!self && strcmp(f[col[C_PARENT]].ptr, territory) &&
-		    (!country || strcmp(f[col[C_COUNTRY]].ptr, territory)))
-			continue;
+		 * every unit of the country; the region: every country) */
+		if (region) {
+			self = !strcmp(f[col[C_LEVEL]].ptr, "0");
+			if (!self)
+				continue;
+		} else {
+			self = !strcmp(f[col[C_TERR]].ptr, territory);
+			if (!self && strcmp(f[col[C_PARENT]].ptr, territory) &&
+			    (!country || strcmp(f[col[C_COUNTRY]].ptr, territory)))
+				continue;
+		}
 		if (l->n == l->cap) {
 			l->cap = l->cap ? 2 * l->cap : 1024;
 			l->v = ob_realloc(l->v, l->cap * sizeof *l->v);
@@ -192,7 +212,7 @@ static ob_err rows_load(const char *path, const char *territory, bool country,
 		r->country = cstr(&f[col[C_COUNTRY]]);
 		r->territory = cstr(&f[col[C_TERR]]);
 		r->territory_name = cstr(&f[col[C_NAME]]);
-		r->parent = cstr(&f[col[C_PARENT]]);
+		r->parent = region ? ob_strdup(REGION_CODE) : cstr(&f[col[C_PARENT]]);
 		r->sex = cstr(&f[col[C_SEX]]);
 		r->counting_rule = cstr(&f[col[C_RULE]]);
 		r->flags = cstr(&f[col[C_FLAGS]]);
@@ -212,6 +232,128 @@ static ob_err rows_load(const char *path, const char *territory, bool country,
 close_reader:
 	ob_csv_close(rd);
 	return e;
+}
+
+/* The region's own rows, from its countries' (their parent REGION_CODE):
+ * for each indicator, year and sex, the sum of the counts and of the
+ * denominators of the countries whose cell the release shows, and the
+ * value from those sums (a rate with its exact interval; a share without
+ * one). A cell the release suppresses in any country suppresses the sum
+ * (adding it would take a number the release withholds); a country
+ * without data is left out of the sum, which then says so in its flags
+ * ("partial"); no country with data: no data. */
+static int row_key_cmp(const void *a, const void *b)
+{
+	const struct ob_bl_row *x = *(const struct ob_bl_row *const *)a;
+	const struct ob_bl_row *y = *(const struct ob_bl_row *const *)b;
+	int c = strcmp(x->indicator ? x->indicator : "", y->indicator ? y->indicator : "");
+	if (c)
+		return c;
+	if (x->year != y->year)
+		return x->year < y->year ? -1 : 1;
+	return strcmp(x->sex ? x->sex : "", y->sex ? y->sex : "");
+}
+
+static void flag_add(char *flags, size_t size, const char *f)
+{
+	size_t n = strlen(flags);
+	snprintf(flags + n, size - n, "%s%s", n ? "|" : "", f);
+}
+
+static void region_rows(struct loaded *l, const struct ob_indicator_set *set, bool en)
+{
+	size_t n = l->n, i = 0;
+	const struct ob_bl_row **by = ob_calloc(n + 1, sizeof *by);
+	struct loaded sums = { 0 };
+
+	for (size_t k = 0; k < n; k++)
+		by[k] = &l->v[k];
+	qsort(by, n, sizeof *by, row_key_cmp);
+	while (i < n) {
+		const struct ob_bl_row *f = by[i];
+		const struct ob_indicator *ind = NULL;
+		size_t end = i, with = 0, without = 0;
+		double count = 0, den = 0;
+		bool hidden = false, estimated = false;
+		char *rule = NULL;
+		struct ob_bl_row *r;
+		while (end < n && !row_key_cmp(&by[i], &by[end]))
+			end++;
+		for (size_t k = 0; k < set->n && !ind; k++)
+			if (f->indicator && !strcmp(set->v[k].id, f->indicator))
+				ind = &set->v[k];
+		for (size_t k = i; k < end; k++) {
+			const struct ob_bl_row *c = by[k];
+			if (c->status && !strcmp(c->status, "C")) {
+				hidden = true;
+			} else if ((c->status && !strcmp(c->status, "M")) || !isfinite(c->count)) {
+				without++;
+			} else {
+				with++;
+				count += c->count;
+				den += isfinite(c->den) ? c->den : 0;
+				estimated |= c->flags && strstr(c->flags, "estimated_denominator");
+				if (!rule && c->counting_rule)
+					rule = ob_strdup(c->counting_rule);
+				else if (rule && c->counting_rule && strcmp(rule, c->counting_rule)) {
+					free(rule);
+					rule = ob_strdup("mixed");
+				}
+			}
+		}
+		/* by points into l->v: the sums go to sums, added after */
+		if (sums.n == sums.cap) {
+			sums.cap = sums.cap ? 2 * sums.cap : 256;
+			sums.v = ob_realloc(sums.v, sums.cap * sizeof *sums.v);
+		}
+		r = &sums.v[sums.n++];
+		memset(r, 0, sizeof *r);
+		r->indicator = ob_strdup(f->indicator ? f->indicator : "");
+		r->country = ob_strdup(REGION_CODE);
+		r->territory = ob_strdup(REGION_CODE);
+		r->territory_name = ob_strdup(en ? "Central America and the Dominican Republic"
+		                                 : "Centroamérica y República Dominicana");
+		r->sex = f->sex ? ob_strdup(f->sex) : NULL;
+		r->counting_rule = rule;
+		r->unit = f->unit ? ob_strdup(f->unit) : NULL;
+		r->level = -1;
+		r->year = f->year;
+		r->count = r->den = r->value = r->lower = r->upper = NAN;
+		if (hidden) {
+			r->status = ob_strdup("C");
+		} else if (!with) {
+			r->status = ob_strdup("M");
+		} else {
+			struct ob_rate rt;
+			char flags[96] = "";
+			double per = ind ? ind->multiplier : 100000;
+			r->count = count;
+			r->den = den;
+			if (den > 0)
+				r->value = count / den * per;
+			if (ind && ind->denom == OB_DEN_POPULATION && den > 0 &&
+			    !ob_rate_exact(count, den, per, 0.95, &rt)) {
+				r->lower = rt.lower;
+				r->upper = rt.upper;
+				if (rt.flags)
+					flag_add(flags, sizeof flags, "unreliable");
+			}
+			if (estimated)
+				flag_add(flags, sizeof flags, "estimated_denominator");
+			if (without)
+				flag_add(flags, sizeof flags, "partial");
+			r->flags = *flags ? ob_strdup(flags) : NULL;
+		}
+		i = end;
+	}
+	free(by);
+	if (sums.n) {
+		l->v = ob_realloc(l->v, (l->n + sums.n) * sizeof *l->v);
+		memcpy(&l->v[l->n], sums.v, sums.n * sizeof *sums.v);
+		l->n += sums.n;
+		l->cap = l->n;
+	}
+	free(sums.v);
 }
 
 /* The boundaries of the units right below the territory, from the
@@ -253,6 +395,7 @@ static bool in_year(json_t *pr, int year)
 static void shapes_load(const char *path, const struct loaded *l, const char *territory,
                         int year, struct shapes *sh)
 {
+	bool region = !strcmp(territory, REGION_CODE); /* units: countries, by code prefix */
 	json_error_t je;
 	json_t *fc = json_load_file(path, 0, &je), *feat, *own = json_object(), *parts = json_object();
 	const char *code;
@@ -278,7 +421,14 @@ static void shapes_load(const char *path, const struct loaded *l, const char *te
 			json_object_set(own, fcode, g);
 			continue;
 		}
-		if (!parent || !(acc = json_object_get(parts, parent)))
+		if (region) {
+			char pre[4];
+			ob_strlcpy(pre, fcode, sizeof pre);
+			acc = json_object_get(parts, pre);
+		} else {
+			acc = parent ? json_object_get(parts, parent) : NULL;
+		}
+		if (!acc)
 			continue;
 		if (!strcmp(type, "Polygon"))
 			json_array_append(acc, c);
@@ -754,7 +904,8 @@ static int month_index(const struct ob_csv_field *f)
 	return (int)(y * 12 + m - 1);
 }
 
-/* Read a table of the release: path's rows whose column cols[0] is key,
+/* Read a table of the release: path's rows whose column cols[0] is key
+ * (NULL: every row),
  * each given to row() with the columns' indexes. A table that is missing
  * or lacks a column is left out with a warning (a release made before it
  * was published): the bulletin then says it has none. */
@@ -779,7 +930,7 @@ static void table_rows(const char *path, const char *const *cols, size_t ncols, 
 	for (size_t k = 0; k < ncols; k++)
 		max = (size_t)col[k] > max ? (size_t)col[k] : max;
 	while (!(e = ob_csv_next(rd, &rec, &d)))
-		if (rec->nfields > max && !strcmp(rec->fields[col[0]].ptr, key))
+		if (rec->nfields > max && (!key || !strcmp(rec->fields[col[0]].ptr, key)))
 			row(rec->fields, col, arg);
 	if (e == OB_ENOENT)
 		e = OB_OK;
@@ -828,14 +979,63 @@ static void deaths_load(struct ob_cmd_ctx *ctx, const char *version, const char 
                         struct sources *x)
 {
 	static const char *const cols[] = { "territory", "year", "count_of", "count", "status" };
+	static const char *const level0[] = { "level", "year", "count_of", "count", "status" };
+	bool region = !strcmp(territory, REGION_CODE);
 	char path[OB_MAX_PATH];
+	size_t n = 0;
 
 	relpath(ctx, version, "violent_deaths.csv", path, sizeof path);
-	table_rows(path, cols, OB_ARRAY_SIZE(cols), territory, death_row, x);
+	table_rows(path, region ? level0 : cols, OB_ARRAY_SIZE(cols), region ? "0" : territory,
+	           death_row, x);
+	if (!region)
+		return;
+	/* the region: each year's and series' sum over the countries, as
+	 * region_rows sums the indicators (a suppressed cell suppresses the
+	 * sum; a country without the series is left out) */
+	for (size_t i = 0; i < x->n_deaths; i++) {
+		struct ob_bl_deaths *r = &x->deaths[i];
+		bool hidden = r->status && !strcmp(r->status, "C");
+		bool none = (r->status && !strcmp(r->status, "M")) || !isfinite(r->count);
+		size_t j = 0;
+		while (j < n && (x->deaths[j].year != r->year ||
+		                 strcmp(x->deaths[j].count_of ? x->deaths[j].count_of : "",
+		                        r->count_of ? r->count_of : "")))
+			j++;
+		if (j == n) {
+			struct ob_bl_deaths t = *r;
+			x->deaths[i] = x->deaths[n];
+			x->deaths[n] = t;
+			r = &x->deaths[n++];
+			if (none) {
+				free((char *)r->status);
+				r->status = ob_strdup("M");
+				r->count = NAN;
+			}
+			continue;
+		}
+		if (hidden) {
+			free((char *)x->deaths[j].status);
+			x->deaths[j].status = ob_strdup("C");
+			x->deaths[j].count = NAN;
+		} else if (!none && !(x->deaths[j].status && !strcmp(x->deaths[j].status, "C"))) {
+			if (x->deaths[j].status && !strcmp(x->deaths[j].status, "M")) {
+				free((char *)x->deaths[j].status);
+				x->deaths[j].status = NULL;
+				x->deaths[j].count = 0;
+			}
+			x->deaths[j].count += r->count;
+		}
+	}
+	for (size_t i = n; i < x->n_deaths; i++) {
+		free((char *)x->deaths[i].count_of);
+		free((char *)x->deaths[i].status);
+	}
+	x->n_deaths = n;
 }
 
-/* The deliveries of country in months [from, to] from the release's
- * completeness.csv (a year's bulletin: what its release says). */
+/* The deliveries of country (NULL: every country's) in months [from, to]
+ * from the release's completeness.csv (a year's bulletin: what its
+ * release says). */
 static void deliveries_release(struct ob_cmd_ctx *ctx, const char *version, const char *country,
                                int from, int to, struct sources *x)
 {
@@ -1540,6 +1740,8 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		all_langs = ALL_LANGS_EVERY;
 		return all_st;
 	}
+	if (territory && is_region(territory))
+		territory = REGION_CODE;
 	if (optind < argc || !territory || !period) {
 		if (optind < argc)
 			OB_ERROR("argumento de más «%s»", "one argument too many: «%s»", argv[optind]);
@@ -1599,6 +1801,13 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	if ((compendium || infographic) && kind != OB_PERIOD_YEAR) {
 		OB_ERROR("--period «%s»: el compendio y la infografía son de un año (2024)",
 		         "--period «%s»: a compendium and an infographic are of a year (2024)", period);
+		return OB_EXIT_USAGE;
+	}
+	if (!strcmp(territory, REGION_CODE) && (kind != OB_PERIOD_YEAR || compendium)) {
+		OB_ERROR("--territory region: el boletín y la infografía de la región son de un año "
+		         "(2024), de la publicación; el compendio es el de un país",
+		         "--territory region: the region's bulletin and infographic are of a year "
+		         "(2024), from the release; a compendium is a country's");
 		return OB_EXIT_USAGE;
 	}
 	if (compendium && infographic) {
@@ -1684,6 +1893,8 @@ int cmd_report(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		status = OB_EXIT_FAIL;
 		goto done;
 	}
+	if (known && !strcmp(territory, REGION_CODE))
+		region_rows(&rows, set, ctx->lang == OB_LANG_EN);
 	if (!known) {
 		OB_ERROR("la publicación %s no tiene el territorio «%s»",
 		         "the release %s has no territory «%s»", version, territory);
@@ -1714,6 +1925,7 @@ compose:
 	b.ind = ind;
 	b.n_ind = set->n;
 	b.sub = kind != OB_PERIOD_YEAR ? &sub : NULL;
+	b.region = !strcmp(territory, REGION_CODE);
 	if (!b.sub && !compendium && !infographic && version[0]) {
 		plans_load(ctx, version, territory, year, &rows, &plans);
 		b.plans = plans.bl;
@@ -1728,8 +1940,11 @@ compose:
 		for (size_t i = 0; !b.sub && i < rows.n; i++)
 			if (rows.v[i].territory && !strcmp(rows.v[i].territory, territory) &&
 			    rows.v[i].country) {
-				deliveries_release(ctx, version, rows.v[i].country, from_month, to_month,
-				                   &src);
+				/* the region: every country's sources */
+				deliveries_release(ctx, version,
+				                   strcmp(territory, REGION_CODE) ? rows.v[i].country
+				                                                  : NULL,
+				                   from_month, to_month, &src);
 				break;
 			}
 		b.deaths = src.deaths;

@@ -1288,7 +1288,8 @@ ob_err ob_bulletin_write(const struct ob_bulletin *b, const struct ob_bl_sink *s
 				for (int i = 0; i < ny; i++)
 					y[u * (size_t)ny + (size_t)i] =
 						shown(find(b, first, codes[u], y0 + i, "T"), false);
-			s->heading(s->ctx, 2, top->level == 0 ? tr(b, "Por departamento", "By department")
+			s->heading(s->ctx, 2, top->level < 0    ? tr(b, "Por país", "By country")
+			                      : top->level == 0 ? tr(b, "Por departamento", "By department")
 			                                      : tr(b, "Por municipio", "By municipality"));
 			snprintf(tt, sizeof tt, "%s, %s %s-%s", ind_name(b, &b->ind[0]), name, years[0],
 			         years[ny - 1]);
@@ -1526,6 +1527,18 @@ void ob_bl_methods(const struct ob_bulletin *b, const struct ob_bl_sink *s, cons
 	            "Each victim is counted once, from the institution the rule chooses for the "
 	            "country and year."));
 	s->para(s->ctx, OB_BL_BOX, rule);
+	if (b->region)
+		s->para(s->ctx, OB_BL_BOX,
+		        tr(b, "Cifras de la región: la suma de los recuentos y de las poblaciones de "
+		              "los países que la publicación muestra, y la tasa de esas sumas. Si la "
+		              "publicación suprime la cifra de un país, la de la región también se "
+		              "suprime (sumarla revelaría lo que se oculta); un país sin datos queda "
+		              "fuera de la suma. Cada país cuenta con su propia regla de conteo.",
+		           "The region's figures: the sum of the counts and of the populations of the "
+		           "countries the release shows, and the rate of those sums. Where the release "
+		           "suppresses a country's figure, the region's is suppressed too (adding it "
+		           "would reveal what is withheld); a country without data is left out of the "
+		           "sum. Each country counts under its own counting rule."));
 	s->para(s->ctx, OB_BL_BOX,
 	        split ? tr(b, "Poblaciones: algunas son un reparto igual de la del territorio "
 	                      "superior, no una estimación.",

@@ -191,6 +191,9 @@ struct ob_bulletin {
 	size_t n_deliveries;
 	int from_month, to_month;
 	const char *deliveries_date;
+	/* the region: rows of level -1 are the sums of the countries' (the
+	 * units below); the methods box says how they are made */
+	bool region;
 };
 
 /* One cell of a bulletin's table. */

@@ -87,6 +87,11 @@ void ob_bl_rule_words(const struct ob_bulletin *b, const char *rule, char *out, 
 		ob_strlcpy(out, "—", size);
 		return;
 	}
+	if (eq(rule, "mixed")) { /* a sum over countries whose rules differ */
+		ob_strlcpy(out, tr(b, "la de cada país, que no es la misma en todos",
+		                   "each country's own, which differ"), size);
+		return;
+	}
 	if (eq(rule, "validated_deaths")) {
 		snprintf(out, size, "%s (%s)",
 		         tr(b, "muertes validadas por la conciliación de las instituciones",

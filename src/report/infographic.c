@@ -199,8 +199,16 @@ ob_err ob_infographic_svg(FILE *out, const struct ob_bulletin *b, struct ob_diag
 	fputs("</title>\n", out);
 	fprintf(out, "<rect width=\"%.0f\" height=\"%.0f\" fill=\"#ffffff\"/>\n", W, H);
 	fprintf(out, "<rect width=\"%.0f\" height=\"170\" fill=\"#0072B2\"/>\n", W);
-	chart_text(out, 40, 88, 56, "start", "class=\"title\" font-weight=\"bold\" fill=\"#ffffff\"",
-	           line, W - 80);
+	/* a long name (the region's) in a smaller size rather than cut,
+	 * so that the year shows; bold glyphs run about a tenth wider than
+	 * the estimate */
+	{
+		double fs = 56;
+		while (fs > 34 && 1.1 * chart_width(line, fs) > W - 80)
+			fs -= 2;
+		chart_text(out, 40, 88, fs, "start",
+		           "class=\"title\" font-weight=\"bold\" fill=\"#ffffff\"", line, W - 80);
+	}
 	chart_text(out, 40, 138, 28, "start", "fill=\"#ffffff\"",
 	           ob_bl_tr(b, "Seguridad ciudadana: cifras principales",
 	                    "Citizen security: headline numbers"), W - 80);

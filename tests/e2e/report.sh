@@ -472,6 +472,72 @@ sources() { # HTML LANG TERRITORY YEAR DELIVERIES COUNTRY FROM TO
 sources "$T/SLV-es.html" es SLV 2024 "$R/violent_deaths.csv" "$R/completeness.csv" SLV 2024-01 2024-12
 sources "$T/SLV06-en.html" en SLV06 2024 "$R/violent_deaths.csv" "$R/completeness.csv" SLV 2024-01 2024-12
 
+# the region: every country side by side and their sum. Each headline row
+# is the sum of the countries' counts and denominators in the release (the
+# rate of the sums, one decimal), "suprimido" when the release suppresses
+# any country's cell, "sin datos" when no country has data; the units below
+# are the countries; its violent deaths are the countries' sums too.
+expect_status 0 "$OBSERVA" report -d "$O" --territory region --period 2024 -o "$T/reg.html"
+python3 - "$T/reg.html" "$R/indicators.csv" "$O/catalog/indicators.csv" "$R/violent_deaths.csv" <<'EOF10' ||
+import csv, html, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+cat = {r["id"]: r for r in csv.DictReader(open(sys.argv[3], encoding="utf-8"))}
+byname = {r["name_es"]: r for r in cat.values()}
+cells = {}
+for r in csv.DictReader(open(sys.argv[2], encoding="utf-8")):
+    if r["level"] == "0" and r["sex"] == "T" and r["year"] in ("2023", "2024"):
+        cells.setdefault((r["indicator"], r["year"]), []).append(r)
+def fmt(v, dec):
+    return f"{v:,.{dec}f}".replace(",", " ").replace(".", ",").replace(" ", "\u202f") \
+        if abs(v) >= 10000 else f"{v:.{dec}f}".replace(".", ",")
+def want(ind, year, what):
+    rows = cells.get((ind, year), [])
+    if any(r["status"] == "C" for r in rows):
+        return "suprimido"
+    rows = [r for r in rows if r["status"] != "M" and r["count"] != ""]
+    if not rows:
+        return "sin datos"
+    c = sum(float(r["count"]) for r in rows)
+    d = sum(float(r["denominator"] or 0) for r in rows)
+    if what == "count":
+        return fmt(c, 0)
+    return fmt(c / d * float(cat[ind]["multiplier"]), 1) if d > 0 else "sin datos"
+table = page.split("</table>", 1)[0]
+n = supp = 0
+for tr in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]:
+    td = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+          for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+    ind = byname[td[0]]["id"]
+    got = [td[1].rstrip("*"), td[2], td[3].rstrip("*")]  # *: fewer than 20 events
+    exp = [want(ind, "2024", "value"), want(ind, "2024", "count"), want(ind, "2023", "value")]
+    if got != exp:
+        sys.exit(f"region: {ind}: {got}, the countries' sums are {exp}")
+    n += 1
+    supp += got[0] == "suprimido"
+if n < 10 or not supp or supp == n:
+    sys.exit(f"region: {n} rows, {supp} suppressed")
+# the units below are the countries: the small multiples name each of them
+names = {r["territory_name"] for rs in cells.values() for r in rs}
+if not all(html.escape(nm) in page for nm in names) or len(names) < 7:
+    sys.exit(f"region: not every country is named: {sorted(names)}")
+if "Por país" not in page or "Centroamérica y República Dominicana" not in page:
+    sys.exit("region: no section by country, or no name of the region")
+# violent deaths: the countries' sums of the official figure
+vd = [r for r in csv.DictReader(open(sys.argv[4], encoding="utf-8"))
+      if r["level"] == "0" and r["year"] == "2024" and r["count_of"] == "deaths"]
+m = re.search(r"<tr><td>2024</td><td[^>]*>([^<]*)</td>", page.split("Muertes violentas según", 1)[1])
+w = "suprimido" if any(r["status"] == "C" for r in vd) else \
+    fmt(sum(float(r["count"]) for r in vd if r["count"]), 0)
+if not m or html.unescape(m.group(1)) != w:
+    sys.exit(f"region: violent deaths {m and m.group(1)!r}, the countries' sum is {w!r}")
+print("region ok:", n, "rows,", supp, "suppressed, deaths", w)
+EOF10
+	fail "region: not the countries' sums"
+expect_status 2 "$OBSERVA" report -d "$O" --territory region --period 2024-Q4 -o "$T/bad.html"
+expect_grep "$T/err" "la región son de un año"
+expect_status 2 "$OBSERVA" --lang en report -d "$O" --territory REGION --period 2024 --compendium
+expect_grep "$T/err" "a compendium is a country's"
+
 # PDF: A4 pages, fonts embedded, the same headline numbers
 # the PDF of a year the release lacks: refused, no file
 expect_status 1 "$OBSERVA" --lang en report -d "$O" --territory SLV --period 2019 -o "$T/bad.pdf"
