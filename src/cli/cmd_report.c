@@ -15,6 +15,7 @@
 #include "engine/situation.h"
 #include "engine/snapshot.h"
 #include "http/situation.h"
+#include "ingest/profile.h"
 #include "plan/plan.h"
 #include "io/csv.h"
 #include "publish/release.h"
@@ -876,6 +877,7 @@ static void sources_free(struct sources *x)
 	for (size_t i = 0; i < x->n_deliv; i++) {
 		free((char *)x->deliv[i].source);
 		free((char *)x->deliv[i].institution);
+		free((char *)x->deliv[i].source_name);
 	}
 	free(x->deaths);
 	free(x->deliv);
@@ -890,8 +892,27 @@ static void deliv_add(struct sources *x, const char *source, const char *inst, i
 		x->deliv = ob_realloc(x->deliv, x->cap_deliv * sizeof *x->deliv);
 	}
 	x->deliv[x->n_deliv++] = (struct ob_bl_delivery){
-		ob_strdup(source), inst ? ob_strdup(inst) : NULL, month, delivered,
+		ob_strdup(source), inst ? ob_strdup(inst) : NULL, NULL, month, delivered,
 	};
+}
+
+/* Each delivery's source named as its profile (DIR/catalog/sources)
+ * names it; a source without a profile keeps its code alone. */
+static void deliv_names(struct ob_cmd_ctx *ctx, struct sources *x)
+{
+	for (size_t i = 0; i < x->n_deliv; i++) {
+		struct ob_profile p;
+		struct ob_diag d;
+		if (i && !strcmp(x->deliv[i].source, x->deliv[i - 1].source)) {
+			if (x->deliv[i - 1].source_name)
+				x->deliv[i].source_name = ob_strdup(x->deliv[i - 1].source_name);
+			continue;
+		}
+		memset(&p, 0, sizeof p);
+		if (!ob_profile_load(ctx->dir, x->deliv[i].source, &p, &d) && p.name[0])
+			x->deliv[i].source_name = ob_strdup(p.name);
+		ob_profile_release(&p);
+	}
 }
 
 /* "2024-10" as a month index (year * 12 + month - 1); -1 when it is not one. */
@@ -1949,6 +1970,7 @@ compose:
 			}
 		b.deaths = src.deaths;
 		b.n_deaths = src.n_deaths;
+		deliv_names(ctx, &src);
 		b.deliveries = src.deliv;
 		b.n_deliveries = src.n_deliv;
 		b.from_month = from_month;

@@ -731,10 +731,11 @@ static ob_err sub_bars(const struct ob_bulletin *b, const struct ob_bl_sink *s, 
 		const char *vals[12], *lab[12];
 		char ages[12][48], tt[OB_BULLETIN_TEXT_MAX];
 		double y[12];
-		bool sp[12], any = false;
+		bool sp[12], any = false, rows = false;
 		size_t at[12], n = breakdown(b, fields[fi], true, vals, at, 12);
 		for (size_t i = 0; i < n; i++) {
 			const struct ob_bl_sit *r = sit_find(b->sub, "territory", b->ind[at[i]].id, head);
+			rows |= r != NULL;
 			if (fi == 0) {
 				const char *nm = ob_value_name("sex", vals[i], b->lang);
 				lab[i] = nm ? nm : vals[i];
@@ -746,10 +747,26 @@ static ob_err sub_bars(const struct ob_bulletin *b, const struct ob_bl_sink *s, 
 			sp[i] = r && sit_hidden(r);
 			any |= r && isfinite(y[i]);
 		}
-		if (!any)
+		if (!rows)
 			continue;
 		s->heading(s->ctx, 2, fi == 0 ? tr(b, "Por sexo", "By sex")
 		                              : tr(b, "Por edad", "By age group"));
+		if (!any) {
+			/* said, not a chart of blanks */
+			s->para(s->ctx, OB_BL_PLAIN,
+			        fi == 0 ? tr(b, "Ninguna cifra por sexo de este periodo puede "
+			                        "mostrarse: cada una tiene muy pocos casos o está "
+			                        "suprimida, o no hay datos.",
+			                     "No figure by sex of this period can be shown: each has "
+			                     "very few events or is suppressed, or there is no data.")
+			                : tr(b, "Ninguna cifra por edad de este periodo puede "
+			                        "mostrarse: cada una tiene muy pocos casos o está "
+			                        "suprimida, o no hay datos.",
+			                     "No figure by age group of this period can be shown: each "
+			                     "has very few events or is suppressed, or there is no "
+			                     "data."));
+			continue;
+		}
 		snprintf(tt, sizeof tt, "%s %s, %s %s",
 		         fi == 0 ? tr(b, "Víctimas por sexo:", "Victims by sex:")
 		                 : tr(b, "Víctimas por edad:", "Victims by age group:"),

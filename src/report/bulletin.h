@@ -112,6 +112,7 @@ struct ob_bl_deaths {
  * (engine/completeness.h): month is year * 12 + month - 1. */
 struct ob_bl_delivery {
 	const char *source, *institution;
+	const char *source_name; /* its profile's name; NULL: unknown (the code is shown) */
 	int month;
 	bool delivered;
 };

@@ -326,7 +326,11 @@ void ob_bl_deliveries(const struct ob_bulletin *b, const struct ob_bl_sink *s, c
 			got += x->delivered && x->month >= b->from_month && x->month <= b->to_month;
 		}
 		ob_bl_text(&t, inst ? inst : f->institution ? f->institution : "—");
-		ob_bl_text(&t, f->source);
+		c = ob_bl_add(&t);
+		if (f->source_name)
+			snprintf(c->text, sizeof c->text, "%s (%s)", f->source_name, f->source);
+		else
+			ob_strlcpy(c->text, f->source, sizeof c->text);
 		c = ob_bl_add(&t);
 		c->kind = OB_BL_NUM;
 		snprintf(c->text, sizeof c->text, b->lang == OB_LANG_EN ? "%d of %d" : "%d de %d", got,

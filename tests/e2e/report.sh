@@ -449,6 +449,11 @@ for r in csv.DictReader(open(deliv, encoding="utf-8")):
         if r["delivered"] == "1":
             got_src[r["source"]].add(r["month"])
 rows = cells(m.group(1))[1:]
+for r in rows:  # "Name (code)": the profile's name and the code
+    mm = re.fullmatch(r"(.+) \(([^()]+)\)", r[1])
+    if not mm:
+        sys.exit(f"{path}: source {r[1]!r} is not named")
+    r[1] = mm.group(2)
 if sorted(r[1] for r in rows) != sorted(got_src):
     sys.exit(f"{path}: sources {[r[1] for r in rows]}, expected {sorted(got_src)}")
 missing_seen = 0
