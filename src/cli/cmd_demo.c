@@ -26,7 +26,7 @@
 void cmd_demo_usage(FILE *out)
 {
 	fprintf(out, OB_TR(
-	"uso: observa demo DIR [--scale F] [--seed N] [--country PAÍS]\n\n"
+	"uso: observa demo DIR [--scale F] [--seed N] [--country PAÍS] [--store URL]\n\n"
 	"Crea un observatorio en DIR y lo llena con exportaciones sintéticas y\n"
 	"deterministas de Belice, Costa Rica, El Salvador, Guatemala, Honduras,\n"
 	"Panamá y República Dominicana, 2015-2024 (policía, medicina forense,\n"
@@ -38,8 +38,10 @@ void cmd_demo_usage(FILE *out)
 	"  --seed N    semilla (%d por omisión): la misma semilla da los mismos bytes\n"
 	"  --country P solo las exportaciones de un país (SV o SLV...): una demostración\n"
 	"              nacional, con los mismos bytes que su parte de la completa; o\n"
-	"              de varios, separados por comas (SV,GT,HN)\n",
-	"usage: observa demo DIR [--scale F] [--seed N] [--country COUNTRY]\n\n"
+	"              de varios, separados por comas (SV,GT,HN)\n"
+	"  --store URL el almacén en la base PostgreSQL URL (postgresql://...), que\n"
+	"              debe existir y estar vacía, como en «observa init --store»\n",
+	"usage: observa demo DIR [--scale F] [--seed N] [--country COUNTRY] [--store URL]\n\n"
 	"Creates an observatory in DIR and fills it with synthetic, deterministic\n"
 	"exports of Belize, Costa Rica, El Salvador, Guatemala, Honduras, Panama and\n"
 	"the Dominican Republic, 2015-2024 (police, forensic medicine, prosecutor and\n"
@@ -51,7 +53,9 @@ void cmd_demo_usage(FILE *out)
 	"  --seed N    seed (default %d): the same seed gives the same bytes\n"
 	"  --country C only one country's exports (SV or SLV...): a national demo,\n"
 	"              the same bytes as its part of the full one; or several's,\n"
-	"              separated by commas (SV,GT,HN)\n"),
+	"              separated by commas (SV,GT,HN)\n"
+	"  --store URL the store in the PostgreSQL database URL (postgresql://...),\n"
+	"              which must exist and be empty, as for «observa init --store»\n"),
 	        OB_DEMO_SEED);
 }
 
@@ -70,12 +74,14 @@ static struct source_sum *sum_for(struct source_sum *sums, size_t *n, const char
 	return &sums[(*n)++];
 }
 
-static int parse_args(int argc, char **argv, const char **dir, struct ob_demo_options *o)
+static int parse_args(int argc, char **argv, const char **dir, const char **url,
+                      struct ob_demo_options *o)
 {
 	long long v;
 	double x;
 
 	*dir = NULL;
+	*url = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -108,6 +114,16 @@ static int parse_args(int argc, char **argv, const char **dir, struct ob_demo_op
 				return OB_EXIT_USAGE;
 			}
 			o->country = a;
+		} else if (!strcmp(a, "--store") && i + 1 < argc) {
+			a = argv[++i];
+			if (!ob_store_url_valid(a)) {
+				OB_ERROR("--store: se esperaba la dirección de una base PostgreSQL "
+				         "(postgresql://...), no «%s»",
+				         "--store: expected the address of a PostgreSQL database "
+				         "(postgresql://...), not «%s»", a);
+				return OB_EXIT_USAGE;
+			}
+			*url = a;
 		} else if (a[0] == '-' && a[1]) {
 			OB_ERROR("opción desconocida «%s»", "unknown option «%s»", a);
 			return OB_EXIT_USAGE;
@@ -375,14 +391,14 @@ int cmd_demo(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	struct ob_diag d;
 	struct source_sum *sums = NULL;
 	char msg[OB_MAX_MESSAGE], outdir[OB_MAX_PATH];
-	const char *dir;
+	const char *dir, *url;
 	size_t nsums = 0;
 	double t0;
 	int status = OB_EXIT_OK, failed = 0, mismatched = 0;
 
 	(void)ctx;
 	ob_demo_options_init(&o);
-	if ((status = parse_args(argc, argv, &dir, &o)))
+	if ((status = parse_args(argc, argv, &dir, &url, &o)))
 		return status;
 	ob_diag_clear(&d);
 	ob_demo_plan_init(&plan);
@@ -390,7 +406,7 @@ int cmd_demo(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		OB_ERROR("%s: ruta demasiado larga", "%s: path too long", dir);
 		return OB_EXIT_USAGE;
 	}
-	if (ob_observatory_create(dir, NULL, &d) ||
+	if (ob_observatory_create_in(dir, url, NULL, &d) ||
 	    ob_store_open(dir, OB_STORE_EXISTING, &s, &d))
 		goto fail_diag;
 	t0 = ob_now();

@@ -315,7 +315,10 @@ int ob_store_population_sums_each(struct ob_store *s,
 		"   LEFT JOIN population q ON q.territory = t.code AND q.year = p.year AND q.sex = p.sex"
 		"   WHERE c.level = 0)"
 		" SELECT country, year, sex, national, status, coalesce(sum(pop), 0), count(*),"
-		"  count(pop) FROM units GROUP BY country, year, sex ORDER BY country, year, sex";
+		/* national and status are one value per (country, year, sex),
+		 * grouped by too because PostgreSQL takes no bare column */
+		"  count(pop) FROM units GROUP BY country, year, sex, national, status"
+		" ORDER BY country, year, sex";
 	struct ob_db_stmt *q;
 	int rc, stop = 0;
 

@@ -1,7 +1,7 @@
 # bad_input.sh - every file of the bad-input corpus gets its exact message
 # and exit status, and none changes the store (tests/data/bad/EXPECT).
 B="$OBSERVA_TESTDATA/bad"
-expect_status 0 "$OBSERVA" init "$T/obs"
+init_obs "$T/obs"
 cp "$OBSERVA_TESTDATA/ingest/sv-test.ini" "$OBSERVA_TESTDATA/ingest/sv-test-comma.ini" \
 	"$T/obs/catalog/sources/"
 
@@ -42,5 +42,7 @@ while IFS='|' read -r file source args want msg; do
 	if [ "$want" -ne 0 ]; then
 		[ "$(state)" = "$before" ] || fail "$file changed the store: $before -> $(state)"
 	fi
-	sql "$T/obs" "PRAGMA integrity_check" | grep -qx ok || fail "integrity after $file"
+	# the file's own check (PostgreSQL has no such pragma; its pages are
+	# checked by the server)
+	on_pg || sql "$T/obs" "PRAGMA integrity_check" | grep -qx ok || fail "integrity after $file"
 done <"$B/EXPECT"

@@ -123,3 +123,7 @@ expect_grep "$T/out.demo" "sv-evic"
 expect_status 0 "$OBSERVA" plan status -d "$T/obs" --format csv --lang en
 [ "$(grep -c ',survey,SLV,2023,' "$T/out")" = 3 ] || fail "plan status: the survey indicators of 2023"
 [ "$(grep -c ',catalog,SLV,2024,' "$T/out")" = 2 ] || fail "plan status: the police indicators of 2024"
+# --store takes a PostgreSQL address only, refused before anything is made
+expect_status 2 "$OBSERVA" demo "$T/pgdemo" --store "$T/obs/observa.db"
+expect_grep "$T/err" "--store: se esperaba la dirección de una base PostgreSQL"
+[ ! -e "$T/pgdemo" ] || fail "a refused --store made the observatory"

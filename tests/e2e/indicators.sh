@@ -2,7 +2,7 @@
 # indicators: counts match the store, months without a delivery are missing,
 # partial periods are flagged, the snapshot is rebuilt when damaged, and the
 # population check warns on gaps.
-expect_status 0 "$OBSERVA" init "$T/obs"
+init_obs "$T/obs"
 src="$T/obs/catalog/sources"
 # a forensic source delivering months, a police source delivering years
 sed -e 's/^code = sv-test/code = sv-iml/' -e 's/^institution = police/institution = forensic/' \

@@ -7,7 +7,7 @@
 # old one, and a re-try with nothing changed changes nothing.
 export LC_ALL=C.UTF-8
 O="$T/obs"
-expect_status 0 "$OBSERVA" init "$O"
+init_obs "$O"
 cp "$OBSERVA_TESTDATA/ingest/sv-test.ini" "$O/catalog/sources/"
 
 # every row rejected: three unknown crimes (two spellings) and an age out of range
@@ -55,7 +55,7 @@ expect_grep "$T/out" "category_unknown"
 [ "$(sql "$O" "SELECT reasons FROM submission WHERE id = 1")" = \
 	'{"rejected":{"category_unknown:5":3,"age_invalid:7":1},"warnings":{}}' ] ||
 	fail "logbook reasons: $(sql "$O" "SELECT reasons FROM submission")"
-[ "$(sql "$O" "SELECT group_concat(kind, ',') FROM (SELECT kind FROM quarantine ORDER BY line)")" = \
+[ "$(sql "$O" "SELECT kind FROM quarantine ORDER BY line" | paste -s -d ,)" = \
 	category_unknown,category_unknown,category_unknown,age_invalid ] || fail "quarantine kinds"
 PSHA=$(sha256sum "$O/catalog/sources/sv-test.ini" | cut -c1-64)
 [ "$(sql "$O" "SELECT profile_sha256 FROM submission WHERE id = 1")" = "$PSHA" ] ||

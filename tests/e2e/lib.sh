@@ -26,10 +26,64 @@ expect_grep() {
 	grep -F -q -- "$2" "$1" || { cat "$1" >&2; fail "$1 lacks «$2»"; }
 }
 
-# sql DIR QUERY : run a query on an observatory's store.
+# sql DIR QUERY : run a query on an observatory's store, in its file or, when
+# DIR has a store.url, on PostgreSQL through psql (the same output: one row a
+# line, columns separated by |, NULL as nothing).
 sql() {
-	# wait out a writer (a server finishing a request) rather than fail
-	sqlite3 -batch -noheader -cmd '.timeout 10000' "$1/observa.db" "$2"
+	if [ -f "$1/store.url" ]; then
+		"$OBSERVA_PG_BINDIR/psql" -X -A -t -q -v ON_ERROR_STOP=1 -d "$(cat "$1/store.url")" -c "$2"
+	else
+		# wait out a writer (a server finishing a request) rather than fail
+		sqlite3 -batch -noheader -cmd '.timeout 10000' "$1/observa.db" "$2"
+	fi
+}
+
+# The tests' observatories are on SQLite, or on PostgreSQL when
+# OBSERVA_TEST_STORE=postgresql (run under scripts/pg-test-cluster, which sets
+# OBSERVA_PG_URL): init_obs and fixture_demo then give each observatory a new
+# database of the test's cluster. A script that reads the store's file itself
+# runs on SQLite only (tests/meson.build lists the others).
+on_pg() {
+	[ "${OBSERVA_TEST_STORE:-sqlite}" = postgresql ]
+}
+
+# new_store : print the address of a new, empty database of the test's cluster.
+new_store() {
+	: "${OBSERVA_PG_URL:?run under scripts/pg-test-cluster}"
+	pg_n=$(($(cat "$T/.pg_n" 2>/dev/null || echo 0) + 1))
+	echo "$pg_n" >"$T/.pg_n"
+	# named after the test's directory: scripts may share a cluster (each.sh)
+	pg_db=obs_$(basename "$T" | tr -c -d 'A-Za-z0-9')_$pg_n
+	"$OBSERVA_PG_BINDIR/createdb" -h "$OBSERVA_PG_DIR" -U observa "$pg_db" >&2 ||
+		fail "createdb $pg_db"
+	printf '%s\n' "$OBSERVA_PG_URL" | sed "s|^postgresql:///[^?]*|postgresql:///$pg_db|"
+}
+
+# init_obs DIR [ARGS...] : "observa init DIR ARGS" on the test's database
+# (see on_pg), its output in $T/out and $T/err; fails unless it exits 0. On
+# PostgreSQL, without ARGS, DIR is a copy of one observatory made by init
+# once for the cluster (fixture_init), as a copy of the database is much
+# quicker than loading the catalogue again.
+init_obs() {
+	if on_pg && [ $# = 1 ]; then
+		fixture_init "$1"
+	elif on_pg; then
+		io_url=$(new_store)
+		expect_status 0 "$OBSERVA" init --store "$io_url" "$@"
+	else
+		expect_status 0 "$OBSERVA" init "$@"
+	fi
+}
+
+# fixture_init DIR : DIR a copy of a new observatory on PostgreSQL made by
+# "observa init --store" once for the tests of the cluster, as fixture_demo.
+fixture_init() {
+	fx=$OBSERVA_PG_DIR/fixtures/$(sha256sum <"$OBSERVA" | cut -c 1-16)
+	mkdir -p "$fx"
+	fx_make "$fx/init" "" init
+	fx_copy "$fx/init" "$1" || fail "the copy of the fixture init failed"
+	cp "$fx/init.out" "$T/out"
+	cp "$fx/init.err" "$T/err"
 }
 
 # drop_shown_names NAMES URL : leave out of the file NAMES (one name a line,
@@ -113,11 +167,15 @@ EOF
 # binary, under a lock, in $OBSERVA_FIXTURES/<the binary's hash>/ (meson sets
 # it to the build directory's test-fixtures/) for every test that asks for
 # the same one, and never changed afterwards: tests change their copy only.
+# On PostgreSQL (on_pg) the fixtures are the cluster's, in databases of their
+# own, and a test's copy gets a copy of the database (fx_copy).
 # A failure to build it fails the test; $T/out and $T/err are what the last
 # command printed when it was built, as after expect_status.
 fixture_demo() {
 	fx_key=$(sha256sum <"$OBSERVA" | cut -c 1-16)
 	fx_root=${OBSERVA_FIXTURES:-$T/fixtures}
+	# on PostgreSQL, for the tests of one cluster (whose databases they are)
+	! on_pg || fx_root=$OBSERVA_PG_DIR/fixtures
 	fx=$fx_root/$fx_key
 	if [ ! -d "$fx" ]; then
 		mkdir -p "$fx"
@@ -137,9 +195,26 @@ fixture_demo() {
 		fx_make "$fx-pub-$3" "$fx" publish --year "$3"
 		fx="$fx-pub-$3"
 	fi
-	cp -a "$fx" "$1"
+	fx_copy "$fx" "$1" || fail "the copy of the fixture $(basename "$fx") failed"
 	cp "$fx.out" "$T/out"
 	cp "$fx.err" "$T/err"
+}
+
+# fx_copy FROM TO : copy the observatory FROM to TO; one on PostgreSQL gets a
+# copy of its database (FROM's as the template: a copy of its files, which
+# needs nobody connected to it) and TO/store.url names that copy.
+fx_copy() {
+	cp -a "$1" "$2" || return 1
+	[ -f "$2/store.url" ] || return 0
+	fc_from=$(cat "$1/store.url")
+	fc_db=${fc_from#postgresql:///}
+	fc_db=${fc_db%%\?*}
+	fc_url=$(new_store) || return 1
+	fc_new=${fc_url#postgresql:///}
+	fc_new=${fc_new%%\?*}
+	"$OBSERVA_PG_BINDIR/dropdb" -h "$OBSERVA_PG_DIR" -U observa "$fc_new" &&
+		"$OBSERVA_PG_BINDIR/createdb" -h "$OBSERVA_PG_DIR" -U observa -T "$fc_db" "$fc_new" &&
+		printf '%s\n' "$fc_url" >"$2/store.url"
 }
 
 # fx_make DIR FROM CMD ARGS... : unless already done, build the fixture DIR:
@@ -153,9 +228,10 @@ fx_make() {
 		shift 3
 		rm -rf "$fx_dir"
 		if [ -z "$fx_from" ]; then
+			! on_pg || set -- "$@" --store "$(new_store)"
 			"$OBSERVA" "$fx_cmd" "$fx_dir" "$@" >"$fx_dir.out" 2>"$fx_dir.err"
 		else
-			cp -a "$fx_from" "$fx_dir" &&
+			fx_copy "$fx_from" "$fx_dir" &&
 				"$OBSERVA" "$fx_cmd" -d "$fx_dir" "$@" >"$fx_dir.out" 2>"$fx_dir.err"
 		fi || { cat "$fx_dir.out" "$fx_dir.err" >&2; rm -rf "$fx_dir"; exit 1; }
 		touch "$fx_dir.done"

@@ -1,7 +1,7 @@
 # logbook.sh - the logbook shows every submission with rows read = accepted +
 # rejected; the quarantine lists and exports rejected rows; a re-delivery
 # supersedes; the same file again changes nothing.
-expect_status 0 "$OBSERVA" init "$T/obs"
+init_obs "$T/obs"
 cp "$OBSERVA_TESTDATA/ingest/sv-test.ini" "$T/obs/catalog/sources/"
 H='No. Caso;Fecha del hecho;Municipio;Departamento;Delito;Sexo;Edad;Nombre'
 printf '%s\n1;03/01/2020;San Salvador;San Salvador;Homicidio;Hombre;30;Ana Pérez\n2;04/01/2020;Narnia;;Homicidio;Hombre;30;\n3;05/01/2020;Aguilares;San Salvador;Homicidio;Mujer;150;\n' "$H" >"$T/v1.csv"

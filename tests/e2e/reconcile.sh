@@ -136,7 +136,9 @@ done
 	fail "reading names for review is not in the audit log"
 expect_status 0 "$OBSERVA" audit verify -d "$O"
 
-# a store at schema 4 gets migrations 5 and later and reconciles
+# a store at schema 4 gets migrations 5 and later and reconciles (a store
+# made old by hand: SQLite's file only; on_pg skips it)
+if ! on_pg; then
 mkdir "$T/old"
 cp "$O/observa.db" "$T/old/"
 cp -r "$O/catalog" "$T/old/"
@@ -162,6 +164,7 @@ expect_status 0 "$OBSERVA" reconcile -q -d "$T/old" --period 2020-01..2020-06 --
 [ "$(sql "$T/old" "SELECT count(*) FROM reconcile_run WHERE country = 'GTM'")" = 1 ] || fail "no run"
 [ "$(sql "$T/old" "SELECT count(*) FROM reconciled_death WHERE country <> 'GTM'")" = 0 ] ||
 	fail "--country GTM reconciled another country"
+fi
 
 # refusals
 expect_status 2 "$OBSERVA" reconcile -d "$O"
