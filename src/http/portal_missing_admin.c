@@ -262,15 +262,24 @@ void ob_page_missing_matches(struct ob_page *pg)
 		                 "reporte a localizada sin vida; esta consulta se audita, y cada "
 		                 "decisión también.",
 		              r.total, OB_PORTAL_MISSING_MATCHES);
-	OB_HTML_LIT(b, "</p>\n<div class=\"table-wrap\"><table class=\"data\">\n<caption>");
-	ob_html_text(b, OB_L(pg, "Coincidencias pendientes", "Pending matches"));
-	OB_HTML_LIT(b, "</caption>\n");
-	head(pg, head_es, head_en, OB_ARRAY_SIZE(head_es));
-	if (ob_store_matches_each(pg->c->ctx->store, "pending", match_row, &r, &d) < 0) {
-		store_failed(pg, title, &d);
-		return;
+	OB_HTML_LIT(b, "</p>\n");
+	if (!r.total) {
+		/* an empty queue in words, not a table of headers */
+		OB_HTML_LIT(b, "<p class=\"empty\">");
+		ob_html_text(b, OB_L(pg, "Ninguna coincidencia candidata espera una decisión.",
+		                     "No candidate match waits for a decision."));
+		OB_HTML_LIT(b, "</p>\n");
+	} else {
+		OB_HTML_LIT(b, "<div class=\"table-wrap\"><table class=\"data\">\n<caption>");
+		ob_html_text(b, OB_L(pg, "Coincidencias pendientes", "Pending matches"));
+		OB_HTML_LIT(b, "</caption>\n");
+		head(pg, head_es, head_en, OB_ARRAY_SIZE(head_es));
+		if (ob_store_matches_each(pg->c->ctx->store, "pending", match_row, &r, &d) < 0) {
+			store_failed(pg, title, &d);
+			return;
+		}
+		OB_HTML_LIT(b, "</tbody>\n</table></div>\n");
 	}
-	OB_HTML_LIT(b, "</tbody>\n</table></div>\n");
 	snprintf(query, sizeof(query), "portal pending matches=%lld", r.shown);
 	if (!ob_page_audit_view(pg, title, "missing_match", query, r.shown))
 		return;
@@ -334,10 +343,18 @@ void ob_page_missing_tips(struct ob_page *pg)
 		                 "list --type %s). Los mensajes y contactos son protegidos: esta "
 		                 "consulta se audita.",
 		              set.n, OB_PORTAL_MISSING_TIPS, TIP_TYPE);
-	OB_HTML_LIT(b, "</p>\n<div class=\"table-wrap\"><table class=\"data\">\n<caption>");
-	ob_html_text(b, OB_L(pg, "Información recibida", "Information received"));
-	OB_HTML_LIT(b, "</caption>\n");
-	head(pg, head_es, head_en, OB_ARRAY_SIZE(head_es));
+	OB_HTML_LIT(b, "</p>\n");
+	if (!set.n) {
+		OB_HTML_LIT(b, "<p class=\"empty\">");
+		ob_html_text(b, OB_L(pg, "Nadie ha enviado información todavía.",
+		                     "Nobody has sent information yet."));
+		OB_HTML_LIT(b, "</p>\n");
+	} else {
+		OB_HTML_LIT(b, "<div class=\"table-wrap\"><table class=\"data\">\n<caption>");
+		ob_html_text(b, OB_L(pg, "Información recibida", "Information received"));
+		OB_HTML_LIT(b, "</caption>\n");
+		head(pg, head_es, head_en, OB_ARRAY_SIZE(head_es));
+	}
 	for (size_t i = set.n; i-- > 0 && shown < OB_PORTAL_MISSING_TIPS;) {
 		const struct ob_case_rec *c = &set.cases[i];
 		const struct ob_case_state *st =
@@ -357,7 +374,8 @@ void ob_page_missing_tips(struct ob_page *pg)
 		OB_HTML_LIT(b, "</tr>\n");
 		shown++;
 	}
-	OB_HTML_LIT(b, "</tbody>\n</table></div>\n");
+	if (set.n)
+		OB_HTML_LIT(b, "</tbody>\n</table></div>\n");
 	ob_case_set_free(&set);
 	ob_cases_release(&types);
 	snprintf(query, sizeof(query), "portal %s latest=%lld", TIP_TYPE, shown);

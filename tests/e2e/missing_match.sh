@@ -171,6 +171,15 @@ req "$T/ana" 409 /es/gestion/coincidencias --data-urlencode "csrf=$tok" \
 	AND actor = 'ana'")" -ge 1 ] || fail "the page's view not audited"
 req "$T/ana" 200 /en/admin/tips
 expect_grep "$T/body" "Information received"
+# an empty queue is said in words, without a table of headers
+for id in $(sql "$O" "SELECT id FROM missing_match WHERE status = 'pending'"); do
+	expect_status 0 "$OBSERVA" missing review "$id" reject -d "$O" --user ana
+done
+req "$T/ana" 200 /es/gestion/coincidencias
+expect_grep "$T/body" "Ninguna coincidencia candidata espera una decisión"
+grep -q "<table" "$T/body" && fail "an empty queue shows a table"
+req "$T/ana" 200 /en/admin/matches
+expect_grep "$T/body" "No candidate match waits for a decision"
 
 # nothing public shows who the confirmed body was
 name=$(sql "$O" "SELECT value FROM case_value WHERE case_id = $case_id AND field = 'name'")
