@@ -46,6 +46,7 @@ enum ob_page_kind {
 	OB_PAGE_CASE_REPORT,   /* a SALVE report's form (portal_cases.c) */
 	OB_PAGE_CASE_TRIAGE,   /* the SALVE triage queue, and its moves (POST) */
 	OB_PAGE_CASE_BOARD,    /* a court's deadline board */
+	OB_PAGE_CASE_ONE,      /* one case: fields, deadlines, moves, history */
 	OB_PAGE_CASE_PUBLIC,   /* the public, anonymous SALVE report (public_form) */
 	OB_PAGE_DATA,          /* data and method: releases, indicators (portal_data.c) */
 	OB_PAGE_DATA_API,      /* the API's documentation (portal_data.c) */
@@ -280,6 +281,7 @@ void ob_page_missing_tips(struct ob_page *pg);
 void ob_page_case_report(struct ob_page *pg); /* portal_cases.c: GET and POST */
 void ob_page_case_triage(struct ob_page *pg); /* GET and POST */
 void ob_page_case_board(struct ob_page *pg);
+void ob_page_case_one(struct ob_page *pg);   /* GET and POST (a move) */
 /* One part of a multipart/form-data body: its name and filename (""
  * when none) and its bytes, which point into the body. */
 struct ob_form_part {
@@ -299,5 +301,9 @@ bool ob_page_multipart(const char *type, const char *body, size_t len,
  * then replaced by one saying why, with nothing of the records. */
 bool ob_page_audit_view(struct ob_page *pg, const char *title, const char *object,
                         const char *query, long long records);
+/* The same with the entry's action (a case's protected fields: "case.read",
+ * as the API writes it). */
+bool ob_page_audit_action(struct ob_page *pg, const char *title, const char *action,
+                          const char *object, const char *query, long long records);
 
 #endif
