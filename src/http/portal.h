@@ -257,7 +257,8 @@ void ob_page_refuse(struct ob_page *pg, const char *detail);
 void ob_page_private(struct ob_page *pg);
 /* A POST's form (application/x-www-form-urlencoded) into form, whose
  * values are read with ob_http_param; release it with ob_page_form_release
- * (which wipes it). OB_EPARSE for another type or a malformed body,
+ * (which wipes it). Line breaks and tabs (a text area's) become spaces.
+ * OB_EPARSE for another type or a malformed body,
  * OB_ETOOBIG for a body over OB_HTTP_MAX_URI. */
 ob_err ob_page_form(struct ob_page *pg, struct ob_http_target *form);
 void ob_page_form_release(struct ob_http_target *form);

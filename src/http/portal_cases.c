@@ -1,8 +1,8 @@
 /*
  * portal_cases.c - the case pages of the portal's restricted area
  * (docs/cases.md): a school's SALVE report form (/es/gestion/reporte,
- * /en/admin/report), the SALVE triage queue with the transitions the
- * account's role makes as buttons (/es/gestion/triaje, /en/admin/triage),
+ * /en/admin/report), the SALVE triage queue (/es/gestion/triaje,
+ * /en/admin/triage; it still takes the moves its rows posted before),
  * a court's deadline board (/es/gestion/plazos, /en/admin/deadlines), both
  * in pages of OB_PORTAL_CASE_PAGE rows, and one case of any type with its
  * fields, deadlines, moves and history (/es/gestion/caso/N,
@@ -883,10 +883,52 @@ static void transition_forms(struct ob_page *pg, const struct case_page *x,
 			field_input(pg, t, (int)f, id, NULL, true);
 		}
 		OB_HTML_LIT(b, " <button type=\"submit\">");
+		ob_html_text(b, OB_L(pg, "Mover a ", "Move to "));
 		ob_html_text(b, lbl(pg, to->label, to->label_en, to->name));
 		OB_HTML_LIT(b, "</button></form>\n");
 	}
 	if (!any)
+		ob_html_text(b, "—");
+	if (ob_buf_failed(&u))
+		b->failed = true;
+	ob_buf_release(&u);
+}
+
+/* ---- the triage queue ---- */
+
+/* The states the account's role may move case id (in state st) to, as a
+ * link to the forms on its page ("—" when none): a form with its fields in
+ * a row would not fit a phone. */
+static void moves_link(struct ob_page *pg, const struct case_page *x, long long id, int st)
+{
+	const struct ob_case_type *t = x->t;
+	struct ob_buf *b = pg->b;
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	char v[24];
+	bool any = false;
+
+	snprintf(v, sizeof(v), "%lld", id);
+	ob_page_path(&u, OB_PAGE_CASE_ONE, v, pg->lang);
+	ob_buf_puts(&u, "#move");
+	for (size_t k = 0; k < t->n_transitions; k++) {
+		const struct ob_case_transition *tr = &t->transitions[k];
+		const struct ob_case_state *to = &t->states[tr->to];
+		if (!(tr->from & (1u << st)) || !ob_role_allows(x->a.role, tr->role))
+			continue;
+		if (!any) {
+			OB_HTML_LIT(b, "<a");
+			OB_HTML_ATTR(b, "href", u.ptr);
+			OB_HTML_LIT(b, ">");
+			ob_html_text(b, OB_L(pg, "Mover a ", "Move to "));
+		} else {
+			OB_HTML_LIT(b, ", ");
+		}
+		any = true;
+		ob_html_text(b, lbl(pg, to->label, to->label_en, to->name));
+	}
+	if (any)
+		OB_HTML_LIT(b, "</a>");
+	else
 		ob_html_text(b, "—");
 	if (ob_buf_failed(&u))
 		b->failed = true;
@@ -928,15 +970,19 @@ void ob_page_case_triage(struct ob_page *pg)
 	ob_html_text(b, title);
 	OB_HTML_LIT(b, "</h1>\n<p>");
 	if (pg->lang == OB_LANG_EN)
-		OB_HTML_TEXTF(b, "%zu open reports of your units: the severe ones first (sexual "
-		                 "violence, a weapon), then the oldest. Each row offers the "
-		                 "transitions your role makes, with the fields the new state asks "
-		                 "for. Protected fields are not shown here.", rows_total(&rs));
+		OB_HTML_TEXTF(b, "%zu %s of your units: the severe ones first (sexual "
+		                 "violence, a weapon), then the oldest. Each report's page, linked "
+		                 "from its row, offers the transitions your role makes, with the "
+		                 "fields the new state asks for. Protected fields are not shown "
+		                 "here.", rows_total(&rs),
+		              rows_total(&rs) == 1 ? "open report" : "open reports");
 	else
-		OB_HTML_TEXTF(b, "%zu reportes abiertos de sus unidades: primero los graves "
-		                 "(violencia sexual, arma), luego los más antiguos. Cada fila ofrece "
-		                 "las transiciones que hace su rol, con los campos que pide el nuevo "
-		                 "estado. Los campos protegidos no se muestran aquí.", rows_total(&rs));
+		OB_HTML_TEXTF(b, "%zu %s de sus unidades: primero los graves "
+		                 "(violencia sexual, arma), luego los más antiguos. La página de "
+		                 "cada reporte, enlazada desde su fila, ofrece las transiciones que "
+		                 "hace su rol, con los campos que pide el nuevo estado. Los campos "
+		                 "protegidos no se muestran aquí.", rows_total(&rs),
+		              rows_total(&rs) == 1 ? "reporte abierto" : "reportes abiertos");
 	OB_HTML_LIT(b, "</p>\n");
 	pager(pg, &rs, page_number(pg), &from, &to);
 	OB_HTML_LIT(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\"");
@@ -1002,7 +1048,7 @@ void ob_page_case_triage(struct ob_page *pg)
 			ob_html_text(b, "—");
 		}
 		OB_HTML_LIT(b, "</td><td>");
-		transition_forms(pg, &x, c, r->state, OB_PAGE_CASE_TRIAGE, NULL);
+		moves_link(pg, &x, c->id, r->state);
 		OB_HTML_LIT(b, "</td></tr>\n");
 	}
 	OB_HTML_LIT(b, "</tbody></table></div>\n");
@@ -1057,9 +1103,13 @@ void ob_page_case_board(struct ob_page *pg)
 	ob_html_text(b, title);
 	OB_HTML_LIT(b, "</h1>\n<p>");
 	OB_HTML_TEXTF(b, "%zu %s %s %s (%s). %s", rows_total(&rs),
-	              OB_L(pg, "casos abiertos de sus juzgados, cada uno con su próximo plazo, "
-	                       "a las", "open cases of your courts, each with its next deadline, "
-	                       "at"), tm, OB_L(pg, "hora local", "local time"), x.cal->time_zone,
+	              rows_total(&rs) == 1
+	                      ? OB_L(pg, "caso abierto de sus juzgados, con su próximo plazo, a las",
+	                             "open case of your courts, with its next deadline, at")
+	                      : OB_L(pg, "casos abiertos de sus juzgados, cada uno con su próximo "
+	                                 "plazo, a las",
+	                             "open cases of your courts, each with its next deadline, at"),
+	              tm, OB_L(pg, "hora local", "local time"), x.cal->time_zone,
 	              OB_L(pg, "Primero los vencidos, luego los que vencen hoy, pronto y los "
 	                       "demás. Los plazos cuentan los días hábiles del calendario del "
 	                       "país, sin feriados ni vacaciones judiciales.",
@@ -1083,6 +1133,9 @@ void ob_page_case_board(struct ob_page *pg)
 	                     "Open cases by the urgency of their next deadline"));
 	OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\" class=\"num\">");
 	ob_html_text(b, OB_L(pg, "Caso", "Case"));
+	/* the word beside the number: seen on a phone without scrolling */
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Situación", "Status"));
 	OB_HTML_LIT(b, "</th><th scope=\"col\">");
 	ob_html_text(b, OB_L(pg, "Juzgado", "Court"));
 	OB_HTML_LIT(b, "</th><th scope=\"col\">");
@@ -1093,8 +1146,6 @@ void ob_page_case_board(struct ob_page *pg)
 	ob_html_text(b, OB_L(pg, "Próximo plazo", "Next deadline"));
 	OB_HTML_LIT(b, "</th><th scope=\"col\">");
 	ob_html_text(b, OB_L(pg, "Vence (hora local)", "Due (local time)"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Situación", "Status"));
 	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
 	for (size_t k = from; k < to; k++) {
 		const struct case_row *r = &rs.r[k];
@@ -1104,6 +1155,8 @@ void ob_page_case_board(struct ob_page *pg)
 		OB_HTML_ATTR(b, "class", urgency_class[r->urgency]);
 		OB_HTML_LIT(b, ">");
 		case_cell(pg, c->id);
+		cell(b, r->rule >= 0 || r->urgency ? words[r->urgency]
+		                                   : OB_L(pg, "sin plazo", "no deadline"));
 		cell(b, c->unit);
 		cell(b, value_of(pg, x.t, c, "case_number"));
 		cell(b, lbl(pg, st->label, st->label_en, st->name));
@@ -1118,10 +1171,7 @@ void ob_page_case_board(struct ob_page *pg)
 			cell(b, NULL);
 			cell(b, NULL);
 		}
-		OB_HTML_LIT(b, "<td>");
-		ob_html_text(b, r->rule >= 0 || r->urgency ? words[r->urgency]
-		                                           : OB_L(pg, "sin plazo", "no deadline"));
-		OB_HTML_LIT(b, "</td></tr>\n");
+		OB_HTML_LIT(b, "</tr>\n");
 	}
 	OB_HTML_LIT(b, "</tbody></table></div>\n");
 	ob_page_end(pg);
@@ -1180,7 +1230,7 @@ static void local_time(const struct ob_calendar *cal, const char *at, char *out,
 		ob_strlcpy(out, at, size);
 }
 
-/* The history, a row per event with the values it set. */
+/* The history, an item per event with the values it set. */
 struct history {
 	struct ob_page *pg;
 	const struct case_page *x;
@@ -1193,9 +1243,9 @@ static void history_close(struct history *h)
 {
 	if (!h->seq)
 		return;
-	if (!h->any_value)
-		ob_html_text(h->pg->b, "—");
-	OB_HTML_LIT(h->pg->b, "</td></tr>\n");
+	if (h->any_value)
+		OB_HTML_LIT(h->pg->b, "</ul>");
+	OB_HTML_LIT(h->pg->b, "</li>\n");
 }
 
 static int history_row(void *arg, const struct ob_store_case_event *e)
@@ -1212,14 +1262,7 @@ static int history_row(void *arg, const struct ob_store_case_event *e)
 		h->seq = e->seq;
 		h->any_value = false;
 		local_time(h->x->cal, e->at, tm, sizeof(tm));
-		OB_HTML_LIT(b, "<tr><td class=\"num\">");
-		OB_HTML_TEXTF(b, "%lld", e->seq);
-		OB_HTML_LIT(b, "</td>");
-		cell(b, tm);
-		OB_HTML_LIT(b, "<td>");
-		ob_html_text(b, e->actor);
-		OB_HTML_TEXTF(b, " (%s)", e->role);
-		OB_HTML_LIT(b, "</td><td>");
+		OB_HTML_LIT(b, "<li><p><strong>");
 		if (e->state_from && e->state_from[0]) {
 			ob_html_text(b, state_words(pg, t, e->state_from));
 			OB_HTML_LIT(b, " → ");
@@ -1227,13 +1270,20 @@ static int history_row(void *arg, const struct ob_store_case_event *e)
 			ob_html_text(b, OB_L(pg, "apertura: ", "opened: "));
 		}
 		ob_html_text(b, state_words(pg, t, e->state_to));
-		OB_HTML_LIT(b, "</td><td>");
+		OB_HTML_LIT(b, "</strong> · ");
+		ob_html_text(b, tm);
+		OB_HTML_LIT(b, " · ");
+		ob_html_text(b, e->actor);
+		OB_HTML_TEXTF(b, " (%s)", e->role);
+		OB_HTML_LIT(b, "</p>");
 	}
 	if (!e->field)
 		return 0;
 	f = ob_case_field_index(t, e->field);
 	if (h->any_value)
-		OB_HTML_LIT(b, "<br>");
+		OB_HTML_LIT(b, "<li>");
+	else
+		OB_HTML_LIT(b, "<ul><li>");
 	h->any_value = true;
 	ob_html_text(b, f < 0 ? e->field : lbl(pg, t->fields[f].label, t->fields[f].label_en,
 	                                       e->field));
@@ -1242,6 +1292,7 @@ static int history_row(void *arg, const struct ob_store_case_event *e)
 		ob_html_text(b, OB_L(pg, "(protegido)", "(protected)"));
 	else
 		ob_html_text(b, f < 0 ? e->value : shown(pg, t, f, e->value));
+	OB_HTML_LIT(b, "</li>");
 	return 0;
 }
 
@@ -1375,7 +1426,7 @@ static void case_view(struct ob_page *pg, const struct case_page *x,
 	/* what the account's role may do */
 	OB_HTML_LIT(b, "<h2>");
 	ob_html_text(b, OB_L(pg, "Mover el caso", "Move the case"));
-	OB_HTML_LIT(b, "</h2>\n<div class=\"case-moves\">");
+	OB_HTML_LIT(b, "</h2>\n<div class=\"case-moves\" id=\"move\">");
 	if (st >= 0)
 		transition_forms(pg, x, c, st, OB_PAGE_CASE_ONE, pg->arg);
 	OB_HTML_LIT(b, "</div>\n");
@@ -1383,21 +1434,14 @@ static void case_view(struct ob_page *pg, const struct case_page *x,
 	/* its whole history */
 	OB_HTML_LIT(b, "<h2>");
 	ob_html_text(b, OB_L(pg, "Historia", "History"));
-	OB_HTML_LIT(b, "</h2>\n<div class=\"table-wrap\" tabindex=\"0\" role=\"region\"");
-	OB_HTML_ATTR(b, "aria-label", OB_L(pg, "Historia", "History"));
-	OB_HTML_LIT(b, "><table class=\"cases\">\n<caption>");
-	ob_html_text(b, OB_L(pg, "Cada apertura y movimiento, que no se borra ni se cambia",
-	                     "Every opening and move, never deleted or changed"));
-	OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\" class=\"num\">#</th>"
-	               "<th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Cuándo (hora local)", "When (local time)"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Quién (rol)", "Who (role)"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Estado", "State"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Valores dados", "Values given"));
-	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
+	OB_HTML_LIT(b, "</h2>\n<p>");
+	ob_html_text(b, OB_L(pg, "Cada apertura y cada movimiento, que no se borran ni se "
+	                         "cambian: el estado, la hora local, quién (con su rol) y los "
+	                         "valores que dio.",
+	                     "Every opening and every move, never deleted or changed: the "
+	                     "state, the local time, who (with the role) and the values "
+	                     "given."));
+	OB_HTML_LIT(b, "</p>\n<ol class=\"case-history\">\n");
 	ob_diag_clear(&d);
 	if (ob_store_case_events_each(pg->c->ctx->store, sc->id, history_row, &h, &d) < 0) {
 		OB_WARN("portal: historia del caso %lld: %s", "portal: history of case %lld: %s",
@@ -1405,7 +1449,7 @@ static void case_view(struct ob_page *pg, const struct case_page *x,
 		b->failed = true; /* a page without its whole history is not sent */
 	}
 	history_close(&h);
-	OB_HTML_LIT(b, "</tbody></table></div>\n<p><a");
+	OB_HTML_LIT(b, "</ol>\n<p><a");
 	ob_page_path(&u, !strcmp(t->code, SALVE_TYPE)   ? OB_PAGE_CASE_TRIAGE
 	                 : !strcmp(t->code, COURT_TYPE) ? OB_PAGE_CASE_BOARD
 	                                                : OB_PAGE_ADMIN,

@@ -137,7 +137,8 @@ grep -q "<a href=\"/es/gestion/caso/$OLD\">$OLD</a>" "$T/body" || fail "no link 
 grep -q '<td>Amenazas</td><td>Sí</td>' "$T/body" || fail "the category and the weapon without their words"
 grep -q 'Casos 1–2 de 2, página 1 de 1' "$T/body" || fail "the queue does not say its total"
 grep -q 'Con arma: escalar de inmediato' "$T/body" || fail "the severity is not said"
-grep -q 'name="f_priority"' "$T/body" || fail "triage asks for no priority"
+grep -q "<a href=\"/es/gestion/caso/$NEW#move\">Mover a Clasificado, Cerrado</a>" "$T/body" ||
+	fail "the queue does not lead to the moves of the steward's role"
 grep -q 'tabindex="0" role="region"' "$T/body" || fail "the table is no region the keyboard reaches"
 tok=$(csrf)
 req "$T/tri" 422 /es/gestion/triaje --data "csrf=$tok&case=$NEW&state=referred&f_referred_to=pnc"
@@ -151,7 +152,7 @@ grep -qi '^location: /es/gestion/triaje' "$T/head" || fail "not back to the queu
 [ "$(audit "action = 'case.move' AND actor = 'tri'")" = 1 ] || fail "the move is not in the audit log"
 req "$T/tri" 200 /en/admin/triage
 grep -q 'Triage queue' "$T/body" || fail "no English queue"
-grep -q 'value="referred"' "$T/body" || fail "the triaged report offers no referral"
+grep -q 'Move to Referred, Closed</a>' "$T/body" || fail "the triaged report offers no referral"
 
 # ---- a case's page ----
 reads=$(audit "action = 'case.read' AND object = 'case:$NEW'")

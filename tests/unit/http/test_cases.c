@@ -552,6 +552,20 @@ static void portal_pages(void **state)
 	assert_int_equal(count("SELECT count(*) FROM audit WHERE action = 'http.403'"),
 	                 refusals + 1);
 	free(page_expect("GET", "/es/gestion/caso/99999", desk, NULL, 404));
+	/* a report from the form: the account's lines kept as one line */
+	body = page_expect("GET", "/es/gestion/reporte", school, NULL, 200);
+	text_after(body, "name=\"csrf\" value=\"", csrf, sizeof(csrf));
+	free(body);
+	open = count("SELECT count(*) FROM case_file");
+	snprintf(form, sizeof(form), "csrf=%s&f_school=CE-1&f_territory=SLV0614&f_category=drugs&"
+	         "f_description=Vieron+a+dos%%0D%%0Aen+el+port%%C3%%B3n", csrf);
+	free(page_expect("POST", "/es/gestion/reporte", school, form, 303));
+	assert_int_equal(count("SELECT count(*) FROM case_file"), open + 1);
+	assert_int_equal(count("SELECT count(*) FROM case_value WHERE field = 'description' AND "
+	                       "value = 'Vieron a dos  en el portón'"), 1);
+	body = page_expect("GET", target, desk, NULL, 200);
+	text_after(body, "name=\"csrf\" value=\"", csrf, sizeof(csrf));
+	free(body);
 	free(page_expect("GET", "/es/gestion/caso/x1", desk, NULL, 404));
 	/* moves: without the token 403; one that does not exist 422 with the
 	 * engine's reason, nothing changed; the triage made, back to the page */
