@@ -580,6 +580,13 @@ static void portal_pages(void **state)
 	assert_non_null(strstr(body, "<dd>Amenazas</dd>"));
 	free(body);
 	expect_state(id, "reported", 1);
+	snprintf(want, sizeof(want), "/en/admin/case/%lld", id);
+	body = page_expect("POST", want, desk, form, 422);
+	assert_non_null(strstr(body, "Nothing changed."));
+	assert_non_null(strstr(body, "<dd>Threats</dd>"));
+	assert_null(strstr(body, "Nada cambió"));
+	free(body);
+	expect_state(id, "reported", 1);
 	snprintf(form, sizeof(form), "csrf=%s&case=%lld&state=triaged&f_priority=high&f_weapon=no",
 	         csrf, id);
 	{
