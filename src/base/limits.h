@@ -770,11 +770,13 @@
  * observa case list --type missing-persons-tip). */
 #define OB_PORTAL_MISSING_MATCHES 50
 #define OB_PORTAL_MISSING_TIPS 100
-/* The case pages of the restricted area (http/portal_cases.c): the cases
- * the triage queue and the deadline board list at most (the oldest and the
- * most urgent first), and the longest text a report form's field takes, in
- * bytes. */
-#define OB_PORTAL_CASE_ROWS 500
+/* The case pages of the restricted area (http/portal_cases.c): the open
+ * cases the triage queue and the deadline board read and order at most
+ * (the oldest by number; closed cases are not read), the rows of one of
+ * their pages (?page=N), and the longest text a report form's field
+ * takes, in bytes. */
+#define OB_PORTAL_CASE_ROWS 5000
+#define OB_PORTAL_CASE_PAGE 50
 #define OB_PORTAL_CASE_TEXT 2000
 #define OB_MAX_CALENDAR_DAYS 4096
 #define OB_MAX_CALENDAR_YEARS 50

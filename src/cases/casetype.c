@@ -244,6 +244,45 @@ static ob_err consent_field(struct parse *p, const struct ob_ini_item *it, int *
 	                 "expected a choice field with the value yes (the consent)");
 }
 
+/* label.VALUE, label_en.VALUE of a choice field (second pass: its values
+ * are known). */
+static ob_err choice_label_key(struct parse *p, const struct ob_ini_item *it)
+{
+	struct ob_case_field *f = &p->t->fields[p->cur];
+	bool en = !strncmp(it->key, "label_en.", 9);
+	const char *v = it->key + (en ? 9 : 6);
+	size_t i;
+
+	if (f->type != OB_CASE_CHOICE)
+		return ob_diag_set2(p->d, OB_EINVAL, p->name, it->line, it->key_column, it->key,
+		                    it->key_len, "[%s]: solo un campo choice tiene etiquetas por valor",
+		                    "[%s]: only a choice field has labels by value", it->section);
+	for (i = 0; i < f->n_choices; i++)
+		if (!strcmp(f->choices[i], v))
+			break;
+	if (i == f->n_choices)
+		return ob_diag_set2(p->d, OB_EINVAL, p->name, it->line, it->key_column, it->key,
+		                    it->key_len, "[%s]: el valor no está en values",
+		                    "[%s]: the value is not among values", it->section);
+	if (it->value_len >= OB_CASE_LABEL)
+		return bad_value(p, it, "etiqueta demasiado larga", "label too long");
+	if (!f->choice_labels)
+		f->choice_labels = ob_calloc(f->n_choices, sizeof(*f->choice_labels));
+	ob_strlcpy(f->choice_labels[i][en], it->value, OB_CASE_LABEL);
+	return OB_OK;
+}
+
+const char *ob_case_choice_label(const struct ob_case_field *f, const char *v, bool en)
+{
+	for (size_t i = 0; v && f->choice_labels && i < f->n_choices; i++)
+		if (!strcmp(f->choices[i], v)) {
+			if (en && f->choice_labels[i][1][0])
+				return f->choice_labels[i][1];
+			return f->choice_labels[i][0][0] ? f->choice_labels[i][0] : v;
+		}
+	return v;
+}
+
 static ob_err field_key(struct parse *p, const struct ob_ini_item *it)
 {
 	struct ob_case_field *f = &p->t->fields[p->cur];
@@ -252,13 +291,17 @@ static ob_err field_key(struct parse *p, const struct ob_ini_item *it)
 	                                     "territory", "point" };
 	size_t i;
 
+	bool by_value = !strncmp(k, "label.", 6) || !strncmp(k, "label_en.", 9);
+
 	if (p->pass == 2) {
 		if (!strcmp(k, "public_if")) {
 			f->public = true;
 			return consent_field(p, it, &f->public_if);
 		}
-		return OB_OK;
+		return by_value ? choice_label_key(p, it) : OB_OK;
 	}
+	if (by_value)
+		return OB_OK;
 	if (!strcmp(k, "type")) {
 		for (i = 0; i < OB_ARRAY_SIZE(types); i++)
 			if (!strcmp(v, types[i]))
@@ -272,14 +315,15 @@ static ob_err field_key(struct parse *p, const struct ob_ini_item *it)
 		f->type = (enum ob_case_ftype)i;
 	} else if (!strcmp(k, "values")) {
 		return each_item(p, it, add_choice, &f->choices);
-	} else if (!strcmp(k, "protected") || !strcmp(k, "public")) {
-		if (!yes_no(v, !strcmp(k, "public") ? &f->public : &f->protected))
+	} else if (!strcmp(k, "protected") || !strcmp(k, "public") || !strcmp(k, "long")) {
+		if (!yes_no(v, !strcmp(k, "public") ? &f->public
+		               : !strcmp(k, "long") ? &f->long_text : &f->protected))
 			return bad_value(p, it, "se esperaba yes o no", "expected yes or no");
 	} else if (!strcmp(k, "label") || !strcmp(k, "label_en")) {
 		return label_key(p, it, f->label, f->label_en);
 	} else if (strcmp(k, "public_if")) {
-		return unknown_key(p, it, "type, values, protected, public, public_if, label o "
-		                          "label_en");
+		return unknown_key(p, it, "type, values, label.VALOR, label_en.VALOR, long, "
+		                          "protected, public, public_if, label o label_en");
 	}
 	return OB_OK;
 }
@@ -588,6 +632,13 @@ static ob_err complete(struct parse *p)
 			               "[field.%s]: a protected field is published only with a consent "
 			               "(public_if = FIELD), not with public = yes", t->fields[i].name);
 	for (size_t i = 0; i < t->n_fields; i++)
+		if (t->fields[i].long_text && t->fields[i].type != OB_CASE_TEXT)
+			return OB_DIAG(p->d, OB_EINVAL, p->name, t->fields[i].line, 1, t->fields[i].name,
+			               strlen(t->fields[i].name),
+			               "[field.%s]: long = yes es solo para un campo text",
+			               "[field.%s]: long = yes is for a text field only",
+			               t->fields[i].name);
+	for (size_t i = 0; i < t->n_fields; i++)
 		if (t->fields[i].type == OB_CASE_CHOICE && !t->fields[i].n_choices)
 			return OB_DIAG(p->d, OB_EINVAL, p->name, t->fields[i].line, 1, t->fields[i].name,
 			               strlen(t->fields[i].name), "[field.%s]: un campo choice necesita values",
@@ -651,8 +702,10 @@ ob_err ob_case_type_parse(const char *text, size_t len, const char *name,
 
 void ob_case_type_release(struct ob_case_type *t)
 {
-	for (size_t i = 0; i < t->n_fields; i++)
+	for (size_t i = 0; i < t->n_fields; i++) {
 		free(t->fields[i].choices);
+		free(t->fields[i].choice_labels);
+	}
 	for (size_t i = 0; i < t->n_severities; i++)
 		free(t->severities[i].values);
 	t->n_fields = t->n_severities = 0;

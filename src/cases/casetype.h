@@ -19,10 +19,13 @@
  *                    of the type without an account; no, the default)
  *   [field.NAME]     type = text | date | datetime | integer | choice |
  *                    territory | point; values = a, b, c (choice);
- *                    protected = yes; public = yes (it may appear on the
- *                    public routes); public_if = FIELD (only when that
- *                    choice field of the case is yes: a consent; the only
- *                    way a protected field is published); label, label_en
+ *                    label.VALUE, label_en.VALUE (a choice's words, by
+ *                    value); long = yes (a text of several lines: a form
+ *                    gives it a text area); protected = yes; public = yes
+ *                    (it may appear on the public routes); public_if =
+ *                    FIELD (only when that choice field of the case is
+ *                    yes: a consent; the only way a protected field is
+ *                    published); label, label_en
  *   [state.NAME]     label, label_en; require = fields a case must have to
  *                    be in the state; final = yes
  *   [transition.NAME] from = states; to = state; role = the least role
@@ -75,6 +78,10 @@ struct ob_case_field {
 	int public_if;                /* -1, or the consent field it needs at yes */
 	char (*choices)[OB_CASE_NAME];
 	size_t n_choices;
+	/* choice_labels[i][0] and [1]: choice i in Spanish and in English ("":
+	 * none given); NULL when the file gives no label.VALUE */
+	char (*choice_labels)[2][OB_CASE_LABEL];
+	bool long_text;               /* long = yes: several lines */
 	long line;                    /* of its [section] in the file */
 };
 
@@ -176,6 +183,11 @@ ob_err ob_case_types_load(const char *dir, struct ob_case_type **types, size_t *
                           struct ob_diag *d);
 void ob_case_type_release(struct ob_case_type *t);
 void ob_case_types_free(struct ob_case_type *types, size_t n);
+
+/* The words of value v of choice field f in the language (en: English when
+ * the file gives them, else Spanish), or v itself when the file gives none;
+ * v for a field that is not a choice. */
+const char *ob_case_choice_label(const struct ob_case_field *f, const char *v, bool en);
 
 /* Index of a field, state; -1 when the type has none of that name. */
 int ob_case_field_index(const struct ob_case_type *t, const char *name);

@@ -88,9 +88,9 @@ enum {
 
 /* Every page: its kind, its path after /es/ or /en/ and the function that
  * writes it. A page's path is its first segment ("": the home), then
- * either nothing, a fixed second segment (sub, in each language), or a
- * second segment that is the page's argument (takes_arg: pg->arg). One
- * loop dispatches. */
+ * nothing, a fixed second segment (sub, in each language), or both; and
+ * last, when takes_arg, a segment that is the page's argument (pg->arg).
+ * One loop dispatches. */
 static const struct page_route {
 	enum ob_page_kind kind;
 	const char *es, *en;
@@ -151,6 +151,8 @@ static const struct page_route {
 	  PAGE_RESTRICTED_POST, ob_page_case_triage },
 	{ OB_PAGE_CASE_BOARD, "gestion", "admin", "plazos", "deadlines", false, PAGE_RESTRICTED,
 	  ob_page_case_board },
+	{ OB_PAGE_CASE_ONE, "gestion", "admin", "caso", "case", true, PAGE_RESTRICTED_POST,
+	  ob_page_case_one },
 };
 
 static const struct page_route *route_of(enum ob_page_kind kind)
@@ -175,7 +177,8 @@ void ob_page_path(struct ob_buf *u, enum ob_page_kind kind, const char *arg, enu
 	if (p->sub_es) {
 		ob_buf_putc(u, '/');
 		ob_buf_puts(u, lang == OB_LANG_EN ? p->sub_en : p->sub_es);
-	} else if (p->takes_arg && arg) {
+	}
+	if (p->takes_arg && arg) {
 		ob_buf_putc(u, '/');
 		ob_html_url_seg(u, arg);
 	}
@@ -911,7 +914,7 @@ static const struct page_route *route_match(const struct ob_http_target *t, enum
 		const struct page_route *p = &pages[i];
 		const char *first = lang == OB_LANG_EN ? p->en : p->es;
 		const char *sub = lang == OB_LANG_EN ? p->sub_en : p->sub_es;
-		size_t nseg = 1 + (*first != '\0') + (sub || p->takes_arg);
+		size_t nseg = 1 + (*first != '\0') + (sub != NULL) + p->takes_arg;
 
 		if (t->nseg != nseg || (*first && strcmp(t->seg[1], first)) ||
 		    (sub && strcmp(t->seg[2], sub)))
@@ -936,6 +939,8 @@ static void restricted(struct ob_page *pg, const struct page_route *p)
 	                                                        : "GET, HEAD";
 
 	pg->kind = p->kind;
+	if (p->takes_arg)
+		pg->arg = c->target.seg[c->target.nseg - 1];
 	ob_page_private(pg);
 	if (!(get && p->access != PAGE_POST_ONLY) &&
 	    !(post && (p->access == PAGE_RESTRICTED_POST || p->access == PAGE_POST_ONLY))) {

@@ -46,6 +46,7 @@ enum ob_page_kind {
 	OB_PAGE_CASE_REPORT,   /* a SALVE report's form (portal_cases.c) */
 	OB_PAGE_CASE_TRIAGE,   /* the SALVE triage queue, and its moves (POST) */
 	OB_PAGE_CASE_BOARD,    /* a court's deadline board */
+	OB_PAGE_CASE_ONE,      /* one case: fields, deadlines, moves, history */
 	OB_PAGE_CASE_PUBLIC,   /* the public, anonymous SALVE report (public_form) */
 	OB_PAGE_DATA,          /* data and method: releases, indicators (portal_data.c) */
 	OB_PAGE_DATA_API,      /* the API's documentation (portal_data.c) */
@@ -256,7 +257,8 @@ void ob_page_refuse(struct ob_page *pg, const char *detail);
 void ob_page_private(struct ob_page *pg);
 /* A POST's form (application/x-www-form-urlencoded) into form, whose
  * values are read with ob_http_param; release it with ob_page_form_release
- * (which wipes it). OB_EPARSE for another type or a malformed body,
+ * (which wipes it). Line breaks and tabs (a text area's) become spaces.
+ * OB_EPARSE for another type or a malformed body,
  * OB_ETOOBIG for a body over OB_HTTP_MAX_URI. */
 ob_err ob_page_form(struct ob_page *pg, struct ob_http_target *form);
 void ob_page_form_release(struct ob_http_target *form);
@@ -280,6 +282,7 @@ void ob_page_missing_tips(struct ob_page *pg);
 void ob_page_case_report(struct ob_page *pg); /* portal_cases.c: GET and POST */
 void ob_page_case_triage(struct ob_page *pg); /* GET and POST */
 void ob_page_case_board(struct ob_page *pg);
+void ob_page_case_one(struct ob_page *pg);   /* GET and POST (a move) */
 /* One part of a multipart/form-data body: its name and filename (""
  * when none) and its bytes, which point into the body. */
 struct ob_form_part {
@@ -299,5 +302,9 @@ bool ob_page_multipart(const char *type, const char *body, size_t len,
  * then replaced by one saying why, with nothing of the records. */
 bool ob_page_audit_view(struct ob_page *pg, const char *title, const char *object,
                         const char *query, long long records);
+/* The same with the entry's action (a case's protected fields: "case.read",
+ * as the API writes it). */
+bool ob_page_audit_action(struct ob_page *pg, const char *title, const char *action,
+                          const char *object, const char *query, long long records);
 
 #endif

@@ -151,7 +151,7 @@ static void audit_refused(struct ob_page *pg, const char *title, bool need_purpo
 	                     "The observatory requires your role to state why you read these "
 	                     "data; it is kept in the audit log."));
 	OB_HTML_LIT(b, "</p>\n<form method=\"get\"");
-	ob_page_path(&u, pg->kind, NULL, pg->lang);
+	ob_page_path(&u, pg->kind, pg->arg, pg->lang);
 	OB_HTML_ATTR(b, "action", u.ptr);
 	OB_HTML_LIT(b, "><p>");
 	/* the page's own query (a delivery's, a run's number) comes back with it */
@@ -179,6 +179,12 @@ static void audit_refused(struct ob_page *pg, const char *title, bool need_purpo
 bool ob_page_audit_view(struct ob_page *pg, const char *title, const char *object,
                         const char *query, long long records)
 {
+	return ob_page_audit_action(pg, title, "read", object, query, records);
+}
+
+bool ob_page_audit_action(struct ob_page *pg, const char *title, const char *action,
+                          const char *object, const char *query, long long records)
+{
 	struct ob_http_call *c = pg->c;
 	const char *purpose = ob_http_param(&c->target, "purpose");
 	struct ob_disclosure x;
@@ -190,7 +196,7 @@ bool ob_page_audit_view(struct ob_page *pg, const char *title, const char *objec
 	memset(&x, 0, sizeof(x));
 	x.actor = pg->who.name;
 	x.role = ob_role_name(pg->who.role);
-	x.action = "read";
+	x.action = action;
 	x.object = object;
 	x.query = query;
 	x.purpose = purpose && *purpose ? purpose : NULL;

@@ -237,7 +237,18 @@ ob_err ob_page_form(struct ob_page *pg, struct ob_http_target *form)
 	if (!req->content_type || strncasecmp(req->content_type, FORM_TYPE, strlen(FORM_TYPE)))
 		return OB_EPARSE;
 	ob_buf_puts(&q, "/?");
-	ob_buf_put(&q, req->body ? req->body : "", req->body_len);
+	/* a text area's line breaks (and tabs) become spaces, as on the public
+	 * forms: no value keeps a control character */
+	for (size_t i = 0; req->body && i < req->body_len; i++) {
+		const char *s = req->body;
+		if (s[i] == '%' && i + 2 < req->body_len && s[i + 1] == '0' &&
+		    strchr("9aAdD", s[i + 2])) {
+			ob_buf_putc(&q, '+');
+			i += 2;
+		} else {
+			ob_buf_putc(&q, s[i]);
+		}
+	}
 	if (ob_buf_failed(&q) || memchr(q.ptr, '\0', q.len)) {
 		ob_buf_release(&q);
 		return OB_ETOOBIG;

@@ -1,15 +1,21 @@
 /*
  * portal_cases.c - the case pages of the portal's restricted area
  * (docs/cases.md): a school's SALVE report form (/es/gestion/reporte,
- * /en/admin/report), the SALVE triage queue with the transitions the
- * account's role makes as buttons (/es/gestion/triaje, /en/admin/triage)
- * and a court's deadline board (/es/gestion/plazos, /en/admin/deadlines).
+ * /en/admin/report), the SALVE triage queue (/es/gestion/triaje,
+ * /en/admin/triage; it still takes the moves its rows posted before),
+ * a court's deadline board (/es/gestion/plazos, /en/admin/deadlines), both
+ * in pages of OB_PORTAL_CASE_PAGE rows, and one case of any type with its
+ * fields, deadlines, moves and history (/es/gestion/caso/N,
+ * /en/admin/case/N).
  *
  * Every rule is the case engine's (cases/cases.h), as for "observa case"
  * and the API (cases.c): who opens, who moves, which fields each state
- * requires, the units an account acts in, the deadlines and the alerts. A
- * page shows no protected field; the report form writes them, and nothing
- * of them is shown back. A case of a unit not the account's is refused
+ * requires, the units an account acts in, the deadlines and the alerts.
+ * Only a case's own page shows protected fields, to the type's
+ * protected_role and after the read is in the audit log ("case.read", as
+ * the API writes it); the report form writes them, and nothing of them is
+ * shown back. A choice's value is shown by its words in the catalogue
+ * (label.VALUE, label_en.VALUE). A case of a unit not the account's is refused
  * with a 403 page in the audit log; a change the engine refuses shows its
  * message in the page's language, and nothing changed.
  */
@@ -65,13 +71,14 @@ static void message_page(struct ob_page *pg, int status, const char *title, cons
 	ob_page_end(pg);
 }
 
-/* 303 to page kind, with ?case=id when id > 0. */
-static void see_page(struct ob_page *pg, enum ob_page_kind kind, long long id)
+/* 303 to page kind (arg: its argument, or NULL), with ?case=id when
+ * id > 0. */
+static void see_page(struct ob_page *pg, enum ob_page_kind kind, const char *arg, long long id)
 {
 	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
 	char v[24];
 
-	ob_page_path(&u, kind, NULL, pg->lang);
+	ob_page_path(&u, kind, arg, pg->lang);
 	if (id > 0) {
 		snprintf(v, sizeof(v), "%lld", id);
 		ob_html_url_param(&u, "case", v);
@@ -155,9 +162,17 @@ static const char *lbl(const struct ob_page *pg, const char *es, const char *en,
 	return l[0] ? l : name;
 }
 
+/* The words of value v of field f in the page's language: a choice's
+ * label in the catalogue, else v. */
+static const char *shown(const struct ob_page *pg, const struct ob_case_type *t, int f,
+                         const char *v)
+{
+	return ob_case_choice_label(&t->fields[f], v, pg->lang == OB_LANG_EN);
+}
+
 /* An input for field f named "f_NAME" (id: its id), value v (NULL: none):
- * a list for a choice, a date picker for a date, a line of text
- * otherwise. */
+ * a list of the choice's words for a choice, a date picker for a date, a
+ * text area for a long text (long = yes), a line of text otherwise. */
 static void field_input(struct ob_page *pg, const struct ob_case_type *t, int f, const char *id,
                         const char *v, bool required)
 {
@@ -182,8 +197,22 @@ static void field_input(struct ob_page *pg, const struct ob_case_type *t, int f,
 		OB_HTML_LIT(b, ">");
 		ob_page_option(pg, "", "—", !v);
 		for (size_t k = 0; k < fl->n_choices; k++)
-			ob_page_option(pg, fl->choices[k], fl->choices[k], v && !strcmp(v, fl->choices[k]));
+			ob_page_option(pg, fl->choices[k], shown(pg, t, f, fl->choices[k]),
+			               v && !strcmp(v, fl->choices[k]));
 		OB_HTML_LIT(b, "</select>");
+		return;
+	}
+	if (fl->long_text) {
+		OB_HTML_LIT(b, "<textarea rows=\"5\"");
+		OB_HTML_ATTR(b, "id", id);
+		OB_HTML_ATTR(b, "name", name);
+		ob_buf_putf(b, " maxlength=\"%d\"", OB_PORTAL_CASE_TEXT); /* a number */
+		if (required)
+			OB_HTML_LIT(b, " required");
+		OB_HTML_LIT(b, ">");
+		if (v)
+			ob_html_text(b, v);
+		OB_HTML_LIT(b, "</textarea>");
 		return;
 	}
 	OB_HTML_LIT(b, "<input");
@@ -380,7 +409,7 @@ static void report_post(struct ob_page *pg, struct case_page *x, const char *tit
 	} else if (e) {
 		refused_page(pg, x->t, e, &d, title, OB_PAGE_CASE_REPORT);
 	} else {
-		see_page(pg, OB_PAGE_CASE_REPORT, id);
+		see_page(pg, OB_PAGE_CASE_REPORT, NULL, id);
 	}
 	ob_page_form_release(&form);
 }
@@ -406,52 +435,80 @@ release:
 
 /* ---- a move posted from a page ---- */
 
-static void move_post(struct ob_page *pg, struct case_page *x, const char *title,
-                      enum ob_page_kind back)
+/*
+ * The move a page's form asks (its case, the state and the values), made
+ * by the engine. OB_OK when made, with the case's number in *id. When the
+ * answer is written here (no CSRF token or another unit: 403; a form that
+ * is not valid: 400; a case of another type: 404), *answered. Else the
+ * engine's refusal (OB_EINVAL, OB_EEXISTS, OB_ENOENT, OB_ESTORE) with d,
+ * for the caller to show; nothing changed.
+ */
+static ob_err move_made(struct ob_page *pg, struct case_page *x, const char *title,
+                        enum ob_page_kind back, long long *id, bool *answered,
+                        struct ob_diag *d)
 {
 	struct ob_case_input in[OB_MAX_CASE_FIELDS];
 	struct ob_http_target form;
 	struct ob_store_case sc;
-	struct ob_diag d;
 	const char *state, *unit;
-	long long id = 0;
 	bool found = false;
+	ob_err e = OB_OK;
 	size_t n;
-	ob_err e;
 
+	*answered = true;
+	*id = 0;
+	ob_diag_clear(d);
 	if (ob_page_form(pg, &form) || !ob_page_csrf_ok(pg, &form)) {
 		ob_page_form_release(&form);
 		ob_page_refuse(pg, "POST 403 csrf");
-		return;
+		return OB_OK;
 	}
 	state = ob_http_param(&form, "state");
-	if (!ob_page_plain_int(ob_http_param(&form, "case"), 1, LLONG_MAX / 2, &id) || !state) {
-		ob_page_form_release(&form);
+	if (!ob_page_plain_int(ob_http_param(&form, "case"), 1, LLONG_MAX / 2, id) || !state) {
 		message_page(pg, 400, title, OB_L(pg, "El formulario no es válido.",
 		                                  "The form is not valid."), back);
-		return;
+		goto release_form;
 	}
 	n = form_inputs(x->t, &form, in);
-	ob_diag_clear(&d);
-	if (ob_store_case_get(pg->c->ctx->store, id, &sc, &found, &d)) {
-		refused_page(pg, x->t, OB_ESTORE, &d, title, back);
+	if (ob_store_case_get(pg->c->ctx->store, *id, &sc, &found, d)) {
+		*answered = false;
+		e = OB_ESTORE;
 	} else if (!found || strcmp(sc.type, x->t->code)) {
 		message_page(pg, 404, title, OB_L(pg, "Ese caso no existe.", "There is no such case."),
 		             back);
-	} else if (ob_case_unit_check(x->t, &x->a, &x->u, sc.unit, &d) ||
+	} else if (ob_case_unit_check(x->t, &x->a, &x->u, sc.unit, d) ||
 	           ((unit = given_unit(x->t, in, n)) &&
-	            ob_case_unit_check(x->t, &x->a, &x->u, unit, &d))) {
+	            ob_case_unit_check(x->t, &x->a, &x->u, unit, d))) {
 		ob_page_refuse(pg, "POST 403 unit");
-	} else if ((e = ob_case_move(pg->c->ctx->store, x->t, x->cal, &x->a, id, state,
-	                             pg->c->req->now, in, n, &d))) {
-		refused_page(pg, x->t, e, &d, title, back);
 	} else {
-		see_page(pg, back, 0);
+		*answered = false;
+		e = ob_case_move(pg->c->ctx->store, x->t, x->cal, &x->a, *id, state, pg->c->req->now,
+		                 in, n, d);
 	}
+release_form:
 	ob_page_form_release(&form);
+	return e;
 }
 
-/* ---- the triage queue ---- */
+/* A move from a list (the triage queue): back to it when made, else a
+ * page with the engine's reason. */
+static void move_post(struct ob_page *pg, struct case_page *x, const char *title,
+                      enum ob_page_kind back)
+{
+	struct ob_diag d;
+	long long id;
+	bool answered;
+	ob_err e = move_made(pg, x, title, back, &id, &answered, &d);
+
+	if (answered)
+		return;
+	if (e)
+		refused_page(pg, x->t, e, &d, title, back);
+	else
+		see_page(pg, back, NULL, 0);
+}
+
+/* ---- the rows of the triage queue and the board ---- */
 
 /* An open case on a page, with what its order needs. */
 struct case_row {
@@ -468,16 +525,24 @@ struct case_row {
 struct rows {
 	const struct ob_case_type *t;
 	const struct ob_case_set *set;
-	struct case_row *r;
+	struct case_row *r;       /* in the set's order (by id) until sorted */
 	size_t n;
+	size_t read;              /* open cases of the account's units read */
+	size_t open;              /* all of them (more than read past OB_PORTAL_CASE_ROWS) */
 };
 
 static struct case_row *row_of(struct rows *rs, long long id)
 {
-	for (size_t k = 0; k < rs->n; k++)
-		if (rs->set->cases[rs->r[k].i].id == id)
-			return &rs->r[k];
-	return NULL;
+	size_t lo = 0, hi = rs->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (rs->set->cases[rs->r[mid].i].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < rs->n && rs->set->cases[rs->r[lo].i].id == id ? &rs->r[lo] : NULL;
 }
 
 /* The alerts of the moment: severity rules and the urgency of deadlines. */
@@ -535,7 +600,78 @@ static bool rows_load(const struct case_page *x, const struct ob_case_set *set, 
 	return ob_case_alerts(set, x->cal, now, note_alert, rs, d) == OB_OK;
 }
 
-/* The cases of the page's type read and their rows at now (rows_load),
+/* The numbers of the open cases (a state that is not final) of the
+ * account's units. */
+struct open_ids {
+	const struct case_page *x;
+	long long *ids;
+	size_t n, cap;
+};
+
+static int note_open(void *arg, const struct ob_store_case *sc)
+{
+	struct open_ids *o = arg;
+
+	if (!ob_case_unit_allowed(&o->x->u, sc->unit))
+		return 0;
+	if (o->n == o->cap) {
+		o->cap = o->cap ? 2 * o->cap : 64;
+		o->ids = ob_realloc(o->ids, o->cap * sizeof(*o->ids));
+	}
+	o->ids[o->n++] = sc->id;
+	return 0;
+}
+
+static int by_id(const void *pa, const void *pb)
+{
+	long long a = *(const long long *)pa, b = *(const long long *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * The open cases of the page's type in the account's units into set: the
+ * rows of the cases in each state that is not final, then the values and
+ * history of the oldest OB_PORTAL_CASE_ROWS of them, one case at a time
+ * (closed cases, most of a year's, are not read). *open: how many there
+ * are. OB_ESTORE with d.
+ */
+static ob_err open_load(struct ob_store *s, const struct case_page *x, struct ob_case_set *set,
+                        size_t *open, struct ob_diag *d)
+{
+	struct open_ids o = { .x = x };
+	ob_err e = OB_OK;
+
+	memset(set, 0, sizeof(*set));
+	set->type = x->t;
+	for (size_t st = 0; st < x->t->n_states; st++)
+		if (!x->t->states[st].final &&
+		    ob_store_cases_each(s, x->t->code, x->t->states[st].name, NULL, note_open, &o,
+		                        d) < 0) {
+			e = OB_ESTORE;
+			goto release_ids;
+		}
+	*open = o.n;
+	if (o.n)
+		qsort(o.ids, o.n, sizeof(*o.ids), by_id);
+	set->cases = ob_calloc(o.n && o.n < OB_PORTAL_CASE_ROWS ? o.n : OB_PORTAL_CASE_ROWS,
+	                       sizeof(*set->cases));
+	for (size_t k = 0; k < o.n && k < OB_PORTAL_CASE_ROWS; k++) {
+		struct ob_case_set one;
+		if ((e = ob_case_load_one(s, x->t, o.ids[k], &one, d))) {
+			ob_case_set_free(set);
+			goto release_ids;
+		}
+		if (one.n)
+			set->cases[set->n++] = one.cases[0]; /* its values and entries, now set's */
+		free(one.cases);
+	}
+release_ids:
+	free(o.ids);
+	return e;
+}
+
+/* The open cases of the page's type and their rows at now (rows_load),
  * or the page that says why not (false). *have_set: set was filled, for
  * the caller to free. */
 static bool page_rows(struct ob_page *pg, const struct case_page *x, long long now,
@@ -543,9 +679,10 @@ static bool page_rows(struct ob_page *pg, const struct case_page *x, long long n
                       struct rows *rs)
 {
 	struct ob_diag d;
+	size_t open = 0;
 
 	ob_diag_clear(&d);
-	if (ob_case_load(pg->c->ctx->store, x->t, set, &d)) {
+	if (open_load(pg->c->ctx->store, x, set, &open, &d)) {
 		refused_page(pg, x->t, OB_ESTORE, &d, title, OB_PAGE_ADMIN);
 		return false;
 	}
@@ -558,7 +695,16 @@ static bool page_rows(struct ob_page *pg, const struct case_page *x, long long n
 		             OB_PAGE_ADMIN);
 		return false;
 	}
+	rs->read = set->n;
+	rs->open = open;
 	return true;
+}
+
+/* How many open cases the page lists: its rows, or all the open cases of
+ * the account's units when more than it reads. */
+static size_t rows_total(const struct rows *rs)
+{
+	return rs->open > rs->read ? rs->open : rs->n;
 }
 
 /* Severe first, then the oldest. */
@@ -581,13 +727,14 @@ static int by_due(const void *pa, const void *pb)
 	return a->due < b->due ? -1 : a->due > b->due;
 }
 
-/* The value of field `name` of case c, or NULL. */
-static const char *value_of(const struct ob_case_type *t, const struct ob_case_rec *c,
-                            const char *name)
+/* The value of field `name` of case c in the page's words, or NULL (none,
+ * or protected). */
+static const char *value_of(const struct ob_page *pg, const struct ob_case_type *t,
+                            const struct ob_case_rec *c, const char *name)
 {
 	int f = ob_case_field_index(t, name);
 
-	return f >= 0 && !t->fields[f].protected ? c->values[f] : NULL;
+	return f >= 0 && !t->fields[f].protected ? shown(pg, t, f, c->values[f]) : NULL;
 }
 
 static void cell(struct ob_buf *b, const char *s)
@@ -597,10 +744,107 @@ static void cell(struct ob_buf *b, const char *s)
 	OB_HTML_LIT(b, "</td>");
 }
 
+/* The number of case id as a cell linking to its page. */
+static void case_cell(struct ob_page *pg, long long id)
+{
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	char v[24];
+
+	snprintf(v, sizeof(v), "%lld", id);
+	ob_page_path(&u, OB_PAGE_CASE_ONE, v, pg->lang);
+	OB_HTML_LIT(pg->b, "<td class=\"num\"><a");
+	OB_HTML_ATTR(pg->b, "href", u.ptr);
+	OB_HTML_LIT(pg->b, ">");
+	ob_html_text(pg->b, v);
+	OB_HTML_LIT(pg->b, "</a></td>");
+	if (ob_buf_failed(&u))
+		pg->b->failed = true;
+	ob_buf_release(&u);
+}
+
+/* The page asked (?page=N, from 1; 1 when none or not valid). */
+static long long page_number(struct ob_page *pg)
+{
+	long long n;
+
+	return ob_page_plain_int(ob_http_param(&pg->c->target, "page"), 1, LLONG_MAX / 2, &n) ? n
+	                                                                                     : 1;
+}
+
+/* The link to page n of the page, its other parameters (now) kept. */
+static void pager_link(struct ob_page *pg, long long n, const char *rel, const char *label)
+{
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	char v[24];
+
+	ob_page_path(&u, pg->kind, NULL, pg->lang);
+	for (size_t i = 0; i < pg->c->target.nparams; i++)
+		if (strcmp(pg->c->target.params[i].name, "page"))
+			ob_html_url_param(&u, pg->c->target.params[i].name,
+			                  pg->c->target.params[i].value);
+	snprintf(v, sizeof(v), "%lld", n);
+	ob_html_url_param(&u, "page", v);
+	OB_HTML_LIT(pg->b, " <a");
+	OB_HTML_ATTR(pg->b, "href", u.ptr);
+	OB_HTML_ATTR(pg->b, "rel", rel);
+	OB_HTML_LIT(pg->b, ">");
+	ob_html_text(pg->b, label);
+	OB_HTML_LIT(pg->b, "</a>");
+	if (ob_buf_failed(&u))
+		pg->b->failed = true;
+	ob_buf_release(&u);
+}
+
+/* Where page n stands among rs's rows: "cases a-b of total, page n of m",
+ * the previous and the next page; a note when more cases are open than a
+ * page orders. *from, *to: the rows of the page. */
+static void pager(struct ob_page *pg, const struct rows *rs, long long n, size_t *from,
+                  size_t *to)
+{
+	struct ob_buf *b = pg->b;
+	long long per = OB_PORTAL_CASE_PAGE;
+	long long pages = rs->n ? ((long long)rs->n + per - 1) / per : 1;
+
+	if (n > pages)
+		n = pages;
+	*from = (size_t)((n - 1) * per);
+	*to = *from + (size_t)per < rs->n ? *from + (size_t)per : rs->n;
+	OB_HTML_LIT(b, "<nav class=\"pager\"");
+	OB_HTML_ATTR(b, "aria-label", OB_L(pg, "Páginas", "Pages"));
+	OB_HTML_LIT(b, "><p role=\"status\">");
+	if (!rs->n)
+		ob_html_text(b, OB_L(pg, "Ningún caso abierto.", "No open case."));
+	else if (pg->lang == OB_LANG_EN)
+		OB_HTML_TEXTF(b, "Cases %zu–%zu of %zu, page %lld of %lld.", *from + 1, *to, rs->n,
+		              n, pages);
+	else
+		OB_HTML_TEXTF(b, "Casos %zu–%zu de %zu, página %lld de %lld.", *from + 1, *to, rs->n,
+		              n, pages);
+	OB_HTML_LIT(b, "</p>");
+	if (n > 1)
+		pager_link(pg, n - 1, "prev", OB_L(pg, "← Anterior", "← Previous"));
+	if (n < pages)
+		pager_link(pg, n + 1, "next", OB_L(pg, "Siguiente →", "Next →"));
+	OB_HTML_LIT(b, "</nav>\n");
+	if (rs->open > rs->read) {
+		OB_HTML_LIT(b, "<p class=\"note\">");
+		if (pg->lang == OB_LANG_EN)
+			OB_HTML_TEXTF(b, "%zu cases are open; the %zu oldest are ordered here (observa "
+			                 "case list and case alerts give them all).", rs->open, rs->read);
+		else
+			OB_HTML_TEXTF(b, "Hay %zu casos abiertos; aquí se ordenan los %zu más antiguos "
+			                 "(observa case list y case alerts los dan todos).", rs->open,
+			              rs->read);
+		OB_HTML_LIT(b, "</p>\n");
+	}
+}
+
 /* The forms of the transitions out of the case's state that the
- * account's role makes, each with the fields its new state still lacks. */
+ * account's role makes, each with the fields its new state still lacks,
+ * posted to page kind (arg: its argument). */
 static void transition_forms(struct ob_page *pg, const struct case_page *x,
-                             const struct ob_case_rec *c, int st)
+                             const struct ob_case_rec *c, int st, enum ob_page_kind kind,
+                             const char *arg)
 {
 	const struct ob_case_type *t = x->t;
 	struct ob_buf *b = pg->b;
@@ -613,7 +857,7 @@ static void transition_forms(struct ob_page *pg, const struct case_page *x,
 		if (c->values[f])
 			have |= 1ull << f;
 	snprintf(v, sizeof(v), "%lld", c->id);
-	ob_page_path(&u, OB_PAGE_CASE_TRIAGE, NULL, pg->lang);
+	ob_page_path(&u, kind, arg, pg->lang);
 	for (size_t k = 0; k < t->n_transitions; k++) {
 		const struct ob_case_transition *tr = &t->transitions[k];
 		const struct ob_case_state *to = &t->states[tr->to];
@@ -639,10 +883,52 @@ static void transition_forms(struct ob_page *pg, const struct case_page *x,
 			field_input(pg, t, (int)f, id, NULL, true);
 		}
 		OB_HTML_LIT(b, " <button type=\"submit\">");
+		ob_html_text(b, OB_L(pg, "Mover a ", "Move to "));
 		ob_html_text(b, lbl(pg, to->label, to->label_en, to->name));
 		OB_HTML_LIT(b, "</button></form>\n");
 	}
 	if (!any)
+		ob_html_text(b, "—");
+	if (ob_buf_failed(&u))
+		b->failed = true;
+	ob_buf_release(&u);
+}
+
+/* ---- the triage queue ---- */
+
+/* The states the account's role may move case id (in state st) to, as a
+ * link to the forms on its page ("—" when none): a form with its fields in
+ * a row would not fit a phone. */
+static void moves_link(struct ob_page *pg, const struct case_page *x, long long id, int st)
+{
+	const struct ob_case_type *t = x->t;
+	struct ob_buf *b = pg->b;
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	char v[24];
+	bool any = false;
+
+	snprintf(v, sizeof(v), "%lld", id);
+	ob_page_path(&u, OB_PAGE_CASE_ONE, v, pg->lang);
+	ob_buf_puts(&u, "#move");
+	for (size_t k = 0; k < t->n_transitions; k++) {
+		const struct ob_case_transition *tr = &t->transitions[k];
+		const struct ob_case_state *to = &t->states[tr->to];
+		if (!(tr->from & (1u << st)) || !ob_role_allows(x->a.role, tr->role))
+			continue;
+		if (!any) {
+			OB_HTML_LIT(b, "<a");
+			OB_HTML_ATTR(b, "href", u.ptr);
+			OB_HTML_LIT(b, ">");
+			ob_html_text(b, OB_L(pg, "Mover a ", "Move to "));
+		} else {
+			OB_HTML_LIT(b, ", ");
+		}
+		any = true;
+		ob_html_text(b, lbl(pg, to->label, to->label_en, to->name));
+	}
+	if (any)
+		OB_HTML_LIT(b, "</a>");
+	else
 		ob_html_text(b, "—");
 	if (ob_buf_failed(&u))
 		b->failed = true;
@@ -659,6 +945,7 @@ void ob_page_case_triage(struct ob_page *pg)
 	enum ob_role need = OB_ROLE_STEWARD;
 	long long now = pg->c->req->now;
 	char tm[32];
+	size_t from, to;
 	bool have_set = false;
 
 	if (!type_open(pg, SALVE_TYPE, title, &x))
@@ -683,22 +970,21 @@ void ob_page_case_triage(struct ob_page *pg)
 	ob_html_text(b, title);
 	OB_HTML_LIT(b, "</h1>\n<p>");
 	if (pg->lang == OB_LANG_EN)
-		OB_HTML_TEXTF(b, "%zu open reports of your units: the severe ones first (sexual "
-		                 "violence, a weapon), then the oldest. Each row offers the "
-		                 "transitions your role makes, with the fields the new state asks "
-		                 "for. Protected fields are not shown here.", rs.n);
+		OB_HTML_TEXTF(b, "%zu %s of your units: the severe ones first (sexual "
+		                 "violence, a weapon), then the oldest. Each report's page, linked "
+		                 "from its row, offers the transitions your role makes, with the "
+		                 "fields the new state asks for. Protected fields are not shown "
+		                 "here.", rows_total(&rs),
+		              rows_total(&rs) == 1 ? "open report" : "open reports");
 	else
-		OB_HTML_TEXTF(b, "%zu reportes abiertos de sus unidades: primero los graves "
-		                 "(violencia sexual, arma), luego los más antiguos. Cada fila ofrece "
-		                 "las transiciones que hace su rol, con los campos que pide el nuevo "
-		                 "estado. Los campos protegidos no se muestran aquí.", rs.n);
+		OB_HTML_TEXTF(b, "%zu %s de sus unidades: primero los graves "
+		                 "(violencia sexual, arma), luego los más antiguos. La página de "
+		                 "cada reporte, enlazada desde su fila, ofrece las transiciones que "
+		                 "hace su rol, con los campos que pide el nuevo estado. Los campos "
+		                 "protegidos no se muestran aquí.", rows_total(&rs),
+		              rows_total(&rs) == 1 ? "reporte abierto" : "reportes abiertos");
 	OB_HTML_LIT(b, "</p>\n");
-	if (rs.n > OB_PORTAL_CASE_ROWS) {
-		OB_HTML_LIT(b, "<p class=\"note\">");
-		OB_HTML_TEXTF(b, "%s %d.", OB_L(pg, "Se muestran los primeros", "Showing the first"),
-		              OB_PORTAL_CASE_ROWS);
-		OB_HTML_LIT(b, "</p>\n");
-	}
+	pager(pg, &rs, page_number(pg), &from, &to);
 	OB_HTML_LIT(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\"");
 	OB_HTML_ATTR(b, "aria-label", title);
 	OB_HTML_LIT(b, "><table class=\"cases\">\n<caption>");
@@ -725,16 +1011,15 @@ void ob_page_case_triage(struct ob_page *pg)
 	OB_HTML_LIT(b, "</th><th scope=\"col\">");
 	ob_html_text(b, OB_L(pg, "Acciones", "Actions"));
 	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
-	for (size_t k = 0; k < rs.n && k < OB_PORTAL_CASE_ROWS; k++) {
+	for (size_t k = from; k < to; k++) {
 		const struct case_row *r = &rs.r[k];
 		const struct ob_case_rec *c = &set.cases[r->i];
 		const struct ob_case_state *st = &x.t->states[r->state];
 		if (r->severe >= 0)
-			OB_HTML_LIT(b, "<tr class=\"case-severe\"><td class=\"num\">");
+			OB_HTML_LIT(b, "<tr class=\"case-severe\">");
 		else
-			OB_HTML_LIT(b, "<tr><td class=\"num\">");
-		OB_HTML_TEXTF(b, "%lld", c->id);
-		OB_HTML_LIT(b, "</td>");
+			OB_HTML_LIT(b, "<tr>");
+		case_cell(pg, c->id);
 		if (r->severe >= 0) {
 			const struct ob_case_severity *sv = &x.t->severities[r->severe];
 			OB_HTML_LIT(b, "<td><strong>");
@@ -745,8 +1030,8 @@ void ob_page_case_triage(struct ob_page *pg)
 		}
 		cell(b, lbl(pg, st->label, st->label_en, st->name));
 		cell(b, c->unit);
-		cell(b, value_of(x.t, c, "category"));
-		cell(b, value_of(x.t, c, "weapon"));
+		cell(b, value_of(pg, x.t, c, "category"));
+		cell(b, value_of(pg, x.t, c, "weapon"));
 		ob_case_time_local(r->opened, x.cal->utc_offset, tm, sizeof(tm));
 		cell(b, tm);
 		OB_HTML_LIT(b, "<td class=\"num\">");
@@ -763,7 +1048,7 @@ void ob_page_case_triage(struct ob_page *pg)
 			ob_html_text(b, "—");
 		}
 		OB_HTML_LIT(b, "</td><td>");
-		transition_forms(pg, &x, c, r->state);
+		moves_link(pg, &x, c->id, r->state);
 		OB_HTML_LIT(b, "</td></tr>\n");
 	}
 	OB_HTML_LIT(b, "</tbody></table></div>\n");
@@ -790,6 +1075,7 @@ void ob_page_case_board(struct ob_page *pg)
 	struct ob_buf *b = pg->b;
 	long long now = pg->c->req->now;
 	char tm[32];
+	size_t from, to;
 	bool have_set = false;
 
 	words[0] = OB_L(pg, "en plazo", "on time");
@@ -816,10 +1102,14 @@ void ob_page_case_board(struct ob_page *pg)
 	OB_HTML_LIT(b, "<h1>");
 	ob_html_text(b, title);
 	OB_HTML_LIT(b, "</h1>\n<p>");
-	OB_HTML_TEXTF(b, "%zu %s %s %s (%s). %s", rs.n,
-	              OB_L(pg, "casos abiertos de sus juzgados, cada uno con su próximo plazo, "
-	                       "a las", "open cases of your courts, each with its next deadline, "
-	                       "at"), tm, OB_L(pg, "hora local", "local time"), x.cal->time_zone,
+	OB_HTML_TEXTF(b, "%zu %s %s %s (%s). %s", rows_total(&rs),
+	              rows_total(&rs) == 1
+	                      ? OB_L(pg, "caso abierto de sus juzgados, con su próximo plazo, a las",
+	                             "open case of your courts, with its next deadline, at")
+	                      : OB_L(pg, "casos abiertos de sus juzgados, cada uno con su próximo "
+	                                 "plazo, a las",
+	                             "open cases of your courts, each with its next deadline, at"),
+	              tm, OB_L(pg, "hora local", "local time"), x.cal->time_zone,
 	              OB_L(pg, "Primero los vencidos, luego los que vencen hoy, pronto y los "
 	                       "demás. Los plazos cuentan los días hábiles del calendario del "
 	                       "país, sin feriados ni vacaciones judiciales.",
@@ -834,13 +1124,18 @@ void ob_page_case_board(struct ob_page *pg)
 		ob_html_text(b, words[k]);
 		OB_HTML_LIT(b, "</span></li>");
 	}
-	OB_HTML_LIT(b, "</ul>\n<div class=\"table-wrap\" tabindex=\"0\" role=\"region\"");
+	OB_HTML_LIT(b, "</ul>\n");
+	pager(pg, &rs, page_number(pg), &from, &to);
+	OB_HTML_LIT(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\"");
 	OB_HTML_ATTR(b, "aria-label", title);
 	OB_HTML_LIT(b, "><table class=\"cases\">\n<caption>");
 	ob_html_text(b, OB_L(pg, "Casos abiertos por urgencia de su próximo plazo",
 	                     "Open cases by the urgency of their next deadline"));
 	OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\" class=\"num\">");
 	ob_html_text(b, OB_L(pg, "Caso", "Case"));
+	/* the word beside the number: seen on a phone without scrolling */
+	OB_HTML_LIT(b, "</th><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Situación", "Status"));
 	OB_HTML_LIT(b, "</th><th scope=\"col\">");
 	ob_html_text(b, OB_L(pg, "Juzgado", "Court"));
 	OB_HTML_LIT(b, "</th><th scope=\"col\">");
@@ -851,20 +1146,19 @@ void ob_page_case_board(struct ob_page *pg)
 	ob_html_text(b, OB_L(pg, "Próximo plazo", "Next deadline"));
 	OB_HTML_LIT(b, "</th><th scope=\"col\">");
 	ob_html_text(b, OB_L(pg, "Vence (hora local)", "Due (local time)"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Situación", "Status"));
 	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
-	for (size_t k = 0; k < rs.n && k < OB_PORTAL_CASE_ROWS; k++) {
+	for (size_t k = from; k < to; k++) {
 		const struct case_row *r = &rs.r[k];
 		const struct ob_case_rec *c = &set.cases[r->i];
 		const struct ob_case_state *st = &x.t->states[r->state];
 		OB_HTML_LIT(b, "<tr");
 		OB_HTML_ATTR(b, "class", urgency_class[r->urgency]);
-		OB_HTML_LIT(b, "><td class=\"num\">");
-		OB_HTML_TEXTF(b, "%lld", c->id);
-		OB_HTML_LIT(b, "</td>");
+		OB_HTML_LIT(b, ">");
+		case_cell(pg, c->id);
+		cell(b, r->rule >= 0 || r->urgency ? words[r->urgency]
+		                                   : OB_L(pg, "sin plazo", "no deadline"));
 		cell(b, c->unit);
-		cell(b, value_of(x.t, c, "case_number"));
+		cell(b, value_of(pg, x.t, c, "case_number"));
 		cell(b, lbl(pg, st->label, st->label_en, st->name));
 		if (r->rule >= 0) {
 			const struct ob_case_deadline *dl = &x.t->deadlines[r->rule];
@@ -877,10 +1171,7 @@ void ob_page_case_board(struct ob_page *pg)
 			cell(b, NULL);
 			cell(b, NULL);
 		}
-		OB_HTML_LIT(b, "<td>");
-		ob_html_text(b, r->rule >= 0 || r->urgency ? words[r->urgency]
-		                                           : OB_L(pg, "sin plazo", "no deadline"));
-		OB_HTML_LIT(b, "</td></tr>\n");
+		OB_HTML_LIT(b, "</tr>\n");
 	}
 	OB_HTML_LIT(b, "</tbody></table></div>\n");
 	ob_page_end(pg);
@@ -888,6 +1179,363 @@ release:
 	free(rs.r);
 	if (have_set)
 		ob_case_set_free(&set);
+	type_close(&x);
+}
+
+/* ---- one case ---- */
+
+/* The urgency of each deadline rule and the severity rules a case meets,
+ * from the engine's alerts. */
+struct one_alerts {
+	const struct ob_case_type *t;
+	int urgency[OB_MAX_CASE_RULES];  /* 3 overdue, 2 due today, 1 due soon, 0 */
+	bool severe[OB_MAX_CASE_RULES];
+};
+
+static int note_one(void *arg, const struct ob_case_alert *a)
+{
+	struct one_alerts *o = arg;
+	int urgency = a->kind == OB_CASE_OVERDUE ? 3 : a->kind == OB_CASE_DUE_TODAY ? 2
+	              : a->kind == OB_CASE_DUE_SOON ? 1 : 0;
+
+	if (a->kind == OB_CASE_SEVERE) {
+		for (size_t k = 0; k < o->t->n_severities; k++)
+			if (!strcmp(o->t->severities[k].name, a->rule))
+				o->severe[k] = true;
+		return 0;
+	}
+	for (size_t k = 0; urgency && k < o->t->n_deadlines; k++)
+		if (!strcmp(o->t->deadlines[k].name, a->rule) && urgency > o->urgency[k])
+			o->urgency[k] = urgency;
+	return 0;
+}
+
+/* A state's words by its name (the name itself when the type has none). */
+static const char *state_words(const struct ob_page *pg, const struct ob_case_type *t,
+                               const char *name)
+{
+	int s = name ? ob_case_state_index(t, name) : -1;
+
+	return s < 0 ? name : lbl(pg, t->states[s].label, t->states[s].label_en, name);
+}
+
+/* A stored time ("YYYY-MM-DDTHH:MM:SSZ") as local "YYYY-MM-DD HH:MM". */
+static void local_time(const struct ob_calendar *cal, const char *at, char *out, size_t size)
+{
+	long long t;
+
+	if (ob_case_time_parse(at, 0, &t))
+		ob_case_time_local(t, cal->utc_offset, out, size);
+	else
+		ob_strlcpy(out, at, size);
+}
+
+/* The history, an item per event with the values it set. */
+struct history {
+	struct ob_page *pg;
+	const struct case_page *x;
+	bool reveal;
+	long long seq;            /* the row open; 0: none */
+	bool any_value;
+};
+
+static void history_close(struct history *h)
+{
+	if (!h->seq)
+		return;
+	if (h->any_value)
+		OB_HTML_LIT(h->pg->b, "</ul>");
+	OB_HTML_LIT(h->pg->b, "</li>\n");
+}
+
+static int history_row(void *arg, const struct ob_store_case_event *e)
+{
+	struct history *h = arg;
+	struct ob_page *pg = h->pg;
+	const struct ob_case_type *t = h->x->t;
+	struct ob_buf *b = pg->b;
+	char tm[32];
+	int f;
+
+	if (e->seq != h->seq) {
+		history_close(h);
+		h->seq = e->seq;
+		h->any_value = false;
+		local_time(h->x->cal, e->at, tm, sizeof(tm));
+		OB_HTML_LIT(b, "<li><p><strong>");
+		if (e->state_from && e->state_from[0]) {
+			ob_html_text(b, state_words(pg, t, e->state_from));
+			OB_HTML_LIT(b, " → ");
+		} else {
+			ob_html_text(b, OB_L(pg, "apertura: ", "opened: "));
+		}
+		ob_html_text(b, state_words(pg, t, e->state_to));
+		OB_HTML_LIT(b, "</strong> · ");
+		ob_html_text(b, tm);
+		OB_HTML_LIT(b, " · ");
+		ob_html_text(b, e->actor);
+		OB_HTML_TEXTF(b, " (%s)", e->role);
+		OB_HTML_LIT(b, "</p>");
+	}
+	if (!e->field)
+		return 0;
+	f = ob_case_field_index(t, e->field);
+	if (h->any_value)
+		OB_HTML_LIT(b, "<li>");
+	else
+		OB_HTML_LIT(b, "<ul><li>");
+	h->any_value = true;
+	ob_html_text(b, f < 0 ? e->field : lbl(pg, t->fields[f].label, t->fields[f].label_en,
+	                                       e->field));
+	OB_HTML_LIT(b, ": ");
+	if (f >= 0 && t->fields[f].protected && !h->reveal)
+		ob_html_text(b, OB_L(pg, "(protegido)", "(protected)"));
+	else
+		ob_html_text(b, f < 0 ? e->value : shown(pg, t, f, e->value));
+	OB_HTML_LIT(b, "</li>");
+	return 0;
+}
+
+/* The page of case c (row sc) at now; error: a refusal to say first. */
+static void case_view(struct ob_page *pg, const struct case_page *x,
+                      const struct ob_store_case *sc, const struct ob_case_rec *c,
+                      long long now, const char *title, const char *error)
+{
+	static const char *const urgency_class[] = { "due-ok", "due-soon", "due-today",
+		                                     "due-overdue" };
+	const struct ob_case_type *t = x->t;
+	struct ob_buf *b = pg->b;
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	struct ob_case_set one = { t, (struct ob_case_rec *)c, 1 };
+	struct one_alerts al = { .t = t };
+	struct history h = { .pg = pg, .x = x };
+	struct ob_diag d;
+	const char *words[4];
+	char object[48], tm[32];
+	int st = ob_case_state_index(t, sc->state), n_protected = 0;
+	bool any = false;
+
+	words[0] = OB_L(pg, "en plazo", "on time");
+	words[1] = OB_L(pg, "vence pronto", "due soon");
+	words[2] = OB_L(pg, "vence hoy", "due today");
+	words[3] = OB_L(pg, "vencido", "overdue");
+	h.reveal = ob_role_allows(x->a.role, t->protected_role);
+	for (size_t f = 0; f < t->n_fields; f++)
+		n_protected += t->fields[f].protected && c->values[f];
+	/* the read of protected values is in the audit log before they leave */
+	snprintf(object, sizeof(object), "case:%lld", sc->id);
+	if (h.reveal && n_protected &&
+	    !ob_page_audit_action(pg, title, "case.read", object, "fields=protected", 1))
+		return;
+	ob_diag_clear(&d);
+	if (ob_case_alerts(&one, x->cal, now, note_one, &al, &d))
+		OB_WARN("portal: caso %lld: %s", "portal: case %lld: %s", sc->id, d.message);
+	ob_page_begin(pg, title);
+	OB_HTML_LIT(b, "<h1>");
+	ob_html_text(b, title);
+	OB_HTML_LIT(b, "</h1>\n");
+	if (error) {
+		OB_HTML_LIT(b, "<p class=\"error\" role=\"alert\">");
+		ob_html_text(b, error);
+		OB_HTML_LIT(b, "</p>\n");
+	}
+	OB_HTML_LIT(b, "<p>");
+	ob_html_text(b, lbl(pg, t->name, t->name_en, t->code));
+	OB_HTML_LIT(b, ". ");
+	ob_html_text(b, OB_L(pg, "Estado: ", "State: "));
+	OB_HTML_LIT(b, "<strong>");
+	ob_html_text(b, state_words(pg, t, sc->state));
+	OB_HTML_LIT(b, "</strong>. ");
+	local_time(x->cal, sc->opened_at, tm, sizeof(tm));
+	OB_HTML_TEXTF(b, "%s %s (%s).", OB_L(pg, "Abierto el", "Opened on"), tm,
+	              OB_L(pg, "hora local", "local time"));
+	for (size_t k = 0; k < t->n_severities; k++)
+		if (al.severe[k]) {
+			OB_HTML_LIT(b, " <strong class=\"case-severe-word\">");
+			ob_html_text(b, lbl(pg, t->severities[k].label, t->severities[k].label_en,
+			                    t->severities[k].name));
+			OB_HTML_LIT(b, "</strong>");
+		}
+	OB_HTML_LIT(b, "</p>\n");
+	if (n_protected && !h.reveal) {
+		OB_HTML_LIT(b, "<p class=\"note\">");
+		ob_html_text(b, OB_L(pg, "Los campos protegidos solo los ve el rol que el tipo de "
+		                         "caso autoriza.",
+		                     "Protected fields are seen only by the role the case type "
+		                     "allows."));
+		OB_HTML_LIT(b, "</p>\n");
+	} else if (n_protected) {
+		OB_HTML_LIT(b, "<p class=\"note\">");
+		ob_html_text(b, OB_L(pg, "Esta lectura de los campos protegidos quedó en la bitácora "
+		                         "de auditoría.",
+		                     "This read of the protected fields is in the audit log."));
+		OB_HTML_LIT(b, "</p>\n");
+	}
+
+	/* its fields */
+	OB_HTML_LIT(b, "<h2>");
+	ob_html_text(b, OB_L(pg, "Campos", "Fields"));
+	OB_HTML_LIT(b, "</h2>\n<dl class=\"facts case-fields\">\n");
+	for (size_t f = 0; f < t->n_fields; f++) {
+		const struct ob_case_field *fl = &t->fields[f];
+		OB_HTML_LIT(b, "<dt>");
+		ob_html_text(b, lbl(pg, fl->label, fl->label_en, fl->name));
+		if (fl->protected)
+			ob_html_text(b, OB_L(pg, " (protegido)", " (protected)"));
+		OB_HTML_LIT(b, "</dt><dd>");
+		if (!c->values[f])
+			ob_html_text(b, "—");
+		else if (fl->protected && !h.reveal)
+			ob_html_text(b, OB_L(pg, "(protegido)", "(protected)"));
+		else
+			ob_html_text(b, shown(pg, t, (int)f, c->values[f]));
+		OB_HTML_LIT(b, "</dd>\n");
+	}
+	OB_HTML_LIT(b, "</dl>\n");
+
+	/* its deadlines */
+	OB_HTML_LIT(b, "<h2>");
+	ob_html_text(b, OB_L(pg, "Plazos", "Deadlines"));
+	OB_HTML_LIT(b, "</h2>\n");
+	for (size_t k = 0; k < t->n_deadlines; k++) {
+		const struct ob_case_deadline *r = &t->deadlines[k];
+		struct ob_case_due due;
+		ob_diag_clear(&d);
+		if (ob_case_deadline_due(t, x->cal, r, c, now, &due, &d) || !due.active)
+			continue;
+		if (!any)
+			OB_HTML_LIT(b, "<ul class=\"case-deadlines\">\n");
+		any = true;
+		ob_case_time_local(due.due, x->cal->utc_offset, tm, sizeof(tm));
+		if (due.day_based)
+			tm[10] = '\0';
+		OB_HTML_LIT(b, "<li><span");
+		OB_HTML_ATTR(b, "class", urgency_class[al.urgency[k]]);
+		OB_HTML_LIT(b, ">");
+		ob_html_text(b, words[al.urgency[k]]);
+		OB_HTML_LIT(b, "</span> ");
+		ob_html_text(b, lbl(pg, r->label, r->label_en, r->name));
+		OB_HTML_TEXTF(b, ": %s %s", OB_L(pg, "vence", "due"), tm);
+		OB_HTML_LIT(b, "</li>\n");
+	}
+	if (any)
+		OB_HTML_LIT(b, "</ul>\n");
+	else
+		OB_HTML_ELEM(b, "p", OB_L(pg, "Ningún plazo corre ahora.", "No deadline runs now."));
+
+	/* what the account's role may do */
+	OB_HTML_LIT(b, "<h2>");
+	ob_html_text(b, OB_L(pg, "Mover el caso", "Move the case"));
+	OB_HTML_LIT(b, "</h2>\n<div class=\"case-moves\" id=\"move\">");
+	if (st >= 0)
+		transition_forms(pg, x, c, st, OB_PAGE_CASE_ONE, pg->arg);
+	OB_HTML_LIT(b, "</div>\n");
+
+	/* its whole history */
+	OB_HTML_LIT(b, "<h2>");
+	ob_html_text(b, OB_L(pg, "Historia", "History"));
+	OB_HTML_LIT(b, "</h2>\n<p>");
+	ob_html_text(b, OB_L(pg, "Cada apertura y cada movimiento, que no se borran ni se "
+	                         "cambian: el estado, la hora local, quién (con su rol) y los "
+	                         "valores que dio.",
+	                     "Every opening and every move, never deleted or changed: the "
+	                     "state, the local time, who (with the role) and the values "
+	                     "given."));
+	OB_HTML_LIT(b, "</p>\n<ol class=\"case-history\">\n");
+	ob_diag_clear(&d);
+	if (ob_store_case_events_each(pg->c->ctx->store, sc->id, history_row, &h, &d) < 0) {
+		OB_WARN("portal: historia del caso %lld: %s", "portal: history of case %lld: %s",
+		        sc->id, d.message);
+		b->failed = true; /* a page without its whole history is not sent */
+	}
+	history_close(&h);
+	OB_HTML_LIT(b, "</ol>\n<p><a");
+	ob_page_path(&u, !strcmp(t->code, SALVE_TYPE)   ? OB_PAGE_CASE_TRIAGE
+	                 : !strcmp(t->code, COURT_TYPE) ? OB_PAGE_CASE_BOARD
+	                                                : OB_PAGE_ADMIN,
+	             NULL, pg->lang);
+	OB_HTML_ATTR(b, "href", u.ptr);
+	OB_HTML_LIT(b, ">");
+	ob_html_text(b, OB_L(pg, "Volver", "Back"));
+	OB_HTML_LIT(b, "</a></p>\n");
+	if (ob_buf_failed(&u))
+		b->failed = true;
+	ob_buf_release(&u);
+	ob_page_end(pg);
+}
+
+void ob_page_case_one(struct ob_page *pg)
+{
+	struct case_page x = { 0 };
+	struct ob_store_case sc;
+	struct ob_case_set set = { 0 };
+	struct ob_diag d;
+	char title[64], msg[OB_MAX_MESSAGE], text[OB_MAX_MESSAGE + 64];
+	const char *error = NULL;
+	long long id = 0, moved;
+	bool found = false, answered;
+	ob_err e;
+
+	if (!ob_page_require(pg, OB_ROLE_PUBLIC)) /* any account: its units and role decide */
+		return;
+	snprintf(title, sizeof(title), "%s %s", OB_L(pg, "Caso", "Case"), pg->arg ? pg->arg : "");
+	ob_diag_clear(&d);
+	if (!ob_page_plain_int(pg->arg, 1, LLONG_MAX / 2, &id)) {
+		message_page(pg, 404, title, OB_L(pg, "Ese caso no existe.", "There is no such case."),
+		             OB_PAGE_ADMIN);
+		return;
+	}
+	if (ob_store_case_get(pg->c->ctx->store, id, &sc, &found, &d)) {
+		message_page(pg, 503, title, OB_L(pg, "El almacén no respondió; inténtelo de nuevo.",
+		                                  "The store did not answer; try again."),
+		             OB_PAGE_ADMIN);
+		return;
+	}
+	if (!found) {
+		message_page(pg, 404, title, OB_L(pg, "Ese caso no existe.", "There is no such case."),
+		             OB_PAGE_ADMIN);
+		return;
+	}
+	if (!type_open(pg, sc.type, title, &x) || !actor_load(pg, &x, title, OB_PAGE_ADMIN))
+		goto release;
+	if (ob_case_unit_check(x.t, &x.a, &x.u, sc.unit, &d)) {
+		ob_page_refuse(pg, !strcmp(pg->c->req->method, "POST") ? "POST 403 unit"
+		                                                       : "GET 403 unit");
+		goto release;
+	}
+	if (!strcmp(pg->c->req->method, "POST")) {
+		e = move_made(pg, &x, title, OB_PAGE_CASE_ONE, &moved, &answered, &d);
+		if (answered)
+			goto release;
+		if (!e) {
+			see_page(pg, OB_PAGE_CASE_ONE, pg->arg, 0);
+			goto release;
+		}
+		if (e == OB_ESTORE || moved != id) {
+			/* the store, or a refusal about a case not the page's */
+			refused_page(pg, x.t, e, &d, title, OB_PAGE_ADMIN);
+			goto release;
+		}
+		/* the page again, with the engine's reason and its status */
+		ob_case_diag_outside(&d, x.t);
+		ob_diag_format_lang(&d, pg->lang, msg, sizeof(msg));
+		snprintf(text, sizeof(text), "%s %s", msg, OB_L(pg, "Nada cambió.", "Nothing changed."));
+		error = text;
+		pg->c->res->status = e == OB_EEXISTS ? 409 : e == OB_ENOENT ? 404 : 422;
+		/* the row as it is now */
+		if (ob_store_case_get(pg->c->ctx->store, id, &sc, &found, &d) || !found) {
+			refused_page(pg, x.t, OB_ESTORE, &d, title, OB_PAGE_ADMIN);
+			goto release;
+		}
+	}
+	if (ob_case_load_one(pg->c->ctx->store, x.t, id, &set, &d) || set.n != 1) {
+		refused_page(pg, x.t, OB_ESTORE, &d, title, OB_PAGE_ADMIN);
+		goto release_set;
+	}
+	case_view(pg, &x, &sc, &set.cases[0], pg->c->req->now, title, error);
+release_set:
+	ob_case_set_free(&set);
+release:
 	type_close(&x);
 }
 

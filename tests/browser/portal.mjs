@@ -17,8 +17,14 @@
 // more (its font size times the scale its SVG is drawn at). And the
 // analyser's journey: a municipality x year table built with the form of
 // /es/analizador and its CSV downloaded, at 360 px (tasks.mjs does it at
-// 1280 px from the home page). One browser does it all, several pages at
-// a time (OBSERVA_BROWSER_PARALLEL, 4 by default).
+// 1280 px from the home page). With OBSERVA_CASES=SCHOOL:DESK:COURT:PASSWORD,
+// the case pages of the restricted area, signed in: the school sends the
+// report form (choices by their words, the account in a text area), the
+// triage desk finds the report in its queue, opens its page and triages it
+// there, the court sees its board's colours and words; each of those pages
+// then checked as the others in both languages at both widths. One browser
+// does it all, several pages at a time (OBSERVA_BROWSER_PARALLEL, 4 by
+// default).
 // Exits 1 with the list of failures, or 2 when the browser or the packages
 // are missing.
 import { existsSync, readFileSync, mkdirSync } from "node:fs";
@@ -186,8 +192,9 @@ async function load(context, { status, path }) {
 }
 
 // Each page at one width: status, console, hosts, width, controls, the
-// analyser's chart texts at 360 px, axe-core at 1280 px, its screenshot.
-async function checkPage(context, p, width) {
+// analyser's chart texts at 360 px, axe-core at 1280 px (unless axe is
+// false: a page whose other language was checked), its screenshot.
+async function checkPage(context, p, width, axe = true) {
 	const { page, problems } = await load(context, p);
 	// console messages of a 404 document are the browser's own
 	const real = problems.filter((s) => !(p.status !== 200 &&
@@ -209,7 +216,7 @@ async function checkPage(context, p, width) {
 		            `under ${MIN_CHART_PX} px`);
 		chartChecked += seen > 0;
 	}
-	if (width === 1280) {
+	if (width === 1280 && axe) {
 		await page.evaluate(axeSource);
 		// every rule of the tags is run; only the violations' nodes are
 		// gathered and sent back (the passes' would be thrown away)
@@ -315,6 +322,112 @@ async function journey(browser, width) {
 	await context.close();
 }
 
+// ---- the case pages, signed in ----
+
+// A context of width whose browser signed in as user (password pw).
+async function signedIn(browser, width, user, pw) {
+	const context = await browser.newContext({ viewport: { width, height: 800 },
+	                                           deviceScaleFactor: 1 });
+	context.setDefaultTimeout(NAV_TIMEOUT);
+	const page = await context.newPage();
+	await page.goto(base + "/es/acceso");
+	await page.fill("#user", user);
+	await page.fill("#password", pw);
+	const [res] = await Promise.all([page.waitForNavigation(),
+	                                 page.click("form.signin button")]);
+	if (res?.status() !== 200 || new URL(page.url()).pathname.startsWith("/es/acceso"))
+		throw new Error(`${user} could not sign in (${res?.status()} at ${page.url()})`);
+	await page.close();
+	return context;
+}
+
+// The report, the queue, the move and the board, then each page checked.
+async function caseJourney(browser, accounts) {
+	const [school, desk, court, pw] = accounts.split(":");
+	const where = "cases", started = Date.now();
+	const ctx = {};
+	for (const [who, user] of [["school", school], ["desk", desk], ["court", court]])
+		ctx[who] = await signedIn(browser, 1280, user, pw);
+	// the school sends a report with the form
+	let page = await ctx.school.newPage();
+	await page.goto(base + "/es/gestion/reporte");
+	const words = await page.$$eval("#f-category option", (o) => o.map((e) => e.textContent));
+	if (!words.includes("Amenazas") || words.includes("threats"))
+		fail(where, `the categories read ${words.join(", ")}`);
+	if (await page.$("textarea#f-description") === null)
+		fail(where, "the account is no text area");
+	await page.selectOption("#f-category", "threats");
+	await page.selectOption("#f-weapon", "yes");
+	await page.fill("#f-territory", "SLV0614");
+	await page.fill("#f-description", "Un estudiante amenazó a otro con una navaja\nen el recreo.");
+	await page.fill("#f-victim", "Persona de prueba");
+	let [res] = await Promise.all([page.waitForNavigation(),
+	                               page.click("form.case-report button[type=submit]")]);
+	const id = new URL(page.url()).searchParams.get("case");
+	if (res?.status() !== 200 || !id || !(await page.textContent("main")).includes(`Reporte ${id} registrado`))
+		throw new Error(`the report was not recorded (${res?.status()} at ${page.url()})`);
+	await page.close();
+	// the desk: the report in its queue, severe, linked to its page
+	page = await ctx.desk.newPage();
+	await page.goto(base + "/es/gestion/triaje");
+	const row = page.locator(`tr:has(a[href="/es/gestion/caso/${id}"])`);
+	if (await row.count() !== 1)
+		throw new Error(`report ${id} is not in the queue`);
+	const text = await row.textContent();
+	if (!/Amenazas/.test(text) || !/Sí/.test(text) || !/Con arma/.test(text))
+		fail(where, `the queue's row reads ${JSON.stringify(text)}`);
+	// its page: the move made there
+	await Promise.all([page.waitForNavigation(), row.locator("a").first().click()]);
+	await page.selectOption(`#c${id}-triage-priority`, "high");
+	[res] = await Promise.all([page.waitForNavigation(),
+	                           page.click(`form.case-move:has(#c${id}-triage-priority) button`)]);
+	if (res?.status() !== 200 || !(await page.textContent("main")).includes("Reportado → Clasificado"))
+		fail(where, `the triage from the case's page: ${res?.status()} at ${page.url()}`);
+	await page.close();
+	// the court's board: a colour and a word for each urgency
+	page = await ctx.court.newPage();
+	await page.goto(base + "/es/gestion/plazos?now=2025-04-28T12:00");
+	const seen = await page.$$eval("tbody tr", (rows) => rows.map((r) => ({
+		cls: r.className, word: r.cells[1].textContent,
+		bg: getComputedStyle(r.cells[0]).backgroundColor })));
+	const expect = { "due-overdue": "vencido", "due-soon": "vence pronto", "due-ok": "en plazo" };
+	for (const [cls, word] of Object.entries(expect))
+		if (!seen.some((r) => r.cls === cls && r.word === word))
+			fail(where, `the board has no ${cls} row saying "${word}": ${JSON.stringify(seen)}`);
+	const colours = new Set(seen.map((r) => r.bg));
+	if (colours.size < 3)
+		fail(where, `the board's rows have ${colours.size} colours: ${JSON.stringify(seen)}`);
+	await page.close();
+	// every page at both widths, in both languages
+	const paths = {
+		school: ["/es/gestion/reporte", "/en/admin/report"],
+		desk: ["/es/gestion/triaje", "/en/admin/triage", `/es/gestion/caso/${id}`,
+		       `/en/admin/case/${id}`],
+		court: ["/es/gestion/plazos?now=2025-04-28T12:00", "/en/admin/deadlines?now=2025-04-28T12:00"],
+	};
+	const jobs = [];
+	for (const who of Object.keys(paths)) {
+		const narrow = await browser.newContext({ viewport: { width: 360, height: 740 },
+		                                          deviceScaleFactor: 1,
+		                                          storageState: await ctx[who].storageState() });
+		narrow.setDefaultTimeout(NAV_TIMEOUT);
+		for (const path of paths[who]) {
+			// axe-core on the Spanish pages: the English ones differ only in words
+			jobs.push(() => checkPage(ctx[who], { status: 200, path }, 1280,
+			                          path.startsWith("/es/")));
+			jobs.push(() => checkPage(narrow, { status: 200, path }, 360));
+		}
+		ctx[who + "-360"] = narrow;
+	}
+	await inParallel(jobs, 2);
+	for (const c of Object.values(ctx))
+		await c.close();
+	casePages = jobs.length / 2;
+	console.log(`cases: the journey and its pages in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
+	            "(beside the other pages)");
+}
+let casePages = 0;
+
 // Run jobs[] n at a time, in order: each a function returning a promise.
 async function inParallel(jobs, n) {
 	let next = 0;
@@ -361,6 +474,8 @@ try {
 	// draws the page for the first and answers the others from its cache
 	const job = (what, run) => Object.assign(run, { what });
 	const jobs = [job("journey @360", () => journey(browser, 360))];
+	if (process.env.OBSERVA_CASES)
+		jobs.push(job("cases", () => caseJourney(browser, process.env.OBSERVA_CASES)));
 	for (const p of pages) {
 		jobs.push(job(`${p.path} @1280`, () => checkPage(contexts[1280], p, 1280)));
 		jobs.push(job(`${p.path} @360`, () => checkPage(contexts[360], p, 360)));
@@ -376,6 +491,8 @@ try {
 	if (chartChecked === 0)
 		fail("(charts @360)", "no chart shown on any analyser page: nothing was measured");
 	console.log(`${pages.length} pages at 1280 and 360 px, ${tables} data tables without JavaScript`);
+	if (process.env.OBSERVA_CASES)
+		console.log(`${casePages} case pages signed in, at 1280 and 360 px`);
 } finally {
 	await browser.close();
 }

@@ -9,7 +9,10 @@
 # CSV downloaded, on a phone); the first visitor's three tasks followed from
 # the home page (tasks.mjs: a municipality's homicide rate and trend, its
 # place in the index, a municipality x year table downloaded), their
-# numbers against the command line's; screenshots at
+# numbers against the command line's; the case pages of the restricted
+# area signed in (a school's report sent with the form, found in the
+# triage queue and triaged on its page, a court's board by colour and
+# word; each page in both languages at both widths); screenshots at
 # 1280 and 360 px under $OBSERVA_SCREENSHOTS (the meson log dir), their
 # paths printed. The pages and the tasks run at the same time, each in a
 # browser that loads several pages at once. Run by tests/e2e/run.sh;
@@ -26,6 +29,37 @@ rm -rf "$out"
 
 fixture_demo "$T/obs" 0.01 2024
 O="$T/obs"
+# the case pages (portal.mjs, OBSERVA_CASES): a school, the triage desk and
+# a court, and four court cases opened in April 2025 whose next deadlines
+# are overdue, due soon, none and on time on 2025-04-28
+printf 'la clave de prueba es larga\n' >"$T/pw"
+for u in escuela:submitter triaje:steward juzgado:steward; do
+	src=
+	[ "${u#*:}" = submitter ] && src="--source sv-pnc"
+	# shellcheck disable=SC2086
+	"$OBSERVA" user add "${u%%:*}" --role "${u#*:}" $src -d "$O" --password-fd 3 3<"$T/pw" \
+		2>"$T/err" || { cat "$T/err" >&2; fail "user add ${u%%:*}"; }
+done
+"$OBSERVA" case grant escuela salve CE-10101 -d "$O" 2>"$T/err" &&
+	"$OBSERVA" case grant juzgado vcm-judicial JEVLV-SS -d "$O" 2>>"$T/err" ||
+	{ cat "$T/err" >&2; fail "case grant"; }
+court() { # TIME [STATE TIME FIELD=VALUE...] -> the case's number in $T/out
+	at=$1
+	shift
+	"$OBSERVA" case open vcm-judicial -d "$O" --now "$at" --set court=JEVLV-SS \
+		--set territory=SLV0614 --set violence=physical --set victim="Nombre de prueba" \
+		>"$T/out" 2>"$T/err" || { cat "$T/err" >&2; fail "case open"; }
+	[ $# = 0 ] && return
+	st=$1 at=$2
+	shift 2
+	for kv in "$@"; do set -- "$@" --set "$kv"; shift; done
+	"$OBSERVA" case move "$(cat "$T/out")" "$st" -d "$O" --now "$at" "$@" 2>"$T/err" ||
+		{ cat "$T/err" >&2; fail "case move"; }
+}
+court 2025-04-01T09:00 admission 2025-04-01T10:00 case_number=VM-31-2025
+court 2025-04-08T09:00 admission 2025-04-09T09:00 case_number=VM-33-2025 measures_ordered_on=2025-04-09
+court 2025-04-20T09:00
+court 2025-04-24T09:00 admission 2025-04-25T09:00 case_number=VM-40-2025
 # the first page renders what later pages share (seconds under the
 # sanitizers on a loaded machine), while the browser asks for others
 # beside it: a time limit for that, not the default
@@ -66,7 +100,8 @@ curl -sf -o /dev/null "$B/api/v1/alerts" || fail "GET /api/v1/alerts"
 # the pages in the browser (portal.mjs) while the command line computes the
 # answers the first visitor's tasks are compared with; then the tasks
 # (tasks.mjs) in a second browser, beside the pages' last ones
-(cd "$C" && exec node portal.mjs "$B" "$out" "$@") >"$T/browser" 2>&1 &
+(cd "$C" && OBSERVA_CASES="escuela:triaje:juzgado:la clave de prueba es larga" \
+	exec node portal.mjs "$B" "$out" "$@") >"$T/browser" 2>&1 &
 BROWSER=$!
 trap 'kill -TERM "$BROWSER" "$PID" 2>/dev/null || true; rm -rf "$T"' EXIT
 
@@ -107,7 +142,8 @@ pages=0
 wait "$BROWSER" || pages=$?
 [ "$pages" = 0 ] || { cat "$T/browser" >&2; fail "the portal fails in the browser"; }
 cat "$T/browser"
-[ "$(grep -c "^screenshot " "$T/browser")" = $((2 * 41 + 2)) ] || fail "screenshots missing"
+[ "$(grep -c "^screenshot " "$T/browser")" = $((2 * (41 + 8) + 2)) ] || fail "screenshots missing"
+grep -q '^8 case pages signed in' "$T/browser" || fail "the case pages were not checked signed in"
 [ "$tasks" = 0 ] || { cat "$T/tasks" >&2; fail "the first visitor's tasks fail in the browser"; }
 cat "$T/tasks"
 [ "$(grep -c "^screenshot " "$T/tasks")" = 3 ] || fail "screenshots of the tasks missing"

@@ -266,6 +266,53 @@ case_api_case() {
 		fail "api-case: $(cat "$T/body")"
 	[ "$(entries "$1" "$2")" = "$n" ] || fail "api-case: an entry for an analyst's read"
 }
+# portal-case: a case's page with a steward's session (the page is made
+# whole before it is sent, after its entry)
+case_portal_case() {
+	act=$1 glob=$2
+	expect_status 0 "$OBSERVA" case open salve -d "$O" --set school=CE-1 \
+		--set territory=SLV0614 --set category=threats --set victim="Rosa Quetzal"
+	cid=$(cat "$T/out")
+	printf 'la clave de carla es larga\n' >"$T/pw"
+	expect_status 0 "$OBSERVA" user add carla --role steward -d "$O" --password-fd 3 3<"$T/pw"
+	jar="$T/carla"
+	curl -s -b "$jar" -c "$jar" -o "$T/body" "$B/es/acceso"
+	tok=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/body" | head -n 1)
+	code=$(curl -s -b "$jar" -c "$jar" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$tok" \
+		--data-urlencode user=carla --data-urlencode "password=la clave de carla es larga" \
+		"$B/es/acceso")
+	[ "$code" = 303 ] || fail "portal-case: sign-in $code"
+	url="$B/es/gestion/caso/$cid"
+	# a client that disconnects after the first bytes
+	n=$(entries "$act" "$glob")
+	curl -sN -b "$jar" "$url" | head -c 64 >"$T/first" || true
+	grep -q '<!DOCTYPE html>' "$T/first" || fail "portal-case: no page"
+	one_more portal-case disconnect "$n" "$act" "$glob"
+	code=$(curl -s -b "$jar" -o "$T/body" -w '%{http_code}' "$url")
+	[ "$code" = 200 ] || fail "portal-case: status $code"
+	grep -q 'Rosa Quetzal' "$T/body" || fail "portal-case: the steward does not see the value"
+	# a log that cannot be written: no value, and why
+	n=$(entries "$act" "$glob")
+	deny_writes
+	code=$(curl -s -b "$jar" -o "$T/body" -w '%{http_code}' "$url")
+	allow_writes
+	[ "$code" = 500 ] || fail "portal-case: status $code with a log that cannot be written"
+	! grep -q 'Rosa Quetzal' "$T/body" || fail "portal-case: a value without its entry"
+	grep -q 'bitácora de auditoría' "$T/body" || fail "portal-case: the page does not say why"
+	[ "$(entries "$act" "$glob")" = "$n" ] || fail "portal-case: an entry from a failed write"
+	# a purpose required of the role: asked for in a form, then recorded
+	policy steward
+	code=$(curl -s -b "$jar" -o "$T/body" -w '%{http_code}' "$url")
+	[ "$code" = 400 ] || fail "portal-case: status $code without the required purpose"
+	! grep -q 'Rosa Quetzal' "$T/body" || fail "portal-case: a value without the purpose"
+	grep -q "action=\"/es/gestion/caso/$cid\"" "$T/body" || fail "portal-case: the purpose's form"
+	code=$(curl -s -b "$jar" -o "$T/body" -w '%{http_code}' "$url?purpose=prueba+de+auditor%C3%ADa+portal-case")
+	[ "$code" = 200 ] || fail "portal-case: status $code with a purpose"
+	[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = '$act' AND detail LIKE
+		'%\"purpose\":\"prueba de auditoría portal-case\"%'")" = 1 ] ||
+		fail "portal-case: purpose not recorded"
+	policy none
+}
 case_api_review() {
 	api api-review "$1" "$2" steward "/api/v1/review?all=1&limit=1000"
 }

@@ -8,7 +8,10 @@
 # transitions, refuses one that does not exist with the engine's message
 # and makes the one asked (CSRF missing: 403); a court's board lists its
 # own court's open cases, the overdue first, the one due soon next, the
-# one without a deadline last, at a moment the test gives. The public,
+# one without a deadline last, at a moment the test gives. Choices show
+# their words in the page's language; each listed case links to its page,
+# which shows its fields (the protected ones to the steward only, after a
+# case.read entry), deadlines, moves and history, and takes a move. The public,
 # anonymous SALVE form answers 404 until the type says public_form = yes;
 # then it takes a report without an account (the trap field filled: thanked,
 # nothing kept; a refusal with the engine's reason and no value sent back),
@@ -89,6 +92,10 @@ signin esc
 req "$T/esc" 200 /es/gestion/reporte
 grep -q '<option value="CE-1" selected>' "$T/body" || fail "the school's unit is not offered"
 grep -q 'name="f_victim"' "$T/body" || fail "no victim field on the form"
+grep -q '<textarea rows="5" id="f-description" name="f_description"' "$T/body" ||
+	fail "the account is not a text area"
+grep -q '<option value="sexual_violence">Violencia sexual</option>' "$T/body" ||
+	fail "a category without its words"
 ! grep -q 'name="f_priority"' "$T/body" || fail "the triage's fields on a school's form"
 grep -q 'class="table-wrap"\|<form class="case-report"' "$T/body" || fail "no form"
 tok=$(csrf)
@@ -123,10 +130,15 @@ req "$T/esc" 403 /es/gestion/plazos
 signin tri
 req "$T/tri" 200 /es/gestion/triaje
 ! grep -q "Nieves" "$T/body" || fail "a protected value in the queue"
-order=$(grep -o '<tr[^>]*><td class="num">[0-9]*' "$T/body" | sed 's/.*>//' | tr '\n' ' ')
+order=$(grep -o '<tr[^>]*><td class="num"><a href="[^"]*">[0-9]*' "$T/body" | sed 's/.*>//' |
+	tr '\n' ' ')
 [ "$order" = "$NEW $OLD " ] || fail "the queue's order: $order (the severe $NEW first, then $OLD)"
+grep -q "<a href=\"/es/gestion/caso/$OLD\">$OLD</a>" "$T/body" || fail "no link to the case's page"
+grep -q '<td>Amenazas</td><td>Sí</td>' "$T/body" || fail "the category and the weapon without their words"
+grep -q 'Casos 1–2 de 2, página 1 de 1' "$T/body" || fail "the queue does not say its total"
 grep -q 'Con arma: escalar de inmediato' "$T/body" || fail "the severity is not said"
-grep -q 'name="f_priority"' "$T/body" || fail "triage asks for no priority"
+grep -q "<a href=\"/es/gestion/caso/$NEW#move\">Mover a Clasificado, Cerrado</a>" "$T/body" ||
+	fail "the queue does not lead to the moves of the steward's role"
 grep -q 'tabindex="0" role="region"' "$T/body" || fail "the table is no region the keyboard reaches"
 tok=$(csrf)
 req "$T/tri" 422 /es/gestion/triaje --data "csrf=$tok&case=$NEW&state=referred&f_referred_to=pnc"
@@ -140,23 +152,54 @@ grep -qi '^location: /es/gestion/triaje' "$T/head" || fail "not back to the queu
 [ "$(audit "action = 'case.move' AND actor = 'tri'")" = 1 ] || fail "the move is not in the audit log"
 req "$T/tri" 200 /en/admin/triage
 grep -q 'Triage queue' "$T/body" || fail "no English queue"
-grep -q 'value="referred"' "$T/body" || fail "the triaged report offers no referral"
+grep -q 'Move to Referred, Closed</a>' "$T/body" || fail "the triaged report offers no referral"
+
+# ---- a case's page ----
+reads=$(audit "action = 'case.read' AND object = 'case:$NEW'")
+req "$T/tri" 200 "/es/gestion/caso/$NEW"
+[ "$(audit "action = 'case.read' AND object = 'case:$NEW' AND actor = 'tri'")" = $((reads + 1)) ] ||
+	fail "the steward's read of the protected fields is not audited"
+grep -q '<dd>Lucia Nieves Secreta</dd>' "$T/body" || fail "the steward does not see the victim"
+grep -q '<dd>Amenazas</dd>' "$T/body" || fail "the case's category without its words"
+grep -q 'Reportado → Clasificado' "$T/body" || fail "the history lacks the triage"
+grep -q 'Prioridad: Alta' "$T/body" || fail "the history lacks the values given"
+grep -q 'value="referred"' "$T/body" || fail "the case's page offers no referral"
+tok=$(csrf)
+req "$T/tri" 422 "/es/gestion/caso/$NEW" --data "csrf=$tok&case=$NEW&state=reported"
+grep -q 'Nada cambió' "$T/body" || fail "the case's page does not say nothing changed"
+req "$T/tri" 303 "/es/gestion/caso/$NEW" --data "csrf=$tok&case=$NEW&state=referred&f_referred_to=conna"
+grep -qi "^location: /es/gestion/caso/$NEW" "$T/head" || fail "not back to the case's page"
+[ "$(sql "$O" "SELECT state FROM case_file WHERE id = $NEW")" = referred ] || fail "the move from the case's page"
+req "$T/tri" 200 "/en/admin/case/$NEW"
+grep -q 'Referred to: National Council for Children and Adolescents (CONNA)' "$T/body" ||
+	fail "the English history without the referral's words"
 
 # ---- a court's deadline board ----
 signin bob
 req "$T/bob" 200 "/es/gestion/plazos?now=2025-04-28T12:00"
 ! grep -q "Nieves" "$T/body" || fail "a protected value on the board"
-rows=$(grep -o '<tr class="due-[a-z]*"><td class="num">[0-9]*' "$T/body" |
-	sed 's/<tr class="\(due-[a-z]*\)"><td class="num">/\1:/' | tr '\n' ' ')
+rows=$(grep -o '<tr class="due-[a-z]*"><td class="num"><a href="[^"]*">[0-9]*' "$T/body" |
+	sed 's/<tr class="\(due-[a-z]*\)"><td class="num"><a href="[^"]*">/\1:/' | tr '\n' ' ')
 [ "$rows" = "due-overdue:$CA due-soon:$CB due-ok:$CD " ] ||
 	fail "the board: $rows (expected $CA overdue, $CB due soon, $CD without a deadline; not $CC)"
 grep -q '2025-04-22' "$T/body" || fail "the overdue hearing's day (Holy Week skipped)"
 grep -q '2025-04-30' "$T/body" || fail "the hearing due soon"
 grep -q 'sin plazo' "$T/body" || fail "a case without a deadline"
 req "$T/bob" 200 "/en/admin/deadlines?now=2025-04-30T12:00"
-grep -q '<tr class="due-today"><td class="num">'"$CB" "$T/body" || fail "due today in English"
+grep -q '<tr class="due-today"><td class="num"><a href="/en/admin/case/'"$CB" "$T/body" ||
+	fail "due today in English"
 grep -q 'due today' "$T/body" || fail "the English words"
 req "$T/bob" 400 "/es/gestion/plazos?now=ayer"
+# a court case's page for the analyst: no protected value, no read entry
+reads=$(audit "action = 'case.read'")
+req "$T/bob" 200 "/es/gestion/caso/$CA"
+grep -q '<dd>Física</dd>' "$T/body" || fail "the type of violence without its words"
+grep -q '<dd>(protegido)</dd>' "$T/body" || fail "the victim is not said to be protected"
+! grep -q 'Nieves' "$T/body" || fail "a protected value for the analyst"
+grep -q 'Audiencia dentro de 10 días hábiles de la admisión: vence 2025-04-22' "$T/body" ||
+	fail "the hearing's deadline on the case's page"
+[ "$(audit "action = 'case.read'")" = "$reads" ] || fail "an analyst's read audited as case.read"
+req "$T/bob" 403 "/es/gestion/caso/$CC"
 req "$T/bob" 403 /es/gestion/triaje
 
 # ---- the public, anonymous SALVE form ----
@@ -197,7 +240,8 @@ P=$(sql "$O" "SELECT max(id) FROM case_file")
 [ "$(audit "action = 'case.open' AND actor = 'portal'")" = 1 ] || fail "the public report is not audited"
 # the triage desk sees it among the severe, before the older report that is not
 req "$T/tri" 200 /es/gestion/triaje
-order=$(grep -o '<tr[^>]*><td class="num">[0-9]*' "$T/body" | sed 's/.*>//' | tr '\n' ' ')
+order=$(grep -o '<tr[^>]*><td class="num"><a href="[^"]*">[0-9]*' "$T/body" | sed 's/.*>//' |
+	tr '\n' ' ')
 [ "$order" = "$NEW $P $OLD " ] || fail "the queue's order: $order (expected $NEW $P $OLD)"
 # past the burst: 429
 code=200

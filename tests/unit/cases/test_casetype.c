@@ -104,6 +104,21 @@ static void shipped_types(void **state)
 	assert_int_equal(s->n_repeats, 2);
 	assert_true(s->states[ob_case_state_index(s, "closed")].final);
 	assert_false(s->public_form); /* the public form is off unless the file says so */
+	/* a choice's words, English when given, else Spanish, else the value */
+	assert_string_equal(ob_case_choice_label(&s->fields[f], "bullying", false),
+	                    "Acoso escolar (bullying)");
+	assert_string_equal(ob_case_choice_label(&s->fields[f], "bullying", true), "Bullying");
+	assert_string_equal(ob_case_choice_label(&s->fields[f], "nada", true), "nada");
+	assert_null(ob_case_choice_label(&s->fields[f], NULL, false));
+	for (size_t k = 0; k < s->n_fields; k++)
+		if (s->fields[k].type == OB_CASE_CHOICE)
+			for (size_t i = 0; i < s->fields[k].n_choices; i++)
+				if (ob_case_choice_label(&s->fields[k], s->fields[k].choices[i], false) ==
+				    s->fields[k].choices[i])
+					fail_msg("salve: %s=%s without its words", s->fields[k].name,
+					         s->fields[k].choices[i]);
+	assert_true(s->fields[ob_case_field_index(s, "description")].long_text);
+	assert_false(s->fields[ob_case_field_index(s, "victim")].long_text);
 
 	assert_string_equal(v->states[v->initial].name, "filed");
 	assert_int_equal(v->n_deadlines, 2);
@@ -258,6 +273,11 @@ static void refused_files(void **state)
 		{ "[publish]\nadult_age = 0\n", 11, 13, "0", "edad" },
 		{ "[publish]\nminor = f\n", 11, 1, "minor", "clave desconocida" },
 		{ "[case]\npublic_form = maybe\n", 11, 15, "maybe", "yes o no" },
+		{ "[field.g]\ntype = choice\nvalues = p, q\nlabel.r = Erre\n", 13, 1, "label.r",
+		  "no está en values" },
+		{ "[field.g]\ntype = text\nlabel_en.p = Pe\n", 12, 1, "label_en.p", "solo un campo choice" },
+		{ "[field.g]\ntype = date\nlong = yes\n", 10, 1, "g", "solo para un campo text" },
+		{ "[field.g]\ntype = text\nlong = muy\n", 12, 8, "muy", "yes o no" },
 	};
 	(void)state;
 

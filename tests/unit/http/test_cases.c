@@ -3,13 +3,21 @@
  * protected fields shown only to the protected role, each read in the audit
  * log; a school outside its unit refused with 403 and an audit entry;
  * refused transitions 422 with the engine's message and nothing changed;
- * listings and alerts (JSON and CSV) of the account's units only. */
+ * listings and alerts (JSON and CSV) of the account's units only. The
+ * portal's case pages with a session: choices by their words in the page's
+ * language and the account as a text area; a case's page with its fields
+ * (protected ones to the steward only, the read audited as case.read), its
+ * deadlines, its moves (CSRF; a refusal 422 with the engine's reason and
+ * nothing changed) and its history, 403 for another school; the queue
+ * linking each case to its page, in pages of OB_PORTAL_CASE_PAGE with the
+ * total. */
 #include "test.h"
 
 #include <jansson.h>
 
 #include "cases/cases.h"
 #include "fixture.h"
+#include "http/auth.h"
 #include "http/http.h"
 #include "store/audit.h"
 
@@ -24,6 +32,7 @@ static char tok_school[OB_TOKEN_SIZE], tok_other[OB_TOKEN_SIZE], tok_triage[OB_T
 static const long long NOW = 1740000000;
 
 #define VICTIM "XIMENA ARAUJO PORTILLO"
+#define PASSWORD "una clave de prueba larga"
 
 static int setup(void **state)
 {
@@ -37,11 +46,15 @@ static int setup(void **state)
 	dir = http_fixture_open(&store);
 	ctx.store = store;
 	ctx.dir = dir;
+	ctx.rl = ob_ratelimit_new();
 	ob_diag_clear(&d);
-	if (ob_user_add(store, "escuela1", OB_ROLE_SUBMITTER, "sv-pnc", NULL, 0, "t", &d) ||
-	    ob_user_add(store, "escuela2", OB_ROLE_SUBMITTER, "sv-pnc", NULL, 0, "t", &d) ||
-	    ob_user_add(store, "triaje", OB_ROLE_STEWARD, NULL, NULL, 0, "t", &d) ||
-	    ob_user_add(store, "bob", OB_ROLE_ANALYST, NULL, NULL, 0, "t", &d) ||
+	if (ob_user_add(store, "escuela1", OB_ROLE_SUBMITTER, "sv-pnc", PASSWORD, strlen(PASSWORD),
+	                "t", &d) ||
+	    ob_user_add(store, "escuela2", OB_ROLE_SUBMITTER, "sv-pnc", PASSWORD, strlen(PASSWORD),
+	                "t", &d) ||
+	    ob_user_add(store, "triaje", OB_ROLE_STEWARD, NULL, PASSWORD, strlen(PASSWORD), "t",
+	                &d) ||
+	    ob_user_add(store, "bob", OB_ROLE_ANALYST, NULL, PASSWORD, strlen(PASSWORD), "t", &d) ||
 	    ob_user_token(store, "escuela1", NULL, 0, NOW, "t", tok_school, &d) ||
 	    ob_user_token(store, "escuela2", NULL, 0, NOW, "t", tok_other, &d) ||
 	    ob_user_token(store, "triaje", NULL, 0, NOW, "t", tok_triage, &d) ||
@@ -60,6 +73,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
+	ob_ratelimit_free(ctx.rl);
 	http_fixture_remove(store, dir);
 	return 0;
 }
@@ -368,6 +382,257 @@ static void alerts(void **state)
 	json_decref(j);
 }
 
+/* ---- the portal's case pages ---- */
+
+/* A portal request (cookie and form may be NULL); release res. */
+static void page(const char *method, const char *target, const char *cookie, const char *form,
+                 struct ob_http_response *res)
+{
+	struct ob_http_request req = { 0 };
+
+	req.method = method;
+	req.target = target;
+	req.cookie = cookie;
+	req.remote = "192.0.2.21";
+	req.now = NOW;
+	if (form) {
+		req.body = form;
+		req.body_len = strlen(form);
+		req.content_type = "application/x-www-form-urlencoded";
+	}
+	ob_http_response_init(res);
+	ob_http_handle(&ctx, &req, res);
+}
+
+/* The page's body (NUL-terminated, the caller frees it); status must be
+ * status. */
+static char *page_expect(const char *method, const char *target, const char *cookie,
+                         const char *form, int status)
+{
+	struct ob_http_response res;
+	char *body;
+
+	page(method, target, cookie, form, &res);
+	if (res.status != status)
+		fail_msg("%s %s: status %d, expected %d: %.*s", method, target, res.status, status,
+		         (int)res.body.len, res.body.ptr);
+	body = ob_strndup(res.body.ptr ? res.body.ptr : "", res.body.len);
+	ob_http_response_release(&res);
+	return body;
+}
+
+/* The value of attribute-like text after `after` up to the next quote. */
+static void text_after(const char *body, const char *after, char *out, size_t size)
+{
+	const char *p = strstr(body, after);
+	size_t n;
+
+	assert_non_null(p);
+	p += strlen(after);
+	n = strcspn(p, "\"");
+	assert_true(n < size);
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+/* The value of cookie `name` set by res ("name=value"), into out. */
+static void set_cookie(const struct ob_http_response *res, const char *name, char *out,
+                       size_t size)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < res->nheaders; i++)
+		if (!strcasecmp(res->headers[i].name, "Set-Cookie") &&
+		    !strncmp(res->headers[i].value, name, n) && res->headers[i].value[n] == '=') {
+			size_t len = strcspn(res->headers[i].value, ";");
+			assert_true(len < size);
+			memcpy(out, res->headers[i].value, len);
+			out[len] = '\0';
+			return;
+		}
+	fail_msg("no cookie %s", name);
+}
+
+/* Sign user in: its session cookie into session. */
+static void sign_in(const char *user, char *session, size_t size)
+{
+	struct ob_http_response res;
+	char presign[256], csrf[128], form[512];
+	char *body;
+
+	page("GET", "/es/acceso", NULL, NULL, &res);
+	assert_int_equal(res.status, 200);
+	set_cookie(&res, "obs_presign", presign, sizeof(presign));
+	body = ob_strndup(res.body.ptr, res.body.len);
+	ob_http_response_release(&res);
+	text_after(body, "name=\"csrf\" value=\"", csrf, sizeof(csrf));
+	free(body);
+	snprintf(form, sizeof(form), "user=%s&password=una+clave+de+prueba+larga&csrf=%s", user,
+	         csrf);
+	page("POST", "/es/acceso", presign, form, &res);
+	assert_int_equal(res.status, 303);
+	set_cookie(&res, OB_HTTP_SESSION_COOKIE, session, size);
+	ob_http_response_release(&res);
+}
+
+/* How many times needle is in s. */
+static size_t occurrences(const char *s, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+static void portal_pages(void **state)
+{
+	char school[256], desk[256], analyst[256], other[256];
+	char target[96], form[512], csrf[128], sql[256], want[160];
+	long long id, reads, refusals, open;
+	char *body;
+	(void)state;
+
+	sign_in("escuela1", school, sizeof(school));
+	sign_in("triaje", desk, sizeof(desk));
+	sign_in("bob", analyst, sizeof(analyst));
+	sign_in("escuela2", other, sizeof(other));
+
+	/* the report form: a choice's words in the page's language, the
+	 * account in a text area */
+	body = page_expect("GET", "/es/gestion/reporte", school, NULL, 200);
+	assert_non_null(strstr(body, "<option value=\"bullying\">Acoso escolar (bullying)</option>"));
+	assert_non_null(strstr(body, "<option value=\"unknown\">No se sabe</option>"));
+	assert_non_null(strstr(body, "<textarea rows=\"5\" id=\"f-description\" name=\"f_description\""));
+	assert_null(strstr(body, "name=\"f_description\" type=\"text\""));
+	free(body);
+	body = page_expect("GET", "/en/admin/report", school, NULL, 200);
+	assert_non_null(strstr(body, "<option value=\"sexual_violence\">Sexual violence</option>"));
+	assert_non_null(strstr(body, "<option value=\"unknown\">Unknown</option>"));
+	free(body);
+
+	/* a case's page */
+	id = open_report(tok_school, "CE-1", "threats");
+	snprintf(target, sizeof(target), "/es/gestion/caso/%lld", id);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM audit WHERE action = 'case.read' AND "
+	         "actor = 'triaje' AND object = 'case:%lld'", id);
+	reads = count(sql);
+	body = page_expect("GET", target, desk, NULL, 200);
+	assert_int_equal(count(sql), reads + 1);
+	assert_non_null(strstr(body, VICTIM));
+	assert_non_null(strstr(body, "<dd>Amenazas</dd>"));
+	assert_non_null(strstr(body, "<dd>CE-1</dd>"));
+	assert_null(strstr(body, "<dd>threats</dd>"));
+	assert_non_null(strstr(body, "Clasificar en 24 horas: vence 2025-02-20 15:20"));
+	assert_non_null(strstr(body, "apertura: Reportado"));
+	assert_non_null(strstr(body, "Categoría: Amenazas"));
+	assert_non_null(strstr(body, "value=\"triaged\""));
+	assert_non_null(strstr(body, "value=\"closed\""));
+	text_after(body, "name=\"csrf\" value=\"", csrf, sizeof(csrf));
+	free(body);
+	/* the analyst: no protected value, no read recorded, no move offered */
+	reads = count("SELECT count(*) FROM audit WHERE action = 'case.read'");
+	body = page_expect("GET", target, analyst, NULL, 200);
+	assert_null(strstr(body, VICTIM));
+	assert_non_null(strstr(body, "<dd>(protegido)</dd>"));
+	assert_non_null(strstr(body, "Víctima (nombre): (protegido)"));
+	assert_null(strstr(body, "value=\"triaged\""));
+	free(body);
+	assert_int_equal(count("SELECT count(*) FROM audit WHERE action = 'case.read'"), reads);
+	/* in English */
+	snprintf(target, sizeof(target), "/en/admin/case/%lld", id);
+	body = page_expect("GET", target, analyst, NULL, 200);
+	assert_non_null(strstr(body, "<dd>Threats</dd>"));
+	assert_non_null(strstr(body, "opened: Reported"));
+	free(body);
+	/* another school: 403, audited */
+	refusals = count("SELECT count(*) FROM audit WHERE action = 'http.403'");
+	snprintf(target, sizeof(target), "/es/gestion/caso/%lld", id);
+	free(page_expect("GET", target, other, NULL, 403));
+	assert_int_equal(count("SELECT count(*) FROM audit WHERE action = 'http.403'"),
+	                 refusals + 1);
+	free(page_expect("GET", "/es/gestion/caso/99999", desk, NULL, 404));
+	/* a report from the form: the account's lines kept as one line */
+	body = page_expect("GET", "/es/gestion/reporte", school, NULL, 200);
+	text_after(body, "name=\"csrf\" value=\"", csrf, sizeof(csrf));
+	free(body);
+	open = count("SELECT count(*) FROM case_file");
+	snprintf(form, sizeof(form), "csrf=%s&f_school=CE-1&f_territory=SLV0614&f_category=drugs&"
+	         "f_description=Vieron+a+dos%%0D%%0Aen+el+port%%C3%%B3n", csrf);
+	free(page_expect("POST", "/es/gestion/reporte", school, form, 303));
+	assert_int_equal(count("SELECT count(*) FROM case_file"), open + 1);
+	assert_int_equal(count("SELECT count(*) FROM case_value WHERE field = 'description' AND "
+	                       "value = 'Vieron a dos  en el portón'"), 1);
+	body = page_expect("GET", target, desk, NULL, 200);
+	text_after(body, "name=\"csrf\" value=\"", csrf, sizeof(csrf));
+	free(body);
+	free(page_expect("GET", "/es/gestion/caso/x1", desk, NULL, 404));
+	/* moves: without the token 403; one that does not exist 422 with the
+	 * engine's reason, nothing changed; the triage made, back to the page */
+	snprintf(form, sizeof(form), "case=%lld&state=triaged&f_priority=high&f_weapon=no", id);
+	free(page_expect("POST", target, desk, form, 403));
+	expect_state(id, "reported", 1);
+	snprintf(form, sizeof(form), "csrf=%s&case=%lld&state=referred&f_referred_to=pnc", csrf,
+	         id);
+	body = page_expect("POST", target, desk, form, 422);
+	assert_non_null(strstr(body, "triaged"));
+	assert_non_null(strstr(body, "Nada cambió."));
+	assert_non_null(strstr(body, "<dd>Amenazas</dd>"));
+	free(body);
+	expect_state(id, "reported", 1);
+	snprintf(want, sizeof(want), "/en/admin/case/%lld", id);
+	body = page_expect("POST", want, desk, form, 422);
+	assert_non_null(strstr(body, "Nothing changed."));
+	assert_non_null(strstr(body, "<dd>Threats</dd>"));
+	assert_null(strstr(body, "Nada cambió"));
+	free(body);
+	expect_state(id, "reported", 1);
+	snprintf(form, sizeof(form), "csrf=%s&case=%lld&state=triaged&f_priority=high&f_weapon=no",
+	         csrf, id);
+	{
+		struct ob_http_response res;
+		page("POST", target, desk, form, &res);
+		assert_int_equal(res.status, 303);
+		assert_string_equal(ob_http_header_get(&res, "Location"), target);
+		ob_http_response_release(&res);
+	}
+	expect_state(id, "triaged", 2);
+	body = page_expect("GET", target, desk, NULL, 200);
+	assert_non_null(strstr(body, "Reportado → Clasificado"));
+	assert_non_null(strstr(body, "Prioridad: Alta"));
+	assert_non_null(strstr(body, "Ningún plazo corre ahora."));
+	free(body);
+
+	/* the queue: words, links, and pages with the total */
+	open = count("SELECT count(*) FROM case_file WHERE type = 'salve' AND state <> 'closed'");
+	while (open <= OB_PORTAL_CASE_PAGE) {
+		open_report(tok_school, "CE-1", "theft");
+		open++;
+	}
+	body = page_expect("GET", "/es/gestion/triaje", desk, NULL, 200);
+	snprintf(want, sizeof(want), "<a href=\"/es/gestion/caso/%lld\">%lld</a>", id, id);
+	assert_non_null(strstr(body, want));
+	assert_non_null(strstr(body, "<td>Robo o hurto</td>"));
+	assert_null(strstr(body, "<td>theft</td>"));
+	snprintf(want, sizeof(want), "Casos 1–%d de %lld, página 1 de 2.", OB_PORTAL_CASE_PAGE,
+	         open);
+	assert_non_null(strstr(body, want));
+	assert_int_equal(occurrences(body, "<tr><td class=\"num\">") +
+	                 occurrences(body, "<tr class=\"case-severe\"><td class=\"num\">"),
+	                 OB_PORTAL_CASE_PAGE);
+	assert_non_null(strstr(body, "?page=2\" rel=\"next\""));
+	free(body);
+	body = page_expect("GET", "/es/gestion/triaje?page=2", desk, NULL, 200);
+	assert_int_equal(occurrences(body, "<tr><td class=\"num\">") +
+	                 occurrences(body, "<tr class=\"case-severe\"><td class=\"num\">"),
+	                 open - OB_PORTAL_CASE_PAGE);
+	assert_non_null(strstr(body, "rel=\"prev\""));
+	free(body);
+	body = page_expect("GET", "/en/admin/triage", desk, NULL, 200);
+	assert_non_null(strstr(body, "<td>Theft</td>"));
+	free(body);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +641,7 @@ int main(void)
 		cmocka_unit_test(outside_units),
 		cmocka_unit_test(transitions),
 		cmocka_unit_test(alerts),
+		cmocka_unit_test(portal_pages),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
