@@ -365,7 +365,22 @@ void ob_page_missing_tips(struct ob_page *pg)
 		if (c->n_entries)
 			ob_audit_time(c->entries[0].at, at);
 		OB_HTML_LIT(b, "<tr>");
-		cell_int(b, c->id, true);
+		{
+			/* the number opens the case's page, where a steward marks
+			 * it reviewed (its "review" move) */
+			struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+			char v[24];
+			snprintf(v, sizeof(v), "%lld", c->id);
+			ob_page_path(&u, OB_PAGE_CASE_ONE, v, pg->lang);
+			OB_HTML_LIT(b, "<td class=\"num\"><a");
+			OB_HTML_ATTR(b, "href", u.ptr);
+			OB_HTML_LIT(b, ">");
+			ob_html_text(b, v);
+			OB_HTML_LIT(b, "</a></td>");
+			if (ob_buf_failed(&u))
+				b->failed = true;
+			ob_buf_release(&u);
+		}
 		cell_text(b, at);
 		cell_text(b, st ? OB_L(pg, st->label, st->label_en) : NULL);
 		cell_text(b, f_report >= 0 ? c->values[f_report] : NULL);

@@ -171,6 +171,19 @@ req "$T/ana" 409 /es/gestion/coincidencias --data-urlencode "csrf=$tok" \
 	AND actor = 'ana'")" -ge 1 ] || fail "the page's view not audited"
 req "$T/ana" 200 /en/admin/tips
 expect_grep "$T/body" "Information received"
+# a tip sent through the public form: its number on the tips page opens
+# its case page, where the steward may mark it reviewed
+open_id=$(curl -s "$B/api/v1/missing?limit=1" | jq -r '.data[0].id')
+[ -n "$open_id" ] && [ "$open_id" != null ] || fail "no public missing-person report"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-urlencode 'message=La vi ayer' \
+	--data-urlencode 'website=' "$B/es/desaparecidos/$open_id")
+[ "$code" = 200 ] || fail "the tip form: $code"
+tip=$(sql "$O" "SELECT max(id) FROM case_file WHERE type = 'missing-persons-tip'")
+[ -n "$tip" ] || fail "no tip case"
+req "$T/ana" 200 /en/admin/tips
+grep -q "href=\"/en/admin/case/$tip\"" "$T/body" || fail "the tip does not link to its case page"
+req "$T/ana" 200 "/en/admin/case/$tip"
+expect_grep "$T/body" "Reviewed"
 # an empty queue is said in words, without a table of headers
 for id in $(sql "$O" "SELECT id FROM missing_match WHERE status = 'pending'"); do
 	expect_status 0 "$OBSERVA" missing review "$id" reject -d "$O" --user ana
