@@ -123,8 +123,11 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 		an->cat_start = dv->cat_start;
 		an->cat_value = dv->cat_value;
 		an->run_cat = dv->run_cat;
-		an->agg_first = dv->agg_first;
-		an->agg = dv->agg;
+		/* a large snapshot holds the level by age group alone: the
+		 * questions by sex and manner are counted from it, each entry
+		 * adding to the cell of its sex and manner whatever its group */
+		an->agg_first = dv->agg_first ? dv->agg_first : dv->age_first;
+		an->agg = dv->agg ? dv->agg : dv->age_agg;
 		an->age_first = dv->age_first;
 		an->age_agg = dv->age_agg;
 		an->cruns = dv->cruns;
