@@ -310,7 +310,8 @@ static void test_cube_against_records(void **state)
 /* Each level alone: an analyser holding only level L counts from it every
  * question reading its columns (all of them; or all but one, filtered,
  * by year or country; under the counting rule or not), and answers as
- * the records do; with one of its entries changed, some answer differs. */
+ * the records do; with one of its entries changed, some answer differs.
+ * The cost of a question it counts is its entries. */
 static void test_cube_each_level(void **state)
 {
 	static const char *const names[] = { "sex", "manner", "age_group",
@@ -384,6 +385,17 @@ static void test_cube_each_level(void **state)
 			ob_diag_clear(&da);
 			ob_diag_clear(&dr);
 			ob_diag_clear(&db);
+			if (v == 0) {
+				/* the cost: the level's entries, not the records */
+				struct ob_query_cost c1, cr;
+				assert_int_equal(ob_query_cost(a1, &q, &c1, &da), OB_OK);
+				assert_int_equal(ob_query_cost(an_rec, &q, &cr, &dr), OB_OK);
+				assert_true(c1.from_level);
+				assert_int_equal(c1.records, dv1.n_cube[L]);
+				assert_false(cr.from_level);
+				assert_int_equal(cr.records, snap->n);
+				assert_int_equal(c1.cells, cr.cells);
+			}
 			ea = ob_query_run(a1, &q, &ra, &da);
 			er = ob_query_run(an_rec, &q, &rr, &dr);
 			eb = ob_query_run(a1_bad, &q, &rb, &db);
