@@ -1063,7 +1063,7 @@ int ob_qi_cube_level(const struct ob_analyzer *an, const struct ob_query *q,
 		return -1;
 	if (c->acc[C_TERR])
 		for (uint32_t u = 0; u < s->n_units; u++) {
-			int32_t cu = ob_snap_unit_at_level(s, u, 0);
+			int32_t cu = an->unit_country[u];
 			if (cu < 0 || c->acc[C_TERR][u] != c->acc[C_TERR][cu])
 				return -1;
 		}

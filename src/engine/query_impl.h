@@ -92,6 +92,8 @@ struct ob_analyzer {
 	uint64_t n_cube[OB_SNAP_CUBES];
 	int year_min, year_max; /* of the records with a year; 0 when none */
 	int32_t *country_unit;  /* unit of each country, -1 */
+	int32_t *unit_country;  /* the country (unit) of each unit, -1: none
+	                           (ob_snap_unit_at_level 0) */
 	struct ob_strmap units; /* unit code -> index + 1 */
 	char *pool;             /* labels of numbers */
 	const uint16_t *zone;   /* per block of ZONE records: min, max year, min, max source */
