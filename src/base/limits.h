@@ -305,8 +305,11 @@
 
 /* Records per pre-aggregate by country (engine/snapshot.h, struct
  * ob_snap_cube, 16 bytes each) at most, every level together, beyond
- * OB_SNAP_AGG_FREE of them: half a byte a record. */
-#define OB_SNAP_CUBE_RECORDS 32
+ * OB_SNAP_AGG_FREE of them: about a byte a record, half of it what the
+ * pre-aggregates of the category runs by sex and manner took before a
+ * large snapshot stopped holding them (the demo at scale 10: 744,742
+ * entries for 11.7 million records, 23.98 bytes a record in all). */
+#define OB_SNAP_CUBE_RECORDS 15
 
 /* Most delivered periods (current submissions) a snapshot records for
  * coverage. */

@@ -122,10 +122,12 @@ ob_err ob_query_cost(const struct ob_analyzer *an, const struct ob_query *q,
 	const struct ob_snapshot *s = an->snap;
 	struct compiled c;
 	uint32_t y_lo = 0, y_hi = UINT16_MAX;
+	int level;
 	ob_err e;
 
 	cost->cells = 1;
 	cost->records = 0;
+	cost->from_level = false;
 	if ((e = ob_qi_compile(an, q->where, &c, d))) {
 		ob_qi_compiled_release(&c);
 		return e;
@@ -148,6 +150,23 @@ ob_err ob_query_cost(const struct ob_analyzer *an, const struct ob_query *q,
 			free(seen);
 		}
 		cost->cells = mul_sat(cost->cells, n ? n : 1);
+	}
+	/* a question a level of pre-aggregates by country counts reads its
+	 * entries, those of the country, year, source and category runs the
+	 * filter keeps (as count_cube in query_count.c), not the records */
+	if ((level = ob_qi_cube_level(an, q, &c, q->rules != NULL)) >= 0) {
+		const uint32_t *first = an->cube_first[level];
+		for (uint64_t i = 0; i < an->n_cruns; i++) {
+			const struct ob_snap_crun *cr = &an->cruns[i];
+			if ((c.acc[C_TERR] && !c.acc[C_TERR][cr->country]) ||
+			    (c.acc[C_YEAR] && !c.acc[C_YEAR][cr->year]) ||
+			    (c.acc[C_SRC] && !c.acc[C_SRC][cr->source]) ||
+			    (c.acc[C_CAT] && !c.acc[C_CAT][cr->category]))
+				continue;
+			cost->records += first[i + 1] - first[i];
+		}
+		cost->from_level = true;
+		goto out;
 	}
 	/* records: the territories kept, each narrowed to the years kept when
 	 * its records are ordered by year (as ob_query_run reads them) */

@@ -259,7 +259,9 @@ struct ob_query_result {
 /* What a query would cost, known before it runs. */
 struct ob_query_cost {
 	uint64_t cells;   /* product over the dimensions of the values the filter leaves */
-	uint64_t records; /* records of the territories and years the filter leaves */
+	uint64_t records; /* records of the territories and years the filter leaves,
+	                     or the entries read when from_level */
+	bool from_level;  /* counted from a level of pre-aggregates by country */
 };
 
 /*
@@ -267,9 +269,12 @@ struct ob_query_cost {
  * cells counts, for each dimension, the values some record passing the
  * filter could have (all of them when the filter does not touch the
  * dimension's column); records is what ob_query_run would read: the records
- * of the territories the filter keeps, narrowed to its years. Both are
- * upper bounds (saturated at UINT64_MAX). Errors: those of the filter, as
- * ob_query_run.
+ * of the territories the filter keeps, narrowed to its years, or, when a
+ * level of pre-aggregates by country counts q (snapshot.h, struct
+ * ob_snap_cube; from_level), the entries of that level in the runs of one
+ * country, year, source and category the filter keeps: a broad question
+ * so counted costs thousands, not millions. Both are upper bounds
+ * (saturated at UINT64_MAX). Errors: those of the filter, as ob_query_run.
  */
 ob_err ob_query_cost(const struct ob_analyzer *an, const struct ob_query *q,
                      struct ob_query_cost *cost, struct ob_diag *d);

@@ -989,24 +989,25 @@ static uint32_t *col_offsets(const struct ob_analyzer *an, const struct ob_query
 }
 
 /*
- * Whether the pre-aggregates by country count the question: a level of
- * them holds every column read besides the territory, year, source and
- * category (the sex, manner, age group, month, mechanism, place); the
+ * The level of pre-aggregates by country that counts the question, or -1:
+ * a level holds every column read besides the territory, year, source and
+ * category (the sex, manner, age group, month, mechanism, place; the
+ * manner too when with_manner, for the counting rule's blocks); the
  * territory is read by whole countries (the country dimension, a filter
  * that takes or leaves every unit of a country alike); the age only as
  * age groups (the age group dimension, a filter that takes or leaves
- * whole groups); no date is asked. The level with the fewest entries is
- * taken, and its filters and cell offsets set.
+ * whole groups); no date is asked; the records are ordered. Of the levels
+ * holding those columns, the one with the fewest entries.
  */
-static bool plan_cube(struct plan *pl, const struct ob_analyzer *an, const struct ob_query *q,
-                      const struct compiled *c, const size_t *stride)
+int ob_qi_cube_level(const struct ob_analyzer *an, const struct ob_query *q,
+                     const struct compiled *c, bool with_manner)
 {
-	const struct ob_snapshot *s = pl->s;
-	unsigned need = 0;
+	const struct ob_snapshot *s = an->snap;
+	unsigned need = with_manner ? 1u << OB_CUBE_MANNER : 0;
 	int best = -1;
 
-	if (!an->cruns || c->date || pl->unsorted)
-		return false;
+	if (!an->cruns || c->date || !an->sorted)
+		return -1;
 	for (size_t j = 0; j < q->n_dims; j++) {
 		enum ob_query_dim k = q->dims[j];
 		enum col col = ob_qi_dim_col[k];
@@ -1015,7 +1016,7 @@ static bool plan_cube(struct plan *pl, const struct ob_analyzer *an, const struc
 		else if (k == OB_QD_COUNTRY || col == C_YEAR || col == C_SRC || col == C_CAT)
 			continue;
 		else if (ob_qi_is_terr_dim(k) || col == C_AGE)
-			return false;
+			return -1;
 		else if (col == C_SEX)
 			need |= 1u << OB_CUBE_SEX;
 		else if (col == C_TAG0)
@@ -1027,7 +1028,7 @@ static bool plan_cube(struct plan *pl, const struct ob_analyzer *an, const struc
 		else if (col == C_MONTH)
 			need |= 1u << OB_CUBE_MONTH;
 		else
-			return false;
+			return -1;
 	}
 	for (int k = 0; k < C_COUNT; k++) {
 		if (!c->acc[k] || k == C_TERR || k == C_YEAR || k == C_SRC || k == C_CAT)
@@ -1045,7 +1046,7 @@ static bool plan_cube(struct plan *pl, const struct ob_analyzer *an, const struc
 		} else if (k == C_AGE) {
 			need |= 1u << OB_CUBE_AGE_GROUP;
 		} else {
-			return false;
+			return -1;
 		}
 	}
 	for (int L = 0; L < OB_SNAP_CUBES; L++) {
@@ -1059,13 +1060,33 @@ static bool plan_cube(struct plan *pl, const struct ob_analyzer *an, const struc
 			best = L;
 	}
 	if (best < 0)
-		return false;
+		return -1;
 	if (c->acc[C_TERR])
 		for (uint32_t u = 0; u < s->n_units; u++) {
-			int32_t cu = ob_snap_unit_at_level(s, u, 0);
+			int32_t cu = an->unit_country[u];
 			if (cu < 0 || c->acc[C_TERR][u] != c->acc[C_TERR][cu])
-				return false;
+				return -1;
 		}
+	if (c->acc[C_AGE]) {
+		uint8_t *by = NULL;
+		bool whole = age_by_group(an, c->acc[C_AGE], &by);
+		free(by);
+		if (!whole)
+			return -1;
+	}
+	return best;
+}
+
+/* When a level of pre-aggregates by country counts the question
+ * (ob_qi_cube_level), its filters and cell offsets. */
+static bool plan_cube(struct plan *pl, const struct ob_analyzer *an, const struct ob_query *q,
+                      const struct compiled *c, const size_t *stride)
+{
+	const struct ob_snapshot *s = pl->s;
+	int best = pl->unsorted ? -1 : ob_qi_cube_level(an, q, c, false);
+
+	if (best < 0)
+		return false;
 	if (c->acc[C_AGE] && !age_by_group(an, c->acc[C_AGE], &pl->age_acc))
 		return false;
 	pl->cube = best + 1;

@@ -123,8 +123,11 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 		an->cat_start = dv->cat_start;
 		an->cat_value = dv->cat_value;
 		an->run_cat = dv->run_cat;
-		an->agg_first = dv->agg_first;
-		an->agg = dv->agg;
+		/* a large snapshot holds the level by age group alone: the
+		 * questions by sex and manner are counted from it, each entry
+		 * adding to the cell of its sex and manner whatever its group */
+		an->agg_first = dv->agg_first ? dv->agg_first : dv->age_first;
+		an->agg = dv->agg ? dv->agg : dv->age_agg;
 		an->age_first = dv->age_first;
 		an->age_agg = dv->age_agg;
 		an->cruns = dv->cruns;
@@ -155,6 +158,9 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 	for (uint32_t u = 0; u < s->n_units; u++)
 		if (s->units[u].level == 0 && an->country_unit[s->units[u].country] < 0)
 			an->country_unit[s->units[u].country] = (int32_t)u;
+	an->unit_country = ob_malloc(((size_t)s->n_units + 1) * sizeof(int32_t));
+	for (uint32_t u = 0; u < s->n_units; u++)
+		an->unit_country[u] = ob_snap_unit_at_level(s, u, 0);
 
 	/* number labels: years, months, ages, hours */
 	an->pool = p = ob_malloc(12 * (2101 + 13 + 256 + 25));
@@ -302,6 +308,7 @@ void ob_analyzer_free(struct ob_analyzer *an)
 	}
 	ob_snap_derived_release(&an->own);
 	free(an->country_unit);
+	free(an->unit_country);
 	ob_strmap_release(&an->units);
 	free(an->pool);
 	free(an);

@@ -75,8 +75,9 @@ struct ob_analyzer {
 	const uint32_t *run_cat;   /* n_runs + 1 */
 	/* the pre-aggregates of the category runs by sex and manner (struct
 	 * ob_snap_agg): run i's are agg[agg_first[i]] to agg[agg_first[i + 1]
-	 * - 1]; and by age group too (age_first, age_agg); NULL when the
-	 * snapshot has none */
+	 * - 1], or those by age group too when the snapshot holds only these
+	 * (a large one); and by age group (age_first, age_agg); NULL when
+	 * the snapshot has none */
 	const uint32_t *agg_first; /* n_cat_runs + 1 */
 	const struct ob_snap_agg *agg;
 	const uint32_t *age_first; /* n_cat_runs + 1 */
@@ -91,6 +92,8 @@ struct ob_analyzer {
 	uint64_t n_cube[OB_SNAP_CUBES];
 	int year_min, year_max; /* of the records with a year; 0 when none */
 	int32_t *country_unit;  /* unit of each country, -1 */
+	int32_t *unit_country;  /* the country (unit) of each unit, -1: none
+	                           (ob_snap_unit_at_level 0) */
 	struct ob_strmap units; /* unit code -> index + 1 */
 	char *pool;             /* labels of numbers */
 	const uint16_t *zone;   /* per block of ZONE records: min, max year, min, max source */
@@ -183,6 +186,12 @@ uint64_t ob_qi_year_bound(const uint16_t *year, uint64_t a, uint64_t b, uint32_t
 void ob_qi_count(const struct ob_analyzer *an, const struct ob_query *q,
                  const struct compiled *c, const size_t *stride, struct ob_query_result *r,
                  uint64_t *counts, struct scratch *sc, _Atomic int *stop);
+
+/* The level of the pre-aggregates by country (struct ob_snap_cube) that
+ * counts q filtered by c, or -1 (engine/query_count.c); with_manner: the
+ * manner is read besides, as the counting rule's blocks do. */
+int ob_qi_cube_level(const struct ob_analyzer *an, const struct ob_query *q,
+                     const struct compiled *c, bool with_manner);
 
 /* Count under the counting rule (engine/counting.h), block by block, into
  * r->counts, with r's rule names, masks and notes. */

@@ -12,15 +12,20 @@ static void derive_cube(const struct ob_snapshot *s, struct ob_snap_derived *dv)
 
 /* The levels of pre-aggregates by country: the columns of each (the
  * sex, the manner and the age group with the month, the mechanism or the
- * place; or the month with the mechanism or the place instead of the age
- * group). Part of the file's format: a change is a new version. */
+ * place; the sex, the manner and the month with the mechanism or the
+ * place; the manner, the age group and the month with the place or the
+ * mechanism). A question reading fewer columns is counted from the
+ * smallest level holding them (no level of the sex, manner and age group
+ * alone: the level with the mechanism is a few times its size). Part of
+ * the file's format: a change is a new version. */
 const uint8_t ob_snap_cube_cols[OB_SNAP_CUBES][OB_SNAP_CUBE_COLS] = {
-	{ OB_CUBE_SEX, OB_CUBE_MANNER, OB_CUBE_AGE_GROUP, OB_CUBE_NONE },
 	{ OB_CUBE_SEX, OB_CUBE_MANNER, OB_CUBE_AGE_GROUP, OB_CUBE_MONTH },
 	{ OB_CUBE_SEX, OB_CUBE_MANNER, OB_CUBE_AGE_GROUP, OB_CUBE_MECHANISM },
 	{ OB_CUBE_SEX, OB_CUBE_MANNER, OB_CUBE_AGE_GROUP, OB_CUBE_PLACE },
 	{ OB_CUBE_SEX, OB_CUBE_MANNER, OB_CUBE_MONTH, OB_CUBE_MECHANISM },
 	{ OB_CUBE_SEX, OB_CUBE_MANNER, OB_CUBE_MONTH, OB_CUBE_PLACE },
+	{ OB_CUBE_MANNER, OB_CUBE_AGE_GROUP, OB_CUBE_MONTH, OB_CUBE_PLACE },
+	{ OB_CUBE_MANNER, OB_CUBE_AGE_GROUP, OB_CUBE_MONTH, OB_CUBE_MECHANISM },
 };
 
 /*
@@ -145,7 +150,15 @@ too_big:
 	return false;
 }
 
-/* Both levels of pre-aggregates, when the category runs are made. */
+/*
+ * The pre-aggregates of the category runs, when these are made: by sex,
+ * manner and age group, at most one entry per two records (8 bytes a
+ * record) or OB_SNAP_AGG_FREE; by sex and manner only when both levels
+ * together hold at most OB_SNAP_AGG_FREE entries (a small snapshot: a
+ * question reading no age group is counted from the level by age group
+ * alike, and in a large one those bytes go to the levels by country), or
+ * alone, within the same bound, when the records have no age column.
+ */
 static void derive_aggs(const struct ob_snapshot *s, struct ob_snap_derived *dv)
 {
 	uint8_t grp[256];
@@ -155,23 +168,25 @@ static void derive_aggs(const struct ob_snapshot *s, struct ob_snap_derived *dv)
 
 	if (!dv->cat_start || !s->sex || !s->tag[0])
 		return;
-	/* both levels together at most one entry per two records (8 bytes a
-	 * record), or OB_SNAP_AGG_FREE */
 	uint64_t max = s->n / 2 > OB_SNAP_AGG_FREE ? s->n / 2 : OB_SNAP_AGG_FREE;
 
+	if (s->age) {
+		for (unsigned v = 0; v < 256; v++)
+			grp[v] = (uint8_t)ob_ind_age_group_value(s, (uint8_t)v);
+		if (derive_agg(s, dv, grp, max, &first, &agg, &n)) {
+			dv->age_first = first;
+			dv->age_agg = agg;
+			dv->n_age_agg = n;
+		}
+	}
+	if (dv->age_agg && dv->n_age_agg >= OB_SNAP_AGG_FREE)
+		return;
+	if (dv->age_agg)
+		max = OB_SNAP_AGG_FREE - dv->n_age_agg;
 	if (derive_agg(s, dv, NULL, max, &first, &agg, &n)) {
 		dv->agg_first = first;
 		dv->agg = agg;
 		dv->n_agg = n;
-	}
-	if (!dv->agg || !s->age)
-		return;
-	for (unsigned v = 0; v < 256; v++)
-		grp[v] = (uint8_t)ob_ind_age_group_value(s, (uint8_t)v);
-	if (derive_agg(s, dv, grp, max - dv->n_agg, &first, &agg, &n)) {
-		dv->age_first = first;
-		dv->age_agg = agg;
-		dv->n_age_agg = n;
 	}
 }
 

@@ -86,8 +86,8 @@ enum section {
 
 struct snap_derived_meta {
 	uint8_t sorted, year_sorted, src_sorted, cat_sorted, counts_one;
-	uint8_t has_runs, has_cat_runs, has_agg; /* has_agg: 1 by sex and
-	                                           manner, 3 by age group too */
+	uint8_t has_runs, has_cat_runs, has_agg; /* has_agg: bit 0 by sex and
+	                                           manner, bit 1 by age group */
 	int32_t year_min, year_max;
 	uint32_t zone_records; /* OB_SNAP_ZONE when written */
 	uint32_t has_cube;     /* bit L: level L of the pre-aggregates by country */

@@ -446,8 +446,7 @@ static ob_err load_derived(struct ob_snapshot *s, const unsigned char *base,
 			if (dv->cat_value[i] >= s->n_categories)
 				goto bad_runs;
 	}
-	if (meta->has_agg & ~3 || (meta->has_agg && !meta->has_cat_runs) ||
-	    meta->has_agg == 2)
+	if (meta->has_agg & ~3 || (meta->has_agg && !meta->has_cat_runs))
 		goto bad_agg;
 	if (meta->has_agg & 1) {
 		DER(dv->agg_first, SEC_DER_AGG_FIRST, 4, dv->n_cat_runs + 1);

@@ -129,9 +129,13 @@
  * that a question reading no other column than the sex and the manner per
  * record is counted from them; 7 the pre-aggregates by country (struct
  * ob_snap_cube), so that a question over whole countries reading the sex,
- * manner, age group, month, mechanism or place is counted from them. An
+ * manner, age group, month, mechanism or place is counted from them; 8
+ * levels of them by month and place, and by manner, age group and month
+ * with the place or the mechanism, their bytes taken from the
+ * pre-aggregates of the category runs by sex and manner, no longer made in
+ * a large snapshot (the level by age group answers their questions). An
  * older file is rebuilt, never read. */
-#define OB_SNAPSHOT_VERSION 7
+#define OB_SNAPSHOT_VERSION 8
 
 /* Records per zone of the zone map (struct ob_snap_derived). */
 #define OB_SNAP_ZONE 2048
@@ -271,7 +275,7 @@ enum ob_snap_cube_col {
 };
 
 /* Levels of pre-aggregates by country, and the columns each holds. */
-#define OB_SNAP_CUBES 6
+#define OB_SNAP_CUBES 7
 #define OB_SNAP_CUBE_COLS 4
 extern const uint8_t ob_snap_cube_cols[OB_SNAP_CUBES][OB_SNAP_CUBE_COLS];
 
@@ -311,17 +315,19 @@ struct ob_snap_cube {
  *   zone_ones     per zone: every count in it is 1 (NULL when counts_one)
  *   zone_victims  victims before each zone (n_zones + 1; NULL when
  *                 counts_one); zone_keys the rkeys summed likewise
- *   agg ...       with the category runs: the pre-aggregates of category
- *                 run i are agg[agg_first[i]] to agg[agg_first[i + 1] - 1]
- *                 (agg_first: n_cat_runs + 1), ordered by sex then manner,
- *                 one per pair its records hold; their records add up to
- *                 the run's length. NULL when there are no category runs,
- *                 when they would be many (more than one per two
- *                 records) or when a sum would not fit its 32 bits
- *   age_agg ...   the same by sex, manner and age group (age_first,
- *                 n_age_agg), ordered by sex, manner, age group; NULL
- *                 likewise, or when the two levels together would hold
- *                 more than one per two records
+ *   age_agg ...   with the category runs: the pre-aggregates of category
+ *                 run i are age_agg[age_first[i]] to age_agg[age_first[i +
+ *                 1] - 1] (age_first: n_cat_runs + 1), ordered by sex,
+ *                 manner and age group, one per tuple its records hold;
+ *                 their records add up to the run's length. NULL when
+ *                 there are no category runs, when they would be many
+ *                 (more than one per two records) or when a sum would not
+ *                 fit its 32 bits
+ *   agg ...       the same by sex and manner only (agg_first, n_agg),
+ *                 ordered by sex then manner: made only with age_agg and
+ *                 when both together hold at most OB_SNAP_AGG_FREE
+ *                 entries (a small snapshot); else NULL, and a reader
+ *                 counts its questions from age_agg
  *   cruns ...     the runs of one country, year and source and category
  *                 (n_cruns, ordered so), and per level L of
  *                 ob_snap_cube_cols their pre-aggregates: crun i's are

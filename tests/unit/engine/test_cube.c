@@ -23,9 +23,9 @@ static struct ob_population *pop;
 /* the snapshot as loaded; the same without any pre-aggregate; the same
  * with one entry of each level by country changed (copies of the
  * snapshot's struct, sharing its columns) */
-static struct ob_analyzer *an_cube, *an_rec, *an_bad;
-static struct ob_snapshot snap_rec, snap_bad;
-static struct ob_snap_derived dv_rec, dv_bad;
+static struct ob_analyzer *an_cube, *an_rec, *an_bad, *an_part;
+static struct ob_snapshot snap_rec, snap_bad, snap_part;
+static struct ob_snap_derived dv_rec, dv_bad, dv_part;
 static struct ob_snap_cube *cube_bad[OB_SNAP_CUBES];
 static struct ob_counting *rules;
 
@@ -89,6 +89,19 @@ static int setup(void **state)
 	}
 	snap_bad.derived = &dv_bad;
 	an_bad = ob_analyzer_new(&snap_bad, pop);
+
+	/* without the levels by month and place and by manner, age group and
+	 * month: their questions are counted from the other levels or from
+	 * the records */
+	snap_part = *snap;
+	dv_part = *snap->derived;
+	for (int L = 4; L < OB_SNAP_CUBES; L++) {
+		dv_part.cube_first[L] = NULL;
+		dv_part.cube[L] = NULL;
+		dv_part.n_cube[L] = 0;
+	}
+	snap_part.derived = &dv_part;
+	an_part = ob_analyzer_new(&snap_part, pop);
 	return 0;
 }
 
@@ -96,6 +109,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	ob_analyzer_free(an_bad);
+	ob_analyzer_free(an_part);
 	ob_analyzer_free(an_rec);
 	ob_analyzer_free(an_cube);
 	for (int L = 0; L < OB_SNAP_CUBES; L++)
@@ -220,9 +234,9 @@ static void test_cube_against_records(void **state)
 	for (long long t = 0; t < n_queries; t++) {
 		struct ob_query q;
 		struct ob_buf where;
-		struct ob_query_result *ra = NULL, *rr = NULL, *rb = NULL;
-		struct ob_diag da, dr, db;
-		ob_err ea, er, eb;
+		struct ob_query_result *ra = NULL, *rr = NULL, *rb = NULL, *rp = NULL;
+		struct ob_diag da, dr, db, dp;
+		ob_err ea, er, eb, ep;
 		bool in_cube = true;
 		unsigned nf = rnd(4);
 		size_t cells = 1;
@@ -264,18 +278,26 @@ static void test_cube_against_records(void **state)
 		ob_diag_clear(&da);
 		ob_diag_clear(&dr);
 		ob_diag_clear(&db);
+		ob_diag_clear(&dp);
 		ea = ob_query_run(an_cube, &q, &ra, &da);
 		er = ob_query_run(an_rec, &q, &rr, &dr);
 		eb = ob_query_run(an_bad, &q, &rb, &db);
+		ep = ob_query_run(an_part, &q, &rp, &dp);
 		if (!same(ea, ra, er, rr, &q))
 			fail_msg("«%s» (%zu dims, %s%s): the answer by country differs from the "
 			         "records' (%d, %d)",
 			         q.where, q.n_dims, q.records ? "records" : "victims",
 			         q.keys ? ", keys" : "", (int)ea, (int)er);
+		if (!same(ep, rp, er, rr, &q))
+			fail_msg("«%s» (%zu dims, %s%s): the answer without the levels by month and "
+			         "place differs from the records' (%d, %d)",
+			         q.where, q.n_dims, q.records ? "records" : "victims",
+			         q.keys ? ", keys" : "", (int)ep, (int)er);
 		differ_bad += !same(eb, rb, er, rr, &q);
 		ob_query_result_free(ra);
 		ob_query_result_free(rr);
 		ob_query_result_free(rb);
+		ob_query_result_free(rp);
 		ob_buf_release(&where);
 	}
 	if (eligible < (size_t)n_queries / 4)
@@ -283,6 +305,117 @@ static void test_cube_against_records(void **state)
 		         eligible, n_queries);
 	if (!differ_bad)
 		fail_msg("a changed pre-aggregate changed no answer in %lld questions", n_queries);
+}
+
+/* Each level alone: an analyser holding only level L counts from it every
+ * question reading its columns (all of them; or all but one, filtered,
+ * by year or country; under the counting rule or not), and answers as
+ * the records do; with one of its entries changed, some answer differs.
+ * The cost of a question it counts is its entries. */
+static void test_cube_each_level(void **state)
+{
+	static const char *const names[] = { "sex", "manner", "age_group",
+		                             "month", "mechanism", "place" };
+	static const enum ob_query_dim by_label[] = { OB_QD_SEX, OB_QD_MANNER, OB_QD_AGE_GROUP,
+		                                      OB_QD_MONTH, OB_QD_MECHANISM, OB_QD_PLACE };
+	struct ob_diag d;
+
+	(void)state;
+	ob_diag_clear(&d);
+	for (int L = 0; L < OB_SNAP_CUBES; L++) {
+		struct ob_snapshot s1 = *snap, s1_bad = *snap;
+		struct ob_snap_derived dv1 = *snap->derived, dv1_bad;
+		struct ob_analyzer *a1, *a1_bad;
+		size_t differ = 0;
+
+		for (int M = 0; M < OB_SNAP_CUBES; M++)
+			if (M != L) {
+				dv1.cube_first[M] = NULL;
+				dv1.cube[M] = NULL;
+				dv1.n_cube[M] = 0;
+			}
+		dv1.agg_first = dv1.age_first = NULL; /* not the category runs' */
+		dv1.agg = dv1.age_agg = NULL;
+		dv1.n_agg = dv1.n_age_agg = 0;
+		dv1_bad = dv1;
+		dv1_bad.cube[L] = cube_bad[L];
+		s1.derived = &dv1;
+		s1_bad.derived = &dv1_bad;
+		a1 = ob_analyzer_new(&s1, pop);
+		a1_bad = ob_analyzer_new(&s1_bad, pop);
+		for (int v = 0; v < 8; v++) {
+			struct ob_query q;
+			struct ob_buf dims, where;
+			struct ob_query_result *ra = NULL, *rr = NULL, *rb = NULL;
+			struct ob_diag da, dr, db;
+			ob_err ea, er, eb;
+
+			memset(&q, 0, sizeof(q));
+			ob_buf_init(&dims, 256);
+			ob_buf_init(&where, 256);
+			ob_buf_puts(&dims, "");
+			int n_cols = 0;
+			ob_buf_puts(&where, "");
+			for (int j = 0; j < OB_SNAP_CUBE_COLS; j++) {
+				uint8_t k = ob_snap_cube_cols[L][j];
+				const char *l;
+				if (k == OB_CUBE_NONE)
+					continue;
+				/* odd questions: the (v / 2)th column a filter, not a dimension */
+				if (v % 2 && j == v / 2 && k == OB_CUBE_AGE_GROUP)
+					ob_buf_puts(&where, "age=18..29");
+				else if (v % 2 && j == v / 2 && k == OB_CUBE_MONTH)
+					ob_buf_puts(&where, "month=1..6");
+				else if (v % 2 && j == v / 2 && (l = label_of(by_label[k])))
+					ob_buf_putf(&where, "%s=%s", names[k], l);
+				else
+					ob_buf_putf(&dims, "%s%s", n_cols++ ? "," : "", names[k]);
+			}
+			/* by year or country too, within OB_QUERY_MAX_DIMS */
+			if (n_cols < OB_SNAP_CUBE_COLS)
+				ob_buf_puts(&dims, v % 4 == 1 ? ",year" : ",country");
+			assert_int_equal(ob_query_dims_parse(dims.ptr, "rows", q.dims, &q.n_dims, &d),
+			                 OB_OK);
+			q.n_row_dims = 1;
+			q.keys = v % 3 == 0;
+			q.records = v % 4 == 1;
+			if (!q.records && v % 2)
+				q.rules = rules;
+			q.where = where.ptr;
+			ob_diag_clear(&da);
+			ob_diag_clear(&dr);
+			ob_diag_clear(&db);
+			if (v == 0) {
+				/* the cost: the level's entries, not the records */
+				struct ob_query_cost c1, cr;
+				assert_int_equal(ob_query_cost(a1, &q, &c1, &da), OB_OK);
+				assert_int_equal(ob_query_cost(an_rec, &q, &cr, &dr), OB_OK);
+				assert_true(c1.from_level);
+				assert_int_equal(c1.records, dv1.n_cube[L]);
+				assert_false(cr.from_level);
+				assert_int_equal(cr.records, snap->n);
+				assert_int_equal(c1.cells, cr.cells);
+			}
+			ea = ob_query_run(a1, &q, &ra, &da);
+			er = ob_query_run(an_rec, &q, &rr, &dr);
+			eb = ob_query_run(a1_bad, &q, &rb, &db);
+			assert_int_equal(ea, OB_OK);
+			if (!same(ea, ra, er, rr, &q))
+				fail_msg("level %d alone, by %s where «%s»: the answer differs from the "
+				         "records'",
+				         L, dims.ptr, where.ptr);
+			differ += !same(eb, rb, er, rr, &q);
+			ob_query_result_free(ra);
+			ob_query_result_free(rr);
+			ob_query_result_free(rb);
+			ob_buf_release(&dims);
+			ob_buf_release(&where);
+		}
+		if (!differ)
+			fail_msg("level %d: a changed entry changed no answer", L);
+		ob_analyzer_free(a1_bad);
+		ob_analyzer_free(a1);
+	}
 }
 
 /* Questions under the counting rule (its blocks filter by category,
@@ -299,7 +432,9 @@ static void test_cube_rules(void **state)
 
 	(void)state;
 	ob_diag_clear(&d);
-	for (size_t i = 0; i < OB_ARRAY_SIZE(dims); i++) {
+	static const char *const wheres[] = { "", "sex=F", "age=18..29" };
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(dims) * OB_ARRAY_SIZE(wheres); i++) {
 		for (int keys = 0; keys < 2; keys++) {
 			struct ob_query q;
 			struct ob_query_result *ra = NULL, *rr = NULL;
@@ -309,21 +444,20 @@ static void test_cube_rules(void **state)
 			memset(&q, 0, sizeof(q));
 			ob_diag_clear(&da);
 			ob_diag_clear(&dr);
-			assert_int_equal(ob_query_dims_parse(dims[i][0], "rows", q.dims, &q.n_dims, &d),
-			                 OB_OK);
+			const char *const *dm = dims[i / OB_ARRAY_SIZE(wheres)];
+			assert_int_equal(ob_query_dims_parse(dm[0], "rows", q.dims, &q.n_dims, &d), OB_OK);
 			q.n_row_dims = q.n_dims;
-			assert_int_equal(ob_query_dims_parse(dims[i][1], "cols", q.dims, &q.n_dims, &d),
-			                 OB_OK);
+			assert_int_equal(ob_query_dims_parse(dm[1], "cols", q.dims, &q.n_dims, &d), OB_OK);
 			q.rules = rules;
 			q.keys = keys;
-			q.where = i % 2 ? "sex=F" : "";
+			q.where = wheres[i % OB_ARRAY_SIZE(wheres)];
 			ea = ob_query_run(an_cube, &q, &ra, &da);
 			er = ob_query_run(an_rec, &q, &rr, &dr);
 			assert_int_equal(ea, OB_OK);
 			if (!same(ea, ra, er, rr, &q))
-				fail_msg("%s by %s under the counting rule: the answer by country "
-				         "differs from the records'",
-				         dims[i][0], dims[i][1]);
+				fail_msg("%s by %s where «%s» under the counting rule: the answer by "
+				         "country differs from the records'",
+				         dm[0], dm[1], q.where);
 			assert_string_equal(ra->counting, rr->counting);
 			ob_query_result_free(ra);
 			ob_query_result_free(rr);
@@ -370,6 +504,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cube_sums),
 		cmocka_unit_test(test_cube_rules),
+		cmocka_unit_test(test_cube_each_level),
 		cmocka_unit_test(test_cube_against_records),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
