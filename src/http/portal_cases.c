@@ -42,6 +42,22 @@ struct case_page {
 	struct ob_case_units u;      /* the units the account acts in */
 };
 
+/* A page's beginning: its title as the heading and, when error is not
+ * NULL, the error in an alert; whether there was one. */
+static bool page_head(struct ob_page *pg, const char *title, const char *error)
+{
+	ob_page_begin(pg, title);
+	OB_HTML_LIT(pg->b, "<h1>");
+	ob_html_text(pg->b, title);
+	OB_HTML_LIT(pg->b, "</h1>\n");
+	if (!error)
+		return false;
+	OB_HTML_LIT(pg->b, "<p class=\"error\" role=\"alert\">");
+	ob_html_text(pg->b, error);
+	OB_HTML_LIT(pg->b, "</p>\n");
+	return true;
+}
+
 /* A page saying why it shows nothing (text: its one sentence). */
 static void message_page(struct ob_page *pg, int status, const char *title, const char *text,
                          enum ob_page_kind back)
@@ -307,16 +323,8 @@ static void report_form(struct ob_page *pg, const struct case_page *x, const cha
 	long long opened;
 	char id[OB_CASE_NAME + 4], name[OB_CASE_NAME + 4];
 
-	ob_page_begin(pg, title);
-	OB_HTML_LIT(b, "<h1>");
-	ob_html_text(b, title);
-	OB_HTML_LIT(b, "</h1>\n");
-	if (error) {
-		OB_HTML_LIT(b, "<p class=\"error\" role=\"alert\">");
-		ob_html_text(b, error);
-		OB_HTML_LIT(b, "</p>\n");
-	} else if (ob_page_plain_int(ob_http_param(&pg->c->target, "case"), 1, LLONG_MAX / 2,
-	                             &opened)) {
+	if (!page_head(pg, title, error) &&
+	    ob_page_plain_int(ob_http_param(&pg->c->target, "case"), 1, LLONG_MAX / 2, &opened)) {
 		OB_HTML_LIT(b, "<p class=\"note\" role=\"status\">");
 		OB_HTML_TEXTF(b, "%s %lld %s", OB_L(pg, "Reporte", "Report"), opened,
 		              OB_L(pg, "registrado. Quien clasifica los reportes lo verá en su cola.",
@@ -1330,15 +1338,7 @@ static void case_view(struct ob_page *pg, const struct case_page *x,
 	ob_diag_clear(&d);
 	if (ob_case_alerts(&one, x->cal, now, note_one, &al, &d))
 		OB_WARN("portal: caso %lld: %s", "portal: case %lld: %s", sc->id, d.message);
-	ob_page_begin(pg, title);
-	OB_HTML_LIT(b, "<h1>");
-	ob_html_text(b, title);
-	OB_HTML_LIT(b, "</h1>\n");
-	if (error) {
-		OB_HTML_LIT(b, "<p class=\"error\" role=\"alert\">");
-		ob_html_text(b, error);
-		OB_HTML_LIT(b, "</p>\n");
-	}
+	page_head(pg, title, error);
 	OB_HTML_LIT(b, "<p>");
 	ob_html_text(b, lbl(pg, t->name, t->name_en, t->code));
 	OB_HTML_LIT(b, ". ");
@@ -1564,15 +1564,7 @@ static void public_form(struct ob_page *pg, const struct case_page *x, const cha
 	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
 	char id[OB_CASE_NAME + 4];
 
-	ob_page_begin(pg, title);
-	OB_HTML_LIT(b, "<h1>");
-	ob_html_text(b, title);
-	OB_HTML_LIT(b, "</h1>\n");
-	if (error) {
-		OB_HTML_LIT(b, "<p class=\"error\" role=\"alert\">");
-		ob_html_text(b, error);
-		OB_HTML_LIT(b, "</p>\n");
-	}
+	page_head(pg, title, error);
 	OB_HTML_LIT(b, "<p>");
 	ob_html_text(b, OB_L(pg, "Cualquier persona puede reportar un hecho de violencia en un "
 	                         "centro escolar o cerca de él, sin cuenta y sin dar su nombre. "
