@@ -930,7 +930,7 @@ static int month_index(const struct ob_csv_field *f)
  * each given to row() with the columns' indexes. A table that is missing
  * or lacks a column is left out with a warning (a release made before it
  * was published): the bulletin then says it has none. */
-static void table_rows(const char *path, const char *const *cols, size_t ncols, const char *key,
+static bool table_rows(const char *path, const char *const *cols, size_t ncols, const char *key,
                        void (*row)(const struct ob_csv_field *f, const long *col, void *arg),
                        void *arg)
 {
@@ -943,7 +943,7 @@ static void table_rows(const char *path, const char *const *cols, size_t ncols, 
 	ob_err e;
 
 	if (ncols > OB_ARRAY_SIZE(col) || !path[0])
-		return;
+		return false;
 	ob_diag_clear(&d);
 	if ((e = ob_csv_open(path, NULL, &opts, &rd, &d)) || (e = ob_csv_next(rd, &rec, &d)) ||
 	    (e = ob_csv_header_columns(rec, path, cols, NULL, ncols, col, &d)))
@@ -962,6 +962,7 @@ close_reader:
 		        path);
 	}
 	ob_csv_close(rd);
+	return !e;
 }
 
 static void death_row(const struct ob_csv_field *f, const long *col, void *arg)
@@ -995,8 +996,9 @@ static void deliv_row(const struct ob_csv_field *f, const long *col, void *arg)
 		          f[col[4]].ptr[0] == '1');
 }
 
-/* The deaths of territory from the release's violent_deaths.csv. */
-static void deaths_load(struct ob_cmd_ctx *ctx, const char *version, const char *territory,
+/* The deaths of territory from the release's violent_deaths.csv; false
+ * when it cannot be read. */
+static bool deaths_load(struct ob_cmd_ctx *ctx, const char *version, const char *territory,
                         struct sources *x)
 {
 	static const char *const cols[] = { "territory", "year", "count_of", "count", "status" };
@@ -1006,10 +1008,11 @@ static void deaths_load(struct ob_cmd_ctx *ctx, const char *version, const char 
 	size_t n = 0;
 
 	relpath(ctx, version, "violent_deaths.csv", path, sizeof path);
-	table_rows(path, region ? level0 : cols, OB_ARRAY_SIZE(cols), region ? "0" : territory,
-	           death_row, x);
+	if (!table_rows(path, region ? level0 : cols, OB_ARRAY_SIZE(cols), region ? "0" : territory,
+	                death_row, x))
+		return false;
 	if (!region)
-		return;
+		return true;
 	/* the region: each year's and series' sum over the countries, as
 	 * region_rows sums the indicators (a suppressed cell suppresses the
 	 * sum; a country without the series is left out) */
@@ -1052,12 +1055,13 @@ static void deaths_load(struct ob_cmd_ctx *ctx, const char *version, const char 
 		free((char *)x->deaths[i].status);
 	}
 	x->n_deaths = n;
+	return true;
 }
 
 /* The deliveries of country (NULL: every country's) in months [from, to]
  * from the release's completeness.csv (a year's bulletin: what its
  * release says). */
-static void deliveries_release(struct ob_cmd_ctx *ctx, const char *version, const char *country,
+static bool deliveries_release(struct ob_cmd_ctx *ctx, const char *version, const char *country,
                                int from, int to, struct sources *x)
 {
 	static const char *const cols[] = { "country", "source", "institution", "month",
@@ -1066,7 +1070,7 @@ static void deliveries_release(struct ob_cmd_ctx *ctx, const char *version, cons
 	struct deliv_want w = { x, from, to };
 
 	relpath(ctx, version, "completeness.csv", path, sizeof path);
-	table_rows(path, cols, OB_ARRAY_SIZE(cols), country, deliv_row, &w);
+	return table_rows(path, cols, OB_ARRAY_SIZE(cols), country, deliv_row, &w);
 }
 
 /* The deliveries of the territory's country in months [from, to] from the
@@ -1957,15 +1961,15 @@ compose:
 		 * deaths, the deliveries of the months (a year's from its
 		 * release; less than a year's were read from the records) */
 		if (version[0])
-			deaths_load(ctx, version, territory, &src);
+			b.deaths_unread = !deaths_load(ctx, version, territory, &src);
 		for (size_t i = 0; !b.sub && i < rows.n; i++)
 			if (rows.v[i].territory && !strcmp(rows.v[i].territory, territory) &&
 			    rows.v[i].country) {
 				/* the region: every country's sources */
-				deliveries_release(ctx, version,
-				                   strcmp(territory, REGION_CODE) ? rows.v[i].country
-				                                                  : NULL,
-				                   from_month, to_month, &src);
+				b.deliveries_unread = !deliveries_release(
+					ctx, version,
+					strcmp(territory, REGION_CODE) ? rows.v[i].country : NULL,
+					from_month, to_month, &src);
 				break;
 			}
 		b.deaths = src.deaths;

@@ -192,6 +192,9 @@ struct ob_bulletin {
 	size_t n_deliveries;
 	int from_month, to_month;
 	const char *deliveries_date;
+	/* the release's table of deaths, or of deliveries, could not be read
+	 * (the section says so, rather than that there is nothing) */
+	bool deaths_unread, deliveries_unread;
 	/* the region: rows of level -1 are the sums of the countries' (the
 	 * units below); the methods box says how they are made */
 	bool region;

@@ -141,6 +141,18 @@ ob_err ob_bl_institutions(const struct ob_bulletin *b, const struct ob_bl_sink *
 		if (any)
 			years[ny++] = y;
 	}
+	if (b->deaths_unread) {
+		if (b->lang == OB_LANG_EN)
+			snprintf(line, sizeof line,
+			         "The violent deaths table of release %s could not be read: no count "
+			         "of the institutions is shown.", b->release);
+		else
+			snprintf(line, sizeof line,
+			         "No se pudo leer la tabla de muertes violentas de la publicación %s: no "
+			         "se muestra ninguna cifra de las instituciones.", b->release);
+		s->para(s->ctx, OB_BL_PLAIN, line);
+		return OB_OK;
+	}
 	if (!ny || years[ny - 1] != b->year) {
 		if (b->lang == OB_LANG_EN)
 			snprintf(line, sizeof line,
@@ -299,6 +311,14 @@ void ob_bl_deliveries(const struct ob_bulletin *b, const struct ob_bl_sink *s, c
 	if (b->from_month <= 0 || months <= 0)
 		return;
 	s->heading(s->ctx, 2, tr(b, "Entregas del periodo", "Deliveries of the period"));
+	if (b->deliveries_unread) {
+		s->para(s->ctx, OB_BL_PLAIN,
+		        tr(b, "No se pudo leer la tabla de entregas de la publicación: no se dice "
+		              "qué meses entregó cada fuente.",
+		           "The release's table of deliveries could not be read: which months each "
+		           "source delivered is not said."));
+		return;
+	}
 	if (!b->n_deliveries) {
 		if (b->lang == OB_LANG_EN)
 			snprintf(line, sizeof line,

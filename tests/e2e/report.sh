@@ -477,6 +477,20 @@ sources() { # HTML LANG TERRITORY YEAR DELIVERIES COUNTRY FROM TO
 sources "$T/SLV-es.html" es SLV 2024 "$R/violent_deaths.csv" "$R/completeness.csv" SLV 2024-01 2024-12
 sources "$T/SLV06-en.html" en SLV06 2024 "$R/violent_deaths.csv" "$R/completeness.csv" SLV 2024-01 2024-12
 
+# a release whose deaths table is missing, or whose deliveries table lacks a
+# column: the bulletin says it could not read them (not that there are none),
+# and the warning names the file
+mv "$R/violent_deaths.csv" "$T/vd.csv"
+cp "$R/completeness.csv" "$T/compl-rel.csv"
+printf 'source;month\nsv-pnc;2024-01\n' >"$R/completeness.csv"
+expect_status 0 "$OBSERVA" report -d "$O" --territory SLV --period 2024 -o "$T/unread.html"
+expect_grep "$T/unread.html" "No se pudo leer la tabla de muertes violentas de la publicación v1"
+expect_grep "$T/unread.html" "No se pudo leer la tabla de entregas de la publicación"
+expect_grep "$T/err" "violent_deaths.csv"
+expect_grep "$T/err" "completeness.csv"
+mv "$T/vd.csv" "$R/violent_deaths.csv"
+cp "$T/compl-rel.csv" "$R/completeness.csv"
+
 # the region: every country side by side and their sum. Each headline row
 # is the sum of the countries' counts and denominators in the release (the
 # rate of the sums, one decimal), "suprimido" when the release suppresses
