@@ -42,6 +42,35 @@ struct case_page {
 	struct ob_case_units u;      /* the units the account acts in */
 };
 
+/* A column heading of a table: its words, and whether it holds numbers. */
+struct head {
+	const char *es, *en;
+	bool num;
+};
+
+/* A scrollable table (labelled title for the keyboard and readers) with
+ * its caption and column headings, up to its open <tbody>. */
+static void table_open(struct ob_page *pg, const char *title, const char *caption,
+                       const struct head *cols, size_t n)
+{
+	struct ob_buf *b = pg->b;
+
+	OB_HTML_LIT(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\"");
+	OB_HTML_ATTR(b, "aria-label", title);
+	OB_HTML_LIT(b, "><table class=\"cases\">\n<caption>");
+	ob_html_text(b, caption);
+	OB_HTML_LIT(b, "</caption>\n<thead><tr>");
+	for (size_t i = 0; i < n; i++) {
+		if (cols[i].num)
+			OB_HTML_LIT(b, "<th scope=\"col\" class=\"num\">");
+		else
+			OB_HTML_LIT(b, "<th scope=\"col\">");
+		ob_html_text(b, OB_L(pg, cols[i].es, cols[i].en));
+		OB_HTML_LIT(b, "</th>");
+	}
+	OB_HTML_LIT(b, "</tr></thead>\n<tbody>\n");
+}
+
 /* A page's beginning: its title as the heading and, when error is not
  * NULL, the error in an alert; whether there was one. */
 static bool page_head(struct ob_page *pg, const char *title, const char *error)
@@ -993,32 +1022,19 @@ void ob_page_case_triage(struct ob_page *pg)
 		              rows_total(&rs) == 1 ? "reporte abierto" : "reportes abiertos");
 	OB_HTML_LIT(b, "</p>\n");
 	pager(pg, &rs, page_number(pg), &from, &to);
-	OB_HTML_LIT(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\"");
-	OB_HTML_ATTR(b, "aria-label", title);
-	OB_HTML_LIT(b, "><table class=\"cases\">\n<caption>");
-	ob_html_text(b, OB_L(pg, "Reportes abiertos por gravedad y antigüedad",
-	                     "Open reports by severity and age"));
-	OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\" class=\"num\">");
-	ob_html_text(b, OB_L(pg, "Reporte", "Report"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Gravedad", "Severity"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Estado", "State"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Centro escolar", "School"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Categoría", "Category"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Arma", "Weapon"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Abierto (hora local)", "Opened (local time)"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\" class=\"num\">");
-	ob_html_text(b, OB_L(pg, "Horas", "Hours"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Próximo plazo", "Next deadline"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Acciones", "Actions"));
-	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
+	{
+		static const struct head cols[] = {
+			{ "Reporte", "Report", true }, { "Gravedad", "Severity", false },
+			{ "Estado", "State", false }, { "Centro escolar", "School", false },
+			{ "Categoría", "Category", false }, { "Arma", "Weapon", false },
+			{ "Abierto (hora local)", "Opened (local time)", false },
+			{ "Horas", "Hours", true }, { "Próximo plazo", "Next deadline", false },
+			{ "Acciones", "Actions", false },
+		};
+		table_open(pg, title, OB_L(pg, "Reportes abiertos por gravedad y antigüedad",
+		                           "Open reports by severity and age"),
+		           cols, OB_ARRAY_SIZE(cols));
+	}
 	for (size_t k = from; k < to; k++) {
 		const struct case_row *r = &rs.r[k];
 		const struct ob_case_rec *c = &set.cases[r->i];
@@ -1134,27 +1150,18 @@ void ob_page_case_board(struct ob_page *pg)
 	}
 	OB_HTML_LIT(b, "</ul>\n");
 	pager(pg, &rs, page_number(pg), &from, &to);
-	OB_HTML_LIT(b, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\"");
-	OB_HTML_ATTR(b, "aria-label", title);
-	OB_HTML_LIT(b, "><table class=\"cases\">\n<caption>");
-	ob_html_text(b, OB_L(pg, "Casos abiertos por urgencia de su próximo plazo",
-	                     "Open cases by the urgency of their next deadline"));
-	OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\" class=\"num\">");
-	ob_html_text(b, OB_L(pg, "Caso", "Case"));
-	/* the word beside the number: seen on a phone without scrolling */
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Situación", "Status"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Juzgado", "Court"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Expediente", "Case file"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Estado", "State"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Próximo plazo", "Next deadline"));
-	OB_HTML_LIT(b, "</th><th scope=\"col\">");
-	ob_html_text(b, OB_L(pg, "Vence (hora local)", "Due (local time)"));
-	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
+	{
+		/* the word beside the number: seen on a phone without scrolling */
+		static const struct head cols[] = {
+			{ "Caso", "Case", true }, { "Situación", "Status", false },
+			{ "Juzgado", "Court", false }, { "Expediente", "Case file", false },
+			{ "Estado", "State", false }, { "Próximo plazo", "Next deadline", false },
+			{ "Vence (hora local)", "Due (local time)", false },
+		};
+		table_open(pg, title, OB_L(pg, "Casos abiertos por urgencia de su próximo plazo",
+		                           "Open cases by the urgency of their next deadline"),
+		           cols, OB_ARRAY_SIZE(cols));
+	}
 	for (size_t k = from; k < to; k++) {
 		const struct case_row *r = &rs.r[k];
 		const struct ob_case_rec *c = &set.cases[r->i];
