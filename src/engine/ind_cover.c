@@ -118,23 +118,42 @@ static double pop_for(const struct ob_population *pop, uint32_t u, int year, int
                       bool vint, uint8_t *status)
 {
 	double v = ob_ii_pop_get(pop, u, year, sex, status), sum = 0;
-	size_t parts = 0;
+	size_t parts = 0, top = 0, seen = 0;
+	uint32_t *stack;
 
-	if (v >= 0 || !vint)
+	if (v >= 0 || !vint || !pop->span || !pop->pred_at || u >= pop->n_units ||
+	    !ob_unit_valid(pop, u, day))
 		return v;
+	/* the units whose records the division of day holds in u
+	 * (ob_unit_in_vintage gives u): u's predecessors not valid on day and
+	 * already changed by then, and theirs in turn */
 	*status = OB_POP_OFFICIAL;
-	for (uint32_t w = 0; w < pop->n_units; w++) {
-		uint8_t st;
-		double x;
-		if (w == u || ob_unit_valid(pop, w, day) || ob_unit_in_vintage(pop, w, day) != (int32_t)u)
-			continue;
-		if ((x = ob_ii_pop_get(pop, w, year, sex, &st)) < 0)
-			return -1;
-		sum += x;
-		parts++;
-		if (st > *status)
-			*status = st;
+	stack = ob_malloc(((size_t)pop->n_units + 1) * sizeof(*stack));
+	stack[top++] = u;
+	while (top) {
+		uint32_t x = stack[--top];
+		for (uint32_t i = pop->pred_at[x]; i < pop->pred_at[x + 1]; i++) {
+			uint32_t w = pop->pred[i];
+			uint8_t st;
+			double y;
+			if (w == u || ob_unit_valid(pop, w, day) || pop->span[w].change > day)
+				continue;
+			/* (a cycle of successors visits no unit twice) */
+			if (++seen > pop->n_units)
+				goto done;
+			if ((y = ob_ii_pop_get(pop, w, year, sex, &st)) < 0) {
+				free(stack);
+				return -1;
+			}
+			sum += y;
+			parts++;
+			if (st > *status)
+				*status = st;
+			stack[top++] = w;
+		}
 	}
+done:
+	free(stack);
 	return parts ? sum : -1;
 }
 

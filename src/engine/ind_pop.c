@@ -58,6 +58,8 @@ void ob_population_free(struct ob_population *p)
 	free(p->value);
 	free(p->status);
 	free(p->span);
+	free(p->pred_at);
+	free(p->pred);
 	free(p->covers);
 	free(p->supplies);
 	free(p->manners);
@@ -180,6 +182,23 @@ static int change_one(void *arg, const char *o, const char *n, const char *date)
 	return 0;
 }
 
+/* The inverse of the successors, grouped by successor (counting sort). */
+static void index_predecessors(struct ob_population *p)
+{
+	uint32_t n = p->n_units;
+
+	p->pred_at = ob_calloc((size_t)n + 2, sizeof(uint32_t));
+	for (uint32_t u = 0; u < n; u++)
+		if (p->span[u].successor >= 0 && (uint32_t)p->span[u].successor < n)
+			p->pred_at[p->span[u].successor + 2]++;
+	for (uint32_t u = 2; u <= n + 1; u++)
+		p->pred_at[u] += p->pred_at[u - 1];
+	p->pred = ob_malloc(((size_t)p->pred_at[n + 1] + 1) * sizeof(uint32_t));
+	for (uint32_t u = 0; u < n; u++)
+		if (p->span[u].successor >= 0 && (uint32_t)p->span[u].successor < n)
+			p->pred[p->pred_at[p->span[u].successor + 1]++] = u;
+}
+
 /* Validity of the units and the changes between divisions. */
 static ob_err load_spans(struct ob_store *st, struct ob_population *p,
                          const struct ob_strmap *units, struct ob_diag *d)
@@ -192,6 +211,7 @@ static ob_err load_spans(struct ob_store *st, struct ob_population *p,
 	if (ob_store_territories_each(st, NULL, -1, validity_one, &sp, d) < 0 ||
 	    ob_store_territory_changes_each(st, "district_of", change_one, &sp, d) < 0)
 		return OB_ESTORE;
+	index_predecessors(p);
 	return OB_OK;
 }
 

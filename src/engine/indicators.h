@@ -323,6 +323,9 @@ struct ob_population {
 	double *value;     /* [unit][year][sex T, F, M]; < 0 when absent */
 	uint8_t *status;   /* same layout: enum ob_pop_status */
 	struct ob_unit_span *span; /* [unit] */
+	/* the units that became a district of each unit: those of unit u are
+	 * pred[pred_at[u]] to pred[pred_at[u + 1] - 1] */
+	uint32_t *pred_at, *pred;
 	uint32_t n_sources, n_categories;
 	uint8_t *covers;   /* [source][category]: 1 when the source covers the code */
 	uint32_t *supplies; /* [source]: bit (1 << enum ob_ind_field) of the fields it gives */

@@ -110,7 +110,20 @@ PY
 start_server() {
 	dir=$1
 	shift
-	"$OBSERVA" serve -d "$dir" --port 0 --bind 127.0.0.1 "$@" 2>"$T/serve.err" &
+	# emptied here, not only by the child's redirection: the child opens the
+	# file after the fork, and until it does a previous server's address
+	# in the file would be taken for this one's
+	: >"$T/serve.err"
+	# without the warmer (src/http/server_warm.c), which prepares some eighty
+	# pages at start and at every change of the store: the tests ask for a
+	# few, and the pages it prepares are the ones rendered on request
+	# (serve_warm.sh shows it, with SERVE_WARM=1)
+	if [ "${SERVE_WARM:-0}" = 1 ]; then
+		"$OBSERVA" serve -d "$dir" --port 0 --bind 127.0.0.1 "$@" 2>"$T/serve.err" &
+	else
+		"$OBSERVA" serve -d "$dir" --port 0 --bind 127.0.0.1 --no-warm "$@" \
+			2>"$T/serve.err" &
+	fi
 	PID=$!
 	trap 'kill -TERM "$PID" 2>/dev/null || true; rm -rf "$T"' EXIT
 	wait_for "$T/serve.err" 'http://127.0.0.1:[1-9][0-9]*/api/v1/ ' "the server did not start" "$PID"

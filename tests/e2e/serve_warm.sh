@@ -4,6 +4,7 @@
 # first request; when the store changes (a territory renamed: a new stamp)
 # it prepares them again, and no page of the older store is served.
 export LC_ALL=C.UTF-8
+SERVE_WARM=1 # start_server leaves the warmer on (lib.sh)
 fixture_demo "$T/obs" 0.03 2024
 O="$T/obs"
 PAGES="/es/ /en/ /es/territorios /es/territorios/SLV /en/territories/SLV /es/indice /en/index
