@@ -663,6 +663,10 @@
 /* zlib level of the release's zip files (XLSX): 6, zlib's own default. */
 #define OB_ZIP_DEFLATE_LEVEL 6
 
+/* Fields of one row of a release's JSON table that the diff reads without
+ * jansson (release_meta.c); a row with more is read by jansson. */
+#define OB_RELEASE_ROW_FIELDS 64
+
 /* Largest single file of a release built in memory (the workbook). */
 #define OB_MAX_RELEASE_MEM_FILE ((size_t)2000 * 1024 * 1024)
 

@@ -159,6 +159,13 @@ void rel_survey_metadata(struct rel *r, struct ob_buf *b);
 ob_err rel_write_maps(struct rel *r);
 
 /* release_meta.c: the diff, the catalogue and the manifest */
+/* key -> value of every cell of the release in reldir, from its JSON
+ * tables (the diff's: the key is the table and the row's dimensions but the
+ * counting rule, the value "name=value ..." of the other columns but the
+ * labels, each value as jansson writes it). The values are the caller's:
+ * rel_free_cells frees them and releases m. */
+ob_err rel_load_cells(const char *reldir, struct ob_strmap *m, struct ob_diag *d);
+void rel_free_cells(struct ob_strmap *m);
 ob_err rel_write_diff(struct rel *r, const char *prev_dir);
 ob_err rel_write_manifest(struct rel *r);
 ob_err rel_hash_file(const char *path, char hex[65], long long *size);
