@@ -91,6 +91,8 @@ static const struct shape {
 	{ ob_http_h_case, OBJECT, "case:i,type:s,name:s,name_en:s?,state:s,state_label:s?,"
 	  "state_label_en:s?,final:b,unit:s?,opened_at:s,updated_at:s,time_zone:s,fields:o,"
 	  "withheld:[s,transitions:[o,deadlines:[o,history:[o" },
+	{ ob_http_h_case_stats, PAGE, "group:s,statistic:s,item:s?,value:s?,n:i?,counts:s,"
+	  "counts_es:s,median_days:n?,p90_days:n?,days:s?,flags:s?" },
 	{ ob_http_h_case_open, OBJECT, "case:i,type:s,state:s,url:s" },
 	{ ob_http_h_case_move, OBJECT, "case:i,type:s,from:s,state:s" },
 };
