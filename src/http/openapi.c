@@ -248,6 +248,8 @@ static const char *example_of(const struct ob_http_route *r, const struct ob_htt
 		return "sv-municipal";
 	if (!strcmp(p->name, "year") && p->required)
 		return "2024";
+	if (!strcmp(p->name, "type") && r->fn == ob_http_h_case_stats)
+		return "salve"; /* a case type whose statistics are public */
 	/* optional, but needed where the observatory has several countries */
 	if (!strcmp(p->name, "territory") && r->fn == ob_http_h_situation)
 		return "SLV";
