@@ -659,6 +659,9 @@ ob_err ob_case_stats_compute(struct ob_store *s, const struct ob_case_type *t,
 	r.end = ob_calendar_day_start(cal, r.to + 1) - 1;
 	if (r.end > q->now)
 		r.end = q->now;
+	for (size_t i = 0; i < h.n; i++)
+		if (h.c[i].ne && day_of(&r, h.c[i].e[0].at) < r.from)
+			out->opened_before = true;
 	out->business_days = r.business;
 	out->time_groups = time_by(q->by);
 	out->from_day = r.from;
@@ -727,89 +730,211 @@ static size_t index_of(char (*names)[OB_CASE_NAME], size_t n, const char *name)
 	return n;
 }
 
-/* Protect cells [0, n) of one statistic and item as one table: its groups
- * (the total as their sum, unless additive is false: then each group and
- * the total stand alone) by its values (with their total). */
-static ob_err protect_block(struct ob_case_stats_cell *cells, size_t n, bool additive,
-                            unsigned classes, const struct ob_sdc_config *cfg, struct ob_diag *d)
+/* One statistic and item as a table of the system: its groups (row 0 the
+ * total as their sum, unless additive is false: then every row stands
+ * alone) by its values (column 0 their total, when it has one). */
+struct block {
+	struct ob_case_stats_cell *cells;
+	size_t n;
+	char (*groups)[OB_CASE_NAME];
+	char (*values)[OB_CASE_NAME];
+	size_t ng, nv, ncols;
+	bool multi;
+	size_t first;              /* its first cell in the system */
+};
+
+static size_t block_row(const struct block *b, const char *group)
 {
-	char (*groups)[OB_CASE_NAME] = ob_calloc(n + 1, OB_CASE_NAME);
-	char (*values)[OB_CASE_NAME] = ob_calloc(n + 1, OB_CASE_NAME);
-	bool multi = has_total_value(cells[0].stat);
-	size_t ng = 0, nv = 0;
-	long *rp = NULL, *cp = NULL;
+	return group[0] ? 1 + index_of(b->groups, b->ng, group) : 0;
+}
+
+static size_t block_col(const struct block *b, const struct ob_case_stats_cell *c)
+{
+	return !b->multi || is_total_value(c) ? 0 : 1 + index_of(b->values, b->nv, c->value);
+}
+
+static ob_err block_add(struct block *b, bool additive, unsigned classes,
+                        struct ob_sdc_system *y, struct ob_diag *d)
+{
+	long *rp = ob_calloc(b->n + 1, sizeof(*rp)), *cp = ob_calloc(b->n + 1, sizeof(*cp));
 	struct ob_sdc_table tb;
 	struct ob_sdc_dim rows, cols;
-	ob_err e = OB_OK;
+	ob_err e;
 
-	for (size_t i = 0; i < n; i++) {
-		if (cells[i].group[0] && index_of(groups, ng, cells[i].group) == ng)
-			ob_strlcpy(groups[ng++], cells[i].group, OB_CASE_NAME);
-		if (!is_total_value(&cells[i]) && index_of(values, nv, cells[i].value) == nv)
-			ob_strlcpy(values[nv++], cells[i].value, OB_CASE_NAME);
+	b->groups = ob_calloc(b->n + 1, OB_CASE_NAME);
+	b->values = ob_calloc(b->n + 1, OB_CASE_NAME);
+	b->multi = has_total_value(b->cells[0].stat);
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->cells[i].group[0] && index_of(b->groups, b->ng, b->cells[i].group) == b->ng)
+			ob_strlcpy(b->groups[b->ng++], b->cells[i].group, OB_CASE_NAME);
+		if (b->multi && !is_total_value(&b->cells[i]) &&
+		    index_of(b->values, b->nv, b->cells[i].value) == b->nv)
+			ob_strlcpy(b->values[b->nv++], b->cells[i].value, OB_CASE_NAME);
 	}
-	/* rows: node 0 the total, then the groups; columns: node 0 the total
-	 * value (multi), then the values */
-	rp = ob_calloc(ng + 1, sizeof(*rp));
-	cp = ob_calloc(nv + 1, sizeof(*cp));
 	if (additive) {
-		ob_sdc_dim_with_total(rp, ng);
+		ob_sdc_dim_with_total(rp, b->ng);
 	} else {
-		for (size_t i = 0; i <= ng; i++)
+		for (size_t i = 0; i <= b->ng; i++)
 			rp[i] = -1;
 	}
-	if (multi) {
-		ob_sdc_dim_with_total(cp, nv);
-	} else {
+	if (b->multi)
+		ob_sdc_dim_with_total(cp, b->nv);
+	else
 		cp[0] = -1;
-		nv = 0;
-	}
-	rows = (struct ob_sdc_dim){ ng + 1, rp };
-	cols = (struct ob_sdc_dim){ nv + 1, cp };
+	b->ncols = b->nv + 1;
+	rows = (struct ob_sdc_dim){ b->ng + 1, rp };
+	cols = (struct ob_sdc_dim){ b->ncols, cp };
 	if ((e = ob_sdc_table_init(&tb, &rows, &cols, classes, d)))
-		goto release_names;
-	for (size_t i = 0; i < n && !e; i++) {
-		size_t r = cells[i].group[0] ? 1 + index_of(groups, ng, cells[i].group) : 0;
-		size_t c = !multi || is_total_value(&cells[i]) ? 0
-		         : 1 + index_of(values, nv, cells[i].value);
+		goto release_parents;
+	for (size_t i = 0; i < b->n && !e; i++) {
+		size_t r = block_row(b, b->cells[i].group), c = block_col(b, &b->cells[i]);
 		if (ob_sdc_row_is_leaf(&tb, r) && ob_sdc_col_is_leaf(&tb, c))
-			e = ob_sdc_set(&tb, r, c, cells[i].n);
+			e = ob_sdc_set(&tb, r, c, b->cells[i].n);
 	}
 	if (!e)
-		e = ob_sdc_protect(&tb, cfg, NULL, d);
-	for (size_t i = 0; i < n; i++) {
-		size_t r = cells[i].group[0] ? 1 + index_of(groups, ng, cells[i].group) : 0;
-		size_t c = !multi || is_total_value(&cells[i]) ? 0
-		         : 1 + index_of(values, nv, cells[i].value);
-		long long v;
-		cells[i].hidden = e || !ob_sdc_value(&tb, r, c, &v) || v != cells[i].n;
-	}
+		e = ob_sdc_table_totals(&tb, d);
+	if (!e)
+		e = ob_sdc_system_add_cells(y, (b->ng + 1) * b->ncols, classes, false, &b->first);
+	if (!e)
+		memcpy(y->value + b->first, tb.value, (b->ng + 1) * b->ncols * sizeof(*y->value));
+	if (!e)
+		e = ob_sdc_system_add_table(y, &tb, b->first);
 	ob_sdc_table_release(&tb);
-release_names:
+release_parents:
 	free(rp);
 	free(cp);
-	free(groups);
-	free(values);
+	return e;
+}
+
+/* The system cell of block b's count in group (value: of the column; NULL
+ * for the first column); SIZE_MAX when the block has no such row. */
+static size_t cell_of(const struct block *b, const char *group, const char *value)
+{
+	size_t r = block_row(b, group), c = 0;
+
+	if (r > b->ng)
+		return SIZE_MAX;
+	if (value && b->multi) {
+		c = index_of(b->values, b->nv, value);
+		if (c == b->nv)
+			return SIZE_MAX;
+		c++;
+	}
+	return b->first + r * b->ncols + c;
+}
+
+static const struct block *find_block(const struct block *bl, size_t n, enum ob_case_stat stat,
+                                      const char *item)
+{
+	for (size_t k = 0; k < n; k++)
+		if (bl[k].cells[0].stat == stat && !strcmp(bl[k].cells[0].item, item))
+			return &bl[k];
+	return NULL;
+}
+
+/*
+ * The equations between the tables, so that no count hidden in one comes
+ * back from another: the cases opened in a group are those its count of
+ * each field adds up to (the column "all"); and they are, with those
+ * opened before the period and still open or closed in it (a hidden
+ * rest, 0 when no case was opened before the period's first day), the
+ * cases open at its end plus those closed in it (not by month, quarter or
+ * year, where the open at the end of each are not a part of a sum).
+ */
+static ob_err links(struct ob_sdc_system *y, const struct block *bl, size_t nb,
+                    bool time_groups, bool opened_before, unsigned classes)
+{
+	const struct block *op = find_block(bl, nb, OB_CASE_STAT_OPENED, ""),
+	                   *oe = find_block(bl, nb, OB_CASE_STAT_OPEN_AT_END, ""),
+	                   *cl = find_block(bl, nb, OB_CASE_STAT_CLOSED, "");
+	ob_err e = OB_OK;
+
+	ob_sdc_system_links_begin(y);
+	for (size_t g = 0; op && g <= op->ng && !e; g++) {
+		const char *group = g ? op->groups[g - 1] : "";
+		size_t opened = cell_of(op, group, NULL);
+		for (size_t k = 0; k < nb && !e; k++) {
+			size_t all;
+			/* the column "all" is column 0 of the count's table */
+			if (bl[k].cells[0].stat != OB_CASE_STAT_COUNT ||
+			    (all = cell_of(&bl[k], group, NULL)) == SIZE_MAX)
+				continue;
+			e = ob_sdc_system_add_equation(y, opened, &all, 1);
+		}
+	}
+	if (time_groups || !op)
+		return e;
+	for (size_t g = 0; g <= op->ng && !e; g++) {
+		const char *group = g ? op->groups[g - 1] : "";
+		size_t parts[2], n = 0, rest;
+		long long v = 0, x;
+		/* rest = open at the end + closed - opened; both sides in a hidden sum */
+		if (oe && (parts[n] = cell_of(oe, group, NULL)) != SIZE_MAX)
+			v += y->value[parts[n++]];
+		if (cl && (parts[n] = cell_of(cl, group, NULL)) != SIZE_MAX)
+			v += y->value[parts[n++]];
+		x = v - y->value[cell_of(op, group, NULL)];
+		if (!n || x < 0)
+			continue;
+		if (!opened_before) {
+			/* no case was opened before the period, as anyone can tell
+			 * from its first day: the rest is 0 */
+			e = ob_sdc_system_add_equation(y, cell_of(op, group, NULL), parts, n);
+			continue;
+		}
+		if ((e = ob_sdc_system_add_cells(y, 2, classes, true, &rest)))
+			break;
+		if ((e = ob_sdc_system_set(y, rest, v)) || (e = ob_sdc_system_set(y, rest + 1, x)) ||
+		    (e = ob_sdc_system_add_equation(y, rest, parts, n)))
+			break;
+		parts[0] = cell_of(op, group, NULL);
+		parts[1] = rest + 1;
+		e = ob_sdc_system_add_equation(y, rest, parts, 2);
+	}
 	return e;
 }
 
 ob_err ob_case_stats_suppress(struct ob_case_stats *st, const struct ob_case_type *t,
                               const struct ob_sdc_config *cfg, struct ob_diag *d)
 {
+	unsigned classes = t->stats.sdc_classes;
+	struct block *bl = ob_calloc(st->n ? st->n : 1, sizeof(*bl));
+	struct ob_sdc_system y;
+	size_t nb = 0;
 	ob_err e = OB_OK;
 
-	for (size_t i = 0; i < st->n;) {
+	ob_sdc_system_init(&y);
+	for (size_t i = 0; i < st->n && !e;) {
 		size_t j = i;
 		while (j < st->n && st->cells[j].stat == st->cells[i].stat &&
 		       !strcmp(st->cells[j].item, st->cells[i].item))
 			j++;
+		bl[nb] = (struct block){ .cells = st->cells + i, .n = j - i };
 		/* open at the end of each month is not a part of the total at
-		 * the end of the period: those groups are not added up */
-		bool additive = !(st->cells[i].stat == OB_CASE_STAT_OPEN_AT_END && st->time_groups);
-		ob_err e1 = protect_block(st->cells + i, j - i, additive, t->stats.sdc_classes, cfg, d);
-		if (e1 && !e)
-			e = e1;
+		 * the end of the period: those rows are not added up */
+		e = block_add(&bl[nb++], !(st->cells[i].stat == OB_CASE_STAT_OPEN_AT_END &&
+		                           st->time_groups),
+		              classes, &y, d);
 		i = j;
 	}
+	if (!e)
+		e = links(&y, bl, nb, st->time_groups, st->opened_before, classes);
+	if (!e)
+		e = ob_sdc_system_protect(&y, cfg, NULL, d);
+	for (size_t k = 0; k < nb; k++) {
+		for (size_t i = 0; i < bl[k].n; i++) {
+			struct ob_case_stats_cell *c = &bl[k].cells[i];
+			long long v;
+			c->hidden = e || !ob_sdc_system_value(&y, bl[k].first + block_row(&bl[k], c->group) *
+			                                                           bl[k].ncols +
+			                                                           block_col(&bl[k], c),
+			                                      &v) ||
+			            v != c->n;
+		}
+		free(bl[k].groups);
+		free(bl[k].values);
+	}
+	ob_sdc_system_release(&y);
+	free(bl);
 	return e;
 }

@@ -30,9 +30,12 @@
  *
  * Disclosure control (ob_case_stats_suppress) is publish/sdc.h's, the one
  * every release passes through: each statistic is a table of groups by
- * its values with their totals, protected under the general rule and the
- * type's class ([stats] disclosure); a median and a percentile are shown
- * only with their stays' count.
+ * its values with their totals, and the tables are one system with the
+ * equations that link them (the cases opened in a group are its count of
+ * each field, and those open at the end plus those closed, less the ones
+ * opened before), protected under the general rule and the type's class
+ * ([stats] disclosure); a median and a percentile are shown only with
+ * their stays' count.
  *
  * Ownership: struct ob_case_stats owns its cells (ob_case_stats_release).
  */
@@ -104,6 +107,7 @@ struct ob_case_stats {
 	size_t n;
 	bool business_days;        /* time in state counted in business days */
 	bool time_groups;          /* by month, quarter or year */
+	bool opened_before;        /* a case was opened before from_day */
 	long from_day, to_day;     /* the period as computed (the first opening
 	                              and the moment's day when open) */
 };
