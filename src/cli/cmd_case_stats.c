@@ -47,7 +47,6 @@ int ob_case_cmd_stats(struct ob_cmd_ctx *ctx, const struct ob_cases *types, stru
 	int i, status = OB_EXIT_OK;
 	ob_err e;
 
-	(void)ctx;
 	if (!o->type) {
 		OB_ERROR("case stats necesita --type TIPO (observa case types)",
 		         "case stats needs --type TYPE (observa case types)");
