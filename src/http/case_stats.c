@@ -88,9 +88,15 @@ void ob_http_h_case_stats(struct ob_http_call *c)
 		ob_http_fail_diag(c->res, 500, "case_types", NULL, &d);
 		return;
 	}
-	if (!code || (i = ob_cases_find(&types, code)) < 0) {
+	if (!code) {
 		bad(c, "type", "Se esperaba un tipo de caso del catálogo (catalog/cases/).",
 		    "Expected a case type of the catalogue (catalog/cases/).");
+		goto release_types;
+	}
+	if ((i = ob_cases_find(&types, code)) < 0) {
+		ob_http_fail(c->res, 404, "not_found", "type",
+		             "El catálogo no tiene ese tipo de caso (catalog/cases/).",
+		             "The catalogue has no such case type (catalog/cases/).");
 		goto release_types;
 	}
 	if (public && !types.types[i].stats.public) {
