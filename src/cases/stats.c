@@ -666,7 +666,8 @@ ob_err ob_case_stats_compute(struct ob_store *s, const struct ob_case_type *t,
 	out->time_groups = time_by(q->by);
 	out->from_day = r.from;
 	out->to_day = r.to;
-	for (size_t i = 0; i < h.n && !e; i++) {
+	/* a period that begins after the moment has nothing */
+	for (size_t i = 0; i < h.n && !e && r.from <= r.to; i++) {
 		r.c = &h.c[i];
 		if (q->units && t->unit_field >= 0 &&
 		    !ob_case_unit_allowed(q->units, r.c->values[t->unit_field]
