@@ -16,10 +16,13 @@
  *                  days, business days when a deadline of the type counts
  *                  business days (court recesses too when it says courts);
  *   deadline       each deadline rule's clocks started in the period, by
- *                  outcome at the moment: on_time, late (ended after it fell
- *                  due), missed (fell due and still ran, or ran when the
- *                  case ended), pending (still running, not yet due); a
- *                  recurring one (every = ...) is one clock per review;
+ *                  outcome at the moment: on_time, late (stopped after it
+ *                  fell due), missed (fell due and still runs), pending
+ *                  (still running, not yet due); a recurring one (every =
+ *                  ...) is one clock per review (the date the review gives),
+ *                  and the one running when the case reached a state that
+ *                  stops it is missed if it had fallen due, else not
+ *                  counted;
  *   protection_measure  the cases a measure applies to ([stats]
  *                  measure_states: those that entered one of them in the
  *                  period), with and without the measure field;
