@@ -766,6 +766,9 @@
 #define OB_MAX_CASE_TYPES 64
 #define OB_MAX_CASE_VALUE 4096
 #define OB_MAX_CASES_LOADED 1000000
+/* The figures one run of the statistics of a case type computes (cases/
+ * stats.h): groups times statistics and their values. */
+#define OB_MAX_CASE_STATS_CELLS 200000
 /* The portal's "I have information" form about a missing person
  * (http/portal_missing.c): the message and the informant's contact, in
  * bytes. */

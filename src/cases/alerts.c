@@ -57,8 +57,6 @@ ob_err ob_case_deadline_due(const struct ob_case_type *t, const struct ob_calend
 {
 	int state = ob_case_state_at(c, now);
 	long long start;
-	long day;
-	ob_err e;
 
 	memset(out, 0, sizeof(*out));
 	if (state < 0 || t->states[state].final || (r->until & (1u << state)))
@@ -72,6 +70,16 @@ ob_err ob_case_deadline_due(const struct ob_case_type *t, const struct ob_calend
 		if (reset > start)
 			start = reset;
 	}
+	return ob_case_due_from(cal, r, start, out, d);
+}
+
+ob_err ob_case_due_from(const struct ob_calendar *cal, const struct ob_case_deadline *r,
+                        long long start, struct ob_case_due *out, struct ob_diag *d)
+{
+	long day;
+	ob_err e;
+
+	memset(out, 0, sizeof(*out));
 	out->active = true;
 	switch (r->within.unit) {
 	case OB_CASE_HOURS:

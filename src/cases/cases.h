@@ -163,6 +163,12 @@ ob_err ob_case_deadline_due(const struct ob_case_type *t, const struct ob_calend
                             const struct ob_case_deadline *r, const struct ob_case_rec *c,
                             long long now, struct ob_case_due *out, struct ob_diag *d);
 
+/* When deadline r (of a type on calendar cal) falls due if its clock
+ * started at `start`; out->active true. OB_EINVAL (d) when business days
+ * would be counted outside the calendar's years. */
+ob_err ob_case_due_from(const struct ob_calendar *cal, const struct ob_case_deadline *r,
+                        long long start, struct ob_case_due *out, struct ob_diag *d);
+
 /* The state of c at time now (-1: not opened yet). */
 int ob_case_state_at(const struct ob_case_rec *c, long long now);
 

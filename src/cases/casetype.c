@@ -6,6 +6,7 @@
 #include "base/file.h"
 #include "io/date.h"
 #include "io/ini.h"
+#include "publish/sdc.h"
 #include "text/text.h"
 
 #include <dirent.h>
@@ -359,6 +360,52 @@ static ob_err publish_key(struct parse *p, const struct ob_ini_item *it)
 	return OB_OK;
 }
 
+static ob_err count_field(struct parse *p, const struct ob_ini_item *it, const char *item,
+                          void *arg)
+{
+	int f = ob_case_field_index(p->t, item);
+
+	if (f < 0 || p->t->fields[f].type != OB_CASE_CHOICE || p->t->fields[f].protected)
+		return bad_value(p, it, "se esperaban campos choice no protegidos del tipo",
+		                 "expected choice fields of the type, not protected");
+	*(unsigned long long *)arg |= 1ull << f;
+	return OB_OK;
+}
+
+/* [stats]: read in the second pass (it names fields and states). */
+static ob_err stats_key(struct parse *p, const struct ob_ini_item *it)
+{
+	struct ob_case_stats_conf *u = &p->t->stats;
+	const char *k = it->key, *v = it->value;
+
+	if (p->pass == 1)
+		return OB_OK;
+	if (!strcmp(k, "public")) {
+		if (!yes_no(v, &u->public))
+			return bad_value(p, it, "public: se esperaba yes o no", "public: expected yes or no");
+	} else if (!strcmp(k, "counts")) {
+		return each_item(p, it, count_field, &u->counts);
+	} else if (!strcmp(k, "measure")) {
+		u->measure = ob_case_field_index(p->t, v);
+		if (u->measure < 0 || p->t->fields[u->measure].protected)
+			return bad_value(p, it, "se esperaba un campo no protegido del tipo",
+			                 "expected a field of the type, not protected");
+	} else if (!strcmp(k, "measure_states")) {
+		return each_item(p, it, state_bit, &u->measure_states);
+	} else if (!strcmp(k, "disclosure")) {
+		if (!strcmp(v, "minors"))
+			u->sdc_classes = OB_SDC_MINORS;
+		else if (!strcmp(v, "sexual_violence"))
+			u->sdc_classes = OB_SDC_SEXUAL_VIOLENCE;
+		else if (strcmp(v, "general"))
+			return bad_value(p, it, "se esperaba general, minors o sexual_violence",
+			                 "expected general, minors or sexual_violence");
+	} else {
+		return unknown_key(p, it, "public, counts, measure, measure_states o disclosure");
+	}
+	return OB_OK;
+}
+
 static ob_err state_key(struct parse *p, const struct ob_ini_item *it)
 {
 	struct ob_case_state *s = &p->t->states[p->cur];
@@ -509,8 +556,8 @@ static ob_err open_section(struct parse *p, const struct ob_ini_item *it)
 	                     &t->n_repeats, &t->n_severities };
 	size_t k, len;
 
-	if (!strcmp(sec, "case") || !strcmp(sec, "publish")) {
-		p->kind = !strcmp(sec, "case") ? "case" : "publish";
+	if (!strcmp(sec, "case") || !strcmp(sec, "publish") || !strcmp(sec, "stats")) {
+		p->kind = !strcmp(sec, "case") ? "case" : !strcmp(sec, "publish") ? "publish" : "stats";
 		p->cur = 0;
 		return OB_OK;
 	}
@@ -520,9 +567,11 @@ static ob_err open_section(struct parse *p, const struct ob_ini_item *it)
 	if (!dot || k == OB_ARRAY_SIZE(kinds))
 		return bad_at(p, it->line, it->key_column, sec,
 		              "sección desconocida; se esperaba [case], [field.X], [state.X], "
-		              "[transition.X], [deadline.X], [repeat.X], [severity.X] o [publish]",
+		              "[transition.X], [deadline.X], [repeat.X], [severity.X], [publish] o "
+		              "[stats]",
 		              "unknown section; expected [case], [field.X], [state.X], "
-		              "[transition.X], [deadline.X], [repeat.X], [severity.X] or [publish]");
+		              "[transition.X], [deadline.X], [repeat.X], [severity.X], [publish] or "
+		              "[stats]");
 	len = strlen(dot + 1);
 	if (!valid_name(dot + 1, len))
 		return bad_at(p, it->line, it->key_column, sec,
@@ -596,6 +645,8 @@ static ob_err on_item(void *ctx, const struct ob_ini_item *it)
 		return case_key(p, it);
 	if (!strcmp(p->kind, "publish"))
 		return publish_key(p, it);
+	if (!strcmp(p->kind, "stats"))
+		return stats_key(p, it);
 	if (p->cur < 0)
 		return OB_OK; /* read in the other pass */
 	if (!strcmp(p->kind, "field"))
@@ -690,6 +741,7 @@ ob_err ob_case_type_parse(const char *text, size_t len, const char *name,
 	t->open_role = OB_ROLE_ANALYST;
 	t->publish.age_field = t->publish.minor_consent = -1;
 	t->publish.adult_age = 18;
+	t->stats.measure = -1;
 	ob_strlcpy(t->path, name, sizeof(t->path));
 	for (p.pass = 1; p.pass <= 2; p.pass++) {
 		p.kind = "";

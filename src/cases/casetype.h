@@ -44,6 +44,15 @@
  *                    = fields withheld from a minor's public record (an
  *                    age under adult_age, or none given) unless the choice
  *                    field minor_consent is yes (ob_case_public_fields)
+ *   [stats]          public = yes (the statistics of the type, cases/stats.h,
+ *                    may be published with disclosure control; no, the
+ *                    default); counts = choice fields counted by value (none
+ *                    protected); measure = the field whose value says a
+ *                    protection measure was ordered; measure_states = the
+ *                    states whose cases one applies to (none: every case);
+ *                    disclosure = minors | sexual_violence (the rule of a
+ *                    stricter class of catalog/disclosure.ini, besides the
+ *                    general one)
  *
  * Ownership: an ob_case_type owns everything it holds and is released by
  * ob_case_type_release(). Errors name the file, line, column, the value and
@@ -146,6 +155,16 @@ struct ob_case_publish {
 	int minor_consent;            /* -1: none (minor_hide always applies) */
 };
 
+/* The statistics of a type ([stats], cases/stats.h). */
+struct ob_case_stats_conf {
+	bool public;                  /* the public may read them, suppressed */
+	unsigned long long counts;    /* bit i: choice field i counted by value */
+	int measure;                  /* -1: no protection measure field */
+	unsigned measure_states;      /* bit i: it applies to cases that entered state i;
+	                                 0: to every case */
+	unsigned sdc_classes;         /* publish/sdc.h's OB_SDC_MINORS, OB_SDC_SEXUAL_VIOLENCE */
+};
+
 struct ob_case_type {
 	char code[OB_CASE_NAME];
 	char name[OB_CASE_LABEL], name_en[OB_CASE_LABEL];
@@ -169,6 +188,7 @@ struct ob_case_type {
 	struct ob_case_severity severities[OB_MAX_CASE_RULES];
 	size_t n_severities;
 	struct ob_case_publish publish;
+	struct ob_case_stats_conf stats;
 };
 
 /* Parse a case type's text (name: its path, for diagnostics) into *t,

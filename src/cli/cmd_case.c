@@ -6,6 +6,7 @@
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
 #include "cli/cmd_case_notify.h"
+#include "cli/cmd_case_stats.h"
 #include "cli/disclose.h"
 #include "io/rows.h"
 #include "store/accounts.h"
@@ -26,6 +27,8 @@ void cmd_case_usage(FILE *out)
 	"  observa case list [--type TIPO] [--state ESTADO] [--unit UNIDAD] [--user NOMBRE]\n"
 	"                    [--format F]\n"
 	"  observa case alerts [--type TIPO] [--now FECHA] [--user NOMBRE] [--format F]\n"
+	"  observa case stats --type TIPO [--from P] [--to P] [--by B] [--now FECHA]\n"
+	"                     [--user NOMBRE | --public] [--format F]\n"
 	"  observa case grant USUARIO TIPO UNIDAD\n"
 	"  observa case notify [--once] [--now FECHA] [--type TIPO]\n"
 	"  observa case outbox [--status pending|sent|failed] [--format F]\n\n"
@@ -35,7 +38,11 @@ void cmd_case_usage(FILE *out)
 	"y en la bitácora de auditoría; leer campos protegidos también. «grant» limita una\n"
 	"cuenta a las unidades que se le dan (centros, juzgados) en los casos de un tipo.\n"
 	"«notify» pone las alertas en la bandeja de salida y entrega los avisos por correo\n"
-	"y webhooks a las rutas de catalog/notify.ini, con reintentos; «outbox» los lista.\n\n"
+	"y webhooks a las rutas de catalog/notify.ini, con reintentos; «outbox» los lista.\n"
+	"«stats» cuenta, de la historia de los casos, los abiertos, cerrados y abiertos al\n"
+	"final del periodo, el tiempo en cada estado (mediana y p90 en días), el\n"
+	"cumplimiento de los plazos, la cobertura de las medidas de protección y los\n"
+	"conteos del tipo; con --public, con el control de divulgación de una publicación.\n\n"
 	"  -u, --user NOMBRE   la cuenta que actúa (observa user); su rol decide. Sin\n"
 	"                      ella, el administrador local (el usuario del sistema)\n"
 	"  -s, --set C=V       un valor de un campo (se repite)\n"
@@ -44,7 +51,10 @@ void cmd_case_usage(FILE *out)
 	"  -p, --purpose TEXTO para qué se leen campos protegidos\n"
 	"  -f, --format F      text (por defecto), csv o json\n"
 	"      --once          notify: una pasada y termina (sin ella, cada %d s)\n"
-	"      --status S      outbox: solo las entregas pending, sent o failed\n",
+	"      --status S      outbox: solo las entregas pending, sent o failed\n"
+	"      --from, --to P  stats: el periodo, AAAA, AAAA-Qn, AAAA-MM o AAAA-MM-DD\n"
+	"      --by B          stats: unit (por defecto), month, quarter, year, state o un campo\n"
+	"      --public        stats: como las ve el público (solo [stats] public = yes)\n",
 	"usage:\n"
 	"  observa case types [TYPE]\n"
 	"  observa case open TYPE --set FIELD=VALUE... [--user NAME] [--now TIME]\n"
@@ -53,6 +63,8 @@ void cmd_case_usage(FILE *out)
 	"  observa case list [--type TYPE] [--state STATE] [--unit UNIT] [--user NAME]\n"
 	"                    [--format F]\n"
 	"  observa case alerts [--type TYPE] [--now TIME] [--user NAME] [--format F]\n"
+	"  observa case stats --type TYPE [--from P] [--to P] [--by B] [--now TIME]\n"
+	"                     [--user NAME | --public] [--format F]\n"
 	"  observa case grant USER TYPE UNIT\n"
 	"  observa case notify [--once] [--now TIME] [--type TYPE]\n"
 	"  observa case outbox [--status pending|sent|failed] [--format F]\n\n"
@@ -63,7 +75,10 @@ void cmd_case_usage(FILE *out)
 	"field. \"grant\" limits an account to the units it is given (schools, courts)\n"
 	"in the cases of a type. \"notify\" puts the alerts into the outbox and delivers\n"
 	"the notifications by e-mail and webhooks to the routes of catalog/notify.ini,\n"
-	"with retries; \"outbox\" lists them.\n\n"
+	"with retries; \"outbox\" lists them. \"stats\" counts, from the cases' history,\n"
+	"those opened, closed and open at the end of the period, the time in each state\n"
+	"(median and p90 in days), deadline compliance, protection-measure coverage and\n"
+	"the type's counts; with --public, under a release's disclosure control.\n\n"
 	"  -u, --user NAME     the account that acts (observa user); its role decides.\n"
 	"                      Without it, the local administrator (the system user)\n"
 	"  -s, --set F=V       a field's value (repeatable)\n"
@@ -72,12 +87,17 @@ void cmd_case_usage(FILE *out)
 	"  -p, --purpose TEXT  why protected fields are read\n"
 	"  -f, --format F      text (the default), csv or json\n"
 	"      --once          notify: one pass, then end (without it, every %d s)\n"
-	"      --status S      outbox: only the deliveries pending, sent or failed\n"),
+	"      --status S      outbox: only the deliveries pending, sent or failed\n"
+	"      --from, --to P  stats: the period, YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD\n"
+	"      --by B          stats: unit (the default), month, quarter, year, state or a field\n"
+	"      --public        stats: as the public sees them (only [stats] public = yes)\n"),
 	OB_NOTIFY_POLL_S);
 }
 
 struct opts {
 	const char *user, *purpose, *now, *type, *state, *unit, *status;
+	const char *from, *to, *by;   /* stats */
+	bool public;                  /* stats: as the public route answers */
 	enum ob_rows_format fmt;
 	bool once;        /* notify: one pass */
 	struct ob_case_input set[OB_MAX_CASE_FIELDS];
@@ -812,6 +832,30 @@ static int sub_alerts(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
 	return status;
 }
 
+/* ---- stats ---- */
+
+static int sub_stats(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
+{
+	struct ob_case_stats_opts so = { .type = o->type, .from = o->from, .to = o->to,
+		                         .by = o->by, .now = o->now, .public = o->public,
+		                         .fmt = o->fmt, .en = o->en };
+	struct ob_case_units *units = NULL;
+	struct ob_cases c;
+	struct ob_store *s;
+	int status;
+
+	if (o->public && o->user) {
+		OB_ERROR("--public y --user no van juntos", "--public and --user do not go together");
+		return OB_EXIT_USAGE;
+	}
+	if ((status = open_listing(ctx, o, argc, &c, &s, &units)))
+		return status;
+	status = ob_case_cmd_stats(ctx, &c, s, units, &so);
+	free_units(&c, units);
+	ob_cases_release(&c);
+	return status;
+}
+
 /* ---- grant ---- */
 
 static int sub_grant(struct ob_cmd_ctx *ctx, const struct opts *o, int argc, char **argv)
@@ -889,6 +933,10 @@ int cmd_case(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "once", no_argument, NULL, 'O' },
 		{ "status", required_argument, NULL, 'X' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "to", required_argument, NULL, 'T' },
+		{ "by", required_argument, NULL, 'B' },
+		{ "public", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .fmt = OB_ROWS_TEXT, .en = ob_cli_output_en(ctx) };
@@ -926,6 +974,10 @@ int cmd_case(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		case 'U': o.unit = optarg; break;
 		case 'O': o.once = true; break;
 		case 'X': o.status = optarg; break;
+		case 'F': o.from = optarg; break;
+		case 'T': o.to = optarg; break;
+		case 'B': o.by = optarg; break;
+		case 'P': o.public = true; break;
 		case 'f':
 			if (!ob_cli_rows_format(optarg, &o.fmt))
 				return OB_EXIT_USAGE;
@@ -952,6 +1004,8 @@ int cmd_case(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		return sub_list(ctx, &o, argc);
 	if (!strcmp(sub, "alerts"))
 		return sub_alerts(ctx, &o, argc);
+	if (!strcmp(sub, "stats"))
+		return sub_stats(ctx, &o, argc);
 	if (!strcmp(sub, "grant"))
 		return sub_grant(ctx, &o, argc, argv);
 	if (!strcmp(sub, "notify"))
@@ -959,8 +1013,8 @@ int cmd_case(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	if (!strcmp(sub, "outbox"))
 		return ob_case_cmd_outbox(ctx, o.status, o.fmt, o.en, argc);
 	OB_ERROR("subcomando desconocido «%s»; se esperaba types, open, move, show, list, alerts, "
-	         "grant, notify u outbox",
-	         "unknown subcommand «%s»; expected types, open, move, show, list, alerts, grant, "
-	         "notify or outbox", sub);
+	         "stats, grant, notify u outbox",
+	         "unknown subcommand «%s»; expected types, open, move, show, list, alerts, stats, "
+	         "grant, notify or outbox", sub);
 	return OB_EXIT_USAGE;
 }

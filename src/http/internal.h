@@ -243,6 +243,8 @@ void ob_http_h_situation(struct ob_http_call *c); /* situation.c */
 void ob_http_h_alerts(struct ob_http_call *c);    /* alerts.c */
 /* cases.c: case workflows (docs/cases.md) */
 void ob_http_h_cases(struct ob_http_call *c);
+/* case_stats.c: the statistics of a case type, public ones suppressed */
+void ob_http_h_case_stats(struct ob_http_call *c);
 void ob_http_h_case(struct ob_http_call *c);
 void ob_http_h_case_open(struct ob_http_call *c);
 void ob_http_h_case_move(struct ob_http_call *c);

@@ -91,6 +91,8 @@ static const struct shape {
 	{ ob_http_h_case, OBJECT, "case:i,type:s,name:s,name_en:s?,state:s,state_label:s?,"
 	  "state_label_en:s?,final:b,unit:s?,opened_at:s,updated_at:s,time_zone:s,fields:o,"
 	  "withheld:[s,transitions:[o,deadlines:[o,history:[o" },
+	{ ob_http_h_case_stats, PAGE, "group:s,statistic:s,item:s?,value:s?,n:i?,counts:s,"
+	  "counts_es:s,median_days:n?,p90_days:n?,days:s?,flags:s?" },
 	{ ob_http_h_case_open, OBJECT, "case:i,type:s,state:s,url:s" },
 	{ ob_http_h_case_move, OBJECT, "case:i,type:s,from:s,state:s" },
 };
@@ -246,6 +248,8 @@ static const char *example_of(const struct ob_http_route *r, const struct ob_htt
 		return "sv-municipal";
 	if (!strcmp(p->name, "year") && p->required)
 		return "2024";
+	if (!strcmp(p->name, "type") && r->fn == ob_http_h_case_stats)
+		return "salve"; /* a case type whose statistics are public */
 	/* optional, but needed where the observatory has several countries */
 	if (!strcmp(p->name, "territory") && r->fn == ob_http_h_situation)
 		return "SLV";

@@ -192,6 +192,22 @@ static const struct ob_http_pspec p_cases[] = {
 	  "the moment: YYYY-MM-DD, YYYY-MM-DDTHH:MM (the type's country's local time), or " \
 	  "with Z or ±HH:MM (default: the server's clock)" }
 
+static const struct ob_http_pspec p_case_stats[] = {
+	{ "type", "query", OB_HTTP_STRING, true, 0, 0, NULL,
+	  "tipo de caso del catálogo (salve, vcm-judicial...)",
+	  "case type of the catalogue (salve, vcm-judicial...)" },
+	{ "from", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "primer periodo: AAAA, AAAA-Qn, AAAA-MM o AAAA-MM-DD (por omisión, la primera apertura)",
+	  "first period: YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD (default: the first opening)" },
+	{ "to", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "último periodo, como from (por omisión, el día de now)",
+	  "last period, as from (default: the day of now)" },
+	{ "by", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "grupos: unit (por omisión), month, quarter, year, state o un campo no protegido",
+	  "groups: unit (the default), month, quarter, year, state or a field not protected" },
+	P_NOW, P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD,
+};
+
 static const struct ob_http_pspec p_case[] = {
 	{ "id", "path", OB_HTTP_INTEGER, true, 1, INT64_MAX, NULL, "número del caso",
 	  "case number" },
@@ -555,6 +571,17 @@ const struct ob_http_route ob_http_routes[] = {
 	  "Case alerts at a moment: severe, overdue, due-today, due-soon and repeat, of the "
 	  "account's units; a protected field's value is null",
 	  PARAMS(p_case_alerts), "json+csv", NULL },
+	{ "GET", "/api/v1/cases/stats", OB_ROLE_PUBLIC, false, false, ob_http_h_case_stats,
+	  "Estadísticas de un tipo de caso desde la historia de sus casos: abiertos, cerrados, "
+	  "abiertos al final, tiempo en cada estado, cumplimiento de plazos, cobertura de "
+	  "medidas de protección y conteos; sin cuenta, solo si el tipo las declara públicas y "
+	  "con el control de divulgación de las publicaciones; con cuenta, sin suprimir, de sus "
+	  "unidades",
+	  "Statistics of a case type from its cases' history: opened, closed, open at the end, "
+	  "time in each state, deadline compliance, protection-measure coverage and counts; "
+	  "without an account only when the type declares them public, under the releases' "
+	  "disclosure control; with one, unsuppressed, for its units",
+	  PARAMS(p_case_stats), "json+csv", NULL },
 	{ "GET", "/api/v1/cases/{id}", OB_ROLE_PUBLIC, true, false, ob_http_h_case,
 	  "Un caso con sus valores, plazos, transiciones posibles e historia; los campos "
 	  "protegidos solo al protected_role del tipo, y cada lectura de ellos se audita "

@@ -290,6 +290,36 @@ int ob_store_case_type_entries_each(struct ob_store *s, const char *type,
 	                         type, each, arg, "historia de los casos (case history)", d);
 }
 
+int ob_store_case_type_history_each(struct ob_store *s, const char *type,
+                                    int (*each)(void *arg, long long id,
+                                                const struct ob_store_case_event *e),
+                                    void *arg, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_sql(s, "SELECT e.case_id, e.seq, e.at, e.actor, e.role, e.kind, e.state_from,"
+	                    " e.state_to, v.field, v.value FROM case_event e"
+	                    " JOIN case_file c ON c.id = e.case_id"
+	                    " LEFT JOIN case_event_value v ON v.event = e.id WHERE c.type = ?1"
+	                    " ORDER BY e.case_id, e.seq, v.field",
+	                 &st, d))
+		return -1;
+	ob_db_bind_str(st, 1, type);
+	ob_db_stream(st);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW) {
+		struct ob_store_case_event e = {
+			.seq = ob_db_column_int64(st, 1), .at = ob_db_column_text(st, 2),
+			.actor = ob_db_column_text(st, 3), .role = ob_db_column_text(st, 4),
+			.kind = ob_db_column_text(st, 5), .state_from = ob_db_column_text(st, 6),
+			.state_to = ob_db_column_text(st, 7), .field = ob_db_column_text(st, 8),
+			.value = ob_db_column_text(st, 9),
+		};
+		stop = each(arg, ob_db_column_int64(st, 0), &e);
+	}
+	return ob_store_sql_end(s, st, rc, stop, "historia de los casos (case history)", d);
+}
+
 ob_err ob_store_case_grant(struct ob_store *s, const char *account, const char *type,
                            const char *unit, const char *at, const char *by,
                            struct ob_diag *d)

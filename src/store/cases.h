@@ -92,6 +92,15 @@ int ob_store_case_type_entries_each(struct ob_store *s, const char *type,
                                                 const char *at),
                                     void *arg, struct ob_diag *d);
 
+/* For the statistics of a type (cases/stats.h): the whole history of its
+ * cases, by case id and event, one call per event and value it set (field
+ * and value NULL for an event that set none), as ob_store_case_events_each
+ * gives one case's. */
+int ob_store_case_type_history_each(struct ob_store *s, const char *type,
+                                    int (*each)(void *arg, long long id,
+                                                const struct ob_store_case_event *e),
+                                    void *arg, struct ob_diag *d);
+
 /* The units of case type `type` account acts in: ob_store_case_grant()
  * adds one (OB_EEXISTS with d untouched when it is there already);
  * ob_store_case_units_each() gives them by unit (none: the account is not

@@ -15,7 +15,13 @@
 # anonymous SALVE form answers 404 until the type says public_form = yes;
 # then it takes a report without an account (the trap field filled: thanked,
 # nothing kept; a refusal with the engine's reason and no value sent back),
-# and past the server's burst per address it answers 429.
+# and past the server's burst per address it answers 429. Last, the
+# statistics of a small caseload known by construction (observa case stats
+# and GET /api/v1/cases/stats, as of a moment before a later move): stage
+# durations in business days, deadlines on time, late, missed and pending,
+# protection-measure coverage; in public a small cell and its partner
+# suppressed, the API's figures the command line's, no protected field; an
+# account's, in full for its court only.
 export LC_ALL=C.UTF-8
 O="$T/obs"
 expect_status 0 "$OBSERVA" init -q "$O"
@@ -251,3 +257,112 @@ for _ in 1 2 3 4 5 6; do
 done
 [ "$code" = 429 ] || fail "no rate limit on the public form"
 [ "$(cases)" -le $((n + 2)) ] || fail "reports past the limit were kept"
+
+# ---- statistics from the cases' history (observa case stats, GET /api/v1/cases/stats) ----
+# A third court's cases in May 2025, whose figures are known by construction
+# (business days; no holiday from May 12 to June 16), beside the four above.
+court_case() { # TIME VIOLENCE -> $CASE
+	expect_status 0 "$OBSERVA" case open vcm-judicial -d "$O" --now "$1" --set court=JEVLV-SA \
+		--set territory=SLV0614 --set violence="$2" --set victim="Ana Nieves Secreta"
+	CASE=$(cat "$T/out")
+}
+mv_case() { # ID STATE TIME [--set F=V...]
+	id=$1 st=$2 at=$3
+	shift 3
+	expect_status 0 "$OBSERVA" case move "$id" "$st" -d "$O" --now "$at" "$@"
+}
+court_case 2025-05-12T09:00 physical # filed 1 day, admitted 5, hearing on time; review missed
+mv_case "$CASE" admission 2025-05-13T09:00 --set case_number=SA-1 --set measures_ordered_on=2025-05-13
+mv_case "$CASE" hearing 2025-05-20T09:00 --set hearing_on=2025-05-20
+court_case 2025-05-12T10:00 psychological # filed 2, admitted 19, hearing late; reviewed on time
+mv_case "$CASE" admission 2025-05-14T09:00 --set case_number=SA-2 --set measures_ordered_on=2025-05-14
+mv_case "$CASE" hearing 2025-06-10T09:00 --set hearing_on=2025-06-10 \
+	--set measures_reviewed_on=2025-06-10
+court_case 2025-05-19T09:00 physical # filed 0, no hearing (missed), no measure
+mv_case "$CASE" admission 2025-05-19T11:00 --set case_number=SA-3
+E3=$CASE
+court_case 2025-05-26T09:00 sexual # filed 1, archived
+mv_case "$CASE" archived 2025-05-27T09:00 --set archive_reason=desistimiento
+# a later hearing does not count as of June 30
+mv_case "$E3" hearing 2025-07-01T09:00 --set hearing_on=2025-07-01
+stats() { # ARGS... -> $T/out (CSV, English)
+	expect_status 0 "$OBSERVA" case stats --type vcm-judicial -d "$O" --lang en \
+		--now 2025-06-30 --format csv "$@"
+}
+stats
+cp "$T/out" "$T/full.csv"
+for row in 'JEVLV-SA,opened,,,4,cases' 'JEVLV-SM,opened,,,1,cases' 'total,opened,,,8,cases' \
+	'JEVLV-SA,closed,,,1,cases' 'total,open_at_end,,,7,cases' \
+	'total,time_in_state,filed,,7,stays,1.00,2.00,business' \
+	'JEVLV-SS,time_in_state,filed,,2,stays,0.50,1.00,business' \
+	'JEVLV-SA,time_in_state,admission,,2,stays,12.00,19.00,business' \
+	'JEVLV-SA,deadline,hearing,on_time,1,deadlines' 'JEVLV-SA,deadline,hearing,late,1,' \
+	'total,deadline,hearing,missed,4,' 'total,deadline,hearing,all,6,' \
+	'JEVLV-SA,deadline,measures_review,on_time,1,' 'total,deadline,measures_review,missed,2,' \
+	'total,deadline,measures_review,pending,1,' \
+	'total,protection_measure,measures_ordered_on,with,3,cases' \
+	'JEVLV-SS,protection_measure,measures_ordered_on,applies,2,' \
+	'total,count,violence,physical,6,cases' 'total,count,violence,sexual,1,'; do
+	expect_grep "$T/full.csv" "$row"
+done
+! grep -q 'Nieves\|victim' "$T/full.csv" || fail "a protected field in the statistics"
+stats --by month
+expect_grep "$T/out" '2025-04,opened,,,4,'
+expect_grep "$T/out" '2025-05,open_at_end,,,7,'
+expect_grep "$T/out" '2025-06,time_in_state,admission,,1,stays,19.00,19.00'
+# in public: small counts suppressed as in a release (here 1 and 2 under a
+# threshold of 3), the tables protected together, the API's figures those
+# of the command line
+printf '[general]\nmin_count = 3\n' >"$O/catalog/disclosure.ini"
+stats --public
+cp "$T/out" "$T/public.csv"
+expect_grep "$T/public.csv" 'JEVLV-SM,opened,,,,cases,,,,C'
+expect_grep "$T/public.csv" 'JEVLV-SS,opened,,,,cases,,,,C' # its partner
+# 4, but with its counts by type of violence it would give their 1s and 2s away
+expect_grep "$T/public.csv" 'JEVLV-SA,opened,,,,cases,,,,C'
+expect_grep "$T/public.csv" 'total,opened,,,8,cases'
+# 7 = 8 opened - 1 closed (a small count)
+expect_grep "$T/public.csv" 'total,open_at_end,,,,cases,,,,C'
+expect_grep "$T/public.csv" 'JEVLV-SA,time_in_state,admission,,,stays,,,business,C'
+expect_grep "$T/public.csv" 'JEVLV-SA,time_in_state,filed,,4,stays,1.00,2.00,business,'
+expect_grep "$T/public.csv" 'JEVLV-SA,protection_measure,measures_ordered_on,applies,3,cases'
+q="type=vcm-judicial&now=2025-06-30&limit=1000"
+get 200 "/api/v1/cases/stats?$q"
+cp "$T/body" "$T/api.json"
+! grep -q 'Nieves\|victim' "$T/api.json" || fail "a protected field in the public statistics"
+python3 - "$T/public.csv" "$T/api.json" <<'PY' || fail "the API's public figures differ from the command line's"
+import csv, json, sys
+cli = [(r["group"], r["statistic"], r["item"], r["value"], r["n"], r["flags"])
+       for r in csv.DictReader(open(sys.argv[1]))]
+api = [(r["group"], r["statistic"], r["item"] or "", r["value"] or "",
+        "" if r["n"] is None else str(r["n"]), r["flags"] or "")
+       for r in json.load(open(sys.argv[2]))["data"]]
+if cli != api or not cli:
+    print(len(cli), len(api), [x for x in cli if x not in api][:3],
+          [x for x in api if x not in cli][:3], file=sys.stderr)
+    sys.exit(1)
+PY
+get 200 "/api/v1/cases/stats?$q&format=csv&by=month"
+expect_grep "$T/body" 'group,statistic,item,value,n,counts,counts_es,median_days,p90_days,days,flags'
+expect_grep "$T/body" '2025-05,opened,,,,cases,casos,,,,C'
+expect_grep "$T/body" 'total,opened,,,8,cases,casos,,,,'
+get 400 "/api/v1/cases/stats?$q&by=victim" # a protected field
+get 400 "/api/v1/cases/stats?$q&from=2025-13"
+get 401 "/api/v1/cases/stats?type=missing-persons"
+# SALVE's under the minors' rule (10): the one report of March is hidden
+get 200 "/api/v1/cases/stats?type=salve&now=2025-06-30&format=csv"
+expect_grep "$T/body" 'total,opened,,,,cases,casos,,,,C'
+# an account's figures: unsuppressed, of its units only (bob: JEVLV-SS; in
+# SALVE, where he was given none, all of them)
+expect_status 0 "$OBSERVA" user token bob -d "$O"
+bob="Authorization: Bearer $(cat "$T/out")"
+get 200 "/api/v1/cases/stats?$q&format=csv" -H "$bob"
+expect_grep "$T/body" 'total,opened,,,3,cases'
+expect_grep "$T/body" 'total,deadline,hearing,missed,2,'
+! grep -q 'JEVLV-SA\|JEVLV-SM' "$T/body" || fail "another court's figures for bob"
+get 200 "/api/v1/cases/stats?$q&format=csv&from=2025-Q2&to=2025-04&by=state" -H "$bob"
+expect_grep "$T/body" 'admission,opened,,,2,cases'
+expect_grep "$T/body" 'filed,opened,,,1,cases'
+get 200 "/api/v1/cases/stats?type=salve&now=2025-06-30&format=csv" -H "$bob"
+expect_grep "$T/body" 'total,count,category,bullying,1,cases'
+expect_grep "$T/body" 'CE-1,deadline,triage,missed,1,deadlines'

@@ -3,12 +3,14 @@
  * and by missing required fields, values checked and normalised, refused
  * type files with their line and column, and deadlines and alerts of
  * cases at chosen times; the missing-persons type's rules of publication,
- * filters and statistics. */
+ * filters and statistics; the periods and groups of the statistics of a
+ * type. */
 #include "test.h"
 
 #include "base/file.h"
 #include "cases/cases.h"
 #include "cases/missing.h"
+#include "cases/stats.h"
 #include "io/date.h"
 
 #include <math.h>
@@ -129,7 +131,61 @@ static void shipped_types(void **state)
 	assert_int_equal(v->deadlines[1].within.n, 30);
 	assert_int_equal(v->deadlines[1].start_field, ob_case_field_index(v, "measures_ordered_on"));
 	assert_int_equal(v->deadlines[1].reset_field, ob_case_field_index(v, "measures_reviewed_on"));
+	/* the statistics: public; SALVE's under the minors' rule */
+	assert_true(s->stats.public && v->stats.public);
+	assert_true(s->stats.counts >> ob_case_field_index(s, "category") & 1ull);
+	assert_false(s->stats.counts >> ob_case_field_index(s, "victim") & 1ull);
+	assert_int_equal(s->stats.sdc_classes, OB_SDC_MINORS);
+	assert_int_equal(s->stats.measure, -1);
+	assert_int_equal(v->stats.measure, ob_case_field_index(v, "measures_ordered_on"));
+	assert_true(v->stats.measure_states >> ob_case_state_index(v, "admission") & 1u);
+	assert_false(v->stats.measure_states >> ob_case_state_index(v, "filed") & 1u);
 	free_type(s);
+	free_type(v);
+}
+
+/* The periods and the groups of "observa case stats". */
+static void stats_periods(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *first, *last; /* NULL: refused */
+	} p[] = {
+		{ "2025", "2025-01-01", "2025-12-31" },   { "2025-Q1", "2025-01-01", "2025-03-31" },
+		{ "2024-Q4", "2024-10-01", "2024-12-31" }, { "2024-02", "2024-02-01", "2024-02-29" },
+		{ "2025-02", "2025-02-01", "2025-02-28" }, { "2025-06-30", "2025-06-30", "2025-06-30" },
+		{ "2025-13", NULL, NULL },                 { "2025-Q5", NULL, NULL },
+		{ "2025-02-30", NULL, NULL },              { "25", NULL, NULL },
+		{ "2025-1", NULL, NULL },                  { "2025/06", NULL, NULL },
+	};
+	struct ob_case_type *v = load_type("vcm-judicial");
+	enum ob_case_stats_by by;
+	int field;
+	(void)state;
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(p); i++) {
+		long a, b;
+		struct ob_date da, db;
+		char sa[16], sb[16];
+		bool ok = ob_case_stats_period(p[i].in, false, &a) && ob_case_stats_period(p[i].in, true, &b);
+		if (ok != (p[i].first != NULL))
+			fail_msg("%s: %s", p[i].in, ok ? "accepted" : "refused");
+		if (!ok)
+			continue;
+		ob_date_from_days(a, &da);
+		ob_date_from_days(b, &db);
+		snprintf(sa, sizeof(sa), "%04d-%02d-%02d", da.year, da.month, da.day);
+		snprintf(sb, sizeof(sb), "%04d-%02d-%02d", db.year, db.month, db.day);
+		assert_string_equal(sa, p[i].first);
+		assert_string_equal(sb, p[i].last);
+	}
+	assert_true(ob_case_stats_by_parse(v, "quarter", &by, &field));
+	assert_int_equal(by, OB_CASE_STATS_BY_QUARTER);
+	assert_true(ob_case_stats_by_parse(v, "violence", &by, &field));
+	assert_int_equal(by, OB_CASE_STATS_BY_FIELD);
+	assert_int_equal(field, ob_case_field_index(v, "violence"));
+	assert_false(ob_case_stats_by_parse(v, "victim", &by, &field)); /* protected */
+	assert_false(ob_case_stats_by_parse(v, "nothing", &by, &field));
 	free_type(v);
 }
 
@@ -278,6 +334,12 @@ static void refused_files(void **state)
 		{ "[field.g]\ntype = text\nlabel_en.p = Pe\n", 12, 1, "label_en.p", "solo un campo choice" },
 		{ "[field.g]\ntype = date\nlong = yes\n", 10, 1, "g", "solo para un campo text" },
 		{ "[field.g]\ntype = text\nlong = muy\n", 12, 8, "muy", "yes o no" },
+		{ "[stats]\ncounts = f\n", 11, 10, "f", "choice no protegidos" },
+		{ "[stats]\nmeasure = g\n", 11, 11, "g", "no protegido" },
+		{ "[stats]\npublic = quizas\n", 11, 10, "quizas", "yes o no" },
+		{ "[stats]\ndisclosure = kids\n", 11, 14, "kids", "minors" },
+		{ "[stats]\nmeasure_states = a, z\n", 11, 18, "a, z", "estado desconocido" },
+		{ "[stats]\nfoo = 1\n", 11, 1, "foo", "clave desconocida" },
 	};
 	(void)state;
 
@@ -726,6 +788,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(shipped_types),
 		cmocka_unit_test(transitions),
+		cmocka_unit_test(stats_periods),
 		cmocka_unit_test(values),
 		cmocka_unit_test(refused_files),
 		cmocka_unit_test(publication),

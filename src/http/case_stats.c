@@ -1,0 +1,162 @@
+/*
+ * case_stats.c - GET /api/v1/cases/stats (docs/cases.md, "Estadísticas"):
+ * the statistics of a case type (cases/stats.h), the same figures as
+ * "observa case stats".
+ *
+ * Without an account, only for a type whose catalogue file says
+ * [stats] public = yes (else 401), over every unit, behind the disclosure
+ * control every release passes through (publish/sdc.h with
+ * catalog/disclosure.ini): a suppressed count is null with the flag "C",
+ * and so are its median and percentile. With an account, unsuppressed, for
+ * the units it acts in (observa case grant). Never an identity nor a
+ * protected field: the figures are counts, grouping by a protected field
+ * is refused, and the counted fields are never protected (casetype.h).
+ */
+#include "http/internal.h"
+
+#include <limits.h>
+#include <math.h>
+
+#include "base/log.h"
+#include "cases/stats.h"
+
+static void bad(struct ob_http_call *c, const char *param, const char *es, const char *en)
+{
+	ob_http_fail(c->res, 400, "bad_parameter", param, es, en);
+}
+
+/* The query from the parameters; false with the answer a 400. */
+static bool query_of(struct ob_http_call *c, const struct ob_case_type *t,
+                     const struct ob_calendar *cal, struct ob_case_stats_query *q)
+{
+	const char *from = ob_http_str(c, "from"), *to = ob_http_str(c, "to"),
+	           *by = ob_http_str(c, "by"), *now = ob_http_str(c, "now");
+
+	ob_case_stats_query_init(q, c->req->now);
+	if (now && !ob_case_time_parse(now, cal->utc_offset, &q->now)) {
+		bad(c, "now",
+		    "«now»: se esperaba AAAA-MM-DD o AAAA-MM-DDTHH:MM (hora local del país del tipo), "
+		    "o con Z o ±HH:MM.",
+		    "'now': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM (the type's country's local time), "
+		    "or with Z or ±HH:MM.");
+		return false;
+	}
+	if ((from && !ob_case_stats_period(from, false, &q->from_day)) ||
+	    (to && !ob_case_stats_period(to, true, &q->to_day))) {
+		bad(c, from && !ob_case_stats_period(from, false, &q->from_day) ? "from" : "to",
+		    "Se esperaba un periodo AAAA, AAAA-Qn, AAAA-MM o AAAA-MM-DD.",
+		    "Expected a period YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD.");
+		return false;
+	}
+	if (q->from_day != LONG_MIN && q->to_day != LONG_MAX && q->from_day > q->to_day) {
+		bad(c, "from", "«from» es posterior a «to».", "'from' is after 'to'.");
+		return false;
+	}
+	if (by && !ob_case_stats_by_parse(t, by, &q->by, &q->field)) {
+		bad(c, "by",
+		    "«by»: se esperaba unit, month, quarter, year, state o un campo no protegido del "
+		    "tipo.",
+		    "'by': expected unit, month, quarter, year, state or a field of the type that is "
+		    "not protected.");
+		return false;
+	}
+	return true;
+}
+
+void ob_http_h_case_stats(struct ob_http_call *c)
+{
+	static const char *const cols[] = { "group", "statistic", "item", "value", "n", "counts",
+		                            "counts_es", "median_days", "p90_days", "days",
+		                            "flags" };
+	const char *code = ob_http_str(c, "type");
+	bool public = c->who.account == 0;
+	struct ob_case_units units = { 0 };
+	struct ob_case_stats_query q;
+	struct ob_case_stats st = { 0 };
+	struct ob_sdc_config sdc;
+	struct ob_case_actor a;
+	struct ob_http_table tb;
+	struct ob_cases types;
+	struct ob_diag d;
+	long long limit, offset;
+	int i;
+	ob_err e;
+
+	ob_diag_clear(&d);
+	if (ob_cases_load(c->ctx->dir ? c->ctx->dir : ".", &types, &d)) {
+		OB_ERROR("API: tipos de caso: %s", "API: case types: %s", d.message);
+		ob_http_fail_diag(c->res, 500, "case_types", NULL, &d);
+		return;
+	}
+	if (!code) {
+		bad(c, "type", "Se esperaba un tipo de caso del catálogo (catalog/cases/).",
+		    "Expected a case type of the catalogue (catalog/cases/).");
+		goto release_types;
+	}
+	if ((i = ob_cases_find(&types, code)) < 0) {
+		ob_http_fail(c->res, 404, "not_found", "type",
+		             "El catálogo no tiene ese tipo de caso (catalog/cases/).",
+		             "The catalogue has no such case type (catalog/cases/).");
+		goto release_types;
+	}
+	if (public && !types.types[i].stats.public) {
+		ob_http_fail(c->res, 401, "unauthorized", NULL,
+		             "Las estadísticas de este tipo de caso no son públicas: se necesita una "
+		             "cuenta.",
+		             "The statistics of this case type are not public: an account is needed.");
+		goto release_types;
+	}
+	if (!query_of(c, &types.types[i], &types.calendars[i], &q))
+		goto release_types;
+	if (!public) {
+		a = (struct ob_case_actor){ c->who.name, c->who.role, c->who.name };
+		if (ob_case_units_load(c->ctx->store, &types.types[i], &a, &units, &d)) {
+			ob_http_store_fail(c);
+			goto release_types;
+		}
+		q.units = &units;
+	}
+	if ((e = ob_case_stats_compute(c->ctx->store, &types.types[i], &types.calendars[i], &q, &st,
+	                               &d)) ||
+	    (public && ((e = ob_sdc_config_load(&sdc, c->ctx->dir ? c->ctx->dir : ".", &d)) ||
+	                (e = ob_case_stats_suppress(&st, &types.types[i], &sdc, &d))))) {
+		if (e == OB_ESTORE) {
+			ob_http_store_fail(c);
+		} else {
+			OB_ERROR("API: estadísticas de casos: %s", "API: case statistics: %s", d.message);
+			ob_http_fail(c->res, 422, "stats", NULL,
+			             "Las estadísticas no se pudieron calcular (¿un plazo fuera de los años "
+			             "del calendario del país, o demasiados grupos?).",
+			             "The statistics could not be computed (a deadline outside the years of "
+			             "the country's calendar, or too many groups?).");
+		}
+		goto release;
+	}
+	ob_http_page(c, &limit, &offset);
+	ob_http_table_begin(&tb, c, cols, OB_ARRAY_SIZE(cols), (long long)st.n, limit, offset);
+	for (size_t k = (size_t)offset; k < st.n && (long long)(k - (size_t)offset) < limit; k++) {
+		const struct ob_case_stats_cell *x = &st.cells[k];
+		bool time = x->stat == OB_CASE_STAT_TIME_IN_STATE;
+		ob_http_table_str(&tb, x->group[0] ? x->group : "total");
+		ob_http_table_str(&tb, ob_case_stat_name(x->stat));
+		ob_http_table_str(&tb, x->item[0] ? x->item : NULL);
+		ob_http_table_str(&tb, x->value[0] ? x->value : NULL);
+		if (x->hidden)
+			ob_http_table_str(&tb, NULL);
+		else
+			ob_http_table_int(&tb, x->n);
+		ob_http_table_str(&tb, ob_case_stat_counts(x->stat, true));
+		ob_http_table_str(&tb, ob_case_stat_counts(x->stat, false));
+		ob_http_table_num(&tb, x->hidden ? NAN : x->median);
+		ob_http_table_num(&tb, x->hidden ? NAN : x->p90);
+		ob_http_table_str(&tb, !time ? NULL : st.business_days ? "business" : "calendar");
+		ob_http_table_str(&tb, x->hidden ? OB_SDC_FLAG : NULL);
+		ob_http_table_end_row(&tb);
+	}
+	ob_http_table_end(&tb);
+release:
+	ob_case_stats_release(&st);
+	ob_case_units_release(&units);
+release_types:
+	ob_cases_release(&types);
+}
