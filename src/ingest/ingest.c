@@ -554,6 +554,9 @@ static void *writer_main(void *arg)
 			struct row *r = &b->rows[i];
 			e = r->reason[0] ? ingest_write_quarantine(g, r) : ingest_write_record(g, r);
 		}
+		/* the records waiting in the store's writer point into b */
+		if (!werr && !e)
+			e = ingest_write_sync(g);
 		pthread_mutex_lock(&p->mu);
 		if (e && !p->werr) {
 			p->werr = e;
