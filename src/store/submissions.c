@@ -294,6 +294,20 @@ ob_err ob_store_bulk_checks(struct ob_store *s, bool on, struct ob_diag *d)
 
 enum { W_RECORD, W_PROTECTED, W_QUARANTINE, W_WARNING, W_COUNT };
 
+/*
+ * What a parameter of a reused insert holds bound (SQLite), so that a
+ * value the same as the last is not bound again: bindings outlive a
+ * reset, and a string bound without a copy is read at the step, so the
+ * same pointer and length stand for whatever bytes are there then.
+ */
+struct bound {
+	enum { B_UNSET, B_NULL, B_INT, B_REAL, B_TEXT } t;
+	long long i;
+	double f;
+	const char *p;
+	size_t n;
+};
+
 /* A protected row waiting for its insert (SQLite). */
 struct wprot {
 	long long id;
@@ -325,6 +339,8 @@ struct ob_store_writer {
 	struct ob_db_stmt *st[W_COUNT];   /* SQLite: one row */
 	struct ob_db_stmt *many[2];       /* SQLite: OB_STORE_WRITE_ROWS records or
 	                                     protected rows */
+	struct bound *bound[2][2];        /* SQLite: what st[i] ([0]) and many[i]
+	                                     ([1]) hold bound, by parameter */
 	struct ob_store_record wrec[OB_STORE_WRITE_ROWS]; /* SQLite: waiting */
 	struct wprot wprot[OB_STORE_WRITE_ROWS];
 	size_t nrec, nprot;
@@ -441,9 +457,15 @@ static ob_err writer_start_sqlite(struct ob_store_writer *w, struct ob_diag *d)
 
 	for (int i = 0; i < W_COUNT; i++) {
 		if (i == W_RECORD || i == W_PROTECTED) {
+			size_t params = i == W_RECORD ? REC_COLS : 4;
+
 			if ((e = prepare_rows(s, i, 1, &w->st[i], d)) ||
 			    (e = prepare_rows(s, i, OB_STORE_WRITE_ROWS, &w->many[i], d)))
 				return e;
+			/* parameters count from 1 */
+			w->bound[i][0] = ob_calloc(params + 1, sizeof(struct bound));
+			w->bound[i][1] = ob_calloc(params * OB_STORE_WRITE_ROWS + 1,
+			                           sizeof(struct bound));
 		} else if ((e = ob_store_sql(s, writer_sql[i], &w->st[i], d))) {
 			return e;
 		}
@@ -494,59 +516,107 @@ static void bind_ref(struct ob_db_stmt *st, int i, const char *p)
 	ob_db_bind_text_ref(st, i, p, OB_DB_NTS);
 }
 
-/* Bind record r as row k of st (submission and source with row 0). The
- * strings are the caller's until the step: bound without a copy. */
-static void bind_record(struct ob_db_stmt *st, int k, const struct ob_store_record *r)
+/* Parameter k of st (holding b[k]) to an integer, NULL, a number or a
+ * string (NULL p: NULL), unless it holds it already. */
+static void b_int(struct ob_db_stmt *st, struct bound *b, int k, long long v)
+{
+	if (b[k].t == B_INT && b[k].i == v)
+		return;
+	b[k].t = B_INT;
+	b[k].i = v;
+	ob_db_bind_int64(st, k, v);
+}
+
+static void b_null(struct ob_db_stmt *st, struct bound *b, int k)
+{
+	if (b[k].t == B_NULL)
+		return;
+	b[k].t = B_NULL;
+	ob_db_bind_null(st, k);
+}
+
+static void b_real(struct ob_db_stmt *st, struct bound *b, int k, double v)
+{
+	if (b[k].t == B_REAL && !memcmp(&b[k].f, &v, sizeof(v)))
+		return;
+	b[k].t = B_REAL;
+	b[k].f = v;
+	ob_db_bind_double(st, k, v);
+}
+
+static void b_sized(struct ob_db_stmt *st, struct bound *b, int k, const char *p, size_t n)
+{
+	if (!p) {
+		b_null(st, b, k);
+		return;
+	}
+	if (b[k].t == B_TEXT && b[k].p == p && b[k].n == n)
+		return;
+	b[k].t = B_TEXT;
+	b[k].p = p;
+	b[k].n = n;
+	ob_db_bind_text_ref(st, k, p, n);
+}
+
+static void b_str(struct ob_db_stmt *st, struct bound *b, int k, const char *p)
+{
+	b_sized(st, b, k, p, p ? strlen(p) : 0);
+}
+
+/* Bind record r as row k of st, which holds b (submission and source with
+ * row 0). The strings are the caller's until the step: bound without a
+ * copy. */
+static void bind_record(struct ob_db_stmt *st, struct bound *b, int k,
+                        const struct ob_store_record *r)
 {
 #define P(c) rec_param(k, c)
 	if (!k) {
-		ob_db_bind_int64(st, 1, r->submission);
-		bind_ref(st, 2, r->source);
+		b_int(st, b, 1, r->submission);
+		b_str(st, b, 2, r->source);
 	}
-	bind_sized(st, P(2), (struct ob_store_str){ r->source_id.p ? r->source_id.p : "",
-	                                            r->source_id.n });
-	ob_db_bind_int64(st, P(3), r->line);
-	bind_ref(st, P(4), r->occurred_on);
-	bind_ref(st, P(5), r->precision);
-	bind_ref(st, P(6), r->occurred_at);
-	bind_ref(st, P(7), r->territory);
+	b_sized(st, b, P(2), r->source_id.p ? r->source_id.p : "", r->source_id.n);
+	b_int(st, b, P(3), r->line);
+	b_str(st, b, P(4), r->occurred_on);
+	b_str(st, b, P(5), r->precision);
+	b_str(st, b, P(6), r->occurred_at);
+	b_str(st, b, P(7), r->territory);
 	if (r->has_coords) {
-		ob_db_bind_double(st, P(8), r->lat);
-		ob_db_bind_double(st, P(9), r->lon);
+		b_real(st, b, P(8), r->lat);
+		b_real(st, b, P(9), r->lon);
 	} else {
-		ob_db_bind_null(st, P(8));
-		ob_db_bind_null(st, P(9));
+		b_null(st, b, P(8));
+		b_null(st, b, P(9));
 	}
-	bind_ref(st, P(10), r->category);
-	bind_sized(st, P(11), r->legal_category);
-	bind_ref(st, P(12), r->manner);
-	bind_ref(st, P(13), r->victim_sex);
+	b_str(st, b, P(10), r->category);
+	b_sized(st, b, P(11), r->legal_category.p, r->legal_category.n);
+	b_str(st, b, P(12), r->manner);
+	b_str(st, b, P(13), r->victim_sex);
 	if (r->victim_age >= 0)
-		ob_db_bind_int64(st, P(14), r->victim_age);
+		b_int(st, b, P(14), r->victim_age);
 	else
-		ob_db_bind_null(st, P(14));
-	bind_ref(st, P(15), r->mechanism);
-	bind_ref(st, P(16), r->place);
-	bind_ref(st, P(17), r->relationship);
-	bind_ref(st, P(18), r->context);
-	bind_ref(st, P(19), r->perpetrator_sex);
-	bind_sized(st, P(20), r->extra);
-	ob_db_bind_int64(st, P(21), r->victims);
+		b_null(st, b, P(14));
+	b_str(st, b, P(15), r->mechanism);
+	b_str(st, b, P(16), r->place);
+	b_str(st, b, P(17), r->relationship);
+	b_str(st, b, P(18), r->context);
+	b_str(st, b, P(19), r->perpetrator_sex);
+	b_sized(st, b, P(20), r->extra.p, r->extra.n);
+	b_int(st, b, P(21), r->victims);
 	if (r->age_min >= 0) {
-		ob_db_bind_int64(st, P(22), r->age_min);
-		ob_db_bind_int64(st, P(23), r->age_max);
+		b_int(st, b, P(22), r->age_min);
+		b_int(st, b, P(23), r->age_max);
 	} else {
-		ob_db_bind_null(st, P(22));
-		ob_db_bind_null(st, P(23));
+		b_null(st, b, P(22));
+		b_null(st, b, P(23));
 	}
 #undef P
 }
 
-static void bind_protected(struct ob_db_stmt *st, int k, const struct wprot *p)
+static void bind_protected(struct ob_db_stmt *st, struct bound *b, int k, const struct wprot *p)
 {
-	ob_db_bind_int64(st, k * 4 + 1, p->id);
+	b_int(st, b, k * 4 + 1, p->id);
 	for (int c = 0; c < 3; c++)
-		bind_sized(st, k * 4 + c + 2, p->v[c]);
+		b_sized(st, b, k * 4 + c + 2, p->v[c].p, p->v[c].n);
 }
 
 /* Step a reused statement and reset it for the next row. */
@@ -568,17 +638,17 @@ static int insert_rows(struct ob_store_writer *w, int i, size_t n)
 	for (; r + OB_STORE_WRITE_ROWS <= n && rc == OB_DB_DONE; r += OB_STORE_WRITE_ROWS) {
 		for (int k = 0; k < OB_STORE_WRITE_ROWS; k++) {
 			if (i == W_RECORD)
-				bind_record(w->many[i], k, &w->wrec[r + (size_t)k]);
+				bind_record(w->many[i], w->bound[i][1], k, &w->wrec[r + (size_t)k]);
 			else
-				bind_protected(w->many[i], k, &w->wprot[r + (size_t)k]);
+				bind_protected(w->many[i], w->bound[i][1], k, &w->wprot[r + (size_t)k]);
 		}
 		rc = step_reset(w->many[i]);
 	}
 	for (; r < n && rc == OB_DB_DONE; r++) {
 		if (i == W_RECORD)
-			bind_record(w->st[i], 0, &w->wrec[r]);
+			bind_record(w->st[i], w->bound[i][0], 0, &w->wrec[r]);
 		else
-			bind_protected(w->st[i], 0, &w->wprot[r]);
+			bind_protected(w->st[i], w->bound[i][0], 0, &w->wprot[r]);
 		rc = step_reset(w->st[i]);
 	}
 	return rc;
@@ -657,8 +727,11 @@ void ob_store_writer_free(struct ob_store_writer *w)
 		ob_buf_release(&w->rows[i]);
 		ob_db_finalize(w->st[i]);
 	}
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		ob_db_finalize(w->many[i]);
+		free(w->bound[i][0]);
+		free(w->bound[i][1]);
+	}
 	if (w->cache_was) {
 		char sql[64];
 		snprintf(sql, sizeof sql, "PRAGMA cache_size=%lld", w->cache_was);
@@ -864,7 +937,7 @@ ob_err ob_store_writer_record(struct ob_store_writer *w, const struct ob_store_r
 	/* alone, after the rows waiting, so that the unique index answers */
 	if ((e = insert_waiting(w, d)))
 		return e;
-	bind_record(st, 0, r);
+	bind_record(st, w->bound[W_RECORD][0], 0, r);
 	rc = step_reset(st);
 	if (rc == OB_DB_CONSTRAINT)
 		return OB_EEXISTS;
