@@ -677,6 +677,14 @@ ob_err ob_store_writer_sync(struct ob_store_writer *w, struct ob_diag *d)
 	return w->copy ? OB_OK : insert_waiting(w, d);
 }
 
+void ob_store_writer_drop(struct ob_store_writer *w)
+{
+	if (w->copy || !(w->nrec || w->nprot))
+		return;
+	w->nrec = w->nprot = 0;
+	ob_store_unsent_rows(w->s);
+}
+
 /* Send the rows waiting (PostgreSQL), then keep each table's sequence at
  * its highest id; SQLite: insert the rows waiting. */
 static ob_err writer_flush(struct ob_store_writer *w, struct ob_diag *d)

@@ -191,6 +191,10 @@ ob_err ob_store_writer_protected(struct ob_store_writer *w, long long id,
  * on PostgreSQL, whose rows are copied at once): after it, the caller's
  * strings are its own again. */
 ob_err ob_store_writer_sync(struct ob_store_writer *w, struct ob_diag *d);
+/* Forget the records and protected fields waiting, after a failure, when
+ * their strings are about to go: the transaction can then only be rolled
+ * back (its commit is refused). */
+void ob_store_writer_drop(struct ob_store_writer *w);
 ob_err ob_store_writer_quarantine(struct ob_store_writer *w, const struct ob_store_flag *f,
                                   struct ob_diag *d);
 ob_err ob_store_writer_warning(struct ob_store_writer *w, const struct ob_store_flag *f,
