@@ -44,6 +44,13 @@ static ob_err grow(struct ob_buf *b, size_t extra)
 	return OB_OK;
 }
 
+bool ob_buf_room(struct ob_buf *b, size_t n)
+{
+	if (b->failed || n > b->max || b->len > b->max - n)
+		return false;
+	return !grow(b, n);
+}
+
 ob_err ob_buf_add(struct ob_buf *b, const void *p, size_t n)
 {
 	if (grow(b, n))

@@ -70,6 +70,11 @@ void ob_buf_putc(struct ob_buf *b, char c);
 void ob_buf_puts(struct ob_buf *b, const char *s);
 void ob_buf_putf(struct ob_buf *b, const char *fmt, ...) OB_PRINTF(2, 3);
 
+/* Whether b has memory for n more bytes (and the NUL) under its ceiling,
+ * after growing if need be, to be written at ptr + len by the caller (who
+ * then sets len and the NUL). false leaves b as it was, not failed. */
+bool ob_buf_room(struct ob_buf *b, size_t n);
+
 /* Hand the content to the caller (who must free() it); b becomes empty. */
 char *ob_buf_detach(struct ob_buf *b, size_t *len);
 

@@ -111,6 +111,10 @@
  * row's own columns. */
 #define OB_DB_COPY_ROW_MAX (4 * OB_MAX_LINE + 64 * 1024)
 #define OB_STORE_TX_TRIES 3
+/* A delivery's rows go into SQLite this many at a time, by one multi-row
+ * insert per table (store/submissions.c): a statement's start and end are
+ * paid once for them all. */
+#define OB_STORE_WRITE_ROWS 32
 
 /* An online backup of the store copies this many pages per step (4 MiB
  * at SQLite's 4 KiB pages; progress is drawn after each), and waits this

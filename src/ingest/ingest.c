@@ -554,6 +554,12 @@ static void *writer_main(void *arg)
 			struct row *r = &b->rows[i];
 			e = r->reason[0] ? ingest_write_quarantine(g, r) : ingest_write_record(g, r);
 		}
+		/* the records waiting in the store's writer point into b: in
+		 * before b goes back, or forgotten after a failure */
+		if (!werr && !e)
+			e = ingest_write_sync(g);
+		else
+			ob_store_writer_drop(g->w);
 		pthread_mutex_lock(&p->mu);
 		if (e && !p->werr) {
 			p->werr = e;

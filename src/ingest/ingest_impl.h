@@ -150,7 +150,10 @@ void ingest_map_row(struct ingest *g, const struct ob_csv_record *rec, struct ro
 /* ingest_write.c */
 ob_err ingest_build_extra(struct ingest *g, const struct ob_csv_record *rec);
 ob_err ingest_write_quarantine(struct ingest *g, struct row *r);
+/* A record's strings (in r) are the store writer's until ingest_write_sync(),
+ * which the writing thread calls before it gives a batch back. */
 ob_err ingest_write_record(struct ingest *g, struct row *r);
+ob_err ingest_write_sync(struct ingest *g);
 ob_err ingest_open_submission(struct ingest *g, const char *path);
 int ingest_already_ingested(struct ingest *g);
 ob_err ingest_close_submission(struct ingest *g);

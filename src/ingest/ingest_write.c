@@ -169,6 +169,15 @@ ob_err ingest_write_record(struct ingest *g, struct row *r)
 	return write_warnings(g, r);
 }
 
+ob_err ingest_write_sync(struct ingest *g)
+{
+	struct ob_diag sd;
+
+	if (ob_store_writer_sync(g->w, &sd))
+		return ingest_store_error(g, OB_TR("registro", "record"), &sd);
+	return OB_OK;
+}
+
 /* --- the logbook -------------------------------------------------------- */
 
 ob_err ingest_open_submission(struct ingest *g, const char *path)

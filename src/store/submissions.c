@@ -295,7 +295,35 @@ ob_err ob_store_bulk_checks(struct ob_store *s, bool on, struct ob_diag *d)
 enum { W_RECORD, W_PROTECTED, W_QUARANTINE, W_WARNING, W_COUNT };
 
 /*
- * The writer. SQLite: an insert per row, each statement prepared once.
+ * What a parameter of a reused insert holds bound (SQLite), so that a
+ * value the same as the last is not bound again: bindings outlive a
+ * reset, and a string bound without a copy is read at the step, so the
+ * same pointer and length stand for whatever bytes are there then.
+ */
+struct bound {
+	enum { B_UNSET, B_NULL, B_INT, B_REAL, B_TEXT } t;
+	long long i;
+	double f;
+	const char *p;
+	size_t n;
+};
+
+/* A protected row waiting for its insert (SQLite). */
+struct wprot {
+	long long id;
+	struct ob_store_str v[3]; /* names, document, address */
+};
+
+/*
+ * The writer. SQLite: records and their protected fields wait in the
+ * writer (the caller's strings, until ob_store_writer_sync()) and go in
+ * OB_STORE_WRITE_ROWS at a time by one multi-row insert, each statement
+ * prepared once; a record of a delivery waits only while its source_id is
+ * greater than the one before (then it cannot be a duplicate): the first
+ * one that is not, and every record after it, is inserted alone, after
+ * the rows waiting, so that the unique index answers for it. The ids are
+ * SQLite's (the highest plus one), known to the writer beforehand and
+ * checked after each insert. Quarantined rows and warnings go in at once.
  * PostgreSQL: each table's rows in COPY's text format in a buffer, sent by
  * COPY when one holds OB_DB_COPY_BYTES and when the delivery's entry is
  * closed (ob_store_submission_close()), in the order the foreign keys
@@ -308,7 +336,19 @@ enum { W_RECORD, W_PROTECTED, W_QUARANTINE, W_WARNING, W_COUNT };
  */
 struct ob_store_writer {
 	struct ob_store *s;
-	struct ob_db_stmt *st[W_COUNT];   /* SQLite */
+	struct ob_db_stmt *st[W_COUNT];   /* SQLite: one row */
+	struct ob_db_stmt *many[2];       /* SQLite: OB_STORE_WRITE_ROWS records or
+	                                     protected rows */
+	struct bound *bound[2][2];        /* SQLite: what st[i] ([0]) and many[i]
+	                                     ([1]) hold bound, by parameter */
+	struct ob_store_record wrec[OB_STORE_WRITE_ROWS]; /* SQLite: waiting */
+	struct wprot wprot[OB_STORE_WRITE_ROWS];
+	size_t nrec, nprot;
+	long long ordered_of;             /* SQLite: the submission whose records
+	                                     have come in order of source_id, or 0 */
+	bool unordered;                   /* SQLite: one did not (or the submission
+	                                     held records): each is inserted alone */
+	struct ob_buf last_id;            /* SQLite: the last source_id in order */
 	bool copy;                        /* PostgreSQL */
 	struct ob_buf rows[W_COUNT];
 	long long next[W_COUNT];          /* the next id of records, quarantine, warnings */
@@ -318,14 +358,17 @@ struct ob_store_writer {
 	                                     ob_store_writer_scattered_ids(), or 0 */
 };
 
+/* SQLite: a record's 24 values, of which the first two (submission and
+ * source) are the same for every row of a multi-row insert */
+#define REC_COLS 24
+#define REC_OWN (REC_COLS - 2)
+
 static const char *const writer_sql[W_COUNT] = {
 	"INSERT INTO record(submission, source, source_id, line, occurred_on, precision,"
 	" occurred_at, territory, lat, lon, category, legal_category, manner, victim_sex,"
 	" victim_age, mechanism, place, relationship, context, perpetrator_sex, extra,"
-	" victims, victim_age_min, victim_age_max)"
-	" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,"
-	" ?22,?23,?24)",
-	"INSERT INTO protected(record, names, document, address) VALUES(?1, ?2, ?3, ?4)",
+	" victims, victim_age_min, victim_age_max) VALUES",
+	"INSERT INTO protected(record, names, document, address) VALUES",
 	"INSERT INTO quarantine(submission, line, \"column\", field, value, reason, raw, kind)"
 	" VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	"INSERT INTO warning(submission, line, \"column\", field, value, reason, kind)"
@@ -375,6 +418,68 @@ static ob_err writer_start_copy(struct ob_store_writer *w, struct ob_diag *d)
 	return e;
 }
 
+/* The number of record row k's column c in a multi-row insert. */
+static int rec_param(int k, int c)
+{
+	return c < 2 ? c + 1 : 3 + k * REC_OWN + (c - 2);
+}
+
+/* SQLite: the insert of n records (i W_RECORD) or protected rows. */
+static ob_err prepare_rows(struct ob_store *s, int i, int n, struct ob_db_stmt **st,
+                           struct ob_diag *d)
+{
+	struct ob_buf sql = OB_BUF_INIT(64 * 1024);
+	int cols = i == W_RECORD ? REC_COLS : 4;
+	ob_err e;
+
+	ob_buf_puts(&sql, writer_sql[i]);
+	for (int k = 0; k < n; k++) {
+		ob_buf_puts(&sql, k ? ",(" : "(");
+		for (int c = 0; c < cols; c++)
+			ob_buf_putf(&sql, c ? ",?%d" : "?%d",
+			            i == W_RECORD ? rec_param(k, c) : k * cols + c + 1);
+		ob_buf_putc(&sql, ')');
+	}
+	e = ob_buf_failed(&sql) ? ob_diag_set2(d, OB_ETOOBIG, ob_store_dir(s), 0, 0, NULL, 0,
+	                                        "sentencia demasiado larga",
+	                                        "statement too long")
+	                        : ob_store_sql(s, sql.ptr, st, d);
+	ob_buf_release(&sql);
+	return e;
+}
+
+/* SQLite: the statements, and the next record's id. */
+static ob_err writer_start_sqlite(struct ob_store_writer *w, struct ob_diag *d)
+{
+	struct ob_store *s = w->s;
+	struct ob_db_stmt *st;
+	ob_err e;
+
+	for (int i = 0; i < W_COUNT; i++) {
+		if (i == W_RECORD || i == W_PROTECTED) {
+			size_t params = i == W_RECORD ? REC_COLS : 4;
+
+			if ((e = prepare_rows(s, i, 1, &w->st[i], d)) ||
+			    (e = prepare_rows(s, i, OB_STORE_WRITE_ROWS, &w->many[i], d)))
+				return e;
+			/* parameters count from 1 */
+			w->bound[i][0] = ob_calloc(params + 1, sizeof(struct bound));
+			w->bound[i][1] = ob_calloc(params * OB_STORE_WRITE_ROWS + 1,
+			                           sizeof(struct bound));
+		} else if ((e = ob_store_sql(s, writer_sql[i], &w->st[i], d))) {
+			return e;
+		}
+	}
+	if ((e = ob_store_sql(s, "SELECT coalesce(max(id), 0) + 1 FROM record", &st, d)))
+		return e;
+	if (ob_db_step(st) == OB_DB_ROW)
+		w->next[W_RECORD] = ob_db_column_int64(st, 0);
+	else
+		e = raw_fail(s, d);
+	ob_db_finalize(st);
+	return e;
+}
+
 ob_err ob_store_writer_open(struct ob_store *s, struct ob_store_writer **out,
                             struct ob_diag *d)
 {
@@ -388,34 +493,207 @@ ob_err ob_store_writer_open(struct ob_store *s, struct ob_store_writer **out,
 	w->s = s;
 	w->copy = ob_db_can_copy(ob_store_conn(s));
 	ob_strmap_init(&w->ids);
+	ob_buf_init(&w->last_id, OB_DB_COPY_ROW_MAX);
 	for (int i = 0; i < W_COUNT; i++)
 		ob_buf_init(&w->rows[i], OB_DB_COPY_BYTES + OB_DB_COPY_ROW_MAX);
-	if (w->copy) {
-		if ((e = writer_start_copy(w, d))) {
-			ob_store_writer_free(w);
-			return e;
-		}
-	} else {
-		for (int i = 0; i < W_COUNT; i++)
-			if ((e = ob_store_sql(s, writer_sql[i], &w->st[i], d))) {
-				ob_store_writer_free(w);
-				return e;
-			}
+	if ((e = w->copy ? writer_start_copy(w, d) : writer_start_sqlite(w, d))) {
+		ob_store_writer_free(w);
+		return e;
 	}
 	ob_store_writer_set(s, w);
 	*out = w;
 	return OB_OK;
 }
 
+/* Bind a (pointer, length) string, NULL when absent. */
+static void bind_sized(struct ob_db_stmt *st, int i, struct ob_store_str v)
+{
+	ob_db_bind_text_ref(st, i, v.p, v.n);
+}
+
+static void bind_ref(struct ob_db_stmt *st, int i, const char *p)
+{
+	ob_db_bind_text_ref(st, i, p, OB_DB_NTS);
+}
+
+/* Parameter k of st (holding b[k]) to an integer, NULL, a number or a
+ * string (NULL p: NULL), unless it holds it already. */
+static void b_int(struct ob_db_stmt *st, struct bound *b, int k, long long v)
+{
+	if (b[k].t == B_INT && b[k].i == v)
+		return;
+	b[k].t = B_INT;
+	b[k].i = v;
+	ob_db_bind_int64(st, k, v);
+}
+
+static void b_null(struct ob_db_stmt *st, struct bound *b, int k)
+{
+	if (b[k].t == B_NULL)
+		return;
+	b[k].t = B_NULL;
+	ob_db_bind_null(st, k);
+}
+
+static void b_real(struct ob_db_stmt *st, struct bound *b, int k, double v)
+{
+	if (b[k].t == B_REAL && !memcmp(&b[k].f, &v, sizeof(v)))
+		return;
+	b[k].t = B_REAL;
+	b[k].f = v;
+	ob_db_bind_double(st, k, v);
+}
+
+static void b_sized(struct ob_db_stmt *st, struct bound *b, int k, const char *p, size_t n)
+{
+	if (!p) {
+		b_null(st, b, k);
+		return;
+	}
+	if (b[k].t == B_TEXT && b[k].p == p && b[k].n == n)
+		return;
+	b[k].t = B_TEXT;
+	b[k].p = p;
+	b[k].n = n;
+	ob_db_bind_text_ref(st, k, p, n);
+}
+
+static void b_str(struct ob_db_stmt *st, struct bound *b, int k, const char *p)
+{
+	b_sized(st, b, k, p, p ? strlen(p) : 0);
+}
+
+/* Bind record r as row k of st, which holds b (submission and source with
+ * row 0). The strings are the caller's until the step: bound without a
+ * copy. */
+static void bind_record(struct ob_db_stmt *st, struct bound *b, int k,
+                        const struct ob_store_record *r)
+{
+#define P(c) rec_param(k, c)
+	if (!k) {
+		b_int(st, b, 1, r->submission);
+		b_str(st, b, 2, r->source);
+	}
+	b_sized(st, b, P(2), r->source_id.p ? r->source_id.p : "", r->source_id.n);
+	b_int(st, b, P(3), r->line);
+	b_str(st, b, P(4), r->occurred_on);
+	b_str(st, b, P(5), r->precision);
+	b_str(st, b, P(6), r->occurred_at);
+	b_str(st, b, P(7), r->territory);
+	if (r->has_coords) {
+		b_real(st, b, P(8), r->lat);
+		b_real(st, b, P(9), r->lon);
+	} else {
+		b_null(st, b, P(8));
+		b_null(st, b, P(9));
+	}
+	b_str(st, b, P(10), r->category);
+	b_sized(st, b, P(11), r->legal_category.p, r->legal_category.n);
+	b_str(st, b, P(12), r->manner);
+	b_str(st, b, P(13), r->victim_sex);
+	if (r->victim_age >= 0)
+		b_int(st, b, P(14), r->victim_age);
+	else
+		b_null(st, b, P(14));
+	b_str(st, b, P(15), r->mechanism);
+	b_str(st, b, P(16), r->place);
+	b_str(st, b, P(17), r->relationship);
+	b_str(st, b, P(18), r->context);
+	b_str(st, b, P(19), r->perpetrator_sex);
+	b_sized(st, b, P(20), r->extra.p, r->extra.n);
+	b_int(st, b, P(21), r->victims);
+	if (r->age_min >= 0) {
+		b_int(st, b, P(22), r->age_min);
+		b_int(st, b, P(23), r->age_max);
+	} else {
+		b_null(st, b, P(22));
+		b_null(st, b, P(23));
+	}
+#undef P
+}
+
+static void bind_protected(struct ob_db_stmt *st, struct bound *b, int k, const struct wprot *p)
+{
+	b_int(st, b, k * 4 + 1, p->id);
+	for (int c = 0; c < 3; c++)
+		b_sized(st, b, k * 4 + c + 2, p->v[c].p, p->v[c].n);
+}
+
+/* Step a reused statement and reset it for the next row. */
+static int step_reset(struct ob_db_stmt *st)
+{
+	int rc = ob_db_step(st);
+
+	ob_db_reset(st);
+	return rc;
+}
+
+/* SQLite: the n rows waiting in table i (W_RECORD or W_PROTECTED),
+ * OB_STORE_WRITE_ROWS at a time, the rest one by one. */
+static int insert_rows(struct ob_store_writer *w, int i, size_t n)
+{
+	int rc = OB_DB_DONE;
+	size_t r = 0;
+
+	for (; r + OB_STORE_WRITE_ROWS <= n && rc == OB_DB_DONE; r += OB_STORE_WRITE_ROWS) {
+		for (int k = 0; k < OB_STORE_WRITE_ROWS; k++) {
+			if (i == W_RECORD)
+				bind_record(w->many[i], w->bound[i][1], k, &w->wrec[r + (size_t)k]);
+			else
+				bind_protected(w->many[i], w->bound[i][1], k, &w->wprot[r + (size_t)k]);
+		}
+		rc = step_reset(w->many[i]);
+	}
+	for (; r < n && rc == OB_DB_DONE; r++) {
+		if (i == W_RECORD)
+			bind_record(w->st[i], w->bound[i][0], 0, &w->wrec[r]);
+		else
+			bind_protected(w->st[i], w->bound[i][0], 0, &w->wprot[r]);
+		rc = step_reset(w->st[i]);
+	}
+	return rc;
+}
+
+/* SQLite: every row waiting, records before their protected fields; the
+ * records' ids are checked against those the writer gave. */
+static ob_err insert_waiting(struct ob_store_writer *w, struct ob_diag *d)
+{
+	size_t n = w->nrec, m = w->nprot;
+
+	w->nrec = w->nprot = 0;
+	if (n && insert_rows(w, W_RECORD, n) != OB_DB_DONE)
+		return raw_fail(w->s, d);
+	if (n && ob_store_sqlite_last_id(w->s) != w->next[W_RECORD] - 1)
+		return ob_diag_set2(d, OB_ESTORE, ob_store_dir(w->s), 0, 0, NULL, 0,
+		                    "los registros no recibieron los ids esperados",
+		                    "the records did not get the ids expected");
+	if (m && insert_rows(w, W_PROTECTED, m) != OB_DB_DONE)
+		return raw_fail(w->s, d);
+	return OB_OK;
+}
+
+ob_err ob_store_writer_sync(struct ob_store_writer *w, struct ob_diag *d)
+{
+	return w->copy ? OB_OK : insert_waiting(w, d);
+}
+
+void ob_store_writer_drop(struct ob_store_writer *w)
+{
+	if (w->copy || !(w->nrec || w->nprot))
+		return;
+	w->nrec = w->nprot = 0;
+	ob_store_unsent_rows(w->s);
+}
+
 /* Send the rows waiting (PostgreSQL), then keep each table's sequence at
- * its highest id. */
+ * its highest id; SQLite: insert the rows waiting. */
 static ob_err writer_flush(struct ob_store_writer *w, struct ob_diag *d)
 {
 	struct ob_store *s = w->s;
 	bool sent = false;
 
 	if (!w->copy)
-		return OB_OK;
+		return insert_waiting(w, d);
 	for (int i = 0; i < W_COUNT; i++) {
 		if (!w->rows[i].len)
 			continue;
@@ -446,6 +724,10 @@ void ob_store_writer_free(struct ob_store_writer *w)
 		return;
 	if (ob_store_writer_of(w->s) == w)
 		ob_store_writer_set(w->s, NULL);
+	/* SQLite's rows waiting go in now; failing, a commit would lose them,
+	 * so it is refused */
+	if (!w->copy && (w->nrec || w->nprot) && insert_waiting(w, NULL))
+		ob_store_unsent_rows(w->s);
 	for (int i = 0; i < W_COUNT; i++) {
 		/* rows never sent: a commit now would lose them, so it is refused */
 		if (w->rows[i].len)
@@ -453,11 +735,17 @@ void ob_store_writer_free(struct ob_store_writer *w)
 		ob_buf_release(&w->rows[i]);
 		ob_db_finalize(w->st[i]);
 	}
+	for (int i = 0; i < 2; i++) {
+		ob_db_finalize(w->many[i]);
+		free(w->bound[i][0]);
+		free(w->bound[i][1]);
+	}
 	if (w->cache_was) {
 		char sql[64];
 		snprintf(sql, sizeof sql, "PRAGMA cache_size=%lld", w->cache_was);
 		ob_db_exec(ob_store_conn(w->s), sql);
 	}
+	ob_buf_release(&w->last_id);
 	ob_strmap_release(&w->ids);
 	free(w);
 }
@@ -585,79 +873,86 @@ static ob_err copy_record(struct ob_store_writer *w, const struct ob_store_recor
 	return added(w, W_RECORD, d);
 }
 
-/* Step a reused statement and reset it for the next row. */
-static int step_reset(struct ob_db_stmt *st)
+/* Whether r's source_id is greater than the last of its delivery's (then
+ * it is the last): a record that cannot be a duplicate may wait. A
+ * submission that already held records, a second submission, or an id
+ * out of order: this record and those after it are inserted alone. */
+static ob_err in_order(struct ob_store_writer *w, const struct ob_store_record *r, bool *yes,
+                       struct ob_diag *d)
 {
-	int rc = ob_db_step(st);
+	struct ob_buf *last = &w->last_id;
+	const char *p = r->source_id.p ? r->source_id.p : "";
+	size_t n = r->source_id.n;
 
-	ob_db_reset(st);
-	return rc;
-}
+	*yes = false;
+	if (w->unordered)
+		return OB_OK;
+	if (!w->ordered_of) {
+		struct ob_db_stmt *st;
+		ob_err e;
 
-/* Bind a (pointer, length) string, NULL when absent. */
-/* A delivery's values are the caller's until the insert is made: bound
- * without a copy. */
-static void bind_sized(struct ob_db_stmt *st, int i, struct ob_store_str v)
-{
-	ob_db_bind_text_ref(st, i, v.p, v.n);
-}
+		if ((e = ob_store_sql(w->s, "SELECT EXISTS(SELECT 1 FROM record WHERE submission = ?1)",
+		                      &st, d)))
+			return e;
+		ob_db_bind_int64(st, 1, r->submission);
+		if (ob_db_step(st) != OB_DB_ROW)
+			e = raw_fail(w->s, d);
+		else if (ob_db_column_int64(st, 0))
+			w->unordered = true;
+		ob_db_finalize(st);
+		if (e || w->unordered)
+			return e;
+		w->ordered_of = r->submission;
+	} else {
+		size_t m = last->len < n ? last->len : n;
+		int c = m ? memcmp(p, last->ptr, m) : 0;
 
-static void bind_ref(struct ob_db_stmt *st, int i, const char *p)
-{
-	ob_db_bind_text_ref(st, i, p, OB_DB_NTS);
+		if (r->submission != w->ordered_of || c < 0 || (c == 0 && n <= last->len)) {
+			w->unordered = true;
+			return OB_OK;
+		}
+	}
+	ob_buf_reset(last);
+	if (ob_buf_add(last, p, n)) {
+		w->unordered = true;
+		return OB_OK;
+	}
+	*yes = true;
+	return OB_OK;
 }
 
 ob_err ob_store_writer_record(struct ob_store_writer *w, const struct ob_store_record *r,
                               long long *id, struct ob_diag *d)
 {
 	struct ob_db_stmt *st = w->st[W_RECORD];
+	bool ordered;
+	ob_err e;
 	int rc;
 
 	if (w->copy)
 		return copy_record(w, r, id, d);
-	ob_db_bind_int64(st, 1, r->submission);
-	bind_ref(st, 2, r->source);
-	bind_sized(st, 3, r->source_id);
-	ob_db_bind_int64(st, 4, r->line);
-	bind_ref(st, 5, r->occurred_on);
-	bind_ref(st, 6, r->precision);
-	bind_ref(st, 7, r->occurred_at);
-	bind_ref(st, 8, r->territory);
-	if (r->has_coords) {
-		ob_db_bind_double(st, 9, r->lat);
-		ob_db_bind_double(st, 10, r->lon);
-	} else {
-		ob_db_bind_null(st, 9);
-		ob_db_bind_null(st, 10);
+	if ((e = in_order(w, r, &ordered, d)))
+		return e;
+	/* one source per multi-row insert */
+	if (ordered && w->nrec && strcmp(w->wrec[0].source, r->source) &&
+	    (e = insert_waiting(w, d)))
+		return e;
+	if (ordered) {
+		w->wrec[w->nrec++] = *r;
+		*id = w->next[W_RECORD]++;
+		return w->nrec == OB_STORE_WRITE_ROWS ? insert_waiting(w, d) : OB_OK;
 	}
-	bind_ref(st, 11, r->category);
-	bind_sized(st, 12, r->legal_category);
-	bind_ref(st, 13, r->manner);
-	bind_ref(st, 14, r->victim_sex);
-	if (r->victim_age >= 0)
-		ob_db_bind_int64(st, 15, r->victim_age);
-	else
-		ob_db_bind_null(st, 15);
-	bind_ref(st, 16, r->mechanism);
-	bind_ref(st, 17, r->place);
-	bind_ref(st, 18, r->relationship);
-	bind_ref(st, 19, r->context);
-	bind_ref(st, 20, r->perpetrator_sex);
-	bind_sized(st, 21, r->extra);
-	ob_db_bind_int64(st, 22, r->victims);
-	if (r->age_min >= 0) {
-		ob_db_bind_int64(st, 23, r->age_min);
-		ob_db_bind_int64(st, 24, r->age_max);
-	} else {
-		ob_db_bind_null(st, 23);
-		ob_db_bind_null(st, 24);
-	}
+	/* alone, after the rows waiting, so that the unique index answers */
+	if ((e = insert_waiting(w, d)))
+		return e;
+	bind_record(st, w->bound[W_RECORD][0], 0, r);
 	rc = step_reset(st);
 	if (rc == OB_DB_CONSTRAINT)
 		return OB_EEXISTS;
 	if (rc != OB_DB_DONE)
 		return raw_fail(w->s, d);
 	*id = ob_store_sqlite_last_id(w->s);
+	w->next[W_RECORD] = *id + 1;
 	return OB_OK;
 }
 
@@ -665,8 +960,6 @@ ob_err ob_store_writer_protected(struct ob_store_writer *w, long long id,
                                  struct ob_store_str names, struct ob_store_str document,
                                  struct ob_store_str address, struct ob_diag *d)
 {
-	struct ob_db_stmt *st = w->st[W_PROTECTED];
-
 	if (w->copy) {
 		struct ob_buf *b = &w->rows[W_PROTECTED];
 
@@ -677,11 +970,8 @@ ob_err ob_store_writer_protected(struct ob_store_writer *w, long long id,
 		end_row(b);
 		return added(w, W_PROTECTED, d);
 	}
-	ob_db_bind_int64(st, 1, id);
-	bind_sized(st, 2, names);
-	bind_sized(st, 3, document);
-	bind_sized(st, 4, address);
-	return step_reset(st) == OB_DB_DONE ? OB_OK : raw_fail(w->s, d);
+	w->wprot[w->nprot++] = (struct wprot){ id, { names, document, address } };
+	return w->nprot == OB_STORE_WRITE_ROWS ? insert_waiting(w, d) : OB_OK;
 }
 
 /* A quarantine row (raw given) or a warning (raw NULL) as a COPY row. */

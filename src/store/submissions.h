@@ -125,7 +125,11 @@ ob_err ob_store_bulk_checks(struct ob_store *s, bool on, struct ob_diag *d);
  * The writer of a delivery's rows: its statements are prepared once, by
  * ob_store_writer_open(), and reused for every row. Freed with
  * ob_store_writer_free() before the store closes (NULL is allowed). The
- * strings of a row are read during the call only.
+ * strings of a record and of its protected fields stay the caller's, and
+ * must not change, until ob_store_writer_sync(), the delivery's
+ * ob_store_submission_close() or the writer's free: on SQLite they wait
+ * there to go in OB_STORE_WRITE_ROWS rows at a time. The strings of a
+ * quarantined row or a warning are read during the call only.
  */
 struct ob_store_writer;
 
@@ -183,6 +187,14 @@ ob_err ob_store_writer_record(struct ob_store_writer *w, const struct ob_store_r
 ob_err ob_store_writer_protected(struct ob_store_writer *w, long long id,
                                  struct ob_store_str names, struct ob_store_str document,
                                  struct ob_store_str address, struct ob_diag *d);
+/* Insert the records and protected fields waiting (SQLite; nothing to do
+ * on PostgreSQL, whose rows are copied at once): after it, the caller's
+ * strings are its own again. */
+ob_err ob_store_writer_sync(struct ob_store_writer *w, struct ob_diag *d);
+/* Forget the records and protected fields waiting, after a failure, when
+ * their strings are about to go: the transaction can then only be rolled
+ * back (its commit is refused). */
+void ob_store_writer_drop(struct ob_store_writer *w);
 ob_err ob_store_writer_quarantine(struct ob_store_writer *w, const struct ob_store_flag *f,
                                   struct ob_diag *d);
 ob_err ob_store_writer_warning(struct ob_store_writer *w, const struct ob_store_flag *f,

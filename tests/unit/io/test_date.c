@@ -230,6 +230,29 @@ static void compare_and_format(void **state)
 	assert_string_equal(out, "2020");
 	ob_date_format(&none, out, sizeof(out));
 	assert_string_equal(out, "");
+	/* written by hand as printf writes it: every day, month and year of
+	 * the years a record may have, a year of fewer than four digits, and
+	 * into a buffer too small for the whole date */
+	for (int yr = OB_MIN_YEAR - 1; yr <= OB_MAX_YEAR + 1; yr++)
+		for (int m = 1; m <= 12; m++)
+			for (int dd = 1; dd <= 31; dd++) {
+				struct ob_date x = { yr, m, dd, OB_PREC_DAY };
+				char want[16];
+
+				snprintf(want, sizeof(want), "%04d-%02d-%02d", yr, m, dd);
+				ob_date_format(&x, out, sizeof(out));
+				assert_string_equal(out, want);
+				x.precision = OB_PREC_MONTH;
+				x.day = 0;
+				snprintf(want, sizeof(want), "%04d-%02d", yr, m);
+				ob_date_format(&x, out, sizeof(out));
+				assert_string_equal(out, want);
+			}
+	y.year = 987;
+	ob_date_format(&y, out, sizeof(out));
+	assert_string_equal(out, "0987");
+	ob_date_format(&a, out, 8);
+	assert_string_equal(out, "2020-03");
 	assert_false(ob_date_valid(2021, 2, 29));
 	assert_true(ob_date_valid(2024, 2, 29));
 	assert_false(ob_date_valid(2020, 0, 1));

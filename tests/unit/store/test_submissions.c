@@ -400,6 +400,77 @@ static void writer(void **state)
 	gone(s);
 }
 
+/* More records than one multi-row insert takes, in order of source_id,
+ * then ids out of order: a repeated one is refused as a duplicate, a new
+ * one goes in; every record gets the id SQLite gives, and its protected
+ * fields that id. */
+static void writer_batches(void **state)
+{
+	struct ob_store *s = fresh();
+	struct ob_submission_new n = { .source = "pnc", .file_name = "b.csv",
+		                       .observa_version = "0.1.0", .institution = "police",
+		                       .country = "SLV" };
+	struct ob_store_record r = { .source = "pnc", .occurred_on = "2023-05-01",
+		                     .precision = "day", .victim_sex = "F", .victim_age = -1,
+		                     .age_min = -1, .victims = 1 };
+	const int many = 2 * OB_STORE_WRITE_ROWS + 7;
+	struct ob_store_writer *w;
+	struct ob_diag d;
+	char ids[2 * OB_STORE_WRITE_ROWS + 7][16], names[2 * OB_STORE_WRITE_ROWS + 7][16];
+	char sql[160];
+	long long sub = 0, id = 0, first = 0, before;
+	(void)state;
+
+	assert_int_equal(ob_store_begin(s, &d), OB_OK);
+	assert_int_equal(ob_store_submission_open(s, &n, &sub, &d), OB_OK);
+	before = count_of(s, "SELECT coalesce(max(id), 0) FROM record");
+	assert_int_equal(ob_store_writer_open(s, &w, &d), OB_OK);
+	r.submission = sub;
+	for (int i = 0; i < many; i++) {
+		snprintf(ids[i], sizeof(ids[i]), "B-%03d", i);
+		snprintf(names[i], sizeof(names[i]), "N%d", i);
+		r.source_id = (struct ob_store_str){ ids[i], strlen(ids[i]) };
+		r.line = i + 2;
+		assert_int_equal(ob_store_writer_record(w, &r, &id, &d), OB_OK);
+		if (!i)
+			first = id;
+		assert_int_equal(id, first + i);
+		assert_int_equal(ob_store_writer_protected(w, id,
+		                                           (struct ob_store_str){ names[i],
+		                                                                  strlen(names[i]) },
+		                                           (struct ob_store_str){ NULL, 0 },
+		                                           (struct ob_store_str){ NULL, 0 }, &d),
+		                 OB_OK);
+	}
+	assert_int_equal(first, before + 1);
+	/* a repeated id, out of order: refused; a new one out of order: in */
+	r.source_id = (struct ob_store_str){ "B-010", 5 };
+	assert_int_equal(ob_store_writer_record(w, &r, &id, &d), OB_EEXISTS);
+	r.source_id = (struct ob_store_str){ "A-999", 5 };
+	assert_int_equal(ob_store_writer_record(w, &r, &id, &d), OB_OK);
+	assert_int_equal(id, first + many);
+	r.source_id = (struct ob_store_str){ "B-070", 5 };
+	assert_int_equal(ob_store_writer_record(w, &r, &id, &d), OB_EEXISTS);
+	r.source_id = (struct ob_store_str){ "B-999", 5 };
+	assert_int_equal(ob_store_writer_record(w, &r, &id, &d), OB_OK);
+	assert_int_equal(id, first + many + 1);
+	assert_int_equal(ob_store_writer_sync(w, &d), OB_OK);
+	ob_store_writer_free(w);
+	assert_int_equal(ob_store_commit(s, &d), OB_OK);
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM record WHERE submission = %lld", sub);
+	assert_int_equal(count_of(s, sql), many + 2);
+	/* each record's line, id and protected name where it was written */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM record r JOIN protected p ON p.record = r.id"
+	         " WHERE r.submission = %lld AND r.id = %lld + r.line - 2"
+	         " AND p.names = 'N' || (r.line - 2)", sub, first);
+	assert_int_equal(count_of(s, sql), many);
+	snprintf(sql, sizeof(sql), "SELECT id FROM record WHERE source_id = 'B-999' AND submission = %lld",
+	         sub);
+	assert_int_equal(count_of(s, sql), first + many + 1);
+	gone(s);
+}
+
 /* The writer of a store without its record table: refused at once. */
 static void writer_fails(void **state)
 {
@@ -530,6 +601,7 @@ int main(void)
 		cmocka_unit_test(quarantine),
 		cmocka_unit_test(store_fails),
 		cmocka_unit_test(writer),
+		cmocka_unit_test(writer_batches),
 		cmocka_unit_test(writer_fails),
 		cmocka_unit_test(codes),
 	};
