@@ -28,8 +28,11 @@ static const char *const region_ind[] = {
 	"sexual_violence_rate", "robbery_rate",
 };
 
-/* the chart's size (px); bars take more height when the rows need it */
+/* the chart's sizes (px): wide, and narrow for a phone (the style sheet
+ * shows the one that suits the figure's width, as the analyser's);
+ * bars take more height when the rows need it */
 #define REGION_CHART_W 640
+#define REGION_CHART_NARROW_W 300
 #define REGION_CHART_H 220
 
 /* One harvested country: its source, and its cell of the indicator being
@@ -171,8 +174,8 @@ static void region_chart(struct ob_page *pg, const char *title, const char *unit
 	struct ob_chart_series s;
 	struct ob_chart_frame f;
 	struct ob_diag d;
-	char *svg = NULL;
-	size_t len = 0;
+	char *svg[2] = { NULL, NULL };
+	size_t len[2] = { 0, 0 };
 	FILE *mem;
 	ob_err e;
 
@@ -195,16 +198,27 @@ static void region_chart(struct ob_page *pg, const char *title, const char *unit
 	                             .source = OB_L(pg, "Fuente: publicaciones nacionales cosechadas",
 	                                            "Source: harvested national releases"),
 	                             .decimals = 2 };
-	ob_diag_clear(&d);
-	if (!(mem = open_memstream(&svg, &len)))
-		return;
-	e = ob_chart_bars(mem, &f, labels, r->n, &s, 1, &d);
-	if (fclose(mem) == 0 && !e) {
-		OB_HTML_LIT(pg->b, "<figure class=\"chart\">");
-		ob_html_trusted_report_svg(pg->b, svg, len);
+	for (size_t k = 0; k < 2; k++) {
+		f.width = k ? REGION_CHART_NARROW_W : REGION_CHART_W;
+		ob_diag_clear(&d);
+		if (!(mem = open_memstream(&svg[k], &len[k])))
+			continue;
+		e = ob_chart_bars(mem, &f, labels, r->n, &s, 1, &d);
+		if (fclose(mem) || e) {
+			free(svg[k]);
+			svg[k] = NULL;
+		}
+	}
+	/* the wide <svg>, then the narrow one when it could be drawn */
+	if (svg[0]) {
+		OB_HTML_LIT(pg->b, "<figure class=\"chart analysis-chart\">");
+		ob_html_trusted_report_svg(pg->b, svg[0], len[0]);
+		if (svg[1])
+			ob_html_trusted_report_svg(pg->b, svg[1], len[1]);
 		OB_HTML_LIT(pg->b, "</figure>\n");
 	}
-	free(svg);
+	free(svg[0]);
+	free(svg[1]);
 }
 
 /* The section of indicator id in year: false when no country has a cell
@@ -406,14 +420,16 @@ void ob_page_region(struct ob_page *pg)
 	OB_HTML_LIT(b, "<p class=\"lead\">");
 	if (pg->lang == OB_LANG_EN)
 		OB_HTML_TEXTF(b, "The figures of the %zu national releases this observatory "
-		              "harvested, for %lld, as each country published them: already "
-		              "protected, not computed again. A withheld figure reads "
-		              "\"suppressed\", a missing one \"no data\": never 0.", r->n, year);
+		              "harvested, as each country published them: already protected, not "
+		              "computed again. A withheld figure reads \"suppressed\", a missing "
+		              "one \"no data\": never 0.", r->n);
 	else
 		OB_HTML_TEXTF(b, "Las cifras de las %zu publicaciones nacionales que este "
-		              "observatorio cosechó, de %lld, tal como cada país las publicó: ya "
-		              "protegidas, sin recalcular. Una cifra reservada dice «suprimido» y "
-		              "una que falta «sin datos»: nunca 0.", r->n, year);
+		              "observatorio cosechó, tal como cada país las publicó: ya protegidas, "
+		              "sin recalcular. Una cifra reservada dice «suprimido» y una que falta "
+		              "«sin datos»: nunca 0.", r->n);
+	if (year)
+		OB_HTML_TEXTF(b, " %s %lld.", OB_L(pg, "Año:", "Year:"), year);
 	OB_HTML_LIT(b, "</p>\n");
 	if (r->full) {
 		OB_HTML_LIT(b, "<p class=\"note\">");
@@ -426,7 +442,13 @@ void ob_page_region(struct ob_page *pg)
 		long k = set ? ob_indicators_find(set, region_ind[i]) : -1;
 		shown |= region_indicator(pg, r, k >= 0 ? &set->v[k] : NULL, region_ind[i], year);
 	}
-	if (!shown) {
+	if (!shown && !year) {
+		OB_HTML_LIT(b, "<p>");
+		ob_html_text(b, OB_L(pg, "Ninguna publicación cosechada trae indicadores del país "
+		                         "entero.",
+		                     "No harvested release has indicators of a whole country."));
+		OB_HTML_LIT(b, "</p>\n");
+	} else if (!shown) {
 		OB_HTML_LIT(b, "<p>");
 		if (pg->lang == OB_LANG_EN)
 			OB_HTML_TEXTF(b, "No harvested country has a headline indicator for %lld.", year);
