@@ -675,7 +675,7 @@ static void cmp_header(const struct cmp_out *o)
 {
 	if (o->w) {
 		fputs("country,territory,territory_name,level,year,sex,count,value,lower,upper,"
-		      "status,release,url\n",
+		      "status,release,url,counting_rule\n",
 		      stdout);
 		return;
 	}

@@ -23,6 +23,7 @@
 #include "publish/release.h"
 #include "report/chart.h"
 #include "store/catalog.h"
+#include "store/harvest.h"
 #include "store/store.h"
 
 /* web/portal.css and web/portal.js (portal_assets.c, generated); the
@@ -117,6 +118,7 @@ static const struct page_route {
 	  ob_page_missing_one },
 	{ OB_PAGE_CASE_PUBLIC, "reportar", "report", NULL, NULL, false, PAGE_PUBLIC,
 	  ob_page_case_public },
+	{ OB_PAGE_REGION, "region", "region", NULL, NULL, false, PAGE_PUBLIC, ob_page_region },
 	{ OB_PAGE_DATA, "datos", "data", NULL, NULL, false, PAGE_PUBLIC, ob_page_data },
 	{ OB_PAGE_DATA_API, "datos", "data", "api", "api", false, PAGE_PUBLIC, ob_page_data_api },
 	{ OB_PAGE_SIGNIN, "acceso", "sign-in", NULL, NULL, false, PAGE_RESTRICTED_POST,
@@ -960,8 +962,9 @@ static void restricted(struct ob_page *pg, const struct page_route *p)
  *
  * A public page is a function of its target (path, hence language, and
  * query), the store's stamp (every delivery, correction, territory or
- * category changes it) and the latest release: pages are kept in
- * c->ctx->pages under the target and those two stamps, and a new stamp
+ * category changes it), the latest release and the harvested national
+ * releases (store/harvest.h): pages are kept in c->ctx->pages under the
+ * target and those three stamps, and a new stamp
  * makes every older page unreachable (they age out). The stamps are read
  * at most once per OB_HTTP_STAMP_SECONDS, as the analyser's are. Never
  * kept: pages of the restricted area, pages for a signed-in browser
@@ -976,7 +979,7 @@ static void restricted(struct ob_page *pg, const struct page_route *p)
 static bool page_stamp(struct ob_http_call *c, char *out, size_t size)
 {
 	struct ob_http_cache *pc = c->ctx->pages;
-	char store[OB_SNAPSHOT_STAMP], version[64];
+	char store[OB_SNAPSHOT_STAMP], version[64], harvest[40];
 	struct ob_diag d;
 
 	if (!c->ctx->store || !c->ctx->dir)
@@ -984,11 +987,12 @@ static bool page_stamp(struct ob_http_call *c, char *out, size_t size)
 	if (!ob_http_cache_stamp_due(pc, c->req->now) && ob_http_cache_stamp_held(pc, out, size))
 		return true;
 	ob_diag_clear(&d);
-	if (ob_snapshot_stamp(c->ctx->store, store, &d))
+	if (ob_snapshot_stamp(c->ctx->store, store, &d) ||
+	    ob_store_harvest_stamp(c->ctx->store, harvest, sizeof(harvest), &d))
 		return false;
 	if (ob_release_latest(c->ctx->dir, version, sizeof(version)))
 		ob_strlcpy(version, "-", sizeof(version));
-	if ((size_t)snprintf(out, size, "%s|%s", store, version) >= size)
+	if ((size_t)snprintf(out, size, "%s|%s|%s", store, version, harvest) >= size)
 		return false;
 	ob_http_cache_stamp_keep(pc, out);
 	return true;

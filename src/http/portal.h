@@ -48,6 +48,7 @@ enum ob_page_kind {
 	OB_PAGE_CASE_BOARD,    /* a court's deadline board */
 	OB_PAGE_CASE_ONE,      /* one case: fields, deadlines, moves, history */
 	OB_PAGE_CASE_PUBLIC,   /* the public, anonymous SALVE report (public_form) */
+	OB_PAGE_REGION,        /* harvested countries side by side (portal_region.c) */
 	OB_PAGE_DATA,          /* data and method: releases, indicators (portal_data.c) */
 	OB_PAGE_DATA_API,      /* the API's documentation (portal_data.c) */
 	OB_PAGE_NOT_FOUND,
@@ -200,6 +201,7 @@ void ob_page_maps(struct ob_page *pg); /* portal_maps.c */
 void ob_page_index(struct ob_page *pg); /* portal_index.c */
 void ob_page_situation(struct ob_page *pg); /* portal_situation.c */
 void ob_page_plan(struct ob_page *pg); /* portal_plan.c */
+void ob_page_region(struct ob_page *pg); /* portal_region.c */
 void ob_page_missing(struct ob_page *pg); /* portal_missing.c */
 void ob_page_missing_one(struct ob_page *pg);
 void ob_page_missing_tip(struct ob_page *pg); /* its form's POST */

@@ -17,6 +17,7 @@
 #include "http/situation.h"
 #include "report/names.h"
 #include "stats/rate.h"
+#include "store/harvest.h"
 
 /* the headlines, in this order, those the release has */
 static const char *const headlines[] = {
@@ -612,6 +613,42 @@ static void completeness(struct ob_page *pg)
 	ob_snaphold_put(c->ctx->snaps, ref);
 }
 
+static int count_row(void *arg, const struct ob_store_value *v, size_t n)
+{
+	(void)v;
+	(void)n;
+	++*(size_t *)arg;
+	return 0;
+}
+
+/* A regional observatory's way to the countries it harvested side by side
+ * (portal_region.c): nothing when it harvested none. */
+static void region_link(struct ob_page *pg)
+{
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	struct ob_diag d;
+	size_t n = 0;
+
+	ob_diag_clear(&d);
+	if (!pg->c->ctx->store ||
+	    ob_store_harvest_sources_each(pg->c->ctx->store, count_row, &n, &d) < 0 || !n)
+		return;
+	ob_page_path(&u, OB_PAGE_REGION, NULL, pg->lang);
+	OB_HTML_LIT(pg->b, "<p class=\"lead\">");
+	if (pg->lang == OB_LANG_EN)
+		OB_HTML_TEXTF(pg->b, "This observatory gathers the releases of %zu countries: ", n);
+	else
+		OB_HTML_TEXTF(pg->b, "Este observatorio reúne las publicaciones de %zu países: ", n);
+	OB_HTML_LIT(pg->b, "<a");
+	OB_HTML_ATTR(pg->b, "href", u.ptr);
+	OB_HTML_LIT(pg->b, ">");
+	ob_html_text(pg->b, OB_L(pg, "los países lado a lado", "the countries side by side"));
+	OB_HTML_LIT(pg->b, "</a>.</p>\n");
+	if (ob_buf_failed(&u))
+		pg->b->failed = true;
+	ob_buf_release(&u);
+}
+
 void ob_page_home(struct ob_page *pg)
 {
 	struct ob_http_call *c = pg->c;
@@ -638,6 +675,7 @@ void ob_page_home(struct ob_page *pg)
 		                     "The observatory has published no figures yet."));
 		OB_HTML_LIT(b, "</p>\n");
 	}
+	region_link(pg);
 	for (size_t i = 0; pub && i < OB_ARRAY_SIZE(headlines); i++) {
 		long k = set ? ob_indicators_find(set, headlines[i]) : -1;
 

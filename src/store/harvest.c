@@ -5,6 +5,7 @@
 #include "store/store_int.h"
 
 #include "base/buf.h"
+#include "base/rng.h"
 
 #define WHAT "cosecha (harvest)"
 /* room for a country code (ISO 3166 alpha-3 in releases) */
@@ -300,7 +301,7 @@ int ob_store_harvest_cells_each(struct ob_store *s, const struct ob_harvest_quer
 
 	if (ob_store_sql(s,
 	                 "SELECT country, territory, name, level, year, sex, count, value,"
-	                 " lower, upper, status, release, url FROM harvest_cell"
+	                 " lower, upper, status, release, url, counting_rule FROM harvest_cell"
 	                 " WHERE tbl = ?1 AND series = ?2 AND year = ?3 AND level = ?4"
 	                 " AND (sex = ?5 OR ?5 IS NULL) ORDER BY country, territory, sex",
 	                 &st, d))
@@ -311,4 +312,66 @@ int ob_store_harvest_cells_each(struct ob_store *s, const struct ob_harvest_quer
 	ob_db_bind_int64(st, 4, q->level);
 	ob_db_bind_str(st, 5, q->sex);
 	return ob_store_sql_rows(s, st, OB_STORE_HARVEST_CELL_COLUMNS, each, arg, WHAT, d);
+}
+
+ob_err ob_store_harvest_latest_year(struct ob_store *s, const char *table, long long level,
+                                   long long *year, bool *found, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	int rc;
+
+	*found = false;
+	*year = 0;
+	if (ob_store_sql(s, "SELECT max(year) FROM harvest_cell WHERE tbl = ?1 AND level = ?2",
+	                 &st, d))
+		return OB_ESTORE;
+	ob_db_bind_str(st, 1, table);
+	ob_db_bind_int64(st, 2, level);
+	rc = ob_db_step(st);
+	if (rc == OB_DB_ROW) {
+		if (ob_db_column_type(st, 0) != OB_STORE_NULL) {
+			*year = ob_db_column_int64(st, 0);
+			*found = true;
+		}
+	} else if (rc != OB_DB_DONE) {
+		ob_store_fail(s, d, WHAT);
+		ob_db_finalize(st);
+		return OB_ESTORE;
+	}
+	ob_db_finalize(st);
+	return OB_OK;
+}
+
+struct stamp {
+	uint64_t h;
+	long long rows;
+};
+
+/* Fold one source row into the stamp's hash. */
+static int stamp_row(void *arg, const struct ob_store_value *v, size_t n)
+{
+	struct stamp *t = arg;
+	uint64_t *h = &t->h;
+
+	t->rows++;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].type == OB_STORE_INT)
+			*h = ob_hash64(&v[i].i, sizeof(v[i].i), *h);
+		else if (v[i].text)
+			*h = ob_hash64(v[i].text, v[i].len, *h);
+		*h = ob_hash64("|", 1, *h);
+	}
+	return 0;
+}
+
+ob_err ob_store_harvest_stamp(struct ob_store *s, char *out, size_t size, struct ob_diag *d)
+{
+	struct stamp t = { 0x9e3779b97f4a7c15ull, 0 };
+
+	out[0] = 0;
+	if (ob_store_harvest_sources_each(s, stamp_row, &t, d) < 0)
+		return OB_ESTORE;
+	if (t.rows > 0)
+		snprintf(out, size, "h%lld-%016llx", t.rows, (unsigned long long)t.h);
+	return OB_OK;
 }

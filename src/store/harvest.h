@@ -81,13 +81,24 @@ int ob_store_harvest_sources_each(struct ob_store *s, ob_store_row_fn each, void
 
 /* The cells of one series of a table in one year, level and sex (sex NULL:
  * any), by country and territory. Columns: country, territory, name,
- * level, year, sex, count, value, lower, upper, status, release, url. */
+ * level, year, sex, count, value, lower, upper, status, release, url,
+ * counting_rule (NULL where the table has none). */
 struct ob_harvest_query {
 	const char *table, *series, *sex;
 	long long year, level;
 };
-#define OB_STORE_HARVEST_CELL_COLUMNS 13
+#define OB_STORE_HARVEST_CELL_COLUMNS 14
 int ob_store_harvest_cells_each(struct ob_store *s, const struct ob_harvest_query *q,
                                 ob_store_row_fn each, void *arg, struct ob_diag *d);
+
+/* The latest year of any cell of table at level (*found false: none). */
+ob_err ob_store_harvest_latest_year(struct ob_store *s, const char *table, long long level,
+                                   long long *year, bool *found, struct ob_diag *d);
+
+/* What the harvested sources are now, as a short text into out (size
+ * bytes, at least 20): it changes with every harvest that changes a
+ * source (country, version, manifest or time), so that what is shown of
+ * the cells can be kept until then. "" when nothing was ever harvested. */
+ob_err ob_store_harvest_stamp(struct ob_store *s, char *out, size_t size, struct ob_diag *d);
 
 #endif

@@ -8,6 +8,10 @@
 # redirect to another host (refused, naming both), a file without end
 # (stopped at the size the manifest declares), a file over --max-bytes
 # (refused before downloading), a server that never answers (--timeout).
+# The regional portal (/es/region, /en/region) shows every country's
+# provenance and its headline figures, those of the national release (the
+# table GET /api/v1/indicators/{id} serves) and of --compare, and a new
+# harvest at once.
 # OBSERVA_TEST_STORE=postgresql puts the regional observatories on
 # PostgreSQL (under scripts/pg-test-cluster, which sets OBSERVA_PG_URL);
 # else on SQLite.
@@ -151,6 +155,101 @@ expect_status 0 "$OBSERVA" harvest -d "$R" "SLV=$REL/v1"
 expect_grep "$T/err" "v1 cosechada"
 check_cells "$N/releases/v1" "$DB" v1
 
+# ---- the regional portal: the countries side by side ----
+# (a server of the regional observatory beside the national one, which
+# stays until the end: stopping it here would have the test wait for its
+# exit; the figures are checked against the release's table, the one GET
+# /api/v1/indicators/{id} serves: a first call to that API costs 13 s
+# under ASan, loading it)
+NPID=$PID
+start_server "$R" --threads 2
+trap 'kill -TERM "$PID" "$NPID" 2>/dev/null || true; rm -rf "$T"' EXIT
+curl -sf "$B/es/region" >"$T/region_es" || fail "GET /es/region"
+curl -sf "$B/en/region" >"$T/region_en" || fail "GET /en/region"
+curl -sf "$B/es/" | grep -q 'href="/es/region"' || fail "the home does not lead to /es/region"
+expect_status 0 "$OBSERVA" harvest -d "$R" --status --format csv
+cp "$T/out" "$T/status.csv"
+expect_status 0 "$OBSERVA" harvest -d "$R" --compare homicide_rate --year 2024 --sex T --format csv
+cp "$T/out" "$T/cmp.csv"
+# every harvested country with its release and harvest time; every value,
+# count, counting rule and status that of the national release (and, for
+# the homicide rate, of "observa harvest --compare"); C and M in words,
+# never a number; in both languages
+python3 - "$T/region_es" "$T/region_en" "$T/status.csv" "$T/cmp.csv" "$N/releases/v1/indicators.csv" <<'PY' || fail "the regional page"
+import csv, html as H, re, sys
+pages, (status, cmpf, rel) = sys.argv[1:3], sys.argv[3:]
+inds = ["homicide_rate", "homicide_rate_women", "femicide_rate", "violent_deaths_rate",
+        "sexual_violence_rate", "robbery_rate"]
+src = {r["country"]: r for r in csv.DictReader(open(status, encoding="utf-8"))}
+# the release's rows: each country as a whole, 2024, sex T
+want = {}
+for r in csv.DictReader(open(rel, encoding="utf-8")):
+    if (r["indicator"] in inds and r["country"] in src and r["territory"] == r["country"]
+            and r["level"] == "0" and r["year"] == "2024" and r["sex"] == "T"):
+        want[r["indicator"], r["country"]] = r
+cmp = {r["country"]: r for r in csv.DictReader(open(cmpf, encoding="utf-8"))}
+for c in src:
+    w = want["homicide_rate", c]
+    assert (cmp[c]["value"], cmp[c]["count"], cmp[c]["status"]) == (w["value"], w["count"], w["status"]), (c, cmp[c], w)
+
+def check(lang, page):
+    words = {"es": {"C": "suprimido", "M": "sin datos"}, "en": {"C": "suppressed", "M": "no data"}}[lang]
+    prov = re.search(r'<table class="provenance">(.*?)</table>', page, re.S)
+    assert prov, "no provenance table"
+    rows = dict(re.findall(r'<tr data-country="([A-Z]+)">(.*?)</tr>', prov.group(1), re.S))
+    assert sorted(rows) == sorted(src) == ["CRI", "PAN", "SLV"], (sorted(rows), sorted(src))
+    for c, r in src.items():
+        assert "<td>%s</td>" % r["version"] in rows[c], (c, rows[c])
+        assert 'datetime="%s"' % r["harvested_at"] in rows[c], (c, rows[c])
+        assert H.escape(r["url"]) in rows[c], (c, rows[c])
+    sections = dict(re.findall(r'<section class="headline" data-indicator="([^"]+)">(.*?)</section>',
+                               page, re.S))
+    checked = set()
+    for ind in inds:
+        if not any((ind, c) in want for c in src):
+            assert ind not in sections, ind
+            continue
+        body = sections[ind]
+        assert "<svg" in body, (ind, "no chart")
+        for c in src:
+            m = re.search(r'<tr data-country="%s" data-status="([^"]+)">(.*?)</tr>' % c, body, re.S)
+            assert m, (ind, c)
+            st, row = m.groups()
+            w = want.get((ind, c), {"status": "M", "value": "", "count": ""})
+            if w["status"] in ("C", "M") or not w["value"]:
+                assert st == (w["status"] or "M"), (ind, c, st, w)
+                assert words[st] in row and "<data" not in row, (ind, c, row)
+            else:
+                assert st == "figure", (ind, c, st)
+                vals = re.findall(r'<data value="([^"]+)">', row)
+                assert vals == [w["value"], w["count"]], (ind, c, vals, w)
+                assert "%s</td>" % H.escape(w["counting_rule"]) in row, (ind, c, row)
+            checked.add(st)
+    assert {"figure", "C", "M"} <= checked, checked
+
+for lang, path in zip(("es", "en"), pages):
+    try:
+        check(lang, open(path, encoding="utf-8").read())
+    except AssertionError as e:
+        sys.exit("%s: %r" % (lang, e))
+PY
+grep -q '<html lang="en">' "$T/region_en" || fail "/en/region is not in English"
+# a bad year: 400, said in the page's language
+[ "$(curl -s -o "$T/region_bad" -w '%{http_code}' "$B/es/region?year=20x4")" = 400 ] ||
+	fail "/es/region?year=20x4 is not a 400"
+grep -q 'year=20x4: se esperaba un año' "$T/region_bad" || fail "the bad year is not explained"
+# a new harvest (SLV's v2) shows on the page at once: the page cache knows
+# the harvest's stamp (read at most once a second)
+expect_status 0 "$OBSERVA" harvest -d "$R" "SLV=$REL"
+expect_grep "$T/err" "v2 cosechada"
+i=0
+until curl -sf "$B/es/region" |
+	grep -q '<tr data-country="SLV"><th scope="row">[^<]*<span class="note">SLV</span></th><td>v2</td>'; do
+	i=$((i + 1))
+	[ $i -lt 10 ] || fail "the regional page did not show SLV's new harvest"
+	sleep 0.3
+done
+
 # ---- faults, from a server that misbehaves ----
 # the release cut to El Salvador's rows, its manifest rewritten to match
 # (a smaller download for each fault)
@@ -182,7 +281,7 @@ sed -i '2s/,2024,/,2025,/' "$W/tamper/v1/indicators.csv"
 cmp -s "$W/tamper/v1/indicators.csv" "$W/good/v1/indicators.csv" && fail "tamper did nothing"
 python3 "$(dirname "$script")/harvest_server.py" "$W" "$T/port" 2>"$T/py.err" &
 PYPID=$!
-trap 'kill -TERM "$PID" "$PYPID" 2>/dev/null || true; rm -rf "$T"' EXIT
+trap 'kill -TERM "$PID" "$NPID" "$PYPID" 2>/dev/null || true; rm -rf "$T"' EXIT
 wait_for "$T/port" '[0-9]' "the test server did not start" "$PYPID"
 P="http://127.0.0.1:$(cat "$T/port")"
 cells() { sql "$T/r2" "SELECT count(*) FROM harvest_cell"; }

@@ -248,11 +248,16 @@ static void test_store(void **state)
 		struct ob_harvest_query q = { .table = "indicators", .series = "homicide_rate",
 		                              .year = 2024, .level = 0 };
 		struct ob_buf b = OB_BUF_INIT(4096);
-		char ver[32], sha[65];
+		char ver[32], sha[65], st0[40], st1[40], st2[40];
 		bool seen;
-		long long rows = 0;
+		long long rows = 0, year;
 
 		OK(ob_store_harvest_last(s, "http://a/r", NULL, ver, sha, &seen, &d));
+		assert_false(seen);
+		/* nothing harvested: an empty stamp, no year */
+		OK(ob_store_harvest_stamp(s, st0, sizeof(st0), &d));
+		assert_string_equal(st0, "");
+		OK(ob_store_harvest_latest_year(s, "indicators", 0, &year, &seen, &d));
 		assert_false(seen);
 		OK(ob_store_harvest_begin(s, "http://a/r", "v1", "ab12", &l, &d));
 		c.country = "SLV";
@@ -264,6 +269,13 @@ static void test_store(void **state)
 		OK(ob_store_harvest_add(l, &c, &d));
 		assert_int_equal(ob_store_harvest_added(l), 2);
 		OK(ob_store_harvest_commit(l, &d));
+		OK(ob_store_harvest_stamp(s, st1, sizeof(st1), &d));
+		assert_string_not_equal(st1, "");
+		OK(ob_store_harvest_latest_year(s, "indicators", 0, &year, &seen, &d));
+		assert_true(seen);
+		assert_int_equal(year, 2024);
+		OK(ob_store_harvest_latest_year(s, "indicators", 1, &year, &seen, &d));
+		assert_false(seen);
 		OK(ob_store_harvest_last(s, "http://a/r", "CRI", ver, sha, &seen, &d));
 		assert_true(seen);
 		assert_string_equal(ver, "v1");
@@ -286,6 +298,9 @@ static void test_store(void **state)
 		assert_string_equal(b.ptr, "CRI,CRI,2024,-,-,C\nSLV,SLV,2024,121,1.91,\n");
 		OK(ob_store_harvest_last(s, "http://a/r", "SLV", ver, sha, &seen, &d));
 		assert_string_equal(ver, "v2");
+		/* a new version of a source is a new stamp */
+		OK(ob_store_harvest_stamp(s, st2, sizeof(st2), &d));
+		assert_string_not_equal(st2, st1);
 		/* abandoned: nothing of it stays */
 		OK(ob_store_harvest_begin(s, "http://a/r", "v3", "ef56", &l, &d));
 		c.count = "999";
@@ -294,6 +309,9 @@ static void test_store(void **state)
 		ob_buf_reset(&b);
 		assert_int_equal(ob_store_harvest_cells_each(s, &q, cell_line, &b, &d), 0);
 		assert_string_equal(b.ptr, "CRI,CRI,2024,-,-,C\nSLV,SLV,2024,121,1.91,\n");
+		/* and the stamp is the same */
+		OK(ob_store_harvest_stamp(s, st1, sizeof(st1), &d));
+		assert_string_equal(st1, st2);
 		ob_buf_release(&b);
 	}
 
