@@ -20,6 +20,7 @@
 
 #include "engine/indicators.h"
 #include "report/chart.h"
+#include "report/names.h"
 #include "store/harvest.h"
 
 /* the indicators compared, in this order (those the releases have) */
@@ -280,6 +281,7 @@ static bool region_indicator(struct ob_page *pg, struct region *r,
 	for (size_t i = 0; i < r->n; i++) {
 		const struct region_country *x = &r->c[i];
 		const char *st = x->has && x->status ? x->status : "M";
+		char words[OB_MAX_NAME];
 
 		OB_HTML_LIT(b, "<tr");
 		OB_HTML_ATTR(b, "data-country", x->code);
@@ -308,7 +310,8 @@ static bool region_indicator(struct ob_page *pg, struct region *r,
 			OB_HTML_LIT(b, "</span></td><td class=\"num\">—</td><td class=\"num\">—");
 		}
 		OB_HTML_LIT(b, "</td><td>");
-		ob_html_text(b, x->rule ? x->rule : "—");
+		ob_counting_rule_words(x->rule, pg->lang, words, sizeof(words));
+		ob_html_text(b, words);
 		OB_HTML_LIT(b, "</td><td>");
 		ob_html_text(b, x->release ? x->release : x->version);
 		OB_HTML_LIT(b, "</td></tr>\n");

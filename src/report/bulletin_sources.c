@@ -81,31 +81,12 @@ static void death_cell(struct ob_bl_tbl *t, const struct ob_bulletin *b,
 
 void ob_bl_rule_words(const struct ob_bulletin *b, const char *rule, char *out, size_t size)
 {
-	const char *inst;
-
-	if (!rule || !*rule) {
-		ob_strlcpy(out, "—", size);
-		return;
-	}
-	if (eq(rule, "mixed")) { /* a sum over countries whose rules differ */
+	if (rule && eq(rule, "mixed")) { /* a sum over countries whose rules differ */
 		ob_strlcpy(out, tr(b, "la de cada país, que no es la misma en todos",
 		                   "each country's own, which differ"), size);
 		return;
 	}
-	if (eq(rule, "validated_deaths")) {
-		snprintf(out, size, "%s (%s)",
-		         tr(b, "muertes validadas por la conciliación de las instituciones",
-		            "deaths validated by reconciling the institutions' records"),
-		         rule);
-		return;
-	}
-	if (!strncmp(rule, "victims:", 8) &&
-	    (inst = ob_value_name("institution", rule + 8, b->lang))) {
-		snprintf(out, size, "%s %s (%s)", tr(b, "víctimas según", "victims as recorded by"),
-		         inst, rule);
-		return;
-	}
-	ob_strlcpy(out, rule, size);
+	ob_counting_rule_words(rule, b->lang, out, size);
 }
 
 ob_err ob_bl_institutions(const struct ob_bulletin *b, const struct ob_bl_sink *s,

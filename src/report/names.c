@@ -1,6 +1,8 @@
 /* names.c - the names of the coded values of records (see names.h). */
 #include "report/names.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 static const struct ob_value_name names[] = {
@@ -67,4 +69,25 @@ const char *ob_value_name(const char *field, const char *code, enum ob_lang lang
 		if (!strcmp(names[i].field, field) && !strcmp(names[i].code, code))
 			return lang == OB_LANG_EN ? names[i].en : names[i].es;
 	return NULL;
+}
+
+void ob_counting_rule_words(const char *rule, enum ob_lang lang, char *out, size_t size)
+{
+	bool en = lang == OB_LANG_EN;
+	const char *inst;
+
+	if (!size)
+		return;
+	if (!rule || !*rule)
+		snprintf(out, size, "—");
+	else if (!strcmp(rule, "validated_deaths"))
+		snprintf(out, size, "%s (%s)",
+		         en ? "deaths validated by reconciling the institutions' records"
+		            : "muertes validadas por la conciliación de las instituciones",
+		         rule);
+	else if (!strncmp(rule, "victims:", 8) && (inst = ob_value_name("institution", rule + 8, lang)))
+		snprintf(out, size, "%s %s (%s)", en ? "victims as recorded by" : "víctimas según", inst,
+		         rule);
+	else
+		snprintf(out, size, "%s", rule);
 }

@@ -22,6 +22,11 @@ struct ob_value_name {
  * "weapon" is another name of the field "mechanism". */
 const char *ob_value_name(const char *field, const char *code, enum ob_lang lang);
 
+/* A counting rule in words, its code after in brackets ("víctimas según
+ * medicina forense (victims:forensic)"); "—" for none, the code alone for
+ * a rule without words here. */
+void ob_counting_rule_words(const char *rule, enum ob_lang lang, char *out, size_t size);
+
 /* The table, entry by entry (for lists of a field's values). */
 size_t ob_value_names_count(void);
 const struct ob_value_name *ob_value_name_at(size_t i); /* NULL past the end */
