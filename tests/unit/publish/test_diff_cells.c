@@ -30,16 +30,16 @@ static void write_table(const char *dir, const char *const *rows, size_t n, cons
 static void test_same_cells(void **state)
 {
 	static const char *const rows[] = {
-		"\"indicator\":\"homicide_rate\",\"territory\":\"SLV\",\"year\":2024,"
-		"\"counting_rule\":\"victims:police\",\"count\":12,\"value\":0.723802,"
-		"\"lower\":0.000000,\"upper\":1.5e-7,\"flags\":\"unreliable|estimated_denominator\","
-		"\"status\":null",
-		"\"indicator\":\"homicide_rate\",\"territory\":\"DOM2503\",\"year\":2024,"
-		"\"counting_rule\":\"victims:forensic\",\"count\":-0,\"value\":1E+05,"
-		"\"lower\":2.5E-300,\"upper\":123456789012345,\"flags\":\"Jánico ñ\",\"status\":\"C\"",
-		"\"indicator\":\"x\",\"territory\":\"GTM\",\"year\":2023,\"count\":1e0,"
-		"\"value\":-0.0,\"ok\":true,\"no\":false,\"upper\":0.1,\"lower\":100",
-		"\"indicator\":\"y\",\"year\":2023.5,\"value\":3.14159265358979,\"count\":9e22",
+		("\"indicator\":\"homicide_rate\",\"territory\":\"SLV\",\"year\":2024,"
+		 "\"counting_rule\":\"victims:police\",\"count\":12,\"value\":0.723802,"
+		 "\"lower\":0.000000,\"upper\":1.5e-7,\"flags\":\"unreliable|estimated_denominator\","
+		 "\"status\":null"),
+		("\"indicator\":\"homicide_rate\",\"territory\":\"DOM2503\",\"year\":2024,"
+		 "\"counting_rule\":\"victims:forensic\",\"count\":-0,\"value\":1E+05,"
+		 "\"lower\":2.5E-300,\"upper\":123456789012345,\"flags\":\"Jánico ñ\",\"status\":\"C\""),
+		("\"indicator\":\"x\",\"territory\":\"GTM\",\"year\":2023,\"count\":1e0,"
+		 "\"value\":-0.0,\"ok\":true,\"no\":false,\"upper\":0.1,\"lower\":100"),
+		("\"indicator\":\"y\",\"year\":2023.5,\"value\":3.14159265358979,\"count\":9e22"),
 	};
 	char fast[] = "/tmp/test_diff_cells.XXXXXX", slow[] = "/tmp/test_diff_cells.XXXXXX";
 	struct ob_strmap a, b;
