@@ -39,9 +39,7 @@ static long long entered_at(const struct ob_case_rec *c, int state, long long no
 	return at;
 }
 
-/* The instant a date field's value (YYYY-MM-DD) begins locally; -1 when
- * the case has none. */
-static long long date_start(const struct ob_calendar *cal, const char *v)
+long long ob_case_date_start(const struct ob_calendar *cal, const char *v)
 {
 	struct ob_date dt;
 
@@ -62,11 +60,11 @@ ob_err ob_case_deadline_due(const struct ob_case_type *t, const struct ob_calend
 	if (state < 0 || t->states[state].final || (r->until & (1u << state)))
 		return OB_OK;
 	start = r->start_state >= 0 ? entered_at(c, r->start_state, now)
-	                            : date_start(cal, c->values[r->start_field]);
+	                            : ob_case_date_start(cal, c->values[r->start_field]);
 	if (start < 0)
 		return OB_OK;
 	if (r->recurring && r->reset_field >= 0) {
-		long long reset = date_start(cal, c->values[r->reset_field]);
+		long long reset = ob_case_date_start(cal, c->values[r->reset_field]);
 		if (reset > start)
 			start = reset;
 	}

@@ -163,6 +163,10 @@ ob_err ob_case_deadline_due(const struct ob_case_type *t, const struct ob_calend
                             const struct ob_case_deadline *r, const struct ob_case_rec *c,
                             long long now, struct ob_case_due *out, struct ob_diag *d);
 
+/* The instant a date field's value (YYYY-MM-DD) begins on calendar
+ * cal's local day; -1 when v is NULL or not such a date. */
+long long ob_case_date_start(const struct ob_calendar *cal, const char *v);
+
 /* When deadline r (of a type on calendar cal) falls due if its clock
  * started at `start`; out->active true. OB_EINVAL (d) when business days
  * would be counted outside the calendar's years. */

@@ -366,16 +366,6 @@ static long day_of(const struct run *r, long long at)
 	return ob_calendar_local_day(r->cal, at);
 }
 
-static long long date_start(const struct ob_calendar *cal, const char *v)
-{
-	struct ob_date dt;
-
-	if (!v || ob_date_parse(v, strlen(v), OB_DATE_ISO, &dt, NULL, 0) ||
-	    dt.precision != OB_PREC_DAY)
-		return -1;
-	return ob_calendar_day_start(cal, ob_date_days(&dt));
-}
-
 static bool ends(const struct ob_case_type *t, const struct ob_case_deadline *dl, int state)
 {
 	return state >= 0 && (t->states[state].final || (dl->until & (1u << state)));
@@ -436,7 +426,7 @@ static ob_err deadline(struct run *r, const struct ob_case_deadline *dl, struct 
 				break;
 			}
 	} else {
-		base = date_start(r->cal, c->values[dl->start_field]);
+		base = ob_case_date_start(r->cal, c->values[dl->start_field]);
 	}
 	if (base < 0)
 		return OB_OK;
@@ -449,7 +439,7 @@ static ob_err deadline(struct run *r, const struct ob_case_deadline *dl, struct 
 	for (size_t i = 0; i < c->nv; i++) {
 		long long review;
 		if (c->v[i].field != dl->reset_field ||
-		    (review = date_start(r->cal, c->v[i].value)) <= base ||
+		    (review = ob_case_date_start(r->cal, c->v[i].value)) <= base ||
 		    (stop >= 0 && review > stop))
 			continue;
 		if ((e = clock(r, dl, base, review, d)))

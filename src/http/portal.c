@@ -493,6 +493,20 @@ void ob_page_sparkline(struct ob_page *pg, double width, double height, const do
 	free(svg);
 }
 
+void ob_page_chart_pair(struct ob_page *pg, char *svg[2], const size_t len[2])
+{
+	if (svg[0]) {
+		OB_HTML_LIT(pg->b, "<figure class=\"chart analysis-chart\">");
+		ob_html_trusted_report_svg(pg->b, svg[0], len[0]);
+		if (svg[1])
+			ob_html_trusted_report_svg(pg->b, svg[1], len[1]);
+		OB_HTML_LIT(pg->b, "</figure>\n");
+	}
+	free(svg[0]);
+	free(svg[1]);
+	svg[0] = svg[1] = NULL;
+}
+
 void ob_page_line_chart(struct ob_page *pg, const struct ob_chart_frame *f,
                         const char *const *x_labels, size_t nx,
                         const struct ob_chart_series *s, size_t ns)

@@ -118,6 +118,12 @@ void ob_page_option(struct ob_page *pg, const char *value, const char *label, bo
 void ob_page_sparkline(struct ob_page *pg, double width, double height, const double *y,
                        size_t n, const char *label);
 
+/* A chart drawn twice, wide (svg[0]) and narrow for a phone (svg[1]),
+ * into one <figure class="chart analysis-chart">: the wide one, then the
+ * narrow one when it was drawn; nothing when the wide one was not. Frees
+ * both (either may be NULL). */
+void ob_page_chart_pair(struct ob_page *pg, char *svg[2], const size_t len[2]);
+
 /* A line chart (src/report/chart.h, ob_chart_line) into the page; nothing
  * when it cannot be drawn (the table beside it carries the numbers). */
 struct ob_chart_frame;

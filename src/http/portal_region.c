@@ -211,15 +211,7 @@ static void region_chart(struct ob_page *pg, const char *title, const char *unit
 		}
 	}
 	/* the wide <svg>, then the narrow one when it could be drawn */
-	if (svg[0]) {
-		OB_HTML_LIT(pg->b, "<figure class=\"chart analysis-chart\">");
-		ob_html_trusted_report_svg(pg->b, svg[0], len[0]);
-		if (svg[1])
-			ob_html_trusted_report_svg(pg->b, svg[1], len[1]);
-		OB_HTML_LIT(pg->b, "</figure>\n");
-	}
-	free(svg[0]);
-	free(svg[1]);
+	ob_page_chart_pair(pg, svg, len);
 }
 
 /* The section of indicator id in year: false when no country has a cell

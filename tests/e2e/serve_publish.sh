@@ -104,6 +104,8 @@ while read -r route; do
 	# the demo's plan, against the release
 	*'{plan}'*) get 200 "$(echo "$route" | sed 's|{plan}|sv-seguro|')"
 		jq -e '.data | length > 0' "$T/body" >/dev/null || fail "$route: no rows" ;;
+	# the case types whose statistics the catalogue makes public
+	/api/v1/cases/stats) for t in salve vcm-judicial; do get 200 "$route?type=$t"; done ;;
 	# the demo has several countries: one must be chosen
 	/api/v1/situation) get 200 "$route?territory=SLV&period=2024-03" ;;
 	/api/v1/analyze) code=$(curl -s -o "$T/body" -w '%{http_code}' \
