@@ -394,7 +394,13 @@ static void footer(struct ob_page *pg)
 			pthread_mutex_unlock(&meta_mu);
 		}
 	}
-	if (!meta)
+	if (!meta && ob_page_harvested(pg))
+		/* a regional observatory shows what it harvested, not releases of its own */
+		ob_html_text(b, OB_L(pg, "Las cifras vienen de las publicaciones nacionales que este "
+		                         "observatorio cosechó; él mismo aún no ha publicado.",
+		                     "The figures come from the national releases this observatory "
+		                     "harvested; it has published none of its own yet."));
+	else if (!meta)
 		ob_html_text(b, OB_L(pg, "El observatorio aún no ha publicado cifras.",
 		                     "The observatory has published no figures yet."));
 	OB_HTML_LIT(b, "</p>\n<p>");

@@ -118,6 +118,10 @@ void ob_page_option(struct ob_page *pg, const char *value, const char *label, bo
 void ob_page_sparkline(struct ob_page *pg, double width, double height, const double *y,
                        size_t n, const char *label);
 
+/* How many national sources a regional observatory harvested (observa
+ * harvest); 0 when none, or when the store cannot say (portal_home.c). */
+size_t ob_page_harvested(struct ob_page *pg);
+
 /* A chart drawn twice, wide (svg[0]) and narrow for a phone (svg[1]),
  * into one <figure class="chart analysis-chart">: the wide one, then the
  * narrow one when it was drawn; nothing when the wide one was not. Frees

@@ -621,17 +621,26 @@ static int count_row(void *arg, const struct ob_store_value *v, size_t n)
 	return 0;
 }
 
-/* A regional observatory's way to the countries it harvested side by side
- * (portal_region.c): nothing when it harvested none. */
-static void region_link(struct ob_page *pg)
+size_t ob_page_harvested(struct ob_page *pg)
 {
-	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
 	struct ob_diag d;
 	size_t n = 0;
 
 	ob_diag_clear(&d);
 	if (!pg->c->ctx->store ||
-	    ob_store_harvest_sources_each(pg->c->ctx->store, count_row, &n, &d) < 0 || !n)
+	    ob_store_harvest_sources_each(pg->c->ctx->store, count_row, &n, &d) < 0)
+		return 0;
+	return n;
+}
+
+/* A regional observatory's way to the countries it harvested side by side
+ * (portal_region.c): nothing when it harvested none. */
+static void region_link(struct ob_page *pg)
+{
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	size_t n = ob_page_harvested(pg);
+
+	if (!n)
 		return;
 	ob_page_path(&u, OB_PAGE_REGION, NULL, pg->lang);
 	OB_HTML_LIT(pg->b, "<p class=\"lead\">");

@@ -239,6 +239,12 @@ for lang, path in zip(("es", "en"), pages):
         sys.exit("%s: %r" % (lang, e))
 PY
 grep -q '<html lang="en">' "$T/region_en" || fail "/en/region is not in English"
+# the footer says where the figures come from, not that there are none
+grep -q 'Las cifras vienen de las publicaciones nacionales que este observatorio cosechó' \
+	"$T/region_es" || fail "/es/region: the footer does not name the harvest"
+grep -q 'The figures come from the national releases this observatory harvested' \
+	"$T/region_en" || fail "/en/region: the footer does not name the harvest"
+! grep -q 'aún no ha publicado cifras' "$T/region_es" || fail "/es/region: the footer says no figures"
 # a bad year: 400, said in the page's language
 [ "$(curl -s -o "$T/region_bad" -w '%{http_code}' "$B/es/region?year=20x4")" = 400 ] ||
 	fail "/es/region?year=20x4 is not a 400"
