@@ -99,23 +99,40 @@ void ob_http_h_case_stats(struct ob_http_call *c)
 		             "The catalogue has no such case type (catalog/cases/).");
 		goto release_types;
 	}
-	if (public && !types.types[i].stats.public) {
-		ob_http_fail(c->res, 401, "unauthorized", NULL,
-		             "Las estadísticas de este tipo de caso no son públicas: se necesita una "
-		             "cuenta.",
-		             "The statistics of this case type are not public: an account is needed.");
-		goto release_types;
-	}
-	if (!query_of(c, &types.types[i], &types.calendars[i], &q))
-		goto release_types;
 	if (!public) {
 		a = (struct ob_case_actor){ c->who.name, c->who.role, c->who.name };
 		if (ob_case_units_load(c->ctx->store, &types.types[i], &a, &units, &d)) {
 			ob_http_store_fail(c);
 			goto release_types;
 		}
-		q.units = &units;
+		/* unsuppressed figures for the units an account was given, or
+		 * for all of them to the observatory's analysts; an account with
+		 * neither (an institution that submits data) sees what the
+		 * public sees */
+		if (!units.limited && !ob_role_allows(c->who.role, OB_ROLE_ANALYST)) {
+			ob_case_units_release(&units);
+			public = true;
+		}
 	}
+	if (public && !types.types[i].stats.public) {
+		if (c->who.account)
+			ob_http_fail(c->res, 403, "forbidden", NULL,
+			             "Las estadísticas de este tipo de caso no son públicas, y la cuenta "
+			             "no tiene unidades suyas (observa case grant) ni el rol de analista.",
+			             "The statistics of this case type are not public, and the account "
+			             "has none of its units (observa case grant) nor the analyst role.");
+		else
+			ob_http_fail(c->res, 401, "unauthorized", NULL,
+			             "Las estadísticas de este tipo de caso no son públicas: se necesita "
+			             "una cuenta.",
+			             "The statistics of this case type are not public: an account is "
+			             "needed.");
+		goto release;
+	}
+	if (!query_of(c, &types.types[i], &types.calendars[i], &q))
+		goto release;
+	if (!public)
+		q.units = &units;
 	if ((e = ob_case_stats_compute(c->ctx->store, &types.types[i], &types.calendars[i], &q, &st,
 	                               &d)) ||
 	    (public && ((e = ob_sdc_config_load(&sdc, c->ctx->dir ? c->ctx->dir : ".", &d)) ||

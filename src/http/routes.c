@@ -576,11 +576,13 @@ const struct ob_http_route ob_http_routes[] = {
 	  "abiertos al final, tiempo en cada estado, cumplimiento de plazos, cobertura de "
 	  "medidas de protección y conteos; sin cuenta, solo si el tipo las declara públicas y "
 	  "con el control de divulgación de las publicaciones; con cuenta, sin suprimir, de sus "
-	  "unidades",
+	  "unidades (todas para un analista); una cuenta sin unidades ni rol de analista ve lo "
+	  "que ve el público",
 	  "Statistics of a case type from its cases' history: opened, closed, open at the end, "
 	  "time in each state, deadline compliance, protection-measure coverage and counts; "
 	  "without an account only when the type declares them public, under the releases' "
-	  "disclosure control; with one, unsuppressed, for its units",
+	  "disclosure control; with one, unsuppressed, for its units (all of them for an "
+	  "analyst); an account with no units nor the analyst role sees what the public sees",
 	  PARAMS(p_case_stats), "json+csv", NULL },
 	{ "GET", "/api/v1/cases/{id}", OB_ROLE_PUBLIC, true, false, ob_http_h_case,
 	  "Un caso con sus valores, plazos, transiciones posibles e historia; los campos "

@@ -342,6 +342,9 @@ if cli != api or not cli:
           [x for x in api if x not in cli][:3], file=sys.stderr)
     sys.exit(1)
 PY
+get 200 "/api/v1/cases/stats?$q&format=csv"
+cp "$T/body" "$T/public_api.csv"
+grep -q ',C$' "$T/public_api.csv" || fail "no suppressed cell in the public court figures"
 get 200 "/api/v1/cases/stats?$q&format=csv&by=month"
 expect_grep "$T/body" 'group,statistic,item,value,n,counts,counts_es,median_days,p90_days,days,flags'
 expect_grep "$T/body" '2025-05,opened,,,,cases,casos,,,,C'
@@ -363,6 +366,16 @@ expect_grep "$T/body" 'total,deadline,hearing,missed,2,'
 get 200 "/api/v1/cases/stats?$q&format=csv&from=2025-Q2&to=2025-04&by=state" -H "$bob"
 expect_grep "$T/body" 'admission,opened,,,2,cases'
 expect_grep "$T/body" 'filed,opened,,,1,cases'
+# an institution's account (esc, a submitter) given no court: what the
+# public sees, not every court's figures unsuppressed; its own school in SALVE
+expect_status 0 "$OBSERVA" user token esc -d "$O"
+esc="Authorization: Bearer $(cat "$T/out")"
+get 200 "/api/v1/cases/stats?$q&format=csv" -H "$esc"
+cmp -s "$T/body" "$T/public_api.csv" || fail "esc's court figures are not the public's"
+get 200 "/api/v1/cases/stats?type=salve&now=2025-06-30&format=csv" -H "$esc"
+grep -q '^CE-1,' "$T/body" || fail "esc does not see its school's figures"
+! grep -v '^CE-1,\|^total,\|^group,' "$T/body" | grep -q . || fail "another school's figures for esc"
+get 403 "/api/v1/cases/stats?type=missing-persons" -H "$esc"
 get 200 "/api/v1/cases/stats?type=salve&now=2025-06-30&format=csv" -H "$bob"
 expect_grep "$T/body" 'total,count,category,bullying,1,cases'
 expect_grep "$T/body" 'CE-1,deadline,triage,missed,1,deadlines'
