@@ -67,7 +67,10 @@ ob_err ob_case_units_load(struct ob_store *s, const struct ob_case_type *t,
 		ob_case_units_release(u);
 		return OB_ESTORE;
 	}
-	u->limited = u->n > 0;
+	/* an account of an institution (a submitter) acts in the units it was
+	 * given and nowhere else: given none, it sees no case; the
+	 * observatory's own accounts (analyst and above) given none act in all */
+	u->limited = u->n > 0 || !ob_role_allows(a->role, OB_ROLE_ANALYST);
 	return OB_OK;
 }
 

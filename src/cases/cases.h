@@ -48,9 +48,11 @@ struct ob_case_actor {
 /*
  * The units (store/cases.h: a case type's unit field, a school or a court)
  * an actor acts in for a type: every unit (limited false) for the local
- * administrator, an admin account and an account given none of the type;
- * else only those granted. A limited actor may open, move and see only
- * the cases of its units; listings and alerts leave the others out.
+ * administrator, an admin account and an account of the observatory
+ * (analyst, steward) given none of the type; else only those granted, and
+ * none at all for an account below analyst (an institution's submitter,
+ * the public) given none. A limited actor may open, move and see only the
+ * cases of its units; listings and alerts leave the others out.
  */
 struct ob_case_units {
 	bool limited;

@@ -85,6 +85,42 @@ void ob_case_stats_query_init(struct ob_case_stats_query *q, long long now)
 	q->now = now;
 }
 
+ob_err ob_case_stats_public_query(const struct ob_calendar *cal, long long clock,
+                                  const char *year, struct ob_case_stats_query *q, long *year_out,
+                                  struct ob_diag *d)
+{
+	struct ob_date today, first;
+	long long y;
+	long latest;
+
+	ob_date_from_days(ob_calendar_local_day(cal, clock), &today);
+	latest = today.year - 1;
+	y = latest;
+	if (year && (strlen(year) != 4 || !part(year, 4, OB_MIN_YEAR, OB_MAX_YEAR, &y)))
+		return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, year, strlen(year),
+		               "se esperaba un año AAAA: las cifras públicas son de años enteros",
+		               "expected a year YYYY: public figures are of whole years");
+	if (y > latest)
+		return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, year, year ? strlen(year) : 0,
+		               "el año %lld no ha terminado en el país del tipo: las cifras públicas "
+		               "son de años enteros, hasta %ld",
+		               "the year %lld is not over in the type's country: public figures are "
+		               "of whole years, up to %ld", y, latest);
+	first = (struct ob_date){ (int)y, 1, 1, OB_PREC_DAY };
+	q->from_day = ob_date_days(&first);
+	first = (struct ob_date){ (int)y + 1, 1, 1, OB_PREC_DAY };
+	q->to_day = ob_date_days(&first) - 1;
+	/* the last second of the year, local time: a later event never counts */
+	q->now = (long long)(q->to_day + 1) * 86400 - (long long)cal->utc_offset * 60 - 1;
+	*year_out = (long)y;
+	return OB_OK;
+}
+
+bool ob_case_stats_public_by(enum ob_case_stats_by by)
+{
+	return by != OB_CASE_STATS_BY_MONTH;
+}
+
 const char *ob_case_stat_name(enum ob_case_stat s)
 {
 	static const char *const names[] = { "opened", "closed", "open_at_end", "time_in_state",

@@ -75,6 +75,26 @@ struct ob_case_stats_query {
 };
 void ob_case_stats_query_init(struct ob_case_stats_query *q, long long now);
 
+/*
+ * The public grain. Answers at free moments and periods could be
+ * subtracted from one another: the figures as of one day and of the next,
+ * or of January to June and of January to May, give a difference that each
+ * of them suppresses. So the public (and an account that gets what the
+ * public gets) is answered one whole calendar year of the type's country
+ * at a time, as it stood at the last second of that year: an answer that
+ * never changes once the year is over, and no two answers overlap in part.
+ * year: "YYYY", or NULL for the last year over at clock (local time).
+ * Sets q's period and moment and *year_out; OB_EINVAL (d, in both
+ * languages) for a year that is not YYYY or not over yet.
+ */
+ob_err ob_case_stats_public_query(const struct ob_calendar *cal, long long clock,
+                                  const char *year, struct ob_case_stats_query *q, long *year_out,
+                                  struct ob_diag *d);
+/* Whether a public answer may be grouped so: not by month, whose sums
+ * would be quarters that a public answer by quarter shows, so that one
+ * table's suppressed month could be worked out from the other's quarter. */
+bool ob_case_stats_public_by(enum ob_case_stats_by by);
+
 enum ob_case_stat {
 	OB_CASE_STAT_OPENED,
 	OB_CASE_STAT_CLOSED,

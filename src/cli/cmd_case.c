@@ -27,7 +27,7 @@ void cmd_case_usage(FILE *out)
 	"  observa case list [--type TIPO] [--state ESTADO] [--unit UNIDAD] [--user NOMBRE]\n"
 	"                    [--format F]\n"
 	"  observa case alerts [--type TIPO] [--now FECHA] [--user NOMBRE] [--format F]\n"
-	"  observa case stats --type TIPO [--from P] [--to P] [--by B] [--now FECHA]\n"
+	"  observa case stats --type TIPO [--from P] [--to P | --year AAAA] [--by B] [--now FECHA]\n"
 	"                     [--user NOMBRE | --public] [--format F]\n"
 	"  observa case grant USUARIO TIPO UNIDAD\n"
 	"  observa case notify [--once] [--now FECHA] [--type TIPO]\n"
@@ -54,7 +54,10 @@ void cmd_case_usage(FILE *out)
 	"      --status S      outbox: solo las entregas pending, sent o failed\n"
 	"      --from, --to P  stats: el periodo, AAAA, AAAA-Qn, AAAA-MM o AAAA-MM-DD\n"
 	"      --by B          stats: unit (por defecto), month, quarter, year, state o un campo\n"
-	"      --public        stats: como las ve el público (solo [stats] public = yes)\n",
+	"      --year AAAA     stats: un año entero (con --public, por omisión el último\n"
+	"                      terminado a la hora de --now)\n"
+	"      --public        stats: como las ve el público (solo [stats] public = yes): un\n"
+	"                      año entero tal como estaba al terminar, suprimido\n",
 	"usage:\n"
 	"  observa case types [TYPE]\n"
 	"  observa case open TYPE --set FIELD=VALUE... [--user NAME] [--now TIME]\n"
@@ -63,7 +66,7 @@ void cmd_case_usage(FILE *out)
 	"  observa case list [--type TYPE] [--state STATE] [--unit UNIT] [--user NAME]\n"
 	"                    [--format F]\n"
 	"  observa case alerts [--type TYPE] [--now TIME] [--user NAME] [--format F]\n"
-	"  observa case stats --type TYPE [--from P] [--to P] [--by B] [--now TIME]\n"
+	"  observa case stats --type TYPE [--from P] [--to P | --year YYYY] [--by B] [--now TIME]\n"
 	"                     [--user NAME | --public] [--format F]\n"
 	"  observa case grant USER TYPE UNIT\n"
 	"  observa case notify [--once] [--now TIME] [--type TYPE]\n"
@@ -90,13 +93,16 @@ void cmd_case_usage(FILE *out)
 	"      --status S      outbox: only the deliveries pending, sent or failed\n"
 	"      --from, --to P  stats: the period, YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD\n"
 	"      --by B          stats: unit (the default), month, quarter, year, state or a field\n"
-	"      --public        stats: as the public sees them (only [stats] public = yes)\n"),
+	"      --year YYYY     stats: a whole year (with --public, by default the last one\n"
+	"                      over at the time of --now)\n"
+	"      --public        stats: as the public sees them (only [stats] public = yes): a\n"
+	"                      whole year as it stood at its end, suppressed\n"),
 	OB_NOTIFY_POLL_S);
 }
 
 struct opts {
 	const char *user, *purpose, *now, *type, *state, *unit, *status;
-	const char *from, *to, *by;   /* stats */
+	const char *from, *to, *by, *year; /* stats */
 	bool public;                  /* stats: as the public route answers */
 	enum ob_rows_format fmt;
 	bool once;        /* notify: one pass */
@@ -837,7 +843,8 @@ static int sub_alerts(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
 static int sub_stats(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
 {
 	struct ob_case_stats_opts so = { .type = o->type, .from = o->from, .to = o->to,
-		                         .by = o->by, .now = o->now, .public = o->public,
+		                         .by = o->by, .now = o->now, .year = o->year,
+		                         .public = o->public,
 		                         .fmt = o->fmt, .en = o->en };
 	struct ob_case_units *units = NULL;
 	struct ob_cases c;
@@ -937,6 +944,7 @@ int cmd_case(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		{ "to", required_argument, NULL, 'T' },
 		{ "by", required_argument, NULL, 'B' },
 		{ "public", no_argument, NULL, 'P' },
+		{ "year", required_argument, NULL, 'Y' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct opts o = { .fmt = OB_ROWS_TEXT, .en = ob_cli_output_en(ctx) };
@@ -978,6 +986,7 @@ int cmd_case(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		case 'T': o.to = optarg; break;
 		case 'B': o.by = optarg; break;
 		case 'P': o.public = true; break;
+		case 'Y': o.year = optarg; break;
 		case 'f':
 			if (!ob_cli_rows_format(optarg, &o.fmt))
 				return OB_EXIT_USAGE;

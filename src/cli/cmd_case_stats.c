@@ -1,7 +1,8 @@
 /* cmd_case_stats.c - "observa case stats": the statistics of a case type
  * from its cases' history (cases/stats.h) by unit, period, state or field,
  * in full for the actor's units, or with --public as the public API route
- * gives them (disclosure control of catalog/disclosure.ini). */
+ * gives them (a whole year as it stood at its end, under the disclosure
+ * control of catalog/disclosure.ini). */
 #include "cli/cmd_case_stats.h"
 
 #include "base/common.h"
@@ -64,6 +65,32 @@ int ob_case_cmd_stats(struct ob_cmd_ctx *ctx, const struct ob_cases *types, stru
 		         "±HH:MM", o->now);
 		return OB_EXIT_USAGE;
 	}
+	if (o->year && (o->from || o->to)) {
+		OB_ERROR("--year o --from y --to, no ambos", "--year or --from and --to, not both");
+		return OB_EXIT_USAGE;
+	}
+	if (o->public) {
+		/* the public grain (cases/stats.h): --now is the time of asking */
+		long year;
+		if (o->from || o->to) {
+			OB_ERROR("--public da años enteros (--year AAAA), no --from ni --to: dos periodos "
+			         "libres se podrían restar para sacar una cifra suprimida",
+			         "--public gives whole years (--year YYYY), not --from or --to: two free "
+			         "periods could be subtracted to work out a suppressed figure");
+			return OB_EXIT_USAGE;
+		}
+		ob_diag_clear(&d);
+		if (ob_case_stats_public_query(cal, q.now, o->year, &q, &year, &d)) {
+			ob_cli_diag(&d);
+			return OB_EXIT_USAGE;
+		}
+	} else if (o->year && (strlen(o->year) != 4 ||
+	                       !ob_case_stats_period(o->year, false, &q.from_day) ||
+	                       !ob_case_stats_period(o->year, true, &q.to_day))) {
+		OB_ERROR("--year «%s»: se esperaba un año AAAA", "--year «%s»: expected a year YYYY",
+		         o->year);
+		return OB_EXIT_USAGE;
+	}
 	if ((o->from && !ob_case_stats_period(o->from, false, &q.from_day)) ||
 	    (o->to && !ob_case_stats_period(o->to, true, &q.to_day))) {
 		OB_ERROR("--from/--to «%s»: se esperaba AAAA, AAAA-Qn, AAAA-MM o AAAA-MM-DD",
@@ -80,6 +107,13 @@ int ob_case_cmd_stats(struct ob_cmd_ctx *ctx, const struct ob_cases *types, stru
 		         "protegido del tipo %s",
 		         "--by «%s»: expected unit, month, quarter, year, state or a field of the type "
 		         "%s that is not protected", o->by, t->code);
+		return OB_EXIT_USAGE;
+	}
+	if (o->public && !ob_case_stats_public_by(q.by)) {
+		OB_ERROR("--public no va por mes sino por trimestre (--by quarter): los meses suman "
+		         "trimestres, y una tabla dejaría sacar el mes que la otra suprime",
+		         "--public does not go by month but by quarter (--by quarter): months add up "
+		         "to quarters, and one table would give away the month the other suppresses");
 		return OB_EXIT_USAGE;
 	}
 	if (o->public && !t->stats.public) {

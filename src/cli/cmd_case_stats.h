@@ -12,7 +12,10 @@
 
 struct ob_case_stats_opts {
 	const char *type, *from, *to, *by, *now;
-	bool public;              /* suppressed as the public route answers */
+	const char *year;         /* from and to: a whole year */
+	bool public;              /* as the public route answers: one whole year
+	                             as it stood at its end (now: the time of
+	                             asking), suppressed */
 	enum ob_rows_format fmt;
 	bool en;
 };

@@ -4,7 +4,8 @@
  * "observa case stats".
  *
  * Without an account, only for a type whose catalogue file says
- * [stats] public = yes (else 401), over every unit, behind the disclosure
+ * [stats] public = yes (else 401), one whole year at a time as it stood at
+ * its end (cases/stats.h, "the public grain"), over every unit, behind the disclosure
  * control every release passes through (publish/sdc.h with
  * catalog/disclosure.ini): a suppressed count is null with the flag "C",
  * and so are its median and percentile. With an account, unsuppressed, for
@@ -25,21 +26,57 @@ static void bad(struct ob_http_call *c, const char *param, const char *es, const
 	ob_http_fail(c->res, 400, "bad_parameter", param, es, en);
 }
 
-/* The query from the parameters; false with the answer a 400. */
+/* The query from the parameters; false with the answer a 400. The public
+ * (public true) gets one whole year as it stood at its end
+ * (ob_case_stats_public_query): "from", "to" and "now" are refused, and
+ * so is a grouping by month. */
 static bool query_of(struct ob_http_call *c, const struct ob_case_type *t,
-                     const struct ob_calendar *cal, struct ob_case_stats_query *q)
+                     const struct ob_calendar *cal, bool public, struct ob_case_stats_query *q)
 {
 	const char *from = ob_http_str(c, "from"), *to = ob_http_str(c, "to"),
-	           *by = ob_http_str(c, "by"), *now = ob_http_str(c, "now");
+	           *by = ob_http_str(c, "by"), *now = ob_http_str(c, "now"),
+	           *year = ob_http_str(c, "year");
+	struct ob_diag d;
+	long y;
 
 	ob_case_stats_query_init(q, c->req->now);
-	if (now && !ob_case_time_parse(now, cal->utc_offset, &q->now)) {
+	if (public && (from || to || now)) {
+		bad(c, from ? "from" : to ? "to" : "now",
+		    "Las cifras públicas son de un año entero tal como estaba al terminar (year=AAAA; "
+		    "por omisión, el último año terminado): «from», «to» y «now» necesitan una "
+		    "cuenta. Dos respuestas de periodos o momentos libres se podrían restar para "
+		    "sacar una cifra que cada una suprime.",
+		    "Public figures are of a whole year as it stood at its end (year=YYYY; by "
+		    "default, the last year over): 'from', 'to' and 'now' need an account. Two "
+		    "answers for free periods or moments could be subtracted to work out a figure "
+		    "that each of them suppresses.");
+		return false;
+	}
+	if (year && (from || to)) {
+		bad(c, "year", "«year» o «from» y «to», no ambos.",
+		    "'year' or 'from' and 'to', not both.");
+		return false;
+	}
+	if (public) {
+		ob_diag_clear(&d);
+		if (ob_case_stats_public_query(cal, c->req->now, year, q, &y, &d)) {
+			ob_http_fail_diag(c->res, 400, "bad_parameter", "year", &d);
+			return false;
+		}
+	} else if (now && !ob_case_time_parse(now, cal->utc_offset, &q->now)) {
 		bad(c, "now",
 		    "«now»: se esperaba AAAA-MM-DD o AAAA-MM-DDTHH:MM (hora local del país del tipo), "
 		    "o con Z o ±HH:MM.",
 		    "'now': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM (the type's country's local time), "
 		    "or with Z or ±HH:MM.");
 		return false;
+	}
+	if (!public && year) {
+		if (strlen(year) != 4 || !ob_case_stats_period(year, false, &q->from_day) ||
+		    !ob_case_stats_period(year, true, &q->to_day)) {
+			bad(c, "year", "Se esperaba un año AAAA.", "Expected a year YYYY.");
+			return false;
+		}
 	}
 	if ((from && !ob_case_stats_period(from, false, &q->from_day)) ||
 	    (to && !ob_case_stats_period(to, true, &q->to_day))) {
@@ -58,6 +95,14 @@ static bool query_of(struct ob_http_call *c, const struct ob_case_type *t,
 		    "tipo.",
 		    "'by': expected unit, month, quarter, year, state or a field of the type that is "
 		    "not protected.");
+		return false;
+	}
+	if (public && by && !ob_case_stats_public_by(q->by)) {
+		bad(c, "by",
+		    "Las cifras públicas no van por mes, sino por trimestre (by=quarter): los meses "
+		    "suman trimestres, y una tabla dejaría sacar el mes que la otra suprime.",
+		    "Public figures do not go by month but by quarter (by=quarter): months add up to "
+		    "quarters, and one table would give away the month the other suppresses.");
 		return false;
 	}
 	return true;
@@ -109,7 +154,7 @@ void ob_http_h_case_stats(struct ob_http_call *c)
 		 * for all of them to the observatory's analysts; an account with
 		 * neither (an institution that submits data) sees what the
 		 * public sees */
-		if (!units.limited && !ob_role_allows(c->who.role, OB_ROLE_ANALYST)) {
+		if (units.limited && !units.n) {
 			ob_case_units_release(&units);
 			public = true;
 		}
@@ -129,7 +174,7 @@ void ob_http_h_case_stats(struct ob_http_call *c)
 			             "needed.");
 		goto release;
 	}
-	if (!query_of(c, &types.types[i], &types.calendars[i], &q))
+	if (!query_of(c, &types.types[i], &types.calendars[i], public, &q))
 		goto release;
 	if (!public)
 		q.units = &units;

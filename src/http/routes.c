@@ -196,16 +196,30 @@ static const struct ob_http_pspec p_case_stats[] = {
 	{ "type", "query", OB_HTTP_STRING, true, 0, 0, NULL,
 	  "tipo de caso del catálogo (salve, vcm-judicial...)",
 	  "case type of the catalogue (salve, vcm-judicial...)" },
+	{ "year", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "un año entero, AAAA; sin cuenta, tal como estaba al terminar (por omisión, el último "
+	  "año terminado), la única forma de preguntar del público",
+	  "a whole year, YYYY; without an account, as it stood at its end (default: the last "
+	  "year over), the only way the public may ask" },
 	{ "from", "query", OB_HTTP_STRING, false, 0, 0, NULL,
-	  "primer periodo: AAAA, AAAA-Qn, AAAA-MM o AAAA-MM-DD (por omisión, la primera apertura)",
-	  "first period: YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD (default: the first opening)" },
+	  "con cuenta: primer periodo, AAAA, AAAA-Qn, AAAA-MM o AAAA-MM-DD (por omisión, la "
+	  "primera apertura)",
+	  "with an account: first period, YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD (default: the "
+	  "first opening)" },
 	{ "to", "query", OB_HTTP_STRING, false, 0, 0, NULL,
-	  "último periodo, como from (por omisión, el día de now)",
-	  "last period, as from (default: the day of now)" },
+	  "con cuenta: último periodo, como from (por omisión, el día de now)",
+	  "with an account: last period, as from (default: the day of now)" },
 	{ "by", "query", OB_HTTP_STRING, false, 0, 0, NULL,
-	  "grupos: unit (por omisión), month, quarter, year, state o un campo no protegido",
-	  "groups: unit (the default), month, quarter, year, state or a field not protected" },
-	P_NOW, P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD,
+	  "grupos: unit (por omisión), month (con cuenta), quarter, year, state o un campo no "
+	  "protegido",
+	  "groups: unit (the default), month (with an account), quarter, year, state or a field "
+	  "not protected" },
+	{ "now", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "con cuenta: el momento, AAAA-MM-DD, AAAA-MM-DDTHH:MM (hora local del país del tipo), o "
+	  "con Z o ±HH:MM (por omisión, el reloj del servidor)",
+	  "with an account: the moment, YYYY-MM-DD, YYYY-MM-DDTHH:MM (the type's country's local "
+	  "time), or with Z or ±HH:MM (default: the server's clock)" },
+	P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD,
 };
 
 static const struct ob_http_pspec p_case[] = {
@@ -574,14 +588,16 @@ const struct ob_http_route ob_http_routes[] = {
 	{ "GET", "/api/v1/cases/stats", OB_ROLE_PUBLIC, false, false, ob_http_h_case_stats,
 	  "Estadísticas de un tipo de caso desde la historia de sus casos: abiertos, cerrados, "
 	  "abiertos al final, tiempo en cada estado, cumplimiento de plazos, cobertura de "
-	  "medidas de protección y conteos; sin cuenta, solo si el tipo las declara públicas y "
-	  "con el control de divulgación de las publicaciones; con cuenta, sin suprimir, de sus "
+	  "medidas de protección y conteos; sin cuenta, solo si el tipo las declara públicas, "
+	  "de un año entero tal como estaba al terminar y con el control de divulgación de las "
+	  "publicaciones; con cuenta, sin suprimir, de sus "
 	  "unidades (todas para un analista); una cuenta sin unidades ni rol de analista ve lo "
 	  "que ve el público",
 	  "Statistics of a case type from its cases' history: opened, closed, open at the end, "
 	  "time in each state, deadline compliance, protection-measure coverage and counts; "
-	  "without an account only when the type declares them public, under the releases' "
-	  "disclosure control; with one, unsuppressed, for its units (all of them for an "
+	  "without an account only when the type declares them public, of a whole year as it "
+	  "stood at its end, under the releases' disclosure control; with one, unsuppressed, "
+	  "for its units (all of them for an "
 	  "analyst); an account with no units nor the analyst role sees what the public sees",
 	  PARAMS(p_case_stats), "json+csv", NULL },
 	{ "GET", "/api/v1/cases/{id}", OB_ROLE_PUBLIC, true, false, ob_http_h_case,

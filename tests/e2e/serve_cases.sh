@@ -310,12 +310,40 @@ stats --by month
 expect_grep "$T/out" '2025-04,opened,,,4,'
 expect_grep "$T/out" '2025-05,open_at_end,,,7,'
 expect_grep "$T/out" '2025-06,time_in_state,admission,,1,stays,19.00,19.00'
-# in public: small counts suppressed as in a release (here 1 and 2 under a
-# threshold of 3), the tables protected together, the API's figures those
-# of the command line
+# in public: one whole year as it stood at its last second, never a free
+# moment or period (two such answers could be subtracted: the figures as of
+# June 30 and as of July 1 would give away the move of July 1, which each of
+# them may suppress); small counts suppressed as in a release (here 1 and 2
+# under a threshold of 3), the tables protected together, the API's figures
+# those of the command line
 printf '[general]\nmin_count = 3\n' >"$O/catalog/disclosure.ini"
-stats --public
+expect_status 0 "$OBSERVA" case stats --type vcm-judicial -d "$O" --lang en --format csv \
+	--public --now 2026-01-15
 cp "$T/out" "$T/public.csv"
+# the year in full, as it stood at its end: the hearing of July 1 counts
+expect_status 0 "$OBSERVA" case stats --type vcm-judicial -d "$O" --lang en --format csv \
+	--year 2025 --now 2025-12-31T23:59:59
+cp "$T/out" "$T/year.csv"
+expect_grep "$T/year.csv" 'JEVLV-SA,deadline,hearing,late,2,'
+expect_grep "$T/year.csv" 'JEVLV-SA,time_in_state,admission,,3,stays'
+python3 - "$T/public.csv" "$T/year.csv" <<'PY' || fail "the public figures are not the year's, suppressed"
+import csv, sys
+pub = list(csv.DictReader(open(sys.argv[1])))
+year = list(csv.DictReader(open(sys.argv[2])))
+key = lambda r: (r["group"], r["statistic"], r["item"], r["value"])
+if [key(r) for r in pub] != [key(r) for r in year] or not pub:
+    sys.exit("not the same rows")
+hidden = 0
+for p, y in zip(pub, year):
+    if p["flags"] == "C":
+        hidden += 1
+        if p["n"] or p["median_days"] or p["p90_days"]:
+            sys.exit("a suppressed cell with a figure: %s" % (key(p),))
+    elif (p["n"], p["median_days"], p["p90_days"]) != (y["n"], y["median_days"], y["p90_days"]):
+        sys.exit("%s: %s against %s" % (key(p), p["n"], y["n"]))
+if not hidden:
+    sys.exit("nothing suppressed")
+PY
 expect_grep "$T/public.csv" 'JEVLV-SM,opened,,,,cases,,,,C'
 expect_grep "$T/public.csv" 'JEVLV-SS,opened,,,,cases,,,,C' # its partner
 # 4, but with its counts by type of violence it would give their 1s and 2s away
@@ -323,10 +351,10 @@ expect_grep "$T/public.csv" 'JEVLV-SA,opened,,,,cases,,,,C'
 expect_grep "$T/public.csv" 'total,opened,,,8,cases'
 # 7 = 8 opened - 1 closed (a small count)
 expect_grep "$T/public.csv" 'total,open_at_end,,,,cases,,,,C'
-expect_grep "$T/public.csv" 'JEVLV-SA,time_in_state,admission,,,stays,,,business,C'
 expect_grep "$T/public.csv" 'JEVLV-SA,time_in_state,filed,,4,stays,1.00,2.00,business,'
 expect_grep "$T/public.csv" 'JEVLV-SA,protection_measure,measures_ordered_on,applies,3,cases'
-q="type=vcm-judicial&now=2025-06-30&limit=1000"
+# the last year over by default; the same with year=2025
+q="type=vcm-judicial&limit=1000"
 get 200 "/api/v1/cases/stats?$q"
 cp "$T/body" "$T/api.json"
 ! grep -q 'Nieves\|victim' "$T/api.json" || fail "a protected field in the public statistics"
@@ -345,25 +373,35 @@ PY
 get 200 "/api/v1/cases/stats?$q&format=csv"
 cp "$T/body" "$T/public_api.csv"
 grep -q ',C$' "$T/public_api.csv" || fail "no suppressed cell in the public court figures"
-get 200 "/api/v1/cases/stats?$q&format=csv&by=month"
+get 200 "/api/v1/cases/stats?$q&format=csv&year=2025"
+cmp -s "$T/body" "$T/public_api.csv" || fail "year=2025 is not the last year over"
+get 200 "/api/v1/cases/stats?$q&format=csv&by=quarter"
 expect_grep "$T/body" 'group,statistic,item,value,n,counts,counts_es,median_days,p90_days,days,flags'
-expect_grep "$T/body" '2025-05,opened,,,,cases,casos,,,,C'
+expect_grep "$T/body" '2025-Q2,opened,,,8,cases,casos,,,,'
 expect_grep "$T/body" 'total,opened,,,8,cases,casos,,,,'
-get 400 "/api/v1/cases/stats?$q&by=victim" # a protected field
-get 400 "/api/v1/cases/stats?$q&from=2025-13"
+# no free moment, period or month in public; no year that is not over
+for p in now=2025-06-30 now=2025-07-01 from=2025-Q2 to=2025-06 by=month "year=$(date -u +%Y)" \
+	year=25 year=2025-06 by=victim; do
+	get 400 "/api/v1/cases/stats?$q&$p"
+done
+expect_status 2 "$OBSERVA" case stats --type vcm-judicial -d "$O" --public --from 2025-05
+expect_status 2 "$OBSERVA" case stats --type vcm-judicial -d "$O" --public --by month
+expect_status 2 "$OBSERVA" case stats --type vcm-judicial -d "$O" --public --year 2026 \
+	--now 2026-06-30
 get 401 "/api/v1/cases/stats?type=missing-persons"
-# SALVE's under the minors' rule (10): the one report of March is hidden
-get 200 "/api/v1/cases/stats?type=salve&now=2025-06-30&format=csv"
+# SALVE's under the minors' rule (10): the one report of March 2025 is hidden
+get 200 "/api/v1/cases/stats?type=salve&year=2025&format=csv"
 expect_grep "$T/body" 'total,opened,,,,cases,casos,,,,C'
 # an account's figures: unsuppressed, of its units only (bob: JEVLV-SS; in
 # SALVE, where he was given none, all of them)
 expect_status 0 "$OBSERVA" user token bob -d "$O"
 bob="Authorization: Bearer $(cat "$T/out")"
-get 200 "/api/v1/cases/stats?$q&format=csv" -H "$bob"
+qa="type=vcm-judicial&now=2025-06-30&limit=1000"
+get 200 "/api/v1/cases/stats?$qa&format=csv" -H "$bob"
 expect_grep "$T/body" 'total,opened,,,3,cases'
 expect_grep "$T/body" 'total,deadline,hearing,missed,2,'
 ! grep -q 'JEVLV-SA\|JEVLV-SM' "$T/body" || fail "another court's figures for bob"
-get 200 "/api/v1/cases/stats?$q&format=csv&from=2025-Q2&to=2025-04&by=state" -H "$bob"
+get 200 "/api/v1/cases/stats?$qa&format=csv&from=2025-Q2&to=2025-04&by=state" -H "$bob"
 expect_grep "$T/body" 'admission,opened,,,2,cases'
 expect_grep "$T/body" 'filed,opened,,,1,cases'
 # an institution's account (esc, a submitter) given no court: what the
@@ -372,6 +410,14 @@ expect_status 0 "$OBSERVA" user token esc -d "$O"
 esc="Authorization: Bearer $(cat "$T/out")"
 get 200 "/api/v1/cases/stats?$q&format=csv" -H "$esc"
 cmp -s "$T/body" "$T/public_api.csv" || fail "esc's court figures are not the public's"
+get 400 "/api/v1/cases/stats?$qa" -H "$esc" # nor at a moment of its choosing
+# nor the list of court cases: an institution's account sees the cases of
+# the units it was given, and no other
+get 200 "/api/v1/cases?type=vcm-judicial&format=csv" -H "$esc"
+! grep -q 'JEVLV' "$T/body" || fail "esc sees court cases"
+get 200 "/api/v1/cases?type=vcm-judicial&format=csv" -H "$bob"
+grep -q 'JEVLV-SS' "$T/body" || fail "bob does not see his court's cases"
+! grep -q 'JEVLV-SA\|JEVLV-SM' "$T/body" || fail "bob sees another court's cases"
 get 200 "/api/v1/cases/stats?type=salve&now=2025-06-30&format=csv" -H "$esc"
 grep -q '^CE-1,' "$T/body" || fail "esc does not see its school's figures"
 ! grep -v '^CE-1,\|^total,\|^group,' "$T/body" | grep -q . || fail "another school's figures for esc"

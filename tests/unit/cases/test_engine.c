@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cases/cases.h"
+#include "cases/stats.h"
 #include "store/audit.h"
 #include "store/cases.h"
 /* raw SQL (store_sql.h): the oracle counting rows, and an UPDATE of the
@@ -196,11 +197,109 @@ static void public_form(void **state)
 	free(t);
 }
 
+/* The public grain (cases/stats.h): one whole year of the country's local
+ * time, as it stood at its last second; a year not over is refused. */
+static void public_grain(void **state)
+{
+	struct ob_calendar cal = { .country = "SLV", .utc_offset = -360 };
+	static const struct {
+		long long clock;  /* UTC */
+		const char *year;
+		ob_err want;
+		long year_out, from_day, to_day;
+		long long now;
+	} cases[] = {
+		/* 2026-01-01T05:59:59Z is still 2025 in El Salvador: 2024 is the last over */
+		{ 1767247199LL, NULL, OB_OK, 2024, 19723, 20088, 1735711199LL },
+		/* 2026-01-01T06:00:00Z: 2025 is over, ending at 2026-01-01T05:59:59Z */
+		{ 1767247200LL, NULL, OB_OK, 2025, 20089, 20453, 1767247199LL },
+		{ 1767247200LL, "2025", OB_OK, 2025, 20089, 20453, 1767247199LL },
+		{ 1767247200LL, "2019", OB_OK, 2019, 17897, 18261, 1577858399LL },
+		{ 1767247199LL, "2025", OB_EINVAL, 0, 0, 0, 0 },
+		{ 1767247200LL, "2026", OB_EINVAL, 0, 0, 0, 0 },
+		{ 1767247200LL, "25", OB_EINVAL, 0, 0, 0, 0 },
+		{ 1767247200LL, "2025-Q1", OB_EINVAL, 0, 0, 0, 0 },
+		{ 1767247200LL, "20x5", OB_EINVAL, 0, 0, 0, 0 },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < OB_ARRAY_SIZE(cases); i++) {
+		struct ob_case_stats_query q;
+		struct ob_diag d;
+		long y = 0;
+
+		ob_case_stats_query_init(&q, cases[i].clock);
+		ob_diag_clear(&d);
+		assert_int_equal(ob_case_stats_public_query(&cal, cases[i].clock, cases[i].year, &q, &y,
+		                                            &d),
+		                 cases[i].want);
+		if (cases[i].want) {
+			assert_true(d.message[0] != '\0');
+			continue;
+		}
+		assert_int_equal(y, cases[i].year_out);
+		assert_int_equal(q.from_day, cases[i].from_day);
+		assert_int_equal(q.to_day, cases[i].to_day);
+		assert_int_equal(q.now, cases[i].now);
+	}
+	assert_false(ob_case_stats_public_by(OB_CASE_STATS_BY_MONTH));
+	assert_true(ob_case_stats_public_by(OB_CASE_STATS_BY_QUARTER));
+	assert_true(ob_case_stats_public_by(OB_CASE_STATS_BY_UNIT));
+}
+
+/* An account below analyst given no unit of a type acts in none (an
+ * institution sees only what it was given); one of the observatory's
+ * analysts given none acts in all; a grant limits either. */
+static void units_rule(void **state)
+{
+	struct ob_case_type *t = ob_calloc(1, sizeof(*t));
+	struct ob_case_actor admin = { "admin", OB_ROLE_ADMIN, NULL },
+	                     sub = { "inst", OB_ROLE_SUBMITTER, "inst" },
+	                     ana = { "ana", OB_ROLE_ANALYST, "ana" };
+	struct ob_case_units u;
+	struct ob_store *s;
+	struct ob_diag d;
+	(void)state;
+
+	assert_int_equal(ob_case_type_parse(type_text, strlen(type_text), "t.ini", t, &d), OB_OK);
+	snprintf(dir, sizeof(dir), "/tmp/observa-cases.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(ob_store_open(dir, OB_STORE_CREATE, &s, &d), OB_OK);
+	assert_int_equal(ob_case_units_load(s, t, &sub, &u, &d), OB_OK);
+	assert_true(u.limited);
+	assert_int_equal(u.n, 0);
+	assert_false(ob_case_unit_allowed(&u, "A-1"));
+	ob_case_units_release(&u);
+	assert_int_equal(ob_case_units_load(s, t, &ana, &u, &d), OB_OK);
+	assert_false(u.limited);
+	assert_true(ob_case_unit_allowed(&u, "A-1"));
+	ob_case_units_release(&u);
+	assert_int_equal(ob_case_grant(s, t, &admin, "inst", "A-1", 1741996800LL, &d), OB_OK);
+	assert_int_equal(ob_case_units_load(s, t, &sub, &u, &d), OB_OK);
+	assert_true(u.limited);
+	assert_true(ob_case_unit_allowed(&u, "A-1"));
+	assert_false(ob_case_unit_allowed(&u, "A-2"));
+	ob_case_units_release(&u);
+	ob_store_close(s);
+	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
+	                                                    "observa.db-shm", NULL };
+	     *f; f++) {
+		char path[128];
+		snprintf(path, sizeof(path), "%s/%s", dir, *f);
+		unlink(path);
+	}
+	rmdir(dir);
+	ob_case_type_release(t);
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(engine),
 		cmocka_unit_test(public_form),
+		cmocka_unit_test(public_grain),
+		cmocka_unit_test(units_rule),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
