@@ -5,7 +5,8 @@
  *
  * Without an account, only for a type whose catalogue file says
  * [stats] public = yes (else 401), one whole year at a time as it stood at
- * its end (cases/stats.h, "the public grain"), over every unit, behind the disclosure
+ * its end (cases/stats.h, "the public grain"), over every unit, computed on a
+ * worker within the address's share of computed answers, behind the disclosure
  * control every release passes through (publish/sdc.h with
  * catalog/disclosure.ini): a suppressed count is null with the flag "C",
  * and so are its median and percentile. With an account, unsuppressed, for
@@ -178,6 +179,11 @@ void ob_http_h_case_stats(struct ob_http_call *c)
 		goto release;
 	if (!public)
 		q.units = &units;
+	/* the work on a worker; a public one counts against the caller's
+	 * address's share of computed answers (429 past it), as the
+	 * analyser's questions do */
+	if (ob_http_defer(c, public))
+		goto release;
 	if ((e = ob_case_stats_compute(c->ctx->store, &types.types[i], &types.calendars[i], &q, &st,
 	                               &d)) ||
 	    (public && ((e = ob_sdc_config_load(&sdc, c->ctx->dir ? c->ctx->dir : ".", &d)) ||
