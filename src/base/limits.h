@@ -784,6 +784,14 @@
  * observa case list --type missing-persons-tip). */
 #define OB_PORTAL_MISSING_MATCHES 50
 #define OB_PORTAL_MISSING_TIPS 100
+/* A photograph of a missing person (io/image.h): the largest file taken,
+ * in bytes, the longest side and the most pixels (a small file that
+ * declares a huge image would make whoever decodes it allocate that much),
+ * and the shortest side (below it, not a photograph). */
+#define OB_MAX_PHOTO_BYTES (8 * 1024 * 1024)
+#define OB_MAX_PHOTO_SIDE 8000
+#define OB_MAX_PHOTO_PIXELS (40 * 1000 * 1000)
+#define OB_MIN_PHOTO_SIDE 16
 /* The case pages of the restricted area (http/portal_cases.c): the open
  * cases the triage queue and the deadline board read and order at most
  * (the oldest by number; closed cases are not read), the rows of one of
