@@ -11,6 +11,7 @@
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
 #include "cli/cmd_missing_match.h"
+#include "cli/cmd_missing_photo.h"
 #include "io/rows.h"
 #include "publish/sdc.h"
 
@@ -25,8 +26,11 @@ void cmd_missing_usage(FILE *out)
 	"     observa missing match [--since FECHA] [--threshold BITS] [--user NOMBRE]\n"
 	"     observa missing matches [--status S] [--user NOMBRE] [--purpose TEXTO] [--format F]\n"
 	"     observa missing review ID confirm|reject [--user NOMBRE]\n"
+	"     observa missing photo ARCHIVO\n"
 	"(match, matches y review: coincidencias entre cuerpos sin identificar y\n"
-	"reportes, docs/missing.md; observa missing match -h)\n\n"
+	"reportes, docs/missing.md; observa missing match -h; photo: una fotografía JPEG\n"
+	"o PNG revisada y sin metadatos, guardada en DIR/photos; imprime la referencia\n"
+	"para el campo photo de un reporte)\n\n"
 	"Los reportes de personas desaparecidas (tipo de caso missing-persons,\n"
 	"docs/missing.md) contados sin identidades: por mes de la desaparición (por\n"
 	"defecto), territorio del último lugar en que se vio a la persona, sexo o\n"
@@ -41,8 +45,11 @@ void cmd_missing_usage(FILE *out)
 	"       observa missing match [--since DATE] [--threshold BITS] [--user NAME]\n"
 	"       observa missing matches [--status S] [--user NAME] [--purpose TEXT] [--format F]\n"
 	"       observa missing review ID confirm|reject [--user NAME]\n"
+	"       observa missing photo FILE\n"
 	"(match, matches and review: matches between unidentified bodies and\n"
-	"reports, docs/missing.md; observa missing match -h)\n\n"
+	"reports, docs/missing.md; observa missing match -h; photo: a JPEG or PNG\n"
+	"photograph checked and without its metadata, kept in DIR/photos; it prints\n"
+	"the reference for a report's photo field)\n\n"
 	"The missing-persons reports (case type missing-persons, docs/missing.md)\n"
 	"counted without identities: by month of disappearance (the default),\n"
 	"territory last seen in, sex or age group; how many were located (alive,\n"
@@ -191,6 +198,8 @@ int cmd_missing(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		return ob_missing_cmd_matches(ctx, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "review"))
 		return ob_missing_cmd_review(ctx, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "photo"))
+		return ob_missing_cmd_photo(ctx, argc - 1, argv + 1);
 	OB_ERROR("missing: subcomando desconocido «%s»", "missing: unknown subcommand «%s»",
 	         argv[1]);
 	cmd_missing_usage(stderr);

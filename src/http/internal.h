@@ -266,6 +266,7 @@ void ob_http_h_review_decide(struct ob_http_call *c);
  * missing-persons reports, each with the fields it publishes. */
 void ob_http_h_missing(struct ob_http_call *c);
 void ob_http_h_missing_one(struct ob_http_call *c);
+void ob_http_h_missing_photo(struct ob_http_call *c);
 void ob_http_h_missing_matches(struct ob_http_call *c); /* missing_match.c */
 void ob_http_h_missing_match_decide(struct ob_http_call *c);
 /* The reports of the missing-persons case type, with the public fields of

@@ -5,15 +5,21 @@
  * public states, the consents, the stricter rules for minors). A field a
  * report does not publish is null; a report that is not public answers as
  * one that does not exist. The portal's pages (portal_missing.c) read the
- * same through ob_http_missing_load().
+ * same through ob_http_missing_load(). GET /api/v1/missing/{id}/photo
+ * serves a report's photograph (kept by "observa missing photo", without
+ * its metadata) only when the report publishes its photo field.
  */
 #include "http/internal.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/log.h"
 #include "io/date.h"
+#include "io/image.h"
 
 ob_err ob_http_missing_load(struct ob_http_call *c, struct ob_http_missing *x,
                             struct ob_diag *d)
@@ -212,4 +218,67 @@ void ob_http_h_missing_one(struct ob_http_call *c)
 	row(&w, &x, (size_t)i, field, ncols);
 	ob_http_table_end(&w);
 	ob_http_missing_release(&x);
+}
+
+/* Whether v names a photograph as "observa missing photo" keeps it:
+ * photos/ and 64 hexadecimal digits, .jpg or .png; *type its type. No
+ * other name is ever opened (no path, no link out of the folder). */
+static bool photo_ref(const char *v, enum ob_image_type *type)
+{
+	size_t n = v ? strlen(v) : 0;
+
+	if (n != 7 + 64 + 4 || strncmp(v, "photos/", 7))
+		return false;
+	for (size_t k = 7; k < 7 + 64; k++)
+		if (!((v[k] >= '0' && v[k] <= '9') || (v[k] >= 'a' && v[k] <= 'f')))
+			return false;
+	if (!strcmp(v + 71, ".jpg"))
+		*type = OB_IMAGE_JPEG;
+	else if (!strcmp(v + 71, ".png"))
+		*type = OB_IMAGE_PNG;
+	else
+		return false;
+	return true;
+}
+
+void ob_http_h_missing_photo(struct ob_http_call *c)
+{
+	const char *dir = c->ctx->dir ? c->ctx->dir : ".";
+	enum ob_image_type type = OB_IMAGE_JPEG;
+	struct ob_http_missing x;
+	char path[OB_MAX_PATH];
+	const char *v = NULL;
+	struct ob_diag d;
+	long long id = 0, i;
+	struct stat st;
+	int f, fd = -1;
+
+	if (!c->path_value || !ob_parse_int(c->path_value, strlen(c->path_value), 1, LLONG_MAX / 2,
+	                                    &id))
+		id = 0;
+	if (load_failed(c, ob_http_missing_load(c, &x, &d), &d)) {
+		ob_http_missing_release(&x);
+		return;
+	}
+	if (id && (i = ob_http_missing_find(&x, id)) >= 0 &&
+	    (f = ob_case_field_index(x.m.t, "photo")) >= 0 && (x.mask[i] >> f & 1ull))
+		v = x.set.cases[i].values[f];
+	if (v && photo_ref(v, &type) &&
+	    snprintf(path, sizeof(path), "%s/%s", dir, v) < (int)sizeof(path))
+		fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	ob_http_missing_release(&x);
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > OB_MAX_PHOTO_BYTES) {
+		if (fd >= 0)
+			close(fd);
+		ob_http_fail(c->res, 404, "not_found", "id",
+		             "No hay una fotografía publicada de ese reporte.",
+		             "There is no published photograph of that report.");
+		return;
+	}
+	c->res->content_type = ob_image_mime(type);
+	c->res->status = 200;
+	c->res->fd = fd;
+	c->res->fd_offset = 0;
+	c->res->fd_size = (uint64_t)st.st_size;
+	ob_http_header_add(c->res, "Cache-Control", "%s", "no-store");
 }

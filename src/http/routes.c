@@ -145,6 +145,10 @@ static const struct ob_http_pspec p_missing[] = {
 	P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD,
 };
 
+static const struct ob_http_pspec p_missing_photo[] = {
+	{ "id", "path", OB_HTTP_INTEGER, true, 1, INT64_MAX, NULL, "número del reporte",
+	  "report number" },
+};
 static const struct ob_http_pspec p_missing_one[] = {
 	{ "id", "path", OB_HTTP_INTEGER, true, 1, INT64_MAX, NULL, "número del reporte",
 	  "report number" },
@@ -440,6 +444,13 @@ const struct ob_http_route ob_http_routes[] = {
 	  "Un reporte público de persona desaparecida (404 si no existe o no es público)",
 	  "One public missing-person report (404 when there is none or it is not public)",
 	  PARAMS(p_missing_one), "json+csv", NULL },
+	{ "GET", "/api/v1/missing/{id}/photo", OB_ROLE_PUBLIC, false, false,
+	  ob_http_h_missing_photo,
+	  "La fotografía de un reporte público, si la publica (consentimiento de la familia, "
+	  "reglas de menores), sin metadatos (observa missing photo); 404 si no",
+	  "The photograph of a public report, when it publishes it (the family's consent, the "
+	  "rules for minors), without metadata (observa missing photo); 404 otherwise",
+	  PARAMS(p_missing_photo), "file", NULL },
 	{ "POST", "/api/v1/submissions", OB_ROLE_SUBMITTER, false, true, ob_http_h_submission,
 	  "Envía un archivo de la fuente propia (cuerpo: el CSV); devuelve el informe de ingesta",
 	  "Submit a file of one's own source (body: the CSV); returns the ingest report",

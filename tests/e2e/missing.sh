@@ -158,6 +158,68 @@ if LC_ALL=C grep -F -l -f "$T/patterns" "$T/public"/*; then
 	fail "a protected value in a public answer"
 fi
 
+# a photograph: checked and kept without its metadata ("observa missing
+# photo"), served only for a report that publishes it. A real PNG of 32 ×
+# 20 pixels with a text, an Exif and a time chunk and bytes after its end.
+python3 - "$T/foto.png" <<'PY'
+import struct, sys, zlib
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+w, h = 32, 20
+raw = b"".join(b"\0" + b"".join(bytes((x * 8, y * 12, 90)) for x in range(w)) for y in range(h))
+png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+       chunk(b"tEXt", b"Author\0Ana Nieves Secreta") + chunk(b"eXIf", b"MM\0*GPS 13.7 -89.2") +
+       chunk(b"tIME", struct.pack(">HBBBBB", 2026, 12, 7, 4, 5, 6)) +
+       chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"") + b"Ana Nieves Secreta")
+open(sys.argv[1], "wb").write(png)
+PY
+printf 'GIF89a\001\000\001\000' >"$T/no.jpg"
+expect_status 1 "$OBSERVA" missing photo "$T/no.jpg" -d "$O"
+expect_grep "$T/err" "JPEG"
+[ ! -e "$O/photos" ] || [ -z "$(ls "$O/photos")" ] || fail "a refused file was kept"
+expect_status 0 "$OBSERVA" missing photo "$T/foto.png" -d "$O"
+ref=$(cat "$T/out")
+expect_grep "$T/err" "3 bloques de metadatos quitados"
+python3 - "$O/$ref" "$T/foto.png" <<'PY' || fail "the kept photograph"
+import struct, sys, zlib
+def chunks(b):
+    i, out = 8, []
+    while i < len(b):
+        n = struct.unpack(">I", b[i:i + 4])[0]
+        out.append((b[i + 4:i + 8], b[i + 8:i + 8 + n]))
+        i += 12 + n
+    return out
+kept, orig = open(sys.argv[1], "rb").read(), open(sys.argv[2], "rb").read()
+assert [t for t, _ in chunks(kept)] == [b"IHDR", b"IDAT", b"IEND"], chunks(kept)
+assert b"Ana" not in kept and b"GPS" not in kept
+# the same pixels: the picture still decodes to them
+assert zlib.decompress(dict(chunks(kept))[b"IDAT"]) == zlib.decompress(dict(chunks(orig[:-18]))[b"IDAT"])
+PY
+# the same photograph again: the same name, kept once
+expect_status 0 "$OBSERVA" missing photo "$T/foto.png" -d "$O"
+[ "$(cat "$T/out")" = "$ref" ] && [ "$(ls "$O/photos" | wc -l)" = 1 ] || fail "kept twice"
+photo_report() { # CONSENT AGE -> $T/out: the report
+	expect_status 0 "$OBSERVA" case open missing-persons -d "$O" --set office=PNC-SS \
+		--set reported_on=2025-02-01 --set missing_since=2025-01-30 \
+		--set last_seen_territory=SLV0614 --set sex=f --set age="$2" --set photo="$ref" \
+		--set photo_consent="$1" --now 2025-02-01T10:00
+}
+photo_report yes 30
+with=$(cat "$T/out")
+photo_report no 30
+without=$(cat "$T/out")
+photo_report yes 12 # a child: not without the explicit authorisation
+child=$(cat "$T/out")
+get 200 "/api/v1/missing/$with/photo"
+cmp -s "$T/body" "$O/$ref" || fail "not the kept photograph"
+code=$(curl -s -o /dev/null -D "$T/head" -w '%{http_code}' "$B/api/v1/missing/$with/photo")
+grep -qi '^content-type: image/png' "$T/head" || fail "the photograph's type"
+grep -qi '^cache-control: no-store' "$T/head" || fail "a photograph that may be withdrawn is cached"
+for id in "$without" "$child" 999999 "$dead"; do
+	get 404 "/api/v1/missing/$id/photo"
+done
+get 400 "/api/v1/missing/abc/photo"
+
 # "I have information": a case of the tip type, no account
 tips() { sql "$O" "SELECT count(*) FROM case_file WHERE type = 'missing-persons-tip'"; }
 get 200 "/es/desaparecidos/$first" -X POST --data-urlencode 'message=La vi ayer

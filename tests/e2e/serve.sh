@@ -75,6 +75,10 @@ while read -r route; do
 	# are cases, not a release
 	/api/v1/missing/'{id}') get 200 "$(echo "$route" | sed 's|{id}|1|')"
 		jq -e '.data[0].id == 1' "$T/body" >/dev/null || fail "$route" ;;
+	# the demo's photographs are references with no photograph kept
+	# (observa missing photo keeps them): none is served
+	/api/v1/missing/'{id}'/photo) get 404 "$(echo "$route" | sed 's|{id}|1|')"
+		jq -e '.error.code == "not_found"' "$T/body" >/dev/null || fail "$route" ;;
 	# nothing published with observa publish here (tests/e2e/serve_publish.sh has it)
 	*'{id}'*) get 404 "$(echo "$route" | sed 's|{id}|homicide_rate|')"
 		jq -e '.error.code == "no_release"' "$T/body" >/dev/null || fail "$route" ;;
