@@ -5,6 +5,7 @@
 #include "cli/observatory.h"
 #include "cli/survey_ingest.h"
 #include "demo/demo.h"
+#include "demo/caseload.h"
 #include "demo/missing.h"
 #include "demo/survey.h"
 #include "cases/missing.h"
@@ -383,6 +384,198 @@ fail:
 	return 1;
 }
 
+/* A value given when it is not empty. */
+#define CASE_SET(f, v)                                                                   \
+	do {                                                                             \
+		if ((v) && (v)[0])                                                       \
+			in[n++] = (struct ob_case_input){ (f), (v) };                    \
+	} while (0)
+
+/* One SALVE report opened, and moved as it came out, on the case engine. */
+static ob_err salve_one(struct ob_store *s, const struct ob_case_type *t,
+                        const struct ob_calendar *cal, const struct ob_case_actor *a,
+                        const struct ob_demo_caseload *c, const struct ob_demo_salve *v,
+                        struct ob_diag *d)
+{
+	const struct ob_demo_school *sc = &c->schools[v->school];
+	struct ob_case_input in[10];
+	size_t n = 0;
+	long long id;
+	ob_err e;
+
+	CASE_SET("school", sc->code);
+	CASE_SET("territory", sc->territory);
+	CASE_SET("category", v->category);
+	CASE_SET("weapon", v->weapon);
+	CASE_SET("occurred_on", v->occurred_on);
+	CASE_SET("description", v->description);
+	CASE_SET("victim", v->victim);
+	CASE_SET("aggressor", v->aggressor);
+	if ((e = ob_case_open(s, t, cal, a, v->reported_at, in, n, &id, d)))
+		return e;
+	if (v->triaged_at) {
+		n = 0;
+		CASE_SET("priority", v->priority);
+		if ((e = ob_case_move(s, t, cal, a, id, "triaged", v->triaged_at, in, n, d)))
+			return e;
+	}
+	if (v->referred_at) {
+		n = 0;
+		CASE_SET("referred_to", v->referred_to);
+		if ((e = ob_case_move(s, t, cal, a, id, "referred", v->referred_at, in, n, d)))
+			return e;
+	}
+	if (!v->closed_at)
+		return OB_OK;
+	n = 0;
+	CASE_SET("closure", v->closure);
+	return ob_case_move(s, t, cal, a, id, "closed", v->closed_at, in, n, d);
+}
+
+/* One court case filed, and moved through its stages, on the case engine. */
+static ob_err court_one(struct ob_store *s, const struct ob_case_type *t,
+                        const struct ob_calendar *cal, const struct ob_case_actor *a,
+                        const struct ob_demo_court *v, struct ob_diag *d)
+{
+	struct ob_case_input in[8];
+	size_t n = 0;
+	long long id;
+	ob_err e;
+
+	CASE_SET("court", v->court);
+	CASE_SET("territory", v->territory);
+	CASE_SET("violence", v->violence);
+	CASE_SET("victim", v->victim);
+	CASE_SET("aggressor", v->aggressor);
+	if ((e = ob_case_open(s, t, cal, a, v->filed_at, in, n, &id, d)))
+		return e;
+	if (v->admitted_at) {
+		n = 0;
+		CASE_SET("case_number", v->case_number);
+		CASE_SET("measures_ordered_on", v->measures_on);
+		if ((e = ob_case_move(s, t, cal, a, id, "admission", v->admitted_at, in, n, d)))
+			return e;
+	}
+	if (v->hearing_at) {
+		n = 0;
+		CASE_SET("hearing_on", v->hearing_on);
+		CASE_SET("measures_reviewed_on", v->reviewed_on);
+		if ((e = ob_case_move(s, t, cal, a, id, "hearing", v->hearing_at, in, n, d)))
+			return e;
+	}
+	if (v->sentenced_at) {
+		n = 0;
+		CASE_SET("outcome", v->outcome);
+		return ob_case_move(s, t, cal, a, id, "sentence", v->sentenced_at, in, n, d);
+	}
+	if (!v->archived_at)
+		return OB_OK;
+	n = 0;
+	CASE_SET("archive_reason", v->archive_reason);
+	return ob_case_move(s, t, cal, a, id, "archived", v->archived_at, in, n, d);
+}
+#undef CASE_SET
+
+/* The schools of the caseload, for the school index (observa index
+ * --preset school --input): DIR/demo/schools-slv.csv. */
+static ob_err schools_write(const char *path, const struct ob_demo_caseload *c,
+                            struct ob_diag *d)
+{
+	FILE *f = fopen(path, "w");
+	int bad;
+
+	if (!f)
+		return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se puede escribir: %s",
+		               "cannot write: %s", strerror(errno));
+	fputs("school,name,municipality,students\n", f);
+	for (size_t i = 0; i < c->n_schools; i++)
+		fprintf(f, "%s,%s,%s,%d\n", c->schools[i].code, c->schools[i].name,
+		        c->schools[i].territory, c->schools[i].students);
+	bad = ferror(f);
+	if (fclose(f) || bad)
+		return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se puede escribir: %s",
+		               "cannot write: %s", strerror(errno));
+	return OB_OK;
+}
+
+/* The demo's caseload (demo/caseload.h): a year of SALVE reports and of
+ * violence-against-women court cases for El Salvador, when the catalogue
+ * has both types: 0, or 1 after printing why not. */
+static int caseload(struct ob_store *s, const char *dir, const char *outdir,
+                    const struct ob_demo_options *o)
+{
+	struct ob_demo_caseload c = { 0 };
+	struct units l = { 0 };
+	struct ob_cases types;
+	struct ob_diag d;
+	char actor[OB_MAX_NAME], msg[OB_MAX_MESSAGE], path[OB_MAX_PATH];
+	size_t triaged = 0, late = 0, referred = 0, closed = 0;
+	size_t admitted = 0, heard = 0, sentenced = 0, archived = 0, measures = 0;
+	int ks, kc, failed = 0;
+
+	if (o->country && !(ob_demo_country_mask(o->country, NULL, NULL) >>
+	                    ob_demo_country_index("SLV") & 1))
+		return 0;
+	ob_diag_clear(&d);
+	if (ob_cases_load(dir, &types, &d))
+		goto fail;
+	ks = ob_cases_find(&types, "salve");
+	kc = ob_cases_find(&types, "vcm-judicial");
+	if (ks >= 0 && kc >= 0) {
+		struct ob_case_actor a = { actor, OB_ROLE_ADMIN, NULL };
+		ob_cli_os_actor(actor, sizeof(actor));
+		if (ob_store_territories_each(s, "SLV", 2, unit_one, &l, &d) < 0 ||
+		    ob_demo_caseload_generate(o, &types.calendars[ks], l.u, l.n, &c, &d))
+			failed = 1;
+		if (!failed && c.n_schools &&
+		    (snprintf(path, sizeof(path), "%s/schools-slv.csv", outdir) >= (int)sizeof(path) ||
+		     schools_write(path, &c, &d)))
+			failed = 1;
+		for (size_t i = 0; i < c.n_salve && !failed; i++) {
+			const struct ob_demo_salve *v = &c.salve[i];
+			if (salve_one(s, &types.types[ks], &types.calendars[ks], &a, &c, v, &d))
+				failed = 1;
+			triaged += v->triaged_at != 0;
+			late += v->triaged_at && v->triaged_at - v->reported_at > 24 * 3600;
+			referred += v->referred_at != 0;
+			closed += v->closed_at != 0;
+		}
+		for (size_t i = 0; i < c.n_court && !failed; i++) {
+			const struct ob_demo_court *v = &c.court[i];
+			if (court_one(s, &types.types[kc], &types.calendars[kc], &a, v, &d))
+				failed = 1;
+			admitted += v->admitted_at != 0;
+			measures += v->measures_on[0] != '\0';
+			heard += v->hearing_at != 0;
+			sentenced += v->sentenced_at != 0;
+			archived += v->archived_at != 0;
+		}
+		if (!failed && c.n_salve)
+			printf(OB_TR("\nSALVE (El Salvador, %d): %zu reportes de %zu centros escolares; "
+			             "%zu clasificados (%zu después de 24 horas), %zu remitidos, %zu "
+			             "cerrados\n"
+			             "casos judiciales de violencia contra la mujer (El Salvador, %d): %zu; "
+			             "%zu admitidos (%zu con medidas de protección), %zu con audiencia, %zu "
+			             "con sentencia, %zu archivados\n",
+			             "\nSALVE (El Salvador, %d): %zu reports from %zu schools; %zu triaged "
+			             "(%zu after 24 hours), %zu referred, %zu closed\n"
+			             "court cases of violence against women (El Salvador, %d): %zu; %zu "
+			             "admitted (%zu with protection measures), %zu heard, %zu sentenced, "
+			             "%zu archived\n"),
+			       c.year, c.n_salve, c.n_schools, triaged, late, referred, closed, c.year,
+			       c.n_court, admitted, measures, heard, sentenced, archived);
+	}
+	ob_cases_release(&types);
+	ob_demo_caseload_release(&c);
+	free(l.u);
+	if (!failed)
+		return 0;
+fail:
+	ob_diag_format(&d, msg, sizeof(msg));
+	ob_error("%s", msg);
+	return 1;
+}
+
 int cmd_demo(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct ob_demo_options o;
@@ -486,6 +679,7 @@ int cmd_demo(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	print_national(&plan, o.year_from, o.year_to);
 	failed += surveys(s, dir, outdir, &o);
 	failed += missing_persons(s, dir, &o);
+	failed += caseload(s, dir, outdir, &o);
 	ob_diag_clear(&d);
 	if (ob_snapshot_build(s, dir, &d)) {
 		ob_diag_format(&d, msg, sizeof(msg));

@@ -132,6 +132,15 @@ struct ob_ix_indicator {
 	 * comes from an input file (see preset.h) */
 	char *catalog;
 	long catalog_line;
+	/* "TYPE [per N COLUMN]": with --preset, the reports of the case type
+	 * TYPE (cases/casetype.h) opened in the year whose unit (the type's
+	 * unit field) is the list unit, times N over the unit's value of the
+	 * input's COLUMN (index/cases.h); NULL: none. Without reports of the
+	 * year, the value comes from the input file as for any column. */
+	char *cases;
+	char *cases_column; /* COLUMN, or NULL: the count itself */
+	double cases_per;   /* N */
+	long cases_line;
 };
 
 /* A node of the hierarchy: node 0 is the index, the others dimensions. */

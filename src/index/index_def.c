@@ -453,6 +453,46 @@ static ob_err set_dimension_key(struct parser *p, const char *k, char *v)
 	return OB_OK;
 }
 
+/* cases = TYPE [per N COLUMN] */
+static ob_err parse_cases(struct parser *p, char *v, struct ob_ix_indicator *ind)
+{
+	char *tok[4], *save = v;
+	size_t n = 0;
+	double per = 0;
+
+	while (n < 4) {
+		size_t sp = strspn(save, " \t"), len;
+		save += sp;
+		if (!*save)
+			break;
+		len = strcspn(save, " \t");
+		tok[n++] = save;
+		save += len;
+		if (*save)
+			*save++ = '\0';
+	}
+	if (ind->catalog)
+		return perr(p, v, "un indicador es del catálogo o de casos (cases), no de los dos",
+		                  "an indicator is of the catalogue or of cases, not both");
+	if ((n != 1 && n != 4) || *save ||
+	    (n == 4 && (strcmp(tok[1], "per") ||
+	                !ob_parse_double(tok[2], strlen(tok[2]), &per) || !(per > 0))))
+		return perr(p, n ? tok[0] : NULL,
+		            "se esperaba cases = TIPO o cases = TIPO per N COLUMNA (p. ej. salve per "
+		            "1000 students)",
+		            "expected cases = TYPE or cases = TYPE per N COLUMN (e.g. salve per 1000 "
+		            "students)");
+	if (strlen(tok[0]) >= OB_MAX_NAME)
+		return perr(p, tok[0], "tipo de caso demasiado largo", "case type too long");
+	free(ind->cases);
+	free(ind->cases_column);
+	ind->cases = ob_strdup(tok[0]);
+	ind->cases_column = n == 4 ? ob_strdup(tok[3]) : NULL;
+	ind->cases_per = n == 4 ? per : 1;
+	ind->cases_line = p->line;
+	return OB_OK;
+}
+
 static ob_err set_indicator_key(struct parser *p, const char *k, char *v)
 {
 	struct ob_ix_indicator *ind = &p->def->ind[p->cur];
@@ -494,9 +534,14 @@ static ob_err set_indicator_key(struct parser *p, const char *k, char *v)
 		if (!*v)
 			return perr(p, NULL, "indicador del catálogo vacío",
 			                     "empty catalog indicator");
+		if (ind->cases)
+			return perr(p, v, "un indicador es del catálogo o de casos (cases), no de los dos",
+			                  "an indicator is of the catalogue or of cases, not both");
 		free(ind->catalog);
 		ind->catalog = ob_strdup(v);
 		ind->catalog_line = p->line;
+	} else if (!strcmp(k, "cases")) {
+		return parse_cases(p, v, ind);
 	} else {
 		return perr(p, k, "clave desconocida en [indicator]",
 		                  "unknown key in [indicator]");
@@ -988,6 +1033,8 @@ void ob_index_def_release(struct ob_index_def *def)
 			free(def->ind[j].name_en);
 			free(def->ind[j].column);
 			free(def->ind[j].catalog);
+			free(def->ind[j].cases);
+			free(def->ind[j].cases_column);
 		}
 	if (def->node)
 		for (size_t c = 0; c < OB_MAX_INDEX_NODES; c++) {

@@ -1,6 +1,7 @@
 /* preset.c - index presets: the definition from the catalogue, its indicator values from the snapshot. */
 #include "index/preset.h"
 #include "index/index_impl.h"
+#include "index/cases.h"
 #include "index/inputs.h"
 #include "index/institutional.h"
 
@@ -111,6 +112,9 @@ struct extra {
 	long *line;
 	double *x;      /* nrows x nind (NaN: missing or not an external column) */
 	bool *has_col;  /* nind: an external indicator the file has */
+	double *per;    /* nrows x nind: the value of the column an indicator's
+	                   cases are divided by (NaN: none) */
+	bool *has_per;  /* nind: the file has that column */
 	long terr_col;  /* 1-based field number of territory_column, 0 if none */
 };
 
@@ -127,6 +131,8 @@ static void extra_release(struct extra *x)
 	free(x->line);
 	free(x->x);
 	free(x->has_col);
+	free(x->per);
+	free(x->has_per);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -143,13 +149,38 @@ static char *field_dup(const struct ob_csv_record *rec, size_t c)
 	return n ? ob_strndup(s, n) : NULL;
 }
 
+/* The values of the columns the indicators' cases are divided by (cases =
+ * TYPE per N COLUMN): a number above 0, or empty (NaN). */
+static ob_err read_per(const struct ob_index_def *def, const char *path,
+                       const struct ob_csv_record *rec, const size_t *pcol, double *out,
+                       struct ob_diag *d)
+{
+	for (size_t j = 0; j < def->nind; j++) {
+		const char *v;
+		size_t n;
+
+		out[j] = NAN;
+		if (pcol[j] == (size_t)-1 || pcol[j] >= rec->nfields)
+			continue;
+		v = rec->fields[pcol[j]].ptr;
+		n = rec->fields[pcol[j]].len;
+		ob_trim(&v, &n);
+		if (n && (!ob_parse_double(v, n, &out[j]) || !(out[j] > 0)))
+			return OB_DIAG(d, OB_EINVAL, path, rec->line, (long)pcol[j] + 1, v, n,
+			               "se esperaba un número mayor que 0 en la columna %s",
+			               "expected a number above 0 in column %s",
+			               def->ind[j].cases_column);
+	}
+	return OB_OK;
+}
+
 static ob_err extra_read(const struct ob_index_def *def, const char *path, struct extra *x,
                          struct ob_diag *d)
 {
 	struct ob_csv_reader *r = NULL;
 	const struct ob_csv_record *rec;
 	char **keys = NULL;
-	size_t ncols = 0, cap = 0, ucol, ncol, tcol, *icol;
+	size_t ncols = 0, cap = 0, ucol, ncol, tcol, *icol, *pcol;
 	struct ob_strmap seen;
 	ob_err e;
 
@@ -157,6 +188,8 @@ static ob_err extra_read(const struct ob_index_def *def, const char *path, struc
 	x->path = path;
 	x->has_col = ob_calloc(def->nind, sizeof(*x->has_col));
 	icol = ob_calloc(def->nind, sizeof(*icol));
+	pcol = ob_calloc(def->nind, sizeof(*pcol));
+	x->has_per = ob_calloc(def->nind, sizeof(*x->has_per));
 	ob_strmap_init(&seen);
 	if ((e = ob_ix_csv_header(def, path, &r, &rec, &keys, &ncols, &ucol, d)))
 		goto out;
@@ -167,6 +200,10 @@ static ob_err extra_read(const struct ob_index_def *def, const char *path, struc
 		icol[j] = def->ind[j].catalog ? (size_t)-1
 		                              : ob_ix_find_col(keys, ncols, def->ind[j].column);
 		x->has_col[j] = icol[j] != (size_t)-1;
+		pcol[j] = def->ind[j].cases_column
+		                  ? ob_ix_find_col(keys, ncols, def->ind[j].cases_column)
+		                  : (size_t)-1;
+		x->has_per[j] = pcol[j] != (size_t)-1;
 	}
 	while ((e = ob_csv_next(r, &rec, d)) == OB_OK) {
 		const char *id;
@@ -206,13 +243,15 @@ static ob_err extra_read(const struct ob_index_def *def, const char *path, struc
 			x->terr = ob_realloc(x->terr, cap * sizeof(*x->terr));
 			x->line = ob_realloc(x->line, cap * sizeof(*x->line));
 			x->x = ob_realloc(x->x, cap * def->nind * sizeof(*x->x));
+			x->per = ob_realloc(x->per, cap * def->nind * sizeof(*x->per));
 		}
 		u = x->nrows++;
 		x->unit[u] = ob_strndup(id, idn);
 		x->name[u] = field_dup(rec, ncol);
 		x->terr[u] = field_dup(rec, tcol);
 		x->line[u] = rec->line;
-		if ((e = ob_ix_read_values(def, path, rec, icol, &x->x[u * def->nind], d)))
+		if ((e = ob_ix_read_values(def, path, rec, icol, &x->x[u * def->nind], d)) ||
+		    (e = read_per(def, path, rec, pcol, &x->per[u * def->nind], d)))
 			goto out;
 	}
 	if (e != OB_ENOENT)
@@ -228,6 +267,7 @@ out:
 		free(keys[c]);
 	free(keys);
 	free(icol);
+	free(pcol);
 	ob_strmap_release(&seen);
 	if (e)
 		extra_release(x);
@@ -527,6 +567,62 @@ static void units_release(struct units *us)
 	memset(us, 0, sizeof(*us));
 }
 
+/*
+ * Indicator j's values from the reports of its case type (index/cases.h),
+ * into column j of xm, and *used: none (a warning; the input's column
+ * stays) when the observatory has no such type or no report of it in the
+ * year. A count divided by a column (per N COLUMN) is missing for a unit
+ * without a value there; an input without the column is refused.
+ */
+static ob_err case_values(const struct ob_index_def *def, size_t j,
+                          const struct ob_index_preset_data *data,
+                          const struct ob_index_preset_options *o, const struct extra *x,
+                          const struct units *us, double *xm, size_t ni, bool *used,
+                          struct ob_diag *d)
+{
+	const struct ob_ix_indicator *ind = &def->ind[j];
+	double *cnt = ob_malloc((us->n ? us->n : 1) * sizeof(*cnt));
+	size_t total = 0, in_units = 0;
+	bool found = false;
+	ob_err e;
+
+	*used = false;
+	if ((e = ob_ix_case_counts(data->store, o->dir, ind->cases, o->year,
+	                           (const char *const *)us->code, us->n, cnt, &total, &found, d)))
+		goto out;
+	if (!found || !total) {
+		OB_WARN("%s: indicador %s: el observatorio no tiene casos de tipo %s abiertos en %d; "
+		        "su valor sale de la columna %s del archivo",
+		        "%s: indicator %s: the observatory has no cases of type %s opened in %d; its "
+		        "value comes from the file's column %s",
+		        def->file, ind->id, ind->cases, o->year, ind->column);
+		goto out;
+	}
+	if (ind->cases_column && !(o->extra && x->has_per[j])) {
+		e = OB_DIAG(d, OB_ENOCOL, o->extra ? o->extra : def->file, o->extra ? 1 : ind->cases_line,
+		            0, ind->cases_column, strlen(ind->cases_column),
+		            "falta la columna %s por la que se dividen los casos %s (indicador %s)",
+		            "the column %s the cases of %s are divided by is missing (indicator %s)",
+		            ind->cases_column, ind->cases, ind->id);
+		goto out;
+	}
+	for (size_t u = 0; u < us->n; u++) {
+		double per = !ind->cases_column ? 1
+		           : us->row[u] >= 0     ? x->per[(size_t)us->row[u] * ni + j] : NAN;
+		xm[u * ni + j] = cnt[u] * ind->cases_per / per;
+		in_units += (size_t)cnt[u];
+	}
+	*used = true;
+	OB_INFO("%s: indicador %s: %zu reportes de tipo %s abiertos en %d, %zu en las unidades del "
+	        "índice (cuenta reportes, no víctimas)",
+	        "%s: indicator %s: %zu reports of type %s opened in %d, %zu in the index's units "
+	        "(counting reports, not victims)",
+	        def->file, ind->id, total, ind->cases, o->year, in_units);
+out:
+	free(cnt);
+	return e;
+}
+
 /* Is any present value different from another? */
 static bool varies(const double *x, size_t n, size_t stride, size_t j, size_t *present)
 {
@@ -563,7 +659,7 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 	uint32_t *qunits = NULL;
 	size_t *qof = NULL;
 	double *vals = NULL, *xm = NULL, *qv = NULL;
-	bool *drop = NULL, *alive = NULL, *shipped = NULL, has_cat = false;
+	bool *drop = NULL, *alive = NULL, *shipped = NULL, *from_cases = NULL, has_cat = false;
 	int *years = NULL;
 	uint32_t flags = 0;
 	char **nodata = NULL, **nodata_name = NULL;
@@ -664,13 +760,20 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 			for (size_t j = 0; j < ni; j++)
 				if (!full.ind[j].catalog && us.row[u] >= 0)
 					xm[u * ni + j] = x.x[(size_t)us.row[u] * ni + j];
+	/* the reports of a case type (cases = TYPE ...), where the observatory
+	 * has them that year */
+	from_cases = ob_calloc(ni, sizeof(*from_cases));
+	for (size_t j = 0; j < ni; j++)
+		if (full.ind[j].cases && data->store && o->dir &&
+		    (e = case_values(&full, j, data, o, &x, &us, xm, ni, &from_cases[j], d)))
+			goto out;
 	/* external columns that --input does not give: the catalogue's inputs */
 	shipped = ob_calloc(ni, sizeof(*shipped));
 	years = ob_calloc(us.n ? us.n : 1, sizeof(*years));
 	for (size_t j = 0; full.admin2 && j < ni; j++) {
 		struct ob_buf files = OB_BUF_INIT(OB_MAX_BUF_DEFAULT);
 		size_t found;
-		if (full.ind[j].catalog || (o->extra && x.has_col[j]))
+		if (full.ind[j].catalog || (o->extra && x.has_col[j]) || from_cases[j])
 			continue;
 		found = ob_ix_shipped_inputs(o->dir, full.ind[j].column, o->year, us.code, us.n,
 		                             xm, ni, j, years, &files);
@@ -685,7 +788,7 @@ ob_err ob_index_preset_build(const char *text, size_t len, const char *name,
 	for (size_t j = 0; j < ni; j++) {
 		size_t present;
 		const struct ob_ix_indicator *ind = &full.ind[j];
-		if (!ind->catalog && (!o->extra || !x.has_col[j]) && !shipped[j]) {
+		if (!ind->catalog && (!o->extra || !x.has_col[j]) && !shipped[j] && !from_cases[j]) {
 			drop[j] = true;
 			OB_WARN("%s: indicador %s (columna %s) omitido: no es del catálogo del "
 			        "observatorio y %s; los pesos de los demás se renormalizan",
@@ -827,6 +930,7 @@ out:
 	free(vals);
 	free(drop);
 	free(shipped);
+	free(from_cases);
 	free(years);
 	free(alive);
 	free(skip);

@@ -249,6 +249,84 @@ fi
 printf 'school,name,municipality,incidents_per_1000\nX1,Uno,SLV9999,3\n' >"$T/bad_schools.csv"
 expect_status 1 "$OBSERVA" index -d "$T/obs" --preset school --year $Y --input "$T/bad_schools.csv"
 expect_grep "$T/err" "bad_schools.csv:2:3"
+# no SALVE report in $Y (the demo's are of its last year): the file's incidents
+expect_status 0 "$OBSERVA" index -d "$T/obs" --preset school --year $Y --input "$SCHOOLS" --runs 0
+expect_grep "$T/err" "no tiene casos de tipo salve abiertos en $Y"
+
+# the demo's caseload (docs/demo.md): a year of SALVE reports and court
+# cases opened on the case engine; case stats agree with the store, some
+# deadlines were missed, and the school index's incidents are the SALVE
+# reports of each school per 1,000 students
+CY=2024
+stats() { # TYPE -> $T/TYPE.csv
+	expect_status 0 "$OBSERVA" case stats --type "$1" -d "$T/obs" --lang en --now 2025-01-01 \
+		--format csv
+	cp "$T/out" "$T/$1.csv"
+}
+stats salve
+stats vcm-judicial
+n=$(sql "$T/obs" "SELECT count(*) FROM case_file WHERE type = 'salve'")
+[ "$n" -ge 80 ] || fail "$n SALVE reports in the demo, fewer than 80"
+expect_grep "$T/salve.csv" "total,opened,,,$n,cases"
+closed=$(sql "$T/obs" "SELECT count(*) FROM case_file WHERE type = 'salve' AND state = 'closed'")
+expect_grep "$T/salve.csv" "total,closed,,,$closed,cases"
+expect_grep "$T/salve.csv" "total,open_at_end,,,$((n - closed)),cases"
+# per school, against the store
+sql "$T/obs" "SELECT unit || ',' || count(*) FROM case_file WHERE type = 'salve'
+	GROUP BY unit ORDER BY unit" >"$T/salve.store"
+awk -F, '$2 == "opened" && $1 != "total" { print $1 "," $5 }' "$T/salve.csv" | LC_ALL=C sort \
+	>"$T/salve.stats"
+cmp -s "$T/salve.store" "$T/salve.stats" || fail "SALVE reports per school: $(diff "$T/salve.store" "$T/salve.stats" | head -5)"
+[ "$(cut -d, -f2 "$T/salve.store" | sort -n | tail -n 1)" -ge 3 ] || fail "no school reported three times"
+# by category, against the values the reports were opened with
+for c in bullying harassment threats theft drugs sexual_violence extortion; do
+	k=$(sql "$T/obs" "SELECT count(*) FROM case_file f JOIN case_value v ON v.case_id = f.id
+		WHERE f.type = 'salve' AND v.field = 'category' AND v.value = '$c'")
+	[ "$k" -gt 0 ] || fail "no SALVE report of $c"
+	expect_grep "$T/salve.csv" "total,count,category,$c,$k,"
+done
+# the 24-hour triage: late when the report's next event came more than a day after
+late=$(sql "$T/obs" "SELECT count(*) FROM case_event a JOIN case_event b
+	ON b.case_id = a.case_id AND b.seq = a.seq + 1 JOIN case_file f ON f.id = a.case_id
+	WHERE f.type = 'salve' AND a.kind = 'open'
+	AND strftime('%s', b.at) - strftime('%s', a.at) > 86400")
+[ "$late" -gt 0 ] || fail "no SALVE report triaged late"
+expect_grep "$T/salve.csv" "total,deadline,triage,late,$late,"
+# no report on a weekend, in the long vacation or in the August festivities
+sql "$T/obs" "SELECT opened_at FROM case_file WHERE type = 'salve'" |
+	awk '{ d = substr($0, 1, 10); md = substr(d, 6, 5)
+		if (md < "01-15" || md > "11-01" || (md >= "08-01" && md <= "08-06")) { print d; bad = 1 } }
+		END { exit bad }' || fail "a SALVE report outside the school year"
+m=$(sql "$T/obs" "SELECT count(*) FROM case_file WHERE type = 'vcm-judicial'")
+[ "$m" -ge 20 ] || fail "$m court cases in the demo, fewer than 20"
+expect_grep "$T/vcm-judicial.csv" "total,opened,,,$m,cases"
+for st in admission hearing sentence; do
+	[ "$(sql "$T/obs" "SELECT count(*) FROM case_event e JOIN case_file f ON f.id = e.case_id
+		WHERE f.type = 'vcm-judicial' AND e.state_to = '$st'")" -gt 0 ] || fail "no court case to $st"
+done
+for dl in hearing,late measures_review,missed; do
+	awk -F, -v r="${dl%,*}" -v k="${dl#*,}" '$1 == "total" && $2 == "deadline" && $3 == r &&
+		$4 == k { found = $5 > 0 } END { exit !found }' "$T/vcm-judicial.csv" ||
+		fail "no $dl deadline in the court cases"
+done
+! grep -q "$(sql "$T/obs" "SELECT value FROM case_value WHERE field = 'victim' LIMIT 1")" \
+	"$T/salve.csv" "$T/vcm-judicial.csv" || fail "a victim in the statistics"
+# the school index: every school of the demo, its incidents its reports
+DS="$T/obs/demo/schools-slv.csv"
+expect_status 0 "$OBSERVA" index -d "$T/obs" --preset school --year $CY --input "$DS" \
+	--format csv --stages --runs 0
+cp "$T/out" "$T/school.csv"
+expect_grep "$T/err" "$n reportes de tipo salve abiertos en $CY, $n en las unidades"
+[ "$(tail -n +2 "$T/school.csv" | wc -l)" -eq "$(($(wc -l <"$DS") - 1))" ] ||
+	fail "school index: not one row per school"
+awk -F, 'FILENAME == ARGV[1] { n[$1] = $2; next }
+	FILENAME == ARGV[2] { if (FNR > 1) st[$1] = $4; next }
+	FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+	{ got = $c["raw_incidentes"] * st[$1] / 1000; want = n[$1] + 0
+	  if (got - want > 1e-6 || want - got > 1e-6) { print $1, got, want; bad = 1 }
+	  seen++ }
+	END { exit bad || !seen }' "$T/salve.store" "$DS" "$T/school.csv" ||
+	fail "school index: incidents are not the SALVE reports per 1,000 students"
 
 # the observatory's own copy of a preset wins over the built-in one
 mkdir -p "$T/obs/catalog/index"

@@ -556,6 +556,14 @@ static void bad_definitions(void **state)
 		{ "[index]\nterritory_column =\n[indicator a]\n", 2, "vacía" },
 		{ "[index]\n[indicator a]\ncatalog =\n", 3, "vacío" },
 		{ "[index]\n[indicator a]\ncatalog = x\ncatalog = y\n", 4, "catalog" },
+		{ "[index]\n[indicator a]\ncases = salve per mil students\n", 3, "salve per 1000" },
+		{ "[index]\n[indicator a]\ncases = salve per 0 students\n", 3, "salve per 1000" },
+		{ "[index]\n[indicator a]\ncases = salve by 1000 students\n", 3, "salve per 1000" },
+		{ "[index]\n[indicator a]\ncases = salve per 1000\n", 3, "salve per 1000" },
+		{ "[index]\n[indicator a]\ncases = salve per 1000 students extra\n", 3, "TIPO" },
+		{ "[index]\n[indicator a]\ncases =\n", 3, "TIPO" },
+		{ "[index]\n[indicator a]\ncatalog = x\ncases = salve\n", 4, "de los dos" },
+		{ "[index]\n[indicator a]\ncases = salve\ncatalog = x\n", 4, "de los dos" },
 	};
 	(void)state;
 
@@ -577,6 +585,29 @@ static void bad_definitions(void **state)
 			fail_msg("case %zu: «%s» lacks «%s»", i, msg, bad[i].what);
 		assert_null(def.ind);
 	}
+}
+
+/* cases = TYPE [per N COLUMN]: the case type, the divisor's column and N. */
+static void cases_key(void **state)
+{
+	static const char text[] = "[index]\n[indicator a]\ncases = salve per 1000 students\n"
+	                           "[indicator b]\ncases =  vcm-judicial\n[indicator c]\n";
+	struct ob_index_def def;
+	struct ob_diag d;
+	(void)state;
+
+	ob_diag_clear(&d);
+	assert_int_equal(ob_index_load_mem(text, strlen(text), "cases.ini", &def, &d), OB_OK);
+	assert_string_equal(def.ind[0].cases, "salve");
+	assert_string_equal(def.ind[0].cases_column, "students");
+	assert_true(def.ind[0].cases_per == 1000);
+	assert_int_equal(def.ind[0].cases_line, 3);
+	assert_string_equal(def.ind[1].cases, "vcm-judicial");
+	assert_null(def.ind[1].cases_column);
+	assert_true(def.ind[1].cases_per == 1);
+	assert_null(def.ind[2].cases);
+	assert_null(def.ind[0].catalog);
+	ob_index_def_release(&def);
 }
 
 /* The English names of an index and its levels: given, defaulted for five
@@ -866,6 +897,7 @@ int main(void)
 		cmocka_unit_test(input_csv),
 		cmocka_unit_test(bad_definitions),
 		cmocka_unit_test(english_names),
+		cmocka_unit_test(cases_key),
 		cmocka_unit_test(skip_sections),
 		cmocka_unit_test(names_with_hash),
 		cmocka_unit_test(bad_values),
