@@ -751,9 +751,16 @@ static void query_text(const struct ob_registry *r, const struct ob_registry_que
 		ob_buf_putf(b, ";territory=%s", q->territory);
 }
 
+/* An entry that meets a search, before the cut. */
+struct cand {
+	long long id;
+	double score;
+	const struct ob_case_rec *c;
+};
+
 static int by_score(const void *pa, const void *pb)
 {
-	const struct ob_registry_hit *a = pa, *b = pb;
+	const struct cand *a = pa, *b = pb;
 
 	if (a->score != b->score)
 		return a->score > b->score ? -1 : 1;
@@ -786,7 +793,7 @@ ob_err ob_registry_search(struct ob_store *s, const struct ob_registry *r,
                           struct ob_registry_hits *out, struct ob_diag *d)
 {
 	struct ob_buf qb = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL / 2);
-	struct ob_registry_hit *cand = NULL;
+	struct cand *cand = NULL;
 	struct ob_case_set set = { 0 };
 	struct count_ctx cc = { NULL, 0 };
 	char key[OB_MAX_FIELD], other[OB_MAX_FIELD], since[32], object[OB_CASE_NAME + 16];
@@ -851,10 +858,7 @@ ob_err ob_registry_search(struct ob_store *s, const struct ob_registry *r,
 			if (score < OB_REGISTRY_NAME_CUT)
 				continue;
 		}
-		cand[nc].id = c->id;
-		cand[nc].score = score;
-		cand[nc].values = (char **)c;  /* the record, until copied below */
-		nc++;
+		cand[nc++] = (struct cand){ c->id, score, c };
 	}
 	qsort(cand, nc, sizeof(*cand), by_score);
 	shown = nc < OB_REGISTRY_MAX_RESULTS ? nc : OB_REGISTRY_MAX_RESULTS;
@@ -873,8 +877,7 @@ ob_err ob_registry_search(struct ob_store *s, const struct ob_registry *r,
 	if (!e) {
 		out->v = ob_calloc(shown ? shown : 1, sizeof(*out->v));
 		for (size_t i = 0; i < shown; i++)
-			keep_hit(r, (const struct ob_case_rec *)(void *)cand[i].values, cand[i].score,
-			         &out->v[out->n++]);
+			keep_hit(r, cand[i].c, cand[i].score, &out->v[out->n++]);
 		out->more = nc > shown;
 	}
 	free(cand);
@@ -889,16 +892,21 @@ ob_err ob_registry_read(struct ob_store *s, const struct ob_registry *r,
                         struct ob_registry_hits *out, struct ob_diag *d)
 {
 	struct ob_case_set set = { 0 };
+	struct ob_store_case sc;
 	char query[OB_CASE_NAME + 48], object[48];
+	bool found = false;
 	ob_err e;
 
 	memset(out, 0, sizeof(*out));
 	snprintf(query, sizeof(query), "type=%s;id=%lld", r->t->code, id);
 	if ((e = ob_registry_allow(s, r, w, r->search, "read", true, purpose, query, d)))
 		return e;
-	if ((e = ob_case_load_one(s, r->t, id, &set, d)))
+	if ((e = ob_store_case_get(s, id, &sc, &found, d)))
 		return e;
-	if (!set.n || set.cases[0].id != id || !open_entry(r, &set.cases[0])) {
+	if (found && !strcmp(sc.type, r->t->code) && (e = ob_case_load_one(s, r->t, id, &set, d)))
+		return e;
+	if (!found || strcmp(sc.type, r->t->code) || !set.n || set.cases[0].id != id ||
+	    !open_entry(r, &set.cases[0])) {
 		ob_case_set_free(&set);
 		return OB_DIAG(d, OB_ENOENT, r->t->code, 0, 0, NULL, 0,
 		               "no hay una entrada vigente %lld en el registro",
