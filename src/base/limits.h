@@ -770,6 +770,9 @@
 #define OB_MAX_CASE_TYPES 64
 #define OB_MAX_CASE_VALUE 4096
 #define OB_MAX_CASES_LOADED 1000000
+/* A search of a restricted registry (cases/registry.h) shows at most this
+ * many entries: a registry is never exported or listed whole. */
+#define OB_REGISTRY_MAX_RESULTS 10
 /* The figures one run of the statistics of a case type computes (cases/
  * stats.h): groups times statistics and their values. */
 #define OB_MAX_CASE_STATS_CELLS 200000

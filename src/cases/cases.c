@@ -61,7 +61,9 @@ ob_err ob_case_units_load(struct ob_store *s, const struct ob_case_type *t,
                           struct ob_diag *d)
 {
 	memset(u, 0, sizeof(*u));
-	if (!a->account || a->role == OB_ROLE_ADMIN)
+	/* a type without a unit field has no units to limit an account to (a
+	 * registry keeps its roles there, cases/registry.h) */
+	if (!a->account || a->role == OB_ROLE_ADMIN || t->unit_field < 0)
 		return OB_OK;
 	if (ob_store_case_units_each(s, a->account, t->code, add_unit, u, d) < 0) {
 		ob_case_units_release(u);

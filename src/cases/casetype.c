@@ -561,17 +561,24 @@ static ob_err open_section(struct parse *p, const struct ob_ini_item *it)
 		p->cur = 0;
 		return OB_OK;
 	}
+	if (!strcmp(sec, "registry")) {
+		/* its keys are read by cases/registry.h */
+		p->kind = "registry";
+		p->cur = 0;
+		t->registry = true;
+		return OB_OK;
+	}
 	for (k = 0; dot && k < OB_ARRAY_SIZE(kinds); k++)
 		if ((size_t)(dot - sec) == strlen(kinds[k].kind) && !strncmp(sec, kinds[k].kind, (size_t)(dot - sec)))
 			break;
 	if (!dot || k == OB_ARRAY_SIZE(kinds))
 		return bad_at(p, it->line, it->key_column, sec,
 		              "sección desconocida; se esperaba [case], [field.X], [state.X], "
-		              "[transition.X], [deadline.X], [repeat.X], [severity.X], [publish] o "
-		              "[stats]",
+		              "[transition.X], [deadline.X], [repeat.X], [severity.X], [publish], "
+		              "[stats] o [registry]",
 		              "unknown section; expected [case], [field.X], [state.X], "
-		              "[transition.X], [deadline.X], [repeat.X], [severity.X], [publish] or "
-		              "[stats]");
+		              "[transition.X], [deadline.X], [repeat.X], [severity.X], [publish], "
+		              "[stats] or [registry]");
 	len = strlen(dot + 1);
 	if (!valid_name(dot + 1, len))
 		return bad_at(p, it->line, it->key_column, sec,
@@ -647,6 +654,8 @@ static ob_err on_item(void *ctx, const struct ob_ini_item *it)
 		return publish_key(p, it);
 	if (!strcmp(p->kind, "stats"))
 		return stats_key(p, it);
+	if (!strcmp(p->kind, "registry"))
+		return OB_OK;
 	if (p->cur < 0)
 		return OB_OK; /* read in the other pass */
 	if (!strcmp(p->kind, "field"))

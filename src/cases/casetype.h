@@ -53,6 +53,9 @@
  *                    disclosure = minors | sexual_violence (the rule of a
  *                    stricter class of catalog/disclosure.ini, besides the
  *                    general one)
+ *   [registry]       a restricted registry (cases/registry.h reads its keys):
+ *                    its cases are searched and read only through it, by
+ *                    its roles, each read with a purpose
  *
  * Ownership: an ob_case_type owns everything it holds and is released by
  * ob_case_type_release(). Errors name the file, line, column, the value and
@@ -175,6 +178,7 @@ struct ob_case_type {
 	enum ob_role open_role;
 	enum ob_role protected_role;
 	bool public_form;             /* anonymous reports from the portal's public form */
+	bool registry;                /* [registry]: read only through cases/registry.h */
 	struct ob_case_field fields[OB_MAX_CASE_FIELDS];
 	size_t n_fields;
 	struct ob_case_state states[OB_MAX_CASE_STATES];

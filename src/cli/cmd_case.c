@@ -498,6 +498,14 @@ static int sub_show(struct ob_cmd_ctx *ctx, const struct opts *o, int argc, char
 		status = OB_EXIT_FAIL;
 		goto release_types;
 	}
+	if (c.types[i].registry) {
+		OB_ERROR("el caso %lld es una entrada del registro %s: se lee con observa registry "
+		         "show, con un propósito",
+		         "case %lld is an entry of the registry %s: it is read with observa registry "
+		         "show, with a purpose", id, c.types[i].code);
+		status = OB_EXIT_FAIL;
+		goto release_types;
+	}
 	if (!when(o, &c.calendars[i], &now)) {
 		status = OB_EXIT_USAGE;
 		goto release_types;
@@ -648,7 +656,8 @@ static int list_row(void *arg, const struct ob_store_case *sc)
 	long long t;
 	char tm[32];
 
-	if (i >= 0 && !ob_case_unit_allowed(&l->units[i], sc->unit))
+	/* a registry's entries are read only through it (observa registry) */
+	if (i >= 0 && (l->c->types[i].registry || !ob_case_unit_allowed(&l->units[i], sc->unit)))
 		return 0;
 	ob_rows_int(&l->w, sc->id);
 	ob_rows_str(&l->w, sc->type);

@@ -149,7 +149,8 @@ static int list_row(void *arg, const struct ob_store_case *sc)
 	char tm[32];
 	long long t;
 
-	if (i < 0 || !ob_case_unit_allowed(&l->units[i], sc->unit))
+	/* a registry's entries are read only through it (cases/registry.h) */
+	if (i < 0 || l->types->types[i].registry || !ob_case_unit_allowed(&l->units[i], sc->unit))
 		return 0;
 	if (l->seen++ < l->skip || !l->t)
 		return 0;
@@ -419,7 +420,7 @@ void ob_http_h_case(struct ob_http_call *c)
 		ob_http_store_fail(c);
 		goto release_types;
 	}
-	if (!found || (i = ob_cases_find(&types, sc.type)) < 0) {
+	if (!found || (i = ob_cases_find(&types, sc.type)) < 0 || types.types[i].registry) {
 		snprintf(es, sizeof(es), "No hay caso %lld.", id);
 		snprintf(en, sizeof(en), "There is no case %lld.", id);
 		ob_http_fail(c->res, 404, "not_found", "id", es, en);

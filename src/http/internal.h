@@ -269,6 +269,9 @@ void ob_http_h_missing_one(struct ob_http_call *c);
 void ob_http_h_missing_photo(struct ob_http_call *c);
 void ob_http_h_missing_matches(struct ob_http_call *c); /* missing_match.c */
 void ob_http_h_missing_match_decide(struct ob_http_call *c);
+void ob_http_h_registry_search(struct ob_http_call *c); /* registry.c */
+void ob_http_h_registry_entry(struct ob_http_call *c);
+void ob_http_h_registry_access(struct ob_http_call *c);
 /* The reports of the missing-persons case type, with the public fields of
  * each (mask[i] for set.cases[i]; 0: not public). load: OB_ENOENT when the
  * catalogue has no such type; release it whatever load returned. */

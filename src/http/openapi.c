@@ -83,6 +83,10 @@ static const struct shape {
 	{ ob_http_h_review_decide, OBJECT, "item:i,decision:s" },
 	{ ob_http_h_missing_matches, OBJECT, "total:i,limit:i,offset:i,data:[o" },
 	{ ob_http_h_missing_match_decide, OBJECT, "id:i,decision:s,user:s" },
+	{ ob_http_h_registry_search, OBJECT, "type:s,limit:i,more:b,data:[o" },
+	{ ob_http_h_registry_entry, OBJECT, "entry:i,type:s,state:s,fields:o,~period_ends:s?,"
+	  "~next_review:s?" },
+	{ ob_http_h_registry_access, OBJECT, "type:s,from:s,to:s,data:[o" },
 	/* case workflows (cases.c) */
 	{ ob_http_h_cases, PAGE, "case:i,type:s,state:s,unit:s?,opened_at:s,opened_local:s?,"
 	  "updated_at:s,events:i" },

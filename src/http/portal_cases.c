@@ -161,7 +161,9 @@ static bool type_open(struct ob_page *pg, const char *code, const char *title,
 		return false;
 	}
 	x->loaded = true;
-	if ((k = ob_cases_find(&x->types, code)) < 0) {
+	/* a registry's entries are read only through it, with a purpose
+	 * (cases/registry.h): no case page shows them */
+	if ((k = ob_cases_find(&x->types, code)) < 0 || x->types.types[k].registry) {
 		message_page(pg, 404, title, OB_L(pg, "El catálogo del observatorio no tiene este "
 		                                      "tipo de caso (catalog/cases/).",
 		                                  "The observatory's catalogue has no such case type "

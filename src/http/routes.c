@@ -400,6 +400,43 @@ static const struct ob_http_pspec p_review_decide[] = {
 	  "número del par en revisión", "review item number" },
 };
 
+/* a restricted registry (registry.c) */
+static const struct ob_http_pspec p_registry_search[] = {
+	{ "name", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "el nombre (tolera acentos y errores de escritura)",
+	  "the name (accents and typing errors tolerated)" },
+	{ "document", "query", OB_HTTP_STRING, false, 0, 0, NULL, "el documento", "the document" },
+	{ "territory", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "el territorio de la dirección actual, o uno que lo contiene",
+	  "the current address's territory, or one containing it" },
+	/* required, but checked by the engine, which records the refusal */
+	{ "purpose", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "para qué se busca (obligatorio; queda en la bitácora de auditoría)",
+	  "why it is searched (required; kept in the audit log)" },
+	{ "type", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "el registro (por omisión, sex-offender-registry)",
+	  "the registry (default: sex-offender-registry)" },
+};
+static const struct ob_http_pspec p_registry_entry[] = {
+	{ "id", "path", OB_HTTP_INTEGER, true, 1, INT64_MAX, NULL, "número de la entrada",
+	  "entry number" },
+	{ "purpose", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "para qué se lee (obligatorio; queda en la bitácora de auditoría)",
+	  "why it is read (required; kept in the audit log)" },
+	{ "type", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "el registro (por omisión, sex-offender-registry)",
+	  "the registry (default: sex-offender-registry)" },
+};
+static const struct ob_http_pspec p_registry_access[] = {
+	{ "from", "query", OB_HTTP_STRING, true, 0, 0, NULL, "primer día, AAAA-MM-DD",
+	  "first day, YYYY-MM-DD" },
+	{ "to", "query", OB_HTTP_STRING, true, 0, 0, NULL, "último día, AAAA-MM-DD",
+	  "last day, YYYY-MM-DD" },
+	{ "type", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "el registro (por omisión, sex-offender-registry)",
+	  "the registry (default: sex-offender-registry)" },
+};
+
 const struct ob_http_route ob_http_routes[] = {
 	{ "GET", "/api/v1/health", OB_ROLE_PUBLIC, false, false, ob_http_h_health,
 	  "Estado del servicio y versión del esquema", "Service status and schema version",
@@ -571,6 +608,28 @@ const struct ob_http_route ob_http_routes[] = {
 	  PARAMS(p_missing_match_decide), "json",
 	  "{\"type\":\"object\",\"required\":[\"decision\"],\"properties\":{"
 	  "\"decision\":{\"type\":\"string\",\"enum\":[\"confirm\",\"reject\"]}}}" },
+	/* a restricted registry (registry.c): its roles decide; the engine records
+	 * every call itself (registry.search, .read, .refused, .report), so the
+	 * router's own entry is not asked for */
+	{ "GET", "/api/v1/registry/search", OB_ROLE_PUBLIC, true, false, ob_http_h_registry_search,
+	  "Busca en un registro restringido por nombre, documento o territorio, con un propósito "
+	  "(a lo más 10 entradas; cada búsqueda queda en la bitácora con lo que mostró)",
+	  "Search a restricted registry by name, document or territory, with a purpose (at most "
+	  "10 entries; every search is recorded in the audit log with what it showed)",
+	  PARAMS(p_registry_search), "json", NULL },
+	{ "GET", "/api/v1/registry/access-report", OB_ROLE_PUBLIC, true, false,
+	  ob_http_h_registry_access,
+	  "Informe de accesos al registro en un periodo: quién buscó, cuánto, para qué, cuántas "
+	  "entradas vio y cuántos intentos se rechazaron (rol de supervisión del registro)",
+	  "The registry's access report for a period: who searched, how often, why, how many "
+	  "entries they saw and how many attempts were refused (the registry's oversight role)",
+	  PARAMS(p_registry_access), "json", NULL },
+	{ "GET", "/api/v1/registry/{id}", OB_ROLE_PUBLIC, true, false, ob_http_h_registry_entry,
+	  "Una entrada de un registro restringido, con un propósito (la lectura queda en la "
+	  "bitácora)",
+	  "One entry of a restricted registry, with a purpose (the read is recorded in the "
+	  "audit log)",
+	  PARAMS(p_registry_entry), "json", NULL },
 	{ "GET", "/api/v1/cases", OB_ROLE_PUBLIC, true, false, ob_http_h_cases,
 	  "Casos de los tipos del catálogo (SALVE, juzgados): número, tipo, estado, unidad y "
 	  "fechas, sin valores; cualquier cuenta, solo los casos de sus unidades "

@@ -1,0 +1,1125 @@
+/* registry.c - a restricted registry on the case engine: its [registry]
+ * section, the name score and the periods, who may search and read, the
+ * searches and reads recorded with what they showed, the rate limit
+ * counted in the audit log, expiry and the access report (registry.h). */
+#include "cases/registry.h"
+
+#include "base/buf.h"
+#include "base/file.h"
+#include "io/date.h"
+#include "io/ini.h"
+#include "io/json.h"
+#include "link/compare.h"
+#include "link/record.h"
+#include "store/audit.h"
+#include "store/cases.h"
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <time.h>
+
+/* Append s to the NUL-terminated out of size bytes, cut at its end. */
+static void append(char *out, size_t size, const char *s)
+{
+	size_t n = strlen(out);
+
+	if (n + 1 < size)
+		ob_strlcpy(out + n, s, size - n);
+}
+
+/* ---- the [registry] section ---- */
+
+struct load {
+	struct ob_registry *r;
+	const char *name;
+	struct ob_diag *d;
+	bool seen;
+};
+
+static ob_err bad(struct load *l, const struct ob_ini_item *it, const char *es, const char *en)
+{
+	return ob_diag_set_texts(l->d, OB_EINVAL, l->name, it->line, it->value_column, it->value,
+	                         it->value_len, es, en);
+}
+
+/* The next item of a list "a, b, c" at *p into out; false at its end. */
+static bool next_item(const char **p, char *out, size_t size)
+{
+	const char *s = *p, *e;
+	size_t n;
+
+	while (*s == ' ' || *s == ',')
+		s++;
+	if (!*s)
+		return false;
+	for (e = s; *e && *e != ','; e++)
+		;
+	n = (size_t)(e - s);
+	while (n && s[n - 1] == ' ')
+		n--;
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	*p = e;
+	return true;
+}
+
+static ob_err field_key(struct load *l, const struct ob_ini_item *it, int *f, bool date)
+{
+	*f = ob_case_field_index(l->r->t, it->value);
+	if (*f < 0)
+		return bad(l, it, "el tipo de caso no tiene ese campo",
+		           "the case type has no such field");
+	if (date && l->r->t->fields[*f].type != OB_CASE_DATE)
+		return bad(l, it, "se esperaba un campo de tipo date", "expected a field of type date");
+	return OB_OK;
+}
+
+static ob_err roles_key(struct load *l, const struct ob_ini_item *it, unsigned *bits)
+{
+	const char *p = it->value;
+	char name[OB_CASE_NAME];
+
+	*bits = 0;
+	while (next_item(&p, name, sizeof(name))) {
+		size_t i;
+		for (i = 0; i < l->r->n_roles && strcmp(l->r->roles[i], name); i++)
+			;
+		if (i == l->r->n_roles)
+			return bad(l, it, "un rol que no está en roles (escriba roles antes)",
+			           "a role not listed in roles (write roles first)");
+		*bits |= 1u << i;
+	}
+	return *bits ? OB_OK : bad(l, it, "se esperaba al menos un rol", "expected a role at least");
+}
+
+/* "N years" | "life" (period) or "N months" (review) into *n. */
+static ob_err count_key(struct load *l, const struct ob_ini_item *it, const char *unit, int max,
+                        bool life, int *n)
+{
+	const char *sp = strchr(it->value, ' ');
+	long long v;
+
+	if (life && !strcmp(it->value, "life")) {
+		*n = 0;
+		return OB_OK;
+	}
+	if (!sp || strcmp(sp + 1, unit) || !ob_parse_int(it->value, (size_t)(sp - it->value), 1, max, &v))
+		return life ? bad(l, it, "se esperaba «N years» (1 a 200) o «life»",
+		                  "expected «N years» (1 to 200) or «life»")
+		            : bad(l, it, "se esperaba «N months» (1 a 600)",
+		                  "expected «N months» (1 to 600)");
+	*n = (int)v;
+	return OB_OK;
+}
+
+static ob_err on_key(void *ctx, const struct ob_ini_item *it)
+{
+	struct load *l = ctx;
+	struct ob_registry *r = l->r;
+	const char *k = it->key;
+	long long v;
+
+	if (strcmp(it->section, "registry"))
+		return OB_OK;
+	l->seen = true;
+	if (!k)
+		return OB_OK;
+	if (!strcmp(k, "roles")) {
+		const char *p = it->value;
+		char name[OB_CASE_NAME];
+		r->n_roles = 0;
+		while (next_item(&p, name, sizeof(name))) {
+			if (r->n_roles >= OB_REGISTRY_MAX_ROLES)
+				return bad(l, it, "demasiados roles", "too many roles");
+			ob_strlcpy(r->roles[r->n_roles++], name, OB_CASE_NAME);
+		}
+		return r->n_roles ? OB_OK : bad(l, it, "se esperaba al menos un rol",
+		                                "expected a role at least");
+	}
+	if (!strcmp(k, "search"))
+		return roles_key(l, it, &r->search);
+	if (!strcmp(k, "register"))
+		return roles_key(l, it, &r->reg);
+	if (!strcmp(k, "oversight"))
+		return roles_key(l, it, &r->oversight);
+	if (!strcmp(k, "searches_per_hour")) {
+		if (!ob_parse_int(it->value, it->value_len, 1, 100000, &v))
+			return bad(l, it, "se esperaba un entero de 1 a 100000",
+			           "expected an integer from 1 to 100000");
+		r->searches_per_hour = (int)v;
+		return OB_OK;
+	}
+	if (!strcmp(k, "name"))
+		return field_key(l, it, &r->f_name, false);
+	if (!strcmp(k, "aliases"))
+		return field_key(l, it, &r->f_aliases, false);
+	if (!strcmp(k, "document"))
+		return field_key(l, it, &r->f_document, false);
+	if (!strcmp(k, "birth_date"))
+		return field_key(l, it, &r->f_birth, true);
+	if (!strcmp(k, "offence"))
+		return field_key(l, it, &r->f_offence, false);
+	if (!strcmp(k, "territory")) {
+		ob_err e = field_key(l, it, &r->f_territory, false);
+		if (!e && r->t->fields[r->f_territory].type != OB_CASE_TERRITORY)
+			return bad(l, it, "se esperaba un campo de tipo territory",
+			           "expected a field of type territory");
+		return e;
+	}
+	if (!strcmp(k, "start")) {
+		const char *p = it->value;
+		char name[OB_CASE_NAME];
+		r->n_start = 0;
+		while (next_item(&p, name, sizeof(name))) {
+			int f = ob_case_field_index(r->t, name);
+			if (f < 0 || r->t->fields[f].type != OB_CASE_DATE)
+				return bad(l, it, "se esperaban campos de tipo date del tipo de caso",
+				           "expected date fields of the case type");
+			if (r->n_start >= OB_REGISTRY_MAX_START)
+				return bad(l, it, "demasiados campos", "too many fields");
+			r->f_start[r->n_start++] = f;
+		}
+		return OB_OK;
+	}
+	if (!strncmp(k, "period.", 7)) {
+		struct ob_registry_period *p;
+		size_t n = strlen(k + 7);
+		if (r->n_periods >= OB_REGISTRY_MAX_PERIODS)
+			return bad(l, it, "demasiados periodos", "too many periods");
+		if (!n || n >= OB_CASE_NAME || strspn(k + 7, "0123456789") != n)
+			return ob_diag_set_texts(l->d, OB_EINVAL, l->name, it->line, it->key_column, k,
+			                         it->key_len,
+			                         "se esperaba period.CÓDIGO con los dígitos de un código ICCS",
+			                         "expected period.CODE with the digits of an ICCS code");
+		p = &r->periods[r->n_periods];
+		ob_strlcpy(p->prefix, k + 7, sizeof(p->prefix));
+		if (count_key(l, it, "years", 200, true, &p->years))
+			return l->d->code;
+		r->n_periods++;
+		return OB_OK;
+	}
+	if (!strcmp(k, "review"))
+		return count_key(l, it, "months", 600, false, &r->review_months);
+	if (!strcmp(k, "expire_state")) {
+		r->expire_state = ob_case_state_index(r->t, it->value);
+		if (r->expire_state < 0 || !r->t->states[r->expire_state].final)
+			return bad(l, it, "se esperaba un estado final del tipo de caso",
+			           "expected a final state of the case type");
+		return OB_OK;
+	}
+	if (!strcmp(k, "expire_closure")) {
+		ob_strlcpy(r->closure, it->value, sizeof(r->closure));
+		return OB_OK;
+	}
+	return ob_diag_set_texts(l->d, OB_EINVAL, l->name, it->line, it->key_column, k, it->key_len,
+	                         "clave desconocida en [registry]; se esperaba roles, search, "
+	                         "register, oversight, searches_per_hour, name, aliases, document, "
+	                         "birth_date, territory, offence, start, period.CÓDIGO, review, "
+	                         "expire_state o expire_closure",
+	                         "unknown key in [registry]; expected roles, search, register, "
+	                         "oversight, searches_per_hour, name, aliases, document, "
+	                         "birth_date, territory, offence, start, period.CODE, review, "
+	                         "expire_state or expire_closure");
+}
+
+ob_err ob_registry_load(const struct ob_case_type *t, struct ob_registry *r, struct ob_diag *d)
+{
+	struct load l = { r, t->path, d, false };
+	char *text = NULL;
+	size_t len;
+	ob_err e;
+
+	memset(r, 0, sizeof(*r));
+	r->t = t;
+	r->f_name = r->f_aliases = r->f_document = r->f_birth = r->f_territory = r->f_offence = -1;
+	r->expire_state = r->closure_field = -1;
+	r->searches_per_hour = 30;
+	if ((e = ob_read_file(t->path, OB_MAX_CONFIG_FILE, &text, &len, d)))
+		return e;
+	e = ob_ini_parse(text, len, t->path, 0, on_key, &l, d);
+	free(text);
+	if (e)
+		return e;
+	if (!l.seen)
+		return OB_DIAG(d, OB_EINVAL, t->path, 0, 0, t->code, strlen(t->code),
+		               "el tipo de caso no es un registro: no tiene sección [registry]",
+		               "the case type is not a registry: it has no [registry] section");
+	if (!r->search || r->f_name < 0)
+		return OB_DIAG(d, OB_EINVAL, t->path, 0, 0, t->code, strlen(t->code),
+		               "[registry] exige roles, search y name",
+		               "[registry] requires roles, search and name");
+	if (r->expire_state >= 0) {
+		/* the closure field: the choice field the final state requires */
+		for (size_t f = 0; f < t->n_fields; f++)
+			if ((t->states[r->expire_state].require & (1ull << f)) &&
+			    t->fields[f].type == OB_CASE_CHOICE)
+				r->closure_field = (int)f;
+		if (r->closure_field >= 0) {
+			char out[OB_MAX_CASE_VALUE + 1];
+			if (ob_case_value_check(t, r->closure_field, r->closure, 0, out, sizeof(out), d))
+				return d->code;
+		}
+	}
+	return OB_OK;
+}
+
+/* ---- the name score ---- */
+
+/* The folded words of s (at most max) as spans of f. */
+static size_t words(const char *f, struct ob_span *w, size_t max)
+{
+	size_t n = 0, i = 0, len = strlen(f);
+
+	while (i < len && n < max) {
+		size_t a;
+		while (i < len && f[i] == ' ')
+			i++;
+		a = i;
+		while (i < len && f[i] != ' ')
+			i++;
+		if (i > a && !ob_name_is_particle(f + a, i - a)) {
+			w[n].off = a;
+			w[n].len = i - a;
+			n++;
+		}
+	}
+	return n;
+}
+
+static double jw(const char *a, size_t na, const char *b, size_t nb)
+{
+	return ob_jaro_winkler(a, na, b, nb, OB_JW_WINKLER);
+}
+
+/* The score of query q against one name (both raw). */
+static double score_one(const char *q, const char *name)
+{
+	struct ob_buf fq = OB_BUF_INIT(OB_MAX_FIELD), fn = OB_BUF_INIT(OB_MAX_FIELD);
+	struct ob_span wq[16], wn[16];
+	size_t nq, nn;
+	double sum = 0, s = 0;
+
+	if (ob_name_fold(q, strlen(q), 0, &fq) || ob_name_fold(name, strlen(name), 0, &fn) ||
+	    !fq.ptr || !fn.ptr)
+		goto release_folds;
+	nq = words(fq.ptr, wq, 16);
+	nn = words(fn.ptr, wn, 16);
+	if (!nq || !nn)
+		goto release_folds;
+	if (nq >= 2 && nn >= 2) {
+		struct ob_buf g[2] = { OB_BUF_INIT(OB_MAX_FIELD), OB_BUF_INIT(OB_MAX_FIELD) };
+		struct ob_buf s1[2] = { OB_BUF_INIT(OB_MAX_FIELD), OB_BUF_INIT(OB_MAX_FIELD) };
+		struct ob_buf s2[2] = { OB_BUF_INIT(OB_MAX_FIELD), OB_BUF_INIT(OB_MAX_FIELD) };
+		if (!ob_fullname_split(q, strlen(q), 0, &g[0], &s1[0], &s2[0]) &&
+		    !ob_fullname_split(name, strlen(name), 0, &g[1], &s1[1], &s2[1])) {
+			struct ob_surnames_result sr;
+			int k = 0;
+			const char *a1 = s1[0].ptr, *a2 = s2[0].ptr, *b1 = s1[1].ptr, *b2 = s2[1].ptr;
+			ob_surnames_compare(a1, a2, b1, b2, OB_JW_WINKLER, &sr);
+			if (g[0].len && g[1].len) {
+				sum += jw(g[0].ptr, g[0].len, g[1].ptr, g[1].len);
+				k++;
+			}
+			for (int c = 0; c < 2; c++)
+				if (sr.sim[c] >= 0) {
+					sum += sr.sim[c];
+					k++;
+				}
+			s = k ? sum / k : 0;
+		}
+		for (int i = 0; i < 2; i++) {
+			ob_buf_release(&g[i]);
+			ob_buf_release(&s1[i]);
+			ob_buf_release(&s2[i]);
+		}
+		goto release_folds;
+	}
+	for (size_t i = 0; i < nq; i++) {
+		double best = 0;
+		for (size_t j = 0; j < nn; j++) {
+			double v = jw(fq.ptr + wq[i].off, wq[i].len, fn.ptr + wn[j].off, wn[j].len);
+			if (v > best)
+				best = v;
+		}
+		sum += best;
+	}
+	s = sum / (double)nq;
+release_folds:
+	ob_buf_release(&fq);
+	ob_buf_release(&fn);
+	return s;
+}
+
+double ob_registry_name_score(const char *q, const char *name, const char *aliases)
+{
+	double best = name ? score_one(q, name) : 0;
+	const char *p = aliases;
+
+	while (p && *p) {
+		const char *e = strchr(p, ';');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		char one[OB_MAX_FIELD];
+		if (n && n < sizeof(one)) {
+			double v;
+			memcpy(one, p, n);
+			one[n] = '\0';
+			if ((v = score_one(q, one)) > best)
+				best = v;
+		}
+		p = e ? e + 1 : NULL;
+	}
+	return best;
+}
+
+void ob_registry_document_key(const char *doc, char *out, size_t size)
+{
+	size_t k = 0;
+
+	for (; doc && *doc && k + 1 < size; doc++) {
+		char c = *doc;
+		if (c >= 'a' && c <= 'z')
+			out[k++] = (char)(c - 'a' + 'A');
+		else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+			out[k++] = c;
+	}
+	if (size)
+		out[k] = '\0';
+}
+
+/* ---- periods and reviews ---- */
+
+static bool read_date(const char *v, struct ob_date *dt)
+{
+	return v && !ob_date_parse(v, strlen(v), OB_DATE_ISO, dt, NULL, 0) &&
+	       dt->precision == OB_PREC_DAY;
+}
+
+/* dt plus n months, a day past the month's end its last day. */
+static void add_months(const struct ob_date *dt, int n, struct ob_date *out)
+{
+	long m = (long)dt->year * 12 + (dt->month - 1) + n;
+
+	*out = *dt;
+	out->year = (int)(m / 12);
+	out->month = (int)(m % 12) + 1;
+	while (out->day > 28 && !ob_date_valid(out->year, out->month, out->day))
+		out->day--;
+}
+
+static bool start_of(const struct ob_registry *r, char *const *values, struct ob_date *dt)
+{
+	for (size_t i = 0; i < r->n_start; i++)
+		if (read_date(values[r->f_start[i]], dt))
+			return true;
+	return false;
+}
+
+ob_err ob_registry_expiry(const struct ob_registry *r, char *const *values, char *out,
+                          size_t size, bool *life)
+{
+	const struct ob_registry_period *best = NULL;
+	const char *code = r->f_offence >= 0 ? values[r->f_offence] : NULL;
+	struct ob_date start, end;
+
+	*life = false;
+	if (size)
+		out[0] = '\0';
+	if (!code || !start_of(r, values, &start))
+		return OB_ENOENT;
+	for (size_t i = 0; i < r->n_periods; i++) {
+		size_t n = strlen(r->periods[i].prefix);
+		if (!strncmp(code, r->periods[i].prefix, n) &&
+		    (!best || n > strlen(best->prefix)))
+			best = &r->periods[i];
+	}
+	if (!best)
+		return OB_ENOENT;
+	if (!best->years) {
+		*life = true;
+		return OB_OK;
+	}
+	add_months(&start, best->years * 12, &end);
+	ob_date_format(&end, out, size);
+	return OB_OK;
+}
+
+ob_err ob_registry_next_review(const struct ob_registry *r, char *const *values, long today,
+                               char *out, size_t size)
+{
+	struct ob_date start, at;
+	long k;
+
+	if (size)
+		out[0] = '\0';
+	if (!r->review_months || !start_of(r, values, &start))
+		return OB_ENOENT;
+	/* the first multiple on or after today: estimate, then step */
+	k = (today - ob_date_days(&start)) / 31 / r->review_months;
+	if (k < 0)
+		k = 0;
+	for (;; k++) {
+		add_months(&start, (int)(k * r->review_months), &at);
+		if (ob_date_days(&at) >= today)
+			break;
+	}
+	ob_date_format(&at, out, size);
+	return OB_OK;
+}
+
+/* ---- roles ---- */
+
+struct roles_ctx {
+	const struct ob_registry *r;
+	unsigned *bits;
+};
+
+static int add_role(void *arg, const char *unit)
+{
+	struct roles_ctx *c = arg;
+
+	for (size_t i = 0; i < c->r->n_roles; i++)
+		if (!strcmp(c->r->roles[i], unit))
+			*c->bits |= 1u << i;
+	return 0;
+}
+
+ob_err ob_registry_roles(struct ob_store *s, const struct ob_registry *r, const char *account,
+                         unsigned *roles, struct ob_diag *d)
+{
+	struct roles_ctx c = { r, roles };
+
+	*roles = 0;
+	if (!account)
+		return OB_OK;
+	if (ob_store_case_units_each(s, account, r->t->code, add_role, &c, d) < 0)
+		return OB_ESTORE;
+	return OB_OK;
+}
+
+/* The names of the roles in bits, ", " between them. */
+static void role_names(const struct ob_registry *r, unsigned bits, char *out, size_t size)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < r->n_roles; i++)
+		if (bits & (1u << i)) {
+			if (out[0])
+				append(out, size, ", ");
+			append(out, size, r->roles[i]);
+		}
+}
+
+ob_err ob_registry_grant(struct ob_store *s, const struct ob_registry *r,
+                         const struct ob_case_actor *a, const char *account, const char *role,
+                         long long at, struct ob_diag *d)
+{
+	char list[OB_REGISTRY_MAX_ROLES * OB_CASE_NAME];
+	size_t i;
+
+	for (i = 0; i < r->n_roles && strcmp(r->roles[i], role); i++)
+		;
+	if (i == r->n_roles) {
+		role_names(r, ~0u, list, sizeof(list));
+		return OB_DIAG(d, OB_EINVAL, r->t->code, 0, 0, role, strlen(role),
+		               "el registro no tiene ese rol; tiene: %s",
+		               "the registry has no such role; it has: %s", list);
+	}
+	return ob_case_grant(s, r->t, a, account, role, at, d);
+}
+
+/* ---- refusals ---- */
+
+static ob_err refusal(struct ob_store *s, const struct ob_registry *r,
+                      const struct ob_registry_who *w, const char *act, const char *reason,
+                      const char *purpose, const char *query, struct ob_diag *d)
+{
+	struct ob_buf b = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
+	char object[OB_CASE_NAME + 16];
+	struct ob_diag d2;
+	ob_err e;
+
+	ob_buf_puts(&b, "{\"type\":");
+	(void)ob_json_str(&b, r->t->code, strlen(r->t->code));
+	ob_buf_puts(&b, ",\"act\":");
+	(void)ob_json_str(&b, act, strlen(act));
+	ob_buf_puts(&b, ",\"reason\":");
+	(void)ob_json_str(&b, reason, strlen(reason));
+	if (purpose) {
+		ob_buf_puts(&b, ",\"purpose\":");
+		(void)ob_json_str(&b, purpose, strnlen(purpose, OB_MAX_PURPOSE));
+	}
+	if (query) {
+		ob_buf_puts(&b, ",\"query\":");
+		(void)ob_json_str(&b, query, strnlen(query, OB_MAX_PURPOSE));
+	}
+	if (w->to) {
+		ob_buf_puts(&b, ",\"to\":");
+		(void)ob_json_str(&b, w->to, strlen(w->to));
+	}
+	ob_buf_puts(&b, "}");
+	snprintf(object, sizeof(object), "registry:%s", r->t->code);
+	ob_diag_clear(&d2);
+	e = ob_buf_failed(&b) ? OB_ETOOBIG
+	                      : ob_audit_append(s, NULL, w->a.name, "registry.refused", object,
+	                                        b.ptr, NULL, &d2);
+	ob_buf_release(&b);
+	if (e) {
+		*d = d2;
+		return e;
+	}
+	return OB_OK;
+}
+
+ob_err ob_registry_allow(struct ob_store *s, const struct ob_registry *r,
+                         const struct ob_registry_who *w, unsigned need, const char *act,
+                         bool with_purpose, const char *purpose, const char *query,
+                         struct ob_diag *d)
+{
+	char names[OB_REGISTRY_MAX_ROLES * OB_CASE_NAME];
+	struct ob_diag pd;
+	ob_err e;
+
+	if (!(w->roles & need)) {
+		role_names(r, need, names, sizeof(names));
+		if ((e = refusal(s, r, w, act, "role", purpose, query, d)))
+			return e;
+		OB_DIAG(d, OB_EINVAL, r->t->code, 0, 0, w->a.name, strlen(w->a.name),
+		        "«%s» no tiene un rol del registro que pueda hacerlo (%s: %s); la negativa "
+		        "queda en la bitácora de auditoría",
+		        "«%s» holds no role of the registry that may do it (%s: %s); the refusal is "
+		        "recorded in the audit log",
+		        w->a.name, act, names);
+		d->code = OB_EINVAL;
+		return OB_EINVAL;
+	}
+	if (!with_purpose)
+		return OB_OK;
+	ob_diag_clear(&pd);
+	if (!purpose || !*purpose || ob_audit_purpose_check(purpose, &pd)) {
+		if ((e = refusal(s, r, w, act, "purpose", NULL, query, d)))
+			return e;
+		return OB_DIAG(d, OB_EUSAGE, r->t->code, 0, 0, NULL, 0,
+		               "cada búsqueda y cada lectura del registro declara su propósito "
+		               "(--purpose TEXTO, de 3 a %d bytes: p. ej. «investigación 2026-114»); "
+		               "la negativa queda en la bitácora de auditoría",
+		               "every search and every read of the registry states its purpose "
+		               "(--purpose TEXT, 3 to %d bytes: e.g. «investigation 2026-114»); the "
+		               "refusal is recorded in the audit log",
+		               OB_MAX_PURPOSE);
+	}
+	return OB_OK;
+}
+
+/* ---- the entries ---- */
+
+static int state_of(const struct ob_case_rec *c)
+{
+	return c->n_entries ? c->entries[c->n_entries - 1].state : -1;
+}
+
+static bool open_entry(const struct ob_registry *r, const struct ob_case_rec *c)
+{
+	int st = state_of(c);
+
+	return st >= 0 && !r->t->states[st].final;
+}
+
+/* Is the unit of the entry's address `code` or within it (a code that
+ * begins with it: BLZ0 holds BLZ01)? */
+static bool territory_in(const char *unit, const char *code)
+{
+	return unit && !strncmp(unit, code, strlen(code));
+}
+
+ob_err ob_registry_add(struct ob_store *s, const struct ob_registry *r,
+                       const struct ob_calendar *cal, const struct ob_registry_who *w,
+                       long long at, const struct ob_case_input *in, size_t n, long long *id,
+                       long long *dups, size_t max, size_t *n_dups, struct ob_diag *d)
+{
+	struct ob_case_input all[OB_MAX_CASE_FIELDS + 1];
+	struct ob_case_set set;
+	struct ob_buf list = OB_BUF_INIT(OB_MAX_CASE_VALUE);
+	const char *name = NULL, *doc = NULL, *birth = NULL;
+	char key[OB_MAX_FIELD], other[OB_MAX_FIELD];
+	int f_dup = ob_case_field_index(r->t, "duplicate_of");
+	ob_err e;
+
+	*n_dups = 0;
+	if ((e = ob_registry_allow(s, r, w, r->reg, "add", false, NULL, NULL, d)))
+		return e;
+	if (n > OB_MAX_CASE_FIELDS)
+		return OB_DIAG(d, OB_EUSAGE, r->t->code, 0, 0, NULL, 0, "demasiados campos",
+		               "too many fields");
+	for (size_t i = 0; i < n; i++) {
+		int f = ob_case_field_index(r->t, in[i].field);
+		if (f == r->f_name)
+			name = in[i].value;
+		else if (f == r->f_document)
+			doc = in[i].value;
+		else if (f == r->f_birth)
+			birth = in[i].value;
+		else if (f >= 0 && f == f_dup)
+			return OB_DIAG(d, OB_EUSAGE, r->t->code, 0, 0, in[i].field, strlen(in[i].field),
+			               "el registro escribe este campo, no quien inscribe",
+			               "the registry writes this field, not the one who registers");
+		all[i] = in[i];
+	}
+	ob_registry_document_key(doc, key, sizeof(key));
+	if ((e = ob_case_load(s, r->t, &set, d)))
+		return e;
+	for (size_t k = 0; k < set.n; k++) {
+		const struct ob_case_rec *c = &set.cases[k];
+		bool dup = false;
+		if (!open_entry(r, c))
+			continue;
+		if (key[0] && r->f_document >= 0 && c->values[r->f_document]) {
+			ob_registry_document_key(c->values[r->f_document], other, sizeof(other));
+			dup = !strcmp(key, other);
+		}
+		if (!dup && name && birth && r->f_birth >= 0 && c->values[r->f_birth] &&
+		    !strcmp(birth, c->values[r->f_birth]))
+			dup = ob_registry_name_score(name, c->values[r->f_name],
+			                             r->f_aliases >= 0 ? c->values[r->f_aliases] : NULL) >=
+			      OB_REGISTRY_DUPLICATE_CUT;
+		if (!dup)
+			continue;
+		if (*n_dups < max)
+			dups[*n_dups] = c->id;
+		(*n_dups)++;
+		ob_buf_putf(&list, "%s%lld", list.len ? "," : "", c->id);
+	}
+	ob_case_set_free(&set);
+	if (*n_dups && f_dup >= 0 && list.ptr && !ob_buf_failed(&list))
+		all[n++] = (struct ob_case_input){ r->t->fields[f_dup].name, list.ptr };
+	e = ob_case_open(s, r->t, cal, &w->a, at, all, n, id, d);
+	ob_buf_release(&list);
+	return e;
+}
+
+void ob_registry_hits_free(struct ob_registry_hits *h, size_t n_fields)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		for (size_t f = 0; h->v[i].values && f < n_fields; f++)
+			free(h->v[i].values[f]);
+		free(h->v[i].values);
+	}
+	free(h->v);
+	memset(h, 0, sizeof(*h));
+}
+
+/* A hit with a copy of c's values. */
+static void keep_hit(const struct ob_registry *r, const struct ob_case_rec *c, double score,
+                     struct ob_registry_hit *h)
+{
+	int st = state_of(c);
+
+	h->id = c->id;
+	h->score = score;
+	ob_strlcpy(h->state, st >= 0 ? r->t->states[st].name : "", sizeof(h->state));
+	h->values = ob_calloc(r->t->n_fields ? r->t->n_fields : 1, sizeof(char *));
+	for (size_t f = 0; f < r->t->n_fields; f++)
+		if (c->values[f])
+			h->values[f] = ob_strdup(c->values[f]);
+}
+
+struct count_ctx {
+	const char *since;
+	long long n;
+};
+
+static int count_since(void *arg, const struct ob_audit_entry *e)
+{
+	struct count_ctx *c = arg;
+
+	if (e->at && strcmp(e->at, c->since) >= 0)
+		c->n++;
+	return 0;
+}
+
+/* The search's text: "type=T;name=...;document=...;territory=...". */
+static void query_text(const struct ob_registry *r, const struct ob_registry_query *q,
+                       struct ob_buf *b)
+{
+	ob_buf_putf(b, "type=%s", r->t->code);
+	if (q->name)
+		ob_buf_putf(b, ";name=%s", q->name);
+	if (q->document)
+		ob_buf_putf(b, ";document=%s", q->document);
+	if (q->territory)
+		ob_buf_putf(b, ";territory=%s", q->territory);
+}
+
+/* An entry that meets a search, before the cut. */
+struct cand {
+	long long id;
+	double score;
+	const struct ob_case_rec *c;
+};
+
+static int by_score(const void *pa, const void *pb)
+{
+	const struct cand *a = pa, *b = pb;
+
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/* Record a read of personal data (store/audit.h's one rule). */
+static ob_err disclose(struct ob_store *s, const struct ob_registry *r,
+                       const struct ob_registry_who *w, const char *action, const char *object,
+                       const char *query, const char *purpose, long long records,
+                       struct ob_diag *d)
+{
+	char roles[OB_REGISTRY_MAX_ROLES * OB_CASE_NAME];
+	struct ob_disclosure x = { 0 };
+
+	role_names(r, w->roles, roles, sizeof(roles));
+	x.actor = w->a.name;
+	x.role = roles[0] ? roles : ob_role_name(w->a.role);
+	x.action = action;
+	x.object = object;
+	x.query = query;
+	x.purpose = purpose;
+	x.to = w->to;
+	x.records = records;
+	return ob_audit_disclose(s, &x, NULL, d);
+}
+
+ob_err ob_registry_search(struct ob_store *s, const struct ob_registry *r,
+                          const struct ob_registry_who *w, const struct ob_registry_query *q,
+                          struct ob_registry_hits *out, struct ob_diag *d)
+{
+	struct ob_buf qb = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL / 2);
+	struct cand *cand = NULL;
+	struct ob_case_set set = { 0 };
+	struct count_ctx cc = { NULL, 0 };
+	char key[OB_MAX_FIELD], other[OB_MAX_FIELD], since[32], object[OB_CASE_NAME + 16];
+	size_t nc = 0, shown;
+	ob_err e;
+
+	memset(out, 0, sizeof(*out));
+	query_text(r, q, &qb);
+	if (ob_buf_failed(&qb) || !qb.ptr) {
+		ob_buf_release(&qb);
+		return OB_DIAG(d, OB_EUSAGE, r->t->code, 0, 0, NULL, 0, "la búsqueda es demasiado larga",
+		               "the search is too long");
+	}
+	if ((e = ob_registry_allow(s, r, w, r->search, "search", true, q->purpose, qb.ptr, d)))
+		goto release_query;
+	if (!(q->name && *q->name) && !(q->document && *q->document) &&
+	    !(q->territory && *q->territory)) {
+		if (!(e = refusal(s, r, w, "search", "criterion", q->purpose, qb.ptr, d)))
+			e = OB_DIAG(d, OB_EUSAGE, r->t->code, 0, 0, NULL, 0,
+			            "una búsqueda necesita al menos un criterio (--name, --document o "
+			            "--territory): el registro no se lista entero",
+			            "a search needs a criterion at least (--name, --document or "
+			            "--territory): the registry is never listed whole");
+		goto release_query;
+	}
+	ob_audit_time((long long)time(NULL) - 3600, since);
+	cc.since = since;
+	if ((e = ob_audit_list(s, 1, 0, w->a.name, "registry.search", count_since, &cc, d)))
+		goto release_query;
+	if (cc.n >= r->searches_per_hour) {
+		if (!(e = refusal(s, r, w, "search", "rate", q->purpose, qb.ptr, d)))
+			e = OB_DIAG(d, OB_ETOOBIG, r->t->code, 0, 0, w->a.name, strlen(w->a.name),
+			            "«%s» ya hizo %lld búsquedas en la última hora (el límite del "
+			            "registro es %d); la negativa queda en la bitácora de auditoría",
+			            "«%s» has made %lld searches in the last hour (the registry's limit "
+			            "is %d); the refusal is recorded in the audit log",
+			            w->a.name, cc.n, r->searches_per_hour);
+		goto release_query;
+	}
+	if ((e = ob_case_load(s, r->t, &set, d)))
+		goto release_query;
+	ob_registry_document_key(q->document, key, sizeof(key));
+	cand = ob_calloc(set.n ? set.n : 1, sizeof(*cand));
+	for (size_t k = 0; k < set.n; k++) {
+		const struct ob_case_rec *c = &set.cases[k];
+		double score = 1;
+		if (!open_entry(r, c))
+			continue;
+		if (q->document && *q->document) {
+			if (r->f_document < 0 || !c->values[r->f_document])
+				continue;
+			ob_registry_document_key(c->values[r->f_document], other, sizeof(other));
+			if (!key[0] || strcmp(key, other))
+				continue;
+		}
+		if (q->territory && *q->territory &&
+		    (r->f_territory < 0 || !territory_in(c->values[r->f_territory], q->territory)))
+			continue;
+		if (q->name && *q->name) {
+			score = ob_registry_name_score(q->name, c->values[r->f_name],
+			                               r->f_aliases >= 0 ? c->values[r->f_aliases] : NULL);
+			if (score < OB_REGISTRY_NAME_CUT)
+				continue;
+		}
+		cand[nc++] = (struct cand){ c->id, score, c };
+	}
+	qsort(cand, nc, sizeof(*cand), by_score);
+	shown = nc < OB_REGISTRY_MAX_RESULTS ? nc : OB_REGISTRY_MAX_RESULTS;
+	ob_buf_puts(&qb, ";shown=");
+	for (size_t i = 0; i < shown; i++)
+		ob_buf_putf(&qb, "%s%lld", i ? "," : "", cand[i].id);
+	if (nc > shown)
+		ob_buf_puts(&qb, ";more=yes");
+	snprintf(object, sizeof(object), "registry:%s", r->t->code);
+	if (ob_buf_failed(&qb))
+		e = OB_DIAG(d, OB_ETOOBIG, r->t->code, 0, 0, NULL, 0, "la búsqueda es demasiado larga",
+		            "the search is too long");
+	else
+		e = disclose(s, r, w, "registry.search", object, qb.ptr, q->purpose,
+		             (long long)shown, d);
+	if (!e) {
+		out->v = ob_calloc(shown ? shown : 1, sizeof(*out->v));
+		for (size_t i = 0; i < shown; i++)
+			keep_hit(r, cand[i].c, cand[i].score, &out->v[out->n++]);
+		out->more = nc > shown;
+	}
+	free(cand);
+	ob_case_set_free(&set);
+release_query:
+	ob_buf_release(&qb);
+	return e;
+}
+
+ob_err ob_registry_read(struct ob_store *s, const struct ob_registry *r,
+                        const struct ob_registry_who *w, long long id, const char *purpose,
+                        struct ob_registry_hits *out, struct ob_diag *d)
+{
+	struct ob_case_set set = { 0 };
+	struct ob_store_case sc;
+	char query[OB_CASE_NAME + 48], object[48];
+	bool found = false;
+	ob_err e;
+
+	memset(out, 0, sizeof(*out));
+	snprintf(query, sizeof(query), "type=%s;id=%lld", r->t->code, id);
+	if ((e = ob_registry_allow(s, r, w, r->search, "read", true, purpose, query, d)))
+		return e;
+	if ((e = ob_store_case_get(s, id, &sc, &found, d)))
+		return e;
+	if (found && !strcmp(sc.type, r->t->code) && (e = ob_case_load_one(s, r->t, id, &set, d)))
+		return e;
+	if (!found || strcmp(sc.type, r->t->code) || !set.n || set.cases[0].id != id ||
+	    !open_entry(r, &set.cases[0])) {
+		ob_case_set_free(&set);
+		return OB_DIAG(d, OB_ENOENT, r->t->code, 0, 0, NULL, 0,
+		               "no hay una entrada vigente %lld en el registro",
+		               "there is no current entry %lld in the registry", id);
+	}
+	snprintf(object, sizeof(object), "case:%lld", id);
+	if (!(e = disclose(s, r, w, "registry.read", object, query, purpose, 1, d))) {
+		out->v = ob_calloc(1, sizeof(*out->v));
+		keep_hit(r, &set.cases[0], 1, &out->v[0]);
+		out->n = 1;
+	}
+	ob_case_set_free(&set);
+	return e;
+}
+
+/* ---- expiry ---- */
+
+ob_err ob_registry_expire(struct ob_store *s, const struct ob_registry *r,
+                          const struct ob_calendar *cal, const struct ob_case_actor *a,
+                          long long now, size_t *closed, struct ob_diag *d)
+{
+	struct ob_case_set set;
+	long today = (long)((now + (long long)cal->utc_offset * 60) / 86400);
+	ob_err e;
+
+	*closed = 0;
+	if (r->expire_state < 0)
+		return OB_DIAG(d, OB_EINVAL, r->t->path, 0, 0, r->t->code, strlen(r->t->code),
+		               "[registry] no dice expire_state", "[registry] gives no expire_state");
+	if ((e = ob_case_load(s, r->t, &set, d)))
+		return e;
+	for (size_t k = 0; k < set.n && !e; k++) {
+		const struct ob_case_rec *c = &set.cases[k];
+		struct ob_case_input in[1];
+		struct ob_date end;
+		char until[16];
+		bool life;
+		if (!open_entry(r, c) || ob_registry_expiry(r, c->values, until, sizeof(until), &life) ||
+		    life || !read_date(until, &end) || ob_date_days(&end) > today)
+			continue;
+		in[0] = (struct ob_case_input){ r->closure_field >= 0
+		                                        ? r->t->fields[r->closure_field].name
+		                                        : NULL,
+		                                r->closure };
+		e = ob_case_move(s, r->t, cal, a, c->id, r->t->states[r->expire_state].name, now, in,
+		                 r->closure_field >= 0 ? 1 : 0, d);
+		if (e == OB_EEXISTS)
+			e = OB_OK;  /* another change came first: the next pass sees it */
+		else if (!e)
+			(*closed)++;
+	}
+	ob_case_set_free(&set);
+	return e;
+}
+
+/* ---- the access report ---- */
+
+struct purpose_n {
+	char *text;
+	long long n;
+};
+
+struct access {
+	const char *from, *to, *type_prefix, *code;
+	struct ob_registry_use *uses;
+	struct purpose_n **purposes;   /* per use */
+	size_t *n_purposes;
+	size_t n;
+	int kind;                      /* 0 search, 1 read, 2 refused */
+};
+
+static struct ob_registry_use *use_of(struct access *a, const char *actor, size_t *idx)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (!strcmp(a->uses[i].actor, actor))
+			break;
+	if (i == a->n) {
+		a->uses = ob_realloc(a->uses, (a->n + 1) * sizeof(*a->uses));
+		a->purposes = ob_realloc(a->purposes, (a->n + 1) * sizeof(*a->purposes));
+		a->n_purposes = ob_realloc(a->n_purposes, (a->n + 1) * sizeof(*a->n_purposes));
+		memset(&a->uses[i], 0, sizeof(a->uses[i]));
+		ob_strlcpy(a->uses[i].actor, actor, sizeof(a->uses[i].actor));
+		a->purposes[i] = NULL;
+		a->n_purposes[i] = 0;
+		a->n++;
+	}
+	*idx = i;
+	return &a->uses[i];
+}
+
+static void count_purpose(struct access *a, size_t u, const char *p)
+{
+	size_t i;
+
+	for (i = 0; i < a->n_purposes[u]; i++)
+		if (!strcmp(a->purposes[u][i].text, p))
+			break;
+	if (i == a->n_purposes[u]) {
+		a->purposes[u] = ob_realloc(a->purposes[u], (i + 1) * sizeof(**a->purposes));
+		a->purposes[u][i].text = ob_strdup(p);
+		a->purposes[u][i].n = 0;
+		a->n_purposes[u]++;
+	}
+	a->purposes[u][i].n++;
+}
+
+static int access_entry(void *arg, const struct ob_audit_entry *e)
+{
+	struct access *a = arg;
+	json_t *j, *v;
+	const char *purpose = NULL, *query = NULL, *type = NULL;
+	struct ob_registry_use *u;
+	size_t idx;
+
+	if (!e->at || strcmp(e->at, a->from) < 0 || strcmp(e->at, a->to) >= 0 || !e->detail)
+		return 0;
+	if (!(j = json_loads(e->detail, 0, NULL)))
+		return 0;
+	if ((v = json_object_get(j, "purpose")) && json_is_string(v))
+		purpose = json_string_value(v);
+	if ((v = json_object_get(j, "query")) && json_is_string(v))
+		query = json_string_value(v);
+	if ((v = json_object_get(j, "type")) && json_is_string(v))
+		type = json_string_value(v);
+	if (a->kind == 2 ? !type || strcmp(type, a->code)
+	                 : !query || strncmp(query, a->type_prefix, strlen(a->type_prefix)) ||
+	                           (query[strlen(a->type_prefix)] != ';' &&
+	                            query[strlen(a->type_prefix)] != '\0')) {
+		json_decref(j);
+		return 0;
+	}
+	u = use_of(a, e->actor, &idx);
+	if (a->kind == 0)
+		u->searches++;
+	else if (a->kind == 1)
+		u->reads++;
+	else
+		u->refused++;
+	if (a->kind < 2 && (v = json_object_get(j, "records")) && json_is_integer(v))
+		u->shown += (long long)json_integer_value(v);
+	if (a->kind < 2 && purpose)
+		count_purpose(a, idx, purpose);
+	json_decref(j);
+	return 0;
+}
+
+static int by_actor(const void *pa, const void *pb)
+{
+	return strcmp(((const struct ob_registry_use *)pa)->actor,
+	              ((const struct ob_registry_use *)pb)->actor);
+}
+
+ob_err ob_registry_access(struct ob_store *s, const struct ob_registry *r,
+                          const struct ob_registry_who *w, const char *from, const char *to,
+                          struct ob_registry_use **out, size_t *n, struct ob_diag *d)
+{
+	static const char *const actions[] = { "registry.search", "registry.read",
+	                                       "registry.refused" };
+	char prefix[OB_CASE_NAME + 8], object[OB_CASE_NAME + 16];
+	struct ob_buf b = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL);
+	struct access a = { 0 };
+	ob_err e;
+
+	*out = NULL;
+	*n = 0;
+	if ((e = ob_registry_allow(s, r, w, r->oversight, "access-report", false, NULL, NULL, d)))
+		return e;
+	snprintf(prefix, sizeof(prefix), "type=%s", r->t->code);
+	a.from = from;
+	a.to = to;
+	a.type_prefix = prefix;
+	a.code = r->t->code;
+	for (int k = 0; k < 3 && !e; k++) {
+		a.kind = k;
+		e = ob_audit_list(s, 1, 0, NULL, actions[k], access_entry, &a, d);
+	}
+	for (size_t i = 0; i < a.n; i++) {
+		for (size_t k = 0; k < a.n_purposes[i]; k++) {
+			char one[64];
+			snprintf(one, sizeof(one), " (%lld)", a.purposes[i][k].n);
+			if (k)
+				append(a.uses[i].purposes, sizeof(a.uses[i].purposes), "; ");
+			append(a.uses[i].purposes, sizeof(a.uses[i].purposes), a.purposes[i][k].text);
+			append(a.uses[i].purposes, sizeof(a.uses[i].purposes), one);
+			free(a.purposes[i][k].text);
+		}
+		free(a.purposes[i]);
+	}
+	free(a.purposes);
+	free(a.n_purposes);
+	if (!e) {
+		ob_buf_puts(&b, "{\"type\":");
+		(void)ob_json_str(&b, r->t->code, strlen(r->t->code));
+		ob_buf_puts(&b, ",\"from\":");
+		(void)ob_json_str(&b, from, strlen(from));
+		ob_buf_puts(&b, ",\"to\":");
+		(void)ob_json_str(&b, to, strlen(to));
+		ob_buf_putf(&b, ",\"accounts\":%zu}", a.n);
+		snprintf(object, sizeof(object), "registry:%s", r->t->code);
+		e = ob_buf_failed(&b) ? OB_ETOOBIG
+		                      : ob_audit_append(s, NULL, w->a.name, "registry.report", object,
+		                                        b.ptr, NULL, d);
+	}
+	ob_buf_release(&b);
+	if (e) {
+		free(a.uses);
+		return e;
+	}
+	if (a.n)
+		qsort(a.uses, a.n, sizeof(*a.uses), by_actor);
+	*out = a.uses;
+	*n = a.n;
+	return OB_OK;
+}

@@ -1,0 +1,239 @@
+/*
+ * registry.h - a restricted registry on the case engine (docs/registry.md):
+ * a case type whose file has a [registry] section (the national sex
+ * offender registry, catalog/cases/sex-offender-registry.ini) is searched
+ * and read only through here, by the registry's own roles, each search and
+ * each read with a stated purpose and recorded in the audit log before
+ * anything is shown, with what was shown; at most OB_REGISTRY_MAX_RESULTS
+ * entries per search, at least one criterion, and a number of searches per
+ * account and hour counted in the audit log (so the limit holds across
+ * processes and between the command line and the API). An entry is a case:
+ * it is opened, moved (a change of address is a move that keeps its
+ * state), expired and closed by the engine (cases/cases.h), whose history
+ * keeps the addresses with the dates they took effect.
+ *
+ * The [registry] section (every key checked, errors with file, line,
+ * column, value and what was expected):
+ *
+ *   roles = officer, investigator, oversight   the registry's roles, given
+ *                    to accounts by ob_registry_grant (kept as the
+ *                    account's units of the type, store/cases.h)
+ *   search = ROLES   may search and read entries
+ *   register = ROLES may register entries and change their address
+ *   oversight = ROLES may read the access report
+ *   searches_per_hour = N   per account, 1..100000
+ *   name, aliases, document, birth_date, territory, offence = FIELD
+ *                    the fields the search, the duplicate check and the
+ *                    periods read (aliases: names separated by ';')
+ *   start = FIELDS   date fields; the first one an entry holds starts its
+ *                    registration period and its reviews
+ *   period.CODE = N years | life   the period of an offence whose ICCS
+ *                    code begins with CODE (the longest such CODE wins)
+ *   review = N months
+ *   expire_state = STATE (final), expire_closure = a value of the choice
+ *                    field the state requires (closure)
+ *
+ * Ownership: struct ob_registry points into the case type it was read
+ * from, which must outlive it; ob_registry_hits owns its values
+ * (ob_registry_hits_free). Nothing here keeps memory between calls.
+ */
+#ifndef OB_CASES_REGISTRY_H
+#define OB_CASES_REGISTRY_H
+
+#include "cases/cases.h"
+
+#define OB_REGISTRY_MAX_ROLES 8
+#define OB_REGISTRY_MAX_PERIODS 32
+#define OB_REGISTRY_MAX_START 4
+/* A name scores at least this to be found by a search (link/compare.h's
+ * Jaro-Winkler of the folded names, see ob_registry_name_score). */
+#define OB_REGISTRY_NAME_CUT 0.85
+/* ... and this, with the same date of birth, to flag a duplicate. */
+#define OB_REGISTRY_DUPLICATE_CUT 0.92
+
+struct ob_registry_period {
+	char prefix[OB_CASE_NAME];   /* an ICCS code's first digits */
+	int years;                   /* 0: for life */
+};
+
+struct ob_registry {
+	const struct ob_case_type *t;
+	char roles[OB_REGISTRY_MAX_ROLES][OB_CASE_NAME];
+	size_t n_roles;
+	unsigned search, reg, oversight;  /* bit i: roles[i] */
+	int searches_per_hour;
+	int f_name, f_aliases, f_document, f_birth, f_territory, f_offence;  /* -1: none */
+	int f_start[OB_REGISTRY_MAX_START];
+	size_t n_start;
+	struct ob_registry_period periods[OB_REGISTRY_MAX_PERIODS];
+	size_t n_periods;
+	int review_months;           /* 0: no reviews */
+	int expire_state;
+	int closure_field;           /* the choice field expire_state requires, or -1 */
+	char closure[OB_CASE_NAME];
+};
+
+/* Read t's [registry] section from its file (t->path) into *r.
+ * OB_EINVAL (d: file, line, column, value, what was expected) for a bad
+ * key or value, or when t has no [registry]. */
+ob_err ob_registry_load(const struct ob_case_type *t, struct ob_registry *r,
+                        struct ob_diag *d);
+
+/* ---- pure rules (tests/unit/cases/test_registry.c) ---- */
+
+/*
+ * How well a searched name q matches a registered name (and its aliases,
+ * NULL or names separated by ';'), 0 to 1: both folded (accents, case and
+ * punctuation gone, link/compare.h); when both have two or more words,
+ * split into given names and surnames (link/record.h's ob_fullname_split)
+ * and scored as the mean of the given names' Jaro-Winkler and the two
+ * surnames' similarities compared in both orders (ob_surnames_compare;
+ * components missing on either side are left out); otherwise each word of
+ * q takes its best Jaro-Winkler against the words of the name, and the
+ * score is their mean. The best over the name and each alias.
+ */
+double ob_registry_name_score(const char *q, const char *name, const char *aliases);
+
+/* A document number as compared: letters and digits only, upper case. */
+void ob_registry_document_key(const char *doc, char *out, size_t size);
+
+/* When an entry's registration period ends: its start (the first date of
+ * r->f_start it holds) plus the period of its offence. *life true when the
+ * period is for life (out ""). OB_ENOENT when the entry holds no start or
+ * no offence with a period. out: "YYYY-MM-DD" (size >= 11). A period that
+ * ends on a 29 February of a year without one ends on the 28th. */
+ob_err ob_registry_expiry(const struct ob_registry *r, char *const *values, char *out,
+                          size_t size, bool *life);
+
+/* The first review on or after local day `today` (days since 1970-01-01):
+ * the start plus a multiple of review_months; OB_ENOENT when none. */
+ob_err ob_registry_next_review(const struct ob_registry *r, char *const *values, long today,
+                               char *out, size_t size);
+
+/* ---- who acts ---- */
+
+/* Someone who asks: the engine's actor, the registry roles the account
+ * holds (bits of r->roles; the local administrator holds none) and where
+ * the answer goes ("stdout", "http 10.0.0.7"), for the audit log. */
+struct ob_registry_who {
+	struct ob_case_actor a;
+	unsigned roles;
+	const char *to;
+};
+
+/* The registry roles account holds (none for NULL). */
+ob_err ob_registry_roles(struct ob_store *s, const struct ob_registry *r, const char *account,
+                         unsigned *roles, struct ob_diag *d);
+
+/* Give account the registry role, by a (an admin): audited as the
+ * engine's case.grant. OB_EINVAL for a role the registry does not have. */
+ob_err ob_registry_grant(struct ob_store *s, const struct ob_registry *r,
+                         const struct ob_case_actor *a, const char *account, const char *role,
+                         long long at, struct ob_diag *d);
+
+/*
+ * May w do act ("search", "read", "add"...), which needs one of the roles
+ * `need` (bits) and, with_purpose, a stated purpose? OB_OK; else the
+ * refusal is written to the audit log ("registry.refused", object
+ * "registry:TYPE", detail with the act, the reason, the purpose and the
+ * query) and the error says which: OB_EINVAL no role (an HTTP 403),
+ * OB_EUSAGE no purpose or one that is not 3 to OB_MAX_PURPOSE bytes of
+ * text; d says why in both languages. The searches also refuse, the same
+ * way, a search with no criterion (OB_EUSAGE) and one over the rate limit
+ * (OB_ETOOBIG, an HTTP 429).
+ */
+ob_err ob_registry_allow(struct ob_store *s, const struct ob_registry *r,
+                         const struct ob_registry_who *w, unsigned need, const char *act,
+                         bool with_purpose, const char *purpose, const char *query,
+                         struct ob_diag *d);
+
+/* ---- register ---- */
+
+/*
+ * Register an entry (a case of r->t opened by the engine at `at`) for w,
+ * who must hold a `register` role. The duplicate check runs first: every
+ * entry not in a final state with the same document, or a name scoring
+ * OB_REGISTRY_DUPLICATE_CUT or more and the same date of birth, is a
+ * possible duplicate; their numbers go into the new entry's duplicate_of
+ * field (when the type has one) and into dups (at most max of them,
+ * *n_dups how many). *id the new entry's number.
+ */
+ob_err ob_registry_add(struct ob_store *s, const struct ob_registry *r,
+                       const struct ob_calendar *cal, const struct ob_registry_who *w,
+                       long long at, const struct ob_case_input *in, size_t n, long long *id,
+                       long long *dups, size_t max, size_t *n_dups, struct ob_diag *d);
+
+/* ---- search and read ---- */
+
+struct ob_registry_query {
+	const char *name;         /* NULL: any */
+	const char *document;
+	const char *territory;    /* the current address's unit or one containing it */
+	const char *purpose;
+};
+
+struct ob_registry_hit {
+	long long id;
+	double score;             /* the name's, 1 without a name */
+	char state[OB_CASE_NAME];
+	char **values;            /* one per field of the type, NULL where none */
+};
+
+struct ob_registry_hits {
+	struct ob_registry_hit *v;
+	size_t n;
+	bool more;                /* more entries matched than were shown */
+};
+void ob_registry_hits_free(struct ob_registry_hits *h, size_t n_fields);
+
+/*
+ * Search for w (a `search` role, a purpose, at least one criterion and
+ * under the rate limit, each refusal audited as ob_registry_allow says):
+ * the entries not in a final state that meet every
+ * criterion, best name score first (then by number), at most
+ * OB_REGISTRY_MAX_RESULTS. The search is recorded before it returns
+ * ("registry.search", object "registry:TYPE", the query with the numbers
+ * of the entries shown, their count and the purpose; store/audit.h's
+ * ob_audit_disclose), and even when nothing was found.
+ */
+ob_err ob_registry_search(struct ob_store *s, const struct ob_registry *r,
+                          const struct ob_registry_who *w, const struct ob_registry_query *q,
+                          struct ob_registry_hits *out, struct ob_diag *d);
+
+/* One entry for w (a `search` role and a purpose): its values, recorded
+ * first as "registry.read" (object "case:ID"). An entry in a final state is
+ * not shown (OB_ENOENT, like a number that is none). out->n is 1. */
+ob_err ob_registry_read(struct ob_store *s, const struct ob_registry *r,
+                        const struct ob_registry_who *w, long long id, const char *purpose,
+                        struct ob_registry_hits *out, struct ob_diag *d);
+
+/* ---- expiry ---- */
+
+/* Move every entry not in a final state whose period ended on or before
+ * now's local day to expire_state (with its closure) through the engine,
+ * as a; *closed how many. */
+ob_err ob_registry_expire(struct ob_store *s, const struct ob_registry *r,
+                          const struct ob_calendar *cal, const struct ob_case_actor *a,
+                          long long now, size_t *closed, struct ob_diag *d);
+
+/* ---- access report ---- */
+
+/* One account's use of the registry in a period. */
+struct ob_registry_use {
+	char actor[OB_MAX_USER_NAME + 8];
+	long long searches, reads, shown, refused;
+	char purposes[1024];      /* each distinct purpose with its count: "p (2); q (1)" */
+};
+
+/*
+ * The registry's audit entries (registry.search, .read, .refused of r's
+ * type) written from `from` to `to` (UTC texts, "YYYY-MM-DDTHH:MM:SSZ";
+ * to excluded), by actor, into a new array *out of *n (the caller frees
+ * it), for w, who must hold an `oversight` role; the report is itself
+ * recorded ("registry.report").
+ */
+ob_err ob_registry_access(struct ob_store *s, const struct ob_registry *r,
+                          const struct ob_registry_who *w, const char *from, const char *to,
+                          struct ob_registry_use **out, size_t *n, struct ob_diag *d);
+
+#endif

@@ -1,0 +1,102 @@
+/* cmd_registry_add.c - "observa registry add" (an entry registered, the
+ * possible duplicates flagged) and "observa registry address" (a change of
+ * address, a move that keeps the entry's state: the history keeps every
+ * address with the date it took effect). */
+#include "base/common.h"
+#include "cli/cliutil.h"
+#include "cli/cmd_registry.h"
+#include "store/cases.h"
+
+int ob_registry_cmd_add(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *o, int argc,
+                        char **argv)
+{
+	struct ob_registry_cli rc;
+	struct ob_diag d;
+	long long id = 0, dups[OB_REGISTRY_MAX_RESULTS];
+	size_t n_dups = 0;
+	int status;
+	ob_err e;
+
+	(void)argv;
+	if (argc) {
+		OB_ERROR("uso: observa registry add --set CAMPO=VALOR... --user NOMBRE",
+		         "usage: observa registry add --set FIELD=VALUE... --user NAME");
+		return OB_EXIT_USAGE;
+	}
+	if ((status = ob_registry_cli_open(ctx, o, &rc)))
+		return status;
+	ob_diag_clear(&d);
+	e = ob_registry_add(rc.s, &rc.r, &rc.c.calendars[rc.i], &rc.w, rc.now, o->set, o->n_set,
+	                    &id, dups, OB_ARRAY_SIZE(dups), &n_dups, &d);
+	if (e) {
+		status = ob_registry_cli_fail(e, &d);
+		OB_ERROR("nada cambió", "nothing changed");
+		goto release;
+	}
+	printf("%lld\n", id);
+	OB_INFO("entrada %lld inscrita (%s)", "entry %lld registered (%s)", id, rc.r.t->code);
+	if (n_dups) {
+		char list[OB_REGISTRY_MAX_RESULTS * 24] = "";
+		size_t at = 0;
+		for (size_t i = 0; i < n_dups && i < OB_ARRAY_SIZE(dups); i++)
+			at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%lld", i ? ", " : "",
+			                       dups[i]);
+		OB_WARN("posible duplicado: la misma persona parece inscrita en %s (mismo documento, "
+		        "o nombre parecido y la misma fecha de nacimiento); queda en duplicate_of",
+		        "possible duplicate: the same person seems registered in %s (same document, "
+		        "or a close name and the same date of birth); kept in duplicate_of", list);
+	}
+release:
+	ob_registry_cli_release(&rc);
+	return status;
+}
+
+int ob_registry_cmd_address(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *o, int argc,
+                            char **argv)
+{
+	struct ob_registry_cli rc;
+	struct ob_store_case sc;
+	struct ob_diag d;
+	long long id;
+	bool found;
+	int status;
+	ob_err e;
+
+	if (argc != 1 || !ob_parse_int(argv[0], strlen(argv[0]), 1, 1LL << 62, &id)) {
+		OB_ERROR("uso: observa registry address ID --set address=... --set territory=COD "
+		         "--set address_from=FECHA --user NOMBRE",
+		         "usage: observa registry address ID --set address=... --set territory=CODE "
+		         "--set address_from=DATE --user NAME");
+		return OB_EXIT_USAGE;
+	}
+	if ((status = ob_registry_cli_open(ctx, o, &rc)))
+		return status;
+	ob_diag_clear(&d);
+	if ((e = ob_registry_allow(rc.s, &rc.r, &rc.w, rc.r.reg, "address", false, NULL, NULL, &d))) {
+		status = ob_registry_cli_fail(e, &d);
+		goto release;
+	}
+	if ((e = ob_store_case_get(rc.s, id, &sc, &found, &d))) {
+		status = ob_registry_cli_fail(e, &d);
+		goto release;
+	}
+	if (!found || strcmp(sc.type, rc.r.t->code)) {
+		OB_ERROR("no hay una entrada %lld en el registro", "there is no entry %lld in the "
+		         "registry", id);
+		status = OB_EXIT_FAIL;
+		goto release;
+	}
+	/* the move keeps the state: the transition whose from and to are it */
+	e = ob_case_move(rc.s, rc.r.t, &rc.c.calendars[rc.i], &rc.w.a, id, sc.state, rc.now,
+	                 o->set, o->n_set, &d);
+	if (e) {
+		status = ob_registry_cli_fail(e, &d);
+		OB_ERROR("nada cambió", "nothing changed");
+	} else {
+		OB_INFO("entrada %lld: dirección nueva en su historia", "entry %lld: a new address in "
+		        "its history", id);
+	}
+release:
+	ob_registry_cli_release(&rc);
+	return status;
+}

@@ -1,0 +1,180 @@
+/* cmd_registry_search.c - "observa registry search" and "observa registry
+ * show": entries found by name, document or territory, or one entry with
+ * its period, its next review and its address history, for a role of the
+ * registry with a stated purpose, each recorded in the audit log with what
+ * was shown before it is printed (cases/registry.h). */
+#include "base/common.h"
+#include "cli/cliutil.h"
+#include "cli/cmd_registry.h"
+#include "store/cases.h"
+
+#include <stdlib.h>
+
+static const char *value(const struct ob_registry *r, const struct ob_registry_hit *h, int f)
+{
+	(void)r;
+	return f >= 0 ? h->values[f] : NULL;
+}
+
+int ob_registry_cmd_search(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *o, int argc,
+                           char **argv)
+{
+	static const struct ob_rows_col cols_es[] = {
+		{ "entrada", OB_ROWS_NUMBER_COL }, { "puntaje", OB_ROWS_NUMBER_COL },
+		{ "nombre", OB_ROWS_TEXT_COL }, { "otros_nombres", OB_ROWS_TEXT_COL },
+		{ "documento", OB_ROWS_TEXT_COL }, { "nacimiento", OB_ROWS_TEXT_COL },
+		{ "delito", OB_ROWS_TEXT_COL }, { "territorio", OB_ROWS_TEXT_COL },
+		{ "estado", OB_ROWS_TEXT_COL },
+	};
+	static const struct ob_rows_col cols_en[] = {
+		{ "entry", OB_ROWS_NUMBER_COL }, { "score", OB_ROWS_NUMBER_COL },
+		{ "name", OB_ROWS_TEXT_COL }, { "aliases", OB_ROWS_TEXT_COL },
+		{ "document", OB_ROWS_TEXT_COL }, { "birth_date", OB_ROWS_TEXT_COL },
+		{ "offence", OB_ROWS_TEXT_COL }, { "territory", OB_ROWS_TEXT_COL },
+		{ "state", OB_ROWS_TEXT_COL },
+	};
+	struct ob_registry_query q = { o->name, o->document, o->territory, o->purpose };
+	struct ob_registry_hits h;
+	struct ob_registry_cli rc;
+	struct ob_rows w;
+	struct ob_diag d;
+	int status;
+	ob_err e;
+
+	(void)argv;
+	if (argc) {
+		OB_ERROR("argumento de más", "one argument too many");
+		return OB_EXIT_USAGE;
+	}
+	if ((status = ob_registry_cli_open(ctx, o, &rc)))
+		return status;
+	ob_diag_clear(&d);
+	if ((e = ob_registry_search(rc.s, &rc.r, &rc.w, &q, &h, &d))) {
+		status = ob_registry_cli_fail(e, &d);
+		goto release;
+	}
+	OB_NOTICE("búsqueda registrada en la bitácora de auditoría (%zu entradas mostradas, "
+	          "propósito «%s»)",
+	          "this search is recorded in the audit log (%zu entries shown, purpose «%s»)",
+	          h.n, o->purpose);
+	ob_rows_begin(&w, o->fmt, NULL, stdout, o->en ? cols_en : cols_es, OB_ARRAY_SIZE(cols_es));
+	for (size_t i = 0; i < h.n; i++) {
+		const struct ob_registry_hit *x = &h.v[i];
+		ob_rows_int(&w, x->id);
+		ob_rows_num(&w, x->score, "%.3f");
+		ob_rows_str(&w, value(&rc.r, x, rc.r.f_name));
+		ob_rows_str(&w, value(&rc.r, x, rc.r.f_aliases));
+		ob_rows_str(&w, value(&rc.r, x, rc.r.f_document));
+		ob_rows_str(&w, value(&rc.r, x, rc.r.f_birth));
+		ob_rows_str(&w, value(&rc.r, x, rc.r.f_offence));
+		ob_rows_str(&w, value(&rc.r, x, rc.r.f_territory));
+		ob_rows_str(&w, x->state);
+		ob_rows_end_row(&w);
+	}
+	if (ob_rows_end(&w))
+		status = OB_EXIT_SYSTEM;
+	if (h.more)
+		OB_NOTICE("hay más entradas que cumplen la búsqueda de las %d que se muestran: "
+		          "precise el criterio",
+		          "more entries meet the search than the %d shown: narrow the criterion",
+		          OB_REGISTRY_MAX_RESULTS);
+	ob_registry_hits_free(&h, rc.r.t->n_fields);
+release:
+	ob_registry_cli_release(&rc);
+	return status;
+}
+
+/* The address history: one line per event that set an address field. */
+struct history {
+	const struct ob_registry *r;
+	long long seq;
+	char from[16], terr[OB_MAX_NAME], at[32];
+	char *address;
+};
+
+static void flush_address(struct history *hi)
+{
+	if (hi->seq > 0 && (hi->address || hi->terr[0] || hi->from[0]))
+		printf("  %-10s  %-8s  %s   (%s %s)\n", hi->from[0] ? hi->from : "?",
+		       hi->terr[0] ? hi->terr : "?", hi->address ? hi->address : "",
+		       OB_TR("anotada", "recorded"), hi->at);
+	free(hi->address);
+	hi->address = NULL;
+	hi->from[0] = hi->terr[0] = '\0';
+}
+
+static int address_event(void *arg, const struct ob_store_case_event *e)
+{
+	struct history *hi = arg;
+
+	if (e->seq != hi->seq) {
+		flush_address(hi);
+		hi->seq = e->seq;
+		ob_strlcpy(hi->at, e->at ? e->at : "", sizeof(hi->at));
+	}
+	if (!e->field)
+		return 0;
+	if (!strcmp(e->field, "address"))
+		hi->address = ob_strdup(e->value);
+	else if (!strcmp(e->field, "address_from"))
+		ob_strlcpy(hi->from, e->value, sizeof(hi->from));
+	else if (hi->r->f_territory >= 0 &&
+	         !strcmp(e->field, hi->r->t->fields[hi->r->f_territory].name))
+		ob_strlcpy(hi->terr, e->value, sizeof(hi->terr));
+	return 0;
+}
+
+int ob_registry_cmd_show(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *o, int argc,
+                         char **argv)
+{
+	struct ob_registry_hits h;
+	struct ob_registry_cli rc;
+	struct history hi = { 0 };
+	struct ob_diag d;
+	char until[16], review[16];
+	long long id;
+	bool life;
+	int status;
+	ob_err e;
+
+	if (argc != 1 || !ob_parse_int(argv[0], strlen(argv[0]), 1, 1LL << 62, &id)) {
+		OB_ERROR("uso: observa registry show ID --purpose TEXTO --user NOMBRE",
+		         "usage: observa registry show ID --purpose TEXT --user NAME");
+		return OB_EXIT_USAGE;
+	}
+	if ((status = ob_registry_cli_open(ctx, o, &rc)))
+		return status;
+	ob_diag_clear(&d);
+	if ((e = ob_registry_read(rc.s, &rc.r, &rc.w, id, o->purpose, &h, &d))) {
+		status = ob_registry_cli_fail(e, &d);
+		goto release;
+	}
+	OB_NOTICE("lectura registrada en la bitácora de auditoría (entrada %lld, propósito «%s»)",
+	          "this read is recorded in the audit log (entry %lld, purpose «%s»)", id,
+	          o->purpose);
+	printf("%s %lld · %s\n", OB_TR("entrada", "entry"), id, rc.r.t->code);
+	printf("%s: %s\n", OB_TR("estado", "state"), h.v[0].state);
+	for (size_t f = 0; f < rc.r.t->n_fields; f++)
+		if (h.v[0].values[f])
+			printf("  %-16s %s\n", rc.r.t->fields[f].name, h.v[0].values[f]);
+	if (!ob_registry_expiry(&rc.r, h.v[0].values, until, sizeof(until), &life))
+		printf("%s: %s\n", OB_TR("fin del periodo", "period ends"),
+		       life ? OB_TR("de por vida", "for life") : until);
+	if (!ob_registry_next_review(&rc.r, h.v[0].values,
+	                             (long)((rc.now + (long long)rc.c.calendars[rc.i].utc_offset * 60) /
+	                                    86400),
+	                             review, sizeof(review)))
+		printf("%s: %s\n", OB_TR("próxima revisión", "next review"), review);
+	printf("%s:\n", OB_TR("direcciones (desde, territorio, dirección)",
+	                      "addresses (from, territory, address)"));
+	hi.r = &rc.r;
+	if (ob_store_case_events_each(rc.s, id, address_event, &hi, &d) < 0) {
+		ob_cli_diag(&d);
+		status = OB_EXIT_SYSTEM;
+	}
+	flush_address(&hi);
+	ob_registry_hits_free(&h, rc.r.t->n_fields);
+release:
+	ob_registry_cli_release(&rc);
+	return status;
+}

@@ -1,0 +1,188 @@
+# registry.sh - the restricted sex offender registry on the case engine
+# (docs/registry.md): entries registered by an officer, the same person
+# registered twice flagged as a duplicate; a misspelt, unaccented name
+# finds the right person first; a search without a purpose or a criterion
+# and a reader without the registry's role are refused, each refusal in the
+# audit log; the rate limit per hour holds across processes; expire closes
+# the entries whose period ended through the engine's transition and hides
+# them; the access report counts exactly what was done; the statistics name
+# no one; the API answers as the command line, 403 for a reader without
+# the role.
+export LC_ALL=C.UTF-8
+O="$T/obs"
+expect_status 0 "$OBSERVA" init -q "$O"
+# a small limit, so that the test reaches it
+sed -i 's/^searches_per_hour = .*/searches_per_hour = 6/' "$O/catalog/cases/sex-offender-registry.ini"
+for u in rosa:steward ivan:analyst olga:analyst nadie:steward; do
+	expect_status 0 "$OBSERVA" user add "${u%%:*}" --role "${u#*:}" -d "$O" --no-password
+done
+expect_status 0 "$OBSERVA" registry grant rosa officer -d "$O"
+expect_status 0 "$OBSERVA" registry grant ivan investigator -d "$O"
+expect_status 0 "$OBSERVA" registry grant olga oversight -d "$O"
+
+add() { # add NAME DOC BIRTH OFFENCE RELEASED TERRITORY [more --set]
+	n=$1 doc=$2 b=$3 off=$4 rel=$5 terr=$6
+	shift 6
+	expect_status 0 "$OBSERVA" registry add -d "$O" --user rosa --now 2026-01-10 \
+		--set "name=$n" --set "document=$doc" --set "birth_date=$b" --set sex=m \
+		--set "offence=$off" --set "court=Supreme Court, Belize City" \
+		--set sentenced_on=2010-03-01 --set "released_on=$rel" --set "address=12 Albert St" \
+		--set "territory=$terr" --set address_from=2017-01-01 --set registered_on=2017-01-02 "$@"
+}
+add "José Pérez García" BZ-100200 1980-04-02 030121 2016-06-30 BLZ01
+E1=$(cat "$T/out")
+add "Josué Peraza Gómez" BZ-555000 1982-07-07 030122 2018-01-31 BLZ02
+add "Pedro Ramírez Díaz" BZ-777000 1990-01-01 030111 2019-05-05 BLZ03 --set "aliases=Juan Castillo"
+# the same person again, written without accents and with the document
+# spaced: flagged as a possible duplicate of the first entry
+add "Jose Perez Garcia" "bz 100200" 1980-04-02 030121 2016-06-30 BLZ01
+E5=$(cat "$T/out")
+expect_grep "$T/err" "posible duplicado"
+[ "$(sql "$O" "SELECT value FROM case_value WHERE case_id = $E5 AND field = 'duplicate_of'")" = "$E1" ] ||
+	fail "the duplicate is not flagged"
+[ "$(sql "$O" "SELECT count(*) FROM case_value WHERE field = 'duplicate_of'")" = 1 ] ||
+	fail "a different person flagged as a duplicate"
+# an investigator may not register
+expect_status 1 "$OBSERVA" registry add -d "$O" --user ivan --set "name=X Y" --set sex=m
+# a change of address: a move that keeps the state, in the entry's history
+expect_status 0 "$OBSERVA" registry address "$E1" -d "$O" --user rosa --now 2026-02-01 \
+	--set "address=4 Hospital Rd" --set territory=BLZ02 --set address_from=2026-01-25
+
+P='investigación 2026-114'
+srch() { "$OBSERVA" registry search -d "$O" --user ivan --purpose "$P" "$@"; }
+# 1: a misspelt name without accents finds José Pérez García (and the
+# duplicate) first, not Josué Peraza
+expect_status 0 srch --name "Jsoe Peres Garcia" --format csv --lang en
+head -n 1 "$T/out" | grep -q '^entry,score,name,aliases,document,birth_date,offence,territory,state$' ||
+	fail "search header: $(head -n 1 "$T/out")"
+sed -n 2p "$T/out" | grep -q "José Pérez García" || fail "the first hit: $(cat "$T/out")"
+grep -q "Peraza" "$T/out" && fail "a different person found"
+[ "$(($(wc -l <"$T/out") - 1))" = 2 ] || fail "two entries expected: $(cat "$T/out")"
+cp "$T/out" "$T/cli_search.csv"
+# refused: no purpose (usage), no criterion, a reader without the role
+expect_status 2 "$OBSERVA" registry search -d "$O" --user ivan --name Perez
+expect_grep "$T/err" "propósito"
+expect_status 2 srch
+expect_grep "$T/err" "al menos un criterio"
+expect_status 1 "$OBSERVA" registry search -d "$O" --user nadie --purpose "curiosidad" --name Perez
+expect_grep "$T/err" "nadie"
+[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'registry.refused' AND actor = 'nadie'")" = 1 ] ||
+	fail "the refusal of a reader without the role is not in the audit log"
+# 4: a read, with the address history
+expect_status 0 "$OBSERVA" registry show "$E1" -d "$O" --user ivan --purpose "$P" --now 2026-03-01
+expect_grep "$T/out" "2026-01-25  BLZ02     4 Hospital Rd"
+expect_grep "$T/out" "2017-01-01  BLZ01     12 Albert St"
+expect_grep "$T/out" "fin del periodo: 2026-06-30"
+# the entries are not read through the generic case commands
+expect_status 1 "$OBSERVA" case show "$E1" -d "$O" --user rosa
+expect_status 0 "$OBSERVA" case list -d "$O" --format csv
+[ "$(wc -l <"$T/out")" = 1 ] || fail "case list shows registry entries"
+
+# the API: the same search, the same entries; 403 without the role
+expect_status 0 "$OBSERVA" user token ivan -d "$O"
+TI=$(cat "$T/out")
+expect_status 0 "$OBSERVA" user token nadie -d "$O"
+TN=$(cat "$T/out")
+start_server "$O"
+curl -s -G -H "Authorization: Bearer $TI" --data-urlencode "name=Jsoe Peres Garcia" \
+	--data-urlencode "purpose=$P" "$B/api/v1/registry/search" >"$T/api.json"
+python3 - "$T/cli_search.csv" "$T/api.json" <<'PY' || fail "the API differs from the command line"
+import csv, json, sys
+cli = [(int(r["entry"]), r["score"], r["name"], r["document"]) for r in csv.DictReader(open(sys.argv[1]))]
+api = [(d["entry"], "%.3f" % d["score"], d["name"], d["document"]) for d in json.load(open(sys.argv[2]))["data"]]
+sys.exit(0 if cli == api else "%s != %s" % (cli, api))
+PY
+code=$(curl -s -o "$T/body" -w '%{http_code}' -G -H "Authorization: Bearer $TN" \
+	--data-urlencode "name=Perez" --data-urlencode "purpose=curiosidad" "$B/api/v1/registry/search")
+[ "$code" = 403 ] || fail "a reader without the role: $code"
+# by an alias, and by a document written otherwise
+api_search() { # api_search PARAM VALUE
+	curl -s -G -H "Authorization: Bearer $TI" --data-urlencode "$1=$2" \
+		--data-urlencode "purpose=$P" "$B/api/v1/registry/search" >"$T/body"
+}
+api_search name "Juan Castilo"
+jq -e '[.data[].name] == ["Pedro Ramírez Díaz"]' "$T/body" >/dev/null || fail "the alias: $(cat "$T/body")"
+api_search document "bz 777-000"
+jq -e '[.data[].name] == ["Pedro Ramírez Díaz"]' "$T/body" >/dev/null || fail "the document"
+code=$(curl -s -o "$T/body" -w '%{http_code}' -G -H "Authorization: Bearer $TI" \
+	--data-urlencode "name=Perez" "$B/api/v1/registry/search")
+[ "$code" = 400 ] || fail "the API without a purpose: $code"
+code=$(curl -s -o "$T/body" -w '%{http_code}' "$B/api/v1/registry/$E1?purpose=x")
+[ "$code" = 401 ] || fail "without credentials: $code"
+curl -s -G -H "Authorization: Bearer $TI" --data-urlencode "purpose=$P" \
+	"$B/api/v1/registry/$E1" >"$T/body"
+jq -e '.fields.name == "José Pérez García" and .fields.territory == "BLZ02"' "$T/body" >/dev/null ||
+	fail "the API's entry: $(cat "$T/body")"
+[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'registry.refused' AND actor = 'nadie'")" = 2 ] ||
+	fail "the API's 403 is not in the audit log"
+# the rate limit, across processes: 4 searches by ivan so far (1 on the
+# command line, 3 through the API), the 5th (every open entry: 4) and the
+# 6th pass, the 7th is refused, by the command line and by the API
+expect_status 0 srch --territory BLZ0 --format csv
+[ "$(wc -l <"$T/out")" = 5 ] || fail "by territory: $(cat "$T/out")"
+expect_status 0 srch --territory BLZ03 --format csv
+[ "$(wc -l <"$T/out")" = 2 ] || fail "by territory BLZ03: $(cat "$T/out")"
+expect_status 1 srch --territory BLZ0
+expect_grep "$T/err" "límite"
+code=$(curl -s -o "$T/body" -w '%{http_code}' -G -H "Authorization: Bearer $TI" \
+	--data-urlencode "document=BZ777000" --data-urlencode "purpose=$P" "$B/api/v1/registry/search")
+[ "$code" = 429 ] || fail "the limit through the API: $code"
+
+# expiry: on 2026-07-01 the 10-year periods from 2016-06-30 have ended
+# (José twice); 030111 is for life and 030122 from 2018 runs to 2028
+expect_status 0 "$OBSERVA" registry expire -d "$O" --now 2026-07-01
+[ "$(cat "$T/out")" = 2 ] || fail "expire closed $(cat "$T/out")"
+[ "$(sql "$O" "SELECT count(*) FROM case_file WHERE state = 'expired'")" = 2 ] || fail "not expired"
+[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'case.move' AND detail LIKE '%\"to\":\"expired\"%'")" = 2 ] ||
+	fail "the closures are not audited"
+# hidden: olga (oversight) cannot search; rosa (officer) finds no José
+expect_status 0 "$OBSERVA" registry search -d "$O" --user rosa --purpose "revisión" \
+	--name "Jose Perez Garcia" --format csv
+[ "$(wc -l <"$T/out")" = 1 ] || fail "an expired entry is found: $(cat "$T/out")"
+code=$(curl -s -o "$T/body" -w '%{http_code}' -G -H "Authorization: Bearer $TI" \
+	--data-urlencode "purpose=$P" "$B/api/v1/registry/$E1")
+[ "$code" = 404 ] || fail "an expired entry is read: $code"
+
+# the access report: exactly what was done
+code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $TI" \
+	"$B/api/v1/registry/access-report?from=2026-01-01&to=2100-12-31")
+[ "$code" = 403 ] || fail "the access report for an investigator: $code"
+expect_status 0 "$OBSERVA" registry access-report -d "$O" --user olga --from 2000-01-01 \
+	--to 2100-12-31 --format csv --lang en
+python3 - "$T/out" <<'PY' || fail "access report: $(cat "$T/out")"
+import csv, sys
+rows = {r["account"]: r for r in csv.DictReader(open(sys.argv[1]))}
+want = {
+    # ivan: 6 searches (3 by the command line, 3 by the API) that showed
+    # 2, 1, 1, 2, 4 and 1 entries, 2 reads; refused: a search without a
+    # purpose, one without a criterion, one through the API without a
+    # purpose, two over the limit, a registration, the report
+    "ivan": ("6", "2", "13", "7"),
+    # nadie: refused by the command line and by the API
+    "nadie": ("0", "0", "0", "2"),
+    # rosa: one search after the expiry, nothing shown
+    "rosa": ("1", "0", "0", "0"),
+}
+if set(rows) != set(want):
+    sys.exit("accounts: %s" % sorted(rows))
+for who, (s, r, shown, ref) in want.items():
+    row = rows.get(who)
+    if not row:
+        sys.exit("no row for " + who)
+    got = (row["searches"], row["reads"], row["entries_shown"], row["refused"])
+    if got != (s, r, shown, ref):
+        sys.exit("%s: %s, expected %s" % (who, got, (s, r, shown, ref)))
+if "investigación 2026-114" not in rows["ivan"]["purposes"]:
+    sys.exit("the purposes")
+PY
+[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'registry.report' AND actor = 'olga'")" = 1 ] ||
+	fail "the report is not recorded"
+
+# statistics without identities: by offence, territory and year
+for by in territory year; do
+	expect_status 0 "$OBSERVA" case stats --type sex-offender-registry -d "$O" --by "$by" \
+		--now 2026-07-02 --format csv --lang en
+	grep -q '^total,opened,,,4,' "$T/out" || fail "stats by $by: $(head -n 5 "$T/out")"
+	grep -E -q "Pérez|Perez|Núñez|BZ-|Albert|Hospital" "$T/out" && fail "an identity in the statistics by $by"
+done
+expect_status 0 "$OBSERVA" audit verify -d "$O"
