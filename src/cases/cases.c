@@ -61,10 +61,17 @@ ob_err ob_case_units_load(struct ob_store *s, const struct ob_case_type *t,
                           struct ob_diag *d)
 {
 	memset(u, 0, sizeof(*u));
-	/* a type without a unit field has no units to limit an account to (a
-	 * registry keeps its roles there, cases/registry.h) */
-	if (!a->account || a->role == OB_ROLE_ADMIN || t->unit_field < 0)
+	/* a registry keeps its roles in the grants and decides who reads it
+	 * itself (cases/registry.h) */
+	if (!a->account || a->role == OB_ROLE_ADMIN || t->registry)
 		return OB_OK;
+	/* a type without a unit field has no units to give: the observatory's
+	 * accounts act in all its cases, an institution's in none (the tips
+	 * the public sends about missing persons are not for them) */
+	if (t->unit_field < 0) {
+		u->limited = !ob_role_allows(a->role, OB_ROLE_ANALYST);
+		return OB_OK;
+	}
 	if (ob_store_case_units_each(s, a->account, t->code, add_unit, u, d) < 0) {
 		ob_case_units_release(u);
 		return OB_ESTORE;

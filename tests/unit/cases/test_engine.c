@@ -280,6 +280,16 @@ static void units_rule(void **state)
 	assert_true(ob_case_unit_allowed(&u, "A-1"));
 	assert_false(ob_case_unit_allowed(&u, "A-2"));
 	ob_case_units_release(&u);
+	/* a type without units: all for the analyst, none for the submitter
+	 * (a case without a unit is not listed for it) */
+	t->unit_field = -1;
+	assert_int_equal(ob_case_units_load(s, t, &sub, &u, &d), OB_OK);
+	assert_true(u.limited);
+	assert_false(ob_case_unit_allowed(&u, NULL));
+	ob_case_units_release(&u);
+	assert_int_equal(ob_case_units_load(s, t, &ana, &u, &d), OB_OK);
+	assert_false(u.limited);
+	ob_case_units_release(&u);
 	ob_store_close(s);
 	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
 	                                                    "observa.db-shm", NULL };
