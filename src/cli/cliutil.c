@@ -125,3 +125,30 @@ bool ob_cli_rows_format(const char *arg, enum ob_rows_format *fmt)
 	         "--format «%s»: expected text, csv or json", arg);
 	return false;
 }
+
+bool ob_cli_case_set(char *arg, struct ob_case_input *in, size_t *n, size_t max)
+{
+	char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg) {
+		OB_ERROR("--set «%s»: se esperaba CAMPO=VALOR", "--set «%s»: expected FIELD=VALUE", arg);
+		return false;
+	}
+	if (*n >= max) {
+		OB_ERROR("más de %zu --set", "more than %zu --set", max);
+		return false;
+	}
+	*eq = '\0';
+	in[(*n)++] = (struct ob_case_input){ arg, eq + 1 };
+	return true;
+}
+
+bool ob_cli_case_user(const char *arg)
+{
+	if (!*arg || strlen(arg) > OB_MAX_USER_NAME) {
+		OB_ERROR("--user: de 1 a %d caracteres", "--user: 1 to %d characters",
+		         OB_MAX_USER_NAME);
+		return false;
+	}
+	return true;
+}

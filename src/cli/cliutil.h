@@ -7,6 +7,7 @@
 #define OB_CLIUTIL_H
 
 #include "base/common.h"
+#include "cases/cases.h"
 #include "cli/builtin.h"
 #include "io/csvw.h"
 #include "store/store.h"
@@ -58,5 +59,11 @@ int ob_cli_status(ob_err e);
  * the caller exits with OB_EXIT_USAGE). */
 enum ob_rows_format;
 bool ob_cli_rows_format(const char *arg, enum ob_rows_format *fmt);
+
+/* The case commands' options (observa case, observa registry). --set
+ * FIELD=VALUE: arg is cut at its '=' and becomes in[*n] (n below max);
+ * --user NAME: 1 to OB_MAX_USER_NAME bytes. False after saying why. */
+bool ob_cli_case_set(char *arg, struct ob_case_input *in, size_t *n, size_t max);
+bool ob_cli_case_user(const char *arg);
 
 #endif

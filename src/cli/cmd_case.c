@@ -958,30 +958,17 @@ int cmd_case(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	};
 	struct opts o = { .fmt = OB_ROWS_TEXT, .en = ob_cli_output_en(ctx) };
 	const char *sub;
-	char *eq;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "s:u:p:n:t:S:U:f:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			if (!(eq = strchr(optarg, '=')) || eq == optarg) {
-				OB_ERROR("--set «%s»: se esperaba CAMPO=VALOR", "--set «%s»: expected FIELD=VALUE",
-				         optarg);
+			if (!ob_cli_case_set(optarg, o.set, &o.n_set, OB_MAX_CASE_FIELDS))
 				return OB_EXIT_USAGE;
-			}
-			if (o.n_set >= OB_MAX_CASE_FIELDS) {
-				OB_ERROR("más de %d --set", "more than %d --set", OB_MAX_CASE_FIELDS);
-				return OB_EXIT_USAGE;
-			}
-			*eq = '\0';
-			o.set[o.n_set++] = (struct ob_case_input){ optarg, eq + 1 };
 			break;
 		case 'u':
-			if (!*optarg || strlen(optarg) > OB_MAX_USER_NAME) {
-				OB_ERROR("--user: de 1 a %d caracteres", "--user: 1 to %d characters",
-				         OB_MAX_USER_NAME);
+			if (!ob_cli_case_user(optarg))
 				return OB_EXIT_USAGE;
-			}
 			o.user = optarg;
 			break;
 		case 'p': o.purpose = optarg; break;
