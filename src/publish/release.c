@@ -344,7 +344,7 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 	REL_PROGRESS(&r, "escribiendo mapas GeoJSON", "writing GeoJSON maps");
 	if ((e = rel_write_maps(&r)))
 		goto remove_tmp;
-	if ((e = rel_write_survey(&r)))
+	if ((e = rel_write_survey(&r)) || (e = rel_write_dark(&r)))
 		goto remove_tmp;
 	REL_PROGRESS(&r, "escribiendo la estructura SDMX y metadata.json",
 	             "writing the SDMX structure and metadata.json");
