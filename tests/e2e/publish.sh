@@ -183,9 +183,10 @@ sys.exit(1 if bad else 0)
 PY
 expect_grep "$O/releases/v2/indicators.csv" "'=HYPERLINK"
 
-# the survey indicators of the demo's 2023 surveys: 16.1.3, 16.1.4, 5.2.1, 16.3.1
-# of every country with intervals, in percent, as the store keeps them; a
-# suppressed estimate has no number; 2024 had no survey: a header alone
+# the survey indicators of the demo's 2023 surveys: 16.1.3, 16.1.4, 5.2.1,
+# 16.3.1, 5.2.2 and trust in the police and the courts (no SDG) of every
+# country with intervals, in percent, as the store keeps them; a suppressed
+# estimate has no number; 2024 had no survey: a header alone
 [ "$(wc -l <"$R/survey_indicators.csv")" -eq 1 ] || fail "v1 (2024) has survey estimates"
 expect_status 0 "$OBSERVA" survey list -d "$O" --territory SLV
 cp "$T/out" "$T/svlist.csv"
@@ -195,7 +196,7 @@ rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
 store = {(r["indicator"], r["period"]): r for r in csv.DictReader(open(sys.argv[2]))}
 bad = 0
 nat = {(r["indicator"], r["country"]) for r in rows if r["territory"] == r["country"]}
-if len(nat) != 28 or {r["sdg"] for r in rows} != {"16.1.3", "16.1.4", "5.2.1", "16.3.1"}:
+if len(nat) != 49 or {r["sdg"] for r in rows} != {"16.1.3", "16.1.4", "5.2.1", "5.2.2", "16.3.1", ""}:
     print("national estimates:", sorted(nat)); bad += 1
 nsup = 0
 for r in rows:
@@ -236,7 +237,7 @@ got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 		print $c["estimate"] }' "$O/releases/v2/survey_indicators.csv")
 awk -v a="$want" -v b="$got" 'BEGIN { d = a - b; exit !(a != "" && b != "" && d * d < 1e-8) }' ||
 	fail "16.3.1 for El Salvador 2023: the release has «$got», survey estimate «$want»"
-jq -e '[.survey_indicators.indicators[].sdg] == ["16.1.3", "16.1.4", "5.2.1", "16.3.1"]' \
+jq -e '[.survey_indicators.indicators[].sdg] == ["16.1.3", "16.1.4", "5.2.1", "16.3.1", "5.2.2", "", ""]' \
 	"$O/releases/v2/metadata.json" >/dev/null || fail "metadata.json lacks the survey indicators"
 jq -e '.tableSchema.columns | length == 16' "$O/releases/v2/survey_indicators.csv-metadata.json" \
 	>/dev/null || fail "the survey indicators' dictionary"
@@ -268,7 +269,8 @@ cli = {(r["indicator"], r["territory"]): r for r in csv.DictReader(open(sys.argv
 rep = {(r["indicator"], r["territory"]): r for r in csv.DictReader(open(sys.argv[5]))}
 bad = 0
 inds = {r["indicator"] for r in rel}
-if inds != {"violence_victims_share", "partner_violence_women_share"}:
+if inds != {"violence_victims_share", "partner_violence_women_share",
+            "nonpartner_sexual_violence_share"}:
     print("indicators", inds); bad += 1
 r = [x for x in rel if x["indicator"] == "violence_victims_share" and x["territory"] == "SLV"]
 if len(r) != 1 or r[0]["year"] != "2023":
