@@ -319,6 +319,38 @@ for x in rel:
         print("a share without a police count", x); bad += 1
 sys.exit(1 if bad else 0)
 PY
+# the workbook has the survey indicators and the dark figure, cell by cell
+# their CSV's (only those two sheets read: the checker of every sheet is
+# tests/e2e/xlsx_csv.py, run by xlsx.sh)
+python3 - "$O/releases/v2" <<'PY' || fail "tables.xlsx: the survey sheets"
+import csv, re, sys, zipfile
+import xml.etree.ElementTree as ET
+NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RNS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+rel = sys.argv[1]
+z = zipfile.ZipFile(rel + "/tables.xlsx")
+wb = ET.fromstring(z.read("xl/workbook.xml"))
+rels = {r.get("Id"): "xl/" + r.get("Target") for r in ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))}
+sheets = {s.get("name"): rels[s.get(RNS + "id")] for s in wb.iter(NS + "sheet")}
+def col(ref):
+    n = 0
+    for ch in re.match(r"[A-Z]+", ref).group(0):
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+bad = 0
+for table in ("survey_indicators", "dark_figure"):
+    want = list(csv.reader(open(f"{rel}/{table}.csv", newline="", encoding="utf-8")))
+    got = []
+    for row in ET.fromstring(z.read(sheets[table])).iter(NS + "row"):
+        cells = [""] * len(want[0])
+        for c in row.findall(NS + "c"):
+            t = c.find(NS + "v") if c.get("t") in (None, "n") else c.find(NS + "is/" + NS + "t")
+            cells[col(c.get("r"))] = t.text or ""
+        got.append(cells)
+    if got != want or len(want) < 2:
+        print(table, len(got), len(want), [(g, w) for g, w in zip(got, want) if g != w][:2]); bad += 1
+sys.exit(1 if bad else 0)
+PY
 jq -e '.dark_figure.csv == "dark_figure.csv"' "$O/releases/v2/metadata.json" >/dev/null ||
 	fail "metadata.json lacks the dark figure"
 jq -e '.tableSchema.columns | length == 27' "$O/releases/v2/dark_figure.csv-metadata.json" \
