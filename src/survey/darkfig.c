@@ -9,7 +9,8 @@
 
 #include <math.h>
 
-/* One survey row kept while listing. */
+/* What the listing of one indicator's totals keeps: a row of the list for
+ * each total of a survey year within [first, last]. */
 struct take {
 	struct ob_svy_darks *l;
 	const struct ob_svy_indicator *ind;
@@ -65,7 +66,8 @@ static int take_total(void *arg, const struct ob_survey_row *r)
 	return 0;
 }
 
-/* The reporting share beside the rows of indicator ind (rows [from, to)). */
+/* The reporting share (16.3.1) beside rows [from, to) of the list: those of
+ * the same survey, territory and year. */
 struct rep {
 	struct ob_svy_darks *l;
 	size_t from, to;
