@@ -6,7 +6,9 @@
  * share who said they reported it, from the latest release's
  * dark_figure.csv (publish/release_dark.c) as GET
  * /api/v1/survey/dark-figure gives them, in a table and a bar chart. An
- * empty cell of the file is "sin datos" / "no data", never 0.
+ * empty cell of the file is "sin datos" / "no data", or "reservado" /
+ * "withheld" for a police count withheld by disclosure control (flag C),
+ * never 0.
  */
 #include "http/portal.h"
 
@@ -81,14 +83,29 @@ close_reader:
 	return n;
 }
 
-/* A number and, when both are there, its interval; "sin datos" when none. */
-static void cell(struct ob_page *pg, double v, double lo, double hi, int decimals)
+/* Whether the row's police count was withheld by disclosure control. */
+static bool withheld(const struct dark_row *r)
+{
+	for (const char *s = r->flag; *s;) {
+		const char *e = strchr(s, ';');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n == 1 && *s == 'C')
+			return true;
+		s = e ? e + 1 : s + n;
+	}
+	return false;
+}
+
+/* A number and, when both are there, its interval; when none, "reservado"
+ * if it was withheld, else "sin datos". */
+static void cell(struct ob_page *pg, double v, double lo, double hi, int decimals, bool held)
 {
 	struct ob_buf *b = pg->b;
 
 	OB_HTML_LIT(b, "<td class=\"num\">");
 	if (!isfinite(v)) {
-		ob_html_text(b, OB_L(pg, "sin datos", "no data"));
+		ob_html_text(b, held ? OB_L(pg, "reservado", "withheld")
+		                     : OB_L(pg, "sin datos", "no data"));
 	} else {
 		ob_page_num(pg, v, decimals);
 		if (isfinite(lo) && isfinite(hi)) {
@@ -222,11 +239,11 @@ void ob_page_dark_figure(struct ob_page *pg, const struct ob_svy_indicator *x)
 		OB_HTML_LIT(b, "</th><td>");
 		ob_html_text(b, r->year);
 		OB_HTML_LIT(b, "</td>");
-		cell(pg, r->v[C_VIC], r->v[C_VLO], r->v[C_VHI], 0);
-		cell(pg, r->v[C_POL], NAN, NAN, 0);
-		cell(pg, r->v[C_REC], r->v[C_RLO], r->v[C_RHI], 1);
-		cell(pg, r->v[C_UNR], r->v[C_ULO], r->v[C_UHI], 0);
-		cell(pg, r->v[C_REP], r->v[C_PLO], r->v[C_PHI], 1);
+		cell(pg, r->v[C_VIC], r->v[C_VLO], r->v[C_VHI], 0, false);
+		cell(pg, r->v[C_POL], NAN, NAN, 0, withheld(r));
+		cell(pg, r->v[C_REC], r->v[C_RLO], r->v[C_RHI], 1, withheld(r));
+		cell(pg, r->v[C_UNR], r->v[C_ULO], r->v[C_UHI], 0, withheld(r));
+		cell(pg, r->v[C_REP], r->v[C_PLO], r->v[C_PHI], 1, false);
 		OB_HTML_LIT(b, "</tr>\n");
 	}
 	OB_HTML_LIT(b, "</tbody></table></div>\n");
