@@ -247,6 +247,12 @@
 #define OB_MAX_PLANS 16
 /* Most territories (domains) one survey ingest estimates for. */
 #define OB_MAX_SURVEY_TERRITORIES 64
+/* The dark figure (survey/darkfig.h): most police indicators one survey
+ * indicator is set against (survey_indicators.csv, column police), and
+ * most national rows (countries x survey years) the portal's table and
+ * chart of one indicator show (http/portal_dark.c). */
+#define OB_MAX_SURVEY_POLICE_INDICATORS 16
+#define OB_MAX_DARK_FIGURE_ROWS 64
 
 /* Longest number "observa stats" reads in a cell, blanks around it aside
  * (R writes at most 24 characters: 17 digits, sign, point, exponent). */

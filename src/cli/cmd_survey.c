@@ -174,23 +174,27 @@ static void estimate_usage(FILE *out)
 void cmd_survey_usage(FILE *out)
 {
 	fputs(OB_TR(
-	"uso: observa survey estimate|ingest|list [OPCIONES] ...\n\n"
+	"uso: observa survey estimate|ingest|list|compare [OPCIONES] ...\n\n"
 	"Encuestas por muestreo:\n"
 	"  estimate   totales, medias, proporciones y razones con su error estándar\n"
 	"             según el diseño (estratos, UPM, pesos, fpc), por dominios, sobre\n"
 	"             cualquier archivo, fuera del almacén\n"
 	"  ingest     los indicadores de encuesta del catálogo (ODS 16.1.3, 16.1.4,\n"
 	"             5.2.1) estimados con el perfil de una encuesta, al almacén\n"
-	"  list       las estimaciones guardadas\n\n"
+	"  list       las estimaciones guardadas\n"
+	"  compare    la cifra oculta: las víctimas que estima la encuesta frente a\n"
+	"             las que registró la policía\n\n"
 	"\"observa survey SUBCOMANDO --help\" describe sus opciones.\n",
-	"usage: observa survey estimate|ingest|list [OPTIONS] ...\n\n"
+	"usage: observa survey estimate|ingest|list|compare [OPTIONS] ...\n\n"
 	"Sample surveys:\n"
 	"  estimate   totals, means, proportions and ratios with their design-based\n"
 	"             standard errors (strata, PSUs, weights, fpc), by domain, on any\n"
 	"             file, outside the store\n"
 	"  ingest     the catalogue's survey indicators (SDG 16.1.3, 16.1.4, 5.2.1)\n"
 	"             estimated with a survey's profile, into the store\n"
-	"  list       the estimates kept\n\n"
+	"  list       the estimates kept\n"
+	"  compare    the dark figure: the survey's estimated victims against those\n"
+	"             the police recorded\n\n"
 	"\"observa survey SUBCOMMAND --help\" describes its options.\n"), out);
 }
 
@@ -1204,6 +1208,8 @@ int cmd_survey(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		return cmd_survey_ingest(ctx, argc - 1, argv + 1);
 	if (!strcmp(argv[1], "list"))
 		return cmd_survey_list(ctx, argc - 1, argv + 1);
+	if (!strcmp(argv[1], "compare"))
+		return cmd_survey_compare(ctx, argc - 1, argv + 1);
 	OB_ERROR("survey: subcomando desconocido «%s»", "survey: unknown subcommand «%s»", argv[1]);
 	cmd_survey_usage(stderr);
 	return OB_EXIT_USAGE;

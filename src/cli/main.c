@@ -43,7 +43,7 @@ const struct ob_command ob_commands[] = {
 	  "add a country to the catalogue; what it has and lacks" },
 	{ "stats", cmd_stats, cmd_stats_usage, OB_CMD_OWN_HELP,
 	  "estadísticas sobre cualquier CSV", "statistics on any CSV" },
-	{ "survey", cmd_survey, cmd_survey_usage, OBS | RW | OB_CMD_OWN_HELP,
+	{ "survey", cmd_survey, cmd_survey_usage, OBS | RW | SNAP | OB_CMD_OWN_HELP,
 	  "estimaciones de encuestas según su diseño", "design-based survey estimates" },
 	{ "plan", cmd_plan, cmd_plan_usage, OBS | RO | SNAP | OB_CMD_OWN_HELP,
 	  "seguimiento de un plan: indicadores frente a sus metas",

@@ -66,6 +66,7 @@ struct work {
 	size_t *tcode;         /* [nrows]: index in terr */
 	struct ob_survey_row *rows;
 	size_t nrows_out, rows_cap;
+	char *total_id[OB_MAX_SURVEY_PROFILE_INDICATORS]; /* "ID:total", owned */
 	char (*flags)[128];
 };
 
@@ -286,6 +287,8 @@ static void work_release(struct work *k)
 	free(k->tcode);
 	free(k->rows);
 	free(k->flags);
+	for (size_t i = 0; i < OB_ARRAY_SIZE(k->total_id); i++)
+		free(k->total_id[i]);
 }
 
 ob_err ob_cli_survey_ingest(struct ob_store *s, const char *dir, const char *profile,
@@ -434,19 +437,34 @@ ob_err ob_cli_survey_ingest(struct ob_store *s, const char *dir, const char *pro
 	k.drows = ob_malloc(n * sizeof(size_t));
 	ob_svy_scratch_init(&scr, &ds);
 	for (size_t i = 0; i < p.nind && !e; i++) {
+		const struct ob_svy_indicator *ci = ob_svy_catalog_find(&cat, p.ind[i].id);
 		struct ob_svy_est est;
 		size_t nu;
 		if ((e = indicator_values(&k, &p.ind[i], &nu, d)))
 			break;
-		ob_svy_estimate(&ds, &scr, OB_SVY_PROP, k.y, NULL, k.urows, nu, &p.opts, &est);
-		add_row(&k, p.ind[i].id, p.country, &est, &p.opts);
-		for (size_t t = 0; t < k.nterr; t++) {
-			size_t m = 0;
-			for (size_t j = 0; j < nu; j++)
-				if (k.tcode[k.urows[j]] == t)
-					k.drows[m++] = k.urows[j];
-			ob_svy_estimate(&ds, &scr, OB_SVY_PROP, k.y, NULL, k.drows, m, &p.opts, &est);
-			add_row(&k, p.ind[i].id, k.terr[t], &est, &p.opts);
+		/* the share; and, when the police record the same crime, the
+		 * number of victims it stands for (the dark figure's) */
+		for (int total = 0; total < 2; total++) {
+			enum ob_svy_estimator est_k = total ? OB_SVY_TOTAL : OB_SVY_PROP;
+			const char *id = p.ind[i].id;
+			if (total) {
+				if (!ci || !ci->police[0])
+					break;
+				k.total_id[i] = ob_malloc(strlen(id) + sizeof(":total"));
+				memcpy(k.total_id[i], id, strlen(id));
+				memcpy(k.total_id[i] + strlen(id), ":total", sizeof(":total"));
+				id = k.total_id[i];
+			}
+			ob_svy_estimate(&ds, &scr, est_k, k.y, NULL, k.urows, nu, &p.opts, &est);
+			add_row(&k, id, p.country, &est, &p.opts);
+			for (size_t t = 0; t < k.nterr; t++) {
+				size_t m = 0;
+				for (size_t j = 0; j < nu; j++)
+					if (k.tcode[k.urows[j]] == t)
+						k.drows[m++] = k.urows[j];
+				ob_svy_estimate(&ds, &scr, est_k, k.y, NULL, k.drows, m, &p.opts, &est);
+				add_row(&k, id, k.terr[t], &est, &p.opts);
+			}
 		}
 	}
 	ob_svy_scratch_release(&scr);
@@ -462,6 +480,9 @@ ob_err ob_cli_survey_ingest(struct ob_store *s, const char *dir, const char *pro
 		k.rows[i].file = base;
 		k.rows[i].sha256 = sha;
 		k.rows[i].ingested_at = stamp;
+		if (strchr(k.rows[i].indicator, ':'))
+			continue; /* a total kept for the dark figure, not an indicator */
+		res->rows++;
 		res->suppressed += k.rows[i].suppressed;
 		res->flagged += !k.rows[i].suppressed && strstr(k.flags[i], "high_cv") != NULL;
 	}
@@ -470,7 +491,6 @@ ob_err ob_cli_survey_ingest(struct ob_store *s, const char *dir, const char *pro
 	ob_strlcpy(res->survey, p.code, sizeof(res->survey));
 	ob_strlcpy(res->period, per, sizeof(res->period));
 	res->respondents = n;
-	res->rows = k.nrows_out;
 release_work:
 	if (design_made)
 		ob_svy_design_release(&ds);

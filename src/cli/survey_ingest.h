@@ -9,7 +9,10 @@
  * profile names a territory column, for each admin-1 unit, and replaces
  * the survey's rows of that period in the store (store/survey.h): an
  * estimate from fewer respondents than the profile's min_n is stored
- * suppressed, without a number.
+ * suppressed, without a number. For an indicator whose victims the police
+ * also record (survey_indicators.csv, column police) it keeps beside the
+ * share the design-based total of its victims ("ID:total", the dark
+ * figure's, survey/darkfig.h).
  *
  * The period is period when given, else the value of the profile's period
  * column, which must be the same on every row.
@@ -24,7 +27,8 @@ struct ob_survey_ingest_result {
 	char survey[OB_MAX_NAME];
 	char period[OB_MAX_NAME];
 	size_t respondents;
-	size_t rows;        /* estimates stored */
+	size_t rows;        /* estimates of indicators stored (not the totals kept
+	                       beside them for the dark figure, store/survey.h) */
 	size_t suppressed;  /* of them, without a number */
 	size_t flagged;     /* with a precision flag (high_cv) */
 };
@@ -38,5 +42,7 @@ ob_err ob_cli_survey_ingest(struct ob_store *s, const char *dir, const char *pro
 struct ob_cmd_ctx;
 int cmd_survey_ingest(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_survey_list(struct ob_cmd_ctx *ctx, int argc, char **argv);
+/* "observa survey compare" (survey_compare.c): the dark figure. */
+int cmd_survey_compare(struct ob_cmd_ctx *ctx, int argc, char **argv);
 
 #endif

@@ -32,6 +32,23 @@ static const struct {
 	{ "SV", { 0.20, 0.12 }, { 0.35, 0.60 }, { 0.14, 0.10 }, { 0.26, 0.34 } },
 };
 
+/* The questions added later, in the same order of countries: the share of
+ * women subjected to sexual violence by a non-partner (SDG 5.2.2) and of
+ * people who trust the police and the courts a lot or somewhat. Drawn from
+ * a stream of their own (write_survey), so that every other answer is
+ * that of the survey without them. */
+static const struct {
+	double sexual[2], police[2], courts[2];
+} params2[] = {
+	{ { 0.05, 0.05 }, { 0.42, 0.43 }, { 0.38, 0.39 } },
+	{ { 0.04, 0.04 }, { 0.55, 0.53 }, { 0.50, 0.49 } },
+	{ { 0.06, 0.05 }, { 0.35, 0.37 }, { 0.33, 0.34 } },
+	{ { 0.06, 0.06 }, { 0.30, 0.32 }, { 0.28, 0.29 } },
+	{ { 0.07, 0.06 }, { 0.25, 0.29 }, { 0.22, 0.24 } },
+	{ { 0.04, 0.04 }, { 0.50, 0.49 }, { 0.45, 0.45 } },
+	{ { 0.06, 0.04 }, { 0.32, 0.52 }, { 0.30, 0.38 } },
+};
+
 #define PSUS 160          /* PSUs of a country's sample */
 #define CLUSTER 15        /* respondents a PSU, on average */
 #define ADULTS 0.65       /* share of the population aged 18 or more */
@@ -75,6 +92,17 @@ static void out_fmt(struct out *o, const char *fmt, ...)
 		out_mem(o, b, (size_t)n);
 }
 
+/* An answer on trust in an institution: 1 a lot, 2 somewhat (together the
+ * share p), 3 little, 4 not at all, 9 does not know (3 %). */
+static int trust(struct ob_rng *r, double p)
+{
+	if (ob_rng_chance(r, 0.03))
+		return 9;
+	if (ob_rng_chance(r, p))
+		return ob_rng_chance(r, 0.4) ? 1 : 2;
+	return ob_rng_chance(r, 0.5) ? 3 : 4;
+}
+
 /* One country's survey of one year (k: 0 the first survey, 1 the second). */
 static ob_err write_survey(struct gen *g, int ci, int pi, int year, int k,
                            struct ob_demo_survey_file *f, struct ob_diag *d)
@@ -82,7 +110,7 @@ static ob_err write_survey(struct gen *g, int ci, int pi, int year, int k,
 	const struct demo_country *c = &demo_countries[ci];
 	size_t strata[64], ns = 0;
 	double pop[64], root = 0;
-	struct ob_rng r, rr;
+	struct ob_rng r, rr, rq;
 	struct out o;
 	long day = demo_civil_days(year, 7, 1);
 	ob_err e;
@@ -105,8 +133,11 @@ static ob_err write_survey(struct gen *g, int ci, int pi, int year, int k,
 	 * other answers are those of a survey without the question */
 	ob_rng_seed_stream(&rr, g->o->seed, "survey-report",
 	                   (uint64_t)ci * 10000 + (uint64_t)year);
+	/* the questions added later (params2): a stream of their own too */
+	ob_rng_seed_stream(&rq, g->o->seed, "survey-more", (uint64_t)ci * 10000 + (uint64_t)year);
 	out_str(&o, "anio,depto,estrato,upm,factor,sexo,edad,p1_victima,p2_seguridad_noche,"
-	            "p3_pareja_alguna,p4_violencia_pareja,p5_denuncio\n");
+	            "p3_pareja_alguna,p4_violencia_pareja,p5_denuncio,p6_violencia_sexual_no_pareja,"
+	            "p7_confianza_policia,p8_confianza_tribunales\n");
 	f->respondents = 0;
 	for (size_t h = 0; h < ns; h++) {
 		const struct terr *t = &g->t[strata[h]];
@@ -148,7 +179,12 @@ static ob_err write_survey(struct gen *g, int ci, int pi, int year, int k,
 				if (victim == 1)
 					out_fmt(&o, "%d", ob_rng_chance(&rr, 0.02) ? 9
 					                  : ob_rng_chance(&rr, params[pi].report[k]) ? 1 : 2);
-				out_chr(&o, '\n');
+				out_chr(&o, ',');
+				if (female)
+					out_fmt(&o, "%d", ob_rng_chance(&rq, 0.01) ? 9
+					                  : ob_rng_chance(&rq, params2[pi].sexual[k]) ? 1 : 2);
+				out_fmt(&o, ",%d,%d\n", trust(&rq, params2[pi].police[k]),
+				        trust(&rq, params2[pi].courts[k]));
 				f->respondents++;
 			}
 		}
@@ -207,7 +243,23 @@ static ob_err write_profile(const char *path, const struct demo_country *c, cons
 	        "yes = 1\n"
 	        "no = 2\n"
 	        "missing = 9\n"
-	        "universe = p1_victima=1\n",
+	        "universe = p1_victima=1\n\n"
+	        "[indicator nonpartner_sexual_violence_share]\n"
+	        "column = p6_violencia_sexual_no_pareja\n"
+	        "yes = 1\n"
+	        "no = 2\n"
+	        "missing = 9\n"
+	        "universe = sexo=2\n\n"
+	        "[indicator trust_police_share]\n"
+	        "column = p7_confianza_policia\n"
+	        "yes = 1, 2\n"
+	        "no = 3, 4\n"
+	        "missing = 9\n\n"
+	        "[indicator trust_courts_share]\n"
+	        "column = p8_confianza_tribunales\n"
+	        "yes = 1, 2\n"
+	        "no = 3, 4\n"
+	        "missing = 9\n",
 	        cc, cc, c->name, c->iso3);
 	return demo_out_close(&o, d);
 }

@@ -8,8 +8,11 @@
  * within each stratum, respondents within each PSU, unequal weights (the
  * stratum's population over its sample, times a PSU and a non-response
  * factor), prevalences that vary by stratum and PSU (so the design effect
- * is above 1), "don't know" codes, and a partner-violence module asked of
- * women who ever had a partner. Files go to outdir/surveys/<cc>-evic-<year>.csv,
+ * is above 1), "don't know" codes, a partner-violence module asked of
+ * women who ever had a partner, a question on sexual violence by
+ * non-partners asked of women (5.2.2) and two on trust in the police and
+ * the courts (these three drawn from a stream of their own, so that the
+ * other answers keep their bytes). Files go to outdir/surveys/<cc>-evic-<year>.csv,
  * each country's survey profile to DIR/catalog/surveys/<cc>-evic.ini and,
  * when El Salvador is generated, the plan modelled on Plan El Salvador
  * Seguro to DIR/catalog/plans/sv-seguro.ini (docs/demo.md).

@@ -142,6 +142,9 @@ void ob_http_page(const struct ob_http_call *c, long long *limit, long long *off
  * from the latest release's survey_indicators.csv and returns true; false
  * when id is no survey indicator. */
 bool ob_http_survey_indicator(struct ob_http_call *c);
+/* GET /api/v1/survey/dark-figure (survey.c): the latest release's
+ * dark_figure.csv, filtered by indicator, territory and year. */
+void ob_http_h_dark_figure(struct ob_http_call *c);
 
 /* GET /api/v1/plans/{plan} (plan.c): a plan's indicators against their
  * targets, from the latest release. */

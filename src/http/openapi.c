@@ -49,6 +49,12 @@ static const struct shape {
 	  "disaggregations:s?,url:s" },
 	{ ob_http_h_indicator, PAGE, "indicator:s,territory:s,year:i,~sex:s?,~value:n?,~lower:n?,"
 	  "~upper:n?,~count:i?,~status:s?,~flags:s?,~estimate:n?,~se:n?,~cv:n?,~n:i?,~flag:s?" },
+	{ ob_http_h_dark_figure, PAGE, "indicator:s,sdg:s?,country:s,territory:s,year:i,survey:s,"
+	  "population:s?,victims:n?,victims_lower:n?,victims_upper:n?,victims_se:n?,n:i,"
+	  "police:i?,police_indicators:s,police_population:s,counting_rule:s?,recorded_pct:n?,"
+	  "recorded_lower:n?,recorded_upper:n?,unrecorded:n?,unrecorded_lower:n?,"
+	  "unrecorded_upper:n?,reporting_pct:n?,reporting_lower:n?,reporting_upper:n?,"
+	  "level_conf:n,flag:s?" },
 	{ ob_http_h_plan, PAGE, "goal:s?,indicator:s,measure:s,source:s,territory:s,year:i?,"
 	  "value:n?,lower:n?,upper:n?,path:n?,baseline:n,baseline_year:i,target:n,target_year:i,"
 	  "direction:s,status:s,flags:s?,responsible:s?" },

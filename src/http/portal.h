@@ -122,6 +122,12 @@ void ob_page_sparkline(struct ob_page *pg, double width, double height, const do
  * harvest); 0 when none, or when the store cannot say (portal_home.c). */
 size_t ob_page_harvested(struct ob_page *pg);
 
+/* The dark figure of survey indicator x (portal_dark.c): the latest
+ * release's survey victims against police victims, country by country, in
+ * a chart and a table; nothing when x has no police indicators. */
+struct ob_svy_indicator;
+void ob_page_dark_figure(struct ob_page *pg, const struct ob_svy_indicator *x);
+
 /* A chart drawn twice, wide (svg[0]) and narrow for a phone (svg[1]),
  * into one <figure class="chart analysis-chart">: the wide one, then the
  * narrow one when it was drawn; nothing when the wide one was not. Frees

@@ -115,6 +115,17 @@ static const struct ob_http_pspec p_indicator[] = {
 };
 
 /* plans (plan.c) */
+static const struct ob_http_pspec p_dark_figure[] = {
+	{ "indicator", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "indicador de encuesta (catalog/survey_indicators.csv)",
+	  "survey indicator (catalog/survey_indicators.csv)" },
+	{ "territory", "query", OB_HTTP_STRING, false, 0, 0, NULL,
+	  "código del territorio (país o unidad de primer nivel)",
+	  "territory code (country or first-level unit)" },
+	{ "year", "query", OB_HTTP_INTEGER, false, 1900, 2100, NULL, "año", "year" },
+	P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD,
+};
+
 static const struct ob_http_pspec p_plan[] = {
 	{ "plan", "path", OB_HTTP_STRING, true, 0, 0, NULL,
 	  "código del plan (catalog/plans/CÓDIGO.ini)", "plan code (catalog/plans/CODE.ini)" },
@@ -462,6 +473,13 @@ const struct ob_http_route ob_http_routes[] = {
 	  "Valores publicados de un indicador (de la última publicación, tras el control de "
 	  "divulgación)", "Published values of an indicator (latest release, disclosure-controlled)",
 	  PARAMS(p_indicator), "json+csv", NULL },
+	{ "GET", "/api/v1/survey/dark-figure", OB_ROLE_PUBLIC, false, false, ob_http_h_dark_figure,
+	  "La cifra oculta: víctimas que estima cada encuesta (total con su intervalo) frente a "
+	  "las de 18 años o más que registró la policía, la proporción registrada y las no "
+	  "registradas (de la última publicación)",
+	  "The dark figure: victims each survey estimates (a total with its interval) against "
+	  "those aged 18 or more the police recorded, the share recorded and those unrecorded "
+	  "(latest release)", PARAMS(p_dark_figure), "json+csv", NULL },
 	{ "GET", "/api/v1/plans/{plan}", OB_ROLE_PUBLIC, false, false, ob_http_h_plan,
 	  "Un plan: cada indicador con su último valor publicado frente a su meta, y su estado "
 	  "decidido con el intervalo (on_track, at_risk, off_track, no_data)",

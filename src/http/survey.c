@@ -4,8 +4,10 @@
  * latest release's survey_indicators.csv (publish/release_survey.c), so the
  * API shows what was published and nothing else: estimate, interval, se,
  * cv, n and flags in percent; a suppressed estimate without a number.
- * Filters: territory, year. The file is read per request (a few hundred
- * rows a release).
+ * Filters: territory, year. GET /api/v1/survey/dark-figure answers the
+ * rows of its dark_figure.csv (publish/release_dark.c) the same way, with
+ * the filters indicator, territory and year. The files are read per
+ * request (a few hundred rows a release).
  */
 #include "http/internal.h"
 
@@ -32,11 +34,15 @@ static bool is_survey_indicator(const char *dir, const char *id)
 	return found;
 }
 
-/* Columns of survey_indicators.csv written as numbers. */
+/* Columns of survey_indicators.csv and dark_figure.csv written as numbers. */
 static bool numeric(const char *col)
 {
-	static const char *const nums[] = { "year", "estimate", "lower", "upper", "se", "cv", "n",
-		                            "level_conf" };
+	static const char *const nums[] = {
+		"year", "estimate", "lower", "upper", "se", "cv", "n", "level_conf", "victims",
+		"victims_lower", "victims_upper", "victims_se", "police", "recorded_pct",
+		"recorded_lower", "recorded_upper", "unrecorded", "unrecorded_lower",
+		"unrecorded_upper", "reporting_pct", "reporting_lower", "reporting_upper",
+	};
 	for (size_t i = 0; i < OB_ARRAY_SIZE(nums); i++)
 		if (!strcmp(col, nums[i]))
 			return true;
@@ -61,7 +67,8 @@ static void rows_release(struct rows *r)
 	free(r->cell);
 }
 
-/* The rows of path whose indicator is id (and territory, year when given). */
+/* The rows of path whose indicator is id (NULL: any; and territory, year
+ * when given). */
 static ob_err rows_load(const char *path, const char *id, const char *territory, long long year,
                         struct rows *r, struct ob_diag *d)
 {
@@ -89,7 +96,7 @@ static ob_err rows_load(const char *path, const char *id, const char *territory,
 	}
 	while (!(e = ob_csv_next(rd, &rec, d))) {
 		long long y;
-		if (rec->blank || rec->nfields != r->ncols || strcmp(rec->fields[ci].ptr, id) ||
+		if (rec->blank || rec->nfields != r->ncols || (id && strcmp(rec->fields[ci].ptr, id)) ||
 		    (territory && strcmp(rec->fields[ct].ptr, territory)))
 			continue;
 		if (year >= 0 && (!ob_parse_int(rec->fields[cy].ptr, rec->fields[cy].len, 0, 9999, &y) ||
@@ -110,7 +117,9 @@ close_reader:
 	return e;
 }
 
-bool ob_http_survey_indicator(struct ob_http_call *c)
+/* Answer the rows of the latest release's file name whose indicator is id
+ * (NULL: any), filtered by the query's territory and year. */
+static void answer(struct ob_http_call *c, const char *name, const char *id)
 {
 	const char *dir = c->ctx->dir ? c->ctx->dir : ".";
 	const char *territory = ob_http_str(c, "territory");
@@ -120,27 +129,25 @@ bool ob_http_survey_indicator(struct ob_http_call *c)
 	struct rows r;
 	struct ob_diag d;
 
-	if (!c->path_value || !is_survey_indicator(dir, c->path_value))
-		return false;
 	memset(&r, 0, sizeof(r));
 	ob_diag_clear(&d);
 	if (ob_release_latest(dir, version, sizeof(version)) ||
-	    snprintf(path, sizeof(path), "%s/%s/%s/survey_indicators.csv", dir, OB_RELEASES_DIR,
-	             version) >= (int)sizeof(path) || access(path, R_OK)) {
+	    snprintf(path, sizeof(path), "%s/%s/%s/%s", dir, OB_RELEASES_DIR, version, name) >=
+	            (int)sizeof(path) || access(path, R_OK)) {
 		ob_http_fail(c->res, 404, "no_release", NULL,
 		             "El observatorio aún no ha publicado estimaciones de encuestas; se "
 		             "publican con «observa publish».",
 		             "The observatory has published no survey estimates yet ('observa "
 		             "publish').");
-		return true;
+		return;
 	}
-	if (rows_load(path, c->path_value, territory, year, &r, &d)) {
+	if (rows_load(path, id, territory, year, &r, &d)) {
 		OB_ERROR("API: encuestas: %s: %s", "API: surveys: %s: %s", path, d.message);
 		ob_http_fail(c->res, 500, "release", NULL,
 		             "No se pudo leer la publicación; el administrador encontrará el "
 		             "detalle en el registro del servidor.", "The release could not be read.");
 		rows_release(&r);
-		return true;
+		return;
 	}
 	ob_http_page(c, &limit, &offset);
 	ob_http_table_begin(&t, c, (const char *const *)r.cols, r.ncols, (long long)r.nrows, limit,
@@ -160,5 +167,19 @@ bool ob_http_survey_indicator(struct ob_http_call *c)
 	}
 	ob_http_table_end(&t);
 	rows_release(&r);
+}
+
+bool ob_http_survey_indicator(struct ob_http_call *c)
+{
+	const char *dir = c->ctx->dir ? c->ctx->dir : ".";
+
+	if (!c->path_value || !is_survey_indicator(dir, c->path_value))
+		return false;
+	answer(c, "survey_indicators.csv", c->path_value);
 	return true;
+}
+
+void ob_http_h_dark_figure(struct ob_http_call *c)
+{
+	answer(c, "dark_figure.csv", ob_http_str(c, "indicator"));
 }

@@ -155,6 +155,11 @@ const char *rel_col_name(const struct rtable *t, size_t i);
 ob_err rel_write_survey(struct rel *r);
 void rel_survey_metadata(struct rel *r, struct ob_buf *b);
 
+/* release_dark.c: the dark figure (survey victims against police victims,
+ * survey/darkfig.h) and its dictionary, and its entry of metadata.json */
+ob_err rel_write_dark(struct rel *r);
+void rel_dark_metadata(struct rel *r, struct ob_buf *b);
+
 /* release_maps.c: the maps (GeoJSON) */
 ob_err rel_write_maps(struct rel *r);
 

@@ -556,6 +556,7 @@ ob_err rel_write_metadata(struct rel *r)
 	/* code lists */
 	ob_buf_puts(&b, "]");
 	rel_survey_metadata(r, &b);
+	rel_dark_metadata(r, &b);
 	ob_buf_puts(&b, ",\n\"code_lists\":{\"sex\":");
 	labels3(&b, sex_labels, OB_ARRAY_SIZE(sex_labels));
 	ob_buf_puts(&b, ",\n\"level\":");

@@ -1,6 +1,7 @@
 /* release_write.c - a release's tables written as files: CSV, JSON and XLSX
  * (see release_impl.h; SDMX is sdmx.c). */
 #include "publish/release_impl.h"
+#include "io/csv.h"
 #include "publish/xlsx.h"
 
 /* ---- cells as text ---- */
@@ -474,6 +475,72 @@ static ob_err write_part(struct rel *r, const struct rtable *t, size_t from, siz
 	return e;
 }
 
+/* The sheet of a CSV the release wrote without a table of its own
+ * (survey_indicators.csv, dark_figure.csv; already in r->tmp): its header,
+ * then each row, a cell that reads whole as a number written as one and
+ * an empty cell left empty (no value, not zero). */
+static ob_err write_csv_sheet(struct rel *r, const char *csv, const char *path)
+{
+	const struct ob_csv_options o = { .encoding = OB_ENC_UTF8, .delimiter = ',' };
+	struct ob_buf b = OB_BUF_INIT(OB_XLSX_SHEET_CHUNK);
+	struct ob_csv_reader *rd;
+	const struct ob_csv_record *rec;
+	char in[OB_MAX_PATH];
+	size_t row = 0;
+	FILE *f;
+	bool ok = true;
+	ob_err e;
+
+	if (snprintf(in, sizeof(in), "%s/%s", r->tmp, csv) >= (int)sizeof(in))
+		return OB_DIAG(r->d, OB_ETOOBIG, r->tmp, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
+	if ((e = ob_csv_open(in, NULL, &o, &rd, r->d)))
+		return e;
+	if (!(f = fopen(path, "wb"))) {
+		ob_csv_close(rd);
+		return OB_DIAG(r->d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo crear: %s",
+		               "cannot create: %s", strerror(errno));
+	}
+	while (ok && !(e = ob_csv_next(rd, &rec, r->d))) {
+		if (rec->blank)
+			continue;
+		row++;
+		if (row == 1) {
+			/* the header frozen, each column as wide as its name */
+			double *widths = ob_malloc((rec->nfields + 1) * sizeof(double));
+			for (size_t c = 0; c < rec->nfields; c++)
+				widths[c] = rec->fields[c].len + 2 > 10 ? (double)rec->fields[c].len + 2 : 10;
+			ob_xlsx_sheet_begin_frozen(&b, widths, rec->nfields);
+			free(widths);
+		}
+		ob_xlsx_row_begin(&b, row);
+		for (size_t c = 0; c < rec->nfields; c++) {
+			const struct ob_csv_field *x = &rec->fields[c];
+			double v;
+			if (row == 1)
+				ob_xlsx_head(&b, row, c, x->ptr);
+			else if (x->len)
+				ob_xlsx_cell(&b, row, c, x->ptr, ob_parse_double(x->ptr, x->len, &v));
+		}
+		ob_xlsx_row_end(&b);
+		if (b.len >= OB_XLSX_SHEET_CHUNK)
+			ok = flush(&b, f);
+	}
+	ob_csv_close(rd);
+	if (e == OB_ENOENT)
+		e = OB_OK;
+	if (!e && !row)
+		ob_xlsx_sheet_begin(&b); /* not even a header: an empty sheet */
+	if (!e)
+		ob_xlsx_sheet_end(&b);
+	ok = ok && !e && flush(&b, f);
+	ob_buf_release(&b);
+	if ((fclose(f) != 0 || !ok) && !e)
+		e = OB_DIAG(r->d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo escribir (disco lleno?)",
+		            "cannot write (disk full?)");
+	return e;
+}
+
 /* The sheet "notes": what the workbook's marks and columns mean, in
  * Spanish and English. */
 static ob_err write_notes(struct rel *r, const char *path)
@@ -531,7 +598,11 @@ static ob_err write_notes(struct rel *r, const char *path)
 ob_err rel_write_xlsx(struct rel *r)
 {
 	static const char name[] = "tables.xlsx";
-	size_t per = sheet_rows(r), n = 1, k = 0;
+	static const char *const csv_sheets[][2] = {
+		{ "survey_indicators", "survey_indicators.csv" },
+		{ "dark_figure", "dark_figure.csv" },
+	};
+	size_t per = sheet_rows(r), n = 1 + OB_ARRAY_SIZE(csv_sheets), k = 0;
 	char (*names)[OB_XLSX_MAX_SHEET_NAME + 1], (*files)[OB_MAX_PATH], path[OB_MAX_PATH];
 	const char **np, **fp;
 	ob_err e = OB_OK;
@@ -573,6 +644,17 @@ ob_err rel_write_xlsx(struct rel *r)
 			}
 			e = write_part(r, t, from, to, files[k]);
 		}
+	}
+	/* the survey indicators and the dark figure, as their CSV (written
+	 * before the workbook) */
+	for (size_t x = 0; x < OB_ARRAY_SIZE(csv_sheets) && !e; x++, k++) {
+		snprintf(names[k], sizeof(names[k]), "%s", csv_sheets[x][0]);
+		if (snprintf(files[k], sizeof(files[k]), "%s/.sheet%zu.xml", r->tmp, k + 1) >=
+		    (int)sizeof(files[k]))
+			e = OB_DIAG(r->d, OB_ETOOBIG, r->tmp, 0, 0, NULL, 0, "ruta demasiado larga",
+			            "path too long");
+		else
+			e = write_csv_sheet(r, csv_sheets[x][1], files[k]);
 	}
 	if (!e) {
 		snprintf(names[k], sizeof(names[k]), "notes");

@@ -89,7 +89,8 @@ int ob_store_survey_each(struct ob_store *s, const char *indicator, const char *
 	if (ob_store_sql(s, "SELECT survey, indicator, territory, period, estimate, se, lower,"
 	                    " upper, cv, deff, level, method, n, flags, suppressed, file, sha256,"
 	                    " ingested_at FROM survey_estimate"
-	                    " WHERE (indicator = ?1 OR ?1 IS NULL) AND (territory = ?2 OR ?2 IS NULL)"
+	                    " WHERE (indicator = ?1 OR (?1 IS NULL AND indicator NOT LIKE '%:%'))"
+	                    " AND (territory = ?2 OR ?2 IS NULL)"
 	                    " ORDER BY indicator, territory, period, survey",
 	                 &st, d))
 		return -1;

@@ -8,6 +8,12 @@
  * suppressed row has no number: estimate, se, lower, upper, cv and deff
  * are NaN on the way in and out (NULL in the table).
  *
+ * For a share whose victims the police also record (survey_indicators.csv,
+ * column police) ingest keeps beside it the design-based total of the
+ * respondents who said yes, a Wald interval: indicator "ID:total", the
+ * estimated number of victims that the dark figure sets against the
+ * police's (survey/darkfig.h).
+ *
  * Ownership: the strings of a row given to a callback belong to the store
  * and live only during the call.
  */
@@ -38,7 +44,10 @@ ob_err ob_store_survey_replace(struct ob_store *s, const char *survey, const cha
 
 /*
  * Each row, ordered by indicator, territory, period and survey; indicator
- * and territory (NULL: any) filter. each's non-zero return stops the
+ * and territory (NULL: any) filter. The design-based totals kept beside a
+ * share for the dark figure (indicator "ID:total", survey/darkfig.h) are
+ * listed only when indicator names one: NULL lists the catalogue's
+ * indicators alone. each's non-zero return stops the
  * listing and is returned; -1 with d filled on a store error.
  */
 int ob_store_survey_each(struct ob_store *s, const char *indicator, const char *territory,

@@ -349,6 +349,8 @@ void ob_svy_catalog_release(struct ob_svy_catalog *c)
 		free(x->sdg);
 		free(x->universe_es);
 		free(x->universe_en);
+		free(x->police);
+		free(x->reporting);
 	}
 	c->n = 0;
 }
@@ -371,7 +373,9 @@ ob_err ob_svy_catalog_load(const char *dir, struct ob_svy_catalog *c, struct ob_
 {
 	static const char *const names[] = { "id", "name_es", "name_en", "description_es",
 	                                     "description_en", "sdg", "universe_es", "universe_en",
-	                                     "direction" };
+	                                     "direction", "police", "police_sex", "reporting" };
+	static const bool required[] = { true, true, true, true, true, true, true, true, true,
+	                                 false, false, false };
 	char path[OB_MAX_PATH];
 	struct ob_csv_options o = { OB_ENC_UTF8, ',', 0, 0, false, NULL };
 	struct ob_csv_reader *r = NULL;
@@ -389,11 +393,11 @@ ob_err ob_svy_catalog_load(const char *dir, struct ob_svy_catalog *c, struct ob_
 	if ((e = ob_csv_open(path, NULL, &o, &r, d)))
 		return e;
 	if ((e = ob_csv_next(r, &rec, d)) ||
-	    (e = ob_csv_header_columns(rec, path, names, NULL, OB_ARRAY_SIZE(names), idx, d)))
+	    (e = ob_csv_header_columns(rec, path, names, required, OB_ARRAY_SIZE(names), idx, d)))
 		goto close_reader;
 	while (!(e = ob_csv_next(r, &rec, d))) {
 		struct ob_svy_indicator *x;
-		const char *dir_s;
+		const char *dir_s, *sex_s;
 		if (rec->blank)
 			continue;
 		if (c->n >= OB_MAX_SURVEY_INDICATORS) {
@@ -414,7 +418,17 @@ ob_err ob_svy_catalog_load(const char *dir, struct ob_svy_catalog *c, struct ob_
 			            "id vacío", "empty id");
 			goto close_reader;
 		}
+		sex_s = idx[10] >= 0 && (size_t)idx[10] < rec->nfields ? rec->fields[idx[10]].ptr : "";
+		if (strcmp(sex_s, "") && strcmp(sex_s, "T") && strcmp(sex_s, "F") && strcmp(sex_s, "M")) {
+			e = OB_DIAG(d, OB_EINVAL, path, rec->line, idx[10] + 1, sex_s, strlen(sex_s),
+			            "police_sex: se esperaba T (ambos), F, M o nada",
+			            "police_sex: expected T (both), F, M or nothing");
+			goto close_reader;
+		}
 		x = &c->ind[c->n++];
+		x->police = field(rec, idx[9]);
+		x->reporting = field(rec, idx[11]);
+		x->police_sex = sex_s[0] ? sex_s[0] : 'T';
 		x->id = field(rec, idx[0]);
 		x->name_es = field(rec, idx[1]);
 		x->name_en = field(rec, idx[2]);

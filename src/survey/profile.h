@@ -4,7 +4,9 @@
  * The catalogue's survey indicators (DIR/catalog/survey_indicators.csv:
  * id, names, descriptions, SDG, universe, direction) are shares of a
  * population estimated from a sample survey, not counts of records: SDG
- * 16.1.3, 16.1.4, 5.2.1. A survey profile (DIR/catalog/surveys/<code>.ini,
+ * 16.1.3, 16.1.4, 5.2.1, 16.3.1; and, for those whose victims the police
+ * also record, which police indicators count the same crime (police,
+ * police_sex, reporting: the dark figure, survey/darkfig.h). A survey profile (DIR/catalog/surveys/<code>.ini,
  * docs/commands/survey.md) says how one survey's microdata answer them:
  *
  *   [survey]     code, name, country (ISO alpha-3), institution
@@ -83,6 +85,14 @@ struct ob_svy_indicator {
 	char *id, *name_es, *name_en, *description_es, *description_en, *sdg;
 	char *universe_es, *universe_en;
 	int direction;         /* +1 up is better, -1 down is better */
+	/* The dark figure (survey/darkfig.h): the police indicators of
+	 * indicators.csv that record the same crime ("|"-separated, disjoint,
+	 * their victims summed; "" when none), the sex their victims are
+	 * counted of ('T', 'F' or 'M') and the survey indicator of the share
+	 * of victims who reported it ("" when none). Optional columns police,
+	 * police_sex and reporting. */
+	char *police, *reporting;
+	char police_sex;
 };
 
 struct ob_svy_catalog {

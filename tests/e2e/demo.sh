@@ -113,12 +113,19 @@ PY
 	done
 done
 
-# the victimization surveys: every country, two years, four indicators for
-# the country and each first-level unit; the plan reads them
+# the victimization surveys: every country, two years, seven indicators for
+# the country and each first-level unit, and beside the three whose crime the
+# police record (16.1.3, 5.2.1, 5.2.2) their totals of victims for the dark
+# figure; the plan reads them
 [ "$(sql "$T/obs" "SELECT count(DISTINCT survey || period) FROM survey_estimate")" = 14 ] ||
 	fail "the demo did not store 7 surveys of 2 years"
-[ "$(sql "$T/obs" "SELECT count(DISTINCT indicator) FROM survey_estimate WHERE territory = 'SLV'")" = 4 ] ||
+[ "$(sql "$T/obs" "SELECT count(DISTINCT indicator) FROM survey_estimate
+	WHERE territory = 'SLV' AND indicator NOT LIKE '%:total'")" = 7 ] ||
 	fail "El Salvador's survey lacks an indicator"
+[ "$(sql "$T/obs" "SELECT count(DISTINCT indicator) FROM survey_estimate
+	WHERE indicator IN ('violence_victims_share:total', 'partner_violence_women_share:total',
+	                    'nonpartner_sexual_violence_share:total')")" = 3 ] ||
+	fail "the totals of victims kept for the dark figure"
 expect_grep "$T/out.demo" "sv-evic"
 expect_status 0 "$OBSERVA" plan status -d "$T/obs" --format csv --lang en
 [ "$(grep -c ',survey,SLV,2023,' "$T/out")" = 3 ] || fail "plan status: the survey indicators of 2023"

@@ -168,23 +168,25 @@ jq -e '.previous == "v1" and .added > 0 and .removed > 0 and .changed == 0' \
 	fail "diff.csv and diff.json disagree"
 jq -e '.previous == "v1"' "$O/releases/v2/manifest.json" >/dev/null || fail "manifest previous"
 
-# CSV: no cell starts with a formula character; the guarded name is there
+# CSV: no cell starts with a formula character (a negative number, such as
+# the dark figure's bounds, is a number); the guarded name is there
 python3 - "$O/releases/v2"/*.csv <<'PY' || fail "a CSV cell could run as a formula"
-import csv, sys
+import csv, re, sys
 bad = 0
 for path in sys.argv[1:]:
     with open(path, newline="", encoding="utf-8") as f:
         for row in csv.reader(f):
             for c in row:
-                if c and c[0] in "=+-@\t\r":
+                if c and c[0] in "=+-@\t\r" and not re.fullmatch(r"-[0-9]+(\.[0-9]+)?", c):
                     print(path, repr(c)); bad += 1
 sys.exit(1 if bad else 0)
 PY
 expect_grep "$O/releases/v2/indicators.csv" "'=HYPERLINK"
 
-# the survey indicators of the demo's 2023 surveys: 16.1.3, 16.1.4, 5.2.1, 16.3.1
-# of every country with intervals, in percent, as the store keeps them; a
-# suppressed estimate has no number; 2024 had no survey: a header alone
+# the survey indicators of the demo's 2023 surveys: 16.1.3, 16.1.4, 5.2.1,
+# 16.3.1, 5.2.2 and trust in the police and the courts (no SDG) of every
+# country with intervals, in percent, as the store keeps them; a suppressed
+# estimate has no number; 2024 had no survey: a header alone
 [ "$(wc -l <"$R/survey_indicators.csv")" -eq 1 ] || fail "v1 (2024) has survey estimates"
 expect_status 0 "$OBSERVA" survey list -d "$O" --territory SLV
 cp "$T/out" "$T/svlist.csv"
@@ -194,7 +196,7 @@ rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
 store = {(r["indicator"], r["period"]): r for r in csv.DictReader(open(sys.argv[2]))}
 bad = 0
 nat = {(r["indicator"], r["country"]) for r in rows if r["territory"] == r["country"]}
-if len(nat) != 28 or {r["sdg"] for r in rows} != {"16.1.3", "16.1.4", "5.2.1", "16.3.1"}:
+if len(nat) != 49 or {r["sdg"] for r in rows} != {"16.1.3", "16.1.4", "5.2.1", "5.2.2", "16.3.1", ""}:
     print("national estimates:", sorted(nat)); bad += 1
 nsup = 0
 for r in rows:
@@ -235,10 +237,124 @@ got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 		print $c["estimate"] }' "$O/releases/v2/survey_indicators.csv")
 awk -v a="$want" -v b="$got" 'BEGIN { d = a - b; exit !(a != "" && b != "" && d * d < 1e-8) }' ||
 	fail "16.3.1 for El Salvador 2023: the release has «$got», survey estimate «$want»"
-jq -e '[.survey_indicators.indicators[].sdg] == ["16.1.3", "16.1.4", "5.2.1", "16.3.1"]' \
+jq -e '[.survey_indicators.indicators[].sdg] == ["16.1.3", "16.1.4", "5.2.1", "16.3.1", "5.2.2", "", ""]' \
 	"$O/releases/v2/metadata.json" >/dev/null || fail "metadata.json lacks the survey indicators"
 jq -e '.tableSchema.columns | length == 16' "$O/releases/v2/survey_indicators.csv-metadata.json" \
 	>/dev/null || fail "the survey indicators' dictionary"
+# the dark figure: El Salvador's 2023 survey victims (16.1.3) against the
+# adult victims of injuries and sexual violence the police recorded, each
+# number from elsewhere: the survey's total from "observa survey estimate"
+# on the demo's microdata, the police's from "observa indicators --by minor"
+awk -F, 'BEGIN { OFS = "," }
+NR == 1 { print $0, "v"; next }
+{ print $0, ($8 == 1 ? 1 : $8 == 2 ? 0 : "") }' "$O/demo/surveys/sv-evic-2023.csv" >"$T/victim.csv"
+expect_status 0 "$OBSERVA" survey estimate --weight factor --strata estrato --cluster upm \
+	--estimate total:v "$T/victim.csv"
+cp "$T/out" "$T/victims_total.csv"
+expect_status 0 "$OBSERVA" indicators -d "$O" --indicator injuries_rate,sexual_violence_rate \
+	--territory SLV --period 2023 --by minor --format csv
+cp "$T/out" "$T/police_minor.csv"
+expect_status 0 "$OBSERVA" survey compare -d "$O" --territory SLV --period 2023 --format csv \
+	--lang en
+cp "$T/out" "$T/compare.csv"
+python3 - "$O/releases/v2/dark_figure.csv" "$T/victims_total.csv" "$T/police_minor.csv" \
+	"$T/compare.csv" "$O/releases/v2/survey_indicators.csv" <<'PY' || fail "dark_figure.csv"
+import csv, sys
+rel = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+est = next(csv.DictReader(open(sys.argv[2])))
+pol = [r for r in csv.DictReader(open(sys.argv[3])) if r["territory"] == "SLV"]
+adults = sum(float(r["count"]) for r in pol if r["minor"] == "18+")
+every = sum(float(r["count"]) for r in pol)
+cli = {(r["indicator"], r["territory"]): r for r in csv.DictReader(open(sys.argv[4]))}
+rep = {(r["indicator"], r["territory"]): r for r in csv.DictReader(open(sys.argv[5]))}
+bad = 0
+inds = {r["indicator"] for r in rel}
+if inds != {"violence_victims_share", "partner_violence_women_share",
+            "nonpartner_sexual_violence_share"}:
+    print("indicators", inds); bad += 1
+r = [x for x in rel if x["indicator"] == "violence_victims_share" and x["territory"] == "SLV"]
+if len(r) != 1 or r[0]["year"] != "2023":
+    print("SLV rows", r); sys.exit(1)
+r, c = r[0], cli[("violence_victims_share", "SLV")]
+v, lo, hi = float(est["estimate"]), float(est["ci_lower"]), float(est["ci_upper"])
+# "observa survey compare": the survey's total and the police's adults
+for k, want in (("victims", v), ("victims_lower", lo), ("victims_upper", hi)):
+    if abs(float(c[k]) - want) > 0.5:
+        print(k, c[k], "survey estimate", want); bad += 1
+if adults <= 0 or c["police"] == "" or float(c["police"]) != adults:
+    print("police", c["police"], "indicators", adults); bad += 1
+elif float(c["police_all_ages"]) != every:
+    print("police_all_ages", c["police_all_ages"], "indicators", every); bad += 1
+else:
+    for k, want in (("recorded_pct", 100 * adults / v), ("recorded_lower", 100 * adults / hi),
+                    ("recorded_upper", 100 * adults / lo)):
+        if abs(float(c[k]) - want) > 0.006:
+            print(k, c[k], want); bad += 1
+    for k, want in (("unrecorded", v - adults), ("unrecorded_lower", lo - adults),
+                    ("unrecorded_upper", hi - adults)):
+        if abs(float(c[k]) - want) > 1:
+            print(k, c[k], want); bad += 1
+if c["counting_rule"] != "victims:police" or c["police_indicators"] != "injuries_rate|sexual_violence_rate":
+    print("rule or indicators", c); bad += 1
+if abs(float(c["reporting_pct"]) - float(rep[("crime_reporting_share", "SLV")]["estimate"])) > 0.006:
+    print("reporting", c["reporting_pct"], rep[("crime_reporting_share", "SLV")]); bad += 1
+# the release: the same numbers, or the police count withheld (C) when it
+# or the victims of other ages are below the minimum of the disclosure rules
+same = ["victims", "victims_lower", "victims_upper", "victims_se", "reporting_pct"]
+if "C" in r["flag"].split(";"):
+    if not (0 < adults < 10 or 0 < every - adults < 10):
+        print("withheld without cause", adults, every, r); bad += 1
+    if any(r[k] for k in ("police", "recorded_pct", "unrecorded", "unrecorded_lower")):
+        print("withheld with a number", r); bad += 1
+else:
+    same += ["police", "recorded_pct", "recorded_lower", "recorded_upper", "unrecorded"]
+for k in same:
+    if c[k] != r[k]:
+        print("survey compare", k, c[k], "release", r[k]); bad += 1
+# no number is a 0: an empty police count comes with its flag
+for x in rel:
+    if x["police"] == "" and not {"no_police_count", "C"} & set(x["flag"].split(";")):
+        print("no police count without a flag", x); bad += 1
+    if x["police"] == "" and (x["recorded_pct"] or x["unrecorded"]):
+        print("a share without a police count", x); bad += 1
+sys.exit(1 if bad else 0)
+PY
+# the workbook has the survey indicators and the dark figure, cell by cell
+# their CSV's (only those two sheets read: the checker of every sheet is
+# tests/e2e/xlsx_csv.py, run by xlsx.sh)
+python3 - "$O/releases/v2" <<'PY' || fail "tables.xlsx: the survey sheets"
+import csv, re, sys, zipfile
+import xml.etree.ElementTree as ET
+NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+RNS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+rel = sys.argv[1]
+z = zipfile.ZipFile(rel + "/tables.xlsx")
+wb = ET.fromstring(z.read("xl/workbook.xml"))
+rels = {r.get("Id"): "xl/" + r.get("Target") for r in ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))}
+sheets = {s.get("name"): rels[s.get(RNS + "id")] for s in wb.iter(NS + "sheet")}
+def col(ref):
+    n = 0
+    for ch in re.match(r"[A-Z]+", ref).group(0):
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+bad = 0
+for table in ("survey_indicators", "dark_figure"):
+    want = list(csv.reader(open(f"{rel}/{table}.csv", newline="", encoding="utf-8")))
+    got = []
+    for row in ET.fromstring(z.read(sheets[table])).iter(NS + "row"):
+        cells = [""] * len(want[0])
+        for c in row.findall(NS + "c"):
+            t = c.find(NS + "v") if c.get("t") in (None, "n") else c.find(NS + "is/" + NS + "t")
+            cells[col(c.get("r"))] = t.text or ""
+        got.append(cells)
+    if got != want or len(want) < 2:
+        print(table, len(got), len(want), [(g, w) for g, w in zip(got, want) if g != w][:2]); bad += 1
+sys.exit(1 if bad else 0)
+PY
+jq -e '.dark_figure.csv == "dark_figure.csv"' "$O/releases/v2/metadata.json" >/dev/null ||
+	fail "metadata.json lacks the dark figure"
+jq -e '.tableSchema.columns | length == 27' "$O/releases/v2/dark_figure.csv-metadata.json" \
+	>/dev/null || fail "the dark figure's dictionary"
 # the API answers the published rows, and nothing else
 start_server "$O"
 curl -sf "$B/api/v1/indicators/violence_victims_share?territory=SLV&format=csv" >"$T/api.csv" ||
@@ -246,6 +362,16 @@ curl -sf "$B/api/v1/indicators/violence_victims_share?territory=SLV&format=csv" 
 grep '^violence_victims_share,[^,]*,SLV,SLV,' "$O/releases/v2/survey_indicators.csv" >"$T/want.csv"
 tail -n +2 "$T/api.csv" | tr -d '\r' | cmp -s - "$T/want.csv" ||
 	{ cat "$T/api.csv" "$T/want.csv" >&2; fail "API and release differ"; }
+# the dark figure through the API: the release's rows, as published
+curl -sf "$B/api/v1/survey/dark-figure?territory=SLV&format=csv" | tr -d '\r' | tail -n +2 \
+	>"$T/dark_api.csv" || fail "API: the dark figure"
+awk -F, 'NR > 1 && $4 == "SLV"' "$O/releases/v2/dark_figure.csv" >"$T/dark_want.csv"
+[ -s "$T/dark_want.csv" ] || fail "no dark figure of El Salvador"
+cmp -s "$T/dark_api.csv" "$T/dark_want.csv" ||
+	{ cat "$T/dark_api.csv" "$T/dark_want.csv" >&2; fail "API and release differ (dark figure)"; }
+curl -sf "$B/es/datos" >"$T/data.html" || fail "portal: data page"
+expect_grep "$T/data.html" "La cifra oculta"
+expect_grep "$T/data.html" "/api/v1/survey/dark-figure"
 # the demo's plan from the same release: each indicator's latest published
 # value against its path, the status by the interval (docs/commands/plan.md)
 curl -sf "$B/api/v1/plans/sv-seguro?format=csv" | tr -d '\r' >"$T/plan.csv" || fail "API: the plan"

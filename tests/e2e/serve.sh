@@ -88,6 +88,8 @@ while read -r route; do
 	/api/v1/missing/'{id}'/photo) get 404 "$(echo "$route" | sed 's|{id}|1|')"
 		jq -e '.error.code == "not_found"' "$T/body" >/dev/null || fail "$route" ;;
 	# nothing published with observa publish here (tests/e2e/serve_publish.sh has it)
+	/api/v1/survey/dark-figure) get 404 "$route"
+		jq -e '.error.code == "no_release"' "$T/body" >/dev/null || fail "$route" ;;
 	*'{id}'*) get 404 "$(echo "$route" | sed 's|{id}|homicide_rate|')"
 		jq -e '.error.code == "no_release"' "$T/body" >/dev/null || fail "$route" ;;
 	# the demo's plan exists, its figures come from a release

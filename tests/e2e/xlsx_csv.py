@@ -23,7 +23,8 @@ import zipfile
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RNS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 EXCEL_ROWS = 1048576
-TABLES = ["indicators", "counts_iccs", "violent_deaths", "completeness"]
+TABLES = ["indicators", "counts_iccs", "violent_deaths", "completeness", "survey_indicators",
+          "dark_figure"]
 
 
 def fail(msg):
