@@ -29,7 +29,7 @@ static ob_err jstr(struct ob_buf *b, const char *s)
 
 /* ---- the shapes of the answers ---- */
 
-enum shape_kind { OBJECT, PAGE, FILE_BODY };
+enum shape_kind { OBJECT, PAGE, FILE_BODY, IMAGE_BODY };
 
 static const struct shape {
 	ob_http_handler fn;
@@ -70,6 +70,7 @@ static const struct shape {
 	{ ob_http_h_analyze, OBJECT, "dimensions:[s,measure:s,protection:s" },
 	{ ob_http_h_releases, PAGE, "path:s,size:i,modified:s,url:s" },
 	{ ob_http_h_release_file, FILE_BODY, NULL },
+	{ ob_http_h_missing_photo, IMAGE_BODY, NULL },
 	{ ob_http_h_login, OBJECT, "token:s,token_type:s,expires_at:s,user:s,role:s" },
 	{ ob_http_h_logout, OBJECT, "status:s" },
 	{ ob_http_h_me, OBJECT, "user:s,role:s,~source:s?" },
@@ -350,6 +351,17 @@ static ob_err responses(struct ob_buf *b, const struct ob_http_route *r, const c
 		e |= error_ref(b, 416);
 		return e | error_ref(b, 503) | ob_buf_addc(b, '}');
 	}
+	if (s && s->kind == IMAGE_BODY) {
+		e |= ob_buf_adds(b, "\"200\":{\"description\":\"The photograph, without its "
+		                    "metadata, never to be cached\",\"content\":{\"image/jpeg\":{"
+		                    "\"schema\":{\"type\":\"string\",\"format\":\"binary\"}},"
+		                    "\"image/png\":{\"schema\":{\"type\":\"string\",\"format\":"
+		                    "\"binary\"}}}}");
+		e |= error_ref(b, 400);
+		e |= error_ref(b, 404);
+		e |= error_ref(b, 500);
+		return e | error_ref(b, 503) | ob_buf_addc(b, '}');
+	}
 	if (r->fn == ob_http_h_submission)
 		e |= ob_buf_addf(b, "\"201\":{\"description\":\"Submitted: the ingest report\","
 		                 "\"content\":{\"application/json\":{\"schema\":{\"$ref\":"
@@ -449,7 +461,7 @@ static ob_err schemas(struct ob_buf *b)
 	for (size_t i = 0; i < ob_http_nroutes; i++) {
 		const struct shape *s = shape_of(&ob_http_routes[i]);
 		char opid[256];
-		if (!s || s->kind == FILE_BODY)
+		if (!s || s->kind == FILE_BODY || s->kind == IMAGE_BODY)
 			continue;
 		op_id(&ob_http_routes[i], opid, sizeof(opid));
 		e |= ob_buf_addf(b, ",\"%s\":", opid);
