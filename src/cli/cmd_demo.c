@@ -7,6 +7,7 @@
 #include "demo/demo.h"
 #include "demo/caseload.h"
 #include "demo/missing.h"
+#include "demo/photo.h"
 #include "demo/survey.h"
 #include "cases/missing.h"
 #include "cases/missing_match.h"
@@ -360,6 +361,18 @@ static int missing_persons(struct ob_store *s, const char *dir, const struct ob_
 		else
 			ob_demo_missing_bodies(o, b.b, b.n, r, n, &made);
 		free(b.b);
+		/* the demo's photograph, a drawn placeholder kept as any other
+		 * (observa missing photo), named in every report */
+		if (!failed && n) {
+			unsigned char png[OB_DEMO_PHOTO_MAX];
+			struct ob_image_info info;
+			char ref[OB_IMAGE_REF];
+			size_t len = ob_demo_photo_png(png, sizeof(png));
+			if (ob_image_keep(dir, png, len, ref, &info, &d))
+				failed = 1;
+			for (size_t i = 0; i < n && !failed; i++)
+				ob_strlcpy(r[i].photo, ref, sizeof(r[i].photo));
+		}
 		for (size_t i = 0; i < n && !failed; i++) {
 			if (open_report(s, &types.types[k], &types.calendars[k], &a, &r[i], &d))
 				failed = 1;

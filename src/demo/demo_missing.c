@@ -78,7 +78,6 @@ static void one(struct ob_rng *r, const struct ob_demo_unit *units, size_t nunit
 	snprintf(m->description, sizeof(m->description), "%s, %s; vestía %s",
 	         female ? "mujer" : "hombre", builds[ob_rng_below(r, OB_ARRAY_SIZE(builds))],
 	         clothes[female][ob_rng_below(r, OB_ARRAY_SIZE(clothes[0]))]);
-	snprintf(m->photo, sizeof(m->photo), "fotos/desaparecida-%06zu.jpg", serial);
 	snprintf(m->document, sizeof(m->document), "%08llu-%llu",
 	         (unsigned long long)ob_rng_below(r, 100000000), (unsigned long long)serial % 10);
 	snprintf(m->reporter, sizeof(m->reporter), "%s %s",
@@ -138,12 +137,14 @@ ob_err ob_demo_missing_generate(const struct ob_demo_options *o, const struct ob
 			    ob_date_days(&last), at + 1, &(*out)[at]);
 	}
 	qsort(*out, at, sizeof(**out), cmp_report);
-	/* the first report is public: an adult's, with consent, not found dead */
+	/* the first report is public: an adult's, with consent to the name and
+	 * the photograph, not found dead */
 	if (at) {
 		struct ob_demo_missing *m = &(*out)[0];
 		if (m->age < 18)
 			m->age = 27;
 		m->consent = true;
+		m->photo_consent = true;
 		if (m->outcome == OB_DEMO_LOCATED_DEAD)
 			m->outcome = OB_DEMO_LOCATED_ALIVE;
 		m->closed_on[0] = '\0';

@@ -10,8 +10,10 @@
  * for a child), the reporter; and what became of the person: located
  * alive (about 55 %), located dead (about 8 %) or still missing, with the
  * days to location drawn from a skewed distribution, and some located
- * reports closed later. The first report is an adult's, public, so that
- * GET /api/v1/missing/1 answers on the demo.
+ * reports closed later. The first report is an adult's, public, with its
+ * photograph, so that GET /api/v1/missing/1 and /1/photo answer on the
+ * demo. The photo field names the demo's one drawn placeholder
+ * (demo/photo.h), which the caller keeps and names in it.
  *
  * Pure: the caller opens the cases (cli/cmd_demo.c, on the case engine).
  * Its own random stream (seed and tag), so the rest of the demo keeps its
@@ -22,6 +24,7 @@
 #define OB_DEMO_MISSING_H
 
 #include "demo/demo.h"
+#include "io/image.h"
 
 #define OB_DEMO_MISSING_PER_YEAR 40
 #define OB_DEMO_MISSING_MIN 12
@@ -40,7 +43,7 @@ struct ob_demo_missing {
 	char point[40];           /* "lat,lon" or "" */
 	char sex[2];              /* "f" or "m" */
 	int age;                  /* -1: not given */
-	char name[128], description[160], photo[48], document[16];
+	char name[128], description[160], photo[OB_IMAGE_REF], document[16];
 	char reporter[128], contact[24], office[24];
 	bool consent, photo_consent, minor_consent;
 	enum ob_demo_outcome outcome;

@@ -220,27 +220,6 @@ void ob_http_h_missing_one(struct ob_http_call *c)
 	ob_http_missing_release(&x);
 }
 
-/* Whether v names a photograph as "observa missing photo" keeps it:
- * photos/ and 64 hexadecimal digits, .jpg or .png; *type its type. No
- * other name is ever opened (no path, no link out of the folder). */
-static bool photo_ref(const char *v, enum ob_image_type *type)
-{
-	size_t n = v ? strlen(v) : 0;
-
-	if (n != 7 + 64 + 4 || strncmp(v, "photos/", 7))
-		return false;
-	for (size_t k = 7; k < 7 + 64; k++)
-		if (!((v[k] >= '0' && v[k] <= '9') || (v[k] >= 'a' && v[k] <= 'f')))
-			return false;
-	if (!strcmp(v + 71, ".jpg"))
-		*type = OB_IMAGE_JPEG;
-	else if (!strcmp(v + 71, ".png"))
-		*type = OB_IMAGE_PNG;
-	else
-		return false;
-	return true;
-}
-
 void ob_http_h_missing_photo(struct ob_http_call *c)
 {
 	const char *dir = c->ctx->dir ? c->ctx->dir : ".";
@@ -263,7 +242,7 @@ void ob_http_h_missing_photo(struct ob_http_call *c)
 	if (id && (i = ob_http_missing_find(&x, id)) >= 0 &&
 	    (f = ob_case_field_index(x.m.t, "photo")) >= 0 && (x.mask[i] >> f & 1ull))
 		v = x.set.cases[i].values[f];
-	if (v && photo_ref(v, &type) &&
+	if (v && ob_image_ref(v, &type) &&
 	    snprintf(path, sizeof(path), "%s/%s", dir, v) < (int)sizeof(path))
 		fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	ob_http_missing_release(&x);

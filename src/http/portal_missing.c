@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "base/log.h"
+#include "io/image.h"
 
 #define PAGE_ROWS 50
 
@@ -376,8 +377,24 @@ void ob_page_missing_one(struct ob_page *pg)
 		dt_dd(pg, OB_L(pg, "Descripción", "Description"), v);
 	if ((v = pub(&x, (size_t)i, x.m.located_on)))
 		dt_dd(pg, OB_L(pg, "Localizada el", "Located on"), v);
-	if ((v = pub(&x, (size_t)i, ob_case_field_index(x.m.t, "photo"))))
-		dt_dd(pg, OB_L(pg, "Fotografía (referencia)", "Photograph (reference)"), v);
+	if ((v = pub(&x, (size_t)i, ob_case_field_index(x.m.t, "photo")))) {
+		enum ob_image_type type;
+		if (ob_image_ref(v, &type)) {
+			/* a kept photograph (observa missing photo), served by the
+			 * API under the same rules as this page */
+			char src[96];
+			snprintf(src, sizeof(src), "/api/v1/missing/%lld/photo", id);
+			OB_HTML_LIT(b, "<dt>");
+			ob_html_text(b, OB_L(pg, "Fotografía", "Photograph"));
+			OB_HTML_LIT(b, "</dt><dd><img class=\"photo\"");
+			OB_HTML_ATTR(b, "src", src);
+			OB_HTML_ATTR(b, "alt", name ? name : OB_L(pg, "Fotografía de la persona",
+			                                          "Photograph of the person"));
+			OB_HTML_LIT(b, " width=\"144\"></dd>\n");
+		} else {
+			dt_dd(pg, OB_L(pg, "Fotografía (referencia)", "Photograph (reference)"), v);
+		}
+	}
 	OB_HTML_LIT(b, "</dl>\n<p>");
 	ob_page_path(&u, OB_PAGE_MISSING_ONE, pg->arg, pg->lang);
 	if (ob_buf_failed(&u))

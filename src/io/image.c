@@ -7,9 +7,14 @@
 #include "io/image.h"
 
 #include "base/limits.h"
+#include "base/sha256.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 static const unsigned char png_sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
@@ -265,5 +270,97 @@ ob_err ob_image_clean(const unsigned char *in, size_t n, struct ob_buf *out,
 	}
 	if (e)
 		ob_buf_reset(out);
+	return e;
+}
+
+bool ob_image_ref(const char *v, enum ob_image_type *type)
+{
+	size_t n = v ? strlen(v) : 0;
+
+	if (n != 7 + 64 + 4 || strncmp(v, "photos/", 7))
+		return false;
+	for (size_t k = 7; k < 7 + 64; k++)
+		if (!((v[k] >= '0' && v[k] <= '9') || (v[k] >= 'a' && v[k] <= 'f')))
+			return false;
+	if (!strcmp(v + 71, ".jpg"))
+		*type = OB_IMAGE_JPEG;
+	else if (!strcmp(v + 71, ".png"))
+		*type = OB_IMAGE_PNG;
+	else
+		return false;
+	return true;
+}
+
+static ob_err io_fail(struct ob_diag *d, const char *path)
+{
+	return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se pudo guardar la fotografía: %s",
+	               "the photograph could not be kept: %s", strerror(errno));
+}
+
+ob_err ob_image_keep(const char *dir, const unsigned char *in, size_t n, char ref[OB_IMAGE_REF],
+                     struct ob_image_info *info, struct ob_diag *d)
+{
+	char folder[OB_MAX_PATH], tmp[OB_MAX_PATH], path[OB_MAX_PATH], hex[65];
+	unsigned char digest[OB_SHA256_LEN];
+	struct ob_sha256 h;
+	struct ob_buf out;
+	size_t done = 0;
+	int fd, dfd;
+	ob_err e;
+
+	ob_buf_init(&out, OB_MAX_PHOTO_BYTES);
+	if ((e = ob_image_clean(in, n, &out, info, d)))
+		goto release_out;
+	ob_sha256_init(&h);
+	ob_sha256_update(&h, out.ptr, out.len);
+	ob_sha256_final(&h, digest);
+	ob_sha256_hex(digest, hex);
+	snprintf(ref, OB_IMAGE_REF, "photos/%s.%s", hex, ob_image_ext(info->type));
+	if (snprintf(folder, sizeof(folder), "%s/photos", dir) >= (int)sizeof(folder) ||
+	    snprintf(path, sizeof(path), "%s/%s", dir, ref) >= (int)sizeof(path) ||
+	    snprintf(tmp, sizeof(tmp), "%s/.%s.%ld", folder, ref + 7, (long)getpid()) >=
+	            (int)sizeof(tmp)) {
+		e = OB_DIAG(d, OB_EINVAL, dir, 0, 0, NULL, 0, "ruta demasiado larga",
+		            "path too long");
+		goto release_out;
+	}
+	if (mkdir(folder, 0755) != 0 && errno != EEXIST) {
+		e = io_fail(d, folder);
+		goto release_out;
+	}
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0) {
+		e = io_fail(d, tmp);
+		goto release_out;
+	}
+	while (done < out.len) {
+		ssize_t w = write(fd, out.ptr + done, out.len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			e = io_fail(d, tmp);
+			goto close_tmp;
+		}
+		done += (size_t)w;
+	}
+	if (fsync(fd) != 0) {
+		e = io_fail(d, tmp);
+		goto close_tmp;
+	}
+	close(fd);
+	if (rename(tmp, path) != 0) {
+		e = io_fail(d, path);
+		unlink(tmp);
+		goto release_out;
+	}
+	if ((dfd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	goto release_out;
+close_tmp:
+	close(fd);
+	unlink(tmp);
+release_out:
+	ob_buf_release(&out);
 	return e;
 }

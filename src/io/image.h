@@ -47,6 +47,22 @@ struct ob_image_info {
 ob_err ob_image_clean(const unsigned char *in, size_t n, struct ob_buf *out,
                       struct ob_image_info *info, struct ob_diag *d);
 
+/* A kept photograph's reference: "photos/" + 64 hexadecimal digits (the
+ * SHA-256 of its cleaned bytes) + ".jpg" or ".png", with its NUL. */
+#define OB_IMAGE_REF 80
+
+/* Clean in[0..n) (ob_image_clean) and keep it as dir/photos/SHA256.EXT:
+ * written whole to a temporary file, synced, renamed into place and the
+ * folder synced, so a crash leaves it whole or absent; the same photograph
+ * is kept once. ref: its reference (above). OB_EINVAL as ob_image_clean;
+ * OB_EIO (d: the path and the reason) when it cannot be written. */
+ob_err ob_image_keep(const char *dir, const unsigned char *in, size_t n, char ref[OB_IMAGE_REF],
+                     struct ob_image_info *info, struct ob_diag *d);
+
+/* Whether v is such a reference; *type its type. No other name may be
+ * opened as a photograph (no path, no link out of the folder). */
+bool ob_image_ref(const char *v, enum ob_image_type *type);
+
 /* "jpg" or "png"; "image/jpeg" or "image/png". */
 const char *ob_image_ext(enum ob_image_type t);
 const char *ob_image_mime(enum ob_image_type t);

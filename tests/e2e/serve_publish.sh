@@ -96,10 +96,15 @@ while read -r route; do
 		get 200 /api/v1/missing?limit=1000
 		for id in $(jq '.data[].id' "$T/body"); do
 			get 200 "$(echo "$route" | sed "s|{id}|$id|")"; done ;;
-	# no photograph kept in the demo (references only): 404 for each report
+	# each listed report's photograph: served when the list shows its
+	# photo, else 404, as for a report that does not exist
 	/api/v1/missing/'{id}'/photo) get 200 /api/v1/missing?limit=1000
-		for id in $(jq '.data[].id' "$T/body"); do
-			get 404 "$(echo "$route" | sed "s|{id}|$id|")"; done ;;
+		jq -r '.data[] | "\(.id) \(if .photo then 200 else 404 end)"' "$T/body" >"$T/photos"
+		grep -q ' 200$' "$T/photos" && grep -q ' 404$' "$T/photos" ||
+			fail "$route: the demo's reports should show some photographs and hide others"
+		while read -r id want; do
+			get "$want" "$(echo "$route" | sed "s|{id}|$id|")"
+		done <"$T/photos" ;;
 	*'{id}'*) for id in homicide_rate femicide_rate sexual_violence_rate homicide_firearm_share; do
 		get 200 "$(echo "$route" | sed "s/{id}/$id/")?by=sex&limit=1000"; done ;;
 	*'{path}'*) for f in v1/indicators.csv v1/counts_iccs.json v1/manifest.json v1/catalog.jsonld; do

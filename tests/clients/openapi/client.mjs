@@ -81,6 +81,16 @@ for (const [path, item] of Object.entries(doc.paths)) {
 		fail(`${target}: a public route without CORS`);
 	const ok = op.responses["200"];
 	const json = ok.content && ok.content["application/json"];
+	if (ok.content && (ok.content["image/png"] || ok.content["image/jpeg"])) {
+		// a photograph: one of the types the document names, never cached
+		const type = (res.headers.get("content-type") || "").split(";")[0];
+		const bytes = Buffer.from(await res.arrayBuffer());
+		if (!ok.content[type]) fail(`${target}: content type ${type}`);
+		if (!bytes.length) fail(`${target}: empty photograph`);
+		if (!/no-store/.test(res.headers.get("cache-control") || ""))
+			fail(`${target}: a photograph that may be cached`);
+		continue;
+	}
 	if (!json) {
 		// a file: revalidation and a range
 		const bytes = Buffer.from(await res.arrayBuffer());
