@@ -177,41 +177,19 @@ static void row(FILE *f, const struct ob_svy_dark *x, const struct ob_svy_indica
 
 static ob_err write_csvw(struct rel *r)
 {
-	struct ob_buf b = OB_BUF_INIT(1 << 20);
-	ob_err e;
-
-	ob_buf_puts(&b, "{\"@context\":[\"http://www.w3.org/ns/csvw\",{\"@language\":\"en\"}],");
-	rel_jkv(&b, "url", DARK_CSV);
-	ob_buf_puts(&b, ",\"dc:title\":[{\"@value\":\"The dark figure: victims estimated by "
-	                "surveys against victims recorded by the police\",\"@language\":\"en\"},"
-	                "{\"@value\":\"La cifra oculta: víctimas que estiman las encuestas frente "
-	                "a las que registra la policía\",\"@language\":\"es\"}],"
-	                "\"dc:source\":\"survey_indicators.csv; indicators.csv\","
-	                "\"dc:license\":{\"@id\":");
-	ob_json_str(&b, r->pub.licence, strlen(r->pub.licence));
-	ob_buf_puts(&b, "},\"dc:publisher\":");
-	ob_json_str(&b, r->pub.publisher, strlen(r->pub.publisher));
-	ob_buf_puts(&b, ",\"dialect\":{\"encoding\":\"utf-8\",\"header\":true,\"delimiter\":\",\"},"
-	                "\"tableSchema\":{\"columns\":[");
-	for (size_t i = 0; i < OB_ARRAY_SIZE(columns); i++) {
-		ob_buf_puts(&b, i ? ",\n{" : "\n{");
-		rel_jkv(&b, "name", columns[i][0]);
-		ob_buf_puts(&b, ",\"titles\":");
-		ob_json_str(&b, columns[i][0], strlen(columns[i][0]));
-		ob_buf_puts(&b, ",\"dc:description\":[{\"@value\":");
-		ob_json_str(&b, columns[i][3], strlen(columns[i][3]));
-		ob_buf_puts(&b, ",\"@language\":\"en\"},{\"@value\":");
-		ob_json_str(&b, columns[i][2], strlen(columns[i][2]));
-		ob_buf_puts(&b, ",\"@language\":\"es\"}],");
-		rel_jkv(&b, "datatype", columns[i][1]);
-		if (!strcmp(columns[i][0], "flag"))
-			ob_buf_puts(&b, ",\"separator\":\";\"");
-		ob_buf_puts(&b, i < 6 ? ",\"required\":true}" : ",\"required\":false}");
-	}
-	ob_buf_puts(&b, "],\"primaryKey\":[\"indicator\",\"territory\",\"year\",\"survey\"]}}\n");
-	e = rel_write_buf(r, DARK_CSV "-metadata.json", &b);
-	ob_buf_release(&b);
-	return e;
+	const struct rel_csvw w = {
+		.csv = DARK_CSV,
+		.title_en = "The dark figure: victims estimated by surveys against victims recorded "
+		            "by the police",
+		.title_es = "La cifra oculta: víctimas que estiman las encuestas frente a las que "
+		            "registra la policía",
+		.source = "survey_indicators.csv; indicators.csv",
+		.columns = columns,
+		.n = OB_ARRAY_SIZE(columns),
+		.required = 6,
+		.key = "\"indicator\",\"territory\",\"year\",\"survey\"",
+	};
+	return rel_write_csvw_table(r, &w);
 }
 
 ob_err rel_write_dark(struct rel *r)

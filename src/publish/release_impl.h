@@ -176,6 +176,20 @@ ob_err rel_write_manifest(struct rel *r);
 ob_err rel_hash_file(const char *path, char hex[65], long long *size);
 void rel_jkv(struct ob_buf *b, const char *k, const char *v);
 
+/* The CSVW dictionary (CSV-metadata.json) of a table of the release that
+ * is not a cube of rtable: its title in both languages, its sources (NULL:
+ * none named), its columns (name, datatype, description es, description
+ * en), the first `required` of them required and also the one named
+ * also_required (NULL: none), and its primary key (the inside of a JSON
+ * array: "\"a\",\"b\""). The survey's and the dark figure's tables. */
+struct rel_csvw {
+	const char *csv, *title_en, *title_es, *source;
+	const char *const (*columns)[4];
+	size_t n, required;
+	const char *also_required, *key;
+};
+ob_err rel_write_csvw_table(struct rel *r, const struct rel_csvw *w);
+
 /* sdmx.c: SDMX-CSV 2.0 and SDMX-JSON 2.0 data and structure messages */
 #define REL_SDMX_AGENCY "OBSERVA"
 #define REL_SDMX_STRUCTURE_FILE "structure.sdmx.json"

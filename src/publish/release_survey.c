@@ -117,42 +117,68 @@ static int one(void *arg, const struct ob_survey_row *w)
 	return 0;
 }
 
-static ob_err write_csvw(struct rel *r)
+ob_err rel_write_csvw_table(struct rel *r, const struct rel_csvw *w)
 {
 	struct ob_buf b = OB_BUF_INIT(1 << 20);
+	char name[OB_MAX_PATH];
 	ob_err e;
 
 	ob_buf_puts(&b, "{\"@context\":[\"http://www.w3.org/ns/csvw\",{\"@language\":\"en\"}],");
-	rel_jkv(&b, "url", SURVEY_CSV);
-	ob_buf_puts(&b, ",\"dc:title\":[{\"@value\":\"Survey indicators: design-based estimates "
-	                "with their intervals\",\"@language\":\"en\"},{\"@value\":\"Indicadores de "
-	                "encuesta: estimaciones según el diseño con sus intervalos\","
-	                "\"@language\":\"es\"}],\"dc:license\":{\"@id\":");
+	rel_jkv(&b, "url", w->csv);
+	ob_buf_puts(&b, ",\"dc:title\":[{\"@value\":");
+	ob_json_str(&b, w->title_en, strlen(w->title_en));
+	ob_buf_puts(&b, ",\"@language\":\"en\"},{\"@value\":");
+	ob_json_str(&b, w->title_es, strlen(w->title_es));
+	ob_buf_puts(&b, ",\"@language\":\"es\"}],");
+	if (w->source) {
+		rel_jkv(&b, "dc:source", w->source);
+		ob_buf_putc(&b, ',');
+	}
+	ob_buf_puts(&b, "\"dc:license\":{\"@id\":");
 	ob_json_str(&b, r->pub.licence, strlen(r->pub.licence));
 	ob_buf_puts(&b, "},\"dc:publisher\":");
 	ob_json_str(&b, r->pub.publisher, strlen(r->pub.publisher));
 	ob_buf_puts(&b, ",\"dialect\":{\"encoding\":\"utf-8\",\"header\":true,\"delimiter\":\",\"},"
 	                "\"tableSchema\":{\"columns\":[");
-	for (size_t i = 0; i < OB_ARRAY_SIZE(columns); i++) {
+	for (size_t i = 0; i < w->n; i++) {
+		const char *const *c = w->columns[i];
+		bool required = i < w->required || (w->also_required && !strcmp(c[0], w->also_required));
 		ob_buf_puts(&b, i ? ",\n{" : "\n{");
-		rel_jkv(&b, "name", columns[i][0]);
+		rel_jkv(&b, "name", c[0]);
 		ob_buf_puts(&b, ",\"titles\":");
-		ob_json_str(&b, columns[i][0], strlen(columns[i][0]));
+		ob_json_str(&b, c[0], strlen(c[0]));
 		ob_buf_puts(&b, ",\"dc:description\":[{\"@value\":");
-		ob_json_str(&b, columns[i][3], strlen(columns[i][3]));
+		ob_json_str(&b, c[3], strlen(c[3]));
 		ob_buf_puts(&b, ",\"@language\":\"en\"},{\"@value\":");
-		ob_json_str(&b, columns[i][2], strlen(columns[i][2]));
+		ob_json_str(&b, c[2], strlen(c[2]));
 		ob_buf_puts(&b, ",\"@language\":\"es\"}],");
-		rel_jkv(&b, "datatype", columns[i][1]);
-		if (!strcmp(columns[i][0], "flag"))
+		rel_jkv(&b, "datatype", c[1]);
+		if (!strcmp(c[0], "flag"))
 			ob_buf_puts(&b, ",\"separator\":\";\"");
-		ob_buf_puts(&b, i < 5 || !strcmp(columns[i][0], "source") ? ",\"required\":true}"
-		                                                             : ",\"required\":false}");
+		ob_buf_puts(&b, required ? ",\"required\":true}" : ",\"required\":false}");
 	}
-	ob_buf_puts(&b, "],\"primaryKey\":[\"indicator\",\"territory\",\"year\",\"source\"]}}\n");
-	e = rel_write_buf(r, SURVEY_CSV "-metadata.json", &b);
+	ob_buf_puts(&b, "],\"primaryKey\":[");
+	ob_buf_puts(&b, w->key);
+	ob_buf_puts(&b, "]}}\n");
+	snprintf(name, sizeof(name), "%s-metadata.json", w->csv);
+	e = rel_write_buf(r, name, &b);
 	ob_buf_release(&b);
 	return e;
+}
+
+static ob_err write_csvw(struct rel *r)
+{
+	const struct rel_csvw w = {
+		.csv = SURVEY_CSV,
+		.title_en = "Survey indicators: design-based estimates with their intervals",
+		.title_es = "Indicadores de encuesta: estimaciones según el diseño con sus intervalos",
+		.columns = columns,
+		.n = OB_ARRAY_SIZE(columns),
+		.required = 5,
+		.also_required = "source",
+		.key = "\"indicator\",\"territory\",\"year\",\"source\"",
+	};
+	return rel_write_csvw_table(r, &w);
 }
 
 ob_err rel_write_survey(struct rel *r)
