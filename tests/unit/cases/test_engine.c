@@ -303,6 +303,54 @@ static void units_rule(void **state)
 	free(t);
 }
 
+/* A move made from a case as it was read before another move came first
+ * is refused (OB_EEXISTS: the API's 409) and leaves nothing: neither the
+ * state nor an event. */
+static void stale_move(void **state)
+{
+	struct ob_case_type *t = ob_calloc(1, sizeof(*t));
+	struct ob_calendar cal = { .country = "SLV", .utc_offset = -360 };
+	struct ob_case_actor admin = { "admin", OB_ROLE_ADMIN, NULL };
+	struct ob_case_input in[] = { { "office", "A-1" } }, close_in[] = { { "outcome", "done" } };
+	struct ob_store_case before, after;
+	struct ob_store *s;
+	struct ob_diag d;
+	long long id = 0, event = 0, at = 1741996800LL;
+	bool found = false;
+	(void)state;
+
+	assert_int_equal(ob_case_type_parse(type_text, strlen(type_text), "t.ini", t, &d), OB_OK);
+	snprintf(dir, sizeof(dir), "/tmp/observa-cases.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(ob_store_open(dir, OB_STORE_CREATE, &s, &d), OB_OK);
+	assert_int_equal(ob_case_open(s, t, &cal, &admin, at, in, 1, &id, &d), OB_OK);
+	/* read by one hand; moved by another */
+	assert_int_equal(ob_store_case_get(s, id, &before, &found, &d), OB_OK);
+	assert_true(found);
+	assert_int_equal(ob_case_move(s, t, &cal, &admin, id, "closed", at + 60, close_in, 1, &d),
+	                 OB_OK);
+	/* the first hand's move, from what it read */
+	assert_int_equal(ob_store_case_move(s, &before, "closed", NULL, "2025-03-15T00:02:00Z",
+	                                    "other", "admin", &event, &d),
+	                 OB_EEXISTS);
+	assert_true(strstr(d.message, "cambió mientras tanto") || strstr(d.message, "changed meanwhile"));
+	assert_int_equal(ob_store_case_get(s, id, &after, &found, &d), OB_OK);
+	assert_string_equal(after.state, "closed");
+	assert_int_equal(after.events, before.events + 1);
+	assert_int_equal(count(s, "SELECT count(*) FROM case_event WHERE actor = 'other'"), 0);
+	ob_store_close(s);
+	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
+	                                                    "observa.db-shm", NULL };
+	     *f; f++) {
+		char path[128];
+		snprintf(path, sizeof(path), "%s/%s", dir, *f);
+		unlink(path);
+	}
+	rmdir(dir);
+	ob_case_type_release(t);
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +358,7 @@ int main(void)
 		cmocka_unit_test(public_form),
 		cmocka_unit_test(public_grain),
 		cmocka_unit_test(units_rule),
+		cmocka_unit_test(stale_move),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
