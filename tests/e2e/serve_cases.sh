@@ -353,11 +353,11 @@ expect_grep "$T/public.csv" 'total,opened,,,8,cases'
 expect_grep "$T/public.csv" 'total,open_at_end,,,,cases,,,,C'
 expect_grep "$T/public.csv" 'JEVLV-SA,time_in_state,filed,,4,stays,1.00,2.00,business,'
 expect_grep "$T/public.csv" 'JEVLV-SA,protection_measure,measures_ordered_on,applies,3,cases'
-# the last year over by default; the same with year=2025 (asked from an
-# address of its own: the public form above used up this one's share of
-# computed answers)
+# the year of the caseload, 2025, and the last year over by default (asked
+# from addresses of their own: the public form above used up this one's
+# share of computed answers)
 q="type=vcm-judicial&limit=1000"
-get 200 "/api/v1/cases/stats?$q" --interface 127.0.0.2
+get 200 "/api/v1/cases/stats?$q&year=2025" --interface 127.0.0.2
 cp "$T/body" "$T/api.json"
 ! grep -q 'Nieves\|victim' "$T/api.json" || fail "a protected field in the public statistics"
 python3 - "$T/public.csv" "$T/api.json" <<'PY' || fail "the API's public figures differ from the command line's"
@@ -372,12 +372,15 @@ if cli != api or not cli:
           [x for x in api if x not in cli][:3], file=sys.stderr)
     sys.exit(1)
 PY
-get 200 "/api/v1/cases/stats?$q&format=csv" --interface 127.0.0.2
+get 200 "/api/v1/cases/stats?$q&format=csv&year=2025" --interface 127.0.0.2
 cp "$T/body" "$T/public_api.csv"
 grep -q ',C$' "$T/public_api.csv" || fail "no suppressed cell in the public court figures"
-get 200 "/api/v1/cases/stats?$q&format=csv&year=2025" --interface 127.0.0.2
-cmp -s "$T/body" "$T/public_api.csv" || fail "year=2025 is not the last year over"
-get 200 "/api/v1/cases/stats?$q&format=csv&by=quarter" --interface 127.0.0.2
+last=$(($(date -u -d '-6 hours' +%Y) - 1)) # El Salvador's last year over
+get 200 "/api/v1/cases/stats?$q&format=csv" --interface 127.0.0.5
+cp "$T/body" "$T/default.csv"
+get 200 "/api/v1/cases/stats?$q&format=csv&year=$last" --interface 127.0.0.5
+cmp -s "$T/body" "$T/default.csv" || fail "the default is not the last year over, $last"
+get 200 "/api/v1/cases/stats?$q&format=csv&by=quarter&year=2025" --interface 127.0.0.2
 expect_grep "$T/body" 'group,statistic,item,value,n,counts,counts_es,median_days,p90_days,days,flags'
 expect_grep "$T/body" '2025-Q2,opened,,,8,cases,casos,,,,'
 expect_grep "$T/body" 'total,opened,,,8,cases,casos,,,,'
@@ -410,7 +413,7 @@ expect_grep "$T/body" 'filed,opened,,,1,cases'
 # public sees, not every court's figures unsuppressed; its own school in SALVE
 expect_status 0 "$OBSERVA" user token esc -d "$O"
 esc="Authorization: Bearer $(cat "$T/out")"
-get 200 "/api/v1/cases/stats?$q&format=csv" -H "$esc" --interface 127.0.0.3
+get 200 "/api/v1/cases/stats?$q&format=csv&year=2025" -H "$esc" --interface 127.0.0.3
 cmp -s "$T/body" "$T/public_api.csv" || fail "esc's court figures are not the public's"
 get 400 "/api/v1/cases/stats?$qa" -H "$esc" # nor at a moment of its choosing
 # nor the list of court cases: an institution's account sees the cases of
