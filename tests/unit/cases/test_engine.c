@@ -25,6 +25,31 @@ static const char type_text[] =
 	"[state.open]\nrequire = office\n[state.closed]\nrequire = outcome\nfinal = yes\n"
 	"[transition.close]\nfrom = open\nto = closed\nrole = steward\n";
 
+/* A new store in a directory of its own (dir), and its removal. */
+static struct ob_store *store_new(void)
+{
+	struct ob_store *s;
+	struct ob_diag d;
+
+	snprintf(dir, sizeof(dir), "/tmp/observa-cases.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(ob_store_open(dir, OB_STORE_CREATE, &s, &d), OB_OK);
+	return s;
+}
+
+static void store_remove(struct ob_store *s)
+{
+	ob_store_close(s);
+	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
+	                                                    "observa.db-shm", NULL };
+	     *f; f++) {
+		char path[128];
+		snprintf(path, sizeof(path), "%s/%s", dir, *f);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 static long long count(struct ob_store *s, const char *sql)
 {
 	sqlite3_stmt *st;
@@ -65,9 +90,7 @@ static void engine(void **state)
 	(void)state;
 
 	assert_int_equal(ob_case_type_parse(type_text, strlen(type_text), "t.ini", t, &d), OB_OK);
-	snprintf(dir, sizeof(dir), "/tmp/observa-cases.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	assert_int_equal(ob_store_open(dir, OB_STORE_CREATE, &s, &d), OB_OK);
+	s = store_new();
 
 	/* refused: the required office missing; an analyst opening is allowed (open_role) */
 	assert_int_equal(ob_case_open(s, t, &cal, &admin, at, open_in + 1, 1, &id, &d), OB_EINVAL);
@@ -144,15 +167,7 @@ static void engine(void **state)
 		assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE action = 'case.grant'"), 1);
 	}
 
-	ob_store_close(s);
-	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
-	                                                    "observa.db-shm", NULL };
-	     *f; f++) {
-		char path[128];
-		snprintf(path, sizeof(path), "%s/%s", dir, *f);
-		unlink(path);
-	}
-	rmdir(dir);
+	store_remove(s);
 	ob_case_type_release(t);
 	free(t);
 }
@@ -172,9 +187,7 @@ static void public_form(void **state)
 	(void)state;
 
 	assert_int_equal(ob_case_type_parse(type_text, strlen(type_text), "t.ini", t, &d), OB_OK);
-	snprintf(dir, sizeof(dir), "/tmp/observa-cases.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	assert_int_equal(ob_store_open(dir, OB_STORE_CREATE, &s, &d), OB_OK);
+	s = store_new();
 	assert_false(t->public_form);
 	assert_int_equal(ob_case_open(s, t, &cal, &anyone, at, in, 2, &id, &d), OB_EINVAL);
 	assert_non_null(strstr(d.message, "public"));
@@ -184,15 +197,7 @@ static void public_form(void **state)
 	assert_int_equal(ob_case_open(s, t, &cal, &anyone, at, in, 2, &id, &d), OB_OK);
 	assert_int_equal(count(s, "SELECT count(*) FROM case_event WHERE actor = 'portal' AND "
 	                          "role = 'public' AND state_to = 'open'"), 1);
-	ob_store_close(s);
-	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
-	                                                    "observa.db-shm", NULL };
-	     *f; f++) {
-		char path[128];
-		snprintf(path, sizeof(path), "%s/%s", dir, *f);
-		unlink(path);
-	}
-	rmdir(dir);
+	store_remove(s);
 	ob_case_type_release(t);
 	free(t);
 }
@@ -262,9 +267,7 @@ static void units_rule(void **state)
 	(void)state;
 
 	assert_int_equal(ob_case_type_parse(type_text, strlen(type_text), "t.ini", t, &d), OB_OK);
-	snprintf(dir, sizeof(dir), "/tmp/observa-cases.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	assert_int_equal(ob_store_open(dir, OB_STORE_CREATE, &s, &d), OB_OK);
+	s = store_new();
 	assert_int_equal(ob_case_units_load(s, t, &sub, &u, &d), OB_OK);
 	assert_true(u.limited);
 	assert_int_equal(u.n, 0);
@@ -290,15 +293,7 @@ static void units_rule(void **state)
 	assert_int_equal(ob_case_units_load(s, t, &ana, &u, &d), OB_OK);
 	assert_false(u.limited);
 	ob_case_units_release(&u);
-	ob_store_close(s);
-	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
-	                                                    "observa.db-shm", NULL };
-	     *f; f++) {
-		char path[128];
-		snprintf(path, sizeof(path), "%s/%s", dir, *f);
-		unlink(path);
-	}
-	rmdir(dir);
+	store_remove(s);
 	ob_case_type_release(t);
 	free(t);
 }
@@ -320,9 +315,7 @@ static void stale_move(void **state)
 	(void)state;
 
 	assert_int_equal(ob_case_type_parse(type_text, strlen(type_text), "t.ini", t, &d), OB_OK);
-	snprintf(dir, sizeof(dir), "/tmp/observa-cases.XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	assert_int_equal(ob_store_open(dir, OB_STORE_CREATE, &s, &d), OB_OK);
+	s = store_new();
 	assert_int_equal(ob_case_open(s, t, &cal, &admin, at, in, 1, &id, &d), OB_OK);
 	/* read by one hand; moved by another */
 	assert_int_equal(ob_store_case_get(s, id, &before, &found, &d), OB_OK);
@@ -338,15 +331,7 @@ static void stale_move(void **state)
 	assert_string_equal(after.state, "closed");
 	assert_int_equal(after.events, before.events + 1);
 	assert_int_equal(count(s, "SELECT count(*) FROM case_event WHERE actor = 'other'"), 0);
-	ob_store_close(s);
-	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
-	                                                    "observa.db-shm", NULL };
-	     *f; f++) {
-		char path[128];
-		snprintf(path, sizeof(path), "%s/%s", dir, *f);
-		unlink(path);
-	}
-	rmdir(dir);
+	store_remove(s);
 	ob_case_type_release(t);
 	free(t);
 }
