@@ -5,7 +5,7 @@
 # age_group and by minor count a band in the group that holds all of it, in
 # U when it spans groups, and say how many came so (from_age_band); an age
 # filter takes a band only when all of it passes.
-expect_status 0 "$OBSERVA" init "$T/obs"
+init_obs "$T/obs"
 cat >"$T/obs/catalog/sources/sv-age.ini" <<'INI'
 [source]
 code = sv-age

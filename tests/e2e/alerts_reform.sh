@@ -23,7 +23,7 @@
 #   - an ingest judges the latest months and says so in one line, unless
 #     --no-alerts; a month past every delivery is not judged.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" init "$T/obs"
+init_obs "$T/obs"
 O="$T/obs"
 fx_source "$O"
 sed -i 's/^category = Delito$/&\nvictim_age = Edad/' "$O/catalog/sources/sv-fx.ini"

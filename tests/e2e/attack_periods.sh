@@ -29,7 +29,7 @@
 # the release suppresses it; a count hidden only to protect another may
 # be worked out.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" init "$T/obs"
+init_obs "$T/obs"
 O="$T/obs"
 fx_source "$O"
 awk 'BEGIN {

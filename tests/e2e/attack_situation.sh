@@ -25,7 +25,7 @@
 # expected counts of consecutive alarms differ by a month in less a month
 # out, over 7): they must not be given when a month they read is suppressed.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" init "$T/obs"
+init_obs "$T/obs"
 O="$T/obs"
 fx_source "$O"
 # the victims' sex too: men, but 2 women of San Salvador's 10 in March 2023

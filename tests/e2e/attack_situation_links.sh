@@ -20,7 +20,7 @@
 # 2 in the municipality, the department and the country: the attack then
 # recovers those 3 cells.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" init "$T/obs"
+init_obs "$T/obs"
 O="$T/obs"
 fx_source "$O"
 sed -i 's/^category = Delito$/&\nvictim_age = Edad/' "$O/catalog/sources/sv-fx.ini"

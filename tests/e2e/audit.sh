@@ -2,7 +2,7 @@
 # never on the command line, every change is in the audit log, the triggers
 # refuse edits, and with the triggers dropped through the sqlite3 CLI,
 # "observa audit verify" names the entry that was edited, removed or added.
-expect_status 0 "$OBSERVA" init "$T/obs"
+init_obs "$T/obs"
 O="$T/obs"
 printf 'una clave bastante larga\n' >"$T/pw"
 printf 'corta\n' >"$T/short"

@@ -10,7 +10,7 @@ if [ -n "${CASES_PG:-}" ]; then
 	expect_status 0 "$OBSERVA" init -q --store "$OBSERVA_PG_URL" "$O"
 	db() { "$OBSERVA_PG_BINDIR/psql" -X -A -t -q -v ON_ERROR_STOP=1 "$OBSERVA_PG_URL" -c "$1"; }
 else
-	expect_status 0 "$OBSERVA" init -q "$O"
+	init_obs -q "$O"
 	db() { sql "$O" "$1"; }
 fi
 for u in ana:analyst sol:steward juez:admin; do

@@ -8,7 +8,7 @@
 # period. A period that overlaps another delivery's without covering it is
 # refused, naming it; the logbook shows every period and where it came from.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" init "$T/obs"
+init_obs "$T/obs"
 O="$T/obs"
 cp "$OBSERVA_TESTDATA/ingest/sv-test.ini" "$O/catalog/sources/"
 
@@ -90,7 +90,7 @@ expect_grep "$T/out" "el que dice el nombre del archivo"
 
 # outside_period = warn keeps the late row, with its warning
 W="$T/warn"
-expect_status 0 "$OBSERVA" init "$W"
+init_obs "$W"
 sed -e 's/^require = .*/&\noutside_period = warn/' "$OBSERVA_TESTDATA/ingest/sv-test.ini" \
 	>"$W/catalog/sources/sv-test.ini"
 expect_status 0 "$OBSERVA" ingest -d "$W" --source sv-test "$T/homicidios.csv"
@@ -116,7 +116,7 @@ kill -TERM "$PID" && wait "$PID" || true
 
 # the same through POST /api/v1/submissions, with period
 A="$T/api"
-expect_status 0 "$OBSERVA" init "$A"
+init_obs "$A"
 cp "$OBSERVA_TESTDATA/ingest/sv-test.ini" "$A/catalog/sources/"
 expect_status 0 "$OBSERVA" user add ana --role submitter --source sv-test -d "$A" --no-password
 expect_status 0 "$OBSERVA" user token ana -d "$A"

@@ -4,7 +4,7 @@
 # analyze and observa indicators give each file's own total row; the change
 # between two years follows the victims (up) when the rows go down; bad
 # counts go to quarantine.
-expect_status 0 "$OBSERVA" init "$T/obs"
+init_obs "$T/obs"
 src="$T/obs/catalog/sources"
 cat >"$src/sv-cnt.ini" <<'EOF'
 # homicides, identical rows merged with a count (as the Colombian police file)

@@ -3,7 +3,7 @@
 # nothing and says where; the homicide file then gives, municipality by
 # municipality, the counts, populations and rates the file itself states.
 C="$OBSERVA_TESTDATA/real/colombia"
-expect_status 0 "$OBSERVA" init "$T/obs"
+init_obs "$T/obs"
 
 # before: Colombia is not there, and "check" says how to add it
 expect_status 1 "$OBSERVA" country check COL -d "$T/obs"

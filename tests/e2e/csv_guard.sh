@@ -5,7 +5,7 @@
 # logbook CSV with every such cell quoted behind an apostrophe, and the
 # numbers of the logbook still numbers.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" init "$T/obs"
+init_obs "$T/obs"
 O="$T/obs"
 cp "$OBSERVA_TESTDATA/ingest/sv-test.ini" "$O/catalog/sources/"
 F="$T/-2+3+cmd|' C calc'!A0.csv"

@@ -9,7 +9,7 @@
 H="$OBSERVA_TESTDATA/real/honduras"
 F="$T/honduras_departamentos_2019.csv"
 cp "$H/honduras_departamentos_2019.csv" "$F"
-expect_status 0 "$OBSERVA" init "$T/obs"
+init_obs "$T/obs"
 P="$T/obs/catalog/sources/hn-sepol-dep.ini"
 
 # the department column mapped as municipalities: refused whole, and why
@@ -77,7 +77,7 @@ PY
 # file's name, homicides (ICCS 0101) from the count column's header, the police
 # from the source code's «sepol»; unedited, it loads what the hand-written
 # profile loads
-expect_status 0 "$OBSERVA" init "$T/obs2"
+init_obs "$T/obs2"
 expect_status 0 "$OBSERVA" profile infer "$F" -d "$T/obs2" --country HND --source hn-sepol-dep --write
 D="$T/obs2/catalog/sources/hn-sepol-dep.ini"
 expect_grep "$D" "territory_parent = departamento"

@@ -7,7 +7,7 @@
 # unknown); a malformed target is refused when the catalogue is loaded.
 export LC_ALL=C.UTF-8
 O="$T/obs"
-expect_status 0 "$OBSERVA" init "$O"
+init_obs "$O"
 # a police profile of reported crimes with no relationship column, and one with it
 cat >"$O/catalog/sources/sv-crimes.ini" <<'INI'
 [source]

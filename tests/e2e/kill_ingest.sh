@@ -1,6 +1,6 @@
 # kill_ingest.sh - killing observa at any moment of an ingest leaves the store
 # exactly as it was before; a later ingest of the same file then completes.
-expect_status 0 "$OBSERVA" init "$T/obs"
+init_obs "$T/obs"
 cp "$OBSERVA_TESTDATA/ingest/sv-test.ini" "$T/obs/catalog/sources/"
 awk 'BEGIN {
 	print "No. Caso;Fecha del hecho;Hora;Municipio;Departamento;Delito;Sexo;Edad;Arma";

@@ -59,14 +59,21 @@ new_store() {
 	printf '%s\n' "$OBSERVA_PG_URL" | sed "s|^postgresql:///[^?]*|postgresql:///$pg_db|"
 }
 
-# init_obs DIR [ARGS...] : "observa init DIR ARGS" on the test's database
-# (see on_pg), its output in $T/out and $T/err; fails unless it exits 0. On
-# PostgreSQL, without ARGS, DIR is a copy of one observatory made by init
-# once for the cluster (fixture_init), as a copy of the database is much
-# quicker than loading the catalogue again.
+# init_obs [-q] DIR [ARGS...] : "observa init [-q] DIR ARGS" on the test's
+# database (see on_pg), its output in $T/out and $T/err; fails unless it
+# exits 0. Without ARGS, DIR is a copy of one new observatory made by init
+# once for every test of the binary (fixture_init), as a copy is much
+# quicker than loading the catalogue again (seconds under the sanitizers);
+# with -q, $T/out is then empty, as init -q prints nothing there.
 init_obs() {
-	if on_pg && [ $# = 1 ]; then
+	io_q=
+	if [ "${1:-}" = -q ] && [ $# = 2 ]; then
+		io_q=1
+		shift
+	fi
+	if [ $# = 1 ]; then
 		fixture_init "$1"
+		[ -z "$io_q" ] || : >"$T/out"
 	elif on_pg; then
 		io_url=$(new_store)
 		expect_status 0 "$OBSERVA" init --store "$io_url" "$@"
@@ -75,11 +82,11 @@ init_obs() {
 	fi
 }
 
-# fixture_init DIR : DIR a copy of a new observatory on PostgreSQL made by
-# "observa init --store" once for the tests of the cluster, as fixture_demo.
+# fixture_init DIR : DIR a copy of a new observatory made by "observa init"
+# (on PostgreSQL "observa init --store", a database of the cluster) once
+# for every test that asks, as fixture_demo.
 fixture_init() {
-	fx=$OBSERVA_PG_DIR/fixtures/$(sha256sum <"$OBSERVA" | cut -c 1-16)
-	mkdir -p "$fx"
+	fx_base
 	fx_make "$fx/init" "" init
 	fx_copy "$fx/init" "$1" || fail "the copy of the fixture init failed"
 	cp "$fx/init.out" "$T/out"
@@ -185,18 +192,7 @@ EOF
 # A failure to build it fails the test; $T/out and $T/err are what the last
 # command printed when it was built, as after expect_status.
 fixture_demo() {
-	fx_key=$(sha256sum <"$OBSERVA" | cut -c 1-16)
-	fx_root=${OBSERVA_FIXTURES:-$T/fixtures}
-	# on PostgreSQL, for the tests of one cluster (whose databases they are)
-	! on_pg || fx_root=$OBSERVA_PG_DIR/fixtures
-	fx=$fx_root/$fx_key
-	if [ ! -d "$fx" ]; then
-		mkdir -p "$fx"
-		# the fixtures of older binaries
-		for fx_old in "$fx_root"/*; do
-			[ "$fx_old" = "$fx" ] || rm -rf "$fx_old"
-		done
-	fi
+	fx_base
 	if [ -n "${4:-}" ]; then
 		fx_make "$fx/demo-$2-$4" "" demo --scale "$2" --country "$4"
 		fx="$fx/demo-$2-$4"
@@ -211,6 +207,23 @@ fixture_demo() {
 	fx_copy "$fx" "$1" || fail "the copy of the fixture $(basename "$fx") failed"
 	cp "$fx.out" "$T/out"
 	cp "$fx.err" "$T/err"
+}
+
+# fx_base : $fx, the directory of the fixtures of the binary under test
+# (made if new; those of older binaries removed).
+fx_base() {
+	fx_key=$(sha256sum <"$OBSERVA" | cut -c 1-16)
+	fx_root=${OBSERVA_FIXTURES:-$T/fixtures}
+	# on PostgreSQL, for the tests of one cluster (whose databases they are)
+	! on_pg || fx_root=$OBSERVA_PG_DIR/fixtures
+	fx=$fx_root/$fx_key
+	if [ ! -d "$fx" ]; then
+		mkdir -p "$fx"
+		# the fixtures of older binaries
+		for fx_old in "$fx_root"/*; do
+			[ "$fx_old" = "$fx" ] || rm -rf "$fx_old"
+		done
+	fi
 }
 
 # fx_copy FROM TO : copy the observatory FROM to TO; one on PostgreSQL gets a

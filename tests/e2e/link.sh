@@ -10,7 +10,7 @@ A="$R/toy_file_a_police.csv"
 B="$R/toy_file_b_forensic.csv"
 CFG="$OBSERVA_TESTDATA/link/toy.ini"
 O="$T/obs"
-expect_status 0 "$OBSERVA" init "$O"
+init_obs "$O"
 
 expect_status 0 "$OBSERVA" link -d "$O" --config "$CFG" --out "$T/res" "$A" "$B"
 expect_grep "$T/out" "pares candidatos:"

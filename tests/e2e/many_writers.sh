@@ -13,7 +13,7 @@ if [ "${OBSERVA_TEST_STORE:-sqlite}" = postgresql ]; then
 		"$OBSERVA_PG_BINDIR/psql" -X -A -t -q -v ON_ERROR_STOP=1 -d "$OBSERVA_PG_URL" -c "$2"
 	}
 else
-	expect_status 0 "$OBSERVA" init "$O"
+	init_obs "$O"
 fi
 rows=400
 for i in 1 2 3 4 5 6 7 8; do

@@ -8,7 +8,7 @@
 export LC_ALL=C.UTF-8
 export OBSERVA_LANG=es
 F="$OBSERVA_TESTDATA/onboarding/pnc_2024.csv"
-expect_status 0 "$OBSERVA" init "$T/obs"
+init_obs "$T/obs"
 O="$T/obs"
 
 # without an observatory: what the file alone says

@@ -6,7 +6,7 @@
 # the profile protects, ignores or clears the columns, the file goes in and
 # the names are only in the protected table.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" init "$T/obs"
+init_obs "$T/obs"
 O="$T/obs"
 P="$O/catalog/sources/sv-test.ini"
 sed -e 's/^encoding = auto/encoding = utf-8/' "$OBSERVA_TESTDATA/ingest/sv-test.ini" >"$P"

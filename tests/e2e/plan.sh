@@ -8,7 +8,7 @@
 # --year takes the latest value up to that year; a bad plan is refused
 # with its file, line, column and value.
 O="$T/obs"
-expect_status 0 "$OBSERVA" init -q "$O"
+init_obs -q "$O"
 mkdir -p "$O/catalog/surveys" "$O/catalog/plans"
 cp "$OBSERVA_TESTDATA/survey_ingest/victimization.ini" "$O/catalog/surveys/slv-test.ini"
 cp "$OBSERVA_TESTDATA/plan/plan.ini" "$O/catalog/plans/test-plan.ini"

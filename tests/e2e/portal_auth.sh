@@ -12,7 +12,7 @@
 # public page; signing out ends the session.
 export LC_ALL=C.UTF-8
 O="$T/obs"
-expect_status 0 "$OBSERVA" init "$O"
+init_obs "$O"
 cp "$OBSERVA_TESTDATA/ingest/sv-test.ini" "$O/catalog/sources/"
 H='No. Caso;Fecha del hecho;Municipio;Departamento;Delito;Sexo;Edad;Nombre'
 printf '%s\n1;03/01/2020;San Salvador;San Salvador;Homicidio;Hombre;30;Ana Pérez\n2;04/01/2020;Narnia;;Homicidio;Hombre;30;\n3;05/01/2020;Aguilares;San Salvador;Homicidio;Mujer;150;Juana Secreta\n' "$H" >"$T/v1.csv"

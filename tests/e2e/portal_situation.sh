@@ -10,7 +10,7 @@
 # shows the current alarms with a link to the page, and never waits for
 # them: the first home has none and starts their judging in the background.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" init "$T/obs"
+init_obs "$T/obs"
 O="$T/obs"
 fx_source "$O"
 fx_file() {

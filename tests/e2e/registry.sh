@@ -10,7 +10,7 @@
 # the role.
 export LC_ALL=C.UTF-8
 O="$T/obs"
-expect_status 0 "$OBSERVA" init -q "$O"
+init_obs -q "$O"
 # a small limit, so that the test reaches it
 sed -i 's/^searches_per_hour = .*/searches_per_hour = 6/' "$O/catalog/cases/sex-offender-registry.ini"
 for u in rosa:steward ivan:analyst olga:analyst nadie:steward; do

@@ -24,7 +24,7 @@
 # account's, in full for its court only.
 export LC_ALL=C.UTF-8
 O="$T/obs"
-expect_status 0 "$OBSERVA" init -q "$O"
+init_obs -q "$O"
 for u in esc:submitter tri:steward bob:analyst; do
 	printf 'la clave de %s es larga\n' "${u%%:*}" >"$T/pw"
 	src=

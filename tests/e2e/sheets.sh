@@ -11,7 +11,7 @@ S="$OBSERVA_TESTDATA/sheets"
 
 # profile: the test police profile, with the unit's code kept in extra
 newobs() {
-	expect_status 0 "$OBSERVA" init "$T/$1"
+	init_obs "$T/$1"
 	cp "$OBSERVA_TESTDATA/ingest/sv-test.ini" "$T/$1/catalog/sources/"
 }
 

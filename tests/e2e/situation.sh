@@ -8,7 +8,7 @@
 # input gets a message in Spanish and English. On the demo, the CLI and the
 # API give the same numbers.
 export LC_ALL=C.UTF-8
-expect_status 0 "$OBSERVA" init "$T/obs"
+init_obs "$T/obs"
 O="$T/obs"
 fx_source "$O"
 # fx_file YEAR LAST_MONTH SAN_SALVADOR_PER_MONTH SANTA_ANA_PER_MONTH

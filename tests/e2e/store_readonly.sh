@@ -7,7 +7,7 @@
 export LC_ALL=C.UTF-8
 mkdir "$T/ro"
 O="$T/ro/obs"
-expect_status 0 "$OBSERVA" init "$O"
+init_obs "$O"
 expect_status 0 "$OBSERVA" user add ana --role steward -d "$O" --no-password
 # a quarantined row with a name in it
 sql "$O" "INSERT INTO submission(source, file_name, sha256, rows_read, accepted, rejected,

@@ -10,7 +10,7 @@
 D="$OBSERVA_TESTDATA/survey_ingest"
 CSV="$D/victimization.csv"
 O="$T/obs"
-expect_status 0 "$OBSERVA" init -q "$O"
+init_obs -q "$O"
 mkdir -p "$O/catalog/surveys"
 cp "$D/victimization.ini" "$O/catalog/surveys/slv-test.ini"
 

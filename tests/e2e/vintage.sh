@@ -7,7 +7,7 @@
 # the same divisions and add up to their departments.
 export LC_ALL=C.UTF-8
 O="$T/obs"
-expect_status 0 "$OBSERVA" init "$O"
+init_obs "$O"
 
 # the 2025 population: 2024's, for the units valid in 2025 (it adds up)
 {
