@@ -1,7 +1,7 @@
 # analyze.sh - "observa analyze" on a small demo: totals agree with the
 # store, ISO2 and ISO3 country codes give the same table, margins add up,
 # unknown dimensions and values are refused with the valid ones listed.
-fixture_demo "$T/obs" 0.005
+fixture_demo "$T/obs" 0.03
 O="$T/obs"
 expect_status 0 "$OBSERVA" analyze --help
 expect_grep "$T/out" "uso: observa analyze"
