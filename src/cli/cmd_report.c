@@ -1951,7 +1951,9 @@ compose:
 	b.n_ind = set->n;
 	b.sub = kind != OB_PERIOD_YEAR ? &sub : NULL;
 	b.region = !strcmp(territory, REGION_CODE);
-	if (!b.sub && !compendium && !infographic && version[0]) {
+	if (!compendium && !infographic && version[0]) {
+		/* a bulletin of less than a year shows the plans too: their
+		 * targets are yearly, so the latest yearly values up to its year */
 		plans_load(ctx, version, territory, year, &rows, &plans);
 		b.plans = plans.bl;
 		b.n_plans = plans.n;

@@ -1022,6 +1022,13 @@ static ob_err sub_write(const struct ob_bulletin *b, const struct ob_bl_sink *s,
 		return e;
 	ob_bl_deliveries(b, s, name);
 
+	/* the plans of the territory against their targets: yearly values,
+	 * the latest the release publishes up to the period's year, as in a
+	 * year's bulletin */
+	if ((e = ob_bl_plans(b, s, tr(b, "Fuente: publicación, observa", "Source: release, observa"),
+	                     d)))
+		return e;
+
 	/* methods */
 	s->heading(s->ctx, 2, tr(b, "Métodos", "Methods"));
 	if (b->lang == OB_LANG_EN)

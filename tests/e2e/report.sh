@@ -911,13 +911,15 @@ sources "$T/sub-gap.html" en SLV 2024 "$R/violent_deaths.csv" "$T/compl.csv" SLV
 grep -q "sources ok:.* 1 with a month missing" "$T/out.sources" ||
 	fail "the source without deliveries is not the one with months missing"
 rm "$O/catalog/sources/sv-iml-2.ini"
-# the plans section of a year's bulletin: each indicator of the demo's plan
-# with the year, value, interval, path and status GET /api/v1/plans/{plan}
-# gives for that year from the same release, written as the language writes
-# numbers; the chart names each status in words too
+# the plans section of a year's bulletin and of a month's of that year
+# (plans have yearly targets: the same section): each indicator of the
+# demo's plan with the year, value, interval, path and status GET
+# /api/v1/plans/{plan} gives for that year from the same release, written as
+# the language writes numbers; the chart names each status in words too
 curl -sf "$B/api/v1/plans/sv-seguro?year=2024&format=csv" | tr -d '\r' >"$T/plan.csv" ||
 	fail "API: the plan"
-python3 - "$T/plan.csv" "$T/SLV-es.html" es "$O/catalog/plans/sv-seguro.ini" <<'EOF8' ||
+for page in SLV-es sub-es-0; do
+python3 - "$T/plan.csv" "$T/$page.html" es "$O/catalog/plans/sv-seguro.ini" <<'EOF8' ||
 import csv, html, re, sys
 api = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
 page, lang, ini = open(sys.argv[2], encoding="utf-8").read(), sys.argv[3], sys.argv[4]
@@ -960,9 +962,11 @@ for a, r in zip(api, rows):
         sys.exit(f"the chart does not say {words[a['status']]}")
 if len(seen) < 2:
     sys.exit(f"every indicator {seen}: the test shows nothing")
-print("plan section ok:", ", ".join(f"{a['indicator']} {a['status']}" for a in api))
+print(sys.argv[2].rsplit("/", 1)[-1], "plan section ok:",
+      ", ".join(f"{a['indicator']} {a['status']}" for a in api))
 EOF8
-	fail "the bulletin's plan section is not the API's"
+	fail "the plan section of $page is not the API's"
+done
 # the alarms of the period's last month: judged for the whole observatory
 # (seconds under the sanitizers), so once: the demo has none in 2024-09
 # ("observa alerts" judges 0 alarms at this scale); --no-alarms leaves the
