@@ -299,6 +299,14 @@ static ob_err field_key(struct parse *p, const struct ob_ini_item *it)
 			f->public = true;
 			return consent_field(p, it, &f->public_if);
 		}
+		if (!strcmp(k, "territory")) {
+			f->school_territory = ob_case_field_index(p->t, v);
+			if (f->school_territory < 0 ||
+			    p->t->fields[f->school_territory].type != OB_CASE_TERRITORY)
+				return bad_value(p, it, "se esperaba un campo territory del tipo",
+				                 "expected a territory field of the type");
+			return OB_OK;
+		}
 		return by_value ? choice_label_key(p, it) : OB_OK;
 	}
 	if (by_value)
@@ -322,9 +330,15 @@ static ob_err field_key(struct parse *p, const struct ob_ini_item *it)
 			return bad_value(p, it, "se esperaba yes o no", "expected yes or no");
 	} else if (!strcmp(k, "label") || !strcmp(k, "label_en")) {
 		return label_key(p, it, f->label, f->label_en);
-	} else if (strcmp(k, "public_if")) {
+	} else if (!strcmp(k, "catalog")) {
+		if (strcmp(v, "schools"))
+			return bad_value(p, it, "se esperaba schools (catalog/schools.csv)",
+			                 "expected schools (catalog/schools.csv)");
+		f->schools = true;
+	} else if (strcmp(k, "public_if") && strcmp(k, "territory")) {
 		return unknown_key(p, it, "type, values, label.VALOR, label_en.VALOR, long, "
-		                          "protected, public, public_if, label o label_en");
+		                          "protected, public, public_if, catalog, territory, label o "
+		                          "label_en");
 	}
 	return OB_OK;
 }
@@ -614,6 +628,7 @@ static ob_err open_section(struct parse *p, const struct ob_ini_item *it)
 		ob_strlcpy(t->fields[p->cur].name, dot + 1, OB_CASE_NAME);
 		t->fields[p->cur].line = it->line;
 		t->fields[p->cur].public_if = -1;
+		t->fields[p->cur].school_territory = -1;
 		break;
 	case 1: ob_strlcpy(t->states[p->cur].name, dot + 1, OB_CASE_NAME); break;
 	case 2:
@@ -691,6 +706,17 @@ static ob_err complete(struct parse *p)
 			               "consentimiento (public_if = CAMPO), no con public = yes",
 			               "[field.%s]: a protected field is published only with a consent "
 			               "(public_if = FIELD), not with public = yes", t->fields[i].name);
+	for (size_t i = 0; i < t->n_fields; i++)
+		if ((t->fields[i].schools && (t->fields[i].type != OB_CASE_TEXT ||
+		                              t->fields[i].protected)) ||
+		    (t->fields[i].school_territory >= 0 && !t->fields[i].schools))
+			return OB_DIAG(p->d, OB_EINVAL, p->name, t->fields[i].line, 1, t->fields[i].name,
+			               strlen(t->fields[i].name),
+			               "[field.%s]: catalog = schools es para un campo text no "
+			               "protegido, y territory solo va con él",
+			               "[field.%s]: catalog = schools is for a text field that is not "
+			               "protected, and territory goes with it only",
+			               t->fields[i].name);
 	for (size_t i = 0; i < t->n_fields; i++)
 		if (t->fields[i].long_text && t->fields[i].type != OB_CASE_TEXT)
 			return OB_DIAG(p->d, OB_EINVAL, p->name, t->fields[i].line, 1, t->fields[i].name,
@@ -770,6 +796,11 @@ void ob_case_type_release(struct ob_case_type *t)
 	for (size_t i = 0; i < t->n_severities; i++)
 		free(t->severities[i].values);
 	t->n_fields = t->n_severities = 0;
+	if (t->schools) {
+		ob_schools_release(t->schools);
+		free(t->schools);
+		t->schools = NULL;
+	}
 }
 
 void ob_case_types_free(struct ob_case_type *types, size_t n)
@@ -835,6 +866,14 @@ ob_err ob_case_types_load(const char *dir, struct ob_case_type **types, size_t *
 		}
 	}
 	closedir(dh);
+	/* the schools catalogue, read once and given to the types that use it */
+	for (size_t i = 0; !e && i < count; i++)
+		for (size_t f = 0; f < v[i].n_fields; f++)
+			if (v[i].fields[f].schools) {
+				v[i].schools = ob_calloc(1, sizeof(*v[i].schools));
+				e = ob_schools_load(dir, v[i].schools, d);
+				break;
+			}
 	if (e) {
 		ob_case_types_free(v, count);
 		return e;

@@ -25,7 +25,11 @@
  *                    (it may appear on the public routes); public_if =
  *                    FIELD (only when that choice field of the case is
  *                    yes: a consent; the only way a protected field is
- *                    published); label, label_en
+ *                    published); label, label_en; catalog = schools
+ *                    (a text field: a code of the schools catalogue,
+ *                    cases/schools.h, when it lists any school) and
+ *                    territory = FIELD (the territory field the school's
+ *                    territory fills)
  *   [state.NAME]     label, label_en; require = fields a case must have to
  *                    be in the state; final = yes
  *   [transition.NAME] from = states; to = state; role = the least role
@@ -67,6 +71,7 @@
 #include "accounts/accounts.h"
 #include "base/common.h"
 #include "base/limits.h"
+#include "cases/schools.h"
 
 #define OB_CASE_NAME 64
 #define OB_CASE_LABEL 160
@@ -94,6 +99,9 @@ struct ob_case_field {
 	 * none given); NULL when the file gives no label.VALUE */
 	char (*choice_labels)[2][OB_CASE_LABEL];
 	bool long_text;               /* long = yes: several lines */
+	bool schools;                 /* catalog = schools: a code of catalog/schools.csv */
+	int school_territory;         /* territory = FIELD: the territory field the
+	                                 school fills; -1: none */
 	long line;                    /* of its [section] in the file */
 };
 
@@ -193,6 +201,9 @@ struct ob_case_type {
 	size_t n_severities;
 	struct ob_case_publish publish;
 	struct ob_case_stats_conf stats;
+	/* the schools catalogue, when a field says catalog = schools and the
+	 * type was read by ob_case_types_load (NULL otherwise: no check) */
+	struct ob_schools *schools;
 };
 
 /* Parse a case type's text (name: its path, for diagnostics) into *t,

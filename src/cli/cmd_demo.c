@@ -511,6 +511,33 @@ static ob_err schools_write(const char *path, const struct ob_demo_caseload *c,
 	return OB_OK;
 }
 
+/* The same schools as the observatory's schools catalogue
+ * (DIR/catalog/schools.csv, cases/schools.h), which SALVE reports are
+ * checked against: made up, as the file's first line says. */
+static ob_err schools_catalog_write(const char *dir, const struct ob_demo_caseload *c,
+                                    struct ob_diag *d)
+{
+	char path[OB_MAX_PATH];
+	FILE *f;
+	int bad;
+
+	if (snprintf(path, sizeof(path), "%s/catalog/schools.csv", dir) >= (int)sizeof(path))
+		return OB_DIAG(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
+	if (!(f = fopen(path, "w")))
+		return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se puede escribir: %s",
+		               "cannot write: %s", strerror(errno));
+	fputs("code,name,territory,level,students\n", f);
+	for (size_t i = 0; i < c->n_schools; i++)
+		fprintf(f, "%s,%s,%s,%s,%d\n", c->schools[i].code, c->schools[i].name,
+		        c->schools[i].territory, c->schools[i].level, c->schools[i].students);
+	bad = ferror(f);
+	if (fclose(f) || bad)
+		return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se puede escribir: %s",
+		               "cannot write: %s", strerror(errno));
+	return OB_OK;
+}
+
 /* The demo's caseload (demo/caseload.h): a year of SALVE reports and of
  * violence-against-women court cases for El Salvador, when the catalogue
  * has both types: 0, or 1 after printing why not. */
@@ -544,6 +571,17 @@ static int caseload(struct ob_store *s, const char *dir, const char *outdir,
 		    (snprintf(path, sizeof(path), "%s/schools-slv.csv", outdir) >= (int)sizeof(path) ||
 		     schools_write(path, &c, &d)))
 			failed = 1;
+		/* the schools into the catalogue, and the types read again with
+		 * them, so that every report is checked against it */
+		if (!failed && c.n_schools) {
+			ob_cases_release(&types);
+			if (schools_catalog_write(dir, &c, &d) || ob_cases_load(dir, &types, &d))
+				failed = 1;
+			ks = ob_cases_find(&types, "salve");
+			kc = ob_cases_find(&types, "vcm-judicial");
+			if (!failed && (ks < 0 || kc < 0))
+				failed = 1;
+		}
 		for (size_t i = 0; i < c.n_salve && !failed; i++) {
 			const struct ob_demo_salve *v = &c.salve[i];
 			if (salve_one(s, &types.types[ks], &types.calendars[ks], &a, &c, v, &d))
