@@ -420,6 +420,46 @@ static ob_err stats_key(struct parse *p, const struct ob_ini_item *it)
 	return OB_OK;
 }
 
+static ob_err record_field(struct parse *p, const struct ob_ini_item *it, const char *item,
+                           void *arg)
+{
+	int f = ob_case_field_index(p->t, item);
+
+	if (f < 0 || p->t->fields[f].protected)
+		return bad_value(p, it, "se esperaban campos no protegidos del tipo",
+		                 "expected fields of the type, not protected");
+	*(unsigned long long *)arg |= 1ull << f;
+	return OB_OK;
+}
+
+/* [records]: read in the second pass (it names fields). */
+static ob_err records_key(struct parse *p, const struct ob_ini_item *it)
+{
+	struct ob_case_records_conf *u = &p->t->records;
+	const char *k = it->key, *v = it->value;
+
+	if (p->pass == 1)
+		return OB_OK;
+	if (!strcmp(k, "source")) {
+		size_t n = strlen(v);
+		if (!n || n >= sizeof(u->source) || strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789-") != n)
+			return bad_value(p, it, "se esperaba el código de una fuente ([a-z0-9-])",
+			                 "expected the code of a source ([a-z0-9-])");
+		memcpy(u->source, v, n + 1);
+	} else if (!strcmp(k, "date")) {
+		u->date_field = ob_case_field_index(p->t, v);
+		if (u->date_field < 0 || p->t->fields[u->date_field].type != OB_CASE_DATE ||
+		    p->t->fields[u->date_field].protected)
+			return bad_value(p, it, "se esperaba un campo date no protegido del tipo",
+			                 "expected a date field of the type, not protected");
+	} else if (!strcmp(k, "fields")) {
+		return each_item(p, it, record_field, &u->fields);
+	} else {
+		return unknown_key(p, it, "source, date o fields");
+	}
+	return OB_OK;
+}
+
 static ob_err state_key(struct parse *p, const struct ob_ini_item *it)
 {
 	struct ob_case_state *s = &p->t->states[p->cur];
@@ -570,8 +610,12 @@ static ob_err open_section(struct parse *p, const struct ob_ini_item *it)
 	                     &t->n_repeats, &t->n_severities };
 	size_t k, len;
 
-	if (!strcmp(sec, "case") || !strcmp(sec, "publish") || !strcmp(sec, "stats")) {
-		p->kind = !strcmp(sec, "case") ? "case" : !strcmp(sec, "publish") ? "publish" : "stats";
+	if (!strcmp(sec, "case") || !strcmp(sec, "publish") || !strcmp(sec, "stats") ||
+	    !strcmp(sec, "records")) {
+		p->kind = !strcmp(sec, "case")      ? "case"
+		          : !strcmp(sec, "publish") ? "publish"
+		          : !strcmp(sec, "stats")   ? "stats"
+		                                    : "records";
 		p->cur = 0;
 		return OB_OK;
 	}
@@ -589,10 +633,10 @@ static ob_err open_section(struct parse *p, const struct ob_ini_item *it)
 		return bad_at(p, it->line, it->key_column, sec,
 		              "sección desconocida; se esperaba [case], [field.X], [state.X], "
 		              "[transition.X], [deadline.X], [repeat.X], [severity.X], [publish], "
-		              "[stats] o [registry]",
+		              "[stats], [records] o [registry]",
 		              "unknown section; expected [case], [field.X], [state.X], "
 		              "[transition.X], [deadline.X], [repeat.X], [severity.X], [publish], "
-		              "[stats] or [registry]");
+		              "[stats], [records] or [registry]");
 	len = strlen(dot + 1);
 	if (!valid_name(dot + 1, len))
 		return bad_at(p, it->line, it->key_column, sec,
@@ -669,6 +713,8 @@ static ob_err on_item(void *ctx, const struct ob_ini_item *it)
 		return publish_key(p, it);
 	if (!strcmp(p->kind, "stats"))
 		return stats_key(p, it);
+	if (!strcmp(p->kind, "records"))
+		return records_key(p, it);
 	if (!strcmp(p->kind, "registry"))
 		return OB_OK;
 	if (p->cur < 0)
@@ -777,6 +823,7 @@ ob_err ob_case_type_parse(const char *text, size_t len, const char *name,
 	t->publish.age_field = t->publish.minor_consent = -1;
 	t->publish.adult_age = 18;
 	t->stats.measure = -1;
+	t->records.date_field = -1;
 	ob_strlcpy(t->path, name, sizeof(t->path));
 	for (p.pass = 1; p.pass <= 2; p.pass++) {
 		p.kind = "";

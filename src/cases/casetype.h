@@ -57,6 +57,11 @@
  *                    disclosure = minors | sexual_violence (the rule of a
  *                    stricter class of catalog/disclosure.ini, besides the
  *                    general one)
+ *   [records]        source = the source code its cases are delivered as
+ *                    (observa case records, cases/records.h); date = the
+ *                    date field that dates a record (without it, the day
+ *                    the case was opened); fields = the fields written as
+ *                    the delivery's columns (none protected)
  *   [registry]       a restricted registry (cases/registry.h reads its keys):
  *                    its cases are searched and read only through it, by
  *                    its roles, each read with a purpose
@@ -166,6 +171,15 @@ struct ob_case_publish {
 	int minor_consent;            /* -1: none (minor_hide always applies) */
 };
 
+/* The type's cases as records of a source of the store ([records],
+ * cases/records.h): source "" when they are not records. */
+struct ob_case_records_conf {
+	char source[OB_CASE_NAME];    /* the source profile (catalog/sources/S.ini) */
+	int date_field;               /* a date field: the record's date; -1, or a case
+	                                 without it: the local day it was opened */
+	unsigned long long fields;    /* bit i: field i is a column (none protected) */
+};
+
 /* The statistics of a type ([stats], cases/stats.h). */
 struct ob_case_stats_conf {
 	bool public;                  /* the public may read them, suppressed */
@@ -201,6 +215,7 @@ struct ob_case_type {
 	size_t n_severities;
 	struct ob_case_publish publish;
 	struct ob_case_stats_conf stats;
+	struct ob_case_records_conf records;
 	/* the schools catalogue, when a field says catalog = schools and the
 	 * type was read by ob_case_types_load (NULL otherwise: no check) */
 	struct ob_schools *schools;
