@@ -203,11 +203,12 @@ static ob_err school_territory(struct ob_store *s, const struct ob_case_type *t,
 			if (strcmp(c->vals[tf], sc->territory))
 				return OB_DIAG(d, OB_EINVAL, t->fields[tf].name, 0, 0, c->vals[tf],
 				               strlen(c->vals[tf]),
-				               "el centro escolar %s está en %s según el catálogo (%s, línea "
-				               "%ld): se esperaba ese territorio o ninguno",
-				               "the school %s is in %s by the catalogue (%s, line %ld): "
-				               "expected that territory or none",
-				               sc->code, sc->territory, t->schools->path, sc->line);
+				               "el centro escolar %s está en %s según el catálogo "
+				               "(catalog/schools.csv, línea %ld): se esperaba ese territorio "
+				               "o ninguno",
+				               "the school %s is in %s by the catalogue (catalog/schools.csv, "
+				               "line %ld): expected that territory or none",
+				               sc->code, sc->territory, sc->line);
 			continue;
 		}
 		if ((e = ob_store_territory_unit(s, sc->territory, found_unit, &unit, &found, d)))
@@ -262,9 +263,9 @@ static ob_err check_inputs(struct ob_store *s, const struct ob_case_type *t,
 		    !ob_schools_find(t->schools, out))
 			return OB_DIAG(d, OB_EINVAL, t->fields[f].name, 0, 0, out, strlen(out),
 			               "se esperaba el código de un centro escolar del catálogo "
-			               "(%s, %zu centros)",
-			               "expected the code of a school of the catalogue (%s, %zu "
-			               "schools)", t->schools->path, t->schools->n);
+			               "(catalog/schools.csv, %zu centros)",
+			               "expected the code of a school of the catalogue "
+			               "(catalog/schools.csv, %zu schools)", t->schools->n);
 		c->vals[f] = ob_strdup(out);
 		c->given |= 1ull << f;
 	}
