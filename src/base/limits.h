@@ -776,6 +776,12 @@
 #define OB_MAX_CASE_TYPES 64
 #define OB_MAX_CASE_VALUE 4096
 #define OB_MAX_CASES_LOADED 1000000
+/* The schools catalogue (catalog/schools.csv, cases/schools.h): schools in
+ * it (El Salvador has about 6,000 public and private ones), the bytes of a
+ * school's code and name. */
+#define OB_MAX_SCHOOLS 100000
+#define OB_SCHOOL_CODE 32
+#define OB_SCHOOL_NAME 160
 /* A search of a restricted registry (cases/registry.h) shows at most this
  * many entries: a registry is never exported or listed whole. */
 #define OB_REGISTRY_MAX_RESULTS 10

@@ -180,6 +180,52 @@ static int found_unit(void *arg, const struct ob_store_unit *u)
 	return 0;
 }
 
+/*
+ * The territory of a school of the catalogue (a field with catalog =
+ * schools and territory = FIELD): filled from the catalogue when not
+ * given; refused when given and not the school's, or when the catalogue's
+ * is not a territory of the store.
+ */
+static ob_err school_territory(struct ob_store *s, const struct ob_case_type *t,
+                               struct checked *c, struct ob_diag *d)
+{
+	for (size_t f = 0; f < t->n_fields; f++) {
+		const struct ob_case_field *x = &t->fields[f];
+		const struct ob_school *sc;
+		int tf = x->school_territory;
+		bool unit = false, found = false;
+		ob_err e;
+
+		if (!x->schools || tf < 0 || !c->vals[f] ||
+		    !(sc = ob_schools_find(t->schools, c->vals[f])))
+			continue;
+		if (c->vals[tf]) {
+			if (strcmp(c->vals[tf], sc->territory))
+				return OB_DIAG(d, OB_EINVAL, t->fields[tf].name, 0, 0, c->vals[tf],
+				               strlen(c->vals[tf]),
+				               "el centro escolar %s está en %s según el catálogo "
+				               "(catalog/schools.csv, línea %ld): se esperaba ese territorio "
+				               "o ninguno",
+				               "the school %s is in %s by the catalogue (catalog/schools.csv, "
+				               "line %ld): expected that territory or none",
+				               sc->code, sc->territory, sc->line);
+			continue;
+		}
+		if ((e = ob_store_territory_unit(s, sc->territory, found_unit, &unit, &found, d)))
+			return e;
+		if (!found)
+			return OB_DIAG(d, OB_EINVAL, t->schools->path, sc->line, 0, sc->territory,
+			               strlen(sc->territory),
+			               "el territorio del centro escolar %s no está en el catálogo de "
+			               "territorios",
+			               "the territory of the school %s is not in the catalogue of "
+			               "territories", sc->code);
+		c->vals[tf] = ob_strdup(sc->territory);
+		c->given |= 1ull << tf;
+	}
+	return OB_OK;
+}
+
 static ob_err check_inputs(struct ob_store *s, const struct ob_case_type *t,
                            const struct ob_calendar *cal, const struct ob_case_input *in,
                            size_t n, struct checked *c, struct ob_diag *d)
@@ -213,10 +259,17 @@ static ob_err check_inputs(struct ob_store *s, const struct ob_case_type *t,
 				               "se esperaba el código de un territorio del catálogo",
 				               "expected the code of a territory of the catalogue");
 		}
+		if (t->fields[f].schools && t->schools && t->schools->n &&
+		    !ob_schools_find(t->schools, out))
+			return OB_DIAG(d, OB_EINVAL, t->fields[f].name, 0, 0, out, strlen(out),
+			               "se esperaba el código de un centro escolar del catálogo "
+			               "(catalog/schools.csv, %zu centros)",
+			               "expected the code of a school of the catalogue "
+			               "(catalog/schools.csv, %zu schools)", t->schools->n);
 		c->vals[f] = ob_strdup(out);
 		c->given |= 1ull << f;
 	}
-	return OB_OK;
+	return school_territory(s, t, c, d);
 }
 
 /* The audit entry of a change: {"type":..., "from":..., "to":..., "fields":[...]}

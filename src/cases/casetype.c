@@ -299,6 +299,14 @@ static ob_err field_key(struct parse *p, const struct ob_ini_item *it)
 			f->public = true;
 			return consent_field(p, it, &f->public_if);
 		}
+		if (!strcmp(k, "territory")) {
+			f->school_territory = ob_case_field_index(p->t, v);
+			if (f->school_territory < 0 ||
+			    p->t->fields[f->school_territory].type != OB_CASE_TERRITORY)
+				return bad_value(p, it, "se esperaba un campo territory del tipo",
+				                 "expected a territory field of the type");
+			return OB_OK;
+		}
 		return by_value ? choice_label_key(p, it) : OB_OK;
 	}
 	if (by_value)
@@ -322,9 +330,15 @@ static ob_err field_key(struct parse *p, const struct ob_ini_item *it)
 			return bad_value(p, it, "se esperaba yes o no", "expected yes or no");
 	} else if (!strcmp(k, "label") || !strcmp(k, "label_en")) {
 		return label_key(p, it, f->label, f->label_en);
-	} else if (strcmp(k, "public_if")) {
+	} else if (!strcmp(k, "catalog")) {
+		if (strcmp(v, "schools"))
+			return bad_value(p, it, "se esperaba schools (catalog/schools.csv)",
+			                 "expected schools (catalog/schools.csv)");
+		f->schools = true;
+	} else if (strcmp(k, "public_if") && strcmp(k, "territory")) {
 		return unknown_key(p, it, "type, values, label.VALOR, label_en.VALOR, long, "
-		                          "protected, public, public_if, label o label_en");
+		                          "protected, public, public_if, catalog, territory, label o "
+		                          "label_en");
 	}
 	return OB_OK;
 }
@@ -402,6 +416,46 @@ static ob_err stats_key(struct parse *p, const struct ob_ini_item *it)
 			                 "expected general, minors or sexual_violence");
 	} else {
 		return unknown_key(p, it, "public, counts, measure, measure_states o disclosure");
+	}
+	return OB_OK;
+}
+
+static ob_err record_field(struct parse *p, const struct ob_ini_item *it, const char *item,
+                           void *arg)
+{
+	int f = ob_case_field_index(p->t, item);
+
+	if (f < 0 || p->t->fields[f].protected)
+		return bad_value(p, it, "se esperaban campos no protegidos del tipo",
+		                 "expected fields of the type, not protected");
+	*(unsigned long long *)arg |= 1ull << f;
+	return OB_OK;
+}
+
+/* [records]: read in the second pass (it names fields). */
+static ob_err records_key(struct parse *p, const struct ob_ini_item *it)
+{
+	struct ob_case_records_conf *u = &p->t->records;
+	const char *k = it->key, *v = it->value;
+
+	if (p->pass == 1)
+		return OB_OK;
+	if (!strcmp(k, "source")) {
+		size_t n = strlen(v);
+		if (!n || n >= sizeof(u->source) || strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789-") != n)
+			return bad_value(p, it, "se esperaba el código de una fuente ([a-z0-9-])",
+			                 "expected the code of a source ([a-z0-9-])");
+		memcpy(u->source, v, n + 1);
+	} else if (!strcmp(k, "date")) {
+		u->date_field = ob_case_field_index(p->t, v);
+		if (u->date_field < 0 || p->t->fields[u->date_field].type != OB_CASE_DATE ||
+		    p->t->fields[u->date_field].protected)
+			return bad_value(p, it, "se esperaba un campo date no protegido del tipo",
+			                 "expected a date field of the type, not protected");
+	} else if (!strcmp(k, "fields")) {
+		return each_item(p, it, record_field, &u->fields);
+	} else {
+		return unknown_key(p, it, "source, date o fields");
 	}
 	return OB_OK;
 }
@@ -556,8 +610,12 @@ static ob_err open_section(struct parse *p, const struct ob_ini_item *it)
 	                     &t->n_repeats, &t->n_severities };
 	size_t k, len;
 
-	if (!strcmp(sec, "case") || !strcmp(sec, "publish") || !strcmp(sec, "stats")) {
-		p->kind = !strcmp(sec, "case") ? "case" : !strcmp(sec, "publish") ? "publish" : "stats";
+	if (!strcmp(sec, "case") || !strcmp(sec, "publish") || !strcmp(sec, "stats") ||
+	    !strcmp(sec, "records")) {
+		p->kind = !strcmp(sec, "case")      ? "case"
+		          : !strcmp(sec, "publish") ? "publish"
+		          : !strcmp(sec, "stats")   ? "stats"
+		                                    : "records";
 		p->cur = 0;
 		return OB_OK;
 	}
@@ -575,10 +633,10 @@ static ob_err open_section(struct parse *p, const struct ob_ini_item *it)
 		return bad_at(p, it->line, it->key_column, sec,
 		              "sección desconocida; se esperaba [case], [field.X], [state.X], "
 		              "[transition.X], [deadline.X], [repeat.X], [severity.X], [publish], "
-		              "[stats] o [registry]",
+		              "[stats], [records] o [registry]",
 		              "unknown section; expected [case], [field.X], [state.X], "
 		              "[transition.X], [deadline.X], [repeat.X], [severity.X], [publish], "
-		              "[stats] or [registry]");
+		              "[stats], [records] or [registry]");
 	len = strlen(dot + 1);
 	if (!valid_name(dot + 1, len))
 		return bad_at(p, it->line, it->key_column, sec,
@@ -614,6 +672,7 @@ static ob_err open_section(struct parse *p, const struct ob_ini_item *it)
 		ob_strlcpy(t->fields[p->cur].name, dot + 1, OB_CASE_NAME);
 		t->fields[p->cur].line = it->line;
 		t->fields[p->cur].public_if = -1;
+		t->fields[p->cur].school_territory = -1;
 		break;
 	case 1: ob_strlcpy(t->states[p->cur].name, dot + 1, OB_CASE_NAME); break;
 	case 2:
@@ -654,6 +713,8 @@ static ob_err on_item(void *ctx, const struct ob_ini_item *it)
 		return publish_key(p, it);
 	if (!strcmp(p->kind, "stats"))
 		return stats_key(p, it);
+	if (!strcmp(p->kind, "records"))
+		return records_key(p, it);
 	if (!strcmp(p->kind, "registry"))
 		return OB_OK;
 	if (p->cur < 0)
@@ -691,6 +752,17 @@ static ob_err complete(struct parse *p)
 			               "consentimiento (public_if = CAMPO), no con public = yes",
 			               "[field.%s]: a protected field is published only with a consent "
 			               "(public_if = FIELD), not with public = yes", t->fields[i].name);
+	for (size_t i = 0; i < t->n_fields; i++)
+		if ((t->fields[i].schools && (t->fields[i].type != OB_CASE_TEXT ||
+		                              t->fields[i].protected)) ||
+		    (t->fields[i].school_territory >= 0 && !t->fields[i].schools))
+			return OB_DIAG(p->d, OB_EINVAL, p->name, t->fields[i].line, 1, t->fields[i].name,
+			               strlen(t->fields[i].name),
+			               "[field.%s]: catalog = schools es para un campo text no "
+			               "protegido, y territory solo va con él",
+			               "[field.%s]: catalog = schools is for a text field that is not "
+			               "protected, and territory goes with it only",
+			               t->fields[i].name);
 	for (size_t i = 0; i < t->n_fields; i++)
 		if (t->fields[i].long_text && t->fields[i].type != OB_CASE_TEXT)
 			return OB_DIAG(p->d, OB_EINVAL, p->name, t->fields[i].line, 1, t->fields[i].name,
@@ -751,6 +823,7 @@ ob_err ob_case_type_parse(const char *text, size_t len, const char *name,
 	t->publish.age_field = t->publish.minor_consent = -1;
 	t->publish.adult_age = 18;
 	t->stats.measure = -1;
+	t->records.date_field = -1;
 	ob_strlcpy(t->path, name, sizeof(t->path));
 	for (p.pass = 1; p.pass <= 2; p.pass++) {
 		p.kind = "";
@@ -770,6 +843,11 @@ void ob_case_type_release(struct ob_case_type *t)
 	for (size_t i = 0; i < t->n_severities; i++)
 		free(t->severities[i].values);
 	t->n_fields = t->n_severities = 0;
+	if (t->schools) {
+		ob_schools_release(t->schools);
+		free(t->schools);
+		t->schools = NULL;
+	}
 }
 
 void ob_case_types_free(struct ob_case_type *types, size_t n)
@@ -835,6 +913,14 @@ ob_err ob_case_types_load(const char *dir, struct ob_case_type **types, size_t *
 		}
 	}
 	closedir(dh);
+	/* the schools catalogue, read once and given to the types that use it */
+	for (size_t i = 0; !e && i < count; i++)
+		for (size_t f = 0; f < v[i].n_fields; f++)
+			if (v[i].fields[f].schools) {
+				v[i].schools = ob_calloc(1, sizeof(*v[i].schools));
+				e = ob_schools_load(dir, v[i].schools, d);
+				break;
+			}
 	if (e) {
 		ob_case_types_free(v, count);
 		return e;

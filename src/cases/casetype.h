@@ -25,7 +25,11 @@
  *                    (it may appear on the public routes); public_if =
  *                    FIELD (only when that choice field of the case is
  *                    yes: a consent; the only way a protected field is
- *                    published); label, label_en
+ *                    published); label, label_en; catalog = schools
+ *                    (a text field: a code of the schools catalogue,
+ *                    cases/schools.h, when it lists any school) and
+ *                    territory = FIELD (the territory field the school's
+ *                    territory fills)
  *   [state.NAME]     label, label_en; require = fields a case must have to
  *                    be in the state; final = yes
  *   [transition.NAME] from = states; to = state; role = the least role
@@ -53,6 +57,11 @@
  *                    disclosure = minors | sexual_violence (the rule of a
  *                    stricter class of catalog/disclosure.ini, besides the
  *                    general one)
+ *   [records]        source = the source code its cases are delivered as
+ *                    (observa case records, cases/records.h); date = the
+ *                    date field that dates a record (without it, the day
+ *                    the case was opened); fields = the fields written as
+ *                    the delivery's columns (none protected)
  *   [registry]       a restricted registry (cases/registry.h reads its keys):
  *                    its cases are searched and read only through it, by
  *                    its roles, each read with a purpose
@@ -67,6 +76,7 @@
 #include "accounts/accounts.h"
 #include "base/common.h"
 #include "base/limits.h"
+#include "cases/schools.h"
 
 #define OB_CASE_NAME 64
 #define OB_CASE_LABEL 160
@@ -94,6 +104,9 @@ struct ob_case_field {
 	 * none given); NULL when the file gives no label.VALUE */
 	char (*choice_labels)[2][OB_CASE_LABEL];
 	bool long_text;               /* long = yes: several lines */
+	bool schools;                 /* catalog = schools: a code of catalog/schools.csv */
+	int school_territory;         /* territory = FIELD: the territory field the
+	                                 school fills; -1: none */
 	long line;                    /* of its [section] in the file */
 };
 
@@ -158,6 +171,15 @@ struct ob_case_publish {
 	int minor_consent;            /* -1: none (minor_hide always applies) */
 };
 
+/* The type's cases as records of a source of the store ([records],
+ * cases/records.h): source "" when they are not records. */
+struct ob_case_records_conf {
+	char source[OB_CASE_NAME];    /* the source profile (catalog/sources/S.ini) */
+	int date_field;               /* a date field: the record's date; -1, or a case
+	                                 without it: the local day it was opened */
+	unsigned long long fields;    /* bit i: field i is a column (none protected) */
+};
+
 /* The statistics of a type ([stats], cases/stats.h). */
 struct ob_case_stats_conf {
 	bool public;                  /* the public may read them, suppressed */
@@ -193,6 +215,10 @@ struct ob_case_type {
 	size_t n_severities;
 	struct ob_case_publish publish;
 	struct ob_case_stats_conf stats;
+	struct ob_case_records_conf records;
+	/* the schools catalogue, when a field says catalog = schools and the
+	 * type was read by ob_case_types_load (NULL otherwise: no check) */
+	struct ob_schools *schools;
 };
 
 /* Parse a case type's text (name: its path, for diagnostics) into *t,

@@ -6,6 +6,7 @@
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
 #include "cli/cmd_case_notify.h"
+#include "cli/cmd_case_records.h"
 #include "cli/cmd_case_stats.h"
 #include "cli/disclose.h"
 #include "io/rows.h"
@@ -31,7 +32,8 @@ void cmd_case_usage(FILE *out)
 	"                     [--user NOMBRE | --public] [--format F]\n"
 	"  observa case grant USUARIO TIPO UNIDAD\n"
 	"  observa case notify [--once] [--now FECHA] [--type TIPO]\n"
-	"  observa case outbox [--status pending|sent|failed] [--format F]\n\n"
+	"  observa case outbox [--status pending|sent|failed] [--format F]\n"
+	"  observa case records TIPO [--year AAAA]\n\n"
 	"Casos de los tipos del catálogo (catalog/cases/TIPO.ini): estados, transiciones\n"
 	"con el rol que puede hacerlas, campos exigidos, plazos sobre el calendario del\n"
 	"país (catalog/calendars/) y alertas. Cada cambio queda en la historia del caso\n"
@@ -42,7 +44,9 @@ void cmd_case_usage(FILE *out)
 	"«stats» cuenta, de la historia de los casos, los abiertos, cerrados y abiertos al\n"
 	"final del periodo, el tiempo en cada estado (mediana y p90 en días), el\n"
 	"cumplimiento de los plazos, la cobertura de las medidas de protección y los\n"
-	"conteos del tipo; con --public, con el control de divulgación de una publicación.\n\n"
+	"conteos del tipo; con --public, con el control de divulgación de una publicación.\n"
+	"«records» entrega los casos de un tipo con sección [records] (los reportes SALVE)\n"
+	"como registros de su fuente, una entrega por año, para el analizador.\n\n"
 	"  -u, --user NOMBRE   la cuenta que actúa (observa user); su rol decide. Sin\n"
 	"                      ella, el administrador local (el usuario del sistema)\n"
 	"  -s, --set C=V       un valor de un campo (se repite)\n"
@@ -54,7 +58,7 @@ void cmd_case_usage(FILE *out)
 	"      --status S      outbox: solo las entregas pending, sent o failed\n"
 	"      --from, --to P  stats: el periodo, AAAA, AAAA-Qn, AAAA-MM o AAAA-MM-DD\n"
 	"      --by B          stats: unit (por defecto), month, quarter, year, state o un campo\n"
-	"      --year AAAA     stats: un año entero (con --public, por omisión el último\n"
+	"      --year AAAA     stats, records: un año entero (con --public, por omisión el último\n"
 	"                      terminado a la hora de --now)\n"
 	"      --public        stats: como las ve el público (solo [stats] public = yes): un\n"
 	"                      año entero tal como estaba al terminar, suprimido\n",
@@ -70,7 +74,8 @@ void cmd_case_usage(FILE *out)
 	"                     [--user NAME | --public] [--format F]\n"
 	"  observa case grant USER TYPE UNIT\n"
 	"  observa case notify [--once] [--now TIME] [--type TYPE]\n"
-	"  observa case outbox [--status pending|sent|failed] [--format F]\n\n"
+	"  observa case outbox [--status pending|sent|failed] [--format F]\n"
+	"  observa case records TYPE [--year YYYY]\n\n"
 	"Cases of the catalogue's case types (catalog/cases/TYPE.ini): states,\n"
 	"transitions with the role that may make each, required fields, deadlines on\n"
 	"the country's calendar (catalog/calendars/) and alerts. Every change goes to\n"
@@ -81,7 +86,9 @@ void cmd_case_usage(FILE *out)
 	"with retries; \"outbox\" lists them. \"stats\" counts, from the cases' history,\n"
 	"those opened, closed and open at the end of the period, the time in each state\n"
 	"(median and p90 in days), deadline compliance, protection-measure coverage and\n"
-	"the type's counts; with --public, under a release's disclosure control.\n\n"
+	"the type's counts; with --public, under a release's disclosure control.\n"
+	"\"records\" delivers the cases of a type with a [records] section (SALVE\n"
+	"reports) as the records of its source, one delivery a year, for the analyser.\n\n"
 	"  -u, --user NAME     the account that acts (observa user); its role decides.\n"
 	"                      Without it, the local administrator (the system user)\n"
 	"  -s, --set F=V       a field's value (repeatable)\n"
@@ -93,7 +100,7 @@ void cmd_case_usage(FILE *out)
 	"      --status S      outbox: only the deliveries pending, sent or failed\n"
 	"      --from, --to P  stats: the period, YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD\n"
 	"      --by B          stats: unit (the default), month, quarter, year, state or a field\n"
-	"      --year YYYY     stats: a whole year (with --public, by default the last one\n"
+	"      --year YYYY     stats, records: a whole year (with --public, by default the last one\n"
 	"                      over at the time of --now)\n"
 	"      --public        stats: as the public sees them (only [stats] public = yes): a\n"
 	"                      whole year as it stood at its end, suppressed\n"),
@@ -1017,9 +1024,11 @@ int cmd_case(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		return ob_case_cmd_notify(ctx, o.now, o.once, o.type, argc);
 	if (!strcmp(sub, "outbox"))
 		return ob_case_cmd_outbox(ctx, o.status, o.fmt, o.en, argc);
+	if (!strcmp(sub, "records"))
+		return ob_case_cmd_records(ctx, o.year, argc, argv);
 	OB_ERROR("subcomando desconocido «%s»; se esperaba types, open, move, show, list, alerts, "
-	         "stats, grant, notify u outbox",
+	         "stats, grant, notify, outbox o records",
 	         "unknown subcommand «%s»; expected types, open, move, show, list, alerts, stats, "
-	         "grant, notify or outbox", sub);
+	         "grant, notify, outbox or records", sub);
 	return OB_EXIT_USAGE;
 }

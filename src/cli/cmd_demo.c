@@ -1,6 +1,7 @@
 /* cmd_demo.c - "observa demo DIR": an observatory filled with synthetic exports of seven countries. */
 #include "base/common.h"
 #include "base/log.h"
+#include "base/rng.h"
 #include "cli/builtin.h"
 #include "cli/observatory.h"
 #include "cli/survey_ingest.h"
@@ -408,7 +409,7 @@ fail:
 static ob_err salve_one(struct ob_store *s, const struct ob_case_type *t,
                         const struct ob_calendar *cal, const struct ob_case_actor *a,
                         const struct ob_demo_caseload *c, const struct ob_demo_salve *v,
-                        struct ob_diag *d)
+                        const char *district, struct ob_diag *d)
 {
 	const struct ob_demo_school *sc = &c->schools[v->school];
 	struct ob_case_input in[10];
@@ -417,7 +418,7 @@ static ob_err salve_one(struct ob_store *s, const struct ob_case_type *t,
 	ob_err e;
 
 	CASE_SET("school", sc->code);
-	CASE_SET("territory", sc->territory);
+	CASE_SET("territory", district);
 	CASE_SET("category", v->category);
 	CASE_SET("weapon", v->weapon);
 	CASE_SET("occurred_on", v->occurred_on);
@@ -511,6 +512,82 @@ static ob_err schools_write(const char *path, const struct ob_demo_caseload *c,
 	return OB_OK;
 }
 
+/* El Salvador's districts (territory_changes, district_of): each former
+ * municipality and the 2024 municipality it is a district of. */
+struct districts {
+	char (*old)[32], (*new)[32];
+	size_t n;
+};
+
+static int district_one(void *arg, const char *old_code, const char *new_code, const char *date)
+{
+	struct districts *l = arg;
+
+	(void)date;
+	l->old = ob_realloc(l->old, (l->n + 1) * sizeof(*l->old));
+	l->new = ob_realloc(l->new, (l->n + 1) * sizeof(*l->new));
+	ob_strlcpy(l->old[l->n], old_code, sizeof(*l->old));
+	ob_strlcpy(l->new[l->n], new_code, sizeof(*l->new));
+	l->n++;
+	return 0;
+}
+
+/* Each school's district, out[i] for schools[i]: one of the districts of
+ * its municipality, drawn on a stream of its own (every other draw keeps
+ * its value), or the municipality itself when it has none. A district is
+ * valid before and after the 2024 reform, so every report of the year
+ * can be a record (docs/cases.md). */
+static void schools_districts(const struct ob_demo_options *o, const struct ob_demo_caseload *c,
+                              const struct districts *ds, char (*out)[32])
+{
+	struct ob_rng r;
+
+	ob_rng_seed_stream(&r, o->seed, "salve-school-district", 0);
+	for (size_t i = 0; i < c->n_schools; i++) {
+		const char *m = c->schools[i].territory;
+		size_t k = 0, pick;
+
+		for (size_t j = 0; j < ds->n; j++)
+			k += !strcmp(ds->new[j], m);
+		ob_strlcpy(out[i], m, sizeof(*out));
+		if (!k)
+			continue;
+		pick = (size_t)ob_rng_below(&r, k);
+		for (size_t j = 0; j < ds->n; j++)
+			if (!strcmp(ds->new[j], m) && !pick--) {
+				ob_strlcpy(out[i], ds->old[j], sizeof(*out));
+				break;
+			}
+	}
+}
+
+/* The same schools as the observatory's schools catalogue
+ * (DIR/catalog/schools.csv, cases/schools.h), each in its district,
+ * which SALVE reports are checked against: made up (catalog/SOURCES.md). */
+static ob_err schools_catalog_write(const char *dir, const struct ob_demo_caseload *c,
+                                    char (*district)[32], struct ob_diag *d)
+{
+	char path[OB_MAX_PATH];
+	FILE *f;
+	int bad;
+
+	if (snprintf(path, sizeof(path), "%s/catalog/schools.csv", dir) >= (int)sizeof(path))
+		return OB_DIAG(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
+	if (!(f = fopen(path, "w")))
+		return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se puede escribir: %s",
+		               "cannot write: %s", strerror(errno));
+	fputs("code,name,territory,level,students\n", f);
+	for (size_t i = 0; i < c->n_schools; i++)
+		fprintf(f, "%s,%s,%s,%s,%d\n", c->schools[i].code, c->schools[i].name, district[i],
+		        c->schools[i].level, c->schools[i].students);
+	bad = ferror(f);
+	if (fclose(f) || bad)
+		return OB_DIAG(d, OB_EIO, path, 0, 0, NULL, 0, "no se puede escribir: %s",
+		               "cannot write: %s", strerror(errno));
+	return OB_OK;
+}
+
 /* The demo's caseload (demo/caseload.h): a year of SALVE reports and of
  * violence-against-women court cases for El Salvador, when the catalogue
  * has both types: 0, or 1 after printing why not. */
@@ -518,6 +595,8 @@ static int caseload(struct ob_store *s, const char *dir, const char *outdir,
                     const struct ob_demo_options *o)
 {
 	struct ob_demo_caseload c = { 0 };
+	struct districts ds = { 0 };
+	char (*district)[32] = NULL;
 	struct units l = { 0 };
 	struct ob_cases types;
 	struct ob_diag d;
@@ -544,9 +623,27 @@ static int caseload(struct ob_store *s, const char *dir, const char *outdir,
 		    (snprintf(path, sizeof(path), "%s/schools-slv.csv", outdir) >= (int)sizeof(path) ||
 		     schools_write(path, &c, &d)))
 			failed = 1;
+		/* the schools into the catalogue, and the types read again with
+		 * them, so that every report is checked against it */
+		if (!failed && c.n_schools) {
+			district = ob_calloc(c.n_schools, sizeof(*district));
+			if (ob_store_territory_changes_each(s, "district_of", district_one, &ds, &d) < 0)
+				failed = 1;
+			else
+				schools_districts(o, &c, &ds, district);
+			ob_cases_release(&types);
+			if (failed || schools_catalog_write(dir, &c, district, &d) ||
+			    ob_cases_load(dir, &types, &d))
+				failed = 1;
+			ks = ob_cases_find(&types, "salve");
+			kc = ob_cases_find(&types, "vcm-judicial");
+			if (!failed && (ks < 0 || kc < 0))
+				failed = 1;
+		}
 		for (size_t i = 0; i < c.n_salve && !failed; i++) {
 			const struct ob_demo_salve *v = &c.salve[i];
-			if (salve_one(s, &types.types[ks], &types.calendars[ks], &a, &c, v, &d))
+			if (salve_one(s, &types.types[ks], &types.calendars[ks], &a, &c, v,
+			              district[v->school], &d))
 				failed = 1;
 			triaged += v->triaged_at != 0;
 			late += v->triaged_at && v->triaged_at - v->reported_at > 24 * 3600;
@@ -581,6 +678,9 @@ static int caseload(struct ob_store *s, const char *dir, const char *outdir,
 	ob_cases_release(&types);
 	ob_demo_caseload_release(&c);
 	free(l.u);
+	free(district);
+	free(ds.old);
+	free(ds.new);
 	if (!failed)
 		return 0;
 fail:

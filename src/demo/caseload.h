@@ -49,6 +49,9 @@ struct ob_demo_school {
 	char name[64];
 	char territory[32];  /* an admin-2 unit valid on 1 July of the year */
 	int students;
+	const char *level;   /* the levels it teaches, as the schools catalogue
+	                        writes them (cases/schools.h): drawn from a
+	                        stream of their own */
 };
 
 /* A SALVE report. Times are seconds since the epoch; 0: did not happen. */

@@ -148,8 +148,15 @@ static void schools_make(struct ob_rng *r, const struct ob_demo_options *o,
                          const struct ob_demo_unit *units, size_t nunits, long july,
                          struct ob_demo_caseload *c)
 {
+	/* the levels: a stream of their own, so that the schools' other
+	 * draws (and every report) keep their values */
+	static const char *const levels[] = { "parvularia|basica", "basica", "basica|media",
+		                              "media", "inicial|parvularia|basica" };
+	static const double level_share[] = { 0.45, 0.25, 0.15, 0.10, 0.05 };
 	size_t n = (size_t)(OB_DEMO_SCHOOLS * o->scale + 0.5);
+	struct ob_rng lr;
 
+	ob_rng_seed_stream(&lr, o->seed, "salve-school-level", 0);
 	if (n < OB_DEMO_SCHOOLS_MIN)
 		n = OB_DEMO_SCHOOLS_MIN;
 	c->schools = ob_calloc(n, sizeof(*c->schools));
@@ -163,6 +170,13 @@ static void schools_make(struct ob_rng *r, const struct ob_demo_options *o,
 		snprintf(s->name, sizeof(s->name), "Centro Escolar de demostración %zu", i + 1);
 		ob_strlcpy(s->territory, u ? u->code : units[0].code, sizeof(s->territory));
 		s->students = st < 60 ? 60 : st > 2400 ? 2400 : (int)st;
+		{
+			double lu = ob_rng_uniform(&lr), acc = 0;
+			size_t k = 0;
+			while (k + 1 < OB_ARRAY_SIZE(levels) && lu >= (acc += level_share[k]))
+				k++;
+			s->level = levels[k];
+		}
 	}
 }
 

@@ -256,6 +256,12 @@ static ob_err read_profiles(struct build *b)
 
 		if (ob_profile_load(ob_store_dir(b->st), names[i], &p, &pd))
 			continue; /* a broken profile: ingest reports it */
+		/* a source the case engine delivers (deliveries = cases) is
+		 * expected only once it delivered */
+		if (p.from_cases && !ob_strmap_get(&b->by_code, p.code, strlen(p.code))) {
+			ob_profile_release(&p);
+			continue;
+		}
 		if (b->c->n_sources < OB_MAX_COMPLETENESS_SOURCES ||
 		    ob_strmap_get(&b->by_code, p.code, strlen(p.code))) {
 			s = source_of(b, p.code, p.institution[0] ? p.institution : NULL, p.country,

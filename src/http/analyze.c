@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "cases/records.h"
 #include "engine/counting.h"
 #include "engine/indicators.h"
 #include "engine/query.h"
@@ -414,6 +415,52 @@ void ob_http_analysis_cell(const struct ob_http_analysis *a, size_t ii, size_t j
 	out->rule = ob_query_table_rule(t, i, ncols ? j : SIZE_MAX);
 }
 
+/*
+ * The public view never counts the records of a source whose records are
+ * cases of persons (a case type's [records]: SALVE's reports, of pupils):
+ * when the snapshot holds any, a public question that counts every source
+ * (counts=records), groups by source or institution, or names such a
+ * source or the institution "other" in its filter is refused. false after
+ * answering 400 (or 500 when the types cannot be read).
+ */
+static bool case_sources_withheld(struct ob_http_call *c, const struct ob_snapshot *snap,
+                                  const struct ob_query *q)
+{
+	char src[OB_MAX_CASE_TYPES][OB_CASE_NAME];
+	const char *where = q->where ? q->where : "", *held = NULL;
+	bool asks = q->records || (strstr(where, "institution") && strstr(where, "other"));
+	size_t n = 0;
+	struct ob_diag d;
+
+	ob_diag_clear(&d);
+	if (ob_case_record_sources(c->ctx->dir, src, OB_ARRAY_SIZE(src), &n, &d)) {
+		ob_http_store_fail(c);
+		return false;
+	}
+	for (size_t k = 0; k < n && !held; k++)
+		for (uint32_t i = 0; i < snap->n_sources; i++)
+			if (!strcmp(ob_snap_str(snap, snap->sources[i].code), src[k])) {
+				held = src[k];
+				break;
+			}
+	if (!held)
+		return true;
+	for (size_t k = 0; k < q->n_dims; k++)
+		asks |= q->dims[k] == OB_QD_SOURCE || q->dims[k] == OB_QD_INSTITUTION;
+	for (size_t k = 0; k < n; k++)
+		asks |= strstr(where, src[k]) != NULL;
+	if (!asks)
+		return true;
+	ob_http_fail(c->res, 400, "disclosure_rule", q->records ? "counts" : "where",
+	             "Los registros de casos de personas (los reportes SALVE, de estudiantes) no se "
+	             "cuentan en público: pregunte sin counts=records, sin agrupar por fuente o "
+	             "institución y sin nombrarlas, o con una cuenta.",
+	             "The records of cases of persons (SALVE reports, of pupils) are not counted in "
+	             "public: ask without counts=records, without grouping by source or institution "
+	             "and without naming them, or with an account.");
+	return false;
+}
+
 bool ob_http_analysis_run(struct ob_http_call *c, struct ob_http_analysis *a)
 {
 	const char *rows = a->rows, *cols = a->cols, *where = a->where;
@@ -488,6 +535,8 @@ bool ob_http_analysis_run(struct ob_http_call *c, struct ob_http_analysis *a)
 	q.rules = a->defs ? a->defs->rules : NULL;
 	/* what a public question may combine */
 	ob_diag_clear(&d);
+	if (a->pub && !case_sources_withheld(c, a->ref->snap, &q))
+		return false;
 	if (a->pub && ob_ck_public_check(&a->cfg.pub, a->ref->snap, q.dims, q.n_dims, where, &d)) {
 		ob_http_fail_diag(c->res, 400, "disclosure_rule",
 		                  !strcmp(d.file, "where") ? "where" : rows ? "rows" : "cols", &d);

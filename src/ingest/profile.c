@@ -312,6 +312,17 @@ static ob_err set_key(struct parse_ctx *c, const char *sec, const char *k, size_
 		}
 		if (eq(k, kn, "description"))
 			return OB_OK;
+		if (eq(k, kn, "deliveries")) {
+			if (eq(v, vn, "cases"))
+				p->from_cases = true;
+			else if (!eq(v, vn, "files"))
+				return OB_DIAG(c->d, OB_EINVAL, c->name, c->line, 0, v, vn,
+				               "valor no válido para deliveries; se esperaba files "
+				               "(por omisión) o cases",
+				               "invalid value for deliveries; expected files (the "
+				               "default) or cases");
+			return OB_OK;
+		}
 		if (eq(k, kn, "aggregate")) {
 			if (eq(v, vn, "true") || eq(v, vn, "yes") || eq(v, vn, "1"))
 				p->aggregate = true;

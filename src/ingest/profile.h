@@ -102,6 +102,10 @@ struct ob_profile {
 	char institution[32]; /* police, forensic, prosecutor, other */
 	char period[16];      /* month, quarter, year */
 	bool aggregate;       /* rows are counts by dimensions, not persons */
+	bool from_cases;      /* deliveries = cases: delivered by observa case
+	                         records from a case type (cases/records.h), not
+	                         by an institution: completeness expects nothing
+	                         of it until it delivered */
 	/* [source] categories: the ICCS codes (and everything under them) the
 	 * source records, as "0101 0102 04" (blank-separated), or NULL when not
 	 * stated (then what its crosswalk can give and what it delivered:

@@ -4,12 +4,15 @@
  * type files with their line and column, and deadlines and alerts of
  * cases at chosen times; the missing-persons type's rules of publication,
  * filters and statistics; the periods and groups of the statistics of a
- * type. */
+ * type; the schools catalogue read and refused with its line and column,
+ * and the shipped salve type's school field and records section. */
 #include "test.h"
 
 #include "base/file.h"
 #include "cases/cases.h"
 #include "cases/missing.h"
+#include "cases/records.h"
+#include "cases/schools.h"
 #include "cases/stats.h"
 #include "io/date.h"
 
@@ -783,6 +786,70 @@ static void deadlines_and_alerts(void **state)
 	free_type(s);
 }
 
+/* A schools catalogue that must be refused at line:column, naming value. */
+static void school_refused(const char *text, long line, long column, const char *value)
+{
+	struct ob_schools sc;
+	struct ob_diag d;
+
+	ob_diag_clear(&d);
+	assert_int_not_equal(ob_schools_parse(text, strlen(text), "schools.csv", &sc, &d), OB_OK);
+	assert_int_equal(sc.n, 0);
+	if (d.line != line || d.column != column || strcmp(d.value, value))
+		fail_msg("%s: %ld:%ld «%s», expected %ld:%ld «%s»", d.message, d.line, d.column,
+		         d.value, line, column, value);
+}
+
+static void schools(void **state)
+{
+	static const char good[] = "code,name,territory,level,students\n"
+	                           "CE-2,Dos,SLV0623,basica|media,\n"
+	                           "CE-1,Uno,SLV0614, parvularia | básica ,320\n";
+	const struct ob_school *x;
+	struct ob_case_type *t = load_type("salve");
+	struct ob_schools sc;
+	struct ob_diag d;
+	int f = ob_case_field_index(t, "school");
+
+	(void)state;
+	ob_diag_clear(&d);
+	assert_int_equal(ob_schools_parse(good, strlen(good), "schools.csv", &sc, &d), OB_OK);
+	assert_int_equal(sc.n, 2);
+	assert_non_null(x = ob_schools_find(&sc, "CE-1"));
+	assert_string_equal(x->territory, "SLV0614");
+	assert_string_equal(x->level, "parvularia|basica");
+	assert_int_equal(x->students, 320);
+	assert_int_equal(x->line, 3);
+	assert_int_equal(ob_schools_find(&sc, "CE-2")->students, -1);
+	assert_null(ob_schools_find(&sc, "CE-3"));
+	ob_schools_release(&sc);
+	school_refused("code,name,territory,level\nCE-1,Uno,SLV0614,universidad\n", 2, 4,
+	               "universidad");
+	school_refused("code,name,territory,level\nCE-1,Uno,SLV0614,basica||media\n", 2, 4,
+	               "basica||media");
+	school_refused("code,name,territory,level,students\nCE 1,Uno,SLV0614,media,3\n", 2, 1,
+	               "CE 1");
+	school_refused("code,name,territory,level,students\nCE-1,Uno,SLV0614,media,mil\n", 2, 5,
+	               "mil");
+	school_refused("code,name,territory,level\nCE-1,Uno,SLV0614,media\nCE-1,Otro,SLV0623,"
+	               "media\n", 3, 1, "CE-1");
+	ob_diag_clear(&d);
+	assert_int_not_equal(ob_schools_parse("code,name,level\n", 16, "schools.csv", &sc, &d),
+	                     OB_OK);
+	/* the shipped type: its school is a code of the catalogue that fills
+	 * the territory; its reports are records of sv-mined-salve, never a
+	 * protected field */
+	assert_true(f >= 0 && t->fields[f].schools);
+	assert_int_equal(t->fields[f].school_territory, ob_case_field_index(t, "territory"));
+	assert_null(t->schools); /* parsed alone: no catalogue, no check */
+	assert_string_equal(t->records.source, "sv-mined-salve");
+	assert_int_equal(t->records.date_field, ob_case_field_index(t, "occurred_on"));
+	for (size_t i = 0; i < t->n_fields; i++)
+		assert_false(t->records.fields >> i & 1 && t->fields[i].protected);
+	ob_case_type_release(t);
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -795,6 +862,7 @@ int main(void)
 		cmocka_unit_test(missing_stats),
 		cmocka_unit_test(missing_suppress),
 		cmocka_unit_test(deadlines_and_alerts),
+		cmocka_unit_test(schools),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
