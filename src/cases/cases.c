@@ -569,14 +569,15 @@ static int id_value(void *arg, const struct ob_store_case *sc, const char *field
 }
 
 ob_err ob_case_load_ids(struct ob_store *s, const struct ob_case_type *t, const long long *ids,
-                        size_t n, struct ob_case_set *set, struct ob_diag *d)
+                        size_t n, const char *const *fields, size_t n_fields,
+                        struct ob_case_set *set, struct ob_diag *d)
 {
 	int rc;
 
 	memset(set, 0, sizeof(*set));
 	set->type = t;
 	ob_diag_clear(d);
-	rc = ob_store_cases_of_each(s, t->code, ids, n, id_value, set, d);
+	rc = ob_store_cases_of_each(s, t->code, ids, n, fields, n_fields, id_value, set, d);
 	if (rc > 0) {
 		OB_DIAG(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0, "más de %d casos del tipo %s",
 		        "more than %d cases of type %s", OB_MAX_CASES_LOADED, t->code);

@@ -1100,8 +1100,18 @@ static ob_err read_keyed(struct ob_store *s, const struct ob_registry *r,
 	for (size_t i = 0; i < k->n; i++)
 		keys[i] = k->v[i];
 	if (!(e = ob_store_registry_keys_find(s, keys, k->n, OB_REGISTRY_MAX_CANDIDATES, &ids, &n,
-	                                      d)))
-		e = ob_case_load_ids(s, r->t, ids, n, set, d);
+	                                      d))) {
+		/* only what the search and the duplicates read: the entries shown
+		 * are read whole after */
+		const int want[] = { r->f_name, r->f_aliases, r->f_document, r->f_birth,
+			             r->f_territory };
+		const char *fields[OB_ARRAY_SIZE(want)];
+		size_t nf = 0;
+		for (size_t i = 0; i < OB_ARRAY_SIZE(want); i++)
+			if (want[i] >= 0)
+				fields[nf++] = r->t->fields[want[i]].name;
+		e = ob_case_load_ids(s, r->t, ids, n, fields, nf, set, d);
+	}
 	free(ids);
 	free(keys);
 	return e;
@@ -1431,9 +1441,17 @@ ob_err ob_registry_search(struct ob_store *s, const struct ob_registry *r,
 		             (long long)shown, d);
 	if (!e) {
 		out->v = ob_calloc(shown ? shown : 1, sizeof(*out->v));
-		for (size_t i = 0; i < shown; i++)
-			keep_hit(r, cand[i].c, cand[i].score, &out->v[out->n++]);
+		for (size_t i = 0; i < shown && !e; i++) {
+			struct ob_case_set one = { 0 };
+			/* a candidate was read with the fields the search needs: the
+			 * entry shown, whole (its state as scored) */
+			if (!(e = ob_case_load_one(s, r->t, cand[i].id, &one, d)) && one.n)
+				keep_hit(r, &one.cases[0], cand[i].score, &out->v[out->n++]);
+			ob_case_set_free(&one);
+		}
 		out->more = nc > shown;
+		if (e)
+			ob_registry_hits_free(out, r->t->n_fields);
 	}
 	free(cand);
 	ob_case_set_free(&set);
