@@ -388,6 +388,8 @@ static void index_against_scan(void **state)
 	struct entry *v = ob_calloc(N, sizeof(*v));
 	struct ob_registry_keys every = { 0 };
 	size_t read_pairs = 0, read_keyed = 0, read_all = 0, differ = 0, found = 0, wide = 0;
+	double unpaired = 0;
+	char worst[2 * OB_MAX_NAME + 32] = "";
 
 	(void)state;
 	rnd_state = 20261207;
@@ -448,6 +450,18 @@ static void index_against_scan(void **state)
 		 * pairs fill a page surely */
 		ob_registry_codes_keys(&codes, false, &k);
 		rank(v, N, q, &k, &keyed, &read_pairs);
+		/* what the search's stop assumes: an entry that holds none of the
+		 * pairs scores below OB_REGISTRY_INDEX_SURE (printed below) */
+		for (size_t j = 0; codes.groups > 1 && j < N; j++) {
+			double sc;
+			if (holds_any(&v[j].k, &k))
+				continue;
+			sc = ob_registry_name_score(q, v[j].name, v[j].aliases[0] ? v[j].aliases : NULL);
+			if (sc > unpaired) {
+				unpaired = sc;
+				snprintf(worst, sizeof(worst), "«%s» against «%s»", q, v[j].name);
+			}
+		}
 		if (codes.groups > 1 && !(keyed.sure >= OB_REGISTRY_MAX_RESULTS &&
 		                          keyed.matched > OB_REGISTRY_MAX_RESULTS)) {
 			ob_registry_keys_release(&k);
@@ -470,6 +484,10 @@ static void index_against_scan(void **state)
 	              "(%.1f%% more)\n",
 	              Q, N, found, differ, 100.0 * (double)read_pairs / (double)read_all, wide,
 	              100.0 * (double)read_keyed / (double)read_all);
+	/* measured, not a bound: 0.913 here («Jogre Quintanilla» against «José
+	 * Quintanilla Cadle»), above OB_REGISTRY_INDEX_SURE (registry.h) */
+	print_message("the best score of an entry sharing no pair of words with the search: "
+	              "%.3f (%s)\n", unpaired, worst);
 	assert_int_equal(differ, 0);
 	assert_true(found > Q / 2);
 	/* the pairs read a small part of the registry, or they are no index */
