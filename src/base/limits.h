@@ -785,6 +785,13 @@
 /* A search of a restricted registry (cases/registry.h) shows at most this
  * many entries: a registry is never exported or listed whole. */
 #define OB_REGISTRY_MAX_RESULTS 10
+/* The name index of a registry (cases/registry.h, store/registry_key.h):
+ * a key's bytes (a longer document is cut, and compared whole after), the
+ * words of one name or alias that are keyed (the rest are scored, not
+ * keyed), and the candidates one search may read. */
+#define OB_REGISTRY_KEY 64
+#define OB_REGISTRY_KEY_WORDS 8
+#define OB_REGISTRY_MAX_CANDIDATES OB_MAX_CASES_LOADED
 /* The figures one run of the statistics of a case type computes (cases/
  * stats.h): groups times statistics and their values. */
 #define OB_MAX_CASE_STATS_CELLS 200000

@@ -1,11 +1,14 @@
 /* cases.c - cases opened and moved with the rules of their type, each
  * change in the case's history and the audit log at once (cases.h); the
- * catalogue's case types with their calendars; cases loaded for alerts. */
+ * catalogue's case types with their calendars; cases loaded for alerts;
+ * a registry's entries keyed for its search in the same transaction as
+ * their values (cases/registry.h). */
 #include "cases/cases.h"
 
 #include "base/buf.h"
 #include "io/json.h"
 #include "cases/notify.h"
+#include "cases/registry.h"
 #include "store/audit.h"
 #include "store/cases.h"
 #include "store/territory_read.h"
@@ -369,6 +372,7 @@ ob_err ob_case_open(struct ob_store *s, const struct ob_case_type *t,
 	                            t->unit_field >= 0 ? c.vals[t->unit_field] : NULL, when, a->name,
 	                            ob_role_name(a->role), id, &event, d)) ||
 	    (e = write_values(s, t, *id, event, &c, d)) ||
+	    (t->registry && (e = ob_registry_rekey(s, t, *id, d))) ||
 	    (e = audit_change(s, t, a, "case.open", *id, NULL, state, &c, d)) ||
 	    (e = ob_notify_change(s, t, *id, t->unit_field >= 0 ? c.vals[t->unit_field] : NULL, 1,
 	                          NULL, state, when, c.vals, d)) ||
@@ -459,6 +463,7 @@ ob_err ob_case_move_also(struct ob_store *s, const struct ob_case_type *t,
 	                            t->unit_field >= 0 ? c.vals[t->unit_field] : NULL, when, a->name,
 	                            ob_role_name(a->role), &event, d)) ||
 	    (e = write_values(s, t, id, event, &c, d)) ||
+	    (t->registry && (e = ob_registry_rekey(s, t, id, d))) ||
 	    (e = audit_change(s, t, a, "case.move", id, sc.state, state, &c, d)) ||
 	    (e = ob_notify_change(s, t, id,
 	                          t->unit_field >= 0 && c.vals[t->unit_field] ? c.vals[t->unit_field]
@@ -597,6 +602,44 @@ ob_err ob_case_load_one(struct ob_store *s, const struct ob_case_type *t, long l
 	    ob_store_case_events_each(s, id, one_event, &o, d) < 0) {
 		ob_case_set_free(set);
 		return OB_ESTORE;
+	}
+	return OB_OK;
+}
+
+static int id_value(void *arg, const struct ob_store_case *sc, const char *field,
+                    const char *value)
+{
+	struct ob_case_set *set = arg;
+
+	if (!set->n || set->cases[set->n - 1].id != sc->id) {
+		if (add_case(set, sc))
+			return 1;
+		add_entry(set, sc->id, sc->state, sc->updated_at);
+	}
+	if (field && value)
+		add_value(set, sc->id, field, value);
+	return 0;
+}
+
+ob_err ob_case_load_ids(struct ob_store *s, const struct ob_case_type *t, const long long *ids,
+                        size_t n, const char *const *fields, size_t n_fields,
+                        struct ob_case_set *set, struct ob_diag *d)
+{
+	int rc;
+
+	memset(set, 0, sizeof(*set));
+	set->type = t;
+	ob_diag_clear(d);
+	rc = ob_store_cases_of_each(s, t->code, ids, n, fields, n_fields, id_value, set, d);
+	if (rc > 0) {
+		OB_DIAG(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0, "más de %d casos del tipo %s",
+		        "more than %d cases of type %s", OB_MAX_CASES_LOADED, t->code);
+		rc = -1;
+	}
+	if (rc < 0) {
+		ob_err e = d->code ? d->code : OB_ESTORE;
+		ob_case_set_free(set);
+		return e;
 	}
 	return OB_OK;
 }

@@ -150,6 +150,14 @@ ob_err ob_case_load(struct ob_store *s, const struct ob_case_type *t, struct ob_
 /* Case id of type t alone (set->n 0 when there is no such case). */
 ob_err ob_case_load_one(struct ob_store *s, const struct ob_case_type *t, long long id,
                         struct ob_case_set *set, struct ob_diag *d);
+/* The cases ids[0..n) (ascending) that are of type t, with their current
+ * values of the fields fields[0..n_fields) (at most
+ * OB_STORE_CASE_FIELDS_READ; NULL: every field); their entries hold only
+ * the state they are in (since their last change), not their history: what
+ * a registry's search reads of its candidates (cases/registry.h). */
+ob_err ob_case_load_ids(struct ob_store *s, const struct ob_case_type *t, const long long *ids,
+                        size_t n, const char *const *fields, size_t n_fields,
+                        struct ob_case_set *set, struct ob_diag *d);
 void ob_case_set_free(struct ob_case_set *set);
 
 /* A deadline of a case at a time: whether it runs (the clock started and

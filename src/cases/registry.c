@@ -13,6 +13,7 @@
 #include "link/record.h"
 #include "store/audit.h"
 #include "store/cases.h"
+#include "store/registry_key.h"
 
 #include <jansson.h>
 #include <limits.h>
@@ -389,6 +390,454 @@ void ob_registry_document_key(const char *doc, char *out, size_t size)
 		out[k] = '\0';
 }
 
+/* ---- the name index ---- */
+
+/*
+ * A word's code is its phonetic key (link/compare.h's ob_phonetic_key:
+ * S/Z/C, B/V, silent H, vowels after the first letter dropped...). Words
+ * of one name are numbered (their group): a run of particles is glued to
+ * the word after it and coded both ways in that word's group («de la
+ * Cruz»: CRUZ and DELACRUZ), so that «Delacruz», «de la Cruz» and «Cruz»
+ * meet as the score makes them meet.
+ */
+struct word_code {
+	char c[8];
+	int group;
+};
+
+/* The coded words of one name (raw text) into out (at most max), *groups
+ * how many groups; a word with no letter has no code and is left out. */
+static size_t name_words(const char *name, size_t len, struct word_code *out, size_t max,
+                         int *groups)
+{
+	struct ob_buf f = OB_BUF_INIT(OB_MAX_FIELD);
+	char glue[OB_REGISTRY_KEY];
+	size_t k = 0, gl = 0;
+	const char *p, *end;
+
+	*groups = 0;
+	if (ob_name_fold(name, len, 0, &f) || !f.ptr) {
+		ob_buf_release(&f);
+		return 0;
+	}
+	for (p = f.ptr, end = f.ptr + f.len; p < end && k + 2 <= max &&
+	                                     *groups < OB_REGISTRY_KEY_WORDS;) {
+		const char *e = memchr(p, ' ', (size_t)(end - p));
+		size_t n = e ? (size_t)(e - p) : (size_t)(end - p);
+		if (ob_name_is_particle(p, n)) {
+			if (gl + n < sizeof(glue)) {
+				memcpy(glue + gl, p, n);
+				gl += n;
+			}
+		} else if (n) {
+			size_t had = k;
+			ob_phonetic_key(p, n, out[k].c, sizeof(out[k].c));
+			if (out[k].c[0])
+				out[k++].group = *groups;
+			if (gl && gl + n < sizeof(glue)) {
+				memcpy(glue + gl, p, n);
+				ob_phonetic_key(glue, gl + n, out[k].c, sizeof(out[k].c));
+				if (out[k].c[0])
+					out[k++].group = *groups;
+			}
+			gl = 0;
+			if (k > had)
+				(*groups)++;
+		}
+		p += n + 1;
+	}
+	/* a name made only of particles is coded as one word */
+	if (!*groups && gl && k < max) {
+		ob_phonetic_key(glue, gl, out[k].c, sizeof(out[k].c));
+		if (out[k].c[0]) {
+			out[k++].group = 0;
+			*groups = 1;
+		}
+	}
+	ob_buf_release(&f);
+	return k;
+}
+
+/* Add "wA" (b NULL) or "wA|B", A and B in order. */
+static void add_key(struct ob_registry_keys *k, const char *a, const char *b)
+{
+	if (k->n == k->cap) {
+		k->cap = k->cap ? 2 * k->cap : 32;
+		k->v = ob_realloc(k->v, k->cap * sizeof(*k->v));
+	}
+	if (!b)
+		snprintf(k->v[k->n++], OB_REGISTRY_KEY, "w%.7s", a);
+	else if (strcmp(a, b) <= 0)
+		snprintf(k->v[k->n++], OB_REGISTRY_KEY, "w%.7s|%.7s", a, b);
+	else
+		snprintf(k->v[k->n++], OB_REGISTRY_KEY, "w%.7s|%.7s", b, a);
+}
+
+static int by_key(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* Sort k's keys and keep each once. */
+static void unique_keys(struct ob_registry_keys *k)
+{
+	size_t out = 0;
+
+	if (!k->n)
+		return;
+	qsort(k->v, k->n, sizeof(*k->v), by_key);
+	for (size_t i = 0; i < k->n; i++)
+		if (!out || strcmp(k->v[out - 1], k->v[i]))
+			memmove(k->v[out++], k->v[i], OB_REGISTRY_KEY);
+	k->n = out;
+}
+
+/* The keys of one registered name: each word's code, and every pair of
+ * codes of two groups (of one group and itself when the name has one). */
+static void one_name_keys(const char *name, size_t len, struct ob_registry_keys *k)
+{
+	struct word_code w[2 * OB_REGISTRY_KEY_WORDS];
+	int groups;
+	size_t n = name_words(name, len, w, OB_ARRAY_SIZE(w), &groups);
+
+	for (size_t i = 0; i < n; i++) {
+		add_key(k, w[i].c, NULL);
+		for (size_t j = i; j < n; j++)
+			if (groups == 1 || w[i].group != w[j].group)
+				add_key(k, w[i].c, w[j].c);
+	}
+}
+
+void ob_registry_keys_release(struct ob_registry_keys *k)
+{
+	free(k->v);
+	memset(k, 0, sizeof(*k));
+}
+
+void ob_registry_entry_keys(const char *name, const char *aliases, const char *document,
+                            struct ob_registry_keys *k)
+{
+	const char *p = aliases;
+
+	if (name)
+		one_name_keys(name, strlen(name), k);
+	while (p && *p) {
+		const char *e = strchr(p, ';');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		one_name_keys(p, n, k);
+		p = e ? e + 1 : NULL;
+	}
+	ob_registry_document_query_key(document, k);
+	unique_keys(k);
+}
+
+static void add_code(struct ob_registry_code_set *cs, const char *w, size_t n)
+{
+	char c[8];
+
+	ob_phonetic_key(w, n, c, sizeof(c));
+	if (!c[0])
+		return;
+	for (size_t i = 0; i < cs->n; i++)
+		if (!strcmp(cs->v[i], c))
+			return;
+	if (cs->n == cs->cap) {
+		cs->cap = cs->cap ? 2 * cs->cap : 32;
+		cs->v = ob_realloc(cs->v, cs->cap * sizeof(*cs->v));
+	}
+	memcpy(cs->v[cs->n++], c, sizeof(c));
+}
+
+/* The codes of a folded word w[0..n) and of every word one typing error
+ * away (a letter dropped, added, changed, or two swapped), each once,
+ * added to cs. */
+static void near_codes(const char *w, size_t n, struct ob_registry_code_set *cs)
+{
+	char v[OB_REGISTRY_KEY + 2];
+
+	if (n >= OB_REGISTRY_KEY)
+		n = OB_REGISTRY_KEY - 1;
+	add_code(cs, w, n);
+	for (size_t i = 0; i < n; i++) {
+		/* dropped */
+		memcpy(v, w, i);
+		memcpy(v + i, w + i + 1, n - i - 1);
+		add_code(cs, v, n - 1);
+		/* swapped with the next */
+		if (i + 1 < n) {
+			memcpy(v, w, n);
+			v[i] = w[i + 1];
+			v[i + 1] = w[i];
+			add_code(cs, v, n);
+		}
+		/* changed */
+		memcpy(v, w, n);
+		for (char c = 'A'; c <= 'Z'; c++) {
+			v[i] = c;
+			add_code(cs, v, n);
+		}
+	}
+	/* added */
+	for (size_t i = 0; i <= n; i++) {
+		memcpy(v, w, i);
+		memcpy(v + i + 1, w + i, n - i);
+		for (char c = 'A'; c <= 'Z'; c++) {
+			v[i] = c;
+			add_code(cs, v, n + 1);
+		}
+	}
+}
+
+int ob_registry_query_codes(const char *q, struct ob_registry_codes *c)
+{
+	struct ob_buf f = OB_BUF_INIT(OB_MAX_FIELD);
+	char glue[OB_REGISTRY_KEY];
+	size_t gl = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (!q || ob_name_fold(q, strlen(q), 0, &f) || !f.ptr)
+		goto release_fold;
+	/* each group's codes: its word's and its glued form's, near ones too */
+	for (const char *p = f.ptr, *end = f.ptr + f.len;
+	     p < end && c->groups < OB_REGISTRY_KEY_WORDS;) {
+		const char *e = memchr(p, ' ', (size_t)(end - p));
+		size_t n = e ? (size_t)(e - p) : (size_t)(end - p);
+		if (ob_name_is_particle(p, n)) {
+			if (gl + n < sizeof(glue)) {
+				memcpy(glue + gl, p, n);
+				gl += n;
+			}
+		} else if (n) {
+			near_codes(p, n, &c->g[c->groups]);
+			if (gl && gl + n < sizeof(glue)) {
+				memcpy(glue + gl, p, n);
+				near_codes(glue, gl + n, &c->g[c->groups]);
+			}
+			gl = 0;
+			if (c->g[c->groups].n)
+				c->groups++;
+		}
+		p += n + 1;
+	}
+	if (!c->groups && gl) {
+		near_codes(glue, gl, &c->g[0]);
+		c->groups = c->g[0].n ? 1 : 0;
+	}
+release_fold:
+	ob_buf_release(&f);
+	return c->groups;
+}
+
+void ob_registry_codes_release(struct ob_registry_codes *c)
+{
+	for (int i = 0; i < OB_REGISTRY_KEY_WORDS; i++)
+		free(c->g[i].v);
+	memset(c, 0, sizeof(*c));
+}
+
+void ob_registry_codes_filter(struct ob_registry_codes *c,
+                              bool (*held)(void *arg, const char *key), void *arg)
+{
+	for (int i = 0; i < c->groups; i++) {
+		size_t out = 0;
+		for (size_t a = 0; a < c->g[i].n; a++) {
+			char key[16];
+			snprintf(key, sizeof(key), "w%s", c->g[i].v[a]);
+			if (held(arg, key))
+				memmove(c->g[i].v[out++], c->g[i].v[a], sizeof(*c->g[i].v));
+		}
+		c->g[i].n = out;
+	}
+}
+
+void ob_registry_codes_keys(const struct ob_registry_codes *c, bool wide,
+                            struct ob_registry_keys *k)
+{
+	for (int i = 0; i < c->groups; i++) {
+		if (c->groups == 1 || wide)
+			for (size_t a = 0; a < c->g[i].n; a++)
+				add_key(k, c->g[i].v[a], NULL);
+		for (int j = i + 1; j < c->groups && !wide; j++)
+			for (size_t a = 0; a < c->g[i].n; a++)
+				for (size_t b = 0; b < c->g[j].n; b++)
+					add_key(k, c->g[i].v[a], c->g[j].v[b]);
+	}
+	unique_keys(k);
+}
+
+void ob_registry_document_query_key(const char *doc, struct ob_registry_keys *k)
+{
+	char key[OB_REGISTRY_KEY - 2];
+
+	ob_registry_document_key(doc, key, sizeof(key));
+	if (!key[0])
+		return;
+	if (k->n == k->cap) {
+		k->cap = k->cap ? 2 * k->cap : 32;
+		k->v = ob_realloc(k->v, k->cap * sizeof(*k->v));
+	}
+	snprintf(k->v[k->n++], OB_REGISTRY_KEY, "d%s", key);
+}
+
+/* The rule an index is made with: the keys' version and the fields. */
+static void index_rule(const struct ob_registry *r, char *out, size_t size)
+{
+	snprintf(out, size, "1;name=%s;aliases=%s;document=%s", r->t->fields[r->f_name].name,
+	         r->f_aliases >= 0 ? r->t->fields[r->f_aliases].name : "",
+	         r->f_document >= 0 ? r->t->fields[r->f_document].name : "");
+}
+
+/* What the index reads of one entry. */
+struct keyed_entry {
+	long long id;
+	char *name, *aliases, *document;
+};
+
+struct keyed_ctx {
+	const struct ob_registry *r;
+	struct keyed_entry *v;
+	size_t n, cap;
+};
+
+static void keyed_release(struct keyed_entry *x)
+{
+	free(x->name);
+	free(x->aliases);
+	free(x->document);
+	memset(x, 0, sizeof(*x));
+}
+
+/* Keep field's value if it is one the index reads. */
+static void keyed_value(const struct ob_registry *r, struct keyed_entry *x, const char *field,
+                        const char *value)
+{
+	int f = ob_case_field_index(r->t, field);
+	char **to = f < 0                ? NULL
+	            : f == r->f_name     ? &x->name
+	            : f == r->f_aliases  ? &x->aliases
+	            : f == r->f_document ? &x->document
+	                                 : NULL;
+
+	if (to && !*to && value)
+		*to = ob_strdup(value);
+}
+
+static int keyed_row(void *arg, long long id, const char *field, const char *value)
+{
+	struct keyed_ctx *c = arg;
+
+	if (!c->n || c->v[c->n - 1].id != id) {
+		if (c->n == c->cap) {
+			c->cap = c->cap ? 2 * c->cap : 256;
+			c->v = ob_realloc(c->v, c->cap * sizeof(*c->v));
+		}
+		memset(&c->v[c->n], 0, sizeof(c->v[c->n]));
+		c->v[c->n++].id = id;
+	}
+	keyed_value(c->r, &c->v[c->n - 1], field, value);
+	return 0;
+}
+
+/* Write x's keys with w (replacing its old ones with replace). */
+static ob_err put_keys(struct ob_store_registry_keys *w, const struct keyed_entry *x,
+                       bool replace, struct ob_diag *d)
+{
+	struct ob_registry_keys k = { 0 };
+	const char *stack[64], **keys = stack;
+	ob_err e;
+
+	ob_registry_entry_keys(x->name, x->aliases, x->document, &k);
+	if (k.n > OB_ARRAY_SIZE(stack))
+		keys = ob_calloc(k.n, sizeof(*keys));
+	for (size_t i = 0; i < k.n; i++)
+		keys[i] = k.v[i];
+	e = ob_store_registry_keys_put(w, x->id, keys, k.n, replace, d);
+	if (keys != stack)
+		free(keys);
+	ob_registry_keys_release(&k);
+	return e;
+}
+
+ob_err ob_registry_index(struct ob_store *s, const struct ob_registry *r, bool *built,
+                         struct ob_diag *d)
+{
+	struct keyed_ctx c = { r, NULL, 0, 0 };
+	struct ob_store_registry_keys w;
+	char rule[OB_CASE_NAME * 3 + 40], have[OB_CASE_NAME * 3 + 40], now[32];
+	bool found;
+	ob_err e;
+
+	*built = false;
+	index_rule(r, rule, sizeof(rule));
+	if ((e = ob_store_registry_keyed_get(s, r->t->code, have, sizeof(have), &found, d)))
+		return e;
+	if (found && !strcmp(have, rule))
+		return OB_OK;
+	ob_diag_clear(d);
+	if (ob_store_case_type_values_each(s, r->t->code, keyed_row, &c, d) < 0) {
+		e = d->code ? d->code : OB_ESTORE;
+		goto release_entries;
+	}
+	ob_audit_time((long long)time(NULL), now);
+	if ((e = ob_store_begin(s, d)))
+		goto release_entries;
+	if ((e = ob_store_registry_keys_clear(s, r->t->code, d)) ||
+	    (e = ob_store_registry_keys_open(s, &w, d))) {
+		ob_store_rollback(s);
+		goto release_entries;
+	}
+	for (size_t i = 0; i < c.n && !e; i++)
+		e = put_keys(&w, &c.v[i], false, d);
+	ob_store_registry_keys_close(&w);
+	if (e || (e = ob_store_registry_keyed_set(s, r->t->code, rule, now, (long long)c.n, d)) ||
+	    (e = ob_store_commit(s, d)))
+		ob_store_rollback(s);
+	else
+		*built = true;
+release_entries:
+	for (size_t i = 0; i < c.n; i++)
+		keyed_release(&c.v[i]);
+	free(c.v);
+	return e;
+}
+
+struct rekey_ctx {
+	const struct ob_registry *r;
+	struct keyed_entry *x;
+};
+
+static int rekey_value(void *arg, const char *field, const char *value)
+{
+	struct rekey_ctx *c = arg;
+
+	keyed_value(c->r, c->x, field, value);
+	return 0;
+}
+
+ob_err ob_registry_rekey(struct ob_store *s, const struct ob_case_type *t, long long id,
+                         struct ob_diag *d)
+{
+	struct ob_registry r;
+	struct keyed_entry x = { id, NULL, NULL, NULL };
+	struct rekey_ctx c = { &r, &x };
+	struct ob_store_registry_keys w;
+	ob_err e;
+
+	if ((e = ob_registry_load(t, &r, d)))
+		return e;
+	if (ob_store_case_values_each(s, id, rekey_value, &c, d) < 0) {
+		e = OB_ESTORE;
+		goto release_entry;
+	}
+	if ((e = ob_store_registry_keys_open(s, &w, d)))
+		goto release_entry;
+	e = put_keys(&w, &x, true, d);
+	ob_store_registry_keys_close(&w);
+release_entry:
+	keyed_release(&x);
+	return e;
+}
+
 /* ---- periods and reviews ---- */
 
 static bool read_date(const char *v, struct ob_date *dt)
@@ -633,6 +1082,88 @@ static bool territory_in(const char *unit, const char *code)
 	return unit && !strncmp(unit, code, strlen(code));
 }
 
+/* The entries of r's type that hold one of k's keys, from the index
+ * (ob_registry_index first keys the type when it must). */
+static ob_err read_keyed(struct ob_store *s, const struct ob_registry *r,
+                         const struct ob_registry_keys *k, struct ob_case_set *set,
+                         struct ob_diag *d)
+{
+	const char **keys;
+	long long *ids = NULL;
+	size_t n = 0;
+	bool built;
+	ob_err e;
+
+	if ((e = ob_registry_index(s, r, &built, d)))
+		return e;
+	keys = ob_calloc(k->n ? k->n : 1, sizeof(*keys));
+	for (size_t i = 0; i < k->n; i++)
+		keys[i] = k->v[i];
+	if (!(e = ob_store_registry_keys_find(s, keys, k->n, OB_REGISTRY_MAX_CANDIDATES, &ids, &n,
+	                                      d))) {
+		/* only what the search and the duplicates read: the entries shown
+		 * are read whole after */
+		const int want[] = { r->f_name, r->f_aliases, r->f_document, r->f_birth,
+			             r->f_territory };
+		const char *fields[OB_ARRAY_SIZE(want)];
+		size_t nf = 0;
+		for (size_t i = 0; i < OB_ARRAY_SIZE(want); i++)
+			if (want[i] >= 0)
+				fields[nf++] = r->t->fields[want[i]].name;
+		e = ob_case_load_ids(s, r->t, ids, n, fields, nf, set, d);
+	}
+	free(ids);
+	free(keys);
+	return e;
+}
+
+/* The codes of name that some entry holds (the index first made when it
+ * must); c->groups 0 when name has no word to code. */
+static ob_err name_codes(struct ob_store *s, const struct ob_registry *r, const char *name,
+                         struct ob_registry_codes *c, struct ob_diag *d)
+{
+	struct ob_store_registry_probe p;
+	bool built;
+	ob_err e;
+
+	memset(c, 0, sizeof(*c));
+	if ((e = ob_registry_index(s, r, &built, d)))
+		return e;
+	if (!ob_registry_query_codes(name, c))
+		return OB_OK;
+	if ((e = ob_store_registry_probe_open(s, &p, d))) {
+		ob_registry_codes_release(c);
+		return e;
+	}
+	ob_registry_codes_filter(c, ob_store_registry_probe, &p);
+	ob_store_registry_probe_close(&p);
+	if (p.e)
+		ob_registry_codes_release(c);
+	return p.e;
+}
+
+/* The entries that may hold document doc (may be NULL) or a name of codes
+ * c (may be NULL): those the index gives for doc's key and c's keys (with
+ * wide, each word's alone: ob_registry_codes_keys); every entry of the
+ * type when c has no word. */
+static ob_err candidates(struct ob_store *s, const struct ob_registry *r, const char *doc,
+                         const struct ob_registry_codes *c, bool wide, struct ob_case_set *set,
+                         struct ob_diag *d)
+{
+	struct ob_registry_keys k = { 0 };
+	ob_err e;
+
+	if (c && !c->groups)
+		return ob_case_load(s, r->t, set, d);
+	if (doc && *doc)
+		ob_registry_document_query_key(doc, &k);
+	if (c)
+		ob_registry_codes_keys(c, wide, &k);
+	e = read_keyed(s, r, &k, set, d);
+	ob_registry_keys_release(&k);
+	return e;
+}
+
 ob_err ob_registry_add(struct ob_store *s, const struct ob_registry *r,
                        const struct ob_calendar *cal, const struct ob_registry_who *w,
                        long long at, const struct ob_case_input *in, size_t n, long long *id,
@@ -644,6 +1175,7 @@ ob_err ob_registry_add(struct ob_store *s, const struct ob_registry *r,
 	const char *name = NULL, *doc = NULL, *birth = NULL;
 	char key[OB_MAX_FIELD], other[OB_MAX_FIELD];
 	int f_dup = ob_case_field_index(r->t, "duplicate_of");
+	struct ob_registry_codes codes;
 	ob_err e;
 
 	*n_dups = 0;
@@ -667,7 +1199,14 @@ ob_err ob_registry_add(struct ob_store *s, const struct ob_registry *r,
 		all[i] = in[i];
 	}
 	ob_registry_document_key(doc, key, sizeof(key));
-	if ((e = ob_case_load(s, r->t, &set, d)))
+	/* the index gives every entry with the document or a name near it
+	 * (the duplicate's cut is above the search's) */
+	if (name && birth && (e = name_codes(s, r, name, &codes, d)))
+		return e;
+	e = candidates(s, r, key[0] ? doc : NULL, name && birth ? &codes : NULL, false, &set, d);
+	if (name && birth)
+		ob_registry_codes_release(&codes);
+	if (e)
 		return e;
 	for (size_t k = 0; k < set.n; k++) {
 		const struct ob_case_rec *c = &set.cases[k];
@@ -795,7 +1334,9 @@ ob_err ob_registry_search(struct ob_store *s, const struct ob_registry *r,
 	struct ob_buf qb = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL / 2);
 	struct cand *cand = NULL;
 	struct ob_case_set set = { 0 };
+	struct ob_registry_codes codes;
 	struct count_ctx cc = { NULL, 0 };
+	bool by_name = false;
 	char key[OB_MAX_FIELD], other[OB_MAX_FIELD], since[32], object[OB_CASE_NAME + 16];
 	size_t nc = 0, shown;
 	ob_err e;
@@ -833,32 +1374,56 @@ ob_err ob_registry_search(struct ob_store *s, const struct ob_registry *r,
 			            w->a.name, cc.n, r->searches_per_hour);
 		goto release_query;
 	}
-	if ((e = ob_case_load(s, r->t, &set, d)))
-		goto release_query;
 	ob_registry_document_key(q->document, key, sizeof(key));
-	cand = ob_calloc(set.n ? set.n : 1, sizeof(*cand));
-	for (size_t k = 0; k < set.n; k++) {
-		const struct ob_case_rec *c = &set.cases[k];
-		double score = 1;
-		if (!open_entry(r, c))
-			continue;
-		if (q->document && *q->document) {
-			if (r->f_document < 0 || !c->values[r->f_document])
-				continue;
-			ob_registry_document_key(c->values[r->f_document], other, sizeof(other));
-			if (!key[0] || strcmp(key, other))
-				continue;
+	/* by document, by name (the pairs of its words, then, when they do not
+	 * fill a page surely, each word alone: registry.h), else (a territory)
+	 * every entry */
+	by_name = !(q->document && *q->document) && q->name && *q->name;
+	if (by_name && (e = name_codes(s, r, q->name, &codes, d)))
+		goto release_query;
+	for (int pass = 0; pass < 2; pass++) {
+		size_t sure = 0;
+		if (pass) {
+			free(cand);
+			ob_case_set_free(&set);
+			nc = 0;
 		}
-		if (q->territory && *q->territory &&
-		    (r->f_territory < 0 || !territory_in(c->values[r->f_territory], q->territory)))
-			continue;
-		if (q->name && *q->name) {
-			score = ob_registry_name_score(q->name, c->values[r->f_name],
-			                               r->f_aliases >= 0 ? c->values[r->f_aliases] : NULL);
-			if (score < OB_REGISTRY_NAME_CUT)
-				continue;
+		e = q->document && *q->document ? candidates(s, r, q->document, NULL, false, &set, d)
+		    : by_name                   ? candidates(s, r, NULL, &codes, pass, &set, d)
+		                                : ob_case_load(s, r->t, &set, d);
+		if (e) {
+			cand = NULL;
+			goto release_codes;
 		}
-		cand[nc++] = (struct cand){ c->id, score, c };
+		cand = ob_calloc(set.n ? set.n : 1, sizeof(*cand));
+		for (size_t k = 0; k < set.n; k++) {
+			const struct ob_case_rec *c = &set.cases[k];
+			double score = 1;
+			if (!open_entry(r, c))
+				continue;
+			if (q->document && *q->document) {
+				if (r->f_document < 0 || !c->values[r->f_document])
+					continue;
+				ob_registry_document_key(c->values[r->f_document], other, sizeof(other));
+				if (!key[0] || strcmp(key, other))
+					continue;
+			}
+			if (q->territory && *q->territory &&
+			    (r->f_territory < 0 || !territory_in(c->values[r->f_territory], q->territory)))
+				continue;
+			if (q->name && *q->name) {
+				score = ob_registry_name_score(q->name, c->values[r->f_name],
+				                               r->f_aliases >= 0 ? c->values[r->f_aliases]
+				                                                 : NULL);
+				if (score < OB_REGISTRY_NAME_CUT)
+					continue;
+			}
+			sure += score >= OB_REGISTRY_INDEX_SURE;
+			cand[nc++] = (struct cand){ c->id, score, c };
+		}
+		if (!by_name || codes.groups < 2 ||
+		    (sure >= OB_REGISTRY_MAX_RESULTS && nc > OB_REGISTRY_MAX_RESULTS))
+			break;
 	}
 	qsort(cand, nc, sizeof(*cand), by_score);
 	shown = nc < OB_REGISTRY_MAX_RESULTS ? nc : OB_REGISTRY_MAX_RESULTS;
@@ -876,12 +1441,23 @@ ob_err ob_registry_search(struct ob_store *s, const struct ob_registry *r,
 		             (long long)shown, d);
 	if (!e) {
 		out->v = ob_calloc(shown ? shown : 1, sizeof(*out->v));
-		for (size_t i = 0; i < shown; i++)
-			keep_hit(r, cand[i].c, cand[i].score, &out->v[out->n++]);
+		for (size_t i = 0; i < shown && !e; i++) {
+			struct ob_case_set one = { 0 };
+			/* a candidate was read with the fields the search needs: the
+			 * entry shown, whole (its state as scored) */
+			if (!(e = ob_case_load_one(s, r->t, cand[i].id, &one, d)) && one.n)
+				keep_hit(r, &one.cases[0], cand[i].score, &out->v[out->n++]);
+			ob_case_set_free(&one);
+		}
 		out->more = nc > shown;
+		if (e)
+			ob_registry_hits_free(out, r->t->n_fields);
 	}
 	free(cand);
 	ob_case_set_free(&set);
+release_codes:
+	if (by_name)
+		ob_registry_codes_release(&codes);
 release_query:
 	ob_buf_release(&qb);
 	return e;

@@ -110,6 +110,99 @@ ob_err ob_registry_expiry(const struct ob_registry *r, char *const *values, char
 ob_err ob_registry_next_review(const struct ob_registry *r, char *const *values, long today,
                                char *out, size_t size);
 
+/* ---- the name index (store/registry_key.h, migration 16) ---- */
+
+/*
+ * A search by name or document reads only the entries the index gives it
+ * (the candidates), then scores them as before. The index is a set of keys
+ * per entry, derived from the folded words of its name and of each alias
+ * (accents, case and punctuation gone, link/compare.h), each word coded by
+ * its phonetic key (ob_phonetic_key: S/Z/C, B/V, silent H, vowels after the
+ * first letter dropped...; a run of particles is glued to the word after
+ * it and coded both ways, «de la Cruz»: CRUZ and DELACRUZ):
+ *
+ *   - "wC" for each word's code C;
+ *   - "wA|B" for the codes of every pair of words of a name (of a word
+ *     with itself when the name has one word);
+ *   - "d" and the document's letters and digits (ob_registry_document_key).
+ *
+ * A searched word is read as every word one typing error away (a letter
+ * dropped, added, changed, or two swapped) and coded: its codes. A searched
+ * name of two words or more first looks up the pairs of codes of every two
+ * of its words (the candidates that share two words with it); when fewer
+ * than OB_REGISTRY_MAX_RESULTS of them score OB_REGISTRY_INDEX_SURE or
+ * more, or no more than OB_REGISTRY_MAX_RESULTS reach the cut, it looks up
+ * each word's codes alone (the candidates that share one word): a name
+ * that shares a single word can still reach the cut (the score is a mean,
+ * and a name without a second surname leaves it out: «Andres Gentle
+ * Young» scores 0.886 against «Andrés Giménez»), and, its other words
+ * being more than a typing error away, usually scores below
+ * OB_REGISTRY_INDEX_SURE, but not always («Jogre Quintanilla» scores 0.913
+ * against «José Quintanilla Cadle»): when the pairs fill a page with
+ * entries above 0.9, such an entry is not looked for, and may be missing
+ * from a page that reading every entry would show it on. A name of one word looks up that word's codes; a
+ * document its key (with a name too, the document's key alone). A name
+ * with no word to code, and a search by territory alone, read every entry
+ * as before. Only the first OB_REGISTRY_KEY_WORDS words of a name are
+ * coded. A word two typing errors from the one registered, neither of them
+ * one the phonetic key forgives (a vowel, S for Z...), is not found by its
+ * code. tests/unit/cases/test_registry.c checks, on a generated registry
+ * with typing errors, swapped surnames and dropped accents, that the keyed
+ * search shows what reading every entry shows (80 searches, no
+ * difference), and prints the best score of an entry sharing no pair.
+ */
+#define OB_REGISTRY_INDEX_SURE 0.9
+struct ob_registry_keys {
+	char (*v)[OB_REGISTRY_KEY];   /* sorted, each once */
+	size_t n, cap;
+};
+void ob_registry_keys_release(struct ob_registry_keys *k);
+
+/* The keys of an entry with this name, aliases (separated by ';') and
+ * document (each may be NULL), added to k. */
+void ob_registry_entry_keys(const char *name, const char *aliases, const char *document,
+                            struct ob_registry_keys *k);
+
+/* The codes of a searched name: per word it has to code (its group), the
+ * word's codes and those of every word one typing error away. */
+struct ob_registry_code_set {
+	char (*v)[8];
+	size_t n, cap;
+};
+struct ob_registry_codes {
+	struct ob_registry_code_set g[OB_REGISTRY_KEY_WORDS];
+	int groups;
+};
+/* q's codes into *c (released by ob_registry_codes_release); returns how
+ * many words it has to code (0: the search reads every entry). */
+int ob_registry_query_codes(const char *q, struct ob_registry_codes *c);
+void ob_registry_codes_release(struct ob_registry_codes *c);
+/* Keep the codes whose key ("wC") held(arg, key) says an entry holds: most
+ * words a typing error away from a name are no one's. */
+void ob_registry_codes_filter(struct ob_registry_codes *c,
+                              bool (*held)(void *arg, const char *key), void *arg);
+/* The keys the search looks up, added to k: the pairs of codes of every
+ * two words, or with wide (or for a name of one word) each code alone. */
+void ob_registry_codes_keys(const struct ob_registry_codes *c, bool wide,
+                            struct ob_registry_keys *k);
+
+/* The key a search by document looks up, added to k (none for a document
+ * with no letter or digit). */
+void ob_registry_document_query_key(const char *doc, struct ob_registry_keys *k);
+
+/* Key the entries of r's type when the store holds no index of them made
+ * with r's fields and this version of the keys (a store upgraded from
+ * schema 15, or a [registry] whose name fields changed): every entry's
+ * keys, and the rule, in one transaction; *built true when it did. */
+ob_err ob_registry_index(struct ob_store *s, const struct ob_registry *r, bool *built,
+                         struct ob_diag *d);
+
+/* Write entry id's keys from its current values, replacing its old ones:
+ * called by the engine (cases/cases.h) inside the transaction that opens
+ * or moves a case of a type with a [registry] (t->registry). */
+ob_err ob_registry_rekey(struct ob_store *s, const struct ob_case_type *t, long long id,
+                         struct ob_diag *d);
+
 /* ---- who acts ---- */
 
 /* Someone who asks: the engine's actor, the registry roles the account

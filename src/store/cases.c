@@ -248,6 +248,42 @@ int ob_store_cases_each(struct ob_store *s, const char *type, const char *state,
 	return ob_store_sql_end(s, st, rc, stop, "casos (cases)", d);
 }
 
+int ob_store_cases_of_each(struct ob_store *s, const char *type, const long long *ids,
+                           size_t n, const char *const *fields, size_t n_fields,
+                           int (*each)(void *arg, const struct ob_store_case *c,
+                                       const char *field, const char *value),
+                           void *arg, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	int rc = OB_DB_DONE, stop = 0;
+
+	if (n_fields > OB_STORE_CASE_FIELDS_READ)
+		fields = NULL;
+	if (ob_store_sql(s, "SELECT c.id, c.type, c.state, c.unit, c.opened_at, c.updated_at,"
+	                    " c.events, v.field, v.value FROM case_file c"
+	                    " LEFT JOIN case_value v ON v.case_id = c.id AND (?3 = 1 OR"
+	                    " v.field IN (?4, ?5, ?6, ?7, ?8, ?9))"
+	                    " WHERE c.id = ?1 AND c.type = ?2 ORDER BY v.field",
+	                 &st, d))
+		return -1;
+	ob_db_bind_int64(st, 3, fields ? 0 : 1);
+	for (int f = 0; f < OB_STORE_CASE_FIELDS_READ; f++)
+		ob_db_bind_str(st, 4 + f, fields && (size_t)f < n_fields ? fields[f] : NULL);
+	for (size_t i = 0; i < n && !stop; i++) {
+		ob_db_reset(st);
+		ob_db_bind_int64(st, 1, ids[i]);
+		ob_db_bind_str(st, 2, type);
+		while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW) {
+			struct ob_store_case c;
+			read_case(st, &c);
+			stop = each(arg, &c, ob_db_column_text(st, 7), ob_db_column_text(st, 8));
+		}
+		if (!stop && rc != OB_DB_DONE)
+			break;
+	}
+	return ob_store_sql_end(s, st, rc, stop, "casos (cases)", d);
+}
+
 /* The rows (case id, text, text) of sql, whose ?1 is a case type, to each
  * until it returns non-zero; what names them in messages. */
 static int type_triples_each(struct ob_store *s, const char *sql, const char *type,

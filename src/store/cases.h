@@ -80,6 +80,19 @@ int ob_store_cases_each(struct ob_store *s, const char *type, const char *state,
                         int (*each)(void *arg, const struct ob_store_case *c), void *arg,
                         struct ob_diag *d);
 
+/* The cases ids[0..n) that are of type, with their current values of the
+ * fields fields[0..n_fields) (at most OB_STORE_CASE_FIELDS_READ; NULL: of
+ * every field): one call per case and value (field and value NULL for a
+ * case that holds none), in the order of ids; an id of another type or of
+ * none is left out. What a registry's search reads of its candidates
+ * (cases/registry.h). Returns as a listing (store.h). */
+#define OB_STORE_CASE_FIELDS_READ 6
+int ob_store_cases_of_each(struct ob_store *s, const char *type, const long long *ids,
+                           size_t n, const char *const *fields, size_t n_fields,
+                           int (*each)(void *arg, const struct ob_store_case *c,
+                                       const char *field, const char *value),
+                           void *arg, struct ob_diag *d);
+
 /* For the alerts of a type: every current value of its cases (case id,
  * field, value), and every event's time and state reached (case id,
  * state_to, at), each by case id. */

@@ -317,4 +317,20 @@ static const char *const ob_migrations[] = {
 	"  created_at TEXT NOT NULL, decided_by TEXT, decided_at TEXT,"
 	"  UNIQUE(case_id, source, source_id));"
 	"CREATE INDEX missing_match_status ON missing_match(status, score);",
+	/* 16: the name index of a restricted registry (store/registry_key.h,
+	 * docs/registry.md): the keys of each entry's name, aliases and
+	 * document as cases/registry.h derives them from the folded words
+	 * (a word's first letters, its phonetic key, pairs of them, the
+	 * document's letters and digits), rewritten in the same transaction
+	 * as the entry's values; and, per case type, the rule its keys were
+	 * made with (its fields and the keys' version): a type with no row, or
+	 * with another rule, is keyed again whole before it is searched (so a
+	 * store upgraded from 15 keys its entries at its first search) */
+	"CREATE TABLE registry_name_key("
+	"  key TEXT NOT NULL, case_id INTEGER NOT NULL REFERENCES case_file(id),"
+	"  PRIMARY KEY(key, case_id)) WITHOUT ROWID;"
+	"CREATE INDEX registry_name_key_case ON registry_name_key(case_id);"
+	"CREATE TABLE registry_keyed("
+	"  type TEXT PRIMARY KEY, rule TEXT NOT NULL, keyed_at TEXT NOT NULL,"
+	"  entries INTEGER NOT NULL CHECK (entries >= 0));",
 };

@@ -7,7 +7,8 @@
 # the entries whose period ended through the engine's transition and hides
 # them; the access report counts exactly what was done; the statistics name
 # no one; the API answers as the command line, 403 for a reader without
-# the role.
+# the role; the name index follows a change of aliases and is rebuilt
+# whole when it is gone.
 export LC_ALL=C.UTF-8
 O="$T/obs"
 init_obs -q "$O"
@@ -47,6 +48,24 @@ expect_status 1 "$OBSERVA" registry add -d "$O" --user ivan --set "name=X Y" --s
 # a change of address: a move that keeps the state, in the entry's history
 expect_status 0 "$OBSERVA" registry address "$E1" -d "$O" --user rosa --now 2026-02-01 \
 	--set "address=4 Hospital Rd" --set territory=BLZ02 --set address_from=2026-01-25
+# the name index: aliases changed by a move are found at once (the keys are
+# rewritten with the values); a store without its index (one upgraded from
+# schema 15) keys every entry at its first search, which finds them
+E3=$(sql "$O" "SELECT case_id FROM case_value WHERE field = 'name' AND value = 'Pedro Ramírez Díaz'")
+expect_status 0 "$OBSERVA" registry address "$E3" -d "$O" --user rosa --now 2026-02-01 \
+	--set "aliases=Juan Castillo; Pedrito Ramos"
+expect_status 0 "$OBSERVA" registry search -d "$O" --user rosa --purpose "revisión" \
+	--name "Pedrito Ramoz" --format csv
+[ "$(sed -n 2p "$T/out" | cut -d, -f1)" = "$E3" ] && [ "$(wc -l <"$T/out")" = 2 ] ||
+	fail "a new alias is not found: $(cat "$T/out")"
+sql "$O" "DELETE FROM registry_name_key; DELETE FROM registry_keyed"
+expect_status 0 "$OBSERVA" registry search -d "$O" --user rosa --purpose "revisión" \
+	--name "Perez Garcia, Jose" --format csv
+[ "$(cut -d, -f1 "$T/out" | sed 1d | sort -n | tr '\n' ' ')" = "$E1 $E5 " ] ||
+	fail "the first search after the index was dropped: $(cat "$T/out")"
+[ "$(sql "$O" "SELECT entries FROM registry_keyed")" = 4 ] &&
+	[ "$(sql "$O" "SELECT count(DISTINCT case_id) FROM registry_name_key")" = 4 ] ||
+	fail "the index is not rebuilt"
 
 P='investigación 2026-114'
 srch() { "$OBSERVA" registry search -d "$O" --user ivan --purpose "$P" "$@"; }
@@ -160,8 +179,9 @@ want = {
     "ivan": ("6", "2", "13", "7"),
     # nadie: refused by the command line and by the API
     "nadie": ("0", "0", "0", "2"),
-    # rosa: one search after the expiry, nothing shown
-    "rosa": ("1", "0", "0", "0"),
+    # rosa: the new alias (1 shown), after the index was dropped (2), and
+    # one search after the expiry, nothing shown
+    "rosa": ("3", "0", "3", "0"),
 }
 if set(rows) != set(want):
     sys.exit("accounts: %s" % sorted(rows))

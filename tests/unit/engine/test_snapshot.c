@@ -356,6 +356,8 @@ static void migration(void **state)
 	              "DELETE FROM meta WHERE key = 'record_key_secret';"
 	              "DROP TABLE harvest_cell;"
 	              "DROP TABLE harvest_source;"
+	              "DROP TABLE registry_keyed;"
+	              "DROP TABLE registry_name_key;"
 	              "DROP TABLE missing_match;"
 	              "DROP TABLE case_delivery_attempt;"
 	              "DROP TABLE case_delivery;"
