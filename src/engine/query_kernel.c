@@ -21,8 +21,8 @@ body(const struct ob_qk *k, uint64_t a, uint64_t b, uint32_t base, uint32_t *cou
      uint64_t *keys, const int NF, const int NG, const int W0, const int W1, const int W2,
      const bool WEIGHTED, const bool KEYS)
 {
-	const uint8_t *f0 = k->f[0].col, *f1 = k->f[1].col;
-	const uint8_t *acc0 = k->f[0].acc, *acc1 = k->f[1].acc;
+	const uint8_t *f0 = k->f[0].col, *f1 = k->f[1].col, *f2 = k->f[2].col;
+	const uint8_t *acc0 = k->f[0].acc, *acc1 = k->f[1].acc, *acc2 = k->f[2].acc;
 	const void *g0 = k->g[0].col, *g1 = k->g[1].col, *g2 = k->g[2].col;
 	const uint32_t *m0 = k->g[0].map, *m1 = k->g[1].map, *m2 = k->g[2].map;
 	const uint16_t *cn = k->count;
@@ -42,6 +42,8 @@ body(const struct ob_qk *k, uint64_t a, uint64_t b, uint32_t base, uint32_t *cou
 			take = acc0[f0[i]];
 		if (NF > 1)
 			take &= acc1[f1[i]];
+		if (NF > 2)
+			take &= acc2[f2[i]];
 		counts[((size_t)cell << sh) + (i & lmask)] += add * take;
 		if (KEYS)
 			keys[cell] += (uint64_t)(rk[i] * take);
@@ -79,14 +81,16 @@ body(const struct ob_qk *k, uint64_t a, uint64_t b, uint32_t base, uint32_t *cou
 SHAPES(0, false, f0)
 SHAPES(1, false, f1)
 SHAPES(2, false, f2)
+SHAPES(3, false, f3)
 SHAPES(0, true, k0)
 SHAPES(1, true, k1)
 SHAPES(2, true, k2)
+SHAPES(3, true, k3)
 
 /* [keys][filters][shape] */
 static const ob_qk_fn loops[2][OB_QK_MAX_FILTERS + 1][N_SHAPES] = {
-	{ SHAPE_FNS(f0), SHAPE_FNS(f1), SHAPE_FNS(f2) },
-	{ SHAPE_FNS(k0), SHAPE_FNS(k1), SHAPE_FNS(k2) },
+	{ SHAPE_FNS(f0), SHAPE_FNS(f1), SHAPE_FNS(f2), SHAPE_FNS(f3) },
+	{ SHAPE_FNS(k0), SHAPE_FNS(k1), SHAPE_FNS(k2), SHAPE_FNS(k3) },
 };
 
 /* The shape of ng dimensions of which n2 have 2 bytes (placed last), or -1. */

@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 /* Filters and dimensions a fused loop reads per record at most. */
-#define OB_QK_MAX_FILTERS 2
+#define OB_QK_MAX_FILTERS 3
 #define OB_QK_MAX_DIMS 3
 
 struct ob_qk_filter {

@@ -77,7 +77,8 @@ static const struct shape shapes[] = {
 	{ 1, 1, { 1 } },       { 1, 1, { 2 } },       { 1, 2, { 1, 2 } },
 	{ 1, 3, { 2, 1, 1 } }, { 2, 0, { 0 } },       { 2, 1, { 1 } },
 	{ 2, 2, { 1, 1 } },    { 2, 2, { 2, 2 } },    { 2, 3, { 1, 1, 1 } },
-	{ 2, 3, { 2, 2, 1 } },
+	{ 2, 3, { 2, 2, 1 } },  { 3, 0, { 0 } },       { 3, 1, { 2 } },
+	{ 3, 2, { 1, 1 } },    { 3, 3, { 1, 2, 1 } },
 };
 
 struct setup {
@@ -194,7 +195,7 @@ static void test_kernel_equals_plain(void **state)
 					}
 				setup_free(&x);
 			}
-	assert_int_equal(checked, 19 * 3 * 2 * 2 * 6);
+	assert_int_equal(checked, 23 * 3 * 2 * 2 * 6);
 }
 
 /* A loop given another dimension map than the plain one must differ: the
