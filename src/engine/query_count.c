@@ -669,7 +669,8 @@ static void count_cats(const struct plan *pl, uint32_t r, uint32_t base, struct 
 	}
 	for (uint32_t i = an->run_cat[r], i1 = an->run_cat[r + 1]; i < i1; i++) {
 		uint16_t v = an->cat_value[i];
-		bool take = (!pl->cat_acc || pl->cat_acc[v]) && (!pl->run_check || run_may_pass(pl, i));
+		bool take = (!pl->cat_acc || pl->cat_acc[v]) &&
+		            (!pl->run_check || run_may_pass(pl, i));
 
 		if (open && (!take || pl->cat_off[v] != off)) {
 			gather_range(pl, ga, from, an->cat_start[i], base + off, w);
@@ -1259,7 +1260,8 @@ static void plan_sources(struct plan *pl, const struct ob_analyzer *an, const st
 		if (pl->run_check && c->acc[C_SEX]) {
 			pl->run_sex_bits = 0;
 			for (int v = 0; v < 64 - CAT_MASK_SEX; v++)
-				pl->run_sex_bits |= (uint64_t)(c->acc[C_SEX][v] != 0) << (CAT_MASK_SEX + v);
+				pl->run_sex_bits |= (uint64_t)(c->acc[C_SEX][v] != 0)
+				                    << (CAT_MASK_SEX + v);
 		}
 		pl->src_runs |= year_runs || pl->cat_runs;
 		if (year_runs) {
