@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "engine/query_kernel.h"
 
 struct filt {
 	const void *col;
@@ -44,6 +45,13 @@ struct plan {
 	bool cat_runs;
 	const uint8_t *cat_acc; /* the category filter, NULL none */
 	uint32_t *cat_off;      /* cell offset of each category (owned) */
+	/* with the category runs counted record by record and a filter on
+	 * the manner or the sex (the counting rule's blocks filter the
+	 * manner): a run holding no manner or no sex they take (the
+	 * analyser's cat_mask) is skipped whole (run_check); the bits of
+	 * cat_mask they take */
+	bool run_check;
+	uint64_t run_man_bits, run_sex_bits;
 	/* with the category runs, their pre-aggregates (struct ob_snap_agg)
 	 * counted instead of their records, when no column but the sex, the
 	 * manner and the age group is read per record: the level (agg_first,
@@ -73,6 +81,13 @@ struct plan {
 	int nf;
 	struct gdim g[OB_QUERY_MAX_DIMS];
 	int ng;
+	/* the filters and dimensions above read in one fused pass
+	 * (engine/query_kernel.h) rather than through a selection vector:
+	 * taken when a loop fits their shape, no date is asked, the records
+	 * are ordered and the filters take most of them (few_pass: a sample
+	 * of the records says they take under a quarter) */
+	bool fused, few_pass;
+	struct ob_qk qk;
 	bool date;
 	long date_from, date_to;
 	size_t n_cells;
@@ -134,6 +149,7 @@ struct worker {
 	uint64_t ra, rb;      /* or records [ra, rb) (unsorted) */
 	uint32_t *counts;
 	uint64_t *keys;       /* n_cells sums of rkeys, or NULL */
+	uint64_t since;       /* records counted since the deadline was checked */
 	pthread_t tid;
 };
 
@@ -250,6 +266,11 @@ static void count_range(const struct plan *pl, uint64_t a, uint64_t b, uint32_t 
 		if (pl->src_pre &&
 		    pl->src_pre[pl->zone[z * 4 + 3] + 1] == pl->src_pre[pl->zone[z * 4 + 2]])
 			continue;
+		if (pl->fused) {
+			ob_qk_count(&pl->qk, i, next, base, pl->zone_ones && !pl->zone_ones[z],
+			            counts, keys);
+			continue;
+		}
 
 		if (pl->unsorted) {
 			const uint16_t *t = s->territory + i;
@@ -483,10 +504,28 @@ static void gather_flush(const struct plan *pl, struct gather *ga, struct worker
 }
 
 /* Records [a, b) at cell offset base: counted by length when nothing is
- * read per record, else gathered. */
+ * read per record, in one fused pass when the plan is (whatever their
+ * number: the deadline checked once about every CHUNK records), else
+ * gathered. */
 static void gather_range(const struct plan *pl, struct gather *ga, uint64_t a, uint64_t b,
                          uint32_t base, struct worker *w)
 {
+	if (pl->fused && b - a < CHUNK) {
+		/* the counts are taken unless every block the records are in
+		 * holds only records counting 1 (a range this short spans two
+		 * blocks at most) */
+		bool weighted = pl->zone_ones && (!pl->zone_ones[a / CHUNK] ||
+		                                  !pl->zone_ones[(b - 1) / CHUNK]);
+		if (a >= b)
+			return;
+		if ((w->since += b - a) >= CHUNK) {
+			w->since = 0;
+			if (must_stop(pl))
+				return;
+		}
+		ob_qk_count(&pl->qk, a, b, base, weighted, w->counts, w->keys);
+		return;
+	}
 	if ((!pl->nf && !pl->ng && !pl->date) || b - a >= GATHER_MIN) {
 		count_range(pl, a, b, base, w);
 		return;
@@ -596,10 +635,21 @@ static void count_cube(const struct plan *pl, struct worker *w)
 	}
 }
 
+/* Whether a record of category run i can pass the filters on the sex and
+ * the manner: the run holds a manner and a sex they take (run_check). */
+static inline bool run_may_pass(const struct plan *pl, uint32_t i)
+{
+	uint64_t m = pl->an->cat_mask[i];
+
+	return (m & pl->run_man_bits) && (m & pl->run_sex_bits);
+}
+
 /*
  * The records of the analyser's run r, at cell offset base: run by run of
  * one category when the plan takes categories so (adjacent runs that go to
- * the same cells counted as one range, short ones gathered), else whole.
+ * the same cells counted as one range, short ones gathered; runs no record
+ * of which the sex and manner filters take left out, run_check), else
+ * whole.
  */
 static void count_cats(const struct plan *pl, uint32_t r, uint32_t base, struct gather *ga,
                        struct worker *w)
@@ -619,7 +669,8 @@ static void count_cats(const struct plan *pl, uint32_t r, uint32_t base, struct 
 	}
 	for (uint32_t i = an->run_cat[r], i1 = an->run_cat[r + 1]; i < i1; i++) {
 		uint16_t v = an->cat_value[i];
-		bool take = !pl->cat_acc || pl->cat_acc[v];
+		bool take = (!pl->cat_acc || pl->cat_acc[v]) &&
+		            (!pl->run_check || run_may_pass(pl, i));
 
 		if (open && (!take || pl->cat_off[v] != off)) {
 			gather_range(pl, ga, from, an->cat_start[i], base + off, w);
@@ -711,7 +762,7 @@ static void order_filters(struct plan *pl, uint64_t records)
 	uint64_t cum = 0, samples = records < FILTER_SAMPLE ? records : FILTER_SAMPLE;
 	size_t k = 0;
 
-	if (pl->nf < 2 || !samples)
+	if (!pl->nf || !samples)
 		return;
 	for (uint64_t j = 0; j < samples; j++) {
 		uint64_t t = j * records / samples, i;
@@ -740,6 +791,49 @@ static void order_filters(struct plan *pl, uint64_t records)
 		pl->f[g] = x;
 		hits[g] = h;
 	}
+	/* the most selective filter alone passes hits[0]: at most that many
+	 * pass them all */
+	pl->few_pass = (uint64_t)hits[0] * 4 < samples;
+}
+
+/* The fused pass (engine/query_kernel.h) when it fits: the plan's
+ * filters and dimensions, as order_filters left them. */
+static void plan_fused(struct plan *pl)
+{
+	struct ob_qk *k = &pl->qk;
+	bool few = pl->few_pass;
+	int w;
+
+	/* filters on the sex and manner alone, with the runs none of whose
+	 * records they take left out (run_check): the sample, taken over
+	 * every run, says nothing of what is left */
+	if (few && pl->run_check) {
+		const void *sex = ob_qi_col_ptr(pl->s, C_SEX, &w),
+		           *man = ob_qi_col_ptr(pl->s, C_TAG0, &w);
+		few = false;
+		for (int f = 0; f < pl->nf; f++)
+			few |= pl->f[f].col != sex && pl->f[f].col != man;
+	}
+	if (pl->unsorted || pl->date || few || (!pl->nf && !pl->ng) ||
+	    pl->nf > OB_QK_MAX_FILTERS || pl->ng > OB_QK_MAX_DIMS)
+		return;
+	memset(k, 0, sizeof(*k));
+	for (int f = 0; f < pl->nf; f++) {
+		k->f[f].col = pl->f[f].col;
+		k->f[f].w = pl->f[f].w;
+		k->f[f].acc = pl->f[f].acc;
+	}
+	k->nf = pl->nf;
+	for (int g = 0; g < pl->ng; g++) {
+		k->g[g].col = pl->g[g].col;
+		k->g[g].w = pl->g[g].w;
+		k->g[g].map = pl->g[g].map;
+	}
+	k->ng = pl->ng;
+	k->count = pl->s->count;
+	k->rkey = pl->s->rkey;
+	k->lanes = pl->lanes;
+	pl->fused = ob_qk_prepare(k, pl->keys);
 }
 
 uint64_t ob_qi_year_bound(const uint16_t *year, uint64_t a, uint64_t b, uint32_t y)
@@ -1154,6 +1248,21 @@ static void plan_sources(struct plan *pl, const struct ob_analyzer *an, const st
 		pl->agg = plan_agg(pl, an, q, c, stride);
 		pl->cat_runs = an->runs && an->cat_start &&
 		               (pl->agg || c->acc[C_CAT] || (cat_dim && !per_record));
+		pl->run_check = pl->cat_runs && !pl->agg && an->cat_mask &&
+		                (c->acc[C_SEX] || c->acc[C_TAG0]);
+		pl->run_man_bits = ((uint64_t)1 << CAT_MASK_SEX) - 1;
+		pl->run_sex_bits = ~pl->run_man_bits;
+		if (pl->run_check && c->acc[C_TAG0]) {
+			pl->run_man_bits = 0;
+			for (int v = 0; v < CAT_MASK_SEX; v++)
+				pl->run_man_bits |= (uint64_t)(c->acc[C_TAG0][v] != 0) << v;
+		}
+		if (pl->run_check && c->acc[C_SEX]) {
+			pl->run_sex_bits = 0;
+			for (int v = 0; v < 64 - CAT_MASK_SEX; v++)
+				pl->run_sex_bits |= (uint64_t)(c->acc[C_SEX][v] != 0)
+				                    << (CAT_MASK_SEX + v);
+		}
 		pl->src_runs |= year_runs || pl->cat_runs;
 		if (year_runs) {
 			pl->year_acc = c->acc[C_YEAR];
@@ -1426,6 +1535,7 @@ static void run_workers(const struct plan *pl, int T, uint64_t records,
 
 	for (int t = 0; t < T; t++) {
 		wk[t].pl = pl;
+		wk[t].since = 0;
 		wk[t].counts = scratch_get(sc, t, r->n_cells * pl->lanes);
 		wk[t].keys = pl->keys ? ob_calloc(r->n_cells, sizeof(uint64_t)) : NULL;
 		if (pl->unsorted) {
@@ -1472,6 +1582,7 @@ void ob_qi_count(const struct ob_analyzer *an, const struct ob_query *q,
 	plan_cells(&pl, q, r, stride);
 	if (!pl.unsorted)
 		order_filters(&pl, records);
+	plan_fused(&pl);
 	/* without a filter or a dimension to read per record, a unit (or a run
 	 * of one source) is counted by its length: little work, one thread;
 	 * so are the pre-aggregates by country */

@@ -95,6 +95,30 @@ static void dim_identity(struct dimmap *m, size_t dom, uint32_t n)
 }
 
 
+/* The manners and sexes of each category run (an->cat_mask), from its
+ * pre-aggregates; none when a value does not fit the bits. */
+static void cat_masks(struct ob_analyzer *an, uint64_t n_cat_runs)
+{
+	uint64_t *m;
+
+	if (!an->agg_first || !an->agg || !n_cat_runs)
+		return;
+	m = ob_malloc(n_cat_runs * sizeof(uint64_t));
+	for (uint64_t i = 0; i < n_cat_runs; i++) {
+		uint64_t bits = 0;
+		for (uint32_t k = an->agg_first[i], k1 = an->agg_first[i + 1]; k < k1; k++) {
+			const struct ob_snap_agg *a = &an->agg[k];
+			if (a->manner >= CAT_MASK_SEX || a->sex >= 64 - CAT_MASK_SEX) {
+				free(m);
+				return;
+			}
+			bits |= 1ULL << a->manner | 1ULL << (CAT_MASK_SEX + a->sex);
+		}
+		m[i] = bits;
+	}
+	an->cat_mask = m;
+}
+
 struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob_population *pop)
 {
 	struct ob_analyzer *an = ob_calloc(1, sizeof(*an));
@@ -144,6 +168,7 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 		an->zone_ones = dv->zone_ones;
 		an->zone_victims = dv->zone_victims;
 		an->zone_keys = dv->zone_keys;
+		cat_masks(an, dv->n_cat_runs);
 	}
 
 	ob_strmap_init(&an->units);
@@ -309,6 +334,7 @@ void ob_analyzer_free(struct ob_analyzer *an)
 	ob_snap_derived_release(&an->own);
 	free(an->country_unit);
 	free(an->unit_country);
+	free(an->cat_mask);
 	ob_strmap_release(&an->units);
 	free(an->pool);
 	free(an);

@@ -82,6 +82,11 @@ struct ob_analyzer {
 	const struct ob_snap_agg *agg;
 	const uint32_t *age_first; /* n_cat_runs + 1 */
 	const struct ob_snap_agg *age_agg;
+	/* per category run, the manners (bit v for manner v < CAT_MASK_SEX)
+	 * and sexes (bit CAT_MASK_SEX + v) of its records, from agg, so that
+	 * a run no record of which a filter on them takes is skipped whole;
+	 * NULL without agg or with a value past the bits (owned) */
+	uint64_t *cat_mask;
 	/* the pre-aggregates by country (struct ob_snap_cube): the runs of
 	 * one country, year, source and category, and per level of
 	 * ob_snap_cube_cols their entries (cube[L] NULL: not made) */
@@ -104,6 +109,9 @@ struct ob_analyzer {
 	const uint64_t *zone_keys;    /* rkeys before each block (n_zones + 1) */
 	const char *unknown;
 };
+
+/* The first bit of the sexes in ob_analyzer.cat_mask (the manners below). */
+#define CAT_MASK_SEX 56
 
 /* Records per block of the counting pass and of the zone map (the years
  * and sources of a block, so that a block no filter value can be in is
