@@ -358,7 +358,8 @@ async function caseJourney(browser, accounts) {
 		fail(where, "the account is no text area");
 	await page.selectOption("#f-category", "threats");
 	await page.selectOption("#f-weapon", "yes");
-	await page.fill("#f-territory", "SLV0614");
+	// the territory of the school (portal.sh: its line of the catalogue)
+	await page.fill("#f-territory", process.env.OBSERVA_SCHOOL_TERRITORY);
 	await page.fill("#f-description", "Un estudiante amenazó a otro con una navaja\nen el recreo.");
 	await page.fill("#f-victim", "Persona de prueba");
 	let [res] = await Promise.all([page.waitForNavigation(),

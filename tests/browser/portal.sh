@@ -40,7 +40,11 @@ for u in escuela:submitter triaje:steward juzgado:steward; do
 	"$OBSERVA" user add "${u%%:*}" --role "${u#*:}" $src -d "$O" --password-fd 3 3<"$T/pw" \
 		2>"$T/err" || { cat "$T/err" >&2; fail "user add ${u%%:*}"; }
 done
-"$OBSERVA" case grant escuela salve CE-10101 -d "$O" 2>"$T/err" &&
+# the school: the first of the demo's schools catalogue, which a report's
+# school and territory must match
+school=$(awk -F, 'NR == 2 { print $1 " " $3; exit }' "$O/catalog/schools.csv")
+[ -n "$school" ] || fail "no school in the demo's catalogue"
+"$OBSERVA" case grant escuela salve "${school% *}" -d "$O" 2>"$T/err" &&
 	"$OBSERVA" case grant juzgado vcm-judicial JEVLV-SS -d "$O" 2>>"$T/err" ||
 	{ cat "$T/err" >&2; fail "case grant"; }
 court() { # TIME [STATE TIME FIELD=VALUE...] -> the case's number in $T/out
@@ -101,6 +105,7 @@ curl -sf -o /dev/null "$B/api/v1/alerts" || fail "GET /api/v1/alerts"
 # answers the first visitor's tasks are compared with; then the tasks
 # (tasks.mjs) in a second browser, beside the pages' last ones
 (cd "$C" && OBSERVA_CASES="escuela:triaje:juzgado:la clave de prueba es larga" \
+	OBSERVA_SCHOOL_TERRITORY="${school#* }" \
 	exec node portal.mjs "$B" "$out" "$@") >"$T/browser" 2>&1 &
 BROWSER=$!
 trap 'kill -TERM "$BROWSER" "$PID" 2>/dev/null || true; rm -rf "$T"' EXIT

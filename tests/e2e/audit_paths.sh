@@ -13,6 +13,11 @@ DOC="$OBSERVA_DATA/../docs/audit.md"
 [ -f "$DOC" ] || fail "no docs/audit.md"
 O="$T/obs"
 fixture_demo "$O" 0.01
+# a SALVE report's school and territory: the first of the demo's schools
+# catalogue, which a report must match
+school_code=$(awk -F, 'NR == 2 { print $1; exit }' "$O/catalog/schools.csv")
+school_terr=$(awk -F, 'NR == 2 { print $3; exit }' "$O/catalog/schools.csv")
+[ -n "$school_code" ] && [ -n "$school_terr" ] || fail "no school in the demo's catalogue"
 printf 'review_low = 0.001\nreview_high = 1\n' >"$T/wide.ini"
 expect_status 0 "$OBSERVA" reconcile -q -d "$O" --period 2017..2020 --config "$T/wide.ini" --user rosa
 RUN=$(sql "$O" "SELECT max(id) FROM reconcile_run")
@@ -239,8 +244,8 @@ case_link_out() {
 }
 case_case_show() {
 	if [ "$(sql "$O" "SELECT count(*) FROM case_file")" = 0 ]; then
-		expect_status 0 "$OBSERVA" case open salve -d "$O" --set school=CE-1 \
-			--set territory=SLV0614 --set category=threats --set victim="Rosa Quetzal"
+		expect_status 0 "$OBSERVA" case open salve -d "$O" --set school="$school_code" \
+			--set territory="$school_terr" --set category=threats --set victim="Rosa Quetzal"
 	fi
 	cli_stdout case-show "$1" "$2" "$OBSERVA" case show 1 -d "$O" --user ana
 }
@@ -254,8 +259,8 @@ case_missing_matches() {
 }
 case_api_case() {
 	if [ "$(sql "$O" "SELECT count(*) FROM case_file")" = 0 ]; then
-		expect_status 0 "$OBSERVA" case open salve -d "$O" --set school=CE-1 \
-			--set territory=SLV0614 --set category=threats --set victim="Rosa Quetzal"
+		expect_status 0 "$OBSERVA" case open salve -d "$O" --set school="$school_code" \
+			--set territory="$school_terr" --set category=threats --set victim="Rosa Quetzal"
 	fi
 	api api-case "$1" "$2" steward "/api/v1/cases/1"
 	# a role below the type's protected_role: no value, no entry
@@ -270,8 +275,8 @@ case_api_case() {
 # whole before it is sent, after its entry)
 case_portal_case() {
 	act=$1 glob=$2
-	expect_status 0 "$OBSERVA" case open salve -d "$O" --set school=CE-1 \
-		--set territory=SLV0614 --set category=threats --set victim="Rosa Quetzal"
+	expect_status 0 "$OBSERVA" case open salve -d "$O" --set school="$school_code" \
+		--set territory="$school_terr" --set category=threats --set victim="Rosa Quetzal"
 	cid=$(cat "$T/out")
 	printf 'la clave de carla es larga\n' >"$T/pw"
 	expect_status 0 "$OBSERVA" user add carla --role steward -d "$O" --password-fd 3 3<"$T/pw"
