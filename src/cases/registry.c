@@ -405,50 +405,81 @@ struct word_code {
 	int group;
 };
 
+/* The words of a folded name in order, a run of particles glued to the
+ * word after it (name_words, ob_registry_query_codes). */
+struct word_iter {
+	const char *p, *end;
+	char glue[OB_REGISTRY_KEY];
+	size_t gl; /* the particles waiting for their word */
+};
+
+/* The next word that is no particle, *w of *n bytes, and *gn bytes of
+ * *glued, its form with the particles before it (*gn 0 when none); valid
+ * until the next call. False at the end, with it->gl the particles that
+ * found no word. */
+static bool next_word(struct word_iter *it, const char **w, size_t *n, const char **glued,
+                      size_t *gn)
+{
+	while (it->p < it->end) {
+		const char *p = it->p, *e = memchr(p, ' ', (size_t)(it->end - p));
+		size_t len = e ? (size_t)(e - p) : (size_t)(it->end - p);
+
+		it->p = p + len + 1;
+		if (ob_name_is_particle(p, len)) {
+			if (it->gl + len < sizeof(it->glue)) {
+				memcpy(it->glue + it->gl, p, len);
+				it->gl += len;
+			}
+		} else if (len) {
+			*w = p;
+			*n = len;
+			*glued = it->glue;
+			*gn = 0;
+			if (it->gl && it->gl + len < sizeof(it->glue)) {
+				memcpy(it->glue + it->gl, p, len);
+				*gn = it->gl + len;
+			}
+			it->gl = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The coded words of one name (raw text) into out (at most max), *groups
  * how many groups; a word with no letter has no code and is left out. */
 static size_t name_words(const char *name, size_t len, struct word_code *out, size_t max,
                          int *groups)
 {
 	struct ob_buf f = OB_BUF_INIT(OB_MAX_FIELD);
-	char glue[OB_REGISTRY_KEY];
-	size_t k = 0, gl = 0;
-	const char *p, *end;
+	struct word_iter it = { 0 };
+	const char *w, *glued;
+	size_t k = 0, n, gn;
 
 	*groups = 0;
 	if (ob_name_fold(name, len, 0, &f) || !f.ptr) {
 		ob_buf_release(&f);
 		return 0;
 	}
-	for (p = f.ptr, end = f.ptr + f.len; p < end && k + 2 <= max &&
-	                                     *groups < OB_REGISTRY_KEY_WORDS;) {
-		const char *e = memchr(p, ' ', (size_t)(end - p));
-		size_t n = e ? (size_t)(e - p) : (size_t)(end - p);
-		if (ob_name_is_particle(p, n)) {
-			if (gl + n < sizeof(glue)) {
-				memcpy(glue + gl, p, n);
-				gl += n;
-			}
-		} else if (n) {
-			size_t had = k;
-			ob_phonetic_key(p, n, out[k].c, sizeof(out[k].c));
+	it.p = f.ptr;
+	it.end = f.ptr + f.len;
+	while (k + 2 <= max && *groups < OB_REGISTRY_KEY_WORDS &&
+	       next_word(&it, &w, &n, &glued, &gn)) {
+		size_t had = k;
+		ob_phonetic_key(w, n, out[k].c, sizeof(out[k].c));
+		if (out[k].c[0])
+			out[k++].group = *groups;
+		if (gn) {
+			ob_phonetic_key(glued, gn, out[k].c, sizeof(out[k].c));
 			if (out[k].c[0])
 				out[k++].group = *groups;
-			if (gl && gl + n < sizeof(glue)) {
-				memcpy(glue + gl, p, n);
-				ob_phonetic_key(glue, gl + n, out[k].c, sizeof(out[k].c));
-				if (out[k].c[0])
-					out[k++].group = *groups;
-			}
-			gl = 0;
-			if (k > had)
-				(*groups)++;
 		}
-		p += n + 1;
+		if (k > had)
+			(*groups)++;
 	}
 	/* a name made only of particles is coded as one word */
-	if (!*groups && gl && k < max) {
-		ob_phonetic_key(glue, gl, out[k].c, sizeof(out[k].c));
+	if (!*groups && it.gl && k < max) {
+		ob_phonetic_key(it.glue, it.gl, out[k].c, sizeof(out[k].c));
 		if (out[k].c[0]) {
 			out[k++].group = 0;
 			*groups = 1;
@@ -591,36 +622,25 @@ static void near_codes(const char *w, size_t n, struct ob_registry_code_set *cs)
 int ob_registry_query_codes(const char *q, struct ob_registry_codes *c)
 {
 	struct ob_buf f = OB_BUF_INIT(OB_MAX_FIELD);
-	char glue[OB_REGISTRY_KEY];
-	size_t gl = 0;
+	struct word_iter it = { 0 };
+	const char *w, *glued;
+	size_t n, gn;
 
 	memset(c, 0, sizeof(*c));
 	if (!q || ob_name_fold(q, strlen(q), 0, &f) || !f.ptr)
 		goto release_fold;
 	/* each group's codes: its word's and its glued form's, near ones too */
-	for (const char *p = f.ptr, *end = f.ptr + f.len;
-	     p < end && c->groups < OB_REGISTRY_KEY_WORDS;) {
-		const char *e = memchr(p, ' ', (size_t)(end - p));
-		size_t n = e ? (size_t)(e - p) : (size_t)(end - p);
-		if (ob_name_is_particle(p, n)) {
-			if (gl + n < sizeof(glue)) {
-				memcpy(glue + gl, p, n);
-				gl += n;
-			}
-		} else if (n) {
-			near_codes(p, n, &c->g[c->groups]);
-			if (gl && gl + n < sizeof(glue)) {
-				memcpy(glue + gl, p, n);
-				near_codes(glue, gl + n, &c->g[c->groups]);
-			}
-			gl = 0;
-			if (c->g[c->groups].n)
-				c->groups++;
-		}
-		p += n + 1;
+	it.p = f.ptr;
+	it.end = f.ptr + f.len;
+	while (c->groups < OB_REGISTRY_KEY_WORDS && next_word(&it, &w, &n, &glued, &gn)) {
+		near_codes(w, n, &c->g[c->groups]);
+		if (gn)
+			near_codes(glued, gn, &c->g[c->groups]);
+		if (c->g[c->groups].n)
+			c->groups++;
 	}
-	if (!c->groups && gl) {
-		near_codes(glue, gl, &c->g[0]);
+	if (!c->groups && it.gl) {
+		near_codes(it.glue, it.gl, &c->g[0]);
 		c->groups = c->g[0].n ? 1 : 0;
 	}
 release_fold:
