@@ -1,8 +1,10 @@
 /*
  * portal_cases.c - the case pages of the portal's restricted area
  * (docs/cases.md): a school's SALVE report form (/es/gestion/reporte,
- * /en/admin/report), the SALVE triage queue (/es/gestion/triaje,
- * /en/admin/triage; it still takes the moves its rows posted before),
+ * /en/admin/report; the account's schools named with their territory when
+ * the schools catalogue lists them, which then gives the territory), the
+ * SALVE triage queue (/es/gestion/triaje, /en/admin/triage; it still takes
+ * the moves its rows posted before),
  * a court's deadline board (/es/gestion/plazos, /en/admin/deadlines), both
  * in pages of OB_PORTAL_CASE_PAGE rows, and one case of any type with its
  * fields, deadlines, moves and history (/es/gestion/caso/N,
@@ -26,6 +28,7 @@
 
 #include "base/log.h"
 #include "cases/cases.h"
+#include "cases/schools.h"
 #include "store/cases.h"
 
 /* The shipped types the pages are for (catalog/cases/). */
@@ -345,6 +348,48 @@ static bool on_form(const struct ob_case_type *t, int f)
 	return false;
 }
 
+/* The territory field the schools catalogue fills for the account (a
+ * field with catalog = schools and territory = FIELD whose every choice,
+ * the account's own units, is a school of the catalogue), or -1: it asks
+ * for it otherwise (a catalogue without schools, an account of no school). */
+static int catalog_territory(const struct case_page *x)
+{
+	const struct ob_case_type *t = x->t;
+	int sf = t->unit_field;
+
+	if (sf < 0 || !t->fields[sf].schools || t->fields[sf].school_territory < 0 ||
+	    !t->schools || !t->schools->n || !x->u.limited || !x->u.n)
+		return -1;
+	for (size_t k = 0; k < x->u.n; k++)
+		if (!ob_schools_find(t->schools, x->u.units[k]))
+			return -1;
+	return t->fields[sf].school_territory;
+}
+
+/* The account's schools, by the catalogue: each one's name and territory,
+ * read-only text in the school's paragraph (the report takes the territory
+ * from there). */
+static void catalog_schools(struct ob_page *pg, const struct case_page *x)
+{
+	struct ob_buf *b = pg->b;
+	char tname[2 * OB_MAX_NAME];
+
+	OB_HTML_LIT(b, " <span class=\"case-school\">");
+	for (size_t k = 0; k < x->u.n; k++) {
+		const struct ob_school *sc = ob_schools_find(x->t->schools, x->u.units[k]);
+		const char *tn = ob_page_territory_name(pg, sc->territory, tname, sizeof(tname));
+		OB_HTML_TEXTF(b, "%s%s (%s), %s %s", k ? "; " : "", sc->name, sc->code,
+		              OB_L(pg, "territorio", "territory"), tn ? tn : sc->territory);
+		if (tn)
+			OB_HTML_TEXTF(b, " (%s)", sc->territory);
+	}
+	OB_HTML_LIT(b, ". ");
+	ob_html_text(b, OB_L(pg, "El territorio del reporte es el del centro escolar en el "
+	                         "catálogo de centros escolares.",
+	                     "The report's territory is the school's in the schools catalogue."));
+	OB_HTML_LIT(b, "</span>");
+}
+
 static void report_form(struct ob_page *pg, const struct case_page *x, const char *title,
                         const struct ob_http_target *form, const char *error)
 {
@@ -353,6 +398,7 @@ static void report_form(struct ob_page *pg, const struct case_page *x, const cha
 	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
 	long long opened;
 	char id[OB_CASE_NAME + 4], name[OB_CASE_NAME + 4];
+	int filled = catalog_territory(x);
 
 	if (!page_head(pg, title, error) &&
 	    ob_page_plain_int(ob_http_param(&pg->c->target, "case"), 1, LLONG_MAX / 2, &opened)) {
@@ -376,7 +422,7 @@ static void report_form(struct ob_page *pg, const struct case_page *x, const cha
 	for (size_t f = 0; f < t->n_fields; f++) {
 		const char *v = NULL;
 		bool required = (t->states[t->initial].require >> f) & 1;
-		if (!on_form(t, (int)f))
+		if (!on_form(t, (int)f) || (int)f == filled)
 			continue;
 		snprintf(id, sizeof(id), "f-%s", t->fields[f].name);
 		snprintf(name, sizeof(name), "f_%s", t->fields[f].name);
@@ -398,6 +444,8 @@ static void report_form(struct ob_page *pg, const struct case_page *x, const cha
 				ob_page_option(pg, x->u.units[k], x->u.units[k],
 				               v ? !strcmp(v, x->u.units[k]) : k == 0);
 			OB_HTML_LIT(b, "</select>");
+			if (filled >= 0)
+				catalog_schools(pg, x);
 		} else {
 			field_input(pg, t, (int)f, id, v, required);
 		}

@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "base/strmap.h"
 #include "catalog/catalog.h"
+#include "cases/schools.h"
 #include "catalog/embedded.h"
 #include "io/csv.h"
 #include "stats/rate.h"
@@ -567,12 +568,25 @@ static void units_release(struct units *us)
 	memset(us, 0, sizeof(*us));
 }
 
+/* Does the schools catalogue give any school's students? */
+static bool schools_have_students(const struct ob_schools *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].students > 0)
+			return true;
+	return false;
+}
+
 /*
  * Indicator j's values from the reports of its case type (index/cases.h),
  * into column j of xm, and *used: none (a warning; the input's column
  * stays) when the observatory has no such type or no report of it in the
- * year. A count divided by a column (per N COLUMN) is missing for a unit
- * without a value there; an input without the column is refused.
+ * year. A count divided by a column (per N COLUMN) takes the unit's value
+ * of that column in --input; where --input has none and the column is
+ * students, the students the schools catalogue gives the unit's code
+ * (cases/schools.h; 0 or not known: none). A unit without either is
+ * missing, never 0; with neither the column nor a school's students the
+ * indicator is refused. Which source gave how many units is said.
  */
 static ob_err case_values(const struct ob_index_def *def, size_t j,
                           const struct ob_index_preset_data *data,
@@ -582,11 +596,15 @@ static ob_err case_values(const struct ob_index_def *def, size_t j,
 {
 	const struct ob_ix_indicator *ind = &def->ind[j];
 	double *cnt = ob_malloc((us->n ? us->n : 1) * sizeof(*cnt));
-	size_t total = 0, in_units = 0;
-	bool found = false;
+	size_t total = 0, in_units = 0, from_input = 0, from_schools = 0, none = 0;
+	bool found = false, input_col = o->extra && x->has_per[j];
+	struct ob_schools schools = { 0 };
 	ob_err e;
 
 	*used = false;
+	if (ind->cases_column && !strcmp(ind->cases_column, "students") &&
+	    (e = ob_schools_load(o->dir, &schools, d)))
+		goto out;
 	if ((e = ob_ix_case_counts(data->store, o->dir, ind->cases, o->year,
 	                           (const char *const *)us->code, us->n, cnt, &total, &found, d)))
 		goto out;
@@ -598,27 +616,49 @@ static ob_err case_values(const struct ob_index_def *def, size_t j,
 		        def->file, ind->id, ind->cases, o->year, ind->column);
 		goto out;
 	}
-	if (ind->cases_column && !(o->extra && x->has_per[j])) {
+	if (ind->cases_column && !input_col && !schools_have_students(&schools)) {
 		e = OB_DIAG(d, OB_ENOCOL, o->extra ? o->extra : def->file, o->extra ? 1 : ind->cases_line,
 		            0, ind->cases_column, strlen(ind->cases_column),
-		            "falta la columna %s por la que se dividen los casos %s (indicador %s)",
-		            "the column %s the cases of %s are divided by is missing (indicator %s)",
-		            ind->cases_column, ind->cases, ind->id);
+		            "falta la columna %s por la que se dividen los casos %s (indicador %s)%s",
+		            "the column %s the cases of %s are divided by is missing (indicator %s)%s",
+		            ind->cases_column, ind->cases, ind->id,
+		            strcmp(ind->cases_column, "students")
+		                    ? ""
+		                    : OB_TR(", y el catálogo de centros escolares no da estudiantes",
+		                            ", and the schools catalogue gives no students"));
 		goto out;
 	}
 	for (size_t u = 0; u < us->n; u++) {
-		double per = !ind->cases_column ? 1
-		           : us->row[u] >= 0     ? x->per[(size_t)us->row[u] * ni + j] : NAN;
+		double per = 1;
+		if (ind->cases_column) {
+			const struct ob_school *sc;
+			per = input_col && us->row[u] >= 0 ? x->per[(size_t)us->row[u] * ni + j] : NAN;
+			if (!isnan(per))
+				from_input++;
+			else if ((sc = ob_schools_find(&schools, us->code[u])) && sc->students > 0) {
+				per = (double)sc->students;
+				from_schools++;
+			} else
+				none++;
+		}
 		xm[u * ni + j] = cnt[u] * ind->cases_per / per;
 		in_units += (size_t)cnt[u];
 	}
 	*used = true;
+	if (ind->cases_column)
+		OB_INFO("%s: indicador %s: la columna %s de %zu unidades sale de --input, de %zu del "
+		        "catálogo de centros escolares%s%s; %zu sin valor quedan sin dato",
+		        "%s: indicator %s: column %s of %zu units comes from --input, of %zu from the "
+		        "schools catalogue%s%s; %zu without a value have no data",
+		        def->file, ind->id, ind->cases_column, from_input, from_schools,
+		        schools.n ? " " : "", schools.n ? schools.path : "", none);
 	OB_INFO("%s: indicador %s: %zu reportes de tipo %s abiertos en %d, %zu en las unidades del "
 	        "índice (cuenta reportes, no víctimas)",
 	        "%s: indicator %s: %zu reports of type %s opened in %d, %zu in the index's units "
 	        "(counting reports, not victims)",
 	        def->file, ind->id, total, ind->cases, o->year, in_units);
 out:
+	ob_schools_release(&schools);
 	free(cnt);
 	return e;
 }

@@ -358,8 +358,14 @@ async function caseJourney(browser, accounts) {
 		fail(where, "the account is no text area");
 	await page.selectOption("#f-category", "threats");
 	await page.selectOption("#f-weapon", "yes");
-	// the territory of the school (portal.sh: its line of the catalogue)
-	await page.fill("#f-territory", process.env.OBSERVA_SCHOOL_TERRITORY);
+	// the school and its territory by the catalogue (portal.sh: its line),
+	// named on the form, which asks for the territory only without them
+	const named = await page.textContent("main");
+	if (!named.includes(process.env.OBSERVA_SCHOOL_NAME) ||
+	    !named.includes(process.env.OBSERVA_SCHOOL_TERRITORY))
+		fail(where, `the form does not name the school ${process.env.OBSERVA_SCHOOL_NAME} in ${process.env.OBSERVA_SCHOOL_TERRITORY}`);
+	if (await page.$("#f-territory") !== null)
+		await page.fill("#f-territory", process.env.OBSERVA_SCHOOL_TERRITORY);
 	await page.fill("#f-description", "Un estudiante amenazó a otro con una navaja\nen el recreo.");
 	await page.fill("#f-victim", "Persona de prueba");
 	let [res] = await Promise.all([page.waitForNavigation(),

@@ -44,6 +44,7 @@ done
 # school and territory must match
 school=$(awk -F, 'NR == 2 { print $1 " " $3; exit }' "$O/catalog/schools.csv")
 [ -n "$school" ] || fail "no school in the demo's catalogue"
+school_name=$(awk -F, 'NR == 2 { print $2; exit }' "$O/catalog/schools.csv")
 "$OBSERVA" case grant escuela salve "${school% *}" -d "$O" 2>"$T/err" &&
 	"$OBSERVA" case grant juzgado vcm-judicial JEVLV-SS -d "$O" 2>>"$T/err" ||
 	{ cat "$T/err" >&2; fail "case grant"; }
@@ -105,7 +106,7 @@ curl -sf -o /dev/null "$B/api/v1/alerts" || fail "GET /api/v1/alerts"
 # answers the first visitor's tasks are compared with; then the tasks
 # (tasks.mjs) in a second browser, beside the pages' last ones
 (cd "$C" && OBSERVA_CASES="escuela:triaje:juzgado:la clave de prueba es larga" \
-	OBSERVA_SCHOOL_TERRITORY="${school#* }" \
+	OBSERVA_SCHOOL_TERRITORY="${school#* }" OBSERVA_SCHOOL_NAME="$school_name" \
 	exec node portal.mjs "$B" "$out" "$@") >"$T/browser" 2>&1 &
 BROWSER=$!
 trap 'kill -TERM "$BROWSER" "$PID" 2>/dev/null || true; rm -rf "$T"' EXIT

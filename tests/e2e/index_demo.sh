@@ -311,22 +311,37 @@ for dl in hearing,late measures_review,missed; do
 done
 ! grep -q "$(sql "$T/obs" "SELECT value FROM case_value WHERE field = 'victim' LIMIT 1")" \
 	"$T/salve.csv" "$T/vcm-judicial.csv" || fail "a victim in the statistics"
-# the school index: every school of the demo, its incidents its reports
+# the school index: every school of the demo, its incidents its reports per
+# 1,000 students: those --input gives (here only the first school's, made
+# up), else those of the observatory's schools catalogue; one without
+# either (the second school, whose students the catalogue does not know)
+# has no rate, never 0
 DS="$T/obs/demo/schools-slv.csv"
-expect_status 0 "$OBSERVA" index -d "$T/obs" --preset school --year $CY --input "$DS" \
+awk -F, -v OFS=, 'NR == 2 { $4 = 4321; print; next } NR > 2 { $4 = "" } { print }' "$DS" \
+	>"$T/schools-in.csv"
+second=$(sed -n '3s/,.*//p' "$DS")
+cp "$T/obs/catalog/schools.csv" "$T/schools-catalog.csv"
+awk -F, -v OFS=, -v s="$second" '$1 == s { $5 = "" } { print }' "$T/schools-catalog.csv" \
+	>"$T/obs/catalog/schools.csv"
+expect_status 0 "$OBSERVA" index -d "$T/obs" --preset school --year $CY --input "$T/schools-in.csv" \
 	--format csv --stages --runs 0
 cp "$T/out" "$T/school.csv"
 expect_grep "$T/err" "$n reportes de tipo salve abiertos en $CY, $n en las unidades"
+expect_grep "$T/err" "la columna students de 1 unidades sale de --input, de $(($(wc -l <"$DS") - 3)) del catálogo de centros escolares $T/obs/catalog/schools.csv; 1 sin valor quedan sin dato"
 [ "$(tail -n +2 "$T/school.csv" | wc -l)" -eq "$(($(wc -l <"$DS") - 1))" ] ||
 	fail "school index: not one row per school"
 awk -F, 'FILENAME == ARGV[1] { n[$1] = $2; next }
-	FILENAME == ARGV[2] { if (FNR > 1) st[$1] = $4; next }
+	FILENAME == ARGV[2] { if (FNR > 1 && $4 != "") st[$1] = $4; next }
+	FILENAME == ARGV[3] { if (FNR > 1 && !($1 in st) && $5 != "") st[$1] = $5; next }
 	FNR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-	{ got = $c["raw_incidentes"] * st[$1] / 1000; want = n[$1] + 0
-	  if (got - want > 1e-6 || want - got > 1e-6) { print $1, got, want; bad = 1 }
+	!($1 in st) { if ($c["raw_incidentes"] != "") { print $1, "a rate without students"; bad = 1 }
+	              none++; next }
+	{ want = n[$1] * 1000 / st[$1]; got = $c["raw_incidentes"]
+	  if (got == "" || got - want > 1e-6 * want || want - got > 1e-6 * want) { print $1, got, want; bad = 1 }
 	  seen++ }
-	END { exit bad || !seen }' "$T/salve.store" "$DS" "$T/school.csv" ||
-	fail "school index: incidents are not the SALVE reports per 1,000 students"
+	END { exit bad || !seen || none != 1 }' "$T/salve.store" "$T/schools-in.csv" "$T/obs/catalog/schools.csv" \
+	"$T/school.csv" || fail "school index: incidents are not the SALVE reports per 1,000 students"
+cp "$T/schools-catalog.csv" "$T/obs/catalog/schools.csv"
 
 # the observatory's own copy of a preset wins over the built-in one
 mkdir -p "$T/obs/catalog/index"

@@ -474,6 +474,22 @@ expect_status 1 "$OBSERVA" case open salve -d "$O" --set school=CE-9 --set categ
 expect_grep "$T/err" "schools.csv:2:4"
 expect_grep "$T/err" "universidad"
 cp "$T/schools.csv" "$O/catalog/schools.csv"
+# the school's form names its school and territory from the catalogue and
+# does not ask for the territory; the report takes it from there (a report
+# without its category is refused for the category, not the territory)
+req "$T/esc" 200 /es/gestion/reporte
+grep -q '<span class="case-school">Centro Escolar Uno (CE-1), territorio [^<]*SLV0614' "$T/body" ||
+	fail "the form does not name the school and its territory"
+! grep -q 'name="f_territory"' "$T/body" || fail "the form asks for the territory the catalogue gives"
+req "$T/esc" 200 /en/admin/report
+grep -q 'Centro Escolar Uno (CE-1), territory [^<]*SLV0614' "$T/body" ||
+	fail "the English form does not name the school and its territory"
+req "$T/esc" 200 /es/gestion/reporte
+tok=$(csrf)
+req "$T/esc" 422 /es/gestion/reporte --data "csrf=$tok&f_school=CE-1&f_weapon=no"
+[ "$(grep -o '[^<>]*exige este campo[^<>]*' "$T/body" | grep -o 'category\|territory' | sort -u)" = \
+	category ] ||
+	fail "the form's report did not take the school's territory"
 [ "$(cases)" = "$n" ] || fail "a refused report was recorded"
 salve_api CE-2 theft 2025-05-02
 S1=$(sed -n 's/^{"case":\([0-9]*\),.*/\1/p' "$T/body")
