@@ -103,21 +103,6 @@ static void person(struct ob_rng *r, bool female, char *out, size_t size)
 	         demo_surnames[ob_rng_below(r, demo_surnames_n)]);
 }
 
-/* A unit valid on day, or NULL. */
-static const struct ob_demo_unit *unit_on(struct ob_rng *r, const struct ob_demo_unit *units,
-                                          size_t nunits, long day)
-{
-	for (int tries = 0; tries < 64; tries++) {
-		const struct ob_demo_unit *u = &units[ob_rng_below(r, nunits)];
-		if (u->from <= day && day <= u->to)
-			return u;
-	}
-	for (size_t i = 0; i < nunits; i++)
-		if (units[i].from <= day && day <= units[i].to)
-			return &units[i];
-	return NULL;
-}
-
 /* A lognormal number of hours (median e^mu), in seconds, at least one minute. */
 static long long hours_ln(struct ob_rng *r, double mu, double sd)
 {
@@ -163,7 +148,7 @@ static void schools_make(struct ob_rng *r, const struct ob_demo_options *o,
 	c->n_schools = n;
 	for (size_t i = 0; i < n; i++) {
 		struct ob_demo_school *s = &c->schools[i];
-		const struct ob_demo_unit *u = unit_on(r, units, nunits, july);
+		const struct ob_demo_unit *u = ob_demo_unit_on(r, units, nunits, july);
 		double st = ob_rng_exp(ob_rng_normal(r, 5.7, 0.7)); /* median about 300 */
 
 		snprintf(s->code, sizeof(s->code), "CE-%05zu", 10001 + i);
@@ -365,7 +350,7 @@ static void court_make(struct ob_rng *r, const struct ob_demo_options *o,
 		v->filed_at = dr[k].at;
 		v->court = courts[ob_rng_pick(r, ctw, OB_ARRAY_SIZE(ctw))].code;
 		v->violence = vi->code;
-		u = unit_on(r, units, nunits, ob_calendar_local_day(cal, v->filed_at));
+		u = ob_demo_unit_on(r, units, nunits, ob_calendar_local_day(cal, v->filed_at));
 		ob_strlcpy(v->territory, u ? u->code : units[0].code, sizeof(v->territory));
 		person(r, true, v->victim, sizeof(v->victim));
 		if (k && ob_rng_chance(r, 0.05))

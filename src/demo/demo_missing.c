@@ -35,9 +35,9 @@ static int cmp_report(const void *a, const void *b)
 	return c ? c : strcmp(x->document, y->document);
 }
 
-/* A unit valid on day, or NULL. */
-static const struct ob_demo_unit *unit_on(struct ob_rng *r, const struct ob_demo_unit *units,
-                                          size_t nunits, long day)
+/* A unit valid on day (missing.h). */
+const struct ob_demo_unit *ob_demo_unit_on(struct ob_rng *r, const struct ob_demo_unit *units,
+                                           size_t nunits, long day)
 {
 	for (int tries = 0; tries < 64; tries++) {
 		const struct ob_demo_unit *u = &units[ob_rng_below(r, nunits)];
@@ -53,7 +53,7 @@ static const struct ob_demo_unit *unit_on(struct ob_rng *r, const struct ob_demo
 static void one(struct ob_rng *r, const struct ob_demo_unit *units, size_t nunits, long day,
                 long last, size_t serial, struct ob_demo_missing *m)
 {
-	const struct ob_demo_unit *u = unit_on(r, units, nunits, day);
+	const struct ob_demo_unit *u = ob_demo_unit_on(r, units, nunits, day);
 	bool female = ob_rng_chance(r, 0.45);
 	const char *given = female ? demo_given_f[ob_rng_below(r, demo_given_f_n)]
 	                           : demo_given_m[ob_rng_below(r, demo_given_m_n)];
@@ -99,7 +99,7 @@ static void one(struct ob_rng *r, const struct ob_demo_unit *units, size_t nunit
 		if (found > last) {
 			m->outcome = OB_DEMO_STILL_MISSING;
 		} else {
-			const struct ob_demo_unit *l = unit_on(r, units, nunits, found);
+			const struct ob_demo_unit *l = ob_demo_unit_on(r, units, nunits, found);
 			day_text(found, m->located_on);
 			ob_strlcpy(m->located_territory, l ? l->code : m->territory,
 			           sizeof(m->located_territory));

@@ -35,6 +35,14 @@ struct ob_demo_unit {
 	long from, to;  /* LONG_MIN, LONG_MAX when open */
 };
 
+struct ob_rng;
+
+/* A unit of units valid on day: up to 64 drawn from r, then the first
+ * valid one in order; NULL when none is. The caseload and the missing
+ * persons draw their places through it. */
+const struct ob_demo_unit *ob_demo_unit_on(struct ob_rng *r, const struct ob_demo_unit *units,
+                                           size_t nunits, long day);
+
 enum ob_demo_outcome { OB_DEMO_STILL_MISSING, OB_DEMO_LOCATED_ALIVE, OB_DEMO_LOCATED_DEAD };
 
 struct ob_demo_missing {
