@@ -460,31 +460,56 @@ static void rules_acc_release(struct rules_acc *a)
 
 /* ---- counts by ICCS division ---- */
 
-/* Which categories the sources of each country deliver each year:
- * [p][country][category], set when a source of the country delivered a
- * month of the year and records the category (engine/indicators.h). */
-static uint8_t *delivered_categories(const struct rel *r)
+/*
+ * Which categories the sources of each country deliver each year, as far
+ * as the counting rules count them: [p][country][category], set when a
+ * source of the country delivered a month of the year, records the
+ * category (engine/indicators.h) and is a source the rules take for it
+ * (or for a code below it) that year. A source the rules never count for
+ * a category (SALVE's reports, institution other, for theft) does not make
+ * its cells 0: they stay "no data" unless a counted source delivered.
+ */
+static uint8_t *delivered_categories(const struct rel *r, const struct rules_acc *ra)
 {
 	const struct ob_snapshot *s = r->snap;
 	const struct ob_population *pop = r->pop;
 	size_t ncat = s->n_categories, nco = s->n_countries ? s->n_countries : 1;
 	uint8_t *cov = ob_calloc(r->n_periods * nco * ncat + 1, 1);
+	/* [source][category][covered]: the rules take the source's records
+	 * of the category or of a code below it, in some manner */
+	uint8_t *taken = ob_calloc((size_t)s->n_sources * ncat * 2 + 1, 1);
 	bool known = pop && pop->covers && pop->n_sources == s->n_sources &&
 	             pop->n_categories == s->n_categories;
 
+	for (size_t k = 0; k < s->n_sources; k++)
+		for (size_t c = 0; c < ncat && c < ra->ncat; c++)
+			for (size_t f = 0; f < 2; f++) {
+				bool any = false;
+				for (size_t m = 0; m < ra->nman && !any; m++)
+					any = ra->take[((k * ra->ncat + c) * ra->nman + m) * 2 + f] != 0;
+				/* and every code above it, up to its section */
+				for (long a = (long)c, hops = 0; any && a >= 0 && (size_t)a < ncat &&
+				                                 hops < 16;
+				     a = s->categories[a].parent, hops++)
+					taken[(k * ncat + (size_t)a) * 2 + f] = 1;
+			}
 	for (uint32_t i = 0; i < s->n_coverage; i++) {
 		const struct ob_snap_coverage *e = &s->coverage[i];
 		for (size_t p = 0; p < r->n_periods; p++) {
 			uint8_t *row;
+			size_t f;
 			if (e->to_month < r->periods[p].from_month ||
-			    e->from_month > r->periods[p].to_month)
+			    e->from_month > r->periods[p].to_month || e->source >= s->n_sources)
 				continue;
+			f = e->country < nco ? ra->covered[e->country * r->n_periods + p] : 0;
 			row = cov + (p * nco + e->country) * ncat;
 			for (size_t c = 0; c < ncat; c++)
-				if (!known || pop->covers[(size_t)e->source * ncat + c])
+				if ((!known || pop->covers[(size_t)e->source * ncat + c]) &&
+				    taken[((size_t)e->source * ncat + c) * 2 + f])
 					row[c] = 1;
 		}
 	}
+	free(taken);
 	return cov;
 }
 
@@ -554,7 +579,7 @@ ob_err rel_compute_counts(struct rel *r)
 	 * unit (a later unit) and it has records, counted in a unit above */
 	uint8_t *unplaced = ob_calloc(np * nu + 1, 1);
 	int32_t *place = ob_malloc((np * nu + 1) * sizeof(int32_t));
-	uint8_t *cov = delivered_categories(r);
+	uint8_t *cov = NULL;
 	struct rtable *t = &r->t[1];
 	struct ob_strmap names;
 	ob_err e = iccs_names_load(r, &names);
@@ -606,6 +631,7 @@ ob_err rel_compute_counts(struct rel *r)
 	         (unsigned long long)s->n);
 	cnt = ob_calloc(np * nu * (nslot + 1) + 1, sizeof(long long));
 	rules_accept(r, &ra);
+	cov = delivered_categories(r, &ra);
 	mask = ob_calloc(np * nco * (nslot + 1) + 1, sizeof(uint64_t));
 	for (uint64_t i = 0; i < s->n; i++) {
 		size_t y = s->year[i], c = s->category[i], p;

@@ -21,7 +21,8 @@
 # durations in business days, deadlines on time, late, missed and pending,
 # protection-measure coverage; in public a small cell and its partner
 # suppressed, the API's figures the command line's, no protected field; an
-# account's, in full for its court only.
+# account's, in full for its court only. A release counts no SALVE report:
+# what only SALVE delivered is no data in it, never 0.
 export LC_ALL=C.UTF-8
 O="$T/obs"
 init_obs -q "$O"
@@ -563,3 +564,19 @@ PY
 get 400 "/api/v1/analyze?rows=admin1&where=source%3Dsv-mined-salve" --interface 127.0.0.6
 expect_grep "$T/body" "disclosure_rule"
 get 400 "/api/v1/analyze?rows=country&counts=records" --interface 127.0.0.6
+# nor in a release: the counting rules never take a SALVE report (institution
+# other), so El Salvador's thefts of 2025, which only SALVE delivered, are no
+# data in the counts by ICCS division (empty, M), not 0, while Panama's
+# police register of the same year counts its own
+printf 'No. Denuncia;Fecha;Hora;Distrito;Provincia;Delito;Sexo v\355ctima;Edad v\355ctima;Arma;Lugar\r\n' \
+	>"$T/pa.csv"
+for i in 1 2 3 4 5 6; do
+	printf 'D-%d;1%d/03/2025;10:00;Panam\341;Panam\341;Hurto;M;30;;\r\n' "$i" "$i" >>"$T/pa.csv"
+done
+expect_status 0 "$OBSERVA" ingest -d "$O" --source pa-pn-delitos --period 2025 "$T/pa.csv"
+expect_status 0 "$OBSERVA" publish -d "$O" --year 2025 --quiet
+R=$(ls -d "$O"/releases/v* | tail -n 1)
+[ "$(grep -c '^SLV,SLV,El Salvador,0,2025,05\(02\)\?,victims:police,,M,' "$R/counts_iccs.csv")" = 2 ] ||
+	{ grep '^SLV,SLV,[^,]*,0,2025,05' "$R/counts_iccs.csv" >&2; fail "SALVE's thefts made a count"; }
+grep -q '^PAN,PAN,Panamá,0,2025,0502,victims:police,6,,' "$R/counts_iccs.csv" ||
+	fail "Panama's thefts of 2025 not counted"
