@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "catalog/catalog.h"
+#include "ingest/profile.h"
 
 /* A row of the rules with its codes turned into snapshot indices. */
 struct resolved {
@@ -29,6 +30,9 @@ struct ob_counting {
 	const struct ob_snapshot *snap;
 	uint32_t n_countries;
 	_Atomic(struct ob_count_classes *) *classes;
+	/* [source]: 1 for a source the case engine delivers (its profile says
+	 * deliveries = cases: SALVE's reports, of pupils), which no rule counts */
+	uint8_t *withheld;
 };
 
 static const char *const victims_of[OB_INST_COUNT] = {
@@ -183,6 +187,52 @@ static struct ob_counting *resolve(struct ob_count_rules *rules, bool from_defau
 	return c;
 }
 
+/*
+ * The sources whose records are cases of persons (a profile with
+ * deliveries = cases: the case engine delivers them, docs/cases.md) are
+ * never counted by a rule: not by an institution's (they are of
+ * institution "other"), nor by every source's. A row naming one is
+ * refused. Only sources of institution "other" are read: the case engine's
+ * profiles are of it (ingest/profile.c).
+ */
+static ob_err withhold_case_sources(const char *dir, const struct ob_snapshot *snap,
+                                    struct ob_counting *c, struct ob_diag *d)
+{
+	for (uint32_t s = 0; s < snap->n_sources; s++) {
+		struct ob_profile prof;
+		struct ob_diag pd;
+		bool cases;
+
+		if (snap->sources[s].institution != OB_INST_OTHER ||
+		    ob_profile_load(dir, ob_snap_str(snap, snap->sources[s].code), &prof, &pd))
+			continue;
+		cases = prof.from_cases;
+		ob_profile_release(&prof);
+		if (!cases)
+			continue;
+		if (!c->withheld)
+			c->withheld = ob_calloc(snap->n_sources + 1, 1);
+		c->withheld[s] = 1;
+		c->hash = fnv(c->hash, ob_snap_str(snap, snap->sources[s].code));
+	}
+	for (size_t i = 0; c->withheld && i < c->rules->n; i++) {
+		const struct ob_count_rule *w = &c->rules->v[i];
+		int32_t k;
+		if (!w->is_source || (k = source_index(snap, w->institution)) < 0 || !c->withheld[k])
+			continue;
+		return OB_DIAG(d, OB_EINVAL, c->rules->file, w->line, 3, w->institution,
+		               strlen(w->institution),
+		               "la fuente «%s» la entrega el motor de casos (reportes de personas, "
+		               "docs/cases.md): ninguna regla de conteo la cuenta; se esperaba una "
+		               "institución o una fuente de registros",
+		               "the source «%s» is delivered by the case engine (reports of persons, "
+		               "docs/cases.md): no counting rule counts it; expected an institution "
+		               "or a source of records",
+		               w->institution);
+	}
+	return OB_OK;
+}
+
 static ob_err load(const char *dir, const char *data, size_t len, const char *name,
                    const struct ob_snapshot *snap, const struct ob_indicator_set *set,
                    struct ob_counting **out, struct ob_diag *d)
@@ -200,6 +250,11 @@ static ob_err load(const char *dir, const char *data, size_t len, const char *na
 	if (e)
 		return e;
 	*out = resolve(rules, def, snap, set);
+	if (dir && (e = withhold_case_sources(dir, snap, *out, d))) {
+		ob_counting_free(*out);
+		*out = NULL;
+		return e;
+	}
 	return OB_OK;
 }
 
@@ -237,6 +292,7 @@ void ob_counting_free(struct ob_counting *c)
 	free((void *)c->classes);
 	ob_count_rules_free(c->rules);
 	free(c->r);
+	free(c->withheld);
 	free(c);
 }
 
@@ -372,9 +428,11 @@ void ob_counting_for_indicator(const struct ob_counting *c, const struct ob_snap
 	    (row = find_scope(c, -1, OB_COUNT_SCOPE_INDICATOR, (int32_t)ind)) < 0 &&
 	    (x->institution >= 0 || (row = find_scope(c, -1, OB_COUNT_SCOPE_ALL, 0)) < 0)) {
 		fallback(x->institution, out);
+		out->withheld = c ? c->withheld : NULL;
 		return;
 	}
 	choose(c, snap, row, country, from_month, to_month, out);
+	out->withheld = c ? c->withheld : NULL;
 }
 
 /* The row of country (or -1: every country) for the nearest ICCS code at or
@@ -414,12 +472,11 @@ void ob_counting_for_record(const struct ob_counting *c, const struct ob_snapsho
 			break;
 		row = find_scope(c, who[k], OB_COUNT_SCOPE_ALL, 0);
 	}
-	if (row < 0) {
+	if (row < 0)
 		fallback(-1, out);
-		return;
-	}
-	/* an unknown year is never covered by a reconciliation */
-	choose(c, snap, row, country, year ? year * 12 : 1, year ? year * 12 + 11 : 0, out);
+	else /* an unknown year is never covered by a reconciliation */
+		choose(c, snap, row, country, year ? year * 12 : 1, year ? year * 12 + 11 : 0, out);
+	out->withheld = c ? c->withheld : NULL;
 }
 
 const char *ob_counting_institution_name(int institution)
@@ -438,6 +495,8 @@ bool ob_count_choice_accepts(const struct ob_snapshot *snap, const struct ob_cou
 	if (s >= snap->n_sources)
 		return false;
 	so = &snap->sources[s];
+	if (ch->withheld && ch->withheld[s] && ch->kind != OB_COUNT_SOURCE)
+		return false;
 	switch (ch->kind) {
 	case OB_COUNT_RECORDS:
 		return true;

@@ -59,6 +59,9 @@ struct ob_count_choice {
 	const char *name;                 /* "validated_deaths", "victims:forensic", ... */
 	const struct ob_count_rule *rule; /* the row that applied; NULL for a fallback */
 	bool validated_first;             /* the rule puts validated deaths first */
+	const uint8_t *withheld;          /* [source]: never counted (the case
+	                                     engine's sources); NULL: none. Owned
+	                                     by the rules */
 };
 
 /* Names of the choices that are not "victims:...". */

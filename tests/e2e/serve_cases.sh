@@ -580,3 +580,13 @@ R=$(ls -d "$O"/releases/v* | tail -n 1)
 	{ grep '^SLV,SLV,[^,]*,0,2025,05' "$R/counts_iccs.csv" >&2; fail "SALVE's thefts made a count"; }
 grep -q '^PAN,PAN,Panamá,0,2025,0502,victims:police,6,,' "$R/counts_iccs.csv" ||
 	fail "Panama's thefts of 2025 not counted"
+# nor when the observatory's rules count the institution "other" for thefts:
+# no rule counts the case engine's source, and a rule naming it is refused
+cp "$O/catalog/counting.csv" "$T/counting.csv"
+printf '*,0502,other,no,"x","x"\n' >>"$O/catalog/counting.csv"
+expect_status 0 "$OBSERVA" analyze -d "$O" --rows country --where "year=2025 iccs=0502" --format csv
+! grep -q '^SLV,' "$T/out" || fail "a rule counting institution other counted SALVE's reports"
+printf 'SLV,0502,sv-mined-salve,no,"x","x"\n' >>"$O/catalog/counting.csv"
+expect_status 1 "$OBSERVA" analyze -d "$O" --rows country --where "year=2025 iccs=0502"
+expect_grep "$T/err" "counting.csv:$(wc -l <"$O/catalog/counting.csv"):3: la fuente «sv-mined-salve» la entrega el motor de casos"
+cp "$T/counting.csv" "$O/catalog/counting.csv"
