@@ -1620,6 +1620,11 @@ static void public_form(struct ob_page *pg, const struct case_page *x, const cha
 	struct ob_buf *b = pg->b;
 	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
 	char id[OB_CASE_NAME + 4];
+	/* the territory the schools catalogue gives from the school: not asked */
+	int sf = t->unit_field;
+	int tf = sf >= 0 && t->fields[sf].schools && t->schools && t->schools->n
+	                 ? t->fields[sf].school_territory
+	                 : -1;
 
 	page_head(pg, title, error);
 	OB_HTML_LIT(b, "<p>");
@@ -1636,11 +1641,20 @@ static void public_form(struct ob_page *pg, const struct case_page *x, const cha
 	OB_HTML_ATTR(b, "action", u.ptr);
 	OB_HTML_LIT(b, ">");
 	for (size_t f = 0; f < t->n_fields; f++) {
-		if (!on_form(t, (int)f))
+		if (!on_form(t, (int)f) || (int)f == tf)
 			continue;
 		snprintf(id, sizeof(id), "f-%s", t->fields[f].name);
 		OB_HTML_LIT(b, "<p>");
 		field_input(pg, t, (int)f, id, NULL, (t->states[t->initial].require >> f) & 1);
+		if (tf >= 0 && (int)f == t->unit_field) {
+			OB_HTML_LIT(b, " <span class=\"case-school\">");
+			ob_html_text(b, OB_L(pg, "El código del centro escolar, como lo da el "
+			                         "Ministerio; el territorio del reporte es el del centro "
+			                         "en el catálogo de centros escolares.",
+			                     "The school's code, as the Ministry gives it; the report's "
+			                     "territory is the school's in the schools catalogue."));
+			OB_HTML_LIT(b, "</span>");
+		}
 		OB_HTML_LIT(b, "</p>\n");
 	}
 	ob_page_trap_field(pg);

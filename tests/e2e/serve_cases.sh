@@ -492,6 +492,14 @@ req "$T/esc" 422 /es/gestion/reporte --data "csrf=$tok&f_school=CE-1&f_weapon=no
 	category ] ||
 	fail "the form's report did not take the school's territory"
 [ "$(cases)" = "$n" ] || fail "a refused report was recorded"
+# so does the public, anonymous form (from another address: the burst above)
+get 200 /es/reportar --interface 127.0.0.7
+! grep -q 'name="f_territory"' "$T/body" || fail "the public form asks for the territory"
+grep -q 'el territorio del reporte es el del centro' "$T/body" || fail "the public form's school"
+get 422 /es/reportar --interface 127.0.0.7 --data "f_school=CE-1&f_weapon=no&website="
+[ "$(grep -o '[^<>]*exige este campo[^<>]*' "$T/body" | grep -o 'category\|territory' | sort -u)" = \
+	category ] || fail "the public form's report did not take the school's territory"
+[ "$(cases)" = "$n" ] || fail "a refused public report was recorded"
 salve_api CE-2 theft 2025-05-02
 S1=$(sed -n 's/^{"case":\([0-9]*\),.*/\1/p' "$T/body")
 [ "$(sql "$O" "SELECT value FROM case_value WHERE case_id = $S1 AND field = 'territory'")" = \
