@@ -297,84 +297,189 @@ static double jw(const char *a, size_t na, const char *b, size_t nb)
 	return ob_jaro_winkler(a, na, b, nb, OB_JW_WINKLER);
 }
 
-/* The score of query q against one name (both raw). */
-static double score_one(const char *q, const char *name)
-{
-	struct ob_buf fq = OB_BUF_INIT(OB_MAX_FIELD), fn = OB_BUF_INIT(OB_MAX_FIELD);
-	struct ob_span wq[16], wn[16];
-	size_t nq, nn;
-	double sum = 0, s = 0;
+/*
+ * A searched name prepared once for the names it is scored against: folded,
+ * its words and, split, its given names and surnames; with memo, the
+ * similarities of the given names and of the pairs of surnames already met
+ * kept, so that each is computed once whatever the number of names holding
+ * it (the same functions on the same texts: the same numbers). The
+ * buffers of a name are kept between names.
+ */
+struct name_query {
+	struct ob_buf fq, g, s1, s2;  /* q folded; its split */
+	struct ob_span wq[16];
+	size_t nq;
+	bool ok, split;               /* q folds to something; it splits */
+	bool memo;
+	struct ob_strmap given;       /* a name's folded given names -> double * */
+	struct ob_strmap sur;         /* "SURNAME1\x1fSURNAME2" -> struct ob_surnames_result * */
+	struct ob_buf fn, eg, es1, es2, k;
+};
 
-	if (ob_name_fold(q, strlen(q), 0, &fq) || ob_name_fold(name, strlen(name), 0, &fn) ||
-	    !fq.ptr || !fn.ptr)
-		goto release_folds;
-	nq = words(fq.ptr, wq, 16);
-	nn = words(fn.ptr, wn, 16);
-	if (!nq || !nn)
-		goto release_folds;
-	if (nq >= 2 && nn >= 2) {
-		struct ob_buf g[2] = { OB_BUF_INIT(OB_MAX_FIELD), OB_BUF_INIT(OB_MAX_FIELD) };
-		struct ob_buf s1[2] = { OB_BUF_INIT(OB_MAX_FIELD), OB_BUF_INIT(OB_MAX_FIELD) };
-		struct ob_buf s2[2] = { OB_BUF_INIT(OB_MAX_FIELD), OB_BUF_INIT(OB_MAX_FIELD) };
-		if (!ob_fullname_split(q, strlen(q), 0, &g[0], &s1[0], &s2[0]) &&
-		    !ob_fullname_split(name, strlen(name), 0, &g[1], &s1[1], &s2[1])) {
-			struct ob_surnames_result sr;
-			int k = 0;
-			const char *a1 = s1[0].ptr, *a2 = s2[0].ptr, *b1 = s1[1].ptr, *b2 = s2[1].ptr;
-			ob_surnames_compare(a1, a2, b1, b2, OB_JW_WINKLER, &sr);
-			if (g[0].len && g[1].len) {
-				sum += jw(g[0].ptr, g[0].len, g[1].ptr, g[1].len);
+static void name_query_init(struct name_query *nq, const char *q, bool memo)
+{
+	memset(nq, 0, sizeof(*nq));
+	ob_buf_init(&nq->fq, OB_MAX_FIELD);
+	ob_buf_init(&nq->g, OB_MAX_FIELD);
+	ob_buf_init(&nq->s1, OB_MAX_FIELD);
+	ob_buf_init(&nq->s2, OB_MAX_FIELD);
+	ob_buf_init(&nq->fn, OB_MAX_FIELD);
+	ob_buf_init(&nq->eg, OB_MAX_FIELD);
+	ob_buf_init(&nq->es1, OB_MAX_FIELD);
+	ob_buf_init(&nq->es2, OB_MAX_FIELD);
+	ob_buf_init(&nq->k, 2 * OB_MAX_FIELD + 2);
+	ob_strmap_init(&nq->given);
+	ob_strmap_init(&nq->sur);
+	nq->memo = memo;
+	nq->ok = !ob_name_fold(q, strlen(q), 0, &nq->fq) && nq->fq.ptr;
+	if (!nq->ok)
+		return;
+	nq->nq = words(nq->fq.ptr, nq->wq, 16);
+	nq->split = nq->nq >= 2 && !ob_fullname_split(q, strlen(q), 0, &nq->g, &nq->s1, &nq->s2);
+}
+
+static void name_query_release(struct name_query *nq)
+{
+	ob_strmap_for_each(&nq->given, e)
+		free(e->value);
+	ob_strmap_for_each(&nq->sur, e)
+		free(e->value);
+	ob_strmap_release(&nq->given);
+	ob_strmap_release(&nq->sur);
+	ob_buf_release(&nq->fq);
+	ob_buf_release(&nq->g);
+	ob_buf_release(&nq->s1);
+	ob_buf_release(&nq->s2);
+	ob_buf_release(&nq->fn);
+	ob_buf_release(&nq->eg);
+	ob_buf_release(&nq->es1);
+	ob_buf_release(&nq->es2);
+	ob_buf_release(&nq->k);
+}
+
+/* Keep v (size bytes, copied) under key[0..n) in m; false when it cannot. */
+static bool memo_put(struct ob_strmap *m, const char *key, size_t n, const void *v, size_t size)
+{
+	void *copy = ob_malloc(size);
+
+	memcpy(copy, v, size);
+	if (ob_strmap_put(m, key, n, copy, NULL)) {
+		free(copy);
+		return false;
+	}
+	return true;
+}
+
+/* The Jaro-Winkler of q's given names and a name's (eg). */
+static double given_sim(struct name_query *nq)
+{
+	double *hit, v;
+
+	if (nq->memo && (hit = ob_strmap_get(&nq->given, nq->eg.ptr, nq->eg.len)))
+		return *hit;
+	v = jw(nq->g.ptr, nq->g.len, nq->eg.ptr, nq->eg.len);
+	if (nq->memo)
+		(void)memo_put(&nq->given, nq->eg.ptr, nq->eg.len, &v, sizeof(v));
+	return v;
+}
+
+/* q's surnames against a name's (es1, es2), ob_surnames_compare. */
+static void surnames_sim(struct name_query *nq, struct ob_surnames_result *sr)
+{
+	struct ob_surnames_result *hit;
+	const char *b1 = nq->es1.ptr, *b2 = nq->es2.ptr;
+
+	if (nq->memo) {
+		ob_buf_reset(&nq->k);
+		ob_buf_puts(&nq->k, b1 ? b1 : "");
+		ob_buf_puts(&nq->k, "\x1f");
+		ob_buf_puts(&nq->k, b2 ? b2 : "");
+		if (ob_buf_failed(&nq->k) || !nq->k.ptr)
+			nq->memo = false;
+		else if ((hit = ob_strmap_get(&nq->sur, nq->k.ptr, nq->k.len))) {
+			*sr = *hit;
+			return;
+		}
+	}
+	ob_surnames_compare(nq->s1.ptr, nq->s2.ptr, b1, b2, OB_JW_WINKLER, sr);
+	if (nq->memo)
+		(void)memo_put(&nq->sur, nq->k.ptr, nq->k.len, sr, sizeof(*sr));
+}
+
+/* The score of the prepared query against one name (raw, n bytes). */
+static double score_one(struct name_query *nq, const char *name, size_t n)
+{
+	struct ob_span wn[16];
+	size_t nn;
+	double sum = 0;
+
+	ob_buf_reset(&nq->fn);
+	if (!nq->ok || ob_name_fold(name, n, 0, &nq->fn) || !nq->fn.ptr)
+		return 0;
+	nn = words(nq->fn.ptr, wn, 16);
+	if (!nq->nq || !nn)
+		return 0;
+	if (nq->nq >= 2 && nn >= 2) {
+		struct ob_surnames_result sr;
+		int k = 0;
+		ob_buf_reset(&nq->eg);
+		ob_buf_reset(&nq->es1);
+		ob_buf_reset(&nq->es2);
+		if (!nq->split || ob_fullname_split(name, n, 0, &nq->eg, &nq->es1, &nq->es2))
+			return 0;
+		surnames_sim(nq, &sr);
+		if (nq->g.len && nq->eg.len) {
+			sum += given_sim(nq);
+			k++;
+		}
+		for (int c = 0; c < 2; c++)
+			if (sr.sim[c] >= 0) {
+				sum += sr.sim[c];
 				k++;
 			}
-			for (int c = 0; c < 2; c++)
-				if (sr.sim[c] >= 0) {
-					sum += sr.sim[c];
-					k++;
-				}
-			s = k ? sum / k : 0;
-		}
-		for (int i = 0; i < 2; i++) {
-			ob_buf_release(&g[i]);
-			ob_buf_release(&s1[i]);
-			ob_buf_release(&s2[i]);
-		}
-		goto release_folds;
+		return k ? sum / k : 0;
 	}
-	for (size_t i = 0; i < nq; i++) {
+	for (size_t i = 0; i < nq->nq; i++) {
 		double best = 0;
 		for (size_t j = 0; j < nn; j++) {
-			double v = jw(fq.ptr + wq[i].off, wq[i].len, fn.ptr + wn[j].off, wn[j].len);
+			double v = jw(nq->fq.ptr + nq->wq[i].off, nq->wq[i].len,
+			              nq->fn.ptr + wn[j].off, wn[j].len);
 			if (v > best)
 				best = v;
 		}
 		sum += best;
 	}
-	s = sum / (double)nq;
-release_folds:
-	ob_buf_release(&fq);
-	ob_buf_release(&fn);
-	return s;
+	return sum / (double)nq->nq;
 }
 
-double ob_registry_name_score(const char *q, const char *name, const char *aliases)
+/* The best score of the prepared query over a name and its aliases. */
+static double score_name(struct name_query *nq, const char *name, const char *aliases)
 {
-	double best = name ? score_one(q, name) : 0;
+	double best = name ? score_one(nq, name, strlen(name)) : 0;
 	const char *p = aliases;
 
 	while (p && *p) {
 		const char *e = strchr(p, ';');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
-		char one[OB_MAX_FIELD];
-		if (n && n < sizeof(one)) {
-			double v;
-			memcpy(one, p, n);
-			one[n] = '\0';
-			if ((v = score_one(q, one)) > best)
+		if (n && n < OB_MAX_FIELD) {
+			double v = score_one(nq, p, n);
+			if (v > best)
 				best = v;
 		}
 		p = e ? e + 1 : NULL;
 	}
 	return best;
+}
+
+double ob_registry_name_score(const char *q, const char *name, const char *aliases)
+{
+	struct name_query nq;
+	double v;
+
+	name_query_init(&nq, q, false);
+	v = score_name(&nq, name, aliases);
+	name_query_release(&nq);
+	return v;
 }
 
 void ob_registry_document_key(const char *doc, char *out, size_t size)
@@ -1335,7 +1440,7 @@ struct score_memo {
 	struct ob_buf k;
 };
 
-static double memo_score(struct score_memo *sm, const char *q, const char *name,
+static double memo_score(struct score_memo *sm, struct name_query *nq, const char *name,
                          const char *aliases)
 {
 	void *hit;
@@ -1346,10 +1451,10 @@ static double memo_score(struct score_memo *sm, const char *q, const char *name,
 	ob_buf_puts(&sm->k, "\x1f");
 	ob_buf_puts(&sm->k, aliases ? aliases : "");
 	if (ob_buf_failed(&sm->k) || !sm->k.ptr)
-		return ob_registry_name_score(q, name, aliases);
+		return score_name(nq, name, aliases);
 	if ((hit = ob_strmap_get(&sm->m, sm->k.ptr, sm->k.len)))
 		return sm->v[(uintptr_t)hit - 1];
-	v = ob_registry_name_score(q, name, aliases);
+	v = score_name(nq, name, aliases);
 	if (sm->n == sm->cap) {
 		sm->cap = sm->cap ? 2 * sm->cap : 1024;
 		sm->v = ob_realloc(sm->v, sm->cap * sizeof(*sm->v));
@@ -1380,6 +1485,7 @@ struct search_read {
 	const char *key;          /* the searched document's key */
 	int f[V_N];               /* the fields read, -1 not read */
 	struct score_memo memo;
+	struct name_query nq;     /* the searched name, prepared */
 	struct cand *v;           /* the entries that meet the search */
 	size_t n, cap, sure;      /* sure: how many score OB_REGISTRY_INDEX_SURE or more */
 	long long id;             /* the entry being read, 0 none */
@@ -1396,6 +1502,7 @@ static void search_read_init(struct search_read *sr, const struct ob_registry *r
 	sr->q = q;
 	sr->key = key;
 	ob_buf_init(&sr->memo.k, 2 * OB_MAX_CASE_VALUE + 2);
+	name_query_init(&sr->nq, q->name ? q->name : "", true);
 	for (int i = 0; i < V_N; i++)
 		ob_buf_init(&sr->val[i], OB_MAX_CASE_VALUE);
 	sr->f[V_NAME] = q->name && *q->name ? r->f_name : -1;
@@ -1407,6 +1514,8 @@ static void search_read_init(struct search_read *sr, const struct ob_registry *r
 static void search_read_release(struct search_read *sr)
 {
 	memo_release(&sr->memo);
+	if (sr->r)
+		name_query_release(&sr->nq);
 	for (int i = 0; i < V_N; i++)
 		ob_buf_release(&sr->val[i]);
 	free(sr->v);
@@ -1434,7 +1543,7 @@ static void judge(struct search_read *sr, long long id, bool open, const char *c
 	if (q->territory && *q->territory && !territory_in(val[V_TERRITORY], q->territory))
 		return;
 	if (q->name && *q->name) {
-		score = memo_score(&sr->memo, q->name, val[V_NAME], val[V_ALIASES]);
+		score = memo_score(&sr->memo, &sr->nq, val[V_NAME], val[V_ALIASES]);
 		if (score < OB_REGISTRY_NAME_CUT)
 			return;
 	}
