@@ -1776,7 +1776,8 @@ end_read:
 		goto release_codes;
 	cand = sr.v;
 	nc = sr.n;
-	qsort(cand, nc, sizeof(*cand), by_score);
+	if (nc)
+		qsort(cand, nc, sizeof(*cand), by_score);
 	shown = nc < OB_REGISTRY_MAX_RESULTS ? nc : OB_REGISTRY_MAX_RESULTS;
 	ob_buf_puts(&qb, ";shown=");
 	for (size_t i = 0; i < shown; i++)
