@@ -589,7 +589,7 @@ static void scan(const struct planted *v, size_t n, const char *q, struct shown 
 
 static void search_against_scan(void **state)
 {
-	enum { N = 500, Q = 40 };
+	enum { N = 400, Q = 24 };
 	/* «Andrés Giménez» shares one word with «Andres Gentle Young» and
 	 * scores 0.886 (no second surname to compare): found only by the
 	 * second look-up; the same name closed is never shown */
