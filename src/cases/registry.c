@@ -1434,7 +1434,7 @@ static int by_score(const void *pa, const void *pb)
 /* The scores of the names a search met: a name (with its aliases) is
  * scored once however many entries hold it. */
 struct score_memo {
-	struct ob_strmap m;   /* "name\x1faliases" -> index + 1 into v */
+	struct ob_strmap m;   /* "LENGTH:NAMEALIASES" -> index + 1 into v */
 	double *v;
 	size_t n, cap;
 	struct ob_buf k;
@@ -1446,9 +1446,10 @@ static double memo_score(struct score_memo *sm, struct name_query *nq, const cha
 	void *hit;
 	double v;
 
+	/* the name's length first: no two pairs of texts give one key */
 	ob_buf_reset(&sm->k);
+	ob_buf_putf(&sm->k, "%zu:", name ? strlen(name) : 0);
 	ob_buf_puts(&sm->k, name ? name : "");
-	ob_buf_puts(&sm->k, "\x1f");
 	ob_buf_puts(&sm->k, aliases ? aliases : "");
 	if (ob_buf_failed(&sm->k) || !sm->k.ptr)
 		return score_name(nq, name, aliases);
