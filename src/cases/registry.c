@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "base/file.h"
+#include "base/strmap.h"
 #include "io/date.h"
 #include "io/ini.h"
 #include "io/json.h"
@@ -14,6 +15,7 @@
 #include "store/audit.h"
 #include "store/cases.h"
 #include "store/registry_key.h"
+#include "store/snapshot_read.h"
 
 #include <jansson.h>
 #include <limits.h>
@@ -295,84 +297,189 @@ static double jw(const char *a, size_t na, const char *b, size_t nb)
 	return ob_jaro_winkler(a, na, b, nb, OB_JW_WINKLER);
 }
 
-/* The score of query q against one name (both raw). */
-static double score_one(const char *q, const char *name)
-{
-	struct ob_buf fq = OB_BUF_INIT(OB_MAX_FIELD), fn = OB_BUF_INIT(OB_MAX_FIELD);
-	struct ob_span wq[16], wn[16];
-	size_t nq, nn;
-	double sum = 0, s = 0;
+/*
+ * A searched name prepared once for the names it is scored against: folded,
+ * its words and, split, its given names and surnames; with memo, the
+ * similarities of the given names and of the pairs of surnames already met
+ * kept, so that each is computed once whatever the number of names holding
+ * it (the same functions on the same texts: the same numbers). The
+ * buffers of a name are kept between names.
+ */
+struct name_query {
+	struct ob_buf fq, g, s1, s2;  /* q folded; its split */
+	struct ob_span wq[16];
+	size_t nq;
+	bool ok, split;               /* q folds to something; it splits */
+	bool memo;
+	struct ob_strmap given;       /* a name's folded given names -> double * */
+	struct ob_strmap sur;         /* "SURNAME1\x1fSURNAME2" -> struct ob_surnames_result * */
+	struct ob_buf fn, eg, es1, es2, k;
+};
 
-	if (ob_name_fold(q, strlen(q), 0, &fq) || ob_name_fold(name, strlen(name), 0, &fn) ||
-	    !fq.ptr || !fn.ptr)
-		goto release_folds;
-	nq = words(fq.ptr, wq, 16);
-	nn = words(fn.ptr, wn, 16);
-	if (!nq || !nn)
-		goto release_folds;
-	if (nq >= 2 && nn >= 2) {
-		struct ob_buf g[2] = { OB_BUF_INIT(OB_MAX_FIELD), OB_BUF_INIT(OB_MAX_FIELD) };
-		struct ob_buf s1[2] = { OB_BUF_INIT(OB_MAX_FIELD), OB_BUF_INIT(OB_MAX_FIELD) };
-		struct ob_buf s2[2] = { OB_BUF_INIT(OB_MAX_FIELD), OB_BUF_INIT(OB_MAX_FIELD) };
-		if (!ob_fullname_split(q, strlen(q), 0, &g[0], &s1[0], &s2[0]) &&
-		    !ob_fullname_split(name, strlen(name), 0, &g[1], &s1[1], &s2[1])) {
-			struct ob_surnames_result sr;
-			int k = 0;
-			const char *a1 = s1[0].ptr, *a2 = s2[0].ptr, *b1 = s1[1].ptr, *b2 = s2[1].ptr;
-			ob_surnames_compare(a1, a2, b1, b2, OB_JW_WINKLER, &sr);
-			if (g[0].len && g[1].len) {
-				sum += jw(g[0].ptr, g[0].len, g[1].ptr, g[1].len);
+static void name_query_init(struct name_query *nq, const char *q, bool memo)
+{
+	memset(nq, 0, sizeof(*nq));
+	ob_buf_init(&nq->fq, OB_MAX_FIELD);
+	ob_buf_init(&nq->g, OB_MAX_FIELD);
+	ob_buf_init(&nq->s1, OB_MAX_FIELD);
+	ob_buf_init(&nq->s2, OB_MAX_FIELD);
+	ob_buf_init(&nq->fn, OB_MAX_FIELD);
+	ob_buf_init(&nq->eg, OB_MAX_FIELD);
+	ob_buf_init(&nq->es1, OB_MAX_FIELD);
+	ob_buf_init(&nq->es2, OB_MAX_FIELD);
+	ob_buf_init(&nq->k, 2 * OB_MAX_FIELD + 2);
+	ob_strmap_init(&nq->given);
+	ob_strmap_init(&nq->sur);
+	nq->memo = memo;
+	nq->ok = !ob_name_fold(q, strlen(q), 0, &nq->fq) && nq->fq.ptr;
+	if (!nq->ok)
+		return;
+	nq->nq = words(nq->fq.ptr, nq->wq, 16);
+	nq->split = nq->nq >= 2 && !ob_fullname_split(q, strlen(q), 0, &nq->g, &nq->s1, &nq->s2);
+}
+
+static void name_query_release(struct name_query *nq)
+{
+	ob_strmap_for_each(&nq->given, e)
+		free(e->value);
+	ob_strmap_for_each(&nq->sur, e)
+		free(e->value);
+	ob_strmap_release(&nq->given);
+	ob_strmap_release(&nq->sur);
+	ob_buf_release(&nq->fq);
+	ob_buf_release(&nq->g);
+	ob_buf_release(&nq->s1);
+	ob_buf_release(&nq->s2);
+	ob_buf_release(&nq->fn);
+	ob_buf_release(&nq->eg);
+	ob_buf_release(&nq->es1);
+	ob_buf_release(&nq->es2);
+	ob_buf_release(&nq->k);
+}
+
+/* Keep v (size bytes, copied) under key[0..n) in m; false when it cannot. */
+static bool memo_put(struct ob_strmap *m, const char *key, size_t n, const void *v, size_t size)
+{
+	void *copy = ob_malloc(size);
+
+	memcpy(copy, v, size);
+	if (ob_strmap_put(m, key, n, copy, NULL)) {
+		free(copy);
+		return false;
+	}
+	return true;
+}
+
+/* The Jaro-Winkler of q's given names and a name's (eg). */
+static double given_sim(struct name_query *nq)
+{
+	double *hit, v;
+
+	if (nq->memo && (hit = ob_strmap_get(&nq->given, nq->eg.ptr, nq->eg.len)))
+		return *hit;
+	v = jw(nq->g.ptr, nq->g.len, nq->eg.ptr, nq->eg.len);
+	if (nq->memo)
+		(void)memo_put(&nq->given, nq->eg.ptr, nq->eg.len, &v, sizeof(v));
+	return v;
+}
+
+/* q's surnames against a name's (es1, es2), ob_surnames_compare. */
+static void surnames_sim(struct name_query *nq, struct ob_surnames_result *sr)
+{
+	struct ob_surnames_result *hit;
+	const char *b1 = nq->es1.ptr, *b2 = nq->es2.ptr;
+
+	if (nq->memo) {
+		ob_buf_reset(&nq->k);
+		ob_buf_puts(&nq->k, b1 ? b1 : "");
+		ob_buf_puts(&nq->k, "\x1f");
+		ob_buf_puts(&nq->k, b2 ? b2 : "");
+		if (ob_buf_failed(&nq->k) || !nq->k.ptr)
+			nq->memo = false;
+		else if ((hit = ob_strmap_get(&nq->sur, nq->k.ptr, nq->k.len))) {
+			*sr = *hit;
+			return;
+		}
+	}
+	ob_surnames_compare(nq->s1.ptr, nq->s2.ptr, b1, b2, OB_JW_WINKLER, sr);
+	if (nq->memo)
+		(void)memo_put(&nq->sur, nq->k.ptr, nq->k.len, sr, sizeof(*sr));
+}
+
+/* The score of the prepared query against one name (raw, n bytes). */
+static double score_one(struct name_query *nq, const char *name, size_t n)
+{
+	struct ob_span wn[16];
+	size_t nn;
+	double sum = 0;
+
+	ob_buf_reset(&nq->fn);
+	if (!nq->ok || ob_name_fold(name, n, 0, &nq->fn) || !nq->fn.ptr)
+		return 0;
+	nn = words(nq->fn.ptr, wn, 16);
+	if (!nq->nq || !nn)
+		return 0;
+	if (nq->nq >= 2 && nn >= 2) {
+		struct ob_surnames_result sr;
+		int k = 0;
+		ob_buf_reset(&nq->eg);
+		ob_buf_reset(&nq->es1);
+		ob_buf_reset(&nq->es2);
+		if (!nq->split || ob_fullname_split(name, n, 0, &nq->eg, &nq->es1, &nq->es2))
+			return 0;
+		surnames_sim(nq, &sr);
+		if (nq->g.len && nq->eg.len) {
+			sum += given_sim(nq);
+			k++;
+		}
+		for (int c = 0; c < 2; c++)
+			if (sr.sim[c] >= 0) {
+				sum += sr.sim[c];
 				k++;
 			}
-			for (int c = 0; c < 2; c++)
-				if (sr.sim[c] >= 0) {
-					sum += sr.sim[c];
-					k++;
-				}
-			s = k ? sum / k : 0;
-		}
-		for (int i = 0; i < 2; i++) {
-			ob_buf_release(&g[i]);
-			ob_buf_release(&s1[i]);
-			ob_buf_release(&s2[i]);
-		}
-		goto release_folds;
+		return k ? sum / k : 0;
 	}
-	for (size_t i = 0; i < nq; i++) {
+	for (size_t i = 0; i < nq->nq; i++) {
 		double best = 0;
 		for (size_t j = 0; j < nn; j++) {
-			double v = jw(fq.ptr + wq[i].off, wq[i].len, fn.ptr + wn[j].off, wn[j].len);
+			double v = jw(nq->fq.ptr + nq->wq[i].off, nq->wq[i].len,
+			              nq->fn.ptr + wn[j].off, wn[j].len);
 			if (v > best)
 				best = v;
 		}
 		sum += best;
 	}
-	s = sum / (double)nq;
-release_folds:
-	ob_buf_release(&fq);
-	ob_buf_release(&fn);
-	return s;
+	return sum / (double)nq->nq;
 }
 
-double ob_registry_name_score(const char *q, const char *name, const char *aliases)
+/* The best score of the prepared query over a name and its aliases. */
+static double score_name(struct name_query *nq, const char *name, const char *aliases)
 {
-	double best = name ? score_one(q, name) : 0;
+	double best = name ? score_one(nq, name, strlen(name)) : 0;
 	const char *p = aliases;
 
 	while (p && *p) {
 		const char *e = strchr(p, ';');
 		size_t n = e ? (size_t)(e - p) : strlen(p);
-		char one[OB_MAX_FIELD];
-		if (n && n < sizeof(one)) {
-			double v;
-			memcpy(one, p, n);
-			one[n] = '\0';
-			if ((v = score_one(q, one)) > best)
+		if (n && n < OB_MAX_FIELD) {
+			double v = score_one(nq, p, n);
+			if (v > best)
 				best = v;
 		}
 		p = e ? e + 1 : NULL;
 	}
 	return best;
+}
+
+double ob_registry_name_score(const char *q, const char *name, const char *aliases)
+{
+	struct name_query nq;
+	double v;
+
+	name_query_init(&nq, q, false);
+	v = score_name(&nq, name, aliases);
+	name_query_release(&nq);
+	return v;
 }
 
 void ob_registry_document_key(const char *doc, char *out, size_t size)
@@ -1102,32 +1209,28 @@ static bool territory_in(const char *unit, const char *code)
 	return unit && !strncmp(unit, code, strlen(code));
 }
 
-/* The entries of r's type that hold one of k's keys, from the index
- * (ob_registry_index first keys the type when it must). */
+/* The entries of r's type that hold one of k's keys, from the index (which
+ * the caller made first: ob_registry_index), with the values of the fields
+ * want[0..n_want) (-1 for none) only. */
 static ob_err read_keyed(struct ob_store *s, const struct ob_registry *r,
-                         const struct ob_registry_keys *k, struct ob_case_set *set,
-                         struct ob_diag *d)
+                         const struct ob_registry_keys *k, const int *want, size_t n_want,
+                         struct ob_case_set *set, struct ob_diag *d)
 {
 	const char **keys;
 	long long *ids = NULL;
 	size_t n = 0;
-	bool built;
 	ob_err e;
 
-	if ((e = ob_registry_index(s, r, &built, d)))
-		return e;
 	keys = ob_calloc(k->n ? k->n : 1, sizeof(*keys));
 	for (size_t i = 0; i < k->n; i++)
 		keys[i] = k->v[i];
 	if (!(e = ob_store_registry_keys_find(s, keys, k->n, OB_REGISTRY_MAX_CANDIDATES, &ids, &n,
 	                                      d))) {
-		/* only what the search and the duplicates read: the entries shown
+		/* only what the search or the duplicates read: the entries shown
 		 * are read whole after */
-		const int want[] = { r->f_name, r->f_aliases, r->f_document, r->f_birth,
-			             r->f_territory };
-		const char *fields[OB_ARRAY_SIZE(want)];
+		const char *fields[OB_STORE_CASE_FIELDS_READ];
 		size_t nf = 0;
-		for (size_t i = 0; i < OB_ARRAY_SIZE(want); i++)
+		for (size_t i = 0; i < n_want && nf < OB_ARRAY_SIZE(fields); i++)
 			if (want[i] >= 0)
 				fields[nf++] = r->t->fields[want[i]].name;
 		e = ob_case_load_ids(s, r->t, ids, n, fields, nf, set, d);
@@ -1137,18 +1240,15 @@ static ob_err read_keyed(struct ob_store *s, const struct ob_registry *r,
 	return e;
 }
 
-/* The codes of name that some entry holds (the index first made when it
- * must); c->groups 0 when name has no word to code. */
-static ob_err name_codes(struct ob_store *s, const struct ob_registry *r, const char *name,
-                         struct ob_registry_codes *c, struct ob_diag *d)
+/* The codes of name that some entry holds (the index made first:
+ * ob_registry_index); c->groups 0 when name has no word to code. */
+static ob_err name_codes(struct ob_store *s, const char *name, struct ob_registry_codes *c,
+                         struct ob_diag *d)
 {
 	struct ob_store_registry_probe p;
-	bool built;
 	ob_err e;
 
 	memset(c, 0, sizeof(*c));
-	if ((e = ob_registry_index(s, r, &built, d)))
-		return e;
 	if (!ob_registry_query_codes(name, c))
 		return OB_OK;
 	if ((e = ob_store_registry_probe_open(s, &p, d))) {
@@ -1164,11 +1264,12 @@ static ob_err name_codes(struct ob_store *s, const struct ob_registry *r, const 
 
 /* The entries that may hold document doc (may be NULL) or a name of codes
  * c (may be NULL): those the index gives for doc's key and c's keys (with
- * wide, each word's alone: ob_registry_codes_keys); every entry of the
- * type when c has no word. */
+ * wide, each word's alone: ob_registry_codes_keys), with the values of
+ * want[0..n_want) (read_keyed); every entry of the type, whole, when c has
+ * no word. */
 static ob_err candidates(struct ob_store *s, const struct ob_registry *r, const char *doc,
-                         const struct ob_registry_codes *c, bool wide, struct ob_case_set *set,
-                         struct ob_diag *d)
+                         const struct ob_registry_codes *c, bool wide, const int *want,
+                         size_t n_want, struct ob_case_set *set, struct ob_diag *d)
 {
 	struct ob_registry_keys k = { 0 };
 	ob_err e;
@@ -1179,7 +1280,7 @@ static ob_err candidates(struct ob_store *s, const struct ob_registry *r, const 
 		ob_registry_document_query_key(doc, &k);
 	if (c)
 		ob_registry_codes_keys(c, wide, &k);
-	e = read_keyed(s, r, &k, set, d);
+	e = read_keyed(s, r, &k, want, n_want, set, d);
 	ob_registry_keys_release(&k);
 	return e;
 }
@@ -1195,7 +1296,9 @@ ob_err ob_registry_add(struct ob_store *s, const struct ob_registry *r,
 	const char *name = NULL, *doc = NULL, *birth = NULL;
 	char key[OB_MAX_FIELD], other[OB_MAX_FIELD];
 	int f_dup = ob_case_field_index(r->t, "duplicate_of");
+	const int want[] = { r->f_name, r->f_aliases, r->f_document, r->f_birth };
 	struct ob_registry_codes codes;
+	bool built;
 	ob_err e;
 
 	*n_dups = 0;
@@ -1221,9 +1324,12 @@ ob_err ob_registry_add(struct ob_store *s, const struct ob_registry *r,
 	ob_registry_document_key(doc, key, sizeof(key));
 	/* the index gives every entry with the document or a name near it
 	 * (the duplicate's cut is above the search's) */
-	if (name && birth && (e = name_codes(s, r, name, &codes, d)))
+	if ((e = ob_registry_index(s, r, &built, d)))
 		return e;
-	e = candidates(s, r, key[0] ? doc : NULL, name && birth ? &codes : NULL, false, &set, d);
+	if (name && birth && (e = name_codes(s, name, &codes, d)))
+		return e;
+	e = candidates(s, r, key[0] ? doc : NULL, name && birth ? &codes : NULL, false, want,
+	               OB_ARRAY_SIZE(want), &set, d);
 	if (name && birth)
 		ob_registry_codes_release(&codes);
 	if (e)
@@ -1314,7 +1420,6 @@ static void query_text(const struct ob_registry *r, const struct ob_registry_que
 struct cand {
 	long long id;
 	double score;
-	const struct ob_case_rec *c;
 };
 
 static int by_score(const void *pa, const void *pb)
@@ -1324,6 +1429,227 @@ static int by_score(const void *pa, const void *pb)
 	if (a->score != b->score)
 		return a->score > b->score ? -1 : 1;
 	return (a->id > b->id) - (a->id < b->id);
+}
+
+/* The scores of the names a search met: a name (with its aliases) is
+ * scored once however many entries hold it. */
+struct score_memo {
+	struct ob_strmap m;   /* "LENGTH:NAMEALIASES" -> index + 1 into v */
+	double *v;
+	size_t n, cap;
+	struct ob_buf k;
+};
+
+static double memo_score(struct score_memo *sm, struct name_query *nq, const char *name,
+                         const char *aliases)
+{
+	void *hit;
+	double v;
+
+	/* the name's length first: no two pairs of texts give one key */
+	ob_buf_reset(&sm->k);
+	ob_buf_putf(&sm->k, "%zu:", name ? strlen(name) : 0);
+	ob_buf_puts(&sm->k, name ? name : "");
+	ob_buf_puts(&sm->k, aliases ? aliases : "");
+	if (ob_buf_failed(&sm->k) || !sm->k.ptr)
+		return score_name(nq, name, aliases);
+	if ((hit = ob_strmap_get(&sm->m, sm->k.ptr, sm->k.len)))
+		return sm->v[(uintptr_t)hit - 1];
+	v = score_name(nq, name, aliases);
+	if (sm->n == sm->cap) {
+		sm->cap = sm->cap ? 2 * sm->cap : 1024;
+		sm->v = ob_realloc(sm->v, sm->cap * sizeof(*sm->v));
+	}
+	if (!ob_strmap_put(&sm->m, sm->k.ptr, sm->k.len, (void *)(uintptr_t)(sm->n + 1), NULL))
+		sm->v[sm->n++] = v;
+	return v;
+}
+
+static void memo_release(struct score_memo *sm)
+{
+	ob_strmap_release(&sm->m);
+	ob_buf_release(&sm->k);
+	free(sm->v);
+	memset(sm, 0, sizeof(*sm));
+}
+
+/*
+ * What a search reads of its candidates and keeps: each entry's state and
+ * the values its criteria need, as the store gives them (store/cases.h's
+ * ob_store_cases_of_each, one entry's rows after another), judged when its
+ * last row is read; the entries that meet the search, with their scores.
+ */
+enum { V_NAME, V_ALIASES, V_DOCUMENT, V_TERRITORY, V_N };
+struct search_read {
+	const struct ob_registry *r;
+	const struct ob_registry_query *q;
+	const char *key;          /* the searched document's key */
+	int f[V_N];               /* the fields read, -1 not read */
+	struct score_memo memo;
+	struct name_query nq;     /* the searched name, prepared */
+	struct cand *v;           /* the entries that meet the search */
+	size_t n, cap, sure;      /* sure: how many score OB_REGISTRY_INDEX_SURE or more */
+	long long id;             /* the entry being read, 0 none */
+	bool open;
+	struct ob_buf val[V_N];
+	bool has[V_N];
+};
+
+static void search_read_init(struct search_read *sr, const struct ob_registry *r,
+                             const struct ob_registry_query *q, const char *key)
+{
+	memset(sr, 0, sizeof(*sr));
+	sr->r = r;
+	sr->q = q;
+	sr->key = key;
+	ob_buf_init(&sr->memo.k, 2 * OB_MAX_CASE_VALUE + 2);
+	name_query_init(&sr->nq, q->name ? q->name : "", true);
+	for (int i = 0; i < V_N; i++)
+		ob_buf_init(&sr->val[i], OB_MAX_CASE_VALUE);
+	sr->f[V_NAME] = q->name && *q->name ? r->f_name : -1;
+	sr->f[V_ALIASES] = q->name && *q->name ? r->f_aliases : -1;
+	sr->f[V_DOCUMENT] = q->document && *q->document ? r->f_document : -1;
+	sr->f[V_TERRITORY] = q->territory && *q->territory ? r->f_territory : -1;
+}
+
+static void search_read_release(struct search_read *sr)
+{
+	memo_release(&sr->memo);
+	if (sr->r)
+		name_query_release(&sr->nq);
+	for (int i = 0; i < V_N; i++)
+		ob_buf_release(&sr->val[i]);
+	free(sr->v);
+	sr->v = NULL;
+	sr->n = sr->cap = 0;
+}
+
+/* Keep entry id when it is open and meets the search (the values of the
+ * fields read, NULL where it holds none). */
+static void judge(struct search_read *sr, long long id, bool open, const char *const *val)
+{
+	const struct ob_registry_query *q = sr->q;
+	char other[OB_MAX_FIELD];
+	double score = 1;
+
+	if (!open)
+		return;
+	if (q->document && *q->document) {
+		if (!val[V_DOCUMENT])
+			return;
+		ob_registry_document_key(val[V_DOCUMENT], other, sizeof(other));
+		if (!sr->key[0] || strcmp(sr->key, other))
+			return;
+	}
+	if (q->territory && *q->territory && !territory_in(val[V_TERRITORY], q->territory))
+		return;
+	if (q->name && *q->name) {
+		score = memo_score(&sr->memo, &sr->nq, val[V_NAME], val[V_ALIASES]);
+		if (score < OB_REGISTRY_NAME_CUT)
+			return;
+	}
+	sr->sure += score >= OB_REGISTRY_INDEX_SURE;
+	if (sr->n == sr->cap) {
+		sr->cap = sr->cap ? 2 * sr->cap : 256;
+		sr->v = ob_realloc(sr->v, sr->cap * sizeof(*sr->v));
+	}
+	sr->v[sr->n++] = (struct cand){ id, score };
+}
+
+/* Judge the entry read so far, if any. */
+static void judge_read(struct search_read *sr)
+{
+	const char *val[V_N];
+
+	if (!sr->id)
+		return;
+	for (int i = 0; i < V_N; i++)
+		val[i] = sr->has[i] ? sr->val[i].ptr : NULL;
+	judge(sr, sr->id, sr->open, val);
+	sr->id = 0;
+}
+
+static int read_row(void *arg, const struct ob_store_case *c, const char *field,
+                    const char *value)
+{
+	struct search_read *sr = arg;
+	long long t;
+
+	if (c->id != sr->id) {
+		int st = ob_case_state_index(sr->r->t, c->state);
+		judge_read(sr);
+		sr->id = c->id;
+		/* as the engine reads a case (cases.h): its state when its
+		 * time reads, not final */
+		sr->open = ob_case_time_parse(c->updated_at, 0, &t) && st >= 0 &&
+		           !sr->r->t->states[st].final;
+		memset(sr->has, 0, sizeof(sr->has));
+	}
+	if (!field || !value)
+		return 0;
+	for (int i = 0; i < V_N; i++)
+		if (sr->f[i] >= 0 && !sr->has[i] && !strcmp(field, sr->r->t->fields[sr->f[i]].name)) {
+			ob_buf_reset(&sr->val[i]);
+			ob_buf_puts(&sr->val[i], value);
+			/* a value longer than a case's value cannot be: left out */
+			sr->has[i] = !ob_buf_failed(&sr->val[i]) && sr->val[i].ptr;
+		}
+	return 0;
+}
+
+/* Read and judge the entries ids[0..n) (ascending). */
+static ob_err search_ids(struct ob_store *s, struct search_read *sr, const long long *ids,
+                         size_t n, struct ob_diag *d)
+{
+	const char *fields[V_N];
+	size_t nf = 0;
+	int rc;
+
+	for (int i = 0; i < V_N; i++)
+		if (sr->f[i] >= 0)
+			fields[nf++] = sr->r->t->fields[sr->f[i]].name;
+	ob_diag_clear(d);
+	sr->id = 0;
+	rc = ob_store_cases_of_each(s, sr->r->t->code, ids, n, fields, nf, read_row, sr, d);
+	if (rc < 0)
+		return d->code ? d->code : OB_ESTORE;
+	judge_read(sr);
+	return OB_OK;
+}
+
+/* Judge every entry of the type (a search by territory alone, or by a
+ * name with no word to code). */
+static ob_err search_all(struct ob_store *s, struct search_read *sr, struct ob_diag *d)
+{
+	struct ob_case_set set;
+	ob_err e;
+
+	if ((e = ob_case_load(s, sr->r->t, &set, d)))
+		return e;
+	for (size_t k = 0; k < set.n; k++) {
+		const struct ob_case_rec *c = &set.cases[k];
+		const char *val[V_N];
+		for (int i = 0; i < V_N; i++)
+			val[i] = sr->f[i] >= 0 ? c->values[sr->f[i]] : NULL;
+		judge(sr, c->id, open_entry(sr->r, c), val);
+	}
+	ob_case_set_free(&set);
+	return OB_OK;
+}
+
+/* The entries the index gives for the keys k (ascending, each once) into
+ * a new array *ids of *n. */
+static ob_err find_keyed(struct ob_store *s, const struct ob_registry_keys *k, long long **ids,
+                         size_t *n, struct ob_diag *d)
+{
+	const char **keys = ob_calloc(k->n ? k->n : 1, sizeof(*keys));
+	ob_err e;
+
+	for (size_t i = 0; i < k->n; i++)
+		keys[i] = k->v[i];
+	e = ob_store_registry_keys_find(s, keys, k->n, OB_REGISTRY_MAX_CANDIDATES, ids, n, d);
+	free(keys);
+	return e;
 }
 
 /* Record a read of personal data (store/audit.h's one rule). */
@@ -1353,12 +1679,14 @@ ob_err ob_registry_search(struct ob_store *s, const struct ob_registry *r,
 {
 	struct ob_buf qb = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL / 2);
 	struct cand *cand = NULL;
-	struct ob_case_set set = { 0 };
 	struct ob_registry_codes codes;
 	struct count_ctx cc = { NULL, 0 };
-	bool by_name = false;
-	char key[OB_MAX_FIELD], other[OB_MAX_FIELD], since[32], object[OB_CASE_NAME + 16];
-	size_t nc = 0, shown;
+	struct search_read sr = { 0 };
+	struct ob_registry_keys k = { 0 };
+	long long *ids = NULL;
+	bool by_name = false, by_doc, built;
+	char key[OB_MAX_FIELD], since[32], object[OB_CASE_NAME + 16];
+	size_t nc = 0, shown, n_ids = 0;
 	ob_err e;
 
 	memset(out, 0, sizeof(*out));
@@ -1397,55 +1725,60 @@ ob_err ob_registry_search(struct ob_store *s, const struct ob_registry *r,
 	ob_registry_document_key(q->document, key, sizeof(key));
 	/* by document, by name (the pairs of its words, then, when they do not
 	 * fill a page surely, each word alone: registry.h), else (a territory)
-	 * every entry */
-	by_name = !(q->document && *q->document) && q->name && *q->name;
-	if (by_name && (e = name_codes(s, r, q->name, &codes, d)))
+	 * every entry; the index made first (it may write), then everything
+	 * read in one read transaction (one state of the store, and none of
+	 * the locking each statement alone pays) */
+	by_doc = q->document && *q->document;
+	by_name = !by_doc && q->name && *q->name;
+	if ((by_doc || by_name) && (e = ob_registry_index(s, r, &built, d)))
 		goto release_query;
-	for (int pass = 0; pass < 2; pass++) {
-		size_t sure = 0;
-		if (pass) {
-			free(cand);
-			ob_case_set_free(&set);
-			nc = 0;
-		}
-		e = q->document && *q->document ? candidates(s, r, q->document, NULL, false, &set, d)
-		    : by_name                   ? candidates(s, r, NULL, &codes, pass, &set, d)
-		                                : ob_case_load(s, r->t, &set, d);
-		if (e) {
-			cand = NULL;
-			goto release_codes;
-		}
-		cand = ob_calloc(set.n ? set.n : 1, sizeof(*cand));
-		for (size_t k = 0; k < set.n; k++) {
-			const struct ob_case_rec *c = &set.cases[k];
-			double score = 1;
-			if (!open_entry(r, c))
-				continue;
-			if (q->document && *q->document) {
-				if (r->f_document < 0 || !c->values[r->f_document])
-					continue;
-				ob_registry_document_key(c->values[r->f_document], other, sizeof(other));
-				if (!key[0] || strcmp(key, other))
-					continue;
-			}
-			if (q->territory && *q->territory &&
-			    (r->f_territory < 0 || !territory_in(c->values[r->f_territory], q->territory)))
-				continue;
-			if (q->name && *q->name) {
-				score = ob_registry_name_score(q->name, c->values[r->f_name],
-				                               r->f_aliases >= 0 ? c->values[r->f_aliases]
-				                                                 : NULL);
-				if (score < OB_REGISTRY_NAME_CUT)
-					continue;
-			}
-			sure += score >= OB_REGISTRY_INDEX_SURE;
-			cand[nc++] = (struct cand){ c->id, score, c };
-		}
-		if (!by_name || codes.groups < 2 ||
-		    (sure >= OB_REGISTRY_MAX_RESULTS && nc > OB_REGISTRY_MAX_RESULTS))
-			break;
+	if ((e = ob_store_read_begin(s, d)))
+		goto release_query;
+	search_read_init(&sr, r, q, key);
+	if (by_name && (e = name_codes(s, q->name, &codes, d))) {
+		by_name = false;
+		goto end_read;
 	}
-	qsort(cand, nc, sizeof(*cand), by_score);
+	if (!by_doc && !(by_name && codes.groups)) {
+		e = search_all(s, &sr, d);
+		goto end_read;
+	}
+	/* the entries the index gives (the pairs of the name's words), then,
+	 * when they do not fill a page surely, those that share one word and
+	 * were not read yet */
+	if (by_doc)
+		ob_registry_document_query_key(q->document, &k);
+	else
+		ob_registry_codes_keys(&codes, false, &k);
+	if ((e = find_keyed(s, &k, &ids, &n_ids, d)) || (e = search_ids(s, &sr, ids, n_ids, d)))
+		goto end_read;
+	if (by_name && codes.groups >= 2 &&
+	    !(sr.sure >= OB_REGISTRY_MAX_RESULTS && sr.n > OB_REGISTRY_MAX_RESULTS)) {
+		long long *wide = NULL;
+		size_t n_wide = 0, n_new = 0, i = 0;
+		ob_registry_keys_release(&k);
+		ob_registry_codes_keys(&codes, true, &k);
+		if ((e = find_keyed(s, &k, &wide, &n_wide, d)))
+			goto end_read;
+		/* each pair's entry holds each word of the pair: it is among
+		 * these, read already */
+		for (size_t j = 0; j < n_wide; j++) {
+			while (i < n_ids && ids[i] < wide[j])
+				i++;
+			if (i == n_ids || ids[i] != wide[j])
+				wide[n_new++] = wide[j];
+		}
+		e = search_ids(s, &sr, wide, n_new, d);
+		free(wide);
+	}
+end_read:
+	ob_store_read_end(s);
+	if (e)
+		goto release_codes;
+	cand = sr.v;
+	nc = sr.n;
+	if (nc)
+		qsort(cand, nc, sizeof(*cand), by_score);
 	shown = nc < OB_REGISTRY_MAX_RESULTS ? nc : OB_REGISTRY_MAX_RESULTS;
 	ob_buf_puts(&qb, ";shown=");
 	for (size_t i = 0; i < shown; i++)
@@ -1473,9 +1806,10 @@ ob_err ob_registry_search(struct ob_store *s, const struct ob_registry *r,
 		if (e)
 			ob_registry_hits_free(out, r->t->n_fields);
 	}
-	free(cand);
-	ob_case_set_free(&set);
 release_codes:
+	search_read_release(&sr);
+	ob_registry_keys_release(&k);
+	free(ids);
 	if (by_name)
 		ob_registry_codes_release(&codes);
 release_query:

@@ -150,6 +150,17 @@ ob_err ob_registry_next_review(const struct ob_registry *r, char *const *values,
  * with typing errors, swapped surnames and dropped accents, that the keyed
  * search shows what reading every entry shows (80 searches, no
  * difference), and prints the best score of an entry sharing no pair.
+ *
+ * How the search reads (ob_registry_search): the index's candidates in
+ * one read transaction (no lock taken and dropped per statement), of each
+ * only its state and the values its criteria need, scored as they come;
+ * the second look-up reads only the entries the first did not (every
+ * pair's entry holds each word of the pair: it was read already); the
+ * searched name is folded and split once, and a name, the given names of
+ * a name and a pair of surnames are each scored once per search, however
+ * many entries hold them (the same functions on the same texts: the same
+ * scores). The same test runs the search on a store against scoring every
+ * entry, a name sharing a single word that passes the cut among them.
  */
 #define OB_REGISTRY_INDEX_SURE 0.9
 struct ob_registry_keys {

@@ -7,12 +7,18 @@
  * [registry] refused with its line and column, and the name index: on a
  * generated registry, searches with typing errors, swapped surnames and
  * dropped accents show through the index what reading every entry
- * shows. */
+ * shows; and the search itself (ob_registry_search on a store: its reading
+ * of the candidates, the second look-up, the names scored once) shows
+ * what scoring every entry shows, a name that shares a single word with
+ * the search and passes the cut among them. Raw SQL (store_sql.h) lays
+ * the generated entries out fast, as an upgraded store holds them. */
 #include "test.h"
 
 #include "base/file.h"
 #include "cases/registry.h"
 #include "io/date.h"
+#include "store/store.h"
+#include "store_sql.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -498,12 +504,218 @@ static void index_against_scan(void **state)
 	free(v);
 }
 
+
+/* ---- the search against scoring every entry ---- */
+
+struct planted {
+	char name[OB_MAX_NAME], aliases[OB_MAX_NAME];
+	bool open;
+};
+
+/* Lay entries v[0..n) out in a new store (ids 1..n), without their keys. */
+static void lay_out(struct ob_store *s, const struct planted *v, size_t n)
+{
+	sqlite3_stmt *file, *event, *value;
+	struct ob_diag d;
+
+	assert_int_equal(ob_store_exec(s, "BEGIN", &d), OB_OK);
+	assert_int_equal(ob_store_prepare(s, "INSERT INTO case_file(id, type, state, unit, opened_at,"
+	                                     " updated_at, events) VALUES(?1, 'sex-offender-registry',"
+	                                     " ?2, NULL, '2020-01-01T00:00:00Z',"
+	                                     " '2020-01-01T00:00:00Z', 1)",
+	                                  &file, &d),
+	                 OB_OK);
+	assert_int_equal(ob_store_prepare(s, "INSERT INTO case_event(case_id, seq, at, actor, role,"
+	                                     " kind, state_from, state_to) VALUES(?1, 1,"
+	                                     " '2020-01-01T00:00:00Z', 'test', 'steward', 'open',"
+	                                     " NULL, ?2)",
+	                                  &event, &d),
+	                 OB_OK);
+	assert_int_equal(ob_store_prepare(s, "INSERT INTO case_value(case_id, field, value)"
+	                                     " VALUES(?1, ?2, ?3)",
+	                                  &value, &d),
+	                 OB_OK);
+	for (size_t i = 0; i < n; i++) {
+		const char *state = v[i].open ? "active" : "expired";
+		sqlite3_stmt *st[] = { file, event };
+		for (size_t k = 0; k < OB_ARRAY_SIZE(st); k++) {
+			sqlite3_reset(st[k]);
+			sqlite3_bind_int64(st[k], 1, (sqlite3_int64)i + 1);
+			sqlite3_bind_text(st[k], 2, state, -1, SQLITE_STATIC);
+			assert_int_equal(sqlite3_step(st[k]), SQLITE_DONE);
+		}
+		for (int f = 0; f < 2; f++) {
+			const char *val = f ? v[i].aliases : v[i].name;
+			if (!val[0])
+				continue;
+			sqlite3_reset(value);
+			sqlite3_bind_int64(value, 1, (sqlite3_int64)i + 1);
+			sqlite3_bind_text(value, 2, f ? "aliases" : "name", -1, SQLITE_STATIC);
+			sqlite3_bind_text(value, 3, val, -1, SQLITE_STATIC);
+			assert_int_equal(sqlite3_step(value), SQLITE_DONE);
+		}
+	}
+	sqlite3_finalize(file);
+	sqlite3_finalize(event);
+	sqlite3_finalize(value);
+	assert_int_equal(ob_store_exec(s, "COMMIT", &d), OB_OK);
+}
+
+/* What scoring every open entry of v[0..n) shows for q. */
+static void scan(const struct planted *v, size_t n, const char *q, struct shown *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < n; i++) {
+		double sc;
+		size_t j;
+		if (!v[i].open)
+			continue;
+		sc = ob_registry_name_score(q, v[i].name, v[i].aliases[0] ? v[i].aliases : NULL);
+		if (sc < OB_REGISTRY_NAME_CUT)
+			continue;
+		out->matched++;
+		for (j = out->n; j > 0 && out->score[j - 1] < sc; j--)
+			;
+		if (j >= OB_REGISTRY_MAX_RESULTS)
+			continue;
+		if (out->n < OB_REGISTRY_MAX_RESULTS)
+			out->n++;
+		memmove(&out->id[j + 1], &out->id[j], (out->n - 1 - j) * sizeof(*out->id));
+		memmove(&out->score[j + 1], &out->score[j], (out->n - 1 - j) * sizeof(*out->score));
+		out->id[j] = (long long)i + 1;
+		out->score[j] = sc;
+	}
+}
+
+static void search_against_scan(void **state)
+{
+	enum { N = 400, Q = 24 };
+	/* «Andrés Giménez» shares one word with «Andres Gentle Young» and
+	 * scores 0.886 (no second surname to compare): found only by the
+	 * second look-up; the same name closed is never shown */
+	static const char *const one_word = "Andrés Giménez";
+	struct ob_case_type *t = load_type();
+	struct planted *v = ob_calloc(N, sizeof(*v));
+	struct ob_registry r;
+	struct ob_registry_who w = { { "ivan", OB_ROLE_ANALYST, "ivan" }, 0, "test" };
+	struct ob_store *s;
+	struct ob_diag d;
+	char dir[] = "/tmp/observa-registry.XXXXXX";
+	size_t differ = 0, found_one = 0;
+
+	(void)state;
+	assert_int_equal(ob_registry_load(t, &r, &d), OB_OK);
+	r.searches_per_hour = 100000;
+	w.roles = r.search;
+	rnd_state = 20261208;
+	for (size_t i = 0; i < N; i++) {
+		const char *g2 = rnd(4) ? NULL : given[rnd(OB_ARRAY_SIZE(given))];
+		const char *s2 = rnd(8) ? surnames[rnd(OB_ARRAY_SIZE(surnames))] : NULL;
+		snprintf(v[i].name, sizeof(v[i].name), "%s%s%s %s%s%s",
+		         given[rnd(OB_ARRAY_SIZE(given))], g2 ? " " : "", g2 ? g2 : "",
+		         surnames[rnd(OB_ARRAY_SIZE(surnames))], s2 ? " " : "", s2 ? s2 : "");
+		if (!rnd(8))
+			snprintf(v[i].aliases, sizeof(v[i].aliases), "%s %s;%s",
+			         given[rnd(OB_ARRAY_SIZE(given))], surnames[rnd(OB_ARRAY_SIZE(surnames))],
+			         given[rnd(OB_ARRAY_SIZE(given))]);
+		v[i].open = rnd(10) != 0;
+	}
+	/* one name, with and without an alias that the last search seeks:
+	 * each scored as itself */
+	for (int k = 0; k < 2; k++) {
+		snprintf(v[10 + k].name, sizeof(v[10 + k].name), "Kevin Usher Bol");
+		snprintf(v[10 + k].aliases, sizeof(v[10 + k].aliases), "%s", k ? "Kevin Flowers" : "");
+		v[10 + k].open = true;
+	}
+	snprintf(v[N / 2].name, sizeof(v[N / 2].name), "%s", one_word);
+	v[N / 2].aliases[0] = '\0';
+	v[N / 2].open = true;
+	snprintf(v[N / 3].name, sizeof(v[N / 3].name), "%s", one_word);
+	v[N / 3].open = false;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(ob_store_open(dir, OB_STORE_CREATE, &s, &d), OB_OK);
+	lay_out(s, v, N);
+	for (size_t i = 0; i <= Q + 1; i++) {
+		const struct planted *e = &v[rnd(N)];
+		struct ob_registry_query q = { NULL, NULL, NULL, "prueba" };
+		struct ob_registry_hits h;
+		struct shown all;
+		char text[OB_MAX_NAME], *sp;
+		if (i == Q) {
+			snprintf(text, sizeof(text), "Andres Gentle Young");
+		} else if (i == Q + 1) {
+			snprintf(text, sizeof(text), "Kevin Flowers");
+		} else {
+			snprintf(text, sizeof(text), "%s", e->name);
+			switch (rnd(4)) {
+			case 0:  /* the first two words, swapped */
+				if ((sp = strchr(text, ' '))) {
+					char swapped[2 * OB_MAX_NAME + 2];
+					*sp = '\0';
+					snprintf(swapped, sizeof(swapped), "%s %s", sp + 1, text);
+					ob_strlcpy(text, swapped, sizeof(text));
+				}
+				break;
+			case 1:  /* the first word alone */
+				if ((sp = strchr(text, ' ')))
+					*sp = '\0';
+				break;
+			}
+			if (rnd(2))
+				no_accents(text);
+			switch (rnd(3)) {
+			case 2:
+				typo(text, 1);
+				/* fall through */
+			case 1:
+				typo(text, 0);
+			}
+		}
+		q.name = text;
+		if (ob_registry_search(s, &r, &w, &q, &h, &d))
+			fail_msg("«%s»: %s", text, d.message);
+		scan(v, N, text, &all);
+		if (h.n != all.n || h.more != (all.matched > all.n)) {
+			differ++;
+		} else {
+			for (size_t k = 0; k < h.n; k++)
+				if (h.v[k].id != all.id[k] || h.v[k].score != all.score[k]) {
+					differ++;
+					break;
+				}
+		}
+		for (size_t k = 0; k < h.n; k++)
+			if (i == Q && h.v[k].id == (long long)(N / 2) + 1)
+				found_one++;
+		if (differ)
+			print_message("«%s»: the search shows %zu (more: %d), every entry %zu (%zu match)\n",
+			              text, h.n, h.more, all.n, all.matched);
+		ob_registry_hits_free(&h, t->n_fields);
+		if (differ)
+			break;
+	}
+	assert_int_equal(differ, 0);
+	assert_int_equal(found_one, 1);
+	ob_store_close(s);
+	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
+	                                                    "observa.db-shm", NULL };
+	     *f; f++) {
+		char path[128];
+		snprintf(path, sizeof(path), "%s/%s", dir, *f);
+		unlink(path);
+	}
+	rmdir(dir);
+	free(v);
+	free_type(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(name_score), cmocka_unit_test(document_key),
 		cmocka_unit_test(expiry),     cmocka_unit_test(review),
 		cmocka_unit_test(bad_section), cmocka_unit_test(index_against_scan),
+		cmocka_unit_test(search_against_scan),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
