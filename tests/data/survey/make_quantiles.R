@@ -8,8 +8,9 @@
 #   "mean": Woodruff's interval through the estimated distribution function)
 #   at 0.25, 0.5, 0.75 of age and n_incidents on the four designs of
 #   make_survey.R, for everyone and by sex, and of income by region on the
-#   "adjust" design of make_designs.R (a lonely PSU); with t(degf) and normal
-#   quantiles. Domains are subset() of the whole design, and their df that of
+#   "adjust" design of make_designs.R (a lonely PSU), and by region with the
+#   BRR and JK1 replicate weights of make_replicates.R; with t(degf) and
+#   normal quantiles. Domains are subset() of the whole design, and their df that of
 #   the whole design (df = degf(des), as confint(..., df = degf(des)) for the
 #   other domain estimates; svyquantile's default would be the domain's own).
 #   An undefined limit (the proportion's interval leaves [0, 1]) is NA.
@@ -95,6 +96,14 @@ options(survey.lonely.psu = "adjust")
 d2 <- read.csv("designs_sample.csv", stringsAsFactors = FALSE)
 des2 <- svydesign(ids = ~psu, strata = ~stratum, weights = ~weight, data = d2, nest = TRUE)
 quantiles("adjust", des2, "income", "region", c("Norte", "Sur"), d2$region)
+# replicate weights (replicates_sample.csv, make_replicates.R): BRR and JK1,
+# income by region; the interval's F and its variance from the replicates
+options(survey.replicates.mse = FALSE)
+d3 <- read.csv("replicates_sample.csv")
+quantiles("brr", svrepdesign(data = d3, weights = ~weight, repweights = "^brr", type = "BRR",
+  combined.weights = TRUE), "income", "region", c("Norte", "Sur"), d3$region)
+quantiles("jk1", suppressWarnings(svrepdesign(data = d3, weights = ~weight, repweights = "^jk",
+  type = "JK1", combined.weights = TRUE)), "income", "region", c("Norte", "Sur"), d3$region)
 W(do.call(rbind, qout), "quantiles.csv")
 W(do.call(rbind, lout), "svyciprop_likelihood.csv")
 # the exact limits reproduce survey's within its interpolation
