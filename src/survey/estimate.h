@@ -164,8 +164,9 @@ ob_err ob_svy_estimate(const struct ob_svy_design *ds, struct ob_svy_scratch *s,
  *             inverse: [Q(F(q) - t se_F), Q(F(q) + t se_F)], where Q(a)
  *             is the smallest value whose F reaches a; a limit of F below
  *             0 or above 1 leaves that end undefined (OB_SVY_NO_INTERVAL,
- *             and no se), and for an a below the smallest value's F,
- *             survey's rule gives the second smallest value, kept here;
+ *             and no se), and for an a (or a p) below the smallest
+ *             value's F, survey's rule gives the second smallest value,
+ *             kept here;
  *   se        the interval's width over 2 t, as survey reports it.
  * t is the quantile of the interval (o->level, o->normal); its degrees of
  * freedom are the whole design's, as for every other domain estimate
@@ -174,6 +175,8 @@ ob_err ob_svy_estimate(const struct ob_svy_design *ds, struct ob_svy_scratch *s,
  * left out (OB_SVY_MISSING). p must be in (0, 1), else OB_EINVAL; a
  * domain without values is OB_SVY_NO_CASES, with no number.
  */
+/* A value of a quantile's domain with its weight and respondent, sorted
+ * by value and then by respondent (s->q). */
 struct ob_svy_qpoint {
 	double y, w;
 	size_t i;
