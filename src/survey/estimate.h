@@ -49,6 +49,8 @@
  *           profiling the deviance on a grid and interpolating a spline;
  *           here they are the exact roots (bisection), which differ from
  *           survey's by that interpolation error (tests/data/survey).
+ *           With replicate weights V is the replicates' variance (survey
+ *           4.1-1 gives no likelihood interval there: NA).
  * logit, beta, asin and likelihood apply to proportions; totals, means
  * and ratios always take wald.
  *
