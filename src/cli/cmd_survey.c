@@ -26,6 +26,8 @@ struct spec {
 	char *var;      /* column of y */
 	char *den;      /* column of x (ratio), or NULL */
 	char *value;    /* prop:VAR=VALUE: the value counted, or NULL (VAR is 0/1) */
+	char *pstr;     /* quantile:VAR:P: P as written (the value column), or NULL */
+	double p;       /* quantile:VAR:P: P, in (0, 1) */
 	size_t col, den_col;
 	double *y, *x;  /* [n], NaN where empty */
 };
@@ -79,7 +81,10 @@ static void estimate_usage(FILE *out)
 	"                         muestreo (≤ 1)\n"
 	"  --estimate E[,E...]    mean:VAR, total:VAR, prop:VAR (VAR vale 0 o 1),\n"
 	"                         prop:VAR=VALOR (proporción con ese valor),\n"
-	"                         ratio:VAR/DENOMINADOR; VAR solo es mean:VAR.\n"
+	"                         ratio:VAR/DENOMINADOR, quantile:VAR:P (el cuantil\n"
+	"                         P, en (0, 1), de una variable numérica: 0.5 es la\n"
+	"                         mediana; intervalo de Woodruff); VAR solo es\n"
+	"                         mean:VAR.\n"
 	"                         Una celda vacía es un dato que falta: el encuestado\n"
 	"                         queda fuera de esa estimación (marca\n"
 	"                         valores_faltantes)\n"
@@ -92,9 +97,11 @@ static void estimate_usage(FILE *out)
 	"  --level N              nivel de los intervalos (0.95)\n"
 	"  --interval t|normal    cuantil t con los grados de libertad del diseño\n"
 	"                         (UPM - estratos; por defecto) o normal\n"
-	"  --prop-ci logit|beta|asin|wald\n"
+	"  --prop-ci logit|beta|asin|likelihood|wald\n"
 	"                         intervalo de las proporciones (logit; beta es\n"
-	"                         Korn-Graubard con el tamaño efectivo)\n"
+	"                         Korn-Graubard con el tamaño efectivo; likelihood,\n"
+	"                         la verosimilitud binomial escalada por el efecto\n"
+	"                         de diseño, Rao-Scott)\n"
 	"  --max-cv N             marca cv_alto sobre este CV (0.3)\n"
 	"  --min-n N              marca pocos_casos con menos encuestados (30)\n"
 	"  --repweights PREFIJO|C1,C2,...\n"
@@ -132,7 +139,10 @@ static void estimate_usage(FILE *out)
 	"                         fraction (<= 1)\n"
 	"  --estimate E[,E...]    mean:VAR, total:VAR, prop:VAR (VAR is 0 or 1),\n"
 	"                         prop:VAR=VALUE (share with that value),\n"
-	"                         ratio:VAR/DENOMINATOR; a bare VAR is mean:VAR.\n"
+	"                         ratio:VAR/DENOMINATOR, quantile:VAR:P (quantile P,\n"
+	"                         in (0, 1), of a numeric variable: 0.5 is the\n"
+	"                         median; Woodruff interval); a bare VAR is\n"
+	"                         mean:VAR.\n"
 	"                         An empty cell is a missing value: the respondent\n"
 	"                         is left out of that estimate (flag missing_values)\n"
 	"  --by V[,V...]          domains: each value of each variable\n"
@@ -144,9 +154,11 @@ static void estimate_usage(FILE *out)
 	"  --level N              level of the intervals (0.95)\n"
 	"  --interval t|normal    t quantile with the design's degrees of freedom\n"
 	"                         (PSUs - strata; the default) or normal\n"
-	"  --prop-ci logit|beta|asin|wald\n"
+	"  --prop-ci logit|beta|asin|likelihood|wald\n"
 	"                         interval of proportions (logit; beta is\n"
-	"                         Korn-Graubard with the effective sample size)\n"
+	"                         Korn-Graubard with the effective sample size;\n"
+	"                         likelihood, the binomial likelihood scaled by\n"
+	"                         the design effect, Rao-Scott)\n"
 	"  --max-cv N             flag high_cv above this CV (0.3)\n"
 	"  --min-n N              flag few_cases below this many respondents (30)\n"
 	"  --repweights PREFIX|C1,C2,...\n"
@@ -176,9 +188,9 @@ void cmd_survey_usage(FILE *out)
 	fputs(OB_TR(
 	"uso: observa survey estimate|ingest|list|compare [OPCIONES] ...\n\n"
 	"Encuestas por muestreo:\n"
-	"  estimate   totales, medias, proporciones y razones con su error estándar\n"
-	"             según el diseño (estratos, UPM, pesos, fpc), por dominios, sobre\n"
-	"             cualquier archivo, fuera del almacén\n"
+	"  estimate   totales, medias, proporciones, razones y cuantiles con su error\n"
+	"             estándar según el diseño (estratos, UPM, pesos, fpc), por\n"
+	"             dominios, sobre cualquier archivo, fuera del almacén\n"
 	"  ingest     los indicadores de encuesta del catálogo (ODS 16.1.3, 16.1.4,\n"
 	"             5.2.1) estimados con el perfil de una encuesta, al almacén\n"
 	"  list       las estimaciones guardadas\n"
@@ -187,9 +199,9 @@ void cmd_survey_usage(FILE *out)
 	"\"observa survey SUBCOMANDO --help\" describe sus opciones.\n",
 	"usage: observa survey estimate|ingest|list|compare [OPTIONS] ...\n\n"
 	"Sample surveys:\n"
-	"  estimate   totals, means, proportions and ratios with their design-based\n"
-	"             standard errors (strata, PSUs, weights, fpc), by domain, on any\n"
-	"             file, outside the store\n"
+	"  estimate   totals, means, proportions, ratios and quantiles with their\n"
+	"             design-based standard errors (strata, PSUs, weights, fpc), by\n"
+	"             domain, on any file, outside the store\n"
 	"  ingest     the catalogue's survey indicators (SDG 16.1.3, 16.1.4, 5.2.1)\n"
 	"             estimated with a survey's profile, into the store\n"
 	"  list       the estimates kept\n"
@@ -244,11 +256,31 @@ static bool parse_spec(const char *cmd, char *item, struct spec *s)
 			s->k = OB_SVY_PROP;
 		else if (!strcmp(item, "ratio"))
 			s->k = OB_SVY_RATIO;
+		else if (!strcmp(item, "quantile"))
+			s->k = OB_SVY_QUANTILE;
 		else {
-			st_usage_error_in("survey", cmd, OB_TR("--estimate «%s»: se esperaba mean, total, prop o ratio "
-			                          "antes de «:»",
-			                          "--estimate «%s»: expected mean, total, prop or ratio "
-			                          "before «:»"), item);
+			st_usage_error_in("survey", cmd, OB_TR("--estimate «%s»: se esperaba mean, total, prop, ratio "
+			                          "o quantile antes de «:»",
+			                          "--estimate «%s»: expected mean, total, prop, ratio or "
+			                          "quantile before «:»"), item);
+			return false;
+		}
+	}
+	if (s->k == OB_SVY_QUANTILE) {
+		if (!(p = strrchr(var, ':')) || p == var) {
+			st_usage_error_in("survey", cmd, OB_TR("--estimate quantile:%s: se esperaba quantile:VAR:P, "
+			                          "con P en (0, 1) (0.5: la mediana)",
+			                          "--estimate quantile:%s: expected quantile:VAR:P, with P "
+			                          "in (0, 1) (0.5: the median)"), var);
+			return false;
+		}
+		*p = '\0';
+		s->pstr = p + 1;
+		if (!ob_parse_double(s->pstr, strlen(s->pstr), &s->p) || !(s->p > 0 && s->p < 1)) {
+			st_usage_error_in("survey", cmd, OB_TR("--estimate quantile:%s:%s: P debe ser un número "
+			                          "mayor que 0 y menor que 1 (0.5: la mediana)",
+			                          "--estimate quantile:%s:%s: P must be a number greater "
+			                          "than 0 and less than 1 (0.5: the median)"), var, s->pstr);
 			return false;
 		}
 	}
@@ -553,6 +585,18 @@ static ob_err spec_values(const struct cells *cx, struct spec *s, const struct l
 	return OB_OK;
 }
 
+/* Spec s over the domain rows[0..m) (NULL: everyone); its values were
+ * checked (spec_values), so it cannot fail. */
+static void estimate(const struct ob_svy_design *ds, struct ob_svy_scratch *scr, const struct spec *s,
+                     const size_t *rows, size_t m, const struct ob_svy_opts *so,
+                     struct ob_svy_est *est)
+{
+	if (s->k == OB_SVY_QUANTILE)
+		ob_svy_quantile(ds, scr, s->y, s->p, rows, m, so, est);
+	else
+		ob_svy_estimate(ds, scr, s->k, s->y, s->x, rows, m, so, est);
+}
+
 /* ---- output ------------------------------------------------------------- */
 
 struct out {
@@ -602,7 +646,7 @@ static void row(struct out *o, const struct spec *s, const char *by, const char 
 		st_out_str(c, ob_svy_estimator_name(s->k));
 		st_out_str(c, s->var);
 		st_out_str(c, s->den ? s->den : "");
-		st_out_str(c, s->value ? s->value : "");
+		st_out_str(c, s->value ? s->value : s->pstr ? s->pstr : "");
 		st_out_str(c, by);
 		st_out_str(c, dom);
 		for (size_t i = 0; i < OB_ARRAY_SIZE(nums); i++)
@@ -634,7 +678,7 @@ static void row(struct out *o, const struct spec *s, const char *by, const char 
 		ob_jw_key(j, "estimator"); ob_jw_str(j, ob_svy_estimator_name(s->k));
 		ob_jw_c(j, ','); ob_jw_key(j, "variable"); ob_jw_str(j, s->var);
 		ob_jw_c(j, ','); ob_jw_key(j, "denominator"); ob_jw_str(j, s->den);
-		ob_jw_c(j, ','); ob_jw_key(j, "value"); ob_jw_str(j, s->value);
+		ob_jw_c(j, ','); ob_jw_key(j, "value"); ob_jw_str(j, s->value ? s->value : s->pstr);
 		ob_jw_c(j, ','); ob_jw_key(j, "by"); ob_jw_str(j, *by ? by : NULL);
 		ob_jw_c(j, ','); ob_jw_key(j, "domain"); ob_jw_str(j, *by ? dom : NULL);
 		ob_jw_c(j, ','); ob_jw_key(j, "estimate"); ob_jw_num(j, e->estimate);
@@ -900,9 +944,9 @@ static int cmd_estimate(int argc, char **argv)
 			break;
 		case O_PROPCI:
 			if (!ob_svy_ci_parse(optarg, &so.prop_ci)) {
-				st_usage_error_in("survey", argv[0], OB_TR("--prop-ci «%s»: se esperaba logit, beta, asin o "
-				                              "wald", "--prop-ci «%s»: expected logit, beta, "
-				                              "asin or wald"), optarg);
+				st_usage_error_in("survey", argv[0], OB_TR("--prop-ci «%s»: se esperaba logit, beta, asin, "
+				                              "likelihood o wald", "--prop-ci «%s»: expected "
+				                              "logit, beta, asin, likelihood or wald"), optarg);
 				goto usage;
 			}
 			break;
@@ -1127,13 +1171,12 @@ static int cmd_estimate(int argc, char **argv)
 	for (size_t i = 0; i < nspec; i++) {
 		struct ob_svy_est est;
 
-		ob_svy_estimate(&ds, &scr, spec[i].k, spec[i].y, spec[i].x, NULL, 0, &so, &est);
+		estimate(&ds, &scr, &spec[i], NULL, 0, &so, &est);
 		row(&o, &spec[i], "", "", &est);
 		for (size_t b = 0; b < nby; b++)
 			for (size_t k = 0; k < by[b].ndom; k++) {
-				ob_svy_estimate(&ds, &scr, spec[i].k, spec[i].y, spec[i].x,
-				                by[b].rows + by[b].first[k], by[b].first[k + 1] - by[b].first[k],
-				                &so, &est);
+				estimate(&ds, &scr, &spec[i], by[b].rows + by[b].first[k],
+				         by[b].first[k + 1] - by[b].first[k], &so, &est);
 				row(&o, &spec[i], by[b].name, by[b].dom[k], &est);
 			}
 	}

@@ -35,8 +35,24 @@
  *           sample size n* = p (1 - p) / V (t_{n-1} / t_df)^2, svyciprop "beta"
  *   asin    sin^2(asin sqrt p +- q se / (2 sqrt(p (1 - p)))), svyciprop
  *           "asin", its limits kept inside [0, 1]
- * logit, beta and asin apply to proportions; totals, means and ratios
- * always take wald.
+ *   likelihood  svyciprop "likelihood": the proportions pi whose binomial
+ *           deviance, scaled by the dispersion and the design effect as a
+ *           Rao-Scott chi-squared, stays within q^2 (the 1 - a quantile of
+ *           F(1, df), or of chi-squared(1) with the normal):
+ *             D(pi) = 2 n [p log(p / pi) + (1 - p) log((1 - p) / (1 - pi))]
+ *             D(pi) / (phi d) <= q^2,  phi = n / (n - 1),
+ *             d = V n / (p (1 - p))
+ *           with n the respondents (svyglm's weights, scaled to a mean of
+ *           1 over them), phi the quasi-binomial dispersion and d the
+ *           design effect of the log-odds (V / (p (1 - p))^2 over the
+ *           binomial 1 / (n p (1 - p))). survey finds the two limits by
+ *           profiling the deviance on a grid and interpolating a spline;
+ *           here they are the exact roots (bisection), which differ from
+ *           survey's by that interpolation error (tests/data/survey).
+ *           With replicate weights V is the replicates' variance (survey
+ *           4.1-1 gives no likelihood interval there: NA).
+ * logit, beta, asin and likelihood apply to proportions; totals, means
+ * and ratios always take wald.
  *
  * Undefined values are NaN, and a flag says why; nothing undefined is
  * ever written as a number.
@@ -51,6 +67,7 @@ enum ob_svy_estimator {
 	OB_SVY_MEAN,
 	OB_SVY_PROP,
 	OB_SVY_RATIO,
+	OB_SVY_QUANTILE,  /* ob_svy_quantile() */
 };
 
 enum ob_svy_ci {
@@ -58,10 +75,12 @@ enum ob_svy_ci {
 	OB_SVY_CI_LOGIT,
 	OB_SVY_CI_BETA,
 	OB_SVY_CI_ASIN,
+	OB_SVY_CI_LIKELIHOOD,
+	OB_SVY_CI_WOODRUFF,  /* of quantiles only; not a --prop-ci */
 };
 
-const char *ob_svy_estimator_name(enum ob_svy_estimator k); /* total, mean, prop, ratio */
-const char *ob_svy_ci_name(enum ob_svy_ci m);               /* wald, logit, beta, asin */
+const char *ob_svy_estimator_name(enum ob_svy_estimator k); /* total, mean, prop, ratio, quantile */
+const char *ob_svy_ci_name(enum ob_svy_ci m);               /* wald, logit, beta, asin, likelihood, woodruff */
 bool ob_svy_ci_parse(const char *s, enum ob_svy_ci *m);
 
 enum ob_svy_flag {
@@ -71,7 +90,7 @@ enum ob_svy_flag {
 	OB_SVY_LONELY_PSU = 1u << 3,  /* the variance used the lonely-PSU rule */
 	OB_SVY_NO_INTERVAL = 1u << 4, /* the interval is undefined: no degrees of
 	                                 freedom, no variance, or a proportion of 0 or 1
-	                                 on the logit, beta or asin scale */
+	                                 on the logit, beta, asin or likelihood scale */
 	OB_SVY_MISSING = 1u << 5,     /* respondents of the domain without a value were left out */
 	OB_SVY_ZERO_DENOMINATOR = 1u << 6, /* a ratio whose denominator totals 0 */
 };
@@ -105,12 +124,16 @@ struct ob_svy_est {
 	unsigned flags;        /* enum ob_svy_flag */
 };
 
+struct ob_svy_qpoint;
+
 /* Scratch space, for one thread at a time. */
 struct ob_svy_scratch {
 	struct ob_svy_work wk;
 	double *z;
 	size_t *idx;
 	double *theta;  /* [nrep]: the replicates' estimates */
+	double *u;      /* [n]: the indicator of a quantile's interval */
+	struct ob_svy_qpoint *q; /* [n]: a quantile's values in order */
 };
 
 void ob_svy_scratch_init(struct ob_svy_scratch *s, const struct ob_svy_design *ds);
@@ -126,6 +149,43 @@ void ob_svy_scratch_release(struct ob_svy_scratch *s);
 ob_err ob_svy_estimate(const struct ob_svy_design *ds, struct ob_svy_scratch *s,
                        enum ob_svy_estimator k, const double *y, const double *x,
                        const size_t *rows, size_t m, const struct ob_svy_opts *o,
+                       struct ob_svy_est *e);
+
+/*
+ * Quantile p of y over the domain rows[0..m) (NULL: everyone), as survey's
+ * svyquantile (4.1) with its defaults, qrule "math" and interval.type
+ * "mean":
+ *   estimate  the smallest value y_(j) of the domain, in order, whose
+ *             cumulated weight reaches p W: F(y_(j)) >= p, with F the
+ *             weighted distribution function of the domain (its inverse,
+ *             Hyndman and Fan's type 1 with weights);
+ *   interval  Woodruff (1952): the proportion F(q) of the domain at or
+ *             below the estimate q, its standard error se_F (linearised
+ *             or from the replicates, as any proportion) and its Wald
+ *             interval F(q) +- t se_F, taken back through the same
+ *             inverse: [Q(F(q) - t se_F), Q(F(q) + t se_F)], where Q(a)
+ *             is the smallest value whose F reaches a; a limit of F below
+ *             0 or above 1 leaves that end undefined (OB_SVY_NO_INTERVAL,
+ *             and no se), and for an a (or a p) below the smallest
+ *             value's F, survey's rule gives the second smallest value,
+ *             kept here;
+ *   se        the interval's width over 2 t, as survey reports it.
+ * t is the quantile of the interval (o->level, o->normal); its degrees of
+ * freedom are the whole design's, as for every other domain estimate
+ * (survey's default for a subset would be the domain's own). The cv is
+ * se / |q|; there is no design effect. A respondent whose y is NaN is
+ * left out (OB_SVY_MISSING). p must be in (0, 1), else OB_EINVAL; a
+ * domain without values is OB_SVY_NO_CASES, with no number.
+ */
+/* A value of a quantile's domain with its weight and respondent, sorted
+ * by value and then by respondent (s->q). */
+struct ob_svy_qpoint {
+	double y, w;
+	size_t i;
+};
+
+ob_err ob_svy_quantile(const struct ob_svy_design *ds, struct ob_svy_scratch *s, const double *y,
+                       double p, const size_t *rows, size_t m, const struct ob_svy_opts *o,
                        struct ob_svy_est *e);
 
 #endif

@@ -5,6 +5,8 @@
 # agrees with CSV; a Windows-1252 file with ';' gives the same estimates;
 # bad input is refused with its file, line, column and value, and nothing
 # on standard output; a domain without respondents is flagged, not a number.
+# Quantiles and the likelihood interval against quantiles.csv and
+# svyciprop_likelihood.csv (make_quantiles.R).
 SV="$OBSERVA_TESTDATA/survey"
 CMP="$(dirname "$0")/stats_compare.awk"
 IN="$SV/designs_sample.csv"
@@ -108,14 +110,41 @@ cut -d, -f1-4,6- "$T/adjust.csv" >"$T/b"
 cmp -s "$T/a" "$T/b" || { diff "$T/a" "$T/b" >&2; fail "Windows-1252 input gives other estimates"; }
 expect_grep "$T/cp1252.out" ",región,"
 
-# a domain without respondents (--values lists Este): flagged, no number
-sv "$T/este.csv" $DESIGN --estimate prop:victim --by region --values 'region=Norte|Sur|Este|Sur' "$IN"
+# a domain without respondents (--values lists Este): flagged, no number,
+# for a proportion and for a quantile
+sv "$T/este.csv" $DESIGN --estimate prop:victim,quantile:income:0.5 --by region \
+	--values 'region=Norte|Sur|Este|Sur' "$IN"
 awk -F, '$6 == "Este" { found++; if ($7 != "" || $8 != "" || $16 != 0 || $20 !~ /sin_casos/) exit 1 }
-	$6 == "Sur" { sur++ } END { exit !(found == 1 && sur == 1) }' "$T/este.csv" || { cat "$T/este.csv" >&2; fail "empty domain not flagged"; }
+	$6 == "Sur" { sur++ } END { exit !(found == 2 && sur == 2) }' "$T/este.csv" || { cat "$T/este.csv" >&2; fail "empty domain not flagged"; }
 # few respondents and high CV are flagged with the thresholds given
 sv "$T/flags.csv" $DESIGN --estimate prop:victim --by region --min-n 20 --max-cv 0.2 --lang en "$IN"
 expect_grep "$T/flags.csv" "few_cases"
 expect_grep "$T/flags.csv" "high_cv"
+
+# quantiles (svyquantile: qrule "math", Woodruff's interval) and the
+# likelihood interval of proportions (the exact limits of survey's profile)
+# for everyone and by sex, t and normal; quantiles with a lonely PSU by
+# region; undefined limits empty
+Q="quantile:age:0.25,quantile:age:0.5,quantile:age:0.75"
+Q="$Q,quantile:n_incidents:0.25,quantile:n_incidents:0.5,quantile:n_incidents:0.75"
+for iv in t normal; do
+	sv "$T/q-$iv.csv" --weight weight --strata stratum --cluster psu --estimate "$Q,prop:victim" \
+		--prop-ci likelihood --by sex --interval "$iv" "$SV/survey_sample.csv"
+	agree "$SV/quantiles.csv" "$T/q-$iv.csv" -v keys=variable,value=quantile,domain \
+		-v cols=estimate,se,ci_lower,ci_upper -v "where=design=strat_clus,interval=$iv" \
+		-v awhere=estimator=quantile
+	agree "$SV/svyciprop_likelihood.csv" "$T/q-$iv.csv" -v keys=domain -v awhere=estimator=prop \
+		-v cols=estimate,se,ci_lower=exact_lower,ci_upper=exact_upper \
+		-v "where=design=strat_clus,interval=$iv"
+done
+expect_grep "$T/q-t.csv" "quantile,age,,0.5,,,47,"
+expect_grep "$T/q-t.csv" ",woodruff,"
+expect_grep "$T/q-t.csv" ",likelihood,"
+sv "$T/q-adjust.csv" $DESIGN --lonely-psu adjust --estimate quantile:income:0.25,quantile:income:0.5 \
+	--estimate quantile:income:0.75 --by region "$IN"
+agree "$SV/quantiles.csv" "$T/q-adjust.csv" -v keys=variable,value=quantile,domain \
+	-v cols=estimate,se,ci_lower,ci_upper -v where=design=adjust,interval=t
+[ "$ncompared" -eq 14 ] || fail "compared $ncompared outputs, expected 14"
 
 # bad input: exit 1, the position and the value, nothing on stdout
 # refuse EXPECTED-TEXT FILE ARGS...
@@ -140,6 +169,13 @@ refuse "«nada»" "$IN" $DESIGN --estimate mean:nada
 awk -F, -v OFS=, 'NR == 9 { $5 = 0.3 } { print }' "$IN" >"$T/fpc.csv"
 refuse "fpc.csv:9:5" "$T/fpc.csv" $DESIGN --fpc fpc_frac --estimate victim
 expect_status 2 "$OBSERVA" survey estimate $DESIGN --estimate median:victim "$IN"
+# a quantile of a variable that is not a number; P outside (0, 1) or missing
+refuse "designs_sample.csv:2:6" "$IN" $DESIGN --estimate quantile:region:0.5
+for bad in quantile:income:1.5 quantile:income; do
+	expect_status 2 "$OBSERVA" survey estimate $DESIGN --estimate "$bad" "$IN"
+	[ ! -s "$T/out" ] || fail "survey estimate --estimate $bad: output after an error"
+done
+expect_grep "$T/err" "quantile:VAR:P"
 expect_status 2 "$OBSERVA" survey estimate --estimate victim "$IN"
 expect_status 0 "$OBSERVA" survey --help
 expect_grep "$T/out" "estimate"

@@ -1,12 +1,14 @@
 # survey_replicates.sh - "observa survey estimate --repweights" on the
 # replicate-weight references (tests/data/survey/replicates*.csv, made by
 # make_replicates.R with R's svrepdesign): a BRR and a JK1 design by region,
-# every row compared with R's to 1e-9 relative; bad input refused with its
+# every row compared with R's to 1e-9 relative, quantiles too (quantiles.csv,
+# make_quantiles.R); bad input refused with its
 # file, line, column and value, and nothing on standard output.
 SV="$OBSERVA_TESTDATA/survey"
 CMP="$(dirname "$0")/stats_compare.awk"
 IN="$SV/replicates_sample.csv"
 ALL="prop:victim,mean:income,total:incidents,prop:reported,ratio:incidents/victim"
+Q="quantile:income:0.25,quantile:income:0.5,quantile:income:0.75"
 ncompared=0
 
 for d in brr jk1; do
@@ -16,17 +18,24 @@ for d in brr jk1; do
 	esac
 	# shellcheck disable=SC2086
 	expect_status 0 "$OBSERVA" survey estimate --weight weight $rep --estimate "$ALL" \
-		--by region "$IN"
+		--estimate "$Q" --by region "$IN"
 	[ ! -s "$T/err" ] || { cat "$T/err" >&2; fail "$d: unexpected message"; }
-	cp "$T/out" "$T/$d.csv"
+	grep -v '^quantile,' "$T/out" >"$T/$d.csv"
 	awk -v keys=estimator,variable,domain -v cols=estimate,se,df=degf -v "where=design=$d" \
 		-f "$CMP" "$SV/replicates.csv" "$T/$d.csv" >"$T/cmp" 2>&1 || {
 		cat "$T/cmp" >&2
 		fail "$d differs from R"
 	}
-	ncompared=$((ncompared + 1))
+	# quantiles: Woodruff's interval with the replicates' variance of F
+	awk -v keys=variable,value=quantile,domain -v cols=estimate,se,ci_lower,ci_upper,df=degf \
+		-v "where=design=$d,interval=t" -v awhere=estimator=quantile \
+		-f "$CMP" "$SV/quantiles.csv" "$T/out" >"$T/cmp" 2>&1 || {
+		cat "$T/cmp" >&2
+		fail "$d: quantiles differ from R"
+	}
+	ncompared=$((ncompared + 2))
 done
-[ "$ncompared" -eq 2 ] || fail "compared $ncompared outputs, expected 2"
+[ "$ncompared" -eq 4 ] || fail "compared $ncompared outputs, expected 4"
 # replicates named one by one give the same as the prefix
 expect_status 0 "$OBSERVA" survey estimate --weight weight --rep-type brr \
 	--repweights brr1,brr2,brr3,brr4,brr5,brr6,brr7,brr8,brr9,brr10,brr11,brr12 \

@@ -1,7 +1,8 @@
 /*
  * test_estimate.c - survey designs and estimates against R's survey package
  * (tests/data/survey/: estimates.csv, domains.csv, svyciprop.csv made by
- * make_survey.R, and designs.csv by make_designs.R; see the README there).
+ * make_survey.R, designs.csv by make_designs.R, quantiles.csv and
+ * svyciprop_likelihood.csv by make_quantiles.R; see the README there).
  */
 #include "test.h"
 
@@ -11,6 +12,9 @@
 #include "survey/estimate.h"
 
 #define REL 1e-9
+/* survey's likelihood limits are interpolated on a profile: they differ
+ * from the exact ones (make_quantiles.R) by up to 1.3e-4 relative here */
+#define REL_PROFILE 2e-4
 
 /* A sample read from a reference CSV, with its design columns as codes. */
 struct sample {
@@ -242,14 +246,14 @@ static void domains_against_r(void **state)
 	sample_free(&s);
 }
 
-/* svyciprop.csv: every method observa offers; "likelihood" (the Rao-Scott
- * profile) is the one it does not, and the only row left unchecked. */
+/* svyciprop.csv: every method; "likelihood" to survey's interpolation
+ * (svyciprop_likelihood.csv checks it to 1e-9 against the exact limits). */
 static void svyciprop_against_r(void **state)
 {
 	struct sample s;
 	struct refcsv t;
 	double *victim;
-	size_t checked = 0, skipped = 0;
+	size_t checked = 0, profiled = 0;
 	(void)state;
 
 	sample_load(&s, "survey/survey_sample.csv", "stratum", "psu");
@@ -262,10 +266,11 @@ static void svyciprop_against_r(void **state)
 		struct ob_svy_scratch sc;
 		struct ob_svy_opts o;
 		struct ob_svy_est e;
+		double rel = REL;
 
 		if (!strcmp(meth, "likelihood")) {
-			skipped++;
-			continue;
+			rel = REL_PROFILE;
+			profiled++;
 		}
 		assert_true(ob_svy_ci_parse(meth, &m));
 		design(&ds, &s, refcsv_str(&t, r, "design"), OB_SVY_LONELY_FAIL);
@@ -277,14 +282,14 @@ static void svyciprop_against_r(void **state)
 		assert_int_equal(e.ci, m);
 		REF_CHECK(&t, r, "estimate", e.estimate, REL, 0);
 		REF_CHECK(&t, r, "se", e.se, REL, 0);
-		REF_CHECK(&t, r, "ci_lower", e.lower, REL, 0);
-		REF_CHECK(&t, r, "ci_upper", e.upper, REL, 0);
+		REF_CHECK(&t, r, "ci_lower", e.lower, rel, 0);
+		REF_CHECK(&t, r, "ci_upper", e.upper, rel, 0);
 		checked++;
 		ob_svy_scratch_release(&sc);
 		ob_svy_design_release(&ds);
 	}
-	assert_int_equal(checked, 20);
-	assert_int_equal(skipped, 4);
+	assert_int_equal(checked, 24);
+	assert_int_equal(profiled, 4);
 	refcsv_free(&t);
 	free(victim);
 	sample_free(&s);
@@ -458,6 +463,184 @@ static void refusals_and_flags(void **state)
 	ob_svy_design_release(&ds);
 }
 
+/* svyciprop_likelihood.csv: the likelihood interval of victim on every
+ * design, for everyone and by sex, t(degf) and normal: the exact limits to
+ * 1e-9, survey's to its interpolation. */
+static void likelihood_against_r(void **state)
+{
+	struct sample s;
+	struct refcsv t;
+	double *victim;
+	(void)state;
+
+	sample_load(&s, "survey/survey_sample.csv", "stratum", "psu");
+	victim = column(&s, "victim");
+	refcsv_load(&t, "survey/svyciprop_likelihood.csv");
+	assert_int_equal(t.nrows, 24);
+	for (size_t r = 0; r < t.nrows; r++) {
+		const char *dom = refcsv_str(&t, r, "domain");
+		size_t rows[64], m = 0;
+		struct ob_svy_design ds;
+		struct ob_svy_scratch sc;
+		struct ob_svy_opts o;
+		struct ob_svy_est e;
+
+		for (size_t i = 0; *dom && i < s.n; i++)
+			if (!strcmp(refcsv_str(&s.t, i, "sex"), dom))
+				rows[m++] = i;
+		design(&ds, &s, refcsv_str(&t, r, "design"), OB_SVY_LONELY_FAIL);
+		ob_svy_scratch_init(&sc, &ds);
+		ob_svy_opts_init(&o);
+		assert_true(ob_svy_ci_parse("likelihood", &o.prop_ci));
+		o.normal = !strcmp(refcsv_str(&t, r, "interval"), "normal");
+		assert_int_equal(ob_svy_estimate(&ds, &sc, OB_SVY_PROP, victim, NULL, *dom ? rows : NULL,
+		                                 m, &o, &e), OB_OK);
+		assert_int_equal(e.ci, OB_SVY_CI_LIKELIHOOD);
+		assert_string_equal(ob_svy_ci_name(e.ci), "likelihood");
+		assert_false(e.flags & OB_SVY_NO_INTERVAL);
+		REF_CHECK(&t, r, "estimate", e.estimate, REL, 0);
+		REF_CHECK(&t, r, "se", e.se, REL, 0);
+		REF_CHECK(&t, r, "exact_lower", e.lower, REL, 0);
+		REF_CHECK(&t, r, "exact_upper", e.upper, REL, 0);
+		REF_CHECK(&t, r, "ci_lower", e.lower, REL_PROFILE, 0);
+		REF_CHECK(&t, r, "ci_upper", e.upper, REL_PROFILE, 0);
+		ob_svy_scratch_release(&sc);
+		ob_svy_design_release(&ds);
+	}
+	refcsv_free(&t);
+	free(victim);
+	sample_free(&s);
+}
+
+/* One sample of quantiles.csv: its rows of design dn are checked. */
+static size_t quantiles_of(struct refcsv *t, const char *path, const char *dn_prefix,
+                           enum ob_svy_lonely rule)
+{
+	struct sample s;
+	size_t checked = 0;
+
+	sample_load(&s, path, "stratum", "psu");
+	for (size_t r = 0; r < t->nrows; r++) {
+		const char *dn = refcsv_str(t, r, "design"), *dv = refcsv_str(t, r, "domain_var");
+		const char *dom = refcsv_str(t, r, "domain");
+		size_t rows[64], m = 0;
+		struct ob_svy_design ds;
+		struct ob_svy_scratch sc;
+		struct ob_svy_opts o;
+		struct ob_svy_est e;
+		struct ob_diag d;
+		double *y;
+
+		if (strncmp(dn, dn_prefix, strlen(dn_prefix)))
+			continue;
+		y = column(&s, refcsv_str(t, r, "variable"));
+		for (size_t i = 0; *dom && i < s.n; i++)
+			if (!strcmp(refcsv_str(&s.t, i, dv), dom))
+				rows[m++] = i;
+		if (rule == OB_SVY_LONELY_ADJUST) {
+			ob_diag_clear(&d);
+			assert_int_equal(ob_svy_design_init(&ds, s.n, s.w, s.stratum, s.nstrata, s.psu,
+			                                    s.npsu, NULL, rule, NULL, &d), OB_OK);
+		} else {
+			design(&ds, &s, dn, rule);
+		}
+		ob_svy_scratch_init(&sc, &ds);
+		ob_svy_opts_init(&o);
+		o.normal = !strcmp(refcsv_str(t, r, "interval"), "normal");
+		if (!o.normal)
+			assert_true(ds.df == refcsv_num(t, r, "degf"));
+		assert_int_equal(ob_svy_quantile(&ds, &sc, y, refcsv_num(t, r, "quantile"),
+		                                 *dom ? rows : NULL, m, &o, &e), OB_OK);
+		assert_int_equal(e.ci, OB_SVY_CI_WOODRUFF);
+		REF_CHECK(t, r, "estimate", e.estimate, REL, 0);
+		REF_CHECK(t, r, "ci_lower", e.lower, REL, 0);
+		REF_CHECK(t, r, "ci_upper", e.upper, REL, 0);
+		REF_CHECK(t, r, "se", e.se, REL, 0);
+		/* an undefined limit is flagged, never a number */
+		assert_int_equal(!!(e.flags & OB_SVY_NO_INTERVAL), isnan(e.lower) || isnan(e.upper));
+		assert_true(isnan(e.deff));
+		assert_int_equal(e.n, *dom ? m : s.n);
+		checked++;
+		ob_svy_scratch_release(&sc);
+		ob_svy_design_release(&ds);
+		free(y);
+	}
+	sample_free(&s);
+	return checked;
+}
+
+/* Every row of quantiles.csv: svyquantile at 0.25, 0.5, 0.75 for everyone
+ * and by domain, on the four designs and with a lonely PSU (the rows of the
+ * replicate designs, brr and jk1, are tests/e2e/survey_replicates.sh's). */
+static void quantiles_against_r(void **state)
+{
+	struct refcsv t;
+	size_t checked = 0, undefined = 0, replicates = 0;
+	(void)state;
+
+	refcsv_load(&t, "survey/quantiles.csv");
+	assert_int_equal(t.nrows, 198);
+	for (size_t r = 0; r < t.nrows; r++) {
+		const char *dn = refcsv_str(&t, r, "design");
+		undefined += isnan(refcsv_num(&t, r, "se"));
+		replicates += !strcmp(dn, "brr") || !strcmp(dn, "jk1");
+	}
+	/* the reference holds limits survey leaves undefined */
+	assert_true(undefined > 0 && undefined < t.nrows);
+	checked += quantiles_of(&t, "survey/survey_sample.csv", "strat_", OB_SVY_LONELY_FAIL);
+	checked += quantiles_of(&t, "survey/survey_sample.csv", "weights_only", OB_SVY_LONELY_FAIL);
+	checked += quantiles_of(&t, "survey/designs_sample.csv", "adjust", OB_SVY_LONELY_ADJUST);
+	assert_int_equal(replicates, 36);
+	assert_int_equal(checked + replicates, t.nrows);
+	refcsv_free(&t);
+}
+
+/* Quantiles of bad input: refused or flagged, never a number made up. */
+static void quantile_refusals(void **state)
+{
+	double w[4] = { 1, 2, 3, 4 }, y[4] = { 5, NAN, 7, 8 };
+	size_t rows[1] = { 1 };
+	struct ob_svy_design ds;
+	struct ob_svy_scratch sc;
+	struct ob_svy_opts o;
+	struct ob_svy_est e;
+	struct ob_diag d;
+	(void)state;
+
+	ob_diag_clear(&d);
+	assert_int_equal(ob_svy_design_init(&ds, 4, w, NULL, 0, NULL, 0, NULL, OB_SVY_LONELY_FAIL,
+	                                    NULL, &d), OB_OK);
+	ob_svy_scratch_init(&sc, &ds);
+	ob_svy_opts_init(&o);
+	/* p outside (0, 1) */
+	assert_int_equal(ob_svy_quantile(&ds, &sc, y, 0, NULL, 0, &o, &e), OB_EINVAL);
+	assert_int_equal(ob_svy_quantile(&ds, &sc, y, 1, NULL, 0, &o, &e), OB_EINVAL);
+	assert_int_equal(ob_svy_quantile(&ds, &sc, y, NAN, NULL, 0, &o, &e), OB_EINVAL);
+	assert_int_equal(ob_svy_quantile(&ds, &sc, y, -0.5, NULL, 0, &o, &e), OB_EINVAL);
+	/* a domain with no respondents, and one whose only value is missing */
+	assert_int_equal(ob_svy_quantile(&ds, &sc, y, 0.5, rows, 0, &o, &e), OB_OK);
+	assert_true(isnan(e.estimate) && isnan(e.se) && (e.flags & OB_SVY_NO_CASES));
+	assert_int_equal(ob_svy_quantile(&ds, &sc, y, 0.5, rows, 1, &o, &e), OB_OK);
+	assert_true(isnan(e.estimate) && (e.flags & OB_SVY_NO_CASES) && (e.flags & OB_SVY_MISSING));
+	/* the missing value is left out: the median of 5, 7, 8 weighted 1, 3, 4
+	 * (W = 8, F(7) = 0.5) is 7 */
+	assert_int_equal(ob_svy_quantile(&ds, &sc, y, 0.5, NULL, 0, &o, &e), OB_OK);
+	assert_true(e.estimate == 7 && e.n == 3 && e.n_missing == 1 && (e.flags & OB_SVY_MISSING));
+	/* no estimator takes a quantile without its p */
+	assert_int_equal(ob_svy_estimate(&ds, &sc, OB_SVY_QUANTILE, y, NULL, NULL, 0, &o, &e),
+	                 OB_EINVAL);
+	/* the likelihood interval of a proportion of 1 is undefined and flagged */
+	{
+		double one[4] = { 1, 1, 1, 1 };
+		assert_true(ob_svy_ci_parse("likelihood", &o.prop_ci));
+		assert_int_equal(ob_svy_estimate(&ds, &sc, OB_SVY_PROP, one, NULL, NULL, 0, &o, &e),
+		                 OB_OK);
+		assert_true(e.estimate == 1 && isnan(e.lower) && (e.flags & OB_SVY_NO_INTERVAL));
+	}
+	ob_svy_scratch_release(&sc);
+	ob_svy_design_release(&ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -466,6 +649,9 @@ int main(void)
 		cmocka_unit_test(svyciprop_against_r),
 		cmocka_unit_test(designs_against_r),
 		cmocka_unit_test(refusals_and_flags),
+		cmocka_unit_test(likelihood_against_r),
+		cmocka_unit_test(quantiles_against_r),
+		cmocka_unit_test(quantile_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
