@@ -195,9 +195,25 @@ static void median(struct acc *a)
 	                                    : (a->days[a->n_days / 2 - 1] + a->days[a->n_days / 2]) / 2.0;
 }
 
+/* The year of c's missing_since, 0 when it has none. */
+static int year_of(const struct ob_missing_type *m, const struct ob_case_rec *c)
+{
+	const char *v = c->values[m->missing_since];
+	long long y;
+
+	return v && strlen(v) >= 4 && ob_parse_int(v, 4, 1, 9999, &y) ? (int)y : 0;
+}
+
 ob_err ob_missing_stats(const struct ob_missing_type *m, const struct ob_case_set *set,
                         enum ob_missing_by by, struct ob_missing_cell **cells, size_t *n,
                         struct ob_diag *d)
+{
+	return ob_missing_stats_year(m, set, 0, by, cells, n, d);
+}
+
+ob_err ob_missing_stats_year(const struct ob_missing_type *m, const struct ob_case_set *set,
+                             int year, enum ob_missing_by by, struct ob_missing_cell **cells,
+                             size_t *n, struct ob_diag *d)
 {
 	struct acc *acc = NULL, total = { 0 };
 	size_t na = 0;
@@ -211,6 +227,8 @@ ob_err ob_missing_stats(const struct ob_missing_type *m, const struct ob_case_se
 		long long age;
 		size_t k;
 
+		if (year && year_of(m, c) != year)
+			continue;
 		switch (by) {
 		case OB_MISSING_BY_MONTH:
 			v = c->values[m->missing_since];
@@ -310,4 +328,113 @@ void ob_missing_suppress(struct ob_missing_cell *cells, size_t n, long long min_
 		if (cells[i].split_hidden && cells[i].located)
 			cells[n - 1].split_hidden = true;
 	}
+}
+
+/*
+ * The total's alive and dead, hidden because another breakdown hides a
+ * group's, would come back as the sum of this breakdown's groups when
+ * every one of them shows its own: hide the alive and dead of one group
+ * with people located (the smallest with at least min_count of them,
+ * else the largest), so that the total stays unknown here too. Whether
+ * the total's reported and located counts are hidden depends on them
+ * alone: the same in every breakdown, and then every group's is small too.
+ */
+static void split_partner(struct ob_missing_cell *cells, size_t groups, long long min_count)
+{
+	size_t pick = groups;
+
+	for (size_t i = 0; i < groups; i++) {
+		const struct ob_missing_cell *c = &cells[i];
+		if (c->located <= 0)
+			continue;
+		if (c->split_hidden)
+			return; /* the sum has an unknown term already */
+		if (pick == groups)
+			pick = i;
+		else if (c->located >= min_count &&
+		         (cells[pick].located < min_count || c->located < cells[pick].located))
+			pick = i;
+		else if (cells[pick].located < min_count && c->located > cells[pick].located)
+			pick = i;
+	}
+	if (pick < groups)
+		cells[pick].split_hidden = true;
+}
+
+ob_err ob_missing_year_stats(const struct ob_missing_type *m, const struct ob_case_set *set,
+                             int year, long long min_count, long long min_minors,
+                             struct ob_missing_year *y, struct ob_diag *d)
+{
+	bool reported = false, located = false, split = false;
+	ob_err e;
+
+	memset(y, 0, sizeof(*y));
+	y->year = year;
+	for (size_t k = 0; k < OB_MISSING_NBY; k++) {
+		struct ob_missing_cell *total;
+
+		if ((e = ob_missing_stats_year(m, set, year, (enum ob_missing_by)k, &y->by[k],
+		                               &y->n[k], d))) {
+			ob_missing_year_free(y);
+			return e;
+		}
+		ob_missing_suppress(y->by[k], y->n[k], min_count, min_minors);
+		total = &y->by[k][y->n[k] - 1];
+		reported |= total->reported_hidden;
+		located |= total->located_hidden;
+		split |= total->split_hidden;
+	}
+	/* the total, one number in every breakdown: hidden in one, in all */
+	for (size_t k = 0; k < OB_MISSING_NBY; k++) {
+		struct ob_missing_cell *total = &y->by[k][y->n[k] - 1];
+		if (split && !total->split_hidden)
+			split_partner(y->by[k], y->n[k] - 1, min_count);
+		total->reported_hidden = reported;
+		total->located_hidden = reported || located;
+		total->split_hidden = reported || located || split;
+	}
+	return OB_OK;
+}
+
+void ob_missing_year_free(struct ob_missing_year *y)
+{
+	for (size_t k = 0; k < OB_MISSING_NBY; k++) {
+		free(y->by[k]);
+		y->by[k] = NULL;
+		y->n[k] = 0;
+	}
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+void ob_missing_years(const struct ob_missing_type *m, const struct ob_case_set *set,
+                      int **years, size_t *n)
+{
+	int *v = NULL;
+	size_t k = 0;
+
+	*n = 0;
+	*years = NULL;
+	if (!set->n)
+		return;
+	v = ob_malloc(set->n * sizeof(*v));
+	for (size_t i = 0; i < set->n; i++) {
+		int y = year_of(m, &set->cases[i]);
+		if (y)
+			v[k++] = y;
+	}
+	qsort(v, k, sizeof(*v), cmp_int);
+	*n = 0;
+	for (size_t i = 0; i < k; i++)
+		if (!*n || v[*n - 1] != v[i])
+			v[(*n)++] = v[i];
+	if (!*n) {
+		free(v);
+		v = NULL;
+	}
+	*years = v;
 }

@@ -89,6 +89,11 @@ struct ob_missing_cell {
 ob_err ob_missing_stats(const struct ob_missing_type *m, const struct ob_case_set *set,
                         enum ob_missing_by by, struct ob_missing_cell **cells, size_t *n,
                         struct ob_diag *d);
+/* The same for the reports whose missing_since falls in year (0: every
+ * report; a report without that date is in no year). */
+ob_err ob_missing_stats_year(const struct ob_missing_type *m, const struct ob_case_set *set,
+                             int year, enum ob_missing_by by, struct ob_missing_cell **cells,
+                             size_t *n, struct ob_diag *d);
 
 /*
  * Disclosure control of the cells (the total last, as ob_missing_stats
@@ -103,5 +108,31 @@ ob_err ob_missing_stats(const struct ob_missing_type *m, const struct ob_case_se
  */
 void ob_missing_suppress(struct ob_missing_cell *cells, size_t n, long long min_count,
                          long long min_minors);
+
+/*
+ * The published statistics of a year (0: every report): the four
+ * breakdowns (by[k] for enum ob_missing_by k), each ending in the same
+ * total, suppressed together. Each breakdown is suppressed as above; then
+ * a cell of the total that is hidden in one breakdown is hidden in all
+ * (the year's total is one number shown four times: shown in one
+ * breakdown, it would give back, by subtraction, a group hidden in
+ * another). This is what "observa missing stats" prints and what a release
+ * publishes (publish/release_missing.c): one question, one number.
+ * ob_missing_year_free frees the cells.
+ */
+#define OB_MISSING_NBY 4
+struct ob_missing_year {
+	int year;
+	struct ob_missing_cell *by[OB_MISSING_NBY];
+	size_t n[OB_MISSING_NBY];
+};
+ob_err ob_missing_year_stats(const struct ob_missing_type *m, const struct ob_case_set *set,
+                             int year, long long min_count, long long min_minors,
+                             struct ob_missing_year *y, struct ob_diag *d);
+void ob_missing_year_free(struct ob_missing_year *y);
+/* The years of missing_since among set's reports, ascending, distinct:
+ * *n in *years (the caller's, free()). */
+void ob_missing_years(const struct ob_missing_type *m, const struct ob_case_set *set,
+                      int **years, size_t *n);
 
 #endif
