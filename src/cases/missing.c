@@ -95,6 +95,46 @@ bool ob_missing_match(const struct ob_missing_type *m, const struct ob_case_rec 
 	return true;
 }
 
+/* Copy v (when shown) into out; false when it does not fit. */
+static bool keep(const char *v, char *out, size_t size, unsigned char bit, unsigned char *has)
+{
+	if (!v)
+		return true;
+	*has |= bit;
+	return ob_strlcpy(out, v, size) < size;
+}
+
+void ob_missing_row_of(const struct ob_missing_type *m, const struct ob_case_rec *c,
+                       unsigned long long mask, struct ob_missing_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (!age_of(shown(c, mask, m->age), &r->age))
+		r->age = -1;
+	r->whole = keep(shown(c, mask, m->sex), r->sex, sizeof(r->sex), OB_MISSING_HAS_SEX, &r->has);
+	r->whole &= keep(shown(c, mask, m->territory), r->territory, sizeof(r->territory),
+	                 OB_MISSING_HAS_TERRITORY, &r->has);
+	r->whole &= keep(shown(c, mask, m->missing_since), r->since, sizeof(r->since),
+	                 OB_MISSING_HAS_SINCE, &r->has);
+}
+
+bool ob_missing_row_match(const struct ob_missing_row *r, const struct ob_missing_filter *f)
+{
+	if (f->sex && (!(r->has & OB_MISSING_HAS_SEX) || strcmp(r->sex, f->sex)))
+		return false;
+	if ((f->age_min >= 0 || f->age_max >= 0) &&
+	    (r->age < 0 || (f->age_min >= 0 && r->age < f->age_min) ||
+	     (f->age_max >= 0 && r->age > f->age_max)))
+		return false;
+	if (f->territory && (!(r->has & OB_MISSING_HAS_TERRITORY) ||
+	                     strncmp(r->territory, f->territory, strlen(f->territory))))
+		return false;
+	if ((f->from || f->to) &&
+	    (!(r->has & OB_MISSING_HAS_SINCE) || (f->from && strcmp(r->since, f->from) < 0) ||
+	     (f->to && strcmp(r->since, f->to) > 0)))
+		return false;
+	return true;
+}
+
 /* ---- statistics ---- */
 
 static const char *const by_names[] = { "month", "territory", "sex", "age" };

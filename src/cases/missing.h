@@ -53,6 +53,22 @@ unsigned long long ob_missing_public(const struct ob_missing_type *m,
 bool ob_missing_match(const struct ob_missing_type *m, const struct ob_case_rec *c,
                       unsigned long long mask, const struct ob_missing_filter *f);
 
+/* What the filters read of a public report (mask not 0), copied side by side so that
+ * a listing filters a compact array (the server's: http/missing.c) rather
+ * than every case's values. ob_missing_row_match(r, f) is
+ * ob_missing_match(m, c, mask, f) when r->whole; a row whose value did not
+ * fit (a longer value than these hold) is not whole: ask ob_missing_match. */
+enum { OB_MISSING_HAS_SEX = 1, OB_MISSING_HAS_TERRITORY = 2, OB_MISSING_HAS_SINCE = 4 };
+struct ob_missing_row {
+	long long age;            /* -1: none published (or not a whole 0..200) */
+	char sex[16], territory[24], since[12];
+	unsigned char has;        /* OB_MISSING_HAS_*: published */
+	bool whole;
+};
+void ob_missing_row_of(const struct ob_missing_type *m, const struct ob_case_rec *c,
+                       unsigned long long mask, struct ob_missing_row *r);
+bool ob_missing_row_match(const struct ob_missing_row *r, const struct ob_missing_filter *f);
+
 /* ---- statistics ---- */
 
 enum ob_missing_by {

@@ -535,6 +535,28 @@ static void missing_stats(void **state)
 	ob_missing_filter_init(&f);
 	f.sex = "m";
 	assert_false(ob_missing_match(&m, &set.cases[2], ob_missing_public(&m, &set.cases[2]), &f));
+	/* the compact rows filter as the cases do */
+	for (int k = 0; k < 6; k++) {
+		ob_missing_filter_init(&f);
+		switch (k) {
+		case 0: break;
+		case 1: f.sex = "f"; break;
+		case 2: f.territory = "SLV06"; break;
+		case 3: f.age_min = 16; f.age_max = 40; break;
+		case 4: f.from = "2024-01-10"; break;
+		case 5: f.to = "2024-01-31"; f.sex = "unknown"; f.age_max = 100; break;
+		}
+		for (size_t i = 0; i < set.n; i++) {
+			unsigned long long mask = ob_missing_public(&m, &set.cases[i]);
+			struct ob_missing_row r;
+			if (!mask)
+				continue;
+			ob_missing_row_of(&m, &set.cases[i], mask, &r);
+			assert_true(r.whole);
+			assert_int_equal(ob_missing_row_match(&r, &f),
+			                 ob_missing_match(&m, &set.cases[i], mask, &f));
+		}
+	}
 
 	/* by month: 2024-01 (2, 1 located in 10 days), 2024-02 (2, both: 4 and 1 days), 2024-03 */
 	assert_int_equal(ob_missing_stats(&m, &set, OB_MISSING_BY_MONTH, &cells, &n, &d), OB_OK);
