@@ -5,6 +5,7 @@
 
 #include "io/date.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -95,42 +96,85 @@ bool ob_missing_match(const struct ob_missing_type *m, const struct ob_case_rec 
 	return true;
 }
 
-/* Copy v (when shown) into out; false when it does not fit. */
-static bool keep(const char *v, char *out, size_t size, unsigned char bit, unsigned char *has)
+/* YYYY-MM-DD as the number YYYYMMDD; -1 when s is not of that form. */
+static int32_t ymd(const char *s)
 {
-	if (!v)
-		return true;
-	*has |= bit;
-	return ob_strlcpy(out, v, size) < size;
+	int32_t v = 0;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (size_t i = 0; i < 10; i++) {
+		if (i == 4 || i == 7)
+			continue;
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* 1 + the place of v among the sex field's choices; 0 when none. */
+static int sex_code(const struct ob_missing_type *m, const char *v)
+{
+	const struct ob_case_field *fl = &m->t->fields[m->sex];
+
+	for (size_t i = 0; i < fl->n_choices && i < 255; i++)
+		if (!strcmp(fl->choices[i], v))
+			return (int)i + 1;
+	return 0;
 }
 
 void ob_missing_row_of(const struct ob_missing_type *m, const struct ob_case_rec *c,
                        unsigned long long mask, struct ob_missing_row *r)
 {
+	const char *v;
+	long long age;
+
 	memset(r, 0, sizeof(*r));
-	if (!age_of(shown(c, mask, m->age), &r->age))
-		r->age = -1;
-	r->whole = keep(shown(c, mask, m->sex), r->sex, sizeof(r->sex), OB_MISSING_HAS_SEX, &r->has);
-	r->whole &= keep(shown(c, mask, m->territory), r->territory, sizeof(r->territory),
-	                 OB_MISSING_HAS_TERRITORY, &r->has);
-	r->whole &= keep(shown(c, mask, m->missing_since), r->since, sizeof(r->since),
-	                 OB_MISSING_HAS_SINCE, &r->has);
+	r->whole = true;
+	r->age = age_of(shown(c, mask, m->age), &age) ? (int16_t)age : -1;
+	r->since = -1;
+	if ((v = shown(c, mask, m->missing_since)) && (r->since = ymd(v)) < 0)
+		r->whole = false;
+	if ((v = shown(c, mask, m->sex)) && !(r->sex = (uint8_t)sex_code(m, v)))
+		r->whole = false;
+	/* a code published empty could not be told from none */
+	if ((v = shown(c, mask, m->territory)) &&
+	    (!*v || ob_strlcpy(r->territory, v, sizeof(r->territory)) >= sizeof(r->territory)))
+		r->whole = false;
 }
 
-bool ob_missing_row_match(const struct ob_missing_row *r, const struct ob_missing_filter *f)
+void ob_missing_rowfilter_of(const struct ob_missing_type *m, const struct ob_missing_filter *f,
+                             struct ob_missing_rowfilter *rf)
 {
-	if (f->sex && (!(r->has & OB_MISSING_HAS_SEX) || strcmp(r->sex, f->sex)))
+	memset(rf, 0, sizeof(*rf));
+	rf->f = f;
+	rf->sex = f->sex ? sex_code(m, f->sex) : -1;
+	rf->from = rf->to = -1;
+	if (f->from && (rf->from = ymd(f->from)) < 0)
+		rf->exact = true;
+	if (f->to && (rf->to = ymd(f->to)) < 0)
+		rf->exact = true;
+	rf->territory_len = f->territory ? strlen(f->territory) : 0;
+}
+
+bool ob_missing_row_match(const struct ob_missing_row *r, const struct ob_missing_rowfilter *rf)
+{
+	const struct ob_missing_filter *f = rf->f;
+
+	/* rf->sex 0 (not a choice): no whole row has it */
+	if (rf->sex >= 0 && (!r->sex || r->sex != rf->sex))
 		return false;
 	if ((f->age_min >= 0 || f->age_max >= 0) &&
 	    (r->age < 0 || (f->age_min >= 0 && r->age < f->age_min) ||
 	     (f->age_max >= 0 && r->age > f->age_max)))
 		return false;
-	if (f->territory && (!(r->has & OB_MISSING_HAS_TERRITORY) ||
-	                     strncmp(r->territory, f->territory, strlen(f->territory))))
+	if (f->territory &&
+	    (!r->territory[0] || strncmp(r->territory, f->territory, rf->territory_len)))
 		return false;
-	if ((f->from || f->to) &&
-	    (!(r->has & OB_MISSING_HAS_SINCE) || (f->from && strcmp(r->since, f->from) < 0) ||
-	     (f->to && strcmp(r->since, f->to) > 0)))
+	if ((rf->from >= 0 || rf->to >= 0) &&
+	    (r->since < 0 || (rf->from >= 0 && r->since < rf->from) ||
+	     (rf->to >= 0 && r->since > rf->to)))
 		return false;
 	return true;
 }

@@ -53,21 +53,38 @@ unsigned long long ob_missing_public(const struct ob_missing_type *m,
 bool ob_missing_match(const struct ob_missing_type *m, const struct ob_case_rec *c,
                       unsigned long long mask, const struct ob_missing_filter *f);
 
-/* What the filters read of a public report (mask not 0), copied side by side so that
- * a listing filters a compact array (the server's: http/missing.c) rather
- * than every case's values. ob_missing_row_match(r, f) is
- * ob_missing_match(m, c, mask, f) when r->whole; a row whose value did not
- * fit (a longer value than these hold) is not whole: ask ob_missing_match. */
-enum { OB_MISSING_HAS_SEX = 1, OB_MISSING_HAS_TERRITORY = 2, OB_MISSING_HAS_SINCE = 4 };
+/*
+ * What the filters read of a public report (mask not 0), in 20 bytes, so
+ * that a listing filters a compact array (the server's: http/missing.c)
+ * rather than every case's values: the date as the number YYYYMMDD, the
+ * sex as its place among the field's choices, the territory's code. A row
+ * whose published values do not fit so (a date not YYYY-MM-DD, a sex not
+ * among the choices, a code of 12 bytes or more) is not whole: ask
+ * ob_missing_match for it. A filter is compiled once for every row
+ * (ob_missing_rowfilter_of); when it cannot be (a from or to that is not
+ * YYYY-MM-DD), rf.exact says to ask ob_missing_match for every row.
+ * ob_missing_row_match(r, rf) is ob_missing_match(m, c, mask, f) for a
+ * whole row and a filter not exact.
+ */
 struct ob_missing_row {
-	long long age;            /* -1: none published (or not a whole 0..200) */
-	char sex[16], territory[24], since[12];
-	unsigned char has;        /* OB_MISSING_HAS_*: published */
+	int32_t since;            /* YYYYMMDD; -1: none published */
+	int16_t age;              /* -1: none published (or not a whole 0..200) */
+	uint8_t sex;              /* 1 + its place among the choices; 0: none published */
 	bool whole;
+	char territory[12];       /* "" and no_territory: none published */
+};
+struct ob_missing_rowfilter {
+	const struct ob_missing_filter *f;
+	int sex;                  /* -1: any; 0: none matches; else a row's sex */
+	int32_t from, to;         /* YYYYMMDD; -1: none */
+	size_t territory_len;
+	bool exact;               /* ob_missing_match for every row */
 };
 void ob_missing_row_of(const struct ob_missing_type *m, const struct ob_case_rec *c,
                        unsigned long long mask, struct ob_missing_row *r);
-bool ob_missing_row_match(const struct ob_missing_row *r, const struct ob_missing_filter *f);
+void ob_missing_rowfilter_of(const struct ob_missing_type *m, const struct ob_missing_filter *f,
+                             struct ob_missing_rowfilter *rf);
+bool ob_missing_row_match(const struct ob_missing_row *r, const struct ob_missing_rowfilter *rf);
 
 /* ---- statistics ---- */
 

@@ -295,9 +295,9 @@ struct ob_http_missing {
 ob_err ob_http_missing_load(struct ob_http_call *c, struct ob_http_missing *x,
                             struct ob_diag *d);
 void ob_http_missing_release(struct ob_http_missing *x);
-/* Does the public report pub[i] pass f? (ob_missing_match) */
+/* Does the public report pub[i] pass rf's filter? (ob_missing_match) */
 bool ob_http_missing_match(const struct ob_http_missing *x, size_t i,
-                           const struct ob_missing_filter *f);
+                           const struct ob_missing_rowfilter *rf);
 /* The index in x->set of public report id, or -1. */
 long long ob_http_missing_find(const struct ob_http_missing *x, long long id);
 

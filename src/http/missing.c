@@ -55,12 +55,13 @@ static ob_err load_own(struct ob_http_ctx *ctx, struct ob_http_missing *x, struc
 }
 
 bool ob_http_missing_match(const struct ob_http_missing *x, size_t i,
-                           const struct ob_missing_filter *f)
+                           const struct ob_missing_rowfilter *rf)
 {
 	size_t j = x->pub[i];
 
-	return x->rows[i].whole ? ob_missing_row_match(&x->rows[i], f)
-	                        : ob_missing_match(&x->m, &x->set.cases[j], x->mask[j], f);
+	return x->rows[i].whole && !rf->exact
+	               ? ob_missing_row_match(&x->rows[i], rf)
+	               : ob_missing_match(&x->m, &x->set.cases[j], x->mask[j], rf->f);
 }
 
 static void release_own(struct ob_http_missing *x)
@@ -320,6 +321,7 @@ void ob_http_h_missing(struct ob_http_call *c)
 {
 	const char *cols[OB_MAX_CASE_FIELDS + 4];
 	int field[OB_MAX_CASE_FIELDS + 4];
+	struct ob_missing_rowfilter rf;
 	struct ob_missing_filter f;
 	struct ob_http_missing x;
 	struct ob_http_table w;
@@ -334,12 +336,13 @@ void ob_http_h_missing(struct ob_http_call *c)
 		return;
 	}
 	ob_http_page(c, &limit, &offset);
+	ob_missing_rowfilter_of(&x.m, &f, &rf);
 	/* the public reports, the newest first: the page's in one pass */
 	page = ob_malloc(((limit > 0 && (unsigned long long)limit < x.n_pub ? (size_t)limit
 	                                                                      : x.n_pub) + 1) *
 	                 sizeof(*page));
 	for (size_t i = 0; i < x.n_pub; i++) {
-		if (!ob_http_missing_match(&x, i, &f))
+		if (!ob_http_missing_match(&x, i, &rf))
 			continue;
 		if (total >= offset && total - offset < limit)
 			page[n_page++] = x.pub[i];

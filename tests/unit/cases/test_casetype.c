@@ -536,7 +536,8 @@ static void missing_stats(void **state)
 	f.sex = "m";
 	assert_false(ob_missing_match(&m, &set.cases[2], ob_missing_public(&m, &set.cases[2]), &f));
 	/* the compact rows filter as the cases do */
-	for (int k = 0; k < 6; k++) {
+	for (int k = 0; k < 9; k++) {
+		struct ob_missing_rowfilter rf;
 		ob_missing_filter_init(&f);
 		switch (k) {
 		case 0: break;
@@ -545,7 +546,12 @@ static void missing_stats(void **state)
 		case 3: f.age_min = 16; f.age_max = 40; break;
 		case 4: f.from = "2024-01-10"; break;
 		case 5: f.to = "2024-01-31"; f.sex = "unknown"; f.age_max = 100; break;
+		case 6: f.sex = "x"; break; /* not a choice: nothing */
+		case 7: f.from = "2024-02-01"; f.to = "2024-02-01"; break;
+		case 8: f.territory = "SLV0614"; f.age_min = 34; f.age_max = 34; break;
 		}
+		ob_missing_rowfilter_of(&m, &f, &rf);
+		assert_false(rf.exact);
 		for (size_t i = 0; i < set.n; i++) {
 			unsigned long long mask = ob_missing_public(&m, &set.cases[i]);
 			struct ob_missing_row r;
@@ -553,9 +559,16 @@ static void missing_stats(void **state)
 				continue;
 			ob_missing_row_of(&m, &set.cases[i], mask, &r);
 			assert_true(r.whole);
-			assert_int_equal(ob_missing_row_match(&r, &f),
+			assert_int_equal(ob_missing_row_match(&r, &rf),
 			                 ob_missing_match(&m, &set.cases[i], mask, &f));
 		}
+	}
+	{
+		struct ob_missing_rowfilter rf;
+		ob_missing_filter_init(&f);
+		f.from = "2024-1-1"; /* not YYYY-MM-DD: every row asks ob_missing_match */
+		ob_missing_rowfilter_of(&m, &f, &rf);
+		assert_true(rf.exact);
 	}
 
 	/* by month: 2024-01 (2, 1 located in 10 days), 2024-02 (2, both: 4 and 1 days), 2024-03 */
