@@ -5,6 +5,7 @@
 
 #include "io/date.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -92,6 +93,89 @@ bool ob_missing_match(const struct ob_missing_type *m, const struct ob_case_rec 
 		    (f->to && strcmp(v, f->to) > 0))
 			return false;
 	}
+	return true;
+}
+
+/* YYYY-MM-DD as the number YYYYMMDD; -1 when s is not of that form. */
+static int32_t ymd(const char *s)
+{
+	int32_t v = 0;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (size_t i = 0; i < 10; i++) {
+		if (i == 4 || i == 7)
+			continue;
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* 1 + the place of v among the sex field's choices; 0 when none. */
+static int sex_code(const struct ob_missing_type *m, const char *v)
+{
+	const struct ob_case_field *fl = &m->t->fields[m->sex];
+
+	for (size_t i = 0; i < fl->n_choices && i < 255; i++)
+		if (!strcmp(fl->choices[i], v))
+			return (int)i + 1;
+	return 0;
+}
+
+void ob_missing_row_of(const struct ob_missing_type *m, const struct ob_case_rec *c,
+                       unsigned long long mask, struct ob_missing_row *r)
+{
+	const char *v;
+	long long age;
+
+	memset(r, 0, sizeof(*r));
+	r->whole = true;
+	r->age = age_of(shown(c, mask, m->age), &age) ? (int16_t)age : -1;
+	r->since = -1;
+	if ((v = shown(c, mask, m->missing_since)) && (r->since = ymd(v)) < 0)
+		r->whole = false;
+	if ((v = shown(c, mask, m->sex)) && !(r->sex = (uint8_t)sex_code(m, v)))
+		r->whole = false;
+	/* a code published empty could not be told from none */
+	if ((v = shown(c, mask, m->territory)) &&
+	    (!*v || ob_strlcpy(r->territory, v, sizeof(r->territory)) >= sizeof(r->territory)))
+		r->whole = false;
+}
+
+void ob_missing_rowfilter_of(const struct ob_missing_type *m, const struct ob_missing_filter *f,
+                             struct ob_missing_rowfilter *rf)
+{
+	memset(rf, 0, sizeof(*rf));
+	rf->f = f;
+	rf->sex = f->sex ? sex_code(m, f->sex) : -1;
+	rf->from = rf->to = -1;
+	if (f->from && (rf->from = ymd(f->from)) < 0)
+		rf->exact = true;
+	if (f->to && (rf->to = ymd(f->to)) < 0)
+		rf->exact = true;
+	rf->territory_len = f->territory ? strlen(f->territory) : 0;
+}
+
+bool ob_missing_row_match(const struct ob_missing_row *r, const struct ob_missing_rowfilter *rf)
+{
+	const struct ob_missing_filter *f = rf->f;
+
+	/* rf->sex 0 (not a choice): no whole row has it */
+	if (rf->sex >= 0 && (!r->sex || r->sex != rf->sex))
+		return false;
+	if ((f->age_min >= 0 || f->age_max >= 0) &&
+	    (r->age < 0 || (f->age_min >= 0 && r->age < f->age_min) ||
+	     (f->age_max >= 0 && r->age > f->age_max)))
+		return false;
+	if (f->territory &&
+	    (!r->territory[0] || strncmp(r->territory, f->territory, rf->territory_len)))
+		return false;
+	if ((rf->from >= 0 || rf->to >= 0) &&
+	    (r->since < 0 || (rf->from >= 0 && r->since < rf->from) ||
+	     (rf->to >= 0 && r->since > rf->to)))
+		return false;
 	return true;
 }
 
@@ -195,9 +279,25 @@ static void median(struct acc *a)
 	                                    : (a->days[a->n_days / 2 - 1] + a->days[a->n_days / 2]) / 2.0;
 }
 
+/* The year of c's missing_since, 0 when it has none. */
+static int year_of(const struct ob_missing_type *m, const struct ob_case_rec *c)
+{
+	const char *v = c->values[m->missing_since];
+	long long y;
+
+	return v && strlen(v) >= 4 && ob_parse_int(v, 4, 1, 9999, &y) ? (int)y : 0;
+}
+
 ob_err ob_missing_stats(const struct ob_missing_type *m, const struct ob_case_set *set,
                         enum ob_missing_by by, struct ob_missing_cell **cells, size_t *n,
                         struct ob_diag *d)
+{
+	return ob_missing_stats_year(m, set, 0, by, cells, n, d);
+}
+
+ob_err ob_missing_stats_year(const struct ob_missing_type *m, const struct ob_case_set *set,
+                             int year, enum ob_missing_by by, struct ob_missing_cell **cells,
+                             size_t *n, struct ob_diag *d)
 {
 	struct acc *acc = NULL, total = { 0 };
 	size_t na = 0;
@@ -211,6 +311,8 @@ ob_err ob_missing_stats(const struct ob_missing_type *m, const struct ob_case_se
 		long long age;
 		size_t k;
 
+		if (year && year_of(m, c) != year)
+			continue;
 		switch (by) {
 		case OB_MISSING_BY_MONTH:
 			v = c->values[m->missing_since];
@@ -310,4 +412,113 @@ void ob_missing_suppress(struct ob_missing_cell *cells, size_t n, long long min_
 		if (cells[i].split_hidden && cells[i].located)
 			cells[n - 1].split_hidden = true;
 	}
+}
+
+/*
+ * The total's alive and dead, hidden because another breakdown hides a
+ * group's, would come back as the sum of this breakdown's groups when
+ * every one of them shows its own: hide the alive and dead of one group
+ * with people located (the smallest with at least min_count of them,
+ * else the largest), so that the total stays unknown here too. Whether
+ * the total's reported and located counts are hidden depends on them
+ * alone: the same in every breakdown, and then every group's is small too.
+ */
+static void split_partner(struct ob_missing_cell *cells, size_t groups, long long min_count)
+{
+	size_t pick = groups;
+
+	for (size_t i = 0; i < groups; i++) {
+		const struct ob_missing_cell *c = &cells[i];
+		if (c->located <= 0)
+			continue;
+		if (c->split_hidden)
+			return; /* the sum has an unknown term already */
+		if (pick == groups)
+			pick = i;
+		else if (c->located >= min_count &&
+		         (cells[pick].located < min_count || c->located < cells[pick].located))
+			pick = i;
+		else if (cells[pick].located < min_count && c->located > cells[pick].located)
+			pick = i;
+	}
+	if (pick < groups)
+		cells[pick].split_hidden = true;
+}
+
+ob_err ob_missing_year_stats(const struct ob_missing_type *m, const struct ob_case_set *set,
+                             int year, long long min_count, long long min_minors,
+                             struct ob_missing_year *y, struct ob_diag *d)
+{
+	bool reported = false, located = false, split = false;
+	ob_err e;
+
+	memset(y, 0, sizeof(*y));
+	y->year = year;
+	for (size_t k = 0; k < OB_MISSING_NBY; k++) {
+		struct ob_missing_cell *total;
+
+		if ((e = ob_missing_stats_year(m, set, year, (enum ob_missing_by)k, &y->by[k],
+		                               &y->n[k], d))) {
+			ob_missing_year_free(y);
+			return e;
+		}
+		ob_missing_suppress(y->by[k], y->n[k], min_count, min_minors);
+		total = &y->by[k][y->n[k] - 1];
+		reported |= total->reported_hidden;
+		located |= total->located_hidden;
+		split |= total->split_hidden;
+	}
+	/* the total, one number in every breakdown: hidden in one, in all */
+	for (size_t k = 0; k < OB_MISSING_NBY; k++) {
+		struct ob_missing_cell *total = &y->by[k][y->n[k] - 1];
+		if (split && !total->split_hidden)
+			split_partner(y->by[k], y->n[k] - 1, min_count);
+		total->reported_hidden = reported;
+		total->located_hidden = reported || located;
+		total->split_hidden = reported || located || split;
+	}
+	return OB_OK;
+}
+
+void ob_missing_year_free(struct ob_missing_year *y)
+{
+	for (size_t k = 0; k < OB_MISSING_NBY; k++) {
+		free(y->by[k]);
+		y->by[k] = NULL;
+		y->n[k] = 0;
+	}
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+void ob_missing_years(const struct ob_missing_type *m, const struct ob_case_set *set,
+                      int **years, size_t *n)
+{
+	int *v = NULL;
+	size_t k = 0;
+
+	*n = 0;
+	*years = NULL;
+	if (!set->n)
+		return;
+	v = ob_malloc(set->n * sizeof(*v));
+	for (size_t i = 0; i < set->n; i++) {
+		int y = year_of(m, &set->cases[i]);
+		if (y)
+			v[k++] = y;
+	}
+	qsort(v, k, sizeof(*v), cmp_int);
+	*n = 0;
+	for (size_t i = 0; i < k; i++)
+		if (!*n || v[*n - 1] != v[i])
+			v[(*n)++] = v[i];
+	if (!*n) {
+		free(v);
+		v = NULL;
+	}
+	*years = v;
 }

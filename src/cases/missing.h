@@ -53,6 +53,39 @@ unsigned long long ob_missing_public(const struct ob_missing_type *m,
 bool ob_missing_match(const struct ob_missing_type *m, const struct ob_case_rec *c,
                       unsigned long long mask, const struct ob_missing_filter *f);
 
+/*
+ * What the filters read of a public report (mask not 0), in 20 bytes, so
+ * that a listing filters a compact array (the server's: http/missing.c)
+ * rather than every case's values: the date as the number YYYYMMDD, the
+ * sex as its place among the field's choices, the territory's code. A row
+ * whose published values do not fit so (a date not YYYY-MM-DD, a sex not
+ * among the choices, a code of 12 bytes or more) is not whole: ask
+ * ob_missing_match for it. A filter is compiled once for every row
+ * (ob_missing_rowfilter_of); when it cannot be (a from or to that is not
+ * YYYY-MM-DD), rf.exact says to ask ob_missing_match for every row.
+ * ob_missing_row_match(r, rf) is ob_missing_match(m, c, mask, f) for a
+ * whole row and a filter not exact.
+ */
+struct ob_missing_row {
+	int32_t since;            /* YYYYMMDD; -1: none published */
+	int16_t age;              /* -1: none published (or not a whole 0..200) */
+	uint8_t sex;              /* 1 + its place among the choices; 0: none published */
+	bool whole;
+	char territory[12];       /* "" and no_territory: none published */
+};
+struct ob_missing_rowfilter {
+	const struct ob_missing_filter *f;
+	int sex;                  /* -1: any; 0: none matches; else a row's sex */
+	int32_t from, to;         /* YYYYMMDD; -1: none */
+	size_t territory_len;
+	bool exact;               /* ob_missing_match for every row */
+};
+void ob_missing_row_of(const struct ob_missing_type *m, const struct ob_case_rec *c,
+                       unsigned long long mask, struct ob_missing_row *r);
+void ob_missing_rowfilter_of(const struct ob_missing_type *m, const struct ob_missing_filter *f,
+                             struct ob_missing_rowfilter *rf);
+bool ob_missing_row_match(const struct ob_missing_row *r, const struct ob_missing_rowfilter *rf);
+
 /* ---- statistics ---- */
 
 enum ob_missing_by {
@@ -89,6 +122,11 @@ struct ob_missing_cell {
 ob_err ob_missing_stats(const struct ob_missing_type *m, const struct ob_case_set *set,
                         enum ob_missing_by by, struct ob_missing_cell **cells, size_t *n,
                         struct ob_diag *d);
+/* The same for the reports whose missing_since falls in year (0: every
+ * report; a report without that date is in no year). */
+ob_err ob_missing_stats_year(const struct ob_missing_type *m, const struct ob_case_set *set,
+                             int year, enum ob_missing_by by, struct ob_missing_cell **cells,
+                             size_t *n, struct ob_diag *d);
 
 /*
  * Disclosure control of the cells (the total last, as ob_missing_stats
@@ -103,5 +141,31 @@ ob_err ob_missing_stats(const struct ob_missing_type *m, const struct ob_case_se
  */
 void ob_missing_suppress(struct ob_missing_cell *cells, size_t n, long long min_count,
                          long long min_minors);
+
+/*
+ * The published statistics of a year (0: every report): the four
+ * breakdowns (by[k] for enum ob_missing_by k), each ending in the same
+ * total, suppressed together. Each breakdown is suppressed as above; then
+ * a cell of the total that is hidden in one breakdown is hidden in all
+ * (the year's total is one number shown four times: shown in one
+ * breakdown, it would give back, by subtraction, a group hidden in
+ * another). This is what "observa missing stats" prints and what a release
+ * publishes (publish/release_missing.c): one question, one number.
+ * ob_missing_year_free frees the cells.
+ */
+#define OB_MISSING_NBY 4
+struct ob_missing_year {
+	int year;
+	struct ob_missing_cell *by[OB_MISSING_NBY];
+	size_t n[OB_MISSING_NBY];
+};
+ob_err ob_missing_year_stats(const struct ob_missing_type *m, const struct ob_case_set *set,
+                             int year, long long min_count, long long min_minors,
+                             struct ob_missing_year *y, struct ob_diag *d);
+void ob_missing_year_free(struct ob_missing_year *y);
+/* The years of missing_since among set's reports, ascending, distinct:
+ * *n in *years (the caller's, free()). */
+void ob_missing_years(const struct ob_missing_type *m, const struct ob_case_set *set,
+                      int **years, size_t *n);
 
 #endif

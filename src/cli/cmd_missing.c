@@ -22,7 +22,8 @@
 void cmd_missing_usage(FILE *out)
 {
 	fputs(OB_TR(
-	"uso: observa missing stats [-d DIR] [--by month|territory|sex|age] [--format text|csv|json]\n"
+	"uso: observa missing stats [-d DIR] [--by month|territory|sex|age] [--year AAAA]\n"
+	"                            [--format text|csv|json]\n"
 	"     observa missing match [--since FECHA] [--threshold BITS] [--user NOMBRE]\n"
 	"     observa missing matches [--status S] [--user NOMBRE] [--purpose TEXTO] [--format F]\n"
 	"     observa missing review ID confirm|reject [--user NOMBRE]\n"
@@ -38,10 +39,14 @@ void cmd_missing_usage(FILE *out)
 	"localizada y la mediana de días hasta la localización. Los conteos pequeños\n"
 	"se suprimen como en una publicación (catalog/disclosure.ini: min_count, y\n"
 	"el de [minors] en los grupos de menores de 18), con supresión secundaria;\n"
-	"una celda suprimida se muestra vacía con la marca C.\n"
+	"una celda suprimida se muestra vacía con la marca C. Las cuatro divisiones\n"
+	"se suprimen juntas: una celda del total oculta en una lo está en todas.\n"
 	"  --by D          month, territory, sex o age\n"
+	"  --year AAAA     solo los reportes desaparecidos ese año (missing_since):\n"
+	"                  las celdas de missing_persons.csv de una publicación\n"
 	"  --format F      text (por defecto), csv o json\n",
-	"usage: observa missing stats [-d DIR] [--by month|territory|sex|age] [--format text|csv|json]\n"
+	"usage: observa missing stats [-d DIR] [--by month|territory|sex|age] [--year YYYY]\n"
+	"                              [--format text|csv|json]\n"
 	"       observa missing match [--since DATE] [--threshold BITS] [--user NAME]\n"
 	"       observa missing matches [--status S] [--user NAME] [--purpose TEXT] [--format F]\n"
 	"       observa missing review ID confirm|reject [--user NAME]\n"
@@ -56,8 +61,11 @@ void cmd_missing_usage(FILE *out)
 	"dead), the share located and the median days to location. Small counts are\n"
 	"suppressed as in a release (catalog/disclosure.ini: min_count, and that of\n"
 	"[minors] in the groups under 18), with secondary suppression; a suppressed\n"
-	"cell is shown empty with the flag C.\n"
+	"cell is shown empty with the flag C. The four breakdowns are suppressed\n"
+	"together: a cell of the total hidden in one is hidden in all.\n"
 	"  --by D          month, territory, sex or age\n"
+	"  --year YYYY     only the reports missing since that year (missing_since):\n"
+	"                  the cells of a release's missing_persons.csv\n"
 	"  --format F      text (the default), csv or json\n"), out);
 }
 
@@ -73,6 +81,7 @@ static int missing_stats(struct ob_cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "by", required_argument, NULL, 'b' },
+		{ "year", required_argument, NULL, 'y' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -92,8 +101,10 @@ static int missing_stats(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	enum ob_rows_format fmt = OB_ROWS_TEXT;
 	enum ob_missing_by by = OB_MISSING_BY_MONTH;
 	bool en = ob_cli_output_en(ctx), loaded = false, have_set = false;
-	struct ob_missing_cell *cells = NULL;
+	struct ob_missing_year y = { 0 };
+	struct ob_missing_cell *cells;
 	struct ob_missing_type m;
+	long long year = 0;
 	struct ob_sdc_config sdc;
 	struct ob_case_set set;
 	struct ob_cases types;
@@ -110,6 +121,13 @@ static int missing_stats(struct ob_cmd_ctx *ctx, int argc, char **argv)
 			if (!ob_missing_by_parse(optarg, &by)) {
 				OB_ERROR("--by «%s»: se esperaba month, territory, sex o age",
 				         "--by «%s»: expected month, territory, sex or age", optarg);
+				return OB_EXIT_USAGE;
+			}
+			break;
+		case 'y':
+			if (!ob_parse_int(optarg, strlen(optarg), 1, 9999, &year)) {
+				OB_ERROR("--year «%s»: se esperaba un año (2024)",
+				         "--year «%s»: expected a year (2024)", optarg);
 				return OB_EXIT_USAGE;
 			}
 			break;
@@ -143,10 +161,11 @@ static int missing_stats(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	    (e = ob_case_load(s, &types.types[k], &set, &d)))
 		goto fail;
 	have_set = true;
-	if ((e = ob_missing_stats(&m, &set, by, &cells, &n, &d)))
+	if ((e = ob_missing_year_stats(&m, &set, (int)year, sdc.rule[OB_SDC_RULE_GENERAL].min_count,
+	                               ob_sdc_rule_of(&sdc, OB_SDC_MINORS).min_count, &y, &d)))
 		goto fail;
-	ob_missing_suppress(cells, n, sdc.rule[OB_SDC_RULE_GENERAL].min_count,
-	                    ob_sdc_rule_of(&sdc, OB_SDC_MINORS).min_count);
+	cells = y.by[by];
+	n = y.n[by];
 	ob_rows_begin(&w, fmt, NULL, stdout, en ? cols : cols_es, OB_ARRAY_SIZE(cols));
 	for (size_t i = 0; i < n; i++) {
 		const struct ob_missing_cell *x = &cells[i];
@@ -172,7 +191,7 @@ fail:
 	ob_cli_diag(&d);
 	status = ob_cli_status(e);
 release:
-	free(cells);
+	ob_missing_year_free(&y);
 	if (have_set)
 		ob_case_set_free(&set);
 	if (loaded)

@@ -135,6 +135,16 @@ ob_err ob_http_load_json(const struct ob_http_load *l, struct ob_buf *b);
  * (each thread of the server has its own, with its own store connection). */
 struct ob_http_cache;
 
+/* The missing-persons reports (the case type missing-persons and every
+ * case of it, with what each publishes) held by a server between
+ * requests, read again when a case changed (the last event of the
+ * cases' history, store/cases.h) or the type's file did (missing.c).
+ * Thread safety: any thread; a request holds its view until it releases
+ * it. */
+struct ob_http_missing_hold;
+struct ob_http_missing_hold *ob_http_missing_hold_new(void);
+void ob_http_missing_hold_free(struct ob_http_missing_hold *h);
+
 struct ob_http_ctx {
 	struct ob_store *store;    /* NULL: routes that need it answer 503 */
 	const char *dir;           /* the observatory directory (releases under it) */
@@ -143,6 +153,9 @@ struct ob_http_ctx {
 	struct ob_http_cache *cache; /* /analyze answers (NULL: none kept; http/cache.h) */
 	struct ob_http_cache *pages; /* the portal's public pages (NULL: none kept; portal.c) */
 	struct ob_http_load *load; /* the server's counters (NULL: none) */
+	/* the missing-persons reports held between requests (NULL: read on
+	 * each request; missing.c) */
+	struct ob_http_missing_hold *missing;
 	/* cost limits of the analyser for the public and for analysts (0: the
 	 * defaults of base/limits.h) */
 	uint64_t max_cells, max_records, max_cells_analyst, max_records_analyst;

@@ -276,18 +276,28 @@ void ob_http_h_registry_search(struct ob_http_call *c); /* registry.c */
 void ob_http_h_registry_entry(struct ob_http_call *c);
 void ob_http_h_registry_access(struct ob_http_call *c);
 /* The reports of the missing-persons case type, with the public fields of
- * each (mask[i] for set.cases[i]; 0: not public). load: OB_ENOENT when the
- * catalogue has no such type; release it whatever load returned. */
+ * each (mask[i] for set.cases[i]; 0: not public) and the public ones
+ * newest first (pub[0..n_pub): indices in set). load: OB_ENOENT when the
+ * catalogue has no such type; release it whatever load returned. With the
+ * server's hold (ctx->missing), what load gives is a read-only view of
+ * the reports the hold shares between requests, read again only when a
+ * case or the type's file changed. */
 struct ob_http_missing {
 	struct ob_cases types;
 	struct ob_missing_type m;
 	struct ob_case_set set;
 	unsigned long long *mask;
+	size_t *pub, n_pub;
+	struct ob_missing_row *rows; /* rows[i]: what the filters read of pub[i] */
 	bool loaded, have_set;
+	struct missing_held *held; /* the shared copy this views; NULL: its own */
 };
 ob_err ob_http_missing_load(struct ob_http_call *c, struct ob_http_missing *x,
                             struct ob_diag *d);
 void ob_http_missing_release(struct ob_http_missing *x);
+/* Does the public report pub[i] pass rf's filter? (ob_missing_match) */
+bool ob_http_missing_match(const struct ob_http_missing *x, size_t i,
+                           const struct ob_missing_rowfilter *rf);
 /* The index in x->set of public report id, or -1. */
 long long ob_http_missing_find(const struct ob_http_missing *x, long long id);
 

@@ -11,8 +11,10 @@
  */
 #include "http/internal.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,41 +22,203 @@
 #include "base/log.h"
 #include "io/date.h"
 #include "io/image.h"
+#include "store/cases.h"
 
-ob_err ob_http_missing_load(struct ob_http_call *c, struct ob_http_missing *x,
-                            struct ob_diag *d)
+/* Read the type and its reports from the store into x (its own). */
+static ob_err load_own(struct ob_http_ctx *ctx, struct ob_http_missing *x, struct ob_diag *d)
 {
-	const char *dir = c->ctx->dir ? c->ctx->dir : ".";
+	const char *dir = ctx->dir ? ctx->dir : ".";
 	int k;
 	ob_err e;
 
-	memset(x, 0, sizeof(*x));
-	ob_diag_clear(d);
-	if (!c->ctx->store)
-		return OB_ESTORE;
 	if ((e = ob_cases_load(dir, &x->types, d)))
 		return e;
 	x->loaded = true;
 	if ((k = ob_cases_find(&x->types, OB_MISSING_TYPE)) < 0)
 		return OB_ENOENT;
 	if ((e = ob_missing_bind(&x->types.types[k], &x->m, d)) ||
-	    (e = ob_case_load(c->ctx->store, &x->types.types[k], &x->set, d)))
+	    (e = ob_case_load(ctx->store, &x->types.types[k], &x->set, d)))
 		return e;
 	x->have_set = true;
 	x->mask = ob_calloc(x->set.n ? x->set.n : 1, sizeof(*x->mask));
+	x->pub = ob_calloc(x->set.n ? x->set.n : 1, sizeof(*x->pub));
 	for (size_t i = 0; i < x->set.n; i++)
 		x->mask[i] = ob_missing_public(&x->m, &x->set.cases[i]);
+	/* the newest first: the set is by id */
+	for (size_t j = x->set.n; j-- > 0;)
+		if (x->mask[j])
+			x->pub[x->n_pub++] = j;
+	x->rows = ob_calloc(x->n_pub ? x->n_pub : 1, sizeof(*x->rows));
+	for (size_t i = 0; i < x->n_pub; i++)
+		ob_missing_row_of(&x->m, &x->set.cases[x->pub[i]], x->mask[x->pub[i]], &x->rows[i]);
 	return OB_OK;
 }
 
-void ob_http_missing_release(struct ob_http_missing *x)
+bool ob_http_missing_match(const struct ob_http_missing *x, size_t i,
+                           const struct ob_missing_rowfilter *rf)
+{
+	size_t j = x->pub[i];
+
+	return x->rows[i].whole && !rf->exact
+	               ? ob_missing_row_match(&x->rows[i], rf)
+	               : ob_missing_match(&x->m, &x->set.cases[j], x->mask[j], rf->f);
+}
+
+static void release_own(struct ob_http_missing *x)
 {
 	free(x->mask);
+	free(x->pub);
+	free(x->rows);
 	if (x->have_set)
 		ob_case_set_free(&x->set);
 	if (x->loaded)
 		ob_cases_release(&x->types);
 	memset(x, 0, sizeof(*x));
+}
+
+/*
+ * The hold: the reports as last read, with what says whether they are
+ * still those of the store: the last event of the cases' history (the
+ * history is append-only and every change of a case adds an event) and
+ * the type's file and the folder of the types (an edited publication rule
+ * is read again). A request takes a reference under the lock and reads
+ * without it; the last reference frees an old copy.
+ */
+struct missing_held {
+	struct ob_http_missing x;  /* its own (x.held NULL) */
+	long long event;           /* ob_store_case_last_event when read */
+	struct stat file, folder;  /* the type's file and catalog/cases */
+	long refs;
+	struct ob_http_missing_hold *hold;
+};
+
+struct ob_http_missing_hold {
+	pthread_mutex_t lock;
+	struct missing_held *now;  /* NULL: none read yet */
+};
+
+struct ob_http_missing_hold *ob_http_missing_hold_new(void)
+{
+	struct ob_http_missing_hold *h = ob_calloc(1, sizeof(*h));
+
+	pthread_mutex_init(&h->lock, NULL);
+	return h;
+}
+
+static void held_put(struct ob_http_missing_hold *h, struct missing_held *m)
+{
+	bool last;
+
+	pthread_mutex_lock(&h->lock);
+	last = --m->refs == 0;
+	pthread_mutex_unlock(&h->lock);
+	if (last) {
+		release_own(&m->x);
+		free(m);
+	}
+}
+
+void ob_http_missing_hold_free(struct ob_http_missing_hold *h)
+{
+	if (!h)
+		return;
+	if (h->now)
+		held_put(h, h->now);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_dev == b->st_dev && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* The folder of the case types, catalog/cases, into st; false when none. */
+static bool folder_stat(const char *dir, struct stat *st)
+{
+	char path[OB_MAX_PATH];
+
+	return snprintf(path, sizeof(path), "%s/catalog/cases", dir) < (int)sizeof(path) &&
+	       stat(path, st) == 0;
+}
+
+/* Is m still what the store and the catalogue hold? */
+static bool held_fresh(const struct missing_held *m, const char *dir, long long event)
+{
+	struct stat file, folder;
+
+	return m->event == event && stat(m->x.m.t->path, &file) == 0 &&
+	       same_file(&file, &m->file) && folder_stat(dir, &folder) &&
+	       same_file(&folder, &m->folder);
+}
+
+/* A view of the held copy in x, read again when stale. */
+static ob_err load_held(struct ob_http_ctx *ctx, struct ob_http_missing *x, struct ob_diag *d)
+{
+	struct ob_http_missing_hold *h = ctx->missing;
+	const char *dir = ctx->dir ? ctx->dir : ".";
+	struct missing_held *m = NULL, *old = NULL;
+	long long event;
+	ob_err e;
+
+	if ((e = ob_store_case_last_event(ctx->store, &event, d)))
+		return e;
+	pthread_mutex_lock(&h->lock);
+	if (h->now && held_fresh(h->now, dir, event)) {
+		m = h->now;
+		m->refs++;
+	}
+	pthread_mutex_unlock(&h->lock);
+	if (!m) {
+		/* read before the catalogue's stat and after the event: what
+		 * changes meanwhile makes the copy stale, never the reverse */
+		m = ob_calloc(1, sizeof(*m));
+		if (!folder_stat(dir, &m->folder) || (e = load_own(ctx, &m->x, d)) ||
+		    stat(m->x.m.t->path, &m->file) != 0) {
+			release_own(&m->x);
+			free(m);
+			return e ? e : OB_DIAG(d, OB_EIO, dir, 0, 0, NULL, 0,
+			                       "no se pudo leer catalog/cases: %s",
+			                       "cannot read catalog/cases: %s", strerror(errno));
+		}
+		m->event = event;
+		m->hold = h;
+		m->refs = 2; /* the hold's and this request's */
+		pthread_mutex_lock(&h->lock);
+		old = h->now;
+		h->now = m;
+		pthread_mutex_unlock(&h->lock);
+		if (old)
+			held_put(h, old);
+	}
+	*x = m->x;
+	x->held = m;
+	return OB_OK;
+}
+
+ob_err ob_http_missing_load(struct ob_http_call *c, struct ob_http_missing *x,
+                            struct ob_diag *d)
+{
+	memset(x, 0, sizeof(*x));
+	ob_diag_clear(d);
+	if (!c->ctx->store)
+		return OB_ESTORE;
+	if (c->ctx->missing)
+		return load_held(c->ctx, x, d);
+	return load_own(c->ctx, x, d);
+}
+
+void ob_http_missing_release(struct ob_http_missing *x)
+{
+	if (x->held) {
+		struct missing_held *m = x->held;
+		memset(x, 0, sizeof(*x));
+		/* the hold outlives every request */
+		held_put(m->hold, m);
+		return;
+	}
+	release_own(x);
 }
 
 long long ob_http_missing_find(const struct ob_http_missing *x, long long id)
@@ -157,12 +321,13 @@ void ob_http_h_missing(struct ob_http_call *c)
 {
 	const char *cols[OB_MAX_CASE_FIELDS + 4];
 	int field[OB_MAX_CASE_FIELDS + 4];
+	struct ob_missing_rowfilter rf;
 	struct ob_missing_filter f;
 	struct ob_http_missing x;
 	struct ob_http_table w;
 	struct ob_diag d;
-	long long limit, offset, total = 0, at = 0;
-	size_t ncols;
+	long long limit, offset, total = 0;
+	size_t ncols, *page, n_page = 0;
 
 	if (!filters(c, &f))
 		return;
@@ -170,22 +335,25 @@ void ob_http_h_missing(struct ob_http_call *c)
 		ob_http_missing_release(&x);
 		return;
 	}
-	for (size_t i = 0; i < x.set.n; i++)
-		total += ob_missing_match(&x.m, &x.set.cases[i], x.mask[i], &f);
 	ob_http_page(c, &limit, &offset);
+	ob_missing_rowfilter_of(&x.m, &f, &rf);
+	/* the public reports, the newest first: the page's in one pass */
+	page = ob_malloc(((limit > 0 && (unsigned long long)limit < x.n_pub ? (size_t)limit
+	                                                                      : x.n_pub) + 1) *
+	                 sizeof(*page));
+	for (size_t i = 0; i < x.n_pub; i++) {
+		if (!ob_http_missing_match(&x, i, &rf))
+			continue;
+		if (total >= offset && total - offset < limit)
+			page[n_page++] = x.pub[i];
+		total++;
+	}
 	ncols = columns(x.m.t, cols, field);
 	ob_http_table_begin(&w, c, cols, ncols, total, limit, offset);
-	/* the newest reports first */
-	for (size_t j = x.set.n; j-- > 0;) {
-		if (!ob_missing_match(&x.m, &x.set.cases[j], x.mask[j], &f))
-			continue;
-		if (at++ < offset)
-			continue;
-		if (at - offset > limit)
-			break;
-		row(&w, &x, j, field, ncols);
-	}
+	for (size_t i = 0; i < n_page; i++)
+		row(&w, &x, page[i], field, ncols);
 	ob_http_table_end(&w);
+	free(page);
 	ob_http_missing_release(&x);
 }
 

@@ -168,6 +168,7 @@ static void trouble(struct ob_page *pg, ob_err e)
 void ob_page_missing(struct ob_page *pg)
 {
 	struct ob_buf *b = pg->b;
+	struct ob_missing_rowfilter rf;
 	struct ob_missing_filter f;
 	struct ob_http_missing x;
 	struct ob_diag d;
@@ -198,8 +199,9 @@ void ob_page_missing(struct ob_page *pg)
 		trouble(pg, e);
 		goto end;
 	}
-	for (size_t i = 0; i < x.set.n; i++)
-		total += ob_missing_match(&x.m, &x.set.cases[i], x.mask[i], &f);
+	ob_missing_rowfilter_of(&x.m, &f, &rf);
+	for (size_t i = 0; i < x.n_pub; i++)
+		total += ob_http_missing_match(&x, i, &rf);
 	OB_HTML_LIT(b, "<p role=\"status\">");
 	if (pg->lang == OB_LANG_EN)
 		OB_HTML_TEXTF(b, "%lld reports.", total);
@@ -224,10 +226,11 @@ void ob_page_missing(struct ob_page *pg)
 		ob_html_text(b, OB_L(pg, "Estado", "Status"));
 		OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
 	}
-	for (size_t j = x.set.n; j-- > 0 && shown < PAGE_ROWS;) {
+	for (size_t i = 0; i < x.n_pub && shown < PAGE_ROWS; i++) {
+		size_t j = x.pub[i];
 		const char *name, *age;
 		char label[64];
-		if (!ob_missing_match(&x.m, &x.set.cases[j], x.mask[j], &f) || at++ < offset)
+		if (!ob_http_missing_match(&x, i, &rf) || at++ < offset)
 			continue;
 		shown++;
 		name = pub(&x, j, ob_case_field_index(x.m.t, "name"));

@@ -237,6 +237,7 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 	srv.ctx.dir = o->dir;
 	srv.ctx.rl = ob_ratelimit_new();
 	srv.ctx.load = &srv.load;
+	srv.ctx.missing = ob_http_missing_hold_new();
 	/* the records snapshot for /analyze: loaded now, reloaded by the handler
 	 * when the store's stamp changes */
 	srv.ctx.snaps = ob_snaphold_new();
@@ -358,6 +359,7 @@ close_store:
 	ob_http_cache_free(srv.ctx.cache);
 	ob_http_cache_free(srv.ctx.pages);
 	ob_http_index_cache_clear();
+	ob_http_missing_hold_free(srv.ctx.missing);
 	ob_store_close(srv.ctx.store);
 restore_mask:
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

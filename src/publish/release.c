@@ -339,9 +339,10 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 		    (e = rel_write_sdmx_csv(&r, &r.t[t])) || (e = rel_write_sdmx_json(&r, &r.t[t])))
 			goto remove_tmp;
 	}
-	/* the survey indicators and the dark figure before the workbook, which
-	 * has a sheet of each */
-	if ((e = rel_write_survey(&r)) || (e = rel_write_dark(&r)) || (e = rel_write_xlsx(&r)))
+	/* the survey indicators, the dark figure and the missing persons
+	 * before the workbook, which has a sheet of each */
+	if ((e = rel_write_survey(&r)) || (e = rel_write_dark(&r)) || (e = rel_write_missing(&r)) ||
+	    (e = rel_write_xlsx(&r)))
 		goto remove_tmp;
 	REL_PROGRESS(&r, "escribiendo mapas GeoJSON", "writing GeoJSON maps");
 	if ((e = rel_write_maps(&r)))

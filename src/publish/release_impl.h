@@ -116,6 +116,7 @@ struct rel {
 	size_t nfiles;
 	struct ob_release_result *res;
 	struct ob_diag *d;
+	bool missing;              /* missing_persons.csv written (release_missing.c) */
 };
 
 /* release.c */
@@ -159,6 +160,12 @@ void rel_survey_metadata(struct rel *r, struct ob_buf *b);
  * survey/darkfig.h) and its dictionary, and its entry of metadata.json */
 ob_err rel_write_dark(struct rel *r);
 void rel_dark_metadata(struct rel *r, struct ob_buf *b);
+
+/* release_missing.c: the missing-persons statistics (cases/missing.h) and
+ * their dictionary, and their entry of metadata.json; none (r->missing
+ * false) when no report falls in the release's years */
+ob_err rel_write_missing(struct rel *r);
+void rel_missing_metadata(struct rel *r, struct ob_buf *b);
 
 /* release_maps.c: the maps (GeoJSON) */
 ob_err rel_write_maps(struct rel *r);

@@ -557,6 +557,7 @@ ob_err rel_write_metadata(struct rel *r)
 	ob_buf_puts(&b, "]");
 	rel_survey_metadata(r, &b);
 	rel_dark_metadata(r, &b);
+	rel_missing_metadata(r, &b);
 	ob_buf_puts(&b, ",\n\"code_lists\":{\"sex\":");
 	labels3(&b, sex_labels, OB_ARRAY_SIZE(sex_labels));
 	ob_buf_puts(&b, ",\n\"level\":");

@@ -476,7 +476,8 @@ static ob_err write_part(struct rel *r, const struct rtable *t, size_t from, siz
 }
 
 /* The sheet of a CSV the release wrote without a table of its own
- * (survey_indicators.csv, dark_figure.csv; already in r->tmp): its header,
+ * (survey_indicators.csv, dark_figure.csv, missing_persons.csv; already in
+ * r->tmp): its header,
  * then each row, a cell that reads whole as a number written as one and
  * an empty cell left empty (no value, not zero). */
 static ob_err write_csv_sheet(struct rel *r, const char *csv, const char *path)
@@ -601,8 +602,10 @@ ob_err rel_write_xlsx(struct rel *r)
 	static const char *const csv_sheets[][2] = {
 		{ "survey_indicators", "survey_indicators.csv" },
 		{ "dark_figure", "dark_figure.csv" },
+		{ "missing_persons", "missing_persons.csv" }, /* only when written */
 	};
-	size_t per = sheet_rows(r), n = 1 + OB_ARRAY_SIZE(csv_sheets), k = 0;
+	size_t n_csv = OB_ARRAY_SIZE(csv_sheets) - !r->missing;
+	size_t per = sheet_rows(r), n = 1 + n_csv, k = 0;
 	char (*names)[OB_XLSX_MAX_SHEET_NAME + 1], (*files)[OB_MAX_PATH], path[OB_MAX_PATH];
 	const char **np, **fp;
 	ob_err e = OB_OK;
@@ -647,7 +650,7 @@ ob_err rel_write_xlsx(struct rel *r)
 	}
 	/* the survey indicators and the dark figure, as their CSV (written
 	 * before the workbook) */
-	for (size_t x = 0; x < OB_ARRAY_SIZE(csv_sheets) && !e; x++, k++) {
+	for (size_t x = 0; x < n_csv && !e; x++, k++) {
 		snprintf(names[k], sizeof(names[k]), "%s", csv_sheets[x][0]);
 		if (snprintf(files[k], sizeof(files[k]), "%s/.sheet%zu.xml", r->tmp, k + 1) >=
 		    (int)sizeof(files[k]))

@@ -72,6 +72,16 @@ ob_err ob_store_case_open(struct ob_store *s, const char *type, const char *stat
 	return add_event(s, *id, 1, at, actor, role, "open", NULL, state, event, d);
 }
 
+ob_err ob_store_case_last_event(struct ob_store *s, long long *id, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	ob_err e;
+
+	if ((e = ob_store_sql(s, "SELECT coalesce(max(id), 0) FROM case_event", &st, d)))
+		return e;
+	return step_id(s, st, id, "último evento (last event)", d);
+}
+
 ob_err ob_store_case_move(struct ob_store *s, const struct ob_store_case *c, const char *state,
                           const char *unit, const char *at, const char *actor, const char *role,
                           long long *event, struct ob_diag *d)

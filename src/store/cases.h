@@ -39,6 +39,12 @@ ob_err ob_store_case_open(struct ob_store *s, const char *type, const char *stat
                           const char *unit, const char *at, const char *actor, const char *role,
                           long long *id, long long *event, struct ob_diag *d);
 
+/* The id of the last event of every case's history (0: none): since the
+ * history is append-only and every change of a case or its values adds
+ * an event, an unchanged id says no case changed (on PostgreSQL, as far
+ * as transactions commit in the order of their ids). */
+ob_err ob_store_case_last_event(struct ob_store *s, long long *id, struct ob_diag *d);
+
 /* A 'move' event of case c (as read by ob_store_case_get) to state at
  * `at`: refused (OB_EEXISTS, d saying that the case changed meanwhile)
  * when the case is no longer in c->state with c->events events. unit, when

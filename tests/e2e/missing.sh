@@ -49,6 +49,38 @@ PY
 done
 grep -q ',C$' "$T/out" || fail "nothing suppressed by age: the test proves nothing"
 expect_status 2 "$OBSERVA" missing stats -d "$O" --by week
+expect_status 2 "$OBSERVA" missing stats -d "$O" --year 20x4
+
+# the release (the demo published for 2024, publish.sh's): missing_persons.csv
+# holds the cells "missing stats --year 2024" prints, breakdown by breakdown,
+# with its dictionary, its sheet, its metadata entry and its checksum
+fixture_demo "$T/rel" 0.03 2024
+R="$T/rel/releases/v1"
+head -n 1 "$R/missing_persons.csv" | grep -q '^country,year,breakdown,group,reported,located,located_alive,located_dead,share_located,median_days,status$' ||
+	fail "missing_persons.csv header"
+for by in month territory sex age; do
+	expect_status 0 "$OBSERVA" missing stats -d "$T/rel" --by "$by" --year 2024 --format csv --lang en
+	tail -n +2 "$T/out" >"$T/cli"
+	grep -q '^total,[1-9]' "$T/cli" || fail "no reports of 2024 by $by"
+	awk -F, -v by="$by" 'NR > 1 && $2 == 2024 && $3 == by' "$R/missing_persons.csv" |
+		cut -d, -f4- >"$T/rel.csv"
+	cmp -s "$T/cli" "$T/rel.csv" || { diff "$T/cli" "$T/rel.csv" >&2; fail "release and CLI differ by $by"; }
+done
+[ "$(cut -d, -f2 "$R/missing_persons.csv" | sort -u | tr '\n' ' ')" = "2024 year " ] ||
+	fail "missing_persons.csv: a year not the release's"
+# the year's total, one number in the four breakdowns: shown or withheld alike
+[ "$(grep -c ',total,' "$R/missing_persons.csv")" = 4 ] || fail "four totals"
+[ "$(grep ',total,' "$R/missing_persons.csv" | cut -d, -f5- | sort -u | wc -l)" = 1 ] ||
+	fail "the totals differ between breakdowns"
+jq -e '.missing_persons.csv == "missing_persons.csv"' "$R/metadata.json" >/dev/null ||
+	fail "metadata.json: no missing_persons"
+jq -e '.tableSchema.columns | length == 11' "$R/missing_persons.csv-metadata.json" >/dev/null ||
+	fail "missing_persons.csv-metadata.json"
+(cd "$R" && jq -r '.files[] | select(.path | startswith("missing_persons")) | "\(.sha256)  \(.path)"' \
+	manifest.json | sha256sum --quiet -c -) || fail "missing_persons in the manifest"
+python3 -c 'import sys, zipfile
+sys.exit(b"name=\"missing_persons\"" not in zipfile.ZipFile(sys.argv[1]).read("xl/workbook.xml"))' \
+	"$R/tables.xlsx" || fail "no missing_persons sheet"
 
 start_server "$O" --query-burst 4 --query-rate 1
 mkdir "$T/public"

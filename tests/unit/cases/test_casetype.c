@@ -535,6 +535,41 @@ static void missing_stats(void **state)
 	ob_missing_filter_init(&f);
 	f.sex = "m";
 	assert_false(ob_missing_match(&m, &set.cases[2], ob_missing_public(&m, &set.cases[2]), &f));
+	/* the compact rows filter as the cases do */
+	for (int k = 0; k < 9; k++) {
+		struct ob_missing_rowfilter rf;
+		ob_missing_filter_init(&f);
+		switch (k) {
+		case 0: break;
+		case 1: f.sex = "f"; break;
+		case 2: f.territory = "SLV06"; break;
+		case 3: f.age_min = 16; f.age_max = 40; break;
+		case 4: f.from = "2024-01-10"; break;
+		case 5: f.to = "2024-01-31"; f.sex = "unknown"; f.age_max = 100; break;
+		case 6: f.sex = "x"; break; /* not a choice: nothing */
+		case 7: f.from = "2024-02-01"; f.to = "2024-02-01"; break;
+		case 8: f.territory = "SLV0614"; f.age_min = 34; f.age_max = 34; break;
+		}
+		ob_missing_rowfilter_of(&m, &f, &rf);
+		assert_false(rf.exact);
+		for (size_t i = 0; i < set.n; i++) {
+			unsigned long long mask = ob_missing_public(&m, &set.cases[i]);
+			struct ob_missing_row r;
+			if (!mask)
+				continue;
+			ob_missing_row_of(&m, &set.cases[i], mask, &r);
+			assert_true(r.whole);
+			assert_int_equal(ob_missing_row_match(&r, &rf),
+			                 ob_missing_match(&m, &set.cases[i], mask, &f));
+		}
+	}
+	{
+		struct ob_missing_rowfilter rf;
+		ob_missing_filter_init(&f);
+		f.from = "2024-1-1"; /* not YYYY-MM-DD: every row asks ob_missing_match */
+		ob_missing_rowfilter_of(&m, &f, &rf);
+		assert_true(rf.exact);
+	}
 
 	/* by month: 2024-01 (2, 1 located in 10 days), 2024-02 (2, both: 4 and 1 days), 2024-03 */
 	assert_int_equal(ob_missing_stats(&m, &set, OB_MISSING_BY_MONTH, &cells, &n, &d), OB_OK);
@@ -633,6 +668,68 @@ static void missing_suppress(void **state)
 		assert_true(y[0].reported_hidden && y[2].reported_hidden);
 		assert_false(y[1].reported_hidden);
 	}
+}
+
+/* The four breakdowns of a year share its total: a cell of the total
+ * hidden in one is hidden in all, and where every group would show its
+ * own the sum of the groups would give it back, so one of them is hidden
+ * too. 2024: 12 women located (2 alive: small, 10 dead) and 20 men
+ * located alive, all last seen in one municipality; one report of 2023. */
+static void missing_year_margins(void **state)
+{
+	struct ob_case_type *t = load_type("missing-persons");
+	struct ob_missing_type m;
+	struct ob_case_set set = { .type = t };
+	struct ob_missing_year y;
+	struct ob_diag d;
+	(void)state;
+
+	ob_diag_clear(&d);
+	assert_int_equal(ob_missing_bind(t, &m, &d), OB_OK);
+	set.n = 33;
+	set.cases = ob_calloc(set.n, sizeof(*set.cases));
+	for (size_t i = 0; i < 32; i++) {
+		char kv[200];
+		snprintf(kv, sizeof(kv),
+		         "missing_since=2024-01-%02zu;last_seen_territory=SLV0614;sex=%s;age=30;"
+		         "located_on=2024-02-01", i % 28 + 1, i < 12 ? "f" : "m");
+		missing_rec(&set.cases[i], t, (long long)i + 1, kv,
+		            i < 2 || i >= 12 ? "missing,located_alive" : "missing,located_dead");
+	}
+	missing_rec(&set.cases[32], t, 33, "missing_since=2023-05-01;sex=f;age=30", "missing");
+
+	assert_int_equal(ob_missing_year_stats(&m, &set, 2024, 5, 10, &y, &d), OB_OK);
+	/* by sex: f's alive (2) hidden, and the total's with it */
+	assert_int_equal(y.n[OB_MISSING_BY_SEX], 3);
+	assert_string_equal(y.by[OB_MISSING_BY_SEX][0].key, "f");
+	assert_true(y.by[OB_MISSING_BY_SEX][0].split_hidden);
+	assert_false(y.by[OB_MISSING_BY_SEX][1].split_hidden);
+	for (size_t k = 0; k < OB_MISSING_NBY; k++) {
+		const struct ob_missing_cell *total = &y.by[k][y.n[k] - 1];
+		assert_string_equal(total->key, "");
+		assert_int_equal(total->reported, 32); /* 2023's report is not in 2024 */
+		assert_int_equal(total->alive, 22);
+		assert_false(total->reported_hidden || total->located_hidden);
+		/* shown by territory, age or month, it would give f's 2 back */
+		assert_true(total->split_hidden);
+		/* one group: it is the total, and hidden with it */
+		assert_true(y.by[k][0].split_hidden);
+	}
+	assert_int_equal(y.n[OB_MISSING_BY_TERRITORY], 2);
+	assert_int_equal(y.by[OB_MISSING_BY_TERRITORY][0].alive, 22);
+	ob_missing_year_free(&y);
+	/* every report (year 0): 2023's counts */
+	assert_int_equal(ob_missing_year_stats(&m, &set, 0, 5, 10, &y, &d), OB_OK);
+	assert_int_equal(y.by[OB_MISSING_BY_SEX][y.n[OB_MISSING_BY_SEX] - 1].reported, 33);
+	ob_missing_year_free(&y);
+	for (size_t i = 0; i < set.n; i++) {
+		for (size_t k = 0; k < t->n_fields; k++)
+			free(set.cases[i].values[k]);
+		free(set.cases[i].values);
+		free(set.cases[i].entries);
+	}
+	free(set.cases);
+	free_type(t);
 }
 
 /* A case that entered the given states at the given UTC times. */
@@ -861,6 +958,7 @@ int main(void)
 		cmocka_unit_test(publication),
 		cmocka_unit_test(missing_stats),
 		cmocka_unit_test(missing_suppress),
+		cmocka_unit_test(missing_year_margins),
 		cmocka_unit_test(deadlines_and_alerts),
 		cmocka_unit_test(schools),
 	};
