@@ -17,6 +17,7 @@ per table: its rows, sheets and suppressed cells.
 import csv
 import re
 import sys
+import os
 import xml.etree.ElementTree as ET
 import zipfile
 
@@ -25,6 +26,9 @@ RNS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 EXCEL_ROWS = 1048576
 TABLES = ["indicators", "counts_iccs", "violent_deaths", "completeness", "survey_indicators",
           "dark_figure"]
+# tables a release has only when it has their data (missing persons: a
+# release with reports in its years), after the others when present
+OPTIONAL = ["missing_persons"]
 
 
 def fail(msg):
@@ -110,7 +114,11 @@ def main():
         if len(name) > 31:
             fail(f"sheet name longer than Excel's 31 characters: {name}")
     at = 0
-    for table in TABLES:
+    present = [t for t in OPTIONAL if os.path.exists(f"{rel}/{t}.csv")]
+    for t in OPTIONAL:
+        if t not in present and any(re.fullmatch(re.escape(t) + r"( \(\d+\))?", x) for x in names):
+            fail(f"a sheet {t} without {t}.csv")
+    for table in TABLES + present:
         parts = []
         while at < len(names) and re.fullmatch(re.escape(table) + r"( \(\d+\))?", names[at]):
             parts.append(sheets[at])
