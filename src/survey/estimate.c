@@ -205,6 +205,25 @@ static double point(enum ob_svy_estimator k, const double *w, const double *y, c
 	return D != 0 ? Y / D : NAN;
 }
 
+/* The respondents an estimate rests on (nn of total, weighing W) and the
+ * flags they give; false when there are none (no number, no interval). */
+static bool respondents(struct ob_svy_est *e, size_t nn, size_t total, double W,
+                        const struct ob_svy_opts *o)
+{
+	e->n = nn;
+	e->n_missing = total - nn;
+	e->wsum = W;
+	if (e->n_missing)
+		e->flags |= OB_SVY_MISSING;
+	if (nn < o->min_n)
+		e->flags |= OB_SVY_FEW_CASES;
+	if (!nn) {
+		e->flags |= OB_SVY_NO_CASES | OB_SVY_NO_INTERVAL;
+		return false;
+	}
+	return true;
+}
+
 ob_err ob_svy_estimate(const struct ob_svy_design *ds, struct ob_svy_scratch *s,
                        enum ob_svy_estimator k, const double *y, const double *x,
                        const size_t *rows, size_t m, const struct ob_svy_opts *o,
@@ -233,17 +252,8 @@ ob_err ob_svy_estimate(const struct ob_svy_design *ds, struct ob_svy_scratch *s,
 		if (k == OB_SVY_RATIO)
 			X += ds->w[i] * x[i];
 	}
-	e->n = nn;
-	e->n_missing = total - nn;
-	e->wsum = W;
-	if (e->n_missing)
-		e->flags |= OB_SVY_MISSING;
-	if (nn < o->min_n)
-		e->flags |= OB_SVY_FEW_CASES;
-	if (!nn) {
-		e->flags |= OB_SVY_NO_CASES | OB_SVY_NO_INTERVAL;
+	if (!respondents(e, nn, total, W, o))
 		return OB_OK;
-	}
 	switch (k) {
 	case OB_SVY_TOTAL:
 		est = Y;
@@ -380,17 +390,8 @@ ob_err ob_svy_quantile(const struct ob_svy_design *ds, struct ob_svy_scratch *s,
 		nn++;
 	}
 	W = (double)acc;
-	e->n = nn;
-	e->n_missing = total - nn;
-	e->wsum = W;
-	if (e->n_missing)
-		e->flags |= OB_SVY_MISSING;
-	if (nn < o->min_n)
-		e->flags |= OB_SVY_FEW_CASES;
-	if (!nn) {
-		e->flags |= OB_SVY_NO_CASES | OB_SVY_NO_INTERVAL;
+	if (!respondents(e, nn, total, W, o))
 		return OB_OK;
-	}
 	qsort(s->q, nn, sizeof(*s->q), cmp_qpoint);
 	cw = s->z;
 	acc = 0;
