@@ -331,6 +331,25 @@ struct shown {
 	size_t n, matched, sure;
 };
 
+/* Count a match of entry id scoring s, and keep it among the shown ones,
+ * best first (an equal score after the earlier entry). */
+static void shown_put(struct shown *out, long long id, double s)
+{
+	size_t j;
+
+	out->matched++;
+	for (j = out->n; j > 0 && out->score[j - 1] < s; j--)
+		;
+	if (j >= OB_REGISTRY_MAX_RESULTS)
+		return;
+	if (out->n < OB_REGISTRY_MAX_RESULTS)
+		out->n++;
+	memmove(&out->id[j + 1], &out->id[j], (out->n - 1 - j) * sizeof(*out->id));
+	memmove(&out->score[j + 1], &out->score[j], (out->n - 1 - j) * sizeof(*out->score));
+	out->id[j] = id;
+	out->score[j] = s;
+}
+
 static bool holds_any(const struct ob_registry_keys *e, const struct ob_registry_keys *q)
 {
 	for (size_t i = 0; i < q->n; i++)
@@ -366,25 +385,14 @@ static void rank(const struct entry *v, size_t n, const char *q,
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < n; i++) {
 		double s;
-		size_t j;
 		if (keys && !holds_any(&v[i].k, keys))
 			continue;
 		(*read)++;
 		s = ob_registry_name_score(q, v[i].name, v[i].aliases[0] ? v[i].aliases : NULL);
 		if (s < OB_REGISTRY_NAME_CUT)
 			continue;
-		out->matched++;
 		out->sure += s >= OB_REGISTRY_INDEX_SURE;
-		for (j = out->n; j > 0 && out->score[j - 1] < s; j--)
-			;
-		if (j >= OB_REGISTRY_MAX_RESULTS)
-			continue;
-		if (out->n < OB_REGISTRY_MAX_RESULTS)
-			out->n++;
-		memmove(&out->id[j + 1], &out->id[j], (out->n - 1 - j) * sizeof(*out->id));
-		memmove(&out->score[j + 1], &out->score[j], (out->n - 1 - j) * sizeof(*out->score));
-		out->id[j] = (long long)i + 1;
-		out->score[j] = s;
+		shown_put(out, (long long)i + 1, s);
 	}
 }
 
@@ -567,23 +575,12 @@ static void scan(const struct planted *v, size_t n, const char *q, struct shown 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < n; i++) {
 		double sc;
-		size_t j;
 		if (!v[i].open)
 			continue;
 		sc = ob_registry_name_score(q, v[i].name, v[i].aliases[0] ? v[i].aliases : NULL);
 		if (sc < OB_REGISTRY_NAME_CUT)
 			continue;
-		out->matched++;
-		for (j = out->n; j > 0 && out->score[j - 1] < sc; j--)
-			;
-		if (j >= OB_REGISTRY_MAX_RESULTS)
-			continue;
-		if (out->n < OB_REGISTRY_MAX_RESULTS)
-			out->n++;
-		memmove(&out->id[j + 1], &out->id[j], (out->n - 1 - j) * sizeof(*out->id));
-		memmove(&out->score[j + 1], &out->score[j], (out->n - 1 - j) * sizeof(*out->score));
-		out->id[j] = (long long)i + 1;
-		out->score[j] = sc;
+		shown_put(out, (long long)i + 1, sc);
 	}
 }
 
