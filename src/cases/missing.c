@@ -124,59 +124,124 @@ static int sex_code(const struct ob_missing_type *m, const char *v)
 	return 0;
 }
 
-void ob_missing_row_of(const struct ob_missing_type *m, const struct ob_case_rec *c,
-                       unsigned long long mask, struct ob_missing_row *r)
+void ob_missing_rows_init(struct ob_missing_rows *k)
+{
+	memset(k, 0, sizeof(*k));
+	ob_strmap_init(&k->code_of);
+}
+
+void ob_missing_rows_release(struct ob_missing_rows *k)
+{
+	free(k->since);
+	free(k->age);
+	free(k->sex);
+	free(k->whole);
+	free(k->territory);
+	free(k->codes);
+	ob_strmap_release(&k->code_of);
+	memset(k, 0, sizeof(*k));
+}
+
+/* The place + 1 of code v among k's codes, added when new; 0 when the
+ * map is full (the row is then not whole). */
+static uint32_t code_place(struct ob_missing_rows *k, const char *v)
+{
+	size_t len = strlen(v);
+	struct ob_strmap_entry *e = ob_strmap_find(&k->code_of, v, len);
+
+	if (e)
+		return (uint32_t)(uintptr_t)e->value;
+	if (k->n_codes + 1 >= UINT32_MAX ||
+	    ob_strmap_put(&k->code_of, v, len, (void *)(uintptr_t)(k->n_codes + 1), NULL))
+		return 0;
+	k->codes = ob_realloc(k->codes, (k->n_codes + 1) * sizeof(*k->codes));
+	k->codes[k->n_codes] = ob_strmap_find(&k->code_of, v, len)->key;
+	return (uint32_t)++k->n_codes;
+}
+
+void ob_missing_rows_add(struct ob_missing_rows *k, const struct ob_missing_type *m,
+                         const struct ob_case_rec *c, unsigned long long mask)
 {
 	const char *v;
 	long long age;
+	size_t i;
 
-	memset(r, 0, sizeof(*r));
-	r->whole = true;
-	r->age = age_of(shown(c, mask, m->age), &age) ? (int16_t)age : -1;
-	r->since = -1;
-	if ((v = shown(c, mask, m->missing_since)) && (r->since = ymd(v)) < 0)
-		r->whole = false;
-	if ((v = shown(c, mask, m->sex)) && !(r->sex = (uint8_t)sex_code(m, v)))
-		r->whole = false;
+	if (k->n == k->cap) {
+		k->cap = k->cap ? 2 * k->cap : 64;
+		k->since = ob_realloc(k->since, k->cap * sizeof(*k->since));
+		k->age = ob_realloc(k->age, k->cap * sizeof(*k->age));
+		k->sex = ob_realloc(k->sex, k->cap * sizeof(*k->sex));
+		k->whole = ob_realloc(k->whole, k->cap * sizeof(*k->whole));
+		k->territory = ob_realloc(k->territory, k->cap * sizeof(*k->territory));
+	}
+	i = k->n++;
+	k->whole[i] = 1;
+	k->age[i] = age_of(shown(c, mask, m->age), &age) ? (int16_t)age : -1;
+	k->since[i] = -1;
+	if ((v = shown(c, mask, m->missing_since)) && (k->since[i] = ymd(v)) < 0)
+		k->whole[i] = 0;
+	k->sex[i] = 0;
+	if ((v = shown(c, mask, m->sex)) && !(k->sex[i] = (uint8_t)sex_code(m, v)))
+		k->whole[i] = 0;
 	/* a code published empty could not be told from none */
-	if ((v = shown(c, mask, m->territory)) &&
-	    (!*v || ob_strlcpy(r->territory, v, sizeof(r->territory)) >= sizeof(r->territory)))
-		r->whole = false;
+	k->territory[i] = 0;
+	if ((v = shown(c, mask, m->territory)) && (!*v || !(k->territory[i] = code_place(k, v))))
+		k->whole[i] = 0;
 }
 
-void ob_missing_rowfilter_of(const struct ob_missing_type *m, const struct ob_missing_filter *f,
-                             struct ob_missing_rowfilter *rf)
+void ob_missing_plan_of(struct ob_missing_plan *p, const struct ob_missing_type *m,
+                        const struct ob_missing_rows *k, const struct ob_missing_filter *f)
 {
-	memset(rf, 0, sizeof(*rf));
-	rf->f = f;
-	rf->sex = f->sex ? sex_code(m, f->sex) : -1;
-	rf->from = rf->to = -1;
-	if (f->from && (rf->from = ymd(f->from)) < 0)
-		rf->exact = true;
-	if (f->to && (rf->to = ymd(f->to)) < 0)
-		rf->exact = true;
-	rf->territory_len = f->territory ? strlen(f->territory) : 0;
+	int32_t from = -1, to = -1;
+	int sex;
+
+	memset(p, 0, sizeof(*p));
+	p->f = f;
+	p->territory_ok = ob_calloc(k->n_codes + 1, 1);
+	/* sex: -1 any; 0 (not a choice) none; else a row's code */
+	sex = f->sex ? sex_code(m, f->sex) : -1;
+	if (sex < 0)
+		memset(p->sex_ok, 1, sizeof(p->sex_ok));
+	else if (sex > 0 && sex < 256)
+		p->sex_ok[sex] = 1;
+	/* age: a range excludes the rows without one (-1) */
+	p->age_lo = INT16_MIN;
+	p->age_span = UINT16_MAX;
+	if (f->age_min >= 0 || f->age_max >= 0) {
+		long long lo = f->age_min >= 0 ? f->age_min : 0;
+		long long hi = f->age_max >= 0 ? f->age_max : INT16_MAX;
+		if (hi > INT16_MAX)
+			hi = INT16_MAX;
+		if (lo > hi)
+			p->none = true;
+		else
+			p->age_lo = (int32_t)lo, p->age_span = (uint32_t)(hi - lo);
+	}
+	/* territory: the code or a unit under it (a prefix) */
+	p->territory_ok[0] = !f->territory;
+	for (size_t j = 0; j < k->n_codes; j++)
+		p->territory_ok[j + 1] =
+			!f->territory || !strncmp(k->codes[j], f->territory, strlen(f->territory));
+	/* dates: a range excludes the rows without one (-1, the largest unsigned) */
+	p->since_lo = 0;
+	p->since_span = UINT32_MAX;
+	if ((f->from && (from = ymd(f->from)) < 0) || (f->to && (to = ymd(f->to)) < 0))
+		p->exact = true;
+	else if (f->from || f->to) {
+		uint32_t lo = from >= 0 ? (uint32_t)from : 0, hi = to >= 0 ? (uint32_t)to : 99999999u;
+		if (lo > hi)
+			p->none = true;
+		else
+			p->since_lo = lo, p->since_span = hi - lo;
+	}
+	if (p->none)
+		memset(p->sex_ok, 0, sizeof(p->sex_ok));
 }
 
-bool ob_missing_row_match(const struct ob_missing_row *r, const struct ob_missing_rowfilter *rf)
+void ob_missing_plan_release(struct ob_missing_plan *p)
 {
-	const struct ob_missing_filter *f = rf->f;
-
-	/* rf->sex 0 (not a choice): no whole row has it */
-	if (rf->sex >= 0 && (!r->sex || r->sex != rf->sex))
-		return false;
-	if ((f->age_min >= 0 || f->age_max >= 0) &&
-	    (r->age < 0 || (f->age_min >= 0 && r->age < f->age_min) ||
-	     (f->age_max >= 0 && r->age > f->age_max)))
-		return false;
-	if (f->territory &&
-	    (!r->territory[0] || strncmp(r->territory, f->territory, rf->territory_len)))
-		return false;
-	if ((rf->from >= 0 || rf->to >= 0) &&
-	    (r->since < 0 || (rf->from >= 0 && r->since < rf->from) ||
-	     (rf->to >= 0 && r->since > rf->to)))
-		return false;
-	return true;
+	free(p->territory_ok);
+	memset(p, 0, sizeof(*p));
 }
 
 /* ---- statistics ---- */

@@ -15,6 +15,7 @@
 #ifndef OB_CASES_MISSING_H
 #define OB_CASES_MISSING_H
 
+#include "base/strmap.h"
 #include "cases/cases.h"
 
 /* The case type's code. */
@@ -54,37 +55,62 @@ bool ob_missing_match(const struct ob_missing_type *m, const struct ob_case_rec 
                       unsigned long long mask, const struct ob_missing_filter *f);
 
 /*
- * What the filters read of a public report (mask not 0), in 20 bytes, so
- * that a listing filters a compact array (the server's: http/missing.c)
- * rather than every case's values: the date as the number YYYYMMDD, the
- * sex as its place among the field's choices, the territory's code. A row
- * whose published values do not fit so (a date not YYYY-MM-DD, a sex not
- * among the choices, a code of 12 bytes or more) is not whole: ask
- * ob_missing_match for it. A filter is compiled once for every row
- * (ob_missing_rowfilter_of); when it cannot be (a from or to that is not
- * YYYY-MM-DD), rf.exact says to ask ob_missing_match for every row.
- * ob_missing_row_match(r, rf) is ob_missing_match(m, c, mask, f) for a
- * whole row and a filter not exact.
+ * What the filters read of the public reports, as columns, so that a
+ * listing filters compact arrays (the server's: http/missing.c) rather than
+ * every case's values: the date as the number YYYYMMDD, the sex as its
+ * place among the field's choices, the territory as its place among the
+ * codes the rows have. A row whose published values do not fit so (a date
+ * not YYYY-MM-DD, a sex not among the choices, a territory published
+ * empty) is not whole: ask ob_missing_match for it.
+ *
+ * A filter is compiled once for the rows (ob_missing_plan_of); when it
+ * cannot be (a from or to that is not YYYY-MM-DD), plan.exact says to ask
+ * ob_missing_match for every row. For a whole row and a plan not exact,
+ * ob_missing_plan_match(p, k, i) is ob_missing_match(m, c, mask, f).
+ *
+ * Ownership: the rows own their arrays and the codes (release with
+ * ob_missing_rows_release); a plan owns its territory table and points to
+ * its filter, which must outlive it (ob_missing_plan_release).
  */
-struct ob_missing_row {
-	int32_t since;            /* YYYYMMDD; -1: none published */
-	int16_t age;              /* -1: none published (or not a whole 0..200) */
-	uint8_t sex;              /* 1 + its place among the choices; 0: none published */
-	bool whole;
-	char territory[12];       /* "" and no_territory: none published */
+struct ob_missing_rows {
+	size_t n, cap;
+	int32_t *since;      /* YYYYMMDD; -1: none published */
+	int16_t *age;        /* -1: none published (or not a whole 0..200) */
+	uint8_t *sex;        /* 1 + its place among the choices; 0: none published */
+	uint8_t *whole;      /* 0: not whole */
+	uint32_t *territory; /* 1 + its place in codes; 0: none published */
+	const char **codes;  /* the distinct codes, keys of code_of */
+	size_t n_codes;
+	struct ob_strmap code_of; /* code -> 1 + place */
 };
-struct ob_missing_rowfilter {
+void ob_missing_rows_init(struct ob_missing_rows *k);
+/* Append the row of c, a public report (mask not 0). */
+void ob_missing_rows_add(struct ob_missing_rows *k, const struct ob_missing_type *m,
+                         const struct ob_case_rec *c, unsigned long long mask);
+void ob_missing_rows_release(struct ob_missing_rows *k);
+
+struct ob_missing_plan {
 	const struct ob_missing_filter *f;
-	int sex;                  /* -1: any; 0: none matches; else a row's sex */
-	int32_t from, to;         /* YYYYMMDD; -1: none */
-	size_t territory_len;
-	bool exact;               /* ob_missing_match for every row */
+	bool exact;               /* ask ob_missing_match for every row */
+	bool none;                /* no whole row can pass (an empty range): sex_ok all 0 */
+	uint8_t sex_ok[256];      /* by a row's sex */
+	int32_t age_lo;           /* (uint32_t)(age - age_lo) <= age_span */
+	uint32_t age_span;
+	uint32_t since_lo, since_span; /* (uint32_t)since - since_lo <= since_span */
+	uint8_t *territory_ok;    /* by a row's territory (1 + n_codes) */
 };
-void ob_missing_row_of(const struct ob_missing_type *m, const struct ob_case_rec *c,
-                       unsigned long long mask, struct ob_missing_row *r);
-void ob_missing_rowfilter_of(const struct ob_missing_type *m, const struct ob_missing_filter *f,
-                             struct ob_missing_rowfilter *rf);
-bool ob_missing_row_match(const struct ob_missing_row *r, const struct ob_missing_rowfilter *rf);
+void ob_missing_plan_of(struct ob_missing_plan *p, const struct ob_missing_type *m,
+                        const struct ob_missing_rows *k, const struct ob_missing_filter *f);
+void ob_missing_plan_release(struct ob_missing_plan *p);
+
+static inline bool ob_missing_plan_match(const struct ob_missing_plan *p,
+                                         const struct ob_missing_rows *k, size_t i)
+{
+	/* & rather than &&: no branch to mispredict */
+	return p->sex_ok[k->sex[i]] & p->territory_ok[k->territory[i]] &
+	       ((uint32_t)(k->age[i] - p->age_lo) <= p->age_span) &
+	       ((uint32_t)k->since[i] - p->since_lo <= p->since_span);
+}
 
 /* ---- statistics ---- */
 

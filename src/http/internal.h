@@ -288,16 +288,20 @@ struct ob_http_missing {
 	struct ob_case_set set;
 	unsigned long long *mask;
 	size_t *pub, n_pub;
-	struct ob_missing_row *rows; /* rows[i]: what the filters read of pub[i] */
+	struct ob_missing_rows rows; /* row i: what the filters read of pub[i] */
 	bool loaded, have_set;
 	struct missing_held *held; /* the shared copy this views; NULL: its own */
 };
 ob_err ob_http_missing_load(struct ob_http_call *c, struct ob_http_missing *x,
                             struct ob_diag *d);
 void ob_http_missing_release(struct ob_http_missing *x);
-/* Does the public report pub[i] pass rf's filter? (ob_missing_match) */
-bool ob_http_missing_match(const struct ob_http_missing *x, size_t i,
-                           const struct ob_missing_rowfilter *rf);
+/* The public reports that pass f (ob_missing_match), the newest first: how
+ * many, and in page[] the places in x->pub of those from offset on, at
+ * most limit (*n_page of them). page[] has room for min(limit, x->n_pub)
+ * + 1: one place past the last kept is written. */
+long long ob_http_missing_select(const struct ob_http_missing *x,
+                                 const struct ob_missing_filter *f, long long offset,
+                                 long long limit, size_t *page, size_t *n_page);
 /* The index in x->set of public report id, or -1. */
 long long ob_http_missing_find(const struct ob_http_missing *x, long long id);
 

@@ -48,27 +48,47 @@ static ob_err load_own(struct ob_http_ctx *ctx, struct ob_http_missing *x, struc
 	for (size_t j = x->set.n; j-- > 0;)
 		if (x->mask[j])
 			x->pub[x->n_pub++] = j;
-	x->rows = ob_calloc(x->n_pub ? x->n_pub : 1, sizeof(*x->rows));
+	ob_missing_rows_init(&x->rows);
 	for (size_t i = 0; i < x->n_pub; i++)
-		ob_missing_row_of(&x->m, &x->set.cases[x->pub[i]], x->mask[x->pub[i]], &x->rows[i]);
+		ob_missing_rows_add(&x->rows, &x->m, &x->set.cases[x->pub[i]], x->mask[x->pub[i]]);
 	return OB_OK;
 }
 
-bool ob_http_missing_match(const struct ob_http_missing *x, size_t i,
-                           const struct ob_missing_rowfilter *rf)
+long long ob_http_missing_select(const struct ob_http_missing *x,
+                                 const struct ob_missing_filter *f, long long offset,
+                                 long long limit, size_t *page, size_t *n_page)
 {
-	size_t j = x->pub[i];
+	const struct ob_missing_rows *k = &x->rows;
+	struct ob_missing_plan p;
+	long long total = 0;
+	size_t n = 0;
 
-	return x->rows[i].whole && !rf->exact
-	               ? ob_missing_row_match(&x->rows[i], rf)
-	               : ob_missing_match(&x->m, &x->set.cases[j], x->mask[j], rf->f);
+	ob_missing_plan_of(&p, &x->m, k, f);
+	for (size_t i = 0; i < k->n; i++) {
+		size_t j;
+		bool ok;
+		if (k->whole[i] && !p.exact) {
+			ok = ob_missing_plan_match(&p, k, i);
+		} else {
+			j = x->pub[i];
+			ok = ob_missing_match(&x->m, &x->set.cases[j], x->mask[j], f);
+		}
+		/* the page's place is written always and kept when it counts:
+		 * a branch on ok would be mispredicted half the time */
+		page[n] = i;
+		n += ok & (total >= offset) & (total - offset < limit);
+		total += ok;
+	}
+	ob_missing_plan_release(&p);
+	*n_page = n;
+	return total;
 }
 
 static void release_own(struct ob_http_missing *x)
 {
 	free(x->mask);
 	free(x->pub);
-	free(x->rows);
+	ob_missing_rows_release(&x->rows);
 	if (x->have_set)
 		ob_case_set_free(&x->set);
 	if (x->loaded)
@@ -321,7 +341,6 @@ void ob_http_h_missing(struct ob_http_call *c)
 {
 	const char *cols[OB_MAX_CASE_FIELDS + 4];
 	int field[OB_MAX_CASE_FIELDS + 4];
-	struct ob_missing_rowfilter rf;
 	struct ob_missing_filter f;
 	struct ob_http_missing x;
 	struct ob_http_table w;
@@ -336,22 +355,15 @@ void ob_http_h_missing(struct ob_http_call *c)
 		return;
 	}
 	ob_http_page(c, &limit, &offset);
-	ob_missing_rowfilter_of(&x.m, &f, &rf);
 	/* the public reports, the newest first: the page's in one pass */
 	page = ob_malloc(((limit > 0 && (unsigned long long)limit < x.n_pub ? (size_t)limit
 	                                                                      : x.n_pub) + 1) *
 	                 sizeof(*page));
-	for (size_t i = 0; i < x.n_pub; i++) {
-		if (!ob_http_missing_match(&x, i, &rf))
-			continue;
-		if (total >= offset && total - offset < limit)
-			page[n_page++] = x.pub[i];
-		total++;
-	}
+	total = ob_http_missing_select(&x, &f, offset, limit, page, &n_page);
 	ncols = columns(x.m.t, cols, field);
 	ob_http_table_begin(&w, c, cols, ncols, total, limit, offset);
 	for (size_t i = 0; i < n_page; i++)
-		row(&w, &x, page[i], field, ncols);
+		row(&w, &x, x.pub[page[i]], field, ncols);
 	ob_http_table_end(&w);
 	free(page);
 	ob_http_missing_release(&x);

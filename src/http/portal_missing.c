@@ -168,11 +168,11 @@ static void trouble(struct ob_page *pg, ob_err e)
 void ob_page_missing(struct ob_page *pg)
 {
 	struct ob_buf *b = pg->b;
-	struct ob_missing_rowfilter rf;
 	struct ob_missing_filter f;
 	struct ob_http_missing x;
+	size_t page[PAGE_ROWS + 1], n_page = 0; /* ob_http_missing_select's room */
 	struct ob_diag d;
-	long long offset = 0, total = 0, shown = 0, at = 0;
+	long long offset = 0, total = 0;
 	const char *v;
 	ob_err e;
 
@@ -199,9 +199,7 @@ void ob_page_missing(struct ob_page *pg)
 		trouble(pg, e);
 		goto end;
 	}
-	ob_missing_rowfilter_of(&x.m, &f, &rf);
-	for (size_t i = 0; i < x.n_pub; i++)
-		total += ob_http_missing_match(&x, i, &rf);
+	total = ob_http_missing_select(&x, &f, offset, PAGE_ROWS, page, &n_page);
 	OB_HTML_LIT(b, "<p role=\"status\">");
 	if (pg->lang == OB_LANG_EN)
 		OB_HTML_TEXTF(b, "%lld reports.", total);
@@ -226,13 +224,10 @@ void ob_page_missing(struct ob_page *pg)
 		ob_html_text(b, OB_L(pg, "Estado", "Status"));
 		OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
 	}
-	for (size_t i = 0; i < x.n_pub && shown < PAGE_ROWS; i++) {
-		size_t j = x.pub[i];
+	for (size_t i = 0; i < n_page; i++) {
+		size_t j = x.pub[page[i]];
 		const char *name, *age;
 		char label[64];
-		if (!ob_http_missing_match(&x, i, &rf) || at++ < offset)
-			continue;
-		shown++;
 		name = pub(&x, j, ob_case_field_index(x.m.t, "name"));
 		snprintf(label, sizeof(label), "%s %lld", OB_L(pg, "Reporte", "Report"),
 		         x.set.cases[j].id);
@@ -253,11 +248,11 @@ void ob_page_missing(struct ob_page *pg)
 	}
 	if (total)
 		OB_HTML_LIT(b, "</tbody></table></div>\n");
-	if (offset + shown < total) {
+	if (offset + (long long)n_page < total) {
 		struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
 		const struct ob_http_target *t = &pg->c->target;
 		char next[32];
-		snprintf(next, sizeof(next), "%lld", offset + shown);
+		snprintf(next, sizeof(next), "%lld", offset + (long long)n_page);
 		ob_page_path(&u, OB_PAGE_MISSING, NULL, pg->lang);
 		for (size_t i = 0; i < t->nparams; i++)
 			if (strcmp(t->params[i].name, "offset"))

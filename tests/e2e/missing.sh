@@ -123,15 +123,26 @@ PY
 for f in document reporter_name reporter_contact last_seen_point located_territory office; do
 	jq -e --arg f "$f" '[.data[] | has($f)] | any | not' "$T/body" >/dev/null || fail "$f listed"
 done
-# filters
-get 200 "/api/v1/missing?sex=f&limit=1000"
-[ "$(jq '[.data[] | select(.sex != "f")] | length' "$T/body")" = 0 ] || fail "sex filter"
+# filters: each gives the rows of the whole list that pass it, no more, no
+# fewer, in the same order (newest first)
+filtered() { # URL JQ-CONDITION
+	get 200 "$1"
+	[ "$(jq -c '[.data[].id]' "$T/body")" = "$(jq -sc "[.[] | select($2) | .id]" "$T/rows")" ] ||
+		fail "$1: not the rows of the whole list that pass it"
+	[ "$(jq .total "$T/body")" = "$(jq -s "[.[] | select($2)] | length" "$T/rows")" ] ||
+		fail "$1: total"
+}
+filtered "/api/v1/missing?sex=f&limit=1000" '.sex == "f"'
 [ "$(jq .total "$T/body")" -gt 0 ] || fail "no woman"
-get 200 "/api/v1/missing?age_min=12&age_max=17&limit=1000"
-[ "$(jq '[.data[] | select(.age < 12 or .age > 17)] | length' "$T/body")" = 0 ] || fail "age filter"
-get 200 "/api/v1/missing?territory=SLV06&from=2020-01-01&to=2022-12-31&limit=1000"
-[ "$(jq '[.data[] | select((.last_seen_territory | startswith("SLV06") | not) or .missing_since < "2020-01-01" or .missing_since > "2022-12-31")] | length' "$T/body")" = 0 ] ||
-	fail "territory and date filters"
+filtered "/api/v1/missing?age_min=12&age_max=17&limit=1000" '.age != null and .age >= 12 and .age <= 17'
+filtered "/api/v1/missing?territory=SLV06&from=2020-01-01&to=2022-12-31&limit=1000" \
+	'.last_seen_territory != null and (.last_seen_territory | startswith("SLV06")) and .missing_since != null and .missing_since >= "2020-01-01" and .missing_since <= "2022-12-31"'
+filtered "/api/v1/missing?age_max=17&sex=m&limit=1000" '.age != null and .age <= 17 and .sex == "m"'
+filtered "/api/v1/missing?age_min=30&age_max=20&limit=1000" 'false'
+# a page: the filter's rows from offset on
+get 200 "/api/v1/missing?sex=f&limit=3&offset=2"
+[ "$(jq -c '[.data[].id]' "$T/body")" = "$(jq -sc '[.[] | select(.sex == "f") | .id][2:5]' "$T/rows")" ] ||
+	fail "the page from offset 2"
 get 400 "/api/v1/missing?from=2020-13-01"
 get 200 "/api/v1/missing?format=csv"
 head -n 1 "$T/body" | grep -q '^id,state,state_es,state_en,reported_on,missing_since,last_seen_territory,sex,age,name,description,photo,located_on' ||

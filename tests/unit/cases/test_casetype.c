@@ -536,39 +536,84 @@ static void missing_stats(void **state)
 	f.sex = "m";
 	assert_false(ob_missing_match(&m, &set.cases[2], ob_missing_public(&m, &set.cases[2]), &f));
 	/* the compact rows filter as the cases do */
-	for (int k = 0; k < 9; k++) {
-		struct ob_missing_rowfilter rf;
-		ob_missing_filter_init(&f);
-		switch (k) {
-		case 0: break;
-		case 1: f.sex = "f"; break;
-		case 2: f.territory = "SLV06"; break;
-		case 3: f.age_min = 16; f.age_max = 40; break;
-		case 4: f.from = "2024-01-10"; break;
-		case 5: f.to = "2024-01-31"; f.sex = "unknown"; f.age_max = 100; break;
-		case 6: f.sex = "x"; break; /* not a choice: nothing */
-		case 7: f.from = "2024-02-01"; f.to = "2024-02-01"; break;
-		case 8: f.territory = "SLV0614"; f.age_min = 34; f.age_max = 34; break;
-		}
-		ob_missing_rowfilter_of(&m, &f, &rf);
-		assert_false(rf.exact);
+	{
+		struct ob_missing_rows k;
+		size_t at[5], n_rows = 0;
+		ob_missing_rows_init(&k);
 		for (size_t i = 0; i < set.n; i++) {
 			unsigned long long mask = ob_missing_public(&m, &set.cases[i]);
-			struct ob_missing_row r;
 			if (!mask)
 				continue;
-			ob_missing_row_of(&m, &set.cases[i], mask, &r);
-			assert_true(r.whole);
-			assert_int_equal(ob_missing_row_match(&r, &rf),
-			                 ob_missing_match(&m, &set.cases[i], mask, &f));
+			ob_missing_rows_add(&k, &m, &set.cases[i], mask);
+			at[n_rows++] = i;
 		}
-	}
-	{
-		struct ob_missing_rowfilter rf;
-		ob_missing_filter_init(&f);
-		f.from = "2024-1-1"; /* not YYYY-MM-DD: every row asks ob_missing_match */
-		ob_missing_rowfilter_of(&m, &f, &rf);
-		assert_true(rf.exact);
+		assert_int_equal(k.n, 3);
+		assert_int_equal(k.n_codes, 2); /* SLV0614, SLV0601; the third has none */
+		for (int q = 0; q < 16; q++) {
+			struct ob_missing_plan p;
+			size_t hits = 0;
+			ob_missing_filter_init(&f);
+			switch (q) {
+			case 0: break;
+			case 1: f.sex = "f"; break;
+			case 2: f.territory = "SLV06"; break;
+			case 3: f.age_min = 16; f.age_max = 40; break;
+			case 4: f.from = "2024-01-10"; break;
+			case 5: f.to = "2024-01-31"; f.sex = "unknown"; f.age_max = 100; break;
+			case 6: f.sex = "x"; break; /* not a choice: nothing */
+			case 7: f.from = "2024-02-01"; f.to = "2024-03-01"; break;
+			case 8: f.territory = "SLV0614"; f.age_min = 34; f.age_max = 34; break;
+			case 9: f.age_min = 40; f.age_max = 30; break; /* an empty range */
+			case 10: f.territory = ""; break; /* every code, not none */
+			case 11: f.age_max = 15; break;
+			case 12: f.from = "2024-03-01"; f.to = "2024-01-01"; break;
+			case 13: f.age_min = 100000; break;
+			case 14: f.age_max = 14; break;         /* one below an age */
+			case 15: f.to = "2024-01-19"; break;    /* one day before a date */
+			}
+			ob_missing_plan_of(&p, &m, &k, &f);
+			assert_false(p.exact);
+			for (size_t r = 0; r < k.n; r++) {
+				size_t i = at[r];
+				bool want = ob_missing_match(&m, &set.cases[i],
+				                             ob_missing_public(&m, &set.cases[i]), &f);
+				assert_true(k.whole[r]);
+				assert_int_equal(ob_missing_plan_match(&p, &k, r), want);
+				hits += want;
+			}
+			/* the filters that keep some and drop some are seen to */
+			if (q == 1 || q == 2 || q == 4 || q == 10 || q == 11 || q == 15)
+				assert_true(hits > 0 && hits < k.n);
+			if (q == 9 || q == 12 || q == 13 || q == 14)
+				assert_int_equal(hits, 0);
+			ob_missing_plan_release(&p);
+		}
+		{
+			struct ob_missing_plan p;
+			ob_missing_filter_init(&f);
+			f.from = "2024-1-1"; /* not YYYY-MM-DD: every row asks ob_missing_match */
+			ob_missing_plan_of(&p, &m, &k, &f);
+			assert_true(p.exact);
+			ob_missing_plan_release(&p);
+		}
+		/* a date not YYYY-MM-DD, or a territory published empty: not whole */
+		{
+			struct ob_case_set odd = { .type = t };
+			odd.n = 2;
+			odd.cases = ob_calloc(odd.n, sizeof(*odd.cases));
+			missing_rec(&odd.cases[0], t, 6, "missing_since=2024-3-1;sex=f;age=30", "missing");
+			missing_rec(&odd.cases[1], t, 7,
+			            "missing_since=2024-03-01;last_seen_territory=;sex=f;age=30",
+			            "missing");
+			for (size_t r = 0; r < odd.n; r++) {
+				unsigned long long mask = ob_missing_public(&m, &odd.cases[r]);
+				assert_true(mask != 0);
+				ob_missing_rows_add(&k, &m, &odd.cases[r], mask);
+				assert_false(k.whole[k.n - 1]);
+			}
+			ob_case_set_free(&odd);
+		}
+		ob_missing_rows_release(&k);
 	}
 
 	/* by month: 2024-01 (2, 1 located in 10 days), 2024-02 (2, both: 4 and 1 days), 2024-03 */
