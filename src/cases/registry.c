@@ -1726,7 +1726,11 @@ struct name_walk {
 	size_t n_seen;
 	struct name_pass *v;      /* those that pass the cut */
 	size_t n, cap;
-	double score;             /* the score of the name whose entries are read */
+	/* the entries of one score's names: the `need` first by number that
+	 * meet the search (those that can reach the page and the one after
+	 * it), ascending */
+	long long low[OB_REGISTRY_MAX_RESULTS + 1];
+	size_t n_low, need;
 };
 
 static int by_pass(const void *pa, const void *pb)
@@ -1787,29 +1791,43 @@ static ob_err score_names(struct ob_store *s, struct name_walk *nw,
 	return e;
 }
 
-/* An entry of the name being read: kept when it is open (as the engine
- * reads a case: its state when its time read, not final) and in the
- * searched territory. */
+/* An entry of the name being read (by number): kept among the lowest
+ * numbers of its score when it is open (as the engine reads a case: its
+ * state when its time read, not final) and in the searched territory;
+ * the name's entries after it are not read once it is above them all. */
 static int walk_entry(void *arg, long long id, const char *state, const char *territory)
 {
 	struct name_walk *nw = arg;
 	const struct ob_registry *r = nw->sr->r;
 	const struct ob_registry_query *q = nw->sr->q;
 	int st = state ? ob_case_state_index(r->t, state) : -1;
+	size_t k;
 
 	if (st < 0 || r->t->states[st].final)
 		return 0;
 	if (q->territory && *q->territory && !territory_in(territory, q->territory))
 		return 0;
-	keep_scored(nw->sr, id, nw->score);
+	if (nw->n_low == nw->need && id > nw->low[nw->n_low - 1])
+		return 1;
+	if (nw->n_low == nw->need)
+		nw->n_low--;
+	for (k = nw->n_low; k > 0 && nw->low[k - 1] > id; k--)
+		nw->low[k] = nw->low[k - 1];
+	nw->low[k] = id;
+	nw->n_low++;
 	return 0;
 }
 
 /* The entries of the names kept, best first (then by number), into
- * nw->sr, until a page and one more are known. With pairs (the first
- * look-up of a name of two words or more), until it is known whether they
- * fill a page surely (registry.h): *sure true when they do (the search
- * ends with them), false when each word is to be looked up alone. */
+ * nw->sr, until a page and one more are known. Of one score's names, only
+ * the entries with the lowest numbers that can still reach the page or
+ * the one after it are kept (fewer than a page and one are kept before
+ * a score is read, or the walk has ended): the counts then say what
+ * counting every entry says, "more than a page", "a page surely" or not.
+ * With pairs (the first look-up of a name of two words or more), until it
+ * is known whether they fill a page surely (registry.h): *sure true when
+ * they do (the search ends with them), false when each word is to be
+ * looked up alone. */
 static ob_err walk(struct name_walk *nw, bool pairs, bool *sure, struct ob_diag *d)
 {
 	struct search_read *sr = nw->sr;
@@ -1819,16 +1837,15 @@ static ob_err walk(struct name_walk *nw, bool pairs, bool *sure, struct ob_diag 
 	if (nw->n)
 		qsort(nw->v, nw->n, sizeof(*nw->v), by_pass);
 	for (size_t i = 0, j; i < nw->n; i = j) {
-		size_t from = sr->n;
+		nw->n_low = 0;
+		nw->need = OB_REGISTRY_MAX_RESULTS + 1 - sr->n;
 		for (j = i; j < nw->n && nw->v[j].score == nw->v[i].score; j++) {
-			nw->score = nw->v[j].score;
 			ob_diag_clear(d);
 			if (ob_store_registry_name_entries(&nw->rd, nw->v[j].id, walk_entry, nw, d) < 0)
 				return d->code ? d->code : OB_ESTORE;
 		}
-		/* one score's entries by number */
-		if (sr->n - from > 1)
-			qsort(sr->v + from, sr->n - from, sizeof(*sr->v), by_score);
+		for (size_t k = 0; k < nw->n_low; k++)
+			keep_scored(sr, nw->low[k], nw->v[i].score);
 		if (sr->n > OB_REGISTRY_MAX_RESULTS && (!pairs || sr->sure >= OB_REGISTRY_MAX_RESULTS)) {
 			*sure = true;
 			return OB_OK;
