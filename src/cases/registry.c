@@ -806,18 +806,24 @@ void ob_registry_document_query_key(const char *doc, struct ob_registry_keys *k)
 	snprintf(k->v[k->n++], OB_REGISTRY_KEY, "d%s", key);
 }
 
-/* The rule an index is made with: the keys' version and the fields. */
+/* The rule an index is made with: the keys' version (2: with the names
+ * and entries of migration 17) and the fields. */
 static void index_rule(const struct ob_registry *r, char *out, size_t size)
 {
-	snprintf(out, size, "1;name=%s;aliases=%s;document=%s", r->t->fields[r->f_name].name,
+	snprintf(out, size, "2;name=%s;aliases=%s;document=%s;territory=%s",
+	         r->t->fields[r->f_name].name,
 	         r->f_aliases >= 0 ? r->t->fields[r->f_aliases].name : "",
-	         r->f_document >= 0 ? r->t->fields[r->f_document].name : "");
+	         r->f_document >= 0 ? r->t->fields[r->f_document].name : "",
+	         r->f_territory >= 0 ? r->t->fields[r->f_territory].name : "");
 }
 
-/* What the index reads of one entry. */
+/* What the index reads of one entry: the values of its name, aliases,
+ * document and territory, and its state (NULL when its time does not
+ * read: as the engine reads a case, cases.h, such an entry is never
+ * shown). */
 struct keyed_entry {
 	long long id;
-	char *name, *aliases, *document;
+	char *name, *aliases, *document, *territory, *state;
 };
 
 struct keyed_ctx {
@@ -831,6 +837,8 @@ static void keyed_release(struct keyed_entry *x)
 	free(x->name);
 	free(x->aliases);
 	free(x->document);
+	free(x->territory);
+	free(x->state);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -839,11 +847,12 @@ static void keyed_value(const struct ob_registry *r, struct keyed_entry *x, cons
                         const char *value)
 {
 	int f = ob_case_field_index(r->t, field);
-	char **to = f < 0                ? NULL
-	            : f == r->f_name     ? &x->name
-	            : f == r->f_aliases  ? &x->aliases
-	            : f == r->f_document ? &x->document
-	                                 : NULL;
+	char **to = f < 0                 ? NULL
+	            : f == r->f_name      ? &x->name
+	            : f == r->f_aliases   ? &x->aliases
+	            : f == r->f_document  ? &x->document
+	            : f == r->f_territory ? &x->territory
+	                                  : NULL;
 
 	if (to && !*to && value)
 		*to = ob_strdup(value);
@@ -865,9 +874,38 @@ static int keyed_row(void *arg, long long id, const char *field, const char *val
 	return 0;
 }
 
-/* Write x's keys with w (replacing its old ones with replace). */
-static ob_err put_keys(struct ob_store_registry_keys *w, const struct keyed_entry *x,
-                       bool replace, struct ob_diag *d)
+/* Keep an entry's state, as the engine reads it (keyed_entry). */
+static void keyed_state(struct keyed_entry *x, const struct ob_store_case *c)
+{
+	long long t;
+
+	free(x->state);
+	x->state = ob_case_time_parse(c->updated_at, 0, &t) ? ob_strdup(c->state) : NULL;
+}
+
+static int by_entry_id(const void *pa, const void *pb)
+{
+	long long a = *(const long long *)pa, b = ((const struct keyed_entry *)pb)->id;
+
+	return (a > b) - (a < b);
+}
+
+/* The state of each entry read (c->v, by id). */
+static int keyed_case(void *arg, const struct ob_store_case *sc)
+{
+	struct keyed_ctx *c = arg;
+	struct keyed_entry *x = bsearch(&sc->id, c->v, c->n, sizeof(*c->v), by_entry_id);
+
+	if (x)
+		keyed_state(x, sc);
+	return 0;
+}
+
+/* Write x's keys with w and its name, state and territory with we, of
+ * type (replacing what it had with replace). */
+static ob_err put_keys(struct ob_store_registry_keys *w, struct ob_store_registry_entries *we,
+                       const char *type, const struct keyed_entry *x, bool replace,
+                       struct ob_diag *d)
 {
 	struct ob_registry_keys k = { 0 };
 	const char *stack[64], **keys = stack;
@@ -878,7 +916,9 @@ static ob_err put_keys(struct ob_store_registry_keys *w, const struct keyed_entr
 		keys = ob_calloc(k.n, sizeof(*keys));
 	for (size_t i = 0; i < k.n; i++)
 		keys[i] = k.v[i];
-	e = ob_store_registry_keys_put(w, x->id, keys, k.n, replace, d);
+	if (!(e = ob_store_registry_keys_put(w, x->id, keys, k.n, replace, d)))
+		e = ob_store_registry_entry_put(we, type, x->id, x->name, x->aliases, keys, k.n,
+		                                x->state, x->territory, replace, d);
 	if (keys != stack)
 		free(keys);
 	ob_registry_keys_release(&k);
@@ -890,6 +930,7 @@ ob_err ob_registry_index(struct ob_store *s, const struct ob_registry *r, bool *
 {
 	struct keyed_ctx c = { r, NULL, 0, 0 };
 	struct ob_store_registry_keys w;
+	struct ob_store_registry_entries we;
 	char rule[OB_CASE_NAME * 3 + 40], have[OB_CASE_NAME * 3 + 40], now[32];
 	bool found;
 	ob_err e;
@@ -901,7 +942,8 @@ ob_err ob_registry_index(struct ob_store *s, const struct ob_registry *r, bool *
 	if (found && !strcmp(have, rule))
 		return OB_OK;
 	ob_diag_clear(d);
-	if (ob_store_case_type_values_each(s, r->t->code, keyed_row, &c, d) < 0) {
+	if (ob_store_case_type_values_each(s, r->t->code, keyed_row, &c, d) < 0 ||
+	    ob_store_cases_each(s, r->t->code, NULL, NULL, keyed_case, &c, d) < 0) {
 		e = d->code ? d->code : OB_ESTORE;
 		goto release_entries;
 	}
@@ -909,12 +951,19 @@ ob_err ob_registry_index(struct ob_store *s, const struct ob_registry *r, bool *
 	if ((e = ob_store_begin(s, d)))
 		goto release_entries;
 	if ((e = ob_store_registry_keys_clear(s, r->t->code, d)) ||
+	    (e = ob_store_registry_entries_clear(s, r->t->code, d)) ||
 	    (e = ob_store_registry_keys_open(s, &w, d))) {
 		ob_store_rollback(s);
 		goto release_entries;
 	}
+	if ((e = ob_store_registry_entries_open(s, &we, d))) {
+		ob_store_registry_keys_close(&w);
+		ob_store_rollback(s);
+		goto release_entries;
+	}
 	for (size_t i = 0; i < c.n && !e; i++)
-		e = put_keys(&w, &c.v[i], false, d);
+		e = put_keys(&w, &we, r->t->code, &c.v[i], false, d);
+	ob_store_registry_entries_close(&we);
 	ob_store_registry_keys_close(&w);
 	if (e || (e = ob_store_registry_keyed_set(s, r->t->code, rule, now, (long long)c.n, d)) ||
 	    (e = ob_store_commit(s, d)))
@@ -933,11 +982,15 @@ struct rekey_ctx {
 	struct keyed_entry *x;
 };
 
-static int rekey_value(void *arg, const char *field, const char *value)
+static int rekey_value(void *arg, const struct ob_store_case *sc, const char *field,
+                       const char *value)
 {
 	struct rekey_ctx *c = arg;
 
-	keyed_value(c->r, c->x, field, value);
+	if (!c->x->state)
+		keyed_state(c->x, sc);
+	if (field && value)
+		keyed_value(c->r, c->x, field, value);
 	return 0;
 }
 
@@ -945,20 +998,26 @@ ob_err ob_registry_rekey(struct ob_store *s, const struct ob_case_type *t, long 
                          struct ob_diag *d)
 {
 	struct ob_registry r;
-	struct keyed_entry x = { id, NULL, NULL, NULL };
+	struct keyed_entry x = { id, NULL, NULL, NULL, NULL, NULL };
 	struct rekey_ctx c = { &r, &x };
 	struct ob_store_registry_keys w;
+	struct ob_store_registry_entries we;
 	ob_err e;
 
 	if ((e = ob_registry_load(t, &r, d)))
 		return e;
-	if (ob_store_case_values_each(s, id, rekey_value, &c, d) < 0) {
-		e = OB_ESTORE;
+	/* the case's row as the transaction left it: its state and values */
+	ob_diag_clear(d);
+	if (ob_store_cases_of_each(s, t->code, &id, 1, NULL, 0, rekey_value, &c, d) < 0) {
+		e = d->code ? d->code : OB_ESTORE;
 		goto release_entry;
 	}
 	if ((e = ob_store_registry_keys_open(s, &w, d)))
 		goto release_entry;
-	e = put_keys(&w, &x, true, d);
+	if (!(e = ob_store_registry_entries_open(s, &we, d))) {
+		e = put_keys(&w, &we, t->code, &x, true, d);
+		ob_store_registry_entries_close(&we);
+	}
 	ob_store_registry_keys_close(&w);
 release_entry:
 	keyed_release(&x);
@@ -1524,6 +1583,8 @@ static void search_read_release(struct search_read *sr)
 	sr->n = sr->cap = 0;
 }
 
+static void keep_scored(struct search_read *sr, long long id, double score);
+
 /* Keep entry id when it is open and meets the search (the values of the
  * fields read, NULL where it holds none). */
 static void judge(struct search_read *sr, long long id, bool open, const char *const *val)
@@ -1548,6 +1609,12 @@ static void judge(struct search_read *sr, long long id, bool open, const char *c
 		if (score < OB_REGISTRY_NAME_CUT)
 			return;
 	}
+	keep_scored(sr, id, score);
+}
+
+/* Keep entry id, which meets the search with score. */
+static void keep_scored(struct search_read *sr, long long id, double score)
+{
 	sr->sure += score >= OB_REGISTRY_INDEX_SURE;
 	if (sr->n == sr->cap) {
 		sr->cap = sr->cap ? 2 * sr->cap : 256;
@@ -1635,6 +1702,189 @@ static ob_err search_all(struct ob_store *s, struct search_read *sr, struct ob_d
 	}
 	ob_case_set_free(&set);
 	return OB_OK;
+}
+
+/*
+ * A search by name over the names of the index (migration 17): the names
+ * that hold one of the keys are read and scored once each (not their
+ * entries), and the entries of those that pass the cut are read from the
+ * index (their state and territory, no case), best name first, a page
+ * and one more: the entries shown, and whether there are more, are those
+ * that reading every candidate entry and ranking them shows (by score,
+ * then by number), since every entry of a name has its score and the
+ * names are read in the order of their scores, each score's whole.
+ */
+struct name_pass {
+	long long id;
+	double score;
+};
+
+struct name_walk {
+	struct search_read *sr;
+	struct ob_store_registry_reader rd;
+	long long *seen;          /* the names scored, ascending */
+	size_t n_seen;
+	struct name_pass *v;      /* those that pass the cut */
+	size_t n, cap;
+	/* the entries of one score's names: the `need` first by number that
+	 * meet the search (those that can reach the page and the one after
+	 * it), ascending */
+	long long low[OB_REGISTRY_MAX_RESULTS + 1];
+	size_t n_low, need;
+};
+
+static int by_pass(const void *pa, const void *pb)
+{
+	const struct name_pass *a = pa, *b = pb;
+
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/* Score the names that hold one of k's keys and were not scored yet, and
+ * keep those that pass the cut. */
+static ob_err score_names(struct ob_store *s, struct name_walk *nw,
+                          const struct ob_registry_keys *k, struct ob_diag *d)
+{
+	const char **keys = ob_calloc(k->n ? k->n : 1, sizeof(*keys));
+	long long *ids = NULL, *all;
+	size_t n = 0, i = 0, j = 0, m = 0;
+	ob_err e;
+
+	for (size_t x = 0; x < k->n; x++)
+		keys[x] = k->v[x];
+	e = ob_store_registry_names_find(s, keys, k->n, OB_REGISTRY_MAX_CANDIDATES, &ids, &n, d);
+	free(keys);
+	if (e)
+		return e;
+	all = ob_calloc(n + nw->n_seen + 1, sizeof(*all));
+	/* both ascending: the names new to this search are scored */
+	while (!e && (i < n || j < nw->n_seen)) {
+		const char *name, *aliases;
+		bool found;
+		double sc;
+		if (j < nw->n_seen && (i == n || nw->seen[j] <= ids[i])) {
+			if (i < n && nw->seen[j] == ids[i])
+				i++;
+			all[m++] = nw->seen[j++];
+			continue;
+		}
+		all[m++] = ids[i];
+		if ((e = ob_store_registry_name_get(&nw->rd, ids[i++], &name, &aliases, &found, d)) ||
+		    !found)
+			continue;
+		sc = score_name(&nw->sr->nq, name && *name ? name : NULL,
+		                aliases && *aliases ? aliases : NULL);
+		if (sc < OB_REGISTRY_NAME_CUT)
+			continue;
+		if (nw->n == nw->cap) {
+			nw->cap = nw->cap ? 2 * nw->cap : 256;
+			nw->v = ob_realloc(nw->v, nw->cap * sizeof(*nw->v));
+		}
+		nw->v[nw->n++] = (struct name_pass){ all[m - 1], sc };
+	}
+	free(ids);
+	free(nw->seen);
+	nw->seen = all;
+	nw->n_seen = m;
+	return e;
+}
+
+/* An entry of the name being read (by number): kept among the lowest
+ * numbers of its score when it is open (as the engine reads a case: its
+ * state when its time read, not final) and in the searched territory;
+ * the name's entries after it are not read once it is above them all. */
+static int walk_entry(void *arg, long long id, const char *state, const char *territory)
+{
+	struct name_walk *nw = arg;
+	const struct ob_registry *r = nw->sr->r;
+	const struct ob_registry_query *q = nw->sr->q;
+	int st = state ? ob_case_state_index(r->t, state) : -1;
+	size_t k;
+
+	if (st < 0 || r->t->states[st].final)
+		return 0;
+	if (q->territory && *q->territory && !territory_in(territory, q->territory))
+		return 0;
+	if (nw->n_low == nw->need && id > nw->low[nw->n_low - 1])
+		return 1;
+	if (nw->n_low == nw->need)
+		nw->n_low--;
+	for (k = nw->n_low; k > 0 && nw->low[k - 1] > id; k--)
+		nw->low[k] = nw->low[k - 1];
+	nw->low[k] = id;
+	nw->n_low++;
+	return 0;
+}
+
+/* The entries of the names kept, best first (then by number), into
+ * nw->sr, until a page and one more are known. Of one score's names, only
+ * the entries with the lowest numbers that can still reach the page or
+ * the one after it are kept (fewer than a page and one are kept before
+ * a score is read, or the walk has ended): the counts then say what
+ * counting every entry says, "more than a page", "a page surely" or not.
+ * With pairs (the first look-up of a name of two words or more), until it
+ * is known whether they fill a page surely (registry.h): *sure true when
+ * they do (the search ends with them), false when each word is to be
+ * looked up alone. */
+static ob_err walk(struct name_walk *nw, bool pairs, bool *sure, struct ob_diag *d)
+{
+	struct search_read *sr = nw->sr;
+
+	*sure = false;
+	sr->n = sr->sure = 0;
+	if (nw->n)
+		qsort(nw->v, nw->n, sizeof(*nw->v), by_pass);
+	for (size_t i = 0, j; i < nw->n; i = j) {
+		nw->n_low = 0;
+		nw->need = OB_REGISTRY_MAX_RESULTS + 1 - sr->n;
+		for (j = i; j < nw->n && nw->v[j].score == nw->v[i].score; j++) {
+			ob_diag_clear(d);
+			if (ob_store_registry_name_entries(&nw->rd, nw->v[j].id, walk_entry, nw, d) < 0)
+				return d->code ? d->code : OB_ESTORE;
+		}
+		for (size_t k = 0; k < nw->n_low; k++)
+			keep_scored(sr, nw->low[k], nw->v[i].score);
+		if (sr->n > OB_REGISTRY_MAX_RESULTS && (!pairs || sr->sure >= OB_REGISTRY_MAX_RESULTS)) {
+			*sure = true;
+			return OB_OK;
+		}
+		if (pairs && sr->sure < OB_REGISTRY_MAX_RESULTS && j < nw->n &&
+		    nw->v[j].score < OB_REGISTRY_INDEX_SURE)
+			return OB_OK;
+	}
+	return OB_OK;
+}
+
+/* The search by the name of codes c (c->groups > 0): its pairs, then,
+ * when they do not fill a page surely, each word alone (registry.h). */
+static ob_err search_names(struct ob_store *s, struct search_read *sr,
+                           const struct ob_registry_codes *c, struct ob_diag *d)
+{
+	struct name_walk nw = { 0 };
+	struct ob_registry_keys k = { 0 };
+	bool sure = false;
+	ob_err e;
+
+	nw.sr = sr;
+	if ((e = ob_store_registry_reader_open(s, sr->r->t->code, &nw.rd, d)))
+		return e;
+	ob_registry_codes_keys(c, false, &k);
+	if ((e = score_names(s, &nw, &k, d)) || (e = walk(&nw, c->groups >= 2, &sure, d)))
+		goto release_walk;
+	if (c->groups >= 2 && !sure) {
+		ob_registry_keys_release(&k);
+		ob_registry_codes_keys(c, true, &k);
+		if (!(e = score_names(s, &nw, &k, d)))
+			e = walk(&nw, false, &sure, d);
+	}
+release_walk:
+	ob_registry_keys_release(&k);
+	ob_store_registry_reader_close(&nw.rd);
+	free(nw.seen);
+	free(nw.v);
+	return e;
 }
 
 /* The entries the index gives for the keys k (ascending, each once) into
@@ -1743,34 +1993,15 @@ ob_err ob_registry_search(struct ob_store *s, const struct ob_registry *r,
 		e = search_all(s, &sr, d);
 		goto end_read;
 	}
-	/* the entries the index gives (the pairs of the name's words), then,
-	 * when they do not fill a page surely, those that share one word and
-	 * were not read yet */
-	if (by_doc)
-		ob_registry_document_query_key(q->document, &k);
-	else
-		ob_registry_codes_keys(&codes, false, &k);
-	if ((e = find_keyed(s, &k, &ids, &n_ids, d)) || (e = search_ids(s, &sr, ids, n_ids, d)))
+	/* by name: the names the index gives and their entries; by document:
+	 * the entries that hold its key */
+	if (by_name) {
+		e = search_names(s, &sr, &codes, d);
 		goto end_read;
-	if (by_name && codes.groups >= 2 &&
-	    !(sr.sure >= OB_REGISTRY_MAX_RESULTS && sr.n > OB_REGISTRY_MAX_RESULTS)) {
-		long long *wide = NULL;
-		size_t n_wide = 0, n_new = 0, i = 0;
-		ob_registry_keys_release(&k);
-		ob_registry_codes_keys(&codes, true, &k);
-		if ((e = find_keyed(s, &k, &wide, &n_wide, d)))
-			goto end_read;
-		/* each pair's entry holds each word of the pair: it is among
-		 * these, read already */
-		for (size_t j = 0; j < n_wide; j++) {
-			while (i < n_ids && ids[i] < wide[j])
-				i++;
-			if (i == n_ids || ids[i] != wide[j])
-				wide[n_new++] = wide[j];
-		}
-		e = search_ids(s, &sr, wide, n_new, d);
-		free(wide);
 	}
+	ob_registry_document_query_key(q->document, &k);
+	if (!(e = find_keyed(s, &k, &ids, &n_ids, d)))
+		e = search_ids(s, &sr, ids, n_ids, d);
 end_read:
 	ob_store_read_end(s);
 	if (e)

@@ -110,7 +110,7 @@ ob_err ob_registry_expiry(const struct ob_registry *r, char *const *values, char
 ob_err ob_registry_next_review(const struct ob_registry *r, char *const *values, long today,
                                char *out, size_t size);
 
-/* ---- the name index (store/registry_key.h, migration 16) ---- */
+/* ---- the name index (store/registry_key.h, migrations 16 and 17) ---- */
 
 /*
  * A search by name or document reads only the entries the index gives it
@@ -151,16 +151,25 @@ ob_err ob_registry_next_review(const struct ob_registry *r, char *const *values,
  * search shows what reading every entry shows (80 searches, no
  * difference), and prints the best score of an entry sharing no pair.
  *
- * How the search reads (ob_registry_search): the index's candidates in
- * one read transaction (no lock taken and dropped per statement), of each
- * only its state and the values its criteria need, scored as they come;
- * the second look-up reads only the entries the first did not (every
- * pair's entry holds each word of the pair: it was read already); the
- * searched name is folded and split once, and a name, the given names of
- * a name and a pair of surnames are each scored once per search, however
- * many entries hold them (the same functions on the same texts: the same
- * scores). The same test runs the search on a store against scoring every
- * entry, a name sharing a single word that passes the cut among them.
+ * How the search reads (ob_registry_search), in one read transaction (no
+ * lock taken and dropped per statement): by name, no case at all. The
+ * index holds each distinct name of the type's entries (a name value and
+ * an aliases value) with the keys of its words, and each entry's name,
+ * state and territory (migration 17, store/registry_key.h), written with
+ * the entry's values. The keys give names, not entries: each name is
+ * read and scored once (a name scored on the first look-up is not scored
+ * again on the second), and the entries of the names that pass the cut
+ * are read from the index, best name first, each score's names whole and
+ * their entries by number, until a page and one more are known (and, on
+ * the first look-up, whether they fill a page surely): since every entry
+ * of a name has the name's score, that is the page, and whether there
+ * are more, that ranking every candidate entry shows. The searched name is
+ * folded and split once, and the given names of a name and a pair of
+ * surnames are each scored once per search (the same functions on the
+ * same texts: the same scores). By document, the entries holding its key
+ * are read as cases. The same test runs the search on a store against
+ * scoring every entry, a name sharing a single word that passes the cut
+ * among them, before and after entries change names, aliases and state.
  */
 #define OB_REGISTRY_INDEX_SURE 0.9
 struct ob_registry_keys {
@@ -203,14 +212,16 @@ void ob_registry_document_query_key(const char *doc, struct ob_registry_keys *k)
 
 /* Key the entries of r's type when the store holds no index of them made
  * with r's fields and this version of the keys (a store upgraded from
- * schema 15, or a [registry] whose name fields changed): every entry's
- * keys, and the rule, in one transaction; *built true when it did. */
+ * schema 15 or 16, or a [registry] whose name, aliases, document or
+ * territory field changed): every entry's keys, name, state and
+ * territory, and the rule, in one transaction; *built true when it did. */
 ob_err ob_registry_index(struct ob_store *s, const struct ob_registry *r, bool *built,
                          struct ob_diag *d);
 
-/* Write entry id's keys from its current values, replacing its old ones:
- * called by the engine (cases/cases.h) inside the transaction that opens
- * or moves a case of a type with a [registry] (t->registry). */
+/* Write entry id's keys, name, state and territory from its current row
+ * and values, replacing its old ones: called by the engine (cases/cases.h)
+ * inside the transaction that opens or moves a case of a type with a
+ * [registry] (t->registry). */
 ob_err ob_registry_rekey(struct ob_store *s, const struct ob_case_type *t, long long id,
                          struct ob_diag *d);
 

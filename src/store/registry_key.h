@@ -1,9 +1,11 @@
 /*
- * registry_key.h - the name index of a restricted registry (migration 16,
- * docs/registry.md): the keys cases/registry.h derives from each entry's
- * name, aliases and document (registry_name_key), and, per case type, the
- * rule its entries were keyed with (registry_keyed), on SQLite and
- * PostgreSQL. What a key means is decided by cases/registry.h, not here:
+ * registry_key.h - the name index of a restricted registry (migrations 16
+ * and 17, docs/registry.md): the keys cases/registry.h derives from each
+ * entry's name, aliases and document (registry_name_key), the distinct
+ * names of the entries with the keys of their words and each entry's name,
+ * state and territory (registry_name, registry_name_word, registry_entry),
+ * and, per case type, the rule its entries were keyed with
+ * (registry_keyed), on SQLite and PostgreSQL. What a key means is decided by cases/registry.h, not here:
  * a key is a text and an entry holds a set of them.
  *
  * Writes happen inside the caller's ob_store_begin()/ob_store_commit(), in
@@ -58,6 +60,68 @@ ob_err ob_store_registry_probe_open(struct ob_store *s, struct ob_store_registry
                                     struct ob_diag *d);
 bool ob_store_registry_probe(void *p, const char *key);
 void ob_store_registry_probe_close(struct ob_store_registry_probe *p);
+
+/*
+ * What the name search scores (migration 17): the distinct names of a
+ * type's entries (registry_name: a name value and an aliases value, ""
+ * for none, as the entries hold them), the "w" keys of each name's words
+ * (registry_name_word), and per entry its name, its state and its
+ * territory (registry_entry), so that a search reads the names its keys
+ * give, scores each once, and reads the entries of the names that pass
+ * without reading a case.
+ *
+ * A writer: its statements prepared once for many entries.
+ */
+struct ob_store_registry_entries {
+	struct ob_store *s;
+	struct ob_db_stmt *find, *add, *word, *old, *put, *gc_word, *gc_name;
+};
+ob_err ob_store_registry_entries_open(struct ob_store *s, struct ob_store_registry_entries *w,
+                                      struct ob_diag *d);
+void ob_store_registry_entries_close(struct ob_store_registry_entries *w);
+
+/* Give case id (of type) the name (name, aliases: NULL for none), whose
+ * keys are keys[0..n) (those that begin with "w" are kept, when the name
+ * is new to the type), the state (NULL: an entry the search never shows)
+ * and the territory (NULL: none). With replace, its row is replaced, and
+ * a name no entry holds any longer goes with its keys. */
+ob_err ob_store_registry_entry_put(struct ob_store_registry_entries *w, const char *type,
+                                   long long id, const char *name, const char *aliases,
+                                   const char *const *keys, size_t n, const char *state,
+                                   const char *territory, bool replace, struct ob_diag *d);
+
+/* Remove every entry and name of type. */
+ob_err ob_store_registry_entries_clear(struct ob_store *s, const char *type, struct ob_diag *d);
+
+/* The names (of any type) that hold at least one of keys[0..n),
+ * ascending and distinct, into a new array *ids of *n_ids (the caller
+ * frees it). OB_ETOOBIG past max of them. */
+ob_err ob_store_registry_names_find(struct ob_store *s, const char *const *keys, size_t n,
+                                    size_t max, long long **ids, size_t *n_ids,
+                                    struct ob_diag *d);
+
+/* A reader of names and their entries, its statements prepared once. */
+struct ob_store_registry_reader {
+	struct ob_store *s;
+	struct ob_db_stmt *name, *entries;
+	const char *type;
+};
+ob_err ob_store_registry_reader_open(struct ob_store *s, const char *type,
+                                     struct ob_store_registry_reader *r, struct ob_diag *d);
+void ob_store_registry_reader_close(struct ob_store_registry_reader *r);
+
+/* Name id's texts, valid until the reader's next call; *found false when
+ * it is no name of the reader's type. */
+ob_err ob_store_registry_name_get(struct ob_store_registry_reader *r, long long id,
+                                  const char **name, const char **aliases, bool *found,
+                                  struct ob_diag *d);
+
+/* The entries that hold name id, by case id: each(arg, case id, state,
+ * territory) until it returns non-zero. Returns as a listing (store.h). */
+int ob_store_registry_name_entries(struct ob_store_registry_reader *r, long long id,
+                                   int (*each)(void *arg, long long case_id, const char *state,
+                                               const char *territory),
+                                   void *arg, struct ob_diag *d);
 
 /* The rule type's entries were keyed with into rule (size bytes); *found
  * false when the type was never keyed. */

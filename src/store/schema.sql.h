@@ -333,4 +333,25 @@ static const char *const ob_migrations[] = {
 	"CREATE TABLE registry_keyed("
 	"  type TEXT PRIMARY KEY, rule TEXT NOT NULL, keyed_at TEXT NOT NULL,"
 	"  entries INTEGER NOT NULL CHECK (entries >= 0));",
+	/* 17: what a restricted registry's name search scores, so that it
+	 * reads no case (cases/registry.h, store/registry_key.h): each
+	 * distinct name of a type's entries (the name and aliases values as
+	 * they are; digest: their SHA-256, which the unique index holds
+	 * instead of texts up to two case values long) with the keys of its
+	 * words (registry_name_word: as registry_name_key's "w" keys), and
+	 * per entry its name, its state (NULL when its time does not read)
+	 * and territory; written in the same transaction as the entry's
+	 * values, and filled with the keys' new rule at a store's first
+	 * search (registry_keyed) */
+	"CREATE TABLE registry_name("
+	"  id INTEGER PRIMARY KEY, type TEXT NOT NULL, digest TEXT NOT NULL,"
+	"  name TEXT NOT NULL, aliases TEXT NOT NULL, UNIQUE(type, digest));"
+	"CREATE TABLE registry_name_word("
+	"  key TEXT NOT NULL, name_id INTEGER NOT NULL REFERENCES registry_name(id),"
+	"  PRIMARY KEY(key, name_id)) WITHOUT ROWID;"
+	"CREATE INDEX registry_name_word_name ON registry_name_word(name_id);"
+	"CREATE TABLE registry_entry("
+	"  case_id INTEGER PRIMARY KEY REFERENCES case_file(id),"
+	"  name_id INTEGER NOT NULL REFERENCES registry_name(id), state TEXT, territory TEXT);"
+	"CREATE INDEX registry_entry_name ON registry_entry(name_id, case_id);",
 };

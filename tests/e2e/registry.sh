@@ -154,6 +154,16 @@ expect_status 0 "$OBSERVA" registry expire -d "$O" --now 2026-07-01
 [ "$(sql "$O" "SELECT count(*) FROM case_file WHERE state = 'expired'")" = 2 ] || fail "not expired"
 [ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'case.move' AND detail LIKE '%\"to\":\"expired\"%'")" = 2 ] ||
 	fail "the closures are not audited"
+# the index the name search reads follows the engine: each entry's state
+# and territory are its case's after the moves above, and each name has
+# entries
+[ "$(sql "$O" "SELECT count(*) FROM registry_entry e JOIN case_file c ON c.id = e.case_id
+	WHERE e.state = c.state AND e.territory = (SELECT value FROM case_value v
+	WHERE v.case_id = c.id AND v.field = 'territory')")" = 4 ] &&
+	[ "$(sql "$O" "SELECT count(*) FROM registry_name n WHERE NOT EXISTS
+	(SELECT 1 FROM registry_entry e WHERE e.name_id = n.id)")" = 0 ] &&
+	[ "$(sql "$O" "SELECT count(*) FROM registry_name")" = 4 ] ||
+	fail "the name index does not follow the entries"
 # hidden: olga (oversight) cannot search; rosa (officer) finds no José
 expect_status 0 "$OBSERVA" registry search -d "$O" --user rosa --purpose "revisión" \
 	--name "Jose Perez Garcia" --format csv
