@@ -9,9 +9,11 @@
 #include "demo/caseload.h"
 #include "demo/missing.h"
 #include "demo/photo.h"
+#include "demo/registry.h"
 #include "demo/survey.h"
 #include "cases/missing.h"
 #include "cases/missing_match.h"
+#include "cases/registry.h"
 #include "store/missing_match.h"
 #include "cli/disclose.h"
 #include "io/date.h"
@@ -389,6 +391,109 @@ static int missing_persons(struct ob_store *s, const char *dir, const struct ob_
 	}
 	ob_cases_release(&types);
 	free(r);
+	free(l.u);
+	if (!failed)
+		return 0;
+fail:
+	ob_diag_format(&d, msg, sizeof(msg));
+	ob_error("%s", msg);
+	return 1;
+}
+
+/* One entry of the demo's registry registered, as an officer of the
+ * registry would (the duplicate check runs), and its move when it moved;
+ * *dup when the check flagged it. */
+static ob_err register_one(struct ob_store *s, const struct ob_registry *r,
+                           const struct ob_calendar *cal, const struct ob_registry_who *w,
+                           const struct ob_demo_registrant *e, bool *dup, struct ob_diag *d)
+{
+	struct ob_case_input in[20];
+	long long id, dups[4], at;
+	size_t n = 0, n_dups = 0;
+	ob_err err;
+
+#define SET(f, v)                                                                        \
+	do {                                                                             \
+		if ((v)[0])                                                              \
+			in[n++] = (struct ob_case_input){ (f), (v) };                    \
+	} while (0)
+	SET("name", e->name);
+	SET("aliases", e->alias);
+	SET("document", e->document);
+	SET("birth_date", e->birth_date);
+	SET("sex", e->sex);
+	SET("offence", e->offence);
+	SET("court", e->court);
+	SET("sentenced_on", e->sentenced_on);
+	SET("released_on", e->released_on);
+	SET("conditions", e->conditions);
+	SET("address", e->address);
+	SET("territory", e->territory);
+	SET("address_from", e->address_from);
+	SET("registered_on", e->registered_on);
+	/* ten in the morning, local time */
+	at = day_or(e->registered_on, 0) * 86400LL + 10 * 3600LL - cal->utc_offset * 60LL;
+	if ((err = ob_registry_add(s, r, cal, w, at, in, n, &id, dups, OB_ARRAY_SIZE(dups), &n_dups,
+	                           d)))
+		return err;
+	*dup = n_dups > 0;
+	if (!e->moved_on[0])
+		return OB_OK;
+	n = 0;
+	SET("address", e->address2);
+	SET("territory", e->territory2);
+	SET("address_from", e->moved_on);
+	at = day_or(e->moved_on, 0) * 86400LL + 10 * 3600LL - cal->utc_offset * 60LL;
+	return ob_case_move(s, r->t, cal, &w->a, id, "active", at, in, n, d);
+#undef SET
+}
+
+/* The demo's sex-offender registry (demo/registry.h), for Belize when the
+ * catalogue has the registry: 0, or 1 after printing why not. */
+static int registry_entries(struct ob_store *s, const char *dir, const struct ob_demo_options *o)
+{
+	struct ob_demo_registrant *e = NULL;
+	struct units l = { 0 };
+	struct ob_cases types;
+	struct ob_registry r;
+	struct ob_diag d;
+	char actor[OB_MAX_NAME], msg[OB_MAX_MESSAGE];
+	size_t n = 0, moved = 0, flagged = 0, repeats = 0;
+	int k, failed = 0;
+
+	if (o->country && !(ob_demo_country_mask(o->country, NULL, NULL) >>
+	                    ob_demo_country_index("BLZ") & 1))
+		return 0;
+	ob_diag_clear(&d);
+	if (ob_cases_load(dir, &types, &d))
+		goto fail;
+	if ((k = ob_cases_find(&types, "sex-offender-registry")) >= 0) {
+		/* the demo registers as the registry's officers do */
+		struct ob_registry_who w = { { actor, OB_ROLE_ADMIN, NULL }, 0, "demo" };
+		ob_cli_os_actor(actor, sizeof(actor));
+		if (ob_registry_load(&types.types[k], &r, &d) ||
+		    ob_store_territories_each(s, "BLZ", 1, unit_one, &l, &d) < 0 ||
+		    ob_demo_registry_generate(o, l.u, l.n, &e, &n, &d))
+			failed = 1;
+		w.roles = failed ? 0 : r.reg;
+		for (size_t i = 0; i < n && !failed; i++) {
+			bool dup = false;
+			if (register_one(s, &r, &types.calendars[k], &w, &e[i], &dup, &d))
+				failed = 1;
+			moved += e[i].moved_on[0] != '\0';
+			repeats += e[i].repeat;
+			flagged += dup;
+		}
+		if (!failed && n)
+			printf(OB_TR("\nregistro de personas condenadas por delitos sexuales (Belice): "
+			             "%zu entradas, %zu con un cambio de dirección; %zu inscritas dos "
+			             "veces, %zu marcadas como posible duplicado\n",
+			             "\nsex offender registry (Belize): %zu entries, %zu with a change of "
+			             "address; %zu registered twice, %zu flagged as possible duplicates\n"),
+			       n, moved, repeats, flagged);
+	}
+	ob_cases_release(&types);
+	free(e);
 	free(l.u);
 	if (!failed)
 		return 0;
@@ -793,6 +898,7 @@ int cmd_demo(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	failed += surveys(s, dir, outdir, &o);
 	failed += missing_persons(s, dir, &o);
 	failed += caseload(s, dir, outdir, &o);
+	failed += registry_entries(s, dir, &o);
 	ob_diag_clear(&d);
 	if (ob_snapshot_build(s, dir, &d)) {
 		ob_diag_format(&d, msg, sizeof(msg));

@@ -55,6 +55,32 @@ expect_grep "$T/err" "ya ingestado"
 [ "$(sql "$T/obs" "SELECT count(*) || '/' || sum(accepted) FROM submission")" = "$before" ] ||
 	fail "re-ingesting a demo file changed the store"
 
+# Belize's sex offender registry: what the demo printed is what the store
+# holds; the people it registered twice are flagged by the registry's own
+# duplicate check, and an investigator's search for the second, misspelt
+# name finds the first registration
+reg=$(grep -a '^registro de personas condenadas' "$T/out.demo") || fail "demo: no registry"
+n=$(sql "$T/obs" "SELECT count(*) FROM case_file WHERE type = 'sex-offender-registry'")
+case "$reg" in *": $n entradas,"*) ;; *) fail "demo: $reg, the store has $n entries" ;; esac
+set -- $(echo "$reg" | sed -n 's/.*; \([0-9]*\) inscritas dos veces, \([0-9]*\) marcadas.*/\1 \2/p')
+[ "${1:-0}" -ge 1 ] && [ "$2" -ge "$1" ] || fail "demo registry: $reg"
+[ "$(sql "$T/obs" "SELECT count(*) FROM case_value v JOIN case_file f ON f.id = v.case_id
+	WHERE f.type = 'sex-offender-registry' AND v.field = 'duplicate_of'")" = "$2" ] ||
+	fail "demo registry: not $2 entries with duplicate_of"
+[ "$(sql "$T/obs" "SELECT count(*) FROM case_event e JOIN case_file f ON f.id = e.case_id
+	WHERE f.type = 'sex-offender-registry' AND e.kind = 'move' AND e.state_from = 'active' AND e.state_to = 'active'")" -ge 1 ] ||
+	fail "demo registry: no change of address"
+dup=$(sql "$T/obs" "SELECT v.case_id FROM case_value v JOIN case_file f ON f.id = v.case_id
+	WHERE f.type = 'sex-offender-registry' AND v.field = 'duplicate_of' ORDER BY v.case_id LIMIT 1")
+first=$(sql "$T/obs" "SELECT value FROM case_value WHERE case_id = $dup AND field = 'duplicate_of'")
+name=$(sql "$T/obs" "SELECT value FROM case_value WHERE case_id = $dup AND field = 'name'")
+expect_status 0 "$OBSERVA" user add ivan --role analyst -d "$T/obs" --no-password
+expect_status 0 "$OBSERVA" registry grant ivan investigator -d "$T/obs"
+expect_status 0 "$OBSERVA" registry search -d "$T/obs" --user ivan --purpose "prueba de la demo" \
+	--name "$name" --format csv
+grep -q "^$first," "$T/out" && grep -q "^$dup," "$T/out" ||
+	fail "demo registry: searching «$name» did not find entries $dup and $first"
+
 # the engine's snapshot is built: forensic deaths (manner homicide) count as
 # intentional homicide, and the national rate is near the demo's target
 expect_status 0 "$OBSERVA" indicators -d "$T/obs" --indicator homicide_rate --territory HND \
