@@ -184,6 +184,64 @@ static void stages_against_r(void **state)
 	refcsv_free(&s.t);
 }
 
+/* The rows of quantile_ci.csv (make_quantile_ci.R) on design "two":
+ * svyquantile's "beta", "xlogit" and "asin" intervals by region. */
+static void quantile_ci_against_r(void **state)
+{
+	struct sample s;
+	struct refcsv t;
+	struct ob_svy_stage st[3];
+	static size_t code[5][MAXN];
+	double *fpc[3] = { NULL, NULL, NULL }, *income;
+	struct ob_svy_design ds;
+	struct ob_svy_scratch sc;
+	struct ob_diag d;
+	size_t checked = 0, k;
+	(void)state;
+
+	refcsv_load(&s.t, "survey/stages_sample.csv");
+	s.n = s.t.nrows;
+	s.w = column(&s, "weight");
+	income = column(&s, "income");
+	k = stages_of(&s, "two", st, code, fpc);
+	ob_diag_clear(&d);
+	assert_int_equal(ob_svy_design_init_stages(&ds, s.n, s.w, k, st, OB_SVY_LONELY_ADJUST,
+	                                           NULL, &d), OB_OK);
+	ob_svy_scratch_init(&sc, &ds);
+	refcsv_load(&t, "survey/quantile_ci.csv");
+	for (size_t r = 0; r < t.nrows; r++) {
+		const char *dom = refcsv_str(&t, r, "domain");
+		size_t rows[MAXN], m = 0;
+		struct ob_svy_opts o;
+		struct ob_svy_est e;
+
+		if (strcmp(refcsv_str(&t, r, "design"), "two"))
+			continue;
+		for (size_t i = 0; *dom && i < s.n; i++)
+			if (!strcmp(refcsv_str(&s.t, i, "region"), dom))
+				rows[m++] = i;
+		ob_svy_opts_init(&o);
+		assert_true(ob_svy_ci_parse(refcsv_str(&t, r, "interval_type"), &o.quantile_ci));
+		assert_int_equal(ob_svy_quantile(&ds, &sc, income, refcsv_num(&t, r, "quantile"),
+		                                 *dom ? rows : NULL, m, &o, &e), OB_OK);
+		REF_CHECK(&t, r, "estimate", e.estimate, REL, 0);
+		REF_CHECK(&t, r, "ci_lower", e.lower, REL, 0);
+		REF_CHECK(&t, r, "ci_upper", e.upper, REL, 0);
+		REF_CHECK(&t, r, "se", e.se, REL, 0);
+		assert_true(e.flags & OB_SVY_LONELY_PSU);
+		checked++;
+	}
+	assert_int_equal(checked, 18);
+	refcsv_free(&t);
+	ob_svy_scratch_release(&sc);
+	ob_svy_design_release(&ds);
+	for (size_t j = 0; j < 3; j++)
+		free(fpc[j]);
+	free(income);
+	free(s.w);
+	refcsv_free(&s.t);
+}
+
 /* Bad later stages are refused with file, line, column and value. */
 static void stage_refusals(void **state)
 {
@@ -258,6 +316,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stages_against_r),
+		cmocka_unit_test(quantile_ci_against_r),
 		cmocka_unit_test(stage_refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
