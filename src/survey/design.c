@@ -201,6 +201,13 @@ static ob_err level_init(struct ob_svy_design *ds, size_t s, const struct ob_svy
 	return OB_OK;
 }
 
+/* Whether stratum h of stage L is lonely: a single unit, a term that
+ * counts (m_h > 0) and not sampled whole. */
+static bool lonely_stratum(const struct ob_svy_level *L, size_t h)
+{
+	return L->stratum_n[h] == 1 && L->stratum_m[h] > 0 && L->stratum_f[h] < 1;
+}
+
 /* The multipliers of the strata of every stage, the stages used, and the
  * lonely strata; OB_EINVAL for a lonely unit under "fail". */
 static ob_err multipliers(struct ob_svy_design *ds, const struct ob_svy_source *src,
@@ -232,20 +239,22 @@ static ob_err multipliers(struct ob_svy_design *ds, const struct ob_svy_source *
 		if (!any)
 			break;
 		ds->used_stages = s + 1;
-		for (size_t h = 0; h < L->nstrata; h++) {
-			size_t first = SIZE_MAX;
+		for (size_t h = 0; h < L->nstrata; h++)
+			ds->nlonely += lonely_stratum(L, h);
+	}
+	if (!ds->nlonely)
+		return OB_OK;
+	/* the respondents of lonely strata, in one pass; under "fail" the
+	 * first of them refuses the design */
+	ds->lonely_row = ob_calloc(ds->n, 1);
+	for (size_t i = 0; i < ds->n; i++)
+		for (size_t s = 0; s < ds->used_stages; s++) {
+			const struct ob_svy_level *L = &ds->stage[s];
+			size_t h = L->unit_stratum[L->unit[i]];
 
-			if (L->stratum_n[h] != 1 || !(L->stratum_m[h] > 0) || L->stratum_f[h] >= 1)
+			if (!lonely_stratum(L, h))
 				continue;
-			ds->nlonely++;
-			if (!ds->lonely_row)
-				ds->lonely_row = ob_calloc(ds->n, 1);
-			for (size_t i = 0; i < ds->n; i++)
-				if (L->unit_stratum[L->unit[i]] == h) {
-					ds->lonely_row[i] = 1;
-					if (first == SIZE_MAX)
-						first = i;
-				}
+			ds->lonely_row[i] = 1;
 			if (ds->lonely != OB_SVY_LONELY_FAIL)
 				continue;
 			if (!s)
@@ -255,7 +264,7 @@ static ob_err multipliers(struct ob_svy_design *ds, const struct ob_svy_source *
 				               "stratum «%s» has a single PSU: its variance cannot be "
 				               "estimated (choose --lonely-psu adjust or remove)",
 				               stratum_of(src, h, sbuf, sizeof(sbuf)));
-			return OB_DIAG(d, OB_EINVAL, file_of(src), line_of(src, first), L->col_unit,
+			return OB_DIAG(d, OB_EINVAL, file_of(src), line_of(src, i), L->col_unit,
 			               NULL, 0,
 			               "la unidad de la etapa %zu de la línea %ld es la única de su "
 			               "estrato dentro de su unidad de la etapa %zu: su varianza no "
@@ -263,9 +272,8 @@ static ob_err multipliers(struct ob_svy_design *ds, const struct ob_svy_source *
 			               "the stage-%zu unit of line %ld is the only one of its stratum "
 			               "within its stage-%zu unit: its variance cannot be estimated "
 			               "(choose --lonely-psu adjust or remove)",
-			               s + 1, line_of(src, first), s);
+			               s + 1, line_of(src, i), s);
 		}
-	}
 	return OB_OK;
 }
 
