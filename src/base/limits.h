@@ -228,6 +228,9 @@
  * published with 500 or 1000 replicates fit; the weights take
  * replicates x respondents doubles. */
 #define OB_MAX_SURVEY_REPLICATES 1000
+/* Most sampling stages a design declares (--cluster PSU,SSU,...): national
+ * household surveys use two or three. */
+#define OB_MAX_SURVEY_STAGES 8
 
 /* A survey profile (survey/profile.h): most indicators it maps, most
  * conditions of one indicator's universe, and most codes one of its keys

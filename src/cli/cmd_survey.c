@@ -14,6 +14,7 @@
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
 #include "cli/stats/stats.h"
+#include "cli/survey_design.h"
 #include "cli/survey_ingest.h"
 #include "io/json.h"
 #include "survey/estimate.h"
@@ -73,12 +74,16 @@ static void estimate_usage(FILE *out)
 	"marcas. Los dominios se estiman sobre el diseño completo, no recortando el\n"
 	"archivo. Resultados iguales a los del paquete survey de R.\n"
 	"  --weight W             peso de cada encuestado (> 0)\n"
-	"  --strata S             estrato\n"
-	"  --cluster C            unidad primaria de muestreo (UPM), anidada en el\n"
-	"                         estrato; sin ella cada encuestado es su UPM\n"
-	"  --fpc F                corrección por población finita de la primera etapa:\n"
-	"                         UPM de la población del estrato (> 1) o fracción de\n"
-	"                         muestreo (≤ 1)\n"
+	"  --strata S[,S2...]     estrato (de cada etapa; los de etapas siguientes,\n"
+	"                         dentro de la unidad de la etapa anterior)\n"
+	"  --cluster C[,C2...]    unidad primaria de muestreo (UPM), anidada en el\n"
+	"                         estrato, y las de etapas siguientes (USM...),\n"
+	"                         anidadas en la anterior; sin ella cada encuestado\n"
+	"                         es su UPM\n"
+	"  --fpc F[,F2...]        corrección por población finita de cada etapa:\n"
+	"                         unidades de la población del estrato (> 1) o\n"
+	"                         fracción de muestreo (≤ 1); una por etapa, «-»\n"
+	"                         para una etapa con reemplazo\n"
 	"  --estimate E[,E...]    mean:VAR, total:VAR, prop:VAR (VAR vale 0 o 1),\n"
 	"                         prop:VAR=VALOR (proporción con ese valor),\n"
 	"                         ratio:VAR/DENOMINADOR, quantile:VAR:P (el cuantil\n"
@@ -92,8 +97,8 @@ static void estimate_usage(FILE *out)
 	"  --values VAR=a|b|c     los valores que admite VAR: otro es un error; un\n"
 	"                         dominio sin encuestados sale marcado sin_casos\n"
 	"  --lonely-psu adjust|remove|fail\n"
-	"                         estratos con una sola UPM (adjust: se centra en la\n"
-	"                         media de la población, conservador)\n"
+	"                         estratos con una sola UPM, o con una sola unidad\n"
+	"                         en cualquier etapa (adjust: conservador)\n"
 	"  --level N              nivel de los intervalos (0.95)\n"
 	"  --interval t|normal    cuantil t con los grados de libertad del diseño\n"
 	"                         (UPM - estratos; por defecto) o normal\n"
@@ -102,6 +107,10 @@ static void estimate_usage(FILE *out)
 	"                         Korn-Graubard con el tamaño efectivo; likelihood,\n"
 	"                         la verosimilitud binomial escalada por el efecto\n"
 	"                         de diseño, Rao-Scott)\n"
+	"  --quantile-ci woodruff|logit|beta|asin\n"
+	"                         intervalo de la proporción bajo el cuantil que\n"
+	"                         Woodruff lleva de vuelta (woodruff: el de Wald;\n"
+	"                         interval.type de svyquantile)\n"
 	"  --max-cv N             marca cv_alto sobre este CV (0.3)\n"
 	"  --min-n N              marca pocos_casos con menos encuestados (30)\n"
 	"  --repweights PREFIJO|C1,C2,...\n"
@@ -131,12 +140,16 @@ static void estimate_usage(FILE *out)
 	"of variation, respondents and flags. Domains are estimated on the whole\n"
 	"design, not by cutting the file. Results equal those of R's survey package.\n"
 	"  --weight W             each respondent's weight (> 0)\n"
-	"  --strata S             stratum\n"
-	"  --cluster C            primary sampling unit (PSU), nested in the stratum;\n"
-	"                         without it every respondent is its own PSU\n"
-	"  --fpc F                first-stage finite population correction: the\n"
-	"                         stratum's population PSUs (> 1) or sampling\n"
-	"                         fraction (<= 1)\n"
+	"  --strata S[,S2...]     stratum (of each stage; those of later stages\n"
+	"                         within the unit of the stage before)\n"
+	"  --cluster C[,C2...]    primary sampling unit (PSU), nested in the stratum,\n"
+	"                         and those of later stages (SSUs...), nested in the\n"
+	"                         one before; without it every respondent is its\n"
+	"                         own PSU\n"
+	"  --fpc F[,F2...]        finite population correction of each stage: the\n"
+	"                         stratum's population units (> 1) or sampling\n"
+	"                         fraction (<= 1); one per stage, \"-\" for a stage\n"
+	"                         sampled with replacement\n"
 	"  --estimate E[,E...]    mean:VAR, total:VAR, prop:VAR (VAR is 0 or 1),\n"
 	"                         prop:VAR=VALUE (share with that value),\n"
 	"                         ratio:VAR/DENOMINATOR, quantile:VAR:P (quantile P,\n"
@@ -149,8 +162,8 @@ static void estimate_usage(FILE *out)
 	"  --values VAR=a|b|c     the values VAR may hold: another is an error; a\n"
 	"                         domain without respondents is flagged no_cases\n"
 	"  --lonely-psu adjust|remove|fail\n"
-	"                         strata with a single PSU (adjust: centred on the\n"
-	"                         population mean, conservative)\n"
+	"                         strata with a single PSU, or a single unit at\n"
+	"                         any stage (adjust: conservative)\n"
 	"  --level N              level of the intervals (0.95)\n"
 	"  --interval t|normal    t quantile with the design's degrees of freedom\n"
 	"                         (PSUs - strata; the default) or normal\n"
@@ -159,6 +172,10 @@ static void estimate_usage(FILE *out)
 	"                         Korn-Graubard with the effective sample size;\n"
 	"                         likelihood, the binomial likelihood scaled by\n"
 	"                         the design effect, Rao-Scott)\n"
+	"  --quantile-ci woodruff|logit|beta|asin\n"
+	"                         interval of the share below a quantile that\n"
+	"                         Woodruff's method takes back (woodruff: Wald's;\n"
+	"                         svyquantile's interval.type)\n"
 	"  --max-cv N             flag high_cv above this CV (0.3)\n"
 	"  --min-n N              flag few_cases below this many respondents (30)\n"
 	"  --repweights PREFIX|C1,C2,...\n"
@@ -237,6 +254,11 @@ static void cells_init(struct cells *cx, struct st_table *t)
 static inline const char *cell(const struct cells *cx, size_t r, size_t col)
 {
 	return cx->t->cells.ptr + cx->off[r * cx->ncols + col];
+}
+
+static const char *cell_of(const void *cx, size_t r, size_t col)
+{
+	return cell(cx, r, col);
 }
 
 static bool parse_spec(const char *cmd, char *item, struct spec *s)
@@ -721,6 +743,7 @@ static void json_head(struct out *o, const char *file, const struct ob_svy_desig
 	/* a replicate design has no strata or PSUs of its own: null */
 	ob_jw_c(j, ','); ob_jw_key(j, "strata"); ob_jw_num(j, ds->nrep ? NAN : (double)ds->nstrata);
 	ob_jw_c(j, ','); ob_jw_key(j, "psus"); ob_jw_num(j, ds->nrep ? NAN : (double)ds->npsu);
+	ob_jw_c(j, ','); ob_jw_key(j, "stages"); ob_jw_num(j, ds->nrep ? NAN : (double)ds->nstages);
 	ob_jw_c(j, ','); ob_jw_key(j, "df"); ob_jw_num(j, ds->df);
 	ob_jw_c(j, ','); ob_jw_key(j, "weighted_n"); ob_jw_num(j, ds->wsum);
 	ob_jw_c(j, ','); ob_jw_key(j, "weight"); ob_jw_str(j, weight);
@@ -803,7 +826,7 @@ too_many:
 static int cmd_estimate(int argc, char **argv)
 {
 	enum { O_WEIGHT = ST_OPT_LOCAL, O_STRATA, O_CLUSTER, O_FPC, O_ESTIMATE, O_BY, O_VALUES,
-	       O_LONELY, O_LEVEL, O_INTERVAL, O_PROPCI, O_MAXCV, O_MINN, O_FORMAT, O_REPW,
+	       O_LONELY, O_LEVEL, O_INTERVAL, O_PROPCI, O_QUANTCI, O_MAXCV, O_MINN, O_FORMAT, O_REPW,
 	       O_REPTYPE, O_RHO, O_SCALE, O_RSCALES, O_MSE };
 	static const struct option longopts[] = {
 		{ "weight", required_argument, NULL, O_WEIGHT },
@@ -817,6 +840,7 @@ static int cmd_estimate(int argc, char **argv)
 		{ "level", required_argument, NULL, O_LEVEL },
 		{ "interval", required_argument, NULL, O_INTERVAL },
 		{ "prop-ci", required_argument, NULL, O_PROPCI },
+		{ "quantile-ci", required_argument, NULL, O_QUANTCI },
 		{ "max-cv", required_argument, NULL, O_MAXCV },
 		{ "min-n", required_argument, NULL, O_MINN },
 		{ "format", required_argument, NULL, O_FORMAT },
@@ -832,7 +856,7 @@ static int cmd_estimate(int argc, char **argv)
 	const char *weight = NULL, *strata = NULL, *cluster = NULL, *fpc_col = NULL, *file;
 	const char *est_items[OB_MAX_SURVEY_ESTIMATES], *by_items[OB_MAX_SURVEY_BY];
 	char *est_copy[OB_MAX_SURVEY_ESTIMATES] = { NULL }, *by_copy = NULL;
-	size_t nest_opts = 0, nspec = 0, nby = 0, nlab = 0, wc, sc = 0, cc = 0, fc = 0;
+	size_t nest_opts = 0, nspec = 0, nby = 0, nlab = 0, wc;
 	struct spec spec[OB_MAX_SURVEY_ESTIMATES];
 	struct by by[OB_MAX_SURVEY_BY];
 	struct labels lab[OB_MAX_SURVEY_LABELS];
@@ -843,12 +867,9 @@ static int cmd_estimate(int argc, char **argv)
 	struct cells cx = { NULL, NULL, 0 };
 	struct ob_svy_design ds;
 	struct ob_svy_scratch scr;
-	struct ob_strmap smap, cmap;
 	struct out o;
 	struct ob_diag d;
-	double *w = NULL, *fpc = NULL, num = 0;
-	size_t *scode = NULL, *ccode = NULL, nstrata = 0, npsu = 0;
-	const char **sname = NULL;
+	double *w = NULL, num = 0;
 	bool design_made = false, lonely_given = false, mse = false;
 	const char *repw = NULL, *rs_items[OB_MAX_SURVEY_REPLICATES];
 	char *rs_copy = NULL;
@@ -950,6 +971,17 @@ static int cmd_estimate(int argc, char **argv)
 				goto usage;
 			}
 			break;
+		case O_QUANTCI:
+			if (!strcmp(optarg, "woodruff"))
+				so.quantile_ci = OB_SVY_CI_WALD;
+			else if (!ob_svy_ci_parse(optarg, &so.quantile_ci) ||
+			         so.quantile_ci == OB_SVY_CI_LIKELIHOOD) {
+				st_usage_error_in("survey", argv[0], OB_TR("--quantile-ci «%s»: se esperaba woodruff, "
+				                              "logit, beta o asin", "--quantile-ci «%s»: "
+				                              "expected woodruff, logit, beta or asin"), optarg);
+				goto usage;
+			}
+			break;
 		case O_MAXCV:
 			if (!st_opt_number(argv[0], "--max-cv", optarg, 0, true, 1e6, false, &so.max_cv))
 				goto usage;
@@ -1044,8 +1076,6 @@ static int cmd_estimate(int argc, char **argv)
 	o.level = so.level;
 	o.lonely = repw ? "" : ob_svy_lonely_name(lonely);
 	ob_diag_clear(&d);
-	ob_strmap_init(&smap);
-	ob_strmap_init(&cmap);
 	st_out_init(&o.csv, &co);
 	ob_buf_init(&o.buf, OB_MAX_STATS_BUFFER);
 	o.j = (struct ob_jw)OB_JW_INIT(&o.buf);
@@ -1054,10 +1084,7 @@ static int cmd_estimate(int argc, char **argv)
 		goto release_out;
 	}
 	cells_init(&cx, &t);
-	if ((e = st_column(&t.rd, "--weight", weight, &wc, &d)) ||
-	    (strata && (e = st_column(&t.rd, "--strata", strata, &sc, &d))) ||
-	    (cluster && (e = st_column(&t.rd, "--cluster", cluster, &cc, &d))) ||
-	    (fpc_col && (e = st_column(&t.rd, "--fpc", fpc_col, &fc, &d))))
+	if ((e = st_column(&t.rd, "--weight", weight, &wc, &d)))
 		goto fail;
 	if (repw && (e = rep_columns(&t, repw, wc, &rcol, &nrep, &d)))
 		goto fail;
@@ -1095,66 +1122,18 @@ static int cmd_estimate(int argc, char **argv)
 				rsv[r] = v;
 		}
 	}
-	if (fpc_col) {
-		fpc = ob_malloc(t.nrows * sizeof(double));
-		if ((e = st_table_numbers(&t, fc, ST_POSITIVE, fpc, &d)))
-			goto fail;
+	if (repw) {
+		struct ob_svy_source src = { t.rd.name, t.line, (long)wc + 1, 0, NULL, rcol };
+		e = ob_svy_design_init_rep(&ds, t.nrows, w, nrep, rw, rtype, rho, rscale, rsv, mse,
+		                           &src, &d);
+	} else {
+		struct svy_design_spec sp = { strata, cluster, fpc_col, "--strata", "--cluster",
+		                              "--fpc", lonely };
+		e = svy_design_from_table(&t, cell_of, &cx, &sp, wc, w, &ds, &d);
 	}
-	if (strata) {
-		scode = ob_malloc(t.nrows * sizeof(size_t));
-		if ((e = codes(&cx, sc, "--strata", scode, &smap, &nstrata, &d)))
-			goto fail;
-		sname = ob_calloc(nstrata, sizeof(char *));
-		ob_strmap_for_each(&smap, en)
-			sname[(size_t)(uintptr_t)en->value - 1] = en->key;
-	}
-	if (cluster) {
-		/* PSUs nested in strata: the key is stratum code and PSU value */
-		struct ob_buf key;
-		ccode = ob_malloc(t.nrows * sizeof(size_t));
-		ob_buf_init(&key, OB_MAX_FIELD + 32);
-		for (size_t r = 0; r < t.nrows; r++) {
-			const char *s = cell(&cx, r, cc);
-			void *v;
-			if (blank(s)) {
-				e = OB_DIAG(&d, OB_EINVAL, t.rd.name, t.line[r], (long)cc + 1, NULL, 0,
-				            "columna «%s» (--cluster) vacía: cada encuestado necesita su UPM",
-				            "column «%s» (--cluster) empty: every respondent needs a PSU",
-				            t.rd.cols[cc]);
-				break;
-			}
-			ob_buf_reset(&key);
-			ob_buf_putf(&key, "%zu", scode ? scode[r] : 0);
-			ob_buf_putc(&key, '\x1f');
-			ob_buf_puts(&key, s);
-			if ((v = ob_strmap_get(&cmap, key.ptr, key.len))) {
-				ccode[r] = (size_t)(uintptr_t)v - 1;
-			} else if ((e = ob_strmap_put(&cmap, key.ptr, key.len,
-			                              (void *)(uintptr_t)(npsu + 1), NULL))) {
-				OB_DIAG(&d, e, t.rd.name, t.line[r], (long)cc + 1, s, strlen(s),
-				        "demasiadas UPM", "too many PSUs");
-				break;
-			} else {
-				ccode[r] = npsu++;
-			}
-		}
-		ob_buf_release(&key);
-		if (e)
-			goto fail;
-	}
-	{
-		struct ob_svy_source src = { t.rd.name, t.line, (long)wc + 1, fpc_col ? (long)fc + 1 : 0,
-		                             sname, rcol };
-		if (repw)
-			e = ob_svy_design_init_rep(&ds, t.nrows, w, nrep, rw, rtype, rho, rscale, rsv, mse,
-			                           &src, &d);
-		else
-			e = ob_svy_design_init(&ds, t.nrows, w, scode, nstrata, ccode, npsu, fpc, lonely,
-			                       &src, &d);
-		if (e)
-			goto fail;
-		design_made = true;
-	}
+	if (e)
+		goto fail;
+	design_made = true;
 	file_labels(&t, by, nby, spec, nspec, lab, &nlab);
 	for (size_t i = 0; i < nspec; i++)
 		if ((e = spec_values(&cx, &spec[i], lab, nlab, &d)))
@@ -1203,8 +1182,6 @@ release:
 	st_table_release(&t);
 release_out:
 	ob_buf_release(&o.buf);
-	ob_strmap_release(&smap);
-	ob_strmap_release(&cmap);
 	for (size_t i = 0; i < nby; i++)
 		by_release(&by[i]);
 	for (size_t i = 0; i < nspec; i++) {
@@ -1212,10 +1189,6 @@ release_out:
 		free(spec[i].x);
 	}
 	free(w);
-	free(fpc);
-	free(scode);
-	free(ccode);
-	free(sname);
 	free(cx.off);
 	free(rw);
 	free(rcol);

@@ -11,6 +11,7 @@
 #include "cli/builtin.h"
 #include "cli/cliutil.h"
 #include "cli/stats/stats.h"
+#include "cli/survey_design.h"
 #include "store/codes.h"
 #include "store/survey.h"
 #include "survey/profile.h"
@@ -55,11 +56,8 @@ struct work {
 	bool loaded;
 	const char **cell;     /* [nrows * ncols] */
 	size_t ncols;
-	double *w, *fpc, *y;
-	size_t *scode, *ccode, *urows, *drows;
-	const char **sname;
-	struct ob_strmap smap, cmap;
-	size_t nstrata, npsu;
+	double *w, *y;
+	size_t *urows, *drows;
 	/* the territories of the country: level-1 codes found in the file */
 	char *terr[OB_MAX_SURVEY_TERRITORIES];
 	size_t nterr;
@@ -75,36 +73,15 @@ static const char *cellp(const struct work *k, size_t r, size_t c)
 	return k->cell[r * k->ncols + c];
 }
 
+static const char *cell_of(const void *k, size_t r, size_t c)
+{
+	return cellp(k, r, c);
+}
+
 static ob_err column(const struct work *k, const char *key, const char *name, size_t *idx,
                      struct ob_diag *d)
 {
 	return st_column(&k->t.rd, key, name, idx, d);
-}
-
-/* Codes of column col (strata): an empty cell is refused. */
-static ob_err codes(struct work *k, size_t col, const char *key, size_t *code,
-                    struct ob_strmap *map, size_t *count, struct ob_diag *d)
-{
-	for (size_t r = 0; r < k->t.nrows; r++) {
-		const char *s = cellp(k, r, col);
-		size_t len = strlen(s);
-		void *v;
-		ob_err e;
-		if (blank(s))
-			return OB_DIAG(d, OB_EINVAL, k->t.rd.name, k->t.line[r], (long)col + 1, NULL, 0,
-			               "columna «%s» (%s) vacía: cada encuestado necesita un valor",
-			               "column «%s» (%s) empty: every respondent needs a value",
-			               k->t.rd.cols[col], key);
-		if ((v = ob_strmap_get(map, s, len))) {
-			code[r] = (size_t)(uintptr_t)v - 1;
-			continue;
-		}
-		if ((e = ob_strmap_put(map, s, len, (void *)(uintptr_t)(*count + 1), NULL)))
-			return OB_DIAG(d, e, k->t.rd.name, k->t.line[r], (long)col + 1, s, len,
-			               "demasiados valores distintos", "too many distinct values");
-		code[r] = (*count)++;
-	}
-	return OB_OK;
 }
 
 struct terr_arg {
@@ -271,19 +248,13 @@ static void work_release(struct work *k)
 {
 	if (k->loaded)
 		st_table_release(&k->t);
-	ob_strmap_release(&k->smap);
-	ob_strmap_release(&k->cmap);
 	for (size_t i = 0; i < k->nterr; i++)
 		free(k->terr[i]);
 	free(k->cell);
 	free(k->w);
-	free(k->fpc);
 	free(k->y);
-	free(k->scode);
-	free(k->ccode);
 	free(k->urows);
 	free(k->drows);
-	free(k->sname);
 	free(k->tcode);
 	free(k->rows);
 	free(k->flags);
@@ -301,7 +272,7 @@ ob_err ob_cli_survey_ingest(struct ob_store *s, const char *dir, const char *pro
 	struct ob_svy_scratch scr;
 	struct st_common co;
 	struct work k;
-	size_t wc, sc = 0, cc = 0, fc = 0, pc = 0, tc = 0, n;
+	size_t wc, pc = 0, tc = 0, n;
 	char per[OB_MAX_NAME], sha[65], stamp[32];
 	const char *base;
 	bool design_made = false;
@@ -311,8 +282,6 @@ ob_err ob_cli_survey_ingest(struct ob_store *s, const char *dir, const char *pro
 
 	memset(res, 0, sizeof(*res));
 	memset(&k, 0, sizeof(k));
-	ob_strmap_init(&k.smap);
-	ob_strmap_init(&k.cmap);
 	if ((e = ob_svy_profile_load(dir, profile, &p, d)))
 		return e;
 	k.p = &p;
@@ -340,9 +309,6 @@ ob_err ob_cli_survey_ingest(struct ob_store *s, const char *dir, const char *pro
 			k.cell[r * k.ncols + c] = row[c];
 	}
 	if ((e = column(&k, "[design] weight", p.weight, &wc, d)) ||
-	    (p.strata && (e = column(&k, "[design] strata", p.strata, &sc, d))) ||
-	    (p.cluster && (e = column(&k, "[design] cluster", p.cluster, &cc, d))) ||
-	    (p.fpc && (e = column(&k, "[design] fpc", p.fpc, &fc, d))) ||
 	    (p.period && (e = column(&k, "[design] period", p.period, &pc, d))) ||
 	    (p.territory && (e = column(&k, "[design] territory", p.territory, &tc, d))))
 		goto release_work;
@@ -375,58 +341,12 @@ ob_err ob_cli_survey_ingest(struct ob_store *s, const char *dir, const char *pro
 	k.w = ob_malloc(n * sizeof(double));
 	if ((e = st_table_numbers(&k.t, wc, ST_POSITIVE, k.w, d)))
 		goto release_work;
-	if (p.fpc) {
-		k.fpc = ob_malloc(n * sizeof(double));
-		if ((e = st_table_numbers(&k.t, fc, ST_POSITIVE, k.fpc, d)))
-			goto release_work;
-	}
-	if (p.strata) {
-		k.scode = ob_malloc(n * sizeof(size_t));
-		if ((e = codes(&k, sc, "[design] strata", k.scode, &k.smap, &k.nstrata, d)))
-			goto release_work;
-		k.sname = ob_calloc(k.nstrata, sizeof(char *));
-		ob_strmap_for_each(&k.smap, en)
-			k.sname[(size_t)(uintptr_t)en->value - 1] = en->key;
-	}
-	if (p.cluster) {
-		struct ob_buf key;
-		k.ccode = ob_malloc(n * sizeof(size_t));
-		ob_buf_init(&key, OB_MAX_FIELD + 32);
-		for (size_t r = 0; r < n && !e; r++) {
-			const char *v = cellp(&k, r, cc);
-			void *got;
-			if (blank(v)) {
-				e = OB_DIAG(d, OB_EINVAL, k.t.rd.name, k.t.line[r], (long)cc + 1, NULL, 0,
-				            "columna «%s» ([design] cluster) vacía: cada encuestado "
-				            "necesita su UPM",
-				            "column «%s» ([design] cluster) empty: every respondent "
-				            "needs a PSU", k.t.rd.cols[cc]);
-				break;
-			}
-			ob_buf_reset(&key);
-			ob_buf_putf(&key, "%zu", k.scode ? k.scode[r] : 0);
-			ob_buf_putc(&key, '\x1f');
-			ob_buf_puts(&key, v);
-			if ((got = ob_strmap_get(&k.cmap, key.ptr, key.len)))
-				k.ccode[r] = (size_t)(uintptr_t)got - 1;
-			else if ((e = ob_strmap_put(&k.cmap, key.ptr, key.len,
-			                            (void *)(uintptr_t)(k.npsu + 1), NULL)))
-				OB_DIAG(d, e, k.t.rd.name, k.t.line[r], (long)cc + 1, v, strlen(v),
-				        "demasiadas UPM", "too many PSUs");
-			else
-				k.ccode[r] = k.npsu++;
-		}
-		ob_buf_release(&key);
-		if (e)
-			goto release_work;
-	}
 	if (p.territory && (e = territories(&k, s, tc, d)))
 		goto release_work;
 	{
-		struct ob_svy_source src = { k.t.rd.name, k.t.line, (long)wc + 1,
-		                             p.fpc ? (long)fc + 1 : 0, k.sname, NULL };
-		if ((e = ob_svy_design_init(&ds, n, k.w, k.scode, k.nstrata, k.ccode, k.npsu, k.fpc,
-		                            p.lonely, &src, d)))
+		struct svy_design_spec sp = { p.strata, p.cluster, p.fpc, "[design] strata",
+		                              "[design] cluster", "[design] fpc", p.lonely };
+		if ((e = svy_design_from_table(&k.t, cell_of, &k, &sp, wc, k.w, &ds, d)))
 			goto release_work;
 		design_made = true;
 	}

@@ -52,6 +52,7 @@ void ob_svy_opts_init(struct ob_svy_opts *o)
 	o->level = 0.95;
 	o->normal = false;
 	o->prop_ci = OB_SVY_CI_LOGIT;
+	o->quantile_ci = OB_SVY_CI_WALD;
 	o->max_cv = OB_SURVEY_DEFAULT_MAX_CV;
 	o->min_n = OB_SURVEY_DEFAULT_MIN_N;
 }
@@ -373,10 +374,19 @@ ob_err ob_svy_quantile(const struct ob_svy_design *ds, struct ob_svy_scratch *s,
 
 	memset(e, 0, sizeof(*e));
 	e->estimate = e->se = e->lower = e->upper = e->deff = e->cv = NAN;
-	e->ci = OB_SVY_CI_WOODRUFF;
+	e->ci = o->quantile_ci == OB_SVY_CI_WALD ? OB_SVY_CI_WOODRUFF : o->quantile_ci;
 	e->df = o->normal ? INFINITY : ds->df;
 	if (!(p > 0 && p < 1))
 		return OB_EINVAL;
+	switch (o->quantile_ci) {
+	case OB_SVY_CI_WALD:
+	case OB_SVY_CI_LOGIT:
+	case OB_SVY_CI_BETA:
+	case OB_SVY_CI_ASIN:
+		break;
+	default:
+		return OB_EINVAL;
+	}
 	/* the domain's values with their weights, summed in the file's order
 	 * and in extended precision (as R's sum and cumsum) */
 	for (size_t j = 0; j < total; j++) {
@@ -407,7 +417,7 @@ ob_err ob_svy_quantile(const struct ob_svy_design *ds, struct ob_svy_scratch *s,
 		size_t i = rows ? rows[j] : j;
 		s->u[i] = isnan(y[i]) ? NAN : y[i] <= est;
 	}
-	fo.prop_ci = OB_SVY_CI_WALD;
+	fo.prop_ci = o->quantile_ci == OB_SVY_CI_ASIN ? OB_SVY_CI_WALD : o->quantile_ci;
 	/* ob_svy_estimate() uses s->z and s->idx: the values are kept in s->q */
 	if ((err = ob_svy_estimate(ds, s, OB_SVY_PROP, s->u, NULL, rows, m, &fo, &f)))
 		return err;
@@ -416,6 +426,19 @@ ob_err ob_svy_quantile(const struct ob_svy_design *ds, struct ob_svy_scratch *s,
 		q = ob_qnorm_upper((1 - o->level) / 2);
 	else
 		q = ds->df > 0 ? -ob_qt((1 - o->level) / 2, ds->df) : NAN;
+	if (o->quantile_ci == OB_SVY_CI_ASIN) {
+		/* svyquantile's: sin^2 of the limits on the asin scale, as they
+		 * fall (svyciprop's asin keeps them inside [0, pi/2]) */
+		double pf = f.estimate, c, sa;
+
+		f.lower = f.upper = NAN;
+		if (pf > 0 && pf < 1 && isfinite(f.se) && f.se > 0 && isfinite(q)) {
+			c = asin(sqrt(pf));
+			sa = f.se / (2 * sqrt(pf * (1 - pf)));
+			f.lower = sin(c - q * sa) * sin(c - q * sa);
+			f.upper = sin(c + q * sa) * sin(c + q * sa);
+		}
+	}
 	/* cw was s->z, which ob_svy_estimate() overwrote */
 	acc = 0;
 	for (size_t j = 0; j < nn; j++) {

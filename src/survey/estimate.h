@@ -105,6 +105,8 @@ struct ob_svy_opts {
 	double level;          /* of the intervals, in (0, 1): 0.95 */
 	bool normal;           /* normal quantile instead of t(df) */
 	enum ob_svy_ci prop_ci;/* interval of proportions */
+	enum ob_svy_ci quantile_ci; /* interval of F(q) for quantiles: wald (Woodruff's,
+	                             * the default), logit, beta or asin */
 	double max_cv;         /* flag above this CV (0.3) */
 	size_t min_n;          /* flag below this many respondents (30) */
 };
@@ -169,13 +171,19 @@ ob_err ob_svy_estimate(const struct ob_svy_design *ds, struct ob_svy_scratch *s,
  *             and no se), and for an a (or a p) below the smallest
  *             value's F, survey's rule gives the second smallest value,
  *             kept here;
+ *             With o->quantile_ci other than wald, F(q)'s interval is
+ *             that method's (svyquantile's interval.type "xlogit", "beta"
+ *             or "asin", as svyciprop's; asin's limits are sin^2 of its
+ *             own, unclamped, as svyquantile takes them), taken back the
+ *             same way; e->ci is then that method (else woodruff);
  *   se        the interval's width over 2 t, as survey reports it.
  * t is the quantile of the interval (o->level, o->normal); its degrees of
  * freedom are the whole design's, as for every other domain estimate
  * (survey's default for a subset would be the domain's own). The cv is
  * se / |q|; there is no design effect. A respondent whose y is NaN is
  * left out (OB_SVY_MISSING). p must be in (0, 1), else OB_EINVAL; a
- * domain without values is OB_SVY_NO_CASES, with no number.
+ * domain without values is OB_SVY_NO_CASES, with no number. A quantile_ci
+ * other than wald, logit, beta or asin is OB_EINVAL.
  */
 /* A value of a quantile's domain with its weight and respondent, sorted
  * by value and then by respondent (s->q). */

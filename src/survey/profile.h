@@ -10,7 +10,8 @@
  * docs/commands/survey.md) says how one survey's microdata answer them:
  *
  *   [survey]     code, name, country (ISO alpha-3), institution
- *   [design]     weight (required), strata, cluster, fpc, lonely_psu,
+ *   [design]     weight (required), strata, cluster, fpc (comma-separated
+ *                lists, one column per stage, as cli/survey_design.h), lonely_psu,
  *                period (a column holding the survey year), territory (a
  *                column holding each respondent's admin-1 code: estimates
  *                for each unit besides the country's)

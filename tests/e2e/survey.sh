@@ -6,7 +6,8 @@
 # bad input is refused with its file, line, column and value, and nothing
 # on standard output; a domain without respondents is flagged, not a number.
 # Quantiles and the likelihood interval against quantiles.csv and
-# svyciprop_likelihood.csv (make_quantiles.R).
+# svyciprop_likelihood.csv (make_quantiles.R); declared later stages against
+# stages.csv (make_stages.R).
 SV="$OBSERVA_TESTDATA/survey"
 CMP="$(dirname "$0")/stats_compare.awk"
 IN="$SV/designs_sample.csv"
@@ -93,6 +94,7 @@ j = json.load(open(sys.argv[1]))
 rows = list(csv.DictReader(open(sys.argv[2])))
 assert j["design"]["lonely_psu"] == "adjust" and j["design"]["lonely_strata"] == 1
 assert j["design"]["psus"] == 10 and j["design"]["strata"] == 4 and j["design"]["df"] == 6
+assert j["design"]["stages"] == 1
 assert len(j["estimates"]) == len(rows) == 15
 for e, r in zip(j["estimates"], rows):
     for k in ("estimate", "se", "ci_lower", "ci_upper"):
@@ -146,6 +148,30 @@ agree "$SV/quantiles.csv" "$T/q-adjust.csv" -v keys=variable,value=quantile,doma
 	-v cols=estimate,se,ci_lower,ci_upper -v where=design=adjust,interval=t
 [ "$ncompared" -eq 14 ] || fail "compared $ncompared outputs, expected 14"
 
+# declared later stages (make_stages.R, stages.csv): stage-2 strata with fpc
+# at both stages, and stage 2 with replacement ("-"); every estimator by
+# region (tests/unit/survey/test_stages.c checks every design)
+ST="$SV/stages_sample.csv"
+SALL="mean:income,prop:victim,total:incidents,ratio:incidents/victim,quantile:income:0.5"
+for d in two_s2 two_wr2; do
+	case $d in
+	two_s2) a="--strata stratum,s2 --cluster psu,ssu --fpc N1,N2s" ;;
+	two_wr2) a="--strata stratum --cluster psu,ssu --fpc N1,-" ;;
+	esac
+	# shellcheck disable=SC2086
+	sv "$T/st-$d.csv" --weight weight $a --estimate "$SALL" --by region --prop-ci wald "$ST"
+	agree "$SV/stages.csv" "$T/st-$d.csv" -v keys=estimator,variable,domain \
+		-v awhere=ci_method=wald -v cols=estimate,se,ci_lower,ci_upper,deff,df=degf \
+		-v "where=design=$d,lonely=adjust,ci_method=wald"
+	agree "$SV/stages.csv" "$T/st-$d.csv" -v keys=variable,value=quantile,domain \
+		-v awhere=estimator=quantile -v cols=estimate,se,ci_lower,ci_upper \
+		-v "where=design=$d,lonely=adjust,estimator=quantile,quantile=0.5"
+	# PSU B/Q2 has a single SSU: every estimate rests on the rule
+	awk -F, 'NR > 1 && ($19 != "adjust" || $20 !~ /upm_solitaria/) { bad = 1 }
+		END { exit bad }' "$T/st-$d.csv" || fail "$d: lonely SSU not flagged"
+done
+[ "$ncompared" -eq 18 ] || fail "compared $ncompared outputs, expected 18"
+
 # bad input: exit 1, the position and the value, nothing on stdout
 # refuse EXPECTED-TEXT FILE ARGS...
 refuse() {
@@ -168,7 +194,21 @@ refuse "«peso»" "$IN" --weight peso --estimate victim
 refuse "«nada»" "$IN" $DESIGN --estimate mean:nada
 awk -F, -v OFS=, 'NR == 9 { $5 = 0.3 } { print }' "$IN" >"$T/fpc.csv"
 refuse "fpc.csv:9:5" "$T/fpc.csv" $DESIGN --fpc fpc_frac --estimate victim
+# later stages: --fpc not one per stage; an SSU fpc that changes within its
+# PSU; a lonely SSU under "fail" (test_stages.c: an fpc below the SSUs sampled)
+refuse "N1,-" "$ST" --weight weight --strata stratum --cluster psu,ssu --fpc N1 --estimate income
+awk -F, -v OFS=, 'NR == 3 { $7 = 99 } { print }' "$ST" >"$T/st-n2.csv"
+refuse "st-n2.csv:3:7" "$T/st-n2.csv" --weight weight --strata stratum --cluster psu,ssu \
+	--fpc N1,N2 --estimate income
+expect_grep "$T/err" "99"
+lonely_line=$(awk -F, '$2 == "B" && $3 == "Q2" { print NR; exit }' "$ST")
+refuse "stages_sample.csv:$lonely_line:4:" "$ST" --weight weight --strata stratum --cluster psu,ssu \
+	--fpc N1,N2 --lonely-psu fail --estimate income
 expect_status 2 "$OBSERVA" survey estimate $DESIGN --estimate median:victim "$IN"
+# the likelihood interval is not one of svyquantile's
+expect_status 2 "$OBSERVA" survey estimate $DESIGN --estimate quantile:income:0.5 \
+	--quantile-ci likelihood "$IN"
+expect_grep "$T/err" "quantile-ci"
 # a quantile of a variable that is not a number; P outside (0, 1) or missing
 refuse "designs_sample.csv:2:6" "$IN" $DESIGN --estimate quantile:region:0.5
 for bad in quantile:income:1.5 quantile:income; do

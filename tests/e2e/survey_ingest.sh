@@ -6,7 +6,8 @@
 # from fewer respondents than min_n is stored without a number; a code
 # outside the profile's, a territory the catalogue lacks and a period that
 # varies are refused with file, line, column and value, leaving the store as
-# it was; ingesting again replaces, never adds.
+# it was; ingesting again replaces, never adds; a profile may declare two
+# sampling stages, as --cluster and --fpc lists.
 D="$OBSERVA_TESTDATA/survey_ingest"
 CSV="$D/victimization.csv"
 O="$T/obs"
@@ -109,3 +110,26 @@ expect_status 1 "$OBSERVA" survey ingest -d "$O" --profile x "$CSV"
 expect_grep "$T/err" "x.ini:6:1"
 expect_status 0 "$OBSERVA" survey list -d "$O"
 cmp -s "$T/out" "$T/list.csv" || fail "a refused ingest changed the store"
+
+# A profile that declares two stages (cluster = upm,viv; fpc = n1,n2): its
+# stored share is the one "observa survey estimate" gives for that design
+awk -F, 'BEGIN { OFS = "," } NR == 1 { print $0, "viv", "n1", "n2"; next }
+	{ print $0, "V" (NR % 3), 50, 40 }' "$T/derived.csv" >"$T/two.csv"
+sed 's/^code = slv-test/code = slv-two/; s/^cluster = upm/cluster = upm,viv\nfpc = n1,n2/' \
+	"$D/victimization.ini" >"$O/catalog/surveys/slv-two.ini"
+expect_status 0 "$OBSERVA" survey ingest -d "$O" --profile slv-two "$T/two.csv"
+expect_status 0 "$OBSERVA" survey list -d "$O" --indicator violence_victims_share
+awk -F, '$1 == "slv-two" && $3 == "SLV" { print $5 "," $6 }' "$T/out" >"$T/two.stored"
+awk -F, '$1 == "slv-test" && $3 == "SLV" { print $5 "," $6 }' "$T/out" >"$T/one.stored"
+expect_status 0 "$OBSERVA" survey estimate --weight factor --strata estrato --cluster upm,viv \
+	--fpc n1,n2 --estimate prop:v "$T/two.csv"
+awk -F, 'NR == 2 { print $7 "," $8 }' "$T/out" >"$T/two.expected"
+[ -s "$T/two.stored" ] && cmp -s "$T/two.stored" "$T/two.expected" ||
+	fail "the two-stage profile's share differs from survey estimate's"
+[ -s "$T/one.stored" ] && ! cmp -s "$T/two.stored" "$T/one.stored" ||
+	fail "the second stage changed nothing"
+# a profile whose fpc does not name one column per stage is refused
+sed 's/^fpc = n1,n2/fpc = n1/' "$O/catalog/surveys/slv-two.ini" >"$O/catalog/surveys/slv-bad.ini"
+sed -i 's/^code = slv-two/code = slv-bad/' "$O/catalog/surveys/slv-bad.ini"
+expect_status 1 "$OBSERVA" survey ingest -d "$O" --profile slv-bad "$T/two.csv"
+expect_grep "$T/err" "[design] fpc"

@@ -2,7 +2,8 @@
 # replicate-weight references (tests/data/survey/replicates*.csv, made by
 # make_replicates.R with R's svrepdesign): a BRR and a JK1 design by region,
 # every row compared with R's to 1e-9 relative, quantiles too (quantiles.csv,
-# make_quantiles.R); bad input refused with its
+# make_quantiles.R, and their other intervals, quantile_ci.csv); bad input
+# refused with its
 # file, line, column and value, and nothing on standard output.
 SV="$OBSERVA_TESTDATA/survey"
 CMP="$(dirname "$0")/stats_compare.awk"
@@ -35,7 +36,17 @@ for d in brr jk1; do
 	}
 	ncompared=$((ncompared + 2))
 done
-[ "$ncompared" -eq 4 ] || fail "compared $ncompared outputs, expected 4"
+# svyquantile's other intervals of F (quantile_ci.csv, make_quantile_ci.R)
+for qc in beta xlogit asin; do
+	expect_status 0 "$OBSERVA" survey estimate --weight weight --repweights brr --rep-type brr \
+		--estimate quantile:income:0.25,quantile:income:0.5 --by region --quantile-ci "$qc" "$IN"
+	awk -v keys=variable,value=quantile,domain -v cols=estimate,se,ci_lower,ci_upper,df=degf \
+		-v "where=design=brr,interval_type=$qc" -f "$CMP" "$SV/quantile_ci.csv" "$T/out" \
+		>"$T/cmp" 2>&1 || { cat "$T/cmp" >&2; fail "brr: $qc quantile intervals differ from R"; }
+	ncompared=$((ncompared + 1))
+done
+expect_grep "$T/out" ",asin,"
+[ "$ncompared" -eq 7 ] || fail "compared $ncompared outputs, expected 7"
 # replicates named one by one give the same as the prefix
 expect_status 0 "$OBSERVA" survey estimate --weight weight --rep-type brr \
 	--repweights brr1,brr2,brr3,brr4,brr5,brr6,brr7,brr8,brr9,brr10,brr11,brr12 \

@@ -2,7 +2,8 @@
  * test_estimate.c - survey designs and estimates against R's survey package
  * (tests/data/survey/: estimates.csv, domains.csv, svyciprop.csv made by
  * make_survey.R, designs.csv by make_designs.R, quantiles.csv and
- * svyciprop_likelihood.csv by make_quantiles.R; see the README there).
+ * svyciprop_likelihood.csv by make_quantiles.R, quantile_ci.csv by
+ * make_quantile_ci.R; see the README there).
  */
 #include "test.h"
 
@@ -595,6 +596,100 @@ static void quantiles_against_r(void **state)
 	refcsv_free(&t);
 }
 
+/* quantile_ci.csv (make_quantile_ci.R): svyquantile's interval.type
+ * "beta", "xlogit" and "asin" on the designs of one sample (dn_prefix);
+ * the number of rows checked. */
+static size_t quantile_ci_of(struct refcsv *t, const char *path, const char *dn_prefix,
+                             enum ob_svy_lonely rule)
+{
+	struct sample s;
+	size_t checked = 0;
+
+	sample_load(&s, path, "stratum", "psu");
+	for (size_t r = 0; r < t->nrows; r++) {
+		const char *dn = refcsv_str(t, r, "design"), *dv = refcsv_str(t, r, "domain_var");
+		const char *dom = refcsv_str(t, r, "domain");
+		size_t rows[64], m = 0;
+		struct ob_svy_design ds;
+		struct ob_svy_scratch sc;
+		struct ob_svy_opts o;
+		struct ob_svy_est e;
+		struct ob_diag d;
+		double *y;
+
+		if (strncmp(dn, dn_prefix, strlen(dn_prefix)))
+			continue;
+		y = column(&s, refcsv_str(t, r, "variable"));
+		for (size_t i = 0; *dom && i < s.n; i++)
+			if (!strcmp(refcsv_str(&s.t, i, dv), dom))
+				rows[m++] = i;
+		if (rule == OB_SVY_LONELY_ADJUST) {
+			ob_diag_clear(&d);
+			assert_int_equal(ob_svy_design_init(&ds, s.n, s.w, s.stratum, s.nstrata, s.psu,
+			                                    s.npsu, NULL, rule, NULL, &d), OB_OK);
+		} else {
+			design(&ds, &s, dn, rule);
+		}
+		ob_svy_scratch_init(&sc, &ds);
+		ob_svy_opts_init(&o);
+		o.normal = !strcmp(refcsv_str(t, r, "interval"), "normal");
+		assert_true(ob_svy_ci_parse(refcsv_str(t, r, "interval_type"), &o.quantile_ci));
+		assert_int_equal(ob_svy_quantile(&ds, &sc, y, refcsv_num(t, r, "quantile"),
+		                                 *dom ? rows : NULL, m, &o, &e), OB_OK);
+		assert_int_equal(e.ci, o.quantile_ci);
+		REF_CHECK(t, r, "estimate", e.estimate, REL, 0);
+		REF_CHECK(t, r, "ci_lower", e.lower, REL, 0);
+		REF_CHECK(t, r, "ci_upper", e.upper, REL, 0);
+		REF_CHECK(t, r, "se", e.se, REL, 0);
+		assert_int_equal(!!(e.flags & OB_SVY_NO_INTERVAL), isnan(e.lower) || isnan(e.upper));
+		checked++;
+		ob_svy_scratch_release(&sc);
+		ob_svy_design_release(&ds);
+		free(y);
+	}
+	sample_free(&s);
+	return checked;
+}
+
+/* Every row of quantile_ci.csv but the replicate designs' (e2e) and the
+ * two-stage one's (test_stages.c). */
+static void quantile_ci_against_r(void **state)
+{
+	struct refcsv t;
+	size_t checked = 0, others = 0;
+	struct ob_svy_opts o;
+	(void)state;
+
+	refcsv_load(&t, "survey/quantile_ci.csv");
+	assert_int_equal(t.nrows, 135);
+	for (size_t r = 0; r < t.nrows; r++)
+		others += !strcmp(refcsv_str(&t, r, "design"), "brr") ||
+		          !strcmp(refcsv_str(&t, r, "design"), "two");
+	checked += quantile_ci_of(&t, "survey/survey_sample.csv", "strat_", OB_SVY_LONELY_FAIL);
+	checked += quantile_ci_of(&t, "survey/designs_sample.csv", "adjust", OB_SVY_LONELY_ADJUST);
+	assert_int_equal(others, 36);
+	assert_int_equal(checked + others, t.nrows);
+	refcsv_free(&t);
+	/* the likelihood interval is not one of svyquantile's */
+	ob_svy_opts_init(&o);
+	o.quantile_ci = OB_SVY_CI_LIKELIHOOD;
+	{
+		double w[2] = { 1, 1 }, y[2] = { 1, 2 };
+		struct ob_svy_design ds;
+		struct ob_svy_scratch sc;
+		struct ob_svy_est e;
+		struct ob_diag d;
+
+		ob_diag_clear(&d);
+		assert_int_equal(ob_svy_design_init(&ds, 2, w, NULL, 0, NULL, 0, NULL,
+		                                    OB_SVY_LONELY_FAIL, NULL, &d), OB_OK);
+		ob_svy_scratch_init(&sc, &ds);
+		assert_int_equal(ob_svy_quantile(&ds, &sc, y, 0.5, NULL, 0, &o, &e), OB_EINVAL);
+		ob_svy_scratch_release(&sc);
+		ob_svy_design_release(&ds);
+	}
+}
+
 /* Quantiles of bad input: refused or flagged, never a number made up. */
 static void quantile_refusals(void **state)
 {
@@ -652,6 +747,7 @@ int main(void)
 		cmocka_unit_test(likelihood_against_r),
 		cmocka_unit_test(quantiles_against_r),
 		cmocka_unit_test(quantile_refusals),
+		cmocka_unit_test(quantile_ci_against_r),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
