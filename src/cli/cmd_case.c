@@ -831,7 +831,7 @@ static int sub_alerts(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
 			status = OB_EXIT_USAGE;
 			break;
 		}
-		if (ob_case_load(s, &c.types[i], &set, &d)) {
+		if (ob_case_load_alerts(s, &c.types[i], &set, &d)) {
 			ob_cli_diag(&d);
 			status = OB_EXIT_SYSTEM;
 			break;
