@@ -496,7 +496,10 @@ static char *text_copy(struct ob_case_set *set, const char *v)
 	struct ob_case_text *b = set->text;
 
 	if (!b || b->size - b->used < n) {
-		size_t size = n > TEXT_BLOCK ? n : TEXT_BLOCK;
+		/* 4 KiB first (a case alone), each next twice the last, to 1 MiB */
+		size_t size = !b ? 4096 : b->size < TEXT_BLOCK ? 2 * b->size : TEXT_BLOCK;
+		if (size < n)
+			size = n;
 		b = ob_malloc(sizeof(*b) + size);
 		b->next = set->text;
 		b->used = 0;
@@ -901,4 +904,22 @@ void ob_case_set_free(struct ob_case_set *set)
 	set->entries = NULL;
 	set->cases = NULL;
 	set->n = 0;
+}
+
+void ob_case_set_take(struct ob_case_set *set, struct ob_case_set *from)
+{
+	struct ob_case_text **last = &set->text;
+
+	if (from->n) {
+		set->cases = ob_realloc(set->cases, (set->n + from->n) * sizeof(*set->cases));
+		memcpy(set->cases + set->n, from->cases, from->n * sizeof(*from->cases));
+		set->n += from->n;
+	}
+	while (*last)
+		last = &(*last)->next;
+	*last = from->text;
+	free(from->cases);
+	from->cases = NULL;
+	from->text = NULL;
+	from->n = 0;
 }

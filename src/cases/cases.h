@@ -172,6 +172,10 @@ ob_err ob_case_load_ids(struct ob_store *s, const struct ob_case_type *t, const 
                         size_t n, const char *const *fields, size_t n_fields,
                         struct ob_case_set *set, struct ob_diag *d);
 void ob_case_set_free(struct ob_case_set *set);
+/* Move the cases of from, with what they point into, to the end of set
+ * (both sets whose cases hold their own values and entries: of
+ * ob_case_load_one or ob_case_load_ids); from is left empty. */
+void ob_case_set_take(struct ob_case_set *set, struct ob_case_set *from);
 
 /* A deadline of a case at a time: whether it runs (the clock started and
  * no `until` state, nor a final one, was reached by then) and when it
