@@ -1,11 +1,12 @@
--- N SALVE reports from 1 January 2025, one every 5 minutes, over 2,000
--- schools (:N is replaced by run), all still waiting for triage; a seventh
--- of them sexual violence
+-- N SALVE reports from 1 January 2025, one every :S seconds (5 minutes, or
+-- less so that all of them come before the alerts' now, 31 December: 31 s
+-- for a million), over 2,000 schools (run replaces :N and :S), all still
+-- waiting for triage; a seventh of them sexual violence
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :N)
 INSERT INTO case_file(id, type, state, unit, opened_at, updated_at, events)
 SELECT i, 'salve', 'reported', 'CE-' || (i % 2000),
-       strftime('%Y-%m-%dT%H:%M:%SZ', 1735718400 + i * 300, 'unixepoch'),
-       strftime('%Y-%m-%dT%H:%M:%SZ', 1735718400 + i * 300, 'unixepoch'), 1 FROM n;
+       strftime('%Y-%m-%dT%H:%M:%SZ', 1735718400 + i * :S, 'unixepoch'),
+       strftime('%Y-%m-%dT%H:%M:%SZ', 1735718400 + i * :S, 'unixepoch'), 1 FROM n;
 INSERT INTO case_event(case_id, seq, at, actor, role, kind, state_from, state_to)
 SELECT id, 1, opened_at, 'bench', 'admin', 'open', NULL, 'reported' FROM case_file;
 INSERT INTO case_value(case_id, field, value) SELECT id, 'school', unit FROM case_file;

@@ -156,31 +156,65 @@ static int severe(const struct ob_case_set *set, long long now,
 	return 0;
 }
 
+/*
+ * The deadline alerts, kind by kind (overdue, due today, due soon), each by
+ * case and rule. Every deadline is computed once, in a first pass that
+ * keeps its kind; the alerts of each kind then compute again only the
+ * deadlines they show. A deadline that cannot be computed stops the first
+ * pass there: the overdue alerts before it are given, then its error, as
+ * when each kind was a pass of its own.
+ */
 static int deadlines(const struct ob_case_set *set, const struct ob_calendar *cal, long long now,
-                     int kind, int (*fn)(void *arg, const struct ob_case_alert *a), void *arg,
+                     int (*fn)(void *arg, const struct ob_case_alert *a), void *arg,
                      struct ob_diag *d, ob_err *err)
 {
 	const struct ob_case_type *t = set->type;
+	size_t nd = t->n_deadlines, n = set->n * nd, end = n;
+	signed char *kinds;
+	struct ob_diag de;
+	int stop = 0;
 
-	for (size_t i = 0; i < set->n; i++)
-		for (size_t k = 0; k < t->n_deadlines; k++) {
-			const struct ob_case_deadline *r = &t->deadlines[k];
+	*err = OB_OK;
+	if (!n)
+		return 0;
+	kinds = ob_malloc(n);
+	ob_diag_clear(&de);
+	for (size_t p = 0; p < n; p++) {
+		const struct ob_case_deadline *r = &t->deadlines[p % nd];
+		struct ob_case_due due;
+
+		if ((*err = ob_case_deadline_due(t, cal, r, &set->cases[p / nd], now, &due, &de))) {
+			end = p;
+			break;
+		}
+		kinds[p] = (signed char)(due.active ? due_kind(cal, r, &due, now) : -1);
+	}
+	for (int kind = OB_CASE_OVERDUE; kind <= OB_CASE_DUE_SOON && !stop; kind++) {
+		for (size_t p = 0; p < end && !stop; p++) {
+			const struct ob_case_deadline *r = &t->deadlines[p % nd];
+			const struct ob_case_rec *c = &set->cases[p / nd];
 			struct ob_case_due due;
-			int stop;
 
-			if ((*err = ob_case_deadline_due(t, cal, r, &set->cases[i], now, &due, d)))
-				return -1;
-			if (!due.active || due_kind(cal, r, &due, now) != kind)
+			if (kinds[p] != kind)
 				continue;
+			ob_case_deadline_due(t, cal, r, c, now, &due, &de);
 			struct ob_case_alert a = {
-				.kind = (enum ob_case_alert_kind)kind, .case_id = set->cases[i].id,
-				.unit = set->cases[i].unit,
+				.kind = (enum ob_case_alert_kind)kind, .case_id = c->id,
+				.unit = c->unit,
 				.rule = r->name, .label = r->label, .label_en = r->label_en, .due = &due,
 			};
-			if ((stop = fn(arg, &a)))
-				return stop;
+			stop = fn(arg, &a);
 		}
-	return 0;
+		if (*err)
+			break;
+	}
+	free(kinds);
+	if (*err && !stop) {
+		*d = de;
+		return -1;
+	}
+	*err = OB_OK;
+	return stop;
 }
 
 struct by_value {
@@ -249,11 +283,8 @@ ob_err ob_case_alerts(const struct ob_case_set *set, const struct ob_calendar *c
 
 	if (severe(set, now, fn, arg))
 		return OB_OK;
-	for (int kind = OB_CASE_OVERDUE; kind <= OB_CASE_DUE_SOON; kind++) {
-		int stop = deadlines(set, cal, now, kind, fn, arg, d, &e);
-		if (e || stop)
-			return e;
-	}
+	if (deadlines(set, cal, now, fn, arg, d, &e) || e)
+		return e;
 	repeats(set, now, fn, arg);
 	return OB_OK;
 }

@@ -480,9 +480,40 @@ release_values:
 
 /* ---- loading for alerts ---- */
 
-static int add_case(void *arg, const struct ob_store_case *sc)
+/* A block of the texts of a set's cases (units, values), copied one after
+ * the other and freed together (ob_case_set_free). */
+struct ob_case_text {
+	struct ob_case_text *next;
+	size_t used, size;
+	char bytes[];
+};
+
+#define TEXT_BLOCK (1u << 20)
+
+static char *text_copy(struct ob_case_set *set, const char *v)
 {
-	struct ob_case_set *set = arg;
+	size_t n = strlen(v) + 1;
+	struct ob_case_text *b = set->text;
+
+	if (!b || b->size - b->used < n) {
+		/* 4 KiB first (a case alone), each next twice the last, to 1 MiB */
+		size_t size = !b ? 4096 : b->size < TEXT_BLOCK ? 2 * b->size : TEXT_BLOCK;
+		if (size < n)
+			size = n;
+		b = ob_malloc(sizeof(*b) + size);
+		b->next = set->text;
+		b->used = 0;
+		b->size = size;
+		set->text = b;
+	}
+	memcpy(b->bytes + b->used, v, n);
+	b->used += n;
+	return b->bytes + b->used - n;
+}
+
+/* One more case at the end of set; non-zero past OB_MAX_CASES_LOADED. */
+static int push_case(struct ob_case_set *set, long long id, const char *unit)
+{
 	struct ob_case_rec *r;
 
 	if (set->n >= OB_MAX_CASES_LOADED)
@@ -491,9 +522,20 @@ static int add_case(void *arg, const struct ob_store_case *sc)
 		set->cases = ob_realloc(set->cases, (set->n + 1) * 2 * sizeof(*set->cases));
 	r = &set->cases[set->n++];
 	memset(r, 0, sizeof(*r));
-	r->id = sc->id;
-	ob_strlcpy(r->unit, sc->unit, sizeof(r->unit));
-	r->values = ob_calloc(set->type->n_fields ? set->type->n_fields : 1, sizeof(char *));
+	r->id = id;
+	r->unit = unit && unit[0] ? text_copy(set, unit) : "";
+	return 0;
+}
+
+/* A case that holds its own values and entries (ob_case_load_one, _ids). */
+static int add_case(void *arg, const struct ob_store_case *sc)
+{
+	struct ob_case_set *set = arg;
+
+	if (push_case(set, sc->id, sc->unit))
+		return 1;
+	set->cases[set->n - 1].values =
+		ob_calloc(set->type->n_fields ? set->type->n_fields : 1, sizeof(char *));
 	return 0;
 }
 
@@ -518,7 +560,7 @@ static int add_value(void *arg, long long id, const char *field, const char *val
 	int f = ob_case_field_index(set->type, field);
 
 	if (r && f >= 0 && !r->values[f])
-		r->values[f] = ob_strdup(value);
+		r->values[f] = text_copy(set, value);
 	return 0;
 }
 
@@ -538,27 +580,227 @@ static int add_entry(void *arg, long long id, const char *state, const char *at)
 	return 0;
 }
 
-ob_err ob_case_load(struct ob_store *s, const struct ob_case_type *t, struct ob_case_set *set,
-                    struct ob_diag *d)
+/*
+ * ob_case_load reads three tables whole, each in one pass in the order
+ * its rows lie (store/cases.h): the cases of the type, then every value
+ * and every event, each found by its case id (through a table by id when
+ * the type's ids are dense, else by binary search) and the rows of other
+ * types skipped; the events are put in order by case and seq at the end.
+ * Every case's values and entries go into one block each, their texts
+ * into the set's text blocks: no allocation per case.
+ */
+struct event {
+	unsigned idx;       /* the case's index in the set */
+	int state;
+	long long seq, at;
+};
+
+struct loading {
+	struct ob_case_set *set;
+	unsigned long long fields;  /* bit f: field f is read */
+	long long min_id;
+	unsigned *by_id;            /* [id - min_id]: index + 1, 0 none; NULL: search */
+	size_t span;
+	int last_field, last_state; /* the last names found, tried first */
+	struct event *ev;
+	size_t n_ev, cap_ev;
+};
+
+static int load_case(void *arg, long long id, const char *unit)
 {
+	struct loading *l = arg;
+
+	return push_case(l->set, id, unit);
+}
+
+static int cmp_rec_id(const void *a, const void *b)
+{
+	const struct ob_case_rec *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Put the cases in order of id and index them. */
+static void index_cases(struct loading *l)
+{
+	struct ob_case_set *set = l->set;
+	bool sorted = true;
+
+	for (size_t i = 1; i < set->n && sorted; i++)
+		sorted = set->cases[i - 1].id < set->cases[i].id;
+	if (!sorted)
+		qsort(set->cases, set->n, sizeof(*set->cases), cmp_rec_id);
+	if (!set->n)
+		return;
+	l->min_id = set->cases[0].id;
+	/* a table of 4 bytes per id when the ids are no sparser than one
+	 * in four */
+	if ((unsigned long long)(set->cases[set->n - 1].id - l->min_id) / 4 > set->n)
+		return;
+	l->span = (size_t)(set->cases[set->n - 1].id - l->min_id) + 1;
+	l->by_id = ob_calloc(l->span, sizeof(*l->by_id));
+	for (size_t i = 0; i < set->n; i++)
+		l->by_id[set->cases[i].id - l->min_id] = (unsigned)i + 1;
+}
+
+/* The index of case id in the set; -1 when it is not there. */
+static long case_index(const struct loading *l, long long id)
+{
+	const struct ob_case_rec *r;
+
+	if (l->by_id)
+		return id >= l->min_id && (unsigned long long)(id - l->min_id) < l->span
+		               ? (long)l->by_id[id - l->min_id] - 1
+		               : -1;
+	r = find_case(l->set, id);
+	return r ? r - l->set->cases : -1;
+}
+
+static int load_value(void *arg, long long id, const char *field, const char *value)
+{
+	struct loading *l = arg;
+	const struct ob_case_type *t = l->set->type;
+	long i = case_index(l, id);
+	char **v;
+	int f = l->last_field;
+
+	if (i < 0)
+		return 0;
+	if (f < 0 || strcmp(t->fields[f].name, field))
+		f = l->last_field = ob_case_field_index(t, field);
+	if (f < 0 || !(l->fields >> f & 1))
+		return 0;
+	v = &l->set->values[(size_t)i * t->n_fields + (size_t)f];
+	if (!*v)
+		*v = text_copy(l->set, value);
+	return 0;
+}
+
+static int load_event(void *arg, long long id, long long seq, const char *state, const char *at)
+{
+	struct loading *l = arg;
+	const struct ob_case_type *t = l->set->type;
+	long i = case_index(l, id);
+	int st = l->last_state;
+	long long tm;
+
+	if (i < 0 || !ob_case_time_parse(at, 0, &tm))
+		return 0;
+	if (st < 0 || strcmp(t->states[st].name, state))
+		st = l->last_state = ob_case_state_index(t, state);
+	if (l->n_ev == l->cap_ev) {
+		l->cap_ev = l->cap_ev ? 2 * l->cap_ev : 1024;
+		l->ev = ob_realloc(l->ev, l->cap_ev * sizeof(*l->ev));
+	}
+	l->ev[l->n_ev++] = (struct event){ (unsigned)i, st, seq, tm };
+	return 0;
+}
+
+/* Every case's entries, by seq, into one block. */
+static void place_events(struct loading *l)
+{
+	struct ob_case_set *set = l->set;
+	size_t *next = ob_calloc(set->n + 1, sizeof(*next));
+	long long *seq = ob_malloc((l->n_ev ? l->n_ev : 1) * sizeof(*seq));
+
+	set->entries = ob_malloc((l->n_ev ? l->n_ev : 1) * sizeof(*set->entries));
+	for (size_t k = 0; k < l->n_ev; k++)
+		set->cases[l->ev[k].idx].n_entries++;
+	for (size_t i = 0, at = 0; i < set->n; i++) {
+		next[i] = at;
+		set->cases[i].entries = set->entries + at;
+		at += set->cases[i].n_entries;
+	}
+	for (size_t k = 0; k < l->n_ev; k++) {
+		size_t at = next[l->ev[k].idx]++;
+		set->entries[at] = (struct ob_case_entry){ l->ev[k].state, l->ev[k].at };
+		seq[at] = l->ev[k].seq;
+	}
+	/* the events of a case come by seq as a rule: insertion sort */
+	for (size_t i = 0; i < set->n; i++) {
+		struct ob_case_entry *e = set->cases[i].entries;
+		long long *q = seq + (e - set->entries);
+		for (size_t j = 1; j < set->cases[i].n_entries; j++)
+			for (size_t m = j; m > 0 && q[m - 1] > q[m]; m--) {
+				struct ob_case_entry te = e[m];
+				long long tq = q[m];
+				e[m] = e[m - 1];
+				q[m] = q[m - 1];
+				e[m - 1] = te;
+				q[m - 1] = tq;
+			}
+	}
+	free(seq);
+	free(next);
+}
+
+static ob_err load_fields(struct ob_store *s, const struct ob_case_type *t,
+                          unsigned long long fields, struct ob_case_set *set, struct ob_diag *d)
+{
+	struct loading l = { .set = set, .fields = fields, .last_field = -1, .last_state = -1 };
+	const char *names[OB_STORE_CASE_FIELDS_READ];
+	size_t n_names = 0;
 	int rc;
 
 	memset(set, 0, sizeof(*set));
 	set->type = t;
 	ob_diag_clear(d);
-	rc = ob_store_cases_each(s, t->code, NULL, NULL, add_case, set, d);
+	for (size_t f = 0; f < t->n_fields; f++)
+		if (fields >> f & 1) {
+			if (n_names < OB_STORE_CASE_FIELDS_READ)
+				names[n_names] = t->fields[f].name;
+			n_names++;
+		}
+	rc = ob_store_case_type_units_each(s, t->code, load_case, &l, d);
 	if (rc > 0) {
 		OB_DIAG(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0, "más de %d casos del tipo %s",
 		        "more than %d cases of type %s", OB_MAX_CASES_LOADED, t->code);
 		rc = -1;
 	}
-	if (rc < 0 || ob_store_case_type_values_each(s, t->code, add_value, set, d) < 0 ||
-	    ob_store_case_type_entries_each(s, t->code, add_entry, set, d) < 0) {
+	if (rc >= 0) {
+		index_cases(&l);
+		set->values = ob_calloc(set->n && t->n_fields ? set->n * t->n_fields : 1,
+		                        sizeof(*set->values));
+		for (size_t i = 0; i < set->n; i++)
+			set->cases[i].values = set->values + i * t->n_fields;
+	}
+	if (rc < 0 || (n_names && ob_store_case_values_scan(s, n_names == t->n_fields ? NULL : names,
+	                                                     n_names, load_value, &l, d) < 0) ||
+	    ob_store_case_events_scan(s, load_event, &l, d) < 0) {
 		ob_err e = d->code ? d->code : OB_ESTORE;
+		free(l.by_id);
+		free(l.ev);
 		ob_case_set_free(set);
 		return e;
 	}
+	place_events(&l);
+	free(l.by_id);
+	free(l.ev);
 	return OB_OK;
+}
+
+ob_err ob_case_load(struct ob_store *s, const struct ob_case_type *t, struct ob_case_set *set,
+                    struct ob_diag *d)
+{
+	return load_fields(s, t, ~0ull, set, d);
+}
+
+ob_err ob_case_load_alerts(struct ob_store *s, const struct ob_case_type *t,
+                           struct ob_case_set *set, struct ob_diag *d)
+{
+	unsigned long long fields = 0;
+
+	for (size_t k = 0; k < t->n_severities; k++)
+		fields |= 1ull << t->severities[k].field;
+	for (size_t k = 0; k < t->n_repeats; k++)
+		fields |= 1ull << t->repeats[k].field;
+	for (size_t k = 0; k < t->n_deadlines; k++) {
+		if (t->deadlines[k].start_field >= 0)
+			fields |= 1ull << t->deadlines[k].start_field;
+		if (t->deadlines[k].reset_field >= 0)
+			fields |= 1ull << t->deadlines[k].reset_field;
+	}
+	return load_fields(s, t, fields, set, d);
 }
 
 struct one {
@@ -646,14 +888,38 @@ ob_err ob_case_load_ids(struct ob_store *s, const struct ob_case_type *t, const 
 
 void ob_case_set_free(struct ob_case_set *set)
 {
-	for (size_t i = 0; i < set->n; i++) {
-		struct ob_case_rec *r = &set->cases[i];
-		for (size_t f = 0; f < set->type->n_fields; f++)
-			free(r->values[f]);
-		free(r->values);
-		free(r->entries);
+	for (size_t i = 0; !set->values && i < set->n; i++) {
+		free(set->cases[i].values);
+		free(set->cases[i].entries);
 	}
+	while (set->text) {
+		struct ob_case_text *next = set->text->next;
+		free(set->text);
+		set->text = next;
+	}
+	free(set->values);
+	free(set->entries);
 	free(set->cases);
+	set->values = NULL;
+	set->entries = NULL;
 	set->cases = NULL;
 	set->n = 0;
+}
+
+void ob_case_set_take(struct ob_case_set *set, struct ob_case_set *from)
+{
+	struct ob_case_text **last = &set->text;
+
+	if (from->n) {
+		set->cases = ob_realloc(set->cases, (set->n + from->n) * sizeof(*set->cases));
+		memcpy(set->cases + set->n, from->cases, from->n * sizeof(*from->cases));
+		set->n += from->n;
+	}
+	while (*last)
+		last = &(*last)->next;
+	*last = from->text;
+	free(from->cases);
+	from->cases = NULL;
+	from->text = NULL;
+	from->n = 0;
 }

@@ -133,20 +133,33 @@ struct ob_case_entry {
 };
 struct ob_case_rec {
 	long long id;
-	char unit[OB_MAX_NAME];
+	const char *unit;              /* "" when none */
 	char **values;
 	struct ob_case_entry *entries;
 	size_t n_entries, cap_entries;
 };
+struct ob_case_text;
 struct ob_case_set {
 	const struct ob_case_type *type;
 	struct ob_case_rec *cases;     /* by id */
 	size_t n;
+	/* what the cases point into: the texts of their units and values;
+	 * from ob_case_load, also every case's values (n times the type's
+	 * fields) and entries in one block each (NULL: each case holds its
+	 * own) */
+	struct ob_case_text *text;
+	char **values;
+	struct ob_case_entry *entries;
 };
 
 /* Every case of type t from the store. */
 ob_err ob_case_load(struct ob_store *s, const struct ob_case_type *t, struct ob_case_set *set,
                     struct ob_diag *d);
+/* The same with only the values ob_case_alerts() reads (the fields of the
+ * type's severity and repeat rules, and those its deadlines start or are
+ * reset at); every other value NULL. */
+ob_err ob_case_load_alerts(struct ob_store *s, const struct ob_case_type *t,
+                           struct ob_case_set *set, struct ob_diag *d);
 /* Case id of type t alone (set->n 0 when there is no such case). */
 ob_err ob_case_load_one(struct ob_store *s, const struct ob_case_type *t, long long id,
                         struct ob_case_set *set, struct ob_diag *d);
@@ -159,6 +172,10 @@ ob_err ob_case_load_ids(struct ob_store *s, const struct ob_case_type *t, const 
                         size_t n, const char *const *fields, size_t n_fields,
                         struct ob_case_set *set, struct ob_diag *d);
 void ob_case_set_free(struct ob_case_set *set);
+/* Move the cases of from, with what they point into, to the end of set
+ * (both sets whose cases hold their own values and entries: of
+ * ob_case_load_one or ob_case_load_ids); from is left empty. */
+void ob_case_set_take(struct ob_case_set *set, struct ob_case_set *from);
 
 /* A deadline of a case at a time: whether it runs (the clock started and
  * no `until` state, nor a final one, was reached by then) and when it

@@ -985,13 +985,23 @@ void ob_case_time_local(long long t, int utc_offset, char *out, size_t size)
 {
 	long long l = t + (long long)utc_offset * 60;
 	long day = (long)(l >= 0 ? l / 86400 : -((-l + 86399) / 86400));
-	long long sec = l - (long long)day * 86400;
+	int sec = (int)(l - (long long)day * 86400);
 	struct ob_date dt;
-	char ds[16];
+	char ds[24];
+	size_t n;
 
+	/* "%s %02d:%02d" without printf: the alerts write one per deadline */
 	ob_date_from_days(day, &dt);
-	ob_date_format(&dt, ds, sizeof(ds));
-	snprintf(out, size, "%s %02lld:%02lld", ds, sec / 3600, sec / 60 % 60);
+	ob_date_format(&dt, ds, 16);
+	n = strlen(ds);
+	ds[n] = ' ';
+	ds[n + 1] = (char)('0' + sec / 36000);
+	ds[n + 2] = (char)('0' + sec / 3600 % 10);
+	ds[n + 3] = ':';
+	ds[n + 4] = (char)('0' + sec / 600 % 6);
+	ds[n + 5] = (char)('0' + sec / 60 % 10);
+	ds[n + 6] = '\0';
+	ob_strlcpy(out, ds, size);
 }
 
 static bool clean_text(const char *s)

@@ -778,6 +778,15 @@ static int alert_row(void *arg, const struct ob_case_alert *a)
 	} else {
 		ob_rows_null(&al->w);
 	}
+	_Static_assert(OB_CASE_LABEL < sizeof(detail), "a label fits in the detail");
+	if (!a->field && !a->n_ids) {
+		/* a deadline's alert (most of them): its label alone, which
+		 * always fits (OB_CASE_LABEL) */
+		ob_rows_str(&al->w, a->label && (a->label[0] || a->label_en[0])
+		                            ? label(al->o, a->label, a->label_en, "")
+		                            : "");
+		goto end_row;
+	}
 	detail[0] = '\0';
 	if (a->field)
 		at += (size_t)snprintf(detail, sizeof(detail), "%s = %s", a->field,
@@ -793,6 +802,7 @@ static int alert_row(void *arg, const struct ob_case_alert *a)
 		                       label(al->o, a->label, a->label_en, ""));
 	}
 	ob_rows_str(&al->w, detail);
+end_row:
 	ob_rows_end_row(&al->w);
 	al->count++;
 	return 0;
@@ -831,7 +841,7 @@ static int sub_alerts(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
 			status = OB_EXIT_USAGE;
 			break;
 		}
-		if (ob_case_load(s, &c.types[i], &set, &d)) {
+		if (ob_case_load_alerts(s, &c.types[i], &set, &d)) {
 			ob_cli_diag(&d);
 			status = OB_EXIT_SYSTEM;
 			break;

@@ -749,9 +749,7 @@ static ob_err open_load(struct ob_store *s, const struct case_page *x, struct ob
 			ob_case_set_free(set);
 			goto release_ids;
 		}
-		if (one.n)
-			set->cases[set->n++] = one.cases[0]; /* its values and entries, now set's */
-		free(one.cases);
+		ob_case_set_take(set, &one); /* its values and entries, now set's */
 	}
 release_ids:
 	free(o.ids);

@@ -325,15 +325,62 @@ int ob_store_case_type_values_each(struct ob_store *s, const char *type,
 	                         type, each, arg, "valores de los casos (case values)", d);
 }
 
-int ob_store_case_type_entries_each(struct ob_store *s, const char *type,
-                                    int (*each)(void *arg, long long id, const char *state,
-                                                const char *at),
-                                    void *arg, struct ob_diag *d)
+int ob_store_case_type_units_each(struct ob_store *s, const char *type,
+                                  int (*each)(void *arg, long long id, const char *unit),
+                                  void *arg, struct ob_diag *d)
 {
-	return type_triples_each(s, "SELECT e.case_id, e.state_to, e.at FROM case_event e"
-	                            " JOIN case_file c ON c.id = e.case_id WHERE c.type = ?1"
-	                            " ORDER BY e.case_id, e.seq",
-	                         type, each, arg, "historia de los casos (case history)", d);
+	struct ob_db_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_sql(s, "SELECT id, unit FROM case_file WHERE type = ?1", &st, d))
+		return -1;
+	ob_db_bind_str(st, 1, type);
+	ob_db_stream(st);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW)
+		stop = each(arg, ob_db_column_int64(st, 0), ob_db_column_text(st, 1));
+	return ob_store_sql_end(s, st, rc, stop, "casos (cases)", d);
+}
+
+int ob_store_case_values_scan(struct ob_store *s, const char *const *fields, size_t n_fields,
+                              int (*each)(void *arg, long long id, const char *field,
+                                          const char *value),
+                              void *arg, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	int rc, stop = 0;
+
+	if (n_fields > OB_STORE_CASE_FIELDS_READ)
+		fields = NULL;
+	/* two texts: "?1 = 1 OR field IN" would cost SQLite a fifth more */
+	if (ob_store_sql(s, fields ? "SELECT case_id, field, value FROM case_value"
+	                             " WHERE field IN (?1, ?2, ?3, ?4, ?5, ?6)"
+	                           : "SELECT case_id, field, value FROM case_value",
+	                 &st, d))
+		return -1;
+	for (int f = 0; fields && f < OB_STORE_CASE_FIELDS_READ; f++)
+		ob_db_bind_str(st, 1 + f, (size_t)f < n_fields ? fields[f] : NULL);
+	ob_db_stream(st);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW)
+		stop = each(arg, ob_db_column_int64(st, 0), ob_db_column_text(st, 1),
+		            ob_db_column_text(st, 2));
+	return ob_store_sql_end(s, st, rc, stop, "valores de los casos (case values)", d);
+}
+
+int ob_store_case_events_scan(struct ob_store *s,
+                              int (*each)(void *arg, long long id, long long seq,
+                                          const char *state, const char *at),
+                              void *arg, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_sql(s, "SELECT case_id, seq, state_to, at FROM case_event", &st, d))
+		return -1;
+	ob_db_stream(st);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW)
+		stop = each(arg, ob_db_column_int64(st, 0), ob_db_column_int64(st, 1),
+		            ob_db_column_text(st, 2), ob_db_column_text(st, 3));
+	return ob_store_sql_end(s, st, rc, stop, "historia de los casos (case history)", d);
 }
 
 int ob_store_case_type_history_each(struct ob_store *s, const char *type,

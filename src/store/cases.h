@@ -99,17 +99,36 @@ int ob_store_cases_of_each(struct ob_store *s, const char *type, const long long
                                        const char *field, const char *value),
                            void *arg, struct ob_diag *d);
 
-/* For the alerts of a type: every current value of its cases (case id,
- * field, value), and every event's time and state reached (case id,
- * state_to, at), each by case id. */
+/* Every current value of the cases of type (case id, field, value), by
+ * case id and field. */
 int ob_store_case_type_values_each(struct ob_store *s, const char *type,
                                    int (*each)(void *arg, long long id, const char *field,
                                                const char *value),
                                    void *arg, struct ob_diag *d);
-int ob_store_case_type_entries_each(struct ob_store *s, const char *type,
-                                    int (*each)(void *arg, long long id, const char *state,
-                                                const char *at),
-                                    void *arg, struct ob_diag *d);
+
+/*
+ * For loading every case of a type at once (cases/cases.h's ob_case_load),
+ * each a single pass over its table in no given order, which the caller
+ * sorts (a whole table read as it lies is several times faster than the
+ * same rows by case through an index and a sort): the cases of type (id,
+ * unit: NULL when none); the current values of the cases of every type
+ * (case id, field, value), only of the fields fields[0..n_fields) (at most
+ * OB_STORE_CASE_FIELDS_READ; NULL, or more: of every field); and the events
+ * of the cases of every type (case id, seq, state reached, at). Rows of
+ * other types are the caller's to skip. Each returns as a listing
+ * (store.h).
+ */
+int ob_store_case_type_units_each(struct ob_store *s, const char *type,
+                                  int (*each)(void *arg, long long id, const char *unit),
+                                  void *arg, struct ob_diag *d);
+int ob_store_case_values_scan(struct ob_store *s, const char *const *fields, size_t n_fields,
+                              int (*each)(void *arg, long long id, const char *field,
+                                          const char *value),
+                              void *arg, struct ob_diag *d);
+int ob_store_case_events_scan(struct ob_store *s,
+                              int (*each)(void *arg, long long id, long long seq,
+                                          const char *state, const char *at),
+                              void *arg, struct ob_diag *d);
 
 /* For the statistics of a type (cases/stats.h): the whole history of its
  * cases, by case id and event, one call per event and value it set (field

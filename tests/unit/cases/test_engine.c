@@ -1,7 +1,8 @@
 /* test_engine.c - cases in a store: opened and moved by the engine with
  * the type's rules, a refused change leaving the case, its history and the
  * audit log as they were, a move that lost a race refused, the history
- * complete and append-only, and every change in the audit log. */
+ * complete and append-only, and every change in the audit log; the cases
+ * of a type loaded whole as one by one. */
 #include "test.h"
 
 #include <stdlib.h>
@@ -336,6 +337,87 @@ static void stale_move(void **state)
 	free(t);
 }
 
+/* ob_case_load reads whole tables as their rows lie: rows of another type
+ * skipped, sparse ids found, a case's events put in order of seq when they
+ * were written out of it; each case the same as ob_case_load_one reads it,
+ * and ob_case_load_alerts keeping only the fields a rule reads. */
+static void load_order(void **state)
+{
+	static const char rule_text[] = "[severity.done]\nfield = outcome\nvalues = done\n";
+	struct ob_case_type *t = ob_calloc(1, sizeof(*t));
+	struct ob_case_set all, rules;
+	struct ob_store *s;
+	struct ob_diag d;
+	char text[sizeof(type_text) + sizeof(rule_text)];
+	(void)state;
+
+	snprintf(text, sizeof(text), "%s%s", type_text, rule_text);
+	assert_int_equal(ob_case_type_parse(text, strlen(text), "t.ini", t, &d), OB_OK);
+	s = store_new();
+	assert_int_equal(ob_store_exec(s,
+		"INSERT INTO case_file(id, type, state, unit, opened_at, updated_at, events) VALUES"
+		" (1, 't', 'open', 'A-1', '2025-03-01T00:00:00Z', '2025-03-01T00:00:00Z', 1),"
+		" (2, 'u', 'open', NULL, '2025-03-01T00:00:00Z', '2025-03-01T00:00:00Z', 1),"
+		" (50, 't', 'closed', NULL, '2025-03-02T00:00:00Z', '2025-03-03T00:00:00Z', 3),"
+		" (100, 't', 'open', 'B-2', '2025-03-04T00:00:00Z', '2025-03-04T00:00:00Z', 1);"
+		"INSERT INTO case_event(id, case_id, seq, at, actor, role, kind, state_from, state_to)"
+		" VALUES (1, 100, 1, '2025-03-04T00:00:00Z', 'x', 'admin', 'open', NULL, 'open'),"
+		" (2, 50, 3, '2025-03-03T00:00:00Z', 'x', 'admin', 'move', 'open', 'closed'),"
+		" (3, 2, 1, '2025-03-01T00:00:00Z', 'x', 'admin', 'open', NULL, 'open'),"
+		" (4, 50, 1, '2025-03-02T00:00:00Z', 'x', 'admin', 'open', NULL, 'open'),"
+		" (5, 1, 1, '2025-03-01T00:00:00Z', 'x', 'admin', 'open', NULL, 'open'),"
+		" (6, 50, 2, '2025-03-02T12:00:00Z', 'x', 'admin', 'move', 'closed', 'open');"
+		"INSERT INTO case_value(case_id, field, value) VALUES (100, 'office', 'B-2'),"
+		" (2, 'office', 'Z'), (50, 'outcome', 'done'), (1, 'office', 'A-1'),"
+		" (50, 'note', 'n');", &d), OB_OK);
+	assert_int_equal(ob_case_load(s, t, &all, &d), OB_OK);
+	assert_int_equal(ob_case_load_alerts(s, t, &rules, &d), OB_OK);
+	assert_int_equal(all.n, 3);
+	assert_int_equal(rules.n, 3);
+	for (size_t i = 0; i < all.n; i++) {
+		const struct ob_case_rec *c = &all.cases[i];
+		struct ob_case_set one;
+		assert_int_equal(ob_case_load_one(s, t, c->id, &one, &d), OB_OK);
+		assert_int_equal(one.n, 1);
+		assert_int_equal(c->id, one.cases[0].id);
+		assert_int_equal(rules.cases[i].id, c->id);
+		assert_string_equal(c->unit, one.cases[0].unit);
+		assert_string_equal(rules.cases[i].unit, c->unit);
+		assert_int_equal(c->n_entries, one.cases[0].n_entries);
+		assert_int_equal(rules.cases[i].n_entries, c->n_entries);
+		for (size_t k = 0; k < c->n_entries; k++) {
+			assert_int_equal(c->entries[k].state, one.cases[0].entries[k].state);
+			assert_true(c->entries[k].at == one.cases[0].entries[k].at);
+			assert_true(rules.cases[i].entries[k].at == c->entries[k].at);
+		}
+		for (size_t f = 0; f < t->n_fields; f++) {
+			const char *v = c->values[f], *w = one.cases[0].values[f];
+			assert_true(v ? w && !strcmp(v, w) : !w);
+			if (strcmp(t->fields[f].name, "outcome"))
+				assert_null(rules.cases[i].values[f]);
+			else
+				assert_true(v ? rules.cases[i].values[f] && !strcmp(v, rules.cases[i].values[f])
+				              : !rules.cases[i].values[f]);
+		}
+		ob_case_set_free(&one);
+	}
+	/* case 50: opened, closed, opened again, by seq, not as written */
+	assert_int_equal(all.cases[1].id, 50);
+	assert_int_equal(all.cases[1].n_entries, 3);
+	assert_int_equal(all.cases[1].entries[0].state, 0);
+	assert_int_equal(all.cases[1].entries[1].state, 0);
+	assert_int_equal(all.cases[1].entries[2].state, 1);
+	assert_true(all.cases[1].entries[1].at == 1740873600LL + 43200);
+	assert_string_equal(all.cases[1].values[ob_case_field_index(t, "note")], "n");
+	assert_string_equal(all.cases[0].unit, "A-1");
+	assert_string_equal(all.cases[1].unit, "");
+	ob_case_set_free(&all);
+	ob_case_set_free(&rules);
+	store_remove(s);
+	ob_case_type_release(t);
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +426,7 @@ int main(void)
 		cmocka_unit_test(public_grain),
 		cmocka_unit_test(units_rule),
 		cmocka_unit_test(stale_move),
+		cmocka_unit_test(load_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
