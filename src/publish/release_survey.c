@@ -203,7 +203,7 @@ ob_err rel_write_survey(struct rel *r)
 	for (size_t i = 0; i < OB_ARRAY_SIZE(columns); i++)
 		fprintf(f, "%s%s", i ? "," : "", columns[i][0]);
 	fputc('\n', f);
-	if (ob_store_survey_each(r->st, NULL, NULL, one, &a, r->d) < 0) {
+	if (ob_store_survey_each(r->st, NULL, NULL, "T", one, &a, r->d) < 0) {
 		fclose(f);
 		e = OB_ESTORE;
 		goto release_catalog;
