@@ -391,5 +391,6 @@ release:
 	ob_population_free(r.pop);
 	ob_snapshot_close(r.snap);
 	ob_indicators_free(r.set);
+	rel_svy_release(&r);
 	return e;
 }

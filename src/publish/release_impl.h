@@ -78,6 +78,16 @@ struct rtable {
 
 #define NTABLES 4
 
+/* A survey estimate of the release (release_survey.c), kept for its SDMX
+ * dataflow (sdmx.c): the strings owned (rel_svy_release), the numbers in
+ * percent (cv as it is), NaN when none (every one of a suppressed row). */
+struct rsvy {
+	char *indicator, *territory, *sex, *year, *survey, *flags, *method;
+	double est, lo, hi, se, cv, level;
+	long long n;
+	bool suppressed;
+};
+
 /* What catalog/publication.ini says about who publishes and where
  * (release_metadata.c): every IRI of a release starts with base_url. */
 struct rel_pub {
@@ -117,6 +127,8 @@ struct rel {
 	struct ob_release_result *res;
 	struct ob_diag *d;
 	bool missing;              /* missing_persons.csv written (release_missing.c) */
+	struct rsvy *svy;          /* the survey estimates written (release_survey.c) */
+	size_t nsvy, svy_cap;
 };
 
 /* release.c */
@@ -155,6 +167,7 @@ const char *rel_col_name(const struct rtable *t, size_t i);
  * and their entry of metadata.json (after its indicators) */
 ob_err rel_write_survey(struct rel *r);
 void rel_survey_metadata(struct rel *r, struct ob_buf *b);
+void rel_svy_release(struct rel *r);
 
 /* release_dark.c: the dark figure (survey victims against police victims,
  * survey/darkfig.h) and its dictionary, and its entry of metadata.json */

@@ -193,9 +193,18 @@ cp "$T/out" "$T/svlist.csv"
 python3 - "$O/releases/v2/survey_indicators.csv" "$T/svlist.csv" <<'PY' || fail "survey_indicators.csv"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
-store = {(r["indicator"], r["period"]): r for r in csv.DictReader(open(sys.argv[2]))}
+store = {(r["indicator"], r["sex"], r["period"]): r for r in csv.DictReader(open(sys.argv[2]))}
 bad = 0
 nat = {(r["indicator"], r["country"]) for r in rows if r["territory"] == r["country"]}
+# by sex: every indicator of both sexes also for its women and men (the
+# demo's profile names the sex column), those of women (5.2.1, 5.2.2) not
+slv = {(r["indicator"], r["sex"]) for r in rows if r["territory"] == "SLV"}
+for ind in ("violence_victims_share", "feel_safe_night_share", "crime_reporting_share"):
+    if {x for i, x in slv if i == ind} != {"T", "F", "M"}:
+        print("by sex", ind, sorted(slv)); bad += 1
+for ind in ("partner_violence_women_share", "nonpartner_sexual_violence_share"):
+    if {x for i, x in slv if i == ind} != {"T"}:
+        print("split by sex", ind, sorted(slv)); bad += 1
 if len(nat) != 49 or {r["sdg"] for r in rows} != {"16.1.3", "16.1.4", "5.2.1", "5.2.2", "16.3.1", ""}:
     print("national estimates:", sorted(nat)); bad += 1
 nsup = 0
@@ -217,7 +226,7 @@ for r in rows:
     if not 0 <= lo <= est <= hi <= 100:
         print("interval", r); bad += 1
     if r["country"] == "SLV" and r["territory"] == "SLV":
-        s = store[(r["indicator"], "2023")]
+        s = store[(r["indicator"], r["sex"], "2023")]
         if abs(100 * float(s["estimate"]) - est) > 6e-5 or abs(100 * float(s["ci_lower"]) - lo) > 6e-5:
             print("release", r, "store", s); bad += 1
 sys.exit(1 if bad else 0)
@@ -239,7 +248,7 @@ awk -v a="$want" -v b="$got" 'BEGIN { d = a - b; exit !(a != "" && b != "" && d 
 	fail "16.3.1 for El Salvador 2023: the release has «$got», survey estimate «$want»"
 jq -e '[.survey_indicators.indicators[].sdg] == ["16.1.3", "16.1.4", "5.2.1", "16.3.1", "5.2.2", "", ""]' \
 	"$O/releases/v2/metadata.json" >/dev/null || fail "metadata.json lacks the survey indicators"
-jq -e '.tableSchema.columns | length == 16' "$O/releases/v2/survey_indicators.csv-metadata.json" \
+jq -e '.tableSchema.columns | length == 17' "$O/releases/v2/survey_indicators.csv-metadata.json" \
 	>/dev/null || fail "the survey indicators' dictionary"
 # the dark figure: El Salvador's 2023 survey victims (16.1.3) against the
 # adult victims of injuries and sexual violence the police recorded, each
@@ -266,7 +275,8 @@ pol = [r for r in csv.DictReader(open(sys.argv[3])) if r["territory"] == "SLV"]
 adults = sum(float(r["count"]) for r in pol if r["minor"] == "18+")
 every = sum(float(r["count"]) for r in pol)
 cli = {(r["indicator"], r["territory"]): r for r in csv.DictReader(open(sys.argv[4]))}
-rep = {(r["indicator"], r["territory"]): r for r in csv.DictReader(open(sys.argv[5]))}
+rep = {(r["indicator"], r["territory"]): r for r in csv.DictReader(open(sys.argv[5]))
+       if r["sex"] == "T"}
 bad = 0
 inds = {r["indicator"] for r in rel}
 if inds != {"violence_victims_share", "partner_violence_women_share",
@@ -359,9 +369,16 @@ jq -e '.tableSchema.columns | length == 27' "$O/releases/v2/dark_figure.csv-meta
 start_server "$O"
 curl -sf "$B/api/v1/indicators/violence_victims_share?territory=SLV&format=csv" >"$T/api.csv" ||
 	fail "API: violence_victims_share"
-grep '^violence_victims_share,[^,]*,SLV,SLV,' "$O/releases/v2/survey_indicators.csv" >"$T/want.csv"
+grep '^violence_victims_share,[^,]*,SLV,SLV,T,' "$O/releases/v2/survey_indicators.csv" >"$T/want.csv"
 tail -n +2 "$T/api.csv" | tr -d '\r' | cmp -s - "$T/want.csv" ||
 	{ cat "$T/api.csv" "$T/want.csv" >&2; fail "API and release differ"; }
+# by=sex: also its women and men
+curl -sf "$B/api/v1/indicators/violence_victims_share?territory=SLV&by=sex&format=csv" \
+	>"$T/api.csv" || fail "API: violence_victims_share by sex"
+grep '^violence_victims_share,[^,]*,SLV,SLV,' "$O/releases/v2/survey_indicators.csv" >"$T/want.csv"
+[ "$(cut -d, -f5 "$T/want.csv" | sort | tr -d '\n')" = FMT ] || fail "release: SLV by sex"
+tail -n +2 "$T/api.csv" | tr -d '\r' | cmp -s - "$T/want.csv" ||
+	{ cat "$T/api.csv" "$T/want.csv" >&2; fail "API and release differ (by sex)"; }
 # the dark figure through the API: the release's rows, as published
 curl -sf "$B/api/v1/survey/dark-figure?territory=SLV&format=csv" | tr -d '\r' | tail -n +2 \
 	>"$T/dark_api.csv" || fail "API: the dark figure"
@@ -371,6 +388,25 @@ cmp -s "$T/dark_api.csv" "$T/dark_want.csv" ||
 	{ cat "$T/dark_api.csv" "$T/dark_want.csv" >&2; fail "API and release differ (dark figure)"; }
 curl -sf "$B/es/datos" >"$T/data.html" || fail "portal: data page"
 expect_grep "$T/data.html" "La cifra oculta"
+# by sex on the indicator's section: El Salvador's total, women and men as
+# the release has them (one decimal, as the portal writes them)
+python3 - "$T/data.html" "$O/releases/v2/survey_indicators.csv" <<'PY' || fail "portal: by sex"
+import csv, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+sec = re.search(r'<section class="indicator" id="violence_victims_share">(.*?)</section>', page, re.S)
+if not sec or "Por sexo" not in sec.group(1) or "Mujeres" not in sec.group(1):
+    print("no table by sex"); sys.exit(1)
+row = re.search(r'<tr><th scope="row">SLV</th><td>2023</td>(.*?)</tr>', sec.group(1), re.S)
+pub = {r["sex"]: r for r in csv.DictReader(open(sys.argv[2], encoding="utf-8"))
+       if r["indicator"] == "violence_victims_share" and r["territory"] == "SLV"}
+cells = re.findall(r'<td class="num">(.*?)</td>', row.group(1), re.S) if row else []
+if len(cells) != 3:
+    print("SLV row", row and row.group(1)); sys.exit(1)
+for cell, x in zip(cells, "TFM"):
+    want = "%.1f" % float(pub[x]["estimate"])
+    if want.replace(".", ",") not in cell and want not in cell:
+        print(x, cell, want); sys.exit(1)
+PY
 expect_grep "$T/data.html" "/api/v1/survey/dark-figure"
 # the demo's plan from the same release: each indicator's latest published
 # value against its path, the status by the interval (docs/commands/plan.md)
@@ -378,7 +414,8 @@ curl -sf "$B/api/v1/plans/sv-seguro?format=csv" | tr -d '\r' >"$T/plan.csv" || f
 python3 - "$T/plan.csv" "$O/releases/v2/survey_indicators.csv" <<'PY' || fail "API: the plan's rows"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-pub = {(r["indicator"], r["territory"]): r for r in csv.DictReader(open(sys.argv[2]))}
+pub = {(r["indicator"], r["territory"]): r for r in csv.DictReader(open(sys.argv[2]))
+       if r["sex"] == "T"}
 bad = 0
 if [r["source"] for r in rows] != ["catalog", "catalog", "survey", "survey", "survey"]:
     print("rows", rows); bad += 1
