@@ -217,6 +217,10 @@ const char *rel_sdmx_dim_id(const char *dim);
 ob_err rel_write_sdmx_csv(struct rel *r, const struct rtable *t);
 ob_err rel_write_sdmx_json(struct rel *r, const struct rtable *t);
 ob_err rel_write_sdmx_structure(struct rel *r);
+/* The survey estimates (r->svy) as the dataflow DF_SURVEY_INDICATORS:
+ * survey_indicators.sdmx.csv and survey_indicators.sdmx.json; neither when
+ * the release has none. */
+ob_err rel_write_sdmx_survey(struct rel *r);
 
 /* release_metadata.c: publication settings, metadata.json and CSVW */
 #define REL_PUB_FILE "publication.ini"
