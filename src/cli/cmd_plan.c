@@ -88,7 +88,7 @@ static ob_err survey_latest(struct ob_store *s, const struct ob_plan_indicator *
                             bool en, struct latest *l, struct ob_diag *d)
 {
 	struct survey_arg a = { en, max_year, l };
-	return ob_store_survey_each(s, x->indicator, x->territory, survey_row, &a, d) < 0
+	return ob_store_survey_each(s, x->indicator, x->territory, "T", survey_row, &a, d) < 0
 	       ? OB_ESTORE : OB_OK;
 }
 

@@ -62,11 +62,17 @@ struct work {
 	char *terr[OB_MAX_SURVEY_TERRITORIES];
 	size_t nterr;
 	size_t *tcode;         /* [nrows]: index in terr */
+	unsigned char *sexc;   /* [nrows]: SEX_F, SEX_M or 0 (unknown); NULL
+	                          when the profile names no sex column */
 	struct ob_survey_row *rows;
 	size_t nrows_out, rows_cap;
 	char *total_id[OB_MAX_SURVEY_PROFILE_INDICATORS]; /* "ID:total", owned */
 	char (*flags)[128];
 };
+
+/* The sexes of the estimates: the whole universe, then its domains. */
+enum { SEX_T, SEX_F, SEX_M };
+static const char *const sex_code[] = { "T", "F", "M" };
 
 static const char *cellp(const struct work *k, size_t r, size_t c)
 {
@@ -154,6 +160,31 @@ release_maps:
 	return e;
 }
 
+/* The sex of every respondent (col: [design] sex): SEX_F, SEX_M or, for
+ * an empty cell or a sex_missing code, 0; another code is refused. */
+static ob_err sexes(struct work *k, size_t col, struct ob_diag *d)
+{
+	const struct ob_svy_profile *p = k->p;
+
+	k->sexc = ob_calloc(k->t.nrows, 1);
+	for (size_t r = 0; r < k->t.nrows; r++) {
+		const char *v = cellp(k, r, col);
+		size_t len = strlen(v);
+		if (ob_svy_codes_has(&p->sex_female, v, len))
+			k->sexc[r] = SEX_F;
+		else if (ob_svy_codes_has(&p->sex_male, v, len))
+			k->sexc[r] = SEX_M;
+		else if (!blank(v) && !ob_svy_codes_has(&p->sex_missing, v, len))
+			return OB_DIAG(d, OB_EINVAL, k->t.rd.name, k->t.line[r], (long)col + 1, v, len,
+			               "columna «%s» ([design] sex): código fuera de sex_female, "
+			               "sex_male y sex_missing del perfil %s",
+			               "column «%s» ([design] sex): a code outside the sex_female, "
+			               "sex_male and sex_missing of profile %s", k->t.rd.cols[col],
+			               p->path);
+	}
+	return OB_OK;
+}
+
 static ob_err file_sha256(const char *path, char hex[65], struct ob_diag *d)
 {
 	struct ob_sha256 c;
@@ -173,7 +204,7 @@ static ob_err file_sha256(const char *path, char hex[65], struct ob_diag *d)
 }
 
 static void add_row(struct work *k, const char *indicator, const char *territory,
-                    const struct ob_svy_est *e, const struct ob_svy_opts *o)
+                    const char *sex, const struct ob_svy_est *e, const struct ob_svy_opts *o)
 {
 	struct ob_survey_row *r;
 	if (k->nrows_out == k->rows_cap) {
@@ -185,6 +216,7 @@ static void add_row(struct work *k, const char *indicator, const char *territory
 	memset(r, 0, sizeof(*r));
 	r->indicator = indicator;
 	r->territory = territory;
+	r->sex = sex;
 	r->estimate = e->estimate;
 	r->se = e->se;
 	r->lower = e->lower;
@@ -256,6 +288,7 @@ static void work_release(struct work *k)
 	free(k->urows);
 	free(k->drows);
 	free(k->tcode);
+	free(k->sexc);
 	free(k->rows);
 	free(k->flags);
 	for (size_t i = 0; i < OB_ARRAY_SIZE(k->total_id); i++)
@@ -272,7 +305,7 @@ ob_err ob_cli_survey_ingest(struct ob_store *s, const char *dir, const char *pro
 	struct ob_svy_scratch scr;
 	struct st_common co;
 	struct work k;
-	size_t wc, pc = 0, tc = 0, n;
+	size_t wc, pc = 0, tc = 0, xc = 0, n;
 	char per[OB_MAX_NAME], sha[65], stamp[32];
 	const char *base;
 	bool design_made = false;
@@ -310,7 +343,8 @@ ob_err ob_cli_survey_ingest(struct ob_store *s, const char *dir, const char *pro
 	}
 	if ((e = column(&k, "[design] weight", p.weight, &wc, d)) ||
 	    (p.period && (e = column(&k, "[design] period", p.period, &pc, d))) ||
-	    (p.territory && (e = column(&k, "[design] territory", p.territory, &tc, d))))
+	    (p.territory && (e = column(&k, "[design] territory", p.territory, &tc, d))) ||
+	    (p.sex && (e = column(&k, "[design] sex", p.sex, &xc, d))))
 		goto release_work;
 
 	/* the period: given, or the one value of the period column */
@@ -343,6 +377,8 @@ ob_err ob_cli_survey_ingest(struct ob_store *s, const char *dir, const char *pro
 		goto release_work;
 	if (p.territory && (e = territories(&k, s, tc, d)))
 		goto release_work;
+	if (p.sex && (e = sexes(&k, xc, d)))
+		goto release_work;
 	{
 		struct svy_design_spec sp = { p.strata, p.cluster, p.fpc, "[design] strata",
 		                              "[design] cluster", "[design] fpc", p.lonely };
@@ -351,7 +387,9 @@ ob_err ob_cli_survey_ingest(struct ob_store *s, const char *dir, const char *pro
 		design_made = true;
 	}
 
-	/* the estimates: each indicator for the country, then each unit */
+	/* the estimates: each indicator for the country, then each unit; for
+	 * each, its whole universe (T), then its women and its men when the
+	 * profile names the sex column and the universe is not of one sex */
 	k.y = ob_malloc(n * sizeof(double));
 	k.urows = ob_malloc(n * sizeof(size_t));
 	k.drows = ob_malloc(n * sizeof(size_t));
@@ -367,6 +405,7 @@ ob_err ob_cli_survey_ingest(struct ob_store *s, const char *dir, const char *pro
 		for (int total = 0; total < 2; total++) {
 			enum ob_svy_estimator est_k = total ? OB_SVY_TOTAL : OB_SVY_PROP;
 			const char *id = p.ind[i].id;
+			int nsex = k.sexc && !total && !ob_svy_pind_one_sex(&p, &p.ind[i]) ? 3 : 1;
 			if (total) {
 				if (!ci || !ci->police[0])
 					break;
@@ -375,16 +414,20 @@ ob_err ob_cli_survey_ingest(struct ob_store *s, const char *dir, const char *pro
 				memcpy(k.total_id[i] + strlen(id), ":total", sizeof(":total"));
 				id = k.total_id[i];
 			}
-			ob_svy_estimate(&ds, &scr, est_k, k.y, NULL, k.urows, nu, &p.opts, &est);
-			add_row(&k, id, p.country, &est, &p.opts);
-			for (size_t t = 0; t < k.nterr; t++) {
-				size_t m = 0;
-				for (size_t j = 0; j < nu; j++)
-					if (k.tcode[k.urows[j]] == t)
-						k.drows[m++] = k.urows[j];
-				ob_svy_estimate(&ds, &scr, est_k, k.y, NULL, k.drows, m, &p.opts, &est);
-				add_row(&k, id, k.terr[t], &est, &p.opts);
-			}
+			/* t 0: the country; t > 0: unit t - 1 */
+			for (size_t t = 0; t <= k.nterr; t++)
+				for (int x = SEX_T; x < nsex; x++) {
+					size_t m = 0;
+					for (size_t j = 0; j < nu; j++) {
+						size_t r = k.urows[j];
+						if ((!t || k.tcode[r] == t - 1) && (x == SEX_T || k.sexc[r] == x))
+							k.drows[m++] = r;
+					}
+					ob_svy_estimate(&ds, &scr, est_k, k.y, NULL, k.drows, m, &p.opts,
+					                &est);
+					add_row(&k, id, t ? k.terr[t - 1] : p.country, sex_code[x], &est,
+					        &p.opts);
+				}
 		}
 	}
 	ob_svy_scratch_release(&scr);
@@ -431,8 +474,9 @@ static void ingest_usage(FILE *out)
 	"Estima los indicadores de encuesta del catálogo (catalog/survey_indicators.csv)\n"
 	"con los microdatos de ARCHIVO y el diseño que da el perfil\n"
 	"(catalog/surveys/PERFIL.ini, o la ruta de un .ini), para el país y cada\n"
-	"unidad de primer nivel, y los guarda en el almacén: una fila por indicador,\n"
-	"territorio y periodo, con error estándar, intervalo, CV, encuestados y\n"
+	"unidad de primer nivel (y, si el perfil nombra la columna sex, para mujeres\n"
+	"y hombres), y los guarda en el almacén: una fila por indicador, territorio,\n"
+	"sexo y periodo, con error estándar, intervalo, CV, encuestados y\n"
 	"marcas. Una estimación con menos encuestados que min_n se guarda suprimida,\n"
 	"sin número. Ingerir de nuevo la misma encuesta y periodo la reemplaza.\n"
 	"  --profile PERFIL   perfil de la encuesta (docs/commands/survey.md)\n"
@@ -442,8 +486,9 @@ static void ingest_usage(FILE *out)
 	"Estimates the catalogue's survey indicators (catalog/survey_indicators.csv)\n"
 	"from the microdata in FILE with the design its profile gives\n"
 	"(catalog/surveys/PROFILE.ini, or the path of an .ini), for the country and\n"
-	"each first-level unit, and keeps them in the store: one row per indicator,\n"
-	"territory and period with standard error, interval, CV, respondents and\n"
+	"each first-level unit (and, when the profile names the sex column, for\n"
+	"women and men), and keeps them in the store: one row per indicator,\n"
+	"territory, sex and period with standard error, interval, CV, respondents and\n"
 	"flags. An estimate from fewer respondents than min_n is kept suppressed,\n"
 	"without a number. Ingesting the same survey and period again replaces it.\n"
 	"  --profile PROFILE  the survey's profile (docs/commands/survey.md)\n"
@@ -497,14 +542,16 @@ int cmd_survey_ingest(struct ob_cmd_ctx *ctx, int argc, char **argv)
 static void list_usage(FILE *out)
 {
 	fputs(OB_TR(
-	"uso: observa survey list -d DIR [--indicator ID] [--territory T]\n\n"
+	"uso: observa survey list -d DIR [--indicator ID] [--territory T] [--sex S]\n\n"
 	"Las estimaciones de indicadores de encuesta guardadas, en CSV: encuesta,\n"
-	"indicador, territorio, periodo, estimación (proporción), error estándar,\n"
+	"indicador, territorio, sexo (T total, F mujeres, M hombres), periodo,\n"
+	"estimación (proporción), error estándar,\n"
 	"intervalo, nivel, método, CV, efecto de diseño, encuestados, marcas y si\n"
 	"está suprimida (sin número).\n",
-	"usage: observa survey list -d DIR [--indicator ID] [--territory T]\n\n"
+	"usage: observa survey list -d DIR [--indicator ID] [--territory T] [--sex S]\n\n"
 	"The survey indicators' estimates kept in the store, as CSV: survey,\n"
-	"indicator, territory, period, estimate (a proportion), standard error,\n"
+	"indicator, territory, sex (T total, F women, M men), period,\n"
+	"estimate (a proportion), standard error,\n"
 	"interval, level, method, CV, design effect, respondents, flags and whether\n"
 	"it is suppressed (no number).\n"), out);
 }
@@ -524,6 +571,7 @@ static int list_row(void *arg, const struct ob_survey_row *r)
 	st_out_str(o, r->survey);
 	st_out_str(o, r->indicator);
 	st_out_str(o, r->territory);
+	st_out_str(o, r->sex);
 	st_out_str(o, r->period);
 	num(o, r->estimate);
 	num(o, r->se);
@@ -545,14 +593,15 @@ int cmd_survey_list(struct ob_cmd_ctx *ctx, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "indicator", required_argument, NULL, 'i' },
 		{ "territory", required_argument, NULL, 't' },
+		{ "sex", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char *const cols[] = {
-		"survey", "indicator", "territory", "period", "estimate", "se", "ci_lower",
+		"survey", "indicator", "territory", "sex", "period", "estimate", "se", "ci_lower",
 		"ci_upper", "level", "ci_method", "cv", "deff", "n", "flags", "suppressed", NULL,
 	};
-	const char *indicator = NULL, *territory = NULL;
+	const char *indicator = NULL, *territory = NULL, *sex = NULL;
 	struct st_common co;
 	struct st_out o;
 	struct ob_store *s;
@@ -563,6 +612,7 @@ int cmd_survey_list(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		switch (c) {
 		case 'i': indicator = optarg; break;
 		case 't': territory = optarg; break;
+		case 's': sex = optarg; break;
 		case 'h': list_usage(stdout); return OB_EXIT_OK;
 		default: list_usage(stderr); return OB_EXIT_USAGE;
 		}
@@ -571,13 +621,18 @@ int cmd_survey_list(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		list_usage(stderr);
 		return OB_EXIT_USAGE;
 	}
+	if (sex && strcmp(sex, "T") && strcmp(sex, "F") && strcmp(sex, "M")) {
+		OB_ERROR("survey list: --sex «%s»: se esperaba T, F o M",
+		         "survey list: --sex «%s»: expected T, F or M", sex);
+		return OB_EXIT_USAGE;
+	}
 	if (!(s = ob_cmd_store(ctx, OB_STORE_READONLY)))
 		return ob_cli_status(ctx->store_error);
 	ob_diag_clear(&d);
 	st_common_init(&co);
 	st_out_init(&o, &co);
 	st_out_header(&o, NULL, cols);
-	if (ob_store_survey_each(s, indicator, territory, list_row, &o, &d) < 0)
+	if (ob_store_survey_each(s, indicator, territory, sex, list_row, &o, &d) < 0)
 		return st_fail(&o, &d);
 	return st_out_finish(&o) ? OB_EXIT_SYSTEM : OB_EXIT_OK;
 }

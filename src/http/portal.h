@@ -128,6 +128,11 @@ size_t ob_page_harvested(struct ob_page *pg);
 struct ob_svy_indicator;
 void ob_page_dark_figure(struct ob_page *pg, const struct ob_svy_indicator *x);
 
+/* Survey indicator x by sex (portal_survey.c): the latest release's
+ * national estimates of its whole population beside its women's and men's,
+ * in a table; nothing when the release has none by sex. */
+void ob_page_survey_by_sex(struct ob_page *pg, const struct ob_svy_indicator *x);
+
 /* A chart drawn twice, wide (svg[0]) and narrow for a phone (svg[1]),
  * into one <figure class="chart analysis-chart">: the wide one, then the
  * narrow one when it was drawn; nothing when the wide one was not. Frees

@@ -669,6 +669,7 @@ static void survey_section(struct ob_page *pg, const struct ob_svy_indicator *x)
 	OB_HTML_LIT(b, ">");
 	ob_html_text(b, url);
 	OB_HTML_LIT(b, "</a></dd>\n</dl>\n");
+	ob_page_survey_by_sex(pg, x);
 	ob_page_dark_figure(pg, x);
 	OB_HTML_LIT(b, "</section>\n");
 }

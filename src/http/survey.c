@@ -3,8 +3,10 @@
  * for an indicator of catalog/survey_indicators.csv answers the rows of the
  * latest release's survey_indicators.csv (publish/release_survey.c), so the
  * API shows what was published and nothing else: estimate, interval, se,
- * cv, n and flags in percent; a suppressed estimate without a number.
- * Filters: territory, year. GET /api/v1/survey/dark-figure answers the
+ * cv, n and flags in percent, for the whole universe (sex T) and, with
+ * by=sex as the indicators' tables, also its women (F) and men (M) where
+ * the survey names the sex variable; a suppressed estimate without a
+ * number. Filters: territory, year, by. GET /api/v1/survey/dark-figure answers the
  * rows of its dark_figure.csv (publish/release_dark.c) the same way, with
  * the filters indicator, territory and year. The files are read per
  * request (a few hundred rows a release).
@@ -67,15 +69,15 @@ static void rows_release(struct rows *r)
 	free(r->cell);
 }
 
-/* The rows of path whose indicator is id (NULL: any; and territory, year
- * when given). */
-static ob_err rows_load(const char *path, const char *id, const char *territory, long long year,
-                        struct rows *r, struct ob_diag *d)
+/* The rows of path whose indicator is id (NULL: any; and territory, sex,
+ * year when given; sex where the file has the column). */
+static ob_err rows_load(const char *path, const char *id, const char *territory, const char *sex,
+                        long long year, struct rows *r, struct ob_diag *d)
 {
 	struct ob_csv_options o = { OB_ENC_UTF8, ',', 0, 0, false, NULL };
 	struct ob_csv_reader *rd;
 	const struct ob_csv_record *rec;
-	long ci = -1, ct = -1, cy = -1;
+	long ci = -1, ct = -1, cy = -1, cs = -1;
 	ob_err e;
 
 	if ((e = ob_csv_open(path, NULL, &o, &rd, d)))
@@ -87,6 +89,7 @@ static ob_err rows_load(const char *path, const char *id, const char *territory,
 		ci = !strcmp(rec->fields[i].ptr, "indicator") ? (long)i : ci;
 		ct = !strcmp(rec->fields[i].ptr, "territory") ? (long)i : ct;
 		cy = !strcmp(rec->fields[i].ptr, "year") ? (long)i : cy;
+		cs = !strcmp(rec->fields[i].ptr, "sex") ? (long)i : cs;
 	}
 	if (ci < 0 || ct < 0 || cy < 0) {
 		e = OB_DIAG(d, OB_EPARSE, path, rec->line, 0, NULL, 0,
@@ -97,7 +100,8 @@ static ob_err rows_load(const char *path, const char *id, const char *territory,
 	while (!(e = ob_csv_next(rd, &rec, d))) {
 		long long y;
 		if (rec->blank || rec->nfields != r->ncols || (id && strcmp(rec->fields[ci].ptr, id)) ||
-		    (territory && strcmp(rec->fields[ct].ptr, territory)))
+		    (territory && strcmp(rec->fields[ct].ptr, territory)) ||
+		    (sex && cs >= 0 && strcmp(rec->fields[cs].ptr, sex)))
 			continue;
 		if (year >= 0 && (!ob_parse_int(rec->fields[cy].ptr, rec->fields[cy].len, 0, 9999, &y) ||
 		                  y != year))
@@ -118,8 +122,9 @@ close_reader:
 }
 
 /* Answer the rows of the latest release's file name whose indicator is id
- * (NULL: any), filtered by the query's territory and year. */
-static void answer(struct ob_http_call *c, const char *name, const char *id)
+ * (NULL: any) and sex is sex (NULL: any), filtered by the query's territory
+ * and year. */
+static void answer(struct ob_http_call *c, const char *name, const char *id, const char *sex)
 {
 	const char *dir = c->ctx->dir ? c->ctx->dir : ".";
 	const char *territory = ob_http_str(c, "territory");
@@ -141,7 +146,7 @@ static void answer(struct ob_http_call *c, const char *name, const char *id)
 		             "publish').");
 		return;
 	}
-	if (rows_load(path, id, territory, year, &r, &d)) {
+	if (rows_load(path, id, territory, sex, year, &r, &d)) {
 		OB_ERROR("API: encuestas: %s: %s", "API: surveys: %s: %s", path, d.message);
 		ob_http_fail(c->res, 500, "release", NULL,
 		             "No se pudo leer la publicación; el administrador encontrará el "
@@ -171,15 +176,16 @@ static void answer(struct ob_http_call *c, const char *name, const char *id)
 
 bool ob_http_survey_indicator(struct ob_http_call *c)
 {
-	const char *dir = c->ctx->dir ? c->ctx->dir : ".";
+	const char *dir = c->ctx->dir ? c->ctx->dir : ".", *by;
 
 	if (!c->path_value || !is_survey_indicator(dir, c->path_value))
 		return false;
-	answer(c, "survey_indicators.csv", c->path_value);
+	by = ob_http_str(c, "by");
+	answer(c, "survey_indicators.csv", c->path_value, by && !strcmp(by, "sex") ? NULL : "T");
 	return true;
 }
 
 void ob_http_h_dark_figure(struct ob_http_call *c)
 {
-	answer(c, "dark_figure.csv", ob_http_str(c, "indicator"));
+	answer(c, "dark_figure.csv", ob_http_str(c, "indicator"), NULL);
 }

@@ -122,7 +122,8 @@ void ob_plan_value_offer(struct ob_plan_value *v, long long max_year, long long 
                          double value, double lower, double upper, const char *flags);
 
 /* The latest row of survey indicator x (its territory) at or before
- * max_year (-1: any) in path, a release's survey_indicators.csv (percent):
+ * max_year (-1: any) in path, a release's survey_indicators.csv (percent;
+ * its whole universe, sex T, where the file has the column sex):
  * OB_OK (v->year 0 when there is none), OB_ENOENT when path does not
  * exist, or an error reading it in d. */
 ob_err ob_plan_survey_value(const char *path, const struct ob_plan_indicator *x,

@@ -44,13 +44,15 @@ static double cell_num(const struct ob_csv_field *f)
 	return x;
 }
 
-enum { S_IND, S_TERR, S_YEAR, S_EST, S_LOW, S_UPP, S_FLAG, S_NCOLS };
+enum { S_IND, S_TERR, S_YEAR, S_EST, S_LOW, S_UPP, S_FLAG, S_SEX, S_NCOLS };
 
 ob_err ob_plan_survey_value(const char *path, const struct ob_plan_indicator *x,
                             long long max_year, struct ob_plan_value *v, struct ob_diag *d)
 {
 	static const char *const names[S_NCOLS] = { "indicator", "territory", "year", "estimate",
-		                                    "lower", "upper", "flag" };
+		                                    "lower", "upper", "flag", "sex" };
+	/* sex: a release before the estimates by sex has the totals alone */
+	static const bool required[S_NCOLS] = { true, true, true, true, true, true, true, false };
 	const struct ob_csv_options o = { .encoding = OB_ENC_UTF8, .delimiter = ',' };
 	struct ob_csv_reader *rd;
 	const struct ob_csv_record *rec;
@@ -63,15 +65,16 @@ ob_err ob_plan_survey_value(const char *path, const struct ob_plan_indicator *x,
 	if ((e = ob_csv_open(path, NULL, &o, &rd, d)))
 		return e;
 	if ((e = ob_csv_next(rd, &rec, d)) ||
-	    (e = ob_csv_header_columns(rec, path, names, NULL, S_NCOLS, col, d)))
+	    (e = ob_csv_header_columns(rec, path, names, required, S_NCOLS, col, d)))
 		goto close_reader;
 	for (size_t k = 0; k < S_NCOLS; k++)
-		need = (size_t)col[k] >= need ? (size_t)col[k] + 1 : need;
+		need = col[k] >= 0 && (size_t)col[k] >= need ? (size_t)col[k] + 1 : need;
 	while (!(e = ob_csv_next(rd, &rec, d))) {
 		const struct ob_csv_field *f = rec->fields;
 		long long y;
 		if (rec->blank || rec->nfields < need || strcmp(f[col[S_IND]].ptr, x->indicator) ||
 		    strcmp(f[col[S_TERR]].ptr, x->territory) ||
+		    (col[S_SEX] >= 0 && strcmp(f[col[S_SEX]].ptr, "T")) ||
 		    !ob_parse_int(f[col[S_YEAR]].ptr, f[col[S_YEAR]].len, 0, 9999, &y) ||
 		    (max_year >= 0 && y > max_year) || y < v->year)
 			continue;

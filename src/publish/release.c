@@ -341,8 +341,8 @@ ob_err ob_release_publish(struct ob_store *st, const char *dir,
 	}
 	/* the survey indicators, the dark figure and the missing persons
 	 * before the workbook, which has a sheet of each */
-	if ((e = rel_write_survey(&r)) || (e = rel_write_dark(&r)) || (e = rel_write_missing(&r)) ||
-	    (e = rel_write_xlsx(&r)))
+	if ((e = rel_write_survey(&r)) || (e = rel_write_sdmx_survey(&r)) ||
+	    (e = rel_write_dark(&r)) || (e = rel_write_missing(&r)) || (e = rel_write_xlsx(&r)))
 		goto remove_tmp;
 	REL_PROGRESS(&r, "escribiendo mapas GeoJSON", "writing GeoJSON maps");
 	if ((e = rel_write_maps(&r)))
@@ -391,5 +391,6 @@ release:
 	ob_population_free(r.pop);
 	ob_snapshot_close(r.snap);
 	ob_indicators_free(r.set);
+	rel_svy_release(&r);
 	return e;
 }

@@ -78,6 +78,16 @@ struct rtable {
 
 #define NTABLES 4
 
+/* A survey estimate of the release (release_survey.c), kept for its SDMX
+ * dataflow (sdmx.c): the strings owned (rel_svy_release), the numbers in
+ * percent (cv as it is), NaN when none (every one of a suppressed row). */
+struct rsvy {
+	char *indicator, *territory, *sex, *year, *survey, *flags, *method;
+	double est, lo, hi, se, cv, level;
+	long long n;
+	bool suppressed;
+};
+
 /* What catalog/publication.ini says about who publishes and where
  * (release_metadata.c): every IRI of a release starts with base_url. */
 struct rel_pub {
@@ -117,6 +127,8 @@ struct rel {
 	struct ob_release_result *res;
 	struct ob_diag *d;
 	bool missing;              /* missing_persons.csv written (release_missing.c) */
+	struct rsvy *svy;          /* the survey estimates written (release_survey.c) */
+	size_t nsvy, svy_cap;
 };
 
 /* release.c */
@@ -155,6 +167,7 @@ const char *rel_col_name(const struct rtable *t, size_t i);
  * and their entry of metadata.json (after its indicators) */
 ob_err rel_write_survey(struct rel *r);
 void rel_survey_metadata(struct rel *r, struct ob_buf *b);
+void rel_svy_release(struct rel *r);
 
 /* release_dark.c: the dark figure (survey victims against police victims,
  * survey/darkfig.h) and its dictionary, and its entry of metadata.json */
@@ -204,6 +217,10 @@ const char *rel_sdmx_dim_id(const char *dim);
 ob_err rel_write_sdmx_csv(struct rel *r, const struct rtable *t);
 ob_err rel_write_sdmx_json(struct rel *r, const struct rtable *t);
 ob_err rel_write_sdmx_structure(struct rel *r);
+/* The survey estimates (r->svy) as the dataflow DF_SURVEY_INDICATORS:
+ * survey_indicators.sdmx.csv and survey_indicators.sdmx.json; neither when
+ * the release has none. */
+ob_err rel_write_sdmx_survey(struct rel *r);
 
 /* release_metadata.c: publication settings, metadata.json and CSVW */
 #define REL_PUB_FILE "publication.ini"

@@ -3,8 +3,11 @@
  * estimates (store/survey.h) of the catalogue's survey indicators whose
  * survey year lies within the release's years, as one CSV
  * (survey_indicators.csv: estimate, lower, upper, se, cv, n, flag, in
- * percent) and its data dictionary (survey_indicators.csv-metadata.json,
- * CSVW, every column described in Spanish and English). A suppressed
+ * percent; by sex: T the indicator's whole universe, F and M its women and
+ * men when the survey's profile names the sex variable) and its data
+ * dictionary (survey_indicators.csv-metadata.json, CSVW, every column
+ * described in Spanish and English), kept in r->svy for their SDMX
+ * dataflow (sdmx.c, DF_SURVEY_INDICATORS). A suppressed
  * estimate (fewer respondents than its survey's minimum) has no number and
  * the flag "suppressed"; an estimate flagged for precision keeps its
  * number with its flag.
@@ -24,6 +27,9 @@ static const char *const columns[][4] = {
 	{ "country", "string", "país (ISO 3166-1 alfa-3)", "country (ISO 3166-1 alpha-3)" },
 	{ "territory", "string", "el país o una unidad de primer nivel (ver code_lists.territories)",
 	  "the country or a first-level unit (see code_lists.territories)" },
+	{ "sex", "string", "sexo: T toda la población del indicador, F sus mujeres, M sus hombres "
+	  "(dominios del diseño completo)", "sex: T the indicator's whole population, F its "
+	  "women, M its men (domains of the whole design)" },
 	{ "year", "gYear", "año de la encuesta", "survey year" },
 	{ "unit", "string", "unidad: porcentaje de la población del indicador",
 	  "unit: percent of the indicator's population" },
@@ -72,6 +78,50 @@ static void num(FILE *f, double v, bool level)
 	}
 }
 
+/* w kept for the SDMX dataflow (r->svy) */
+static void keep(struct rel *r, const struct ob_survey_row *w, bool none)
+{
+	struct rsvy *x;
+
+	if (r->nsvy == r->svy_cap) {
+		r->svy_cap = r->svy_cap ? 2 * r->svy_cap : 64;
+		r->svy = ob_realloc(r->svy, r->svy_cap * sizeof(*r->svy));
+	}
+	x = &r->svy[r->nsvy++];
+	x->indicator = ob_strdup(w->indicator);
+	x->territory = ob_strdup(w->territory);
+	x->sex = ob_strdup(w->sex);
+	x->year = ob_strdup(w->period);
+	x->survey = ob_strdup(w->survey);
+	x->flags = ob_strdup(w->flags);
+	x->method = ob_strdup(w->method);
+	x->est = none ? NAN : 100 * w->estimate;
+	x->lo = none ? NAN : 100 * w->lower;
+	x->hi = none ? NAN : 100 * w->upper;
+	x->se = none ? NAN : 100 * w->se;
+	x->cv = none ? NAN : w->cv;
+	x->level = w->level;
+	x->n = w->n;
+	x->suppressed = none;
+}
+
+void rel_svy_release(struct rel *r)
+{
+	for (size_t i = 0; i < r->nsvy; i++) {
+		struct rsvy *x = &r->svy[i];
+		free(x->indicator);
+		free(x->territory);
+		free(x->sex);
+		free(x->year);
+		free(x->survey);
+		free(x->flags);
+		free(x->method);
+	}
+	free(r->svy);
+	r->svy = NULL;
+	r->nsvy = r->svy_cap = 0;
+}
+
 static int one(void *arg, const struct ob_survey_row *w)
 {
 	struct acc *a = arg;
@@ -92,6 +142,8 @@ static int one(void *arg, const struct ob_survey_row *w)
 	rel_csv_put(a->f, country);
 	fputc(',', a->f);
 	rel_csv_put(a->f, w->territory);
+	fputc(',', a->f);
+	rel_csv_put(a->f, w->sex);
 	fputc(',', a->f);
 	rel_csv_put(a->f, w->period);
 	fputs(",percent,", a->f);
@@ -114,6 +166,7 @@ static int one(void *arg, const struct ob_survey_row *w)
 	rel_csv_put(a->f, w->survey);
 	fputc('\n', a->f);
 	a->rows++;
+	keep(a->r, w, none);
 	return 0;
 }
 
@@ -174,9 +227,9 @@ static ob_err write_csvw(struct rel *r)
 		.title_es = "Indicadores de encuesta: estimaciones según el diseño con sus intervalos",
 		.columns = columns,
 		.n = OB_ARRAY_SIZE(columns),
-		.required = 5,
+		.required = 6,
 		.also_required = "source",
-		.key = "\"indicator\",\"territory\",\"year\",\"source\"",
+		.key = "\"indicator\",\"territory\",\"sex\",\"year\",\"source\"",
 	};
 	return rel_write_csvw_table(r, &w);
 }
@@ -203,7 +256,7 @@ ob_err rel_write_survey(struct rel *r)
 	for (size_t i = 0; i < OB_ARRAY_SIZE(columns); i++)
 		fprintf(f, "%s%s", i ? "," : "", columns[i][0]);
 	fputc('\n', f);
-	if (ob_store_survey_each(r->st, NULL, NULL, one, &a, r->d) < 0) {
+	if (ob_store_survey_each(r->st, NULL, NULL, NULL, one, &a, r->d) < 0) {
 		fclose(f);
 		e = OB_ESTORE;
 		goto release_catalog;

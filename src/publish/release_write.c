@@ -479,11 +479,13 @@ static ob_err write_part(struct rel *r, const struct rtable *t, size_t from, siz
  * (survey_indicators.csv, dark_figure.csv, missing_persons.csv; already in
  * r->tmp): its header,
  * then each row, a cell that reads whole as a number written as one and
- * an empty cell left empty (no value, not zero). */
+ * an empty cell left empty (no value, not zero). Written out past a chunk,
+ * as write_part: the buffer holds twice that, room for the row that
+ * crosses it. */
 static ob_err write_csv_sheet(struct rel *r, const char *csv, const char *path)
 {
 	const struct ob_csv_options o = { .encoding = OB_ENC_UTF8, .delimiter = ',' };
-	struct ob_buf b = OB_BUF_INIT(OB_XLSX_SHEET_CHUNK);
+	struct ob_buf b = OB_BUF_INIT(2 * OB_XLSX_SHEET_CHUNK);
 	struct ob_csv_reader *rd;
 	const struct ob_csv_record *rec;
 	char in[OB_MAX_PATH];

@@ -1,7 +1,17 @@
 /* sdmx.c - a release's tables in SDMX: SDMX-CSV 2.0 and SDMX-JSON 2.0.0 data
  * messages, and one SDMX-JSON 2.0.0 structure message with the code lists,
- * concepts, data structures and dataflows they refer to (see release.h). */
+ * concepts, data structures and dataflows they refer to (see release.h).
+ * The survey indicators (survey_indicators.csv, release_survey.c) are a
+ * dataflow of their own, DF_SURVEY_INDICATORS: dimensions INDICATOR (the
+ * survey catalogue's, CL_SURVEY_INDICATOR), REF_AREA (the country or a
+ * first-level unit, CL_TERRITORY), SEX (T, F, M), SURVEY (the survey's
+ * profile code, CL_SURVEY) and TIME_PERIOD; the estimate in percent as
+ * OBS_VALUE with its interval, standard error, CV, respondents, level,
+ * method, status and flags as attributes; its data files only when the
+ * release has survey estimates (its structure always). */
 #include "publish/release_impl.h"
+
+#include "survey/profile.h"
 
 #define SDMX_DATA_SCHEMA                                                            \
 	"https://raw.githubusercontent.com/sdmx-twg/sdmx-json/v2.0.0/data-message/tools/" \
@@ -64,6 +74,25 @@ static const struct sattr a_rule = { "COUNTING_RULE", "Counting rule", "Regla de
 	                             AK_TEXT, NULL };
 static const struct sattr a_sup = { "SUPERSEDED", "Superseded deliveries",
 	                            "Entregas reemplazadas", AK_NUMBER, NULL };
+
+/* the survey indicators' */
+static const struct sattr a_ci_lo = { "CI_LOWER", "Lower bound of the interval (level in "
+	                              "CONF_LEVEL)", "Límite inferior del intervalo (nivel en "
+	                              "CONF_LEVEL)", AK_NUMBER, NULL };
+static const struct sattr a_ci_hi = { "CI_UPPER", "Upper bound of the interval",
+	                              "Límite superior del intervalo", AK_NUMBER, NULL };
+static const struct sattr a_se = { "STD_ERR", "Design-based standard error (percentage points)",
+	                           "Error estándar según el diseño (puntos porcentuales)",
+	                           AK_NUMBER, NULL };
+static const struct sattr a_cv = { "COEF_VAR", "Coefficient of variation",
+	                           "Coeficiente de variación", AK_NUMBER, NULL };
+static const struct sattr a_resp = { "RESPONDENTS", "Respondents the estimate rests on",
+	                             "Encuestados en que se basa la estimación", AK_NUMBER, NULL };
+static const struct sattr a_level = { "CONF_LEVEL", "Confidence level of the interval",
+	                              "Nivel de confianza del intervalo", AK_NUMBER, NULL };
+static const struct sattr a_method = { "CI_METHOD", "Interval method (logit, beta, asin, "
+	                               "likelihood, wald)", "Método del intervalo (logit, beta, "
+	                               "asin, likelihood, wald)", AK_TEXT, NULL };
 
 static const struct sattr *const rate_attrs[] = { &a_obs,  &a_conf, &a_unit,  &a_count, &a_den,
 	                                          &a_lo,   &a_hi,   &a_flags, &a_rule };
@@ -273,6 +302,7 @@ static const char *value_name(const struct rel *r, const struct labels *l,
 
 static const char *const dim_names[][3] = {
 	{ "INDICATOR", "Indicator", "Indicador" },
+	{ "REF_AREA", "Reference area", "Área de referencia" },
 	{ "COUNTRY", "Country", "País" },
 	{ "TERRITORY", "Territory", "Territorio" },
 	{ "LEVEL", "Territorial level", "Nivel territorial" },
@@ -281,6 +311,7 @@ static const char *const dim_names[][3] = {
 	{ "COUNT_OF", "Series counted", "Serie contada" },
 	{ "SOURCE", "Source", "Fuente" },
 	{ "INSTITUTION", "Institution", "Institución" },
+	{ "SURVEY", "Survey", "Encuesta" },
 	{ "TIME_PERIOD", "Time period", "Periodo" },
 	{ "OBS_VALUE", "Observation value", "Valor de la observación" },
 };
@@ -565,6 +596,287 @@ release:
 	return e;
 }
 
+/* ---- the survey indicators' dataflow ---- */
+
+#define SVY_FLOW "SURVEY_INDICATORS"
+#define SVY_FILE "survey_indicators"
+#define SVY_NDIMS 5
+
+static const char *const svy_dims[SVY_NDIMS] = { "INDICATOR", "REF_AREA", "SEX", "SURVEY",
+	                                         "TIME_PERIOD" };
+static const struct sattr *const svy_attrs[] = { &a_obs,  &a_unit, &a_ci_lo, &a_ci_hi,
+	                                         &a_se,   &a_cv,   &a_resp,  &a_level,
+	                                         &a_method, &a_flags };
+
+static const char *svy_dim(const struct rsvy *x, size_t i)
+{
+	const char *v[SVY_NDIMS] = { x->indicator, x->territory, x->sex, x->survey, x->year };
+	return v[i];
+}
+
+/* v as the release's CSV writes it (a level as it is); NULL when none */
+static const char *svy_num(double v, bool level, char *buf, size_t size)
+{
+	if (!isfinite(v))
+		return NULL;
+	snprintf(buf, size, level ? "%g" : "%.4f", v);
+	return buf;
+}
+
+static bool has_flag(const char *flags, const char *f)
+{
+	size_t n = strlen(f);
+	for (const char *p = flags; (p = strstr(p, f)); p += n)
+		if ((p == flags || p[-1] == ';') && (!p[n] || p[n] == ';'))
+			return true;
+	return false;
+}
+
+/*
+ * The value of attribute a for estimate x, NULL when none. OBS_STATUS: Q
+ * suppressed (fewer respondents than the survey's minimum: no number), O
+ * no value otherwise, U a CV above the survey's maximum (high_cv), A
+ * normal. FLAGS: suppressed and the estimate's flags, "|" separated.
+ */
+static const char *svy_attr(const struct rsvy *x, const struct sattr *a, char *buf,
+                            size_t size)
+{
+	if (a == &a_obs)
+		return x->suppressed ? "Q" : !isfinite(x->est) ? "O"
+		       : has_flag(x->flags, "high_cv") ? "U" : "A";
+	if (a == &a_unit)
+		return "PERCENT";
+	if (a == &a_ci_lo)
+		return svy_num(x->lo, false, buf, size);
+	if (a == &a_ci_hi)
+		return svy_num(x->hi, false, buf, size);
+	if (a == &a_se)
+		return svy_num(x->se, false, buf, size);
+	if (a == &a_cv)
+		return svy_num(x->cv, false, buf, size);
+	if (a == &a_level)
+		return svy_num(x->level, true, buf, size);
+	if (a == &a_resp) {
+		snprintf(buf, size, "%lld", x->n);
+		return buf;
+	}
+	if (a == &a_method)
+		return x->method[0] ? x->method : NULL;
+	/* a_flags */
+	snprintf(buf, size, "%s%s%s", x->suppressed ? "suppressed" : "",
+	         x->suppressed && x->flags[0] ? "|" : "", x->flags);
+	for (char *p = buf; *p; p++)
+		if (*p == ';')
+			*p = '|';
+	return buf[0] ? buf : NULL;
+}
+
+/* The English name of value v of dimension i. */
+static const char *svy_value_name(const struct rel *r, const struct ob_svy_catalog *cat,
+                                  size_t i, const char *v)
+{
+	const struct ob_svy_indicator *ind;
+	const char *n = NULL;
+
+	if (i == 0 && (ind = ob_svy_catalog_find(cat, v)))
+		n = ind->name_en;
+	else if (i == 1)
+		n = unit_name(r, v, -1);
+	else if (i == 2)
+		n = rel_sex_label(v, true);
+	return n && *n ? n : v;
+}
+
+static ob_err svy_csv(struct rel *r)
+{
+	const char *name = SVY_FILE ".sdmx.csv";
+	char buf[256];
+	FILE *f;
+
+	if (!(f = rel_open_out(r, name)))
+		return r->d->code;
+	fputs("STRUCTURE,STRUCTURE_ID,ACTION", f);
+	for (size_t j = 0; j < SVY_NDIMS; j++)
+		fprintf(f, ",%s", svy_dims[j]);
+	fputs(",OBS_VALUE", f);
+	for (size_t a = 0; a < OB_ARRAY_SIZE(svy_attrs); a++)
+		fprintf(f, ",%s", svy_attrs[a]->id);
+	fputc('\n', f);
+	for (size_t k = 0; k < r->nsvy; k++) {
+		const struct rsvy *x = &r->svy[k];
+
+		fputs("dataflow," REL_SDMX_AGENCY ":DF_" SVY_FLOW "(1.0),R", f);
+		for (size_t j = 0; j < SVY_NDIMS; j++) {
+			fputc(',', f);
+			rel_csv_put(f, svy_dim(x, j));
+		}
+		fputc(',', f);
+		rel_csv_num(f, svy_num(x->est, false, buf, sizeof(buf)));
+		for (size_t a = 0; a < OB_ARRAY_SIZE(svy_attrs); a++) {
+			const char *v = svy_attr(x, svy_attrs[a], buf, sizeof(buf));
+			fputc(',', f);
+			if (v)
+				(svy_attrs[a]->kind == AK_NUMBER ? rel_csv_num : rel_csv_put)(f, v);
+		}
+		fputc('\n', f);
+	}
+	return rel_close_out(r, f, name);
+}
+
+static ob_err svy_json(struct rel *r, const struct ob_svy_catalog *cat)
+{
+	enum { NA = OB_ARRAY_SIZE(svy_attrs) };
+	const char *name = SVY_FILE ".sdmx.json";
+	const char *title_en = "Survey indicators: design-based estimates with their intervals";
+	const char *title_es = "Indicadores de encuesta: estimaciones según el diseño con sus "
+	                       "intervalos";
+	struct values dv[SVY_NDIMS], av[NA];
+	char buf[256], when[32], href[OB_MAX_PUB_SETTING + 256];
+	FILE *f;
+	ob_err e;
+
+	memset(dv, 0, sizeof(dv));
+	memset(av, 0, sizeof(av));
+	for (size_t i = 0; i < SVY_NDIMS; i++)
+		ob_strmap_init(&dv[i].idx);
+	for (size_t a = 0; a < NA; a++)
+		ob_strmap_init(&av[a].idx);
+	for (size_t c = 0; c < OB_ARRAY_SIZE(obs_codes); c++)
+		values_add(&av[0], obs_codes[c][0], SIZE_MAX); /* a_obs: its whole code list */
+	for (size_t k = 0; k < r->nsvy; k++) {
+		for (size_t i = 0; i < SVY_NDIMS; i++)
+			values_add(&dv[i], svy_dim(&r->svy[k], i), k);
+		for (size_t a = 0; a < NA; a++) {
+			const char *v = svy_attr(&r->svy[k], svy_attrs[a], buf, sizeof(buf));
+			if (v)
+				values_add(&av[a], v, k);
+		}
+	}
+	if (!(f = rel_open_out(r, name))) {
+		e = r->d->code;
+		goto release;
+	}
+	ob_audit_time(r->o->now, when);
+	snprintf(href, sizeof(href), "%s%s/%s", r->pub.base_url, r->res->version, name);
+	fprintf(f, "{\"meta\":{\"schema\":\"" SDMX_DATA_SCHEMA "\",\"id\":\"OBSERVA-%s-" SVY_FLOW
+	           "\",\"prepared\":\"%s\",\"test\":false,\"contentLanguages\":[\"en\",\"es\"],"
+	           "\"sender\":{\"id\":\"" REL_SDMX_AGENCY "\",\"name\":",
+	        r->res->version, when);
+	rel_fjson_str(f, r->pub.publisher);
+	fputs("},\"links\":[{\"rel\":\"self\",\"href\":", f);
+	rel_fjson_str(f, href);
+	fputs("}]},\n\"data\":{\"structures\":[{\"links\":", f);
+	link_structure(r, f, SVY_FLOW);
+	fname(f, title_en, title_es);
+	fputs(",\"description\":", f);
+	rel_fjson_str(f, title_en);
+	fputs(",\"descriptions\":{\"en\":", f);
+	rel_fjson_str(f, title_en);
+	fputs(",\"es\":", f);
+	rel_fjson_str(f, title_es);
+	fputs("},\"dimensions\":{\"dataSet\":[],\"series\":[],\"observation\":[", f);
+	for (size_t j = 0; j < SVY_NDIMS; j++) {
+		const char *const *dn = dim_name(svy_dims[j]);
+		fprintf(f, "%s\n{\"id\":\"%s\"", j ? "," : "", svy_dims[j]);
+		fname(f, dn[1], dn[2]);
+		fprintf(f, ",\"keyPosition\":%zu,", j);
+		if (!strcmp(svy_dims[j], "TIME_PERIOD"))
+			fputs("\"roles\":[\"TIME_PERIOD\"],", f);
+		fputs("\"values\":[", f);
+		for (size_t v = 0; v < dv[j].n; v++) {
+			fputs(v ? ",{\"id\":" : "{\"id\":", f);
+			rel_fjson_str(f, dv[j].v[v]);
+			fputs(",\"name\":", f);
+			rel_fjson_str(f, svy_value_name(r, cat, j, dv[j].v[v]));
+			fputc('}', f);
+		}
+		fputs("]}", f);
+	}
+	fputs("]},\n\"measures\":{\"observation\":[{\"id\":\"OBS_VALUE\"", f);
+	fname(f, "Estimate (percent of the indicator's population)",
+	      "Estimación (porcentaje de la población del indicador)");
+	fputs("}]},\n\"attributes\":{\"dataSet\":[],\"dimensionGroup\":[],\"series\":[],"
+	      "\"observation\":[", f);
+	for (size_t a = 0; a < NA; a++) {
+		const struct sattr *at = svy_attrs[a];
+		fprintf(f, "%s\n{\"id\":\"%s\"", a ? "," : "", at->id);
+		fname(f, at->name_en, at->name_es);
+		fputs(",\"relationship\":{\"observation\":{}},", f);
+		if (at->kind == AK_NUMBER)
+			fputs("\"format\":{\"dataType\":\"Double\"},", f);
+		fputs("\"values\":[", f);
+		for (size_t v = 0; v < av[a].n; v++) {
+			const char *x = av[a].v[v];
+			if (v)
+				fputc(',', f);
+			if (at == &a_obs) {
+				fputs("{\"id\":", f);
+				rel_fjson_str(f, x);
+				fname(f, obs_codes[v][1], obs_codes[v][2]);
+				fputc('}', f);
+			} else if (at == &a_unit) {
+				fputs("{\"id\":", f);
+				rel_fjson_str(f, x);
+				fname(f, "Percent", "Porcentaje");
+				fputc('}', f);
+			} else {
+				/* numbers as text, as the tables' (rel_write_sdmx_json) */
+				fputs("{\"value\":", f);
+				rel_fjson_str(f, x);
+				fputc('}', f);
+			}
+		}
+		fputs("]}", f);
+	}
+	fputs("]}}],\n\"dataSets\":[{\"structure\":0,\"action\":\"Replace\",\"links\":", f);
+	link_structure(r, f, SVY_FLOW);
+	fputs(",\"observations\":{", f);
+	for (size_t k = 0; k < r->nsvy; k++) {
+		const struct rsvy *x = &r->svy[k];
+		const char *v = svy_num(x->est, false, buf, sizeof(buf));
+
+		fputs(k ? ",\n\"" : "\n\"", f);
+		for (size_t j = 0; j < SVY_NDIMS; j++) {
+			const char *d = svy_dim(x, j);
+			fprintf(f, "%s%zu", j ? ":" : "",
+			        (size_t)(uintptr_t)ob_strmap_get(&dv[j].idx, d, strlen(d)) - 1);
+		}
+		fprintf(f, "\":[%s", v ? v : "null");
+		for (size_t a = 0; a < NA; a++) {
+			const char *y = svy_attr(x, svy_attrs[a], buf, sizeof(buf));
+			if (y)
+				fprintf(f, ",%zu",
+				        (size_t)(uintptr_t)ob_strmap_get(&av[a].idx, y, strlen(y)) - 1);
+			else
+				fputs(",null", f);
+		}
+		fputc(']', f);
+	}
+	fputs("}}]}}\n", f);
+	e = rel_close_out(r, f, name);
+release:
+	for (size_t i = 0; i < SVY_NDIMS; i++)
+		values_release(&dv[i]);
+	for (size_t a = 0; a < NA; a++)
+		values_release(&av[a]);
+	return e;
+}
+
+ob_err rel_write_sdmx_survey(struct rel *r)
+{
+	struct ob_svy_catalog cat;
+	ob_err e;
+
+	if (!r->nsvy)
+		return OB_OK; /* no survey in the release's years: no dataflow's data */
+	if ((e = ob_svy_catalog_load(r->dir, &cat, r->d)))
+		return e;
+	if (!(e = svy_csv(r)))
+		e = svy_json(r, &cat);
+	ob_svy_catalog_release(&cat);
+	return e;
+}
+
 /* ---- SDMX-JSON structure message ---- */
 
 static void bname(struct ob_buf *b, const char *en, const char *es)
@@ -643,10 +955,16 @@ ob_err rel_write_sdmx_structure(struct rel *r)
 	struct ob_buf b = OB_BUF_INIT(OB_MAX_RELEASE_MEM_FILE);
 	const struct ob_snapshot *s = r->snap;
 	const struct sattr *const all[] = { &a_obs,   &a_conf,  &a_unit, &a_count, &a_den, &a_lo,
-		                            &a_hi,    &a_flags, &a_rule, &a_sup };
+		                            &a_hi,    &a_flags, &a_rule, &a_sup,   &a_ci_lo,
+		                            &a_ci_hi, &a_se,    &a_cv,   &a_resp,  &a_level,
+		                            &a_method };
+	struct ob_svy_catalog cat;
 	char when[32], up[64];
 	bool first;
 	ob_err e;
+
+	if ((e = ob_svy_catalog_load(r->dir, &cat, r->d)))
+		return e;
 
 	ob_audit_time(r->o->now, when);
 	ob_buf_putf(&b, "{\"meta\":{\"schema\":\"" SDMX_STRUCTURE_SCHEMA "\",\"id\":"
@@ -740,6 +1058,30 @@ ob_err rel_write_sdmx_structure(struct rel *r)
 	code(&b, &first, "PER_100000", "Per 100,000 of the denominator population",
 	     "Por 100 000 habitantes de la población del denominador", NULL);
 	code(&b, &first, "PERCENT", "Percent", "Porcentaje", NULL);
+	ob_buf_puts(&b, "]},\n");
+	/* the survey indicators' dimensions */
+	maintainable(&b, "CL_SURVEY_INDICATOR", "Survey indicators", "Indicadores de encuesta");
+	ob_buf_puts(&b, ",\"codes\":[");
+	first = true;
+	for (size_t k = 0; k < cat.n; k++)
+		code(&b, &first, cat.ind[k].id, cat.ind[k].name_en, cat.ind[k].name_es, NULL);
+	ob_buf_puts(&b, "]},\n");
+	maintainable(&b, "CL_SURVEY", "Surveys (their profiles' codes)",
+	             "Encuestas (los códigos de sus perfiles)");
+	ob_buf_puts(&b, ",\"codes\":[");
+	{
+		struct ob_strmap seen;
+		ob_strmap_init(&seen);
+		first = true;
+		for (size_t k = 0; k < r->nsvy; k++) {
+			const char *v = r->svy[k].survey;
+			if (ob_strmap_get(&seen, v, strlen(v)))
+				continue;
+			ob_strmap_put(&seen, v, strlen(v), (void *)1, NULL);
+			code(&b, &first, v, v, v, NULL);
+		}
+		ob_strmap_release(&seen);
+	}
 	ob_buf_puts(&b, "]}],\n\"dataStructures\":[");
 	for (size_t t = 0; t < NTABLES; t++) {
 		const struct rtable *x = &r->t[t];
@@ -786,6 +1128,42 @@ ob_err rel_write_sdmx_structure(struct rel *r)
 		}
 		ob_buf_puts(&b, "]}}}");
 	}
+	/* the survey indicators' */
+	ob_buf_puts(&b, ",\n");
+	maintainable(&b, "DSD_" SVY_FLOW, "Survey indicators: design-based estimates with their "
+	             "intervals", "Indicadores de encuesta: estimaciones según el diseño con sus "
+	             "intervalos");
+	ob_buf_puts(&b, ",\"dataStructureComponents\":{\"dimensionList\":{\"id\":"
+	                "\"DimensionDescriptor\",\"dimensions\":[");
+	{
+		static const char *const enums[SVY_NDIMS - 1] = { "CL_SURVEY_INDICATOR", "CL_TERRITORY",
+			                                          "CL_SEX", "CL_SURVEY" };
+		for (size_t j = 0; j + 1 < SVY_NDIMS; j++)
+			ob_buf_putf(&b, "%s{\"id\":\"%s\",\"position\":%zu,\"conceptIdentity\":\""
+			                CONCEPT_URN "%s\",\"localRepresentation\":{\"enumeration\":\""
+			                CODELIST_URN REL_SDMX_AGENCY ":%s(1.0)\"}}",
+			            j ? "," : "", svy_dims[j], j, svy_dims[j], enums[j]);
+	}
+	ob_buf_puts(&b, "],\"timeDimension\":{\"id\":\"TIME_PERIOD\",\"conceptIdentity\":\""
+	                CONCEPT_URN "TIME_PERIOD\",\"localRepresentation\":{\"format\":"
+	                "{\"dataType\":\"ObservationalTimePeriod\"}}}},"
+	                "\"measureList\":{\"id\":\"MeasureDescriptor\",\"measures\":[{\"id\":"
+	                "\"OBS_VALUE\",\"usage\":\"optional\",\"conceptIdentity\":\""
+	                CONCEPT_URN "OBS_VALUE\",\"localRepresentation\":{\"format\":"
+	                "{\"dataType\":\"Double\"}}}]},"
+	                "\"attributeList\":{\"id\":\"AttributeDescriptor\",\"attributes\":[");
+	for (size_t a = 0; a < OB_ARRAY_SIZE(svy_attrs); a++) {
+		const struct sattr *at = svy_attrs[a];
+		ob_buf_putf(&b, "%s{\"id\":\"%s\",\"usage\":\"optional\",\"attributeRelationship\":"
+		                "{\"observation\":{}},\"conceptIdentity\":\"" CONCEPT_URN "%s\","
+		                "\"localRepresentation\":", a ? "," : "", at->id, at->id);
+		if (at->kind == AK_CODED)
+			ob_buf_putf(&b, "{\"enumeration\":\"%s\"}}", at->codelist);
+		else
+			ob_buf_putf(&b, "{\"format\":{\"dataType\":\"%s\"}}}",
+			            at->kind == AK_NUMBER ? "Double" : "String");
+	}
+	ob_buf_puts(&b, "]}}}");
 	ob_buf_puts(&b, "],\n\"dataflows\":[");
 	for (size_t t = 0; t < NTABLES; t++) {
 		char id[80];
@@ -797,9 +1175,16 @@ ob_err rel_write_sdmx_structure(struct rel *r)
 		ob_buf_putf(&b, ",\"structure\":\"" URN "datastructure.DataStructure=" REL_SDMX_AGENCY
 		                ":DSD_%s(1.0)\"}", up);
 	}
+	ob_buf_puts(&b, ",\n");
+	maintainable(&b, "DF_" SVY_FLOW, "Survey indicators: design-based estimates with their "
+	             "intervals", "Indicadores de encuesta: estimaciones según el diseño con sus "
+	             "intervalos");
+	ob_buf_puts(&b, ",\"structure\":\"" URN "datastructure.DataStructure=" REL_SDMX_AGENCY
+	                ":DSD_" SVY_FLOW "(1.0)\"}");
 	ob_buf_puts(&b, "]}}\n");
 	e = rel_write_buf(r, REL_SDMX_STRUCTURE_FILE, &b);
 release:
 	ob_buf_release(&b);
+	ob_svy_catalog_release(&cat);
 	return e;
 }

@@ -354,4 +354,26 @@ static const char *const ob_migrations[] = {
 	"  case_id INTEGER PRIMARY KEY REFERENCES case_file(id),"
 	"  name_id INTEGER NOT NULL REFERENCES registry_name(id), state TEXT, territory TEXT);"
 	"CREATE INDEX registry_entry_name ON registry_entry(name_id, case_id);",
+	/* 18: the survey estimates by sex (store/survey.h): survey_estimate
+	 * gets the column sex, T (the indicator's whole universe, what every
+	 * row before this migration is), F or M (a domain of the whole design
+	 * when the survey's profile names the sex variable), in its key */
+	"CREATE TABLE survey_estimate_18("
+	"  survey TEXT NOT NULL, indicator TEXT NOT NULL, territory TEXT NOT NULL,"
+	"  sex TEXT NOT NULL DEFAULT 'T' CHECK (sex IN ('T', 'F', 'M')),"
+	"  period TEXT NOT NULL, estimate REAL, se REAL, lower REAL, upper REAL,"
+	"  cv REAL, deff REAL, level REAL NOT NULL, method TEXT NOT NULL,"
+	"  n INTEGER NOT NULL CHECK (n >= 0), flags TEXT NOT NULL,"
+	"  suppressed INTEGER NOT NULL CHECK (suppressed IN (0, 1)),"
+	"  file TEXT NOT NULL, sha256 TEXT NOT NULL, ingested_at TEXT NOT NULL,"
+	"  CHECK (suppressed = 0 OR estimate IS NULL),"
+	"  PRIMARY KEY(survey, indicator, territory, sex, period)) WITHOUT ROWID;"
+	"INSERT INTO survey_estimate_18(survey, indicator, territory, sex, period, estimate, se,"
+	"  lower, upper, cv, deff, level, method, n, flags, suppressed, file, sha256, ingested_at)"
+	"  SELECT survey, indicator, territory, 'T', period, estimate, se, lower, upper, cv, deff,"
+	"  level, method, n, flags, suppressed, file, sha256, ingested_at FROM survey_estimate;"
+	"DROP TABLE survey_estimate;"
+	"ALTER TABLE survey_estimate_18 RENAME TO survey_estimate;"
+	"CREATE INDEX survey_estimate_indicator"
+	"  ON survey_estimate(indicator, territory, sex, period);",
 };

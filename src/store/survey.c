@@ -39,8 +39,8 @@ ob_err ob_store_survey_replace(struct ob_store *s, const char *survey, const cha
 	}
 	if (ob_store_sql(s, "INSERT INTO survey_estimate(survey, indicator, territory, period,"
 	                    " estimate, se, lower, upper, cv, deff, level, method, n, flags,"
-	                    " suppressed, file, sha256, ingested_at) VALUES (?1, ?2, ?3, ?4, ?5,"
-	                    " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+	                    " suppressed, file, sha256, ingested_at, sex) VALUES (?1, ?2, ?3, ?4,"
+	                    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
 	                 &st, d))
 		goto rollback;
 	for (size_t i = 0; i < n; i++) {
@@ -65,6 +65,7 @@ ob_err ob_store_survey_replace(struct ob_store *s, const char *survey, const cha
 		ob_db_bind_str(st, 16, r->file);
 		ob_db_bind_str(st, 17, r->sha256);
 		ob_db_bind_str(st, 18, r->ingested_at);
+		ob_db_bind_str(st, 19, r->sex ? r->sex : "T");
 		if ((rc = ob_db_step(st)) != OB_DB_DONE) {
 			ob_store_fail(s, d, "encuestas (surveys)");
 			goto rollback;
@@ -79,7 +80,7 @@ rollback:
 }
 
 int ob_store_survey_each(struct ob_store *s, const char *indicator, const char *territory,
-                         int (*each)(void *arg, const struct ob_survey_row *r), void *arg,
+                         const char *sex, int (*each)(void *arg, const struct ob_survey_row *r), void *arg,
                          struct ob_diag *d)
 {
 	struct ob_survey_row r;
@@ -88,14 +89,16 @@ int ob_store_survey_each(struct ob_store *s, const char *indicator, const char *
 
 	if (ob_store_sql(s, "SELECT survey, indicator, territory, period, estimate, se, lower,"
 	                    " upper, cv, deff, level, method, n, flags, suppressed, file, sha256,"
-	                    " ingested_at FROM survey_estimate"
+	                    " ingested_at, sex FROM survey_estimate"
 	                    " WHERE (indicator = ?1 OR (?1 IS NULL AND indicator NOT LIKE '%:%'))"
-	                    " AND (territory = ?2 OR ?2 IS NULL)"
-	                    " ORDER BY indicator, territory, period, survey",
+	                    " AND (territory = ?2 OR ?2 IS NULL) AND (sex = ?3 OR ?3 IS NULL)"
+	                    " ORDER BY indicator, territory, period,"
+	                    " CASE sex WHEN 'T' THEN 0 WHEN 'F' THEN 1 ELSE 2 END, survey",
 	                 &st, d))
 		return -1;
 	ob_db_bind_str(st, 1, indicator);
 	ob_db_bind_str(st, 2, territory);
+	ob_db_bind_str(st, 3, sex);
 	while ((rc = ob_db_step(st)) == OB_DB_ROW) {
 		r.survey = ob_db_column_text(st, 0);
 		r.indicator = ob_db_column_text(st, 1);
@@ -115,6 +118,7 @@ int ob_store_survey_each(struct ob_store *s, const char *indicator, const char *
 		r.file = ob_db_column_text(st, 15);
 		r.sha256 = ob_db_column_text(st, 16);
 		r.ingested_at = ob_db_column_text(st, 17);
+		r.sex = ob_db_column_text(st, 18);
 		if ((stop = each(arg, &r)))
 			break;
 	}

@@ -4,7 +4,10 @@
  * what the indicators, the plan, the release and the API read.
  *
  * One row per survey (its profile's code), indicator, territory (the
- * country's code or an admin-1 unit's) and period (the survey year). A
+ * country's code or an admin-1 unit's), sex (T: the indicator's whole
+ * universe; F and M: its women and its men, domains of the whole design,
+ * when the survey's profile names the sex variable; migration 18) and
+ * period (the survey year). A
  * suppressed row has no number: estimate, se, lower, upper, cv and deff
  * are NaN on the way in and out (NULL in the table).
  *
@@ -24,6 +27,7 @@
 
 struct ob_survey_row {
 	const char *survey, *indicator, *territory, *period;
+	const char *sex;       /* "T", "F" or "M" */
 	double estimate, se, lower, upper, cv, deff; /* NaN: none */
 	double level;          /* of the interval */
 	const char *method;    /* logit, beta, asin, likelihood, wald */
@@ -43,15 +47,15 @@ ob_err ob_store_survey_replace(struct ob_store *s, const char *survey, const cha
                                const struct ob_survey_row *rows, size_t n, struct ob_diag *d);
 
 /*
- * Each row, ordered by indicator, territory, period and survey; indicator
- * and territory (NULL: any) filter. The design-based totals kept beside a
+ * Each row, ordered by indicator, territory, period, sex (T, F, M) and
+ * survey; indicator, territory and sex (NULL: any) filter. The design-based totals kept beside a
  * share for the dark figure (indicator "ID:total", survey/darkfig.h) are
  * listed only when indicator names one: NULL lists the catalogue's
  * indicators alone. each's non-zero return stops the
  * listing and is returned; -1 with d filled on a store error.
  */
 int ob_store_survey_each(struct ob_store *s, const char *indicator, const char *territory,
-                         int (*each)(void *arg, const struct ob_survey_row *r), void *arg,
+                         const char *sex, int (*each)(void *arg, const struct ob_survey_row *r), void *arg,
                          struct ob_diag *d);
 
 #endif

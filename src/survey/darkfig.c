@@ -267,7 +267,7 @@ ob_err ob_svy_dark_compute(struct ob_store *s, const char *dir, const struct ob_
 		if (!ind->police[0])
 			continue;
 		snprintf(id, sizeof(id), "%s:total", ind->id);
-		if (ob_store_survey_each(s, id, NULL, take_total, &t, d) < 0) {
+		if (ob_store_survey_each(s, id, NULL, "T", take_total, &t, d) < 0) {
 			e = OB_ESTORE;
 			break;
 		}
@@ -275,7 +275,7 @@ ob_err ob_svy_dark_compute(struct ob_store *s, const char *dir, const struct ob_
 		rp.from = from;
 		rp.to = out->n;
 		if (ind->reporting[0] && from < out->n &&
-		    ob_store_survey_each(s, ind->reporting, NULL, take_reporting, &rp, d) < 0) {
+		    ob_store_survey_each(s, ind->reporting, NULL, "T", take_reporting, &rp, d) < 0) {
 			e = OB_ESTORE;
 			break;
 		}

@@ -70,10 +70,14 @@ static void codes_release(struct ob_svy_codes *c)
 void ob_svy_profile_release(struct ob_svy_profile *p)
 {
 	char **s[] = { &p->path, &p->code, &p->name, &p->country, &p->institution, &p->weight,
-	               &p->strata, &p->cluster, &p->fpc, &p->period, &p->territory };
+	               &p->strata, &p->cluster, &p->fpc, &p->period, &p->territory,
+	               &p->sex };
 
 	for (size_t i = 0; i < OB_ARRAY_SIZE(s); i++)
 		free(*s[i]);
+	codes_release(&p->sex_female);
+	codes_release(&p->sex_male);
+	codes_release(&p->sex_missing);
 	for (size_t i = 0; i < p->nind; i++) {
 		struct ob_svy_pind *x = &p->ind[i];
 		free(x->id);
@@ -205,6 +209,19 @@ static ob_err on_item(void *ctx, const struct ob_ini_item *it)
 		if (KEY("fpc")) return set_str(&p->fpc, it);
 		if (KEY("period")) return set_str(&p->period, it);
 		if (KEY("territory")) return set_str(&p->territory, it);
+		if (KEY("sex")) {
+			p->sex_line = it->line;
+			return set_str(&p->sex, it);
+		}
+		if (KEY("sex_female"))
+			return codes_parse(&p->sex_female, it->value, ',', ps->file, it->line,
+			                   it->value_column, it->key, ps->d);
+		if (KEY("sex_male"))
+			return codes_parse(&p->sex_male, it->value, ',', ps->file, it->line,
+			                   it->value_column, it->key, ps->d);
+		if (KEY("sex_missing"))
+			return codes_parse(&p->sex_missing, it->value, ',', ps->file, it->line,
+			                   it->value_column, it->key, ps->d);
 		if (KEY("lonely_psu"))
 			return ob_svy_lonely_parse(it->value, &p->lonely)
 			       ? OB_OK : bad_value(ps, it, "adjust, remove o fail", "adjust, remove or fail");
@@ -286,6 +303,23 @@ ob_err ob_svy_profile_parse(const char *text, size_t len, const char *name,
 		e = missing_key(d, name, 0, "design", "weight");
 		goto release_profile;
 	}
+	if (p->sex && (!p->sex_female.n || !p->sex_male.n)) {
+		e = missing_key(d, name, p->sex_line, "design",
+		                !p->sex_female.n ? "sex_female" : "sex_male");
+		goto release_profile;
+	}
+	if (!p->sex && (p->sex_female.n || p->sex_male.n || p->sex_missing.n)) {
+		e = missing_key(d, name, 0, "design", "sex");
+		goto release_profile;
+	}
+	for (size_t i = 0; i < p->sex_female.n; i++)
+		if (ob_svy_codes_has(&p->sex_male, p->sex_female.v[i], strlen(p->sex_female.v[i]))) {
+			const char *v = p->sex_female.v[i];
+			e = OB_DIAG(d, OB_EINVAL, name, p->sex_line, 0, v, strlen(v),
+			            "[design] sex_female y sex_male comparten un código",
+			            "[design] sex_female and sex_male share a code");
+			goto release_profile;
+		}
 	if (!p->nind) {
 		e = OB_DIAG(d, OB_EINVAL, name, 0, 0, NULL, 0,
 		            "el perfil no tiene ninguna sección [indicator ID]",
@@ -305,6 +339,14 @@ ob_err ob_svy_profile_parse(const char *text, size_t len, const char *name,
 release_profile:
 	ob_svy_profile_release(p);
 	return e;
+}
+
+bool ob_svy_pind_one_sex(const struct ob_svy_profile *p, const struct ob_svy_pind *x)
+{
+	for (size_t i = 0; p->sex && i < x->nuniverse; i++)
+		if (!strcmp(x->universe[i].column, p->sex))
+			return true;
+	return false;
 }
 
 ob_err ob_svy_profile_load(const char *dir, const char *spec, struct ob_svy_profile *p,

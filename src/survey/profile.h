@@ -14,7 +14,12 @@
  *                lists, one column per stage, as cli/survey_design.h), lonely_psu,
  *                period (a column holding the survey year), territory (a
  *                column holding each respondent's admin-1 code: estimates
- *                for each unit besides the country's)
+ *                for each unit besides the country's), sex (a column
+ *                holding each respondent's sex) with sex_female and
+ *                sex_male (its codes, comma-separated; both required with
+ *                it) and sex_missing (codes of an unknown sex: in neither
+ *                domain): estimates for women and for men besides the
+ *                total, each a domain of the whole design
  *   [precision]  level (0.95), interval (logit), max_cv (0.3: flagged
  *                above), min_n (30: suppressed below, never a number)
  *   [indicator ID]  one per indicator of the catalogue the survey answers:
@@ -62,6 +67,9 @@ struct ob_svy_profile {
 	char *path;            /* the file read, for messages */
 	char *code, *name, *country, *institution;
 	char *weight, *strata, *cluster, *fpc, *period, *territory;
+	char *sex;             /* the sex column, NULL when none */
+	struct ob_svy_codes sex_female, sex_male, sex_missing;
+	long sex_line;         /* of [design] sex */
 	enum ob_svy_lonely lonely;
 	struct ob_svy_opts opts;  /* level, prop_ci, max_cv, min_n */
 	struct ob_svy_pind ind[OB_MAX_SURVEY_PROFILE_INDICATORS];
@@ -73,6 +81,10 @@ struct ob_svy_profile {
  * error *p is left released. */
 ob_err ob_svy_profile_parse(const char *text, size_t len, const char *name,
                             struct ob_svy_profile *p, struct ob_diag *d);
+
+/* Whether the universe of x names p's sex column (5.2.1: women): its
+ * estimates are not split by sex. */
+bool ob_svy_pind_one_sex(const struct ob_svy_profile *p, const struct ob_svy_pind *x);
 
 /* Read DIR/catalog/surveys/<code>.ini, or the file spec when it names one
  * (it holds a '/' or ends in .ini). OB_ENOENT when there is none. */

@@ -33,7 +33,8 @@ check() {
 	function ind(id) {
 		return id == "victimas" ? "violence_victims_share" : id == "seguridad" ? "feel_safe_night_share" : "partner_violence_women_share"
 	}
-	NR == FNR { if (FNR > 1) est[$2 "," $3 "," $4] = $5 "," $7 "," $8; next }
+	# the estimates of the whole universe (sex T), not of its women or men
+	NR == FNR { if (FNR > 1 && $4 == "T") est[$2 "," $3 "," $5] = $6 "," $8 "," $9; next }
 	FNR == 1 { next }
 	{
 		id = $2; rows++

@@ -193,9 +193,18 @@ cp "$T/out" "$T/svlist.csv"
 python3 - "$O/releases/v2/survey_indicators.csv" "$T/svlist.csv" <<'PY' || fail "survey_indicators.csv"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
-store = {(r["indicator"], r["period"]): r for r in csv.DictReader(open(sys.argv[2]))}
+store = {(r["indicator"], r["sex"], r["period"]): r for r in csv.DictReader(open(sys.argv[2]))}
 bad = 0
 nat = {(r["indicator"], r["country"]) for r in rows if r["territory"] == r["country"]}
+# by sex: every indicator of both sexes also for its women and men (the
+# demo's profile names the sex column), those of women (5.2.1, 5.2.2) not
+slv = {(r["indicator"], r["sex"]) for r in rows if r["territory"] == "SLV"}
+for ind in ("violence_victims_share", "feel_safe_night_share", "crime_reporting_share"):
+    if {x for i, x in slv if i == ind} != {"T", "F", "M"}:
+        print("by sex", ind, sorted(slv)); bad += 1
+for ind in ("partner_violence_women_share", "nonpartner_sexual_violence_share"):
+    if {x for i, x in slv if i == ind} != {"T"}:
+        print("split by sex", ind, sorted(slv)); bad += 1
 if len(nat) != 49 or {r["sdg"] for r in rows} != {"16.1.3", "16.1.4", "5.2.1", "5.2.2", "16.3.1", ""}:
     print("national estimates:", sorted(nat)); bad += 1
 nsup = 0
@@ -217,7 +226,7 @@ for r in rows:
     if not 0 <= lo <= est <= hi <= 100:
         print("interval", r); bad += 1
     if r["country"] == "SLV" and r["territory"] == "SLV":
-        s = store[(r["indicator"], "2023")]
+        s = store[(r["indicator"], r["sex"], "2023")]
         if abs(100 * float(s["estimate"]) - est) > 6e-5 or abs(100 * float(s["ci_lower"]) - lo) > 6e-5:
             print("release", r, "store", s); bad += 1
 sys.exit(1 if bad else 0)
@@ -239,8 +248,76 @@ awk -v a="$want" -v b="$got" 'BEGIN { d = a - b; exit !(a != "" && b != "" && d 
 	fail "16.3.1 for El Salvador 2023: the release has «$got», survey estimate «$want»"
 jq -e '[.survey_indicators.indicators[].sdg] == ["16.1.3", "16.1.4", "5.2.1", "16.3.1", "5.2.2", "", ""]' \
 	"$O/releases/v2/metadata.json" >/dev/null || fail "metadata.json lacks the survey indicators"
-jq -e '.tableSchema.columns | length == 16' "$O/releases/v2/survey_indicators.csv-metadata.json" \
+jq -e '.tableSchema.columns | length == 17' "$O/releases/v2/survey_indicators.csv-metadata.json" \
 	>/dev/null || fail "the survey indicators' dictionary"
+# the survey indicators in SDMX (DF_SURVEY_INDICATORS): no data files in v1
+# (no survey in 2024); in v2 the SDMX-CSV row for row the CSV's, the
+# suppressed without a value (OBS_STATUS Q), the imprecise U; the SDMX-JSON
+# well-formed with one observation a row; the structure holds its dataflow,
+# data structure and code lists
+[ ! -e "$R/survey_indicators.sdmx.csv" ] || fail "v1 has survey indicators in SDMX"
+V2="$O/releases/v2"
+[ "$(head -n 1 "$V2/survey_indicators.sdmx.csv")" = \
+	"STRUCTURE,STRUCTURE_ID,ACTION,INDICATOR,REF_AREA,SEX,SURVEY,TIME_PERIOD,OBS_VALUE,OBS_STATUS,UNIT_MEASURE,CI_LOWER,CI_UPPER,STD_ERR,COEF_VAR,RESPONDENTS,CONF_LEVEL,CI_METHOD,FLAGS" ] ||
+	fail "survey SDMX-CSV header: $(head -n 1 "$V2/survey_indicators.sdmx.csv")"
+python3 - "$V2" <<'PY' || fail "survey_indicators.sdmx.csv/json"
+import csv, json, sys
+d = sys.argv[1]
+rows = list(csv.DictReader(open(d + "/survey_indicators.csv", encoding="utf-8")))
+sdmx = list(csv.DictReader(open(d + "/survey_indicators.sdmx.csv", encoding="utf-8")))
+bad = 0
+if len(rows) != len(sdmx) or len(rows) < 50:
+    print("rows", len(rows), len(sdmx)); sys.exit(1)
+pairs = (("INDICATOR", "indicator"), ("REF_AREA", "territory"), ("SEX", "sex"),
+         ("SURVEY", "source"), ("TIME_PERIOD", "year"), ("OBS_VALUE", "estimate"),
+         ("CI_LOWER", "lower"), ("CI_UPPER", "upper"), ("STD_ERR", "se"), ("COEF_VAR", "cv"),
+         ("RESPONDENTS", "n"), ("CONF_LEVEL", "level_conf"), ("CI_METHOD", "interval_method"))
+st = {}
+for r, x in zip(rows, sdmx):
+    for a, b in pairs:
+        if x[a] != r[b]:
+            print(a, x[a], b, r[b]); bad += 1
+    flags = r["flag"].split(";") if r["flag"] else []
+    want = "Q" if "suppressed" in flags else "U" if "high_cv" in flags else "A"
+    if x["OBS_STATUS"] != want or x["FLAGS"] != "|".join(flags) or x["UNIT_MEASURE"] != "PERCENT":
+        print("status", x, r); bad += 1
+    if x["STRUCTURE_ID"] != "OBSERVA:DF_SURVEY_INDICATORS(1.0)" or x["ACTION"] != "R":
+        print("structure", x); bad += 1
+    if want == "Q" and any(x[k] for k in ("OBS_VALUE", "CI_LOWER", "CI_UPPER", "STD_ERR", "COEF_VAR")):
+        print("suppressed with a number", x); bad += 1
+    st[want] = st.get(want, 0) + 1
+if not st.get("Q") or not st.get("A"):
+    print("statuses", st); bad += 1
+m = json.load(open(d + "/survey_indicators.sdmx.json", encoding="utf-8"))
+s = m["data"]["structures"][0]
+dims = [x["id"] for x in s["dimensions"]["observation"]]
+obs = m["data"]["dataSets"][0]["observations"]
+if dims != ["INDICATOR", "REF_AREA", "SEX", "SURVEY", "TIME_PERIOD"] or len(obs) != len(rows):
+    print("SDMX-JSON", dims, len(obs)); bad += 1
+vals = [[v["id"] for v in x["values"]] for x in s["dimensions"]["observation"]]
+got = {}
+for k, o in obs.items():
+    key = tuple(vals[i][int(j)] for i, j in enumerate(k.split(":")))
+    got[key] = o[0]
+for r in rows:
+    v = got.get((r["indicator"], r["territory"], r["sex"], r["source"], r["year"]), "absent")
+    if (v is None and r["estimate"] != "") or (v is not None and (r["estimate"] == "" or abs(float(v) - float(r["estimate"])) > 1e-9)):
+        print("observation", r, v); bad += 1
+    if "suppressed" in r["flag"].split(";") and v is not None:
+        print("a suppressed observation with a value", r, v); bad += 1
+t = json.load(open(d + "/structure.sdmx.json", encoding="utf-8"))["data"]
+flows = {f["id"]: f["structure"] for f in t["dataflows"]}
+dsd = {x["id"]: x for x in t["dataStructures"]}["DSD_SURVEY_INDICATORS"]
+cls = {c["id"]: [x["id"] for x in c["codes"]] for c in t["codelists"]}
+comp = dsd["dataStructureComponents"]
+if not flows.get("DF_SURVEY_INDICATORS", "").endswith("DSD_SURVEY_INDICATORS(1.0)") or \
+   [x["id"] for x in comp["dimensionList"]["dimensions"]] != ["INDICATOR", "REF_AREA", "SEX", "SURVEY"] or \
+   {r["indicator"] for r in rows} - set(cls["CL_SURVEY_INDICATOR"]) or \
+   {r["territory"] for r in rows} - set(cls["CL_TERRITORY"]) or \
+   {r["source"] for r in rows} != set(cls["CL_SURVEY"]):
+    print("structure", flows, comp["dimensionList"]); bad += 1
+sys.exit(1 if bad else 0)
+PY
 # the dark figure: El Salvador's 2023 survey victims (16.1.3) against the
 # adult victims of injuries and sexual violence the police recorded, each
 # number from elsewhere: the survey's total from "observa survey estimate"
@@ -266,7 +343,8 @@ pol = [r for r in csv.DictReader(open(sys.argv[3])) if r["territory"] == "SLV"]
 adults = sum(float(r["count"]) for r in pol if r["minor"] == "18+")
 every = sum(float(r["count"]) for r in pol)
 cli = {(r["indicator"], r["territory"]): r for r in csv.DictReader(open(sys.argv[4]))}
-rep = {(r["indicator"], r["territory"]): r for r in csv.DictReader(open(sys.argv[5]))}
+rep = {(r["indicator"], r["territory"]): r for r in csv.DictReader(open(sys.argv[5]))
+       if r["sex"] == "T"}
 bad = 0
 inds = {r["indicator"] for r in rel}
 if inds != {"violence_victims_share", "partner_violence_women_share",
@@ -359,9 +437,22 @@ jq -e '.tableSchema.columns | length == 27' "$O/releases/v2/dark_figure.csv-meta
 start_server "$O"
 curl -sf "$B/api/v1/indicators/violence_victims_share?territory=SLV&format=csv" >"$T/api.csv" ||
 	fail "API: violence_victims_share"
-grep '^violence_victims_share,[^,]*,SLV,SLV,' "$O/releases/v2/survey_indicators.csv" >"$T/want.csv"
+grep '^violence_victims_share,[^,]*,SLV,SLV,T,' "$O/releases/v2/survey_indicators.csv" >"$T/want.csv"
 tail -n +2 "$T/api.csv" | tr -d '\r' | cmp -s - "$T/want.csv" ||
 	{ cat "$T/api.csv" "$T/want.csv" >&2; fail "API and release differ"; }
+# by=sex: also its women and men
+curl -sf "$B/api/v1/indicators/violence_victims_share?territory=SLV&by=sex&format=csv" \
+	>"$T/api.csv" || fail "API: violence_victims_share by sex"
+grep '^violence_victims_share,[^,]*,SLV,SLV,' "$O/releases/v2/survey_indicators.csv" >"$T/want.csv"
+[ "$(cut -d, -f5 "$T/want.csv" | sort | tr -d '\n')" = FMT ] || fail "release: SLV by sex"
+tail -n +2 "$T/api.csv" | tr -d '\r' | cmp -s - "$T/want.csv" ||
+	{ cat "$T/api.csv" "$T/want.csv" >&2; fail "API and release differ (by sex)"; }
+# the survey indicators' SDMX through the API, as the release has them
+curl -sf -D "$T/sdmx_headers" "$B/api/v1/releases/v2/survey_indicators.sdmx.csv" \
+	>"$T/sdmx_api.csv" || fail "API: survey_indicators.sdmx.csv"
+grep -qi '^content-type: application/vnd.sdmx.data+csv' "$T/sdmx_headers" ||
+	fail "API: survey SDMX-CSV content type: $(cat "$T/sdmx_headers")"
+cmp -s "$T/sdmx_api.csv" "$O/releases/v2/survey_indicators.sdmx.csv" || fail "API: survey SDMX-CSV"
 # the dark figure through the API: the release's rows, as published
 curl -sf "$B/api/v1/survey/dark-figure?territory=SLV&format=csv" | tr -d '\r' | tail -n +2 \
 	>"$T/dark_api.csv" || fail "API: the dark figure"
@@ -371,6 +462,25 @@ cmp -s "$T/dark_api.csv" "$T/dark_want.csv" ||
 	{ cat "$T/dark_api.csv" "$T/dark_want.csv" >&2; fail "API and release differ (dark figure)"; }
 curl -sf "$B/es/datos" >"$T/data.html" || fail "portal: data page"
 expect_grep "$T/data.html" "La cifra oculta"
+# by sex on the indicator's section: El Salvador's total, women and men as
+# the release has them (one decimal, as the portal writes them)
+python3 - "$T/data.html" "$O/releases/v2/survey_indicators.csv" <<'PY' || fail "portal: by sex"
+import csv, re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+sec = re.search(r'<section class="indicator" id="violence_victims_share">(.*?)</section>', page, re.S)
+if not sec or "Por sexo" not in sec.group(1) or "Mujeres" not in sec.group(1):
+    print("no table by sex"); sys.exit(1)
+row = re.search(r'<tr><th scope="row">SLV</th><td>2023</td>(.*?)</tr>', sec.group(1), re.S)
+pub = {r["sex"]: r for r in csv.DictReader(open(sys.argv[2], encoding="utf-8"))
+       if r["indicator"] == "violence_victims_share" and r["territory"] == "SLV"}
+cells = re.findall(r'<td class="num">(.*?)</td>', row.group(1), re.S) if row else []
+if len(cells) != 3:
+    print("SLV row", row and row.group(1)); sys.exit(1)
+for cell, x in zip(cells, "TFM"):
+    want = "%.1f" % float(pub[x]["estimate"])
+    if want.replace(".", ",") not in cell and want not in cell:
+        print(x, cell, want); sys.exit(1)
+PY
 expect_grep "$T/data.html" "/api/v1/survey/dark-figure"
 # the demo's plan from the same release: each indicator's latest published
 # value against its path, the status by the interval (docs/commands/plan.md)
@@ -378,7 +488,8 @@ curl -sf "$B/api/v1/plans/sv-seguro?format=csv" | tr -d '\r' >"$T/plan.csv" || f
 python3 - "$T/plan.csv" "$O/releases/v2/survey_indicators.csv" <<'PY' || fail "API: the plan's rows"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-pub = {(r["indicator"], r["territory"]): r for r in csv.DictReader(open(sys.argv[2]))}
+pub = {(r["indicator"], r["territory"]): r for r in csv.DictReader(open(sys.argv[2]))
+       if r["sex"] == "T"}
 bad = 0
 if [r["source"] for r in rows] != ["catalog", "catalog", "survey", "survey", "survey"]:
     print("rows", rows); bad += 1

@@ -22,10 +22,14 @@ publisher = Observatorio Regional de Seguridad Ciudadana
 contact_email = datos@example.org
 licence = CC-BY-4.0
 EOF
-expect_status 0 "$OBSERVA" publish -d "$O" --year 2020 --quiet
+# 2019: a year of the demo's surveys, so that the survey indicators'
+# dataflow (DF_SURVEY_INDICATORS) is read with the tables'
+expect_status 0 "$OBSERVA" publish -d "$O" --year 2019 --quiet
 R="$O/releases/v1"
+[ -s "$R/survey_indicators.sdmx.json" ] || fail "no survey indicators in SDMX"
 expect_status 0 node "$C/check.mjs" "$R"
 cat "$T/out"
+expect_grep "$T/out" "survey_indicators.sdmx.json: sdmx-json-parser reads"
 
 # absolute IRIs from the configured base URL, licence and publisher
 jq -e '."@id" == "https://datos.example.org/observa/api/v1/releases/v1/" and

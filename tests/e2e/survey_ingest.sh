@@ -1,8 +1,10 @@
 # survey_ingest.sh - "observa survey ingest" of a small survey
 # (tests/data/survey_ingest, made by its make.py) with its profile: every
-# stored estimate (indicator x territory) equals the one "observa survey
-# estimate" gives for the same question on the same file, the universe of
-# 5.2.1 (ever-partnered women) as a domain of the whole design; an estimate
+# stored estimate (indicator x territory x sex) equals the one "observa
+# survey estimate" gives for the same question on the same file, the
+# universe of 5.2.1 (ever-partnered women) and the women and men of each
+# territory (the profile's sex column) as domains of the whole design, 5.2.1
+# not split by sex (its universe is women); an estimate
 # from fewer respondents than min_n is stored without a number; a code
 # outside the profile's, a territory the catalogue lacks and a period that
 # varies are refused with file, line, column and value, leaving the store as
@@ -16,74 +18,87 @@ mkdir -p "$O/catalog/surveys"
 cp "$D/victimization.ini" "$O/catalog/surveys/slv-test.ini"
 
 expect_status 0 "$OBSERVA" survey ingest -d "$O" --profile slv-test "$CSV"
-expect_grep "$T/err" "slv-test 2023: 286 encuestados, 15 estimaciones guardadas"
+expect_grep "$T/err" "slv-test 2023: 286 encuestados, 35 estimaciones guardadas"
 expect_status 0 "$OBSERVA" survey list -d "$O"
 cp "$T/out" "$T/list.csv"
-[ "$(wc -l <"$T/list.csv")" -eq 16 ] || { cat "$T/list.csv" >&2; fail "expected 15 estimates"; }
+[ "$(wc -l <"$T/list.csv")" -eq 36 ] || { cat "$T/list.csv" >&2; fail "expected 35 estimates"; }
+[ "$(head -n 1 "$T/list.csv" | cut -d, -f1-5)" = "survey,indicator,territory,sex,period" ] ||
+	fail "survey list header: $(head -n 1 "$T/list.csv")"
+expect_status 0 "$OBSERVA" survey list -d "$O" --indicator partner_violence_women_share --sex F
+[ "$(wc -l <"$T/out")" -eq 1 ] || fail "5.2.1 (women) split by sex: $(cat "$T/out")"
 
 # The same questions as 0/1 columns for "observa survey estimate": v (victim,
 # 9 missing), s (safe: 1 or 2 yes, 3 or 4 no), p (partner violence), and the
-# domains of the universe: u (ever-partnered woman) and ud (her department).
+# domains of the universe: u (ever-partnered woman) and ud (her department);
+# SEX (sexo 2 F, 1 M) and ds, a department's women or men.
 awk -F, 'BEGIN { OFS = "," }
-NR == 1 { print $0, "v", "s", "p", "u", "ud"; next }
+NR == 1 { print $0, "v", "s", "p", "u", "ud", "SEX", "ds"; next }
 {
 	v = $8 == 1 ? 1 : $8 == 2 ? 0 : ""
 	s = ($9 == 1 || $9 == 2) ? 1 : ($9 == 3 || $9 == 4) ? 0 : ""
 	p = $11 == 1 ? 1 : $11 == 2 ? 0 : ""
 	u = ($6 == 2 && $10 == 1) ? "yes" : "no"
-	print $0, v, s, p, u, u == "yes" ? $2 : "out"
+	x = $6 == 2 ? "F" : "M"
+	print $0, v, s, p, u, u == "yes" ? $2 : "out", x, $2 "_" x
 }' "$CSV" >"$T/derived.csv"
 DESIGN="--weight factor --strata estrato --cluster upm --min-n 20"
-expect_status 0 "$OBSERVA" survey estimate $DESIGN --estimate prop:v,prop:s --by depto "$T/derived.csv"
+expect_status 0 "$OBSERVA" survey estimate $DESIGN --estimate prop:v,prop:s --by depto,SEX,ds \
+	"$T/derived.csv"
 cp "$T/out" "$T/all.csv"
 expect_status 0 "$OBSERVA" survey estimate $DESIGN --estimate prop:p --by u,ud "$T/derived.csv"
 cp "$T/out" "$T/women.csv"
 
-# expected: indicator,territory,estimate,se,lower,upper,cv,n,flags
+# expected: indicator,territory,sex,estimate,se,lower,upper,cv,n,flags
 awk -F, 'FNR == 1 { next }
 FILENAME ~ /all/ {
 	ind = $2 == "v" ? "violence_victims_share" : "feel_safe_night_share"
-	t = $5 == "" ? "SLV" : $6
+	if ($5 == "") { t = "SLV"; x = "T" }
+	else if ($5 == "depto") { t = $6; x = "T" }
+	else if ($5 == "SEX") { t = "SLV"; x = $6 }
+	else { split($6, d, "_"); t = d[1]; x = d[2] }
 }
 FILENAME ~ /women/ {
-	ind = "partner_violence_women_share"
+	ind = "partner_violence_women_share"; x = "T"
 	if ($5 == "u" && $6 == "yes") t = "SLV"
 	else if ($5 == "ud" && $6 != "out") t = $6
 	else next
 }
-{ print ind "," t "," $7 "," $8 "," $9 "," $10 "," $15 "," $16 "," $20 }' \
+{ print ind "," t "," x "," $7 "," $8 "," $9 "," $10 "," $15 "," $16 "," $20 }' \
 	"$T/all.csv" "$T/women.csv" | sort >"$T/expected"
 # stored: the same columns
-awk -F, 'NR > 1 { print $2 "," $3 "," $5 "," $6 "," $7 "," $8 "," $11 "," $13 "," $14 "," $15 }' \
+awk -F, 'NR > 1 { print $2 "," $3 "," $4 "," $6 "," $7 "," $8 "," $9 "," $12 "," $14 "," $15 "," $16 }' \
 	"$T/list.csv" | sort >"$T/stored"
-[ "$(wc -l <"$T/expected")" -eq 15 ] || { cat "$T/expected" >&2; fail "expected 15 references"; }
-# join on indicator and territory; numbers to 1e-12 relative; a suppressed
-# estimate has no number, fewer respondents than 20, and pocos_casos
+[ "$(wc -l <"$T/expected")" -eq 35 ] || { cat "$T/expected" >&2; fail "expected 35 references"; }
+# join on indicator, territory and sex; numbers to 1e-12 relative; a
+# suppressed estimate has no number, fewer respondents than 20, and
+# pocos_casos
 awk -F, '
 function close_enough(a, b) {
 	if (a == "" || b == "") return a == b
 	return (a - b) <= 1e-12 * (a < 0 ? -a : a) + 1e-15 && (b - a) <= 1e-12 * (a < 0 ? -a : a) + 1e-15
 }
-NR == FNR { ref[$1 "," $2] = $0; next }
+NR == FNR { ref[$1 "," $2 "," $3] = $0; next }
 {
-	k = $1 "," $2
+	k = $1 "," $2 "," $3
 	if (!(k in ref)) { print "no reference for " k; bad = 1; next }
 	split(ref[k], r, ",")
-	if ($8 != r[8]) { print k ": n " $8 " against " r[8]; bad = 1 }
-	if ($10 == "true") {
+	if ($9 != r[9]) { print k ": n " $9 " against " r[9]; bad = 1 }
+	if ($11 == "true") {
 		nsup++
-		if ($3 != "" || $4 != "" || $5 != "" || $6 != "" || $8 >= 20 || r[9] !~ /pocos_casos/) {
+		if ($4 != "" || $5 != "" || $6 != "" || $7 != "" || $9 >= 20 || r[10] !~ /pocos_casos/) {
 			print k ": suppressed with a number or enough cases: " $0; bad = 1
 		}
 		next
 	}
-	for (i = 3; i <= 7; i++)
+	for (i = 4; i <= 8; i++)
 		if (!close_enough($i, r[i])) { print k ": column " i " " $i " against " r[i]; bad = 1 }
 	nnum++
+	nsex += $3 != "T"
 }
 END {
 	if (!nsup) { print "no estimate was suppressed"; bad = 1 }
-	if (nnum < 10) { print "only " nnum " estimates compared"; bad = 1 }
+	if (nnum < 20) { print "only " nnum " estimates compared"; bad = 1 }
+	if (nsex < 10) { print "only " nsex " estimates by sex compared"; bad = 1 }
 	exit bad
 }' "$T/expected" "$T/stored" >"$T/cmp" || { cat "$T/cmp" >&2; fail "stored estimates differ from survey estimate"; }
 
@@ -101,6 +116,10 @@ sed '6s/SLV02/SLV99/; 6s/SLV01/SLV99/' "$CSV" >"$T/badterr.csv"
 expect_status 1 "$OBSERVA" survey ingest -d "$O" --profile slv-test "$T/badterr.csv"
 expect_grep "$T/err" "badterr.csv:6:2"
 expect_grep "$T/err" "SLV99"
+sed '5s/^\(\([^,]*,\)\{5\}\)[^,]*,/\17,/' "$CSV" >"$T/badsex.csv"
+expect_status 1 "$OBSERVA" survey ingest -d "$O" --profile slv-test "$T/badsex.csv"
+expect_grep "$T/err" "badsex.csv:5:6"
+expect_grep "$T/err" "sex_female"
 sed '7s/^2023/2024/' "$CSV" >"$T/badyear.csv"
 expect_status 1 "$OBSERVA" survey ingest -d "$O" --profile slv-test "$T/badyear.csv"
 expect_grep "$T/err" "badyear.csv:7:1"

@@ -4,7 +4,9 @@
  * (catalog/survey_indicators.csv), in percent, each marked as a survey
  * estimate with its interval, standard error, CV, respondents, flags and
  * the survey it comes from. A suppressed estimate shows no number and the
- * flag "suppressed" (es: "suprimida").
+ * flag "suppressed" (es: "suprimida"). The estimates of the whole universe
+ * (sex T) alone; with --by sex also those of its women and men (F, M),
+ * with a column sex.
  */
 #include "cli/indicators/internal.h"
 
@@ -57,6 +59,7 @@ struct sv {
 	const struct ob_svy_catalog *cat;
 	struct ob_rows w;
 	long long from, to;    /* years, 0: any */
+	bool by_sex;           /* a column sex, and the rows of each */
 	size_t rows;
 };
 
@@ -81,6 +84,8 @@ static int one(void *arg, const struct ob_survey_row *r)
 	ob_rows_str(&x->w, ind ? ind->sdg : "");
 	ob_rows_str(&x->w, en(o) ? "survey_estimate" : "estimación_de_encuesta");
 	ob_rows_str(&x->w, r->territory);
+	if (x->by_sex)
+		ob_rows_str(&x->w, r->sex);
 	ob_rows_str(&x->w, r->period);
 	ob_rows_num(&x->w, 100 * r->estimate, "%.1f");
 	ob_rows_num(&x->w, 100 * r->lower, "%.1f");
@@ -101,7 +106,7 @@ int ind_survey_run(struct ob_cmd_ctx *ctx, const struct opts *o, bool section)
 	static const struct ob_rows_col cols_es[] = {
 		{ "indicador", OB_ROWS_TEXT_COL }, { "ods", OB_ROWS_TEXT_COL },
 		{ "tipo", OB_ROWS_TEXT_COL }, { "territorio", OB_ROWS_TEXT_COL },
-		{ "periodo", OB_ROWS_TEXT_COL }, { "porcentaje", OB_ROWS_NUMBER_COL },
+		{ "sexo", OB_ROWS_TEXT_COL }, { "periodo", OB_ROWS_TEXT_COL }, { "porcentaje", OB_ROWS_NUMBER_COL },
 		{ "inferior", OB_ROWS_NUMBER_COL }, { "superior", OB_ROWS_NUMBER_COL },
 		{ "ee", OB_ROWS_NUMBER_COL }, { "cv", OB_ROWS_NUMBER_COL },
 		{ "n", OB_ROWS_NUMBER_COL }, { "marcas", OB_ROWS_TEXT_COL },
@@ -110,17 +115,19 @@ int ind_survey_run(struct ob_cmd_ctx *ctx, const struct opts *o, bool section)
 	static const struct ob_rows_col cols_en[] = {
 		{ "indicator", OB_ROWS_TEXT_COL }, { "sdg", OB_ROWS_TEXT_COL },
 		{ "type", OB_ROWS_TEXT_COL }, { "territory", OB_ROWS_TEXT_COL },
-		{ "period", OB_ROWS_TEXT_COL }, { "percent", OB_ROWS_NUMBER_COL },
+		{ "sex", OB_ROWS_TEXT_COL }, { "period", OB_ROWS_TEXT_COL }, { "percent", OB_ROWS_NUMBER_COL },
 		{ "lower", OB_ROWS_NUMBER_COL }, { "upper", OB_ROWS_NUMBER_COL },
 		{ "se", OB_ROWS_NUMBER_COL }, { "cv", OB_ROWS_NUMBER_COL },
 		{ "n", OB_ROWS_NUMBER_COL }, { "flags", OB_ROWS_TEXT_COL },
 		{ "source", OB_ROWS_TEXT_COL }, { "name", OB_ROWS_TEXT_COL },
 	};
+	struct ob_rows_col cols[OB_ARRAY_SIZE(cols_en)];
 	struct ob_svy_catalog cat;
 	struct ob_store *s;
 	struct ob_diag d;
 	struct ob_buf body;
 	struct sv x;
+	size_t ncols = 0;
 	enum ob_rows_format fmt = !strcmp(o->format, "csv") ? OB_ROWS_CSV
 	                          : !strcmp(o->format, "json") ? OB_ROWS_JSON : OB_ROWS_TEXT;
 	int rc, status = OB_EXIT_OK;
@@ -128,6 +135,12 @@ int ind_survey_run(struct ob_cmd_ctx *ctx, const struct opts *o, bool section)
 	ob_diag_clear(&d);
 	memset(&x, 0, sizeof(x));
 	x.o = o;
+	for (size_t i = 0; i < o->n_by; i++)
+		x.by_sex |= o->by[i] == OB_BY_SEX;
+	/* the columns, sex only with --by sex */
+	for (size_t i = 0; i < OB_ARRAY_SIZE(cols_en); i++)
+		if (x.by_sex || strcmp(cols_en[i].name, "sex"))
+			cols[ncols++] = en(o) ? cols_en[i] : cols_es[i];
 	if (o->period) {
 		const char *dots = strstr(o->period, "..");
 		if (dots ? !ob_parse_int(o->period, (size_t)(dots - o->period), 0, 9999, &x.from) ||
@@ -149,8 +162,8 @@ int ind_survey_run(struct ob_cmd_ctx *ctx, const struct opts *o, bool section)
 	}
 	x.cat = &cat;
 	ob_buf_init(&body, OB_MAX_STATS_BUFFER);
-	ob_rows_begin(&x.w, fmt, &body, NULL, en(o) ? cols_en : cols_es, OB_ARRAY_SIZE(cols_en));
-	rc = ob_store_survey_each(s, NULL, NULL, one, &x, &d);
+	ob_rows_begin(&x.w, fmt, &body, NULL, cols, ncols);
+	rc = ob_store_survey_each(s, NULL, NULL, x.by_sex ? NULL : "T", one, &x, &d);
 	if (ob_rows_end(&x.w) || rc < 0) {
 		if (rc < 0)
 			ob_cli_diag(&d);

@@ -25,7 +25,7 @@ sed "s|$tmp/pg|DIR|g" "$tmp/pg.out" >"$tmp/a"
 sed "s|$tmp/lite|DIR|g" "$tmp/lite.out" >"$tmp/b"
 grep -q "^CRI  Costa Rica" "$tmp/a" || fail "no Costa Rica in the summary"
 diff -u "$tmp/b" "$tmp/a" || fail "the catalogue summary differs between SQLite and PostgreSQL"
-grep -q "schema 17" "$tmp/pg.err" || fail "init did not say the schema: $(cat "$tmp/pg.err")"
+grep -q "schema 18" "$tmp/pg.err" || fail "init did not say the schema: $(cat "$tmp/pg.err")"
 
 # accounts and the audit log
 "$OBSERVA" -d "$tmp/pg" user add ana --role analyst --no-password 2>"$tmp/err" ||
@@ -100,7 +100,7 @@ for o in lite pg; do
 	"$OBSERVA" -d "$tmp/$o" plan status --format csv >"$tmp/plan.$o" 2>"$tmp/err" ||
 		fail "plan status on $o: $(cat "$tmp/err")"
 done
-[ "$(wc -l <"$tmp/survey.lite")" -eq 16 ] || fail "survey list on SQLite: $(cat "$tmp/survey.lite")"
+[ "$(wc -l <"$tmp/survey.lite")" -eq 36 ] || fail "survey list on SQLite: $(cat "$tmp/survey.lite")"
 diff -u "$tmp/survey.lite" "$tmp/survey.pg" || fail "survey estimates differ between SQLite and PostgreSQL"
 diff -u "$tmp/plan.lite" "$tmp/plan.pg" || fail "plan status differs between SQLite and PostgreSQL"
 
