@@ -102,11 +102,12 @@ static void estimate_usage(FILE *out)
 	"  --level N              nivel de los intervalos (0.95)\n"
 	"  --interval t|normal    cuantil t con los grados de libertad del diseño\n"
 	"                         (UPM - estratos; por defecto) o normal\n"
-	"  --prop-ci logit|beta|asin|likelihood|wald\n"
+	"  --prop-ci logit|beta|asin|likelihood|wilson|wald\n"
 	"                         intervalo de las proporciones (logit; beta es\n"
 	"                         Korn-Graubard con el tamaño efectivo; likelihood,\n"
 	"                         la verosimilitud binomial escalada por el efecto\n"
-	"                         de diseño, Rao-Scott)\n"
+	"                         de diseño, Rao-Scott; wilson, el de Wilson con el\n"
+	"                         tamaño efectivo)\n"
 	"  --quantile-ci woodruff|logit|beta|asin\n"
 	"                         intervalo de la proporción bajo el cuantil que\n"
 	"                         Woodruff lleva de vuelta (woodruff: el de Wald;\n"
@@ -167,11 +168,12 @@ static void estimate_usage(FILE *out)
 	"  --level N              level of the intervals (0.95)\n"
 	"  --interval t|normal    t quantile with the design's degrees of freedom\n"
 	"                         (PSUs - strata; the default) or normal\n"
-	"  --prop-ci logit|beta|asin|likelihood|wald\n"
+	"  --prop-ci logit|beta|asin|likelihood|wilson|wald\n"
 	"                         interval of proportions (logit; beta is\n"
 	"                         Korn-Graubard with the effective sample size;\n"
 	"                         likelihood, the binomial likelihood scaled by\n"
-	"                         the design effect, Rao-Scott)\n"
+	"                         the design effect, Rao-Scott; wilson, Wilson's\n"
+	"                         with the effective sample size)\n"
 	"  --quantile-ci woodruff|logit|beta|asin\n"
 	"                         interval of the share below a quantile that\n"
 	"                         Woodruff's method takes back (woodruff: Wald's;\n"
@@ -966,8 +968,8 @@ static int cmd_estimate(int argc, char **argv)
 		case O_PROPCI:
 			if (!ob_svy_ci_parse(optarg, &so.prop_ci)) {
 				st_usage_error_in("survey", argv[0], OB_TR("--prop-ci «%s»: se esperaba logit, beta, asin, "
-				                              "likelihood o wald", "--prop-ci «%s»: expected "
-				                              "logit, beta, asin, likelihood or wald"), optarg);
+				                              "likelihood, wilson o wald", "--prop-ci «%s»: expected "
+				                              "logit, beta, asin, likelihood, wilson or wald"), optarg);
 				goto usage;
 			}
 			break;
@@ -975,7 +977,7 @@ static int cmd_estimate(int argc, char **argv)
 			if (!strcmp(optarg, "woodruff"))
 				so.quantile_ci = OB_SVY_CI_WALD;
 			else if (!ob_svy_ci_parse(optarg, &so.quantile_ci) ||
-			         so.quantile_ci == OB_SVY_CI_LIKELIHOOD) {
+			         so.quantile_ci == OB_SVY_CI_LIKELIHOOD || so.quantile_ci == OB_SVY_CI_WILSON) {
 				st_usage_error_in("survey", argv[0], OB_TR("--quantile-ci «%s»: se esperaba woodruff, "
 				                              "logit, beta o asin", "--quantile-ci «%s»: "
 				                              "expected woodruff, logit, beta or asin"), optarg);

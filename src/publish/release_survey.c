@@ -52,8 +52,10 @@ static const char *const columns[][4] = {
 	  "lonely_psu, no_interval, missing_values" },
 	{ "level_conf", "number", "nivel de confianza del intervalo", "confidence level of the interval" },
 	{ "interval_method", "string", "método del intervalo de una proporción (logit, beta, asin, "
-	  "likelihood, wald; como svyciprop del paquete survey de R)", "interval method of a "
-	  "proportion (logit, beta, asin, likelihood, wald; as svyciprop of R's survey package)" },
+	  "likelihood, wald, como svyciprop del paquete survey de R; wilson, el de Wilson con el "
+	  "tamaño efectivo)", "interval method of a proportion (logit, beta, asin, likelihood, "
+	  "wald, as svyciprop of R's survey package; wilson, Wilson's with the effective sample "
+	  "size)" },
 	{ "source", "string", "la encuesta (código de su perfil)", "the survey (its profile's code)" },
 };
 

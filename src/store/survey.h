@@ -30,7 +30,7 @@ struct ob_survey_row {
 	const char *sex;       /* "T", "F" or "M" */
 	double estimate, se, lower, upper, cv, deff; /* NaN: none */
 	double level;          /* of the interval */
-	const char *method;    /* logit, beta, asin, likelihood, wald */
+	const char *method;    /* logit, beta, asin, likelihood, wilson, wald */
 	long long n;           /* respondents of the domain */
 	const char *flags;     /* separated by ";": high_cv, few_cases, no_cases,
 	                          lonely_psu, no_interval, missing_values */

@@ -25,6 +25,7 @@ const char *ob_svy_ci_name(enum ob_svy_ci m)
 	case OB_SVY_CI_BETA: return "beta";
 	case OB_SVY_CI_ASIN: return "asin";
 	case OB_SVY_CI_LIKELIHOOD: return "likelihood";
+	case OB_SVY_CI_WILSON: return "wilson";
 	case OB_SVY_CI_WOODRUFF: return "woodruff";
 	}
 	return "?";
@@ -42,6 +43,8 @@ bool ob_svy_ci_parse(const char *s, enum ob_svy_ci *m)
 		*m = OB_SVY_CI_ASIN;
 	else if (!strcmp(s, "likelihood"))
 		*m = OB_SVY_CI_LIKELIHOOD;
+	else if (!strcmp(s, "wilson") || !strcmp(s, "score"))
+		*m = OB_SVY_CI_WILSON;
 	else
 		return false;
 	return true;
@@ -129,6 +132,21 @@ static void likelihood_interval(struct ob_svy_est *e, double q)
 	e->upper = deviance_root(p, k, p, 1, false);
 }
 
+/* The Wilson interval of e (estimate.h); e->n > 0. */
+static void wilson_interval(struct ob_svy_est *e, double q)
+{
+	double p = e->estimate, v = e->se * e->se, n, b, c, h;
+
+	/* the effective sample size, or the respondents where it is undefined */
+	n = p > 0 && p < 1 && v > 0 ? p * (1 - p) / v : (double)e->n;
+	b = q * q / n;
+	c = (p + b / 2) / (1 + b);
+	h = q / (1 + b) * sqrt(p * (1 - p) / n + b / (4 * n));
+	/* as prop.test: the limit at a proportion of 0 or 1 is that bound */
+	e->lower = p <= 0 ? 0 : fmax(0, c - h);
+	e->upper = p >= 1 ? 1 : fmin(1, c + h);
+}
+
 /* The interval of e at level o->level by method m; q is the quantile. */
 static void interval(struct ob_svy_est *e, enum ob_svy_ci m, double q, const struct ob_svy_opts *o,
                      double df)
@@ -148,6 +166,9 @@ static void interval(struct ob_svy_est *e, enum ob_svy_ci m, double q, const str
 	case OB_SVY_CI_WALD:
 		e->lower = p - q * se;
 		e->upper = p + q * se;
+		return;
+	case OB_SVY_CI_WILSON:
+		wilson_interval(e, q);
 		return;
 	case OB_SVY_CI_LOGIT:
 	case OB_SVY_CI_ASIN:

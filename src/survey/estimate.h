@@ -51,8 +51,18 @@
  *           survey's by that interpolation error (tests/data/survey).
  *           With replicate weights V is the replicates' variance (survey
  *           4.1-1 gives no likelihood interval there: NA).
- * logit, beta, asin and likelihood apply to proportions; totals, means
- * and ratios always take wald.
+ *   wilson  Wilson's score interval with the effective sample size
+ *           n* = p (1 - p) / V, as survey practice uses it (Kott and Carr
+ *           1997; Franco et al. 2019; svyciprop has none):
+ *             centre = (p + q^2 / (2 n*)) / (1 + q^2 / n*)
+ *             half   = q / (1 + q^2 / n*) sqrt(p (1 - p) / n* + q^2 / (4 n*^2))
+ *           with the normal quantile it is R's prop.test(x = p n*, n = n*,
+ *           correct = FALSE). Where n* is undefined (p of 0 or 1, or
+ *           V = 0) the respondents n stand for it, the binomial interval of
+ *           n: a proportion of 0 gets [0, q^2 / (n + q^2)], not nothing.
+ *           n* is not capped at n (as svyciprop's beta does not cap it).
+ * logit, beta, asin, likelihood and wilson apply to proportions; totals,
+ * means and ratios always take wald.
  *
  * Undefined values are NaN, and a flag says why; nothing undefined is
  * ever written as a number.
@@ -76,11 +86,12 @@ enum ob_svy_ci {
 	OB_SVY_CI_BETA,
 	OB_SVY_CI_ASIN,
 	OB_SVY_CI_LIKELIHOOD,
+	OB_SVY_CI_WILSON,
 	OB_SVY_CI_WOODRUFF,  /* of quantiles only; not a --prop-ci */
 };
 
 const char *ob_svy_estimator_name(enum ob_svy_estimator k); /* total, mean, prop, ratio, quantile */
-const char *ob_svy_ci_name(enum ob_svy_ci m);               /* wald, logit, beta, asin, likelihood, woodruff */
+const char *ob_svy_ci_name(enum ob_svy_ci m);               /* wald, logit, beta, asin, likelihood, wilson, woodruff */
 bool ob_svy_ci_parse(const char *s, enum ob_svy_ci *m);
 
 enum ob_svy_flag {

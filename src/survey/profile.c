@@ -246,8 +246,8 @@ static ob_err on_item(void *ctx, const struct ob_ini_item *it)
 		}
 		if (KEY("interval"))
 			return ob_svy_ci_parse(it->value, &p->opts.prop_ci)
-			       ? OB_OK : bad_value(ps, it, "logit, beta, asin, likelihood o wald",
-			                           "logit, beta, asin, likelihood or wald");
+			       ? OB_OK : bad_value(ps, it, "logit, beta, asin, likelihood, wilson o wald",
+			                           "logit, beta, asin, likelihood, wilson or wald");
 		break;
 	case S_INDICATOR:
 		if (KEY("column")) return set_str(&x->column, it);

@@ -6,8 +6,9 @@
 # bad input is refused with its file, line, column and value, and nothing
 # on standard output; a domain without respondents is flagged, not a number.
 # Quantiles and the likelihood interval against quantiles.csv and
-# svyciprop_likelihood.csv (make_quantiles.R); declared later stages against
-# stages.csv (make_stages.R).
+# svyciprop_likelihood.csv (make_quantiles.R); the Wilson interval against
+# wilson.csv (make_wilson.R); declared later stages against stages.csv
+# (make_stages.R).
 SV="$OBSERVA_TESTDATA/survey"
 CMP="$(dirname "$0")/stats_compare.awk"
 IN="$SV/designs_sample.csv"
@@ -146,7 +147,16 @@ sv "$T/q-adjust.csv" $DESIGN --lonely-psu adjust --estimate quantile:income:0.25
 	--estimate quantile:income:0.75 --by region "$IN"
 agree "$SV/quantiles.csv" "$T/q-adjust.csv" -v keys=variable,value=quantile,domain \
 	-v cols=estimate,se,ci_lower,ci_upper -v where=design=adjust,interval=t
-[ "$ncompared" -eq 14 ] || fail "compared $ncompared outputs, expected 14"
+# the Wilson interval with the effective sample size (make_wilson.R), for
+# everyone and by sex, t and normal
+for iv in t normal; do
+	sv "$T/w-$iv.csv" $DESIGN --estimate prop:victim --prop-ci wilson --by sex --interval "$iv" \
+		"$SV/survey_sample.csv"
+	agree "$SV/wilson.csv" "$T/w-$iv.csv" -v keys=domain -v cols=estimate,se,ci_lower,ci_upper \
+		-v "where=design=strat_clus,variable=victim,interval=$iv"
+done
+expect_grep "$T/w-t.csv" ",wilson,"
+[ "$ncompared" -eq 16 ] || fail "compared $ncompared outputs, expected 16"
 
 # declared later stages (make_stages.R, stages.csv): stage-2 strata with fpc
 # at both stages, and stage 2 with replacement ("-"); every estimator by
@@ -170,7 +180,7 @@ for d in two_s2 two_wr2; do
 	awk -F, 'NR > 1 && ($19 != "adjust" || $20 !~ /upm_solitaria/) { bad = 1 }
 		END { exit bad }' "$T/st-$d.csv" || fail "$d: lonely SSU not flagged"
 done
-[ "$ncompared" -eq 18 ] || fail "compared $ncompared outputs, expected 18"
+[ "$ncompared" -eq 20 ] || fail "compared $ncompared outputs, expected 20"
 
 # bad input: exit 1, the position and the value, nothing on stdout
 # refuse EXPECTED-TEXT FILE ARGS...
@@ -208,6 +218,9 @@ expect_status 2 "$OBSERVA" survey estimate $DESIGN --estimate median:victim "$IN
 # the likelihood interval is not one of svyquantile's
 expect_status 2 "$OBSERVA" survey estimate $DESIGN --estimate quantile:income:0.5 \
 	--quantile-ci likelihood "$IN"
+expect_grep "$T/err" "quantile-ci"
+expect_status 2 "$OBSERVA" survey estimate $DESIGN --estimate quantile:income:0.5 \
+	--quantile-ci wilson "$IN"
 expect_grep "$T/err" "quantile-ci"
 # a quantile of a variable that is not a number; P outside (0, 1) or missing
 refuse "designs_sample.csv:2:6" "$IN" $DESIGN --estimate quantile:region:0.5

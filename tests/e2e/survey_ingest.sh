@@ -9,7 +9,7 @@
 # outside the profile's, a territory the catalogue lacks and a period that
 # varies are refused with file, line, column and value, leaving the store as
 # it was; ingesting again replaces, never adds; a profile may declare two
-# sampling stages, as --cluster and --fpc lists.
+# sampling stages, as --cluster and --fpc lists, and its interval (wilson).
 D="$OBSERVA_TESTDATA/survey_ingest"
 CSV="$D/victimization.csv"
 O="$T/obs"
@@ -152,3 +152,17 @@ sed 's/^fpc = n1,n2/fpc = n1/' "$O/catalog/surveys/slv-two.ini" >"$O/catalog/sur
 sed -i 's/^code = slv-two/code = slv-bad/' "$O/catalog/surveys/slv-bad.ini"
 expect_status 1 "$OBSERVA" survey ingest -d "$O" --profile slv-bad "$T/two.csv"
 expect_grep "$T/err" "[design] fpc"
+
+# A profile's interval = wilson: the stored limits are those "observa survey
+# estimate --prop-ci wilson" gives, and the method is stored with them
+sed 's/^code = slv-test/code = slv-wil/; s/^\[precision\]/[precision]\ninterval = wilson/' \
+	"$D/victimization.ini" >"$O/catalog/surveys/slv-wil.ini"
+expect_status 0 "$OBSERVA" survey ingest -d "$O" --profile slv-wil "$CSV"
+expect_status 0 "$OBSERVA" survey list -d "$O" --indicator violence_victims_share
+awk -F, '$1 == "slv-wil" && $3 == "SLV" { print $5 "," $6 "," $7 "," $8 }' "$T/out" >"$T/wil.stored"
+awk -F, '$1 == "slv-wil" { n++; if ($10 != "wilson") bad = 1 } END { exit bad || !n }' "$T/out" ||
+	fail "the profile's interval method is not stored"
+expect_status 0 "$OBSERVA" survey estimate $DESIGN --prop-ci wilson --estimate prop:v "$T/derived.csv"
+awk -F, 'NR == 2 { print $7 "," $8 "," $9 "," $10 }' "$T/out" >"$T/wil.expected"
+[ -s "$T/wil.stored" ] && cmp -s "$T/wil.stored" "$T/wil.expected" ||
+	fail "the Wilson limits stored differ from survey estimate's"

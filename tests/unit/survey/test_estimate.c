@@ -3,7 +3,7 @@
  * (tests/data/survey/: estimates.csv, domains.csv, svyciprop.csv made by
  * make_survey.R, designs.csv by make_designs.R, quantiles.csv and
  * svyciprop_likelihood.csv by make_quantiles.R, quantile_ci.csv by
- * make_quantile_ci.R; see the README there).
+ * make_quantile_ci.R, wilson.csv by make_wilson.R; see the README there).
  */
 #include "test.h"
 
@@ -685,9 +685,100 @@ static void quantile_ci_against_r(void **state)
 		                                    OB_SVY_LONELY_FAIL, NULL, &d), OB_OK);
 		ob_svy_scratch_init(&sc, &ds);
 		assert_int_equal(ob_svy_quantile(&ds, &sc, y, 0.5, NULL, 0, &o, &e), OB_EINVAL);
+		/* nor is Wilson's */
+		o.quantile_ci = OB_SVY_CI_WILSON;
+		assert_int_equal(ob_svy_quantile(&ds, &sc, y, 0.5, NULL, 0, &o, &e), OB_EINVAL);
 		ob_svy_scratch_release(&sc);
 		ob_svy_design_release(&ds);
 	}
+}
+
+/* One sample of wilson.csv: its rows of designs dn_prefix; "none" and
+ * "all" are proportions of 0 and 1 (every respondent 0, or 1). The number
+ * of rows checked. */
+static size_t wilson_of(struct refcsv *t, const char *path, const char *dn_prefix,
+                        enum ob_svy_lonely rule)
+{
+	struct sample s;
+	size_t checked = 0;
+
+	sample_load(&s, path, "stratum", "psu");
+	for (size_t r = 0; r < t->nrows; r++) {
+		const char *dn = refcsv_str(t, r, "design"), *dv = refcsv_str(t, r, "domain_var");
+		const char *dom = refcsv_str(t, r, "domain"), *var = refcsv_str(t, r, "variable");
+		size_t rows[64], m = 0;
+		struct ob_svy_design ds;
+		struct ob_svy_scratch sc;
+		struct ob_svy_opts o;
+		struct ob_svy_est e;
+		struct ob_diag d;
+		double *y;
+
+		if (strncmp(dn, dn_prefix, strlen(dn_prefix)))
+			continue;
+		if (!strcmp(var, "none") || !strcmp(var, "all")) {
+			y = ob_calloc(s.n, sizeof(double));
+			for (size_t i = 0; i < s.n; i++)
+				y[i] = !strcmp(var, "all");
+		} else {
+			y = column(&s, var);
+		}
+		for (size_t i = 0; *dom && i < s.n; i++)
+			if (!strcmp(refcsv_str(&s.t, i, dv), dom))
+				rows[m++] = i;
+		if (rule == OB_SVY_LONELY_ADJUST) {
+			ob_diag_clear(&d);
+			assert_int_equal(ob_svy_design_init(&ds, s.n, s.w, s.stratum, s.nstrata, s.psu,
+			                                    s.npsu, NULL, rule, NULL, &d), OB_OK);
+		} else {
+			design(&ds, &s, dn, rule);
+		}
+		ob_svy_scratch_init(&sc, &ds);
+		ob_svy_opts_init(&o);
+		assert_true(ob_svy_ci_parse("wilson", &o.prop_ci));
+		o.normal = !strcmp(refcsv_str(t, r, "interval"), "normal");
+		if (!o.normal)
+			assert_true(ds.df == refcsv_num(t, r, "degf"));
+		assert_int_equal(ob_svy_estimate(&ds, &sc, OB_SVY_PROP, y, NULL, *dom ? rows : NULL, m,
+		                                 &o, &e), OB_OK);
+		assert_int_equal(e.ci, OB_SVY_CI_WILSON);
+		assert_string_equal(ob_svy_ci_name(e.ci), "wilson");
+		assert_int_equal(e.n, (size_t)refcsv_num(t, r, "n"));
+		REF_CHECK(t, r, "estimate", e.estimate, REL, 0);
+		REF_CHECK(t, r, "se", e.se, REL, 0);
+		REF_CHECK(t, r, "ci_lower", e.lower, REL, 0);
+		REF_CHECK(t, r, "ci_upper", e.upper, REL, 0);
+		/* a proportion of 0 or 1 still has its interval, from n */
+		assert_false(e.flags & OB_SVY_NO_INTERVAL);
+		checked++;
+		ob_svy_scratch_release(&sc);
+		ob_svy_design_release(&ds);
+		free(y);
+	}
+	sample_free(&s);
+	return checked;
+}
+
+/* Every row of wilson.csv but the replicate design's (test_replicates.c). */
+static void wilson_against_r(void **state)
+{
+	struct refcsv t;
+	size_t checked = 0, brr = 0, undefined = 0;
+	(void)state;
+
+	refcsv_load(&t, "survey/wilson.csv");
+	assert_int_equal(t.nrows, 32);
+	for (size_t r = 0; r < t.nrows; r++) {
+		brr += !strcmp(refcsv_str(&t, r, "design"), "brr");
+		undefined += refcsv_num(&t, r, "neff") == refcsv_num(&t, r, "n");
+	}
+	/* the rule for an undefined effective size is in the reference */
+	assert_true(undefined > 0 && undefined < t.nrows);
+	checked += wilson_of(&t, "survey/survey_sample.csv", "strat_", OB_SVY_LONELY_FAIL);
+	checked += wilson_of(&t, "survey/designs_sample.csv", "adjust", OB_SVY_LONELY_ADJUST);
+	assert_int_equal(brr, 6);
+	assert_int_equal(checked + brr, t.nrows);
+	refcsv_free(&t);
 }
 
 /* Quantiles of bad input: refused or flagged, never a number made up. */
@@ -748,6 +839,7 @@ int main(void)
 		cmocka_unit_test(quantiles_against_r),
 		cmocka_unit_test(quantile_refusals),
 		cmocka_unit_test(quantile_ci_against_r),
+		cmocka_unit_test(wilson_against_r),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /*
  * test_replicates.c - replicate-weight designs (BRR, Fay, JK1, JKn, JK1 with
  * mse) against R's svrepdesign: tests/data/survey/replicates.csv, made by
- * make_replicates.R from replicates_sample.csv; and their refusals.
+ * make_replicates.R from replicates_sample.csv; the Wilson interval of
+ * proportions on BRR weights (wilson.csv, make_wilson.R); and their refusals.
  */
 #include "test.h"
 
@@ -138,6 +139,62 @@ static void replicates_against_r(void **state)
 	refcsv_free(&rs);
 }
 
+/* The brr rows of wilson.csv: the Wilson interval of victim (missing in
+ * some rows) with the replicates' variance, for everyone and by region. */
+static void wilson_against_r(void **state)
+{
+	struct refcsv s, ref;
+	double *w, *victim;
+	size_t checked = 0;
+	(void)state;
+
+	refcsv_load(&s, "survey/replicates_sample.csv");
+	refcsv_load(&ref, "survey/wilson.csv");
+	w = column(&s, "weight");
+	victim = column(&s, "victim");
+	for (size_t r = 0; r < ref.nrows; r++) {
+		struct ob_svy_design ds;
+		struct ob_svy_scratch sc;
+		struct ob_svy_opts o;
+		struct ob_svy_est e;
+		const char *dom = refcsv_str(&ref, r, "domain");
+		size_t *rows = NULL, m = 0;
+
+		if (strcmp(refcsv_str(&ref, r, "design"), "brr"))
+			continue;
+		if (*dom) {
+			rows = ob_malloc(s.nrows * sizeof(size_t));
+			for (size_t i = 0; i < s.nrows; i++)
+				if (!strcmp(refcsv_str(&s, i, "region"), dom))
+					rows[m++] = i;
+		}
+		make(&ds, &s, w, "brr", NULL);
+		ob_svy_opts_init(&o);
+		assert_true(ob_svy_ci_parse("wilson", &o.prop_ci));
+		o.normal = !strcmp(refcsv_str(&ref, r, "interval"), "normal");
+		ob_svy_scratch_init(&sc, &ds);
+		assert_int_equal(ob_svy_estimate(&ds, &sc, OB_SVY_PROP, victim, NULL, rows, m, &o, &e),
+		                 OB_OK);
+		assert_int_equal(e.ci, OB_SVY_CI_WILSON);
+		assert_int_equal(e.n, (size_t)refcsv_num(&ref, r, "n"));
+		REF_CHECK(&ref, r, "estimate", e.estimate, REL, 0);
+		REF_CHECK(&ref, r, "se", e.se, REL, 0);
+		REF_CHECK(&ref, r, "ci_lower", e.lower, REL, 0);
+		REF_CHECK(&ref, r, "ci_upper", e.upper, REL, 0);
+		if (!o.normal)
+			REF_CHECK(&ref, r, "degf", ds.df, 0, 0);
+		checked++;
+		ob_svy_scratch_release(&sc);
+		ob_svy_design_release(&ds);
+		free(rows);
+	}
+	assert_int_equal(checked, 6);
+	free(victim);
+	free(w);
+	refcsv_free(&s);
+	refcsv_free(&ref);
+}
+
 /* Bad replicate designs are refused with a message, never estimated. */
 static void refusals(void **state)
 {
@@ -181,6 +238,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(replicates_against_r),
+		cmocka_unit_test(wilson_against_r),
 		cmocka_unit_test(refusals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
