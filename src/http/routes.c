@@ -627,22 +627,23 @@ const struct ob_http_route ob_http_routes[] = {
 	  "{\"type\":\"object\",\"required\":[\"decision\"],\"properties\":{"
 	  "\"decision\":{\"type\":\"string\",\"enum\":[\"confirm\",\"reject\"]}}}" },
 	/* a restricted registry (registry.c): its roles decide; the engine records
-	 * every call itself (registry.search, .read, .refused, .report), so the
-	 * router's own entry is not asked for */
-	{ "GET", "/api/v1/registry/search", OB_ROLE_PUBLIC, true, false, ob_http_h_registry_search,
+	 * every call itself (registry.search, .read, .refused, .report) before
+	 * the answer, and the handler says so (audited: an answer without it is
+	 * a 500) */
+	{ "GET", "/api/v1/registry/search", OB_ROLE_PUBLIC, true, true, ob_http_h_registry_search,
 	  "Busca en un registro restringido por nombre, documento o territorio, con un propósito "
 	  "(a lo más 10 entradas; cada búsqueda queda en la bitácora con lo que mostró)",
 	  "Search a restricted registry by name, document or territory, with a purpose (at most "
 	  "10 entries; every search is recorded in the audit log with what it showed)",
 	  PARAMS(p_registry_search), "json", NULL },
-	{ "GET", "/api/v1/registry/access-report", OB_ROLE_PUBLIC, true, false,
+	{ "GET", "/api/v1/registry/access-report", OB_ROLE_PUBLIC, true, true,
 	  ob_http_h_registry_access,
 	  "Informe de accesos al registro en un periodo: quién buscó, cuánto, para qué, cuántas "
 	  "entradas vio y cuántos intentos se rechazaron (rol de supervisión del registro)",
 	  "The registry's access report for a period: who searched, how often, why, how many "
 	  "entries they saw and how many attempts were refused (the registry's oversight role)",
 	  PARAMS(p_registry_access), "json", NULL },
-	{ "GET", "/api/v1/registry/{id}", OB_ROLE_PUBLIC, true, false, ob_http_h_registry_entry,
+	{ "GET", "/api/v1/registry/{id}", OB_ROLE_PUBLIC, true, true, ob_http_h_registry_entry,
 	  "Una entrada de un registro restringido, con un propósito (la lectura queda en la "
 	  "bitácora)",
 	  "One entry of a restricted registry, with a purpose (the read is recorded in the "

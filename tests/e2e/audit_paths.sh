@@ -217,6 +217,86 @@ api() {
 	policy none
 }
 
+# api_registry ID ACTION GLOB URL [nopurpose] : a route of the restricted
+# registry (docs/registry.md), read with the steward's token, whose account
+# holds the registry's roles; URL without its purpose, which the registry
+# asks for always (its searches and reads) or never (nopurpose: the
+# oversight's access report). The engine writes the entry, with what was
+# shown, before the answer.
+api_registry() {
+	id=$1 act=$2 glob=$3 url=$4 nopurpose=${5:-}
+	case $url in *\?*) sep='&' ;; *) sep='?' ;; esac
+	full="$B$url${sep}purpose=prueba+de+auditor%C3%ADa+$id"
+	[ -z "$nopurpose" ] || full="$B$url"
+	# a client that disconnects after the first bytes
+	n=$(entries "$act" "$glob")
+	curl -sN -H "Authorization: Bearer $TOK_steward" "$full" | head -c 64 >"$T/first" || true
+	grep -q '"type"\|"entry"' "$T/first" || { cat "$T/first" >&2; fail "$id: no data"; }
+	one_more "$id" "disconnect" "$n" "$act" "$glob"
+	# the client killed with kill -9 after the first byte
+	n=$(entries "$act" "$glob")
+	rm -f "$T/hf"
+	mkfifo "$T/hf"
+	curl -sN -H "Authorization: Bearer $TOK_steward" -o "$T/hf" "$full" &
+	client=$!
+	watch "$client" "$T/hf"
+	head -c 1 "$T/hf" >/dev/null
+	kill -9 "$client" 2>/dev/null || true
+	wait "$client" 2>/dev/null || true
+	unwatch
+	one_more "$id" "kill -9 of the client" "$n" "$act" "$glob"
+	# a log that cannot be written: an error without data
+	n=$(entries "$act" "$glob")
+	deny_writes
+	code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $TOK_steward" "$full")
+	allow_writes
+	[ "$code" = 500 ] || fail "$id: status $code with a log that cannot be written"
+	jq -e '.error != null and .data == null and .entry == null and .accounts == null' \
+		"$T/body" >/dev/null || fail "$id: $(cat "$T/body")"
+	[ "$(entries "$act" "$glob")" = "$n" ] || fail "$id: an entry from a failed write"
+	[ -z "$nopurpose" ] || return 0
+	# no purpose: refused, and the refusal is the entry
+	r=$(entries registry.refused 'registry:*')
+	code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $TOK_steward" "$B$url")
+	[ "$code" = 400 ] || fail "$id: status $code without a purpose"
+	jq -e '.error != null and .data == null and .entry == null' "$T/body" >/dev/null ||
+		fail "$id: $(cat "$T/body")"
+	[ "$(entries "$act" "$glob")" = "$n" ] || fail "$id: an entry without a purpose"
+	one_more "$id" "no purpose" "$r" registry.refused 'registry:*'
+	[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = '$act' AND detail LIKE
+		'%\"purpose\":\"prueba de auditoría $id\"%'")" = 2 ] || fail "$id: purpose not recorded"
+}
+# the demo's registry (Belize): the steward's account searches, reads and
+# oversees it
+REGISTRY_ROLES=
+registry_roles() {
+	[ -z "$REGISTRY_ROLES" ] || return 0
+	REGISTRY_ROLES=1
+	[ "$(sql "$O" "SELECT count(*) FROM case_file WHERE type = 'sex-offender-registry'")" -gt 0 ] ||
+		fail "the demo has no registry"
+	for role in investigator oversight; do
+		expect_status 0 "$OBSERVA" registry grant ana "$role" -d "$O"
+	done
+}
+case_api_registry_search() {
+	registry_roles
+	name=$(sql "$O" "SELECT v.value FROM case_value v JOIN case_file f ON f.id = v.case_id
+		WHERE f.type = 'sex-offender-registry' AND f.state = 'active' AND v.field = 'name'
+		ORDER BY f.id LIMIT 1")
+	api_registry api-registry-search "$1" "$2" \
+		"/api/v1/registry/search?name=$(printf '%s' "$name" | jq -sRr @uri)"
+}
+case_api_registry_entry() {
+	registry_roles
+	rid=$(sql "$O" "SELECT id FROM case_file WHERE type = 'sex-offender-registry'
+		AND state = 'active' ORDER BY id LIMIT 1")
+	api_registry api-registry-entry "$1" "case:$rid" "/api/v1/registry/$rid"
+}
+case_api_registry_access() {
+	registry_roles
+	api_registry api-registry-access "$1" "$2" \
+		"/api/v1/registry/access-report?from=2000-01-01&to=2100-12-31" nopurpose
+}
 case_review_list() {
 	cli_stdout review-list "$1" "$2" "$OBSERVA" review -d "$O" --user rosa --list
 }
