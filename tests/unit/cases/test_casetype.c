@@ -613,8 +613,8 @@ static void missing_stats(void **state)
 				assert_false(k.whole[k.n - 1]);
 			}
 			for (size_t r = 0; r < odd.n; r++) {
-				for (size_t k = 0; k < t->n_fields; k++)
-					free(odd.cases[r].values[k]);
+				for (size_t f2 = 0; f2 < t->n_fields; f2++)
+					free(odd.cases[r].values[f2]);
 				free(odd.cases[r].values);
 				free(odd.cases[r].entries);
 			}
