@@ -138,8 +138,8 @@ sed 's/^code = slv-test/code = slv-two/; s/^cluster = upm/cluster = upm,viv\nfpc
 	"$D/victimization.ini" >"$O/catalog/surveys/slv-two.ini"
 expect_status 0 "$OBSERVA" survey ingest -d "$O" --profile slv-two "$T/two.csv"
 expect_status 0 "$OBSERVA" survey list -d "$O" --indicator violence_victims_share
-awk -F, '$1 == "slv-two" && $3 == "SLV" { print $5 "," $6 }' "$T/out" >"$T/two.stored"
-awk -F, '$1 == "slv-test" && $3 == "SLV" { print $5 "," $6 }' "$T/out" >"$T/one.stored"
+awk -F, '$1 == "slv-two" && $3 == "SLV" && $4 == "T" { print $6 "," $7 }' "$T/out" >"$T/two.stored"
+awk -F, '$1 == "slv-test" && $3 == "SLV" && $4 == "T" { print $6 "," $7 }' "$T/out" >"$T/one.stored"
 expect_status 0 "$OBSERVA" survey estimate --weight factor --strata estrato --cluster upm,viv \
 	--fpc n1,n2 --estimate prop:v "$T/two.csv"
 awk -F, 'NR == 2 { print $7 "," $8 }' "$T/out" >"$T/two.expected"
@@ -159,8 +159,8 @@ sed 's/^code = slv-test/code = slv-wil/; s/^\[precision\]/[precision]\ninterval 
 	"$D/victimization.ini" >"$O/catalog/surveys/slv-wil.ini"
 expect_status 0 "$OBSERVA" survey ingest -d "$O" --profile slv-wil "$CSV"
 expect_status 0 "$OBSERVA" survey list -d "$O" --indicator violence_victims_share
-awk -F, '$1 == "slv-wil" && $3 == "SLV" { print $5 "," $6 "," $7 "," $8 }' "$T/out" >"$T/wil.stored"
-awk -F, '$1 == "slv-wil" { n++; if ($10 != "wilson") bad = 1 } END { exit bad || !n }' "$T/out" ||
+awk -F, '$1 == "slv-wil" && $3 == "SLV" && $4 == "T" { print $6 "," $7 "," $8 "," $9 }' "$T/out" >"$T/wil.stored"
+awk -F, '$1 == "slv-wil" { n++; if ($11 != "wilson") bad = 1 } END { exit bad || !n }' "$T/out" ||
 	fail "the profile's interval method is not stored"
 expect_status 0 "$OBSERVA" survey estimate $DESIGN --prop-ci wilson --estimate prop:v "$T/derived.csv"
 awk -F, 'NR == 2 { print $7 "," $8 "," $9 "," $10 }' "$T/out" >"$T/wil.expected"
