@@ -172,21 +172,20 @@ cli_file() {
 	policy none
 }
 
-# api ID ACTION GLOB ROLE URL : an audited route, read with ROLE's token
-api() {
-	id=$1 act=$2 glob=$3 role=$4 url=$5
-	eval "tok=\$TOK_$role"
-	case $url in *\?*) sep='&' ;; *) sep='?' ;; esac
-	# a client that disconnects after the first bytes
+# interrupted ID ACTION GLOB TOKEN URL DATA : a client of an audited route
+# that disconnects after the first bytes (which match the grep pattern
+# DATA), and one killed with kill -9 after the first byte, each leave
+# exactly one entry
+interrupted() {
+	id=$1 act=$2 glob=$3 tok=$4 full=$5 data=$6
 	n=$(entries "$act" "$glob")
-	curl -sN -H "Authorization: Bearer $tok" "$B$url" | head -c 64 >"$T/first" || true
-	grep -q '"total"\|"case"' "$T/first" || { cat "$T/first" >&2; fail "$id: no data"; }
+	curl -sN -H "Authorization: Bearer $tok" "$full" | head -c 64 >"$T/first" || true
+	grep -q "$data" "$T/first" || { cat "$T/first" >&2; fail "$id: no data"; }
 	one_more "$id" "disconnect" "$n" "$act" "$glob"
-	# the client killed with kill -9 after the first byte
 	n=$(entries "$act" "$glob")
 	rm -f "$T/hf"
 	mkfifo "$T/hf"
-	curl -sN -H "Authorization: Bearer $tok" -o "$T/hf" "$B$url" &
+	curl -sN -H "Authorization: Bearer $tok" -o "$T/hf" "$full" &
 	client=$!
 	watch "$client" "$T/hf"
 	head -c 1 "$T/hf" >/dev/null
@@ -194,6 +193,14 @@ api() {
 	wait "$client" 2>/dev/null || true
 	unwatch
 	one_more "$id" "kill -9 of the client" "$n" "$act" "$glob"
+}
+
+# api ID ACTION GLOB ROLE URL : an audited route, read with ROLE's token
+api() {
+	id=$1 act=$2 glob=$3 role=$4 url=$5
+	eval "tok=\$TOK_$role"
+	case $url in *\?*) sep='&' ;; *) sep='?' ;; esac
+	interrupted "$id" "$act" "$glob" "$tok" "$B$url" '"total"\|"case"'
 	# a log that cannot be written: an error without data, and why
 	n=$(entries "$act" "$glob")
 	deny_writes
@@ -228,23 +235,7 @@ api_registry() {
 	case $url in *\?*) sep='&' ;; *) sep='?' ;; esac
 	full="$B$url${sep}purpose=prueba+de+auditor%C3%ADa+$id"
 	[ -z "$nopurpose" ] || full="$B$url"
-	# a client that disconnects after the first bytes
-	n=$(entries "$act" "$glob")
-	curl -sN -H "Authorization: Bearer $TOK_steward" "$full" | head -c 64 >"$T/first" || true
-	grep -q '"type"\|"entry"' "$T/first" || { cat "$T/first" >&2; fail "$id: no data"; }
-	one_more "$id" "disconnect" "$n" "$act" "$glob"
-	# the client killed with kill -9 after the first byte
-	n=$(entries "$act" "$glob")
-	rm -f "$T/hf"
-	mkfifo "$T/hf"
-	curl -sN -H "Authorization: Bearer $TOK_steward" -o "$T/hf" "$full" &
-	client=$!
-	watch "$client" "$T/hf"
-	head -c 1 "$T/hf" >/dev/null
-	kill -9 "$client" 2>/dev/null || true
-	wait "$client" 2>/dev/null || true
-	unwatch
-	one_more "$id" "kill -9 of the client" "$n" "$act" "$glob"
+	interrupted "$id" "$act" "$glob" "$TOK_steward" "$full" '"type"\|"entry"'
 	# a log that cannot be written: an error without data
 	n=$(entries "$act" "$glob")
 	deny_writes
