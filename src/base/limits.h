@@ -447,6 +447,14 @@
 #define OB_PORTAL_PAGE_CACHE_ENTRIES 256
 #define OB_PORTAL_PAGE_CACHE_BYTES (32 * 1024 * 1024)
 #define OB_PORTAL_PAGE_CACHE_MAX_PAGE (512 * 1024)
+/* The public statistics of case types kept by the server (src/http/
+ * case_stats.c, GET /api/v1/cases/stats without an account), each answer
+ * already suppressed and kept until a case changes: answers at once, bytes
+ * of all of them, bytes of the largest kept (by school, about 220 bytes a
+ * figure: 16 MiB holds some 75,000 figures). */
+#define OB_HTTP_CASE_STATS_CACHE_ENTRIES 64
+#define OB_HTTP_CASE_STATS_CACHE_BYTES (64 * 1024 * 1024)
+#define OB_HTTP_CASE_STATS_CACHE_MAX_ANSWER (16 * 1024 * 1024)
 /* The server's warmer (src/http/server_warm.c), which prepares the pages
  * and answers every visitor asks first when serve starts and whenever the
  * store or the release changes: seconds between two looks at their stamps,

@@ -13,14 +13,27 @@
  * the units it acts in (observa case grant). Never an identity nor a
  * protected field: the figures are counts, grouping by a protected field
  * is refused, and the counted fields are never protected (casetype.h).
+ *
+ * A public answer is computed once (a year by school of 100,000 reports
+ * takes about a second) and kept, suppressed, in the server's cache of
+ * them (ctx->case_stats, http/cache.h) under its question and a stamp of
+ * what it was computed from: the last event of the cases' history (every
+ * change of a case adds one) and the files read (the type's, the folder of
+ * the types, the disclosure rules, the schools, the country's calendar).
+ * A kept answer is not counted against the address's share: it costs no
+ * work, and it is the answer a computation would give.
  */
 #include "http/internal.h"
 
 #include <limits.h>
 #include <math.h>
+#include <sys/stat.h>
 
 #include "base/log.h"
+#include "base/rng.h"
 #include "cases/stats.h"
+#include "http/cache.h"
+#include "store/cases.h"
 
 static void bad(struct ob_http_call *c, const char *param, const char *es, const char *en)
 {
@@ -109,6 +122,127 @@ static bool query_of(struct ob_http_call *c, const struct ob_case_type *t,
 	return true;
 }
 
+/* ---- the public answers kept ---- */
+
+/* What a kept answer holds before its cells (copied whole: the cells hold
+ * no pointer). */
+struct kept_head {
+	uint64_t magic;
+	uint64_t n;
+	int64_t from_day, to_day;
+	uint8_t business_days, time_groups, opened_before;
+};
+#define KEPT_MAGIC 0x6f62637374617431ull /* "obcstat1" */
+/* the content type the cache keeps beside an answer (never served) */
+static const char kept_type[] = "application/x-observa-case-stats";
+
+/* The stamp of what a public answer of type t is computed from, into out
+ * (at least 48 bytes): the last event of the cases' history and the state
+ * of the files read. False when it cannot be told (nothing is kept then). */
+static bool stamp_of(struct ob_http_call *c, const struct ob_case_type *t, char *out,
+                     size_t size)
+{
+	static const char *const files[] = { "catalog/cases", "catalog/disclosure.ini",
+		                             "catalog/schools.csv", "catalog/calendars" };
+	const char *dir = c->ctx->dir ? c->ctx->dir : ".";
+	char path[OB_MAX_PATH];
+	uint64_t h = 1469598103934665603ull;
+	long long event;
+	struct ob_diag d;
+	struct stat st;
+
+	ob_diag_clear(&d);
+	if (ob_store_case_last_event(c->ctx->store, &event, &d))
+		return false;
+	for (size_t i = 0; i <= OB_ARRAY_SIZE(files); i++) {
+		int64_t v[5] = { 0 };
+		const char *p = path;
+
+		if (i == OB_ARRAY_SIZE(files))
+			p = t->path;
+		else if (i == OB_ARRAY_SIZE(files) - 1) {
+			/* the country's calendar, not the folder of every calendar */
+			if (snprintf(path, sizeof(path), "%s/%s/%s.ini", dir, files[i], t->country) >=
+			    (int)sizeof(path))
+				return false;
+		} else if (snprintf(path, sizeof(path), "%s/%s", dir, files[i]) >=
+		           (int)sizeof(path)) {
+			return false;
+		}
+		if (stat(p, &st) == 0) {
+			v[0] = (int64_t)st.st_mtim.tv_sec;
+			v[1] = (int64_t)st.st_mtim.tv_nsec;
+			v[2] = (int64_t)st.st_size;
+			v[3] = (int64_t)st.st_ino;
+			v[4] = 1;
+		}
+		h = ob_hash64(v, sizeof(v), h);
+	}
+	return snprintf(out, size, "%lld:%016llx", event, (unsigned long long)h) < (int)size;
+}
+
+/* The question of a public answer as the cache's key, into k (false: too
+ * long to keep). */
+static bool key_of(const struct ob_case_type *t, const struct ob_case_stats_query *q,
+                   struct ob_buf *k)
+{
+	return !ob_buf_addf(k, "%s|%ld|%ld|%lld|%d|%d", t->code, q->from_day, q->to_day, q->now,
+	                    (int)q->by, q->field) &&
+	       k->ptr;
+}
+
+/* The kept answer of (key, stamp) into st; false when none is kept. */
+static bool kept_get(struct ob_http_call *c, const char *key, const char *stamp,
+                     struct ob_case_stats *st)
+{
+	/* (its ceiling counts the NUL an ob_buf keeps after the bytes) */
+	struct ob_buf b = OB_BUF_INIT(OB_HTTP_CASE_STATS_CACHE_MAX_ANSWER + 1);
+	struct kept_head h;
+	bool ok = false;
+
+	if (!ob_http_cache_get(c->ctx->case_stats, key, stamp, &b) || b.len < sizeof(h))
+		goto release;
+	memcpy(&h, b.ptr, sizeof(h));
+	if (h.magic != KEPT_MAGIC || h.n > OB_MAX_CASE_STATS_CELLS ||
+	    b.len != sizeof(h) + h.n * sizeof(*st->cells))
+		goto release;
+	memset(st, 0, sizeof(*st));
+	st->n = (size_t)h.n;
+	st->cells = ob_malloc(st->n ? st->n * sizeof(*st->cells) : 1);
+	memcpy(st->cells, b.ptr + sizeof(h), st->n * sizeof(*st->cells));
+	st->from_day = (long)h.from_day;
+	st->to_day = (long)h.to_day;
+	st->business_days = h.business_days;
+	st->time_groups = h.time_groups;
+	st->opened_before = h.opened_before;
+	ok = true;
+release:
+	ob_buf_release(&b);
+	return ok;
+}
+
+/* Keep st, a suppressed public answer, under (key, stamp); one too large
+ * for the cache is not kept. */
+static void kept_put(struct ob_http_call *c, const char *key, const char *stamp,
+                     const struct ob_case_stats *st)
+{
+	struct ob_buf b = OB_BUF_INIT(OB_HTTP_CASE_STATS_CACHE_MAX_ANSWER + 1);
+	struct kept_head h;
+
+	memset(&h, 0, sizeof(h)); /* its padding too: the bytes kept are defined */
+	h.magic = KEPT_MAGIC;
+	h.n = st->n;
+	h.from_day = st->from_day;
+	h.to_day = st->to_day;
+	h.business_days = st->business_days;
+	h.time_groups = st->time_groups;
+	h.opened_before = st->opened_before;
+	if (!ob_buf_add(&b, &h, sizeof(h)) &&
+	    !ob_buf_add(&b, st->cells, st->n * sizeof(*st->cells)) && b.ptr)
+		ob_http_cache_put(c->ctx->case_stats, key, stamp, kept_type, b.ptr, b.len);
+	ob_buf_release(&b);
+}
+
 void ob_http_h_case_stats(struct ob_http_call *c)
 {
 	static const char *const cols[] = { "group", "statistic", "item", "value", "n", "counts",
@@ -123,6 +257,9 @@ void ob_http_h_case_stats(struct ob_http_call *c)
 	struct ob_case_actor a;
 	struct ob_http_table tb;
 	struct ob_cases types;
+	struct ob_buf key = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	char stamp[OB_HTTP_CACHE_STAMP];
+	bool keep = false;
 	struct ob_diag d;
 	long long limit, offset;
 	int i;
@@ -179,6 +316,14 @@ void ob_http_h_case_stats(struct ob_http_call *c)
 		goto release;
 	if (!public)
 		q.units = &units;
+	/* a public answer already computed from what the store and the
+	 * catalogue hold now: no work, and not counted */
+	if (public && c->ctx->case_stats && key_of(&types.types[i], &q, &key) &&
+	    stamp_of(c, &types.types[i], stamp, sizeof(stamp))) {
+		if (kept_get(c, key.ptr, stamp, &st))
+			goto answer;
+		keep = true;
+	}
 	/* the work on a worker; a public one counts against the caller's
 	 * address's share of computed answers (429 past it), as the
 	 * analyser's questions do */
@@ -200,6 +345,11 @@ void ob_http_h_case_stats(struct ob_http_call *c)
 		}
 		goto release;
 	}
+	/* kept under the stamp read before the computation: a change made
+	 * meanwhile gives a new stamp, so this answer is never served for it */
+	if (keep)
+		kept_put(c, key.ptr, stamp, &st);
+answer:
 	ob_http_page(c, &limit, &offset);
 	ob_http_table_begin(&tb, c, cols, OB_ARRAY_SIZE(cols), (long long)st.n, limit, offset);
 	for (size_t k = (size_t)offset; k < st.n && (long long)(k - (size_t)offset) < limit; k++) {
@@ -225,6 +375,7 @@ void ob_http_h_case_stats(struct ob_http_call *c)
 release:
 	ob_case_stats_release(&st);
 	ob_case_units_release(&units);
+	ob_buf_release(&key);
 release_types:
 	ob_cases_release(&types);
 }

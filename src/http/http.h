@@ -156,6 +156,10 @@ struct ob_http_ctx {
 	/* the missing-persons reports held between requests (NULL: read on
 	 * each request; missing.c) */
 	struct ob_http_missing_hold *missing;
+	/* the public statistics of case types, suppressed, kept until a case
+	 * or a file they are computed from changes (NULL: computed on each
+	 * request; case_stats.c) */
+	struct ob_http_cache *case_stats;
 	/* cost limits of the analyser for the public and for analysts (0: the
 	 * defaults of base/limits.h) */
 	uint64_t max_cells, max_records, max_cells_analyst, max_records_analyst;

@@ -245,6 +245,9 @@ ob_err ob_serve(const struct ob_serve_options *o, struct ob_diag *d)
 	srv.ctx.pages = ob_http_cache_new_limits(OB_PORTAL_PAGE_CACHE_ENTRIES,
 	                                         OB_PORTAL_PAGE_CACHE_BYTES,
 	                                         OB_PORTAL_PAGE_CACHE_MAX_PAGE);
+	srv.ctx.case_stats = ob_http_cache_new_limits(OB_HTTP_CASE_STATS_CACHE_ENTRIES,
+	                                              OB_HTTP_CASE_STATS_CACHE_BYTES,
+	                                              OB_HTTP_CASE_STATS_CACHE_MAX_ANSWER);
 	{
 		struct ob_diag sd;
 		ob_diag_clear(&sd);
@@ -358,6 +361,7 @@ close_store:
 	ob_snaphold_free(srv.ctx.snaps);
 	ob_http_cache_free(srv.ctx.cache);
 	ob_http_cache_free(srv.ctx.pages);
+	ob_http_cache_free(srv.ctx.case_stats);
 	ob_http_index_cache_clear();
 	ob_http_missing_hold_free(srv.ctx.missing);
 	ob_store_close(srv.ctx.store);
