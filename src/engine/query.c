@@ -302,19 +302,37 @@ static void finish(const struct ob_query *q, struct ob_query_result *r, double t
 }
 
 /* The columns a count reads (bits of enum ob_snap_col; the analyser's
- * enum col numbers them alike), beside those read over every record. */
+ * enum col numbers them alike) record by record: those its plan reads for
+ * its filters and dimensions (not the ones the runs, the territory index
+ * or the pre-aggregates give it), the date's, the counts and keys, and
+ * under the counting rule, whose blocks plan each their own count, every
+ * column filtered or a dimension and those of the rule. */
 static uint32_t cols_read(const struct ob_analyzer *an, const struct ob_query *q,
-                          const struct compiled *c)
+                          const struct compiled *c, const size_t *stride,
+                          const struct ob_query_result *r, uint32_t *parts, bool *masks)
 {
 	uint32_t cols = 0;
+	bool src_dim = false;
 
-	for (int k = 0; k < C_COUNT; k++)
-		if (c->acc[k])
-			cols |= 1u << k;
+	for (size_t j = 0; j < q->n_dims; j++)
+		src_dim |= ob_qi_dim_col[q->dims[j]] == C_SRC;
+	if (q->records || !q->rules || src_dim || c->acc[C_SRC]) {
+		/* one count (count() above): what its plan reads */
+		cols = ob_qi_count_reads(an, q, c, stride, r, parts, masks);
+	} else {
+		/* any pre-aggregate, the masks too */
+		*parts = OB_SNAP_DER_ALL;
+		*masks = true;
+		for (int k = 0; k < C_COUNT; k++)
+			if (c->acc[k])
+				cols |= 1u << k;
+		for (size_t j = 0; j < q->n_dims; j++)
+			cols |= 1u << ob_qi_dim_col[q->dims[j]];
+		/* the counting rule: by source, category and period */
+		cols |= 1u << C_SRC | 1u << C_CAT | 1u << C_YEAR | 1u << C_MONTH;
+	}
 	if (c->date)
 		cols |= 1u << C_YEAR | 1u << C_MONTH | 1u << C_DAY;
-	for (size_t j = 0; j < q->n_dims; j++)
-		cols |= 1u << ob_qi_dim_col[q->dims[j]];
 	if (!an->sorted)
 		cols |= 1u << C_TERR;
 	else
@@ -327,9 +345,6 @@ static uint32_t cols_read(const struct ob_analyzer *an, const struct ob_query *q
 		cols |= 1u << OB_SNAP_COL_COUNT;
 	if (q->keys)
 		cols |= 1u << OB_SNAP_COL_RKEY;
-	if (!q->records && q->rules)
-		/* the counting rule: by source, category and period */
-		cols |= 1u << C_SRC | 1u << C_CAT | 1u << C_YEAR | 1u << C_MONTH;
 	return cols;
 }
 
@@ -340,16 +355,20 @@ static uint32_t cols_read(const struct ob_analyzer *an, const struct ob_query *q
  * column checked first when the narrowing reads it).
  */
 static ob_err check_read(const struct ob_analyzer *an, const struct ob_query *q,
-                         const struct compiled *c, struct ob_diag *d)
+                         const struct compiled *c, const size_t *stride,
+                         const struct ob_query_result *r, struct ob_diag *d)
 {
 	const struct ob_snapshot *s = an->snap;
-	uint32_t cols = cols_read(an, q, c), y_lo = 0, y_hi = UINT16_MAX;
+	uint32_t cols, parts = 0, y_lo = 0, y_hi = UINT16_MAX;
 	uint64_t from = 0, to = 0;
-	bool narrow = false;
+	bool narrow = false, masks = false;
 	ob_err e = OB_OK;
 
-	if (!s->lazy || !cols)
+	if (!s->lazy)
 		return OB_OK;
+	cols = cols_read(an, q, c, stride, r, &parts, &masks);
+	if ((e = ob_qi_prepare_derived(an, parts, masks, d)) || !cols)
+		return e;
 	if (!an->sorted)
 		return ob_snapshot_check(s, cols, 0, s->n, d);
 	if (c->acc[C_YEAR] && an->year_sorted) {
@@ -424,10 +443,14 @@ ob_err ob_query_run(const struct ob_analyzer *an, const struct ob_query *q,
 		return stopped(d, OB_ECANCELED);
 	if (q->deadline > 0 && ob_now() > q->deadline)
 		return stopped(d, OB_ETIMEDOUT);
-	if ((e = ob_qi_compile(an, q->where, &c, d)) || (e = check_read(an, q, &c, d)))
+	if ((e = ob_qi_compile(an, q->where, &c, d)))
 		goto release_compiled;
 	if (!(r = result_new(an, q, stride, d))) {
 		e = OB_ETOOBIG;
+		goto release_compiled;
+	}
+	if ((e = check_read(an, q, &c, stride, r, d))) {
+		ob_query_result_free(r);
 		goto release_compiled;
 	}
 	make_popsel(an, q, &c, r);

@@ -81,6 +81,7 @@ struct plan {
 	int nf;
 	struct gdim g[OB_QUERY_MAX_DIMS];
 	int ng;
+	uint32_t reads; /* the columns of f and g (bits of enum col) */
 	/* the filters and dimensions above read in one fused pass
 	 * (engine/query_kernel.h) rather than through a selection vector:
 	 * taken when a loop fits their shape, no date is asked, the records
@@ -903,7 +904,7 @@ void ob_qi_scratch_release(struct scratch *sc)
 
 /* The plan's settings from the query, the analyser and the result. */
 static void plan_init(struct plan *pl, const struct ob_analyzer *an, const struct ob_query *q,
-                      const struct compiled *c, struct ob_query_result *r, _Atomic int *stop)
+                      const struct compiled *c, const struct ob_query_result *r, _Atomic int *stop)
 {
 	memset(pl, 0, sizeof(*pl));
 	pl->stop = stop;
@@ -1143,6 +1144,12 @@ int ob_qi_cube_level(const struct ob_analyzer *an, const struct ob_query *q,
 			return -1;
 		}
 	}
+	/* a question that reads no column of the levels (by country, year,
+	 * source and category alone) is counted as fast from the runs'
+	 * lengths, which a snapshot opened lazily has checked at open: its
+	 * one question of the process then checks no level */
+	if (!need && s->lazy && an->runs && an->cat_start)
+		return -1;
 	for (int L = 0; L < OB_SNAP_CUBES; L++) {
 		unsigned has = 0;
 		if (!an->cube[L])
@@ -1248,8 +1255,10 @@ static void plan_sources(struct plan *pl, const struct ob_analyzer *an, const st
 		pl->agg = plan_agg(pl, an, q, c, stride);
 		pl->cat_runs = an->runs && an->cat_start &&
 		               (pl->agg || c->acc[C_CAT] || (cat_dim && !per_record));
-		pl->run_check = pl->cat_runs && !pl->agg && an->cat_mask &&
-		                (c->acc[C_SEX] || c->acc[C_TAG0]);
+		/* (cat_mask read last: a lazy analyser makes it for the
+		 * queries that filter so, ob_qi_prepare_derived) */
+		pl->run_check = pl->cat_runs && !pl->agg && (c->acc[C_SEX] || c->acc[C_TAG0]) &&
+		                an->cat_mask;
 		pl->run_man_bits = ((uint64_t)1 << CAT_MASK_SEX) - 1;
 		pl->run_sex_bits = ~pl->run_man_bits;
 		if (pl->run_check && c->acc[C_TAG0]) {
@@ -1329,6 +1338,7 @@ static void plan_columns(struct plan *pl, const struct ob_analyzer *an, const st
 		pl->f[pl->nf].col = ob_qi_col_ptr(s, (enum col)k, &pl->f[pl->nf].w);
 		pl->f[pl->nf].acc = c->acc[k];
 		pl->nf++;
+		pl->reads |= 1u << k;
 	}
 	for (size_t j = 0; j < q->n_dims; j++) {
 		enum ob_query_dim k = q->dims[j];
@@ -1341,6 +1351,7 @@ static void plan_columns(struct plan *pl, const struct ob_analyzer *an, const st
 		if (col == C_YEAR) /* the years records hold: 0..year_max */
 			dom = an->year_max > 0 ? (size_t)an->year_max + 1 : 1;
 		pl->g[pl->ng].col = ob_qi_col_ptr(s, col, &pl->g[pl->ng].w);
+		pl->reads |= 1u << col;
 		pl->g[pl->ng].map = ob_malloc(dom * sizeof(uint32_t));
 		for (size_t v = 0; v < dom; v++)
 			pl->g[pl->ng].map[v] = an->dim[k].map[v] * (uint32_t)stride[j];
@@ -1559,6 +1570,37 @@ static void run_workers(const struct plan *pl, int T, uint64_t records,
 		}
 	worker_run(&wk[0]);
 	merge(pl, wk, T, r, counts, sc);
+}
+
+uint32_t ob_qi_count_reads(const struct ob_analyzer *an, const struct ob_query *q,
+                           const struct compiled *c, const size_t *stride,
+                           const struct ob_query_result *r, uint32_t *parts, bool *masks)
+{
+	struct plan pl;
+	_Atomic int stop;
+	uint32_t y_lo, y_hi, reads;
+	bool narrow, year_exact;
+
+	atomic_init(&stop, 0);
+	/* the plan ob_qi_count makes, up to its columns */
+	plan_init(&pl, an, q, c, r, &stop);
+	year_exact = plan_years(&pl, an, c, &narrow, &y_lo, &y_hi);
+	if (!plan_cube(&pl, an, q, c, stride)) {
+		plan_sources(&pl, an, q, c, stride, year_exact);
+		plan_columns(&pl, an, q, c, stride, year_exact);
+	}
+	reads = pl.reads;
+	*parts = 0;
+	if (pl.cube)
+		*parts |= OB_SNAP_DER_CUBE << (pl.cube - 1);
+	if (pl.agg)
+		*parts |= pl.aggs == an->age_agg ? OB_SNAP_DER_AGE : OB_SNAP_DER_AGG;
+	/* as plan_sources takes run_check, the masks made or not */
+	*masks = pl.cat_runs && !pl.agg && an->agg && (c->acc[C_SEX] || c->acc[C_TAG0]);
+	if (*masks)
+		*parts |= an->agg == an->age_agg ? OB_SNAP_DER_AGE : OB_SNAP_DER_AGG;
+	plan_free(&pl);
+	return reads;
 }
 
 void ob_qi_count(const struct ob_analyzer *an, const struct ob_query *q,

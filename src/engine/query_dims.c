@@ -168,7 +168,12 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 		an->zone_ones = dv->zone_ones;
 		an->zone_victims = dv->zone_victims;
 		an->zone_keys = dv->zone_keys;
-		cat_masks(an, dv->n_cat_runs);
+		/* lazily opened: the pre-aggregates are checked, and the
+		 * masks made from them, when a query first needs them */
+		if (!s->lazy)
+			cat_masks(an, dv->n_cat_runs);
+		an->masks_made = !s->lazy;
+		pthread_mutex_init(&an->masks_mu, NULL);
 	}
 
 	ob_strmap_init(&an->units);
@@ -323,6 +328,27 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 	return an;
 }
 
+ob_err ob_qi_prepare_derived(const struct ob_analyzer *an, uint32_t parts, bool masks,
+                             struct ob_diag *d)
+{
+	/* the masks are a cache of the analyser, made once under its mutex */
+	struct ob_analyzer *mut = (struct ob_analyzer *)an;
+	ob_err e;
+
+	if ((e = ob_snapshot_check_derived(an->snap, parts, d)))
+		return e;
+	if (!masks)
+		return OB_OK;
+	pthread_mutex_lock(&mut->masks_mu);
+	if (!mut->masks_made) {
+		const struct ob_snap_derived *dv = an->snap->derived ? an->snap->derived : &an->own;
+		cat_masks(mut, dv->n_cat_runs);
+		mut->masks_made = true;
+	}
+	pthread_mutex_unlock(&mut->masks_mu);
+	return OB_OK;
+}
+
 void ob_analyzer_free(struct ob_analyzer *an)
 {
 	if (!an)
@@ -335,6 +361,7 @@ void ob_analyzer_free(struct ob_analyzer *an)
 	free(an->country_unit);
 	free(an->unit_country);
 	free(an->cat_mask);
+	pthread_mutex_destroy(&an->masks_mu);
 	ob_strmap_release(&an->units);
 	free(an->pool);
 	free(an);

@@ -15,6 +15,7 @@
 #ifndef OB_ENGINE_QUERY_IMPL_H
 #define OB_ENGINE_QUERY_IMPL_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include "base/strmap.h"
@@ -85,8 +86,12 @@ struct ob_analyzer {
 	/* per category run, the manners (bit v for manner v < CAT_MASK_SEX)
 	 * and sexes (bit CAT_MASK_SEX + v) of its records, from agg, so that
 	 * a run no record of which a filter on them takes is skipped whole;
-	 * NULL without agg or with a value past the bits (owned) */
+	 * NULL without agg or with a value past the bits (owned); for a
+	 * snapshot opened lazily, made by the first query that needs them
+	 * (ob_qi_prepare_derived), under masks_mu */
 	uint64_t *cat_mask;
+	bool masks_made;
+	pthread_mutex_t masks_mu;
 	/* the pre-aggregates by country (struct ob_snap_cube): the runs of
 	 * one country, year, source and category, and per level of
 	 * ob_snap_cube_cols their entries (cube[L] NULL: not made) */
@@ -182,6 +187,28 @@ void ob_qi_scratch_release(struct scratch *sc);
 
 /* The first record of [a, b) whose year is y or more (years ordered). */
 uint64_t ob_qi_year_bound(const uint16_t *year, uint64_t a, uint64_t b, uint32_t y);
+
+/*
+ * The columns ob_qi_count(an, q, c, stride, r, ...) reads record by record
+ * for the filters and dimensions of q (bits of enum col): none of those the
+ * runs, the territory index or the pre-aggregates give it. The date's
+ * columns, the counts and keys, the territory of an unordered snapshot and
+ * the year and source without runs are read besides, and not included.
+ * *parts: the parts of the pre-aggregates it reads (OB_SNAP_DER_*); *masks:
+ * whether it would skip category runs by their manners and sexes.
+ */
+uint32_t ob_qi_count_reads(const struct ob_analyzer *an, const struct ob_query *q,
+                           const struct compiled *c, const size_t *stride,
+                           const struct ob_query_result *r, uint32_t *parts, bool *masks);
+
+/*
+ * For a snapshot opened lazily, before a count: the parts of the
+ * pre-aggregates it reads checked (ob_snapshot_check_derived) and, when it
+ * filters the category runs by their manners and sexes (masks), the
+ * analyser's cat_mask made, once. Errors: OB_ECORRUPT.
+ */
+ob_err ob_qi_prepare_derived(const struct ob_analyzer *an, uint32_t parts, bool masks,
+                             struct ob_diag *d);
 
 /*
  * Count the records that pass the compiled filters c into counts (r's

@@ -372,8 +372,20 @@ static bool cube_ok(const struct ob_snapshot *s, const struct ob_snap_derived *d
 	return all == s->n;
 }
 
+/* A section of the pre-aggregates, which a lazy open checks when a
+ * reader first asks for them (ob_snapshot_check_derived). */
+static bool deferred_section(int i)
+{
+	return (i >= SEC_DER_AGG_FIRST && i <= SEC_DER_AGE_AGG) ||
+	       (i >= SEC_DER_CUBE_FIRST && i < SEC_DER_CUBE + OB_SNAP_CUBES);
+}
+
+/* The derived structures into s->derived, checked for their consistency;
+ * lazily (lazy), the pre-aggregates' consistency is left to
+ * ob_snapshot_check_derived, as their checksums are. */
 static ob_err load_derived(struct ob_snapshot *s, const unsigned char *base,
-                           const struct snap_header *h, const char *path, struct ob_diag *d)
+                           const struct snap_header *h, bool lazy, const char *path,
+                           struct ob_diag *d)
 {
 	struct ob_snap_derived *dv = &s->derived_store;
 	const struct snap_derived_meta *meta;
@@ -452,7 +464,7 @@ static ob_err load_derived(struct ob_snapshot *s, const unsigned char *base,
 		DER(dv->agg_first, SEC_DER_AGG_FIRST, 4, dv->n_cat_runs + 1);
 		if (!(dv->agg = ob_si_section(base, h, SEC_DER_AGG, sizeof(struct ob_snap_agg),
 		                              &cnt)) ||
-		    !aggs_ok(s, dv, dv->agg_first, dv->agg, cnt, false))
+		    (!lazy && !aggs_ok(s, dv, dv->agg_first, dv->agg, cnt, false)))
 			goto bad_agg;
 		dv->n_agg = cnt;
 	}
@@ -460,7 +472,7 @@ static ob_err load_derived(struct ob_snapshot *s, const unsigned char *base,
 		DER(dv->age_first, SEC_DER_AGE_FIRST, 4, dv->n_cat_runs + 1);
 		if (!(dv->age_agg = ob_si_section(base, h, SEC_DER_AGE_AGG,
 		                                  sizeof(struct ob_snap_agg), &cnt)) ||
-		    !aggs_ok(s, dv, dv->age_first, dv->age_agg, cnt, true))
+		    (!lazy && !aggs_ok(s, dv, dv->age_first, dv->age_agg, cnt, true)))
 			goto bad_agg;
 		dv->n_age_agg = cnt;
 	}
@@ -479,7 +491,7 @@ static ob_err load_derived(struct ob_snapshot *s, const unsigned char *base,
 			DER(dv->cube_first[L], SEC_DER_CUBE_FIRST + L, 4, dv->n_cruns + 1);
 			if (!(dv->cube[L] = ob_si_section(base, h, SEC_DER_CUBE + L,
 			                                  sizeof(struct ob_snap_cube), &cnt)) ||
-			    !cube_ok(s, dv, L, cnt, ref))
+			    (!lazy && !cube_ok(s, dv, L, cnt, ref)))
 				goto bad_cube;
 			dv->n_cube[L] = cnt;
 			ref = ref < 0 ? L : ref;
@@ -530,6 +542,9 @@ struct lazy_state {
 	uint64_t first[SEC_COUNT]; /* index in sums of a column's first block */
 	_Atomic uint8_t *checked;  /* per block: 1 once checked */
 	size_t n_blocks;
+	/* per part of the pre-aggregates (bits of ob_snapshot_check_derived):
+	 * 1 once checked */
+	_Atomic uint8_t der_checked[OB_SNAP_DER_PARTS];
 	char path[OB_MAX_PATH];
 };
 
@@ -681,6 +696,69 @@ ob_err ob_snapshot_check(const struct ob_snapshot *s, uint32_t cols, uint64_t fr
 	}
 	free(v.jobs);
 	return e;
+}
+
+/* Section i's checksum, as the header has it. */
+static bool section_sum_ok(const struct lazy_state *z, int i)
+{
+	const struct snap_section *sec = &z->h.sections[i];
+
+	return ob_si_section_checksum(z->base + sec->offset,
+	                              (size_t)(sec->count * sec->elem_size)) == sec->checksum;
+}
+
+/* Part p of the pre-aggregates (bit p of ob_snapshot_check_derived's
+ * parts): its sections' checksums and its consistency, as a whole open
+ * checks them; true when it is not made. */
+static bool derived_part_ok(const struct ob_snapshot *s, const struct lazy_state *z, int p)
+{
+	const struct ob_snap_derived *dv = s->derived;
+	int L = p - 2, ref = -1;
+
+	if (p == 0)
+		return !dv->agg || (section_sum_ok(z, SEC_DER_AGG_FIRST) &&
+		                    section_sum_ok(z, SEC_DER_AGG) &&
+		                    aggs_ok(s, dv, dv->agg_first, dv->agg, dv->n_agg, false));
+	if (p == 1)
+		return !dv->age_agg || (section_sum_ok(z, SEC_DER_AGE_FIRST) &&
+		                        section_sum_ok(z, SEC_DER_AGE_AGG) &&
+		                        aggs_ok(s, dv, dv->age_first, dv->age_agg, dv->n_age_agg,
+		                                true));
+	if (!dv->cube[L])
+		return true;
+	/* each level's records per crun are checked against the first level
+	 * made (itself checked first, by the caller) */
+	for (int k = 0; k < L && ref < 0; k++)
+		if (dv->cube[k])
+			ref = k;
+	return section_sum_ok(z, SEC_DER_CUBE_FIRST + L) && section_sum_ok(z, SEC_DER_CUBE + L) &&
+	       cube_ok(s, dv, L, dv->n_cube[L], ref);
+}
+
+ob_err ob_snapshot_check_derived(const struct ob_snapshot *s, uint32_t parts, struct ob_diag *d)
+{
+	struct lazy_state *z = s->lazy_state;
+
+	if (!s->lazy || !z || !s->derived)
+		return OB_OK;
+	/* a level of the pre-aggregates by country is checked against the
+	 * first level made: that one first */
+	for (int L = 0; L < OB_SNAP_CUBES; L++)
+		if (s->derived->cube[L]) {
+			if (parts & OB_SNAP_DER_CUBES)
+				parts |= OB_SNAP_DER_CUBE << L;
+			break;
+		}
+	for (int p = 0; p < OB_SNAP_DER_PARTS; p++) {
+		if (!(parts & 1u << p) ||
+		    atomic_load_explicit(&z->der_checked[p], memory_order_acquire))
+			continue;
+		if (!derived_part_ok(s, z, p))
+			return corrupt(d, z->path, p < 2 ? "agregados de los tramos de categoría"
+			                                 : "agregados por país");
+		atomic_store_explicit(&z->der_checked[p], 1, memory_order_release);
+	}
+	return OB_OK;
 }
 
 /* unit_first, when the territory column is ordered: one pass over it. */
@@ -874,7 +952,7 @@ ob_err ob_si_open_file(const char *path, enum snap_open_mode mode, struct ob_sna
 	if (mode == SNAP_OPEN_LAZY) {
 		/* all but the columns, checked whole; the columns' blocks when read */
 		for (int i = 0; i < SEC_COUNT; i++) {
-			if (i >= SEC_COL_FIRST && i <= SEC_COL_LAST)
+			if ((i >= SEC_COL_FIRST && i <= SEC_COL_LAST) || deferred_section(i))
 				continue;
 			if (ob_si_section_checksum(base + h.sections[i].offset,
 			                           (size_t)(h.sections[i].count *
@@ -884,7 +962,8 @@ ob_err ob_si_open_file(const char *path, enum snap_open_mode mode, struct ob_sna
 				goto fail;
 			}
 		}
-		if ((e = check_snapshot(s, path, d)) || (e = load_derived(s, base, &h, path, d)) ||
+		if ((e = check_snapshot(s, path, d)) ||
+		    (e = load_derived(s, base, &h, true, path, d)) ||
 		    (e = lazy_init(s, base, &h, path, d)))
 			goto fail;
 		s->counts_one = s->derived->counts_one;
@@ -903,7 +982,8 @@ ob_err ob_si_open_file(const char *path, enum snap_open_mode mode, struct ob_sna
 		if ((e = check_snapshot(s, path, d)))
 			goto fail;
 	} else if ((e = verify_sections(s, base, &h, path, &s->counts_one, d)) ||
-	           (e = check_snapshot(s, path, d)) || (e = load_derived(s, base, &h, path, d))) {
+	           (e = check_snapshot(s, path, d)) ||
+	           (e = load_derived(s, base, &h, false, path, d))) {
 		goto fail;
 	} else if (s->derived->counts_one != s->counts_one) {
 		e = corrupt(d, path, "estructuras derivadas que no concuerdan con las columnas");

@@ -532,10 +532,11 @@ void ob_snapshot_close(struct ob_snapshot *s);
 
 /*
  * As ob_snapshot_open, but the columns are not read: the header, the
- * dictionaries, the derived structures and the table of block checksums
- * are checked whole, and each block of a column is checked (its checksum,
- * every value inside its dictionary) by ob_snapshot_check() the first time
- * a reader asks for it. Opening so costs nothing per record. When deltas
+ * dictionaries, the derived structures but the pre-aggregates and the
+ * table of block checksums are checked whole, and each block of a column
+ * is checked (its checksum, every value inside its dictionary) by
+ * ob_snapshot_check() the first time a reader asks for it, each part of
+ * the pre-aggregates by ob_snapshot_check_derived() likewise. Opening so costs nothing per record. When deltas
  * are merged in, every column is checked at open as ob_snapshot_open does
  * (s->lazy is then false). Errors as ob_snapshot_open.
  */
@@ -550,6 +551,27 @@ ob_err ob_snapshot_open_lazy(const char *dir, struct ob_snapshot **out, struct o
  */
 ob_err ob_snapshot_check(const struct ob_snapshot *s, uint32_t cols, uint64_t from, uint64_t to,
                          struct ob_diag *d);
+
+/*
+ * The parts of the pre-aggregates a lazy open leaves unchecked: by sex and
+ * manner, by age group too, and level L of those by country
+ * (OB_SNAP_DER_CUBE << L); OB_SNAP_DER_ALL every one.
+ */
+#define OB_SNAP_DER_AGG 1u
+#define OB_SNAP_DER_AGE 2u
+#define OB_SNAP_DER_CUBE 4u
+#define OB_SNAP_DER_PARTS (2 + OB_SNAP_CUBES)
+#define OB_SNAP_DER_CUBES (((1u << OB_SNAP_CUBES) - 1) << 2)
+#define OB_SNAP_DER_ALL ((1u << OB_SNAP_DER_PARTS) - 1)
+
+/*
+ * Check the parts of the pre-aggregates in parts (OB_SNAP_DER_*) not
+ * checked yet: their sections' checksums and their consistency, as
+ * ob_snapshot_open checks them at open; OB_OK at once for a snapshot
+ * checked at open. OB_ECORRUPT when one fails; the snapshot is then not to
+ * be read. Safe from several threads at once.
+ */
+ob_err ob_snapshot_check_derived(const struct ob_snapshot *s, uint32_t parts, struct ob_diag *d);
 
 /*
  * Bring the snapshot of the observatory in DIR up to the store's state:

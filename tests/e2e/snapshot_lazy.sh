@@ -1,7 +1,8 @@
 # snapshot_lazy.sh - "observa analyze" opens the snapshot without reading its
 # columns and checks each block of a column when a query first reads it.
-# A damaged column is refused, naming it, by the queries that read it, while
-# a query that does not read it answers as before; the commands that check
+# A damaged column is refused, naming it, by the queries that read it record
+# by record, while a query that does not read it (or takes what it needs
+# from the runs or the pre-aggregates) answers as before; the commands that check
 # the file whole refuse it and rebuild it. Damage to what the file stores as
 # derived from its columns (the unit index) is refused at open, and the
 # snapshot rebuilt, with the same answers.
@@ -30,9 +31,11 @@ set -- $(section 14)
 damage $(($1 + $2 / 2))
 expect_status 0 "$OBSERVA" analyze -d "$O" --rows sex --records --format csv
 cmp -s "$T/out" "$T/sex.csv" || fail "a query that reads no month answers otherwise"
-expect_status 1 "$OBSERVA" analyze -d "$O" --rows month --records --format csv
+expect_status 1 "$OBSERVA" analyze -d "$O" --rows admin1 --cols month --records --format csv
 expect_grep "$T/err" "instantánea dañada"
 expect_grep "$T/err" "«month»"
+# by year and source, the runs answer: no column is read record by record
+expect_status 0 "$OBSERVA" analyze -d "$O" --rows year --cols source --records --format csv
 # the counting rule reads the month (periods of validated deaths)
 expect_status 1 "$OBSERVA" analyze -d "$O" --lang en --rows year --cols country --format csv
 expect_grep "$T/err" "damaged snapshot"
