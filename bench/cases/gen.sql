@@ -15,3 +15,15 @@ INSERT INTO case_value(case_id, field, value)
 SELECT id, 'category', CASE id % 7 WHEN 0 THEN 'sexual_violence' WHEN 1 THEN 'bullying'
   WHEN 2 THEN 'threats' WHEN 3 THEN 'theft' WHEN 4 THEN 'drugs' WHEN 5 THEN 'extortion'
   ELSE 'harassment' END FROM case_file;
+-- the open cases' table the alerts read (migration 19), as the migration
+-- fills it (store/case_open.sql.h)
+INSERT INTO case_open(case_id, type, state, opened, unit, entered, vals)
+SELECT c.id, c.type, c.state, coalesce(unixepoch(c.opened_at), 0), c.unit,
+ coalesce((SELECT group_concat(x.s, ' ') FROM (SELECT e.state_to || ' ' ||
+  unixepoch(max(e.at)) AS s, max(e.seq) AS q FROM case_event e
+  WHERE e.case_id = c.id GROUP BY e.state_to ORDER BY q) AS x), ''),
+ coalesce((SELECT group_concat(y.s, ' ') FROM (SELECT v.field ||
+  CASE WHEN length(CAST(v.value AS BLOB)) > 200 THEN ' +'
+  ELSE ' ' || length(CAST(v.value AS BLOB)) || ' ' || v.value END AS s,
+  v.field AS f FROM case_value v WHERE v.case_id = c.id ORDER BY f) AS y), '')
+FROM case_file c;

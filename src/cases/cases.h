@@ -155,10 +155,16 @@ struct ob_case_set {
 /* Every case of type t from the store. */
 ob_err ob_case_load(struct ob_store *s, const struct ob_case_type *t, struct ob_case_set *set,
                     struct ob_diag *d);
-/* The same with only the values ob_case_alerts() reads (the fields of the
- * type's severity and repeat rules, and those its deadlines start or are
- * reset at); every other value NULL. */
-ob_err ob_case_load_alerts(struct ob_store *s, const struct ob_case_type *t,
+/* What ob_case_alerts() reads of the cases of t at time now: the same
+ * alerts as from ob_case_load's set, with only the values they read (the
+ * fields of the type's severity and repeat rules, and those its deadlines
+ * start or are reset at; every other value NULL). When no case of the type
+ * changed after now, the open cases come from their table (store/cases.h's
+ * case_open) with, instead of their whole history, the last time they
+ * entered each state (after an entry of state -1 at their opening), and
+ * only the closed cases opened within a repeat rule's window (one entry:
+ * their state, at their opening); else every case with its history. */
+ob_err ob_case_load_alerts(struct ob_store *s, const struct ob_case_type *t, long long now,
                            struct ob_case_set *set, struct ob_diag *d);
 /* Case id of type t alone (set->n 0 when there is no such case). */
 ob_err ob_case_load_one(struct ob_store *s, const struct ob_case_type *t, long long id,

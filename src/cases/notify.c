@@ -413,7 +413,7 @@ ob_err ob_notify_scan(struct ob_store *s, const struct ob_case_type *t,
 	struct scan sc = { .s = s, .set = &set, .created_at = created, .now = now, .d = d };
 	ob_err e;
 
-	if ((e = ob_case_load_alerts(s, t, &set, d)))
+	if ((e = ob_case_load_alerts(s, t, now, &set, d)))
 		return e;
 	ob_audit_time(now, created);
 	if ((e = ob_store_begin(s, d)))

@@ -841,7 +841,7 @@ static int sub_alerts(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
 			status = OB_EXIT_USAGE;
 			break;
 		}
-		if (ob_case_load_alerts(s, &c.types[i], &set, &d)) {
+		if (ob_case_load_alerts(s, &c.types[i], now, &set, &d)) {
 			ob_cli_diag(&d);
 			status = OB_EXIT_SYSTEM;
 			break;

@@ -753,7 +753,7 @@ static ob_err alerts_pass(struct ob_http_call *c, const struct ob_cases *types, 
 
 		if (ty >= 0 && (size_t)ty != i)
 			continue;
-		if (ob_case_load_alerts(c->ctx->store, &types->types[i], &set, d))
+		if (ob_case_load_alerts(c->ctx->store, &types->types[i], now[i], &set, d))
 			return OB_ESTORE;
 		al->type = &types->types[i];
 		al->cal = &types->calendars[i];

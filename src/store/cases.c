@@ -2,6 +2,7 @@
  * PostgreSQL: one text of every statement serves both. */
 #include "store/cases.h"
 #include "store/store_int.h"
+#include "store/case_open.sql.h"
 
 /* Step a statement that returns no row and finalize it. */
 static ob_err step_done(struct ob_store *s, struct ob_db_stmt *st, const char *what,
@@ -381,6 +382,119 @@ int ob_store_case_events_scan(struct ob_store *s,
 		stop = each(arg, ob_db_column_int64(st, 0), ob_db_column_int64(st, 1),
 		            ob_db_column_text(st, 2), ob_db_column_text(st, 3));
 	return ob_store_sql_end(s, st, rc, stop, "historia de los casos (case history)", d);
+}
+
+ob_err ob_store_case_open_sync(struct ob_store *s, long long id, bool open, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	ob_err e;
+
+	if ((e = ob_store_sql(s, "DELETE FROM case_open WHERE case_id = ?1", &st, d)))
+		return e;
+	ob_db_bind_int64(st, 1, id);
+	if ((e = step_done(s, st, "casos abiertos (open cases)", d)) || !open)
+		return e;
+	if ((e = ob_store_sql(s, ob_store_dialect_sql(s,
+	                         "INSERT INTO case_open(" OB_CASE_OPEN_COLUMNS ") "
+	                         OB_CASE_OPEN_ROWS_SQLITE(" WHERE c.id = ?1"),
+	                         "INSERT INTO case_open(" OB_CASE_OPEN_COLUMNS ") "
+	                         OB_CASE_OPEN_ROWS_PG(" WHERE c.id = ?1")),
+	                      &st, d)))
+		return e;
+	ob_db_bind_int64(st, 1, id);
+	return step_done(s, st, "casos abiertos (open cases)", d);
+}
+
+int ob_store_case_open_each(struct ob_store *s, const char *type,
+                            int (*each)(void *arg, long long id, const char *state,
+                                        long long opened, const char *unit,
+                                        const char *entered, const char *vals),
+                            void *arg, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	int rc, stop = 0;
+
+	if (ob_store_sql(s, "SELECT case_id, state, opened, unit, entered, vals FROM case_open"
+	                    " WHERE type = ?1 ORDER BY case_id",
+	                 &st, d))
+		return -1;
+	ob_db_bind_str(st, 1, type);
+	ob_db_stream(st);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW)
+		stop = each(arg, ob_db_column_int64(st, 0), ob_db_column_text(st, 1),
+		            ob_db_column_int64(st, 2), ob_db_column_text(st, 3),
+		            ob_db_column_text(st, 4), ob_db_column_text(st, 5));
+	return ob_store_sql_end(s, st, rc, stop, "casos abiertos (open cases)", d);
+}
+
+ob_err ob_store_case_open_count(struct ob_store *s, long long *n, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	ob_err e;
+
+	if ((e = ob_store_sql(s, "SELECT count(*) FROM case_open", &st, d)))
+		return e;
+	return step_id(s, st, n, "casos abiertos (open cases)", d);
+}
+
+ob_err ob_store_case_changed(struct ob_store *s, const char *type, char changed[32],
+                             struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	const char *v;
+	ob_err e = OB_OK;
+
+	changed[0] = 0;
+	if ((e = ob_store_sql(s, "SELECT max(updated_at) FROM case_file WHERE type = ?1", &st, d)))
+		return e;
+	ob_db_bind_str(st, 1, type);
+	if (ob_db_step(st) != OB_DB_ROW)
+		e = ob_store_fail(s, d, "último cambio (last change)");
+	else if ((v = ob_db_column_text(st, 0)))
+		ob_strlcpy(changed, v, 32);
+	ob_db_finalize(st);
+	return e;
+}
+
+#define FINAL_STATES_READ 8
+
+int ob_store_cases_final_each(struct ob_store *s, const char *type,
+                              const char *const *states, size_t n_states, const char *after,
+                              const char *const *fields, size_t n_fields,
+                              int (*each)(void *arg, long long id, const char *state,
+                                          const char *unit, const char *opened_at,
+                                          const char *field, const char *value),
+                              void *arg, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	int rc, stop = 0;
+
+	if (n_states > FINAL_STATES_READ || n_fields > OB_STORE_CASE_FIELDS_READ) {
+		OB_DIAG(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0,
+		        "más de %d estados finales o de %d campos", "more than %d final states or %d fields",
+		        FINAL_STATES_READ, OB_STORE_CASE_FIELDS_READ);
+		return -1;
+	}
+	if (ob_store_sql(s, "SELECT c.id, c.state, c.unit, c.opened_at, v.field, v.value"
+	                    " FROM case_file c JOIN case_value v ON v.case_id = c.id"
+	                    " AND v.field IN (?3, ?4, ?5, ?6, ?7, ?8)"
+	                    " WHERE c.type = ?1 AND c.opened_at > ?2"
+	                    " AND c.state IN (?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+	                    " ORDER BY c.id, v.field",
+	                 &st, d))
+		return -1;
+	ob_db_bind_str(st, 1, type);
+	ob_db_bind_str(st, 2, after);
+	for (size_t f = 0; f < OB_STORE_CASE_FIELDS_READ; f++)
+		ob_db_bind_str(st, 3 + (int)f, f < n_fields ? fields[f] : NULL);
+	for (size_t k = 0; k < FINAL_STATES_READ; k++)
+		ob_db_bind_str(st, 9 + (int)k, k < n_states ? states[k] : NULL);
+	ob_db_stream(st);
+	while (!stop && (rc = ob_db_step(st)) == OB_DB_ROW)
+		stop = each(arg, ob_db_column_int64(st, 0), ob_db_column_text(st, 1),
+		            ob_db_column_text(st, 2), ob_db_column_text(st, 3),
+		            ob_db_column_text(st, 4), ob_db_column_text(st, 5));
+	return ob_store_sql_end(s, st, rc, stop, "casos cerrados (closed cases)", d);
 }
 
 int ob_store_case_type_history_each(struct ob_store *s, const char *type,

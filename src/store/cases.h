@@ -130,6 +130,39 @@ int ob_store_case_events_scan(struct ob_store *s,
                                           const char *state, const char *at),
                               void *arg, struct ob_diag *d);
 
+/*
+ * The open cases as the alerts read them (case_open, migration 19: its
+ * columns in store/case_open.sql.h), kept by the engine (cases/cases.h):
+ * ob_store_case_open_sync() writes case id's row again from its row,
+ * values and history when open is true, and drops it when false (a final
+ * state); in the transaction of the change. ob_store_case_open_each()
+ * gives the rows of type by case id (unit NULL when none; entered and vals
+ * as case_open.sql.h writes them). ob_store_case_changed() puts the time
+ * of the last change of a case of type in changed ("" when there is no
+ * case of the type). ob_store_cases_final_each() gives the cases of type
+ * in one of the states states[0..n_states) opened after `after`, with
+ * their current values of the fields fields[0..n_fields) (each at most
+ * OB_STORE_CASE_FIELDS_READ), one call per case and value, by case id:
+ * the closed cases a repeat rule counts, which case_open lacks.
+ */
+ob_err ob_store_case_open_sync(struct ob_store *s, long long id, bool open, struct ob_diag *d);
+int ob_store_case_open_each(struct ob_store *s, const char *type,
+                            int (*each)(void *arg, long long id, const char *state,
+                                        long long opened, const char *unit,
+                                        const char *entered, const char *vals),
+                            void *arg, struct ob_diag *d);
+/* The rows of case_open, of every type, into *n (a bound on a type's). */
+ob_err ob_store_case_open_count(struct ob_store *s, long long *n, struct ob_diag *d);
+ob_err ob_store_case_changed(struct ob_store *s, const char *type, char changed[32],
+                             struct ob_diag *d);
+int ob_store_cases_final_each(struct ob_store *s, const char *type,
+                              const char *const *states, size_t n_states, const char *after,
+                              const char *const *fields, size_t n_fields,
+                              int (*each)(void *arg, long long id, const char *state,
+                                          const char *unit, const char *opened_at,
+                                          const char *field, const char *value),
+                              void *arg, struct ob_diag *d);
+
 /* For the statistics of a type (cases/stats.h): the whole history of its
  * cases, by case id and event, one call per event and value it set (field
  * and value NULL for an event that set none), as ob_store_case_events_each

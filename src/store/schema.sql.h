@@ -4,6 +4,7 @@
  * Migration N brings a store from user_version N-1 to N. Never edit a
  * migration that has shipped: add a new one at the end.
  */
+#include "store/case_open.sql.h"
 /* Migration 12's triggers: a case's history is never changed (store/
  * schema_pg.c has their PostgreSQL text). */
 #define CASE_HISTORY_REFUSE_SQLITE(trigger, op, table)                                   \
@@ -376,4 +377,17 @@ static const char *const ob_migrations[] = {
 	"ALTER TABLE survey_estimate_18 RENAME TO survey_estimate;"
 	"CREATE INDEX survey_estimate_indicator"
 	"  ON survey_estimate(indicator, territory, sex, period);",
+	/* 19: the open cases as their alerts read them (store/cases.h,
+	 * store/case_open.sql.h): one row per case with its state, the times
+	 * it entered each state and its current values, written again in the
+	 * same transaction as every change of the case and dropped when it
+	 * reaches a final state; filled here with every case (which states
+	 * are final is the catalogue's: the readers skip those rows); and the
+	 * index that gives a type's last change at once */
+	"CREATE TABLE case_open("
+	"  case_id INTEGER PRIMARY KEY REFERENCES case_file(id), type TEXT NOT NULL,"
+	"  state TEXT NOT NULL, opened INTEGER NOT NULL, unit TEXT, entered TEXT NOT NULL,"
+	"  vals TEXT NOT NULL);"
+	"CREATE INDEX case_file_changed ON case_file(type, updated_at);"
+	"INSERT INTO case_open(" OB_CASE_OPEN_COLUMNS ") " OB_CASE_OPEN_ROWS_SQLITE("") ";",
 };

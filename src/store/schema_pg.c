@@ -3,6 +3,7 @@
 #include "store/schema_pg.h"
 
 #include "base/buf.h"
+#include "store/case_open.sql.h"
 
 #define ANY (-1)   /* a rewrite of every migration, where its text appears */
 
@@ -87,6 +88,8 @@ static const struct rewrite {
 	  " cambios (a case history is append-only)');" },
 	{ 11, CASE_HISTORY_REFUSE_SQLITE("case_event_value_no_delete", "DELETE", "case_event_value"),
 	  CASE_REFUSE_PG("case_event_value_no_delete", "DELETE", "case_event_value") },
+	/* the open cases' rows, with PostgreSQL's functions */
+	{ 18, OB_CASE_OPEN_ROWS_SQLITE(""), OB_CASE_OPEN_ROWS_PG("") },
 };
 
 /* text with every from replaced by to; NULL when from is absent or the

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "cases/cases.h"
 #include "cases/stats.h"
 #include "store/audit.h"
@@ -371,7 +372,8 @@ static void load_order(void **state)
 		" (2, 'office', 'Z'), (50, 'outcome', 'done'), (1, 'office', 'A-1'),"
 		" (50, 'note', 'n');", &d), OB_OK);
 	assert_int_equal(ob_case_load(s, t, &all, &d), OB_OK);
-	assert_int_equal(ob_case_load_alerts(s, t, &rules, &d), OB_OK);
+	/* at a time before the last change: the whole history */
+	assert_int_equal(ob_case_load_alerts(s, t, 1740873600LL, &rules, &d), OB_OK);
 	assert_int_equal(all.n, 3);
 	assert_int_equal(rules.n, 3);
 	for (size_t i = 0; i < all.n; i++) {
@@ -418,6 +420,107 @@ static void load_order(void **state)
 	free(t);
 }
 
+/* The alerts of a set as text, one line each. */
+static int alert_line(void *arg, const struct ob_case_alert *a)
+{
+	struct ob_buf *b = arg;
+
+	ob_buf_putf(b, "%s %lld %s %s %s %lld", ob_case_alert_name(a->kind), a->case_id, a->unit,
+	              a->rule, a->value ? a->value : "-", a->due ? a->due->due : -1LL);
+	for (size_t i = 0; i < a->n_ids; i++)
+		ob_buf_putf(b, " %lld", a->ids[i]);
+	ob_buf_putc(b, '\n');
+	return 0;
+}
+
+static char *alerts_text(const struct ob_case_set *set, const struct ob_calendar *cal,
+                         long long now)
+{
+	struct ob_buf b = OB_BUF_INIT(1 << 20);
+	struct ob_diag d;
+
+	assert_int_equal(ob_case_alerts(set, cal, now, alert_line, &b, &d), OB_OK);
+	assert_false(ob_buf_failed(&b));
+	return ob_buf_detach(&b, NULL);
+}
+
+/* The open cases' table (case_open) after every change the engine makes
+ * (opens, moves, closures, reopenings, values set by a move, a unit
+ * changed): the alerts read through it, at the last change and later, are
+ * those of every case loaded with its whole history. */
+static void open_table(void **state)
+{
+	static const char text[] =
+		"[case]\ncode = t\nname = T\ncountry = SLV\ninitial = open\nunit = office\n"
+		"[field.office]\ntype = text\n[field.due_on]\ntype = date\n"
+		"[field.kind]\ntype = choice\nvalues = grave, mild\n"
+		"[state.open]\nrequire = office\n[state.review]\n[state.closed]\nfinal = yes\n"
+		"[transition.review]\nfrom = open\nto = review\nrole = analyst\n"
+		"[transition.back]\nfrom = review\nto = open\nrole = analyst\n"
+		"[transition.close]\nfrom = open, review\nto = closed\nrole = analyst\n"
+		"[transition.reopen]\nfrom = closed\nto = open\nrole = analyst\n"
+		"[deadline.first]\nstart = open\nwithin = 2 calendar days\nuntil = review\n"
+		"soon = 1 calendar days\n"
+		"[deadline.field]\nstart = field:due_on\nwithin = 1 calendar days\n"
+		"[severity.grave]\nfield = kind\nvalues = grave\n"
+		"[repeat.office]\nfield = office\nwindow = 30 calendar days\ncount = 2\n";
+	struct ob_calendar cal = { .country = "SLV", .utc_offset = -360 };
+	struct ob_case_actor ana = { "ana", OB_ROLE_ANALYST };
+	struct ob_case_type *t = ob_calloc(1, sizeof(*t));
+	const struct ob_case_input a1 = { "office", "A-1" }, b2 = { "office", "B-2" },
+		grave = { "kind", "grave" }, mild = { "kind", "mild" },
+		due = { "due_on", "2025-03-20" };
+	long long at = 1741000000LL, ids[6];
+	struct ob_store *s;
+	struct ob_diag d;
+	(void)state;
+
+	assert_int_equal(ob_case_type_parse(text, strlen(text), "t.ini", t, &d), OB_OK);
+	s = store_new();
+	/* each step: an engine change at `at`, then the check */
+	for (int step = 0; step < 14; step++, at += 86400) {
+		const struct ob_case_input in2[2] = { a1, step % 3 ? mild : grave };
+		ob_err e = OB_OK;
+
+		switch (step) {
+		case 0: case 1: case 2: case 3: case 4: case 5:
+			e = ob_case_open(s, t, &cal, &ana, at, in2, 2, &ids[step], &d);
+			break;
+		case 6: e = ob_case_move(s, t, &cal, &ana, ids[0], "review", at, NULL, 0, &d); break;
+		case 7: e = ob_case_move(s, t, &cal, &ana, ids[1], "closed", at, NULL, 0, &d); break;
+		case 8: e = ob_case_move(s, t, &cal, &ana, ids[0], "open", at, &grave, 1, &d); break;
+		case 9: e = ob_case_move(s, t, &cal, &ana, ids[2], "review", at, &b2, 1, &d); break;
+		case 10: e = ob_case_move(s, t, &cal, &ana, ids[3], "closed", at, NULL, 0, &d); break;
+		case 11: e = ob_case_move(s, t, &cal, &ana, ids[1], "open", at, &due, 1, &d); break;
+		case 12: e = ob_case_move(s, t, &cal, &ana, ids[4], "review", at, &mild, 1, &d); break;
+		default: e = ob_case_move(s, t, &cal, &ana, ids[5], "review", at, &due, 1, &d); break;
+		}
+		assert_int_equal(e, OB_OK);
+		for (long long later = 0; later <= 40 * 86400; later += 86400 / 2 + later) {
+			struct ob_case_set all, quick;
+			char *want, *got;
+
+			assert_int_equal(ob_case_load(s, t, &all, &d), OB_OK);
+			assert_int_equal(ob_case_load_alerts(s, t, at + later, &quick, &d), OB_OK);
+			want = alerts_text(&all, &cal, at + later);
+			got = alerts_text(&quick, &cal, at + later);
+			assert_string_equal(got, want);
+			free(want);
+			free(got);
+			ob_case_set_free(&all);
+			ob_case_set_free(&quick);
+		}
+	}
+	/* the table holds the open cases only: all but ids[3] */
+	assert_int_equal(count(s, "SELECT count(*) FROM case_open"), 5);
+	assert_int_equal(count(s, "SELECT count(*) FROM case_open o JOIN case_file c"
+	                          " ON c.id = o.case_id AND c.state = o.state"
+	                          " AND c.unit IS o.unit"), 5);
+	store_remove(s);
+	ob_case_type_release(t);
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -427,6 +530,7 @@ int main(void)
 		cmocka_unit_test(units_rule),
 		cmocka_unit_test(stale_move),
 		cmocka_unit_test(load_order),
+		cmocka_unit_test(open_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
