@@ -305,4 +305,35 @@ long long ob_http_missing_select(const struct ob_http_missing *x,
 /* The index in x->set of public report id, or -1. */
 long long ob_http_missing_find(const struct ob_http_missing *x, long long id);
 
+/* The missing-persons statistics of the latest release (missing_stats.c):
+ * the rows of its missing_persons.csv, as published (a withheld cell is
+ * empty, its row's status C). GET /api/v1/missing/stats answers them and
+ * the portal's page shows them: one number, never computed from the
+ * store. */
+enum {
+	OB_MSTAT_COUNTRY, OB_MSTAT_YEAR, OB_MSTAT_BREAKDOWN, OB_MSTAT_GROUP,
+	OB_MSTAT_REPORTED, OB_MSTAT_LOCATED, OB_MSTAT_ALIVE, OB_MSTAT_DEAD,
+	OB_MSTAT_SHARE, OB_MSTAT_MEDIAN, OB_MSTAT_STATUS, OB_MSTAT_NCOLS
+};
+struct ob_http_missing_stat {
+	long long year;
+	char cell[OB_MSTAT_NCOLS][32]; /* the file's text; "": empty */
+};
+struct ob_http_missing_stats {
+	struct ob_http_missing_stat *rows; /* in the file's order */
+	size_t n;
+	char version[32];                  /* the release's ("" when none) */
+	bool no_table;                     /* a release without missing_persons.csv */
+};
+/* The rows of year (-1: every year) and breakdown (NULL: every one) into s
+ * (release it with ob_http_missing_stats_release after OB_OK). OB_ENOENT
+ * when nothing is published or the latest release has no table (no data:
+ * s->no_table); another error with d for a file that cannot be read. */
+ob_err ob_http_missing_stats_load(const char *dir, long long year, const char *breakdown,
+                                  struct ob_http_missing_stats *s, struct ob_diag *d);
+void ob_http_missing_stats_release(struct ob_http_missing_stats *s);
+/* The name of column k of the file (NULL past the last). */
+const char *ob_http_missing_stats_col(int k);
+void ob_http_h_missing_stats(struct ob_http_call *c);
+
 #endif

@@ -65,6 +65,9 @@ static const struct shape {
 	{ ob_http_h_missing_one, PAGE, "id:i,state:s,state_es:s,state_en:s,~reported_on:s?,"
 	  "~missing_since:s?,~last_seen_territory:s?,~sex:s?,~age:i?,~name:s?,~description:s?,"
 	  "~photo:s?,~located_on:s?" },
+	{ ob_http_h_missing_stats, PAGE, "country:s,year:i,breakdown:s,group:s,reported:i?,"
+	  "located:i?,located_alive:i?,located_dead:i?,share_located:n?,median_days:n?,"
+	  "status:s?" },
 	{ ob_http_h_submission, OBJECT, "submission:i,superseded:i,already:b,source:s,file:s,"
 	  "rows_read:i,accepted:i,rejected:i,warned:i" },
 	{ ob_http_h_analyze, OBJECT, "dimensions:[s,measure:s,protection:s" },

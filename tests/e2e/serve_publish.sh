@@ -105,6 +105,10 @@ while read -r route; do
 		while read -r id want; do
 			get "$want" "$(echo "$route" | sed "s|{id}|$id|")"
 		done <"$T/photos" ;;
+	# the release's missing_persons.csv, its year's four breakdowns
+	/api/v1/missing/stats) get 200 "$route?year=2024"
+		jq -e '.total > 4 and ([.data[] | select(.group == "total")] | length == 4)' \
+			"$T/body" >/dev/null || fail "$route: not the release's four breakdowns" ;;
 	*'{id}'*) for id in homicide_rate femicide_rate sexual_violence_rate homicide_firearm_share; do
 		get 200 "$(echo "$route" | sed "s/{id}/$id/")?by=sex&limit=1000"; done ;;
 	*'{path}'*) for f in v1/indicators.csv v1/counts_iccs.json v1/manifest.json v1/catalog.jsonld; do
