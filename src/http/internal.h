@@ -15,6 +15,7 @@
 #include "cases/missing.h"
 #include "http/http.h"
 #include "ingest/ingest.h"
+#include "io/image.h"
 #include "io/json.h"
 #include "io/rows.h"
 
@@ -335,5 +336,24 @@ void ob_http_missing_stats_release(struct ob_http_missing_stats *s);
 /* The name of column k of the file (NULL past the last). */
 const char *ob_http_missing_stats_col(int k);
 void ob_http_h_missing_stats(struct ob_http_call *c);
+
+/* A photograph for missing-person report id, given by a (missing_photo.c):
+ * the report and a's role and unit checked, then data[0..len) checked
+ * and kept (io/image.h) and its reference set as the report's photo field
+ * (cases/cases.h, ob_case_set_values), audited. OB_OK with o->ref and
+ * o->info; otherwise o->status, o->code and the reason in both languages,
+ * nothing written. POST /api/v1/missing/{id}/photo and the portal's page
+ * share it. */
+struct ob_http_photo_out {
+	int status;
+	const char *code;
+	char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+	char ref[OB_IMAGE_REF];
+	struct ob_image_info info;
+};
+ob_err ob_http_missing_photo_take(struct ob_http_call *c, const struct ob_case_actor *a,
+                                  long long id, const char *data, size_t len,
+                                  struct ob_http_photo_out *o);
+void ob_http_h_missing_photo_put(struct ob_http_call *c);
 
 #endif

@@ -150,6 +150,8 @@ static const struct page_route {
 	  PAGE_RESTRICTED_POST, ob_page_missing_matches },
 	{ OB_PAGE_MISSING_TIPS, "gestion", "admin", "informacion", "tips", false, PAGE_RESTRICTED,
 	  ob_page_missing_tips },
+	{ OB_PAGE_MISSING_PHOTO, "gestion", "admin", "foto", "photo", true, PAGE_RESTRICTED_POST,
+	  ob_page_missing_photo },
 	{ OB_PAGE_CASE_REPORT, "gestion", "admin", "reporte", "report", false,
 	  PAGE_RESTRICTED_POST, ob_page_case_report },
 	{ OB_PAGE_CASE_TRIAGE, "gestion", "admin", "triaje", "triage", false,

@@ -44,6 +44,7 @@ enum ob_page_kind {
 	/* missing persons' restricted pages (portal_missing_admin.c) */
 	OB_PAGE_MISSING_MATCHES, /* bodies matched to reports, and their decisions (POST) */
 	OB_PAGE_MISSING_TIPS,    /* the information the public sent */
+	OB_PAGE_MISSING_PHOTO,   /* a report's photograph: its upload (POST, multipart) */
 	OB_PAGE_CASE_REPORT,   /* a SALVE report's form (portal_cases.c) */
 	OB_PAGE_CASE_TRIAGE,   /* the SALVE triage queue, and its moves (POST) */
 	OB_PAGE_CASE_BOARD,    /* a court's deadline board */
@@ -304,6 +305,7 @@ void ob_page_review(struct ob_page *pg);    /* GET and POST */
 void ob_page_upload(struct ob_page *pg);    /* GET and POST (multipart) */
 void ob_page_missing_matches(struct ob_page *pg); /* portal_missing_admin.c; GET and POST */
 void ob_page_missing_tips(struct ob_page *pg);
+void ob_page_missing_photo(struct ob_page *pg); /* GET and POST (multipart) */
 void ob_page_case_report(struct ob_page *pg); /* portal_cases.c: GET and POST */
 void ob_page_case_triage(struct ob_page *pg); /* GET and POST */
 void ob_page_case_board(struct ob_page *pg);

@@ -528,6 +528,19 @@ const struct ob_http_route ob_http_routes[] = {
 	  "The photograph of a public report, when it publishes it (the family's consent, the "
 	  "rules for minors), without metadata (observa missing photo); 404 otherwise",
 	  PARAMS(p_missing_photo), "file", NULL },
+	{ "POST", "/api/v1/missing/{id}/photo", OB_ROLE_PUBLIC, true, false,
+	  ob_http_h_missing_photo_put,
+	  "Da la fotografía de un reporte (cuerpo: el archivo JPEG o PNG, 8 MiB como "
+	  "mucho): revisada y guardada sin metadatos como con observa missing "
+	  "photo, y su referencia en el campo photo del reporte, sin moverlo (auditado); con el "
+	  "rol protegido del tipo (steward) en la unidad del reporte. 413 si es demasiado "
+	  "grande, 422 si no es una fotografía aceptable; nada se guarda si se rechaza",
+	  "Give a report's photograph (body: the JPEG or PNG file, 8 MiB at most): "
+	  "checked and kept without metadata as by observa missing photo, its reference set as "
+	  "the report's photo field without moving it (audited); by the type's protected role "
+	  "(steward) in the report's unit. 413 when too large, 422 when not an acceptable "
+	  "photograph; nothing is kept when refused",
+	  PARAMS(p_missing_photo), "json", NULL },
 	{ "POST", "/api/v1/submissions", OB_ROLE_SUBMITTER, false, true, ob_http_h_submission,
 	  "Envía un archivo de la fuente propia (cuerpo: el CSV); devuelve el informe de ingesta",
 	  "Submit a file of one's own source (body: the CSV); returns the ingest report",

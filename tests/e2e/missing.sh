@@ -134,6 +134,13 @@ PY
 done
 kill -TERM "$PID" && wait "$PID" || fail "the server did not stop"
 
+printf 'la clave de ana es larga\n' >"$T/pw"
+expect_status 0 "$OBSERVA" user add ana --role steward -d "$O" --password-fd 3 3<"$T/pw"
+expect_status 0 "$OBSERVA" user token ana -d "$O"
+TOKA=$(cat "$T/out")
+expect_status 0 "$OBSERVA" user add bob --role analyst -d "$O" --no-password
+expect_status 0 "$OBSERVA" user token bob -d "$O"
+TOKB=$(cat "$T/out")
 start_server "$O" --query-burst 4 --query-rate 1
 mkdir "$T/public"
 k=0
@@ -320,6 +327,82 @@ for id in "$without" "$child" 999999 "$dead"; do
 	get 404 "/api/v1/missing/$id/photo"
 done
 get 400 "/api/v1/missing/abc/photo"
+
+# a photograph given to an open report through the API and the restricted
+# page: checked and kept as "missing photo" keeps it, the report's photo
+# field set without a move (its state kept, one event, audited "case.set");
+# a file of another type, too large, of too many pixels or cut short is
+# refused with the reason and nothing is kept or changed
+open_id=$(sql "$O" "SELECT id FROM case_file WHERE type = 'missing-persons' AND state = 'missing' ORDER BY id DESC LIMIT 1")
+events() { sql "$O" "SELECT state || ':' || events FROM case_file WHERE id = $open_id"; }
+before=$(events) photos=$(ls "$O/photos" | wc -l)
+python3 - "$T" <<'PY'
+import struct, sys, zlib
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+def png(w, h, extra=b""):
+    raw = b"".join(b"\0" + bytes(v for x in range(w) for v in (x % 256, y % 256, 40))
+                   for y in range(min(h, 64)))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            extra + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+d = sys.argv[1]
+open(d + "/up.png", "wb").write(png(24, 18, chunk(b"tEXt", b"GPS\0Ana en 13.7 -89.2")))
+open(d + "/huge.png", "wb").write(png(7000, 7000))  # 49 million pixels declared
+good = png(24, 18)
+open(d + "/cut.png", "wb").write(good[:len(good) - 20])
+open(d + "/big.png", "wb").write(good + b"\0" * (8 * 1024 * 1024))
+PY
+upload() { # WANT FILE [TOKEN]
+	code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer ${3:-$TOKA}" \
+		-H 'Content-Type: image/png' --data-binary "@$2" "$B/api/v1/missing/$open_id/photo") ||
+		fail "curl upload $2"
+	[ "$code" = "$1" ] || { cat "$T/body" >&2; fail "upload $2: $code, expected $1"; }
+}
+upload 422 "$T/no.jpg"
+jq -e '.error.message_en | test("JPEG")' "$T/body" >/dev/null || fail "the wrong type's reason"
+upload 422 "$T/huge.png"
+jq -e '.error.message_en | test("pixel")' "$T/body" >/dev/null || fail "too many pixels' reason"
+upload 422 "$T/cut.png"
+upload 413 "$T/big.png"
+jq -e '.error.message | test("8388608")' "$T/body" >/dev/null || fail "too large's reason"
+upload 403 "$T/up.png" "$TOKB"
+code=$(curl -s -o /dev/null -w '%{http_code}' --data-binary "@$T/up.png" "$B/api/v1/missing/$open_id/photo")
+[ "$code" = 401 ] || fail "an upload without credentials: $code"
+[ "$(ls "$O/photos" | wc -l)" = "$photos" ] && [ "$(events)" = "$before" ] ||
+	fail "a refused upload kept or changed something"
+upload 200 "$T/up.png"
+up=$(jq -r .photo "$T/body")
+[ -f "$O/$up" ] && ! grep -q GPS "$O/$up" || fail "the uploaded photograph, without its metadata"
+[ "$(val "$open_id" photo)" = "$up" ] || fail "the report's photo is not the upload's"
+[ "$(events)" = "${before%:*}:$((${before#*:} + 1))" ] || fail "not one event in the same state: $(events)"
+[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'case.set' AND object = 'case:$open_id' AND actor = 'ana'")" = 1 ] ||
+	fail "the upload is not audited"
+# the restricted page: a session, its CSRF token, a multipart form
+req() {
+	jar=$1 want=$2 path=$3
+	shift 3
+	code=$(curl -s -b "$jar" -c "$jar" -o "$T/body" -D "$T/head" -w '%{http_code}' "$@" \
+		"$B$path") || fail "curl $path"
+	[ "$code" = "$want" ] || { cat "$T/head" "$T/body" >&2; fail "$path: $code, expected $want"; }
+}
+csrf() {
+	sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/body" | head -n 1
+}
+req "$T/anon" 303 "/es/gestion/foto/$open_id"
+req "$T/ana" 200 /es/acceso
+req "$T/ana" 303 /es/acceso --data-urlencode "csrf=$(csrf)" --data-urlencode "user=ana" \
+	--data-urlencode "password=la clave de ana es larga"
+req "$T/ana" 200 "/es/gestion/caso/$open_id"
+grep -q "href=\"/es/gestion/foto/$open_id\"" "$T/body" || fail "no link to the photograph's page"
+req "$T/ana" 200 "/es/gestion/foto/$open_id"
+tok=$(csrf)
+req "$T/ana" 403 "/es/gestion/foto/$open_id" -F "csrf=nada" -F "photo=@$T/foto.png"
+req "$T/ana" 422 "/en/admin/photo/$open_id" -F "csrf=$tok" -F "photo=@$T/huge.png"
+expect_grep "$T/body" "Nothing was kept"
+req "$T/ana" 200 "/es/gestion/foto/$open_id" -F "csrf=$tok" -F "photo=@$T/foto.png"
+expect_grep "$T/body" "$ref"
+[ "$(val "$open_id" photo)" = "$ref" ] || fail "the page's photograph is not the report's"
+[ "$(ls "$O/photos" | wc -l)" = $((photos + 1)) ] || fail "photographs kept: $(ls "$O/photos")"
 
 # "I have information": a case of the tip type, no account
 tips() { sql "$O" "SELECT count(*) FROM case_file WHERE type = 'missing-persons-tip'"; }
