@@ -240,6 +240,10 @@ upload 413 "$T/big.png"
 jq -e '.error.message | test("8388608")' "$T/body" >/dev/null || fail "too large's reason"
 code=$(curl -s -o /dev/null -w '%{http_code}' --data-binary "@$T/up.png" "$B/api/v1/missing/$open_id/photo")
 [ "$code" = 401 ] || fail "an upload without credentials: $code"
+expect_status 0 "$OBSERVA" user token bob -d "$O"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$T/out")" \
+	--data-binary "@$T/up.png" "$B/api/v1/missing/$open_id/photo")
+[ "$code" = 403 ] || fail "an analyst's upload: $code"
 [ "$(ls "$O/photos" | wc -l)" = "$photos" ] && [ "$(events)" = "$before" ] ||
 	fail "a refused upload kept or changed something"
 upload 200 "$T/up.png"
