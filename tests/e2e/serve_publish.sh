@@ -4,7 +4,9 @@
 # release, paged with total and next; release files are served without
 # escaping DIR/releases (../, %2e%2e, encoded slashes, absolute paths,
 # symlinks); a submitter uploads a file of its own source only (audited, size
-# limit); SIGTERM during an upload commits it whole and exits 0.
+# limit); SIGTERM during an upload commits it whole and exits 0. The
+# missing-persons statistics of the route and the portal's page are the
+# cells of the release's missing_persons.csv.
 export LC_ALL=C.UTF-8
 fixture_demo "$T/obs" 0.03 2024
 O="$T/obs"
@@ -152,14 +154,14 @@ PY
 grep -q ',C$' "$R/missing_persons.csv" || fail "nothing suppressed in the release: the test proves nothing"
 curl -sf "$B/en/missing/figures" | grep -q '<span class="flag">suppressed</span>' ||
 	fail "/en/missing/figures: no cell shown suppressed"
-for page in /es/desaparecidos/cifras?year=2024; do
-	curl -sf "$B$page" >"$T/stats.html" || fail "$page"
-	grep -q '<svg' "$T/stats.html" || fail "$page: no chart"
-	python3 - "$T/stats.html" "$R/missing_persons.csv" <<'PY' || fail "$page: not the release's cells"
+page=/es/desaparecidos/cifras?year=2024
+curl -sf "$B$page" >"$T/stats.html" || fail "$page"
+grep -q '<svg' "$T/stats.html" || fail "$page: no chart"
+python3 - "$T/stats.html" "$R/missing_persons.csv" <<'PY' || fail "$page: not the release's cells"
 import csv, re, sys
 page = open(sys.argv[1]).read()
 rows = {(r["breakdown"], r["group"]): r for r in csv.DictReader(open(sys.argv[2]))}
-seen, withheld = 0, 0
+withheld = 0
 for by, body in re.findall(r'<table class="data missing-stats" data-breakdown="(\w+)">(.*?)</table>', page, re.S):
     for group, tr in re.findall(r'<tr data-group="([^"]*)">(.*?)</tr>', body, re.S):
         r = rows.pop((by, group))
@@ -175,13 +177,11 @@ for by, body in re.findall(r'<table class="data missing-stats" data-breakdown="(
                 withheld += 1
                 if "suprimido" not in c and "suppressed" not in c:
                     sys.exit("%s %s %s: withheld, shown %r" % (by, group, k, c))
-            seen += 1
 if rows:
     sys.exit("rows of the release not on the page: %s" % sorted(rows)[:5])
 if not withheld:
     sys.exit("no withheld cell on the page: the test proves nothing")
 PY
-done
 # the index: the public form (ranks, intervals, levels, inputs' status) of
 # the units "observa index" ranks, from the cache the second time
 get 200 "/api/v1/index?preset=sv-municipal&year=2024&format=csv"
