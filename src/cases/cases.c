@@ -408,12 +408,14 @@ ob_err ob_case_move(struct ob_store *s, const struct ob_case_type *t,
 	return ob_case_move_also(s, t, cal, a, id, state, at, in, n, NULL, NULL, d);
 }
 
-ob_err ob_case_move_also(struct ob_store *s, const struct ob_case_type *t,
-                         const struct ob_calendar *cal, const struct ob_case_actor *a,
-                         long long id, const char *state, long long at,
-                         const struct ob_case_input *in, size_t n,
-                         ob_err (*also)(void *arg, struct ob_store *s, struct ob_diag *d),
-                         void *also_arg, struct ob_diag *d)
+/* A move of case id to state (NULL: a change of values alone, in the
+ * state it is in, made by the type's protected role), as ob_case_move_also
+ * says. */
+static ob_err change(struct ob_store *s, const struct ob_case_type *t,
+                     const struct ob_calendar *cal, const struct ob_case_actor *a, long long id,
+                     const char *state, long long at, const struct ob_case_input *in, size_t n,
+                     ob_err (*also)(void *arg, struct ob_store *s, struct ob_diag *d),
+                     void *also_arg, struct ob_diag *d)
 {
 	struct ob_case_units u = { 0 };
 	struct ob_store_case sc;
@@ -423,7 +425,7 @@ ob_err ob_case_move_also(struct ob_store *s, const struct ob_case_type *t,
 	long long last, event;
 	int from, to, tr;
 	char when[32];
-	bool found;
+	bool found, values_only;
 	ob_err e;
 
 	memset(&c, 0, sizeof(c));
@@ -432,6 +434,17 @@ ob_err ob_case_move_also(struct ob_store *s, const struct ob_case_type *t,
 	if (!found || strcmp(sc.type, t->code))
 		return OB_DIAG(d, OB_ENOENT, NULL, 0, 0, NULL, 0, "no hay caso %lld del tipo %s",
 		               "there is no case %lld of type %s", id, t->code);
+	if (!state && !n)
+		return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, NULL, 0, "no se dio ningún valor",
+		               "no value was given");
+	if (!state && !ob_role_allows(a->role, t->protected_role))
+		return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, NULL, 0,
+		               "cambiar los valores de un caso del tipo %s sin moverlo exige el rol %s",
+		               "changing the values of a case of type %s without moving it takes the "
+		               "role %s", t->code, ob_role_name(t->protected_role));
+	values_only = !state;
+	if (values_only)
+		state = sc.state;
 	if ((to = ob_case_state_index(t, state)) < 0)
 		return OB_DIAG(d, OB_EINVAL, t->path, 0, 0, state, strlen(state),
 		               "el tipo de caso %s no tiene ese estado", "the case type %s has no such state",
@@ -458,7 +471,8 @@ ob_err ob_case_move_also(struct ob_store *s, const struct ob_case_type *t,
 	    (t->unit_field >= 0 && c.vals[t->unit_field] &&
 	     (e = ob_case_unit_check(t, a, &u, c.vals[t->unit_field], d))))
 		goto release_values;
-	if ((e = ob_case_type_check_move(t, from, to, a->role, have | c.given, &tr, d)))
+	if (!values_only && (e = ob_case_type_check_move(t, from, to, a->role, have | c.given, &tr,
+	                                                 d)))
 		goto release_values;
 	ob_audit_time(at, when);
 	if ((e = ob_store_begin(s, d)))
@@ -468,11 +482,15 @@ ob_err ob_case_move_also(struct ob_store *s, const struct ob_case_type *t,
 	                            ob_role_name(a->role), &event, d)) ||
 	    (e = write_change(s, t, id, event, to, &c, d)) ||
 	    (t->registry && (e = ob_registry_rekey(s, t, id, d))) ||
-	    (e = audit_change(s, t, a, "case.move", id, sc.state, state, &c, d)) ||
-	    (e = ob_notify_change(s, t, id,
-	                          t->unit_field >= 0 && c.vals[t->unit_field] ? c.vals[t->unit_field]
-	                                                                      : sc.unit,
-	                          sc.events + 1, sc.state, state, when, c.vals, d)) ||
+	    (e = audit_change(s, t, a, values_only ? "case.set" : "case.move", id, sc.state, state,
+	                      &c, d)) ||
+	    /* a change of values is no move to notify */
+	    (!values_only &&
+	     (e = ob_notify_change(s, t, id,
+	                           t->unit_field >= 0 && c.vals[t->unit_field]
+	                                   ? c.vals[t->unit_field]
+	                                   : sc.unit,
+	                           sc.events + 1, sc.state, state, when, c.vals, d))) ||
 	    (also && (e = also(also_arg, s, d))) ||
 	    (e = ob_store_commit(s, d)))
 		ob_store_rollback(s);
@@ -480,6 +498,27 @@ release_values:
 	ob_case_units_release(&u);
 	checked_release(&c);
 	return e;
+}
+
+ob_err ob_case_move_also(struct ob_store *s, const struct ob_case_type *t,
+                         const struct ob_calendar *cal, const struct ob_case_actor *a,
+                         long long id, const char *state, long long at,
+                         const struct ob_case_input *in, size_t n,
+                         ob_err (*also)(void *arg, struct ob_store *s, struct ob_diag *d),
+                         void *also_arg, struct ob_diag *d)
+{
+	if (!state)
+		return OB_DIAG(d, OB_EINVAL, NULL, 0, 0, NULL, 0, "falta el estado",
+		               "the state is missing");
+	return change(s, t, cal, a, id, state, at, in, n, also, also_arg, d);
+}
+
+ob_err ob_case_set_values(struct ob_store *s, const struct ob_case_type *t,
+                          const struct ob_calendar *cal, const struct ob_case_actor *a,
+                          long long id, long long at, const struct ob_case_input *in, size_t n,
+                          struct ob_diag *d)
+{
+	return change(s, t, cal, a, id, NULL, at, in, n, NULL, NULL, d);
 }
 
 /* ---- loading for alerts ---- */

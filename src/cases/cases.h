@@ -123,6 +123,20 @@ ob_err ob_case_move_also(struct ob_store *s, const struct ob_case_type *t,
                          ob_err (*also)(void *arg, struct ob_store *s, struct ob_diag *d),
                          void *also_arg, struct ob_diag *d);
 
+/*
+ * Change values of case id of type t at time `at` without moving it: the
+ * values given (checked as a move's; a must act in the case's unit) are
+ * written with an event from its state to the same state, in one
+ * transaction with the audit entry "case.set" (the fields' names, never
+ * their values); no notification (cases/notify.h: moves only). Made by the type's protected_role (who reads the
+ * protected fields may correct them), whatever the transitions say; no
+ * value given is OB_EINVAL. Errors as ob_case_move's.
+ */
+ob_err ob_case_set_values(struct ob_store *s, const struct ob_case_type *t,
+                          const struct ob_calendar *cal, const struct ob_case_actor *a,
+                          long long id, long long at, const struct ob_case_input *in, size_t n,
+                          struct ob_diag *d);
+
 /* ---- deadlines and alerts ---- */
 
 /* A case as the alerts read it: its current values (NULL where none,

@@ -15,6 +15,7 @@
 #include "cases/missing.h"
 #include "http/http.h"
 #include "ingest/ingest.h"
+#include "io/image.h"
 #include "io/json.h"
 #include "io/rows.h"
 
@@ -304,5 +305,55 @@ long long ob_http_missing_select(const struct ob_http_missing *x,
                                  long long limit, size_t *page, size_t *n_page);
 /* The index in x->set of public report id, or -1. */
 long long ob_http_missing_find(const struct ob_http_missing *x, long long id);
+
+/* The missing-persons statistics of the latest release (missing_stats.c):
+ * the rows of its missing_persons.csv, as published (a withheld cell is
+ * empty, its row's status C). GET /api/v1/missing/stats answers them and
+ * the portal's page shows them: one number, never computed from the
+ * store. */
+enum {
+	OB_MSTAT_COUNTRY, OB_MSTAT_YEAR, OB_MSTAT_BREAKDOWN, OB_MSTAT_GROUP,
+	OB_MSTAT_REPORTED, OB_MSTAT_LOCATED, OB_MSTAT_ALIVE, OB_MSTAT_DEAD,
+	OB_MSTAT_SHARE, OB_MSTAT_MEDIAN, OB_MSTAT_STATUS, OB_MSTAT_NCOLS
+};
+struct ob_http_missing_stat {
+	long long year;
+	char cell[OB_MSTAT_NCOLS][32]; /* the file's text; "": empty */
+};
+struct ob_http_missing_stats {
+	struct ob_http_missing_stat *rows; /* in the file's order */
+	size_t n;
+	char version[32];                  /* the release's ("" when none) */
+	bool no_table;                     /* a release without missing_persons.csv */
+};
+/* The rows of year (-1: every year) and breakdown (NULL: every one) into s
+ * (release it with ob_http_missing_stats_release after OB_OK). OB_ENOENT
+ * when nothing is published or the latest release has no table (no data:
+ * s->no_table); another error with d for a file that cannot be read. */
+ob_err ob_http_missing_stats_load(const char *dir, long long year, const char *breakdown,
+                                  struct ob_http_missing_stats *s, struct ob_diag *d);
+void ob_http_missing_stats_release(struct ob_http_missing_stats *s);
+/* The name of column k of the file (NULL past the last). */
+const char *ob_http_missing_stats_col(int k);
+void ob_http_h_missing_stats(struct ob_http_call *c);
+
+/* A photograph for missing-person report id, given by a (missing_photo.c):
+ * the report and a's role and unit checked, then data[0..len) checked
+ * and kept (io/image.h) and its reference set as the report's photo field
+ * (cases/cases.h, ob_case_set_values), audited. OB_OK with o->ref and
+ * o->info; otherwise o->status, o->code and the reason in both languages,
+ * nothing written. POST /api/v1/missing/{id}/photo and the portal's page
+ * share it. */
+struct ob_http_photo_out {
+	int status;
+	const char *code;
+	char es[OB_MAX_MESSAGE], en[OB_MAX_MESSAGE];
+	char ref[OB_IMAGE_REF];
+	struct ob_image_info info;
+};
+ob_err ob_http_missing_photo_take(struct ob_http_call *c, const struct ob_case_actor *a,
+                                  long long id, const char *data, size_t len,
+                                  struct ob_http_photo_out *o);
+void ob_http_h_missing_photo_put(struct ob_http_call *c);
 
 #endif

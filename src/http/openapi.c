@@ -65,6 +65,10 @@ static const struct shape {
 	{ ob_http_h_missing_one, PAGE, "id:i,state:s,state_es:s,state_en:s,~reported_on:s?,"
 	  "~missing_since:s?,~last_seen_territory:s?,~sex:s?,~age:i?,~name:s?,~description:s?,"
 	  "~photo:s?,~located_on:s?" },
+	{ ob_http_h_missing_stats, PAGE, "country:s,year:i,breakdown:s,group:s,reported:i?,"
+	  "located:i?,located_alive:i?,located_dead:i?,share_located:n?,median_days:n?,"
+	  "status:s?" },
+	{ ob_http_h_missing_photo_put, OBJECT, "case:i,photo:s,type:s,width:i,height:i,dropped:i" },
 	{ ob_http_h_submission, OBJECT, "submission:i,superseded:i,already:b,source:s,file:s,"
 	  "rows_read:i,accepted:i,rejected:i,warned:i" },
 	{ ob_http_h_analyze, OBJECT, "dimensions:[s,measure:s,protection:s" },
@@ -441,6 +445,12 @@ static ob_err operation(struct ob_buf *b, const struct ob_http_route *r)
 		                 "%d bytes\",\"content\":{\"text/csv\":{\"schema\":{\"type\":"
 		                 "\"string\"}},\"application/octet-stream\":{\"schema\":{\"type\":"
 		                 "\"string\",\"format\":\"binary\"}}}}", OB_HTTP_MAX_UPLOAD);
+	} else if (r->fn == ob_http_h_missing_photo_put) {
+		e |= ob_buf_addf(b, ",\"requestBody\":{\"required\":true,\"description\":\"the "
+		                 "photograph, a JPEG or PNG file, at most %d bytes\",\"content\":{"
+		                 "\"image/jpeg\":{\"schema\":{\"type\":\"string\",\"format\":"
+		                 "\"binary\"}},\"image/png\":{\"schema\":{\"type\":\"string\","
+		                 "\"format\":\"binary\"}}}}", OB_MAX_PHOTO_BYTES);
 	}
 	e |= ob_buf_adds(b, restricted(r) ? ",\"security\":[{\"bearer\":[]}]" : ",\"security\":[]");
 	e |= responses(b, r, opid);

@@ -114,6 +114,9 @@ static const struct page_route {
 	{ OB_PAGE_PLAN, "plan", "plan", NULL, NULL, false, PAGE_PUBLIC, ob_page_plan },
 	{ OB_PAGE_MISSING, "desaparecidos", "missing", NULL, NULL, false, PAGE_PUBLIC,
 	  ob_page_missing },
+	/* before a person's page, whose path has as many segments */
+	{ OB_PAGE_MISSING_STATS, "desaparecidos", "missing", "cifras", "figures", false,
+	  PAGE_PUBLIC, ob_page_missing_stats },
 	{ OB_PAGE_MISSING_ONE, "desaparecidos", "missing", NULL, NULL, true, PAGE_PUBLIC,
 	  ob_page_missing_one },
 	{ OB_PAGE_CASE_PUBLIC, "reportar", "report", NULL, NULL, false, PAGE_PUBLIC,
@@ -147,6 +150,8 @@ static const struct page_route {
 	  PAGE_RESTRICTED_POST, ob_page_missing_matches },
 	{ OB_PAGE_MISSING_TIPS, "gestion", "admin", "informacion", "tips", false, PAGE_RESTRICTED,
 	  ob_page_missing_tips },
+	{ OB_PAGE_MISSING_PHOTO, "gestion", "admin", "foto", "photo", true, PAGE_RESTRICTED_POST,
+	  ob_page_missing_photo },
 	{ OB_PAGE_CASE_REPORT, "gestion", "admin", "reporte", "report", false,
 	  PAGE_RESTRICTED_POST, ob_page_case_report },
 	{ OB_PAGE_CASE_TRIAGE, "gestion", "admin", "triaje", "triage", false,

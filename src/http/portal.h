@@ -29,6 +29,7 @@ enum ob_page_kind {
 	OB_PAGE_PLAN,          /* the plans' dashboard (portal_plan.c) */
 	OB_PAGE_MISSING,       /* missing persons: search and list (portal_missing.c) */
 	OB_PAGE_MISSING_ONE,   /* one person's page: arg is the report's number */
+	OB_PAGE_MISSING_STATS, /* the release's statistics (portal_missing_stats.c) */
 	OB_PAGE_SIGNIN,        /* the restricted area's sign-in (portal_auth.c) */
 	OB_PAGE_SIGNOUT,       /* its sign-out (POST only) */
 	OB_PAGE_ADMIN,         /* the restricted area's first page (portal_admin.c) */
@@ -43,6 +44,7 @@ enum ob_page_kind {
 	/* missing persons' restricted pages (portal_missing_admin.c) */
 	OB_PAGE_MISSING_MATCHES, /* bodies matched to reports, and their decisions (POST) */
 	OB_PAGE_MISSING_TIPS,    /* the information the public sent */
+	OB_PAGE_MISSING_PHOTO,   /* a report's photograph: its upload (POST, multipart) */
 	OB_PAGE_CASE_REPORT,   /* a SALVE report's form (portal_cases.c) */
 	OB_PAGE_CASE_TRIAGE,   /* the SALVE triage queue, and its moves (POST) */
 	OB_PAGE_CASE_BOARD,    /* a court's deadline board */
@@ -226,6 +228,7 @@ void ob_page_region(struct ob_page *pg); /* portal_region.c */
 void ob_page_missing(struct ob_page *pg); /* portal_missing.c */
 void ob_page_missing_one(struct ob_page *pg);
 void ob_page_missing_tip(struct ob_page *pg); /* its form's POST */
+void ob_page_missing_stats(struct ob_page *pg); /* portal_missing_stats.c */
 /* The public forms (no account, no session: the "I have information" form
  * and the anonymous SALVE report), in portal_missing.c: the body of a POST
  * (application/x-www-form-urlencoded) parsed as a query into form, its line
@@ -302,6 +305,7 @@ void ob_page_review(struct ob_page *pg);    /* GET and POST */
 void ob_page_upload(struct ob_page *pg);    /* GET and POST (multipart) */
 void ob_page_missing_matches(struct ob_page *pg); /* portal_missing_admin.c; GET and POST */
 void ob_page_missing_tips(struct ob_page *pg);
+void ob_page_missing_photo(struct ob_page *pg); /* GET and POST (multipart) */
 void ob_page_case_report(struct ob_page *pg); /* portal_cases.c: GET and POST */
 void ob_page_case_triage(struct ob_page *pg); /* GET and POST */
 void ob_page_case_board(struct ob_page *pg);

@@ -1444,6 +1444,20 @@ static void case_view(struct ob_page *pg, const struct case_page *x,
 			ob_html_text(b, OB_L(pg, "(protegido)", "(protected)"));
 		else
 			ob_html_text(b, shown(pg, t, (int)f, c->values[f]));
+		/* a missing person's photograph is given on a page of its own
+		 * (portal_missing_admin.c), by the role that reads it */
+		if (!strcmp(t->code, OB_MISSING_TYPE) && !strcmp(fl->name, "photo") && h.reveal) {
+			struct ob_buf pu = OB_BUF_INIT(OB_HTTP_MAX_URI);
+			ob_page_path(&pu, OB_PAGE_MISSING_PHOTO, pg->arg, pg->lang);
+			OB_HTML_LIT(b, " <a");
+			OB_HTML_ATTR(b, "href", pu.ptr);
+			OB_HTML_LIT(b, ">");
+			ob_html_text(b, OB_L(pg, "enviar una fotografía", "upload a photograph"));
+			OB_HTML_LIT(b, "</a>");
+			if (ob_buf_failed(&pu))
+				b->failed = true;
+			ob_buf_release(&pu);
+		}
 		OB_HTML_LIT(b, "</dd>\n");
 	}
 	OB_HTML_LIT(b, "</dl>\n");

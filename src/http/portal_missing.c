@@ -125,6 +125,24 @@ static void search_form(struct ob_page *pg)
 	OB_HTML_LIT(b, "</button></form>\n");
 }
 
+/* The link to the page of the release's statistics. */
+static void stats_link(struct ob_page *pg)
+{
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+
+	ob_page_path(&u, OB_PAGE_MISSING_STATS, NULL, pg->lang);
+	OB_HTML_LIT(pg->b, "<a");
+	OB_HTML_ATTR(pg->b, "href", u.ptr);
+	OB_HTML_LIT(pg->b, ">");
+	ob_html_text(pg->b, OB_L(pg, "Cifras: reportes y localizadas por mes, territorio, sexo y "
+	                             "edad", "Figures: reports and those located by month, "
+	                             "territory, sex and age"));
+	OB_HTML_LIT(pg->b, "</a>");
+	if (ob_buf_failed(&u))
+		pg->b->failed = true;
+	ob_buf_release(&u);
+}
+
 /* The filters of the page's query; a value that is not one is ignored
  * (the form only offers good ones). */
 static void page_filters(struct ob_page *pg, struct ob_missing_filter *f)
@@ -192,6 +210,8 @@ void ob_page_missing(struct ob_page *pg)
 	                     "description and photograph are shown only when the family "
 	                     "consented; of children, only when expressly authorised. If you "
 	                     "have information, open the person's page."));
+	OB_HTML_LIT(b, "</p>\n<p>");
+	stats_link(pg);
 	OB_HTML_LIT(b, "</p>\n");
 	search_form(pg);
 	page_filters(pg, &f);

@@ -398,3 +398,130 @@ void ob_page_missing_tips(struct ob_page *pg)
 		return;
 	ob_page_end(pg);
 }
+
+/* ---- a report's photograph: /es/gestion/foto/ID (/en/admin/photo/ID) ----
+ *
+ * GET: the form (a file and the session's CSRF token, multipart); POST:
+ * the file goes through ob_http_missing_photo_take (missing_photo.c), as
+ * POST /api/v1/missing/{id}/photo: the same checks, the same refusals in
+ * the page's language, nothing kept when refused; the report's photo field
+ * set without a move, audited by the engine. The steward role (the
+ * type's protected role), as the route. */
+
+static void photo_form(struct ob_page *pg, const char *error)
+{
+	struct ob_buf *b = pg->b;
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+
+	if (error) {
+		OB_HTML_LIT(b, "<p class=\"error\" role=\"alert\">");
+		ob_html_text(b, error);
+		OB_HTML_LIT(b, "</p>\n");
+	}
+	ob_page_path(&u, OB_PAGE_MISSING_PHOTO, pg->arg, pg->lang);
+	OB_HTML_LIT(b, "<form class=\"upload\" method=\"post\" enctype=\"multipart/form-data\"");
+	OB_HTML_ATTR(b, "action", u.ptr);
+	OB_HTML_LIT(b, ">");
+	ob_page_csrf_field(pg);
+	OB_HTML_LIT(b, "\n<p><label for=\"ph-file\">");
+	ob_html_text(b, OB_L(pg, "Fotografía (JPEG o PNG)", "Photograph (JPEG or PNG)"));
+	OB_HTML_LIT(b, "</label> <input type=\"file\" id=\"ph-file\" name=\"photo\" "
+	               "accept=\"image/jpeg,image/png\" required></p>\n<p><button "
+	               "type=\"submit\">");
+	ob_html_text(b, OB_L(pg, "Enviar", "Send"));
+	OB_HTML_LIT(b, "</button></p>\n</form>\n<p>");
+	OB_HTML_TEXTF(b, "%s %d %s", OB_L(pg, "A lo sumo", "At most"),
+	              OB_MAX_PHOTO_BYTES / (1024 * 1024),
+	              OB_L(pg, "MB, de 16 a 8000 píxeles por lado. Se guarda sin sus metadatos "
+	                       "(Exif con la posición GPS, la cámara y la fecha...); se publica solo "
+	                       "con el consentimiento del reporte (photo_consent) y las reglas de "
+	                       "menores.",
+	                   "MB, 16 to 8000 pixels a side. It is kept without its metadata (Exif "
+	                   "with the GPS position, camera and date...); published only with the "
+	                   "report's consent (photo_consent) and the rules for minors."));
+	OB_HTML_LIT(b, "</p>\n");
+	if (ob_buf_failed(&u))
+		b->failed = true;
+	ob_buf_release(&u);
+}
+
+void ob_page_missing_photo(struct ob_page *pg)
+{
+	struct ob_http_call *c = pg->c;
+	char title[96], token[sizeof(pg->csrf)];
+	struct ob_form_part parts[OB_PORTAL_UPLOAD_PARTS];
+	const struct ob_form_part *csrf = NULL, *file = NULL;
+	struct ob_case_actor a = { pg->who.name, pg->who.role, pg->who.name };
+	struct ob_http_photo_out *o;
+	long long id;
+	size_t n = 0;
+
+	if (!ob_page_require(pg, OB_ROLE_STEWARD))
+		return;
+	if (!pg->arg || !ob_page_plain_int(pg->arg, 1, 1LL << 62, &id)) {
+		ob_page_not_found(pg);
+		return;
+	}
+	snprintf(title, sizeof(title), "%s %lld", OB_L(pg, "Fotografía del reporte",
+	                                                "Photograph of report"), id);
+	if (strcmp(c->req->method, "POST")) {
+		ob_page_begin(pg, title);
+		OB_HTML_LIT(pg->b, "<h1>");
+		ob_html_text(pg->b, title);
+		OB_HTML_LIT(pg->b, "</h1>\n");
+		photo_form(pg, NULL);
+		ob_page_end(pg);
+		return;
+	}
+	/* the token is inside the form: a body that is not one is refused the same */
+	if (ob_page_multipart(c->req->content_type, c->req->body ? c->req->body : "",
+	                      c->req->body_len, parts, OB_ARRAY_SIZE(parts), &n))
+		for (size_t i = 0; i < n; i++) {
+			if (!strcmp(parts[i].name, "csrf"))
+				csrf = &parts[i];
+			else if (!strcmp(parts[i].name, "photo"))
+				file = &parts[i];
+		}
+	if (!csrf || csrf->len >= sizeof(token)) {
+		ob_page_refuse(pg, "POST 403 csrf");
+		return;
+	}
+	memcpy(token, csrf->data, csrf->len);
+	token[csrf->len] = '\0';
+	if (!ob_page_csrf_token_ok(pg, token)) {
+		ob_page_refuse(pg, "POST 403 csrf");
+		return;
+	}
+	o = ob_calloc(1, sizeof(*o));
+	if (ob_http_missing_photo_take(c, &a, id, file ? file->data : NULL, file ? file->len : 0,
+	                               o)) {
+		c->res->status = o->status;
+		ob_page_begin(pg, title);
+		OB_HTML_LIT(pg->b, "<h1>");
+		ob_html_text(pg->b, title);
+		OB_HTML_LIT(pg->b, "</h1>\n");
+		photo_form(pg, OB_L(pg, o->es, o->en));
+		ob_page_end(pg);
+		free(o);
+		return;
+	}
+	ob_page_begin(pg, title);
+	OB_HTML_LIT(pg->b, "<h1>");
+	ob_html_text(pg->b, title);
+	OB_HTML_LIT(pg->b, "</h1>\n<p role=\"status\">");
+	if (pg->lang == OB_LANG_EN)
+		OB_HTML_TEXTF(pg->b, "The photograph was kept (%s of %u × %u pixels, %zu metadata "
+		              "blocks removed) and set as the report's: ",
+		              o->info.type == OB_IMAGE_PNG ? "PNG" : "JPEG", o->info.width,
+		              o->info.height, o->info.dropped);
+	else
+		OB_HTML_TEXTF(pg->b, "La fotografía se guardó (%s de %u × %u píxeles, %zu bloques de "
+		              "metadatos quitados) y es la del reporte: ",
+		              o->info.type == OB_IMAGE_PNG ? "PNG" : "JPEG", o->info.width,
+		              o->info.height, o->info.dropped);
+	OB_HTML_LIT(pg->b, "<code>");
+	ob_html_text(pg->b, o->ref);
+	OB_HTML_LIT(pg->b, "</code>.</p>\n");
+	ob_page_end(pg);
+	free(o);
+}

@@ -156,6 +156,17 @@ static const struct ob_http_pspec p_missing[] = {
 	P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD,
 };
 
+static const char *const breakdown_choices[] = { "month", "territory", "sex", "age", NULL };
+static const struct ob_http_pspec p_missing_stats[] = {
+	{ "year", "query", OB_HTTP_INTEGER, false, 1900, 2100, NULL,
+	  "año de la desaparición (por omisión, todos los de la publicación)",
+	  "year of the disappearance (default: every year of the release)" },
+	{ "breakdown", "query", OB_HTTP_STRING, false, 0, 0, breakdown_choices,
+	  "división: month, territory, sex o age (por omisión, las cuatro)",
+	  "breakdown: month, territory, sex or age (default: all four)" },
+	P_LIMIT, P_OFFSET, P_FORMAT, P_DOWNLOAD,
+};
+
 static const struct ob_http_pspec p_missing_photo[] = {
 	{ "id", "path", OB_HTTP_INTEGER, true, 1, INT64_MAX, NULL, "número del reporte",
 	  "report number" },
@@ -495,6 +506,17 @@ const struct ob_http_route ob_http_routes[] = {
 	  "only the fields each publishes (name, description and photo only with consent; of "
 	  "minors, only when expressly authorised); other fields are null",
 	  PARAMS(p_missing), "json+csv", NULL },
+	/* before /api/v1/missing/{id}: the first route that matches answers */
+	{ "GET", "/api/v1/missing/stats", OB_ROLE_PUBLIC, false, false, ob_http_h_missing_stats,
+	  "Estadísticas de personas desaparecidas de la última publicación (missing_persons.csv): "
+	  "por año, reportes, localizadas con y sin vida, proporción localizada y mediana de "
+	  "días por mes, territorio, sexo y grupo de edad; las celdas reservadas vacías con el "
+	  "estado C; 404 si la publicación no tiene la tabla (sin datos)",
+	  "Missing-persons statistics of the latest release (missing_persons.csv): by year, "
+	  "reports, located alive and dead, share located and median days by month, territory, "
+	  "sex and age group; withheld cells empty with the status C; 404 when the release has "
+	  "no such table (no data)",
+	  PARAMS(p_missing_stats), "json+csv", NULL },
 	{ "GET", "/api/v1/missing/{id}", OB_ROLE_PUBLIC, false, false, ob_http_h_missing_one,
 	  "Un reporte público de persona desaparecida (404 si no existe o no es público)",
 	  "One public missing-person report (404 when there is none or it is not public)",
@@ -506,6 +528,19 @@ const struct ob_http_route ob_http_routes[] = {
 	  "The photograph of a public report, when it publishes it (the family's consent, the "
 	  "rules for minors), without metadata (observa missing photo); 404 otherwise",
 	  PARAMS(p_missing_photo), "file", NULL },
+	{ "POST", "/api/v1/missing/{id}/photo", OB_ROLE_PUBLIC, true, false,
+	  ob_http_h_missing_photo_put,
+	  "Da la fotografía de un reporte (cuerpo: el archivo JPEG o PNG, 8 MiB como "
+	  "mucho): revisada y guardada sin metadatos como con observa missing "
+	  "photo, y su referencia en el campo photo del reporte, sin moverlo (auditado); con el "
+	  "rol protegido del tipo (steward) en la unidad del reporte. 413 si es demasiado "
+	  "grande, 422 si no es una fotografía aceptable; nada se guarda si se rechaza",
+	  "Give a report's photograph (body: the JPEG or PNG file, 8 MiB at most): "
+	  "checked and kept without metadata as by observa missing photo, its reference set as "
+	  "the report's photo field without moving it (audited); by the type's protected role "
+	  "(steward) in the report's unit. 413 when too large, 422 when not an acceptable "
+	  "photograph; nothing is kept when refused",
+	  PARAMS(p_missing_photo), "json", NULL },
 	{ "POST", "/api/v1/submissions", OB_ROLE_SUBMITTER, false, true, ob_http_h_submission,
 	  "Envía un archivo de la fuente propia (cuerpo: el CSV); devuelve el informe de ingesta",
 	  "Submit a file of one's own source (body: the CSV); returns the ingest report",

@@ -70,6 +70,19 @@ static bool upload_path(const char *uri, const char *p)
 	return !strncmp(uri, p, n) && (uri[n] == '\0' || uri[n] == '?');
 }
 
+/* Is uri prefix, a report's number, then suffix (with or without a
+ * query)? The photograph uploads (missing_photo.c). */
+static bool photo_path(const char *uri, const char *prefix, const char *suffix)
+{
+	size_t n = strlen(prefix), k = 0;
+
+	if (strncmp(uri, prefix, n))
+		return false;
+	while (uri[n + k] >= '0' && uri[n + k] <= '9')
+		k++;
+	return k > 0 && upload_path(uri + n + k, suffix);
+}
+
 void *server_uri_cb(void *cls, const char *uri, struct MHD_Connection *con)
 {
 	struct server *srv = cls;
@@ -88,7 +101,13 @@ void *server_uri_cb(void *cls, const char *uri, struct MHD_Connection *con)
 	c->body_max = upload_path(uri, "/api/v1/submissions") ||
 	                      upload_path(uri, "/es/gestion/entrega") ||
 	                      upload_path(uri, "/en/admin/upload")
-	                      ? OB_HTTP_MAX_UPLOAD : OB_HTTP_MAX_BODY;
+	                      ? OB_HTTP_MAX_UPLOAD
+	              : photo_path(uri, "/api/v1/missing/", "/photo") ||
+	                      photo_path(uri, "/es/gestion/foto/", "") ||
+	                      photo_path(uri, "/en/admin/photo/", "")
+	              /* a photograph, and room for a form's other parts */
+	              ? OB_MAX_PHOTO_BYTES + OB_HTTP_MAX_BODY
+	              : OB_HTTP_MAX_BODY;
 	ob_buf_init(&c->body, c->body_max);
 	return c;
 }

@@ -95,9 +95,10 @@ set -- "$@" /es/acceso /en/sign-in
 set -- "$@" /es/datos /en/data /es/datos/api /en/data/api
 # the dashboard of the demo's plan
 set -- "$@" /es/plan /en/plan
-# missing persons: the list, a search, a person's page with its form
+# missing persons: the list, a search, a person's page with its form, the
+# release's figures
 set -- "$@" /es/desaparecidos /en/missing "/es/desaparecidos?sex=f&age_min=18" \
-	/es/desaparecidos/1 /en/missing/1
+	/es/desaparecidos/1 /en/missing/1 /es/desaparecidos/cifras /en/missing/figures
 # the latest alarms are judged once per snapshot, by the first page or API
 # call that asks (seconds under the sanitizers): ask before the browser's
 # page-load timeout runs

@@ -81,6 +81,7 @@ jq -e '.tableSchema.columns | length == 11' "$R/missing_persons.csv-metadata.jso
 python3 -c 'import sys, zipfile
 sys.exit(b"name=\"missing_persons\"" not in zipfile.ZipFile(sys.argv[1]).read("xl/workbook.xml"))' \
 	"$R/tables.xlsx" || fail "no missing_persons sheet"
+grep -q ',C$' "$R/missing_persons.csv" || fail "nothing suppressed in the release: the test proves nothing"
 
 start_server "$O" --query-burst 4 --query-rate 1
 mkdir "$T/public"
@@ -169,6 +170,10 @@ get 200 "/en/missing/$first"
 expect_grep "$T/body" "I have information"
 get 404 "/es/desaparecidos/$dead"
 get 404 /en/missing/999999
+# nothing published here: the statistics are "no data", never zeros
+get 200 /es/desaparecidos/cifras
+expect_grep "$T/body" "Sin datos: el observatorio aún no ha publicado cifras."
+get 404 /api/v1/missing/stats
 
 # no protected value in anything public
 {

@@ -11,7 +11,10 @@
 # the queue to a steward and take a decision with the session's CSRF
 # token only; the API routes answer 401 without credentials, list the
 # queue to a steward and refuse a second decision (409); and no public
-# route or page shows the confirmed person's name or document.
+# route or page shows the confirmed person's name or document. A steward
+# gives an open report a photograph through the API and the restricted
+# page: kept without its metadata, set without a move, audited; a bad file
+# refused with its reason and nothing kept.
 export LC_ALL=C.UTF-8
 fixture_demo "$T/obs" 0.03
 O="$T/obs"
@@ -193,6 +196,73 @@ expect_grep "$T/body" "Ninguna coincidencia candidata espera una decisión"
 grep -q "<table" "$T/body" && fail "an empty queue shows a table"
 req "$T/ana" 200 /en/admin/matches
 expect_grep "$T/body" "No candidate match waits for a decision"
+
+# a photograph given to an open report through the API and the restricted
+# page: checked and kept as "missing photo" keeps it, the report's photo
+# field set without a move (its state kept, one event, audited "case.set");
+# a file of another type, too large, of too many pixels or cut short is
+# refused with the reason and nothing is kept or changed
+val() { # val CASE FIELD
+	sql "$O" "SELECT value FROM case_value WHERE case_id = $1 AND field = '$2'"
+}
+open_id=$(sql "$O" "SELECT id FROM case_file WHERE type = 'missing-persons' AND state = 'missing' ORDER BY id DESC LIMIT 1")
+events() { sql "$O" "SELECT state || ':' || events FROM case_file WHERE id = $open_id"; }
+before=$(events) photos=$(ls "$O/photos" | wc -l)
+printf 'GIF89a\001\000\001\000' >"$T/no.jpg"
+python3 - "$T" <<'PY'
+import struct, sys, zlib
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+def png(w, h, extra=b""):
+    raw = b"".join(b"\0" + bytes((y * 9 % 256, 40, 90)) * w for y in range(min(h, 18)))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            extra + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+d = sys.argv[1]
+open(d + "/up.png", "wb").write(png(24, 18, chunk(b"tEXt", b"GPS\0Ana en 13.7 -89.2")))
+open(d + "/foto.png", "wb").write(png(20, 30))
+open(d + "/huge.png", "wb").write(png(7000, 7000))  # 49 million pixels declared
+good = png(24, 18)
+open(d + "/cut.png", "wb").write(good[:len(good) - 20])
+open(d + "/big.png", "wb").write(good + b"\0" * (8 * 1024 * 1024))
+PY
+upload() { # WANT FILE
+	code=$(curl -s -o "$T/body" -w '%{http_code}' -H "Authorization: Bearer $TOK" \
+		-H 'Content-Type: image/png' --data-binary "@$2" "$B/api/v1/missing/$open_id/photo") ||
+		fail "curl upload $2"
+	[ "$code" = "$1" ] || { cat "$T/body" >&2; fail "upload $2: $code, expected $1"; }
+}
+upload 422 "$T/no.jpg"
+jq -e '.error.message_en | test("JPEG")' "$T/body" >/dev/null || fail "the wrong type's reason"
+upload 422 "$T/huge.png"
+jq -e '.error.message_en | test("pixel")' "$T/body" >/dev/null || fail "too many pixels' reason"
+upload 422 "$T/cut.png"
+upload 413 "$T/big.png"
+jq -e '.error.message | test("8388608")' "$T/body" >/dev/null || fail "too large's reason"
+code=$(curl -s -o /dev/null -w '%{http_code}' --data-binary "@$T/up.png" "$B/api/v1/missing/$open_id/photo")
+[ "$code" = 401 ] || fail "an upload without credentials: $code"
+expect_status 0 "$OBSERVA" user token bob -d "$O"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$T/out")" \
+	--data-binary "@$T/up.png" "$B/api/v1/missing/$open_id/photo")
+[ "$code" = 403 ] || fail "an analyst's upload: $code"
+[ "$(ls "$O/photos" | wc -l)" = "$photos" ] && [ "$(events)" = "$before" ] ||
+	fail "a refused upload kept or changed something"
+upload 200 "$T/up.png"
+up=$(jq -r .photo "$T/body")
+[ -f "$O/$up" ] && ! grep -q GPS "$O/$up" || fail "the uploaded photograph, without its metadata"
+[ "$(val "$open_id" photo)" = "$up" ] || fail "the report's photo is not the upload's"
+[ "$(events)" = "${before%:*}:$((${before#*:} + 1))" ] || fail "not one event in the same state: $(events)"
+[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'case.set' AND object = 'case:$open_id' AND actor = 'ana'")" = 1 ] ||
+	fail "the upload is not audited"
+# the restricted page: the session's CSRF token, a multipart form
+req "$T/ana" 200 "/es/gestion/foto/$open_id"
+tok=$(csrf)
+req "$T/ana" 422 "/en/admin/photo/$open_id" -F "csrf=$tok" -F "photo=@$T/huge.png"
+expect_grep "$T/body" "Nothing was kept"
+req "$T/ana" 200 "/es/gestion/foto/$open_id" -F "csrf=$tok" -F "photo=@$T/foto.png"
+ref=$(sed -n 's|.*<code>\(photos/[0-9a-f]*\.png\)</code>.*|\1|p' "$T/body")
+[ -n "$ref" ] && [ "$ref" != "$up" ] && [ "$(val "$open_id" photo)" = "$ref" ] ||
+	fail "the page's photograph is not the report's"
+[ "$(ls "$O/photos" | wc -l)" = $((photos + 2)) ] || fail "photographs kept: $(ls "$O/photos")"
 
 # nothing public shows who the confirmed body was
 name=$(sql "$O" "SELECT value FROM case_value WHERE case_id = $case_id AND field = 'name'")

@@ -87,6 +87,10 @@ while read -r route; do
 	# placeholder), a PNG
 	/api/v1/missing/'{id}'/photo) get 200 "$(echo "$route" | sed 's|{id}|1|')"
 		head -c 8 "$T/body" | od -An -c | grep -q 'P   N   G' || fail "$route: not a PNG" ;;
+	# the missing persons' statistics are a release's table: none here, no
+	# data (never zeros)
+	/api/v1/missing/stats) get 404 "$route"
+		jq -e '.error.code == "no_missing_stats"' "$T/body" >/dev/null || fail "$route" ;;
 	# nothing published with observa publish here (tests/e2e/serve_publish.sh has it)
 	/api/v1/survey/dark-figure) get 404 "$route"
 		jq -e '.error.code == "no_release"' "$T/body" >/dev/null || fail "$route" ;;

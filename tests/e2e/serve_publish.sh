@@ -4,7 +4,9 @@
 # release, paged with total and next; release files are served without
 # escaping DIR/releases (../, %2e%2e, encoded slashes, absolute paths,
 # symlinks); a submitter uploads a file of its own source only (audited, size
-# limit); SIGTERM during an upload commits it whole and exits 0.
+# limit); SIGTERM during an upload commits it whole and exits 0. The
+# missing-persons statistics of the route and the portal's page are the
+# cells of the release's missing_persons.csv.
 export LC_ALL=C.UTF-8
 fixture_demo "$T/obs" 0.03 2024
 O="$T/obs"
@@ -105,6 +107,10 @@ while read -r route; do
 		while read -r id want; do
 			get "$want" "$(echo "$route" | sed "s|{id}|$id|")"
 		done <"$T/photos" ;;
+	# the release's missing_persons.csv, its year's four breakdowns
+	/api/v1/missing/stats) get 200 "$route?year=2024"
+		jq -e '.total > 4 and ([.data[] | select(.group == "total")] | length == 4)' \
+			"$T/body" >/dev/null || fail "$route: not the release's four breakdowns" ;;
 	*'{id}'*) for id in homicide_rate femicide_rate sexual_violence_rate homicide_firearm_share; do
 		get 200 "$(echo "$route" | sed "s/{id}/$id/")?by=sex&limit=1000"; done ;;
 	*'{path}'*) for f in v1/indicators.csv v1/counts_iccs.json v1/manifest.json v1/catalog.jsonld; do
@@ -125,6 +131,57 @@ while read -r route; do
 done <"$T/routes"
 [ "$(wc -l <"$T/routes")" -ge 8 ] || fail "too few public routes"
 grep -qx /api/v1/index "$T/routes" || fail "the index route is not walked"
+
+# the statistics on the API and the portal are the release's cells, one
+# number: the route's CSV is the file, its JSON the same rows; the page's
+# tables show each count, share and median as published and a withheld
+# cell as such (no number); the English page says "suppressed"
+R="$O/releases/v1"
+curl -sf "$B/api/v1/missing/stats?format=csv" | tr -d '\r' >"$T/api.csv" || fail "missing/stats"
+tr -d '\r' <"$R/missing_persons.csv" | cmp -s - "$T/api.csv" ||
+	{ diff "$R/missing_persons.csv" "$T/api.csv" >&2; fail "the route's cells are not the release's"; }
+curl -sf "$B/api/v1/missing/stats?year=2024&breakdown=age" >"$T/api.json" || fail "missing/stats json"
+python3 - "$T/api.json" "$R/missing_persons.csv" <<'PY' || fail "the route's JSON is not the release's rows"
+import csv, json, sys
+# the numbers as written: the release's text, not a float's
+got = json.load(open(sys.argv[1]), parse_float=str, parse_int=str)["data"]
+want = [r for r in csv.DictReader(open(sys.argv[2])) if r["breakdown"] == "age"]
+got = [{k: "" if v is None else v for k, v in r.items()} for r in got]
+sys.exit(None if got == want and want else "route %s, release %s" % (got[:2], want[:2]))
+PY
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$B/api/v1/missing/stats?breakdown=week")" = 400 ] ||
+	fail "a breakdown that is none"
+grep -q ',C$' "$R/missing_persons.csv" || fail "nothing suppressed in the release: the test proves nothing"
+curl -sf "$B/en/missing/figures" | grep -q '<span class="flag">suppressed</span>' ||
+	fail "/en/missing/figures: no cell shown suppressed"
+page=/es/desaparecidos/cifras?year=2024
+curl -sf "$B$page" >"$T/stats.html" || fail "$page"
+grep -q '<svg' "$T/stats.html" || fail "$page: no chart"
+python3 - "$T/stats.html" "$R/missing_persons.csv" <<'PY' || fail "$page: not the release's cells"
+import csv, re, sys
+page = open(sys.argv[1]).read()
+rows = {(r["breakdown"], r["group"]): r for r in csv.DictReader(open(sys.argv[2]))}
+withheld = 0
+for by, body in re.findall(r'<table class="data missing-stats" data-breakdown="(\w+)">(.*?)</table>', page, re.S):
+    for group, tr in re.findall(r'<tr data-group="([^"]*)">(.*?)</tr>', body, re.S):
+        r = rows.pop((by, group))
+        cells = re.findall(r'<td class="num">(.*?)</td>', tr)
+        for k, c in zip(("reported", "located", "share_located", "median_days"), cells):
+            m = re.match(r'<data value="([^"]*)">', c)
+            if r[k]:
+                if not m or m.group(1) != r[k]:
+                    sys.exit("%s %s %s: %r, published %r" % (by, group, k, c, r[k]))
+            elif m or re.search(r'[0-9]', c):
+                sys.exit("%s %s %s: a number for an empty cell: %r" % (by, group, k, c))
+            elif r["status"] == "C" and (k in ("reported", "located") or not r["located"]):
+                withheld += 1
+                if "suprimido" not in c and "suppressed" not in c:
+                    sys.exit("%s %s %s: withheld, shown %r" % (by, group, k, c))
+if rows:
+    sys.exit("rows of the release not on the page: %s" % sorted(rows)[:5])
+if not withheld:
+    sys.exit("no withheld cell on the page: the test proves nothing")
+PY
 # the index: the public form (ranks, intervals, levels, inputs' status) of
 # the units "observa index" ranks, from the cache the second time
 get 200 "/api/v1/index?preset=sv-municipal&year=2024&format=csv"

@@ -2,7 +2,8 @@
  * the type's rules, a refused change leaving the case, its history and the
  * audit log as they were, a move that lost a race refused, the history
  * complete and append-only, and every change in the audit log; the cases
- * of a type loaded whole as one by one. */
+ * of a type loaded whole as one by one; values changed without a move (the
+ * protected role only, the state kept, one event, audited "case.set"). */
 #include "test.h"
 
 #include <stdlib.h>
@@ -176,6 +177,61 @@ static void engine(void **state)
 
 /* The public (no account) opens a case only of a type with public_form =
  * yes; an account of the public role does not. */
+static void set_values(void **state)
+{
+	struct ob_case_type *t = ob_calloc(1, sizeof(*t));
+	struct ob_calendar cal = { .country = "SLV", .utc_offset = -360 };
+	struct ob_case_actor steward = { "eva", OB_ROLE_STEWARD }, ana = { "ana", OB_ROLE_ANALYST };
+	struct ob_case_input open_in[] = { { "office", "A-1" } };
+	struct ob_case_input note[] = { { "note", "foto nueva" } };
+	struct ob_case_input bad[] = { { "outcome", "maybe" } };
+	struct ob_store_case c;
+	struct ob_store *s;
+	struct ob_diag d;
+	char history[512] = "";
+	long long id = 0, at = 1741996800LL;
+	bool found;
+	(void)state;
+
+	assert_int_equal(ob_case_type_parse(type_text, strlen(type_text), "t.ini", t, &d), OB_OK);
+	s = store_new();
+	assert_int_equal(ob_case_open(s, t, &cal, &ana, at, open_in, 1, &id, &d), OB_OK);
+	/* refused, nothing written: a role below the protected one, no value, a
+	 * value that is none of the field's, a time before the last change, no
+	 * such case */
+	assert_int_equal(ob_case_set_values(s, t, &cal, &ana, id, at + 60, note, 1, &d), OB_EINVAL);
+	assert_non_null(strstr(d.message, "steward"));
+	assert_int_equal(ob_case_set_values(s, t, &cal, &steward, id, at + 60, NULL, 0, &d),
+	                 OB_EINVAL);
+	assert_int_equal(ob_case_set_values(s, t, &cal, &steward, id, at + 60, bad, 1, &d),
+	                 OB_EINVAL);
+	assert_int_equal(ob_case_set_values(s, t, &cal, &steward, id, at - 60, note, 1, &d),
+	                 OB_EINVAL);
+	assert_int_equal(ob_case_set_values(s, t, &cal, &steward, 9, at + 60, note, 1, &d),
+	                 OB_ENOENT);
+	assert_int_equal(count(s, "SELECT count(*) FROM case_event"), 1);
+	assert_int_equal(count(s, "SELECT count(*) FROM audit"), 1);
+	/* done: the state kept, one event from it to it, one audit entry */
+	assert_int_equal(ob_case_set_values(s, t, &cal, &steward, id, at + 60, note, 1, &d), OB_OK);
+	assert_int_equal(ob_store_case_get(s, id, &c, &found, &d), OB_OK);
+	assert_true(found);
+	assert_string_equal(c.state, "open");
+	assert_int_equal(c.events, 2);
+	assert_true(ob_store_case_events_each(s, id, keep_event, history, &d) == 0);
+	assert_string_equal(history, "1 open >open office=A-1;2 move open>open note=foto nueva;");
+	assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE action = 'case.set'"
+	                          " AND actor = 'eva' AND object = 'case:1'"
+	                          " AND detail LIKE '%\"fields\":[\"note\"]%'"), 1);
+	assert_int_equal(count(s, "SELECT count(*) FROM audit WHERE detail LIKE '%foto%'"), 0);
+	/* the move still goes by its transition */
+	assert_int_equal(ob_case_move(s, t, &cal, &steward, id, "closed", at + 120,
+	                              (struct ob_case_input[]){ { "outcome", "done" } }, 1, &d),
+	                 OB_OK);
+	store_remove(s);
+	ob_case_type_release(t);
+	free(t);
+}
+
 static void public_form(void **state)
 {
 	struct ob_case_type *t = ob_calloc(1, sizeof(*t));
@@ -525,6 +581,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(engine),
+		cmocka_unit_test(set_values),
 		cmocka_unit_test(public_form),
 		cmocka_unit_test(public_grain),
 		cmocka_unit_test(units_rule),
