@@ -810,10 +810,15 @@ void ob_page_registry_access(struct ob_page *pg)
 		head(pg, head_es, head_en, OB_ARRAY_SIZE(head_es));
 		for (size_t i = 0; i < n; i++) {
 			OB_HTML_LIT(b, "<tr>");
+			const long long k[] = { uses[i].searches, uses[i].reads, uses[i].shown,
+				                uses[i].refused };
+
 			cell_text(b, uses[i].actor);
-			OB_HTML_TEXTF(b, "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
-			                 "<td class=\"num\">%lld</td><td class=\"num\">%lld</td>",
-			              uses[i].searches, uses[i].reads, uses[i].shown, uses[i].refused);
+			for (size_t j = 0; j < OB_ARRAY_SIZE(k); j++) {
+				OB_HTML_LIT(b, "<td class=\"num\">");
+				OB_HTML_TEXTF(b, "%lld", k[j]);
+				OB_HTML_LIT(b, "</td>");
+			}
 			cell_text(b, uses[i].purposes);
 			OB_HTML_LIT(b, "</tr>\n");
 		}

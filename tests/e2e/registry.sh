@@ -218,7 +218,10 @@ page pia 400 "/es/gestion/registro/$E1"
 page pia 403 /es/gestion/registro-accesos
 page oto 200 /es/gestion/registro-accesos
 page oto 200 /es/gestion/registro-accesos -G -d from=2026-01-01 -d to=2100-12-31
-for w in '<td>pia</td>' '<td>ivan</td>' '<td>quim</td>' "$P"; do
+# pia: 1 search, 2 reads, 4 entries shown, 3 refusals (a search and a
+# read without a purpose, the report)
+for w in '<td>pia</td><td class="num">1</td><td class="num">2</td><td class="num">4</td><td class="num">3</td>' \
+	'<td>ivan</td>' '<td>quim</td>' "$P"; do
 	grep -q "$w" "$T/page" || fail "the portal's access report lacks «$w»"
 done
 # nothing of the registry on a public page
