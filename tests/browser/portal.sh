@@ -73,7 +73,8 @@ court 2025-04-24T09:00 admission 2025-04-25T09:00 case_number=VM-40-2025
 	{ cat "$T/err" >&2; fail "registry grant"; }
 reg_dup=$(sql "$O" "SELECT v.value FROM case_value v JOIN case_value d ON d.case_id = v.case_id
 	WHERE d.field = 'duplicate_of' AND v.field = 'name' ORDER BY v.case_id LIMIT 1")
-reg_entry=$(sql "$O" "SELECT case_id FROM case_value WHERE field = 'photo' ORDER BY case_id LIMIT 1")
+reg_entry=$(sql "$O" "SELECT v.case_id FROM case_value v JOIN case_file f ON f.id = v.case_id
+	WHERE f.type = 'sex-offender-registry' AND v.field = 'photo' ORDER BY v.case_id LIMIT 1")
 [ -n "$reg_dup" ] && [ -n "$reg_entry" ] || fail "the demo's registry has no duplicate or no photograph"
 # the first page renders what later pages share (seconds under the
 # sanitizers on a loaded machine), while the browser asks for others
