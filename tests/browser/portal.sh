@@ -161,7 +161,8 @@ wait "$BROWSER" || pages=$?
 [ "$pages" = 0 ] || { cat "$T/browser" >&2; fail "the portal fails in the browser"; }
 cat "$T/browser"
 [ "$(grep -c "^screenshot " "$T/browser")" = $((2 * (41 + 8 + 4) + 2)) ] || fail "screenshots missing"
-grep -q '^8 case pages signed in' "$T/browser" || fail "the case pages were not checked signed in"
+# the cases' 8 pages and the registry's 4
+grep -q '^12 case pages signed in' "$T/browser" || fail "the case pages were not checked signed in"
 [ "$tasks" = 0 ] || { cat "$T/tasks" >&2; fail "the first visitor's tasks fail in the browser"; }
 cat "$T/tasks"
 [ "$(grep -c "^screenshot " "$T/tasks")" = 3 ] || fail "screenshots of the tasks missing"
