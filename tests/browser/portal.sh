@@ -12,7 +12,8 @@
 # numbers against the command line's; the case pages of the restricted
 # area signed in (a school's report sent with the form, found in the
 # triage queue and triaged on its page, a court's board by colour and
-# word; each page in both languages at both widths); screenshots at
+# word; the registry's search by a misspelt name and an entry with its
+# photograph; each page in both languages at both widths); screenshots at
 # 1280 and 360 px under $OBSERVA_SCREENSHOTS (the meson log dir), their
 # paths printed. The pages and the tasks run at the same time, each in a
 # browser that loads several pages at once. Run by tests/e2e/run.sh;
