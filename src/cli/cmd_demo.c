@@ -401,11 +401,13 @@ fail:
 }
 
 /* One entry of the demo's registry registered, as an officer of the
- * registry would (the duplicate check runs), and its move when it moved;
- * *dup when the check flagged it. */
+ * registry would (the duplicate check runs), with the photograph photo
+ * (a reference, or NULL), and its move when it moved; *dup when the check
+ * flagged it. */
 static ob_err register_one(struct ob_store *s, const struct ob_registry *r,
                            const struct ob_calendar *cal, const struct ob_registry_who *w,
-                           const struct ob_demo_registrant *e, bool *dup, struct ob_diag *d)
+                           const struct ob_demo_registrant *e, const char *photo, bool *dup,
+                           struct ob_diag *d)
 {
 	struct ob_case_input in[20];
 	long long id, dups[4], at;
@@ -431,6 +433,8 @@ static ob_err register_one(struct ob_store *s, const struct ob_registry *r,
 	SET("territory", e->territory);
 	SET("address_from", e->address_from);
 	SET("registered_on", e->registered_on);
+	if (photo)
+		SET("photo", photo);
 	/* ten in the morning, local time */
 	at = day_or(e->registered_on, 0) * 86400LL + 10 * 3600LL - cal->utc_offset * 60LL;
 	if ((err = ob_registry_add(s, r, cal, w, at, in, n, &id, dups, OB_ARRAY_SIZE(dups), &n_dups,
@@ -457,7 +461,7 @@ static int registry_entries(struct ob_store *s, const char *dir, const struct ob
 	struct ob_cases types;
 	struct ob_registry r;
 	struct ob_diag d;
-	char actor[OB_MAX_NAME], msg[OB_MAX_MESSAGE];
+	char actor[OB_MAX_NAME], msg[OB_MAX_MESSAGE], photo[OB_IMAGE_REF] = "";
 	size_t n = 0, moved = 0, flagged = 0, repeats = 0;
 	int k, failed = 0;
 
@@ -476,9 +480,19 @@ static int registry_entries(struct ob_store *s, const char *dir, const struct ob
 		    ob_demo_registry_generate(o, l.u, l.n, &e, &n, &d))
 			failed = 1;
 		w.roles = failed ? 0 : r.reg;
+		/* the demo's drawn placeholder (as the missing persons'), the
+		 * photograph of one entry in four, when the type has the field */
+		if (!failed && n && ob_case_field_index(&types.types[k], "photo") >= 0) {
+			unsigned char png[OB_DEMO_PHOTO_MAX];
+			struct ob_image_info info;
+			size_t len = ob_demo_photo_png(png, sizeof(png));
+			if (ob_image_keep(dir, png, len, photo, &info, &d))
+				failed = 1;
+		}
 		for (size_t i = 0; i < n && !failed; i++) {
 			bool dup = false;
-			if (register_one(s, &r, &types.calendars[k], &w, &e[i], &dup, &d))
+			if (register_one(s, &r, &types.calendars[k], &w, &e[i],
+			                 photo[0] && i % 4 == 0 ? photo : NULL, &dup, &d))
 				failed = 1;
 			moved += e[i].moved_on[0] != '\0';
 			repeats += e[i].repeat;

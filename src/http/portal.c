@@ -160,6 +160,15 @@ static const struct page_route {
 	  ob_page_case_board },
 	{ OB_PAGE_CASE_ONE, "gestion", "admin", "caso", "case", true, PAGE_RESTRICTED_POST,
 	  ob_page_case_one },
+	/* the restricted registry's pages */
+	{ OB_PAGE_REGISTRY, "gestion", "admin", "registro", "registry", false, PAGE_RESTRICTED,
+	  ob_page_registry },
+	{ OB_PAGE_REGISTRY_ENTRY, "gestion", "admin", "registro", "registry", true,
+	  PAGE_RESTRICTED, ob_page_registry_entry },
+	{ OB_PAGE_REGISTRY_PHOTO, "gestion", "admin", "registro-foto", "registry-photo", true,
+	  PAGE_RESTRICTED, ob_page_registry_photo },
+	{ OB_PAGE_REGISTRY_ACCESS, "gestion", "admin", "registro-accesos", "registry-access",
+	  false, PAGE_RESTRICTED, ob_page_registry_access },
 };
 
 static const struct page_route *route_of(enum ob_page_kind kind)

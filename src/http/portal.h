@@ -50,6 +50,11 @@ enum ob_page_kind {
 	OB_PAGE_CASE_BOARD,    /* a court's deadline board */
 	OB_PAGE_CASE_ONE,      /* one case: fields, deadlines, moves, history */
 	OB_PAGE_CASE_PUBLIC,   /* the public, anonymous SALVE report (public_form) */
+	/* the restricted registry's pages (portal_registry.c) */
+	OB_PAGE_REGISTRY,      /* the search, with a purpose */
+	OB_PAGE_REGISTRY_ENTRY, /* one entry: arg is its number */
+	OB_PAGE_REGISTRY_PHOTO, /* its photograph (an image, no-store) */
+	OB_PAGE_REGISTRY_ACCESS, /* the oversight's access report */
 	OB_PAGE_REGION,        /* harvested countries side by side (portal_region.c) */
 	OB_PAGE_DATA,          /* data and method: releases, indicators (portal_data.c) */
 	OB_PAGE_DATA_API,      /* the API's documentation (portal_data.c) */
@@ -310,6 +315,13 @@ void ob_page_case_report(struct ob_page *pg); /* portal_cases.c: GET and POST */
 void ob_page_case_triage(struct ob_page *pg); /* GET and POST */
 void ob_page_case_board(struct ob_page *pg);
 void ob_page_case_one(struct ob_page *pg);   /* GET and POST (a move) */
+void ob_page_registry(struct ob_page *pg);   /* portal_registry.c */
+void ob_page_registry_entry(struct ob_page *pg);
+void ob_page_registry_photo(struct ob_page *pg);
+void ob_page_registry_access(struct ob_page *pg);
+/* The links of the area's first page to the registry's pages the
+ * signed-in account's roles of the registry reach (*any set when one). */
+void ob_page_registry_links(struct ob_page *pg, bool *any);
 /* One part of a multipart/form-data body: its name and filename (""
  * when none) and its bytes, which point into the body. */
 struct ob_form_part {

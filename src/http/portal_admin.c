@@ -114,6 +114,8 @@ void ob_page_admin(struct ob_page *pg)
 		               "what the public sent with \"I have information\" (every view is "
 		               "audited)"));
 	}
+	/* the restricted registry: by the account's roles of the registry */
+	ob_page_registry_links(pg, &any);
 	OB_HTML_LIT(b, "</ul>\n");
 	if (!any) {
 		OB_HTML_LIT(b, "<p>");

@@ -22,7 +22,8 @@
 // report form (choices by their words, the account in a text area), the
 // triage desk finds the report in its queue, opens its page and triages it
 // there, the court sees its board's colours and words; each of those pages
-// then checked as the others in both languages at both widths. One browser
+// then checked as the others in both languages at both widths; with
+// OBSERVA_REGISTRY, the registry's search and entry pages as well. One browser
 // does it all, several pages at a time (OBSERVA_BROWSER_PARALLEL, 4 by
 // default).
 // Exits 1 with the list of failures, or 2 when the browser or the packages
@@ -412,6 +413,18 @@ async function caseJourney(browser, accounts) {
 		       `/en/admin/case/${id}`],
 		court: ["/es/gestion/plazos?now=2025-04-28T12:00", "/en/admin/deadlines?now=2025-04-28T12:00"],
 	};
+	// the registry's pages (OBSERVA_REGISTRY=USER:ENTRY:NAME, the
+	// password the others'): a search by a misspelt name with its
+	// purpose, an entry's page with its photograph, in both languages
+	const reg = process.env.OBSERVA_REGISTRY;
+	if (reg) {
+		const [user, entry, name] = reg.split(":");
+		const q = "?name=" + encodeURIComponent(name) + "&purpose=" +
+		          encodeURIComponent("prueba del navegador");
+		ctx.registry = await signedIn(browser, 1280, user, pw);
+		paths.registry = ["/es/gestion/registro" + q, "/en/admin/registry" + q,
+		                  `/es/gestion/registro/${entry}${q}`, `/en/admin/registry/${entry}${q}`];
+	}
 	const jobs = [];
 	for (const who of Object.keys(paths)) {
 		const narrow = await browser.newContext({ viewport: { width: 360, height: 740 },

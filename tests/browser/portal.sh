@@ -12,7 +12,8 @@
 # numbers against the command line's; the case pages of the restricted
 # area signed in (a school's report sent with the form, found in the
 # triage queue and triaged on its page, a court's board by colour and
-# word; each page in both languages at both widths); screenshots at
+# word; the registry's search by a misspelt name and an entry with its
+# photograph; each page in both languages at both widths); screenshots at
 # 1280 and 360 px under $OBSERVA_SCREENSHOTS (the meson log dir), their
 # paths printed. The pages and the tasks run at the same time, each in a
 # browser that loads several pages at once. Run by tests/e2e/run.sh;
@@ -65,6 +66,17 @@ court 2025-04-01T09:00 admission 2025-04-01T10:00 case_number=VM-31-2025
 court 2025-04-08T09:00 admission 2025-04-09T09:00 case_number=VM-33-2025 measures_ordered_on=2025-04-09
 court 2025-04-20T09:00
 court 2025-04-24T09:00 admission 2025-04-25T09:00 case_number=VM-40-2025
+# the registry's pages (portal.mjs, OBSERVA_REGISTRY): an investigator
+# searching by the misspelt name of the demo's duplicate, and reading the
+# first entry with a photograph
+"$OBSERVA" user add registro --role analyst -d "$O" --password-fd 3 3<"$T/pw" 2>"$T/err" &&
+	"$OBSERVA" registry grant registro investigator -d "$O" 2>>"$T/err" ||
+	{ cat "$T/err" >&2; fail "registry grant"; }
+reg_dup=$(sql "$O" "SELECT v.value FROM case_value v JOIN case_value d ON d.case_id = v.case_id
+	WHERE d.field = 'duplicate_of' AND v.field = 'name' ORDER BY v.case_id LIMIT 1")
+reg_entry=$(sql "$O" "SELECT v.case_id FROM case_value v JOIN case_file f ON f.id = v.case_id
+	WHERE f.type = 'sex-offender-registry' AND v.field = 'photo' ORDER BY v.case_id LIMIT 1")
+[ -n "$reg_dup" ] && [ -n "$reg_entry" ] || fail "the demo's registry has no duplicate or no photograph"
 # the first page renders what later pages share (seconds under the
 # sanitizers on a loaded machine), while the browser asks for others
 # beside it: a time limit for that, not the default
@@ -107,6 +119,7 @@ curl -sf -o /dev/null "$B/api/v1/alerts" || fail "GET /api/v1/alerts"
 # answers the first visitor's tasks are compared with; then the tasks
 # (tasks.mjs) in a second browser, beside the pages' last ones
 (cd "$C" && OBSERVA_CASES="escuela:triaje:juzgado:la clave de prueba es larga" \
+	OBSERVA_REGISTRY="registro:$reg_entry:$reg_dup" \
 	OBSERVA_SCHOOL_TERRITORY="${school#* }" OBSERVA_SCHOOL_NAME="$school_name" \
 	exec node portal.mjs "$B" "$out" "$@") >"$T/browser" 2>&1 &
 BROWSER=$!
@@ -149,8 +162,9 @@ pages=0
 wait "$BROWSER" || pages=$?
 [ "$pages" = 0 ] || { cat "$T/browser" >&2; fail "the portal fails in the browser"; }
 cat "$T/browser"
-[ "$(grep -c "^screenshot " "$T/browser")" = $((2 * (41 + 8) + 2)) ] || fail "screenshots missing"
-grep -q '^8 case pages signed in' "$T/browser" || fail "the case pages were not checked signed in"
+[ "$(grep -c "^screenshot " "$T/browser")" = $((2 * (41 + 8 + 4) + 2)) ] || fail "screenshots missing"
+# the cases' 8 pages and the registry's 4
+grep -q '^12 case pages signed in' "$T/browser" || fail "the case pages were not checked signed in"
 [ "$tasks" = 0 ] || { cat "$T/tasks" >&2; fail "the first visitor's tasks fail in the browser"; }
 cat "$T/tasks"
 [ "$(grep -c "^screenshot " "$T/tasks")" = 3 ] || fail "screenshots of the tasks missing"

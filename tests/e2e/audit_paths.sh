@@ -288,6 +288,97 @@ case_api_registry_access() {
 	api_registry api-registry-access "$1" "$2" \
 		"/api/v1/registry/access-report?from=2000-01-01&to=2100-12-31" nopurpose
 }
+# portal_registry ID ACTION GLOB PATH DATA [nopurpose] : a page of the
+# registry in the portal's restricted area, read with dora's session (an
+# analyst holding the registry's roles, which decide): its entry written
+# before the page, which is made whole; a log that cannot be written shows
+# nothing (500); without its purpose (the access report asks for none)
+# refused with a form asking for it, the refusal recorded
+PORTAL_REGISTRY=
+portal_registry() {
+	id=$1 act=$2 glob=$3 path=$4 data=$5 nopurpose=${6:-}
+	jar="$T/dora"
+	if [ -z "$PORTAL_REGISTRY" ]; then
+		PORTAL_REGISTRY=1
+		printf 'la clave de dora es larga\n' >"$T/pw"
+		expect_status 0 "$OBSERVA" user add dora --role analyst -d "$O" --password-fd 3 3<"$T/pw"
+		for role in investigator oversight; do
+			expect_status 0 "$OBSERVA" registry grant dora "$role" -d "$O"
+		done
+		curl -s -b "$jar" -c "$jar" -o "$T/body" "$B/es/acceso"
+		tok=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/body" | head -n 1)
+		code=$(curl -s -b "$jar" -c "$jar" -o /dev/null -w '%{http_code}' \
+			--data-urlencode "csrf=$tok" --data-urlencode user=dora \
+			--data-urlencode "password=la clave de dora es larga" "$B/es/acceso")
+		[ "$code" = 303 ] || fail "$id: sign-in $code"
+	fi
+	case $path in *\?*) sep='&' ;; *) sep='?' ;; esac
+	url="$B$path${sep}purpose=prueba+de+auditor%C3%ADa+$id"
+	[ -z "$nopurpose" ] || url="$B$path"
+	n=$(entries "$act" "$glob")
+	curl -sN -b "$jar" "$url" | head -c 64 >"$T/first" || true
+	grep -q "$data" "$T/first" || { cat "$T/first" >&2; fail "$id: no data"; }
+	one_more "$id" disconnect "$n" "$act" "$glob"
+	code=$(curl -s -b "$jar" -o "$T/body" -w '%{http_code}' "$url")
+	[ "$code" = 200 ] || fail "$id: status $code"
+	cp "$T/body" "$T/page"
+	n=$(entries "$act" "$glob")
+	deny_writes
+	code=$(curl -s -b "$jar" -o "$T/body" -w '%{http_code}' "$url")
+	allow_writes
+	[ "$code" = 500 ] || fail "$id: status $code with a log that cannot be written"
+	grep -q 'bitácora de auditoría' "$T/body" || fail "$id: the page does not say why"
+	[ "$(entries "$act" "$glob")" = "$n" ] || fail "$id: an entry from a failed write"
+	[ -z "$nopurpose" ] || return 0
+	r=$(entries registry.refused 'registry:*')
+	code=$(curl -s -b "$jar" -o "$T/body" -w '%{http_code}' "$B$path")
+	[ "$code" = 400 ] || fail "$id: status $code without a purpose"
+	grep -q 'name="purpose"' "$T/body" || fail "$id: no form asking for the purpose"
+	[ "$(entries "$act" "$glob")" = "$n" ] || fail "$id: an entry without a purpose"
+	one_more "$id" "no purpose" "$r" registry.refused 'registry:*'
+	[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = '$act' AND detail LIKE
+		'%\"purpose\":\"prueba de auditoría $id\"%'")" = 2 ] || fail "$id: purpose not recorded"
+}
+# the search page finds the demo's misspelt duplicate pair: the entry the
+# duplicate check flagged and the one it names, by the misspelt name
+case_portal_registry_search() {
+	pair=$(sql "$O" "SELECT v.case_id, v.value FROM case_value v
+		JOIN case_file f ON f.id = v.case_id JOIN case_file g ON g.id = CAST(v.value AS INTEGER)
+		WHERE v.field = 'duplicate_of' AND f.state = 'active' AND g.state = 'active'
+		ORDER BY v.case_id LIMIT 1")
+	[ -n "$pair" ] || fail "portal-registry-search: the demo flags no duplicate"
+	dup=${pair%%|*} orig=${pair#*|}
+	name=$(sql "$O" "SELECT value FROM case_value WHERE case_id = $dup AND field = 'name'")
+	portal_registry portal-registry-search "$1" "$2" \
+		"/es/gestion/registro?name=$(printf '%s' "$name" | jq -sRr @uri)" '<!DOCTYPE html>'
+	for e in "$dup" "$orig"; do
+		grep -q "href=\"/es/gestion/registro/$e?purpose=" "$T/page" ||
+			fail "portal-registry-search: entry $e of the pair $pair not found by «$name»"
+	done
+}
+case_portal_registry_entry() {
+	rid=$(sql "$O" "SELECT id FROM case_file WHERE type = 'sex-offender-registry'
+		AND state = 'active' ORDER BY id LIMIT 1")
+	portal_registry portal-registry-entry "$1" "case:$rid" "/es/gestion/registro/$rid" \
+		'<!DOCTYPE html>'
+	grep -q '<h2>Direcciones</h2>' "$T/page" || fail "portal-registry-entry: no addresses"
+}
+case_portal_registry_photo() {
+	rid=$(sql "$O" "SELECT f.id FROM case_file f JOIN case_value v ON v.case_id = f.id
+		WHERE f.type = 'sex-offender-registry' AND f.state = 'active' AND v.field = 'photo'
+		ORDER BY f.id LIMIT 1")
+	[ -n "$rid" ] || fail "portal-registry-photo: no entry of the demo has a photograph"
+	portal_registry portal-registry-photo "$1" "case:$rid" "/es/gestion/registro-foto/$rid" PNG
+	curl -s -D "$T/head" -o /dev/null -b "$T/dora" \
+		"$B/es/gestion/registro-foto/$rid?purpose=prueba+de+auditor%C3%ADa"
+	grep -qi '^cache-control: no-store' "$T/head" || fail "portal-registry-photo: kept by caches"
+	grep -qi '^content-type: image/png' "$T/head" || fail "portal-registry-photo: not an image"
+}
+case_portal_registry_access() {
+	portal_registry portal-registry-access "$1" "$2" \
+		"/es/gestion/registro-accesos?from=2000-01-01&to=2100-12-31" '<!DOCTYPE html>' nopurpose
+	grep -q '<td>dora</td>' "$T/page" || fail "portal-registry-access: dora's searches not listed"
+}
 case_review_list() {
 	cli_stdout review-list "$1" "$2" "$OBSERVA" review -d "$O" --user rosa --list
 }

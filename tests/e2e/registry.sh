@@ -7,8 +7,11 @@
 # the entries whose period ended through the engine's transition and hides
 # them; the access report counts exactly what was done; the statistics name
 # no one; the API answers as the command line, 403 for a reader without
-# the role; the name index follows a change of aliases and is rebuilt
-# whole when it is gone.
+# the role; the portal's restricted pages search (the purpose required),
+# read an entry with its address history and duplicate flag, and show the
+# access report through the same engine, 403 without the registry's role;
+# the name index follows a change of aliases and is rebuilt whole when it
+# is gone.
 export LC_ALL=C.UTF-8
 O="$T/obs"
 init_obs -q "$O"
@@ -147,6 +150,84 @@ code=$(curl -s -o "$T/body" -w '%{http_code}' -G -H "Authorization: Bearer $TI" 
 	--data-urlencode "document=BZ777000" --data-urlencode "purpose=$P" "$B/api/v1/registry/search")
 [ "$code" = 429 ] || fail "the limit through the API: $code"
 
+# the portal's restricted pages: the same engine calls with a session;
+# the registry's roles decide (pia investigates, oto oversees, quim holds
+# none), every search and read states its purpose
+printf 'la clave es larga y secreta\n' >"$T/pw"
+for u in pia:analyst oto:analyst quim:steward; do
+	expect_status 0 "$OBSERVA" user add "${u%%:*}" --role "${u#*:}" -d "$O" --password-fd 3 3<"$T/pw"
+done
+expect_status 0 "$OBSERVA" registry grant pia investigator -d "$O"
+expect_status 0 "$OBSERVA" registry grant oto oversight -d "$O"
+page() { # page USER STATUS PATH [curl arguments] : a page with USER's session
+	u=$1 want=$2 path=$3
+	shift 3
+	code=$(curl -s -b "$T/jar_$u" -c "$T/jar_$u" -o "$T/page" -D "$T/head" -w '%{http_code}' "$@" \
+		"$B$path")
+	[ "$code" = "$want" ] || { cat "$T/page" >&2; fail "$u $path: $code, expected $want"; }
+}
+for u in pia oto quim; do
+	page "$u" 200 /es/acceso
+	tok=$(sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' "$T/page" | head -n 1)
+	page "$u" 303 /es/acceso --data-urlencode "csrf=$tok" --data-urlencode "user=$u" \
+		--data-urlencode "password=la clave es larga y secreta"
+done
+page nobody 303 /es/gestion/registro
+grep -qi '^location: /es/acceso?return=' "$T/head" || fail "the search page without a session"
+# the first page of the area links the registry only to its roles
+page pia 200 /es/gestion
+grep -q 'href="/es/gestion/registro"' "$T/page" || fail "no link to the registry for pia"
+page quim 200 /es/gestion
+grep -q 'gestion/registro' "$T/page" && fail "a link to the registry for quim"
+# without the registry's role: 403, and the refusal in the audit log
+page quim 403 /es/gestion/registro
+page quim 403 "/es/gestion/registro/$E1" -G --data-urlencode "purpose=$P"
+grep -q 'Pérez' "$T/page" && fail "an entry shown to quim"
+[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'registry.refused' AND actor = 'quim'")" = 2 ] ||
+	fail "the portal's 403 are not in the audit log"
+page pia 200 /es/gestion/registro
+grep -q 'name="purpose" required' "$T/page" || fail "the search form does not require a purpose"
+# a search without a purpose is refused (and recorded); with one, the
+# misspelt name finds the duplicate pair, as the API and the command line
+page pia 400 /es/gestion/registro -G --data-urlencode "name=Jsoe Peres Garcia"
+grep -q 'propósito' "$T/page" && grep -q 'name="purpose"' "$T/page" ||
+	fail "the refusal does not ask for the purpose"
+page pia 200 /es/gestion/registro -G --data-urlencode "name=Jsoe Peres Garcia" \
+	--data-urlencode "purpose=$P"
+[ "$(grep -o 'href="/es/gestion/registro/[0-9]*?purpose=' "$T/page" | tr -dc '0-9\n' | tr '\n' ' ')" = \
+	"$(cut -d, -f1 "$T/cli_search.csv" | sed 1d | tr '\n' ' ')" ] ||
+	fail "the portal's search differs from the command line's: $(cat "$T/cli_search.csv")"
+grep -q 'Peraza' "$T/page" && fail "a different person found by the portal"
+[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'registry.search' AND actor = 'pia'
+	AND object = 'registry:sex-offender-registry' AND detail LIKE '%shown=$E1,$E5%'
+	AND detail LIKE '%\"purpose\":\"$P\"%'")" = 1 ] || fail "the portal's search is not audited as the API's"
+# an entry: identity, conviction, addresses with their dates, review and
+# expiry, the duplicate it was flagged as
+page pia 200 "/es/gestion/registro/$E5" -G --data-urlencode "purpose=$P"
+grep -q "href=\"/es/gestion/registro/$E1?purpose=" "$T/page" || fail "the duplicate flag on the page"
+page pia 200 "/en/admin/registry/$E1" -G --data-urlencode "purpose=$P"
+for w in 'José Pérez García' 'Physical sexual assault' '4 Hospital Rd' '2026-01-25' '12 Albert St' \
+	'2017-01-01' 'Period ends' '2026-06-30' 'Next review'; do
+	grep -q "$w" "$T/page" || fail "the entry's page lacks «$w»"
+done
+grep -qi '^cache-control: no-store' "$T/head" || fail "the entry's page may be kept"
+page pia 400 "/es/gestion/registro/$E1"
+[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'registry.read' AND actor = 'pia'")" = 2 ] ||
+	fail "the portal's reads are not audited"
+# the access report, for the oversight role only
+page pia 403 /es/gestion/registro-accesos
+page oto 200 /es/gestion/registro-accesos
+page oto 200 /es/gestion/registro-accesos -G -d from=2026-01-01 -d to=2100-12-31
+# pia: 1 search, 2 reads, 4 entries shown, 3 refusals (a search and a
+# read without a purpose, the report)
+for w in '<td>pia</td><td class="num">1</td><td class="num">2</td><td class="num">4</td><td class="num">3</td>' \
+	'<td>ivan</td>' '<td>quim</td>' "$P"; do
+	grep -q "$w" "$T/page" || fail "the portal's access report lacks «$w»"
+done
+# nothing of the registry on a public page
+page nobody 200 /es/
+grep -E -q 'Pérez|Peraza|Ramírez|gestion/registro' "$T/page" && fail "the registry on the home page"
+
 # expiry: on 2026-07-01 the 10-year periods from 2016-06-30 have ended
 # (José twice); 030111 is for life and 030122 from 2018 runs to 2028
 expect_status 0 "$OBSERVA" registry expire -d "$O" --now 2026-07-01
@@ -192,6 +273,11 @@ want = {
     # rosa: the new alias (1 shown), after the index was dropped (2), and
     # one search after the expiry, nothing shown
     "rosa": ("3", "0", "3", "0"),
+    # the portal: pia searched once (2 shown) and read 2 entries; refused
+    # a search and a read without a purpose, and the report
+    "pia": ("1", "2", "4", "3"),
+    # quim, without the registry's role: the search page and an entry
+    "quim": ("0", "0", "0", "2"),
 }
 if set(rows) != set(want):
     sys.exit("accounts: %s" % sorted(rows))
