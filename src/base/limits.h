@@ -793,6 +793,10 @@
 #define OB_MAX_SCHOOLS 100000
 #define OB_SCHOOL_CODE 32
 #define OB_SCHOOL_NAME 160
+/* The schools the public report form offers from one search by name or
+ * municipality (src/http/portal_cases.c); more matches ask for a narrower
+ * search. */
+#define OB_PORTAL_SCHOOL_CHOICES 50
 /* A search of a restricted registry (cases/registry.h) shows at most this
  * many entries: a registry is never exported or listed whole. */
 #define OB_REGISTRY_MAX_RESULTS 10

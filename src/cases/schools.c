@@ -2,9 +2,12 @@
 #include "cases/schools.h"
 
 #include "base/file.h"
+#include "link/compare.h"
 #include "io/csv.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 enum { C_CODE, C_NAME, C_TERRITORY, C_LEVEL, C_STUDENTS, C_COUNT };
 static const char *const col_names[C_COUNT] = { "code", "name", "territory", "level",
@@ -221,4 +224,53 @@ const struct ob_school *ob_schools_find(const struct ob_schools *s, const char *
 		return NULL;
 	ob_strlcpy(key.code, code, sizeof(key.code));
 	return bsearch(&key, s->v, s->n, sizeof(*s->v), cmp_code);
+}
+
+/* Does the folded name hold every space-separated word of the folded q? */
+static bool holds_words(const char *name, const char *q)
+{
+	char word[OB_SCHOOL_NAME + 1];
+
+	while (*q) {
+		size_t n = strcspn(q, " ");
+		if (n && n < sizeof(word)) {
+			memcpy(word, q, n);
+			word[n] = '\0';
+			if (!strstr(name, word))
+				return false;
+		}
+		q += n;
+		q += *q == ' ';
+	}
+	return true;
+}
+
+size_t ob_schools_search(const struct ob_schools *s, const char *text, const char *within,
+                         const struct ob_school **out, size_t max)
+{
+	struct ob_buf q = OB_BUF_INIT(4 * OB_SCHOOL_NAME), name = OB_BUF_INIT(4 * OB_SCHOOL_NAME);
+	size_t w = within ? strlen(within) : 0, found = 0;
+
+	if (!s || !s->n)
+		return 0;
+	if (text && *text && ob_name_fold(text, strlen(text), 0, &q))
+		goto release;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct ob_school *sc = &s->v[i];
+		if (w && strncmp(sc->territory, within, w))
+			continue;
+		if (q.len && strcasecmp(sc->code, text)) {
+			ob_buf_reset(&name);
+			if (ob_name_fold(sc->name, strlen(sc->name), 0, &name) || !name.ptr ||
+			    !holds_words(name.ptr, q.ptr))
+				continue;
+		}
+		if (found < max)
+			out[found] = sc;
+		found++;
+	}
+release:
+	ob_buf_release(&q);
+	ob_buf_release(&name);
+	return found;
 }

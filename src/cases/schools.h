@@ -54,4 +54,16 @@ void ob_schools_release(struct ob_schools *s);
 /* The school of code, or NULL. */
 const struct ob_school *ob_schools_find(const struct ob_schools *s, const char *code);
 
+/* The schools a person looks for by what they know: those whose name holds
+ * every word of text once both are folded (upper case, no accents:
+ * link/compare.h's ob_name_fold; "escolar ayutuxtepeque" finds "Centro
+ * Escolar de Ayutuxtepeque"), or whose code is text in any case; and whose
+ * territory is `within` or under it (a department's code takes its
+ * municipalities). An empty or NULL text or within does not narrow. The
+ * first max of them, in the catalogue's order (by code), into out; returns
+ * how many match in all. A text that cannot be folded (not UTF-8, too
+ * long) matches none. */
+size_t ob_schools_search(const struct ob_schools *s, const char *text, const char *within,
+                         const struct ob_school **out, size_t max);
+
 #endif

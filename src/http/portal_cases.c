@@ -1625,6 +1625,108 @@ static bool public_type(struct ob_page *pg, struct case_page *x)
 	return false;
 }
 
+/* ---- the school chooser of the public form ---- */
+
+static int by_territory(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A search for the school by its name or code and by municipality, sent
+ * by GET to the form's own page (no script): the municipalities are those
+ * of the catalogue's schools, by name. */
+static void school_search(struct ob_page *pg, const struct ob_schools *sc, const char *text,
+                          const char *within)
+{
+	struct ob_buf *b = pg->b;
+	struct ob_buf u = OB_BUF_INIT(OB_HTTP_MAX_URI);
+	const char **terr = ob_malloc(sc->n * sizeof(*terr));
+	char tname[2 * OB_MAX_NAME];
+	size_t n = 0;
+
+	for (size_t i = 0; i < sc->n; i++)
+		terr[n++] = sc->v[i].territory;
+	qsort(terr, n, sizeof(*terr), by_territory);
+	OB_HTML_LIT(b, "<form class=\"case-school-search\" method=\"get\"");
+	ob_page_path(&u, OB_PAGE_CASE_PUBLIC, NULL, pg->lang);
+	OB_HTML_ATTR(b, "action", u.ptr);
+	OB_HTML_LIT(b, "><p><label for=\"s-school\">");
+	ob_html_text(b, OB_L(pg, "Buscar el centro escolar por su nombre o su código",
+	                     "Find the school by its name or its code"));
+	OB_HTML_LIT(b, "</label> <input type=\"search\" id=\"s-school\" name=\"centro\"");
+	ob_buf_putf(b, " maxlength=\"%d\"", OB_SCHOOL_NAME - 1); /* a number */
+	OB_HTML_ATTR(b, "value", text ? text : "");
+	OB_HTML_LIT(b, "> <label for=\"s-muni\">");
+	ob_html_text(b, OB_L(pg, "Municipio", "Municipality"));
+	OB_HTML_LIT(b, "</label> <select id=\"s-muni\" name=\"municipio\">");
+	ob_page_option(pg, "", OB_L(pg, "todos", "all"), !within || !*within);
+	for (size_t i = 0; i < n; i++) {
+		const char *tn;
+		if (i && !strcmp(terr[i], terr[i - 1]))
+			continue;
+		tn = ob_page_territory_name(pg, terr[i], tname, sizeof(tname));
+		ob_page_option(pg, terr[i], tn ? tn : terr[i], within && !strcmp(within, terr[i]));
+	}
+	OB_HTML_LIT(b, "</select> <button type=\"submit\">");
+	ob_html_text(b, OB_L(pg, "Buscar", "Search"));
+	OB_HTML_LIT(b, "</button></p></form>\n");
+	if (ob_buf_failed(&u))
+		b->failed = true;
+	ob_buf_release(&u);
+	free(terr);
+}
+
+/* The school field of the public form after a search: the schools found
+ * as a list to choose from, or, when none or too many, the code to write
+ * with a sentence saying why. */
+static void school_choice(struct ob_page *pg, const struct ob_case_type *t, const char *id,
+                          const char *text, const char *within)
+{
+	const struct ob_school *found[OB_PORTAL_SCHOOL_CHOICES];
+	struct ob_buf *b = pg->b;
+	char name[OB_CASE_NAME + 4], tname[2 * OB_MAX_NAME];
+	size_t n = ob_schools_search(t->schools, text, within, found, OB_ARRAY_SIZE(found));
+
+	if (!n || n > OB_ARRAY_SIZE(found)) {
+		field_input(pg, t, t->unit_field, id, NULL, true);
+		OB_HTML_LIT(b, " <span class=\"case-school-found\">");
+		if (!n)
+			ob_html_text(b, OB_L(pg, "Ningún centro escolar del catálogo coincide con la "
+			                         "búsqueda; escriba el código del centro o busque de otro "
+			                         "modo.",
+			                     "No school of the catalogue matches the search; write the "
+			                     "school's code or search another way."));
+		else if (pg->lang == OB_LANG_EN)
+			OB_HTML_TEXTF(b, "%zu schools match the search; narrow it (more words of the "
+			                 "name, or the municipality) or write the code.", n);
+		else
+			OB_HTML_TEXTF(b, "%zu centros escolares coinciden con la búsqueda; precísela (el "
+			                 "nombre con más palabras, o el municipio) o escriba el código.", n);
+		OB_HTML_LIT(b, "</span>");
+		return;
+	}
+	snprintf(name, sizeof(name), "f_%s", t->fields[t->unit_field].name);
+	OB_HTML_LIT(b, "<label");
+	OB_HTML_ATTR(b, "for", id);
+	OB_HTML_LIT(b, ">");
+	ob_html_text(b, lbl(pg, t->fields[t->unit_field].label, t->fields[t->unit_field].label_en,
+	                    t->fields[t->unit_field].name));
+	OB_HTML_LIT(b, "</label> <select required");
+	OB_HTML_ATTR(b, "id", id);
+	OB_HTML_ATTR(b, "name", name);
+	OB_HTML_LIT(b, ">");
+	if (n > 1)
+		ob_page_option(pg, "", "—", true);
+	for (size_t i = 0; i < n; i++) {
+		const char *tn = ob_page_territory_name(pg, found[i]->territory, tname, sizeof(tname));
+		char label[OB_SCHOOL_NAME + OB_SCHOOL_CODE + 2 * OB_MAX_NAME + 8];
+		snprintf(label, sizeof(label), "%s (%s), %s", found[i]->name, found[i]->code,
+		         tn ? tn : found[i]->territory);
+		ob_page_option(pg, found[i]->code, label, n == 1);
+	}
+	OB_HTML_LIT(b, "</select>");
+}
+
 static void public_form(struct ob_page *pg, const struct case_page *x, const char *error)
 {
 	const char *title = OB_L(pg, "Reportar violencia escolar", "Report school violence");
@@ -1637,7 +1739,14 @@ static void public_form(struct ob_page *pg, const struct case_page *x, const cha
 	int tf = sf >= 0 && t->fields[sf].schools && t->schools && t->schools->n
 	                 ? t->fields[sf].school_territory
 	                 : -1;
+	/* a search for the school (school_search), on the page's GET only */
+	const char *text = error ? NULL : ob_http_str(pg->c, "centro");
+	const char *within = error ? NULL : ob_http_str(pg->c, "municipio");
 
+	if (text && !*text)
+		text = NULL;
+	if (within && !*within)
+		within = NULL;
 	page_head(pg, title, error);
 	OB_HTML_LIT(b, "<p>");
 	ob_html_text(b, OB_L(pg, "Cualquier persona puede reportar un hecho de violencia en un "
@@ -1648,7 +1757,10 @@ static void public_form(struct ob_page *pg, const struct case_page *x, const cha
 	                     "and without giving a name. The report reaches those who triage "
 	                     "them at the Ministry; what you write is neither published nor shown "
 	                     "back to you."));
-	OB_HTML_LIT(b, "</p>\n<form class=\"case-report\" method=\"post\"");
+	OB_HTML_LIT(b, "</p>\n");
+	if (tf >= 0)
+		school_search(pg, t->schools, text, within);
+	OB_HTML_LIT(b, "<form class=\"case-report\" method=\"post\"");
 	ob_page_path(&u, OB_PAGE_CASE_PUBLIC, NULL, pg->lang);
 	OB_HTML_ATTR(b, "action", u.ptr);
 	OB_HTML_LIT(b, ">");
@@ -1657,6 +1769,11 @@ static void public_form(struct ob_page *pg, const struct case_page *x, const cha
 			continue;
 		snprintf(id, sizeof(id), "f-%s", t->fields[f].name);
 		OB_HTML_LIT(b, "<p>");
+		if (tf >= 0 && (int)f == t->unit_field && (text || within)) {
+			school_choice(pg, t, id, text, within);
+			OB_HTML_LIT(b, "</p>\n");
+			continue;
+		}
 		field_input(pg, t, (int)f, id, NULL, (t->states[t->initial].require >> f) & 1);
 		if (tf >= 0 && (int)f == t->unit_field) {
 			OB_HTML_LIT(b, " <span class=\"case-school\">");

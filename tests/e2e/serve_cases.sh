@@ -520,6 +520,37 @@ get 422 /es/reportar --interface 127.0.0.7 --data "f_school=CE-1&f_weapon=no&web
 [ "$(grep -o '[^<>]*exige este campo[^<>]*' "$T/body" | grep -o 'category\|territory' | sort -u)" = \
 	category ] || fail "the public form's report did not take the school's territory"
 [ "$(cases)" = "$n" ] || fail "a refused public report was recorded"
+# the public form's school chooser (no script: a GET search of the form's
+# own page): by words of the name in any case and with or without accents,
+# by code, by municipality or department; the schools found to choose from,
+# the code to write when none or too many
+cat >"$T/options.py" <<'PY'
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r'<select required id="f-school" name="f_school">(.*?)</select>', page, re.S)
+print("none" if not m else " ".join(
+    v + ("*" if sel else "") for v, sel in re.findall(r'<option value="([^"]*)"( selected)?', m.group(1))))
+PY
+options() { python3 "$T/options.py" "$T/body"; } # the school list's values, * chosen
+get 200 "/es/reportar?centro=escolar%20DOS" --interface 127.0.0.7
+[ "$(options)" = "CE-2*" ] || fail "search «escolar DOS»: $(options)"
+get 200 "/es/reportar?centro=S%C3%8Dete" --interface 127.0.0.7
+[ "$(options)" = "CE-7*" ] || fail "search «SÍete»: $(options)"
+get 200 "/es/reportar?centro=ce-1" --interface 127.0.0.7
+[ "$(options)" = "CE-1*" ] || fail "search by code: $(options)"
+get 200 "/es/reportar?centro=escolar" --interface 127.0.0.7
+[ "$(options)" = "* CE-1 CE-2 CE-7" ] || fail "search «escolar»: $(options)"
+get 200 "/es/reportar?municipio=SLV0526" --interface 127.0.0.7
+[ "$(options)" = "CE-7*" ] || fail "search by municipality: $(options)"
+grep -q '<option value="SLV0526" selected>' "$T/body" || fail "the municipality chosen"
+get 200 "/es/reportar?centro=escolar&municipio=SLV06" --interface 127.0.0.7
+[ "$(options)" = "* CE-1 CE-2" ] || fail "search in a department: $(options)"
+get 200 "/es/reportar?centro=instituto" --interface 127.0.0.7
+[ "$(options)" = none ] || fail "a search with no school gave a list"
+expect_grep "$T/body" "Ningún centro escolar del catálogo coincide"
+grep -q 'name="f_school"' "$T/body" || fail "no school code to write when none matches"
+get 200 "/en/report?centro=instituto" --interface 127.0.0.7
+expect_grep "$T/body" "No school of the catalogue matches the search"
 salve_api CE-2 theft 2025-05-02
 S1=$(sed -n 's/^{"case":\([0-9]*\),.*/\1/p' "$T/body")
 [ "$(sql "$O" "SELECT value FROM case_value WHERE case_id = $S1 AND field = 'territory'")" = \
