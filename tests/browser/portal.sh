@@ -162,7 +162,7 @@ pages=0
 wait "$BROWSER" || pages=$?
 [ "$pages" = 0 ] || { cat "$T/browser" >&2; fail "the portal fails in the browser"; }
 cat "$T/browser"
-[ "$(grep -c "^screenshot " "$T/browser")" = $((2 * (41 + 8 + 4) + 2)) ] || fail "screenshots missing"
+[ "$(grep -c "^screenshot " "$T/browser")" = $((2 * (43 + 8 + 4) + 2)) ] || fail "screenshots missing"
 # the cases' 8 pages and the registry's 4
 grep -q '^12 case pages signed in' "$T/browser" || fail "the case pages were not checked signed in"
 [ "$tasks" = 0 ] || { cat "$T/tasks" >&2; fail "the first visitor's tasks fail in the browser"; }
