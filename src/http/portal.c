@@ -461,6 +461,20 @@ void ob_page_end(struct ob_page *pg)
 	}
 }
 
+void ob_page_failed(struct ob_page *pg, const char *title, int status, const char *es,
+                    const char *en)
+{
+	ob_buf_reset(pg->b);
+	pg->c->res->status = status;
+	ob_page_begin(pg, title);
+	OB_HTML_LIT(pg->b, "<h1>");
+	ob_html_text(pg->b, title);
+	OB_HTML_LIT(pg->b, "</h1>\n<p class=\"error\" role=\"alert\">");
+	ob_html_text(pg->b, OB_L(pg, es, en));
+	OB_HTML_LIT(pg->b, "</p>\n");
+	ob_page_end(pg);
+}
+
 void ob_page_not_found(struct ob_page *pg)
 {
 	struct ob_buf *b = pg->b;

@@ -104,6 +104,11 @@ void ob_page_end(struct ob_page *pg);
 
 /* The 404 page, in pg's language (with the way back home). */
 void ob_page_not_found(struct ob_page *pg);
+/* A page saying why nothing else is shown: the title as its heading and
+ * the sentence (es or en, by pg's language) as an alert, with status;
+ * whatever was written before is dropped. */
+void ob_page_failed(struct ob_page *pg, const char *title, int status, const char *es,
+                    const char *en);
 
 /* A number with `decimals` digits in the page's language ("12,3" in
  * Spanish, "12.3" in English; thousands grouped by a no-break space). */

@@ -25,24 +25,11 @@
 
 #define TIP_TYPE "missing-persons-tip"
 
-static void failed_page(struct ob_page *pg, const char *title, int status, const char *es,
-                        const char *en)
-{
-	ob_buf_reset(pg->b);
-	pg->c->res->status = status;
-	ob_page_begin(pg, title);
-	OB_HTML_LIT(pg->b, "<h1>");
-	ob_html_text(pg->b, title);
-	OB_HTML_LIT(pg->b, "</h1>\n<p class=\"error\" role=\"alert\">");
-	ob_html_text(pg->b, OB_L(pg, es, en));
-	OB_HTML_LIT(pg->b, "</p>\n");
-	ob_page_end(pg);
-}
 
 static void store_failed(struct ob_page *pg, const char *title, const struct ob_diag *d)
 {
 	OB_WARN("portal: desaparecidos: %s", "portal: missing persons: %s", d->message);
-	failed_page(pg, title, 503, "El almacén no respondió; inténtelo de nuevo.",
+	ob_page_failed(pg, title, 503, "El almacén no respondió; inténtelo de nuevo.",
 	            "The store did not answer; try again.");
 }
 
@@ -122,7 +109,7 @@ static void match_decide(struct ob_page *pg, const char *title)
 	if (!ob_page_plain_int(ob_http_param(&form, "match"), 1, INT64_MAX, &id) || !dec ||
 	    (strcmp(dec, "confirm") && strcmp(dec, "reject"))) {
 		ob_page_form_release(&form);
-		failed_page(pg, title, 400, "Elija «es la persona» o «no lo es».",
+		ob_page_failed(pg, title, 400, "Elija «es la persona» o «no lo es».",
 		            "Choose 'is the person' or 'is not'.");
 		return;
 	}
@@ -142,7 +129,7 @@ static void match_decide(struct ob_page *pg, const char *title)
 	ob_cases_release(&types);
 	ob_page_form_release(&form);
 	if (e == OB_ENOENT || e == OB_EEXISTS) {
-		failed_page(pg, title, e == OB_ENOENT ? 404 : 409,
+		ob_page_failed(pg, title, e == OB_ENOENT ? 404 : 409,
 		            "Esa coincidencia no existe o ya se decidió.",
 		            "That match does not exist or was decided already.");
 		return;
@@ -314,7 +301,7 @@ void ob_page_missing_tips(struct ob_page *pg)
 	}
 	if ((k = ob_cases_find(&types, TIP_TYPE)) < 0) {
 		ob_cases_release(&types);
-		failed_page(pg, title, 404, "El catálogo no tiene el tipo de caso missing-persons-tip.",
+		ob_page_failed(pg, title, 404, "El catálogo no tiene el tipo de caso missing-persons-tip.",
 		            "The catalogue has no case type missing-persons-tip.");
 		return;
 	}

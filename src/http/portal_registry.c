@@ -46,24 +46,11 @@ struct reg_page {
 	char to[96];
 };
 
-static void failed_page(struct ob_page *pg, const char *title, int status, const char *es,
-                        const char *en)
-{
-	ob_buf_reset(pg->b);
-	pg->c->res->status = status;
-	ob_page_begin(pg, title);
-	OB_HTML_LIT(pg->b, "<h1>");
-	ob_html_text(pg->b, title);
-	OB_HTML_LIT(pg->b, "</h1>\n<p class=\"error\" role=\"alert\">");
-	ob_html_text(pg->b, OB_L(pg, es, en));
-	OB_HTML_LIT(pg->b, "</p>\n");
-	ob_page_end(pg);
-}
 
 static void store_failed(struct ob_page *pg, const char *title, const struct ob_diag *d)
 {
 	OB_WARN("portal: registro: %s", "portal: registry: %s", d->message);
-	failed_page(pg, title, 503, "El almacén no respondió; inténtelo de nuevo.",
+	ob_page_failed(pg, title, 503, "El almacén no respondió; inténtelo de nuevo.",
 	            "The store did not answer; try again.");
 }
 
@@ -90,7 +77,7 @@ static bool reg_open(struct ob_page *pg, const char *title, struct reg_page *rp)
 	if ((rp->i = ob_cases_find(&rp->types, code)) < 0 || !rp->types.types[rp->i].registry ||
 	    ob_registry_load(&rp->types.types[rp->i], &rp->r, &d)) {
 		ob_cases_release(&rp->types);
-		failed_page(pg, title, 404, "No hay ese registro en el catálogo.",
+		ob_page_failed(pg, title, 404, "No hay ese registro en el catálogo.",
 		            "There is no such registry in the catalogue.");
 		return false;
 	}
@@ -150,7 +137,7 @@ static void reg_refused(struct ob_page *pg, const char *title, ob_err e, const s
 	default:
 		/* the store, or the audit entry that must come first */
 		OB_ERROR("portal: registro: %s", "portal: registry: %s", d->message);
-		failed_page(pg, title, 500, "No se pudo leer el registro ni escribir la consulta en la "
+		ob_page_failed(pg, title, 500, "No se pudo leer el registro ni escribir la consulta en la "
 		                            "bitácora de auditoría; no se muestra nada sin registro.",
 		            "The registry could not be read or the view written to the audit log; "
 		            "nothing is shown without it.");
@@ -773,7 +760,7 @@ void ob_page_registry_access(struct ob_page *pg)
 	if (!from || !to || strlen(from) != 10 || strlen(to) != 10 ||
 	    !ob_case_time_parse(from, rp.types.calendars[rp.i].utc_offset, &tf) ||
 	    !ob_case_time_parse(to, rp.types.calendars[rp.i].utc_offset, &tt)) {
-		failed_page(pg, title, 400, "«Desde» y «hasta»: se esperaba AAAA-MM-DD (ambos días "
+		ob_page_failed(pg, title, 400, "«Desde» y «hasta»: se esperaba AAAA-MM-DD (ambos días "
 		                            "incluidos).",
 		            "'From' and 'to': expected YYYY-MM-DD (both days included).");
 		goto release;
