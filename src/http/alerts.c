@@ -328,8 +328,16 @@ void ob_http_h_alerts(struct ob_http_call *c)
 		goto out;
 	}
 	if (e) {
-		if (e == OB_ETOOBIG)
+		if (e == OB_ETOOBIG || (e == OB_EUSAGE && (o.from_month >= 0 || o.to_month >= 0)))
 			ob_http_fail_diag(c->res, 400, "bad_parameter", NULL, &d);
+		else if (e == OB_EUSAGE)
+			/* no source has delivered: no months to judge, which is
+			 * no data, not a fault of the store */
+			ob_http_fail(c->res, 404, "no_data", NULL,
+			             "Ninguna fuente ha entregado registros todavía: no hay alarmas que "
+			             "juzgar.",
+			             "No source has delivered records yet: there are no alarms to "
+			             "judge.");
 		else
 			ob_http_store_fail(c);
 		goto out;

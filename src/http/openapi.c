@@ -387,7 +387,7 @@ static ob_err responses(struct ob_buf *b, const struct ob_http_route *r, const c
 		e |= error_ref(b, 401);
 	if (restricted(r))
 		e |= error_ref(b, 403);
-	if (has_path_value(r) || r->fn == ob_http_h_indicator)
+	if (has_path_value(r) || r->fn == ob_http_h_indicator || r->fn == ob_http_h_alerts)
 		e |= error_ref(b, 404);
 	if (r->body || r->fn == ob_http_h_submission)
 		e |= error_ref(b, 415);

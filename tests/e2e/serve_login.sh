@@ -15,6 +15,13 @@ expect_status 0 "$OBSERVA" user add bob --role analyst -d "$O" --no-password
 expect_status 0 "$OBSERVA" user token bob -d "$O"
 TOK_B=$(cat "$T/out")
 start_server "$O" --threads 2
+# nothing delivered yet: no alarms to judge (404 no_data, in both
+# languages), not a store error answered or logged
+code=$(curl -s -o "$T/body" -w '%{http_code}' "$B/api/v1/alerts") || fail "curl alerts"
+[ "$code" = 404 ] || { cat "$T/body" >&2; fail "the alerts of an observatory without deliveries: $code"; }
+expect_grep "$T/body" '"code":"no_data"'
+expect_grep "$T/body" "No source has delivered records yet"
+! grep -q "error del almacén" "$T/serve.err" || fail "a store error in the log"
 
 # login ADDRESS USER PASSWORD : prints the status; the body in $T/body, the
 # headers in $T/head
