@@ -2284,3 +2284,68 @@ ob_err ob_registry_access(struct ob_store *s, const struct ob_registry *r,
 	*n = a.n;
 	return OB_OK;
 }
+
+/* ---- the address history ---- */
+
+struct addresses {
+	const struct ob_registry *r;
+	int (*each)(void *arg, const struct ob_registry_address *a);
+	void *arg;
+	long long seq;
+	char from[16], terr[OB_MAX_NAME], at[32];
+	char *address;
+	int stop;
+};
+
+/* The address of the event read so far, if it set one, to the caller. */
+static void address_flush(struct addresses *x)
+{
+	if (!x->stop && x->seq > 0 && (x->address || x->terr[0] || x->from[0])) {
+		struct ob_registry_address a = { x->from, x->terr, x->address ? x->address : "",
+			                         x->at };
+		x->stop = x->each(x->arg, &a);
+	}
+	free(x->address);
+	x->address = NULL;
+	x->from[0] = x->terr[0] = '\0';
+}
+
+static int address_event(void *arg, const struct ob_store_case_event *e)
+{
+	struct addresses *x = arg;
+
+	if (e->seq != x->seq) {
+		address_flush(x);
+		if (x->stop)
+			return x->stop;
+		x->seq = e->seq;
+		ob_strlcpy(x->at, e->at ? e->at : "", sizeof(x->at));
+	}
+	if (!e->field)
+		return 0;
+	if (!strcmp(e->field, "address")) {
+		free(x->address);
+		x->address = ob_strdup(e->value);
+	} else if (!strcmp(e->field, "address_from")) {
+		ob_strlcpy(x->from, e->value, sizeof(x->from));
+	} else if (x->r->f_territory >= 0 &&
+	           !strcmp(e->field, x->r->t->fields[x->r->f_territory].name)) {
+		ob_strlcpy(x->terr, e->value, sizeof(x->terr));
+	}
+	return 0;
+}
+
+int ob_registry_addresses(struct ob_store *s, const struct ob_registry *r, long long id,
+                          int (*each)(void *arg, const struct ob_registry_address *a),
+                          void *arg, struct ob_diag *d)
+{
+	struct addresses x = { .r = r, .each = each, .arg = arg };
+	int rc = ob_store_case_events_each(s, id, address_event, &x, d);
+
+	if (rc < 0) {
+		free(x.address);
+		return -1;
+	}
+	address_flush(&x);
+	return x.stop;
+}

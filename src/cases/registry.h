@@ -351,4 +351,18 @@ ob_err ob_registry_access(struct ob_store *s, const struct ob_registry *r,
                           const struct ob_registry_who *w, const char *from, const char *to,
                           struct ob_registry_use **out, size_t *n, struct ob_diag *d);
 
+/* One address of an entry's history, as one event recorded it: in force
+ * from `from` (YYYY-MM-DD), in `territory`, the text `address`, recorded
+ * at `at`; "" for what the event did not set. Valid during the call. */
+struct ob_registry_address {
+	const char *from, *territory, *address, *at;
+};
+
+/* Call each for every address the history of entry id recorded, oldest
+ * first (an event that set the address, its date or its territory).
+ * Returns each's non-zero value, -1 with d on a store error, else 0. */
+int ob_registry_addresses(struct ob_store *s, const struct ob_registry *r, long long id,
+                          int (*each)(void *arg, const struct ob_registry_address *a),
+                          void *arg, struct ob_diag *d);
+
 #endif

@@ -85,42 +85,12 @@ release:
 }
 
 /* The address history: one line per event that set an address field. */
-struct history {
-	const struct ob_registry *r;
-	long long seq;
-	char from[16], terr[OB_MAX_NAME], at[32];
-	char *address;
-};
-
-static void flush_address(struct history *hi)
+static int print_address(void *arg, const struct ob_registry_address *a)
 {
-	if (hi->seq > 0 && (hi->address || hi->terr[0] || hi->from[0]))
-		printf("  %-10s  %-8s  %s   (%s %s)\n", hi->from[0] ? hi->from : "?",
-		       hi->terr[0] ? hi->terr : "?", hi->address ? hi->address : "",
-		       OB_TR("anotada", "recorded"), hi->at);
-	free(hi->address);
-	hi->address = NULL;
-	hi->from[0] = hi->terr[0] = '\0';
-}
-
-static int address_event(void *arg, const struct ob_store_case_event *e)
-{
-	struct history *hi = arg;
-
-	if (e->seq != hi->seq) {
-		flush_address(hi);
-		hi->seq = e->seq;
-		ob_strlcpy(hi->at, e->at ? e->at : "", sizeof(hi->at));
-	}
-	if (!e->field)
-		return 0;
-	if (!strcmp(e->field, "address"))
-		hi->address = ob_strdup(e->value);
-	else if (!strcmp(e->field, "address_from"))
-		ob_strlcpy(hi->from, e->value, sizeof(hi->from));
-	else if (hi->r->f_territory >= 0 &&
-	         !strcmp(e->field, hi->r->t->fields[hi->r->f_territory].name))
-		ob_strlcpy(hi->terr, e->value, sizeof(hi->terr));
+	(void)arg;
+	printf("  %-10s  %-8s  %s   (%s %s)\n", a->from[0] ? a->from : "?",
+	       a->territory[0] ? a->territory : "?", a->address, OB_TR("anotada", "recorded"),
+	       a->at);
 	return 0;
 }
 
@@ -129,7 +99,6 @@ int ob_registry_cmd_show(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *
 {
 	struct ob_registry_hits h;
 	struct ob_registry_cli rc;
-	struct history hi = { 0 };
 	struct ob_diag d;
 	char until[16], review[16];
 	long long id;
@@ -167,12 +136,10 @@ int ob_registry_cmd_show(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *
 		printf("%s: %s\n", OB_TR("próxima revisión", "next review"), review);
 	printf("%s:\n", OB_TR("direcciones (desde, territorio, dirección)",
 	                      "addresses (from, territory, address)"));
-	hi.r = &rc.r;
-	if (ob_store_case_events_each(rc.s, id, address_event, &hi, &d) < 0) {
+	if (ob_registry_addresses(rc.s, &rc.r, id, print_address, NULL, &d) < 0) {
 		ob_cli_diag(&d);
 		status = OB_EXIT_SYSTEM;
 	}
-	flush_address(&hi);
 	ob_registry_hits_free(&h, rc.r.t->n_fields);
 release:
 	ob_registry_cli_release(&rc);

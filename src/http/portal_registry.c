@@ -398,50 +398,16 @@ release:
 /* ---- one entry ---- */
 
 /* The address history: one row per event that set an address field. */
-struct history {
-	struct ob_page *pg;
-	const struct ob_registry *r;
-	long long seq, rows;
-	char from[16], terr[OB_MAX_NAME], at[32];
-	char *address;
-};
-
-static void flush_address(struct history *hi)
+static int address_row(void *arg, const struct ob_registry_address *a)
 {
-	struct ob_buf *b = hi->pg->b;
+	struct ob_buf *b = arg;
 
-	if (hi->seq > 0 && (hi->address || hi->terr[0] || hi->from[0])) {
-		OB_HTML_LIT(b, "<tr>");
-		cell_text(b, hi->from);
-		cell_text(b, hi->terr);
-		cell_text(b, hi->address);
-		cell_text(b, hi->at);
-		OB_HTML_LIT(b, "</tr>\n");
-		hi->rows++;
-	}
-	free(hi->address);
-	hi->address = NULL;
-	hi->from[0] = hi->terr[0] = '\0';
-}
-
-static int address_event(void *arg, const struct ob_store_case_event *e)
-{
-	struct history *hi = arg;
-
-	if (e->seq != hi->seq) {
-		flush_address(hi);
-		hi->seq = e->seq;
-		ob_strlcpy(hi->at, e->at ? e->at : "", sizeof(hi->at));
-	}
-	if (!e->field)
-		return 0;
-	if (!strcmp(e->field, "address"))
-		hi->address = ob_strdup(e->value);
-	else if (!strcmp(e->field, "address_from"))
-		ob_strlcpy(hi->from, e->value, sizeof(hi->from));
-	else if (hi->r->f_territory >= 0 &&
-	         !strcmp(e->field, hi->r->t->fields[hi->r->f_territory].name))
-		ob_strlcpy(hi->terr, e->value, sizeof(hi->terr));
+	OB_HTML_LIT(b, "<tr>");
+	cell_text(b, a->from);
+	cell_text(b, a->territory);
+	cell_text(b, a->address);
+	cell_text(b, a->at);
+	OB_HTML_LIT(b, "</tr>\n");
 	return 0;
 }
 
@@ -508,7 +474,6 @@ void ob_page_registry_entry(struct ob_page *pg)
 	const char *purpose = param(pg, "purpose");
 	struct ob_buf *b = pg->b;
 	struct ob_registry_hits h;
-	struct history hi = { 0 };
 	struct reg_page rp;
 	struct ob_diag d;
 	char until[16], review[16], heading[96];
@@ -621,15 +586,11 @@ void ob_page_registry_entry(struct ob_page *pg)
 	                     "Address history, each from the date it took effect"));
 	OB_HTML_LIT(b, "</caption>\n");
 	head(pg, addr_es, addr_en, OB_ARRAY_SIZE(addr_es));
-	hi.pg = pg;
-	hi.r = &rp.r;
-	if (ob_store_case_events_each(pg->c->ctx->store, id, address_event, &hi, &d) < 0) {
-		free(hi.address);
+	if (ob_registry_addresses(pg->c->ctx->store, &rp.r, id, address_row, b, &d) < 0) {
 		ob_registry_hits_free(&h, rp.r.t->n_fields);
 		store_failed(pg, title, &d);
 		goto release;
 	}
-	flush_address(&hi);
 	OB_HTML_LIT(b, "</tbody>\n</table></div>\n");
 	ob_page_end(pg);
 	ob_registry_hits_free(&h, rp.r.t->n_fields);
