@@ -118,6 +118,45 @@ static ob_err count_key(struct load *l, const struct ob_ini_item *it, const char
 	return OB_OK;
 }
 
+/* conviction.FIELD = FIELD2: a further conviction's FIELD2 is the first
+ * one's FIELD, of the same type and (a choice) with values among its. */
+static ob_err conviction_key(struct load *l, const struct ob_ini_item *it)
+{
+	struct ob_registry *r = l->r;
+	int first = ob_case_field_index(r->t, it->key + 11), more;
+	const struct ob_case_field *ff, *fm;
+
+	if (first < 0)
+		return ob_diag_set_texts(l->d, OB_EINVAL, l->name, it->line, it->key_column, it->key,
+		                         it->key_len,
+		                         "se esperaba conviction.CAMPO con un campo del tipo de caso",
+		                         "expected conviction.FIELD with a field of the case type");
+	if ((more = ob_case_field_index(r->t, it->value)) < 0 || more == first)
+		return bad(l, it, "se esperaba otro campo del tipo de caso",
+		           "expected another field of the case type");
+	ff = &r->t->fields[first];
+	fm = &r->t->fields[more];
+	if (ff->type != fm->type)
+		return bad(l, it, "se esperaba un campo del mismo tipo que el de la primera condena",
+		           "expected a field of the same type as the first conviction's");
+	for (size_t i = 0; i < fm->n_choices; i++) {
+		size_t j;
+		for (j = 0; j < ff->n_choices && strcmp(ff->choices[j], fm->choices[i]); j++)
+			;
+		if (j == ff->n_choices)
+			return bad(l, it, "el campo tiene valores que el de la primera condena no tiene",
+			           "the field has values the first conviction's does not");
+	}
+	for (size_t i = 0; i < r->n_conv; i++)
+		if (r->conv_first[i] == first || r->conv_more[i] == more)
+			return bad(l, it, "campo repetido en conviction.", "field repeated in conviction.");
+	if (r->n_conv >= OB_REGISTRY_MAX_CONVICTION)
+		return bad(l, it, "demasiados campos de condena", "too many conviction fields");
+	r->conv_first[r->n_conv] = first;
+	r->conv_more[r->n_conv++] = more;
+	return OB_OK;
+}
+
 static ob_err on_key(void *ctx, const struct ob_ini_item *it)
 {
 	struct load *l = ctx;
@@ -204,6 +243,8 @@ static ob_err on_key(void *ctx, const struct ob_ini_item *it)
 		r->n_periods++;
 		return OB_OK;
 	}
+	if (!strncmp(k, "conviction.", 11))
+		return conviction_key(l, it);
 	if (!strcmp(k, "review"))
 		return count_key(l, it, "months", 600, false, &r->review_months);
 	if (!strcmp(k, "expire_state")) {
@@ -220,12 +261,21 @@ static ob_err on_key(void *ctx, const struct ob_ini_item *it)
 	return ob_diag_set_texts(l->d, OB_EINVAL, l->name, it->line, it->key_column, k, it->key_len,
 	                         "clave desconocida en [registry]; se esperaba roles, search, "
 	                         "register, oversight, searches_per_hour, name, aliases, document, "
-	                         "birth_date, territory, offence, start, period.CÓDIGO, review, "
-	                         "expire_state o expire_closure",
+	                         "birth_date, territory, offence, start, period.CÓDIGO, "
+	                         "conviction.CAMPO, review, expire_state o expire_closure",
 	                         "unknown key in [registry]; expected roles, search, register, "
 	                         "oversight, searches_per_hour, name, aliases, document, "
-	                         "birth_date, territory, offence, start, period.CODE, review, "
-	                         "expire_state or expire_closure");
+	                         "birth_date, territory, offence, start, period.CODE, "
+	                         "conviction.FIELD, review, expire_state or expire_closure");
+}
+
+/* The index i of conviction.FIELD whose FIELD is first; -1 when none. */
+static int conviction_slot(const struct ob_registry *r, int first)
+{
+	for (size_t i = 0; first >= 0 && i < r->n_conv; i++)
+		if (r->conv_first[i] == first)
+			return (int)i;
+	return -1;
 }
 
 ob_err ob_registry_load(const struct ob_case_type *t, struct ob_registry *r, struct ob_diag *d)
@@ -254,6 +304,12 @@ ob_err ob_registry_load(const struct ob_case_type *t, struct ob_registry *r, str
 		return OB_DIAG(d, OB_EINVAL, t->path, 0, 0, t->code, strlen(t->code),
 		               "[registry] exige roles, search y name",
 		               "[registry] requires roles, search and name");
+	if (r->n_conv && conviction_slot(r, r->f_offence) < 0)
+		return OB_DIAG(d, OB_EINVAL, t->path, 0, 0, t->code, strlen(t->code),
+		               "[registry]: conviction.CAMPO exige offence y conviction.OFFENCE (el "
+		               "delito de otra condena)",
+		               "[registry]: conviction.FIELD requires offence and conviction.OFFENCE "
+		               "(a further conviction's offence)");
 	if (r->expire_state >= 0) {
 		/* the closure field: the choice field the final state requires */
 		for (size_t f = 0; f < t->n_fields; f++)
@@ -1378,6 +1434,14 @@ ob_err ob_registry_add(struct ob_store *s, const struct ob_registry *r,
 			return OB_DIAG(d, OB_EUSAGE, r->t->code, 0, 0, in[i].field, strlen(in[i].field),
 			               "el registro escribe este campo, no quien inscribe",
 			               "the registry writes this field, not the one who registers");
+		for (size_t j = 0; f >= 0 && j < r->n_conv; j++)
+			if (f == r->conv_more[j])
+				return OB_DIAG(d, OB_EUSAGE, r->t->code, 0, 0, in[i].field,
+				               strlen(in[i].field),
+				               "una entrada se inscribe con su primera condena; las demás "
+				               "se añaden después (observa registry convict)",
+				               "an entry is registered with its first conviction; the "
+				               "others are added afterwards (observa registry convict)");
 		all[i] = in[i];
 	}
 	ob_registry_document_key(doc, key, sizeof(key));
@@ -2105,9 +2169,27 @@ ob_err ob_registry_expire(struct ob_store *s, const struct ob_registry *r,
 		struct ob_date end;
 		char until[16];
 		bool life;
+		struct ob_registry_convictions cv;
+		bool more = false;
+		/* the first conviction's period alone first: the entry lasts at
+		 * least as long; then, with further ones, the last to end */
 		if (!open_entry(r, c) || ob_registry_expiry(r, c->values, until, sizeof(until), &life) ||
 		    life || !read_date(until, &end) || ob_date_days(&end) > today)
 			continue;
+		for (size_t i = 0; i < r->n_conv; i++)
+			more = more || c->values[r->conv_more[i]];
+		if (more) {
+			if ((e = ob_registry_convictions(s, r, c->id, c->values, &cv, d)))
+				break;
+			e = ob_registry_period_end(r, &cv, until, sizeof(until), &life);
+			ob_registry_convictions_release(&cv);
+			if (e == OB_ENOENT) {
+				e = OB_OK;
+				continue;
+			}
+			if (life || !read_date(until, &end) || ob_date_days(&end) > today)
+				continue;
+		}
 		in[0] = (struct ob_case_input){ r->closure_field >= 0
 		                                        ? r->t->fields[r->closure_field].name
 		                                        : NULL,
@@ -2348,4 +2430,315 @@ int ob_registry_addresses(struct ob_store *s, const struct ob_registry *r, long 
 	}
 	address_flush(&x);
 	return x.stop;
+}
+
+/* ---- convictions ---- */
+
+void ob_registry_convictions_release(struct ob_registry_convictions *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		for (size_t f = 0; c->v[i].values && f < c->n_fields; f++)
+			free(c->v[i].values[f]);
+		free(c->v[i].values);
+	}
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
+static struct ob_registry_conviction *conviction_new(struct ob_registry_convictions *c)
+{
+	struct ob_registry_conviction *v = ob_realloc(c->v, (c->n + 1) * sizeof(*v));
+
+	c->v = v;
+	v = &c->v[c->n++];
+	memset(v, 0, sizeof(*v));
+	v->values = ob_calloc(c->n_fields ? c->n_fields : 1, sizeof(char *));
+	return v;
+}
+
+/* The index i of conviction.FIELD whose FIELD2 is the field named; -1. */
+static int conviction_more(const struct ob_registry *r, const char *field)
+{
+	for (size_t i = 0; field && i < r->n_conv; i++)
+		if (!strcmp(r->t->fields[r->conv_more[i]].name, field))
+			return (int)i;
+	return -1;
+}
+
+struct conv_read {
+	const struct ob_registry *r;
+	struct ob_registry_convictions *out;
+	long long seq;
+	char at[32];
+	char *got[OB_REGISTRY_MAX_CONVICTION];  /* what the event set */
+};
+
+/* The further conviction the event read so far set, or what it set of
+ * the last one. */
+static void conviction_flush(struct conv_read *x)
+{
+	const struct ob_registry *r = x->r;
+	int off = conviction_slot(r, r->f_offence);
+	struct ob_registry_conviction *c = NULL;
+
+	if (off >= 0 && x->got[off]) {
+		c = conviction_new(x->out);
+		ob_strlcpy(c->at, x->at, sizeof(c->at));
+	} else if (x->out->n > 1) {
+		c = &x->out->v[x->out->n - 1];
+	}
+	for (size_t i = 0; i < r->n_conv; i++) {
+		if (c && x->got[i]) {
+			free(c->values[r->conv_first[i]]);
+			c->values[r->conv_first[i]] = x->got[i];
+		} else {
+			free(x->got[i]);
+		}
+		x->got[i] = NULL;
+	}
+}
+
+static int conviction_event(void *arg, const struct ob_store_case_event *e)
+{
+	struct conv_read *x = arg;
+	int i;
+
+	if (e->seq != x->seq) {
+		conviction_flush(x);
+		x->seq = e->seq;
+		ob_strlcpy(x->at, e->at ? e->at : "", sizeof(x->at));
+	}
+	if ((i = conviction_more(x->r, e->field)) >= 0 && e->value) {
+		free(x->got[i]);
+		x->got[i] = ob_strdup(e->value);
+	}
+	return 0;
+}
+
+ob_err ob_registry_convictions(struct ob_store *s, const struct ob_registry *r, long long id,
+                               char *const *values, struct ob_registry_convictions *out,
+                               struct ob_diag *d)
+{
+	struct ob_registry_conviction *first;
+	struct conv_read x = { .r = r, .out = out };
+	bool further = false;
+
+	memset(out, 0, sizeof(*out));
+	out->n_fields = r->t->n_fields;
+	first = conviction_new(out);
+	for (size_t f = 0; f < r->t->n_fields; f++) {
+		bool keep = (int)f == r->f_offence || conviction_slot(r, (int)f) >= 0;
+		for (size_t i = 0; i < r->n_start; i++)
+			keep = keep || r->f_start[i] == (int)f;
+		if (keep && values[f])
+			first->values[f] = ob_strdup(values[f]);
+	}
+	for (size_t i = 0; i < r->n_conv; i++)
+		further = further || values[r->conv_more[i]];
+	if (!further)
+		return OB_OK;
+	if (ob_store_case_events_each(s, id, conviction_event, &x, d) < 0) {
+		for (size_t i = 0; i < r->n_conv; i++)
+			free(x.got[i]);
+		ob_registry_convictions_release(out);
+		return OB_ESTORE;
+	}
+	conviction_flush(&x);
+	return OB_OK;
+}
+
+ob_err ob_registry_period_end(const struct ob_registry *r,
+                              const struct ob_registry_convictions *c, char *out, size_t size,
+                              bool *life)
+{
+	char end[16];
+
+	*life = false;
+	if (size)
+		out[0] = '\0';
+	if (!c->n)
+		return OB_ENOENT;
+	for (size_t i = 0; i < c->n; i++) {
+		bool l;
+		if (ob_registry_expiry(r, c->v[i].values, end, sizeof(end), &l)) {
+			*life = false;
+			if (size)
+				out[0] = '\0';
+			return OB_ENOENT;
+		}
+		if (*life || l) {
+			*life = true;
+			if (size)
+				out[0] = '\0';
+		} else if (strcmp(end, out) > 0) {
+			ob_strlcpy(out, end, size);
+		}
+	}
+	return OB_OK;
+}
+
+ob_err ob_registry_review(const struct ob_registry *r, const struct ob_registry_convictions *c,
+                          long today, char *out, size_t size)
+{
+	char end[16];
+	struct ob_date at, until;
+	bool life;
+	ob_err e;
+
+	if (!c->n)
+		return OB_ENOENT;
+	if ((e = ob_registry_next_review(r, c->v[0].values, today, out, size)))
+		return e;
+	if (!ob_registry_period_end(r, c, end, sizeof(end), &life) && !life &&
+	    read_date(end, &until) && read_date(out, &at) && ob_date_days(&at) > ob_date_days(&until)) {
+		if (size)
+			out[0] = '\0';
+		return OB_ENOENT;
+	}
+	return OB_OK;
+}
+
+ob_err ob_registry_convict(struct ob_store *s, const struct ob_registry *r,
+                           const struct ob_calendar *cal, const struct ob_registry_who *w,
+                           long long at, long long id, const struct ob_case_input *in,
+                           size_t n, struct ob_diag *d)
+{
+	struct ob_case_input set[OB_REGISTRY_MAX_CONVICTION];
+	char norm[OB_REGISTRY_MAX_CONVICTION][OB_MAX_CASE_VALUE + 1];
+	const struct ob_case_state *init;
+	struct ob_case_set cs = { 0 };
+	struct ob_store_case sc;
+	struct ob_date dt, birth, sentence;
+	long today = (long)((at + (long long)cal->utc_offset * 60) / 86400);
+	int off = conviction_slot(r, r->f_offence), given[OB_REGISTRY_MAX_CONVICTION];
+	int st;
+	bool found = false, has_birth = false, has_sentence = false, amend;
+	ob_err e;
+
+	if ((e = ob_registry_allow(s, r, w, r->reg, "convict", false, NULL, NULL, d)))
+		return e;
+	if (off < 0)
+		return OB_DIAG(d, OB_EINVAL, r->t->path, 0, 0, r->t->code, strlen(r->t->code),
+		               "[registry] no dice conviction.%s: el registro no inscribe otras "
+		               "condenas",
+		               "[registry] gives no conviction.%s: the registry records no further "
+		               "convictions",
+		               r->f_offence >= 0 ? r->t->fields[r->f_offence].name : "offence");
+	if (n > OB_REGISTRY_MAX_CONVICTION)
+		return OB_DIAG(d, OB_EUSAGE, r->t->code, 0, 0, NULL, 0, "demasiados campos",
+		               "too many fields");
+	for (size_t i = 0; i < r->n_conv; i++)
+		given[i] = -1;
+	/* each value under a field of the first conviction, checked */
+	for (size_t k = 0; k < n; k++) {
+		int f = ob_case_field_index(r->t, in[k].field), i = conviction_slot(r, f);
+		if (i < 0 || given[i] >= 0) {
+			char list[256] = "";
+			for (size_t j = 0; j < r->n_conv; j++) {
+				append(list, sizeof(list), j ? ", " : "");
+				append(list, sizeof(list), r->t->fields[r->conv_first[j]].name);
+			}
+			return OB_DIAG(d, OB_EUSAGE, r->t->code, 0, 0, in[k].field, strlen(in[k].field),
+			               "%s de una condena; se esperaba uno de: %s",
+			               "%s of a conviction; expected one of: %s",
+			               i < 0 ? "no es un campo" : "campo repetido", list);
+		}
+		if (ob_case_value_check(r->t, r->conv_more[i], in[k].value, cal->utc_offset, norm[k],
+		                        sizeof(norm[k]), d)) {
+			/* named as given (offence), not as stored */
+			ob_strlcpy(d->file, in[k].field, sizeof(d->file));
+			d->code = OB_EUSAGE;
+			return OB_EUSAGE;
+		}
+		given[i] = (int)k;
+		set[k] = (struct ob_case_input){ r->t->fields[r->conv_more[i]].name, norm[k] };
+	}
+	/* without an offence: what the last further conviction lacked */
+	amend = given[off] < 0;
+	init = &r->t->states[r->t->initial];
+	for (size_t i = 0; i < r->n_conv && !amend; i++)
+		if (given[i] < 0 && (init->require & (1ull << r->conv_first[i])))
+			return OB_DIAG(d, OB_EUSAGE, r->t->code, 0, 0, r->t->fields[r->conv_first[i]].name,
+			               strlen(r->t->fields[r->conv_first[i]].name),
+			               "falta el campo: una condena lo exige",
+			               "the field is missing: a conviction requires it");
+	/* the entry: of the registry, current, and after the dates' checks */
+	if ((e = ob_store_case_get(s, id, &sc, &found, d)))
+		return e;
+	if (found && !strcmp(sc.type, r->t->code) && (e = ob_case_load_one(s, r->t, id, &cs, d)))
+		return e;
+	if (!found || strcmp(sc.type, r->t->code) || !cs.n) {
+		ob_case_set_free(&cs);
+		return OB_DIAG(d, OB_ENOENT, r->t->code, 0, 0, NULL, 0,
+		               "no hay una entrada %lld en el registro",
+		               "there is no entry %lld in the registry", id);
+	}
+	st = state_of(&cs.cases[0]);
+	if (st < 0 || r->t->states[st].final) {
+		e = OB_DIAG(d, OB_EINVAL, r->t->code, 0, 0, sc.state, strlen(sc.state),
+		            "la entrada %lld está cerrada: no se le inscriben más condenas",
+		            "entry %lld is closed: no further conviction is recorded in it", id);
+		goto release_set;
+	}
+	if (st != r->t->initial) {
+		e = OB_DIAG(d, OB_EINVAL, r->t->code, 0, 0, sc.state, strlen(sc.state),
+		            "la entrada %lld no está en el estado %s (confírmela antes)",
+		            "entry %lld is not in the state %s (confirm it first)", id,
+		            r->t->states[r->t->initial].name);
+		goto release_set;
+	}
+	if (amend && !cs.cases[0].values[r->conv_more[off]]) {
+		e = OB_DIAG(d, OB_EUSAGE, r->t->code, 0, 0, r->t->fields[r->f_offence].name,
+		            strlen(r->t->fields[r->f_offence].name),
+		            "falta el delito: sin él se completa la última condena añadida, y la "
+		            "entrada %lld no tiene ninguna",
+		            "the offence is missing: without it the last further conviction is "
+		            "completed, and entry %lld has none", id);
+		goto release_set;
+	}
+	has_birth = r->f_birth >= 0 && read_date(cs.cases[0].values[r->f_birth], &birth);
+	for (size_t i = 0; i < r->n_conv; i++) {
+		const char *v = given[i] >= 0 ? set[given[i]].value : NULL;
+		const char *fname = r->t->fields[r->conv_first[i]].name;
+		if (r->t->fields[r->conv_more[i]].type != OB_CASE_DATE || !v || !read_date(v, &dt))
+			continue;
+		if (has_birth && ob_date_days(&dt) < ob_date_days(&birth)) {
+			e = OB_DIAG(d, OB_EINVAL, r->t->code, 0, 0, v, strlen(v),
+			            "%s: la fecha es anterior a la fecha de nacimiento de la entrada (%s)",
+			            "%s: the date is before the entry's date of birth (%s)", fname,
+			            cs.cases[0].values[r->f_birth]);
+			goto release_set;
+		}
+		if (ob_date_days(&dt) > today) {
+			e = OB_DIAG(d, OB_EINVAL, r->t->code, 0, 0, v, strlen(v),
+			            "%s: la fecha es posterior a hoy", "%s: the date is after today",
+			            fname);
+			goto release_set;
+		}
+	}
+	/* a release before the sentence: the start fields in their order
+	 * (released_on, sentenced_on) are a release and a sentence when two */
+	for (size_t i = 0; i < r->n_conv; i++)
+		if (r->n_start > 1 && r->conv_first[i] == r->f_start[r->n_start - 1])
+			has_sentence = read_date(given[i] >= 0 ? set[given[i]].value
+			                         : amend ? cs.cases[0].values[r->conv_more[i]]
+			                                 : NULL,
+			                         &sentence);
+	for (size_t i = 0; has_sentence && i < r->n_conv; i++) {
+		const char *v = given[i] >= 0 ? set[given[i]].value
+		                : amend ? cs.cases[0].values[r->conv_more[i]]
+		                        : NULL;
+		if (r->conv_first[i] != r->f_start[0] || !v || !read_date(v, &dt) ||
+		    ob_date_days(&dt) >= ob_date_days(&sentence))
+			continue;
+		e = OB_DIAG(d, OB_EINVAL, r->t->code, 0, 0, v, strlen(v),
+		            "%s: la fecha es anterior a la de %s",
+		            "%s: the date is before the one of %s", r->t->fields[r->f_start[0]].name,
+		            r->t->fields[r->f_start[r->n_start - 1]].name);
+		goto release_set;
+	}
+	e = ob_case_move(s, r->t, cal, &w->a, id, sc.state, at, set, n, d);
+release_set:
+	ob_case_set_free(&cs);
+	return e;
 }

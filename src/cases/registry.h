@@ -29,6 +29,11 @@
  *                    registration period and its reviews
  *   period.CODE = N years | life   the period of an offence whose ICCS
  *                    code begins with CODE (the longest such CODE wins)
+ *   conviction.FIELD = FIELD2   a further conviction (ob_registry_convict)
+ *                    sets FIELD2 where the first one holds FIELD, of the
+ *                    same type (a choice's values among FIELD's);
+ *                    conviction.OFFENCE (the offence field) is needed for
+ *                    any, and a start field without its own is not read
  *   review = N months
  *   expire_state = STATE (final), expire_closure = a value of the choice
  *                    field the state requires (closure)
@@ -45,6 +50,7 @@
 #define OB_REGISTRY_MAX_ROLES 8
 #define OB_REGISTRY_MAX_PERIODS 32
 #define OB_REGISTRY_MAX_START 4
+#define OB_REGISTRY_MAX_CONVICTION 8
 /* A name scores at least this to be found by a search (link/compare.h's
  * Jaro-Winkler of the folded names, see ob_registry_name_score). */
 #define OB_REGISTRY_NAME_CUT 0.85
@@ -67,6 +73,9 @@ struct ob_registry {
 	size_t n_start;
 	struct ob_registry_period periods[OB_REGISTRY_MAX_PERIODS];
 	size_t n_periods;
+	int conv_first[OB_REGISTRY_MAX_CONVICTION];  /* conviction.FIELD: FIELD */
+	int conv_more[OB_REGISTRY_MAX_CONVICTION];   /* ... and what it names */
+	size_t n_conv;
 	int review_months;           /* 0: no reviews */
 	int expire_state;
 	int closure_field;           /* the choice field expire_state requires, or -1 */
@@ -106,7 +115,8 @@ ob_err ob_registry_expiry(const struct ob_registry *r, char *const *values, char
                           size_t size, bool *life);
 
 /* The first review on or after local day `today` (days since 1970-01-01):
- * the start plus a multiple of review_months; OB_ENOENT when none. */
+ * the start plus a multiple of review_months; OB_ENOENT when none. An
+ * entry's reviews (ob_registry_review) stop when its registration ends. */
 ob_err ob_registry_next_review(const struct ob_registry *r, char *const *values, long today,
                                char *out, size_t size);
 
@@ -324,9 +334,12 @@ ob_err ob_registry_read(struct ob_store *s, const struct ob_registry *r,
 
 /* ---- expiry ---- */
 
-/* Move every entry not in a final state whose period ended on or before
- * now's local day to expire_state (with its closure) through the engine,
- * as a; *closed how many. */
+/* Move every entry not in a final state whose registration ended on or
+ * before now's local day (ob_registry_period_end: the last of its
+ * convictions' periods; the history is read only for an entry whose
+ * first conviction's period ended and that holds a further one) to
+ * expire_state (with its closure) through the engine, as a; *closed how
+ * many. */
 ob_err ob_registry_expire(struct ob_store *s, const struct ob_registry *r,
                           const struct ob_calendar *cal, const struct ob_case_actor *a,
                           long long now, size_t *closed, struct ob_diag *d);
@@ -364,5 +377,74 @@ struct ob_registry_address {
 int ob_registry_addresses(struct ob_store *s, const struct ob_registry *r, long long id,
                           int (*each)(void *arg, const struct ob_registry_address *a),
                           void *arg, struct ob_diag *d);
+
+/* ---- convictions ---- */
+
+/*
+ * An entry's convictions, oldest first: the first is the one it was opened
+ * with (its current values of the fields of r->conv_first, the offence and
+ * the start fields: what moves since completed or corrected in them
+ * counts); each further one is an event of its history that set the
+ * further offence field (conviction.OFFENCE), with the further fields that
+ * event set, and those a later event set without an offence (a release
+ * date known later, a correction) until the next one. A conviction's
+ * values are an array of one per field of the type holding the conviction
+ * under the first one's fields (values[r->f_offence] its offence...), NULL
+ * elsewhere, so that ob_registry_expiry reads it as it reads an entry; at
+ * is when it was recorded ("" for the first). Owned by the list
+ * (ob_registry_convictions_release).
+ */
+struct ob_registry_conviction {
+	char **values;
+	char at[32];
+};
+struct ob_registry_convictions {
+	struct ob_registry_conviction *v;
+	size_t n;
+	size_t n_fields;
+};
+void ob_registry_convictions_release(struct ob_registry_convictions *c);
+
+/* Entry id's convictions, values its current values (an ob_registry_hit's,
+ * or a loaded case's): the history is read only when the entry holds a
+ * further conviction. OB_ESTORE with d. */
+ob_err ob_registry_convictions(struct ob_store *s, const struct ob_registry *r, long long id,
+                               char *const *values, struct ob_registry_convictions *out,
+                               struct ob_diag *d);
+
+/* When the registration of an entry with these convictions ends: the last
+ * of their periods' ends (ob_registry_expiry of each), *life true when one
+ * is for life (life wins). OB_ENOENT when one of them has no period (no
+ * start, or an offence without one): its end is not known. */
+ob_err ob_registry_period_end(const struct ob_registry *r,
+                              const struct ob_registry_convictions *c, char *out, size_t size,
+                              bool *life);
+
+/* The next review of an entry with these convictions, from the first
+ * one's start (ob_registry_next_review), while its registration lasts: a
+ * review that would fall after the end of its period is none (OB_ENOENT). */
+ob_err ob_registry_review(const struct ob_registry *r, const struct ob_registry_convictions *c,
+                          long today, char *out, size_t size);
+
+/*
+ * Record a further conviction of entry id for w (a `register` role) at
+ * `at`: a move of the engine that keeps the entry's state and sets the
+ * further fields (conviction.FIELD) from in, given under the first
+ * conviction's fields (offence=..., court=..., sentenced_on=...), audited
+ * as the engine's moves are. Without an offence, the values complete the
+ * last further conviction (a release known later), checked the same way. Refused with nothing changed, d saying why in
+ * both languages: OB_EUSAGE for a field that is not one of a conviction, a
+ * missing one the first conviction needs (those the initial state
+ * requires, with an offence) or a value the field refuses (an offence that
+ * is not a code of the list), no offence for an entry with no further
+ * conviction to complete; OB_EINVAL for a date of sentence or release before the
+ * entry's date of birth or after `at`'s local day, a release before the
+ * sentence, an entry under review (confirmed first) or in a final state;
+ * OB_ENOENT for no entry id of the registry.
+ */
+ob_err ob_registry_convict(struct ob_store *s, const struct ob_registry *r,
+                           const struct ob_calendar *cal, const struct ob_registry_who *w,
+                           long long at, long long id, const struct ob_case_input *in,
+                           size_t n, struct ob_diag *d);
 
 #endif

@@ -11,7 +11,12 @@
  * of the candidates, the second look-up, the names scored once) shows
  * what scoring every entry shows, a name that shares a single word with
  * the search and passes the cut among them. Raw SQL (store_sql.h) lays
- * the generated entries out fast, as an upgraded store holds them. */
+ * the generated entries out fast, as an upgraded store holds them.
+ * Further convictions (ob_registry_convict) on a store, through the
+ * engine: refused inputs changing nothing, the list read back from the
+ * history (a release known later, the same offence twice), the period of
+ * the last conviction, life winning, expiry waiting for it, the reviews
+ * stopping with it, and a closed entry refused. */
 #include "test.h"
 
 #include "base/file.h"
@@ -204,10 +209,17 @@ static void bad_section(void **state)
 		{ "roles = officer\nsearch = officer\nname = nombre\n", 3, 8 },
 		{ "roles = officer\nsearch = officer\nname = name\nperiod.3x = life\n", 4, 1 },
 		{ "roles = officer\nsearch = officer\nname = name\nwho = officer\n", 4, 1 },
+		{ "roles = officer\nsearch = officer\nname = name\nconviction.nombre = name\n", 4,
+		  1 },
+		{ "roles = officer\nsearch = officer\nname = name\nconviction.name = name\n", 4,
+		  19 },
+		{ "roles = officer\nsearch = officer\nname = name\nconviction.name = born\n", 4,
+		  19 },
 	};
 	const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	static const char head[] = "[case]\ncode = x\nname = X\ncountry = BLZ\ninitial = a\n"
-	                           "[field.name]\ntype = text\n[state.a]\n[registry]\n";
+	                           "[field.name]\ntype = text\n[field.born]\ntype = date\n"
+	                           "[state.a]\n[registry]\n";
 
 	(void)state;
 	for (size_t i = 0; i < OB_ARRAY_SIZE(bad); i++) {
@@ -227,7 +239,7 @@ static void bad_section(void **state)
 			fail_msg("row %zu: %s", i, d.message);
 		ob_diag_clear(&d);
 		assert_int_equal(ob_registry_load(&t, &r, &d), OB_EINVAL);
-		if (d.line != 9 + bad[i].line || d.column != bad[i].column)
+		if (d.line != 11 + bad[i].line || d.column != bad[i].column)
 			fail_msg("row %zu: line %ld column %ld (%s)", i, d.line, d.column, d.message);
 		ob_case_type_release(&t);
 		unlink(path);
@@ -826,13 +838,241 @@ static void search_against_scan(void **state)
 	free_type(t);
 }
 
+/* ---- further convictions ---- */
+
+static long long at_noon(const char *date)
+{
+	return day(date) * 86400LL + 18 * 3600LL;  /* noon in Belize (UTC-6) */
+}
+
+static long long events_of(struct ob_store *s, long long id)
+{
+	char sql[96];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM case_event WHERE case_id = %lld", id);
+	return count_of(s, sql);
+}
+
+/* The period's end of entry id as show reads it: "life", a date or "". */
+static void period_of(struct ob_store *s, const struct ob_registry *r, long long id,
+                      size_t *n, char *out, size_t size)
+{
+	struct ob_case_set set;
+	struct ob_registry_convictions cv;
+	struct ob_diag d;
+	bool life;
+
+	assert_int_equal(ob_case_load_one(s, r->t, id, &set, &d), OB_OK);
+	assert_int_equal(set.n, 1);
+	assert_int_equal(ob_registry_convictions(s, r, id, set.cases[0].values, &cv, &d), OB_OK);
+	*n = cv.n;
+	if (ob_registry_period_end(r, &cv, out, size, &life))
+		out[0] = '\0';
+	else if (life)
+		ob_strlcpy(out, "life", size);
+	ob_registry_convictions_release(&cv);
+	ob_case_set_free(&set);
+}
+
+static void convictions(void **state)
+{
+	static const struct ob_case_input entry[] = {
+		{ "name", "Kevin Usher Bol" },         { "sex", "m" },
+		{ "birth_date", "1980-01-01" },        { "offence", "030121" },
+		{ "court", "Supreme Court of Belize" }, { "sentenced_on", "2010-01-10" },
+		{ "released_on", "2012-06-30" },       { "address", "4 Albert Street" },
+		{ "territory", "BLZ01" },              { "address_from", "2012-07-01" },
+		{ "registered_on", "2012-07-05" },
+	};
+	static const struct {
+		struct ob_case_input in[3];
+		ob_err e;
+	} refused[] = {
+		{ { { "offence", "99999" }, { "court", "X" }, { "sentenced_on", "2014-01-01" } },
+		  OB_EUSAGE },                                       /* not a code of the list */
+		{ { { "offence", "03021" }, { "court", "X" }, { "sentenced_on", "1979-12-31" } },
+		  OB_EINVAL },                                       /* before the birth */
+		{ { { "offence", "03021" }, { "court", "X" }, { "sentenced_on", "2015-03-03" } },
+		  OB_EINVAL },                                       /* after today */
+		{ { { "offence", "03021" }, { "court", "X" }, { "address", "1 Queen Street" } },
+		  OB_EUSAGE },                                       /* not a conviction's */
+		{ { { "offence", "03021" }, { "sentenced_on", "2014-01-01" }, { NULL, NULL } },
+		  OB_EUSAGE },                                       /* no court */
+		{ { { "offence", "03021" }, { "court", "X" }, { "sentenced_on", "2014-01-01" } },
+		  OB_EINVAL },                                       /* by a reader */
+	};
+	static const struct ob_case_input second[] = {
+		{ "offence", "03021" }, { "court", "Magistrate's Court, Cayo District" },
+		{ "sentenced_on", "2015-03-01" },
+	};
+	static const struct ob_case_input released[] = { { "released_on", "2018-03-01" } };
+	static const struct ob_case_input early[] = { { "released_on", "2015-02-01" } };
+	static const struct ob_case_input third[] = {
+		{ "offence", "03021" }, { "court", "Magistrate's Court, Cayo District" },
+		{ "sentenced_on", "2019-01-01" },
+	};
+	static const struct ob_case_input life[] = {
+		{ "offence", "030111" }, { "court", "Supreme Court of Belize" },
+		{ "sentenced_on", "2013-02-01" },
+	};
+	struct ob_case_type *t = load_type();
+	struct ob_calendar cal = { .country = "BLZ", .utc_offset = -360 };
+	struct ob_registry r;
+	struct ob_registry_who w = { { "olga", OB_ROLE_STEWARD, "olga" }, 0, "test" };
+	struct ob_registry_who reader;
+	struct ob_store *s;
+	struct ob_diag d;
+	sqlite3_stmt *st;
+	char dir[] = "/tmp/observa-convict.XXXXXX", end[16], review[16];
+	long long id, id2, dups[4];
+	size_t n_dups, n, closed;
+
+	(void)state;
+	assert_int_equal(ob_registry_load(t, &r, &d), OB_OK);
+	assert_int_equal(r.n_conv, 4);
+	w.roles = r.reg | r.search;
+	reader = w;
+	reader.roles = r.search & ~r.reg;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(ob_store_open(dir, OB_STORE_CREATE, &s, &d), OB_OK);
+	assert_int_equal(ob_store_prepare(s, "INSERT INTO territory(code, level, country, name)"
+	                                     " VALUES('BLZ01', 1, 'BLZ', 'Belize')",
+	                                  &st, &d),
+	                 OB_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	if (ob_registry_add(s, &r, &cal, &w, at_noon("2012-07-05"), entry, OB_ARRAY_SIZE(entry),
+	                    &id, dups, 4, &n_dups, &d))
+		fail_msg("add: %s", d.message);
+	/* registered with a further conviction's field: refused */
+	{
+		struct ob_case_input more[OB_ARRAY_SIZE(entry) + 1];
+		memcpy(more, entry, sizeof(entry));
+		more[OB_ARRAY_SIZE(entry)] = (struct ob_case_input){ "conviction_offence", "03021" };
+		assert_int_equal(ob_registry_add(s, &r, &cal, &w, at_noon("2012-07-05"), more,
+		                                 OB_ARRAY_SIZE(more), &id2, dups, 4, &n_dups, &d),
+		                 OB_EUSAGE);
+	}
+	period_of(s, &r, id, &n, end, sizeof(end));
+	assert_int_equal(n, 1);
+	assert_string_equal(end, "2022-06-30");     /* 10 years from the release */
+	/* refused, and nothing changed */
+	for (size_t i = 0; i < OB_ARRAY_SIZE(refused); i++) {
+		size_t k = refused[i].in[2].field ? 3 : 2;
+		long long before = events_of(s, id);
+		ob_err e = ob_registry_convict(s, &r, &cal, i + 1 == OB_ARRAY_SIZE(refused) ? &reader : &w,
+		                               at_noon("2015-03-02"), id, refused[i].in, k, &d);
+		if (e != refused[i].e)
+			fail_msg("refused %zu: %d, expected %d (%s)", i, e, refused[i].e, d.message);
+		assert_true(d.message[0] != '\0');
+		assert_int_equal(events_of(s, id), before);
+	}
+	assert_int_equal(ob_registry_convict(s, &r, &cal, &w, at_noon("2015-03-02"), id, released,
+	                                     1, &d),
+	                 OB_EUSAGE);  /* no offence, and no further conviction to complete */
+	assert_int_equal(ob_registry_convict(s, &r, &cal, &w, at_noon("2015-03-02"), 999, second,
+	                                     OB_ARRAY_SIZE(second), &d),
+	                 OB_ENOENT);
+	/* a second conviction: 15 years from its sentence */
+	if (ob_registry_convict(s, &r, &cal, &w, at_noon("2015-03-02"), id, second,
+	                        OB_ARRAY_SIZE(second), &d))
+		fail_msg("convict: %s", d.message);
+	period_of(s, &r, id, &n, end, sizeof(end));
+	assert_int_equal(n, 2);
+	assert_string_equal(end, "2030-03-01");
+	/* its release known later: from the release (not before the sentence) */
+	assert_int_equal(ob_registry_convict(s, &r, &cal, &w, at_noon("2018-03-05"), id, early, 1,
+	                                     &d),
+	                 OB_EINVAL);
+	if (ob_registry_convict(s, &r, &cal, &w, at_noon("2018-03-05"), id, released, 1, &d))
+		fail_msg("release: %s", d.message);
+	period_of(s, &r, id, &n, end, sizeof(end));
+	assert_int_equal(n, 2);
+	assert_string_equal(end, "2033-03-01");
+	/* a third, of the same offence (a conviction of its own, without the
+	 * second one's release) */
+	if (ob_registry_convict(s, &r, &cal, &w, at_noon("2019-01-02"), id, third,
+	                        OB_ARRAY_SIZE(third), &d))
+		fail_msg("convict: %s", d.message);
+	{
+		struct ob_case_set set;
+		struct ob_registry_convictions cv;
+		int off = ob_case_field_index(t, "offence"), rel = ob_case_field_index(t, "released_on");
+		int court = ob_case_field_index(t, "court");
+		assert_int_equal(ob_case_load_one(s, t, id, &set, &d), OB_OK);
+		/* the entry's own offence stays the first (what the statistics count) */
+		assert_string_equal(set.cases[0].values[off], "030121");
+		assert_int_equal(ob_registry_convictions(s, &r, id, set.cases[0].values, &cv, &d),
+		                 OB_OK);
+		assert_int_equal(cv.n, 3);
+		assert_string_equal(cv.v[0].values[off], "030121");
+		assert_string_equal(cv.v[0].values[rel], "2012-06-30");
+		assert_string_equal(cv.v[0].at, "");
+		assert_string_equal(cv.v[1].values[off], "03021");
+		assert_string_equal(cv.v[1].values[rel], "2018-03-01");
+		assert_string_equal(cv.v[1].values[court], "Magistrate's Court, Cayo District");
+		assert_true(cv.v[1].at[0] != '\0');
+		assert_string_equal(cv.v[2].values[off], "03021");
+		assert_null(cv.v[2].values[rel]);
+		assert_null(cv.v[2].values[ob_case_field_index(t, "name")]);
+		/* the reviews from the first one's start, while the last lasts */
+		assert_int_equal(ob_registry_review(&r, &cv, day("2030-01-01"), review, sizeof(review)),
+		                 OB_OK);
+		assert_string_equal(review, "2030-06-30");
+		assert_int_equal(ob_registry_review(&r, &cv, day("2033-07-01"), review, sizeof(review)),
+		                 OB_ENOENT);
+		ob_registry_convictions_release(&cv);
+		ob_case_set_free(&set);
+	}
+	period_of(s, &r, id, &n, end, sizeof(end));
+	assert_string_equal(end, "2034-01-01");
+	/* a second entry: a life sentence after a ten-year one */
+	if (ob_registry_add(s, &r, &cal, &w, at_noon("2012-07-05"), entry, OB_ARRAY_SIZE(entry),
+	                    &id2, dups, 4, &n_dups, &d))
+		fail_msg("add: %s", d.message);
+	if (ob_registry_convict(s, &r, &cal, &w, at_noon("2013-02-02"), id2, life,
+	                        OB_ARRAY_SIZE(life), &d))
+		fail_msg("convict: %s", d.message);
+	period_of(s, &r, id2, &n, end, sizeof(end));
+	assert_string_equal(end, "life");
+	/* expiry waits for the last conviction; life never ends */
+	assert_int_equal(ob_registry_expire(s, &r, &cal, &w.a, at_noon("2031-01-01"), &closed, &d),
+	                 OB_OK);
+	assert_int_equal(closed, 0);
+	assert_int_equal(ob_registry_expire(s, &r, &cal, &w.a, at_noon("2033-12-31"), &closed, &d),
+	                 OB_OK);
+	assert_int_equal(closed, 0);
+	assert_int_equal(ob_registry_expire(s, &r, &cal, &w.a, at_noon("2034-01-01"), &closed, &d),
+	                 OB_OK);
+	assert_int_equal(closed, 1);
+	assert_int_equal(ob_registry_expire(s, &r, &cal, &w.a, at_noon("2100-01-01"), &closed, &d),
+	                 OB_OK);
+	assert_int_equal(closed, 0);
+	/* a closed entry takes no further conviction */
+	n = (size_t)events_of(s, id);
+	assert_int_equal(ob_registry_convict(s, &r, &cal, &w, at_noon("2034-02-01"), id, third,
+	                                     OB_ARRAY_SIZE(third), &d),
+	                 OB_EINVAL);
+	assert_int_equal(events_of(s, id), (long long)n);
+	ob_store_close(s);
+	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
+	                                                    "observa.db-shm", NULL };
+	     *f; f++) {
+		char path[128];
+		snprintf(path, sizeof(path), "%s/%s", dir, *f);
+		unlink(path);
+	}
+	rmdir(dir);
+	free_type(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(name_score), cmocka_unit_test(document_key),
 		cmocka_unit_test(expiry),     cmocka_unit_test(review),
 		cmocka_unit_test(bad_section), cmocka_unit_test(index_against_scan),
-		cmocka_unit_test(search_against_scan),
+		cmocka_unit_test(search_against_scan), cmocka_unit_test(convictions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
