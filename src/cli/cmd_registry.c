@@ -19,6 +19,9 @@ void cmd_registry_usage(FILE *out)
 	"  observa registry add --set CAMPO=VALOR... --user NOMBRE [--now FECHA]\n"
 	"  observa registry address ID --set address=... --set territory=COD\n"
 	"                           --set address_from=FECHA --user NOMBRE\n"
+	"  observa registry convict ID --set offence=CÓDIGO --set court=...\n"
+	"                           --set sentenced_on=FECHA [--set released_on=FECHA]\n"
+	"                           --user NOMBRE\n"
 	"  observa registry search [--name N] [--document D] [--territory COD]\n"
 	"                          --purpose TEXTO --user NOMBRE [--format F]\n"
 	"  observa registry show ID --purpose TEXTO --user NOMBRE [--now FECHA]\n"
@@ -30,7 +33,8 @@ void cmd_registry_usage(FILE *out)
 	"(catalog/cases/TIPO.ini, [registry]; «grant» los da) buscan y leen, cada vez con\n"
 	"un propósito que queda en la bitácora de auditoría con lo que se mostró; cada\n"
 	"búsqueda necesita un criterio y muestra a lo más %d entradas, con un límite de\n"
-	"búsquedas por hora. «expire» cierra las entradas cuyo periodo terminó;\n"
+	"búsquedas por hora. «convict» añade otra condena a una entrada; «expire»\n"
+	"cierra las entradas cuyo periodo terminó (el de su última condena);\n"
 	"«access-report» dice quién buscó, cuánto y para qué. Las estadísticas sin\n"
 	"identidades: observa case stats --type sex-offender-registry.\n\n"
 	"  -u, --user NOMBRE    la cuenta que actúa (observa user)\n"
@@ -47,6 +51,9 @@ void cmd_registry_usage(FILE *out)
 	"  observa registry add --set FIELD=VALUE... --user NAME [--now TIME]\n"
 	"  observa registry address ID --set address=... --set territory=CODE\n"
 	"                           --set address_from=DATE --user NAME\n"
+	"  observa registry convict ID --set offence=CODE --set court=...\n"
+	"                           --set sentenced_on=DATE [--set released_on=DATE]\n"
+	"                           --user NAME\n"
 	"  observa registry search [--name N] [--document D] [--territory CODE]\n"
 	"                          --purpose TEXT --user NAME [--format F]\n"
 	"  observa registry show ID --purpose TEXT --user NAME [--now TIME]\n"
@@ -57,8 +64,9 @@ void cmd_registry_usage(FILE *out)
 	"--type): restricted. Only the registry's roles (catalog/cases/TYPE.ini,\n"
 	"[registry]; \"grant\" gives them) search and read, each time with a purpose that\n"
 	"goes to the audit log with what was shown; every search needs a criterion and\n"
-	"shows at most %d entries, under a limit of searches per hour. \"expire\" closes\n"
-	"the entries whose period ended; \"access-report\" says who searched, how often\n"
+	"shows at most %d entries, under a limit of searches per hour. \"convict\" adds a\n"
+	"further conviction to an entry; \"expire\" closes the entries whose period\n"
+	"ended (their last conviction's); \"access-report\" says who searched, how often\n"
 	"and why. Statistics without identities: observa case stats --type\n"
 	"sex-offender-registry.\n\n"
 	"  -u, --user NAME      the account that acts (observa user)\n"
@@ -274,6 +282,8 @@ int cmd_registry(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		return ob_registry_cmd_add(ctx, &o, argc, argv);
 	if (!strcmp(sub, "address"))
 		return ob_registry_cmd_address(ctx, &o, argc, argv);
+	if (!strcmp(sub, "convict"))
+		return ob_registry_cmd_convict(ctx, &o, argc, argv);
 	if (!strcmp(sub, "search"))
 		return ob_registry_cmd_search(ctx, &o, argc, argv);
 	if (!strcmp(sub, "show"))
@@ -284,9 +294,9 @@ int cmd_registry(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		return ob_registry_cmd_report(ctx, &o, argc, argv);
 	if (!strcmp(sub, "grant"))
 		return sub_grant(ctx, &o, argc, argv);
-	OB_ERROR("subcomando desconocido «%s»; se esperaba add, address, search, show, expire, "
-	         "access-report o grant",
-	         "unknown subcommand «%s»; expected add, address, search, show, expire, "
+	OB_ERROR("subcomando desconocido «%s»; se esperaba add, address, convict, search, show, "
+	         "expire, access-report o grant",
+	         "unknown subcommand «%s»; expected add, address, convict, search, show, expire, "
 	         "access-report or grant", sub);
 	return OB_EXIT_USAGE;
 }

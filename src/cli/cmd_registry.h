@@ -54,6 +54,8 @@ int ob_registry_cmd_add(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *o
                         char **argv);
 int ob_registry_cmd_address(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *o, int argc,
                             char **argv);
+int ob_registry_cmd_convict(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *o, int argc,
+                            char **argv);
 int ob_registry_cmd_search(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *o, int argc,
                            char **argv);
 int ob_registry_cmd_show(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *o, int argc,

@@ -1,7 +1,9 @@
 /* cmd_registry_add.c - "observa registry add" (an entry registered, the
- * possible duplicates flagged) and "observa registry address" (a change of
+ * possible duplicates flagged), "observa registry address" (a change of
  * address, a move that keeps the entry's state: the history keeps every
- * address with the date it took effect). */
+ * address with the date it took effect) and "observa registry convict" (a
+ * further conviction, a move that keeps the state too: the history keeps
+ * every conviction). */
 #include "base/common.h"
 #include "cli/cliutil.h"
 #include "cli/cmd_registry.h"
@@ -86,6 +88,20 @@ int ob_registry_cmd_address(struct ob_cmd_ctx *ctx, const struct ob_registry_opt
 		status = OB_EXIT_FAIL;
 		goto release;
 	}
+	/* a conviction is recorded by registry convict, with its checks */
+	for (size_t i = 0; i < o->n_set; i++) {
+		int f = ob_case_field_index(rc.r.t, o->set[i].field);
+		for (size_t k = 0; f >= 0 && k < rc.r.n_conv; k++)
+			if (f == rc.r.conv_more[k]) {
+				OB_ERROR("%s: una condena se anota con observa registry convict ID "
+				         "--set %s=...",
+				         "%s: a conviction is recorded by observa registry convict ID "
+				         "--set %s=...",
+				         o->set[i].field, rc.r.t->fields[rc.r.conv_first[k]].name);
+				status = OB_EXIT_USAGE;
+				goto release;
+			}
+	}
 	/* the move keeps the state: the transition whose from and to are it */
 	e = ob_case_move(rc.s, rc.r.t, &rc.c.calendars[rc.i], &rc.w.a, id, sc.state, rc.now,
 	                 o->set, o->n_set, &d);
@@ -97,6 +113,38 @@ int ob_registry_cmd_address(struct ob_cmd_ctx *ctx, const struct ob_registry_opt
 		        "its history", id);
 	}
 release:
+	ob_registry_cli_release(&rc);
+	return status;
+}
+
+int ob_registry_cmd_convict(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *o, int argc,
+                            char **argv)
+{
+	struct ob_registry_cli rc;
+	struct ob_diag d;
+	long long id;
+	int status;
+	ob_err e;
+
+	if (argc != 1 || !ob_parse_int(argv[0], strlen(argv[0]), 1, 1LL << 62, &id)) {
+		OB_ERROR("uso: observa registry convict ID --set offence=CÓDIGO --set court=... "
+		         "--set sentenced_on=FECHA [--set released_on=FECHA] --user NOMBRE",
+		         "usage: observa registry convict ID --set offence=CODE --set court=... "
+		         "--set sentenced_on=DATE [--set released_on=DATE] --user NAME");
+		return OB_EXIT_USAGE;
+	}
+	if ((status = ob_registry_cli_open(ctx, o, &rc)))
+		return status;
+	ob_diag_clear(&d);
+	e = ob_registry_convict(rc.s, &rc.r, &rc.c.calendars[rc.i], &rc.w, rc.now, id, o->set,
+	                        o->n_set, &d);
+	if (e) {
+		status = ob_registry_cli_fail(e, &d);
+		OB_ERROR("nada cambió", "nothing changed");
+	} else {
+		OB_INFO("entrada %lld: otra condena en su historia", "entry %lld: a further "
+		        "conviction in its history", id);
+	}
 	ob_registry_cli_release(&rc);
 	return status;
 }

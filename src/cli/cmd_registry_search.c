@@ -84,6 +84,16 @@ release:
 	return status;
 }
 
+/* A field a further conviction sets: shown in the list of convictions,
+ * not as the entry's own. */
+static bool further_field(const struct ob_registry *r, size_t f)
+{
+	for (size_t i = 0; i < r->n_conv; i++)
+		if (r->conv_more[i] == (int)f)
+			return true;
+	return false;
+}
+
 /* The address history: one line per event that set an address field. */
 static int print_address(void *arg, const struct ob_registry_address *a)
 {
@@ -97,6 +107,7 @@ static int print_address(void *arg, const struct ob_registry_address *a)
 int ob_registry_cmd_show(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *o, int argc,
                          char **argv)
 {
+	struct ob_registry_convictions cv;
 	struct ob_registry_hits h;
 	struct ob_registry_cli rc;
 	struct ob_diag d;
@@ -124,22 +135,44 @@ int ob_registry_cmd_show(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *
 	printf("%s %lld · %s\n", OB_TR("entrada", "entry"), id, rc.r.t->code);
 	printf("%s: %s\n", OB_TR("estado", "state"), h.v[0].state);
 	for (size_t f = 0; f < rc.r.t->n_fields; f++)
-		if (h.v[0].values[f])
+		if (h.v[0].values[f] && !further_field(&rc.r, f))
 			printf("  %-16s %s\n", rc.r.t->fields[f].name, h.v[0].values[f]);
-	if (!ob_registry_expiry(&rc.r, h.v[0].values, until, sizeof(until), &life))
+	if ((e = ob_registry_convictions(rc.s, &rc.r, id, h.v[0].values, &cv, &d))) {
+		status = ob_registry_cli_fail(e, &d);
+		goto release_hits;
+	}
+	printf("%s:\n", OB_TR("condenas (la primera, con la que se inscribió; luego las demás)",
+	                      "convictions (the first, the entry was registered with; then the "
+	                      "others)"));
+	for (size_t i = 0; i < cv.n; i++) {
+		printf("  %zu.", i + 1);
+		for (size_t k = 0; k < rc.r.n_conv; k++) {
+			const char *v = cv.v[i].values[rc.r.conv_first[k]];
+			printf("  %s=%s", rc.r.t->fields[rc.r.conv_first[k]].name, v ? v : "");
+		}
+		if (!rc.r.n_conv && rc.r.f_offence >= 0)
+			printf("  %s=%s", rc.r.t->fields[rc.r.f_offence].name,
+			       cv.v[i].values[rc.r.f_offence] ? cv.v[i].values[rc.r.f_offence] : "");
+		if (cv.v[i].at[0])
+			printf("   (%s %s)", OB_TR("anotada", "recorded"), cv.v[i].at);
+		printf("\n");
+	}
+	if (!ob_registry_period_end(&rc.r, &cv, until, sizeof(until), &life))
 		printf("%s: %s\n", OB_TR("fin del periodo", "period ends"),
 		       life ? OB_TR("de por vida", "for life") : until);
-	if (!ob_registry_next_review(&rc.r, h.v[0].values,
-	                             (long)((rc.now + (long long)rc.c.calendars[rc.i].utc_offset * 60) /
-	                                    86400),
-	                             review, sizeof(review)))
+	if (!ob_registry_review(&rc.r, &cv,
+	                        (long)((rc.now + (long long)rc.c.calendars[rc.i].utc_offset * 60) /
+	                               86400),
+	                        review, sizeof(review)))
 		printf("%s: %s\n", OB_TR("próxima revisión", "next review"), review);
+	ob_registry_convictions_release(&cv);
 	printf("%s:\n", OB_TR("direcciones (desde, territorio, dirección)",
 	                      "addresses (from, territory, address)"));
 	if (ob_registry_addresses(rc.s, &rc.r, id, print_address, NULL, &d) < 0) {
 		ob_cli_diag(&d);
 		status = OB_EXIT_SYSTEM;
 	}
+release_hits:
 	ob_registry_hits_free(&h, rc.r.t->n_fields);
 release:
 	ob_registry_cli_release(&rc);
