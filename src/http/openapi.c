@@ -95,7 +95,7 @@ static const struct shape {
 	{ ob_http_h_missing_matches, OBJECT, "total:i,limit:i,offset:i,data:[o" },
 	{ ob_http_h_missing_match_decide, OBJECT, "id:i,decision:s,user:s" },
 	{ ob_http_h_registry_search, OBJECT, "type:s,limit:i,more:b,data:[o" },
-	{ ob_http_h_registry_entry, OBJECT, "entry:i,type:s,state:s,fields:o,~period_ends:s?,"
+	{ ob_http_h_registry_entry, OBJECT, "entry:i,type:s,state:s,fields:o,convictions:[o,~period_ends:s?,"
 	  "~next_review:s?" },
 	{ ob_http_h_registry_access, OBJECT, "type:s,from:s,to:s,data:[o" },
 	/* case workflows (cases.c) */

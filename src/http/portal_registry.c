@@ -4,7 +4,7 @@
  * /es/gestion/registro (/en/admin/registry), the search, by name (accents
  * and typing errors tolerated), document or territory, with a purpose
  * that is required; /es/gestion/registro/{id} (/en/admin/registry/{id}),
- * one entry: identity, conviction, conditions, the addresses with the
+ * one entry: identity, every conviction, conditions, the addresses with the
  * dates they took effect, the period's end and the next review, the
  * possible duplicates and the photograph when it has one, served by
  * /es/gestion/registro-foto/{id} (/en/admin/registry-photo/{id});
@@ -462,17 +462,61 @@ static void h2(struct ob_page *pg, const char *es, const char *en)
 	OB_HTML_LIT(pg->b, "</h2>\n");
 }
 
+/* The entry's convictions, the first (the one it was registered with)
+ * first: one row each, a column per field of a conviction. */
+static void convictions_table(struct ob_page *pg, const struct ob_registry *r,
+                              const struct ob_registry_convictions *cv)
+{
+	struct ob_buf *b = pg->b;
+	int cols[OB_REGISTRY_MAX_CONVICTION];
+	size_t n = r->n_conv;
+
+	for (size_t k = 0; k < n; k++)
+		cols[k] = r->conv_first[k];
+	if (!n && r->f_offence >= 0)
+		cols[n++] = r->f_offence;
+	OB_HTML_LIT(b, "<div class=\"table-wrap\"><table class=\"data convictions\">\n<caption>");
+	ob_html_text(b, OB_L(pg, "Condenas: la primera, con la que se inscribió; el periodo dura "
+	                         "hasta que termina el de la última",
+	                     "Convictions: the first, the entry was registered with; the period "
+	                     "lasts until the last one's ends"));
+	OB_HTML_LIT(b, "</caption>\n<thead><tr><th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Nº", "No."));
+	OB_HTML_LIT(b, "</th>");
+	for (size_t k = 0; k < n; k++) {
+		const struct ob_case_field *fl = &r->t->fields[cols[k]];
+		OB_HTML_LIT(b, "<th scope=\"col\">");
+		ob_html_text(b, OB_L(pg, fl->label[0] ? fl->label : fl->name,
+		                     fl->label_en[0] ? fl->label_en : fl->name));
+		OB_HTML_LIT(b, "</th>");
+	}
+	OB_HTML_LIT(b, "<th scope=\"col\">");
+	ob_html_text(b, OB_L(pg, "Anotada", "Recorded"));
+	OB_HTML_LIT(b, "</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < cv->n; i++) {
+		char no[24];
+		snprintf(no, sizeof(no), "%zu", i + 1);
+		OB_HTML_LIT(b, "<tr>");
+		cell_text(b, no);
+		for (size_t k = 0; k < n; k++)
+			cell_text(b, shown(pg, r, cols[k], cv->v[i].values[cols[k]]));
+		cell_text(b, cv->v[i].at[0] ? cv->v[i].at
+		                            : OB_L(pg, "al inscribirla", "when registered"));
+		OB_HTML_LIT(b, "</tr>\n");
+	}
+	OB_HTML_LIT(b, "</tbody>\n</table></div>\n");
+}
+
 void ob_page_registry_entry(struct ob_page *pg)
 {
 	static const char *const identity[] = { "name", "aliases", "document", "birth_date", "sex" };
-	static const char *const conviction[] = { "offence", "court", "sentenced_on",
-		                                  "released_on" };
 	static const char *const record[] = { "registered_on", "reviewed_on" };
 	static const char *const addr_es[] = { "Desde", "Territorio", "Dirección", "Anotada" };
 	static const char *const addr_en[] = { "From", "Territory", "Address", "Recorded" };
 	const char *title = OB_L(pg, "Entrada del registro", "Registry entry");
 	const char *purpose = param(pg, "purpose");
 	struct ob_buf *b = pg->b;
+	struct ob_registry_convictions cv;
 	struct ob_registry_hits h;
 	struct reg_page rp;
 	struct ob_diag d;
@@ -525,8 +569,13 @@ void ob_page_registry_entry(struct ob_page *pg)
 	}
 	h2(pg, "Identidad", "Identity");
 	fields_dl(pg, &rp.r, &h.v[0], identity, OB_ARRAY_SIZE(identity));
-	h2(pg, "Condena", "Conviction");
-	fields_dl(pg, &rp.r, &h.v[0], conviction, OB_ARRAY_SIZE(conviction));
+	if ((e = ob_registry_convictions(pg->c->ctx->store, &rp.r, id, h.v[0].values, &cv, &d))) {
+		ob_registry_hits_free(&h, rp.r.t->n_fields);
+		store_failed(pg, title, &d);
+		goto release;
+	}
+	h2(pg, "Condenas", "Convictions");
+	convictions_table(pg, &rp.r, &cv);
 	h2(pg, "Condiciones", "Conditions");
 	{
 		static const char *const cond[] = { "conditions" };
@@ -535,19 +584,21 @@ void ob_page_registry_entry(struct ob_page *pg)
 	h2(pg, "Inscripción, revisión y vencimiento", "Registration, review and expiry");
 	fields_dl(pg, &rp.r, &h.v[0], record, OB_ARRAY_SIZE(record));
 	OB_HTML_LIT(b, "<dl class=\"facts\">\n");
-	if (!ob_registry_expiry(&rp.r, h.v[0].values, until, sizeof(until), &life))
-		dl_item(pg, OB_L(pg, "Fin del periodo", "Period ends"),
+	if (!ob_registry_period_end(&rp.r, &cv, until, sizeof(until), &life))
+		dl_item(pg, OB_L(pg, "Fin del periodo (el de la última condena)",
+		                 "Period ends (the last conviction's)"),
 		        life ? OB_L(pg, "de por vida", "for life") : until);
 	else
 		dl_item(pg, OB_L(pg, "Fin del periodo", "Period ends"),
-		        OB_L(pg, "sin datos (falta la fecha de inicio o el delito)",
-		             "no data (no start date or offence)"));
-	if (!ob_registry_next_review(&rp.r, h.v[0].values,
-	                             (long)((pg->c->req->now +
-	                                     (long long)rp.types.calendars[rp.i].utc_offset * 60) /
-	                                    86400),
-	                             review, sizeof(review)))
+		        OB_L(pg, "sin datos (a una condena le falta la fecha de inicio o el delito)",
+		             "no data (a conviction has no start date or offence)"));
+	if (!ob_registry_review(&rp.r, &cv,
+	                        (long)((pg->c->req->now +
+	                                (long long)rp.types.calendars[rp.i].utc_offset * 60) /
+	                               86400),
+	                        review, sizeof(review)))
 		dl_item(pg, OB_L(pg, "Próxima revisión", "Next review"), review);
+	ob_registry_convictions_release(&cv);
 	OB_HTML_LIT(b, "</dl>\n");
 	h2(pg, "Posibles duplicados", "Possible duplicates");
 	f = ob_case_field_index(rp.r.t, "duplicate_of");

@@ -1,7 +1,8 @@
 /*
  * registry.c - the restricted API of a registry (cases/registry.h,
  * docs/registry.md): GET /api/v1/registry/search (by name, document or
- * territory), GET /api/v1/registry/{id} (one entry) and GET
+ * territory), GET /api/v1/registry/{id} (one entry, with its convictions
+ * and the period of the last) and GET
  * /api/v1/registry/access-report (the oversight's report). Any account's
  * token; the registry's roles decide, through the same engine as observa
  * registry: a search and a read need a role that searches and a purpose,
@@ -154,6 +155,7 @@ release:
 void ob_http_h_registry_entry(struct ob_http_call *c)
 {
 	struct ob_buf *b = &c->res->body;
+	struct ob_registry_convictions cv;
 	struct ob_registry_hits h;
 	struct reg_call rc;
 	struct ob_diag d;
@@ -187,14 +189,36 @@ void ob_http_h_registry_entry(struct ob_http_call *c)
 		first = false;
 	}
 	e |= ob_buf_adds(b, "}");
-	if (!ob_registry_expiry(&rc.r, h.v[0].values, until, sizeof(until), &life))
+	if (ob_registry_convictions(c->ctx->store, &rc.r, id, h.v[0].values, &cv, &d)) {
+		ob_registry_hits_free(&h, rc.r.t->n_fields);
+		ob_buf_reset(b);
+		ob_http_store_fail(c);
+		goto release;
+	}
+	/* the first, the entry was registered with (recorded null), then
+	 * the others, each under the first one's fields */
+	e |= ob_buf_adds(b, ",\"convictions\":[");
+	for (size_t i = 0; i < cv.n; i++) {
+		e |= ob_buf_addf(b, "%s{\"recorded\":", i ? "," : "");
+		e |= jstr(b, cv.v[i].at[0] ? cv.v[i].at : NULL);
+		for (size_t k = 0; k < rc.r.n_conv; k++)
+			e |= member(b, rc.r.t->fields[rc.r.conv_first[k]].name,
+			            cv.v[i].values[rc.r.conv_first[k]]);
+		if (!rc.r.n_conv && rc.r.f_offence >= 0)
+			e |= member(b, rc.r.t->fields[rc.r.f_offence].name,
+			            cv.v[i].values[rc.r.f_offence]);
+		e |= ob_buf_adds(b, "}");
+	}
+	e |= ob_buf_adds(b, "]");
+	if (!ob_registry_period_end(&rc.r, &cv, until, sizeof(until), &life))
 		e |= member(b, "period_ends", life ? "life" : until);
-	if (!ob_registry_next_review(&rc.r, h.v[0].values,
-	                             (long)((c->req->now +
-	                                     (long long)rc.types.calendars[rc.i].utc_offset * 60) /
-	                                    86400),
-	                             review, sizeof(review)))
+	if (!ob_registry_review(&rc.r, &cv,
+	                        (long)((c->req->now +
+	                                (long long)rc.types.calendars[rc.i].utc_offset * 60) /
+	                               86400),
+	                        review, sizeof(review)))
 		e |= member(b, "next_review", review);
+	ob_registry_convictions_release(&cv);
 	e |= ob_buf_adds(b, "}\n");
 	if (e)
 		ob_http_fail_too_large(c);

@@ -11,7 +11,12 @@
 # read an entry with its address history and duplicate flag, and show the
 # access report through the same engine, 403 without the registry's role;
 # the name index follows a change of aliases and is rebuilt whole when it
-# is gone.
+# is gone; a further conviction (registry convict) is refused with nothing
+# changed for an unknown offence, a date before the birth or after today
+# and a closed entry, is listed by show, the API and the portal with the
+# first, makes the registration last until its own period ends (expiry
+# waits for it; a life sentence never expires) and leaves the statistics
+# counting the entry once, by its first offence.
 export LC_ALL=C.UTF-8
 O="$T/obs"
 init_obs -q "$O"
@@ -207,9 +212,11 @@ page pia 200 "/es/gestion/registro/$E5" -G --data-urlencode "purpose=$P"
 grep -q "href=\"/es/gestion/registro/$E1?purpose=" "$T/page" || fail "the duplicate flag on the page"
 page pia 200 "/en/admin/registry/$E1" -G --data-urlencode "purpose=$P"
 for w in 'José Pérez García' 'Physical sexual assault' '4 Hospital Rd' '2026-01-25' '12 Albert St' \
-	'2017-01-01' 'Period ends' '2026-06-30' 'Next review'; do
+	'2017-01-01' 'Period ends' '2026-06-30'; do
 	grep -q "$w" "$T/page" || fail "the entry's page lacks «$w»"
 done
+# its period ended (2026-06-30, before the server's clock): no review after it
+grep -q 'Next review' "$T/page" && fail "a review after the end of the period"
 grep -qi '^cache-control: no-store' "$T/head" || fail "the entry's page may be kept"
 page pia 400 "/es/gestion/registro/$E1"
 [ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'registry.read' AND actor = 'pia'")" = 2 ] ||
@@ -301,4 +308,69 @@ for by in territory year; do
 	grep -q '^total,opened,,,4,' "$T/out" || fail "stats by $by: $(head -n 5 "$T/out")"
 	grep -E -q "Pérez|Perez|Núñez|BZ-|Albert|Hospital" "$T/out" && fail "an identity in the statistics by $by"
 done
+# further convictions: Josué Peraza (030122, 10 years from 2018-01-31,
+# to 2028-01-31) convicted again in 2026 (03021, 15 years); Pedro Ramírez
+# (030111, for life) convicted of a 10-year offence
+E2=$(sql "$O" "SELECT case_id FROM case_value WHERE field = 'name' AND value = 'Josué Peraza Gómez'")
+events=$(sql "$O" "SELECT count(*) FROM case_event")
+convict() { # convict STATUS ID OFFENCE SENTENCED [more]
+	st=$1 id=$2 off=$3 on=$4
+	shift 4
+	expect_status "$st" "$OBSERVA" registry convict "$id" -d "$O" --user rosa --now 2026-08-01 \
+		--set "offence=$off" --set "court=Magistrate's Court, Belize District" \
+		--set "sentenced_on=$on" "$@"
+}
+convict 2 "$E2" 99999 2026-07-15
+expect_grep "$T/err" "nada cambió"
+convict 1 "$E2" 03021 1975-01-01
+expect_grep "$T/err" "anterior a la fecha de nacimiento"
+convict 1 "$E2" 03021 2026-08-02
+expect_grep "$T/err" "posterior a hoy"
+convict 1 "$E1" 03021 2026-07-15
+expect_grep "$T/err" "cerrada"
+expect_status 1 "$OBSERVA" registry convict "$E2" -d "$O" --user ivan --now 2026-08-01 \
+	--set offence=03021 --set court=X --set sentenced_on=2026-07-15
+[ "$(sql "$O" "SELECT count(*) FROM case_event")" = "$events" ] || fail "a refused conviction changed an entry"
+convict 0 "$E2" 03021 2026-07-15
+convict 0 "$E3" 030121 2026-07-20 --set released_on=2026-07-30
+[ "$(sql "$O" "SELECT count(*) FROM audit WHERE action = 'case.move' AND actor = 'rosa'
+	AND object IN ('case:$E2', 'case:$E3') AND detail LIKE '%conviction_offence%'")" = 2 ] ||
+	fail "the convictions are not audited"
+expect_status 0 "$OBSERVA" registry show "$E2" -d "$O" --user ivan --purpose "$P" --now 2026-08-02
+expect_grep "$T/out" "1.  offence=030122  court=Supreme Court, Belize City  sentenced_on=2010-03-01  released_on=2018-01-31"
+expect_grep "$T/out" "2.  offence=03021  court=Magistrate's Court, Belize District  sentenced_on=2026-07-15  released_on=  "
+expect_grep "$T/out" "fin del periodo: 2041-07-15"
+expect_grep "$T/out" "revisión: 2027-01-31"
+curl -s -G -H "Authorization: Bearer $TI" --data-urlencode "purpose=$P" \
+	"$B/api/v1/registry/$E2" >"$T/body"
+jq -e '[.convictions[].offence] == ["030122", "03021"] and .convictions[0].recorded == null
+	and .convictions[1].sentenced_on == "2026-07-15" and .period_ends == "2041-07-15"
+	and .fields.offence == "030122"' "$T/body" >/dev/null || fail "the API's convictions: $(cat "$T/body")"
+curl -s -G -H "Authorization: Bearer $TI" --data-urlencode "purpose=$P" \
+	"$B/api/v1/registry/$E3" >"$T/body"
+jq -e '[.convictions[].offence] == ["030111", "030121"] and .period_ends == "life"' "$T/body" \
+	>/dev/null || fail "life after a 10-year conviction: $(cat "$T/body")"
+page pia 200 "/en/admin/registry/$E2" -G --data-urlencode "purpose=$P"
+for w in 'Non-physical sexual assault' 'Sexual exploitation of adults' '2018-01-31' '2026-07-15' \
+	"Magistrate&#39;s Court, Belize District" '2041-07-15' 'Next review'; do
+	grep -q "$w" "$T/page" || fail "the entry's page lacks «$w»"
+done
+# expiry waits for the last conviction; life never ends
+expect_status 0 "$OBSERVA" registry expire -d "$O" --now 2028-02-01
+[ "$(cat "$T/out")" = 0 ] || fail "expire closed $(cat "$T/out") before the last conviction's end"
+expect_status 0 "$OBSERVA" registry expire -d "$O" --now 2041-07-15
+[ "$(cat "$T/out")" = 1 ] && [ "$(sql "$O" "SELECT state FROM case_file WHERE id = $E2")" = expired ] ||
+	fail "the last conviction's end: $(cat "$T/out")"
+[ "$(sql "$O" "SELECT state FROM case_file WHERE id = $E3")" = active ] || fail "a life entry expired"
+# the statistics count an entry once, by its first offence
+expect_status 0 "$OBSERVA" case stats --type sex-offender-registry -d "$O" --by offence \
+	--now 2041-07-16 --format csv --lang en
+grep -q '^total,opened,,,4,' "$T/out" || fail "stats by offence: $(head -n 5 "$T/out")"
+grep -q '03021' "$T/out" && fail "a further conviction's offence counted: $(cat "$T/out")"
+grep -q '^total,count,offence,030122,1,' "$T/out" || fail "Josué by his first offence: $(cat "$T/out")"
+# the API gives the same numbers (one per entry)
+curl -s -H "Authorization: Bearer $TN" \
+	"$B/api/v1/cases/stats?type=sex-offender-registry&by=offence&now=2041-07-16&format=csv" >"$T/body"
+[ "$(grep ',count,' "$T/body" | cut -d, -f1-5)" = "$(grep ',count,' "$T/out" | cut -d, -f1-5)" ] &&
+	grep -q ',count,' "$T/out" || fail "the API's statistics differ: $(cat "$T/body")"
 expect_status 0 "$OBSERVA" audit verify -d "$O"
