@@ -441,14 +441,24 @@ static ob_err register_one(struct ob_store *s, const struct ob_registry *r,
 	                           d)))
 		return err;
 	*dup = n_dups > 0;
-	if (!e->moved_on[0])
+	if (e->moved_on[0]) {
+		n = 0;
+		SET("address", e->address2);
+		SET("territory", e->territory2);
+		SET("address_from", e->moved_on);
+		at = day_or(e->moved_on, 0) * 86400LL + 10 * 3600LL - cal->utc_offset * 60LL;
+		if ((err = ob_case_move(s, r->t, cal, &w->a, id, "active", at, in, n, d)))
+			return err;
+	}
+	if (!e->sentenced2_on[0])
 		return OB_OK;
+	/* convicted again, after the move: a further conviction */
 	n = 0;
-	SET("address", e->address2);
-	SET("territory", e->territory2);
-	SET("address_from", e->moved_on);
-	at = day_or(e->moved_on, 0) * 86400LL + 10 * 3600LL - cal->utc_offset * 60LL;
-	return ob_case_move(s, r->t, cal, &w->a, id, "active", at, in, n, d);
+	SET("offence", e->offence2);
+	SET("court", e->court2);
+	SET("sentenced_on", e->sentenced2_on);
+	at = day_or(e->sentenced2_on, 0) * 86400LL + 11 * 3600LL - cal->utc_offset * 60LL;
+	return ob_registry_convict(s, r, cal, w, at, id, in, n, d);
 #undef SET
 }
 
@@ -462,7 +472,7 @@ static int registry_entries(struct ob_store *s, const char *dir, const struct ob
 	struct ob_registry r;
 	struct ob_diag d;
 	char actor[OB_MAX_NAME], msg[OB_MAX_MESSAGE], photo[OB_IMAGE_REF] = "";
-	size_t n = 0, moved = 0, flagged = 0, repeats = 0;
+	size_t n = 0, moved = 0, flagged = 0, repeats = 0, again = 0;
 	int k, failed = 0;
 
 	if (o->country && !(ob_demo_country_mask(o->country, NULL, NULL) >>
@@ -495,16 +505,19 @@ static int registry_entries(struct ob_store *s, const char *dir, const struct ob
 			                 photo[0] && i % 4 == 0 ? photo : NULL, &dup, &d))
 				failed = 1;
 			moved += e[i].moved_on[0] != '\0';
+			again += e[i].sentenced2_on[0] != '\0';
 			repeats += e[i].repeat;
 			flagged += dup;
 		}
 		if (!failed && n)
 			printf(OB_TR("\nregistro de personas condenadas por delitos sexuales (Belice): "
-			             "%zu entradas, %zu con un cambio de dirección; %zu inscritas dos "
-			             "veces, %zu marcadas como posible duplicado\n",
+			             "%zu entradas, %zu con un cambio de dirección, %zu con una segunda "
+			             "condena; %zu inscritas dos veces, %zu marcadas como posible "
+			             "duplicado\n",
 			             "\nsex offender registry (Belize): %zu entries, %zu with a change of "
-			             "address; %zu registered twice, %zu flagged as possible duplicates\n"),
-			       n, moved, repeats, flagged);
+			             "address, %zu with a second conviction; %zu registered twice, %zu "
+			             "flagged as possible duplicates\n"),
+			       n, moved, again, repeats, flagged);
 	}
 	ob_cases_release(&types);
 	free(e);

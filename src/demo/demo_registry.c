@@ -160,6 +160,29 @@ static void repeat(struct ob_rng *r, const struct ob_demo_registrant *e, long la
 	day_text(day, x->address_from);
 }
 
+/* A second conviction of e, drawn from r: after its registration and its
+ * move, within the demo's years (none when no day is left). */
+static void convicted_again(struct ob_rng *r, long last, struct ob_demo_registrant *e)
+{
+	struct ob_date dt;
+	long after, day;
+
+	if (!ob_rng_chance(r, 1.0 / 6))
+		return;
+	if (ob_date_parse(e->moved_on[0] ? e->moved_on : e->registered_on, 10, OB_DATE_ISO, &dt,
+	                  NULL, 0))
+		return;
+	after = ob_date_days(&dt);
+	day = after + (long)ob_rng_range(r, 30, 3 * 365);
+	if (day > last)
+		return;
+	day_text(day, e->sentenced2_on);
+	ob_strlcpy(e->offence2, offences[ob_rng_pick(r, offence_w, OB_ARRAY_SIZE(offence_w))],
+	           sizeof(e->offence2));
+	ob_strlcpy(e->court2, court_of(e->moved_on[0] ? e->territory2 : e->territory, e->offence2),
+	           sizeof(e->court2));
+}
+
 ob_err ob_demo_registry_generate(const struct ob_demo_options *o,
                                  const struct ob_demo_unit *units, size_t nunits,
                                  struct ob_demo_registrant **out, size_t *n, struct ob_diag *d)
@@ -199,6 +222,9 @@ ob_err ob_demo_registry_generate(const struct ob_demo_options *o,
 			repeat(&r, &(*out)[at / 2], ob_date_days(&last), &(*out)[at]), at++;
 	}
 	qsort(*out, at, sizeof(**out), cmp_entry);
+	ob_rng_seed_stream(&r, o->seed, "sex-offender-registry-convictions", 0);
+	for (size_t i = 0; i < at; i++)
+		convicted_again(&r, ob_date_days(&last), &(*out)[i]);
 	*n = at;
 	return OB_OK;
 }

@@ -8,14 +8,17 @@
  * district or the Supreme Court, the date of the sentence and, for most, of
  * the release), conditions, an address in a district and the date it took
  * effect, the date of registration; about a quarter moved once later (a
- * second address with its date). About one in twenty-five is a person
+ * second address with its date), and about one in six was convicted again
+ * after being registered (a second conviction: its offence, court and date
+ * of sentence, after the move when there is one). About one in twenty-five is a person
  * registered a second time a few months later, under the name misspelt,
  * with the same date of birth and no document, which the registry's
  * duplicate check flags.
  *
  * Pure: the caller registers the entries (cli/cmd_demo.c, through
  * cases/registry.h). Its own random stream (seed and tag), so the rest of
- * the demo keeps its bytes. The same units, options and seed give the same
+ * the demo keeps its bytes; the second convictions another, so the entries
+ * drawn before them keep theirs. The same units, options and seed give the same
  * entries. Ownership: the entries are the caller's (free()).
  */
 #ifndef OB_DEMO_REGISTRY_H
@@ -32,6 +35,7 @@ struct ob_demo_registrant {
 	char sentenced_on[11], released_on[11], registered_on[11]; /* released_on "" none */
 	char conditions[256], address[96], territory[32], address_from[11];
 	char moved_on[11], address2[96], territory2[32];           /* moved_on "" none */
+	char offence2[8], court2[64], sentenced2_on[11];           /* sentenced2_on "" none */
 	bool repeat;              /* an earlier entry's person registered again */
 };
 

@@ -70,6 +70,11 @@ set -- $(echo "$reg" | sed -n 's/.*; \([0-9]*\) inscritas dos veces, \([0-9]*\) 
 [ "$(sql "$T/obs" "SELECT count(*) FROM case_event e JOIN case_file f ON f.id = e.case_id
 	WHERE f.type = 'sex-offender-registry' AND e.kind = 'move' AND e.state_from = 'active' AND e.state_to = 'active'")" -ge 1 ] ||
 	fail "demo registry: no change of address"
+# the second convictions printed are the entries that hold one
+again=$(echo "$reg" | sed -n 's/.*, \([0-9]*\) con una segunda condena;.*/\1/p')
+[ -n "$again" ] && [ "$(sql "$T/obs" "SELECT count(DISTINCT v.case_id) FROM case_value v JOIN case_file f
+	ON f.id = v.case_id WHERE f.type = 'sex-offender-registry' AND v.field = 'conviction_offence'")" = "$again" ] ||
+	fail "demo registry: not $again entries with a second conviction ($reg)"
 dup=$(sql "$T/obs" "SELECT v.case_id FROM case_value v JOIN case_file f ON f.id = v.case_id
 	WHERE f.type = 'sex-offender-registry' AND v.field = 'duplicate_of' ORDER BY v.case_id LIMIT 1")
 first=$(sql "$T/obs" "SELECT value FROM case_value WHERE case_id = $dup AND field = 'duplicate_of'")
