@@ -1145,6 +1145,9 @@ struct stream {
 	unsigned long long fields;     /* bit f: field f is read */
 	long long after;               /* closed cases opened after it count */
 	int last_state, last_field;
+	/* the field last found at each place of a row's values: the rows
+	 * list the same fields in the same order as a rule */
+	int field_at[OB_MAX_CASE_FIELDS];
 	size_t n;                      /* the cases handed on */
 	struct ob_case_rec rec;        /* the case being read */
 	char *vals[OB_MAX_CASE_FIELDS];
@@ -1228,13 +1231,15 @@ static int stream_open(void *arg, long long id, const char *state, long long ope
 			p = *end == ' ' ? end + 1 : end;
 		}
 	}
-	for (p = vals; *p;) {
+	p = vals;
+	for (size_t at = 0; *p; at++) {
 		const char *sp = strchr(p, ' ');
 		int f;
 
 		if (!sp)
 			break;
-		f = name_index(t, false, p, (size_t)(sp - p), &s->last_field);
+		f = name_index(t, false, p, (size_t)(sp - p),
+		               at < OB_MAX_CASE_FIELDS ? &s->field_at[at] : &s->last_field);
 		if (sp[1] == '+') {
 			if (f >= 0 && (s->fields >> f & 1)) {
 				s->whole = true;
@@ -1367,6 +1372,8 @@ ob_err ob_case_alerts_read(struct ob_store *s, const struct ob_case_type *t,
 	st->t = t;
 	st->fields = alert_fields(t);
 	st->last_state = st->last_field = -1;
+	for (size_t i = 0; i < OB_MAX_CASE_FIELDS; i++)
+		st->field_at[i] = -1;
 	st->run = ob_case_alerts_start(t, cal, now);
 	e = stream_quick(s, st, now, &whole, d);
 	free(st->ent);
