@@ -181,15 +181,16 @@ struct ob_case_alerts_run {
 	struct ob_diag de;
 };
 
+/* v kept once in the run (NULL stays NULL). */
 static const char *intern(struct ob_case_alerts_run *run, const char *v)
 {
-	size_t len = strlen(v), mask;
 	unsigned long long h = 1469598103934665603ull;
 	struct text_block *b;
-	size_t i;
+	size_t len, mask, i;
 
-	if (!v[0])
-		return "";
+	if (!v || !v[0])
+		return v ? "" : NULL;
+	len = strlen(v);
 	for (size_t k = 0; k < len; k++)
 		h = (h ^ (unsigned char)v[k]) * 1099511628211ull;
 	if (2 * (run->n_interned + 1) > run->cap_interned) {
@@ -392,7 +393,8 @@ static int give_repeats(struct ob_case_alerts_run *run,
 		struct by_value *v = run->rep[k];
 		size_t n = run->n_rep[k];
 
-		qsort(v, n, sizeof(*v), cmp_by_value);
+		if (n)
+			qsort(v, n, sizeof(*v), cmp_by_value);
 		for (size_t i = 0; !stop && i < n;) {
 			size_t j = i;
 			/* the values are interned: one value, one pointer */
