@@ -181,29 +181,35 @@ struct ob_case_alerts_run {
 	struct ob_diag de;
 };
 
+/* FNV-1a of the len bytes at v. */
+static unsigned long long text_hash(const char *v, size_t len)
+{
+	unsigned long long h = 1469598103934665603ull;
+
+	for (size_t k = 0; k < len; k++)
+		h = (h ^ (unsigned char)v[k]) * 1099511628211ull;
+	return h;
+}
+
 /* v kept once in the run (NULL stays NULL). */
 static const char *intern(struct ob_case_alerts_run *run, const char *v)
 {
-	unsigned long long h = 1469598103934665603ull;
+	unsigned long long h;
 	struct text_block *b;
 	size_t len, mask, i;
 
 	if (!v || !v[0])
 		return v ? "" : NULL;
 	len = strlen(v);
-	for (size_t k = 0; k < len; k++)
-		h = (h ^ (unsigned char)v[k]) * 1099511628211ull;
+	h = text_hash(v, len);
 	if (2 * (run->n_interned + 1) > run->cap_interned) {
 		size_t cap = run->cap_interned ? 2 * run->cap_interned : 256;
 		const char **t = ob_calloc(cap, sizeof(*t));
 		for (size_t k = 0; k < run->cap_interned; k++) {
 			const char *s = run->interned[k];
-			unsigned long long hs = 1469598103934665603ull;
 			if (!s)
 				continue;
-			for (const char *p = s; *p; p++)
-				hs = (hs ^ (unsigned char)*p) * 1099511628211ull;
-			for (i = hs & (cap - 1); t[i]; i = (i + 1) & (cap - 1))
+			for (i = text_hash(s, strlen(s)) & (cap - 1); t[i]; i = (i + 1) & (cap - 1))
 				;
 			t[i] = s;
 		}
