@@ -6,6 +6,7 @@
 #include "io/date.h"
 
 #include <stdlib.h>
+#include <sys/mman.h>
 
 const char *ob_case_alert_name(enum ob_case_alert_kind k)
 {
@@ -161,18 +162,73 @@ struct text_block {
 	char bytes[];
 };
 
+/*
+ * What a run keeps of one kind, one after another: allocated while small,
+ * past KEPT_MAPPED bytes in a mapping of its own in huge pages where the
+ * system has them (madvise), copied there when it grows: a million due
+ * times (32 MiB) take some tens of page faults instead of eight thousand,
+ * each dear on a virtual machine (a third of the time of a million open
+ * cases, 1.0 s of CPU against 0.7 s).
+ */
+struct kept {
+	char *p;
+	size_t n, cap;   /* elements */
+	bool mapped;     /* p is a mapping of cap elements */
+};
+
+#define KEPT_MAPPED (1u << 20)
+
+static void kept_free(struct kept *k, size_t size)
+{
+	if (k->mapped)
+		munmap(k->p, k->cap * size);
+	else
+		free(k->p);
+	*k = (struct kept){ 0 };
+}
+
+/* Room for one more element of size bytes at the end of k. */
+static void *kept_push(struct kept *k, size_t size)
+{
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? 2 * k->cap : 256, n = k->n;
+		void *p = MAP_FAILED;
+
+		if (cap * size >= KEPT_MAPPED) {
+			p = mmap(NULL, cap * size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			         -1, 0);
+#ifdef MADV_HUGEPAGE
+			if (p != MAP_FAILED)
+				madvise(p, cap * size, MADV_HUGEPAGE);
+#endif
+		}
+		if (p != MAP_FAILED) {
+			if (n)
+				memcpy(p, k->p, n * size);
+			kept_free(k, size);
+			*k = (struct kept){ p, n, cap, true };
+		} else if (k->mapped) {
+			p = ob_malloc(cap * size);
+			memcpy(p, k->p, n * size);
+			kept_free(k, size);
+			*k = (struct kept){ p, n, cap, false };
+		} else {
+			k->p = ob_realloc(k->p, cap * size);
+			k->cap = cap;
+		}
+	}
+	return k->p + size * k->n++;
+}
+
 #define KINDS_DUE (OB_CASE_DUE_SOON - OB_CASE_OVERDUE + 1)
 
 struct ob_case_alerts_run {
 	const struct ob_case_type *type;
 	const struct ob_calendar *cal;
 	long long now;
-	struct kept_severe *sev;
-	size_t n_sev, cap_sev;
-	struct kept_due *due[KINDS_DUE];
-	size_t n_due[KINDS_DUE], cap_due[KINDS_DUE];
-	struct by_value *rep[OB_MAX_CASE_RULES];
-	size_t n_rep[OB_MAX_CASE_RULES], cap_rep[OB_MAX_CASE_RULES];
+	struct kept sev;                     /* struct kept_severe */
+	struct kept due[KINDS_DUE];          /* struct kept_due, by kind */
+	struct kept rep[OB_MAX_CASE_RULES];  /* struct by_value, by rule */
 	/* the texts kept (units, repeated values), each once */
 	const char **interned;       /* open addressing, cap_interned a power of 2 */
 	size_t n_interned, cap_interned;
@@ -237,15 +293,6 @@ static const char *intern(struct ob_case_alerts_run *run, const char *v)
 	return run->interned[i];
 }
 
-/* Room for one more of n in *p (cap of them, each size bytes). */
-static void *room(void *p, size_t n, size_t *cap, size_t size)
-{
-	if (n < *cap)
-		return p;
-	*cap = *cap ? 2 * *cap : 256;
-	return ob_realloc(p, *cap * size);
-}
-
 struct ob_case_alerts_run *ob_case_alerts_start(const struct ob_case_type *t,
                                                 const struct ob_calendar *cal, long long now)
 {
@@ -274,12 +321,13 @@ void ob_case_alerts_add(struct ob_case_alerts_run *run, const struct ob_case_rec
 				if (!strcmp(v, r->values[j])) {
 					if (!unit)
 						unit = intern(run, c->unit);
-					run->sev = room(run->sev, run->n_sev, &run->cap_sev,
-					                sizeof(*run->sev));
-					run->sev[run->n_sev++] = (struct kept_severe){
-						.id = c->id, .unit = unit,
-						.rule = (unsigned short)k, .value = (unsigned short)j,
-					};
+					*(struct kept_severe *)kept_push(&run->sev,
+					                                 sizeof(struct kept_severe)) =
+						(struct kept_severe){
+							.id = c->id, .unit = unit,
+							.rule = (unsigned short)k,
+							.value = (unsigned short)j,
+						};
 					break;
 				}
 		}
@@ -287,8 +335,6 @@ void ob_case_alerts_add(struct ob_case_alerts_run *run, const struct ob_case_rec
 	for (size_t k = 0; !run->err && k < t->n_deadlines; k++) {
 		const struct ob_case_deadline *r = &t->deadlines[k];
 		struct ob_case_due due;
-		struct kept_due **kept;
-		size_t x;
 		int kind;
 
 		if ((run->err = ob_case_deadline_due(t, run->cal, r, c, now, &due, &run->de)))
@@ -297,10 +343,8 @@ void ob_case_alerts_add(struct ob_case_alerts_run *run, const struct ob_case_rec
 			continue;
 		if (!unit)
 			unit = intern(run, c->unit);
-		x = (size_t)(kind - OB_CASE_OVERDUE);
-		kept = &run->due[x];
-		*kept = room(*kept, run->n_due[x], &run->cap_due[x], sizeof(**kept));
-		(*kept)[run->n_due[x]++] = (struct kept_due){
+		*(struct kept_due *)kept_push(&run->due[kind - OB_CASE_OVERDUE],
+		                              sizeof(struct kept_due)) = (struct kept_due){
 			.id = c->id, .due = due.due, .unit = unit, .day = (int)due.due_day,
 			.rule = (unsigned short)k, .day_based = due.day_based,
 		};
@@ -315,8 +359,8 @@ void ob_case_alerts_add(struct ob_case_alerts_run *run, const struct ob_case_rec
 			continue;
 		if (!unit)
 			unit = intern(run, c->unit);
-		run->rep[k] = room(run->rep[k], run->n_rep[k], &run->cap_rep[k], sizeof(*run->rep[k]));
-		run->rep[k][run->n_rep[k]++] = (struct by_value){ intern(run, v), c->id, unit };
+		*(struct by_value *)kept_push(&run->rep[k], sizeof(struct by_value)) =
+			(struct by_value){ intern(run, v), c->id, unit };
 	}
 }
 
@@ -324,11 +368,11 @@ void ob_case_alerts_drop(struct ob_case_alerts_run *run)
 {
 	if (!run)
 		return;
-	free(run->sev);
+	kept_free(&run->sev, sizeof(struct kept_severe));
 	for (size_t x = 0; x < KINDS_DUE; x++)
-		free(run->due[x]);
+		kept_free(&run->due[x], sizeof(struct kept_due));
 	for (size_t k = 0; k < OB_MAX_CASE_RULES; k++)
-		free(run->rep[k]);
+		kept_free(&run->rep[k], sizeof(struct by_value));
 	free(run->interned);
 	while (run->text) {
 		struct text_block *next = run->text->next;
@@ -352,8 +396,8 @@ static int give_severe(const struct ob_case_alerts_run *run,
 	const struct ob_case_type *t = run->type;
 	int stop = 0;
 
-	for (size_t i = 0; i < run->n_sev && !stop; i++) {
-		const struct kept_severe *k = &run->sev[i];
+	for (size_t i = 0; i < run->sev.n && !stop; i++) {
+		const struct kept_severe *k = (const struct kept_severe *)run->sev.p + i;
 		const struct ob_case_severity *r = &t->severities[k->rule];
 		struct ob_case_alert a = {
 			.kind = OB_CASE_SEVERE, .case_id = k->id, .unit = k->unit,
@@ -372,8 +416,8 @@ static int give_due(const struct ob_case_alerts_run *run, int kind,
 	size_t x = (size_t)(kind - OB_CASE_OVERDUE);
 	int stop = 0;
 
-	for (size_t i = 0; i < run->n_due[x] && !stop; i++) {
-		const struct kept_due *k = &run->due[x][i];
+	for (size_t i = 0; i < run->due[x].n && !stop; i++) {
+		const struct kept_due *k = (const struct kept_due *)run->due[x].p + i;
 		const struct ob_case_deadline *r = &run->type->deadlines[k->rule];
 		struct ob_case_due due = { .active = true, .due = k->due, .due_day = k->day,
 			                   .day_based = k->day_based };
@@ -396,8 +440,8 @@ static int give_repeats(struct ob_case_alerts_run *run,
 
 	for (size_t k = 0; !stop && k < t->n_repeats; k++) {
 		const struct ob_case_repeat *r = &t->repeats[k];
-		struct by_value *v = run->rep[k];
-		size_t n = run->n_rep[k];
+		struct by_value *v = (struct by_value *)run->rep[k].p;
+		size_t n = run->rep[k].n;
 
 		if (n)
 			qsort(v, n, sizeof(*v), cmp_by_value);
