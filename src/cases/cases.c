@@ -1151,10 +1151,11 @@ struct stream {
 	size_t n;                      /* the cases handed on */
 	struct ob_case_rec rec;        /* the case being read */
 	char *vals[OB_MAX_CASE_FIELDS];
+	size_t at[OB_MAX_CASE_FIELDS]; /* [f]: where value f is in text, + 1; 0: none */
 	struct ob_case_entry *ent;
 	size_t cap_ent;
-	char text[OB_MAX_CASE_FIELDS * 256]; /* its values' texts */
-	size_t used;
+	char *text;                    /* its values' texts, one after another */
+	size_t used, cap_text;
 	char *unit;                    /* a closed case's unit */
 	size_t cap_unit;
 	bool pending;                  /* a closed case not handed on yet */
@@ -1168,7 +1169,7 @@ static int stream_case(struct stream *s, long long id, const char *unit)
 	if (s->n >= OB_MAX_CASES_LOADED)
 		return 1;
 	s->n++;
-	memset(s->vals, 0, s->t->n_fields * sizeof(*s->vals));
+	memset(s->at, 0, s->t->n_fields * sizeof(*s->at));
 	s->used = 0;
 	s->rec = (struct ob_case_rec){ .id = id, .unit = unit && unit[0] ? unit : "",
 		                       .values = s->vals, .entries = s->ent };
@@ -1185,19 +1186,27 @@ static void stream_entry(struct stream *s, int state, long long at)
 	s->ent[s->rec.n_entries++] = (struct ob_case_entry){ state, at };
 }
 
-/* The value of field f of the case (the first one given); false when
- * its text does not fit (give up). */
-static bool stream_value(struct stream *s, int f, const char *v, size_t len)
+/* The value of field f of the case (the first one given). */
+static void stream_value(struct stream *s, int f, const char *v, size_t len)
 {
-	if (s->vals[f])
-		return true;
-	if (sizeof(s->text) - s->used < len + 1)
-		return false;
+	if (s->at[f])
+		return;
+	if (s->cap_text - s->used < len + 1) {
+		s->cap_text = s->used + len + 1 > 4096 ? 2 * (s->used + len + 1) : 4096;
+		s->text = ob_realloc(s->text, s->cap_text);
+	}
 	memcpy(s->text + s->used, v, len);
 	s->text[s->used + len] = 0;
-	s->vals[f] = s->text + s->used;
+	s->at[f] = s->used + 1;
 	s->used += len + 1;
-	return true;
+}
+
+/* The case read, handed to the run. */
+static void stream_hand(struct stream *s)
+{
+	for (size_t f = 0; f < s->t->n_fields; f++)
+		s->vals[f] = s->at[f] ? s->text + s->at[f] - 1 : NULL;
+	ob_case_alerts_add(s->run, &s->rec);
 }
 
 static int stream_open(void *arg, long long id, const char *state, long long opened,
@@ -1252,16 +1261,14 @@ static int stream_open(void *arg, long long id, const char *state, long long ope
 
 			if (*end != ' ' || (unsigned long long)(vend - (end + 1)) < len)
 				break;
-			if (f >= 0 && (s->fields >> f & 1) && !stream_value(s, f, end + 1, (size_t)len)) {
-				s->whole = true;
-				return 1;
-			}
+			if (f >= 0 && (s->fields >> f & 1))
+				stream_value(s, f, end + 1, (size_t)len);
 			p = end + 1 + len;
 			if (*p == ' ')
 				p++;
 		}
 	}
-	ob_case_alerts_add(s->run, &s->rec);
+	stream_hand(s);
 	return 0;
 }
 
@@ -1277,7 +1284,7 @@ static int stream_closed(void *arg, long long id, const char *state, const char 
 		size_t len = unit ? strlen(unit) : 0;
 
 		if (s->pending)
-			ob_case_alerts_add(s->run, &s->rec);
+			stream_hand(s);
 		s->pending = false;
 		if (!ob_case_time_parse(opened_at, 0, &at))
 			return 0;
@@ -1291,10 +1298,8 @@ static int stream_closed(void *arg, long long id, const char *state, const char 
 		s->pending = true;
 		stream_entry(s, name_index(t, true, state, strlen(state), &s->last_state), at);
 	}
-	if (f >= 0 && !stream_value(s, f, value, strlen(value))) {
-		s->whole = true;
-		return 1;
-	}
+	if (f >= 0)
+		stream_value(s, f, value, strlen(value));
 	return 0;
 }
 
@@ -1345,7 +1350,7 @@ static ob_err stream_quick(struct ob_store *st, struct stream *s, long long now,
 		rc = ob_store_cases_final_each(st, t->code, finals, n_finals, after, fields, n_fields,
 		                               stream_closed, s, d);
 		if (rc >= 0 && !s->whole && s->pending)
-			ob_case_alerts_add(s->run, &s->rec);
+			stream_hand(s);
 	}
 	if (rc > 0 && !s->whole) {
 		OB_DIAG(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0, "más de %d casos del tipo %s",
@@ -1377,6 +1382,7 @@ ob_err ob_case_alerts_read(struct ob_store *s, const struct ob_case_type *t,
 	st->run = ob_case_alerts_start(t, cal, now);
 	e = stream_quick(s, st, now, &whole, d);
 	free(st->ent);
+	free(st->text);
 	free(st->unit);
 	if (e || whole) {
 		ob_case_alerts_drop(st->run);
