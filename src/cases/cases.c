@@ -1131,6 +1131,275 @@ ob_err ob_case_load_alerts(struct ob_store *s, const struct ob_case_type *t, lon
 	return load_fields(s, t, alert_fields(t), set, d);
 }
 
+/*
+ * ob_case_alerts_read: the rows load_quick() reads, each case handed to a
+ * run (cases.h) as its row is read instead of kept: one case at a time,
+ * its entries and values in buffers used again for the next; a closed
+ * case's values come in one row each, handed on at the next case. A
+ * value the rules read that the table leaves out (too long) gives up
+ * (whole) for load_fields() and ob_case_alerts(), as load_quick() does.
+ */
+struct stream {
+	const struct ob_case_type *t;
+	struct ob_case_alerts_run *run;
+	unsigned long long fields;     /* bit f: field f is read */
+	long long after;               /* closed cases opened after it count */
+	int last_state, last_field;
+	/* the field last found at each place of a row's values: the rows
+	 * list the same fields in the same order as a rule */
+	int field_at[OB_MAX_CASE_FIELDS];
+	size_t n;                      /* the cases handed on */
+	struct ob_case_rec rec;        /* the case being read */
+	char *vals[OB_MAX_CASE_FIELDS];
+	size_t at[OB_MAX_CASE_FIELDS]; /* [f]: where value f is in text, + 1; 0: none */
+	struct ob_case_entry *ent;
+	size_t cap_ent;
+	char *text;                    /* its values' texts, one after another */
+	size_t used, cap_text;
+	char *unit;                    /* a closed case's unit */
+	size_t cap_unit;
+	bool pending;                  /* a closed case not handed on yet */
+	bool whole;
+};
+
+/* A new case in s->rec (its unit as given: copied by the caller when it
+ * must outlive the row); non-zero past OB_MAX_CASES_LOADED. */
+static int stream_case(struct stream *s, long long id, const char *unit)
+{
+	if (s->n >= OB_MAX_CASES_LOADED)
+		return 1;
+	s->n++;
+	memset(s->at, 0, s->t->n_fields * sizeof(*s->at));
+	s->used = 0;
+	s->rec = (struct ob_case_rec){ .id = id, .unit = unit && unit[0] ? unit : "",
+		                       .values = s->vals, .entries = s->ent };
+	return 0;
+}
+
+static void stream_entry(struct stream *s, int state, long long at)
+{
+	if (s->rec.n_entries == s->cap_ent) {
+		s->cap_ent = s->cap_ent ? 2 * s->cap_ent : 16;
+		s->ent = ob_realloc(s->ent, s->cap_ent * sizeof(*s->ent));
+		s->rec.entries = s->ent;
+	}
+	s->ent[s->rec.n_entries++] = (struct ob_case_entry){ state, at };
+}
+
+/* The value of field f of the case (the first one given). */
+static void stream_value(struct stream *s, int f, const char *v, size_t len)
+{
+	if (s->at[f])
+		return;
+	if (s->cap_text - s->used < len + 1) {
+		s->cap_text = s->used + len + 1 > 4096 ? 2 * (s->used + len + 1) : 4096;
+		s->text = ob_realloc(s->text, s->cap_text);
+	}
+	memcpy(s->text + s->used, v, len);
+	s->text[s->used + len] = 0;
+	s->at[f] = s->used + 1;
+	s->used += len + 1;
+}
+
+/* The case read, handed to the run. */
+static void stream_hand(struct stream *s)
+{
+	for (size_t f = 0; f < s->t->n_fields; f++)
+		s->vals[f] = s->at[f] ? s->text + s->at[f] - 1 : NULL;
+	ob_case_alerts_add(s->run, &s->rec);
+}
+
+static int stream_open(void *arg, long long id, const char *state, long long opened,
+                       const char *unit, const char *entered, const char *vals)
+{
+	struct stream *s = arg;
+	const struct ob_case_type *t = s->t;
+	int st = name_index(t, true, state, strlen(state), &s->last_state);
+	const char *p, *vend = vals + strlen(vals);
+
+	/* as quick_open(): closed cases come from case_file */
+	if (st >= 0 && t->states[st].final)
+		return 0;
+	if (st < 0 && opened <= s->after)
+		return 0;
+	if (stream_case(s, id, unit))
+		return 1;
+	stream_entry(s, -1, opened);
+	if (st >= 0) {
+		for (p = entered; *p;) {
+			const char *sp = strchr(p, ' ');
+			char *end;
+			long long at;
+			int es;
+
+			if (!sp)
+				break;
+			es = name_index(t, true, p, (size_t)(sp - p), &s->last_state);
+			at = strtoll(sp + 1, &end, 10);
+			stream_entry(s, es, at);
+			p = *end == ' ' ? end + 1 : end;
+		}
+	}
+	p = vals;
+	for (size_t at = 0; *p; at++) {
+		const char *sp = strchr(p, ' ');
+		int f;
+
+		if (!sp)
+			break;
+		f = name_index(t, false, p, (size_t)(sp - p),
+		               at < OB_MAX_CASE_FIELDS ? &s->field_at[at] : &s->last_field);
+		if (sp[1] == '+') {
+			if (f >= 0 && (s->fields >> f & 1)) {
+				s->whole = true;
+				return 1;
+			}
+			p = sp[2] == ' ' ? sp + 3 : sp + 2;
+		} else {
+			char *end;
+			unsigned long long len = strtoull(sp + 1, &end, 10);
+
+			if (*end != ' ' || (unsigned long long)(vend - (end + 1)) < len)
+				break;
+			if (f >= 0 && (s->fields >> f & 1))
+				stream_value(s, f, end + 1, (size_t)len);
+			p = end + 1 + len;
+			if (*p == ' ')
+				p++;
+		}
+	}
+	stream_hand(s);
+	return 0;
+}
+
+static int stream_closed(void *arg, long long id, const char *state, const char *unit,
+                         const char *opened_at, const char *field, const char *value)
+{
+	struct stream *s = arg;
+	const struct ob_case_type *t = s->t;
+	int f = name_index(t, false, field, strlen(field), &s->last_field);
+	long long at;
+
+	if (!s->pending || s->rec.id != id) {
+		size_t len = unit ? strlen(unit) : 0;
+
+		if (s->pending)
+			stream_hand(s);
+		s->pending = false;
+		if (!ob_case_time_parse(opened_at, 0, &at))
+			return 0;
+		if (s->cap_unit < len + 1) {
+			s->cap_unit = len + 1 > 64 ? len + 1 : 64;
+			s->unit = ob_realloc(s->unit, s->cap_unit);
+		}
+		memcpy(s->unit, unit ? unit : "", len + 1);
+		if (stream_case(s, id, s->unit))
+			return 1;
+		s->pending = true;
+		stream_entry(s, name_index(t, true, state, strlen(state), &s->last_state), at);
+	}
+	if (f >= 0)
+		stream_value(s, f, value, strlen(value));
+	return 0;
+}
+
+/* The rows load_quick() reads into s->run; *whole true when
+ * load_fields() must read instead (nothing handed to the run is then of
+ * use). */
+static ob_err stream_quick(struct ob_store *st, struct stream *s, long long now, bool *whole,
+                           struct ob_diag *d)
+{
+	const struct ob_case_type *t = s->t;
+	const char *finals[OB_MAX_CASE_STATES], *fields[OB_MAX_CASE_RULES];
+	size_t n_finals = 0, n_fields = 0;
+	char changed[32], after[32];
+	long long last;
+	int rc, window = -1;
+	ob_err e;
+
+	*whole = true;
+	if ((e = ob_store_case_changed(st, t->code, changed, d)))
+		return e;
+	if (!changed[0]) {
+		*whole = false;
+		return OB_OK;
+	}
+	if (!ob_case_time_parse(changed, 0, &last) || last > now)
+		return OB_OK;
+	for (size_t i = 0; i < t->n_states; i++)
+		if (t->states[i].final)
+			finals[n_finals++] = t->states[i].name;
+	for (size_t k = 0; k < t->n_repeats; k++) {
+		const char *name = t->fields[t->repeats[k].field].name;
+		size_t j = 0;
+
+		while (j < n_fields && strcmp(fields[j], name))
+			j++;
+		if (j == n_fields)
+			fields[n_fields++] = name;
+		if (t->repeats[k].window_days > window)
+			window = t->repeats[k].window_days;
+	}
+	if (n_fields > OB_STORE_CASE_FIELDS_READ || n_finals > 8)
+		return OB_OK;
+	s->after = window >= 0 ? now - (long long)window * 86400 : now;
+	ob_diag_clear(d);
+	rc = ob_store_case_open_each(st, t->code, stream_open, s, d);
+	if (rc >= 0 && !s->whole && n_fields && n_finals) {
+		ob_audit_time(s->after, after);
+		rc = ob_store_cases_final_each(st, t->code, finals, n_finals, after, fields, n_fields,
+		                               stream_closed, s, d);
+		if (rc >= 0 && !s->whole && s->pending)
+			stream_hand(s);
+	}
+	if (rc > 0 && !s->whole) {
+		OB_DIAG(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0, "más de %d casos del tipo %s",
+		        "more than %d cases of type %s", OB_MAX_CASES_LOADED, t->code);
+		rc = -1;
+	}
+	if (rc < 0 && !s->whole)
+		return d->code ? d->code : OB_ESTORE;
+	*whole = s->whole;
+	return OB_OK;
+}
+
+ob_err ob_case_alerts_read(struct ob_store *s, const struct ob_case_type *t,
+                           const struct ob_calendar *cal, long long now,
+                           int (*fn)(void *arg, const struct ob_case_alert *a), void *arg,
+                           bool *read, struct ob_diag *d)
+{
+	struct stream *st = ob_calloc(1, sizeof(*st));
+	struct ob_case_set set;
+	bool whole;
+	ob_err e;
+
+	*read = false;
+	st->t = t;
+	st->fields = alert_fields(t);
+	st->last_state = st->last_field = -1;
+	for (size_t i = 0; i < OB_MAX_CASE_FIELDS; i++)
+		st->field_at[i] = -1;
+	st->run = ob_case_alerts_start(t, cal, now);
+	e = stream_quick(s, st, now, &whole, d);
+	free(st->ent);
+	free(st->text);
+	free(st->unit);
+	if (e || whole) {
+		ob_case_alerts_drop(st->run);
+		free(st);
+		if (e || (e = load_fields(s, t, alert_fields(t), &set, d)))
+			return e;
+		*read = true;
+		e = ob_case_alerts(&set, cal, now, fn, arg, d);
+		ob_case_set_free(&set);
+		return e;
+	}
+	*read = true;
+	e = ob_case_alerts_finish(st->run, fn, arg, d);
+	free(st);
+	return e;
+}
+
 struct one {
 	struct ob_case_set *set;
 	long long last_seq;

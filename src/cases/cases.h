@@ -253,4 +253,34 @@ ob_err ob_case_alerts(const struct ob_case_set *set, const struct ob_calendar *c
                       long long now, int (*fn)(void *arg, const struct ob_case_alert *a),
                       void *arg, struct ob_diag *d);
 
+/*
+ * The same alerts of cases given one by one, in order of id, without
+ * holding them: a run (ob_case_alerts_start) keeps of each case added only
+ * what its alerts need, and ob_case_alerts_finish gives them as
+ * ob_case_alerts would for a set of those cases, then frees the run
+ * (ob_case_alerts_drop frees one unfinished). A case added is read during
+ * the call only.
+ */
+struct ob_case_alerts_run;
+struct ob_case_alerts_run *ob_case_alerts_start(const struct ob_case_type *t,
+                                                const struct ob_calendar *cal, long long now);
+void ob_case_alerts_add(struct ob_case_alerts_run *run, const struct ob_case_rec *c);
+ob_err ob_case_alerts_finish(struct ob_case_alerts_run *run,
+                             int (*fn)(void *arg, const struct ob_case_alert *a), void *arg,
+                             struct ob_diag *d);
+void ob_case_alerts_drop(struct ob_case_alerts_run *run);
+
+/*
+ * ob_case_load_alerts() and ob_case_alerts() at once: the alerts of the
+ * cases of t at time now, the open cases' table (when it serves) read as a
+ * stream into a run, never all its cases at once. *read is set true once
+ * the cases were read: an error after it is the alerts' (a deadline that
+ * cannot be computed, d), before it the store's or OB_ETOOBIG's. fn is
+ * called after every statement on s has ended.
+ */
+ob_err ob_case_alerts_read(struct ob_store *s, const struct ob_case_type *t,
+                           const struct ob_calendar *cal, long long now,
+                           int (*fn)(void *arg, const struct ob_case_alert *a), void *arg,
+                           bool *read, struct ob_diag *d);
+
 #endif

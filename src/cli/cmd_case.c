@@ -832,8 +832,8 @@ static int sub_alerts(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
 	ob_diag_clear(&d);
 	ob_rows_begin(&al.w, o->fmt, NULL, stdout, o->en ? cols_en : cols_es, OB_ARRAY_SIZE(cols_es));
 	for (size_t i = 0; i < c.n && !status; i++) {
-		struct ob_case_set set;
 		long long now;
+		bool read;
 
 		if (o->type && strcmp(o->type, c.types[i].code))
 			continue;
@@ -841,19 +841,14 @@ static int sub_alerts(struct ob_cmd_ctx *ctx, const struct opts *o, int argc)
 			status = OB_EXIT_USAGE;
 			break;
 		}
-		if (ob_case_load_alerts(s, &c.types[i], now, &set, &d)) {
-			ob_cli_diag(&d);
-			status = OB_EXIT_SYSTEM;
-			break;
-		}
 		al.t = &c.types[i];
 		al.cal = &c.calendars[i];
 		al.units = &units[i];
-		if (ob_case_alerts(&set, &c.calendars[i], now, alert_row, &al, &d)) {
+		if (ob_case_alerts_read(s, &c.types[i], &c.calendars[i], now, alert_row, &al, &read,
+		                        &d)) {
 			ob_cli_diag(&d);
-			status = OB_EXIT_FAIL;
+			status = read ? OB_EXIT_FAIL : OB_EXIT_SYSTEM;
 		}
-		ob_case_set_free(&set);
 	}
 	if (ob_rows_end(&al.w) && !status)
 		status = OB_EXIT_SYSTEM;

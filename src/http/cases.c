@@ -748,20 +748,18 @@ static ob_err alerts_pass(struct ob_http_call *c, const struct ob_cases *types, 
                           struct alerter *al, struct ob_diag *d)
 {
 	for (size_t i = 0; i < types->n; i++) {
-		struct ob_case_set set;
+		bool read;
 		ob_err e;
 
 		if (ty >= 0 && (size_t)ty != i)
 			continue;
-		if (ob_case_load_alerts(c->ctx->store, &types->types[i], now[i], &set, d))
-			return OB_ESTORE;
 		al->type = &types->types[i];
 		al->cal = &types->calendars[i];
 		al->units = &units[i];
-		e = ob_case_alerts(&set, &types->calendars[i], now[i], alert_row, al, d);
-		ob_case_set_free(&set);
+		e = ob_case_alerts_read(c->ctx->store, &types->types[i], &types->calendars[i], now[i],
+		                        alert_row, al, &read, d);
 		if (e)
-			return e;
+			return read ? e : OB_ESTORE;
 	}
 	return OB_OK;
 }

@@ -819,6 +819,13 @@ static int collect(void *arg, const struct ob_case_alert *a)
 	return 0;
 }
 
+/* The first alert alone: the callback stops. */
+static int collect_one(void *arg, const struct ob_case_alert *a)
+{
+	collect(arg, a);
+	return 1;
+}
+
 static const char *alerts_at(const struct ob_case_set *set, const struct ob_calendar *cal,
                              const char *now, struct collected *c)
 {
@@ -895,6 +902,30 @@ static void deadlines_and_alerts(void **state)
 	vc[0].values[ob_case_field_index(v, "violence")] = ob_strdup("femicidal");
 	assert_string_equal(alerts_at(&vset, &cal, "2025-05-10T08:00", &got),
 	                    "severe:1:femicidal;");
+	/* a second case admitted past the calendar's years: its hearing
+	 * cannot be counted; the severe alerts and the overdue ones of the
+	 * cases before it are given, then the error; a callback's stop stops */
+	{
+		struct ob_case_rec two[2] = { vc[0], { 0 } };
+		struct ob_case_set tset = { v, two, 2 };
+
+		two[1].id = 2;
+		two[1].values = ob_calloc(v->n_fields, sizeof(char *));
+		two[1].values[ob_case_field_index(v, "violence")] = ob_strdup("femicidal");
+		add_entry(&two[1], v, "filed", "2090-01-08T15:00:00Z");
+		add_entry(&two[1], v, "admission", "2090-01-09T15:00:00Z");
+		got.text[0] = '\0';
+		assert_true(ob_case_time_parse("2090-02-01T08:00", -360, &now));
+		ob_diag_clear(&d);
+		assert_int_not_equal(ob_case_alerts(&tset, &cal, now, collect, &got, &d), OB_OK);
+		assert_non_null(strstr(d.message, "calendar") ? d.message : strstr(d.message, "calendario"));
+		assert_string_equal(got.text, "severe:1:femicidal;severe:2:femicidal;"
+		                              "overdue:1:measures_review;");
+		got.text[0] = '\0';
+		assert_int_equal(ob_case_alerts(&tset, &cal, now, collect_one, &got, &d), OB_OK);
+		assert_string_equal(got.text, "severe:1:femicidal;");
+		free_recs(&two[1], 1, v->n_fields);
+	}
 
 	/* SALVE: reports triaged within 24 hours; 3 reports of one school
 	 * within 30 days repeat; sexual violence escalates */

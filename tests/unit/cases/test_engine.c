@@ -500,9 +500,24 @@ static char *alerts_text(const struct ob_case_set *set, const struct ob_calendar
 	return ob_buf_detach(&b, NULL);
 }
 
+/* The alerts of type t at now as ob_case_alerts_read gives them, as text. */
+static char *read_text(struct ob_store *s, const struct ob_case_type *t,
+                       const struct ob_calendar *cal, long long now)
+{
+	struct ob_buf b = OB_BUF_INIT(1 << 20);
+	struct ob_diag d;
+	bool read = false;
+
+	assert_int_equal(ob_case_alerts_read(s, t, cal, now, alert_line, &b, &read, &d), OB_OK);
+	assert_true(read);
+	assert_false(ob_buf_failed(&b));
+	return ob_buf_detach(&b, NULL);
+}
+
 /* The open cases' table (case_open) after every change the engine makes
  * (opens, moves, closures, reopenings, values set by a move, a unit
- * changed): the alerts read through it, at the last change and later, are
+ * changed): the alerts read through it, at the last change and later,
+ * loaded (ob_case_load_alerts) or as a stream (ob_case_alerts_read), are
  * those of every case loaded with its whole history. */
 static void open_table(void **state)
 {
@@ -560,6 +575,9 @@ static void open_table(void **state)
 			assert_int_equal(ob_case_load_alerts(s, t, at + later, &quick, &d), OB_OK);
 			want = alerts_text(&all, &cal, at + later);
 			got = alerts_text(&quick, &cal, at + later);
+			assert_string_equal(got, want);
+			free(got);
+			got = read_text(s, t, &cal, at + later);
 			assert_string_equal(got, want);
 			free(want);
 			free(got);
