@@ -2627,7 +2627,7 @@ ob_err ob_registry_convict(struct ob_store *s, const struct ob_registry *r,
 	if (n > OB_REGISTRY_MAX_CONVICTION)
 		return OB_DIAG(d, OB_EUSAGE, r->t->code, 0, 0, NULL, 0, "demasiados campos",
 		               "too many fields");
-	for (size_t i = 0; i < r->n_conv; i++)
+	for (size_t i = 0; i < OB_REGISTRY_MAX_CONVICTION; i++)
 		given[i] = -1;
 	/* each value under a field of the first conviction, checked */
 	for (size_t k = 0; k < n; k++) {
