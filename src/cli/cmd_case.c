@@ -381,6 +381,18 @@ static int sub_change(struct ob_cmd_ctx *ctx, const struct opts *o, bool open, i
 		status = OB_EXIT_FAIL;
 		goto release_types;
 	}
+	/* a registry's entries change only through observa registry, which
+	 * checks each conviction and address and records the purpose: a
+	 * conviction's fields set by a plain move would read as a conviction
+	 * nobody checked */
+	if (c.types[i].registry) {
+		OB_ERROR("%s es un registro: sus entradas se anotan con observa registry add, "
+		         "address y convict",
+		         "%s is a registry: its entries are written with observa registry add, "
+		         "address and convict", c.types[i].code);
+		status = OB_EXIT_FAIL;
+		goto release_types;
+	}
 	if (!when(o, &c.calendars[i], &at)) {
 		status = OB_EXIT_USAGE;
 		goto release_types;

@@ -13,7 +13,7 @@
 # the name index follows a change of aliases and is rebuilt whole when it
 # is gone; a further conviction (registry convict) is refused with nothing
 # changed for an unknown offence, a date before the birth or after today
-# and a closed entry, is listed by show, the API and the portal with the
+# and a closed entry (and by "case move" at all), is listed by show, the API and the portal with the
 # first, makes the registration last until its own period ends (expiry
 # waits for it; a life sentence never expires) and leaves the statistics
 # counting the entry once, by its first offence.
@@ -330,6 +330,11 @@ convict 1 "$E1" 03021 2026-07-15
 expect_grep "$T/err" "cerrada"
 expect_status 1 "$OBSERVA" registry convict "$E2" -d "$O" --user ivan --now 2026-08-01 \
 	--set offence=03021 --set court=X --set sentenced_on=2026-07-15
+# nor by the case engine's own commands, which check none of it
+expect_status 1 "$OBSERVA" case move "$E2" active -d "$O" --now 2026-08-01 \
+	--set conviction_offence=03021 --set conviction_court=X
+expect_grep "$T/err" "observa registry add, address y convict"
+expect_status 1 "$OBSERVA" case open sex-offender-registry -d "$O" --set name=X
 [ "$(sql "$O" "SELECT count(*) FROM case_event")" = "$events" ] || fail "a refused conviction changed an entry"
 convict 0 "$E2" 03021 2026-07-15
 convict 0 "$E3" 030121 2026-07-20 --set released_on=2026-07-30
