@@ -1,8 +1,9 @@
 # pg_publish.sh - a release and the API's answers from PostgreSQL are those
 # from SQLite: the same one-country demo (Belize, scale 0.01) made on each
-# store and published for 2024 gives the same files byte for byte, the
-# times of the release aside (and the hashes of the files that carry
-# them); "observa serve" on each answers the public routes that read the
+# store and published for 2024, then for 2023 (the year of its survey: the
+# survey indicators and the dark figure, read from the store's microdata),
+# gives the same files byte for byte, the times of the release aside (and
+# the hashes of the files that carry them); "observa serve" on each answers the public routes that read the
 # store (the analyser, indicators, completeness, warnings, the situation,
 # the releases) with the same bytes. Run by scripts/pg-test-cluster
 # (OBSERVA_PG_URL), through run.sh.
@@ -43,8 +44,16 @@ if bad:
 print(len(fa), "files")
 PY
 }
+for o in lite pg; do
+	expect_status 0 "$OBSERVA" publish -d "$T/$o" --year 2023
+done
 same_files "$T/lite/releases" "$T/pg/releases"
 expect_grep "$T/lite/releases/v1/indicators.csv" 'BLZ'
+# the survey's figures are there to compare, not a header alone
+[ "$(grep -c '^violence_victims_share,[^,]*,BLZ,' "$T/pg/releases/v2/survey_indicators.csv")" -ge 1 ] ||
+	fail "no survey indicator of Belize in v2"
+[ "$(awk -F, 'NR > 1 && $4 == "BLZ"' "$T/pg/releases/v2/dark_figure.csv" | wc -l)" -ge 1 ] ||
+	fail "no dark figure of Belize in v2"
 
 # the same answers from a server on each store, to a data steward
 routes='/api/v1/indicators
@@ -57,6 +66,8 @@ routes='/api/v1/indicators
 /api/v1/situation?territory=BLZ
 /api/v1/releases
 /api/v1/releases/v1/indicators.csv
+/api/v1/indicators/violence_victims_share?territory=BLZ&by=sex&format=csv
+/api/v1/survey/dark-figure?territory=BLZ&format=csv
 /api/v1/reconcile/runs
 /api/v1/quarantine?format=csv
 /api/v1/logbook?format=csv'
