@@ -4,6 +4,7 @@
 #include "http/internal.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <fcntl.h>
@@ -19,6 +20,7 @@
 #include "ingest/ingest.h"
 #include "io/json.h"
 #include "publish/release.h"
+#include "text/text.h"
 #include "store/audit.h"
 #include "survey/profile.h"
 
@@ -137,7 +139,41 @@ struct ob_http_pub {
 	size_t cap;                   /* rows cells has room for */
 	int col_indicator, col_territory, col_year, col_sex;
 	int refs;                     /* holders; the cache holds one */
+	struct pub_block *blocks;     /* the cells' texts (pub_text) */
 };
+
+/* The cells' texts are kept in blocks that the table frees together: one
+ * allocation for thousands of cells instead of one each (a release of the
+ * region's demo has millions of them). PUB_BLOCK is an allocation size,
+ * not a limit: a longer text gets a block of its own. */
+#define PUB_BLOCK (256 * 1024)
+
+struct pub_block {
+	struct pub_block *next;
+	size_t used, cap;
+	char data[];
+};
+
+/* A copy of s[0..n), NUL-terminated, that lives as long as p. */
+static char *pub_text(struct ob_http_pub *p, const char *s, size_t n)
+{
+	struct pub_block *b = p->blocks;
+	char *t;
+
+	if (!b || b->cap - b->used < n + 1) {
+		size_t cap = n + 1 > PUB_BLOCK ? n + 1 : PUB_BLOCK;
+		b = ob_malloc(sizeof(*b) + cap);
+		b->cap = cap;
+		b->used = 0;
+		b->next = p->blocks;
+		p->blocks = b;
+	}
+	t = b->data + b->used;
+	memcpy(t, s, n);
+	t[n] = '\0';
+	b->used += n + 1;
+	return t;
+}
 
 static pthread_mutex_t pub_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct ob_http_pub *pub_cache;
@@ -146,9 +182,11 @@ static void published_free(struct ob_http_pub *p)
 {
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->nrows * p->ncols; i++)
-		if (p->cells[i].kind == 's' || p->cells[i].kind == 'r')
-			free(p->cells[i].u.s);
+	while (p->blocks) {
+		struct pub_block *next = p->blocks->next;
+		free(p->blocks);
+		p->blocks = next;
+	}
 	for (size_t i = 0; i < p->ncols; i++)
 		free(p->cols[i]);
 	ob_strmap_for_each(&p->by_indicator, e) free(e->value);
@@ -199,38 +237,67 @@ static bool pub_columns(struct ob_http_pub *p, json_t *cols)
 	       p->col_sex >= 0;
 }
 
-/* Add the release's row (a JSON object) as p's next row, and index it. */
-static void pub_add_row(struct ob_http_pub *p, json_t *row)
+/* The cells of p's next row (not yet counted in nrows), each null. */
+static struct pcell *pub_row_room(struct ob_http_pub *p)
 {
-	size_t i = p->nrows;
 	struct pcell *cell;
-	int ci = p->col_indicator;
 
 	if (p->nrows == p->cap) {
 		p->cap = p->cap ? 2 * p->cap : 1024;
 		p->cells = ob_realloc(p->cells, p->cap * p->ncols * sizeof(struct pcell) + 1);
 	}
-	cell = &p->cells[i * p->ncols];
-	p->nrows++;
+	cell = &p->cells[p->nrows * p->ncols];
+	for (size_t k = 0; k < p->ncols; k++)
+		cell[k].kind = 'n';
+	return cell;
+}
+
+/* A real number's cell: kept as the short text that reads back as the
+ * same number ("0.136693", not 0.13669300000000001); null when it is not
+ * finite. */
+static void pub_real(struct ob_http_pub *p, struct pcell *cell, double x)
+{
+	char num[64];
+	int n;
+
+	if (!isfinite(x))
+		return;
+	n = snprintf(num, sizeof(num), "%.15g", x);
+	if (n <= 0 || n >= (int)sizeof(num))
+		return;
+	cell->kind = 'r';
+	cell->u.s = pub_text(p, num, (size_t)n);
+}
+
+static void pub_index_row(struct ob_http_pub *p);
+
+/* Add the release's row (a JSON object) as p's next row, and index it. */
+static void pub_add_row(struct ob_http_pub *p, json_t *row)
+{
+	struct pcell *cell = pub_row_room(p);
+
 	for (size_t k = 0; k < p->ncols; k++) {
 		json_t *v = json_object_get(row, p->cols[k]);
 		if (json_is_string(v)) {
 			cell[k].kind = 's';
-			cell[k].u.s = ob_strdup(json_string_value(v));
+			cell[k].u.s = pub_text(p, json_string_value(v), json_string_length(v));
 		} else if (json_is_integer(v)) {
 			cell[k].kind = 'i';
 			cell[k].u.i = json_integer_value(v);
-		} else if (json_is_real(v) && isfinite(json_real_value(v))) {
-			/* kept as the short text that reads back as the same
-			 * number ("0.136693", not 0.13669300000000001) */
-			char num[64];
-			snprintf(num, sizeof(num), "%.15g", json_real_value(v));
-			cell[k].kind = 'r';
-			cell[k].u.s = ob_strdup(num);
-		} else {
-			cell[k].kind = 'n';
+		} else if (json_is_real(v)) {
+			pub_real(p, &cell[k], json_real_value(v));
 		}
 	}
+	pub_index_row(p);
+}
+
+/* Count the row pub_row_room gave as p's last, and index it. */
+static void pub_index_row(struct ob_http_pub *p)
+{
+	size_t i = p->nrows++;
+	struct pcell *cell = &p->cells[i * p->ncols];
+	int ci = p->col_indicator;
+
 	if (cell[ci].kind == 's') {
 		const char *id = cell[ci].u.s;
 		struct prange *r = ob_strmap_get(&p->by_indicator, id, strlen(id));
@@ -303,6 +370,264 @@ static json_t *pub_value(const char *text, size_t len, size_t *at)
 	return v;
 }
 
+/* The four hexadecimal digits at s as a number; -1 when they are not. */
+static long pub_hex4(const char *s)
+{
+	long v = 0;
+
+	for (int k = 0; k < 4; k++) {
+		int c = (unsigned char)s[k], x;
+		if (c >= '0' && c <= '9')
+			x = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			x = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			x = c - 'A' + 10;
+		else
+			return -1;
+		v = v * 16 + x;
+	}
+	return v;
+}
+
+/*
+ * The JSON string at text[*at] ('"'), decoded as jansson decodes it, into
+ * out[0..*n) (out has room for the raw text's length: a decoded string is
+ * never longer), *at moved past its closing quote; out NULL when the
+ * string has no escape (*n is then its length, at text + *at + 1 before
+ * the move). False for what jansson refuses (a control character, bad
+ * UTF-8, a bad or NUL escape, a lone surrogate) or reads otherwise: the
+ * caller then leaves the row to jansson.
+ */
+static bool pub_fast_string(const char *text, size_t len, size_t *at, char *out, size_t *n,
+                            bool *escaped)
+{
+	size_t i = *at + 1, o = 0, start = i;
+
+	*escaped = false;
+	while (i < len && text[i] != '"') {
+		unsigned char c = (unsigned char)text[i];
+		if (c < 0x20)
+			return false;
+		if (c != '\\') {
+			if (*escaped)
+				out[o++] = (char)c;
+			i++;
+			continue;
+		}
+		if (!*escaped) {
+			if (!out)
+				return false;
+			memcpy(out, text + start, i - start);
+			o = i - start;
+			*escaped = true;
+		}
+		if (i + 1 >= len)
+			return false;
+		switch (text[i + 1]) {
+		case '"': out[o++] = '"'; break;
+		case '\\': out[o++] = '\\'; break;
+		case '/': out[o++] = '/'; break;
+		case 'b': out[o++] = '\b'; break;
+		case 'f': out[o++] = '\f'; break;
+		case 'n': out[o++] = '\n'; break;
+		case 'r': out[o++] = '\r'; break;
+		case 't': out[o++] = '\t'; break;
+		case 'u': {
+			long u, lo;
+			if (i + 6 > len || (u = pub_hex4(text + i + 2)) < 0)
+				return false;
+			if (u >= 0xDC00 && u <= 0xDFFF)
+				return false;
+			if (u >= 0xD800 && u <= 0xDBFF) {
+				if (i + 12 > len || text[i + 6] != '\\' || text[i + 7] != 'u' ||
+				    (lo = pub_hex4(text + i + 8)) < 0xDC00 || lo > 0xDFFF)
+					return false;
+				u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+				i += 6;
+			}
+			if (u == 0)
+				return false;
+			if (u < 0x80) {
+				out[o++] = (char)u;
+			} else if (u < 0x800) {
+				out[o++] = (char)(0xC0 | (u >> 6));
+				out[o++] = (char)(0x80 | (u & 0x3F));
+			} else if (u < 0x10000) {
+				out[o++] = (char)(0xE0 | (u >> 12));
+				out[o++] = (char)(0x80 | ((u >> 6) & 0x3F));
+				out[o++] = (char)(0x80 | (u & 0x3F));
+			} else {
+				out[o++] = (char)(0xF0 | (u >> 18));
+				out[o++] = (char)(0x80 | ((u >> 12) & 0x3F));
+				out[o++] = (char)(0x80 | ((u >> 6) & 0x3F));
+				out[o++] = (char)(0x80 | (u & 0x3F));
+			}
+			i += 6;
+			continue;
+		}
+		default:
+			return false;
+		}
+		i += 2;
+	}
+	if (i >= len || ob_utf8_valid_len(text + start, i - start) != i - start)
+		return false;
+	*n = *escaped ? o : i - start;
+	*at = i + 1;
+	return true;
+}
+
+/* The end of the JSON number at text[at..len) (RFC 8259's grammar), at
+ * itself when there is none; *real when it has a fraction or an exponent. */
+static size_t pub_number_end(const char *text, size_t len, size_t at, bool *real)
+{
+	size_t i = at, d;
+
+	*real = false;
+	if (i < len && text[i] == '-')
+		i++;
+	if (i < len && text[i] == '0')
+		i++;
+	else if (i < len && text[i] >= '1' && text[i] <= '9')
+		while (i < len && isdigit((unsigned char)text[i]))
+			i++;
+	else
+		return at;
+	if (i < len && text[i] == '.') {
+		d = ++i;
+		while (i < len && isdigit((unsigned char)text[i]))
+			i++;
+		if (i == d)
+			return at;
+		*real = true;
+	}
+	if (i < len && (text[i] == 'e' || text[i] == 'E')) {
+		i++;
+		if (i < len && (text[i] == '+' || text[i] == '-'))
+			i++;
+		d = i;
+		while (i < len && isdigit((unsigned char)text[i]))
+			i++;
+		if (i == d)
+			return at;
+		*real = true;
+	}
+	return i;
+}
+
+/*
+ * The row at text[*at] ('{') read without jansson when it is what the
+ * release writes, an object of strings, numbers, true, false and null:
+ * each value goes straight to its column's cell, as pub_add_row would put
+ * it (a text in the table's blocks), and *at moves past the row. False,
+ * with nothing counted and *at where it was, for anything else (a nested
+ * value, a text jansson would refuse or read otherwise): the caller then
+ * reads the row with jansson. Most of the time of loading a release was
+ * jansson making and freeing an object per row and a value per cell.
+ */
+static bool pub_fast_row(struct ob_http_pub *p, const char *text, size_t len, size_t *at,
+                         char **scratch, size_t *scratch_cap)
+{
+	struct pcell *cell = pub_row_room(p);
+	size_t i = pub_blank(text, len, *at + 1), next_col = 0;
+
+	if (i < len && text[i] == '}')
+		goto done;
+	for (;;) {
+		size_t kn, vn, kat;
+		bool esc, real;
+		int col = -1;
+
+		if (i >= len || text[i] != '"')
+			return false;
+		/* the key: a column's name has no escape */
+		kat = i;
+		if (!pub_fast_string(text, len, &i, NULL, &kn, &esc))
+			return false;
+		if (next_col < p->ncols && strlen(p->cols[next_col]) == kn &&
+		    !memcmp(p->cols[next_col], text + kat + 1, kn))
+			col = (int)next_col;
+		else
+			for (size_t k = 0; k < p->ncols; k++)
+				if (strlen(p->cols[k]) == kn && !memcmp(p->cols[k], text + kat + 1, kn)) {
+					col = (int)k;
+					break;
+				}
+		next_col = col >= 0 ? (size_t)col + 1 : next_col;
+		i = pub_blank(text, len, i);
+		if (i >= len || text[i] != ':')
+			return false;
+		i = pub_blank(text, len, i + 1);
+		if (i >= len)
+			return false;
+		if (text[i] == '"') {
+			size_t vat = i, raw = 0;
+			while (vat + 1 + raw < len && text[vat + 1 + raw] != '"')
+				raw += text[vat + 1 + raw] == '\\' ? 2 : 1;
+			if (raw + 1 > *scratch_cap) {
+				*scratch_cap = raw + 1 > 2 * *scratch_cap ? raw + 1 : 2 * *scratch_cap;
+				*scratch = ob_realloc(*scratch, *scratch_cap);
+			}
+			if (!pub_fast_string(text, len, &i, *scratch, &vn, &esc))
+				return false;
+			if (col >= 0) {
+				cell[col].kind = 's';
+				cell[col].u.s = pub_text(p, esc ? *scratch : text + vat + 1, vn);
+			}
+		} else if (text[i] == '-' || isdigit((unsigned char)text[i])) {
+			size_t end = pub_number_end(text, len, i, &real);
+			char num[64], *stop;
+			if (end == i || end - i >= sizeof(num))
+				return false;
+			memcpy(num, text + i, end - i);
+			num[end - i] = '\0';
+			errno = 0;
+			if (real) {
+				double x = strtod(num, &stop);
+				if (*stop || isinf(x))
+					return false;
+				if (col >= 0) {
+					cell[col].kind = 'n';
+					pub_real(p, &cell[col], x);
+				}
+			} else {
+				long long x = strtoll(num, &stop, 10);
+				if (*stop || errno == ERANGE)
+					return false;
+				if (col >= 0) {
+					cell[col].kind = 'i';
+					cell[col].u.i = x;
+				}
+			}
+			i = end;
+		} else if (len - i >= 4 && (!memcmp(text + i, "true", 4) ||
+		                            !memcmp(text + i, "null", 4))) {
+			if (col >= 0)
+				cell[col].kind = 'n';
+			i += 4;
+		} else if (len - i >= 5 && !memcmp(text + i, "false", 5)) {
+			if (col >= 0)
+				cell[col].kind = 'n';
+			i += 5;
+		} else {
+			return false;
+		}
+		i = pub_blank(text, len, i);
+		if (i < len && text[i] == ',') {
+			i = pub_blank(text, len, i + 1);
+			continue;
+		}
+		if (i < len && text[i] == '}')
+			break;
+		return false;
+	}
+done:
+	*at = i + 1;
+	pub_index_row(p);
+	return true;
+}
+
 /*
  * Read the release's indicators.json (an object whose "columns" come
  * before its "data", as the release writes them) one row at a time: the
@@ -314,8 +639,9 @@ static json_t *pub_value(const char *text, size_t len, size_t *at)
  */
 static bool pub_stream(struct ob_http_pub *p, const char *text, size_t len)
 {
-	size_t at = pub_blank(text, len, 0);
-	bool have_cols = false, have_data = false;
+	size_t at = pub_blank(text, len, 0), scratch_cap = 0;
+	bool have_cols = false, have_data = false, ok = false;
+	char *scratch = NULL;
 
 	if (at >= len || text[at] != '{')
 		return false;
@@ -327,42 +653,50 @@ static bool pub_stream(struct ob_http_pub *p, const char *text, size_t len)
 
 		json_decref(key);
 		if (!k)
-			return false;
+			goto free_scratch;
 		at = pub_blank(text, len, at);
 		if (at >= len || text[at] != ':')
-			return false;
+			goto free_scratch;
 		at = pub_blank(text, len, at + 1);
 		if (data) {
 			if (!have_cols || at >= len || text[at] != '[')
-				return false;
+				goto free_scratch;
 			at = pub_blank(text, len, at + 1);
 			while (at < len && text[at] != ']') {
 				json_t *row;
-				if (text[at] != '{' || !(row = pub_value(text, len, &at)))
-					return false;
-				pub_add_row(p, row);
-				json_decref(row);
+				if (text[at] != '{')
+					goto free_scratch;
+				if (!pub_fast_row(p, text, len, &at, &scratch, &scratch_cap)) {
+					/* what the release does not write: jansson's reading */
+					if (!(row = pub_value(text, len, &at)))
+						goto free_scratch;
+					pub_add_row(p, row);
+					json_decref(row);
+				}
 				at = pub_blank(text, len, at);
 				if (at < len && text[at] == ',')
 					at = pub_blank(text, len, at + 1);
 			}
 			if (at >= len)
-				return false;
+				goto free_scratch;
 			at++;
 			have_data = true;
 		} else {
 			json_t *v = pub_value(text, len, &at);
-			bool ok = v && (!cols || (!have_cols && pub_columns(p, v)));
+			bool good = v && (!cols || (!have_cols && pub_columns(p, v)));
 			json_decref(v);
-			if (!ok)
-				return false;
+			if (!good)
+				goto free_scratch;
 			have_cols |= cols;
 		}
 		at = pub_blank(text, len, at);
 		if (at < len && text[at] == ',')
 			at = pub_blank(text, len, at + 1);
 	}
-	return have_data && at < len && pub_blank(text, len, at + 1) == len;
+	ok = have_data && at < len && pub_blank(text, len, at + 1) == len;
+free_scratch:
+	free(scratch);
+	return ok;
 }
 
 /* A new, empty table. */

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fixture.h"
@@ -876,6 +877,121 @@ static void without_store(void **state)
 	ctx = saved;
 }
 
+
+/* Write text as DIR/releases/VERSION/indicators.json. */
+static void write_release(const char *version, const char *text)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/releases/%s", dir, version);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/releases/%s/indicators.json", dir, version);
+	assert_non_null(f = fopen(path, "wb"));
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void remove_release(const char *version)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/releases/%s/indicators.json", dir, version);
+	assert_int_equal(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/releases/%s", dir, version);
+	assert_int_equal(rmdir(path), 0);
+}
+
+/* The rows GET /api/v1/indicators/x_rate?territory=AAA answers: the release's
+ * rows as jansson reads them, whether a row is read by the server's own
+ * reader (the release's layout) or by jansson (a nested value, keys in
+ * another order) or the whole file by jansson (data before columns). */
+static void published_rows_as_jansson_reads_them(const char *version)
+{
+	struct ob_http_response res;
+	json_t *j, *data, *r;
+
+	call("GET", "/api/v1/indicators/x_rate?territory=AAA", NULL, NULL, NULL, &res);
+	if (res.status != 200)
+		fail_msg("%s: status %d: %.*s", version, res.status, (int)res.body.len, res.body.ptr);
+	assert_string_equal(ob_http_header_get(&res, "X-Release"), version);
+	j = body_json(&res);
+	data = json_object_get(j, "data");
+	assert_int_equal(json_array_size(data), 5);
+	/* escapes, a surrogate pair, a real kept short */
+	r = json_array_get(data, 0);
+	assert_string_equal(json_string_value(json_object_get(r, "name")),
+	                    "caf\xc3\xa9 \"bar\" \xf0\x9f\x98\x80 \\ / tab\t");
+	assert_true(json_is_real(json_object_get(r, "value")));
+	assert_true(json_real_value(json_object_get(r, "value")) == 0.136693);
+	assert_int_equal(json_integer_value(json_object_get(r, "year")), 2024);
+	assert_true(json_is_null(json_object_get(r, "extra")));
+	/* keys in another order and a nested value nobody reads: an
+	 * underflowing real is 0 */
+	r = json_array_get(data, 1);
+	assert_int_equal(json_integer_value(json_object_get(r, "year")), 2023);
+	assert_string_equal(json_string_value(json_object_get(r, "name")), "ok");
+	assert_true(json_number_value(json_object_get(r, "value")) == 0);
+	/* an integer stays one; true is no text */
+	r = json_array_get(data, 2);
+	assert_true(json_is_integer(json_object_get(r, "value")));
+	assert_int_equal(json_integer_value(json_object_get(r, "value")), 12);
+	assert_true(json_is_null(json_object_get(r, "name")));
+	assert_string_equal(json_string_value(json_object_get(r, "extra")), "x");
+	/* a repeated key: the last */
+	r = json_array_get(data, 3);
+	assert_true(json_real_value(json_object_get(r, "value")) == 2.5);
+	/* a negative exponent and a column the row lacks */
+	r = json_array_get(data, 4);
+	assert_true(json_real_value(json_object_get(r, "value")) == -0.0125);
+	assert_true(json_is_null(json_object_get(r, "extra")));
+	json_decref(j);
+	ob_http_response_release(&res);
+	/* another territory's rows are not these */
+	call("GET", "/api/v1/indicators/x_rate?territory=BBB", NULL, NULL, NULL, &res);
+	assert_int_equal(res.status, 200);
+	j = body_json(&res);
+	assert_int_equal(json_array_size(json_object_get(j, "data")), 1);
+	json_decref(j);
+	ob_http_response_release(&res);
+}
+
+static void published_table(void **state)
+{
+#define ROWS \
+	"{\"indicator\":\"x_rate\",\"territory\":\"AAA\",\"year\":2024,\"sex\":\"T\"," \
+	"\"value\":0.1366930000,\"name\":\"caf\\u00e9 \\\"bar\\\" \\ud83d\\ude00 \\\\ \\/ tab\\t\"," \
+	"\"extra\":null},\n" \
+	" { \"sex\" : \"T\", \"year\" : 2023, \"indicator\" : \"x_rate\", \"territory\" : \"AAA\"," \
+	" \"value\" : 1e-400, \"name\" : \"ok\", \"junk\" : {\"a\": [1, 2]} } ,\n" \
+	"{\"indicator\":\"x_rate\",\"territory\":\"AAA\",\"year\":2022,\"sex\":\"T\",\"value\":12," \
+	"\"name\":true,\"extra\":\"x\"},\n" \
+	"{\"indicator\":\"x_rate\",\"territory\":\"AAA\",\"year\":2021,\"sex\":\"T\",\"value\":1.5," \
+	"\"value\":2.5,\"name\":\"dup\",\"extra\":false},\n" \
+	"{\"indicator\":\"x_rate\",\"territory\":\"AAA\",\"year\":2020,\"sex\":\"T\"," \
+	"\"value\":-1.25E-2,\"name\":\"\"},\n" \
+	"{\"indicator\":\"x_rate\",\"territory\":\"BBB\",\"year\":2024,\"sex\":\"T\",\"value\":null," \
+	"\"name\":\"b\",\"extra\":null}"
+#define COLS "\"columns\":[\"indicator\",\"territory\",\"year\",\"sex\",\"value\",\"name\",\"extra\"]"
+	(void)state;
+	/* as a release writes it: columns, then data */
+	write_release("v1", "{\"table\":\"indicators\"," COLS ",\"data\":[\n" ROWS "]}\n");
+	published_rows_as_jansson_reads_them("v1");
+	/* data before columns: the whole file read by jansson */
+	write_release("v2", "{\"data\":[" ROWS "]," COLS "}");
+	published_rows_as_jansson_reads_them("v2");
+	/* a text jansson refuses (a NUL escape): no table at all, not a row
+	 * less */
+	write_release("v3", "{" COLS ",\"data\":[" ROWS ",{\"indicator\":\"x_rate\","
+	                    "\"territory\":\"AAA\",\"name\":\"a\\u0000b\"}]}");
+	expect_error("GET", "/api/v1/indicators/x_rate?territory=AAA", NULL, 404, "no_release");
+	remove_release("v3");
+	remove_release("v2");
+	remove_release("v1");
+#undef ROWS
+#undef COLS
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -893,6 +1009,7 @@ int main(void)
 		cmocka_unit_test(login),
 		cmocka_unit_test(purpose_and_failed_audit),
 		cmocka_unit_test(without_store),
+		cmocka_unit_test(published_table),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
