@@ -13,10 +13,10 @@
 # the name index follows a change of aliases and is rebuilt whole when it
 # is gone; a further conviction (registry convict) is refused with nothing
 # changed for an unknown offence, a date before the birth or after today
-# and a closed entry (and by "case move" at all), is listed by show, the API and the portal with the
-# first, makes the registration last until its own period ends (expiry
-# waits for it; a life sentence never expires) and leaves the statistics
-# counting the entry once, by its first offence.
+# and a closed entry (and by "case move" at all), is listed by show, the
+# API and the portal with the first, makes the registration last until
+# its own period ends (expiry waits for it; a life sentence never expires)
+# and leaves the statistics counting the entry once, by its first offence.
 export LC_ALL=C.UTF-8
 O="$T/obs"
 init_obs -q "$O"
