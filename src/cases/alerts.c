@@ -140,6 +140,7 @@ struct kept_severe {
 	long long id;
 	const char *unit;
 	unsigned short rule, value;
+	signed char state;
 };
 
 struct kept_due {
@@ -148,12 +149,14 @@ struct kept_due {
 	int day;
 	unsigned short rule;
 	bool day_based;
+	signed char state;
 };
 
 struct by_value {
 	const char *value;
 	long long id;
 	const char *unit;
+	int state;
 };
 
 struct text_block {
@@ -327,6 +330,7 @@ void ob_case_alerts_add(struct ob_case_alerts_run *run, const struct ob_case_rec
 							.id = c->id, .unit = unit,
 							.rule = (unsigned short)k,
 							.value = (unsigned short)j,
+							.state = (signed char)state,
 						};
 					break;
 				}
@@ -347,6 +351,7 @@ void ob_case_alerts_add(struct ob_case_alerts_run *run, const struct ob_case_rec
 		                              sizeof(struct kept_due)) = (struct kept_due){
 			.id = c->id, .due = due.due, .unit = unit, .day = (int)due.due_day,
 			.rule = (unsigned short)k, .day_based = due.day_based,
+			.state = (signed char)state,
 		};
 	}
 	if (!opened_by(c, now))
@@ -360,7 +365,7 @@ void ob_case_alerts_add(struct ob_case_alerts_run *run, const struct ob_case_rec
 		if (!unit)
 			unit = intern(run, c->unit);
 		*(struct by_value *)kept_push(&run->rep[k], sizeof(struct by_value)) =
-			(struct by_value){ intern(run, v), c->id, unit };
+			(struct by_value){ intern(run, v), c->id, unit, state };
 	}
 }
 
@@ -400,7 +405,7 @@ static int give_severe(const struct ob_case_alerts_run *run,
 		const struct kept_severe *k = (const struct kept_severe *)run->sev.p + i;
 		const struct ob_case_severity *r = &t->severities[k->rule];
 		struct ob_case_alert a = {
-			.kind = OB_CASE_SEVERE, .case_id = k->id, .unit = k->unit,
+			.kind = OB_CASE_SEVERE, .case_id = k->id, .unit = k->unit, .state = k->state,
 			.rule = r->name, .label = r->label, .label_en = r->label_en,
 			.field = t->fields[r->field].name,
 			.value = t->fields[r->field].protected ? NULL : r->values[k->value],
@@ -423,7 +428,7 @@ static int give_due(const struct ob_case_alerts_run *run, int kind,
 			                   .day_based = k->day_based };
 		struct ob_case_alert a = {
 			.kind = (enum ob_case_alert_kind)kind, .case_id = k->id, .unit = k->unit,
-			.rule = r->name, .label = r->label, .label_en = r->label_en, .due = &due,
+			.state = k->state, .rule = r->name, .label = r->label, .label_en = r->label_en, .due = &due,
 		};
 		stop = fn(arg, &a);
 	}
@@ -459,7 +464,8 @@ static int give_repeats(struct ob_case_alerts_run *run,
 					ids[m - i] = v[m].id;
 				struct ob_case_alert a = {
 					.kind = OB_CASE_REPEAT, .case_id = v[j - 1].id,
-					.unit = v[j - 1].unit, .rule = r->name,
+					.unit = v[j - 1].unit, .state = v[j - 1].state,
+					.rule = r->name,
 					.field = t->fields[r->field].name,
 					.value = t->fields[r->field].protected ? NULL : v[i].value,
 					.ids = ids, .n_ids = j - i,
