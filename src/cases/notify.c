@@ -403,7 +403,7 @@ static int scan_alert(void *arg, const struct ob_case_alert *a)
  * would spare little: the lock is held mostly for the outbox, one row
  * added or found per alert, which the former path (every case loaded
  * first, then the lock) also did under it. At a million open cases
- * (docs/cases.md) the lock is held 18.2 s, against 17.0 s before: the
+ * (docs/cases.md) the lock is held 18.1 s, against 17.0 s before: the
  * reading adds about a second; the rest is 1.14 million outbox keys
  * looked up or added. Other writers wait for it (within the store's busy
  * time).
