@@ -128,9 +128,10 @@ static bool opened_by(const struct ob_case_rec *c, long long now)
  * repeats), each by case: a run takes the cases one by one, in order of
  * id, and keeps of each only what its alerts need (a severe match, a
  * deadline's kind and due time, a repeat rule's value), with its unit and
- * the values kept once each (interned), so that the cases themselves need
- * not be held: the alerts of a million open cases read as a stream
- * (ob_case_alerts_read) keep some tens of bytes per alert.
+ * its state at now (one text: intern_unit) and the values kept once each
+ * (interned), so that the cases themselves need not be held: the alerts
+ * of a million open cases read as a stream (ob_case_alerts_read) keep
+ * some tens of bytes per alert.
  *
  * A deadline that cannot be computed ends the deadlines there: the
  * overdue alerts before it are given, then its error, as when each kind
@@ -293,6 +294,33 @@ static const char *intern(struct ob_case_alerts_run *run, const char *v)
 	return run->interned[i];
 }
 
+/*
+ * A case's unit kept once in the run after a byte of its state at now
+ * (state + 2: never the end of a text), so that what an alert keeps of its
+ * case (unit and state) takes one pointer: the run's units are few, their
+ * pairs with states not many more.
+ */
+static const char *intern_unit(struct ob_case_alerts_run *run, const char *unit, int state)
+{
+	size_t n = strlen(unit);
+	char small[256], *b = n + 2 <= sizeof(small) ? small : ob_malloc(n + 2);
+	const char *v;
+
+	_Static_assert(OB_MAX_CASE_STATES + 1 < 256, "a state and 2 in one byte");
+	b[0] = (char)(unsigned char)(state + 2);
+	memcpy(b + 1, unit, n + 1);
+	v = intern(run, b);
+	if (b != small)
+		free(b);
+	return v;
+}
+
+/* The state kept before a unit by intern_unit(). */
+static int unit_state(const char *kept)
+{
+	return (int)(unsigned char)kept[0] - 2;
+}
+
 struct ob_case_alerts_run *ob_case_alerts_start(const struct ob_case_type *t,
                                                 const struct ob_calendar *cal, long long now)
 {
@@ -320,7 +348,7 @@ void ob_case_alerts_add(struct ob_case_alerts_run *run, const struct ob_case_rec
 			for (size_t j = 0; v && j < r->n_values; j++)
 				if (!strcmp(v, r->values[j])) {
 					if (!unit)
-						unit = intern(run, c->unit);
+						unit = intern_unit(run, c->unit, state);
 					*(struct kept_severe *)kept_push(&run->sev,
 					                                 sizeof(struct kept_severe)) =
 						(struct kept_severe){
@@ -342,7 +370,7 @@ void ob_case_alerts_add(struct ob_case_alerts_run *run, const struct ob_case_rec
 		if (!due.active || (kind = due_kind(run->cal, r, &due, now)) < 0)
 			continue;
 		if (!unit)
-			unit = intern(run, c->unit);
+			unit = intern_unit(run, c->unit, state);
 		*(struct kept_due *)kept_push(&run->due[kind - OB_CASE_OVERDUE],
 		                              sizeof(struct kept_due)) = (struct kept_due){
 			.id = c->id, .due = due.due, .unit = unit, .day = (int)due.due_day,
@@ -358,7 +386,7 @@ void ob_case_alerts_add(struct ob_case_alerts_run *run, const struct ob_case_rec
 		if (!v || c->entries[0].at <= now - (long long)r->window_days * 86400)
 			continue;
 		if (!unit)
-			unit = intern(run, c->unit);
+			unit = intern_unit(run, c->unit, state);
 		*(struct by_value *)kept_push(&run->rep[k], sizeof(struct by_value)) =
 			(struct by_value){ intern(run, v), c->id, unit };
 	}
@@ -400,7 +428,8 @@ static int give_severe(const struct ob_case_alerts_run *run,
 		const struct kept_severe *k = (const struct kept_severe *)run->sev.p + i;
 		const struct ob_case_severity *r = &t->severities[k->rule];
 		struct ob_case_alert a = {
-			.kind = OB_CASE_SEVERE, .case_id = k->id, .unit = k->unit,
+			.kind = OB_CASE_SEVERE, .case_id = k->id, .unit = k->unit + 1,
+			.state = unit_state(k->unit),
 			.rule = r->name, .label = r->label, .label_en = r->label_en,
 			.field = t->fields[r->field].name,
 			.value = t->fields[r->field].protected ? NULL : r->values[k->value],
@@ -422,8 +451,9 @@ static int give_due(const struct ob_case_alerts_run *run, int kind,
 		struct ob_case_due due = { .active = true, .due = k->due, .due_day = k->day,
 			                   .day_based = k->day_based };
 		struct ob_case_alert a = {
-			.kind = (enum ob_case_alert_kind)kind, .case_id = k->id, .unit = k->unit,
-			.rule = r->name, .label = r->label, .label_en = r->label_en, .due = &due,
+			.kind = (enum ob_case_alert_kind)kind, .case_id = k->id, .unit = k->unit + 1,
+			.state = unit_state(k->unit), .rule = r->name, .label = r->label,
+			.label_en = r->label_en, .due = &due,
 		};
 		stop = fn(arg, &a);
 	}
@@ -459,7 +489,9 @@ static int give_repeats(struct ob_case_alerts_run *run,
 					ids[m - i] = v[m].id;
 				struct ob_case_alert a = {
 					.kind = OB_CASE_REPEAT, .case_id = v[j - 1].id,
-					.unit = v[j - 1].unit, .rule = r->name,
+					.unit = v[j - 1].unit + 1,
+					.state = unit_state(v[j - 1].unit),
+					.rule = r->name,
 					.field = t->fields[r->field].name,
 					.value = t->fields[r->field].protected ? NULL : v[i].value,
 					.ids = ids, .n_ids = j - i,

@@ -236,6 +236,7 @@ struct ob_case_alert {
 	enum ob_case_alert_kind kind;
 	long long case_id;          /* repeats: the latest of the cases */
 	const char *unit;           /* that case's unit ("" when none) */
+	int state;                  /* that case's state at now (-1: none) */
 	const char *rule;           /* the rule's name */
 	const char *label, *label_en;
 	const struct ob_case_due *due;  /* deadlines only */

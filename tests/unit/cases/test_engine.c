@@ -3,7 +3,10 @@
  * audit log as they were, a move that lost a race refused, the history
  * complete and append-only, and every change in the audit log; the cases
  * of a type loaded whole as one by one; values changed without a move (the
- * protected role only, the state kept, one event, audited "case.set"). */
+ * protected role only, the state kept, one event, audited "case.set"); the
+ * alerts read through the open cases' table, loaded or as a stream, and
+ * the outbox rows the notify scan queues from that stream, against those
+ * of every case loaded with its whole history. */
 #include "test.h"
 
 #include <stdlib.h>
@@ -12,6 +15,7 @@
 
 #include "base/buf.h"
 #include "cases/cases.h"
+#include "cases/notify.h"
 #include "cases/stats.h"
 #include "store/audit.h"
 #include "store/cases.h"
@@ -481,8 +485,9 @@ static int alert_line(void *arg, const struct ob_case_alert *a)
 {
 	struct ob_buf *b = arg;
 
-	ob_buf_putf(b, "%s %lld %s %s %s %lld", ob_case_alert_name(a->kind), a->case_id, a->unit,
-	              a->rule, a->value ? a->value : "-", a->due ? a->due->due : -1LL);
+	ob_buf_putf(b, "%s %lld %s %d %s %s %lld", ob_case_alert_name(a->kind), a->case_id,
+	            a->unit, a->state, a->rule, a->value ? a->value : "-",
+	            a->due ? a->due->due : -1LL);
 	for (size_t i = 0; i < a->n_ids; i++)
 		ob_buf_putf(b, " %lld", a->ids[i]);
 	ob_buf_putc(b, '\n');
@@ -514,11 +519,106 @@ static char *read_text(struct ob_store *s, const struct ob_case_type *t,
 	return ob_buf_detach(&b, NULL);
 }
 
+/* The oracle of the notify scan: what it should queue at now, from the
+ * alerts of every case loaded with its history (all), each key once and
+ * only when the outbox does not hold it yet, one line each as
+ * outbox_text() gives the rows. */
+struct oracle {
+	struct ob_store *s;
+	const struct ob_case_set *all;
+	long long now;
+	struct ob_buf b;   /* starts with '\n': a key is "\nKEY " in it */
+};
+
+static int oracle_line(void *arg, const struct ob_case_alert *a)
+{
+	struct oracle *o = arg;
+	const struct ob_case_type *t = o->all->type;
+	char key[256], due[32] = "", find[260];
+	int state = -1;
+	sqlite3_stmt *st;
+	struct ob_diag d;
+	bool there;
+
+	for (size_t i = 0; i < o->all->n; i++)
+		if (o->all->cases[i].id == a->case_id)
+			state = ob_case_state_at(&o->all->cases[i], o->now);
+	if (a->due)
+		ob_audit_time(a->due->due, due);
+	if (a->kind == OB_CASE_REPEAT)
+		snprintf(key, sizeof(key), "%s/repeat/%s/%lld", t->code, a->rule, a->case_id);
+	else if (a->kind == OB_CASE_SEVERE)
+		snprintf(key, sizeof(key), "%s/%lld/severe/%s", t->code, a->case_id, a->rule);
+	else
+		snprintf(key, sizeof(key), "%s/%lld/%s/%s/%s", t->code, a->case_id,
+		         ob_case_alert_name(a->kind), a->rule, due);
+	assert_int_equal(ob_store_prepare(o->s, "SELECT 1 FROM case_outbox WHERE key = ?1", &st, &d),
+	                 OB_OK);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	there = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	snprintf(find, sizeof(find), "\n%s ", key);
+	if (there || strstr(o->b.ptr, find))
+		return 0;
+	ob_buf_putf(&o->b, "%s %s %s %s %s %s %s %s\n", key, state >= 0 ? t->states[state].name : "?",
+	            a->unit && a->unit[0] ? a->unit : "-", ob_case_alert_name(a->kind), a->rule,
+	            due[0] ? due : "-", a->field ? a->field : "-", a->value ? a->value : "-");
+	return 0;
+}
+
+/* The outbox rows after row `after`, by id, as oracle_line() writes them. */
+static char *outbox_text(struct ob_store *s, long long after)
+{
+	struct ob_buf b = OB_BUF_INIT(1 << 20);
+	sqlite3_stmt *st;
+	struct ob_diag d;
+
+	ob_buf_putc(&b, '\n');
+	assert_int_equal(ob_store_prepare(s, "SELECT key, state, coalesce(unit, '-'), kind,"
+	                                     " rule, coalesce(due, '-'), coalesce(field, '-'),"
+	                                     " coalesce(value, '-') FROM case_outbox"
+	                                     " WHERE id > ?1 ORDER BY id", &st, &d),
+	                 OB_OK);
+	sqlite3_bind_int64(st, 1, after);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		for (int c = 0; c < 8; c++)
+			ob_buf_putf(&b, "%s%c", (const char *)sqlite3_column_text(st, c),
+			            c == 7 ? '\n' : ' ');
+	sqlite3_finalize(st);
+	assert_false(ob_buf_failed(&b));
+	return ob_buf_detach(&b, NULL);
+}
+
+/* The notify scan of t at now queues what the oracle says, in its order. */
+static void check_scan(struct ob_store *s, const struct ob_case_type *t,
+                       const struct ob_calendar *cal, const struct ob_case_set *all,
+                       long long now)
+{
+	struct oracle o = { .s = s, .all = all, .now = now, .b = OB_BUF_INIT(1 << 20) };
+	long long last = count(s, "SELECT coalesce(max(id), 0) FROM case_outbox"), added = 0;
+	struct ob_diag d;
+	char *got;
+
+	ob_buf_putc(&o.b, '\n');
+	assert_int_equal(ob_case_alerts(all, cal, now, oracle_line, &o, &d), OB_OK);
+	assert_false(ob_buf_failed(&o.b));
+	assert_int_equal(ob_notify_scan(s, t, cal, now, &added, &d), OB_OK);
+	got = outbox_text(s, last);
+	assert_string_equal(got, o.b.ptr);
+	/* the rows it says it added are the new ones */
+	for (const char *p = got + 1; *p; p++)
+		added -= *p == '\n';
+	assert_int_equal(added, 0);
+	free(got);
+	ob_buf_release(&o.b);
+}
+
 /* The open cases' table (case_open) after every change the engine makes
  * (opens, moves, closures, reopenings, values set by a move, a unit
  * changed): the alerts read through it, at the last change and later,
  * loaded (ob_case_load_alerts) or as a stream (ob_case_alerts_read), are
- * those of every case loaded with its whole history. */
+ * those of every case loaded with its whole history, and so are the
+ * outbox rows the notify scan queues then (check_scan). */
 static void open_table(void **state)
 {
 	static const char text[] =
@@ -581,6 +681,7 @@ static void open_table(void **state)
 			assert_string_equal(got, want);
 			free(want);
 			free(got);
+			check_scan(s, t, &cal, &all, at + later);
 			ob_case_set_free(&all);
 			ob_case_set_free(&quick);
 		}
