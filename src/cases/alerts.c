@@ -296,19 +296,24 @@ static const char *intern(struct ob_case_alerts_run *run, const char *v)
 
 /*
  * A case's unit kept once in the run after a byte of its state at now
- * (state + 2: never the end of a text), so that what an alert keeps of its
- * case (unit and state) takes one pointer: the run's units are few, their
- * pairs with states not many more.
+ * (state + 2: never the end of a text) and one saying whether it has a
+ * unit at all ('u', or 'n' for none: NULL, not ""), so that what an alert
+ * keeps of its case (unit and state) takes one pointer: the run's units
+ * are few, their pairs with states not many more.
  */
 static const char *intern_unit(struct ob_case_alerts_run *run, const char *unit, int state)
 {
-	size_t n = strlen(unit);
-	char small[256], *b = n + 2 <= sizeof(small) ? small : ob_malloc(n + 2);
+	size_t n = unit ? strlen(unit) : 0;
+	char small[256], *b = n + 3 <= sizeof(small) ? small : ob_malloc(n + 3);
 	const char *v;
 
 	_Static_assert(OB_MAX_CASE_STATES + 1 < 256, "a state and 2 in one byte");
 	b[0] = (char)(unsigned char)(state + 2);
-	memcpy(b + 1, unit, n + 1);
+	b[1] = unit ? 'u' : 'n';
+	if (unit)
+		memcpy(b + 2, unit, n + 1);
+	else
+		b[2] = '\0';
 	v = intern(run, b);
 	if (b != small)
 		free(b);
@@ -319,6 +324,12 @@ static const char *intern_unit(struct ob_case_alerts_run *run, const char *unit,
 static int unit_state(const char *kept)
 {
 	return (int)(unsigned char)kept[0] - 2;
+}
+
+/* The unit kept by intern_unit(): NULL for a case without one. */
+static const char *unit_text(const char *kept)
+{
+	return kept[1] == 'u' ? kept + 2 : NULL;
 }
 
 struct ob_case_alerts_run *ob_case_alerts_start(const struct ob_case_type *t,
@@ -428,7 +439,8 @@ static int give_severe(const struct ob_case_alerts_run *run,
 		const struct kept_severe *k = (const struct kept_severe *)run->sev.p + i;
 		const struct ob_case_severity *r = &t->severities[k->rule];
 		struct ob_case_alert a = {
-			.kind = OB_CASE_SEVERE, .case_id = k->id, .unit = k->unit + 1,
+			.kind = OB_CASE_SEVERE, .case_id = k->id,
+			.unit = unit_text(k->unit),
 			.state = unit_state(k->unit),
 			.rule = r->name, .label = r->label, .label_en = r->label_en,
 			.field = t->fields[r->field].name,
@@ -451,7 +463,8 @@ static int give_due(const struct ob_case_alerts_run *run, int kind,
 		struct ob_case_due due = { .active = true, .due = k->due, .due_day = k->day,
 			                   .day_based = k->day_based };
 		struct ob_case_alert a = {
-			.kind = (enum ob_case_alert_kind)kind, .case_id = k->id, .unit = k->unit + 1,
+			.kind = (enum ob_case_alert_kind)kind, .case_id = k->id,
+			.unit = unit_text(k->unit),
 			.state = unit_state(k->unit), .rule = r->name, .label = r->label,
 			.label_en = r->label_en, .due = &due,
 		};
@@ -489,7 +502,7 @@ static int give_repeats(struct ob_case_alerts_run *run,
 					ids[m - i] = v[m].id;
 				struct ob_case_alert a = {
 					.kind = OB_CASE_REPEAT, .case_id = v[j - 1].id,
-					.unit = v[j - 1].unit + 1,
+					.unit = unit_text(v[j - 1].unit),
 					.state = unit_state(v[j - 1].unit),
 					.rule = r->name,
 					.field = t->fields[r->field].name,
