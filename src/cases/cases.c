@@ -31,6 +31,25 @@ ob_err ob_cases_load(const char *dir, struct ob_cases *c, struct ob_diag *d)
 	return OB_OK;
 }
 
+ob_err ob_cases_load_one(const char *dir, const char *code, struct ob_cases *c,
+                        struct ob_diag *d)
+{
+	struct ob_case_type t;
+	bool found;
+	ob_err e;
+
+	memset(c, 0, sizeof(*c));
+	if ((e = ob_case_type_load(dir, code, &t, &found, d)) || !found)
+		return e;
+	c->types = ob_calloc(1, sizeof(*c->types));
+	c->calendars = ob_calloc(1, sizeof(*c->calendars));
+	c->types[0] = t;
+	c->n = 1;
+	if ((e = ob_calendar_load(dir, t.country, &c->calendars[0], d)))
+		ob_cases_release(c);
+	return e;
+}
+
 void ob_cases_release(struct ob_cases *c)
 {
 	for (size_t i = 0; c->calendars && i < c->n; i++)

@@ -33,6 +33,13 @@ struct ob_cases {
 
 /* Read dir/catalog/cases/ and the calendar of each type's country. */
 ob_err ob_cases_load(const char *dir, struct ob_cases *c, struct ob_diag *d);
+/* Only the type code of dir/catalog/cases/ (ob_case_type_load) and its
+ * country's calendar: c holds that one type, or none when there is no
+ * such type (ob_cases_find says -1). For a command that acts on one type:
+ * the other types' files, and the schools catalogue they may use, are not
+ * read. */
+ob_err ob_cases_load_one(const char *dir, const char *code, struct ob_cases *c,
+                        struct ob_diag *d);
 void ob_cases_release(struct ob_cases *c);
 /* The index of type code; -1 when there is none. */
 int ob_cases_find(const struct ob_cases *c, const char *code);

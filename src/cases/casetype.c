@@ -10,6 +10,7 @@
 #include "text/text.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 
 struct parse {
@@ -862,21 +863,70 @@ static int cmp_type(const void *a, const void *b)
 	return strcmp(((const struct ob_case_type *)a)->code, ((const struct ob_case_type *)b)->code);
 }
 
+/* Parse the file name (CODE.ini) of folder into t, whose code must be
+ * the name's; the caller releases t also after a failure. */
+static ob_err load_file(const char *folder, const char *name, struct ob_case_type *t,
+                        struct ob_diag *d)
+{
+	char path[OB_MAX_PATH];
+	size_t len = strlen(name), tlen;
+	char *text;
+	ob_err e;
+	int w = snprintf(path, sizeof(path), "%s/%s", folder, name);
+
+	memset(t, 0, sizeof(*t));
+	if (w < 0 || (size_t)w >= sizeof(path))
+		return OB_DIAG(d, OB_ETOOBIG, folder, 0, 0, NULL, 0, "ruta demasiado larga",
+		               "path too long");
+	if ((e = ob_read_file(path, OB_MAX_CONFIG_FILE, &text, &tlen, d)))
+		return e;
+	e = ob_case_type_parse(text, tlen, path, t, d);
+	free(text);
+	if (e)
+		return e;
+	if (strlen(t->code) + 4 != len || strncmp(t->code, name, len - 4))
+		return OB_DIAG(d, OB_EINVAL, path, 0, 0, t->code, strlen(t->code),
+		               "el código del tipo de caso debe ser el nombre del archivo",
+		               "the case type's code must be the file's name");
+	return OB_OK;
+}
+
+/* The schools catalogue of dir, given to t when one of its fields uses it. */
+static ob_err load_schools(const char *dir, struct ob_case_type *t, struct ob_diag *d)
+{
+	for (size_t f = 0; f < t->n_fields; f++)
+		if (t->fields[f].schools) {
+			t->schools = ob_calloc(1, sizeof(*t->schools));
+			return ob_schools_load(dir, t->schools, d);
+		}
+	return OB_OK;
+}
+
+static int folder_of(const char *dir, char *folder, size_t size, struct ob_diag *d)
+{
+	int w = snprintf(folder, size, "%s/catalog/cases", dir);
+
+	if (w < 0 || (size_t)w >= size) {
+		OB_DIAG(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga", "path too long");
+		return -1;
+	}
+	return 0;
+}
+
 ob_err ob_case_types_load(const char *dir, struct ob_case_type **types, size_t *n,
                           struct ob_diag *d)
 {
-	char folder[OB_MAX_PATH], path[OB_MAX_PATH];
+	char folder[OB_MAX_PATH];
 	struct ob_case_type *v = NULL;
 	size_t count = 0;
 	struct dirent *de;
 	ob_err e = OB_OK;
 	DIR *dh;
-	int w = snprintf(folder, sizeof(folder), "%s/catalog/cases", dir);
 
 	*types = NULL;
 	*n = 0;
-	if (w < 0 || (size_t)w >= sizeof(folder))
-		return OB_DIAG(d, OB_ETOOBIG, dir, 0, 0, NULL, 0, "ruta demasiado larga", "path too long");
+	if (folder_of(dir, folder, sizeof(folder), d))
+		return OB_ETOOBIG;
 	if (!(dh = opendir(folder)))
 		return errno == ENOENT ? OB_OK
 		                       : OB_DIAG(d, OB_EIO, folder, 0, 0, NULL, 0,
@@ -884,8 +934,6 @@ ob_err ob_case_types_load(const char *dir, struct ob_case_type **types, size_t *
 		                                 "cannot read the folder: %s", strerror(errno));
 	while ((de = readdir(dh))) {
 		size_t len = strlen(de->d_name);
-		char *text;
-		size_t tlen;
 
 		if (len < 5 || de->d_name[0] == '.' || strcmp(de->d_name + len - 4, ".ini"))
 			continue;
@@ -894,33 +942,16 @@ ob_err ob_case_types_load(const char *dir, struct ob_case_type **types, size_t *
 			            "more than %d case types", OB_MAX_CASE_TYPES);
 			break;
 		}
-		w = snprintf(path, sizeof(path), "%s/%s", folder, de->d_name);
-		if (w < 0 || (size_t)w >= sizeof(path))
-			continue;
-		if ((e = ob_read_file(path, OB_MAX_CONFIG_FILE, &text, &tlen, d)))
-			break;
 		v = ob_realloc(v, (count + 1) * sizeof(*v));
-		e = ob_case_type_parse(text, tlen, path, &v[count], d);
-		free(text);
+		e = load_file(folder, de->d_name, &v[count], d);
 		count++;
 		if (e)
 			break;
-		if (strlen(v[count - 1].code) + 4 != len || strncmp(v[count - 1].code, de->d_name, len - 4)) {
-			e = OB_DIAG(d, OB_EINVAL, path, 0, 0, v[count - 1].code, strlen(v[count - 1].code),
-			            "el código del tipo de caso debe ser el nombre del archivo",
-			            "the case type's code must be the file's name");
-			break;
-		}
 	}
 	closedir(dh);
-	/* the schools catalogue, read once and given to the types that use it */
+	/* the schools catalogue, given to each type that uses it */
 	for (size_t i = 0; !e && i < count; i++)
-		for (size_t f = 0; f < v[i].n_fields; f++)
-			if (v[i].fields[f].schools) {
-				v[i].schools = ob_calloc(1, sizeof(*v[i].schools));
-				e = ob_schools_load(dir, v[i].schools, d);
-				break;
-			}
+		e = load_schools(dir, &v[i], d);
 	if (e) {
 		ob_case_types_free(v, count);
 		return e;
@@ -929,6 +960,35 @@ ob_err ob_case_types_load(const char *dir, struct ob_case_type **types, size_t *
 		qsort(v, count, sizeof(*v), cmp_type);
 	*types = v;
 	*n = count;
+	return OB_OK;
+}
+
+ob_err ob_case_type_load(const char *dir, const char *code, struct ob_case_type *t, bool *found,
+                         struct ob_diag *d)
+{
+	char folder[OB_MAX_PATH], name[OB_CASE_NAME + 8], path[OB_MAX_PATH];
+	struct stat st;
+	ob_err e;
+	int w;
+
+	memset(t, 0, sizeof(*t));
+	*found = false;
+	if (folder_of(dir, folder, sizeof(folder), d))
+		return OB_ETOOBIG;
+	/* a code names a file of the folder, never a path */
+	if (!code[0] || code[0] == '.' || strchr(code, '/'))
+		return OB_OK;
+	w = snprintf(name, sizeof(name), "%s.ini", code);
+	if (w < 0 || (size_t)w >= sizeof(name))
+		return OB_OK;
+	w = snprintf(path, sizeof(path), "%s/%s", folder, name);
+	if (w < 0 || (size_t)w >= sizeof(path) || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return OB_OK;
+	*found = true;
+	if ((e = load_file(folder, name, t, d)) || (e = load_schools(dir, t, d))) {
+		ob_case_type_release(t);
+		return e;
+	}
 	return OB_OK;
 }
 

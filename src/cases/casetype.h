@@ -231,6 +231,14 @@ ob_err ob_case_type_parse(const char *text, size_t len, const char *name,
  * ob_case_types_free). No folder is no types. */
 ob_err ob_case_types_load(const char *dir, struct ob_case_type **types, size_t *n,
                           struct ob_diag *d);
+/* The one case type code of the observatory dir (dir/catalog/cases/CODE.ini),
+ * with the schools catalogue when a field uses it, into t, which the caller
+ * releases with ob_case_type_release when *found (nothing to release
+ * otherwise; also after a failure there is nothing). *found is false when
+ * there is no such file, or code is not a file's name (empty, starts with a
+ * dot, holds a slash, too long). The other types' files are not read. */
+ob_err ob_case_type_load(const char *dir, const char *code, struct ob_case_type *t, bool *found,
+                         struct ob_diag *d);
 void ob_case_type_release(struct ob_case_type *t);
 void ob_case_types_free(struct ob_case_type *types, size_t n);
 

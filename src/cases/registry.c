@@ -1512,20 +1512,6 @@ static void keep_hit(const struct ob_registry *r, const struct ob_case_rec *c, d
 			h->values[f] = ob_strdup(c->values[f]);
 }
 
-struct count_ctx {
-	const char *since;
-	long long n;
-};
-
-static int count_since(void *arg, const struct ob_audit_entry *e)
-{
-	struct count_ctx *c = arg;
-
-	if (e->at && strcmp(e->at, c->since) >= 0)
-		c->n++;
-	return 0;
-}
-
 /* The search's text: "type=T;name=...;document=...;territory=...". */
 static void query_text(const struct ob_registry *r, const struct ob_registry_query *q,
                        struct ob_buf *b)
@@ -1994,7 +1980,7 @@ ob_err ob_registry_search(struct ob_store *s, const struct ob_registry *r,
 	struct ob_buf qb = OB_BUF_INIT(OB_MAX_AUDIT_DETAIL / 2);
 	struct cand *cand = NULL;
 	struct ob_registry_codes codes;
-	struct count_ctx cc = { NULL, 0 };
+	long long searches;
 	struct search_read sr = { 0 };
 	struct ob_registry_keys k = { 0 };
 	long long *ids = NULL;
@@ -2023,17 +2009,16 @@ ob_err ob_registry_search(struct ob_store *s, const struct ob_registry *r,
 		goto release_query;
 	}
 	ob_audit_time((long long)time(NULL) - 3600, since);
-	cc.since = since;
-	if ((e = ob_audit_list(s, 1, 0, w->a.name, "registry.search", count_since, &cc, d)))
+	if ((e = ob_audit_count_since(s, w->a.name, "registry.search", since, &searches, d)))
 		goto release_query;
-	if (cc.n >= r->searches_per_hour) {
+	if (searches >= r->searches_per_hour) {
 		if (!(e = refusal(s, r, w, "search", "rate", q->purpose, qb.ptr, d)))
 			e = OB_DIAG(d, OB_ETOOBIG, r->t->code, 0, 0, w->a.name, strlen(w->a.name),
 			            "«%s» ya hizo %lld búsquedas en la última hora (el límite del "
 			            "registro es %d); la negativa queda en la bitácora de auditoría",
 			            "«%s» has made %lld searches in the last hour (the registry's limit "
 			            "is %d); the refusal is recorded in the audit log",
-			            w->a.name, cc.n, r->searches_per_hour);
+			            w->a.name, searches, r->searches_per_hour);
 		goto release_query;
 	}
 	ob_registry_document_key(q->document, key, sizeof(key));
@@ -2326,7 +2311,7 @@ ob_err ob_registry_access(struct ob_store *s, const struct ob_registry *r,
 	a.code = r->t->code;
 	for (int k = 0; k < 3 && !e; k++) {
 		a.kind = k;
-		e = ob_audit_list(s, 1, 0, NULL, actions[k], access_entry, &a, d);
+		e = ob_audit_list_period(s, actions[k], from, to, access_entry, &a, d);
 	}
 	for (size_t i = 0; i < a.n; i++) {
 		for (size_t k = 0; k < a.n_purposes[i]; k++) {

@@ -139,7 +139,7 @@ int ob_registry_cli_open(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *
 
 	memset(rc, 0, sizeof(*rc));
 	ob_diag_clear(&d);
-	if (ob_cases_load(ctx->dir, &rc->c, &d)) {
+	if (ob_cases_load_one(ctx->dir, code, &rc->c, &d)) {
 		ob_cli_diag(&d);
 		return OB_EXIT_FAIL;
 	}
@@ -168,6 +168,8 @@ int ob_registry_cli_open(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *
 		status = OB_EXIT_SYSTEM;
 		goto release_types;
 	}
+	/* a search or a read commits its audit entry and ends */
+	ob_store_keep_log(rc->s);
 	if (!(status = who(rc, o)))
 		return OB_EXIT_OK;
 release_types:

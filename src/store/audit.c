@@ -201,6 +201,69 @@ ob_err ob_audit_list(struct ob_store *s, long long from, long long limit, const 
 	return OB_OK;
 }
 
+/* The comparison of times in SQL: byte by byte, as in SQLite, also on
+ * PostgreSQL, whose text order is the database's locale's. */
+static const char *at_cmp(struct ob_store *s)
+{
+	return ob_db_dialect(ob_store_conn(s)) == OB_DB_POSTGRES ? " COLLATE \"C\"" : "";
+}
+
+ob_err ob_audit_count_since(struct ob_store *s, const char *actor, const char *action,
+                            const char *since, long long *n, struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	char sql[160];
+	int rc;
+
+	*n = 0;
+	snprintf(sql, sizeof(sql),
+	         "SELECT count(*) FROM audit WHERE action = ?1 AND actor = ?2 AND at%s >= ?3",
+	         at_cmp(s));
+	if (ob_store_sql(s, sql, &st, d))
+		return OB_ESTORE;
+	ob_db_bind_str(st, 1, action);
+	ob_db_bind_str(st, 2, actor);
+	ob_db_bind_str(st, 3, since);
+	if ((rc = ob_db_step(st)) == OB_DB_ROW)
+		*n = ob_db_column_int64(st, 0);
+	ob_db_finalize(st);
+	return rc == OB_DB_ROW ? OB_OK : store_error(s, d, "contar");
+}
+
+ob_err ob_audit_list_period(struct ob_store *s, const char *action, const char *from,
+                            const char *to,
+                            int (*fn)(void *ctx, const struct ob_audit_entry *e), void *ctx,
+                            struct ob_diag *d)
+{
+	struct ob_db_stmt *st;
+	const char *c = at_cmp(s);
+	char sql[256];
+	int rc;
+
+	snprintf(sql, sizeof(sql),
+	         "SELECT seq, at, actor, action, object, detail, prev_hash, hash FROM audit"
+	         " WHERE action = ?1 AND at%s >= ?2 AND at%s < ?3 ORDER BY seq", c, c);
+	if (ob_store_sql(s, sql, &st, d))
+		return OB_ESTORE;
+	ob_db_bind_str(st, 1, action);
+	ob_db_bind_str(st, 2, from);
+	ob_db_bind_str(st, 3, to);
+	while ((rc = ob_db_step(st)) == OB_DB_ROW) {
+		struct ob_audit_entry e = {
+			ob_db_column_int64(st, 0), col(st, 1), col(st, 2), col(st, 3),
+			col(st, 4), col(st, 5), col(st, 6), col(st, 7),
+		};
+		if (fn(ctx, &e)) {
+			rc = OB_DB_DONE;
+			break;
+		}
+	}
+	ob_db_finalize(st);
+	if (rc != OB_DB_DONE)
+		return store_error(s, d, "leer");
+	return OB_OK;
+}
+
 static void problem(struct ob_audit_report *rep,
                     void (*fn)(void *ctx, long long seq, const char *message), void *ctx,
                     long long seq, const char *fmt, ...) OB_PRINTF(5, 6);

@@ -68,6 +68,20 @@ ob_err ob_audit_list(struct ob_store *s, long long from, long long limit, const 
                      int (*fn)(void *ctx, const struct ob_audit_entry *e), void *ctx,
                      struct ob_diag *d);
 
+/* How many entries of actor with action were appended at or after since
+ * (a time as ob_audit_time writes it), into *n. Read through the index of
+ * migration 20: the count costs the entries it counts, not the log. */
+ob_err ob_audit_count_since(struct ob_store *s, const char *actor, const char *action,
+                            const char *since, long long *n, struct ob_diag *d);
+
+/* Call fn for the entries with action appended at or after from and before
+ * to (times as ob_audit_time writes them, compared byte by byte), in order
+ * of seq; fn returns non-zero to stop. Through the same index. */
+ob_err ob_audit_list_period(struct ob_store *s, const char *action, const char *from,
+                            const char *to,
+                            int (*fn)(void *ctx, const struct ob_audit_entry *e), void *ctx,
+                            struct ob_diag *d);
+
 struct ob_audit_report {
 	long long entries;     /* rows read */
 	long long head_seq;    /* last seq in the table (0 when empty) */

@@ -390,4 +390,9 @@ static const char *const ob_migrations[] = {
 	"  vals TEXT NOT NULL);"
 	"CREATE INDEX case_file_changed ON case_file(type, updated_at);"
 	"INSERT INTO case_open(" OB_CASE_OPEN_COLUMNS ") " OB_CASE_OPEN_ROWS_SQLITE("") ";",
+	/* 20: the audit log's entries of one action (and one account) in a
+	 * period, read through an index rather than the whole log: a
+	 * registry's hourly limit of searches and its access report
+	 * (store/audit.h, ob_audit_count_since and ob_audit_list_period) */
+	"CREATE INDEX audit_action ON audit(action, actor, at);",
 };

@@ -595,6 +595,12 @@ void ob_store_close(struct ob_store *s)
 	free(s);
 }
 
+void ob_store_keep_log(struct ob_store *s)
+{
+	if (s && s->db)
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+}
+
 const char *ob_store_dir(const struct ob_store *s)
 {
 	return s->dir;

@@ -65,6 +65,15 @@ ob_err ob_store_create_url(const char *dir, const char *url, struct ob_store **o
 /* Whether url is a PostgreSQL address ob_store_create_url() takes. */
 bool ob_store_url_valid(const char *url);
 void ob_store_close(struct ob_store *s);
+/* Leave the write-ahead log for a later writer to copy into the database
+ * file, rather than doing it when s closes (SQLite; nothing on
+ * PostgreSQL). For a command that commits a few pages and ends, whose close
+ * would otherwise sync the log and the database file again and, next
+ * time, make the log anew (two more syncs and the folder's): what was
+ * committed is in the synced log either way, and SQLite copies the log in
+ * once it passes its size (wal_autocheckpoint) or when another command
+ * closes. */
+void ob_store_keep_log(struct ob_store *s);
 
 /* Path of the observatory directory (owned by the store). */
 const char *ob_store_dir(const struct ob_store *s);

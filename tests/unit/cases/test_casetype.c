@@ -5,7 +5,8 @@
  * cases at chosen times; the missing-persons type's rules of publication,
  * filters and statistics; the periods and groups of the statistics of a
  * type; the schools catalogue read and refused with its line and column,
- * and the shipped salve type's school field and records section. */
+ * and the shipped salve type's school field and records section; one
+ * type of a catalogue read alone. */
 #include "test.h"
 
 #include "base/file.h"
@@ -18,6 +19,8 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void load_file(const char *rel, char **text, size_t *len, char *path, size_t size)
 {
@@ -1030,6 +1033,104 @@ static void schools(void **state)
 	free(t);
 }
 
+static void put(const char *dir, const char *rel, const char *text, size_t len)
+{
+	char path[OB_MAX_PATH];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	fclose(f);
+}
+
+/* One type of a catalogue, with its calendar and, when a field uses it,
+ * the schools catalogue: as the whole catalogue gives it, without reading
+ * the other types' files (a broken one does not stop it); no type for a
+ * code that is not a file's name. */
+static void one_type(void **state)
+{
+	const char *data = getenv("OBSERVA_DATA");
+	static const char *const not_names[] = { "nada", "", ".salve", "../cases/salve",
+	                                          "cases/salve" };
+	char tmp[] = "/tmp/ob-casetype-XXXXXX", path[OB_MAX_PATH], p2[OB_MAX_PATH];
+	struct ob_cases all, one;
+	struct ob_diag d;
+	char *text;
+	size_t len;
+	int i;
+	(void)state;
+
+	assert_non_null(data);
+	ob_diag_clear(&d);
+	assert_int_equal(ob_cases_load(data, &all, &d), OB_OK);
+	assert_int_equal(ob_cases_load_one(data, "salve", &one, &d), OB_OK);
+	assert_int_equal(one.n, 1);
+	assert_int_equal(ob_cases_find(&one, "salve"), 0);
+	i = ob_cases_find(&all, "salve");
+	assert_true(i >= 0);
+	assert_int_equal(one.types[0].n_fields, all.types[i].n_fields);
+	assert_int_equal(one.types[0].n_states, all.types[i].n_states);
+	assert_non_null(one.types[0].schools);
+	assert_int_equal(one.types[0].schools->n, all.types[i].schools->n);
+	assert_int_equal(one.calendars[0].utc_offset, all.calendars[i].utc_offset);
+	assert_int_equal(one.calendars[0].utc_offset, -360);
+	ob_cases_release(&one);
+	assert_int_equal(ob_cases_load_one(data, "sex-offender-registry", &one, &d), OB_OK);
+	assert_int_equal(one.n, 1);
+	assert_null(one.types[0].schools);
+	assert_true(one.types[0].registry);
+	ob_cases_release(&one);
+	ob_cases_release(&all);
+	for (size_t k = 0; k < OB_ARRAY_SIZE(not_names); k++) {
+		assert_int_equal(ob_cases_load_one(data, not_names[k], &one, &d), OB_OK);
+		assert_int_equal(one.n, 0);
+		assert_int_equal(ob_cases_find(&one, "salve"), -1);
+		ob_cases_release(&one);
+	}
+
+	/* an observatory whose other type is broken, and a file named
+	 * other than its code */
+	assert_non_null(mkdtemp(tmp));
+	snprintf(path, sizeof(path), "%s/catalog", tmp);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/catalog/cases", tmp);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/catalog/calendars", tmp);
+	assert_int_equal(mkdir(path, 0700), 0);
+	load_file("cases/sex-offender-registry.ini", &text, &len, p2, sizeof(p2));
+	put(tmp, "catalog/cases/sex-offender-registry.ini", text, len);
+	put(tmp, "catalog/cases/otro.ini", text, len);
+	free(text);
+	load_file("calendars/BLZ.ini", &text, &len, p2, sizeof(p2));
+	put(tmp, "catalog/calendars/BLZ.ini", text, len);
+	free(text);
+	put(tmp, "catalog/cases/roto.ini", "[type]\ncode = roto\nnonsense\n",
+	    strlen("[type]\ncode = roto\nnonsense\n"));
+	assert_int_not_equal(ob_cases_load(tmp, &all, &d), OB_OK);
+	ob_diag_clear(&d);
+	assert_int_equal(ob_cases_load_one(tmp, "sex-offender-registry", &one, &d), OB_OK);
+	assert_int_equal(one.n, 1);
+	assert_int_equal(one.calendars[0].utc_offset, -360);
+	ob_cases_release(&one);
+	assert_int_equal(ob_cases_load_one(tmp, "otro", &one, &d), OB_EINVAL);
+	assert_int_equal(one.n, 0);
+	assert_non_null(strstr(d.message, "nombre del archivo"));
+	assert_int_not_equal(ob_cases_load_one(tmp, "roto", &one, &d), OB_OK);
+	assert_int_equal(one.n, 0);
+	for (const char *const *f = (const char *const[]){ "catalog/cases/sex-offender-registry.ini",
+	                                                  "catalog/cases/otro.ini",
+	                                                  "catalog/cases/roto.ini",
+	                                                  "catalog/calendars/BLZ.ini",
+	                                                  "catalog/calendars", "catalog/cases",
+	                                                  "catalog", NULL };
+	     *f; f++) {
+		snprintf(path, sizeof(path), "%s/%s", tmp, *f);
+		assert_int_equal(remove(path), 0);
+	}
+	assert_int_equal(rmdir(tmp), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1044,6 +1145,7 @@ int main(void)
 		cmocka_unit_test(missing_year_margins),
 		cmocka_unit_test(deadlines_and_alerts),
 		cmocka_unit_test(schools),
+		cmocka_unit_test(one_type),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,7 +25,7 @@ sed "s|$tmp/pg|DIR|g" "$tmp/pg.out" >"$tmp/a"
 sed "s|$tmp/lite|DIR|g" "$tmp/lite.out" >"$tmp/b"
 grep -q "^CRI  Costa Rica" "$tmp/a" || fail "no Costa Rica in the summary"
 diff -u "$tmp/b" "$tmp/a" || fail "the catalogue summary differs between SQLite and PostgreSQL"
-grep -q "schema 19" "$tmp/pg.err" || fail "init did not say the schema: $(cat "$tmp/pg.err")"
+grep -q "schema 20" "$tmp/pg.err" || fail "init did not say the schema: $(cat "$tmp/pg.err")"
 
 # accounts and the audit log
 "$OBSERVA" -d "$tmp/pg" user add ana --role analyst --no-password 2>"$tmp/err" ||

@@ -6,7 +6,8 @@
 #include <unistd.h>
 
 #include "store/audit.h"
-/* raw SQL (store_sql.h): tampers with the audit log, which the store must refuse. */
+/* raw SQL (store_sql.h): tampers with the audit log, which the store must refuse,
+ * and asks SQLite how it reads the log (the oracle of by_period). */
 #include "store_sql.h"
 
 static char dir[64];
@@ -522,6 +523,68 @@ static void listing(void **state)
 	gone(s);
 }
 
+/* A registry's hourly count and its access report: one action's entries
+ * of an account since a time, and one action's entries in a period, read
+ * through the index of migration 20. */
+static void by_period(void **state)
+{
+	struct ob_store *s = fresh();
+	struct listed l = { { 0 }, 0 };
+	sqlite3_stmt *st;
+	bool indexed = false;
+	struct ob_diag d;
+	long long seq, n;
+	(void)state;
+
+	five(s);
+	assert_int_equal(ob_audit_append(s, "2024-01-04T09:00:00Z", "bea", "read", "quarantine",
+	                                 "rows=1", &seq, &d),
+	                 OB_OK);
+	assert_int_equal(ob_audit_count_since(s, "ana", "read", "2024-01-03T00:00:00Z", &n, &d),
+	                 OB_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(ob_audit_count_since(s, "ana", "read", "2024-01-03T10:00:00Z", &n, &d),
+	                 OB_OK);
+	assert_int_equal(n, 2); /* at the time itself: counted */
+	assert_int_equal(ob_audit_count_since(s, "ana", "read", "2024-01-03T10:00:01Z", &n, &d),
+	                 OB_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ob_audit_count_since(s, "bea", "read", "2024-01-01T00:00:00Z", &n, &d),
+	                 OB_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ob_audit_count_since(s, "ana", "login", "2024-01-01T00:00:00Z", &n, &d),
+	                 OB_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ob_audit_count_since(s, "nadie", "read", "2024-01-01T00:00:00Z", &n, &d),
+	                 OB_OK);
+	assert_int_equal(n, 0);
+	/* from included, to excluded, every account, in the log's order */
+	assert_int_equal(ob_audit_list_period(s, "read", "2024-01-03T10:00:00Z",
+	                                      "2024-01-05T10:00:00Z", list_cb, &l, &d),
+	                 OB_OK);
+	assert_int_equal(l.n, 2);
+	assert_int_equal(l.seqs[0], 3);
+	assert_int_equal(l.seqs[1], 6);
+	l.n = 0;
+	assert_int_equal(ob_audit_list_period(s, "login", "2024-01-05T00:00:00Z",
+	                                      "2024-01-09T00:00:00Z", list_cb, &l, &d),
+	                 OB_OK);
+	assert_int_equal(l.n, 0);
+	/* the count reads the index, not the log */
+	assert_int_equal(ob_store_prepare(s, "EXPLAIN QUERY PLAN SELECT count(*) FROM audit"
+	                                     " WHERE action = ?1 AND actor = ?2 AND at >= ?3",
+	                                  &st, &d),
+	                 OB_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *plan = (const char *)sqlite3_column_text(st, 3);
+		if (plan && strstr(plan, "audit_action"))
+			indexed = true;
+	}
+	sqlite3_finalize(st);
+	assert_true(indexed);
+	gone(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -534,6 +597,7 @@ int main(void)
 		cmocka_unit_test(largest_number),
 		cmocka_unit_test(disclosure),
 		cmocka_unit_test(listing),
+		cmocka_unit_test(by_period),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
