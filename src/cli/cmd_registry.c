@@ -19,6 +19,7 @@ void cmd_registry_usage(FILE *out)
 	"  observa registry add --set CAMPO=VALOR... --user NOMBRE [--now FECHA]\n"
 	"  observa registry address ID --set address=... --set territory=COD\n"
 	"                           --set address_from=FECHA --user NOMBRE\n"
+	"  observa registry photo ID ARCHIVO --user NOMBRE\n"
 	"  observa registry convict ID --set offence=CÓDIGO --set court=...\n"
 	"                           --set sentenced_on=FECHA [--set released_on=FECHA]\n"
 	"                           --user NOMBRE\n"
@@ -33,8 +34,9 @@ void cmd_registry_usage(FILE *out)
 	"(catalog/cases/TIPO.ini, [registry]; «grant» los da) buscan y leen, cada vez con\n"
 	"un propósito que queda en la bitácora de auditoría con lo que se mostró; cada\n"
 	"búsqueda necesita un criterio y muestra a lo más %d entradas, con un límite de\n"
-	"búsquedas por hora. «convict» añade otra condena a una entrada; «expire»\n"
-	"cierra las entradas cuyo periodo terminó (el de su última condena);\n"
+	"búsquedas por hora. «photo» revisa una fotografía (JPEG o PNG), le quita los\n"
+	"metadatos y la da a la entrada. «convict» añade otra condena a una entrada;\n"
+	"«expire» cierra las entradas cuyo periodo terminó (el de su última condena);\n"
 	"«access-report» dice quién buscó, cuánto y para qué. Las estadísticas sin\n"
 	"identidades: observa case stats --type sex-offender-registry.\n\n"
 	"  -u, --user NOMBRE    la cuenta que actúa (observa user)\n"
@@ -51,6 +53,7 @@ void cmd_registry_usage(FILE *out)
 	"  observa registry add --set FIELD=VALUE... --user NAME [--now TIME]\n"
 	"  observa registry address ID --set address=... --set territory=CODE\n"
 	"                           --set address_from=DATE --user NAME\n"
+	"  observa registry photo ID FILE --user NAME\n"
 	"  observa registry convict ID --set offence=CODE --set court=...\n"
 	"                           --set sentenced_on=DATE [--set released_on=DATE]\n"
 	"                           --user NAME\n"
@@ -64,11 +67,12 @@ void cmd_registry_usage(FILE *out)
 	"--type): restricted. Only the registry's roles (catalog/cases/TYPE.ini,\n"
 	"[registry]; \"grant\" gives them) search and read, each time with a purpose that\n"
 	"goes to the audit log with what was shown; every search needs a criterion and\n"
-	"shows at most %d entries, under a limit of searches per hour. \"convict\" adds a\n"
-	"further conviction to an entry; \"expire\" closes the entries whose period\n"
-	"ended (their last conviction's); \"access-report\" says who searched, how often\n"
-	"and why. Statistics without identities: observa case stats --type\n"
-	"sex-offender-registry.\n\n"
+	"shows at most %d entries, under a limit of searches per hour. \"photo\" checks a\n"
+	"photograph (JPEG or PNG), removes its metadata and gives it to the entry.\n"
+	"\"convict\" adds a further conviction to an entry; \"expire\" closes the entries\n"
+	"whose period ended (their last conviction's); \"access-report\" says who\n"
+	"searched, how often and why. Statistics without identities: observa case\n"
+	"stats --type sex-offender-registry.\n\n"
 	"  -u, --user NAME      the account that acts (observa user)\n"
 	"  -p, --purpose TEXT   why it searches or reads (required)\n"
 	"  -s, --set F=V        a field's value (repeatable)\n"
@@ -284,6 +288,8 @@ int cmd_registry(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		return ob_registry_cmd_add(ctx, &o, argc, argv);
 	if (!strcmp(sub, "address"))
 		return ob_registry_cmd_address(ctx, &o, argc, argv);
+	if (!strcmp(sub, "photo"))
+		return ob_registry_cmd_photo(ctx, &o, argc, argv);
 	if (!strcmp(sub, "convict"))
 		return ob_registry_cmd_convict(ctx, &o, argc, argv);
 	if (!strcmp(sub, "search"))
@@ -296,9 +302,9 @@ int cmd_registry(struct ob_cmd_ctx *ctx, int argc, char **argv)
 		return ob_registry_cmd_report(ctx, &o, argc, argv);
 	if (!strcmp(sub, "grant"))
 		return sub_grant(ctx, &o, argc, argv);
-	OB_ERROR("subcomando desconocido «%s»; se esperaba add, address, convict, search, show, "
-	         "expire, access-report o grant",
-	         "unknown subcommand «%s»; expected add, address, convict, search, show, expire, "
-	         "access-report or grant", sub);
+	OB_ERROR("subcomando desconocido «%s»; se esperaba add, address, photo, convict, search, "
+	         "show, expire, access-report o grant",
+	         "unknown subcommand «%s»; expected add, address, photo, convict, search, show, "
+	         "expire, access-report or grant", sub);
 	return OB_EXIT_USAGE;
 }

@@ -36,6 +36,7 @@ struct ob_registry_cli {
 	struct ob_registry_who w;
 	char who[OB_MAX_USER_NAME + 64];
 	long long now;                             /* --now, or the clock */
+	char state[OB_CASE_NAME];                  /* an entry's state, once read */
 };
 
 /* Load the type, its [registry], the store (to write) and who acts
@@ -52,6 +53,8 @@ int ob_registry_cli_fail(ob_err e, const struct ob_diag *d);
 /* The subcommands, each with the arguments left after the options. */
 int ob_registry_cmd_add(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *o, int argc,
                         char **argv);
+int ob_registry_cmd_photo(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *o, int argc,
+                          char **argv);
 int ob_registry_cmd_address(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *o, int argc,
                             char **argv);
 int ob_registry_cmd_convict(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *o, int argc,

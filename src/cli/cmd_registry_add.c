@@ -1,13 +1,18 @@
 /* cmd_registry_add.c - "observa registry add" (an entry registered, the
  * possible duplicates flagged), "observa registry address" (a change of
  * address, a move that keeps the entry's state: the history keeps every
- * address with the date it took effect) and "observa registry convict" (a
- * further conviction, a move that keeps the state too: the history keeps
- * every conviction). */
+ * address with the date it took effect), "observa registry photo" (a
+ * photograph checked, kept without its metadata and given to the entry,
+ * in one step) and "observa registry convict" (a further conviction, a
+ * move that keeps the state too: the history keeps every conviction). */
 #include "base/common.h"
 #include "cli/cliutil.h"
 #include "cli/cmd_registry.h"
+#include "base/file.h"
+#include "io/image.h"
 #include "store/cases.h"
+
+#include <stdlib.h>
 
 int ob_registry_cmd_add(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *o, int argc,
                         char **argv)
@@ -53,16 +58,56 @@ release:
 	return status;
 }
 
+/* Whether entry id of rc's registry exists and who acts may change it
+ * (the registry's register roles, as for an address): OB_EXIT_OK, or the
+ * exit status after saying why. */
+static int changeable(struct ob_registry_cli *rc, long long id, const char *what)
+{
+	struct ob_store_case sc;
+	struct ob_diag d;
+	bool found;
+	ob_err e;
+
+	ob_diag_clear(&d);
+	if ((e = ob_registry_allow(rc->s, &rc->r, &rc->w, rc->r.reg, what, false, NULL, NULL, &d)))
+		return ob_registry_cli_fail(e, &d);
+	if ((e = ob_store_case_get(rc->s, id, &sc, &found, &d)))
+		return ob_registry_cli_fail(e, &d);
+	if (!found || strcmp(sc.type, rc->r.t->code)) {
+		OB_ERROR("no hay una entrada %lld en el registro", "there is no entry %lld in the "
+		         "registry", id);
+		return OB_EXIT_FAIL;
+	}
+	ob_strlcpy(rc->state, sc.state, sizeof(rc->state));
+	return OB_EXIT_OK;
+}
+
+/* The move of entry id that keeps its state (the transition whose from and
+ * to are it) and sets the n values of set: all of them or, refused,
+ * none. */
+static int keep_state(struct ob_registry_cli *rc, long long id, const struct ob_case_input *set,
+                      size_t n)
+{
+	struct ob_diag d;
+	ob_err e;
+
+	ob_diag_clear(&d);
+	e = ob_case_move(rc->s, rc->r.t, &rc->c.calendars[rc->i], &rc->w.a, id, rc->state, rc->now,
+	                 set, n, &d);
+	if (e) {
+		int status = ob_registry_cli_fail(e, &d);
+		OB_ERROR("nada cambió", "nothing changed");
+		return status;
+	}
+	return OB_EXIT_OK;
+}
+
 int ob_registry_cmd_address(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *o, int argc,
                             char **argv)
 {
 	struct ob_registry_cli rc;
-	struct ob_store_case sc;
-	struct ob_diag d;
 	long long id;
-	bool found;
 	int status;
-	ob_err e;
 
 	if (argc != 1 || !ob_parse_int(argv[0], strlen(argv[0]), 1, 1LL << 62, &id)) {
 		OB_ERROR("uso: observa registry address ID --set address=... --set territory=COD "
@@ -73,21 +118,8 @@ int ob_registry_cmd_address(struct ob_cmd_ctx *ctx, const struct ob_registry_opt
 	}
 	if ((status = ob_registry_cli_open(ctx, o, &rc)))
 		return status;
-	ob_diag_clear(&d);
-	if ((e = ob_registry_allow(rc.s, &rc.r, &rc.w, rc.r.reg, "address", false, NULL, NULL, &d))) {
-		status = ob_registry_cli_fail(e, &d);
+	if ((status = changeable(&rc, id, "address")))
 		goto release;
-	}
-	if ((e = ob_store_case_get(rc.s, id, &sc, &found, &d))) {
-		status = ob_registry_cli_fail(e, &d);
-		goto release;
-	}
-	if (!found || strcmp(sc.type, rc.r.t->code)) {
-		OB_ERROR("no hay una entrada %lld en el registro", "there is no entry %lld in the "
-		         "registry", id);
-		status = OB_EXIT_FAIL;
-		goto release;
-	}
 	/* a conviction is recorded by registry convict, with its checks */
 	for (size_t i = 0; i < o->n_set; i++) {
 		int f = ob_case_field_index(rc.r.t, o->set[i].field);
@@ -102,16 +134,81 @@ int ob_registry_cmd_address(struct ob_cmd_ctx *ctx, const struct ob_registry_opt
 				goto release;
 			}
 	}
-	/* the move keeps the state: the transition whose from and to are it */
-	e = ob_case_move(rc.s, rc.r.t, &rc.c.calendars[rc.i], &rc.w.a, id, sc.state, rc.now,
-	                 o->set, o->n_set, &d);
-	if (e) {
-		status = ob_registry_cli_fail(e, &d);
-		OB_ERROR("nada cambió", "nothing changed");
-	} else {
+	if (!(status = keep_state(&rc, id, o->set, o->n_set)))
 		OB_INFO("entrada %lld: dirección nueva en su historia", "entry %lld: a new address in "
 		        "its history", id);
+release:
+	ob_registry_cli_release(&rc);
+	return status;
+}
+
+int ob_registry_cmd_photo(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *o, int argc,
+                          char **argv)
+{
+	struct ob_registry_cli rc;
+	struct ob_image_info info;
+	struct ob_case_input set;
+	char ref[OB_IMAGE_REF];
+	struct ob_diag d;
+	char *data = NULL;
+	size_t len = 0;
+	long long id;
+	int status;
+	ob_err e;
+
+	if (argc != 2 || !ob_parse_int(argv[0], strlen(argv[0]), 1, 1LL << 62, &id) ||
+	    argv[1][0] == '-' || o->n_set) {
+		OB_ERROR("uso: observa registry photo ID ARCHIVO --user NOMBRE",
+		         "usage: observa registry photo ID FILE --user NAME");
+		return OB_EXIT_USAGE;
 	}
+	if ((status = ob_registry_cli_open(ctx, o, &rc)))
+		return status;
+	if ((status = changeable(&rc, id, "photo")))
+		goto release;
+	if (ob_case_field_index(rc.r.t, "photo") < 0) {
+		OB_ERROR("el tipo «%s» no tiene un campo photo ([field.photo] en "
+		         "catalog/cases/%s.ini)",
+		         "type «%s» has no photo field ([field.photo] in catalog/cases/%s.ini)",
+		         rc.r.t->code, rc.r.t->code);
+		status = OB_EXIT_FAIL;
+		goto release;
+	}
+	/* checked and kept without its metadata, as observa missing photo keeps
+	 * it (io/image.h); kept once whatever happens next: its name is its
+	 * bytes' digest, and nothing shows it but the field that names it */
+	ob_diag_clear(&d);
+	if ((e = ob_read_file(argv[1], OB_MAX_PHOTO_BYTES, &data, &len, &d))) {
+		if (e == OB_ETOOBIG)
+			OB_ERROR("%s: más de %d bytes; una fotografía tiene %d como mucho",
+			         "%s: more than %d bytes; a photograph has at most %d", argv[1],
+			         OB_MAX_PHOTO_BYTES, OB_MAX_PHOTO_BYTES);
+		else
+			ob_cli_diag(&d);
+		status = e == OB_ETOOBIG ? OB_EXIT_FAIL : OB_EXIT_SYSTEM;
+		goto release;
+	}
+	e = ob_image_keep(ctx->dir, (const unsigned char *)data, len, ref, &info, &d);
+	free(data);
+	if (e == OB_EINVAL && !d.file[0]) {
+		OB_ERROR("%s: no se toma: %s", "%s: not taken: %s", argv[1], d.message);
+		status = OB_EXIT_FAIL;
+		goto release;
+	}
+	if (e) {
+		ob_cli_diag(&d);
+		status = e == OB_EINVAL ? OB_EXIT_USAGE : OB_EXIT_SYSTEM;
+		goto release;
+	}
+	set.field = "photo";
+	set.value = ref;
+	if (!(status = keep_state(&rc, id, &set, 1)))
+		OB_INFO("entrada %lld: fotografía %s (%s de %u × %u píxeles; %zu bloques de "
+		        "metadatos quitados)",
+		        "entry %lld: photograph %s (%s of %u × %u pixels; %zu metadata blocks "
+		        "removed)",
+		        id, ref, info.type == OB_IMAGE_PNG ? "PNG" : "JPEG", info.width, info.height,
+		        info.dropped);
 release:
 	ob_registry_cli_release(&rc);
 	return status;

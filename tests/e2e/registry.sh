@@ -56,6 +56,38 @@ expect_status 1 "$OBSERVA" registry add -d "$O" --user ivan --set "name=X Y" --s
 # a change of address: a move that keeps the state, in the entry's history
 expect_status 0 "$OBSERVA" registry address "$E1" -d "$O" --user rosa --now 2026-02-01 \
 	--set "address=4 Hospital Rd" --set territory=BLZ02 --set address_from=2026-01-25
+# a photograph in one step: checked, kept without its metadata and given
+# to the entry by a move that keeps its state; refused (nothing changed) to
+# a reader without the register role, for a file that is no picture, and
+# for an entry that does not exist
+python3 - "$T/foto.png" <<'PY'
+import struct, sys, zlib
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+raw = b"".join(b"\0" + b"".join(bytes((x * 16, y * 16, 90)) for x in range(16)) for y in range(16))
+png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 16, 16, 8, 2, 0, 0, 0)) +
+       chunk(b"tEXt", b"Author\0Secreta Oficina") + chunk(b"IDAT", zlib.compress(raw)) +
+       chunk(b"IEND", b""))
+open(sys.argv[1], "wb").write(png)
+PY
+printf 'GIF89a\001\000\001\000' >"$T/no.jpg"
+events=$(sql "$O" "SELECT count(*) FROM case_event WHERE case_id = $E1")
+expect_status 1 "$OBSERVA" registry photo "$E1" "$T/foto.png" -d "$O" --user ivan
+expect_status 1 "$OBSERVA" registry photo "$E1" "$T/no.jpg" -d "$O" --user rosa
+expect_grep "$T/err" "JPEG"
+expect_status 1 "$OBSERVA" registry photo 999999 "$T/foto.png" -d "$O" --user rosa
+expect_grep "$T/err" "no hay una entrada 999999"
+[ "$(sql "$O" "SELECT count(*) FROM case_event WHERE case_id = $E1")" = "$events" ] &&
+	[ -z "$(sql "$O" "SELECT value FROM case_value WHERE case_id = $E1 AND field = 'photo'")" ] ||
+	fail "a refused photograph changed the entry"
+expect_status 0 "$OBSERVA" registry photo "$E1" "$T/foto.png" -d "$O" --user rosa --now 2026-02-01
+expect_grep "$T/err" "1 bloques de metadatos quitados"
+ref=$(sql "$O" "SELECT value FROM case_value WHERE case_id = $E1 AND field = 'photo'")
+case "$ref" in photos/*.png) ;; *) fail "the entry's photo field: «$ref»" ;; esac
+[ -f "$O/$ref" ] && ! grep -q Secreta "$O/$ref" || fail "the kept photograph: $ref"
+[ "$(sql "$O" "SELECT state FROM case_file WHERE id = $E1")" = active ] &&
+	[ "$(sql "$O" "SELECT count(*) FROM case_event WHERE case_id = $E1")" = $((events + 1)) ] ||
+	fail "the photograph is not one move that keeps the state"
 # the name index: aliases changed by a move are found at once (the keys are
 # rewritten with the values); a store without its index (one upgraded from
 # schema 15) keys every entry at its first search, which finds them
@@ -273,8 +305,8 @@ want = {
     # ivan: 6 searches (3 by the command line, 3 by the API) that showed
     # 2, 1, 1, 2, 4 and 1 entries, 2 reads; refused: a search without a
     # purpose, one without a criterion, one through the API without a
-    # purpose, two over the limit, a registration, the report
-    "ivan": ("6", "2", "13", "7"),
+    # purpose, two over the limit, a registration, a photograph, the report
+    "ivan": ("6", "2", "13", "8"),
     # nadie: refused by the command line and by the API
     "nadie": ("0", "0", "0", "2"),
     # rosa: the new alias (1 shown), after the index was dropped (2), and
