@@ -338,7 +338,7 @@ static ob_err audit_change(struct ob_store *s, const struct ob_case_type *t,
 /* The values of c written with event `event` of case id, which entered
  * state with it; then the case's row of the open cases written again, or
  * dropped in a final state (store/cases.h): every change of a case comes
- * through here, so the alerts' table (ob_case_load_alerts) follows. */
+ * through here, so the alerts' table (ob_case_alerts_read) follows. */
 static ob_err write_change(struct ob_store *s, const struct ob_case_type *t, long long id,
                            long long event, int state, const struct checked *c,
                            struct ob_diag *d)
@@ -872,30 +872,6 @@ static unsigned long long alert_fields(const struct ob_case_type *t)
 	return fields;
 }
 
-/*
- * The alerts' cases when no change of a case of the type comes after now
- * (the usual time: the present), so that every case is in the state it is
- * in now: the open cases from their table (store/cases.h's case_open) in
- * one scan by id, each with the last time it entered each state it entered
- * (all that ob_case_alerts() asks of its history then) and its values; and
- * the closed cases a repeat rule counts (opened within its window) from
- * their rows. The same set, as the alerts see it, as load_fields() gives;
- * a value the rules read that the table leaves out (too long) makes it
- * give up (*whole true) for load_fields().
- */
-struct quick {
-	struct ob_case_set *set;
-	unsigned long long fields;     /* bit f: field f is read */
-	long long after;               /* closed cases opened after it count */
-	int last_state, last_field;    /* the last names found, tried first */
-	char **vals;                   /* n_fields per case */
-	size_t *first;                 /* [case]: its first entry in ent */
-	size_t cap;                    /* of vals (in cases) and first */
-	struct ob_case_entry *ent;
-	size_t n_ent, cap_ent;
-	bool whole;                    /* give up for load_fields() */
-};
-
 /* Index of the state or field named by the len bytes at p, the last one
  * found tried first; -1 when none. */
 static int name_index(const struct ob_case_type *t, bool state, const char *p, size_t len,
@@ -916,247 +892,20 @@ static int name_index(const struct ob_case_type *t, bool state, const char *p, s
 	return *last = state ? ob_case_state_index(t, name) : ob_case_field_index(t, name);
 }
 
-/* Room for cap cases (and twice as many entries) in the quick set: its
- * blocks grown once, to the size the table says, not step by step (at a
- * million cases, copying and clearing them cost more than reading the
- * table). */
-static void quick_room(struct quick *q, size_t cap)
-{
-	struct ob_case_set *set = q->set;
-	size_t nf = set->type->n_fields ? set->type->n_fields : 1;
-
-	if (!q->vals) {
-		q->vals = ob_calloc(cap * nf, sizeof(*q->vals));
-	} else {
-		q->vals = ob_realloc(q->vals, cap * nf * sizeof(*q->vals));
-		memset(q->vals + q->cap * nf, 0, (cap - q->cap) * nf * sizeof(*q->vals));
-	}
-	set->cases = ob_realloc(set->cases, cap * sizeof(*set->cases));
-	q->first = ob_realloc(q->first, cap * sizeof(*q->first));
-	q->cap = cap;
-	if (q->cap_ent < 2 * cap) {
-		q->cap_ent = 2 * cap;
-		q->ent = ob_realloc(q->ent, q->cap_ent * sizeof(*q->ent));
-	}
-}
-
-/* One more case of the quick set, with room for its values;
- * non-zero past OB_MAX_CASES_LOADED. */
-static int quick_case(struct quick *q, long long id, const char *unit)
-{
-	struct ob_case_set *set = q->set;
-
-	if (set->n >= OB_MAX_CASES_LOADED)
-		return 1;
-	if (set->n == q->cap)
-		quick_room(q, q->cap ? 2 * q->cap : 1024);
-	set->cases[set->n] = (struct ob_case_rec){
-		.id = id, .unit = unit && unit[0] ? text_copy(set, unit) : "",
-	};
-	q->first[set->n++] = q->n_ent;
-	return 0;
-}
-
-static void quick_entry(struct quick *q, int state, long long at)
-{
-	if (q->n_ent == q->cap_ent) {
-		q->cap_ent = q->cap_ent ? 2 * q->cap_ent : 1024;
-		q->ent = ob_realloc(q->ent, q->cap_ent * sizeof(*q->ent));
-	}
-	q->ent[q->n_ent++] = (struct ob_case_entry){ state, at };
-	q->set->cases[q->set->n - 1].n_entries++;
-}
-
-/* The value of field f of the last case. */
-static void quick_value(struct quick *q, int f, const char *v, size_t len)
-{
-	char **slot = &q->vals[(q->set->n - 1) * q->set->type->n_fields + (size_t)f];
-
-	if (!*slot)
-		*slot = text_copy_n(q->set, v, len);
-}
-
-static int quick_open(void *arg, long long id, const char *state, long long opened,
-                      const char *unit, const char *entered, const char *vals)
-{
-	struct quick *q = arg;
-	const struct ob_case_type *t = q->set->type;
-	int st = name_index(t, true, state, strlen(state), &q->last_state);
-	const char *p, *vend = vals + strlen(vals);
-
-	/* a closed case: from case_file (quick_closed), if it counts */
-	if (st >= 0 && t->states[st].final)
-		return 0;
-	/* in a state the type no longer has: never open, counted by the
-	 * repeats as the history would */
-	if (st < 0 && opened <= q->after)
-		return 0;
-	if (quick_case(q, id, unit))
-		return 1;
-	/* its opening first (what the repeats read), then its states */
-	quick_entry(q, -1, opened);
-	if (st >= 0) {
-		for (p = entered; *p;) {
-			const char *sp = strchr(p, ' ');
-			char *end;
-			long long at;
-			int es;
-
-			if (!sp)
-				break;
-			es = name_index(t, true, p, (size_t)(sp - p), &q->last_state);
-			at = strtoll(sp + 1, &end, 10);
-			quick_entry(q, es, at);
-			p = *end == ' ' ? end + 1 : end;
-		}
-	}
-	for (p = vals; *p;) {
-		const char *sp = strchr(p, ' ');
-		int f;
-
-		if (!sp)
-			break;
-		f = name_index(t, false, p, (size_t)(sp - p), &q->last_field);
-		if (sp[1] == '+') {
-			if (f >= 0 && (q->fields >> f & 1)) {
-				q->whole = true;
-				return 1;
-			}
-			p = sp[2] == ' ' ? sp + 3 : sp + 2;
-		} else {
-			char *end;
-			unsigned long long len = strtoull(sp + 1, &end, 10);
-
-			if (*end != ' ' || (unsigned long long)(vend - (end + 1)) < len)
-				break;
-			if (f >= 0 && (q->fields >> f & 1))
-				quick_value(q, f, end + 1, (size_t)len);
-			p = end + 1 + len;
-			if (*p == ' ')
-				p++;
-		}
-	}
-	return 0;
-}
-
-static int quick_closed(void *arg, long long id, const char *state, const char *unit,
-                        const char *opened_at, const char *field, const char *value)
-{
-	struct quick *q = arg;
-	const struct ob_case_set *set = q->set;
-	const struct ob_case_type *t = set->type;
-	int f = name_index(t, false, field, strlen(field), &q->last_field);
-	long long at;
-
-	if (!set->n || set->cases[set->n - 1].id != id) {
-		if (!ob_case_time_parse(opened_at, 0, &at))
-			return 0;
-		if (quick_case(q, id, unit))
-			return 1;
-		quick_entry(q, name_index(t, true, state, strlen(state), &q->last_state), at);
-	}
-	if (f >= 0)
-		quick_value(q, f, value, strlen(value));
-	return 0;
-}
-
-/* Load the quick set at now; *whole true when load_fields() must. */
-static ob_err load_quick(struct ob_store *s, const struct ob_case_type *t, long long now,
-                         struct ob_case_set *set, bool *whole, struct ob_diag *d)
-{
-	struct quick q = { .set = set, .fields = alert_fields(t), .after = now,
-	                   .last_state = -1, .last_field = -1 };
-	const char *finals[OB_MAX_CASE_STATES], *fields[OB_MAX_CASE_RULES];
-	size_t n_finals = 0, n_fields = 0;
-	char changed[32], after[32];
-	long long last, rows;
-	int rc, window = -1;
-	ob_err e;
-
-	memset(set, 0, sizeof(*set));
-	set->type = t;
-	*whole = true;
-	if ((e = ob_store_case_changed(s, t->code, changed, d)))
-		return e;
-	if (!changed[0]) {
-		*whole = false;
-		return OB_OK;
-	}
-	if (!ob_case_time_parse(changed, 0, &last) || last > now)
-		return OB_OK;
-	for (size_t i = 0; i < t->n_states; i++)
-		if (t->states[i].final)
-			finals[n_finals++] = t->states[i].name;
-	for (size_t k = 0; k < t->n_repeats; k++) {
-		const char *name = t->fields[t->repeats[k].field].name;
-		size_t j = 0;
-
-		while (j < n_fields && strcmp(fields[j], name))
-			j++;
-		if (j == n_fields)
-			fields[n_fields++] = name;
-		if (t->repeats[k].window_days > window)
-			window = t->repeats[k].window_days;
-	}
-	if (n_fields > OB_STORE_CASE_FIELDS_READ || n_finals > 8)
-		return OB_OK;
-	if (window >= 0)
-		q.after = now - (long long)window * 86400;
-	ob_diag_clear(d);
-	if ((e = ob_store_case_open_count(s, &rows, d)))
-		return e;
-	quick_room(&q, (rows < OB_MAX_CASES_LOADED ? (size_t)rows : OB_MAX_CASES_LOADED) + 1024);
-	rc = ob_store_case_open_each(s, t->code, quick_open, &q, d);
-	if (rc >= 0 && !q.whole && n_fields && n_finals) {
-		ob_audit_time(q.after, after);
-		rc = ob_store_cases_final_each(s, t->code, finals, n_finals, after, fields, n_fields,
-		                               quick_closed, &q, d);
-	}
-	if (rc > 0 && !q.whole) {
-		OB_DIAG(d, OB_ETOOBIG, NULL, 0, 0, NULL, 0, "más de %d casos del tipo %s",
-		        "more than %d cases of type %s", OB_MAX_CASES_LOADED, t->code);
-		rc = -1;
-	}
-	set->values = q.vals;
-	set->entries = q.ent;
-	for (size_t i = 0; i < set->n; i++) {
-		set->cases[i].values = set->values + i * t->n_fields;
-		set->cases[i].entries = set->entries + q.first[i];
-	}
-	free(q.first);
-	if (rc < 0 || q.whole) {
-		e = q.whole ? OB_OK : d->code ? d->code : OB_ESTORE;
-		ob_case_set_free(set);
-		return e;
-	}
-	/* the closed cases came after the open ones */
-	for (size_t i = 1; i < set->n; i++)
-		if (set->cases[i - 1].id > set->cases[i].id) {
-			qsort(set->cases, set->n, sizeof(*set->cases), cmp_rec_id);
-			break;
-		}
-	*whole = false;
-	return OB_OK;
-}
-
-ob_err ob_case_load_alerts(struct ob_store *s, const struct ob_case_type *t, long long now,
-                           struct ob_case_set *set, struct ob_diag *d)
-{
-	bool whole;
-	ob_err e;
-
-	if ((e = load_quick(s, t, now, set, &whole, d)) || !whole)
-		return e;
-	return load_fields(s, t, alert_fields(t), set, d);
-}
-
 /*
- * ob_case_alerts_read: the rows load_quick() reads, each case handed to a
- * run (cases.h) as its row is read instead of kept: one case at a time,
- * its entries and values in buffers used again for the next; a closed
- * case's values come in one row each, handed on at the next case. A
- * value the rules read that the table leaves out (too long) gives up
- * (whole) for load_fields() and ob_case_alerts(), as load_quick() does.
+ * ob_case_alerts_read: the alerts' cases when no change of a case of the
+ * type comes after now (the usual time: the present), so that every case
+ * is in the state it is in now: the open cases from their table
+ * (store/cases.h's case_open) in one scan by id, each with the last time it
+ * entered each state it entered (all that ob_case_alerts() asks of its
+ * history then) and its values; and the closed cases a repeat rule counts
+ * (opened within its window) from their rows. Each case is handed to a run
+ * (cases.h) as its row is read instead of kept: one case at a time, its
+ * entries and values in buffers used again for the next; a closed case's
+ * values come in one row each, handed on at the next case. A value the
+ * rules read that the table leaves out (too long), or a change after now,
+ * gives up (whole) for load_fields() and ob_case_alerts(): the same alerts
+ * from every case with its history.
  */
 struct stream {
 	const struct ob_case_type *t;
@@ -1236,9 +985,11 @@ static int stream_open(void *arg, long long id, const char *state, long long ope
 	int st = name_index(t, true, state, strlen(state), &s->last_state);
 	const char *p, *vend = vals + strlen(vals);
 
-	/* as quick_open(): closed cases come from case_file */
+	/* a closed case: from case_file (stream_closed), if it counts */
 	if (st >= 0 && t->states[st].final)
 		return 0;
+	/* in a state the type no longer has: never open, counted by the
+	 * repeats as the history would */
 	if (st < 0 && opened <= s->after)
 		return 0;
 	if (stream_case(s, id, unit))
@@ -1322,7 +1073,7 @@ static int stream_closed(void *arg, long long id, const char *state, const char 
 	return 0;
 }
 
-/* The rows load_quick() reads into s->run; *whole true when
+/* The open cases' table and the closed cases that count, into s->run; *whole true when
  * load_fields() must read instead (nothing handed to the run is then of
  * use). */
 static ob_err stream_quick(struct ob_store *st, struct stream *s, long long now, bool *whole,

@@ -176,17 +176,6 @@ struct ob_case_set {
 /* Every case of type t from the store. */
 ob_err ob_case_load(struct ob_store *s, const struct ob_case_type *t, struct ob_case_set *set,
                     struct ob_diag *d);
-/* What ob_case_alerts() reads of the cases of t at time now: the same
- * alerts as from ob_case_load's set, with only the values they read (the
- * fields of the type's severity and repeat rules, and those its deadlines
- * start or are reset at; every other value NULL). When no case of the type
- * changed after now, the open cases come from their table (store/cases.h's
- * case_open) with, instead of their whole history, the last time they
- * entered each state (after an entry of state -1 at their opening), and
- * only the closed cases opened within a repeat rule's window (one entry:
- * their state, at their opening); else every case with its history. */
-ob_err ob_case_load_alerts(struct ob_store *s, const struct ob_case_type *t, long long now,
-                           struct ob_case_set *set, struct ob_diag *d);
 /* Case id of type t alone (set->n 0 when there is no such case). */
 ob_err ob_case_load_one(struct ob_store *s, const struct ob_case_type *t, long long id,
                         struct ob_case_set *set, struct ob_diag *d);
@@ -279,12 +268,15 @@ ob_err ob_case_alerts_finish(struct ob_case_alerts_run *run,
 void ob_case_alerts_drop(struct ob_case_alerts_run *run);
 
 /*
- * ob_case_load_alerts() and ob_case_alerts() at once: the alerts of the
- * cases of t at time now, the open cases' table (when it serves) read as a
- * stream into a run, never all its cases at once. *read is set true once
- * the cases were read: an error after it is the alerts' (a deadline that
- * cannot be computed, d), before it the store's or OB_ETOOBIG's. fn is
- * called after every statement on s has ended.
+ * The alerts of the cases of t at time now, as ob_case_alerts() gives them
+ * from ob_case_load()'s set: when no case of the type changed after now,
+ * the open cases come from their table (store/cases.h's case_open) with the
+ * last time they entered each state and the values the rules read, and the
+ * closed cases a repeat rule counts from their rows, read as a stream into
+ * a run, never all the cases at once; else every case with its history.
+ * *read is set true once the cases were read: an error after it is the
+ * alerts' (a deadline that cannot be computed, d), before it the store's or
+ * OB_ETOOBIG's. fn is called after every statement on s has ended.
  */
 ob_err ob_case_alerts_read(struct ob_store *s, const struct ob_case_type *t,
                            const struct ob_calendar *cal, long long now,
