@@ -8,11 +8,8 @@
 #include "base/common.h"
 #include "cli/cliutil.h"
 #include "cli/cmd_registry.h"
-#include "base/file.h"
-#include "io/image.h"
+#include "cli/cmd_missing_photo.h"
 #include "store/cases.h"
-
-#include <stdlib.h>
 
 int ob_registry_cmd_add(struct ob_cmd_ctx *ctx, const struct ob_registry_opts *o, int argc,
                         char **argv)
@@ -149,12 +146,8 @@ int ob_registry_cmd_photo(struct ob_cmd_ctx *ctx, const struct ob_registry_opts 
 	struct ob_image_info info;
 	struct ob_case_input set;
 	char ref[OB_IMAGE_REF];
-	struct ob_diag d;
-	char *data = NULL;
-	size_t len = 0;
 	long long id;
 	int status;
-	ob_err e;
 
 	if (argc != 2 || !ob_parse_int(argv[0], strlen(argv[0]), 1, 1LL << 62, &id) ||
 	    argv[1][0] == '-' || o->n_set) {
@@ -177,29 +170,8 @@ int ob_registry_cmd_photo(struct ob_cmd_ctx *ctx, const struct ob_registry_opts 
 	/* checked and kept without its metadata, as observa missing photo keeps
 	 * it (io/image.h); kept once whatever happens next: its name is its
 	 * bytes' digest, and nothing shows it but the field that names it */
-	ob_diag_clear(&d);
-	if ((e = ob_read_file(argv[1], OB_MAX_PHOTO_BYTES, &data, &len, &d))) {
-		if (e == OB_ETOOBIG)
-			OB_ERROR("%s: más de %d bytes; una fotografía tiene %d como mucho",
-			         "%s: more than %d bytes; a photograph has at most %d", argv[1],
-			         OB_MAX_PHOTO_BYTES, OB_MAX_PHOTO_BYTES);
-		else
-			ob_cli_diag(&d);
-		status = e == OB_ETOOBIG ? OB_EXIT_FAIL : OB_EXIT_SYSTEM;
+	if ((status = ob_cli_photo_take(ctx->dir, argv[1], ref, &info)))
 		goto release;
-	}
-	e = ob_image_keep(ctx->dir, (const unsigned char *)data, len, ref, &info, &d);
-	free(data);
-	if (e == OB_EINVAL && !d.file[0]) {
-		OB_ERROR("%s: no se toma: %s", "%s: not taken: %s", argv[1], d.message);
-		status = OB_EXIT_FAIL;
-		goto release;
-	}
-	if (e) {
-		ob_cli_diag(&d);
-		status = e == OB_EINVAL ? OB_EXIT_USAGE : OB_EXIT_SYSTEM;
-		goto release;
-	}
 	set.field = "photo";
 	set.value = ref;
 	if (!(status = keep_state(&rc, id, &set, 1)))

@@ -162,13 +162,36 @@ static const char *col(struct ob_db_stmt *st, int i)
 	return p ? p : "";
 }
 
+/* Call fn for each row of st (the columns of an entry, in order) until it
+ * returns non-zero; st finalized. */
+static ob_err each_entry(struct ob_store *s, struct ob_db_stmt *st,
+                         int (*fn)(void *ctx, const struct ob_audit_entry *e), void *ctx,
+                         struct ob_diag *d)
+{
+	int rc;
+
+	while ((rc = ob_db_step(st)) == OB_DB_ROW) {
+		struct ob_audit_entry e = {
+			ob_db_column_int64(st, 0), col(st, 1), col(st, 2), col(st, 3),
+			col(st, 4), col(st, 5), col(st, 6), col(st, 7),
+		};
+		if (fn(ctx, &e)) {
+			rc = OB_DB_DONE;
+			break;
+		}
+	}
+	ob_db_finalize(st);
+	if (rc != OB_DB_DONE)
+		return store_error(s, d, "leer");
+	return OB_OK;
+}
+
 ob_err ob_audit_list(struct ob_store *s, long long from, long long limit, const char *actor,
                      const char *action,
                      int (*fn)(void *ctx, const struct ob_audit_entry *e), void *ctx,
                      struct ob_diag *d)
 {
 	struct ob_db_stmt *st;
-	int rc;
 
 	if (ob_store_sql(s, "SELECT seq, at, actor, action, object, detail, prev_hash, hash"
 	                        " FROM audit WHERE seq >= ?1 AND (actor = ?2 OR ?2 IS NULL)"
@@ -185,20 +208,7 @@ ob_err ob_audit_list(struct ob_store *s, long long from, long long limit, const 
 		ob_db_bind_int64(st, 4, limit);
 	else if (ob_db_dialect(ob_store_conn(s)) == OB_DB_SQLITE)
 		ob_db_bind_int64(st, 4, -1);
-	while ((rc = ob_db_step(st)) == OB_DB_ROW) {
-		struct ob_audit_entry e = {
-			ob_db_column_int64(st, 0), col(st, 1), col(st, 2), col(st, 3),
-			col(st, 4), col(st, 5), col(st, 6), col(st, 7),
-		};
-		if (fn(ctx, &e)) {
-			rc = OB_DB_DONE;
-			break;
-		}
-	}
-	ob_db_finalize(st);
-	if (rc != OB_DB_DONE)
-		return store_error(s, d, "leer");
-	return OB_OK;
+	return each_entry(s, st, fn, ctx, d);
 }
 
 /* The comparison of times in SQL: byte by byte, as in SQLite, also on
@@ -238,7 +248,6 @@ ob_err ob_audit_list_period(struct ob_store *s, const char *action, const char *
 	struct ob_db_stmt *st;
 	const char *c = at_cmp(s);
 	char sql[256];
-	int rc;
 
 	snprintf(sql, sizeof(sql),
 	         "SELECT seq, at, actor, action, object, detail, prev_hash, hash FROM audit"
@@ -248,20 +257,7 @@ ob_err ob_audit_list_period(struct ob_store *s, const char *action, const char *
 	ob_db_bind_str(st, 1, action);
 	ob_db_bind_str(st, 2, from);
 	ob_db_bind_str(st, 3, to);
-	while ((rc = ob_db_step(st)) == OB_DB_ROW) {
-		struct ob_audit_entry e = {
-			ob_db_column_int64(st, 0), col(st, 1), col(st, 2), col(st, 3),
-			col(st, 4), col(st, 5), col(st, 6), col(st, 7),
-		};
-		if (fn(ctx, &e)) {
-			rc = OB_DB_DONE;
-			break;
-		}
-	}
-	ob_db_finalize(st);
-	if (rc != OB_DB_DONE)
-		return store_error(s, d, "leer");
-	return OB_OK;
+	return each_entry(s, st, fn, ctx, d);
 }
 
 static void problem(struct ob_audit_report *rep,
