@@ -5,9 +5,10 @@
  * times in process and prints one line:
  *
  *   bench: median_ms=... min_ms=... open_s=... records=... rss_kib=...
- *          rss_before_kib=... bytes_per_record=...
+ *          rss_before_kib=... bytes_per_record=... p99_ms=... max_ms=...
  *
- * (on one line). open_s is the time to load the snapshot and what the
+ * (on one line; p99_ms is the run at 99 % of the sorted times, the
+ * slowest but one of 100 runs). open_s is the time to load the snapshot and what the
  * query needs; rss_kib the resident memory after the runs, rss_before_kib
  * before the snapshot was opened. Built by meson with the tests (so that it
  * keeps compiling) and by bench/analyze/run with cc against the library.
@@ -163,9 +164,10 @@ int main(int argc, char **argv)
 	rss1 = rss_kib();
 	qsort(ms, (size_t)repeat, sizeof(double), cmp_double);
 	printf("bench: median_ms=%.3f min_ms=%.3f open_s=%.3f records=%llu rss_kib=%ld "
-	       "rss_before_kib=%ld bytes_per_record=%.2f\n",
+	       "rss_before_kib=%ld bytes_per_record=%.2f p99_ms=%.3f max_ms=%.3f\n",
 	       ms[repeat / 2], ms[0], open_s, (unsigned long long)snap->n, rss1, rss0,
-	       snap->n ? (double)(rss1 - rss0) * 1024.0 / (double)snap->n : 0.0);
+	       snap->n ? (double)(rss1 - rss0) * 1024.0 / (double)snap->n : 0.0,
+	       ms[(repeat - 1) * 99 / 100], ms[repeat - 1]);
 	rc = 0;
 	goto out;
 diag:

@@ -23,6 +23,11 @@ if [ -n "${OBSERVA_ANALYZE_BENCH:-}" ]; then
 		--where "iccs=0101 year=2015..2024 country=HND" --repeat 3
 	grep -Eq '^bench: median_ms=[0-9.]+ min_ms=[0-9.]+ open_s=[0-9.]+ records=[0-9]+ rss_kib=[0-9]+ ' "$T/out" ||
 		fail "analyze-bench: unexpected line: $(cat "$T/out")"
+	# the percentile bench/scale reports: between the median and the slowest
+	awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+		END { exit !(v["p99_ms"] != "" && v["p99_ms"] + 0 >= v["median_ms"] + 0 &&
+		             v["p99_ms"] + 0 <= v["max_ms"] + 0) }' "$T/out" ||
+		fail "analyze-bench: p99_ms not between median_ms and max_ms: $(cat "$T/out")"
 	current=$(sql "$O" "SELECT count(*) FROM record r JOIN submission s ON s.id = r.submission
 		WHERE s.superseded_by IS NULL")
 	expect_grep "$T/out" " records=$current "
