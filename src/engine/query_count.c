@@ -8,6 +8,9 @@
 #include "base/log.h"
 #include "engine/query_kernel.h"
 
+/* The values of the sex and manner columns (one byte each). */
+#define AGG_DOM 256
+
 struct filt {
 	const void *col;
 	int w;
@@ -26,6 +29,8 @@ struct plan {
 	uint32_t *units;   /* accepted units, in order */
 	uint32_t *base;    /* their cell offset from the territory dimensions */
 	uint64_t *ra, *rb; /* their records [ra, rb) (narrowed to the years) */
+	uint32_t *ur;      /* with the analyser's runs: unit k's runs within
+	                      [ra, rb) are [ur[2k], ur[2k + 1]) */
 	/* runs of one source: the source filter and dimensions are taken per run
 	 * of records of one year and source instead of per record */
 	bool src_runs;
@@ -64,6 +69,19 @@ struct plan {
 	const uint8_t *sex_acc, *man_acc;
 	uint8_t *age_acc;
 	uint32_t *sex_off, *man_off, *age_off;
+	uint8_t sex_hi; /* the highest sex sex_acc takes (the entries of a run
+	                   are ordered by sex) */
+	/* with the category runs and a category filter taking few categories
+	 * of many runs: the accepted categories (cat_list, n_cat_list), whose
+	 * runs are found through the analyser's index by category
+	 * (ob_qi_cat_index) rather than by walking every category run of the
+	 * units and years kept */
+	uint16_t *cat_list;
+	size_t n_cat_list;
+	/* and when the pre-aggregates are counted for the sex alone (no
+	 * manner, no age group read): each run's sums by sex instead
+	 * (ob_qi_cat_sums), per category of cat_list (owned array) */
+	const struct cat_sums **cat_sums;
 	/* the pre-aggregates by country counted instead of any run or record
 	 * (plan_cube): the level + 1 (0: not taken); the filters of the
 	 * territory (by country unit), year, source and category (NULL none)
@@ -107,6 +125,12 @@ struct plan {
 	size_t n_cell_base;
 	size_t *iv, n_iv;
 	size_t cell_lo, cell_hi;
+	/* the threads' counters and key sums hold cells [shift, cell_end)
+	 * only: the units' offsets (base, terr_map) are less shift, so that
+	 * a narrow question sizes and clears the cells it can reach, not the
+	 * whole table (cell_lo and cell_hi; 0 and every cell for the
+	 * pre-aggregates by country, which add at offsets of their own) */
+	size_t shift, cell_end;
 	/* what a record adds: its count, unless zone_ones is NULL (every
 	 * record counts 1, or records are counted) or says its block's
 	 * records all count 1; and its key into keysums, when asked */
@@ -544,19 +568,16 @@ static void gather_range(const struct plan *pl, struct gather *ga, uint64_t a, u
 	}
 }
 
-/* The values of the sex and manner columns (one byte each). */
-#define AGG_DOM 256
 
 /*
- * The category runs [i, i1) of one run, at cell offset base, from their
+ * Category run i at cell offset off (its category's included), from its
  * pre-aggregates: each adds its records (or victims, unless every record
- * counts 1 or records are counted) and its keys to the cell of its sex and
- * manner, as its records would one by one.
+ * counts 1 or records are counted) and its keys to the cell of its sex,
+ * manner and age group, as its records would one by one.
  */
-static void count_aggs(const struct plan *pl, uint32_t i, uint32_t i1, uint32_t base,
-                       struct worker *w)
+static inline void count_agg_run(const struct plan *pl, uint32_t i, uint32_t off,
+                                 struct worker *w)
 {
-	const struct ob_analyzer *an = pl->an;
 	const struct ob_snap_agg *agg = pl->aggs;
 	const uint32_t *first = pl->agg_first;
 	const unsigned lanes = pl->lanes;
@@ -564,27 +585,41 @@ static void count_aggs(const struct plan *pl, uint32_t i, uint32_t i1, uint32_t 
 	uint32_t *counts = w->counts;
 	uint64_t *keys = w->keys;
 
+	for (uint32_t k = first[i], k1 = first[i + 1]; k < k1; k++) {
+		const struct ob_snap_agg *a = &agg[k];
+		uint32_t cell;
+		if (pl->sex_acc) {
+			/* ordered by sex: past the filter's last, none passes */
+			if (a->sex > pl->sex_hi)
+				break;
+			if (!pl->sex_acc[a->sex])
+				continue;
+		}
+		if ((pl->man_acc && !pl->man_acc[a->manner]) ||
+		    (pl->age_acc && !pl->age_acc[a->age_group]))
+			continue;
+		cell = off + pl->sex_off[a->sex] + pl->man_off[a->manner] + pl->age_off[a->age_group];
+		counts[(size_t)cell * lanes] += weighted ? a->victims : a->records;
+		if (keys)
+			keys[cell] += a->keys;
+	}
+}
+
+/* The category runs [i, i1) of one run, at cell offset base, from their
+ * pre-aggregates (count_agg_run), those of the categories the filter
+ * takes. */
+static void count_aggs(const struct plan *pl, uint32_t i, uint32_t i1, uint32_t base,
+                       struct worker *w)
+{
+	const struct ob_analyzer *an = pl->an;
+
 	if (must_stop(pl))
 		return;
 	for (; i < i1; i++) {
 		uint16_t v = an->cat_value[i];
-		uint32_t off;
 		if (pl->cat_acc && !pl->cat_acc[v])
 			continue;
-		off = base + pl->cat_off[v];
-		for (uint32_t k = first[i], k1 = first[i + 1]; k < k1; k++) {
-			const struct ob_snap_agg *a = &agg[k];
-			uint32_t cell;
-			if ((pl->sex_acc && !pl->sex_acc[a->sex]) ||
-			    (pl->man_acc && !pl->man_acc[a->manner]) ||
-			    (pl->age_acc && !pl->age_acc[a->age_group]))
-				continue;
-			cell = off + pl->sex_off[a->sex] + pl->man_off[a->manner] +
-			       pl->age_off[a->age_group];
-			counts[(size_t)cell * lanes] += weighted ? a->victims : a->records;
-			if (keys)
-				keys[cell] += a->keys;
-		}
+		count_agg_run(pl, i, base + pl->cat_off[v], w);
 	}
 }
 
@@ -687,6 +722,126 @@ static void count_cats(const struct plan *pl, uint32_t r, uint32_t base, struct 
 		gather_range(pl, ga, from, an->runs[r + 1].start, base + off, w);
 }
 
+/* Category runs found through the index by category: how far ahead
+ * their offsets and entries are asked for. */
+#define PREFETCH_AHEAD 8
+
+/* The runs [*r0, *r1) of the plan's unit k within its records [ra, rb). */
+static void unit_runs(const struct plan *pl, size_t k, uint32_t *r0, uint32_t *r1)
+{
+	*r0 = pl->ur[2 * k];
+	*r1 = pl->ur[2 * k + 1];
+}
+
+/* The first of list[0..n) that is v or more (list ordered). */
+static size_t u32_lower(const uint32_t *list, size_t n, uint32_t v)
+{
+	size_t a = 0, b = n;
+
+	while (a < b) {
+		size_t m = a + (b - a) / 2;
+		if (list[m] < v)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a;
+}
+
+/*
+ * Category run i of run *r or after (advanced to its own) at cell offset
+ * base (its category's included), from its sums by sex cs: what each sex
+ * the filter takes adds, at the cell of its run's year and source.
+ */
+static inline void count_sums(const struct plan *pl, const struct ob_analyzer *an,
+                              const struct cat_sums *cs, uint32_t i, uint32_t *r, uint32_t base,
+                              struct worker *w)
+{
+	const uint8_t *sa = pl->sex_acc;
+	uint16_t src, y;
+	uint32_t off;
+
+	while (an->run_cat[*r + 1] <= i)
+		(*r)++;
+	src = pl->runs[*r].source;
+	y = pl->runs[*r].year;
+	if ((pl->src_acc && !pl->src_acc[src]) || (pl->year_acc && !pl->year_acc[y]))
+		return;
+	off = base + pl->src_off[src];
+	if (pl->year_off)
+		off += y < pl->n_year_off ? pl->year_off[y] : 0;
+	for (int x = 0; x < OB_SNAP_SEX_COUNT; x++) {
+		uint32_t cell = off + pl->sex_off[x];
+		if (sa && !sa[x])
+			continue;
+		w->counts[cell] += pl->zone_ones ? cs->victims[x] : cs->records[x];
+		if (w->keys)
+			w->keys[cell] += cs->keys[x];
+	}
+}
+
+/*
+ * The plan's unit k at cell offset base, category by category of
+ * cat_list: the runs of each within the unit's runs, found in the
+ * analyser's index by category, each counted at the cell of its year,
+ * source and category (from its pre-aggregates, or its records).
+ */
+static void count_unit_cats(const struct plan *pl, size_t k, uint32_t base, struct gather *ga,
+                            struct worker *w)
+{
+	const struct ob_analyzer *an = pl->an;
+	uint32_t r0, r1;
+
+	unit_runs(pl, k, &r0, &r1);
+	if (r0 >= r1 || must_stop(pl))
+		return;
+	for (size_t c = 0; c < pl->n_cat_list; c++) {
+		uint16_t v = pl->cat_list[c];
+		const uint32_t *list = an->cat_index + an->cat_index_first[v];
+		size_t n = an->cat_index_first[v + 1] - an->cat_index_first[v];
+		uint32_t ia = an->run_cat[r0], ib = an->run_cat[r1], r = r0;
+		size_t j = u32_lower(list, n, ia), end = j;
+		while (end < n && list[end] < ib)
+			end++;
+		for (; j < end; j++) {
+			uint32_t i = list[j], off;
+			uint16_t src, y;
+			if (pl->cat_sums) {
+				count_sums(pl, an, pl->cat_sums[c] + j, i, &r, base + pl->cat_off[v], w);
+				continue;
+			}
+			/* the runs are apart in the file: what the next ones
+			 * read is asked for ahead, their offsets first, then
+			 * their entries (or their first records) */
+			if (j + 2 * PREFETCH_AHEAD < end) {
+				uint32_t i2 = list[j + 2 * PREFETCH_AHEAD];
+				__builtin_prefetch(pl->agg ? &pl->agg_first[i2] : &an->cat_start[i2]);
+			}
+			if (j + PREFETCH_AHEAD < end) {
+				uint32_t i1 = list[j + PREFETCH_AHEAD];
+				if (pl->agg)
+					__builtin_prefetch(&pl->aggs[pl->agg_first[i1]]);
+				else if (pl->nf)
+					__builtin_prefetch((const char *)pl->f[0].col +
+					                   (size_t)an->cat_start[i1] * (size_t)pl->f[0].w);
+			}
+			while (an->run_cat[r + 1] <= i)
+				r++;
+			src = pl->runs[r].source;
+			y = pl->runs[r].year;
+			if ((pl->src_acc && !pl->src_acc[src]) || (pl->year_acc && !pl->year_acc[y]))
+				continue;
+			off = base + pl->src_off[src] + pl->cat_off[v];
+			if (pl->year_off)
+				off += y < pl->n_year_off ? pl->year_off[y] : 0;
+			if (pl->agg)
+				count_agg_run(pl, i, off, w);
+			else if (!pl->run_check || run_may_pass(pl, i))
+				gather_range(pl, ga, an->cat_start[i], an->cat_start[i + 1], off, w);
+		}
+	}
+}
+
 static void *worker_run(void *arg)
 {
 	struct worker *w = arg;
@@ -705,6 +860,10 @@ static void *worker_run(void *arg)
 	for (size_t k = w->ua; k < w->ub && !must_stop(pl); k++) {
 		if (!pl->src_runs) {
 			count_range(pl, pl->ra[k], pl->rb[k], pl->base[k], w);
+			continue;
+		}
+		if (pl->cat_list) {
+			count_unit_cats(pl, k, pl->base[k], &ga, w);
 			continue;
 		}
 		if (pl->runs) {
@@ -902,6 +1061,12 @@ void ob_qi_scratch_release(struct scratch *sc)
  * The plan of a count, step by step.
  */
 
+/* Interleaved copies of each of n counters. */
+static unsigned lanes_for(size_t n)
+{
+	return n <= 4096 ? 4 : n <= 65536 ? 2 : 1;
+}
+
 /* The plan's settings from the query, the analyser and the result. */
 static void plan_init(struct plan *pl, const struct ob_analyzer *an, const struct ob_query *q,
                       const struct compiled *c, const struct ob_query_result *r, _Atomic int *stop)
@@ -915,7 +1080,7 @@ static void plan_init(struct plan *pl, const struct ob_analyzer *an, const struc
 	pl->s = an->snap;
 	pl->an = an;
 	pl->n_cells = r->n_cells;
-	pl->lanes = r->n_cells <= 4096 ? 4 : r->n_cells <= 65536 ? 2 : 1;
+	pl->lanes = lanes_for(r->n_cells);
 	pl->unit_first = an->unit_first;
 	pl->unsorted = !an->sorted;
 	pl->date = c->date;
@@ -1038,6 +1203,10 @@ static bool plan_agg(struct plan *pl, const struct ob_analyzer *an, const struct
 	pl->aggs = by_age ? an->age_agg : an->agg;
 	pl->sex_acc = c->acc[C_SEX];
 	pl->man_acc = c->acc[C_TAG0];
+	pl->sex_hi = 0;
+	for (int v = 0; pl->sex_acc && v < AGG_DOM; v++)
+		if (pl->sex_acc[v])
+			pl->sex_hi = (uint8_t)v;
 	pl->sex_off = ob_calloc(AGG_DOM, sizeof(uint32_t));
 	pl->man_off = ob_calloc(AGG_DOM, sizeof(uint32_t));
 	pl->age_off = ob_calloc(AGG_DOM, sizeof(uint32_t));
@@ -1374,11 +1543,13 @@ static uint64_t plan_units(struct plan *pl, const struct ob_analyzer *an, const 
 	pl->base = ob_malloc(((size_t)s->n_units + 1) * sizeof(uint32_t));
 	pl->ra = ob_malloc(((size_t)s->n_units + 1) * sizeof(uint64_t));
 	pl->rb = ob_malloc(((size_t)s->n_units + 1) * sizeof(uint64_t));
+	if (an->runs)
+		pl->ur = ob_malloc(((size_t)s->n_units + 1) * 2 * sizeof(uint32_t));
 	if (pl->unsorted)
 		pl->terr_map = ob_calloc((size_t)s->n_units + 1, sizeof(uint32_t));
 	for (uint32_t u = 0; u < s->n_units; u++) {
 		uint64_t ra, rb;
-		uint32_t base = 0;
+		uint32_t base = 0, r0 = 0, r1 = 0;
 		if (c->acc[C_TERR] && !c->acc[C_TERR][u])
 			continue;
 		for (size_t j = 0; j < q->n_dims; j++)
@@ -1389,17 +1560,23 @@ static uint64_t plan_units(struct plan *pl, const struct ob_analyzer *an, const 
 		pl->cell_base[pl->n_cell_base++] = base;
 		ra = an->unit_first[u];
 		rb = an->unit_first[u + 1];
+		if (an->runs) {
+			r0 = an->run_first[u];
+			r1 = an->run_first[u + 1];
+		}
 		if (narrow && ra < rb) {
 			if (y_lo > y_hi) {
 				rb = ra; /* no year accepted */
 			} else if (an->runs) {
-				uint32_t ri = an->run_first[u], r1 = an->run_first[u + 1];
-				while (ri < r1 && an->runs[ri].year < y_lo)
+				uint32_t ri = r0, rn = r1;
+				while (ri < rn && an->runs[ri].year < y_lo)
 					ri++;
-				ra = ri < r1 ? an->runs[ri].start : rb;
-				while (ri < r1 && an->runs[ri].year <= y_hi)
+				ra = ri < rn ? an->runs[ri].start : rb;
+				r0 = ri;
+				while (ri < rn && an->runs[ri].year <= y_hi)
 					ri++;
-				rb = ri < r1 ? an->runs[ri].start : rb;
+				rb = ri < rn ? an->runs[ri].start : rb;
+				r1 = ri;
 			} else {
 				ra = ob_qi_year_bound(s->year, ra, rb, y_lo);
 				rb = ob_qi_year_bound(s->year, ra, rb, y_hi + 1);
@@ -1407,6 +1584,10 @@ static uint64_t plan_units(struct plan *pl, const struct ob_analyzer *an, const 
 		}
 		if (ra == rb)
 			continue;
+		if (pl->ur) {
+			pl->ur[2 * pl->n_units] = r0;
+			pl->ur[2 * pl->n_units + 1] = r1;
+		}
 		pl->units[pl->n_units] = u;
 		pl->ra[pl->n_units] = ra;
 		pl->rb[pl->n_units] = rb;
@@ -1414,6 +1595,65 @@ static uint64_t plan_units(struct plan *pl, const struct ob_analyzer *an, const 
 		records += rb - ra;
 	}
 	return pl->unsorted ? s->n : records;
+}
+
+/*
+ * With the category runs walked unit by unit (cat_runs) and a category
+ * filter: when the filter takes few categories and the units and years
+ * kept hold many category runs, the runs of those categories are found
+ * through the analyser's index by category (made on the first such count)
+ * rather than walked to (cat_list). Per unit and category the index costs
+ * a binary search; taken when these are under a sixteenth of the runs the
+ * walk would read, and the walk reads at least the analyser's
+ * cat_index_min of them (QI_CAT_INDEX_MIN). A question whose
+ * pre-aggregates are read for the sex alone then adds each run's sums by
+ * sex (ob_qi_cat_sums) rather than its entries.
+ */
+static void plan_cat_index(struct plan *pl, const struct ob_analyzer *an,
+                           const struct ob_query *q, uint64_t records)
+{
+	size_t nc = ob_qi_col_domain(pl->s, C_CAT), n_acc = 0;
+	uint64_t walk = 0;
+	bool by_sex = true; /* no dimension reads the manner or the age group */
+
+	if (!pl->cat_runs || !pl->cat_acc || !pl->runs || pl->unsorted || pl->cube ||
+	    !pl->n_units)
+		return;
+	for (size_t v = 0; v < nc; v++)
+		n_acc += pl->cat_acc[v] != 0;
+	/* (a unit's category runs are no more than its records) */
+	if (an->cat_index_min && (records < an->cat_index_min ||
+	                          (uint64_t)n_acc * pl->n_units * 16 > records))
+		return;
+	for (size_t k = 0; k < pl->n_units; k++) {
+		uint32_t r0, r1;
+		unit_runs(pl, k, &r0, &r1);
+		walk += an->run_cat[r1] - an->run_cat[r0];
+	}
+	if ((an->cat_index_min &&
+	     (walk < an->cat_index_min || (uint64_t)n_acc * pl->n_units * 16 > walk)) ||
+	    !ob_qi_cat_index(an))
+		return;
+	pl->cat_list = ob_malloc((n_acc ? n_acc : 1) * sizeof(uint16_t));
+	for (size_t v = 0; v < nc; v++)
+		if (pl->cat_acc[v] && an->cat_index_first[v + 1] > an->cat_index_first[v])
+			pl->cat_list[pl->n_cat_list++] = (uint16_t)v;
+	/* the sums by sex: when the pre-aggregates are counted and read for
+	 * the sex alone (the level by sex and manner, or by age group in a
+	 * large snapshot; no manner nor age group filtered or a dimension),
+	 * and every category has them */
+	for (size_t j = 0; j < q->n_dims; j++)
+		by_sex &= ob_qi_dim_col[q->dims[j]] != C_TAG0 && q->dims[j] != OB_QD_AGE_GROUP;
+	if (!pl->agg || !by_sex || pl->aggs != an->agg || pl->man_acc || pl->age_acc ||
+	    pl->lanes != 1)
+		return;
+	pl->cat_sums = ob_calloc(pl->n_cat_list ? pl->n_cat_list : 1, sizeof(*pl->cat_sums));
+	for (size_t c = 0; c < pl->n_cat_list; c++)
+		if (!(pl->cat_sums[c] = ob_qi_cat_sums(an, pl->cat_list[c]))) {
+			free(pl->cat_sums);
+			pl->cat_sums = NULL;
+			return;
+		}
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -1451,6 +1691,17 @@ static void plan_cells(struct plan *pl, const struct ob_query *q,
 	}
 	pl->cell_lo = pl->n_iv ? pl->iv[0] : 0;
 	pl->cell_hi = pl->n_iv ? pl->iv[2 * pl->n_iv - 1] : 0;
+	/* the counters from cell_lo on (the pre-aggregates by country add
+	 * at their own offsets: from 0); the pre-aggregates add to the first
+	 * copy of each counter only */
+	pl->shift = pl->cube ? 0 : pl->cell_lo;
+	pl->cell_end = pl->cube ? r->n_cells : pl->cell_hi;
+	for (size_t k = 0; k < pl->n_units; k++)
+		pl->base[k] -= (uint32_t)pl->shift;
+	for (uint32_t u = 0; pl->terr_map && u < pl->s->n_units; u++)
+		if (pl->terr_map[u])
+			pl->terr_map[u] -= (uint32_t)pl->shift;
+	pl->lanes = pl->cube || pl->agg ? 1 : lanes_for(pl->cell_end - pl->shift);
 }
 
 static void plan_free(struct plan *pl)
@@ -1461,10 +1712,13 @@ static void plan_free(struct plan *pl)
 	free(pl->base);
 	free(pl->ra);
 	free(pl->rb);
+	free(pl->ur);
 	free(pl->src_off);
 	free(pl->src_list);
 	free(pl->year_off);
 	free(pl->cat_off);
+	free(pl->cat_list);
+	free(pl->cat_sums);
 	free(pl->sex_off);
 	free(pl->man_off);
 	free(pl->age_off);
@@ -1482,29 +1736,31 @@ static void plan_free(struct plan *pl)
 	free(pl->src_pre);
 }
 
-/* Cells [lo, hi) of one thread's counters wc (lanes interleaved) into
- * counts, cleared when kept (sc); the sum added. */
-static uint64_t merge_cells(uint32_t *wc, uint64_t *counts, size_t lo, size_t hi, size_t lanes,
-                            const struct scratch *sc)
+/* Cells [lo, hi) of one thread's counters wc (lanes interleaved, from
+ * cell shift) into counts, cleared when kept (sc); the sum added. */
+static uint64_t merge_cells(uint32_t *wc, uint64_t *counts, size_t lo, size_t hi, size_t shift,
+                            size_t lanes, const struct scratch *sc)
 {
 	uint64_t added = 0;
 
+	if (hi <= lo)
+		return 0;
 	if (lanes == 1) {
 		for (size_t i = lo; i < hi; i++) {
-			counts[i] += wc[i];
-			added += wc[i];
+			counts[i] += wc[i - shift];
+			added += wc[i - shift];
 		}
 	} else {
 		for (size_t i = lo; i < hi; i++) {
 			uint64_t x = 0;
 			for (size_t l = 0; l < lanes; l++)
-				x += wc[i * lanes + l];
+				x += wc[(i - shift) * lanes + l];
 			counts[i] += x;
 			added += x;
 		}
 	}
-	if (sc && hi > lo)
-		memset(wc + lo * lanes, 0, (hi - lo) * lanes * sizeof(uint32_t));
+	if (sc)
+		memset(wc + (lo - shift) * lanes, 0, (hi - lo) * lanes * sizeof(uint32_t));
 	return added;
 }
 
@@ -1523,11 +1779,12 @@ static void merge(const struct plan *pl, struct worker *wk, int T, struct ob_que
 		uint32_t *wc = wk[t].counts;
 		if (t && wk[t].tid)
 			pthread_join(wk[t].tid, NULL);
-		for (size_t i = 0; pl->keys && i < r->n_cells; i++)
-			r->keysums[i] += wk[t].keys[i];
+		for (size_t i = pl->shift; pl->keys && i < pl->cell_end; i++)
+			r->keysums[i] += wk[t].keys[i - pl->shift];
 		free(wk[t].keys);
 		for (size_t k = 0; k < pl->n_iv; k++)
-			added += merge_cells(wc, counts, pl->iv[2 * k], pl->iv[2 * k + 1], lanes, sc);
+			added += merge_cells(wc, counts, pl->iv[2 * k], pl->iv[2 * k + 1], pl->shift,
+			                     lanes, sc);
 		if (!sc)
 			free(wk[t].counts);
 	}
@@ -1547,8 +1804,10 @@ static void run_workers(const struct plan *pl, int T, uint64_t records,
 	for (int t = 0; t < T; t++) {
 		wk[t].pl = pl;
 		wk[t].since = 0;
-		wk[t].counts = scratch_get(sc, t, r->n_cells * pl->lanes);
-		wk[t].keys = pl->keys ? ob_calloc(r->n_cells, sizeof(uint64_t)) : NULL;
+		/* the cells the count can reach, [shift, cell_end) */
+		wk[t].counts = scratch_get(sc, t, (pl->cell_end - pl->shift) * pl->lanes);
+		wk[t].keys = pl->keys ? ob_calloc(pl->cell_end - pl->shift + 1, sizeof(uint64_t))
+		                      : NULL;
 		if (pl->unsorted) {
 			wk[t].ra = s->n * (uint64_t)t / (uint64_t)T;
 			wk[t].rb = s->n * (uint64_t)(t + 1) / (uint64_t)T;
@@ -1622,6 +1881,7 @@ void ob_qi_count(const struct ob_analyzer *an, const struct ob_query *q,
 	}
 	records = plan_units(&pl, an, q, c, stride, narrow, y_lo, y_hi);
 	plan_cells(&pl, q, r, stride);
+	plan_cat_index(&pl, an, q, records);
 	if (!pl.unsorted)
 		order_filters(&pl, records);
 	plan_fused(&pl);

@@ -174,6 +174,8 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 			cat_masks(an, dv->n_cat_runs);
 		an->masks_made = !s->lazy;
 		pthread_mutex_init(&an->masks_mu, NULL);
+		pthread_mutex_init(&an->cat_index_mu, NULL);
+		an->cat_index_min = QI_CAT_INDEX_MIN;
 	}
 
 	ob_strmap_init(&an->units);
@@ -349,6 +351,100 @@ ob_err ob_qi_prepare_derived(const struct ob_analyzer *an, uint32_t parts, bool 
 	return OB_OK;
 }
 
+bool ob_qi_cat_index(const struct ob_analyzer *an)
+{
+	/* a cache of the analyser, made once under its mutex */
+	struct ob_analyzer *mut = (struct ob_analyzer *)an;
+	const struct ob_snap_derived *dv = an->snap->derived ? an->snap->derived : &an->own;
+	size_t nc = ob_qi_col_domain(an->snap, C_CAT);
+	uint64_t n = dv->n_cat_runs;
+	uint32_t *first, *idx;
+	bool made;
+
+	if (!an->cat_start || !an->cat_value || !n)
+		return false;
+	pthread_mutex_lock(&mut->cat_index_mu);
+	if (mut->cat_index_asked < 2)
+		mut->cat_index_asked++;
+	if (!mut->cat_index && (mut->cat_index_asked >= 2 || !an->cat_index_min)) {
+		/* by counting: the runs of each category, then their places */
+		first = ob_calloc(nc + 2, sizeof(uint32_t));
+		idx = ob_malloc(n * sizeof(uint32_t));
+		for (uint64_t i = 0; i < n; i++)
+			first[(size_t)an->cat_value[i] + 2]++;
+		for (size_t v = 2; v < nc + 2; v++)
+			first[v] += first[v - 1];
+		for (uint64_t i = 0; i < n; i++)
+			idx[first[(size_t)an->cat_value[i] + 1]++] = (uint32_t)i;
+		mut->cat_index_first = first;
+		mut->cat_index = idx;
+	}
+	made = mut->cat_index != NULL;
+	pthread_mutex_unlock(&mut->cat_index_mu);
+	return made;
+}
+
+/* The sums by sex of the n runs list[] (category runs), or NULL. */
+static struct cat_sums *cat_sums_make(const struct ob_analyzer *an, const uint32_t *list,
+                                      size_t n)
+{
+	struct cat_sums *cs = ob_calloc(n ? n : 1, sizeof(*cs));
+
+	for (size_t j = 0; j < n; j++) {
+		uint64_t rec[OB_SNAP_SEX_COUNT] = { 0 }, vic[OB_SNAP_SEX_COUNT] = { 0 },
+		         key[OB_SNAP_SEX_COUNT] = { 0 };
+		/* the runs are apart in the file: their offsets and entries
+		 * asked for ahead */
+		if (j + 16 < n)
+			__builtin_prefetch(&an->agg_first[list[j + 16]]);
+		if (j + 8 < n)
+			__builtin_prefetch(&an->agg[an->agg_first[list[j + 8]]]);
+		for (uint32_t k = an->agg_first[list[j]]; k < an->agg_first[list[j] + 1]; k++) {
+			const struct ob_snap_agg *a = &an->agg[k];
+			if (a->sex >= OB_SNAP_SEX_COUNT)
+				goto fail;
+			rec[a->sex] += a->records;
+			vic[a->sex] += a->victims;
+			key[a->sex] += a->keys;
+		}
+		for (int x = 0; x < OB_SNAP_SEX_COUNT; x++) {
+			if (rec[x] > UINT32_MAX || vic[x] > UINT32_MAX || key[x] > UINT32_MAX)
+				goto fail;
+			cs[j].records[x] = (uint32_t)rec[x];
+			cs[j].victims[x] = (uint32_t)vic[x];
+			cs[j].keys[x] = (uint32_t)key[x];
+		}
+	}
+	return cs;
+fail:
+	free(cs);
+	return NULL;
+}
+
+const struct cat_sums *ob_qi_cat_sums(const struct ob_analyzer *an, uint16_t v)
+{
+	struct ob_analyzer *mut = (struct ob_analyzer *)an;
+	size_t nc = ob_qi_col_domain(an->snap, C_CAT);
+	const struct cat_sums *cs;
+
+	if (!an->agg_first || !an->agg || !an->cat_index || v >= nc)
+		return NULL;
+	pthread_mutex_lock(&mut->cat_index_mu);
+	if (!mut->cat_sums) {
+		mut->cat_sums = ob_calloc(nc, sizeof(*mut->cat_sums));
+		mut->cat_sums_state = ob_calloc(nc, sizeof(*mut->cat_sums_state));
+		mut->n_cat_sums = nc;
+	}
+	if (mut->cat_sums_state[v] < 2 && (++mut->cat_sums_state[v] == 2 || !an->cat_index_min)) {
+		uint32_t a = an->cat_index_first[v], b = an->cat_index_first[v + 1];
+		mut->cat_sums[v] = cat_sums_make(an, an->cat_index + a, b - a);
+		mut->cat_sums_state[v] = 2;
+	}
+	cs = mut->cat_sums[v];
+	pthread_mutex_unlock(&mut->cat_index_mu);
+	return cs;
+}
+
 void ob_analyzer_free(struct ob_analyzer *an)
 {
 	if (!an)
@@ -362,6 +458,13 @@ void ob_analyzer_free(struct ob_analyzer *an)
 	free(an->unit_country);
 	free(an->cat_mask);
 	pthread_mutex_destroy(&an->masks_mu);
+	free(an->cat_index_first);
+	free(an->cat_index);
+	for (size_t v = 0; v < an->n_cat_sums; v++)
+		free(an->cat_sums[v]);
+	free(an->cat_sums);
+	free(an->cat_sums_state);
+	pthread_mutex_destroy(&an->cat_index_mu);
 	ob_strmap_release(&an->units);
 	free(an->pool);
 	free(an);

@@ -279,9 +279,17 @@ static bool nondecreasing32(const uint32_t *v, uint64_t n, uint64_t max)
 	return true;
 }
 
+/* The order of the pre-aggregates within a category run. */
+static inline uint32_t agg_key(const struct ob_snap_agg *a)
+{
+	return (uint32_t)a->sex << 16 | (uint32_t)a->manner << 8 | a->age_group;
+}
+
 /* Pre-aggregates (n, run i's from first[i]) that name a sex, a manner and
- * (by_age) an age group of the dictionaries, whose offsets are ordered and
- * whose records add up to each category run's length. */
+ * (by_age) an age group of the dictionaries, strictly ordered by them
+ * within each run, whose offsets are ordered and whose records add up to
+ * each category run's length. */
+
 static bool aggs_ok(const struct ob_snapshot *s, const struct ob_snap_derived *dv,
                     const uint32_t *first, const struct ob_snap_agg *agg, uint64_t n,
                     bool by_age)
@@ -297,6 +305,10 @@ static bool aggs_ok(const struct ob_snapshot *s, const struct ob_snap_derived *d
 			    a->victims > s->victims || a->reserved ||
 			    (by_age ? a->age_group >= OB_IND_AGE_GROUPS
 			            : a->age_group != OB_SNAP_AGG_ANY))
+				return false;
+			/* strictly ordered by sex, manner and age group (the
+			 * analyser stops at the first sex past a filter's) */
+			if (k > first[i] && agg_key(&agg[k - 1]) >= agg_key(a))
 				return false;
 			rec += a->records;
 		}

@@ -6,6 +6,9 @@
  * under the counting rule or not), asked of an analyser that counts from them and of
  * one whose snapshot has none, and of one holding only the level by age group
  * (as a large snapshot does), must give the same answer cell by cell. The
+ * analysers with pre-aggregates find the runs of a filter's categories
+ * through the index by category, and add their sums by sex, whenever a
+ * question allows (as a large snapshot's narrow questions do). The
  * test checks that it can fail: with one pre-aggregate changed, some
  * answer must differ. The store's rows stand for several victims here. */
 #include "test.h"
@@ -64,6 +67,9 @@ static int setup(void **state)
 	dv_agg.n_cruns = 0;
 	snap_agg.derived = &dv_agg;
 	an_agg = ob_analyzer_new(&snap_agg, pop);
+	/* the runs of a filter's categories found through the index by
+	 * category whenever it can be (a large snapshot's way) */
+	an_agg->cat_index_min = 0;
 	assert_non_null(an_agg->agg);
 	assert_non_null(an_agg->age_agg);
 	assert_null(an_agg->cruns);
@@ -84,6 +90,7 @@ static int setup(void **state)
 	dv_age.n_agg = 0;
 	snap_age.derived = &dv_age;
 	an_age = ob_analyzer_new(&snap_age, pop);
+	an_age->cat_index_min = 0;
 	assert_ptr_equal(an_age->agg, dv_age.age_agg);
 
 	/* one pre-aggregate of a category run in the middle, one record and
@@ -103,6 +110,7 @@ static int setup(void **state)
 	dv_bad.age_agg = agg_bad + dv_bad.n_agg;
 	snap_bad.derived = &dv_bad;
 	an_bad = ob_analyzer_new(&snap_bad, pop);
+	an_bad->cat_index_min = 0;
 	return 0;
 }
 
@@ -296,8 +304,12 @@ static void test_agg_against_records(void **state)
 		ob_query_result_free(rg);
 		ob_buf_release(&where);
 	}
-	/* the questions the pre-aggregates count were many, and the changed
-	 * one was seen */
+	/* the questions the pre-aggregates count were many, some through the
+	 * index by category and the sums by sex, and the changed one was
+	 * seen */
+	assert_non_null(an_agg->cat_index);
+	assert_non_null(an_agg->cat_sums);
+	assert_non_null(an_age->cat_sums);
 	if (eligible < (size_t)n_queries / 10)
 		fail_msg("only %zu of %lld questions within the pre-aggregates", eligible, n_queries);
 	if (!differ_bad)
