@@ -40,9 +40,17 @@ static int shift_days(struct ob_rng *r, const double *w, size_t n, const int *sh
 	return shift[ob_rng_pick(r, w, n)];
 }
 
-static long clamp_day(const struct cy *cy, long day)
+/* day within the death's year and the days its territory t is valid: an
+ * institution's date a day off the death's stays where its code was in
+ * force (a date shifted across a municipal reform would give the code a day
+ * it did not exist, and the row would be rejected as no bad row the plan
+ * made is) */
+static long clamp_day(const struct cy *cy, const struct terr *t, long day)
 {
-	return day < cy->y0 ? cy->y0 : day >= cy->y1 ? cy->y1 - 1 : day;
+	long lo = t->from > cy->y0 ? t->from : cy->y0;
+	long hi = t->to < cy->y1 - 1 ? t->to : cy->y1 - 1;
+
+	return day < lo ? lo : day > hi ? hi : day;
 }
 
 static const char *given_name(const struct death *d, uint16_t i)
@@ -201,7 +209,7 @@ void demo_make_record(struct file *f, const struct death *d, struct rec *rc)
 	case OB_DEMO_POLICE: {
 		static const double w[4] = { 88, 8, 2, 2 };
 		static const int sh[4] = { 0, 1, -1, 2 };
-		rc->day = clamp_day(cy, d->day + shift_days(r, w, 4, sh));
+		rc->day = clamp_day(cy, t, d->day + shift_days(r, w, 4, sh));
 		rc->datefmt = DF_DMY;
 		if (ob_rng_chance(r, 0.10))
 			rc->minute = -1;
@@ -235,7 +243,7 @@ void demo_make_record(struct file *f, const struct death *d, struct rec *rc)
 		static const int sh[3] = { 0, 1, 2 };
 		bool nn = ob_rng_chance(r, 0.03);
 
-		rc->day = clamp_day(cy, d->day + shift_days(r, w, 3, sh));
+		rc->day = clamp_day(cy, t, d->day + shift_days(r, w, 3, sh));
 		rc->datefmt = DF_ISO;
 		if (ob_rng_chance(r, 0.30))
 			rc->minute = -1;
@@ -274,7 +282,7 @@ void demo_make_record(struct file *f, const struct death *d, struct rec *rc)
 		static const int fmts[3] = { DF_DMY, DF_EXCEL, DF_MONTH };
 		bool fem = d->femicide;
 
-		rc->day = clamp_day(cy, d->day + shift_days(r, w, 4, sh));
+		rc->day = clamp_day(cy, t, d->day + shift_days(r, w, 4, sh));
 		rc->datefmt = fmts[ob_rng_pick(r, fmt, 3)];
 		rc->minute = -1;
 		rc->unit_var = demo_name_variant(r, false, t->nalias > 0);
