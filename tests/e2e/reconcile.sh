@@ -157,7 +157,7 @@ sqlite3 "$T/old/observa.db" "DROP TABLE review_decision; DROP TABLE review_item;
 	DROP TABLE harvest_cell; DROP TABLE harvest_source; DROP TABLE registry_keyed;
 	DROP TABLE registry_entry; DROP TABLE registry_name_word; DROP TABLE registry_name;
 	DROP TABLE registry_name_key; DROP TABLE missing_match;
-	DROP TABLE case_open;
+	DROP INDEX audit_action; DROP TABLE case_open;
 	DROP TABLE case_delivery_attempt; DROP TABLE case_delivery; DROP TABLE case_outbox;
 	DROP TABLE case_event_value; DROP TABLE case_event; DROP TABLE case_value;
 	DROP TABLE case_access; DROP TABLE case_file; DROP TABLE survey_estimate;

@@ -362,6 +362,7 @@ static void migration(void **state)
 	              "DROP TABLE registry_name;"
 	              "DROP TABLE registry_name_key;"
 	              "DROP TABLE missing_match;"
+	              "DROP INDEX audit_action;"
 	              "DROP TABLE case_open;"
 	              "DROP TABLE case_delivery_attempt;"
 	              "DROP TABLE case_delivery;"
