@@ -21,6 +21,7 @@
 #include "store/cases.h"
 /* raw SQL (store_sql.h): the oracle counting rows, and an UPDATE of the
  * history the store must refuse. */
+#include "store_dir.h"
 #include "store_sql.h"
 
 static char dir[64];
@@ -47,14 +48,7 @@ static struct ob_store *store_new(void)
 static void store_remove(struct ob_store *s)
 {
 	ob_store_close(s);
-	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
-	                                                    "observa.db-shm", NULL };
-	     *f; f++) {
-		char path[128];
-		snprintf(path, sizeof(path), "%s/%s", dir, *f);
-		unlink(path);
-	}
-	rmdir(dir);
+	ob_test_store_dir_remove(dir);
 }
 
 static long long count(struct ob_store *s, const char *sql)

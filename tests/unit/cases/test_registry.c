@@ -23,6 +23,7 @@
 #include "cases/registry.h"
 #include "io/date.h"
 #include "store/store.h"
+#include "store_dir.h"
 #include "store_sql.h"
 
 #include <stdio.h>
@@ -748,19 +749,6 @@ static long long count_of(struct ob_store *s, const char *sql)
 	return n;
 }
 
-/* Remove the temporary store's files and its directory. */
-static void remove_store(const char *dir)
-{
-	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
-	                                                    "observa.db-shm", NULL };
-	     *f; f++) {
-		char path[128];
-		snprintf(path, sizeof(path), "%s/%s", dir, *f);
-		unlink(path);
-	}
-	rmdir(dir);
-}
-
 static void search_against_scan(void **state)
 {
 	enum { N = 400, Q = 24 };
@@ -839,7 +827,7 @@ static void search_against_scan(void **state)
 	assert_int_equal(differ, 0);
 	assert_int_equal(found_one, 1);
 	ob_store_close(s);
-	remove_store(dir);
+	ob_test_store_dir_remove(dir);
 	free(v);
 	free_type(t);
 }
@@ -1061,7 +1049,7 @@ static void convictions(void **state)
 	                 OB_EINVAL);
 	assert_int_equal(events_of(s, id), (long long)n);
 	ob_store_close(s);
-	remove_store(dir);
+	ob_test_store_dir_remove(dir);
 	free_type(t);
 }
 

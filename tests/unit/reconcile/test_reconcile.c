@@ -11,6 +11,7 @@
 #include "reconcile/reconcile.h"
 #include "store/audit.h"
 /* raw SQL (store_sql.h): plants records and protected names without an ingest. */
+#include "store_dir.h"
 #include "store_sql.h"
 
 static void is_death(void **state)
@@ -532,14 +533,7 @@ static void store_round_trip(void **state)
 	                          " '%\"reconcile_run\":3,%'"), 3);
 
 	ob_store_close(s);
-	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
-	                                                    "observa.db-shm", NULL };
-	     *f; f++) {
-		char path[128];
-		snprintf(path, sizeof(path), "%s/%s", dir, *f);
-		unlink(path);
-	}
-	rmdir(dir);
+	ob_test_store_dir_remove(dir);
 }
 
 /* Rows that are not one person (an aggregate source's, a row counting 3
@@ -598,14 +592,7 @@ static void counted_rows(void **state)
 	}
 	ob_reconcile_run_release(&run);
 	ob_store_close(s);
-	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
-	                                                    "observa.db-shm", NULL };
-	     *f; f++) {
-		char path[128];
-		snprintf(path, sizeof(path), "%s/%s", dir, *f);
-		unlink(path);
-	}
-	rmdir(dir);
+	ob_test_store_dir_remove(dir);
 }
 
 int main(void)

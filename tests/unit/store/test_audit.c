@@ -8,6 +8,7 @@
 #include "store/audit.h"
 /* raw SQL (store_sql.h): tampers with the audit log, which the store must refuse,
  * and asks SQLite how it reads the log (the oracle of by_period). */
+#include "store_dir.h"
 #include "store_sql.h"
 
 static char dir[64];
@@ -25,16 +26,8 @@ static struct ob_store *fresh(void)
 
 static void gone(struct ob_store *s)
 {
-	char path[128];
-
 	ob_store_close(s);
-	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
-	                                                    "observa.db-shm", NULL };
-	     *f; f++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, *f);
-		unlink(path);
-	}
-	rmdir(dir);
+	ob_test_store_dir_remove(dir);
 }
 
 static void exec_ok(struct ob_store *s, const char *sql)

@@ -11,6 +11,7 @@
 #include "store/submissions.h"
 /* raw SQL (store_sql.h): plants deliveries, superseded ones and their quarantine in states an
  * ingest would not make. */
+#include "store_dir.h"
 #include "store_sql.h"
 
 static char dir[64];
@@ -57,16 +58,8 @@ static struct ob_store *fresh(void)
 
 static void gone(struct ob_store *s)
 {
-	char path[128];
-
 	ob_store_close(s);
-	for (const char *const *f = (const char *const[]){ "observa.db", "observa.db-wal",
-	                                                    "observa.db-shm", NULL };
-	     *f; f++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, *f);
-		unlink(path);
-	}
-	rmdir(dir);
+	ob_test_store_dir_remove(dir);
 }
 
 struct seen {
