@@ -366,18 +366,22 @@ static void scan_delivered(const struct ob_snapshot *snap, struct ob_population 
 	uint8_t *seen = ob_calloc(ns * nc + 1, 1);
 	uint32_t *known = ob_calloc(ns + 1, sizeof(uint32_t));
 
-	for (uint64_t i = 0; i < snap->n; i++) {
-		uint32_t s = snap->source[i], k = 0;
+	/* the records of the columns, then those of the deltas kept apart
+	 * (a lazily opened snapshot's tail: same dictionaries) */
+	for (const struct ob_snapshot *x = snap; x; x = x == snap ? snap->tail : NULL) {
+		for (uint64_t i = 0; i < x->n; i++) {
+			uint32_t s = x->source[i], k = 0;
 
-		seen[(size_t)s * nc + snap->category[i]] = 1;
-		k |= (uint32_t)(snap->sex[i] != OB_SNAP_SEX_U) << OB_FLD_SEX;
-		k |= (uint32_t)(snap->age[i] != OB_SNAP_AGE_UNKNOWN) << OB_FLD_AGE;
-		k |= (uint32_t)(snap->hour[i] != OB_SNAP_HOUR_UNKNOWN) << OB_FLD_HOUR;
-		k |= (uint32_t)(snap->units[snap->territory[i]].level >= 2) << OB_FLD_MUNICIPALITY;
-		for (int t = 0; t < OB_SNAP_DIMS; t++)
-			k |= (uint32_t)(snap->tag[t][i] != 0) << (OB_FLD_MANNER + t);
-		known[s] |= k;
-		p->manners[(size_t)s * p->n_manners + snap->tag[OB_SNAP_MANNER][i]] = 1;
+			seen[(size_t)s * nc + x->category[i]] = 1;
+			k |= (uint32_t)(x->sex[i] != OB_SNAP_SEX_U) << OB_FLD_SEX;
+			k |= (uint32_t)(x->age[i] != OB_SNAP_AGE_UNKNOWN) << OB_FLD_AGE;
+			k |= (uint32_t)(x->hour[i] != OB_SNAP_HOUR_UNKNOWN) << OB_FLD_HOUR;
+			k |= (uint32_t)(x->units[x->territory[i]].level >= 2) << OB_FLD_MUNICIPALITY;
+			for (int t = 0; t < OB_SNAP_DIMS; t++)
+				k |= (uint32_t)(x->tag[t][i] != 0) << (OB_FLD_MANNER + t);
+			known[s] |= k;
+			p->manners[(size_t)s * p->n_manners + x->tag[OB_SNAP_MANNER][i]] = 1;
+		}
 	}
 	for (size_t s = 0; s < ns; s++) {
 		p->supplies[s] |= known[s];

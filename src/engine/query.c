@@ -215,6 +215,14 @@ ob_err ob_query_cost(const struct ob_analyzer *an, const struct ob_query *q,
 	}
 out:
 	ob_qi_compiled_release(&c);
+	if (!e && an->tail) {
+		/* and the deltas' records, which every count reads besides */
+		struct ob_query_cost tc;
+
+		if (!(e = ob_query_cost(an->tail, q, &tc, d)))
+			cost->records = cost->records + tc.records < cost->records
+			                        ? UINT64_MAX : cost->records + tc.records;
+	}
 	return e;
 }
 

@@ -88,6 +88,12 @@
  * increment as before, and a range counted whole is summed from the
  * victims before each block.
  *
+ * A snapshot that keeps its deltas apart (engine/snapshot.h, its tail:
+ * ob_snapshot_open_lazy) is counted as the base's records and then the
+ * tail's into the same cells, the tail through an analyser of its own with
+ * the same dimensions (its years those of both), so that a delivery is
+ * answered for without merging it into the observatory's columns.
+ *
  * Cost and budget: ob_query_cost() says, before any work, how many cells
  * the grouping can reach and how many records the count would read, from
  * the filter and the ranges of records per territory and year; a server

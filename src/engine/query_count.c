@@ -1905,4 +1905,22 @@ void ob_qi_count(const struct ob_analyzer *an, const struct ob_query *q,
 	if (T > r->threads)
 		r->threads = T;
 	plan_free(&pl);
+	if (an->tail) {
+		/* the deltas' records into the same cells: what either added,
+		 * and the cells either could add to */
+		size_t lo = sc ? sc->lo : 0, hi = sc ? sc->hi : 0;
+		uint64_t added = sc ? sc->added : 0;
+
+		ob_qi_count(an->tail, q, c, stride, r, counts, sc, stop);
+		if (sc) {
+			sc->added += added;
+			if (sc->lo >= sc->hi) {
+				sc->lo = lo;
+				sc->hi = hi;
+			} else if (lo < hi) {
+				sc->lo = lo < sc->lo ? lo : sc->lo;
+				sc->hi = hi > sc->hi ? hi : sc->hi;
+			}
+		}
+	}
 }

@@ -119,11 +119,12 @@ static void cat_masks(struct ob_analyzer *an, uint64_t n_cat_runs)
 	an->cat_mask = m;
 }
 
-struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob_population *pop)
+/* An analyser of s: what is derived from its columns (its dimensions are
+ * made by analyzer_dims). */
+static struct ob_analyzer *analyzer_derive(const struct ob_snapshot *s,
+                                           const struct ob_population *pop)
 {
 	struct ob_analyzer *an = ob_calloc(1, sizeof(*an));
-	char *p;
-	size_t dom;
 
 	an->snap = s;
 	an->pop = pop;
@@ -177,6 +178,33 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 		pthread_mutex_init(&an->cat_index_mu, NULL);
 		an->cat_index_min = QI_CAT_INDEX_MIN;
 	}
+	return an;
+}
+
+/* The years of a and b together into both, so that their year dimension
+ * is one ((0, -1): no year). */
+static void years_union(struct ob_analyzer *a, struct ob_analyzer *b)
+{
+	bool ha = a->year_max >= a->year_min, hb = b->year_max >= b->year_min;
+
+	if (!ha) {
+		a->year_min = b->year_min;
+		a->year_max = b->year_max;
+	} else if (hb) {
+		a->year_min = a->year_min < b->year_min ? a->year_min : b->year_min;
+		a->year_max = a->year_max > b->year_max ? a->year_max : b->year_max;
+	}
+	b->year_min = a->year_min;
+	b->year_max = a->year_max;
+}
+
+/* The dimensions of an analyser: maps and labels from its snapshot's
+ * dictionaries and its years. */
+static void analyzer_dims(struct ob_analyzer *an)
+{
+	const struct ob_snapshot *s = an->snap;
+	char *p;
+	size_t dom;
 
 	ob_strmap_init(&an->units);
 	for (uint32_t u = 0; u < s->n_units; u++) {
@@ -327,6 +355,21 @@ struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob
 		                                            ? s->sources[k].institution : 0;
 	for (int k = 0; k < OB_INST_COUNT; k++)
 		an->dim[OB_QD_INSTITUTION].label[k] = ob_institution_name((enum ob_institution)k);
+}
+
+struct ob_analyzer *ob_analyzer_new(const struct ob_snapshot *s, const struct ob_population *pop)
+{
+	struct ob_analyzer *an = analyzer_derive(s, pop);
+
+	if (s->tail) {
+		/* the deltas' records: an analyser of their own, whose
+		 * dimensions are the base's (same dictionaries, same years), so
+		 * that both count into the same cells */
+		an->tail = analyzer_derive(s->tail, pop);
+		years_union(an, an->tail);
+		analyzer_dims(an->tail);
+	}
+	analyzer_dims(an);
 	return an;
 }
 
@@ -449,6 +492,7 @@ void ob_analyzer_free(struct ob_analyzer *an)
 {
 	if (!an)
 		return;
+	ob_analyzer_free(an->tail);
 	for (int i = 0; i < OB_QD_COUNT; i++) {
 		free(an->dim[i].map);
 		free(an->dim[i].label);

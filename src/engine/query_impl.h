@@ -135,6 +135,10 @@ struct ob_analyzer {
 	const uint64_t *zone_victims; /* victims before each block (n_zones + 1) */
 	const uint64_t *zone_keys;    /* rkeys before each block (n_zones + 1) */
 	const char *unknown;
+	/* the deltas' records of a snapshot that keeps them apart
+	 * (ob_snapshot.tail): an analyser of their own, with the same
+	 * dimensions, that every count adds (ob_qi_count); NULL otherwise */
+	struct ob_analyzer *tail;
 };
 
 /* The first bit of the sexes in ob_analyzer.cat_mask (the manners below). */

@@ -411,7 +411,111 @@ static bool extends(const struct ob_snapshot *p, const struct ob_snapshot *s)
 	return !memcmp(p->age_bands, s->age_bands, p->n_age_bands * sizeof(*p->age_bands));
 }
 
-ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, struct ob_diag *d)
+/*
+ * The split form (ob_snapshot_open_lazy): the base keeps its columns in
+ * place, lazily checked, and its stored derived structures; it takes the
+ * last delta's dictionaries (which extend its own, so that its columns'
+ * indices mean the same) and stamp, and the deltas' records become its
+ * tail: the last delta itself when there is one (with its own derived
+ * structures), else the deltas merged (tail_buf, acc), which the readers
+ * derive. The base's index of units and runs of units are lengthened to
+ * the dictionary's units (a unit it lacks has no records in it).
+ */
+static void split_view(struct ob_snapshot *base, struct ob_snapshot **parts, int np,
+                       void *tail_buf, size_t tail_len, const struct cols *acc)
+{
+	const struct ob_snapshot *last = parts[np - 1];
+	struct ob_snapshot *tail = parts[0];
+	struct ob_snap_derived *dv = &base->derived_store;
+	uint32_t nu0 = base->n_units, nu = last->n_units;
+
+	if (np > 1) {
+		/* the last delta's dictionaries, the deltas' records merged */
+		tail = ob_calloc(1, sizeof(*tail));
+		*tail = *last;
+		tail->n = acc->n;
+		tail->victims = 0;
+		tail->counts_one = true;
+		for (int i = 0; i < np; i++) {
+			tail->victims += parts[i]->victims;
+			tail->counts_one = tail->counts_one && parts[i]->counts_one;
+		}
+		tail->territory = acc->c16[0];
+		tail->year = acc->c16[1];
+		tail->source = acc->c16[2];
+		tail->category = acc->c16[3];
+		tail->count = acc->c16[4];
+		tail->month = acc->c8[0];
+		tail->day = acc->c8[1];
+		tail->hour = acc->c8[2];
+		tail->sex = acc->c8[3];
+		tail->age = acc->c8[4];
+		tail->rkey = acc->c8[5];
+		for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
+			tail->tag[dim] = acc->c8[6 + dim];
+		tail->derived = NULL;
+		memset(&tail->derived_store, 0, sizeof(tail->derived_store));
+		tail->unit_first = NULL;
+		tail->unit_index = NULL;
+		tail->lazy = false;
+		tail->lazy_state = NULL;
+		tail->map = NULL; /* the last delta's mapping stays with it */
+		tail->map_len = 0;
+		tail->merged = tail_buf;
+		tail->merged_len = tail_len;
+		tail->tail = NULL;
+		tail->split_index = NULL;
+		tail->n_deltas = 0;
+		for (int i = 0; i + 1 < np; i++)
+			parts[i]->parts = parts[i + 1];
+		tail->parts = parts[0];
+	}
+	if (nu > nu0 && dv->unit_first) {
+		/* unit_first: n_units + 2 entries; run_first: n_units + 1 */
+		size_t a = ((size_t)nu + 2) * sizeof(uint64_t);
+		unsigned char *p = ob_malloc(a + ((size_t)nu + 1) * sizeof(uint32_t));
+		uint64_t *uf = (uint64_t *)p;
+		uint32_t *rf = (uint32_t *)(p + a);
+
+		for (uint32_t u = 0; u < nu + 2; u++)
+			uf[u] = dv->unit_first[u < nu0 + 1 ? u : nu0 + 1];
+		if (dv->run_first) {
+			for (uint32_t u = 0; u < nu + 1; u++)
+				rf[u] = dv->run_first[u < nu0 ? u : nu0];
+			dv->run_first = rf;
+		}
+		dv->unit_first = uf;
+		if (base->unit_first)
+			base->unit_first = uf;
+		base->split_index = p;
+	}
+	base->strings = last->strings;
+	base->strings_len = last->strings_len;
+	base->units = last->units;
+	base->n_units = last->n_units;
+	base->categories = last->categories;
+	base->n_categories = last->n_categories;
+	base->sources = last->sources;
+	base->n_sources = last->n_sources;
+	base->countries = last->countries;
+	base->n_countries = last->n_countries;
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++) {
+		base->tags[dim] = last->tags[dim];
+		base->n_tags[dim] = last->n_tags[dim];
+	}
+	base->coverage = last->coverage;
+	base->n_coverage = last->n_coverage;
+	base->age_bands = last->age_bands;
+	base->n_age_bands = last->n_age_bands;
+	memcpy(base->stamp, last->stamp, sizeof(base->stamp));
+	base->built_at = last->built_at;
+	base->n_deltas = (uint32_t)np;
+	base->tail = tail;
+	base->parts = tail; /* owns the deltas (through its parts when merged) */
+}
+
+ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, bool split,
+                          struct ob_diag *d)
 {
 	struct delta_list l;
 	struct ob_snapshot *base = *s, *parts[OB_MAX_SNAPSHOT_DELTAS], *m;
@@ -427,8 +531,10 @@ ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, struct ob_dia
 		return e == OB_ENOENT ? OB_OK : e;
 	if (strcmp(l.base, base->stamp) || !l.n)
 		return OB_OK; /* of another base: a full build replaced it */
-	/* the base's columns are all read by the merge: checked first */
-	if (base->lazy && (e = ob_snapshot_check(base, OB_SNAP_COLS_ALL, 0, base->n, d)))
+	/* the base's columns are all read by the merge: checked first (split,
+	 * they are read in place, and checked as read) */
+	if (!split && base->lazy &&
+	    (e = ob_snapshot_check(base, OB_SNAP_COLS_ALL, 0, base->n, d)))
 		return e;
 	n = base->n;
 	victims = base->victims;
@@ -477,6 +583,10 @@ ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, struct ob_dia
 		accbuf = buf;
 		acclen = len;
 		acc = tmp;
+	}
+	if (split) {
+		split_view(base, parts, np, accbuf, acclen, &acc);
+		return OB_OK;
 	}
 	cols_of(base, &bc);
 	if (!(outbuf = cols_alloc(n, &out, &outlen))) {

@@ -244,8 +244,10 @@ ob_err ob_si_open_file(const char *path, enum snap_open_mode mode, struct ob_sna
 
 /* The delta segments listed by DIR/snapshot/deltas merged into *s (the
  * base, replaced by the merged snapshot); nothing when there are none or
- * they are of another base. */
-ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, struct ob_diag *d);
+ * they are of another base. split: the base is kept with its columns in
+ * place, and the deltas' records become its tail (ob_snapshot.tail). */
+ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, bool split,
+                          struct ob_diag *d);
 
 /* The id of the first record of the submissions above sub (read through
  * the index on submission), or one past the last record when they have

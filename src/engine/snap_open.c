@@ -806,7 +806,7 @@ static ob_err open_dir(const char *dir, enum snap_open_mode mode, struct ob_snap
 	for (int tries = 0; tries < 3; tries++) {
 		if ((e = ob_si_open_file(path, mode, out, d)))
 			return e;
-		if (!(e = ob_si_apply_deltas(dir, out, d))) {
+		if (!(e = ob_si_apply_deltas(dir, out, mode == SNAP_OPEN_LAZY, d))) {
 			if (!(*out)->unit_first)
 				index_units(*out);
 			return OB_OK;
@@ -1017,6 +1017,7 @@ void ob_snapshot_close(struct ob_snapshot *s)
 	if (s->merged)
 		ob_si_big_free(s->merged, s->merged_len);
 	free(s->unit_index);
+	free(s->split_index);
 	lazy_free(s->lazy_state);
 	ob_snapshot_close(s->parts);
 	free(s);

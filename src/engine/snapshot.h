@@ -104,7 +104,9 @@
  * dictionaries, only the delivery's records), listed with the base's stamp
  * in DIR/snapshot/deltas; ob_snapshot_open() merges base and deltas in
  * memory into the order a full build gives, so that every reader sees one
- * snapshot (engine/snap_delta.c, docs/incremental-snapshot.md).
+ * snapshot (engine/snap_delta.c, docs/incremental-snapshot.md);
+ * ob_snapshot_open_lazy() keeps them apart, as the base and its tail, for
+ * the analyser, which counts both.
  *
  * Ownership: ob_snapshot_open() and ob_snapshot_load() return a snapshot the
  * caller ends with ob_snapshot_close(); every pointer in it points into the
@@ -408,6 +410,16 @@ struct ob_snapshot {
 
 	uint32_t n_deltas; /* delta segments merged into it (0: the base alone) */
 
+	/* the records of the deltas, when they are not merged into the
+	 * columns: a snapshot opened lazily (ob_snapshot_open_lazy) with
+	 * deltas is the base, its columns read in place, with the deltas'
+	 * dictionaries and stamp, and its tail a snapshot of the deltas'
+	 * records alone (same dictionaries). n, victims and the columns are
+	 * then the base's: a reader of a lazy snapshot reads the tail's
+	 * records too (the analyser, engine/query.h; the population,
+	 * engine/indicators.h). NULL otherwise. */
+	const struct ob_snapshot *tail;
+
 	/* records of unit u: [unit_first[u], unit_first[u + 1]), when the
 	 * territory column is ordered (set by ob_snapshot_open); NULL when it
 	 * is not, or for a snapshot made another way: readers then pass over
@@ -433,6 +445,8 @@ struct ob_snapshot {
 	size_t merged_len;
 	struct ob_snapshot *parts;  /* the deltas merged in, chained by parts */
 	uint64_t *unit_index;       /* unit_first's storage, or NULL */
+	void *split_index;          /* with a tail: the base's unit_first and
+	                               run_first lengthened to the dictionary */
 	struct ob_snap_derived derived_store; /* derived's, pointing into the mapping */
 	void *lazy_state;           /* which blocks were checked (snap_open.c) */
 };
@@ -536,9 +550,11 @@ void ob_snapshot_close(struct ob_snapshot *s);
  * table of block checksums are checked whole, and each block of a column
  * is checked (its checksum, every value inside its dictionary) by
  * ob_snapshot_check() the first time a reader asks for it, each part of
- * the pre-aggregates by ob_snapshot_check_derived() likewise. Opening so costs nothing per record. When deltas
- * are merged in, every column is checked at open as ob_snapshot_open does
- * (s->lazy is then false). Errors as ob_snapshot_open.
+ * the pre-aggregates by ob_snapshot_check_derived() likewise. Opening so
+ * costs nothing per record. Deltas are not merged in: their records, each
+ * delta checked whole, are the snapshot's tail (above), merged among
+ * themselves when they are several, so that opening costs the deltas'
+ * records, not the observatory's. Errors as ob_snapshot_open.
  */
 ob_err ob_snapshot_open_lazy(const char *dir, struct ob_snapshot **out, struct ob_diag *d);
 
