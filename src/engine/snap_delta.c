@@ -47,6 +47,7 @@
 #include <dirent.h>
 #include <limits.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -422,7 +423,7 @@ static bool extends(const struct ob_snapshot *p, const struct ob_snapshot *s)
  * the dictionary's units (a unit it lacks has no records in it).
  */
 static void split_view(struct ob_snapshot *base, struct ob_snapshot **parts, int np,
-                       void *tail_buf, size_t tail_len, const struct cols *acc)
+                       void *tail_buf, size_t tail_len, const struct cols *acc, int mode)
 {
 	const struct ob_snapshot *last = parts[np - 1];
 	struct ob_snapshot *tail = parts[0];
@@ -512,6 +513,75 @@ static void split_view(struct ob_snapshot *base, struct ob_snapshot **parts, int
 	base->n_deltas = (uint32_t)np;
 	base->tail = tail;
 	base->parts = tail; /* owns the deltas (through its parts when merged) */
+	base->merge_mode = mode;
+}
+
+ob_err ob_snapshot_merge_tail(const struct ob_snapshot *s, struct ob_snapshot **out,
+                              struct ob_diag *d)
+{
+	struct cols bc, tc, o;
+	struct ob_snapshot *m;
+	size_t len;
+	void *buf;
+	ob_err e;
+
+	*out = NULL;
+	/* every column is read by the merge, and by the readers it is for */
+	if (s->lazy && ((e = ob_snapshot_check(s, OB_SNAP_COLS_ALL, 0, s->n, d)) ||
+	                (e = ob_snapshot_check_derived(s, OB_SNAP_DER_ALL, d))))
+		return e;
+	m = ob_calloc(1, sizeof(*m));
+	*m = *s;
+	/* what s owns stays its own */
+	m->map = NULL;
+	m->map_len = 0;
+	m->merged = NULL;
+	m->merged_len = 0;
+	m->parts = NULL;
+	m->tail = NULL;
+	m->unit_index = NULL;
+	m->split_index = NULL;
+	m->lazy_state = NULL;
+	m->lazy = false;
+	if (!s->tail) {
+		/* s itself, checked */
+		*out = m;
+		return OB_OK;
+	}
+	cols_of(s, &bc);
+	cols_of(s->tail, &tc);
+	if (!(buf = cols_alloc(bc.n + tc.n, &o, &len))) {
+		free(m);
+		return OB_DIAG(d, OB_ENOMEM, "snapshot", 0, 0, NULL, 0,
+		               "sin memoria para la instantánea", "no memory for the snapshot");
+	}
+	merge2(&bc, &tc, &o, s->merge_mode);
+	m->n = o.n;
+	m->victims = s->victims + s->tail->victims;
+	m->counts_one = s->counts_one && s->tail->counts_one;
+	m->territory = o.c16[0];
+	m->year = o.c16[1];
+	m->source = o.c16[2];
+	m->category = o.c16[3];
+	m->count = o.c16[4];
+	m->month = o.c8[0];
+	m->day = o.c8[1];
+	m->hour = o.c8[2];
+	m->sex = o.c8[3];
+	m->age = o.c8[4];
+	m->rkey = o.c8[5];
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
+		m->tag[dim] = o.c8[6 + dim];
+	/* the base's derived structures and index describe its own records,
+	 * not the merged ones: the readers derive them */
+	m->derived = NULL;
+	memset(&m->derived_store, 0, sizeof(m->derived_store));
+	m->unit_first = NULL;
+	m->merged = buf;
+	m->merged_len = len;
+	ob_si_index_units(m);
+	*out = m;
+	return OB_OK;
 }
 
 ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, bool split,
@@ -519,11 +589,10 @@ ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, bool split,
 {
 	struct delta_list l;
 	struct ob_snapshot *base = *s, *parts[OB_MAX_SNAPSHOT_DELTAS], *m;
-	struct cols bc, dc, acc, tmp, out;
-	void *accbuf = NULL, *outbuf;
-	size_t acclen = 0, outlen;
+	struct cols dc, acc, tmp;
+	void *accbuf = NULL;
+	size_t acclen = 0;
 	uint64_t n, victims;
-	bool one;
 	ob_err e;
 	int np = 0;
 
@@ -538,7 +607,6 @@ ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, bool split,
 		return e;
 	n = base->n;
 	victims = base->victims;
-	one = base->counts_one;
 	for (np = 0; np < l.n; np++) {
 		char path[OB_MAX_PATH];
 
@@ -559,7 +627,6 @@ ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, bool split,
 		}
 		n += parts[np]->n;
 		victims += parts[np]->victims;
-		one = one && parts[np]->counts_one;
 	}
 	if (n > (uint64_t)OB_MAX_SNAPSHOT_RECORDS || victims > (uint64_t)OB_MAX_SNAPSHOT_VICTIMS) {
 		e = ob_diag_set(d, OB_ECORRUPT, dir, 0, 0, NULL, 0, "%s",
@@ -584,57 +651,21 @@ ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, bool split,
 		acclen = len;
 		acc = tmp;
 	}
-	if (split) {
-		split_view(base, parts, np, accbuf, acclen, &acc);
+	split_view(base, parts, np, accbuf, acclen, &acc, l.mode);
+	if (split)
 		return OB_OK;
+	/* merged with the base once: the merged snapshot owns the split one
+	 * (its dictionaries are the last delta's); the base's mapping, whose
+	 * columns were copied, goes (on error, *s stays the split base, which
+	 * the caller closes) */
+	if ((e = ob_snapshot_merge_tail(base, &m, d)))
+		return e;
+	m->parts = base;
+	if (!base->lazy && base->map) {
+		munmap(base->map, base->map_len);
+		base->map = NULL;
+		base->map_len = 0;
 	}
-	cols_of(base, &bc);
-	if (!(outbuf = cols_alloc(n, &out, &outlen))) {
-		e = OB_ENOMEM;
-		goto free_acc;
-	}
-	merge2(&bc, &acc, &out, l.mode);
-	if (accbuf)
-		ob_si_big_free(accbuf, acclen);
-
-	/* the last delta's dictionaries, the merged columns */
-	m = ob_calloc(1, sizeof(*m));
-	*m = *parts[np - 1];
-	m->n = n;
-	m->victims = victims;
-	m->counts_one = one;
-	m->territory = out.c16[0];
-	m->year = out.c16[1];
-	m->source = out.c16[2];
-	m->category = out.c16[3];
-	m->count = out.c16[4];
-	m->month = out.c8[0];
-	m->day = out.c8[1];
-	m->hour = out.c8[2];
-	m->sex = out.c8[3];
-	m->age = out.c8[4];
-	m->rkey = out.c8[5];
-	for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
-		m->tag[dim] = out.c8[6 + dim];
-	m->n_deltas = (uint32_t)np;
-	/* the last delta's derived structures and index describe its own
-	 * records, not the merged ones: the readers derive them */
-	m->derived = NULL;
-	memset(&m->derived_store, 0, sizeof(m->derived_store));
-	m->unit_first = NULL;
-	m->unit_index = NULL;
-	m->lazy = false;
-	m->lazy_state = NULL;
-	/* the base's columns are copied and its dictionaries not used: its
-	 * mapping goes */
-	m->map = NULL;
-	m->map_len = 0;
-	m->merged = outbuf;
-	m->merged_len = outlen;
-	for (int i = 0; i + 1 < np; i++)
-		parts[i]->parts = parts[i + 1];
-	m->parts = parts[0];
-	ob_snapshot_close(base);
 	*s = m;
 	return OB_OK;
 

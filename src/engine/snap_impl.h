@@ -249,6 +249,10 @@ ob_err ob_si_open_file(const char *path, enum snap_open_mode mode, struct ob_sna
 ob_err ob_si_apply_deltas(const char *dir, struct ob_snapshot **s, bool split,
                           struct ob_diag *d);
 
+/* The index of units of s (unit_first, in unit_index) when its territory
+ * column is ordered; nothing otherwise. */
+void ob_si_index_units(struct ob_snapshot *s);
+
 /* The id of the first record of the submissions above sub (read through
  * the index on submission), or one past the last record when they have
  * none, into *id. */

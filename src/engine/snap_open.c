@@ -774,7 +774,7 @@ ob_err ob_snapshot_check_derived(const struct ob_snapshot *s, uint32_t parts, st
 }
 
 /* unit_first, when the territory column is ordered: one pass over it. */
-static void index_units(struct ob_snapshot *s)
+void ob_si_index_units(struct ob_snapshot *s)
 {
 	uint64_t *first = ob_calloc((size_t)s->n_units + 2, sizeof(*first));
 
@@ -808,7 +808,7 @@ static ob_err open_dir(const char *dir, enum snap_open_mode mode, struct ob_snap
 			return e;
 		if (!(e = ob_si_apply_deltas(dir, out, mode == SNAP_OPEN_LAZY, d))) {
 			if (!(*out)->unit_first)
-				index_units(*out);
+				ob_si_index_units(*out);
 			return OB_OK;
 		}
 		ob_snapshot_close(*out);

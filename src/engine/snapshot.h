@@ -447,6 +447,7 @@ struct ob_snapshot {
 	uint64_t *unit_index;       /* unit_first's storage, or NULL */
 	void *split_index;          /* with a tail: the base's unit_first and
 	                               run_first lengthened to the dictionary */
+	int merge_mode;             /* with a tail: the sort mode to merge it by */
 	struct ob_snap_derived derived_store; /* derived's, pointing into the mapping */
 	void *lazy_state;           /* which blocks were checked (snap_open.c) */
 };
@@ -557,6 +558,18 @@ void ob_snapshot_close(struct ob_snapshot *s);
  * records, not the observatory's. Errors as ob_snapshot_open.
  */
 ob_err ob_snapshot_open_lazy(const char *dir, struct ob_snapshot **out, struct ob_diag *d);
+
+/*
+ * A snapshot of s's records, base and tail (above), merged into the order
+ * a full build gives and checked whole, for a reader of the columns
+ * themselves, into *out: s's columns as they are when it has no tail. *out
+ * borrows s's dictionaries and mappings: close it (ob_snapshot_close)
+ * before s. Costs a copy of the columns when s has a tail, and checking
+ * every block of a lazily opened s not checked yet. Errors: OB_ECORRUPT (a
+ * block fails its check), OB_ENOMEM.
+ */
+ob_err ob_snapshot_merge_tail(const struct ob_snapshot *s, struct ob_snapshot **out,
+                              struct ob_diag *d);
 
 /*
  * Check the blocks of the columns in cols (bits 1 << enum ob_snap_col) that

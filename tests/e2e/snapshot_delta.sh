@@ -4,7 +4,7 @@
 # beside the base (snapshot/deltas lists it), a correcting delivery of the
 # same period rebuilds the snapshot whole (no delta), and after every ingest
 # the analyser's queries of bench/analyze/queries.txt (with and without
-# --records), "observa indicators" and "observa situation" answer
+# --records), rates, "observa indicators" and "observa situation" answer
 # byte-identically on the observatory with its deltas and on a copy rebuilt
 # with "observa snapshot". A damaged delta is refused, and the snapshot
 # rebuilt, with a message naming it.
@@ -36,6 +36,12 @@ answers() {
 				echo "status $?" >>"$an_out/$name$rec.csv"
 		done
 	done
+	# rates, whose population reads what each source delivered (the
+	# deltas' records too), and the victims under the counting rule
+	"$OBSERVA" analyze -q -d "$an_dir" --rows country,sex --cols year --measure rate \
+		--where iccs=0101 --format csv >"$an_out/rate.csv" 2>&1 || echo "status $?" >>"$an_out/rate.csv"
+	"$OBSERVA" analyze -q -d "$an_dir" --rows admin1 --cols age_group --where "country=SLV" \
+		--format csv >"$an_out/victims.csv" 2>&1 || echo "status $?" >>"$an_out/victims.csv"
 	"$OBSERVA" indicators -q -d "$an_dir" --country SLV --period 2015..2024 --format csv --all \
 		>"$an_out/indicators.csv" 2>&1 || echo "status $?" >>"$an_out/indicators.csv"
 	"$OBSERVA" indicators -q -d "$an_dir" --indicator homicide_rate --level 1 --period 2016 \
