@@ -314,6 +314,25 @@ static void cols_of(const struct ob_snapshot *s, struct cols *c)
 	c->n = s->n;
 }
 
+/* The columns of s become those of c (and its records c's). */
+static void cols_set(struct ob_snapshot *s, const struct cols *c)
+{
+	s->territory = c->c16[0];
+	s->year = c->c16[1];
+	s->source = c->c16[2];
+	s->category = c->c16[3];
+	s->count = c->c16[4];
+	s->month = c->c8[0];
+	s->day = c->c8[1];
+	s->hour = c->c8[2];
+	s->sex = c->c8[3];
+	s->age = c->c8[4];
+	s->rkey = c->c8[5];
+	for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
+		s->tag[dim] = c->c8[6 + dim];
+	s->n = c->n;
+}
+
 /* Room for n records' columns in one buffer of ob_si_big_alloc(); NULL
  * when it cannot be had. */
 static void *cols_alloc(uint64_t n, struct cols *c, size_t *len)
@@ -434,26 +453,13 @@ static void split_view(struct ob_snapshot *base, struct ob_snapshot **parts, int
 		/* the last delta's dictionaries, the deltas' records merged */
 		tail = ob_calloc(1, sizeof(*tail));
 		*tail = *last;
-		tail->n = acc->n;
 		tail->victims = 0;
 		tail->counts_one = true;
 		for (int i = 0; i < np; i++) {
 			tail->victims += parts[i]->victims;
 			tail->counts_one = tail->counts_one && parts[i]->counts_one;
 		}
-		tail->territory = acc->c16[0];
-		tail->year = acc->c16[1];
-		tail->source = acc->c16[2];
-		tail->category = acc->c16[3];
-		tail->count = acc->c16[4];
-		tail->month = acc->c8[0];
-		tail->day = acc->c8[1];
-		tail->hour = acc->c8[2];
-		tail->sex = acc->c8[3];
-		tail->age = acc->c8[4];
-		tail->rkey = acc->c8[5];
-		for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
-			tail->tag[dim] = acc->c8[6 + dim];
+		cols_set(tail, acc);
 		tail->derived = NULL;
 		memset(&tail->derived_store, 0, sizeof(tail->derived_store));
 		tail->unit_first = NULL;
@@ -556,22 +562,9 @@ ob_err ob_snapshot_merge_tail(const struct ob_snapshot *s, struct ob_snapshot **
 		               "sin memoria para la instantánea", "no memory for the snapshot");
 	}
 	merge2(&bc, &tc, &o, s->merge_mode);
-	m->n = o.n;
+	cols_set(m, &o);
 	m->victims = s->victims + s->tail->victims;
 	m->counts_one = s->counts_one && s->tail->counts_one;
-	m->territory = o.c16[0];
-	m->year = o.c16[1];
-	m->source = o.c16[2];
-	m->category = o.c16[3];
-	m->count = o.c16[4];
-	m->month = o.c8[0];
-	m->day = o.c8[1];
-	m->hour = o.c8[2];
-	m->sex = o.c8[3];
-	m->age = o.c8[4];
-	m->rkey = o.c8[5];
-	for (int dim = 0; dim < OB_SNAP_DIMS; dim++)
-		m->tag[dim] = o.c8[6 + dim];
 	/* the base's derived structures and index describe its own records,
 	 * not the merged ones: the readers derive them */
 	m->derived = NULL;
