@@ -15,16 +15,24 @@ struct ob_snaphold {
 };
 
 
-struct ob_snapref *ob_snapref_new(struct ob_snapshot *snap, struct ob_population *pop)
+/* A ref over snap and pop, its analyser over split (or snap when NULL). */
+static struct ob_snapref *ref_new(struct ob_snapshot *snap, struct ob_population *pop,
+                                  struct ob_snapshot *split)
 {
 	struct ob_snapref *r = ob_calloc(1, sizeof(*r));
 
 	r->snap = snap;
 	r->pop = pop;
-	r->an = ob_analyzer_new(snap, pop);
+	r->split = split;
+	r->an = ob_analyzer_new(split ? split : snap, pop);
 	atomic_init(&r->refs, 1);
 	pthread_mutex_init(&r->defs_lock, NULL);
 	return r;
+}
+
+struct ob_snapref *ob_snapref_new(struct ob_snapshot *snap, struct ob_population *pop)
+{
+	return ref_new(snap, pop, NULL);
 }
 
 static void ref_free(struct ob_snapref *r)
@@ -34,6 +42,7 @@ static void ref_free(struct ob_snapref *r)
 	ob_analyzer_free(r->an);
 	ob_population_free(r->pop);
 	ob_snapshot_close(r->snap);
+	ob_snapshot_close(r->split); /* after snap, which borrows it */
 	free(r);
 }
 
@@ -109,7 +118,7 @@ ob_err ob_snaphold_refresh(struct ob_snaphold *h, struct ob_store *st, const cha
                            bool *changed, struct ob_diag *d)
 {
 	char now[OB_SNAPSHOT_STAMP], held[OB_SNAPSHOT_STAMP];
-	struct ob_snapshot *snap = NULL;
+	struct ob_snapshot *snap = NULL, *split = NULL;
 	struct ob_population *pop = NULL;
 	ob_err e;
 
@@ -121,13 +130,22 @@ ob_err ob_snaphold_refresh(struct ob_snaphold *h, struct ob_store *st, const cha
 	ob_snaphold_stamp(h, held);
 	if (held[0] && !strcmp(now, held))
 		goto unlock;
-	if ((e = ob_snapshot_load(st, dir, &snap, NULL, d)))
+	/* the base in place and the deltas apart, for the analyser, which
+	 * then takes the base's stored runs and pre-aggregates rather than
+	 * deriving them again from merged columns; merged (and checked
+	 * whole) for the readers of the columns */
+	if ((e = ob_snapshot_load_lazy(st, dir, &split, NULL, d)))
 		goto unlock;
-	if ((e = ob_population_load(st, snap, &pop, d))) {
-		ob_snapshot_close(snap);
+	if ((e = ob_snapshot_merge_tail(split, &snap, d))) {
+		ob_snapshot_close(split);
 		goto unlock;
 	}
-	ob_snaphold_swap(h, ob_snapref_new(snap, pop));
+	if ((e = ob_population_load(st, snap, &pop, d))) {
+		ob_snapshot_close(snap);
+		ob_snapshot_close(split);
+		goto unlock;
+	}
+	ob_snaphold_swap(h, ref_new(snap, pop, split));
 	if (changed)
 		*changed = true;
 unlock:

@@ -36,6 +36,10 @@ struct ob_snapref {
 	struct ob_population *pop;  /* may be NULL */
 	struct ob_analyzer *an;     /* query maps (engine/query.h) */
 	/* private */
+	struct ob_snapshot *split;  /* what snap borrows, and the analyser
+	                               reads, when loaded by ob_snaphold_refresh:
+	                               the base in place with the deltas as its
+	                               tail (engine/snapshot.h); NULL otherwise */
 	_Atomic long refs;
 	pthread_mutex_t defs_lock;  /* around defs */
 	struct ob_snapdefs *defs;   /* the last definitions loaded (ob_snapref_defs) */
@@ -107,9 +111,13 @@ void ob_snaphold_swap(struct ob_snaphold *h, struct ob_snapref *r);
 void ob_snaphold_stamp(struct ob_snaphold *h, char *out);
 
 /*
- * Load the snapshot of the observatory in DIR (ob_snapshot_load: rebuilt
- * when missing or older than the store) with its population, and install
- * it, unless the current one already has the store's stamp. *changed (may
+ * Load the snapshot of the observatory in DIR (rebuilt when missing or
+ * older than the store, as ob_snapshot_load does) with its population, and
+ * install it, unless the current one already has the store's stamp. The
+ * ref's analyser counts the base in place and the deltas apart
+ * (ob_snapshot_load_lazy), so that it takes the base's stored runs and
+ * pre-aggregates; its snap merges them (ob_snapshot_merge_tail), checked
+ * whole, for the readers of the columns. *changed (may
  * be NULL) says whether a new one was installed. Errors as
  * ob_snapshot_load and ob_population_load; the current one then stays.
  */

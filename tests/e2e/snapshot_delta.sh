@@ -63,6 +63,19 @@ same() {
 	grep -q '^territory,SLV,' "$T/a/situation.csv" || fail "$1: no situation of SLV"
 }
 
+# api_answers DIR OUT: the API's analyser (a server on DIR) into OUT,
+# public answers (disclosure control applied) and the counts by source
+api_answers() {
+	start_server "$1"
+	for q in "rows=country&cols=year" "rows=admin1&cols=sex&where=country%3DSLV" \
+		"rows=year&cols=iccs_division&counts=records" "rows=source&cols=year"; do
+		curl -s -o "$2.$(printf '%s' "$q" | tr -c 'a-z0-9' '_')" -w '%{http_code}\n' \
+			"$B/api/v1/analyze?$q&format=csv" >>"$2.status"
+	done
+	kill -TERM "$PID" && wait "$PID" || true
+	[ "$(sort -u "$2.status")" = 200 ] || fail "the API answered $(sort -u "$2.status" | tr '\n' ' ')"
+}
+
 answers "$O" "$T/before"
 # three new deliveries: a delta each, and answers that move
 for y in 2014 2017 2018; do
@@ -78,6 +91,15 @@ answers "$O" "$T/after"
 diff -q "$T/before/q01-country--records.csv" "$T/after/q01-country--records.csv" >/dev/null &&
 	fail "the deliveries changed no count"
 same "three deltas"
+# the server's analyser counts the deltas apart too (engine/snaphold.c)
+mkdir -p "$T/api"
+api_answers "$O" "$T/api/delta"
+api_answers "$T/full" "$T/api/full"
+for f in "$T"/api/delta.rows*; do
+	cmp -s "$f" "$T/api/full.${f#"$T/api/delta."}" ||
+		{ diff "$f" "$T/api/full.${f#"$T/api/delta."}" | head -20 >&2; fail "the API answers $f otherwise"; }
+done
+grep -q "delta-pnc" "$T/api/delta.rows_source_cols_year" || fail "the API does not count the deltas"
 # the snapshot command reports the deltas it merged
 expect_status 0 "$OBSERVA" snapshot -d "$O" --update
 expect_grep "$T/out" "base y 3 deltas"
