@@ -544,9 +544,13 @@ static void judge_unit_alone(const struct level_ctx *lc, uint32_t ui, uintptr_t 
 	q.n_dims = q.n_row_dims = 3;
 	q.rules = x->o->rules;
 	q.threads = 1; /* the judging threads are the parallelism */
-	snprintf(where, sizeof(where), "country=%s %s=%s", x->o->country,
-	         lc->level == 2 ? "admin2" : "admin1",
-	         ob_snap_str(x->snap, x->snap->units[u - 1].code));
+	if (x->o->country)
+		snprintf(where, sizeof(where), "country=%s %s=%s", x->o->country,
+		         lc->level == 2 ? "admin2" : "admin1",
+		         ob_snap_str(x->snap, x->snap->units[u - 1].code));
+	else
+		snprintf(where, sizeof(where), "%s=%s", lc->level == 2 ? "admin2" : "admin1",
+		         ob_snap_str(x->snap, x->snap->units[u - 1].code));
 	q.where = where;
 	if ((c->err = ob_query_run(lc->an, &q, &r, &c->d)))
 		return;
@@ -732,6 +736,7 @@ static ob_err run_level(struct level_run *x, const struct ob_analyzer *an, int l
 	struct level_ctx lc;
 	int *year = NULL, *monthv = NULL;
 	char where[OB_MAX_NAME + 16];
+	bool per_unit;
 	ob_err e;
 
 	memset(&q, 0, sizeof(q));
@@ -739,8 +744,18 @@ static ob_err run_level(struct level_run *x, const struct ob_analyzer *an, int l
 	q.dims[1] = OB_QD_ICCS_DIVISION;
 	q.dims[2] = OB_QD_YEAR;
 	q.dims[3] = OB_QD_MONTH;
-	/* one country: unit x division here, each unit's months when judged */
-	q.n_dims = q.n_row_dims = x->o->country ? 2 : 4;
+	/* one country, or more units x divisions x months than one count may
+	 * hold (an observatory of many years: 33 years of the seven
+	 * countries' municipalities pass OB_MAX_QUERY_CELLS): unit x division
+	 * here, each unit's months when judged */
+	per_unit = x->o->country != NULL;
+	{
+		double cells = 1;
+		for (int j = 0; j < 4; j++)
+			cells *= (double)ob_analyzer_values(an, q.dims[j]);
+		per_unit |= cells > (double)OB_MAX_QUERY_CELLS;
+	}
+	q.n_dims = q.n_row_dims = per_unit ? 2 : 4;
 	q.rules = x->o->rules;
 	q.threads = x->o->threads;
 	if (x->o->country) {
@@ -754,7 +769,7 @@ static ob_err run_level(struct level_run *x, const struct ob_analyzer *an, int l
 	lc.r = r;
 	lc.an = an;
 	lc.level = level;
-	lc.per_unit = x->o->country != NULL;
+	lc.per_unit = per_unit;
 	level_options(&lc);
 	lc.nu = r->extent[0];
 	lc.nc = r->extent[1];

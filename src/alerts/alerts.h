@@ -48,7 +48,9 @@
  * last month, a unit that absorbed others holding their records from the
  * start. Either way a reform is never read as a jump.
  *
- * Speed: with ob_alerts_options.country, a level is counted unit x ICCS
+ * Speed: with ob_alerts_options.country, or when unit x division x year x
+ * month would pass OB_MAX_QUERY_CELLS (an observatory of many years: an
+ * archive of 1985 in the demo's), a level is counted unit x ICCS
  * division first, then each unit's division x year x month by a query of
  * its own when a judging thread takes the unit (only a unit and division
  * that counted anything), not as one count of every unit of the analyser

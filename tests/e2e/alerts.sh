@@ -3,7 +3,8 @@
 # GTM0602 from 2024-11), counts as "observa analyze" does, and never judges
 # a month without data. The observatory is judged three times: the latest
 # month and September to December 2024 by the command line, the latest
-# month by the server (once, shared by its answers); e2e/alerts_reform.sh
+# month by the server (once, shared by its answers), and again after an
+# archive of 1985 makes its grid too large for one count; e2e/alerts_reform.sh
 # checks a month past every delivery and the judging after an ingest on
 # its small observatory.
 export LC_ALL=C.UTF-8
@@ -100,4 +101,16 @@ grep -q '^HND0511,' "$T/api.csv" || fail "CSV without the outbreak"
 kill -TERM "$PID"
 wait "$PID" 2>/dev/null || true
 
-true
+# an archive of 1985 delivered: 40 years of municipalities, divisions and
+# months are more cells than one count may hold, so each unit is counted
+# apart; the alarms of the latest month are those found before (the old
+# year is outside every method's baseline)
+cp "$OBSERVA_TESTDATA/delta/delta-pnc.ini" "$O/catalog/sources/"
+sql "$O" "SELECT m.name || '|' || d.name FROM territory m JOIN territory d ON d.code = m.parent
+	WHERE m.country = 'SLV' AND m.level = 2 AND m.valid_to IS NOT NULL ORDER BY m.code" >"$T/muns"
+awk -v N=200 -v Y=1985 -v S=1985 -v P=A1985 -f "$OBSERVA_TESTDATA/delta/gen.awk" "$T/muns" >"$T/a1985.csv"
+expect_status 0 "$OBSERVA" ingest -d "$O" --source delta-pnc --no-alerts "$T/a1985.csv"
+expect_status 0 "$OBSERVA" alerts -d "$O" --format csv
+cmp -s "$T/out" "$T/alerts.csv" || { diff "$T/alerts.csv" "$T/out" | head -20 >&2; fail "alarms changed by an archive"; }
+expect_status 0 "$OBSERVA" analyze -d "$O" --rows year --where "year=1985" --records --format csv
+grep -q '^1985,' "$T/out" || fail "the archive of 1985 is not counted"
