@@ -5,6 +5,7 @@
 #include <stdatomic.h>
 #include <sys/stat.h>
 
+#include "base/log.h"
 #include "catalog/catalog.h"
 #include "engine/query.h"
 
@@ -114,6 +115,34 @@ void ob_snaphold_stamp(struct ob_snaphold *h, char *out)
 	ob_snaphold_put(h, r);
 }
 
+/* The snapshot of dir split (*split) and merged (*snap, checked whole); a
+ * block that fails its check is refused with a warning and the snapshot
+ * rebuilt, as ob_snapshot_load does with a file it refuses at open. */
+static ob_err load_split(struct ob_store *st, const char *dir, struct ob_snapshot **split,
+                         struct ob_snapshot **snap, struct ob_diag *d)
+{
+	ob_err e;
+
+	for (int tries = 0;; tries++) {
+		if ((e = ob_snapshot_load_lazy(st, dir, split, NULL, d)))
+			return e;
+		if (!(e = ob_snapshot_merge_tail(*split, snap, d)))
+			return OB_OK;
+		ob_snapshot_close(*split);
+		*split = NULL;
+		if (e != OB_ECORRUPT || tries)
+			return e;
+		{
+			char msg[OB_MAX_MESSAGE];
+			ob_diag_format(d, msg, sizeof(msg));
+			ob_warn("%s", msg);
+		}
+		ob_diag_clear(d);
+		if ((e = ob_snapshot_build(st, dir, d)))
+			return e;
+	}
+}
+
 ob_err ob_snaphold_refresh(struct ob_snaphold *h, struct ob_store *st, const char *dir,
                            bool *changed, struct ob_diag *d)
 {
@@ -134,12 +163,8 @@ ob_err ob_snaphold_refresh(struct ob_snaphold *h, struct ob_store *st, const cha
 	 * then takes the base's stored runs and pre-aggregates rather than
 	 * deriving them again from merged columns; merged (and checked
 	 * whole) for the readers of the columns */
-	if ((e = ob_snapshot_load_lazy(st, dir, &split, NULL, d)))
+	if ((e = load_split(st, dir, &split, &snap, d)))
 		goto unlock;
-	if ((e = ob_snapshot_merge_tail(split, &snap, d))) {
-		ob_snapshot_close(split);
-		goto unlock;
-	}
 	if ((e = ob_population_load(st, snap, &pop, d))) {
 		ob_snapshot_close(snap);
 		ob_snapshot_close(split);

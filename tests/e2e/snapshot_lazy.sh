@@ -3,7 +3,7 @@
 # A damaged column is refused, naming it, by the queries that read it record
 # by record, while a query that does not read it (or takes what it needs
 # from the runs or the pre-aggregates) answers as before; the commands that check
-# the file whole refuse it and rebuild it. Damage to what the file stores as
+# the file whole refuse it and rebuild it, the server too. Damage to what the file stores as
 # derived from its columns (the unit index) is refused at open, and the
 # snapshot rebuilt, with the same answers.
 export LC_ALL=C.UTF-8
@@ -39,6 +39,15 @@ expect_status 0 "$OBSERVA" analyze -d "$O" --rows year --cols source --records -
 # the counting rule reads the month (periods of validated deaths)
 expect_status 1 "$OBSERVA" analyze -d "$O" --lang en --rows year --cols country --format csv
 expect_grep "$T/err" "damaged snapshot"
+# so does the server, which merges it for the routes that read columns,
+# and then answers
+cp "$F" "$T/damaged.obs"
+start_server "$O"
+code=$(curl -s -o "$T/api.csv" -w '%{http_code}' "$B/api/v1/analyze?rows=admin1&cols=month&format=csv")
+[ "$code" = 200 ] || fail "the server answered $code on a damaged snapshot"
+expect_grep "$T/serve.err" "dañada"
+kill -TERM "$PID" && wait "$PID" || true
+cp "$T/damaged.obs" "$F"
 # a command that reads the file whole refuses it and rebuilds it
 expect_status 0 "$OBSERVA" indicators -d "$O" --country SLV --period 2020 --format csv
 expect_grep "$T/err" "dañada"
