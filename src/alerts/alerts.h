@@ -81,15 +81,6 @@
 
 #include <stdatomic.h>
 
-/*
- * After an ingest the alerts are computed only for an observatory of at most
- * this many records: about 2 s at the demo's scale 1 (1.1 million records)
- * and 3 s at scale 10 (10.6 million) on a quiet 2-core machine
- * (bench/alerts/run); past it the ingest says so in one line and leaves
- * them to "observa alerts".
- */
-#define OB_ALERTS_INGEST_MAX_RECORDS 25000000
-
 enum ob_alert_method {
 	OB_ALERT_FARRINGTON = 0, /* improved Farrington */
 	OB_ALERT_EARS_C3,

@@ -719,6 +719,12 @@
 #define OB_CUSUM_CACHE_SLOTS 4096
 /* Most threads that judge the series of "observa alerts" (alerts/alerts.h). */
 #define OB_MAX_ALERTS_THREADS 16
+/* After an ingest the alerts are computed only for an observatory of at
+ * most this many records: about 2 s at the demo's scale 1 (1.1 million
+ * records) and 3 s at scale 10 (10.6 million) on a quiet 2-core machine
+ * (bench/alerts/run), 4.2 to 4.9 s at 23 million; past it the ingest says
+ * so in one line and leaves them to "observa alerts". */
+#define OB_ALERTS_INGEST_MAX_RECORDS 25000000
 
 /* Charts (report/chart.h): most series of one chart (the Okabe-Ito
  * palette's eight colours), and most lines a title, a subtitle or the
