@@ -90,9 +90,10 @@ int cmd_quarantine(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_catalog(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_completeness(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_alerts(struct ob_cmd_ctx *ctx, int argc, char **argv);
-/* After an ingest: compute the alerts and say how many, in one line
+/* After an ingest of source: compute the alerts of the source's country
+ * (the only ones its delivery can change) and say how many, in one line
  * (ob_info); an exit status. */
-int cmd_alerts_after_ingest(struct ob_cmd_ctx *ctx);
+int cmd_alerts_after_ingest(struct ob_cmd_ctx *ctx, const char *source);
 int cmd_territories(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_population(struct ob_cmd_ctx *ctx, int argc, char **argv);
 int cmd_country(struct ob_cmd_ctx *ctx, int argc, char **argv);

@@ -86,7 +86,17 @@ static ob_err write_alerts(const struct ob_alerts *a, enum ob_rows_format fmt, b
 	return ob_rows_end(&w);
 }
 
-int cmd_alerts_after_ingest(struct ob_cmd_ctx *ctx)
+/* The ISO 3166 alpha-3 code of the country of source in snap, or NULL. */
+static const char *source_country(const struct ob_snapshot *snap, const char *source)
+{
+	for (uint32_t k = 0; k < snap->n_sources; k++)
+		if (!strcmp(ob_snap_str(snap, snap->sources[k].code), source) &&
+		    snap->sources[k].country < snap->n_countries)
+			return ob_snap_str(snap, snap->countries[snap->sources[k].country]);
+	return NULL;
+}
+
+int cmd_alerts_after_ingest(struct ob_cmd_ctx *ctx, const char *source)
 {
 	struct ob_alerts_options o = { .from_month = -1, .to_month = -1 };
 	struct ob_completeness_options co = { 0 };
@@ -123,9 +133,21 @@ int cmd_alerts_after_ingest(struct ob_cmd_ctx *ctx)
 	o.rules = rules;
 	o.indicators = set;
 	o.pop = ctx->pop;
-	if (!(e = ob_alerts_run(st, an, ctx->snap, &c, &o, &a, &d)))
-		OB_INFO("%zu alarmas en el último mes de cada país; observa alerts para verlas",
-		        "%zu alarms in each country's latest month; observa alerts to see them", a.n);
+	/* a delivery changes the series of its country only: each series is
+	 * judged on its own, so the others' alarms are those of before */
+	o.country = source_country(ctx->snap, source);
+	if (!(e = ob_alerts_run(st, an, ctx->snap, &c, &o, &a, &d))) {
+		if (o.country)
+			OB_INFO("%zu alarmas en el último mes de %s; observa alerts para verlas "
+			        "(de cada país)",
+			        "%zu alarms in %s's latest month; observa alerts to see them "
+			        "(of each country)", a.n, o.country);
+		else
+			OB_INFO("%zu alarmas en el último mes de cada país; observa alerts para "
+			        "verlas",
+			        "%zu alarms in each country's latest month; observa alerts to see "
+			        "them", a.n);
+	}
 out:
 	if (e) {
 		ob_cli_diag(&d);

@@ -392,7 +392,7 @@ int cmd_ingest(struct ob_cmd_ctx *ctx, int argc, char **argv)
 			/* early warning over the new snapshot: one line; the
 			 * delivery is in whatever the alerts say, so a failure
 			 * there is reported but is not the ingest's */
-			(void)cmd_alerts_after_ingest(ctx);
+			(void)cmd_alerts_after_ingest(ctx, source);
 		}
 	}
 	return status;

@@ -55,10 +55,16 @@ for y in 2019 2020 2021 2022 2023; do
 	expect_status 0 "$OBSERVA" ingest -d "$O" --source sv-fx --period $y --no-alerts "$T/fx-$y.csv"
 done
 grep -q "observa alerts para verlas" "$T/err" && fail "--no-alerts still computed them"
-# after an ingest: one line
+# after an ingest: one line, of the delivery's country (the only one whose
+# series it changes), with the alarms "observa alerts" finds there
 fx_file 2024 >"$T/fx-2024.csv"
 expect_status 0 "$OBSERVA" ingest -d "$O" --source sv-fx --period 2024 "$T/fx-2024.csv"
-expect_grep "$T/err" "alarmas en el último mes de cada país; observa alerts para verlas"
+expect_grep "$T/err" "alarmas en el último mes de SLV; observa alerts para verlas"
+n=$(sed -n 's/.* \([0-9][0-9]*\) alarmas en el último mes de SLV;.*/\1/p' "$T/err")
+expect_status 0 "$OBSERVA" alerts -d "$O" --format csv
+[ "$(grep -c '^SLV' "$T/out")" = "$n" ] ||
+	fail "the ingest said $n alarms, observa alerts finds $(grep -c '^SLV' "$T/out") in SLV"
+[ "$n" -gt 0 ] || fail "no alarm after the ingest: nothing compared"
 # a month no delivery covers is not judged: a month past every delivery
 expect_status 0 "$OBSERVA" alerts -d "$O" --period 2030-01 --format csv
 [ "$(wc -l <"$T/out")" -eq 1 ] || fail "a month past every delivery was judged"
