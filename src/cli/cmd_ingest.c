@@ -50,7 +50,8 @@ void cmd_ingest_usage(FILE *out)
 	"  -q, --quiet        sin resumen ni barra de progreso\n"
 	"      --no-snapshot  no reconstruir la instantánea del motor al terminar\n"
 	"                     (para cargas por lotes: luego «observa snapshot»)\n"
-	"      --no-alerts    no calcular las alertas al terminar (observa alerts)\n\n"
+	"      --no-alerts    no calcular al terminar las alertas del país de la fuente\n"
+	"                     (observa alerts)\n\n"
 	"Salida: 0 todo ingestado, 1 algún archivo rechazado entero, 2 uso incorrecto,\n"
 	"3 error del almacén.\n",
 	"usage: observa ingest [-d DIR] --source SOURCE [--period P] [--dry-run]\n"
@@ -88,7 +89,8 @@ void cmd_ingest_usage(FILE *out)
 	"  -q, --quiet        no summary and no progress bar\n"
 	"      --no-snapshot  do not rebuild the engine snapshot at the end (for batch\n"
 	"                     loads: then \"observa snapshot\")\n"
-	"      --no-alerts    do not compute the alerts at the end (observa alerts)\n\n"
+	"      --no-alerts    do not compute the alerts of the source's country at the\n"
+	"                     end (observa alerts)\n\n"
 	"Exit status: 0 all ingested, 1 some file refused whole, 2 usage error,\n"
 	"3 store error.\n"), out);
 }
